@@ -1,0 +1,74 @@
+/**
+ * The contract between the engine/modules and the SSH layer. Modules only ever see a RemoteHost; src/remote is the
+ * only code that talks SSH. Commands are argv arrays (quoted by shJoin inside the remote layer), never strings.
+ */
+export interface ExecOptions {
+  /** Run through `sudo -n` (as `becomeUser`, default root). */
+  become?: boolean;
+  becomeUser?: string;
+  /** Bytes written to the command's stdin (how secrets reach a remote process: never argv). */
+  stdin?: string | Buffer;
+  /** Working directory on the host. */
+  cwd?: string;
+  /** Extra environment, passed with `env K=V` inside the quoted command (not for secrets: use stdin or files). */
+  env?: Record<string, string>;
+  /** Milliseconds; on expiry the remote process group is killed and a RemoteCommandError is thrown. */
+  timeoutMs?: number;
+  /** When false, a non-zero exit returns the result instead of throwing. Default true. */
+  check?: boolean;
+  /** Each complete line of output as it arrives. */
+  onStdout?: (line: string) => void;
+  onStderr?: (line: string) => void;
+  /** The step name carried into errors. */
+  step?: string;
+}
+
+export interface ExecResult {
+  /** Exit code; null only when killed by a signal (which is reported as an error unless check is false). */
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface PutFileOptions {
+  mode?: number;
+  owner?: string;
+  group?: string;
+  become?: boolean;
+  step?: string;
+  /** Keep the previous content as `<path>.slipway-prev` when it changes. */
+  backup?: boolean;
+}
+
+export interface PutFileResult {
+  changed: boolean;
+  /** Previous content (undefined when the file did not exist); used for diffs. */
+  previous?: string;
+  sha256: string;
+}
+
+export interface HostFacts {
+  os: { id: string; version: string; prettyName: string };
+  arch: string;
+  initSystem: "systemd" | "other";
+  docker: { version: string | null; compose: "v2" | "v1" | null; buildx: boolean };
+  nginx: { binary: string | null; confDir: string | null; version: string | null };
+  freeDiskBytes: number | null;
+  deployDir: string;
+  current: { release: string | null; color: "blue" | "green" | null };
+  user: string;
+}
+
+export interface RemoteHost {
+  /** Inventory name of the host (what errors and logs show). */
+  readonly name: string;
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Atomic upload of content: temp file in the target dir, mode/owner, rename; unchanged content is not written. */
+  putFile(path: string, content: string | Buffer, options?: PutFileOptions): Promise<PutFileResult>;
+  /** File content, or undefined when absent. */
+  readFile(path: string, options?: { become?: boolean }): Promise<Buffer | undefined>;
+  facts(options?: { deployDir?: string; refresh?: boolean }): Promise<HostFacts>;
+  close(): Promise<void>;
+}
