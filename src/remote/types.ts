@@ -6,8 +6,9 @@ export interface ExecOptions {
   /** Run through `sudo -n` (as `becomeUser`, default root). */
   become?: boolean;
   becomeUser?: string;
-  /** Bytes written to the command's stdin (how secrets reach a remote process: never argv). */
-  stdin?: string | Buffer;
+  /** Bytes written to the command's stdin (how secrets reach a remote process: never argv). A stream is piped
+   * (e.g. `docker save | gzip` into `docker load`) without buffering it in memory. */
+  stdin?: string | Buffer | NodeJS.ReadableStream;
   /** Working directory on the host. */
   cwd?: string;
   /** Extra environment, passed with `env K=V` inside the quoted command (not for secrets: use stdin or files). */
