@@ -1,0 +1,3 @@
+import { runVerifyAction } from "../verify-action.js";
+
+await runVerifyAction();
