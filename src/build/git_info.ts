@@ -1,0 +1,38 @@
+import { runLocal } from "./local.js";
+
+/** What the tags and labels of a build are made from. */
+export interface GitInfo {
+  commitSha: string;
+  branch: string | null;
+  /** Repository URL, without credentials (see ociLabels). */
+  source: string | null;
+}
+
+/**
+ * Inside GitHub Actions the event says it all (GITHUB_SHA, the branch of a push or the head branch of a pull request,
+ * the repository URL); elsewhere git is asked. Pull-request SHAs in Actions are merge commits; that is what was built.
+ */
+export function gitInfoFromEnv(env: NodeJS.ProcessEnv): Partial<GitInfo> {
+  if (env.GITHUB_ACTIONS !== "true") return {};
+  const branch = env.GITHUB_HEAD_REF || (env.GITHUB_REF_TYPE === "branch" ? env.GITHUB_REF_NAME : undefined);
+  const source =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : undefined;
+  return { commitSha: env.GITHUB_SHA, branch: branch ?? null, source: source ?? null };
+}
+
+export async function detectGitInfo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<GitInfo> {
+  const fromEnv = gitInfoFromEnv(env);
+  const git = async (...args: string[]) => {
+    const result = await runLocal(["git", ...args], { cwd, check: false, step: "git info" });
+    return result.code === 0 ? result.stdout.trim() : null;
+  };
+  const commitSha = fromEnv.commitSha ?? (await git("rev-parse", "HEAD"));
+  if (!commitSha) throw new Error(`cannot tell the commit: ${cwd} is not a git checkout and GITHUB_SHA is not set`);
+  let branch = fromEnv.branch;
+  if (branch === undefined) {
+    const head = await git("rev-parse", "--abbrev-ref", "HEAD");
+    branch = head && head !== "HEAD" ? head : null;
+  }
+  const source = fromEnv.source !== undefined ? fromEnv.source : await git("remote", "get-url", "origin");
+  return { commitSha, branch, source };
+}
