@@ -1,0 +1,267 @@
+/**
+ * nginx site and upstream files from a NginxSiteModel. The view builders validate every value for nginx syntax (see
+ * nginx-values.ts) and derive every nginx-global name (upstreams, zones, map variables) from the app name, so two
+ * apps on one host cannot collide. The templates only place the prepared strings.
+ */
+import { RenderError } from "./errors.js";
+import { renderTemplate } from "./handlebars.js";
+import type { NginxSiteModel, RouteModel, ServerModel, TlsModel, UpstreamModel } from "./model.js";
+import * as nx from "./nginx-values.js";
+import { absolutePath, hostAddress, identifier, nginxIdent, port, positiveInt, uniqueBy } from "./validate.js";
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+}
+
+/** `/etc/nginx/slipway/harvest-backend.upstream.conf` */
+export function upstreamIncludePath(includeDir: string, app: string, service: string): string {
+  return `${includeDir.replace(/\/$/, "")}/${app}-${service}.upstream.conf`;
+}
+
+export function upstreamName(app: string, service: string): string {
+  return `${nginxIdent(app)}_${nginxIdent(service)}`;
+}
+
+/** The include file for one upstream: what the blue-green switch rewrites to point at the other color. */
+export function renderNginxUpstream(app: string, upstream: UpstreamModel, includeDir: string): RenderedFile {
+  identifier(app, "app");
+  const field = `upstreams[${upstream.service}]`;
+  identifier(upstream.service, `${field}.service`);
+  absolutePath(includeDir, "upstreamIncludeDir");
+  if (upstream.servers.length === 0)
+    throw new RenderError(`${field}.servers`, [], "is empty: an upstream needs a server");
+  const servers = upstream.servers.map((server, i) => {
+    const f = `${field}.servers[${i}]`;
+    const parts = [`${hostAddress(server.host, `${f}.host`)}:${port(server.port, `${f}.port`)}`];
+    if (server.weight !== undefined) parts.push(`weight=${positiveInt(server.weight, `${f}.weight`)}`);
+    if (server.maxFails !== undefined) parts.push(`max_fails=${positiveInt(server.maxFails, `${f}.maxFails`, 0)}`);
+    if (server.failTimeout !== undefined) parts.push(`fail_timeout=${nx.time(server.failTimeout, `${f}.failTimeout`)}`);
+    if (server.backup) parts.push("backup");
+    return parts.join(" ");
+  });
+  uniqueBy(upstream.servers, (s) => `${s.host}:${s.port}`, `${field}.servers`);
+  const keepalive = upstream.keepalive === undefined ? null : positiveInt(upstream.keepalive, `${field}.keepalive`);
+  const content = renderTemplate("nginx/upstream.conf.hbs", {
+    app,
+    service: upstream.service,
+    name: upstreamName(app, upstream.service),
+    servers,
+    keepalive,
+  });
+  return { path: upstreamIncludePath(includeDir, app, upstream.service), content };
+}
+
+export function renderNginxSite(model: NginxSiteModel): string {
+  return renderTemplate("nginx/site.conf.hbs", buildSiteView(model));
+}
+
+/** The site file plus one include file per upstream, in the order they must exist for `nginx -t`. */
+export function renderNginxFiles(model: NginxSiteModel, sitePath: string): RenderedFile[] {
+  const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
+  return [...upstreams, { path: sitePath, content: renderNginxSite(model) }];
+}
+
+function buildSiteView(model: NginxSiteModel) {
+  const app = identifier(model.app, "app");
+  const appId = nginxIdent(app);
+  absolutePath(model.upstreamIncludeDir, "upstreamIncludeDir");
+  uniqueBy(model.upstreams, (u) => u.service, "upstreams");
+  for (const [i, u] of model.upstreams.entries()) identifier(u.service, `upstreams[${i}].service`);
+  const services = new Set(model.upstreams.map((u) => u.service));
+
+  uniqueBy(model.rateLimitZones, (z) => z.name, "rateLimitZones");
+  const zones = new Set<string>();
+  const rateLimitZones = model.rateLimitZones.map((z, i) => {
+    zones.add(identifier(z.name, `rateLimitZones[${i}].name`));
+    return {
+      zone: `${appId}_${nginxIdent(z.name)}`,
+      size: nx.size(z.size, `rateLimitZones[${i}].size`),
+      rate: nx.rate(z.rate, `rateLimitZones[${i}].rate`),
+    };
+  });
+
+  const headers = model.securityHeaders.map(
+    (h, i) =>
+      `${nx.headerName(h.name, `securityHeaders[${i}].name`)} ${nx.quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`,
+  );
+  const tls = model.tls ? tlsView(model.tls) : null;
+  const shared = {
+    clientMaxBodySize: model.clientMaxBodySize === null ? null : nx.size(model.clientMaxBodySize, "clientMaxBodySize"),
+    timeouts: model.proxyTimeouts && {
+      connect: nx.time(model.proxyTimeouts.connect, "proxyTimeouts.connect"),
+      send: nx.time(model.proxyTimeouts.send, "proxyTimeouts.send"),
+      read: nx.time(model.proxyTimeouts.read, "proxyTimeouts.read"),
+    },
+    gzipTypes: model.gzip?.types.map((t, i) => nx.mimeType(t, `gzip.types[${i}]`)).join(" ") ?? null,
+    denyDotfiles: model.denyDotfiles,
+  };
+  const acmeWebroot = absolutePath(model.acmeWebroot, "acmeWebroot");
+  const httpPort = port(model.listen.httpPort, "listen.httpPort");
+  const httpsPort = port(model.listen.httpsPort, "listen.httpsPort");
+  const listenOn = (p: string) => (model.listen.ipv6 ? [p, `[::]:${p}`] : [p]);
+
+  const ctx: RouteContext = { appId, services, zones, corsMaps: [], websockets: false };
+  if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
+  const servers = model.servers.flatMap((server, i) => {
+    const field = `servers[${i}]`;
+    if (server.serverNames.length === 0) throw new RenderError(`${field}.serverNames`, [], "is empty");
+    const serverNames = server.serverNames.map((n, j) => nx.serverName(n, `${field}.serverNames[${j}]`)).join(" ");
+    const locations = locationViews(server, field, ctx);
+    const http = {
+      listen: listenOn(String(httpPort)),
+      serverNames,
+      tls: null,
+      ...shared,
+      acmeWebroot,
+      redirectToHttps: Boolean(tls?.redirectHttp),
+      locations: tls?.redirectHttp ? [] : withHeaders(locations, headers),
+    };
+    if (!tls) return [http];
+    const hsts = tls.hsts ? [`Strict-Transport-Security ${tls.hsts}`] : [];
+    const https = {
+      listen: listenOn(`${httpsPort} ssl${tls.http2 ? " http2" : ""}`),
+      serverNames,
+      tls: { certificate: tls.certificate, certificateKey: tls.certificateKey },
+      ...shared,
+      acmeWebroot: null,
+      redirectToHttps: false,
+      locations: withHeaders(locations, [...headers, ...hsts]),
+    };
+    return [http, https];
+  });
+
+  return {
+    app,
+    upstreamIncludes: model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
+    rateLimitZones,
+    websocketMap: ctx.websockets ? `$${appId}_connection_upgrade` : null,
+    corsMaps: ctx.corsMaps,
+    servers,
+  };
+}
+
+function tlsView(tls: TlsModel) {
+  let hsts: string | null = null;
+  if (tls.hsts) {
+    const age = positiveInt(tls.hsts.maxAgeSeconds, "tls.hsts.maxAgeSeconds", 0);
+    hsts = `"max-age=${age}${tls.hsts.includeSubDomains ? "; includeSubDomains" : ""}${tls.hsts.preload ? "; preload" : ""}"`;
+  }
+  return {
+    certificate: absolutePath(tls.certificate, "tls.certificate"),
+    certificateKey: absolutePath(tls.certificateKey, "tls.certificateKey"),
+    redirectHttp: tls.redirectHttp,
+    http2: Boolean(tls.http2),
+    hsts,
+  };
+}
+
+interface RouteContext {
+  appId: string;
+  services: Set<string>;
+  zones: Set<string>;
+  corsMaps: Array<{ variable: string; origins: string[] }>;
+  websockets: boolean;
+}
+
+interface LocationView {
+  path: string;
+  rateLimit: string | null;
+  cors: { preflightHeaders: string[] } | null;
+  corsHeaders: string[];
+  headers: string[];
+  static: { root: string; index: string | null; expires: string; fallback: string } | null;
+  proxyPass: string;
+  proxyHeaders: string[];
+}
+
+/** Security headers (and HSTS on https) go into every location: nginx drops inherited add_header once a location has its own. */
+function withHeaders(locations: LocationView[], headers: string[]): LocationView[] {
+  return locations.map((l) => ({ ...l, headers: [...l.corsHeaders, ...headers] }));
+}
+
+function locationViews(server: ServerModel, field: string, ctx: RouteContext): LocationView[] {
+  uniqueBy(server.routes, (r) => r.path, `${field}.routes`);
+  return server.routes.map((route, i) => locationView(route, `${field}.routes[${i}]`, ctx));
+}
+
+function locationView(route: RouteModel, field: string, ctx: RouteContext): LocationView {
+  const path = nx.locationPath(route.path, `${field}.path`);
+  if (!ctx.services.has(route.upstream)) {
+    throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
+  }
+  const upstreamPath = route.upstreamPath === null ? "" : nx.locationPath(route.upstreamPath, `${field}.upstreamPath`);
+  const proxyPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}${upstreamPath}`;
+
+  const proxyHeaders = [
+    "Host $host",
+    "X-Real-IP $remote_addr",
+    "X-Forwarded-For $proxy_add_x_forwarded_for",
+    "X-Forwarded-Proto $scheme",
+  ];
+  if (route.scriptName !== undefined) {
+    proxyHeaders.push(`X-Script-Name ${nx.mountPoint(route.scriptName, `${field}.scriptName`)}`);
+  }
+  if (route.websockets) {
+    ctx.websockets = true;
+    proxyHeaders.push("Upgrade $http_upgrade", `Connection $${ctx.appId}_connection_upgrade`);
+  } else {
+    proxyHeaders.push('Connection ""');
+  }
+
+  let rateLimit: string | null = null;
+  if (route.rateLimit) {
+    const rl = route.rateLimit;
+    if (!ctx.zones.has(rl.zone)) {
+      throw new RenderError(`${field}.rateLimit.zone`, rl.zone, "is not one of rateLimitZones");
+    }
+    rateLimit = `zone=${ctx.appId}_${nginxIdent(rl.zone)}`;
+    if (rl.burst !== undefined) rateLimit += ` burst=${positiveInt(rl.burst, `${field}.rateLimit.burst`)}`;
+    if (rl.nodelay) rateLimit += " nodelay";
+  }
+
+  const { cors, corsHeaders } = corsView(route, field, ctx);
+
+  let staticView: LocationView["static"] = null;
+  if (route.static) {
+    if (route.upstreamPath !== null) {
+      // nginx forbids a URI in proxy_pass inside a named location, which is where the fallback proxies from.
+      throw new RenderError(`${field}.upstreamPath`, route.upstreamPath, "must be null on a route with static files");
+    }
+    staticView = {
+      root: absolutePath(route.static.root, `${field}.static.root`),
+      index: route.static.index?.map((n, j) => nx.fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
+      expires: nx.expires(route.static.expires, `${field}.static.expires`),
+      fallback: `@${nginxIdent(route.upstream)}_app${path === "/" ? "" : path.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`,
+    };
+  }
+  return { path, rateLimit, cors, corsHeaders, headers: [], static: staticView, proxyPass, proxyHeaders };
+}
+
+function corsView(route: RouteModel, field: string, ctx: RouteContext) {
+  const cors = route.cors;
+  if (!cors) return { cors: null, corsHeaders: [] as string[] };
+  const f = `${field}.cors`;
+  let allowOrigin: string;
+  if (cors.allowAnyOrigin) {
+    if (cors.credentials) throw new RenderError(`${f}.credentials`, true, "cannot be combined with allowAnyOrigin");
+    allowOrigin = '"*"';
+  } else {
+    if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
+    const origins = cors.origins.map((o, i) => nx.origin(o, `${f}.origins[${i}]`));
+    const variable = `$${ctx.appId}_cors_origin_${ctx.corsMaps.length + 1}`;
+    ctx.corsMaps.push({ variable, origins });
+    allowOrigin = variable;
+  }
+  const methods = cors.methods.map((m, i) => nx.httpMethod(m, `${f}.methods[${i}]`)).join(", ");
+  const headers = cors.headers.map((h, i) => nx.headerName(h, `${f}.headers[${i}]`)).join(", ");
+  const common = [`Access-Control-Allow-Origin ${allowOrigin}`];
+  if (cors.credentials) common.push('Access-Control-Allow-Credentials "true"');
+  if (!cors.allowAnyOrigin) common.push("Vary Origin");
+  const preflight = [...common, `Access-Control-Allow-Methods "${methods}"`];
+  if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
+  if (cors.maxAgeSeconds !== undefined) {
+    preflight.push(`Access-Control-Max-Age ${positiveInt(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
+  }
+  return { cors: { preflightHeaders: preflight }, corsHeaders: common };
+}
