@@ -1,0 +1,208 @@
+/**
+ * Takes one backup: checks the directory is writable and has room, dumps to `<file>.part`, verifies, renames, and
+ * records the manifest. Any failure removes the partial file and throws a BackupError: the deploy stops there.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path/posix";
+import type { RemoteHost } from "../remote/types.js";
+import { backupRecipe } from "./adapters/index.js";
+import { compareRowCounts, parseRowCounts, postgresScratchVerify } from "./adapters/postgres.js";
+import { BackupError } from "./errors.js";
+import { capture, type ExecContext, runStep, runSteps, tryRun } from "./exec.js";
+import { describeFileLocation, describeServerLocation } from "./location.js";
+import { backupDir, backupFile, backupId } from "./naming.js";
+import { resolveLocation } from "./resolve.js";
+import { checkFreeSpace, dfArgv, parseDfAvailableBytes } from "./space.js";
+import { fileSizeAndSha, listBackups, writeManifest } from "./store.js";
+import type { BackupManifest, BackupReason, DatabaseSpec, SecretFile, Writers } from "./types.js";
+
+export interface BackupJob {
+  host: RemoteHost;
+  deployDir: string;
+  database: DatabaseSpec;
+  /** The release the backup is recorded against (the one being deployed, or the live one for a manual backup). */
+  release: string;
+  reason?: BackupReason;
+  /** Run through sudo. Defaults to true for a database in a docker volume (its files belong to root). */
+  become?: boolean;
+  /** How to stop and start the app, for DuckDB under stop-first and for restores. */
+  writers?: Writers;
+  step?: string;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export function execContext(job: BackupJob): ExecContext {
+  const volume = "location" in job.database && job.database.location.kind === "volume";
+  return { host: job.host, become: job.become ?? volume, step: job.step ?? "backup", log: job.log };
+}
+
+function databaseName(spec: DatabaseSpec): string {
+  if (spec.engine === "sqlite" || spec.engine === "duckdb") return path.basename(spec.location.path);
+  return spec.database ?? "all databases";
+}
+
+function locationText(spec: DatabaseSpec): string {
+  return spec.engine === "sqlite" || spec.engine === "duckdb"
+    ? describeFileLocation(spec.location)
+    : describeServerLocation(spec.location);
+}
+
+/** Fails when the directory cannot be created or written, before any dump starts. */
+async function checkWritable(ctx: ExecContext, dir: string): Promise<void> {
+  const argv = [
+    "sh",
+    "-c",
+    'mkdir -p -- "$1" && probe="$1/.slipway-write-test" && : > "$probe" && rm -f -- "$probe"',
+    "sh",
+    dir,
+  ];
+  await runStep(
+    ctx,
+    { argv, what: `check that the backup directory ${dir} is writable` },
+    `make ${dir} writable by the deploy user (or free the disk) and deploy again; nothing was changed`,
+  );
+}
+
+async function checkSpace(ctx: ExecContext, dir: string, reference: number | undefined): Promise<void> {
+  const available = parseDfAvailableBytes(await capture(ctx, dfArgv(dir), `free space in ${dir}`));
+  if (available === undefined) return;
+  const verdict = checkFreeSpace(available, reference, dir);
+  ctx.log?.(verdict.message);
+  if (!verdict.ok) {
+    throw new BackupError(`not enough free space for a backup: ${verdict.message}`, {
+      host: ctx.host.name,
+      step: ctx.step,
+      hint: `free space in ${dir} (slipway backup prune, or a bigger disk) and deploy again; nothing was changed`,
+    });
+  }
+}
+
+/** Size of a file database, as the space reference when there is no earlier backup. */
+async function fileSize(ctx: ExecContext, file: string): Promise<number | undefined> {
+  const result = await ctx.host.exec(["stat", "-c", "%s", file], { become: ctx.become, check: false, step: ctx.step });
+  return result.code === 0 ? Number(result.stdout.trim()) : undefined;
+}
+
+export async function withSecret<T>(
+  ctx: ExecContext,
+  secret: SecretFile | undefined,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (!secret) return body();
+  try {
+    await runStep(ctx, {
+      argv: secret.writeArgv,
+      stdin: secret.content,
+      what: `write a 0600 credentials file ${secret.path}`,
+    });
+    return await body();
+  } finally {
+    await tryRun(ctx, secret.removeArgv);
+  }
+}
+
+export async function runWriters(ctx: ExecContext, commands: readonly string[][], what: string): Promise<void> {
+  for (const argv of commands)
+    await runStep(ctx, { argv, what }, "check the app's service on the host; it may need starting by hand");
+}
+
+export interface CreateOptions {
+  /** The caller already stopped the writers (a restore, or a stop-first deploy): do not stop/start them here. */
+  writersStopped?: boolean;
+}
+
+export async function createBackup(job: BackupJob, options: CreateOptions = {}): Promise<BackupManifest> {
+  const ctx = execContext(job);
+  const spec = job.database;
+  const started = Date.now();
+  const dir = backupDir(job.deployDir);
+  await checkWritable(ctx, dir);
+  const resolved = await resolveLocation(ctx, spec);
+  const previous = (await listBackups(ctx, job.deployDir))[0];
+  const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx, resolved.path) : undefined);
+  await checkSpace(ctx, dir, reference);
+
+  const id = backupId(job.release, (job.now ?? (() => new Date()))());
+  const token = randomBytes(6).toString("hex");
+  const probe = backupRecipe(spec, resolved, "", token);
+  const file = backupFile(job.deployDir, id, probe.ext);
+  const part = `${file}.part`;
+  const recipe = backupRecipe(spec, resolved, part, token);
+  const verified: string[] = [];
+
+  const stopHere = recipe.needsWritersStopped && !options.writersStopped;
+  if (stopHere && !job.writers) {
+    throw new BackupError("DuckDB can only be copied while the app is stopped, and no way to stop it was given", {
+      host: ctx.host.name,
+      step: ctx.step,
+      hint: "use strategy stop-first (which gives the backup the app's stop/start commands) or an export command the app exposes",
+    });
+  }
+  try {
+    await withSecret(ctx, recipe.secret, async () => {
+      if (stopHere && job.writers) await runWriters(ctx, job.writers.stop, "stop the app for the copy");
+      try {
+        await runSteps(ctx, recipe.dump);
+        await runSteps(ctx, recipe.verify);
+        verified.push(...recipe.verify.map((step) => step.what));
+      } finally {
+        if (stopHere && job.writers) await runWriters(ctx, job.writers.start, "start the app again");
+      }
+      if (spec.engine === "postgres" && spec.verifyRestore && resolved.kind === "server") {
+        verified.push(await verifyInScratch(ctx, spec, resolved.where, part, token));
+      }
+    });
+    await runStep(ctx, { argv: ["mv", "-f", "--", part, file], what: `keep the verified backup as ${file}` });
+  } catch (error) {
+    await tryRun(ctx, ["rm", "-f", "--", part, `${part}.status`, `${part}.tail-status`]);
+    throw error;
+  }
+  const { sizeBytes, sha256 } = await fileSizeAndSha(ctx, file);
+  const versionResult = await ctx.host.exec(recipe.versionArgv, { become: ctx.become, check: false, step: ctx.step });
+  const manifest: BackupManifest = {
+    id,
+    file: path.basename(file),
+    release: id.slice(0, id.lastIndexOf("-")),
+    createdAt: new Date(started).toISOString(),
+    reason: job.reason ?? "manual",
+    database: { engine: spec.engine, name: databaseName(spec), location: locationText(spec) },
+    tool: { name: recipe.tool, version: versionResult.stdout.trim().split("\n")[0] ?? "unknown" },
+    sizeBytes,
+    sha256,
+    durationMs: Date.now() - started,
+    verified,
+  };
+  await writeManifest(ctx, job.deployDir, manifest);
+  return manifest;
+}
+
+async function verifyInScratch(
+  ctx: ExecContext,
+  spec: Parameters<typeof postgresScratchVerify>[0],
+  where: Parameters<typeof postgresScratchVerify>[1],
+  part: string,
+  token: string,
+): Promise<string> {
+  const plan = postgresScratchVerify(spec, where, part, token);
+  await runStep(ctx, plan.create);
+  try {
+    await runStep(ctx, plan.restore);
+    const source = parseRowCounts((await runStep(ctx, plan.countSource)).stdout);
+    const copy = parseRowCounts((await runStep(ctx, plan.countScratch)).stdout);
+    const differences = compareRowCounts(source, copy);
+    if (differences.length > 0) {
+      throw new BackupError(
+        `the dump restored into ${plan.scratch} with different row counts:\n${differences.join("\n")}`,
+        {
+          host: ctx.host.name,
+          step: ctx.step,
+          hint: "rows written while the dump ran also differ; if the app was idle, the dump is incomplete: do not deploy",
+        },
+      );
+    }
+    return `restored into ${plan.scratch}: ${source.size} table(s), row counts equal`;
+  } finally {
+    await tryRun(ctx, plan.drop.argv);
+  }
+}

@@ -1,0 +1,37 @@
+/** Turns a spec's location into something a recipe can use: a path on the host, or a tool prefix target. */
+import type { Resolved } from "./adapters/index.js";
+import { BackupError } from "./errors.js";
+import { capture, type ExecContext } from "./exec.js";
+import { composeContainerArgv, pathInVolume, volumeMountpointArgv } from "./location.js";
+import type { DatabaseSpec } from "./types.js";
+
+export async function resolveLocation(ctx: ExecContext, spec: DatabaseSpec): Promise<Resolved> {
+  if (spec.engine === "sqlite" || spec.engine === "duckdb") {
+    const location = spec.location;
+    if (location.kind === "file") return { kind: "path", path: location.path };
+    const mountpoint = (
+      await capture(ctx, volumeMountpointArgv(location.volume), `find the docker volume ${location.volume}`)
+    ).trim();
+    return { kind: "path", path: pathInVolume(mountpoint, location.path) };
+  }
+  const location = spec.location;
+  if (location.kind === "server") return { kind: "server", where: { ...location } };
+  if ("container" in location)
+    return { kind: "server", where: { kind: "container", container: location.container, runAs: location.runAs } };
+  const { project, service } = location.compose;
+  const ids = (
+    await capture(ctx, composeContainerArgv(project, service), `find the running container of ${project}/${service}`)
+  )
+    .trim()
+    .split("\n")
+    .filter(Boolean);
+  const container = ids[0];
+  if (!container) {
+    throw new BackupError(`no running container for compose service ${service} in project ${project}`, {
+      host: ctx.host.name,
+      step: ctx.step,
+      hint: `start the database service (docker compose -p ${project} up -d ${service}) and retry`,
+    });
+  }
+  return { kind: "server", where: { kind: "container", container, runAs: location.runAs } };
+}

@@ -1,0 +1,122 @@
+/** The backup directory on a host: list manifests, write one, checksum a file, prune, copy to the runner. */
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import localPath from "node:path";
+import path from "node:path/posix";
+import { BackupError } from "./errors.js";
+import { capture, type ExecContext, runStep } from "./exec.js";
+import { newestFirst, parseManifest, renderManifest } from "./manifest.js";
+import { backupDir } from "./naming.js";
+import { type RetentionDecision, selectForPruning } from "./retention.js";
+import type { BackupManifest } from "./types.js";
+
+const END = "--slipway-manifest-end--";
+
+/** Prints every manifest followed by an end marker line, in one round trip. A missing directory lists nothing. */
+export function listManifestsArgv(dir: string): string[] {
+  return [
+    "sh",
+    "-c",
+    `cd "$1" 2>/dev/null || exit 0; for f in *.json; do [ -f "$f" ] || continue; cat "$f"; printf '\\n%s\\n' '${END}'; done`,
+    "sh",
+    dir,
+  ];
+}
+
+export function parseManifestListing(stdout: string): BackupManifest[] {
+  return stdout
+    .split(`\n${END}\n`)
+    .map((chunk) => parseManifest(chunk))
+    .filter((manifest): manifest is BackupManifest => manifest !== undefined);
+}
+
+export async function listBackups(ctx: ExecContext, deployDir: string): Promise<BackupManifest[]> {
+  const stdout = await capture(ctx, listManifestsArgv(backupDir(deployDir)), "list the backups");
+  return newestFirst(parseManifestListing(stdout));
+}
+
+export async function findBackup(ctx: ExecContext, deployDir: string, id: string): Promise<BackupManifest> {
+  const all = await listBackups(ctx, deployDir);
+  const found = all.find((manifest) => manifest.id === id);
+  if (!found) {
+    throw new BackupError(`no backup ${id} in ${backupDir(deployDir)}`, {
+      host: ctx.host.name,
+      step: ctx.step,
+      hint:
+        all.length > 0
+          ? `pick one of: ${all.map((m) => m.id).join(", ")} (slipway backup list)`
+          : "there are no backups on this host yet",
+    });
+  }
+  return found;
+}
+
+/** Atomic 0600 write through stdin: temp file then rename, so a reader never sees half a manifest. */
+export function writeFileArgv(file: string): string[] {
+  return ["sh", "-c", 'umask 077; cat > "$1.tmp" && mv -f "$1.tmp" "$1"', "sh", file];
+}
+
+export async function writeManifest(ctx: ExecContext, deployDir: string, manifest: BackupManifest): Promise<void> {
+  const file = path.join(backupDir(deployDir), `${manifest.id}.json`);
+  await runStep(ctx, {
+    argv: writeFileArgv(file),
+    stdin: renderManifest(manifest),
+    what: `write the manifest ${file}`,
+  });
+}
+
+export async function fileSizeAndSha(ctx: ExecContext, file: string): Promise<{ sizeBytes: number; sha256: string }> {
+  const size = await capture(ctx, ["stat", "-c", "%s", file], `size of ${file}`);
+  const sum = await capture(ctx, ["sha256sum", "--", file], `sha256 of ${file}`);
+  return { sizeBytes: Number(size.trim()), sha256: sum.trim().split(/\s+/)[0] ?? "" };
+}
+
+export function pruneArgv(deployDir: string, manifests: readonly BackupManifest[]): string[] {
+  const dir = backupDir(deployDir);
+  return ["rm", "-f", "--", ...manifests.flatMap((m) => [path.join(dir, m.file), path.join(dir, `${m.id}.json`)])];
+}
+
+export async function pruneBackups(
+  ctx: ExecContext,
+  deployDir: string,
+  options: { keep?: number; protectReleases?: readonly (string | null | undefined)[]; dryRun?: boolean },
+): Promise<RetentionDecision> {
+  const decision = selectForPruning(await listBackups(ctx, deployDir), options);
+  if (decision.prune.length > 0 && !options.dryRun) {
+    await runStep(ctx, {
+      argv: pruneArgv(deployDir, decision.prune),
+      what: `prune ${decision.prune.length} old backup(s)`,
+    });
+  }
+  return decision;
+}
+
+/** Copies a backup and its manifest to a directory on the runner, checking the sha256 on arrival. */
+export async function copyToRunner(
+  ctx: ExecContext,
+  deployDir: string,
+  manifest: BackupManifest,
+  localDir: string,
+): Promise<string> {
+  const remote = path.join(backupDir(deployDir), manifest.file);
+  const content = await ctx.host.readFile(remote, { become: ctx.become });
+  if (!content)
+    throw new BackupError(`${remote} is missing`, {
+      host: ctx.host.name,
+      step: ctx.step,
+      hint: "run slipway backup list",
+    });
+  const sha256 = createHash("sha256").update(content).digest("hex");
+  if (sha256 !== manifest.sha256) {
+    throw new BackupError(`${remote} does not match its manifest (sha256 ${sha256}, expected ${manifest.sha256})`, {
+      host: ctx.host.name,
+      step: ctx.step,
+      hint: "the backup file was changed or damaged on the host; do not restore it",
+    });
+  }
+  await mkdir(localDir, { recursive: true });
+  const target = localPath.join(localDir, manifest.file);
+  await writeFile(target, content, { mode: 0o600 });
+  await writeFile(localPath.join(localDir, `${manifest.id}.json`), renderManifest(manifest), { mode: 0o600 });
+  return target;
+}
