@@ -1,0 +1,58 @@
+/**
+ * Escaping for systemd unit files (systemd.syntax(7), systemd.service(7)). `%` starts a specifier everywhere and is
+ * written `%%`; in ExecStart `$` starts a variable and is written `$$`; words with spaces, quotes or backslashes are
+ * double-quoted with C-style escapes. Values that cannot be made inert (control characters in a command, a newline
+ * in a one-line setting) are refused.
+ */
+import { RenderError } from "./errors.js";
+import { absolutePath, matching } from "./validate.js";
+
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+
+/** `Environment="NAME=value"`: specifiers doubled, `\` and `"` escaped, newline and tab as C escapes. */
+export function environmentAssignment(name: string, value: string, field: string): string {
+  matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field} name`);
+  if (typeof value !== "string" || CONTROL.test(value)) {
+    throw new RenderError(field, value, "contains a control character systemd cannot carry");
+  }
+  const escaped = `${name}=${value}`
+    .replaceAll("%", "%%")
+    .replaceAll("\\", "\\\\")
+    .replaceAll('"', '\\"')
+    .replaceAll("\n", "\\n")
+    .replaceAll("\t", "\\t");
+  return `"${escaped}"`;
+}
+
+/** One ExecStart word. The result is exactly one argument with the given bytes when systemd parses the line. */
+export function execArg(value: string, field: string): string {
+  if (typeof value !== "string" || CONTROL.test(value) || value.includes("\n") || value.includes("\t")) {
+    throw new RenderError(field, value, "contains a newline or control character");
+  }
+  const specifiersInert = value.replaceAll("%", "%%").replaceAll("$", "$$$$");
+  if (value !== "" && /^[A-Za-z0-9_@+=:,./-]+$/.test(value)) return specifiersInert;
+  return `"${specifiersInert.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/** Description= and similar one-line free text: printable, `%` doubled, no backslash (line continuation). */
+export function freeText(value: string, field: string): string {
+  if (typeof value !== "string" || !/^[\x20-\x7e]{1,200}$/.test(value) || value.includes("\\")) {
+    throw new RenderError(field, value, "is not one line of printable ASCII without backslashes (max 200)");
+  }
+  return value.replaceAll("%", "%%");
+}
+
+export const unixName = matching(/^[a-z_][a-z0-9_-]{0,31}$/, "a user or group name");
+
+export const unitName = matching(
+  /^[A-Za-z0-9_.@:%-]+\.(service|target|socket|mount|timer|path)$/,
+  "a unit name like postgresql.service (with %i allowed)",
+);
+
+export const memory = matching(/^([0-9]{1,9}[KMGT]?|[0-9]{1,2}%|infinity)$/, "a memory size like 2G, 512M or 50%");
+
+export const cpuQuota = matching(/^[0-9]{1,5}%$/, "a CPU quota like 200%");
+
+export function systemdPath(value: string, field: string): string {
+  return absolutePath(value, field);
+}

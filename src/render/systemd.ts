@@ -1,0 +1,110 @@
+/**
+ * systemd template unit `<app>-<service>@.service` (instance = color) and the per-instance environment file that
+ * carries its PORT. Every value is escaped for its place in the unit (see systemd-values.ts).
+ */
+
+import { RenderError } from "./errors.js";
+import { renderTemplate } from "./handlebars.js";
+import type { Color, SystemdUnitModel } from "./model.js";
+import * as sd from "./systemd-values.js";
+import { hostAddress, identifier, port, positiveInt } from "./validate.js";
+
+export function unitPrefix(app: string, service: string): string {
+  return `${app}-${service}`;
+}
+
+/** `harvest-backend@.service` */
+export function templateUnitName(app: string, service: string): string {
+  return `${unitPrefix(app, service)}@.service`;
+}
+
+/** `harvest-backend@blue.service` */
+export function instanceUnitName(app: string, service: string, color: Color): string {
+  return `${unitPrefix(app, service)}@${color}.service`;
+}
+
+export function environmentFilePath(dir: string, service: string, color: Color | "%i"): string {
+  return `${dir.replace(/\/$/, "")}/${service}-${color}.env`;
+}
+
+export function renderSystemdUnit(model: SystemdUnitModel): string {
+  const app = identifier(model.app, "app");
+  const service = identifier(model.service, "service");
+  const prefix = unitPrefix(app, service);
+  const envDir = sd.systemdPath(model.environmentFileDir, "environmentFileDir");
+  const view = {
+    unit: templateUnitName(app, service),
+    unitPrefix: prefix,
+    description: sd.freeText(model.description, "description"),
+    after: model.after.map((u, i) => sd.unitName(u, `after[${i}]`)),
+    wants: model.wants.map((u, i) => sd.unitName(u, `wants[${i}]`)).join(" ") || null,
+    user: sd.unixName(model.user, "user"),
+    group: sd.unixName(model.group, "group"),
+    workingDirectory: sd.systemdPath(model.workingDirectory, "workingDirectory"),
+    // %i is the one specifier Slipway writes on purpose: each color reads its own file.
+    environmentFile: environmentFilePath(envDir, service, "%i"),
+    environment: Object.entries(model.environment).map(([name, value]) =>
+      sd.environmentAssignment(name, value, `environment.${name}`),
+    ),
+    execStart: execStart(model),
+    restart: model.restart === "always" ? "always" : "on-failure",
+    restartSeconds: positiveInt(model.restartSeconds, "restartSeconds", 0),
+    limitNofile: positiveInt(model.limitNofile, "limitNofile"),
+    memoryMax: model.memoryMax === null ? null : sd.memory(model.memoryMax, "memoryMax"),
+    cpuQuota: model.cpuQuota === null ? null : sd.cpuQuota(model.cpuQuota, "cpuQuota"),
+    readWritePaths: model.readWritePaths.map((p, i) => sd.systemdPath(p, `readWritePaths[${i}]`)),
+    memoryDenyWriteExecute: !model.allowWriteExecuteMemory,
+  };
+  return renderTemplate("systemd/service@.service.hbs", view);
+}
+
+/**
+ * ExecStart words. `${PORT}` is the one variable reference written on purpose (from the EnvironmentFile); every
+ * other word goes through execArg, which makes `$` and `%` literal.
+ */
+function execStart(model: SystemdUnitModel): string {
+  const server = model.server;
+  const bind = hostAddress(model.bindHost, "bindHost");
+  const arg = (value: string, field: string) => sd.execArg(value, `server.${field}`);
+  const extra = (server.extraArgs ?? []).map((a, i) => arg(a, `extraArgs[${i}]`));
+  const binary = sd.systemdPath(server.binary, "server.binary");
+  const workers = positiveInt(server.workers, "server.workers");
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$/.test(server.app)) {
+    throw new RenderError("server.app", server.app, "is not a module:attribute target like wsgi_be:app");
+  }
+  const words =
+    server.kind === "gunicorn"
+      ? [
+          binary,
+          "--workers",
+          String(workers),
+          "--bind",
+          `${bind}:\${PORT}`,
+          "--timeout",
+          String(positiveInt(server.timeoutSeconds, "server.timeoutSeconds")),
+          "--access-logfile",
+          "-",
+          "--error-logfile",
+          "-",
+          ...extra,
+          arg(server.app, "app"),
+        ]
+      : [binary, arg(server.app, "app"), "--host", bind, "--port", "${PORT}", "--workers", String(workers), ...extra];
+  return words.join(" ");
+}
+
+/**
+ * The per-instance EnvironmentFile (`PORT=5001` plus whatever the deploy adds). Values are double-quoted with `\`,
+ * `"`, `$` and backquote escaped, the quoting systemd's EnvironmentFile parser undoes exactly.
+ */
+export function renderEnvironmentFile(vars: Record<string, string | number>, field = "environmentFile"): string {
+  const lines = Object.entries(vars).map(([name, raw]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
+    const value = typeof raw === "number" ? String(port(raw, `${field}.${name}`)) : raw;
+    if (typeof value !== "string" || /[\x00\r]/.test(value)) {
+      throw new RenderError(`${field}.${name}`, value, "contains a NUL or carriage return");
+    }
+    return `${name}="${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
+  });
+  return `# Managed by Slipway.\n${lines.join("\n")}\n`;
+}
