@@ -1,0 +1,47 @@
+"""Which release is running, and whether it was built broken on purpose.
+
+Every example service carries an identical copy of this file (each service
+directory is its own Docker build context, so it cannot import a shared one).
+
+Version: env APP_VERSION, else the first line of a VERSION file next to this
+module, else "dev".
+
+Broken mode: env BROKEN, else the first line of a BROKEN file next to this
+module (written by `docker build --build-arg BROKEN=...`, or dropped into a
+systemd release directory). Values:
+  unhealthy     the health endpoint answers 503 forever
+  after-switch  health answers 200, the public route answers 500
+  crash         the process exits at start-up (nothing listens)
+"""
+
+import os
+import sys
+
+BROKEN_MODES = ("unhealthy", "after-switch", "crash")
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _first_line(filename):
+    try:
+        with open(os.path.join(_HERE, filename), encoding="utf-8") as handle:
+            return handle.readline().strip()
+    except OSError:
+        return ""
+
+
+def app_version():
+    return os.environ.get("APP_VERSION", "").strip() or _first_line("VERSION") or "dev"
+
+
+def broken_mode():
+    return os.environ.get("BROKEN", "").strip() or _first_line("BROKEN")
+
+
+def startup_check(service):
+    """Called at import time, so gunicorn/uvicorn fail to boot the way an app with a bad import does."""
+    mode = broken_mode()
+    if mode and mode not in BROKEN_MODES:
+        # A typo must not silently ship a healthy app when a broken one was asked for.
+        sys.exit(f"{service}: unknown BROKEN mode {mode!r}; expected one of {', '.join(BROKEN_MODES)}")
+    if mode == "crash":
+        sys.exit(f"{service}: built with BROKEN=crash, refusing to start")
