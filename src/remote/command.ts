@@ -1,0 +1,76 @@
+/**
+ * Builds the exact string sent over SSH for one argv, and parses what the wrapper writes back. Pure.
+ *
+ * Every command runs as `setsid -w /bin/sh -c '<report pgid>; [cd DIR &&] [sudo -n -u USER --] [env K=V] argv'`:
+ * setsid gives it a process group of its own whose id the wrapper reports first on stderr, so a timeout can kill
+ * the whole group (background children included) instead of leaving orphans when the channel closes. sudo runs the
+ * argv itself (not a shell), so a narrow sudoers rule such as `deploy ALL=(root) NOPASSWD: /usr/bin/systemctl` works.
+ */
+import { shJoin, shQuote } from "./quote.js";
+
+export const PGID_MARKER = "SLIPWAY-PGID";
+
+export interface CommandShape {
+  become?: boolean;
+  becomeUser?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** The argv as it will run (sudo and env applied), before the process-group wrapper. */
+export function effectiveArgv(argv: readonly string[], shape: CommandShape): string[] {
+  if (argv.length === 0) throw new Error("an empty command cannot be run");
+  const envEntries = Object.entries(shape.env ?? {});
+  for (const [key] of envEntries) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`invalid environment variable name: ${key}`);
+  }
+  const withEnv = envEntries.length > 0 ? ["env", ...envEntries.map(([k, v]) => `${k}=${v}`), ...argv] : [...argv];
+  return shape.become ? ["sudo", "-n", "-u", shape.becomeUser ?? "root", "--", ...withEnv] : withEnv;
+}
+
+/** The inner shell line: optional cd, then the quoted argv. */
+export function innerCommand(argv: readonly string[], shape: CommandShape): string {
+  const cd = shape.cwd ? `cd ${shQuote(shape.cwd)} && ` : "";
+  return cd + shJoin(effectiveArgv(argv, shape));
+}
+
+/** The full string for ssh exec. */
+export function wrapCommand(argv: readonly string[], shape: CommandShape): string {
+  const script = `printf '${PGID_MARKER} %s\\n' "$$" >&2; ${innerCommand(argv, shape)}`;
+  return shJoin(["setsid", "-w", "/bin/sh", "-c", script]);
+}
+
+/**
+ * Splits the wrapper's first stderr line from the command's own stderr. Returns null while the marker line is
+ * incomplete; `pgid` is null when the output does not start with the marker (the wrapper failed to start).
+ */
+export function splitPgidMarker(stderrStart: Buffer): { pgid: number | null; rest: Buffer } | null {
+  const prefix = Buffer.from(`${PGID_MARKER} `);
+  const probe = stderrStart.subarray(0, prefix.length);
+  if (!prefix.subarray(0, probe.length).equals(probe)) return { pgid: null, rest: stderrStart };
+  const newline = stderrStart.indexOf(0x0a);
+  if (newline === -1) return null;
+  const value = stderrStart.subarray(prefix.length, newline).toString("latin1");
+  const pgid = /^\d+$/.test(value) ? Number(value) : null;
+  return { pgid, rest: stderrStart.subarray(newline + 1) };
+}
+
+/**
+ * Ends a process group: TERM, wait up to 2 s, then KILL. With become, the group's processes run as another user, so
+ * the signals are also sent through `sudo -n -u USER -- kill` (best effort: without that sudoers rule only the login
+ * user's processes can be signalled).
+ */
+export const KILL_GROUP_SCRIPT = [
+  'pg=$1; as=$2; sig() { kill "-$1" -- "-$pg" 2>/dev/null; [ -z "$as" ] || sudo -n -u "$as" -- kill "-$1" -- "-$pg" 2>/dev/null; }',
+  'alive() { kill -0 -- "-$pg" 2>/dev/null || { [ -n "$as" ] && sudo -n -u "$as" -- kill -0 -- "-$pg" 2>/dev/null; }; }',
+  "sig TERM; n=0",
+  'while [ "$n" -lt 20 ] && alive; do sleep 0.1; n=$((n + 1)); done',
+  "alive && { sig KILL; sleep 0.2; }",
+  "alive && exit 1",
+  "exit 0",
+].join("\n");
+
+export function killGroupCommand(pgid: number, becomeUser: string | null): string {
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`refusing to kill process group ${pgid}`);
+  return shJoin(["/bin/sh", "-c", KILL_GROUP_SCRIPT, "slipway-kill", String(pgid), becomeUser ?? ""]);
+}

@@ -1,0 +1,91 @@
+/**
+ * Deciding whether a presented host key is trusted. The decision is pure (tested by exact value); connect.ts installs
+ * it as ssh2's hostVerifier on every connection (ssh2 accepts any key when no verifier is given: Slipway never does that).
+ */
+import { HostKeyError } from "../errors.js";
+import { hostPattern, keyTypeOf, knownHostsLine, normalizeFingerprint, sha256Fingerprint } from "./fingerprint.js";
+import { entriesFor, parseKnownHosts } from "./known-hosts.js";
+
+export interface HostKeyPins {
+  /** known_hosts text (plain, bracketed host:port and hashed entries). */
+  knownHosts?: string;
+  /** SHA256 fingerprints (`SHA256:...`) of acceptable keys, any key type. */
+  fingerprints?: readonly string[];
+  /** Accept an unknown host's key (never a mismatching one), printing a warning and the fingerprint to pin. */
+  trustOnFirstUse?: boolean;
+}
+
+export type HostKeyVerdict =
+  | { accept: true; how: "known_hosts" | "fingerprint" | "trust-on-first-use"; presented: string; pinLine: string }
+  | { accept: false; why: "mismatch" | "unknown" | "revoked"; presented: string; expected: string[]; pinLine: string };
+
+export function decideHostKey(pins: HostKeyPins, host: string, port: number, blob: Buffer): HostKeyVerdict {
+  const presented = sha256Fingerprint(blob);
+  const pinLine = knownHostsLine(host, port, blob);
+  const entries = entriesFor(parseKnownHosts(pins.knownHosts ?? ""), host, port);
+  if (entries.some((entry) => entry.marker === "revoked" && entry.blob.equals(blob))) {
+    return { accept: false, why: "revoked", presented, expected: [], pinLine };
+  }
+  const pinned = entries.filter((entry) => entry.marker === null);
+  if (pinned.some((entry) => entry.blob.equals(blob))) return { accept: true, how: "known_hosts", presented, pinLine };
+  const fingerprints = (pins.fingerprints ?? []).map(normalizeFingerprint);
+  if (fingerprints.includes(presented)) return { accept: true, how: "fingerprint", presented, pinLine };
+  const expected = [...pinned.map((entry) => `${entry.keyType} ${sha256Fingerprint(entry.blob)}`), ...fingerprints];
+  if (expected.length > 0) return { accept: false, why: "mismatch", presented, expected, pinLine };
+  if (pins.trustOnFirstUse) return { accept: true, how: "trust-on-first-use", presented, pinLine };
+  return { accept: false, why: "unknown", presented, expected: [], pinLine };
+}
+
+/** Key types pinned in known_hosts for this host, as ssh2 serverHostKey algorithm names (so the server offers a
+ * key we can check rather than another type we have no pin for). Empty: let ssh2 use its defaults. */
+export function pinnedHostKeyAlgorithms(pins: HostKeyPins, host: string, port: number): string[] {
+  if ((pins.fingerprints ?? []).length > 0) return [];
+  const types = new Set(
+    entriesFor(parseKnownHosts(pins.knownHosts ?? ""), host, port)
+      .filter((entry) => entry.marker === null)
+      .map((entry) => entry.keyType),
+  );
+  const algorithms: string[] = [];
+  for (const type of types) {
+    if (type === "ssh-rsa") algorithms.push("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa");
+    else algorithms.push(type);
+  }
+  return algorithms;
+}
+
+/** The warning printed when a key is accepted on first use. */
+export function trustOnFirstUseWarning(name: string, host: string, port: number, blob: Buffer): string {
+  return [
+    `WARNING: trusting ${name} (${hostPattern(host, port)}) on first use: its ${keyTypeOf(blob)} host key is ${sha256Fingerprint(blob)}.`,
+    "  Anyone between you and the host could have presented this key. Verify it out of band, then pin it:",
+    `    known_hosts: ${knownHostsLine(host, port, blob)}`,
+    `    or fingerprint: ${sha256Fingerprint(blob)}`,
+  ].join("\n");
+}
+
+export function hostKeyError(name: string, host: string, port: number, verdict: HostKeyVerdict): HostKeyError {
+  if (verdict.accept) throw new Error("hostKeyError called for an accepted key");
+  const where = hostPattern(host, port);
+  if (verdict.why === "mismatch") {
+    return new HostKeyError(
+      `host key mismatch for ${where}: the host presented ${verdict.presented} but ${verdict.expected.join(" or ")} is pinned`,
+      {
+        host: name,
+        step: "connect",
+        hint: `if the host was reinstalled or its key rotated on purpose, replace the pinned key with: ${verdict.pinLine} (verify it out of band first); otherwise someone may be intercepting the connection`,
+      },
+    );
+  }
+  if (verdict.why === "revoked") {
+    return new HostKeyError(`host ${where} presented a revoked key ${verdict.presented}`, {
+      host: name,
+      step: "connect",
+      hint: "the key is marked @revoked in known_hosts; give the host a new key and pin that",
+    });
+  }
+  return new HostKeyError(`no pinned host key for ${where}; it presented ${verdict.presented}`, {
+    host: name,
+    step: "connect",
+    hint: `pin it in known_hosts (${verdict.pinLine}) or as a fingerprint (${verdict.presented}) after verifying it out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), or set trustOnFirstUse explicitly`,
+  });
+}

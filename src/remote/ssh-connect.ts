@@ -1,0 +1,139 @@
+/**
+ * Opens one authenticated, host-key-verified SSH connection with node-ssh (ssh2), retrying only connection failures.
+ */
+import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { NodeSSH } from "node-ssh";
+import ssh2 from "ssh2";
+import { ConnectionError, type HostKeyError } from "../errors.js";
+import { backoffDelay, connectionError, isTransientConnectError, type KeyDescription } from "./connect-errors.js";
+import { keyTypeOf, sha256Fingerprint } from "./fingerprint.js";
+import {
+  decideHostKey,
+  type HostKeyVerdict,
+  hostKeyError,
+  pinnedHostKeyAlgorithms,
+  trustOnFirstUseWarning,
+} from "./host-key-policy.js";
+import { type ConnectOptions, DEFAULTS, type TargetSpec } from "./target.js";
+
+export interface LoadedKey {
+  text: string;
+  description: KeyDescription;
+}
+
+export async function loadPrivateKey(target: TargetSpec): Promise<LoadedKey> {
+  let text: string;
+  let source: string;
+  if (target.privateKey !== undefined) {
+    text = target.privateKey.toString();
+    source = "inline key";
+  } else if (target.privateKeyPath) {
+    try {
+      text = await readFile(target.privateKeyPath, "utf8");
+    } catch (error) {
+      throw new ConnectionError(`cannot read private key ${target.privateKeyPath}`, {
+        host: target.name,
+        step: "connect",
+        cause: error,
+        hint: "check privateKeyPath (it must be readable by the user running Slipway)",
+      });
+    }
+    source = target.privateKeyPath;
+  } else {
+    throw new ConnectionError(`no private key configured for ${target.user}@${target.host}`, {
+      host: target.name,
+      step: "connect",
+      hint: "set privateKey (e.g. from a secret) or privateKeyPath for this target",
+    });
+  }
+  return { text, description: { source, fingerprint: publicFingerprint(text, target.passphrase) } };
+}
+
+function publicFingerprint(keyText: string, passphrase?: string): string | null {
+  const parsed = ssh2.utils.parseKey(keyText, passphrase);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) return null;
+  const blob = key.getPublicSSH();
+  return `${keyTypeOf(blob)} ${sha256Fingerprint(blob)}`;
+}
+
+/** Provides the transport for a connection through a jump host (a fresh channel per attempt). */
+export type SocketFactory = () => Promise<NodeJS.ReadableStream & NodeJS.WritableStream>;
+
+export async function openSsh(
+  target: TargetSpec,
+  options: ConnectOptions,
+  viaJump?: { name: string; open: SocketFactory },
+): Promise<NodeSSH> {
+  const key = await loadPrivateKey(target);
+  const port = target.port ?? DEFAULTS.port;
+  const retries = options.retries ?? DEFAULTS.retries;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    if (attempt > 1) await sleep(backoffDelay(attempt - 1, options.retryDelayMs ?? DEFAULTS.retryDelayMs));
+    const outcome = await attemptOnce(target, port, key, options, viaJump);
+    if (outcome.ok) return outcome.ssh;
+    if (outcome.hostKeyError) throw outcome.hostKeyError;
+    lastError = outcome.error;
+    if (!isTransientConnectError(outcome.error)) {
+      throw connectionError(outcome.error, ctx(target, port, key, attempt, viaJump?.name));
+    }
+  }
+  throw connectionError(lastError, ctx(target, port, key, retries + 1, viaJump?.name));
+}
+
+function ctx(target: TargetSpec, port: number, key: LoadedKey, attempts: number, via?: string) {
+  return { name: target.name, host: target.host, port, user: target.user, key: key.description, attempts, via };
+}
+
+type Outcome = { ok: true; ssh: NodeSSH } | { ok: false; error: unknown; hostKeyError?: HostKeyError };
+
+async function attemptOnce(
+  target: TargetSpec,
+  port: number,
+  key: LoadedKey,
+  options: ConnectOptions,
+  viaJump?: { name: string; open: SocketFactory },
+): Promise<Outcome> {
+  let verdict: HostKeyVerdict | undefined;
+  const verify = (blob: Buffer): boolean => {
+    verdict = decideHostKey(target, target.host, port, blob);
+    if (verdict.accept && verdict.how === "trust-on-first-use") {
+      (options.warn ?? defaultWarn)(trustOnFirstUseWarning(target.name, target.host, port, blob));
+    }
+    return verdict.accept;
+  };
+  const algorithms = pinnedHostKeyAlgorithms(target, target.host, port);
+  const ssh = new NodeSSH();
+  try {
+    const sock = viaJump ? await viaJump.open() : undefined;
+    await ssh.connect({
+      host: target.host,
+      port,
+      username: target.user,
+      privateKey: key.text,
+      passphrase: target.passphrase,
+      // Only the configured key: never an agent or other keys found on the machine running Slipway.
+      agent: undefined,
+      tryKeyboard: false,
+      readyTimeout: target.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULTS.keepaliveIntervalMs,
+      keepaliveCountMax: options.keepaliveCountMax ?? DEFAULTS.keepaliveCountMax,
+      hostVerifier: verify,
+      ...(algorithms.length > 0 ? { algorithms: { serverHostKey: algorithms as never } } : {}),
+      ...(sock ? { sock: sock as never } : {}),
+    });
+    return { ok: true, ssh };
+  } catch (error) {
+    ssh.dispose();
+    if (verdict && !verdict.accept) {
+      return { ok: false, error, hostKeyError: hostKeyError(target.name, target.host, port, verdict) };
+    }
+    return { ok: false, error };
+  }
+}
+
+function defaultWarn(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
