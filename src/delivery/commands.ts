@@ -1,0 +1,63 @@
+/**
+ * Pure builders for the docker commands run on target hosts (through RemoteHost.exec, which quotes them with shJoin).
+ */
+
+/** `docker pull repo@sha256:...`: every host gets exactly the bytes that were pushed. */
+export function pullArgv(digestReference: string): string[] {
+  if (!/@sha256:[0-9a-f]{64}$/.test(digestReference)) {
+    throw new Error(`hosts pull by digest (repo@sha256:...), got "${digestReference}"`);
+  }
+  return ["docker", "pull", digestReference];
+}
+
+/** Exit 0 and the image id when the host has the image (by id, tag or digest reference). */
+export function imageIdArgv(reference: string): string[] {
+  return ["docker", "image", "inspect", "--format", "{{.Id}}", reference];
+}
+
+export function tagArgv(source: string, target: string): string[] {
+  return ["docker", "image", "tag", source, target];
+}
+
+/** Reads a `docker save` tar from stdin; docker load itself recognises gzip (and bzip2, xz, zstd) compression. */
+export function loadArgv(): string[] {
+  return ["docker", "image", "load"];
+}
+
+/** Runner side: the tar that `loadArgv` reads. */
+export function saveArgv(references: readonly string[]): string[] {
+  return ["docker", "image", "save", ...references];
+}
+
+export function hostLoginArgv(registry: string, username: string): string[] {
+  return ["docker", "login", "--username", username, "--password-stdin", registry];
+}
+
+export function hostLogoutArgv(registry: string): string[] {
+  return ["docker", "logout", registry];
+}
+
+/** Full image ids of every tag and untagged digest of a repository. */
+export function listRepositoryImagesArgv(repository: string): string[] {
+  return ["docker", "image", "ls", "--no-trunc", "--format", "{{.ID}}", repository];
+}
+
+export function inspectImagesArgv(ids: readonly string[]): string[] {
+  return ["docker", "image", "inspect", ...ids];
+}
+
+export function listContainersArgv(): string[] {
+  return ["docker", "container", "ls", "--all", "--quiet", "--no-trunc"];
+}
+
+export function containerImagesArgv(containerIds: readonly string[]): string[] {
+  return ["docker", "container", "inspect", "--format", "{{.Image}}", ...containerIds];
+}
+
+/**
+ * Removing every reference of an image deletes it; without --force docker refuses when a container still uses it,
+ * which is the safe answer.
+ */
+export function removeImageArgv(references: readonly string[]): string[] {
+  return ["docker", "image", "rm", ...references];
+}
