@@ -15,7 +15,6 @@ systemd release directory). Values:
 """
 
 import os
-import sys
 
 BROKEN_MODES = ("unhealthy", "after-switch", "crash")
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,11 +36,19 @@ def broken_mode():
     return os.environ.get("BROKEN", "").strip() or _first_line("BROKEN")
 
 
+class BrokenBuildError(RuntimeError):
+    pass
+
+
 def startup_check(service):
-    """Called at import time, so gunicorn/uvicorn fail to boot the way an app with a bad import does."""
+    """Called at import time, so the server fails to boot the way an app with a bad import does.
+
+    An exception, not sys.exit: gunicorn treats an exception while loading the app as a boot error and stops
+    (exit 3, "Worker failed to boot"), while a SystemExit only makes it respawn the worker forever.
+    """
     mode = broken_mode()
     if mode and mode not in BROKEN_MODES:
         # A typo must not silently ship a healthy app when a broken one was asked for.
-        sys.exit(f"{service}: unknown BROKEN mode {mode!r}; expected one of {', '.join(BROKEN_MODES)}")
+        raise BrokenBuildError(f"{service}: unknown BROKEN mode {mode!r}; expected one of {', '.join(BROKEN_MODES)}")
     if mode == "crash":
-        sys.exit(f"{service}: built with BROKEN=crash, refusing to start")
+        raise BrokenBuildError(f"{service}: built with BROKEN=crash, refusing to start")
