@@ -21,6 +21,7 @@ export class Redactor {
 
   /** Register a secret value (and its encoded forms). Returns this for chaining. */
   add(secret: string): this {
+    if (secret.length < MIN_SECRET_LENGTH) return this;
     for (const form of encodedForms(secret)) {
       if (form.length >= MIN_SECRET_LENGTH) this.#needles.add(form);
     }
