@@ -1,0 +1,30 @@
+/** copy: puts given content (or a local file) at dest, only when it differs; validate, backup, atomic install. */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { z } from "zod";
+import type { Module } from "../engine/types.js";
+import { installContent } from "./support/install.js";
+import { modeSchema } from "./support/schema.js";
+
+const argsSchema = z
+  .object({
+    dest: z.string().startsWith("/", "expected an absolute path"),
+    content: z.string().optional(),
+    src: z.string().optional(),
+    mode: modeSchema.optional(),
+    owner: z.string().optional(),
+    group: z.string().optional(),
+    backup: z.boolean().default(false),
+    validate: z.string().optional(),
+  })
+  .strict()
+  .refine((a) => (a.content === undefined) !== (a.src === undefined), "give exactly one of content or src");
+
+export const copyModule: Module<typeof argsSchema> = {
+  name: "copy",
+  argsSchema,
+  async run(ctx, args) {
+    const content = args.content ?? (await readFile(resolve(ctx.baseDir, args.src as string), "utf8"));
+    return installContent(ctx, { ...args, content });
+  },
+};

@@ -1,0 +1,94 @@
+/**
+ * docker_container: one container with a given spec, running or stopped, or absent. The spec's hash is stored as a
+ * label; a container is recreated only when the hash or the image id differs. Secrets go in env_file (a 0600 file on
+ * the host), never in argv.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { Module } from "../engine/types.js";
+import { execOptions, runAll } from "./support/exec.js";
+
+const argsSchema = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a container name"),
+    image: z.string().optional(),
+    state: z.enum(["started", "stopped", "absent"]).default("started"),
+    command: z.array(z.string()).default([]),
+    ports: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    env_file: z.string().optional(),
+    volumes: z.array(z.string()).default([]),
+    labels: z.record(z.string(), z.string()).default({}),
+    network: z.string().optional(),
+    restart_policy: z.enum(["no", "always", "unless-stopped", "on-failure"]).default("unless-stopped"),
+  })
+  .strict()
+  .refine((a) => a.state === "absent" || a.image !== undefined, "image is required unless state is absent");
+
+export type ContainerArgs = z.output<typeof argsSchema>;
+
+export function specHash(args: ContainerArgs): string {
+  const spec = { ...args, state: undefined };
+  return createHash("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 16);
+}
+
+/** Pure: the `docker run` argv for a spec. */
+export function runArgv(args: ContainerArgs, imageId: string): string[] {
+  const argv = ["docker", "run", "--detach", "--name", args.name, "--restart", args.restart_policy];
+  argv.push("--label", `slipway.spec=${specHash(args)}`);
+  for (const [k, v] of Object.entries(args.labels)) argv.push("--label", `${k}=${v}`);
+  for (const p of args.ports) argv.push("--publish", p);
+  for (const v of args.volumes) argv.push("--volume", v);
+  for (const [k, v] of Object.entries(args.env)) argv.push("--env", `${k}=${v}`);
+  if (args.env_file) argv.push("--env-file", args.env_file);
+  if (args.network) argv.push("--network", args.network);
+  argv.push(imageId, ...args.command);
+  return argv;
+}
+
+export function inspectContainerArgv(name: string): string[] {
+  return [
+    "docker",
+    "container",
+    "inspect",
+    "--format",
+    '{{.Image}}|{{.State.Running}}|{{index .Config.Labels "slipway.spec"}}',
+    "--",
+    name,
+  ];
+}
+
+export const dockerContainerModule: Module<typeof argsSchema> = {
+  name: "docker_container",
+  argsSchema,
+  async run(ctx, args) {
+    const opts = execOptions(ctx, { check: false });
+    const inspect = await ctx.host.exec(inspectContainerArgv(args.name), opts);
+    const [imageId, running, hash] = inspect.code === 0 ? inspect.stdout.trim().split("|") : [];
+    const exists = inspect.code === 0;
+    if (args.state === "absent") {
+      if (!exists) return { status: "ok" };
+      if (!ctx.check) await runAll(ctx, [["docker", "rm", "--force", "--", args.name]]);
+      return { status: "changed", msg: `removed ${args.name}` };
+    }
+    const wanted = await ctx.host.exec(
+      ["docker", "image", "inspect", "--format", "{{.Id}}", "--", args.image as string],
+      opts,
+    );
+    if (wanted.code !== 0)
+      return { status: "failed", msg: `image ${args.image} is not on the host (pull it with docker_image first)` };
+    const wantedId = wanted.stdout.trim();
+    const commands: string[][] = [];
+    const upToDate = exists && imageId === wantedId && hash === specHash(args);
+    if (!upToDate) {
+      if (exists) commands.push(["docker", "rm", "--force", "--", args.name]);
+      commands.push(runArgv(args, wantedId));
+      if (args.state === "stopped") commands.push(["docker", "stop", "--", args.name]);
+    } else if (args.state === "started" && running !== "true") commands.push(["docker", "start", "--", args.name]);
+    else if (args.state === "stopped" && running === "true") commands.push(["docker", "stop", "--", args.name]);
+    if (commands.length === 0) return { status: "ok" };
+    if (!ctx.check) await runAll(ctx, commands);
+    const reason = !exists ? "created" : !upToDate ? "recreated (spec or image changed)" : args.state;
+    return { status: "changed", msg: `${args.name} ${reason}` };
+  },
+};

@@ -1,0 +1,77 @@
+/** http_wait: polls a URL from the host (curl on the host, so 127.0.0.1 ports are reachable) until it is healthy. */
+import { z } from "zod";
+import type { Module } from "../engine/types.js";
+import { execOptions } from "./support/exec.js";
+
+const argsSchema = z
+  .object({
+    url: z.string().url(),
+    status: z.number().int().default(200),
+    body_contains: z.string().optional(),
+    timeout_s: z.number().positive().default(60),
+    interval_s: z.number().positive().default(1),
+    successes: z.number().int().positive().default(1),
+    host_header: z.string().optional(),
+  })
+  .strict();
+
+export type HttpWaitArgs = z.output<typeof argsSchema>;
+
+const MARK = "\n__SLIPWAY_STATUS__:";
+
+export function curlArgv(args: HttpWaitArgs): string[] {
+  const argv = [
+    "curl",
+    "--silent",
+    "--show-error",
+    "--max-time",
+    String(Math.max(1, Math.ceil(args.interval_s * 5))),
+    "--output",
+    "-",
+  ];
+  argv.push("--write-out", `${MARK}%{http_code}`);
+  if (args.host_header) argv.push("--header", `Host: ${args.host_header}`);
+  argv.push("--", args.url);
+  return argv;
+}
+
+export function parseCurl(stdout: string): { status: number; body: string } {
+  const at = stdout.lastIndexOf(MARK);
+  if (at < 0) return { status: 0, body: stdout };
+  return { status: Number(stdout.slice(at + MARK.length).trim()) || 0, body: stdout.slice(0, at) };
+}
+
+export function healthy(args: HttpWaitArgs, response: { status: number; body: string }): boolean {
+  return (
+    response.status === args.status && (args.body_contains === undefined || response.body.includes(args.body_contains))
+  );
+}
+
+export const httpWaitModule: Module<typeof argsSchema> = {
+  name: "http_wait",
+  argsSchema,
+  async run(ctx, args) {
+    if (ctx.check) return { status: "skipped", msg: "not polled in check mode" };
+    const deadline = Date.now() + args.timeout_s * 1000;
+    let streak = 0;
+    let last = { status: 0, body: "" };
+    let lastError = "";
+    for (;;) {
+      const result = await ctx.host.exec(curlArgv(args), execOptions(ctx, { check: false, become: false }));
+      last = parseCurl(result.stdout);
+      lastError = result.stderr.trim();
+      streak = healthy(args, last) ? streak + 1 : 0;
+      if (streak >= args.successes) return { status: "ok", data: { status: last.status } };
+      if (Date.now() + args.interval_s * 1000 > deadline) break;
+      await new Promise((r) => setTimeout(r, args.interval_s * 1000));
+    }
+    const seen = last.status
+      ? `last status ${last.status}, body: ${last.body.slice(0, 200)}`
+      : `no answer (${lastError})`;
+    return {
+      status: "failed",
+      msg: `${args.url} not healthy after ${args.timeout_s}s: ${seen}`,
+      data: { status: last.status },
+    };
+  },
+};

@@ -1,0 +1,79 @@
+/**
+ * Installing file content on a host (copy, template): compare with what is there, show the diff, validate the new
+ * content with the user's command before it goes live, then hand it to putFile (temp file + rename, optional backup).
+ */
+import { randomBytes } from "node:crypto";
+import { posix } from "node:path";
+import type { ModuleContext, ModuleResult } from "../../engine/types.js";
+import { RemoteCommandError } from "../../errors.js";
+import { execOptions, runAll } from "./exec.js";
+import { splitCommand } from "./shlex.js";
+import { attributeFixes, statPath } from "./stat.js";
+
+export interface InstallSpec {
+  dest: string;
+  content: string;
+  mode?: string;
+  owner?: string;
+  group?: string;
+  backup?: boolean;
+  /** Command with `%s` standing for the candidate file, e.g. `visudo -cf %s` or `nginx -t -c %s`. */
+  validate?: string;
+}
+
+/** argv for the validate command with %s replaced by the candidate's path (inside words too: `-c%s`). */
+export function validateArgv(validate: string, candidate: string): string[] {
+  const argv = splitCommand(validate);
+  if (!argv.some((a) => a.includes("%s"))) throw new Error(`validate command "${validate}" has no %s for the file`);
+  return argv.map((a) => a.replaceAll("%s", candidate));
+}
+
+/** Candidate path next to nothing that reads it: /tmp, with a name no config include glob matches. */
+export function candidatePath(dest: string): string {
+  return `/tmp/.slipway-validate-${randomBytes(6).toString("hex")}-${posix.basename(dest)}`;
+}
+
+export async function installContent(ctx: ModuleContext, spec: InstallSpec): Promise<ModuleResult> {
+  const opts = execOptions(ctx);
+  const current = await ctx.host.readFile(spec.dest, { become: ctx.become });
+  const before = current?.toString("utf8");
+  if (before === spec.content) {
+    const fixes = attributeFixes(spec.dest, await statPath(ctx.host, spec.dest, opts), spec);
+    if (fixes.length === 0) return { status: "ok" };
+    if (!ctx.check) await runAll(ctx, fixes);
+    return { status: "changed", msg: fixes.map((f) => f.join(" ")).join("; ") };
+  }
+  const diff = { path: spec.dest, before: before ?? "", after: spec.content };
+  if (ctx.check) return { status: "changed", diff, msg: before === undefined ? "would create" : "would update" };
+  if (spec.validate) await validateCandidate(ctx, spec);
+  await ctx.host.putFile(spec.dest, spec.content, {
+    mode: spec.mode ? Number.parseInt(spec.mode, 8) : undefined,
+    owner: spec.owner,
+    group: spec.group,
+    become: ctx.become,
+    backup: spec.backup,
+    step: ctx.step,
+  });
+  return { status: "changed", diff };
+}
+
+async function validateCandidate(ctx: ModuleContext, spec: InstallSpec): Promise<void> {
+  const candidate = candidatePath(spec.dest);
+  await ctx.host.putFile(candidate, spec.content, { mode: 0o600, become: ctx.become, step: ctx.step });
+  try {
+    const argv = validateArgv(spec.validate as string, candidate);
+    const result = await ctx.host.exec(argv, execOptions(ctx, { check: false }));
+    if (result.code !== 0) {
+      throw new RemoteCommandError(`validation of ${spec.dest} failed; the file was not installed`, {
+        host: ctx.host.name,
+        step: ctx.step,
+        command: argv.join(" "),
+        exitCode: result.code,
+        stderrTail: (result.stderr || result.stdout).trim().split("\n").slice(-10).join("\n"),
+        hint: "fix the rendered content (see the diff) so the validate command accepts it",
+      });
+    }
+  } finally {
+    await ctx.host.exec(["rm", "-f", "--", candidate], execOptions(ctx, { check: false }));
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * template: renders a template and installs the result like copy. `.hbs` files render with Handlebars (strict: a
+ * missing variable is an error); other files use the playbook's own `{{ expression | filter }}` syntax.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import Handlebars from "handlebars";
+import { z } from "zod";
+import { renderString } from "../engine/expr/template.js";
+import { buildScope } from "../engine/scope.js";
+import type { Module } from "../engine/types.js";
+import { installContent } from "./support/install.js";
+import { modeSchema } from "./support/schema.js";
+
+const argsSchema = z
+  .object({
+    src: z.string().optional(),
+    content: z.string().optional(),
+    dest: z.string().startsWith("/", "expected an absolute path"),
+    vars: z.record(z.string(), z.unknown()).default({}),
+    mode: modeSchema.optional(),
+    owner: z.string().optional(),
+    group: z.string().optional(),
+    backup: z.boolean().default(false),
+    validate: z.string().optional(),
+  })
+  .strict()
+  .refine((a) => (a.content === undefined) !== (a.src === undefined), "give exactly one of src or content");
+
+const handlebars = Handlebars.create();
+
+/** Pure: renders template text against a scope. */
+export function renderTemplateText(text: string, scope: Record<string, unknown>, handlebarsSyntax: boolean): string {
+  if (handlebarsSyntax) return handlebars.compile(text, { strict: true, noEscape: true })(scope);
+  const rendered = renderString(text, scope);
+  return typeof rendered === "string" ? rendered : JSON.stringify(rendered);
+}
+
+export const templateModule: Module<typeof argsSchema> = {
+  name: "template",
+  argsSchema,
+  async run(ctx, args) {
+    const text = args.content ?? (await readFile(resolve(ctx.baseDir, args.src as string), "utf8"));
+    const scope = buildScope([ctx.vars as Record<string, unknown>, args.vars]);
+    const content = renderTemplateText(text, scope, (args.src ?? "").endsWith(".hbs"));
+    return installContent(ctx, { ...args, content });
+  },
+};
