@@ -123,7 +123,8 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx, resolved.path) : undefined);
   await checkSpace(ctx, dir, reference);
 
-  const id = backupId(job.release, (job.now ?? (() => new Date()))());
+  const takenAt = (job.now ?? (() => new Date()))();
+  const id = backupId(job.release, takenAt);
   const token = randomBytes(6).toString("hex");
   const probe = backupRecipe(spec, resolved, "", token);
   const file = backupFile(job.deployDir, id, probe.ext);
@@ -164,7 +165,7 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
     id,
     file: path.basename(file),
     release: id.slice(0, id.lastIndexOf("-")),
-    createdAt: new Date(started).toISOString(),
+    createdAt: takenAt.toISOString(),
     reason: job.reason ?? "manual",
     database: { engine: spec.engine, name: databaseName(spec), location: locationText(spec) },
     tool: { name: recipe.tool, version: versionResult.stdout.trim().split("\n")[0] ?? "unknown" },

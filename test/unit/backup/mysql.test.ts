@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { mysqlBackupRecipe, mysqlRestoreRecipe, optionFileValue } from "../../../src/backup/adapters/mysql.js";
+import type { MysqlSpec } from "../../../src/backup/types.js";
+
+const PART = "/srv/app/backups/r1-20260102T030405678Z.sql.gz.part";
+const STATUS = `${PART}.status`;
+
+describe("mysql adapter", () => {
+  it("dumps through a 0600 defaults-extra-file, never the password in argv", () => {
+    const spec: MysqlSpec = {
+      engine: "mysql",
+      location: { kind: "server", host: "127.0.0.1", port: 3306 },
+      database: "shop",
+      user: "app",
+      password: `p"a\\ss word`,
+    };
+    const recipe = mysqlBackupRecipe(spec, { kind: "server", host: "127.0.0.1", port: 3306 }, PART, "abc123");
+    expect(recipe.secret).toEqual({
+      path: "/tmp/slipway-my-abc123.cnf",
+      content: '[client]\npassword="p\\"a\\\\ss word"\n',
+      writeArgv: ["sh", "-c", 'umask 077; set -C; cat > "$1"', "sh", "/tmp/slipway-my-abc123.cnf"],
+      removeArgv: ["rm", "-f", "--", "/tmp/slipway-my-abc123.cnf"],
+    });
+    expect(recipe.ext).toBe("sql.gz");
+    expect(recipe.versionArgv).toEqual(["mysqldump", "--version"]);
+    expect(recipe.dump).toEqual([
+      {
+        argv: [
+          "sh",
+          "-c",
+          [
+            "set -e",
+            "umask 077",
+            `rm -f ${STATUS}`,
+            `{ mysqldump --defaults-extra-file=/tmp/slipway-my-abc123.cnf -h 127.0.0.1 -P 3306 -u app --single-transaction --quick --routines --triggers --hex-blob --no-tablespaces shop || echo "$?" > ${STATUS}; } | gzip -c > /srv/app/backups/r1-20260102T030405678Z.sql.gz.part`,
+            `if [ -s ${STATUS} ]; then rc=$(cat ${STATUS}); rm -f ${STATUS}; echo "mysqldump exited with status $rc" >&2; exit 1; fi`,
+          ].join("\n"),
+        ],
+        what: "mysqldump --single-transaction --quick shop | gzip",
+      },
+    ]);
+    expect(JSON.stringify(recipe.dump)).not.toContain("ss word");
+    expect(recipe.verify[0]).toEqual({ argv: ["gzip", "-t", PART], what: "gzip -t: the archive is complete" });
+    expect(recipe.verify[1]?.expectStdout).toEqual(/^-- Dump completed/);
+  });
+
+  it("runs inside the database container with docker exec", () => {
+    const spec: MysqlSpec = {
+      engine: "mysql",
+      location: { kind: "service", container: "db" },
+      database: "shop",
+      user: "root",
+    };
+    const recipe = mysqlBackupRecipe(spec, { kind: "container", container: "db" }, PART, "t");
+    expect(recipe.secret).toBeUndefined();
+    expect(recipe.dump[0]?.argv[2]).toContain(
+      "{ docker exec -i db mysqldump -u root --single-transaction --quick --routines --triggers --hex-blob --no-tablespaces shop ||",
+    );
+  });
+
+  it("restores through gunzip into mysql and checks the server answers", () => {
+    const spec: MysqlSpec = {
+      engine: "mysql",
+      location: { kind: "server", runAs: "root" },
+      database: "shop",
+      password: "x",
+    };
+    const recipe = mysqlRestoreRecipe(spec, { kind: "server", runAs: "root" }, "/b/r1.sql.gz", "t9");
+    const status = "/b/r1.sql.gz.restore-status";
+    expect(recipe.restore[0]?.argv).toEqual([
+      "sh",
+      "-c",
+      [
+        "set -e",
+        "umask 077",
+        `rm -f ${status}`,
+        `{ gzip -dc < /b/r1.sql.gz || echo "$?" > ${status}; } | sudo -n -u root -- mysql --defaults-extra-file=/tmp/slipway-my-t9.cnf shop`,
+        `if [ -s ${status} ]; then rc=$(cat ${status}); rm -f ${status}; echo "gzip exited with status $rc" >&2; exit 1; fi`,
+      ].join("\n"),
+    ]);
+    expect(recipe.verify).toEqual([
+      {
+        argv: [
+          "sudo",
+          "-n",
+          "-u",
+          "root",
+          "--",
+          "mysql",
+          "--defaults-extra-file=/tmp/slipway-my-t9.cnf",
+          "-N",
+          "-B",
+          "-e",
+          "SELECT 1",
+          "shop",
+        ],
+        what: "shop answers",
+        expectStdout: "1",
+      },
+    ]);
+    expect(recipe.secret?.writeArgv).toEqual([
+      "sudo",
+      "-n",
+      "-u",
+      "root",
+      "--",
+      "sh",
+      "-c",
+      'umask 077; set -C; cat > "$1"',
+      "sh",
+      "/tmp/slipway-my-t9.cnf",
+    ]);
+  });
+
+  it("refuses a password with a line break (it would end the option)", () => {
+    expect(() => optionFileValue("a\nb")).toThrow(/line break/);
+  });
+});
