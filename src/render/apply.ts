@@ -1,0 +1,96 @@
+/**
+ * The install paths per file kind: render, then installValidated with the validator and reload that fit it. These are
+ * what the nginx_site module, the switch step and the runtimes call.
+ */
+import type { RemoteHost } from "../remote/types.js";
+import { composeProjectName, renderCompose } from "./compose.js";
+import { type InstallResult, installValidated } from "./install.js";
+import type { Color, ComposeModel, NginxSiteModel, SystemdUnitModel, UpstreamModel } from "./model.js";
+import { renderNginxFiles, renderNginxUpstream } from "./nginx.js";
+import { renderSystemdUnit, templateUnitName } from "./systemd.js";
+import { composeConfigCheck, nginxReload, nginxTest, systemdDaemonReload, systemdVerify } from "./validators.js";
+
+export interface ApplyOptions {
+  become: boolean;
+  check?: boolean;
+  step?: string;
+}
+
+/** Debian and RHEL nginx both include conf.d/*.conf inside http {}; a `.slipway-prev` copy there is not included. */
+export function defaultSitePath(app: string): string {
+  return `/etc/nginx/conf.d/slipway-${app}.conf`;
+}
+
+export async function applyNginxSite(
+  host: RemoteHost,
+  model: NginxSiteModel,
+  options: ApplyOptions & { sitePath?: string },
+): Promise<InstallResult> {
+  const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
+  if (!options.check) {
+    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot], {
+      become: options.become,
+      step: options.step,
+    });
+  }
+  return installValidated(host, {
+    files: files.map((f) => ({ ...f, mode: 0o644 })),
+    validate: [nginxTest()],
+    reload: [nginxReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "nginx site",
+  });
+}
+
+/** The blue-green switch: point one service's upstream at other servers (the new color's port), validated. */
+export async function applyNginxUpstream(
+  host: RemoteHost,
+  app: string,
+  upstream: UpstreamModel,
+  includeDir: string,
+  options: ApplyOptions,
+): Promise<InstallResult> {
+  const file = renderNginxUpstream(app, upstream, includeDir);
+  return installValidated(host, {
+    files: [{ ...file, mode: 0o644 }],
+    validate: [nginxTest()],
+    reload: [nginxReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "nginx upstream",
+  });
+}
+
+export async function applySystemdUnit(
+  host: RemoteHost,
+  model: SystemdUnitModel,
+  options: ApplyOptions & { unitDir?: string; verifyColor?: Color },
+): Promise<InstallResult> {
+  const path = `${options.unitDir ?? "/etc/systemd/system"}/${templateUnitName(model.app, model.service)}`;
+  return installValidated(host, {
+    files: [{ path, content: renderSystemdUnit(model), mode: 0o644 }],
+    validate: [systemdVerify(path, options.verifyColor ?? "blue")],
+    reload: [systemdDaemonReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "systemd unit",
+  });
+}
+
+/** The compose file of one color; compose reads it on `up`, so there is nothing to reload. */
+export async function applyComposeFile(
+  host: RemoteHost,
+  model: ComposeModel,
+  options: ApplyOptions & { path: string; flavour: "v2" | "v1" },
+): Promise<InstallResult> {
+  composeProjectName(model.app, model.color);
+  return installValidated(host, {
+    files: [{ path: options.path, content: renderCompose(model), mode: 0o640 }],
+    validate: [composeConfigCheck(options.flavour, model.app, model.color, options.path)],
+    reload: [],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "compose file",
+  });
+}
