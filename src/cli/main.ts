@@ -1,0 +1,59 @@
+/**
+ * The `slipway` CLI. Each command lives in its own file here, `src/cli/<command>.ts`, exporting
+ * `register(program: Command)`; this file finds them at start, so adding a command means adding a file.
+ * Files starting with `_` (helpers) and this file are skipped.
+ */
+import { readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Command } from "commander";
+import { SlipwayError } from "../errors.js";
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+/** The program with the given command modules registered (a single-file bundle passes them statically). */
+export function createProgram(modules: readonly CommandModule[]): Command {
+  const program = new Command("slipway")
+    .description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.")
+    .version(process.env.npm_package_version ?? "0.1.0")
+    .showHelpAfterError()
+    .enablePositionalOptions();
+  for (const module of modules) module.register(program);
+  return program;
+}
+
+/** Every `register` exported by a command file next to this one, in file name order. */
+export async function discoverCommands(dir = dirname(fileURLToPath(import.meta.url))): Promise<CommandModule[]> {
+  const skip = new Set(["main", "index"]);
+  const files = readdirSync(dir)
+    .filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f))
+    .filter((f) => !f.startsWith("_") && !skip.has(basename(f).replace(/\.(ts|js|mjs)$/, "")))
+    .sort();
+  const modules: CommandModule[] = [];
+  for (const file of files) {
+    const module = (await import(pathToFileURL(join(dir, file)).href)) as Partial<CommandModule>;
+    if (typeof module.register === "function") modules.push(module as CommandModule);
+  }
+  return modules;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  const program = createProgram(await discoverCommands());
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof SlipwayError) {
+      process.stderr.write(`${error.describe()}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+// Run when executed directly (`tsx src/cli/main.ts`, `node build/cli/main.js`), not when imported by bin/slipway.js.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

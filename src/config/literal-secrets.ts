@@ -1,0 +1,34 @@
+/**
+ * Secrets are referenced by name, never written in slipway.yml. Unknown keys such as `password:` are caught by the
+ * issue formatter; this pass catches the places where any key is allowed: a service's `env` and `build.args`
+ * (`DB_PASSWORD: hunter2`).
+ */
+import { type ConfigIssue, locate } from "./issues.js";
+import { isMapping } from "./overlay.js";
+import { SECRET_LIKE_NAME } from "./schema/services.js";
+import type { PathSegment, PositionMap } from "./yaml-positions.js";
+
+export function literalSecretIssues(config: unknown, file: string, positions: PositionMap): ConfigIssue[] {
+  if (!isMapping(config) || !isMapping(config.services)) return [];
+  const issues: ConfigIssue[] = [];
+  for (const [name, service] of Object.entries(config.services)) {
+    if (!isMapping(service)) continue;
+    const places: [PathSegment[], unknown, string][] = [
+      [["services", name, "env"], service.env, `list \`KEY\` under \`services.${name}.secrets\``],
+      [
+        ["services", name, "build", "args"],
+        isMapping(service.build) ? service.build.args : undefined,
+        `pass it as a build secret in \`services.${name}.build.secrets\``,
+      ],
+    ];
+    for (const [path, entries, instead] of places) {
+      if (!isMapping(entries)) continue;
+      for (const [key, value] of Object.entries(entries)) {
+        if (!SECRET_LIKE_NAME.test(key) || value === null || value === "" || typeof value === "object") continue;
+        const message = `looks like a literal secret value: never write secrets in the file, ${instead.replace("KEY", key)} and set ${key} in the environment`;
+        issues.push(locate({ file, positions }, [...path, key], message, "key"));
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,198 @@
+/**
+ * Rules that span sections (a route naming a service that does not exist, TLS without a domain, DuckDB under
+ * blue-green). They run after every section parsed, so each message can name the exact key at fault.
+ */
+import type { z } from "zod";
+import { FILE_ENGINES } from "./database.js";
+
+type Ctx = z.RefinementCtx;
+type Path = (string | number)[];
+
+/** The parts of the parsed config these checks read (kept structural to avoid a cycle with schema.ts). */
+export interface CheckedConfig {
+  runtime: string;
+  strategy: string;
+  services: Record<
+    string,
+    {
+      build?: unknown;
+      image?: string;
+      command?: unknown;
+      port: number;
+      ports?: { blue?: number; green?: number };
+      systemd?: { app_module?: string };
+      volumes: string[];
+      depends_on: string[];
+      hosts?: string[];
+    }
+  >;
+  inventory: { hosts: Record<string, { jump?: string }>; groups: Record<string, { hosts: string[] }> };
+  proxy: {
+    mode: string;
+    domains: string[];
+    routes: { service: string; path: string }[];
+    api_subdomain?: { service: string };
+    load_balance: Record<string, { instances: number }>;
+    hosts?: string[];
+  };
+  tls: { enabled: boolean; email?: string; domains?: string[]; certificate_path?: string; key_path?: string };
+  database?: { engine: string; volume?: string; compose_service?: string };
+}
+
+export const GREEN_PORT_OFFSET = 10000;
+
+export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
+  const serviceNames = Object.keys(config.services);
+  const issue = (path: Path, message: string, input?: unknown) =>
+    ctx.addIssue({ code: "custom", path, message, ...(input === undefined ? {} : { input }) });
+  const needService = (path: Path, name: string) => {
+    if (!config.services[name]) issue(path, `expected a service defined in \`services\` (${list(serviceNames)})`, name);
+  };
+
+  checkServices(config, issue, needService);
+  checkInventory(config, issue);
+  checkProxy(config, issue, needService);
+  checkTls(config, issue);
+  checkDatabase(config, issue, needService);
+  checkPorts(config, issue);
+}
+
+type Issue = (path: Path, message: string, input?: unknown) => void;
+
+function checkServices(config: CheckedConfig, issue: Issue, needService: (p: Path, n: string) => void) {
+  for (const [name, service] of Object.entries(config.services)) {
+    service.depends_on.forEach((dep, i) => {
+      needService(["services", name, "depends_on", i], dep);
+    });
+    if (config.runtime === "systemd") {
+      if (!service.systemd?.app_module && service.command === undefined) {
+        issue(["services", name], "expected `systemd.app_module` or `command`: runtime systemd starts one of them");
+      }
+      if (service.image !== undefined && service.build === undefined) {
+        issue(["services", name, "image"], "runtime systemd runs code, not images: use `build.context` for the code");
+      }
+    } else if (service.build === undefined && service.image === undefined) {
+      issue(["services", name], `expected \`build\` or \`image\`: runtime ${config.runtime} runs an image`);
+    }
+  }
+}
+
+function checkInventory(config: CheckedConfig, issue: Issue) {
+  const { hosts, groups } = config.inventory;
+  for (const [group, { hosts: members }] of Object.entries(groups)) {
+    members.forEach((member, i) => {
+      if (!hosts[member])
+        issue(
+          ["inventory", "groups", group, "hosts", i],
+          `expected a host defined in \`inventory.hosts\` (${list(Object.keys(hosts))})`,
+          member,
+        );
+    });
+    if (hosts[group]) issue(["inventory", "groups", group], "a group cannot have the name of a host");
+  }
+  for (const [name, host] of Object.entries(hosts)) {
+    if (host.jump === undefined) continue;
+    if (host.jump === name) issue(["inventory", "hosts", name, "jump"], "a host cannot be its own jump host");
+    else if (!hosts[host.jump])
+      issue(["inventory", "hosts", name, "jump"], "expected the name of a host in `inventory.hosts`", host.jump);
+  }
+  const known = (ref: string) => ref === "all" || hosts[ref] !== undefined || groups[ref] !== undefined;
+  const refs: [Path, string[] | undefined][] = [
+    [["proxy", "hosts"], config.proxy.hosts],
+    ...Object.entries(config.services).map(([n, s]): [Path, string[] | undefined] => [
+      ["services", n, "hosts"],
+      s.hosts,
+    ]),
+  ];
+  for (const [path, names] of refs) {
+    names?.forEach((ref, i) => {
+      if (!known(ref)) issue([...path, i], "expected a host or group of the inventory (or `all`)", ref);
+    });
+  }
+}
+
+function checkProxy(config: CheckedConfig, issue: Issue, needService: (p: Path, n: string) => void) {
+  const { proxy } = config;
+  const seen = new Set<string>();
+  proxy.routes.forEach((route, i) => {
+    needService(["proxy", "routes", i, "service"], route.service);
+    if (seen.has(route.path)) issue(["proxy", "routes", i, "path"], "another route already has this path", route.path);
+    seen.add(route.path);
+  });
+  if (proxy.api_subdomain) needService(["proxy", "api_subdomain", "service"], proxy.api_subdomain.service);
+  for (const name of Object.keys(proxy.load_balance)) needService(["proxy", "load_balance", name], name);
+  if (proxy.mode === "nginx" && proxy.routes.length === 0 && !proxy.api_subdomain) {
+    issue(["proxy", "routes"], "expected at least one route when `proxy.mode` is nginx");
+  }
+}
+
+function checkTls(config: CheckedConfig, issue: Issue) {
+  const { tls, proxy } = config;
+  if ((tls.certificate_path === undefined) !== (tls.key_path === undefined)) {
+    issue(
+      ["tls", tls.certificate_path === undefined ? "key_path" : "certificate_path"],
+      "expected both `certificate_path` and `key_path`",
+    );
+  }
+  if (!tls.enabled) return;
+  if (proxy.mode !== "nginx") issue(["tls", "enabled"], "TLS needs `proxy.mode: nginx` (nginx terminates TLS)");
+  if ((tls.domains ?? proxy.domains).length === 0) {
+    issue(["tls", "enabled"], "expected `proxy.domains` (or `tls.domains`): a certificate needs a domain name");
+  }
+  if (tls.certificate_path === undefined && tls.email === undefined) {
+    issue(["tls"], "expected `email` for the ACME account (or `certificate_path` and `key_path`)");
+  }
+}
+
+function checkDatabase(config: CheckedConfig, issue: Issue, needService: (p: Path, n: string) => void) {
+  const db = config.database;
+  if (!db) return;
+  if (db.compose_service !== undefined) needService(["database", "compose_service"], db.compose_service);
+  if (db.volume !== undefined) {
+    const mounted = Object.values(config.services).some((s) => s.volumes.some((v) => v.split(":")[0] === db.volume));
+    if (!mounted) issue(["database", "volume"], "expected a volume that a service mounts in `volumes`", db.volume);
+  }
+  if (db.engine === "duckdb" && config.strategy === "blue-green") {
+    issue(
+      ["strategy"],
+      "DuckDB allows one writer only, so blue and green cannot run at once: expected `strategy: stop-first`",
+      config.strategy,
+    );
+  }
+  if (FILE_ENGINES.includes(db.engine) && db.volume !== undefined && config.runtime === "systemd") {
+    issue(["database", "volume"], "runtime systemd has no docker volumes: give `path` as an absolute host path");
+  }
+}
+
+function checkPorts(config: CheckedConfig, issue: Issue) {
+  const owners = new Map<number, string>();
+  for (const [name, service] of Object.entries(config.services)) {
+    const blue = service.ports?.blue ?? service.port;
+    const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+    if (green > 65535) {
+      issue(
+        ["services", name, "port"],
+        `green port ${green} (port + ${GREEN_PORT_OFFSET}) is above 65535: set \`ports.green\``,
+      );
+    }
+    const instances = config.proxy.load_balance[name]?.instances ?? 1;
+    for (const [color, base] of [
+      ["blue", blue],
+      ["green", green],
+    ] as const) {
+      for (let i = 0; i < instances; i++) {
+        const p = base + i;
+        const owner = owners.get(p);
+        const here = `${name} (${color})`;
+        if (owner && !owner.startsWith(`${name} `)) {
+          issue(["services", name, "port"], `host port ${p} of ${here} is also used by ${owner}: set \`ports\``, p);
+        }
+        owners.set(p, here);
+      }
+    }
+  }
+}
+
+function list(names: string[]): string {
+  return names.length === 0 ? "none defined" : names.join(", ");
+}

@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { address, bool, duration, inventoryName, localPath, patternString, port, secretName } from "./primitives.js";
+
+/** A pinned key: a known_hosts line (`host ssh-ed25519 AAAA...`, hashed hosts too) or `SHA256:...` fingerprint. */
+const HOST_KEY_PATTERN =
+  /^(SHA256:[A-Za-z0-9+/]{43}=?|(@cert-authority\s+)?\S+\s+(ssh-|ecdsa-|sk-)\S+\s+[A-Za-z0-9+/=]+(\s.*)?)$/;
+const HOST_KEY_EXPECTED = 'expected a known_hosts line ("host ssh-ed25519 AAAA...") or a fingerprint ("SHA256:...")';
+
+const USER_PATTERN = /^[a-z_][a-z0-9_-]*\$?$/;
+function userName() {
+  return patternString(USER_PATTERN, 'expected a Unix user name like "deploy"');
+}
+
+const vars = () =>
+  z.record(z.string(), z.unknown()).default({}).describe("Variables for playbooks and templates (like Ansible vars).");
+
+/** Settings that a host takes from `inventory.ssh` unless it sets its own. */
+const connectionFields = {
+  user: userName().optional().describe("SSH user."),
+  port: port().optional().describe("SSH port."),
+  jump: inventoryName("host")
+    .optional()
+    .describe("Name of an inventory host to connect through (ProxyJump); its own host key is checked too."),
+  known_hosts_file: localPath()
+    .optional()
+    .describe("known_hosts file with the pinned host keys, relative to slipway.yml."),
+  trust_on_first_use: bool()
+    .optional()
+    .describe("Accept an unknown host key the first time and print its fingerprint to pin. Off unless set."),
+  become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
+  identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
+  private_key_secret: secretName()
+    .optional()
+    .describe("Name of the environment variable holding the private key (CI), instead of `identity_file`."),
+};
+
+export const hostSchema = z
+  .strictObject({
+    address: address().describe("IP address or DNS name the runner connects to."),
+    ...connectionFields,
+    host_keys: z
+      .array(patternString(HOST_KEY_PATTERN, HOST_KEY_EXPECTED))
+      .default([])
+      .describe("Pinned host keys: known_hosts lines or SHA256 fingerprints."),
+    vars: vars(),
+  })
+  .describe("A target server.");
+
+export const sshDefaultsSchema = z
+  .strictObject({
+    user: userName().default("deploy").describe("SSH user."),
+    port: port().default(22).describe("SSH port."),
+    known_hosts_file: connectionFields.known_hosts_file,
+    trust_on_first_use: bool()
+      .default(false)
+      .describe(connectionFields.trust_on_first_use.description ?? ""),
+    become_user: userName().default("root").describe("User for `become` (sudo -n -u)."),
+    identity_file: connectionFields.identity_file,
+    private_key_secret: connectionFields.private_key_secret,
+    connect_timeout: duration().default("10s").describe("TCP + SSH handshake timeout per attempt."),
+  })
+  .describe("SSH settings every host uses unless it sets its own.");
+
+export const groupSchema = z
+  .strictObject({
+    hosts: z.array(inventoryName("host")).describe("Names of the hosts in this group."),
+    vars: vars(),
+  })
+  .describe("A named set of hosts.");
+
+export const inventorySchema = z
+  .strictObject({
+    ssh: sshDefaultsSchema.prefault({}),
+    hosts: z
+      .record(inventoryName("host"), hostSchema)
+      .refine((hosts) => Object.keys(hosts).length > 0, { error: "expected at least one host" })
+      .describe("Target servers by name."),
+    groups: z.record(inventoryName("group"), groupSchema).default({}).describe("Groups of hosts by name."),
+    serial: z
+      .union([z.number().int().min(1), patternString(/^\d{1,3}%$/, "")], {
+        error: 'expected a number of hosts or a percentage like "50%"',
+      })
+      .default("100%")
+      .describe("Rolling batch size: hosts deployed at once."),
+    max_fail_percentage: z
+      .number({ error: "expected a percentage (0-100)" })
+      .min(0, { error: "expected a percentage (0-100)" })
+      .max(100, { error: "expected a percentage (0-100)" })
+      .default(0)
+      .describe("Stop the rollout when more than this percentage of hosts failed."),
+  })
+  .describe("The servers to deploy to.");

@@ -1,0 +1,136 @@
+/**
+ * Building blocks shared by every section of the schema. Each one carries its own "expected ..." message so that an
+ * error reads `expected a duration like "30s", found 30` whatever the zod issue code was (wrong type or bad format).
+ */
+import { z } from "zod";
+
+/** A string schema whose wrong-type and wrong-format errors both say `expected`. */
+export function patternString(pattern: RegExp, expected: string) {
+  return z.string({ error: expected }).regex(pattern, { error: expected });
+}
+
+/** Names used in unit names, compose projects, nginx upstreams and paths: lower-case, digits and dashes. */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+export function resourceName(what: string) {
+  const article = /^[aeiou]/.test(what) ? "an" : "a";
+  return patternString(
+    NAME_PATTERN,
+    `expected ${article} ${what} name of lower-case letters, digits and dashes (like "web")`,
+  );
+}
+
+/** Inventory names for hosts and groups: Ansible allows underscores and dots too. */
+export const INVENTORY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+export function inventoryName(what: string) {
+  return patternString(INVENTORY_NAME_PATTERN, `expected a ${what} name of letters, digits, "_", "." or "-"`);
+}
+
+/** An environment variable name: what a secret reference is. */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const SECRET_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
+export const SECRET_NAME_EXPECTED =
+  "expected the name of an environment variable holding the secret (like DB_PASSWORD), not the secret itself";
+export function secretName() {
+  return patternString(SECRET_NAME_PATTERN, SECRET_NAME_EXPECTED);
+}
+export function envName() {
+  return patternString(ENV_NAME_PATTERN, "expected an environment variable name (letters, digits and _)");
+}
+
+export const DURATION_PATTERN = /^\d+(ms|s|m|h)$/;
+/** Durations are strings with a unit, as nginx and systemd write them: "500ms", "30s", "5m", "1h". */
+export function duration() {
+  return patternString(DURATION_PATTERN, 'expected a duration like "30s", "500ms", "5m" or "1h"');
+}
+
+/** "/api/", "/": an absolute URL path with no spaces, quotes, semicolons or braces (it lands in nginx config). */
+export const URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
+export function urlPath() {
+  return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
+}
+/** A path that is a prefix location: starts and ends with "/". */
+export const PREFIX_PATH_PATTERN = /^\/([A-Za-z0-9._~!$&'()*+,=:@%-]+\/)*$/;
+export function prefixPath() {
+  return patternString(PREFIX_PATH_PATTERN, 'expected a path starting and ending with "/" (like "/harvest/")');
+}
+
+/** An absolute file system path on the host (lands in unit files and shell argv, so no control characters). */
+export const ABSOLUTE_PATH_PATTERN = /^\/[^\0\n\r;{}"'`$\\]*$/;
+export function absolutePath() {
+  return patternString(ABSOLUTE_PATH_PATTERN, 'expected an absolute path starting with "/"');
+}
+
+/** A local path, relative to the directory of slipway.yml (or absolute). */
+export const LOCAL_PATH_PATTERN = /^[^\0\n\r]+$/;
+export function localPath() {
+  return patternString(LOCAL_PATH_PATTERN, "expected a path (relative to the config file's directory)");
+}
+
+export const SIZE_PATTERN = /^\d+(\.\d+)?[kKmMgGtT]?$/;
+/** Sizes as nginx/systemd/docker accept them: "512M", "2G", "100m". */
+export function size() {
+  return patternString(SIZE_PATTERN, 'expected a size like "512M", "2G" or "100m"');
+}
+
+export function port() {
+  return z
+    .number({ error: "expected a port number (1-65535)" })
+    .int({ error: "expected a port number (1-65535)" })
+    .min(1, { error: "expected a port number (1-65535)" })
+    .max(65535, { error: "expected a port number (1-65535)" });
+}
+
+export function positiveInt(what = "a whole number >= 1") {
+  return z
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .min(1, { error: `expected ${what}` });
+}
+
+export function nonNegativeInt(what = "a whole number >= 0") {
+  return z
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .min(0, { error: `expected ${what}` });
+}
+
+export function bool() {
+  return z.boolean({ error: "expected true or false" });
+}
+
+/** A DNS name as nginx server_name takes it: labels, optional leading "*." wildcard. */
+export const DOMAIN_PATTERN =
+  /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+export function domain() {
+  return patternString(DOMAIN_PATTERN, 'expected a domain name like "example.com" or "*.example.com"');
+}
+
+/** Host address: an IPv4/IPv6 address or a DNS name. */
+export const ADDRESS_PATTERN = /^([A-Za-z0-9.-]+|\[?[0-9A-Fa-f:]+\]?)$/;
+export function address() {
+  return patternString(ADDRESS_PATTERN, 'expected an IP address or host name like "10.213.0.11"');
+}
+
+/** An http(s) origin for CORS: scheme://host[:port], no path; or "*". */
+export const ORIGIN_PATTERN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/;
+export function origin() {
+  return patternString(ORIGIN_PATTERN, 'expected an origin like "https://example.github.io" (no path) or "*"');
+}
+
+export function httpUrl() {
+  return patternString(
+    /^https?:\/\/[^\s"'`;{}]+$/,
+    'expected an http(s) URL like "https://acme-v02.api.letsencrypt.org/directory"',
+  );
+}
+
+/** Header values in nginx add_header / proxy_set_header: printable, no double quotes or newlines. */
+export const HEADER_VALUE_PATTERN = /^[\x20-\x21\x23-\x7e]*$/;
+export function headerValue() {
+  return patternString(HEADER_VALUE_PATTERN, "expected a header value of printable characters without double quotes");
+}
+
+/** Values of env vars written into env files: strings; numbers and booleans are accepted and kept as written. */
+export function envValue() {
+  return z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or true/false" });
+}

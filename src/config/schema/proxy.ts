@@ -1,0 +1,156 @@
+import { z } from "zod";
+import {
+  absolutePath,
+  bool,
+  domain,
+  duration,
+  headerValue,
+  inventoryName,
+  nonNegativeInt,
+  origin,
+  patternString,
+  positiveInt,
+  prefixPath,
+  resourceName,
+  size,
+  urlPath,
+} from "./primitives.js";
+
+const RATE_PATTERN = /^\d+r\/[sm]$/;
+const rateLimitSchema = z
+  .strictObject({
+    rate: patternString(RATE_PATTERN, 'expected a rate like "20r/s" or "300r/m"').describe(
+      "Requests per client address.",
+    ),
+    burst: nonNegativeInt().default(0).describe("Requests allowed above the rate before 429."),
+    nodelay: bool().default(true).describe("Serve the burst at once instead of spacing it out."),
+    zone_size: size().default("10m").describe("Shared memory for the limit_req zone."),
+  })
+  .describe("Request rate limit (nginx limit_req); over the limit clients get 429.");
+
+const routeSchema = z
+  .strictObject({
+    path: urlPath().describe("Location under `base_path` (e.g. `/api/`); the longest matching path wins."),
+    service: resourceName("service").describe("Service receiving the requests."),
+    strip_prefix: bool()
+      .default(false)
+      .describe("Remove this route's path before passing on (the base path is always removed)."),
+    websockets: bool().optional().describe("Pass websocket upgrades. Default: `proxy.websockets`."),
+    cors: bool().default(true).describe("Apply `proxy.cors` to this route (when CORS is configured)."),
+    rate_limit: rateLimitSchema.optional().describe("Rate limit for this route. Default: `proxy.rate_limit`."),
+  })
+  .describe("A location and the service behind it.");
+
+const corsSchema = z
+  .strictObject({
+    origins: z
+      .array(origin())
+      .min(1, { error: "expected at least one origin" })
+      .describe('Origins allowed (exact match). `"*"` only when asked for.'),
+    methods: z
+      .array(patternString(/^[A-Z]+$/, 'expected an HTTP method like "GET"'))
+      .default(["GET", "POST", "PUT", "DELETE", "OPTIONS"])
+      .describe("Allowed methods in preflight answers."),
+    headers: z
+      .array(patternString(/^[A-Za-z0-9-]+$/, 'expected a header name like "Content-Type"'))
+      .default(["Content-Type", "Authorization"])
+      .describe("Allowed request headers."),
+    credentials: bool().default(false).describe("Send `Access-Control-Allow-Credentials: true`."),
+    max_age: nonNegativeInt().default(600).describe("Seconds browsers may cache a preflight answer."),
+  })
+  .describe("CORS: preflight (OPTIONS) answered by nginx with 204 for allowed origins.");
+
+const securityHeadersSchema = z
+  .strictObject({
+    frame_options: headerValue().default("SAMEORIGIN").describe("X-Frame-Options."),
+    content_type_options: headerValue().default("nosniff").describe("X-Content-Type-Options."),
+    referrer_policy: headerValue().default("strict-origin-when-cross-origin").describe("Referrer-Policy."),
+    xss_protection: headerValue().optional().describe('X-XSS-Protection (legacy; e.g. "1; mode=block").'),
+    content_security_policy: headerValue().optional().describe("Content-Security-Policy."),
+    hsts: bool().default(true).describe("Strict-Transport-Security once TLS is on."),
+    extra: z
+      .record(patternString(/^[A-Za-z0-9-]+$/, 'expected a header name like "X-Robots-Tag"'), headerValue())
+      .default({})
+      .describe("Other response headers."),
+  })
+  .describe("Security response headers (`{}` turns on the defaults).");
+
+const timeoutsSchema = z
+  .strictObject({
+    connect: duration().default("60s").describe("proxy_connect_timeout."),
+    send: duration().default("60s").describe("proxy_send_timeout."),
+    read: duration().default("60s").describe("proxy_read_timeout."),
+  })
+  .describe("Proxy timeouts (raise them for long requests).");
+
+const staticSchema = z
+  .strictObject({
+    root: absolutePath().describe("Directory on the host served by nginx."),
+    path: prefixPath().default("/static/").describe("Location of the static files. With `/`, misses go to the app."),
+    expires: patternString(/^(off|max|epoch|\d+[smhdwMy]?)$/, 'expected an expiry like "30d", "12h", "max" or "off"')
+      .default("7d")
+      .describe("Expires/Cache-Control max-age for static files."),
+  })
+  .describe("Static files served by nginx (try_files $uri, then the app).");
+
+const gzipSchema = z
+  .strictObject({
+    types: z
+      .array(patternString(/^[a-z]+\/[a-z0-9.+*-]+$/, 'expected a MIME type like "application/json"'))
+      .default(["text/css", "application/javascript", "application/json", "image/svg+xml", "text/plain"])
+      .describe("MIME types compressed (text/html always is)."),
+    min_length: nonNegativeInt().default(1024).describe("Smallest response compressed, in bytes."),
+  })
+  .describe("gzip compression.");
+
+const loadBalanceSchema = z
+  .strictObject({
+    instances: positiveInt().default(1).describe("Processes of the service per host and color, in one upstream."),
+    max_fails: nonNegativeInt().default(3).describe("Upstream max_fails."),
+    fail_timeout: duration().default("30s").describe("Upstream fail_timeout."),
+    keepalive: nonNegativeInt().default(32).describe("Idle keepalive connections to the upstream."),
+  })
+  .describe("Upstream of a service: several instances (ports `port`, `port+1`, ...) and hosts.");
+
+const apiSubdomainSchema = z
+  .strictObject({
+    domain: domain().describe("Domain serving the API at its root (e.g. `api.example.com`)."),
+    service: resourceName("service").describe("Service behind it."),
+  })
+  .describe("A separate server block for the API (seed 000 'API subdomain').");
+
+export const proxySchema = z
+  .strictObject({
+    mode: z
+      .enum(["nginx", "internal"], { error: 'expected "nginx" or "internal"' })
+      .default("nginx")
+      .describe("`nginx`: nginx in front; `internal`: no nginx, services bound to 127.0.0.1 only."),
+    domains: z.array(domain()).default([]).describe("server_name values. Empty: the default server (`_`)."),
+    base_path: prefixPath().default("/").describe("Mount point of the app, e.g. `/harvest/`; routes are below it."),
+    script_name_header: bool()
+      .default(true)
+      .describe("Send `X-Script-Name: <base path>` so the app builds its URLs under the base path."),
+    routes: z.array(routeSchema).default([]).describe("Locations and their services."),
+    api_subdomain: apiSubdomainSchema.optional(),
+    websockets: bool().default(false).describe("Pass websocket upgrades on every route."),
+    cors: corsSchema.optional(),
+    rate_limit: rateLimitSchema.optional(),
+    client_max_body_size: size().default("1m").describe("Largest request body accepted."),
+    timeouts: timeoutsSchema.prefault({}),
+    security_headers: securityHeadersSchema.optional(),
+    static: staticSchema.optional(),
+    gzip: gzipSchema.optional(),
+    load_balance: z
+      .record(resourceName("service"), loadBalanceSchema)
+      .default({})
+      .describe("Per-service upstream settings."),
+    deny_dotfiles: bool()
+      .default(true)
+      .describe("Answer 404 for `/.git`, `/.env` and other dotfiles (not `/.well-known`)."),
+    hosts: z
+      .array(inventoryName("host or group"))
+      .optional()
+      .describe("Hosts running nginx (a load balancer). Default: every host runs its own."),
+    site_name: resourceName("site").optional().describe("File name of the nginx site. Default: the app name."),
+  })
+  .describe("What sits in front of the services.");

@@ -1,0 +1,157 @@
+import { z } from "zod";
+import {
+  absolutePath,
+  bool,
+  duration,
+  envName,
+  envValue,
+  inventoryName,
+  localPath,
+  patternString,
+  port,
+  positiveInt,
+  resourceName,
+  secretName,
+  size,
+  urlPath,
+} from "./primitives.js";
+
+/** Key names that hold secrets: their value must not be written in the file (see literal-secrets.ts). */
+export const SECRET_LIKE_NAME = /(pass(word|wd|phrase)?|secret|token|api_?key|private_?key|credentials?)$/i;
+
+const buildSchema = z
+  .strictObject({
+    context: localPath().default(".").describe("Build context directory, relative to slipway.yml."),
+    dockerfile: localPath().default("Dockerfile").describe("Dockerfile path, relative to the context."),
+    target: z.string({ error: "expected a stage name" }).optional().describe("Multi-stage build target."),
+    args: z
+      .record(envName(), z.string({ error: "expected a string" }))
+      .default({})
+      .describe("Build arguments (`--build-arg`). Not for secrets: use `secrets`."),
+    secrets: z
+      .array(secretName())
+      .default([])
+      .describe("Build secrets by environment variable name, passed with `--secret id=NAME,env=NAME` (buildx)."),
+  })
+  .describe("How to build the service's image (container/compose), or which directory to ship (systemd).");
+
+const STATUS = "expected an HTTP status code (100-599)";
+const healthSchema = z
+  .strictObject({
+    path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
+    expected_status: z
+      .number({ error: STATUS })
+      .int({ error: STATUS })
+      .min(100, { error: STATUS })
+      .max(599, { error: STATUS })
+      .default(200)
+      .describe("HTTP status a healthy service answers."),
+    expected_body: z
+      .string({ error: "expected a string" })
+      .optional()
+      .describe("Substring the response body must contain (e.g. the version)."),
+    interval: duration().default("2s").describe("Time between polls."),
+    consecutive_successes: positiveInt().default(2).describe("Healthy answers in a row needed to pass."),
+    timeout: duration().default("60s").describe("Give up (and fail the deploy) after this long."),
+    request_timeout: duration().default("5s").describe("Timeout of one health request."),
+    start_period: duration().default("0s").describe("Grace time after start before failures count."),
+  })
+  .describe("Health check gating the switch.");
+
+const resourcesSchema = z
+  .strictObject({
+    memory: size().optional().describe('Memory limit like "512M" or "2G" (systemd MemoryMax, docker --memory).'),
+    cpus: z
+      .number({ error: "expected a number of CPUs like 1.5" })
+      .positive({ error: "expected a number of CPUs like 1.5" })
+      .optional()
+      .describe("CPU limit in CPUs (systemd CPUQuota=cpus*100%, docker --cpus)."),
+    nofile: positiveInt().optional().describe("Open files limit (LimitNOFILE)."),
+  })
+  .describe("Resource limits.");
+
+const systemdSchema = z
+  .strictObject({
+    server: z
+      .enum(["gunicorn", "uvicorn"], { error: 'expected "gunicorn" or "uvicorn"' })
+      .default("gunicorn")
+      .describe("Application server started by the unit."),
+    app_module: patternString(
+      /^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$/,
+      'expected "module:callable" like "app:app"',
+    )
+      .optional()
+      .describe("WSGI/ASGI application, `module:callable` (e.g. `wsgi_be:app`)."),
+    workers: positiveInt().default(2).describe("Worker processes."),
+    worker_class: z
+      .string({ error: "expected a worker class name" })
+      .optional()
+      .describe("gunicorn worker class (e.g. `uvicorn.workers.UvicornWorker`)."),
+    timeout: duration().default("120s").describe("Worker timeout."),
+    working_dir: absolutePath()
+      .optional()
+      .describe("WorkingDirectory. Default: the release directory of the service's code."),
+    user: z
+      .string({ error: "expected a user name" })
+      .optional()
+      .describe("User the service runs as. Default: the SSH user."),
+    group: z.string({ error: "expected a group name" }).optional().describe("Group. Default: the user's group."),
+    venv: absolutePath()
+      .optional()
+      .describe("Virtualenv whose `bin/` holds the server. Default: the system's (Debian's gunicorn/uvicorn)."),
+    read_write_paths: z
+      .array(absolutePath())
+      .default([])
+      .describe("Extra writable paths under ProtectSystem=strict (the database directory is added automatically)."),
+  })
+  .describe("systemd runtime settings of this service.");
+
+const VOLUME_EXPECTED =
+  'expected "source:/target" or "source:/target:ro" (source is a volume name or an absolute path)';
+const VOLUME_PATTERN = /^([a-z0-9][a-z0-9_.-]*|\/[^:\s]*):\/[^:\s]*(:(ro|rw))?$/;
+
+export const serviceSchema = z
+  .strictObject({
+    build: buildSchema.optional(),
+    image: z
+      .string({ error: "expected an image reference" })
+      .optional()
+      .describe("A prebuilt image to run instead of building one (e.g. `postgres:16`)."),
+    command: z
+      .union([z.string(), z.array(z.string())], { error: "expected a command string or a list of arguments" })
+      .optional()
+      .describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
+    port: port().describe("Port the service listens on (inside its container, or the base port under systemd)."),
+    ports: z
+      .strictObject({
+        blue: port().optional().describe("Host port of the blue color. Default: `port`."),
+        green: port().optional().describe("Host port of the green color. Default: `port` + 10000."),
+      })
+      .optional()
+      .describe("Host ports of the two colors (bound to 127.0.0.1)."),
+    health: healthSchema.optional(),
+    env: z
+      .record(envName(), envValue())
+      .default({})
+      .describe("Plain environment variables. Secrets go in `secrets` (by name)."),
+    secrets: z
+      .array(secretName())
+      .default([])
+      .describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
+    volumes: z
+      .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))
+      .default([])
+      .describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
+    resources: resourcesSchema.optional(),
+    systemd: systemdSchema.optional(),
+    depends_on: z
+      .array(resourceName("service"))
+      .default([])
+      .describe("Services started (and healthy) before this one."),
+    hosts: z
+      .array(inventoryName("host or group"))
+      .optional()
+      .describe("Hosts or groups running this service. Default: every inventory host."),
+    public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy."),
+  })
+  .describe("A process of the app (backend, frontend, worker).");

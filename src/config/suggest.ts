@@ -1,0 +1,46 @@
+/** "did you mean" suggestions: the closest candidate by edit distance, when it is close enough to be a typo. */
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions: "heatlh" -> "health" is 1). */
+export function editDistance(a: string, b: string): number {
+  const width = b.length + 1;
+  // One flat row-major table: d[i * width + j] is the distance between a[0..i) and b[0..j).
+  const d = new Uint16Array((a.length + 1) * width);
+  const at = (i: number, j: number) => d[i * width + j] ?? 0;
+  for (let i = 0; i <= a.length; i++) d[i * width] = i;
+  for (let j = 0; j <= b.length; j++) d[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      d[i * width + j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** The candidate closest to `input`, if within about a third of its length (at least 1, at most 3 edits). */
+export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(input.length / 3)));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  // Also catch camelCase / kebab-case spellings of a snake_case key.
+  const normalized = snakeCase(input);
+  if (normalized !== input && candidates.includes(normalized)) return normalized;
+  return bestDistance <= limit ? best : undefined;
+}
+
+export function snakeCase(input: string): string {
+  return input
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/-/g, "_")
+    .toLowerCase();
+}
