@@ -5,7 +5,7 @@
  * spaces are inert, and `"`, `\`, `$`, braces and control characters are refused.
  */
 import { RenderError } from "./errors.js";
-import { matching } from "./validate.js";
+import { isPrintableAscii, matching } from "./validate.js";
 
 const LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
 const SERVER_NAME = new RegExp(`^(\\*\\.)?${LABEL}(\\.${LABEL})*$`);
@@ -40,7 +40,7 @@ export function quotedHeaderValue(value: string, field: string): string {
   if (typeof value !== "string" || value.length === 0 || value.length > 4096) {
     throw new RenderError(field, value, "is not a header value (1-4096 characters)");
   }
-  if (!/^[\x20-\x7e]*$/.test(value)) {
+  if (!isPrintableAscii(value)) {
     throw new RenderError(field, value, "contains a newline, control or non-ASCII character");
   }
   const bad = value.match(/["\\${}]/);

@@ -5,14 +5,12 @@
  * in a one-line setting) are refused.
  */
 import { RenderError } from "./errors.js";
-import { absolutePath, matching } from "./validate.js";
-
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+import { absolutePath, hasControlChar, isPrintableAscii, matching } from "./validate.js";
 
 /** `Environment="NAME=value"`: specifiers doubled, `\` and `"` escaped, newline and tab as C escapes. */
 export function environmentAssignment(name: string, value: string, field: string): string {
   matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field} name`);
-  if (typeof value !== "string" || CONTROL.test(value)) {
+  if (typeof value !== "string" || hasControlChar(value, true)) {
     throw new RenderError(field, value, "contains a control character systemd cannot carry");
   }
   const escaped = `${name}=${value}`
@@ -26,7 +24,7 @@ export function environmentAssignment(name: string, value: string, field: string
 
 /** One ExecStart word. The result is exactly one argument with the given bytes when systemd parses the line. */
 export function execArg(value: string, field: string): string {
-  if (typeof value !== "string" || CONTROL.test(value) || value.includes("\n") || value.includes("\t")) {
+  if (typeof value !== "string" || hasControlChar(value)) {
     throw new RenderError(field, value, "contains a newline or control character");
   }
   const specifiersInert = value.replaceAll("%", "%%").replaceAll("$", "$$$$");
@@ -36,7 +34,13 @@ export function execArg(value: string, field: string): string {
 
 /** Description= and similar one-line free text: printable, `%` doubled, no backslash (line continuation). */
 export function freeText(value: string, field: string): string {
-  if (typeof value !== "string" || !/^[\x20-\x7e]{1,200}$/.test(value) || value.includes("\\")) {
+  if (
+    typeof value !== "string" ||
+    !isPrintableAscii(value) ||
+    value.length === 0 ||
+    value.length > 200 ||
+    value.includes("\\")
+  ) {
     throw new RenderError(field, value, "is not one line of printable ASCII without backslashes (max 200)");
   }
   return value.replaceAll("%", "%%");

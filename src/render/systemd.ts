@@ -101,7 +101,7 @@ export function renderEnvironmentFile(vars: Record<string, string | number>, fie
   const lines = Object.entries(vars).map(([name, raw]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
     const value = typeof raw === "number" ? String(port(raw, `${field}.${name}`)) : raw;
-    if (typeof value !== "string" || /[\x00\r]/.test(value)) {
+    if (typeof value !== "string" || value.includes("\0") || value.includes("\r")) {
       throw new RenderError(`${field}.${name}`, value, "contains a NUL or carriage return");
     }
     return `${name}="${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;

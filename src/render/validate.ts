@@ -60,3 +60,22 @@ export function uniqueBy<T>(items: readonly T[], key: (item: T) => string, field
     seen.add(k);
   }
 }
+
+/** True when the text has a C0 control character or DEL; newline and tab count only when `allowNewlineTab` is false. */
+export function hasControlChar(text: string, allowNewlineTab = false): boolean {
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (allowNewlineTab && (char === "\n" || char === "\t")) continue;
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Printable ASCII only (space to `~`). */
+export function isPrintableAscii(text: string): boolean {
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
+}
