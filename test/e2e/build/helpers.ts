@@ -1,0 +1,72 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { connect } from "../../../src/remote/pool.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+
+const run = promisify(execFile);
+
+export const INVENTORY_PATH = new URL("../../../.sandbox/inventory.json", import.meta.url).pathname;
+
+export interface SandboxInventory {
+  targets: { name: string; host: string; port: number; user: string }[];
+  privateKeyPath: string;
+  knownHostsPath: string;
+  registry: string;
+  baseImage: string;
+}
+
+export function loadInventory(): SandboxInventory {
+  if (!existsSync(INVENTORY_PATH)) {
+    throw new Error(`${INVENTORY_PATH} is missing: start the sandbox with \`npm run sandbox -- up\``);
+  }
+  return JSON.parse(readFileSync(INVENTORY_PATH, "utf8")) as SandboxInventory;
+}
+
+/** SSH connections to every sandbox target, host keys checked against the sandbox's known_hosts. */
+export async function connectTargets(inventory: SandboxInventory): Promise<RemoteHost[]> {
+  const knownHosts = readFileSync(inventory.knownHostsPath, "utf8");
+  return Promise.all(
+    inventory.targets.map((target) =>
+      connect({ ...target, privateKeyPath: inventory.privateKeyPath, knownHosts }, { warn: () => {} }),
+    ),
+  );
+}
+
+/** A short unique name part, so runs never see each other's images. */
+export function runId(): string {
+  return randomBytes(4).toString("hex");
+}
+
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run("docker", args, { maxBuffer: 64 << 20 });
+  return stdout.trim();
+}
+
+/**
+ * A tiny image (FROM scratch, one file) with unique content, built with the classic builder; returns its id.
+ * `payloadBytes` of random data make it as big as a benchmark needs.
+ */
+export async function buildTinyImage(reference: string, payload: string | Buffer): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "slipway-e2e-build-"));
+  await writeFile(join(dir, "payload"), payload);
+  await writeFile(join(dir, "Dockerfile"), 'FROM scratch\nCOPY payload /payload\nCMD ["/payload"]\n');
+  await run("docker", ["build", "--quiet", "--tag", reference, dir], {
+    env: { ...process.env, DOCKER_BUILDKIT: "0" },
+  });
+  return docker("image", "inspect", "--format", "{{.Id}}", reference);
+}
+
+/** The image id on a target, or null. */
+export async function targetImageId(host: RemoteHost, reference: string): Promise<string | null> {
+  const result = await host.exec(["docker", "image", "inspect", "--format", "{{.Id}}", reference], { check: false });
+  return result.code === 0 ? result.stdout.trim() : null;
+}
+
+export async function removeTargetImages(host: RemoteHost, references: readonly string[]): Promise<void> {
+  if (references.length > 0) await host.exec(["docker", "image", "rm", ...references], { check: false });
+}
