@@ -96,9 +96,9 @@ export function typeName(schema: AnySchema): string {
     case "enum":
       return Object.values(def.entries ?? {})
         .map((v) => JSON.stringify(v))
-        .join(" \\| ");
+        .join(" | ");
     case "literal":
-      return (def.values ?? []).map((v) => JSON.stringify(v)).join(" \\| ");
+      return (def.values ?? []).map((v) => JSON.stringify(v)).join(" | ");
     case "union":
       return (def.options ?? []).map(typeName).join(" or ");
     case "number":
