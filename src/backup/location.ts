@@ -28,16 +28,9 @@ export function toolPrefix(where: ResolvedServer, env: Record<string, string> = 
 }
 
 /** Lists the running container of a compose service; works with compose v1 and v2 (both set these labels). */
-export function composeContainerArgv(project: string, service: string): string[] {
-  return [
-    "docker",
-    "ps",
-    "-q",
-    "--filter",
-    `label=com.docker.compose.project=${project}`,
-    "--filter",
-    `label=com.docker.compose.service=${service}`,
-  ];
+export function composeContainerArgv(project: string | undefined, service: string): string[] {
+  const byProject = project ? ["--filter", `label=com.docker.compose.project=${project}`] : [];
+  return ["docker", "ps", "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
 }
 
 export function volumeMountpointArgv(volume: string): string[] {
@@ -63,6 +56,7 @@ export function describeServerLocation(location: ServerLocation): string {
     const at = location.host ? `${location.host}${location.port ? `:${location.port}` : ""}` : "local socket";
     return `server ${at}${as}`;
   }
-  if ("compose" in location) return `compose service ${location.compose.project}/${location.compose.service}${as}`;
+  if ("compose" in location)
+    return `compose service ${location.compose.project ?? "*"}/${location.compose.service}${as}`;
   return `container ${location.container}${as}`;
 }

@@ -20,18 +20,32 @@ export async function resolveLocation(ctx: ExecContext, spec: DatabaseSpec): Pro
     return { kind: "server", where: { kind: "container", container: location.container, runAs: location.runAs } };
   const { project, service } = location.compose;
   const ids = (
-    await capture(ctx, composeContainerArgv(project, service), `find the running container of ${project}/${service}`)
+    await capture(
+      ctx,
+      composeContainerArgv(project, service),
+      `find the running container of ${project ?? "*"}/${service}`,
+    )
   )
     .trim()
     .split("\n")
     .filter(Boolean);
   const container = ids[0];
-  if (!container) {
-    throw new BackupError(`no running container for compose service ${service} in project ${project}`, {
+  if (ids.length > 1) {
+    throw new BackupError(`${ids.length} running containers match compose service ${service}`, {
       host: ctx.host.name,
       step: ctx.step,
-      hint: `start the database service (docker compose -p ${project} up -d ${service}) and retry`,
+      hint: "name the compose project (or the container) so that one database is meant",
     });
+  }
+  if (!container) {
+    throw new BackupError(
+      `no running container for compose service ${service}${project ? ` in project ${project}` : ""}`,
+      {
+        host: ctx.host.name,
+        step: ctx.step,
+        hint: `start the database service ${service} (docker compose up -d ${service}) and retry`,
+      },
+    );
   }
   return { kind: "server", where: { kind: "container", container, runAs: location.runAs } };
 }

@@ -13,7 +13,7 @@ export type FileLocation = { kind: "file"; path: string } | { kind: "volume"; vo
  */
 export type ServerLocation =
   | { kind: "service"; container: string; runAs?: string }
-  | { kind: "service"; compose: { project: string; service: string }; runAs?: string }
+  | { kind: "service"; compose: { project?: string; service: string }; runAs?: string }
   | { kind: "server"; host?: string; port?: number; runAs?: string };
 
 /** Commands that stop and start the processes writing to the database (systemd units, containers...). */

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { databaseSpecFromConfig, parseServerUrl } from "../../../src/backup/from-config.js";
+import type { DatabaseConfig } from "../../../src/config/index.js";
+
+const backups = { keep: 10, verify: true } as DatabaseConfig["backups"];
+
+describe("database spec from slipway.yml", () => {
+  it("splits a server URL, keeping the password out of everything but `password`", () => {
+    expect(parseServerUrl("postgres://app:p%40ss@db.internal:5433/shop")).toEqual({
+      location: { kind: "server", host: "db.internal", port: 5433 },
+      user: "app",
+      password: "p@ss",
+      database: "shop",
+    });
+  });
+
+  it("reads the URL and password from the named secrets", () => {
+    const db = {
+      engine: "postgres",
+      url_secret: "DATABASE_URL",
+      password_secret: "PGPW",
+      create_dir: true,
+      backups,
+      restore_on_rollback: false,
+    } as DatabaseConfig;
+    const spec = databaseSpecFromConfig(db, {
+      app: "shop",
+      strategy: "blue-green",
+      env: { DATABASE_URL: "postgres://app@10.0.0.5/shop", PGPW: "s3cret" },
+    });
+    expect(spec).toEqual({
+      engine: "postgres",
+      location: { kind: "server", host: "10.0.0.5", port: undefined },
+      database: "shop",
+      user: "app",
+      password: "s3cret",
+    });
+    expect(() => databaseSpecFromConfig(db, { app: "shop", strategy: "blue-green", env: {} })).toThrow(
+      "the database password is read from $PGPW, which is not set",
+    );
+  });
+
+  it("needs stop-first for DuckDB", () => {
+    const db = {
+      engine: "duckdb",
+      path: "app.db",
+      volume: "data",
+      create_dir: true,
+      backups,
+      restore_on_rollback: false,
+    } as DatabaseConfig;
+    expect(() => databaseSpecFromConfig(db, { app: "a", strategy: "blue-green", env: {} })).toThrow(/one writer/);
+    expect(databaseSpecFromConfig(db, { app: "a", strategy: "stop-first", env: {} })).toEqual({
+      engine: "duckdb",
+      location: { kind: "volume", volume: "data", path: "app.db" },
+      safety: { mode: "stop-first" },
+    });
+  });
+
+  it("finds a compose service's database in the app's project", () => {
+    const db = {
+      engine: "mysql",
+      compose_service: "db",
+      name: "shop",
+      user: "root",
+      create_dir: true,
+      backups,
+      restore_on_rollback: false,
+    } as DatabaseConfig;
+    expect(databaseSpecFromConfig(db, { app: "shop", strategy: "blue-green", env: {} })).toEqual({
+      engine: "mysql",
+      location: { kind: "service", compose: { project: "shop", service: "db" } },
+      database: "shop",
+      user: "root",
+      password: undefined,
+    });
+  });
+});

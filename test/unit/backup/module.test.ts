@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { identityRedactor, type ModuleContext } from "../../../src/engine/types.js";
+import { backupModule, specFromArgs } from "../../../src/modules/backup.js";
+import { LocalHost } from "./support/local-host.js";
+
+function args(input: Record<string, unknown>) {
+  return backupModule.argsSchema.parse(input);
+}
+
+describe("backup module", () => {
+  it("maps task args to a database spec", () => {
+    expect(specFromArgs(args({ engine: "sqlite", volume: "data", path: "app.db" }))).toEqual({
+      engine: "sqlite",
+      location: { kind: "volume", volume: "data", path: "app.db" },
+    });
+    expect(
+      specFromArgs(args({ engine: "postgres", database: "shop", run_as: "postgres", verify_restore: true })),
+    ).toEqual({
+      engine: "postgres",
+      location: { kind: "server", host: undefined, port: undefined, runAs: "postgres" },
+      database: "shop",
+      user: undefined,
+      password: undefined,
+      verifyRestore: true,
+    });
+    expect(specFromArgs(args({ engine: "mysql", database: "shop", compose_service: "db" })).location).toEqual({
+      kind: "service",
+      compose: { project: undefined, service: "db" },
+      runAs: undefined,
+    });
+  });
+
+  it("refuses DuckDB without a safe way to copy it", () => {
+    expect(() => specFromArgs(args({ engine: "duckdb", path: "/d/app.duckdb" }))).toThrow(/one writer/);
+  });
+
+  it("in check mode says what it would do and touches nothing", async () => {
+    const host = new LocalHost();
+    const ctx: ModuleContext = {
+      host,
+      check: true,
+      diff: false,
+      become: false,
+      facts: undefined,
+      vars: {},
+      redactor: identityRedactor,
+      baseDir: "/",
+      step: "back up first",
+    };
+    const result = await backupModule.run(
+      ctx,
+      args({ engine: "duckdb", path: "/d/app.duckdb", safety: "stop-first", deploy_dir: "/opt/app" }),
+    );
+    expect(result.status).toBe("changed");
+    expect(result.msg).toBe(
+      [
+        "back up DuckDB file /d/app.duckdb: DuckDB allows one writer: the app is STOPPED while the file is copied (downtime), checked byte for byte, then started again",
+        "into /opt/app/backups/ (needs twice the last backup's size free); keep the newest 10 plus those of the live and previous releases",
+        "a failed backup stops the deploy before anything changes",
+      ].join("\n"),
+    );
+    expect(host.commands).toEqual([]);
+  });
+});
