@@ -54,10 +54,8 @@ def _note_fields(body, partial):
 
 @app.get("/api/health")
 def health():
-    version = release_info.app_version()
-    if release_info.broken_mode() == "unhealthy":
-        return jsonify(status="unhealthy", version=version), 503
-    return jsonify(status="ok", version=version)
+    status, body = release_info.health_response()
+    return body, status, {"Content-Type": "application/json"}
 
 
 @app.get("/api/info")

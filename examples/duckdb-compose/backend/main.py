@@ -10,7 +10,7 @@ import socket
 
 import uvicorn
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 import release_info
@@ -52,10 +52,8 @@ def _public_route_guard():
 
 @app.get("/api/health")
 def health():
-    version = release_info.app_version()
-    if release_info.broken_mode() == "unhealthy":
-        return JSONResponse({"status": "unhealthy", "version": version}, status_code=503)
-    return {"status": "ok", "version": version}
+    status, body = release_info.health_response()
+    return Response(content=body, status_code=status, media_type="application/json")
 
 
 @app.get("/api/info")

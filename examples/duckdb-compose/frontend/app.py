@@ -6,7 +6,7 @@ Run:  gunicorn app:app        (bind/workers from gunicorn.conf.py and env)
 
 import os
 
-from flask import Flask, jsonify, redirect, render_template, request
+from flask import Flask, redirect, render_template, request
 
 import backend_client
 import release_info
@@ -18,10 +18,8 @@ app = Flask(__name__)
 
 @app.get("/health")
 def health():
-    version = release_info.app_version()
-    if release_info.broken_mode() == "unhealthy":
-        return jsonify(status="unhealthy", version=version), 503
-    return jsonify(status="ok", version=version)
+    status, body = release_info.health_response()
+    return body, status, {"Content-Type": "application/json"}
 
 
 @app.get("/")

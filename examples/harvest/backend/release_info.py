@@ -14,6 +14,7 @@ systemd release directory). Values:
   crash         the process exits at start-up (nothing listens)
 """
 
+import json
 import os
 
 BROKEN_MODES = ("unhealthy", "after-switch", "crash")
@@ -52,3 +53,15 @@ def startup_check(service):
         raise BrokenBuildError(f"{service}: unknown BROKEN mode {mode!r}; expected one of {', '.join(BROKEN_MODES)}")
     if mode == "crash":
         raise BrokenBuildError(f"{service}: built with BROKEN=crash, refusing to start")
+
+
+def health_response():
+    """(HTTP status, JSON body) for a health route: 200 {"status": "ok", "version": ...}, 503 when built unhealthy.
+
+    The body uses json.dumps' default separators ("status": "ok", with a space), the form the example slipway.yml
+    files' expected_body matches; Flask's and FastAPI's own encoders would write it compact ("status":"ok").
+    """
+    version = app_version()
+    if broken_mode() == "unhealthy":
+        return 503, json.dumps({"status": "unhealthy", "version": version})
+    return 200, json.dumps({"status": "ok", "version": version})

@@ -35,10 +35,8 @@ def api_base_url():
 
 @server.get("/health")
 def health():
-    version = release_info.app_version()
-    if release_info.broken_mode() == "unhealthy":
-        return jsonify(status="unhealthy", version=version), 503
-    return jsonify(status="ok", version=version)
+    status, body = release_info.health_response()
+    return body, status, {"Content-Type": "application/json"}
 
 
 @server.get("/")
