@@ -46,14 +46,14 @@ interface Inherited {
   diff?: boolean;
   ignoreErrors: boolean;
   vars: Record<string, unknown>;
+  /** Inside a block that has a rescue: a failure here will be rescued. */
+  rescuable?: boolean;
 }
 
 type Flow = "ok" | "failed" | "stopped";
 
 export class HostRun {
   private readonly notified = new Set<string>();
-  /** Outcomes of this run, so a rescue can mark the failure it handled. */
-  private readonly pendingFailures: TaskOutcome[] = [];
   failed = false;
 
   constructor(
@@ -126,6 +126,7 @@ export class HostRun {
       diff: task.diff ?? inherited.diff,
       ignoreErrors: task.ignoreErrors || inherited.ignoreErrors,
       vars: { ...inherited.vars, ...task.vars },
+      rescuable: inherited.rescuable,
     };
   }
 
@@ -151,13 +152,9 @@ export class HostRun {
   ): Promise<Flow> {
     // A block's `when` is inherited by every task in it (evaluated per task, as in Ansible).
     const withWhen: Inherited = { ...inner, when: [...outer.when, ...when] };
-    const mark = this.pendingFailures.length;
-    let flow = await this.runList(task.block, withWhen);
+    // A failure in the block is reported as "rescued" (not "failed") when a rescue section will handle it.
+    let flow = await this.runList(task.block, { ...withWhen, rescuable: withWhen.rescuable || task.rescue.length > 0 });
     if (flow === "failed" && task.rescue.length > 0 && !this.state.unreachable) {
-      // The failures inside the block are now "rescued", not "failed", in the recap.
-      for (const outcome of this.pendingFailures.splice(mark)) {
-        outcome.rescued = true;
-      }
       this.failed = false;
       flow = await this.runList(task.rescue, withWhen);
     }
@@ -244,13 +241,13 @@ export class HostRun {
 
   private finish(outcome: TaskOutcome, merged: Inherited): Flow {
     if (outcome.status === "failed" && merged.ignoreErrors) outcome.ignored = true;
+    else if (outcome.status === "failed" && merged.rescuable) outcome.rescued = true;
     this.ctx.emit(outcome);
     if (outcome.status === "unreachable") {
       this.failed = true;
       return "failed";
     }
     if (outcome.status === "failed" && !outcome.ignored) {
-      this.pendingFailures.push(outcome);
       this.failed = true;
       if (this.ctx.play.anyErrorsFatal) this.ctx.abort.set = true;
       return "failed";

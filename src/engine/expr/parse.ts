@@ -1,6 +1,6 @@
 /**
  * Recursive-descent parser for expressions. Precedence, lowest first:
- * `x if c else y`, or, and, not, comparisons/in/is, + - ~, * / %, unary -, filters (`|`), attribute/index access.
+ * `x if c else y`, or, and, not, comparisons/in/is, ~, + -, * / %, unary -, filters (`|`), attribute/index access.
  */
 import type { Expr } from "./ast.js";
 import { ExprSyntaxError, type Token, tokenize } from "./tokens.js";
@@ -91,19 +91,19 @@ class Parser {
   }
 
   private comparison(): Expr {
-    let left = this.additive();
+    let left = this.concat();
     for (;;) {
       const t = this.peek();
       if (t.kind === "op" && ["==", "!=", "<", "<=", ">", ">="].includes(t.value)) {
         this.next();
-        left = { type: "binary", op: t.value, left, right: this.additive() };
+        left = { type: "binary", op: t.value, left, right: this.concat() };
       } else if (this.isName("in")) {
         this.next();
-        left = { type: "binary", op: "in", left, right: this.additive() };
+        left = { type: "binary", op: "in", left, right: this.concat() };
       } else if (this.isName("not") && this.isName("in", 1)) {
         this.next();
         this.next();
-        left = { type: "unary", op: "not", arg: { type: "binary", op: "in", left, right: this.additive() } };
+        left = { type: "unary", op: "not", arg: { type: "binary", op: "in", left, right: this.concat() } };
       } else if (this.isName("is")) {
         this.next();
         let negate = false;
@@ -120,9 +120,19 @@ class Parser {
     }
   }
 
+  /** `~` (string concatenation) binds looser than + and -, as in Jinja. */
+  private concat(): Expr {
+    let left = this.additive();
+    while (this.isOp("~")) {
+      this.next();
+      left = { type: "binary", op: "~", left, right: this.additive() };
+    }
+    return left;
+  }
+
   private additive(): Expr {
     let left = this.multiplicative();
-    while (this.isOp("+") || this.isOp("-") || this.isOp("~")) {
+    while (this.isOp("+") || this.isOp("-")) {
       const op = (this.next() as { value: string }).value;
       left = { type: "binary", op, left, right: this.multiplicative() };
     }

@@ -2,7 +2,7 @@
 import { dirname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { didYouMean } from "../suggest.js";
-import type { ModuleTask, Play, Playbook, Serial } from "../types.js";
+import type { ModuleTask, Play, Playbook, Serial, Task } from "../types.js";
 import {
   describeType,
   entriesOf,
@@ -141,6 +141,12 @@ function parsePlay(
     }
     return true;
   });
+  const tasks = [
+    ...parseTaskList(ctx, value("pre_tasks"), at(where, "pre_tasks")),
+    ...parseTaskList(ctx, value("tasks"), at(where, "tasks")),
+    ...parseTaskList(ctx, value("post_tasks"), at(where, "post_tasks")),
+  ];
+  checkNotify(problems, [...tasks, ...handlers], handlers);
   const maxFail = toJs(value("max_fail_percentage"));
   if (maxFail !== null && (typeof maxFail !== "number" || maxFail < 0 || maxFail > 100)) {
     problems.add(
@@ -156,11 +162,7 @@ function parsePlay(
     pos: posOf(file, node),
     hosts: typeof hosts === "string" ? hosts : "",
     vars: isMap(vars) ? (toJs(vars) as Record<string, unknown>) : {},
-    tasks: [
-      ...parseTaskList(ctx, value("pre_tasks"), at(where, "pre_tasks")),
-      ...parseTaskList(ctx, value("tasks"), at(where, "tasks")),
-      ...parseTaskList(ctx, value("post_tasks"), at(where, "post_tasks")),
-    ],
+    tasks,
     handlers,
     serial: parseSerial(file, problems, value("serial"), at(where, "serial")),
     maxFailPercentage: typeof maxFail === "number" ? maxFail : undefined,
@@ -174,6 +176,27 @@ function parsePlay(
       return t === null ? [] : Array.isArray(t) ? t.map(String) : [String(t)];
     })(),
   };
+}
+
+/** Every `notify:` must name a handler (or a topic a handler listens to): a typo would silently skip a restart. */
+function checkNotify(problems: Problems, tasks: readonly Task[], handlers: readonly ModuleTask[]): void {
+  const known = new Set(handlers.flatMap((h) => [h.name as string, ...h.listen]));
+  const walk = (list: readonly Task[]) => {
+    for (const task of list) {
+      if (task.kind === "block") walk([...task.block, ...task.rescue, ...task.always]);
+      if (task.kind !== "module") continue;
+      for (const name of task.notify) {
+        if (!known.has(name)) {
+          problems.addAt(
+            `${task.pos.file}:${task.pos.line}:${task.pos.col}`,
+            `${task.where}.notify`,
+            `no handler is named "${name}"${didYouMean(name, known)}`,
+          );
+        }
+      }
+    }
+  };
+  walk(tasks);
 }
 
 const PERCENT = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/;

@@ -59,7 +59,16 @@ export class Problems {
 
   throwIfAny(): void {
     if (this.messages.length === 0) return;
-    throw new ConfigError(this.messages.join("\n"), {
+    // In file order, whatever order the checks ran in.
+    const key = (m: string) => {
+      const match = /^(.*?):(\d+):(\d+):/.exec(m);
+      return match ? ([match[1] as string, Number(match[2]), Number(match[3])] as const) : (["", 0, 0] as const);
+    };
+    const sorted = this.messages
+      .map((m, i) => ({ m, i, k: key(m) }))
+      .sort((a, b) => a.k[0].localeCompare(b.k[0]) || a.k[1] - b.k[1] || a.k[2] - b.k[2] || a.i - b.i)
+      .map((x) => x.m);
+    throw new ConfigError(sorted.join("\n"), {
       step: "parse playbook",
       hint: "fix the playbook at the positions shown",
     });
