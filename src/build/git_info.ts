@@ -1,3 +1,4 @@
+import { SlipwayError } from "../errors.js";
 import { runLocal } from "./local.js";
 
 /** What the tags and labels of a build are made from. */
@@ -27,7 +28,13 @@ export async function detectGitInfo(cwd: string, env: NodeJS.ProcessEnv = proces
     return result.code === 0 ? result.stdout.trim() : null;
   };
   const commitSha = fromEnv.commitSha ?? (await git("rev-parse", "HEAD"));
-  if (!commitSha) throw new Error(`cannot tell the commit: ${cwd} is not a git checkout and GITHUB_SHA is not set`);
+  if (!commitSha) {
+    throw new SlipwayError(`cannot tell the commit: ${cwd} is not a git checkout and GITHUB_SHA is not set`, {
+      host: "local",
+      step: "git info",
+      hint: "run from a git checkout, or give the commit explicitly (slipway build --commit <full sha>)",
+    });
+  }
   let branch = fromEnv.branch;
   if (branch === undefined) {
     const head = await git("rev-parse", "--abbrev-ref", "HEAD");

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { buildImages, formatBuiltImages, type ImageToBuild } from "../build/build_images.js";
-import { detectGitInfo } from "../build/git_info.js";
+import { detectGitInfo, type GitInfo } from "../build/git_info.js";
 import { parseImageReference } from "../build/reference.js";
 import { SlipwayError } from "../errors.js";
 
@@ -21,6 +21,8 @@ interface BuildFlags {
   buildArg?: string[];
   secret?: string[];
   json?: boolean;
+  commit?: string;
+  branch?: string;
   quiet?: boolean;
 }
 
@@ -47,6 +49,8 @@ export function register(program: Command): void {
     .option("--platform <platform...>", "target platforms (several need buildx)")
     .option("--build-arg <KEY=VALUE...>", "build arguments (not secrets)")
     .option("--secret <ENV_NAME...>", "build secrets by environment variable name (buildx)")
+    .option("--commit <sha>", "full commit SHA (default: GITHUB_SHA or git HEAD)")
+    .option("--branch <name>", "branch to tag (default: the checked-out branch)")
     .option("--json", "print the result as JSON")
     .option("--quiet", "do not print build output")
     .action(async (flags: BuildFlags) => {
@@ -65,7 +69,7 @@ export function register(program: Command): void {
         const registry = parseImageReference(flags.repository).registry;
         const password = process.env[flags.passwordEnv];
         const built = await buildImages([image], {
-          git: await detectGitInfo(context),
+          git: await gitInfo(context, flags),
           latest: flags.latest,
           push: flags.push,
           builder: flags.builder,
@@ -84,6 +88,12 @@ export function register(program: Command): void {
         process.exitCode = 1;
       }
     });
+}
+
+async function gitInfo(context: string, flags: BuildFlags): Promise<GitInfo> {
+  if (flags.commit) return { commitSha: flags.commit, branch: flags.branch ?? null, source: null };
+  const detected = await detectGitInfo(context);
+  return flags.branch ? { ...detected, branch: flags.branch } : detected;
 }
 
 function splitAssignment(text: string): [string, string] {
