@@ -14,3 +14,21 @@ export function composeWriters(project: string, services: readonly string[], fla
   const base = flavour === "v2" ? ["docker", "compose", "-p", project] : ["docker-compose", "-p", project];
   return { stop: [[...base, "stop", ...services]], start: [[...base, "start", ...services]] };
 }
+
+/**
+ * The live color's processes, named as the render layer names them (systemd instance units, compose projects per
+ * color) or, for the container runtime, `<app>-<service>-<color>`. Services that are the database itself are left out.
+ */
+export function writersForRuntime(input: {
+  runtime: "container" | "compose" | "systemd";
+  app: string;
+  services: readonly string[];
+  color: "blue" | "green";
+  composeFlavour?: "v2" | "v1";
+  unitName: (service: string) => string;
+  composeProject: string;
+}): Writers {
+  if (input.runtime === "systemd") return systemdWriters(input.services.map(input.unitName));
+  if (input.runtime === "compose") return composeWriters(input.composeProject, input.services, input.composeFlavour);
+  return containerWriters(input.services.map((service) => `${input.app}-${service}-${input.color}`));
+}

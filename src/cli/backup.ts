@@ -1,0 +1,198 @@
+/**
+ * `slipway backup list|create|restore|prune`: the backup feature from a laptop. Reads slipway.yml for the database,
+ * the hosts and the deploy dir, connects over SSH (host keys verified as configured) and works on one host at a time.
+ */
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { databaseSpecFromConfig } from "../backup/from-config.js";
+import {
+  type BackupJob,
+  copyToRunner,
+  createBackup,
+  execContext,
+  findBackup,
+  listBackups,
+  pruneBackups,
+  restoreBackup,
+} from "../backup/index.js";
+import { formatBytes } from "../backup/space.js";
+import type { BackupManifest } from "../backup/types.js";
+import { writersForRuntime } from "../backup/writers.js";
+import { loadConfig, type ResolvedHost, resolveHosts, type SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
+import { connect, type TargetSpec } from "../remote/index.js";
+import type { RemoteHost } from "../remote/types.js";
+import { composeProjectName } from "../render/compose.js";
+import { instanceUnitName } from "../render/systemd.js";
+
+interface CommonFlags {
+  config: string;
+  env?: string;
+  host?: string;
+  json?: boolean;
+}
+
+/** ResolvedHost (config) to TargetSpec (SSH), pins read from the known_hosts file; the jump host resolved likewise. */
+export async function targetFor(host: ResolvedHost, all: readonly ResolvedHost[]): Promise<TargetSpec> {
+  const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : undefined;
+  return {
+    name: host.name,
+    host: host.address,
+    port: host.port,
+    user: host.user,
+    privateKeyPath: host.identityFile,
+    privateKey: host.privateKeySecret ? process.env[host.privateKeySecret] : undefined,
+    knownHosts: host.knownHostsFile ? await readFile(host.knownHostsFile, "utf8") : undefined,
+    fingerprints: host.hostKeys,
+    trustOnFirstUse: host.trustOnFirstUse,
+    becomeUser: host.becomeUser,
+    jump: jumpHost ? await targetFor(jumpHost, all) : undefined,
+  };
+}
+
+interface Session {
+  config: SlipwayConfig;
+  host: RemoteHost;
+  job: BackupJob;
+}
+
+async function withSession<T>(flags: CommonFlags, work: (session: Session) => Promise<T>): Promise<T> {
+  const config = await loadConfig(flags.config, { environment: flags.env });
+  if (!config.database)
+    throw new SlipwayError(`${flags.config} has no \`database:\``, {
+      hint: "describe the app's database under `database:`",
+    });
+  const hosts = resolveHosts(config);
+  const chosen = flags.host ? hosts.find((h) => h.name === flags.host) : hosts[0];
+  if (!chosen)
+    throw new SlipwayError(`no host ${flags.host ?? ""} in the inventory`, {
+      hint: `pick one of: ${hosts.map((h) => h.name).join(", ")}`,
+    });
+  const database = databaseSpecFromConfig(db, {
+    app: config.app,
+    strategy: config.strategy,
+    env: process.env,
+  });
+  const host = await connect(await targetFor(chosen, hosts));
+  try {
+    const deployDir = config.deploy_dir ?? `/opt/${config.app}`;
+    const facts = await host.facts({ deployDir });
+    const job: BackupJob = {
+      host,
+      deployDir,
+      database,
+      release: facts.current.release ?? "manual",
+      step: "backup",
+      log: flags.json ? undefined : (line) => process.stderr.write(`${host.name}: ${line}\n`),
+    };
+    const color = facts.current.color;
+    if (color) {
+      const services = Object.keys(config.services).filter((s) => s !== db.compose_service);
+      job.writers = writersForRuntime({
+        runtime: config.runtime,
+        app: config.app,
+        services,
+        color,
+        composeFlavour: facts.docker.compose ?? undefined,
+        unitName: (service) => instanceUnitName(config.app, service, color),
+        composeProject: composeProjectName(config.app, color),
+      });
+    }
+    return await work({ config, host, job });
+  } finally {
+    await host.close();
+  }
+}
+
+export function formatList(manifests: readonly BackupManifest[]): string {
+  if (manifests.length === 0) return "no backups";
+  return manifests
+    .map(
+      (m) =>
+        `${m.id}  ${m.createdAt}  ${formatBytes(m.sizeBytes).padStart(10)}  ${m.database.engine} ${m.database.name}  ${m.reason}`,
+    )
+    .join("\n");
+}
+
+function print(flags: CommonFlags, value: unknown, text: string): void {
+  process.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+}
+
+function common(command: Command): Command {
+  return command
+    .option("-c, --config <file>", "slipway.yml", "slipway.yml")
+    .option("--env <name>", "environment overlay")
+    .option("--host <name>", "inventory host (default: the first)")
+    .option("--json", "print JSON");
+}
+
+export function register(program: Command): void {
+  const backup = program.command("backup").description("database backups: list, create, restore, prune");
+
+  common(backup.command("list").description("list the backups on a host, newest first")).action(
+    async (flags: CommonFlags) => {
+      await withSession(flags, async ({ job }) => {
+        const all = await listBackups(execContext(job), job.deployDir);
+        print(flags, all, formatList(all));
+      });
+    },
+  );
+
+  common(backup.command("create").description("take a verified backup now"))
+    .option("--release <name>", "record it against this release (default: the live one)")
+    .option("--copy-to <dir>", "also copy it to this local directory")
+    .action(async (flags: CommonFlags & { release?: string; copyTo?: string }) => {
+      await withSession(flags, async ({ job }) => {
+        const manifest = await createBackup({ ...job, release: flags.release ?? job.release, reason: "manual" });
+        const copied = flags.copyTo
+          ? await copyToRunner(execContext(job), job.deployDir, manifest, flags.copyTo)
+          : undefined;
+        print(
+          flags,
+          { ...manifest, copiedTo: copied },
+          `backup ${manifest.id} (${formatBytes(manifest.sizeBytes)}) verified${copied ? `, copied to ${copied}` : ""}`,
+        );
+      });
+    });
+
+  common(backup.command("restore").description("restore a backup (the current state is backed up first)"))
+    .argument("<id>", "backup id (slipway backup list)")
+    .action(async (id: string, flags: CommonFlags) => {
+      await withSession(flags, async ({ job }) => {
+        await findBackup(execContext(job), job.deployDir, id);
+        if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
+          throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
+            host: job.host.name,
+            hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file",
+          });
+        }
+        const result = await restoreBackup({ ...job, id });
+        print(
+          flags,
+          result,
+          `restored ${result.restored.id}; the state before the restore is backup ${result.preRestore.id}`,
+        );
+      });
+    });
+
+  common(backup.command("prune").description("delete backups beyond --keep (never the live or previous release's)"))
+    .option("--keep <n>", "how many to keep", (v) => Number.parseInt(v, 10))
+    .option("--protect <release...>", "also never prune these releases' backups")
+    .option("--dry-run", "only say what would be deleted")
+    .action(async (flags: CommonFlags & { keep?: number; protect?: string[]; dryRun?: boolean }) => {
+      await withSession(flags, async ({ config, job }) => {
+        const keep = flags.keep ?? config.database?.backups.keep;
+        const decision = await pruneBackups(execContext(job), job.deployDir, {
+          keep,
+          protectReleases: [job.release, ...(flags.protect ?? [])],
+          dryRun: flags.dryRun,
+        });
+        const verb = flags.dryRun ? "would prune" : "pruned";
+        print(
+          flags,
+          decision,
+          `${verb} ${decision.prune.length}: ${decision.prune.map((m) => m.id).join(", ") || "nothing"}; kept ${decision.keep.length}`,
+        );
+      });
+    });
+}
