@@ -58,7 +58,8 @@ interface Session {
 
 async function withSession<T>(flags: CommonFlags, work: (session: Session) => Promise<T>): Promise<T> {
   const config = await loadConfig(flags.config, { environment: flags.env });
-  if (!config.database)
+  const db = config.database;
+  if (!db)
     throw new SlipwayError(`${flags.config} has no \`database:\``, {
       hint: "describe the app's database under `database:`",
     });
