@@ -76,6 +76,12 @@ function fromZodIssue(issue: z.core.$ZodIssue, context: IssueContext): ConfigIss
       return locate(context, keyPath, unknownKeyMessage(key, value, allowed), "key");
     });
   }
+  if (issue.code === "invalid_key") {
+    // A map key that fails its pattern (a service named "Backend"): point at the key, quote the key.
+    const inner = issue.issues[0];
+    const expected = (inner && customExpected(inner.message)) ?? "expected a different key name";
+    return [locate(context, path, `${expected}, found ${describeFound(path[path.length - 1])}`, "key")];
+  }
   const input = (issue as { input?: unknown }).input;
   if (input === undefined && issue.code === "invalid_type") {
     const expected = customExpected(issue.message) ?? `expected ${describeExpectedType(issue.expected)}`;
@@ -96,7 +102,9 @@ function valueMessage(issue: z.core.$ZodIssue, input: unknown): string {
     const suggestion = didYouMean(input, issue.values.map(String));
     if (suggestion) return `${message}, found ${describeFound(input)}: did you mean \`${suggestion}\`?`;
   }
-  if (input !== undefined && message.startsWith("expected") && !message.includes(", found ")) {
+  // "found a mapping" helps after a wrong type; after a rule about a whole section it is noise.
+  const worthShowing = issue.code === "invalid_type" || input === null || typeof input !== "object";
+  if (input !== undefined && worthShowing && message.startsWith("expected") && !message.includes(", found ")) {
     return `${message}, found ${describeFound(input)}`;
   }
   return message;

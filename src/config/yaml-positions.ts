@@ -72,8 +72,10 @@ function walk(
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
+      // With `merge: true` the yaml package gives a merge key a Symbol value.
+      const isMergeKey = isScalar(keyNode) && (typeof keyNode.value === "symbol" || keyNode.value === "<<");
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-      if (key === "<<") {
+      if (isMergeKey) {
         // Merge keys: the merged entries live where the anchor is; explicit keys of this map win.
         const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
         for (const source of sources) walk(doc, source as Node, path, positions, lines, false, visiting);

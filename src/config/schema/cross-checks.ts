@@ -49,17 +49,22 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     if (!config.services[name]) issue(path, `expected a service defined in \`services\` (${list(serviceNames)})`, name);
   };
 
-  checkServices(config, issue, needService);
-  checkInventory(config, issue);
-  checkProxy(config, issue, needService);
-  checkTls(config, issue);
-  checkDatabase(config, issue, needService);
-  checkPorts(config, issue);
+  const checks = [checkServices, checkInventory, checkProxy, checkTls, checkDatabase, checkPorts];
+  for (const check of checks) {
+    try {
+      check(config, issue, needService);
+    } catch (error) {
+      // zod runs refinements after "continuable" issues (a bad format, a number out of range), so a section may be
+      // malformed here. That problem is already reported; a check that trips over it has nothing to add.
+      if (!(error instanceof TypeError)) throw error;
+    }
+  }
 }
 
 type Issue = (path: Path, message: string, input?: unknown) => void;
+type NeedService = (path: Path, name: string) => void;
 
-function checkServices(config: CheckedConfig, issue: Issue, needService: (p: Path, n: string) => void) {
+function checkServices(config: CheckedConfig, issue: Issue, needService: NeedService) {
   for (const [name, service] of Object.entries(config.services)) {
     service.depends_on.forEach((dep, i) => {
       needService(["services", name, "depends_on", i], dep);
@@ -77,7 +82,7 @@ function checkServices(config: CheckedConfig, issue: Issue, needService: (p: Pat
   }
 }
 
-function checkInventory(config: CheckedConfig, issue: Issue) {
+function checkInventory(config: CheckedConfig, issue: Issue, _needService?: NeedService) {
   const { hosts, groups } = config.inventory;
   for (const [group, { hosts: members }] of Object.entries(groups)) {
     members.forEach((member, i) => {
@@ -111,7 +116,7 @@ function checkInventory(config: CheckedConfig, issue: Issue) {
   }
 }
 
-function checkProxy(config: CheckedConfig, issue: Issue, needService: (p: Path, n: string) => void) {
+function checkProxy(config: CheckedConfig, issue: Issue, needService: NeedService) {
   const { proxy } = config;
   const seen = new Set<string>();
   proxy.routes.forEach((route, i) => {
@@ -126,7 +131,7 @@ function checkProxy(config: CheckedConfig, issue: Issue, needService: (p: Path, 
   }
 }
 
-function checkTls(config: CheckedConfig, issue: Issue) {
+function checkTls(config: CheckedConfig, issue: Issue, _needService?: NeedService) {
   const { tls, proxy } = config;
   if ((tls.certificate_path === undefined) !== (tls.key_path === undefined)) {
     issue(
@@ -144,7 +149,7 @@ function checkTls(config: CheckedConfig, issue: Issue) {
   }
 }
 
-function checkDatabase(config: CheckedConfig, issue: Issue, needService: (p: Path, n: string) => void) {
+function checkDatabase(config: CheckedConfig, issue: Issue, needService: NeedService) {
   const db = config.database;
   if (!db) return;
   if (db.compose_service !== undefined) needService(["database", "compose_service"], db.compose_service);
@@ -154,9 +159,8 @@ function checkDatabase(config: CheckedConfig, issue: Issue, needService: (p: Pat
   }
   if (db.engine === "duckdb" && config.strategy === "blue-green") {
     issue(
-      ["strategy"],
-      "DuckDB allows one writer only, so blue and green cannot run at once: expected `strategy: stop-first`",
-      config.strategy,
+      ["database", "engine"],
+      "DuckDB allows one writer only, so blue and green cannot run at once: set `strategy: stop-first`",
     );
   }
   if (FILE_ENGINES.includes(db.engine) && db.volume !== undefined && config.runtime === "systemd") {
@@ -164,11 +168,13 @@ function checkDatabase(config: CheckedConfig, issue: Issue, needService: (p: Pat
   }
 }
 
-function checkPorts(config: CheckedConfig, issue: Issue) {
+function checkPorts(config: CheckedConfig, issue: Issue, _needService?: NeedService) {
   const owners = new Map<number, string>();
   for (const [name, service] of Object.entries(config.services)) {
     const blue = service.ports?.blue ?? service.port;
     const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+    if (!(service.port >= 1 && service.port <= 65535)) continue; // already reported by the port's own check
+    if (blue === green) issue(["services", name, "ports"], "blue and green need different ports");
     if (green > 65535) {
       issue(
         ["services", name, "port"],
