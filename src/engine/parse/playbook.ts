@@ -15,11 +15,12 @@ import {
   type SourceFile,
   toJs,
 } from "./source.js";
-import { type ModuleLookup, parseTaskList, type TaskParseContext } from "./task.js";
+import { type HookEntry, type ModuleLookup, parseTaskList, type TaskParseContext } from "./task.js";
 
 export interface ParseOptions {
   modules: ModuleLookup;
-  hooks?: Readonly<Record<string, readonly string[]>>;
+  /** What a project plugs into `hook:` points (task file paths or slipway.yml inline tasks). */
+  hooks?: Readonly<Record<string, readonly HookEntry[]>>;
 }
 
 const PLAY_KEYS = [

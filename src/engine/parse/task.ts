@@ -3,7 +3,7 @@
  * templates) module args, and expanding `import_tasks`/`include_tasks` and `hook:` statically.
  */
 import { dirname, resolve } from "node:path";
-import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { isMap, isScalar, isSeq, type Node, stringify } from "yaml";
 import { checkSyntax, hasTemplate } from "../expr/template.js";
 import { ExprSyntaxError } from "../expr/tokens.js";
 import { didYouMean } from "../suggest.js";
@@ -14,6 +14,7 @@ import {
   loadYamlFile,
   type MapNode,
   type Problems,
+  parseYamlText,
   posOf,
   type SeqNode,
   type SourceFile,
@@ -25,12 +26,18 @@ export interface ModuleLookup {
   names(): string[];
 }
 
+/**
+ * One hook entry: the path of a task file (playbook syntax), or an inline task in slipway.yml's form
+ * `{ module: command, name: ..., <args> }` (task keywords such as when/register/tags are taken as keywords).
+ */
+export type HookEntry = string | Readonly<Record<string, unknown>>;
+
 export interface TaskParseContext {
   file: SourceFile;
   problems: Problems;
   modules: ModuleLookup;
-  /** Hook name -> task files a project plugs in (from slipway.yml); a `hook:` with no files is a no-op. */
-  hooks: Readonly<Record<string, readonly string[]>>;
+  /** Hook name -> what a project plugs in (slipway.yml `hooks:`); a `hook:` nobody filled is a no-op. */
+  hooks: Readonly<Record<string, readonly HookEntry[]>>;
   /** Files being imported, to stop import cycles. */
   importing: readonly string[];
 }
@@ -363,11 +370,25 @@ function parseHook(
   byKey: Map<string, { key: string; keyNode: Node; value: Node | null }>,
 ): Task {
   const name = String(toJs(byKey.get("hook")?.value));
-  const files = ctx.hooks[name] ?? [];
+  const entries = ctx.hooks[name] ?? [];
+  const files = entries.filter((e): e is string => typeof e === "string");
+  const inline = entries.filter((e): e is Readonly<Record<string, unknown>> => typeof e !== "string");
   const tasks = files.flatMap((path) =>
     importTaskFile(ctx, resolve(path), byKey.get("hook")?.value ?? null, common.where),
   );
+  if (inline.length > 0) {
+    const synthetic = parseYamlText(stringify(inline.map(playbookForm)), "slipway.yml", ctx.problems);
+    tasks.push(...parseTaskList({ ...ctx, file: synthetic }, synthetic.root, `hooks.${name}`));
+  }
   return { ...common, name: common.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
+}
+
+/** `{ module: command, cmd: x, when: y }` (slipway.yml) -> `{ command: { cmd: x }, when: y }` (playbook). */
+export function playbookForm(task: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { module, ...rest } = task;
+  const keywords = Object.fromEntries(Object.entries(rest).filter(([k]) => TASK_KEYWORDS.has(k)));
+  const args = Object.fromEntries(Object.entries(rest).filter(([k]) => !TASK_KEYWORDS.has(k)));
+  return { ...keywords, [String(module)]: args };
 }
 
 function importTaskFile(ctx: TaskParseContext, path: string, node: Node | null, where: string): Task[] {

@@ -1,0 +1,129 @@
+/**
+ * Shared by `slipway run` and `slipway plan`: load the inventory (slipway.yml or an inventory file), parse the
+ * playbook, run it with the console reporter, print the recap. Returns the exit code.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { resolveHosts } from "../config/inventory.js";
+import { loadConfig } from "../config/load.js";
+import type { Inventory } from "../engine/inventory.js";
+import { parsePlaybookFile } from "../engine/parse/playbook.js";
+import type { HookEntry } from "../engine/parse/task.js";
+import { consoleReporter } from "../engine/reporter.js";
+import { type Connect, runPlaybook } from "../engine/run.js";
+import { loadInventoryFile, sshConnect } from "../engine/ssh.js";
+import { defaultRegistry } from "../modules/index.js";
+import { connect, Redactor } from "../remote/index.js";
+
+export interface PlaybookCommandOptions {
+  inventory?: string;
+  config?: string;
+  env?: string;
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  tags?: string;
+  skipTags?: string;
+  forks?: string;
+  extraVars?: string[];
+  verbose?: boolean;
+}
+
+/** `-e key=value`, `-e '{"json": 1}'` or `-e @file.yml`. */
+export async function parseExtraVars(values: readonly string[] = []): Promise<Record<string, unknown>> {
+  const { parse } = await import("yaml");
+  const vars: Record<string, unknown> = {};
+  for (const value of values) {
+    if (value.startsWith("@")) Object.assign(vars, parse(await readFile(value.slice(1), "utf8")));
+    else if (value.trim().startsWith("{")) Object.assign(vars, JSON.parse(value));
+    else {
+      const at = value.indexOf("=");
+      if (at <= 0) throw new Error(`-e expects key=value, JSON or @file, got "${value}"`);
+      vars[value.slice(0, at)] = value.slice(at + 1);
+    }
+  }
+  return vars;
+}
+
+interface Target {
+  inventory: Inventory;
+  connect: Connect;
+  config?: Record<string, unknown>;
+  hooks: Record<string, HookEntry[]>;
+}
+
+async function fromConfig(file: string, env: string | undefined, redactor: Redactor): Promise<Target> {
+  const config = await loadConfig(file, { environment: env });
+  const hosts = resolveHosts(config);
+  const base = dirname(resolve(file));
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const inventory: Inventory = {
+    hosts: Object.fromEntries(
+      hosts.map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }]),
+    ),
+    groups: Object.fromEntries(Object.entries(config.inventory.groups).map(([g, v]) => [g, v.hosts])),
+  };
+  const connectHost: Connect = async (name) => {
+    const h = byName.get(name);
+    if (!h) throw new Error(`host ${name} is not in ${file}`);
+    const knownHostsText = h.knownHostsFile ? await readFile(resolve(base, h.knownHostsFile), "utf8") : "";
+    const pinned = h.hostKeys.filter((k) => !k.startsWith("SHA256:"));
+    return connect(
+      {
+        name,
+        host: h.address,
+        port: h.port,
+        user: h.user,
+        privateKeyPath: h.identityFile ? resolve(base, h.identityFile) : undefined,
+        privateKey: h.privateKeySecret ? process.env[h.privateKeySecret] : undefined,
+        knownHosts: [knownHostsText, ...pinned].join("\n"),
+        fingerprints: h.hostKeys.filter((k) => k.startsWith("SHA256:")),
+        trustOnFirstUse: h.trustOnFirstUse,
+        becomeUser: h.becomeUser,
+      },
+      { redactor },
+    );
+  };
+  const hooks = Object.fromEntries(
+    Object.entries(config.hooks).map(([k, v]) => [k, v as unknown as HookEntry[]]),
+  ) as Record<string, HookEntry[]>;
+  return { inventory, connect: connectHost, config: config as unknown as Record<string, unknown>, hooks };
+}
+
+export async function runPlaybookCommand(playbookPath: string, options: PlaybookCommandOptions): Promise<number> {
+  const redactor = new Redactor();
+  const target: Target = options.inventory
+    ? await (async () => {
+        const loaded = await loadInventoryFile(options.inventory as string);
+        return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor }), hooks: {} };
+      })()
+    : await fromConfig(options.config ?? "slipway.yml", options.env, redactor);
+  const modules = defaultRegistry();
+  const playbook = parsePlaybookFile(playbookPath, { modules, hooks: target.hooks });
+  const reporter = consoleReporter({ verbose: options.verbose });
+  const list = (v?: string) =>
+    v
+      ? v
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [];
+  const result = await runPlaybook(playbook, {
+    inventory: target.inventory,
+    connect: target.connect,
+    modules,
+    check: options.check,
+    diff: options.diff,
+    limit: options.limit,
+    tags: list(options.tags),
+    skipTags: list(options.skipTags),
+    forks: options.forks ? Number(options.forks) : undefined,
+    extraVars: await parseExtraVars(options.extraVars),
+    config: target.config,
+    redactor,
+    reporter,
+  });
+  reporter.recap(result);
+  if (options.check) process.stdout.write("\ncheck mode: nothing was changed\n");
+  return result.ok ? 0 : 2;
+}
