@@ -103,7 +103,8 @@ function valueMessage(issue: z.core.$ZodIssue, input: unknown): string {
     if (suggestion) return `${message}, found ${describeFound(input)}: did you mean \`${suggestion}\`?`;
   }
   // "found a mapping" helps after a wrong type; after a rule about a whole section it is noise.
-  const worthShowing = issue.code === "invalid_type" || input === null || typeof input !== "object";
+  const worthShowing =
+    issue.code === "invalid_type" || issue.code === "invalid_union" || input === null || typeof input !== "object";
   if (input !== undefined && worthShowing && message.startsWith("expected") && !message.includes(", found ")) {
     return `${message}, found ${describeFound(input)}`;
   }

@@ -42,7 +42,10 @@ const environmentsSchema = z.record(
   z.string().regex(ENVIRONMENT_NAME_PATTERN, { error: 'expected an environment name like "production" or "staging"' }),
   z.record(z.string(), z.unknown(), { error: "expected a mapping of keys to override" }),
   // Only the map's own type error is replaced: a bad key keeps its own message.
-  { error: (issue) => (issue.code === "invalid_type" ? "expected a mapping of environment names to overlays" : undefined) },
+  {
+    error: (issue) =>
+      issue.code === "invalid_type" ? "expected a mapping of environment names to overlays" : undefined,
+  },
 );
 
 /** Validate config text; never throws for invalid input. `filename` is what error lines show. */

@@ -35,7 +35,9 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   // Also catch camelCase / kebab-case spellings of a snake_case key.
   const normalized = snakeCase(input);
   if (normalized !== input && candidates.includes(normalized)) return normalized;
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // An abbreviation ("prod" for "production") is a typo of a kind too.
+  return lower.length >= 3 ? candidates.find((candidate) => candidate.toLowerCase().startsWith(lower)) : undefined;
 }
 
 export function snakeCase(input: string): string {

@@ -1,0 +1,62 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { runValidate } from "../../../src/cli/validate.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const fixtures = `${root}test/fixtures/config/`;
+
+describe("slipway validate", () => {
+  it("exit 0 with the one-line summary", async () => {
+    const output = await runValidate(`${fixtures}valid/minimal.yml`);
+    expect(output).toEqual({
+      exitCode: 0,
+      stdout: [`${fixtures}valid/minimal.yml: valid (app shop, 1 service, 1 host, runtime container)`],
+      stderr: [],
+    });
+  });
+
+  it("exit 1 with every problem and a count", async () => {
+    const output = await runValidate(`${fixtures}invalid/many-errors-at-once.yml`);
+    expect(output.exitCode).toBe(1);
+    expect(output.stderr).toHaveLength(8);
+    expect(output.stderr[7]).toBe(`${fixtures}invalid/many-errors-at-once.yml: 7 problems`);
+  });
+
+  it("--env checks that environment only; an unknown one fails", async () => {
+    expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "staging" })).stdout).toEqual([
+      `${fixtures}valid/overlays.yml [staging]: valid (app shop, 1 service, 1 host, runtime container)`,
+    ]);
+    expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "qa" })).exitCode).toBe(1);
+  });
+
+  it("a missing file is exit 1 with a clear line", async () => {
+    expect(await runValidate(`${fixtures}nope.yml`)).toEqual({
+      exitCode: 1,
+      stdout: [],
+      stderr: [`${fixtures}nope.yml: file not found`],
+    });
+  });
+
+  it("bin/slipway.js runs the CLI from source (through tsx) and sets the exit code", async () => {
+    const run = promisify(execFile);
+    const ok = await run(process.execPath, ["bin/slipway.js", "validate", "examples/harvest/slipway.yml"], {
+      cwd: root,
+    });
+    expect(ok.stdout).toBe(
+      "examples/harvest/slipway.yml: valid (app harvest, 2 services, 2 hosts, runtime systemd; environments staging)\n",
+    );
+    const bad = await run(
+      process.execPath,
+      ["bin/slipway.js", "validate", "test/fixtures/config/invalid/port-string.yml"],
+      {
+        cwd: root,
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect("code" in bad && bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'port-string.yml:7:11: services.web.port: expected a port number (1-65535), found "8000"',
+    );
+  }, 30_000);
+});

@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { generatedFiles } from "../../../src/config/generated.js";
+import { listFields } from "../../../src/config/reference.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+describe("files generated from the schema", () => {
+  it.each(Object.entries(generatedFiles()))(
+    "%s is up to date (run `npm run gen` after changing the schema)",
+    (path, content) => {
+      expect(readFileSync(`${root}${path}`, "utf8")).toBe(content);
+    },
+  );
+
+  it("every key has a description", () => {
+    const undocumented = listFields()
+      .filter((row) => row.description.trim() === "")
+      .map((row) => row.path);
+    expect(undocumented).toEqual([]);
+  });
+
+  it("the reference lists nested keys with type and default", () => {
+    const rows = listFields();
+    expect(rows.find((row) => row.path === "services.<service>.health.consecutive_successes")).toMatchObject({
+      type: "integer",
+      defaultValue: 2,
+    });
+    expect(rows.find((row) => row.path === "releases.keep")).toMatchObject({ defaultValue: 5 });
+    expect(rows.find((row) => row.path === "database.backups.keep")).toMatchObject({ defaultValue: 10 });
+    expect(rows.find((row) => row.path === "runtime")?.type).toBe('"container" | "compose" | "systemd"');
+  });
+
+  it("the JSON Schema describes overlays as a deep-partial root", () => {
+    const schema = JSON.parse(generatedFiles()["schema/slipway.schema.json"] ?? "{}");
+    expect(schema.properties.environments.additionalProperties).toEqual({ $ref: "#/$defs/overlay" });
+    expect(schema.$defs.overlay.required).toBeUndefined();
+    expect(schema.required).toEqual(expect.arrayContaining(["app", "services", "inventory"]));
+  });
+});
