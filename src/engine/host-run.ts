@@ -5,11 +5,21 @@
  */
 import { ConnectionError, SlipwayError } from "../errors.js";
 import type { HostFacts, RemoteHost } from "../remote/types.js";
-import { evalCondition, renderDeep } from "./expr/template.js";
+import { evalCondition, renderDeep, renderString } from "./expr/template.js";
 import { runModuleTask } from "./module-task.js";
 import type { ModuleRegistry } from "./registry.js";
 import { buildScope } from "./scope.js";
 import type { ModuleTask, Play, Redactor, Task, TaskOutcome } from "./types.js";
+
+/** Task names may hold `{{ }}` too; a name that cannot be rendered is shown as written. */
+function displayName(name: string | undefined, scope: Record<string, unknown>): string | undefined {
+  if (!name?.includes("{{")) return name;
+  try {
+    return String(renderString(name, scope));
+  } catch {
+    return name;
+  }
+}
 
 /** State of a host that lives across plays: registered results and set_fact values. */
 export interface HostState {
@@ -219,7 +229,7 @@ export class HostRun {
     const showDiff = (this.ctx.diff || check) && merged.diff !== false && !merged.noLog;
     const outcome: TaskOutcome = {
       host: this.state.name,
-      task: task.name ?? task.module,
+      task: displayName(task.name, scope) ?? task.module,
       where: task.where,
       status: result.status,
       msg: merged.noLog

@@ -2,6 +2,7 @@
 import { ModuleRegistry } from "../engine/registry.js";
 import type { Module } from "../engine/types.js";
 import { aptModule } from "./apt.js";
+import { assertModule } from "./assert.js";
 import { commandModule } from "./command.js";
 import { composeModule } from "./compose.js";
 import { copyModule } from "./copy.js";
@@ -17,6 +18,7 @@ import { userModule } from "./user.js";
 
 export const builtinModules: readonly Module[] = [
   aptModule,
+  assertModule,
   commandModule,
   composeModule,
   copyModule,

@@ -30,7 +30,7 @@ export async function runText(
   } = {},
 ): Promise<FakeRun> {
   const modules = options.modules ?? defaultRegistry();
-  const playbook = parsePlaybookText(yaml, "test.yml", { modules });
+  const playbook = parsePlaybookText(yaml, options.path ?? "test.yml", { modules });
   const names = options.names ?? ["a"];
   const hosts = new Map(names.map((n) => [n, new FakeHost(n)]));
   for (const h of hosts.values()) options.setup?.(h);
