@@ -27,6 +27,8 @@ export async function runText(
     names?: string[];
     groups?: Record<string, string[]>;
     setup?: (h: FakeHost) => void;
+    /** Where the playbook pretends to live (relative `src:` paths resolve from its directory). */
+    path?: string;
   } = {},
 ): Promise<FakeRun> {
   const modules = options.modules ?? defaultRegistry();
