@@ -1,0 +1,128 @@
+/**
+ * Fails closed, through the engine's playbook runner on t2: a backup followed by a change. With the backup directory
+ * unwritable, or on a full disk (a 1 MiB tmpfs), the backup task fails, the change never runs, the app keeps serving,
+ * and the message says why.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePlaybookText } from "../../../src/engine/parse/playbook.js";
+import { runPlaybook } from "../../../src/engine/run.js";
+import type { TaskOutcome } from "../../../src/engine/types.js";
+import { backupModule } from "../../../src/modules/backup.js";
+import { defaultRegistry } from "../../../src/modules/index.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import {
+  APP_PY,
+  connectT2,
+  httpGet,
+  installUnit,
+  makeDeployDir,
+  removeDir,
+  removeUnit,
+  sqlite,
+  targetT2,
+  token,
+  unitFile,
+  waitForApp,
+} from "./support.js";
+
+describe("a failed backup stops the play before any change (t2)", () => {
+  let host: RemoteHost;
+  const id = token();
+  const unit = `slipway-backup-e2e-${id}.service`;
+  const port = 18_900 + (Number.parseInt(id.slice(0, 4), 16) % 90);
+  let dir = "";
+  let db = "";
+  let marker = "";
+
+  beforeAll(async () => {
+    host = await connectT2();
+    dir = await makeDeployDir(host, id);
+    db = `${dir}/data/app.db`;
+    marker = `${dir}/the-change-ran`;
+    await host.exec(["mkdir", "-p", `${dir}/data`]);
+    await host.putFile(`${dir}/app.py`, APP_PY);
+    // About 2 MB: more than half of the 1 MiB tmpfs, so the free-space rule refuses the backup.
+    await sqlite(
+      host,
+      db,
+      "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT);" +
+        " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000) INSERT INTO events(payload) SELECT hex(randomblob(64)) FROM n;",
+    );
+    await installUnit(host, unit, unitFile(`${dir}/app.py`, [db, String(port), "serve"]));
+    await host.exec(["systemctl", "start", unit], { become: true });
+    await waitForApp(host, port);
+  });
+
+  afterAll(async () => {
+    if (!host) return;
+    await removeUnit(host, unit);
+    await removeDir(host, dir);
+    await host.close();
+  });
+
+  async function deploy(): Promise<TaskOutcome[]> {
+    const modules = defaultRegistry().register(backupModule);
+    const text = `
+- name: deploy
+  hosts: t2
+  gather_facts: false
+  tasks:
+    - name: back up first
+      backup:
+        engine: sqlite
+        path: ${db}
+        deploy_dir: ${dir}
+        release: r2
+    - name: the change
+      command:
+        argv: [touch, ${marker}]
+`;
+    const playbook = parsePlaybookText(text, `${import.meta.dirname}/deploy.yml`, { modules });
+    const target = targetT2();
+    const outcomes: TaskOutcome[] = [];
+    const result = await runPlaybook(playbook, {
+      inventory: { hosts: { t2: { address: target.host, user: target.user } }, groups: {} },
+      connect: () => connectT2(),
+      modules,
+      reporter: { outcome: (o) => outcomes.push(o) },
+    });
+    expect(result.ok).toBe(false);
+    return outcomes;
+  }
+
+  async function expectNothingChanged(): Promise<void> {
+    expect((await host.exec(["test", "-e", marker], { check: false })).code).not.toBe(0);
+    expect(await httpGet(host, port)).toBe("ok 12000");
+  }
+
+  it("backup directory unwritable: the change never runs, the app keeps serving, the message says why", async () => {
+    await host.exec(["sh", "-c", 'mkdir -p "$1" && chown root:root "$1" && chmod 555 "$1"', "sh", `${dir}/backups`], {
+      become: true,
+    });
+    const outcomes = await deploy();
+    expect(outcomes.map((o) => `${o.task} ${o.status}`)).toEqual(["back up first failed"]);
+    expect(outcomes[0]?.msg).toContain(`check that the backup directory ${dir}/backups is writable: failed`);
+    expect(outcomes[0]?.msg).toContain(`next: make ${dir}/backups writable by the deploy user`);
+    await expectNothingChanged();
+    await host.exec(["rmdir", `${dir}/backups`], { become: true });
+  });
+
+  it("disk full (1 MiB tmpfs): the change never runs, the app keeps serving, the message says why", async () => {
+    await host.exec(
+      ["sh", "-c", 'mkdir -p "$1" && mount -t tmpfs -o size=1m,mode=0777 slipway-e2e "$1"', "sh", `${dir}/backups`],
+      { become: true },
+    );
+    try {
+      const outcomes = await deploy();
+      expect(outcomes.map((o) => `${o.task} ${o.status}`)).toEqual(["back up first failed"]);
+      expect(outcomes[0]?.msg).toMatch(
+        /not enough free space for a backup: only 1\.0 MiB free in \S+\/backups, but a backup needs twice the last one's size \(\d\.\d MiB\)/,
+      );
+      await expectNothingChanged();
+      // Nothing half-written was left on the full disk.
+      expect((await host.exec(["ls", "-A", `${dir}/backups`])).stdout.trim()).toBe("");
+    } finally {
+      await host.exec(["umount", `${dir}/backups`], { become: true, check: false });
+    }
+  });
+});
