@@ -102,9 +102,12 @@ export async function withSecret<T>(
   }
 }
 
+/** Stopping and starting services (systemctl, docker) needs root, whatever the backup itself runs as. */
 export async function runWriters(ctx: ExecContext, commands: readonly string[][], what: string): Promise<void> {
-  for (const argv of commands)
-    await runStep(ctx, { argv, what }, "check the app's service on the host; it may need starting by hand");
+  const asRoot = { ...ctx, become: true };
+  for (const argv of commands) {
+    await runStep(asRoot, { argv, what }, "check the app's service on the host; it may need starting by hand");
+  }
 }
 
 export interface CreateOptions {
