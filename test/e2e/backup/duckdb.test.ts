@@ -58,7 +58,7 @@ describe("DuckDB under stop-first, in a docker volume (t2)", () => {
   it("says how it is done on this target", async () => {
     const probe = await sh(
       host,
-      "command -v duckdb || python3 -c 'import duckdb' 2>/dev/null && echo module || echo none",
+      "if command -v duckdb; then :; elif python3 -c 'import duckdb' 2>/dev/null; then echo python-module; else echo none; fi",
       { check: false },
     );
     // Recorded in the test output: which path this run exercised.

@@ -3,7 +3,8 @@
  * `slipway backup restore ID`: the data equals the snapshot row for row, the post-migration state was itself backed up
  * first, and the app (a systemd template unit of the live color) was stopped for the restore and serves again after.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Command } from "commander";
@@ -117,8 +118,19 @@ deploy_dir: ${dir}
   });
 
   it("restores the snapshot row for row after a column was dropped, keeping the migrated state as a backup", async () => {
-    const created = (await slipway(["backup", "create", "--config", config])) as BackupManifest;
+    const runnerDir = mkdtempSync(path.join(tmpdir(), "slipway-backup-copy-"));
+    const created = (await slipway([
+      "backup",
+      "create",
+      "--config",
+      config,
+      "--copy-to",
+      runnerDir,
+    ])) as BackupManifest & { copiedTo: string };
     expect(created.release).toBe("r1");
+    // The copy on the runner is the same file (copyToRunner checks the sha256 on arrival; check again here).
+    expect(createHash("sha256").update(readFileSync(created.copiedTo)).digest("hex")).toBe(created.sha256);
+    expect(created.copiedTo).toBe(path.join(runnerDir, created.file));
     const snapshot = await sqlite(host, db, "SELECT * FROM items ORDER BY id;");
     const activeSince = (
       await host.exec(["systemctl", "show", "-p", "ActiveEnterTimestampMonotonic", "--value", live])
