@@ -43,6 +43,8 @@ const argsSchema = z
     export: argv.optional(),
     import: argv.optional(),
     writers: z.object({ stop: z.array(argv), start: z.array(argv) }).optional(),
+    /** The play already stopped the app (stop-first): copy DuckDB without stopping/starting it here. */
+    writers_stopped: z.boolean().default(false),
     release: z.string().default("manual"),
     reason: z.enum(["deploy", "manual"]).default("deploy"),
     deploy_dir: z.string().startsWith("/").optional(),
@@ -166,7 +168,7 @@ export const backupModule: Module<typeof argsSchema> = {
         data: { restored: result.restored, pre_restore: result.preRestore },
       };
     }
-    const manifest = await createBackup(job);
+    const manifest = await createBackup(job, { writersStopped: args.writers_stopped });
     const pruned = args.prune
       ? (
           await pruneBackups(execContext(job), job.deployDir, {

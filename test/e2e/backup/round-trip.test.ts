@@ -4,7 +4,7 @@
  * first, and the app (a systemd template unit of the live color) was stopped for the restore and serves again after.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Command } from "commander";
@@ -53,6 +53,7 @@ describe("backup, destructive migration, slipway backup restore (t2)", () => {
   let dir = "";
   let db = "";
   let config = "";
+  const localDirs: string[] = [];
 
   beforeAll(async () => {
     host = await connectT2();
@@ -80,6 +81,7 @@ describe("backup, destructive migration, slipway backup restore (t2)", () => {
 
     const target = targetT2();
     const local = mkdtempSync(path.join(tmpdir(), "slipway-backup-e2e-"));
+    localDirs.push(local);
     config = path.join(local, "slipway.yml");
     writeFileSync(
       config,
@@ -110,6 +112,7 @@ deploy_dir: ${dir}
   });
 
   afterAll(async () => {
+    for (const local of localDirs) rmSync(local, { recursive: true, force: true });
     if (!host) return;
     await removeUnit(host, live);
     await removeUnit(host, template);
@@ -119,6 +122,7 @@ deploy_dir: ${dir}
 
   it("restores the snapshot row for row after a column was dropped, keeping the migrated state as a backup", async () => {
     const runnerDir = mkdtempSync(path.join(tmpdir(), "slipway-backup-copy-"));
+    localDirs.push(runnerDir);
     const created = (await slipway([
       "backup",
       "create",
