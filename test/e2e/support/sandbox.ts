@@ -1,0 +1,86 @@
+/**
+ * The sandbox inventory (written by `npm run sandbox -- up` to .sandbox/inventory.json) for e2e tests, benchmarks and
+ * the demo. Validated on load so a stale or half-written file fails with a clear message instead of undefined fields.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+export const INVENTORY_PATH = resolve(REPO_ROOT, ".sandbox/inventory.json");
+
+const sandboxTargetSchema = z.object({
+  name: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+});
+
+const inventorySchema = z.object({
+  targets: z.array(sandboxTargetSchema).min(1),
+  privateKeyPath: z.string(),
+  knownHostsPath: z.string(),
+  registry: z.string(),
+  acme: z.object({
+    directory: z.string(),
+    caCertPath: z.string(),
+    targetCaCertPath: z.string(),
+    managementUrl: z.string(),
+    rootsUrl: z.string(),
+  }),
+  baseImage: z.string(),
+});
+
+export type SandboxTarget = z.infer<typeof sandboxTargetSchema>;
+export type SandboxInventory = z.infer<typeof inventorySchema>;
+
+/** Reads and checks the inventory; throws telling to start the sandbox when it is missing. */
+export function loadSandbox(path: string = INVENTORY_PATH): SandboxInventory {
+  if (!existsSync(path)) {
+    throw new Error(`sandbox inventory ${path} is missing: start the sandbox first with \`npm run sandbox -- up\``);
+  }
+  const parsed = inventorySchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+  if (!parsed.success) {
+    throw new Error(
+      `sandbox inventory ${path} is not valid (${parsed.error.message}): rerun \`npm run sandbox -- up\``,
+    );
+  }
+  return parsed.data;
+}
+
+/** A target by name ("t1", "t2", ...). */
+export function sandboxTarget(name: string, inventory: SandboxInventory = loadSandbox()): SandboxTarget {
+  const found = inventory.targets.find((t) => t.name === name);
+  if (!found) {
+    const names = inventory.targets.map((t) => t.name).join(", ");
+    throw new Error(`the sandbox has no target ${name} (it has ${names}); try \`npm run sandbox -- up --targets N\``);
+  }
+  return found;
+}
+
+/**
+ * OpenSSH client arguments up to and including the destination, host key checking on (known_hosts of the sandbox):
+ * `spawn("ssh", [...sshArgs(t), "systemctl is-system-running"])`. `user` overrides the target's user (e.g. "nosudo").
+ */
+export function sshArgs(
+  target: SandboxTarget,
+  options: { user?: string; inventory?: SandboxInventory } = {},
+): string[] {
+  const inventory = options.inventory ?? loadSandbox();
+  return [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${inventory.knownHostsPath}`,
+    "-o",
+    "ConnectTimeout=10",
+    "-i",
+    inventory.privateKeyPath,
+    "-p",
+    String(target.port),
+    `${options.user ?? target.user}@${target.host}`,
+  ];
+}
