@@ -1,30 +1,21 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { connect } from "../../../src/remote/pool.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
+import { loadSandbox, type SandboxInventory } from "../support/sandbox.js";
 
 const run = promisify(execFile);
 
-export const INVENTORY_PATH = new URL("../../../.sandbox/inventory.json", import.meta.url).pathname;
+export type { SandboxInventory };
 
-export interface SandboxInventory {
-  targets: { name: string; host: string; port: number; user: string }[];
-  privateKeyPath: string;
-  knownHostsPath: string;
-  registry: string;
-  baseImage: string;
-}
-
+/** The sandbox inventory, through the shared loader (validated; tells how to start the sandbox when missing). */
 export function loadInventory(): SandboxInventory {
-  if (!existsSync(INVENTORY_PATH)) {
-    throw new Error(`${INVENTORY_PATH} is missing: start the sandbox with \`npm run sandbox -- up\``);
-  }
-  return JSON.parse(readFileSync(INVENTORY_PATH, "utf8")) as SandboxInventory;
+  return loadSandbox();
 }
 
 /** SSH connections to every sandbox target, host keys checked against the sandbox's known_hosts. */
