@@ -27,9 +27,8 @@ export function sqliteBackupRecipe(dbPath: string, part: string): BackupRecipe {
     dump: [
       { argv: ["test", "-f", dbPath], what: `the database file ${dbPath} exists` },
       {
-        argv: ["sqlite3", "-bail", dbPath],
-        // stdin, not argv: the busy timeout lets a writer finish its transaction instead of failing the copy.
-        stdin: `.timeout 30000\nVACUUM INTO ${sqlLiteral(part)};\n`,
+        // The busy timeout lets a writer finish its transaction instead of failing the copy.
+        argv: ["sqlite3", "-bail", "-cmd", ".timeout 30000", dbPath, `VACUUM INTO ${sqlLiteral(part)};`],
         what: `online copy of ${dbPath} (VACUUM INTO)`,
       },
       { argv: ["chmod", "600", part], what: "make the copy readable by its owner only" },

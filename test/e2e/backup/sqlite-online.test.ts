@@ -97,7 +97,12 @@ describe("SQLite backup on t2", () => {
       database: { engine: "sqlite" as const, location: { kind: "file" as const, path: small } },
       release: "none",
     };
-    for (const release of ["previous", "live", "r3", "r4", "r5", "r6"]) await createBackup({ ...job, release });
+    for (const release of ["previous", "live", "r3", "r4", "r5", "r6"]) {
+      await createBackup({ ...job, release }).catch((e) => {
+        console.log(e.describe());
+        throw e;
+      });
+    }
 
     const decision = await pruneBackups(execContext(job), retentionDir, {
       keep: 3,

@@ -9,8 +9,14 @@ describe("sqlite adapter", () => {
     expect(recipe.dump).toEqual([
       { argv: ["test", "-f", "/srv/app/data/app.db"], what: "the database file /srv/app/data/app.db exists" },
       {
-        argv: ["sqlite3", "-bail", "/srv/app/data/app.db"],
-        stdin: ".timeout 30000\nVACUUM INTO '/srv/app/backups/r-1.sqlite3.part';\n",
+        argv: [
+          "sqlite3",
+          "-bail",
+          "-cmd",
+          ".timeout 30000",
+          "/srv/app/data/app.db",
+          "VACUUM INTO '/srv/app/backups/r-1.sqlite3.part';",
+        ],
         what: "online copy of /srv/app/data/app.db (VACUUM INTO)",
       },
       { argv: ["chmod", "600", "/srv/app/backups/r-1.sqlite3.part"], what: "make the copy readable by its owner only" },
