@@ -138,6 +138,7 @@ export async function makeDeployDir(host: RemoteHost, id: string): Promise<strin
 }
 
 export async function removeDir(host: RemoteHost, dir: string): Promise<void> {
+  if (dir === "") return;
   if (!dir.startsWith("/opt/slipway-backup-e2e-")) throw new Error(`refusing to remove ${dir}`);
   await host.exec(["sh", "-c", 'umount "$1/backups" 2>/dev/null; rm -rf -- "$1"', "sh", dir], {
     become: true,
