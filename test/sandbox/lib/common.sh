@@ -62,6 +62,21 @@ start_daemon() {
   echo $! >"$PID_DIR/$name.pid"
 }
 
+# Fails when a port is already answered by something this checkout's sandbox did not start (e.g. another checkout's).
+port_free_or_die() {
+  local what="$1" hostport="$2"
+  if (exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}") 2>/dev/null; then
+    die "$hostport ($what) is already in use by a process this sandbox did not start; is another checkout's sandbox up? (npm run sandbox -- down there)"
+  fi
+}
+
+# Fails with the daemon's log when it exited (e.g. could not bind its port).
+daemon_alive_or_die() {
+  pid_alive "$PID_DIR/$1.pid" && return 0
+  tail -n 20 "$LOG_DIR/$1.log" >&2
+  die "$1 exited right after starting (log: $LOG_DIR/$1.log)"
+}
+
 # Stops a daemon this sandbox started (by its recorded PID only), waiting up to ~10 s before SIGKILL.
 stop_daemon() {
   local name="$1" pidfile="$PID_DIR/$1.pid" pid i

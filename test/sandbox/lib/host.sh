@@ -80,10 +80,12 @@ YAML
 
 ensure_registry() {
   pid_alive "$PID_DIR/registry.pid" && return 0
+  port_free_or_die registry "$REGISTRY_ADDR"
   write_registry_config
   log "starting registry on $REGISTRY_ADDR"
   start_daemon registry docker-registry serve "$STATE_DIR/registry/config.yml"
   wait_for 20 "registry on $REGISTRY_ADDR" curl -fsS "http://$REGISTRY_ADDR/v2/"
+  daemon_alive_or_die registry
 }
 
 # pebble's listener cert: self-signed, marked as a CA so clients can trust it directly as their CA bundle.
@@ -118,12 +120,14 @@ JSON
 ensure_pebble() {
   ensure_pebble_cert
   if ! pid_alive "$PID_DIR/challtestsrv.pid"; then
+    port_free_or_die pebble-challtestsrv "$CHALL_MGMT_ADDR"
     log "starting pebble-challtestsrv (DNS $CHALL_DNS_ADDR, management $CHALL_MGMT_ADDR)"
     # -defaultIPv6 "": otherwise pebble dials ::1 for every name and validation fails.
     start_daemon challtestsrv pebble-challtestsrv -dns01 "$CHALL_DNS_ADDR" -http01 "" -https01 "" -tlsalpn01 "" \
       -management "$CHALL_MGMT_ADDR" -defaultIPv4 "$(target_ip 1)" -defaultIPv6 ""
   fi
   if ! pid_alive "$PID_DIR/pebble.pid"; then
+    port_free_or_die pebble "$PEBBLE_ADDR"
     write_pebble_config
     log "starting pebble on $PEBBLE_ADDR"
     # NOSLEEP: validate at once; NONCEREJECT=0: no random badNonce errors, so tests are deterministic.
@@ -132,4 +136,6 @@ ensure_pebble() {
   fi
   wait_for 20 "pebble directory" curl -fsS --cacert "$STATE_DIR/pebble/cert.pem" "https://$PEBBLE_ADDR/dir"
   wait_for 20 "challtestsrv management" curl -sS -o /dev/null "http://$CHALL_MGMT_ADDR/"
+  daemon_alive_or_die pebble
+  daemon_alive_or_die challtestsrv
 }
