@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runLocal } from "../../../src/build/local.js";
 import { loginRunner, logoutRunner } from "../../../src/build/login.js";
+import { loginHost, logoutHost } from "../../../src/delivery/login.js";
 import { deliverByPull } from "../../../src/delivery/pull.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { connect } from "../../../src/remote/pool.js";
@@ -91,6 +92,17 @@ describe("registry credentials stay out of argv and logs", () => {
     expect(withoutLogin.code).not.toBe(0);
 
     const login = { registry: registry.address, username: registry.username, password: registry.password };
+    // The login alone, repeated so that the sampler catches `docker login` running on the target.
+    const loginSamples = await sampleWhile(
+      async () => (await host.exec(["ps", "-eo", "args"])).stdout,
+      async () => {
+        for (let i = 0; i < 8; i++) await loginHost(host, login);
+      },
+    );
+    expect(loginSamples.some((sample) => sample.includes(`--password-stdin ${registry.address}`))).toBe(true);
+    expect(loginSamples.filter((sample) => sample.includes(registry.password))).toEqual([]);
+    await logoutHost(host, registry.address);
+
     let results: Awaited<ReturnType<typeof deliverByPull>> = [];
     const samples = await sampleWhile(
       async () => (await host.exec(["ps", "-eo", "args"])).stdout,
