@@ -56,13 +56,15 @@ export function splitPgidMarker(stderrStart: Buffer): { pgid: number | null; res
 }
 
 /**
- * Ends a process group: TERM, wait up to 2 s, then KILL. With become, the group's processes run as another user, so
- * the signals are also sent through `sudo -n -u USER -- kill` (best effort: without that sudoers rule only the login
- * user's processes can be signalled).
+ * Ends a process group: TERM, wait up to 2 s, then KILL; exits 1 if a process of the group is still alive. With become,
+ * the group's processes run as another user, so the signals are also sent through `sudo -n -u USER -- kill` (best
+ * effort: without that sudoers rule only the login user's processes can be signalled, and the exit status says so).
  */
 export const KILL_GROUP_SCRIPT = [
-  'pg=$1; as=$2; sig() { kill "-$1" -- "-$pg" 2>/dev/null; [ -z "$as" ] || sudo -n -u "$as" -- kill "-$1" -- "-$pg" 2>/dev/null; }',
-  'alive() { kill -0 -- "-$pg" 2>/dev/null || { [ -n "$as" ] && sudo -n -u "$as" -- kill -0 -- "-$pg" 2>/dev/null; }; }',
+  // dash's kill builtin takes no "--" (a negative pid after the signal is a group); procps kill under sudo does.
+  'pg=$1; as=$2; sig() { kill "-$1" "-$pg" 2>/dev/null; [ -z "$as" ] || sudo -n -u "$as" -- kill "-$1" -- "-$pg" 2>/dev/null; }',
+  // Alive = a process of the group that is not a zombie, read from /proc (works for other users' processes too).
+  'alive() { for f in /proc/[0-9]*/stat; do { read -r l < "$f"; } 2>/dev/null || continue; set -- ${l##*) }; [ "$3" = "$pg" ] && [ "$1" != Z ] && return 0; done; return 1; }',
   "sig TERM; n=0",
   'while [ "$n" -lt 20 ] && alive; do sleep 0.1; n=$((n + 1)); done',
   "alive && { sig KILL; sleep 0.2; }",
