@@ -1,0 +1,56 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import type { BuiltImage } from "../../../src/build/build_images.js";
+import { register } from "../../../src/cli/build.js";
+import { docker, loadInventory, runId } from "./helpers.js";
+
+/** `slipway build` end to end against the sandbox registry: built and pushed once, then skipped. */
+describe("slipway build", () => {
+  const inventory = loadInventory();
+  const repository = `${inventory.registry}/e2e-${runId()}/cli`;
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+
+  afterAll(async () => {
+    for (const tag of [commit, "cli-test"]) await docker("image", "rm", `${repository}:${tag}`).catch(() => "");
+  });
+
+  async function slipwayBuild(context: string): Promise<BuiltImage[]> {
+    const program = new Command("slipway").exitOverride();
+    register(program);
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(chunk.toString());
+      return true;
+    });
+    try {
+      await program.parseAsync(
+        ["build", "--repository", repository, "--context", context, "--insecure", "--commit", commit].concat([
+          "--branch",
+          "cli/test",
+          "--service",
+          "cli",
+          "--json",
+        ]),
+        { from: "user" },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(process.exitCode ?? 0).toBe(0);
+    return JSON.parse(written.join("")) as BuiltImage[];
+  }
+
+  it("prints each image with its digest, and skips the second time", async () => {
+    const context = await mkdtemp(join(tmpdir(), "slipway-cli-build-"));
+    await writeFile(join(context, "Dockerfile"), 'FROM scratch\nCOPY payload /payload\nCMD ["/payload"]\n');
+    await writeFile(join(context, "payload"), `${repository}\n`);
+    const [first] = await slipwayBuild(context);
+    expect(first).toMatchObject({ service: "cli", skipped: false, tags: [commit, "cli-test"] });
+    expect(first?.reference).toBe(`${repository}@${first?.digest}`);
+    const [second] = await slipwayBuild(context);
+    expect(second).toMatchObject({ skipped: true, digest: first?.digest });
+  });
+});
