@@ -66,7 +66,7 @@ export const imageDeliveryModule: Module<typeof argsSchema> = {
       args.method === "registry"
         ? await deliverByPull([ctx.host], images, { logins: args.login ? { [ctx.host.name]: args.login } : {} })
         : await deliverByStream([ctx.host], images);
-    if (!result || !result.ok) {
+    if (!result?.ok) {
       throw result?.error ?? new Error("image delivery returned no result");
     }
     const changed = result.images.some((image) => image.action !== "present");
