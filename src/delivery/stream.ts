@@ -46,7 +46,7 @@ export async function deliverByStream(
         }
       }),
     );
-    const needing = live.filter((host, index) => !present[index]);
+    const needing = live.filter((_host, index) => !present[index]);
     for (const host of live.filter((host, index) => present[index] && !failed.has(host.name))) {
       delivered
         .get(host.name)
