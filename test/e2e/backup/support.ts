@@ -1,32 +1,19 @@
 /**
  * Shared set-up for the backup e2e tests: a connection to target t2 (others use t1), a scratch deploy dir, a small
  * Python app run as a systemd unit (serves the row count over HTTP, optionally inserts rows continuously), and clean-up
- * of everything created. Reads the sandbox's inventory JSON written by `npm run sandbox -- up`.
+ * of everything created. Uses the sandbox loader (test/e2e/support/sandbox.ts).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { connect } from "../../../src/remote/index.js";
 import { shJoin } from "../../../src/remote/quote.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
+import { loadSandbox, sandboxTarget } from "../support/sandbox.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
-export const INVENTORY_PATH = path.join(ROOT, ".sandbox/inventory.json");
-
-interface SandboxInventory {
-  targets: Array<{ name: string; host: string; port: number; user: string }>;
-  privateKeyPath: string;
-  knownHostsPath: string;
-}
-
-export function sandboxInventory(): SandboxInventory {
-  return JSON.parse(readFileSync(INVENTORY_PATH, "utf8")) as SandboxInventory;
-}
-
+/** t2 from the sandbox's inventory, with the key and known_hosts paths. */
 export function targetT2() {
-  const inventory = sandboxInventory();
-  const target = inventory.targets.find((t) => t.name === "t2") ?? inventory.targets[0];
-  if (!target) throw new Error("the sandbox has no targets");
+  const inventory = loadSandbox();
+  const target = sandboxTarget("t2", inventory);
   return { ...target, privateKeyPath: inventory.privateKeyPath, knownHostsPath: inventory.knownHostsPath };
 }
 
