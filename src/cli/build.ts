@@ -1,13 +1,17 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { buildImages, formatBuiltImages, type ImageToBuild } from "../build/build_images.js";
+import { type BuildOptions, buildImages, formatBuiltImages, type ImageToBuild } from "../build/build_images.js";
+import { imagesFromConfig } from "../build/from_config.js";
 import { detectGitInfo, type GitInfo } from "../build/git_info.js";
 import { parseImageReference } from "../build/reference.js";
+import type { RegistryCredentials } from "../build/registry.js";
+import { loadConfig } from "../config/load.js";
 import { SlipwayError } from "../errors.js";
 
 interface BuildFlags {
   service: string;
-  repository: string;
+  repository?: string;
+  env?: string;
   context: string;
   dockerfile?: string;
   target?: string;
@@ -35,12 +39,14 @@ export function register(program: Command): void {
   program
     .command("build")
     .description("build and push a service image (skipped when the registry already has this commit)")
-    .requiredOption("--repository <repo>", "image repository, e.g. 10.213.0.1:5000/shop-web or ghcr.io/acme/web")
-    .option("--service <name>", "service name (labels output and cache scope)", "app")
+    .argument("[file]", "config file: builds every service with a `build` section", "slipway.yml")
+    .option("-e, --env <name>", "environment overlay of the config file")
+    .option("--repository <repo>", "build one image into this repository instead (e.g. ghcr.io/acme/web)")
+    .option("--service <name>", "with --repository: service name (labels output and cache scope)", "app")
     .option("--context <dir>", "build context", ".")
     .option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile)")
     .option("--target <stage>", "multi-stage target")
-    .option("--latest", "also tag latest")
+    .option("--latest", "also tag latest (default: the config's image.tag_latest)")
     .option("--no-push", "build locally only")
     .option("--insecure", "the registry speaks plain http")
     .option("--username <user>", "registry user name")
@@ -53,32 +59,25 @@ export function register(program: Command): void {
     .option("--branch <name>", "branch to tag (default: the checked-out branch)")
     .option("--json", "print the result as JSON")
     .option("--quiet", "do not print build output")
-    .action(async (flags: BuildFlags) => {
+    .action(async (file: string, flags: BuildFlags) => {
       try {
-        const context = resolve(flags.context);
-        const image: ImageToBuild = {
-          service: flags.service,
-          repository: flags.repository,
-          context,
-          dockerfile: flags.dockerfile ? resolve(flags.dockerfile) : undefined,
-          target: flags.target,
-          platforms: flags.platform,
-          buildArgs: Object.fromEntries((flags.buildArg ?? []).map(splitAssignment)),
-          secrets: (flags.secret ?? []).map((name) => ({ id: name, env: name })),
-        };
-        const registry = parseImageReference(flags.repository).registry;
-        const password = process.env[flags.passwordEnv];
-        const built = await buildImages([image], {
-          git: await gitInfo(context, flags),
-          latest: flags.latest,
+        const { images, configDir, credentials, tagBranch, latest } = flags.repository
+          ? singleImage(flags.repository, flags)
+          : await configImages(file, flags);
+        if (images.length === 0) {
+          process.stdout.write("nothing to build: no service has a `build` section (or the runtime is systemd)\n");
+          return;
+        }
+        const registries: BuildOptions["registries"] = {};
+        for (const image of images) {
+          registries[parseImageReference(image.repository).registry] = { insecure: flags.insecure, credentials };
+        }
+        const built = await buildImages(images, {
+          git: await gitInfo(configDir, flags, tagBranch),
+          latest: flags.latest || latest,
           push: flags.push,
           builder: flags.builder,
-          registries: {
-            [registry]: {
-              insecure: flags.insecure,
-              credentials: flags.username && password ? { username: flags.username, password } : undefined,
-            },
-          },
+          registries,
           onLine:
             flags.quiet || flags.json ? undefined : (service, line) => process.stderr.write(`[${service}] ${line}\n`),
         });
@@ -90,10 +89,61 @@ export function register(program: Command): void {
     });
 }
 
-async function gitInfo(context: string, flags: BuildFlags): Promise<GitInfo> {
-  if (flags.commit) return { commitSha: flags.commit, branch: flags.branch ?? null, source: null };
-  const detected = await detectGitInfo(context);
-  return flags.branch ? { ...detected, branch: flags.branch } : detected;
+interface BuildInput {
+  images: ImageToBuild[];
+  configDir: string;
+  credentials?: RegistryCredentials;
+  /** The config's image.tag_branch / tag_latest (flags decide in --repository mode). */
+  tagBranch: boolean;
+  latest: boolean;
+}
+
+function singleImage(repository: string, flags: BuildFlags): BuildInput {
+  const context = resolve(flags.context);
+  const password = process.env[flags.passwordEnv];
+  return {
+    configDir: context,
+    tagBranch: true,
+    latest: false,
+    credentials: flags.username && password ? { username: flags.username, password } : undefined,
+    images: [
+      {
+        service: flags.service,
+        repository,
+        context,
+        dockerfile: flags.dockerfile ? resolve(flags.dockerfile) : undefined,
+        target: flags.target,
+        platforms: flags.platform,
+        buildArgs: Object.fromEntries((flags.buildArg ?? []).map(splitAssignment)),
+        secrets: (flags.secret ?? []).map((name) => ({ id: name, env: name })),
+      },
+    ],
+  };
+}
+
+/** Every service of slipway.yml with a `build` section; the registry login comes from image.username/password_secret. */
+async function configImages(file: string, flags: BuildFlags): Promise<BuildInput> {
+  const config = await loadConfig(file, { environment: flags.env });
+  const configDir = dirname(resolve(file));
+  const username = flags.username ?? config.image.username;
+  const password = process.env[config.image.password_secret ?? flags.passwordEnv];
+  const images = config.runtime === "systemd" ? [] : imagesFromConfig(config, configDir);
+  if (flags.platform) for (const image of images) image.platforms = flags.platform;
+  return {
+    images,
+    configDir,
+    tagBranch: config.image.tag_branch,
+    latest: config.image.tag_latest,
+    credentials: username && password ? { username, password } : undefined,
+  };
+}
+
+async function gitInfo(dir: string, flags: BuildFlags, tagBranch: boolean): Promise<GitInfo> {
+  const detected: GitInfo = flags.commit
+    ? { commitSha: flags.commit, branch: null, source: null }
+    : await detectGitInfo(dir);
+  const branch = flags.branch ?? detected.branch;
+  return { ...detected, branch: tagBranch ? branch : null };
 }
 
 function splitAssignment(text: string): [string, string] {

@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { BuiltImage } from "../../../src/build/build_images.js";
 import { register } from "../../../src/cli/build.js";
+import { REPO_ROOT } from "../support/sandbox.js";
 import { docker, loadInventory, runId } from "./helpers.js";
 
 /** `slipway build` end to end against the sandbox registry: built and pushed once, then skipped. */
@@ -18,6 +19,18 @@ describe("slipway build", () => {
   });
 
   async function slipwayBuild(context: string): Promise<BuiltImage[]> {
+    return runBuild(
+      ["build", "--repository", repository, "--context", context, "--insecure", "--commit", commit].concat([
+        "--branch",
+        "cli/test",
+        "--service",
+        "cli",
+        "--json",
+      ]),
+    );
+  }
+
+  async function runBuild(argv: string[]): Promise<BuiltImage[]> {
     const program = new Command("slipway").exitOverride();
     register(program);
     const written: string[] = [];
@@ -26,16 +39,7 @@ describe("slipway build", () => {
       return true;
     });
     try {
-      await program.parseAsync(
-        ["build", "--repository", repository, "--context", context, "--insecure", "--commit", commit].concat([
-          "--branch",
-          "cli/test",
-          "--service",
-          "cli",
-          "--json",
-        ]),
-        { from: "user" },
-      );
+      await program.parseAsync(argv, { from: "user" });
     } finally {
       spy.mockRestore();
     }
@@ -52,5 +56,20 @@ describe("slipway build", () => {
     expect(first?.reference).toBe(`${repository}@${first?.digest}`);
     const [second] = await slipwayBuild(context);
     expect(second).toMatchObject({ skipped: true, digest: first?.digest });
+  });
+
+  it("builds every service of an example's slipway.yml, then skips them", async () => {
+    const file = join(REPO_ROOT, "examples/duckdb-compose/slipway.yml");
+    await runBuild(["build", file, "--insecure", "--json"]);
+    const again = await runBuild(["build", file, "--insecure", "--json"]);
+    expect(again.map((image) => [image.service, image.skipped])).toEqual([
+      ["backend", true],
+      ["frontend", true],
+    ]);
+    for (const image of again) {
+      expect(image.reference).toMatch(
+        /^10\.213\.0\.1:5000\/slipway\/duckdb-compose-(backend|frontend)@sha256:[0-9a-f]{64}$/,
+      );
+    }
   });
 });
