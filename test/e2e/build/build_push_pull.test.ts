@@ -38,10 +38,15 @@ describe("build, push, pull by digest", () => {
   });
 
   afterAll(async () => {
+    const references = (first ?? []).flatMap((image) => [
+      image.reference,
+      ...image.tags.map((tag) => `${image.repository}:${tag}`),
+    ]);
     for (const host of hosts ?? []) {
-      await removeTargetImages(host, first?.map((image) => image.reference) ?? []);
+      await removeTargetImages(host, references);
       await host.close();
     }
+    await docker("image", "rm", ...references).catch(() => "");
   });
 
   it("builds the example apps with the classic builder, tags, labels and pushes them with their digests", async () => {

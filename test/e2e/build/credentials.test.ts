@@ -24,6 +24,7 @@ describe("registry credentials stay out of argv and logs", () => {
   const logLines: string[] = [];
   const id = runId();
   let reference = "";
+  let byDigest = "";
 
   beforeAll(async () => {
     const inventory = loadInventory();
@@ -45,7 +46,7 @@ describe("registry credentials stay out of argv and logs", () => {
 
   afterAll(async () => {
     if (host) {
-      await removeTargetImages(host, reference ? [reference] : []);
+      await removeTargetImages(host, byDigest ? [byDigest] : []);
       await host.exec(["docker", "logout", registry.address], { check: false });
       await host.exec(["rm", "-rf", `/etc/docker/certs.d/${registry?.address}`], { become: true, check: false });
       await host.close();
@@ -87,7 +88,7 @@ describe("registry credentials stay out of argv and logs", () => {
 
   it("a target logs in with its own credentials, pulls by digest and logs out (ps sampled on the target)", async () => {
     const digest = (await docker("image", "inspect", "--format", "{{index .RepoDigests 0}}", reference)).split("@")[1];
-    const byDigest = `${registry.address}/e2e-${id}/private@${digest}`;
+    byDigest = `${registry.address}/e2e-${id}/private@${digest}`;
     const withoutLogin = await host.exec(["docker", "pull", byDigest], { check: false });
     expect(withoutLogin.code).not.toBe(0);
 
