@@ -1,6 +1,7 @@
 export * from "./commands.js";
 export * from "./login.js";
 export * from "./progress.js";
+export * from "./progress_printer.js";
 export * from "./prune.js";
 export * from "./prune_plan.js";
 export * from "./pull.js";
