@@ -31,18 +31,26 @@ export interface RawExecResult {
 
 export class ChannelOpenError extends Error {}
 
-export function openExecChannel(client: Client, command: string): Promise<ClientChannel> {
+/**
+ * `setup` runs synchronously inside ssh2's callback: ssh2 may process the whole reply (data, exit-status, close) in
+ * the same tick as the channel confirmation, and a plain 'exit' event emitted before a listener exists is lost.
+ */
+export function openExecChannel(
+  client: Client,
+  command: string,
+  setup: (channel: ClientChannel) => void,
+): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel) => {
-      if (error) reject(new ChannelOpenError(error.message, { cause: error }));
-      else resolve(channel);
+      if (error) return reject(new ChannelOpenError(error.message, { cause: error }));
+      setup(channel);
+      resolve(channel);
     });
   });
 }
 
 export async function runRaw(client: Client, request: RawExecRequest): Promise<RawExecResult> {
   const started = performance.now();
-  const channel = await openExecChannel(client, request.command);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   let markerBuffer: Buffer | null = request.wrapped ? Buffer.alloc(0) : null;
@@ -51,6 +59,7 @@ export async function runRaw(client: Client, request: RawExecRequest): Promise<R
   let signal: string | null = null;
   let timedOut = false;
   let killError: unknown;
+  let closed!: Promise<void>;
 
   const emitStderr = (chunk: Buffer) => {
     if (chunk.length === 0) return;
@@ -58,27 +67,28 @@ export async function runRaw(client: Client, request: RawExecRequest): Promise<R
     request.onStderr?.(chunk);
   };
 
-  channel.on("data", (chunk: Buffer) => {
-    stdout.push(chunk);
-    request.onStdout?.(chunk);
+  const channel = await openExecChannel(client, request.command, (channel) => {
+    closed = new Promise<void>((resolve) => channel.on("close", () => resolve()));
+    channel.on("exit", (exitCode: number | null, exitSignal?: string) => {
+      code = exitCode ?? null;
+      signal = exitSignal ?? null; // "SIGTERM", as Node's child_process names signals
+    });
+    channel.on("data", (chunk: Buffer) => {
+      stdout.push(chunk);
+      request.onStdout?.(chunk);
+    });
+    channel.stderr.on("data", (chunk: Buffer) => {
+      if (markerBuffer === null) return emitStderr(chunk);
+      const split = splitPgidMarker(Buffer.concat([markerBuffer, chunk]));
+      if (split === null) {
+        markerBuffer = Buffer.concat([markerBuffer, chunk]);
+        return;
+      }
+      markerBuffer = null;
+      pgid = split.pgid;
+      emitStderr(split.rest);
+    });
   });
-  channel.stderr.on("data", (chunk: Buffer) => {
-    if (markerBuffer === null) return emitStderr(chunk);
-    const split = splitPgidMarker(Buffer.concat([markerBuffer, chunk]));
-    if (split === null) {
-      markerBuffer = Buffer.concat([markerBuffer, chunk]);
-      return;
-    }
-    markerBuffer = null;
-    pgid = split.pgid;
-    emitStderr(split.rest);
-  });
-  channel.on("exit", (exitCode: number | null, exitSignal?: string) => {
-    code = exitCode ?? null;
-    signal = exitSignal ?? null;
-  });
-
-  const closed = new Promise<void>((resolve) => channel.on("close", () => resolve()));
 
   if (request.stdin === undefined) channel.end();
   else if (typeof request.stdin === "string" || Buffer.isBuffer(request.stdin)) channel.end(request.stdin);

@@ -64,6 +64,7 @@ export const KILL_GROUP_SCRIPT = [
   // dash's kill builtin takes no "--" (a negative pid after the signal is a group); procps kill under sudo does.
   'pg=$1; as=$2; sig() { kill "-$1" "-$pg" 2>/dev/null; [ -z "$as" ] || sudo -n -u "$as" -- kill "-$1" -- "-$pg" 2>/dev/null; }',
   // Alive = a process of the group that is not a zombie, read from /proc (works for other users' processes too).
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
   'alive() { for f in /proc/[0-9]*/stat; do { read -r l < "$f"; } 2>/dev/null || continue; set -- ${l##*) }; [ "$3" = "$pg" ] && [ "$1" != Z ] && return 0; done; return 1; }',
   "sig TERM; n=0",
   'while [ "$n" -lt 20 ] && alive; do sleep 0.1; n=$((n + 1)); done',

@@ -4,11 +4,13 @@
  * between commands (nothing was running, so that is safe); a command is never retried.
  */
 import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { NodeSSH } from "node-ssh";
 import type { Channel } from "ssh2";
 import { RemoteCommandError, SlipwayError } from "../errors.js";
 import { ChannelOpenError, type RawExecResult, runRaw } from "./channel-exec.js";
 import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
+import { backoffDelay } from "./connect-errors.js";
 import { DEFAULT_DEPLOY_DIR, FACTS_SCRIPT, parseFacts } from "./facts.js";
 import {
   ABSENT_EXIT_CODE,
@@ -27,6 +29,9 @@ import { Semaphore } from "./semaphore.js";
 import { recognizeSudoFailure, sudoHint } from "./sudo.js";
 import { type ConnectOptions, DEFAULTS, type TargetSpec } from "./target.js";
 import type { ExecOptions, ExecResult, HostFacts, PutFileOptions, PutFileResult, RemoteHost } from "./types.js";
+
+/** Tries to open a channel for one command (each failure is cheap: nothing ran). */
+const CHANNEL_OPEN_ATTEMPTS = 8;
 
 interface RawOutcome {
   raw: RawExecResult;
@@ -259,16 +264,17 @@ export class SshRemoteHost implements RemoteHost {
   }
 
   async #withConnection<T>(step: string | undefined, run: (ssh: NodeSSH) => Promise<T>): Promise<T> {
-    if (!this.#ssh.isConnected()) await this.#reopen(step);
-    try {
-      return await run(this.#ssh);
-    } catch (error) {
-      // The channel never opened, so the command did not run: reopening and trying once more is safe.
-      if (error instanceof ChannelOpenError && !this.#ssh.isConnected()) {
-        await this.#reopen(step);
-        return run(this.#ssh);
+    for (let attempt = 1; ; attempt++) {
+      if (!this.#ssh.isConnected()) await this.#reopen(step);
+      try {
+        return await run(this.#ssh);
+      } catch (error) {
+        // The channel never opened, so the command did not run: trying again is safe. sshd refuses a session for a
+        // moment after another one closed when MaxSessions is reached (it frees sessions lazily), and a dropped
+        // connection is reopened.
+        if (!(error instanceof ChannelOpenError) || attempt >= CHANNEL_OPEN_ATTEMPTS) throw error;
+        await sleep(backoffDelay(attempt, 20));
       }
-      throw error;
     }
   }
 
