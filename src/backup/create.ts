@@ -64,10 +64,10 @@ async function checkWritable(ctx: ExecContext, dir: string): Promise<void> {
   );
 }
 
-async function checkSpace(ctx: ExecContext, dir: string, reference: number | undefined): Promise<void> {
+async function checkSpace(ctx: ExecContext, dir: string, reference: number | undefined, what: string): Promise<void> {
   const available = parseDfAvailableBytes(await capture(ctx, dfArgv(dir), `free space in ${dir}`));
   if (available === undefined) return;
-  const verdict = checkFreeSpace(available, reference, dir);
+  const verdict = checkFreeSpace(available, reference, dir, what);
   ctx.log?.(verdict.message);
   if (!verdict.ok) {
     throw new BackupError(`not enough free space for a backup: ${verdict.message}`, {
@@ -124,7 +124,7 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   const resolved = await resolveLocation(ctx, spec);
   const previous = (await listBackups(ctx, job.deployDir))[0];
   const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx, resolved.path) : undefined);
-  await checkSpace(ctx, dir, reference);
+  await checkSpace(ctx, dir, reference, previous ? "the last backup's size" : "the database file's size");
 
   const takenAt = (job.now ?? (() => new Date()))();
   const id = backupId(job.release, takenAt);

@@ -19,12 +19,17 @@ export interface SpaceVerdict {
   message: string;
 }
 
-export function checkFreeSpace(availableBytes: number, referenceBytes: number | undefined, dir: string): SpaceVerdict {
+export function checkFreeSpace(
+  availableBytes: number,
+  referenceBytes: number | undefined,
+  dir: string,
+  reference = "the last one's size",
+): SpaceVerdict {
   const neededBytes = 2 * (referenceBytes ?? 0);
   const ok = availableBytes >= neededBytes;
   const message = ok
     ? `${formatBytes(availableBytes)} free in ${dir}, ${formatBytes(neededBytes)} needed`
-    : `only ${formatBytes(availableBytes)} free in ${dir}, but a backup needs twice the last one's size (${formatBytes(neededBytes)})`;
+    : `only ${formatBytes(availableBytes)} free in ${dir}, but a backup needs twice ${reference} (${formatBytes(neededBytes)})`;
   return { ok, neededBytes, availableBytes, message };
 }
 

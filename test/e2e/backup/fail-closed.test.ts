@@ -60,7 +60,7 @@ describe("a failed backup stops the play before any change (t2)", () => {
     await host.close();
   });
 
-  async function deploy(): Promise<TaskOutcome[]> {
+  async function deploy(database = db, expectOk = false): Promise<TaskOutcome[]> {
     const modules = defaultRegistry().register(backupModule);
     const text = `
 - name: deploy
@@ -70,7 +70,7 @@ describe("a failed backup stops the play before any change (t2)", () => {
     - name: back up first
       backup:
         engine: sqlite
-        path: ${db}
+        path: ${database}
         deploy_dir: ${dir}
         release: r2
     - name: the change
@@ -86,7 +86,7 @@ describe("a failed backup stops the play before any change (t2)", () => {
       modules,
       reporter: { outcome: (o) => outcomes.push(o) },
     });
-    expect(result.ok).toBe(false);
+    expect(result.ok).toBe(expectOk);
     return outcomes;
   }
 
@@ -101,6 +101,7 @@ describe("a failed backup stops the play before any change (t2)", () => {
     });
     const outcomes = await deploy();
     expect(outcomes.map((o) => `${o.task} ${o.status}`)).toEqual(["back up first failed"]);
+    console.info(outcomes[0]?.msg);
     expect(outcomes[0]?.msg).toContain(`check that the backup directory ${dir}/backups is writable: failed`);
     expect(outcomes[0]?.msg).toContain(`next: make ${dir}/backups writable by the deploy user`);
     await expectNothingChanged();
@@ -115,12 +116,40 @@ describe("a failed backup stops the play before any change (t2)", () => {
     try {
       const outcomes = await deploy();
       expect(outcomes.map((o) => `${o.task} ${o.status}`)).toEqual(["back up first failed"]);
+      console.info(outcomes[0]?.msg);
       expect(outcomes[0]?.msg).toMatch(
-        /not enough free space for a backup: only 1\.0 MiB free in \S+\/backups, but a backup needs twice the last one's size \(\d\.\d MiB\)/,
+        /not enough free space for a backup: only 1\.0 MiB free in \S+\/backups, but a backup needs twice the database file's size \(\d\.\d MiB\)/,
       );
       await expectNothingChanged();
       // Nothing half-written was left on the full disk.
       expect((await host.exec(["ls", "-A", `${dir}/backups`])).stdout.trim()).toBe("");
+    } finally {
+      await host.exec(["umount", `${dir}/backups`], { become: true, check: false });
+    }
+  });
+
+  it("disk fills during the dump: the backup fails, no partial file is left, the change never runs", async () => {
+    await host.exec(
+      ["sh", "-c", 'mkdir -p "$1" && mount -t tmpfs -o size=1m,mode=0777 slipway-e2e "$1"', "sh", `${dir}/backups`],
+      { become: true },
+    );
+    try {
+      // A small earlier backup makes the free-space rule pass (twice its size fits), but the real database does not.
+      const tiny = `${dir}/data/tiny.db`;
+      await sqlite(host, tiny, "CREATE TABLE t (x); INSERT INTO t VALUES (1);");
+      const first = await deploy(tiny, true);
+      expect(first.map((o) => `${o.task} ${o.status}`)).toEqual(["back up first changed", "the change changed"]);
+      await host.exec(["rm", "-f", marker]);
+
+      const outcomes = await deploy();
+      console.info(outcomes[0]?.msg);
+      expect(outcomes.map((o) => `${o.task} ${o.status}`)).toEqual(["back up first failed"]);
+      expect(outcomes[0]?.msg).toContain(`online copy of ${db} (VACUUM INTO): failed`);
+      expect(outcomes[0]?.msg).toMatch(/database or disk is full/);
+      await expectNothingChanged();
+      const left = (await host.exec(["ls", "-A", `${dir}/backups`])).stdout.trim().split("\n");
+      expect(left.filter((name) => name.endsWith(".part"))).toEqual([]);
+      expect(left).toHaveLength(2);
     } finally {
       await host.exec(["umount", `${dir}/backups`], { become: true, check: false });
     }

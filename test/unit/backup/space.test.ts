@@ -16,6 +16,9 @@ describe("free space", () => {
     expect(verdict.ok).toBe(false);
     expect(verdict.neededBytes).toBe(1200 * 1024);
     expect(verdict.message).toBe("only 1.0 MiB free in /b, but a backup needs twice the last one's size (1.2 MiB)");
+    expect(checkFreeSpace(0, 10, "/b", "the database file's size").message).toBe(
+      "only 0 B free in /b, but a backup needs twice the database file's size (20 B)",
+    );
   });
 
   it("has no requirement without a reference size", () => {
