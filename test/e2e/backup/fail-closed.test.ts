@@ -36,7 +36,9 @@ describe("a failed backup stops the play before any change (t2)", () => {
 
   beforeAll(async () => {
     host = await connectT2();
-    dir = await makeDeployDir(host, id);
+    // Known before creating it, so afterAll cleans up even when creating it failed half-way.
+    dir = deployDirFor(id);
+    await makeDeployDir(host, id);
     db = `${dir}/data/app.db`;
     marker = `${dir}/the-change-ran`;
     await host.exec(["mkdir", "-p", `${dir}/data`]);

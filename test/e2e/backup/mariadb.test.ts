@@ -25,7 +25,9 @@ describe("MariaDB backup on t2", () => {
 
   beforeAll(async () => {
     host = await connectT2();
-    dir = await makeDeployDir(host, id);
+    // Known before creating it, so afterAll cleans up even when creating it failed half-way.
+    dir = deployDirFor(id);
+    await makeDeployDir(host, id);
     await host.exec(["systemctl", "start", "mariadb"], { become: true });
     await sh(host, "for i in $(seq 1 50); do mysqladmin ping >/dev/null 2>&1 && exit 0; sleep 0.2; done; exit 1", {
       become: true,

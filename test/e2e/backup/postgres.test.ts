@@ -33,7 +33,9 @@ describe("Postgres backup on t2", () => {
 
   beforeAll(async () => {
     host = await connectT2();
-    dir = await makeDeployDir(host, id);
+    // Known before creating it, so afterAll cleans up even when creating it failed half-way.
+    dir = deployDirFor(id);
+    await makeDeployDir(host, id);
     await host.exec(["systemctl", "start", "postgresql"], { become: true });
     await sh(host, "for i in $(seq 1 50); do pg_isready -q && exit 0; sleep 0.2; done; exit 1");
     await host.exec(["createdb", database], { become: true, becomeUser: "postgres" });

@@ -57,7 +57,9 @@ describe("backup, destructive migration, slipway backup restore (t2)", () => {
 
   beforeAll(async () => {
     host = await connectT2();
-    dir = await makeDeployDir(host, id);
+    // Known before creating it, so afterAll cleans up even when creating it failed half-way.
+    dir = deployDirFor(id);
+    await makeDeployDir(host, id);
     db = `${dir}/data/app.db`;
     // The release layout facts read: current -> releases/r1, and the live color.
     await host.exec([
@@ -116,6 +118,11 @@ deploy_dir: ${dir}
     if (!host) return;
     await removeUnit(host, live);
     await removeUnit(host, template);
+    // systemd made a slice for the template's instances; it outlives them.
+    await host.exec(["sh", "-c", 'systemctl stop "system-$(systemd-escape "$1").slice"', "sh", `${app}-web`], {
+      become: true,
+      check: false,
+    });
     await removeDir(host, dir);
     await host.close();
   });

@@ -29,7 +29,9 @@ describe("SQLite backup on t2", () => {
 
   beforeAll(async () => {
     host = await connectT2();
-    dir = await makeDeployDir(host, id);
+    // Known before creating it, so afterAll cleans up even when creating it failed half-way.
+    dir = deployDirFor(id);
+    await makeDeployDir(host, id);
     db = `${dir}/data/app.db`;
     await host.exec(["mkdir", "-p", `${dir}/data`]);
     await host.putFile(`${dir}/app.py`, APP_PY);

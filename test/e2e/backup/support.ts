@@ -118,8 +118,12 @@ export async function waitForApp(host: RemoteHost, port: number): Promise<string
 }
 
 /** A deploy dir owned by deploy, removed by `cleanup`. */
+export function deployDirFor(id: string): string {
+  return `/opt/slipway-backup-e2e-${id}`;
+}
+
 export async function makeDeployDir(host: RemoteHost, id: string): Promise<string> {
-  const dir = `/opt/slipway-backup-e2e-${id}`;
+  const dir = deployDirFor(id);
   await host.exec(["sh", "-c", 'mkdir -p "$1" && chown deploy:deploy "$1"', "sh", dir], { become: true });
   return dir;
 }
