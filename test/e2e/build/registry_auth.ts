@@ -114,7 +114,13 @@ function runWithInput(command: string, args: string[], input: string): Promise<s
     child.stderr.on("data", (chunk: Buffer) => {
       err += chunk.toString();
     });
-    child.on("error", reject);
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "ENOENT"
+          ? new Error(`${command} is not installed (htpasswd: apt-get install apache2-utils)`)
+          : error,
+      ),
+    );
     child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} failed: ${err}`))));
     child.stdin.end(input);
   });
