@@ -13,6 +13,7 @@ import type { RemoteHost } from "../../../src/remote/types.js";
 import {
   APP_PY,
   connectT2,
+  deployDirFor,
   httpGet,
   installUnit,
   makeDeployDir,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackup, restoreBackup } from "../../../src/backup/index.js";
 import type { MysqlSpec } from "../../../src/backup/types.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { connectT2, makeDeployDir, removeDir, sh, token } from "./support.js";
+import { connectT2, deployDirFor, makeDeployDir, removeDir, sh, token } from "./support.js";
 
 describe("MariaDB backup on t2", () => {
   let host: RemoteHost;

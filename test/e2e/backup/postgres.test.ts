@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackup, restoreBackup } from "../../../src/backup/index.js";
 import type { PostgresSpec } from "../../../src/backup/types.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { connectT2, makeDeployDir, removeDir, sh, token } from "./support.js";
+import { connectT2, deployDirFor, makeDeployDir, removeDir, sh, token } from "./support.js";
 
 const COUNTS_SQL =
   "SELECT 'customers=' || count(*) FROM customers UNION ALL SELECT 'orders=' || count(*) FROM orders UNION ALL SELECT 'empty=' || count(*) FROM empty ORDER BY 1";

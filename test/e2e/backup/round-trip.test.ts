@@ -16,6 +16,7 @@ import type { RemoteHost } from "../../../src/remote/types.js";
 import {
   APP_PY,
   connectT2,
+  deployDirFor,
   installUnit,
   makeDeployDir,
   removeDir,

@@ -8,6 +8,7 @@ import type { RemoteHost } from "../../../src/remote/types.js";
 import {
   APP_PY,
   connectT2,
+  deployDirFor,
   httpGet,
   installUnit,
   makeDeployDir,
