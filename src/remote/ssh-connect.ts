@@ -108,7 +108,7 @@ async function attemptOnce(
   const ssh = new NodeSSH();
   try {
     const sock = viaJump ? await viaJump.open() : undefined;
-    await ssh.connect({
+    const connecting = ssh.connect({
       host: target.host,
       port,
       username: target.user,
@@ -124,6 +124,12 @@ async function attemptOnce(
       ...(algorithms.length > 0 ? { algorithms: { serverHostKey: algorithms as never } } : {}),
       ...(sock ? { sock: sock as never } : {}),
     });
+    // Nagle's algorithm holds back small packets until the previous ones are acknowledged, which with delayed ACKs
+    // adds ~40 ms to every short command. node-ssh creates the ssh2 Client synchronously inside connect().
+    const client = ssh.connection;
+    if (sock) client?.setNoDelay(true);
+    else client?.on("connect", () => client.setNoDelay(true));
+    await connecting;
     return { ok: true, ssh };
   } catch (error) {
     ssh.dispose();
