@@ -93,7 +93,7 @@ describe("rendered site and units on a target", () => {
 
   it("sends /harvest/api/health to the backend's /api/health", async () => {
     const response = await get("/harvest/api/health");
-    expect(response.status).toBe(200);
+    expect(response.status, response.body).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ path: "/api/health", method: "GET" });
     expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
   });

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { identityRedactor, type ModuleContext } from "../../../src/engine/types.js";
 import { nginxSiteModule } from "../../../src/modules/nginx_site.js";
 import { applyNginxSite, applyNginxUpstream } from "../../../src/render/apply.js";
+import { nginxReload } from "../../../src/render/validators.js";
 import { FakeHost } from "./fake-host.js";
+
+const RELOAD = `exec ${nginxReload().argv.join(" ")}`;
+
 import { nginxScenarios } from "./scenarios.js";
 
 const model = nginxScenarios["same-domain-api"]!;
@@ -36,7 +40,7 @@ describe("applyNginxSite", () => {
       "put /etc/nginx/slipway/harvest-backend.upstream.conf",
       "put /etc/nginx/conf.d/slipway-harvest.conf",
       "exec nginx -t",
-      "exec systemctl reload nginx",
+      RELOAD,
     ]);
   });
 
@@ -56,7 +60,7 @@ describe("applyNginxSite", () => {
       "put /etc/nginx/slipway/harvest-backend.upstream.conf.slipway-prev",
       "put /etc/nginx/slipway/harvest-backend.upstream.conf",
       "exec nginx -t",
-      "exec systemctl reload nginx",
+      RELOAD,
     ]);
   });
 });
