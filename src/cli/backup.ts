@@ -3,6 +3,7 @@
  * the hosts and the deploy dir, connects over SSH (host keys verified as configured) and works on one host at a time.
  */
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
 import {
@@ -20,7 +21,7 @@ import type { BackupManifest } from "../backup/types.js";
 import { writersForRuntime } from "../backup/writers.js";
 import { loadConfig, type ResolvedHost, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
-import { connect, type TargetSpec } from "../remote/index.js";
+import { connect, Redactor, type TargetSpec } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
 import { instanceUnitName } from "../render/systemd.js";
@@ -32,21 +33,25 @@ interface CommonFlags {
   json?: boolean;
 }
 
-/** ResolvedHost (config) to TargetSpec (SSH), pins read from the known_hosts file; the jump host resolved likewise. */
-export async function targetFor(host: ResolvedHost, all: readonly ResolvedHost[]): Promise<TargetSpec> {
+/**
+ * ResolvedHost (config) to TargetSpec (SSH), as `slipway run` does it: paths relative to slipway.yml, host_keys split
+ * into known_hosts lines and SHA256 fingerprints, the jump host resolved likewise.
+ */
+export async function targetFor(host: ResolvedHost, all: readonly ResolvedHost[], base: string): Promise<TargetSpec> {
   const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : undefined;
+  const knownHostsText = host.knownHostsFile ? await readFile(resolve(base, host.knownHostsFile), "utf8") : "";
   return {
     name: host.name,
     host: host.address,
     port: host.port,
     user: host.user,
-    privateKeyPath: host.identityFile,
+    privateKeyPath: host.identityFile ? resolve(base, host.identityFile) : undefined,
     privateKey: host.privateKeySecret ? process.env[host.privateKeySecret] : undefined,
-    knownHosts: host.knownHostsFile ? await readFile(host.knownHostsFile, "utf8") : undefined,
-    fingerprints: host.hostKeys,
+    knownHosts: [knownHostsText, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
+    fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
     trustOnFirstUse: host.trustOnFirstUse,
     becomeUser: host.becomeUser,
-    jump: jumpHost ? await targetFor(jumpHost, all) : undefined,
+    jump: jumpHost ? await targetFor(jumpHost, all, base) : undefined,
   };
 }
 
@@ -74,7 +79,12 @@ async function withSession<T>(flags: CommonFlags, work: (session: Session) => Pr
     strategy: config.strategy,
     env: process.env,
   });
-  const host = await connect(await targetFor(chosen, hosts));
+  const secrets = [
+    database.engine === "mongodb" ? database.uri : undefined,
+    "password" in database ? database.password : undefined,
+  ];
+  const redactor = new Redactor(secrets.filter((secret): secret is string => secret !== undefined));
+  const host = await connect(await targetFor(chosen, hosts, dirname(resolve(flags.config))), { redactor });
   try {
     const deployDir = config.deploy_dir ?? `/opt/${config.app}`;
     const facts = await host.facts({ deployDir });
