@@ -140,6 +140,8 @@ async function machine() {
     node: process.version,
     openssh: ssh,
     os: `${os.type()} ${os.release()}`,
+    // Other work on the machine skews every figure: recorded so a reader can tell a quiet run from a busy one.
+    loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
     date: new Date().toISOString(),
   };
 }

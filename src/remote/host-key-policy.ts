@@ -36,6 +36,15 @@ export function decideHostKey(pins: HostKeyPins, host: string, port: number, blo
   return { accept: false, why: "unknown", presented, expected: [], pinLine };
 }
 
+/** Host key types ssh2 can verify; others pinned in known_hosts (e.g. sk-* keys) are left out of the negotiation. */
+const SSH2_HOST_KEY_TYPES = new Set([
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "ssh-dss",
+]);
+
 /** Key types pinned in known_hosts for this host, as ssh2 serverHostKey algorithm names (so the server offers a
  * key we can check rather than another type we have no pin for). Empty: let ssh2 use its defaults. */
 export function pinnedHostKeyAlgorithms(pins: HostKeyPins, host: string, port: number): string[] {
@@ -48,7 +57,7 @@ export function pinnedHostKeyAlgorithms(pins: HostKeyPins, host: string, port: n
   const algorithms: string[] = [];
   for (const type of types) {
     if (type === "ssh-rsa") algorithms.push("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa");
-    else algorithms.push(type);
+    else if (SSH2_HOST_KEY_TYPES.has(type)) algorithms.push(type);
   }
   return algorithms;
 }

@@ -76,6 +76,14 @@ describe("pinnedHostKeyAlgorithms", () => {
     ]);
   });
 
+  it("leaves out key types ssh2 cannot verify", () => {
+    const text = `h sk-ssh-ed25519@openssh.com ${ED25519.base64}\n${ED_PIN}`;
+    expect(pinnedHostKeyAlgorithms({ knownHosts: text }, "h", 22)).toEqual(["ssh-ed25519"]);
+    expect(pinnedHostKeyAlgorithms({ knownHosts: `h sk-ssh-ed25519@openssh.com ${ED25519.base64}` }, "h", 22)).toEqual(
+      [],
+    );
+  });
+
   it("leaves the choice to ssh2 when fingerprints are pinned (their type is unknown)", () => {
     expect(pinnedHostKeyAlgorithms({ knownHosts: ED_PIN, fingerprints: [EC_FP] }, "h", 22)).toEqual([]);
   });
