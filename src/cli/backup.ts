@@ -151,13 +151,12 @@ export function register(program: Command): void {
 
   common(backup.command("create").description("take a verified backup now"))
     .option("--release <name>", "record it against this release (default: the live one)")
-    .option("--copy-to <dir>", "also copy it to this local directory")
+    .option("--copy-to <dir>", "also copy it to this local directory (default: database.backups.copy_to)")
     .action(async (flags: CommonFlags & { release?: string; copyTo?: string }) => {
-      await withSession(flags, async ({ job }) => {
+      await withSession(flags, async ({ config, job }) => {
         const manifest = await createBackup({ ...job, release: flags.release ?? job.release, reason: "manual" });
-        const copied = flags.copyTo
-          ? await copyToRunner(execContext(job), job.deployDir, manifest, flags.copyTo)
-          : undefined;
+        const copyTo = flags.copyTo ?? config.database?.backups.copy_to;
+        const copied = copyTo ? await copyToRunner(execContext(job), job.deployDir, manifest, copyTo) : undefined;
         print(
           flags,
           { ...manifest, copiedTo: copied },
