@@ -33,7 +33,7 @@ export function renderTemplate(name: string, view: object): string {
     cache.set(name, template);
   }
   try {
-    return template(view);
+    return template(strictView(view));
   } catch (error) {
     throw new SlipwayError(`template ${name} failed: ${(error as Error).message}`, {
       step: "render",
@@ -41,4 +41,25 @@ export function renderTemplate(name: string, view: object): string {
       hint: "this is a bug in Slipway's template or view; please report it with the config that triggered it",
     });
   }
+}
+
+/**
+ * Handlebars' strict mode only covers `{{name}}`; `{{#if name}}` and `{{#each name}}` still read a missing key as
+ * undefined. Wrapping the view makes every read of a key the view does not have throw, so a template typo fails the
+ * render instead of silently dropping a block.
+ */
+export function strictView<T>(value: T, path = "view"): T {
+  if (Array.isArray(value)) return value.map((item, i) => strictView(item, `${path}[${i}]`)) as T;
+  if (value === null || typeof value !== "object") return value;
+  const target = Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, strictView(v, `${path}.${k}`)]),
+  );
+  return new Proxy(target, {
+    get(object, key, receiver) {
+      if (typeof key === "string" && !(key in object)) {
+        throw new Error(`the template reads ${path}.${key}, which the view does not define`);
+      }
+      return Reflect.get(object, key, receiver);
+    },
+  }) as T;
 }
