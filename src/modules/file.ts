@@ -1,7 +1,7 @@
 /** file: a directory, file, link or absence, with mode and ownership. Inspects with one `stat`, then acts. */
 import { z } from "zod";
 import type { Module } from "../engine/types.js";
-import { execOptions, runAll } from "./support/exec.js";
+import { describeCommands, execOptions, runAll } from "./support/exec.js";
 import { modeSchema } from "./support/schema.js";
 import { attributeFixes, describeAttributes, type PathInfo, statPath } from "./support/stat.js";
 
@@ -77,6 +77,6 @@ export const fileModule: Module<typeof argsSchema> = {
     if (plan.commands.length === 0) return { status: "ok" };
     const diff = { path: args.path, before: describeAttributes(current), after: describeAttributes(plan.after) };
     if (!ctx.check) await runAll(ctx, plan.commands);
-    return { status: "changed", diff, msg: plan.commands.map((c) => c.join(" ")).join("; ") };
+    return { status: "changed", diff, msg: describeCommands(plan.commands, ctx.check) };
   },
 };

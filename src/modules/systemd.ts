@@ -1,7 +1,7 @@
 /** systemd: a unit's running state and enablement; daemon-reload on request. Inspects with `systemctl show`. */
 import { z } from "zod";
 import type { Module } from "../engine/types.js";
-import { execOptions, runAll } from "./support/exec.js";
+import { describeCommands, execOptions, runAll } from "./support/exec.js";
 
 const argsSchema = z
   .object({
@@ -65,6 +65,6 @@ export const systemdModule: Module<typeof argsSchema> = {
     const commands = planUnit(args, current);
     if (commands.length === 0) return { status: "ok", data: { state: current } };
     if (!ctx.check) await runAll(ctx, commands);
-    return { status: "changed", msg: commands.map((c) => c.join(" ")).join("; "), data: { state: current } };
+    return { status: "changed", msg: describeCommands(commands, ctx.check), data: { state: current } };
   },
 };

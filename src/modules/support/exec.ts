@@ -10,3 +10,8 @@ export function execOptions(ctx: ModuleContext, extra: ExecOptions = {}): ExecOp
 export async function runAll(ctx: ModuleContext, commands: readonly string[][]): Promise<void> {
   for (const argv of commands) await ctx.host.exec(argv, execOptions(ctx));
 }
+
+/** What a module ran (or, in check mode, would run), for the task's message. */
+export function describeCommands(commands: readonly string[][], check: boolean): string {
+  return `${check ? "would run: " : ""}${commands.map((c) => c.join(" ")).join("; ")}`;
+}

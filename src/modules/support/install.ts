@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import type { ModuleContext, ModuleResult } from "../../engine/types.js";
 import { RemoteCommandError } from "../../errors.js";
-import { execOptions, runAll } from "./exec.js";
+import { describeCommands, execOptions, runAll } from "./exec.js";
 import { splitCommand } from "./shlex.js";
 import { attributeFixes, statPath } from "./stat.js";
 
@@ -41,7 +41,7 @@ export async function installContent(ctx: ModuleContext, spec: InstallSpec): Pro
     const fixes = attributeFixes(spec.dest, await statPath(ctx.host, spec.dest, opts), spec);
     if (fixes.length === 0) return { status: "ok" };
     if (!ctx.check) await runAll(ctx, fixes);
-    return { status: "changed", msg: fixes.map((f) => f.join(" ")).join("; ") };
+    return { status: "changed", msg: describeCommands(fixes, ctx.check) };
   }
   const diff = { path: spec.dest, before: before ?? "", after: spec.content };
   if (ctx.check) return { status: "changed", diff, msg: before === undefined ? "would create" : "would update" };
