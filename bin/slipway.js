@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// The `slipway` command. An installed package runs the built CLI (dist/cli/index.js). A development checkout has no
-// build, so it runs the TypeScript source through tsx, which is a devDependency: `npm ci` provides it.
+// The `slipway` command. A development checkout (src/ present, tsx from `npm ci`) runs the TypeScript source so it
+// never runs a stale bundle; an installed package, which ships only dist/, runs the bundled CLI.
 import { existsSync } from "node:fs";
 
-const built = new URL("../dist/cli/index.js", import.meta.url);
+const source = new URL("../src/cli/main.ts", import.meta.url);
 let cli;
-if (existsSync(built)) {
-  cli = await import(built.href);
-} else {
+if (
+  existsSync(source) &&
+  (await import("tsx/esm/api").then(
+    () => true,
+    () => false,
+  ))
+) {
   const { tsImport } = await import("tsx/esm/api");
-  cli = await tsImport("../src/cli/main.ts", import.meta.url);
+  cli = await tsImport(source.href, import.meta.url);
+} else {
+  cli = await import(new URL("../dist/cli/index.js", import.meta.url).href);
 }
-if (typeof cli.main === "function") await cli.main(process.argv);
+await cli.main(process.argv);

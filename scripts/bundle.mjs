@@ -1,7 +1,7 @@
 // Bundles each action entry into one ESM file under dist/ (what action.yml runs; checked in, as actions require).
 import { build } from "esbuild";
 
-const entries = { verify: "src/github/entry/verify.ts" };
+const entries = { verify: "src/github/entry/verify.ts", cli: "src/cli/index.ts" };
 
 for (const [name, entry] of Object.entries(entries)) {
   await build({
@@ -12,8 +12,19 @@ for (const [name, entry] of Object.entries(entries)) {
     target: "node20",
     format: "esm",
     outfile: `dist/${name}/index.js`,
-    // Some CommonJS dependencies call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    // CommonJS dependencies call require() and read __dirname/__filename; give the ESM bundle all three.
+    banner: {
+      js: [
+        "import { createRequire as __slipwayCreateRequire } from 'node:module';",
+        "import { dirname as __slipwayDirname } from 'node:path';",
+        "import { fileURLToPath as __slipwayFileUrl } from 'node:url';",
+        "const require = __slipwayCreateRequire(import.meta.url);",
+        "const __filename = __slipwayFileUrl(import.meta.url);",
+        "const __dirname = __slipwayDirname(__filename);",
+      ].join(" "),
+    },
+    // ssh2's native helpers are optional (it falls back to pure JS when require() of them throws), so they stay out.
+    external: ["*.node", "cpu-features"],
     legalComments: "none",
     logLevel: "warning",
   });

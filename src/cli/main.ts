@@ -40,7 +40,11 @@ export async function discoverCommands(dir = dirname(fileURLToPath(import.meta.u
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  const program = createProgram(await discoverCommands());
+  await runProgram(createProgram(await discoverCommands()), argv);
+}
+
+/** Parses argv and prints a SlipwayError as its multi-line description (host, step, command, hint), exit code 1. */
+export async function runProgram(program: Command, argv: readonly string[]): Promise<void> {
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -1,0 +1,16 @@
+/**
+ * Entry of the bundled CLI (dist/cli/index.js). A single-file bundle cannot discover command files at run time, so
+ * they are listed here; a unit test checks this list against the files main.ts discovers.
+ */
+import * as backup from "./backup.js";
+import * as build from "./build.js";
+import { createProgram, runProgram } from "./main.js";
+import * as plan from "./plan.js";
+import * as playbook from "./playbook.js";
+import * as validate from "./validate.js";
+
+export const commandModules = [backup, build, plan, playbook, validate];
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  await runProgram(createProgram(commandModules), argv);
+}
