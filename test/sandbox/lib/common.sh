@@ -62,12 +62,23 @@ start_daemon() {
   echo $! >"$PID_DIR/$name.pid"
 }
 
-# Fails when a port is already answered by something this checkout's sandbox did not start (e.g. another checkout's).
-port_free_or_die() {
-  local what="$1" hostport="$2"
-  if (exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}") 2>/dev/null; then
-    die "$hostport ($what) is already in use by a process this sandbox did not start; is another checkout's sandbox up? (npm run sandbox -- down there)"
+# Makes sure nothing listens on a port before a daemon is started there. One sandbox runs per machine: a listener that
+# is the same sandbox daemon started from another checkout (e.g. a clean clone in CI) is stopped by its PID, found
+# from its listening socket and its program name; anything else is an error.
+claim_port() {
+  local what="$1" hostport="$2" program="$3" pid i
+  (exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}") 2>/dev/null || return 0
+  pid="$(ss -Hltnp "sport = :${hostport##*:}" | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2)"
+  if [[ -z "$pid" || "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$program"* ]]; then
+    die "$hostport ($what) is in use by a process the sandbox does not know (pid ${pid:-unknown}); free the port and retry"
   fi
+  log "taking over $hostport: stopping $what (pid $pid) left by another checkout's sandbox"
+  kill "$pid"
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  die "$what (pid $pid) did not stop"
 }
 
 # Fails with the daemon's log when it exited (e.g. could not bind its port).

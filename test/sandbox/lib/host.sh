@@ -80,7 +80,7 @@ YAML
 
 ensure_registry() {
   pid_alive "$PID_DIR/registry.pid" && return 0
-  port_free_or_die registry "$REGISTRY_ADDR"
+  claim_port registry "$REGISTRY_ADDR" docker-registry
   write_registry_config
   log "starting registry on $REGISTRY_ADDR"
   start_daemon registry docker-registry serve "$STATE_DIR/registry/config.yml"
@@ -120,14 +120,14 @@ JSON
 ensure_pebble() {
   ensure_pebble_cert
   if ! pid_alive "$PID_DIR/challtestsrv.pid"; then
-    port_free_or_die pebble-challtestsrv "$CHALL_MGMT_ADDR"
+    claim_port pebble-challtestsrv "$CHALL_MGMT_ADDR" pebble-challtes
     log "starting pebble-challtestsrv (DNS $CHALL_DNS_ADDR, management $CHALL_MGMT_ADDR)"
     # -defaultIPv6 "": otherwise pebble dials ::1 for every name and validation fails.
     start_daemon challtestsrv pebble-challtestsrv -dns01 "$CHALL_DNS_ADDR" -http01 "" -https01 "" -tlsalpn01 "" \
       -management "$CHALL_MGMT_ADDR" -defaultIPv4 "$(target_ip 1)" -defaultIPv6 ""
   fi
   if ! pid_alive "$PID_DIR/pebble.pid"; then
-    port_free_or_die pebble "$PEBBLE_ADDR"
+    claim_port pebble "$PEBBLE_ADDR" pebble
     write_pebble_config
     log "starting pebble on $PEBBLE_ADDR"
     # NOSLEEP: validate at once; NONCEREJECT=0: no random badNonce errors, so tests are deterministic.
