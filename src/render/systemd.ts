@@ -89,7 +89,8 @@ function execStart(model: SystemdUnitModel): string {
           ...extra,
           arg(server.app, "app"),
         ]
-      : [binary, arg(server.app, "app"), "--host", bind, "--port", "${PORT}", "--workers", String(workers), ...extra];
+      : // biome-ignore lint/suspicious/noTemplateCurlyInString: systemd expands ${PORT} from the EnvironmentFile
+        [binary, arg(server.app, "app"), "--host", bind, "--port", "${PORT}", "--workers", String(workers), ...extra];
   return words.join(" ");
 }
 

@@ -39,7 +39,6 @@ const tricky = fc.constantFrom(
   "--",
   "-n",
   "$(id)",
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell expansion is the point of this input
   "${HOME}",
   "`id`",
   "'\\''",
