@@ -89,6 +89,8 @@ async function benchNodeSshRaw() {
     privateKeyPath: inventory.privateKeyPath,
     hostVerifier: (key: Buffer) => decideHostKey(target, target.host, target.port ?? 22, key).accept,
   });
+  // node-ssh leaves no 'error' listener after connecting: without one a reset would crash the benchmark.
+  ssh.connection?.on("error", (error) => console.error(`node-ssh connection error: ${error.message}`));
   try {
     return await sequential(n(300), 10, async () => {
       const result = await ssh.execCommand("true");
