@@ -1,0 +1,59 @@
+/** Small conversions shared by the config -> model mappers: durations, sizes, hosts of a service, paths. */
+import { selectHosts } from "../../config/inventory.js";
+import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
+import { ConfigMappingError } from "./errors.js";
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** "120s" -> 120, "5m" -> 300, "500ms" -> 1 (rounded up: a timeout is never shortened to 0). */
+export function durationSeconds(value: string, configPath: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  const unit = match?.[2];
+  if (!match || unit === undefined)
+    throw new ConfigMappingError(configPath, `${JSON.stringify(value)} is not a duration`);
+  return Math.max(1, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+}
+
+/** Sizes as nginx, systemd and docker all take them: an integer and one of k/m/g (no decimals, no T). */
+export function integerSize(value: string, configPath: string): { amount: string; unit: string } {
+  const match = /^(\d+)([kKmMgG]?)$/.exec(value);
+  if (!match) {
+    throw new ConfigMappingError(
+      configPath,
+      `${JSON.stringify(value)} cannot be written for nginx/systemd/docker alike`,
+      `write it as a whole number with k, M or G (e.g. "1536M" instead of "1.5G")`,
+    );
+  }
+  return { amount: match[1] ?? "", unit: (match[2] ?? "").toUpperCase() };
+}
+
+/** `/opt/app/env`: the per-color env files (directory created 0700 by bootstrap). */
+export function envDir(config: SlipwayConfig): string {
+  return `${config.deploy_dir}/env`;
+}
+
+/** Load-balanced instances of a service per host and color (proxy.load_balance.<service>.instances). */
+export function instancesOf(config: SlipwayConfig, service: string): number {
+  return config.proxy.load_balance[service]?.instances ?? 1;
+}
+
+/**
+ * Whether nginx reaches a service on the same host (127.0.0.1): true when every host runs its own nginx and the
+ * service runs on every host. Otherwise nginx connects to the service hosts' addresses, and the service must listen
+ * on more than loopback.
+ */
+export function upstreamIsLocal(config: SlipwayConfig, service: ServiceConfig): boolean {
+  if (config.proxy.hosts !== undefined) return false;
+  return selectHosts(config, service.hosts).length === selectHosts(config, undefined).length;
+}
+
+/** Config env values are strings, numbers or booleans; files take them as written. */
+export function envString(value: string | number | boolean): string {
+  return String(value);
+}
+
+export function serviceOf(config: SlipwayConfig, name: string, configPath: string): ServiceConfig {
+  const service = config.services[name];
+  if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
+  return service;
+}

@@ -1,0 +1,150 @@
+/**
+ * slipway.yml -> one ComposeModel per color (runtime compose): images by digest from the caller, each service's port
+ * published on 127.0.0.1 at the color's port, named volumes under the names written in the config (the same for both
+ * colors, and the names `database.volume` backups use), healthchecks from `services.*.health`, and `depends_on`
+ * waiting for health when the dependency has a check.
+ */
+import { colorPort } from "../../config/ports.js";
+import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
+import type { Color, ComposeHealthcheck, ComposeModel, ComposeServiceModel, ComposeVolumeModel } from "../model.js";
+import { environmentFilePath } from "../systemd.js";
+import { durationSeconds, envDir, envString, instancesOf, integerSize, serviceOf } from "./common.js";
+import { ConfigMappingError } from "./errors.js";
+
+export interface ComposeFromConfigOptions {
+  color: Color;
+  /** Image reference per service, pinned by digest (`registry/name@sha256:...`): the build's output. */
+  images: Readonly<Record<string, string>>;
+}
+
+/** `10.213.0.1:5000/slipway/app-backend`: where the build pushes a service's image (or the prebuilt `image`). */
+export function imageRepository(config: SlipwayConfig, name: string): string {
+  const service = serviceOf(config, name, `services.${name}`);
+  if (service.image !== undefined) return service.image;
+  const repository = `${config.image.repository ?? config.app}-${name}`;
+  return config.image.registry ? `${config.image.registry}/${repository}` : repository;
+}
+
+export function composeFromConfig(config: SlipwayConfig, options: ComposeFromConfigOptions): ComposeModel {
+  if (config.runtime !== "compose") {
+    throw new ConfigMappingError("runtime", `is ${config.runtime}: compose files exist for runtime compose only`);
+  }
+  const volumes = new Map<string, ComposeVolumeModel>();
+  const services = Object.entries(config.services).map(([name, service]) =>
+    composeService(config, name, service, options, volumes),
+  );
+  return { app: config.app, color: options.color, services, volumes: [...volumes.values()] };
+}
+
+function composeService(
+  config: SlipwayConfig,
+  name: string,
+  service: ServiceConfig,
+  options: ComposeFromConfigOptions,
+  volumes: Map<string, ComposeVolumeModel>,
+): ComposeServiceModel {
+  const field = `services.${name}`;
+  if (instancesOf(config, name) > 1) {
+    throw new ConfigMappingError(
+      `proxy.load_balance.${name}.instances`,
+      "runtime compose runs one container per color",
+    );
+  }
+  const image = options.images[name];
+  if (image === undefined) {
+    throw new ConfigMappingError(
+      `${field}`,
+      "has no image digest to run",
+      "build and push first (the build prints digests), or pass one with --image",
+    );
+  }
+  const model: ComposeServiceModel = {
+    name,
+    image,
+    ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
+    environment: Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+    volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
+    dependsOn: service.depends_on.map((dep) => ({
+      service: dep,
+      condition: config.services[dep]?.health ? ("service_healthy" as const) : ("service_started" as const),
+    })),
+    restart: "unless-stopped",
+  };
+  if (service.command !== undefined) model.command = commandWords(service.command, `${field}.command`);
+  // Secrets only go to the 0600 env file; the compose file is readable and shown in diffs.
+  if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config), name, options.color);
+  if (service.health) model.healthcheck = healthcheck(service, field);
+  if (service.resources?.memory !== undefined) {
+    const { amount, unit } = integerSize(service.resources.memory, `${field}.resources.memory`);
+    model.memoryLimit = `${amount}${unit.toLowerCase()}`;
+  }
+  if (service.resources?.cpus !== undefined) model.cpus = service.resources.cpus;
+  return model;
+}
+
+function volumeMount(spec: string, field: string, volumes: Map<string, ComposeVolumeModel>) {
+  const [source = "", target = "", mode] = spec.split(":");
+  if (source.startsWith("/")) {
+    throw new ConfigMappingError(
+      field,
+      `bind mount ${JSON.stringify(spec)} is not supported by runtime compose yet`,
+      "use a named volume (name:/path)",
+    );
+  }
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(source)) {
+    throw new ConfigMappingError(
+      field,
+      `volume name ${JSON.stringify(source)} must be lowercase letters, digits and "-"`,
+    );
+  }
+  volumes.set(source, { key: source, name: source, external: false });
+  return { volume: source, target, ...(mode === "ro" ? { readOnly: true } : {}) };
+}
+
+/**
+ * A command string is split on spaces only when it has no quoting or expansion (no shell runs it in compose's exec
+ * form); anything else must be written as a list.
+ */
+function commandWords(command: string | string[], field: string): string[] {
+  if (Array.isArray(command)) return command;
+  if (/["'\\$`]/.test(command)) {
+    throw new ConfigMappingError(field, "has quotes or $: write it as a list of arguments", undefined);
+  }
+  return command.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Docker runs the check inside the container, so it uses the app's own Python (every seed app is Python; images
+ * without python3 need another check). It fails on a connection error, an HTTP error status, a different status or
+ * a body without `expected_body`. `retries` covers `timeout` at `interval`: the same budget the deploy gate has.
+ */
+function healthcheck(service: ServiceConfig, field: string): ComposeHealthcheck {
+  const h = service.health;
+  if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
+  if (h.expected_status < 200 || h.expected_status > 299) {
+    throw new ConfigMappingError(
+      `${field}.health.expected_status`,
+      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`,
+    );
+  }
+  const url = `http://127.0.0.1:${service.port}${h.path}`;
+  const script = [
+    "import sys, urllib.request",
+    `r = urllib.request.urlopen(${pyString(url)}, timeout=${durationSeconds(h.request_timeout, `${field}.health.request_timeout`)})`,
+    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === undefined ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`,
+  ].join("; ");
+  const interval = durationSeconds(h.interval, `${field}.health.interval`);
+  const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
+  return {
+    test: ["CMD", "python3", "-c", script],
+    interval: h.interval,
+    timeout: h.request_timeout,
+    retries: Math.max(1, Math.ceil(timeout / interval)),
+    startPeriod: h.start_period,
+  };
+}
+
+/** A Python string literal: JSON's escapes (\", \\, \n, \uXXXX) mean the same in Python. */
+function pyString(value: string): string {
+  return JSON.stringify(value);
+}

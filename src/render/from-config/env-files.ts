@@ -1,0 +1,64 @@
+/**
+ * The per-service, per-color env file (`<deploy_dir>/env/<service>-<color>.env`, mode 0600): PORT under systemd, the
+ * service's `env`, and its `secrets` by name. A secret's value is written only when the caller passes it; otherwise
+ * a placeholder stands in and the file is marked incomplete, so it can be shown (redacted) but never installed.
+ */
+import { colorPort } from "../../config/ports.js";
+import type { SlipwayConfig } from "../../config/schema.js";
+import type { Color } from "../model.js";
+import { environmentFilePath, renderEnvironmentFile } from "../systemd.js";
+import { envDir, envString, serviceOf } from "./common.js";
+import { ConfigMappingError } from "./errors.js";
+
+export interface EnvFileFromConfig {
+  path: string;
+  service: string;
+  color: Color;
+  content: string;
+  /** Secret names in the file, in order. */
+  secrets: string[];
+  /** Secret names written as placeholders (no value given): the file must not be installed. */
+  redacted: string[];
+}
+
+/** Text standing in for a secret's value when it is not known (or must not be shown). */
+export function secretPlaceholder(name: string): string {
+  return `<secret ${name}: redacted>`;
+}
+
+export function envFileFromConfig(
+  config: SlipwayConfig,
+  name: string,
+  color: Color,
+  secretValues: Readonly<Record<string, string>> = {},
+  /** false under runtime compose: the plain env is in the compose file, the env file holds the secrets only. */
+  includePlainEnv = true,
+): EnvFileFromConfig {
+  const service = serviceOf(config, name, `services.${name}`);
+  const vars: Record<string, string | number> = {};
+  // Under systemd the unit is a template shared by both colors: the port is the one thing per instance.
+  if (config.runtime === "systemd") vars.PORT = colorPort(service, color);
+  for (const [key, value] of Object.entries(includePlainEnv ? service.env : {})) {
+    if (key === "PORT" && config.runtime === "systemd") {
+      throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
+    }
+    vars[key] = envString(value);
+  }
+  const redacted: string[] = [];
+  for (const secret of service.secrets) {
+    if (secret in vars) {
+      throw new ConfigMappingError(`services.${name}.secrets`, `${secret} is also a plain variable in env`);
+    }
+    const value = secretValues[secret];
+    if (value === undefined) redacted.push(secret);
+    vars[secret] = value ?? secretPlaceholder(secret);
+  }
+  return {
+    path: environmentFilePath(envDir(config), name, color),
+    service: name,
+    color,
+    content: renderEnvironmentFile(vars, `services.${name} env file`),
+    secrets: [...service.secrets],
+    redacted,
+  };
+}
