@@ -91,11 +91,16 @@ async function benchNodeSshRaw() {
   });
   // node-ssh leaves no 'error' listener after connecting: without one a reset would crash the benchmark.
   ssh.connection?.on("error", (error) => console.error(`node-ssh connection error: ${error.message}`));
+  const once = async () => {
+    const result = await ssh.execCommand("true");
+    if (result.code !== 0) throw new Error(`true exited ${result.code}`);
+  };
   try {
-    return await sequential(n(300), 10, async () => {
-      const result = await ssh.execCommand("true");
-      if (result.code !== 0) throw new Error(`true exited ${result.code}`);
-    });
+    const defaults = await sequential(n(300), 10, once);
+    // The same with TCP_NODELAY, as Slipway sets it: the difference to Slipway's row is its process-group wrapper.
+    ssh.connection?.setNoDelay(true);
+    const noDelay = await sequential(n(300), 10, once);
+    return { defaults, noDelay };
   } finally {
     ssh.dispose();
   }
@@ -165,7 +170,8 @@ const results = {
 console.log(`slipway connect:               ${fmt(results.slipway.connect)}`);
 console.log(`slipway exec, sequential:      ${fmt(results.slipway.exec)}`);
 console.log(`slipway exec, 8 in flight:     ${fmt(results.slipway.execConcurrent8)}`);
-console.log(`node-ssh execCommand:          ${fmt(results.nodeSshExecCommand)}`);
+console.log(`node-ssh execCommand:          ${fmt(results.nodeSshExecCommand.defaults)}`);
+console.log(`node-ssh execCommand, nodelay: ${fmt(results.nodeSshExecCommand.noDelay)}`);
 console.log(`openssh, fresh process:        ${fmt(results.opensshFreshProcess)}`);
 console.log(`openssh ControlMaster:         ${fmt(results.opensshControlMaster.exec)}`);
 console.log(`openssh ControlMaster, 8:      ${fmt(results.opensshControlMaster.execConcurrent8)}`);
