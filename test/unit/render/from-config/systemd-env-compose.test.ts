@@ -1,0 +1,246 @@
+import { describe, expect, it } from "vitest";
+import {
+  ConfigMappingError,
+  composeFromConfig,
+  envFileFromConfig,
+  renderFromConfig,
+  systemdUnitFromConfig,
+  systemdUnitsFromConfig,
+} from "../../../../src/render/from-config/index.js";
+import { configWith } from "./config.js";
+
+const digest = `sha256:${"ab".repeat(32)}`;
+
+function mappingError(fn: () => unknown): ConfigMappingError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigMappingError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigMappingError");
+}
+
+describe("systemd units from slipway.yml", () => {
+  const config = configWith({
+    services: {
+      api: {
+        build: { context: "api" },
+        port: 5001,
+        env: { DATABASE_PATH: "/var/lib/shop/shop.db" },
+        systemd: {
+          app_module: "api:app",
+          workers: 4,
+          timeout: "5m",
+          worker_class: "uvicorn.workers.UvicornWorker",
+          venv: "/opt/shop/venv",
+          user: "shop",
+          read_write_paths: ["/srv/uploads"],
+        },
+        resources: { memory: "2G", cpus: 1.5, nofile: 4096 },
+      },
+      web: {
+        build: { context: "web" },
+        port: 8050,
+        systemd: { server: "uvicorn", app_module: "web:app" },
+        depends_on: ["api"],
+      },
+    },
+    database: { engine: "sqlite", path: "/var/lib/shop/shop.db" },
+  });
+
+  it("maps server, user, paths, limits and the database directory", () => {
+    expect(systemdUnitFromConfig(config, "api")).toEqual({
+      app: "shop",
+      service: "api",
+      description: "shop api (gunicorn)",
+      user: "shop",
+      group: "shop",
+      workingDirectory: "/opt/shop/current/api",
+      bindHost: "127.0.0.1",
+      server: {
+        kind: "gunicorn",
+        binary: "/opt/shop/venv/bin/gunicorn",
+        app: "api:app",
+        workers: 4,
+        timeoutSeconds: 300,
+        extraArgs: ["--worker-class", "uvicorn.workers.UvicornWorker"],
+      },
+      environmentFileDir: "/opt/shop/env",
+      environment: {},
+      restart: "always",
+      restartSeconds: 5,
+      readWritePaths: ["/srv/uploads", "/var/lib/shop"],
+      memoryMax: "2G",
+      cpuQuota: "150%",
+      limitNofile: 4096,
+      after: [],
+      wants: [],
+    });
+  });
+
+  it("uvicorn from the system, ordered after its dependencies, no database access when another service has it", () => {
+    expect(systemdUnitFromConfig(config, "web")).toMatchObject({
+      user: "deploy",
+      group: "deploy",
+      server: { kind: "uvicorn", binary: "/usr/bin/uvicorn", app: "web:app", workers: 2 },
+      readWritePaths: [],
+      memoryMax: null,
+      cpuQuota: null,
+      limitNofile: 65535,
+      after: ["shop-api@%i.service"],
+      wants: ["shop-api@%i.service"],
+    });
+  });
+
+  it("listens beyond loopback when a load balancer on another host connects", () => {
+    const lb = configWith({ proxy: { hosts: ["lb"], routes: [{ path: "/", service: "web" }] } });
+    expect(systemdUnitFromConfig(lb, "web").bindHost).toBe("0.0.0.0");
+    const internal = configWith({ proxy: { mode: "internal", hosts: ["lb"] } });
+    expect(systemdUnitFromConfig(internal, "web").bindHost).toBe("127.0.0.1");
+  });
+
+  it("command under systemd is refused with its path; other runtimes have no units", () => {
+    const withCommand = configWith({
+      services: { api: { build: { context: "api" }, port: 5001, command: "python app.py" } },
+      proxy: { routes: [{ path: "/", service: "api" }] },
+    });
+    expect(mappingError(() => systemdUnitFromConfig(withCommand, "api")).configPath).toBe("services.api.command");
+    const container = configWith({
+      runtime: "container",
+      services: { api: { image: "api@x", port: 5001 } },
+      proxy: { routes: [{ path: "/", service: "api" }] },
+    });
+    expect(systemdUnitsFromConfig(container)).toEqual([]);
+  });
+});
+
+describe("env files per color", () => {
+  const config = configWith({
+    services: {
+      api: {
+        build: { context: "api" },
+        port: 5001,
+        env: { MODE: "nginx", WORKERS: 3, DEBUG: false },
+        secrets: ["DB_PASSWORD"],
+        systemd: { app_module: "api:app" },
+      },
+      web: { build: { context: "web" }, port: 8050, systemd: { app_module: "web:app" } },
+    },
+  });
+
+  it("PORT of the color, env, and secrets as placeholders unless given", () => {
+    expect(envFileFromConfig(config, "api", "green")).toEqual({
+      path: "/opt/shop/env/api-green.env",
+      service: "api",
+      color: "green",
+      content:
+        '# Managed by Slipway.\nPORT="15001"\nMODE="nginx"\nWORKERS="3"\nDEBUG="false"\nDB_PASSWORD="<secret DB_PASSWORD: redacted>"\n',
+      secrets: ["DB_PASSWORD"],
+      redacted: ["DB_PASSWORD"],
+    });
+    const given = envFileFromConfig(config, "api", "blue", { DB_PASSWORD: 'p$"w' });
+    expect(given.content).toContain('PORT="5001"');
+    expect(given.content).toContain('DB_PASSWORD="p\\$\\"w"\n');
+    expect(given.redacted).toEqual([]);
+  });
+
+  it("renderFromConfig lists env files 0600 with what was redacted", () => {
+    const files = renderFromConfig(config, { color: "blue", colors: ["blue"], tlsReady: false });
+    expect(files.filter((f) => f.kind === "env-file").map((f) => [f.path, f.mode, f.redacted])).toEqual([
+      ["/opt/shop/env/api-blue.env", 0o600, ["DB_PASSWORD"]],
+      ["/opt/shop/env/web-blue.env", 0o600, []],
+    ]);
+  });
+});
+
+describe("compose from slipway.yml", () => {
+  const config = configWith({
+    runtime: "compose",
+    services: {
+      api: {
+        build: { context: "api" },
+        port: 8000,
+        ports: { green: 9000 },
+        env: { MODE: "compose" },
+        secrets: ["API_KEY"],
+        volumes: ["shop-data:/data", "shop-cache:/cache:ro"],
+        health: { path: "/health", interval: "5s", timeout: "30s", expected_body: 'a"b' },
+        resources: { memory: "512M", cpus: 0.5 },
+        command: "gunicorn -b 0.0.0.0:8000 app:app",
+      },
+      web: { build: { context: "web" }, port: 8050, depends_on: ["api"], volumes: ["shop-data:/data"] },
+      worker: { build: { context: "web" }, port: 8060, depends_on: ["web"] },
+    },
+  });
+  const images = { api: `r/api@${digest}`, web: `r/web@${digest}`, worker: `r/worker@${digest}` };
+
+  it("one project per color: digests, the color's port, shared volumes, healthcheck, depends_on", () => {
+    const model = composeFromConfig(config, { color: "green", images });
+    expect(model.volumes).toEqual([
+      { key: "shop-data", name: "shop-data", external: false },
+      { key: "shop-cache", name: "shop-cache", external: false },
+    ]);
+    expect(model.services[0]).toEqual({
+      name: "api",
+      image: `r/api@${digest}`,
+      command: ["gunicorn", "-b", "0.0.0.0:8000", "app:app"],
+      ports: [{ hostPort: 9000, containerPort: 8000 }],
+      envFile: "/opt/shop/env/api-green.env",
+      environment: { MODE: "compose" },
+      volumes: [
+        { volume: "shop-data", target: "/data" },
+        { volume: "shop-cache", target: "/cache", readOnly: true },
+      ],
+      healthcheck: {
+        test: [
+          "CMD",
+          "python3",
+          "-c",
+          'import sys, urllib.request; r = urllib.request.urlopen("http://127.0.0.1:8000/health", timeout=5); sys.exit(0 if r.status == 200 and "a\\"b" in r.read().decode(\'utf-8\', \'replace\') else 1)',
+        ],
+        interval: "5s",
+        timeout: "5s",
+        retries: 6,
+        startPeriod: "0s",
+      },
+      dependsOn: [],
+      restart: "unless-stopped",
+      memoryLimit: "512m",
+      cpus: 0.5,
+    });
+    expect(model.services[1]?.dependsOn).toEqual([{ service: "api", condition: "service_healthy" }]);
+    expect(model.services[2]?.dependsOn).toEqual([{ service: "web", condition: "service_started" }]);
+    expect(model.services[1]?.envFile).toBeUndefined();
+  });
+
+  it("env file under compose holds the secrets only", () => {
+    const files = renderFromConfig(config, { color: "blue", colors: ["blue"], tlsReady: false, images });
+    const env = files.find((f) => f.kind === "env-file");
+    expect(env?.content).toBe('# Managed by Slipway.\nAPI_KEY="<secret API_KEY: redacted>"\n');
+    expect(files.filter((f) => f.kind === "env-file")).toHaveLength(1);
+    expect(files.find((f) => f.kind === "compose")?.path).toBe("/opt/shop/compose/blue/compose.yml");
+  });
+
+  it("missing image, bind mounts and quoted command strings are refused with their paths", () => {
+    expect(mappingError(() => composeFromConfig(config, { color: "blue", images: {} })).configPath).toBe(
+      "services.api",
+    );
+    const bind = configWith({
+      runtime: "compose",
+      services: { api: { image: "x", port: 1000, volumes: ["/srv/x:/x"] } },
+      proxy: { routes: [{ path: "/", service: "api" }] },
+    });
+    expect(
+      mappingError(() => composeFromConfig(bind, { color: "blue", images: { api: `x@${digest}` } })).configPath,
+    ).toBe("services.api.volumes[0]");
+    const quoted = configWith({
+      runtime: "compose",
+      services: { api: { image: "x", port: 1000, command: "sh -c 'echo $HOME'" } },
+      proxy: { routes: [{ path: "/", service: "api" }] },
+    });
+    expect(
+      mappingError(() => composeFromConfig(quoted, { color: "blue", images: { api: `x@${digest}` } })).configPath,
+    ).toBe("services.api.command");
+  });
+});
