@@ -38,10 +38,11 @@ export class ConnectionPool {
     if (!host) {
       host = this.#open(target);
       this.#hosts.set(key, host);
-      // A failed connection is forgotten so a later get() can try again.
-      host.catch(() => {
+      const forget = () => {
         if (this.#hosts.get(key) === host) this.#hosts.delete(key);
-      });
+      };
+      // A failed or closed connection is forgotten so a later get() opens a new one.
+      host.then((opened) => opened.onClose(async () => forget())).catch(forget);
     }
     return host;
   }

@@ -58,6 +58,9 @@ function publicFingerprint(keyText: string, passphrase?: string): string | null 
   return `${keyTypeOf(blob)} ${sha256Fingerprint(blob)}`;
 }
 
+/** known_hosts lines of keys accepted by trust-on-first-use, per target, for reconnects within this process. */
+const trustedOnFirstUse = new WeakMap<TargetSpec, string>();
+
 /** Provides the transport for a connection through a jump host (a fresh channel per attempt). */
 export type SocketFactory = () => Promise<NodeJS.ReadableStream & NodeJS.WritableStream>;
 
@@ -98,8 +101,12 @@ async function attemptOnce(
 ): Promise<Outcome> {
   let verdict: HostKeyVerdict | undefined;
   const verify = (blob: Buffer): boolean => {
-    verdict = decideHostKey(target, target.host, port, blob);
+    // A key trusted on first use is pinned for the rest of the process: a reconnect must present the same key.
+    const learned = trustedOnFirstUse.get(target);
+    const pins = learned ? { knownHosts: learned } : target;
+    verdict = decideHostKey(pins, target.host, port, blob);
     if (verdict.accept && verdict.how === "trust-on-first-use") {
+      trustedOnFirstUse.set(target, verdict.pinLine);
       (options.warn ?? defaultWarn)(trustOnFirstUseWarning(target.name, target.host, port, blob));
     }
     return verdict.accept;

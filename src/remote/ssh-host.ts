@@ -226,8 +226,14 @@ export class SshRemoteHost implements RemoteHost {
       });
     }
     if (options.check === false) return;
+    if (raw.code === null && raw.signal === null) {
+      throw new RemoteCommandError("no exit status: the connection was lost while the command ran", {
+        ...context,
+        hint: "the command may have run in part or in full; check the host's state before running it again",
+      });
+    }
     if (raw.code === null) {
-      throw new RemoteCommandError(`command was killed by signal ${raw.signal ?? "(unknown)"}`, {
+      throw new RemoteCommandError(`command was killed by signal ${raw.signal}`, {
         ...context,
         hint: "something on the host killed it (out of memory? a restart?); check the host's logs",
       });

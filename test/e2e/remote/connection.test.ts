@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConnectionError } from "../../../src/errors.js";
+import { ConnectionError, RemoteCommandError } from "../../../src/errors.js";
 import { ConnectionPool, connect } from "../../../src/remote/index.js";
 import { target } from "./sandbox-targets.js";
 
@@ -32,6 +32,36 @@ describe("one connection per host", () => {
       .split("\n")
       .map((line) => line.trim().split(/\s+/).pop());
     expect(peers.filter((peer) => peer === distinct[0])).toHaveLength(1);
+  });
+});
+
+describe("reconnecting", () => {
+  it("a connection dropped between commands is reopened for the next one; the dropped command is not retried", async () => {
+    const own = new ConnectionPool();
+    try {
+      const host = await own.get(target("t1"));
+      const before = (await host.exec(["sh", "-c", 'echo "$SSH_CLIENT"'])).stdout;
+      // Ends this connection's own sshd process (an ancestor of the command), as a network drop would.
+      const dropped = await host
+        .exec([
+          "sh",
+          "-c",
+          'p=$$; while [ "$p" -gt 1 ]; do [ "$(cat /proc/$p/comm)" = sshd ] && { kill "$p"; sleep 5; }; p=$(cut -d" " -f4 /proc/$p/stat); done',
+        ])
+        .catch((e: unknown) => e);
+      expect(dropped).toBeInstanceOf(RemoteCommandError);
+      expect((dropped as RemoteCommandError).message).toBe(
+        "no exit status: the connection was lost while the command ran",
+      );
+      const after = (await host.exec(["sh", "-c", 'echo "$SSH_CLIENT"'])).stdout;
+      expect(after).not.toBe(before);
+      expect(host.connections).toBe(2);
+      // A host closed on purpose leaves the pool: the next get() opens a new connection.
+      await host.close();
+      expect(await own.get(target("t1"))).not.toBe(host);
+    } finally {
+      await own.closeAll();
+    }
   });
 });
 
