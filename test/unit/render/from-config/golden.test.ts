@@ -6,15 +6,9 @@ import { describe, it } from "vitest";
 import { loadConfig } from "../../../../src/config/load.js";
 import { renderFromConfig } from "../../../../src/render/from-config/index.js";
 import { expectGolden } from "../golden.js";
+import { EXAMPLES } from "./examples.js";
 
 const digest = (n: string) => `sha256:${n.repeat(64).slice(0, 64)}`;
-
-export const EXAMPLES = {
-  harvest: "examples/harvest/slipway.yml",
-  "harvest-subpath": "examples/harvest/slipway.subpath.yml",
-  "duckdb-compose": "examples/duckdb-compose/slipway.yml",
-  "flask-docker": "examples/flask-docker/slipway.yml",
-} as const;
 
 const CASES: Array<{ name: string; file: string; environment?: string; tlsReady: boolean; color: "blue" | "green" }> = [
   ...Object.entries(EXAMPLES).map(([name, file]) => ({ name, file, tlsReady: false, color: "blue" as const })),
