@@ -4,6 +4,7 @@
  * between commands (nothing was running, so that is safe); a command is never retried.
  */
 import { createHash } from "node:crypto";
+import { constants } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NodeSSH } from "node-ssh";
 import type { Channel } from "ssh2";
@@ -29,6 +30,15 @@ import { Semaphore } from "./semaphore.js";
 import { recognizeSudoFailure, sudoHint } from "./sudo.js";
 import { type ConnectOptions, DEFAULTS, type TargetSpec } from "./target.js";
 import type { ExecOptions, ExecResult, HostFacts, PutFileOptions, PutFileResult, RemoteHost } from "./types.js";
+
+/**
+ * Shells report a child killed by signal N as exit code 128+N (the command runs under the process-group wrapper's
+ * shell, so sshd sees that code rather than the signal): name the likely signal.
+ */
+export function signalNote(code: number): string {
+  const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];
+  return code > 128 && name ? ` (128+${code - 128}: probably killed by ${name})` : "";
+}
 
 /** Tries to open a channel for one command (each failure is cheap: nothing ran). */
 const CHANNEL_OPEN_ATTEMPTS = 8;
@@ -239,7 +249,7 @@ export class SshRemoteHost implements RemoteHost {
       });
     }
     if (raw.code !== 0) {
-      throw new RemoteCommandError(`command failed with exit code ${raw.code}`, {
+      throw new RemoteCommandError(`command failed with exit code ${raw.code}${signalNote(raw.code)}`, {
         ...context,
         hint: `read the stderr above; to retry by hand: ssh ${this.target.user}@${this.target.host} ${display}`,
       });

@@ -48,7 +48,9 @@ describe("exit codes and output", () => {
 
   it("reports a signal as code null and treats it as an error", async () => {
     const result = await t1.exec(["sh", "-c", "kill -TERM $$"], { check: false });
-    expect(result.code === null ? result.signal : `code ${result.code}`).toMatch(/TERM|code 143/);
+    expect(result.code === null ? result.signal : `code ${result.code}`).toMatch(/SIGTERM|code 143/);
+    const error = (await t1.exec(["sh", "-c", "kill -TERM $$"]).catch((e) => e)) as RemoteCommandError;
+    expect(error.message).toBe("command failed with exit code 143 (128+15: probably killed by SIGTERM)");
     await expect(t1.exec(["sh", "-c", "kill -KILL $$"])).rejects.toBeInstanceOf(RemoteCommandError);
   });
 
