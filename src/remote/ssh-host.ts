@@ -8,7 +8,7 @@ import { constants } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NodeSSH } from "node-ssh";
 import type { Channel } from "ssh2";
-import { RemoteCommandError, SlipwayError } from "../errors.js";
+import { ConnectionError, RemoteCommandError } from "../errors.js";
 import { ChannelOpenError, type RawExecResult, runRaw } from "./channel-exec.js";
 import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
 import { backoffDelay } from "./connect-errors.js";
@@ -177,7 +177,7 @@ export class SshRemoteHost implements RemoteHost {
   }
 
   async #execRaw(argv: readonly string[], options: ExecOptions): Promise<RawOutcome> {
-    if (this.#closed) throw new SlipwayError("the connection was closed", { host: this.name, step: options.step });
+    if (this.#closed) throw new ConnectionError("the connection was closed", { host: this.name, step: options.step });
     const shape: CommandShape = {
       become: options.become,
       becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root",
@@ -295,7 +295,7 @@ export class SshRemoteHost implements RemoteHost {
   }
 
   async #reopen(step: string | undefined): Promise<void> {
-    if (this.#closed) throw new SlipwayError("the connection was closed", { host: this.name, step });
+    if (this.#closed) throw new ConnectionError("the connection was closed", { host: this.name, step });
     this.#ssh = await this.#reconnect();
     this.connections++;
     this.#watch(this.#ssh);
