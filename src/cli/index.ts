@@ -7,9 +7,10 @@ import * as build from "./build.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
+import * as render from "./render.js";
 import * as validate from "./validate.js";
 
-export const commandModules = [backup, build, plan, playbook, validate];
+export const commandModules = [backup, build, plan, playbook, render, validate];
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   await runProgram(createProgram(commandModules), argv);
