@@ -1,0 +1,91 @@
+/**
+ * The public contract of a deploy and a rollback (DESIGN.md "The deploy, step by step").
+ * Other parts (the GitHub action, certificates) build on these types: change them only additively.
+ */
+import type { SlipwayConfig } from "../config/index.js";
+
+/** One line of human-readable progress (plan, steps, recap). */
+export type DeployReporter = (line: string) => void;
+
+export interface DeployOptions {
+  /** The loaded and validated slipway.yml (environment overlay already applied by loadConfig). */
+  config: SlipwayConfig;
+  /** Environment name, recorded with the release (the overlay itself is applied when loading the config). */
+  environment?: string;
+  /** Host name patterns to deploy to (selectHosts); all hosts when absent. */
+  limit?: string[];
+  /** Release id; default `<commit short>-<UTC yyyymmddHHMMSS>`. */
+  releaseId?: string;
+  /** Commit SHA recorded with the release; default from git in the config's directory. */
+  commit?: string;
+  /** Who deployed (recorded in releases.json); default $GITHUB_ACTOR or $USER. */
+  actor?: string;
+  /** Check mode: print the plan (what would change on each host) and change nothing. */
+  check?: boolean;
+  /** On a failed verify after switch (and on rollback): restore the database backup. */
+  restoreDb?: boolean;
+  /** Progress lines; default: none. */
+  reporter?: DeployReporter;
+  /** Secret values by name (default: resolved from process.env). */
+  secrets?: Record<string, string>;
+  /** Extra env for every service of the new release (e.g. APP_VERSION=v2), from `--version-env`. */
+  versionEnv?: Record<string, string>;
+  /** Local directory holding the service dirs to ship (systemd runtime); default: the config's directory. */
+  releaseDir?: string;
+  /** Seconds to wait before stopping the old color (drain); default 5. */
+  drainSeconds?: number;
+}
+
+export interface RollbackOptions {
+  config: SlipwayConfig;
+  environment?: string;
+  limit?: string[];
+  /** Release id to go back to; default: the release before the current one. */
+  to?: string;
+  actor?: string;
+  check?: boolean;
+  /** Restore the database backup recorded with the target release's successor (taken before it was deployed). */
+  restoreDb?: boolean;
+  reporter?: DeployReporter;
+  secrets?: Record<string, string>;
+  drainSeconds?: number;
+}
+
+export type HostStatus = "ok" | "changed" | "failed" | "unreachable";
+
+export interface HostResult {
+  name: string;
+  status: HostStatus;
+  /** The live color after the run (blue | green), when known. */
+  color?: string;
+  /** Public URL of the app on this host. */
+  url?: string;
+  /** What went wrong (one line; the full error was reported). */
+  error?: string;
+}
+
+export interface DeployResult {
+  ok: boolean;
+  /** Release id deployed (or rolled back to). */
+  release: string;
+  hosts: HostResult[];
+  /** Image references by service (repo@sha256:...) for container runtimes; empty for systemd. */
+  images: Record<string, string>;
+  /** Per-host recap, printable. */
+  recap: string;
+}
+
+/** One entry of `<deploy_dir>/releases.json` on a host. */
+export interface ReleaseRecord {
+  id: string;
+  commit: string;
+  images: Record<string, string>;
+  backup?: string;
+  time: string;
+  actor: string;
+  result: "deployed" | "failed" | "rolled-back";
+  color?: string;
+  environment?: string;
+  /** Extra env the release was deployed with (versionEnv), so rollback reproduces it. */
+  env?: Record<string, string>;
+}
