@@ -1,37 +1,16 @@
-/**
- * The sandbox inventory as TargetSpecs for the remote e2e tests. Reads .sandbox/inventory.json directly (written by
- * `npm run sandbox -- up`), so these tests depend only on that file's documented shape.
- */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+/** The sandbox inventory (test/e2e/support/sandbox.ts) as TargetSpecs for the remote e2e tests. */
+import { readFileSync } from "node:fs";
 import type { TargetSpec } from "../../../src/remote/target.js";
-
-interface Inventory {
-  targets: Array<{ name: string; host: string; port: number; user: string }>;
-  privateKeyPath: string;
-  knownHostsPath: string;
-}
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const INVENTORY_PATH = resolve(ROOT, ".sandbox/inventory.json");
-
-export function loadInventory(): Inventory {
-  if (!existsSync(INVENTORY_PATH)) {
-    throw new Error(`${INVENTORY_PATH} is missing: start the sandbox first (npm run sandbox -- up)`);
-  }
-  return JSON.parse(readFileSync(INVENTORY_PATH, "utf8")) as Inventory;
-}
+import { loadSandbox, sandboxTarget } from "../support/sandbox.js";
 
 export function knownHostsText(): string {
-  return readFileSync(loadInventory().knownHostsPath, "utf8");
+  return readFileSync(loadSandbox().knownHostsPath, "utf8");
 }
 
 /** A target from the inventory with its pinned known_hosts; overrides replace any field (user, pins, jump...). */
 export function target(name: string, overrides: Partial<TargetSpec> = {}): TargetSpec {
-  const inventory = loadInventory();
-  const found = inventory.targets.find((t) => t.name === name);
-  if (!found) throw new Error(`sandbox has no target ${name} (has ${inventory.targets.map((t) => t.name).join(", ")})`);
+  const inventory = loadSandbox();
+  const found = sandboxTarget(name, inventory);
   return {
     name: found.name,
     host: found.host,
