@@ -4,13 +4,14 @@
  */
 import * as backup from "./backup.js";
 import * as build from "./build.js";
+import * as certs from "./certs.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
 import * as render from "./render.js";
 import * as validate from "./validate.js";
 
-export const commandModules = [backup, build, plan, playbook, render, validate];
+export const commandModules = [backup, build, certs, plan, playbook, render, validate];
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   await runProgram(createProgram(commandModules), argv);

@@ -4,6 +4,7 @@ import type { Module } from "../engine/types.js";
 import { aptModule } from "./apt.js";
 import { assertModule } from "./assert.js";
 import { backupModule } from "./backup.js";
+import { certbotModule } from "./certbot.js";
 import { commandModule } from "./command.js";
 import { composeModule } from "./compose.js";
 import { copyModule } from "./copy.js";
@@ -24,6 +25,7 @@ export const builtinModules: readonly Module[] = [
   aptModule,
   assertModule,
   backupModule,
+  certbotModule,
   commandModule,
   composeModule,
   copyModule,

@@ -1,0 +1,111 @@
+/**
+ * Pure builders: the exact argv and file contents the certificate step runs and writes. Unit tests check these by
+ * value; src/certs/ensure.ts runs them.
+ */
+import { type CertSpec, LETSENCRYPT_DIR } from "./spec.js";
+
+/** certbot through the running nginx: the challenge file lands in the webroot nginx already serves. */
+export function certbotCertonlyArgv(spec: CertSpec): string[] {
+  return [
+    "certbot",
+    "certonly",
+    "--webroot",
+    "-w",
+    spec.webroot,
+    ...spec.domains.flatMap((d) => ["-d", d]),
+    "--server",
+    spec.acmeServer,
+    "--non-interactive",
+    "--agree-tos",
+    "-m",
+    spec.email,
+    ...(spec.staging ? ["--staging"] : []),
+    "--cert-name",
+    spec.certName,
+    "--keep-until-expiring",
+  ];
+}
+
+/** The environment certbot needs: only the CA bundle of a private ACME server (a path, not a secret). */
+export function certbotEnv(spec: CertSpec): Record<string, string> {
+  return spec.caBundle ? { REQUESTS_CA_BUNDLE: spec.caBundle } : {};
+}
+
+export const DEPLOY_HOOK_PATH = `${LETSENCRYPT_DIR}/renewal-hooks/deploy/slipway-reload-nginx.sh`;
+
+/** Runs after every successful renewal: reload nginx only when its config is valid (a broken one keeps serving). */
+export function deployHookScript(nginxBinary = "/usr/sbin/nginx"): string {
+  return [
+    "#!/bin/sh",
+    "# Installed by slipway: certbot runs this after it renews a certificate.",
+    "set -e",
+    `${nginxBinary} -t -q && systemctl reload nginx`,
+    "",
+  ].join("\n");
+}
+
+/** `loaded` when the unit exists, `not-found` otherwise (exit 0 either way). */
+export function unitLoadStateArgv(unit: string): string[] {
+  return ["systemctl", "show", "--property=LoadState", "--value", unit];
+}
+
+export function enableTimerArgv(timer: string): string[] {
+  return ["systemctl", "enable", "--now", timer];
+}
+
+export function isEnabledArgv(unit: string): string[] {
+  return ["systemctl", "is-enabled", unit];
+}
+
+export const DISTRO_TIMER = "certbot.timer";
+export const SLIPWAY_RENEW_SERVICE = "slipway-certbot-renew.service";
+export const SLIPWAY_RENEW_TIMER = "slipway-certbot-renew.timer";
+
+/** Fallback when the distribution's certbot has no timer: renew twice a day at a random minute, like certbot's own. */
+export function renewServiceUnit(spec: Pick<CertSpec, "caBundle">): string {
+  return [
+    "# Installed by slipway: renews certificates that expire within 30 days; the deploy hook reloads nginx.",
+    "[Unit]",
+    "Description=Renew certificates (slipway)",
+    "Wants=network-online.target",
+    "After=network-online.target",
+    "",
+    "[Service]",
+    "Type=oneshot",
+    ...(spec.caBundle ? [`Environment=REQUESTS_CA_BUNDLE=${spec.caBundle}`] : []),
+    "ExecStart=/usr/bin/certbot -q renew",
+    "",
+  ].join("\n");
+}
+
+export function renewTimerUnit(): string {
+  return [
+    "# Installed by slipway: runs slipway-certbot-renew.service twice a day.",
+    "[Unit]",
+    "Description=Renew certificates twice a day (slipway)",
+    "",
+    "[Timer]",
+    "OnCalendar=*-*-* 00,12:00:00",
+    "RandomizedDelaySec=43200",
+    "Persistent=true",
+    "",
+    "[Install]",
+    "WantedBy=timers.target",
+    "",
+  ].join("\n");
+}
+
+/**
+ * certbot's renewal config records the ACME server but not REQUESTS_CA_BUNDLE: the distribution's certbot.service
+ * needs it too, or renewals against a private CA fail TLS verification. A drop-in adds it without editing the unit.
+ */
+export const DISTRO_SERVICE_DROPIN = "/etc/systemd/system/certbot.service.d/slipway-ca-bundle.conf";
+
+export function caBundleDropIn(caBundle: string): string {
+  return [
+    "# Installed by slipway: certbot renewals trust the private ACME server's CA.",
+    "[Service]",
+    `Environment=REQUESTS_CA_BUNDLE=${caBundle}`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,74 @@
+/**
+ * Get the certificate when it is missing, expiring or lacks a name; otherwise do nothing (no certbot run at all).
+ * certbot answers the http-01 challenge by writing into the webroot the running nginx already serves, so nginx
+ * never stops.
+ */
+import { shJoin } from "../remote/quote.js";
+import type { RemoteHost } from "../remote/types.js";
+import { certbotCertonlyArgv, certbotEnv } from "./commands.js";
+import { CertificateError } from "./errors.js";
+import type { StepOptions } from "./files.js";
+import { type CertState, certState, describeCertState } from "./inspect.js";
+import { type CertSpec, liveCertPath } from "./spec.js";
+
+export interface ObtainResult {
+  changed: boolean;
+  before: CertState;
+  after: CertState;
+  msg: string;
+}
+
+export async function inspectCertificate(
+  host: RemoteHost,
+  spec: CertSpec,
+  options: { become: boolean; now?: Date },
+): Promise<CertState> {
+  const pem = await host.readFile(liveCertPath(spec.certName), { become: options.become });
+  return certState(pem?.toString("utf8"), spec.domains, options.now ?? new Date(), spec.renewBeforeDays);
+}
+
+export async function ensureCertificate(
+  host: RemoteHost,
+  spec: CertSpec,
+  options: StepOptions & { now?: Date },
+): Promise<ObtainResult> {
+  const step = options.step ?? "certificate";
+  const before = await inspectCertificate(host, spec, options);
+  if (before.kind === "valid") return { changed: false, before, after: before, msg: describeCertState(before) };
+  if (options.check) {
+    return { changed: true, before, after: before, msg: `${describeCertState(before)}: would run certbot` };
+  }
+  await host.exec(["mkdir", "-p", "--", spec.webroot], { become: options.become, step });
+  const argv = certbotCertonlyArgv(spec);
+  const run = await host.exec(argv, {
+    become: options.become,
+    env: certbotEnv(spec),
+    check: false,
+    timeoutMs: 300_000,
+    step,
+  });
+  if (run.code !== 0) {
+    throw new CertificateError(`certbot could not get a certificate for ${spec.domains.join(", ")}`, {
+      host: host.name,
+      step,
+      command: shJoin(argv),
+      exitCode: run.code,
+      stderrTail: tail(`${run.stderr}\n${run.stdout}`),
+      hint: `check that every name resolves to this host and that http://${spec.domains[0]}/.well-known/acme-challenge/ reaches nginx (webroot ${spec.webroot}); see /var/log/letsencrypt/letsencrypt.log on the host`,
+    });
+  }
+  const after = await inspectCertificate(host, spec, options);
+  if (after.kind !== "valid") {
+    throw new CertificateError(`certbot succeeded but the certificate is not usable: ${describeCertState(after)}`, {
+      host: host.name,
+      step,
+      command: shJoin(argv),
+      hint: `inspect ${liveCertPath(spec.certName)} on the host`,
+    });
+  }
+  return { changed: true, before, after, msg: `${describeCertState(before)} -> ${describeCertState(after)}` };
+}
+
+function tail(text: string, lines = 15): string {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
