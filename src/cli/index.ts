@@ -5,10 +5,12 @@
 import * as backup from "./backup.js";
 import * as build from "./build.js";
 import * as certs from "./certs.js";
+import * as deploy from "./deploy.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
 import * as render from "./render.js";
+import * as rollback from "./rollback.js";
 import * as validate from "./validate.js";
 
 export const commandModules = [backup, build, certs, plan, playbook, render, validate];

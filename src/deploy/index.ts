@@ -1,4 +1,7 @@
 /** Blue-green deploy and rollback: the public surface. */
+
+export { deploy, rollback } from "./deploy.js";
+export { releaseId } from "./release-id.js";
 export type {
   DeployOptions,
   DeployReporter,

@@ -88,4 +88,6 @@ export interface ReleaseRecord {
   environment?: string;
   /** Extra env the release was deployed with (versionEnv), so rollback reproduces it. */
   env?: Record<string, string>;
+  /** Hash of commit, env and images: a deploy of the same fingerprint onto a live release changes nothing. */
+  fingerprint?: string;
 }

@@ -1,0 +1,87 @@
+/**
+ * `slipway deploy [config]`: the plan first (check mode: what changes on each host, with diffs), then the blue-green
+ * deploy, then a recap per host. `--yes` skips the question (implied when stdin is not a terminal).
+ */
+import { createInterface } from "node:readline/promises";
+import type { Command } from "commander";
+import { loadConfig } from "../config/index.js";
+import { deploy } from "../deploy/index.js";
+import { SlipwayError } from "../errors.js";
+
+interface DeployFlags {
+  env?: string;
+  limit: string[];
+  versionEnv: string[];
+  releaseDir?: string;
+  releaseId?: string;
+  drain?: string;
+  restoreDb?: boolean;
+  yes?: boolean;
+  check?: boolean;
+}
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+/** `K=V` pairs to a record; a pair without `=` is an error that names it. */
+export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at <= 0)
+      throw new SlipwayError(`--version-env ${pair}: expected KEY=VALUE`, {
+        hint: "e.g. --version-env APP_VERSION=2.0.0",
+      });
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}
+
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return true;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("deploy")
+    .description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire")
+    .argument("[config]", "config file", "slipway.yml")
+    .option("-e, --env <name>", "merge this environment's overlay")
+    .option("--limit <host>", "only these hosts or groups (repeatable)", collect, [])
+    .option("--version-env <K=V>", "extra env for every service of this release (repeatable)", collect, [])
+    .option("--release-dir <dir>", "local directory holding the service code (default: next to the config)")
+    .option("--release-id <id>", "release id (default: <commit>-<time>)")
+    .option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)")
+    .option("--restore-db", "restore the database backup when verification after the switch fails")
+    .option("--check", "print the plan only, change nothing")
+    .option("-y, --yes", "do not ask before acting")
+    .action(async (file: string, flags: DeployFlags) => {
+      const config = await loadConfig(file, { environment: flags.env });
+      const reporter = (line: string) => process.stdout.write(`${line}\n`);
+      const common = {
+        config,
+        environment: flags.env,
+        limit: flags.limit,
+        versionEnv: parseEnvPairs(flags.versionEnv),
+        releaseId: flags.releaseId,
+        releaseDir: flags.releaseDir,
+        drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
+        restoreDb: flags.restoreDb,
+        reporter,
+      };
+      const plan = await deploy({ ...common, check: true });
+      if (flags.check || !plan.ok) {
+        process.exitCode = plan.ok ? 0 : 1;
+        return;
+      }
+      if (plan.hosts.every((h) => h.status === "ok")) return;
+      if (!flags.yes && !(await confirm("deploy?"))) return;
+      const result = await deploy({ ...common, releaseId: plan.release });
+      process.exitCode = result.ok ? 0 : 1;
+    });
+}

@@ -1,0 +1,49 @@
+/** `slipway rollback [config]`: back to an earlier release from each host's history (no rebuild). */
+import type { Command } from "commander";
+import { loadConfig } from "../config/index.js";
+import { rollback } from "../deploy/index.js";
+import { confirm } from "./deploy.js";
+
+interface RollbackFlags {
+  env?: string;
+  limit: string[];
+  to?: string;
+  restoreDb?: boolean;
+  drain?: string;
+  yes?: boolean;
+  check?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("rollback")
+    .description("switch back to an earlier release (default: the one before the live one)")
+    .argument("[config]", "config file", "slipway.yml")
+    .option("-e, --env <name>", "merge this environment's overlay")
+    .option("--limit <host>", "only these hosts or groups (repeatable)", (v: string, all: string[]) => [...all, v], [])
+    .option("--to <release>", "release id to go back to")
+    .option("--restore-db", "also restore the database backup taken before the release being left was deployed")
+    .option("--drain <seconds>", "seconds the old color keeps running after the switch")
+    .option("--check", "print the plan only, change nothing")
+    .option("-y, --yes", "do not ask before acting")
+    .action(async (file: string, flags: RollbackFlags) => {
+      const config = await loadConfig(file, { environment: flags.env });
+      const common = {
+        config,
+        environment: flags.env,
+        limit: flags.limit,
+        to: flags.to,
+        restoreDb: flags.restoreDb,
+        drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
+        reporter: (line: string) => process.stdout.write(`${line}\n`),
+      };
+      const plan = await rollback({ ...common, check: true });
+      if (flags.check || !plan.ok) {
+        process.exitCode = plan.ok ? 0 : 1;
+        return;
+      }
+      if (!flags.yes && !(await confirm("roll back?"))) return;
+      const result = await rollback(common);
+      process.exitCode = result.ok ? 0 : 1;
+    });
+}

@@ -1,0 +1,152 @@
+/**
+ * deploy() and rollback(): connect to every chosen host and run the per-host flow on all of them in parallel, then
+ * build the recap. A host that fails does not stop the others; the result says which failed and why.
+ */
+import { detectGitInfo } from "../build/git_info.js";
+import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
+import { ConnectionPool } from "../remote/index.js";
+import { chosenHosts, connectAll } from "./connect.js";
+import { rollbackTarget } from "./history.js";
+import { type HostRun, runHost } from "./host-flow.js";
+import { readLiveState } from "./host-state.js";
+import { deployPaths } from "./paths.js";
+import { formatRecap } from "./recap.js";
+import { releaseId } from "./release-id.js";
+import type { ColorRuntime } from "./runtime.js";
+import { systemdRuntime } from "./systemd-runtime.js";
+import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
+
+function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
+  if (config.runtime === "systemd") return (host) => systemdRuntime(config, host);
+  throw new SlipwayError(`runtime ${config.runtime} is not supported by deploy yet`, {
+    hint: "use runtime: systemd",
+  });
+}
+
+function defaultActor(): string {
+  return process.env.GITHUB_ACTOR ?? process.env.USER ?? "slipway";
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+type PerHost = (
+  base: Omit<HostRun, "host" | "user" | "runtime">,
+) => Promise<Omit<HostRun, "host" | "user" | "runtime"> | null>;
+
+async function onEveryHost(
+  config: SlipwayConfig,
+  limit: string[] | undefined,
+  kind: "deploy" | "rollback",
+  base: Omit<HostRun, "host" | "user" | "runtime">,
+  perHost: PerHost | null,
+): Promise<DeployResult> {
+  const started = Date.now();
+  const report = base.report;
+  const runtime = runtimeFor(config);
+  const pool = new ConnectionPool();
+  const hosts: HostResult[] = [];
+  let release = base.releaseId;
+  try {
+    const connected = await connectAll(config, chosenHosts(config, limit), pool);
+    const results = await Promise.all(
+      connected.map(async ({ resolved, host, error }): Promise<HostResult> => {
+        if (!host) return { name: resolved.name, status: "unreachable", error };
+        try {
+          const run = perHost ? await perHost(base) : base;
+          if (!run) return { name: resolved.name, status: "ok" };
+          const fromHost = perHost ? await hostSpecific(run, host) : run;
+          release = fromHost.releaseId;
+          return await runHost({ ...fromHost, host, user: resolved.user, runtime: runtime(host) }, resolved.address);
+        } catch (e) {
+          report(`[${resolved.name}] FAILED: ${errorText(e)}`);
+          return { name: resolved.name, status: "failed", error: errorText(e) };
+        }
+      }),
+    );
+    hosts.push(...results);
+  } finally {
+    await pool.closeAll();
+  }
+  const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000);
+  report(recap);
+  return {
+    ok: hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed"),
+    release,
+    hosts,
+    images: base.images,
+    recap,
+  };
+}
+
+/** A rollback target comes from each host's own history. */
+async function hostSpecific(run: Omit<HostRun, "host" | "user" | "runtime">, host: HostRun["host"]) {
+  const live = await readLiveState(host, deployPaths(run.config.deploy_dir));
+  const target = rollbackTarget(live.history, live.release, run.releaseId || undefined);
+  if (!target) {
+    throw new SlipwayError(
+      run.releaseId ? `release ${run.releaseId} is not in the host's history` : "no earlier release to roll back to",
+      { host: host.name, hint: `releases on the host: ${live.history.releases.map((r) => r.id).join(", ") || "none"}` },
+    );
+  }
+  return { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+}
+
+export async function deploy(options: DeployOptions): Promise<DeployResult> {
+  const { config } = options;
+  const commit =
+    options.commit ?? (await detectGitInfo(config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
+  const id = options.releaseId ?? releaseId(commit, new Date());
+  const report = options.reporter ?? (() => {});
+  return onEveryHost(
+    config,
+    options.limit,
+    "deploy",
+    {
+      config,
+      kind: "deploy",
+      releaseId: id,
+      commit,
+      actor: options.actor ?? defaultActor(),
+      environment: options.environment,
+      env: options.versionEnv ?? {},
+      images: {},
+      secrets: options.secrets ?? resolveSecrets(config).values,
+      releaseDir: options.releaseDir,
+      check: options.check ?? false,
+      restoreDb: options.restoreDb ?? false,
+      drainSeconds: options.drainSeconds,
+      report,
+    },
+    null,
+  );
+}
+
+export async function rollback(options: RollbackOptions): Promise<DeployResult> {
+  const { config } = options;
+  const report = options.reporter ?? (() => {});
+  return onEveryHost(
+    config,
+    options.limit,
+    "rollback",
+    {
+      config,
+      kind: "rollback",
+      releaseId: options.to ?? "",
+      commit: "",
+      actor: options.actor ?? defaultActor(),
+      environment: options.environment,
+      env: {},
+      images: {},
+      secrets: options.secrets ?? resolveSecrets(config).values,
+      check: options.check ?? false,
+      restoreDb: options.restoreDb ?? false,
+      drainSeconds: options.drainSeconds,
+      report,
+    },
+    async (base) => base,
+  );
+}

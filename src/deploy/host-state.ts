@@ -1,0 +1,30 @@
+/** Reading and writing a host's deploy state: the release history, the live release (`current`) and color. */
+import type { Color } from "../config/index.js";
+import type { RemoteHost } from "../remote/types.js";
+import { parseHistory, type ReleaseHistory, renderHistory } from "./history.js";
+import type { DeployPaths } from "./paths.js";
+
+export interface LiveState {
+  release: string | null;
+  color: Color | null;
+  history: ReleaseHistory;
+}
+
+export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promise<LiveState> {
+  const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
+  const colorText = (await host.readFile(paths.color))?.toString("utf8").trim();
+  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const history = parseHistory((await host.readFile(paths.history))?.toString("utf8"));
+  return { release: link ? (link.split("/").pop() ?? null) : null, color, history };
+}
+
+export async function writeHistory(host: RemoteHost, paths: DeployPaths, history: ReleaseHistory): Promise<void> {
+  await host.putFile(paths.history, renderHistory(history), { mode: 0o644, step: "record release" });
+}
+
+/** `current` -> releases/<id> and `color`, each replaced atomically (symlink via rename). */
+export async function markLive(host: RemoteHost, paths: DeployPaths, releaseId: string, color: Color): Promise<void> {
+  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
+  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId), paths.current], { step: "record release" });
+  await host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" });
+}

@@ -1,0 +1,14 @@
+/** The per-host recap printed at the end of a deploy or rollback. */
+import type { HostResult } from "./types.js";
+
+export function formatRecap(kind: string, release: string, hosts: readonly HostResult[], seconds: number): string {
+  const width = Math.max(4, ...hosts.map((h) => h.name.length));
+  const lines = hosts.map((h) => {
+    const color = h.color ? ` live=${h.color}` : "";
+    const url = h.url && h.status !== "failed" && h.status !== "unreachable" ? ` ${h.url}` : "";
+    const error = h.error ? `: ${h.error}` : "";
+    return `${h.name.padEnd(width)}  ${h.status.padEnd(11)}${color}${url}${error}`;
+  });
+  const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
+  return [`${kind} ${release}: ${ok ? "succeeded" : "FAILED"} in ${seconds.toFixed(1)}s`, ...lines].join("\n");
+}

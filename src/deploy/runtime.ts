@@ -1,0 +1,47 @@
+/**
+ * What differs between runtimes, behind one interface: stage a color (code/images, env, unit), start it, stop it,
+ * show its logs. Everything else in a deploy (lock, backup, gate, switch, verify, retire, record) is shared.
+ */
+import type { Color, SlipwayConfig } from "../config/index.js";
+import type { RemoteHost } from "../remote/types.js";
+
+export interface StageInput {
+  releaseId: string;
+  /** Extra env of the release (versionEnv), on top of each service's `env`. */
+  env: Record<string, string>;
+  images: Record<string, string>;
+  secrets: Record<string, string>;
+  releaseDir?: string;
+  check: boolean;
+}
+
+export interface StageResult {
+  changed: boolean;
+  /** Unified diffs of the files the stage changed (or would change in check mode). */
+  diffs: string[];
+  /** One line per action, for the plan. */
+  actions: string[];
+}
+
+export interface ColorRuntime {
+  stage(color: Color, input: StageInput): Promise<StageResult>;
+  start(color: Color): Promise<void>;
+  stop(color: Color): Promise<void>;
+  isRunning(color: Color): Promise<boolean>;
+  logs(color: Color, lines: number): Promise<string>;
+  /** Unit or container names of a color, for backup writers and messages. */
+  names(color: Color): string[];
+}
+
+export type RuntimeFactory = (config: SlipwayConfig, host: RemoteHost) => ColorRuntime;
+
+/** A service's config with the release's extra env merged in (the renderers read `env`). */
+export function configWithEnv(config: SlipwayConfig, extra: Record<string, string>, color: Color): SlipwayConfig {
+  const services = Object.fromEntries(
+    Object.entries(config.services).map(([name, s]) => [
+      name,
+      { ...s, env: { ...s.env, ...extra, SLIPWAY_COLOR: color } },
+    ]),
+  );
+  return { ...config, services } as SlipwayConfig;
+}

@@ -1,0 +1,52 @@
+/**
+ * Shipping code (runtime systemd): each service's build context is tarred locally and unpacked over SSH into
+ * `<deploy_dir>/releases/<id>/<service>/`. A release directory is written once: an existing one is left alone.
+ */
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import type { SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
+import type { RemoteHost } from "../remote/types.js";
+
+/** Never shipped: VCS data, caches, local databases and the app's own tests. */
+export const SHIP_EXCLUDES = [".git", "__pycache__", "*.pyc", "node_modules", "data", "tests", ".venv"];
+
+export function tarCreateArgv(dir: string): string[] {
+  return ["tar", "-cz", ...SHIP_EXCLUDES.map((e) => `--exclude=${e}`), "-C", dir, "."];
+}
+
+/** Unpacks stdin into a temp dir beside the target, then renames it: a half-shipped release never has the name. */
+export function unpackArgv(target: string): string[] {
+  const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
+  return ["sh", "-c", script, "sh", target];
+}
+
+/** Local directory of each service's code: `build.context` relative to `releaseDir` (default: slipway.yml's dir). */
+export function serviceSources(config: SlipwayConfig, releaseDir?: string): Record<string, string> {
+  const base = releaseDir ?? config.source.dir;
+  return Object.fromEntries(
+    Object.entries(config.services).map(([name, s]) => [name, resolve(base, s.build?.context ?? name)]),
+  );
+}
+
+export async function shipService(host: RemoteHost, localDir: string, target: string): Promise<boolean> {
+  const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
+  if (exists.code === 0) return false;
+  const [cmd, ...args] = tarCreateArgv(localDir);
+  const tar = spawn(cmd as string, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  tar.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => tar.on("close", r));
+  await host.exec(unpackArgv(target), { stdin: tar.stdout, step: "ship", timeoutMs: 300_000 });
+  const code = await exited;
+  if (code !== 0) {
+    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check that the service's build.context exists (or pass --release-dir)",
+    });
+  }
+  return true;
+}

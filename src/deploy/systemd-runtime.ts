@@ -1,0 +1,115 @@
+/**
+ * Runtime systemd: code shipped to `releases/<id>/<service>`, `colors/<color>` symlinked to it, a per-instance drop-in
+ * pointing WorkingDirectory at `colors/<color>/<service>` (so blue and green can run different releases from one
+ * template unit), the color's env file (0600) and the template unit.
+ */
+import type { Color, SlipwayConfig } from "../config/index.js";
+import type { RemoteHost } from "../remote/types.js";
+import { applySystemdUnit } from "../render/apply.js";
+import { envFileFromConfig, systemdUnitFromConfig } from "../render/from-config/index.js";
+import { instanceUnitName } from "../render/systemd.js";
+import { deployPaths } from "./paths.js";
+import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { serviceSources, shipService } from "./ship.js";
+
+export function dropInPath(app: string, service: string, color: Color): string {
+  return `/etc/systemd/system/${instanceUnitName(app, service, color)}.d/slipway-release.conf`;
+}
+
+export function dropInContent(deployDir: string, service: string, color: Color): string {
+  const dir = `${deployPaths(deployDir).colorLink(color)}/${service}`;
+  return `# Managed by Slipway: the ${color} instance runs the release ${deployDir}/colors/${color} points at.\n[Service]\nWorkingDirectory=${dir}\n`;
+}
+
+export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
+  const paths = deployPaths(config.deploy_dir);
+  const services = Object.keys(config.services);
+  const units = (color: Color) => services.map((s) => instanceUnitName(config.app, s, color));
+  return {
+    names: units,
+    async stage(color: Color, input: StageInput): Promise<StageResult> {
+      const actions: string[] = [];
+      const diffs: string[] = [];
+      let changed = false;
+      const release = paths.release(input.releaseId);
+      // Code: shipped once per release id.
+      const shipped = (await host.exec(["test", "-d", release], { check: false })).code === 0;
+      if (!shipped) {
+        actions.push(`ship code to ${release}`);
+        if (!input.check) {
+          for (const [name, dir] of Object.entries(serviceSources(config, input.releaseDir))) {
+            await shipService(host, dir, `${release}/${name}`);
+          }
+        }
+        changed = true;
+      }
+      const link = paths.colorLink(color);
+      const linked = (await host.exec(["readlink", "--", link], { check: false })).stdout.trim();
+      if (linked !== release) {
+        actions.push(`point ${link} at ${release}`);
+        changed = true;
+        if (!input.check) {
+          await host.exec(["mkdir", "-p", "--", `${paths.root}/colors`]);
+          await host.exec(["ln", "-sfn", "--", release, link]);
+        }
+      }
+      const colored = configWithEnv(config, input.env, color);
+      for (const name of services) {
+        const env = envFileFromConfig(colored, name, color, input.secrets);
+        if (env.redacted.length > 0) throw new Error(`secrets missing for ${name}: ${env.redacted.join(", ")}`);
+        const drop = dropInPath(config.app, name, color);
+        if (input.check) {
+          const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
+          if (now !== env.content) actions.push(`write ${env.path}`);
+          const dropNow = (await host.readFile(drop))?.toString("utf8");
+          if (dropNow !== dropInContent(config.deploy_dir, name, color)) actions.push(`write ${drop}`);
+        } else {
+          await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], { become: true });
+          const e = await host.putFile(env.path, env.content, { mode: 0o600, become: true, step: "env file" });
+          if (e.changed) actions.push(`wrote ${env.path}`);
+          await host.exec(["mkdir", "-p", "--", drop.replace(/\/[^/]*$/, "")], { become: true });
+          const d = await host.putFile(drop, dropInContent(config.deploy_dir, name, color), {
+            mode: 0o644,
+            become: true,
+            step: "unit drop-in",
+          });
+          if (d.changed) {
+            actions.push(`wrote ${drop}`);
+            await host.exec(["systemctl", "daemon-reload"], { become: true, step: "unit drop-in" });
+          }
+          changed ||= e.changed || d.changed;
+        }
+        const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name), {
+          become: true,
+          check: input.check,
+          verifyColor: color,
+        });
+        if (unit.changed) {
+          changed = true;
+          actions.push(`${input.check ? "would install" : "installed"} unit ${config.app}-${name}@.service`);
+          if (unit.diff) diffs.push(unit.diff);
+        }
+      }
+      if (input.check && actions.length > 0) changed = true;
+      return { changed, diffs, actions };
+    },
+    async start(color) {
+      await host.exec(["systemctl", "restart", "--", ...units(color)], {
+        become: true,
+        step: "start",
+        timeoutMs: 120_000,
+      });
+    },
+    async stop(color) {
+      await host.exec(["systemctl", "stop", "--", ...units(color)], { become: true, step: "stop", check: false });
+    },
+    async isRunning(color) {
+      const r = await host.exec(["systemctl", "is-active", "--", ...units(color)], { check: false });
+      return r.code === 0;
+    },
+    async logs(color, lines) {
+      const argv = ["journalctl", "--no-pager", "-n", String(lines), ...units(color).flatMap((u) => ["-u", u])];
+      return (await host.exec(argv, { become: true, check: false })).stdout;
+    },
+  };
+}
