@@ -3,7 +3,7 @@
  * `<deploy_dir>/releases/<id>/<service>/`. A release directory is written once: an existing one is left alone.
  */
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -25,7 +25,11 @@ export function unpackArgv(target: string): string[] {
 export function serviceSources(config: SlipwayConfig, releaseDir?: string): Record<string, string> {
   const base = releaseDir ?? config.source.dir;
   return Object.fromEntries(
-    Object.entries(config.services).map(([name, s]) => [name, resolve(base, s.build?.context ?? name)]),
+    Object.entries(config.services).map(([name, s]) => {
+      // The loader may have made the context absolute (relative to slipway.yml): re-base it on releaseDir.
+      const context = relative(config.source.dir, resolve(config.source.dir, s.build?.context ?? name));
+      return [name, resolve(base, context)];
+    }),
   );
 }
 
