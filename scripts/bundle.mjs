@@ -1,7 +1,11 @@
 // Bundles each action entry into one ESM file under dist/ (what action.yml runs; checked in, as actions require).
 import { build } from "esbuild";
 
-const entries = { verify: "src/github/entry/verify.ts", cli: "src/cli/index.ts" };
+const entries = {
+  verify: "src/github/entry/verify.ts",
+  deploy: "src/github/entry/deploy.ts",
+  cli: "src/cli/index.ts",
+};
 
 for (const [name, entry] of Object.entries(entries)) {
   await build({

@@ -1,0 +1,3 @@
+import { runDeployAction } from "../deploy-action.js";
+
+await runDeployAction();
