@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePlaybookText } from "../../../src/engine/parse/playbook.js";
 import { runPlaybook } from "../../../src/engine/run.js";
 import type { TaskOutcome } from "../../../src/engine/types.js";
-import { backupModule } from "../../../src/modules/backup.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import {
@@ -64,7 +63,7 @@ describe("a failed backup stops the play before any change (t2)", () => {
   });
 
   async function deploy(database = db, expectOk = false): Promise<TaskOutcome[]> {
-    const modules = defaultRegistry().register(backupModule);
+    const modules = defaultRegistry();
     const text = `
 - name: deploy
   hosts: t2
