@@ -1,6 +1,9 @@
 # Runner-side services: Debian packages, dockerd, the sandbox network, the registry, pebble and its DNS.
 
-HOST_PACKAGES=(docker.io docker-compose debootstrap docker-registry pebble openssl sqlite3 curl openssh-client)
+# The sandbox's own daemons and builders, then what the tests run on the runner itself: the example apps under
+# Debian's Python (test/e2e/examples/serve.test.ts), htpasswd for the authenticated-registry test.
+HOST_PACKAGES=(docker.io docker-compose debootstrap docker-registry pebble openssl sqlite3 curl openssh-client
+  apache2-utils python3-flask python3-flask-sqlalchemy python3-fastapi python3-requests uvicorn gunicorn)
 
 ensure_host_packages() {
   local missing=() p
