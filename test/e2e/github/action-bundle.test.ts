@@ -46,7 +46,7 @@ describe("bundled deploy action", () => {
     expect(run.stdout).toContain(
       "slipway.yml: valid (app gh-action, 1 service, 1 host, runtime systemd; environments staging)",
     );
-    expect(run.summary).toContain("### Slipway validate: gh-action: ok");
+    expect(run.summary).toContain("### Slipway validate: slipway.yml: ok");
     expect(api.requests).toEqual([]);
     for (const secret of secretsOf(project)) expect(visibleText(run)).not.toContain(secret);
   });
