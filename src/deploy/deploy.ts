@@ -98,7 +98,8 @@ async function hostSpecific(run: Omit<HostRun, "host" | "user" | "runtime">, hos
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { config } = options;
   const commit =
-    options.commit ?? (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
+    options.commit ??
+    (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, new Date());
   const report = options.reporter ?? (() => {});
   return onEveryHost(

@@ -268,6 +268,8 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
     if (from?.backup) {
       await restoreBeforeRelease(host, config, spec, from.backup, run.releaseId, writersOf(idle), say);
       say(`restored the database from ${from.backup}`);
+      // The restore restarted the live services: serve again before reporting success.
+      await gateAll(run, idle);
     } else say("no backup recorded with the release rolled back from: database left as is");
   }
 
@@ -282,4 +284,19 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
     say(`pruned ${prune.join(", ")}`);
   }
   return { name: host.name, status: "changed", color: idle, url: ctx.url };
+}
+
+/** Health gate of every service of a color; throws when one stays unhealthy. */
+async function gateAll(run: HostRun, color: Color): Promise<void> {
+  for (const [name, service] of Object.entries(run.config.services)) {
+    const args = gateArgs(name, service, colorPort(service, color));
+    const gate = await healthGate(run.host, args);
+    if (!gate.ok) {
+      throw new SlipwayError(`${name} (${color}) is unhealthy after the database restore: ${gate.last}`, {
+        host: run.host.name,
+        step: "restore",
+        hint: `see journalctl -u ${run.config.app}-${name}@${color} on the host`,
+      });
+    }
+  }
 }

@@ -1,0 +1,131 @@
+/**
+ * Set-up for the deploy e2e tests: a copy of an example's slipway.yml rewritten for the sandbox (one target, the
+ * sandbox key and known_hosts, a name and ports of its own so it cannot collide with other tests), requests through
+ * nginx with the site's Host header, and clean-up of everything a deploy leaves on the host.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { connect } from "../../../src/remote/index.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+
+export interface Overlay {
+  app: string;
+  domain: string;
+  target: string;
+  ports: Record<string, number>;
+  healthTimeout: string;
+}
+
+/** Writes the rewritten config into a temp dir; returns its path. */
+export function writeOverlay(example: string, overlay: Overlay): string {
+  const inventory = loadSandbox();
+  const target = sandboxTarget(overlay.target, inventory);
+  const config = parse(readFileSync(join(REPO_ROOT, "examples", example, "slipway.yml"), "utf8"));
+  config.app = overlay.app;
+  delete config.environments;
+  config.inventory = {
+    ssh: { user: target.user, known_hosts_file: inventory.knownHostsPath, identity_file: inventory.privateKeyPath },
+    hosts: { [target.name]: { address: target.host } },
+  };
+  config.proxy.domains = [overlay.domain];
+  const dbPath = `/var/lib/${overlay.app}/app.db`;
+  if (config.database?.path) config.database.path = dbPath;
+  for (const [name, service] of Object.entries<Record<string, any>>(config.services)) {
+    service.port = overlay.ports[name] ?? service.port;
+    if (service.env?.DATABASE_PATH) service.env.DATABASE_PATH = dbPath;
+    service.health = { ...(service.health ?? {}), timeout: overlay.healthTimeout, interval: "1s" };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "slipway-deploy-e2e-"));
+  const path = join(dir, "slipway.yml");
+  writeFileSync(path, stringify(config));
+  return path;
+}
+
+export async function connectTarget(name: string): Promise<RemoteHost> {
+  const inventory = loadSandbox();
+  const target = sandboxTarget(name, inventory);
+  return connect({
+    name: target.name,
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    privateKeyPath: inventory.privateKeyPath,
+    knownHosts: readFileSync(inventory.knownHostsPath, "utf8"),
+  });
+}
+
+/** Removes the app's units, files, nginx site and database (test clean-up only). */
+export async function cleanHost(host: RemoteHost, app: string): Promise<void> {
+  const script = [
+    `systemctl stop '${app}-*' 2>/dev/null || true`,
+    `docker rm -f $(docker ps -aq --filter name=^${app}-) 2>/dev/null || true`,
+    `rm -rf /etc/systemd/system/${app}-* /opt/${app} /var/lib/${app} /etc/nginx/conf.d/slipway-${app}.conf* /etc/nginx/slipway/${app}-*`,
+    "systemctl daemon-reload",
+    "/usr/sbin/nginx -t && systemctl reload nginx",
+  ].join("\n");
+  await host.exec(["sh", "-c", script], { become: true, check: false });
+}
+
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+/** One HTTP request to the host's port 80 with the site's Host header; status 0 when it did not get an answer. */
+export function viaNginx(
+  address: string,
+  domain: string,
+  path: string,
+  method = "GET",
+  body?: string,
+): Promise<Answer> {
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        host: address,
+        port: 80,
+        path,
+        method,
+        headers: { Host: domain, ...(body ? { "Content-Type": "application/json" } : {}) },
+        timeout: 5000,
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => {
+          text += d.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on("error", (e) => resolve({ status: 0, body: String(e) }));
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+/** Requests at a fixed rate (bounded) until stopped; collects every answer. */
+export function requestLoop(address: string, domain: string, path: string, perSecond: number) {
+  const answers: Answer[] = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const tick = Date.now();
+      answers.push(await viaNginx(address, domain, path));
+      const wait = 1000 / perSecond - (Date.now() - tick);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  return {
+    answers,
+    async stop() {
+      running = false;
+      await done;
+      return answers;
+    },
+  };
+}
