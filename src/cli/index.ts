@@ -13,7 +13,7 @@ import * as render from "./render.js";
 import * as rollback from "./rollback.js";
 import * as validate from "./validate.js";
 
-export const commandModules = [backup, build, certs, plan, playbook, render, validate];
+export const commandModules = [backup, build, certs, deploy, plan, playbook, render, rollback, validate];
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   await runProgram(createProgram(commandModules), argv);
