@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { parseEnvPairs } from "../../../src/cli/deploy.js";
+import type { SlipwayConfig } from "../../../src/config/index.js";
+import { gateArgs } from "../../../src/deploy/health.js";
+import { releaseFingerprint } from "../../../src/deploy/host-flow.js";
+import { verifyPaths } from "../../../src/deploy/nginx.js";
+import { deployPaths } from "../../../src/deploy/paths.js";
+import { formatRecap } from "../../../src/deploy/recap.js";
+import { configWithEnv } from "../../../src/deploy/runtime.js";
+import { tarCreateArgv, unpackArgv } from "../../../src/deploy/ship.js";
+import { dropInContent, dropInPath } from "../../../src/deploy/systemd-runtime.js";
+
+describe("deploy builders", () => {
+  it("lays out the deploy dir", () => {
+    const p = deployPaths("/opt/harvest/");
+    expect([p.release("r1"), p.colorLink("green"), p.current, p.color, p.history, p.lock]).toEqual([
+      "/opt/harvest/releases/r1",
+      "/opt/harvest/colors/green",
+      "/opt/harvest/current",
+      "/opt/harvest/color",
+      "/opt/harvest/releases.json",
+      "/opt/harvest/.slipway-lock",
+    ]);
+  });
+
+  it("points each color's unit at its own release through a drop-in", () => {
+    expect(dropInPath("harvest", "backend", "green")).toBe(
+      "/etc/systemd/system/harvest-backend@green.service.d/slipway-release.conf",
+    );
+    expect(dropInContent("/opt/harvest", "backend", "green")).toBe(
+      "# Managed by Slipway: the green instance runs the release /opt/harvest/colors/green points at.\n[Service]\nWorkingDirectory=/opt/harvest/colors/green/backend\n",
+    );
+  });
+
+  it("ships with tar, unpacking beside the target and renaming", () => {
+    expect(tarCreateArgv("/src/backend")).toEqual([
+      "tar",
+      "-cz",
+      "--exclude=.git",
+      "--exclude=__pycache__",
+      "--exclude=*.pyc",
+      "--exclude=node_modules",
+      "--exclude=data",
+      "--exclude=tests",
+      "--exclude=.venv",
+      "-C",
+      "/src/backend",
+      ".",
+    ]);
+    expect(unpackArgv("/opt/a/releases/r/backend")).toEqual([
+      "sh",
+      "-c",
+      'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"',
+      "sh",
+      "/opt/a/releases/r/backend",
+    ]);
+  });
+
+  it("gates on the service's health block at the color's port", () => {
+    const service = {
+      health: {
+        path: "/api/health",
+        expected_status: 200,
+        expected_body: '"status": "ok"',
+        interval: "1s",
+        consecutive_successes: 3,
+        timeout: "30s",
+        request_timeout: "5s",
+      },
+    } as unknown as SlipwayConfig["services"][string];
+    expect(gateArgs("backend", service, 15001)).toEqual({
+      url: "http://127.0.0.1:15001/api/health",
+      status: 200,
+      body_contains: '"status": "ok"',
+      timeout_s: 30,
+      interval_s: 1,
+      successes: 3,
+    });
+  });
+
+  it("verifies each route under the base path", () => {
+    const config = {
+      proxy: { base_path: "/harvest/", routes: [{ path: "/api/" }, { path: "/" }] },
+    } as unknown as SlipwayConfig;
+    expect(verifyPaths(config)).toEqual(["/harvest/api/", "/harvest/"]);
+  });
+
+  it("adds the release env and the color to every service", () => {
+    const config = { services: { a: { env: { X: "1", APP_VERSION: "old" } } } } as unknown as SlipwayConfig;
+    expect(configWithEnv(config, { APP_VERSION: "v2" }, "blue").services.a?.env).toEqual({
+      X: "1",
+      APP_VERSION: "v2",
+      SLIPWAY_COLOR: "blue",
+    });
+  });
+
+  it("fingerprints ignore env order", () => {
+    expect(releaseFingerprint("c", { A: "1", B: "2" }, {})).toBe(releaseFingerprint("c", { B: "2", A: "1" }, {}));
+    expect(releaseFingerprint("c", { A: "1" }, {})).not.toBe(releaseFingerprint("c", { A: "2" }, {}));
+  });
+
+  it("parses --version-env pairs", () => {
+    expect(parseEnvPairs(["APP_VERSION=2.0", "X=a=b"])).toEqual({ APP_VERSION: "2.0", X: "a=b" });
+    expect(() => parseEnvPairs(["nope"])).toThrow(/KEY=VALUE/);
+  });
+
+  it("formats the recap", () => {
+    expect(
+      formatRecap(
+        "deploy",
+        "r1",
+        [
+          { name: "t1", status: "changed", color: "green", url: "http://x/" },
+          { name: "t2", status: "failed", error: "boom" },
+        ],
+        2,
+      ),
+    ).toBe("deploy r1: FAILED in 2.0s\nt1    changed     live=green http://x/\nt2    failed     : boom");
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import {
+  parseHistory,
+  releasesToPrune,
+  renderHistory,
+  rollbackTarget,
+  withRecord,
+} from "../../../src/deploy/history.js";
+import { isReleaseId, otherColor, releaseId } from "../../../src/deploy/release-id.js";
+import type { ReleaseRecord } from "../../../src/deploy/types.js";
+
+const rec = (id: string, result: ReleaseRecord["result"] = "deployed"): ReleaseRecord => ({
+  id,
+  commit: "c",
+  images: {},
+  time: "t",
+  actor: "a",
+  result,
+});
+
+describe("release ids", () => {
+  it("are the short commit and the UTC time", () => {
+    expect(releaseId("0123456789abcdef", new Date("2026-11-23T00:09:14.123Z"))).toBe("0123456-20261123000914");
+    expect(releaseId("not a sha", new Date("2026-01-02T03:04:05Z"))).toBe("local-20260102030405");
+  });
+  it("are one path segment", () => {
+    expect(isReleaseId("0123456-20261123000914")).toBe(true);
+    expect(isReleaseId("../etc")).toBe(false);
+  });
+  it("colors alternate", () => {
+    expect(otherColor("blue")).toBe("green");
+    expect(otherColor("green")).toBe("blue");
+  });
+});
+
+describe("release history", () => {
+  it("parses an absent file as empty and round-trips", () => {
+    expect(parseHistory(undefined)).toEqual({ releases: [] });
+    const h = withRecord({ releases: [] }, rec("a"));
+    expect(parseHistory(renderHistory(h))).toEqual(h);
+  });
+
+  it("replaces a record with the same id and moves it last", () => {
+    const h = withRecord(withRecord(withRecord({ releases: [] }, rec("a")), rec("b")), { ...rec("a"), actor: "x" });
+    expect(h.releases.map((r) => `${r.id}:${r.actor}`)).toEqual(["b:a", "a:x"]);
+  });
+
+  it("rolls back to the deployed release before the live one, skipping failed and rolled-back ones", () => {
+    const h = { releases: [rec("a"), rec("b", "rolled-back"), rec("c"), rec("d", "failed"), rec("e")] };
+    expect(rollbackTarget(h, "e")?.id).toBe("c");
+    expect(rollbackTarget(h, "c")?.id).toBe("a");
+    expect(rollbackTarget(h, "a")).toBeUndefined();
+    expect(rollbackTarget(h, "e", "a")?.id).toBe("a");
+    expect(rollbackTarget(h, "e", "d")).toBeUndefined();
+  });
+
+  it("prunes deployed releases beyond keep and old failed ones, never protected or the newest", () => {
+    const h = { releases: [rec("a"), rec("b"), rec("f", "failed"), rec("c"), rec("d"), rec("g", "failed")] };
+    const { prune, history } = releasesToPrune(h, 2, ["a"]);
+    expect(prune).toEqual(["b", "f"]);
+    expect(history.releases.map((r) => r.id)).toEqual(["a", "c", "d", "g"]);
+  });
+});
