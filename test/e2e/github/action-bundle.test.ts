@@ -11,7 +11,10 @@ import { BUNDLE, runBundle } from "./run-bundle.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
-describe("bundled deploy action", () => {
+/** The runner's Node 24 as well when SLIPWAY_NODE24 names its binary (the bundle targets Node 20 syntax). */
+const NODES = [process.execPath, ...(process.env.SLIPWAY_NODE24 ? [process.env.SLIPWAY_NODE24] : [])];
+
+describe.each(NODES)("bundled deploy action on %s", (node) => {
   let api: Recorder;
   let project: Project;
   const github = () => ({
@@ -40,7 +43,7 @@ describe("bundled deploy action", () => {
 
   it("validate: prints the summary, no SSH, no deployment", async () => {
     api.requests.length = 0;
-    const run = await runBundle(inputs({ command: "validate" }), github(), project.dir);
+    const run = await runBundle(inputs({ command: "validate" }), github(), project.dir, node);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
@@ -53,7 +56,7 @@ describe("bundled deploy action", () => {
 
   it("deploy: deployment created, in_progress, then failure with the URL; outputs and summary written", async () => {
     api.requests.length = 0;
-    const run = await runBundle(inputs({ command: "deploy", environment: "staging" }), github(), project.dir);
+    const run = await runBundle(inputs({ command: "deploy", environment: "staging" }), github(), project.dir, node);
     expect(run.code).toBe(1);
     expect(api.requests.map((r) => `${r.method} ${r.path} ${String(r.body.state ?? "")}`)).toEqual([
       "POST /repos/acme/shop/deployments ",
@@ -92,6 +95,7 @@ describe("bundled deploy action", () => {
       inputs({ command: "rollback", release: "abc1234-20260101000000", "restore-db": "true" }),
       { ...github(), GITHUB_EVENT_NAME: "workflow_dispatch" },
       project.dir,
+      node,
     );
     expect(run.code).toBe(1);
     expect(api.requests[0]?.body).toMatchObject({
@@ -105,7 +109,7 @@ describe("bundled deploy action", () => {
 
   it("plan: check mode, no deployment and no outputs", async () => {
     api.requests.length = 0;
-    const run = await runBundle(inputs({ command: "plan" }), github(), project.dir);
+    const run = await runBundle(inputs({ command: "plan" }), github(), project.dir, node);
     expect(api.requests).toEqual([]);
     expect(run.outputs).toEqual({});
     expect(run.summary).toContain("### Slipway plan (check mode: nothing changed): gh-action");
@@ -114,7 +118,7 @@ describe("bundled deploy action", () => {
 
   it("a wrong command fails before anything runs, saying what is allowed", async () => {
     api.requests.length = 0;
-    const run = await runBundle(inputs({ command: "destroy" }), github(), project.dir);
+    const run = await runBundle(inputs({ command: "destroy" }), github(), project.dir, node);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
       '::error::step "inputs": input command: "destroy" is not one of deploy, plan, rollback, validate%0A  next: set `command:` to deploy, plan, rollback or validate',
