@@ -77,6 +77,8 @@ live_versions
 
 say "2. Deploy v2 while a request loop hits $FIRST's nginx: every non-200 answer counts as a failure"
 LOOP_DIR=$(mktemp -d)
+# Whatever happens below, the loop stops and its directory goes.
+trap 'touch "$LOOP_DIR/stop" 2>/dev/null || true' EXIT
 (
   ok=0 failed=0
   while [ ! -f "$LOOP_DIR/stop" ] && [ $((ok + failed)) -lt 100000 ]; do
@@ -86,12 +88,18 @@ LOOP_DIR=$(mktemp -d)
   echo "$ok $failed" >"$LOOP_DIR/result"
 ) &
 LOOP_PID=$!
-deploy_version v2
+STATUS=0
+deploy_version v2 || STATUS=$?
 touch "$LOOP_DIR/stop"
 wait "$LOOP_PID"
 read -r OK FAILED <"$LOOP_DIR/result"
 rm -rf "$LOOP_DIR"
+trap - EXIT
 note "requests during the deploy: $OK answered 200, $FAILED failed (expected: 0 failed)"
+if [ "$STATUS" -ne 0 ]; then
+  note "the v2 deploy FAILED (exit $STATUS, see above): stopping the demo here"
+  exit "$STATUS"
+fi
 live_versions
 
 say "3. Deploy v3, built broken: healthy on its own port, but its public route fails after the switch"
@@ -99,7 +107,7 @@ if deploy_version v3-broken --version-env BROKEN=after-switch; then
   note "UNEXPECTED: the broken release was accepted"
   exit 1
 fi
-note "the deploy failed its check after the switch and switched back by itself: v2 still serves"
+note "the deploy failed its check after the switch and switched back by itself: v2 should still serve"
 live_versions
 
 say "Done: the sandbox keeps running (npm run sandbox -- status / down)"
