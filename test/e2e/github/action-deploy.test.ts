@@ -35,7 +35,9 @@ function checkout(): string {
   const db = `/var/lib/${APP}/app.db`;
   if (config.database?.path) config.database.path = db;
   const ports: Record<string, number> = { backend: 5401, frontend: 8450 };
-  for (const [name, service] of Object.entries<Record<string, any>>(config.services)) {
+  for (const [name, service] of Object.entries<
+    Record<string, unknown> & { port?: number; env?: Record<string, string>; health?: object }
+  >(config.services)) {
     service.port = ports[name] ?? service.port;
     if (service.env?.DATABASE_PATH) service.env.DATABASE_PATH = db;
     service.health = { ...(service.health ?? {}), timeout: "30s", interval: "1s" };
