@@ -59,8 +59,13 @@ async function onEveryHost(
           const run = perHost ? await perHost(base) : base;
           if (!run) return { name: resolved.name, status: "ok" };
           const fromHost = perHost ? await hostSpecific(run, host) : run;
-          release = fromHost.releaseId;
-          return await runHost({ ...fromHost, host, user: resolved.user, runtime: runtime(host) }, resolved.address);
+          const result = await runHost(
+            { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
+            resolved.address,
+          );
+          if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
+          else if (result.status === "ok" && result.release) release = result.release;
+          return result;
         } catch (e) {
           report(`[${resolved.name}] FAILED: ${errorText(e)}`);
           return { name: resolved.name, status: "failed", error: errorText(e) };

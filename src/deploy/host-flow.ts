@@ -89,7 +89,7 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
     const site = await switchTo(host, config, liveColor, true);
     if (!stage.changed && !site?.changed) {
       say(`release ${liveRecord.id} is already live on ${liveColor}: nothing to do`);
-      return { name: host.name, status: "ok", color: liveColor, url };
+      return { name: host.name, status: "ok", color: liveColor, url, release: liveRecord.id };
     }
   }
 
@@ -283,7 +283,7 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
     await writeHistory(host, paths, kept);
     say(`pruned ${prune.join(", ")}`);
   }
-  return { name: host.name, status: "changed", color: idle, url: ctx.url };
+  return { name: host.name, status: "changed", color: idle, url: ctx.url, release: run.releaseId };
 }
 
 /** Health gate of every service of a color; throws when one stays unhealthy. */

@@ -4,6 +4,7 @@
  * template unit), the color's env file (0600) and the template unit.
  */
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applySystemdUnit } from "../render/apply.js";
 import { envFileFromConfig, systemdUnitFromConfig } from "../render/from-config/index.js";
@@ -56,7 +57,13 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       const colored = configWithEnv(config, input.env, color);
       for (const name of services) {
         const env = envFileFromConfig(colored, name, color, input.secrets);
-        if (env.redacted.length > 0) throw new Error(`secrets missing for ${name}: ${env.redacted.join(", ")}`);
+        if (env.redacted.length > 0) {
+          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env.redacted.join(", ")}`, {
+            host: host.name,
+            step: "env file",
+            hint: `export ${env.redacted[0]}=... before deploying (or pass secrets to deploy())`,
+          });
+        }
         const drop = dropInPath(config.app, name, color);
         if (input.check) {
           const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");

@@ -62,6 +62,8 @@ export interface HostResult {
   url?: string;
   /** What went wrong (one line; the full error was reported). */
   error?: string;
+  /** The release live on the host after the run (differs from DeployResult.release on a no-op deploy). */
+  release?: string;
 }
 
 export interface DeployResult {
