@@ -1327,9 +1327,9 @@ ${indent2}`) + "'";
         start = start.replace(/\n+/g, `$&${indent2}`);
       }
       const indentSize = indent2 ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -1344,11 +1344,11 @@ ${indent2}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent2}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent2}`);
-      return `|${header}
+      return `|${header2}
 ${indent2}${start}${value}${end}`;
     }
     function plainString(item, ctx2, onComment, onChompKeep) {
@@ -4451,10 +4451,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx2, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx2.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx2.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -4465,26 +4465,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent2, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent2.length > trimIndent)
+          if (header2.indent === 0 && indent2.length > trimIndent)
             trimIndent = indent2.length;
         } else {
           if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent2.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx2.atRoot) {
@@ -4511,7 +4511,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent2.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
@@ -4538,7 +4538,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -4550,8 +4550,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -5390,10 +5390,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -5425,10 +5425,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -8758,11 +8758,11 @@ var require_make_dir = __commonJS({
     var makeDir2 = async (input2, options) => {
       checkPath(input2);
       options = processOptions(options);
-      const mkdir2 = promisify(options.fs.mkdir);
+      const mkdir3 = promisify(options.fs.mkdir);
       const stat = promisify(options.fs.stat);
       if (useNativeRecursiveOption && options.fs.mkdir === fs5.mkdir) {
         const pth = path8.resolve(input2);
-        await mkdir2(pth, {
+        await mkdir3(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -8770,7 +8770,7 @@ var require_make_dir = __commonJS({
       }
       const make = async (pth) => {
         try {
-          await mkdir2(pth, options.mode);
+          await mkdir3(pth, options.mode);
           return pth;
         } catch (error62) {
           if (error62.code === "EPERM") {
@@ -15338,7 +15338,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve11, reject) => {
+        return new Promise(async (resolve12, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -15350,7 +15350,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve11();
+          resolve12();
         });
       })(),
       NullCipher,
@@ -15368,7 +15368,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash6,
+      createHash: createHash7,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -16028,10 +16028,10 @@ ${formatted}-----END ${type} KEY-----`;
         if (headers !== void 0) {
           headers = headers.split(/\r\n|\n/g);
           for (let i = 0; i < headers.length; ++i) {
-            const header = headers[i];
-            let sepIdx = header.indexOf(":");
-            if (header.slice(0, sepIdx) === "DEK-Info") {
-              const val = header.slice(sepIdx + 2);
+            const header2 = headers[i];
+            let sepIdx = header2.indexOf(":");
+            if (header2.slice(0, sepIdx) === "DEK-Info") {
+              const val = header2.slice(sepIdx + 2);
               sepIdx = val.indexOf(",");
               if (sepIdx === -1)
                 continue;
@@ -16056,11 +16056,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash6("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash7("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash6("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash7("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -16225,8 +16225,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash6("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash6("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash7("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash7("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -16266,7 +16266,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash6("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash7("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac3) {
           if (encrypted) {
@@ -16608,9 +16608,9 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve11 } = __require("path");
+    var { resolve: resolve12 } = __require("path");
     var { readFile: readFile10 } = __require("fs");
-    var { execFile, spawn: spawn2 } = __require("child_process");
+    var { execFile, spawn: spawn3 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
       makeBufferParser,
@@ -16744,7 +16744,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve11(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve12(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -16787,7 +16787,7 @@ var require_agent = __commonJS({
             return cb(new Error("Unexpected multiple agent requests"));
           this.buffer = null;
           let error62;
-          const proc = this.proc = spawn2(EXEPATH, [data.length]);
+          const proc = this.proc = spawn3(EXEPATH, [data.length]);
           proc.stdout.on("data", (data2) => {
             this.push(data2);
           });
@@ -18588,7 +18588,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash6,
+      createHash: createHash7,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -19014,7 +19014,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash6(this.hashName);
+          const hash2 = createHash7(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -20022,9 +20022,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret2, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash6(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash7(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash6(hashName).update(secret2).update(exchangeHash).update(digest).digest();
+          const chunk = createHash7(hashName).update(secret2).update(exchangeHash).update(digest).digest();
           const extended2 = Buffer.allocUnsafe(digest.length + chunk.length);
           extended2.set(digest, 0);
           extended2.set(chunk, digest.length);
@@ -21664,7 +21664,7 @@ var require_Protocol = __commonJS({
             const m = RE_IDENT.exec(identRaw);
             if (!m)
               throw new Error("Invalid identification string");
-            const header = {
+            const header2 = {
               greeting: start === op ? "" : full.slice(0, start - op),
               identRaw,
               versions: {
@@ -21675,11 +21675,11 @@ var require_Protocol = __commonJS({
             };
             this._remoteIdentRaw = Buffer.from(identRaw);
             this._debug && this._debug(`Remote ident: ${inspect(identRaw)}`);
-            this._compatFlags = getCompatFlags(header);
+            this._compatFlags = getCompatFlags(header2);
             this._buffer = void 0;
             this._decipher = new NullDecipher(0, onKEXPayload.bind(this, { firstPacket: true }));
             this._parse = parsePacket;
-            this._onHeader(header);
+            this._onHeader(header2);
             if (!this._destruct) {
               return len;
             }
@@ -21729,8 +21729,8 @@ var require_Protocol = __commonJS({
       }
       return handler(this, payload);
     }
-    function getCompatFlags(header) {
-      const software = header.versions.software;
+    function getCompatFlags(header2) {
+      const software = header2.versions.software;
       let flags = 0;
       for (const rule of COMPAT_CHECKS) {
         if (typeof rule[0] === "string") {
@@ -21890,7 +21890,7 @@ var require_SFTP = __commonJS({
     "use strict";
     var EventEmitter = __require("events");
     var fs5 = __require("fs");
-    var { constants } = fs5;
+    var { constants: constants2 } = fs5;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -23745,25 +23745,25 @@ var require_SFTP = __commonJS({
         this.extended = initial && initial.extended;
       }
       isDirectory() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFDIR;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFDIR;
       }
       isFile() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFREG;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFREG;
       }
       isBlockDevice() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFBLK;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFBLK;
       }
       isCharacterDevice() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFCHR;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFCHR;
       }
       isSymbolicLink() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFLNK;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFLNK;
       }
       isFIFO() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFIFO;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFIFO;
       }
       isSocket() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFSOCK;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFSOCK;
       }
     };
     function attrsToBytes(attrs) {
@@ -25459,7 +25459,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash6,
+      createHash: createHash7,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -25681,7 +25681,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash6(hashAlgo).update(key).digest("hex");
+              key = createHash7(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -25714,11 +25714,11 @@ var require_client = __commonJS({
             } catch {
             }
           },
-          onHeader: (header) => {
+          onHeader: (header2) => {
             sawHeader = true;
-            this._remoteVer = header.versions.software;
-            if (header.greeting)
-              this.emit("greeting", header.greeting);
+            this._remoteVer = header2.versions.software;
+            if (header2.greeting)
+              this.emit("greeting", header2.greeting);
           },
           onHandshakeComplete: (negotiated) => {
             this.emit("handshake", negotiated);
@@ -27734,21 +27734,21 @@ var require_server = __commonJS({
             } catch {
             }
           },
-          onHeader: (header) => {
+          onHeader: (header2) => {
             this.removeListener("error", onClientPreHeaderError);
             const info = {
               ip: socket.remoteAddress,
               family: socket.remoteFamily,
               port: socket.remotePort,
-              header
+              header: header2
             };
             if (!server.emit("connection", this, info)) {
               proto.disconnect(DISCONNECT_REASON.BY_APPLICATION);
               socket.end();
               return;
             }
-            if (header.greeting)
-              this.emit("greeting", header.greeting);
+            if (header2.greeting)
+              this.emit("greeting", header2.greeting);
           },
           onHandshakeComplete: (negotiated) => {
             if (++exchanges > 1)
@@ -29894,8 +29894,8 @@ var require_runtime = __commonJS({
           }
           return programWrapper;
         },
-        data: function data(value, depth) {
-          while (value && depth--) {
+        data: function data(value, depth2) {
+          while (value && depth2--) {
             value = value._parent;
           }
           return value;
@@ -31233,7 +31233,7 @@ var require_helpers2 = __commonJS({
     }
     function preparePath(data, parts, loc) {
       loc = this.locInfo(loc);
-      var original = data ? "@" : "", dig = [], depth = 0;
+      var original = data ? "@" : "", dig = [], depth2 = 0;
       for (var i = 0, l = parts.length; i < l; i++) {
         var part = parts[i].part, isLiteral = parts[i].original !== part;
         original += (parts[i].separator || "") + part;
@@ -31241,7 +31241,7 @@ var require_helpers2 = __commonJS({
           if (dig.length > 0) {
             throw new _exception2["default"]("Invalid path: " + original, { loc });
           } else if (part === "..") {
-            depth++;
+            depth2++;
           }
         } else {
           dig.push(part);
@@ -31250,7 +31250,7 @@ var require_helpers2 = __commonJS({
       return {
         type: "PathExpression",
         data,
-        depth,
+        depth: depth2,
         parts: dig,
         original,
         loc
@@ -31630,18 +31630,18 @@ var require_compiler = __commonJS({
         }
       },
       PathExpression: function PathExpression(path8) {
-        var depth = validateDepth(path8);
+        var depth2 = validateDepth(path8);
         var parts = validateParts(path8);
-        this.addDepth(depth);
-        this.opcode("getContext", depth);
-        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path8), blockParamId = !depth && !scoped && this.blockParamIndex(name);
+        this.addDepth(depth2);
+        this.opcode("getContext", depth2);
+        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path8), blockParamId = !depth2 && !scoped && this.blockParamIndex(name);
         if (blockParamId) {
           this.opcode("lookupBlockParam", blockParamId, parts);
         } else if (!name) {
           this.opcode("pushContext");
         } else if (path8.data) {
           this.options.data = true;
-          this.opcode("lookupData", depth, parts, path8.strict);
+          this.opcode("lookupData", depth2, parts, path8.strict);
         } else {
           this.opcode("lookupOnContext", parts, path8.falsy, path8.strict, scoped);
         }
@@ -31692,8 +31692,8 @@ var require_compiler = __commonJS({
           loc: this.sourceNode[0].loc
         });
       },
-      addDepth: function addDepth(depth) {
-        if (!depth) {
+      addDepth: function addDepth(depth2) {
+        if (!depth2) {
           return;
         }
         this.useDepths = true;
@@ -31728,7 +31728,7 @@ var require_compiler = __commonJS({
       pushParam: function pushParam(val) {
         validateLiteral(val);
         var value = val.value != null ? val.value : val.original || "";
-        var depth = validateDepth(val);
+        var depth2 = validateDepth(val);
         if (this.stringParams) {
           if (typeof value !== "number" && typeof value !== "boolean") {
             value = String(value);
@@ -31736,10 +31736,10 @@ var require_compiler = __commonJS({
           if (value.replace) {
             value = value.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
           }
-          if (depth) {
-            this.addDepth(depth);
+          if (depth2) {
+            this.addDepth(depth2);
           }
-          this.opcode("getContext", depth);
+          this.opcode("getContext", depth2);
           this.opcode("pushStringParam", value, val.type);
           if (val.type === "SubExpression") {
             this.accept(val);
@@ -31747,7 +31747,7 @@ var require_compiler = __commonJS({
         } else {
           if (this.trackIds) {
             var blockParamIndex = void 0;
-            if (val.parts && !_ast2["default"].helpers.scopedId(val) && !depth) {
+            if (val.parts && !_ast2["default"].helpers.scopedId(val) && !depth2) {
               blockParamIndex = this.blockParamIndex(validateParts(val)[0]);
             }
             if (blockParamIndex) {
@@ -31777,10 +31777,10 @@ var require_compiler = __commonJS({
         return params;
       },
       blockParamIndex: function blockParamIndex(name) {
-        for (var depth = 0, len = this.options.blockParams.length; depth < len; depth++) {
-          var blockParams = this.options.blockParams[depth], param = blockParams && _utils.indexOf(blockParams, name);
+        for (var depth2 = 0, len = this.options.blockParams.length; depth2 < len; depth2++) {
+          var blockParams = this.options.blockParams[depth2], param = blockParams && _utils.indexOf(blockParams, name);
           if (blockParams && param >= 0) {
-            return [depth, param];
+            return [depth2, param];
           }
         }
       }
@@ -31840,14 +31840,14 @@ var require_compiler = __commonJS({
       return new _exception2["default"]("Invalid AST: " + node2.type + " " + message, node2);
     }
     function validateDepth(node2) {
-      var depth = node2.depth;
-      if (depth == null) {
+      var depth2 = node2.depth;
+      if (depth2 == null) {
         return 0;
       }
-      if (typeof depth !== "number" || !isFinite(depth) || Math.floor(depth) !== depth || depth < 0) {
+      if (typeof depth2 !== "number" || !isFinite(depth2) || Math.floor(depth2) !== depth2 || depth2 < 0) {
         throw invalidAst(node2, "depth must be a non-negative integer");
       }
-      return depth;
+      return depth2;
     }
     function validateLiteral(node2) {
       var value = node2.value;
@@ -32090,7 +32090,7 @@ var require_util = __commonJS({
       return path8;
     }
     exports.normalize = normalize2;
-    function join4(aRoot, aPath) {
+    function join5(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -32122,11 +32122,11 @@ var require_util = __commonJS({
       }
       return joined;
     }
-    exports.join = join4;
+    exports.join = join5;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative2(aRoot, aPath) {
+    function relative3(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -32145,7 +32145,7 @@ var require_util = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative2;
+    exports.relative = relative3;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -32295,7 +32295,7 @@ var require_util = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join4(urlGenerate(parsed), sourceURL);
+        sourceURL = join5(urlGenerate(parsed), sourceURL);
       }
       return normalize2(sourceURL);
     }
@@ -34135,8 +34135,8 @@ var require_javascript_compiler = __commonJS({
       // Compiler value, after: lastContext=depth
       //
       // Set the value of the `lastContext` compiler value to the depth
-      getContext: function getContext(depth) {
-        this.lastContext = depth;
+      getContext: function getContext(depth2) {
+        this.lastContext = depth2;
       },
       // [pushContext]
       //
@@ -34181,11 +34181,11 @@ var require_javascript_compiler = __commonJS({
       // On stack, after: data, ...
       //
       // Push the data lookup operator
-      lookupData: function lookupData(depth, parts, strict) {
-        if (!depth) {
+      lookupData: function lookupData(depth2, parts, strict) {
+        if (!depth2) {
           this.pushStackLiteral("data");
         } else {
-          this.pushStackLiteral("container.data(data, " + depth + ")");
+          this.pushStackLiteral("container.data(data, " + depth2 + ")");
         }
         this.resolvePath("data", parts, 0, true, strict);
       },
@@ -38397,7 +38397,7 @@ var require_esblib = __commonJS({
     ));
     var __toCommonJS = (mod) => __copyProps2(__defProp2({}, "__esModule", { value: true }), mod);
     var __async = (__this, __arguments, generator) => {
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve12, reject) => {
         var fulfilled = (value) => {
           try {
             step(generator.next(value));
@@ -38412,7 +38412,7 @@ var require_esblib = __commonJS({
             reject(e);
           }
         };
-        var step = (x2) => x2.done ? resolve11(x2.value) : Promise.resolve(x2.value).then(fulfilled, rejected);
+        var step = (x2) => x2.done ? resolve12(x2.value) : Promise.resolve(x2.value).then(fulfilled, rejected);
         step((generator = generator.apply(__this, __arguments)).next());
       });
     };
@@ -38468,10 +38468,10 @@ var require_esblib = __commonJS({
           isAwait = true;
           return {
             done: false,
-            value: new __await(new Promise((resolve11) => {
+            value: new __await(new Promise((resolve12) => {
               var x2 = obj[k2](v2);
               if (!(x2 instanceof Object)) __typeError("Object expected");
-              resolve11(x2);
+              resolve12(x2);
             }), 1)
           };
         };
@@ -38739,7 +38739,7 @@ var require_vendor_core = __commonJS({
       "node_modules/which/lib/index.js"(exports2, module2) {
         "use strict";
         var { isexe, sync: isexeSync } = require_cjs();
-        var { join: join4, delimiter, sep, posix: posix3 } = __require("path");
+        var { join: join5, delimiter, sep, posix: posix3 } = __require("path");
         var isWindows = process.platform === "win32";
         var rSlash = new RegExp(`[${posix3.sep}${sep === posix3.sep ? "" : sep}]`.replace(/(\\)/g, "\\$1"));
         var rRel = new RegExp(`^\\.${rSlash.source}`);
@@ -38768,7 +38768,7 @@ var require_vendor_core = __commonJS({
         var getPathPart = (raw, cmd) => {
           const pathPart = /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
           const prefix = !pathPart && rRel.test(cmd) ? cmd.slice(0, 2) : "";
-          return prefix + join4(pathPart, cmd);
+          return prefix + join5(pathPart, cmd);
         };
         var which22 = (_0, ..._1) => __async(null, [_0, ..._1], function* (cmd, opt = {}) {
           const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
@@ -39018,7 +39018,7 @@ var require_vendor_core = __commonJS({
     var ansiStyles = assembleStyles();
     var ansi_styles_default = ansiStyles;
     var import_node_process = __toESM2(__require("process"), 1);
-    var import_node_os2 = __toESM2(__require("os"), 1);
+    var import_node_os3 = __toESM2(__require("os"), 1);
     var import_node_tty = __toESM2(__require("tty"), 1);
     function hasFlag(flag, argv3 = globalThis.Deno ? globalThis.Deno.args : import_node_process.default.argv) {
       const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
@@ -39083,7 +39083,7 @@ var require_vendor_core = __commonJS({
         return min;
       }
       if (import_node_process.default.platform === "win32") {
-        const osRelease = import_node_os2.default.release().split(".");
+        const osRelease = import_node_os3.default.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -39789,7 +39789,7 @@ var require_vendor_core = __commonJS({
       sync = false
     }) => {
       const pFactory = sync ? makePseudoDeferred.bind(null, []) : makeDeferred;
-      const { promise: promise2, resolve: resolve11, reject } = pFactory();
+      const { promise: promise2, resolve: resolve12, reject } = pFactory();
       const result = [];
       const lookupFlow = IS_WIN ? IS_WIN2025_PLUS ? "pwsh" : "wmic" : "ps";
       const {
@@ -39804,7 +39804,7 @@ var require_vendor_core = __commonJS({
           return;
         }
         result.push(...filterProcessList(normalizeOutput(parse22(stdout)), query));
-        resolve11(result);
+        resolve12(result);
         cb(null, result);
       };
       exec({
@@ -39880,7 +39880,7 @@ var require_vendor_core = __commonJS({
       if (typeof opts == "string" || typeof opts == "number") {
         return kill2(pid, { signal: opts }, next);
       }
-      const { promise: promise2, resolve: resolve11, reject } = makeDeferred();
+      const { promise: promise2, resolve: resolve12, reject } = makeDeferred();
       const {
         timeout = 30,
         signal = "SIGTERM"
@@ -39908,7 +39908,7 @@ var require_vendor_core = __commonJS({
           checkConfident++;
           if (checkConfident === 5) {
             clearTimeout(checkTimeoutTimer);
-            resolve11(pid);
+            resolve12(pid);
             finishCallback == null ? void 0 : finishCallback(null, pid);
           } else {
             checkKilled(finishCallback);
@@ -39922,7 +39922,7 @@ var require_vendor_core = __commonJS({
           next(new Error("Kill process timeout"));
         }, timeout * 1e3);
       } else {
-        resolve11(pid);
+        resolve12(pid);
       }
       return promise2;
     };
@@ -39946,13 +39946,13 @@ var require_vendor_core = __commonJS({
       return m;
     }, []);
     var makeDeferred = () => {
-      let resolve11;
+      let resolve12;
       let reject;
       const promise2 = new Promise((res, rej) => {
-        resolve11 = res;
+        resolve12 = res;
         reject = rej;
       });
-      return { resolve: resolve11, reject, promise: promise2 };
+      return { resolve: resolve12, reject, promise: promise2 };
     };
     var makePseudoDeferred = (r = {}) => ({
       promise: r,
@@ -40005,7 +40005,7 @@ var require_util2 = __commonJS({
       toCamelCase: () => toCamelCase
     });
     module.exports = __toCommonJS(util_exports2);
-    var import_node_path17 = __toESM2(__require("path"), 1);
+    var import_node_path21 = __toESM2(__require("path"), 1);
     var import_node_process = __toESM2(__require("process"), 1);
     var import_vendor_core = require_vendor_core();
     function noop() {
@@ -40027,10 +40027,10 @@ var require_util2 = __commonJS({
       const pathKey2 = import_node_process.default.platform === "win32" ? Object.keys(env2).reverse().find((key) => key.toUpperCase() === "PATH") || "Path" : "PATH";
       const pathValue = dirs.map(
         (c) => c && [
-          import_node_path17.default.resolve(c, "node_modules", ".bin"),
-          import_node_path17.default.resolve(c)
+          import_node_path21.default.resolve(c, "node_modules", ".bin"),
+          import_node_path21.default.resolve(c)
         ]
-      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path17.default.delimiter);
+      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path21.default.delimiter);
       return __spreadProps(__spreadValues({}, env2), {
         [pathKey2]: pathValue
       });
@@ -40110,7 +40110,7 @@ var require_core = __commonJS({
       kill: () => kill2,
       log: () => log2,
       os: () => os2,
-      path: () => import_node_path17.default,
+      path: () => import_node_path21.default,
       ps: () => import_vendor_core3.ps,
       quote: () => import_util22.quote,
       quotePowerShell: () => import_util22.quotePowerShell,
@@ -40125,10 +40125,10 @@ var require_core = __commonJS({
     module.exports = __toCommonJS(core_exports3);
     var import_node_async_hooks = __require("async_hooks");
     var import_node_buffer = __require("buffer");
-    var import_node_child_process2 = __toESM2(__require("child_process"), 1);
+    var import_node_child_process3 = __toESM2(__require("child_process"), 1);
     var import_node_events = __require("events");
     var import_node_fs4 = __toESM2(__require("fs"), 1);
-    var import_node_os2 = __require("os");
+    var import_node_os3 = __require("os");
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_util2 = __require("util");
     var EXIT_CODES = {
@@ -40471,7 +40471,7 @@ ${details}`;
     var import_vendor_core2 = require_vendor_core();
     var import_util9 = require_util2();
     var import_internals = require_internals();
-    var import_node_path17 = __toESM2(__require("path"), 1);
+    var import_node_path21 = __toESM2(__require("path"), 1);
     var os2 = __toESM2(__require("os"), 1);
     var import_vendor_core3 = require_vendor_core();
     var import_util22 = require_util2();
@@ -40479,7 +40479,7 @@ ${details}`;
     var SYNC = /* @__PURE__ */ Symbol("syncExec");
     var EPF = /* @__PURE__ */ Symbol("end-piped-from");
     var SHOT = /* @__PURE__ */ Symbol("snapshot");
-    var EOL = import_node_buffer.Buffer.from(import_node_os2.EOL);
+    var EOL = import_node_buffer.Buffer.from(import_node_os3.EOL);
     var BR_CC = "\n".charCodeAt(0);
     var DLMTR = /\r?\n/;
     var SIGTERM = "SIGTERM";
@@ -40509,8 +40509,8 @@ ${details}`;
       quiet: false,
       detached: false,
       preferLocal: false,
-      spawn: import_node_child_process2.default.spawn,
-      spawnSync: import_node_child_process2.default.spawnSync,
+      spawn: import_node_child_process3.default.spawn,
+      spawnSync: import_node_child_process3.default.spawnSync,
       log: log2,
       kill: kill2,
       killSignal: SIGTERM,
@@ -40559,11 +40559,11 @@ ${details}`;
     );
     var _ProcessPromise = class _ProcessPromise2 extends Promise {
       constructor(executor) {
-        let resolve11;
+        let resolve12;
         let reject;
         super((...args) => {
           ;
-          [resolve11 = import_util9.noop, reject = import_util9.noop] = args;
+          [resolve12 = import_util9.noop, reject = import_util9.noop] = args;
           executor(...args);
         });
         this._stage = "initial";
@@ -40576,7 +40576,7 @@ ${details}`;
         const snapshot = executor[SHOT];
         if (snapshot) {
           this._snapshot = snapshot;
-          this._resolve = resolve11;
+          this._resolve = resolve12;
           this._reject = reject;
           if (snapshot.halt) this._stage = "halted";
           try {
@@ -41187,8 +41187,8 @@ ${details}`;
         if (typeof pid !== "number" && typeof pid !== "string" || !/^\d+$/.test(pid))
           throw new Fail2(`Invalid pid: ${pid}`);
         $2.log({ kind: "kill", pid, signal, verbose: !$2.quiet && $2.verbose });
-        if (import_node_process2.default.platform === "win32" && (yield new Promise((resolve11) => {
-          import_node_child_process2.default.exec(`taskkill /pid ${pid} /t /f`, (err) => resolve11(!err));
+        if (import_node_process2.default.platform === "win32" && (yield new Promise((resolve12) => {
+          import_node_child_process3.default.exec(`taskkill /pid ${pid} /t /f`, (err) => resolve12(!err));
         })))
           return;
         for (const p of yield import_vendor_core2.ps.tree({ pid, recursive: true })) {
@@ -42338,7 +42338,7 @@ var require_vendor_extra = __commonJS({
           let brackets = 0;
           const length = input2.length;
           let index = 0;
-          let depth = 0;
+          let depth2 = 0;
           let value;
           const advance = () => input2[index++];
           const push = (node2) => {
@@ -42430,14 +42430,14 @@ var require_vendor_extra = __commonJS({
               continue;
             }
             if (value === CHAR_LEFT_CURLY_BRACE) {
-              depth++;
+              depth2++;
               const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
               const brace = {
                 type: "brace",
                 open: true,
                 close: false,
                 dollar,
-                depth,
+                depth: depth2,
                 commas: 0,
                 ranges: 0,
                 nodes: []
@@ -42456,11 +42456,11 @@ var require_vendor_extra = __commonJS({
               block = stack.pop();
               block.close = true;
               push({ type, value });
-              depth--;
+              depth2--;
               block = stack[stack.length - 1];
               continue;
             }
-            if (value === CHAR_COMMA && depth > 0) {
+            if (value === CHAR_COMMA && depth2 > 0) {
               if (block.ranges > 0) {
                 block.ranges = 0;
                 const open2 = block.nodes.shift();
@@ -42470,9 +42470,9 @@ var require_vendor_extra = __commonJS({
               block.commas++;
               continue;
             }
-            if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
+            if (value === CHAR_DOT && depth2 > 0 && block.commas === 0) {
               const siblings = block.nodes;
-              if (depth === 0 || siblings.length === 0) {
+              if (depth2 === 0 || siblings.length === 0) {
                 push({ type: "text", value });
                 continue;
               }
@@ -42878,7 +42878,7 @@ var require_vendor_extra = __commonJS({
         var isPathSeparator = (code) => {
           return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
         };
-        var depth = (token) => {
+        var depth2 = (token) => {
           if (token.isPrefix !== true) {
             token.depth = token.isGlobstar ? Infinity : 1;
           }
@@ -43142,7 +43142,7 @@ var require_vendor_extra = __commonJS({
                 } else {
                   tokens[idx].value = value;
                 }
-                depth(tokens[idx]);
+                depth2(tokens[idx]);
                 state.maxDepth += tokens[idx].depth;
               }
               if (idx !== 0 || value !== "") {
@@ -43155,7 +43155,7 @@ var require_vendor_extra = __commonJS({
               parts.push(value);
               if (opts.tokens) {
                 tokens[tokens.length - 1].value = value;
-                depth(tokens[tokens.length - 1]);
+                depth2(tokens[tokens.length - 1]);
                 state.maxDepth += tokens[tokens.length - 1].depth;
               }
             }
@@ -43170,7 +43170,7 @@ var require_vendor_extra = __commonJS({
     var require_parse2 = __commonJS2({
       "node_modules/picomatch/lib/parse.js"(exports2, module2) {
         "use strict";
-        var constants = require_constants22();
+        var constants2 = require_constants22();
         var utils = require_utils22();
         var {
           MAX_LENGTH,
@@ -43178,7 +43178,7 @@ var require_vendor_extra = __commonJS({
           REGEX_NON_SPECIAL_CHARS,
           REGEX_SPECIAL_CHARS_BACKREF,
           REPLACEMENTS
-        } = constants;
+        } = constants2;
         var expandRange = (args, options) => {
           if (typeof options.expandRange === "function") {
             return options.expandRange(...args, options);
@@ -43210,8 +43210,8 @@ var require_vendor_extra = __commonJS({
           const tokens = [bos];
           const capture2 = opts.capture ? "" : "?:";
           const win32 = utils.isWindows(options);
-          const PLATFORM_CHARS = constants.globChars(win32);
-          const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+          const PLATFORM_CHARS = constants2.globChars(win32);
+          const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
           const {
             DOT_LITERAL,
             PLUS_LITERAL,
@@ -43888,7 +43888,7 @@ var require_vendor_extra = __commonJS({
             NO_DOTS_SLASH,
             STAR,
             START_ANCHOR
-          } = constants.globChars(win32);
+          } = constants2.globChars(win32);
           const nodot = opts.dot ? NO_DOTS : NO_DOT;
           const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
           const capture2 = opts.capture ? "" : "?:";
@@ -43945,7 +43945,7 @@ var require_vendor_extra = __commonJS({
         var scan = require_scan();
         var parse32 = require_parse2();
         var utils = require_utils22();
-        var constants = require_constants22();
+        var constants2 = require_constants22();
         var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
         var picomatch = (glob22, options, returnState = false) => {
           if (Array.isArray(glob22)) {
@@ -44073,7 +44073,7 @@ var require_vendor_extra = __commonJS({
             return /$^/;
           }
         };
-        picomatch.constants = constants;
+        picomatch.constants = constants2;
         module2.exports = picomatch;
       }
     });
@@ -44388,15 +44388,15 @@ var require_vendor_extra = __commonJS({
         exports2.removeDuplicateSlashes = removeDuplicateSlashes;
         function partitionAbsoluteAndRelative(patterns) {
           const absolute = [];
-          const relative2 = [];
+          const relative3 = [];
           for (const pattern of patterns) {
             if (isAbsolute3(pattern)) {
               absolute.push(pattern);
             } else {
-              relative2.push(pattern);
+              relative3.push(pattern);
             }
           }
-          return [absolute, relative2];
+          return [absolute, relative3];
         }
         exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
         function isAbsolute3(pattern) {
@@ -45183,21 +45183,21 @@ var require_vendor_extra = __commonJS({
         "use strict";
         function reusify(Constructor) {
           var head = new Constructor();
-          var tail5 = head;
+          var tail6 = head;
           function get() {
             var current = head;
             if (current.next) {
               head = current.next;
             } else {
               head = new Constructor();
-              tail5 = head;
+              tail6 = head;
             }
             current.next = null;
             return current;
           }
           function release(obj) {
-            tail5.next = obj;
-            tail5 = obj;
+            tail6.next = obj;
+            tail6 = obj;
           }
           return {
             get,
@@ -45419,41 +45419,41 @@ var require_vendor_extra = __commonJS({
           queue.drained = drained;
           return queue;
           function push(value) {
-            var p2 = new Promise(function(resolve11, reject) {
+            var p2 = new Promise(function(resolve12, reject) {
               pushCb(value, function(err, result) {
                 if (err) {
                   reject(err);
                   return;
                 }
-                resolve11(result);
+                resolve12(result);
               });
             });
             p2.catch(noop2);
             return p2;
           }
           function unshift(value) {
-            var p2 = new Promise(function(resolve11, reject) {
+            var p2 = new Promise(function(resolve12, reject) {
               unshiftCb(value, function(err, result) {
                 if (err) {
                   reject(err);
                   return;
                 }
-                resolve11(result);
+                resolve12(result);
               });
             });
             p2.catch(noop2);
             return p2;
           }
           function drained() {
-            var p2 = new Promise(function(resolve11) {
+            var p2 = new Promise(function(resolve12) {
               process.nextTick(function() {
                 if (queue.idle()) {
-                  resolve11();
+                  resolve12();
                 } else {
                   var previousDrain = queue.drain;
                   queue.drain = function() {
                     if (typeof previousDrain === "function") previousDrain();
-                    resolve11();
+                    resolve12();
                     queue.drain = previousDrain;
                   };
                 }
@@ -45917,9 +45917,9 @@ var require_vendor_extra = __commonJS({
             });
           }
           _getStat(filepath) {
-            return new Promise((resolve11, reject) => {
+            return new Promise((resolve12, reject) => {
               this._stat(filepath, this._fsStatSettings, (error62, stats) => {
-                return error62 === null ? resolve11(stats) : reject(error62);
+                return error62 === null ? resolve12(stats) : reject(error62);
               });
             });
           }
@@ -45941,10 +45941,10 @@ var require_vendor_extra = __commonJS({
             this._readerStream = new stream_1.default(this._settings);
           }
           dynamic(root, options) {
-            return new Promise((resolve11, reject) => {
+            return new Promise((resolve12, reject) => {
               this._walkAsync(root, options, (error62, entries) => {
                 if (error62 === null) {
-                  resolve11(entries);
+                  resolve12(entries);
                 } else {
                   reject(error62);
                 }
@@ -45955,10 +45955,10 @@ var require_vendor_extra = __commonJS({
             return __async(this, null, function* () {
               const entries = [];
               const stream = this._readerStream.static(patterns, options);
-              return new Promise((resolve11, reject) => {
+              return new Promise((resolve12, reject) => {
                 stream.once("error", reject);
                 stream.on("data", (entry) => entries.push(entry));
-                stream.once("end", () => resolve11(entries));
+                stream.once("end", () => resolve12(entries));
               });
             });
           }
@@ -47056,8 +47056,8 @@ var require_vendor_extra = __commonJS({
           return Object.defineProperty(function(...args) {
             if (typeof args[args.length - 1] === "function") fn.apply(this, args);
             else {
-              return new Promise((resolve11, reject) => {
-                args.push((err, res) => err != null ? reject(err) : resolve11(res));
+              return new Promise((resolve12, reject) => {
+                args.push((err, res) => err != null ? reject(err) : resolve12(res));
                 fn.apply(this, args);
               });
             }
@@ -47078,7 +47078,7 @@ var require_vendor_extra = __commonJS({
     var require_polyfills = __commonJS2({
       "node_modules/graceful-fs/polyfills.js"(exports2, module2) {
         "use strict";
-        var constants = __require("constants");
+        var constants2 = __require("constants");
         var origCwd = process.cwd;
         var cwd = null;
         var platform = process.env.GRACEFUL_FS_PLATFORM || process.platform;
@@ -47102,7 +47102,7 @@ var require_vendor_extra = __commonJS({
         var chdir;
         module2.exports = patch;
         function patch(fs6) {
-          if (constants.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+          if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
             patchLchmod(fs6);
           }
           if (!fs6.lutimes) {
@@ -47204,7 +47204,7 @@ var require_vendor_extra = __commonJS({
             fs7.lchmod = function(path32, mode, callback) {
               fs7.open(
                 path32,
-                constants.O_WRONLY | constants.O_SYMLINK,
+                constants2.O_WRONLY | constants2.O_SYMLINK,
                 mode,
                 function(err, fd) {
                   if (err) {
@@ -47220,7 +47220,7 @@ var require_vendor_extra = __commonJS({
               );
             };
             fs7.lchmodSync = function(path32, mode) {
-              var fd = fs7.openSync(path32, constants.O_WRONLY | constants.O_SYMLINK, mode);
+              var fd = fs7.openSync(path32, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
               var threw = true;
               var ret;
               try {
@@ -47240,9 +47240,9 @@ var require_vendor_extra = __commonJS({
             };
           }
           function patchLutimes(fs7) {
-            if (constants.hasOwnProperty("O_SYMLINK") && fs7.futimes) {
+            if (constants2.hasOwnProperty("O_SYMLINK") && fs7.futimes) {
               fs7.lutimes = function(path32, at2, mt2, cb) {
-                fs7.open(path32, constants.O_SYMLINK, function(er, fd) {
+                fs7.open(path32, constants2.O_SYMLINK, function(er, fd) {
                   if (er) {
                     if (cb) cb(er);
                     return;
@@ -47255,7 +47255,7 @@ var require_vendor_extra = __commonJS({
                 });
               };
               fs7.lutimesSync = function(path32, at2, mt2) {
-                var fd = fs7.openSync(path32, constants.O_SYMLINK);
+                var fd = fs7.openSync(path32, constants2.O_SYMLINK);
                 var ret;
                 var threw = true;
                 try {
@@ -47580,8 +47580,8 @@ var require_vendor_extra = __commonJS({
             }
           }
           var fs$writeFile = fs7.writeFile;
-          fs7.writeFile = writeFile2;
-          function writeFile2(path32, data, options, cb) {
+          fs7.writeFile = writeFile3;
+          function writeFile3(path32, data, options, cb) {
             if (typeof options === "function")
               cb = options, options = null;
             return go$writeFile(path32, data, options, cb);
@@ -47902,18 +47902,18 @@ var require_vendor_extra = __commonJS({
           if (typeof callback === "function") {
             return fs6.exists(filename, callback);
           }
-          return new Promise((resolve11) => {
-            return fs6.exists(filename, resolve11);
+          return new Promise((resolve12) => {
+            return fs6.exists(filename, resolve12);
           });
         };
         exports2.read = function(fd, buffer, offset, length, position, callback) {
           if (typeof callback === "function") {
             return fs6.read(fd, buffer, offset, length, position, callback);
           }
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve12, reject) => {
             fs6.read(fd, buffer, offset, length, position, (err, bytesRead, buffer2) => {
               if (err) return reject(err);
-              resolve11({ bytesRead, buffer: buffer2 });
+              resolve12({ bytesRead, buffer: buffer2 });
             });
           });
         };
@@ -47921,10 +47921,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.write(fd, buffer, ...args);
           }
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve12, reject) => {
             fs6.write(fd, buffer, ...args, (err, bytesWritten, buffer2) => {
               if (err) return reject(err);
-              resolve11({ bytesWritten, buffer: buffer2 });
+              resolve12({ bytesWritten, buffer: buffer2 });
             });
           });
         };
@@ -47932,10 +47932,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.readv(fd, buffers, ...args);
           }
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve12, reject) => {
             fs6.readv(fd, buffers, ...args, (err, bytesRead, buffers2) => {
               if (err) return reject(err);
-              resolve11({ bytesRead, buffers: buffers2 });
+              resolve12({ bytesRead, buffers: buffers2 });
             });
           });
         };
@@ -47943,10 +47943,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.writev(fd, buffers, ...args);
           }
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve12, reject) => {
             fs6.writev(fd, buffers, ...args, (err, bytesWritten, buffers2) => {
               if (err) return reject(err);
-              resolve11({ bytesWritten, buffers: buffers2 });
+              resolve12({ bytesWritten, buffers: buffers2 });
             });
           });
         };
@@ -48545,7 +48545,7 @@ var require_vendor_extra = __commonJS({
         var u = require_universalify().fromPromise;
         var fs6 = require_fs5();
         var path32 = __require("path");
-        var mkdir2 = require_mkdirs();
+        var mkdir3 = require_mkdirs();
         var remove = require_remove();
         var emptyDir = u(function emptyDir2(dir) {
           return __async(this, null, function* () {
@@ -48553,7 +48553,7 @@ var require_vendor_extra = __commonJS({
             try {
               items = yield fs6.readdir(dir);
             } catch (e) {
-              return mkdir2.mkdirs(dir);
+              return mkdir3.mkdirs(dir);
             }
             return Promise.all(items.map((item) => remove.remove(path32.join(dir, item))));
           });
@@ -48563,7 +48563,7 @@ var require_vendor_extra = __commonJS({
           try {
             items = fs6.readdirSync(dir);
           } catch (e) {
-            return mkdir2.mkdirsSync(dir);
+            return mkdir3.mkdirsSync(dir);
           }
           items.forEach((item) => {
             item = path32.join(dir, item);
@@ -48584,7 +48584,7 @@ var require_vendor_extra = __commonJS({
         var u = require_universalify().fromPromise;
         var path32 = __require("path");
         var fs6 = require_fs5();
-        var mkdir2 = require_mkdirs();
+        var mkdir3 = require_mkdirs();
         function createFile(file2) {
           return __async(this, null, function* () {
             let stats;
@@ -48599,7 +48599,7 @@ var require_vendor_extra = __commonJS({
               dirStats = yield fs6.stat(dir);
             } catch (err) {
               if (err.code === "ENOENT") {
-                yield mkdir2.mkdirs(dir);
+                yield mkdir3.mkdirs(dir);
                 yield fs6.writeFile(file2, "");
                 return;
               } else {
@@ -48626,7 +48626,7 @@ var require_vendor_extra = __commonJS({
               fs6.readdirSync(dir);
             }
           } catch (err) {
-            if (err && err.code === "ENOENT") mkdir2.mkdirsSync(dir);
+            if (err && err.code === "ENOENT") mkdir3.mkdirsSync(dir);
             else throw err;
           }
           fs6.writeFileSync(file2, "");
@@ -48643,7 +48643,7 @@ var require_vendor_extra = __commonJS({
         var u = require_universalify().fromPromise;
         var path32 = __require("path");
         var fs6 = require_fs5();
-        var mkdir2 = require_mkdirs();
+        var mkdir3 = require_mkdirs();
         var { pathExists } = require_path_exists();
         var { areIdentical } = require_stat();
         function createLink(srcpath, dstpath) {
@@ -48664,7 +48664,7 @@ var require_vendor_extra = __commonJS({
             const dir = path32.dirname(dstpath);
             const dirExists = yield pathExists(dir);
             if (!dirExists) {
-              yield mkdir2.mkdirs(dir);
+              yield mkdir3.mkdirs(dir);
             }
             yield fs6.link(srcpath, dstpath);
           });
@@ -48685,7 +48685,7 @@ var require_vendor_extra = __commonJS({
           const dir = path32.dirname(dstpath);
           const dirExists = fs6.existsSync(dir);
           if (dirExists) return fs6.linkSync(srcpath, dstpath);
-          mkdir2.mkdirsSync(dir);
+          mkdir3.mkdirsSync(dir);
           return fs6.linkSync(srcpath, dstpath);
         }
         module2.exports = {
@@ -48825,9 +48825,9 @@ var require_vendor_extra = __commonJS({
               ]);
               if (areIdentical(srcStat, dstStat)) return;
             }
-            const relative2 = yield symlinkPaths(srcpath, dstpath);
-            srcpath = relative2.toDst;
-            const toType = yield symlinkType(relative2.toCwd, type);
+            const relative3 = yield symlinkPaths(srcpath, dstpath);
+            srcpath = relative3.toDst;
+            const toType = yield symlinkType(relative3.toCwd, type);
             const dir = path32.dirname(dstpath);
             if (!(yield pathExists(dir))) {
               yield mkdirs(dir);
@@ -48846,9 +48846,9 @@ var require_vendor_extra = __commonJS({
             const dstStat = fs6.statSync(dstpath);
             if (areIdentical(srcStat, dstStat)) return;
           }
-          const relative2 = symlinkPathsSync(srcpath, dstpath);
-          srcpath = relative2.toDst;
-          type = symlinkTypeSync(relative2.toCwd, type);
+          const relative3 = symlinkPathsSync(srcpath, dstpath);
+          srcpath = relative3.toDst;
+          type = symlinkTypeSync(relative3.toCwd, type);
           const dir = path32.dirname(dstpath);
           const exists = fs6.existsSync(dir);
           if (exists) return fs6.symlinkSync(srcpath, dstpath, type);
@@ -48962,7 +48962,7 @@ var require_vendor_extra = __commonJS({
             yield universalify.fromCallback(fs6.writeFile)(file2, str, options);
           });
         }
-        var writeFile2 = universalify.fromPromise(_writeFile);
+        var writeFile3 = universalify.fromPromise(_writeFile);
         function writeFileSync(file2, obj, options = {}) {
           const fs6 = options.fs || _fs2;
           const str = stringify5(obj, options);
@@ -48971,7 +48971,7 @@ var require_vendor_extra = __commonJS({
         var jsonfile = {
           readFile: readFile10,
           readFileSync: readFileSync3,
-          writeFile: writeFile2,
+          writeFile: writeFile3,
           writeFileSync
         };
         module2.exports = jsonfile;
@@ -48996,13 +48996,13 @@ var require_vendor_extra = __commonJS({
         var u = require_universalify().fromPromise;
         var fs6 = require_fs5();
         var path32 = __require("path");
-        var mkdir2 = require_mkdirs();
+        var mkdir3 = require_mkdirs();
         var pathExists = require_path_exists().pathExists;
         function outputFile(file2, data, encoding = "utf-8") {
           return __async(this, null, function* () {
             const dir = path32.dirname(file2);
             if (!(yield pathExists(dir))) {
-              yield mkdir2.mkdirs(dir);
+              yield mkdir3.mkdirs(dir);
             }
             return fs6.writeFile(file2, data, encoding);
           });
@@ -49010,7 +49010,7 @@ var require_vendor_extra = __commonJS({
         function outputFileSync(file2, ...args) {
           const dir = path32.dirname(file2);
           if (!fs6.existsSync(dir)) {
-            mkdir2.mkdirsSync(dir);
+            mkdir3.mkdirsSync(dir);
           }
           fs6.writeFileSync(file2, ...args);
         }
@@ -53416,7 +53416,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_stream2 = __require("stream");
     var import_node_events = __require("events");
     var import_node_stream4 = __require("stream");
-    var import_promises12 = __require("stream").promises;
+    var import_promises14 = __require("stream").promises;
     function mergeStreams(streams) {
       if (!Array.isArray(streams)) {
         throw new TypeError(`Expected an array, got \`${typeof streams}\`.`);
@@ -53517,7 +53517,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     });
     var onMergedStreamEnd = (_0, _1) => __async(null, [_0, _1], function* (passThroughStream, { signal }) {
       try {
-        yield (0, import_promises12.finished)(passThroughStream, { signal, cleanup: true });
+        yield (0, import_promises14.finished)(passThroughStream, { signal, cleanup: true });
       } catch (error62) {
         errorOrAbortStream(passThroughStream, error62);
         throw error62;
@@ -53596,7 +53596,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     });
     var onInputStreamEnd = (_0) => __async(null, [_0], function* ({ passThroughStream, stream, streams, ended, aborted: aborted2, controller: { signal } }) {
       try {
-        yield (0, import_promises12.finished)(stream, {
+        yield (0, import_promises14.finished)(stream, {
           signal,
           cleanup: true,
           readable: true,
@@ -53698,17 +53698,17 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var isDirectorySync = isTypeSync.bind(void 0, "statSync", "isDirectory");
     var isSymlinkSync = isTypeSync.bind(void 0, "lstatSync", "isSymbolicLink");
     var import_node_util = __require("util");
-    var import_node_child_process2 = __require("child_process");
-    var import_node_url3 = __require("url");
-    var execFileOriginal = (0, import_node_util.promisify)(import_node_child_process2.execFile);
+    var import_node_child_process3 = __require("child_process");
+    var import_node_url4 = __require("url");
+    var execFileOriginal = (0, import_node_util.promisify)(import_node_child_process3.execFile);
     function toPath(urlOrPath) {
-      return urlOrPath instanceof URL ? (0, import_node_url3.fileURLToPath)(urlOrPath) : urlOrPath;
+      return urlOrPath instanceof URL ? (0, import_node_url4.fileURLToPath)(urlOrPath) : urlOrPath;
     }
     var TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
     var import_node_process = __toESM2(__require("process"), 1);
     var import_node_fs22 = __toESM2(__require("fs"), 1);
     var import_promises32 = __toESM2(__require("fs").promises, 1);
-    var import_node_path17 = __toESM2(__require("path"), 1);
+    var import_node_path21 = __toESM2(__require("path"), 1);
     var import_fast_glob = __toESM2(require_out4(), 1);
     var import_ignore = __toESM2(require_ignore(), 1);
     function slash(path32) {
@@ -53740,23 +53740,23 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path17.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path21.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path17.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path21.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path17.default.posix.join(base, cleanPattern);
+        result = import_node_path21.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     var parseIgnoreFile = (file2, cwd) => {
-      const base = slash(import_node_path17.default.relative(cwd, import_node_path17.default.dirname(file2.filePath)));
+      const base = slash(import_node_path21.default.relative(cwd, import_node_path21.default.dirname(file2.filePath)));
       return file2.content.split(/\r?\n/).filter((line) => line && !line.startsWith("#")).map((pattern) => applyBaseToPattern(pattern, base));
     };
     var toRelativePath = (fileOrDirectory, cwd) => {
       cwd = slash(cwd);
-      if (import_node_path17.default.isAbsolute(fileOrDirectory)) {
+      if (import_node_path21.default.isAbsolute(fileOrDirectory)) {
         if (slash(fileOrDirectory).startsWith(cwd)) {
-          return import_node_path17.default.relative(cwd, fileOrDirectory);
+          return import_node_path21.default.relative(cwd, fileOrDirectory);
         }
         throw new Error(`Path ${fileOrDirectory} is not in cwd ${cwd}`);
       }
@@ -53835,9 +53835,9 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       if (!match) {
         return false;
       }
-      const dirname9 = match[1];
-      const hasWildcards = /[*?[\]{}]/.test(dirname9);
-      const hasExtension = import_node_path22.default.extname(dirname9) && !dirname9.startsWith(".");
+      const dirname12 = match[1];
+      const hasWildcards = /[*?[\]{}]/.test(dirname12);
+      const hasExtension = import_node_path22.default.extname(dirname12) && !dirname12.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     var getDirectoryGlob = ({ directoryPath, files, extensions }) => {
@@ -55224,9 +55224,9 @@ ${indent2}`) + "'";
         start = start.replace(/\n+/g, `$&${indent2}`);
       }
       const indentSize = indent2 ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -55241,11 +55241,11 @@ ${indent2}`) + "'";
         }
         const body = foldFlowLines(`${start}${foldedValue}${end}`, indent2, FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent2}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent2}`);
-      return `|${header}
+      return `|${header2}
 ${indent2}${start}${value}${end}`;
     }
     function plainString(item, ctx2, onComment, onChompKeep) {
@@ -57828,10 +57828,10 @@ ${pointer}
     }
     function resolveBlockScalar(ctx2, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx2.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx2.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -57842,26 +57842,26 @@ ${pointer}
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent2, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent2.length > trimIndent)
+          if (header2.indent === 0 && indent2.length > trimIndent)
             trimIndent = indent2.length;
         } else {
           if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent2.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx2.atRoot) {
@@ -57888,7 +57888,7 @@ ${pointer}
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent2.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
@@ -57915,7 +57915,7 @@ ${pointer}
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -57927,8 +57927,8 @@ ${pointer}
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -58699,10 +58699,10 @@ ${end.comment}` : end.comment;
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -58734,10 +58734,10 @@ ${end.comment}` : end.comment;
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -60826,8 +60826,8 @@ var require_build = __commonJS({
     }
     var argv3 = parseArgv2();
     function sleep4(duration5) {
-      return new Promise((resolve11) => {
-        setTimeout(resolve11, (0, import_util9.parseDuration)(duration5));
+      return new Promise((resolve12) => {
+        setTimeout(resolve12, (0, import_util9.parseDuration)(duration5));
       });
     }
     var responseToReadable = (response, rs) => {
@@ -60891,9 +60891,9 @@ var require_build = __commonJS({
           completer
         });
         return new Promise(
-          (resolve11) => rl.question(query != null ? query : "", (answer) => {
+          (resolve12) => rl.question(query != null ? query : "", (answer) => {
             rl.close();
-            resolve11(answer);
+            resolve12(answer);
           })
         );
       });
@@ -64940,10 +64940,10 @@ function isValidJWT(token, algorithm = null) {
     const tokensParts = token.split(".");
     if (tokensParts.length !== 3)
       return false;
-    const [header] = tokensParts;
-    if (!header)
+    const [header2] = tokensParts;
+    if (!header2)
       return false;
-    const parsedHeader = JSON.parse(atob(header));
+    const parsedHeader = JSON.parse(atob(header2));
     if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
       return false;
     if (!parsedHeader.alg)
@@ -65825,7 +65825,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect2 = (iss, side) => {
+  const collect3 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -65846,11 +65846,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect2(iss, "l"))
+    if (!collect3(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect2(iss, "r"))
+    if (!collect3(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -66872,7 +66872,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve11) {
+function isRecursive(inst, stack, resolve12) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -66882,7 +66882,7 @@ function isRecursive(inst, stack, resolve11) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve11);
+      const answer = isRecursive(child, stack, resolve12);
       if (answer > result)
         result = answer;
     }
@@ -66893,7 +66893,7 @@ function isRecursive(inst, stack, resolve11) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve11) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve12) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -66957,7 +66957,7 @@ function isRecursive(inst, stack, resolve11) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve11 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve12 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -67101,10 +67101,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open.length;
+        const depth2 = open.length;
         const result = base(payload, ctx2);
         handoff = void 0;
-        const entry = open.length > depth ? open.pop() : void 0;
+        const entry = open.length > depth2 ? open.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -82349,12 +82349,12 @@ function unknownKeyMessage(key, value, allowed) {
 }
 function locate(context, path8, message, anchor2) {
   let location;
-  let depth = path8.length;
-  if (anchor2 === "parent") depth -= 1;
-  for (; depth >= 0 && !location; depth--) location = context.positions.get(pathKey(path8.slice(0, depth)));
+  let depth2 = path8.length;
+  if (anchor2 === "parent") depth2 -= 1;
+  for (; depth2 >= 0 && !location; depth2--) location = context.positions.get(pathKey(path8.slice(0, depth2)));
   let position = { line: 1, col: 1 };
   if (location) {
-    const exact = depth + 1 === path8.length;
+    const exact = depth2 + 1 === path8.length;
     const preferKey = anchor2 === "key" || anchor2 === "parent" || !exact || location.collection === true;
     position = (preferKey ? location.key : void 0) ?? location.value;
   }
@@ -82419,6 +82419,11 @@ function resolveHosts(config2) {
       vars: vars2
     };
   });
+}
+function selectHosts(config2, patterns) {
+  const all = resolveHosts(config2);
+  if (!patterns || patterns.includes("all")) return all;
+  return all.filter((host) => patterns.includes(host.name) || host.groups.some((group) => patterns.includes(group)));
 }
 
 // src/config/load.ts
@@ -83102,6 +83107,46 @@ function mergeEnvironmentDuplicates(issues) {
   });
 }
 
+// src/config/ports.ts
+function colorPort(service, color, instance = 0) {
+  const base = color === "blue" ? service.ports?.blue ?? service.port : service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+  return base + instance;
+}
+
+// src/config/secrets.ts
+function secretReferences(config2) {
+  const refs = /* @__PURE__ */ new Map();
+  const add = (name, path8) => {
+    if (!name) return;
+    const where = formatPath(path8);
+    const list2 = refs.get(name) ?? [];
+    if (!list2.includes(where)) list2.push(where);
+    refs.set(name, list2);
+  };
+  add(config2.image.password_secret, ["image", "password_secret"]);
+  for (const [name, service] of Object.entries(config2.services)) {
+    for (const secret2 of service.secrets) add(secret2, ["services", name, "secrets"]);
+    for (const secret2 of service.build?.secrets ?? []) add(secret2, ["services", name, "build", "secrets"]);
+  }
+  add(config2.inventory.ssh.private_key_secret, ["inventory", "ssh", "private_key_secret"]);
+  for (const [name, host] of Object.entries(config2.inventory.hosts)) {
+    add(host.private_key_secret, ["inventory", "hosts", name, "private_key_secret"]);
+  }
+  add(config2.database?.url_secret, ["database", "url_secret"]);
+  add(config2.database?.password_secret, ["database", "password_secret"]);
+  return [...refs].map(([name, usedBy]) => ({ name, usedBy }));
+}
+function resolveSecrets(config2, env2 = process.env) {
+  const values = {};
+  const missing = [];
+  for (const ref of secretReferences(config2)) {
+    const value = env2[ref.name];
+    if (value === void 0 || value === "") missing.push(ref);
+    else values[ref.name] = value;
+  }
+  return { values, missing };
+}
+
 // src/config/summary.ts
 function validSummary(file2, config2, environments = []) {
   const services = Object.keys(config2.services).length;
@@ -83454,24 +83499,24 @@ var PromiseQueue = class {
     };
   }
   waitTillIdle() {
-    return new Promise((resolve11) => {
+    return new Promise((resolve12) => {
       if (this.running === 0) {
-        resolve11();
+        resolve12();
         return;
       }
       const dispose = this.onIdle(() => {
         dispose();
-        resolve11();
+        resolve12();
       });
     });
   }
   add(callback) {
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       const runCallback = () => {
         this.running += 1;
         try {
           Promise.resolve(callback()).then((val) => {
-            resolve11(val);
+            resolve12(val);
             this.processNext();
           }, (err) => {
             reject(err);
@@ -83513,23 +83558,23 @@ var defaultFilesystem = {
     return fsPath.basename(path8);
   },
   stat(path8) {
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       fs2.stat(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve11(res);
+          resolve12(res);
         }
       });
     });
   },
   readdir(path8) {
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       fs2.readdir(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve11(res);
+          resolve12(res);
         }
       });
     });
@@ -83573,7 +83618,7 @@ async function scanDirectory(path8, { recursive: recursive2 = true, validate: va
   });
   const result = { files: [], directories: [] };
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-  await new Promise((resolve11, reject) => {
+  await new Promise((resolve12, reject) => {
     scanDirectoryInternal({
       path: path8,
       recursive: recursive2 ? "deep" : "shallow",
@@ -83582,7 +83627,7 @@ async function scanDirectory(path8, { recursive: recursive2 = true, validate: va
       fileSystem: mergedFileSystem,
       queue,
       reject
-    }).then(() => queue.waitTillIdle()).then(resolve11, reject);
+    }).then(() => queue.waitTillIdle()).then(resolve12, reject);
   });
   return result;
 }
@@ -83608,12 +83653,12 @@ function unixifyPath(path8) {
   return path8;
 }
 async function readFile2(filePath) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     fs3.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
-        resolve11(res);
+        resolve12(res);
       }
     });
   });
@@ -83622,12 +83667,12 @@ var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
 async function makeDirectoryWithSftp(path8, sftp) {
   let stats = null;
   try {
-    stats = await new Promise((resolve11, reject) => {
+    stats = await new Promise((resolve12, reject) => {
       sftp.stat(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve11(res);
+          resolve12(res);
         }
       });
     });
@@ -83640,12 +83685,12 @@ async function makeDirectoryWithSftp(path8, sftp) {
     throw new Error("mkdir() failed, target already exists and is not a directory");
   }
   try {
-    await new Promise((resolve11, reject) => {
+    await new Promise((resolve12, reject) => {
       sftp.mkdir(path8, (err) => {
         if (err) {
           reject(err);
         } else {
-          resolve11();
+          resolve12();
         }
       });
     });
@@ -83720,14 +83765,14 @@ var NodeSSH = class {
     }
     const connection = new import_ssh2.default.Client();
     this.connection = connection;
-    await new Promise((resolve11, reject) => {
+    await new Promise((resolve12, reject) => {
       connection.on("error", reject);
       if (config2.onKeyboardInteractive) {
         connection.on("keyboard-interactive", config2.onKeyboardInteractive);
       }
       connection.on("ready", () => {
         connection.removeListener("error", reject);
-        resolve11();
+        resolve12();
       });
       connection.on("end", () => {
         if (this.connection === connection) {
@@ -83749,14 +83794,14 @@ var NodeSSH = class {
   }
   async requestShell(options) {
     const connection = this.getConnection();
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       connection.on("error", reject);
       const callback = (err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve11(res);
+          resolve12(res);
         }
       };
       if (options == null) {
@@ -83777,14 +83822,14 @@ var NodeSSH = class {
   }
   async requestSFTP() {
     const connection = this.getConnection();
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       connection.on("error", reject);
       connection.sftp((err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve11(res);
+          resolve12(res);
         }
       });
     });
@@ -83815,7 +83860,7 @@ var NodeSSH = class {
     }
     const connection = this.getConnection();
     const output2 = { stdout: [], stderr: [] };
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       connection.on("error", reject);
       connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
         connection.removeListener("error", reject);
@@ -83861,7 +83906,7 @@ var NodeSSH = class {
             stdout = stdout.trim();
             stderr = stderr.trim();
           }
-          resolve11({
+          resolve12({
             code: code != null ? code : null,
             signal: signal != null ? signal : null,
             stdout,
@@ -83923,12 +83968,12 @@ var NodeSSH = class {
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     const sftp = givenSftp || await this.requestSFTP();
     try {
-      await new Promise((resolve11, reject) => {
+      await new Promise((resolve12, reject) => {
         sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
           if (err) {
             reject(err);
           } else {
-            resolve11();
+            resolve12();
           }
         });
       });
@@ -83943,21 +83988,21 @@ var NodeSSH = class {
     invariant2(typeof remoteFile === "string", "remoteFile must be a valid string");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
-    invariant2(await new Promise((resolve11) => {
+    invariant2(await new Promise((resolve12) => {
       fs3.access(localFile, fs3.constants.R_OK, (err) => {
-        resolve11(err === null);
+        resolve12(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
     const sftp = givenSftp || await this.requestSFTP();
     const putFile = (retry2) => {
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve12, reject) => {
         sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
           if (err == null) {
-            resolve11();
+            resolve12();
             return;
           }
           if (err.message === "No such file" && retry2) {
-            resolve11(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
+            resolve12(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
           } else {
             reject(err);
           }
@@ -83984,14 +84029,14 @@ var NodeSSH = class {
     const sftp = givenSftp || await this.requestSFTP();
     const queue = new PromiseQueue({ concurrency });
     try {
-      await new Promise((resolve11, reject) => {
+      await new Promise((resolve12, reject) => {
         files.forEach((file2) => {
           queue.add(async () => {
             await this.putFile(file2.local, file2.remote, sftp, transferOptions);
             transferred.push(file2);
           }).catch(reject);
         });
-        queue.waitTillIdle().then(resolve11);
+        queue.waitTillIdle().then(resolve12);
       });
     } catch (error62) {
       if (error62 != null) {
@@ -84007,9 +84052,9 @@ var NodeSSH = class {
   async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve11) => {
+    const localDirectoryStat = await new Promise((resolve12) => {
       fs3.stat(localDirectory, (err, stat) => {
-        resolve11(stat || null);
+        resolve12(stat || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -84024,16 +84069,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
-      await new Promise((resolve11, reject) => {
+      await new Promise((resolve12, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await this.mkdir(fsPath2.join(remoteDirectory, directory), "sftp", sftp);
           }).catch(reject);
         });
-        resolve11(queue.waitTillIdle());
+        resolve12(queue.waitTillIdle());
       });
-      await new Promise((resolve11, reject) => {
+      await new Promise((resolve12, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -84048,7 +84093,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve11(queue.waitTillIdle());
+        resolve12(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -84060,9 +84105,9 @@ var NodeSSH = class {
   async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve11) => {
+    const localDirectoryStat = await new Promise((resolve12) => {
       fs3.stat(localDirectory, (err, stat) => {
-        resolve11(stat || null);
+        resolve12(stat || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -84080,23 +84125,23 @@ var NodeSSH = class {
           return fsPath2.posix.join(pathA, pathB);
         },
         readdir(path8) {
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve12, reject) => {
             sftp.readdir(path8, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve11(res.map((item) => item.filename));
+                resolve12(res.map((item) => item.filename));
               }
             });
           });
         },
         stat(path8) {
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve12, reject) => {
             sftp.stat(path8, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve11(res);
+                resolve12(res);
               }
             });
           });
@@ -84108,16 +84153,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
-      await new Promise((resolve11, reject) => {
+      await new Promise((resolve12, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await (0, import_make_dir.default)(fsPath2.join(localDirectory, directory));
           }).catch(reject);
         });
-        resolve11(queue.waitTillIdle());
+        resolve12(queue.waitTillIdle());
       });
-      await new Promise((resolve11, reject) => {
+      await new Promise((resolve12, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -84132,7 +84177,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve11(queue.waitTillIdle());
+        resolve12(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -84143,7 +84188,7 @@ var NodeSSH = class {
   }
   forwardIn(remoteAddr, remotePort, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       connection.forwardIn(remoteAddr, remotePort, (error62, port3) => {
         if (error62) {
           reject(error62);
@@ -84168,25 +84213,25 @@ var NodeSSH = class {
             });
           });
         };
-        resolve11({ port: port3, dispose });
+        resolve12({ port: port3, dispose });
       });
     });
   }
   forwardOut(srcIP, srcPort, dstIP, dstPort) {
     const connection = this.getConnection();
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve11(channel);
+        resolve12(channel);
       });
     });
   }
   forwardInStreamLocal(socketPath, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       connection.openssh_forwardInStreamLocal(socketPath, (error62) => {
         if (error62) {
           reject(error62);
@@ -84211,19 +84256,19 @@ var NodeSSH = class {
             });
           });
         };
-        resolve11({ dispose });
+        resolve12({ dispose });
       });
     });
   }
   forwardOutStreamLocal(socketPath) {
     const connection = this.getConnection();
-    return new Promise((resolve11, reject) => {
+    return new Promise((resolve12, reject) => {
       connection.openssh_forwardOutStreamLocal(socketPath, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve11(channel);
+        resolve12(channel);
       });
     });
   }
@@ -84305,6 +84350,10 @@ var DEFAULTS = {
   keepaliveCountMax: 3,
   maxChannels: 8
 };
+function targetKey(target) {
+  const self2 = `${target.user}@${target.host}:${target.port ?? DEFAULTS.port}`;
+  return target.jump ? `${self2} via ${targetKey(target.jump)}` : self2;
+}
 
 // src/remote/ssh-connect.ts
 async function loadPrivateKey(target) {
@@ -84341,6 +84390,7 @@ function publicFingerprint(keyText, passphrase) {
   const blob = key.getPublicSSH();
   return `${keyTypeOf(blob)} ${sha256Fingerprint(blob)}`;
 }
+var trustedOnFirstUse = /* @__PURE__ */ new WeakMap();
 async function openSsh(target, options, viaJump) {
   const key = await loadPrivateKey(target);
   const port3 = target.port ?? DEFAULTS.port;
@@ -84364,8 +84414,11 @@ function ctx(target, port3, key, attempts, via) {
 async function attemptOnce(target, port3, key, options, viaJump) {
   let verdict;
   const verify = (blob) => {
-    verdict = decideHostKey(target, target.host, port3, blob);
+    const learned = trustedOnFirstUse.get(target);
+    const pins = learned ? { knownHosts: learned } : target;
+    verdict = decideHostKey(pins, target.host, port3, blob);
     if (verdict.accept && verdict.how === "trust-on-first-use") {
+      trustedOnFirstUse.set(target, verdict.pinLine);
       (options.warn ?? defaultWarn)(trustOnFirstUseWarning(target.name, target.host, port3, blob));
     }
     return verdict.accept;
@@ -84410,17 +84463,18 @@ function defaultWarn(message) {
 
 // src/remote/ssh-host.ts
 import { createHash as createHash3 } from "node:crypto";
+import { constants } from "node:os";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/remote/channel-exec.ts
 var ChannelOpenError = class extends Error {
 };
 function openExecChannel(client, command, setup) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     client.exec(command, (error62, channel) => {
       if (error62) return reject(new ChannelOpenError(error62.message, { cause: error62 }));
       setup(channel);
-      resolve11(channel);
+      resolve12(channel);
     });
   });
 }
@@ -84441,7 +84495,7 @@ async function runRaw(client, request) {
     request.onStderr?.(chunk);
   };
   const channel = await openExecChannel(client, request.command, (channel2) => {
-    closed = new Promise((resolve11) => channel2.on("close", () => resolve11()));
+    closed = new Promise((resolve12) => channel2.on("close", () => resolve12()));
     channel2.on("exit", (exitCode, exitSignal) => {
       code = exitCode ?? null;
       signal = exitSignal ?? null;
@@ -84466,8 +84520,8 @@ async function runRaw(client, request) {
   else if (typeof request.stdin === "string" || Buffer.isBuffer(request.stdin)) channel.end(request.stdin);
   else request.stdin.pipe(channel);
   let timer;
-  const timeout = new Promise((resolve11) => {
-    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve11("timeout"), request.timeoutMs);
+  const timeout = new Promise((resolve12) => {
+    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve12("timeout"), request.timeoutMs);
   });
   const first = await Promise.race([closed.then(() => "closed"), timeout]);
   clearTimeout(timer);
@@ -84514,11 +84568,11 @@ function inspectArgv(path8, expectedSha256, maxBytes = MAX_PREVIOUS_BYTES) {
 }
 function parseInspection(stdout) {
   const newline = stdout.indexOf(10);
-  const header = stdout.subarray(0, newline === -1 ? stdout.length : newline).toString("utf8");
-  if (header === "absent") return { kind: "absent" };
-  if (header === "not-a-file") return { kind: "not-a-file" };
-  const match = /^present ([0-9a-f]{64}) ([0-7]+) (\S+) (\S+) (\d+)$/.exec(header);
-  if (!match) throw new Error(`unexpected inspect output: ${header.slice(0, 200)}`);
+  const header2 = stdout.subarray(0, newline === -1 ? stdout.length : newline).toString("utf8");
+  if (header2 === "absent") return { kind: "absent" };
+  if (header2 === "not-a-file") return { kind: "not-a-file" };
+  const match = /^present ([0-9a-f]{64}) ([0-7]+) (\S+) (\S+) (\d+)$/.exec(header2);
+  if (!match) throw new Error(`unexpected inspect output: ${header2.slice(0, 200)}`);
   const [, sha256 = "", mode = "", owner = "", group = "", size3 = ""] = match;
   const body = newline === -1 ? void 0 : stdout.subarray(newline + 1);
   const result = {
@@ -84645,7 +84699,7 @@ var Semaphore = class {
   }
   async run(task) {
     if (this.#available > 0) this.#available--;
-    else await new Promise((resolve11) => this.#waiters.push(resolve11));
+    else await new Promise((resolve12) => this.#waiters.push(resolve12));
     try {
       return await task();
     } finally {
@@ -84675,6 +84729,10 @@ function sudoHint(user, runAs, commandPath) {
 }
 
 // src/remote/ssh-host.ts
+function signalNote(code) {
+  const name = Object.entries(constants.signals).find(([, number4]) => number4 === code - 128)?.[0];
+  return code > 128 && name ? ` (128+${code - 128}: probably killed by ${name})` : "";
+}
 var CHANNEL_OPEN_ATTEMPTS = 8;
 var SshRemoteHost = class {
   name;
@@ -84786,7 +84844,7 @@ var SshRemoteHost = class {
     return outcome;
   }
   async #execRaw(argv3, options) {
-    if (this.#closed) throw new SlipwayError("the connection was closed", { host: this.name, step: options.step });
+    if (this.#closed) throw new ConnectionError("the connection was closed", { host: this.name, step: options.step });
     const shape = {
       become: options.become,
       becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root",
@@ -84845,14 +84903,20 @@ var SshRemoteHost = class {
       });
     }
     if (options.check === false) return;
+    if (raw.code === null && raw.signal === null) {
+      throw new RemoteCommandError("no exit status: the connection was lost while the command ran", {
+        ...context,
+        hint: "the command may have run in part or in full; check the host's state before running it again"
+      });
+    }
     if (raw.code === null) {
-      throw new RemoteCommandError(`command was killed by signal ${raw.signal ?? "(unknown)"}`, {
+      throw new RemoteCommandError(`command was killed by signal ${raw.signal}`, {
         ...context,
         hint: "something on the host killed it (out of memory? a restart?); check the host's logs"
       });
     }
     if (raw.code !== 0) {
-      throw new RemoteCommandError(`command failed with exit code ${raw.code}`, {
+      throw new RemoteCommandError(`command failed with exit code ${raw.code}${signalNote(raw.code)}`, {
         ...context,
         hint: `read the stderr above; to retry by hand: ssh ${this.target.user}@${this.target.host} ${display}`
       });
@@ -84891,7 +84955,7 @@ var SshRemoteHost = class {
     }
   }
   async #reopen(step) {
-    if (this.#closed) throw new SlipwayError("the connection was closed", { host: this.name, step });
+    if (this.#closed) throw new ConnectionError("the connection was closed", { host: this.name, step });
     this.#ssh = await this.#reconnect();
     this.connections++;
     this.#watch(this.#ssh);
@@ -84925,6 +84989,47 @@ async function connect(target, options = {}) {
     await jump?.close();
     throw error62;
   }
+}
+var ConnectionPool = class {
+  constructor(options = {}) {
+    this.options = options;
+  }
+  options;
+  #hosts = /* @__PURE__ */ new Map();
+  /** The run's connection to this target, opened on first use; concurrent callers share one connection attempt. */
+  get(target) {
+    const key = targetKey(target);
+    let host = this.#hosts.get(key);
+    if (!host) {
+      host = this.#open(target);
+      this.#hosts.set(key, host);
+      const forget = () => {
+        if (this.#hosts.get(key) === host) this.#hosts.delete(key);
+      };
+      host.then((opened) => opened.onClose(async () => forget())).catch(forget);
+    }
+    return host;
+  }
+  /** Number of connections opened (or being opened), jump hosts included. */
+  get size() {
+    return this.#hosts.size;
+  }
+  async #open(target) {
+    const jump = target.jump ? await this.get(target.jump) : void 0;
+    return openHost(target, this.options, jump);
+  }
+  /** Close every connection: those reached through a jump host first, then the jump hosts. */
+  async closeAll() {
+    const entries = [...this.#hosts.entries()].sort(([a], [b]) => depth(b) - depth(a));
+    this.#hosts.clear();
+    for (const [, pending] of entries) {
+      const host = await pending.catch(() => void 0);
+      await host?.close();
+    }
+  }
+};
+function depth(key) {
+  return key.split(" via ").length;
 }
 
 // src/render/compose.ts
@@ -84987,6 +85092,14 @@ function uniqueBy(items, key, field) {
     seen.add(k);
   }
 }
+function hasControlChar(text, allowNewlineTab = false) {
+  for (const char of text) {
+    const code = char.codePointAt(0);
+    if (allowNewlineTab && (char === "\n" || char === "	")) continue;
+    if (code < 32 || code === 127) return true;
+  }
+  return false;
+}
 function isPrintableAscii(text) {
   for (const char of text) {
     const code = char.codePointAt(0);
@@ -85006,6 +85119,95 @@ var imageByDigest = matching(
 var duration4 = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a compose duration like 10s or 1m30s");
 var memoryLimit = matching(/^[0-9]{1,9}[bkmg]?$/, "a memory limit like 512m or 2g");
 var userSpec = matching(/^[a-z0-9_][a-z0-9_-]{0,31}(:[a-z0-9_][a-z0-9_-]{0,31})?$/, "a user[:group]");
+function inert(value, field) {
+  if (typeof value !== "string" || value.includes("\0")) throw new RenderError(field, value, "is not a string");
+  return value.replaceAll("$", "$$$$");
+}
+function buildComposeObject(model) {
+  identifier(model.app, "app");
+  if (model.color !== "blue" && model.color !== "green") {
+    throw new RenderError("color", model.color, "is not blue or green");
+  }
+  uniqueBy(model.services, (s) => s.name, "services");
+  uniqueBy(model.volumes, (v) => v.key, "volumes");
+  const volumeKeys = new Set(model.volumes.map((v, i) => identifier(v.key, `volumes[${i}].key`)));
+  const serviceNames = new Set(model.services.map((s, i) => identifier(s.name, `services[${i}].name`)));
+  const services = {};
+  for (const service of model.services) {
+    services[service.name] = buildService(service, `services.${service.name}`, volumeKeys, serviceNames);
+  }
+  const volumes = {};
+  for (const [i, volume] of model.volumes.entries()) {
+    const name = matching(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "a docker volume name")(volume.name, `volumes[${i}].name`);
+    volumes[volume.key] = volume.external ? { name, external: true } : { name };
+  }
+  return model.volumes.length > 0 ? { services, volumes } : { services };
+}
+function buildService(service, field, volumeKeys, serviceNames) {
+  const out = { image: imageByDigest(service.image, `${field}.image`) };
+  if (service.command) out.command = service.command.map((c, i) => inert(c, `${field}.command[${i}]`));
+  if (service.user !== void 0) out.user = userSpec(service.user, `${field}.user`);
+  if (service.ports.length > 0) {
+    out.ports = service.ports.map(
+      (p, i) => `127.0.0.1:${port2(p.hostPort, `${field}.ports[${i}].hostPort`)}:${port2(p.containerPort, `${field}.ports[${i}].containerPort`)}`
+    );
+  }
+  if (service.envFile !== void 0) out.env_file = [absolutePath2(service.envFile, `${field}.envFile`)];
+  const env2 = Object.entries(service.environment);
+  if (env2.length > 0) {
+    out.environment = env2.map(([name, value]) => {
+      matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field}.environment name`);
+      if (/[\n\r]/.test(value)) throw new RenderError(`${field}.environment.${name}`, value, "contains a newline");
+      return `${name}=${inert(value, `${field}.environment.${name}`)}`;
+    });
+  }
+  if (service.volumes.length > 0) {
+    out.volumes = service.volumes.map((v, i) => {
+      const f = `${field}.volumes[${i}]`;
+      if (!volumeKeys.has(v.volume)) throw new RenderError(`${f}.volume`, v.volume, "is not a declared volume");
+      return `${v.volume}:${absolutePath2(v.target, `${f}.target`)}${v.readOnly ? ":ro" : ""}`;
+    });
+  }
+  if (service.healthcheck) out.healthcheck = healthcheck(service.healthcheck, `${field}.healthcheck`);
+  if (service.dependsOn.length > 0) {
+    const dependsOn = {};
+    for (const [i, d] of service.dependsOn.entries()) {
+      if (!serviceNames.has(d.service) || d.service === service.name) {
+        throw new RenderError(`${field}.dependsOn[${i}].service`, d.service, "is not another service of this app");
+      }
+      dependsOn[d.service] = { condition: d.condition };
+    }
+    out.depends_on = dependsOn;
+  }
+  out.restart = service.restart;
+  if (service.memoryLimit !== void 0) out.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
+  if (service.cpus !== void 0) {
+    if (!(typeof service.cpus === "number" && service.cpus > 0 && service.cpus <= 1024)) {
+      throw new RenderError(`${field}.cpus`, service.cpus, "is not a CPU count like 1.5");
+    }
+    out.cpus = service.cpus;
+  }
+  return out;
+}
+function healthcheck(h, field) {
+  const kind = h.test[0];
+  if (kind !== "CMD" && kind !== "CMD-SHELL") {
+    throw new RenderError(`${field}.test[0]`, kind, 'is not "CMD" or "CMD-SHELL"');
+  }
+  if (h.test.length < 2) throw new RenderError(`${field}.test`, h.test, "has no command");
+  return {
+    test: h.test.map((t, i) => inert(t, `${field}.test[${i}]`)),
+    interval: duration4(h.interval, `${field}.interval`),
+    timeout: duration4(h.timeout, `${field}.timeout`),
+    retries: positiveInt2(h.retries, `${field}.retries`),
+    start_period: duration4(h.startPeriod, `${field}.startPeriod`)
+  };
+}
+function renderCompose(model) {
+  const body = (0, import_yaml2.stringify)(buildComposeObject(model), { version: "1.1", lineWidth: 0 });
+  return `# Managed by Slipway: project ${composeProjectName(model.app, model.color)}.
+${body}`;
+}
 
 // src/render/handlebars.ts
 var import_handlebars = __toESM(require_lib3(), 1);
@@ -85059,6 +85261,28 @@ function strictView(value, path8 = "view") {
 }
 
 // src/render/systemd-values.ts
+function environmentAssignment(name, value, field) {
+  matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field} name`);
+  if (typeof value !== "string" || hasControlChar(value, true)) {
+    throw new RenderError(field, value, "contains a control character systemd cannot carry");
+  }
+  const escaped = `${name}=${value}`.replaceAll("%", "%%").replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("	", "\\t");
+  return `"${escaped}"`;
+}
+function execArg(value, field) {
+  if (typeof value !== "string" || hasControlChar(value)) {
+    throw new RenderError(field, value, "contains a newline or control character");
+  }
+  const specifiersInert = value.replaceAll("%", "%%").replaceAll("$", "$$$$");
+  if (value !== "" && /^[A-Za-z0-9_@+=:,./-]+$/.test(value)) return specifiersInert;
+  return `"${specifiersInert.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+function freeText(value, field) {
+  if (typeof value !== "string" || !isPrintableAscii(value) || value.length === 0 || value.length > 200 || value.includes("\\")) {
+    throw new RenderError(field, value, "is not one line of printable ASCII without backslashes (max 200)");
+  }
+  return value.replaceAll("%", "%%");
+}
 var unixName = matching(/^[a-z_][a-z0-9_-]{0,31}$/, "a user or group name");
 var unitName = matching(
   /^[A-Za-z0-9_.@:%-]+\.(service|target|socket|mount|timer|path)$/,
@@ -85066,13 +85290,95 @@ var unitName = matching(
 );
 var memory = matching(/^([0-9]{1,9}[KMGT]?|[0-9]{1,2}%|infinity)$/, "a memory size like 2G, 512M or 50%");
 var cpuQuota = matching(/^[0-9]{1,5}%$/, "a CPU quota like 200%");
+function systemdPath(value, field) {
+  return absolutePath2(value, field);
+}
 
 // src/render/systemd.ts
 function unitPrefix(app, service) {
   return `${app}-${service}`;
 }
+function templateUnitName(app, service) {
+  return `${unitPrefix(app, service)}@.service`;
+}
 function instanceUnitName(app, service, color) {
   return `${unitPrefix(app, service)}@${color}.service`;
+}
+function environmentFilePath(dir, service, color) {
+  return `${dir.replace(/\/$/, "")}/${service}-${color}.env`;
+}
+function renderSystemdUnit(model) {
+  const app = identifier(model.app, "app");
+  const service = identifier(model.service, "service");
+  const prefix = unitPrefix(app, service);
+  const envDir2 = systemdPath(model.environmentFileDir, "environmentFileDir");
+  const view = {
+    unit: templateUnitName(app, service),
+    unitPrefix: prefix,
+    description: freeText(model.description, "description"),
+    after: model.after.map((u, i) => unitName(u, `after[${i}]`)),
+    wants: model.wants.map((u, i) => unitName(u, `wants[${i}]`)).join(" ") || null,
+    user: unixName(model.user, "user"),
+    group: unixName(model.group, "group"),
+    workingDirectory: systemdPath(model.workingDirectory, "workingDirectory"),
+    // %i is the one specifier Slipway writes on purpose: each color reads its own file.
+    environmentFile: environmentFilePath(envDir2, service, "%i"),
+    environment: Object.entries(model.environment).map(
+      ([name, value]) => environmentAssignment(name, value, `environment.${name}`)
+    ),
+    execStart: execStart(model),
+    restart: model.restart === "always" ? "always" : "on-failure",
+    restartSeconds: positiveInt2(model.restartSeconds, "restartSeconds", 0),
+    limitNofile: positiveInt2(model.limitNofile, "limitNofile"),
+    memoryMax: model.memoryMax === null ? null : memory(model.memoryMax, "memoryMax"),
+    cpuQuota: model.cpuQuota === null ? null : cpuQuota(model.cpuQuota, "cpuQuota"),
+    readWritePaths: model.readWritePaths.map((p, i) => systemdPath(p, `readWritePaths[${i}]`)),
+    memoryDenyWriteExecute: !model.allowWriteExecuteMemory
+  };
+  return renderTemplate("systemd/service@.service.hbs", view);
+}
+function execStart(model) {
+  const server = model.server;
+  const bind = hostAddress(model.bindHost, "bindHost");
+  const arg = (value, field) => execArg(value, `server.${field}`);
+  const extra = (server.extraArgs ?? []).map((a, i) => arg(a, `extraArgs[${i}]`));
+  const binary2 = systemdPath(server.binary, "server.binary");
+  const workers = positiveInt2(server.workers, "server.workers");
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$/.test(server.app)) {
+    throw new RenderError("server.app", server.app, "is not a module:attribute target like wsgi_be:app");
+  }
+  const words = server.kind === "gunicorn" ? [
+    binary2,
+    "--workers",
+    String(workers),
+    "--bind",
+    `${bind}:\${PORT}`,
+    "--timeout",
+    String(positiveInt2(server.timeoutSeconds, "server.timeoutSeconds")),
+    "--access-logfile",
+    "-",
+    "--error-logfile",
+    "-",
+    ...extra,
+    arg(server.app, "app")
+  ] : (
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: systemd expands ${PORT} from the EnvironmentFile
+    [binary2, arg(server.app, "app"), "--host", bind, "--port", "${PORT}", "--workers", String(workers), ...extra]
+  );
+  return words.join(" ");
+}
+function renderEnvironmentFile(vars2, field = "environmentFile") {
+  const lines = Object.entries(vars2).map(([name, raw]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
+    const value = typeof raw === "number" ? String(port2(raw, `${field}.${name}`)) : raw;
+    if (typeof value !== "string" || value.includes("\0") || value.includes("\r")) {
+      throw new RenderError(`${field}.${name}`, value, "contains a NUL or carriage return");
+    }
+    return `${name}="${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
+  });
+  return `# Managed by Slipway.
+${lines.join("\n")}
+`;
 }
 
 // src/cli/backup.ts
@@ -85587,21 +85893,21 @@ async function headManifest(image, options = {}) {
   const body = Buffer.from(await (await request("GET", authorization)).arrayBuffer());
   return { digest: `sha256:${createHash4("sha256").update(body).digest("hex")}`, mediaType };
 }
-function parseAuthChallenge(header) {
-  const space = header.indexOf(" ");
-  const scheme = (space < 0 ? header : header.slice(0, space)).trim();
+function parseAuthChallenge(header2) {
+  const space = header2.indexOf(" ");
+  const scheme = (space < 0 ? header2 : header2.slice(0, space)).trim();
   const params = {};
-  const rest = space < 0 ? "" : header.slice(space + 1);
+  const rest = space < 0 ? "" : header2.slice(space + 1);
   for (const match of rest.matchAll(/([\w-]+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
     const key = match[1];
     if (key) params[key.toLowerCase()] = (match[2] ?? match[3] ?? "").replace(/\\(.)/g, "$1");
   }
   return { scheme: scheme.toLowerCase(), params };
 }
-async function authorize(header, reference, options, doFetch, timeoutMs) {
+async function authorize(header2, reference, options, doFetch, timeoutMs) {
   const credentials = options.credentials;
   const basic = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}` : void 0;
-  const challenge = parseAuthChallenge(header ?? "");
+  const challenge = parseAuthChallenge(header2 ?? "");
   const fail = (message) => new RegistryError(message, {
     host: reference.registry,
     step: "registry authentication",
@@ -85612,7 +85918,7 @@ async function authorize(header, reference, options, doFetch, timeoutMs) {
     return basic;
   }
   if (challenge.scheme !== "bearer" || !challenge.params.realm) {
-    throw fail(`registry ${reference.registry} asked for an unsupported authentication: ${header ?? "(none)"}`);
+    throw fail(`registry ${reference.registry} asked for an unsupported authentication: ${header2 ?? "(none)"}`);
   }
   const tokenUrl = new URL(challenge.params.realm);
   if (challenge.params.service) tokenUrl.searchParams.set("service", challenge.params.service);
@@ -85905,50 +86211,13 @@ function splitAssignment(text) {
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
-// src/cli/main.ts
-import { readdirSync } from "node:fs";
-import { basename, dirname as dirname5, join as join3 } from "node:path";
-import { fileURLToPath as fileURLToPath2, pathToFileURL } from "node:url";
-function createProgram(modules) {
-  const program2 = new Command("slipway").description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.").version(process.env.npm_package_version ?? "0.1.0").showHelpAfterError().enablePositionalOptions();
-  for (const module of modules) module.register(program2);
-  return program2;
-}
-async function discoverCommands(dir = dirname5(fileURLToPath2(import.meta.url))) {
-  const skip = /* @__PURE__ */ new Set(["main", "index"]);
-  const files = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has(basename(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
-  const modules = [];
-  for (const file2 of files) {
-    const module = await import(pathToFileURL(join3(dir, file2)).href);
-    if (typeof module.register === "function") modules.push(module);
-  }
-  return modules;
-}
-async function main(argv3 = process.argv) {
-  await runProgram(createProgram(await discoverCommands()), argv3);
-}
-async function runProgram(program2, argv3) {
-  try {
-    await program2.parseAsync([...argv3]);
-  } catch (error62) {
-    if (error62 instanceof SlipwayError) {
-      process.stderr.write(`${error62.describe()}
-`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error62;
-  }
-}
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main();
-}
-
-// src/cli/plan.ts
-var plan_exports = {};
-__export(plan_exports, {
-  register: () => register4
+// src/cli/certs.ts
+var certs_exports = {};
+__export(certs_exports, {
+  CERTS_PLAYBOOK: () => CERTS_PLAYBOOK,
+  register: () => register3
 });
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/cli/_playbook-run.ts
 import { readFile as readFile8 } from "node:fs/promises";
@@ -85956,7 +86225,7 @@ import { dirname as dirname8, resolve as resolve10 } from "node:path";
 
 // src/engine/parse/playbook.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { dirname as dirname7, resolve as resolve7 } from "node:path";
+import { dirname as dirname6, resolve as resolve7 } from "node:path";
 
 // src/engine/suggest.ts
 function distance(a, b) {
@@ -86063,7 +86332,7 @@ function toJs(node2) {
 
 // src/engine/parse/task.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-import { dirname as dirname6, resolve as resolve6 } from "node:path";
+import { dirname as dirname5, resolve as resolve6 } from "node:path";
 
 // src/engine/expr/filters.ts
 import { posix } from "node:path";
@@ -86690,7 +86959,7 @@ function parseTask(ctx2, node2, where) {
     noLog: false,
     ignoreErrors: false,
     vars: {},
-    baseDir: dirname6(file2.path)
+    baseDir: dirname5(file2.path)
   };
   const moduleKeys = [];
   for (const { key, keyNode, value } of entries) {
@@ -86826,7 +87095,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
   const loopEntry = byKey.get("loop") ?? byKey.get("with_items");
   if (loopEntry) checkTemplates(ctx2, loopEntry.value, `${where}.loop`);
   const loopControl = toJs(byKey.get("loop_control")?.value);
-  const register6 = byKey.get("register");
+  const register10 = byKey.get("register");
   return {
     ...common2,
     kind: "module",
@@ -86834,7 +87103,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
     args,
     loop: loopEntry ? toJs(loopEntry.value) : void 0,
     loopVar: loopControl?.loop_var ?? "item",
-    register: register6 ? String(toJs(register6.value)) : void 0,
+    register: register10 ? String(toJs(register10.value)) : void 0,
     notify: byKey.has("notify") ? strings(ctx2, byKey.get("notify")?.value ?? null, `${where}.notify`) : [],
     changedWhen: byKey.has("changed_when") ? conditions(ctx2, byKey.get("changed_when")?.value ?? null, `${where}.changed_when`) : void 0,
     failedWhen: byKey.has("failed_when") ? conditions(ctx2, byKey.get("failed_when")?.value ?? null, `${where}.failed_when`) : void 0,
@@ -86874,7 +87143,7 @@ function parseImport(ctx2, common2, byKey, directive) {
     );
     return void 0;
   }
-  const tasks = importTaskFile(ctx2, resolve6(dirname6(ctx2.file.path), target), entry?.value ?? null, common2.where);
+  const tasks = importTaskFile(ctx2, resolve6(dirname5(ctx2.file.path), target), entry?.value ?? null, common2.where);
   return { ...common2, kind: "block", block: tasks, rescue: [], always: [] };
 }
 function parseHook(ctx2, common2, byKey) {
@@ -86945,7 +87214,7 @@ function parsePlays(file2, problems, options, importing) {
     const where = items.length === 1 ? "" : `plays[${index}]`;
     if ((0, import_yaml5.isMap)(node2) && node2.has("import_playbook")) {
       const target = String(toJs(node2.get("import_playbook", true)));
-      const path8 = resolve7(dirname7(file2.path), target);
+      const path8 = resolve7(dirname6(file2.path), target);
       if (importing.includes(path8)) {
         problems.add(file2, node2, where, `import cycle: ${[...importing, path8].join(" -> ")}`);
         return;
@@ -88622,6 +88891,1317 @@ var backupModule = {
   }
 };
 
+// src/certs/errors.ts
+var CertificateError = class extends SlipwayError {
+};
+
+// src/certs/spec.ts
+var LETSENCRYPT_DIR = "/etc/letsencrypt";
+var DEFAULT_RENEW_BEFORE_DAYS = 30;
+function liveCertPath(certName) {
+  return `${LETSENCRYPT_DIR}/live/${certName}/fullchain.pem`;
+}
+function certSpecFromConfig(config2) {
+  const { tls, proxy } = config2;
+  if (!tls.enabled || tls.certificate_path !== void 0) return null;
+  const domains = tls.domains ?? proxy.domains;
+  const first = domains[0];
+  if (first === void 0) {
+    throw new CertificateError("tls.enabled is true but tls.domains and proxy.domains are both empty", {
+      step: "certificates",
+      hint: "list the names the certificate is for under tls.domains (or proxy.domains)"
+    });
+  }
+  if (tls.email === void 0) {
+    throw new CertificateError("tls.email is required to register an ACME account", {
+      step: "certificates",
+      hint: "set tls.email (the ACME server sends expiry notices there)"
+    });
+  }
+  return {
+    domains,
+    webroot: tls.webroot,
+    email: tls.email,
+    acmeServer: tls.acme_server,
+    staging: tls.staging,
+    caBundle: tls.ca_bundle,
+    certName: first,
+    renewBeforeDays: DEFAULT_RENEW_BEFORE_DAYS
+  };
+}
+
+// src/certs/commands.ts
+function certbotCertonlyArgv(spec) {
+  return [
+    "certbot",
+    "certonly",
+    "--webroot",
+    "-w",
+    spec.webroot,
+    ...spec.domains.flatMap((d) => ["-d", d]),
+    "--server",
+    spec.acmeServer,
+    "--non-interactive",
+    "--agree-tos",
+    "-m",
+    spec.email,
+    ...spec.staging ? ["--staging"] : [],
+    "--cert-name",
+    spec.certName,
+    "--keep-until-expiring"
+  ];
+}
+function certbotEnv(spec) {
+  return spec.caBundle ? { REQUESTS_CA_BUNDLE: spec.caBundle } : {};
+}
+var DEPLOY_HOOK_PATH = `${LETSENCRYPT_DIR}/renewal-hooks/deploy/slipway-reload-nginx.sh`;
+function deployHookScript(nginxBinary = "/usr/sbin/nginx") {
+  return [
+    "#!/bin/sh",
+    "# Installed by slipway: certbot runs this after it renews a certificate.",
+    "set -e",
+    `${nginxBinary} -t -q && systemctl reload nginx`,
+    ""
+  ].join("\n");
+}
+function unitLoadStateArgv(unit) {
+  return ["systemctl", "show", "--property=LoadState", "--value", unit];
+}
+function enableTimerArgv(timer) {
+  return ["systemctl", "enable", "--now", timer];
+}
+function isEnabledArgv(unit) {
+  return ["systemctl", "is-enabled", unit];
+}
+var DISTRO_TIMER = "certbot.timer";
+var SLIPWAY_RENEW_SERVICE = "slipway-certbot-renew.service";
+var SLIPWAY_RENEW_TIMER = "slipway-certbot-renew.timer";
+function renewServiceUnit(spec) {
+  return [
+    "# Installed by slipway: renews certificates that expire within 30 days; the deploy hook reloads nginx.",
+    "[Unit]",
+    "Description=Renew certificates (slipway)",
+    "Wants=network-online.target",
+    "After=network-online.target",
+    "",
+    "[Service]",
+    "Type=oneshot",
+    ...spec.caBundle ? [`Environment=REQUESTS_CA_BUNDLE=${spec.caBundle}`] : [],
+    "ExecStart=/usr/bin/certbot -q renew",
+    ""
+  ].join("\n");
+}
+function renewTimerUnit() {
+  return [
+    "# Installed by slipway: runs slipway-certbot-renew.service twice a day.",
+    "[Unit]",
+    "Description=Renew certificates twice a day (slipway)",
+    "",
+    "[Timer]",
+    "OnCalendar=*-*-* 00,12:00:00",
+    "RandomizedDelaySec=43200",
+    "Persistent=true",
+    "",
+    "[Install]",
+    "WantedBy=timers.target",
+    ""
+  ].join("\n");
+}
+var DISTRO_SERVICE_DROPIN = "/etc/systemd/system/certbot.service.d/slipway-ca-bundle.conf";
+function caBundleDropIn(caBundle) {
+  return [
+    "# Installed by slipway: certbot renewals trust the private ACME server's CA.",
+    "[Service]",
+    `Environment=REQUESTS_CA_BUNDLE=${caBundle}`,
+    ""
+  ].join("\n");
+}
+
+// src/render/install.ts
+function previousPath(path8) {
+  return `${path8}.slipway-prev`;
+}
+function unifiedDiff2(changes) {
+  return changes.map(
+    (c) => createTwoFilesPatch(
+      c.before === void 0 ? "/dev/null" : c.path,
+      c.path,
+      c.before ?? "",
+      c.after,
+      "live",
+      "new"
+    )
+  ).join("");
+}
+async function installValidated(host, plan) {
+  const changes = [];
+  for (const file2 of plan.files) {
+    const live = await host.readFile(file2.path, { become: plan.become });
+    const before = live?.toString("utf8");
+    if (before !== file2.content) changes.push({ path: file2.path, before, after: file2.content, file: file2 });
+  }
+  const result = {
+    changed: changes.length > 0,
+    files: changes.map(({ path: path8, before, after }) => ({ path: path8, before, after })),
+    diff: unifiedDiff2(changes)
+  };
+  if (changes.length === 0 || plan.check) return result;
+  const step = plan.step ?? "install";
+  for (const change of changes) {
+    if (change.before !== void 0) {
+      await host.putFile(previousPath(change.path), change.before, { mode: 384, become: plan.become, step });
+    }
+  }
+  const put = [];
+  try {
+    for (const change of changes) {
+      const { mode, owner, group } = change.file;
+      await host.putFile(change.path, change.after, { mode, owner, group, become: plan.become, step });
+      put.push(change);
+    }
+    for (const command of plan.validate) await mustSucceed(host, command, plan, "rejected the new files");
+  } catch (error62) {
+    await restore(host, put, plan, error62);
+    throw error62;
+  }
+  try {
+    for (const command of plan.reload) await mustSucceed(host, command, plan, "failed with the new files");
+  } catch (error62) {
+    await restore(host, put, plan, error62);
+    for (const command of plan.reload) await run(host, command, plan);
+    throw error62;
+  }
+  return result;
+}
+async function run(host, command, plan) {
+  return host.exec(command.argv, { become: plan.become, check: false, step: plan.step ?? command.what });
+}
+async function mustSucceed(host, command, plan, failure2) {
+  const result = await run(host, command, plan);
+  if (result.code === 0) return;
+  throw new RemoteCommandError(`${command.what} ${failure2}; the previous files are back in place`, {
+    host: host.name,
+    step: plan.step ?? command.what,
+    command: command.argv.join(" "),
+    exitCode: result.code,
+    stderrTail: tail4(result.stderr || result.stdout),
+    hint: "the rendered configuration is invalid on this host: read the message above, fix the value in slipway.yml and deploy again"
+  });
+}
+async function restore(host, put, plan, original) {
+  const step = plan.step ?? "install";
+  try {
+    for (const change of [...put].reverse()) {
+      if (change.before === void 0) {
+        await host.exec(["rm", "-f", "--", change.path], { become: plan.become, step });
+      } else {
+        const { mode, owner, group } = change.file;
+        await host.putFile(change.path, change.before, { mode, owner, group, become: plan.become, step });
+      }
+    }
+  } catch (error62) {
+    throw new SlipwayError(`restoring the previous files failed after: ${original.message}`, {
+      host: host.name,
+      step,
+      cause: error62,
+      hint: `the candidates may still be in place: copy each ${previousPath("<file>")} back by hand and reload`
+    });
+  }
+}
+function tail4(text, lines = 15) {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+// src/render/nginx-values.ts
+var LABEL2 = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+var SERVER_NAME = new RegExp(`^(\\*\\.)?${LABEL2}(\\.${LABEL2})*$`);
+function serverName(value, field) {
+  if (value === "_" || typeof value === "string" && value.length <= 253 && SERVER_NAME.test(value)) return value;
+  throw new RenderError(field, value, "is not a server name (lowercase host name, *.host or _)");
+}
+function locationPath(value, field) {
+  matching(/^\/([A-Za-z0-9._~@+-]+\/)*$/, "a URI path like /api/ (letters, digits, ._~@+- segments, ending in /)")(
+    value,
+    field
+  );
+  if (value.split("/").some((segment) => segment === "." || segment === "..")) {
+    throw new RenderError(field, value, "contains a '.' or '..' segment");
+  }
+  return value;
+}
+function mountPoint(value, field) {
+  return matching(/^(\/|(\/[A-Za-z0-9._~@+-]+)+)$/, "a mount point like /harvest")(value, field);
+}
+var headerName = matching(/^[A-Za-z0-9-]{1,64}$/, "an HTTP header name (letters, digits, '-')");
+function quotedHeaderValue(value, field) {
+  if (typeof value !== "string" || value.length === 0 || value.length > 4096) {
+    throw new RenderError(field, value, "is not a header value (1-4096 characters)");
+  }
+  if (!isPrintableAscii(value)) {
+    throw new RenderError(field, value, "contains a newline, control or non-ASCII character");
+  }
+  const bad = value.match(/["\\${}]/);
+  if (bad) throw new RenderError(field, value, `contains ${JSON.stringify(bad[0])}, which nginx would interpret`);
+  return `"${value}"`;
+}
+var size2 = matching(/^[0-9]{1,9}[kKmMgG]?$/, "an nginx size like 10m or 100M");
+var time3 = matching(/^[0-9]{1,9}(ms|s|m|h|d|w|M|y)?$/, "an nginx time like 300s or 30d");
+var expires = matching(
+  /^(max|off|epoch|[0-9]{1,9}(ms|s|m|h|d|w|M|y)?)$/,
+  "an expires value like 30d, max or off"
+);
+var rate = matching(/^[0-9]{1,9}r\/[sm]$/, "a rate like 20r/s or 100r/m");
+var origin2 = matching(
+  /^https?:\/\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$/,
+  "an origin like https://app.example.com (scheme://host[:port], lowercase, no path)"
+);
+var httpMethod = matching(/^[A-Z]{1,16}$/, "an HTTP method in capitals");
+var mimeType = matching(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+*-]*$/, "a MIME type like text/css");
+var fileName = matching(/^[A-Za-z0-9._-]{1,255}$/, "a file name (letters, digits, ._-)");
+
+// src/render/nginx.ts
+function upstreamIncludePath(includeDir, app, service) {
+  return `${includeDir.replace(/\/$/, "")}/${app}-${service}.upstream.conf`;
+}
+function upstreamName(app, service) {
+  return `${nginxIdent(app)}_${nginxIdent(service)}`;
+}
+function renderNginxUpstream(app, upstream, includeDir) {
+  identifier(app, "app");
+  const field = `upstreams[${upstream.service}]`;
+  identifier(upstream.service, `${field}.service`);
+  absolutePath2(includeDir, "upstreamIncludeDir");
+  if (upstream.servers.length === 0)
+    throw new RenderError(`${field}.servers`, [], "is empty: an upstream needs a server");
+  const servers = upstream.servers.map((server, i) => {
+    const f = `${field}.servers[${i}]`;
+    const parts = [`${hostAddress(server.host, `${f}.host`)}:${port2(server.port, `${f}.port`)}`];
+    if (server.weight !== void 0) parts.push(`weight=${positiveInt2(server.weight, `${f}.weight`)}`);
+    if (server.maxFails !== void 0) parts.push(`max_fails=${positiveInt2(server.maxFails, `${f}.maxFails`, 0)}`);
+    if (server.failTimeout !== void 0) parts.push(`fail_timeout=${time3(server.failTimeout, `${f}.failTimeout`)}`);
+    if (server.backup) parts.push("backup");
+    return parts.join(" ");
+  });
+  uniqueBy(upstream.servers, (s) => `${s.host}:${s.port}`, `${field}.servers`);
+  const keepalive = upstream.keepalive === void 0 ? null : positiveInt2(upstream.keepalive, `${field}.keepalive`);
+  const content = renderTemplate("nginx/upstream.conf.hbs", {
+    app,
+    service: upstream.service,
+    name: upstreamName(app, upstream.service),
+    servers,
+    keepalive
+  });
+  return { path: upstreamIncludePath(includeDir, app, upstream.service), content };
+}
+function renderNginxSite(model) {
+  return renderTemplate("nginx/site.conf.hbs", buildSiteView(model));
+}
+function renderNginxFiles(model, sitePath) {
+  const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
+  return [...upstreams, { path: sitePath, content: renderNginxSite(model) }];
+}
+function buildSiteView(model) {
+  const app = identifier(model.app, "app");
+  const appId = nginxIdent(app);
+  absolutePath2(model.upstreamIncludeDir, "upstreamIncludeDir");
+  uniqueBy(model.upstreams, (u) => u.service, "upstreams");
+  for (const [i, u] of model.upstreams.entries()) identifier(u.service, `upstreams[${i}].service`);
+  const services = new Set(model.upstreams.map((u) => u.service));
+  uniqueBy(model.rateLimitZones, (z2) => z2.name, "rateLimitZones");
+  const zones = /* @__PURE__ */ new Set();
+  const rateLimitZones = model.rateLimitZones.map((z2, i) => {
+    zones.add(identifier(z2.name, `rateLimitZones[${i}].name`));
+    return {
+      zone: `${appId}_${nginxIdent(z2.name)}`,
+      size: size2(z2.size, `rateLimitZones[${i}].size`),
+      rate: rate(z2.rate, `rateLimitZones[${i}].rate`)
+    };
+  });
+  const headers = model.securityHeaders.map(
+    (h, i) => `${headerName(h.name, `securityHeaders[${i}].name`)} ${quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`
+  );
+  const tls = model.tls ? tlsView(model.tls) : null;
+  const shared = {
+    clientMaxBodySize: model.clientMaxBodySize === null ? null : size2(model.clientMaxBodySize, "clientMaxBodySize"),
+    timeouts: model.proxyTimeouts && {
+      connect: time3(model.proxyTimeouts.connect, "proxyTimeouts.connect"),
+      send: time3(model.proxyTimeouts.send, "proxyTimeouts.send"),
+      read: time3(model.proxyTimeouts.read, "proxyTimeouts.read")
+    },
+    gzipTypes: model.gzip?.types.map((t, i) => mimeType(t, `gzip.types[${i}]`)).join(" ") ?? null,
+    denyDotfiles: model.denyDotfiles
+  };
+  const acmeWebroot = absolutePath2(model.acmeWebroot, "acmeWebroot");
+  const httpPort = port2(model.listen.httpPort, "listen.httpPort");
+  const httpsPort = port2(model.listen.httpsPort, "listen.httpsPort");
+  const listenOn = (p) => model.listen.ipv6 ? [p, `[::]:${p}`] : [p];
+  const ctx2 = { appId, services, zones, corsMaps: [], websockets: false };
+  if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
+  const servers = model.servers.flatMap((server, i) => {
+    const field = `servers[${i}]`;
+    if (server.serverNames.length === 0) throw new RenderError(`${field}.serverNames`, [], "is empty");
+    const serverNames = server.serverNames.map((n, j) => serverName(n, `${field}.serverNames[${j}]`)).join(" ");
+    const locations = locationViews(server, field, ctx2);
+    const http = {
+      listen: listenOn(String(httpPort)),
+      serverNames,
+      tls: null,
+      ...shared,
+      acmeWebroot,
+      redirectToHttps: Boolean(tls?.redirectHttp),
+      locations: tls?.redirectHttp ? [] : withHeaders(locations, headers)
+    };
+    if (!tls) return [http];
+    const hsts = tls.hsts ? [`Strict-Transport-Security ${tls.hsts}`] : [];
+    const https = {
+      listen: listenOn(`${httpsPort} ssl${tls.http2 ? " http2" : ""}`),
+      serverNames,
+      tls: { certificate: tls.certificate, certificateKey: tls.certificateKey },
+      ...shared,
+      acmeWebroot: null,
+      redirectToHttps: false,
+      locations: withHeaders(locations, [...headers, ...hsts])
+    };
+    return [http, https];
+  });
+  return {
+    app,
+    upstreamIncludes: model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
+    rateLimitZones,
+    websocketMap: ctx2.websockets ? `$${appId}_connection_upgrade` : null,
+    corsMaps: ctx2.corsMaps,
+    servers
+  };
+}
+function tlsView(tls) {
+  let hsts = null;
+  if (tls.hsts) {
+    const age = positiveInt2(tls.hsts.maxAgeSeconds, "tls.hsts.maxAgeSeconds", 0);
+    hsts = `"max-age=${age}${tls.hsts.includeSubDomains ? "; includeSubDomains" : ""}${tls.hsts.preload ? "; preload" : ""}"`;
+  }
+  return {
+    certificate: absolutePath2(tls.certificate, "tls.certificate"),
+    certificateKey: absolutePath2(tls.certificateKey, "tls.certificateKey"),
+    redirectHttp: tls.redirectHttp,
+    http2: Boolean(tls.http2),
+    hsts
+  };
+}
+function withHeaders(locations, headers) {
+  return locations.map((l) => ({ ...l, headers: [...l.corsHeaders, ...headers] }));
+}
+function locationViews(server, field, ctx2) {
+  uniqueBy(server.routes, (r) => r.path, `${field}.routes`);
+  return server.routes.map((route, i) => locationView(route, `${field}.routes[${i}]`, ctx2));
+}
+function locationView(route, field, ctx2) {
+  const path8 = locationPath(route.path, `${field}.path`);
+  if (!ctx2.services.has(route.upstream)) {
+    throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
+  }
+  const upstreamPath2 = route.upstreamPath === null ? "" : locationPath(route.upstreamPath, `${field}.upstreamPath`);
+  const proxyPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${upstreamPath2}`;
+  const proxyHeaders = [
+    "Host $host",
+    "X-Real-IP $remote_addr",
+    "X-Forwarded-For $proxy_add_x_forwarded_for",
+    "X-Forwarded-Proto $scheme"
+  ];
+  if (route.scriptName !== void 0) {
+    proxyHeaders.push(`X-Script-Name ${mountPoint(route.scriptName, `${field}.scriptName`)}`);
+  }
+  if (route.websockets) {
+    ctx2.websockets = true;
+    proxyHeaders.push("Upgrade $http_upgrade", `Connection $${ctx2.appId}_connection_upgrade`);
+  } else {
+    proxyHeaders.push('Connection ""');
+  }
+  let rateLimit = null;
+  if (route.rateLimit) {
+    const rl = route.rateLimit;
+    if (!ctx2.zones.has(rl.zone)) {
+      throw new RenderError(`${field}.rateLimit.zone`, rl.zone, "is not one of rateLimitZones");
+    }
+    rateLimit = `zone=${ctx2.appId}_${nginxIdent(rl.zone)}`;
+    if (rl.burst !== void 0) rateLimit += ` burst=${positiveInt2(rl.burst, `${field}.rateLimit.burst`)}`;
+    if (rl.nodelay) rateLimit += " nodelay";
+  }
+  const { cors, corsHeaders } = corsView(route, field, ctx2);
+  let staticView = null;
+  if (route.static) {
+    if (route.upstreamPath !== null) {
+      throw new RenderError(`${field}.upstreamPath`, route.upstreamPath, "must be null on a route with static files");
+    }
+    staticView = {
+      root: absolutePath2(route.static.root, `${field}.static.root`),
+      index: route.static.index?.map((n, j) => fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
+      expires: expires(route.static.expires, `${field}.static.expires`),
+      fallback: `@${nginxIdent(route.upstream)}_app${path8 === "/" ? "" : path8.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`
+    };
+  }
+  return { path: path8, rateLimit, cors, corsHeaders, headers: [], static: staticView, proxyPass, proxyHeaders };
+}
+function corsView(route, field, ctx2) {
+  const cors = route.cors;
+  if (!cors) return { cors: null, corsHeaders: [] };
+  const f = `${field}.cors`;
+  let allowOrigin;
+  if (cors.allowAnyOrigin) {
+    if (cors.credentials) throw new RenderError(`${f}.credentials`, true, "cannot be combined with allowAnyOrigin");
+    allowOrigin = '"*"';
+  } else {
+    if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
+    const origins = cors.origins.map((o, i) => origin2(o, `${f}.origins[${i}]`));
+    const variable = `$${ctx2.appId}_cors_origin_${ctx2.corsMaps.length + 1}`;
+    ctx2.corsMaps.push({ variable, origins });
+    allowOrigin = variable;
+  }
+  const methods = cors.methods.map((m, i) => httpMethod(m, `${f}.methods[${i}]`)).join(", ");
+  const headers = cors.headers.map((h, i) => headerName(h, `${f}.headers[${i}]`)).join(", ");
+  const common2 = [`Access-Control-Allow-Origin ${allowOrigin}`];
+  if (cors.credentials) common2.push('Access-Control-Allow-Credentials "true"');
+  if (!cors.allowAnyOrigin) common2.push("Vary Origin");
+  const preflight = [...common2, `Access-Control-Allow-Methods "${methods}"`];
+  if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
+  if (cors.maxAgeSeconds !== void 0) {
+    preflight.push(`Access-Control-Max-Age ${positiveInt2(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
+  }
+  return { cors: { preflightHeaders: preflight }, corsHeaders: common2 };
+}
+
+// src/render/validators.ts
+function nginxTest(binary2 = "nginx") {
+  return { argv: [binary2, "-t"], what: "nginx -t" };
+}
+var NGINX_RELOAD_AND_WAIT = [
+  'master=$(cat "$1")',
+  'old=$(pgrep -P "$master" | tr "\\n" " ")',
+  "systemctl reload nginx || exit $?",
+  "i=0",
+  'while [ "$i" -lt 100 ]; do',
+  "  busy=0",
+  "  for p in $old; do",
+  "    if [ -r /proc/$p/cmdline ] && ! tr '\\0' ' ' < /proc/$p/cmdline | grep -q 'shutting down'; then busy=1; fi",
+  "  done",
+  '  [ "$busy" = 0 ] && exit 0',
+  "  i=$((i + 1))",
+  "  sleep 0.1",
+  "done",
+  'echo "nginx did not replace its workers within 10 s of the reload: the new configuration is not active (see journalctl -u nginx)" >&2',
+  "exit 1"
+].join("\n");
+function nginxReload(pidFile = "/run/nginx.pid") {
+  return { argv: ["sh", "-c", NGINX_RELOAD_AND_WAIT, "sh", pidFile], what: "reload nginx" };
+}
+function systemdVerify(templatePath, color) {
+  const instancePath = templatePath.replace(/@\.service$/, `@${color}.service`);
+  return { argv: ["systemd-analyze", "verify", instancePath], what: "systemd-analyze verify" };
+}
+function systemdDaemonReload() {
+  return { argv: ["systemctl", "daemon-reload"], what: "systemctl daemon-reload" };
+}
+
+// src/render/apply.ts
+function defaultSitePath(app) {
+  return `/etc/nginx/conf.d/slipway-${app}.conf`;
+}
+async function applyNginxSite(host, model, options) {
+  const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
+  if (!options.check) {
+    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot], {
+      become: options.become,
+      step: options.step
+    });
+  }
+  return installValidated(host, {
+    files: files.map((f) => ({ ...f, mode: 420 })),
+    validate: [nginxTest()],
+    reload: [nginxReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "nginx site"
+  });
+}
+async function applySystemdUnit(host, model, options) {
+  const path8 = `${options.unitDir ?? "/etc/systemd/system"}/${templateUnitName(model.app, model.service)}`;
+  return installValidated(host, {
+    files: [{ path: path8, content: renderSystemdUnit(model), mode: 420 }],
+    validate: [systemdVerify(path8, options.verifyColor ?? "blue")],
+    reload: [systemdDaemonReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "systemd unit"
+  });
+}
+
+// src/render/from-config/errors.ts
+var ConfigMappingError = class extends SlipwayError {
+  configPath;
+  constructor(configPath, problem, hint) {
+    super(`${configPath}: ${problem}`, {
+      step: "render",
+      hint: hint ?? `change ${configPath} in slipway.yml, then check with \`slipway render\``
+    });
+    this.configPath = configPath;
+  }
+};
+
+// src/render/from-config/common.ts
+var UNIT_SECONDS = { ms: 1e-3, s: 1, m: 60, h: 3600 };
+function durationSeconds(value, configPath) {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  const unit = match?.[2];
+  if (!match || unit === void 0)
+    throw new ConfigMappingError(configPath, `${JSON.stringify(value)} is not a duration`);
+  return Math.max(1, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+}
+function integerSize(value, configPath) {
+  const match = /^(\d+)([kKmMgG]?)$/.exec(value);
+  if (!match) {
+    throw new ConfigMappingError(
+      configPath,
+      `${JSON.stringify(value)} cannot be written for nginx/systemd/docker alike`,
+      `write it as a whole number with k, M or G (e.g. "1536M" instead of "1.5G")`
+    );
+  }
+  return { amount: match[1] ?? "", unit: (match[2] ?? "").toUpperCase() };
+}
+function envDir(config2) {
+  return `${config2.deploy_dir}/env`;
+}
+function instancesOf(config2, service) {
+  return config2.proxy.load_balance[service]?.instances ?? 1;
+}
+function upstreamIsLocal(config2, service) {
+  if (config2.proxy.hosts !== void 0) return false;
+  return selectHosts(config2, service.hosts).length === selectHosts(config2, void 0).length;
+}
+function envString(value) {
+  return String(value);
+}
+function serviceOf(config2, name, configPath) {
+  const service = config2.services[name];
+  if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
+  return service;
+}
+
+// src/render/from-config/compose.ts
+function imageRepository(config2, name) {
+  const service = serviceOf(config2, name, `services.${name}`);
+  if (service.image !== void 0) return service.image;
+  const repository = `${config2.image.repository ?? config2.app}-${name}`;
+  return config2.image.registry ? `${config2.image.registry}/${repository}` : repository;
+}
+function composeFromConfig(config2, options) {
+  if (config2.runtime !== "compose") {
+    throw new ConfigMappingError("runtime", `is ${config2.runtime}: compose files exist for runtime compose only`);
+  }
+  const volumes = /* @__PURE__ */ new Map();
+  const services = Object.entries(config2.services).map(
+    ([name, service]) => composeService(config2, name, service, options, volumes)
+  );
+  return { app: config2.app, color: options.color, services, volumes: [...volumes.values()] };
+}
+function composeService(config2, name, service, options, volumes) {
+  const field = `services.${name}`;
+  if (instancesOf(config2, name) > 1) {
+    throw new ConfigMappingError(
+      `proxy.load_balance.${name}.instances`,
+      "runtime compose runs one container per color"
+    );
+  }
+  const image = options.images[name];
+  if (image === void 0) {
+    throw new ConfigMappingError(
+      `${field}`,
+      "has no image digest to run",
+      "build and push first (the build prints digests), or pass one with --image"
+    );
+  }
+  const model = {
+    name,
+    image,
+    ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
+    environment: Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+    volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
+    dependsOn: service.depends_on.map((dep) => ({
+      service: dep,
+      condition: config2.services[dep]?.health ? "service_healthy" : "service_started"
+    })),
+    restart: "unless-stopped"
+  };
+  if (service.command !== void 0) model.command = commandWords(service.command, `${field}.command`);
+  if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config2), name, options.color);
+  if (service.health) model.healthcheck = healthcheck2(service, field);
+  if (service.resources?.memory !== void 0) {
+    const { amount, unit } = integerSize(service.resources.memory, `${field}.resources.memory`);
+    model.memoryLimit = `${amount}${unit.toLowerCase()}`;
+  }
+  if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
+  return model;
+}
+function volumeMount(spec, field, volumes) {
+  const [source = "", target = "", mode] = spec.split(":");
+  if (source.startsWith("/")) {
+    throw new ConfigMappingError(
+      field,
+      `bind mount ${JSON.stringify(spec)} is not supported by runtime compose yet`,
+      "use a named volume (name:/path)"
+    );
+  }
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(source)) {
+    throw new ConfigMappingError(
+      field,
+      `volume name ${JSON.stringify(source)} must be lowercase letters, digits and "-"`
+    );
+  }
+  volumes.set(source, { key: source, name: source, external: false });
+  return { volume: source, target, ...mode === "ro" ? { readOnly: true } : {} };
+}
+function commandWords(command, field) {
+  if (Array.isArray(command)) return command;
+  if (/["'\\$`]/.test(command)) {
+    throw new ConfigMappingError(field, "has quotes or $: write it as a list of arguments", void 0);
+  }
+  return command.split(/\s+/).filter(Boolean);
+}
+function healthcheck2(service, field) {
+  const h = service.health;
+  if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
+  if (h.expected_status < 200 || h.expected_status > 299) {
+    throw new ConfigMappingError(
+      `${field}.health.expected_status`,
+      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`
+    );
+  }
+  const url2 = `http://127.0.0.1:${service.port}${h.path}`;
+  const script = [
+    "import sys, urllib.request",
+    `r = urllib.request.urlopen(${pyString(url2)}, timeout=${durationSeconds(h.request_timeout, `${field}.health.request_timeout`)})`,
+    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === void 0 ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`
+  ].join("; ");
+  const interval = durationSeconds(h.interval, `${field}.health.interval`);
+  const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
+  return {
+    test: ["CMD", "python3", "-c", script],
+    interval: h.interval,
+    timeout: h.request_timeout,
+    retries: Math.max(1, Math.ceil(timeout / interval)),
+    startPeriod: h.start_period
+  };
+}
+function pyString(value) {
+  return JSON.stringify(value);
+}
+
+// src/render/from-config/env-files.ts
+function secretPlaceholder(name) {
+  return `<secret ${name}: redacted>`;
+}
+function envFileFromConfig(config2, name, color, secretValues = {}, includePlainEnv = true) {
+  const service = serviceOf(config2, name, `services.${name}`);
+  const vars2 = {};
+  if (config2.runtime === "systemd") vars2.PORT = colorPort(service, color);
+  for (const [key, value] of Object.entries(includePlainEnv ? service.env : {})) {
+    if (key === "PORT" && config2.runtime === "systemd") {
+      throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
+    }
+    vars2[key] = envString(value);
+  }
+  const redacted = [];
+  for (const secret2 of service.secrets) {
+    if (secret2 in vars2) {
+      throw new ConfigMappingError(`services.${name}.secrets`, `${secret2} is also a plain variable in env`);
+    }
+    const value = secretValues[secret2];
+    if (value === void 0) redacted.push(secret2);
+    vars2[secret2] = value ?? secretPlaceholder(secret2);
+  }
+  return {
+    path: environmentFilePath(envDir(config2), name, color),
+    service: name,
+    color,
+    content: renderEnvironmentFile(vars2, `services.${name} env file`),
+    secrets: [...service.secrets],
+    redacted
+  };
+}
+
+// src/render/from-config/nginx.ts
+var UPSTREAM_INCLUDE_DIR = "/etc/nginx/slipway";
+var HSTS_MAX_AGE = 31536e3;
+function sitePathFromConfig(config2) {
+  return defaultSitePath(config2.proxy.site_name ?? config2.app);
+}
+function nginxSiteFromConfig(config2, options) {
+  const { proxy } = config2;
+  if (proxy.mode === "internal") return null;
+  const zones = new RateLimitZones();
+  const servers = [
+    {
+      serverNames: proxy.domains.length > 0 ? proxy.domains : ["_"],
+      routes: siteRoutes(config2, zones)
+    }
+  ];
+  if (proxy.api_subdomain) {
+    const { domain: domain3, service } = proxy.api_subdomain;
+    serviceOf(config2, service, "proxy.api_subdomain.service");
+    servers.push({
+      serverNames: [domain3],
+      routes: [
+        withOptional({
+          path: "/",
+          upstream: service,
+          upstreamPath: null,
+          websockets: proxy.websockets || void 0,
+          cors: corsModel(config2),
+          rateLimit: proxy.rate_limit && zones.ref(proxy.rate_limit, "global", "proxy.rate_limit")
+        })
+      ]
+    });
+  }
+  const routed = [...new Set(servers.flatMap((s) => s.routes.map((r) => r.upstream)))];
+  return {
+    app: config2.app,
+    listen: { httpPort: 80, httpsPort: 443, ipv6: false },
+    tls: tlsModel(config2, options.tlsReady),
+    acmeWebroot: config2.tls.webroot,
+    upstreamIncludeDir: UPSTREAM_INCLUDE_DIR,
+    upstreams: routed.map((service) => upstreamFromConfig(config2, service, options.color)),
+    servers,
+    rateLimitZones: zones.list(),
+    clientMaxBodySize: nginxSize(proxy.client_max_body_size, "proxy.client_max_body_size"),
+    proxyTimeouts: { ...proxy.timeouts },
+    securityHeaders: securityHeaders(config2),
+    gzip: proxy.gzip ? { types: proxy.gzip.types } : null,
+    denyDotfiles: proxy.deny_dotfiles
+  };
+}
+function upstreamFromConfig(config2, name, color) {
+  const path8 = `proxy.load_balance.${name}`;
+  const service = serviceOf(config2, name, path8);
+  const lb = config2.proxy.load_balance[name];
+  const instances = instancesOf(config2, name);
+  if (instances > 1 && config2.runtime !== "container") {
+    throw new ConfigMappingError(
+      `${path8}.instances`,
+      `${instances} instances need runtime container (one docker run per instance); runtime ${config2.runtime} runs one process per color`,
+      "remove `instances` (raise the server's workers instead) or use runtime: container"
+    );
+  }
+  const hosts = upstreamIsLocal(config2, service) ? ["127.0.0.1"] : selectHosts(config2, service.hosts).map((h) => h.address);
+  if (hosts.length === 0) throw new ConfigMappingError(`services.${name}.hosts`, "selects no inventory host");
+  const servers = hosts.flatMap(
+    (host) => Array.from({ length: instances }, (_, i) => ({
+      host,
+      port: colorPort(service, color, i),
+      ...lb ? { maxFails: lb.max_fails, failTimeout: lb.fail_timeout } : {}
+    }))
+  );
+  return lb ? { service: name, servers, keepalive: lb.keepalive } : { service: name, servers };
+}
+function siteRoutes(config2, zones) {
+  const { proxy } = config2;
+  const base = proxy.base_path;
+  const routes = proxy.routes.map((route, i) => {
+    const field = `proxy.routes[${i}]`;
+    serviceOf(config2, route.service, `${field}.service`);
+    if (!route.path.endsWith("/")) {
+      throw new ConfigMappingError(
+        `${field}.path`,
+        `${JSON.stringify(route.path)} must end with "/" (nginx prefix locations match by segment only that way)`
+      );
+    }
+    const rateLimit = route.rate_limit ?? proxy.rate_limit;
+    return withOptional({
+      path: joinPath(base, route.path),
+      upstream: route.service,
+      upstreamPath: upstreamPath(base, route),
+      scriptName: base !== "/" && proxy.script_name_header ? base.replace(/\/$/, "") : void 0,
+      websockets: (route.websockets ?? proxy.websockets) || void 0,
+      cors: route.cors ? corsModel(config2) : void 0,
+      rateLimit: rateLimit && (route.rate_limit ? zones.ref(route.rate_limit, routeZoneName(route.path, i), `${field}.rate_limit`) : zones.ref(rateLimit, "global", "proxy.rate_limit"))
+    });
+  });
+  if (proxy.static) attachStatic(config2, routes);
+  return routes;
+}
+function joinPath(base, path8) {
+  return `${base.replace(/\/$/, "")}${path8}`;
+}
+function upstreamPath(base, route) {
+  if (route.strip_prefix) return "/";
+  return base === "/" ? null : route.path;
+}
+function attachStatic(config2, routes) {
+  const cfg = config2.proxy.static;
+  if (!cfg) return;
+  const path8 = joinPath(config2.proxy.base_path, cfg.path);
+  const staticModel = { root: cfg.root, expires: cfg.expires };
+  let route = routes.find((r) => r.path === path8);
+  if (!route) {
+    const parent = routes.filter((r) => path8.startsWith(r.path)).sort((a, b) => b.path.length - a.path.length)[0];
+    if (!parent) {
+      throw new ConfigMappingError("proxy.static.path", `${path8} is under no route: misses would have nowhere to go`);
+    }
+    route = { ...parent, path: path8 };
+    routes.push(route);
+  }
+  if (route.upstreamPath !== null) {
+    throw new ConfigMappingError(
+      "proxy.static.path",
+      `${path8} is rewritten before it reaches the app (base_path or strip_prefix), which nginx cannot do from the static fallback`,
+      "serve static files from a path the app receives unchanged, or let the app serve them"
+    );
+  }
+  route.static = staticModel;
+}
+function corsModel(config2) {
+  const cors = config2.proxy.cors;
+  if (!cors) return void 0;
+  const any2 = cors.origins.includes("*");
+  if (any2 && cors.origins.length > 1) {
+    throw new ConfigMappingError("proxy.cors.origins", '"*" allows every origin: list it alone or not at all');
+  }
+  return withOptional({
+    origins: any2 ? [] : cors.origins,
+    allowAnyOrigin: any2 || void 0,
+    methods: cors.methods,
+    headers: cors.headers,
+    credentials: cors.credentials || void 0,
+    maxAgeSeconds: cors.max_age
+  });
+}
+var RateLimitZones = class {
+  #zones = /* @__PURE__ */ new Map();
+  ref(limit, name, configPath) {
+    const size3 = nginxSize(limit.zone_size, `${configPath}.zone_size`);
+    this.#zones.set(name, { name, size: size3, rate: limit.rate });
+    return withOptional({ zone: name, burst: limit.burst || void 0, nodelay: limit.nodelay || void 0 });
+  }
+  list() {
+    return [...this.#zones.values()];
+  }
+};
+function routeZoneName(path8, index) {
+  const slug = path8.toLowerCase().replaceAll(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  if (slug === "") return "root";
+  if (slug === "global") return `route-${index}`;
+  return /^[a-z][a-z0-9-]{0,40}$/.test(slug) ? slug : `route-${index}`;
+}
+function securityHeaders(config2) {
+  const h = config2.proxy.security_headers;
+  if (!h) return [];
+  const headers = [
+    { name: "X-Frame-Options", value: h.frame_options },
+    { name: "X-Content-Type-Options", value: h.content_type_options },
+    { name: "Referrer-Policy", value: h.referrer_policy }
+  ];
+  if (h.xss_protection !== void 0) headers.push({ name: "X-XSS-Protection", value: h.xss_protection });
+  if (h.content_security_policy !== void 0) {
+    headers.push({ name: "Content-Security-Policy", value: h.content_security_policy });
+  }
+  for (const [name, value] of Object.entries(h.extra)) headers.push({ name, value });
+  return headers;
+}
+function tlsModel(config2, tlsReady2) {
+  const { tls, proxy } = config2;
+  if (!tls.enabled || !tlsReady2) return null;
+  let certificate = tls.certificate_path;
+  let certificateKey = tls.key_path;
+  if (certificate === void 0 || certificateKey === void 0) {
+    const domain3 = (tls.domains ?? proxy.domains)[0];
+    if (domain3 === void 0) {
+      throw new ConfigMappingError("tls.domains", "is empty and so is proxy.domains: the certificate needs a name");
+    }
+    if (domain3.startsWith("*.")) {
+      throw new ConfigMappingError(
+        "tls.domains[0]",
+        `${domain3} is a wildcard: certbot --webroot cannot get it`,
+        "give certificate_path and key_path for a wildcard certificate"
+      );
+    }
+    certificate = `/etc/letsencrypt/live/${domain3}/fullchain.pem`;
+    certificateKey = `/etc/letsencrypt/live/${domain3}/privkey.pem`;
+  }
+  const hsts = proxy.security_headers?.hsts ?? true;
+  return {
+    certificate,
+    certificateKey,
+    redirectHttp: tls.redirect_http,
+    hsts: hsts ? { maxAgeSeconds: HSTS_MAX_AGE, includeSubDomains: false, preload: false } : null,
+    http2: false
+  };
+}
+function nginxSize(value, configPath) {
+  const { amount, unit } = integerSize(value, configPath);
+  return `${amount}${unit.toLowerCase()}`;
+}
+function withOptional(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
+}
+
+// src/render/from-config/systemd.ts
+import { dirname as dirname7 } from "node:path";
+var SYSTEM_BINARIES = { gunicorn: "/usr/bin/gunicorn", uvicorn: "/usr/bin/uvicorn" };
+function releaseCodeDir(config2, service) {
+  return `${config2.deploy_dir}/current/${service}`;
+}
+function systemdUnitsFromConfig(config2) {
+  if (config2.runtime !== "systemd") return [];
+  return Object.keys(config2.services).map((name) => systemdUnitFromConfig(config2, name));
+}
+function systemdUnitFromConfig(config2, name) {
+  const field = `services.${name}`;
+  const service = serviceOf(config2, name, field);
+  const sd = service.systemd;
+  if (service.command !== void 0) {
+    throw new ConfigMappingError(
+      `${field}.command`,
+      "is not supported by runtime systemd yet: the unit starts gunicorn or uvicorn from `systemd.app_module`",
+      "remove `command` and set `systemd.app_module` (and `systemd.server`)"
+    );
+  }
+  if (!sd?.app_module) {
+    throw new ConfigMappingError(`${field}.systemd.app_module`, "is missing: the unit needs the app to serve");
+  }
+  const serverBinary = sd.venv ? `${sd.venv}/bin/${sd.server}` : SYSTEM_BINARIES[sd.server];
+  if (sd.worker_class !== void 0 && sd.server !== "gunicorn") {
+    throw new ConfigMappingError(`${field}.systemd.worker_class`, "applies to gunicorn only", "remove it for uvicorn");
+  }
+  const server = sd.server === "gunicorn" ? {
+    kind: "gunicorn",
+    binary: serverBinary,
+    app: sd.app_module,
+    workers: sd.workers,
+    timeoutSeconds: durationSeconds(sd.timeout, `${field}.systemd.timeout`),
+    ...sd.worker_class ? { extraArgs: ["--worker-class", sd.worker_class] } : {}
+  } : { kind: "uvicorn", binary: serverBinary, app: sd.app_module, workers: sd.workers };
+  const user = sd.user ?? config2.inventory.ssh.user;
+  const resources = service.resources;
+  return {
+    app: config2.app,
+    service: name,
+    description: `${config2.app} ${name} (${sd.server})`,
+    user,
+    group: sd.group ?? user,
+    workingDirectory: sd.working_dir ?? releaseCodeDir(config2, name),
+    // A load balancer on another host connects to the service, so it listens beyond loopback only then.
+    bindHost: config2.proxy.mode === "internal" || upstreamIsLocal(config2, service) ? "127.0.0.1" : "0.0.0.0",
+    server,
+    environmentFileDir: envDir(config2),
+    environment: {},
+    restart: "always",
+    restartSeconds: 5,
+    readWritePaths: [...sd.read_write_paths, ...databaseDirFor(config2, name)].filter(
+      (p, i, all) => all.indexOf(p) === i
+    ),
+    memoryMax: resources?.memory === void 0 ? null : systemdMemory(resources.memory, `${field}.resources.memory`),
+    cpuQuota: resources?.cpus === void 0 ? null : `${Math.round(resources.cpus * 100)}%`,
+    limitNofile: resources?.nofile ?? 65535,
+    after: service.depends_on.map((dep) => `${config2.app}-${dep}@%i.service`),
+    wants: service.depends_on.map((dep) => `${config2.app}-${dep}@%i.service`)
+  };
+}
+function databaseDirFor(config2, name) {
+  const db = config2.database;
+  if (!db?.path?.startsWith("/") || db.volume !== void 0) return [];
+  const dir = dirname7(db.path);
+  const mentions = (service) => Object.values(config2.services[service]?.env ?? {}).some((v) => envString(v).startsWith(dir));
+  const users = Object.keys(config2.services).filter(mentions);
+  return users.length === 0 || users.includes(name) ? [dir] : [];
+}
+function systemdMemory(value, configPath) {
+  const { amount, unit } = integerSize(value, configPath);
+  return `${amount}${unit}`;
+}
+
+// src/render/from-config/index.ts
+function composeFilePath(config2, color) {
+  return `${config2.deploy_dir}/compose/${color}/compose.yml`;
+}
+function renderFromConfig(config2, options) {
+  const colors = options.colors ?? ["blue", "green"];
+  const files = [];
+  const site = nginxSiteFromConfig(config2, { color: options.color, tlsReady: options.tlsReady });
+  if (site) {
+    for (const file2 of renderNginxFiles(site, sitePathFromConfig(config2))) {
+      const kind = file2.path.endsWith(".upstream.conf") ? "nginx-upstream" : "nginx-site";
+      files.push({ kind, ...file2, mode: 420 });
+    }
+  }
+  for (const unit of systemdUnitsFromConfig(config2)) {
+    const path8 = `/etc/systemd/system/${templateUnitName(unit.app, unit.service)}`;
+    files.push({ kind: "systemd-unit", path: path8, content: renderSystemdUnit(unit), mode: 420 });
+  }
+  for (const color of colors) {
+    for (const name of Object.keys(config2.services)) {
+      const service = config2.services[name];
+      if (config2.runtime === "compose" && service?.secrets.length === 0) continue;
+      const env2 = envFileFromConfig(config2, name, color, options.secrets, config2.runtime !== "compose");
+      files.push({
+        kind: "env-file",
+        path: env2.path,
+        content: env2.content,
+        mode: 384,
+        color,
+        redacted: env2.redacted
+      });
+    }
+    if (config2.runtime === "compose") {
+      const model = composeFromConfig(config2, { color, images: options.images ?? {} });
+      files.push({
+        kind: "compose",
+        path: composeFilePath(config2, color),
+        content: renderCompose(model),
+        mode: 416,
+        color
+      });
+    }
+  }
+  return files;
+}
+
+// src/certs/inspect.ts
+import { X509Certificate } from "node:crypto";
+var DAY_MS = 864e5;
+function certNames(cert) {
+  return (cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4).toLowerCase());
+}
+function certState(pem, domains, now, renewBeforeDays) {
+  if (pem === void 0 || pem.trim() === "") return { kind: "missing" };
+  let cert;
+  try {
+    cert = new X509Certificate(pem);
+  } catch (error62) {
+    return { kind: "unreadable", reason: error62.message };
+  }
+  const names = certNames(cert);
+  const missing = domains.map((d) => d.toLowerCase()).filter((d) => !names.includes(d));
+  if (missing.length > 0) return { kind: "names-differ", names, missing };
+  const notAfter = new Date(cert.validTo);
+  const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+  return daysLeft > renewBeforeDays ? { kind: "valid", notAfter, daysLeft, names } : { kind: "expiring", notAfter, daysLeft, names };
+}
+function describeCertState(state) {
+  switch (state.kind) {
+    case "missing":
+      return "no certificate yet";
+    case "valid":
+      return `valid until ${state.notAfter.toISOString()} (${state.daysLeft} days)`;
+    case "expiring":
+      return `expires ${state.notAfter.toISOString()} (${state.daysLeft} days left): renewing`;
+    case "names-differ":
+      return `certificate lacks ${state.missing.join(", ")} (has ${state.names.join(", ") || "no names"})`;
+    case "unreadable":
+      return `certificate file is unreadable (${state.reason})`;
+  }
+}
+
+// src/certs/obtain.ts
+async function inspectCertificate(host, spec, options) {
+  const pem = await host.readFile(liveCertPath(spec.certName), { become: options.become });
+  return certState(pem?.toString("utf8"), spec.domains, options.now ?? /* @__PURE__ */ new Date(), spec.renewBeforeDays);
+}
+async function ensureCertificate(host, spec, options) {
+  const step = options.step ?? "certificate";
+  const before = await inspectCertificate(host, spec, options);
+  if (before.kind === "valid") return { changed: false, before, after: before, msg: describeCertState(before) };
+  if (options.check) {
+    return { changed: true, before, after: before, msg: `${describeCertState(before)}: would run certbot` };
+  }
+  await host.exec(["mkdir", "-p", "--", spec.webroot], { become: options.become, step });
+  const argv3 = certbotCertonlyArgv(spec);
+  const run2 = await host.exec(argv3, {
+    become: options.become,
+    env: certbotEnv(spec),
+    check: false,
+    timeoutMs: 3e5,
+    step
+  });
+  if (run2.code !== 0) {
+    throw new CertificateError(`certbot could not get a certificate for ${spec.domains.join(", ")}`, {
+      host: host.name,
+      step,
+      command: shJoin(argv3),
+      exitCode: run2.code,
+      stderrTail: tail5(`${run2.stderr}
+${run2.stdout}`),
+      hint: `check that every name resolves to this host and that http://${spec.domains[0]}/.well-known/acme-challenge/ reaches nginx (webroot ${spec.webroot}); see /var/log/letsencrypt/letsencrypt.log on the host`
+    });
+  }
+  const after = await inspectCertificate(host, spec, options);
+  if (after.kind !== "valid") {
+    throw new CertificateError(`certbot succeeded but the certificate is not usable: ${describeCertState(after)}`, {
+      host: host.name,
+      step,
+      command: shJoin(argv3),
+      hint: `inspect ${liveCertPath(spec.certName)} on the host`
+    });
+  }
+  return { changed: true, before, after, msg: `${describeCertState(before)} -> ${describeCertState(after)}` };
+}
+function tail5(text, lines = 15) {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+// src/certs/files.ts
+async function ensureFile(host, path8, content, mode, options) {
+  if (options.check) {
+    const current = await host.readFile(path8, { become: options.become });
+    return current?.toString("utf8") !== content;
+  }
+  const dir = path8.slice(0, path8.lastIndexOf("/"));
+  await host.exec(["mkdir", "-p", "--", dir], { become: options.become, step: options.step });
+  const result = await host.putFile(path8, content, { mode, become: options.become, step: options.step });
+  return result.changed;
+}
+
+// src/certs/renewal.ts
+async function ensureRenewal(host, spec, options) {
+  const actions = [];
+  const step = options.step ?? "certificate renewal";
+  const opts = { ...options, step };
+  if (await ensureFile(host, DEPLOY_HOOK_PATH, deployHookScript(options.nginxBinary), 493, opts)) {
+    actions.push(`deploy hook ${DEPLOY_HOOK_PATH}`);
+  }
+  const state = await host.exec(unitLoadStateArgv(DISTRO_TIMER), { become: options.become, check: false, step });
+  const distro = state.stdout.trim() === "loaded";
+  const timer = distro ? DISTRO_TIMER : SLIPWAY_RENEW_TIMER;
+  let unitsChanged = false;
+  if (distro) {
+    if (spec.caBundle && await ensureFile(host, DISTRO_SERVICE_DROPIN, caBundleDropIn(spec.caBundle), 420, opts)) {
+      unitsChanged = true;
+      actions.push(`REQUESTS_CA_BUNDLE drop-in ${DISTRO_SERVICE_DROPIN}`);
+    }
+  } else {
+    for (const [name, content] of [
+      [SLIPWAY_RENEW_SERVICE, renewServiceUnit(spec)],
+      [SLIPWAY_RENEW_TIMER, renewTimerUnit()]
+    ]) {
+      if (await ensureFile(host, `/etc/systemd/system/${name}`, content, 420, opts)) {
+        unitsChanged = true;
+        actions.push(`unit ${name}`);
+      }
+    }
+  }
+  if (unitsChanged && !options.check) {
+    await host.exec(["systemctl", "daemon-reload"], { become: options.become, step });
+  }
+  const enabled = await host.exec(isEnabledArgv(timer), { become: options.become, check: false, step });
+  const active = await host.exec(["systemctl", "is-active", timer], { become: options.become, check: false, step });
+  if (enabled.stdout.trim() !== "enabled" || active.stdout.trim() !== "active") {
+    actions.push(`enable and start ${timer}`);
+    if (!options.check) await host.exec(enableTimerArgv(timer), { become: options.become, step });
+  }
+  return { changed: actions.length > 0, timer, actions };
+}
+
+// src/certs/ensure.ts
+async function ensureCertificates(host, config2, options) {
+  const report = { host: host.name, changed: false, skipped: false, actions: [], certificate: "" };
+  if (!config2.tls.enabled || config2.proxy.mode === "internal") {
+    return { ...report, skipped: true, certificate: "TLS is off (tls.enabled false or proxy.mode internal)" };
+  }
+  const color = options.color ?? await liveColor(host, config2);
+  const spec = certSpecFromConfig(config2);
+  if (spec) {
+    const before = await inspectCertificate(host, spec, options);
+    const certFileExists = before.kind !== "missing" && before.kind !== "unreadable";
+    await installSite(host, config2, color, certFileExists, options, report, "HTTP site for the ACME challenge");
+    const obtained = await ensureCertificate(host, spec, { ...options, step: "certificate" });
+    report.certificate = obtained.msg;
+    if (obtained.changed) report.actions.push(options.check ? "would run certbot" : "certbot certonly");
+    const renewal = await ensureRenewal(host, spec, { ...options, step: "certificate renewal" });
+    report.actions.push(...renewal.actions);
+    if (options.check && obtained.after.kind !== "valid") {
+      report.actions.push("then install the HTTPS server block");
+      report.changed = report.actions.length > 0;
+      return report;
+    }
+  } else {
+    report.certificate = `provided: ${config2.tls.certificate_path}`;
+  }
+  await installSite(host, config2, color, true, options, report, "HTTPS site");
+  report.changed = report.actions.length > 0;
+  return report;
+}
+async function installSite(host, config2, color, tlsReady2, options, report, what) {
+  const model = nginxSiteFromConfig(config2, { color, tlsReady: tlsReady2 });
+  if (!model) return;
+  const result = await applyNginxSite(host, model, {
+    become: options.become,
+    check: options.check,
+    step: what,
+    sitePath: sitePathFromConfig(config2)
+  });
+  if (result.changed) report.actions.push(`${options.check ? "would install" : "installed"} ${what}`);
+}
+async function liveColor(host, config2) {
+  const facts = await host.facts({ deployDir: config2.deploy_dir });
+  return facts.current.color ?? "blue";
+}
+
+// src/modules/certbot.ts
+var argsSchema4 = external_exports.object({
+  from_config: external_exports.boolean().default(false),
+  domains: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+  webroot: external_exports.string().startsWith("/").default("/var/www/slipway-acme"),
+  email: external_exports.string().min(3).optional(),
+  acme_server: external_exports.string().url().default("https://acme-v02.api.letsencrypt.org/directory"),
+  staging: external_exports.boolean().default(false),
+  ca_bundle: external_exports.string().startsWith("/").optional(),
+  /** Lineage name; default the first domain (the path the rendered nginx site reads). */
+  cert_name: external_exports.string().min(1).optional(),
+  renew_before_days: external_exports.number().int().min(1).default(DEFAULT_RENEW_BEFORE_DAYS),
+  /** Also install the renewal timer and nginx reload hook. */
+  renewal: external_exports.boolean().default(true)
+}).strict().refine((a) => a.from_config || a.domains !== void 0 && a.email !== void 0, {
+  message: "give domains and email, or from_config: true"
+});
+var certbotModule = {
+  name: "certbot",
+  argsSchema: argsSchema4,
+  async run(ctx2, args) {
+    const options = { become: ctx2.become, check: ctx2.check, step: ctx2.step };
+    if (args.from_config) {
+      const config2 = ctx2.vars.config;
+      if (!config2 || typeof config2 !== "object" || !("tls" in config2)) {
+        return {
+          status: "failed",
+          msg: "from_config needs the slipway.yml config (run with --config / slipway certs)"
+        };
+      }
+      const report = await ensureCertificates(ctx2.host, config2, options);
+      if (report.skipped) return { status: "skipped", msg: report.certificate };
+      return {
+        status: report.changed ? "changed" : "ok",
+        msg: [report.certificate, ...report.actions].join("; "),
+        data: { actions: report.actions }
+      };
+    }
+    const domains = args.domains;
+    const spec = {
+      domains,
+      webroot: args.webroot,
+      email: args.email,
+      acmeServer: args.acme_server,
+      staging: args.staging,
+      caBundle: args.ca_bundle,
+      certName: args.cert_name ?? domains[0],
+      renewBeforeDays: args.renew_before_days
+    };
+    const cert = await ensureCertificate(ctx2.host, spec, options);
+    const actions = cert.changed ? [ctx2.check ? "would run certbot" : "certbot certonly"] : [];
+    if (args.renewal) actions.push(...(await ensureRenewal(ctx2.host, spec, options)).actions);
+    return {
+      status: actions.length > 0 ? "changed" : "ok",
+      msg: [cert.msg, ...actions].join("; "),
+      data: { actions, certificate: cert.after.kind }
+    };
+  }
+};
+
 // src/modules/support/shlex.ts
 function splitCommand(line) {
   const argv3 = [];
@@ -88658,7 +90238,7 @@ function splitCommand(line) {
 }
 
 // src/modules/command.ts
-var argsSchema4 = external_exports.object({
+var argsSchema5 = external_exports.object({
   cmd: external_exports.string().optional(),
   argv: external_exports.array(external_exports.string()).min(1).optional(),
   chdir: external_exports.string().optional(),
@@ -88673,7 +90253,7 @@ function commandArgv(args) {
 }
 var commandModule = {
   name: "command",
-  argsSchema: argsSchema4,
+  argsSchema: argsSchema5,
   freeForm: "cmd",
   async run(ctx2, args) {
     const argv3 = commandArgv(args);
@@ -88704,15 +90284,15 @@ var commandModule = {
     );
     const data = { rc: result.code, stdout: result.stdout.trimEnd(), stderr: result.stderr.trimEnd(), cmd: argv3 };
     if (result.code !== 0) {
-      const tail5 = (result.stderr || result.stdout).trim().split("\n").slice(-10).join("\n");
-      return { status: "failed", msg: `exit code ${result.code}${tail5 ? `: ${tail5}` : ""}`, data };
+      const tail6 = (result.stderr || result.stdout).trim().split("\n").slice(-10).join("\n");
+      return { status: "failed", msg: `exit code ${result.code}${tail6 ? `: ${tail6}` : ""}`, data };
     }
     return { status: "changed", data };
   }
 };
 
 // src/modules/compose.ts
-var argsSchema5 = external_exports.object({
+var argsSchema6 = external_exports.object({
   project_src: external_exports.string().startsWith("/", "expected an absolute path"),
   project_name: external_exports.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "expected a lowercase project name"),
   files: external_exports.array(external_exports.string()).default([]),
@@ -88735,7 +90315,7 @@ function composeChanged(output2) {
 }
 var composeModule = {
   name: "compose",
-  argsSchema: argsSchema5,
+  argsSchema: argsSchema6,
   async run(ctx2, args) {
     const flavour = ctx2.facts?.docker.compose ?? "v2";
     const base = composeBase(flavour, args);
@@ -88860,7 +90440,7 @@ async function validateCandidate(ctx2, spec) {
 }
 
 // src/modules/copy.ts
-var argsSchema6 = external_exports.object({
+var argsSchema7 = external_exports.object({
   dest: external_exports.string().startsWith("/", "expected an absolute path"),
   content: external_exports.string().optional(),
   src: external_exports.string().optional(),
@@ -88872,7 +90452,7 @@ var argsSchema6 = external_exports.object({
 }).strict().refine((a) => a.content === void 0 !== (a.src === void 0), "give exactly one of content or src");
 var copyModule = {
   name: "copy",
-  argsSchema: argsSchema6,
+  argsSchema: argsSchema7,
   async run(ctx2, args) {
     const content = args.content ?? await readFile6(resolve8(ctx2.baseDir, args.src), "utf8");
     return installContent(ctx2, { ...args, content });
@@ -88880,10 +90460,10 @@ var copyModule = {
 };
 
 // src/modules/debug.ts
-var argsSchema7 = external_exports.object({ msg: external_exports.unknown().optional(), var: external_exports.string().optional() }).strict();
+var argsSchema8 = external_exports.object({ msg: external_exports.unknown().optional(), var: external_exports.string().optional() }).strict();
 var debugModule = {
   name: "debug",
-  argsSchema: argsSchema7,
+  argsSchema: argsSchema8,
   freeForm: "msg",
   async run(ctx2, args) {
     const value = args.var !== void 0 ? ctx2.vars[args.var] : args.msg;
@@ -88893,7 +90473,7 @@ var debugModule = {
 };
 
 // src/modules/docker_build.ts
-var argsSchema8 = external_exports.object({
+var argsSchema9 = external_exports.object({
   images: external_exports.array(
     external_exports.object({
       service: external_exports.string(),
@@ -88919,7 +90499,7 @@ var argsSchema8 = external_exports.object({
 }).strict();
 var dockerBuildModule = {
   name: "docker_build",
-  argsSchema: argsSchema8,
+  argsSchema: argsSchema9,
   async run(ctx2, args) {
     const credentials = args.username && args.password ? { username: args.username, password: args.password } : void 0;
     if (ctx2.check) {
@@ -88972,7 +90552,7 @@ var dockerBuildModule = {
 
 // src/modules/docker_container.ts
 import { createHash as createHash5 } from "node:crypto";
-var argsSchema9 = external_exports.object({
+var argsSchema10 = external_exports.object({
   name: external_exports.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a container name"),
   image: external_exports.string().optional(),
   state: external_exports.enum(["started", "stopped", "absent"]).default("started"),
@@ -89014,7 +90594,7 @@ function inspectContainerArgv(name) {
 }
 var dockerContainerModule = {
   name: "docker_container",
-  argsSchema: argsSchema9,
+  argsSchema: argsSchema10,
   async run(ctx2, args) {
     const opts = execOptions(ctx2, { check: false });
     const inspect = await ctx2.host.exec(inspectContainerArgv(args.name), opts);
@@ -89048,7 +90628,7 @@ var dockerContainerModule = {
 };
 
 // src/modules/docker_image.ts
-var argsSchema10 = external_exports.object({
+var argsSchema11 = external_exports.object({
   name: external_exports.string().min(1),
   tag: external_exports.string().default("latest"),
   state: external_exports.enum(["present", "absent"]).default("present"),
@@ -89063,7 +90643,7 @@ function inspectImageArgv(ref) {
 }
 var dockerImageModule = {
   name: "docker_image",
-  argsSchema: argsSchema10,
+  argsSchema: argsSchema11,
   async run(ctx2, args) {
     const ref = imageRef(args.name, args.tag);
     const inspect = await ctx2.host.exec(inspectImageArgv(ref), execOptions(ctx2, { check: false }));
@@ -89086,7 +90666,7 @@ var dockerImageModule = {
 };
 
 // src/modules/file.ts
-var argsSchema11 = external_exports.object({
+var argsSchema12 = external_exports.object({
   path: external_exports.string().startsWith("/", "expected an absolute path"),
   state: external_exports.enum(["file", "directory", "link", "absent", "touch"]).default("file"),
   mode: modeSchema.optional(),
@@ -89140,7 +90720,7 @@ function planFile(args, current) {
 }
 var fileModule = {
   name: "file",
-  argsSchema: argsSchema11,
+  argsSchema: argsSchema12,
   async run(ctx2, args) {
     const current = await statPath(ctx2.host, args.path, execOptions(ctx2));
     const plan = planFile(args, current);
@@ -89153,7 +90733,7 @@ var fileModule = {
 };
 
 // src/modules/http_wait.ts
-var argsSchema12 = external_exports.object({
+var argsSchema13 = external_exports.object({
   url: external_exports.string().url(),
   status: external_exports.number().int().default(200),
   body_contains: external_exports.string().optional(),
@@ -89188,7 +90768,7 @@ function healthy(args, response) {
 }
 var httpWaitModule = {
   name: "http_wait",
-  argsSchema: argsSchema12,
+  argsSchema: argsSchema13,
   async run(ctx2, args) {
     if (ctx2.check) return { status: "skipped", msg: "not polled in check mode" };
     const deadline = Date.now() + args.timeout_s * 1e3;
@@ -89514,9 +91094,9 @@ async function streamToHosts(hosts, image, imageId, options) {
   save.stderr.on("data", (chunk) => {
     saveStderr += chunk.toString();
   });
-  const saveExit = new Promise((resolve11, reject) => {
+  const saveExit = new Promise((resolve12, reject) => {
     save.on("error", reject);
-    save.on("close", resolve11);
+    save.on("close", resolve12);
   });
   const gzip = createGzip({ level: options.gzipLevel ?? 6 });
   save.stdout.pipe(gzip);
@@ -89589,7 +91169,7 @@ async function localImageId2(reference) {
 
 // src/modules/image_delivery.ts
 var imageSchema2 = external_exports.object({ service: external_exports.string(), reference: external_exports.string(), tag_as: external_exports.string().optional() }).strict();
-var argsSchema13 = external_exports.discriminatedUnion("action", [
+var argsSchema14 = external_exports.discriminatedUnion("action", [
   external_exports.object({
     action: external_exports.literal("deliver"),
     method: external_exports.enum(["registry", "ssh"]),
@@ -89607,7 +91187,7 @@ var argsSchema13 = external_exports.discriminatedUnion("action", [
 ]);
 var imageDeliveryModule = {
   name: "image_delivery",
-  argsSchema: argsSchema13,
+  argsSchema: argsSchema14,
   async run(ctx2, args) {
     if (args.action === "prune") {
       const result2 = await pruneImages(ctx2.host, { ...args, dryRun: ctx2.check });
@@ -89646,7 +91226,7 @@ var imageDeliveryModule = {
 };
 
 // src/modules/lock.ts
-var argsSchema14 = external_exports.object({
+var argsSchema15 = external_exports.object({
   path: external_exports.string().startsWith("/", "expected an absolute path").optional(),
   state: external_exports.enum(["acquired", "released"]).default("acquired"),
   holder: external_exports.string().min(1),
@@ -89670,7 +91250,7 @@ function heldMessage(path8, held) {
 }
 var lockModule = {
   name: "lock",
-  argsSchema: argsSchema14,
+  argsSchema: argsSchema15,
   async run(ctx2, args) {
     const path8 = lockPath(ctx2, args.path);
     const opts = execOptions(ctx2, { check: false });
@@ -89708,407 +91288,8 @@ var lockModule = {
   }
 };
 
-// src/render/install.ts
-function previousPath(path8) {
-  return `${path8}.slipway-prev`;
-}
-function unifiedDiff2(changes) {
-  return changes.map(
-    (c) => createTwoFilesPatch(
-      c.before === void 0 ? "/dev/null" : c.path,
-      c.path,
-      c.before ?? "",
-      c.after,
-      "live",
-      "new"
-    )
-  ).join("");
-}
-async function installValidated(host, plan) {
-  const changes = [];
-  for (const file2 of plan.files) {
-    const live = await host.readFile(file2.path, { become: plan.become });
-    const before = live?.toString("utf8");
-    if (before !== file2.content) changes.push({ path: file2.path, before, after: file2.content, file: file2 });
-  }
-  const result = {
-    changed: changes.length > 0,
-    files: changes.map(({ path: path8, before, after }) => ({ path: path8, before, after })),
-    diff: unifiedDiff2(changes)
-  };
-  if (changes.length === 0 || plan.check) return result;
-  const step = plan.step ?? "install";
-  for (const change of changes) {
-    if (change.before !== void 0) {
-      await host.putFile(previousPath(change.path), change.before, { mode: 384, become: plan.become, step });
-    }
-  }
-  const put = [];
-  try {
-    for (const change of changes) {
-      const { mode, owner, group } = change.file;
-      await host.putFile(change.path, change.after, { mode, owner, group, become: plan.become, step });
-      put.push(change);
-    }
-    for (const command of plan.validate) await mustSucceed(host, command, plan, "rejected the new files");
-  } catch (error62) {
-    await restore(host, put, plan, error62);
-    throw error62;
-  }
-  try {
-    for (const command of plan.reload) await mustSucceed(host, command, plan, "failed with the new files");
-  } catch (error62) {
-    await restore(host, put, plan, error62);
-    for (const command of plan.reload) await run(host, command, plan);
-    throw error62;
-  }
-  return result;
-}
-async function run(host, command, plan) {
-  return host.exec(command.argv, { become: plan.become, check: false, step: plan.step ?? command.what });
-}
-async function mustSucceed(host, command, plan, failure2) {
-  const result = await run(host, command, plan);
-  if (result.code === 0) return;
-  throw new RemoteCommandError(`${command.what} ${failure2}; the previous files are back in place`, {
-    host: host.name,
-    step: plan.step ?? command.what,
-    command: command.argv.join(" "),
-    exitCode: result.code,
-    stderrTail: tail4(result.stderr || result.stdout),
-    hint: "the rendered configuration is invalid on this host: read the message above, fix the value in slipway.yml and deploy again"
-  });
-}
-async function restore(host, put, plan, original) {
-  const step = plan.step ?? "install";
-  try {
-    for (const change of [...put].reverse()) {
-      if (change.before === void 0) {
-        await host.exec(["rm", "-f", "--", change.path], { become: plan.become, step });
-      } else {
-        const { mode, owner, group } = change.file;
-        await host.putFile(change.path, change.before, { mode, owner, group, become: plan.become, step });
-      }
-    }
-  } catch (error62) {
-    throw new SlipwayError(`restoring the previous files failed after: ${original.message}`, {
-      host: host.name,
-      step,
-      cause: error62,
-      hint: `the candidates may still be in place: copy each ${previousPath("<file>")} back by hand and reload`
-    });
-  }
-}
-function tail4(text, lines = 15) {
-  return text.trim().split("\n").slice(-lines).join("\n");
-}
-
-// src/render/nginx-values.ts
-var LABEL2 = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
-var SERVER_NAME = new RegExp(`^(\\*\\.)?${LABEL2}(\\.${LABEL2})*$`);
-function serverName(value, field) {
-  if (value === "_" || typeof value === "string" && value.length <= 253 && SERVER_NAME.test(value)) return value;
-  throw new RenderError(field, value, "is not a server name (lowercase host name, *.host or _)");
-}
-function locationPath(value, field) {
-  matching(/^\/([A-Za-z0-9._~@+-]+\/)*$/, "a URI path like /api/ (letters, digits, ._~@+- segments, ending in /)")(
-    value,
-    field
-  );
-  if (value.split("/").some((segment) => segment === "." || segment === "..")) {
-    throw new RenderError(field, value, "contains a '.' or '..' segment");
-  }
-  return value;
-}
-function mountPoint(value, field) {
-  return matching(/^(\/|(\/[A-Za-z0-9._~@+-]+)+)$/, "a mount point like /harvest")(value, field);
-}
-var headerName = matching(/^[A-Za-z0-9-]{1,64}$/, "an HTTP header name (letters, digits, '-')");
-function quotedHeaderValue(value, field) {
-  if (typeof value !== "string" || value.length === 0 || value.length > 4096) {
-    throw new RenderError(field, value, "is not a header value (1-4096 characters)");
-  }
-  if (!isPrintableAscii(value)) {
-    throw new RenderError(field, value, "contains a newline, control or non-ASCII character");
-  }
-  const bad = value.match(/["\\${}]/);
-  if (bad) throw new RenderError(field, value, `contains ${JSON.stringify(bad[0])}, which nginx would interpret`);
-  return `"${value}"`;
-}
-var size2 = matching(/^[0-9]{1,9}[kKmMgG]?$/, "an nginx size like 10m or 100M");
-var time3 = matching(/^[0-9]{1,9}(ms|s|m|h|d|w|M|y)?$/, "an nginx time like 300s or 30d");
-var expires = matching(
-  /^(max|off|epoch|[0-9]{1,9}(ms|s|m|h|d|w|M|y)?)$/,
-  "an expires value like 30d, max or off"
-);
-var rate = matching(/^[0-9]{1,9}r\/[sm]$/, "a rate like 20r/s or 100r/m");
-var origin2 = matching(
-  /^https?:\/\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$/,
-  "an origin like https://app.example.com (scheme://host[:port], lowercase, no path)"
-);
-var httpMethod = matching(/^[A-Z]{1,16}$/, "an HTTP method in capitals");
-var mimeType = matching(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+*-]*$/, "a MIME type like text/css");
-var fileName = matching(/^[A-Za-z0-9._-]{1,255}$/, "a file name (letters, digits, ._-)");
-
-// src/render/nginx.ts
-function upstreamIncludePath(includeDir, app, service) {
-  return `${includeDir.replace(/\/$/, "")}/${app}-${service}.upstream.conf`;
-}
-function upstreamName(app, service) {
-  return `${nginxIdent(app)}_${nginxIdent(service)}`;
-}
-function renderNginxUpstream(app, upstream, includeDir) {
-  identifier(app, "app");
-  const field = `upstreams[${upstream.service}]`;
-  identifier(upstream.service, `${field}.service`);
-  absolutePath2(includeDir, "upstreamIncludeDir");
-  if (upstream.servers.length === 0)
-    throw new RenderError(`${field}.servers`, [], "is empty: an upstream needs a server");
-  const servers = upstream.servers.map((server, i) => {
-    const f = `${field}.servers[${i}]`;
-    const parts = [`${hostAddress(server.host, `${f}.host`)}:${port2(server.port, `${f}.port`)}`];
-    if (server.weight !== void 0) parts.push(`weight=${positiveInt2(server.weight, `${f}.weight`)}`);
-    if (server.maxFails !== void 0) parts.push(`max_fails=${positiveInt2(server.maxFails, `${f}.maxFails`, 0)}`);
-    if (server.failTimeout !== void 0) parts.push(`fail_timeout=${time3(server.failTimeout, `${f}.failTimeout`)}`);
-    if (server.backup) parts.push("backup");
-    return parts.join(" ");
-  });
-  uniqueBy(upstream.servers, (s) => `${s.host}:${s.port}`, `${field}.servers`);
-  const keepalive = upstream.keepalive === void 0 ? null : positiveInt2(upstream.keepalive, `${field}.keepalive`);
-  const content = renderTemplate("nginx/upstream.conf.hbs", {
-    app,
-    service: upstream.service,
-    name: upstreamName(app, upstream.service),
-    servers,
-    keepalive
-  });
-  return { path: upstreamIncludePath(includeDir, app, upstream.service), content };
-}
-function renderNginxSite(model) {
-  return renderTemplate("nginx/site.conf.hbs", buildSiteView(model));
-}
-function renderNginxFiles(model, sitePath) {
-  const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
-  return [...upstreams, { path: sitePath, content: renderNginxSite(model) }];
-}
-function buildSiteView(model) {
-  const app = identifier(model.app, "app");
-  const appId = nginxIdent(app);
-  absolutePath2(model.upstreamIncludeDir, "upstreamIncludeDir");
-  uniqueBy(model.upstreams, (u) => u.service, "upstreams");
-  for (const [i, u] of model.upstreams.entries()) identifier(u.service, `upstreams[${i}].service`);
-  const services = new Set(model.upstreams.map((u) => u.service));
-  uniqueBy(model.rateLimitZones, (z2) => z2.name, "rateLimitZones");
-  const zones = /* @__PURE__ */ new Set();
-  const rateLimitZones = model.rateLimitZones.map((z2, i) => {
-    zones.add(identifier(z2.name, `rateLimitZones[${i}].name`));
-    return {
-      zone: `${appId}_${nginxIdent(z2.name)}`,
-      size: size2(z2.size, `rateLimitZones[${i}].size`),
-      rate: rate(z2.rate, `rateLimitZones[${i}].rate`)
-    };
-  });
-  const headers = model.securityHeaders.map(
-    (h, i) => `${headerName(h.name, `securityHeaders[${i}].name`)} ${quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`
-  );
-  const tls = model.tls ? tlsView(model.tls) : null;
-  const shared = {
-    clientMaxBodySize: model.clientMaxBodySize === null ? null : size2(model.clientMaxBodySize, "clientMaxBodySize"),
-    timeouts: model.proxyTimeouts && {
-      connect: time3(model.proxyTimeouts.connect, "proxyTimeouts.connect"),
-      send: time3(model.proxyTimeouts.send, "proxyTimeouts.send"),
-      read: time3(model.proxyTimeouts.read, "proxyTimeouts.read")
-    },
-    gzipTypes: model.gzip?.types.map((t, i) => mimeType(t, `gzip.types[${i}]`)).join(" ") ?? null,
-    denyDotfiles: model.denyDotfiles
-  };
-  const acmeWebroot = absolutePath2(model.acmeWebroot, "acmeWebroot");
-  const httpPort = port2(model.listen.httpPort, "listen.httpPort");
-  const httpsPort = port2(model.listen.httpsPort, "listen.httpsPort");
-  const listenOn = (p) => model.listen.ipv6 ? [p, `[::]:${p}`] : [p];
-  const ctx2 = { appId, services, zones, corsMaps: [], websockets: false };
-  if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
-  const servers = model.servers.flatMap((server, i) => {
-    const field = `servers[${i}]`;
-    if (server.serverNames.length === 0) throw new RenderError(`${field}.serverNames`, [], "is empty");
-    const serverNames = server.serverNames.map((n, j) => serverName(n, `${field}.serverNames[${j}]`)).join(" ");
-    const locations = locationViews(server, field, ctx2);
-    const http = {
-      listen: listenOn(String(httpPort)),
-      serverNames,
-      tls: null,
-      ...shared,
-      acmeWebroot,
-      redirectToHttps: Boolean(tls?.redirectHttp),
-      locations: tls?.redirectHttp ? [] : withHeaders(locations, headers)
-    };
-    if (!tls) return [http];
-    const hsts = tls.hsts ? [`Strict-Transport-Security ${tls.hsts}`] : [];
-    const https = {
-      listen: listenOn(`${httpsPort} ssl${tls.http2 ? " http2" : ""}`),
-      serverNames,
-      tls: { certificate: tls.certificate, certificateKey: tls.certificateKey },
-      ...shared,
-      acmeWebroot: null,
-      redirectToHttps: false,
-      locations: withHeaders(locations, [...headers, ...hsts])
-    };
-    return [http, https];
-  });
-  return {
-    app,
-    upstreamIncludes: model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
-    rateLimitZones,
-    websocketMap: ctx2.websockets ? `$${appId}_connection_upgrade` : null,
-    corsMaps: ctx2.corsMaps,
-    servers
-  };
-}
-function tlsView(tls) {
-  let hsts = null;
-  if (tls.hsts) {
-    const age = positiveInt2(tls.hsts.maxAgeSeconds, "tls.hsts.maxAgeSeconds", 0);
-    hsts = `"max-age=${age}${tls.hsts.includeSubDomains ? "; includeSubDomains" : ""}${tls.hsts.preload ? "; preload" : ""}"`;
-  }
-  return {
-    certificate: absolutePath2(tls.certificate, "tls.certificate"),
-    certificateKey: absolutePath2(tls.certificateKey, "tls.certificateKey"),
-    redirectHttp: tls.redirectHttp,
-    http2: Boolean(tls.http2),
-    hsts
-  };
-}
-function withHeaders(locations, headers) {
-  return locations.map((l) => ({ ...l, headers: [...l.corsHeaders, ...headers] }));
-}
-function locationViews(server, field, ctx2) {
-  uniqueBy(server.routes, (r) => r.path, `${field}.routes`);
-  return server.routes.map((route, i) => locationView(route, `${field}.routes[${i}]`, ctx2));
-}
-function locationView(route, field, ctx2) {
-  const path8 = locationPath(route.path, `${field}.path`);
-  if (!ctx2.services.has(route.upstream)) {
-    throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
-  }
-  const upstreamPath = route.upstreamPath === null ? "" : locationPath(route.upstreamPath, `${field}.upstreamPath`);
-  const proxyPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${upstreamPath}`;
-  const proxyHeaders = [
-    "Host $host",
-    "X-Real-IP $remote_addr",
-    "X-Forwarded-For $proxy_add_x_forwarded_for",
-    "X-Forwarded-Proto $scheme"
-  ];
-  if (route.scriptName !== void 0) {
-    proxyHeaders.push(`X-Script-Name ${mountPoint(route.scriptName, `${field}.scriptName`)}`);
-  }
-  if (route.websockets) {
-    ctx2.websockets = true;
-    proxyHeaders.push("Upgrade $http_upgrade", `Connection $${ctx2.appId}_connection_upgrade`);
-  } else {
-    proxyHeaders.push('Connection ""');
-  }
-  let rateLimit = null;
-  if (route.rateLimit) {
-    const rl = route.rateLimit;
-    if (!ctx2.zones.has(rl.zone)) {
-      throw new RenderError(`${field}.rateLimit.zone`, rl.zone, "is not one of rateLimitZones");
-    }
-    rateLimit = `zone=${ctx2.appId}_${nginxIdent(rl.zone)}`;
-    if (rl.burst !== void 0) rateLimit += ` burst=${positiveInt2(rl.burst, `${field}.rateLimit.burst`)}`;
-    if (rl.nodelay) rateLimit += " nodelay";
-  }
-  const { cors, corsHeaders } = corsView(route, field, ctx2);
-  let staticView = null;
-  if (route.static) {
-    if (route.upstreamPath !== null) {
-      throw new RenderError(`${field}.upstreamPath`, route.upstreamPath, "must be null on a route with static files");
-    }
-    staticView = {
-      root: absolutePath2(route.static.root, `${field}.static.root`),
-      index: route.static.index?.map((n, j) => fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
-      expires: expires(route.static.expires, `${field}.static.expires`),
-      fallback: `@${nginxIdent(route.upstream)}_app${path8 === "/" ? "" : path8.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`
-    };
-  }
-  return { path: path8, rateLimit, cors, corsHeaders, headers: [], static: staticView, proxyPass, proxyHeaders };
-}
-function corsView(route, field, ctx2) {
-  const cors = route.cors;
-  if (!cors) return { cors: null, corsHeaders: [] };
-  const f = `${field}.cors`;
-  let allowOrigin;
-  if (cors.allowAnyOrigin) {
-    if (cors.credentials) throw new RenderError(`${f}.credentials`, true, "cannot be combined with allowAnyOrigin");
-    allowOrigin = '"*"';
-  } else {
-    if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
-    const origins = cors.origins.map((o, i) => origin2(o, `${f}.origins[${i}]`));
-    const variable = `$${ctx2.appId}_cors_origin_${ctx2.corsMaps.length + 1}`;
-    ctx2.corsMaps.push({ variable, origins });
-    allowOrigin = variable;
-  }
-  const methods = cors.methods.map((m, i) => httpMethod(m, `${f}.methods[${i}]`)).join(", ");
-  const headers = cors.headers.map((h, i) => headerName(h, `${f}.headers[${i}]`)).join(", ");
-  const common2 = [`Access-Control-Allow-Origin ${allowOrigin}`];
-  if (cors.credentials) common2.push('Access-Control-Allow-Credentials "true"');
-  if (!cors.allowAnyOrigin) common2.push("Vary Origin");
-  const preflight = [...common2, `Access-Control-Allow-Methods "${methods}"`];
-  if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
-  if (cors.maxAgeSeconds !== void 0) {
-    preflight.push(`Access-Control-Max-Age ${positiveInt2(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
-  }
-  return { cors: { preflightHeaders: preflight }, corsHeaders: common2 };
-}
-
-// src/render/validators.ts
-function nginxTest(binary2 = "nginx") {
-  return { argv: [binary2, "-t"], what: "nginx -t" };
-}
-var NGINX_RELOAD_AND_WAIT = [
-  'master=$(cat "$1")',
-  'old=$(pgrep -P "$master" | tr "\\n" " ")',
-  "systemctl reload nginx || exit $?",
-  "i=0",
-  'while [ "$i" -lt 100 ]; do',
-  "  busy=0",
-  "  for p in $old; do",
-  "    if [ -r /proc/$p/cmdline ] && ! tr '\\0' ' ' < /proc/$p/cmdline | grep -q 'shutting down'; then busy=1; fi",
-  "  done",
-  '  [ "$busy" = 0 ] && exit 0',
-  "  i=$((i + 1))",
-  "  sleep 0.1",
-  "done",
-  'echo "nginx did not replace its workers within 10 s of the reload: the new configuration is not active (see journalctl -u nginx)" >&2',
-  "exit 1"
-].join("\n");
-function nginxReload(pidFile = "/run/nginx.pid") {
-  return { argv: ["sh", "-c", NGINX_RELOAD_AND_WAIT, "sh", pidFile], what: "reload nginx" };
-}
-
-// src/render/apply.ts
-function defaultSitePath(app) {
-  return `/etc/nginx/conf.d/slipway-${app}.conf`;
-}
-async function applyNginxSite(host, model, options) {
-  const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
-  if (!options.check) {
-    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot], {
-      become: options.become,
-      step: options.step
-    });
-  }
-  return installValidated(host, {
-    files: files.map((f) => ({ ...f, mode: 420 })),
-    validate: [nginxTest()],
-    reload: [nginxReload()],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? "nginx site"
-  });
-}
-
 // src/modules/nginx_site.ts
-var argsSchema15 = external_exports.object({
+var argsSchema16 = external_exports.object({
   site: external_exports.custom(
     (v) => typeof v === "object" && v !== null && "app" in v && "servers" in v,
     "expected a nginx site model (app, servers, upstreams, ...)"
@@ -90118,7 +91299,7 @@ var argsSchema15 = external_exports.object({
 }).strict();
 var nginxSiteModule = {
   name: "nginx_site",
-  argsSchema: argsSchema15,
+  argsSchema: argsSchema16,
   async run(ctx2, args) {
     const result = await applyNginxSite(ctx2.host, args.site, {
       become: ctx2.become,
@@ -90138,7 +91319,7 @@ var nginxSiteModule = {
 };
 
 // src/modules/systemd.ts
-var argsSchema16 = external_exports.object({
+var argsSchema17 = external_exports.object({
   name: external_exports.string().optional(),
   state: external_exports.enum(["started", "stopped", "restarted", "reloaded"]).optional(),
   enabled: external_exports.boolean().optional(),
@@ -90169,7 +91350,7 @@ function planUnit(args, current) {
 }
 var systemdModule = {
   name: "systemd",
-  argsSchema: argsSchema16,
+  argsSchema: argsSchema17,
   async run(ctx2, args) {
     if (args.daemon_reload && !ctx2.check) await runAll(ctx2, [["systemctl", "daemon-reload"]]);
     if (!args.name) return { status: "ok", msg: "daemon-reload" };
@@ -90186,7 +91367,7 @@ var systemdModule = {
 var import_handlebars4 = __toESM(require_lib3(), 1);
 import { readFile as readFile7 } from "node:fs/promises";
 import { resolve as resolve9 } from "node:path";
-var argsSchema17 = external_exports.object({
+var argsSchema18 = external_exports.object({
   src: external_exports.string().optional(),
   content: external_exports.string().optional(),
   dest: external_exports.string().startsWith("/", "expected an absolute path"),
@@ -90205,7 +91386,7 @@ function renderTemplateText(text, scope, handlebarsSyntax) {
 }
 var templateModule = {
   name: "template",
-  argsSchema: argsSchema17,
+  argsSchema: argsSchema18,
   async run(ctx2, args) {
     const text = args.content ?? await readFile7(resolve9(ctx2.baseDir, args.src), "utf8");
     const scope = buildScope([ctx2.vars, args.vars]);
@@ -90215,7 +91396,7 @@ var templateModule = {
 };
 
 // src/modules/user.ts
-var argsSchema18 = external_exports.object({
+var argsSchema19 = external_exports.object({
   name: external_exports.string().regex(/^[a-z_][a-z0-9_-]*\$?$/, "expected a user name like deploy"),
   state: external_exports.enum(["present", "absent"]).default("present"),
   shell: external_exports.string().default("/bin/bash"),
@@ -90261,7 +91442,7 @@ function missingKeys(existing, wanted) {
 }
 var userModule = {
   name: "user",
-  argsSchema: argsSchema18,
+  argsSchema: argsSchema19,
   async run(ctx2, args) {
     const opts = execOptions(ctx2, { check: false });
     const passwd = await ctx2.host.exec(["getent", "passwd", args.name], opts);
@@ -90303,6 +91484,7 @@ var builtinModules = [
   aptModule,
   assertModule,
   backupModule,
+  certbotModule,
   commandModule,
   composeModule,
   copyModule,
@@ -90405,20 +91587,890 @@ async function runPlaybookCommand(playbookPath, options) {
   return result.ok ? 0 : 2;
 }
 
+// src/cli/certs.ts
+var CERTS_PLAYBOOK = fileURLToPath2(new URL("../../playbooks/certs.yml", import.meta.url));
+function register3(program2) {
+  program2.command("certs").description("get or renew TLS certificates through the running nginx, schedule renewal, install the HTTPS site").argument("[config]", "slipway.yml", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-C, --check", "show what would change, change nothing").option("-l, --limit <pattern>", "only hosts matching this pattern").option("-v, --verbose", "print every task's message").action(async (config2, options) => {
+    process.exitCode = await runPlaybookCommand(CERTS_PLAYBOOK, {
+      config: config2,
+      env: options.env,
+      check: options.check,
+      diff: options.check,
+      limit: options.limit,
+      verbose: options.verbose ?? true
+    });
+  });
+}
+
+// src/cli/deploy.ts
+var deploy_exports = {};
+__export(deploy_exports, {
+  confirm: () => confirm,
+  parseEnvPairs: () => parseEnvPairs,
+  register: () => register4
+});
+import { createInterface } from "node:readline/promises";
+
+// src/deploy/connect.ts
+function chosenHosts(config2, limit) {
+  return limit && limit.length > 0 ? selectHosts(config2, limit) : resolveHosts(config2);
+}
+async function connectAll(config2, hosts, pool2) {
+  const all = resolveHosts(config2);
+  return Promise.all(
+    hosts.map(async (resolved) => {
+      try {
+        const host = await pool2.get(await targetFor(resolved, all, config2.source.dir));
+        return { resolved, host };
+      } catch (e) {
+        return { resolved, error: e instanceof Error ? e.message : String(e) };
+      }
+    })
+  );
+}
+
+// src/deploy/history.ts
+function parseHistory(text) {
+  if (!text?.trim()) return { releases: [] };
+  const parsed = JSON.parse(text);
+  return { releases: Array.isArray(parsed.releases) ? parsed.releases : [] };
+}
+function renderHistory(history) {
+  return `${JSON.stringify(history, null, 2)}
+`;
+}
+function withRecord(history, record2) {
+  return { releases: [...history.releases.filter((r) => r.id !== record2.id), record2] };
+}
+function releasesToPrune(history, keep, protectedIds) {
+  const deployed = history.releases.filter((r) => r.result === "deployed");
+  const kept = new Set(deployed.slice(-Math.max(1, keep)).map((r) => r.id));
+  for (const id of protectedIds) kept.add(id);
+  const newest = history.releases.at(-1)?.id;
+  if (newest) kept.add(newest);
+  const prune = history.releases.filter((r) => !kept.has(r.id)).map((r) => r.id);
+  return { prune, history: { releases: history.releases.filter((r) => kept.has(r.id)) } };
+}
+function rollbackTarget(history, live, to) {
+  const deployed = history.releases.filter((r) => r.result === "deployed");
+  if (to) return deployed.find((r) => r.id === to);
+  const liveIndex = live ? deployed.findIndex((r) => r.id === live) : deployed.length;
+  const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
+  return before.at(-1);
+}
+
+// src/deploy/host-flow.ts
+import { createHash as createHash6 } from "node:crypto";
+
+// src/deploy/backup-step.ts
+import { dirname as dirname9 } from "node:path";
+function databaseSpec(config2, secrets) {
+  if (!config2.database) return null;
+  return databaseSpecFromConfig(config2.database, {
+    app: config2.app,
+    strategy: config2.strategy,
+    env: { ...process.env, ...secrets }
+  });
+}
+function sudoWriters(stopStart) {
+  const sudo = (argv3) => ["sudo", "-n", ...argv3];
+  return { stop: stopStart.stop.map(sudo), start: stopStart.start.map(sudo) };
+}
+async function prepareDatabaseDir(host, config2, user) {
+  const db = config2.database;
+  if (!db?.path?.startsWith("/") || db.volume) return;
+  const dir = dirname9(db.path);
+  const owner = db.owner ?? user;
+  await host.exec(["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", dir, owner], {
+    become: true,
+    step: "database dir"
+  });
+}
+async function backupBeforeChange(host, config2, spec, release, writers, log2) {
+  if (!spec) return null;
+  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "file") {
+    const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
+    if (exists.code !== 0) {
+      log2(`no database at ${spec.location.path} yet: nothing to back up`);
+      return null;
+    }
+  }
+  const manifest = await createBackup({
+    host,
+    deployDir: config2.deploy_dir,
+    database: spec,
+    release,
+    reason: "deploy",
+    writers,
+    step: "backup",
+    log: log2
+  });
+  return manifest.id;
+}
+async function restoreBeforeRelease(host, config2, spec, id, release, writers, log2) {
+  await restoreBackup({
+    host,
+    deployDir: config2.deploy_dir,
+    database: spec,
+    release,
+    writers,
+    id,
+    step: "restore",
+    log: log2
+  });
+}
+
+// src/deploy/health.ts
+function gateArgs(name, service, port3) {
+  const h = service.health;
+  const field = `services.${name}.health`;
+  return {
+    url: `http://127.0.0.1:${port3}${h?.path ?? "/"}`,
+    status: h?.expected_status ?? 200,
+    body_contains: h?.expected_body,
+    timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,
+    interval_s: h ? durationSeconds(h.interval, `${field}.interval`) : 2,
+    successes: h?.consecutive_successes ?? 2
+  };
+}
+async function healthGate(host, args) {
+  const deadline = Date.now() + args.timeout_s * 1e3;
+  let streak = 0;
+  let attempts = 0;
+  let last = "";
+  for (; ; ) {
+    attempts++;
+    const result = await host.exec(curlArgv(args), { check: false, step: "health gate" });
+    const response = parseCurl(result.stdout);
+    last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
+    streak = healthy(args, response) ? streak + 1 : 0;
+    if (streak >= args.successes) return { ok: true, attempts, last };
+    if (Date.now() + args.interval_s * 1e3 > deadline) return { ok: false, attempts, last };
+    await new Promise((r) => setTimeout(r, args.interval_s * 1e3));
+  }
+}
+
+// src/deploy/host-state.ts
+async function readLiveState(host, paths) {
+  const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
+  const colorText = (await host.readFile(paths.color))?.toString("utf8").trim();
+  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const history = parseHistory((await host.readFile(paths.history))?.toString("utf8"));
+  return { release: link ? link.split("/").pop() ?? null : null, color, history };
+}
+async function writeHistory(host, paths, history) {
+  await host.putFile(paths.history, renderHistory(history), { mode: 420, step: "record release" });
+}
+async function markLive(host, paths, releaseId2, color) {
+  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
+  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId2), paths.current], { step: "record release" });
+  await host.putFile(paths.color, `${color}
+`, { mode: 420, step: "record release" });
+}
+
+// src/deploy/lock.ts
+async function acquireLock(host, path8, holder, commit) {
+  const made = await host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
+  if (made.code !== 0) {
+    const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
+    const who = held ? `${held.holder}${held.commit ? ` (commit ${held.commit})` : ""} since ${held.since}` : "someone";
+    throw new SlipwayError(`deploy lock ${path8} is held by ${who}`, {
+      host: host.name,
+      step: "lock",
+      hint: `wait for that deploy to finish; a stale lock can be removed with: ssh ${host.name} rm -rf ${path8}`
+    });
+  }
+  const record2 = { holder, commit, since: (/* @__PURE__ */ new Date()).toISOString() };
+  await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
+`, { mode: 420, step: "lock" });
+}
+async function releaseLock(host, path8) {
+  await host.exec(["rm", "-rf", "--", path8], { check: false, step: "unlock" });
+}
+
+// src/deploy/nginx.ts
+async function tlsReady(host, config2) {
+  const tls = tlsModel(config2, true);
+  if (!tls) return false;
+  const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
+  return r.code === 0;
+}
+async function switchTo(host, config2, color, check2 = false) {
+  const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
+  if (!site) return null;
+  return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
+}
+function verifyPaths(config2) {
+  const base = config2.proxy.base_path.replace(/\/$/, "");
+  return config2.proxy.routes.map((r) => `${base}${r.path.startsWith("/") ? "" : "/"}${r.path}`);
+}
+async function verifyThroughNginx(host, config2) {
+  const domain3 = config2.proxy.domains[0];
+  const failures = [];
+  for (const path8 of verifyPaths(config2)) {
+    const argv3 = curlArgv({
+      url: `http://127.0.0.1${path8}`,
+      status: 200,
+      timeout_s: 10,
+      interval_s: 1,
+      successes: 1,
+      host_header: domain3
+    });
+    const result = await host.exec(argv3, { check: false, step: "verify" });
+    const { status, body } = parseCurl(result.stdout);
+    if (status === 0 || status >= 500) {
+      failures.push(
+        `GET ${path8} (Host: ${domain3 ?? "-"}): ${status || result.stderr.trim()} ${body.slice(0, 120).trim()}`
+      );
+    }
+  }
+  return { ok: failures.length === 0, failures };
+}
+
+// src/deploy/paths.ts
+function deployPaths(deployDir) {
+  const root = deployDir.replace(/\/$/, "");
+  return {
+    root,
+    releases: `${root}/releases`,
+    release: (id) => `${root}/releases/${id}`,
+    colorLink: (color) => `${root}/colors/${color}`,
+    current: `${root}/current`,
+    color: `${root}/color`,
+    history: `${root}/releases.json`,
+    lock: `${root}/.slipway-lock`
+  };
+}
+
+// src/deploy/release-id.ts
+function releaseId(commit, now) {
+  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
+  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
+  return `${short}-${stamp}`;
+}
+function otherColor(color) {
+  return color === "blue" ? "green" : "blue";
+}
+
+// src/deploy/host-flow.ts
+function releaseFingerprint(commit, env2, images) {
+  const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return createHash6("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
+}
+function siteUrl(config2, address2) {
+  const domain3 = config2.proxy.domains[0] ?? address2;
+  return `${config2.tls.enabled ? "https" : "http"}://${domain3}${config2.proxy.base_path}`;
+}
+async function runHost(run2, address2) {
+  const { host, config: config2, runtime, report } = run2;
+  const say = (line) => report(`[${host.name}] ${line}`);
+  const paths = deployPaths(config2.deploy_dir);
+  const url2 = siteUrl(config2, address2);
+  const live = await readLiveState(host, paths);
+  const liveColor2 = live.color;
+  const idle = liveColor2 ? otherColor(liveColor2) : "blue";
+  const fingerprint = releaseFingerprint(run2.commit, run2.env, run2.images);
+  const liveRecord = live.history.releases.find((r) => r.id === live.release);
+  const stageInput = {
+    releaseId: run2.releaseId,
+    env: run2.env,
+    images: run2.images,
+    secrets: run2.secrets,
+    releaseDir: run2.releaseDir,
+    check: true
+  };
+  if (liveColor2 && liveRecord?.fingerprint === fingerprint && await runtime.isRunning(liveColor2)) {
+    const stage = await runtime.stage(liveColor2, { ...stageInput, releaseId: liveRecord.id });
+    const site = await switchTo(host, config2, liveColor2, true);
+    if (!stage.changed && !site?.changed) {
+      say(`release ${liveRecord.id} is already live on ${liveColor2}: nothing to do`);
+      return { name: host.name, status: "ok", color: liveColor2, url: url2, release: liveRecord.id };
+    }
+  }
+  if (run2.check) {
+    say(`plan: ${run2.kind} ${run2.releaseId} to ${idle} (live: ${live.release ?? "none"} on ${liveColor2 ?? "-"})`);
+    if (config2.database) say("  back up the database");
+    const stage = await runtime.stage(idle, stageInput);
+    for (const a of stage.actions) say(`  ${a}`);
+    say(`  start ${runtime.names(idle).join(", ")} and gate on health`);
+    const site = await switchTo(host, config2, idle, true);
+    say(`  switch nginx to ${idle}${site?.changed ? "" : " (no file change)"}`);
+    for (const d of [...stage.diffs, site?.diff ?? ""].filter(Boolean)) report(d);
+    if (liveColor2) say(`  stop ${runtime.names(liveColor2).join(", ")} after ${drainSeconds(run2)}s`);
+    return { name: host.name, status: "changed", color: liveColor2 ?? void 0, url: url2 };
+  }
+  await host.exec(
+    ["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", paths.root, run2.user],
+    {
+      become: true,
+      step: "deploy dir"
+    }
+  );
+  await acquireLock(host, paths.lock, run2.actor, run2.commit);
+  say(`locked ${paths.lock}`);
+  try {
+    return await lockedRun(run2, { live, liveColor: liveColor2, idle, fingerprint, url: url2, say });
+  } finally {
+    await releaseLock(host, paths.lock);
+    say("unlocked");
+  }
+}
+function drainSeconds(run2) {
+  return run2.drainSeconds ?? durationSeconds(run2.config.drain, "drain");
+}
+async function lockedRun(run2, ctx2) {
+  const { host, config: config2, runtime } = run2;
+  const { live, liveColor: liveColor2, idle, say } = ctx2;
+  const paths = deployPaths(config2.deploy_dir);
+  const spec = databaseSpec(config2, run2.secrets);
+  const writersOf = (color) => sudoWriters({
+    stop: [["systemctl", "stop", ...runtime.names(color)]],
+    start: [["systemctl", "start", ...runtime.names(color)]]
+  });
+  let history = live.history;
+  const record2 = (result, backup2, color) => ({
+    id: run2.releaseId,
+    commit: run2.commit,
+    images: run2.images,
+    ...backup2 ? { backup: backup2 } : {},
+    time: (/* @__PURE__ */ new Date()).toISOString(),
+    actor: run2.actor,
+    result,
+    color,
+    ...run2.environment ? { environment: run2.environment } : {},
+    env: run2.env,
+    fingerprint: ctx2.fingerprint
+  });
+  const fail = async (message, backup2, hint) => {
+    if (run2.kind === "deploy") {
+      history = withRecord(history, record2("failed", backup2, idle));
+      await writeHistory(host, paths, history);
+    }
+    throw new SlipwayError(message, { host: host.name, hint });
+  };
+  await prepareDatabaseDir(host, config2, run2.user);
+  const backup = run2.kind === "deploy" ? await backupBeforeChange(
+    host,
+    config2,
+    spec,
+    run2.releaseId,
+    liveColor2 ? writersOf(liveColor2) : { stop: [], start: [] },
+    say
+  ) : null;
+  if (backup) say(`backed up the database: ${backup}`);
+  const stage = await runtime.stage(idle, {
+    releaseId: run2.releaseId,
+    env: run2.env,
+    images: run2.images,
+    secrets: run2.secrets,
+    releaseDir: run2.releaseDir,
+    check: false
+  });
+  for (const a of stage.actions) say(a);
+  say(`starting ${runtime.names(idle).join(", ")}`);
+  await runtime.start(idle);
+  for (const [name, service] of Object.entries(config2.services)) {
+    const args = gateArgs(name, service, colorPort(service, idle));
+    const gate = await healthGate(host, args);
+    if (!gate.ok) {
+      say(`${name} on ${idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
+      for (const line of (await runtime.logs(idle, 30)).split("\n")) if (line) run2.report(`    ${line}`);
+      await runtime.stop(idle);
+      await fail(
+        `${name} (${idle}) did not become healthy at ${args.url}: ${gate.last}`,
+        backup,
+        `the live color ${liveColor2 ?? "(none)"} is untouched; fix the release and deploy again`
+      );
+    }
+    say(`${name} on ${idle} is healthy (${gate.attempts} checks)`);
+  }
+  const switched = await switchTo(host, config2, idle);
+  say(`switched nginx to ${idle}${switched?.changed ? "" : " (unchanged)"}`);
+  const verify = await verifyThroughNginx(host, config2);
+  if (!verify.ok) {
+    for (const f of verify.failures) say(`verify failed: ${f}`);
+    if (liveColor2) {
+      await switchTo(host, config2, liveColor2);
+      say(`switched back to ${liveColor2}`);
+    }
+    await runtime.stop(idle);
+    if (backup && spec && liveColor2 && (run2.restoreDb || config2.database?.restore_on_rollback)) {
+      await restoreBeforeRelease(host, config2, spec, backup, live.release ?? run2.releaseId, writersOf(liveColor2), say);
+      say(`restored the database from ${backup}`);
+    }
+    await fail(
+      `verification through nginx failed after the switch: ${verify.failures.join("; ")}`,
+      backup,
+      liveColor2 ? `switched back to ${liveColor2}, which serves the previous release` : "no previous release to go back to"
+    );
+  }
+  say("verified the public routes through nginx");
+  await markLive(host, paths, run2.releaseId, idle);
+  if (run2.kind === "rollback") {
+    const from = history.releases.find((r) => r.id === live.release);
+    if (from) history = withRecord(history, { ...from, result: "rolled-back" });
+    const to = history.releases.find((r) => r.id === run2.releaseId);
+    history = withRecord(history, {
+      ...to ?? record2("deployed", null, idle),
+      result: "deployed",
+      color: idle,
+      time: (/* @__PURE__ */ new Date()).toISOString(),
+      actor: run2.actor
+    });
+  } else {
+    history = withRecord(history, record2("deployed", backup, idle));
+  }
+  await writeHistory(host, paths, history);
+  if (liveColor2) {
+    const drain = drainSeconds(run2);
+    say(`draining ${liveColor2} for ${drain}s`);
+    await new Promise((r) => setTimeout(r, drain * 1e3));
+    await runtime.stop(liveColor2);
+    say(`stopped ${liveColor2}`);
+  }
+  if (run2.kind === "rollback" && run2.restoreDb && spec) {
+    const from = live.history.releases.find((r) => r.id === live.release);
+    if (from?.backup) {
+      await restoreBeforeRelease(host, config2, spec, from.backup, run2.releaseId, writersOf(idle), say);
+      say(`restored the database from ${from.backup}`);
+      await gateAll(run2, idle);
+    } else say("no backup recorded with the release rolled back from: database left as is");
+  }
+  const linked = live.history.releases.find((r) => r.id === live.release)?.id;
+  const { prune, history: kept } = releasesToPrune(history, config2.releases.keep, [
+    run2.releaseId,
+    ...linked ? [linked] : []
+  ]);
+  for (const id of prune) await host.exec(["rm", "-rf", "--", paths.release(id)], { check: false, step: "prune" });
+  if (prune.length > 0) {
+    await writeHistory(host, paths, kept);
+    say(`pruned ${prune.join(", ")}`);
+  }
+  return { name: host.name, status: "changed", color: idle, url: ctx2.url, release: run2.releaseId };
+}
+async function gateAll(run2, color) {
+  for (const [name, service] of Object.entries(run2.config.services)) {
+    const args = gateArgs(name, service, colorPort(service, color));
+    const gate = await healthGate(run2.host, args);
+    if (!gate.ok) {
+      throw new SlipwayError(`${name} (${color}) is unhealthy after the database restore: ${gate.last}`, {
+        host: run2.host.name,
+        step: "restore",
+        hint: `see journalctl -u ${run2.config.app}-${name}@${color} on the host`
+      });
+    }
+  }
+}
+
+// src/deploy/recap.ts
+function formatRecap2(kind, release, hosts, seconds) {
+  const width = Math.max(4, ...hosts.map((h) => h.name.length));
+  const lines = hosts.map((h) => {
+    const color = h.color ? ` live=${h.color}` : "";
+    const url2 = h.url && h.status !== "failed" && h.status !== "unreachable" ? ` ${h.url}` : "";
+    const error62 = h.error ? `: ${h.error}` : "";
+    return `${h.name.padEnd(width)}  ${h.status.padEnd(11)}${color}${url2}${error62}`;
+  });
+  const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
+  return [`${kind} ${release}: ${ok ? "succeeded" : "FAILED"} in ${seconds.toFixed(1)}s`, ...lines].join("\n");
+}
+
+// src/deploy/runtime.ts
+function configWithEnv(config2, extra, color) {
+  const services = Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => [
+      name,
+      { ...s, env: { ...s.env, ...extra, SLIPWAY_COLOR: color } }
+    ])
+  );
+  return { ...config2, services };
+}
+
+// src/deploy/ship.ts
+import { spawn as spawn2 } from "node:child_process";
+import { relative as relative2, resolve as resolve11 } from "node:path";
+var SHIP_EXCLUDES = [".git", "__pycache__", "*.pyc", "node_modules", "data", "tests", ".venv"];
+function tarCreateArgv(dir) {
+  return ["tar", "-cz", ...SHIP_EXCLUDES.map((e) => `--exclude=${e}`), "-C", dir, "."];
+}
+function unpackArgv(target) {
+  const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
+  return ["sh", "-c", script, "sh", target];
+}
+function serviceSources(config2, releaseDir) {
+  const base = releaseDir ?? config2.source.dir;
+  return Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => {
+      const context = relative2(config2.source.dir, resolve11(config2.source.dir, s.build?.context ?? name));
+      return [name, resolve11(base, context)];
+    })
+  );
+}
+async function shipService(host, localDir, target) {
+  const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
+  if (exists.code === 0) return false;
+  const [cmd, ...args] = tarCreateArgv(localDir);
+  const tar = spawn2(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  tar.stderr.on("data", (d) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise((r) => tar.on("close", r));
+  await host.exec(unpackArgv(target), { stdin: tar.stdout, step: "ship", timeoutMs: 3e5 });
+  const code = await exited;
+  if (code !== 0) {
+    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check that the service's build.context exists (or pass --release-dir)"
+    });
+  }
+  return true;
+}
+
+// src/deploy/systemd-runtime.ts
+function dropInPath(app, service, color) {
+  return `/etc/systemd/system/${instanceUnitName(app, service, color)}.d/slipway-release.conf`;
+}
+function dropInContent(deployDir, service, color) {
+  const dir = `${deployPaths(deployDir).colorLink(color)}/${service}`;
+  return `# Managed by Slipway: the ${color} instance runs the release ${deployDir}/colors/${color} points at.
+[Service]
+WorkingDirectory=${dir}
+`;
+}
+function systemdRuntime(config2, host) {
+  const paths = deployPaths(config2.deploy_dir);
+  const services = Object.keys(config2.services);
+  const units = (color) => services.map((s) => instanceUnitName(config2.app, s, color));
+  return {
+    names: units,
+    async stage(color, input2) {
+      const actions = [];
+      const diffs = [];
+      let changed = false;
+      const release = paths.release(input2.releaseId);
+      const shipped = (await host.exec(["test", "-d", release], { check: false })).code === 0;
+      if (!shipped) {
+        actions.push(`ship code to ${release}`);
+        if (!input2.check) {
+          for (const [name, dir] of Object.entries(serviceSources(config2, input2.releaseDir))) {
+            await shipService(host, dir, `${release}/${name}`);
+          }
+        }
+        changed = true;
+      }
+      const link = paths.colorLink(color);
+      const linked = (await host.exec(["readlink", "--", link], { check: false })).stdout.trim();
+      if (linked !== release) {
+        actions.push(`point ${link} at ${release}`);
+        changed = true;
+        if (!input2.check) {
+          await host.exec(["mkdir", "-p", "--", `${paths.root}/colors`]);
+          await host.exec(["ln", "-sfn", "--", release, link]);
+        }
+      }
+      const colored = configWithEnv(config2, input2.env, color);
+      for (const name of services) {
+        const env2 = envFileFromConfig(colored, name, color, input2.secrets);
+        if (env2.redacted.length > 0) {
+          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
+            host: host.name,
+            step: "env file",
+            hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
+          });
+        }
+        const drop = dropInPath(config2.app, name, color);
+        if (input2.check) {
+          const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
+          if (now !== env2.content) actions.push(`write ${env2.path}`);
+          const dropNow = (await host.readFile(drop))?.toString("utf8");
+          if (dropNow !== dropInContent(config2.deploy_dir, name, color)) actions.push(`write ${drop}`);
+        } else {
+          await host.exec(["mkdir", "-p", "--", env2.path.replace(/\/[^/]*$/, "")], { become: true });
+          const e = await host.putFile(env2.path, env2.content, { mode: 384, become: true, step: "env file" });
+          if (e.changed) actions.push(`wrote ${env2.path}`);
+          await host.exec(["mkdir", "-p", "--", drop.replace(/\/[^/]*$/, "")], { become: true });
+          const d = await host.putFile(drop, dropInContent(config2.deploy_dir, name, color), {
+            mode: 420,
+            become: true,
+            step: "unit drop-in"
+          });
+          if (d.changed) {
+            actions.push(`wrote ${drop}`);
+            await host.exec(["systemctl", "daemon-reload"], { become: true, step: "unit drop-in" });
+          }
+          changed ||= e.changed || d.changed;
+        }
+        const unit = await applySystemdUnit(host, systemdUnitFromConfig(config2, name), {
+          become: true,
+          check: input2.check,
+          verifyColor: color
+        });
+        if (unit.changed) {
+          changed = true;
+          actions.push(`${input2.check ? "would install" : "installed"} unit ${config2.app}-${name}@.service`);
+          if (unit.diff) diffs.push(unit.diff);
+        }
+      }
+      if (input2.check && actions.length > 0) changed = true;
+      return { changed, diffs, actions };
+    },
+    async start(color) {
+      await host.exec(["systemctl", "restart", "--", ...units(color)], {
+        become: true,
+        step: "start",
+        timeoutMs: 12e4
+      });
+    },
+    async stop(color) {
+      await host.exec(["systemctl", "stop", "--", ...units(color)], { become: true, step: "stop", check: false });
+    },
+    async isRunning(color) {
+      const r = await host.exec(["systemctl", "is-active", "--", ...units(color)], { check: false });
+      return r.code === 0;
+    },
+    async logs(color, lines) {
+      const argv3 = ["journalctl", "--no-pager", "-n", String(lines), ...units(color).flatMap((u) => ["-u", u])];
+      return (await host.exec(argv3, { become: true, check: false })).stdout;
+    }
+  };
+}
+
+// src/deploy/deploy.ts
+function runtimeFor(config2) {
+  if (config2.runtime === "systemd") return (host) => systemdRuntime(config2, host);
+  throw new SlipwayError(`runtime ${config2.runtime} is not supported by deploy yet`, {
+    hint: "use runtime: systemd"
+  });
+}
+function defaultActor() {
+  return process.env.GITHUB_ACTOR ?? process.env.USER ?? "slipway";
+}
+function errorText(e) {
+  if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+async function onEveryHost(config2, limit, kind, base, perHost) {
+  const started = Date.now();
+  const report = base.report;
+  const runtime = runtimeFor(config2);
+  const pool2 = new ConnectionPool();
+  const hosts = [];
+  let release = base.releaseId;
+  try {
+    const connected = await connectAll(config2, chosenHosts(config2, limit), pool2);
+    const results = await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        if (!host) return { name: resolved.name, status: "unreachable", error: error62 };
+        try {
+          const run2 = perHost ? await perHost(base) : base;
+          if (!run2) return { name: resolved.name, status: "ok" };
+          const fromHost = perHost ? await hostSpecific(run2, host) : run2;
+          const result = await runHost(
+            { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
+            resolved.address
+          );
+          if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
+          else if (result.status === "ok" && result.release) release = result.release;
+          return result;
+        } catch (e) {
+          report(`[${resolved.name}] FAILED: ${errorText(e)}`);
+          return { name: resolved.name, status: "failed", error: errorText(e) };
+        }
+      })
+    );
+    hosts.push(...results);
+  } finally {
+    await pool2.closeAll();
+  }
+  const recap = formatRecap2(kind, release, hosts, (Date.now() - started) / 1e3);
+  report(recap);
+  return {
+    ok: hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed"),
+    release,
+    hosts,
+    images: base.images,
+    recap
+  };
+}
+async function hostSpecific(run2, host) {
+  const live = await readLiveState(host, deployPaths(run2.config.deploy_dir));
+  const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0);
+  if (!target) {
+    throw new SlipwayError(
+      run2.releaseId ? `release ${run2.releaseId} is not in the host's history` : "no earlier release to roll back to",
+      { host: host.name, hint: `releases on the host: ${live.history.releases.map((r) => r.id).join(", ") || "none"}` }
+    );
+  }
+  return { ...run2, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+}
+async function deploy(options) {
+  const { config: config2 } = options;
+  const commit = options.commit ?? (await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
+  const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
+  const report = options.reporter ?? (() => {
+  });
+  return onEveryHost(
+    config2,
+    options.limit,
+    "deploy",
+    {
+      config: config2,
+      kind: "deploy",
+      releaseId: id,
+      commit,
+      actor: options.actor ?? defaultActor(),
+      environment: options.environment,
+      env: options.versionEnv ?? {},
+      images: {},
+      secrets: options.secrets ?? resolveSecrets(config2).values,
+      releaseDir: options.releaseDir,
+      check: options.check ?? false,
+      restoreDb: options.restoreDb ?? false,
+      drainSeconds: options.drainSeconds,
+      report
+    },
+    null
+  );
+}
+async function rollback(options) {
+  const { config: config2 } = options;
+  const report = options.reporter ?? (() => {
+  });
+  return onEveryHost(
+    config2,
+    options.limit,
+    "rollback",
+    {
+      config: config2,
+      kind: "rollback",
+      releaseId: options.to ?? "",
+      commit: "",
+      actor: options.actor ?? defaultActor(),
+      environment: options.environment,
+      env: {},
+      images: {},
+      secrets: options.secrets ?? resolveSecrets(config2).values,
+      check: options.check ?? false,
+      restoreDb: options.restoreDb ?? false,
+      drainSeconds: options.drainSeconds,
+      report
+    },
+    async (base) => base
+  );
+}
+
+// src/cli/deploy.ts
+var collect = (v, all) => [...all, v];
+function parseEnvPairs(pairs) {
+  const out = {};
+  for (const pair of pairs) {
+    const at2 = pair.indexOf("=");
+    if (at2 <= 0)
+      throw new SlipwayError(`--version-env ${pair}: expected KEY=VALUE`, {
+        hint: "e.g. --version-env APP_VERSION=2.0.0"
+      });
+    out[pair.slice(0, at2)] = pair.slice(at2 + 1);
+  }
+  return out;
+}
+async function confirm(question2) {
+  if (!process.stdin.isTTY) return true;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question2} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+function register4(program2) {
+  program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect, []).option("--version-env <K=V>", "extra env for every service of this release (repeatable)", collect, []).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the database backup when verification after the switch fails").option("--check", "print the plan only, change nothing").option("-y, --yes", "do not ask before acting").action(async (file2, flags) => {
+    const config2 = await loadConfig(file2, { environment: flags.env });
+    const reporter = (line) => process.stdout.write(`${line}
+`);
+    const common2 = {
+      config: config2,
+      environment: flags.env,
+      limit: flags.limit,
+      versionEnv: parseEnvPairs(flags.versionEnv),
+      releaseId: flags.releaseId,
+      releaseDir: flags.releaseDir,
+      drainSeconds: flags.drain === void 0 ? void 0 : Number(flags.drain),
+      restoreDb: flags.restoreDb,
+      reporter
+    };
+    const plan = await deploy({ ...common2, check: true });
+    if (flags.check || !plan.ok) {
+      process.exitCode = plan.ok ? 0 : 1;
+      return;
+    }
+    if (plan.hosts.every((h) => h.status === "ok")) return;
+    if (!flags.yes && !await confirm("deploy?")) return;
+    const result = await deploy({ ...common2, releaseId: plan.release });
+    process.exitCode = result.ok ? 0 : 1;
+  });
+}
+
+// src/cli/main.ts
+import { readdirSync } from "node:fs";
+import { basename, dirname as dirname10, join as join3 } from "node:path";
+import { fileURLToPath as fileURLToPath3, pathToFileURL } from "node:url";
+function createProgram(modules) {
+  const program2 = new Command("slipway").description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.").version(process.env.npm_package_version ?? "0.1.0").showHelpAfterError().enablePositionalOptions();
+  for (const module of modules) module.register(program2);
+  return program2;
+}
+async function discoverCommands(dir = dirname10(fileURLToPath3(import.meta.url))) {
+  const skip = /* @__PURE__ */ new Set(["main", "index"]);
+  const files = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has(basename(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
+  const modules = [];
+  for (const file2 of files) {
+    const module = await import(pathToFileURL(join3(dir, file2)).href);
+    if (typeof module.register === "function") modules.push(module);
+  }
+  return modules;
+}
+async function main(argv3 = process.argv) {
+  await runProgram(createProgram(await discoverCommands()), argv3);
+}
+async function runProgram(program2, argv3) {
+  try {
+    await program2.parseAsync([...argv3]);
+  } catch (error62) {
+    if (error62 instanceof SlipwayError) {
+      process.stderr.write(`${error62.describe()}
+`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error62;
+  }
+}
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}
+
+// src/cli/plan.ts
+var plan_exports = {};
+__export(plan_exports, {
+  register: () => register6
+});
+
 // src/cli/playbook.ts
 var playbook_exports = {};
 __export(playbook_exports, {
   playbookOptions: () => playbookOptions,
-  register: () => register3
+  register: () => register5
 });
-var collect = (value, previous = []) => [...previous, value];
+var collect2 = (value, previous = []) => [...previous, value];
 function playbookOptions(command) {
   return command.option(
     "-i, --inventory <file>",
     "inventory file (the sandbox's inventory.json or {hosts, groups, ssh}); default: slipway.yml's inventory"
-  ).option("-c, --config <file>", "slipway.yml to read the inventory, vars and hooks from", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-l, --limit <pattern>", "only hosts matching this pattern (web:!db, host1,host2)").option("-t, --tags <tags>", "only tasks with one of these tags (comma-separated)").option("--skip-tags <tags>", "skip tasks with these tags").option("-f, --forks <n>", "hosts run at once within a batch", "10").option("-e, --extra-vars <kv>", "key=value, JSON or @file (repeatable)", collect).option("-v, --verbose", "print every task's message");
+  ).option("-c, --config <file>", "slipway.yml to read the inventory, vars and hooks from", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-l, --limit <pattern>", "only hosts matching this pattern (web:!db, host1,host2)").option("-t, --tags <tags>", "only tasks with one of these tags (comma-separated)").option("--skip-tags <tags>", "skip tasks with these tags").option("-f, --forks <n>", "hosts run at once within a batch", "10").option("-e, --extra-vars <kv>", "key=value, JSON or @file (repeatable)", collect2).option("-v, --verbose", "print every task's message");
 }
-function register3(program2) {
+function register5(program2) {
   playbookOptions(
     program2.command("run").description("run a playbook: changed/ok per task and host, diffs with --diff, then the recap").argument("<playbook>", "playbook file, e.g. playbooks/bootstrap.yml").option("-C, --check", "inspect only: show what would change, change nothing").option("-D, --diff", "show file diffs while applying")
   ).action(async (playbook, options) => {
@@ -90427,7 +92479,7 @@ function register3(program2) {
 }
 
 // src/cli/plan.ts
-function register4(program2) {
+function register6(program2) {
   playbookOptions(
     program2.command("plan").description("show what a playbook would change on each host (check mode with diffs); changes nothing").argument("[playbook]", "playbook file", "playbooks/deploy.yml")
   ).action(async (playbook, options) => {
@@ -90435,10 +92487,146 @@ function register4(program2) {
   });
 }
 
+// src/cli/render.ts
+var render_exports = {};
+__export(render_exports, {
+  RenderUsageError: () => RenderUsageError,
+  UNPINNED_TAG: () => UNPINNED_TAG,
+  markUnpinned: () => markUnpinned,
+  parseImages: () => parseImages,
+  register: () => register7,
+  runRender: () => runRender,
+  writeRendered: () => writeRendered
+});
+import { chmod, mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname11, join as join4 } from "node:path";
+var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
+var UNPINNED_TAG = "<tag>";
+var RenderUsageError = class extends SlipwayError {
+};
+function parseColor(value) {
+  if (value === void 0 || value === "blue" || value === "green") return value;
+  throw new RenderUsageError(`--color ${JSON.stringify(value)} is not blue or green`, { step: "render" });
+}
+function parseImages(specs, config2) {
+  const images = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf("=");
+    const service = spec.slice(0, eq);
+    if (eq <= 0 || !config2.services[service]) {
+      throw new RenderUsageError(`--image ${JSON.stringify(spec)} is not SERVICE=REF for a service of the config`, {
+        step: "render",
+        hint: `services: ${Object.keys(config2.services).join(", ")}; e.g. --image web=registry/app-web@sha256:<64 hex>`
+      });
+    }
+    images[service] = spec.slice(eq + 1);
+  }
+  return images;
+}
+function withPlaceholders(config2, given) {
+  const images = { ...given };
+  for (const name of Object.keys(config2.services)) {
+    images[name] ??= `${imageRepository(config2, name).replace(/:[^/:]+$/, "")}@${UNKNOWN_DIGEST}`;
+  }
+  return images;
+}
+function markUnpinned(content) {
+  return content.replaceAll(
+    new RegExp(`^(\\s*image: )(\\S+)@${UNKNOWN_DIGEST}$`, "gm"),
+    `$1$2:${UNPINNED_TAG} # NOT PINNED: digest unknown until the build; pass --image SERVICE=REF@sha256:...`
+  );
+}
+function header(file2) {
+  const notes = [file2.kind, `mode ${file2.mode.toString(8).padStart(4, "0")}`];
+  if (file2.redacted && file2.redacted.length > 0) notes.push(`secrets redacted: ${file2.redacted.join(", ")}`);
+  return `### ${file2.path} (${notes.join(", ")})`;
+}
+async function runRender(file2, options = {}) {
+  const config2 = await loadConfig(file2, { environment: options.env });
+  const color = parseColor(options.color);
+  const images = withPlaceholders(config2, parseImages(options.image ?? [], config2));
+  const files = renderFromConfig(config2, {
+    color: color ?? "blue",
+    colors: color ? [color] : ["blue", "green"],
+    tlsReady: Boolean(options.tlsReady),
+    images,
+    secrets: {}
+  }).map((f) => f.kind === "compose" ? { ...f, content: markUnpinned(f.content) } : f);
+  const text = files.map((f) => `${header(f)}
+${f.content}`).join("\n");
+  return { files, text };
+}
+async function writeRendered(dir, files) {
+  const written = [];
+  for (const f of files) {
+    const target = join4(dir, f.path);
+    await mkdir2(dirname11(target), { recursive: true });
+    await writeFile2(target, f.content, { mode: f.mode });
+    await chmod(target, f.mode);
+    written.push(target);
+  }
+  return written;
+}
+function register7(program2) {
+  program2.command("render").description("print (or write under --out) every file Slipway would install for a config; secrets by name only").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--color <color>", "render for this color only: upstreams point at it (default: blue live, both colors)").option("--out <dir>", "write the files under DIR at their host paths instead of printing them").option("--tls-ready", "the certificate exists: include the HTTPS server block").option(
+    "--image <service=ref>",
+    "image pinned by digest for a service (repeatable)",
+    (v, all) => [...all, v],
+    []
+  ).action(async (config2, options) => {
+    const output2 = await runRender(config2, options);
+    if (options.out) {
+      for (const path8 of await writeRendered(options.out, output2.files)) process.stdout.write(`wrote ${path8}
+`);
+    } else {
+      process.stdout.write(output2.text);
+    }
+    const redacted = [...new Set(output2.files.flatMap((f) => f.redacted ?? []))];
+    if (redacted.length > 0) {
+      process.stderr.write(`note: secrets shown by name only (${redacted.join(", ")}); values are never rendered
+`);
+    }
+    if (output2.files.some((f) => f.content.includes("NOT PINNED"))) {
+      process.stderr.write(
+        "note: images without a digest are marked NOT PINNED; pass --image SERVICE=REF@sha256:...\n"
+      );
+    }
+  });
+}
+
+// src/cli/rollback.ts
+var rollback_exports = {};
+__export(rollback_exports, {
+  register: () => register8
+});
+function register8(program2) {
+  program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch").option("--check", "print the plan only, change nothing").option("-y, --yes", "do not ask before acting").action(async (file2, flags) => {
+    const config2 = await loadConfig(file2, { environment: flags.env });
+    const common2 = {
+      config: config2,
+      environment: flags.env,
+      limit: flags.limit,
+      to: flags.to,
+      restoreDb: flags.restoreDb,
+      drainSeconds: flags.drain === void 0 ? void 0 : Number(flags.drain),
+      reporter: (line) => process.stdout.write(`${line}
+`)
+    };
+    const plan = await rollback({ ...common2, check: true });
+    if (flags.check || !plan.ok) {
+      process.exitCode = plan.ok ? 0 : 1;
+      return;
+    }
+    if (!flags.yes && !await confirm("roll back?")) return;
+    const result = await rollback(common2);
+    process.exitCode = result.ok ? 0 : 1;
+  });
+}
+
 // src/cli/validate.ts
 var validate_exports = {};
 __export(validate_exports, {
-  register: () => register5,
+  register: () => register9,
   runValidate: () => runValidate
 });
 import { readFile as readFile9 } from "node:fs/promises";
@@ -90464,7 +92652,7 @@ async function runValidate(file2, options = {}) {
   const summary = config2 ? validSummary(file2, config2, options.env ? [] : result.environments) : `${file2}: valid`;
   return { exitCode: 0, stdout: [summary], stderr: [] };
 }
-function register5(program2) {
+function register9(program2) {
   program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col").argument("[file]", "config file", "slipway.yml").option("-e, --env <name>", "check only this environment's merged config").action(async (file2, options) => {
     const output2 = await runValidate(file2, options);
     for (const line of output2.stdout) process.stdout.write(`${line}
@@ -90476,7 +92664,7 @@ function register5(program2) {
 }
 
 // src/cli/index.ts
-var commandModules = [backup_exports, build_exports, plan_exports, playbook_exports, validate_exports];
+var commandModules = [backup_exports, build_exports, certs_exports, deploy_exports, plan_exports, playbook_exports, render_exports, rollback_exports, validate_exports];
 async function main2(argv3 = process.argv) {
   await runProgram(createProgram(commandModules), argv3);
 }
