@@ -12,6 +12,13 @@ import { connect } from "../../../src/remote/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 
+/** The parts of a service in slipway.yml the overlay rewrites. */
+interface ServiceYaml {
+  port?: number;
+  env?: Record<string, string>;
+  health?: Record<string, unknown>;
+}
+
 export interface Overlay {
   app: string;
   domain: string;
@@ -34,7 +41,7 @@ export function writeOverlay(example: string, overlay: Overlay): string {
   config.proxy.domains = [overlay.domain];
   const dbPath = `/var/lib/${overlay.app}/app.db`;
   if (config.database?.path) config.database.path = dbPath;
-  for (const [name, service] of Object.entries<Record<string, any>>(config.services)) {
+  for (const [name, service] of Object.entries<ServiceYaml>(config.services)) {
     service.port = overlay.ports[name] ?? service.port;
     if (service.env?.DATABASE_PATH) service.env.DATABASE_PATH = dbPath;
     service.health = { ...(service.health ?? {}), timeout: overlay.healthTimeout, interval: "1s" };
