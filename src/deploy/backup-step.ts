@@ -53,6 +53,16 @@ export async function backupBeforeChange(
       return null;
     }
   }
+  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "volume") {
+    // First deploy of a container app: the volume (or the file in it) does not exist until a container made it.
+    const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
+    const { volume, path } = spec.location;
+    const exists = await host.exec(["sh", "-c", script, "sh", volume, path], { check: false, become: true });
+    if (exists.code !== 0) {
+      log(`no database at ${volume}:${path} yet: nothing to back up`);
+      return null;
+    }
+  }
   const manifest = await createBackup({
     host,
     deployDir: config.deploy_dir,

@@ -7,6 +7,8 @@ import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import { ConnectionPool } from "../remote/index.js";
 import { chosenHosts, connectAll } from "./connect.js";
+import { buildForDeploy } from "./container/images.js";
+import { containerRuntime } from "./container-runtime.js";
 import { rollbackTarget } from "./history.js";
 import { type HostRun, runHost } from "./host-flow.js";
 import { readLiveState } from "./host-state.js";
@@ -19,8 +21,9 @@ import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from ".
 
 function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
   if (config.runtime === "systemd") return (host) => systemdRuntime(config, host);
+  if (config.runtime === "container") return (host) => containerRuntime(config, host);
   throw new SlipwayError(`runtime ${config.runtime} is not supported by deploy yet`, {
-    hint: "use runtime: systemd",
+    hint: "use runtime: systemd or container",
   });
 }
 
@@ -107,6 +110,18 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, new Date());
   const report = options.reporter ?? (() => {});
+  runtimeFor(config); // an unsupported runtime fails before anything is built
+  // Runtime container: images built and pushed on the runner (unless the caller has them), pulled by digest on hosts.
+  const images =
+    options.images ??
+    (config.runtime === "container" && !options.check
+      ? await buildForDeploy(config, {
+          commit,
+          releaseDir: options.releaseDir,
+          insecure: options.insecureRegistry,
+          report,
+        })
+      : {});
   return onEveryHost(
     config,
     options.limit,
@@ -119,7 +134,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       actor: options.actor ?? defaultActor(),
       environment: options.environment,
       env: options.versionEnv ?? {},
-      images: {},
+      images,
       secrets: options.secrets ?? resolveSecrets(config).values,
       releaseDir: options.releaseDir,
       check: options.check ?? false,

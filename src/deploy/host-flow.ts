@@ -142,10 +142,12 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
   const paths = deployPaths(config.deploy_dir);
   const spec = databaseSpec(config, run.secrets);
   const writersOf = (color: Color) =>
-    sudoWriters({
-      stop: [["systemctl", "stop", ...runtime.names(color)]],
-      start: [["systemctl", "start", ...runtime.names(color)]],
-    });
+    sudoWriters(
+      runtime.writers?.(color) ?? {
+        stop: [["systemctl", "stop", ...runtime.names(color)]],
+        start: [["systemctl", "start", ...runtime.names(color)]],
+      },
+    );
   let history = live.history;
   const record = (result: ReleaseRecord["result"], backup: string | null, color: Color): ReleaseRecord => ({
     id: run.releaseId,

@@ -2,6 +2,8 @@
  * What differs between runtimes, behind one interface: stage a color (code/images, env, unit), start it, stop it,
  * show its logs. Everything else in a deploy (lock, backup, gate, switch, verify, retire, record) is shared.
  */
+
+import type { Writers } from "../backup/types.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 
@@ -31,6 +33,8 @@ export interface ColorRuntime {
   logs(color: Color, lines: number): Promise<string>;
   /** Unit or container names of a color, for backup writers and messages. */
   names(color: Color): string[];
+  /** Commands (run through sudo) that stop and start the color's database writers; default: systemctl on names(). */
+  writers?(color: Color): Writers;
 }
 
 export type RuntimeFactory = (config: SlipwayConfig, host: RemoteHost) => ColorRuntime;

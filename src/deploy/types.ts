@@ -34,6 +34,13 @@ export interface DeployOptions {
   releaseDir?: string;
   /** Seconds to wait before stopping the old color (drain); default 5. */
   drainSeconds?: number;
+  /**
+   * Runtime container: image references by service (`repo@sha256:...`, e.g. from `slipway build`). When absent, the
+   * images are built and pushed from the services' `build` sections first (src/build).
+   */
+  images?: Record<string, string>;
+  /** Runtime container: the registry in `image.registry` speaks plain http (build and push only). */
+  insecureRegistry?: boolean;
 }
 
 export interface RollbackOptions {

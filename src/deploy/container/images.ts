@@ -1,0 +1,40 @@
+/**
+ * Images of a container deploy, built on the runner: every service with a `build` section is built and pushed
+ * (src/build) and deployed by digest. An image the registry already has for this commit is neither built nor pushed.
+ */
+import { buildImages } from "../../build/build_images.js";
+import { imagesFromConfig } from "../../build/from_config.js";
+import { detectGitInfo, type GitInfo } from "../../build/git_info.js";
+import type { SlipwayConfig } from "../../config/index.js";
+
+export interface DeployBuildOptions {
+  commit: string;
+  /** Where the build contexts are read from; default: slipway.yml's directory. */
+  releaseDir?: string;
+  insecure?: boolean;
+  report: (line: string) => void;
+}
+
+export async function buildForDeploy(
+  config: SlipwayConfig,
+  options: DeployBuildOptions,
+): Promise<Record<string, string>> {
+  const images = imagesFromConfig(config, options.releaseDir ?? config.source.dir);
+  if (images.length === 0) return {};
+  const detected = await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => null);
+  const git: GitInfo = {
+    commitSha: options.commit,
+    branch: config.image.tag_branch ? (detected?.branch ?? null) : null,
+    source: detected?.source ?? null,
+  };
+  const registry = config.image.registry?.split("/")[0];
+  const built = await buildImages(images, {
+    git,
+    latest: config.image.tag_latest,
+    registries: registry ? { [registry]: { insecure: options.insecure } } : undefined,
+    onLine: (service, line) => options.report(`  build ${service}: ${line}`),
+  });
+  for (const image of built)
+    options.report(`image ${image.service}: ${image.reference}${image.skipped ? " (already pushed)" : ""}`);
+  return Object.fromEntries(built.map((image) => [image.service, image.reference]));
+}

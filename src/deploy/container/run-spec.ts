@@ -1,0 +1,121 @@
+/**
+ * Pure builders of the container runtime: container names, labels and the `docker run` argv of one service and color.
+ * The argv carries a `slipway.spec` label (a hash of everything else in it), so a later deploy can tell whether the
+ * running container already is the one it would start.
+ */
+import { createHash } from "node:crypto";
+import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../../config/index.js";
+import { SlipwayError } from "../../errors.js";
+
+/** `<app>-<service>-<color>`: the backup CLI (src/backup/writers.ts) names container writers the same way. */
+export function containerName(app: string, service: string, color: Color): string {
+  return `${app}-${service}-${color}`;
+}
+
+export function containerLabels(app: string, color: Color, releaseId: string): Record<string, string> {
+  return { "slipway.app": app, "slipway.color": color, "slipway.release": releaseId };
+}
+
+export interface RunSpecInput {
+  app: string;
+  service: string;
+  config: Pick<ServiceConfig, "port" | "ports" | "volumes" | "command" | "resources">;
+  color: Color;
+  releaseId: string;
+  /** What to run, ideally `repo@sha256:...`. */
+  image: string;
+  envFile: string;
+}
+
+/** A string command runs through `sh -c` (like a compose string command); a list is the argv itself. */
+export function commandArgv(command: string | string[] | undefined): string[] {
+  if (command === undefined) return [];
+  return typeof command === "string" ? ["sh", "-c", command] : command;
+}
+
+/** Everything but the spec label: the container's port on 127.0.0.1 only, the config's volumes, limits, labels. */
+export function baseRunArgv(input: RunSpecInput): string[] {
+  const { config } = input;
+  const labels = Object.entries(containerLabels(input.app, input.color, input.releaseId)).flatMap(([k, v]) => [
+    "--label",
+    `${k}=${v}`,
+  ]);
+  const limits = [
+    ...(config.resources?.memory ? ["--memory", config.resources.memory] : []),
+    ...(config.resources?.cpus !== undefined ? ["--cpus", String(config.resources.cpus)] : []),
+    ...(config.resources?.nofile !== undefined
+      ? ["--ulimit", `nofile=${config.resources.nofile}:${config.resources.nofile}`]
+      : []),
+  ];
+  return [
+    "docker",
+    "run",
+    "--detach",
+    "--name",
+    containerName(input.app, input.service, input.color),
+    "--restart",
+    "unless-stopped",
+    "--env-file",
+    input.envFile,
+    "--publish",
+    `127.0.0.1:${colorPort(config, input.color)}:${config.port}`,
+    ...config.volumes.flatMap((v) => ["--volume", v]),
+    ...limits,
+    ...labels,
+    input.image,
+    ...commandArgv(config.command),
+  ];
+}
+
+export function specHash(argv: readonly string[]): string {
+  return createHash("sha256").update(JSON.stringify(argv)).digest("hex").slice(0, 16);
+}
+
+/** The `docker run` argv with its `slipway.spec` label (inserted before the image). */
+export function dockerRunArgv(input: RunSpecInput): { argv: string[]; spec: string } {
+  const base = baseRunArgv(input);
+  const spec = specHash(base);
+  const at = base.length - commandArgv(input.config.command).length - 1;
+  return { argv: [...base.slice(0, at), "--label", `slipway.spec=${spec}`, ...base.slice(at)], spec };
+}
+
+/** `docker inspect` of the spec label and running state: prints `<spec> <running>` per container. */
+export function inspectArgv(names: readonly string[]): string[] {
+  return ["docker", "inspect", "--format", '{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', ...names];
+}
+
+/** Image of a service: the deploy's image map (built and pushed digests) first, else `image:` from slipway.yml. */
+export function serviceImage(config: SlipwayConfig, service: string, images: Record<string, string>): string {
+  const image = images[service] ?? config.services[service]?.image;
+  if (!image) {
+    throw new SlipwayError(`no image for service ${service}`, {
+      step: "stage",
+      hint: "give the service `image:` in slipway.yml, or deploy with images built by `slipway build` (DeployOptions.images)",
+    });
+  }
+  return image;
+}
+
+/** `releases/<id>/images.json`: what the release ran, so `current` points at a real directory. */
+export function releaseManifest(releaseId: string, images: Record<string, string>): string {
+  return `${JSON.stringify({ release: releaseId, images }, null, 2)}\n`;
+}
+
+/**
+ * The color's env file (src/render/from-config, systemd quoting) rewritten for `docker run --env-file`, which takes
+ * `NAME=value` lines literally (quotes would become part of the value). A value with a newline cannot be written.
+ */
+export function dockerEnvFile(systemdContent: string, where = "env file"): string {
+  const lines = ["# Managed by Slipway (docker --env-file: values are literal)."];
+  for (const m of systemdContent.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"$/gms)) {
+    const value = (m[2] as string).replace(/\\(.)/gs, "$1");
+    if (value.includes("\n")) {
+      throw new SlipwayError(`${where}: ${m[1]} has a newline, which docker env files cannot hold`, {
+        step: "env file",
+        hint: "put the value on one line (e.g. base64-encode it)",
+      });
+    }
+    lines.push(`${m[1]}=${value}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
