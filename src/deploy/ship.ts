@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { relative, resolve } from "node:path";
+import { PassThrough } from "node:stream";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -43,7 +44,10 @@ export async function shipService(host: RemoteHost, localDir: string, target: st
     stderr += d.toString();
   });
   const exited = new Promise<number | null>((r) => tar.on("close", r));
-  await host.exec(unpackArgv(target), { stdin: tar.stdout, step: "ship", timeoutMs: 300_000 });
+  // Consume tar's output at once: Node drains (drops) a child's unread stdout when the child exits, so a small
+  // release tarred before the SSH channel opens would arrive empty ("gzip: stdin: unexpected end of file").
+  const archive = tar.stdout.pipe(new PassThrough({ highWaterMark: 1 << 20 }));
+  await host.exec(unpackArgv(target), { stdin: archive, step: "ship", timeoutMs: 300_000 });
   const code = await exited;
   if (code !== 0) {
     throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {

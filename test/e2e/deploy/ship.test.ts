@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shipService } from "../../../src/deploy/ship.js";
+import { connect } from "../../../src/remote/index.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import { loadSandbox, sandboxTarget } from "../support/sandbox.js";
+
+describe("shipping a service's code (t2)", () => {
+  let host: RemoteHost;
+  const dir = `/tmp/slipway-ship-e2e-${process.pid}`;
+
+  beforeAll(async () => {
+    const inventory = loadSandbox();
+    const t2 = sandboxTarget("t2", inventory);
+    host = await connect({
+      name: t2.name,
+      host: t2.host,
+      port: t2.port,
+      user: t2.user,
+      privateKeyPath: inventory.privateKeyPath,
+      knownHosts: readFileSync(inventory.knownHostsPath, "utf8"),
+    });
+  });
+  afterAll(async () => {
+    await host.exec(["rm", "-rf", dir]);
+    await host.close();
+  });
+
+  it("arrives whole even when the channel opens after local tar has finished", async () => {
+    // A host whose commands start late, as when the connection's channels are all busy: tar is done by then.
+    const slow: RemoteHost = {
+      ...host,
+      name: host.name,
+      exec: async (argv, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return host.exec(argv, options);
+      },
+    };
+    await host.exec(["mkdir", "-p", dir]);
+    expect(await shipService(slow, "examples/harvest/backend", `${dir}/backend`)).toBe(true);
+    const listing = await host.exec(["ls", `${dir}/backend`]);
+    expect(listing.stdout.split("\n")).toContain("harvest_be.py");
+    expect(await shipService(host, "examples/harvest/backend", `${dir}/backend`)).toBe(false);
+  });
+});
