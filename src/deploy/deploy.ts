@@ -70,7 +70,8 @@ async function onEveryHost(
           else if (result.status === "ok" && result.release) release = result.release;
           return result;
         } catch (e) {
-          report(`[${resolved.name}] FAILED: ${errorText(e)}`);
+          // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
+          report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
           return { name: resolved.name, status: "failed", error: errorText(e) };
         }
       }),
