@@ -2,10 +2,12 @@
  * Images of a container deploy, built on the runner: every service with a `build` section is built and pushed
  * (src/build) and deployed by digest. An image the registry already has for this commit is neither built nor pushed.
  */
+import { isAbsolute, join } from "node:path";
 import { buildImages } from "../../build/build_images.js";
 import { imagesFromConfig } from "../../build/from_config.js";
 import { detectGitInfo, type GitInfo } from "../../build/git_info.js";
 import type { SlipwayConfig } from "../../config/index.js";
+import { serviceSources } from "../ship.js";
 
 export interface DeployBuildOptions {
   commit: string;
@@ -19,7 +21,13 @@ export async function buildForDeploy(
   config: SlipwayConfig,
   options: DeployBuildOptions,
 ): Promise<Record<string, string>> {
-  const images = imagesFromConfig(config, options.releaseDir ?? config.source.dir);
+  // The loader made each build.context absolute (relative to slipway.yml): re-base it on releaseDir, as ship.ts does.
+  const contexts = serviceSources(config, options.releaseDir);
+  const images = imagesFromConfig(config, config.source.dir).map((image) => {
+    const context = contexts[image.service] ?? image.context;
+    const dockerfile = config.services[image.service]?.build?.dockerfile ?? "Dockerfile";
+    return { ...image, context, dockerfile: isAbsolute(dockerfile) ? dockerfile : join(context, dockerfile) };
+  });
   if (images.length === 0) return {};
   const detected = await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => null);
   const git: GitInfo = {
