@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { buildImages } from "../../../src/build/build_images.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
-import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
+import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { cleanHost, connectTarget, requestLoop, viaNginx, writeOverlay } from "./support.js";
@@ -177,5 +177,13 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
       become: true,
     });
     expect(running.stdout.trim()).toBe("false");
+  });
+
+  it("rollback goes back to v1 (same image, its recorded env) on the other color; the data stays", async () => {
+    const result = await rollback({ config, actor: "e2e", drainSeconds: 1, secrets: { SECRET_KEY: "e2e-secret" } });
+    expect(result.ok).toBe(true);
+    expect(result.hosts[0]?.color).toBe("blue");
+    expect(await version()).toBe("v1");
+    expect(await noteTitles()).toContain("before-v2");
   });
 });
