@@ -259,7 +259,8 @@ export class HostRun {
     }
     if (outcome.status === "failed" && !outcome.ignored) {
       this.failed = true;
-      if (this.ctx.play.anyErrorsFatal) this.ctx.abort.set = true;
+      // A failure a rescue section will handle is not fatal to the play (as in Ansible).
+      if (this.ctx.play.anyErrorsFatal && !outcome.rescued) this.ctx.abort.set = true;
       return "failed";
     }
     return "ok";
