@@ -249,9 +249,7 @@ function corsView(route: RouteModel, field: string, ctx: RouteContext) {
   } else {
     if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
     const origins = cors.origins.map((o, i) => nx.origin(o, `${f}.origins[${i}]`));
-    const variable = `$${ctx.appId}_cors_origin_${ctx.corsMaps.length + 1}`;
-    ctx.corsMaps.push({ variable, origins });
-    allowOrigin = variable;
+    allowOrigin = corsMapVariable(ctx, origins);
   }
   const methods = cors.methods.map((m, i) => nx.httpMethod(m, `${f}.methods[${i}]`)).join(", ");
   const headers = cors.headers.map((h, i) => nx.headerName(h, `${f}.headers[${i}]`)).join(", ");
@@ -264,4 +262,16 @@ function corsView(route: RouteModel, field: string, ctx: RouteContext) {
     preflight.push(`Access-Control-Max-Age ${positiveInt(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
   }
   return { cors: { preflightHeaders: preflight }, corsHeaders: common };
+}
+
+/** Routes that allow the same origins share one `map` (one variable), whatever order the origins were listed in. */
+function corsMapVariable(ctx: RouteContext, origins: string[]): string {
+  const unique = [...new Set(origins)];
+  const key = [...unique].sort().join(" ");
+  const existing = ctx.corsMaps.find((m) => [...m.origins].sort().join(" ") === key);
+  if (existing) return existing.variable;
+  const variable = `$${ctx.appId}_cors_origin_${ctx.corsMaps.length + 1}`;
+  // A repeated origin would be a repeated map key, which nginx warns about.
+  ctx.corsMaps.push({ variable, origins: unique });
+  return variable;
 }
