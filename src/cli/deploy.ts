@@ -4,11 +4,11 @@
  */
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { loadConfig } from "../config/index.js";
-import { deploy } from "../deploy/index.js";
+import { loadConfig, type SlipwayConfig } from "../config/index.js";
+import { type DeployOptions, deploy } from "../deploy/index.js";
 import { SlipwayError } from "../errors.js";
 
-interface DeployFlags {
+export interface DeployFlags {
   env?: string;
   limit: string[];
   versionEnv: string[];
@@ -18,22 +18,58 @@ interface DeployFlags {
   restoreDb?: boolean;
   yes?: boolean;
   check?: boolean;
+  image: string[];
+  insecureRegistry?: boolean;
+  forceUnlock?: boolean;
 }
 
 const collect = (v: string, all: string[]) => [...all, v];
 
 /** `K=V` pairs to a record; a pair without `=` is an error that names it. */
-export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+export function parseEnvPairs(pairs: readonly string[], flag = "--version-env", example = "APP_VERSION=2.0.0") {
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf("=");
-    if (at <= 0)
-      throw new SlipwayError(`--version-env ${pair}: expected KEY=VALUE`, {
-        hint: "e.g. --version-env APP_VERSION=2.0.0",
-      });
+    if (at <= 0 || at === pair.length - 1)
+      throw new SlipwayError(`${flag} ${pair}: expected KEY=VALUE`, { hint: `e.g. ${flag} ${example}` });
     out[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return out;
+}
+
+/** `--image service=ref` pairs; each service must exist in the config. */
+export function parseImagePairs(pairs: readonly string[], services: readonly string[]): Record<string, string> {
+  const images = parseEnvPairs(pairs, "--image", "web=registry/app@sha256:...");
+  for (const service of Object.keys(images)) {
+    if (!services.includes(service)) {
+      throw new SlipwayError(`--image ${service}=...: no service ${service} in the config`, {
+        hint: `services: ${services.join(", ")}`,
+      });
+    }
+  }
+  return images;
+}
+
+/** The deploy() options the flags ask for (pure, so the parsing is unit-tested). */
+export function deployOptionsFromFlags(config: SlipwayConfig, flags: DeployFlags): Omit<DeployOptions, "check"> {
+  const drain = flags.drain === undefined ? undefined : Number(flags.drain);
+  if (drain !== undefined && !(Number.isFinite(drain) && drain >= 0)) {
+    throw new SlipwayError(`--drain ${flags.drain}: expected a number of seconds`, { hint: "e.g. --drain 5" });
+  }
+  const images = flags.image.length > 0 ? parseImagePairs(flags.image, Object.keys(config.services)) : undefined;
+  return {
+    config,
+    environment: flags.env,
+    limit: flags.limit,
+    versionEnv: parseEnvPairs(flags.versionEnv),
+    releaseId: flags.releaseId,
+    releaseDir: flags.releaseDir,
+    drainSeconds: drain,
+    restoreDb: flags.restoreDb,
+    ...(images ? { images } : {}),
+    ...(flags.insecureRegistry ? { insecureRegistry: true } : {}),
+    ...(flags.forceUnlock ? { forceUnlock: true } : {}),
+  };
 }
 
 export async function confirm(question: string): Promise<boolean> {
@@ -59,21 +95,19 @@ export function register(program: Command): void {
     .option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)")
     .option("--restore-db", "restore the database backup when verification after the switch fails")
     .option("--check", "print the plan only, change nothing")
+    .option(
+      "--image <service=ref>",
+      "image of a service (repo@sha256:..., e.g. from slipway build): no build",
+      collect,
+      [],
+    )
+    .option("--insecure-registry", "the registry speaks plain http (build and push)")
+    .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
     .action(async (file: string, flags: DeployFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
       const reporter = (line: string) => process.stdout.write(`${line}\n`);
-      const common = {
-        config,
-        environment: flags.env,
-        limit: flags.limit,
-        versionEnv: parseEnvPairs(flags.versionEnv),
-        releaseId: flags.releaseId,
-        releaseDir: flags.releaseDir,
-        drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
-        restoreDb: flags.restoreDb,
-        reporter,
-      };
+      const common = { ...deployOptionsFromFlags(config, flags), reporter };
       const plan = await deploy({ ...common, check: true });
       if (flags.check || !plan.ok) {
         process.exitCode = plan.ok ? 0 : 1;

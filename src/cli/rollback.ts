@@ -12,6 +12,7 @@ interface RollbackFlags {
   drain?: string;
   yes?: boolean;
   check?: boolean;
+  forceUnlock?: boolean;
 }
 
 export function register(program: Command): void {
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .option("--restore-db", "also restore the database backup taken before the release being left was deployed")
     .option("--drain <seconds>", "seconds the old color keeps running after the switch")
     .option("--check", "print the plan only, change nothing")
+    .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
     .action(async (file: string, flags: RollbackFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
@@ -35,6 +37,7 @@ export function register(program: Command): void {
         to: flags.to,
         restoreDb: flags.restoreDb,
         drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
+        forceUnlock: flags.forceUnlock,
         reporter: (line: string) => process.stdout.write(`${line}\n`),
       };
       const plan = await rollback({ ...common, check: true });

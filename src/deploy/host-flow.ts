@@ -42,6 +42,7 @@ export interface HostRun {
   check: boolean;
   restoreDb: boolean;
   drainSeconds?: number;
+  forceUnlock?: boolean;
   report: (line: string) => void;
 }
 
@@ -113,7 +114,7 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
       step: "deploy dir",
     },
   );
-  await acquireLock(host, paths.lock, run.actor, run.commit);
+  await acquireLock(host, paths.lock, run.actor, run.commit, { force: run.forceUnlock, say });
   say(`locked ${paths.lock}`);
   try {
     return await lockedRun(run, { live, liveColor, idle, fingerprint, url, say });

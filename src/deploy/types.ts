@@ -41,6 +41,8 @@ export interface DeployOptions {
   images?: Record<string, string>;
   /** Runtime container: the registry in `image.registry` speaks plain http (build and push only). */
   insecureRegistry?: boolean;
+  /** Remove a lock another deploy left behind (reported with its holder); without it a held lock fails the host. */
+  forceUnlock?: boolean;
 }
 
 export interface RollbackOptions {
@@ -56,6 +58,8 @@ export interface RollbackOptions {
   reporter?: DeployReporter;
   secrets?: Record<string, string>;
   drainSeconds?: number;
+  /** Remove a stale deploy lock (reported with its holder). */
+  forceUnlock?: boolean;
 }
 
 export type HostStatus = "ok" | "changed" | "failed" | "unreachable";
@@ -71,6 +75,8 @@ export interface HostResult {
   error?: string;
   /** The release live on the host after the run (differs from DeployResult.release on a no-op deploy). */
   release?: string;
+  /** Id of the database backup this deploy took on the host (src/backup), when it took one. */
+  backup?: string;
 }
 
 export interface DeployResult {
