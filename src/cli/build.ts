@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .option("--target <stage>", "multi-stage target")
     .option("--latest", "also tag latest (default: the config's image.tag_latest)")
     .option("--no-push", "build locally only")
-    .option("--insecure", "the registry speaks plain http")
+    .option("--insecure", "the registry speaks plain http (default: the config's image.insecure)")
     .option("--username <user>", "registry user name")
     .option("--password-env <name>", "environment variable holding the registry password", "SLIPWAY_REGISTRY_PASSWORD")
     .addOption(new Option("--builder <kind>", "builder").choices(["auto", "buildx", "classic"]).default("auto"))
@@ -61,7 +61,7 @@ export function register(program: Command): void {
     .option("--quiet", "do not print build output")
     .action(async (file: string, flags: BuildFlags) => {
       try {
-        const { images, configDir, credentials, tagBranch, latest } = flags.repository
+        const { images, configDir, credentials, tagBranch, latest, insecure } = flags.repository
           ? singleImage(flags.repository, flags)
           : await configImages(file, flags);
         if (images.length === 0) {
@@ -70,7 +70,10 @@ export function register(program: Command): void {
         }
         const registries: BuildOptions["registries"] = {};
         for (const image of images) {
-          registries[parseImageReference(image.repository).registry] = { insecure: flags.insecure, credentials };
+          registries[parseImageReference(image.repository).registry] = {
+            insecure: flags.insecure || insecure,
+            credentials,
+          };
         }
         const built = await buildImages(images, {
           git: await gitInfo(configDir, flags, tagBranch),
@@ -96,6 +99,8 @@ interface BuildInput {
   /** The config's image.tag_branch / tag_latest (flags decide in --repository mode). */
   tagBranch: boolean;
   latest: boolean;
+  /** The config's image.insecure (plain-http registry); --insecure also sets it. */
+  insecure: boolean;
 }
 
 function singleImage(repository: string, flags: BuildFlags): BuildInput {
@@ -105,6 +110,7 @@ function singleImage(repository: string, flags: BuildFlags): BuildInput {
     configDir: context,
     tagBranch: true,
     latest: false,
+    insecure: false,
     credentials: flags.username && password ? { username: flags.username, password } : undefined,
     images: [
       {
@@ -134,6 +140,7 @@ async function configImages(file: string, flags: BuildFlags): Promise<BuildInput
     configDir,
     tagBranch: config.image.tag_branch,
     latest: config.image.tag_latest,
+    insecure: config.image.insecure,
     credentials: username && password ? { username, password } : undefined,
   };
 }

@@ -23,6 +23,11 @@ export const imageSchema = z
     password_secret: secretName()
       .optional()
       .describe("Name of the environment variable holding the registry password or token (never the value itself)."),
+    insecure: bool()
+      .default(false)
+      .describe(
+        "The registry speaks plain http (it must also be in each docker daemon's `insecure-registries`), e.g. a local test registry.",
+      ),
     tag_branch: bool().default(true).describe("Also tag images with the branch name."),
     tag_latest: bool().default(false).describe("Also tag images `latest`."),
     delivery: z

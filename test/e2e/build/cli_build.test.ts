@@ -34,6 +34,8 @@ describe("slipway build", () => {
     const program = new Command("slipway").exitOverride();
     register(program);
     const written: string[] = [];
+    // A failed run sets process.exitCode; reset it so one test's failure never shows up as the next one's.
+    process.exitCode = undefined;
     const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
       written.push(chunk.toString());
       return true;
@@ -56,6 +58,43 @@ describe("slipway build", () => {
     expect(first?.reference).toBe(`${repository}@${first?.digest}`);
     const [second] = await slipwayBuild(context);
     expect(second).toMatchObject({ skipped: true, digest: first?.digest });
+  });
+
+  it("honours image.insecure from slipway.yml: the plain-http sandbox registry works without --insecure", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "slipway-cli-insecure-"));
+    await writeFile(join(dir, "Dockerfile"), 'FROM scratch\nCOPY payload /payload\nCMD ["/payload"]\n');
+    await writeFile(join(dir, "payload"), `${repository} insecure\n`);
+    const repo = `e2e-${runId()}/insecure`;
+    const config = [
+      "app: insecure-demo",
+      "runtime: container",
+      "image:",
+      `  registry: ${inventory.registry}`,
+      `  repository: ${repo}`,
+      "  insecure: true",
+      "  tag_branch: false",
+      "services:",
+      "  web:",
+      "    build:",
+      "      context: .",
+      "    port: 8080",
+      "proxy:",
+      "  mode: internal",
+      "inventory:",
+      "  hosts:",
+      "    t1:",
+      "      address: 10.213.0.11",
+      "",
+    ].join("\n");
+    await writeFile(join(dir, "slipway.yml"), config);
+    const file = join(dir, "slipway.yml");
+    const [first] = await runBuild(["build", file, "--commit", commit, "--json"]);
+    expect(first).toMatchObject({ service: "web", skipped: false });
+    expect(first?.reference).toBe(`${inventory.registry}/${repo}-web@${first?.digest}`);
+    // The skip check (a manifest HEAD over plain http) also follows the config.
+    const [second] = await runBuild(["build", file, "--commit", commit, "--json"]);
+    expect(second).toMatchObject({ service: "web", skipped: true, digest: first?.digest });
+    await docker("image", "rm", `${inventory.registry}/${repo}-web:${commit}`).catch(() => "");
   });
 
   it("builds every service of an example's slipway.yml, then skips them", async () => {
