@@ -57,11 +57,10 @@ describe("registry credentials stay out of argv and logs", () => {
   });
 
   it("logs in on the runner with the password only on stdin (ps sampled during the logins)", async () => {
-    const samples = await sampleWhile(
+    const samples = await sampleUntilSeen(
       async () => (await run("ps", ["-eo", "args"], { maxBuffer: 8 << 20 })).stdout,
-      async () => {
-        for (let i = 0; i < 8; i++) await loginRunner(registry.address, registry);
-      },
+      `--password-stdin ${registry.address}`,
+      () => loginRunner(registry.address, registry),
     );
     expect(samples.length).toBeGreaterThan(0);
     expect(samples.some((sample) => sample.includes(`--password-stdin ${registry.address}`))).toBe(true);
@@ -93,12 +92,11 @@ describe("registry credentials stay out of argv and logs", () => {
     expect(withoutLogin.code).not.toBe(0);
 
     const login = { registry: registry.address, username: registry.username, password: registry.password };
-    // The login alone, repeated so that the sampler catches `docker login` running on the target.
-    const loginSamples = await sampleWhile(
+    // The login alone, repeated until the sampler has caught `docker login` running on the target.
+    const loginSamples = await sampleUntilSeen(
       async () => (await host.exec(["ps", "-eo", "args"])).stdout,
-      async () => {
-        for (let i = 0; i < 8; i++) await loginHost(host, login);
-      },
+      `--password-stdin ${registry.address}`,
+      () => loginHost(host, login),
     );
     expect(loginSamples.some((sample) => sample.includes(`--password-stdin ${registry.address}`))).toBe(true);
     expect(loginSamples.filter((sample) => sample.includes(registry.password))).toEqual([]);
@@ -126,6 +124,31 @@ describe("registry credentials stay out of argv and logs", () => {
     expect(logLines.filter((line) => line.includes(registry.password))).toEqual([]);
   });
 });
+
+/**
+ * Repeats `attempt` (a login: a short-lived process) until a `sample` taken meanwhile shows `needle`, so the test never
+ * depends on the sampler happening to catch the process in a fixed number of tries. Gives up after `maxAttempts`
+ * (the caller's assertion then fails and says the login was never seen). Returns every sample.
+ */
+async function sampleUntilSeen(
+  sample: () => Promise<string>,
+  needle: string,
+  attempt: () => Promise<void>,
+  maxAttempts = 300,
+): Promise<string[]> {
+  let seen = false;
+  const samples = await sampleWhile(
+    async () => {
+      const taken = await sample();
+      if (taken.includes(needle)) seen = true;
+      return taken;
+    },
+    async () => {
+      for (let i = 0; i < maxAttempts && !seen; i++) await attempt();
+    },
+  );
+  return samples;
+}
 
 /** Runs `sample` over and over while `work` runs; returns every sample. */
 async function sampleWhile(sample: () => Promise<string>, work: () => Promise<void>): Promise<string[]> {
