@@ -123,8 +123,12 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   await checkWritable(ctx, dir);
   const resolved = await resolveLocation(ctx, spec);
   const previous = (await listBackups(ctx, job.deployDir))[0];
+  // Twice the last backup's size; for the first backup twice the database file's size, or (a server) the size the
+  // server reports, queried below with the recipe's credentials.
   const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx, resolved.path) : undefined);
-  await checkSpace(ctx, dir, reference, previous ? "the last backup's size" : "the database file's size");
+  if (previous || resolved.kind === "path") {
+    await checkSpace(ctx, dir, reference, previous ? "the last backup's size" : "the database file's size");
+  }
 
   const takenAt = (job.now ?? (() => new Date()))();
   const id = backupId(job.release, takenAt);
@@ -145,6 +149,10 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   }
   try {
     await withSecret(ctx, recipe.secret, async () => {
+      if (!previous && resolved.kind === "server") {
+        const size = recipe.size ? Number((await runStep(ctx, recipe.size)).stdout.trim()) : undefined;
+        await checkSpace(ctx, dir, size, "the database's size");
+      }
       if (stopHere && job.writers) await runWriters(ctx, job.writers.stop, "stop the app for the copy");
       try {
         await runSteps(ctx, recipe.dump);

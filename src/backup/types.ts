@@ -100,6 +100,11 @@ export interface BackupRecipe {
   verify: Step[];
   /** The app must be stopped around `dump` (DuckDB under stop-first). */
   needsWritersStopped: boolean;
+  /**
+   * A server database's size in bytes (stdout: one integer), the free-space reference when there is no earlier backup
+   * (a file database uses the file's size instead). Runs inside the recipe's secret, like the dump.
+   */
+  size?: Step;
 }
 
 export interface RestoreRecipe {

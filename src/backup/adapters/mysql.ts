@@ -71,8 +71,17 @@ export function mysqlBackupRecipe(spec: MysqlSpec, where: ResolvedServer, part: 
       },
     ],
     needsWritersStopped: false,
+    size: {
+      argv: [...prefix, "mysql", ...clientArgs(spec, where, secret), "-N", "-B", "-e", MYSQL_SIZE_SQL, spec.database],
+      what: `size of the database ${spec.database}`,
+      expectStdout: /^\d+$/,
+    },
   };
 }
+
+/** Data plus indexes of the dumped schema (the uncompressed dump is about that size; gzip only makes it smaller). */
+export const MYSQL_SIZE_SQL =
+  "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS UNSIGNED) FROM information_schema.tables WHERE table_schema = DATABASE()";
 
 export function mysqlRestoreRecipe(
   spec: MysqlSpec,

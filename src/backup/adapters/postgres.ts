@@ -95,6 +95,11 @@ export function postgresBackupRecipe(
       },
     ],
     needsWritersStopped: false,
+    size: {
+      argv: psqlArgv(spec, where, secret, spec.database, "SELECT pg_database_size(current_database())"),
+      what: `size of the database ${spec.database}`,
+      expectStdout: /^\d+$/,
+    },
   };
 }
 

@@ -42,6 +42,26 @@ describe("mysql adapter", () => {
     expect(JSON.stringify(recipe.dump)).not.toContain("ss word");
     expect(recipe.verify[0]).toEqual({ argv: ["gzip", "-t", PART], what: "gzip -t: the archive is complete" });
     expect(recipe.verify[1]?.expectStdout).toEqual(/^-- Dump completed/);
+    // The free-space reference of a first backup: the schema's data and indexes, asked with the same option file.
+    expect(recipe.size).toEqual({
+      argv: [
+        "mysql",
+        "--defaults-extra-file=/tmp/slipway-my-abc123.cnf",
+        "-h",
+        "127.0.0.1",
+        "-P",
+        "3306",
+        "-u",
+        "app",
+        "-N",
+        "-B",
+        "-e",
+        "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS UNSIGNED) FROM information_schema.tables WHERE table_schema = DATABASE()",
+        "shop",
+      ],
+      what: "size of the database shop",
+      expectStdout: /^\d+$/,
+    });
   });
 
   it("runs inside the database container with docker exec", () => {

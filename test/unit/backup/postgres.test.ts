@@ -48,6 +48,28 @@ describe("postgres adapter", () => {
     expect(pgpassLine("plain")).toBe("*:*:*:*:plain\n");
   });
 
+  it("asks the server for the database's size (the free-space reference of a first backup)", () => {
+    const recipe = postgresBackupRecipe(peer, { kind: "server", runAs: "postgres" }, "/b/r.dump.part", "t");
+    expect(recipe.size).toEqual({
+      argv: [
+        ...SUDO,
+        "psql",
+        "-X",
+        "-A",
+        "-t",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "--no-password",
+        "-d",
+        "shop",
+        "-c",
+        "SELECT pg_database_size(current_database())",
+      ],
+      what: "size of the database shop",
+      expectStdout: /^\d+$/,
+    });
+  });
+
   it("verifies in a scratch database and compares row counts", () => {
     const plan = postgresScratchVerify(peer, { kind: "server", runAs: "postgres" }, "/b/r.dump.part", "ab12");
     expect(plan.scratch).toBe("slipway_verify_ab12");
