@@ -29,7 +29,17 @@ export interface RawExecResult {
   killError?: unknown;
 }
 
+/** The command was never sent to the host (no channel, or the host refused the exec request): safe to try again. */
 export class ChannelOpenError extends Error {}
+
+/**
+ * The exec request was sent, then the connection dropped before the host answered it: sshd may already have started
+ * the command, so it must not be sent again.
+ */
+export class CommandStartLostError extends Error {}
+
+/** ssh2's error for an exec request that failed: either the host refused it, or the connection closed under it. */
+const EXEC_REQUEST_FAILED = "Unable to exec";
 
 /**
  * `setup` runs synchronously inside ssh2's callback: ssh2 may process the whole reply (data, exit-status, close) in
@@ -41,12 +51,33 @@ export function openExecChannel(
   setup: (channel: ClientChannel) => void,
 ): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    client.exec(command, (error, channel) => {
-      if (error) return reject(new ChannelOpenError(error.message, { cause: error }));
-      setup(channel);
-      resolve(channel);
-    });
+    // ssh2 emits the client's 'end'/'close' before it fails the pending requests of a dropped connection.
+    let connectionLost = false;
+    const onLost = () => {
+      connectionLost = true;
+    };
+    client.on("end", onLost).on("close", onLost);
+    const settle = () => client.off("end", onLost).off("close", onLost);
+    try {
+      client.exec(command, (error, channel) => {
+        settle();
+        if (error) {
+          const sent = error.message === EXEC_REQUEST_FAILED && connectionLost;
+          return reject(sent ? new CommandStartLostError(error.message, { cause: error }) : channelOpenError(error));
+        }
+        setup(channel);
+        resolve(channel);
+      });
+    } catch (error) {
+      // ssh2 throws "Not connected" when the socket is gone before anything was sent.
+      settle();
+      reject(channelOpenError(error));
+    }
   });
+}
+
+function channelOpenError(error: unknown): ChannelOpenError {
+  return new ChannelOpenError(error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 export async function runRaw(client: Client, request: RawExecRequest): Promise<RawExecResult> {

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { NodeSSH } from "node-ssh";
 import type { Channel } from "ssh2";
 import { ConnectionError, RemoteCommandError } from "../errors.js";
-import { ChannelOpenError, type RawExecResult, runRaw } from "./channel-exec.js";
+import { ChannelOpenError, CommandStartLostError, type RawExecResult, runRaw } from "./channel-exec.js";
 import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
 import { backoffDelay } from "./connect-errors.js";
 import { DEFAULT_DEPLOY_DIR, FACTS_SCRIPT, parseFacts } from "./facts.js";
@@ -188,19 +188,31 @@ export class SshRemoteHost implements RemoteHost {
     const command = wrapCommand(argv, shape);
     const stdoutLines = this.#splitter("stdout", options.onStdout);
     const stderrLines = this.#splitter("stderr", options.onStderr);
-    const raw = await this.#semaphore.run(() =>
-      this.#withConnection(options.step, (ssh) =>
-        runRaw(ssh.connection as NonNullable<NodeSSH["connection"]>, {
-          command,
-          stdin: options.stdin,
-          timeoutMs: options.timeoutMs,
-          wrapped: true,
-          onStdout: stdoutLines && ((chunk) => stdoutLines.push(chunk)),
-          onStderr: stderrLines && ((chunk) => stderrLines.push(chunk)),
-          killGroup: (pgid) => this.#killGroup(pgid, shape.become ? (shape.becomeUser ?? "root") : null),
-        }),
-      ),
-    );
+    const raw = await this.#semaphore
+      .run(() =>
+        this.#withConnection(options.step, (ssh) =>
+          runRaw(ssh.connection as NonNullable<NodeSSH["connection"]>, {
+            command,
+            stdin: options.stdin,
+            timeoutMs: options.timeoutMs,
+            wrapped: true,
+            onStdout: stdoutLines && ((chunk) => stdoutLines.push(chunk)),
+            onStderr: stderrLines && ((chunk) => stderrLines.push(chunk)),
+            killGroup: (pgid) => this.#killGroup(pgid, shape.become ? (shape.becomeUser ?? "root") : null),
+          }),
+        ),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof CommandStartLostError)) throw error;
+        throw new RemoteCommandError("the connection was lost while the command was starting", {
+          host: this.name,
+          step: options.step,
+          command: display,
+          exitCode: null,
+          hint: "the command may have run in part or in full (it is not retried); check the host's state before running it again",
+          cause: error,
+        });
+      });
     stdoutLines?.end();
     stderrLines?.end();
     if (raw.timedOut) {
@@ -285,9 +297,9 @@ export class SshRemoteHost implements RemoteHost {
       try {
         return await run(this.#ssh);
       } catch (error) {
-        // The channel never opened, so the command did not run: trying again is safe. sshd refuses a session for a
-        // moment after another one closed when MaxSessions is reached (it frees sessions lazily), and a dropped
-        // connection is reopened.
+        // A ChannelOpenError means the command was never sent (a sent one fails as CommandStartLostError), so trying
+        // again is safe. sshd refuses a session for a moment after another one closed when MaxSessions is reached (it
+        // frees sessions lazily), and a dropped connection is reopened.
         if (!(error instanceof ChannelOpenError) || attempt >= CHANNEL_OPEN_ATTEMPTS) throw error;
         await sleep(backoffDelay(attempt, 20));
       }
