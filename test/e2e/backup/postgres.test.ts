@@ -4,6 +4,7 @@
  * afterwards, and a restore after a destructive migration brings the rows back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BackupError } from "../../../src/backup/errors.js";
 import { createBackup, restoreBackup } from "../../../src/backup/index.js";
 import type { PostgresSpec } from "../../../src/backup/types.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -88,6 +89,30 @@ describe("Postgres backup on t2", () => {
     const counts = await psql(database, COUNTS_SQL);
     expect(counts).toBe("customers=1000\nempty=0\norders=5000");
     expect(await psql(check, COUNTS_SQL)).toBe(counts);
+  });
+
+  it("a first backup needs twice the size the server reports: refused on a 1 MiB tmpfs, nothing written", async () => {
+    const small = `${dir}/small`;
+    await host.exec(
+      ["sh", "-c", 'mkdir -p "$1" && mount -t tmpfs -o size=1m,mode=0777 slipway-e2e "$1"', "sh", `${small}/backups`],
+      { become: true },
+    );
+    try {
+      const error = await createBackup({
+        host,
+        deployDir: small,
+        database: { ...peer, database },
+        release: "r0",
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackupError);
+      expect((error as BackupError).message).toMatch(
+        /^not enough free space for a backup: only 1\.0 MiB free in \S+\/small\/backups, but a backup needs twice the database's size \(\d+\.\d MiB\)$/,
+      );
+      expect((error as BackupError).hint).toContain("nothing was changed");
+      expect((await host.exec(["ls", "-A", `${small}/backups`])).stdout.trim()).toBe("");
+    } finally {
+      await host.exec(["umount", `${small}/backups`], { become: true, check: false });
+    }
   });
 
   it("passes a password only through a PGPASSFILE that is removed afterwards", async () => {
