@@ -16,12 +16,13 @@ import {
   sudoWriters,
 } from "./backup-step.js";
 import { gateArgs, healthGate } from "./health.js";
-import { releasesToPrune, withRecord } from "./history.js";
+import { withRecord } from "./history.js";
 import { markLive, readLiveState, writeHistory } from "./host-state.js";
 import { acquireLock, releaseLock } from "./lock.js";
 import { switchTo, verifyThroughNginx } from "./nginx.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
+import { retireOld } from "./retire.js";
 import type { ColorRuntime } from "./runtime.js";
 import type { HostResult, ReleaseRecord } from "./types.js";
 
@@ -277,16 +278,15 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
   }
 
   const linked = live.history.releases.find((r) => r.id === live.release)?.id;
-  const { prune, history: kept } = releasesToPrune(history, config.releases.keep, [
-    run.releaseId,
-    ...(linked ? [linked] : []),
-  ]);
-  for (const id of prune) await host.exec(["rm", "-rf", "--", paths.release(id)], { check: false, step: "prune" });
-  if (prune.length > 0) {
-    await writeHistory(host, paths, kept);
-    say(`pruned ${prune.join(", ")}`);
-  }
-  return { name: host.name, status: "changed", color: idle, url: ctx.url, release: run.releaseId };
+  await retireOld({ host, config, history, live: run.releaseId, previous: linked ?? null, say });
+  return {
+    name: host.name,
+    status: "changed",
+    color: idle,
+    url: ctx.url,
+    release: run.releaseId,
+    ...(backup ? { backup } : {}),
+  };
 }
 
 /** Health gate of every service of a color; throws when one stays unhealthy. */
