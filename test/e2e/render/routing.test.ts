@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RemoteCommandError } from "../../../src/errors.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { applyNginxSite, applySystemdUnit, defaultSitePath } from "../../../src/render/apply.js";
+import { applyNginxSite, applyNginxUpstream, applySystemdUnit, defaultSitePath } from "../../../src/render/apply.js";
 import { instanceUnitName, renderEnvironmentFile } from "../../../src/render/systemd.js";
 import { request } from "./curl.js";
 import * as f from "./fixtures.js";
@@ -24,6 +24,12 @@ async function waitForPort(host: RemoteHost, port: number): Promise<void> {
     if (probe.code === 0) return;
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** PIDs of nginx's worker processes (children of the master): a reload replaces all of them. */
+async function nginxWorkers(host: RemoteHost): Promise<string[]> {
+  const result = await host.exec(["sh", "-c", 'pgrep -P "$(cat /run/nginx.pid)" | sort'], { become: true });
+  return result.stdout.trim().split("\n");
 }
 
 describe("rendered site and units on a target", () => {
@@ -175,8 +181,27 @@ describe("rendered site and units on a target", () => {
   });
 
   it("changes nothing and reloads nothing when the same site is applied again", async () => {
+    const workersBefore = await nginxWorkers(host);
     const result = await applyNginxSite(host, f.siteModel(), { become: true });
-    expect(result.changed).toBe(false);
+    expect(result).toEqual({ changed: false, files: [], diff: "" });
+    // A reload would have replaced every worker process.
+    expect(await nginxWorkers(host)).toEqual(workersBefore);
+  });
+
+  it("switches the backend upstream to another port by rewriting only its include file, and back", async () => {
+    const includeDir = "/etc/nginx/slipway";
+    const upstream = (port: number) => ({ service: "backend", keepalive: 4, servers: [{ host: "127.0.0.1", port }] });
+    const livePort = async () => JSON.parse((await get("/env")).body).port;
+    expect(await livePort()).toBe(String(f.BACKEND_PORT));
+
+    const switched = await applyNginxUpstream(host, f.APP, upstream(f.FRONTEND_PORT), includeDir, { become: true });
+    expect(switched.files.map((file) => file.path)).toEqual([`${includeDir}/${f.APP}-backend.upstream.conf`]);
+    expect(switched.diff).toContain(`+    server 127.0.0.1:${f.FRONTEND_PORT};`);
+    expect(await livePort()).toBe(String(f.FRONTEND_PORT));
+
+    const back = await applyNginxUpstream(host, f.APP, upstream(f.BACKEND_PORT), includeDir, { become: true });
+    expect(back.changed).toBe(true);
+    expect(await livePort()).toBe(String(f.BACKEND_PORT));
   });
 
   it("keeps the previous config active and serving when nginx -t fails, showing nginx's message", async () => {
