@@ -1,9 +1,11 @@
 # Runner-side services: Debian packages, dockerd, the sandbox network, the registry, pebble and its DNS.
 
-# The sandbox's own daemons and builders, then what the tests run on the runner itself: the example apps under
-# Debian's Python (test/e2e/examples/serve.test.ts), htpasswd for the authenticated-registry test.
-HOST_PACKAGES=(docker.io docker-compose debootstrap docker-registry pebble openssl sqlite3 curl openssh-client
-  apache2-utils python3-flask python3-flask-sqlalchemy python3-fastapi python3-requests uvicorn gunicorn)
+# The sandbox's own daemons and builders (iproute2: `ip` and `ss` in these scripts), then what the tests run on the
+# runner itself: the example apps under Debian's Python (test/unit/examples, test/e2e/examples/serve.test.ts), htpasswd
+# for the authenticated-registry test, ssh/ssh-keygen, openssl and sqlite3 in unit and e2e tests, git for image labels.
+# nginx and certbot run only inside the targets. Keep in step with APT_PACKAGES in .ci/run.
+HOST_PACKAGES=(docker.io docker-compose debootstrap docker-registry pebble openssl sqlite3 curl openssh-client iproute2
+  git apache2-utils python3-flask python3-flask-sqlalchemy python3-fastapi python3-requests uvicorn gunicorn)
 
 ensure_host_packages() {
   local missing=() p
