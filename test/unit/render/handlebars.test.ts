@@ -21,4 +21,24 @@ describe("strictView", () => {
       renderTemplate("nginx/upstream.conf.hbs", { app: "a", service: "b", name: "a_b", servers: [] }),
     ).toThrow(SlipwayError);
   });
+
+  it("fails on a variable the view lacks instead of rendering it empty (strict mode)", async () => {
+    const { renderTemplate } = await import("../../../src/render/handlebars.js");
+    expect(() =>
+      renderTemplate("nginx/upstream.conf.hbs", { app: "a", service: "b", servers: [], keepalive: null }),
+    ).toThrow(/view\.name|"name" not defined/);
+  });
+
+  it("does not HTML-escape: values reach the file exactly as the view holds them", async () => {
+    const { renderTemplate } = await import("../../../src/render/handlebars.js");
+    const raw = `127.0.0.1:80 weight=2 <&> "q" 'a' \`b\``;
+    const out = renderTemplate("nginx/upstream.conf.hbs", {
+      app: "a",
+      service: "b",
+      name: "a_b",
+      servers: [raw],
+      keepalive: null,
+    });
+    expect(out).toContain(`    server ${raw};\n`);
+  });
 });
