@@ -1,37 +1,67 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { NodeSSH } from "node-ssh";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConnectionError, RemoteCommandError } from "../../../src/errors.js";
-import { ConnectionPool, connect } from "../../../src/remote/index.js";
-import { target } from "./sandbox-targets.js";
+import { ConnectionPool, connect, type SshRemoteHost } from "../../../src/remote/index.js";
+import { target, uniqueToken } from "./sandbox-targets.js";
 
-const pool = new ConnectionPool();
-afterAll(() => pool.closeAll());
+/** The sshd journal lines on t1 since `since` (epoch seconds on t1) that record a login with this key fingerprint. */
+async function acceptedLogins(admin: SshRemoteHost, since: string, fingerprint: string): Promise<number> {
+  const { stdout } = await admin.exec(["journalctl", "_COMM=sshd", "--since", `@${since}`, "-o", "cat"], {
+    become: true,
+  });
+  return stdout.split("\n").filter((line) => line.startsWith("Accepted publickey") && line.endsWith(fingerprint))
+    .length;
+}
 
 describe("one connection per host", () => {
   it("100 commands from a run use exactly one TCP connection, as counted on the target", async () => {
-    const spec = target("t1");
-    const ports = await Promise.all(
-      Array.from({ length: 100 }, async () => {
-        const host = await pool.get(spec);
-        const { stdout } = await host.exec(["sh", "-c", 'echo "$SSH_CLIENT"']);
-        const [ip, port] = stdout.trim().split(" ");
-        return `${ip}:${port}`;
-      }),
-    );
-    const distinct = [...new Set(ports)];
-    expect(distinct).toHaveLength(1);
-    const host = await pool.get(spec);
-    expect(host.connections).toBe(1);
-    // sshd's view: established connections on :22 whose peer is our run's address.
-    const { stdout } = await host.exec(["ss", "-Htn", "state", "established", "( sport = :22 )"]);
-    const peers = stdout
-      .trim()
-      .split("\n")
-      .map((line) => line.trim().split(/\s+/).pop());
-    expect(peers.filter((peer) => peer === distinct[0])).toHaveLength(1);
+    // A key of this test's own, allowed through ~/.ssh/authorized_keys2 (which nothing else uses): sshd logs each
+    // login with the key's fingerprint, so logins by other tests sharing the target do not count.
+    const dir = mkdtempSync(join(tmpdir(), "slipway-onekey-"));
+    const keyPath = join(dir, "id_ed25519");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "slipway-e2e-one-connection", "-f", keyPath]);
+    const fingerprint = execFileSync("ssh-keygen", ["-lf", keyPath], { encoding: "utf8" }).split(" ")[1] as string;
+    const admin = await connect(target("t1"));
+    const own = new ConnectionPool();
+    try {
+      await admin.putFile("/home/deploy/.ssh/authorized_keys2", readFileSync(`${keyPath}.pub`), { mode: 0o600 });
+      const since = (await admin.exec(["date", "+%s"])).stdout.trim();
+      const spec = target("t1", { privateKeyPath: keyPath });
+      const clients = await Promise.all(
+        Array.from({ length: 100 }, async () => {
+          const host = await own.get(spec);
+          return (await host.exec(["sh", "-c", 'echo "$SSH_CLIENT"'])).stdout.trim().split(" ").slice(0, 2).join(":");
+        }),
+      );
+      // Every command saw the same client address and port...
+      const distinct = [...new Set(clients)];
+      expect(distinct).toHaveLength(1);
+      const host = await own.get(spec);
+      expect(host.connections).toBe(1);
+      // ...sshd accepted exactly one login with this key (the journal may lag a little behind)...
+      let logins = 0;
+      for (let poll = 0; poll < 50 && logins === 0; poll++) {
+        logins = await acceptedLogins(admin, since, fingerprint);
+        if (logins === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(logins).toBe(1);
+      // ...and that one connection is established on :22 from the address the commands saw.
+      const { stdout } = await admin.exec(["ss", "-Htn", "state", "established", "( sport = :22 )"]);
+      const peers = stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.trim().split(/\s+/).pop());
+      expect(peers.filter((peer) => peer === distinct[0])).toHaveLength(1);
+    } finally {
+      await own.closeAll();
+      await admin.remove("/home/deploy/.ssh/authorized_keys2");
+      await admin.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -41,12 +71,16 @@ describe("reconnecting", () => {
     try {
       const host = await own.get(target("t1"));
       const before = (await host.exec(["sh", "-c", 'echo "$SSH_CLIENT"'])).stdout;
-      // Ends this connection's own sshd process (an ancestor of the command), as a network drop would.
+      const runs = `/tmp/slipway-dropped-${uniqueToken()}`;
+      // Notes that it ran, then ends this connection's own sshd process (an ancestor of the command), as a network
+      // drop would.
       const dropped = await host
         .exec([
           "sh",
           "-c",
-          'p=$$; while [ "$p" -gt 1 ]; do [ "$(cat /proc/$p/comm)" = sshd ] && { kill "$p"; exit 0; }; p=$(cut -d" " -f4 /proc/$p/stat); done',
+          'echo ran >> "$1"; p=$$; while [ "$p" -gt 1 ]; do [ "$(cat /proc/$p/comm)" = sshd ] && { kill "$p"; exit 0; }; p=$(cut -d" " -f4 /proc/$p/stat); done',
+          "sh",
+          runs,
         ])
         .catch((e: unknown) => e);
       expect(dropped).toBeInstanceOf(RemoteCommandError);
@@ -56,6 +90,9 @@ describe("reconnecting", () => {
       const after = (await host.exec(["sh", "-c", 'echo "$SSH_CLIENT"'])).stdout;
       expect(after).not.toBe(before);
       expect(host.connections).toBe(2);
+      // The command that may have run was not sent again on the new connection.
+      expect((await host.readFile(runs))?.toString()).toBe("ran\n");
+      await host.remove(runs);
       // A host closed on purpose leaves the pool: the next get() opens a new connection.
       await host.close();
       expect(await own.get(target("t1"))).not.toBe(host);
@@ -66,15 +103,21 @@ describe("reconnecting", () => {
 });
 
 describe("connection failures", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it("names the user and key when authentication fails, without retrying", async () => {
     const dir = mkdtempSync(join(tmpdir(), "slipway-key-"));
     try {
       const keyPath = join(dir, "id_ed25519");
       execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", keyPath]);
       const fingerprint = execFileSync("ssh-keygen", ["-lf", keyPath], { encoding: "utf8" }).split(" ")[1];
+      const attempts = vi.spyOn(NodeSSH.prototype, "connect");
       const error = await connect(target("t1", { privateKeyPath: keyPath }), { retries: 2, retryDelayMs: 10 }).catch(
         (e: unknown) => e,
       );
+      expect(attempts).toHaveBeenCalledTimes(1);
       expect(error).toBeInstanceOf(ConnectionError);
       expect(error).toMatchObject({
         host: "t1",
@@ -89,7 +132,9 @@ describe("connection failures", () => {
   });
 
   it("retries a refused connection with backoff, then reports the attempts", async () => {
+    const attempts = vi.spyOn(NodeSSH.prototype, "connect");
     const error = await connect(target("t1", { port: 2 }), { retries: 2, retryDelayMs: 10 }).catch((e: unknown) => e);
+    expect(attempts).toHaveBeenCalledTimes(3);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).message).toMatch(/after 3 attempts: connect ECONNREFUSED/);
   });
