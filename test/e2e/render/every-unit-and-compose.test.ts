@@ -3,7 +3,8 @@
  * the real validator on a sandbox target: `systemd-analyze verify` on a blue instance, `docker-compose config -q`
  * (v1: the only compose Debian 12 packages; v2 when the target has it). Files go into a throwaway directory; the
  * gunicorn/uvicorn path is moved to the target's own binary (verify checks that ExecStart exists), and env files are
- * created empty beside the compose file (compose checks they exist), nothing else changes.
+ * created empty beside the compose file (compose checks they exist), nothing else changes. Each unit's offline
+ * `systemd-analyze security` exposure must be 4.0 or lower.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/load.js";
@@ -79,6 +80,15 @@ describe("every rendered unit and compose file passes its validator on a target"
       const result = await host.exec(verify.argv, { become: true, check: false });
       expect(result.stderr.trim(), result.stderr).toBe("");
       expect(result.code).toBe(0);
+
+      // The exposure score of the file as rendered (docs/security.md records these figures).
+      const instance = path.replace(/@\.service$/, "@blue.service");
+      const security = await host.exec(["systemd-analyze", "security", "--offline=true", "--no-pager", instance], {
+        become: true,
+      });
+      const exposure = Number(security.stdout.match(/Overall exposure level for \S+: ([0-9.]+)/)?.[1]);
+      console.log(`systemd-analyze security --offline=true ${name}: ${exposure}`);
+      expect(exposure).toBeLessThanOrEqual(4.0);
     });
   });
 
