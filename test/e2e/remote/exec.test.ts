@@ -106,22 +106,45 @@ describe("timeouts", () => {
     return stdout.trim();
   }
 
+  const sleeps = (pgrepOutput: string | undefined, marker: string) =>
+    (pgrepOutput ?? "").split("\n").filter((line) => new RegExp(`^\\d+ sleep ${marker}$`).test(line)).length;
+
+  /** Runs a command that starts two `sleep <marker>` processes and says "started"; returns what pgrep saw then. */
+  async function timeOut(marker: string, command: string, become: boolean) {
+    let running: Promise<string> | undefined;
+    const error = await t1
+      .exec(["sh", "-c", command], {
+        become,
+        timeoutMs: 1500,
+        step: "hang",
+        onStdout: (line) => {
+          if (line === "started") running = survivors(`sleep ${marker}`);
+        },
+      })
+      .catch((e: unknown) => e);
+    return { error, whileRunning: await running };
+  }
+
   it("kills the whole remote process group, background children included", async () => {
     const marker = `${4000 + Math.floor(Math.random() * 1000)}.${Date.now() % 100000}`;
-    const error = await t1
-      .exec(["sh", "-c", `sleep ${marker} & sleep ${marker} & wait`], { timeoutMs: 1500, step: "hang" })
-      .catch((e: unknown) => e);
+    const { error, whileRunning } = await timeOut(
+      marker,
+      `sleep ${marker} & sleep ${marker} & echo started; wait`,
+      false,
+    );
     expect(error).toBeInstanceOf(RemoteCommandError);
     expect((error as RemoteCommandError).message).toBe("command timed out after 1500 ms; its process group was killed");
+    // The same check that finds nothing afterwards found both sleeps (and the shells around them) while it ran.
+    expect(sleeps(whileRunning, marker)).toBe(2);
     expect(await survivors(`sleep ${marker}`)).toBe("");
   });
 
   it("kills processes started through sudo too", async () => {
     const marker = `${5000 + Math.floor(Math.random() * 1000)}.${Date.now() % 100000}`;
-    const error = await t1
-      .exec(["sh", "-c", `sleep ${marker} & sleep ${marker}`], { become: true, timeoutMs: 1500 })
-      .catch((e: unknown) => e);
+    const { error, whileRunning } = await timeOut(marker, `sleep ${marker} & echo started; sleep ${marker}`, true);
     expect(error).toBeInstanceOf(RemoteCommandError);
+    expect((error as RemoteCommandError).message).toBe("command timed out after 1500 ms; its process group was killed");
+    expect(sleeps(whileRunning, marker)).toBe(2);
     expect(await survivors(`sleep ${marker}`)).toBe("");
   });
 });
