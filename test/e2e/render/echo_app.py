@@ -14,7 +14,11 @@ def app(environ, start_response):
     if path == "/assets/app.js":
         return reply(start_response, "application/javascript", "console.log('asset');")
     if path == "/env":
-        body = {"tricky": os.environ.get("E2E_TRICKY"), "port": os.environ.get("PORT")}
+        body = {
+            "tricky": os.environ.get("E2E_TRICKY"),
+            "tricky_file": os.environ.get("E2E_TRICKY_FILE"),
+            "port": os.environ.get("PORT"),
+        }
     else:
         body = {
             "path": path,

@@ -10,6 +10,8 @@ export const ENV_DIR = `/etc/slipway/${APP}`;
 export const STATIC_ROOT = `/srv/${APP}/www`;
 export const ACME_ROOT = `/var/www/${APP}-acme`;
 export const ALLOWED_ORIGIN = "https://www.render.e2e.test";
+/** Written into the per-instance EnvironmentFile: quotes, $, a backtick, backslashes and a newline must arrive as is. */
+export const TRICKY_ENV_FILE_VALUE = 'say "hi" $HOME ${PATH} `id` back\\slash \\n\nsecond line';
 
 export function unitModel(service: "backend" | "frontend"): SystemdUnitModel {
   return {

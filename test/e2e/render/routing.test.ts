@@ -53,10 +53,14 @@ describe("rendered site and units on a target", () => {
       ["backend", f.BACKEND_PORT],
       ["frontend", f.FRONTEND_PORT],
     ] as const) {
-      await host.putFile(`${f.ENV_DIR}/${service}-blue.env`, renderEnvironmentFile({ PORT: port }), {
-        ...sudo,
-        mode: 0o600,
-      });
+      await host.putFile(
+        `${f.ENV_DIR}/${service}-blue.env`,
+        renderEnvironmentFile({ PORT: port, E2E_TRICKY_FILE: f.TRICKY_ENV_FILE_VALUE }),
+        {
+          ...sudo,
+          mode: 0o600,
+        },
+      );
       await applySystemdUnit(host, f.unitModel(service), { become: true });
     }
     await host.exec(["systemctl", "restart", ...units], sudo);
@@ -172,10 +176,11 @@ describe("rendered site and units on a target", () => {
     expect((await get("/harvest/api/upload", { method: "POST", data: "x".repeat(4096) })).status).toBe(413);
   });
 
-  it("passes Environment values with quotes, $, % and backslashes to the app literally", async () => {
+  it("passes Environment and EnvironmentFile values with quotes, $, % and backslashes to the app literally", async () => {
     const direct = await host.exec(["curl", "-s", `http://127.0.0.1:${f.BACKEND_PORT}/env`]);
     expect(JSON.parse(direct.stdout)).toEqual({
       tricky: 'quote " dollar $HOME percent %i backslash \\',
+      tricky_file: f.TRICKY_ENV_FILE_VALUE,
       port: String(f.BACKEND_PORT),
     });
   });
