@@ -47,15 +47,16 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
     });
   }
 
-  async function checksums(): Promise<string> {
+  async function onTarget(argv: string[]): Promise<string> {
     const host = await connect(targetSpec());
     try {
-      const result = await host.exec(["sha256sum", "--", ...MANAGED], { become: true, check: false });
-      return result.stdout;
+      return (await host.exec(argv, { become: true, check: false })).stdout;
     } finally {
       await host.close();
     }
   }
+
+  const checksums = () => onTarget(["sha256sum", "--", ...MANAGED]);
 
   function targetSpec() {
     const t = sandbox.targets.find((x) => x.name === TARGET);
@@ -76,7 +77,18 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
   });
 
   it("converges, then a second run reports changed=0", async () => {
+    // Drift the target first, so the first run has something to converge (other suites may have bootstrapped t2).
+    await onTarget(["rm", "-f", "--", "/etc/logrotate.d/slipway", "/etc/slipway/firewall.nft"]);
     const first = await bootstrap();
+    expect(first.outcomes.filter((o) => o.status === "changed").map((o) => o.task)).toEqual(
+      expect.arrayContaining([
+        "firewall rules (inbound 22, 80, 443 only; Docker's tables untouched)",
+        "log rotation for the app's logs",
+        "reload firewall",
+      ]),
+    );
+    // The notified handler ran once, after the tasks.
+    expect(first.outcomes.filter((o) => o.handler).map((o) => o.task)).toEqual(["reload firewall"]);
     const failures = first.outcomes.filter((o) => o.status === "failed" || o.status === "unreachable");
     expect(failures.map((o) => `${o.task}: ${o.msg}`)).toEqual([]);
     expect(first.ok).toBe(true);
