@@ -161,6 +161,8 @@ describe("rendered site and units on a target", () => {
     expect(css.body).toBe("body { color: teal; }\n");
     expect(css.headers.get("cache-control")).toBe("max-age=604800");
     expect(css.headers.has("expires")).toBe(true);
+    const gzipped = await get("/static/app.css", { headers: { "Accept-Encoding": "gzip" } });
+    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
     const missing = await get("/static/nope.css");
     expect(JSON.parse(missing.body)).toMatchObject({ path: "/static/nope.css" });
     expect(missing.headers.has("expires")).toBe(false);
