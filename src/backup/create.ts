@@ -10,7 +10,7 @@ import { compareRowCounts, parseRowCounts, postgresScratchVerify } from "./adapt
 import { BackupError } from "./errors.js";
 import { capture, type ExecContext, runStep, runSteps, tryRun } from "./exec.js";
 import { describeFileLocation, describeServerLocation } from "./location.js";
-import { backupDir, backupFile, backupId } from "./naming.js";
+import { backupDir, backupId } from "./naming.js";
 import { resolveLocation } from "./resolve.js";
 import { checkFreeSpace, dfArgv, parseDfAvailableBytes } from "./space.js";
 import { fileSizeAndSha, listBackups, writeManifest } from "./store.js";
@@ -30,6 +30,11 @@ export interface BackupJob {
   step?: string;
   now?: () => Date;
   log?: (line: string) => void;
+}
+
+/** The job's backup directory: the database's `backupsDir` (config `database.backups.dir`) or `<deploy dir>/backups`. */
+export function jobBackupDir(job: Pick<BackupJob, "deployDir" | "database">): string {
+  return backupDir(job.deployDir, job.database.backupsDir);
 }
 
 export function execContext(job: BackupJob): ExecContext {
@@ -119,10 +124,10 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   const ctx = execContext(job);
   const spec = job.database;
   const started = Date.now();
-  const dir = backupDir(job.deployDir);
+  const dir = jobBackupDir(job);
   await checkWritable(ctx, dir);
   const resolved = await resolveLocation(ctx, spec);
-  const previous = (await listBackups(ctx, job.deployDir))[0];
+  const previous = (await listBackups(ctx, dir))[0];
   // Twice the last backup's size; for the first backup twice the database file's size, or (a server) the size the
   // server reports, queried below with the recipe's credentials.
   const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx, resolved.path) : undefined);
@@ -134,7 +139,7 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   const id = backupId(job.release, takenAt);
   const token = randomBytes(6).toString("hex");
   const probe = backupRecipe(spec, resolved, "", token);
-  const file = backupFile(job.deployDir, id, probe.ext);
+  const file = path.join(dir, `${id}.${probe.ext}`);
   const part = `${file}.part`;
   const recipe = backupRecipe(spec, resolved, part, token);
   const verified: string[] = [];
@@ -185,7 +190,7 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
     durationMs: Date.now() - started,
     verified,
   };
-  await writeManifest(ctx, job.deployDir, manifest);
+  await writeManifest(ctx, dir, manifest);
   return manifest;
 }
 

@@ -55,6 +55,11 @@ export function parseServerUrl(url: string): ServerParts {
 }
 
 export function databaseSpecFromConfig(db: DatabaseConfig, ctx: ConfigContext): DatabaseSpec {
+  const spec = specWithoutStorage(db, ctx);
+  return db.backups.dir ? { ...spec, backupsDir: db.backups.dir } : spec;
+}
+
+function specWithoutStorage(db: DatabaseConfig, ctx: ConfigContext): DatabaseSpec {
   const password = secret(ctx.env, db.password_secret, "database password");
   if (db.engine === "sqlite" || db.engine === "duckdb") {
     const path = db.path ?? "";

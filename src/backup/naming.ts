@@ -1,14 +1,15 @@
 /**
  * Backup names: `<release>-<UTC time>` (e.g. `a1b2c3d-20260102T030405123Z`), the file `<id>.<ext>` and its manifest
- * `<id>.json`, all in `<deploy dir>/backups/`. Milliseconds are kept so that a pre-restore backup taken right after
+ * `<id>.json`, all in `<deploy dir>/backups/` (or the config's `database.backups.dir`). Milliseconds are kept so that a pre-restore backup taken right after
  * another one never collides with it.
  */
 import path from "node:path/posix";
 
 const STAMP = /^(.+)-(\d{8}T\d{9}Z)$/;
 
-export function backupDir(deployDir: string): string {
-  return path.join(deployDir, "backups");
+/** The backup directory: `override` (the config's `database.backups.dir`) when set, else `<deploy dir>/backups`. */
+export function backupDir(deployDir: string, override?: string): string {
+  return override ?? path.join(deployDir, "backups");
 }
 
 /** Release names come from users (branches, tags): keep only characters that are safe in a file name. */

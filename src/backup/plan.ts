@@ -39,7 +39,7 @@ export function describeMethod(spec: DatabaseSpec): string {
 export function planLines(spec: DatabaseSpec, deployDir: string, keep = DEFAULT_KEEP): string[] {
   return [
     `back up ${describeDatabase(spec)}: ${describeMethod(spec)}`,
-    `into ${backupDir(deployDir)}/ (needs twice the last backup's size free); keep the newest ${keep} plus those of the live and previous releases`,
+    `into ${backupDir(deployDir, spec.backupsDir)}/ (needs twice the last backup's size free); keep the newest ${keep} plus those of the live and previous releases`,
     "a failed backup stops the deploy before anything changes",
   ];
 }

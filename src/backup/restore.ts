@@ -5,10 +5,9 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path/posix";
 import { restoreRecipe } from "./adapters/index.js";
-import { type BackupJob, createBackup, execContext, runWriters, withSecret } from "./create.js";
+import { type BackupJob, createBackup, execContext, jobBackupDir, runWriters, withSecret } from "./create.js";
 import { BackupError } from "./errors.js";
 import { runSteps } from "./exec.js";
-import { backupDir } from "./naming.js";
 import { resolveLocation } from "./resolve.js";
 import { fileSizeAndSha, findBackup } from "./store.js";
 import type { BackupManifest } from "./types.js";
@@ -21,7 +20,8 @@ export interface RestoreResult {
 
 export async function restoreBackup(job: BackupJob & { id: string }): Promise<RestoreResult> {
   const ctx = execContext(job);
-  const restored = await findBackup(ctx, job.deployDir, job.id);
+  const dir = jobBackupDir(job);
+  const restored = await findBackup(ctx, dir, job.id);
   if (restored.database.engine !== job.database.engine) {
     throw new BackupError(
       `backup ${job.id} is a ${restored.database.engine} backup, the database is ${job.database.engine}`,
@@ -32,7 +32,7 @@ export async function restoreBackup(job: BackupJob & { id: string }): Promise<Re
       },
     );
   }
-  const file = path.join(backupDir(job.deployDir), restored.file);
+  const file = path.join(dir, restored.file);
   const actual = await fileSizeAndSha(ctx, file);
   if (actual.sha256 !== restored.sha256) {
     throw new BackupError(`${file} does not match its manifest's sha256`, {

@@ -6,7 +6,6 @@ import path from "node:path/posix";
 import { BackupError } from "./errors.js";
 import { capture, type ExecContext, runStep } from "./exec.js";
 import { newestFirst, parseManifest, renderManifest } from "./manifest.js";
-import { backupDir } from "./naming.js";
 import { type RetentionDecision, selectForPruning } from "./retention.js";
 import type { BackupManifest } from "./types.js";
 
@@ -30,16 +29,20 @@ export function parseManifestListing(stdout: string): BackupManifest[] {
     .filter((manifest): manifest is BackupManifest => manifest !== undefined);
 }
 
-export async function listBackups(ctx: ExecContext, deployDir: string): Promise<BackupManifest[]> {
-  const stdout = await capture(ctx, listManifestsArgv(backupDir(deployDir)), "list the backups");
+/**
+ * The functions below take the backup directory itself (`backupDir(deployDir, spec.backupsDir)`, or jobBackupDir()),
+ * so that `database.backups.dir` is honoured everywhere.
+ */
+export async function listBackups(ctx: ExecContext, dir: string): Promise<BackupManifest[]> {
+  const stdout = await capture(ctx, listManifestsArgv(dir), "list the backups");
   return newestFirst(parseManifestListing(stdout));
 }
 
-export async function findBackup(ctx: ExecContext, deployDir: string, id: string): Promise<BackupManifest> {
-  const all = await listBackups(ctx, deployDir);
+export async function findBackup(ctx: ExecContext, dir: string, id: string): Promise<BackupManifest> {
+  const all = await listBackups(ctx, dir);
   const found = all.find((manifest) => manifest.id === id);
   if (!found) {
-    throw new BackupError(`no backup ${id} in ${backupDir(deployDir)}`, {
+    throw new BackupError(`no backup ${id} in ${dir}`, {
       host: ctx.host.name,
       step: ctx.step,
       hint:
@@ -56,8 +59,8 @@ export function writeFileArgv(file: string): string[] {
   return ["sh", "-c", 'umask 077; cat > "$1.tmp" && mv -f "$1.tmp" "$1"', "sh", file];
 }
 
-export async function writeManifest(ctx: ExecContext, deployDir: string, manifest: BackupManifest): Promise<void> {
-  const file = path.join(backupDir(deployDir), `${manifest.id}.json`);
+export async function writeManifest(ctx: ExecContext, dir: string, manifest: BackupManifest): Promise<void> {
+  const file = path.join(dir, `${manifest.id}.json`);
   await runStep(ctx, {
     argv: writeFileArgv(file),
     stdin: renderManifest(manifest),
@@ -71,20 +74,19 @@ export async function fileSizeAndSha(ctx: ExecContext, file: string): Promise<{ 
   return { sizeBytes: Number(size.trim()), sha256: sum.trim().split(/\s+/)[0] ?? "" };
 }
 
-export function pruneArgv(deployDir: string, manifests: readonly BackupManifest[]): string[] {
-  const dir = backupDir(deployDir);
+export function pruneArgv(dir: string, manifests: readonly BackupManifest[]): string[] {
   return ["rm", "-f", "--", ...manifests.flatMap((m) => [path.join(dir, m.file), path.join(dir, `${m.id}.json`)])];
 }
 
 export async function pruneBackups(
   ctx: ExecContext,
-  deployDir: string,
+  dir: string,
   options: { keep?: number; protectReleases?: readonly (string | null | undefined)[]; dryRun?: boolean },
 ): Promise<RetentionDecision> {
-  const decision = selectForPruning(await listBackups(ctx, deployDir), options);
+  const decision = selectForPruning(await listBackups(ctx, dir), options);
   if (decision.prune.length > 0 && !options.dryRun) {
     await runStep(ctx, {
-      argv: pruneArgv(deployDir, decision.prune),
+      argv: pruneArgv(dir, decision.prune),
       what: `prune ${decision.prune.length} old backup(s)`,
     });
   }
@@ -94,11 +96,11 @@ export async function pruneBackups(
 /** Copies a backup and its manifest to a directory on the runner, checking the sha256 on arrival. */
 export async function copyToRunner(
   ctx: ExecContext,
-  deployDir: string,
+  dir: string,
   manifest: BackupManifest,
   localDir: string,
 ): Promise<string> {
-  const remote = path.join(backupDir(deployDir), manifest.file);
+  const remote = path.join(dir, manifest.file);
   const content = await ctx.host.readFile(remote, { become: ctx.become });
   if (!content)
     throw new BackupError(`${remote} is missing`, {

@@ -16,13 +16,18 @@ export type ServerLocation =
   | { kind: "service"; compose: { project?: string; service: string }; runAs?: string }
   | { kind: "server"; host?: string; port?: number; runAs?: string };
 
+/** Where a database's backups are kept on the host (`database.backups.dir`); default `<deploy dir>/backups`. */
+interface BackupStorage {
+  backupsDir?: string;
+}
+
 /** Commands that stop and start the processes writing to the database (systemd units, containers...). */
 export interface Writers {
   stop: string[][];
   start: string[][];
 }
 
-export interface SqliteSpec {
+export interface SqliteSpec extends BackupStorage {
   engine: "sqlite";
   location: FileLocation;
 }
@@ -31,13 +36,13 @@ export interface SqliteSpec {
  * DuckDB allows one writer only, so a copy is safe only while the app is stopped (`stop-first`) or through an export
  * the app itself exposes: `export` is an argv in which the token `{out}` is replaced by the file to write.
  */
-export interface DuckdbSpec {
+export interface DuckdbSpec extends BackupStorage {
   engine: "duckdb";
   location: FileLocation;
   safety: { mode: "stop-first" } | { mode: "export"; export: string[]; import?: string[] };
 }
 
-export interface PostgresSpec {
+export interface PostgresSpec extends BackupStorage {
   engine: "postgres";
   location: ServerLocation;
   database: string;
@@ -48,7 +53,7 @@ export interface PostgresSpec {
   verifyRestore?: boolean;
 }
 
-export interface MysqlSpec {
+export interface MysqlSpec extends BackupStorage {
   engine: "mysql";
   location: ServerLocation;
   database: string;
@@ -56,7 +61,7 @@ export interface MysqlSpec {
   password?: string;
 }
 
-export interface MongodbSpec {
+export interface MongodbSpec extends BackupStorage {
   engine: "mongodb";
   location: ServerLocation;
   /** Full connection string; may hold the password, so it is passed in a 0600 `--config` file, never argv. */

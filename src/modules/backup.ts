@@ -10,6 +10,7 @@ import {
   createBackup,
   DEFAULT_KEEP,
   execContext,
+  jobBackupDir,
   planLines,
   pruneBackups,
   restoreBackup,
@@ -48,6 +49,8 @@ const argsSchema = z
     release: z.string().default("manual"),
     reason: z.enum(["deploy", "manual"]).default("deploy"),
     deploy_dir: z.string().startsWith("/").optional(),
+    /** The backup directory (config `database.backups.dir`); default `<deploy_dir>/backups`. */
+    backups_dir: z.string().startsWith("/").optional(),
     keep: z.number().int().min(1).default(DEFAULT_KEEP),
     /** Releases whose backups are never pruned (the live and previous ones). */
     protect: z.array(z.string().nullable()).default([]),
@@ -78,6 +81,11 @@ function serverLocation(args: BackupArgs): ServerLocation {
 }
 
 export function specFromArgs(args: BackupArgs): DatabaseSpec {
+  const spec = specWithoutStorage(args);
+  return args.backups_dir ? { ...spec, backupsDir: args.backups_dir } : spec;
+}
+
+function specWithoutStorage(args: BackupArgs): DatabaseSpec {
   switch (args.engine) {
     case "sqlite":
       return { engine: "sqlite", location: fileLocation(args) };
@@ -149,7 +157,7 @@ export const backupModule: Module<typeof argsSchema> = {
       return { status: "changed", msg: ctx.redactor.redact(what.join("\n")) };
     }
     if (args.state === "pruned") {
-      const decision = await pruneBackups(execContext(job), job.deployDir, {
+      const decision = await pruneBackups(execContext(job), jobBackupDir(job), {
         keep: args.keep,
         protectReleases: protect,
       });
@@ -171,14 +179,14 @@ export const backupModule: Module<typeof argsSchema> = {
     const manifest = await createBackup(job, { writersStopped: args.writers_stopped });
     const pruned = args.prune
       ? (
-          await pruneBackups(execContext(job), job.deployDir, {
+          await pruneBackups(execContext(job), jobBackupDir(job), {
             keep: args.keep,
             protectReleases: [...protect, manifest.release],
           })
         ).prune
       : [];
     const copied = args.copy_to
-      ? await copyToRunner(execContext(job), job.deployDir, manifest, args.copy_to)
+      ? await copyToRunner(execContext(job), jobBackupDir(job), manifest, args.copy_to)
       : undefined;
     return {
       status: "changed",

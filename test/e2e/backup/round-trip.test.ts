@@ -178,4 +178,27 @@ deploy_dir: ${dir}
     const listed = (await slipway(["backup", "list", "--config", config])) as BackupManifest[];
     expect(listed.map((m) => m.id)).toEqual([result.preRestore.id, created.id]);
   });
+
+  it("honours database.backups.dir: create, list and restore use that directory, not <deploy dir>/backups", async () => {
+    const elsewhere = `${dir}/elsewhere/backups`;
+    const moved = path.join(path.dirname(config), "slipway.dir.yml");
+    writeFileSync(
+      moved,
+      `${readFileSync(config, "utf8")}`.replace(
+        `  path: ${db}\n`,
+        `  path: ${db}\n  backups:\n    dir: ${elsewhere}\n`,
+      ),
+    );
+    const before = (await host.exec(["ls", `${dir}/backups`])).stdout;
+    const created = (await slipway(["backup", "create", "--config", moved])) as BackupManifest;
+    expect((await host.exec(["test", "-f", `${elsewhere}/${created.file}`], { check: false })).code).toBe(0);
+    expect((await host.exec(["ls", `${dir}/backups`])).stdout).toBe(before);
+
+    const listed = (await slipway(["backup", "list", "--config", moved])) as BackupManifest[];
+    expect(listed.map((m) => m.id)).toEqual([created.id]);
+    const result = (await slipway(["backup", "restore", created.id, "--config", moved])) as RestoreResult;
+    expect(result.restored.id).toBe(created.id);
+    expect((await host.exec(["test", "-f", `${elsewhere}/${result.preRestore.file}`], { check: false })).code).toBe(0);
+    expect((await host.exec(["ls", `${dir}/backups`])).stdout).toBe(before);
+  });
 });

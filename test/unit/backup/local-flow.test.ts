@@ -10,6 +10,7 @@ import {
   copyToRunner,
   createBackup,
   execContext,
+  jobBackupDir,
   listBackups,
   pruneBackups,
   restoreBackup,
@@ -63,20 +64,45 @@ describe("backup flow on local files", () => {
     const preRestoreCopy = path.join(deployDir, "backups", result.preRestore.file);
     expect(sql(preRestoreCopy, "SELECT group_concat(name) FROM items")).toBe("a,b,c");
 
-    const local = await copyToRunner(execContext(job), deployDir, manifest, path.join(deployDir, "runner"));
+    const local = await copyToRunner(execContext(job), jobBackupDir(job), manifest, path.join(deployDir, "runner"));
     expect(readFileSync(local).equals(readFileSync(file))).toBe(true);
   });
 
   it("keeps N plus the protected releases when pruning", async () => {
-    const { deployDir, job } = setup();
+    const { job } = setup();
     let minute = 0;
     for (const release of ["old1", "old2", "live", "n1", "n2", "n3"]) {
       await createBackup({ ...job, release, now: () => new Date(Date.UTC(2026, 0, 1, 0, minute++)) });
     }
-    const decision = await pruneBackups(execContext(job), deployDir, { keep: 2, protectReleases: ["live", "old2"] });
+    const decision = await pruneBackups(execContext(job), jobBackupDir(job), {
+      keep: 2,
+      protectReleases: ["live", "old2"],
+    });
     expect(decision.prune.map((m) => m.release)).toEqual(["n1", "old1"]);
-    const left = await listBackups(execContext(job), deployDir);
+    const left = await listBackups(execContext(job), jobBackupDir(job));
     expect(left.map((m) => m.release)).toEqual(["n3", "n2", "live", "old2"]);
+  });
+
+  it("honours database.backups.dir: create, list, restore and prune there, nothing in <deploy dir>/backups", async () => {
+    const { deployDir, db, job } = setup();
+    const elsewhere = path.join(deployDir, "elsewhere", "backups");
+    const stored: BackupJob = { ...job, database: { ...job.database, backupsDir: elsewhere } };
+    expect(jobBackupDir(stored)).toBe(elsewhere);
+    const first = await createBackup({ ...stored, now: () => new Date(Date.UTC(2026, 0, 1)) });
+    await createBackup({ ...stored, release: "r2", now: () => new Date(Date.UTC(2026, 0, 2)) });
+    expect(existsSync(path.join(elsewhere, first.file))).toBe(true);
+    expect(existsSync(path.join(deployDir, "backups"))).toBe(false);
+    expect((await listBackups(execContext(stored), jobBackupDir(stored))).map((m) => m.release)).toEqual(["r2", "r1"]);
+
+    sql(db, "DELETE FROM items;");
+    const result = await restoreBackup({ ...stored, id: first.id });
+    expect(sql(db, "SELECT count(*) FROM items")).toBe("2");
+    expect(existsSync(path.join(elsewhere, result.preRestore.file))).toBe(true);
+
+    const decision = await pruneBackups(execContext(stored), jobBackupDir(stored), { keep: 1 });
+    expect(decision.prune).toHaveLength(2);
+    expect(existsSync(path.join(elsewhere, first.file))).toBe(false);
+    expect(existsSync(path.join(deployDir, "backups"))).toBe(false);
   });
 
   it("stops DuckDB's writers for the copy and starts them again", async () => {
