@@ -14,6 +14,23 @@ describe("database spec from slipway.yml", () => {
     });
   });
 
+  it("carries database.backups.dir into the spec, so every caller (deploy, CLI, module) backs up there", () => {
+    const db = {
+      engine: "sqlite",
+      path: "/srv/shop/data/app.db",
+      create_dir: true,
+      backups: { ...backups, dir: "/var/backups/shop" },
+      restore_on_rollback: false,
+    } as DatabaseConfig;
+    expect(databaseSpecFromConfig(db, { app: "shop", strategy: "blue-green", env: {} })).toEqual({
+      engine: "sqlite",
+      location: { kind: "file", path: "/srv/shop/data/app.db" },
+      backupsDir: "/var/backups/shop",
+    });
+    const plain = databaseSpecFromConfig({ ...db, backups }, { app: "shop", strategy: "blue-green", env: {} });
+    expect("backupsDir" in plain).toBe(false);
+  });
+
   it("reads the URL and password from the named secrets", () => {
     const db = {
       engine: "postgres",
