@@ -247,13 +247,14 @@ export class SshRemoteHost implements RemoteHost {
         hint: sudoHint(this.target.user, runAs, program),
       });
     }
-    if (options.check === false) return;
+    // No exit status at all is not a result a caller could inspect (check: false or not): the command's fate is unknown.
     if (raw.code === null && raw.signal === null) {
       throw new RemoteCommandError("no exit status: the connection was lost while the command ran", {
         ...context,
         hint: "the command may have run in part or in full; check the host's state before running it again",
       });
     }
+    if (options.check === false) return;
     if (raw.code === null) {
       throw new RemoteCommandError(`command was killed by signal ${raw.signal}`, {
         ...context,

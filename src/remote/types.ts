@@ -15,7 +15,8 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Milliseconds; on expiry the remote process group is killed and a RemoteCommandError is thrown. */
   timeoutMs?: number;
-  /** When false, a non-zero exit returns the result instead of throwing. Default true. */
+  /** When false, a non-zero exit (or a signal) returns the result instead of throwing; a command that ended with no
+   * exit status at all (the connection dropped) still throws. Default true. */
   check?: boolean;
   /** Each complete line of output as it arrives. */
   onStdout?: (line: string) => void;

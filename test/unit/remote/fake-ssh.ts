@@ -15,7 +15,8 @@ export interface SentCommand {
 export interface FakeReply {
   stdout?: string;
   stderr?: string;
-  code?: number;
+  /** null: the channel closes without an exit status (as when the connection drops). Default 0. */
+  code?: number | null;
 }
 
 /** How the next exec request fails: the channel cannot open (nothing sent), or the connection drops after sending. */
@@ -40,7 +41,7 @@ class FakeChannel extends EventEmitter {
     setImmediate(() => {
       this.stderr.emit("data", Buffer.from(`${PGID_MARKER} 4242\n${reply.stderr ?? ""}`));
       if (reply.stdout) this.emit("data", Buffer.from(reply.stdout));
-      this.emit("exit", reply.code ?? 0);
+      if (reply.code !== null) this.emit("exit", reply.code ?? 0);
       this.emit("close");
     });
   }

@@ -112,3 +112,20 @@ describe("retries", () => {
     expect(client.sent.map((sent) => sent.command.includes("restart"))).toEqual([true, false]);
   });
 });
+
+describe("exit status", () => {
+  it("a command without an exit status is an error even with check: false", async () => {
+    const { host } = hostWith(() => ({ code: null }));
+    const error = await host.exec(["true"], { check: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteCommandError);
+    expect(error).toMatchObject({
+      exitCode: null,
+      message: "no exit status: the connection was lost while the command ran",
+    });
+  });
+
+  it("check: false returns a non-zero exit as a result", async () => {
+    const { host } = hostWith(() => ({ code: 3, stderr: "nope\n" }));
+    expect(await host.exec(["false"], { check: false })).toMatchObject({ code: 3, signal: null, stderr: "nope\n" });
+  });
+});
