@@ -35,18 +35,23 @@ function withoutKeys<T extends Json>(object: T, keys: string[]): T {
   return Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key))) as T;
 }
 
-/** Copy of a schema node with no `required`, no `default`, and each property also accepting null. */
+/**
+ * Copy of a schema node with no `required`, no `default`, and each property and map entry also accepting null (the
+ * overlay merge removes a key set to null, e.g. `hosts: { t2: null }`). List items keep the full schema: an overlay's
+ * list replaces the base list whole, so its items must be complete.
+ */
 function deepPartial(node: Json): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "required" || key === "default") continue;
     if (key === "properties" && value && typeof value === "object") {
       out.properties = Object.fromEntries(
-        Object.entries(value as Record<string, Json>).map(([name, child]) => [
-          name,
-          { anyOf: [deepPartial(child), { type: "null" }] },
-        ]),
+        Object.entries(value as Record<string, Json>).map(([name, child]) => [name, nullable(deepPartial(child))]),
       );
+    } else if (key === "additionalProperties" && value && typeof value === "object") {
+      out.additionalProperties = nullable(deepPartial(value as Json));
+    } else if ((key === "items" || key === "prefixItems") && value && typeof value === "object") {
+      out[key] = value;
     } else if (Array.isArray(value)) {
       out[key] = value.map((item) => (item && typeof item === "object" ? deepPartial(item as Json) : item));
     } else if (value && typeof value === "object") {
@@ -56,4 +61,8 @@ function deepPartial(node: Json): Json {
     }
   }
   return out;
+}
+
+function nullable(schema: Json): Json {
+  return { anyOf: [schema, { type: "null" }] };
 }

@@ -38,4 +38,22 @@ describe("files generated from the schema", () => {
     expect(schema.$defs.overlay.required).toBeUndefined();
     expect(schema.required).toEqual(expect.arrayContaining(["app", "services", "inventory"]));
   });
+
+  it("overlays may remove a map entry with null (examples/harvest: `hosts: { t2: null }`); list items stay complete", () => {
+    const schema = JSON.parse(generatedFiles()["schema/slipway.schema.json"] ?? "{}");
+    const nonNull = (node: { anyOf: Record<string, unknown>[] }) => node.anyOf.find((s) => s.type !== "null");
+    const overlay = schema.$defs.overlay.properties;
+    const inventory = nonNull(overlay.inventory) as {
+      properties: Record<string, { anyOf: Record<string, unknown>[] }>;
+    };
+    const hosts = nonNull(inventory.properties.hosts as { anyOf: Record<string, unknown>[] }) as {
+      additionalProperties: { anyOf: Record<string, unknown>[] };
+    };
+    expect(hosts.additionalProperties.anyOf).toContainEqual({ type: "null" });
+    const proxy = nonNull(overlay.proxy) as { properties: Record<string, { anyOf: Record<string, unknown>[] }> };
+    const routes = nonNull(proxy.properties.routes as { anyOf: Record<string, unknown>[] }) as {
+      items: { required: string[] };
+    };
+    expect(routes.items.required).toEqual(expect.arrayContaining(["path", "service"]));
+  });
 });
