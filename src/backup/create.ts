@@ -127,7 +127,7 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   const dir = jobBackupDir(job);
   await checkWritable(ctx, dir);
   const resolved = await resolveLocation(ctx, spec);
-  const previous = (await listBackups(ctx, dir))[0];
+  const previous = (await listBackups(ctx, job.deployDir, spec.backupsDir))[0];
   // Twice the last backup's size; for the first backup twice the database file's size, or (a server) the size the
   // server reports, queried below with the recipe's credentials.
   const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx, resolved.path) : undefined);

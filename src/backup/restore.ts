@@ -21,7 +21,7 @@ export interface RestoreResult {
 export async function restoreBackup(job: BackupJob & { id: string }): Promise<RestoreResult> {
   const ctx = execContext(job);
   const dir = jobBackupDir(job);
-  const restored = await findBackup(ctx, dir, job.id);
+  const restored = await findBackup(ctx, job.deployDir, job.id, job.database.backupsDir);
   if (restored.database.engine !== job.database.engine) {
     throw new BackupError(
       `backup ${job.id} is a ${restored.database.engine} backup, the database is ${job.database.engine}`,

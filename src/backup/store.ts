@@ -6,6 +6,7 @@ import path from "node:path/posix";
 import { BackupError } from "./errors.js";
 import { capture, type ExecContext, runStep } from "./exec.js";
 import { newestFirst, parseManifest, renderManifest } from "./manifest.js";
+import { backupDir } from "./naming.js";
 import { type RetentionDecision, selectForPruning } from "./retention.js";
 import type { BackupManifest } from "./types.js";
 
@@ -30,16 +31,22 @@ export function parseManifestListing(stdout: string): BackupManifest[] {
 }
 
 /**
- * The functions below take the backup directory itself (`backupDir(deployDir, spec.backupsDir)`, or jobBackupDir()),
- * so that `database.backups.dir` is honoured everywhere.
+ * The functions below look in `<deployDir>/backups`, or in `backupsDir` when given (the config's
+ * `database.backups.dir`, carried by the spec: pass `spec.backupsDir`).
  */
-export async function listBackups(ctx: ExecContext, dir: string): Promise<BackupManifest[]> {
-  const stdout = await capture(ctx, listManifestsArgv(dir), "list the backups");
+export async function listBackups(ctx: ExecContext, deployDir: string, backupsDir?: string): Promise<BackupManifest[]> {
+  const stdout = await capture(ctx, listManifestsArgv(backupDir(deployDir, backupsDir)), "list the backups");
   return newestFirst(parseManifestListing(stdout));
 }
 
-export async function findBackup(ctx: ExecContext, dir: string, id: string): Promise<BackupManifest> {
-  const all = await listBackups(ctx, dir);
+export async function findBackup(
+  ctx: ExecContext,
+  deployDir: string,
+  id: string,
+  backupsDir?: string,
+): Promise<BackupManifest> {
+  const dir = backupDir(deployDir, backupsDir);
+  const all = await listBackups(ctx, deployDir, backupsDir);
   const found = all.find((manifest) => manifest.id === id);
   if (!found) {
     throw new BackupError(`no backup ${id} in ${dir}`, {
@@ -80,10 +87,17 @@ export function pruneArgv(dir: string, manifests: readonly BackupManifest[]): st
 
 export async function pruneBackups(
   ctx: ExecContext,
-  dir: string,
-  options: { keep?: number; protectReleases?: readonly (string | null | undefined)[]; dryRun?: boolean },
+  deployDir: string,
+  options: {
+    keep?: number;
+    protectReleases?: readonly (string | null | undefined)[];
+    dryRun?: boolean;
+    /** The config's `database.backups.dir` (default `<deployDir>/backups`). */
+    backupsDir?: string;
+  },
 ): Promise<RetentionDecision> {
-  const decision = selectForPruning(await listBackups(ctx, dir), options);
+  const dir = backupDir(deployDir, options.backupsDir);
+  const decision = selectForPruning(await listBackups(ctx, deployDir, options.backupsDir), options);
   if (decision.prune.length > 0 && !options.dryRun) {
     await runStep(ctx, {
       argv: pruneArgv(dir, decision.prune),
@@ -96,11 +110,12 @@ export async function pruneBackups(
 /** Copies a backup and its manifest to a directory on the runner, checking the sha256 on arrival. */
 export async function copyToRunner(
   ctx: ExecContext,
-  dir: string,
+  deployDir: string,
   manifest: BackupManifest,
   localDir: string,
+  backupsDir?: string,
 ): Promise<string> {
-  const remote = path.join(dir, manifest.file);
+  const remote = path.join(backupDir(deployDir, backupsDir), manifest.file);
   const content = await ctx.host.readFile(remote, { become: ctx.become });
   if (!content)
     throw new BackupError(`${remote} is missing`, {

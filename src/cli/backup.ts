@@ -12,7 +12,6 @@ import {
   createBackup,
   execContext,
   findBackup,
-  jobBackupDir,
   listBackups,
   pruneBackups,
   restoreBackup,
@@ -144,7 +143,7 @@ export function register(program: Command): void {
   common(backup.command("list").description("list the backups on a host, newest first")).action(
     async (flags: CommonFlags) => {
       await withSession(flags, async ({ job }) => {
-        const all = await listBackups(execContext(job), jobBackupDir(job));
+        const all = await listBackups(execContext(job), job.deployDir, job.database.backupsDir);
         print(flags, all, formatList(all));
       });
     },
@@ -157,7 +156,9 @@ export function register(program: Command): void {
       await withSession(flags, async ({ config, job }) => {
         const manifest = await createBackup({ ...job, release: flags.release ?? job.release, reason: "manual" });
         const copyTo = flags.copyTo ?? config.database?.backups.copy_to;
-        const copied = copyTo ? await copyToRunner(execContext(job), jobBackupDir(job), manifest, copyTo) : undefined;
+        const copied = copyTo
+          ? await copyToRunner(execContext(job), job.deployDir, manifest, copyTo, job.database.backupsDir)
+          : undefined;
         print(
           flags,
           { ...manifest, copiedTo: copied },
@@ -170,7 +171,7 @@ export function register(program: Command): void {
     .argument("<id>", "backup id (slipway backup list)")
     .action(async (id: string, flags: CommonFlags) => {
       await withSession(flags, async ({ job }) => {
-        await findBackup(execContext(job), jobBackupDir(job), id);
+        await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
         if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
           throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
             host: job.host.name,
@@ -193,7 +194,8 @@ export function register(program: Command): void {
     .action(async (flags: CommonFlags & { keep?: number; protect?: string[]; dryRun?: boolean }) => {
       await withSession(flags, async ({ config, job }) => {
         const keep = flags.keep ?? config.database?.backups.keep;
-        const decision = await pruneBackups(execContext(job), jobBackupDir(job), {
+        const decision = await pruneBackups(execContext(job), job.deployDir, {
+          backupsDir: job.database.backupsDir,
           keep,
           protectReleases: [job.release, ...(flags.protect ?? [])],
           dryRun: flags.dryRun,

@@ -10,7 +10,6 @@ import {
   createBackup,
   DEFAULT_KEEP,
   execContext,
-  jobBackupDir,
   planLines,
   pruneBackups,
   restoreBackup,
@@ -157,7 +156,8 @@ export const backupModule: Module<typeof argsSchema> = {
       return { status: "changed", msg: ctx.redactor.redact(what.join("\n")) };
     }
     if (args.state === "pruned") {
-      const decision = await pruneBackups(execContext(job), jobBackupDir(job), {
+      const decision = await pruneBackups(execContext(job), job.deployDir, {
+        backupsDir: job.database.backupsDir,
         keep: args.keep,
         protectReleases: protect,
       });
@@ -179,14 +179,15 @@ export const backupModule: Module<typeof argsSchema> = {
     const manifest = await createBackup(job, { writersStopped: args.writers_stopped });
     const pruned = args.prune
       ? (
-          await pruneBackups(execContext(job), jobBackupDir(job), {
+          await pruneBackups(execContext(job), job.deployDir, {
+            backupsDir: job.database.backupsDir,
             keep: args.keep,
             protectReleases: [...protect, manifest.release],
           })
         ).prune
       : [];
     const copied = args.copy_to
-      ? await copyToRunner(execContext(job), jobBackupDir(job), manifest, args.copy_to)
+      ? await copyToRunner(execContext(job), job.deployDir, manifest, args.copy_to, job.database.backupsDir)
       : undefined;
     return {
       status: "changed",

@@ -3,7 +3,7 @@
  * every row committed before it began, while the app keeps writing and serving. Then retention on real files.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackup, execContext, jobBackupDir, listBackups, pruneBackups } from "../../../src/backup/index.js";
+import { createBackup, execContext, listBackups, pruneBackups } from "../../../src/backup/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import {
   APP_PY,
@@ -107,13 +107,13 @@ describe("SQLite backup on t2", () => {
       });
     }
 
-    const decision = await pruneBackups(execContext(job), jobBackupDir(job), {
+    const decision = await pruneBackups(execContext(job), retentionDir, {
       keep: 3,
       protectReleases: ["live", "previous"],
     });
     expect(decision.prune.map((m) => m.release)).toEqual(["r3"]);
 
-    const left = await listBackups(execContext(job), jobBackupDir(job));
+    const left = await listBackups(execContext(job), retentionDir);
     expect(left.map((m) => m.release)).toEqual(["r6", "r5", "r4", "live", "previous"]);
     const files = (await host.exec(["ls", `${retentionDir}/backups`])).stdout.trim().split("\n").sort();
     expect(files).toEqual(left.flatMap((m) => [m.file, `${m.id}.json`]).sort());

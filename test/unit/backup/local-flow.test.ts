@@ -64,7 +64,7 @@ describe("backup flow on local files", () => {
     const preRestoreCopy = path.join(deployDir, "backups", result.preRestore.file);
     expect(sql(preRestoreCopy, "SELECT group_concat(name) FROM items")).toBe("a,b,c");
 
-    const local = await copyToRunner(execContext(job), jobBackupDir(job), manifest, path.join(deployDir, "runner"));
+    const local = await copyToRunner(execContext(job), deployDir, manifest, path.join(deployDir, "runner"));
     expect(readFileSync(local).equals(readFileSync(file))).toBe(true);
   });
 
@@ -74,12 +74,12 @@ describe("backup flow on local files", () => {
     for (const release of ["old1", "old2", "live", "n1", "n2", "n3"]) {
       await createBackup({ ...job, release, now: () => new Date(Date.UTC(2026, 0, 1, 0, minute++)) });
     }
-    const decision = await pruneBackups(execContext(job), jobBackupDir(job), {
+    const decision = await pruneBackups(execContext(job), job.deployDir, {
       keep: 2,
       protectReleases: ["live", "old2"],
     });
     expect(decision.prune.map((m) => m.release)).toEqual(["n1", "old1"]);
-    const left = await listBackups(execContext(job), jobBackupDir(job));
+    const left = await listBackups(execContext(job), job.deployDir);
     expect(left.map((m) => m.release)).toEqual(["n3", "n2", "live", "old2"]);
   });
 
@@ -92,14 +92,14 @@ describe("backup flow on local files", () => {
     await createBackup({ ...stored, release: "r2", now: () => new Date(Date.UTC(2026, 0, 2)) });
     expect(existsSync(path.join(elsewhere, first.file))).toBe(true);
     expect(existsSync(path.join(deployDir, "backups"))).toBe(false);
-    expect((await listBackups(execContext(stored), jobBackupDir(stored))).map((m) => m.release)).toEqual(["r2", "r1"]);
+    expect((await listBackups(execContext(stored), deployDir, elsewhere)).map((m) => m.release)).toEqual(["r2", "r1"]);
 
     sql(db, "DELETE FROM items;");
     const result = await restoreBackup({ ...stored, id: first.id });
     expect(sql(db, "SELECT count(*) FROM items")).toBe("2");
     expect(existsSync(path.join(elsewhere, result.preRestore.file))).toBe(true);
 
-    const decision = await pruneBackups(execContext(stored), jobBackupDir(stored), { keep: 1 });
+    const decision = await pruneBackups(execContext(stored), deployDir, { keep: 1, backupsDir: elsewhere });
     expect(decision.prune).toHaveLength(2);
     expect(existsSync(path.join(elsewhere, first.file))).toBe(false);
     expect(existsSync(path.join(deployDir, "backups"))).toBe(false);
