@@ -3,6 +3,9 @@
 # (CI passes its reporters this way). Set-up steps are no-ops when already done: `sandbox up` twice takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x node_modules/.bin/vitest ] || npm ci --no-audit --no-fund
+# npm ci when nothing is installed yet or package-lock.json changed since (e.g. after a pull), as the demo does.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
 npm run -s sandbox -- up
 exec npx vitest run --project unit --project e2e "$@"
