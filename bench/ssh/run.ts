@@ -139,6 +139,8 @@ async function benchOpenSshControlMaster() {
   }
 }
 
+const loadAverage1m = () => Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+
 async function machine() {
   const ssh = await execFile("ssh", ["-V"]).then((r) => r.stderr.trim());
   return {
@@ -147,8 +149,9 @@ async function machine() {
     node: process.version,
     openssh: ssh,
     os: `${os.type()} ${os.release()}`,
-    // Other work on the machine skews every figure: recorded so a reader can tell a quiet run from a busy one.
-    loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    // Other work on the machine skews every figure: recorded (here and again at the end) so a reader can tell a quiet
+    // run from a busy one.
+    loadAverage1m: loadAverage1m(),
     date: new Date().toISOString(),
   };
 }
@@ -165,6 +168,7 @@ const results = {
   nodeSshExecCommand: await benchNodeSshRaw(),
   opensshFreshProcess: await benchOpenSshFresh(),
   opensshControlMaster: await benchOpenSshControlMaster(),
+  loadAverage1mAtEnd: loadAverage1m(),
 };
 
 console.log(`slipway connect:               ${fmt(results.slipway.connect)}`);
@@ -175,6 +179,8 @@ console.log(`node-ssh execCommand, nodelay: ${fmt(results.nodeSshExecCommand.noD
 console.log(`openssh, fresh process:        ${fmt(results.opensshFreshProcess)}`);
 console.log(`openssh ControlMaster:         ${fmt(results.opensshControlMaster.exec)}`);
 console.log(`openssh ControlMaster, 8:      ${fmt(results.opensshControlMaster.execConcurrent8)}`);
+
+console.log(`load average (1 min): ${results.machine.loadAverage1m} at start, ${results.loadAverage1mAtEnd} at end`);
 
 writeFileSync(join(ROOT, "bench/results/ssh.json"), `${JSON.stringify(results, null, 2)}\n`);
 console.log("wrote bench/results/ssh.json");
