@@ -26,7 +26,31 @@ export interface PlaybookCommandOptions {
   skipTags?: string;
   forks?: string;
   extraVars?: string[];
+  /** `NAME=FILE`: a task file run at the playbook's `hook: NAME` point (after slipway.yml's own hook tasks). */
+  hook?: string[];
   verbose?: boolean;
+}
+
+/** slipway.yml's `hooks:` (inline tasks) in the form the playbook parser takes. */
+export function hooksFromConfig(config: { hooks: Record<string, readonly unknown[]> }): Record<string, HookEntry[]> {
+  return Object.fromEntries(
+    Object.entries(config.hooks).map(([name, tasks]) => [name, tasks as unknown as HookEntry[]]),
+  );
+}
+
+/** Adds `--hook NAME=FILE` task files to the hooks from slipway.yml (any hook name: after_bootstrap too). */
+export function withHookFiles(
+  hooks: Readonly<Record<string, HookEntry[]>>,
+  values: readonly string[] = [],
+): Record<string, HookEntry[]> {
+  const merged: Record<string, HookEntry[]> = { ...hooks };
+  for (const value of values) {
+    const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(value);
+    if (!match) throw new Error(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
+    const [, name, file] = match as unknown as [string, string, string];
+    merged[name] = [...(merged[name] ?? []), resolve(file)];
+  }
+  return merged;
 }
 
 /** `-e key=value`, `-e '{"json": 1}'` or `-e @file.yml`. */
@@ -84,9 +108,7 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
       { redactor },
     );
   };
-  const hooks = Object.fromEntries(
-    Object.entries(config.hooks).map(([k, v]) => [k, v as unknown as HookEntry[]]),
-  ) as Record<string, HookEntry[]>;
+  const hooks = hooksFromConfig(config as unknown as { hooks: Record<string, unknown[]> });
   return { inventory, connect: connectHost, config: config as unknown as Record<string, unknown>, hooks };
 }
 
@@ -99,7 +121,7 @@ export async function runPlaybookCommand(playbookPath: string, options: Playbook
       })()
     : await fromConfig(options.config ?? "slipway.yml", options.env, redactor);
   const modules = defaultRegistry();
-  const playbook = parsePlaybookFile(playbookPath, { modules, hooks: target.hooks });
+  const playbook = parsePlaybookFile(playbookPath, { modules, hooks: withHookFiles(target.hooks, options.hook) });
   const reporter = consoleReporter({ verbose: options.verbose });
   const list = (v?: string) =>
     v

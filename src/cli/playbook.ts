@@ -18,6 +18,11 @@ export function playbookOptions(command: Command): Command {
     .option("--skip-tags <tags>", "skip tasks with these tags")
     .option("-f, --forks <n>", "hosts run at once within a batch", "10")
     .option("-e, --extra-vars <kv>", "key=value, JSON or @file (repeatable)", collect)
+    .option(
+      "--hook <name=file>",
+      "run a task file at the playbook's `hook: NAME` point, e.g. after_bootstrap=ops/extra.yml (repeatable)",
+      collect,
+    )
     .option("-v, --verbose", "print every task's message");
 }
 

@@ -8,7 +8,7 @@ import type { HostFacts, RemoteHost } from "../remote/types.js";
 import { evalCondition, renderDeep, renderString } from "./expr/template.js";
 import { runModuleTask } from "./module-task.js";
 import type { ModuleRegistry } from "./registry.js";
-import { buildScope } from "./scope.js";
+import { buildScope, DataLayer } from "./scope.js";
 import type { ModuleTask, Play, Redactor, Task, TaskOutcome } from "./types.js";
 
 /** Task names may hold `{{ }}` too; a name that cannot be rendered is shown as written. */
@@ -92,7 +92,7 @@ export class HostRun {
   private scope(inherited: Inherited, task: Task): Record<string, unknown> {
     const { ctx, state } = this;
     return buildScope([
-      ctx.configVars,
+      new DataLayer(ctx.configVars),
       state.inventoryVars,
       ctx.play.vars,
       state.hostFacts,

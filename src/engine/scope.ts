@@ -11,15 +11,32 @@ function holdsTemplate(value: unknown): boolean {
   return false;
 }
 
+/**
+ * A layer taken as plain data, never rendered: slipway.yml's values (its `hooks:` hold task templates that must only be
+ * rendered when those tasks run, and `config` holding them must not count as a variable referring to itself).
+ */
+export class DataLayer {
+  constructor(readonly values: Readonly<Record<string, unknown>>) {}
+}
+
 export function buildScope(
-  layers: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>,
+  layers: ReadonlyArray<Readonly<Record<string, unknown>> | DataLayer | undefined>,
 ): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
-  for (const layer of layers) if (layer) Object.assign(merged, layer);
+  const dataKeys = new Set<string>();
+  for (const layer of layers) {
+    if (!layer) continue;
+    const values = layer instanceof DataLayer ? layer.values : layer;
+    for (const key of Object.keys(values)) {
+      if (layer instanceof DataLayer) dataKeys.add(key);
+      else dataKeys.delete(key);
+    }
+    Object.assign(merged, values);
+  }
   const scope: Record<string, unknown> = {};
   const rendering = new Set<string>();
   for (const [key, raw] of Object.entries(merged)) {
-    if (!holdsTemplate(raw)) {
+    if (dataKeys.has(key) || !holdsTemplate(raw)) {
       scope[key] = raw;
       continue;
     }

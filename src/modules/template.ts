@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import Handlebars from "handlebars";
 import { z } from "zod";
 import { renderString } from "../engine/expr/template.js";
-import { buildScope } from "../engine/scope.js";
+import { extendScope } from "../engine/scope.js";
 import type { Module } from "../engine/types.js";
 import { installContent } from "./support/install.js";
 import { modeSchema } from "./support/schema.js";
@@ -41,7 +41,8 @@ export const templateModule: Module<typeof argsSchema> = {
   argsSchema,
   async run(ctx, args) {
     const text = args.content ?? (await readFile(resolve(ctx.baseDir, args.src as string), "utf8"));
-    const scope = buildScope([ctx.vars as Record<string, unknown>, args.vars]);
+    // On top of the task's scope, lazily: a variable the template does not use is never rendered.
+    const scope = extendScope(ctx.vars as Record<string, unknown>, args.vars);
     const content = renderTemplateText(text, scope, (args.src ?? "").endsWith(".hbs"));
     return installContent(ctx, { ...args, content });
   },

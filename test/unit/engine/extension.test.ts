@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parsePlaybookText } from "../../../src/engine/parse/playbook.js";
+import { hooksFromConfig, withHookFiles } from "../../../src/cli/_playbook-run.js";
+import { loadConfig } from "../../../src/config/load.js";
+import { parsePlaybookFile, parsePlaybookText } from "../../../src/engine/parse/playbook.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
 import { runText } from "./helpers.js";
 
@@ -53,5 +55,37 @@ describe("extension without copying playbooks", () => {
         hooks: { before_switch: [{ module: "comand", cmd: "x" }] },
       }),
     ).toThrow('slipway.yml:1:3: hooks.before_switch[0]: unknown module "comand", did you mean "command"?');
+  });
+
+  it("slipway.yml's hooks, read by the config loader, run at the playbook's hook point", async () => {
+    const config = await loadConfig("test/unit/engine/fixtures/slipway.yml", {});
+    const yaml = ["- hosts: all", "  tasks:", "    - hook: before_switch", "    - command: echo switch"].join("\n");
+    const run = await runText(yaml, { hooks: hooksFromConfig(config), config: config as never });
+    expect(run.hosts.get("a")?.ran).toEqual(["echo migrate shop", "echo switch"]);
+    expect(run.lines[0]).toBe("a run migrations from slipway.yml changed");
+
+    // slipway.yml's values are data: its hook templates are not rendered as part of `config`.
+    const templated = await runText(
+      ["- hosts: all", "  tasks:", "    - template: { content: 'app={{ config.app }}', dest: /etc/app }"].join("\n"),
+      { config: config as never },
+    );
+    expect(templated.hosts.get("a")?.files.get("/etc/app")?.content).toBe("app=shop");
+  });
+
+  it("--hook NAME=FILE fills any hook point, e.g. bootstrap's after_bootstrap", async () => {
+    const hooks = withHookFiles({}, ["after_bootstrap=test/unit/engine/fixtures/migrate.yml"]);
+    const run = await runText(
+      ["- hosts: all", "  vars: { app: shop }", "  tasks:", "    - hook: after_bootstrap"].join("\n"),
+      { hooks },
+    );
+    expect(run.hosts.get("a")?.ran).toEqual(["echo migrate shop"]);
+    expect(() => withHookFiles({}, ["after_bootstrap"])).toThrow("--hook expects NAME=FILE");
+  });
+
+  it("a project's own playbook imports Slipway's bootstrap and adds its play without copying it", () => {
+    const book = parsePlaybookFile("test/unit/engine/fixtures/own-playbook.yml", { modules: defaultRegistry() });
+    expect(book.plays.map((p) => p.name)).toEqual(["bootstrap", "project extras"]);
+    const extra = book.plays[1]?.tasks[0];
+    expect(extra?.kind === "block" && extra.block.map((t) => t.name)).toEqual(["run migrations"]);
   });
 });

@@ -2,6 +2,7 @@
 
 import type { Inventory } from "../../../src/engine/inventory.js";
 import { parsePlaybookText } from "../../../src/engine/parse/playbook.js";
+import type { HookEntry } from "../../../src/engine/parse/task.js";
 import { type RunOptions, type RunResult, runPlaybook } from "../../../src/engine/run.js";
 import type { TaskOutcome } from "../../../src/engine/types.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
@@ -29,10 +30,12 @@ export async function runText(
     setup?: (h: FakeHost) => void;
     /** Where the playbook pretends to live (relative `src:` paths resolve from its directory). */
     path?: string;
+    /** What fills the playbook's `hook:` points (as slipway.yml or `--hook` would). */
+    hooks?: Record<string, HookEntry[]>;
   } = {},
 ): Promise<FakeRun> {
   const modules = options.modules ?? defaultRegistry();
-  const playbook = parsePlaybookText(yaml, options.path ?? "test.yml", { modules });
+  const playbook = parsePlaybookText(yaml, options.path ?? "test.yml", { modules, hooks: options.hooks });
   const names = options.names ?? ["a"];
   const hosts = new Map(names.map((n) => [n, new FakeHost(n)]));
   for (const h of hosts.values()) options.setup?.(h);
