@@ -8,7 +8,7 @@ import { ConnectionError, RemoteCommandError } from "../../../src/errors.js";
 import { ConnectionPool, connect, type SshRemoteHost } from "../../../src/remote/index.js";
 import { target, uniqueToken } from "./sandbox-targets.js";
 
-/** The sshd journal lines on t1 since `since` (epoch seconds on t1) that record a login with this key fingerprint. */
+/** The sshd journal lines since `since` (epoch seconds on the host) that record a login with this key fingerprint. */
 async function acceptedLogins(admin: SshRemoteHost, since: string, fingerprint: string): Promise<number> {
   const { stdout } = await admin.exec(["journalctl", "_COMM=sshd", "--since", `@${since}`, "-o", "cat"], {
     become: true,
@@ -17,49 +17,69 @@ async function acceptedLogins(admin: SshRemoteHost, since: string, fingerprint: 
     .length;
 }
 
+/** Polls (the journal may lag a little behind) until a login shows up, then returns the count. */
+async function settledLogins(admin: SshRemoteHost, since: string, fingerprint: string): Promise<number> {
+  let logins = 0;
+  for (let poll = 0; poll < 50 && logins === 0; poll++) {
+    logins = await acceptedLogins(admin, since, fingerprint);
+    if (logins === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return logins;
+}
+
+/** `ip:port` of the SSH client as the host sees it. */
+async function clientAddress(host: SshRemoteHost): Promise<string> {
+  const { stdout } = await host.exec(["sh", "-c", 'echo "$SSH_CLIENT"']);
+  return stdout.trim().split(" ").slice(0, 2).join(":");
+}
+
+const HOSTS = ["t1", "t2"];
+const AUTHORIZED_KEYS2 = "/home/deploy/.ssh/authorized_keys2";
+
 describe("one connection per host", () => {
-  it("100 commands from a run use exactly one TCP connection, as counted on the target", async () => {
+  it("100 commands on each host of a run open exactly one TCP connection per host, as counted on the targets", async () => {
     // A key of this test's own, allowed through ~/.ssh/authorized_keys2 (which nothing else uses): sshd logs each
-    // login with the key's fingerprint, so logins by other tests sharing the target do not count.
+    // login with the key's fingerprint, so logins by other tests sharing the targets do not count.
     const dir = mkdtempSync(join(tmpdir(), "slipway-onekey-"));
     const keyPath = join(dir, "id_ed25519");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "slipway-e2e-one-connection", "-f", keyPath]);
     const fingerprint = execFileSync("ssh-keygen", ["-lf", keyPath], { encoding: "utf8" }).split(" ")[1] as string;
-    const admin = await connect(target("t1"));
+    const admins = await Promise.all(HOSTS.map((name) => connect(target(name))));
     const own = new ConnectionPool();
     try {
-      await admin.putFile("/home/deploy/.ssh/authorized_keys2", readFileSync(`${keyPath}.pub`), { mode: 0o600 });
-      const since = (await admin.exec(["date", "+%s"])).stdout.trim();
-      const spec = target("t1", { privateKeyPath: keyPath });
-      const clients = await Promise.all(
-        Array.from({ length: 100 }, async () => {
-          const host = await own.get(spec);
-          return (await host.exec(["sh", "-c", 'echo "$SSH_CLIENT"'])).stdout.trim().split(" ").slice(0, 2).join(":");
+      const since = await Promise.all(
+        admins.map(async (admin) => {
+          await admin.putFile(AUTHORIZED_KEYS2, readFileSync(`${keyPath}.pub`), { mode: 0o600 });
+          return (await admin.exec(["date", "+%s"])).stdout.trim();
         }),
       );
-      // Every command saw the same client address and port...
-      const distinct = [...new Set(clients)];
-      expect(distinct).toHaveLength(1);
-      const host = await own.get(spec);
-      expect(host.connections).toBe(1);
-      // ...sshd accepted exactly one login with this key (the journal may lag a little behind)...
-      let logins = 0;
-      for (let poll = 0; poll < 50 && logins === 0; poll++) {
-        logins = await acceptedLogins(admin, since, fingerprint);
-        if (logins === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      const specs = HOSTS.map((name) => target(name, { privateKeyPath: keyPath }));
+      // 200 commands at once, as a run's steps would issue them: each asks the pool for its host's connection.
+      const seen = await Promise.all(
+        specs.flatMap((spec) => Array.from({ length: 100 }, async () => clientAddress(await own.get(spec)))),
+      );
+      expect(own.size).toBe(2);
+      for (const [index, admin] of admins.entries()) {
+        // Every command on this host saw the same client address and port...
+        const distinct = [...new Set(seen.slice(index * 100, (index + 1) * 100))];
+        expect(distinct).toHaveLength(1);
+        expect((await own.get(specs[index] as (typeof specs)[number])).connections).toBe(1);
+        // ...sshd accepted exactly one login with this key...
+        expect(await settledLogins(admin, since[index] as string, fingerprint)).toBe(1);
+        // ...and that one connection is established on :22 from the address the commands saw.
+        const { stdout } = await admin.exec(["ss", "-Htn", "state", "established", "( sport = :22 )"]);
+        const peers = stdout
+          .trim()
+          .split("\n")
+          .map((line) => line.trim().split(/\s+/).pop());
+        expect(peers.filter((peer) => peer === distinct[0])).toHaveLength(1);
       }
-      expect(logins).toBe(1);
-      // ...and that one connection is established on :22 from the address the commands saw.
-      const { stdout } = await admin.exec(["ss", "-Htn", "state", "established", "( sport = :22 )"]);
-      const peers = stdout
-        .trim()
-        .split("\n")
-        .map((line) => line.trim().split(/\s+/).pop());
-      expect(peers.filter((peer) => peer === distinct[0])).toHaveLength(1);
     } finally {
       await own.closeAll();
-      await admin.remove("/home/deploy/.ssh/authorized_keys2");
-      await admin.close();
+      for (const admin of admins) {
+        await admin.remove(AUTHORIZED_KEYS2);
+        await admin.close();
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });
