@@ -6,6 +6,7 @@ import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import { ConnectionPool } from "../remote/index.js";
+import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
@@ -22,9 +23,7 @@ import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from ".
 function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
   if (config.runtime === "systemd") return (host) => systemdRuntime(config, host);
   if (config.runtime === "container") return (host) => containerRuntime(config, host);
-  throw new SlipwayError(`runtime ${config.runtime} is not supported by deploy yet`, {
-    hint: "use runtime: systemd or container",
-  });
+  return (host) => composeRuntime(config, host);
 }
 
 function defaultActor(): string {
@@ -111,11 +110,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, new Date());
   const report = options.reporter ?? (() => {});
-  runtimeFor(config); // an unsupported runtime fails before anything is built
   // Runtime container: images built and pushed on the runner (unless the caller has them), pulled by digest on hosts.
   const images =
     options.images ??
-    (config.runtime === "container" && !options.check
+    (config.runtime !== "systemd" && !options.check
       ? await buildForDeploy(config, {
           commit,
           releaseDir: options.releaseDir,

@@ -4,6 +4,7 @@
  * A run that finds the live release identical to the one asked for changes nothing.
  */
 import { createHash } from "node:crypto";
+import type { Writers } from "../backup/types.js";
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -71,6 +72,7 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
   const say = (line: string) => report(`[${host.name}] ${line}`);
   const paths = deployPaths(config.deploy_dir);
   const url = siteUrl(config, address);
+  await runtime.prepare?.();
   const live = await readLiveState(host, paths);
   const liveColor = live.color;
   const idle: Color = liveColor ? otherColor(liveColor) : "blue";
@@ -104,7 +106,11 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
     const site = await switchTo(host, config, idle, true);
     say(`  switch nginx to ${idle}${site?.changed ? "" : " (no file change)"}`);
     for (const d of [...stage.diffs, site?.diff ?? ""].filter(Boolean)) report(d);
-    if (liveColor) say(`  stop ${runtime.names(liveColor).join(", ")} after ${drainSeconds(run)}s`);
+    if (config.strategy === "stop-first") {
+      say(
+        `  downtime: stop-first: ${liveColor ? `stop ${runtime.names(liveColor).join(", ")} before ${idle} starts, then back up` : "(first deploy: nothing to stop)"}`,
+      );
+    } else if (liveColor) say(`  stop ${runtime.names(liveColor).join(", ")} after ${drainSeconds(run)}s`);
     return { name: host.name, status: "changed", color: liveColor ?? undefined, url };
   }
 
@@ -172,19 +178,22 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
     throw new SlipwayError(message, { host: host.name, hint });
   };
 
-  // Back up first: a failed backup stops here, before anything changed.
+  // Stop-first (one writer, e.g. DuckDB): the live color stops before the new one starts; on any failure it is
+  // started again. Blue-green: the live color keeps serving until the switch.
+  const stopFirst = config.strategy === "stop-first" && liveColor !== null;
+  const resumeOld = async () => {
+    if (!stopFirst || !liveColor) return;
+    for (const argv of writersOf(liveColor).start)
+      await host.exec(argv, { step: "start old color", timeoutMs: 120_000 });
+    say(`started ${liveColor} again`);
+  };
+  const takeBackup = (writers: Writers) =>
+    run.kind === "deploy" ? backupBeforeChange(host, config, spec, run.releaseId, writers, say) : Promise.resolve(null);
+
+  // Back up first (blue-green: with the live color's writers stopped meanwhile): a failed backup stops here, before
+  // anything changed.
   await prepareDatabaseDir(host, config, run.user);
-  const backup =
-    run.kind === "deploy"
-      ? await backupBeforeChange(
-          host,
-          config,
-          spec,
-          run.releaseId,
-          liveColor ? writersOf(liveColor) : { stop: [], start: [] },
-          say,
-        )
-      : null;
+  let backup = stopFirst ? null : await takeBackup(liveColor ? writersOf(liveColor) : { stop: [], start: [] });
   if (backup) say(`backed up the database: ${backup}`);
 
   // Stage and start the idle color; gate on each service's health.
@@ -197,8 +206,25 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
     check: false,
   });
   for (const a of stage.actions) say(a);
+  if (stopFirst && liveColor) {
+    say(`downtime: stop-first: stopping ${runtime.names(liveColor).join(", ")}`);
+    await runtime.stop(liveColor);
+    try {
+      backup = await takeBackup({ stop: [], start: [] });
+    } catch (e) {
+      await resumeOld();
+      throw e;
+    }
+    if (backup) say(`backed up the database while stopped: ${backup}`);
+  }
   say(`starting ${runtime.names(idle).join(", ")}`);
-  await runtime.start(idle);
+  try {
+    await runtime.start(idle);
+  } catch (e) {
+    await runtime.stop(idle);
+    await resumeOld();
+    throw e;
+  }
   for (const [name, service] of Object.entries(config.services)) {
     const args = gateArgs(name, service, colorPort(service, idle));
     const gate = await healthGate(host, args);
@@ -206,16 +232,19 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
       say(`${name} on ${idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
       for (const line of (await runtime.logs(idle, 30)).split("\n")) if (line) run.report(`    ${line}`);
       await runtime.stop(idle);
+      await resumeOld();
       await fail(
         `${name} (${idle}) did not become healthy at ${args.url}: ${gate.last}`,
         backup,
-        `the live color ${liveColor ?? "(none)"} is untouched; fix the release and deploy again`,
+        stopFirst
+          ? `${liveColor} was started again and serves the previous release; fix the release and deploy again`
+          : `the live color ${liveColor ?? "(none)"} is untouched; fix the release and deploy again`,
       );
     }
     say(`${name} on ${idle} is healthy (${gate.attempts} checks)`);
   }
 
-  // Switch, then verify through nginx; on failure switch back (the old color still runs).
+  // Switch, then verify through nginx; on failure switch back (the old color still runs, or is started again).
   const switched = await switchTo(host, config, idle);
   say(`switched nginx to ${idle}${switched?.changed ? "" : " (unchanged)"}`);
   const verify = await verifyThroughNginx(host, config);
@@ -230,6 +259,7 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
       await restoreBeforeRelease(host, config, spec, backup, live.release ?? run.releaseId, writersOf(liveColor), say);
       say(`restored the database from ${backup}`);
     }
+    await resumeOld();
     await fail(
       `verification through nginx failed after the switch: ${verify.failures.join("; ")}`,
       backup,
@@ -257,8 +287,8 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
   }
   await writeHistory(host, paths, history);
 
-  // Retire the old color after the drain period.
-  if (liveColor) {
+  // Retire the old color after the drain period (stop-first: already stopped).
+  if (liveColor && !stopFirst) {
     const drain = drainSeconds(run);
     say(`draining ${liveColor} for ${drain}s`);
     await new Promise((r) => setTimeout(r, drain * 1000));

@@ -26,6 +26,8 @@ export interface StageResult {
 }
 
 export interface ColorRuntime {
+  /** Learns what the host offers (e.g. compose v1 or v2) before anything else is called. */
+  prepare?(): Promise<void>;
   stage(color: Color, input: StageInput): Promise<StageResult>;
   start(color: Color): Promise<void>;
   stop(color: Color): Promise<void>;

@@ -1,0 +1,164 @@
+/**
+ * Runtime compose: one compose project per color (`<app>-<color>`, file `<deploy_dir>/compose/<color>/compose.yml`
+ * rendered by src/render and validated with `compose config -q` before it replaces the old one), images pulled by
+ * digest, the color's ports on 127.0.0.1. Named volumes carry the same name in both projects, so data is shared (and,
+ * for a one-writer database like DuckDB, the config says `strategy: stop-first`). Compose v2 (`docker compose`) is used
+ * when the host has it, else v1 (`docker-compose`).
+ */
+import type { Color, SlipwayConfig } from "../config/index.js";
+import { deliverByPull, hostImageId } from "../delivery/pull.js";
+import { SlipwayError } from "../errors.js";
+import type { RemoteHost } from "../remote/types.js";
+import { applyComposeFile } from "../render/apply.js";
+import { composeFilePath, composeFromConfig, envFileFromConfig } from "../render/from-config/index.js";
+import {
+  type ComposeFlavour,
+  composeBase,
+  composeLogsArgv,
+  composeProject,
+  composeProjectWriters,
+  composeStopArgv,
+  composeUpArgv,
+  runningContainersArgv,
+} from "./compose/commands.js";
+import { dockerEnvFile, releaseManifest } from "./container/run-spec.js";
+import { deployPaths } from "./paths.js";
+import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+
+/** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
+export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig): Promise<ComposeFlavour> {
+  const facts = await host.facts({ deployDir: config.deploy_dir });
+  if (facts.docker.compose) return facts.docker.compose;
+  throw new SlipwayError("neither `docker compose` (v2) nor `docker-compose` (v1) is installed", {
+    host: host.name,
+    step: "compose",
+    hint: "install the docker compose plugin (or docker-compose) on the host, e.g. with playbooks/bootstrap.yml",
+  });
+}
+
+export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
+  const paths = deployPaths(config.deploy_dir);
+  const services = Object.keys(config.services);
+  let flavour: ComposeFlavour | undefined;
+  const base = (color: Color) => {
+    if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
+    return composeBase(flavour, composeProject(config.app, color), composeFilePath(config, color));
+  };
+  const detect = async () => {
+    flavour ??= await hostComposeFlavour(host, config);
+    return flavour;
+  };
+  const asRoot = { become: true };
+
+  return {
+    names: (color) => [composeProject(config.app, color)],
+    async prepare() {
+      await detect();
+    },
+    // The flow calls prepare() first, so the flavour is known here (v2 is only a fallback).
+    writers: (color) =>
+      composeProjectWriters(
+        composeBase(flavour ?? "v2", composeProject(config.app, color), composeFilePath(config, color)),
+      ),
+    async stage(color: Color, input: StageInput): Promise<StageResult> {
+      const actions: string[] = [];
+      const diffs: string[] = [];
+      let changed = false;
+      const used = await detect();
+      const images: Record<string, string> = {};
+      for (const name of services) {
+        const image = input.images[name] ?? config.services[name]?.image;
+        if (!image) {
+          if (!input.check) {
+            throw new SlipwayError(`service ${name} has no image to run`, {
+              host: host.name,
+              step: "stage",
+              hint: "give it a build section (deploy builds and pushes it) or pass --image service=ref",
+            });
+          }
+          actions.push(`build and push the ${name} image, pull it by digest`);
+          changed = true;
+          continue;
+        }
+        images[name] = image;
+        if (!(await hostImageId(host, image))) {
+          actions.push(`pull ${image}`);
+          changed = true;
+          if (!input.check) {
+            const [pulled] = await deliverByPull([host], [{ service: name, reference: image }]);
+            if (pulled?.error) throw pulled.error;
+          }
+        }
+      }
+      const colored = configWithEnv(config, input.env, color);
+      // Secrets go to the color's 0600 env file only (the compose file is readable and shown in diffs).
+      for (const name of services) {
+        if ((config.services[name]?.secrets ?? []).length === 0) continue;
+        const env = envFileFromConfig(colored, name, color, input.secrets);
+        if (env.redacted.length > 0) {
+          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env.redacted.join(", ")}`, {
+            host: host.name,
+            step: "env file",
+            hint: `export ${env.redacted[0]}=... before deploying (or pass secrets to deploy())`,
+          });
+        }
+        const content = dockerEnvFile(env.content, `services.${name} env file`);
+        if (input.check) {
+          if ((await host.readFile(env.path, asRoot))?.toString("utf8") !== content) actions.push(`write ${env.path}`);
+          continue;
+        }
+        await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], asRoot);
+        const e = await host.putFile(env.path, content, { mode: 0o600, become: true, step: "env file" });
+        if (e.changed) actions.push(`wrote ${env.path}`);
+        changed ||= e.changed;
+      }
+      if (Object.keys(images).length === services.length) {
+        const file = composeFilePath(config, color);
+        if (!input.check) await host.exec(["mkdir", "-p", "--", file.replace(/\/[^/]*$/, "")], asRoot);
+        const model = composeFromConfig(colored, { color, images });
+        const applied = await applyComposeFile(host, model, {
+          path: file,
+          flavour: used,
+          become: true,
+          check: input.check,
+        });
+        if (applied.changed) {
+          changed = true;
+          actions.push(
+            `${input.check ? "would write" : "wrote"} ${file} (project ${composeProject(config.app, color)})`,
+          );
+          if (applied.diff) diffs.push(applied.diff);
+        }
+      }
+      if (!input.check) {
+        const release = paths.release(input.releaseId);
+        await host.exec(["mkdir", "-p", "--", release], { step: "stage" });
+        await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, images), {
+          mode: 0o644,
+          step: "stage",
+        });
+      }
+      if (input.check && actions.length > 0) changed = true;
+      return { changed, diffs, actions };
+    },
+    async start(color) {
+      await detect();
+      await host.exec(composeUpArgv(base(color)), { ...asRoot, step: "start", timeoutMs: 180_000 });
+    },
+    async stop(color) {
+      await detect();
+      const file = composeFilePath(config, color);
+      if ((await host.exec(["test", "-f", file], { ...asRoot, check: false })).code !== 0) return;
+      await host.exec(composeStopArgv(base(color)), { ...asRoot, check: false, step: "stop", timeoutMs: 90_000 });
+    },
+    async isRunning(color) {
+      const r = await host.exec(runningContainersArgv(composeProject(config.app, color)), { ...asRoot, check: false });
+      return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= services.length;
+    },
+    async logs(color, lines) {
+      await detect();
+      const argv = ["sh", "-c", '"$@" 2>&1', "sh", ...composeLogsArgv(base(color), lines)];
+      return (await host.exec(argv, { ...asRoot, check: false })).stdout;
+    },
+  };
+}

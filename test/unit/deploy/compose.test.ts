@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import {
+  composeBase,
+  composeLogsArgv,
+  composeProject,
+  composeProjectWriters,
+  composeStopArgv,
+  composeUpArgv,
+  runningContainersArgv,
+} from "../../../src/deploy/compose/commands.js";
+
+const FILE = "/opt/duck/compose/green/compose.yml";
+
+describe("compose runtime builders", () => {
+  it("names one project per color", () => {
+    expect(composeProject("duck", "green")).toBe("duck-green");
+  });
+
+  it("drives compose v1 (docker-compose) and v2 (docker compose) with the project and file", () => {
+    expect(composeBase("v1", "duck-green", FILE)).toEqual(["docker-compose", "-p", "duck-green", "-f", FILE]);
+    expect(composeBase("v2", "duck-green", FILE)).toEqual(["docker", "compose", "-p", "duck-green", "-f", FILE]);
+  });
+
+  it("builds up, stop, logs and the running-containers query", () => {
+    const base = composeBase("v1", "duck-green", FILE);
+    expect(composeUpArgv(base)).toEqual([...base, "up", "--detach", "--remove-orphans"]);
+    expect(composeStopArgv(base)).toEqual([...base, "stop", "--timeout", "10"]);
+    expect(composeLogsArgv(base, 30)).toEqual([...base, "logs", "--no-color", "--tail", "30"]);
+    expect(runningContainersArgv("duck-green")).toEqual([
+      "docker",
+      "ps",
+      "--quiet",
+      "--filter",
+      "label=com.docker.compose.project=duck-green",
+    ]);
+  });
+
+  it("the project's writers stop it and start its existing containers again", () => {
+    const base = composeBase("v2", "duck-blue", "/opt/duck/compose/blue/compose.yml");
+    expect(composeProjectWriters(base)).toEqual({
+      stop: [[...base, "stop", "--timeout", "10"]],
+      start: [[...base, "start"]],
+    });
+  });
+});
