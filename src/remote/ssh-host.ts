@@ -203,6 +203,17 @@ export class SshRemoteHost implements RemoteHost {
         ),
       )
       .catch((error: unknown) => {
+        if (error instanceof ChannelOpenError) {
+          throw new ConnectionError(`could not start the command: ${error.message}`, {
+            host: this.name,
+            step: options.step,
+            command: display,
+            hint:
+              "nothing ran on the host. sshd kept refusing new sessions (is MaxSessions below maxChannels?) or the " +
+              "connection could not be reopened; check the host's sshd and try again",
+            cause: error,
+          });
+        }
         if (!(error instanceof CommandStartLostError)) throw error;
         throw new RemoteCommandError("the connection was lost while the command was starting", {
           host: this.name,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RemoteCommandError } from "../../../src/errors.js";
+import { ConnectionError, RemoteCommandError } from "../../../src/errors.js";
 import { SshRemoteHost } from "../../../src/remote/ssh-host.js";
 import type { TargetSpec } from "../../../src/remote/target.js";
 import { FakeClient, type FakeFailure, type FakeReply, fakeNodeSsh } from "./fake-ssh.js";
@@ -90,6 +90,16 @@ describe("retries", () => {
     expect(client.execCalls).toBe(2);
     expect(client.sent).toHaveLength(1);
     expect(reconnects()).toBe(0);
+  });
+
+  it("gives up after repeated channel refusals with a typed error saying nothing ran", async () => {
+    const refusals = Array.from({ length: 8 }, (): FakeFailure => "channel-open");
+    const { host, client } = hostWith(() => ({}), refusals);
+    const error = await host.exec(["true"], { step: "probe" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ host: "t1", step: "probe", command: "true" });
+    expect((error as ConnectionError).hint).toMatch(/^nothing ran on the host/);
+    expect(client.sent).toHaveLength(0);
   });
 
   it("never sends a command again once it reached the host, even if the connection dropped before it started", async () => {
