@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
+import ssh2 from "ssh2";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { ConnectionPool } from "../../../src/remote/index.js";
 import { target, uniqueToken } from "./sandbox-targets.js";
 
@@ -6,13 +7,17 @@ const pool = new ConnectionPool();
 afterAll(() => pool.closeAll());
 
 describe("facts", () => {
-  it("describes the sandbox target and its current release and color", async () => {
+  it("describes the sandbox target and its current release and color, in one round trip", async () => {
     const t1 = await pool.get(target("t1"));
     const deployDir = `/tmp/slipway-facts-${uniqueToken()}`;
     await t1.mkdir(`${deployDir}/releases/r20260101`);
     await t1.exec(["ln", "-sfn", "releases/r20260101", `${deployDir}/current`]);
     await t1.putFile(`${deployDir}/color`, "blue\n");
+    // Every exec request on any ssh2 connection goes through Client.prototype.exec: count them.
+    const execRequests = vi.spyOn(ssh2.Client.prototype, "exec");
     const facts = await t1.facts({ deployDir });
+    expect(execRequests).toHaveBeenCalledTimes(1);
+    execRequests.mockRestore();
     expect(facts).toMatchObject({
       os: { id: "debian", version: "12" },
       initSystem: "systemd",
