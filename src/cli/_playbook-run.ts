@@ -74,6 +74,8 @@ interface Target {
   connect: Connect;
   config?: Record<string, unknown>;
   hooks: Record<string, HookEntry[]>;
+  /** The slipway.yml the hooks came from. */
+  hooksFile?: string;
 }
 
 async function fromConfig(file: string, env: string | undefined, redactor: Redactor): Promise<Target> {
@@ -109,7 +111,13 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
     );
   };
   const hooks = hooksFromConfig(config as unknown as { hooks: Record<string, unknown[]> });
-  return { inventory, connect: connectHost, config: config as unknown as Record<string, unknown>, hooks };
+  return {
+    inventory,
+    connect: connectHost,
+    config: config as unknown as Record<string, unknown>,
+    hooks,
+    hooksFile: resolve(file),
+  };
 }
 
 export async function runPlaybookCommand(playbookPath: string, options: PlaybookCommandOptions): Promise<number> {
@@ -121,7 +129,11 @@ export async function runPlaybookCommand(playbookPath: string, options: Playbook
       })()
     : await fromConfig(options.config ?? "slipway.yml", options.env, redactor);
   const modules = defaultRegistry();
-  const playbook = parsePlaybookFile(playbookPath, { modules, hooks: withHookFiles(target.hooks, options.hook) });
+  const playbook = parsePlaybookFile(playbookPath, {
+    modules,
+    hooks: withHookFiles(target.hooks, options.hook),
+    hooksFile: target.hooksFile,
+  });
   const reporter = consoleReporter({ verbose: options.verbose });
   const list = (v?: string) =>
     v

@@ -21,6 +21,8 @@ export interface ParseOptions {
   modules: ModuleLookup;
   /** What a project plugs into `hook:` points (task file paths or slipway.yml inline tasks). */
   hooks?: Readonly<Record<string, readonly HookEntry[]>>;
+  /** The slipway.yml that `hooks` came from: problems in its inline tasks point at their lines there. */
+  hooksFile?: string;
 }
 
 const PLAY_KEYS = [
@@ -103,7 +105,14 @@ function parsePlay(
     problems.add(file, node, where, `expected a play (a mapping with hosts and tasks), got ${describeType(node)}`);
     return undefined;
   }
-  const ctx: TaskParseContext = { file, problems, modules: options.modules, hooks: options.hooks ?? {}, importing };
+  const ctx: TaskParseContext = {
+    file,
+    problems,
+    modules: options.modules,
+    hooks: options.hooks ?? {},
+    hooksFile: options.hooksFile,
+    importing,
+  };
   const byKey = new Map(entriesOf(node as MapNode).map((e) => [e.key, e]));
   for (const { key, keyNode } of byKey.values()) {
     if (!PLAY_KEYS.includes(key))

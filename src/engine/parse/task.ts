@@ -8,6 +8,7 @@ import { checkSyntax, hasTemplate } from "../expr/template.js";
 import { ExprSyntaxError } from "../expr/tokens.js";
 import { didYouMean } from "../suggest.js";
 import type { Module, ModuleTask, Task, TaskCommon } from "../types.js";
+import { locateInlineHooks } from "./hooks.js";
 import {
   describeType,
   entriesOf,
@@ -40,6 +41,8 @@ export interface TaskParseContext {
   hooks: Readonly<Record<string, readonly HookEntry[]>>;
   /** Files being imported, to stop import cycles. */
   importing: readonly string[];
+  /** slipway.yml the inline hook tasks come from, so their problems point at it. */
+  hooksFile?: string;
 }
 
 const COMMON_KEYS = [
@@ -377,8 +380,12 @@ function parseHook(
     importTaskFile(ctx, resolve(path), byKey.get("hook")?.value ?? null, common.where),
   );
   if (inline.length > 0) {
-    const synthetic = parseYamlText(stringify(inline.map(playbookForm)), "slipway.yml", ctx.problems);
-    tasks.push(...parseTaskList({ ...ctx, file: synthetic }, synthetic.root, `hooks.${name}`));
+    const located = ctx.hooksFile ? locateInlineHooks(ctx.hooksFile, name, inline, TASK_KEYWORDS) : undefined;
+    if (located) tasks.push(...parseTaskList({ ...ctx, file: located.file }, located.tasks, `hooks.${name}`));
+    else {
+      const synthetic = parseYamlText(stringify(inline.map(playbookForm)), "slipway.yml", ctx.problems);
+      tasks.push(...parseTaskList({ ...ctx, file: synthetic }, synthetic.root, `hooks.${name}`));
+    }
   }
   return { ...common, name: common.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
 }

@@ -60,7 +60,11 @@ describe("extension without copying playbooks", () => {
   it("slipway.yml's hooks, read by the config loader, run at the playbook's hook point", async () => {
     const config = await loadConfig("test/unit/engine/fixtures/slipway.yml", {});
     const yaml = ["- hosts: all", "  tasks:", "    - hook: before_switch", "    - command: echo switch"].join("\n");
-    const run = await runText(yaml, { hooks: hooksFromConfig(config), config: config as never });
+    const run = await runText(yaml, {
+      hooks: hooksFromConfig(config),
+      hooksFile: "test/unit/engine/fixtures/slipway.yml",
+      config: config as never,
+    });
     expect(run.hosts.get("a")?.ran).toEqual(["echo migrate shop", "echo switch"]);
     expect(run.lines[0]).toBe("a run migrations from slipway.yml changed");
 
@@ -87,5 +91,22 @@ describe("extension without copying playbooks", () => {
     expect(book.plays.map((p) => p.name)).toEqual(["bootstrap", "project extras"]);
     const extra = book.plays[1]?.tasks[0];
     expect(extra?.kind === "block" && extra.block.map((t) => t.name)).toEqual(["run migrations"]);
+  });
+
+  it("a problem in a slipway.yml hook task points at its line and column in slipway.yml", async () => {
+    const file = "test/unit/engine/fixtures/slipway-bad-hook.yml";
+    const config = await loadConfig(file, {});
+    expect(() =>
+      parsePlaybookText("- hosts: all\n  tasks:\n    - hook: before_switch\n", "play.yml", {
+        modules: defaultRegistry(),
+        hooks: hooksFromConfig(config),
+        hooksFile: file,
+      }),
+    ).toThrow(
+      [
+        `${file}:18:15: hooks.before_switch[1]: unknown module "comand", did you mean "command"?`,
+        `${file}:20:13: hooks.before_switch[1].when: invalid expression "app ==": unexpected end of expression at column 7`,
+      ].join("\n"),
+    );
   });
 });

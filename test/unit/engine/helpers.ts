@@ -32,10 +32,15 @@ export async function runText(
     path?: string;
     /** What fills the playbook's `hook:` points (as slipway.yml or `--hook` would). */
     hooks?: Record<string, HookEntry[]>;
+    hooksFile?: string;
   } = {},
 ): Promise<FakeRun> {
   const modules = options.modules ?? defaultRegistry();
-  const playbook = parsePlaybookText(yaml, options.path ?? "test.yml", { modules, hooks: options.hooks });
+  const playbook = parsePlaybookText(yaml, options.path ?? "test.yml", {
+    modules,
+    hooks: options.hooks,
+    hooksFile: options.hooksFile,
+  });
   const names = options.names ?? ["a"];
   const hosts = new Map(names.map((n) => [n, new FakeHost(n)]));
   for (const h of hosts.values()) options.setup?.(h);
