@@ -6,6 +6,7 @@ import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import { ConnectionPool } from "../remote/index.js";
+import { rolloutBatches, rolloutStops } from "./batches.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
@@ -54,28 +55,44 @@ async function onEveryHost(
   let release = base.releaseId;
   try {
     const connected = await connectAll(config, chosenHosts(config, limit), pool);
-    const results = await Promise.all(
-      connected.map(async ({ resolved, host, error }): Promise<HostResult> => {
-        if (!host) return { name: resolved.name, status: "unreachable", error };
-        try {
-          const run = perHost ? await perHost(base) : base;
-          if (!run) return { name: resolved.name, status: "ok" };
-          const fromHost = perHost ? await hostSpecific(run, host) : run;
-          const result = await runHost(
-            { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
-            resolved.address,
-          );
-          if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
-          else if (result.status === "ok" && result.release) release = result.release;
-          return result;
-        } catch (e) {
-          // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
-          report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
-          return { name: resolved.name, status: "failed", error: errorText(e) };
+    const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
+      if (!host) return { name: resolved.name, status: "unreachable", error };
+      try {
+        const run = perHost ? await perHost(base) : base;
+        if (!run) return { name: resolved.name, status: "ok" };
+        const fromHost = perHost ? await hostSpecific(run, host) : run;
+        const result = await runHost(
+          { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
+          resolved.address,
+        );
+        if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
+        else if (result.status === "ok" && result.release) release = result.release;
+        return result;
+      } catch (e) {
+        // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
+        report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
+        return { name: resolved.name, status: "failed", error: errorText(e) };
+      }
+    };
+    // Check mode plans every host at once; a real run goes batch by batch (inventory.serial).
+    const batches = base.check ? [connected] : rolloutBatches(connected, config.inventory.serial);
+    for (const [i, batch] of batches.entries()) {
+      if (batches.length > 1)
+        report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
+      const results = await Promise.all(batch.map(one));
+      hosts.push(...results);
+      const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
+      if (i < batches.length - 1 && rolloutStops(failed, batch.length, config.inventory.max_fail_percentage)) {
+        const rest = batches.slice(i + 1).flat();
+        report(
+          `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`,
+        );
+        for (const c of rest) {
+          hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
         }
-      }),
-    );
-    hosts.push(...results);
+        break;
+      }
+    }
   } finally {
     await pool.closeAll();
   }

@@ -62,7 +62,8 @@ export interface RollbackOptions {
   forceUnlock?: boolean;
 }
 
-export type HostStatus = "ok" | "changed" | "failed" | "unreachable";
+/** `skipped`: not deployed because an earlier rolling batch failed (inventory.serial / max_fail_percentage). */
+export type HostStatus = "ok" | "changed" | "failed" | "unreachable" | "skipped";
 
 export interface HostResult {
   name: string;
