@@ -21,6 +21,10 @@ function displayName(name: string | undefined, scope: Record<string, unknown>): 
   }
 }
 
+function posText(task: Task): string {
+  return `${task.pos.file}:${task.pos.line}:${task.pos.col}`;
+}
+
 /** State of a host that lives across plays: registered results and set_fact values. */
 export interface HostState {
   name: string;
@@ -187,6 +191,7 @@ export class HostRun {
       host: this.state.name,
       task: task.name ?? "set_fact",
       where: task.where,
+      pos: posText(task),
       status: "ok",
       durationMs: 0,
     };
@@ -231,6 +236,7 @@ export class HostRun {
       host: this.state.name,
       task: displayName(task.name, scope) ?? task.module,
       where: task.where,
+      pos: posText(task),
       status: result.status,
       msg: merged.noLog
         ? result.status === "failed"

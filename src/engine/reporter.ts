@@ -26,7 +26,9 @@ const LABEL: Record<TaskOutcome["status"], string> = {
 export function formatOutcome(o: TaskOutcome, options: { verbose?: boolean } = {}): string {
   const label = o.rescued ? "failed (rescued)" : o.ignored ? "failed (ignored)" : LABEL[o.status];
   const handler = o.handler ? "handler " : "";
-  const lines = [`${label}: [${o.host}] ${handler}${o.task} (${formatSeconds(o.durationMs)})`];
+  // A failure names where the task is written, so the user can go straight to it.
+  const at = o.pos && (o.status === "failed" || o.status === "unreachable") ? ` at ${o.pos}` : "";
+  const lines = [`${label}: [${o.host}] ${handler}${o.task} (${formatSeconds(o.durationMs)})${at}`];
   const showMsg =
     o.status === "failed" || o.status === "unreachable" || options.verbose || (o.msg && o.status === "changed");
   if (o.msg && showMsg) lines.push(...o.msg.split("\n").map((l) => `    ${l}`));

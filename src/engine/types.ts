@@ -144,6 +144,8 @@ export interface TaskOutcome {
   host: string;
   task: string;
   where: string;
+  /** `file:line:col` of the task in its playbook (or slipway.yml for hook tasks), shown with a failure. */
+  pos?: string;
   status: TaskStatus | "unreachable";
   /** A failure inside a block that its rescue handled. */
   rescued?: boolean;

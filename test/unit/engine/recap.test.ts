@@ -43,6 +43,10 @@ describe("recap", () => {
     ]);
     expect(formatRecap(run.recap, run.outcomes)).toMatch(/TASK DURATIONS\n.*read +\d+\.\d\ds\n/);
     expect(run.ok).toBe(false);
+    // Every outcome carries where its task is written, e.g. the one that fails on a, at line 9 of the playbook.
+    expect(run.outcomes.find((o) => o.host === "a" && o.status === "failed" && !o.rescued && !o.ignored)?.pos).toBe(
+      "test.yml:9:7",
+    );
   });
 
   it("labels rescued, ignored and unreachable outcomes and shows the failure message", () => {
@@ -51,6 +55,9 @@ describe("recap", () => {
       "failed (rescued): [t1] migrate (1.23s)\n    exit code 1",
     );
     expect(formatOutcome({ ...base, status: "failed", ignored: true })).toBe("failed (ignored): [t1] migrate (1.23s)");
+    expect(formatOutcome({ ...base, status: "failed", pos: "playbooks/x.yml:12:7", msg: "exit code 2" })).toBe(
+      "failed: [t1] migrate (1.23s) at playbooks/x.yml:12:7\n    exit code 2",
+    );
     expect(formatOutcome({ ...base, status: "unreachable", msg: "refused" })).toBe(
       "UNREACHABLE: [t1] migrate (1.23s)\n    refused",
     );
