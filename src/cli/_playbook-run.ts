@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
+import { resolveSecrets } from "../config/secrets.js";
 import type { Inventory } from "../engine/inventory.js";
 import { parsePlaybookFile } from "../engine/parse/playbook.js";
 import type { HookEntry } from "../engine/parse/task.js";
@@ -80,6 +81,8 @@ interface Target {
 
 async function fromConfig(file: string, env: string | undefined, redactor: Redactor): Promise<Target> {
   const config = await loadConfig(file, { environment: env });
+  // Secret values slipway.yml names are masked in every message and diff the run prints.
+  for (const value of Object.values(resolveSecrets(config, process.env).values)) redactor.add(value);
   const hosts = resolveHosts(config);
   const base = dirname(resolve(file));
   const byName = new Map(hosts.map((h) => [h.name, h]));
