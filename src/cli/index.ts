@@ -9,11 +9,12 @@ import * as deploy from "./deploy.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
+import * as releases from "./releases.js";
 import * as render from "./render.js";
 import * as rollback from "./rollback.js";
 import * as validate from "./validate.js";
 
-export const commandModules = [backup, build, certs, deploy, plan, playbook, render, rollback, validate];
+export const commandModules = [backup, build, certs, deploy, plan, playbook, releases, render, rollback, validate];
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   await runProgram(createProgram(commandModules), argv);
