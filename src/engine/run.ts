@@ -2,7 +2,7 @@
  * Runs a parsed playbook against an inventory: plays in order; within a play, rolling batches one after another and the
  * hosts of a batch in parallel up to `forks`. Connections are opened once per host and reused by every play.
  */
-import { ConnectionError, SlipwayError } from "../errors.js";
+import { ConfigError, ConnectionError, SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { batchAborts, computeBatches } from "./batches.js";
 import { HostRun, type HostState, type PlayContext } from "./host-run.js";
@@ -69,6 +69,7 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 
 export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
+  if (options.limit) checkLimit(options.inventory, options.limit);
   const outcomes: TaskOutcome[] = [];
   const states = new Map<string, HostState>();
   const seen = new Set<string>();
@@ -98,6 +99,16 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const recap = recapFor([...seen], outcomes);
   const ok = Object.values(recap).every((r) => r.failed === 0 && r.unreachable === 0);
   return { recap, outcomes, ok, durationMs: performance.now() - started };
+}
+
+/** A --limit that matches nothing is a typo, not a successful run on zero hosts. */
+function checkLimit(inventory: Inventory, limit: string): void {
+  if (selectHosts(inventory, limit).hosts.length > 0) return;
+  const known = [...Object.keys(inventory.hosts), ...Object.keys(inventory.groups)].join(", ");
+  throw new ConfigError(`--limit "${limit}" matches no host or group in the inventory`, {
+    step: "select hosts",
+    hint: `use one of: ${known}`,
+  });
 }
 
 /** Returns true when the whole run must stop (a batch exceeded its failure budget). */

@@ -238,6 +238,16 @@ describe("hosts, tags, unreachable", () => {
     expect(run.hosts.get("b")?.ran).toEqual(["echo web", "echo always"]);
   });
 
+  it("refuses a --limit that matches no host, naming the hosts and groups there are", async () => {
+    const run = runText(["- hosts: all", "  tasks:", "    - command: echo hi"].join("\n"), {
+      names: ["a", "b"],
+      groups: { web: ["a"] },
+      limit: "wbe",
+    });
+    await expect(run).rejects.toThrow('--limit "wbe" matches no host or group in the inventory');
+    await expect(run).rejects.toMatchObject({ hint: "use one of: a, b, web" });
+  });
+
   it("reports and counts an unreachable host and carries on with the others", async () => {
     const run = await runText(["- hosts: all", "  tasks:", "    - command: echo hi"].join("\n"), {
       names: ["a", "b"],
