@@ -1,0 +1,75 @@
+/**
+ * The deploy lock on a real host (harvest, runtime systemd, on t2): a lock left by a deploy that died fails the next
+ * deploy with its holder, commit and time, and stays; `forceUnlock` removes it (printing whose it was) and deploys.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
+
+const APP = "lockdeploy";
+const DOMAIN = "lockdeploy.e2e.test";
+const LOCK = `/opt/${APP}/.slipway-lock`;
+const STALE = { holder: "carol", commit: "feedface", since: "2026-11-01T08:00:00.000Z" };
+
+describe("deploy lock (harvest on t2)", () => {
+  let host: RemoteHost;
+  let config: SlipwayConfig;
+  const lines: string[] = [];
+  const base = (): DeployOptions => ({
+    config,
+    commit: "0123456789abcdef0123456789abcdef01234567",
+    actor: "e2e",
+    releaseDir: `${REPO_ROOT}/examples/harvest`,
+    drainSeconds: 1,
+    reporter: (line) => lines.push(line),
+  });
+
+  beforeAll(async () => {
+    host = await connectTarget("t2");
+    await cleanHost(host, APP);
+    const file = writeOverlay("harvest", {
+      app: APP,
+      domain: DOMAIN,
+      target: "t2",
+      ports: { backend: 5311, frontend: 8361 },
+      healthTimeout: "12s",
+    });
+    config = await loadConfig(file);
+    // A stale lock, as a deploy killed mid-way leaves it.
+    await host.exec(["sh", "-c", 'mkdir -p -- "$1" && chown -R deploy "$2"', "sh", LOCK, `/opt/${APP}`], {
+      become: true,
+    });
+    await host.putFile(`${LOCK}/holder`, `${JSON.stringify(STALE)}\n`);
+  });
+
+  afterAll(async () => {
+    if (!host) return;
+    await cleanHost(host, APP);
+    await host.close();
+  });
+
+  it("a held lock fails the host naming holder, commit and time, and is left in place", async () => {
+    const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
+    expect(result.ok).toBe(false);
+    expect(result.hosts[0]?.status).toBe("failed");
+    expect(result.hosts[0]?.error).toContain("held by carol (commit feedface) since 2026-11-01T08:00:00.000Z");
+    expect(result.hosts[0]?.error).toContain("--force-unlock");
+    expect((await host.exec(["test", "-d", LOCK], { check: false })).code).toBe(0);
+  });
+
+  it("forceUnlock removes it, says whose it was, deploys, and releases its own lock", async () => {
+    lines.length = 0;
+    const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" }, forceUnlock: true });
+    if (!result.ok) console.log(lines.join("\n"));
+    expect(result.ok).toBe(true);
+    expect(lines.join("\n")).toContain(
+      `--force-unlock: removing the lock ${LOCK} held by carol (commit feedface) since 2026-11-01T08:00:00.000Z`,
+    );
+    const health = await viaNginx(sandboxTarget("t2").host, DOMAIN, "/api/health");
+    expect(JSON.parse(health.body).version).toBe("v1");
+    expect((await host.exec(["test", "-e", LOCK], { check: false })).code).not.toBe(0);
+  });
+});
