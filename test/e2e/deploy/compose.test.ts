@@ -44,6 +44,7 @@ function writeConfig(): string {
   config.services.frontend.ports = { blue: 5422, green: 15422 };
   config.database = { engine: "duckdb", volume: VOLUME, path: "app.db", backups: { keep: 2 } };
   config.tls = { enabled: false };
+  config.releases = { keep: 1 };
   writeFileSync(file, stringify(config));
   return file;
 }
@@ -156,6 +157,11 @@ describe("deploy, runtime compose with stop-first (duckdb-compose on t2)", () =>
     expect(startAt).toBeGreaterThan(backupAt);
     const history = JSON.parse((await host.readFile(`/opt/${APP}/releases.json`))?.toString() ?? "{}");
     expect(history.releases.at(-1)).toMatchObject({ result: "deployed", images: v1Images, color: "green" });
+    // Retire ran its prunes (releases.keep 1): the live and the previous release keep their images.
+    expect(lines.filter((l) => /prune failed|could not prune/.test(l))).toEqual([]);
+    for (const reference of Object.values(v1Images)) {
+      expect((await host.exec(["docker", "image", "inspect", reference], { check: false })).code).toBe(0);
+    }
   });
 
   it("a broken backend image never becomes live: green is started again and serves v2 with its data", async () => {
