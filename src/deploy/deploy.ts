@@ -134,7 +134,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       ? await buildForDeploy(config, {
           commit,
           releaseDir: options.releaseDir,
-          insecure: options.insecureRegistry,
+          insecure: options.insecureRegistry ?? config.image.insecure,
           report,
         })
       : {});

@@ -73,6 +73,7 @@ export async function retireOld(input: RetireInput): Promise<ReleaseHistory> {
       const decision = await pruneBackups({ host, become: true, step: "prune backups" }, config.deploy_dir, {
         keep: config.database.backups.keep,
         protectReleases: protectedIds,
+        backupsDir: config.database.backups.dir,
       });
       if (decision.prune.length > 0) {
         say(

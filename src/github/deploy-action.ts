@@ -19,7 +19,7 @@ import { type ActionInputs, readInputs } from "./inputs.js";
 import { secretValuesToMask } from "./mask.js";
 import { actionOutputs, environmentUrl } from "./outputs.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
-import { backupsFromProgress, type SummaryInput, summaryMarkdown } from "./summary.js";
+import { backupsTaken, type SummaryInput, summaryMarkdown } from "./summary.js";
 
 export interface DeployActionDeps {
   engine?: Engine;
@@ -131,10 +131,11 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
       core.setOutput("url", redactor.redact(outputs.url));
       core.setOutput("images", redactor.redact(outputs.images));
     }
-    await summary({ result, backups: backupsFromProgress(progress) });
+    await summary({ result, backups: backupsTaken(result, progress) });
     await finishDeployment(deployment, result.ok, environmentUrl(config, result), redactor);
     if (!result.ok) {
-      const failed = result.hosts.filter((h) => h.status === "failed" || h.status === "unreachable");
+      // "skipped": a rolling batch stopped before reaching the host, so it was not deployed either.
+      const failed = result.hosts.filter((h) => h.status !== "ok" && h.status !== "changed");
       core.setFailed(
         redactor.redact(
           `${inputs.command} failed on ${failed.map((h) => `${h.name} (${h.error ?? h.status})`).join(", ")}`,

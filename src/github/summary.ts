@@ -62,6 +62,17 @@ export function summaryMarkdown(input: SummaryInput): string {
   return redact(lines.join("\n"));
 }
 
+/**
+ * Each host's backup id: HostResult.backup for hosts that finished, else the deploy's progress line
+ * `[host] backed up the database: <id>` (a host that failed after its backup reports it only there, and that backup
+ * is the one to restore from).
+ */
+export function backupsTaken(result: DeployResult, progress: readonly string[]): Record<string, string> {
+  const found = backupsFromProgress(progress);
+  for (const host of result.hosts) if (host.backup) found[host.name] = host.backup;
+  return found;
+}
+
 /** `[host] backed up the database: <id>` progress lines, the deploy's report of each backup. */
 export function backupsFromProgress(lines: readonly string[]): Record<string, string> {
   const found: Record<string, string> = {};

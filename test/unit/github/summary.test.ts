@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SlipwayConfig } from "../../../src/config/schema.js";
 import type { DeployResult } from "../../../src/deploy/types.js";
 import { actionOutputs, environmentUrl } from "../../../src/github/outputs.js";
-import { backupsFromProgress, summaryMarkdown } from "../../../src/github/summary.js";
+import { backupsFromProgress, backupsTaken, summaryMarkdown } from "../../../src/github/summary.js";
 
 const result: DeployResult = {
   ok: true,
@@ -89,5 +89,26 @@ describe("outputs", () => {
     expect(environmentUrl(config(true))).toBe("https://shop.example/");
     expect(environmentUrl(config(false))).toBe("http://shop.example/");
     expect(environmentUrl(config(false, []))).toBeUndefined();
+  });
+});
+
+describe("backupsTaken", () => {
+  it("prefers each host's result and falls back to the progress line of a host that failed after its backup", () => {
+    const result = {
+      ok: false,
+      release: "abc1234-20261123000000",
+      images: {},
+      recap: "",
+      hosts: [
+        { name: "t1", status: "changed" as const, backup: "abc1234-20261123000000-t1" },
+        { name: "t2", status: "failed" as const, error: "verify failed" },
+      ],
+    };
+    expect(
+      backupsTaken(result, [
+        "[t1] backed up the database: old-id",
+        "[t2] backed up the database: abc1234-20261123000000-t2",
+      ]),
+    ).toEqual({ t1: "abc1234-20261123000000-t1", t2: "abc1234-20261123000000-t2" });
   });
 });
