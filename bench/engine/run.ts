@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePlaybookText } from "../../src/engine/parse/playbook.js";
 import { runPlaybook } from "../../src/engine/run.js";
@@ -98,6 +98,8 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+// The machine is shared with other work: the load is recorded with the figures so a reader can judge them.
+const loadAtStart = loadavg().map(round);
 const results: Record<string, unknown> = {};
 for (const hostCount of [1, 2]) {
   const slipway = await measure(`slipway ${hostCount} host(s)`, (tasks) => slipwayRun(hostCount, tasks));
@@ -120,6 +122,7 @@ const output = {
   ansible: `${ansibleVersion} (pipelining on, ControlPersist=120s, StrictHostKeyChecking=yes)`,
   goal: "ansible per-task overhead / slipway per-task overhead >= 10",
   slipwayRunsRetried: retriedRuns,
+  machine: { cores: availableParallelism(), loadAverage: { start: loadAtStart, end: loadavg().map(round) } },
   ...results,
 };
 mkdirSync("bench/results", { recursive: true });
