@@ -1,6 +1,8 @@
 /**
- * template: renders a template and installs the result like copy. `.hbs` files render with Handlebars (strict: a
- * missing variable is an error); other files use the playbook's own `{{ expression | filter }}` syntax.
+ * template: renders a template and installs the result like copy (validate: "cmd %s" checks the file alone;
+ * validate_in_place + reload check it inside the live configuration and put the previous file back on failure).
+ * `.hbs` files render with Handlebars (strict: a missing variable is an error); other files use the playbook's own
+ * `{{ expression | filter }}` syntax.
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -9,7 +11,7 @@ import { z } from "zod";
 import { renderString } from "../engine/expr/template.js";
 import { extendScope } from "../engine/scope.js";
 import type { Module } from "../engine/types.js";
-import { installContent } from "./support/install.js";
+import { inPlaceArgs, inPlaceConflict, inPlaceConflictMessage, installContent } from "./support/install.js";
 import { modeSchema } from "./support/schema.js";
 
 const argsSchema = z
@@ -23,9 +25,11 @@ const argsSchema = z
     group: z.string().optional(),
     backup: z.boolean().default(false),
     validate: z.string().optional(),
+    ...inPlaceArgs,
   })
   .strict()
-  .refine((a) => (a.content === undefined) !== (a.src === undefined), "give exactly one of src or content");
+  .refine((a) => (a.content === undefined) !== (a.src === undefined), "give exactly one of src or content")
+  .refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
 
 const handlebars = Handlebars.create();
 

@@ -1,11 +1,16 @@
 /**
  * Installing file content on a host (copy, template): compare with what is there, show the diff, validate the new
  * content with the user's command before it goes live, then hand it to putFile (temp file + rename, optional backup).
+ * In-place mode (`validate_in_place` / `reload`) hands the file to src/render/install.ts instead: the candidate is
+ * validated as part of the whole live configuration (an nginx conf.d file only means something with nginx.conf
+ * around it), the previous version is kept as `<dest>.slipway-prev` and comes back if validation or the reload fails.
  */
 import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
+import { z } from "zod";
 import type { ModuleContext, ModuleResult } from "../../engine/types.js";
 import { RemoteCommandError } from "../../errors.js";
+import { type Command, installValidated } from "../../render/install.js";
 import { describeCommands, execOptions, runAll } from "./exec.js";
 import { splitCommand } from "./shlex.js";
 import { attributeFixes, statPath } from "./stat.js";
@@ -19,6 +24,34 @@ export interface InstallSpec {
   backup?: boolean;
   /** Command with `%s` standing for the candidate file, e.g. `visudo -cf %s` or `nginx -t -c %s`. */
   validate?: string;
+  /** Run with the candidate already at dest (`nginx -t`); `%s`, if present, stands for dest. */
+  validate_in_place?: string | string[];
+  /** Run after an in-place install changed the file (`systemctl reload nginx`). */
+  reload?: string | string[];
+}
+
+/** A command given as one string (split like a shell would, never run through one) or as argv. */
+const commandArg = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+
+/** The in-place args, for the schemas of the modules that install through installContent. */
+export const inPlaceArgs = { validate_in_place: commandArg.optional(), reload: commandArg.optional() };
+
+/** Schema refinement: in-place mode has its own validation and always keeps the previous file. */
+export function inPlaceConflict(args: { validate?: string; backup?: boolean } & Partial<InstallSpec>): boolean {
+  const inPlace = args.validate_in_place !== undefined || args.reload !== undefined;
+  return inPlace && (args.validate !== undefined || args.backup === true);
+}
+
+export const inPlaceConflictMessage =
+  "validate_in_place/reload cannot be combined with validate (checks the file alone) or backup (in-place mode always keeps <dest>.slipway-prev)";
+
+/** Pure: the Command installValidated runs, `%s` (if any) replaced by the installed file's path. */
+export function inPlaceCommand(command: string | readonly string[], dest: string): Command {
+  const argv = (typeof command === "string" ? splitCommand(command) : [...command]).map((a) =>
+    a.replaceAll("%s", dest),
+  );
+  if (argv.length === 0) throw new Error("empty command");
+  return { argv, what: argv.join(" ") };
 }
 
 /** argv for the validate command with %s replaced by the candidate's path (inside words too: `-c%s`). */
@@ -45,6 +78,7 @@ export async function installContent(ctx: ModuleContext, spec: InstallSpec): Pro
   }
   const diff = { path: spec.dest, before: before ?? "", after: spec.content };
   if (ctx.check) return { status: "changed", diff, msg: before === undefined ? "would create" : "would update" };
+  if (spec.validate_in_place !== undefined || spec.reload !== undefined) return installInPlace(ctx, spec);
   if (spec.validate) await validateCandidate(ctx, spec);
   await ctx.host.putFile(spec.dest, spec.content, {
     mode: spec.mode ? Number.parseInt(spec.mode, 8) : undefined,
@@ -55,6 +89,28 @@ export async function installContent(ctx: ModuleContext, spec: InstallSpec): Pro
     step: ctx.step,
   });
   return { status: "changed", diff };
+}
+
+/** Through installValidated: previous kept, restored (and reloaded again) when validation or the reload fails. */
+async function installInPlace(ctx: ModuleContext, spec: InstallSpec): Promise<ModuleResult> {
+  const result = await installValidated(ctx.host, {
+    files: [
+      {
+        path: spec.dest,
+        content: spec.content,
+        mode: spec.mode ? Number.parseInt(spec.mode, 8) : undefined,
+        owner: spec.owner,
+        group: spec.group,
+      },
+    ],
+    validate: spec.validate_in_place === undefined ? [] : [inPlaceCommand(spec.validate_in_place, spec.dest)],
+    reload: spec.reload === undefined ? [] : [inPlaceCommand(spec.reload, spec.dest)],
+    become: ctx.become,
+    step: ctx.step,
+  });
+  const change = result.files[0];
+  if (!change) return { status: "ok" };
+  return { status: "changed", diff: { path: change.path, before: change.before ?? "", after: change.after } };
 }
 
 async function validateCandidate(ctx: ModuleContext, spec: InstallSpec): Promise<void> {
