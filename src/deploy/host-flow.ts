@@ -18,6 +18,7 @@ import {
 } from "./backup-step.js";
 import { gateArgs, healthGate } from "./health.js";
 import { withRecord } from "./history.js";
+import { hookVars, runDeployHook } from "./hooks.js";
 import { markLive, readLiveState, writeHistory } from "./host-state.js";
 import { acquireLock, releaseLock } from "./lock.js";
 import { switchTo, verifyThroughNginx } from "./nginx.js";
@@ -103,9 +104,11 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
     const stage = await runtime.stage(idle, stageInput);
     for (const a of stage.actions) say(`  ${a}`);
     say(`  start ${runtime.names(idle).join(", ")} and gate on health`);
+    await runHooks(run, "before_switch", idle, liveColor, say);
     const site = await switchTo(host, config, idle, true);
     say(`  switch nginx to ${idle}${site?.changed ? "" : " (no file change)"}`);
     for (const d of [...stage.diffs, site?.diff ?? ""].filter(Boolean)) report(d);
+    await runHooks(run, "after_switch", idle, liveColor, say);
     if (config.strategy === "stop-first") {
       say(
         `  downtime: stop-first: ${liveColor ? `stop ${runtime.names(liveColor).join(", ")} before ${idle} starts, then back up` : "(first deploy: nothing to stop)"}`,
@@ -244,12 +247,34 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
     say(`${name} on ${idle} is healthy (${gate.attempts} checks)`);
   }
 
+  // before_switch (e.g. a migration against the new color): a failure is an unhealthy color, live untouched.
+  try {
+    await runHooks(run, "before_switch", idle, liveColor, say);
+  } catch (e) {
+    await runtime.stop(idle);
+    await resumeOld();
+    await fail(
+      e instanceof Error ? e.message : String(e),
+      backup,
+      `${e instanceof SlipwayError && e.hint ? `${e.hint}; ` : ""}${stopFirst ? `${liveColor} was started again` : `the live color ${liveColor ?? "(none)"} is untouched`}`,
+    );
+  }
+
   // Switch, then verify through nginx; on failure switch back (the old color still runs, or is started again).
   const switched = await switchTo(host, config, idle);
   say(`switched nginx to ${idle}${switched?.changed ? "" : " (unchanged)"}`);
   const verify = await verifyThroughNginx(host, config);
-  if (!verify.ok) {
-    for (const f of verify.failures) say(`verify failed: ${f}`);
+  const failures = verify.ok ? [] : [...verify.failures];
+  // after_switch runs once the routes verified; its failure is handled like a failed verification.
+  if (verify.ok) {
+    try {
+      await runHooks(run, "after_switch", idle, liveColor, say);
+    } catch (e) {
+      failures.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  if (failures.length > 0) {
+    for (const f of failures) say(`verify failed: ${f}`);
     if (liveColor) {
       await switchTo(host, config, liveColor);
       say(`switched back to ${liveColor}`);
@@ -261,7 +286,7 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
     }
     await resumeOld();
     await fail(
-      `verification through nginx failed after the switch: ${verify.failures.join("; ")}`,
+      `verification through nginx failed after the switch: ${failures.join("; ")}`,
       backup,
       liveColor
         ? `switched back to ${liveColor}, which serves the previous release`
@@ -317,6 +342,27 @@ async function lockedRun(run: HostRun, ctx: Ctx): Promise<HostResult> {
     release: run.releaseId,
     ...(backup ? { backup } : {}),
   };
+}
+
+/** slipway.yml's hook tasks at this point (deploys only: a rollback runs an old release's code as it was). */
+async function runHooks(
+  run: HostRun,
+  name: "before_switch" | "after_switch",
+  color: Color,
+  previousColor: Color | null,
+  say: (line: string) => void,
+): Promise<void> {
+  if (run.kind !== "deploy") return;
+  const vars = hookVars(run.config, { releaseId: run.releaseId, color, previousColor, check: run.check });
+  const count = await runDeployHook(run.host, {
+    config: run.config,
+    name,
+    vars,
+    check: run.check,
+    secrets: run.secrets,
+    report: run.report,
+  });
+  if (count > 0) say(`${run.check ? "  checked" : "ran"} hook ${name} (${count} task${count === 1 ? "" : "s"})`);
 }
 
 /** Health gate of every service of a color; throws when one stays unhealthy. */

@@ -1,0 +1,128 @@
+/**
+ * slipway.yml `hooks.before_switch` / `hooks.after_switch` during a deploy. The tasks run through the engine (the same
+ * parser and modules as `slipway run`): a one-task playbook `hook: NAME` filled from the config, run against the
+ * host's already-open connection (no second SSH session). The deploy flow decides what a failure means.
+ */
+
+import { hooksFromConfig } from "../cli/_playbook-run.js";
+import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
+import { parsePlaybookText } from "../engine/parse/playbook.js";
+import { formatOutcome } from "../engine/reporter.js";
+import { runPlaybook } from "../engine/run.js";
+import type { TaskOutcome } from "../engine/types.js";
+import { SlipwayError } from "../errors.js";
+import { defaultRegistry } from "../modules/index.js";
+import { Redactor } from "../remote/index.js";
+import type { RemoteHost } from "../remote/types.js";
+
+export type DeployHookName = "before_switch" | "after_switch";
+
+export interface HookVarsInput {
+  releaseId: string;
+  /** The color being deployed (the one the hook's migration should reach). */
+  color: Color;
+  /** The color live before this deploy (null on a first deploy). */
+  previousColor: Color | null;
+  check: boolean;
+}
+
+/** Variables a hook task sees besides `config.*`: `slipway.*` and `deploy_dir`. */
+export function hookVars(config: SlipwayConfig, input: HookVarsInput): Record<string, unknown> {
+  const ports = (color: Color) =>
+    Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, colorPort(service, color)]));
+  return {
+    deploy_dir: config.deploy_dir,
+    slipway: {
+      app: config.app,
+      release: input.releaseId,
+      color: input.color,
+      previous_color: input.previousColor,
+      port: ports(input.color),
+      release_dir: `${config.deploy_dir}/releases/${input.releaseId}`,
+      color_dir: `${config.deploy_dir}/colors/${input.color}`,
+      check_mode: input.check,
+    },
+  };
+}
+
+/** The playbook that runs one hook point on one host (JSON is YAML; the host name is quoted by it). */
+export function hookPlaybookText(name: DeployHookName, hostName: string): string {
+  const play = { name: `hook ${name}`, hosts: hostName, gather_facts: true, tasks: [{ hook: name }] };
+  return `${JSON.stringify([play], null, 2)}\n`;
+}
+
+/** Number of tasks slipway.yml puts at this hook point (0: nothing to run). */
+export function hookTaskCount(config: SlipwayConfig, name: DeployHookName): number {
+  return (config.hooks[name] ?? []).length;
+}
+
+/** The failure that makes a hook fail: the first failed task that was neither rescued nor ignored. */
+export function firstFailure(outcomes: readonly TaskOutcome[]): TaskOutcome | undefined {
+  return outcomes.find((o) => (o.status === "failed" || o.status === "unreachable") && !o.rescued && !o.ignored);
+}
+
+/** The error a failed hook task throws: names the task, its file:line:col in slipway.yml and the task's message. */
+export function hookFailure(hostName: string, name: DeployHookName, failed: TaskOutcome | undefined): SlipwayError {
+  const task = failed ? `task "${failed.task}"${failed.pos ? ` (${failed.pos})` : ""}` : "a task";
+  const msg = failed?.msg ? `: ${failed.msg.split("\n")[0]}` : "";
+  return new SlipwayError(`hook ${name}: ${task} failed${msg}`, {
+    host: hostName,
+    step: `hook ${name}`,
+    hint: `fix hooks.${name} in slipway.yml (or what it runs) and deploy again`,
+  });
+}
+
+/** Keeps the deploy's connection open: the engine closes the connections it used when its run ends. */
+function borrowed(host: RemoteHost): RemoteHost {
+  return {
+    name: host.name,
+    exec: (argv, options) => host.exec(argv, options),
+    putFile: (path, content, options) => host.putFile(path, content, options),
+    readFile: (path, options) => host.readFile(path, options),
+    facts: (options) => host.facts(options),
+    close: async () => {},
+  };
+}
+
+export interface RunHookOptions {
+  config: SlipwayConfig;
+  name: DeployHookName;
+  vars: Record<string, unknown>;
+  check: boolean;
+  secrets: Record<string, string>;
+  report: (line: string) => void;
+}
+
+/**
+ * Runs hook `name` on the host; returns the number of tasks it had (0 = nothing configured, nothing run).
+ * Throws a SlipwayError naming the failed task and its position when a task fails.
+ */
+export async function runDeployHook(host: RemoteHost, options: RunHookOptions): Promise<number> {
+  const { config, name } = options;
+  const count = hookTaskCount(config, name);
+  if (count === 0) return 0;
+  const modules = defaultRegistry();
+  const playbook = parsePlaybookText(hookPlaybookText(name, host.name), `${config.source.dir}/.slipway-hook.yml`, {
+    modules,
+    hooks: hooksFromConfig(config as unknown as { hooks: Record<string, readonly unknown[]> }),
+    hooksFile: config.source.file,
+  });
+  const redactor = new Redactor(Object.values(options.secrets));
+  const result = await runPlaybook(playbook, {
+    inventory: { hosts: { [host.name]: { address: host.name } }, groups: {} },
+    connect: async () => borrowed(host),
+    modules,
+    check: options.check,
+    config: config as unknown as Record<string, unknown>,
+    extraVars: options.vars,
+    redactor,
+    reporter: {
+      outcome: (o) => {
+        for (const line of formatOutcome(o).split("\n")) options.report(`  hook ${name}: ${line}`);
+      },
+      warn: (message) => options.report(`  hook ${name}: ${message}`),
+    },
+  });
+  if (!result.ok) throw hookFailure(host.name, name, firstFailure(result.outcomes));
+  return count;
+}

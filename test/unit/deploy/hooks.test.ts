@@ -1,0 +1,171 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/index.js";
+import { firstFailure, hookFailure, hookPlaybookText, hookVars, runDeployHook } from "../../../src/deploy/hooks.js";
+import type { TaskOutcome } from "../../../src/engine/types.js";
+import type { ExecResult, HostFacts, RemoteHost } from "../../../src/remote/types.js";
+
+const CONFIG = `app: shop
+runtime: systemd
+services:
+  web:
+    build: { context: web }
+    port: 5001
+    health: { path: /health }
+    systemd: { app_module: "shop:app" }
+inventory:
+  ssh: { user: deploy }
+  hosts:
+    h1: { address: 10.0.0.1 }
+proxy:
+  domains: [shop.example]
+  routes:
+    - { path: /, service: web }
+hooks:
+  before_switch:
+    - module: command
+      name: migrate
+      argv: [sh, -c, "migrate --color {{ slipway.color }} --port {{ slipway.port.web }} --release {{ slipway.release }}"]
+  after_switch:
+    - module: command
+      name: notify
+      argv: [echo, "{{ deploy_dir }}"]
+`;
+
+async function config() {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-hooks-"));
+  const file = join(dir, "slipway.yml");
+  writeFileSync(file, CONFIG);
+  return loadConfig(file);
+}
+
+const FACTS: HostFacts = {
+  os: { id: "debian", version: "12", prettyName: "Debian 12" },
+  arch: "x86_64",
+  initSystem: "systemd",
+  docker: { version: null, compose: null, buildx: false },
+  nginx: { binary: "/usr/sbin/nginx", confDir: "/etc/nginx", version: "1.22" },
+  freeDiskBytes: 1e9,
+  deployDir: "/opt/shop",
+  current: { release: null, color: null },
+  user: "deploy",
+};
+
+/** A host that records every command; `exitCode` is what each one returns. */
+function fakeHost(exitCode = 0) {
+  const commands: string[][] = [];
+  let closed = false;
+  const host: RemoteHost = {
+    name: "h1",
+    async exec(argv, options): Promise<ExecResult> {
+      commands.push([...argv]);
+      const result = {
+        code: exitCode,
+        signal: null,
+        stdout: "",
+        stderr: exitCode ? "no such table" : "",
+        durationMs: 1,
+      };
+      if (exitCode !== 0 && options?.check !== false) throw new Error(`exit ${exitCode}`);
+      return result;
+    },
+    putFile: async () => ({ changed: false, sha256: "" }),
+    readFile: async () => undefined,
+    facts: async () => FACTS,
+    close: async () => {
+      closed = true;
+    },
+  };
+  return { host, commands, closed: () => closed };
+}
+
+describe("deploy hooks", () => {
+  it("gives hook tasks the release, the new color, its ports and the deploy dir", async () => {
+    const vars = hookVars(await config(), { releaseId: "abc-1", color: "green", previousColor: "blue", check: false });
+    expect(vars).toEqual({
+      deploy_dir: "/opt/shop",
+      slipway: {
+        app: "shop",
+        release: "abc-1",
+        color: "green",
+        previous_color: "blue",
+        port: { web: 15001 },
+        release_dir: "/opt/shop/releases/abc-1",
+        color_dir: "/opt/shop/colors/green",
+        check_mode: false,
+      },
+    });
+  });
+
+  it("builds a one-task playbook for the hook point", () => {
+    expect(JSON.parse(hookPlaybookText("before_switch", "h1"))).toEqual([
+      { name: "hook before_switch", hosts: "h1", gather_facts: true, tasks: [{ hook: "before_switch" }] },
+    ]);
+  });
+
+  it("names the failed task and where it is written", () => {
+    const failed: TaskOutcome = {
+      host: "h1",
+      task: "migrate",
+      where: "hook before_switch",
+      pos: "slipway.yml:19:7",
+      status: "failed",
+      msg: "exit 1\nmore",
+      durationMs: 1,
+    };
+    const ignored: TaskOutcome = { ...failed, task: "lint", ignored: true };
+    expect(firstFailure([ignored, failed])).toBe(failed);
+    const error = hookFailure("h1", "before_switch", failed);
+    expect(error.message).toBe('hook before_switch: task "migrate" (slipway.yml:19:7) failed: exit 1');
+    expect(error.host).toBe("h1");
+    expect(error.step).toBe("hook before_switch");
+  });
+
+  it("runs the tasks over the given connection with the new color rendered, leaving it open", async () => {
+    const fake = fakeHost();
+    const lines: string[] = [];
+    const cfg = await config();
+    const count = await runDeployHook(fake.host, {
+      config: cfg,
+      name: "before_switch",
+      vars: hookVars(cfg, { releaseId: "abc-1", color: "green", previousColor: "blue", check: false }),
+      check: false,
+      secrets: {},
+      report: (l) => lines.push(l),
+    });
+    expect(count).toBe(1);
+    expect(fake.commands).toContainEqual(["sh", "-c", "migrate --color green --port 15001 --release abc-1"]);
+    expect(fake.closed()).toBe(false);
+    expect(lines.some((l) => l.includes("migrate"))).toBe(true);
+  });
+
+  it("throws naming the task and its slipway.yml position when a task fails", async () => {
+    const fake = fakeHost(3);
+    const cfg = await config();
+    const run = runDeployHook(fake.host, {
+      config: cfg,
+      name: "before_switch",
+      vars: hookVars(cfg, { releaseId: "abc-1", color: "blue", previousColor: null, check: false }),
+      check: false,
+      secrets: {},
+      report: () => {},
+    });
+    await expect(run).rejects.toThrow(/hook before_switch: task "migrate" \(.*slipway\.yml:19:7\) failed/);
+  });
+
+  it("runs nothing when the hook point is empty", async () => {
+    const fake = fakeHost();
+    const cfg = { ...(await config()), hooks: { before_switch: [], after_switch: [] } };
+    const count = await runDeployHook(fake.host, {
+      config: cfg,
+      name: "after_switch",
+      vars: {},
+      check: false,
+      secrets: {},
+      report: () => {},
+    });
+    expect([count, fake.commands]).toEqual([0, []]);
+  });
+});
