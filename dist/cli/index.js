@@ -52,10 +52,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap5 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap6 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar5 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq5 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar6 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq6 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection2(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -76,7 +76,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar5(node2) || isCollection2(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar6(node2) || isCollection2(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -88,11 +88,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap5;
+    exports.isMap = isMap6;
     exports.isNode = isNode;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar5;
-    exports.isSeq = isSeq5;
+    exports.isScalar = isScalar6;
+    exports.isSeq = isSeq6;
   }
 });
 
@@ -1832,9 +1832,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx2) {
       const k = createNode.createNode(key, void 0, ctx2);
       const v = createNode.createNode(value, void 0, ctx2);
-      return new Pair(k, v);
+      return new Pair2(k, v);
     }
-    var Pair = class _Pair {
+    var Pair2 = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
@@ -1856,7 +1856,7 @@ var require_Pair = __commonJS({
         return ctx2?.doc ? stringifyPair.stringifyPair(this, ctx2, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair;
+    exports.Pair = Pair2;
     exports.createPair = createPair;
   }
 });
@@ -2020,7 +2020,7 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
@@ -2034,7 +2034,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection.Collection {
+    var YAMLMap2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -2055,7 +2055,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx2));
+            map2.items.push(Pair2.createPair(key, value, ctx2));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -2080,9 +2080,9 @@ var require_YAMLMap = __commonJS({
         if (identity.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+          _pair = new Pair2.Pair(pair, pair?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair2.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
@@ -2118,7 +2118,7 @@ var require_YAMLMap = __commonJS({
         return !!findPair(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+        this.add(new Pair2.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2151,7 +2151,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap;
+    exports.YAMLMap = YAMLMap2;
     exports.findPair = findPair;
   }
 });
@@ -2161,18 +2161,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map2 = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
         if (!identity.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
-      createNode: (schema, obj, ctx2) => YAMLMap.YAMLMap.from(schema, obj, ctx2)
+      createNode: (schema, obj, ctx2) => YAMLMap2.YAMLMap.from(schema, obj, ctx2)
     };
     exports.map = map2;
   }
@@ -2188,7 +2188,7 @@ var require_YAMLSeq = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection.Collection {
+    var YAMLSeq2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -2290,7 +2290,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports.YAMLSeq = YAMLSeq;
+    exports.YAMLSeq = YAMLSeq2;
   }
 });
 
@@ -2299,18 +2299,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx2) => YAMLSeq.YAMLSeq.from(schema, obj, ctx2)
+      createNode: (schema, obj, ctx2) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx2)
     };
     exports.seq = seq;
   }
@@ -2661,9 +2661,9 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var Scalar = require_Scalar();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -2673,7 +2673,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair = item.items[0] || new Pair2.Pair(new Scalar.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -2684,7 +2684,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity.isPair(item) ? item : new Pair2.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -2692,7 +2692,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx2) {
       const { replacer } = ctx2;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -2717,7 +2717,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx2));
+          pairs2.items.push(Pair2.createPair(key, value, ctx2));
         }
       return pairs2;
     }
@@ -2740,17 +2740,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -2977,9 +2977,9 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -2989,10 +2989,10 @@ var require_set = __commonJS({
         if (identity.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+          pair = new Pair2.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair = new Pair2.Pair(key, null);
+        const prev = YAMLMap2.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -3001,17 +3001,17 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+        const pair = YAMLMap2.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap2.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair2.Pair(key));
         }
       }
       toJSON(_, ctx2) {
@@ -3032,7 +3032,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx2));
+            set3.items.push(Pair2.createPair(value, null, ctx2));
           }
         return set3;
       }
@@ -3406,7 +3406,7 @@ var require_Document = __commonJS({
     var Alias = require_Alias();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -3541,7 +3541,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
+        return new Pair2.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -3987,15 +3987,15 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx2, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
       const map2 = new NodeClass(ctx2.schema);
       if (ctx2.atRoot)
         ctx2.atRoot = false;
@@ -4063,7 +4063,7 @@ var require_resolve_block_map = __commonJS({
           if (ctx2.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx2.options.keepSourceTokens)
             pair.srcToken = collItem;
           map2.items.push(pair);
@@ -4076,7 +4076,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair = new Pair2.Pair(keyNode);
           if (ctx2.options.keepSourceTokens)
             pair.srcToken = collItem;
           map2.items.push(pair);
@@ -4095,11 +4095,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx2, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx2.schema);
       if (ctx2.atRoot)
         ctx2.atRoot = false;
@@ -4190,9 +4190,9 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -4200,9 +4200,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx2, fc, onError, tag) {
-      const isMap5 = fc.start.source === "{";
-      const fcName = isMap5 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx2.schema);
       coll.flow = true;
       const atRoot = ctx2.atRoot;
@@ -4238,7 +4238,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap5 && ctx2.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap6 && ctx2.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4278,7 +4278,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap5 && !sep && !props.found) {
+        if (!isMap6 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx2, value, props, onError) : composeEmptyNode(ctx2, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4301,7 +4301,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap5 && !props.found && ctx2.options.strict) {
+            if (!isMap6 && !props.found && ctx2.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4330,16 +4330,16 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx2.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap5) {
+          if (isMap6) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx2, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map2.items.push(pair);
           } else {
-            const map2 = new YAMLMap.YAMLMap(ctx2.schema);
+            const map2 = new YAMLMap2.YAMLMap(ctx2.schema);
             map2.flow = true;
             map2.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -4349,7 +4349,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap5 ? "}" : "]";
+      const expectedEnd = isMap6 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4385,8 +4385,8 @@ var require_compose_collection = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -4413,7 +4413,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx2, token, onError, tagName);
       }
       let tag = ctx2.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -5636,7 +5636,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5720,7 +5720,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar5;
+    exports.isScalar = isScalar6;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7327,10 +7327,10 @@ var require_dist = __commonJS({
     var errors = require_errors();
     var Alias = require_Alias();
     var identity = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -7352,10 +7352,10 @@ var require_dist = __commonJS({
     exports.isPair = identity.isPair;
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
-    exports.Pair = Pair.Pair;
+    exports.Pair = Pair2.Pair;
     exports.Scalar = Scalar.Scalar;
-    exports.YAMLMap = YAMLMap.YAMLMap;
-    exports.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports.YAMLMap = YAMLMap2.YAMLMap;
+    exports.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
@@ -15368,7 +15368,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash7,
+      createHash: createHash8,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -16056,11 +16056,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash7("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash7("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -16225,8 +16225,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash7("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash7("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -16266,7 +16266,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash7("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac3) {
           if (encrypted) {
@@ -18588,7 +18588,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash7,
+      createHash: createHash8,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -19014,7 +19014,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash7(this.hashName);
+          const hash2 = createHash8(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -20022,9 +20022,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret2, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash7(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash8(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash7(hashName).update(secret2).update(exchangeHash).update(digest).digest();
+          const chunk = createHash8(hashName).update(secret2).update(exchangeHash).update(digest).digest();
           const extended2 = Buffer.allocUnsafe(digest.length + chunk.length);
           extended2.set(digest, 0);
           extended2.set(chunk, digest.length);
@@ -25459,7 +25459,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash7,
+      createHash: createHash8,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -25681,7 +25681,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash7(hashAlgo).update(key).digest("hex");
+              key = createHash8(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -32061,7 +32061,7 @@ var require_util = __commonJS({
         }
         path8 = url2.path;
       }
-      var isAbsolute3 = exports.isAbsolute(path8);
+      var isAbsolute4 = exports.isAbsolute(path8);
       var parts = path8.split(/\/+/);
       for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
         part = parts[i];
@@ -32081,7 +32081,7 @@ var require_util = __commonJS({
       }
       path8 = parts.join("/");
       if (path8 === "") {
-        path8 = isAbsolute3 ? "/" : ".";
+        path8 = isAbsolute4 ? "/" : ".";
       }
       if (url2) {
         url2.path = path8;
@@ -32090,7 +32090,7 @@ var require_util = __commonJS({
       return path8;
     }
     exports.normalize = normalize2;
-    function join5(aRoot, aPath) {
+    function join6(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -32122,7 +32122,7 @@ var require_util = __commonJS({
       }
       return joined;
     }
-    exports.join = join5;
+    exports.join = join6;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -32295,7 +32295,7 @@ var require_util = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join5(urlGenerate(parsed), sourceURL);
+        sourceURL = join6(urlGenerate(parsed), sourceURL);
       }
       return normalize2(sourceURL);
     }
@@ -38739,7 +38739,7 @@ var require_vendor_core = __commonJS({
       "node_modules/which/lib/index.js"(exports2, module2) {
         "use strict";
         var { isexe, sync: isexeSync } = require_cjs();
-        var { join: join5, delimiter, sep, posix: posix3 } = __require("path");
+        var { join: join6, delimiter, sep, posix: posix3 } = __require("path");
         var isWindows = process.platform === "win32";
         var rSlash = new RegExp(`[${posix3.sep}${sep === posix3.sep ? "" : sep}]`.replace(/(\\)/g, "\\$1"));
         var rRel = new RegExp(`^\\.${rSlash.source}`);
@@ -38768,7 +38768,7 @@ var require_vendor_core = __commonJS({
         var getPathPart = (raw, cmd) => {
           const pathPart = /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
           const prefix = !pathPart && rRel.test(cmd) ? cmd.slice(0, 2) : "";
-          return prefix + join5(pathPart, cmd);
+          return prefix + join6(pathPart, cmd);
         };
         var which22 = (_0, ..._1) => __async(null, [_0, ..._1], function* (cmd, opt = {}) {
           const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
@@ -39493,7 +39493,7 @@ var require_vendor_core = __commonJS({
     var cp = __toESM2(__require("child_process"), 1);
     var import_node_process3 = __toESM2(__require("process"), 1);
     var import_node_events = __toESM2(__require("events"), 1);
-    var import_node_stream2 = __require("stream");
+    var import_node_stream3 = __require("stream");
     var import_node_process2 = __toESM2(__require("process"), 1);
     var g = !import_node_process2.default.versions.deno && global || globalThis;
     var immediate = g.setImmediate || ((f) => g.setTimeout(f, 0));
@@ -39573,7 +39573,7 @@ var require_vendor_core = __commonJS({
     );
     var processInput = (child, input2) => {
       if (input2 && child.stdin && !child.stdin.destroyed) {
-        if (input2 instanceof import_node_stream2.Readable) {
+        if (input2 instanceof import_node_stream3.Readable) {
           input2.pipe(child.stdin);
         } else {
           child.stdin.write(input2);
@@ -39581,7 +39581,7 @@ var require_vendor_core = __commonJS({
         }
       }
     };
-    var VoidStream = class extends import_node_stream2.Transform {
+    var VoidStream = class extends import_node_stream3.Transform {
       _transform(chunk, _, cb) {
         this.emit("data", chunk);
         cb();
@@ -40005,7 +40005,7 @@ var require_util2 = __commonJS({
       toCamelCase: () => toCamelCase
     });
     module.exports = __toCommonJS(util_exports2);
-    var import_node_path21 = __toESM2(__require("path"), 1);
+    var import_node_path22 = __toESM2(__require("path"), 1);
     var import_node_process = __toESM2(__require("process"), 1);
     var import_vendor_core = require_vendor_core();
     function noop() {
@@ -40027,10 +40027,10 @@ var require_util2 = __commonJS({
       const pathKey2 = import_node_process.default.platform === "win32" ? Object.keys(env2).reverse().find((key) => key.toUpperCase() === "PATH") || "Path" : "PATH";
       const pathValue = dirs.map(
         (c) => c && [
-          import_node_path21.default.resolve(c, "node_modules", ".bin"),
-          import_node_path21.default.resolve(c)
+          import_node_path22.default.resolve(c, "node_modules", ".bin"),
+          import_node_path22.default.resolve(c)
         ]
-      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path21.default.delimiter);
+      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path22.default.delimiter);
       return __spreadProps(__spreadValues({}, env2), {
         [pathKey2]: pathValue
       });
@@ -40110,7 +40110,7 @@ var require_core = __commonJS({
       kill: () => kill2,
       log: () => log2,
       os: () => os2,
-      path: () => import_node_path21.default,
+      path: () => import_node_path22.default,
       ps: () => import_vendor_core3.ps,
       quote: () => import_util22.quote,
       quotePowerShell: () => import_util22.quotePowerShell,
@@ -40471,7 +40471,7 @@ ${details}`;
     var import_vendor_core2 = require_vendor_core();
     var import_util9 = require_util2();
     var import_internals = require_internals();
-    var import_node_path21 = __toESM2(__require("path"), 1);
+    var import_node_path22 = __toESM2(__require("path"), 1);
     var os2 = __toESM2(__require("os"), 1);
     var import_vendor_core3 = require_vendor_core();
     var import_util22 = require_util2();
@@ -44390,7 +44390,7 @@ var require_vendor_extra = __commonJS({
           const absolute = [];
           const relative3 = [];
           for (const pattern of patterns) {
-            if (isAbsolute3(pattern)) {
+            if (isAbsolute4(pattern)) {
               absolute.push(pattern);
             } else {
               relative3.push(pattern);
@@ -44399,17 +44399,17 @@ var require_vendor_extra = __commonJS({
           return [absolute, relative3];
         }
         exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-        function isAbsolute3(pattern) {
+        function isAbsolute4(pattern) {
           return path32.isAbsolute(pattern);
         }
-        exports2.isAbsolute = isAbsolute3;
+        exports2.isAbsolute = isAbsolute4;
       }
     });
     var require_merge2 = __commonJS2({
       "node_modules/merge2/index.js"(exports2, module2) {
         "use strict";
         var Stream = __require("stream");
-        var PassThrough2 = Stream.PassThrough;
+        var PassThrough3 = Stream.PassThrough;
         var slice = Array.prototype.slice;
         module2.exports = merge22;
         function merge22() {
@@ -44430,7 +44430,7 @@ var require_vendor_extra = __commonJS({
           if (options.highWaterMark == null) {
             options.highWaterMark = 64 * 1024;
           }
-          const mergedStream = PassThrough2(options);
+          const mergedStream = PassThrough3(options);
           function addStream() {
             for (let i = 0, len = arguments.length; i < len; i++) {
               streamsQueue.push(pauseStreams(arguments[i], options));
@@ -44507,7 +44507,7 @@ var require_vendor_extra = __commonJS({
         function pauseStreams(streams, options) {
           if (!Array.isArray(streams)) {
             if (!streams._readableState && streams.pipe) {
-              streams = streams.pipe(PassThrough2(options));
+              streams = streams.pipe(PassThrough3(options));
             }
             if (!streams._readableState || !streams.pause || !streams.pipe) {
               throw new Error("Only readable stream can be merged.");
@@ -53413,7 +53413,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_fs32 = __toESM2(__require("fs"), 1);
     var import_node_path22 = __toESM2(__require("path"), 1);
-    var import_node_stream2 = __require("stream");
+    var import_node_stream22 = __require("stream");
     var import_node_events = __require("events");
     var import_node_stream4 = __require("stream");
     var import_promises14 = __require("stream").promises;
@@ -53708,7 +53708,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_process = __toESM2(__require("process"), 1);
     var import_node_fs22 = __toESM2(__require("fs"), 1);
     var import_promises32 = __toESM2(__require("fs").promises, 1);
-    var import_node_path21 = __toESM2(__require("path"), 1);
+    var import_node_path23 = __toESM2(__require("path"), 1);
     var import_fast_glob = __toESM2(require_out4(), 1);
     var import_ignore = __toESM2(require_ignore(), 1);
     function slash(path32) {
@@ -53740,23 +53740,23 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path21.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path23.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path21.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path23.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path21.default.posix.join(base, cleanPattern);
+        result = import_node_path23.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     var parseIgnoreFile = (file2, cwd) => {
-      const base = slash(import_node_path21.default.relative(cwd, import_node_path21.default.dirname(file2.filePath)));
+      const base = slash(import_node_path23.default.relative(cwd, import_node_path23.default.dirname(file2.filePath)));
       return file2.content.split(/\r?\n/).filter((line) => line && !line.startsWith("#")).map((pattern) => applyBaseToPattern(pattern, base));
     };
     var toRelativePath = (fileOrDirectory, cwd) => {
       cwd = slash(cwd);
-      if (import_node_path21.default.isAbsolute(fileOrDirectory)) {
+      if (import_node_path23.default.isAbsolute(fileOrDirectory)) {
         if (slash(fileOrDirectory).startsWith(cwd)) {
-          return import_node_path21.default.relative(cwd, fileOrDirectory);
+          return import_node_path23.default.relative(cwd, fileOrDirectory);
         }
         throw new Error(`Path ${fileOrDirectory} is not in cwd ${cwd}`);
       }
@@ -54016,7 +54016,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const filter = getFilterSync(options);
       const streams = tasks.map((task) => import_fast_glob2.default.stream(task.patterns, task.options));
       if (streams.length === 0) {
-        return import_node_stream2.Readable.from([]);
+        return import_node_stream22.Readable.from([]);
       }
       const stream = mergeStreams(streams).filter((fastGlobResult) => filter(fastGlobResult));
       return stream;
@@ -54033,24 +54033,24 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       Document: () => Document,
       Lexer: () => Lexer,
       LineCounter: () => LineCounter3,
-      Pair: () => Pair,
+      Pair: () => Pair2,
       Parser: () => Parser2,
       Scalar: () => Scalar,
       Schema: () => Schema,
       YAMLError: () => YAMLError,
-      YAMLMap: () => YAMLMap,
+      YAMLMap: () => YAMLMap2,
       YAMLParseError: () => YAMLParseError,
-      YAMLSeq: () => YAMLSeq,
+      YAMLSeq: () => YAMLSeq2,
       YAMLWarning: () => YAMLWarning,
       default: () => browser_default,
       isAlias: () => isAlias2,
       isCollection: () => isCollection2,
       isDocument: () => isDocument,
-      isMap: () => isMap5,
+      isMap: () => isMap6,
       isNode: () => isNode,
       isPair: () => isPair2,
-      isScalar: () => isScalar5,
-      isSeq: () => isSeq5,
+      isScalar: () => isScalar6,
+      isSeq: () => isSeq6,
       parse: () => parse3,
       parseAllDocuments: () => parseAllDocuments,
       parseDocument: () => parseDocument3,
@@ -54066,23 +54066,23 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       Document: () => Document,
       Lexer: () => Lexer,
       LineCounter: () => LineCounter3,
-      Pair: () => Pair,
+      Pair: () => Pair2,
       Parser: () => Parser2,
       Scalar: () => Scalar,
       Schema: () => Schema,
       YAMLError: () => YAMLError,
-      YAMLMap: () => YAMLMap,
+      YAMLMap: () => YAMLMap2,
       YAMLParseError: () => YAMLParseError,
-      YAMLSeq: () => YAMLSeq,
+      YAMLSeq: () => YAMLSeq2,
       YAMLWarning: () => YAMLWarning,
       isAlias: () => isAlias2,
       isCollection: () => isCollection2,
       isDocument: () => isDocument,
-      isMap: () => isMap5,
+      isMap: () => isMap6,
       isNode: () => isNode,
       isPair: () => isPair2,
-      isScalar: () => isScalar5,
-      isSeq: () => isSeq5,
+      isScalar: () => isScalar6,
+      isSeq: () => isSeq6,
       parse: () => parse3,
       parseAllDocuments: () => parseAllDocuments,
       parseDocument: () => parseDocument3,
@@ -54099,10 +54099,10 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap5 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap6 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar5 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq5 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar6 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq6 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection2(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -54123,7 +54123,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar5(node2) || isCollection2(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar6(node2) || isCollection2(node2)) && !!node2.anchor;
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
@@ -54249,13 +54249,13 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       var _a22, _b2, _c, _d, _e;
       if (typeof visitor === "function")
         return visitor(key, node2, path32);
-      if (isMap5(node2))
+      if (isMap6(node2))
         return (_a22 = visitor.Map) == null ? void 0 : _a22.call(visitor, key, node2, path32);
-      if (isSeq5(node2))
+      if (isSeq6(node2))
         return (_b2 = visitor.Seq) == null ? void 0 : _b2.call(visitor, key, node2, path32);
       if (isPair2(node2))
         return (_c = visitor.Pair) == null ? void 0 : _c.call(visitor, key, node2, path32);
-      if (isScalar5(node2))
+      if (isScalar6(node2))
         return (_d = visitor.Scalar) == null ? void 0 : _d.call(visitor, key, node2, path32);
       if (isAlias2(node2))
         return (_e = visitor.Alias) == null ? void 0 : _e.call(visitor, key, node2, path32);
@@ -54483,7 +54483,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (isScalar5(ref.node) || isCollection2(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (isScalar6(ref.node) || isCollection2(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error62 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -54865,7 +54865,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         const [key, ...rest] = path32;
         const node2 = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && isScalar5(node2) ? node2.value : node2;
+          return !keepScalar && isScalar6(node2) ? node2.value : node2;
         else
           return isCollection2(node2) ? node2.getIn(rest, keepScalar) : void 0;
       }
@@ -54874,7 +54874,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
           if (!isPair2(node2))
             return false;
           const n4 = node2.value;
-          return n4 == null || allowScalar && isScalar5(n4) && n4.value == null && !n4.commentBefore && !n4.comment && !n4.tag;
+          return n4 == null || allowScalar && isScalar6(n4) && n4.value == null && !n4.commentBefore && !n4.comment && !n4.tag;
         });
       }
       /**
@@ -55364,7 +55364,7 @@ ${indent2}`);
       }
       let tagObj = void 0;
       let obj;
-      if (isScalar5(item)) {
+      if (isScalar6(item)) {
         obj = item.value;
         let match = tags.filter((t3) => {
           var _a32;
@@ -55391,7 +55391,7 @@ ${indent2}`);
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor2 = (isScalar5(node2) || isCollection2(node2)) && node2.anchor;
+      const anchor2 = (isScalar6(node2) || isCollection2(node2)) && node2.anchor;
       if (anchor2 && anchorIsValid(anchor2)) {
         anchors.add(anchor2);
         props.push(`&${anchor2}`);
@@ -55424,10 +55424,10 @@ ${indent2}`);
       const props = stringifyProps(node2, tagObj, ctx2);
       if (props.length > 0)
         ctx2.indentAtStart = ((_b2 = ctx2.indentAtStart) != null ? _b2 : 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx2, onComment, onChompKeep) : isScalar5(node2) ? stringifyString(node2, ctx2, onComment, onChompKeep) : node2.toString(ctx2, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx2, onComment, onChompKeep) : isScalar6(node2) ? stringifyString(node2, ctx2, onComment, onChompKeep) : node2.toString(ctx2, onComment, onChompKeep);
       if (!props)
         return str;
-      return isScalar5(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+      return isScalar6(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
 ${ctx2.indent}${str}`;
     }
     function stringifyPair({ key, value }, ctx2, onComment, onChompKeep) {
@@ -55443,7 +55443,7 @@ ${ctx2.indent}${str}`;
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx2.inFlow || isCollection2(key) || (isScalar5(key) ? key.type === Scalar.BLOCK_FOLDED || key.type === Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx2.inFlow || isCollection2(key) || (isScalar6(key) ? key.type === Scalar.BLOCK_FOLDED || key.type === Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx2 = Object.assign({}, ctx2, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -55496,10 +55496,10 @@ ${indent2}:`;
           value = doc.createNode(value);
       }
       ctx2.implicitKey = false;
-      if (!explicitKey && !keyComment && isScalar5(value))
+      if (!explicitKey && !keyComment && isScalar6(value))
         ctx2.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx2.inFlow && !explicitKey && isSeq5(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx2.inFlow && !explicitKey && isSeq6(value) && !value.flow && !value.tag && !value.anchor) {
         ctx2.indent = ctx2.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -55568,10 +55568,10 @@ ${ctx2.indent}`;
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx2, key) => (merge3.identify(key) || isScalar5(key) && (!key.type || key.type === Scalar.PLAIN) && merge3.identify(key.value)) && (ctx2 == null ? void 0 : ctx2.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default));
+    var isMergeKey = (ctx2, key) => (merge3.identify(key) || isScalar6(key) && (!key.type || key.type === Scalar.PLAIN) && merge3.identify(key.value)) && (ctx2 == null ? void 0 : ctx2.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default));
     function addMergeToJSMap(ctx2, map22, value) {
       value = ctx2 && isAlias2(value) ? value.resolve(ctx2.doc) : value;
-      if (isSeq5(value))
+      if (isSeq6(value))
         for (const it of value.items)
           mergeValue(ctx2, map22, it);
       else if (Array.isArray(value))
@@ -55582,7 +55582,7 @@ ${ctx2.indent}`;
     }
     function mergeValue(ctx2, map22, value) {
       const source = ctx2 && isAlias2(value) ? value.resolve(ctx2.doc) : value;
-      if (!isMap5(source))
+      if (!isMap6(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx2, Map);
       for (const [key, value2] of srcMap) {
@@ -55656,9 +55656,9 @@ ${ctx2.indent}`;
     function createPair(key, value, ctx2) {
       const k2 = createNode(key, void 0, ctx2);
       const v2 = createNode(value, void 0, ctx2);
-      return new Pair(k2, v2);
+      return new Pair2(k2, v2);
     }
-    var Pair = class _Pair {
+    var Pair2 = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, NODE_TYPE, { value: PAIR });
         this.key = key;
@@ -55815,18 +55815,18 @@ ${indent2}${end}`;
       }
     }
     function findPair(items, key) {
-      const k2 = isScalar5(key) ? key.value : key;
+      const k2 = isScalar6(key) ? key.value : key;
       for (const it of items) {
         if (isPair2(it)) {
           if (it.key === key || it.key === k2)
             return it;
-          if (isScalar5(it.key) && it.key.value === k2)
+          if (isScalar6(it.key) && it.key.value === k2)
             return it;
         }
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection {
+    var YAMLMap2 = class extends Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -55873,15 +55873,15 @@ ${indent2}${end}`;
         if (isPair2(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair(pair, pair == null ? void 0 : pair.value);
+          _pair = new Pair2(pair, pair == null ? void 0 : pair.value);
         } else
-          _pair = new Pair(pair.key, pair.value);
+          _pair = new Pair2(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = (_a22 = this.schema) == null ? void 0 : _a22.sortMapEntries;
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (isScalar5(prev.value) && isScalarValue(_pair.value))
+          if (isScalar6(prev.value) && isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -55906,13 +55906,13 @@ ${indent2}${end}`;
         var _a22;
         const it = findPair(this.items, key);
         const node2 = it == null ? void 0 : it.value;
-        return (_a22 = !keepScalar && isScalar5(node2) ? node2.value : node2) != null ? _a22 : void 0;
+        return (_a22 = !keepScalar && isScalar6(node2) ? node2.value : node2) != null ? _a22 : void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair(key, value), true);
+        this.add(new Pair2(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -55948,16 +55948,16 @@ ${indent2}${end}`;
     var map2 = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap,
+      nodeClass: YAMLMap2,
       tag: "tag:yaml.org,2002:map",
       resolve(map22, onError) {
-        if (!isMap5(map22))
+        if (!isMap6(map22))
           onError("Expected a mapping for this tag");
         return map22;
       },
-      createNode: (schema4, obj, ctx2) => YAMLMap.from(schema4, obj, ctx2)
+      createNode: (schema4, obj, ctx2) => YAMLMap2.from(schema4, obj, ctx2)
     };
-    var YAMLSeq = class extends Collection {
+    var YAMLSeq2 = class extends Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -55988,7 +55988,7 @@ ${indent2}${end}`;
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && isScalar5(it) ? it.value : it;
+        return !keepScalar && isScalar6(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -56012,7 +56012,7 @@ ${indent2}${end}`;
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (isScalar5(prev) && isScalarValue(value))
+        if (isScalar6(prev) && isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -56054,7 +56054,7 @@ ${indent2}${end}`;
       }
     };
     function asItemIndex(key) {
-      let idx = isScalar5(key) ? key.value : key;
+      let idx = isScalar6(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -56062,14 +56062,14 @@ ${indent2}${end}`;
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq,
+      nodeClass: YAMLSeq2,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!isSeq5(seq2))
+        if (!isSeq6(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema4, obj, ctx2) => YAMLSeq.from(schema4, obj, ctx2)
+      createNode: (schema4, obj, ctx2) => YAMLSeq2.from(schema4, obj, ctx2)
     };
     var string4 = {
       identify: (value) => typeof value === "string",
@@ -56314,15 +56314,15 @@ ${indent2}${end}`;
     };
     function resolvePairs(seq2, onError) {
       var _a22;
-      if (isSeq5(seq2)) {
+      if (isSeq6(seq2)) {
         for (let i = 0; i < seq2.items.length; ++i) {
           let item = seq2.items[i];
           if (isPair2(item))
             continue;
-          else if (isMap5(item)) {
+          else if (isMap6(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair(new Scalar(null));
+            const pair = item.items[0] || new Pair2(new Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -56333,7 +56333,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq2.items[i] = isPair2(item) ? item : new Pair(item);
+          seq2.items[i] = isPair2(item) ? item : new Pair2(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -56341,7 +56341,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema4, iterable, ctx2) {
       const { replacer } = ctx2;
-      const pairs2 = new YAMLSeq(schema4);
+      const pairs2 = new YAMLSeq2(schema4);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -56377,14 +56377,14 @@ ${cn.comment}` : item.comment;
       resolve: resolvePairs,
       createNode: createPairs
     };
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2 {
       constructor() {
         super();
-        this.add = YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.prototype.add.bind(this);
+        this.delete = YAMLMap2.prototype.delete.bind(this);
+        this.get = YAMLMap2.prototype.get.bind(this);
+        this.has = YAMLMap2.prototype.has.bind(this);
+        this.set = YAMLMap2.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -56429,7 +56429,7 @@ ${cn.comment}` : item.comment;
         const pairs2 = resolvePairs(seq2, onError);
         const seenKeys = [];
         for (const { key } of pairs2.items) {
-          if (isScalar5(key)) {
+          if (isScalar6(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -56567,7 +56567,7 @@ ${cn.comment}` : item.comment;
       resolve: (str, _onError, opt) => intResolve2(str, 2, 16, opt),
       stringify: (node2) => intStringify2(node2, 16, "0x")
     };
-    var YAMLSet = class _YAMLSet extends YAMLMap {
+    var YAMLSet = class _YAMLSet extends YAMLMap2 {
       constructor(schema4) {
         super(schema4);
         this.tag = _YAMLSet.tag;
@@ -56577,9 +56577,9 @@ ${cn.comment}` : item.comment;
         if (isPair2(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair(key.key, null);
+          pair = new Pair2(key.key, null);
         else
-          pair = new Pair(key, null);
+          pair = new Pair2(key, null);
         const prev = findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -56590,7 +56590,7 @@ ${cn.comment}` : item.comment;
        */
       get(key, keepPair) {
         const pair = findPair(this.items, key);
-        return !keepPair && isPair2(pair) ? isScalar5(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && isPair2(pair) ? isScalar6(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -56599,7 +56599,7 @@ ${cn.comment}` : item.comment;
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair(key));
+          this.items.push(new Pair2(key));
         }
       }
       toJSON(_, ctx2) {
@@ -56634,7 +56634,7 @@ ${cn.comment}` : item.comment;
       tag: "tag:yaml.org,2002:set",
       createNode: (schema4, iterable, ctx2) => YAMLSet.from(schema4, iterable, ctx2),
       resolve(map22, onError) {
-        if (isMap5(map22)) {
+        if (isMap6(map22)) {
           if (map22.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map22);
           else
@@ -57032,7 +57032,7 @@ ${cn.comment}` : item.comment;
       createPair(key, value, options = {}) {
         const k2 = this.createNode(key, null, options);
         const v2 = this.createNode(value, null, options);
-        return new Pair(k2, v2);
+        return new Pair2(k2, v2);
       }
       /**
        * Removes a value from the document.
@@ -57069,7 +57069,7 @@ ${cn.comment}` : item.comment;
        */
       getIn(path32, keepScalar) {
         if (isEmptyPath(path32))
-          return !keepScalar && isScalar5(this.contents) ? this.contents.value : this.contents;
+          return !keepScalar && isScalar6(this.contents) ? this.contents.value : this.contents;
         return isCollection2(this.contents) ? this.contents.getIn(path32, keepScalar) : void 0;
       }
       /**
@@ -57422,13 +57422,13 @@ ${pointer}
       const { uniqueKeys } = ctx2.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || isScalar5(a) && isScalar5(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || isScalar6(a) && isScalar6(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode: composeNode2, composeEmptyNode: composeEmptyNode2 }, ctx2, bm, onError, tag) {
       var _a22, _b2;
-      const NodeClass = (_a22 = tag == null ? void 0 : tag.nodeClass) != null ? _a22 : YAMLMap;
+      const NodeClass = (_a22 = tag == null ? void 0 : tag.nodeClass) != null ? _a22 : YAMLMap2;
       const map22 = new NodeClass(ctx2.schema);
       if (ctx2.atRoot)
         ctx2.atRoot = false;
@@ -57496,7 +57496,7 @@ ${pointer}
           if (ctx2.schema.compat)
             flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair(keyNode, valueNode);
+          const pair = new Pair2(keyNode, valueNode);
           if (ctx2.options.keepSourceTokens)
             pair.srcToken = collItem;
           map22.items.push(pair);
@@ -57509,7 +57509,7 @@ ${pointer}
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair(keyNode);
+          const pair = new Pair2(keyNode);
           if (ctx2.options.keepSourceTokens)
             pair.srcToken = collItem;
           map22.items.push(pair);
@@ -57522,7 +57522,7 @@ ${pointer}
     }
     function resolveBlockSeq({ composeNode: composeNode2, composeEmptyNode: composeEmptyNode2 }, ctx2, bs, onError, tag) {
       var _a22;
-      const NodeClass = (_a22 = tag == null ? void 0 : tag.nodeClass) != null ? _a22 : YAMLSeq;
+      const NodeClass = (_a22 = tag == null ? void 0 : tag.nodeClass) != null ? _a22 : YAMLSeq2;
       const seq2 = new NodeClass(ctx2.schema);
       if (ctx2.atRoot)
         ctx2.atRoot = false;
@@ -57602,7 +57602,7 @@ ${pointer}
       var _a22, _b2;
       const isMap22 = fc.start.source === "{";
       const fcName = isMap22 ? "flow map" : "flow sequence";
-      const NodeClass = (_a22 = tag == null ? void 0 : tag.nodeClass) != null ? _a22 : isMap22 ? YAMLMap : YAMLSeq;
+      const NodeClass = (_a22 = tag == null ? void 0 : tag.nodeClass) != null ? _a22 : isMap22 ? YAMLMap2 : YAMLSeq2;
       const coll = new NodeClass(ctx2.schema);
       coll.flow = true;
       const atRoot = ctx2.atRoot;
@@ -57730,7 +57730,7 @@ ${pointer}
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair(keyNode, valueNode);
+          const pair = new Pair2(keyNode, valueNode);
           if (ctx2.options.keepSourceTokens)
             pair.srcToken = collItem;
           if (isMap22) {
@@ -57739,7 +57739,7 @@ ${pointer}
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map22.items.push(pair);
           } else {
-            const map22 = new YAMLMap(ctx2.schema);
+            const map22 = new YAMLMap2(ctx2.schema);
             map22.flow = true;
             map22.items.push(pair);
             const endRange = (valueNode != null ? valueNode : keyNode).range;
@@ -57799,7 +57799,7 @@ ${pointer}
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.tagName && expType === "map" || tagName === YAMLSeq2.tagName && expType === "seq") {
         return resolveCollection(CN2, ctx2, token, onError, tagName);
       }
       let tag = ctx2.schema.tags.find((t3) => t3.tag === tagName && t3.collection === expType);
@@ -58225,7 +58225,7 @@ ${pointer}
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken != null ? tagToken : token, "TAG_RESOLVE_FAILED", msg), ctx2.options);
-        scalar = isScalar5(res) ? res : new Scalar(res);
+        scalar = isScalar6(res) ? res : new Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
         onError(tagToken != null ? tagToken : token, "TAG_RESOLVE_FAILED", msg);
@@ -58345,7 +58345,7 @@ ${pointer}
       }
       if (anchor2 && node2.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx2.options.stringKeys && (!isScalar5(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx2.options.stringKeys && (!isScalar6(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag != null ? tag : token, "NON_STRING_KEY", msg);
       }
@@ -60782,7 +60782,7 @@ var require_build = __commonJS({
     var import_node_buffer = __require("buffer");
     var import_node_process = __toESM2(__require("process"), 1);
     var import_node_readline = __require("readline");
-    var import_node_stream2 = __require("stream");
+    var import_node_stream3 = __require("stream");
     var import_core9 = require_core();
     var import_util9 = require_util2();
     var import_vendor = require_vendor();
@@ -60848,7 +60848,7 @@ var require_build = __commonJS({
       const p = (0, import_vendor.nodeFetch)(url2, init);
       return Object.assign(p, {
         pipe(dest, ...args) {
-          const rs = new import_node_stream2.Readable();
+          const rs = new import_node_stream3.Readable();
           const _dest = (0, import_util9.isStringLiteral)(dest, ...args) ? (0, import_core9.$)({
             halt: true,
             signal: init == null ? void 0 : init.signal
@@ -61082,6 +61082,10 @@ function parseServerUrl(url2) {
   };
 }
 function databaseSpecFromConfig(db, ctx2) {
+  const spec = specWithoutStorage(db, ctx2);
+  return db.backups.dir ? { ...spec, backupsDir: db.backups.dir } : spec;
+}
+function specWithoutStorage(db, ctx2) {
   const password = secret(ctx2.env, db.password_secret, "database password");
   if (db.engine === "sqlite" || db.engine === "duckdb") {
     const path8 = db.path ?? "";
@@ -61445,9 +61449,15 @@ function mysqlBackupRecipe(spec, where, part, token) {
         expectStdout: /^-- Dump completed/
       }
     ],
-    needsWritersStopped: false
+    needsWritersStopped: false,
+    size: {
+      argv: [...prefix, "mysql", ...clientArgs2(spec, where, secret2), "-N", "-B", "-e", MYSQL_SIZE_SQL, spec.database],
+      what: `size of the database ${spec.database}`,
+      expectStdout: /^\d+$/
+    }
   };
 }
+var MYSQL_SIZE_SQL = "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS UNSIGNED) FROM information_schema.tables WHERE table_schema = DATABASE()";
 function mysqlRestoreRecipe(spec, where, backup, token) {
   const secret2 = mysqlSecret(spec, where, token);
   const prefix = toolPrefix(where);
@@ -61544,7 +61554,12 @@ function postgresBackupRecipe(spec, where, part, token) {
         what: "pg_restore --list reads the dump"
       }
     ],
-    needsWritersStopped: false
+    needsWritersStopped: false,
+    size: {
+      argv: psqlArgv(spec, where, secret2, spec.database, "SELECT pg_database_size(current_database())"),
+      what: `size of the database ${spec.database}`,
+      expectStdout: /^\d+$/
+    }
   };
 }
 function postgresScratchVerify(spec, where, part, token) {
@@ -61716,8 +61731,8 @@ async function tryRun(ctx2, argv3) {
 
 // src/backup/naming.ts
 import path3 from "node:path/posix";
-function backupDir(deployDir) {
-  return path3.join(deployDir, "backups");
+function backupDir(deployDir, override) {
+  return override ?? path3.join(deployDir, "backups");
 }
 function safeRelease(release) {
   const cleaned = release.replace(/[^A-Za-z0-9._]+/g, "_").replace(/^[._]+/, "");
@@ -61728,9 +61743,6 @@ function utcStamp(date5) {
 }
 function backupId(release, date5) {
   return `${safeRelease(release)}-${utcStamp(date5)}`;
-}
-function backupFile(deployDir, id, ext) {
-  return path3.join(backupDir(deployDir), `${id}.${ext}`);
 }
 
 // src/backup/resolve.ts
@@ -81597,15 +81609,16 @@ function parseManifestListing(stdout) {
 ${END}
 `).map((chunk) => parseManifest(chunk)).filter((manifest) => manifest !== void 0);
 }
-async function listBackups(ctx2, deployDir) {
-  const stdout = await capture(ctx2, listManifestsArgv(backupDir(deployDir)), "list the backups");
+async function listBackups(ctx2, deployDir, backupsDir) {
+  const stdout = await capture(ctx2, listManifestsArgv(backupDir(deployDir, backupsDir)), "list the backups");
   return newestFirst(parseManifestListing(stdout));
 }
-async function findBackup(ctx2, deployDir, id) {
-  const all = await listBackups(ctx2, deployDir);
+async function findBackup(ctx2, deployDir, id, backupsDir) {
+  const dir = backupDir(deployDir, backupsDir);
+  const all = await listBackups(ctx2, deployDir, backupsDir);
   const found = all.find((manifest) => manifest.id === id);
   if (!found) {
-    throw new BackupError(`no backup ${id} in ${backupDir(deployDir)}`, {
+    throw new BackupError(`no backup ${id} in ${dir}`, {
       host: ctx2.host.name,
       step: ctx2.step,
       hint: all.length > 0 ? `pick one of: ${all.map((m) => m.id).join(", ")} (slipway backup list)` : "there are no backups on this host yet"
@@ -81616,8 +81629,8 @@ async function findBackup(ctx2, deployDir, id) {
 function writeFileArgv(file2) {
   return ["sh", "-c", 'umask 077; cat > "$1.tmp" && mv -f "$1.tmp" "$1"', "sh", file2];
 }
-async function writeManifest(ctx2, deployDir, manifest) {
-  const file2 = path4.join(backupDir(deployDir), `${manifest.id}.json`);
+async function writeManifest(ctx2, dir, manifest) {
+  const file2 = path4.join(dir, `${manifest.id}.json`);
   await runStep(ctx2, {
     argv: writeFileArgv(file2),
     stdin: renderManifest(manifest),
@@ -81629,22 +81642,22 @@ async function fileSizeAndSha(ctx2, file2) {
   const sum = await capture(ctx2, ["sha256sum", "--", file2], `sha256 of ${file2}`);
   return { sizeBytes: Number(size3.trim()), sha256: sum.trim().split(/\s+/)[0] ?? "" };
 }
-function pruneArgv(deployDir, manifests) {
-  const dir = backupDir(deployDir);
+function pruneArgv(dir, manifests) {
   return ["rm", "-f", "--", ...manifests.flatMap((m) => [path4.join(dir, m.file), path4.join(dir, `${m.id}.json`)])];
 }
 async function pruneBackups(ctx2, deployDir, options) {
-  const decision = selectForPruning(await listBackups(ctx2, deployDir), options);
+  const dir = backupDir(deployDir, options.backupsDir);
+  const decision = selectForPruning(await listBackups(ctx2, deployDir, options.backupsDir), options);
   if (decision.prune.length > 0 && !options.dryRun) {
     await runStep(ctx2, {
-      argv: pruneArgv(deployDir, decision.prune),
+      argv: pruneArgv(dir, decision.prune),
       what: `prune ${decision.prune.length} old backup(s)`
     });
   }
   return decision;
 }
-async function copyToRunner(ctx2, deployDir, manifest, localDir) {
-  const remote = path4.join(backupDir(deployDir), manifest.file);
+async function copyToRunner(ctx2, deployDir, manifest, localDir, backupsDir) {
+  const remote = path4.join(backupDir(deployDir, backupsDir), manifest.file);
   const content = await ctx2.host.readFile(remote, { become: ctx2.become });
   if (!content)
     throw new BackupError(`${remote} is missing`, {
@@ -81668,6 +81681,9 @@ async function copyToRunner(ctx2, deployDir, manifest, localDir) {
 }
 
 // src/backup/create.ts
+function jobBackupDir(job) {
+  return backupDir(job.deployDir, job.database.backupsDir);
+}
 function execContext(job) {
   const volume = "location" in job.database && job.database.location.kind === "volume";
   return { host: job.host, become: job.become ?? volume, step: job.step ?? "backup", log: job.log };
@@ -81733,17 +81749,19 @@ async function createBackup(job, options = {}) {
   const ctx2 = execContext(job);
   const spec = job.database;
   const started = Date.now();
-  const dir = backupDir(job.deployDir);
+  const dir = jobBackupDir(job);
   await checkWritable(ctx2, dir);
   const resolved = await resolveLocation(ctx2, spec);
-  const previous = (await listBackups(ctx2, job.deployDir))[0];
+  const previous = (await listBackups(ctx2, job.deployDir, spec.backupsDir))[0];
   const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx2, resolved.path) : void 0);
-  await checkSpace(ctx2, dir, reference, previous ? "the last backup's size" : "the database file's size");
+  if (previous || resolved.kind === "path") {
+    await checkSpace(ctx2, dir, reference, previous ? "the last backup's size" : "the database file's size");
+  }
   const takenAt = (job.now ?? (() => /* @__PURE__ */ new Date()))();
   const id = backupId(job.release, takenAt);
   const token = randomBytes(6).toString("hex");
   const probe = backupRecipe(spec, resolved, "", token);
-  const file2 = backupFile(job.deployDir, id, probe.ext);
+  const file2 = path5.join(dir, `${id}.${probe.ext}`);
   const part = `${file2}.part`;
   const recipe = backupRecipe(spec, resolved, part, token);
   const verified = [];
@@ -81757,6 +81775,10 @@ async function createBackup(job, options = {}) {
   }
   try {
     await withSecret(ctx2, recipe.secret, async () => {
+      if (!previous && resolved.kind === "server") {
+        const size3 = recipe.size ? Number((await runStep(ctx2, recipe.size)).stdout.trim()) : void 0;
+        await checkSpace(ctx2, dir, size3, "the database's size");
+      }
       if (stopHere && job.writers) await runWriters(ctx2, job.writers.stop, "stop the app for the copy");
       try {
         await runSteps(ctx2, recipe.dump);
@@ -81789,7 +81811,7 @@ async function createBackup(job, options = {}) {
     durationMs: Date.now() - started,
     verified
   };
-  await writeManifest(ctx2, job.deployDir, manifest);
+  await writeManifest(ctx2, dir, manifest);
   return manifest;
 }
 async function verifyInScratch(ctx2, spec, where, part, token) {
@@ -81849,7 +81871,7 @@ function describeMethod(spec) {
 function planLines(spec, deployDir, keep = DEFAULT_KEEP) {
   return [
     `back up ${describeDatabase(spec)}: ${describeMethod(spec)}`,
-    `into ${backupDir(deployDir)}/ (needs twice the last backup's size free); keep the newest ${keep} plus those of the live and previous releases`,
+    `into ${backupDir(deployDir, spec.backupsDir)}/ (needs twice the last backup's size free); keep the newest ${keep} plus those of the live and previous releases`,
     "a failed backup stops the deploy before anything changes"
   ];
 }
@@ -81859,7 +81881,8 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import path6 from "node:path/posix";
 async function restoreBackup(job) {
   const ctx2 = execContext(job);
-  const restored = await findBackup(ctx2, job.deployDir, job.id);
+  const dir = jobBackupDir(job);
+  const restored = await findBackup(ctx2, job.deployDir, job.id, job.database.backupsDir);
   if (restored.database.engine !== job.database.engine) {
     throw new BackupError(
       `backup ${job.id} is a ${restored.database.engine} backup, the database is ${job.database.engine}`,
@@ -81870,7 +81893,7 @@ async function restoreBackup(job) {
       }
     );
   }
-  const file2 = path6.join(backupDir(job.deployDir), restored.file);
+  const file2 = path6.join(dir, restored.file);
   const actual = await fileSizeAndSha(ctx2, file2);
   if (actual.sha256 !== restored.sha256) {
     throw new BackupError(`${file2} does not match its manifest's sha256`, {
@@ -82792,6 +82815,9 @@ var imageSchema = external_exports.strictObject({
   ),
   username: external_exports.string({ error: "expected a user name" }).optional().describe("Registry user name (not secret). For ghcr.io in Actions, the GitHub actor."),
   password_secret: secretName().optional().describe("Name of the environment variable holding the registry password or token (never the value itself)."),
+  insecure: bool().default(false).describe(
+    "The registry speaks plain http (it must also be in each docker daemon's `insecure-registries`), e.g. a local test registry."
+  ),
   tag_branch: bool().default(true).describe("Also tag images with the branch name."),
   tag_latest: bool().default(false).describe("Also tag images `latest`."),
   delivery: external_exports.enum(["registry", "ssh"], { error: 'expected "registry" or "ssh"' }).optional().describe(
@@ -84469,14 +84495,35 @@ import { setTimeout as sleep2 } from "node:timers/promises";
 // src/remote/channel-exec.ts
 var ChannelOpenError = class extends Error {
 };
+var CommandStartLostError = class extends Error {
+};
+var EXEC_REQUEST_FAILED = "Unable to exec";
 function openExecChannel(client, command, setup) {
   return new Promise((resolve12, reject) => {
-    client.exec(command, (error62, channel) => {
-      if (error62) return reject(new ChannelOpenError(error62.message, { cause: error62 }));
-      setup(channel);
-      resolve12(channel);
-    });
+    let connectionLost = false;
+    const onLost = () => {
+      connectionLost = true;
+    };
+    client.on("end", onLost).on("close", onLost);
+    const settle2 = () => client.off("end", onLost).off("close", onLost);
+    try {
+      client.exec(command, (error62, channel) => {
+        settle2();
+        if (error62) {
+          const sent = error62.message === EXEC_REQUEST_FAILED && connectionLost;
+          return reject(sent ? new CommandStartLostError(error62.message, { cause: error62 }) : channelOpenError(error62));
+        }
+        setup(channel);
+        resolve12(channel);
+      });
+    } catch (error62) {
+      settle2();
+      reject(channelOpenError(error62));
+    }
   });
+}
+function channelOpenError(error62) {
+  return new ChannelOpenError(error62 instanceof Error ? error62.message : String(error62), { cause: error62 });
 }
 async function runRaw(client, request) {
   const started = performance.now();
@@ -84868,7 +84915,26 @@ var SshRemoteHost = class {
           killGroup: (pgid) => this.#killGroup(pgid, shape.become ? shape.becomeUser ?? "root" : null)
         })
       )
-    );
+    ).catch((error62) => {
+      if (error62 instanceof ChannelOpenError) {
+        throw new ConnectionError(`could not start the command: ${error62.message}`, {
+          host: this.name,
+          step: options.step,
+          command: display,
+          hint: "nothing ran on the host. sshd kept refusing new sessions (is MaxSessions below maxChannels?) or the connection could not be reopened; check the host's sshd and try again",
+          cause: error62
+        });
+      }
+      if (!(error62 instanceof CommandStartLostError)) throw error62;
+      throw new RemoteCommandError("the connection was lost while the command was starting", {
+        host: this.name,
+        step: options.step,
+        command: display,
+        exitCode: null,
+        hint: "the command may have run in part or in full (it is not retried); check the host's state before running it again",
+        cause: error62
+      });
+    });
     stdoutLines?.end();
     stderrLines?.end();
     if (raw.timedOut) {
@@ -84902,13 +84968,13 @@ var SshRemoteHost = class {
         hint: sudoHint(this.target.user, runAs, program2)
       });
     }
-    if (options.check === false) return;
     if (raw.code === null && raw.signal === null) {
       throw new RemoteCommandError("no exit status: the connection was lost while the command ran", {
         ...context,
         hint: "the command may have run in part or in full; check the host's state before running it again"
       });
     }
+    if (options.check === false) return;
     if (raw.code === null) {
       throw new RemoteCommandError(`command was killed by signal ${raw.signal}`, {
         ...context,
@@ -85472,7 +85538,7 @@ function register(program2) {
   common(backup.command("list").description("list the backups on a host, newest first")).action(
     async (flags) => {
       await withSession(flags, async ({ job }) => {
-        const all = await listBackups(execContext(job), job.deployDir);
+        const all = await listBackups(execContext(job), job.deployDir, job.database.backupsDir);
         print(flags, all, formatList(all));
       });
     }
@@ -85481,7 +85547,7 @@ function register(program2) {
     await withSession(flags, async ({ config: config2, job }) => {
       const manifest = await createBackup({ ...job, release: flags.release ?? job.release, reason: "manual" });
       const copyTo = flags.copyTo ?? config2.database?.backups.copy_to;
-      const copied = copyTo ? await copyToRunner(execContext(job), job.deployDir, manifest, copyTo) : void 0;
+      const copied = copyTo ? await copyToRunner(execContext(job), job.deployDir, manifest, copyTo, job.database.backupsDir) : void 0;
       print(
         flags,
         { ...manifest, copiedTo: copied },
@@ -85491,7 +85557,7 @@ function register(program2) {
   });
   common(backup.command("restore").description("restore a backup (the current state is backed up first)")).argument("<id>", "backup id (slipway backup list)").action(async (id, flags) => {
     await withSession(flags, async ({ job }) => {
-      await findBackup(execContext(job), job.deployDir, id);
+      await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
       if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
         throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
           host: job.host.name,
@@ -85510,6 +85576,7 @@ function register(program2) {
     await withSession(flags, async ({ config: config2, job }) => {
       const keep = flags.keep ?? config2.database?.backups.keep;
       const decision = await pruneBackups(execContext(job), job.deployDir, {
+        backupsDir: job.database.backupsDir,
         keep,
         protectReleases: [job.release, ...flags.protect ?? []],
         dryRun: flags.dryRun
@@ -86133,16 +86200,19 @@ async function detectGitInfo(cwd, env2 = process.env) {
 
 // src/cli/build.ts
 function register2(program2) {
-  program2.command("build").description("build and push a service image (skipped when the registry already has this commit)").argument("[file]", "config file: builds every service with a `build` section", "slipway.yml").option("-e, --env <name>", "environment overlay of the config file").option("--repository <repo>", "build one image into this repository instead (e.g. ghcr.io/acme/web)").option("--service <name>", "with --repository: service name (labels output and cache scope)", "app").option("--context <dir>", "build context", ".").option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile)").option("--target <stage>", "multi-stage target").option("--latest", "also tag latest (default: the config's image.tag_latest)").option("--no-push", "build locally only").option("--insecure", "the registry speaks plain http").option("--username <user>", "registry user name").option("--password-env <name>", "environment variable holding the registry password", "SLIPWAY_REGISTRY_PASSWORD").addOption(new Option("--builder <kind>", "builder").choices(["auto", "buildx", "classic"]).default("auto")).option("--platform <platform...>", "target platforms (several need buildx)").option("--build-arg <KEY=VALUE...>", "build arguments (not secrets)").option("--secret <ENV_NAME...>", "build secrets by environment variable name (buildx)").option("--commit <sha>", "full commit SHA (default: GITHUB_SHA or git HEAD)").option("--branch <name>", "branch to tag (default: the checked-out branch)").option("--json", "print the result as JSON").option("--quiet", "do not print build output").action(async (file2, flags) => {
+  program2.command("build").description("build and push a service image (skipped when the registry already has this commit)").argument("[file]", "config file: builds every service with a `build` section", "slipway.yml").option("-e, --env <name>", "environment overlay of the config file").option("--repository <repo>", "build one image into this repository instead (e.g. ghcr.io/acme/web)").option("--service <name>", "with --repository: service name (labels output and cache scope)", "app").option("--context <dir>", "build context", ".").option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile)").option("--target <stage>", "multi-stage target").option("--latest", "also tag latest (default: the config's image.tag_latest)").option("--no-push", "build locally only").option("--insecure", "the registry speaks plain http (default: the config's image.insecure)").option("--username <user>", "registry user name").option("--password-env <name>", "environment variable holding the registry password", "SLIPWAY_REGISTRY_PASSWORD").addOption(new Option("--builder <kind>", "builder").choices(["auto", "buildx", "classic"]).default("auto")).option("--platform <platform...>", "target platforms (several need buildx)").option("--build-arg <KEY=VALUE...>", "build arguments (not secrets)").option("--secret <ENV_NAME...>", "build secrets by environment variable name (buildx)").option("--commit <sha>", "full commit SHA (default: GITHUB_SHA or git HEAD)").option("--branch <name>", "branch to tag (default: the checked-out branch)").option("--json", "print the result as JSON").option("--quiet", "do not print build output").action(async (file2, flags) => {
     try {
-      const { images, configDir, credentials, tagBranch, latest } = flags.repository ? singleImage(flags.repository, flags) : await configImages(file2, flags);
+      const { images, configDir, credentials, tagBranch, latest, insecure } = flags.repository ? singleImage(flags.repository, flags) : await configImages(file2, flags);
       if (images.length === 0) {
         process.stdout.write("nothing to build: no service has a `build` section (or the runtime is systemd)\n");
         return;
       }
       const registries = {};
       for (const image of images) {
-        registries[parseImageReference(image.repository).registry] = { insecure: flags.insecure, credentials };
+        registries[parseImageReference(image.repository).registry] = {
+          insecure: flags.insecure || insecure,
+          credentials
+        };
       }
       const built = await buildImages(images, {
         git: await gitInfo(configDir, flags, tagBranch),
@@ -86169,6 +86239,7 @@ function singleImage(repository, flags) {
     configDir: context,
     tagBranch: true,
     latest: false,
+    insecure: false,
     credentials: flags.username && password ? { username: flags.username, password } : void 0,
     images: [
       {
@@ -86196,6 +86267,7 @@ async function configImages(file2, flags) {
     configDir,
     tagBranch: config2.image.tag_branch,
     latest: config2.image.tag_latest,
+    insecure: config2.image.insecure,
     credentials: username && password ? { username, password } : void 0
   };
 }
@@ -86224,7 +86296,7 @@ import { readFile as readFile8 } from "node:fs/promises";
 import { dirname as dirname8, resolve as resolve10 } from "node:path";
 
 // src/engine/parse/playbook.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import { dirname as dirname6, resolve as resolve7 } from "node:path";
 
 // src/engine/suggest.ts
@@ -86331,7 +86403,7 @@ function toJs(node2) {
 }
 
 // src/engine/parse/task.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 import { dirname as dirname5, resolve as resolve6 } from "node:path";
 
 // src/engine/expr/filters.ts
@@ -86860,6 +86932,47 @@ function checkSyntax(text, bare) {
   for (const m of text.matchAll(PART)) compiled(m[1].trim());
 }
 
+// src/engine/parse/hooks.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+function canonical(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
+  );
+}
+function playbookFormNode(item, keywords) {
+  const task = new import_yaml4.YAMLMap();
+  const args = new import_yaml4.YAMLMap();
+  task.range = item.range;
+  args.range = item.range;
+  let module = null;
+  for (const pair of item.items) {
+    const key = (0, import_yaml4.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+    if (key === "module") module = pair.value;
+    else if (keywords.has(key)) task.items.push(pair);
+    else args.items.push(pair);
+  }
+  if (module) task.items.push(new import_yaml4.Pair(module, args));
+  return task;
+}
+function locateInlineHooks(path8, name, inline, keywords) {
+  let file2;
+  try {
+    file2 = loadYamlFile(path8, new Problems());
+  } catch {
+    return void 0;
+  }
+  const root = file2.root;
+  const list2 = (0, import_yaml4.isMap)(root) ? root.getIn(["hooks", name], true) : void 0;
+  if (!(0, import_yaml4.isSeq)(list2)) return void 0;
+  const items = list2.items.filter((item) => (0, import_yaml4.isMap)(item));
+  if (canonical(items.map((item) => item.toJSON())) !== canonical(inline)) return void 0;
+  const tasks = new import_yaml4.YAMLSeq();
+  tasks.range = list2.range;
+  tasks.items = items.map((item) => playbookFormNode(item, keywords));
+  return { file: file2, tasks };
+}
+
 // src/engine/parse/task.ts
 var COMMON_KEYS = [
   "name",
@@ -86887,8 +87000,8 @@ var MODULE_KEYS = [
 var DIRECTIVES = ["block", "rescue", "always", "meta", "set_fact", "import_tasks", "include_tasks", "hook"];
 var TASK_KEYWORDS = /* @__PURE__ */ new Set([...COMMON_KEYS, ...MODULE_KEYS, ...DIRECTIVES]);
 function parseTaskList(ctx2, node2, where) {
-  if (node2 === null || (0, import_yaml4.isScalar)(node2) && node2.value === null) return [];
-  if (!(0, import_yaml4.isSeq)(node2)) {
+  if (node2 === null || (0, import_yaml5.isScalar)(node2) && node2.value === null) return [];
+  if (!(0, import_yaml5.isSeq)(node2)) {
     ctx2.problems.add(ctx2.file, node2, where, `expected a list of tasks, got ${describeType(node2)}`);
     return [];
   }
@@ -86945,7 +87058,7 @@ function checkTemplates(ctx2, node2, where) {
 }
 function parseTask(ctx2, node2, where) {
   const { file: file2, problems } = ctx2;
-  if (!(0, import_yaml4.isMap)(node2)) {
+  if (!(0, import_yaml5.isMap)(node2)) {
     problems.add(file2, node2, where, `expected a task (a mapping), got ${describeType(node2)}`);
     return void 0;
   }
@@ -86993,7 +87106,7 @@ function parseTask(ctx2, node2, where) {
         common2.ignoreErrors = bool2(ctx2, value, at2) ?? false;
         break;
       case "vars":
-        if (!(0, import_yaml4.isMap)(value)) problems.add(file2, value ?? keyNode, at2, `expected a mapping, got ${describeType(value)}`);
+        if (!(0, import_yaml5.isMap)(value)) problems.add(file2, value ?? keyNode, at2, `expected a mapping, got ${describeType(value)}`);
         else common2.vars = toJs(value);
         checkTemplates(ctx2, value, at2);
         break;
@@ -87028,7 +87141,7 @@ function parseTask(ctx2, node2, where) {
   }
   if (directive === "set_fact") {
     const value = byKey.get("set_fact")?.value ?? null;
-    if (!(0, import_yaml4.isMap)(value)) {
+    if (!(0, import_yaml5.isMap)(value)) {
       problems.add(
         file2,
         value,
@@ -87082,7 +87195,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
     if (!parsed.success) {
       for (const issue2 of parsed.error.issues) {
         const path8 = issue2.path.map(String).join(".");
-        const argNode = issue2.path.length && (0, import_yaml4.isMap)(moduleEntry.value) ? moduleEntry.value.get(issue2.path[0], true) : void 0;
+        const argNode = issue2.path.length && (0, import_yaml5.isMap)(moduleEntry.value) ? moduleEntry.value.get(issue2.path[0], true) : void 0;
         problems.add(
           file2,
           argNode ?? moduleEntry.value,
@@ -87095,7 +87208,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
   const loopEntry = byKey.get("loop") ?? byKey.get("with_items");
   if (loopEntry) checkTemplates(ctx2, loopEntry.value, `${where}.loop`);
   const loopControl = toJs(byKey.get("loop_control")?.value);
-  const register10 = byKey.get("register");
+  const register11 = byKey.get("register");
   return {
     ...common2,
     kind: "module",
@@ -87103,7 +87216,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
     args,
     loop: loopEntry ? toJs(loopEntry.value) : void 0,
     loopVar: loopControl?.loop_var ?? "item",
-    register: register10 ? String(toJs(register10.value)) : void 0,
+    register: register11 ? String(toJs(register11.value)) : void 0,
     notify: byKey.has("notify") ? strings(ctx2, byKey.get("notify")?.value ?? null, `${where}.notify`) : [],
     changedWhen: byKey.has("changed_when") ? conditions(ctx2, byKey.get("changed_when")?.value ?? null, `${where}.changed_when`) : void 0,
     failedWhen: byKey.has("failed_when") ? conditions(ctx2, byKey.get("failed_when")?.value ?? null, `${where}.failed_when`) : void 0,
@@ -87155,8 +87268,12 @@ function parseHook(ctx2, common2, byKey) {
     (path8) => importTaskFile(ctx2, resolve6(path8), byKey.get("hook")?.value ?? null, common2.where)
   );
   if (inline.length > 0) {
-    const synthetic = parseYamlText((0, import_yaml4.stringify)(inline.map(playbookForm)), "slipway.yml", ctx2.problems);
-    tasks.push(...parseTaskList({ ...ctx2, file: synthetic }, synthetic.root, `hooks.${name}`));
+    const located = ctx2.hooksFile ? locateInlineHooks(ctx2.hooksFile, name, inline, TASK_KEYWORDS) : void 0;
+    if (located) tasks.push(...parseTaskList({ ...ctx2, file: located.file }, located.tasks, `hooks.${name}`));
+    else {
+      const synthetic = parseYamlText((0, import_yaml5.stringify)(inline.map(playbookForm)), "slipway.yml", ctx2.problems);
+      tasks.push(...parseTaskList({ ...ctx2, file: synthetic }, synthetic.root, `hooks.${name}`));
+    }
   }
   return { ...common2, name: common2.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
 }
@@ -87201,10 +87318,17 @@ function parsePlaybookFile(path8, options) {
   problems.throwIfAny();
   return { file: file2.display, plays };
 }
+function parsePlaybookText(text, path8, options) {
+  const problems = new Problems();
+  const file2 = parseYamlText(text, resolve7(path8), problems);
+  const plays = parsePlays(file2, problems, options, [file2.path]);
+  problems.throwIfAny();
+  return { file: file2.display, plays };
+}
 function parsePlays(file2, problems, options, importing) {
   const root = file2.root;
   if (problems.messages.length) return [];
-  if (!(0, import_yaml5.isSeq)(root)) {
+  if (!(0, import_yaml6.isSeq)(root)) {
     problems.add(file2, root, "", `a playbook is a list of plays, got ${describeType(root)}`);
     return [];
   }
@@ -87212,7 +87336,7 @@ function parsePlays(file2, problems, options, importing) {
   const plays = [];
   items.forEach((node2, index) => {
     const where = items.length === 1 ? "" : `plays[${index}]`;
-    if ((0, import_yaml5.isMap)(node2) && node2.has("import_playbook")) {
+    if ((0, import_yaml6.isMap)(node2) && node2.has("import_playbook")) {
       const target = String(toJs(node2.get("import_playbook", true)));
       const path8 = resolve7(dirname6(file2.path), target);
       if (importing.includes(path8)) {
@@ -87232,11 +87356,18 @@ function at(where, key) {
   return where ? `${where}.${key}` : key;
 }
 function parsePlay(file2, problems, options, node2, where, importing) {
-  if (!(0, import_yaml5.isMap)(node2)) {
+  if (!(0, import_yaml6.isMap)(node2)) {
     problems.add(file2, node2, where, `expected a play (a mapping with hosts and tasks), got ${describeType(node2)}`);
     return void 0;
   }
-  const ctx2 = { file: file2, problems, modules: options.modules, hooks: options.hooks ?? {}, importing };
+  const ctx2 = {
+    file: file2,
+    problems,
+    modules: options.modules,
+    hooks: options.hooks ?? {},
+    hooksFile: options.hooksFile,
+    importing
+  };
   const byKey = new Map(entriesOf(node2).map((e) => [e.key, e]));
   for (const { key, keyNode } of byKey.values()) {
     if (!PLAY_KEYS.includes(key))
@@ -87253,7 +87384,7 @@ function parsePlay(file2, problems, options, node2, where, importing) {
     );
   }
   const vars2 = value("vars");
-  if (vars2 && !(0, import_yaml5.isMap)(vars2))
+  if (vars2 && !(0, import_yaml6.isMap)(vars2))
     problems.add(file2, vars2, at(where, "vars"), `expected a mapping, got ${describeType(vars2)}`);
   const flag = (key, fallback) => {
     const v = toJs(value(key));
@@ -87295,7 +87426,7 @@ function parsePlay(file2, problems, options, node2, where, importing) {
     name: String(toJs(value("name")) ?? hosts ?? ""),
     pos: posOf(file2, node2),
     hosts: typeof hosts === "string" ? hosts : "",
-    vars: (0, import_yaml5.isMap)(vars2) ? toJs(vars2) : {},
+    vars: (0, import_yaml6.isMap)(vars2) ? toJs(vars2) : {},
     tasks,
     handlers,
     serial: parseSerial(file2, problems, value("serial"), at(where, "serial")),
@@ -87339,7 +87470,7 @@ function parseSerial(file2, problems, node2, where) {
     (v) => typeof v === "number" && Number.isInteger(v) && v > 0 || typeof v === "string" && PERCENT.test(v)
   );
   if (!ok || list2.length === 0) {
-    const target = (0, import_yaml5.isSeq)(node2) || (0, import_yaml5.isScalar)(node2) ? node2 : null;
+    const target = (0, import_yaml6.isSeq)(node2) || (0, import_yaml6.isScalar)(node2) ? node2 : null;
     problems.add(file2, target, where, 'expected a positive whole number, a percentage like "30%", or a list of them');
     return [];
   }
@@ -87930,7 +88061,8 @@ var LABEL = {
 function formatOutcome(o, options = {}) {
   const label = o.rescued ? "failed (rescued)" : o.ignored ? "failed (ignored)" : LABEL[o.status];
   const handler = o.handler ? "handler " : "";
-  const lines = [`${label}: [${o.host}] ${handler}${o.task} (${formatSeconds(o.durationMs)})`];
+  const at2 = o.pos && (o.status === "failed" || o.status === "unreachable") ? ` at ${o.pos}` : "";
+  const lines = [`${label}: [${o.host}] ${handler}${o.task} (${formatSeconds(o.durationMs)})${at2}`];
   const showMsg = o.status === "failed" || o.status === "unreachable" || options.verbose || o.msg && o.status === "changed";
   if (o.msg && showMsg) lines.push(...o.msg.split("\n").map((l) => `    ${l}`));
   for (const d of o.diffs ?? []) lines.push(unifiedDiff(d));
@@ -88002,13 +88134,28 @@ function holdsTemplate(value) {
   if (value && typeof value === "object") return JSON.stringify(value).includes("{{");
   return false;
 }
+var DataLayer = class {
+  constructor(values) {
+    this.values = values;
+  }
+  values;
+};
 function buildScope(layers) {
   const merged = {};
-  for (const layer of layers) if (layer) Object.assign(merged, layer);
+  const dataKeys = /* @__PURE__ */ new Set();
+  for (const layer of layers) {
+    if (!layer) continue;
+    const values = layer instanceof DataLayer ? layer.values : layer;
+    for (const key of Object.keys(values)) {
+      if (layer instanceof DataLayer) dataKeys.add(key);
+      else dataKeys.delete(key);
+    }
+    Object.assign(merged, values);
+  }
   const scope = {};
   const rendering = /* @__PURE__ */ new Set();
   for (const [key, raw] of Object.entries(merged)) {
-    if (!holdsTemplate(raw)) {
+    if (dataKeys.has(key) || !holdsTemplate(raw)) {
       scope[key] = raw;
       continue;
     }
@@ -88193,6 +88340,9 @@ function displayName(name, scope) {
     return name;
   }
 }
+function posText(task) {
+  return `${task.pos.file}:${task.pos.line}:${task.pos.col}`;
+}
 var HostRun = class {
   constructor(ctx2, state) {
     this.ctx = ctx2;
@@ -88222,7 +88372,7 @@ var HostRun = class {
   scope(inherited, task) {
     const { ctx: ctx2, state } = this;
     return buildScope([
-      ctx2.configVars,
+      new DataLayer(ctx2.configVars),
       state.inventoryVars,
       ctx2.play.vars,
       state.hostFacts,
@@ -88304,6 +88454,7 @@ var HostRun = class {
       host: this.state.name,
       task: task.name ?? "set_fact",
       where: task.where,
+      pos: posText(task),
       status: "ok",
       durationMs: 0
     };
@@ -88347,6 +88498,7 @@ var HostRun = class {
       host: this.state.name,
       task: displayName(task.name, scope) ?? task.module,
       where: task.where,
+      pos: posText(task),
       status: result.status,
       msg: merged.noLog ? result.status === "failed" ? "(output hidden: no_log)" : void 0 : result.msg && redact2(result.msg),
       diffs: showDiff ? result.diffs.map((d) => ({ path: d.path, before: redact2(d.before), after: redact2(d.after) })) : void 0,
@@ -88368,7 +88520,7 @@ var HostRun = class {
     }
     if (outcome.status === "failed" && !outcome.ignored) {
       this.failed = true;
-      if (this.ctx.play.anyErrorsFatal) this.ctx.abort.set = true;
+      if (this.ctx.play.anyErrorsFatal && !outcome.rescued) this.ctx.abort.set = true;
       return "failed";
     }
     return "ok";
@@ -88463,6 +88615,7 @@ async function pool(items, limit, work) {
 }
 async function runPlaybook(playbook, options) {
   const started = performance.now();
+  if (options.limit) checkLimit(options.inventory, options.limit);
   const outcomes = [];
   const states = /* @__PURE__ */ new Map();
   const seen = /* @__PURE__ */ new Set();
@@ -88492,6 +88645,14 @@ async function runPlaybook(playbook, options) {
   const recap = recapFor([...seen], outcomes);
   const ok = Object.values(recap).every((r) => r.failed === 0 && r.unreachable === 0);
   return { recap, outcomes, ok, durationMs: performance.now() - started };
+}
+function checkLimit(inventory, limit) {
+  if (selectHosts2(inventory, limit).hosts.length > 0) return;
+  const known = [...Object.keys(inventory.hosts), ...Object.keys(inventory.groups)].join(", ");
+  throw new ConfigError(`--limit "${limit}" matches no host or group in the inventory`, {
+    step: "select hosts",
+    hint: `use one of: ${known}`
+  });
 }
 async function runPlay(play, hosts, options, states, emit) {
   const ctx2 = {
@@ -88770,6 +88931,8 @@ var argsSchema3 = external_exports.object({
   release: external_exports.string().default("manual"),
   reason: external_exports.enum(["deploy", "manual"]).default("deploy"),
   deploy_dir: external_exports.string().startsWith("/").optional(),
+  /** The backup directory (config `database.backups.dir`); default `<deploy_dir>/backups`. */
+  backups_dir: external_exports.string().startsWith("/").optional(),
   keep: external_exports.number().int().min(1).default(DEFAULT_KEEP),
   /** Releases whose backups are never pruned (the live and previous ones). */
   protect: external_exports.array(external_exports.string().nullable()).default([]),
@@ -88794,6 +88957,10 @@ function serverLocation(args) {
   return { kind: "server", host: args.server_host, port: args.server_port, runAs: args.run_as };
 }
 function specFromArgs(args) {
+  const spec = specWithoutStorage2(args);
+  return args.backups_dir ? { ...spec, backupsDir: args.backups_dir } : spec;
+}
+function specWithoutStorage2(args) {
   switch (args.engine) {
     case "sqlite":
       return { engine: "sqlite", location: fileLocation(args) };
@@ -88859,6 +89026,7 @@ var backupModule = {
     }
     if (args.state === "pruned") {
       const decision = await pruneBackups(execContext(job), job.deployDir, {
+        backupsDir: job.database.backupsDir,
         keep: args.keep,
         protectReleases: protect
       });
@@ -88879,10 +89047,11 @@ var backupModule = {
     }
     const manifest = await createBackup(job, { writersStopped: args.writers_stopped });
     const pruned = args.prune ? (await pruneBackups(execContext(job), job.deployDir, {
+      backupsDir: job.database.backupsDir,
       keep: args.keep,
       protectReleases: [...protect, manifest.release]
     })).prune : [];
-    const copied = args.copy_to ? await copyToRunner(execContext(job), job.deployDir, manifest, args.copy_to) : void 0;
+    const copied = args.copy_to ? await copyToRunner(execContext(job), job.deployDir, manifest, args.copy_to, job.database.backupsDir) : void 0;
     return {
       status: "changed",
       msg: `backup ${manifest.id} (${manifest.sizeBytes} bytes, sha256 ${manifest.sha256.slice(0, 12)}) verified: ${manifest.verified.join("; ")}`,
@@ -89352,9 +89521,7 @@ function corsView(route, field, ctx2) {
   } else {
     if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
     const origins = cors.origins.map((o, i) => origin2(o, `${f}.origins[${i}]`));
-    const variable = `$${ctx2.appId}_cors_origin_${ctx2.corsMaps.length + 1}`;
-    ctx2.corsMaps.push({ variable, origins });
-    allowOrigin = variable;
+    allowOrigin = corsMapVariable(ctx2, origins);
   }
   const methods = cors.methods.map((m, i) => httpMethod(m, `${f}.methods[${i}]`)).join(", ");
   const headers = cors.headers.map((h, i) => headerName(h, `${f}.headers[${i}]`)).join(", ");
@@ -89367,6 +89534,15 @@ function corsView(route, field, ctx2) {
     preflight.push(`Access-Control-Max-Age ${positiveInt2(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
   }
   return { cors: { preflightHeaders: preflight }, corsHeaders: common2 };
+}
+function corsMapVariable(ctx2, origins) {
+  const unique = [...new Set(origins)];
+  const key = [...unique].sort().join(" ");
+  const existing = ctx2.corsMaps.find((m) => [...m.origins].sort().join(" ") === key);
+  if (existing) return existing.variable;
+  const variable = `$${ctx2.appId}_cors_origin_${ctx2.corsMaps.length + 1}`;
+  ctx2.corsMaps.push({ variable, origins: unique });
+  return variable;
 }
 
 // src/render/validators.ts
@@ -89400,6 +89576,13 @@ function systemdVerify(templatePath, color) {
 function systemdDaemonReload() {
   return { argv: ["systemctl", "daemon-reload"], what: "systemctl daemon-reload" };
 }
+function composeConfigCheck(flavour, app, color, file2) {
+  const base = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
+  return {
+    argv: [...base, "-p", composeProjectName(app, color), "-f", file2, "config", "-q"],
+    what: `${base.join(" ")} config`
+  };
+}
 
 // src/render/apply.ts
 function defaultSitePath(app) {
@@ -89431,6 +89614,17 @@ async function applySystemdUnit(host, model, options) {
     become: options.become,
     check: options.check,
     step: options.step ?? "systemd unit"
+  });
+}
+async function applyComposeFile(host, model, options) {
+  composeProjectName(model.app, model.color);
+  return installValidated(host, {
+    files: [{ path: options.path, content: renderCompose(model), mode: 416 }],
+    validate: [composeConfigCheck(options.flavour, model.app, model.color, options.path)],
+    reload: [],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "compose file"
   });
 }
 
@@ -90387,6 +90581,20 @@ function describeAttributes(info) {
 }
 
 // src/modules/support/install.ts
+var commandArg = external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string()).min(1)]);
+var inPlaceArgs = { validate_in_place: commandArg.optional(), reload: commandArg.optional() };
+function inPlaceConflict(args) {
+  const inPlace = args.validate_in_place !== void 0 || args.reload !== void 0;
+  return inPlace && (args.validate !== void 0 || args.backup === true);
+}
+var inPlaceConflictMessage = "validate_in_place/reload cannot be combined with validate (checks the file alone) or backup (in-place mode always keeps <dest>.slipway-prev)";
+function inPlaceCommand(command, dest) {
+  const argv3 = (typeof command === "string" ? splitCommand(command) : [...command]).map(
+    (a) => a.replaceAll("%s", dest)
+  );
+  if (argv3.length === 0) throw new Error("empty command");
+  return { argv: argv3, what: argv3.join(" ") };
+}
 function validateArgv(validate2, candidate) {
   const argv3 = splitCommand(validate2);
   if (!argv3.some((a) => a.includes("%s"))) throw new Error(`validate command "${validate2}" has no %s for the file`);
@@ -90407,6 +90615,7 @@ async function installContent(ctx2, spec) {
   }
   const diff = { path: spec.dest, before: before ?? "", after: spec.content };
   if (ctx2.check) return { status: "changed", diff, msg: before === void 0 ? "would create" : "would update" };
+  if (spec.validate_in_place !== void 0 || spec.reload !== void 0) return installInPlace(ctx2, spec);
   if (spec.validate) await validateCandidate(ctx2, spec);
   await ctx2.host.putFile(spec.dest, spec.content, {
     mode: spec.mode ? Number.parseInt(spec.mode, 8) : void 0,
@@ -90417,6 +90626,26 @@ async function installContent(ctx2, spec) {
     step: ctx2.step
   });
   return { status: "changed", diff };
+}
+async function installInPlace(ctx2, spec) {
+  const result = await installValidated(ctx2.host, {
+    files: [
+      {
+        path: spec.dest,
+        content: spec.content,
+        mode: spec.mode ? Number.parseInt(spec.mode, 8) : void 0,
+        owner: spec.owner,
+        group: spec.group
+      }
+    ],
+    validate: spec.validate_in_place === void 0 ? [] : [inPlaceCommand(spec.validate_in_place, spec.dest)],
+    reload: spec.reload === void 0 ? [] : [inPlaceCommand(spec.reload, spec.dest)],
+    become: ctx2.become,
+    step: ctx2.step
+  });
+  const change = result.files[0];
+  if (!change) return { status: "ok" };
+  return { status: "changed", diff: { path: change.path, before: change.before ?? "", after: change.after } };
 }
 async function validateCandidate(ctx2, spec) {
   const candidate = candidatePath(spec.dest);
@@ -90448,8 +90677,9 @@ var argsSchema7 = external_exports.object({
   owner: external_exports.string().optional(),
   group: external_exports.string().optional(),
   backup: external_exports.boolean().default(false),
-  validate: external_exports.string().optional()
-}).strict().refine((a) => a.content === void 0 !== (a.src === void 0), "give exactly one of content or src");
+  validate: external_exports.string().optional(),
+  ...inPlaceArgs
+}).strict().refine((a) => a.content === void 0 !== (a.src === void 0), "give exactly one of content or src").refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
 var copyModule = {
   name: "copy",
   argsSchema: argsSchema7,
@@ -91376,8 +91606,9 @@ var argsSchema18 = external_exports.object({
   owner: external_exports.string().optional(),
   group: external_exports.string().optional(),
   backup: external_exports.boolean().default(false),
-  validate: external_exports.string().optional()
-}).strict().refine((a) => a.content === void 0 !== (a.src === void 0), "give exactly one of src or content");
+  validate: external_exports.string().optional(),
+  ...inPlaceArgs
+}).strict().refine((a) => a.content === void 0 !== (a.src === void 0), "give exactly one of src or content").refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
 var handlebars = import_handlebars4.default.create();
 function renderTemplateText(text, scope, handlebarsSyntax) {
   if (handlebarsSyntax) return handlebars.compile(text, { strict: true, noEscape: true })(scope);
@@ -91389,7 +91620,7 @@ var templateModule = {
   argsSchema: argsSchema18,
   async run(ctx2, args) {
     const text = args.content ?? await readFile7(resolve9(ctx2.baseDir, args.src), "utf8");
-    const scope = buildScope([ctx2.vars, args.vars]);
+    const scope = extendScope(ctx2.vars, args.vars);
     const content = renderTemplateText(text, scope, (args.src ?? "").endsWith(".hbs"));
     return installContent(ctx2, { ...args, content });
   }
@@ -91506,6 +91737,21 @@ function defaultRegistry() {
 }
 
 // src/cli/_playbook-run.ts
+function hooksFromConfig(config2) {
+  return Object.fromEntries(
+    Object.entries(config2.hooks).map(([name, tasks]) => [name, tasks])
+  );
+}
+function withHookFiles(hooks, values = []) {
+  const merged = { ...hooks };
+  for (const value of values) {
+    const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(value);
+    if (!match) throw new Error(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
+    const [, name, file2] = match;
+    merged[name] = [...merged[name] ?? [], resolve10(file2)];
+  }
+  return merged;
+}
 async function parseExtraVars(values = []) {
   const { parse: parse3 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
   const vars2 = {};
@@ -91522,6 +91768,7 @@ async function parseExtraVars(values = []) {
 }
 async function fromConfig(file2, env2, redactor) {
   const config2 = await loadConfig(file2, { environment: env2 });
+  for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor.add(value);
   const hosts = resolveHosts(config2);
   const base = dirname8(resolve10(file2));
   const byName = new Map(hosts.map((h) => [h.name, h]));
@@ -91552,10 +91799,14 @@ async function fromConfig(file2, env2, redactor) {
       { redactor }
     );
   };
-  const hooks = Object.fromEntries(
-    Object.entries(config2.hooks).map(([k, v]) => [k, v])
-  );
-  return { inventory, connect: connectHost, config: config2, hooks };
+  const hooks = hooksFromConfig(config2);
+  return {
+    inventory,
+    connect: connectHost,
+    config: config2,
+    hooks,
+    hooksFile: resolve10(file2)
+  };
 }
 async function runPlaybookCommand(playbookPath, options) {
   const redactor = new Redactor();
@@ -91564,7 +91815,11 @@ async function runPlaybookCommand(playbookPath, options) {
     return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor }), hooks: {} };
   })() : await fromConfig(options.config ?? "slipway.yml", options.env, redactor);
   const modules = defaultRegistry();
-  const playbook = parsePlaybookFile(playbookPath, { modules, hooks: target.hooks });
+  const playbook = parsePlaybookFile(playbookPath, {
+    modules,
+    hooks: withHookFiles(target.hooks, options.hook),
+    hooksFile: target.hooksFile
+  });
   const reporter = consoleReporter({ verbose: options.verbose });
   const list2 = (v) => v ? v.split(",").map((t) => t.trim()).filter(Boolean) : [];
   const result = await runPlaybook(playbook, {
@@ -91606,10 +91861,298 @@ function register3(program2) {
 var deploy_exports = {};
 __export(deploy_exports, {
   confirm: () => confirm,
+  deployOptionsFromFlags: () => deployOptionsFromFlags,
   parseEnvPairs: () => parseEnvPairs,
+  parseImagePairs: () => parseImagePairs,
   register: () => register4
 });
 import { createInterface } from "node:readline/promises";
+
+// src/deploy/batches.ts
+function batchSize2(serial, total) {
+  if (total === 0) return 0;
+  if (typeof serial === "number") return Math.min(total, Math.max(1, serial));
+  const percent = Number(serial.replace(/%$/, ""));
+  return Math.min(total, Math.max(1, Math.ceil(total * percent / 100)));
+}
+function rolloutBatches(items, serial) {
+  const size3 = batchSize2(serial, items.length);
+  const batches = [];
+  for (let i = 0; i < items.length; i += size3) batches.push(items.slice(i, i + size3));
+  return batches;
+}
+function rolloutStops(failed, batch, maxFailPercentage) {
+  if (batch === 0 || failed === 0) return false;
+  return failed * 100 / batch > maxFailPercentage;
+}
+
+// src/deploy/compose/commands.ts
+function composeProject(app, color) {
+  return `${app}-${color}`;
+}
+function composeBase2(flavour, project, file2) {
+  const binary2 = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
+  return [...binary2, "-p", project, "-f", file2];
+}
+function composeUpArgv(base) {
+  return [...base, "up", "--detach", "--remove-orphans"];
+}
+function composeStopArgv(base) {
+  return [...base, "stop", "--timeout", "10"];
+}
+function composeLogsArgv(base, lines) {
+  return [...base, "logs", "--no-color", "--tail", String(lines)];
+}
+function runningContainersArgv(project) {
+  return ["docker", "ps", "--quiet", "--filter", `label=com.docker.compose.project=${project}`];
+}
+function composeProjectWriters(base) {
+  return { stop: [composeStopArgv(base)], start: [[...base, "start"]] };
+}
+
+// src/deploy/container/run-spec.ts
+import { createHash as createHash6 } from "node:crypto";
+function containerName(app, service, color) {
+  return `${app}-${service}-${color}`;
+}
+function containerLabels(app, color, releaseId2) {
+  return { "slipway.app": app, "slipway.color": color, "slipway.release": releaseId2 };
+}
+function commandArgv2(command) {
+  if (command === void 0) return [];
+  return typeof command === "string" ? ["sh", "-c", command] : command;
+}
+function baseRunArgv(input2) {
+  const { config: config2 } = input2;
+  const labels = Object.entries(containerLabels(input2.app, input2.color, input2.releaseId)).flatMap(([k, v]) => [
+    "--label",
+    `${k}=${v}`
+  ]);
+  const limits = [
+    ...config2.resources?.memory ? ["--memory", config2.resources.memory] : [],
+    ...config2.resources?.cpus !== void 0 ? ["--cpus", String(config2.resources.cpus)] : [],
+    ...config2.resources?.nofile !== void 0 ? ["--ulimit", `nofile=${config2.resources.nofile}:${config2.resources.nofile}`] : []
+  ];
+  return [
+    "docker",
+    "run",
+    "--detach",
+    "--name",
+    containerName(input2.app, input2.service, input2.color),
+    "--restart",
+    "unless-stopped",
+    "--env-file",
+    input2.envFile,
+    "--publish",
+    `127.0.0.1:${colorPort(config2, input2.color)}:${config2.port}`,
+    ...config2.volumes.flatMap((v) => ["--volume", v]),
+    ...limits,
+    ...labels,
+    input2.image,
+    ...commandArgv2(config2.command)
+  ];
+}
+function specHash2(argv3) {
+  return createHash6("sha256").update(JSON.stringify(argv3)).digest("hex").slice(0, 16);
+}
+function dockerRunArgv(input2) {
+  const base = baseRunArgv(input2);
+  const spec = specHash2(base);
+  const at2 = base.length - commandArgv2(input2.config.command).length - 1;
+  return { argv: [...base.slice(0, at2), "--label", `slipway.spec=${spec}`, ...base.slice(at2)], spec };
+}
+function inspectArgv2(names) {
+  return ["docker", "inspect", "--format", '{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', ...names];
+}
+function serviceImage(config2, service, images) {
+  const image = images[service] ?? config2.services[service]?.image;
+  if (!image) {
+    throw new SlipwayError(`no image for service ${service}`, {
+      step: "stage",
+      hint: "give the service `image:` in slipway.yml, or deploy with images built by `slipway build` (DeployOptions.images)"
+    });
+  }
+  return image;
+}
+function releaseManifest(releaseId2, images) {
+  return `${JSON.stringify({ release: releaseId2, images }, null, 2)}
+`;
+}
+function dockerEnvFile(systemdContent, where = "env file") {
+  const lines = ["# Managed by Slipway (docker --env-file: values are literal)."];
+  for (const m of systemdContent.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"$/gms)) {
+    const value = m[2].replace(/\\(.)/gs, "$1");
+    if (value.includes("\n")) {
+      throw new SlipwayError(`${where}: ${m[1]} has a newline, which docker env files cannot hold`, {
+        step: "env file",
+        hint: "put the value on one line (e.g. base64-encode it)"
+      });
+    }
+    lines.push(`${m[1]}=${value}`);
+  }
+  return `${lines.join("\n")}
+`;
+}
+
+// src/deploy/paths.ts
+function deployPaths(deployDir) {
+  const root = deployDir.replace(/\/$/, "");
+  return {
+    root,
+    releases: `${root}/releases`,
+    release: (id) => `${root}/releases/${id}`,
+    colorLink: (color) => `${root}/colors/${color}`,
+    current: `${root}/current`,
+    color: `${root}/color`,
+    history: `${root}/releases.json`,
+    lock: `${root}/.slipway-lock`
+  };
+}
+
+// src/deploy/runtime.ts
+function configWithEnv(config2, extra, color) {
+  const services = Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => [
+      name,
+      { ...s, env: { ...s.env, ...extra, SLIPWAY_COLOR: color } }
+    ])
+  );
+  return { ...config2, services };
+}
+
+// src/deploy/compose-runtime.ts
+async function hostComposeFlavour(host, config2) {
+  const facts = await host.facts({ deployDir: config2.deploy_dir });
+  if (facts.docker.compose) return facts.docker.compose;
+  throw new SlipwayError("neither `docker compose` (v2) nor `docker-compose` (v1) is installed", {
+    host: host.name,
+    step: "compose",
+    hint: "install the docker compose plugin (or docker-compose) on the host, e.g. with playbooks/bootstrap.yml"
+  });
+}
+function composeRuntime(config2, host) {
+  const paths = deployPaths(config2.deploy_dir);
+  const services = Object.keys(config2.services);
+  let flavour;
+  const base = (color) => {
+    if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
+    return composeBase2(flavour, composeProject(config2.app, color), composeFilePath(config2, color));
+  };
+  const detect = async () => {
+    flavour ??= await hostComposeFlavour(host, config2);
+    return flavour;
+  };
+  const asRoot = { become: true };
+  return {
+    names: (color) => [composeProject(config2.app, color)],
+    async prepare() {
+      await detect();
+    },
+    // The flow calls prepare() first, so the flavour is known here (v2 is only a fallback).
+    writers: (color) => composeProjectWriters(
+      composeBase2(flavour ?? "v2", composeProject(config2.app, color), composeFilePath(config2, color))
+    ),
+    async stage(color, input2) {
+      const actions = [];
+      const diffs = [];
+      let changed = false;
+      const used = await detect();
+      const images = {};
+      for (const name of services) {
+        const image = input2.images[name] ?? config2.services[name]?.image;
+        if (!image) {
+          if (!input2.check) {
+            throw new SlipwayError(`service ${name} has no image to run`, {
+              host: host.name,
+              step: "stage",
+              hint: "give it a build section (deploy builds and pushes it) or pass --image service=ref"
+            });
+          }
+          actions.push(`build and push the ${name} image, pull it by digest`);
+          changed = true;
+          continue;
+        }
+        images[name] = image;
+        if (!await hostImageId(host, image)) {
+          actions.push(`pull ${image}`);
+          changed = true;
+          if (!input2.check) {
+            const [pulled] = await deliverByPull([host], [{ service: name, reference: image }]);
+            if (pulled?.error) throw pulled.error;
+          }
+        }
+      }
+      const colored = configWithEnv(config2, input2.env, color);
+      for (const name of services) {
+        if ((config2.services[name]?.secrets ?? []).length === 0) continue;
+        const env2 = envFileFromConfig(colored, name, color, input2.secrets);
+        if (env2.redacted.length > 0) {
+          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
+            host: host.name,
+            step: "env file",
+            hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
+          });
+        }
+        const content = dockerEnvFile(env2.content, `services.${name} env file`);
+        if (input2.check) {
+          if ((await host.readFile(env2.path, asRoot))?.toString("utf8") !== content) actions.push(`write ${env2.path}`);
+          continue;
+        }
+        await host.exec(["mkdir", "-p", "--", env2.path.replace(/\/[^/]*$/, "")], asRoot);
+        const e = await host.putFile(env2.path, content, { mode: 384, become: true, step: "env file" });
+        if (e.changed) actions.push(`wrote ${env2.path}`);
+        changed ||= e.changed;
+      }
+      if (Object.keys(images).length === services.length) {
+        const file2 = composeFilePath(config2, color);
+        if (!input2.check) await host.exec(["mkdir", "-p", "--", file2.replace(/\/[^/]*$/, "")], asRoot);
+        const model = composeFromConfig(colored, { color, images });
+        const applied = await applyComposeFile(host, model, {
+          path: file2,
+          flavour: used,
+          become: true,
+          check: input2.check
+        });
+        if (applied.changed) {
+          changed = true;
+          actions.push(
+            `${input2.check ? "would write" : "wrote"} ${file2} (project ${composeProject(config2.app, color)})`
+          );
+          if (applied.diff) diffs.push(applied.diff);
+        }
+      }
+      if (!input2.check) {
+        const release = paths.release(input2.releaseId);
+        await host.exec(["mkdir", "-p", "--", release], { step: "stage" });
+        await host.putFile(`${release}/images.json`, releaseManifest(input2.releaseId, images), {
+          mode: 420,
+          step: "stage"
+        });
+      }
+      if (input2.check && actions.length > 0) changed = true;
+      return { changed, diffs, actions };
+    },
+    async start(color) {
+      await detect();
+      await host.exec(composeUpArgv(base(color)), { ...asRoot, step: "start", timeoutMs: 18e4 });
+    },
+    async stop(color) {
+      await detect();
+      const file2 = composeFilePath(config2, color);
+      if ((await host.exec(["test", "-f", file2], { ...asRoot, check: false })).code !== 0) return;
+      await host.exec(composeStopArgv(base(color)), { ...asRoot, check: false, step: "stop", timeoutMs: 9e4 });
+    },
+    async isRunning(color) {
+      const r = await host.exec(runningContainersArgv(composeProject(config2.app, color)), { ...asRoot, check: false });
+      return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= services.length;
+    },
+    async logs(color, lines) {
+      await detect();
+      const argv3 = ["sh", "-c", '"$@" 2>&1', "sh", ...composeLogsArgv(base(color), lines)];
+      return (await host.exec(argv3, { ...asRoot, check: false })).stdout;
+    }
+  };
+}
 
 // src/deploy/connect.ts
 function chosenHosts(config2, limit) {
@@ -91627,6 +92170,203 @@ async function connectAll(config2, hosts, pool2) {
       }
     })
   );
+}
+
+// src/deploy/container/images.ts
+import { isAbsolute as isAbsolute3, join as join3 } from "node:path";
+
+// src/deploy/ship.ts
+import { spawn as spawn2 } from "node:child_process";
+import { relative as relative2, resolve as resolve11 } from "node:path";
+import { PassThrough as PassThrough2 } from "node:stream";
+var SHIP_EXCLUDES = [".git", "__pycache__", "*.pyc", "node_modules", "data", "tests", ".venv"];
+function tarCreateArgv(dir) {
+  return ["tar", "-cz", ...SHIP_EXCLUDES.map((e) => `--exclude=${e}`), "-C", dir, "."];
+}
+function unpackArgv(target) {
+  const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
+  return ["sh", "-c", script, "sh", target];
+}
+function serviceSources(config2, releaseDir) {
+  const base = releaseDir ?? config2.source.dir;
+  return Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => {
+      const context = relative2(config2.source.dir, resolve11(config2.source.dir, s.build?.context ?? name));
+      return [name, resolve11(base, context)];
+    })
+  );
+}
+async function shipService(host, localDir, target) {
+  const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
+  if (exists.code === 0) return false;
+  const [cmd, ...args] = tarCreateArgv(localDir);
+  const tar = spawn2(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  tar.stderr.on("data", (d) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise((r) => tar.on("close", r));
+  const archive = tar.stdout.pipe(new PassThrough2({ highWaterMark: 1 << 20 }));
+  await host.exec(unpackArgv(target), { stdin: archive, step: "ship", timeoutMs: 3e5 });
+  const code = await exited;
+  if (code !== 0) {
+    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check that the service's build.context exists (or pass --release-dir)"
+    });
+  }
+  return true;
+}
+
+// src/deploy/container/images.ts
+async function buildForDeploy(config2, options) {
+  const contexts = serviceSources(config2, options.releaseDir);
+  const images = imagesFromConfig(config2, config2.source.dir).map((image) => {
+    const context = contexts[image.service] ?? image.context;
+    const dockerfile = config2.services[image.service]?.build?.dockerfile ?? "Dockerfile";
+    return { ...image, context, dockerfile: isAbsolute3(dockerfile) ? dockerfile : join3(context, dockerfile) };
+  });
+  if (images.length === 0) return {};
+  const detected = await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => null);
+  const git = {
+    commitSha: options.commit,
+    branch: config2.image.tag_branch ? detected?.branch ?? null : null,
+    source: detected?.source ?? null
+  };
+  const registry2 = config2.image.registry?.split("/")[0];
+  const built = await buildImages(images, {
+    git,
+    latest: config2.image.tag_latest,
+    registries: registry2 ? { [registry2]: { insecure: options.insecure } } : void 0,
+    onLine: (service, line) => options.report(`  build ${service}: ${line}`)
+  });
+  for (const image of built)
+    options.report(`image ${image.service}: ${image.reference}${image.skipped ? " (already pushed)" : ""}`);
+  return Object.fromEntries(built.map((image) => [image.service, image.reference]));
+}
+
+// src/deploy/container-runtime.ts
+function containerRuntime(config2, host) {
+  const paths = deployPaths(config2.deploy_dir);
+  const services = Object.keys(config2.services);
+  const names = (color) => services.map((s) => containerName(config2.app, s, color));
+  const staged = /* @__PURE__ */ new Map();
+  async function inspect(color) {
+    return Promise.all(
+      names(color).map(async (name) => {
+        const r = await host.exec(inspectArgv2([name]), { become: true, check: false, step: "inspect" });
+        if (r.code !== 0) return null;
+        const [spec = "", running = ""] = r.stdout.trim().split(" ");
+        return { spec, running: running === "true" };
+      })
+    );
+  }
+  return {
+    names,
+    writers: (color) => containerWriters(names(color)),
+    async stage(color, input2) {
+      const actions = [];
+      let changed = false;
+      const colored = configWithEnv(config2, input2.env, color);
+      const current = await inspect(color);
+      const runs = [];
+      for (const [i, name] of services.entries()) {
+        if (input2.check && !input2.images[name] && !config2.services[name]?.image) {
+          actions.push(`build and push the ${name} image, pull it by digest`);
+          changed = true;
+          continue;
+        }
+        const image = serviceImage(config2, name, input2.images);
+        if (!await hostImageId(host, image)) {
+          actions.push(`pull ${image}`);
+          changed = true;
+          if (!input2.check) {
+            const [pulled] = await deliverByPull([host], [{ service: name, reference: image }]);
+            if (pulled?.error) throw pulled.error;
+          }
+        }
+        const env2 = envFileFromConfig(colored, name, color, input2.secrets);
+        const envContent = dockerEnvFile(env2.content, `services.${name} env file`);
+        if (env2.redacted.length > 0) {
+          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
+            host: host.name,
+            step: "env file",
+            hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
+          });
+        }
+        if (input2.check) {
+          const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
+          if (now !== envContent) {
+            actions.push(`write ${env2.path}`);
+            changed = true;
+          }
+        } else {
+          await host.exec(["mkdir", "-p", "--", env2.path.replace(/\/[^/]*$/, "")], { become: true });
+          const e = await host.putFile(env2.path, envContent, { mode: 384, become: true, step: "env file" });
+          if (e.changed) actions.push(`wrote ${env2.path}`);
+          changed ||= e.changed;
+        }
+        const run2 = dockerRunArgv({
+          app: config2.app,
+          service: name,
+          config: config2.services[name],
+          color,
+          releaseId: input2.releaseId,
+          image,
+          envFile: env2.path
+        });
+        runs.push(run2.argv);
+        if (current[i]?.spec !== run2.spec) {
+          actions.push(`${input2.check ? "would run" : "run"} ${containerName(config2.app, name, color)} from ${image}`);
+          changed = true;
+        }
+      }
+      staged.set(color, runs);
+      const release = paths.release(input2.releaseId);
+      if (!input2.check) {
+        await host.exec(["mkdir", "-p", "--", release], { step: "stage" });
+        await host.putFile(`${release}/images.json`, releaseManifest(input2.releaseId, input2.images), {
+          mode: 420,
+          step: "stage"
+        });
+      }
+      return { changed, diffs: [], actions };
+    },
+    async start(color) {
+      const runs = staged.get(color);
+      if (!runs) {
+        throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
+      }
+      for (const [i, argv3] of runs.entries()) {
+        const name = names(color)[i];
+        await host.exec(["docker", "rm", "--force", "--", name], { become: true, check: false, step: "start" });
+        await host.exec(argv3, { become: true, step: "start", timeoutMs: 12e4 });
+      }
+    },
+    async stop(color) {
+      await host.exec(["docker", "stop", "--time", "10", "--", ...names(color)], {
+        become: true,
+        check: false,
+        step: "stop",
+        timeoutMs: 6e4
+      });
+    },
+    async isRunning(color) {
+      return (await inspect(color)).every((c) => c?.running === true);
+    },
+    async logs(color, lines) {
+      const out = [];
+      for (const name of names(color)) {
+        const r = await host.exec(["sh", "-c", 'docker logs --tail "$1" -- "$2" 2>&1', "sh", String(lines), name], {
+          become: true,
+          check: false
+        });
+        out.push(`${name}:`, r.stdout);
+      }
+      return out.join("\n");
+    }
+  };
 }
 
 // src/deploy/history.ts
@@ -91660,7 +92400,7 @@ function rollbackTarget(history, live, to) {
 }
 
 // src/deploy/host-flow.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 
 // src/deploy/backup-step.ts
 import { dirname as dirname9 } from "node:path";
@@ -91692,6 +92432,15 @@ async function backupBeforeChange(host, config2, spec, release, writers, log2) {
     const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
     if (exists.code !== 0) {
       log2(`no database at ${spec.location.path} yet: nothing to back up`);
+      return null;
+    }
+  }
+  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "volume") {
+    const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
+    const { volume, path: path8 } = spec.location;
+    const exists = await host.exec(["sh", "-c", script, "sh", volume, path8], { check: false, become: true });
+    if (exists.code !== 0) {
+      log2(`no database at ${volume}:${path8} yet: nothing to back up`);
       return null;
     }
   }
@@ -91750,6 +92499,84 @@ async function healthGate(host, args) {
   }
 }
 
+// src/deploy/hooks.ts
+function hookVars(config2, input2) {
+  const ports = (color) => Object.fromEntries(Object.entries(config2.services).map(([name, service]) => [name, colorPort(service, color)]));
+  return {
+    deploy_dir: config2.deploy_dir,
+    slipway: {
+      app: config2.app,
+      release: input2.releaseId,
+      color: input2.color,
+      previous_color: input2.previousColor,
+      port: ports(input2.color),
+      release_dir: `${config2.deploy_dir}/releases/${input2.releaseId}`,
+      color_dir: `${config2.deploy_dir}/colors/${input2.color}`,
+      check_mode: input2.check
+    }
+  };
+}
+function hookPlaybookText(name, hostName) {
+  const play = { name: `hook ${name}`, hosts: hostName, gather_facts: true, tasks: [{ hook: name }] };
+  return `${JSON.stringify([play], null, 2)}
+`;
+}
+function hookTaskCount(config2, name) {
+  return (config2.hooks[name] ?? []).length;
+}
+function firstFailure(outcomes) {
+  return outcomes.find((o) => (o.status === "failed" || o.status === "unreachable") && !o.rescued && !o.ignored);
+}
+function hookFailure(hostName, name, failed) {
+  const task = failed ? `task "${failed.task}"${failed.pos ? ` (${failed.pos})` : ""}` : "a task";
+  const msg = failed?.msg ? `: ${failed.msg.split("\n")[0]}` : "";
+  return new SlipwayError(`hook ${name}: ${task} failed${msg}`, {
+    host: hostName,
+    step: `hook ${name}`,
+    hint: `fix hooks.${name} in slipway.yml (or what it runs) and deploy again`
+  });
+}
+function borrowed(host) {
+  return {
+    name: host.name,
+    exec: (argv3, options) => host.exec(argv3, options),
+    putFile: (path8, content, options) => host.putFile(path8, content, options),
+    readFile: (path8, options) => host.readFile(path8, options),
+    facts: (options) => host.facts(options),
+    close: async () => {
+    }
+  };
+}
+async function runDeployHook(host, options) {
+  const { config: config2, name } = options;
+  const count = hookTaskCount(config2, name);
+  if (count === 0) return 0;
+  const modules = defaultRegistry();
+  const playbook = parsePlaybookText(hookPlaybookText(name, host.name), `${config2.source.dir}/.slipway-hook.yml`, {
+    modules,
+    hooks: hooksFromConfig(config2),
+    hooksFile: config2.source.file
+  });
+  const redactor = new Redactor(Object.values(options.secrets));
+  const result = await runPlaybook(playbook, {
+    inventory: { hosts: { [host.name]: { address: host.name } }, groups: {} },
+    connect: async () => borrowed(host),
+    modules,
+    check: options.check,
+    config: config2,
+    extraVars: options.vars,
+    redactor,
+    reporter: {
+      outcome: (o) => {
+        for (const line of formatOutcome(o).split("\n")) options.report(`  hook ${name}: ${line}`);
+      },
+      warn: (message) => options.report(`  hook ${name}: ${message}`)
+    }
+  });
+  if (!result.ok) throw hookFailure(host.name, name, firstFailure(result.outcomes));
+  return count;
+}
+
 // src/deploy/host-state.ts
 async function readLiveState(host, paths) {
   const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
@@ -91769,16 +92596,32 @@ async function markLive(host, paths, releaseId2, color) {
 }
 
 // src/deploy/lock.ts
-async function acquireLock(host, path8, holder, commit) {
-  const made = await host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
+function describeHolder(held) {
+  if (!held) return "an unknown holder";
+  const commit = held.commit ? ` (commit ${held.commit})` : " (commit unknown)";
+  const since = held.since ? ` since ${held.since}` : " since an unknown time";
+  return `${held.holder}${commit}${since}`;
+}
+function lockHeldError(hostName, path8, held) {
+  return new SlipwayError(`deploy lock ${path8} is held by ${describeHolder(held)}`, {
+    host: hostName,
+    step: "lock",
+    hint: "wait for that deploy to finish; if it is stale (the deploy died), deploy again with --force-unlock"
+  });
+}
+async function acquireLock(host, path8, holder, commit, options = {}) {
+  const mkdir3 = () => host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
+  let made = await mkdir3();
   if (made.code !== 0) {
     const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
-    const who = held ? `${held.holder}${held.commit ? ` (commit ${held.commit})` : ""} since ${held.since}` : "someone";
-    throw new SlipwayError(`deploy lock ${path8} is held by ${who}`, {
-      host: host.name,
-      step: "lock",
-      hint: `wait for that deploy to finish; a stale lock can be removed with: ssh ${host.name} rm -rf ${path8}`
-    });
+    if (!options.force) throw lockHeldError(host.name, path8, held);
+    options.say?.(`--force-unlock: removing the lock ${path8} held by ${describeHolder(held)}`);
+    await host.exec(["rm", "-rf", "--", path8], { step: "force unlock" });
+    made = await mkdir3();
+    if (made.code !== 0) {
+      const again = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
+      throw lockHeldError(host.name, path8, again);
+    }
   }
   const record2 = { holder, commit, since: (/* @__PURE__ */ new Date()).toISOString() };
   await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
@@ -91827,21 +92670,6 @@ async function verifyThroughNginx(host, config2) {
   return { ok: failures.length === 0, failures };
 }
 
-// src/deploy/paths.ts
-function deployPaths(deployDir) {
-  const root = deployDir.replace(/\/$/, "");
-  return {
-    root,
-    releases: `${root}/releases`,
-    release: (id) => `${root}/releases/${id}`,
-    colorLink: (color) => `${root}/colors/${color}`,
-    current: `${root}/current`,
-    color: `${root}/color`,
-    history: `${root}/releases.json`,
-    lock: `${root}/.slipway-lock`
-  };
-}
-
 // src/deploy/release-id.ts
 function releaseId(commit, now) {
   const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
@@ -91852,10 +92680,68 @@ function otherColor(color) {
   return color === "blue" ? "green" : "blue";
 }
 
+// src/deploy/retire.ts
+function historyRepositories(history) {
+  const repositories = /* @__PURE__ */ new Set();
+  for (const record2 of history.releases) {
+    for (const reference of Object.values(record2.images ?? {})) {
+      try {
+        repositories.add(repositoryName(parseImageReference(reference)));
+      } catch {
+      }
+    }
+  }
+  return [...repositories].sort();
+}
+async function retireOld(input2) {
+  const { host, config: config2, live, previous, say } = input2;
+  const paths = deployPaths(config2.deploy_dir);
+  const protectedIds = [live, ...previous ? [previous] : []];
+  const { prune, history: kept } = releasesToPrune(input2.history, config2.releases.keep, protectedIds);
+  for (const id of prune) await host.exec(["rm", "-rf", "--", paths.release(id)], { check: false, step: "prune" });
+  if (prune.length > 0) {
+    await writeHistory(host, paths, kept);
+    say(`pruned releases ${prune.join(", ")}`);
+  }
+  const repositories = historyRepositories(input2.history);
+  if (repositories.length > 0) {
+    try {
+      const result = await pruneImages(host, {
+        repositories,
+        releases: input2.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) })),
+        keep: config2.releases.keep,
+        live,
+        previous
+      });
+      if (result.removed.length > 0) say(`pruned ${result.removed.length} image(s) of releases beyond releases.keep`);
+      for (const f of result.failed) say(`could not prune image ${f.id}: ${f.message}`);
+    } catch (e) {
+      say(`image prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (config2.database) {
+    try {
+      const decision = await pruneBackups({ host, become: true, step: "prune backups" }, config2.deploy_dir, {
+        keep: config2.database.backups.keep,
+        protectReleases: protectedIds,
+        backupsDir: config2.database.backups.dir
+      });
+      if (decision.prune.length > 0) {
+        say(
+          `pruned backups ${decision.prune.map((m) => m.id).join(", ")} (database.backups.keep ${config2.database.backups.keep})`
+        );
+      }
+    } catch (e) {
+      say(`backup prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return prune.length > 0 ? kept : input2.history;
+}
+
 // src/deploy/host-flow.ts
 function releaseFingerprint(commit, env2, images) {
   const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  return createHash6("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
+  return createHash7("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
 }
 function siteUrl(config2, address2) {
   const domain3 = config2.proxy.domains[0] ?? address2;
@@ -91866,6 +92752,7 @@ async function runHost(run2, address2) {
   const say = (line) => report(`[${host.name}] ${line}`);
   const paths = deployPaths(config2.deploy_dir);
   const url2 = siteUrl(config2, address2);
+  await runtime.prepare?.();
   const live = await readLiveState(host, paths);
   const liveColor2 = live.color;
   const idle = liveColor2 ? otherColor(liveColor2) : "blue";
@@ -91893,10 +92780,16 @@ async function runHost(run2, address2) {
     const stage = await runtime.stage(idle, stageInput);
     for (const a of stage.actions) say(`  ${a}`);
     say(`  start ${runtime.names(idle).join(", ")} and gate on health`);
+    await runHooks(run2, "before_switch", idle, liveColor2, say);
     const site = await switchTo(host, config2, idle, true);
     say(`  switch nginx to ${idle}${site?.changed ? "" : " (no file change)"}`);
     for (const d of [...stage.diffs, site?.diff ?? ""].filter(Boolean)) report(d);
-    if (liveColor2) say(`  stop ${runtime.names(liveColor2).join(", ")} after ${drainSeconds(run2)}s`);
+    await runHooks(run2, "after_switch", idle, liveColor2, say);
+    if (config2.strategy === "stop-first") {
+      say(
+        `  downtime: stop-first: ${liveColor2 ? `stop ${runtime.names(liveColor2).join(", ")} before ${idle} starts, then back up` : "(first deploy: nothing to stop)"}`
+      );
+    } else if (liveColor2) say(`  stop ${runtime.names(liveColor2).join(", ")} after ${drainSeconds(run2)}s`);
     return { name: host.name, status: "changed", color: liveColor2 ?? void 0, url: url2 };
   }
   await host.exec(
@@ -91906,7 +92799,7 @@ async function runHost(run2, address2) {
       step: "deploy dir"
     }
   );
-  await acquireLock(host, paths.lock, run2.actor, run2.commit);
+  await acquireLock(host, paths.lock, run2.actor, run2.commit, { force: run2.forceUnlock, say });
   say(`locked ${paths.lock}`);
   try {
     return await lockedRun(run2, { live, liveColor: liveColor2, idle, fingerprint, url: url2, say });
@@ -91923,10 +92816,12 @@ async function lockedRun(run2, ctx2) {
   const { live, liveColor: liveColor2, idle, say } = ctx2;
   const paths = deployPaths(config2.deploy_dir);
   const spec = databaseSpec(config2, run2.secrets);
-  const writersOf = (color) => sudoWriters({
-    stop: [["systemctl", "stop", ...runtime.names(color)]],
-    start: [["systemctl", "start", ...runtime.names(color)]]
-  });
+  const writersOf = (color) => sudoWriters(
+    runtime.writers?.(color) ?? {
+      stop: [["systemctl", "stop", ...runtime.names(color)]],
+      start: [["systemctl", "start", ...runtime.names(color)]]
+    }
+  );
   let history = live.history;
   const record2 = (result, backup2, color) => ({
     id: run2.releaseId,
@@ -91948,15 +92843,16 @@ async function lockedRun(run2, ctx2) {
     }
     throw new SlipwayError(message, { host: host.name, hint });
   };
+  const stopFirst = config2.strategy === "stop-first" && liveColor2 !== null;
+  const resumeOld = async () => {
+    if (!stopFirst || !liveColor2) return;
+    for (const argv3 of writersOf(liveColor2).start)
+      await host.exec(argv3, { step: "start old color", timeoutMs: 12e4 });
+    say(`started ${liveColor2} again`);
+  };
+  const takeBackup = (writers) => run2.kind === "deploy" ? backupBeforeChange(host, config2, spec, run2.releaseId, writers, say) : Promise.resolve(null);
   await prepareDatabaseDir(host, config2, run2.user);
-  const backup = run2.kind === "deploy" ? await backupBeforeChange(
-    host,
-    config2,
-    spec,
-    run2.releaseId,
-    liveColor2 ? writersOf(liveColor2) : { stop: [], start: [] },
-    say
-  ) : null;
+  let backup = stopFirst ? null : await takeBackup(liveColor2 ? writersOf(liveColor2) : { stop: [], start: [] });
   if (backup) say(`backed up the database: ${backup}`);
   const stage = await runtime.stage(idle, {
     releaseId: run2.releaseId,
@@ -91967,8 +92863,25 @@ async function lockedRun(run2, ctx2) {
     check: false
   });
   for (const a of stage.actions) say(a);
+  if (stopFirst && liveColor2) {
+    say(`downtime: stop-first: stopping ${runtime.names(liveColor2).join(", ")}`);
+    await runtime.stop(liveColor2);
+    try {
+      backup = await takeBackup({ stop: [], start: [] });
+    } catch (e) {
+      await resumeOld();
+      throw e;
+    }
+    if (backup) say(`backed up the database while stopped: ${backup}`);
+  }
   say(`starting ${runtime.names(idle).join(", ")}`);
-  await runtime.start(idle);
+  try {
+    await runtime.start(idle);
+  } catch (e) {
+    await runtime.stop(idle);
+    await resumeOld();
+    throw e;
+  }
   for (const [name, service] of Object.entries(config2.services)) {
     const args = gateArgs(name, service, colorPort(service, idle));
     const gate = await healthGate(host, args);
@@ -91976,19 +92889,39 @@ async function lockedRun(run2, ctx2) {
       say(`${name} on ${idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
       for (const line of (await runtime.logs(idle, 30)).split("\n")) if (line) run2.report(`    ${line}`);
       await runtime.stop(idle);
+      await resumeOld();
       await fail(
         `${name} (${idle}) did not become healthy at ${args.url}: ${gate.last}`,
         backup,
-        `the live color ${liveColor2 ?? "(none)"} is untouched; fix the release and deploy again`
+        stopFirst ? `${liveColor2} was started again and serves the previous release; fix the release and deploy again` : `the live color ${liveColor2 ?? "(none)"} is untouched; fix the release and deploy again`
       );
     }
     say(`${name} on ${idle} is healthy (${gate.attempts} checks)`);
   }
+  try {
+    await runHooks(run2, "before_switch", idle, liveColor2, say);
+  } catch (e) {
+    await runtime.stop(idle);
+    await resumeOld();
+    await fail(
+      e instanceof Error ? e.message : String(e),
+      backup,
+      `${e instanceof SlipwayError && e.hint ? `${e.hint}; ` : ""}${stopFirst ? `${liveColor2} was started again` : `the live color ${liveColor2 ?? "(none)"} is untouched`}`
+    );
+  }
   const switched = await switchTo(host, config2, idle);
   say(`switched nginx to ${idle}${switched?.changed ? "" : " (unchanged)"}`);
   const verify = await verifyThroughNginx(host, config2);
-  if (!verify.ok) {
-    for (const f of verify.failures) say(`verify failed: ${f}`);
+  const failures = verify.ok ? [] : [...verify.failures];
+  if (verify.ok) {
+    try {
+      await runHooks(run2, "after_switch", idle, liveColor2, say);
+    } catch (e) {
+      failures.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  if (failures.length > 0) {
+    for (const f of failures) say(`verify failed: ${f}`);
     if (liveColor2) {
       await switchTo(host, config2, liveColor2);
       say(`switched back to ${liveColor2}`);
@@ -91998,8 +92931,9 @@ async function lockedRun(run2, ctx2) {
       await restoreBeforeRelease(host, config2, spec, backup, live.release ?? run2.releaseId, writersOf(liveColor2), say);
       say(`restored the database from ${backup}`);
     }
+    await resumeOld();
     await fail(
-      `verification through nginx failed after the switch: ${verify.failures.join("; ")}`,
+      `verification through nginx failed after the switch: ${failures.join("; ")}`,
       backup,
       liveColor2 ? `switched back to ${liveColor2}, which serves the previous release` : "no previous release to go back to"
     );
@@ -92021,7 +92955,7 @@ async function lockedRun(run2, ctx2) {
     history = withRecord(history, record2("deployed", backup, idle));
   }
   await writeHistory(host, paths, history);
-  if (liveColor2) {
+  if (liveColor2 && !stopFirst) {
     const drain = drainSeconds(run2);
     say(`draining ${liveColor2} for ${drain}s`);
     await new Promise((r) => setTimeout(r, drain * 1e3));
@@ -92037,16 +92971,28 @@ async function lockedRun(run2, ctx2) {
     } else say("no backup recorded with the release rolled back from: database left as is");
   }
   const linked = live.history.releases.find((r) => r.id === live.release)?.id;
-  const { prune, history: kept } = releasesToPrune(history, config2.releases.keep, [
-    run2.releaseId,
-    ...linked ? [linked] : []
-  ]);
-  for (const id of prune) await host.exec(["rm", "-rf", "--", paths.release(id)], { check: false, step: "prune" });
-  if (prune.length > 0) {
-    await writeHistory(host, paths, kept);
-    say(`pruned ${prune.join(", ")}`);
-  }
-  return { name: host.name, status: "changed", color: idle, url: ctx2.url, release: run2.releaseId };
+  await retireOld({ host, config: config2, history, live: run2.releaseId, previous: linked ?? null, say });
+  return {
+    name: host.name,
+    status: "changed",
+    color: idle,
+    url: ctx2.url,
+    release: run2.releaseId,
+    ...backup ? { backup } : {}
+  };
+}
+async function runHooks(run2, name, color, previousColor, say) {
+  if (run2.kind !== "deploy") return;
+  const vars2 = hookVars(run2.config, { releaseId: run2.releaseId, color, previousColor, check: run2.check });
+  const count = await runDeployHook(run2.host, {
+    config: run2.config,
+    name,
+    vars: vars2,
+    check: run2.check,
+    secrets: run2.secrets,
+    report: run2.report
+  });
+  if (count > 0) say(`${run2.check ? "  checked" : "ran"} hook ${name} (${count} task${count === 1 ? "" : "s"})`);
 }
 async function gateAll(run2, color) {
   for (const [name, service] of Object.entries(run2.config.services)) {
@@ -92073,59 +93019,6 @@ function formatRecap2(kind, release, hosts, seconds) {
   });
   const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
   return [`${kind} ${release}: ${ok ? "succeeded" : "FAILED"} in ${seconds.toFixed(1)}s`, ...lines].join("\n");
-}
-
-// src/deploy/runtime.ts
-function configWithEnv(config2, extra, color) {
-  const services = Object.fromEntries(
-    Object.entries(config2.services).map(([name, s]) => [
-      name,
-      { ...s, env: { ...s.env, ...extra, SLIPWAY_COLOR: color } }
-    ])
-  );
-  return { ...config2, services };
-}
-
-// src/deploy/ship.ts
-import { spawn as spawn2 } from "node:child_process";
-import { relative as relative2, resolve as resolve11 } from "node:path";
-var SHIP_EXCLUDES = [".git", "__pycache__", "*.pyc", "node_modules", "data", "tests", ".venv"];
-function tarCreateArgv(dir) {
-  return ["tar", "-cz", ...SHIP_EXCLUDES.map((e) => `--exclude=${e}`), "-C", dir, "."];
-}
-function unpackArgv(target) {
-  const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
-  return ["sh", "-c", script, "sh", target];
-}
-function serviceSources(config2, releaseDir) {
-  const base = releaseDir ?? config2.source.dir;
-  return Object.fromEntries(
-    Object.entries(config2.services).map(([name, s]) => {
-      const context = relative2(config2.source.dir, resolve11(config2.source.dir, s.build?.context ?? name));
-      return [name, resolve11(base, context)];
-    })
-  );
-}
-async function shipService(host, localDir, target) {
-  const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
-  if (exists.code === 0) return false;
-  const [cmd, ...args] = tarCreateArgv(localDir);
-  const tar = spawn2(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  tar.stderr.on("data", (d) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise((r) => tar.on("close", r));
-  await host.exec(unpackArgv(target), { stdin: tar.stdout, step: "ship", timeoutMs: 3e5 });
-  const code = await exited;
-  if (code !== 0) {
-    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
-      host: host.name,
-      step: "ship",
-      hint: "check that the service's build.context exists (or pass --release-dir)"
-    });
-  }
-  return true;
 }
 
 // src/deploy/systemd-runtime.ts
@@ -92240,9 +93133,8 @@ function systemdRuntime(config2, host) {
 // src/deploy/deploy.ts
 function runtimeFor(config2) {
   if (config2.runtime === "systemd") return (host) => systemdRuntime(config2, host);
-  throw new SlipwayError(`runtime ${config2.runtime} is not supported by deploy yet`, {
-    hint: "use runtime: systemd"
-  });
+  if (config2.runtime === "container") return (host) => containerRuntime(config2, host);
+  return (host) => composeRuntime(config2, host);
 }
 function defaultActor() {
   return process.env.GITHUB_ACTOR ?? process.env.USER ?? "slipway";
@@ -92260,27 +93152,42 @@ async function onEveryHost(config2, limit, kind, base, perHost) {
   let release = base.releaseId;
   try {
     const connected = await connectAll(config2, chosenHosts(config2, limit), pool2);
-    const results = await Promise.all(
-      connected.map(async ({ resolved, host, error: error62 }) => {
-        if (!host) return { name: resolved.name, status: "unreachable", error: error62 };
-        try {
-          const run2 = perHost ? await perHost(base) : base;
-          if (!run2) return { name: resolved.name, status: "ok" };
-          const fromHost = perHost ? await hostSpecific(run2, host) : run2;
-          const result = await runHost(
-            { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
-            resolved.address
-          );
-          if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
-          else if (result.status === "ok" && result.release) release = result.release;
-          return result;
-        } catch (e) {
-          report(`[${resolved.name}] FAILED: ${errorText(e)}`);
-          return { name: resolved.name, status: "failed", error: errorText(e) };
+    const one = async ({ resolved, host, error: error62 }) => {
+      if (!host) return { name: resolved.name, status: "unreachable", error: error62 };
+      try {
+        const run2 = perHost ? await perHost(base) : base;
+        if (!run2) return { name: resolved.name, status: "ok" };
+        const fromHost = perHost ? await hostSpecific(run2, host) : run2;
+        const result = await runHost(
+          { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
+          resolved.address
+        );
+        if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
+        else if (result.status === "ok" && result.release) release = result.release;
+        return result;
+      } catch (e) {
+        report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
+        return { name: resolved.name, status: "failed", error: errorText(e) };
+      }
+    };
+    const batches = base.check ? [connected] : rolloutBatches(connected, config2.inventory.serial);
+    for (const [i, batch] of batches.entries()) {
+      if (batches.length > 1)
+        report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
+      const results = await Promise.all(batch.map(one));
+      hosts.push(...results);
+      const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
+      if (i < batches.length - 1 && rolloutStops(failed, batch.length, config2.inventory.max_fail_percentage)) {
+        const rest = batches.slice(i + 1).flat();
+        report(
+          `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
+        );
+        for (const c of rest) {
+          hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
         }
-      })
-    );
-    hosts.push(...results);
+        break;
+      }
+    }
   } finally {
     await pool2.closeAll();
   }
@@ -92311,6 +93218,12 @@ async function deploy(options) {
   const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
   const report = options.reporter ?? (() => {
   });
+  const images = options.images ?? (config2.runtime !== "systemd" && !options.check ? await buildForDeploy(config2, {
+    commit,
+    releaseDir: options.releaseDir,
+    insecure: options.insecureRegistry ?? config2.image.insecure,
+    report
+  }) : {});
   return onEveryHost(
     config2,
     options.limit,
@@ -92323,12 +93236,13 @@ async function deploy(options) {
       actor: options.actor ?? defaultActor(),
       environment: options.environment,
       env: options.versionEnv ?? {},
-      images: {},
+      images,
       secrets: options.secrets ?? resolveSecrets(config2).values,
       releaseDir: options.releaseDir,
       check: options.check ?? false,
       restoreDb: options.restoreDb ?? false,
       drainSeconds: options.drainSeconds,
+      forceUnlock: options.forceUnlock,
       report
     },
     null
@@ -92355,6 +93269,7 @@ async function rollback(options) {
       check: options.check ?? false,
       restoreDb: options.restoreDb ?? false,
       drainSeconds: options.drainSeconds,
+      forceUnlock: options.forceUnlock,
       report
     },
     async (base) => base
@@ -92363,17 +93278,46 @@ async function rollback(options) {
 
 // src/cli/deploy.ts
 var collect = (v, all) => [...all, v];
-function parseEnvPairs(pairs) {
+function parseEnvPairs(pairs, flag = "--version-env", example = "APP_VERSION=2.0.0") {
   const out = {};
   for (const pair of pairs) {
     const at2 = pair.indexOf("=");
-    if (at2 <= 0)
-      throw new SlipwayError(`--version-env ${pair}: expected KEY=VALUE`, {
-        hint: "e.g. --version-env APP_VERSION=2.0.0"
-      });
+    if (at2 <= 0 || at2 === pair.length - 1)
+      throw new SlipwayError(`${flag} ${pair}: expected KEY=VALUE`, { hint: `e.g. ${flag} ${example}` });
     out[pair.slice(0, at2)] = pair.slice(at2 + 1);
   }
   return out;
+}
+function parseImagePairs(pairs, services) {
+  const images = parseEnvPairs(pairs, "--image", "web=registry/app@sha256:...");
+  for (const service of Object.keys(images)) {
+    if (!services.includes(service)) {
+      throw new SlipwayError(`--image ${service}=...: no service ${service} in the config`, {
+        hint: `services: ${services.join(", ")}`
+      });
+    }
+  }
+  return images;
+}
+function deployOptionsFromFlags(config2, flags) {
+  const drain = flags.drain === void 0 ? void 0 : Number(flags.drain);
+  if (drain !== void 0 && !(Number.isFinite(drain) && drain >= 0)) {
+    throw new SlipwayError(`--drain ${flags.drain}: expected a number of seconds`, { hint: "e.g. --drain 5" });
+  }
+  const images = flags.image.length > 0 ? parseImagePairs(flags.image, Object.keys(config2.services)) : void 0;
+  return {
+    config: config2,
+    environment: flags.env,
+    limit: flags.limit,
+    versionEnv: parseEnvPairs(flags.versionEnv),
+    releaseId: flags.releaseId,
+    releaseDir: flags.releaseDir,
+    drainSeconds: drain,
+    restoreDb: flags.restoreDb,
+    ...images ? { images } : {},
+    ...flags.insecureRegistry ? { insecureRegistry: true } : {},
+    ...flags.forceUnlock ? { forceUnlock: true } : {}
+  };
 }
 async function confirm(question2) {
   if (!process.stdin.isTTY) return true;
@@ -92385,21 +93329,16 @@ async function confirm(question2) {
   }
 }
 function register4(program2) {
-  program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect, []).option("--version-env <K=V>", "extra env for every service of this release (repeatable)", collect, []).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the database backup when verification after the switch fails").option("--check", "print the plan only, change nothing").option("-y, --yes", "do not ask before acting").action(async (file2, flags) => {
+  program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect, []).option("--version-env <K=V>", "extra env for every service of this release (repeatable)", collect, []).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the database backup when verification after the switch fails").option("--check", "print the plan only, change nothing").option(
+    "--image <service=ref>",
+    "image of a service (repo@sha256:..., e.g. from slipway build): no build",
+    collect,
+    []
+  ).option("--insecure-registry", "the registry speaks plain http (build and push)").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
     const reporter = (line) => process.stdout.write(`${line}
 `);
-    const common2 = {
-      config: config2,
-      environment: flags.env,
-      limit: flags.limit,
-      versionEnv: parseEnvPairs(flags.versionEnv),
-      releaseId: flags.releaseId,
-      releaseDir: flags.releaseDir,
-      drainSeconds: flags.drain === void 0 ? void 0 : Number(flags.drain),
-      restoreDb: flags.restoreDb,
-      reporter
-    };
+    const common2 = { ...deployOptionsFromFlags(config2, flags), reporter };
     const plan = await deploy({ ...common2, check: true });
     if (flags.check || !plan.ok) {
       process.exitCode = plan.ok ? 0 : 1;
@@ -92414,7 +93353,7 @@ function register4(program2) {
 
 // src/cli/main.ts
 import { readdirSync } from "node:fs";
-import { basename, dirname as dirname10, join as join3 } from "node:path";
+import { basename, dirname as dirname10, join as join4 } from "node:path";
 import { fileURLToPath as fileURLToPath3, pathToFileURL } from "node:url";
 function createProgram(modules) {
   const program2 = new Command("slipway").description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.").version(process.env.npm_package_version ?? "0.1.0").showHelpAfterError().enablePositionalOptions();
@@ -92426,7 +93365,7 @@ async function discoverCommands(dir = dirname10(fileURLToPath3(import.meta.url))
   const files = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has(basename(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
   const modules = [];
   for (const file2 of files) {
-    const module = await import(pathToFileURL(join3(dir, file2)).href);
+    const module = await import(pathToFileURL(join4(dir, file2)).href);
     if (typeof module.register === "function") modules.push(module);
   }
   return modules;
@@ -92468,7 +93407,11 @@ function playbookOptions(command) {
   return command.option(
     "-i, --inventory <file>",
     "inventory file (the sandbox's inventory.json or {hosts, groups, ssh}); default: slipway.yml's inventory"
-  ).option("-c, --config <file>", "slipway.yml to read the inventory, vars and hooks from", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-l, --limit <pattern>", "only hosts matching this pattern (web:!db, host1,host2)").option("-t, --tags <tags>", "only tasks with one of these tags (comma-separated)").option("--skip-tags <tags>", "skip tasks with these tags").option("-f, --forks <n>", "hosts run at once within a batch", "10").option("-e, --extra-vars <kv>", "key=value, JSON or @file (repeatable)", collect2).option("-v, --verbose", "print every task's message");
+  ).option("-c, --config <file>", "slipway.yml to read the inventory, vars and hooks from", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-l, --limit <pattern>", "only hosts matching this pattern (web:!db, host1,host2)").option("-t, --tags <tags>", "only tasks with one of these tags (comma-separated)").option("--skip-tags <tags>", "skip tasks with these tags").option("-f, --forks <n>", "hosts run at once within a batch", "10").option("-e, --extra-vars <kv>", "key=value, JSON or @file (repeatable)", collect2).option(
+    "--hook <name=file>",
+    "run a task file at the playbook's `hook: NAME` point, e.g. after_bootstrap=ops/extra.yml (repeatable)",
+    collect2
+  ).option("-v, --verbose", "print every task's message");
 }
 function register5(program2) {
   playbookOptions(
@@ -92487,6 +93430,78 @@ function register6(program2) {
   });
 }
 
+// src/cli/releases.ts
+var releases_exports = {};
+__export(releases_exports, {
+  register: () => register7
+});
+
+// src/deploy/releases.ts
+async function listReleases(config2, limit) {
+  const pool2 = new ConnectionPool();
+  try {
+    const connected = await connectAll(config2, chosenHosts(config2, limit), pool2);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        if (!host) return { name: resolved.name, error: error62 ?? "unreachable" };
+        try {
+          return { name: resolved.name, live: await readLiveState(host, deployPaths(config2.deploy_dir)) };
+        } catch (e) {
+          return { name: resolved.name, error: e instanceof Error ? e.message : String(e) };
+        }
+      })
+    );
+  } finally {
+    await pool2.closeAll();
+  }
+}
+function formatHistory(history, live) {
+  if (history.releases.length === 0) return ["  (no releases)"];
+  const rows = [...history.releases].reverse().map((r) => [
+    `${r.id === live ? "*" : " "} ${r.id}`,
+    r.result,
+    r.color ?? "-",
+    r.time,
+    r.actor,
+    r.commit ? `commit ${r.commit.slice(0, 12)}` : "-",
+    r.backup ? `backup ${r.backup}` : ""
+  ]);
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
+  return rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd());
+}
+function formatHostReleases(hosts) {
+  const out = [];
+  for (const h of hosts) {
+    if (!h.live) {
+      out.push(`${h.name}: unreachable (${h.error})`);
+      continue;
+    }
+    out.push(`${h.name}: live ${h.live.release ?? "none"} on ${h.live.color ?? "-"}`);
+    out.push(...formatHistory(h.live.history, h.live.release));
+  }
+  return out.join("\n");
+}
+
+// src/cli/releases.ts
+function register7(program2) {
+  program2.command("releases").description("list each host's releases (newest first; * = live) from <deploy_dir>/releases.json").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--json", "print the histories as JSON").action(async (file2, flags) => {
+    const config2 = await loadConfig(file2, { environment: flags.env });
+    const hosts = await listReleases(config2, flags.limit);
+    const text = flags.json ? JSON.stringify(
+      hosts.map((h) => ({
+        host: h.name,
+        ...h.live ? { live: h.live.release, color: h.live.color, releases: h.live.history.releases } : {},
+        ...h.error ? { error: h.error } : {}
+      })),
+      null,
+      2
+    ) : formatHostReleases(hosts);
+    process.stdout.write(`${text}
+`);
+    if (hosts.some((h) => !h.live)) process.exitCode = 1;
+  });
+}
+
 // src/cli/render.ts
 var render_exports = {};
 __export(render_exports, {
@@ -92494,12 +93509,12 @@ __export(render_exports, {
   UNPINNED_TAG: () => UNPINNED_TAG,
   markUnpinned: () => markUnpinned,
   parseImages: () => parseImages,
-  register: () => register7,
+  register: () => register8,
   runRender: () => runRender,
   writeRendered: () => writeRendered
 });
 import { chmod, mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname11, join as join4 } from "node:path";
+import { dirname as dirname11, join as join5 } from "node:path";
 var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 var UNPINNED_TAG = "<tag>";
 var RenderUsageError = class extends SlipwayError {
@@ -92559,7 +93574,7 @@ ${f.content}`).join("\n");
 async function writeRendered(dir, files) {
   const written = [];
   for (const f of files) {
-    const target = join4(dir, f.path);
+    const target = join5(dir, f.path);
     await mkdir2(dirname11(target), { recursive: true });
     await writeFile2(target, f.content, { mode: f.mode });
     await chmod(target, f.mode);
@@ -92567,7 +93582,7 @@ async function writeRendered(dir, files) {
   }
   return written;
 }
-function register7(program2) {
+function register8(program2) {
   program2.command("render").description("print (or write under --out) every file Slipway would install for a config; secrets by name only").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--color <color>", "render for this color only: upstreams point at it (default: blue live, both colors)").option("--out <dir>", "write the files under DIR at their host paths instead of printing them").option("--tls-ready", "the certificate exists: include the HTTPS server block").option(
     "--image <service=ref>",
     "image pinned by digest for a service (repeatable)",
@@ -92597,10 +93612,10 @@ function register7(program2) {
 // src/cli/rollback.ts
 var rollback_exports = {};
 __export(rollback_exports, {
-  register: () => register8
+  register: () => register9
 });
-function register8(program2) {
-  program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch").option("--check", "print the plan only, change nothing").option("-y, --yes", "do not ask before acting").action(async (file2, flags) => {
+function register9(program2) {
+  program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch").option("--check", "print the plan only, change nothing").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
     const common2 = {
       config: config2,
@@ -92609,6 +93624,7 @@ function register8(program2) {
       to: flags.to,
       restoreDb: flags.restoreDb,
       drainSeconds: flags.drain === void 0 ? void 0 : Number(flags.drain),
+      forceUnlock: flags.forceUnlock,
       reporter: (line) => process.stdout.write(`${line}
 `)
     };
@@ -92626,7 +93642,7 @@ function register8(program2) {
 // src/cli/validate.ts
 var validate_exports = {};
 __export(validate_exports, {
-  register: () => register9,
+  register: () => register10,
   runValidate: () => runValidate
 });
 import { readFile as readFile9 } from "node:fs/promises";
@@ -92652,7 +93668,7 @@ async function runValidate(file2, options = {}) {
   const summary = config2 ? validSummary(file2, config2, options.env ? [] : result.environments) : `${file2}: valid`;
   return { exitCode: 0, stdout: [summary], stderr: [] };
 }
-function register9(program2) {
+function register10(program2) {
   program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col").argument("[file]", "config file", "slipway.yml").option("-e, --env <name>", "check only this environment's merged config").action(async (file2, options) => {
     const output2 = await runValidate(file2, options);
     for (const line of output2.stdout) process.stdout.write(`${line}
@@ -92664,7 +93680,7 @@ function register9(program2) {
 }
 
 // src/cli/index.ts
-var commandModules = [backup_exports, build_exports, certs_exports, deploy_exports, plan_exports, playbook_exports, render_exports, rollback_exports, validate_exports];
+var commandModules = [backup_exports, build_exports, certs_exports, deploy_exports, plan_exports, playbook_exports, releases_exports, render_exports, rollback_exports, validate_exports];
 async function main2(argv3 = process.argv) {
   await runProgram(createProgram(commandModules), argv3);
 }
