@@ -15338,7 +15338,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve12, reject) => {
+        return new Promise(async (resolve13, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -15350,7 +15350,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve12();
+          resolve13();
         });
       })(),
       NullCipher,
@@ -16608,7 +16608,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve12 } = __require("path");
+    var { resolve: resolve13 } = __require("path");
     var { readFile: readFile10 } = __require("fs");
     var { execFile, spawn: spawn3 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -16744,7 +16744,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve12(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve13(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -38397,7 +38397,7 @@ var require_esblib = __commonJS({
     ));
     var __toCommonJS = (mod) => __copyProps2(__defProp2({}, "__esModule", { value: true }), mod);
     var __async = (__this, __arguments, generator) => {
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve13, reject) => {
         var fulfilled = (value) => {
           try {
             step(generator.next(value));
@@ -38412,7 +38412,7 @@ var require_esblib = __commonJS({
             reject(e);
           }
         };
-        var step = (x2) => x2.done ? resolve12(x2.value) : Promise.resolve(x2.value).then(fulfilled, rejected);
+        var step = (x2) => x2.done ? resolve13(x2.value) : Promise.resolve(x2.value).then(fulfilled, rejected);
         step((generator = generator.apply(__this, __arguments)).next());
       });
     };
@@ -38468,10 +38468,10 @@ var require_esblib = __commonJS({
           isAwait = true;
           return {
             done: false,
-            value: new __await(new Promise((resolve12) => {
+            value: new __await(new Promise((resolve13) => {
               var x2 = obj[k2](v2);
               if (!(x2 instanceof Object)) __typeError("Object expected");
-              resolve12(x2);
+              resolve13(x2);
             }), 1)
           };
         };
@@ -39789,7 +39789,7 @@ var require_vendor_core = __commonJS({
       sync = false
     }) => {
       const pFactory = sync ? makePseudoDeferred.bind(null, []) : makeDeferred;
-      const { promise: promise2, resolve: resolve12, reject } = pFactory();
+      const { promise: promise2, resolve: resolve13, reject } = pFactory();
       const result = [];
       const lookupFlow = IS_WIN ? IS_WIN2025_PLUS ? "pwsh" : "wmic" : "ps";
       const {
@@ -39804,7 +39804,7 @@ var require_vendor_core = __commonJS({
           return;
         }
         result.push(...filterProcessList(normalizeOutput(parse22(stdout)), query));
-        resolve12(result);
+        resolve13(result);
         cb(null, result);
       };
       exec({
@@ -39880,7 +39880,7 @@ var require_vendor_core = __commonJS({
       if (typeof opts == "string" || typeof opts == "number") {
         return kill2(pid, { signal: opts }, next);
       }
-      const { promise: promise2, resolve: resolve12, reject } = makeDeferred();
+      const { promise: promise2, resolve: resolve13, reject } = makeDeferred();
       const {
         timeout = 30,
         signal = "SIGTERM"
@@ -39908,7 +39908,7 @@ var require_vendor_core = __commonJS({
           checkConfident++;
           if (checkConfident === 5) {
             clearTimeout(checkTimeoutTimer);
-            resolve12(pid);
+            resolve13(pid);
             finishCallback == null ? void 0 : finishCallback(null, pid);
           } else {
             checkKilled(finishCallback);
@@ -39922,7 +39922,7 @@ var require_vendor_core = __commonJS({
           next(new Error("Kill process timeout"));
         }, timeout * 1e3);
       } else {
-        resolve12(pid);
+        resolve13(pid);
       }
       return promise2;
     };
@@ -39946,13 +39946,13 @@ var require_vendor_core = __commonJS({
       return m;
     }, []);
     var makeDeferred = () => {
-      let resolve12;
+      let resolve13;
       let reject;
       const promise2 = new Promise((res, rej) => {
-        resolve12 = res;
+        resolve13 = res;
         reject = rej;
       });
-      return { resolve: resolve12, reject, promise: promise2 };
+      return { resolve: resolve13, reject, promise: promise2 };
     };
     var makePseudoDeferred = (r = {}) => ({
       promise: r,
@@ -40005,7 +40005,7 @@ var require_util2 = __commonJS({
       toCamelCase: () => toCamelCase
     });
     module.exports = __toCommonJS(util_exports2);
-    var import_node_path22 = __toESM2(__require("path"), 1);
+    var import_node_path23 = __toESM2(__require("path"), 1);
     var import_node_process = __toESM2(__require("process"), 1);
     var import_vendor_core = require_vendor_core();
     function noop() {
@@ -40027,10 +40027,10 @@ var require_util2 = __commonJS({
       const pathKey2 = import_node_process.default.platform === "win32" ? Object.keys(env2).reverse().find((key) => key.toUpperCase() === "PATH") || "Path" : "PATH";
       const pathValue = dirs.map(
         (c) => c && [
-          import_node_path22.default.resolve(c, "node_modules", ".bin"),
-          import_node_path22.default.resolve(c)
+          import_node_path23.default.resolve(c, "node_modules", ".bin"),
+          import_node_path23.default.resolve(c)
         ]
-      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path22.default.delimiter);
+      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path23.default.delimiter);
       return __spreadProps(__spreadValues({}, env2), {
         [pathKey2]: pathValue
       });
@@ -40110,7 +40110,7 @@ var require_core = __commonJS({
       kill: () => kill2,
       log: () => log2,
       os: () => os2,
-      path: () => import_node_path22.default,
+      path: () => import_node_path23.default,
       ps: () => import_vendor_core3.ps,
       quote: () => import_util22.quote,
       quotePowerShell: () => import_util22.quotePowerShell,
@@ -40471,7 +40471,7 @@ ${details}`;
     var import_vendor_core2 = require_vendor_core();
     var import_util9 = require_util2();
     var import_internals = require_internals();
-    var import_node_path22 = __toESM2(__require("path"), 1);
+    var import_node_path23 = __toESM2(__require("path"), 1);
     var os2 = __toESM2(__require("os"), 1);
     var import_vendor_core3 = require_vendor_core();
     var import_util22 = require_util2();
@@ -40559,11 +40559,11 @@ ${details}`;
     );
     var _ProcessPromise = class _ProcessPromise2 extends Promise {
       constructor(executor) {
-        let resolve12;
+        let resolve13;
         let reject;
         super((...args) => {
           ;
-          [resolve12 = import_util9.noop, reject = import_util9.noop] = args;
+          [resolve13 = import_util9.noop, reject = import_util9.noop] = args;
           executor(...args);
         });
         this._stage = "initial";
@@ -40576,7 +40576,7 @@ ${details}`;
         const snapshot = executor[SHOT];
         if (snapshot) {
           this._snapshot = snapshot;
-          this._resolve = resolve12;
+          this._resolve = resolve13;
           this._reject = reject;
           if (snapshot.halt) this._stage = "halted";
           try {
@@ -41187,8 +41187,8 @@ ${details}`;
         if (typeof pid !== "number" && typeof pid !== "string" || !/^\d+$/.test(pid))
           throw new Fail2(`Invalid pid: ${pid}`);
         $2.log({ kind: "kill", pid, signal, verbose: !$2.quiet && $2.verbose });
-        if (import_node_process2.default.platform === "win32" && (yield new Promise((resolve12) => {
-          import_node_child_process3.default.exec(`taskkill /pid ${pid} /t /f`, (err) => resolve12(!err));
+        if (import_node_process2.default.platform === "win32" && (yield new Promise((resolve13) => {
+          import_node_child_process3.default.exec(`taskkill /pid ${pid} /t /f`, (err) => resolve13(!err));
         })))
           return;
         for (const p of yield import_vendor_core2.ps.tree({ pid, recursive: true })) {
@@ -45419,41 +45419,41 @@ var require_vendor_extra = __commonJS({
           queue.drained = drained;
           return queue;
           function push(value) {
-            var p2 = new Promise(function(resolve12, reject) {
+            var p2 = new Promise(function(resolve13, reject) {
               pushCb(value, function(err, result) {
                 if (err) {
                   reject(err);
                   return;
                 }
-                resolve12(result);
+                resolve13(result);
               });
             });
             p2.catch(noop2);
             return p2;
           }
           function unshift(value) {
-            var p2 = new Promise(function(resolve12, reject) {
+            var p2 = new Promise(function(resolve13, reject) {
               unshiftCb(value, function(err, result) {
                 if (err) {
                   reject(err);
                   return;
                 }
-                resolve12(result);
+                resolve13(result);
               });
             });
             p2.catch(noop2);
             return p2;
           }
           function drained() {
-            var p2 = new Promise(function(resolve12) {
+            var p2 = new Promise(function(resolve13) {
               process.nextTick(function() {
                 if (queue.idle()) {
-                  resolve12();
+                  resolve13();
                 } else {
                   var previousDrain = queue.drain;
                   queue.drain = function() {
                     if (typeof previousDrain === "function") previousDrain();
-                    resolve12();
+                    resolve13();
                     queue.drain = previousDrain;
                   };
                 }
@@ -45917,9 +45917,9 @@ var require_vendor_extra = __commonJS({
             });
           }
           _getStat(filepath) {
-            return new Promise((resolve12, reject) => {
+            return new Promise((resolve13, reject) => {
               this._stat(filepath, this._fsStatSettings, (error62, stats) => {
-                return error62 === null ? resolve12(stats) : reject(error62);
+                return error62 === null ? resolve13(stats) : reject(error62);
               });
             });
           }
@@ -45941,10 +45941,10 @@ var require_vendor_extra = __commonJS({
             this._readerStream = new stream_1.default(this._settings);
           }
           dynamic(root, options) {
-            return new Promise((resolve12, reject) => {
+            return new Promise((resolve13, reject) => {
               this._walkAsync(root, options, (error62, entries) => {
                 if (error62 === null) {
-                  resolve12(entries);
+                  resolve13(entries);
                 } else {
                   reject(error62);
                 }
@@ -45955,10 +45955,10 @@ var require_vendor_extra = __commonJS({
             return __async(this, null, function* () {
               const entries = [];
               const stream = this._readerStream.static(patterns, options);
-              return new Promise((resolve12, reject) => {
+              return new Promise((resolve13, reject) => {
                 stream.once("error", reject);
                 stream.on("data", (entry) => entries.push(entry));
-                stream.once("end", () => resolve12(entries));
+                stream.once("end", () => resolve13(entries));
               });
             });
           }
@@ -47056,8 +47056,8 @@ var require_vendor_extra = __commonJS({
           return Object.defineProperty(function(...args) {
             if (typeof args[args.length - 1] === "function") fn.apply(this, args);
             else {
-              return new Promise((resolve12, reject) => {
-                args.push((err, res) => err != null ? reject(err) : resolve12(res));
+              return new Promise((resolve13, reject) => {
+                args.push((err, res) => err != null ? reject(err) : resolve13(res));
                 fn.apply(this, args);
               });
             }
@@ -47902,18 +47902,18 @@ var require_vendor_extra = __commonJS({
           if (typeof callback === "function") {
             return fs6.exists(filename, callback);
           }
-          return new Promise((resolve12) => {
-            return fs6.exists(filename, resolve12);
+          return new Promise((resolve13) => {
+            return fs6.exists(filename, resolve13);
           });
         };
         exports2.read = function(fd, buffer, offset, length, position, callback) {
           if (typeof callback === "function") {
             return fs6.read(fd, buffer, offset, length, position, callback);
           }
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             fs6.read(fd, buffer, offset, length, position, (err, bytesRead, buffer2) => {
               if (err) return reject(err);
-              resolve12({ bytesRead, buffer: buffer2 });
+              resolve13({ bytesRead, buffer: buffer2 });
             });
           });
         };
@@ -47921,10 +47921,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.write(fd, buffer, ...args);
           }
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             fs6.write(fd, buffer, ...args, (err, bytesWritten, buffer2) => {
               if (err) return reject(err);
-              resolve12({ bytesWritten, buffer: buffer2 });
+              resolve13({ bytesWritten, buffer: buffer2 });
             });
           });
         };
@@ -47932,10 +47932,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.readv(fd, buffers, ...args);
           }
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             fs6.readv(fd, buffers, ...args, (err, bytesRead, buffers2) => {
               if (err) return reject(err);
-              resolve12({ bytesRead, buffers: buffers2 });
+              resolve13({ bytesRead, buffers: buffers2 });
             });
           });
         };
@@ -47943,10 +47943,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.writev(fd, buffers, ...args);
           }
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             fs6.writev(fd, buffers, ...args, (err, bytesWritten, buffers2) => {
               if (err) return reject(err);
-              resolve12({ bytesWritten, buffers: buffers2 });
+              resolve13({ bytesWritten, buffers: buffers2 });
             });
           });
         };
@@ -53412,7 +53412,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     module.exports = __toCommonJS(vendor_extra_exports);
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_fs32 = __toESM2(__require("fs"), 1);
-    var import_node_path22 = __toESM2(__require("path"), 1);
+    var import_node_path23 = __toESM2(__require("path"), 1);
     var import_node_stream22 = __require("stream");
     var import_node_events = __require("events");
     var import_node_stream4 = __require("stream");
@@ -53708,7 +53708,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_process = __toESM2(__require("process"), 1);
     var import_node_fs22 = __toESM2(__require("fs"), 1);
     var import_promises32 = __toESM2(__require("fs").promises, 1);
-    var import_node_path23 = __toESM2(__require("path"), 1);
+    var import_node_path24 = __toESM2(__require("path"), 1);
     var import_fast_glob = __toESM2(require_out4(), 1);
     var import_ignore = __toESM2(require_ignore(), 1);
     function slash(path32) {
@@ -53740,23 +53740,23 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path23.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path24.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path23.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path24.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path23.default.posix.join(base, cleanPattern);
+        result = import_node_path24.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     var parseIgnoreFile = (file2, cwd) => {
-      const base = slash(import_node_path23.default.relative(cwd, import_node_path23.default.dirname(file2.filePath)));
+      const base = slash(import_node_path24.default.relative(cwd, import_node_path24.default.dirname(file2.filePath)));
       return file2.content.split(/\r?\n/).filter((line) => line && !line.startsWith("#")).map((pattern) => applyBaseToPattern(pattern, base));
     };
     var toRelativePath = (fileOrDirectory, cwd) => {
       cwd = slash(cwd);
-      if (import_node_path23.default.isAbsolute(fileOrDirectory)) {
+      if (import_node_path24.default.isAbsolute(fileOrDirectory)) {
         if (slash(fileOrDirectory).startsWith(cwd)) {
-          return import_node_path23.default.relative(cwd, fileOrDirectory);
+          return import_node_path24.default.relative(cwd, fileOrDirectory);
         }
         throw new Error(`Path ${fileOrDirectory} is not in cwd ${cwd}`);
       }
@@ -53828,7 +53828,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     };
     var normalizePathForDirectoryGlob = (filePath, cwd) => {
       const path32 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path22.default.isAbsolute(path32) ? path32 : import_node_path22.default.join(cwd, path32);
+      return import_node_path23.default.isAbsolute(path32) ? path32 : import_node_path23.default.join(cwd, path32);
     };
     var shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern == null ? void 0 : pattern.match(/\*\*\/([^/]+)$/);
@@ -53837,12 +53837,12 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       }
       const dirname12 = match[1];
       const hasWildcards = /[*?[\]{}]/.test(dirname12);
-      const hasExtension = import_node_path22.default.extname(dirname12) && !dirname12.startsWith(".");
+      const hasExtension = import_node_path23.default.extname(dirname12) && !dirname12.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     var getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = (extensions == null ? void 0 : extensions.length) > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file2) => import_node_path22.default.posix.join(directoryPath, `**/${import_node_path22.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path22.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file2) => import_node_path23.default.posix.join(directoryPath, `**/${import_node_path23.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path23.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     var directoryToGlob = (_0, ..._1) => __async(null, [_0, ..._1], function* (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -53924,7 +53924,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const seen = /* @__PURE__ */ new Set();
       return (fastGlobResult) => {
         var _a22;
-        const pathKey2 = import_node_path22.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
+        const pathKey2 = import_node_path23.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
         if (seen.has(pathKey2) || isIgnored && isIgnored(pathKey2)) {
           return false;
         }
@@ -60826,8 +60826,8 @@ var require_build = __commonJS({
     }
     var argv3 = parseArgv2();
     function sleep4(duration5) {
-      return new Promise((resolve12) => {
-        setTimeout(resolve12, (0, import_util9.parseDuration)(duration5));
+      return new Promise((resolve13) => {
+        setTimeout(resolve13, (0, import_util9.parseDuration)(duration5));
       });
     }
     var responseToReadable = (response, rs) => {
@@ -60891,9 +60891,9 @@ var require_build = __commonJS({
           completer
         });
         return new Promise(
-          (resolve12) => rl.question(query != null ? query : "", (answer) => {
+          (resolve13) => rl.question(query != null ? query : "", (answer) => {
             rl.close();
-            resolve12(answer);
+            resolve13(answer);
           })
         );
       });
@@ -60997,11 +60997,9 @@ var require_build = __commonJS({
 var backup_exports = {};
 __export(backup_exports, {
   formatList: () => formatList,
-  register: () => register,
-  targetFor: () => targetFor
+  register: () => register
 });
-import { readFile as readFile4 } from "node:fs/promises";
-import { dirname as dirname3, resolve as resolve3 } from "node:path";
+import { dirname as dirname3, resolve as resolve4 } from "node:path";
 
 // src/errors.ts
 var SlipwayError = class extends Error {
@@ -66884,7 +66882,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve12) {
+function isRecursive(inst, stack, resolve13) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -66894,7 +66892,7 @@ function isRecursive(inst, stack, resolve12) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve12);
+      const answer = isRecursive(child, stack, resolve13);
       if (answer > result)
         result = answer;
     }
@@ -66905,7 +66903,7 @@ function isRecursive(inst, stack, resolve12) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve12) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve13) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -66969,7 +66967,7 @@ function isRecursive(inst, stack, resolve12) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve12 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve13 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -83189,6 +83187,27 @@ function validSummary(file2, config2, environments = []) {
   return `${file2}${which3}: valid (${parts.join(", ")}${envs})`;
 }
 
+// src/config/ssh-target.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { resolve as resolve3 } from "node:path";
+async function sshTargetFor(host, all, baseDir, env2 = process.env) {
+  const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : void 0;
+  const knownHostsText = host.knownHostsFile ? await readFile2(resolve3(baseDir, host.knownHostsFile), "utf8") : "";
+  return {
+    name: host.name,
+    host: host.address,
+    port: host.port,
+    user: host.user,
+    privateKeyPath: host.identityFile ? resolve3(baseDir, host.identityFile) : void 0,
+    privateKey: host.privateKeySecret ? env2[host.privateKeySecret] : void 0,
+    knownHosts: [knownHostsText, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
+    fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
+    trustOnFirstUse: host.trustOnFirstUse,
+    becomeUser: host.becomeUser,
+    jump: jumpHost ? await sshTargetFor(jumpHost, all, baseDir, env2) : void 0
+  };
+}
+
 // src/remote/command.ts
 var PGID_MARKER = "SLIPWAY-PGID";
 function effectiveArgv(argv3, shape) {
@@ -83494,7 +83513,7 @@ function tail2(text, maxLines = 20) {
 }
 
 // src/remote/ssh-connect.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // node_modules/node-ssh/lib/esm/index.mjs
@@ -83525,24 +83544,24 @@ var PromiseQueue = class {
     };
   }
   waitTillIdle() {
-    return new Promise((resolve12) => {
+    return new Promise((resolve13) => {
       if (this.running === 0) {
-        resolve12();
+        resolve13();
         return;
       }
       const dispose = this.onIdle(() => {
         dispose();
-        resolve12();
+        resolve13();
       });
     });
   }
   add(callback) {
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       const runCallback = () => {
         this.running += 1;
         try {
           Promise.resolve(callback()).then((val) => {
-            resolve12(val);
+            resolve13(val);
             this.processNext();
           }, (err) => {
             reject(err);
@@ -83584,23 +83603,23 @@ var defaultFilesystem = {
     return fsPath.basename(path8);
   },
   stat(path8) {
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       fs2.stat(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve12(res);
+          resolve13(res);
         }
       });
     });
   },
   readdir(path8) {
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       fs2.readdir(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve12(res);
+          resolve13(res);
         }
       });
     });
@@ -83644,7 +83663,7 @@ async function scanDirectory(path8, { recursive: recursive2 = true, validate: va
   });
   const result = { files: [], directories: [] };
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-  await new Promise((resolve12, reject) => {
+  await new Promise((resolve13, reject) => {
     scanDirectoryInternal({
       path: path8,
       recursive: recursive2 ? "deep" : "shallow",
@@ -83653,7 +83672,7 @@ async function scanDirectory(path8, { recursive: recursive2 = true, validate: va
       fileSystem: mergedFileSystem,
       queue,
       reject
-    }).then(() => queue.waitTillIdle()).then(resolve12, reject);
+    }).then(() => queue.waitTillIdle()).then(resolve13, reject);
   });
   return result;
 }
@@ -83678,13 +83697,13 @@ function unixifyPath(path8) {
   }
   return path8;
 }
-async function readFile2(filePath) {
-  return new Promise((resolve12, reject) => {
+async function readFile3(filePath) {
+  return new Promise((resolve13, reject) => {
     fs3.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
-        resolve12(res);
+        resolve13(res);
       }
     });
   });
@@ -83693,12 +83712,12 @@ var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
 async function makeDirectoryWithSftp(path8, sftp) {
   let stats = null;
   try {
-    stats = await new Promise((resolve12, reject) => {
+    stats = await new Promise((resolve13, reject) => {
       sftp.stat(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve12(res);
+          resolve13(res);
         }
       });
     });
@@ -83711,12 +83730,12 @@ async function makeDirectoryWithSftp(path8, sftp) {
     throw new Error("mkdir() failed, target already exists and is not a directory");
   }
   try {
-    await new Promise((resolve12, reject) => {
+    await new Promise((resolve13, reject) => {
       sftp.mkdir(path8, (err) => {
         if (err) {
           reject(err);
         } else {
-          resolve12();
+          resolve13();
         }
       });
     });
@@ -83763,7 +83782,7 @@ var NodeSSH = class {
       invariant2(config2.passphrase == null || typeof config2.passphrase === "string", "config.passphrase must be null or a valid string");
       if (config2.privateKeyPath != null) {
         try {
-          config2.privateKey = await readFile2(config2.privateKeyPath);
+          config2.privateKey = await readFile3(config2.privateKeyPath);
         } catch (err) {
           if (err != null && err.code === "ENOENT") {
             throw new AssertionError({ message: "config.privateKeyPath does not exist at given fs path" });
@@ -83791,14 +83810,14 @@ var NodeSSH = class {
     }
     const connection = new import_ssh2.default.Client();
     this.connection = connection;
-    await new Promise((resolve12, reject) => {
+    await new Promise((resolve13, reject) => {
       connection.on("error", reject);
       if (config2.onKeyboardInteractive) {
         connection.on("keyboard-interactive", config2.onKeyboardInteractive);
       }
       connection.on("ready", () => {
         connection.removeListener("error", reject);
-        resolve12();
+        resolve13();
       });
       connection.on("end", () => {
         if (this.connection === connection) {
@@ -83820,14 +83839,14 @@ var NodeSSH = class {
   }
   async requestShell(options) {
     const connection = this.getConnection();
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       connection.on("error", reject);
       const callback = (err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve12(res);
+          resolve13(res);
         }
       };
       if (options == null) {
@@ -83848,14 +83867,14 @@ var NodeSSH = class {
   }
   async requestSFTP() {
     const connection = this.getConnection();
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       connection.on("error", reject);
       connection.sftp((err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve12(res);
+          resolve13(res);
         }
       });
     });
@@ -83886,7 +83905,7 @@ var NodeSSH = class {
     }
     const connection = this.getConnection();
     const output2 = { stdout: [], stderr: [] };
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       connection.on("error", reject);
       connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
         connection.removeListener("error", reject);
@@ -83932,7 +83951,7 @@ var NodeSSH = class {
             stdout = stdout.trim();
             stderr = stderr.trim();
           }
-          resolve12({
+          resolve13({
             code: code != null ? code : null,
             signal: signal != null ? signal : null,
             stdout,
@@ -83994,12 +84013,12 @@ var NodeSSH = class {
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     const sftp = givenSftp || await this.requestSFTP();
     try {
-      await new Promise((resolve12, reject) => {
+      await new Promise((resolve13, reject) => {
         sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
           if (err) {
             reject(err);
           } else {
-            resolve12();
+            resolve13();
           }
         });
       });
@@ -84014,21 +84033,21 @@ var NodeSSH = class {
     invariant2(typeof remoteFile === "string", "remoteFile must be a valid string");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
-    invariant2(await new Promise((resolve12) => {
+    invariant2(await new Promise((resolve13) => {
       fs3.access(localFile, fs3.constants.R_OK, (err) => {
-        resolve12(err === null);
+        resolve13(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
     const sftp = givenSftp || await this.requestSFTP();
     const putFile = (retry2) => {
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve13, reject) => {
         sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
           if (err == null) {
-            resolve12();
+            resolve13();
             return;
           }
           if (err.message === "No such file" && retry2) {
-            resolve12(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
+            resolve13(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
           } else {
             reject(err);
           }
@@ -84055,14 +84074,14 @@ var NodeSSH = class {
     const sftp = givenSftp || await this.requestSFTP();
     const queue = new PromiseQueue({ concurrency });
     try {
-      await new Promise((resolve12, reject) => {
+      await new Promise((resolve13, reject) => {
         files.forEach((file2) => {
           queue.add(async () => {
             await this.putFile(file2.local, file2.remote, sftp, transferOptions);
             transferred.push(file2);
           }).catch(reject);
         });
-        queue.waitTillIdle().then(resolve12);
+        queue.waitTillIdle().then(resolve13);
       });
     } catch (error62) {
       if (error62 != null) {
@@ -84078,9 +84097,9 @@ var NodeSSH = class {
   async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve12) => {
+    const localDirectoryStat = await new Promise((resolve13) => {
       fs3.stat(localDirectory, (err, stat) => {
-        resolve12(stat || null);
+        resolve13(stat || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -84095,16 +84114,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
-      await new Promise((resolve12, reject) => {
+      await new Promise((resolve13, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await this.mkdir(fsPath2.join(remoteDirectory, directory), "sftp", sftp);
           }).catch(reject);
         });
-        resolve12(queue.waitTillIdle());
+        resolve13(queue.waitTillIdle());
       });
-      await new Promise((resolve12, reject) => {
+      await new Promise((resolve13, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -84119,7 +84138,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve12(queue.waitTillIdle());
+        resolve13(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -84131,9 +84150,9 @@ var NodeSSH = class {
   async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve12) => {
+    const localDirectoryStat = await new Promise((resolve13) => {
       fs3.stat(localDirectory, (err, stat) => {
-        resolve12(stat || null);
+        resolve13(stat || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -84151,23 +84170,23 @@ var NodeSSH = class {
           return fsPath2.posix.join(pathA, pathB);
         },
         readdir(path8) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             sftp.readdir(path8, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve12(res.map((item) => item.filename));
+                resolve13(res.map((item) => item.filename));
               }
             });
           });
         },
         stat(path8) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             sftp.stat(path8, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve12(res);
+                resolve13(res);
               }
             });
           });
@@ -84179,16 +84198,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
-      await new Promise((resolve12, reject) => {
+      await new Promise((resolve13, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await (0, import_make_dir.default)(fsPath2.join(localDirectory, directory));
           }).catch(reject);
         });
-        resolve12(queue.waitTillIdle());
+        resolve13(queue.waitTillIdle());
       });
-      await new Promise((resolve12, reject) => {
+      await new Promise((resolve13, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -84203,7 +84222,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve12(queue.waitTillIdle());
+        resolve13(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -84214,7 +84233,7 @@ var NodeSSH = class {
   }
   forwardIn(remoteAddr, remotePort, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       connection.forwardIn(remoteAddr, remotePort, (error62, port3) => {
         if (error62) {
           reject(error62);
@@ -84239,25 +84258,25 @@ var NodeSSH = class {
             });
           });
         };
-        resolve12({ port: port3, dispose });
+        resolve13({ port: port3, dispose });
       });
     });
   }
   forwardOut(srcIP, srcPort, dstIP, dstPort) {
     const connection = this.getConnection();
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve12(channel);
+        resolve13(channel);
       });
     });
   }
   forwardInStreamLocal(socketPath, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       connection.openssh_forwardInStreamLocal(socketPath, (error62) => {
         if (error62) {
           reject(error62);
@@ -84282,19 +84301,19 @@ var NodeSSH = class {
             });
           });
         };
-        resolve12({ dispose });
+        resolve13({ dispose });
       });
     });
   }
   forwardOutStreamLocal(socketPath) {
     const connection = this.getConnection();
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       connection.openssh_forwardOutStreamLocal(socketPath, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve12(channel);
+        resolve13(channel);
       });
     });
   }
@@ -84390,7 +84409,7 @@ async function loadPrivateKey(target) {
     source = "inline key";
   } else if (target.privateKeyPath) {
     try {
-      text = await readFile3(target.privateKeyPath, "utf8");
+      text = await readFile4(target.privateKeyPath, "utf8");
     } catch (error62) {
       throw new ConnectionError(`cannot read private key ${target.privateKeyPath}`, {
         host: target.name,
@@ -84499,7 +84518,7 @@ var CommandStartLostError = class extends Error {
 };
 var EXEC_REQUEST_FAILED = "Unable to exec";
 function openExecChannel(client, command, setup) {
-  return new Promise((resolve12, reject) => {
+  return new Promise((resolve13, reject) => {
     let connectionLost = false;
     const onLost = () => {
       connectionLost = true;
@@ -84514,7 +84533,7 @@ function openExecChannel(client, command, setup) {
           return reject(sent ? new CommandStartLostError(error62.message, { cause: error62 }) : channelOpenError(error62));
         }
         setup(channel);
-        resolve12(channel);
+        resolve13(channel);
       });
     } catch (error62) {
       settle2();
@@ -84542,7 +84561,7 @@ async function runRaw(client, request) {
     request.onStderr?.(chunk);
   };
   const channel = await openExecChannel(client, request.command, (channel2) => {
-    closed = new Promise((resolve12) => channel2.on("close", () => resolve12()));
+    closed = new Promise((resolve13) => channel2.on("close", () => resolve13()));
     channel2.on("exit", (exitCode, exitSignal) => {
       code = exitCode ?? null;
       signal = exitSignal ?? null;
@@ -84567,8 +84586,8 @@ async function runRaw(client, request) {
   else if (typeof request.stdin === "string" || Buffer.isBuffer(request.stdin)) channel.end(request.stdin);
   else request.stdin.pipe(channel);
   let timer;
-  const timeout = new Promise((resolve12) => {
-    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve12("timeout"), request.timeoutMs);
+  const timeout = new Promise((resolve13) => {
+    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve13("timeout"), request.timeoutMs);
   });
   const first = await Promise.race([closed.then(() => "closed"), timeout]);
   clearTimeout(timer);
@@ -84746,7 +84765,7 @@ var Semaphore = class {
   }
   async run(task) {
     if (this.#available > 0) this.#available--;
-    else await new Promise((resolve12) => this.#waiters.push(resolve12));
+    else await new Promise((resolve13) => this.#waiters.push(resolve13));
     try {
       return await task();
     } finally {
@@ -85448,23 +85467,6 @@ ${lines.join("\n")}
 }
 
 // src/cli/backup.ts
-async function targetFor(host, all, base) {
-  const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : void 0;
-  const knownHostsText = host.knownHostsFile ? await readFile4(resolve3(base, host.knownHostsFile), "utf8") : "";
-  return {
-    name: host.name,
-    host: host.address,
-    port: host.port,
-    user: host.user,
-    privateKeyPath: host.identityFile ? resolve3(base, host.identityFile) : void 0,
-    privateKey: host.privateKeySecret ? process.env[host.privateKeySecret] : void 0,
-    knownHosts: [knownHostsText, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
-    fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
-    trustOnFirstUse: host.trustOnFirstUse,
-    becomeUser: host.becomeUser,
-    jump: jumpHost ? await targetFor(jumpHost, all, base) : void 0
-  };
-}
 async function withSession(flags, work) {
   const config2 = await loadConfig(flags.config, { environment: flags.env });
   const db = config2.database;
@@ -85488,7 +85490,7 @@ async function withSession(flags, work) {
     "password" in database ? database.password : void 0
   ];
   const redactor = new Redactor(secrets.filter((secret2) => secret2 !== void 0));
-  const host = await connect(await targetFor(chosen, hosts, dirname3(resolve3(flags.config))), { redactor });
+  const host = await connect(await sshTargetFor(chosen, hosts, dirname3(resolve4(flags.config))), { redactor });
   try {
     const deployDir = config2.deploy_dir ?? `/opt/${config2.app}`;
     const facts = await host.facts({ deployDir });
@@ -85596,7 +85598,7 @@ var build_exports = {};
 __export(build_exports, {
   register: () => register2
 });
-import { dirname as dirname4, resolve as resolve5 } from "node:path";
+import { dirname as dirname4, resolve as resolve6 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -86147,7 +86149,7 @@ async function localImageId(reference) {
 }
 
 // src/build/from_config.ts
-import { isAbsolute as isAbsolute2, join as join2, resolve as resolve4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join2, resolve as resolve5 } from "node:path";
 function serviceRepository(config2, service) {
   const repository = `${config2.image.repository ?? config2.app}-${service}`;
   return config2.image.registry ? `${config2.image.registry}/${repository}` : repository;
@@ -86155,7 +86157,7 @@ function serviceRepository(config2, service) {
 function imagesFromConfig(config2, configDir) {
   return Object.entries(config2.services).filter(([, service]) => service.build !== void 0).map(([name, service]) => {
     const build = service.build;
-    const context = isAbsolute2(build.context) ? build.context : resolve4(configDir, build.context);
+    const context = isAbsolute2(build.context) ? build.context : resolve5(configDir, build.context);
     return {
       service: name,
       repository: serviceRepository(config2, name),
@@ -86233,7 +86235,7 @@ function register2(program2) {
   });
 }
 function singleImage(repository, flags) {
-  const context = resolve5(flags.context);
+  const context = resolve6(flags.context);
   const password = process.env[flags.passwordEnv];
   return {
     configDir: context,
@@ -86246,7 +86248,7 @@ function singleImage(repository, flags) {
         service: flags.service,
         repository,
         context,
-        dockerfile: flags.dockerfile ? resolve5(flags.dockerfile) : void 0,
+        dockerfile: flags.dockerfile ? resolve6(flags.dockerfile) : void 0,
         target: flags.target,
         platforms: flags.platform,
         buildArgs: Object.fromEntries((flags.buildArg ?? []).map(splitAssignment)),
@@ -86257,7 +86259,7 @@ function singleImage(repository, flags) {
 }
 async function configImages(file2, flags) {
   const config2 = await loadConfig(file2, { environment: flags.env });
-  const configDir = dirname4(resolve5(file2));
+  const configDir = dirname4(resolve6(file2));
   const username = flags.username ?? config2.image.username;
   const password = process.env[config2.image.password_secret ?? flags.passwordEnv];
   const images = config2.runtime === "systemd" ? [] : imagesFromConfig(config2, configDir);
@@ -86293,42 +86295,10 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/cli/_playbook-run.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import { dirname as dirname8, resolve as resolve10 } from "node:path";
+import { dirname as dirname8, resolve as resolve11 } from "node:path";
 
-// src/engine/parse/playbook.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { dirname as dirname6, resolve as resolve7 } from "node:path";
-
-// src/engine/suggest.ts
-function distance(a, b) {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(current + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = current;
-    }
-  }
-  return row[b.length];
-}
-function closest(word, candidates) {
-  let best;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const score = distance(word, candidate);
-    if (score < bestScore) {
-      best = candidate;
-      bestScore = score;
-    }
-  }
-  return best !== void 0 && bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
-}
-function didYouMean2(word, candidates) {
-  const match = closest(word, candidates);
-  return match ? `, did you mean "${match}"?` : "";
-}
+// src/engine/parse/hooks.ts
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/engine/parse/source.ts
 var import_yaml3 = __toESM(require_dist(), 1);
@@ -86402,9 +86372,89 @@ function toJs(node2) {
   return node2.toJSON();
 }
 
+// src/engine/parse/hooks.ts
+function canonical(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
+  );
+}
+function playbookFormNode(item, keywords) {
+  const task = new import_yaml4.YAMLMap();
+  const args = new import_yaml4.YAMLMap();
+  task.range = item.range;
+  args.range = item.range;
+  let module = null;
+  for (const pair of item.items) {
+    const key = (0, import_yaml4.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+    if (key === "module") module = pair.value;
+    else if (keywords.has(key)) task.items.push(pair);
+    else args.items.push(pair);
+  }
+  if (module) task.items.push(new import_yaml4.Pair(module, args));
+  return task;
+}
+function locateInlineHooks(path8, name, inline, keywords) {
+  let file2;
+  try {
+    file2 = loadYamlFile(path8, new Problems());
+  } catch {
+    return void 0;
+  }
+  const root = file2.root;
+  const list2 = (0, import_yaml4.isMap)(root) ? root.getIn(["hooks", name], true) : void 0;
+  if (!(0, import_yaml4.isSeq)(list2)) return void 0;
+  const items = list2.items.filter((item) => (0, import_yaml4.isMap)(item));
+  if (canonical(items.map((item) => item.toJSON())) !== canonical(inline)) return void 0;
+  const tasks = new import_yaml4.YAMLSeq();
+  tasks.range = list2.range;
+  tasks.items = items.map((item) => playbookFormNode(item, keywords));
+  return { file: file2, tasks };
+}
+function hooksFromConfig(config2) {
+  return Object.fromEntries(
+    Object.entries(config2.hooks).map(([name, tasks]) => [name, tasks])
+  );
+}
+
+// src/engine/parse/playbook.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+import { dirname as dirname6, resolve as resolve8 } from "node:path";
+
+// src/engine/suggest.ts
+function distance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(current + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = current;
+    }
+  }
+  return row[b.length];
+}
+function closest(word, candidates) {
+  let best;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const score = distance(word, candidate);
+    if (score < bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best !== void 0 && bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : void 0;
+}
+function didYouMean2(word, candidates) {
+  const match = closest(word, candidates);
+  return match ? `, did you mean "${match}"?` : "";
+}
+
 // src/engine/parse/task.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { dirname as dirname5, resolve as resolve6 } from "node:path";
+import { dirname as dirname5, resolve as resolve7 } from "node:path";
 
 // src/engine/expr/filters.ts
 import { posix } from "node:path";
@@ -86932,47 +86982,6 @@ function checkSyntax(text, bare) {
   for (const m of text.matchAll(PART)) compiled(m[1].trim());
 }
 
-// src/engine/parse/hooks.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-function canonical(value) {
-  return JSON.stringify(
-    value,
-    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
-  );
-}
-function playbookFormNode(item, keywords) {
-  const task = new import_yaml4.YAMLMap();
-  const args = new import_yaml4.YAMLMap();
-  task.range = item.range;
-  args.range = item.range;
-  let module = null;
-  for (const pair of item.items) {
-    const key = (0, import_yaml4.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
-    if (key === "module") module = pair.value;
-    else if (keywords.has(key)) task.items.push(pair);
-    else args.items.push(pair);
-  }
-  if (module) task.items.push(new import_yaml4.Pair(module, args));
-  return task;
-}
-function locateInlineHooks(path8, name, inline, keywords) {
-  let file2;
-  try {
-    file2 = loadYamlFile(path8, new Problems());
-  } catch {
-    return void 0;
-  }
-  const root = file2.root;
-  const list2 = (0, import_yaml4.isMap)(root) ? root.getIn(["hooks", name], true) : void 0;
-  if (!(0, import_yaml4.isSeq)(list2)) return void 0;
-  const items = list2.items.filter((item) => (0, import_yaml4.isMap)(item));
-  if (canonical(items.map((item) => item.toJSON())) !== canonical(inline)) return void 0;
-  const tasks = new import_yaml4.YAMLSeq();
-  tasks.range = list2.range;
-  tasks.items = items.map((item) => playbookFormNode(item, keywords));
-  return { file: file2, tasks };
-}
-
 // src/engine/parse/task.ts
 var COMMON_KEYS = [
   "name",
@@ -87256,7 +87265,7 @@ function parseImport(ctx2, common2, byKey, directive) {
     );
     return void 0;
   }
-  const tasks = importTaskFile(ctx2, resolve6(dirname5(ctx2.file.path), target), entry?.value ?? null, common2.where);
+  const tasks = importTaskFile(ctx2, resolve7(dirname5(ctx2.file.path), target), entry?.value ?? null, common2.where);
   return { ...common2, kind: "block", block: tasks, rescue: [], always: [] };
 }
 function parseHook(ctx2, common2, byKey) {
@@ -87265,7 +87274,7 @@ function parseHook(ctx2, common2, byKey) {
   const files = entries.filter((e) => typeof e === "string");
   const inline = entries.filter((e) => typeof e !== "string");
   const tasks = files.flatMap(
-    (path8) => importTaskFile(ctx2, resolve6(path8), byKey.get("hook")?.value ?? null, common2.where)
+    (path8) => importTaskFile(ctx2, resolve7(path8), byKey.get("hook")?.value ?? null, common2.where)
   );
   if (inline.length > 0) {
     const located = ctx2.hooksFile ? locateInlineHooks(ctx2.hooksFile, name, inline, TASK_KEYWORDS) : void 0;
@@ -87313,14 +87322,14 @@ var PLAY_KEYS = [
 ];
 function parsePlaybookFile(path8, options) {
   const problems = new Problems();
-  const file2 = loadYamlFile(resolve7(path8), problems);
+  const file2 = loadYamlFile(resolve8(path8), problems);
   const plays = parsePlays(file2, problems, options, [file2.path]);
   problems.throwIfAny();
   return { file: file2.display, plays };
 }
 function parsePlaybookText(text, path8, options) {
   const problems = new Problems();
-  const file2 = parseYamlText(text, resolve7(path8), problems);
+  const file2 = parseYamlText(text, resolve8(path8), problems);
   const plays = parsePlays(file2, problems, options, [file2.path]);
   problems.throwIfAny();
   return { file: file2.display, plays };
@@ -87338,7 +87347,7 @@ function parsePlays(file2, problems, options, importing) {
     const where = items.length === 1 ? "" : `plays[${index}]`;
     if ((0, import_yaml6.isMap)(node2) && node2.has("import_playbook")) {
       const target = String(toJs(node2.get("import_playbook", true)));
-      const path8 = resolve7(dirname6(file2.path), target);
+      const path8 = resolve8(dirname6(file2.path), target);
       if (importing.includes(path8)) {
         problems.add(file2, node2, where, `import cycle: ${[...importing, path8].join(" -> ")}`);
         return;
@@ -90534,7 +90543,7 @@ ${up.stderr}`;
 
 // src/modules/copy.ts
 import { readFile as readFile6 } from "node:fs/promises";
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 
 // src/modules/support/install.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
@@ -90684,7 +90693,7 @@ var copyModule = {
   name: "copy",
   argsSchema: argsSchema7,
   async run(ctx2, args) {
-    const content = args.content ?? await readFile6(resolve8(ctx2.baseDir, args.src), "utf8");
+    const content = args.content ?? await readFile6(resolve9(ctx2.baseDir, args.src), "utf8");
     return installContent(ctx2, { ...args, content });
   }
 };
@@ -91324,9 +91333,9 @@ async function streamToHosts(hosts, image, imageId, options) {
   save.stderr.on("data", (chunk) => {
     saveStderr += chunk.toString();
   });
-  const saveExit = new Promise((resolve12, reject) => {
+  const saveExit = new Promise((resolve13, reject) => {
     save.on("error", reject);
-    save.on("close", resolve12);
+    save.on("close", resolve13);
   });
   const gzip = createGzip({ level: options.gzipLevel ?? 6 });
   save.stdout.pipe(gzip);
@@ -91596,7 +91605,7 @@ var systemdModule = {
 // src/modules/template.ts
 var import_handlebars4 = __toESM(require_lib3(), 1);
 import { readFile as readFile7 } from "node:fs/promises";
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 var argsSchema18 = external_exports.object({
   src: external_exports.string().optional(),
   content: external_exports.string().optional(),
@@ -91619,7 +91628,7 @@ var templateModule = {
   name: "template",
   argsSchema: argsSchema18,
   async run(ctx2, args) {
-    const text = args.content ?? await readFile7(resolve9(ctx2.baseDir, args.src), "utf8");
+    const text = args.content ?? await readFile7(resolve10(ctx2.baseDir, args.src), "utf8");
     const scope = extendScope(ctx2.vars, args.vars);
     const content = renderTemplateText(text, scope, (args.src ?? "").endsWith(".hbs"));
     return installContent(ctx2, { ...args, content });
@@ -91737,18 +91746,13 @@ function defaultRegistry() {
 }
 
 // src/cli/_playbook-run.ts
-function hooksFromConfig(config2) {
-  return Object.fromEntries(
-    Object.entries(config2.hooks).map(([name, tasks]) => [name, tasks])
-  );
-}
 function withHookFiles(hooks, values = []) {
   const merged = { ...hooks };
   for (const value of values) {
     const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(value);
     if (!match) throw new Error(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
     const [, name, file2] = match;
-    merged[name] = [...merged[name] ?? [], resolve10(file2)];
+    merged[name] = [...merged[name] ?? [], resolve11(file2)];
   }
   return merged;
 }
@@ -91770,7 +91774,7 @@ async function fromConfig(file2, env2, redactor) {
   const config2 = await loadConfig(file2, { environment: env2 });
   for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor.add(value);
   const hosts = resolveHosts(config2);
-  const base = dirname8(resolve10(file2));
+  const base = dirname8(resolve11(file2));
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const inventory = {
     hosts: Object.fromEntries(
@@ -91781,23 +91785,7 @@ async function fromConfig(file2, env2, redactor) {
   const connectHost = async (name) => {
     const h = byName.get(name);
     if (!h) throw new Error(`host ${name} is not in ${file2}`);
-    const knownHostsText = h.knownHostsFile ? await readFile8(resolve10(base, h.knownHostsFile), "utf8") : "";
-    const pinned = h.hostKeys.filter((k) => !k.startsWith("SHA256:"));
-    return connect(
-      {
-        name,
-        host: h.address,
-        port: h.port,
-        user: h.user,
-        privateKeyPath: h.identityFile ? resolve10(base, h.identityFile) : void 0,
-        privateKey: h.privateKeySecret ? process.env[h.privateKeySecret] : void 0,
-        knownHosts: [knownHostsText, ...pinned].join("\n"),
-        fingerprints: h.hostKeys.filter((k) => k.startsWith("SHA256:")),
-        trustOnFirstUse: h.trustOnFirstUse,
-        becomeUser: h.becomeUser
-      },
-      { redactor }
-    );
+    return connect(await sshTargetFor(h, hosts, base), { redactor });
   };
   const hooks = hooksFromConfig(config2);
   return {
@@ -91805,7 +91793,7 @@ async function fromConfig(file2, env2, redactor) {
     connect: connectHost,
     config: config2,
     hooks,
-    hooksFile: resolve10(file2)
+    hooksFile: resolve11(file2)
   };
 }
 async function runPlaybookCommand(playbookPath, options) {
@@ -92163,7 +92151,7 @@ async function connectAll(config2, hosts, pool2) {
   return Promise.all(
     hosts.map(async (resolved) => {
       try {
-        const host = await pool2.get(await targetFor(resolved, all, config2.source.dir));
+        const host = await pool2.get(await sshTargetFor(resolved, all, config2.source.dir));
         return { resolved, host };
       } catch (e) {
         return { resolved, error: e instanceof Error ? e.message : String(e) };
@@ -92177,7 +92165,7 @@ import { isAbsolute as isAbsolute3, join as join3 } from "node:path";
 
 // src/deploy/ship.ts
 import { spawn as spawn2 } from "node:child_process";
-import { relative as relative2, resolve as resolve11 } from "node:path";
+import { relative as relative2, resolve as resolve12 } from "node:path";
 import { PassThrough as PassThrough2 } from "node:stream";
 var SHIP_EXCLUDES = [".git", "__pycache__", "*.pyc", "node_modules", "data", "tests", ".venv"];
 function tarCreateArgv(dir) {
@@ -92191,8 +92179,8 @@ function serviceSources(config2, releaseDir) {
   const base = releaseDir ?? config2.source.dir;
   return Object.fromEntries(
     Object.entries(config2.services).map(([name, s]) => {
-      const context = relative2(config2.source.dir, resolve11(config2.source.dir, s.build?.context ?? name));
-      return [name, resolve11(base, context)];
+      const context = relative2(config2.source.dir, resolve12(config2.source.dir, s.build?.context ?? name));
+      return [name, resolve12(base, context)];
     })
   );
 }

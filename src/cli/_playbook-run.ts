@@ -7,7 +7,9 @@ import { dirname, resolve } from "node:path";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import { resolveSecrets } from "../config/secrets.js";
+import { sshTargetFor } from "../config/ssh-target.js";
 import type { Inventory } from "../engine/inventory.js";
+import { hooksFromConfig } from "../engine/parse/hooks.js";
 import { parsePlaybookFile } from "../engine/parse/playbook.js";
 import type { HookEntry } from "../engine/parse/task.js";
 import { consoleReporter } from "../engine/reporter.js";
@@ -30,13 +32,6 @@ export interface PlaybookCommandOptions {
   /** `NAME=FILE`: a task file run at the playbook's `hook: NAME` point (after slipway.yml's own hook tasks). */
   hook?: string[];
   verbose?: boolean;
-}
-
-/** slipway.yml's `hooks:` (inline tasks) in the form the playbook parser takes. */
-export function hooksFromConfig(config: { hooks: Record<string, readonly unknown[]> }): Record<string, HookEntry[]> {
-  return Object.fromEntries(
-    Object.entries(config.hooks).map(([name, tasks]) => [name, tasks as unknown as HookEntry[]]),
-  );
 }
 
 /** Adds `--hook NAME=FILE` task files to the hooks from slipway.yml (any hook name: after_bootstrap too). */
@@ -95,23 +90,7 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
   const connectHost: Connect = async (name) => {
     const h = byName.get(name);
     if (!h) throw new Error(`host ${name} is not in ${file}`);
-    const knownHostsText = h.knownHostsFile ? await readFile(resolve(base, h.knownHostsFile), "utf8") : "";
-    const pinned = h.hostKeys.filter((k) => !k.startsWith("SHA256:"));
-    return connect(
-      {
-        name,
-        host: h.address,
-        port: h.port,
-        user: h.user,
-        privateKeyPath: h.identityFile ? resolve(base, h.identityFile) : undefined,
-        privateKey: h.privateKeySecret ? process.env[h.privateKeySecret] : undefined,
-        knownHosts: [knownHostsText, ...pinned].join("\n"),
-        fingerprints: h.hostKeys.filter((k) => k.startsWith("SHA256:")),
-        trustOnFirstUse: h.trustOnFirstUse,
-        becomeUser: h.becomeUser,
-      },
-      { redactor },
-    );
+    return connect(await sshTargetFor(h, hosts, base), { redactor });
   };
   const hooks = hooksFromConfig(config as unknown as { hooks: Record<string, unknown[]> });
   return {

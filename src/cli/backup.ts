@@ -2,7 +2,6 @@
  * `slipway backup list|create|restore|prune`: the backup feature from a laptop. Reads slipway.yml for the database,
  * the hosts and the deploy dir, connects over SSH (host keys verified as configured) and works on one host at a time.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
@@ -19,9 +18,10 @@ import {
 import { formatBytes } from "../backup/space.js";
 import type { BackupManifest } from "../backup/types.js";
 import { writersForRuntime } from "../backup/writers.js";
-import { loadConfig, type ResolvedHost, resolveHosts, type SlipwayConfig } from "../config/index.js";
+import { loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
+import { sshTargetFor } from "../config/ssh-target.js";
 import { SlipwayError } from "../errors.js";
-import { connect, Redactor, type TargetSpec } from "../remote/index.js";
+import { connect, Redactor } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
 import { instanceUnitName } from "../render/systemd.js";
@@ -31,28 +31,6 @@ interface CommonFlags {
   env?: string;
   host?: string;
   json?: boolean;
-}
-
-/**
- * ResolvedHost (config) to TargetSpec (SSH), as `slipway run` does it: paths relative to slipway.yml, host_keys split
- * into known_hosts lines and SHA256 fingerprints, the jump host resolved likewise.
- */
-export async function targetFor(host: ResolvedHost, all: readonly ResolvedHost[], base: string): Promise<TargetSpec> {
-  const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : undefined;
-  const knownHostsText = host.knownHostsFile ? await readFile(resolve(base, host.knownHostsFile), "utf8") : "";
-  return {
-    name: host.name,
-    host: host.address,
-    port: host.port,
-    user: host.user,
-    privateKeyPath: host.identityFile ? resolve(base, host.identityFile) : undefined,
-    privateKey: host.privateKeySecret ? process.env[host.privateKeySecret] : undefined,
-    knownHosts: [knownHostsText, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
-    fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
-    trustOnFirstUse: host.trustOnFirstUse,
-    becomeUser: host.becomeUser,
-    jump: jumpHost ? await targetFor(jumpHost, all, base) : undefined,
-  };
 }
 
 interface Session {
@@ -84,7 +62,7 @@ async function withSession<T>(flags: CommonFlags, work: (session: Session) => Pr
     "password" in database ? database.password : undefined,
   ];
   const redactor = new Redactor(secrets.filter((secret): secret is string => secret !== undefined));
-  const host = await connect(await targetFor(chosen, hosts, dirname(resolve(flags.config))), { redactor });
+  const host = await connect(await sshTargetFor(chosen, hosts, dirname(resolve(flags.config))), { redactor });
   try {
     const deployDir = config.deploy_dir ?? `/opt/${config.app}`;
     const facts = await host.facts({ deployDir });

@@ -1,7 +1,7 @@
 /** SSH connections for a deploy: the config's hosts (optionally limited), host keys verified as configured. */
 
-import { targetFor } from "../cli/backup.js";
 import { type ResolvedHost, resolveHosts, type SlipwayConfig, selectHosts } from "../config/index.js";
+import { sshTargetFor } from "../config/ssh-target.js";
 import type { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 
@@ -24,7 +24,7 @@ export async function connectAll(
   return Promise.all(
     hosts.map(async (resolved) => {
       try {
-        const host = await pool.get(await targetFor(resolved, all, config.source.dir));
+        const host = await pool.get(await sshTargetFor(resolved, all, config.source.dir));
         return { resolved, host };
       } catch (e) {
         return { resolved, error: e instanceof Error ? e.message : String(e) };

@@ -4,8 +4,8 @@
  * host's already-open connection (no second SSH session). The deploy flow decides what a failure means.
  */
 
-import { hooksFromConfig } from "../cli/_playbook-run.js";
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
+import { hooksFromConfig } from "../engine/parse/hooks.js";
 import { parsePlaybookText } from "../engine/parse/playbook.js";
 import { formatOutcome } from "../engine/reporter.js";
 import { runPlaybook } from "../engine/run.js";

@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, Pair, YAMLMap, YAMLSeq } from "yaml";
 import { loadYamlFile, Problems, type SourceFile } from "./source.js";
+import type { HookEntry } from "./task.js";
 
 /** JSON with object keys sorted: the config loader may reorder a task's keys. */
 function canonical(value: unknown): string {
@@ -63,4 +64,11 @@ export function locateInlineHooks(
   tasks.range = (list as YAMLSeq).range;
   tasks.items = items.map((item) => playbookFormNode(item, keywords));
   return { file, tasks };
+}
+
+/** slipway.yml's `hooks:` (inline tasks) in the form the playbook parser takes. */
+export function hooksFromConfig(config: { hooks: Record<string, readonly unknown[]> }): Record<string, HookEntry[]> {
+  return Object.fromEntries(
+    Object.entries(config.hooks).map(([name, tasks]) => [name, tasks as unknown as HookEntry[]]),
+  );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { hooksFromConfig, withHookFiles } from "../../../src/cli/_playbook-run.js";
+import { withHookFiles } from "../../../src/cli/_playbook-run.js";
 import { loadConfig } from "../../../src/config/load.js";
+import { hooksFromConfig } from "../../../src/engine/parse/hooks.js";
 import { parsePlaybookFile, parsePlaybookText } from "../../../src/engine/parse/playbook.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
 import { runText } from "./helpers.js";
