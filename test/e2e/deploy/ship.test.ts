@@ -1,25 +1,14 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shipService } from "../../../src/deploy/ship.js";
-import { connect } from "../../../src/remote/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { loadSandbox, sandboxTarget } from "../support/sandbox.js";
+import { connectTarget } from "../support/sandbox.js";
 
 describe("shipping a service's code (t2)", () => {
   let host: RemoteHost;
   const dir = `/tmp/slipway-ship-e2e-${process.pid}`;
 
   beforeAll(async () => {
-    const inventory = loadSandbox();
-    const t2 = sandboxTarget("t2", inventory);
-    host = await connect({
-      name: t2.name,
-      host: t2.host,
-      port: t2.port,
-      user: t2.user,
-      privateKeyPath: inventory.privateKeyPath,
-      knownHosts: readFileSync(inventory.knownHostsPath, "utf8"),
-    });
+    host = await connectTarget("t2");
   });
   afterAll(async () => {
     await host.exec(["rm", "-rf", dir]);

@@ -8,9 +8,10 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { connect } from "../../../src/remote/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+
+export { connectTarget } from "../support/sandbox.js";
 
 /** The parts of a service in slipway.yml the overlay rewrites. */
 interface ServiceYaml {
@@ -50,19 +51,6 @@ export function writeOverlay(example: string, overlay: Overlay): string {
   const path = join(dir, "slipway.yml");
   writeFileSync(path, stringify(config));
   return path;
-}
-
-export async function connectTarget(name: string): Promise<RemoteHost> {
-  const inventory = loadSandbox();
-  const target = sandboxTarget(name, inventory);
-  return connect({
-    name: target.name,
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    privateKeyPath: inventory.privateKeyPath,
-    knownHosts: readFileSync(inventory.knownHostsPath, "utf8"),
-  });
 }
 
 /** Removes the app's units, files, nginx site and database (test clean-up only). */

@@ -9,7 +9,7 @@ import { parsePlaybookFile } from "../../../src/engine/parse/playbook.js";
 import { type RunResult, runPlaybook } from "../../../src/engine/run.js";
 import { inventoryFromSandbox, type SandboxInventoryFile, sshConnect } from "../../../src/engine/ssh.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
-import { connect } from "../../../src/remote/index.js";
+import { connectTarget, onTarget as onTargetAt } from "../support/sandbox.js";
 
 const INVENTORY = ".sandbox/inventory.json";
 const TARGET = "t2";
@@ -48,28 +48,10 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
   }
 
   async function onTarget(argv: string[]): Promise<string> {
-    const host = await connect(targetSpec());
-    try {
-      return (await host.exec(argv, { become: true, check: false })).stdout;
-    } finally {
-      await host.close();
-    }
+    return (await onTargetAt(TARGET, argv, { become: true, check: false })).stdout;
   }
 
   const checksums = () => onTarget(["sha256sum", "--", ...MANAGED]);
-
-  function targetSpec() {
-    const t = sandbox.targets.find((x) => x.name === TARGET);
-    if (!t) throw new Error(`sandbox has no ${TARGET}`);
-    return {
-      name: t.name,
-      host: t.host,
-      port: t.port,
-      user: t.user ?? "deploy",
-      privateKeyPath: sandbox.privateKeyPath,
-      knownHosts: readFileSync(sandbox.knownHostsPath, "utf8"),
-    };
-  }
 
   beforeAll(async () => {
     sandbox = await waitForSandbox();
@@ -104,7 +86,7 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
   });
 
   it("leaves the deploy user able to log in, with the firewall and sudoers in place", async () => {
-    const host = await connect(targetSpec());
+    const host = await connectTarget(TARGET);
     try {
       expect((await host.exec(["id", "-nG"])).stdout).toMatch(/\bdocker\b/);
       const table = await host.exec(["nft", "list", "table", "inet", "slipway_firewall"], { become: true });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxInventoryFile } from "../../../src/engine/ssh.js";
-import { connect } from "../../../src/remote/index.js";
+import { onTarget as onTargetAt } from "../support/sandbox.js";
 
 const INVENTORY = ".sandbox/inventory.json";
 const ROOT = "/opt/slipway-e2e-cli";
@@ -26,21 +26,7 @@ describe("slipway run/plan with slipway.yml on t2", () => {
   }
 
   async function onTarget(argv: string[]): Promise<string> {
-    const t = sandbox.targets.find((x) => x.name === "t2");
-    if (!t) throw new Error("sandbox has no t2");
-    const host = await connect({
-      name: t.name,
-      host: t.host,
-      port: t.port,
-      user: t.user ?? "deploy",
-      privateKeyPath: sandbox.privateKeyPath,
-      knownHosts: readFileSync(sandbox.knownHostsPath, "utf8"),
-    });
-    try {
-      return (await host.exec(argv, { become: true, check: false })).stdout;
-    } finally {
-      await host.close();
-    }
+    return (await onTargetAt("t2", argv, { become: true, check: false })).stdout;
   }
 
   beforeAll(async () => {

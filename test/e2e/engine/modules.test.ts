@@ -12,7 +12,7 @@ import { parsePlaybookFile } from "../../../src/engine/parse/playbook.js";
 import { type RunResult, runPlaybook } from "../../../src/engine/run.js";
 import { inventoryFromSandbox, type SandboxInventoryFile, sshConnect } from "../../../src/engine/ssh.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
-import { connect } from "../../../src/remote/index.js";
+import { onTarget as onTargetAt } from "../support/sandbox.js";
 
 const INVENTORY = ".sandbox/inventory.json";
 const TARGET = "t2";
@@ -90,21 +90,7 @@ describe("modules on a sandbox target", () => {
   }
 
   async function onTarget(argv: string[]): Promise<string> {
-    const t = sandbox.targets.find((x) => x.name === TARGET);
-    if (!t) throw new Error(`sandbox has no ${TARGET}`);
-    const host = await connect({
-      name: t.name,
-      host: t.host,
-      port: t.port,
-      user: t.user ?? "deploy",
-      privateKeyPath: sandbox.privateKeyPath,
-      knownHosts: readFileSync(sandbox.knownHostsPath, "utf8"),
-    });
-    try {
-      return (await host.exec(argv, { become: true })).stdout;
-    } finally {
-      await host.close();
-    }
+    return (await onTargetAt(TARGET, argv, { become: true })).stdout;
   }
 
   const checksums = () =>

@@ -11,9 +11,8 @@ import { parsePlaybookFile } from "../../../src/engine/parse/playbook.js";
 import { runPlaybook } from "../../../src/engine/run.js";
 import { inventoryFromSandbox, type SandboxInventoryFile, sshConnect } from "../../../src/engine/ssh.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
-import { connect } from "../../../src/remote/index.js";
 import type { ExecResult } from "../../../src/remote/types.js";
-import { INVENTORY_PATH, loadSandbox, sandboxTarget } from "../support/sandbox.js";
+import { INVENTORY_PATH, onTarget as onTargetAt } from "../support/sandbox.js";
 
 const TARGET = "t2";
 const DEST = "/etc/nginx/conf.d/slipway-e2e-in-place.conf";
@@ -53,22 +52,8 @@ describe("template validate_in_place on a sandbox target", () => {
     return result.outcomes.filter((o) => o.task === "conf.d file validated in place");
   }
 
-  async function onTarget(argv: string[]): Promise<ExecResult> {
-    const sandbox = loadSandbox();
-    const t = sandboxTarget(TARGET, sandbox);
-    const host = await connect({
-      name: t.name,
-      host: t.host,
-      port: t.port,
-      user: t.user,
-      privateKeyPath: sandbox.privateKeyPath,
-      knownHosts: readFileSync(sandbox.knownHostsPath, "utf8"),
-    });
-    try {
-      return await host.exec(argv, { become: true, check: false });
-    } finally {
-      await host.close();
-    }
+  function onTarget(argv: string[]): Promise<ExecResult> {
+    return onTargetAt(TARGET, argv, { become: true, check: false });
   }
 
   const cleanUp = () => onTarget(["sh", "-c", `rm -f -- ${DEST} ${DEST}.slipway-prev && systemctl reload nginx`]);

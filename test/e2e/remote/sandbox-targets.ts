@@ -1,7 +1,7 @@
 /** The sandbox inventory (test/e2e/support/sandbox.ts) as TargetSpecs for the remote e2e tests. */
 import { readFileSync } from "node:fs";
 import type { TargetSpec } from "../../../src/remote/target.js";
-import { loadSandbox, sandboxTarget } from "../support/sandbox.js";
+import { loadSandbox, targetSpec } from "../support/sandbox.js";
 
 export function knownHostsText(): string {
   return readFileSync(loadSandbox().knownHostsPath, "utf8");
@@ -9,18 +9,7 @@ export function knownHostsText(): string {
 
 /** A target from the inventory with its pinned known_hosts; overrides replace any field (user, pins, jump...). */
 export function target(name: string, overrides: Partial<TargetSpec> = {}): TargetSpec {
-  const inventory = loadSandbox();
-  const found = sandboxTarget(name, inventory);
-  return {
-    name: found.name,
-    host: found.host,
-    port: found.port,
-    user: found.user,
-    privateKeyPath: inventory.privateKeyPath,
-    knownHosts: knownHostsText(),
-    connectTimeoutMs: 10_000,
-    ...overrides,
-  };
+  return targetSpec(name, overrides);
 }
 
 /** A unique token for names of remote files and processes made by one test. */

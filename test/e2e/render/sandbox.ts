@@ -1,34 +1,15 @@
 /** Connects to a sandbox target for the render e2e tests (inventory written by `npm run sandbox -- up`). */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { connect } from "../../../src/remote/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-
-const INVENTORY = resolve(dirname(fileURLToPath(import.meta.url)), "../../../.sandbox/inventory.json");
-
-interface Inventory {
-  targets: Array<{ name: string; host: string; port: number; user: string }>;
-  privateKeyPath: string;
-  knownHostsPath: string;
-}
+import { loadSandbox, targetSpec } from "../support/sandbox.js";
 
 /** The last target: the render tests reload its nginx, the lower-numbered ones are busier with other suites. */
 export async function connectRenderTarget(): Promise<{ host: RemoteHost; address: string }> {
-  if (!existsSync(INVENTORY)) throw new Error(`${INVENTORY} is missing: start the sandbox (npm run sandbox -- up)`);
-  const inventory = JSON.parse(readFileSync(INVENTORY, "utf8")) as Inventory;
-  const t = inventory.targets[inventory.targets.length - 1];
-  if (!t) throw new Error("the sandbox inventory has no targets");
-  const host = await connect({
-    name: t.name,
-    host: t.host,
-    port: t.port,
-    user: t.user,
-    privateKeyPath: inventory.privateKeyPath,
-    knownHosts: readFileSync(inventory.knownHostsPath, "utf8"),
-    connectTimeoutMs: 10_000,
-  });
-  return { host, address: t.host };
+  const inventory = loadSandbox();
+  const last = inventory.targets[inventory.targets.length - 1];
+  if (!last) throw new Error("the sandbox inventory has no targets");
+  const spec = targetSpec(last.name, {}, inventory);
+  return { host: await connect(spec), address: spec.host };
 }
 
 export function token(): string {

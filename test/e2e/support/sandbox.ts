@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { connect } from "../../../src/remote/index.js";
+import type { TargetSpec } from "../../../src/remote/target.js";
+import type { ExecOptions, ExecResult, RemoteHost } from "../../../src/remote/types.js";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const INVENTORY_PATH = resolve(REPO_ROOT, ".sandbox/inventory.json");
@@ -83,4 +86,38 @@ export function sshArgs(
     String(target.port),
     `${options.user ?? target.user}@${target.host}`,
   ];
+}
+
+/** A target as the SSH layer's TargetSpec, its host key pinned to the sandbox's known_hosts; overrides replace fields. */
+export function targetSpec(
+  name: string,
+  overrides: Partial<TargetSpec> = {},
+  inventory: SandboxInventory = loadSandbox(),
+): TargetSpec {
+  const target = sandboxTarget(name, inventory);
+  return {
+    name: target.name,
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    privateKeyPath: inventory.privateKeyPath,
+    knownHosts: readFileSync(inventory.knownHostsPath, "utf8"),
+    connectTimeoutMs: 10_000,
+    ...overrides,
+  };
+}
+
+/** A connection of its own to a target (close it when done). */
+export function connectTarget(name: string, overrides: Partial<TargetSpec> = {}): Promise<RemoteHost> {
+  return connect(targetSpec(name, overrides));
+}
+
+/** One command on a target over a short-lived connection: test set-up and checks. */
+export async function onTarget(name: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const host = await connectTarget(name);
+  try {
+    return await host.exec(argv, options);
+  } finally {
+    await host.close();
+  }
 }
