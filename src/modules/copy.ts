@@ -6,23 +6,21 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { Module } from "../engine/types.js";
-import { inPlaceArgs, inPlaceConflict, inPlaceConflictMessage, installContent } from "./support/install.js";
-import { modeSchema } from "./support/schema.js";
+import {
+  fileInstallArgs,
+  inPlaceConflict,
+  inPlaceConflictMessage,
+  installContent,
+  oneContentSource,
+  oneContentSourceMessage,
+} from "./support/install.js";
 
 const argsSchema = z
   .object({
-    dest: z.string().startsWith("/", "expected an absolute path"),
-    content: z.string().optional(),
-    src: z.string().optional(),
-    mode: modeSchema.optional(),
-    owner: z.string().optional(),
-    group: z.string().optional(),
-    backup: z.boolean().default(false),
-    validate: z.string().optional(),
-    ...inPlaceArgs,
+    ...fileInstallArgs,
   })
   .strict()
-  .refine((a) => (a.content === undefined) !== (a.src === undefined), "give exactly one of content or src")
+  .refine(oneContentSource, oneContentSourceMessage)
   .refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
 
 export const copyModule: Module<typeof argsSchema> = {

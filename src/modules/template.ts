@@ -11,24 +11,22 @@ import { z } from "zod";
 import { renderString } from "../engine/expr/template.js";
 import { extendScope } from "../engine/scope.js";
 import type { Module } from "../engine/types.js";
-import { inPlaceArgs, inPlaceConflict, inPlaceConflictMessage, installContent } from "./support/install.js";
-import { modeSchema } from "./support/schema.js";
+import {
+  fileInstallArgs,
+  inPlaceConflict,
+  inPlaceConflictMessage,
+  installContent,
+  oneContentSource,
+  oneContentSourceMessage,
+} from "./support/install.js";
 
 const argsSchema = z
   .object({
-    src: z.string().optional(),
-    content: z.string().optional(),
-    dest: z.string().startsWith("/", "expected an absolute path"),
+    ...fileInstallArgs,
     vars: z.record(z.string(), z.unknown()).default({}),
-    mode: modeSchema.optional(),
-    owner: z.string().optional(),
-    group: z.string().optional(),
-    backup: z.boolean().default(false),
-    validate: z.string().optional(),
-    ...inPlaceArgs,
   })
   .strict()
-  .refine((a) => (a.content === undefined) !== (a.src === undefined), "give exactly one of src or content")
+  .refine(oneContentSource, oneContentSourceMessage)
   .refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
 
 const handlebars = Handlebars.create();

@@ -12,6 +12,7 @@ import type { ModuleContext, ModuleResult } from "../../engine/types.js";
 import { RemoteCommandError } from "../../errors.js";
 import { type Command, installValidated } from "../../render/install.js";
 import { describeCommands, execOptions, runAll } from "./exec.js";
+import { modeSchema } from "./schema.js";
 import { splitCommand } from "./shlex.js";
 import { attributeFixes, statPath } from "./stat.js";
 
@@ -35,6 +36,26 @@ const commandArg = z.union([z.string().min(1), z.array(z.string()).min(1)]);
 
 /** The in-place args, for the schemas of the modules that install through installContent. */
 export const inPlaceArgs = { validate_in_place: commandArg.optional(), reload: commandArg.optional() };
+
+/** Every arg a module installing one file through installContent takes (copy, template): content from src or inline. */
+export const fileInstallArgs = {
+  dest: z.string().startsWith("/", "expected an absolute path"),
+  content: z.string().optional(),
+  src: z.string().optional(),
+  mode: modeSchema.optional(),
+  owner: z.string().optional(),
+  group: z.string().optional(),
+  backup: z.boolean().default(false),
+  validate: z.string().optional(),
+  ...inPlaceArgs,
+};
+
+/** Schema refinement of fileInstallArgs: the content comes from exactly one place. */
+export function oneContentSource(args: { content?: string; src?: string }): boolean {
+  return (args.content === undefined) !== (args.src === undefined);
+}
+
+export const oneContentSourceMessage = "give exactly one of src or content";
 
 /** Schema refinement: in-place mode has its own validation and always keeps the previous file. */
 export function inPlaceConflict(args: { validate?: string; backup?: boolean } & Partial<InstallSpec>): boolean {
