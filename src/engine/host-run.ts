@@ -9,7 +9,7 @@ import { evalCondition, renderDeep, renderString } from "./expr/template.js";
 import { runModuleTask } from "./module-task.js";
 import type { ModuleRegistry } from "./registry.js";
 import { buildScope, DataLayer } from "./scope.js";
-import type { ModuleTask, Play, Redactor, Task, TaskOutcome } from "./types.js";
+import type { ModuleTask, Play, Redactor, Task, TaskCommon, TaskOutcome } from "./types.js";
 
 /** Task names may hold `{{ }}` too; a name that cannot be rendered is shown as written. */
 function displayName(name: string | undefined, scope: Record<string, unknown>): string | undefined {
@@ -50,19 +50,14 @@ export interface PlayContext {
   emit(outcome: TaskOutcome): void;
 }
 
-interface Inherited {
-  when: string[];
-  tags: string[];
-  become?: boolean;
-  becomeUser?: string;
-  checkMode?: boolean;
-  noLog: boolean;
-  diff?: boolean;
-  ignoreErrors: boolean;
-  vars: Record<string, unknown>;
+/** What a task takes from the blocks around it: the same keywords a task has, plus whether a rescue waits. */
+type Inherited = Pick<
+  TaskCommon,
+  "when" | "tags" | "become" | "becomeUser" | "checkMode" | "noLog" | "diff" | "ignoreErrors" | "vars"
+> & {
   /** Inside a block that has a rescue: a failure here will be rescued. */
   rescuable?: boolean;
-}
+};
 
 type Flow = "ok" | "failed" | "stopped";
 
