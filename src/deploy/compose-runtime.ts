@@ -6,11 +6,10 @@
  * when the host has it, else v1 (`docker-compose`).
  */
 import type { Color, SlipwayConfig } from "../config/index.js";
-import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applyComposeFile } from "../render/apply.js";
-import { composeFilePath, composeFromConfig, envFileFromConfig } from "../render/from-config/index.js";
+import { composeFilePath, composeFromConfig } from "../render/from-config/index.js";
 import {
   type ComposeFlavour,
   composeBase,
@@ -24,6 +23,7 @@ import {
 import { dockerEnvFile, releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
 
 /** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
 export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig): Promise<ComposeFlavour> {
@@ -81,27 +81,17 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           continue;
         }
         images[name] = image;
-        if (!(await hostImageId(host, image))) {
-          actions.push(`pull ${image}`);
+        const pull = await pullWhenMissing(host, name, image, input.check);
+        if (pull) {
+          actions.push(pull);
           changed = true;
-          if (!input.check) {
-            const [pulled] = await deliverByPull([host], [{ service: name, reference: image }]);
-            if (pulled?.error) throw pulled.error;
-          }
         }
       }
       const colored = configWithEnv(config, input.env, color);
       // Secrets go to the color's 0600 env file only (the compose file is readable and shown in diffs).
       for (const name of services) {
         if ((config.services[name]?.secrets ?? []).length === 0) continue;
-        const env = envFileFromConfig(colored, name, color, input.secrets);
-        if (env.redacted.length > 0) {
-          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env.redacted.join(", ")}`, {
-            host: host.name,
-            step: "env file",
-            hint: `export ${env.redacted[0]}=... before deploying (or pass secrets to deploy())`,
-          });
-        }
+        const env = colorEnvFile(host, colored, name, color, input.secrets);
         const content = dockerEnvFile(env.content, `services.${name} env file`);
         if (input.check) {
           if ((await host.readFile(env.path, asRoot))?.toString("utf8") !== content) actions.push(`write ${env.path}`);

@@ -6,10 +6,8 @@
 
 import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
-import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { envFileFromConfig } from "../render/from-config/index.js";
 import {
   containerName,
   dockerEnvFile,
@@ -20,6 +18,7 @@ import {
 } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -56,23 +55,13 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           continue;
         }
         const image = serviceImage(config, name, input.images);
-        if (!(await hostImageId(host, image))) {
-          actions.push(`pull ${image}`);
+        const pull = await pullWhenMissing(host, name, image, input.check);
+        if (pull) {
+          actions.push(pull);
           changed = true;
-          if (!input.check) {
-            const [pulled] = await deliverByPull([host], [{ service: name, reference: image }]);
-            if (pulled?.error) throw pulled.error;
-          }
         }
-        const env = envFileFromConfig(colored, name, color, input.secrets);
+        const env = colorEnvFile(host, colored, name, color, input.secrets);
         const envContent = dockerEnvFile(env.content, `services.${name} env file`);
-        if (env.redacted.length > 0) {
-          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env.redacted.join(", ")}`, {
-            host: host.name,
-            step: "env file",
-            hint: `export ${env.redacted[0]}=... before deploying (or pass secrets to deploy())`,
-          });
-        }
         if (input.check) {
           const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
           if (now !== envContent) {

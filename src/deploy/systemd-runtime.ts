@@ -4,14 +4,14 @@
  * template unit), the color's env file (0600) and the template unit.
  */
 import type { Color, SlipwayConfig } from "../config/index.js";
-import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applySystemdUnit } from "../render/apply.js";
-import { envFileFromConfig, systemdUnitFromConfig } from "../render/from-config/index.js";
+import { systemdUnitFromConfig } from "../render/from-config/index.js";
 import { instanceUnitName } from "../render/systemd.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { serviceSources, shipService } from "./ship.js";
+import { colorEnvFile } from "./stage-steps.js";
 
 export function dropInPath(app: string, service: string, color: Color): string {
   return `/etc/systemd/system/${instanceUnitName(app, service, color)}.d/slipway-release.conf`;
@@ -56,14 +56,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       }
       const colored = configWithEnv(config, input.env, color);
       for (const name of services) {
-        const env = envFileFromConfig(colored, name, color, input.secrets);
-        if (env.redacted.length > 0) {
-          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env.redacted.join(", ")}`, {
-            host: host.name,
-            step: "env file",
-            hint: `export ${env.redacted[0]}=... before deploying (or pass secrets to deploy())`,
-          });
-        }
+        const env = colorEnvFile(host, colored, name, color, input.secrets);
         const drop = dropInPath(config.app, name, color);
         if (input.check) {
           const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
