@@ -21,6 +21,23 @@ export function defaultSitePath(app: string): string {
   return `/etc/nginx/conf.d/slipway-${app}.conf`;
 }
 
+/** nginx files are world-readable, validated with `nginx -t` as a whole, then gracefully reloaded. */
+function installNginxFiles(
+  host: RemoteHost,
+  files: readonly { path: string; content: string }[],
+  options: ApplyOptions,
+  defaultStep: string,
+): Promise<InstallResult> {
+  return installValidated(host, {
+    files: files.map((f) => ({ ...f, mode: 0o644 })),
+    validate: [nginxTest()],
+    reload: [nginxReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? defaultStep,
+  });
+}
+
 export async function applyNginxSite(
   host: RemoteHost,
   model: NginxSiteModel,
@@ -33,14 +50,7 @@ export async function applyNginxSite(
       step: options.step,
     });
   }
-  return installValidated(host, {
-    files: files.map((f) => ({ ...f, mode: 0o644 })),
-    validate: [nginxTest()],
-    reload: [nginxReload()],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? "nginx site",
-  });
+  return installNginxFiles(host, files, options, "nginx site");
 }
 
 /** The blue-green switch: point one service's upstream at other servers (the new color's port), validated. */
@@ -52,14 +62,7 @@ export async function applyNginxUpstream(
   options: ApplyOptions,
 ): Promise<InstallResult> {
   const file = renderNginxUpstream(app, upstream, includeDir);
-  return installValidated(host, {
-    files: [{ ...file, mode: 0o644 }],
-    validate: [nginxTest()],
-    reload: [nginxReload()],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? "nginx upstream",
-  });
+  return installNginxFiles(host, [file], options, "nginx upstream");
 }
 
 export async function applySystemdUnit(
