@@ -89597,6 +89597,16 @@ function composeConfigCheck(flavour, app, color, file2) {
 function defaultSitePath(app) {
   return `/etc/nginx/conf.d/slipway-${app}.conf`;
 }
+function installNginxFiles(host, files, options, defaultStep) {
+  return installValidated(host, {
+    files: files.map((f) => ({ ...f, mode: 420 })),
+    validate: [nginxTest()],
+    reload: [nginxReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? defaultStep
+  });
+}
 async function applyNginxSite(host, model, options) {
   const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
   if (!options.check) {
@@ -89605,14 +89615,7 @@ async function applyNginxSite(host, model, options) {
       step: options.step
     });
   }
-  return installValidated(host, {
-    files: files.map((f) => ({ ...f, mode: 420 })),
-    validate: [nginxTest()],
-    reload: [nginxReload()],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? "nginx site"
-  });
+  return installNginxFiles(host, files, options, "nginx site");
 }
 async function applySystemdUnit(host, model, options) {
   const path8 = `${options.unitDir ?? "/etc/systemd/system"}/${templateUnitName(model.app, model.service)}`;
@@ -90592,6 +90595,21 @@ function describeAttributes(info) {
 // src/modules/support/install.ts
 var commandArg = external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string()).min(1)]);
 var inPlaceArgs = { validate_in_place: commandArg.optional(), reload: commandArg.optional() };
+var fileInstallArgs = {
+  dest: external_exports.string().startsWith("/", "expected an absolute path"),
+  content: external_exports.string().optional(),
+  src: external_exports.string().optional(),
+  mode: modeSchema.optional(),
+  owner: external_exports.string().optional(),
+  group: external_exports.string().optional(),
+  backup: external_exports.boolean().default(false),
+  validate: external_exports.string().optional(),
+  ...inPlaceArgs
+};
+function oneContentSource(args) {
+  return args.content === void 0 !== (args.src === void 0);
+}
+var oneContentSourceMessage = "give exactly one of src or content";
 function inPlaceConflict(args) {
   const inPlace = args.validate_in_place !== void 0 || args.reload !== void 0;
   return inPlace && (args.validate !== void 0 || args.backup === true);
@@ -90679,16 +90697,8 @@ async function validateCandidate(ctx2, spec) {
 
 // src/modules/copy.ts
 var argsSchema7 = external_exports.object({
-  dest: external_exports.string().startsWith("/", "expected an absolute path"),
-  content: external_exports.string().optional(),
-  src: external_exports.string().optional(),
-  mode: modeSchema.optional(),
-  owner: external_exports.string().optional(),
-  group: external_exports.string().optional(),
-  backup: external_exports.boolean().default(false),
-  validate: external_exports.string().optional(),
-  ...inPlaceArgs
-}).strict().refine((a) => a.content === void 0 !== (a.src === void 0), "give exactly one of content or src").refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
+  ...fileInstallArgs
+}).strict().refine(oneContentSource, oneContentSourceMessage).refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
 var copyModule = {
   name: "copy",
   argsSchema: argsSchema7,
@@ -91607,17 +91617,9 @@ var import_handlebars4 = __toESM(require_lib3(), 1);
 import { readFile as readFile7 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
 var argsSchema18 = external_exports.object({
-  src: external_exports.string().optional(),
-  content: external_exports.string().optional(),
-  dest: external_exports.string().startsWith("/", "expected an absolute path"),
-  vars: external_exports.record(external_exports.string(), external_exports.unknown()).default({}),
-  mode: modeSchema.optional(),
-  owner: external_exports.string().optional(),
-  group: external_exports.string().optional(),
-  backup: external_exports.boolean().default(false),
-  validate: external_exports.string().optional(),
-  ...inPlaceArgs
-}).strict().refine((a) => a.content === void 0 !== (a.src === void 0), "give exactly one of src or content").refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
+  ...fileInstallArgs,
+  vars: external_exports.record(external_exports.string(), external_exports.unknown()).default({})
+}).strict().refine(oneContentSource, oneContentSourceMessage).refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
 var handlebars = import_handlebars4.default.create();
 function renderTemplateText(text, scope, handlebarsSyntax) {
   if (handlebarsSyntax) return handlebars.compile(text, { strict: true, noEscape: true })(scope);
@@ -92008,6 +92010,27 @@ function configWithEnv(config2, extra, color) {
   return { ...config2, services };
 }
 
+// src/deploy/stage-steps.ts
+function colorEnvFile(host, config2, service, color, secrets) {
+  const env2 = envFileFromConfig(config2, service, color, secrets);
+  if (env2.redacted.length > 0) {
+    throw new SlipwayError(`service ${service} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
+      host: host.name,
+      step: "env file",
+      hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
+    });
+  }
+  return env2;
+}
+async function pullWhenMissing(host, service, image, check2) {
+  if (await hostImageId(host, image)) return null;
+  if (!check2) {
+    const [pulled] = await deliverByPull([host], [{ service, reference: image }]);
+    if (pulled?.error) throw pulled.error;
+  }
+  return `pull ${image}`;
+}
+
 // src/deploy/compose-runtime.ts
 async function hostComposeFlavour(host, config2) {
   const facts = await host.facts({ deployDir: config2.deploy_dir });
@@ -92061,26 +92084,16 @@ function composeRuntime(config2, host) {
           continue;
         }
         images[name] = image;
-        if (!await hostImageId(host, image)) {
-          actions.push(`pull ${image}`);
+        const pull = await pullWhenMissing(host, name, image, input2.check);
+        if (pull) {
+          actions.push(pull);
           changed = true;
-          if (!input2.check) {
-            const [pulled] = await deliverByPull([host], [{ service: name, reference: image }]);
-            if (pulled?.error) throw pulled.error;
-          }
         }
       }
       const colored = configWithEnv(config2, input2.env, color);
       for (const name of services) {
         if ((config2.services[name]?.secrets ?? []).length === 0) continue;
-        const env2 = envFileFromConfig(colored, name, color, input2.secrets);
-        if (env2.redacted.length > 0) {
-          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
-            host: host.name,
-            step: "env file",
-            hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
-          });
-        }
+        const env2 = colorEnvFile(host, colored, name, color, input2.secrets);
         const content = dockerEnvFile(env2.content, `services.${name} env file`);
         if (input2.check) {
           if ((await host.readFile(env2.path, asRoot))?.toString("utf8") !== content) actions.push(`write ${env2.path}`);
@@ -92266,23 +92279,13 @@ function containerRuntime(config2, host) {
           continue;
         }
         const image = serviceImage(config2, name, input2.images);
-        if (!await hostImageId(host, image)) {
-          actions.push(`pull ${image}`);
+        const pull = await pullWhenMissing(host, name, image, input2.check);
+        if (pull) {
+          actions.push(pull);
           changed = true;
-          if (!input2.check) {
-            const [pulled] = await deliverByPull([host], [{ service: name, reference: image }]);
-            if (pulled?.error) throw pulled.error;
-          }
         }
-        const env2 = envFileFromConfig(colored, name, color, input2.secrets);
+        const env2 = colorEnvFile(host, colored, name, color, input2.secrets);
         const envContent = dockerEnvFile(env2.content, `services.${name} env file`);
-        if (env2.redacted.length > 0) {
-          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
-            host: host.name,
-            step: "env file",
-            hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
-          });
-        }
         if (input2.check) {
           const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
           if (now !== envContent) {
@@ -93053,14 +93056,7 @@ function systemdRuntime(config2, host) {
       }
       const colored = configWithEnv(config2, input2.env, color);
       for (const name of services) {
-        const env2 = envFileFromConfig(colored, name, color, input2.secrets);
-        if (env2.redacted.length > 0) {
-          throw new SlipwayError(`service ${name} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
-            host: host.name,
-            step: "env file",
-            hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
-          });
-        }
+        const env2 = colorEnvFile(host, colored, name, color, input2.secrets);
         const drop = dropInPath(config2.app, name, color);
         if (input2.check) {
           const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
