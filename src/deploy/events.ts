@@ -1,0 +1,60 @@
+/**
+ * Progress of a deploy or rollback as structured events (DESIGN.md: "progress is structured events that the CLI and
+ * the Action format"). The step runner emits them; the CLI formats them for a terminal, `--json` prints them one per
+ * line, the GitHub action groups them per host and step and builds its job summary from them. Nothing parses text.
+ *
+ * This is a public contract shared by src/deploy (producer), src/cli and src/github (consumers): change it only
+ * additively.
+ */
+import type { HostStatus } from "./types.js";
+
+/** What happened to one step on one host. `undone`: its undo ran after a later failure or an interruption. */
+export type StepStatus = "started" | "ok" | "changed" | "skipped" | "failed" | "undone" | "interrupted";
+
+/** A step started, ended, or was undone on a host. `ms`: wall time of the step (absent on `started`). */
+export interface StepEvent {
+  kind: "step";
+  host: string;
+  /** The step's name as in docs/deploy.md (lock, backup, stage, start, gate, preview, switch, verify, ...). */
+  step: string;
+  status: StepStatus;
+  ms?: number;
+  /** One line for people: what the step did or why it failed. */
+  message?: string;
+  /** Facts other parts use: e.g. `{ backup: "<id>" }`, `{ color: "green" }`, `{ release: "<id>" }`. */
+  data?: Record<string, unknown>;
+}
+
+/** A free-form line for people (never parsed). `host`/`step` tell where it belongs when known. */
+export interface LogEvent {
+  kind: "log";
+  level: "info" | "warn" | "error";
+  message: string;
+  host?: string;
+  step?: string;
+}
+
+/** A redacted file diff from check mode or a real run. */
+export interface DiffEvent {
+  kind: "diff";
+  host: string;
+  step: string;
+  path: string;
+  diff: string;
+}
+
+/** A host finished: its final status and what is live on it. */
+export interface HostEvent {
+  kind: "host";
+  host: string;
+  status: HostStatus;
+  release?: string;
+  color?: string;
+  backup?: string;
+  error?: string;
+}
+
+export type DeployEvent = StepEvent | LogEvent | DiffEvent | HostEvent;
+
+/** Where events go; the default drops them. */
+export type DeployEventSink = (event: DeployEvent) => void;
