@@ -76,7 +76,7 @@ export async function checkDatabasePresent(
     {
       host: host.name,
       step: "preflight",
-      hint: "check database.path (and database.volume) in slipway.yml against where the app writes its database; nothing was changed",
+      hint: "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed",
     },
   );
 }

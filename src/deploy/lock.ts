@@ -6,9 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { dirname } from "node:path";
 import { SlipwayError } from "../errors.js";
 import { type LockHolder, parseHolder } from "../modules/lock.js";
 import type { RemoteHost } from "../remote/types.js";
+import { removeUnder } from "./remove.js";
 
 export type { LockHolder } from "../modules/lock.js";
 
@@ -77,7 +79,7 @@ export async function acquireLock(
     const held = parseHolder((await host.readFile(`${path}/holder`))?.toString("utf8"));
     if (!options.force) throw lockHeldError(host.name, path, held);
     options.say?.(`--force-unlock: removing the lock ${path} held by ${describeHolder(held)}`);
-    await host.exec(["rm", "-rf", "--", path], { step: "force unlock" });
+    await removeUnder(host, dirname(path), path, { step: "force unlock" });
     made = await mkdir();
     if (made.code !== 0) {
       // Someone took it between the removal and our mkdir: that one is not stale.
@@ -90,7 +92,7 @@ export async function acquireLock(
 }
 
 export async function releaseLock(host: RemoteHost, path: string): Promise<void> {
-  await host.exec(["rm", "-rf", "--", path], { step: "unlock" });
+  await removeUnder(host, dirname(path), path, { step: "unlock" });
 }
 
 /**

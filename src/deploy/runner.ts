@@ -94,7 +94,7 @@ async function undoAll(undos: Step[], state: FlowState, emitter: HostEmitter, ou
     emitter.step = step.name;
     const t0 = Date.now();
     try {
-      await step.undo?.(state);
+      if ((await step.undo?.(state)) === "nothing") continue;
       outcome.undone.push(step.name);
       emitter.stepEvent(step.name, "undone", { ms: Date.now() - t0 });
     } catch (e) {

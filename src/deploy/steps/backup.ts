@@ -23,8 +23,8 @@ export const backupStep: Step = {
   },
   async undo(s) {
     const { host, config, restoreDb } = s.run;
-    if (!s.backup || !s.spec || !s.liveColor || !s.switched) return;
-    if (!restoreDb && !config.database?.restore_on_rollback) return;
+    if (!s.backup || !s.spec || !s.liveColor || !s.switched) return "nothing";
+    if (!restoreDb && !config.database?.restore_on_rollback) return "nothing";
     await restoreBeforeRelease(
       host,
       config,
@@ -36,5 +36,6 @@ export const backupStep: Step = {
     );
     s.say(`restored the database from ${s.backup}`);
     s.undoNotes.push(`restored the database from ${s.backup}`);
+    return undefined;
   },
 };

@@ -14,5 +14,6 @@ export const startStep: Step = {
   async undo(s) {
     await s.run.runtime.stop(s.idle);
     s.undoNotes.push(`stopped ${s.idle}`);
+    return undefined;
   },
 };

@@ -20,11 +20,12 @@ export const stopOldStep: Step = {
     return { status: "changed", data: { color: s.liveColor } };
   },
   async undo(s) {
-    if (!s.oldStopped || !s.liveColor) return;
+    if (!s.oldStopped || !s.liveColor) return "nothing";
     for (const argv of s.writersOf(s.liveColor).start)
       await s.run.host.exec(argv, { step: "start old color", timeoutMs: 120_000 });
     s.oldStopped = false;
     s.say(`started ${s.liveColor} again`);
     s.undoNotes.push(`${s.liveColor} was started again and serves the previous release`);
+    return undefined;
   },
 };

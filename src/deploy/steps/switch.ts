@@ -51,9 +51,10 @@ export const switchStep: Step = {
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {
-    if (!s.liveColor) return;
+    if (!s.liveColor) return "nothing";
     await switchAndReload(s, s.liveColor);
     s.say(`switched back to ${s.liveColor}`);
     s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
+    return undefined;
   },
 };

@@ -54,8 +54,11 @@ export interface Step {
   /** Check mode: say what run would do (may read the host, never changes it). */
   plan?(state: FlowState): Promise<void>;
   run(state: FlowState): Promise<StepResult>;
-  /** Undo what run changed (also after run failed part way: must be safe to call then). */
-  undo?(state: FlowState): Promise<void>;
+  /**
+   * Undo what run changed (also after run failed part way: must be safe to call then). Resolves "nothing" when
+   * there was nothing to undo (no `undone` event then).
+   */
+  undo?(state: FlowState): Promise<"nothing" | undefined>;
   /** Runs at the end whatever happened (the lock's release). Its error is reported beside the result. */
   always?(state: FlowState): Promise<void>;
   /** Once this step succeeded the release is committed: earlier undos no longer run on a later failure. */
