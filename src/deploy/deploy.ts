@@ -5,7 +5,7 @@
 import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
-import { ConnectionPool } from "../remote/index.js";
+import { ConnectionPool, Redactor } from "../remote/index.js";
 import { rolloutBatches, rolloutStops } from "./batches.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
@@ -48,21 +48,23 @@ async function onEveryHost(
   perHost: PerHost | null,
 ): Promise<DeployResult> {
   const started = Date.now();
-  const report = base.report;
+  // One redactor for the run: every line, command and error it reports is masked, whoever the caller is.
+  const redactor = new Redactor(Object.values(base.secrets));
+  const report = (line: string) => base.report(redactor.redact(line));
   const runtime = runtimeFor(config);
-  const pool = new ConnectionPool();
+  const pool = new ConnectionPool({ redactor });
   const hosts: HostResult[] = [];
   let release = base.releaseId;
   try {
     const connected = await connectAll(config, chosenHosts(config, limit), pool);
     const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
-      if (!host) return { name: resolved.name, status: "unreachable", error };
+      if (!host) return { name: resolved.name, status: "unreachable", error: error && redactor.redact(error) };
       try {
         const run = perHost ? await perHost(base) : base;
         if (!run) return { name: resolved.name, status: "ok" };
         const fromHost = perHost ? await hostSpecific(run, host) : run;
         const result = await runHost(
-          { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
+          { ...fromHost, report, host, user: resolved.user, runtime: runtime(host) },
           resolved.address,
         );
         if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
@@ -71,7 +73,7 @@ async function onEveryHost(
       } catch (e) {
         // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
         report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
-        return { name: resolved.name, status: "failed", error: errorText(e) };
+        return { name: resolved.name, status: "failed", error: redactor.redact(errorText(e)) };
       }
     };
     // Check mode plans every host at once; a real run goes batch by batch (inventory.serial).
