@@ -39,12 +39,9 @@ export function secretForms(secret: string): string[] {
 
 /** Escaped spellings: JSON, URL, shell, env-file writers. */
 function textForms(value: string): string[] {
-  const percent = encodeURIComponent(value);
   const forms = [
     JSON.stringify(value).slice(1, -1),
-    percent,
-    percent.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
-    percent.replaceAll("%20", "+"),
+    ...percentForms(value),
     // systemd EnvironmentFile (src/render/systemd.ts renderEnvironmentFile)
     value.replace(/[\\"$`]/g, (c) => `\\${c}`),
     // systemd Environment= (src/render/systemd-values.ts environmentAssignment)
@@ -62,6 +59,18 @@ function textForms(value: string): string[] {
     forms.push(quoted.startsWith("'") ? quoted.slice(1, -1) : quoted);
   }
   return forms;
+}
+
+/**
+ * Percent-encodings differ in what they leave alone: JavaScript's encodeURIComponent keeps `!'()*`, RFC 3986 strict
+ * encoders (Python's quote, Go's PathEscape) keep only `A-Za-z0-9-._~`; form encoding writes space as `+`; some
+ * tools write lowercase hex.
+ */
+function percentForms(value: string): string[] {
+  const component = encodeURIComponent(value);
+  const strict = component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const forms = [component, strict, strict.replaceAll("%20", "+"), component.replaceAll("%20", "+")];
+  return [...forms, ...forms.map((form) => form.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()))];
 }
 
 /**

@@ -104,3 +104,13 @@ describe("Redactor: the encodings real outputs use", () => {
     });
   });
 });
+
+describe("Redactor: percent-encoders that escape more than encodeURIComponent", () => {
+  it("masks RFC 3986 strict encoding (Python quote), upper- or lowercase, and form encoding", () => {
+    const r = new Redactor([`pw-"q'uo\`te $d (x)!`]);
+    // urllib.parse.quote(value, safe="") and quote_plus, as Python writes them.
+    expect(r.redact("url pw-%22q%27uo%60te%20%24d%20%28x%29%21")).toBe(`url ${MASK}`);
+    expect(new Redactor(["a\\b/c"]).redact("x a%5cb%2fc")).toBe(`x ${MASK}`);
+    expect(r.redact("q=pw-%22q%27uo%60te+%24d+%28x%29%21")).toBe(`q=${MASK}`);
+  });
+});
