@@ -170,7 +170,7 @@ interface LocationView {
   cors: { preflightHeaders: string[] } | null;
   corsHeaders: string[];
   headers: string[];
-  static: { root: string; index: string | null; expires: string; fallback: string } | null;
+  static: { root: string; index: string | null; expires: string; fallback: string; rewrite: string | null } | null;
   proxyPass: string;
   proxyHeaders: string[];
 }
@@ -223,19 +223,20 @@ function locationView(route: RouteModel, field: string, ctx: RouteContext): Loca
   const { cors, corsHeaders } = corsView(route, field, ctx);
 
   let staticView: LocationView["static"] = null;
+  let fallbackPass = proxyPass;
   if (route.static) {
-    if (route.upstreamPath !== null) {
-      // nginx forbids a URI in proxy_pass inside a named location, which is where the fallback proxies from.
-      throw new RenderError(`${field}.upstreamPath`, route.upstreamPath, "must be null on a route with static files");
-    }
+    // nginx forbids a URI in proxy_pass inside a named location (where the fallback proxies from): the URI is
+    // rewritten there instead, then passed on as is.
+    fallbackPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}`;
     staticView = {
+      rewrite: upstreamPath === "" ? null : `^${path.replaceAll(/[.+]/g, (c) => `\\${c}`)}(.*)$ ${upstreamPath}$1`,
       root: absolutePath(route.static.root, `${field}.static.root`),
       index: route.static.index?.map((n, j) => nx.fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
       expires: nx.expires(route.static.expires, `${field}.static.expires`),
       fallback: `@${nginxIdent(route.upstream)}_app${path === "/" ? "" : path.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`,
     };
   }
-  return { path, rateLimit, cors, corsHeaders, headers: [], static: staticView, proxyPass, proxyHeaders };
+  return { path, rateLimit, cors, corsHeaders, headers: [], static: staticView, proxyPass: fallbackPass, proxyHeaders };
 }
 
 function corsView(route: RouteModel, field: string, ctx: RouteContext) {

@@ -13,7 +13,6 @@ import {
   prefixPath,
   resourceName,
   size,
-  urlPath,
 } from "./primitives.js";
 
 const RATE_PATTERN = /^\d+r\/[sm]$/;
@@ -30,7 +29,9 @@ const rateLimitSchema = z
 
 const routeSchema = z
   .strictObject({
-    path: urlPath().describe("Location under `base_path` (e.g. `/api/`); the longest matching path wins."),
+    path: prefixPath().describe(
+      'Location under `base_path`, ending in "/" (e.g. `/api/`); the longest matching path wins.',
+    ),
     service: resourceName("service").describe("Service receiving the requests."),
     strip_prefix: bool()
       .default(false)

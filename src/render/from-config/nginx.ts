@@ -171,15 +171,11 @@ function attachStatic(config: SlipwayConfig, routes: RouteModel[]): void {
     if (!parent) {
       throw new ConfigMappingError("proxy.static.path", `${path} is under no route: misses would have nowhere to go`);
     }
-    route = { ...parent, path };
+    // The part of the static path below the parent's location reaches the app as the parent would send it.
+    const upstreamPath =
+      parent.upstreamPath === null ? null : `${parent.upstreamPath}${path.slice(parent.path.length)}`;
+    route = { ...parent, path, upstreamPath };
     routes.push(route);
-  }
-  if (route.upstreamPath !== null) {
-    throw new ConfigMappingError(
-      "proxy.static.path",
-      `${path} is rewritten before it reaches the app (base_path or strip_prefix), which nginx cannot do from the static fallback`,
-      "serve static files from a path the app receives unchanged, or let the app serve them",
-    );
   }
   route.static = staticModel;
 }
