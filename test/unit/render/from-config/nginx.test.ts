@@ -49,8 +49,25 @@ describe("nginx site from slipway.yml", () => {
     expect(upstreamFromConfig(config, "web", "green").servers).toEqual([{ host: "127.0.0.1", port: 18050 }]);
   });
 
-  it("no domains: the default server", () => {
-    expect(site({ proxy: { routes: [{ path: "/", service: "web" }] } }).servers[0]?.serverNames).toEqual(["_"]);
+  it("no domains: the nginx hosts' addresses are the names, so requests by IP beat the distro's default site", () => {
+    const model = site({ proxy: { routes: [{ path: "/", service: "web" }] } });
+    expect(model.servers[0]?.serverNames).toEqual(["10.213.0.11", "10.213.0.12", "10.213.0.13"]);
+    expect(model.listen).toEqual({ httpPort: 80, httpsPort: 443, ipv6: true });
+    const lb = site({ proxy: { routes: [{ path: "/", service: "web" }], hosts: ["lb"] } });
+    expect(lb.servers[0]?.serverNames).toEqual(["10.213.0.13"]);
+    const v6 = site({
+      inventory: { hosts: { a: { address: "2001:DB8::5" } } },
+      proxy: { routes: [{ path: "/", service: "web" }] },
+    });
+    expect(v6.servers[0]?.serverNames).toEqual(["[2001:db8::5]"]);
+    expect(renderNginxSite(v6)).toContain("    listen 80;\n    listen [::]:80;\n    server_name [2001:db8::5];\n");
+  });
+
+  it("default_server only when asked for, on IPv4 and IPv6; ipv6: false listens on IPv4 only", () => {
+    const text = renderNginxSite(site({ proxy: { ...routesOnly(), default_server: true } }));
+    expect(text).toContain("    listen 80 default_server;\n    listen [::]:80 default_server;\n");
+    const v4 = renderNginxSite(site({ proxy: { ...routesOnly(), ipv6: false } }));
+    expect(v4).toContain("    listen 80;\n    server_name shop.example.com;\n");
   });
 
   it("base path: locations below it, base removed, route path kept unless strip_prefix, X-Script-Name", () => {
@@ -199,7 +216,7 @@ describe("nginx site from slipway.yml", () => {
     ]);
     expect(model.clientMaxBodySize).toBe("100m");
     expect(model.proxyTimeouts).toEqual({ connect: "60s", send: "60s", read: "300s" });
-    expect(model.gzip).toEqual({ types: ["text/css"] });
+    expect(model.gzip).toEqual({ types: ["text/css"], minLength: 1024 });
     expect(model.denyDotfiles).toBe(false);
   });
 
