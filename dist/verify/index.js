@@ -1,4 +1,5 @@
 import { createRequire as __slipwayCreateRequire } from 'node:module'; import { dirname as __slipwayDirname } from 'node:path'; import { fileURLToPath as __slipwayFileUrl } from 'node:url'; const require = __slipwayCreateRequire(import.meta.url); const __filename = __slipwayFileUrl(import.meta.url); const __dirname = __slipwayDirname(__filename);
+/*! slipway v0.1.0 | MIT */
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
@@ -19742,7 +19743,7 @@ function checkCertificate(request) {
 }
 
 // src/github/verify-action.ts
-async function runVerifyAction() {
+async function runVerifyAction(env = process.env) {
   try {
     const url = getInput("url", { required: true });
     const outcomes = await verifySite({
@@ -19751,20 +19752,23 @@ async function runVerifyAction() {
       headers: parseList(getInput("headers")),
       minCertDays: Number(getInput("min-cert-days") || "14")
     });
-    await summary.addHeading(`Slipway verify: ${url}`, 3).addTable([
-      [
-        { data: "check", header: true },
-        { data: "result", header: true },
-        { data: "detail", header: true }
-      ],
-      ...outcomes.map((o) => [o.name, o.ok ? "ok" : "FAILED", o.detail])
-    ]).write();
-    const failed = outcomes.filter((o) => !o.ok);
     for (const o of outcomes) (o.ok ? info : error)(`${o.ok ? "ok" : "FAILED"} ${o.name}: ${o.detail}`);
+    if (env.GITHUB_STEP_SUMMARY) await writeSummary(url, outcomes);
+    const failed = outcomes.filter((o) => !o.ok);
     if (failed.length > 0) setFailed(`${failed.length} of ${outcomes.length} checks failed on ${url}`);
   } catch (error2) {
     setFailed(error2.message);
   }
+}
+async function writeSummary(url, outcomes) {
+  await summary.addHeading(`Slipway verify: ${url}`, 3).addTable([
+    [
+      { data: "check", header: true },
+      { data: "result", header: true },
+      { data: "detail", header: true }
+    ],
+    ...outcomes.map((o) => [o.name, o.ok ? "ok" : "FAILED", o.detail])
+  ]).write();
 }
 
 // src/github/entry/verify.ts
