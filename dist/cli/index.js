@@ -31959,7 +31959,7 @@ var require_vendor_core = __commonJS({
     var source_default = chalk3;
     var import_which = __toESM2(require_lib4(), 1);
     var import_node_process4 = __toESM2(__require("process"), 1);
-    var import_node_fs4 = __toESM2(__require("fs"), 1);
+    var import_node_fs5 = __toESM2(__require("fs"), 1);
     var import_node_os22 = __toESM2(__require("os"), 1);
     var EOL = /\r?\n|\r|\n/;
     var EMPTY = "-";
@@ -32412,8 +32412,8 @@ var require_vendor_core = __commonJS({
       if (f.length > 3 && f[0] === '"')
         return f[f.length - 1] === '"' ? isBin(f.slice(1, -1)) : false;
       try {
-        if (!import_node_fs4.default.existsSync(f)) return false;
-        const stat = import_node_fs4.default.lstatSync(f);
+        if (!import_node_fs5.default.existsSync(f)) return false;
+        const stat = import_node_fs5.default.lstatSync(f);
         return stat.isFile() || stat.isSymbolicLink();
       } catch (e) {
         return false;
@@ -32766,7 +32766,7 @@ var require_core = __commonJS({
     var import_node_buffer = __require("buffer");
     var import_node_child_process3 = __toESM2(__require("child_process"), 1);
     var import_node_events = __require("events");
-    var import_node_fs4 = __toESM2(__require("fs"), 1);
+    var import_node_fs5 = __toESM2(__require("fs"), 1);
     var import_node_os3 = __require("os");
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_util2 = __require("util");
@@ -33497,7 +33497,7 @@ ${details}`;
       // prettier-ignore
       _pipe(source, dest, ...args) {
         if ((0, import_util9.isString)(dest))
-          return this._pipe(source, import_node_fs4.default.createWriteStream(dest));
+          return this._pipe(source, import_node_fs5.default.createWriteStream(dest));
         if ((0, import_util9.isStringLiteral)(dest, ...args))
           return this._pipe(
             source,
@@ -41575,7 +41575,7 @@ var require_vendor_extra = __commonJS({
           });
         }
         var readFile10 = universalify.fromPromise(_readFile);
-        function readFileSync3(file2, options = {}) {
+        function readFileSync4(file2, options = {}) {
           if (typeof options === "string") {
             options = { encoding: options };
           }
@@ -41609,7 +41609,7 @@ var require_vendor_extra = __commonJS({
         }
         var jsonfile = {
           readFile: readFile10,
-          readFileSync: readFileSync3,
+          readFileSync: readFileSync4,
           writeFile: writeFile3,
           writeFileSync
         };
@@ -44941,7 +44941,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_util2;
     var import_node_url22;
     var import_node_net;
-    var import_node_fs4;
+    var import_node_fs42;
     var import_node_path32;
     var Os;
     var fi;
@@ -45061,7 +45061,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         init_node_fetch_native_DfbY2q_x();
         import_node_url22 = __require("url");
         import_node_net = __require("net");
-        import_node_fs4 = __require("fs");
+        import_node_fs42 = __require("fs");
         import_node_path32 = __require("path");
         Os = Object.defineProperty;
         fi = (i) => {
@@ -45630,11 +45630,11 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         n2(pl, "requireNodeDomexception");
         bl = pl();
         ml = f(bl);
-        ({ stat: $n } = import_node_fs4.promises);
-        yl = n2((i, o3) => vi((0, import_node_fs4.statSync)(i), i, o3), "blobFromSync");
+        ({ stat: $n } = import_node_fs42.promises);
+        yl = n2((i, o3) => vi((0, import_node_fs42.statSync)(i), i, o3), "blobFromSync");
         gl = n2((i, o3) => $n(i).then((a) => vi(a, i, o3)), "blobFrom");
         _l = n2((i, o3) => $n(i).then((a) => Ei(a, i, o3)), "fileFrom");
-        Sl = n2((i, o3) => Ei((0, import_node_fs4.statSync)(i), i, o3), "fileFromSync");
+        Sl = n2((i, o3) => Ei((0, import_node_fs42.statSync)(i), i, o3), "fileFromSync");
         vi = n2((i, o3, a = "") => new ut([new Sr({ path: o3, size: i.size, lastModified: i.mtimeMs, start: 0 })], { type: a }), "fromBlob");
         Ei = n2((i, o3, a = "") => new qn([new Sr({ path: o3, size: i.size, lastModified: i.mtimeMs, start: 0 })], (0, import_node_path32.basename)(o3), { type: a, lastModified: i.mtimeMs }), "fromFile");
         Er = class Er2 {
@@ -45650,7 +45650,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
             return __asyncGenerator(this, null, function* () {
               const { mtimeMs: o3 } = yield new __await($n(O(this, He)));
               if (o3 > this.lastModified) throw new ml("The requested file could not be read, typically due to permission problems that have occurred after a reference to a file was acquired.", "NotReadableError");
-              yield* __yieldStar((0, import_node_fs4.createReadStream)(O(this, He), { start: O(this, Ve), end: O(this, Ve) + this.size - 1 }));
+              yield* __yieldStar((0, import_node_fs42.createReadStream)(O(this, He), { start: O(this, Ve), end: O(this, Ve) + this.size - 1 }));
             });
           }
           get [Symbol.toStringTag]() {
@@ -85978,8 +85978,21 @@ function register4(program2) {
 import { readdirSync } from "node:fs";
 import { basename, dirname as dirname10, join as join4 } from "node:path";
 import { fileURLToPath as fileURLToPath3, pathToFileURL } from "node:url";
+
+// src/cli/_version.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+function slipwayVersion(packageJson = new URL("../../package.json", import.meta.url)) {
+  try {
+    const pkg = JSON.parse(readFileSync3(packageJson, "utf8"));
+    return pkg.name === "slipway" && pkg.version ? pkg.version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+// src/cli/main.ts
 function createProgram(modules) {
-  const program2 = new Command("slipway").description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.").version(process.env.npm_package_version ?? "0.1.0").showHelpAfterError().enablePositionalOptions();
+  const program2 = new Command("slipway").description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.").version(slipwayVersion()).showHelpAfterError().enablePositionalOptions();
   for (const module of modules) module.register(program2);
   return program2;
 }
