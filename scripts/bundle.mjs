@@ -11,11 +11,28 @@ import esbuildPluginLicense from "esbuild-plugin-license";
 
 const outdir = process.argv[2] ?? "dist";
 
-/** Bundle -> entries: the deploy action's main and post steps share one directory (one set of notices). */
+/**
+ * The verify action checks a site with Node's own fetch and never calls GitHub's API, yet @actions/core imports
+ * @actions/http-client, whose proxy dispatcher imports undici (0.75 MB, 93% of the bundle). There undici is this stub,
+ * which fails loudly should the dispatcher ever be used.
+ */
+const withoutUndici = {
+  name: "without-undici",
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: "undici", namespace: "slipway-stub" }));
+    build.onLoad({ filter: /.*/, namespace: "slipway-stub" }, () => ({
+      contents:
+        "export class ProxyAgent { constructor() { throw new Error('this bundle has no HTTP proxy support (undici is not bundled)'); } }",
+      loader: "js",
+    }));
+  },
+};
+
+/** Bundle -> entries (the deploy action's main and post steps share one directory and one set of notices). */
 const bundles = {
-  verify: { index: "src/github/entry/verify.ts" },
-  deploy: { index: "src/github/entry/deploy.ts", post: "src/github/entry/post.ts" },
-  cli: { index: "src/cli/index.ts" },
+  verify: { entries: { index: "src/github/entry/verify.ts" }, plugins: [withoutUndici] },
+  deploy: { entries: { index: "src/github/entry/deploy.ts", post: "src/github/entry/post.ts" }, plugins: [] },
+  cli: { entries: { index: "src/cli/index.ts" }, plugins: [] },
 };
 
 /** The notices file: each package once (name, version, license, then its license text), sorted by name. */
@@ -33,7 +50,7 @@ function notices(dependencies) {
   return [header, ...sections].join("\n");
 }
 
-for (const [name, entryPoints] of Object.entries(bundles)) {
+for (const [name, { entries: entryPoints, plugins }] of Object.entries(bundles)) {
   // Chunk names carry a content hash: a rebuild must not leave the previous chunks behind.
   rmSync(join(outdir, name), { recursive: true, force: true });
   await build({
@@ -64,6 +81,7 @@ for (const [name, entryPoints] of Object.entries(bundles)) {
     legalComments: "none",
     metafile: true,
     plugins: [
+      ...plugins,
       esbuildPluginLicense({
         banner: "",
         thirdParty: {
