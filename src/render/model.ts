@@ -126,6 +126,13 @@ export interface NginxSiteModel {
   gzip: { types: string[] } | null;
   /** 403 for any path segment starting with a dot (`/.git/config`, `.htaccess`); ACME stays reachable. */
   denyDotfiles: boolean;
+  /** The color the upstreams point at: every proxied answer carries `X-Slipway-Color: <color>` (what serves). */
+  color?: string;
+  /**
+   * The deploy's preview: a listener on 127.0.0.1:<port> with the first server's locations, routed to `color`'s
+   * upstreams (the idle color), so every public route is checked through nginx before users are switched to it.
+   */
+  preview?: { port: number; color: string; upstreams: UpstreamModel[] };
 }
 
 // ---------------------------------------------------------------- systemd
