@@ -6,7 +6,9 @@ import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
 import { type DeployOptions, deploy } from "../deploy/index.js";
+import { newRunId } from "../deploy/lock.js";
 import { SlipwayError } from "../errors.js";
+import { terminalSink } from "./deploy-events.js";
 
 export interface DeployFlags {
   env?: string;
@@ -21,6 +23,7 @@ export interface DeployFlags {
   image: string[];
   insecureRegistry?: boolean;
   forceUnlock?: boolean;
+  json?: boolean;
 }
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -103,11 +106,12 @@ export function register(program: Command): void {
     )
     .option("--insecure-registry", "the registry speaks plain http (build and push)")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
+    .option("--json", "print progress as JSON events, one per line")
     .option("-y, --yes", "do not ask before acting")
     .action(async (file: string, flags: DeployFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
-      const reporter = (line: string) => process.stdout.write(`${line}\n`);
-      const common = { ...deployOptionsFromFlags(config, flags), reporter };
+      const onEvent = terminalSink((line) => process.stdout.write(`${line}\n`), flags.json);
+      const common = { ...deployOptionsFromFlags(config, flags), onEvent, runId: newRunId() };
       const plan = await deploy({ ...common, check: true });
       if (flags.check || !plan.ok) {
         process.exitCode = plan.ok ? 0 : 1;

@@ -2,7 +2,9 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { rollback } from "../deploy/index.js";
+import { newRunId } from "../deploy/lock.js";
 import { confirm } from "./deploy.js";
+import { terminalSink } from "./deploy-events.js";
 
 interface RollbackFlags {
   env?: string;
@@ -13,6 +15,7 @@ interface RollbackFlags {
   yes?: boolean;
   check?: boolean;
   forceUnlock?: boolean;
+  json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -27,6 +30,7 @@ export function register(program: Command): void {
     .option("--drain <seconds>", "seconds the old color keeps running after the switch")
     .option("--check", "print the plan only, change nothing")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
+    .option("--json", "print progress as JSON events, one per line")
     .option("-y, --yes", "do not ask before acting")
     .action(async (file: string, flags: RollbackFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
@@ -38,7 +42,8 @@ export function register(program: Command): void {
         restoreDb: flags.restoreDb,
         drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
         forceUnlock: flags.forceUnlock,
-        reporter: (line: string) => process.stdout.write(`${line}\n`),
+        onEvent: terminalSink((line: string) => process.stdout.write(`${line}\n`), flags.json),
+        runId: newRunId(),
       };
       const plan = await rollback({ ...common, check: true });
       if (flags.check || !plan.ok) {

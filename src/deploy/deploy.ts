@@ -25,7 +25,8 @@ import type { ColorRuntime } from "./runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
 import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
 
-function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
+/** The runtime of the config's `runtime` for one host (systemd units, containers or compose projects per color). */
+export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
   if (config.runtime === "systemd") return (host) => systemdRuntime(config, host);
   if (config.runtime === "container") return (host) => containerRuntime(config, host);
   return (host) => composeRuntime(config, host);

@@ -21,7 +21,7 @@ export const reconcileStep: Step = {
         `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`,
       );
       if (s.liveColor && (await runtime.isRunning(s.liveColor))) {
-        await switchAndReload(s, s.liveColor);
+        await switchAndReload(host, config, s.liveColor);
         s.say(`nginx points at the recorded color ${s.liveColor} again`);
       }
       await clearIntent(host, s.paths);
