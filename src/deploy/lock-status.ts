@@ -1,10 +1,12 @@
 /** `slipway lock status|release`: each host's deploy lock, read and (explicitly) released over the deploy's connections. */
-import { hostname } from "node:os";
 import type { SlipwayConfig } from "../config/index.js";
 import { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { chosenHosts, connectAll } from "./connect.js";
-import { describeHolder, type LockHolder, readLockHolder, releaseLock } from "./lock.js";
+import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLock } from "./lock.js";
+
+export { holderAlive } from "./lock.js";
+
 import { deployPaths } from "./paths.js";
 
 export interface HostLock {
@@ -52,24 +54,6 @@ export function releaseLocks(config: SlipwayConfig, limit?: string[]): Promise<H
     if (holder) await releaseLock(host, path);
     return { host: host.name, ...(holder ? { holder } : {}) };
   });
-}
-
-/**
- * Whether the holder process is known dead: only decidable when it ran on this machine (same runner hostname);
- * null otherwise.
- */
-export function holderAlive(holder: LockHolder, isAlive: (pid: number) => boolean = pidAlive): boolean | null {
-  if (holder.pid === undefined || holder.host !== hostname()) return null;
-  return isAlive(holder.pid);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** `t1: free` / `t1: held by alice (commit ..., run 42-1, pid 7 on runner) since ... (holder process not running: stale)`. */
