@@ -13,12 +13,10 @@ import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import { fanOut, reporterSink } from "./emitter.js";
 import type { DeployEventSink } from "./events.js";
-import { rollbackTarget } from "./history.js";
+import { fleetTarget, hostSpecific, switchBackBatch } from "./fleet.js";
 import { type HostRun, runHost } from "./host-flow.js";
-import { readLiveState } from "./host-state.js";
 import { withInterrupts } from "./interrupt.js";
 import { newRunId } from "./lock.js";
-import { deployPaths } from "./paths.js";
 import { formatRecap } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
@@ -41,7 +39,7 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-type BaseRun = Omit<HostRun, "host" | "user" | "runtime">;
+export type BaseRun = Omit<HostRun, "host" | "user" | "runtime">;
 type PerHost = (base: BaseRun) => Promise<BaseRun | null>;
 
 async function onEveryHost(
@@ -59,6 +57,14 @@ async function onEveryHost(
   let release = base.releaseId;
   try {
     const connected = await connectAll(config, chosenHosts(config, limit), pool);
+    if (kind === "rollback" && !base.releaseId) {
+      const target = await fleetTarget(connected, config);
+      if (target) {
+        report(`rollback: the fleet goes back to ${target}, the release before its last deploy`);
+        base = { ...base, releaseId: target };
+        release = target;
+      }
+    }
     const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
       try {
@@ -84,6 +90,9 @@ async function onEveryHost(
       if (batches.length > 1)
         report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
       const results = await Promise.all(batch.map(one));
+      if (kind === "deploy" && !base.check && config.inventory.on_batch_failure === "switch_back") {
+        await switchBackBatch(batch, results, { ...base, runtime, report });
+      }
       hosts.push(...results);
       const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
       if (i < batches.length - 1 && rolloutStops(failed, batch.length, config.inventory.max_fail_percentage)) {
@@ -123,19 +132,6 @@ function hostEnd(base: BaseRun, result: HostResult): HostResult {
     ...(result.error ? { error: result.error } : {}),
   });
   return result;
-}
-
-/** A rollback target comes from each host's own history. */
-async function hostSpecific(run: BaseRun, host: HostRun["host"]) {
-  const live = await readLiveState(host, deployPaths(run.config.deploy_dir));
-  const target = rollbackTarget(live.history, live.release, run.releaseId || undefined);
-  if (!target) {
-    throw new SlipwayError(
-      run.releaseId ? `release ${run.releaseId} is not in the host's history` : "no earlier release to roll back to",
-      { host: host.name, hint: `releases on the host: ${live.history.releases.map((r) => r.id).join(", ") || "none"}` },
-    );
-  }
-  return { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
 }
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
