@@ -151,6 +151,12 @@ export const serviceSchema = z
       .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))
       .default([])
       .describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
+    allow_host_paths: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host.",
+      ),
     resources: resourcesSchema.optional(),
     systemd: systemdSchema.optional(),
     depends_on: z
