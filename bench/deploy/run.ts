@@ -5,6 +5,7 @@
  *
  *   flock /tmp/slipway-e2e.lock npx tsx bench/deploy/run.ts [--targets 1] [--rounds 1]
  *     [--phases good,unhealthy,after-switch,rollback,redeploy] [--baselines] [--min-requests 20000]
+ *     [--cli bundle|source]
  *
  * Merges its figures into bench/results/deploy.json under `scales.<targets>` (other scales' figures are kept).
  */
@@ -18,7 +19,7 @@ import { ansibleDeploy, type EqualSettings, writeAnsibleSetup } from "./ansible.
 import { ANSIBLE_APP, APP_PORT, buildBenchImage, HEALTH_PATH, PUBLIC_PATH, SLIPWAY_APP } from "./apps.js";
 import { appBootMs, bareReloads, cleanBenchApps } from "./hosts.js";
 import { type Measurement, measurePhase, measureWindow, PHASES, type Phase, type ToolDriver } from "./phases.js";
-import { slipwayDeploy, slipwayRollback, writeSlipwayConfig } from "./slipway.js";
+import { slipwayCli, slipwayDeploy, slipwayRollback, useCli, writeSlipwayConfig } from "./slipway.js";
 import { median, pairRatios, windowFor } from "./stats.js";
 
 const RESULTS = "bench/results/deploy.json";
@@ -32,6 +33,7 @@ const rounds = Number(option("rounds", "1"));
 const minRequests = Number(option("min-requests", "20000"));
 const phases = option("phases", PHASES.join(",")).split(",") as Phase[];
 const withBaselines = args.includes("--baselines");
+const cliKind = option("cli", "bundle") as "bundle" | "source";
 for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--phases: unknown phase ${p} (${PHASES.join(", ")})`);
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -45,7 +47,8 @@ if (targets.length < targetCount) {
 }
 const log = (line: string) => console.log(`[bench/deploy ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-log(`building and pushing the bench image (examples/harvest/frontend)`);
+log(`bundling the CLI (${cliKind}); building and pushing the bench image (examples/harvest/frontend)`);
+useCli(await slipwayCli(cliKind));
 const image = await buildBenchImage(sandbox);
 log(`image ${image}; cleaning both bench apps on ${targets.map((t) => t.name).join(", ")}`);
 const hosts: RemoteHost[] = await Promise.all(targets.map((t) => connectTarget(t.name)));
@@ -181,6 +184,7 @@ const before = previous.scales?.[String(targetCount)] ?? {};
 const scale = {
   targets: targets.map((t) => t.name),
   equalSettings: settings,
+  slipwayCli: cliKind,
   image,
   firstDeploysMs: firstDeploys,
   appBootMs: bootMs,

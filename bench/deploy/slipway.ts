@@ -3,7 +3,8 @@
  * defaults for health (but a 15 s timeout), drain and strategy; no TLS, no database, so both tools do the same steps), and the CLI as a
  * user runs it: `bin/slipway.js deploy --yes` with the prebuilt image, and `rollback --yes`.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -45,7 +46,28 @@ export function writeSlipwayConfig(targets: readonly SandboxTarget[], sandbox: S
   return path;
 }
 
-const cli = () => [process.execPath, join(REPO_ROOT, "bin/slipway.js")];
+/**
+ * The CLI the bench runs, as argv: by default the current source bundled the way scripts/bundle.mjs bundles dist/cli
+ * (what an installed package and the Action run) into a temp dir beside links to templates/ and playbooks/;
+ * `source` runs bin/slipway.js from this checkout, which compiles the TypeScript with tsx at every start.
+ */
+export async function slipwayCli(kind: "bundle" | "source"): Promise<string[]> {
+  if (kind === "source") return [process.execPath, join(REPO_ROOT, "bin/slipway.js")];
+  // scripts/bundle.mjs reads src/ and writes dist/ under its working directory: run it in the temp dir.
+  const dir = mkdtempSync(join(tmpdir(), "slipway-bench-cli-"));
+  for (const shared of ["src", "templates", "playbooks"]) symlinkSync(join(REPO_ROOT, shared), join(dir, shared));
+  execFileSync(process.execPath, [join(REPO_ROOT, "scripts/bundle.mjs")], { cwd: dir, stdio: "inherit" });
+  const launcher = join(dir, "slipway.mjs");
+  writeFileSync(launcher, 'import { main } from "./dist/cli/index.js";\nawait main(process.argv);\n');
+  return [process.execPath, launcher];
+}
+
+let cliArgv: string[] = [];
+/** Sets the CLI argv (from slipwayCli) the deploy and rollback commands run. */
+export function useCli(argv: string[]): void {
+  cliArgv = argv;
+}
+const cli = () => cliArgv;
 
 /** `slipway deploy CONFIG --yes --image backend=IMAGE --version-env APP_VERSION=.. [--version-env BROKEN=..]`. */
 export function slipwayDeploy(configPath: string, image: string, release: Release): Promise<CommandRun> {
