@@ -1,9 +1,10 @@
 /** Backing up before a change and restoring on the way back, from the config's `database:`. */
 import { dirname } from "node:path";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
-import { createBackup, restoreBackup } from "../backup/index.js";
+import { copyToRunner, createBackup, restoreBackup } from "../backup/index.js";
 import type { DatabaseSpec, Writers } from "../backup/types.js";
 import type { SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 
 export function databaseSpec(config: SlipwayConfig, secrets: Record<string, string>): DatabaseSpec | null {
@@ -34,8 +35,56 @@ export async function prepareDatabaseDir(host: RemoteHost, config: SlipwayConfig
 }
 
 /**
- * The backup before a change. A file database that does not exist yet (first deploy) has nothing to back up: null.
- * Any other failure throws, which stops the deploy before anything changed.
+ * Where a file database (SQLite/DuckDB, on the host or in a volume) should be, and whether it is there; null for a
+ * server database (always backed up). `where` names it for messages.
+ */
+export async function fileDatabaseState(
+  host: RemoteHost,
+  spec: DatabaseSpec,
+): Promise<{ exists: boolean; where: string } | null> {
+  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return null;
+  if (spec.location.kind === "file") {
+    const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
+    return { exists: exists.code === 0, where: spec.location.path };
+  }
+  if (spec.location.kind === "volume") {
+    // A container app's volume (or the file in it) does not exist until a container made it.
+    const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
+    const { volume, path } = spec.location;
+    const exists = await host.exec(["sh", "-c", script, "sh", volume, path], { check: false, become: true });
+    return { exists: exists.code === 0, where: `${volume}:${path}` };
+  }
+  return null;
+}
+
+/**
+ * "Nothing to back up" is only true on a host with no live release: there a missing file database is a first deploy.
+ * With a live release a missing database is a wrong `database.path` (or a lost file): this throws before anything
+ * changes, naming the path, instead of deploying every time without a backup.
+ */
+export async function checkDatabasePresent(
+  host: RemoteHost,
+  spec: DatabaseSpec | null,
+  liveRelease: string | null,
+): Promise<"present" | "first-deploy" | "none"> {
+  if (!spec) return "none";
+  const state = await fileDatabaseState(host, spec);
+  if (!state || state.exists) return "present";
+  if (liveRelease === null) return "first-deploy";
+  throw new SlipwayError(
+    `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
+    {
+      host: host.name,
+      step: "preflight",
+      hint: "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed",
+    },
+  );
+}
+
+/**
+ * The backup before a change; null when there is nothing to back up (no database, or a first deploy whose database
+ * does not exist yet). Any failure throws, which stops the deploy before anything changed. With
+ * `database.backups.copy_to` the dump is also copied to that directory on the runner.
  */
 export async function backupBeforeChange(
   host: RemoteHost,
@@ -44,24 +93,12 @@ export async function backupBeforeChange(
   release: string,
   writers: Writers,
   log: (line: string) => void,
+  liveRelease: string | null = null,
 ): Promise<string | null> {
   if (!spec) return null;
-  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "file") {
-    const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
-    if (exists.code !== 0) {
-      log(`no database at ${spec.location.path} yet: nothing to back up`);
-      return null;
-    }
-  }
-  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "volume") {
-    // First deploy of a container app: the volume (or the file in it) does not exist until a container made it.
-    const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
-    const { volume, path } = spec.location;
-    const exists = await host.exec(["sh", "-c", script, "sh", volume, path], { check: false, become: true });
-    if (exists.code !== 0) {
-      log(`no database at ${volume}:${path} yet: nothing to back up`);
-      return null;
-    }
+  if ((await checkDatabasePresent(host, spec, liveRelease)) === "first-deploy") {
+    log(`no database at ${(await fileDatabaseState(host, spec))?.where} yet (first deploy): nothing to back up`);
+    return null;
   }
   const manifest = await createBackup({
     host,
@@ -73,6 +110,12 @@ export async function backupBeforeChange(
     step: "backup",
     log,
   });
+  const copyTo = config.database?.backups.copy_to;
+  if (copyTo) {
+    const ctx = { host, become: true, step: "backup copy_to", log };
+    const copied = await copyToRunner(ctx, config.deploy_dir, manifest, copyTo, config.database?.backups.dir);
+    log(`copied backup ${manifest.id} to ${copied}`);
+  }
   return manifest.id;
 }
 

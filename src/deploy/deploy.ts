@@ -5,18 +5,22 @@
 import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
-import { ConnectionPool } from "../remote/index.js";
+import { ConnectionPool, Redactor } from "../remote/index.js";
 import { rolloutBatches, rolloutStops } from "./batches.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
+import { fanOut, reporterSink } from "./emitter.js";
+import type { DeployEventSink } from "./events.js";
 import { rollbackTarget } from "./history.js";
 import { type HostRun, runHost } from "./host-flow.js";
 import { readLiveState } from "./host-state.js";
+import { withInterrupts } from "./interrupt.js";
+import { newRunId } from "./lock.js";
 import { deployPaths } from "./paths.js";
 import { formatRecap } from "./recap.js";
-import { releaseId } from "./release-id.js";
+import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
 import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
@@ -36,27 +40,29 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-type PerHost = (
-  base: Omit<HostRun, "host" | "user" | "runtime">,
-) => Promise<Omit<HostRun, "host" | "user" | "runtime"> | null>;
+type BaseRun = Omit<HostRun, "host" | "user" | "runtime">;
+type PerHost = (base: BaseRun) => Promise<BaseRun | null>;
 
 async function onEveryHost(
   config: SlipwayConfig,
   limit: string[] | undefined,
   kind: "deploy" | "rollback",
-  base: Omit<HostRun, "host" | "user" | "runtime">,
+  input: BaseRun,
   perHost: PerHost | null,
 ): Promise<DeployResult> {
   const started = Date.now();
-  const report = base.report;
+  // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
+  const redactor = new Redactor(Object.values(input.secrets));
+  const base: BaseRun = { ...input, sink: (event) => input.sink(redactor.redactValue(event)) };
+  const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
-  const pool = new ConnectionPool();
+  const pool = new ConnectionPool({ redactor });
   const hosts: HostResult[] = [];
   let release = base.releaseId;
   try {
     const connected = await connectAll(config, chosenHosts(config, limit), pool);
     const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
-      if (!host) return { name: resolved.name, status: "unreachable", error };
+      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
       try {
         const run = perHost ? await perHost(base) : base;
         if (!run) return { name: resolved.name, status: "ok" };
@@ -67,11 +73,11 @@ async function onEveryHost(
         );
         if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
         else if (result.status === "ok" && result.release) release = result.release;
-        return result;
+        return hostEnd(base, result);
       } catch (e) {
         // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
         report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
-        return { name: resolved.name, status: "failed", error: errorText(e) };
+        return hostEnd(base, { name: resolved.name, status: "failed", error: errorText(e) });
       }
     };
     // Check mode plans every host at once; a real run goes batch by batch (inventory.serial).
@@ -107,8 +113,22 @@ async function onEveryHost(
   };
 }
 
+/** Emits the host's end event and returns its result unchanged. */
+function hostEnd(base: BaseRun, result: HostResult): HostResult {
+  base.sink({
+    kind: "host",
+    host: result.name,
+    status: result.status,
+    ...(result.release ? { release: result.release } : {}),
+    ...(result.color ? { color: result.color } : {}),
+    ...(result.backup ? { backup: result.backup } : {}),
+    ...(result.error ? { error: result.error } : {}),
+  });
+  return result;
+}
+
 /** A rollback target comes from each host's own history. */
-async function hostSpecific(run: Omit<HostRun, "host" | "user" | "runtime">, host: HostRun["host"]) {
+async function hostSpecific(run: BaseRun, host: HostRun["host"]) {
   const live = await readLiveState(host, deployPaths(run.config.deploy_dir));
   const target = rollbackTarget(live.history, live.release, run.releaseId || undefined);
   if (!target) {
@@ -126,7 +146,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     options.commit ??
     (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, new Date());
-  const report = options.reporter ?? (() => {});
+  if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+  const sink = eventSink(options);
+  const report = (message: string) => sink({ kind: "log", level: "info", message });
   // Runtime container: images built and pushed on the runner (unless the caller has them), pulled by digest on hosts.
   const images =
     options.images ??
@@ -138,54 +160,74 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           report,
         })
       : {});
-  return onEveryHost(
-    config,
-    options.limit,
-    "deploy",
-    {
+  return withInterrupts((interrupt) =>
+    onEveryHost(
       config,
-      kind: "deploy",
-      releaseId: id,
-      commit,
-      actor: options.actor ?? defaultActor(),
-      environment: options.environment,
-      env: options.versionEnv ?? {},
-      images,
-      secrets: options.secrets ?? resolveSecrets(config).values,
-      releaseDir: options.releaseDir,
-      check: options.check ?? false,
-      restoreDb: options.restoreDb ?? false,
-      drainSeconds: options.drainSeconds,
-      forceUnlock: options.forceUnlock,
-      report,
-    },
-    null,
+      options.limit,
+      "deploy",
+      {
+        config,
+        kind: "deploy",
+        releaseId: id,
+        commit,
+        actor: options.actor ?? defaultActor(),
+        environment: options.environment,
+        env: options.versionEnv ?? {},
+        images,
+        secrets: options.secrets ?? resolveSecrets(config).values,
+        releaseDir: options.releaseDir,
+        check: options.check ?? false,
+        restoreDb: options.restoreDb ?? false,
+        drainSeconds: options.drainSeconds,
+        forceUnlock: options.forceUnlock,
+        runId: options.runId ?? newRunId(),
+        sink,
+        interrupt,
+      },
+      null,
+    ),
   );
 }
 
 export async function rollback(options: RollbackOptions): Promise<DeployResult> {
   const { config } = options;
-  const report = options.reporter ?? (() => {});
-  return onEveryHost(
-    config,
-    options.limit,
-    "rollback",
-    {
+  if (options.to !== undefined && !isReleaseId(options.to)) throw releaseIdError(options.to, "--to");
+  const sink = eventSink(options);
+  return withInterrupts((interrupt) =>
+    onEveryHost(
       config,
-      kind: "rollback",
-      releaseId: options.to ?? "",
-      commit: "",
-      actor: options.actor ?? defaultActor(),
-      environment: options.environment,
-      env: {},
-      images: {},
-      secrets: options.secrets ?? resolveSecrets(config).values,
-      check: options.check ?? false,
-      restoreDb: options.restoreDb ?? false,
-      drainSeconds: options.drainSeconds,
-      forceUnlock: options.forceUnlock,
-      report,
-    },
-    async (base) => base,
+      options.limit,
+      "rollback",
+      {
+        config,
+        kind: "rollback",
+        releaseId: options.to ?? "",
+        commit: "",
+        actor: options.actor ?? defaultActor(),
+        environment: options.environment,
+        env: {},
+        images: {},
+        secrets: options.secrets ?? resolveSecrets(config).values,
+        check: options.check ?? false,
+        restoreDb: options.restoreDb ?? false,
+        drainSeconds: options.drainSeconds,
+        forceUnlock: options.forceUnlock,
+        runId: options.runId ?? newRunId(),
+        sink,
+        interrupt,
+      },
+      async (base) => base,
+    ),
   );
+}
+
+/** The caller's event sink and its legacy reporter, both fed from the same events. */
+function eventSink(options: { onEvent?: DeployEventSink; reporter?: DeployOptions["reporter"] }): DeployEventSink {
+  return fanOut(options.onEvent, options.reporter ? reporterSink(options.reporter) : undefined);
+}
+
+function releaseIdError(id: string, flag: string): SlipwayError {
+  return new SlipwayError(`${flag} ${JSON.stringify(id)} is not a release id`, {
+    hint: "a release id is one path segment: letters, digits, '.', '_' and '-', starting with a letter or digit (at most 100)",
+  });
 }

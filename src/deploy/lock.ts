@@ -1,16 +1,29 @@
 /**
  * The deploy lock: the same `mkdir <deploy_dir>/.slipway-lock` + holder file as the `lock` module, so a playbook run
  * and a deploy exclude each other. A held lock is never removed silently: only with `force` (`--force-unlock`), and
- * then the holder it replaced is reported.
+ * then the holder it replaced is reported. The record names the run (run id, pid, runner host), so the run that took
+ * it, or its cleanup after a cancel, can release exactly its own lock (releaseLockHeldBy).
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
 import { SlipwayError } from "../errors.js";
 import { type LockHolder, parseHolder } from "../modules/lock.js";
 import type { RemoteHost } from "../remote/types.js";
+import { removeUnder } from "./remove.js";
 
-/** "alice (commit abc123) since 2026-01-01T00:00:00Z": who holds a lock, for messages. */
+export type { LockHolder } from "../modules/lock.js";
+
+/** "alice (commit abc123, run 42-1, pid 7 on runner-3) since 2026-01-01T00:00:00Z": who holds a lock, for messages. */
 export function describeHolder(held: LockHolder | undefined): string {
   if (!held) return "an unknown holder";
-  const commit = held.commit ? ` (commit ${held.commit})` : " (commit unknown)";
+  const run = [
+    held.run_id ? `run ${held.run_id}` : "",
+    held.pid !== undefined ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : "",
+  ].filter(Boolean);
+  const commit = held.commit
+    ? ` (commit ${held.commit}${run.length ? `, ${run.join(", ")}` : ""})`
+    : " (commit unknown)";
   const since = held.since ? ` since ${held.since}` : " since an unknown time";
   return `${held.holder}${commit}${since}`;
 }
@@ -19,16 +32,40 @@ export function lockHeldError(hostName: string, path: string, held: LockHolder |
   return new SlipwayError(`deploy lock ${path} is held by ${describeHolder(held)}`, {
     host: hostName,
     step: "lock",
-    hint: "wait for that deploy to finish; if it is stale (the deploy died), deploy again with --force-unlock",
+    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock",
   });
+}
+
+/** A run id for the CLI: 12 hex characters (the Action passes `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}` instead). */
+export function newRunId(): string {
+  return randomBytes(6).toString("hex");
+}
+
+/** The record a run writes into the lock (pure, so its shape is unit-tested). `since` is an ISO time. */
+export function lockRecord(holder: string, commit: string, runId: string, now: Date = new Date()): LockHolder {
+  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname() };
 }
 
 export interface AcquireOptions {
   /** Remove a lock someone else holds (reported through `say`) instead of failing. */
   force?: boolean;
   say?: (line: string) => void;
+  /** The run taking the lock (recorded as run_id); default a new random id. */
+  runId?: string;
 }
 
+/** The lock's holder record, or undefined when the lock is free. A lock dir without a readable record: holder "(unknown)". */
+export async function readLockHolder(host: RemoteHost, path: string): Promise<LockHolder | undefined> {
+  const exists = await host.exec(["test", "-d", path], { check: false, step: "lock status" });
+  if (exists.code !== 0) return undefined;
+  const text = (await host.readFile(`${path}/holder`))?.toString("utf8");
+  return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
+}
+
+/**
+ * Takes the lock (atomic mkdir) and writes the record. Throws lockHeldError naming the holder when it is held and
+ * `force` is not set; with `force` the held lock is removed (reported through `say`) and taken again.
+ */
 export async function acquireLock(
   host: RemoteHost,
   path: string,
@@ -42,7 +79,7 @@ export async function acquireLock(
     const held = parseHolder((await host.readFile(`${path}/holder`))?.toString("utf8"));
     if (!options.force) throw lockHeldError(host.name, path, held);
     options.say?.(`--force-unlock: removing the lock ${path} held by ${describeHolder(held)}`);
-    await host.exec(["rm", "-rf", "--", path], { step: "force unlock" });
+    await removeUnder(host, dirname(path), path, { step: "force unlock" });
     made = await mkdir();
     if (made.code !== 0) {
       // Someone took it between the removal and our mkdir: that one is not stale.
@@ -50,10 +87,26 @@ export async function acquireLock(
       throw lockHeldError(host.name, path, again);
     }
   }
-  const record = { holder, commit, since: new Date().toISOString() };
+  const record = lockRecord(holder, commit, options.runId ?? newRunId());
   await host.putFile(`${path}/holder`, `${JSON.stringify(record)}\n`, { mode: 0o644, step: "lock" });
 }
 
 export async function releaseLock(host: RemoteHost, path: string): Promise<void> {
-  await host.exec(["rm", "-rf", "--", path], { check: false, step: "unlock" });
+  await removeUnder(host, dirname(path), path, { step: "unlock" });
+}
+
+/**
+ * Releases the lock only when its record names `runId` (a cancelled run's cleanup, `slipway lock release --run`).
+ * `not-held`: the lock is free; `held-by-other`: another run holds it, left alone. Throws on a connection error.
+ */
+export async function releaseLockHeldBy(
+  host: RemoteHost,
+  lockPath: string,
+  runId: string,
+): Promise<"released" | "not-held" | "held-by-other"> {
+  const held = await readLockHolder(host, lockPath);
+  if (!held) return "not-held";
+  if (held.run_id !== runId) return "held-by-other";
+  await releaseLock(host, lockPath);
+  return "released";
 }

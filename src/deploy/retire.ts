@@ -13,6 +13,7 @@ import type { RemoteHost } from "../remote/types.js";
 import { type ReleaseHistory, releasesToPrune } from "./history.js";
 import { writeHistory } from "./host-state.js";
 import { deployPaths } from "./paths.js";
+import { removeUnder } from "./remove.js";
 
 /** The image repositories (without tag or digest) any release of the history ran. */
 export function historyRepositories(history: ReleaseHistory): string[] {
@@ -45,7 +46,13 @@ export async function retireOld(input: RetireInput): Promise<ReleaseHistory> {
   const paths = deployPaths(config.deploy_dir);
   const protectedIds = [live, ...(previous ? [previous] : [])];
   const { prune, history: kept } = releasesToPrune(input.history, config.releases.keep, protectedIds);
-  for (const id of prune) await host.exec(["rm", "-rf", "--", paths.release(id)], { check: false, step: "prune" });
+  for (const id of prune) {
+    try {
+      await removeUnder(host, paths.releases, paths.release(id), { check: false, step: "prune" });
+    } catch (e) {
+      say(`not pruned: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   if (prune.length > 0) {
     await writeHistory(host, paths, kept);
     say(`pruned releases ${prune.join(", ")}`);

@@ -3,6 +3,7 @@
  * Other parts (the GitHub action, certificates) build on these types: change them only additively.
  */
 import type { SlipwayConfig } from "../config/index.js";
+import type { DeployEventSink } from "./events.js";
 
 /** One line of human-readable progress (plan, steps, recap). */
 export type DeployReporter = (line: string) => void;
@@ -43,6 +44,10 @@ export interface DeployOptions {
   insecureRegistry?: boolean;
   /** Remove a lock another deploy left behind (reported with its holder); without it a held lock fails the host. */
   forceUnlock?: boolean;
+  /** Structured progress (events.ts); `reporter` still gets the same lines as before, formatted from these events. */
+  onEvent?: DeployEventSink;
+  /** Recorded in the lock as run_id (Actions: `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}`); default a random id. */
+  runId?: string;
 }
 
 export interface RollbackOptions {
@@ -60,6 +65,10 @@ export interface RollbackOptions {
   drainSeconds?: number;
   /** Remove a stale deploy lock (reported with its holder). */
   forceUnlock?: boolean;
+  /** Structured progress (events.ts), as for a deploy. */
+  onEvent?: DeployEventSink;
+  /** Recorded in the lock as run_id; default a random id. */
+  runId?: string;
 }
 
 /** `skipped`: not deployed because an earlier rolling batch failed (inventory.serial / max_fail_percentage). */

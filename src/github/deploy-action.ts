@@ -9,6 +9,7 @@ import { runValidate } from "../cli/validate.js";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import type { SlipwayConfig } from "../config/schema.js";
+import { secretValues } from "../config/secret-redactor.js";
 import { resolveSecrets } from "../config/secrets.js";
 import type { DeployResult } from "../deploy/types.js";
 import { SlipwayError } from "../errors.js";
@@ -16,7 +17,6 @@ import { Redactor } from "../remote/redact.js";
 import { type DeploymentsClient, deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { deployEngine, type Engine } from "./engine.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
-import { secretValuesToMask } from "./mask.js";
 import { actionOutputs, environmentUrl } from "./outputs.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
 import { backupsTaken, type SummaryInput, summaryMarkdown } from "./summary.js";
@@ -29,11 +29,11 @@ export interface DeployActionDeps {
 export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void> {
   const env = deps.env ?? process.env;
   const redactor = new Redactor();
+  // Every encoded form goes to the runner's mask too, so lines printed by child processes are masked as well.
   const mask = (values: string[]) => {
-    for (const value of values) {
-      core.setSecret(value);
-      redactor.add(value);
-    }
+    const before = new Set(redactor.forms());
+    redactor.addAll(values);
+    for (const form of redactor.forms()) if (!before.has(form)) core.setSecret(form);
   };
   let inputs: ActionInputs | undefined;
   let config: SlipwayConfig | undefined;
@@ -55,7 +55,7 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
 
   try {
     inputs = readInputs((name) => core.getInput(name));
-    mask(secretValuesToMask(undefined, [inputs.sshPrivateKey, inputs.githubToken], env));
+    mask(secretValues(undefined, [inputs.sshPrivateKey, inputs.githubToken], env));
 
     if (inputs.command === "validate") {
       const out = await runValidate(inputs.config, { env: inputs.environment });
@@ -82,7 +82,7 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
       }
     }
 
-    mask(secretValuesToMask(config, [], env));
+    mask(secretValues(config, [], env));
     const { values: secrets, missing } = resolveSecrets(config, env);
     if (missing.length > 0) {
       const names = missing.map((m) => `${m.name} (${m.usedBy.join(", ")})`).join("; ");

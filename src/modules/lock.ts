@@ -16,10 +16,18 @@ const argsSchema = z
   })
   .strict();
 
+/**
+ * The lock record, JSON in `<lock dir>/holder`. `holder`, `commit`, `since` (ISO time) always; a deploy also records
+ * `run_id` (the Action's `<run id>-<attempt>`, the CLI's random id), `pid` and `host` (the runner's hostname) so a
+ * cancelled run's cleanup releases only its own lock and `slipway lock status` can tell whether the holder is alive.
+ */
 export interface LockHolder {
   holder: string;
   commit: string;
   since: string;
+  run_id?: string;
+  pid?: number;
+  host?: string;
 }
 
 export function lockPath(ctx: ModuleContext, path: string | undefined): string {

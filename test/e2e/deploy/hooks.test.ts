@@ -95,6 +95,10 @@ describe("deploy hooks (harvest on t1)", () => {
     expect(marker).toContain('"version": "v1"');
     expect((await text(AFTER)).trim()).toBe("hooks-v1");
     expect(await version()).toBe("v1");
+    // The app creates its database on the first write; from now on every deploy must back it up (a missing
+    // database with a live release stops the deploy).
+    const added = await viaNginx(address(), DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop: "h", kg: 1 }));
+    expect(added.status).toBe(201);
   });
 
   it("plans the hooks in check mode without running them", async () => {

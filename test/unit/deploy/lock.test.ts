@@ -1,6 +1,16 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { acquireLock, describeHolder } from "../../../src/deploy/lock.js";
+import {
+  acquireLock,
+  describeHolder,
+  lockRecord,
+  readLockHolder,
+  releaseLockHeldBy,
+} from "../../../src/deploy/lock.js";
+import { isReleaseId } from "../../../src/deploy/release-id.js";
+import { isStrictlyUnder, removeUnder } from "../../../src/deploy/remove.js";
 import type { ExecResult, RemoteHost } from "../../../src/remote/types.js";
+import { FakeHost } from "../engine/fake-host.js";
 
 const HOLDER = { holder: "alice", commit: "abc1234", since: "2026-11-20T10:00:00.000Z" };
 
@@ -56,6 +66,80 @@ describe("deploy lock", () => {
       ["mkdir", "--", "/opt/x/.slipway-lock"],
       ["rm", "-rf", "--", "/opt/x/.slipway-lock"],
       ["mkdir", "--", "/opt/x/.slipway-lock"],
+    ]);
+  });
+});
+
+describe("lock record and release by run id", () => {
+  const path = "/opt/x/.slipway-lock";
+  const held = (runId: string) => {
+    const host = new FakeHost("t9");
+    host.files.set(path, { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
+    host.writeFile(`${path}/holder`, JSON.stringify({ holder: "bob", commit: "c", since: "s", run_id: runId }));
+    return host;
+  };
+
+  it("records run id, pid, runner host, commit and time", () => {
+    const record = lockRecord("bob", "def5678", "42-1", new Date("2026-11-30T08:00:00Z"));
+    expect(record).toEqual({
+      holder: "bob",
+      commit: "def5678",
+      since: "2026-11-30T08:00:00.000Z",
+      run_id: "42-1",
+      pid: process.pid,
+      host: hostname(),
+    });
+  });
+
+  it("releases only a lock that names the run", async () => {
+    const mine = held("42-1");
+    expect(await releaseLockHeldBy(mine, path, "42-1")).toBe("released");
+    expect(mine.files.has(path)).toBe(false);
+    const other = held("43-1");
+    expect(await releaseLockHeldBy(other, path, "42-1")).toBe("held-by-other");
+    expect(other.files.has(`${path}/holder`)).toBe(true);
+    expect(await releaseLockHeldBy(new FakeHost(), path, "42-1")).toBe("not-held");
+  });
+
+  it("reads the holder for `slipway lock status` (undefined when free)", async () => {
+    expect(await readLockHolder(held("42-1"), path)).toEqual({
+      holder: "bob",
+      commit: "c",
+      since: "s",
+      run_id: "42-1",
+    });
+    expect(await readLockHolder(new FakeHost(), path)).toBeUndefined();
+  });
+});
+
+describe("guarded removal", () => {
+  it("accepts only normalized paths strictly below the directory", () => {
+    expect(isStrictlyUnder("/opt/x/releases", "/opt/x/releases/r1")).toBe(true);
+    expect(isStrictlyUnder("/opt/x/releases/", "/opt/x/releases/r1")).toBe(true);
+    expect(isStrictlyUnder("/opt/x/releases", "/opt/x/releases/../backups")).toBe(false);
+    expect(isStrictlyUnder("/opt/x/releases", "/opt/x/releases/")).toBe(false);
+    expect(isStrictlyUnder("/opt/x/releases", "/opt/x/releases")).toBe(false);
+    expect(isStrictlyUnder("/opt/x/releases", "/opt/x/releases2/r1")).toBe(false);
+    expect(isStrictlyUnder("/opt/x/releases", "/opt/x/releases/./r1")).toBe(false);
+    expect(isStrictlyUnder("releases", "releases/r1")).toBe(false);
+  });
+
+  it("refuses an escaping path and runs nothing", async () => {
+    const host = new FakeHost();
+    const error = await removeUnder(host, "/opt/x/releases", "/opt/x/releases/../backups").catch((e: unknown) => e);
+    expect(String(error)).toContain("refusing to remove /opt/x/releases/../backups: it is not inside /opt/x/releases");
+    expect(host.ran).toEqual([]);
+  });
+
+  it("release ids are one path segment", () => {
+    expect(["abc1234-20261130080000", "v1.2.3", "hooks-v3"].map(isReleaseId)).toEqual([true, true, true]);
+    expect(["../backups", "a/b", ".hidden", "", "x".repeat(101), "a b"].map(isReleaseId)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
     ]);
   });
 });

@@ -1,0 +1,32 @@
+/** What one host's deploy or rollback is asked to do (built by deploy.ts, run by host-flow.ts). */
+import type { SlipwayConfig } from "../config/index.js";
+import type { RemoteHost } from "../remote/types.js";
+import type { DeployEventSink } from "./events.js";
+import type { Interrupt } from "./interrupt.js";
+import type { ColorRuntime } from "./runtime.js";
+
+export interface HostRun {
+  host: RemoteHost;
+  user: string;
+  config: SlipwayConfig;
+  runtime: ColorRuntime;
+  kind: "deploy" | "rollback";
+  releaseId: string;
+  commit: string;
+  actor: string;
+  environment?: string;
+  env: Record<string, string>;
+  images: Record<string, string>;
+  secrets: Record<string, string>;
+  releaseDir?: string;
+  check: boolean;
+  restoreDb: boolean;
+  drainSeconds?: number;
+  forceUnlock?: boolean;
+  /** Recorded in the lock (run_id): only this run, or its cleanup after a cancel, releases the lock it took. */
+  runId: string;
+  /** Every event of the run (the legacy reporter is one sink among them). */
+  sink: DeployEventSink;
+  /** Set by the first SIGINT/SIGTERM/SIGHUP: no new step starts. */
+  interrupt?: Interrupt;
+}

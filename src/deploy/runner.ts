@@ -1,0 +1,136 @@
+/**
+ * The step runner: runs one host's steps in order, emitting a `started` and an end event (with its duration) per step.
+ * Every step that started and has an undo goes on a stack; when a step fails or an interruption arrives between
+ * steps, the stack runs newest first (each undo emitted as `undone`, or `failed` when the undo itself failed). A step
+ * marked `commits` empties the stack: from there on the release stays. `always` hooks (the lock's release) run last,
+ * whatever happened; their errors are reported beside the result, never instead of it.
+ */
+import { SlipwayError } from "../errors.js";
+import type { HostEmitter } from "./emitter.js";
+import { type FaultPoint, faultAt } from "./fault.js";
+import type { Interrupt } from "./interrupt.js";
+import type { FlowState, Step } from "./steps/types.js";
+
+export interface RunnerOptions {
+  emitter: HostEmitter;
+  interrupt?: Interrupt;
+  fault?: FaultPoint | null;
+}
+
+/** A signal arrived: the run stopped before `step` and undid what it had changed. */
+export class InterruptedError extends SlipwayError {}
+
+export interface StepTiming {
+  step: string;
+  status: "ok" | "changed" | "skipped" | "failed";
+  ms: number;
+}
+
+export interface RunOutcome {
+  /** The step failure or the interruption; undefined when every step succeeded. */
+  error?: unknown;
+  timings: StepTiming[];
+  /** Names of the steps whose undo ran, in the order they ran. */
+  undone: string[];
+  /** One line per undo that failed: what was left as it was. */
+  undoErrors: string[];
+  /** One line per `always` hook that failed (e.g. the unlock). */
+  alwaysErrors: string[];
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Runs `steps` on one host. Never throws: the outcome carries the error, the undos and the cleanup errors. */
+export async function runSteps(steps: readonly Step[], state: FlowState, options: RunnerOptions): Promise<RunOutcome> {
+  const { emitter, interrupt } = options;
+  const outcome: RunOutcome = { timings: [], undone: [], undoErrors: [], alwaysErrors: [] };
+  let undos: Step[] = [];
+  const started: Step[] = [];
+  for (const step of steps) {
+    await faultAt(options.fault ?? null, step.name, "before");
+    if (interrupt?.reason) {
+      emitter.stepEvent(step.name, "interrupted", { message: `${interrupt.reason}: not started` });
+      outcome.error = new InterruptedError(`interrupted by ${interrupt.reason} before step ${step.name}`, {
+        host: emitter.host,
+        step: step.name,
+        hint: "what this run had changed was undone; deploy again when ready",
+      });
+      break;
+    }
+    started.push(step);
+    if (step.undo) undos.push(step);
+    emitter.step = step.name;
+    interrupt?.pending.set(emitter.host, `in step ${step.name}`);
+    emitter.stepEvent(step.name, "started");
+    const t0 = Date.now();
+    try {
+      const result = await step.run(state);
+      const ms = Date.now() - t0;
+      outcome.timings.push({ step: step.name, status: result.status, ms });
+      emitter.stepEvent(step.name, result.status, {
+        ms,
+        ...(result.message ? { message: result.message } : {}),
+        ...(result.data ? { data: result.data } : {}),
+      });
+      if (step.commits) undos = [];
+    } catch (e) {
+      const ms = Date.now() - t0;
+      outcome.timings.push({ step: step.name, status: "failed", ms });
+      emitter.stepEvent(step.name, "failed", { ms, message: message(e) });
+      outcome.error = e;
+      break;
+    }
+    await faultAt(options.fault ?? null, step.name, "after");
+  }
+  if (outcome.error) await undoAll(undos, state, emitter, outcome);
+  await runAlways(started, state, emitter, outcome);
+  emitter.step = undefined;
+  interrupt?.pending.delete(emitter.host);
+  return outcome;
+}
+
+async function undoAll(undos: Step[], state: FlowState, emitter: HostEmitter, outcome: RunOutcome): Promise<void> {
+  for (const step of [...undos].reverse()) {
+    emitter.step = step.name;
+    const t0 = Date.now();
+    try {
+      if ((await step.undo?.(state)) === "nothing") continue;
+      outcome.undone.push(step.name);
+      emitter.stepEvent(step.name, "undone", { ms: Date.now() - t0 });
+    } catch (e) {
+      outcome.undoErrors.push(`undo of ${step.name} failed: ${message(e)}`);
+      emitter.stepEvent(step.name, "failed", { ms: Date.now() - t0, message: `undo failed: ${message(e)}` });
+      emitter.log(`undo of ${step.name} failed: ${message(e)}`, "error");
+    }
+  }
+}
+
+async function runAlways(started: Step[], state: FlowState, emitter: HostEmitter, outcome: RunOutcome): Promise<void> {
+  for (const step of [...started].reverse()) {
+    if (!step.always) continue;
+    emitter.step = step.name;
+    try {
+      await step.always(state);
+    } catch (e) {
+      outcome.alwaysErrors.push(`${step.name}: ${message(e)}`);
+      emitter.log(`${step.name} cleanup failed: ${message(e)}`, "error");
+    }
+  }
+}
+
+/** Check mode: each step's plan, in order, over the same list the run uses. */
+export async function planSteps(steps: readonly Step[], state: FlowState, emitter: HostEmitter): Promise<void> {
+  for (const step of steps) {
+    if (!step.plan) continue;
+    emitter.step = step.name;
+    await step.plan(state);
+  }
+  emitter.step = undefined;
+}
+
+/** The recap's per-step durations: `lock 0.1s, backup 2.3s, ...` (failed steps marked). */
+export function formatTimings(timings: readonly StepTiming[]): string {
+  return timings
+    .map((t) => `${t.step}${t.status === "failed" ? " FAILED" : ""} ${(t.ms / 1000).toFixed(1)}s`)
+    .join(", ");
+}

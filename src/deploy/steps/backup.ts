@@ -1,0 +1,41 @@
+/**
+ * backup: the database dump before anything changes (blue-green: the live color's writers paused meanwhile; stop-first:
+ * after the old color stopped). Its undo restores the dump only when users were switched to the new release and the
+ * config or `--restore-db` asks for it (the new code may have written to the database).
+ */
+import { backupBeforeChange, prepareDatabaseDir, restoreBeforeRelease } from "../backup-step.js";
+import type { Step } from "./types.js";
+
+export const backupStep: Step = {
+  name: "backup",
+  async plan(s) {
+    if (s.run.kind === "deploy" && s.run.config.database) s.say("  back up the database");
+  },
+  async run(s) {
+    const { host, config, user, kind, releaseId } = s.run;
+    await prepareDatabaseDir(host, config, user);
+    if (kind !== "deploy" || !s.spec) return { status: "skipped" };
+    const writers = s.stopFirst || !s.liveColor ? { stop: [], start: [] } : s.writersOf(s.liveColor);
+    s.backup = await backupBeforeChange(host, config, s.spec, releaseId, writers, s.say, s.live.release);
+    if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
+    s.say(`backed up the database${s.stopFirst ? " while stopped" : ""}: ${s.backup}`);
+    return { status: "changed", data: { backup: s.backup } };
+  },
+  async undo(s) {
+    const { host, config, restoreDb } = s.run;
+    if (!s.backup || !s.spec || !s.liveColor || !s.switched) return "nothing";
+    if (!restoreDb && !config.database?.restore_on_rollback) return "nothing";
+    await restoreBeforeRelease(
+      host,
+      config,
+      s.spec,
+      s.backup,
+      s.live.release ?? s.run.releaseId,
+      s.writersOf(s.liveColor),
+      s.say,
+    );
+    s.say(`restored the database from ${s.backup}`);
+    s.undoNotes.push(`restored the database from ${s.backup}`);
+    return undefined;
+  },
+};

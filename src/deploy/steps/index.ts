@@ -1,0 +1,37 @@
+/** The ordered step lists of a deploy and a rollback (docs/deploy.md "Steps"). */
+import { backupStep } from "./backup.js";
+import { gateStep } from "./gate.js";
+import { afterSwitchStep, beforeSwitchStep } from "./hooks.js";
+import { lockStep } from "./lock.js";
+import { preflightStep } from "./preflight.js";
+import { recordStep } from "./record.js";
+import { retireStep } from "./retire.js";
+import { stageStep } from "./stage.js";
+import { startStep } from "./start.js";
+import { stopOldStep } from "./stop-old.js";
+import { switchStep } from "./switch.js";
+import type { Step } from "./types.js";
+import { verifyStep } from "./verify.js";
+
+/**
+ * Blue-green: the live color serves until the switch. Stop-first: the new site is checked (preflight) and staged
+ * before the old color stops, and the backup runs while it is stopped; stop-old's undo starts it again.
+ */
+export function hostSteps(stopFirst: boolean): Step[] {
+  const before = stopFirst
+    ? [lockStep, preflightStep, stageStep, stopOldStep, backupStep]
+    : [lockStep, preflightStep, backupStep, stageStep];
+  return [
+    ...before,
+    startStep,
+    gateStep,
+    beforeSwitchStep,
+    switchStep,
+    verifyStep,
+    afterSwitchStep,
+    recordStep,
+    retireStep,
+  ];
+}
+
+export type { FlowState, Step, StepResult } from "./types.js";

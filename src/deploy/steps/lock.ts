@@ -1,0 +1,22 @@
+/** lock: the deploy dir exists, then the deploy lock is taken with this run's record; released by this run at the end. */
+import { acquireLock, releaseLockHeldBy } from "../lock.js";
+import type { Step } from "./types.js";
+
+export const lockStep: Step = {
+  name: "lock",
+  async run(s) {
+    const { host, user, actor, commit, forceUnlock, runId } = s.run;
+    await host.exec(
+      ["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", s.paths.root, user],
+      { become: true, step: "deploy dir" },
+    );
+    await acquireLock(host, s.paths.lock, actor, commit, { force: forceUnlock, say: s.say, runId });
+    s.say(`locked ${s.paths.lock}`);
+    return { status: "changed", data: { run_id: runId } };
+  },
+  // Only a lock recording this run's id is removed: a lock we failed to take belongs to someone else.
+  async always(s) {
+    const outcome = await releaseLockHeldBy(s.run.host, s.paths.lock, s.run.runId);
+    if (outcome === "released") s.say("unlocked");
+  },
+};

@@ -1,0 +1,40 @@
+/**
+ * preflight: what must hold before anything changes. The database is where the config says whenever a release is live
+ * (else "nothing to back up" would hide a wrong path on every deploy), and nginx's whole configuration passes
+ * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
+ * before a stop-first deploy stops anything).
+ */
+import { SlipwayError } from "../../errors.js";
+import { nginxSiteFromConfig } from "../../render/from-config/index.js";
+import { nginxTest } from "../../render/validators.js";
+import { checkDatabasePresent } from "../backup-step.js";
+import { tlsReady } from "../nginx.js";
+import type { Step } from "./types.js";
+
+export const preflightStep: Step = {
+  name: "preflight",
+  async plan(s) {
+    if (s.run.kind === "deploy") await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+    nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
+  },
+  async run(s) {
+    const { host, config } = s.run;
+    if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
+    const site = nginxSiteFromConfig(config, { color: s.idle, tlsReady: await tlsReady(host, config) });
+    if (site) {
+      const test = nginxTest();
+      const result = await host.exec(test.argv, { become: true, check: false, step: "preflight" });
+      if (result.code !== 0) {
+        throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
+          host: host.name,
+          step: "preflight",
+          command: test.argv.join(" "),
+          exitCode: result.code,
+          stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+          hint: "fix the file nginx names above (it may belong to another site), check with `sudo nginx -t`, then deploy again",
+        });
+      }
+    }
+    return { status: "ok" };
+  },
+};

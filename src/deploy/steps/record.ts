@@ -1,0 +1,51 @@
+/**
+ * record: `current` and `color` point at the new release and the history says it is deployed (a rollback marks the
+ * release it left as rolled back). From here the release stays: later failures no longer switch back.
+ */
+import { withRecord } from "../history.js";
+import { markLive, writeHistory } from "../host-state.js";
+import type { ReleaseRecord } from "../types.js";
+import type { FlowState, Step } from "./types.js";
+
+/** The history entry of this run's release with `result` (also the `failed` record written after a failed run). */
+export function releaseRecord(s: FlowState, result: ReleaseRecord["result"]): ReleaseRecord {
+  const { run } = s;
+  return {
+    id: run.releaseId,
+    commit: run.commit,
+    images: run.images,
+    ...(s.backup ? { backup: s.backup } : {}),
+    time: new Date().toISOString(),
+    actor: run.actor,
+    result,
+    color: s.idle,
+    ...(run.environment ? { environment: run.environment } : {}),
+    env: run.env,
+    fingerprint: s.fingerprint,
+  };
+}
+
+export const recordStep: Step = {
+  name: "record",
+  commits: true,
+  async run(s) {
+    const { host, kind, releaseId, actor } = s.run;
+    await markLive(host, s.paths, releaseId, s.idle);
+    if (kind === "rollback") {
+      const from = s.history.releases.find((r) => r.id === s.live.release);
+      if (from) s.history = withRecord(s.history, { ...from, result: "rolled-back" });
+      const to = s.history.releases.find((r) => r.id === releaseId);
+      s.history = withRecord(s.history, {
+        ...(to ?? releaseRecord(s, "deployed")),
+        result: "deployed",
+        color: s.idle,
+        time: new Date().toISOString(),
+        actor,
+      });
+    } else {
+      s.history = withRecord(s.history, releaseRecord(s, "deployed"));
+    }
+    await writeHistory(host, s.paths, s.history);
+    return { status: "changed", data: { release: releaseId, color: s.idle } };
+  },
+};

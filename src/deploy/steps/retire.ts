@@ -1,0 +1,66 @@
+/**
+ * retire: after the drain period the old color stops (stop-first: already stopped); a rollback with --restore-db
+ * restores the backup taken before the release it left; releases, images and backups beyond `keep` are pruned.
+ */
+import { colorPort } from "../../config/index.js";
+import { SlipwayError } from "../../errors.js";
+import { durationSeconds } from "../../render/from-config/common.js";
+import { restoreBeforeRelease } from "../backup-step.js";
+import { gateArgs, healthGate } from "../health.js";
+import { retireOld } from "../retire.js";
+import type { FlowState, Step } from "./types.js";
+
+export function drainSeconds(s: FlowState): number {
+  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain");
+}
+
+/** Health gate of every service of the live color after a restore restarted them; throws when one stays unhealthy. */
+async function gateAfterRestore(s: FlowState): Promise<void> {
+  for (const [name, service] of Object.entries(s.run.config.services)) {
+    const args = gateArgs(name, service, colorPort(service, s.idle));
+    const gate = await healthGate(s.run.host, args);
+    if (!gate.ok) {
+      throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
+        host: s.run.host.name,
+        step: "restore",
+        hint: `see the logs of ${s.run.runtime.names(s.idle).join(", ")} on the host`,
+      });
+    }
+  }
+}
+
+export const retireStep: Step = {
+  name: "retire",
+  async plan(s) {
+    if (s.liveColor && !s.stopFirst)
+      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} after ${drainSeconds(s)}s`);
+  },
+  async run(s) {
+    const { host, config, runtime, kind, restoreDb, releaseId } = s.run;
+    if (s.liveColor && !s.stopFirst) {
+      const drain = drainSeconds(s);
+      s.say(`draining ${s.liveColor} for ${drain}s`);
+      await new Promise((r) => setTimeout(r, drain * 1000));
+      await runtime.stop(s.liveColor);
+      s.say(`stopped ${s.liveColor}`);
+    }
+    if (kind === "rollback" && restoreDb && s.spec) {
+      const from = s.live.history.releases.find((r) => r.id === s.live.release);
+      if (from?.backup) {
+        await restoreBeforeRelease(host, config, s.spec, from.backup, releaseId, s.writersOf(s.idle), s.say);
+        s.say(`restored the database from ${from.backup}`);
+        await gateAfterRestore(s);
+      } else s.say("no backup recorded with the release rolled back from: database left as is");
+    }
+    const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
+    s.history = await retireOld({
+      host,
+      config,
+      history: s.history,
+      live: releaseId,
+      previous: linked ?? null,
+      say: s.say,
+    });
+    return { status: "changed" };
+  },
+};

@@ -1,0 +1,19 @@
+/** start: the idle color's services start on their own ports (users still reach the live color). Undo stops them. */
+import type { Step } from "./types.js";
+
+export const startStep: Step = {
+  name: "start",
+  async plan(s) {
+    s.say(`  start ${s.run.runtime.names(s.idle).join(", ")} and gate on health`);
+  },
+  async run(s) {
+    s.say(`starting ${s.run.runtime.names(s.idle).join(", ")}`);
+    await s.run.runtime.start(s.idle);
+    return { status: "changed", data: { color: s.idle } };
+  },
+  async undo(s) {
+    await s.run.runtime.stop(s.idle);
+    s.undoNotes.push(`stopped ${s.idle}`);
+    return undefined;
+  },
+};

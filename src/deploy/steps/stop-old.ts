@@ -1,0 +1,31 @@
+/**
+ * stop-old (strategy stop-first, when a color is live): the old color stops before the new one starts (one writer,
+ * e.g. DuckDB). Everything after it is guarded by its undo, which starts the old color again.
+ */
+import type { Step } from "./types.js";
+
+export const stopOldStep: Step = {
+  name: "stop-old",
+  async plan(s) {
+    if (!s.liveColor) return;
+    s.say(
+      `  downtime: stop-first: stop ${s.run.runtime.names(s.liveColor).join(", ")} before ${s.idle} starts, then back up`,
+    );
+  },
+  async run(s) {
+    if (!s.liveColor) return { status: "skipped" };
+    s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
+    s.oldStopped = true;
+    await s.run.runtime.stop(s.liveColor);
+    return { status: "changed", data: { color: s.liveColor } };
+  },
+  async undo(s) {
+    if (!s.oldStopped || !s.liveColor) return "nothing";
+    for (const argv of s.writersOf(s.liveColor).start)
+      await s.run.host.exec(argv, { step: "start old color", timeoutMs: 120_000 });
+    s.oldStopped = false;
+    s.say(`started ${s.liveColor} again`);
+    s.undoNotes.push(`${s.liveColor} was started again and serves the previous release`);
+    return undefined;
+  },
+};

@@ -1,0 +1,66 @@
+/**
+ * A deploy step (DESIGN.md "The deploy, step by step"): `plan` says what `run` would do (check mode), `run` does it,
+ * `undo` puts back what `run` changed. The runner (../runner.ts) runs the list in order and, on a failure or an
+ * interruption, runs the undos of every step that started, newest first.
+ */
+
+import type { DatabaseSpec, Writers } from "../../backup/types.js";
+import type { Color } from "../../config/index.js";
+import type { HostEmitter } from "../emitter.js";
+import type { ReleaseHistory } from "../history.js";
+import type { HostRun } from "../host-run.js";
+import type { LiveState } from "../host-state.js";
+import type { DeployPaths } from "../paths.js";
+
+/** What the steps of one host's run share: read at the start, filled in as steps run. */
+export interface FlowState {
+  readonly run: HostRun;
+  readonly paths: DeployPaths;
+  readonly live: LiveState;
+  readonly liveColor: Color | null;
+  readonly idle: Color;
+  readonly fingerprint: string;
+  readonly url: string;
+  readonly spec: DatabaseSpec | null;
+  /** Stop-first with a live color: the old color stops before the new one starts. */
+  readonly stopFirst: boolean;
+  /** One line for people, attributed to the running step. */
+  say(line: string): void;
+  /** A line printed without the host prefix (log tails, hook output). */
+  raw(line: string): void;
+  /** Where step events, diffs and lines go for this host. */
+  readonly emitter: HostEmitter;
+  /** Stop/start commands of a color's database writers (through sudo). */
+  writersOf(color: Color): Writers;
+  history: ReleaseHistory;
+  backup: string | null;
+  /** Set by steps as they change things, read by later undos. */
+  oldStopped: boolean;
+  switched: boolean;
+  /** What the undos did, for the failure's hint ("switched back to green"). */
+  undoNotes: string[];
+}
+
+/** What a step's run reports: `ok` (nothing needed doing), `changed`, `skipped` (does not apply to this run). */
+export interface StepResult {
+  status: "ok" | "changed" | "skipped";
+  message?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Step {
+  /** The step's name in events and docs/deploy.md. */
+  readonly name: string;
+  /** Check mode: say what run would do (may read the host, never changes it). */
+  plan?(state: FlowState): Promise<void>;
+  run(state: FlowState): Promise<StepResult>;
+  /**
+   * Undo what run changed (also after run failed part way: must be safe to call then). Resolves "nothing" when
+   * there was nothing to undo (no `undone` event then).
+   */
+  undo?(state: FlowState): Promise<"nothing" | undefined>;
+  /** Runs at the end whatever happened (the lock's release). Its error is reported beside the result. */
+  always?(state: FlowState): Promise<void>;
+  /** Once this step succeeded the release is committed: earlier undos no longer run on a later failure. */
+  readonly commits?: boolean;
+}

@@ -1,0 +1,425 @@
+/**
+ * The step runner and every failure path of one host's deploy, on the shared in-memory host (test/unit/engine's
+ * FakeHost) with a fake runtime: what ran, what was undone and in which order, what the lock and the history say.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type Color, loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import { deploy } from "../../../src/deploy/deploy.js";
+import { HostEmitter } from "../../../src/deploy/emitter.js";
+import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
+import { type HostRun, runHost } from "../../../src/deploy/host-flow.js";
+import { Interrupt } from "../../../src/deploy/interrupt.js";
+import { formatTimings, runSteps } from "../../../src/deploy/runner.js";
+import type { ColorRuntime } from "../../../src/deploy/runtime.js";
+import type { FlowState, Step } from "../../../src/deploy/steps/types.js";
+import { SlipwayError } from "../../../src/errors.js";
+import { FakeHost } from "../engine/fake-host.js";
+
+const LOCK = "/opt/shop/.slipway-lock";
+
+function configText(extra = ""): string {
+  return `app: shop
+runtime: systemd
+deploy_dir: /opt/shop
+services:
+  web:
+    build: { context: web }
+    port: 5001
+    health: { path: /health, interval: 1s, timeout: 1s, consecutive_successes: 1 }
+    systemd: { app_module: "shop:app" }
+inventory:
+  ssh: { user: deploy }
+  hosts:
+    h1: { address: 10.0.0.1 }
+proxy:
+  domains: [shop.example]
+  routes:
+    - { path: /, service: web }
+${extra}`;
+}
+
+async function config(extra = ""): Promise<SlipwayConfig> {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-flow-"));
+  const file = join(dir, "slipway.yml");
+  writeFileSync(file, configText(extra));
+  return loadConfig(file);
+}
+
+/** A runtime that records start/stop per color. */
+function fakeRuntime(calls: string[]): ColorRuntime {
+  return {
+    async stage(color) {
+      calls.push(`stage ${color}`);
+      return { changed: true, diffs: [], actions: [`wrote shop-web@${color}`] };
+    },
+    async start(color) {
+      calls.push(`start ${color}`);
+    },
+    async stop(color) {
+      calls.push(`stop ${color}`);
+    },
+    async isRunning() {
+      return false;
+    },
+    async logs() {
+      return "Traceback: boom";
+    },
+    names: (color: Color) => [`shop-web@${color}`],
+  };
+}
+
+interface Answers {
+  /** Status of the health check on the new color's port. */
+  health?: number;
+  /** Status and color header of the routes through nginx. */
+  route?: number;
+  routeColor?: string;
+  nginxTest?: number;
+}
+
+/** The shared fake host with green live (release r1), curl and nginx answering as `answers` say. */
+function hostWithLiveGreen(answers: Answers = {}, live = true): FakeHost {
+  const host = new FakeHost("h1");
+  if (live) {
+    host.writeFile("/opt/shop/color", "green\n");
+    host.files.set("/opt/shop/current", {
+      kind: "link",
+      mode: "0777",
+      owner: "root",
+      group: "root",
+      target: "/opt/shop/releases/r1",
+    });
+    host.writeFile(
+      "/opt/shop/releases.json",
+      JSON.stringify({
+        releases: [{ id: "r1", commit: "c1", images: {}, time: "t", actor: "a", result: "deployed", color: "green" }],
+      }),
+    );
+  }
+  host.handlers.set("curl", (argv) => {
+    const mark = "\n__SLIPWAY_STATUS__:";
+    if (argv.includes("--dump-header")) {
+      const color = answers.routeColor ? `X-Slipway-Color: ${answers.routeColor}\r\n` : "";
+      const status = answers.route ?? 200;
+      return { stdout: `HTTP/1.1 ${status} X\r\n${color}\r\nhello${mark}${status}` };
+    }
+    return { stdout: `ok${mark}${answers.health ?? 200}` };
+  });
+  host.handlers.set("nginx", () => ({ code: answers.nginxTest ?? 0, stderr: "nginx: [emerg] unknown directive" }));
+  return host;
+}
+
+function hostRun(host: FakeHost, cfg: SlipwayConfig, calls: string[], events: DeployEvent[]): HostRun {
+  return {
+    host,
+    user: "deploy",
+    config: cfg,
+    runtime: fakeRuntime(calls),
+    kind: "deploy",
+    releaseId: "r2",
+    commit: "c2",
+    actor: "tester",
+    env: {},
+    images: {},
+    secrets: {},
+    check: false,
+    restoreDb: false,
+    drainSeconds: 0,
+    runId: "run-1",
+    sink: (e) => events.push(e),
+  };
+}
+
+const stepTrail = (events: DeployEvent[]) =>
+  events.filter((e): e is StepEvent => e.kind === "step" && e.status !== "started").map((e) => `${e.step}:${e.status}`);
+
+const logLines = (events: DeployEvent[], step?: string) =>
+  events
+    .filter((e): e is LogEvent => e.kind === "log" && (step === undefined || e.step === step))
+    .map((e) => e.message);
+
+async function failure(p: Promise<unknown>): Promise<SlipwayError> {
+  const e = await p.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(e).toBeInstanceOf(SlipwayError);
+  return e as SlipwayError;
+}
+
+describe("deploy step runner on one host", () => {
+  it("runs every step in order, records the release and frees the lock", async () => {
+    const host = hostWithLiveGreen({ routeColor: "blue" });
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const result = await runHost(hostRun(host, await config(), calls, events), "10.0.0.1");
+    expect(result).toMatchObject({ status: "changed", color: "blue", release: "r2" });
+    expect(stepTrail(events)).toEqual([
+      "lock:changed",
+      "preflight:ok",
+      "backup:skipped",
+      "stage:changed",
+      "start:changed",
+      "gate:ok",
+      "before_switch:skipped",
+      "switch:changed",
+      "verify:ok",
+      "after_switch:skipped",
+      "record:changed",
+      "retire:changed",
+    ]);
+    expect(calls).toEqual(["stage blue", "start blue", "stop green"]);
+    expect(host.files.has(LOCK)).toBe(false);
+    expect(host.files.get("/opt/shop/color")?.content).toBe("blue\n");
+    const history = JSON.parse(host.files.get("/opt/shop/releases.json")?.content ?? "{}");
+    expect(history.releases.map((r: { id: string; result: string }) => `${r.id}:${r.result}`)).toEqual([
+      "r1:deployed",
+      "r2:deployed",
+    ]);
+    // Every step's end event carries its duration.
+    expect(events.filter((e) => e.kind === "step" && e.status !== "started").every((e) => "ms" in e)).toBe(true);
+  });
+
+  it("an unhealthy new color is stopped, the live one untouched, the lock freed and the release recorded failed", async () => {
+    const host = hostWithLiveGreen({ health: 500 });
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const error = await failure(runHost(hostRun(host, await config(), calls, events), "10.0.0.1"));
+    expect(error.message).toBe("web (blue) did not become healthy at http://127.0.0.1:5001/health: HTTP 500 ok");
+    expect(error.hint).toBe("fix the release and deploy again; the live color green is untouched");
+    expect(stepTrail(events).slice(-2)).toEqual(["gate:failed", "start:undone"]);
+    expect(logLines(events, "gate")).toEqual([
+      "web on blue is unhealthy after 2 checks (HTTP 500 ok); its last log lines:",
+      "    Traceback: boom",
+    ]);
+    expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
+    expect(host.files.has("/etc/nginx/slipway/shop-web.upstream.conf")).toBe(false);
+    expect(host.files.has(LOCK)).toBe(false);
+    const history = JSON.parse(host.files.get("/opt/shop/releases.json")?.content ?? "{}");
+    expect(history.releases.at(-1)).toMatchObject({ id: "r2", result: "failed" });
+    expect(host.files.get("/opt/shop/color")?.content).toBe("green\n");
+  });
+
+  it("a redirect after the switch is a failure: switched back to the live color, new one stopped", async () => {
+    const host = hostWithLiveGreen({ route: 301 });
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const error = await failure(runHost(hostRun(host, await config(), calls, events), "10.0.0.1"));
+    expect(error.message).toBe(
+      "verification through nginx failed after the switch: GET http://shop.example/: HTTP 301 hello",
+    );
+    expect(error.hint).toContain("switched back to green, which serves the previous release");
+    expect(stepTrail(events).slice(-3)).toEqual(["verify:failed", "switch:undone", "start:undone"]);
+    expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
+    const upstream = host.files.get("/etc/nginx/slipway/shop-web.upstream.conf")?.content ?? "";
+    expect(upstream).toContain("server 127.0.0.1:15001;");
+    expect(host.files.get("/opt/shop/color")?.content).toBe("green\n");
+  });
+
+  it("an answer from the other color after the switch is a failure", async () => {
+    const host = hostWithLiveGreen({ routeColor: "green" });
+    const error = await failure(runHost(hostRun(host, await config(), [], []), "10.0.0.1"));
+    expect(error.message).toBe(
+      "verification through nginx failed after the switch: GET http://shop.example/: answered by green, expected blue",
+    );
+  });
+
+  it("an interruption between steps starts no new step and undoes what ran", async () => {
+    const host = hostWithLiveGreen();
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const interrupt = new Interrupt();
+    const run = { ...hostRun(host, await config(), calls, events), interrupt };
+    const runtime = run.runtime;
+    run.runtime = {
+      ...runtime,
+      async start(color) {
+        await runtime.start(color);
+        interrupt.reason = "SIGTERM";
+      },
+    };
+    const error = await failure(runHost(run, "10.0.0.1"));
+    expect(error.message).toBe("interrupted by SIGTERM before step gate");
+    expect(stepTrail(events).slice(-3)).toEqual(["start:changed", "gate:interrupted", "start:undone"]);
+    expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
+    expect(host.files.has(LOCK)).toBe(false);
+  });
+
+  it("an unlock error is reported beside the failure, not instead of it", async () => {
+    const host = hostWithLiveGreen({ health: 500 });
+    host.handlers.set("rm", (argv) =>
+      argv.includes(LOCK) ? { code: 1, stderr: "rm: Read-only file system" } : undefined,
+    );
+    const error = await failure(runHost(hostRun(host, await config(), [], []), "10.0.0.1"));
+    expect(error.message).toContain("did not become healthy");
+    expect(error.hint).toContain("also: lock: command failed: rm -rf -- /opt/shop/.slipway-lock");
+  });
+
+  it("a lock held by another run fails the host and is left in place", async () => {
+    const host = hostWithLiveGreen();
+    host.files.set(LOCK, { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
+    const holder = {
+      holder: "carol",
+      commit: "feed",
+      since: "2026-11-01T08:00:00Z",
+      run_id: "77-1",
+      pid: 9,
+      host: "r",
+    };
+    host.writeFile(`${LOCK}/holder`, JSON.stringify(holder));
+    const calls: string[] = [];
+    const error = await failure(runHost(hostRun(host, await config(), calls, []), "10.0.0.1"));
+    expect(error.message).toBe(
+      `deploy lock ${LOCK} is held by carol (commit feed, run 77-1, pid 9 on r) since 2026-11-01T08:00:00Z`,
+    );
+    expect(calls).toEqual([]);
+    expect(JSON.parse(host.files.get(`${LOCK}/holder`)?.content ?? "{}")).toEqual(holder);
+  });
+
+  it("a missing database with a live release stops before any change, naming the path", async () => {
+    const host = hostWithLiveGreen();
+    const calls: string[] = [];
+    const cfg = await config("database:\n  engine: sqlite\n  path: /var/lib/shop/wrong.db\n");
+    const error = await failure(runHost(hostRun(host, cfg, calls, []), "10.0.0.1"));
+    expect(error.message).toBe(
+      "no database at /var/lib/shop/wrong.db, but release r1 is live: refusing to deploy without a backup",
+    );
+    expect(calls).toEqual([]);
+  });
+
+  it("a first deploy without a database file yet goes ahead without a backup", async () => {
+    const host = hostWithLiveGreen({ routeColor: "blue" }, false);
+    const cfg = await config("database:\n  engine: sqlite\n  path: /var/lib/shop/shop.db\n");
+    const result = await runHost(hostRun(host, cfg, [], []), "10.0.0.1");
+    expect(result).toMatchObject({ status: "changed", color: "blue" });
+    expect(result.backup).toBeUndefined();
+  });
+
+  it("stop-first: nginx -t failing (an unrelated file) stops the run before the old color is stopped", async () => {
+    const host = hostWithLiveGreen({ nginxTest: 1 });
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const error = await failure(runHost(hostRun(host, await config("strategy: stop-first\n"), calls, events), "x"));
+    expect(error.message).toBe("nginx -t fails with the configuration already on the host: nothing was changed");
+    expect(error.stderrTail).toBe("nginx: [emerg] unknown directive");
+    expect(calls).toEqual([]);
+    expect(stepTrail(events)).toEqual(["lock:changed", "preflight:failed"]);
+  });
+
+  it("stop-first: a failed start starts the old color again", async () => {
+    const host = hostWithLiveGreen();
+    const calls: string[] = [];
+    const run = hostRun(host, await config("strategy: stop-first\n"), calls, []);
+    run.runtime = {
+      ...run.runtime,
+      async start(color) {
+        calls.push(`start ${color}`);
+        throw new SlipwayError("unit failed to start");
+      },
+    };
+    const error = await failure(runHost(run, "x"));
+    expect(error.hint).toBe("green was started again and serves the previous release");
+    expect(calls).toEqual(["stage blue", "stop green", "start blue", "stop blue"]);
+    expect(host.ran).toContain("sudo -n systemctl start shop-web@green");
+  });
+
+  it("check mode plans the same steps and changes nothing", async () => {
+    const host = hostWithLiveGreen();
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const result = await runHost({ ...hostRun(host, await config(), calls, events), check: true }, "10.0.0.1");
+    expect(result.status).toBe("changed");
+    const lines = logLines(events);
+    expect(lines).toEqual([
+      "plan: deploy r2 to blue (live: r1 on green)",
+      "  wrote shop-web@blue",
+      "  start shop-web@blue and gate on health",
+      "  switch nginx to blue",
+      "  stop shop-web@green after 0s",
+    ]);
+    expect(host.files.has(LOCK)).toBe(false);
+    expect(host.ran.filter((c) => c.startsWith("mkdir") || c.startsWith("<putFile>"))).toEqual([]);
+  });
+
+  it("a release id that is not one path segment is refused before anything connects", async () => {
+    const cfg = await config();
+    const error = await failure(deploy({ config: cfg, releaseId: "../backups", commit: "c", check: true }));
+    expect(error.message).toBe('--release-id "../backups" is not a release id');
+  });
+});
+
+describe("runner", () => {
+  const state = {} as FlowState;
+  const emitter = () => {
+    const events: DeployEvent[] = [];
+    return { events, emitter: new HostEmitter("h1", (e) => events.push(e)) };
+  };
+  const step = (name: string, log: string[], fail?: string, extra: Partial<Step> = {}): Step => ({
+    name,
+    async run() {
+      log.push(`run ${name}`);
+      if (fail) throw new Error(fail);
+      return { status: "changed" };
+    },
+    async undo() {
+      log.push(`undo ${name}`);
+      return undefined;
+    },
+    ...extra,
+  });
+
+  it("undoes the steps that started, newest first, including the one that failed", async () => {
+    const log: string[] = [];
+    const { emitter: e } = emitter();
+    const outcome = await runSteps([step("a", log), step("b", log), step("c", log, "boom"), step("d", log)], state, {
+      emitter: e,
+    });
+    expect(log).toEqual(["run a", "run b", "run c", "undo c", "undo b", "undo a"]);
+    expect(outcome.undone).toEqual(["c", "b", "a"]);
+    expect((outcome.error as Error).message).toBe("boom");
+  });
+
+  it("a failing undo is reported and the chain goes on", async () => {
+    const log: string[] = [];
+    const { emitter: e, events } = emitter();
+    const broken = step("b", log, undefined, {
+      async undo() {
+        throw new Error("cannot stop");
+      },
+    });
+    const outcome = await runSteps([step("a", log), broken, step("c", log, "boom")], state, { emitter: e });
+    expect(log).toEqual(["run a", "run b", "run c", "undo c", "undo a"]);
+    expect(outcome.undoErrors).toEqual(["undo of b failed: cannot stop"]);
+    expect(events.filter((x) => x.kind === "step" && x.step === "b").map((x) => (x as StepEvent).status)).toEqual([
+      "started",
+      "changed",
+      "failed",
+    ]);
+  });
+
+  it("after a committing step, a later failure undoes nothing before it; `always` runs whatever happened", async () => {
+    const log: string[] = [];
+    const { emitter: e } = emitter();
+    const lock = step("lock", log, undefined, {
+      undo: undefined,
+      async always() {
+        log.push("unlock");
+      },
+    });
+    const record = step("record", log, undefined, { commits: true });
+    await runSteps([lock, step("a", log), record, step("retire", log, "prune failed")], state, { emitter: e });
+    expect(log).toEqual(["run lock", "run a", "run record", "run retire", "undo retire", "unlock"]);
+  });
+
+  it("formats per-step durations for the recap", () => {
+    expect(
+      formatTimings([
+        { step: "lock", status: "changed", ms: 120 },
+        { step: "gate", status: "failed", ms: 2_345 },
+      ]),
+    ).toBe("lock 0.1s, gate FAILED 2.3s");
+  });
+});
