@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { rollback } from "../deploy/index.js";
 import { newRunId } from "../deploy/lock.js";
-import { confirm } from "./deploy.js";
+import { printError, printLine, redactSecretsOf } from "./_redact.js";
+import { confirm, finish } from "./deploy.js";
 import { terminalSink } from "./deploy-events.js";
 
 interface RollbackFlags {
@@ -15,6 +16,7 @@ interface RollbackFlags {
   yes?: boolean;
   check?: boolean;
   forceUnlock?: boolean;
+  events?: boolean;
   json?: boolean;
 }
 
@@ -30,10 +32,12 @@ export function register(program: Command): void {
     .option("--drain <seconds>", "seconds the old color keeps running after the switch")
     .option("--check", "print the plan only, change nothing")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
-    .option("--json", "print progress as JSON events, one per line")
     .option("-y, --yes", "do not ask before acting")
+    .option("--json", "progress on stderr, the result as JSON on stdout")
+    .option("--events", "progress as JSON events (src/deploy/events.ts), one per line")
     .action(async (file: string, flags: RollbackFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
+      redactSecretsOf(config);
       const common = {
         config,
         environment: flags.env,
@@ -42,16 +46,12 @@ export function register(program: Command): void {
         restoreDb: flags.restoreDb,
         drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
         forceUnlock: flags.forceUnlock,
-        onEvent: terminalSink((line: string) => process.stdout.write(`${line}\n`), flags.json),
+        onEvent: terminalSink(flags.json ? printError : printLine, flags.events),
         runId: newRunId(),
       };
       const plan = await rollback({ ...common, check: true });
-      if (flags.check || !plan.ok) {
-        process.exitCode = plan.ok ? 0 : 1;
-        return;
-      }
+      if (flags.check || !plan.ok) return finish(plan, flags.json);
       if (!flags.yes && !(await confirm("roll back?"))) return;
-      const result = await rollback(common);
-      process.exitCode = result.ok ? 0 : 1;
+      finish(await rollback(common), flags.json);
     });
 }

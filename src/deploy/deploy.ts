@@ -5,7 +5,7 @@
 import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
-import { ConnectionPool } from "../remote/index.js";
+import { ConnectionPool, Redactor } from "../remote/index.js";
 import { rolloutBatches, rolloutStops } from "./batches.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
@@ -46,13 +46,16 @@ async function onEveryHost(
   config: SlipwayConfig,
   limit: string[] | undefined,
   kind: "deploy" | "rollback",
-  base: BaseRun,
+  input: BaseRun,
   perHost: PerHost | null,
 ): Promise<DeployResult> {
   const started = Date.now();
+  // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
+  const redactor = new Redactor(Object.values(input.secrets));
+  let base: BaseRun = { ...input, sink: (event) => input.sink(redactor.redactValue(event)) };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
-  const pool = new ConnectionPool();
+  const pool = new ConnectionPool({ redactor });
   const hosts: HostResult[] = [];
   let release = base.releaseId;
   try {

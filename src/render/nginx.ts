@@ -107,14 +107,16 @@ function buildSiteView(model: NginxSiteModel) {
       read: nx.time(model.proxyTimeouts.read, "proxyTimeouts.read"),
     },
     gzipTypes: model.gzip?.types.map((t, i) => nx.mimeType(t, `gzip.types[${i}]`)).join(" ") ?? null,
+    gzipMinLength: model.gzip?.minLength === undefined ? null : positiveInt(model.gzip.minLength, "gzip.minLength", 0),
     denyDotfiles: model.denyDotfiles,
   };
   const acmeWebroot = absolutePath(model.acmeWebroot, "acmeWebroot");
   const httpPort = port(model.listen.httpPort, "listen.httpPort");
   const httpsPort = port(model.listen.httpsPort, "listen.httpsPort");
-  const listenOn = (p: string) => (model.listen.ipv6 ? [p, `[::]:${p}`] : [p]);
+  const flags = model.listen.defaultServer ? " default_server" : "";
+  const listenOn = (p: string) => (model.listen.ipv6 ? [`${p}${flags}`, `[::]:${p}${flags}`] : [`${p}${flags}`]);
 
-  const ctx: RouteContext = { appId, services, zones, corsMaps: [], websockets: false };
+  const ctx: RouteContext = { appId, services, zones, corsMaps: [], websockets: false, corsVary: false };
   if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
   const servers: object[] = model.servers.flatMap((server, i) => {
     const field = `servers[${i}]`;
@@ -159,6 +161,7 @@ function buildSiteView(model: NginxSiteModel) {
     rateLimitZones,
     websocketMap: ctx.websockets ? `$${appId}_connection_upgrade` : null,
     corsMaps: ctx.corsMaps,
+    corsVaryMap: ctx.corsVary ? corsVaryVariable(appId) : null,
     servers,
   };
 }
@@ -217,6 +220,8 @@ interface RouteContext {
   zones: Set<string>;
   corsMaps: Array<{ variable: string; origins: string[] }>;
   websockets: boolean;
+  /** Some location adds `Vary: Origin`: the site defines the map merging it with the app's Vary. */
+  corsVary: boolean;
 }
 
 interface LocationView {
@@ -225,9 +230,11 @@ interface LocationView {
   cors: { preflightHeaders: string[] } | null;
   corsHeaders: string[];
   headers: string[];
-  static: { root: string; index: string | null; expires: string; fallback: string } | null;
+  static: { root: string; index: string | null; expires: string; fallback: string; rewrite: string | null } | null;
   proxyPass: string;
   proxyHeaders: string[];
+  /** Upstream response headers nginx sets itself (CORS): the app's copies are dropped so each appears once. */
+  hideHeaders: string[];
 }
 
 /** Security headers (and HSTS on https) go into every location: nginx drops inherited add_header once a location has its own. */
@@ -276,27 +283,38 @@ function locationView(route: RouteModel, field: string, ctx: RouteContext): Loca
     if (rl.nodelay) rateLimit += " nodelay";
   }
 
-  const { cors, corsHeaders } = corsView(route, field, ctx);
+  const { cors, corsHeaders, hideHeaders } = corsView(route, field, ctx);
 
   let staticView: LocationView["static"] = null;
+  let fallbackPass = proxyPass;
   if (route.static) {
-    if (route.upstreamPath !== null) {
-      // nginx forbids a URI in proxy_pass inside a named location, which is where the fallback proxies from.
-      throw new RenderError(`${field}.upstreamPath`, route.upstreamPath, "must be null on a route with static files");
-    }
+    // nginx forbids a URI in proxy_pass inside a named location (where the fallback proxies from): the URI is
+    // rewritten there instead, then passed on as is.
+    fallbackPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}`;
     staticView = {
+      rewrite: upstreamPath === "" ? null : `^${path.replaceAll(/[.+]/g, (c) => `\\${c}`)}(.*)$ ${upstreamPath}$1`,
       root: absolutePath(route.static.root, `${field}.static.root`),
       index: route.static.index?.map((n, j) => nx.fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
       expires: nx.expires(route.static.expires, `${field}.static.expires`),
       fallback: `@${nginxIdent(route.upstream)}_app${path === "/" ? "" : path.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`,
     };
   }
-  return { path, rateLimit, cors, corsHeaders, headers: [], static: staticView, proxyPass, proxyHeaders };
+  return {
+    path,
+    rateLimit,
+    cors,
+    corsHeaders,
+    headers: [],
+    static: staticView,
+    proxyPass: fallbackPass,
+    proxyHeaders,
+    hideHeaders,
+  };
 }
 
 function corsView(route: RouteModel, field: string, ctx: RouteContext) {
   const cors = route.cors;
-  if (!cors) return { cors: null, corsHeaders: [] as string[] };
+  if (!cors) return { cors: null, corsHeaders: [] as string[], hideHeaders: [] as string[] };
   const f = `${field}.cors`;
   let allowOrigin: string;
   if (cors.allowAnyOrigin) {
@@ -311,13 +329,32 @@ function corsView(route: RouteModel, field: string, ctx: RouteContext) {
   const headers = cors.headers.map((h, i) => nx.headerName(h, `${f}.headers[${i}]`)).join(", ");
   const common = [`Access-Control-Allow-Origin ${allowOrigin}`];
   if (cors.credentials) common.push('Access-Control-Allow-Credentials "true"');
-  if (!cors.allowAnyOrigin) common.push("Vary Origin");
+  if (!cors.allowAnyOrigin) {
+    ctx.corsVary = true;
+    common.push(`Vary ${corsVaryVariable(ctx.appId)}`);
+  }
   const preflight = [...common, `Access-Control-Allow-Methods "${methods}"`];
   if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
   if (cors.maxAgeSeconds !== undefined) {
     preflight.push(`Access-Control-Max-Age ${positiveInt(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
   }
-  return { cors: { preflightHeaders: preflight }, corsHeaders: common };
+  // A Flask-CORS (or any) app may answer with its own CORS headers: two Access-Control-Allow-Origin make browsers
+  // reject the response, so nginx's are the only ones. Vary is merged by the map instead of dropped.
+  const hideHeaders = [...CORS_RESPONSE_HEADERS, ...(cors.allowAnyOrigin ? [] : ["Vary"])];
+  return { cors: { preflightHeaders: preflight }, corsHeaders: common, hideHeaders };
+}
+
+const CORS_RESPONSE_HEADERS = [
+  "Access-Control-Allow-Origin",
+  "Access-Control-Allow-Credentials",
+  "Access-Control-Allow-Methods",
+  "Access-Control-Allow-Headers",
+  "Access-Control-Max-Age",
+];
+
+/** `$harvest_cors_vary`: the app's Vary plus Origin, once. */
+function corsVaryVariable(appId: string): string {
+  return `$${appId}_cors_vary`;
 }
 
 /** Routes that allow the same origins share one `map` (one variable), whatever order the origins were listed in. */
