@@ -166,7 +166,7 @@ describe("compose from slipway.yml", () => {
         env: { MODE: "compose" },
         secrets: ["API_KEY"],
         volumes: ["shop-data:/data", "shop-cache:/cache:ro"],
-        health: { path: "/health", interval: "5s", timeout: "30s", expected_body: 'a"b' },
+        health: { path: "/health", interval: "5s", timeout: "30s", expected_body: 'a"b', container_check: "python" },
         resources: { memory: "512M", cpus: 0.5 },
         command: "gunicorn -b 0.0.0.0:8000 app:app",
       },
