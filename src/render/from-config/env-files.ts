@@ -71,7 +71,7 @@ export function envFileFromConfig(
     path: environmentFilePath(envDir(config), name, color),
     service: name,
     color,
-    content: envFileContent(config, vars, options, `services.${name} env file`),
+    content: envFileContent(config, vars, options, `services.${name}.env`),
     secrets: [...service.secrets],
     redacted,
   };
