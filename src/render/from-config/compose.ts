@@ -62,7 +62,10 @@ function composeService(
     name,
     image,
     ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
-    environment: Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+    environment: {
+      ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+      SLIPWAY_COLOR: options.color,
+    },
     volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
     dependsOn: service.depends_on.map((dep) => ({
       service: dep,

@@ -58,6 +58,8 @@ export function envFileFromConfig(
     }
     vars[key] = envString(value);
   }
+  // The app can tell which color it is (logs, metrics); the deploy sets the same value.
+  if (includePlainEnv) vars.SLIPWAY_COLOR = color;
   const redacted: string[] = [];
   for (const secret of service.secrets) {
     if (secret in vars) {
