@@ -55,6 +55,18 @@ const healthSchema = z
     timeout: duration().default("60s").describe("Give up (and fail the deploy) after this long."),
     request_timeout: duration().default("5s").describe("Timeout of one health request."),
     start_period: duration().default("0s").describe("Grace time after start before failures count."),
+    container_check: z
+      .union(
+        [
+          z.enum(["none", "python", "curl", "wget"]),
+          z.array(z.string({ error: "expected a command argument" })).min(1, { error: "expected a command" }),
+        ],
+        { error: 'expected "none", "python", "curl", "wget" or a command as a list (like [/app/healthcheck])' },
+      )
+      .default("none")
+      .describe(
+        "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
+      ),
   })
   .describe("Health check gating the switch.");
 
