@@ -10091,9 +10091,9 @@ var require_zlib = __commonJS({
     function processCallback() {
       throw new Error("Should not get here");
     }
-    function zlibOnError(message, errno, code) {
+    function zlibOnError(message2, errno, code) {
       const self2 = this._owner;
-      const error62 = new Error(message);
+      const error62 = new Error(message2);
       error62.errno = errno;
       error62.code = code;
       self2._err = error62;
@@ -13428,7 +13428,7 @@ var require_Protocol = __commonJS({
           sendPacket(this, this._packetRW.write.finalize(packet));
         });
       }
-      authHostbased(username, pubKey, hostname3, userlocal, keyAlgo, cbSign) {
+      authHostbased(username, pubKey, hostname4, userlocal, keyAlgo, cbSign) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
         pubKey = parseKey(pubKey);
@@ -13447,7 +13447,7 @@ var require_Protocol = __commonJS({
         const pubKeyLen = pubKey.length;
         const sessionID = this._kex.sessionID;
         const sesLen = sessionID.length;
-        const hostnameLen = Buffer.byteLength(hostname3);
+        const hostnameLen = Buffer.byteLength(hostname4);
         const userlocalLen = Buffer.byteLength(userlocal);
         const data = Buffer.allocUnsafe(
           4 + sesLen + 1 + 4 + userLen + 4 + 14 + 4 + 9 + 4 + algoLen + 4 + pubKeyLen + 4 + hostnameLen + 4 + userlocalLen
@@ -13467,7 +13467,7 @@ var require_Protocol = __commonJS({
         writeUInt32BE(data, pubKeyLen, p += algoLen);
         data.set(pubKey, p += 4);
         writeUInt32BE(data, hostnameLen, p += pubKeyLen);
-        data.utf8Write(hostname3, p += 4, hostnameLen);
+        data.utf8Write(hostname4, p += 4, hostnameLen);
         writeUInt32BE(data, userlocalLen, p += hostnameLen);
         data.utf8Write(userlocal, p += 4, userlocalLen);
         cbSign(data, (signature) => {
@@ -14456,11 +14456,11 @@ var require_node_fs_compat = __commonJS({
       return `of ${thing} ${String(expected)}`;
     }
     exports.ERR_INTERNAL_ASSERTION = class ERR_INTERNAL_ASSERTION extends Error {
-      constructor(message) {
+      constructor(message2) {
         super();
         Error.captureStackTrace(this, ERR_INTERNAL_ASSERTION);
         const suffix = "This is caused by either a bug in ssh2 or incorrect usage of ssh2 internals.\nPlease open an issue with this stack trace at https://github.com/mscdex/ssh2/issues\n";
-        this.message = message === void 0 ? suffix : `${message}
+        this.message = message2 === void 0 ? suffix : `${message2}
 ${suffix}`;
       }
     };
@@ -15944,13 +15944,13 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} HANDLE`
         );
       }
-      status(reqid, code, message) {
+      status(reqid, code, message2) {
         if (!this.server)
           throw new Error("Server-only method called in client mode");
         if (!VALID_STATUS_CODES.has(code))
           throw new Error(`Bad status code: ${code}`);
-        message || (message = "");
-        const msgLen = Buffer.byteLength(message);
+        message2 || (message2 = "");
+        const msgLen = Buffer.byteLength(message2);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 4 + msgLen + 4);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15960,7 +15960,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, msgLen, p += 4);
         p += 4;
         if (msgLen) {
-          buf.utf8Write(message, p, msgLen);
+          buf.utf8Write(message2, p, msgLen);
           p += msgLen;
         }
         writeUInt32BE(buf, 0, p);
@@ -21159,7 +21159,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes4
+      randomBytes: randomBytes5
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -21423,7 +21423,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes4(SALT_LEN);
+            const salt = randomBytes5(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -21462,7 +21462,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes4(4);
+          const checkInt = randomBytes5(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -21725,7 +21725,7 @@ var require_exception = __commonJS({
     "use strict";
     exports.__esModule = true;
     var errorProps = ["description", "fileName", "lineNumber", "endLineNumber", "message", "name", "number", "stack"];
-    function Exception(message, node2) {
+    function Exception(message2, node2) {
       var loc = node2 && node2.loc, line = void 0, endLineNumber = void 0, column = void 0, endColumn = void 0;
       if (loc && loc.start) {
         line = loc.start.line;
@@ -21734,9 +21734,9 @@ var require_exception = __commonJS({
           endLineNumber = loc.end.line;
           endColumn = loc.end.column;
         }
-        message += " - " + line + ":" + column;
+        message2 += " - " + line + ":" + column;
       }
-      var tmp = Error.prototype.constructor.call(this, message);
+      var tmp = Error.prototype.constructor.call(this, message2);
       for (var idx = 0; idx < errorProps.length; idx++) {
         this[errorProps[idx]] = tmp[errorProps[idx]];
       }
@@ -22166,10 +22166,10 @@ var require_logger = __commonJS({
           if (!console[method]) {
             method = "log";
           }
-          for (var _len = arguments.length, message = Array(_len > 1 ? _len - 1 : 0), _key = 1; _key < _len; _key++) {
-            message[_key - 1] = arguments[_key];
+          for (var _len = arguments.length, message2 = Array(_len > 1 ? _len - 1 : 0), _key = 1; _key < _len; _key++) {
+            message2[_key - 1] = arguments[_key];
           }
-          console[method].apply(console, message);
+          console[method].apply(console, message2);
         }
       }
     };
@@ -24475,8 +24475,8 @@ var require_compiler = __commonJS({
       };
       return ret;
     }
-    function invalidAst(node2, message) {
-      return new _exception2["default"]("Invalid AST: " + node2.type + " " + message, node2);
+    function invalidAst(node2, message2) {
+      return new _exception2["default"]("Invalid AST: " + node2.type + " " + message2, node2);
     }
     function validateDepth(node2) {
       var depth2 = node2.depth;
@@ -27589,12 +27589,12 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message) {
-        super(message);
+      constructor(exitCode2, code, message2) {
+        super(message2);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
         this.code = code;
-        this.exitCode = exitCode;
+        this.exitCode = exitCode2;
         this.nestedError = void 0;
       }
     };
@@ -27603,8 +27603,8 @@ var require_error = __commonJS({
        * Constructs the InvalidArgumentError class
        * @param {string} [message] explanation of why argument is invalid
        */
-      constructor(message) {
-        super(1, "commander.invalidArgument", message);
+      constructor(message2) {
+        super(1, "commander.invalidArgument", message2);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
       }
@@ -29187,11 +29187,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message) {
+      _exit(exitCode2, code, message2) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode, code, message));
+          this._exitCallback(new CommanderError2(exitCode2, code, message2));
         }
-        process3.exit(exitCode);
+        process3.exit(exitCode2);
       }
       /**
        * Register callback `fn` for the command.
@@ -29249,8 +29249,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return target.parseArg(value, previous);
         } catch (err) {
           if (err.code === "commander.invalidArgument") {
-            const message = `${invalidArgumentMessage} ${err.message}`;
-            this.error(message, { exitCode: err.exitCode, code: err.code });
+            const message2 = `${invalidArgumentMessage} ${err.message}`;
+            this.error(message2, { exitCode: err.exitCode, code: err.code });
           }
           throw err;
         }
@@ -30326,9 +30326,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [errorOptions.code] - an id string representing the error
        * @param {number} [errorOptions.exitCode] - used with process.exit
        */
-      error(message, errorOptions) {
+      error(message2, errorOptions) {
         this._outputConfiguration.outputError(
-          `${message}
+          `${message2}
 `,
           this._outputConfiguration.writeErr
         );
@@ -30340,9 +30340,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           this.outputHelp({ error: true });
         }
         const config2 = errorOptions || {};
-        const exitCode = config2.exitCode || 1;
+        const exitCode2 = config2.exitCode || 1;
         const code = config2.code || "commander.error";
-        this._exit(exitCode, code, message);
+        this._exit(exitCode2, code, message2);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -30398,8 +30398,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       missingArgument(name) {
-        const message = `error: missing required argument '${name}'`;
-        this.error(message, { code: "commander.missingArgument" });
+        const message2 = `error: missing required argument '${name}'`;
+        this.error(message2, { code: "commander.missingArgument" });
       }
       /**
        * `Option` is missing an argument.
@@ -30408,8 +30408,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       optionMissingArgument(option) {
-        const message = `error: option '${option.flags}' argument missing`;
-        this.error(message, { code: "commander.optionMissingArgument" });
+        const message2 = `error: option '${option.flags}' argument missing`;
+        this.error(message2, { code: "commander.optionMissingArgument" });
       }
       /**
        * `Option` does not have a value, and is a mandatory option.
@@ -30418,8 +30418,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       missingMandatoryOptionValue(option) {
-        const message = `error: required option '${option.flags}' not specified`;
-        this.error(message, { code: "commander.missingMandatoryOptionValue" });
+        const message2 = `error: required option '${option.flags}' not specified`;
+        this.error(message2, { code: "commander.missingMandatoryOptionValue" });
       }
       /**
        * `Option` conflicts with another option.
@@ -30452,8 +30452,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           return `option '${bestOption.flags}'`;
         };
-        const message = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
-        this.error(message, { code: "commander.conflictingOption" });
+        const message2 = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message2, { code: "commander.conflictingOption" });
       }
       /**
        * Unknown option `flag`.
@@ -30474,8 +30474,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } while (command && !command._enablePositionalOptions);
           suggestion = suggestSimilar(flag, candidateFlags);
         }
-        const message = `error: unknown option '${flag}'${suggestion}`;
-        this.error(message, { code: "commander.unknownOption" });
+        const message2 = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message2, { code: "commander.unknownOption" });
       }
       /**
        * Excess arguments, more than expected.
@@ -30488,8 +30488,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const expected = this.registeredArguments.length;
         const s = expected === 1 ? "" : "s";
         const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
-        const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
-        this.error(message, { code: "commander.excessArguments" });
+        const message2 = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
+        this.error(message2, { code: "commander.excessArguments" });
       }
       /**
        * Unknown command.
@@ -30507,8 +30507,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
           suggestion = suggestSimilar(unknownName, candidateNames);
         }
-        const message = `error: unknown command '${unknownName}'${suggestion}`;
-        this.error(message, { code: "commander.unknownCommand" });
+        const message2 = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message2, { code: "commander.unknownCommand" });
       }
       /**
        * Get or set the program version.
@@ -30882,11 +30882,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       help(contextOptions) {
         this.outputHelp(contextOptions);
-        let exitCode = Number(process3.exitCode ?? 0);
-        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
-          exitCode = 1;
+        let exitCode2 = Number(process3.exitCode ?? 0);
+        if (exitCode2 === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode2 = 1;
         }
-        this._exit(exitCode, "commander.help", "(outputHelp)");
+        this._exit(exitCode2, "commander.help", "(outputHelp)");
       }
       /**
        * // Do a little typing to coordinate emit and listener for the help text events.
@@ -31363,13 +31363,13 @@ var require_vendor_core = __commonJS({
         };
         Object.defineProperty(exports2, "__esModule", { value: true });
         exports2.sync = exports2.isexe = exports2.posix = exports2.win32 = void 0;
-        var posix3 = __importStar(require_posix());
-        exports2.posix = posix3;
+        var posix4 = __importStar(require_posix());
+        exports2.posix = posix4;
         var win32 = __importStar(require_win32());
         exports2.win32 = win32;
         __exportStar(require_options(), exports2);
         var platform = process.env._ISEXE_TEST_PLATFORM_ || process.platform;
-        var impl = platform === "win32" ? win32 : posix3;
+        var impl = platform === "win32" ? win32 : posix4;
         exports2.isexe = impl.isexe;
         exports2.sync = impl.sync;
       }
@@ -31378,9 +31378,9 @@ var require_vendor_core = __commonJS({
       "node_modules/which/lib/index.js"(exports2, module2) {
         "use strict";
         var { isexe, sync: isexeSync } = require_cjs();
-        var { join: join6, delimiter, sep, posix: posix3 } = __require("path");
+        var { join: join6, delimiter, sep, posix: posix4 } = __require("path");
         var isWindows = process.platform === "win32";
-        var rSlash = new RegExp(`[${posix3.sep}${sep === posix3.sep ? "" : sep}]`.replace(/(\\)/g, "\\$1"));
+        var rSlash = new RegExp(`[${posix4.sep}${sep === posix4.sep ? "" : sep}]`.replace(/(\\)/g, "\\$1"));
         var rRel = new RegExp(`^\\.${rSlash.source}`);
         var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
         var getPathInfo = (cmd, {
@@ -31657,7 +31657,7 @@ var require_vendor_core = __commonJS({
     var ansiStyles = assembleStyles();
     var ansi_styles_default = ansiStyles;
     var import_node_process = __toESM2(__require("process"), 1);
-    var import_node_os3 = __toESM2(__require("os"), 1);
+    var import_node_os4 = __toESM2(__require("os"), 1);
     var import_node_tty = __toESM2(__require("tty"), 1);
     function hasFlag(flag, argv3 = globalThis.Deno ? globalThis.Deno.args : import_node_process.default.argv) {
       const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
@@ -31722,7 +31722,7 @@ var require_vendor_core = __commonJS({
         return min;
       }
       if (import_node_process.default.platform === "win32") {
-        const osRelease = import_node_os3.default.release().split(".");
+        const osRelease = import_node_os4.default.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -32644,7 +32644,7 @@ var require_util2 = __commonJS({
       toCamelCase: () => toCamelCase
     });
     module.exports = __toCommonJS(util_exports2);
-    var import_node_path23 = __toESM2(__require("path"), 1);
+    var import_node_path25 = __toESM2(__require("path"), 1);
     var import_node_process = __toESM2(__require("process"), 1);
     var import_vendor_core = require_vendor_core();
     function noop() {
@@ -32666,10 +32666,10 @@ var require_util2 = __commonJS({
       const pathKey2 = import_node_process.default.platform === "win32" ? Object.keys(env2).reverse().find((key) => key.toUpperCase() === "PATH") || "Path" : "PATH";
       const pathValue = dirs.map(
         (c) => c && [
-          import_node_path23.default.resolve(c, "node_modules", ".bin"),
-          import_node_path23.default.resolve(c)
+          import_node_path25.default.resolve(c, "node_modules", ".bin"),
+          import_node_path25.default.resolve(c)
         ]
-      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path23.default.delimiter);
+      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path25.default.delimiter);
       return __spreadProps(__spreadValues({}, env2), {
         [pathKey2]: pathValue
       });
@@ -32749,7 +32749,7 @@ var require_core = __commonJS({
       kill: () => kill2,
       log: () => log2,
       os: () => os2,
-      path: () => import_node_path23.default,
+      path: () => import_node_path25.default,
       ps: () => import_vendor_core3.ps,
       quote: () => import_util22.quote,
       quotePowerShell: () => import_util22.quotePowerShell,
@@ -32767,7 +32767,7 @@ var require_core = __commonJS({
     var import_node_child_process3 = __toESM2(__require("child_process"), 1);
     var import_node_events = __require("events");
     var import_node_fs5 = __toESM2(__require("fs"), 1);
-    var import_node_os3 = __require("os");
+    var import_node_os4 = __require("os");
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_util2 = __require("util");
     var EXIT_CODES = {
@@ -32930,15 +32930,15 @@ var require_core = __commonJS({
       static formatExitMessage(code, signal, stderr, from, details = "") {
         if (code == 0 && signal == null) return `exit code: ${code}`;
         const codeInfo = _Fail2.getExitCodeInfo(code);
-        let message = `${stderr}
+        let message2 = `${stderr}
     at ${from}
     exit code: ${code}${codeInfo ? " (" + codeInfo + ")" : ""}`;
-        if (signal != null) message += `
+        if (signal != null) message2 += `
     signal: ${signal}`;
-        if (details) message += `
+        if (details) message2 += `
     details: 
 ${details}`;
-        return message;
+        return message2;
       }
       static formatErrorMessage(err, from) {
         return `${err.message}
@@ -32952,8 +32952,8 @@ ${details}`;
         if (errors.length === 0) errors = lines;
         return errors.slice(0, lim).join("\n") + (errors.length > lim ? "\n..." : "");
       }
-      static getExitCodeInfo(exitCode) {
-        return EXIT_CODES[exitCode];
+      static getExitCodeInfo(exitCode2) {
+        return EXIT_CODES[exitCode2];
       }
       static getCallerLocationFromString(stackString = "unknown") {
         const lines = stackString.split(/^\s*(at\s)?/m).filter((s) => s == null ? void 0 : s.includes(":"));
@@ -33110,7 +33110,7 @@ ${details}`;
     var import_vendor_core2 = require_vendor_core();
     var import_util9 = require_util2();
     var import_internals = require_internals();
-    var import_node_path23 = __toESM2(__require("path"), 1);
+    var import_node_path25 = __toESM2(__require("path"), 1);
     var os2 = __toESM2(__require("os"), 1);
     var import_vendor_core3 = require_vendor_core();
     var import_util22 = require_util2();
@@ -33118,7 +33118,7 @@ ${details}`;
     var SYNC = /* @__PURE__ */ Symbol("syncExec");
     var EPF = /* @__PURE__ */ Symbol("end-piped-from");
     var SHOT = /* @__PURE__ */ Symbol("snapshot");
-    var EOL = import_node_buffer.Buffer.from(import_node_os3.EOL);
+    var EOL = import_node_buffer.Buffer.from(import_node_os4.EOL);
     var BR_CC = "\n".charCodeAt(0);
     var DLMTR = /\r?\n/;
     var SIGTERM = "SIGTERM";
@@ -33295,9 +33295,9 @@ ${details}`;
             end: (data, c) => {
               const { error: _error, status, signal: __signal, duration: duration5, ctx: { store } } = data;
               const { stdout, stderr } = store;
-              const { cause, exitCode, signal: _signal } = self2._breakerData || {};
+              const { cause, exitCode: exitCode2, signal: _signal } = self2._breakerData || {};
               const signal = _signal != null ? _signal : __signal;
-              const code = exitCode != null ? exitCode : status;
+              const code = exitCode2 != null ? exitCode2 : status;
               const error62 = cause != null ? cause : _error;
               const output2 = new ProcessOutput2({
                 code,
@@ -33316,9 +33316,9 @@ ${details}`;
         });
         return this;
       }
-      break(exitCode, signal, cause) {
+      break(exitCode2, signal, cause) {
         if (!this.isRunning()) return;
-        this._breakerData = { exitCode, signal, cause };
+        this._breakerData = { exitCode: exitCode2, signal, cause };
         this.kill(signal);
       }
       finalize(output2, legacy = false) {
@@ -33687,8 +33687,8 @@ ${details}`;
     var ProcessPromise2 = _ProcessPromise;
     var _ProcessOutput = class _ProcessOutput2 extends Error {
       // prettier-ignore
-      constructor(code = null, signal = null, stdout = "", stderr = "", stdall = "", message = "", duration5 = 0, error62 = null, from = "", store = { stdout: [stdout], stderr: [stderr], stdall: [stdall] }) {
-        super(message);
+      constructor(code = null, signal = null, stdout = "", stderr = "", stdall = "", message2 = "", duration5 = 0, error62 = null, from = "", store = { stdout: [stdout], stderr: [stderr], stdall: [stdall] }) {
+        super(message2);
         const dto = code !== null && typeof code === "object" ? code : { code, signal, duration: duration5, error: error62, from, store };
         Object.defineProperties(this, {
           _dto: { value: dto, enumerable: false },
@@ -33699,7 +33699,7 @@ ${details}`;
           stderr: { get: (0, import_util9.once)(() => (0, import_util9.bufArrJoin)(dto.store.stderr)) },
           stdall: { get: (0, import_util9.once)(() => (0, import_util9.bufArrJoin)(dto.store.stdall)) },
           message: { get: (0, import_util9.once)(
-            () => dto.error || message ? _ProcessOutput2.getErrorMessage(dto.error || new Error(message), dto.from) : _ProcessOutput2.getExitMessage(
+            () => dto.error || message2 ? _ProcessOutput2.getErrorMessage(dto.error || new Error(message2), dto.from) : _ProcessOutput2.getExitMessage(
               dto.code,
               dto.signal,
               this.stderr,
@@ -36082,9 +36082,9 @@ var require_vendor_extra = __commonJS({
                     const idx = prev.value.lastIndexOf("[");
                     const pre = prev.value.slice(0, idx);
                     const rest2 = prev.value.slice(idx + 2);
-                    const posix3 = POSIX_REGEX_SOURCE[rest2];
-                    if (posix3) {
-                      prev.value = pre + posix3;
+                    const posix4 = POSIX_REGEX_SOURCE[rest2];
+                    if (posix4) {
+                      prev.value = pre + posix4;
                       state.backtrack = true;
                       advance();
                       if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -36603,7 +36603,7 @@ var require_vendor_extra = __commonJS({
             throw new TypeError("Expected pattern to be a non-empty string");
           }
           const opts = options || {};
-          const posix3 = utils.isWindows(options);
+          const posix4 = utils.isWindows(options);
           const regex = isState ? picomatch.compileRe(glob22, options) : picomatch.makeRe(glob22, options, false, true);
           const state = regex.state;
           delete regex.state;
@@ -36613,8 +36613,8 @@ var require_vendor_extra = __commonJS({
             isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
           }
           const matcher = (input2, returnObject = false) => {
-            const { isMatch, match, output: output2 } = picomatch.test(input2, regex, options, { glob: glob22, posix: posix3 });
-            const result = { glob: glob22, state, regex, posix: posix3, input: input2, output: output2, match, isMatch };
+            const { isMatch, match, output: output2 } = picomatch.test(input2, regex, options, { glob: glob22, posix: posix4 });
+            const result = { glob: glob22, state, regex, posix: posix4, input: input2, output: output2, match, isMatch };
             if (typeof opts.onResult === "function") {
               opts.onResult(result);
             }
@@ -36639,7 +36639,7 @@ var require_vendor_extra = __commonJS({
           }
           return matcher;
         };
-        picomatch.test = (input2, regex, options, { glob: glob22, posix: posix3 } = {}) => {
+        picomatch.test = (input2, regex, options, { glob: glob22, posix: posix4 } = {}) => {
           if (typeof input2 !== "string") {
             throw new TypeError("Expected input to be a string");
           }
@@ -36647,7 +36647,7 @@ var require_vendor_extra = __commonJS({
             return { isMatch: false, output: "" };
           }
           const opts = options || {};
-          const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+          const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
           let match = input2 === glob22;
           let output2 = match && format ? format(input2) : input2;
           if (match === false) {
@@ -36656,14 +36656,14 @@ var require_vendor_extra = __commonJS({
           }
           if (match === false || opts.capture === true) {
             if (opts.matchBase === true || opts.basename === true) {
-              match = picomatch.matchBase(input2, regex, options, posix3);
+              match = picomatch.matchBase(input2, regex, options, posix4);
             } else {
               match = regex.exec(output2);
             }
           }
           return { isMatch: Boolean(match), match, output: output2 };
         };
-        picomatch.matchBase = (input2, glob22, options, posix3 = utils.isWindows(options)) => {
+        picomatch.matchBase = (input2, glob22, options, posix4 = utils.isWindows(options)) => {
           const regex = glob22 instanceof RegExp ? glob22 : picomatch.makeRe(glob22, options);
           return regex.test(path32.basename(input2));
         };
@@ -36848,9 +36848,9 @@ var require_vendor_extra = __commonJS({
           return [].concat(patterns).every((p2) => picomatch(p2, options)(str));
         };
         micromatch.capture = (glob22, input2, options) => {
-          let posix3 = utils.isWindows(options);
+          let posix4 = utils.isWindows(options);
           let regex = picomatch.makeRe(String(glob22), __spreadProps(__spreadValues({}, options), { capture: true }));
-          let match = regex.exec(posix3 ? utils.toPosixSlashes(input2) : input2);
+          let match = regex.exec(posix4 ? utils.toPosixSlashes(input2) : input2);
           if (match) {
             return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
           }
@@ -39188,7 +39188,7 @@ var require_vendor_extra = __commonJS({
             return utils.path.convertPathToPattern(source);
           }
           FastGlob2.convertPathToPattern = convertPathToPattern2;
-          let posix3;
+          let posix4;
           (function(posix22) {
             function escapePath2(source) {
               assertPatternsInput2(source);
@@ -39200,7 +39200,7 @@ var require_vendor_extra = __commonJS({
               return utils.path.convertPosixPathToPattern(source);
             }
             posix22.convertPathToPattern = convertPathToPattern3;
-          })(posix3 = FastGlob2.posix || (FastGlob2.posix = {}));
+          })(posix4 = FastGlob2.posix || (FastGlob2.posix = {}));
           let win32;
           (function(win322) {
             function escapePath2(source) {
@@ -39556,8 +39556,8 @@ var require_vendor_extra = __commonJS({
             return ret;
           }
         };
-        var throwError = (message, Ctor) => {
-          throw new Ctor(message);
+        var throwError = (message2, Ctor) => {
+          throw new Ctor(message2);
         };
         var checkPath = (path32, originalPath, doThrow) => {
           if (!isString(path32)) {
@@ -46051,7 +46051,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     module.exports = __toCommonJS(vendor_extra_exports);
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_fs32 = __toESM2(__require("fs"), 1);
-    var import_node_path23 = __toESM2(__require("path"), 1);
+    var import_node_path25 = __toESM2(__require("path"), 1);
     var import_node_stream22 = __require("stream");
     var import_node_events = __require("events");
     var import_node_stream4 = __require("stream");
@@ -46347,7 +46347,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_process = __toESM2(__require("process"), 1);
     var import_node_fs22 = __toESM2(__require("fs"), 1);
     var import_promises32 = __toESM2(__require("fs").promises, 1);
-    var import_node_path24 = __toESM2(__require("path"), 1);
+    var import_node_path26 = __toESM2(__require("path"), 1);
     var import_fast_glob = __toESM2(require_out4(), 1);
     var import_ignore = __toESM2(require_ignore(), 1);
     function slash(path32) {
@@ -46379,23 +46379,23 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path24.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path26.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path24.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path26.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path24.default.posix.join(base, cleanPattern);
+        result = import_node_path26.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     var parseIgnoreFile = (file2, cwd) => {
-      const base = slash(import_node_path24.default.relative(cwd, import_node_path24.default.dirname(file2.filePath)));
+      const base = slash(import_node_path26.default.relative(cwd, import_node_path26.default.dirname(file2.filePath)));
       return file2.content.split(/\r?\n/).filter((line) => line && !line.startsWith("#")).map((pattern) => applyBaseToPattern(pattern, base));
     };
     var toRelativePath = (fileOrDirectory, cwd) => {
       cwd = slash(cwd);
-      if (import_node_path24.default.isAbsolute(fileOrDirectory)) {
+      if (import_node_path26.default.isAbsolute(fileOrDirectory)) {
         if (slash(fileOrDirectory).startsWith(cwd)) {
-          return import_node_path24.default.relative(cwd, fileOrDirectory);
+          return import_node_path26.default.relative(cwd, fileOrDirectory);
         }
         throw new Error(`Path ${fileOrDirectory} is not in cwd ${cwd}`);
       }
@@ -46467,21 +46467,21 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     };
     var normalizePathForDirectoryGlob = (filePath, cwd) => {
       const path32 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path23.default.isAbsolute(path32) ? path32 : import_node_path23.default.join(cwd, path32);
+      return import_node_path25.default.isAbsolute(path32) ? path32 : import_node_path25.default.join(cwd, path32);
     };
     var shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern == null ? void 0 : pattern.match(/\*\*\/([^/]+)$/);
       if (!match) {
         return false;
       }
-      const dirname12 = match[1];
-      const hasWildcards = /[*?[\]{}]/.test(dirname12);
-      const hasExtension = import_node_path23.default.extname(dirname12) && !dirname12.startsWith(".");
+      const dirname13 = match[1];
+      const hasWildcards = /[*?[\]{}]/.test(dirname13);
+      const hasExtension = import_node_path25.default.extname(dirname13) && !dirname13.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     var getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = (extensions == null ? void 0 : extensions.length) > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file2) => import_node_path23.default.posix.join(directoryPath, `**/${import_node_path23.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path23.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file2) => import_node_path25.default.posix.join(directoryPath, `**/${import_node_path25.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path25.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     var directoryToGlob = (_0, ..._1) => __async(null, [_0, ..._1], function* (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -46563,7 +46563,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const seen = /* @__PURE__ */ new Set();
       return (fastGlobResult) => {
         var _a22;
-        const pathKey2 = import_node_path23.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
+        const pathKey2 = import_node_path25.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
         if (seen.has(pathKey2) || isIgnored && isIgnored(pathKey2)) {
           return false;
         }
@@ -49835,22 +49835,22 @@ ${cn.comment}` : item.comment;
       throw new Error("Expected a YAML collection as document contents");
     }
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code, message2) {
         super();
         this.name = name;
         this.code = code;
-        this.message = message;
+        this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLParseError", pos, code, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLWarning", pos, code, message2);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -50433,8 +50433,8 @@ ${pointer}
         const { anchor: anchor2, newlineAfterProp: nl2 } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 != null ? anchor2 : tagToken;
         if (lastProp && (!nl2 || nl2.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message2 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message2);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -50497,15 +50497,15 @@ ${pointer}
             trimIndent = indent2.length;
         } else {
           if (indent2.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent2.length, "MISSING_CHAR", message);
+            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent2.length, "MISSING_CHAR", message2);
           }
           if (header2.indent === 0)
             trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx2.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            const message2 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message2);
           }
           break;
         }
@@ -50528,8 +50528,8 @@ ${pointer}
           content = content.slice(0, -1);
         if (content && indent2.length < trimIndent) {
           const src = header2.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message2 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent2 = "";
         }
         if (type === Scalar.BLOCK_LITERAL) {
@@ -50607,8 +50607,8 @@ ${pointer}
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message2 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message2);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -50619,8 +50619,8 @@ ${pointer}
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message2 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message2);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -50976,8 +50976,8 @@ ${pointer}
             node2.anchor = anchor2.source.substring(1);
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message2);
           node2 = composeEmptyNode(ctx2, token.offset, void 0, null, props, onError);
           isSrcToken = false;
         }
@@ -51106,12 +51106,12 @@ ${pointer}
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message2, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new YAMLWarning(pos, code, message));
+            this.warnings.push(new YAMLWarning(pos, code, message2));
           else
-            this.errors.push(new YAMLParseError(pos, code, message));
+            this.errors.push(new YAMLParseError(pos, code, message2));
         };
         this.directives = new Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -51177,10 +51177,10 @@ ${cb}` : comment;
       *next(token) {
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message2, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message2, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -51273,12 +51273,12 @@ ${end.comment}` : end.comment;
     });
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code, message2);
           else
-            throw new YAMLParseError([offset, offset + 1], code, message);
+            throw new YAMLParseError([offset, offset + 1], code, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -52354,8 +52354,8 @@ ${end.comment}` : end.comment;
         }
         const type = tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* __yieldStar(this.pop({ type: "error", offset: this.offset, message, source }));
+          const message2 = `Not a YAML token: ${source}`;
+          yield* __yieldStar(this.pop({ type: "error", offset: this.offset, message: message2, source }));
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -52445,8 +52445,8 @@ ${end.comment}` : end.comment;
       *pop(error62) {
         const token = error62 != null ? error62 : this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message2 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message2 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -53648,8 +53648,8 @@ var SlipwayError = class extends Error {
   exitCode;
   stderrTail;
   hint;
-  constructor(message, context = {}) {
-    super(message, context.cause === void 0 ? void 0 : { cause: context.cause });
+  constructor(message2, context = {}) {
+    super(message2, context.cause === void 0 ? void 0 : { cause: context.cause });
     this.name = new.target.name;
     this.host = context.host;
     this.step = context.step;
@@ -54434,8 +54434,8 @@ function dfArgv(dir) {
 function checkFreeSpace(availableBytes, referenceBytes, dir, reference = "the last one's size") {
   const neededBytes = 2 * (referenceBytes ?? 0);
   const ok = availableBytes >= neededBytes;
-  const message = ok ? `${formatBytes(availableBytes)} free in ${dir}, ${formatBytes(neededBytes)} needed` : `only ${formatBytes(availableBytes)} free in ${dir}, but a backup needs twice ${reference} (${formatBytes(neededBytes)})`;
-  return { ok, neededBytes, availableBytes, message };
+  const message2 = ok ? `${formatBytes(availableBytes)} free in ${dir}, ${formatBytes(neededBytes)} needed` : `only ${formatBytes(availableBytes)} free in ${dir}, but a backup needs twice ${reference} (${formatBytes(neededBytes)})`;
+  return { ok, neededBytes, availableBytes, message: message2 };
 }
 function formatBytes(bytes) {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -55622,8 +55622,8 @@ function prefixIssues(path8, issues) {
     return iss;
   });
 }
-function unwrapMessage(message) {
-  return typeof message === "string" ? message : message?.message;
+function unwrapMessage(message2) {
+  return typeof message2 === "string" ? message2 : message2?.message;
 }
 function sizeCaps(defChecks) {
   const caps = [];
@@ -55653,7 +55653,7 @@ function finalizeIssue(iss, ctx2, config2) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx2?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx2?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k of Object.keys(iss)) {
     if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
@@ -55661,7 +55661,7 @@ function finalizeIssue(iss, ctx2, config2) {
     full[k] = iss[k];
   }
   full.path ?? (full.path = []);
-  full.message = message;
+  full.message = message2;
   if (ctx2?.reportInput) {
     full.input = iss.input;
   }
@@ -57280,9 +57280,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -67400,8 +67400,8 @@ var globalRegistry = globalThis.__zod_globalRegistry;
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
-  constructor(message = "z.compile does not support async refinements, transforms, or checks") {
-    super(message);
+  constructor(message2 = "z.compile does not support async refinements, transforms, or checks") {
+    super(message2);
     this.name = "ZodCompileAsyncError";
   }
 };
@@ -70101,12 +70101,12 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx2, json2, params, message) {
-  const result = typeof ctx2.unrepresentable === "function" ? ctx2.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx2.unrepresentable;
+function handleUnrepresentable(schema, ctx2, json2, params, message2) {
+  const result = typeof ctx2.unrepresentable === "function" ? ctx2.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx2.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
-    throw new Error(message);
+    throw new Error(message2);
   Object.assign(json2, result);
   return true;
 }
@@ -74922,8 +74922,8 @@ function toPosition(lines, offset) {
   const { line, col } = lines.linePos(offset);
   return { line, col };
 }
-function firstLine(message) {
-  return message.split("\n")[0] ?? message;
+function firstLine(message2) {
+  return message2.split("\n")[0] ?? message2;
 }
 
 // src/config/issues.ts
@@ -74978,24 +74978,24 @@ function fromZodIssue(issue2, context) {
   return [locate(context, path8, valueMessage(issue2, input2), "value")];
 }
 function valueMessage(issue2, input2) {
-  let message = customExpected(issue2.message) ?? issue2.message;
+  let message2 = customExpected(issue2.message) ?? issue2.message;
   if (!customExpected(issue2.message)) {
-    if (issue2.code === "invalid_type") message = `expected ${describeExpectedType(issue2.expected)}`;
+    if (issue2.code === "invalid_type") message2 = `expected ${describeExpectedType(issue2.expected)}`;
     else if (issue2.code === "invalid_value")
-      message = `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      message2 = `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }
   if (issue2.code === "invalid_value" && typeof input2 === "string") {
     const suggestion = didYouMean(input2, issue2.values.map(String));
-    if (suggestion) return `${message}, found ${describeFound(input2)}: did you mean \`${suggestion}\`?`;
+    if (suggestion) return `${message2}, found ${describeFound(input2)}: did you mean \`${suggestion}\`?`;
   }
   const worthShowing = issue2.code === "invalid_type" || issue2.code === "invalid_union" || input2 === null || typeof input2 !== "object";
-  if (input2 !== void 0 && worthShowing && message.startsWith("expected") && !message.includes(", found ")) {
-    return `${message}, found ${describeFound(input2)}`;
+  if (input2 !== void 0 && worthShowing && message2.startsWith("expected") && !message2.includes(", found ")) {
+    return `${message2}, found ${describeFound(input2)}`;
   }
-  return message;
+  return message2;
 }
-function customExpected(message) {
-  return message.startsWith("expected ") ? message : void 0;
+function customExpected(message2) {
+  return message2.startsWith("expected ") ? message2 : void 0;
 }
 function unknownKeyMessage(key, value, allowed) {
   if (SECRET_LIKE_NAME.test(key) && (typeof value === "string" || typeof value === "number")) {
@@ -75007,7 +75007,7 @@ function unknownKeyMessage(key, value, allowed) {
   if (suggestion) return `unknown key, did you mean \`${suggestion}\`?`;
   return allowed.length > 0 ? `unknown key (expected one of: ${allowed.join(", ")})` : "unknown key";
 }
-function locate(context, path8, message, anchor2) {
+function locate(context, path8, message2, anchor2) {
   let location;
   let depth2 = path8.length;
   if (anchor2 === "parent") depth2 -= 1;
@@ -75023,7 +75023,7 @@ function locate(context, path8, message, anchor2) {
     line: position.line,
     col: position.col,
     path: path8,
-    message,
+    message: message2,
     ...location?.environment ? { environment: location.environment } : {}
   };
 }
@@ -75202,8 +75202,8 @@ function literalSecretIssues(config2, file2, positions) {
       if (!isMapping(entries)) continue;
       for (const [key, value] of Object.entries(entries)) {
         if (!SECRET_LIKE_NAME.test(key) || value === null || value === "" || typeof value === "object") continue;
-        const message = `looks like a literal secret value: never write secrets in the file, ${instead.replace("KEY", key)} and set ${key} in the environment`;
-        issues.push(locate({ file: file2, positions }, [...path8, key], message, "key"));
+        const message2 = `looks like a literal secret value: never write secrets in the file, ${instead.replace("KEY", key)} and set ${key} in the environment`;
+        issues.push(locate({ file: file2, positions }, [...path8, key], message2, "key"));
       }
     }
   }
@@ -75284,7 +75284,7 @@ var databaseSchema = external_exports.strictObject({
 var GREEN_PORT_OFFSET = 1e4;
 function crossCheck(config2, ctx2) {
   const serviceNames = Object.keys(config2.services);
-  const issue2 = (path8, message, input2) => ctx2.addIssue({ code: "custom", path: path8, message, ...input2 === void 0 ? {} : { input: input2 } });
+  const issue2 = (path8, message2, input2) => ctx2.addIssue({ code: "custom", path: path8, message: message2, ...input2 === void 0 ? {} : { input: input2 } });
   const needService = (path8, name) => {
     if (!config2.services[name]) issue2(path8, `expected a service defined in \`services\` (${list(serviceNames)})`, name);
   };
@@ -75664,8 +75664,8 @@ function validateConfigText(text, filename, options = {}) {
   }
   const here = { file: filename, positions: parsed.positions };
   if (!isMapping(parsed.value)) {
-    const message = parsed.value === void 0 || parsed.value === null ? "the file is empty: expected a mapping with at least `app`, `services` and `inventory`" : "expected a mapping at the top level (keys like `app:` and `services:`)";
-    return fail([locate(here, [], message, "value")]);
+    const message2 = parsed.value === void 0 || parsed.value === null ? "the file is empty: expected a mapping with at least `app`, `services` and `inventory`" : "expected a mapping at the top level (keys like `app:` and `services:`)";
+    return fail([locate(here, [], message2, "value")]);
   }
   const { environments: rawEnvironments, ...base } = parsed.value;
   const envCheck = environmentsSchema.safeParse(rawEnvironments ?? {}, { reportInput: true });
@@ -75754,11 +75754,11 @@ async function loadConfig(file2, options = {}) {
 function unknownEnvironment(here, name, environments) {
   const suggestion = didYouMean(name, environments);
   const defined = environments.length > 0 ? `defined: ${environments.join(", ")}` : "the file has no `environments`";
-  const message = `environment "${name}" is not defined (${defined})${suggestion ? `, did you mean \`${suggestion}\`?` : ""}`;
-  return locate(here, environments.length > 0 ? ["environments"] : [], message, "value");
+  const message2 = `environment "${name}" is not defined (${defined})${suggestion ? `, did you mean \`${suggestion}\`?` : ""}`;
+  return locate(here, environments.length > 0 ? ["environments"] : [], message2, "value");
 }
 function mergeEnvironmentDuplicates(issues) {
-  const strip = (message) => message.replace(/ \(in environment [a-z0-9_-]+\)$/, "");
+  const strip = (message2) => message2.replace(/ \(in environment [a-z0-9_-]+\)$/, "");
   const counts = /* @__PURE__ */ new Map();
   const keyOf = (i) => `${i.line}:${i.col}:${strip(i.message)}`;
   for (const issue2 of issues) counts.set(keyOf(issue2), (counts.get(keyOf(issue2)) ?? 0) + 1);
@@ -76325,8 +76325,8 @@ var DEFAULT_VALIDATE = (path8) => !fsPath2.basename(path8).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
-  constructor(message, code = null) {
-    super(message);
+  constructor(message2, code = null) {
+    super(message2);
     this.code = code;
   }
 };
@@ -76982,9 +76982,9 @@ function isTransientConnectError(error62) {
   if (e.level === "client-authentication") return false;
   if (typeof e.code === "string" && TRANSIENT_CODES.has(e.code)) return true;
   if (e.level === "client-timeout") return true;
-  const message = e.message ?? "";
+  const message2 = e.message ?? "";
   return /Timed out while waiting for handshake|No response from server|Connection lost before handshake|Channel open failure: (Connection refused|open failed)|read ECONNRESET/i.test(
-    message
+    message2
   );
 }
 function isAuthFailure(error62) {
@@ -77140,8 +77140,8 @@ async function attemptOnce(target, port3, key, options, viaJump) {
     return { ok: false, error: error62 };
   }
 }
-function defaultWarn(message) {
-  process.stderr.write(`${message}
+function defaultWarn(message2) {
+  process.stderr.write(`${message2}
 `);
 }
 
@@ -77201,8 +77201,8 @@ async function runRaw(client, request) {
   };
   const channel = await openExecChannel(client, request.command, (channel2) => {
     closed = new Promise((resolve13) => channel2.on("close", () => resolve13()));
-    channel2.on("exit", (exitCode, exitSignal) => {
-      code = exitCode ?? null;
+    channel2.on("exit", (exitCode2, exitSignal) => {
+      code = exitCode2 ?? null;
       signal = exitSignal ?? null;
     });
     channel2.on("data", (chunk) => {
@@ -77416,8 +77416,8 @@ var Semaphore = class {
 };
 
 // src/remote/sudo.ts
-function recognizeSudoFailure(exitCode, stderr) {
-  if (exitCode !== 1) return null;
+function recognizeSudoFailure(exitCode2, stderr) {
+  if (exitCode2 !== 1) return null;
   const first = stderr.trimStart().split("\n", 1)[0] ?? "";
   if (!first.startsWith("sudo:")) return null;
   if (/a password is required/i.test(first)) return "password-required";
@@ -78616,7 +78616,7 @@ async function authorize(header2, reference, options, doFetch, timeoutMs) {
   const credentials = options.credentials;
   const basic = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}` : void 0;
   const challenge = parseAuthChallenge(header2 ?? "");
-  const fail = (message) => new RegistryError(message, {
+  const fail = (message2) => new RegistryError(message2, {
     host: reference.registry,
     step: "registry authentication",
     hint: "give the registry user name and password (or token) that may pull this repository"
@@ -78973,12 +78973,12 @@ function posOf(file2, node2) {
 }
 var Problems = class {
   messages = [];
-  add(file2, node2, where, message) {
+  add(file2, node2, where, message2) {
     const pos = posOf(file2, node2);
-    this.addAt(`${pos.file}:${pos.line}:${pos.col}`, where, message);
+    this.addAt(`${pos.file}:${pos.line}:${pos.col}`, where, message2);
   }
-  addAt(location, where, message) {
-    this.messages.push(`${location}: ${where ? `${where}: ` : ""}${message}`);
+  addAt(location, where, message2) {
+    this.messages.push(`${location}: ${where ? `${where}: ` : ""}${message2}`);
   }
   throwIfAny() {
     if (this.messages.length === 0) return;
@@ -79311,8 +79311,8 @@ function deepEqual(a, b) {
 // src/engine/expr/tokens.ts
 var OPS = ["==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ".", ",", "|", "+", "-", "~", "*", "/", "%", ":"];
 var ExprSyntaxError = class extends Error {
-  constructor(message, at2) {
-    super(message);
+  constructor(message2, at2) {
+    super(message2);
     this.at = at2;
   }
   at;
@@ -80733,8 +80733,8 @@ PLAY [${play.name}] (${hosts.length} host${hosts.length === 1 ? "" : "s"}: ${hos
       write(`${formatOutcome(o, { verbose: options.verbose || o.task === "debug" })}
 `);
     },
-    warn(message) {
-      write(`[WARNING]: ${message}
+    warn(message2) {
+      write(`[WARNING]: ${message2}
 `);
     },
     recap(result) {
@@ -84999,6 +84999,48 @@ function containerRuntime(config2, host) {
   };
 }
 
+// src/deploy/emitter.ts
+var HostEmitter = class {
+  constructor(host, sink) {
+    this.host = host;
+    this.sink = sink;
+  }
+  host;
+  sink;
+  /** The step running now (set by the runner); log lines carry it. */
+  step;
+  log(message2, level = "info") {
+    this.sink({ kind: "log", level, message: message2, host: this.host, ...this.step ? { step: this.step } : {} });
+  }
+  /** A line shown as is (a log tail, a diff), without the `[host]` prefix of the legacy reporter. */
+  raw(message2) {
+    this.sink({ kind: "log", level: "info", message: message2, ...this.step ? { step: this.step } : {} });
+  }
+  diff(path8, diff) {
+    this.sink({ kind: "diff", host: this.host, step: this.step ?? "plan", path: path8, diff });
+  }
+  stepEvent(step, status, extra = {}) {
+    this.sink({ kind: "step", host: this.host, step, status, ...extra });
+  }
+};
+function reporterSink(reporter) {
+  return (event) => {
+    if (event.kind === "log") reporter(event.host ? `[${event.host}] ${event.message}` : event.message);
+    else if (event.kind === "diff") reporter(event.diff);
+  };
+}
+function fanOut(...sinks) {
+  const live = sinks.filter((s) => s !== void 0);
+  return (event) => {
+    for (const sink of live) {
+      try {
+        sink(event);
+      } catch {
+      }
+    }
+  };
+}
+
 // src/deploy/history.ts
 function parseHistory(text) {
   if (!text?.trim()) return { releases: [] };
@@ -85056,23 +85098,39 @@ async function prepareDatabaseDir(host, config2, user) {
     step: "database dir"
   });
 }
-async function backupBeforeChange(host, config2, spec, release, writers, log2) {
-  if (!spec) return null;
-  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "file") {
+async function fileDatabaseState(host, spec) {
+  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return null;
+  if (spec.location.kind === "file") {
     const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
-    if (exists.code !== 0) {
-      log2(`no database at ${spec.location.path} yet: nothing to back up`);
-      return null;
-    }
+    return { exists: exists.code === 0, where: spec.location.path };
   }
-  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "volume") {
+  if (spec.location.kind === "volume") {
     const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
     const { volume, path: path8 } = spec.location;
     const exists = await host.exec(["sh", "-c", script, "sh", volume, path8], { check: false, become: true });
-    if (exists.code !== 0) {
-      log2(`no database at ${volume}:${path8} yet: nothing to back up`);
-      return null;
+    return { exists: exists.code === 0, where: `${volume}:${path8}` };
+  }
+  return null;
+}
+async function checkDatabasePresent(host, spec, liveRelease) {
+  if (!spec) return "none";
+  const state = await fileDatabaseState(host, spec);
+  if (!state || state.exists) return "present";
+  if (liveRelease === null) return "first-deploy";
+  throw new SlipwayError(
+    `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
+    {
+      host: host.name,
+      step: "preflight",
+      hint: "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed"
     }
+  );
+}
+async function backupBeforeChange(host, config2, spec, release, writers, log2, liveRelease = null) {
+  if (!spec) return null;
+  if (await checkDatabasePresent(host, spec, liveRelease) === "first-deploy") {
+    log2(`no database at ${(await fileDatabaseState(host, spec))?.where} yet (first deploy): nothing to back up`);
+    return null;
   }
   const manifest = await createBackup({
     host,
@@ -85084,6 +85142,12 @@ async function backupBeforeChange(host, config2, spec, release, writers, log2) {
     step: "backup",
     log: log2
   });
+  const copyTo = config2.database?.backups.copy_to;
+  if (copyTo) {
+    const ctx2 = { host, become: true, step: "backup copy_to", log: log2 };
+    const copied = await copyToRunner(ctx2, config2.deploy_dir, manifest, copyTo, config2.database?.backups.dir);
+    log2(`copied backup ${manifest.id} to ${copied}`);
+  }
   return manifest.id;
 }
 async function restoreBeforeRelease(host, config2, spec, id, release, writers, log2) {
@@ -85098,6 +85162,248 @@ async function restoreBeforeRelease(host, config2, spec, id, release, writers, l
     log: log2
   });
 }
+
+// src/deploy/fault.ts
+function parseFault(value) {
+  if (!value) return null;
+  const match = /^([a-z_-]+):(before|after):(kill|term)$/.exec(value);
+  if (!match) {
+    throw new SlipwayError(`SLIPWAY_FAULT=${value}: expected <step>:<before|after>:<kill|term>`, {
+      hint: "e.g. SLIPWAY_FAULT=switch:after:kill (test-only; unset it for real deploys)"
+    });
+  }
+  const [, step, when, how] = match;
+  return { step, when, signal: how === "kill" ? "SIGKILL" : "SIGTERM" };
+}
+var fired = false;
+async function faultAt(fault, step, when) {
+  if (!fault || fired || fault.step !== step || fault.when !== when) return;
+  fired = true;
+  process.kill(process.pid, fault.signal);
+  await new Promise((resolve13) => setTimeout(resolve13, 100));
+}
+
+// src/deploy/host-state.ts
+async function readLiveState(host, paths) {
+  const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
+  const colorText = (await host.readFile(paths.color))?.toString("utf8").trim();
+  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const history = parseHistory((await host.readFile(paths.history))?.toString("utf8"));
+  return { release: link ? link.split("/").pop() ?? null : null, color, history };
+}
+async function writeHistory(host, paths, history) {
+  await host.putFile(paths.history, renderHistory(history), { mode: 420, step: "record release" });
+}
+async function markLive(host, paths, releaseId2, color) {
+  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
+  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId2), paths.current], { step: "record release" });
+  await host.putFile(paths.color, `${color}
+`, { mode: 420, step: "record release" });
+}
+
+// src/deploy/nginx.ts
+async function tlsReady(host, config2) {
+  const tls = tlsModel(config2, true);
+  if (!tls) return false;
+  const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
+  return r.code === 0;
+}
+async function switchTo(host, config2, color, check2 = false) {
+  const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
+  if (!site) return null;
+  return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
+}
+function verifyPaths(config2) {
+  const base = config2.proxy.base_path.replace(/\/$/, "");
+  return config2.proxy.routes.map((r) => `${base}${r.path.startsWith("/") ? "" : "/"}${r.path}`);
+}
+var COLOR_HEADER = "X-Slipway-Color";
+var VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
+function verifyArgv(path8, domain3, https) {
+  const name = domain3 ?? "localhost";
+  const target = https ? ["--resolve", `${name}:443:127.0.0.1`, "--insecure", "--", `https://${name}${path8}`] : [];
+  const plain = ["--header", `Host: ${name}`, "--", `http://127.0.0.1${path8}`];
+  return [
+    "curl",
+    "--silent",
+    "--show-error",
+    "--max-time",
+    "10",
+    "--dump-header",
+    "-",
+    "--output",
+    "-",
+    "--write-out",
+    `${VERIFY_MARK}%{http_code}`,
+    ...https ? target : plain
+  ];
+}
+function parseVerify(stdout) {
+  const { status, body: all } = parseCurl(stdout);
+  const split = all.search(/\r?\n\r?\n/);
+  const head = split >= 0 ? all.slice(0, split) : all;
+  const body = split >= 0 ? all.slice(split).trimStart() : "";
+  const match = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head);
+  return { status, color: match?.[1] ?? null, body };
+}
+function routePasses(status) {
+  return status >= 200 && status < 300 ? true : status >= 400 && status < 500;
+}
+async function verifyThroughNginx(host, config2, color) {
+  const domain3 = config2.proxy.domains[0];
+  const https = await tlsReady(host, config2);
+  const failures = [];
+  for (const path8 of verifyPaths(config2)) {
+    const result = await host.exec(verifyArgv(path8, domain3, https), { check: false, step: "verify" });
+    const answer = parseVerify(result.stdout);
+    const where = `GET ${https ? "https" : "http"}://${domain3 ?? "-"}${path8}`;
+    if (!routePasses(answer.status)) {
+      const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
+      failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());
+    } else if (color && answer.color && answer.color !== color) {
+      failures.push(`${where}: answered by ${answer.color}, expected ${color}`);
+    }
+  }
+  return { ok: failures.length === 0, failures };
+}
+
+// src/deploy/release-id.ts
+function releaseId(commit, now) {
+  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
+  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
+  return `${short}-${stamp}`;
+}
+function isReleaseId(value) {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value);
+}
+function otherColor(color) {
+  return color === "blue" ? "green" : "blue";
+}
+
+// src/deploy/runner.ts
+var InterruptedError = class extends SlipwayError {
+};
+var message = (e) => e instanceof Error ? e.message : String(e);
+async function runSteps2(steps, state, options) {
+  const { emitter, interrupt } = options;
+  const outcome = { timings: [], undone: [], undoErrors: [], alwaysErrors: [] };
+  let undos = [];
+  const started = [];
+  for (const step of steps) {
+    await faultAt(options.fault ?? null, step.name, "before");
+    if (interrupt?.reason) {
+      emitter.stepEvent(step.name, "interrupted", { message: `${interrupt.reason}: not started` });
+      outcome.error = new InterruptedError(`interrupted by ${interrupt.reason} before step ${step.name}`, {
+        host: emitter.host,
+        step: step.name,
+        hint: "what this run had changed was undone; deploy again when ready"
+      });
+      break;
+    }
+    started.push(step);
+    if (step.undo) undos.push(step);
+    emitter.step = step.name;
+    interrupt?.pending.set(emitter.host, `in step ${step.name}`);
+    emitter.stepEvent(step.name, "started");
+    const t0 = Date.now();
+    try {
+      const result = await step.run(state);
+      const ms = Date.now() - t0;
+      outcome.timings.push({ step: step.name, status: result.status, ms });
+      emitter.stepEvent(step.name, result.status, {
+        ms,
+        ...result.message ? { message: result.message } : {},
+        ...result.data ? { data: result.data } : {}
+      });
+      if (step.commits) undos = [];
+    } catch (e) {
+      const ms = Date.now() - t0;
+      outcome.timings.push({ step: step.name, status: "failed", ms });
+      emitter.stepEvent(step.name, "failed", { ms, message: message(e) });
+      outcome.error = e;
+      break;
+    }
+    await faultAt(options.fault ?? null, step.name, "after");
+  }
+  if (outcome.error) await undoAll(undos, state, emitter, outcome);
+  await runAlways(started, state, emitter, outcome);
+  emitter.step = void 0;
+  interrupt?.pending.delete(emitter.host);
+  return outcome;
+}
+async function undoAll(undos, state, emitter, outcome) {
+  for (const step of [...undos].reverse()) {
+    emitter.step = step.name;
+    const t0 = Date.now();
+    try {
+      if (await step.undo?.(state) === "nothing") continue;
+      outcome.undone.push(step.name);
+      emitter.stepEvent(step.name, "undone", { ms: Date.now() - t0 });
+    } catch (e) {
+      outcome.undoErrors.push(`undo of ${step.name} failed: ${message(e)}`);
+      emitter.stepEvent(step.name, "failed", { ms: Date.now() - t0, message: `undo failed: ${message(e)}` });
+      emitter.log(`undo of ${step.name} failed: ${message(e)}`, "error");
+    }
+  }
+}
+async function runAlways(started, state, emitter, outcome) {
+  for (const step of [...started].reverse()) {
+    if (!step.always) continue;
+    emitter.step = step.name;
+    try {
+      await step.always(state);
+    } catch (e) {
+      outcome.alwaysErrors.push(`${step.name}: ${message(e)}`);
+      emitter.log(`${step.name} cleanup failed: ${message(e)}`, "error");
+    }
+  }
+}
+async function planSteps(steps, state, emitter) {
+  for (const step of steps) {
+    if (!step.plan) continue;
+    emitter.step = step.name;
+    await step.plan(state);
+  }
+  emitter.step = void 0;
+}
+function formatTimings(timings) {
+  return timings.map((t) => `${t.step}${t.status === "failed" ? " FAILED" : ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
+}
+
+// src/deploy/steps/backup.ts
+var backupStep = {
+  name: "backup",
+  async plan(s) {
+    if (s.run.kind === "deploy" && s.run.config.database) s.say("  back up the database");
+  },
+  async run(s) {
+    const { host, config: config2, user, kind, releaseId: releaseId2 } = s.run;
+    await prepareDatabaseDir(host, config2, user);
+    if (kind !== "deploy" || !s.spec) return { status: "skipped" };
+    const writers = s.stopFirst || !s.liveColor ? { stop: [], start: [] } : s.writersOf(s.liveColor);
+    s.backup = await backupBeforeChange(host, config2, s.spec, releaseId2, writers, s.say, s.live.release);
+    if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
+    s.say(`backed up the database${s.stopFirst ? " while stopped" : ""}: ${s.backup}`);
+    return { status: "changed", data: { backup: s.backup } };
+  },
+  async undo(s) {
+    const { host, config: config2, restoreDb } = s.run;
+    if (!s.backup || !s.spec || !s.liveColor || !s.switched) return "nothing";
+    if (!restoreDb && !config2.database?.restore_on_rollback) return "nothing";
+    await restoreBeforeRelease(
+      host,
+      config2,
+      s.spec,
+      s.backup,
+      s.live.release ?? s.run.releaseId,
+      s.writersOf(s.liveColor),
+      s.say
+    );
+    s.say(`restored the database from ${s.backup}`);
+    s.undoNotes.push(`restored the database from ${s.backup}`);
+    return void 0;
+  }
+};
 
 // src/deploy/health.ts
 function gateArgs(name, service, port3) {
@@ -85128,6 +85434,29 @@ async function healthGate(host, args) {
     await new Promise((r) => setTimeout(r, args.interval_s * 1e3));
   }
 }
+
+// src/deploy/steps/gate.ts
+var gateStep = {
+  name: "gate",
+  async run(s) {
+    const { host, config: config2, runtime } = s.run;
+    for (const [name, service] of Object.entries(config2.services)) {
+      const args = gateArgs(name, service, colorPort(service, s.idle));
+      const gate = await healthGate(host, args);
+      if (!gate.ok) {
+        s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
+        for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
+        throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
+          host: host.name,
+          step: "gate",
+          hint: "fix the release and deploy again"
+        });
+      }
+      s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+    }
+    return { status: "ok" };
+  }
+};
 
 // src/deploy/hooks.ts
 function hookVars(config2, input2) {
@@ -85200,35 +85529,76 @@ async function runDeployHook(host, options) {
       outcome: (o) => {
         for (const line of formatOutcome(o).split("\n")) options.report(`  hook ${name}: ${line}`);
       },
-      warn: (message) => options.report(`  hook ${name}: ${message}`)
+      warn: (message2) => options.report(`  hook ${name}: ${message2}`)
     }
   });
   if (!result.ok) throw hookFailure(host.name, name, firstFailure(result.outcomes));
   return count;
 }
 
-// src/deploy/host-state.ts
-async function readLiveState(host, paths) {
-  const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
-  const colorText = (await host.readFile(paths.color))?.toString("utf8").trim();
-  const color = colorText === "blue" || colorText === "green" ? colorText : null;
-  const history = parseHistory((await host.readFile(paths.history))?.toString("utf8"));
-  return { release: link ? link.split("/").pop() ?? null : null, color, history };
+// src/deploy/steps/hooks.ts
+async function runHooks(s, name, check2) {
+  const { run: run2 } = s;
+  if (run2.kind !== "deploy") return 0;
+  const vars2 = hookVars(run2.config, { releaseId: run2.releaseId, color: s.idle, previousColor: s.liveColor, check: check2 });
+  const count = await runDeployHook(run2.host, {
+    config: run2.config,
+    name,
+    vars: vars2,
+    check: check2,
+    secrets: run2.secrets,
+    report: s.raw
+  });
+  if (count > 0) s.say(`${check2 ? "  checked" : "ran"} hook ${name} (${count} task${count === 1 ? "" : "s"})`);
+  return count;
 }
-async function writeHistory(host, paths, history) {
-  await host.putFile(paths.history, renderHistory(history), { mode: 420, step: "record release" });
+function hookStep(name) {
+  return {
+    name,
+    async plan(s) {
+      await runHooks(s, name, true);
+    },
+    async run(s) {
+      const count = await runHooks(s, name, false);
+      return count > 0 ? { status: "changed", data: { tasks: count } } : { status: "skipped" };
+    }
+  };
 }
-async function markLive(host, paths, releaseId2, color) {
-  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
-  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId2), paths.current], { step: "record release" });
-  await host.putFile(paths.color, `${color}
-`, { mode: 420, step: "record release" });
+var beforeSwitchStep = hookStep("before_switch");
+var afterSwitchStep = hookStep("after_switch");
+
+// src/deploy/lock.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { hostname as hostname3 } from "node:os";
+import { dirname as dirname10 } from "node:path";
+
+// src/deploy/remove.ts
+import { posix as posix3 } from "node:path";
+function isStrictlyUnder(parent, path8) {
+  const dir = parent.replace(/\/+$/, "");
+  if (!dir.startsWith("/") || !path8.startsWith(`${dir}/`)) return false;
+  const rest = path8.slice(dir.length + 1);
+  return rest !== "" && posix3.normalize(path8) === path8 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
+}
+async function removeUnder(host, parent, path8, options = {}) {
+  if (!isStrictlyUnder(parent, path8)) {
+    throw new SlipwayError(`refusing to remove ${path8}: it is not inside ${parent}`, {
+      host: host.name,
+      step: options.step,
+      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
+    });
+  }
+  await host.exec(["rm", "-rf", "--", path8], options);
 }
 
 // src/deploy/lock.ts
 function describeHolder(held) {
   if (!held) return "an unknown holder";
-  const commit = held.commit ? ` (commit ${held.commit})` : " (commit unknown)";
+  const run2 = [
+    held.run_id ? `run ${held.run_id}` : "",
+    held.pid !== void 0 ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : ""
+  ].filter(Boolean);
+  const commit = held.commit ? ` (commit ${held.commit}${run2.length ? `, ${run2.join(", ")}` : ""})` : " (commit unknown)";
   const since = held.since ? ` since ${held.since}` : " since an unknown time";
   return `${held.holder}${commit}${since}`;
 }
@@ -85236,8 +85606,20 @@ function lockHeldError(hostName, path8, held) {
   return new SlipwayError(`deploy lock ${path8} is held by ${describeHolder(held)}`, {
     host: hostName,
     step: "lock",
-    hint: "wait for that deploy to finish; if it is stale (the deploy died), deploy again with --force-unlock"
+    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
   });
+}
+function newRunId() {
+  return randomBytes4(6).toString("hex");
+}
+function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
+  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname3() };
+}
+async function readLockHolder(host, path8) {
+  const exists = await host.exec(["test", "-d", path8], { check: false, step: "lock status" });
+  if (exists.code !== 0) return void 0;
+  const text = (await host.readFile(`${path8}/holder`))?.toString("utf8");
+  return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
 }
 async function acquireLock(host, path8, holder, commit, options = {}) {
   const mkdir3 = () => host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
@@ -85246,69 +85628,118 @@ async function acquireLock(host, path8, holder, commit, options = {}) {
     const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
     if (!options.force) throw lockHeldError(host.name, path8, held);
     options.say?.(`--force-unlock: removing the lock ${path8} held by ${describeHolder(held)}`);
-    await host.exec(["rm", "-rf", "--", path8], { step: "force unlock" });
+    await removeUnder(host, dirname10(path8), path8, { step: "force unlock" });
     made = await mkdir3();
     if (made.code !== 0) {
       const again = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
       throw lockHeldError(host.name, path8, again);
     }
   }
-  const record2 = { holder, commit, since: (/* @__PURE__ */ new Date()).toISOString() };
+  const record2 = lockRecord(holder, commit, options.runId ?? newRunId());
   await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
 `, { mode: 420, step: "lock" });
 }
 async function releaseLock(host, path8) {
-  await host.exec(["rm", "-rf", "--", path8], { check: false, step: "unlock" });
+  await removeUnder(host, dirname10(path8), path8, { step: "unlock" });
+}
+async function releaseLockHeldBy(host, lockPath2, runId) {
+  const held = await readLockHolder(host, lockPath2);
+  if (!held) return "not-held";
+  if (held.run_id !== runId) return "held-by-other";
+  await releaseLock(host, lockPath2);
+  return "released";
 }
 
-// src/deploy/nginx.ts
-async function tlsReady(host, config2) {
-  const tls = tlsModel(config2, true);
-  if (!tls) return false;
-  const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
-  return r.code === 0;
-}
-async function switchTo(host, config2, color, check2 = false) {
-  const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
-  if (!site) return null;
-  return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
-}
-function verifyPaths(config2) {
-  const base = config2.proxy.base_path.replace(/\/$/, "");
-  return config2.proxy.routes.map((r) => `${base}${r.path.startsWith("/") ? "" : "/"}${r.path}`);
-}
-async function verifyThroughNginx(host, config2) {
-  const domain3 = config2.proxy.domains[0];
-  const failures = [];
-  for (const path8 of verifyPaths(config2)) {
-    const argv3 = curlArgv({
-      url: `http://127.0.0.1${path8}`,
-      status: 200,
-      timeout_s: 10,
-      interval_s: 1,
-      successes: 1,
-      host_header: domain3
-    });
-    const result = await host.exec(argv3, { check: false, step: "verify" });
-    const { status, body } = parseCurl(result.stdout);
-    if (status === 0 || status >= 500) {
-      failures.push(
-        `GET ${path8} (Host: ${domain3 ?? "-"}): ${status || result.stderr.trim()} ${body.slice(0, 120).trim()}`
-      );
-    }
+// src/deploy/steps/lock.ts
+var lockStep = {
+  name: "lock",
+  async run(s) {
+    const { host, user, actor, commit, forceUnlock, runId } = s.run;
+    await host.exec(
+      ["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", s.paths.root, user],
+      { become: true, step: "deploy dir" }
+    );
+    await acquireLock(host, s.paths.lock, actor, commit, { force: forceUnlock, say: s.say, runId });
+    s.say(`locked ${s.paths.lock}`);
+    return { status: "changed", data: { run_id: runId } };
+  },
+  // Only a lock recording this run's id is removed: a lock we failed to take belongs to someone else.
+  async always(s) {
+    const outcome = await releaseLockHeldBy(s.run.host, s.paths.lock, s.run.runId);
+    if (outcome === "released") s.say("unlocked");
   }
-  return { ok: failures.length === 0, failures };
-}
+};
 
-// src/deploy/release-id.ts
-function releaseId(commit, now) {
-  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
-  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
-  return `${short}-${stamp}`;
+// src/deploy/steps/preflight.ts
+var preflightStep = {
+  name: "preflight",
+  async plan(s) {
+    if (s.run.kind === "deploy") await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+    nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
+  },
+  async run(s) {
+    const { host, config: config2 } = s.run;
+    if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
+    const site = nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await tlsReady(host, config2) });
+    if (site) {
+      const test = nginxTest();
+      const result = await host.exec(test.argv, { become: true, check: false, step: "preflight" });
+      if (result.code !== 0) {
+        throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
+          host: host.name,
+          step: "preflight",
+          command: test.argv.join(" "),
+          exitCode: result.code,
+          stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+          hint: "fix the file nginx names above (it may belong to another site), check with `sudo nginx -t`, then deploy again"
+        });
+      }
+    }
+    return { status: "ok" };
+  }
+};
+
+// src/deploy/steps/record.ts
+function releaseRecord(s, result) {
+  const { run: run2 } = s;
+  return {
+    id: run2.releaseId,
+    commit: run2.commit,
+    images: run2.images,
+    ...s.backup ? { backup: s.backup } : {},
+    time: (/* @__PURE__ */ new Date()).toISOString(),
+    actor: run2.actor,
+    result,
+    color: s.idle,
+    ...run2.environment ? { environment: run2.environment } : {},
+    env: run2.env,
+    fingerprint: s.fingerprint
+  };
 }
-function otherColor(color) {
-  return color === "blue" ? "green" : "blue";
-}
+var recordStep = {
+  name: "record",
+  commits: true,
+  async run(s) {
+    const { host, kind, releaseId: releaseId2, actor } = s.run;
+    await markLive(host, s.paths, releaseId2, s.idle);
+    if (kind === "rollback") {
+      const from = s.history.releases.find((r) => r.id === s.live.release);
+      if (from) s.history = withRecord(s.history, { ...from, result: "rolled-back" });
+      const to = s.history.releases.find((r) => r.id === releaseId2);
+      s.history = withRecord(s.history, {
+        ...to ?? releaseRecord(s, "deployed"),
+        result: "deployed",
+        color: s.idle,
+        time: (/* @__PURE__ */ new Date()).toISOString(),
+        actor
+      });
+    } else {
+      s.history = withRecord(s.history, releaseRecord(s, "deployed"));
+    }
+    await writeHistory(host, s.paths, s.history);
+    return { status: "changed", data: { release: releaseId2, color: s.idle } };
+  }
+};
 
 // src/deploy/retire.ts
 function historyRepositories(history) {
@@ -85328,7 +85759,13 @@ async function retireOld(input2) {
   const paths = deployPaths(config2.deploy_dir);
   const protectedIds = [live, ...previous ? [previous] : []];
   const { prune, history: kept } = releasesToPrune(input2.history, config2.releases.keep, protectedIds);
-  for (const id of prune) await host.exec(["rm", "-rf", "--", paths.release(id)], { check: false, step: "prune" });
+  for (const id of prune) {
+    try {
+      await removeUnder(host, paths.releases, paths.release(id), { check: false, step: "prune" });
+    } catch (e) {
+      say(`not pruned: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   if (prune.length > 0) {
     await writeHistory(host, paths, kept);
     say(`pruned releases ${prune.join(", ")}`);
@@ -85368,6 +85805,201 @@ async function retireOld(input2) {
   return prune.length > 0 ? kept : input2.history;
 }
 
+// src/deploy/steps/retire.ts
+function drainSeconds(s) {
+  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain");
+}
+async function gateAfterRestore(s) {
+  for (const [name, service] of Object.entries(s.run.config.services)) {
+    const args = gateArgs(name, service, colorPort(service, s.idle));
+    const gate = await healthGate(s.run.host, args);
+    if (!gate.ok) {
+      throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
+        host: s.run.host.name,
+        step: "restore",
+        hint: `see the logs of ${s.run.runtime.names(s.idle).join(", ")} on the host`
+      });
+    }
+  }
+}
+var retireStep = {
+  name: "retire",
+  async plan(s) {
+    if (s.liveColor && !s.stopFirst)
+      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} after ${drainSeconds(s)}s`);
+  },
+  async run(s) {
+    const { host, config: config2, runtime, kind, restoreDb, releaseId: releaseId2 } = s.run;
+    if (s.liveColor && !s.stopFirst) {
+      const drain = drainSeconds(s);
+      s.say(`draining ${s.liveColor} for ${drain}s`);
+      await new Promise((r) => setTimeout(r, drain * 1e3));
+      await runtime.stop(s.liveColor);
+      s.say(`stopped ${s.liveColor}`);
+    }
+    if (kind === "rollback" && restoreDb && s.spec) {
+      const from = s.live.history.releases.find((r) => r.id === s.live.release);
+      if (from?.backup) {
+        await restoreBeforeRelease(host, config2, s.spec, from.backup, releaseId2, s.writersOf(s.idle), s.say);
+        s.say(`restored the database from ${from.backup}`);
+        await gateAfterRestore(s);
+      } else s.say("no backup recorded with the release rolled back from: database left as is");
+    }
+    const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
+    s.history = await retireOld({
+      host,
+      config: config2,
+      history: s.history,
+      live: releaseId2,
+      previous: linked ?? null,
+      say: s.say
+    });
+    return { status: "changed" };
+  }
+};
+
+// src/deploy/steps/stage.ts
+function stageInput(s, check2) {
+  const { releaseId: releaseId2, env: env2, images, secrets, releaseDir } = s.run;
+  return { releaseId: releaseId2, env: env2, images, secrets, releaseDir, check: check2 };
+}
+var stageStep = {
+  name: "stage",
+  async plan(s) {
+    const stage = await s.run.runtime.stage(s.idle, stageInput(s, true));
+    for (const a of stage.actions) s.say(`  ${a}`);
+    for (const d of stage.diffs) if (d) s.emitter.diff("stage", d);
+  },
+  async run(s) {
+    const stage = await s.run.runtime.stage(s.idle, stageInput(s, false));
+    for (const a of stage.actions) s.say(a);
+    return { status: stage.changed ? "changed" : "ok", data: { color: s.idle } };
+  }
+};
+
+// src/deploy/steps/start.ts
+var startStep = {
+  name: "start",
+  async plan(s) {
+    s.say(`  start ${s.run.runtime.names(s.idle).join(", ")} and gate on health`);
+  },
+  async run(s) {
+    s.say(`starting ${s.run.runtime.names(s.idle).join(", ")}`);
+    await s.run.runtime.start(s.idle);
+    return { status: "changed", data: { color: s.idle } };
+  },
+  async undo(s) {
+    await s.run.runtime.stop(s.idle);
+    s.undoNotes.push(`stopped ${s.idle}`);
+    return void 0;
+  }
+};
+
+// src/deploy/steps/stop-old.ts
+var stopOldStep = {
+  name: "stop-old",
+  async plan(s) {
+    if (!s.liveColor) return;
+    s.say(
+      `  downtime: stop-first: stop ${s.run.runtime.names(s.liveColor).join(", ")} before ${s.idle} starts, then back up`
+    );
+  },
+  async run(s) {
+    if (!s.liveColor) return { status: "skipped" };
+    s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
+    s.oldStopped = true;
+    await s.run.runtime.stop(s.liveColor);
+    return { status: "changed", data: { color: s.liveColor } };
+  },
+  async undo(s) {
+    if (!s.oldStopped || !s.liveColor) return "nothing";
+    for (const argv3 of s.writersOf(s.liveColor).start)
+      await s.run.host.exec(argv3, { step: "start old color", timeoutMs: 12e4 });
+    s.oldStopped = false;
+    s.say(`started ${s.liveColor} again`);
+    s.undoNotes.push(`${s.liveColor} was started again and serves the previous release`);
+    return void 0;
+  }
+};
+
+// src/deploy/steps/switch.ts
+async function reloadNginx(host) {
+  for (const command of [nginxTest(), nginxReload()]) {
+    const result = await host.exec(command.argv, { become: true, check: false, step: "switch" });
+    if (result.code !== 0) {
+      throw new SlipwayError(`${command.what} failed`, {
+        host: host.name,
+        step: "switch",
+        command: command.argv.join(" "),
+        exitCode: result.code,
+        stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+        hint: "see `sudo nginx -t` and `journalctl -u nginx` on the host"
+      });
+    }
+  }
+}
+async function switchAndReload(s, color) {
+  const { host, config: config2 } = s.run;
+  const result = await switchTo(host, config2, color);
+  if (result && !result.changed) await reloadNginx(host);
+  return result?.changed ?? false;
+}
+var switchStep = {
+  name: "switch",
+  async plan(s) {
+    const site = await switchTo(s.run.host, s.run.config, s.idle, true);
+    s.say(`  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"}`);
+    if (site?.diff) s.emitter.diff("switch", site.diff);
+  },
+  async run(s) {
+    s.switched = true;
+    const changed = await switchAndReload(s, s.idle);
+    s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
+    return { status: "changed", data: { color: s.idle } };
+  },
+  async undo(s) {
+    if (!s.liveColor) return "nothing";
+    await switchAndReload(s, s.liveColor);
+    s.say(`switched back to ${s.liveColor}`);
+    s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
+    return void 0;
+  }
+};
+
+// src/deploy/steps/verify.ts
+var verifyStep = {
+  name: "verify",
+  async run(s) {
+    const verify = await verifyThroughNginx(s.run.host, s.run.config, s.idle);
+    if (!verify.ok) {
+      for (const f of verify.failures) s.say(`verify failed: ${f}`);
+      throw new SlipwayError(`verification through nginx failed after the switch: ${verify.failures.join("; ")}`, {
+        host: s.run.host.name,
+        step: "verify",
+        hint: s.liveColor ? "fix the release and deploy again" : "no previous release to go back to"
+      });
+    }
+    s.say("verified the public routes through nginx");
+    return { status: "ok" };
+  }
+};
+
+// src/deploy/steps/index.ts
+function hostSteps(stopFirst) {
+  const before = stopFirst ? [lockStep, preflightStep, stageStep, stopOldStep, backupStep] : [lockStep, preflightStep, backupStep, stageStep];
+  return [
+    ...before,
+    startStep,
+    gateStep,
+    beforeSwitchStep,
+    switchStep,
+    verifyStep,
+    afterSwitchStep,
+    recordStep,
+    retireStep
+  ];
+}
+
 // src/deploy/host-flow.ts
 function releaseFingerprint(commit, env2, images) {
   const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
@@ -85377,264 +86009,152 @@ function siteUrl(config2, address2) {
   const domain3 = config2.proxy.domains[0] ?? address2;
   return `${config2.tls.enabled ? "https" : "http"}://${domain3}${config2.proxy.base_path}`;
 }
-async function runHost(run2, address2) {
-  const { host, config: config2, runtime, report } = run2;
-  const say = (line) => report(`[${host.name}] ${line}`);
+async function flowState(run2, address2, emitter) {
+  const { host, config: config2, runtime } = run2;
   const paths = deployPaths(config2.deploy_dir);
-  const url2 = siteUrl(config2, address2);
-  await runtime.prepare?.();
   const live = await readLiveState(host, paths);
   const liveColor2 = live.color;
-  const idle = liveColor2 ? otherColor(liveColor2) : "blue";
-  const fingerprint = releaseFingerprint(run2.commit, run2.env, run2.images);
-  const liveRecord = live.history.releases.find((r) => r.id === live.release);
-  const stageInput = {
-    releaseId: run2.releaseId,
-    env: run2.env,
-    images: run2.images,
-    secrets: run2.secrets,
-    releaseDir: run2.releaseDir,
-    check: true
+  return {
+    run: run2,
+    paths,
+    live,
+    liveColor: liveColor2,
+    idle: liveColor2 ? otherColor(liveColor2) : "blue",
+    fingerprint: releaseFingerprint(run2.commit, run2.env, run2.images),
+    url: siteUrl(config2, address2),
+    spec: databaseSpec(config2, run2.secrets),
+    stopFirst: config2.strategy === "stop-first" && liveColor2 !== null,
+    emitter,
+    say: (line) => emitter.log(line),
+    raw: (line) => emitter.raw(line),
+    writersOf: (color) => sudoWriters(
+      runtime.writers?.(color) ?? {
+        stop: [["systemctl", "stop", ...runtime.names(color)]],
+        start: [["systemctl", "start", ...runtime.names(color)]]
+      }
+    ),
+    history: live.history,
+    backup: null,
+    oldStopped: false,
+    switched: false,
+    undoNotes: []
   };
-  if (liveColor2 && liveRecord?.fingerprint === fingerprint && await runtime.isRunning(liveColor2)) {
-    const stage = await runtime.stage(liveColor2, { ...stageInput, releaseId: liveRecord.id });
-    const site = await switchTo(host, config2, liveColor2, true);
-    if (!stage.changed && !site?.changed) {
-      say(`release ${liveRecord.id} is already live on ${liveColor2}: nothing to do`);
-      return { name: host.name, status: "ok", color: liveColor2, url: url2, release: liveRecord.id };
-    }
+}
+async function alreadyLive(s) {
+  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
+  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!s.liveColor || record2?.fingerprint !== s.fingerprint || !await runtime.isRunning(s.liveColor)) return null;
+  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
+  const stage = await runtime.stage(s.liveColor, input2);
+  const site = await switchTo(host, config2, s.liveColor, true);
+  return !stage.changed && !site?.changed ? record2.id : null;
+}
+async function runHost(run2, address2) {
+  const { host, runtime } = run2;
+  const emitter = new HostEmitter(host.name, run2.sink);
+  await runtime.prepare?.();
+  const s = await flowState(run2, address2, emitter);
+  const steps = hostSteps(s.stopFirst);
+  const same = await alreadyLive(s);
+  if (same && s.liveColor) {
+    s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
+    return { name: host.name, status: "ok", color: s.liveColor, url: s.url, release: same };
   }
   if (run2.check) {
-    say(`plan: ${run2.kind} ${run2.releaseId} to ${idle} (live: ${live.release ?? "none"} on ${liveColor2 ?? "-"})`);
-    if (config2.database) say("  back up the database");
-    const stage = await runtime.stage(idle, stageInput);
-    for (const a of stage.actions) say(`  ${a}`);
-    say(`  start ${runtime.names(idle).join(", ")} and gate on health`);
-    await runHooks(run2, "before_switch", idle, liveColor2, say);
-    const site = await switchTo(host, config2, idle, true);
-    say(`  switch nginx to ${idle}${site?.changed ? "" : " (no file change)"}`);
-    for (const d of [...stage.diffs, site?.diff ?? ""].filter(Boolean)) report(d);
-    await runHooks(run2, "after_switch", idle, liveColor2, say);
-    if (config2.strategy === "stop-first") {
-      say(
-        `  downtime: stop-first: ${liveColor2 ? `stop ${runtime.names(liveColor2).join(", ")} before ${idle} starts, then back up` : "(first deploy: nothing to stop)"}`
-      );
-    } else if (liveColor2) say(`  stop ${runtime.names(liveColor2).join(", ")} after ${drainSeconds(run2)}s`);
-    return { name: host.name, status: "changed", color: liveColor2 ?? void 0, url: url2 };
-  }
-  await host.exec(
-    ["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", paths.root, run2.user],
-    {
-      become: true,
-      step: "deploy dir"
-    }
-  );
-  await acquireLock(host, paths.lock, run2.actor, run2.commit, { force: run2.forceUnlock, say });
-  say(`locked ${paths.lock}`);
-  try {
-    return await lockedRun(run2, { live, liveColor: liveColor2, idle, fingerprint, url: url2, say });
-  } finally {
-    await releaseLock(host, paths.lock);
-    say("unlocked");
-  }
-}
-function drainSeconds(run2) {
-  return run2.drainSeconds ?? durationSeconds(run2.config.drain, "drain");
-}
-async function lockedRun(run2, ctx2) {
-  const { host, config: config2, runtime } = run2;
-  const { live, liveColor: liveColor2, idle, say } = ctx2;
-  const paths = deployPaths(config2.deploy_dir);
-  const spec = databaseSpec(config2, run2.secrets);
-  const writersOf = (color) => sudoWriters(
-    runtime.writers?.(color) ?? {
-      stop: [["systemctl", "stop", ...runtime.names(color)]],
-      start: [["systemctl", "start", ...runtime.names(color)]]
-    }
-  );
-  let history = live.history;
-  const record2 = (result, backup2, color) => ({
-    id: run2.releaseId,
-    commit: run2.commit,
-    images: run2.images,
-    ...backup2 ? { backup: backup2 } : {},
-    time: (/* @__PURE__ */ new Date()).toISOString(),
-    actor: run2.actor,
-    result,
-    color,
-    ...run2.environment ? { environment: run2.environment } : {},
-    env: run2.env,
-    fingerprint: ctx2.fingerprint
-  });
-  const fail = async (message, backup2, hint) => {
-    if (run2.kind === "deploy") {
-      history = withRecord(history, record2("failed", backup2, idle));
-      await writeHistory(host, paths, history);
-    }
-    throw new SlipwayError(message, { host: host.name, hint });
-  };
-  const stopFirst = config2.strategy === "stop-first" && liveColor2 !== null;
-  const resumeOld = async () => {
-    if (!stopFirst || !liveColor2) return;
-    for (const argv3 of writersOf(liveColor2).start)
-      await host.exec(argv3, { step: "start old color", timeoutMs: 12e4 });
-    say(`started ${liveColor2} again`);
-  };
-  const takeBackup = (writers) => run2.kind === "deploy" ? backupBeforeChange(host, config2, spec, run2.releaseId, writers, say) : Promise.resolve(null);
-  await prepareDatabaseDir(host, config2, run2.user);
-  let backup = stopFirst ? null : await takeBackup(liveColor2 ? writersOf(liveColor2) : { stop: [], start: [] });
-  if (backup) say(`backed up the database: ${backup}`);
-  const stage = await runtime.stage(idle, {
-    releaseId: run2.releaseId,
-    env: run2.env,
-    images: run2.images,
-    secrets: run2.secrets,
-    releaseDir: run2.releaseDir,
-    check: false
-  });
-  for (const a of stage.actions) say(a);
-  if (stopFirst && liveColor2) {
-    say(`downtime: stop-first: stopping ${runtime.names(liveColor2).join(", ")}`);
-    await runtime.stop(liveColor2);
-    try {
-      backup = await takeBackup({ stop: [], start: [] });
-    } catch (e) {
-      await resumeOld();
-      throw e;
-    }
-    if (backup) say(`backed up the database while stopped: ${backup}`);
-  }
-  say(`starting ${runtime.names(idle).join(", ")}`);
-  try {
-    await runtime.start(idle);
-  } catch (e) {
-    await runtime.stop(idle);
-    await resumeOld();
-    throw e;
-  }
-  for (const [name, service] of Object.entries(config2.services)) {
-    const args = gateArgs(name, service, colorPort(service, idle));
-    const gate = await healthGate(host, args);
-    if (!gate.ok) {
-      say(`${name} on ${idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-      for (const line of (await runtime.logs(idle, 30)).split("\n")) if (line) run2.report(`    ${line}`);
-      await runtime.stop(idle);
-      await resumeOld();
-      await fail(
-        `${name} (${idle}) did not become healthy at ${args.url}: ${gate.last}`,
-        backup,
-        stopFirst ? `${liveColor2} was started again and serves the previous release; fix the release and deploy again` : `the live color ${liveColor2 ?? "(none)"} is untouched; fix the release and deploy again`
-      );
-    }
-    say(`${name} on ${idle} is healthy (${gate.attempts} checks)`);
-  }
-  try {
-    await runHooks(run2, "before_switch", idle, liveColor2, say);
-  } catch (e) {
-    await runtime.stop(idle);
-    await resumeOld();
-    await fail(
-      e instanceof Error ? e.message : String(e),
-      backup,
-      `${e instanceof SlipwayError && e.hint ? `${e.hint}; ` : ""}${stopFirst ? `${liveColor2} was started again` : `the live color ${liveColor2 ?? "(none)"} is untouched`}`
+    s.say(
+      `plan: ${run2.kind} ${run2.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`
     );
+    await planSteps(steps, s, emitter);
+    return { name: host.name, status: "changed", color: s.liveColor ?? void 0, url: s.url };
   }
-  const switched = await switchTo(host, config2, idle);
-  say(`switched nginx to ${idle}${switched?.changed ? "" : " (unchanged)"}`);
-  const verify = await verifyThroughNginx(host, config2);
-  const failures = verify.ok ? [] : [...verify.failures];
-  if (verify.ok) {
-    try {
-      await runHooks(run2, "after_switch", idle, liveColor2, say);
-    } catch (e) {
-      failures.push(e instanceof Error ? e.message : String(e));
-    }
+  const outcome = await runSteps2(steps, s, {
+    emitter,
+    interrupt: run2.interrupt,
+    fault: parseFault(process.env.SLIPWAY_FAULT)
+  });
+  s.say(`steps: ${formatTimings(outcome.timings)}`);
+  if (outcome.error) {
+    await recordFailure(s, outcome);
+    throw failureError(s, outcome);
   }
-  if (failures.length > 0) {
-    for (const f of failures) say(`verify failed: ${f}`);
-    if (liveColor2) {
-      await switchTo(host, config2, liveColor2);
-      say(`switched back to ${liveColor2}`);
-    }
-    await runtime.stop(idle);
-    if (backup && spec && liveColor2 && (run2.restoreDb || config2.database?.restore_on_rollback)) {
-      await restoreBeforeRelease(host, config2, spec, backup, live.release ?? run2.releaseId, writersOf(liveColor2), say);
-      say(`restored the database from ${backup}`);
-    }
-    await resumeOld();
-    await fail(
-      `verification through nginx failed after the switch: ${failures.join("; ")}`,
-      backup,
-      liveColor2 ? `switched back to ${liveColor2}, which serves the previous release` : "no previous release to go back to"
-    );
-  }
-  say("verified the public routes through nginx");
-  await markLive(host, paths, run2.releaseId, idle);
-  if (run2.kind === "rollback") {
-    const from = history.releases.find((r) => r.id === live.release);
-    if (from) history = withRecord(history, { ...from, result: "rolled-back" });
-    const to = history.releases.find((r) => r.id === run2.releaseId);
-    history = withRecord(history, {
-      ...to ?? record2("deployed", null, idle),
-      result: "deployed",
-      color: idle,
-      time: (/* @__PURE__ */ new Date()).toISOString(),
-      actor: run2.actor
-    });
-  } else {
-    history = withRecord(history, record2("deployed", backup, idle));
-  }
-  await writeHistory(host, paths, history);
-  if (liveColor2 && !stopFirst) {
-    const drain = drainSeconds(run2);
-    say(`draining ${liveColor2} for ${drain}s`);
-    await new Promise((r) => setTimeout(r, drain * 1e3));
-    await runtime.stop(liveColor2);
-    say(`stopped ${liveColor2}`);
-  }
-  if (run2.kind === "rollback" && run2.restoreDb && spec) {
-    const from = live.history.releases.find((r) => r.id === live.release);
-    if (from?.backup) {
-      await restoreBeforeRelease(host, config2, spec, from.backup, run2.releaseId, writersOf(idle), say);
-      say(`restored the database from ${from.backup}`);
-      await gateAll(run2, idle);
-    } else say("no backup recorded with the release rolled back from: database left as is");
-  }
-  const linked = live.history.releases.find((r) => r.id === live.release)?.id;
-  await retireOld({ host, config: config2, history, live: run2.releaseId, previous: linked ?? null, say });
+  const unlock = outcome.alwaysErrors.length > 0 ? `; ${outcome.alwaysErrors.join("; ")}` : "";
   return {
     name: host.name,
     status: "changed",
-    color: idle,
-    url: ctx2.url,
+    color: s.idle,
+    url: s.url,
     release: run2.releaseId,
-    ...backup ? { backup } : {}
+    ...s.backup ? { backup: s.backup } : {},
+    ...unlock ? { error: `deployed, but${unlock.slice(1)}` } : {}
   };
 }
-async function runHooks(run2, name, color, previousColor, say) {
-  if (run2.kind !== "deploy") return;
-  const vars2 = hookVars(run2.config, { releaseId: run2.releaseId, color, previousColor, check: run2.check });
-  const count = await runDeployHook(run2.host, {
-    config: run2.config,
-    name,
-    vars: vars2,
-    check: run2.check,
-    secrets: run2.secrets,
-    report: run2.report
-  });
-  if (count > 0) say(`${run2.check ? "  checked" : "ran"} hook ${name} (${count} task${count === 1 ? "" : "s"})`);
+async function recordFailure(s, outcome) {
+  if (s.run.kind !== "deploy" || !outcome.timings.some((t) => t.step === "start")) return;
+  try {
+    await writeHistory(s.run.host, s.paths, withRecord(s.history, releaseRecord(s, "failed")));
+  } catch (e) {
+    outcome.undoErrors.push(`recording the failed release: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
-async function gateAll(run2, color) {
-  for (const [name, service] of Object.entries(run2.config.services)) {
-    const args = gateArgs(name, service, colorPort(service, color));
-    const gate = await healthGate(run2.host, args);
-    if (!gate.ok) {
-      throw new SlipwayError(`${name} (${color}) is unhealthy after the database restore: ${gate.last}`, {
-        host: run2.host.name,
-        step: "restore",
-        hint: `see journalctl -u ${run2.config.app}-${name}@${color} on the host`
-      });
-    }
+function failureError(s, outcome) {
+  const e = outcome.error;
+  const base = e instanceof SlipwayError ? e : new SlipwayError(e instanceof Error ? e.message : String(e));
+  const untouched = s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before";
+  const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
+  const hint = [
+    base.hint,
+    notes.length > 0 ? notes.join("; ") : untouched,
+    ...outcome.undoErrors,
+    ...outcome.alwaysErrors.map((a) => `also: ${a}`)
+  ].filter(Boolean);
+  return new SlipwayError(base.message, {
+    host: s.run.host.name,
+    step: base.step,
+    command: base.command,
+    exitCode: base.exitCode,
+    stderrTail: base.stderrTail,
+    hint: hint.join("; "),
+    cause: e
+  });
+}
+
+// src/deploy/interrupt.ts
+var INTERRUPT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var Interrupt = class {
+  reason = null;
+  /** What is still held or running, per host (for the message on a hard exit). */
+  pending = /* @__PURE__ */ new Map();
+};
+function exitCode(signal) {
+  return signal === "SIGINT" ? 130 : signal === "SIGHUP" ? 129 : 143;
+}
+async function withInterrupts(body, options = {}) {
+  const interrupt = new Interrupt();
+  const write = options.write ?? ((line) => process.stderr.write(`${line}
+`));
+  const exit = options.exit ?? ((code) => process.exit(code));
+  let timer;
+  const hardExit = (why, signal) => {
+    write(`slipway: ${why}: exiting now without finishing the undo.`);
+    for (const [host, what] of interrupt.pending) write(`  ${host}: ${what}`);
+    write(
+      "  to clear: `slipway lock status` shows each lock's holder; `slipway lock release` frees it; then deploy again (it converges) or `slipway rollback`."
+    );
+    exit(exitCode(signal));
+  };
+  const handler = (signal) => {
+    if (interrupt.reason) return hardExit(`second signal (${signal})`, signal);
+    interrupt.reason = signal;
+    write(`slipway: ${signal}: no new step starts; undoing what this run changed (send it again to exit at once)`);
+    timer = setTimeout(() => hardExit("the undo did not finish in time", signal), options.deadlineMs ?? 6e4);
+    timer.unref();
+  };
+  for (const signal of INTERRUPT_SIGNALS) process.on(signal, handler);
+  try {
+    return await body(interrupt);
+  } finally {
+    for (const signal of INTERRUPT_SIGNALS) process.off(signal, handler);
+    if (timer) clearTimeout(timer);
   }
 }
 
@@ -85768,7 +86288,7 @@ function errorText(e) {
 }
 async function onEveryHost(config2, limit, kind, base, perHost) {
   const started = Date.now();
-  const report = base.report;
+  const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
   const runtime = runtimeFor(config2);
   const pool2 = new ConnectionPool();
   const hosts = [];
@@ -85776,7 +86296,7 @@ async function onEveryHost(config2, limit, kind, base, perHost) {
   try {
     const connected = await connectAll(config2, chosenHosts(config2, limit), pool2);
     const one = async ({ resolved, host, error: error62 }) => {
-      if (!host) return { name: resolved.name, status: "unreachable", error: error62 };
+      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error: error62 });
       try {
         const run2 = perHost ? await perHost(base) : base;
         if (!run2) return { name: resolved.name, status: "ok" };
@@ -85787,10 +86307,10 @@ async function onEveryHost(config2, limit, kind, base, perHost) {
         );
         if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
         else if (result.status === "ok" && result.release) release = result.release;
-        return result;
+        return hostEnd(base, result);
       } catch (e) {
         report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
-        return { name: resolved.name, status: "failed", error: errorText(e) };
+        return hostEnd(base, { name: resolved.name, status: "failed", error: errorText(e) });
       }
     };
     const batches = base.check ? [connected] : rolloutBatches(connected, config2.inventory.serial);
@@ -85824,6 +86344,18 @@ async function onEveryHost(config2, limit, kind, base, perHost) {
     recap
   };
 }
+function hostEnd(base, result) {
+  base.sink({
+    kind: "host",
+    host: result.name,
+    status: result.status,
+    ...result.release ? { release: result.release } : {},
+    ...result.color ? { color: result.color } : {},
+    ...result.backup ? { backup: result.backup } : {},
+    ...result.error ? { error: result.error } : {}
+  });
+  return result;
+}
 async function hostSpecific(run2, host) {
   const live = await readLiveState(host, deployPaths(run2.config.deploy_dir));
   const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0);
@@ -85839,64 +86371,81 @@ async function deploy(options) {
   const { config: config2 } = options;
   const commit = options.commit ?? (await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
-  const report = options.reporter ?? (() => {
-  });
+  if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+  const sink = eventSink(options);
+  const report = (message2) => sink({ kind: "log", level: "info", message: message2 });
   const images = options.images ?? (config2.runtime !== "systemd" && !options.check ? await buildForDeploy(config2, {
     commit,
     releaseDir: options.releaseDir,
     insecure: options.insecureRegistry ?? config2.image.insecure,
     report
   }) : {});
-  return onEveryHost(
-    config2,
-    options.limit,
-    "deploy",
-    {
-      config: config2,
-      kind: "deploy",
-      releaseId: id,
-      commit,
-      actor: options.actor ?? defaultActor(),
-      environment: options.environment,
-      env: options.versionEnv ?? {},
-      images,
-      secrets: options.secrets ?? resolveSecrets(config2).values,
-      releaseDir: options.releaseDir,
-      check: options.check ?? false,
-      restoreDb: options.restoreDb ?? false,
-      drainSeconds: options.drainSeconds,
-      forceUnlock: options.forceUnlock,
-      report
-    },
-    null
+  return withInterrupts(
+    (interrupt) => onEveryHost(
+      config2,
+      options.limit,
+      "deploy",
+      {
+        config: config2,
+        kind: "deploy",
+        releaseId: id,
+        commit,
+        actor: options.actor ?? defaultActor(),
+        environment: options.environment,
+        env: options.versionEnv ?? {},
+        images,
+        secrets: options.secrets ?? resolveSecrets(config2).values,
+        releaseDir: options.releaseDir,
+        check: options.check ?? false,
+        restoreDb: options.restoreDb ?? false,
+        drainSeconds: options.drainSeconds,
+        forceUnlock: options.forceUnlock,
+        runId: options.runId ?? newRunId(),
+        sink,
+        interrupt
+      },
+      null
+    )
   );
 }
 async function rollback(options) {
   const { config: config2 } = options;
-  const report = options.reporter ?? (() => {
-  });
-  return onEveryHost(
-    config2,
-    options.limit,
-    "rollback",
-    {
-      config: config2,
-      kind: "rollback",
-      releaseId: options.to ?? "",
-      commit: "",
-      actor: options.actor ?? defaultActor(),
-      environment: options.environment,
-      env: {},
-      images: {},
-      secrets: options.secrets ?? resolveSecrets(config2).values,
-      check: options.check ?? false,
-      restoreDb: options.restoreDb ?? false,
-      drainSeconds: options.drainSeconds,
-      forceUnlock: options.forceUnlock,
-      report
-    },
-    async (base) => base
+  if (options.to !== void 0 && !isReleaseId(options.to)) throw releaseIdError(options.to, "--to");
+  const sink = eventSink(options);
+  return withInterrupts(
+    (interrupt) => onEveryHost(
+      config2,
+      options.limit,
+      "rollback",
+      {
+        config: config2,
+        kind: "rollback",
+        releaseId: options.to ?? "",
+        commit: "",
+        actor: options.actor ?? defaultActor(),
+        environment: options.environment,
+        env: {},
+        images: {},
+        secrets: options.secrets ?? resolveSecrets(config2).values,
+        check: options.check ?? false,
+        restoreDb: options.restoreDb ?? false,
+        drainSeconds: options.drainSeconds,
+        forceUnlock: options.forceUnlock,
+        runId: options.runId ?? newRunId(),
+        sink,
+        interrupt
+      },
+      async (base) => base
+    )
   );
+}
+function eventSink(options) {
+  return fanOut(options.onEvent, options.reporter ? reporterSink(options.reporter) : void 0);
+}
+function releaseIdError(id, flag) {
+  return new SlipwayError(`${flag} ${JSON.stringify(id)} is not a release id`, {
+    hint: "a release id is one path segment: letters, digits, '.', '_' and '-', starting with a letter or digit (at most 100)"
+  });
 }
 
 // src/cli/deploy.ts
@@ -85976,7 +86525,7 @@ function register4(program2) {
 
 // src/cli/main.ts
 import { readdirSync } from "node:fs";
-import { basename, dirname as dirname10, join as join4 } from "node:path";
+import { basename, dirname as dirname11, join as join4 } from "node:path";
 import { fileURLToPath as fileURLToPath3, pathToFileURL } from "node:url";
 
 // src/cli/_version.ts
@@ -85996,7 +86545,7 @@ function createProgram(modules) {
   for (const module of modules) module.register(program2);
   return program2;
 }
-async function discoverCommands(dir = dirname10(fileURLToPath3(import.meta.url))) {
+async function discoverCommands(dir = dirname11(fileURLToPath3(import.meta.url))) {
   const skip = /* @__PURE__ */ new Set(["main", "index"]);
   const files = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has(basename(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
   const modules = [];
@@ -86150,7 +86699,7 @@ __export(render_exports, {
   writeRendered: () => writeRendered
 });
 import { chmod, mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname11, join as join5 } from "node:path";
+import { dirname as dirname12, join as join5 } from "node:path";
 var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 var UNPINNED_TAG = "<tag>";
 var RenderUsageError = class extends SlipwayError {
@@ -86211,7 +86760,7 @@ async function writeRendered(dir, files) {
   const written = [];
   for (const f of files) {
     const target = join5(dir, f.path);
-    await mkdir2(dirname11(target), { recursive: true });
+    await mkdir2(dirname12(target), { recursive: true });
     await writeFile2(target, f.content, { mode: f.mode });
     await chmod(target, f.mode);
     written.push(target);

@@ -18,7 +18,6 @@ import { deployEngine, type Engine } from "./engine.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
 import { secretValuesToMask } from "./mask.js";
 import { actionOutputs, environmentUrl } from "./outputs.js";
-import { lockHolder } from "./post-cleanup.js";
 import { ProgressGroups } from "./progress.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
 import { STATE } from "./state.js";
@@ -66,17 +65,13 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
       images: ctx.inputs.images,
       versionEnv: ctx.inputs.versionEnv,
       forceUnlock: ctx.inputs.forceUnlock,
-      actor: lockHolder(ctx.env.GITHUB_ACTOR ?? "github-actions", runId),
+      actor: ctx.env.GITHUB_ACTOR ?? "github-actions",
       runId,
       secrets,
-      // Until the deploy emits events its progress lines are the log; once it does, the events are.
-      reporter: (line) => {
-        if (!progress.report.sawEvents) core.info(ctx.redact(line));
-      },
       onEvent: progress.onEvent,
     });
     core.saveState(STATE.finished, "true");
-    progress.flush();
+    progress.flush(command === "plan" ? undefined : "unfinished");
     const backups = { ...progress.report.backups };
     for (const host of result.hosts) if (host.backup) backups[host.name] = host.backup;
     if (command !== "plan") {
