@@ -123,8 +123,7 @@ async function prepareRunner(
       );
     }
   }
-  // The runner's image push logs in to ghcr.io with GITHUB_TOKEN (src/build/login.ts); the runner does not set it.
-  if (inputs.githubToken && !ctx.env.GITHUB_TOKEN) ctx.env.GITHUB_TOKEN = inputs.githubToken;
+  exportRegistryToken(ctx.env, inputs.githubToken);
   ctx.mask(secretValuesToMask(config, [], ctx.env));
   const { values, missing } = resolveSecrets(config, ctx.env);
   if (missing.length > 0) {
@@ -138,6 +137,15 @@ async function prepareRunner(
     core.warning(`secrets not set (the plan shows them as missing): ${names}`);
   }
   return values;
+}
+
+/**
+ * The `github-token` input where the runner's image push reads it: src/build/login.ts logs in to ghcr.io with
+ * GITHUB_TOKEN, which the runner does not set for an action (it passes the token only as this input). An explicit
+ * GITHUB_TOKEN in the step's `env:` wins. The token never reaches a host: hosts pull with their own login.
+ */
+export function exportRegistryToken(env: NodeJS.ProcessEnv, token: string | undefined): void {
+  if (token && !env.GITHUB_TOKEN) env.GITHUB_TOKEN = token;
 }
 
 /** One GitHub deployment per run, for the commit that will serve (`ref`), marked in_progress. Best effort. */
