@@ -18,10 +18,10 @@ import {
   releaseLockHeldBy,
   resolveHosts,
   runContextFromEnv,
-  secretValuesToMask,
+  secretValues,
   setSecret,
   warning
-} from "./chunk-ZZHSIMHD.js";
+} from "./chunk-4DE5ZGWA.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
@@ -57,7 +57,7 @@ async function runPostAction(env = process.env) {
   const redactor = new Redactor();
   try {
     const inputs = readInputs((name) => getInput(name));
-    for (const value of secretValuesToMask(void 0, [inputs.sshPrivateKey, inputs.githubToken], env)) {
+    for (const value of secretValues(void 0, [inputs.sshPrivateKey, inputs.githubToken], env)) {
       setSecret(value);
       redactor.add(value);
     }

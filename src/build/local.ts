@@ -1,7 +1,7 @@
 import { $ } from "zx";
 import { SlipwayError } from "../errors.js";
 import { shJoin } from "../remote/quote.js";
-import { redact } from "./redact.js";
+import { Redactor } from "../remote/redact.js";
 
 /** Runs docker (or git) on the runner through zx. Secrets reach processes through stdin or the environment only. */
 export interface LocalRunOptions {
@@ -50,7 +50,7 @@ export async function runLocal(argv: readonly string[], options: LocalRunOptions
     throw new LocalCommandError(`could not run ${command}`, {
       host: "local",
       step: options.step,
-      command: redact(shJoin(argv), options.secrets ?? []),
+      command: new Redactor(options.secrets).redact(shJoin(argv)),
       cause: error,
       hint: `check that ${command} is installed and on PATH`,
     });
@@ -60,9 +60,9 @@ export async function runLocal(argv: readonly string[], options: LocalRunOptions
     throw new LocalCommandError(`${command} ${args[0] ?? ""} failed`.trim(), {
       host: "local",
       step: options.step,
-      command: redact(shJoin(argv), options.secrets ?? []),
+      command: new Redactor(options.secrets).redact(shJoin(argv)),
       exitCode: result.code,
-      stderrTail: redact(tail(result.stderr || result.stdout, 20), options.secrets ?? []),
+      stderrTail: new Redactor(options.secrets).redact(tail(result.stderr || result.stdout, 20)),
       hint: options.hint,
     });
   }

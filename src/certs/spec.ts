@@ -4,6 +4,7 @@
  * (`/etc/letsencrypt/live/<first domain>/`), so certbot and nginx always agree on the path.
  */
 import type { SlipwayConfig } from "../config/schema.js";
+import { certificateNames } from "../config/served-names.js";
 import { CertificateError } from "./errors.js";
 
 export interface CertSpec {
@@ -29,9 +30,10 @@ export function liveCertPath(certName: string): string {
 
 /** The ACME spec of a config, or null when TLS is off or the certificate is provided (`certificate_path`). */
 export function certSpecFromConfig(config: SlipwayConfig): CertSpec | null {
-  const { tls, proxy } = config;
+  const { tls } = config;
   if (!tls.enabled || tls.certificate_path !== undefined) return null;
-  const domains = tls.domains ?? proxy.domains;
+  // Every name the site serves (the API subdomain too), unless tls.domains lists them (validate checks it covers all).
+  const domains = certificateNames(config);
   const first = domains[0];
   if (first === undefined) {
     throw new CertificateError("tls.enabled is true but tls.domains and proxy.domains are both empty", {

@@ -5,8 +5,11 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
-import { type DeployOptions, deploy } from "../deploy/index.js";
+import { type DeployOptions, type DeployResult, deploy } from "../deploy/index.js";
+import { newRunId } from "../deploy/lock.js";
 import { SlipwayError } from "../errors.js";
+import { cliRedactor, printError, printLine, redactSecretsOf } from "./_redact.js";
+import { terminalSink } from "./deploy-events.js";
 
 export interface DeployFlags {
   env?: string;
@@ -21,6 +24,7 @@ export interface DeployFlags {
   image: string[];
   insecureRegistry?: boolean;
   forceUnlock?: boolean;
+  json?: boolean;
 }
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -82,6 +86,12 @@ export async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** Exit code from the result; with --json the result itself (redacted) on stdout. */
+export function finish(result: DeployResult, json: boolean | undefined): void {
+  if (json) printLine(JSON.stringify(cliRedactor().redactValue(result), null, 2));
+  process.exitCode = result.ok ? 0 : 1;
+}
+
 export function register(program: Command): void {
   program
     .command("deploy")
@@ -89,7 +99,12 @@ export function register(program: Command): void {
     .argument("[config]", "config file", "slipway.yml")
     .option("-e, --env <name>", "merge this environment's overlay")
     .option("--limit <host>", "only these hosts or groups (repeatable)", collect, [])
-    .option("--version-env <K=V>", "extra env for every service of this release (repeatable)", collect, [])
+    .option(
+      "--version-env <K=V>",
+      "extra env for every service of this release (repeatable; recorded in releases.json and shown: not for secrets)",
+      collect,
+      [],
+    )
     .option("--release-dir <dir>", "local directory holding the service code (default: next to the config)")
     .option("--release-id <id>", "release id (default: <commit>-<time>)")
     .option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)")
@@ -104,18 +119,20 @@ export function register(program: Command): void {
     .option("--insecure-registry", "the registry speaks plain http (build and push)")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
+    .option("--json", "progress as JSON events on stderr (one per line), the result as JSON on stdout")
     .action(async (file: string, flags: DeployFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
-      const reporter = (line: string) => process.stdout.write(`${line}\n`);
-      const common = { ...deployOptionsFromFlags(config, flags), reporter };
+      redactSecretsOf(config);
+      // --json: progress events as JSON lines on stderr, the result as JSON on stdout.
+      const onEvent = terminalSink(flags.json ? printError : printLine, flags.json);
+      const common = { ...deployOptionsFromFlags(config, flags), onEvent, runId: newRunId() };
       const plan = await deploy({ ...common, check: true });
       if (flags.check || !plan.ok) {
-        process.exitCode = plan.ok ? 0 : 1;
+        finish(plan, flags.json);
         return;
       }
-      if (plan.hosts.every((h) => h.status === "ok")) return;
+      if (plan.hosts.every((h) => h.status === "ok")) return finish(plan, flags.json);
       if (!flags.yes && !(await confirm("deploy?"))) return;
-      const result = await deploy({ ...common, releaseId: plan.release });
-      process.exitCode = result.ok ? 0 : 1;
+      finish(await deploy({ ...common, releaseId: plan.release }), flags.json);
     });
 }

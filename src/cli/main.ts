@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command } from "commander";
 import { SlipwayError } from "../errors.js";
+import { printError } from "./_redact.js";
 import { slipwayVersion } from "./_version.js";
 
 export interface CommandModule {
@@ -50,7 +51,7 @@ export async function runProgram(program: Command, argv: readonly string[]): Pro
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof SlipwayError) {
-      process.stderr.write(`${error.describe()}\n`);
+      printError(error.describe());
       process.exitCode = 1;
       return;
     }

@@ -2,7 +2,10 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { rollback } from "../deploy/index.js";
-import { confirm } from "./deploy.js";
+import { newRunId } from "../deploy/lock.js";
+import { printError, printLine, redactSecretsOf } from "./_redact.js";
+import { confirm, finish } from "./deploy.js";
+import { terminalSink } from "./deploy-events.js";
 
 interface RollbackFlags {
   env?: string;
@@ -13,6 +16,7 @@ interface RollbackFlags {
   yes?: boolean;
   check?: boolean;
   forceUnlock?: boolean;
+  json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -28,8 +32,10 @@ export function register(program: Command): void {
     .option("--check", "print the plan only, change nothing")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
+    .option("--json", "progress as JSON events on stderr (one per line), the result as JSON on stdout")
     .action(async (file: string, flags: RollbackFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
+      redactSecretsOf(config);
       const common = {
         config,
         environment: flags.env,
@@ -38,15 +44,12 @@ export function register(program: Command): void {
         restoreDb: flags.restoreDb,
         drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
         forceUnlock: flags.forceUnlock,
-        reporter: (line: string) => process.stdout.write(`${line}\n`),
+        onEvent: terminalSink(flags.json ? printError : printLine, flags.json),
+        runId: newRunId(),
       };
       const plan = await rollback({ ...common, check: true });
-      if (flags.check || !plan.ok) {
-        process.exitCode = plan.ok ? 0 : 1;
-        return;
-      }
+      if (flags.check || !plan.ok) return finish(plan, flags.json);
       if (!flags.yes && !(await confirm("roll back?"))) return;
-      const result = await rollback(common);
-      process.exitCode = result.ok ? 0 : 1;
+      finish(await rollback(common), flags.json);
     });
 }

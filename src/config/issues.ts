@@ -88,7 +88,16 @@ function fromZodIssue(issue: z.core.$ZodIssue, context: IssueContext): ConfigIss
     const key = path[path.length - 1];
     return [locate(context, path, `missing required key \`${String(key)}\` (${expected})`, "parent")];
   }
-  return [locate(context, path, valueMessage(issue, input), "value")];
+  // A value where a secret's name belongs may be the secret itself: say what is wrong, never echo it.
+  const shown = isSecretReference(path) ? undefined : input;
+  return [locate(context, path, valueMessage(issue, shown), "value")];
+}
+
+/** `*_secret` keys and entries of `secrets` lists: they hold names of secrets, and a wrong one is often a value. */
+export function isSecretReference(path: readonly PathSegment[]): boolean {
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  return (typeof last === "string" && /_secret$/.test(last)) || (typeof last === "number" && parent === "secrets");
 }
 
 function valueMessage(issue: z.core.$ZodIssue, input: unknown): string {

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { renderProblems } from "../render/from-config/check.js";
 import { ConfigValidationError } from "./errors.js";
 import { finalizeConfig } from "./finalize.js";
 import { type ConfigIssue, fromZodIssues, locate, sortIssues } from "./issues.js";
@@ -110,17 +111,25 @@ export function validateConfigText(text: string, filename: string, options: Vali
     const result = slipwayConfigSchema.safeParse(located.value, { reportInput: true });
     const secrets = literalSecretIssues(located.value, filename, located.positions);
     issues.push(...secrets);
-    if (result.success && secrets.length === 0) {
-      configs.push(finalizeConfig(result.data, source, environment));
-      continue;
+    if (result.success && secrets.length > 0) continue;
+    let found: ConfigIssue[];
+    if (result.success) {
+      const config = finalizeConfig(result.data, source, environment);
+      found = renderProblems(config).map((p) =>
+        locate({ file: filename, positions: located.positions }, p.path, p.message, "value"),
+      );
+      if (found.length === 0) {
+        configs.push(config);
+        continue;
+      }
+    } else {
+      found = fromZodIssues(result.error.issues, {
+        file: filename,
+        positions: located.positions,
+        schema: slipwayFileSchema,
+        value: located.value,
+      });
     }
-    if (result.success) continue;
-    const found = fromZodIssues(result.error.issues, {
-      file: filename,
-      positions: located.positions,
-      schema: slipwayFileSchema,
-      value: located.value,
-    });
     // An issue in inherited base keys of several environments is one issue; say which environment hit it otherwise.
     issues.push(
       ...found.map((issue) =>

@@ -18,6 +18,27 @@ export const RUNTIMES = ["container", "compose", "systemd"] as const;
 export const STRATEGIES = ["blue-green", "stop-first"] as const;
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
 
+/** Directories a deploy_dir must not be: Slipway creates, chmods and prunes inside it. */
+const SYSTEM_DIRS = new Set([
+  "/",
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/opt",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/srv",
+  "/sys",
+  "/tmp",
+  "/usr",
+  "/var",
+]);
+
 const releasesSchema = z
   .strictObject({
     keep: positiveInt()
@@ -54,6 +75,10 @@ const configFields = {
   database: databaseSchema.optional(),
   releases: releasesSchema.prefault({}),
   deploy_dir: absolutePath()
+    .refine((dir) => !SYSTEM_DIRS.has(dir.replace(/(.)\/+$/, "$1")), {
+      error:
+        "expected a directory of the app's own like /opt/<app>, not a system directory (releases are pruned there)",
+    })
     .optional()
     .describe("Directory on each host holding releases, env files and backups. Default: `/opt/<app>`."),
   hooks: hooksSchema.prefault({}),

@@ -2,7 +2,18 @@
  * Parse YAML keeping where every key and value sits, so that a problem found in the plain JS value (by zod or by the
  * overlay merge) can be reported at `file:line:col`.
  */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from "yaml";
 
 export type PathSegment = string | number;
 export interface Position {
@@ -47,6 +58,7 @@ export function parseYamlWithPositions(text: string): ParsedYaml {
     positions.set(pathKey([]), { value: toPosition(lineCounter, doc.contents.range?.[0] ?? 0) });
     walk(doc, doc.contents, [], positions, lineCounter, true, new Set());
   }
+  if (problems.length === 0) keepEnvTextAsWritten(doc);
   const value = problems.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 });
   return { value, positions, problems };
 }
@@ -105,6 +117,28 @@ function walk(
     });
   }
   visiting.delete(node);
+}
+
+/**
+ * Environment values and build args reach the app as text: YAML's number parsing would change `3.10` to 3.1, `0755`
+ * to 755, `1e3` to 1000 and a 20-digit id to a rounded float. Plain numeric scalars under `services.*.env` and
+ * `services.*.build.args` (in overlays too) keep the characters written in the file.
+ */
+function keepEnvTextAsWritten(doc: Document): void {
+  visit(doc, {
+    Pair(_key, pair, path) {
+      const value = pair.value;
+      if (!isScalar(value) || typeof value.value !== "number" || value.source === undefined) return;
+      if (isEnvMapping(path)) value.value = value.source;
+    },
+  });
+}
+
+/** Whether the pairs of the mapping at the end of `path` are env vars: its key is `env` under a service, or `args` under `build`. */
+function isEnvMapping(path: readonly unknown[]): boolean {
+  const keys = path.filter(isPair).map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ""));
+  if (keys.at(-1) === "env") return keys.at(-3) === "services";
+  return keys.at(-1) === "args" && keys.at(-2) === "build" && keys.at(-4) === "services";
 }
 
 function isCollection(doc: Document, node: Node | null | undefined): boolean {

@@ -239,7 +239,7 @@ export class HostRun {
           : undefined
         : result.msg && redact(result.msg),
       diffs: showDiff
-        ? result.diffs.map((d) => ({ path: d.path, before: redact(d.before), after: redact(d.after) }))
+        ? result.diffs.map((d) => ({ ...d, before: redact(d.before), after: redact(d.after) }))
         : undefined,
       items: merged.noLog ? undefined : result.items,
       durationMs: performance.now() - started,

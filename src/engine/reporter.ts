@@ -3,11 +3,13 @@
  * failures with their message, then the recap. Hosts run in parallel, so every line names its host.
  */
 import { createTwoFilesPatch } from "diff";
+import { SECRET_CONTENT_CHANGED } from "../remote/redact.js";
 import { formatRecap, formatSeconds } from "./recap.js";
 import type { Reporter, RunResult } from "./run.js";
 import type { FileDiff, TaskOutcome } from "./types.js";
 
 export function unifiedDiff(diff: FileDiff): string {
+  if (diff.secret) return `--- ${diff.path}\n+++ ${diff.path}\n${SECRET_CONTENT_CHANGED}`;
   const patch = createTwoFilesPatch(`${diff.path} (before)`, `${diff.path} (after)`, diff.before, diff.after, "", "", {
     context: 3,
   });

@@ -25,6 +25,8 @@ export interface FileDiff {
   path: string;
   before: string;
   after: string;
+  /** A private (0600) file: before/after are empty and the diff says only that it changed. */
+  secret?: boolean;
 }
 
 /** What a module returns. `data` is merged into the registered result (e.g. stdout, rc). */

@@ -32,10 +32,10 @@ export function actionContext(env: NodeJS.ProcessEnv): ActionContext {
     env,
     redact,
     mask(values) {
-      for (const value of values) {
-        core.setSecret(value);
-        redactor.add(value);
-      }
+      // Every encoded form goes to the runner's mask too, so lines printed by child processes are masked as well.
+      const before = new Set(redactor.forms());
+      redactor.addAll(values);
+      for (const form of redactor.forms()) if (!before.has(form)) core.setSecret(form);
     },
     log: {
       group(title, lines) {

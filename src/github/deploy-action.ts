@@ -9,6 +9,7 @@ import * as core from "@actions/core";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import type { SlipwayConfig } from "../config/schema.js";
+import { secretValues } from "../config/secret-redactor.js";
 import { resolveSecrets } from "../config/secrets.js";
 import { SlipwayError } from "../errors.js";
 import { type ActionContext, actionContext, reportConfigProblems } from "./action-context.js";
@@ -16,7 +17,6 @@ import { readBeforeRun } from "./before-run.js";
 import { type DeploymentsClient, deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { deployEngine, type Engine } from "./engine.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
-import { secretValuesToMask } from "./mask.js";
 import { actionOutputs, environmentUrl } from "./outputs.js";
 import { ProgressGroups } from "./progress.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
@@ -35,7 +35,7 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
   let deployment: Deployment | undefined;
   try {
     ctx.inputs = readInputs((name) => core.getInput(name));
-    ctx.mask(secretValuesToMask(undefined, [ctx.inputs.sshPrivateKey, ctx.inputs.githubToken], ctx.env));
+    ctx.mask(secretValues(undefined, [ctx.inputs.sshPrivateKey, ctx.inputs.githubToken], ctx.env));
     if (ctx.inputs.command === "validate") return await runValidateAction(ctx, ctx.inputs);
     const config = await loadConfig(ctx.inputs.config, { environment: ctx.inputs.environment });
     ctx.config = config;
@@ -124,7 +124,7 @@ async function prepareRunner(
     }
   }
   exportRegistryToken(ctx.env, inputs.githubToken);
-  ctx.mask(secretValuesToMask(config, [], ctx.env));
+  ctx.mask(secretValues(config, [], ctx.env));
   const { values, missing } = resolveSecrets(config, ctx.env);
   if (missing.length > 0) {
     const names = missing.map((m) => `${m.name} (${m.usedBy.join(", ")})`).join("; ");

@@ -8,10 +8,10 @@ import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
+import { secretValues } from "../config/secret-redactor.js";
 import { Redactor } from "../remote/redact.js";
 import { deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { readInputs } from "./inputs.js";
-import { secretValuesToMask } from "./mask.js";
 import { cleanupAfterRun, type HostCleanup } from "./post-cleanup.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
 import { STATE } from "./state.js";
@@ -25,7 +25,7 @@ export async function runPostAction(env: NodeJS.ProcessEnv = process.env): Promi
   const redactor = new Redactor();
   try {
     const inputs = readInputs((name) => core.getInput(name));
-    for (const value of secretValuesToMask(undefined, [inputs.sshPrivateKey, inputs.githubToken], env)) {
+    for (const value of secretValues(undefined, [inputs.sshPrivateKey, inputs.githubToken], env)) {
       core.setSecret(value);
       redactor.add(value);
     }

@@ -7,7 +7,7 @@ export { hashKnownHostName, parseKnownHosts } from "./known-hosts.js";
 export { formatHostLine, type OutputStream } from "./lines.js";
 export { ConnectionPool, connect } from "./pool.js";
 export { shJoin, shQuote } from "./quote.js";
-export { MASK, Redactor } from "./redact.js";
+export { isPrivateMode, MASK, Redactor, SECRET_CONTENT_CHANGED } from "./redact.js";
 export { SshRemoteHost } from "./ssh-host.js";
 export { recognizeSudoFailure, sudoersRule } from "./sudo.js";
 export type { ConnectOptions, OutputLine, TargetSpec } from "./target.js";

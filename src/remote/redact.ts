@@ -1,38 +1,46 @@
 /**
- * Masks secret values in log lines, error messages, commands and diffs. Each secret is also masked in the forms it
- * takes on its way through Slipway: shell-quoted (shQuote rewrites `'`), JSON-escaped, URL-encoded, base64, and line by
- * line for multi-line values (output is logged a line at a time). Longest first, so a secret containing another is
+ * The one redactor: masks secret values in everything Slipway prints or records (terminal lines, --json, the Action's
+ * log and job summary, error text, commands, diffs). Each secret is also masked in the forms it takes on its way
+ * through Slipway and the tools it drives (see secret-forms.ts). Longest first, so a secret containing another is
  * masked whole.
  */
-import { shQuote } from "./quote.js";
+import { MIN_SECRET_LENGTH, secretForms } from "./secret-forms.js";
 
 export const MASK = "***";
-
-/** Values shorter than this are not masked: masking "1" or "a" would garble every line and protect nothing. */
-const MIN_SECRET_LENGTH = 3;
 
 export class Redactor {
   readonly #needles = new Set<string>();
   #sorted: string[] | null = null;
 
-  constructor(secrets: Iterable<string> = []) {
+  constructor(secrets: Iterable<string | undefined> = []) {
     for (const secret of secrets) this.add(secret);
   }
 
-  /** Register a secret value (and its encoded forms). Returns this for chaining. */
-  add(secret: string): this {
-    if (secret.length < MIN_SECRET_LENGTH) return this;
-    for (const form of encodedForms(secret)) {
-      if (form.length >= MIN_SECRET_LENGTH) this.#needles.add(form);
-    }
+  /** Register a secret value (and its encoded forms); empty, undefined and very short values are ignored. */
+  add(secret: string | undefined): this {
+    if (secret === undefined || secret.length < MIN_SECRET_LENGTH) return this;
+    for (const form of secretForms(secret)) this.#needles.add(form);
     this.#sorted = null;
     return this;
   }
 
+  /** Register several values at once. */
+  addAll(secrets: Iterable<string | undefined>): this {
+    for (const secret of secrets) this.add(secret);
+    return this;
+  }
+
+  /** Number of distinct strings masked (each secret counts once per form). */
   get size(): number {
     return this.#needles.size;
   }
 
+  /** Every masked string (for a log sink that masks on its own, such as the Actions runner's `::add-mask::`). */
+  forms(): string[] {
+    return [...this.#needles];
+  }
+
+  /** `text` with every occurrence of every form of every secret replaced by `***`. */
   redact(text: string): string {
     if (this.#needles.size === 0 || text === "") return text;
     this.#sorted ??= [...this.#needles].sort((a, b) => b.length - a.length);
@@ -43,21 +51,29 @@ export class Redactor {
     return result;
   }
 
-  /** Redact an error's message and text fields in place-free form: returns a message safe to print. */
+  /** An error's message (or any thrown value as text), safe to print. */
   redactError(error: unknown): string {
     if (error instanceof Error) return this.redact(error.message);
     return this.redact(String(error));
   }
+
+  /** A copy of a JSON-shaped value (--json output, records) with every string, keys included, redacted. */
+  redactValue<T>(value: T): T {
+    return this.#walk(value) as T;
+  }
+
+  #walk(value: unknown): unknown {
+    if (typeof value === "string") return this.redact(value);
+    if (Array.isArray(value)) return value.map((item) => this.#walk(item));
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.#walk(v)]));
+  }
 }
 
-function encodedForms(secret: string): string[] {
-  if (secret === "") return [];
-  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
-  if (!secret.includes("\0")) {
-    const quoted = shQuote(secret);
-    forms.push(quoted.startsWith("'") ? quoted.slice(1, -1) : quoted);
-  }
-  forms.push(Buffer.from(secret).toString("base64").replace(/=+$/, ""));
-  for (const line of secret.split(/\r?\n/)) forms.push(line.trim());
-  return [...new Set(forms)];
+/** What a diff shows for a file installed readable by its owner only (an env file, a key): never its content. */
+export const SECRET_CONTENT_CHANGED = "secret content changed (file mode 0600: content not shown)";
+
+/** True for a mode without group or other permissions (0600, 0400): such a file holds secrets and is never diffed. */
+export function isPrivateMode(mode: number | undefined): boolean {
+  return mode !== undefined && (mode & 0o077) === 0;
 }

@@ -13,6 +13,7 @@
  */
 import { createTwoFilesPatch } from "diff";
 import { RemoteCommandError, SlipwayError } from "../errors.js";
+import { isPrivateMode, SECRET_CONTENT_CHANGED } from "../remote/redact.js";
 import type { ExecResult, RemoteHost } from "../remote/types.js";
 
 export interface ManagedFile {
@@ -44,6 +45,8 @@ export interface InstallPlan {
 
 export interface FileChange {
   path: string;
+  /** Installed with a private mode (0600): diffs say only that it changed (see isPrivateMode). */
+  secret?: boolean;
   /** undefined when the file did not exist. */
   before: string | undefined;
   after: string;
@@ -63,14 +66,16 @@ export function previousPath(path: string): string {
 export function unifiedDiff(changes: readonly FileChange[]): string {
   return changes
     .map((c) =>
-      createTwoFilesPatch(
-        c.before === undefined ? "/dev/null" : c.path,
-        c.path,
-        c.before ?? "",
-        c.after,
-        "live",
-        "new",
-      ),
+      c.secret
+        ? `--- ${c.path}\n+++ ${c.path}\n${SECRET_CONTENT_CHANGED}\n`
+        : createTwoFilesPatch(
+            c.before === undefined ? "/dev/null" : c.path,
+            c.path,
+            c.before ?? "",
+            c.after,
+            "live",
+            "new",
+          ),
     )
     .join("");
 }
@@ -80,11 +85,13 @@ export async function installValidated(host: RemoteHost, plan: InstallPlan): Pro
   for (const file of plan.files) {
     const live = await host.readFile(file.path, { become: plan.become });
     const before = live?.toString("utf8");
-    if (before !== file.content) changes.push({ path: file.path, before, after: file.content, file });
+    if (before !== file.content) {
+      changes.push({ path: file.path, before, after: file.content, file, secret: isPrivateMode(file.mode) });
+    }
   }
   const result: InstallResult = {
     changed: changes.length > 0,
-    files: changes.map(({ path, before, after }) => ({ path, before, after })),
+    files: changes.map(({ path, before, after, secret }) => ({ path, before, after, ...(secret ? { secret } : {}) })),
     diff: unifiedDiff(changes),
   };
   if (changes.length === 0 || plan.check) return result;

@@ -107,7 +107,12 @@ export interface HeaderModel {
 export interface NginxSiteModel {
   /** App name (DNS-label like, e.g. "harvest"): prefixes every nginx-global name this site defines. */
   app: string;
-  listen: { httpPort: number; httpsPort: number; ipv6: boolean };
+  /**
+   * `ipv6`: also listen on `[::]` (as Debian's default site does: without it IPv6 visitors and ACME validation reach
+   * another site). `defaultServer`: answer requests for names no other site on the host claims (nginx refuses two
+   * default servers on a port, so only when asked for).
+   */
+  listen: { httpPort: number; httpsPort: number; ipv6: boolean; defaultServer?: boolean };
   /** null: plain HTTP only (before the certificate exists). */
   tls: TlsModel | null;
   /** Directory served at `/.well-known/acme-challenge/` on port 80, always (certbot --webroot). */
@@ -122,10 +127,20 @@ export interface NginxSiteModel {
   /** nginx times, e.g. "300s"; null leaves nginx's default (60s). */
   proxyTimeouts: { connect: string; send: string; read: string } | null;
   securityHeaders: HeaderModel[];
-  /** MIME types to compress (text/html always is); null: gzip off. */
-  gzip: { types: string[] } | null;
-  /** 403 for any path segment starting with a dot (`/.git/config`, `.htaccess`); ACME stays reachable. */
+  /** MIME types to compress (text/html always is) and the smallest response compressed, in bytes; null: gzip off. */
+  gzip: { types: string[]; minLength?: number } | null;
+  /**
+   * 404 for any path segment starting with a dot (`/.git/config`, `.htaccess`), except `/.well-known/` (RFC 8615:
+   * openid-configuration, security.txt, assetlinks.json reach the app; ACME is served from the webroot).
+   */
   denyDotfiles: boolean;
+  /** The color the upstreams point at: every proxied answer carries `X-Slipway-Color: <color>` (what serves). */
+  color?: string;
+  /**
+   * The deploy's preview: a listener on 127.0.0.1:<port> with the first server's locations, routed to `color`'s
+   * upstreams (the idle color), so every public route is checked through nginx before users are switched to it.
+   */
+  preview?: { port: number; color: string; upstreams: UpstreamModel[] };
 }
 
 // ---------------------------------------------------------------- systemd

@@ -10,10 +10,14 @@ import { isPrintableAscii, matching } from "./validate.js";
 const LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
 const SERVER_NAME = new RegExp(`^(\\*\\.)?${LABEL}(\\.${LABEL})*$`);
 
-/** `example.com`, `api.example.com`, `*.example.com`, or `_` (catch-all). */
+/** A bracketed IPv6 address, as it appears in a Host header (`[2001:db8::1]`). */
+const IPV6_HOST = /^\[[0-9a-f:.]{2,45}\]$/;
+
+/** `example.com`, `api.example.com`, `*.example.com`, an address (`10.0.0.5`, `[2001:db8::1]`), or `_` (catch-all). */
 export function serverName(value: string, field: string): string {
   if (value === "_" || (typeof value === "string" && value.length <= 253 && SERVER_NAME.test(value))) return value;
-  throw new RenderError(field, value, "is not a server name (lowercase host name, *.host or _)");
+  if (typeof value === "string" && IPV6_HOST.test(value)) return value;
+  throw new RenderError(field, value, "is not a server name (lowercase host name, *.host, an address or _)");
 }
 
 /** A location prefix or URI path: starts and ends with `/` (prefix matching needs the trailing slash). */

@@ -14,17 +14,25 @@ export interface RenderedFile {
   content: string;
 }
 
-/** `/etc/nginx/slipway/harvest-backend.upstream.conf` */
-export function upstreamIncludePath(includeDir: string, app: string, service: string): string {
-  return `${includeDir.replace(/\/$/, "")}/${app}-${service}.upstream.conf`;
+/** `/etc/nginx/slipway/harvest-backend.upstream.conf` (the preview's: `harvest-backend.preview.upstream.conf`). */
+export function upstreamIncludePath(includeDir: string, app: string, service: string, variant = ""): string {
+  return `${includeDir.replace(/\/$/, "")}/${app}-${service}${variant ? `.${variant}` : ""}.upstream.conf`;
 }
 
-export function upstreamName(app: string, service: string): string {
-  return `${nginxIdent(app)}_${nginxIdent(service)}`;
+export function upstreamName(app: string, service: string, variant = ""): string {
+  return `${nginxIdent(app)}_${nginxIdent(service)}${variant ? `_${variant}` : ""}`;
 }
+
+/** The response header naming the color that answered (read by the deploy's verification). */
+export const COLOR_HEADER = "X-Slipway-Color";
 
 /** The include file for one upstream: what the blue-green switch rewrites to point at the other color. */
-export function renderNginxUpstream(app: string, upstream: UpstreamModel, includeDir: string): RenderedFile {
+export function renderNginxUpstream(
+  app: string,
+  upstream: UpstreamModel,
+  includeDir: string,
+  variant = "",
+): RenderedFile {
   identifier(app, "app");
   const field = `upstreams[${upstream.service}]`;
   identifier(upstream.service, `${field}.service`);
@@ -45,11 +53,11 @@ export function renderNginxUpstream(app: string, upstream: UpstreamModel, includ
   const content = renderTemplate("nginx/upstream.conf.hbs", {
     app,
     service: upstream.service,
-    name: upstreamName(app, upstream.service),
+    name: upstreamName(app, upstream.service, variant),
     servers,
     keepalive,
   });
-  return { path: upstreamIncludePath(includeDir, app, upstream.service), content };
+  return { path: upstreamIncludePath(includeDir, app, upstream.service, variant), content };
 }
 
 export function renderNginxSite(model: NginxSiteModel): string {
@@ -59,7 +67,10 @@ export function renderNginxSite(model: NginxSiteModel): string {
 /** The site file plus one include file per upstream, in the order they must exist for `nginx -t`. */
 export function renderNginxFiles(model: NginxSiteModel, sitePath: string): RenderedFile[] {
   const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
-  return [...upstreams, { path: sitePath, content: renderNginxSite(model) }];
+  const preview = (model.preview?.upstreams ?? []).map((u) =>
+    renderNginxUpstream(model.app, u, model.upstreamIncludeDir, "preview"),
+  );
+  return [...upstreams, ...preview, { path: sitePath, content: renderNginxSite(model) }];
 }
 
 function buildSiteView(model: NginxSiteModel) {
@@ -81,10 +92,12 @@ function buildSiteView(model: NginxSiteModel) {
     };
   });
 
-  const headers = model.securityHeaders.map(
+  const securityHeaders = model.securityHeaders.map(
     (h, i) =>
       `${nx.headerName(h.name, `securityHeaders[${i}].name`)} ${nx.quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`,
   );
+  const colorHeader = (color: string, field: string) => `${COLOR_HEADER} ${nx.quotedHeaderValue(color, field)}`;
+  const headers = [...securityHeaders, ...(model.color === undefined ? [] : [colorHeader(model.color, "color")])];
   const tls = model.tls ? tlsView(model.tls) : null;
   const shared = {
     clientMaxBodySize: model.clientMaxBodySize === null ? null : nx.size(model.clientMaxBodySize, "clientMaxBodySize"),
@@ -94,16 +107,18 @@ function buildSiteView(model: NginxSiteModel) {
       read: nx.time(model.proxyTimeouts.read, "proxyTimeouts.read"),
     },
     gzipTypes: model.gzip?.types.map((t, i) => nx.mimeType(t, `gzip.types[${i}]`)).join(" ") ?? null,
+    gzipMinLength: model.gzip?.minLength === undefined ? null : positiveInt(model.gzip.minLength, "gzip.minLength", 0),
     denyDotfiles: model.denyDotfiles,
   };
   const acmeWebroot = absolutePath(model.acmeWebroot, "acmeWebroot");
   const httpPort = port(model.listen.httpPort, "listen.httpPort");
   const httpsPort = port(model.listen.httpsPort, "listen.httpsPort");
-  const listenOn = (p: string) => (model.listen.ipv6 ? [p, `[::]:${p}`] : [p]);
+  const flags = model.listen.defaultServer ? " default_server" : "";
+  const listenOn = (p: string) => (model.listen.ipv6 ? [`${p}${flags}`, `[::]:${p}${flags}`] : [`${p}${flags}`]);
 
-  const ctx: RouteContext = { appId, services, zones, corsMaps: [], websockets: false };
+  const ctx: RouteContext = { appId, services, zones, corsMaps: [], websockets: false, corsVary: false };
   if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
-  const servers = model.servers.flatMap((server, i) => {
+  const servers: object[] = model.servers.flatMap((server, i) => {
     const field = `servers[${i}]`;
     if (server.serverNames.length === 0) throw new RenderError(`${field}.serverNames`, [], "is empty");
     const serverNames = server.serverNames.map((n, j) => nx.serverName(n, `${field}.serverNames[${j}]`)).join(" ");
@@ -130,14 +145,55 @@ function buildSiteView(model: NginxSiteModel) {
     };
     return [http, https];
   });
+  if (model.preview) {
+    const previewHeaders = [...securityHeaders, colorHeader(model.preview.color, "preview.color")];
+    servers.push(previewServer(model, model.preview, ctx, shared, previewHeaders));
+  }
 
   return {
     app,
-    upstreamIncludes: model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
+    upstreamIncludes: [
+      ...model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
+      ...(model.preview?.upstreams ?? []).map((u) =>
+        upstreamIncludePath(model.upstreamIncludeDir, app, u.service, "preview"),
+      ),
+    ],
     rateLimitZones,
     websocketMap: ctx.websockets ? `$${appId}_connection_upgrade` : null,
     corsMaps: ctx.corsMaps,
+    corsVaryMap: ctx.corsVary ? corsVaryVariable(appId) : null,
     servers,
+  };
+}
+
+/**
+ * The preview listener: loopback only, plain HTTP, the first server's locations and headers, proxied to the preview
+ * upstreams (the idle color). Only the host reaches it; nothing users request goes there.
+ */
+function previewServer<S extends object>(
+  model: NginxSiteModel,
+  preview: NonNullable<NginxSiteModel["preview"]>,
+  ctx: RouteContext,
+  shared: S,
+  headers: string[],
+) {
+  const first = model.servers[0] as ServerModel;
+  for (const [i, u] of preview.upstreams.entries()) identifier(u.service, `preview.upstreams[${i}].service`);
+  // The app sees what it sees behind the public server block: https when TLS is on (no "redirect to https").
+  const locations = locationViews(first, "servers[0]", { ...ctx, upstreamVariant: "preview" }).map((l) => ({
+    ...l,
+    proxyHeaders: model.tls
+      ? l.proxyHeaders.map((h) => (h === "X-Forwarded-Proto $scheme" ? "X-Forwarded-Proto https" : h))
+      : l.proxyHeaders,
+  }));
+  return {
+    listen: [`127.0.0.1:${port(preview.port, "preview.port")}`],
+    serverNames: first.serverNames.map((n, j) => nx.serverName(n, `servers[0].serverNames[${j}]`)).join(" "),
+    tls: null,
+    ...shared,
+    acmeWebroot: null,
+    redirectToHttps: false,
+    locations: withHeaders(locations, headers),
   };
 }
 
@@ -157,11 +213,15 @@ function tlsView(tls: TlsModel) {
 }
 
 interface RouteContext {
+  /** "preview": proxy to the preview upstreams (previewServer). */
+  upstreamVariant?: string;
   appId: string;
   services: Set<string>;
   zones: Set<string>;
   corsMaps: Array<{ variable: string; origins: string[] }>;
   websockets: boolean;
+  /** Some location adds `Vary: Origin`: the site defines the map merging it with the app's Vary. */
+  corsVary: boolean;
 }
 
 interface LocationView {
@@ -170,9 +230,11 @@ interface LocationView {
   cors: { preflightHeaders: string[] } | null;
   corsHeaders: string[];
   headers: string[];
-  static: { root: string; index: string | null; expires: string; fallback: string } | null;
+  static: { root: string; index: string | null; expires: string; fallback: string; rewrite: string | null } | null;
   proxyPass: string;
   proxyHeaders: string[];
+  /** Upstream response headers nginx sets itself (CORS): the app's copies are dropped so each appears once. */
+  hideHeaders: string[];
 }
 
 /** Security headers (and HSTS on https) go into every location: nginx drops inherited add_header once a location has its own. */
@@ -191,7 +253,8 @@ function locationView(route: RouteModel, field: string, ctx: RouteContext): Loca
     throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
   }
   const upstreamPath = route.upstreamPath === null ? "" : nx.locationPath(route.upstreamPath, `${field}.upstreamPath`);
-  const proxyPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}${upstreamPath}`;
+  const variant = ctx.upstreamVariant ? `_${ctx.upstreamVariant}` : "";
+  const proxyPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}${variant}${upstreamPath}`;
 
   const proxyHeaders = [
     "Host $host",
@@ -220,27 +283,38 @@ function locationView(route: RouteModel, field: string, ctx: RouteContext): Loca
     if (rl.nodelay) rateLimit += " nodelay";
   }
 
-  const { cors, corsHeaders } = corsView(route, field, ctx);
+  const { cors, corsHeaders, hideHeaders } = corsView(route, field, ctx);
 
   let staticView: LocationView["static"] = null;
+  let fallbackPass = proxyPass;
   if (route.static) {
-    if (route.upstreamPath !== null) {
-      // nginx forbids a URI in proxy_pass inside a named location, which is where the fallback proxies from.
-      throw new RenderError(`${field}.upstreamPath`, route.upstreamPath, "must be null on a route with static files");
-    }
+    // nginx forbids a URI in proxy_pass inside a named location (where the fallback proxies from): the URI is
+    // rewritten there instead, then passed on as is.
+    fallbackPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}${variant}`;
     staticView = {
+      rewrite: upstreamPath === "" ? null : `^${path.replaceAll(/[.+]/g, (c) => `\\${c}`)}(.*)$ ${upstreamPath}$1`,
       root: absolutePath(route.static.root, `${field}.static.root`),
       index: route.static.index?.map((n, j) => nx.fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
       expires: nx.expires(route.static.expires, `${field}.static.expires`),
       fallback: `@${nginxIdent(route.upstream)}_app${path === "/" ? "" : path.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`,
     };
   }
-  return { path, rateLimit, cors, corsHeaders, headers: [], static: staticView, proxyPass, proxyHeaders };
+  return {
+    path,
+    rateLimit,
+    cors,
+    corsHeaders,
+    headers: [],
+    static: staticView,
+    proxyPass: fallbackPass,
+    proxyHeaders,
+    hideHeaders,
+  };
 }
 
 function corsView(route: RouteModel, field: string, ctx: RouteContext) {
   const cors = route.cors;
-  if (!cors) return { cors: null, corsHeaders: [] as string[] };
+  if (!cors) return { cors: null, corsHeaders: [] as string[], hideHeaders: [] as string[] };
   const f = `${field}.cors`;
   let allowOrigin: string;
   if (cors.allowAnyOrigin) {
@@ -255,13 +329,32 @@ function corsView(route: RouteModel, field: string, ctx: RouteContext) {
   const headers = cors.headers.map((h, i) => nx.headerName(h, `${f}.headers[${i}]`)).join(", ");
   const common = [`Access-Control-Allow-Origin ${allowOrigin}`];
   if (cors.credentials) common.push('Access-Control-Allow-Credentials "true"');
-  if (!cors.allowAnyOrigin) common.push("Vary Origin");
+  if (!cors.allowAnyOrigin) {
+    ctx.corsVary = true;
+    common.push(`Vary ${corsVaryVariable(ctx.appId)}`);
+  }
   const preflight = [...common, `Access-Control-Allow-Methods "${methods}"`];
   if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
   if (cors.maxAgeSeconds !== undefined) {
     preflight.push(`Access-Control-Max-Age ${positiveInt(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
   }
-  return { cors: { preflightHeaders: preflight }, corsHeaders: common };
+  // A Flask-CORS (or any) app may answer with its own CORS headers: two Access-Control-Allow-Origin make browsers
+  // reject the response, so nginx's are the only ones. Vary is merged by the map instead of dropped.
+  const hideHeaders = [...CORS_RESPONSE_HEADERS, ...(cors.allowAnyOrigin ? [] : ["Vary"])];
+  return { cors: { preflightHeaders: preflight }, corsHeaders: common, hideHeaders };
+}
+
+const CORS_RESPONSE_HEADERS = [
+  "Access-Control-Allow-Origin",
+  "Access-Control-Allow-Credentials",
+  "Access-Control-Allow-Methods",
+  "Access-Control-Allow-Headers",
+  "Access-Control-Max-Age",
+];
+
+/** `$harvest_cors_vary`: the app's Vary plus Origin, once. */
+function corsVaryVariable(appId: string): string {
+  return `$${appId}_cors_vary`;
 }
 
 /** Routes that allow the same origins share one `map` (one variable), whatever order the origins were listed in. */

@@ -103,7 +103,8 @@ export function renderEnvironmentFile(vars: Record<string, string | number>, fie
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
     const value = typeof raw === "number" ? String(port(raw, `${field}.${name}`)) : raw;
     if (typeof value !== "string" || value.includes("\0") || value.includes("\r")) {
-      throw new RenderError(`${field}.${name}`, value, "contains a NUL or carriage return");
+      // The value may be a secret: the error names the variable only.
+      throw new RenderError(`${field}.${name}`, "(value not shown)", "contains a NUL or carriage return");
     }
     return `${name}="${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
   });

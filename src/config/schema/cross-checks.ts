@@ -4,6 +4,15 @@
  */
 import type { z } from "zod";
 import { FILE_ENGINES } from "./database.js";
+import {
+  checkCertificateNames,
+  checkCors,
+  checkReservedPorts,
+  checkStatefulServices,
+  checkStatic,
+  checkSystemdRuntime,
+} from "./deploy-checks.js";
+import { checkVolumes } from "./volumes.js";
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -20,18 +29,25 @@ export interface CheckedConfig {
       command?: unknown;
       port: number;
       ports?: { blue?: number; green?: number };
-      systemd?: { app_module?: string };
+      systemd?: { app_module?: string; user?: string };
       volumes: string[];
+      allow_host_paths?: string[];
       depends_on: string[];
       hosts?: string[];
     }
   >;
-  inventory: { hosts: Record<string, { jump?: string }>; groups: Record<string, { hosts: string[] }> };
+  inventory: {
+    ssh: { user: string; port: number };
+    hosts: Record<string, { jump?: string }>;
+    groups: Record<string, { hosts: string[] }>;
+  };
   proxy: {
     mode: string;
     domains: string[];
     routes: { service: string; path: string }[];
-    api_subdomain?: { service: string };
+    api_subdomain?: { service: string; domain: string };
+    cors?: { origins: string[]; credentials: boolean };
+    static?: { root: string };
     load_balance: Record<string, { instances: number }>;
     hosts?: string[];
   };
@@ -49,7 +65,21 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     if (!config.services[name]) issue(path, `expected a service defined in \`services\` (${list(serviceNames)})`, name);
   };
 
-  const checks = [checkServices, checkInventory, checkProxy, checkTls, checkDatabase, checkPorts];
+  const checks = [
+    checkServices,
+    checkInventory,
+    checkProxy,
+    checkTls,
+    checkDatabase,
+    checkPorts,
+    checkCertificateNames,
+    checkCors,
+    checkStatic,
+    checkSystemdRuntime,
+    checkReservedPorts,
+    checkStatefulServices,
+    (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
+  ];
   for (const check of checks) {
     try {
       check(config, issue, needService);
@@ -71,7 +101,10 @@ function checkServices(config: CheckedConfig, issue: Issue, needService: NeedSer
     });
     if (config.runtime === "systemd") {
       if (!service.systemd?.app_module && service.command === undefined) {
-        issue(["services", name], "expected `systemd.app_module` or `command`: runtime systemd starts one of them");
+        issue(
+          ["services", name],
+          "expected `systemd.app_module`: runtime systemd starts the app with gunicorn or uvicorn",
+        );
       }
       if (service.image !== undefined && service.build === undefined) {
         issue(["services", name, "image"], "runtime systemd runs code, not images: use `build.context` for the code");

@@ -54,10 +54,13 @@ export function prefixPath() {
   return patternString(PREFIX_PATH_PATTERN, 'expected a path starting and ending with "/" (like "/harvest/")');
 }
 
-/** An absolute file system path on the host (lands in unit files and shell argv, so no control characters). */
-export const ABSOLUTE_PATH_PATTERN = /^\/[^\0\n\r;{}"'`$\\]*$/;
+/**
+ * An absolute file system path on the host. It lands in unit files (ReadWritePaths= is a space-separated list,
+ * WorkingDirectory= takes no quotes), nginx directives and shell argv, so no whitespace, quotes or control characters.
+ */
+export const ABSOLUTE_PATH_PATTERN = /^\/[^\0\s;{}"'`$\\]*$/;
 export function absolutePath() {
-  return patternString(ABSOLUTE_PATH_PATTERN, 'expected an absolute path starting with "/"');
+  return patternString(ABSOLUTE_PATH_PATTERN, 'expected an absolute path starting with "/" (no spaces or quotes)');
 }
 
 /** A local path, relative to the directory of slipway.yml (or absolute). */
@@ -66,10 +69,13 @@ export function localPath() {
   return patternString(LOCAL_PATH_PATTERN, "expected a path (relative to the config file's directory)");
 }
 
-export const SIZE_PATTERN = /^\d+(\.\d+)?[kKmMgGtT]?$/;
-/** Sizes as nginx/systemd/docker accept them: "512M", "2G", "100m". */
+/** Sizes as nginx, systemd and docker all accept them: a whole number and k, m or g ("512M", "2G", "100m"). */
+export const SIZE_PATTERN = /^\d+[kKmMgG]?$/;
 export function size() {
-  return patternString(SIZE_PATTERN, 'expected a size like "512M", "2G" or "100m"');
+  return patternString(
+    SIZE_PATTERN,
+    'expected a whole size like "512M", "2G" or "100m" (no decimals: "1536M", not "1.5G")',
+  );
 }
 
 export function port() {
@@ -98,11 +104,13 @@ export function bool() {
   return z.boolean({ error: "expected true or false" });
 }
 
-/** A DNS name as nginx server_name takes it: labels, optional leading "*." wildcard. */
-export const DOMAIN_PATTERN =
-  /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/**
+ * A DNS name as nginx server_name takes it: labels, optional leading "*." wildcard. Lower case only: ACME servers
+ * refuse upper-case names in orders, and certbot's live directory is named after the name as written.
+ */
+export const DOMAIN_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export function domain() {
-  return patternString(DOMAIN_PATTERN, 'expected a domain name like "example.com" or "*.example.com"');
+  return patternString(DOMAIN_PATTERN, 'expected a lower-case domain name like "example.com" or "*.example.com"');
 }
 
 /** Host address: an IPv4/IPv6 address or a DNS name. */

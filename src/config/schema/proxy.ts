@@ -9,11 +9,11 @@ import {
   nonNegativeInt,
   origin,
   patternString,
+  port,
   positiveInt,
   prefixPath,
   resourceName,
   size,
-  urlPath,
 } from "./primitives.js";
 
 const RATE_PATTERN = /^\d+r\/[sm]$/;
@@ -30,7 +30,9 @@ const rateLimitSchema = z
 
 const routeSchema = z
   .strictObject({
-    path: urlPath().describe("Location under `base_path` (e.g. `/api/`); the longest matching path wins."),
+    path: prefixPath().describe(
+      'Location under `base_path`, ending in "/" (e.g. `/api/`); the longest matching path wins.',
+    ),
     service: resourceName("service").describe("Service receiving the requests."),
     strip_prefix: bool()
       .default(false)
@@ -125,7 +127,18 @@ export const proxySchema = z
       .enum(["nginx", "internal"], { error: 'expected "nginx" or "internal"' })
       .default("nginx")
       .describe("`nginx`: nginx in front; `internal`: no nginx, services bound to 127.0.0.1 only."),
-    domains: z.array(domain()).default([]).describe("server_name values. Empty: the default server (`_`)."),
+    domains: z
+      .array(domain())
+      .default([])
+      .describe(
+        "server_name values. Empty: the addresses of the nginx hosts (`inventory.hosts.*.address`), so requests by IP reach the app even beside the distro's default site.",
+      ),
+    default_server: bool()
+      .default(false)
+      .describe(
+        "Also answer requests for names no other site on the host claims (`listen ... default_server`). nginx allows one default server per port: the bootstrap disables Debian's default site for it.",
+      ),
+    ipv6: bool().default(true).describe("Listen on IPv6 too (`[::]:80`, `[::]:443`), as Debian's default site does."),
     base_path: prefixPath().default("/").describe("Mount point of the app, e.g. `/harvest/`; routes are below it."),
     script_name_header: bool()
       .default(true)
@@ -152,5 +165,13 @@ export const proxySchema = z
       .optional()
       .describe("Hosts running nginx (a load balancer). Default: every host runs its own."),
     site_name: resourceName("site").optional().describe("File name of the nginx site. Default: the app name."),
+    preview: bool()
+      .default(true)
+      .describe(
+        "Before the switch, check every route through nginx against the new color on a loopback-only listener: a release failing there is never switched to.",
+      ),
+    preview_port: port()
+      .optional()
+      .describe("Port of the preview listener on 127.0.0.1. Default: 40000-49999, derived from the app name."),
   })
   .describe("What sits in front of the services.");

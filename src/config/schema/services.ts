@@ -91,10 +91,9 @@ const systemdSchema = z
     working_dir: absolutePath()
       .optional()
       .describe("WorkingDirectory. Default: the release directory of the service's code."),
-    user: z
-      .string({ error: "expected a user name" })
+    user: unixUser()
       .optional()
-      .describe("User the service runs as. Default: the SSH user."),
+      .describe("User the service runs as (never root; created by the deploy when missing). Default: the SSH user."),
     group: z.string({ error: "expected a group name" }).optional().describe("Group. Default: the user's group."),
     venv: absolutePath()
       .optional()
@@ -105,6 +104,16 @@ const systemdSchema = z
       .describe("Extra writable paths under ProtectSystem=strict (the database directory is added automatically)."),
   })
   .describe("systemd runtime settings of this service.");
+
+/** A login name as useradd takes it; root is refused: a web app's process must not own the host. */
+function unixUser() {
+  return patternString(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a user name like "harvest"').refine(
+    (name) => name !== "root",
+    {
+      error: "expected a user other than root: the app would own the whole host (create one, e.g. the app's name)",
+    },
+  );
+}
 
 const VOLUME_EXPECTED =
   'expected "source:/target" or "source:/target:ro" (source is a volume name or an absolute path)';
@@ -142,6 +151,12 @@ export const serviceSchema = z
       .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))
       .default([])
       .describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
+    allow_host_paths: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host.",
+      ),
     resources: resourcesSchema.optional(),
     systemd: systemdSchema.optional(),
     depends_on: z

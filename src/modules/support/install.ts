@@ -8,8 +8,9 @@
 import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import { z } from "zod";
-import type { ModuleContext, ModuleResult } from "../../engine/types.js";
+import type { FileDiff, ModuleContext, ModuleResult } from "../../engine/types.js";
 import { RemoteCommandError } from "../../errors.js";
+import { isPrivateMode } from "../../remote/redact.js";
 import { type Command, installValidated } from "../../render/install.js";
 import { describeCommands, execOptions, runAll } from "./exec.js";
 import { modeSchema } from "./schema.js";
@@ -97,7 +98,7 @@ export async function installContent(ctx: ModuleContext, spec: InstallSpec): Pro
     if (!ctx.check) await runAll(ctx, fixes);
     return { status: "changed", msg: describeCommands(fixes, ctx.check) };
   }
-  const diff = { path: spec.dest, before: before ?? "", after: spec.content };
+  const diff = fileDiff(spec.dest, before, spec.content, spec.mode);
   if (ctx.check) return { status: "changed", diff, msg: before === undefined ? "would create" : "would update" };
   if (spec.validate_in_place !== undefined || spec.reload !== undefined) return installInPlace(ctx, spec);
   if (spec.validate) await validateCandidate(ctx, spec);
@@ -131,7 +132,13 @@ async function installInPlace(ctx: ModuleContext, spec: InstallSpec): Promise<Mo
   });
   const change = result.files[0];
   if (!change) return { status: "ok" };
-  return { status: "changed", diff: { path: change.path, before: change.before ?? "", after: change.after } };
+  return { status: "changed", diff: fileDiff(change.path, change.before, change.after, spec.mode) };
+}
+
+/** The task's diff; a file installed with a private mode (0600) is never diffed, only said to have changed. */
+function fileDiff(path: string, before: string | undefined, after: string, mode: string | undefined): FileDiff {
+  if (isPrivateMode(mode ? Number.parseInt(mode, 8) : undefined)) return { path, before: "", after: "", secret: true };
+  return { path, before: before ?? "", after };
 }
 
 async function validateCandidate(ctx: ModuleContext, spec: InstallSpec): Promise<void> {

@@ -6,6 +6,10 @@ import { SlipwayError } from "../../errors.js";
  */
 export class ConfigMappingError extends SlipwayError {
   readonly configPath: string;
+  /** The problem without the path (validate prints the path itself, at the key's line). */
+  readonly problem: string;
+  /** The hint given where the problem was found, when there is one beyond "change the key". */
+  readonly specificHint?: string;
 
   constructor(configPath: string, problem: string, hint?: string) {
     super(`${configPath}: ${problem}`, {
@@ -13,5 +17,7 @@ export class ConfigMappingError extends SlipwayError {
       hint: hint ?? `change ${configPath} in slipway.yml, then check with \`slipway render\``,
     });
     this.configPath = configPath;
+    this.problem = problem;
+    this.specificHint = hint;
   }
 }

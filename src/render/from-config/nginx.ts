@@ -6,6 +6,7 @@
 import { selectHosts } from "../../config/inventory.js";
 import { colorPort } from "../../config/ports.js";
 import type { RouteConfig, SlipwayConfig } from "../../config/schema.js";
+import { certificateNames } from "../../config/served-names.js";
 import { defaultSitePath } from "../apply.js";
 import type {
   Color,
@@ -42,12 +43,7 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
   if (proxy.mode === "internal") return null;
 
   const zones = new RateLimitZones();
-  const servers: ServerModel[] = [
-    {
-      serverNames: proxy.domains.length > 0 ? proxy.domains : ["_"],
-      routes: siteRoutes(config, zones),
-    },
-  ];
+  const servers: ServerModel[] = [{ serverNames: siteNames(config), routes: siteRoutes(config, zones) }];
   if (proxy.api_subdomain) {
     const { domain, service } = proxy.api_subdomain;
     serviceOf(config, service, "proxy.api_subdomain.service");
@@ -69,7 +65,7 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
   const routed = [...new Set(servers.flatMap((s) => s.routes.map((r) => r.upstream)))];
   return {
     app: config.app,
-    listen: { httpPort: 80, httpsPort: 443, ipv6: false },
+    listen: { httpPort: 80, httpsPort: 443, ipv6: proxy.ipv6, defaultServer: proxy.default_server || undefined },
     tls: tlsModel(config, options.tlsReady),
     acmeWebroot: config.tls.webroot,
     upstreamIncludeDir: UPSTREAM_INCLUDE_DIR,
@@ -79,9 +75,44 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
     clientMaxBodySize: nginxSize(proxy.client_max_body_size, "proxy.client_max_body_size"),
     proxyTimeouts: { ...proxy.timeouts },
     securityHeaders: securityHeaders(config),
-    gzip: proxy.gzip ? { types: proxy.gzip.types } : null,
+    gzip: proxy.gzip ? { types: proxy.gzip.types, minLength: proxy.gzip.min_length } : null,
     denyDotfiles: proxy.deny_dotfiles,
+    color: options.color,
+    ...(proxy.preview ? { preview: previewModel(config, routed, options.color) } : {}),
   };
+}
+
+/** The preview listener's port: `proxy.preview_port`, else 40000-49999 from the app name (stable per app). */
+export function previewPort(config: SlipwayConfig): number {
+  if (config.proxy.preview_port !== undefined) return config.proxy.preview_port;
+  let hash = 0;
+  for (const ch of config.app) hash = (hash * 31 + ch.charCodeAt(0)) % 10000;
+  return 40000 + hash;
+}
+
+/** The preview routes to the color that is not live: the idle one a deploy checks before switching to it. */
+function previewModel(config: SlipwayConfig, services: string[], live: Color): NonNullable<NginxSiteModel["preview"]> {
+  const idle: Color = live === "blue" ? "green" : "blue";
+  return {
+    port: previewPort(config),
+    color: idle,
+    upstreams: services.map((service) => upstreamFromConfig(config, service, idle)),
+  };
+}
+
+/**
+ * The names of the main server block: `proxy.domains`, or with none the addresses of the hosts running nginx. nginx
+ * picks a server by the request's Host before falling back to the port's default server (Debian's welcome page), so
+ * naming the addresses lets requests by IP reach the app whatever else the host serves.
+ */
+function siteNames(config: SlipwayConfig): string[] {
+  if (config.proxy.domains.length > 0) return config.proxy.domains;
+  const hosts = selectHosts(config, config.proxy.hosts);
+  const names = hosts.map((h) => {
+    const address = h.address.toLowerCase();
+    return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
+  });
+  return [...new Set(names)];
 }
 
 /**
@@ -171,15 +202,11 @@ function attachStatic(config: SlipwayConfig, routes: RouteModel[]): void {
     if (!parent) {
       throw new ConfigMappingError("proxy.static.path", `${path} is under no route: misses would have nowhere to go`);
     }
-    route = { ...parent, path };
+    // The part of the static path below the parent's location reaches the app as the parent would send it.
+    const upstreamPath =
+      parent.upstreamPath === null ? null : `${parent.upstreamPath}${path.slice(parent.path.length)}`;
+    route = { ...parent, path, upstreamPath };
     routes.push(route);
-  }
-  if (route.upstreamPath !== null) {
-    throw new ConfigMappingError(
-      "proxy.static.path",
-      `${path} is rewritten before it reaches the app (base_path or strip_prefix), which nginx cannot do from the static fallback`,
-      "serve static files from a path the app receives unchanged, or let the app serve them",
-    );
   }
   route.static = staticModel;
 }
@@ -253,7 +280,7 @@ export function tlsModel(config: SlipwayConfig, tlsReady: boolean): TlsModel | n
   let certificate = tls.certificate_path;
   let certificateKey = tls.key_path;
   if (certificate === undefined || certificateKey === undefined) {
-    const domain = (tls.domains ?? proxy.domains)[0];
+    const domain = certificateNames(config)[0];
     if (domain === undefined) {
       throw new ConfigMappingError("tls.domains", "is empty and so is proxy.domains: the certificate needs a name");
     }

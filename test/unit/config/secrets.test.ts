@@ -15,14 +15,26 @@ describe("secrets by name", () => {
       { name: "DB_PASSWORD", usedBy: ["services.backend.secrets", "database.password_secret"] },
       { name: "PIP_INDEX_TOKEN", usedBy: ["services.backend.build.secrets"] },
       { name: "APP2_SSH_KEY", usedBy: ["inventory.hosts.app2.private_key_secret"] },
+      { name: "DATABASE_URL", usedBy: ["database.url_secret"] },
     ]);
   });
 
   it("resolves values from the environment and reports the missing ones (empty counts as missing)", async () => {
     const config = await loadConfig(full);
-    const env = { REGISTRY_PASSWORD: "r", SECRET_KEY: "s", DB_PASSWORD: "", PIP_INDEX_TOKEN: "t" };
+    const env = {
+      REGISTRY_PASSWORD: "r",
+      SECRET_KEY: "s",
+      DB_PASSWORD: "",
+      PIP_INDEX_TOKEN: "t",
+      DATABASE_URL: "postgres://db/harvest",
+    };
     const { values, missing } = resolveSecrets(config, env);
-    expect(values).toEqual({ REGISTRY_PASSWORD: "r", SECRET_KEY: "s", PIP_INDEX_TOKEN: "t" });
+    expect(values).toEqual({
+      REGISTRY_PASSWORD: "r",
+      SECRET_KEY: "s",
+      PIP_INDEX_TOKEN: "t",
+      DATABASE_URL: "postgres://db/harvest",
+    });
     expect(missing.map((m) => m.name)).toEqual(["DB_PASSWORD", "APP2_SSH_KEY"]);
   });
 
@@ -30,7 +42,7 @@ describe("secrets by name", () => {
     const config = await loadConfig(full);
     let error: unknown;
     try {
-      requireSecrets(config, { REGISTRY_PASSWORD: "r", SECRET_KEY: "s", PIP_INDEX_TOKEN: "t" });
+      requireSecrets(config, { REGISTRY_PASSWORD: "r", SECRET_KEY: "s", PIP_INDEX_TOKEN: "t", DATABASE_URL: "x" });
     } catch (caught) {
       error = caught;
     }

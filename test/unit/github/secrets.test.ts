@@ -4,26 +4,24 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedHost } from "../../../src/config/inventory.js";
 import type { SlipwayConfig } from "../../../src/config/schema.js";
-import { secretValuesToMask } from "../../../src/github/mask.js";
+import { redactorFor, secretValues } from "../../../src/config/secret-redactor.js";
 import { keyPlacement, placeKey } from "../../../src/github/ssh-key.js";
 
 const KEY =
   "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACA4WqNDrx\n-----END OPENSSH PRIVATE KEY-----\n";
 
-describe("secretValuesToMask", () => {
-  it("the key whole and per line (not the PEM frame), the token, and every resolved config secret", () => {
+describe("secretValues", () => {
+  it("the key, the token, and every resolved config secret; the redactor masks the key line by line", () => {
     const config = {
       image: {},
       services: { api: { secrets: ["DB_PASSWORD"], build: { secrets: [] } } },
       inventory: { ssh: {}, hosts: {} },
     } as unknown as SlipwayConfig;
-    expect(secretValuesToMask(config, [KEY, "ghs_token123", undefined, ""], { DB_PASSWORD: "pw-123456" })).toEqual([
-      KEY,
-      "b3BlbnNzaC1rZXktdjEAAAAA",
-      "QyNTUxOQAAACA4WqNDrx",
-      "ghs_token123",
-      "pw-123456",
-    ]);
+    const env = { DB_PASSWORD: "pw-123456" };
+    expect(secretValues(config, [KEY, "ghs_token123", undefined, ""], env)).toEqual([KEY, "ghs_token123", "pw-123456"]);
+    const forms = redactorFor(config, [KEY, "ghs_token123"], env).forms();
+    expect(forms).toEqual(expect.arrayContaining(["b3BlbnNzaC1rZXktdjEAAAAA", "QyNTUxOQAAACA4WqNDrx", "pw-123456"]));
+    expect(forms).not.toContain("-----END OPENSSH PRIVATE KEY-----");
   });
 });
 

@@ -100,12 +100,13 @@ describe("systemd units from slipway.yml", () => {
     expect(systemdUnitFromConfig(internal, "web").bindHost).toBe("127.0.0.1");
   });
 
-  it("command under systemd is refused with its path; other runtimes have no units", () => {
-    const withCommand = configWith({
-      services: { api: { build: { context: "api" }, port: 5001, command: "python app.py" } },
-      proxy: { routes: [{ path: "/", service: "api" }] },
-    });
-    expect(mappingError(() => systemdUnitFromConfig(withCommand, "api")).configPath).toBe("services.api.command");
+  it("command under systemd is refused by validate with its path; other runtimes have no units", () => {
+    expect(() =>
+      configWith({
+        services: { api: { build: { context: "api" }, port: 5001, command: "python app.py" } },
+        proxy: { routes: [{ path: "/", service: "api" }] },
+      }),
+    ).toThrow("services.api.command: runtime systemd starts gunicorn or uvicorn from `systemd.app_module`");
     const container = configWith({
       runtime: "container",
       services: { api: { image: "api@x", port: 5001 } },
@@ -217,7 +218,7 @@ describe("compose from slipway.yml", () => {
   it("env file under compose holds the secrets only", () => {
     const files = renderFromConfig(config, { color: "blue", colors: ["blue"], tlsReady: false, images });
     const env = files.find((f) => f.kind === "env-file");
-    expect(env?.content).toBe('# Managed by Slipway.\nAPI_KEY="<secret API_KEY: redacted>"\n');
+    expect(env?.content).toBe("# Managed by Slipway.\nAPI_KEY='<secret API_KEY: redacted>'\n");
     expect(files.filter((f) => f.kind === "env-file")).toHaveLength(1);
     expect(files.find((f) => f.kind === "compose")?.path).toBe("/opt/shop/compose/blue/compose.yml");
   });
@@ -226,21 +227,20 @@ describe("compose from slipway.yml", () => {
     expect(mappingError(() => composeFromConfig(config, { color: "blue", images: {} })).configPath).toBe(
       "services.api",
     );
-    const bind = configWith({
-      runtime: "compose",
-      services: { api: { image: "x", port: 1000, volumes: ["/srv/x:/x"] } },
-      proxy: { routes: [{ path: "/", service: "api" }] },
-    });
-    expect(
-      mappingError(() => composeFromConfig(bind, { color: "blue", images: { api: `x@${digest}` } })).configPath,
-    ).toBe("services.api.volumes[0]");
-    const quoted = configWith({
-      runtime: "compose",
-      services: { api: { image: "x", port: 1000, command: "sh -c 'echo $HOME'" } },
-      proxy: { routes: [{ path: "/", service: "api" }] },
-    });
-    expect(
-      mappingError(() => composeFromConfig(quoted, { color: "blue", images: { api: `x@${digest}` } })).configPath,
-    ).toBe("services.api.command");
+    // What the compose renderer refuses, validate refuses first, at the key.
+    expect(() =>
+      configWith({
+        runtime: "compose",
+        services: { api: { image: "x", port: 1000, volumes: ["/srv/x:/x"] } },
+        proxy: { routes: [{ path: "/", service: "api" }] },
+      }),
+    ).toThrow('services.api.volumes[0]: bind mount "/srv/x:/x" is not supported by runtime compose yet');
+    expect(() =>
+      configWith({
+        runtime: "compose",
+        services: { api: { image: "x", port: 1000, command: "sh -c 'echo $HOME'" } },
+        proxy: { routes: [{ path: "/", service: "api" }] },
+      }),
+    ).toThrow("services.api.command: has quotes or $: write it as a list of arguments");
   });
 });

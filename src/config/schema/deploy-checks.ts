@@ -1,0 +1,140 @@
+/**
+ * Cross-checks for what a later stage would refuse: the certificate authority (wildcards over http-01, names it
+ * never sees), browsers (CORS "*" with credentials), nginx on the same host (ports 80/443), systemd (root services),
+ * and blue-green itself (a database server started twice on one data directory). validate runs them so that
+ * `slipway validate` refuses what `slipway deploy` would, at the key's line.
+ */
+import { servedNames } from "../served-names.js";
+import type { CheckedConfig } from "./cross-checks.js";
+
+type Path = (string | number)[];
+type Issue = (path: Path, message: string, input?: unknown) => void;
+
+/** Images that run a database or another server keeping state on its volume: one copy per data directory. */
+const STATEFUL_IMAGE =
+  /^(?:[^/]+\/)*(postgres|postgis|mysql|mariadb|mongo|redis|valkey|elasticsearch|opensearch|rabbitmq|clickhouse-server|influxdb)(?:[:@]|$)/;
+
+export function checkCertificateNames(config: CheckedConfig, issue: Issue): void {
+  const { tls, proxy } = config;
+  if (!tls.enabled || tls.certificate_path !== undefined) return;
+  const [key, names] = tls.domains === undefined ? ["proxy", proxy.domains] : ["tls", tls.domains];
+  names.forEach((name, i) => {
+    if (name.startsWith("*.")) {
+      issue(
+        [key, "domains", i],
+        `${name} is a wildcard: ACME gives wildcards over DNS only, and Slipway validates over HTTP (webroot); give \`tls.certificate_path\` and \`tls.key_path\` for a wildcard certificate`,
+        name,
+      );
+    }
+  });
+  if (tls.domains === undefined) return;
+  const missing = servedNames(config).filter((name) => !tls.domains?.includes(name));
+  if (missing.length > 0) {
+    issue(
+      ["tls", "domains"],
+      `expected every name the site serves on the certificate (HTTPS for the others fails): add ${missing.join(", ")}, or leave \`tls.domains\` out to use them all`,
+    );
+  }
+}
+
+export function checkCors(config: CheckedConfig, issue: Issue): void {
+  const cors = config.proxy.cors;
+  if (!cors) return;
+  const any = cors.origins.indexOf("*");
+  if (any >= 0 && cors.origins.length > 1) {
+    issue(["proxy", "cors", "origins", any], '"*" allows every origin: list it alone or list the origins', "*");
+  }
+  if (any >= 0 && cors.credentials) {
+    issue(
+      ["proxy", "cors", "credentials"],
+      'browsers refuse credentials with `Access-Control-Allow-Origin: *`: list the origins instead of "*", or set credentials: false',
+    );
+  }
+}
+
+export function checkStatic(config: CheckedConfig, issue: Issue): void {
+  const root = config.proxy.static?.root;
+  if (root !== undefined && root.replace(/\/+$/, "") === "") {
+    issue(
+      ["proxy", "static", "root"],
+      "expected the directory of the static files, not / (it would serve the whole host)",
+      root,
+    );
+  }
+}
+
+export function checkSystemdRuntime(config: CheckedConfig, issue: Issue): void {
+  if (config.runtime !== "systemd") return;
+  for (const [name, service] of Object.entries(config.services)) {
+    if (service.command !== undefined) {
+      issue(
+        ["services", name, "command"],
+        "runtime systemd starts gunicorn or uvicorn from `systemd.app_module`: remove `command` and set `systemd.app_module`",
+      );
+    }
+    if (service.systemd?.user === undefined && config.inventory.ssh.user === "root") {
+      issue(
+        ["services", name, "systemd"],
+        "expected `systemd.user`: the SSH user is root and the service would run as root",
+      );
+    }
+  }
+}
+
+/** nginx owns 80 and 443 on every host it runs on; sshd owns the SSH port. A service's host port cannot be one. */
+export function checkReservedPorts(config: CheckedConfig, issue: Issue): void {
+  const reserved = new Map<number, string>();
+  if (config.proxy.mode === "nginx") {
+    reserved.set(80, "nginx's HTTP port");
+    reserved.set(443, "nginx's HTTPS port");
+  }
+  reserved.set(config.inventory.ssh.port, "the SSH port");
+  for (const [name, service] of Object.entries(config.services)) {
+    const hostPorts: [Path, number][] = [
+      [
+        service.ports?.blue === undefined ? ["services", name, "port"] : ["services", name, "ports", "blue"],
+        service.ports?.blue ?? service.port,
+      ],
+    ];
+    if (service.ports?.green !== undefined) hostPorts.push([["services", name, "ports", "green"], service.ports.green]);
+    for (const [path, port] of hostPorts) {
+      const owner = reserved.get(port);
+      if (owner) {
+        issue(
+          path,
+          `host port ${port} is ${owner}: set \`ports.blue\` and \`ports.green\` to free ports (the container keeps listening on ${service.port})`,
+          port,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Blue-green starts a second copy of every service before stopping the first. A database server on its volume would
+ * then run twice on one data directory; refuse it with the reason rather than corrupt it.
+ */
+export function checkStatefulServices(config: CheckedConfig, issue: Issue): void {
+  if (config.runtime === "systemd" || config.strategy !== "blue-green") return;
+  for (const [name, service] of Object.entries(config.services)) {
+    const why = statefulReason(config, name, service);
+    if (!why) continue;
+    issue(
+      ["services", name],
+      `${why}: blue-green would start a second server on the same data while the first runs. Run the database outside this app's colors (its own slipway.yml or a managed server, reached through \`url_secret\`), or set \`strategy: stop-first\``,
+    );
+  }
+}
+
+function statefulReason(
+  config: CheckedConfig,
+  name: string,
+  service: CheckedConfig["services"][string],
+): string | null {
+  const volumes = service.volumes.map((v) => v.split(":")[0] ?? "").filter((v) => !v.startsWith("/"));
+  const db = config.database;
+  if (db?.compose_service === name) return `runs the ${db.engine} server of \`database.compose_service\``;
+  const image = service.image ?? "";
+  if (STATEFUL_IMAGE.test(image) && volumes.length > 0) return `runs ${image} on volume ${volumes[0]}`;
+  return null;
+}
