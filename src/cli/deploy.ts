@@ -6,8 +6,10 @@ import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
 import { type DeployOptions, type DeployResult, deploy } from "../deploy/index.js";
+import { newRunId } from "../deploy/lock.js";
 import { SlipwayError } from "../errors.js";
 import { cliRedactor, printError, printLine, redactSecretsOf } from "./_redact.js";
+import { terminalSink } from "./deploy-events.js";
 
 export interface DeployFlags {
   env?: string;
@@ -117,11 +119,13 @@ export function register(program: Command): void {
     .option("--insecure-registry", "the registry speaks plain http (build and push)")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
-    .option("--json", "progress on stderr, the result as JSON on stdout")
+    .option("--json", "progress as JSON events on stderr (one per line), the result as JSON on stdout")
     .action(async (file: string, flags: DeployFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
       redactSecretsOf(config);
-      const common = { ...deployOptionsFromFlags(config, flags), reporter: flags.json ? printError : printLine };
+      // --json: progress events as JSON lines on stderr, the result as JSON on stdout.
+      const onEvent = terminalSink(flags.json ? printError : printLine, flags.json);
+      const common = { ...deployOptionsFromFlags(config, flags), onEvent, runId: newRunId() };
       const plan = await deploy({ ...common, check: true });
       if (flags.check || !plan.ok) {
         finish(plan, flags.json);

@@ -2,8 +2,10 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { rollback } from "../deploy/index.js";
+import { newRunId } from "../deploy/lock.js";
 import { printError, printLine, redactSecretsOf } from "./_redact.js";
 import { confirm, finish } from "./deploy.js";
+import { terminalSink } from "./deploy-events.js";
 
 interface RollbackFlags {
   env?: string;
@@ -30,7 +32,7 @@ export function register(program: Command): void {
     .option("--check", "print the plan only, change nothing")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
-    .option("--json", "progress on stderr, the result as JSON on stdout")
+    .option("--json", "progress as JSON events on stderr (one per line), the result as JSON on stdout")
     .action(async (file: string, flags: RollbackFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
       redactSecretsOf(config);
@@ -42,7 +44,8 @@ export function register(program: Command): void {
         restoreDb: flags.restoreDb,
         drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
         forceUnlock: flags.forceUnlock,
-        reporter: flags.json ? printError : printLine,
+        onEvent: terminalSink(flags.json ? printError : printLine, flags.json),
+        runId: newRunId(),
       };
       const plan = await rollback({ ...common, check: true });
       if (flags.check || !plan.ok) return finish(plan, flags.json);

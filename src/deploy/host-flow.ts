@@ -124,6 +124,7 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
     url: s.url,
     release: run.releaseId,
     ...(s.backup ? { backup: s.backup } : {}),
+    ...(s.live.release ? { previousRelease: s.live.release } : {}),
     ...(unlock ? { error: `deployed, but${unlock.slice(1)}` } : {}),
   };
 }

@@ -134,6 +134,13 @@ export interface NginxSiteModel {
    * openid-configuration, security.txt, assetlinks.json reach the app; ACME is served from the webroot).
    */
   denyDotfiles: boolean;
+  /** The color the upstreams point at: every proxied answer carries `X-Slipway-Color: <color>` (what serves). */
+  color?: string;
+  /**
+   * The deploy's preview: a listener on 127.0.0.1:<port> with the first server's locations, routed to `color`'s
+   * upstreams (the idle color), so every public route is checked through nginx before users are switched to it.
+   */
+  preview?: { port: number; color: string; upstreams: UpstreamModel[] };
 }
 
 // ---------------------------------------------------------------- systemd

@@ -90,5 +90,11 @@ export const inventorySchema = z
       .max(100, { error: "expected a percentage (0-100)" })
       .default(0)
       .describe("Stop the rollout when more than this percentage of hosts failed."),
+    on_batch_failure: z
+      .enum(["switch_back", "keep"], { error: 'expected "switch_back" or "keep"' })
+      .default("switch_back")
+      .describe(
+        "When a host of a batch fails: `switch_back` rolls the batch's deployed hosts back to their previous release (no mixed fleet); `keep` leaves them on the new one (the recap says so).",
+      ),
   })
   .describe("The servers to deploy to.");

@@ -5,6 +5,8 @@
  */
 import { colorPort } from "../../config/ports.js";
 import type { SlipwayConfig } from "../../config/schema.js";
+import { renderDockerEnvFile } from "../docker-env.js";
+import { type DotenvFlavour, renderComposeEnvFile } from "../dotenv.js";
 import type { Color } from "../model.js";
 import { environmentFilePath, renderEnvironmentFile } from "../systemd.js";
 import { envDir, envString, serviceOf } from "./common.js";
@@ -26,14 +28,26 @@ export function secretPlaceholder(name: string): string {
   return `<secret ${name}: redacted>`;
 }
 
+export interface EnvFileOptions {
+  /**
+   * Write the file in the format its reader takes (systemd EnvironmentFile, `docker run --env-file`, compose's
+   * dotenv), with the plain env left to the compose file under runtime compose. Without it: systemd's format with
+   * every variable (what the deploy converts itself until it takes this form).
+   */
+  runtimeFormat?: boolean;
+  /** Compose flavour on the host (runtime compose): v1 and v2 read dotenv differently. Default: the form both read. */
+  composeFlavour?: DotenvFlavour;
+}
+
 export function envFileFromConfig(
   config: SlipwayConfig,
   name: string,
   color: Color,
   secretValues: Readonly<Record<string, string>> = {},
-  /** false under runtime compose: the plain env is in the compose file, the env file holds the secrets only. */
-  includePlainEnv = true,
+  options: EnvFileOptions = {},
 ): EnvFileFromConfig {
+  // Under runtime compose the plain env is in the compose file; the env file holds the secrets only.
+  const includePlainEnv = !(options.runtimeFormat && config.runtime === "compose");
   const service = serviceOf(config, name, `services.${name}`);
   const vars: Record<string, string | number> = {};
   // Under systemd the unit is a template shared by both colors: the port is the one thing per instance.
@@ -57,8 +71,20 @@ export function envFileFromConfig(
     path: environmentFilePath(envDir(config), name, color),
     service: name,
     color,
-    content: renderEnvironmentFile(vars, `services.${name} env file`),
+    content: envFileContent(config, vars, options, `services.${name} env file`),
     secrets: [...service.secrets],
     redacted,
   };
+}
+
+function envFileContent(
+  config: SlipwayConfig,
+  vars: Record<string, string | number>,
+  options: EnvFileOptions,
+  field: string,
+): string {
+  if (!options.runtimeFormat || config.runtime === "systemd") return renderEnvironmentFile(vars, field);
+  const strings = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)]));
+  if (config.runtime === "container") return renderDockerEnvFile(strings, field);
+  return renderComposeEnvFile(strings, options.composeFlavour ?? "any", field);
 }

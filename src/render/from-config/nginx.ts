@@ -77,6 +77,26 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
     securityHeaders: securityHeaders(config),
     gzip: proxy.gzip ? { types: proxy.gzip.types, minLength: proxy.gzip.min_length } : null,
     denyDotfiles: proxy.deny_dotfiles,
+    color: options.color,
+    ...(proxy.preview ? { preview: previewModel(config, routed, options.color) } : {}),
+  };
+}
+
+/** The preview listener's port: `proxy.preview_port`, else 40000-49999 from the app name (stable per app). */
+export function previewPort(config: SlipwayConfig): number {
+  if (config.proxy.preview_port !== undefined) return config.proxy.preview_port;
+  let hash = 0;
+  for (const ch of config.app) hash = (hash * 31 + ch.charCodeAt(0)) % 10000;
+  return 40000 + hash;
+}
+
+/** The preview routes to the color that is not live: the idle one a deploy checks before switching to it. */
+function previewModel(config: SlipwayConfig, services: string[], live: Color): NonNullable<NginxSiteModel["preview"]> {
+  const idle: Color = live === "blue" ? "green" : "blue";
+  return {
+    port: previewPort(config),
+    color: idle,
+    upstreams: services.map((service) => upstreamFromConfig(config, service, idle)),
   };
 }
 

@@ -219,7 +219,7 @@ describe("compose from slipway.yml", () => {
   it("env file under compose holds the secrets only", () => {
     const files = renderFromConfig(config, { color: "blue", colors: ["blue"], tlsReady: false, images });
     const env = files.find((f) => f.kind === "env-file");
-    expect(env?.content).toBe('# Managed by Slipway.\nAPI_KEY="<secret API_KEY: redacted>"\n');
+    expect(env?.content).toBe("# Managed by Slipway.\nAPI_KEY='<secret API_KEY: redacted>'\n");
     expect(files.filter((f) => f.kind === "env-file")).toHaveLength(1);
     expect(files.find((f) => f.kind === "compose")?.path).toBe("/opt/shop/compose/blue/compose.yml");
   });
