@@ -82,6 +82,9 @@ function composeService(
     model.memoryLimit = `${amount}${unit.toLowerCase()}`;
   }
   if (service.resources?.cpus !== undefined) model.cpus = service.resources.cpus;
+  if (service.container?.user) model.user = service.container.user;
+  if (service.container?.capabilities.length) model.capAdd = service.container.capabilities;
+  if (service.container?.read_only) model.readOnly = true;
   return model;
 }
 

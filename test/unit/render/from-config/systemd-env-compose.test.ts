@@ -80,9 +80,10 @@ describe("systemd units from slipway.yml", () => {
   });
 
   it("uvicorn from the system, ordered after its dependencies, no database access when another service has it", () => {
+    // No systemd.user: the app's own system user, never the SSH user (deploy).
     expect(systemdUnitFromConfig(config, "web")).toMatchObject({
-      user: "deploy",
-      group: "deploy",
+      user: "app-shop",
+      group: "app-shop",
       server: { kind: "uvicorn", binary: "/usr/bin/uvicorn", app: "web:app", workers: 2 },
       readWritePaths: [],
       memoryMax: null,
