@@ -8,7 +8,7 @@ import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import type { Color, ComposeHealthcheck, ComposeModel, ComposeServiceModel, ComposeVolumeModel } from "../model.js";
 import { environmentFilePath } from "../systemd.js";
-import { durationSeconds, envDir, envString, instancesOf, integerSize, serviceOf } from "./common.js";
+import { dependencyUrls, durationSeconds, envDir, envString, instancesOf, integerSize, serviceOf } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 export interface ComposeFromConfigOptions {
@@ -65,6 +65,7 @@ function composeService(
     environment: {
       ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
       SLIPWAY_COLOR: options.color,
+      ...dependencyUrls(config, name, options.color),
     },
     volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
     dependsOn: service.depends_on.map((dep) => ({

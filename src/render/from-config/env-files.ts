@@ -9,7 +9,7 @@ import { renderDockerEnvFile } from "../docker-env.js";
 import { type DotenvFlavour, renderComposeEnvFile } from "../dotenv.js";
 import type { Color } from "../model.js";
 import { environmentFilePath, renderEnvironmentFile } from "../systemd.js";
-import { envDir, envString, serviceOf } from "./common.js";
+import { dependencyUrls, envDir, envString, serviceOf } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 export interface EnvFileFromConfig {
@@ -59,7 +59,10 @@ export function envFileFromConfig(
     vars[key] = envString(value);
   }
   // The app can tell which color it is (logs, metrics); the deploy sets the same value.
-  if (includePlainEnv) vars.SLIPWAY_COLOR = color;
+  if (includePlainEnv) {
+    vars.SLIPWAY_COLOR = color;
+    Object.assign(vars, dependencyUrls(config, name, color));
+  }
   const redacted: string[] = [];
   for (const secret of service.secrets) {
     if (secret in vars) {

@@ -1,6 +1,7 @@
 /** What Slipway assumes about an image: nothing it was not told (health tool, port, env text). */
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../../../src/config/load.js";
+import { dependencyUrls } from "../../../../src/render/from-config/common.js";
 import { composeFromConfig, envFileFromConfig } from "../../../../src/render/from-config/index.js";
 import { configWith } from "./config.js";
 
@@ -89,5 +90,36 @@ environments:
     );
     const staging = parseConfigText(text, "slipway.yml", { environment: "staging" });
     expect(staging.services.api?.env.PYTHON_VERSION).toBe("3.20");
+  });
+});
+
+describe("a service reaches its dependencies of the same color", () => {
+  const services = {
+    api: { build: { context: "api" }, port: 5001, systemd: { app_module: "api:app" } },
+    "web-ui": { build: { context: "web" }, port: 8050, depends_on: ["api"], systemd: { app_module: "web:app" } },
+  };
+
+  it("systemd: the dependency's port of that color on loopback, in the env file", () => {
+    const config = configWith({ services, proxy: { routes: [{ path: "/", service: "web-ui" }] } });
+    expect(dependencyUrls(config, "web-ui", "blue")).toEqual({ SLIPWAY_API_URL: "http://127.0.0.1:5001" });
+    const green = envFileFromConfig(config, "web-ui", "green", {}, { runtimeFormat: true });
+    expect(green.content).toContain('SLIPWAY_COLOR="green"\nSLIPWAY_API_URL="http://127.0.0.1:15001"\n');
+  });
+
+  it("compose: the service name and container port on the color's project network; container: nothing", () => {
+    const images = { api: `api@${digest}`, "web-ui": `web@${digest}` };
+    const compose = configWith({
+      runtime: "compose",
+      services: { api: { image: "api:1", port: 5001 }, "web-ui": { image: "web:1", port: 8050, depends_on: ["api"] } },
+      proxy: { routes: [{ path: "/", service: "web-ui" }] },
+    });
+    const model = composeFromConfig(compose, { color: "green", images });
+    expect(model.services[1]?.environment).toEqual({ SLIPWAY_COLOR: "green", SLIPWAY_API_URL: "http://api:5001" });
+    const container = configWith({
+      runtime: "container",
+      services: { api: { image: "api:1", port: 5001 }, "web-ui": { image: "web:1", port: 8050, depends_on: ["api"] } },
+      proxy: { routes: [{ path: "/", service: "web-ui" }] },
+    });
+    expect(dependencyUrls(container, "web-ui", "blue")).toEqual({});
   });
 });
