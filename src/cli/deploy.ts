@@ -25,6 +25,7 @@ export interface DeployFlags {
   insecureRegistry?: boolean;
   forceUnlock?: boolean;
   json?: boolean;
+  events?: boolean;
 }
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -119,12 +120,12 @@ export function register(program: Command): void {
     .option("--insecure-registry", "the registry speaks plain http (build and push)")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
-    .option("--json", "progress as JSON events on stderr (one per line), the result as JSON on stdout")
+    .option("--json", "progress on stderr, the result as JSON on stdout")
+    .option("--events", "progress as JSON events (src/deploy/events.ts), one per line")
     .action(async (file: string, flags: DeployFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
       redactSecretsOf(config);
-      // --json: progress events as JSON lines on stderr, the result as JSON on stdout.
-      const onEvent = terminalSink(flags.json ? printError : printLine, flags.json);
+      const onEvent = terminalSink(flags.json ? printError : printLine, flags.events);
       const common = { ...deployOptionsFromFlags(config, flags), onEvent, runId: newRunId() };
       const plan = await deploy({ ...common, check: true });
       if (flags.check || !plan.ok) {

@@ -16,6 +16,7 @@ interface RollbackFlags {
   yes?: boolean;
   check?: boolean;
   forceUnlock?: boolean;
+  events?: boolean;
   json?: boolean;
 }
 
@@ -32,7 +33,8 @@ export function register(program: Command): void {
     .option("--check", "print the plan only, change nothing")
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
-    .option("--json", "progress as JSON events on stderr (one per line), the result as JSON on stdout")
+    .option("--json", "progress on stderr, the result as JSON on stdout")
+    .option("--events", "progress as JSON events (src/deploy/events.ts), one per line")
     .action(async (file: string, flags: RollbackFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
       redactSecretsOf(config);
@@ -44,7 +46,7 @@ export function register(program: Command): void {
         restoreDb: flags.restoreDb,
         drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
         forceUnlock: flags.forceUnlock,
-        onEvent: terminalSink(flags.json ? printError : printLine, flags.json),
+        onEvent: terminalSink(flags.json ? printError : printLine, flags.events),
         runId: newRunId(),
       };
       const plan = await rollback({ ...common, check: true });

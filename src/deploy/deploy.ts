@@ -6,14 +6,13 @@ import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
-import { rolloutBatches, rolloutStops } from "./batches.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import { fanOut, reporterSink } from "./emitter.js";
 import type { DeployEventSink } from "./events.js";
-import { fleetTarget, hostSpecific, switchBackBatch } from "./fleet.js";
+import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { type HostRun, runHost } from "./host-flow.js";
 import { withInterrupts } from "./interrupt.js";
 import { newRunId } from "./lock.js";
@@ -87,28 +86,7 @@ async function onEveryHost(
         return hostEnd(base, { name: resolved.name, status: "failed", error: errorText(e) });
       }
     };
-    // Check mode plans every host at once; a real run goes batch by batch (inventory.serial).
-    const batches = base.check ? [connected] : rolloutBatches(connected, config.inventory.serial);
-    for (const [i, batch] of batches.entries()) {
-      if (batches.length > 1)
-        report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
-      const results = await Promise.all(batch.map(one));
-      if (kind === "deploy" && !base.check && config.inventory.on_batch_failure === "switch_back") {
-        await switchBackBatch(batch, results, { ...base, runtime, report });
-      }
-      hosts.push(...results);
-      const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
-      if (i < batches.length - 1 && rolloutStops(failed, batch.length, config.inventory.max_fail_percentage)) {
-        const rest = batches.slice(i + 1).flat();
-        report(
-          `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`,
-        );
-        for (const c of rest) {
-          hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
-        }
-        break;
-      }
-    }
+    hosts.push(...(await runBatches(connected, one, { ...base, kind, runtime, report })));
   } finally {
     await pool.closeAll();
   }

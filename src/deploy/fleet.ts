@@ -6,7 +6,7 @@
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { fleetRollbackTarget } from "./batches.js";
+import { fleetRollbackTarget, rolloutBatches, rolloutStops } from "./batches.js";
 import type { Connected } from "./connect.js";
 import type { BaseRun } from "./deploy.js";
 import { rollbackTarget } from "./history.js";
@@ -71,4 +71,44 @@ export async function switchBackBatch(
       results[i] = { ...result, status: "failed", error: `deployed; switching back failed (${message}): ${why}` };
     }
   }
+}
+
+type FleetContext = BaseRun & {
+  kind: "deploy" | "rollback";
+  runtime: (host: RemoteHost) => ColorRuntime;
+  report: (line: string) => void;
+};
+
+/**
+ * The hosts batch by batch (inventory.serial; check mode plans every host at once). After each batch of a deploy, a
+ * failure switches the batch's deployed hosts back (switchBackBatch); when a batch's failures exceed
+ * max_fail_percentage the rollout stops and later hosts are `skipped`.
+ */
+export async function runBatches(
+  connected: readonly Connected[],
+  one: (c: Connected) => Promise<HostResult>,
+  ctx: FleetContext,
+): Promise<HostResult[]> {
+  const { config, kind, report } = ctx;
+  const hosts: HostResult[] = [];
+  const batches = ctx.check ? [[...connected]] : rolloutBatches(connected, config.inventory.serial);
+  for (const [i, batch] of batches.entries()) {
+    if (batches.length > 1) report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
+    const results = await Promise.all(batch.map(one));
+    if (kind === "deploy" && !ctx.check && config.inventory.on_batch_failure === "switch_back") {
+      await switchBackBatch(batch, results, ctx);
+    }
+    hosts.push(...results);
+    const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
+    if (i < batches.length - 1 && rolloutStops(failed, batch.length, config.inventory.max_fail_percentage)) {
+      const rest = batches.slice(i + 1).flat();
+      report(
+        `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`,
+      );
+      for (const c of rest)
+        hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
+      break;
+    }
+  }
+  return hosts;
 }

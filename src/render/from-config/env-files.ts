@@ -58,6 +58,8 @@ export function envFileFromConfig(
     }
     vars[key] = envString(value);
   }
+  // The app can tell which color it is (logs, metrics); the deploy sets the same value.
+  if (includePlainEnv) vars.SLIPWAY_COLOR = color;
   const redacted: string[] = [];
   for (const secret of service.secrets) {
     if (secret in vars) {
@@ -71,7 +73,7 @@ export function envFileFromConfig(
     path: environmentFilePath(envDir(config), name, color),
     service: name,
     color,
-    content: envFileContent(config, vars, options, `services.${name} env file`),
+    content: envFileContent(config, vars, options, `services.${name}.env`),
     secrets: [...service.secrets],
     redacted,
   };

@@ -82,12 +82,16 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
   };
 }
 
-/** The preview listener's port: `proxy.preview_port`, else 40000-49999 from the app name (stable per app). */
+/**
+ * The preview listener's port: `proxy.preview_port`, else 30000-32699 from the app name (stable per app). Below
+ * Linux's ephemeral range (32768-60999): a port there can be held by any outgoing connection (nginx to an upstream),
+ * and a reload that cannot bind it fails.
+ */
 export function previewPort(config: SlipwayConfig): number {
   if (config.proxy.preview_port !== undefined) return config.proxy.preview_port;
   let hash = 0;
-  for (const ch of config.app) hash = (hash * 31 + ch.charCodeAt(0)) % 10000;
-  return 40000 + hash;
+  for (const ch of config.app) hash = (hash * 31 + ch.charCodeAt(0)) % 2700;
+  return 30000 + hash;
 }
 
 /** The preview routes to the color that is not live: the idle one a deploy checks before switching to it. */

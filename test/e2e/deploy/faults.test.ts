@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
-import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
+import { cleanupAfterCancel, type DeployOptions, deploy, readLockHolder, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { requestFlood, runCli } from "./fault-support.js";
@@ -84,8 +84,14 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
       healthTimeout: "10s",
     });
     config = await loadConfig(file);
-    const first = await deploy({ ...base(), releaseId: "f0", versionEnv: { APP_VERSION: "f0" } });
-    expect(first.ok).toBe(true);
+    const lines: string[] = [];
+    const first = await deploy({
+      ...base(),
+      releaseId: "f0",
+      versionEnv: { APP_VERSION: "f0" },
+      reporter: (l) => lines.push(l),
+    });
+    expect(first.ok, lines.join("\n")).toBe(true);
     await addRow("row-f0");
   });
 
@@ -185,6 +191,24 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     const again = await deploy({ ...base(), releaseId: "f-reload", versionEnv: { APP_VERSION: "f-reload" } });
     expect(again.ok, again.recap).toBe(true);
     await expectConverged("f-reload");
+  });
+
+  it("a run killed mid-switch, then its cleanup (the Action's post step): lock free, the old release serving", async () => {
+    const before = await version();
+    const run = await cliDeploy("cancelled", { SLIPWAY_FAULT: "switch:after:kill" });
+    expect(run.signal, run.output).toBe("SIGKILL");
+    const holder = await readLockHolder(host, `/opt/${APP}/.slipway-lock`);
+    expect(holder?.run_id).toMatch(/^[0-9a-f]{12}$/);
+    expect(await cleanupAfterCancel({ config, runId: "someone-else" })).toEqual([
+      { host: "t1", lock: "held-by-other" },
+    ]);
+    const [result] = await cleanupAfterCancel({ config, runId: holder?.run_id ?? "" });
+    expect(result).toMatchObject({ host: "t1", lock: "released" });
+    expect(result?.switchedBack).toMatch(/^(blue|green)$/);
+    expect(result?.stopped).toMatch(/^(blue|green)$/);
+    expect(result?.stopped).not.toBe(result?.switchedBack);
+    expect(await version()).toBe(before);
+    await expectConverged(before);
   });
 
   it("two deploys at once: one deploys, the other fails naming the holder", async () => {

@@ -192,7 +192,7 @@ describe("nginx site from slipway.yml", () => {
 
   it("a route path without a trailing slash is refused by validate, naming the route", () => {
     expect(() => site({ proxy: { routes: [{ path: "/api", service: "api" }] } })).toThrow(
-      'proxy.routes[0].path: expected a path starting and ending with "/" (like "/harvest/"), found "/api"',
+      'proxy.routes[0].path: expected a path starting and ending with "/" (like "/harvest/"), of letters, digits and ._~@+-, found "/api"',
     );
   });
 
