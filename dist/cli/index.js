@@ -76082,6 +76082,17 @@ function serviceOf(config2, name, configPath) {
   if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
   return service;
 }
+function dependencyUrls(config2, name, color) {
+  const service = serviceOf(config2, name, `services.${name}`);
+  const urls = {};
+  if (config2.runtime === "container") return urls;
+  for (const dep of service.depends_on) {
+    const target = serviceOf(config2, dep, `services.${name}.depends_on`);
+    const key = `SLIPWAY_${dep.toUpperCase().replaceAll("-", "_")}_URL`;
+    urls[key] = config2.runtime === "compose" ? `http://${dep}:${target.port}` : `http://127.0.0.1:${colorPort(target, color)}`;
+  }
+  return urls;
+}
 
 // src/render/from-config/compose.ts
 function imageRepository(config2, name) {
@@ -76122,7 +76133,8 @@ function composeService(config2, name, service, options, volumes) {
     ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
     environment: {
       ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
-      SLIPWAY_COLOR: options.color
+      SLIPWAY_COLOR: options.color,
+      ...dependencyUrls(config2, name, options.color)
     },
     volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
     dependsOn: service.depends_on.map((dep) => ({
@@ -76728,7 +76740,10 @@ function envFileFromConfig(config2, name, color, secretValues2 = {}, options = {
     }
     vars2[key] = envString(value);
   }
-  if (includePlainEnv) vars2.SLIPWAY_COLOR = color;
+  if (includePlainEnv) {
+    vars2.SLIPWAY_COLOR = color;
+    Object.assign(vars2, dependencyUrls(config2, name, color));
+  }
   const redacted = [];
   for (const secret2 of service.secrets) {
     if (secret2 in vars2) {
