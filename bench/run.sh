@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f .sandbox/inventory.json ] || npm run -s sandbox -- up
-# The engine benchmark runs the same tasks with Ansible for comparison.
+# The engine and deploy benchmarks run the same work with Ansible for comparison; the deploy one loads nginx with wrk.
 command -v ansible-playbook >/dev/null || flock /tmp/apt.lock apt-get install -y -q ansible >/dev/null
-all=(ssh engine delivery)
+command -v wrk >/dev/null || flock /tmp/apt.lock apt-get install -y -q wrk >/dev/null
+all=(ssh engine delivery deploy)
 for name in "${@:-${all[@]}}"; do
   printf '\n== bench/%s\n' "$name"
-  npx tsx "bench/$name/run.ts"
+  # The deploy benchmark is several short runs, each under the e2e lock (it changes the shared targets).
+  if [ "$name" = deploy ]; then bash bench/deploy/all.sh; else npx tsx "bench/$name/run.ts"; fi
 done

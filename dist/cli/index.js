@@ -8,6 +8,5965 @@ import {
   require_dist
 } from "./chunk-TTXMN2L7.js";
 
+// node_modules/handlebars/dist/cjs/handlebars/utils.js
+var require_utils = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.extend = extend2;
+    exports.indexOf = indexOf;
+    exports.escapeExpression = escapeExpression;
+    exports.isEmpty = isEmpty;
+    exports.createFrame = createFrame;
+    exports.blockParams = blockParams;
+    exports.appendContextPath = appendContextPath;
+    var escape = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      "'": "&#x27;",
+      "`": "&#x60;",
+      "=": "&#x3D;"
+    };
+    var badChars = /[&<>"'`=]/g;
+    var possible = /[&<>"'`=]/;
+    function escapeChar(chr) {
+      return escape[chr];
+    }
+    function extend2(obj) {
+      for (var i = 1; i < arguments.length; i++) {
+        for (var key in arguments[i]) {
+          if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
+            obj[key] = arguments[i][key];
+          }
+        }
+      }
+      return obj;
+    }
+    var toString = Object.prototype.toString;
+    exports.toString = toString;
+    var isFunction = function isFunction2(value) {
+      return typeof value === "function";
+    };
+    if (isFunction(/x/)) {
+      exports.isFunction = isFunction = function(value) {
+        return typeof value === "function" && toString.call(value) === "[object Function]";
+      };
+    }
+    exports.isFunction = isFunction;
+    var isArray = Array.isArray || function(value) {
+      return value && typeof value === "object" ? toString.call(value) === "[object Array]" : false;
+    };
+    exports.isArray = isArray;
+    function indexOf(array2, value) {
+      for (var i = 0, len = array2.length; i < len; i++) {
+        if (array2[i] === value) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    function escapeExpression(string4) {
+      if (typeof string4 !== "string") {
+        if (string4 && typeof string4.toHTML === "function") {
+          return string4.toHTML();
+        } else if (string4 == null) {
+          return "";
+        } else if (!string4) {
+          return string4 + "";
+        }
+        string4 = "" + string4;
+      }
+      if (!possible.test(string4)) {
+        return string4;
+      }
+      return string4.replace(badChars, escapeChar);
+    }
+    function isEmpty(value) {
+      if (!value && value !== 0) {
+        return true;
+      } else if (isArray(value) && value.length === 0) {
+        return true;
+      } else {
+        return false;
+      }
+    }
+    function createFrame(object2) {
+      var frame = extend2({}, object2);
+      frame._parent = object2;
+      return frame;
+    }
+    function blockParams(params, ids) {
+      params.path = ids;
+      return params;
+    }
+    function appendContextPath(contextPath, id) {
+      return (contextPath ? contextPath + "." : "") + id;
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/exception.js
+var require_exception = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/exception.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    var errorProps = ["description", "fileName", "lineNumber", "endLineNumber", "message", "name", "number", "stack"];
+    function Exception(message2, node2) {
+      var loc = node2 && node2.loc, line = void 0, endLineNumber = void 0, column = void 0, endColumn = void 0;
+      if (loc && loc.start) {
+        line = loc.start.line;
+        column = loc.start.column;
+        if (loc.end) {
+          endLineNumber = loc.end.line;
+          endColumn = loc.end.column;
+        }
+        message2 += " - " + line + ":" + column;
+      }
+      var tmp = Error.prototype.constructor.call(this, message2);
+      for (var idx = 0; idx < errorProps.length; idx++) {
+        this[errorProps[idx]] = tmp[errorProps[idx]];
+      }
+      if (Error.captureStackTrace) {
+        Error.captureStackTrace(this, Exception);
+      }
+      try {
+        if (loc) {
+          this.lineNumber = line;
+          this.endLineNumber = endLineNumber;
+          if (Object.defineProperty) {
+            Object.defineProperty(this, "column", {
+              value: column,
+              enumerable: true
+            });
+            Object.defineProperty(this, "endColumn", {
+              value: endColumn,
+              enumerable: true
+            });
+          } else {
+            this.column = column;
+            this.endColumn = endColumn;
+          }
+        }
+      } catch (nop) {
+      }
+    }
+    Exception.prototype = new Error();
+    exports["default"] = Exception;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js
+var require_block_helper_missing = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    var _utils = require_utils();
+    exports["default"] = function(instance) {
+      instance.registerHelper("blockHelperMissing", function(context, options) {
+        var inverse = options.inverse, fn = options.fn;
+        if (context === true) {
+          return fn(this);
+        } else if (context === false || context == null) {
+          return inverse(this);
+        } else if (_utils.isArray(context)) {
+          if (context.length > 0) {
+            if (options.ids) {
+              options.ids = [options.name];
+            }
+            return instance.helpers.each(context, options);
+          } else {
+            return inverse(this);
+          }
+        } else {
+          if (options.data && options.ids) {
+            var data = _utils.createFrame(options.data);
+            data.contextPath = _utils.appendContextPath(options.data.contextPath, options.name);
+            options = { data };
+          }
+          return fn(context, options);
+        }
+      });
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/each.js
+var require_each = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/each.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _utils = require_utils();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    function closeIterator(iterator) {
+      try {
+        var _close = iterator["return"];
+        if (_utils.isFunction(_close)) {
+          _close.call(iterator);
+        }
+      } catch (closeError) {
+      }
+    }
+    exports["default"] = function(instance) {
+      instance.registerHelper("each", function(context, options) {
+        if (!options) {
+          throw new _exception2["default"]("Must pass iterator to #each");
+        }
+        var fn = options.fn, inverse = options.inverse, i = 0, ret = "", data = void 0, contextPath = void 0;
+        if (options.data && options.ids) {
+          contextPath = _utils.appendContextPath(options.data.contextPath, options.ids[0]) + ".";
+        }
+        if (_utils.isFunction(context)) {
+          context = context.call(this);
+        }
+        if (options.data) {
+          data = _utils.createFrame(options.data);
+        }
+        function execIteration(field, index, last, value) {
+          if (data) {
+            data.key = field;
+            data.index = index;
+            data.first = index === 0;
+            data.last = !!last;
+            if (contextPath) {
+              data.contextPath = contextPath + field;
+            }
+          }
+          ret = ret + fn(value, {
+            data,
+            blockParams: _utils.blockParams([value, field], [contextPath + field, null])
+          });
+        }
+        if (context && typeof context === "object") {
+          if (_utils.isArray(context)) {
+            for (var j = context.length; i < j; i++) {
+              if (i in context) {
+                execIteration(i, i, i === context.length - 1, context[i]);
+              }
+            }
+          } else if (typeof Symbol === "function" && context[Symbol.iterator]) {
+            var iterator = context[Symbol.iterator]();
+            var current = iterator.next();
+            while (!current.done) {
+              var next = iterator.next();
+              try {
+                execIteration(i, i, next.done, current.value);
+              } catch (e) {
+                if (!next.done) {
+                  closeIterator(iterator);
+                }
+                throw e;
+              }
+              current = next;
+              i++;
+            }
+          } else {
+            (function() {
+              var priorKey = void 0;
+              Object.keys(context).forEach(function(key) {
+                if (priorKey !== void 0) {
+                  execIteration(priorKey, i - 1, false, context[priorKey]);
+                }
+                priorKey = key;
+                i++;
+              });
+              if (priorKey !== void 0) {
+                execIteration(priorKey, i - 1, true, context[priorKey]);
+              }
+            })();
+          }
+        }
+        if (i === 0) {
+          ret = inverse(this);
+        }
+        return ret;
+      });
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js
+var require_helper_missing = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    exports["default"] = function(instance) {
+      instance.registerHelper("helperMissing", function() {
+        if (arguments.length === 1) {
+          return void 0;
+        } else {
+          throw new _exception2["default"]('Missing helper: "' + arguments[arguments.length - 1].name + '"');
+        }
+      });
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/if.js
+var require_if = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/if.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _utils = require_utils();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    exports["default"] = function(instance) {
+      instance.registerHelper("if", function(conditional, options) {
+        if (arguments.length != 2) {
+          throw new _exception2["default"]("#if requires exactly one argument");
+        }
+        if (_utils.isFunction(conditional)) {
+          conditional = conditional.call(this);
+        }
+        if (!options.hash.includeZero && !conditional || _utils.isEmpty(conditional)) {
+          return options.inverse(this);
+        } else {
+          return options.fn(this);
+        }
+      });
+      instance.registerHelper("unless", function(conditional, options) {
+        if (arguments.length != 2) {
+          throw new _exception2["default"]("#unless requires exactly one argument");
+        }
+        return instance.helpers["if"].call(this, conditional, {
+          fn: options.inverse,
+          inverse: options.fn,
+          hash: options.hash
+        });
+      });
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/log.js
+var require_log = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/log.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    exports["default"] = function(instance) {
+      instance.registerHelper("log", function() {
+        var args = [void 0], options = arguments[arguments.length - 1];
+        for (var i = 0; i < arguments.length - 1; i++) {
+          args.push(arguments[i]);
+        }
+        var level = 1;
+        if (options.hash.level != null) {
+          level = options.hash.level;
+        } else if (options.data && options.data.level != null) {
+          level = options.data.level;
+        }
+        args[0] = level;
+        instance.log.apply(instance, args);
+      });
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js
+var require_lookup = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    exports["default"] = function(instance) {
+      instance.registerHelper("lookup", function(obj, field, options) {
+        if (!obj) {
+          return obj;
+        }
+        return options.lookupProperty(obj, field);
+      });
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/with.js
+var require_with = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/with.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _utils = require_utils();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    exports["default"] = function(instance) {
+      instance.registerHelper("with", function(context, options) {
+        if (arguments.length != 2) {
+          throw new _exception2["default"]("#with requires exactly one argument");
+        }
+        if (_utils.isFunction(context)) {
+          context = context.call(this);
+        }
+        var fn = options.fn;
+        if (!_utils.isEmpty(context)) {
+          var data = options.data;
+          if (options.data && options.ids) {
+            data = _utils.createFrame(options.data);
+            data.contextPath = _utils.appendContextPath(options.data.contextPath, options.ids[0]);
+          }
+          return fn(context, {
+            data,
+            blockParams: _utils.blockParams([context], [data && data.contextPath])
+          });
+        } else {
+          return options.inverse(this);
+        }
+      });
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers.js
+var require_helpers = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.registerDefaultHelpers = registerDefaultHelpers;
+    exports.moveHelperToHooks = moveHelperToHooks;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _helpersBlockHelperMissing = require_block_helper_missing();
+    var _helpersBlockHelperMissing2 = _interopRequireDefault(_helpersBlockHelperMissing);
+    var _helpersEach = require_each();
+    var _helpersEach2 = _interopRequireDefault(_helpersEach);
+    var _helpersHelperMissing = require_helper_missing();
+    var _helpersHelperMissing2 = _interopRequireDefault(_helpersHelperMissing);
+    var _helpersIf = require_if();
+    var _helpersIf2 = _interopRequireDefault(_helpersIf);
+    var _helpersLog = require_log();
+    var _helpersLog2 = _interopRequireDefault(_helpersLog);
+    var _helpersLookup = require_lookup();
+    var _helpersLookup2 = _interopRequireDefault(_helpersLookup);
+    var _helpersWith = require_with();
+    var _helpersWith2 = _interopRequireDefault(_helpersWith);
+    function registerDefaultHelpers(instance) {
+      _helpersBlockHelperMissing2["default"](instance);
+      _helpersEach2["default"](instance);
+      _helpersHelperMissing2["default"](instance);
+      _helpersIf2["default"](instance);
+      _helpersLog2["default"](instance);
+      _helpersLookup2["default"](instance);
+      _helpersWith2["default"](instance);
+    }
+    function moveHelperToHooks(instance, helperName, keepHelper) {
+      if (instance.helpers[helperName]) {
+        instance.hooks[helperName] = instance.helpers[helperName];
+        if (!keepHelper) {
+          instance.helpers[helperName] = void 0;
+        }
+      }
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js
+var require_inline = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    var _utils = require_utils();
+    exports["default"] = function(instance) {
+      instance.registerDecorator("inline", function(fn, props, container, options) {
+        var ret = fn;
+        if (!props.partials) {
+          props.partials = {};
+          ret = function(context, options2) {
+            var original = container.partials;
+            container.partials = _utils.extend({}, original, props.partials);
+            var ret2 = fn(context, options2);
+            container.partials = original;
+            return ret2;
+          };
+        }
+        props.partials[options.args[0]] = options.fn;
+        return ret;
+      });
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/decorators.js
+var require_decorators = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/decorators.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.registerDefaultDecorators = registerDefaultDecorators;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _decoratorsInline = require_inline();
+    var _decoratorsInline2 = _interopRequireDefault(_decoratorsInline);
+    function registerDefaultDecorators(instance) {
+      _decoratorsInline2["default"](instance);
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/logger.js
+var require_logger = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/logger.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    var _utils = require_utils();
+    var logger = {
+      methodMap: ["debug", "info", "warn", "error"],
+      level: "info",
+      // Maps a given level value to the `methodMap` indexes above.
+      lookupLevel: function lookupLevel(level) {
+        if (typeof level === "string") {
+          var levelMap = _utils.indexOf(logger.methodMap, level.toLowerCase());
+          if (levelMap >= 0) {
+            level = levelMap;
+          } else {
+            level = parseInt(level, 10);
+          }
+        }
+        return level;
+      },
+      // Can be overridden in the host environment
+      log: function log2(level) {
+        level = logger.lookupLevel(level);
+        if (typeof console !== "undefined" && logger.lookupLevel(logger.level) <= level) {
+          var method = logger.methodMap[level];
+          if (!console[method]) {
+            method = "log";
+          }
+          for (var _len = arguments.length, message2 = Array(_len > 1 ? _len - 1 : 0), _key = 1; _key < _len; _key++) {
+            message2[_key - 1] = arguments[_key];
+          }
+          console[method].apply(console, message2);
+        }
+      }
+    };
+    exports["default"] = logger;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js
+var require_proto_access = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.createProtoAccessControl = createProtoAccessControl;
+    exports.resultIsAllowed = resultIsAllowed;
+    exports.isPrototypeConstructor = isPrototypeConstructor;
+    exports.resetLoggedProperties = resetLoggedProperties;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _utils = require_utils();
+    var _logger = require_logger();
+    var _logger2 = _interopRequireDefault(_logger);
+    var loggedProperties = /* @__PURE__ */ Object.create(null);
+    function createProtoAccessControl(runtimeOptions) {
+      var propertyWhiteList = /* @__PURE__ */ Object.create(null);
+      propertyWhiteList["__proto__"] = false;
+      _utils.extend(propertyWhiteList, runtimeOptions.allowedProtoProperties);
+      var methodWhiteList = /* @__PURE__ */ Object.create(null);
+      methodWhiteList["constructor"] = false;
+      methodWhiteList["__defineGetter__"] = false;
+      methodWhiteList["__defineSetter__"] = false;
+      methodWhiteList["__lookupGetter__"] = false;
+      methodWhiteList["__lookupSetter__"] = false;
+      _utils.extend(methodWhiteList, runtimeOptions.allowedProtoMethods);
+      return {
+        properties: {
+          whitelist: propertyWhiteList,
+          defaultValue: runtimeOptions.allowProtoPropertiesByDefault
+        },
+        methods: {
+          whitelist: methodWhiteList,
+          defaultValue: runtimeOptions.allowProtoMethodsByDefault
+        }
+      };
+    }
+    function resultIsAllowed(result, protoAccessControl, propertyName) {
+      if (typeof result === "function") {
+        return checkWhiteList(protoAccessControl.methods, propertyName);
+      } else {
+        return checkWhiteList(protoAccessControl.properties, propertyName);
+      }
+    }
+    function isPrototypeConstructor(parent, propertyName, result) {
+      return propertyName === "constructor" && typeof result === "function" && parent === result.prototype;
+    }
+    function checkWhiteList(protoAccessControlForType, propertyName) {
+      if (protoAccessControlForType.whitelist[propertyName] !== void 0) {
+        return protoAccessControlForType.whitelist[propertyName] === true;
+      }
+      if (protoAccessControlForType.defaultValue !== void 0) {
+        return protoAccessControlForType.defaultValue;
+      }
+      logUnexpecedPropertyAccessOnce(propertyName);
+      return false;
+    }
+    function logUnexpecedPropertyAccessOnce(propertyName) {
+      if (loggedProperties[propertyName] !== true) {
+        loggedProperties[propertyName] = true;
+        _logger2["default"].log("error", 'Handlebars: Access has been denied to resolve the property "' + propertyName + '" because it is not an "own property" of its parent.\nYou can add a runtime option to disable the check or this warning:\nSee https://handlebarsjs.com/api-reference/runtime-options.html#options-to-control-prototype-access for details');
+      }
+    }
+    function resetLoggedProperties() {
+      Object.keys(loggedProperties).forEach(function(propertyName) {
+        delete loggedProperties[propertyName];
+      });
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/base.js
+var require_base = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/base.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.HandlebarsEnvironment = HandlebarsEnvironment;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _utils = require_utils();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _helpers = require_helpers();
+    var _decorators = require_decorators();
+    var _logger = require_logger();
+    var _logger2 = _interopRequireDefault(_logger);
+    var _internalProtoAccess = require_proto_access();
+    var VERSION2 = "4.7.10";
+    exports.VERSION = VERSION2;
+    var COMPILER_REVISION = 8;
+    exports.COMPILER_REVISION = COMPILER_REVISION;
+    var LAST_COMPATIBLE_COMPILER_REVISION = 7;
+    exports.LAST_COMPATIBLE_COMPILER_REVISION = LAST_COMPATIBLE_COMPILER_REVISION;
+    var REVISION_CHANGES = {
+      1: "<= 1.0.rc.2",
+      // 1.0.rc.2 is actually rev2 but doesn't report it
+      2: "== 1.0.0-rc.3",
+      3: "== 1.0.0-rc.4",
+      4: "== 1.x.x",
+      5: "== 2.0.0-alpha.x",
+      6: ">= 2.0.0-beta.1",
+      7: ">= 4.0.0 <4.3.0",
+      8: ">= 4.3.0"
+    };
+    exports.REVISION_CHANGES = REVISION_CHANGES;
+    var objectType = "[object Object]";
+    function HandlebarsEnvironment(helpers, partials, decorators) {
+      this.helpers = helpers || {};
+      this.partials = partials || {};
+      this.decorators = decorators || {};
+      _helpers.registerDefaultHelpers(this);
+      _decorators.registerDefaultDecorators(this);
+    }
+    HandlebarsEnvironment.prototype = {
+      constructor: HandlebarsEnvironment,
+      logger: _logger2["default"],
+      log: _logger2["default"].log,
+      registerHelper: function registerHelper(name, fn) {
+        if (_utils.toString.call(name) === objectType) {
+          if (fn) {
+            throw new _exception2["default"]("Arg not supported with multiple helpers");
+          }
+          _utils.extend(this.helpers, name);
+        } else {
+          this.helpers[name] = fn;
+        }
+      },
+      unregisterHelper: function unregisterHelper(name) {
+        delete this.helpers[name];
+      },
+      registerPartial: function registerPartial(name, partial2) {
+        if (_utils.toString.call(name) === objectType) {
+          _utils.extend(this.partials, name);
+        } else {
+          if (typeof partial2 === "undefined") {
+            throw new _exception2["default"]('Attempting to register a partial called "' + name + '" as undefined');
+          }
+          this.partials[name] = partial2;
+        }
+      },
+      unregisterPartial: function unregisterPartial(name) {
+        delete this.partials[name];
+      },
+      registerDecorator: function registerDecorator(name, fn) {
+        if (_utils.toString.call(name) === objectType) {
+          if (fn) {
+            throw new _exception2["default"]("Arg not supported with multiple decorators");
+          }
+          _utils.extend(this.decorators, name);
+        } else {
+          this.decorators[name] = fn;
+        }
+      },
+      unregisterDecorator: function unregisterDecorator(name) {
+        delete this.decorators[name];
+      },
+      /**
+       * Reset the memory of illegal property accesses that have already been logged.
+       * @deprecated should only be used in handlebars test-cases
+       */
+      resetLoggedPropertyAccesses: function resetLoggedPropertyAccesses() {
+        _internalProtoAccess.resetLoggedProperties();
+      }
+    };
+    var log2 = _logger2["default"].log;
+    exports.log = log2;
+    exports.createFrame = _utils.createFrame;
+    exports.logger = _logger2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/safe-string.js
+var require_safe_string = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/safe-string.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function SafeString(string4) {
+      this.string = string4;
+    }
+    SafeString.prototype.toString = SafeString.prototype.toHTML = function() {
+      return "" + this.string;
+    };
+    exports["default"] = SafeString;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js
+var require_wrapHelper = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.wrapHelper = wrapHelper;
+    function wrapHelper(helper, transformOptionsFn) {
+      if (typeof helper !== "function") {
+        return helper;
+      }
+      var wrapper = function wrapper2() {
+        var options = arguments[arguments.length - 1];
+        arguments[arguments.length - 1] = transformOptionsFn(options);
+        return helper.apply(this, arguments);
+      };
+      return wrapper;
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/runtime.js
+var require_runtime = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/runtime.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.checkRevision = checkRevision;
+    exports.template = template;
+    exports.wrapProgram = wrapProgram;
+    exports.resolvePartial = resolvePartial;
+    exports.invokePartial = invokePartial;
+    exports.noop = noop;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    function _interopRequireWildcard(obj) {
+      if (obj && obj.__esModule) {
+        return obj;
+      } else {
+        var newObj = {};
+        if (obj != null) {
+          for (var key in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          }
+        }
+        newObj["default"] = obj;
+        return newObj;
+      }
+    }
+    var _utils = require_utils();
+    var Utils = _interopRequireWildcard(_utils);
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _base = require_base();
+    var _helpers = require_helpers();
+    var _internalWrapHelper = require_wrapHelper();
+    var _internalProtoAccess = require_proto_access();
+    function checkRevision(compilerInfo) {
+      var compilerRevision = compilerInfo && compilerInfo[0] || 1, currentRevision = _base.COMPILER_REVISION;
+      if (compilerRevision >= _base.LAST_COMPATIBLE_COMPILER_REVISION && compilerRevision <= _base.COMPILER_REVISION) {
+        return;
+      }
+      if (compilerRevision < _base.LAST_COMPATIBLE_COMPILER_REVISION) {
+        var runtimeVersions = _base.REVISION_CHANGES[currentRevision], compilerVersions = _base.REVISION_CHANGES[compilerRevision];
+        throw new _exception2["default"]("Template was precompiled with an older version of Handlebars than the current runtime. Please update your precompiler to a newer version (" + runtimeVersions + ") or downgrade your runtime to an older version (" + compilerVersions + ").");
+      } else {
+        throw new _exception2["default"]("Template was precompiled with a newer version of Handlebars than the current runtime. Please update your runtime to a newer version (" + compilerInfo[1] + ").");
+      }
+    }
+    function template(templateSpec, env2) {
+      if (!env2) {
+        throw new _exception2["default"]("No environment passed to template");
+      }
+      if (!templateSpec || !templateSpec.main) {
+        throw new _exception2["default"]("Unknown template object: " + typeof templateSpec);
+      }
+      templateSpec.main.decorator = templateSpec.main_d;
+      env2.VM.checkRevision(templateSpec.compiler);
+      var templateWasPrecompiledWithCompilerV7 = templateSpec.compiler && templateSpec.compiler[0] === 7;
+      function invokePartialWrapper(partial2, context, options) {
+        if (options.hash) {
+          context = Utils.extend({}, context, options.hash);
+          if (options.ids) {
+            options.ids[0] = true;
+          }
+        }
+        partial2 = env2.VM.resolvePartial.call(this, partial2, context, options);
+        options.hooks = this.hooks;
+        options.protoAccessControl = this.protoAccessControl;
+        var result = env2.VM.invokePartial.call(this, partial2, context, options);
+        if (result == null && Utils.isFunction(partial2)) {
+          throw new _exception2["default"]("The partial " + options.name + " returned no output: partials must return a string");
+        }
+        if (result == null && env2.compile) {
+          if (typeof partial2 !== "string") {
+            throw new _exception2["default"]("The partial " + options.name + " could not be compiled: partials must be strings or functions returning strings");
+          }
+          options.partials[options.name] = env2.compile(partial2, templateSpec.compilerOptions, env2);
+          result = options.partials[options.name](context, options);
+        }
+        if (result != null) {
+          if (options.indent) {
+            var lines = result.split("\n");
+            for (var i = 0, l = lines.length; i < l; i++) {
+              if (!lines[i] && i + 1 === l) {
+                break;
+              }
+              lines[i] = options.indent + lines[i];
+            }
+            result = lines.join("\n");
+          }
+          return result;
+        } else {
+          throw new _exception2["default"]("The partial " + options.name + " could not be compiled when running in runtime-only mode");
+        }
+      }
+      var container = {
+        strict: function strict(obj, name, loc) {
+          if (!obj || !(name in obj)) {
+            throw new _exception2["default"]('"' + name + '" not defined in ' + obj, {
+              loc
+            });
+          }
+          return container.lookupProperty(obj, name);
+        },
+        lookupProperty: function lookupProperty(parent, propertyName) {
+          var result = parent[propertyName];
+          if (result == null) {
+            return result;
+          }
+          if (Object.prototype.hasOwnProperty.call(parent, propertyName) && !_internalProtoAccess.isPrototypeConstructor(parent, propertyName, result)) {
+            return result;
+          }
+          if (_internalProtoAccess.resultIsAllowed(result, container.protoAccessControl, propertyName)) {
+            return result;
+          }
+          return void 0;
+        },
+        lookup: function lookup2(depths, name) {
+          var len = depths.length;
+          for (var i = 0; i < len; i++) {
+            var result = depths[i] && container.lookupProperty(depths[i], name);
+            if (result != null) {
+              return result;
+            }
+          }
+        },
+        lambda: function lambda(current, context) {
+          return typeof current === "function" ? current.call(context) : current;
+        },
+        escapeExpression: Utils.escapeExpression,
+        invokePartial: invokePartialWrapper,
+        fn: function fn(i) {
+          var ret2 = templateSpec[i];
+          ret2.decorator = templateSpec[i + "_d"];
+          return ret2;
+        },
+        programs: [],
+        program: function program2(i, data, declaredBlockParams, blockParams, depths) {
+          var programWrapper = this.programs[i], fn = this.fn(i);
+          if (data || depths || blockParams || declaredBlockParams) {
+            programWrapper = wrapProgram(this, i, fn, data, declaredBlockParams, blockParams, depths);
+          } else if (!programWrapper) {
+            programWrapper = this.programs[i] = wrapProgram(this, i, fn);
+          }
+          return programWrapper;
+        },
+        data: function data(value, depth2) {
+          while (value && depth2--) {
+            value = value._parent;
+          }
+          return value;
+        },
+        mergeIfNeeded: function mergeIfNeeded(param, common2) {
+          var obj = param || common2;
+          if (param && common2 && param !== common2) {
+            obj = Utils.extend({}, common2, param);
+          }
+          return obj;
+        },
+        // An empty object to use as replacement for null-contexts
+        nullContext: Object.seal({}),
+        noop: env2.VM.noop,
+        compilerInfo: templateSpec.compiler
+      };
+      function ret(context) {
+        var options = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
+        var data = options.data;
+        ret._setup(options);
+        if (!options.partial && templateSpec.useData) {
+          data = initData(context, data);
+        }
+        var depths = void 0, blockParams = templateSpec.useBlockParams ? [] : void 0;
+        if (templateSpec.useDepths) {
+          if (options.depths) {
+            depths = context != options.depths[0] ? [context].concat(options.depths) : options.depths;
+          } else {
+            depths = [context];
+          }
+        }
+        function main3(context2) {
+          return "" + templateSpec.main(container, context2, container.helpers, container.partials, data, blockParams, depths);
+        }
+        main3 = executeDecorators(templateSpec.main, main3, container, options.depths || [], data, blockParams);
+        return main3(context, options);
+      }
+      ret.isTop = true;
+      ret._setup = function(options) {
+        if (!options.partial) {
+          var mergedHelpers = {};
+          addHelpers(mergedHelpers, env2.helpers, container);
+          addHelpers(mergedHelpers, options.helpers, container);
+          container.helpers = mergedHelpers;
+          if (templateSpec.usePartial) {
+            container.partials = container.mergeIfNeeded(options.partials, env2.partials);
+          }
+          if (templateSpec.usePartial || templateSpec.useDecorators) {
+            container.decorators = Utils.extend({}, env2.decorators, options.decorators);
+          }
+          container.hooks = {};
+          container.protoAccessControl = _internalProtoAccess.createProtoAccessControl(options);
+          var keepHelperInHelpers = options.allowCallsToHelperMissing || templateWasPrecompiledWithCompilerV7;
+          _helpers.moveHelperToHooks(container, "helperMissing", keepHelperInHelpers);
+          _helpers.moveHelperToHooks(container, "blockHelperMissing", keepHelperInHelpers);
+        } else {
+          container.protoAccessControl = options.protoAccessControl;
+          container.helpers = options.helpers;
+          container.partials = options.partials;
+          container.decorators = options.decorators;
+          container.hooks = options.hooks;
+        }
+      };
+      ret._child = function(i, data, blockParams, depths) {
+        if (templateSpec.useBlockParams && !blockParams) {
+          throw new _exception2["default"]("must pass block params");
+        }
+        if (templateSpec.useDepths && !depths) {
+          throw new _exception2["default"]("must pass parent depths");
+        }
+        return wrapProgram(container, i, templateSpec[i], data, 0, blockParams, depths);
+      };
+      return ret;
+    }
+    function wrapProgram(container, i, fn, data, declaredBlockParams, blockParams, depths) {
+      function prog(context) {
+        var options = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
+        var currentDepths = depths;
+        if (depths && context != depths[0] && !(context === container.nullContext && depths[0] === null)) {
+          currentDepths = [context].concat(depths);
+        }
+        return fn(container, context, container.helpers, container.partials, options.data || data, blockParams && [options.blockParams].concat(blockParams), currentDepths);
+      }
+      prog = executeDecorators(fn, prog, container, depths, data, blockParams);
+      prog.program = i;
+      prog.depth = depths ? depths.length : 0;
+      prog.blockParams = declaredBlockParams || 0;
+      return prog;
+    }
+    function resolvePartial(partial2, context, options) {
+      if (!partial2) {
+        if (options.name === "@partial-block") {
+          partial2 = lookupOwnProperty(options.data, "partial-block");
+        } else {
+          partial2 = lookupOwnProperty(options.partials, options.name);
+        }
+      } else if (typeof partial2 !== "function" && !options.name) {
+        options.name = partial2;
+        partial2 = lookupOwnProperty(options.partials, partial2);
+      }
+      return partial2;
+    }
+    function invokePartial(partial2, context, options) {
+      var currentPartialBlock = lookupOwnProperty(options.data, "partial-block");
+      options.partial = true;
+      if (options.ids) {
+        options.data.contextPath = options.ids[0] || options.data.contextPath;
+      }
+      var partialBlock = void 0;
+      if (options.fn && options.fn !== noop) {
+        (function() {
+          options.data = _base.createFrame(options.data);
+          var fn = options.fn;
+          partialBlock = options.data["partial-block"] = function partialBlockWrapper(context2) {
+            var options2 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
+            options2.data = _base.createFrame(options2.data);
+            options2.data["partial-block"] = currentPartialBlock;
+            return fn(context2, options2);
+          };
+          if (fn.partials) {
+            options.partials = Utils.extend({}, options.partials, fn.partials);
+          }
+        })();
+      }
+      if (partial2 === void 0 && partialBlock) {
+        partial2 = partialBlock;
+      }
+      if (partial2 === void 0) {
+        throw new _exception2["default"]("The partial " + options.name + " could not be found");
+      } else if (partial2 instanceof Function) {
+        return partial2(context, options);
+      }
+    }
+    function noop() {
+      return "";
+    }
+    function lookupOwnProperty(obj, name) {
+      if (obj && Object.prototype.hasOwnProperty.call(obj, name)) {
+        return obj[name];
+      }
+    }
+    function initData(context, data) {
+      if (!data || !("root" in data)) {
+        data = data ? _base.createFrame(data) : {};
+        data.root = context;
+      }
+      return data;
+    }
+    function executeDecorators(fn, prog, container, depths, data, blockParams) {
+      if (fn.decorator) {
+        var props = {};
+        prog = fn.decorator(prog, props, container, depths && depths[0], data, blockParams, depths);
+        Utils.extend(prog, props);
+      }
+      return prog;
+    }
+    function addHelpers(mergedHelpers, helpers, container) {
+      if (!helpers) return;
+      Object.keys(helpers).forEach(function(helperName) {
+        var helper = helpers[helperName];
+        mergedHelpers[helperName] = passLookupPropertyOption(helper, container);
+      });
+    }
+    function passLookupPropertyOption(helper, container) {
+      var lookupProperty = container.lookupProperty;
+      return _internalWrapHelper.wrapHelper(helper, function(options) {
+        options.lookupProperty = lookupProperty;
+        return options;
+      });
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/no-conflict.js
+var require_no_conflict = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    exports["default"] = function(Handlebars3) {
+      (function() {
+        if (typeof globalThis === "object") return;
+        Object.prototype.__defineGetter__("__magic__", function() {
+          return this;
+        });
+        __magic__.globalThis = __magic__;
+        delete Object.prototype.__magic__;
+      })();
+      var $Handlebars = globalThis.Handlebars;
+      Handlebars3.noConflict = function() {
+        if (globalThis.Handlebars === Handlebars3) {
+          globalThis.Handlebars = $Handlebars;
+        }
+        return Handlebars3;
+      };
+    };
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars.runtime.js
+var require_handlebars_runtime = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars.runtime.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    function _interopRequireWildcard(obj) {
+      if (obj && obj.__esModule) {
+        return obj;
+      } else {
+        var newObj = {};
+        if (obj != null) {
+          for (var key in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          }
+        }
+        newObj["default"] = obj;
+        return newObj;
+      }
+    }
+    var _handlebarsBase = require_base();
+    var base = _interopRequireWildcard(_handlebarsBase);
+    var _handlebarsSafeString = require_safe_string();
+    var _handlebarsSafeString2 = _interopRequireDefault(_handlebarsSafeString);
+    var _handlebarsException = require_exception();
+    var _handlebarsException2 = _interopRequireDefault(_handlebarsException);
+    var _handlebarsUtils = require_utils();
+    var Utils = _interopRequireWildcard(_handlebarsUtils);
+    var _handlebarsRuntime = require_runtime();
+    var runtime = _interopRequireWildcard(_handlebarsRuntime);
+    var _handlebarsNoConflict = require_no_conflict();
+    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
+    function create() {
+      var hb = new base.HandlebarsEnvironment();
+      Utils.extend(hb, base);
+      hb.SafeString = _handlebarsSafeString2["default"];
+      hb.Exception = _handlebarsException2["default"];
+      hb.Utils = Utils;
+      hb.escapeExpression = Utils.escapeExpression;
+      hb.VM = runtime;
+      hb.template = function(spec) {
+        return runtime.template(spec, hb);
+      };
+      return hb;
+    }
+    var inst = create();
+    inst.create = create;
+    _handlebarsNoConflict2["default"](inst);
+    inst["default"] = inst;
+    exports["default"] = inst;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js
+var require_ast = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    var AST = {
+      // Public API used to evaluate derived attributes regarding AST nodes
+      helpers: {
+        // a mustache is definitely a helper if:
+        // * it is an eligible helper, and
+        // * it has at least one parameter or hash segment
+        helperExpression: function helperExpression(node2) {
+          return node2.type === "SubExpression" || (node2.type === "MustacheStatement" || node2.type === "BlockStatement") && !!(node2.params && node2.params.length || node2.hash);
+        },
+        scopedId: function scopedId(path8) {
+          return /^\.|this\b/.test(path8.original);
+        },
+        // an ID is simple if it only has one part, and that part is not
+        // `..` or `this`.
+        simpleId: function simpleId(path8) {
+          return path8.parts.length === 1 && !AST.helpers.scopedId(path8) && !path8.depth;
+        }
+      }
+    };
+    exports["default"] = AST;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
+var require_parser = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    var handlebars2 = (function() {
+      var parser = {
+        trace: function trace() {
+        },
+        yy: {},
+        symbols_: { "error": 2, "root": 3, "program": 4, "EOF": 5, "program_repetition0": 6, "statement": 7, "mustache": 8, "block": 9, "rawBlock": 10, "partial": 11, "partialBlock": 12, "content": 13, "COMMENT": 14, "CONTENT": 15, "openRawBlock": 16, "rawBlock_repetition0": 17, "END_RAW_BLOCK": 18, "OPEN_RAW_BLOCK": 19, "helperName": 20, "openRawBlock_repetition0": 21, "openRawBlock_option0": 22, "CLOSE_RAW_BLOCK": 23, "openBlock": 24, "block_option0": 25, "closeBlock": 26, "openInverse": 27, "block_option1": 28, "OPEN_BLOCK": 29, "openBlock_repetition0": 30, "openBlock_option0": 31, "openBlock_option1": 32, "CLOSE": 33, "OPEN_INVERSE": 34, "openInverse_repetition0": 35, "openInverse_option0": 36, "openInverse_option1": 37, "openInverseChain": 38, "OPEN_INVERSE_CHAIN": 39, "openInverseChain_repetition0": 40, "openInverseChain_option0": 41, "openInverseChain_option1": 42, "inverseAndProgram": 43, "INVERSE": 44, "inverseChain": 45, "inverseChain_option0": 46, "OPEN_ENDBLOCK": 47, "OPEN": 48, "mustache_repetition0": 49, "mustache_option0": 50, "OPEN_UNESCAPED": 51, "mustache_repetition1": 52, "mustache_option1": 53, "CLOSE_UNESCAPED": 54, "OPEN_PARTIAL": 55, "partialName": 56, "partial_repetition0": 57, "partial_option0": 58, "openPartialBlock": 59, "OPEN_PARTIAL_BLOCK": 60, "openPartialBlock_repetition0": 61, "openPartialBlock_option0": 62, "param": 63, "sexpr": 64, "OPEN_SEXPR": 65, "sexpr_repetition0": 66, "sexpr_option0": 67, "CLOSE_SEXPR": 68, "hash": 69, "hash_repetition_plus0": 70, "hashSegment": 71, "ID": 72, "EQUALS": 73, "blockParams": 74, "OPEN_BLOCK_PARAMS": 75, "blockParams_repetition_plus0": 76, "CLOSE_BLOCK_PARAMS": 77, "path": 78, "dataName": 79, "STRING": 80, "NUMBER": 81, "BOOLEAN": 82, "UNDEFINED": 83, "NULL": 84, "DATA": 85, "pathSegments": 86, "SEP": 87, "$accept": 0, "$end": 1 },
+        terminals_: { 2: "error", 5: "EOF", 14: "COMMENT", 15: "CONTENT", 18: "END_RAW_BLOCK", 19: "OPEN_RAW_BLOCK", 23: "CLOSE_RAW_BLOCK", 29: "OPEN_BLOCK", 33: "CLOSE", 34: "OPEN_INVERSE", 39: "OPEN_INVERSE_CHAIN", 44: "INVERSE", 47: "OPEN_ENDBLOCK", 48: "OPEN", 51: "OPEN_UNESCAPED", 54: "CLOSE_UNESCAPED", 55: "OPEN_PARTIAL", 60: "OPEN_PARTIAL_BLOCK", 65: "OPEN_SEXPR", 68: "CLOSE_SEXPR", 72: "ID", 73: "EQUALS", 75: "OPEN_BLOCK_PARAMS", 77: "CLOSE_BLOCK_PARAMS", 80: "STRING", 81: "NUMBER", 82: "BOOLEAN", 83: "UNDEFINED", 84: "NULL", 85: "DATA", 87: "SEP" },
+        productions_: [0, [3, 2], [4, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [13, 1], [10, 3], [16, 5], [9, 4], [9, 4], [24, 6], [27, 6], [38, 6], [43, 2], [45, 3], [45, 1], [26, 3], [8, 5], [8, 5], [11, 5], [12, 3], [59, 5], [63, 1], [63, 1], [64, 5], [69, 1], [71, 3], [74, 3], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [56, 1], [56, 1], [79, 2], [78, 1], [86, 3], [86, 1], [6, 0], [6, 2], [17, 0], [17, 2], [21, 0], [21, 2], [22, 0], [22, 1], [25, 0], [25, 1], [28, 0], [28, 1], [30, 0], [30, 2], [31, 0], [31, 1], [32, 0], [32, 1], [35, 0], [35, 2], [36, 0], [36, 1], [37, 0], [37, 1], [40, 0], [40, 2], [41, 0], [41, 1], [42, 0], [42, 1], [46, 0], [46, 1], [49, 0], [49, 2], [50, 0], [50, 1], [52, 0], [52, 2], [53, 0], [53, 1], [57, 0], [57, 2], [58, 0], [58, 1], [61, 0], [61, 2], [62, 0], [62, 1], [66, 0], [66, 2], [67, 0], [67, 1], [70, 1], [70, 2], [76, 1], [76, 2]],
+        performAction: function anonymous(yytext, yyleng, yylineno, yy, yystate, $$, _$) {
+          var $0 = $$.length - 1;
+          switch (yystate) {
+            case 1:
+              return $$[$0 - 1];
+              break;
+            case 2:
+              this.$ = yy.prepareProgram($$[$0]);
+              break;
+            case 3:
+              this.$ = $$[$0];
+              break;
+            case 4:
+              this.$ = $$[$0];
+              break;
+            case 5:
+              this.$ = $$[$0];
+              break;
+            case 6:
+              this.$ = $$[$0];
+              break;
+            case 7:
+              this.$ = $$[$0];
+              break;
+            case 8:
+              this.$ = $$[$0];
+              break;
+            case 9:
+              this.$ = {
+                type: "CommentStatement",
+                value: yy.stripComment($$[$0]),
+                strip: yy.stripFlags($$[$0], $$[$0]),
+                loc: yy.locInfo(this._$)
+              };
+              break;
+            case 10:
+              this.$ = {
+                type: "ContentStatement",
+                original: $$[$0],
+                value: $$[$0],
+                loc: yy.locInfo(this._$)
+              };
+              break;
+            case 11:
+              this.$ = yy.prepareRawBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
+              break;
+            case 12:
+              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1] };
+              break;
+            case 13:
+              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], false, this._$);
+              break;
+            case 14:
+              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], true, this._$);
+              break;
+            case 15:
+              this.$ = { open: $$[$0 - 5], path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
+              break;
+            case 16:
+              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
+              break;
+            case 17:
+              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
+              break;
+            case 18:
+              this.$ = { strip: yy.stripFlags($$[$0 - 1], $$[$0 - 1]), program: $$[$0] };
+              break;
+            case 19:
+              var inverse = yy.prepareBlock($$[$0 - 2], $$[$0 - 1], $$[$0], $$[$0], false, this._$), program2 = yy.prepareProgram([inverse], $$[$0 - 1].loc);
+              program2.chained = true;
+              this.$ = { strip: $$[$0 - 2].strip, program: program2, chain: true };
+              break;
+            case 20:
+              this.$ = $$[$0];
+              break;
+            case 21:
+              this.$ = { path: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 2], $$[$0]) };
+              break;
+            case 22:
+              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
+              break;
+            case 23:
+              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
+              break;
+            case 24:
+              this.$ = {
+                type: "PartialStatement",
+                name: $$[$0 - 3],
+                params: $$[$0 - 2],
+                hash: $$[$0 - 1],
+                indent: "",
+                strip: yy.stripFlags($$[$0 - 4], $$[$0]),
+                loc: yy.locInfo(this._$)
+              };
+              break;
+            case 25:
+              this.$ = yy.preparePartialBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
+              break;
+            case 26:
+              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 4], $$[$0]) };
+              break;
+            case 27:
+              this.$ = $$[$0];
+              break;
+            case 28:
+              this.$ = $$[$0];
+              break;
+            case 29:
+              this.$ = {
+                type: "SubExpression",
+                path: $$[$0 - 3],
+                params: $$[$0 - 2],
+                hash: $$[$0 - 1],
+                loc: yy.locInfo(this._$)
+              };
+              break;
+            case 30:
+              this.$ = { type: "Hash", pairs: $$[$0], loc: yy.locInfo(this._$) };
+              break;
+            case 31:
+              this.$ = { type: "HashPair", key: yy.id($$[$0 - 2]), value: $$[$0], loc: yy.locInfo(this._$) };
+              break;
+            case 32:
+              this.$ = yy.id($$[$0 - 1]);
+              break;
+            case 33:
+              this.$ = $$[$0];
+              break;
+            case 34:
+              this.$ = $$[$0];
+              break;
+            case 35:
+              this.$ = { type: "StringLiteral", value: $$[$0], original: $$[$0], loc: yy.locInfo(this._$) };
+              break;
+            case 36:
+              this.$ = { type: "NumberLiteral", value: Number($$[$0]), original: Number($$[$0]), loc: yy.locInfo(this._$) };
+              break;
+            case 37:
+              this.$ = { type: "BooleanLiteral", value: $$[$0] === "true", original: $$[$0] === "true", loc: yy.locInfo(this._$) };
+              break;
+            case 38:
+              this.$ = { type: "UndefinedLiteral", original: void 0, value: void 0, loc: yy.locInfo(this._$) };
+              break;
+            case 39:
+              this.$ = { type: "NullLiteral", original: null, value: null, loc: yy.locInfo(this._$) };
+              break;
+            case 40:
+              this.$ = $$[$0];
+              break;
+            case 41:
+              this.$ = $$[$0];
+              break;
+            case 42:
+              this.$ = yy.preparePath(true, $$[$0], this._$);
+              break;
+            case 43:
+              this.$ = yy.preparePath(false, $$[$0], this._$);
+              break;
+            case 44:
+              $$[$0 - 2].push({ part: yy.id($$[$0]), original: $$[$0], separator: $$[$0 - 1] });
+              this.$ = $$[$0 - 2];
+              break;
+            case 45:
+              this.$ = [{ part: yy.id($$[$0]), original: $$[$0] }];
+              break;
+            case 46:
+              this.$ = [];
+              break;
+            case 47:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 48:
+              this.$ = [];
+              break;
+            case 49:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 50:
+              this.$ = [];
+              break;
+            case 51:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 58:
+              this.$ = [];
+              break;
+            case 59:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 64:
+              this.$ = [];
+              break;
+            case 65:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 70:
+              this.$ = [];
+              break;
+            case 71:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 78:
+              this.$ = [];
+              break;
+            case 79:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 82:
+              this.$ = [];
+              break;
+            case 83:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 86:
+              this.$ = [];
+              break;
+            case 87:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 90:
+              this.$ = [];
+              break;
+            case 91:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 94:
+              this.$ = [];
+              break;
+            case 95:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 98:
+              this.$ = [$$[$0]];
+              break;
+            case 99:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 100:
+              this.$ = [$$[$0]];
+              break;
+            case 101:
+              $$[$0 - 1].push($$[$0]);
+              break;
+          }
+        },
+        table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
+        defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
+        parseError: function parseError(str, hash2) {
+          throw new Error(str);
+        },
+        parse: function parse3(input2) {
+          var self2 = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
+          this.lexer.setInput(input2);
+          this.lexer.yy = this.yy;
+          this.yy.lexer = this.lexer;
+          this.yy.parser = this;
+          if (typeof this.lexer.yylloc == "undefined") this.lexer.yylloc = {};
+          var yyloc = this.lexer.yylloc;
+          lstack.push(yyloc);
+          var ranges = this.lexer.options && this.lexer.options.ranges;
+          if (typeof this.yy.parseError === "function") this.parseError = this.yy.parseError;
+          function popStack(n) {
+            stack.length = stack.length - 2 * n;
+            vstack.length = vstack.length - n;
+            lstack.length = lstack.length - n;
+          }
+          function lex() {
+            var token;
+            token = self2.lexer.lex() || 1;
+            if (typeof token !== "number") {
+              token = self2.symbols_[token] || token;
+            }
+            return token;
+          }
+          var symbol2, preErrorSymbol, state, action, a, r, yyval = {}, p, len, newState, expected;
+          while (true) {
+            state = stack[stack.length - 1];
+            if (this.defaultActions[state]) {
+              action = this.defaultActions[state];
+            } else {
+              if (symbol2 === null || typeof symbol2 == "undefined") {
+                symbol2 = lex();
+              }
+              action = table[state] && table[state][symbol2];
+            }
+            if (typeof action === "undefined" || !action.length || !action[0]) {
+              var errStr = "";
+              if (!recovering) {
+                expected = [];
+                for (p in table[state]) if (this.terminals_[p] && p > 2) {
+                  expected.push("'" + this.terminals_[p] + "'");
+                }
+                if (this.lexer.showPosition) {
+                  errStr = "Parse error on line " + (yylineno + 1) + ":\n" + this.lexer.showPosition() + "\nExpecting " + expected.join(", ") + ", got '" + (this.terminals_[symbol2] || symbol2) + "'";
+                } else {
+                  errStr = "Parse error on line " + (yylineno + 1) + ": Unexpected " + (symbol2 == 1 ? "end of input" : "'" + (this.terminals_[symbol2] || symbol2) + "'");
+                }
+                this.parseError(errStr, { text: this.lexer.match, token: this.terminals_[symbol2] || symbol2, line: this.lexer.yylineno, loc: yyloc, expected });
+              }
+            }
+            if (action[0] instanceof Array && action.length > 1) {
+              throw new Error("Parse Error: multiple actions possible at state: " + state + ", token: " + symbol2);
+            }
+            switch (action[0]) {
+              case 1:
+                stack.push(symbol2);
+                vstack.push(this.lexer.yytext);
+                lstack.push(this.lexer.yylloc);
+                stack.push(action[1]);
+                symbol2 = null;
+                if (!preErrorSymbol) {
+                  yyleng = this.lexer.yyleng;
+                  yytext = this.lexer.yytext;
+                  yylineno = this.lexer.yylineno;
+                  yyloc = this.lexer.yylloc;
+                  if (recovering > 0) recovering--;
+                } else {
+                  symbol2 = preErrorSymbol;
+                  preErrorSymbol = null;
+                }
+                break;
+              case 2:
+                len = this.productions_[action[1]][1];
+                yyval.$ = vstack[vstack.length - len];
+                yyval._$ = { first_line: lstack[lstack.length - (len || 1)].first_line, last_line: lstack[lstack.length - 1].last_line, first_column: lstack[lstack.length - (len || 1)].first_column, last_column: lstack[lstack.length - 1].last_column };
+                if (ranges) {
+                  yyval._$.range = [lstack[lstack.length - (len || 1)].range[0], lstack[lstack.length - 1].range[1]];
+                }
+                r = this.performAction.call(yyval, yytext, yyleng, yylineno, this.yy, action[1], vstack, lstack);
+                if (typeof r !== "undefined") {
+                  return r;
+                }
+                if (len) {
+                  stack = stack.slice(0, -1 * len * 2);
+                  vstack = vstack.slice(0, -1 * len);
+                  lstack = lstack.slice(0, -1 * len);
+                }
+                stack.push(this.productions_[action[1]][0]);
+                vstack.push(yyval.$);
+                lstack.push(yyval._$);
+                newState = table[stack[stack.length - 2]][stack[stack.length - 1]];
+                stack.push(newState);
+                break;
+              case 3:
+                return true;
+            }
+          }
+          return true;
+        }
+      };
+      var lexer = (function() {
+        var lexer2 = {
+          EOF: 1,
+          parseError: function parseError(str, hash2) {
+            if (this.yy.parser) {
+              this.yy.parser.parseError(str, hash2);
+            } else {
+              throw new Error(str);
+            }
+          },
+          setInput: function setInput(input2) {
+            this._input = input2;
+            this._more = this._less = this.done = false;
+            this.yylineno = this.yyleng = 0;
+            this.yytext = this.matched = this.match = "";
+            this.conditionStack = ["INITIAL"];
+            this.yylloc = { first_line: 1, first_column: 0, last_line: 1, last_column: 0 };
+            if (this.options.ranges) this.yylloc.range = [0, 0];
+            this.offset = 0;
+            return this;
+          },
+          input: function input2() {
+            var ch = this._input[0];
+            this.yytext += ch;
+            this.yyleng++;
+            this.offset++;
+            this.match += ch;
+            this.matched += ch;
+            var lines = ch.match(/(?:\r\n?|\n).*/g);
+            if (lines) {
+              this.yylineno++;
+              this.yylloc.last_line++;
+            } else {
+              this.yylloc.last_column++;
+            }
+            if (this.options.ranges) this.yylloc.range[1]++;
+            this._input = this._input.slice(1);
+            return ch;
+          },
+          unput: function unput(ch) {
+            var len = ch.length;
+            var lines = ch.split(/(?:\r\n?|\n)/g);
+            this._input = ch + this._input;
+            this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
+            this.offset -= len;
+            var oldLines = this.match.split(/(?:\r\n?|\n)/g);
+            this.match = this.match.substr(0, this.match.length - 1);
+            this.matched = this.matched.substr(0, this.matched.length - 1);
+            if (lines.length - 1) this.yylineno -= lines.length - 1;
+            var r = this.yylloc.range;
+            this.yylloc = {
+              first_line: this.yylloc.first_line,
+              last_line: this.yylineno + 1,
+              first_column: this.yylloc.first_column,
+              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
+            };
+            if (this.options.ranges) {
+              this.yylloc.range = [r[0], r[0] + this.yyleng - len];
+            }
+            return this;
+          },
+          more: function more() {
+            this._more = true;
+            return this;
+          },
+          less: function less(n) {
+            this.unput(this.match.slice(n));
+          },
+          pastInput: function pastInput() {
+            var past = this.matched.substr(0, this.matched.length - this.match.length);
+            return (past.length > 20 ? "..." : "") + past.substr(-20).replace(/\n/g, "");
+          },
+          upcomingInput: function upcomingInput() {
+            var next = this.match;
+            if (next.length < 20) {
+              next += this._input.substr(0, 20 - next.length);
+            }
+            return (next.substr(0, 20) + (next.length > 20 ? "..." : "")).replace(/\n/g, "");
+          },
+          showPosition: function showPosition() {
+            var pre = this.pastInput();
+            var c = new Array(pre.length + 1).join("-");
+            return pre + this.upcomingInput() + "\n" + c + "^";
+          },
+          next: function next() {
+            if (this.done) {
+              return this.EOF;
+            }
+            if (!this._input) this.done = true;
+            var token, match, tempMatch, index, col, lines;
+            if (!this._more) {
+              this.yytext = "";
+              this.match = "";
+            }
+            var rules = this._currentRules();
+            for (var i = 0; i < rules.length; i++) {
+              tempMatch = this._input.match(this.rules[rules[i]]);
+              if (tempMatch && (!match || tempMatch[0].length > match[0].length)) {
+                match = tempMatch;
+                index = i;
+                if (!this.options.flex) break;
+              }
+            }
+            if (match) {
+              lines = match[0].match(/(?:\r\n?|\n).*/g);
+              if (lines) this.yylineno += lines.length;
+              this.yylloc = {
+                first_line: this.yylloc.last_line,
+                last_line: this.yylineno + 1,
+                first_column: this.yylloc.last_column,
+                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
+              };
+              this.yytext += match[0];
+              this.match += match[0];
+              this.matches = match;
+              this.yyleng = this.yytext.length;
+              if (this.options.ranges) {
+                this.yylloc.range = [this.offset, this.offset += this.yyleng];
+              }
+              this._more = false;
+              this._input = this._input.slice(match[0].length);
+              this.matched += match[0];
+              token = this.performAction.call(this, this.yy, this, rules[index], this.conditionStack[this.conditionStack.length - 1]);
+              if (this.done && this._input) this.done = false;
+              if (token) return token;
+              else return;
+            }
+            if (this._input === "") {
+              return this.EOF;
+            } else {
+              return this.parseError("Lexical error on line " + (this.yylineno + 1) + ". Unrecognized text.\n" + this.showPosition(), { text: "", token: null, line: this.yylineno });
+            }
+          },
+          lex: function lex() {
+            var r = this.next();
+            if (typeof r !== "undefined") {
+              return r;
+            } else {
+              return this.lex();
+            }
+          },
+          begin: function begin(condition) {
+            this.conditionStack.push(condition);
+          },
+          popState: function popState() {
+            return this.conditionStack.pop();
+          },
+          _currentRules: function _currentRules() {
+            return this.conditions[this.conditionStack[this.conditionStack.length - 1]].rules;
+          },
+          topState: function topState() {
+            return this.conditionStack[this.conditionStack.length - 2];
+          },
+          pushState: function begin(condition) {
+            this.begin(condition);
+          }
+        };
+        lexer2.options = {};
+        lexer2.performAction = function anonymous(yy, yy_, $avoiding_name_collisions, YY_START) {
+          function strip(start, end) {
+            return yy_.yytext = yy_.yytext.substring(start, yy_.yyleng - end + start);
+          }
+          var YYSTATE = YY_START;
+          switch ($avoiding_name_collisions) {
+            case 0:
+              if (yy_.yytext.slice(-2) === "\\\\") {
+                strip(0, 1);
+                this.begin("mu");
+              } else if (yy_.yytext.slice(-1) === "\\") {
+                strip(0, 1);
+                this.begin("emu");
+              } else {
+                this.begin("mu");
+              }
+              if (yy_.yytext) return 15;
+              break;
+            case 1:
+              return 15;
+              break;
+            case 2:
+              this.popState();
+              return 15;
+              break;
+            case 3:
+              this.begin("raw");
+              return 15;
+              break;
+            case 4:
+              this.popState();
+              if (this.conditionStack[this.conditionStack.length - 1] === "raw") {
+                return 15;
+              } else {
+                strip(5, 9);
+                return "END_RAW_BLOCK";
+              }
+              break;
+            case 5:
+              return 15;
+              break;
+            case 6:
+              this.popState();
+              return 14;
+              break;
+            case 7:
+              return 65;
+              break;
+            case 8:
+              return 68;
+              break;
+            case 9:
+              return 19;
+              break;
+            case 10:
+              this.popState();
+              this.begin("raw");
+              return 23;
+              break;
+            case 11:
+              return 55;
+              break;
+            case 12:
+              return 60;
+              break;
+            case 13:
+              return 29;
+              break;
+            case 14:
+              return 47;
+              break;
+            case 15:
+              this.popState();
+              return 44;
+              break;
+            case 16:
+              this.popState();
+              return 44;
+              break;
+            case 17:
+              return 34;
+              break;
+            case 18:
+              return 39;
+              break;
+            case 19:
+              return 51;
+              break;
+            case 20:
+              return 48;
+              break;
+            case 21:
+              this.unput(yy_.yytext);
+              this.popState();
+              this.begin("com");
+              break;
+            case 22:
+              this.popState();
+              return 14;
+              break;
+            case 23:
+              return 48;
+              break;
+            case 24:
+              return 73;
+              break;
+            case 25:
+              return 72;
+              break;
+            case 26:
+              return 72;
+              break;
+            case 27:
+              return 87;
+              break;
+            case 28:
+              break;
+            case 29:
+              this.popState();
+              return 54;
+              break;
+            case 30:
+              this.popState();
+              return 33;
+              break;
+            case 31:
+              yy_.yytext = strip(1, 2).replace(/\\"/g, '"');
+              return 80;
+              break;
+            case 32:
+              yy_.yytext = strip(1, 2).replace(/\\'/g, "'");
+              return 80;
+              break;
+            case 33:
+              return 85;
+              break;
+            case 34:
+              return 82;
+              break;
+            case 35:
+              return 82;
+              break;
+            case 36:
+              return 83;
+              break;
+            case 37:
+              return 84;
+              break;
+            case 38:
+              return 81;
+              break;
+            case 39:
+              return 75;
+              break;
+            case 40:
+              return 77;
+              break;
+            case 41:
+              return 72;
+              break;
+            case 42:
+              yy_.yytext = yy_.yytext.replace(/\\([\\\]])/g, "$1");
+              return 72;
+              break;
+            case 43:
+              return "INVALID";
+              break;
+            case 44:
+              return 5;
+              break;
+          }
+        };
+        lexer2.rules = [/^(?:[^\x00]*?(?=(\{\{)))/, /^(?:[^\x00]+)/, /^(?:[^\x00]{2,}?(?=(\{\{|\\\{\{|\\\\\{\{|$)))/, /^(?:\{\{\{\{(?=[^\/]))/, /^(?:\{\{\{\{\/[^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=[=}\s\/.])\}\}\}\})/, /^(?:[^\x00]+?(?=(\{\{\{\{)))/, /^(?:[\s\S]*?--(~)?\}\})/, /^(?:\()/, /^(?:\))/, /^(?:\{\{\{\{)/, /^(?:\}\}\}\})/, /^(?:\{\{(~)?>)/, /^(?:\{\{(~)?#>)/, /^(?:\{\{(~)?#\*?)/, /^(?:\{\{(~)?\/)/, /^(?:\{\{(~)?\^\s*(~)?\}\})/, /^(?:\{\{(~)?\s*else\s*(~)?\}\})/, /^(?:\{\{(~)?\^)/, /^(?:\{\{(~)?\s*else\b)/, /^(?:\{\{(~)?\{)/, /^(?:\{\{(~)?&)/, /^(?:\{\{(~)?!--)/, /^(?:\{\{(~)?![\s\S]*?\}\})/, /^(?:\{\{(~)?\*?)/, /^(?:=)/, /^(?:\.\.)/, /^(?:\.(?=([=~}\s\/.)|])))/, /^(?:[\/.])/, /^(?:\s+)/, /^(?:\}(~)?\}\})/, /^(?:(~)?\}\})/, /^(?:"(\\["]|[^"])*")/, /^(?:'(\\[']|[^'])*')/, /^(?:@)/, /^(?:true(?=([~}\s)])))/, /^(?:false(?=([~}\s)])))/, /^(?:undefined(?=([~}\s)])))/, /^(?:null(?=([~}\s)])))/, /^(?:-?[0-9]+(?:\.[0-9]+)?(?=([~}\s)])))/, /^(?:as\s+\|)/, /^(?:\|)/, /^(?:([^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=([=~}\s\/.)|]))))/, /^(?:\[(\\\]|[^\]])*\])/, /^(?:.)/, /^(?:$)/];
+        lexer2.conditions = { "mu": { "rules": [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44], "inclusive": false }, "emu": { "rules": [2], "inclusive": false }, "com": { "rules": [6], "inclusive": false }, "raw": { "rules": [3, 4, 5], "inclusive": false }, "INITIAL": { "rules": [0, 1, 44], "inclusive": true } };
+        return lexer2;
+      })();
+      parser.lexer = lexer;
+      function Parser2() {
+        this.yy = {};
+      }
+      Parser2.prototype = parser;
+      parser.Parser = Parser2;
+      return new Parser2();
+    })();
+    exports["default"] = handlebars2;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js
+var require_node_types = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    var NODE_TYPES = ["Program", "BlockStatement", "DecoratorBlock", "PartialStatement", "PartialBlockStatement", "Decorator", "MustacheStatement", "ContentStatement", "CommentStatement", "SubExpression", "PathExpression", "StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral", "Hash", "HashPair"];
+    exports.NODE_TYPES = NODE_TYPES;
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js
+var require_visitor = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _utils = require_utils();
+    var _nodeTypes = require_node_types();
+    function Visitor() {
+      this.parents = [];
+    }
+    function isDispatchable(visitor, type) {
+      return _utils.indexOf(_nodeTypes.NODE_TYPES, type) !== -1 || !(type in Visitor.prototype) && typeof visitor[type] === "function";
+    }
+    Visitor.prototype = {
+      constructor: Visitor,
+      mutating: false,
+      // Visits a given value. If mutating, will replace the value if necessary.
+      acceptKey: function acceptKey(node2, name) {
+        var value = this.accept(node2[name]);
+        if (this.mutating) {
+          if (value && !isDispatchable(this, value.type)) {
+            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name + " on " + node2.type);
+          }
+          node2[name] = value;
+        }
+      },
+      // Performs an accept operation with added sanity check to ensure
+      // required keys are not removed.
+      acceptRequired: function acceptRequired(node2, name) {
+        this.acceptKey(node2, name);
+        if (!node2[name]) {
+          throw new _exception2["default"](node2.type + " requires " + name);
+        }
+      },
+      // Traverses a given array. If mutating, empty respnses will be removed
+      // for child elements.
+      acceptArray: function acceptArray(array2) {
+        for (var i = 0, l = array2.length; i < l; i++) {
+          this.acceptKey(array2, i);
+          if (!array2[i]) {
+            array2.splice(i, 1);
+            i--;
+            l--;
+          }
+        }
+      },
+      accept: function accept(object2) {
+        if (!object2) {
+          return;
+        }
+        if (!isDispatchable(this, object2.type) || !this[object2.type]) {
+          throw new _exception2["default"]("Unknown type: " + object2.type, object2);
+        }
+        if (this.current) {
+          this.parents.unshift(this.current);
+        }
+        this.current = object2;
+        var ret = this[object2.type](object2);
+        this.current = this.parents.shift();
+        if (!this.mutating || ret) {
+          return ret;
+        } else if (ret !== false) {
+          return object2;
+        }
+      },
+      Program: function Program(program2) {
+        this.acceptArray(program2.body);
+      },
+      MustacheStatement: visitSubExpression,
+      Decorator: visitSubExpression,
+      BlockStatement: visitBlock,
+      DecoratorBlock: visitBlock,
+      PartialStatement: visitPartial,
+      PartialBlockStatement: function PartialBlockStatement(partial2) {
+        visitPartial.call(this, partial2);
+        this.acceptKey(partial2, "program");
+      },
+      ContentStatement: function ContentStatement() {
+      },
+      CommentStatement: function CommentStatement() {
+      },
+      SubExpression: visitSubExpression,
+      PathExpression: function PathExpression() {
+      },
+      StringLiteral: function StringLiteral() {
+      },
+      NumberLiteral: function NumberLiteral() {
+      },
+      BooleanLiteral: function BooleanLiteral() {
+      },
+      UndefinedLiteral: function UndefinedLiteral() {
+      },
+      NullLiteral: function NullLiteral() {
+      },
+      Hash: function Hash(hash2) {
+        this.acceptArray(hash2.pairs);
+      },
+      HashPair: function HashPair(pair) {
+        this.acceptRequired(pair, "value");
+      }
+    };
+    function visitSubExpression(mustache) {
+      this.acceptRequired(mustache, "path");
+      this.acceptArray(mustache.params);
+      this.acceptKey(mustache, "hash");
+    }
+    function visitBlock(block) {
+      visitSubExpression.call(this, block);
+      this.acceptKey(block, "program");
+      this.acceptKey(block, "inverse");
+    }
+    function visitPartial(partial2) {
+      this.acceptRequired(partial2, "name");
+      this.acceptArray(partial2.params);
+      this.acceptKey(partial2, "hash");
+    }
+    exports["default"] = Visitor;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js
+var require_whitespace_control = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _visitor = require_visitor();
+    var _visitor2 = _interopRequireDefault(_visitor);
+    function WhitespaceControl() {
+      var options = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
+      this.options = options;
+    }
+    WhitespaceControl.prototype = new _visitor2["default"]();
+    WhitespaceControl.prototype.Program = function(program2) {
+      var doStandalone = !this.options.ignoreStandalone;
+      var isRoot = !this.isRootSeen;
+      this.isRootSeen = true;
+      var body = program2.body;
+      for (var i = 0, l = body.length; i < l; i++) {
+        var current = body[i], strip = this.accept(current);
+        if (!strip) {
+          continue;
+        }
+        var _isPrevWhitespace = isPrevWhitespace(body, i, isRoot), _isNextWhitespace = isNextWhitespace(body, i, isRoot), openStandalone = strip.openStandalone && _isPrevWhitespace, closeStandalone = strip.closeStandalone && _isNextWhitespace, inlineStandalone = strip.inlineStandalone && _isPrevWhitespace && _isNextWhitespace;
+        if (strip.close) {
+          omitRight(body, i, true);
+        }
+        if (strip.open) {
+          omitLeft(body, i, true);
+        }
+        if (doStandalone && inlineStandalone) {
+          omitRight(body, i);
+          if (omitLeft(body, i)) {
+            if (current.type === "PartialStatement") {
+              current.indent = /(?:^|[^ \t])([ \t]+)$/.exec(body[i - 1].original)[1];
+            }
+          }
+        }
+        if (doStandalone && openStandalone) {
+          omitRight((current.program || current.inverse).body);
+          omitLeft(body, i);
+        }
+        if (doStandalone && closeStandalone) {
+          omitRight(body, i);
+          omitLeft((current.inverse || current.program).body);
+        }
+      }
+      return program2;
+    };
+    WhitespaceControl.prototype.BlockStatement = WhitespaceControl.prototype.DecoratorBlock = WhitespaceControl.prototype.PartialBlockStatement = function(block) {
+      this.accept(block.program);
+      this.accept(block.inverse);
+      var program2 = block.program || block.inverse, inverse = block.program && block.inverse, firstInverse = inverse, lastInverse = inverse;
+      if (inverse && inverse.chained) {
+        firstInverse = inverse.body[0].program;
+        while (lastInverse.chained) {
+          lastInverse = lastInverse.body[lastInverse.body.length - 1].program;
+        }
+      }
+      var strip = {
+        open: block.openStrip.open,
+        close: block.closeStrip.close,
+        // Determine the standalone candiacy. Basically flag our content as being possibly standalone
+        // so our parent can determine if we actually are standalone
+        openStandalone: isNextWhitespace(program2.body),
+        closeStandalone: isPrevWhitespace((firstInverse || program2).body)
+      };
+      if (block.openStrip.close) {
+        omitRight(program2.body, null, true);
+      }
+      if (inverse) {
+        var inverseStrip = block.inverseStrip;
+        if (inverseStrip.open) {
+          omitLeft(program2.body, null, true);
+        }
+        if (inverseStrip.close) {
+          omitRight(firstInverse.body, null, true);
+        }
+        if (block.closeStrip.open) {
+          omitLeft(lastInverse.body, null, true);
+        }
+        if (!this.options.ignoreStandalone && isPrevWhitespace(program2.body) && isNextWhitespace(firstInverse.body)) {
+          omitLeft(program2.body);
+          omitRight(firstInverse.body);
+        }
+      } else if (block.closeStrip.open) {
+        omitLeft(program2.body, null, true);
+      }
+      return strip;
+    };
+    WhitespaceControl.prototype.Decorator = WhitespaceControl.prototype.MustacheStatement = function(mustache) {
+      return mustache.strip;
+    };
+    WhitespaceControl.prototype.PartialStatement = WhitespaceControl.prototype.CommentStatement = function(node2) {
+      var strip = node2.strip || {};
+      return {
+        inlineStandalone: true,
+        open: strip.open,
+        close: strip.close
+      };
+    };
+    function isPrevWhitespace(body, i, isRoot) {
+      if (i === void 0) {
+        i = body.length;
+      }
+      var prev = body[i - 1], sibling = body[i - 2];
+      if (!prev) {
+        return isRoot;
+      }
+      if (prev.type === "ContentStatement") {
+        return (sibling || !isRoot ? /(?:^|\S)[^\S\n]*\n\s*$/ : /^\s*$|(?:^|\S)[^\S\n]*\n\s*$/).test(prev.original);
+      }
+    }
+    function isNextWhitespace(body, i, isRoot) {
+      if (i === void 0) {
+        i = -1;
+      }
+      var next = body[i + 1], sibling = body[i + 2];
+      if (!next) {
+        return isRoot;
+      }
+      if (next.type === "ContentStatement") {
+        return (sibling || !isRoot ? /^\s*?\r?\n/ : /^\s*?(\r?\n|$)/).test(next.original);
+      }
+    }
+    function omitRight(body, i, multiple) {
+      var current = body[i == null ? 0 : i + 1];
+      if (!current || current.type !== "ContentStatement" || !multiple && current.rightStripped) {
+        return;
+      }
+      var original = current.value;
+      current.value = current.value.replace(multiple ? /^\s+/ : /^[ \t]*\r?\n?/, "");
+      current.rightStripped = current.value !== original;
+    }
+    function omitLeft(body, i, multiple) {
+      var current = body[i == null ? body.length - 1 : i - 1];
+      if (!current || current.type !== "ContentStatement" || !multiple && current.leftStripped) {
+        return;
+      }
+      var original = current.value;
+      current.value = current.value.replace(multiple ? /(^|\S)\s+$/ : /(^|[^ \t])[ \t]+$/, "$1");
+      current.leftStripped = current.value !== original;
+      return current.leftStripped;
+    }
+    exports["default"] = WhitespaceControl;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js
+var require_helpers2 = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.SourceLocation = SourceLocation;
+    exports.id = id;
+    exports.stripFlags = stripFlags;
+    exports.stripComment = stripComment;
+    exports.preparePath = preparePath;
+    exports.prepareMustache = prepareMustache;
+    exports.prepareRawBlock = prepareRawBlock;
+    exports.prepareBlock = prepareBlock;
+    exports.prepareProgram = prepareProgram;
+    exports.preparePartialBlock = preparePartialBlock;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    function validateClose(open2, close) {
+      close = close.path ? close.path.original : close;
+      if (open2.path.original !== close) {
+        var errorNode = { loc: open2.path.loc };
+        throw new _exception2["default"](open2.path.original + " doesn't match " + close, errorNode);
+      }
+    }
+    function SourceLocation(source, locInfo) {
+      this.source = source;
+      this.start = {
+        line: locInfo.first_line,
+        column: locInfo.first_column
+      };
+      this.end = {
+        line: locInfo.last_line,
+        column: locInfo.last_column
+      };
+    }
+    function id(token) {
+      if (/^\[.*\]$/.test(token)) {
+        return token.substring(1, token.length - 1);
+      } else {
+        return token;
+      }
+    }
+    function stripFlags(open2, close) {
+      return {
+        open: open2.charAt(2) === "~",
+        close: close.charAt(close.length - 3) === "~"
+      };
+    }
+    function stripComment(comment) {
+      return comment.replace(/^\{\{~?!-?-?/, "").replace(/-?-?~?\}\}$/, "");
+    }
+    function preparePath(data, parts, loc) {
+      loc = this.locInfo(loc);
+      var original = data ? "@" : "", dig = [], depth2 = 0;
+      for (var i = 0, l = parts.length; i < l; i++) {
+        var part = parts[i].part, isLiteral = parts[i].original !== part;
+        original += (parts[i].separator || "") + part;
+        if (!isLiteral && (part === ".." || part === "." || part === "this")) {
+          if (dig.length > 0) {
+            throw new _exception2["default"]("Invalid path: " + original, { loc });
+          } else if (part === "..") {
+            depth2++;
+          }
+        } else {
+          dig.push(part);
+        }
+      }
+      return {
+        type: "PathExpression",
+        data,
+        depth: depth2,
+        parts: dig,
+        original,
+        loc
+      };
+    }
+    function prepareMustache(path8, params, hash2, open2, strip, locInfo) {
+      var escapeFlag = open2.charAt(3) || open2.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
+      var decorator = /\*/.test(open2);
+      return {
+        type: decorator ? "Decorator" : "MustacheStatement",
+        path: path8,
+        params,
+        hash: hash2,
+        escaped,
+        strip,
+        loc: this.locInfo(locInfo)
+      };
+    }
+    function prepareRawBlock(openRawBlock, contents, close, locInfo) {
+      validateClose(openRawBlock, close);
+      locInfo = this.locInfo(locInfo);
+      var program2 = {
+        type: "Program",
+        body: contents,
+        strip: {},
+        loc: locInfo
+      };
+      return {
+        type: "BlockStatement",
+        path: openRawBlock.path,
+        params: openRawBlock.params,
+        hash: openRawBlock.hash,
+        program: program2,
+        openStrip: {},
+        inverseStrip: {},
+        closeStrip: {},
+        loc: locInfo
+      };
+    }
+    function prepareBlock(openBlock, program2, inverseAndProgram, close, inverted, locInfo) {
+      if (close && close.path) {
+        validateClose(openBlock, close);
+      }
+      var decorator = /\*/.test(openBlock.open);
+      program2.blockParams = openBlock.blockParams;
+      var inverse = void 0, inverseStrip = void 0;
+      if (inverseAndProgram) {
+        if (decorator) {
+          throw new _exception2["default"]("Unexpected inverse block on decorator", inverseAndProgram);
+        }
+        if (inverseAndProgram.chain) {
+          inverseAndProgram.program.body[0].closeStrip = close.strip;
+        }
+        inverseStrip = inverseAndProgram.strip;
+        inverse = inverseAndProgram.program;
+      }
+      if (inverted) {
+        inverted = inverse;
+        inverse = program2;
+        program2 = inverted;
+      }
+      return {
+        type: decorator ? "DecoratorBlock" : "BlockStatement",
+        path: openBlock.path,
+        params: openBlock.params,
+        hash: openBlock.hash,
+        program: program2,
+        inverse,
+        openStrip: openBlock.strip,
+        inverseStrip,
+        closeStrip: close && close.strip,
+        loc: this.locInfo(locInfo)
+      };
+    }
+    function prepareProgram(statements, loc) {
+      if (!loc && statements.length) {
+        var firstLoc = statements[0].loc, lastLoc = statements[statements.length - 1].loc;
+        if (firstLoc && lastLoc) {
+          loc = {
+            source: firstLoc.source,
+            start: {
+              line: firstLoc.start.line,
+              column: firstLoc.start.column
+            },
+            end: {
+              line: lastLoc.end.line,
+              column: lastLoc.end.column
+            }
+          };
+        }
+      }
+      return {
+        type: "Program",
+        body: statements,
+        strip: {},
+        loc
+      };
+    }
+    function preparePartialBlock(open2, program2, close, locInfo) {
+      validateClose(open2, close);
+      return {
+        type: "PartialBlockStatement",
+        name: open2.path,
+        params: open2.params,
+        hash: open2.hash,
+        program: program2,
+        openStrip: open2.strip,
+        closeStrip: close && close.strip,
+        loc: this.locInfo(locInfo)
+      };
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/base.js
+var require_base2 = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/base.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.parseWithoutProcessing = parseWithoutProcessing;
+    exports.parse = parse3;
+    function _interopRequireWildcard(obj) {
+      if (obj && obj.__esModule) {
+        return obj;
+      } else {
+        var newObj = {};
+        if (obj != null) {
+          for (var key in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          }
+        }
+        newObj["default"] = obj;
+        return newObj;
+      }
+    }
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _parser = require_parser();
+    var _parser2 = _interopRequireDefault(_parser);
+    var _whitespaceControl = require_whitespace_control();
+    var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
+    var _helpers = require_helpers2();
+    var Helpers = _interopRequireWildcard(_helpers);
+    var _utils = require_utils();
+    exports.parser = _parser2["default"];
+    var yy = {};
+    _utils.extend(yy, Helpers);
+    function parseWithoutProcessing(input2, options) {
+      if (input2.type === "Program") {
+        return input2;
+      }
+      _parser2["default"].yy = yy;
+      yy.locInfo = function(locInfo) {
+        return new yy.SourceLocation(options && options.srcName, locInfo);
+      };
+      var ast = _parser2["default"].parse(input2);
+      return ast;
+    }
+    function parse3(input2, options) {
+      var ast = parseWithoutProcessing(input2, options);
+      var strip = new _whitespaceControl2["default"](options);
+      return strip.accept(ast);
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js
+var require_compiler = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.Compiler = Compiler;
+    exports.precompile = precompile;
+    exports.compile = compile2;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _utils = require_utils();
+    var _ast = require_ast();
+    var _ast2 = _interopRequireDefault(_ast);
+    var _nodeTypes = require_node_types();
+    var slice = [].slice;
+    function Compiler() {
+    }
+    Compiler.prototype = {
+      compiler: Compiler,
+      equals: function equals(other) {
+        var len = this.opcodes.length;
+        if (other.opcodes.length !== len) {
+          return false;
+        }
+        for (var i = 0; i < len; i++) {
+          var opcode = this.opcodes[i], otherOpcode = other.opcodes[i];
+          if (opcode.opcode !== otherOpcode.opcode || !argEquals(opcode.args, otherOpcode.args)) {
+            return false;
+          }
+        }
+        len = this.children.length;
+        for (var i = 0; i < len; i++) {
+          if (!this.children[i].equals(other.children[i])) {
+            return false;
+          }
+        }
+        return true;
+      },
+      guid: 0,
+      compile: function compile3(program2, options) {
+        this.sourceNode = [];
+        this.opcodes = [];
+        this.children = [];
+        this.options = options;
+        this.stringParams = options.stringParams;
+        this.trackIds = options.trackIds;
+        options.blockParams = options.blockParams || [];
+        options.knownHelpers = _utils.extend(/* @__PURE__ */ Object.create(null), {
+          helperMissing: true,
+          blockHelperMissing: true,
+          each: true,
+          "if": true,
+          unless: true,
+          "with": true,
+          log: true,
+          lookup: true
+        }, options.knownHelpers);
+        return this.accept(program2);
+      },
+      compileProgram: function compileProgram(program2) {
+        var childCompiler = new this.compiler(), result = childCompiler.compile(program2, this.options), guid3 = this.guid++;
+        this.usePartial = this.usePartial || result.usePartial;
+        this.children[guid3] = result;
+        this.useDepths = this.useDepths || result.useDepths;
+        return guid3;
+      },
+      accept: function accept(node2) {
+        if (_utils.indexOf(_nodeTypes.NODE_TYPES, node2.type) === -1 || !this[node2.type]) {
+          throw new _exception2["default"]("Unknown type: " + node2.type, node2);
+        }
+        this.sourceNode.unshift(node2);
+        var ret = this[node2.type](node2);
+        this.sourceNode.shift();
+        return ret;
+      },
+      Program: function Program(program2) {
+        validateBlockParams(program2);
+        this.options.blockParams.unshift(program2.blockParams);
+        var body = program2.body, bodyLength = body.length;
+        for (var i = 0; i < bodyLength; i++) {
+          this.accept(body[i]);
+        }
+        this.options.blockParams.shift();
+        this.isSimple = bodyLength === 1;
+        this.blockParams = program2.blockParams ? program2.blockParams.length : 0;
+        return this;
+      },
+      BlockStatement: function BlockStatement(block) {
+        transformLiteralToPath(block);
+        var program2 = block.program, inverse = block.inverse;
+        program2 = program2 && this.compileProgram(program2);
+        inverse = inverse && this.compileProgram(inverse);
+        var type = this.classifySexpr(block);
+        if (type === "helper") {
+          this.helperSexpr(block, program2, inverse);
+        } else if (type === "simple") {
+          this.simpleSexpr(block);
+          this.opcode("pushProgram", program2);
+          this.opcode("pushProgram", inverse);
+          this.opcode("emptyHash");
+          this.opcode("blockValue", block.path.original);
+        } else {
+          this.ambiguousSexpr(block, program2, inverse);
+          this.opcode("pushProgram", program2);
+          this.opcode("pushProgram", inverse);
+          this.opcode("emptyHash");
+          this.opcode("ambiguousBlockValue");
+        }
+        this.opcode("append");
+      },
+      DecoratorBlock: function DecoratorBlock(decorator) {
+        var program2 = decorator.program && this.compileProgram(decorator.program);
+        var params = this.setupFullMustacheParams(decorator, program2, void 0), path8 = decorator.path;
+        this.useDecorators = true;
+        this.opcode("registerDecorator", params.length, path8.original);
+      },
+      PartialStatement: function PartialStatement(partial2) {
+        this.usePartial = true;
+        var program2 = partial2.program;
+        if (program2) {
+          program2 = this.compileProgram(partial2.program);
+        }
+        var params = partial2.params;
+        if (params.length > 1) {
+          throw new _exception2["default"]("Unsupported number of partial arguments: " + params.length, partial2);
+        } else if (!params.length) {
+          if (this.options.explicitPartialContext) {
+            this.opcode("pushLiteral", "undefined");
+          } else {
+            params.push({ type: "PathExpression", parts: [], depth: 0 });
+          }
+        }
+        var partialName = partial2.name.original, isDynamic = partial2.name.type === "SubExpression";
+        if (isDynamic) {
+          this.accept(partial2.name);
+        }
+        this.setupFullMustacheParams(partial2, program2, void 0, true);
+        var indent2 = partial2.indent || "";
+        if (this.options.preventIndent && indent2) {
+          this.opcode("appendContent", indent2);
+          indent2 = "";
+        }
+        this.opcode("invokePartial", isDynamic, partialName, indent2);
+        this.opcode("append");
+      },
+      PartialBlockStatement: function PartialBlockStatement(partialBlock) {
+        this.PartialStatement(partialBlock);
+      },
+      MustacheStatement: function MustacheStatement(mustache) {
+        this.SubExpression(mustache);
+        if (mustache.escaped && !this.options.noEscape) {
+          this.opcode("appendEscaped");
+        } else {
+          this.opcode("append");
+        }
+      },
+      Decorator: function Decorator(decorator) {
+        this.DecoratorBlock(decorator);
+      },
+      ContentStatement: function ContentStatement(content) {
+        if (content.value != null && typeof content.value !== "string") {
+          throw invalidAst(content, "value must be a string");
+        }
+        if (content.value) {
+          this.opcode("appendContent", content.value);
+        }
+      },
+      CommentStatement: function CommentStatement() {
+      },
+      SubExpression: function SubExpression(sexpr) {
+        transformLiteralToPath(sexpr);
+        var type = this.classifySexpr(sexpr);
+        if (type === "simple") {
+          this.simpleSexpr(sexpr);
+        } else if (type === "helper") {
+          this.helperSexpr(sexpr);
+        } else {
+          this.ambiguousSexpr(sexpr);
+        }
+      },
+      ambiguousSexpr: function ambiguousSexpr(sexpr, program2, inverse) {
+        var path8 = sexpr.path, name = path8.parts[0], isBlock = program2 != null || inverse != null;
+        this.opcode("getContext", validateDepth(path8));
+        this.opcode("pushProgram", program2);
+        this.opcode("pushProgram", inverse);
+        path8.strict = true;
+        this.accept(path8);
+        this.opcode("invokeAmbiguous", name, isBlock);
+      },
+      simpleSexpr: function simpleSexpr(sexpr) {
+        var path8 = sexpr.path;
+        path8.strict = true;
+        this.accept(path8);
+        this.opcode("resolvePossibleLambda");
+      },
+      helperSexpr: function helperSexpr(sexpr, program2, inverse) {
+        var params = this.setupFullMustacheParams(sexpr, program2, inverse), path8 = sexpr.path, name = path8.parts[0];
+        if (this.options.knownHelpers[name]) {
+          this.opcode("invokeKnownHelper", params.length, name);
+        } else if (this.options.knownHelpersOnly) {
+          throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name, sexpr);
+        } else {
+          path8.strict = true;
+          path8.falsy = true;
+          this.accept(path8);
+          this.opcode("invokeHelper", params.length, path8.original, _ast2["default"].helpers.simpleId(path8));
+        }
+      },
+      PathExpression: function PathExpression(path8) {
+        var depth2 = validateDepth(path8);
+        var parts = validateParts(path8);
+        this.addDepth(depth2);
+        this.opcode("getContext", depth2);
+        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path8), blockParamId = !depth2 && !scoped && this.blockParamIndex(name);
+        if (blockParamId) {
+          this.opcode("lookupBlockParam", blockParamId, parts);
+        } else if (!name) {
+          this.opcode("pushContext");
+        } else if (path8.data) {
+          this.options.data = true;
+          this.opcode("lookupData", depth2, parts, path8.strict);
+        } else {
+          this.opcode("lookupOnContext", parts, path8.falsy, path8.strict, scoped);
+        }
+      },
+      StringLiteral: function StringLiteral(string4) {
+        validateLiteral(string4);
+        this.opcode("pushString", string4.value);
+      },
+      NumberLiteral: function NumberLiteral(number4) {
+        validateLiteral(number4);
+        this.opcode("pushLiteral", number4.value);
+      },
+      BooleanLiteral: function BooleanLiteral(bool3) {
+        validateLiteral(bool3);
+        this.opcode("pushLiteral", bool3.value);
+      },
+      UndefinedLiteral: function UndefinedLiteral() {
+        this.opcode("pushLiteral", "undefined");
+      },
+      NullLiteral: function NullLiteral() {
+        this.opcode("pushLiteral", "null");
+      },
+      Hash: function Hash(hash2) {
+        var pairs = hash2.pairs, i = 0, l = void 0;
+        if (!_utils.isArray(pairs)) {
+          throw invalidAst(hash2, "pairs must be an array");
+        }
+        l = pairs.length;
+        for (var j = 0; j < l; j++) {
+          if (!pairs[j] || typeof pairs[j].key !== "string") {
+            throw invalidAst(hash2, "pair keys must be strings");
+          }
+        }
+        this.opcode("pushHash");
+        for (; i < l; i++) {
+          this.pushParam(pairs[i].value);
+        }
+        while (i--) {
+          this.opcode("assignToHash", pairs[i].key);
+        }
+        this.opcode("popHash");
+      },
+      // HELPERS
+      opcode: function opcode(name) {
+        this.opcodes.push({
+          opcode: name,
+          args: slice.call(arguments, 1),
+          loc: this.sourceNode[0].loc
+        });
+      },
+      addDepth: function addDepth(depth2) {
+        if (!depth2) {
+          return;
+        }
+        this.useDepths = true;
+      },
+      classifySexpr: function classifySexpr(sexpr) {
+        validateParts(sexpr.path);
+        var isSimple = _ast2["default"].helpers.simpleId(sexpr.path);
+        var isBlockParam = isSimple && !!this.blockParamIndex(sexpr.path.parts[0]);
+        var isHelper = !isBlockParam && _ast2["default"].helpers.helperExpression(sexpr);
+        var isEligible = !isBlockParam && (isHelper || isSimple);
+        if (isEligible && !isHelper) {
+          var _name = sexpr.path.parts[0], options = this.options;
+          if (options.knownHelpers[_name]) {
+            isHelper = true;
+          } else if (options.knownHelpersOnly) {
+            isEligible = false;
+          }
+        }
+        if (isHelper) {
+          return "helper";
+        } else if (isEligible) {
+          return "ambiguous";
+        } else {
+          return "simple";
+        }
+      },
+      pushParams: function pushParams(params) {
+        for (var i = 0, l = params.length; i < l; i++) {
+          this.pushParam(params[i]);
+        }
+      },
+      pushParam: function pushParam(val) {
+        validateLiteral(val);
+        var value = val.value != null ? val.value : val.original || "";
+        var depth2 = validateDepth(val);
+        if (this.stringParams) {
+          if (typeof value !== "number" && typeof value !== "boolean") {
+            value = String(value);
+          }
+          if (value.replace) {
+            value = value.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
+          }
+          if (depth2) {
+            this.addDepth(depth2);
+          }
+          this.opcode("getContext", depth2);
+          this.opcode("pushStringParam", value, val.type);
+          if (val.type === "SubExpression") {
+            this.accept(val);
+          }
+        } else {
+          if (this.trackIds) {
+            var blockParamIndex = void 0;
+            if (val.parts && !_ast2["default"].helpers.scopedId(val) && !depth2) {
+              blockParamIndex = this.blockParamIndex(validateParts(val)[0]);
+            }
+            if (blockParamIndex) {
+              var blockParamChild = val.parts.slice(1).join(".");
+              this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
+            } else {
+              value = val.original || value;
+              if (value.replace) {
+                value = value.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
+              }
+              this.opcode("pushId", val.type, value);
+            }
+          }
+          this.accept(val);
+        }
+      },
+      setupFullMustacheParams: function setupFullMustacheParams(sexpr, program2, inverse, omitEmpty) {
+        var params = sexpr.params;
+        this.pushParams(params);
+        this.opcode("pushProgram", program2);
+        this.opcode("pushProgram", inverse);
+        if (sexpr.hash) {
+          this.accept(sexpr.hash);
+        } else {
+          this.opcode("emptyHash", omitEmpty);
+        }
+        return params;
+      },
+      blockParamIndex: function blockParamIndex(name) {
+        for (var depth2 = 0, len = this.options.blockParams.length; depth2 < len; depth2++) {
+          var blockParams = this.options.blockParams[depth2], param = blockParams && _utils.indexOf(blockParams, name);
+          if (blockParams && param >= 0) {
+            return [depth2, param];
+          }
+        }
+      }
+    };
+    function precompile(input2, options, env2) {
+      if (input2 == null || typeof input2 !== "string" && input2.type !== "Program") {
+        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.precompile. You passed " + input2);
+      }
+      options = options || {};
+      if (!("data" in options)) {
+        options.data = true;
+      }
+      if (options.compat) {
+        options.useDepths = true;
+      }
+      var ast = env2.parse(input2, options), environment = new env2.Compiler().compile(ast, options);
+      return new env2.JavaScriptCompiler().compile(environment, options);
+    }
+    function compile2(input2, options, env2) {
+      if (options === void 0) options = {};
+      if (input2 == null || typeof input2 !== "string" && input2.type !== "Program") {
+        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.compile. You passed " + input2);
+      }
+      options = _utils.extend({}, options);
+      if (!("data" in options)) {
+        options.data = true;
+      }
+      if (options.compat) {
+        options.useDepths = true;
+      }
+      var compiled2 = void 0;
+      function compileInput() {
+        var ast = env2.parse(input2, options), environment = new env2.Compiler().compile(ast, options), templateSpec = new env2.JavaScriptCompiler().compile(environment, options, void 0, true);
+        return env2.template(templateSpec);
+      }
+      function ret(context, execOptions2) {
+        if (!compiled2) {
+          compiled2 = compileInput();
+        }
+        return compiled2.call(this, context, execOptions2);
+      }
+      ret._setup = function(setupOptions) {
+        if (!compiled2) {
+          compiled2 = compileInput();
+        }
+        return compiled2._setup(setupOptions);
+      };
+      ret._child = function(i, data, blockParams, depths) {
+        if (!compiled2) {
+          compiled2 = compileInput();
+        }
+        return compiled2._child(i, data, blockParams, depths);
+      };
+      return ret;
+    }
+    function invalidAst(node2, message2) {
+      return new _exception2["default"]("Invalid AST: " + node2.type + " " + message2, node2);
+    }
+    function validateDepth(node2) {
+      var depth2 = node2.depth;
+      if (depth2 == null) {
+        return 0;
+      }
+      if (typeof depth2 !== "number" || !isFinite(depth2) || Math.floor(depth2) !== depth2 || depth2 < 0) {
+        throw invalidAst(node2, "depth must be a non-negative integer");
+      }
+      return depth2;
+    }
+    function validateLiteral(node2) {
+      var value = node2.value;
+      if (node2.type === "StringLiteral" && typeof value !== "string") {
+        throw invalidAst(node2, "value must be a string");
+      } else if (node2.type === "NumberLiteral" && typeof value !== "number") {
+        throw invalidAst(node2, "value must be a number");
+      } else if (node2.type === "BooleanLiteral" && typeof value !== "boolean") {
+        throw invalidAst(node2, "value must be a boolean");
+      }
+    }
+    function validateStringArray(node2, value, name) {
+      if (!_utils.isArray(value)) {
+        throw invalidAst(node2, name + " must be an array");
+      }
+      for (var i = 0; i < value.length; i++) {
+        if (typeof value[i] !== "string") {
+          throw invalidAst(node2, name + " must only contain strings");
+        }
+      }
+      return value;
+    }
+    function validateParts(path8) {
+      return validateStringArray(path8, path8.parts, "parts");
+    }
+    function validateBlockParams(program2) {
+      if (program2.blockParams != null) {
+        validateStringArray(program2, program2.blockParams, "blockParams");
+      }
+    }
+    function argEquals(a, b) {
+      if (a === b) {
+        return true;
+      }
+      if (_utils.isArray(a) && _utils.isArray(b) && a.length === b.length) {
+        for (var i = 0; i < a.length; i++) {
+          if (!argEquals(a[i], b[i])) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    function transformLiteralToPath(sexpr) {
+      if (!sexpr.path.parts) {
+        var literal2 = sexpr.path;
+        sexpr.path = {
+          type: "PathExpression",
+          data: false,
+          depth: 0,
+          parts: [literal2.original + ""],
+          original: literal2.original + "",
+          loc: literal2.loc
+        };
+      }
+    }
+  }
+});
+
+// node_modules/source-map/lib/base64.js
+var require_base64 = __commonJS({
+  "node_modules/source-map/lib/base64.js"(exports) {
+    var intToCharMap = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
+    exports.encode = function(number4) {
+      if (0 <= number4 && number4 < intToCharMap.length) {
+        return intToCharMap[number4];
+      }
+      throw new TypeError("Must be between 0 and 63: " + number4);
+    };
+    exports.decode = function(charCode) {
+      var bigA = 65;
+      var bigZ = 90;
+      var littleA = 97;
+      var littleZ = 122;
+      var zero = 48;
+      var nine = 57;
+      var plus = 43;
+      var slash = 47;
+      var littleOffset = 26;
+      var numberOffset = 52;
+      if (bigA <= charCode && charCode <= bigZ) {
+        return charCode - bigA;
+      }
+      if (littleA <= charCode && charCode <= littleZ) {
+        return charCode - littleA + littleOffset;
+      }
+      if (zero <= charCode && charCode <= nine) {
+        return charCode - zero + numberOffset;
+      }
+      if (charCode == plus) {
+        return 62;
+      }
+      if (charCode == slash) {
+        return 63;
+      }
+      return -1;
+    };
+  }
+});
+
+// node_modules/source-map/lib/base64-vlq.js
+var require_base64_vlq = __commonJS({
+  "node_modules/source-map/lib/base64-vlq.js"(exports) {
+    var base643 = require_base64();
+    var VLQ_BASE_SHIFT = 5;
+    var VLQ_BASE = 1 << VLQ_BASE_SHIFT;
+    var VLQ_BASE_MASK = VLQ_BASE - 1;
+    var VLQ_CONTINUATION_BIT = VLQ_BASE;
+    function toVLQSigned(aValue) {
+      return aValue < 0 ? (-aValue << 1) + 1 : (aValue << 1) + 0;
+    }
+    function fromVLQSigned(aValue) {
+      var isNegative = (aValue & 1) === 1;
+      var shifted = aValue >> 1;
+      return isNegative ? -shifted : shifted;
+    }
+    exports.encode = function base64VLQ_encode(aValue) {
+      var encoded = "";
+      var digit;
+      var vlq = toVLQSigned(aValue);
+      do {
+        digit = vlq & VLQ_BASE_MASK;
+        vlq >>>= VLQ_BASE_SHIFT;
+        if (vlq > 0) {
+          digit |= VLQ_CONTINUATION_BIT;
+        }
+        encoded += base643.encode(digit);
+      } while (vlq > 0);
+      return encoded;
+    };
+    exports.decode = function base64VLQ_decode(aStr, aIndex, aOutParam) {
+      var strLen = aStr.length;
+      var result = 0;
+      var shift = 0;
+      var continuation, digit;
+      do {
+        if (aIndex >= strLen) {
+          throw new Error("Expected more digits in base 64 VLQ value.");
+        }
+        digit = base643.decode(aStr.charCodeAt(aIndex++));
+        if (digit === -1) {
+          throw new Error("Invalid base64 digit: " + aStr.charAt(aIndex - 1));
+        }
+        continuation = !!(digit & VLQ_CONTINUATION_BIT);
+        digit &= VLQ_BASE_MASK;
+        result = result + (digit << shift);
+        shift += VLQ_BASE_SHIFT;
+      } while (continuation);
+      aOutParam.value = fromVLQSigned(result);
+      aOutParam.rest = aIndex;
+    };
+  }
+});
+
+// node_modules/source-map/lib/util.js
+var require_util = __commonJS({
+  "node_modules/source-map/lib/util.js"(exports) {
+    function getArg(aArgs, aName, aDefaultValue) {
+      if (aName in aArgs) {
+        return aArgs[aName];
+      } else if (arguments.length === 3) {
+        return aDefaultValue;
+      } else {
+        throw new Error('"' + aName + '" is a required argument.');
+      }
+    }
+    exports.getArg = getArg;
+    var urlRegexp = /^(?:([\w+\-.]+):)?\/\/(?:(\w+:\w+)@)?([\w.-]*)(?::(\d+))?(.*)$/;
+    var dataUrlRegexp = /^data:.+\,.+$/;
+    function urlParse(aUrl) {
+      var match = aUrl.match(urlRegexp);
+      if (!match) {
+        return null;
+      }
+      return {
+        scheme: match[1],
+        auth: match[2],
+        host: match[3],
+        port: match[4],
+        path: match[5]
+      };
+    }
+    exports.urlParse = urlParse;
+    function urlGenerate(aParsedUrl) {
+      var url2 = "";
+      if (aParsedUrl.scheme) {
+        url2 += aParsedUrl.scheme + ":";
+      }
+      url2 += "//";
+      if (aParsedUrl.auth) {
+        url2 += aParsedUrl.auth + "@";
+      }
+      if (aParsedUrl.host) {
+        url2 += aParsedUrl.host;
+      }
+      if (aParsedUrl.port) {
+        url2 += ":" + aParsedUrl.port;
+      }
+      if (aParsedUrl.path) {
+        url2 += aParsedUrl.path;
+      }
+      return url2;
+    }
+    exports.urlGenerate = urlGenerate;
+    function normalize2(aPath) {
+      var path8 = aPath;
+      var url2 = urlParse(aPath);
+      if (url2) {
+        if (!url2.path) {
+          return aPath;
+        }
+        path8 = url2.path;
+      }
+      var isAbsolute4 = exports.isAbsolute(path8);
+      var parts = path8.split(/\/+/);
+      for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
+        part = parts[i];
+        if (part === ".") {
+          parts.splice(i, 1);
+        } else if (part === "..") {
+          up++;
+        } else if (up > 0) {
+          if (part === "") {
+            parts.splice(i + 1, up);
+            up = 0;
+          } else {
+            parts.splice(i, 2);
+            up--;
+          }
+        }
+      }
+      path8 = parts.join("/");
+      if (path8 === "") {
+        path8 = isAbsolute4 ? "/" : ".";
+      }
+      if (url2) {
+        url2.path = path8;
+        return urlGenerate(url2);
+      }
+      return path8;
+    }
+    exports.normalize = normalize2;
+    function join8(aRoot, aPath) {
+      if (aRoot === "") {
+        aRoot = ".";
+      }
+      if (aPath === "") {
+        aPath = ".";
+      }
+      var aPathUrl = urlParse(aPath);
+      var aRootUrl = urlParse(aRoot);
+      if (aRootUrl) {
+        aRoot = aRootUrl.path || "/";
+      }
+      if (aPathUrl && !aPathUrl.scheme) {
+        if (aRootUrl) {
+          aPathUrl.scheme = aRootUrl.scheme;
+        }
+        return urlGenerate(aPathUrl);
+      }
+      if (aPathUrl || aPath.match(dataUrlRegexp)) {
+        return aPath;
+      }
+      if (aRootUrl && !aRootUrl.host && !aRootUrl.path) {
+        aRootUrl.host = aPath;
+        return urlGenerate(aRootUrl);
+      }
+      var joined = aPath.charAt(0) === "/" ? aPath : normalize2(aRoot.replace(/\/+$/, "") + "/" + aPath);
+      if (aRootUrl) {
+        aRootUrl.path = joined;
+        return urlGenerate(aRootUrl);
+      }
+      return joined;
+    }
+    exports.join = join8;
+    exports.isAbsolute = function(aPath) {
+      return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
+    };
+    function relative3(aRoot, aPath) {
+      if (aRoot === "") {
+        aRoot = ".";
+      }
+      aRoot = aRoot.replace(/\/$/, "");
+      var level = 0;
+      while (aPath.indexOf(aRoot + "/") !== 0) {
+        var index = aRoot.lastIndexOf("/");
+        if (index < 0) {
+          return aPath;
+        }
+        aRoot = aRoot.slice(0, index);
+        if (aRoot.match(/^([^\/]+:\/)?\/*$/)) {
+          return aPath;
+        }
+        ++level;
+      }
+      return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
+    }
+    exports.relative = relative3;
+    var supportsNullProto = (function() {
+      var obj = /* @__PURE__ */ Object.create(null);
+      return !("__proto__" in obj);
+    })();
+    function identity(s) {
+      return s;
+    }
+    function toSetString(aStr) {
+      if (isProtoString(aStr)) {
+        return "$" + aStr;
+      }
+      return aStr;
+    }
+    exports.toSetString = supportsNullProto ? identity : toSetString;
+    function fromSetString(aStr) {
+      if (isProtoString(aStr)) {
+        return aStr.slice(1);
+      }
+      return aStr;
+    }
+    exports.fromSetString = supportsNullProto ? identity : fromSetString;
+    function isProtoString(s) {
+      if (!s) {
+        return false;
+      }
+      var length = s.length;
+      if (length < 9) {
+        return false;
+      }
+      if (s.charCodeAt(length - 1) !== 95 || s.charCodeAt(length - 2) !== 95 || s.charCodeAt(length - 3) !== 111 || s.charCodeAt(length - 4) !== 116 || s.charCodeAt(length - 5) !== 111 || s.charCodeAt(length - 6) !== 114 || s.charCodeAt(length - 7) !== 112 || s.charCodeAt(length - 8) !== 95 || s.charCodeAt(length - 9) !== 95) {
+        return false;
+      }
+      for (var i = length - 10; i >= 0; i--) {
+        if (s.charCodeAt(i) !== 36) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function compareByOriginalPositions(mappingA, mappingB, onlyCompareOriginal) {
+      var cmp = strcmp(mappingA.source, mappingB.source);
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalLine - mappingB.originalLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalColumn - mappingB.originalColumn;
+      if (cmp !== 0 || onlyCompareOriginal) {
+        return cmp;
+      }
+      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.generatedLine - mappingB.generatedLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      return strcmp(mappingA.name, mappingB.name);
+    }
+    exports.compareByOriginalPositions = compareByOriginalPositions;
+    function compareByGeneratedPositionsDeflated(mappingA, mappingB, onlyCompareGenerated) {
+      var cmp = mappingA.generatedLine - mappingB.generatedLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
+      if (cmp !== 0 || onlyCompareGenerated) {
+        return cmp;
+      }
+      cmp = strcmp(mappingA.source, mappingB.source);
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalLine - mappingB.originalLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalColumn - mappingB.originalColumn;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      return strcmp(mappingA.name, mappingB.name);
+    }
+    exports.compareByGeneratedPositionsDeflated = compareByGeneratedPositionsDeflated;
+    function strcmp(aStr1, aStr2) {
+      if (aStr1 === aStr2) {
+        return 0;
+      }
+      if (aStr1 === null) {
+        return 1;
+      }
+      if (aStr2 === null) {
+        return -1;
+      }
+      if (aStr1 > aStr2) {
+        return 1;
+      }
+      return -1;
+    }
+    function compareByGeneratedPositionsInflated(mappingA, mappingB) {
+      var cmp = mappingA.generatedLine - mappingB.generatedLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = strcmp(mappingA.source, mappingB.source);
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalLine - mappingB.originalLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalColumn - mappingB.originalColumn;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      return strcmp(mappingA.name, mappingB.name);
+    }
+    exports.compareByGeneratedPositionsInflated = compareByGeneratedPositionsInflated;
+    function parseSourceMapInput(str) {
+      return JSON.parse(str.replace(/^\)]}'[^\n]*\n/, ""));
+    }
+    exports.parseSourceMapInput = parseSourceMapInput;
+    function computeSourceURL(sourceRoot, sourceURL, sourceMapURL) {
+      sourceURL = sourceURL || "";
+      if (sourceRoot) {
+        if (sourceRoot[sourceRoot.length - 1] !== "/" && sourceURL[0] !== "/") {
+          sourceRoot += "/";
+        }
+        sourceURL = sourceRoot + sourceURL;
+      }
+      if (sourceMapURL) {
+        var parsed = urlParse(sourceMapURL);
+        if (!parsed) {
+          throw new Error("sourceMapURL could not be parsed");
+        }
+        if (parsed.path) {
+          var index = parsed.path.lastIndexOf("/");
+          if (index >= 0) {
+            parsed.path = parsed.path.substring(0, index + 1);
+          }
+        }
+        sourceURL = join8(urlGenerate(parsed), sourceURL);
+      }
+      return normalize2(sourceURL);
+    }
+    exports.computeSourceURL = computeSourceURL;
+  }
+});
+
+// node_modules/source-map/lib/array-set.js
+var require_array_set = __commonJS({
+  "node_modules/source-map/lib/array-set.js"(exports) {
+    var util = require_util();
+    var has = Object.prototype.hasOwnProperty;
+    var hasNativeMap = typeof Map !== "undefined";
+    function ArraySet() {
+      this._array = [];
+      this._set = hasNativeMap ? /* @__PURE__ */ new Map() : /* @__PURE__ */ Object.create(null);
+    }
+    ArraySet.fromArray = function ArraySet_fromArray(aArray, aAllowDuplicates) {
+      var set2 = new ArraySet();
+      for (var i = 0, len = aArray.length; i < len; i++) {
+        set2.add(aArray[i], aAllowDuplicates);
+      }
+      return set2;
+    };
+    ArraySet.prototype.size = function ArraySet_size() {
+      return hasNativeMap ? this._set.size : Object.getOwnPropertyNames(this._set).length;
+    };
+    ArraySet.prototype.add = function ArraySet_add(aStr, aAllowDuplicates) {
+      var sStr = hasNativeMap ? aStr : util.toSetString(aStr);
+      var isDuplicate = hasNativeMap ? this.has(aStr) : has.call(this._set, sStr);
+      var idx = this._array.length;
+      if (!isDuplicate || aAllowDuplicates) {
+        this._array.push(aStr);
+      }
+      if (!isDuplicate) {
+        if (hasNativeMap) {
+          this._set.set(aStr, idx);
+        } else {
+          this._set[sStr] = idx;
+        }
+      }
+    };
+    ArraySet.prototype.has = function ArraySet_has(aStr) {
+      if (hasNativeMap) {
+        return this._set.has(aStr);
+      } else {
+        var sStr = util.toSetString(aStr);
+        return has.call(this._set, sStr);
+      }
+    };
+    ArraySet.prototype.indexOf = function ArraySet_indexOf(aStr) {
+      if (hasNativeMap) {
+        var idx = this._set.get(aStr);
+        if (idx >= 0) {
+          return idx;
+        }
+      } else {
+        var sStr = util.toSetString(aStr);
+        if (has.call(this._set, sStr)) {
+          return this._set[sStr];
+        }
+      }
+      throw new Error('"' + aStr + '" is not in the set.');
+    };
+    ArraySet.prototype.at = function ArraySet_at(aIdx) {
+      if (aIdx >= 0 && aIdx < this._array.length) {
+        return this._array[aIdx];
+      }
+      throw new Error("No element indexed by " + aIdx);
+    };
+    ArraySet.prototype.toArray = function ArraySet_toArray() {
+      return this._array.slice();
+    };
+    exports.ArraySet = ArraySet;
+  }
+});
+
+// node_modules/source-map/lib/mapping-list.js
+var require_mapping_list = __commonJS({
+  "node_modules/source-map/lib/mapping-list.js"(exports) {
+    var util = require_util();
+    function generatedPositionAfter(mappingA, mappingB) {
+      var lineA = mappingA.generatedLine;
+      var lineB = mappingB.generatedLine;
+      var columnA = mappingA.generatedColumn;
+      var columnB = mappingB.generatedColumn;
+      return lineB > lineA || lineB == lineA && columnB >= columnA || util.compareByGeneratedPositionsInflated(mappingA, mappingB) <= 0;
+    }
+    function MappingList() {
+      this._array = [];
+      this._sorted = true;
+      this._last = { generatedLine: -1, generatedColumn: 0 };
+    }
+    MappingList.prototype.unsortedForEach = function MappingList_forEach(aCallback, aThisArg) {
+      this._array.forEach(aCallback, aThisArg);
+    };
+    MappingList.prototype.add = function MappingList_add(aMapping) {
+      if (generatedPositionAfter(this._last, aMapping)) {
+        this._last = aMapping;
+        this._array.push(aMapping);
+      } else {
+        this._sorted = false;
+        this._array.push(aMapping);
+      }
+    };
+    MappingList.prototype.toArray = function MappingList_toArray() {
+      if (!this._sorted) {
+        this._array.sort(util.compareByGeneratedPositionsInflated);
+        this._sorted = true;
+      }
+      return this._array;
+    };
+    exports.MappingList = MappingList;
+  }
+});
+
+// node_modules/source-map/lib/source-map-generator.js
+var require_source_map_generator = __commonJS({
+  "node_modules/source-map/lib/source-map-generator.js"(exports) {
+    var base64VLQ = require_base64_vlq();
+    var util = require_util();
+    var ArraySet = require_array_set().ArraySet;
+    var MappingList = require_mapping_list().MappingList;
+    function SourceMapGenerator(aArgs) {
+      if (!aArgs) {
+        aArgs = {};
+      }
+      this._file = util.getArg(aArgs, "file", null);
+      this._sourceRoot = util.getArg(aArgs, "sourceRoot", null);
+      this._skipValidation = util.getArg(aArgs, "skipValidation", false);
+      this._sources = new ArraySet();
+      this._names = new ArraySet();
+      this._mappings = new MappingList();
+      this._sourcesContents = null;
+    }
+    SourceMapGenerator.prototype._version = 3;
+    SourceMapGenerator.fromSourceMap = function SourceMapGenerator_fromSourceMap(aSourceMapConsumer) {
+      var sourceRoot = aSourceMapConsumer.sourceRoot;
+      var generator = new SourceMapGenerator({
+        file: aSourceMapConsumer.file,
+        sourceRoot
+      });
+      aSourceMapConsumer.eachMapping(function(mapping) {
+        var newMapping = {
+          generated: {
+            line: mapping.generatedLine,
+            column: mapping.generatedColumn
+          }
+        };
+        if (mapping.source != null) {
+          newMapping.source = mapping.source;
+          if (sourceRoot != null) {
+            newMapping.source = util.relative(sourceRoot, newMapping.source);
+          }
+          newMapping.original = {
+            line: mapping.originalLine,
+            column: mapping.originalColumn
+          };
+          if (mapping.name != null) {
+            newMapping.name = mapping.name;
+          }
+        }
+        generator.addMapping(newMapping);
+      });
+      aSourceMapConsumer.sources.forEach(function(sourceFile) {
+        var sourceRelative = sourceFile;
+        if (sourceRoot !== null) {
+          sourceRelative = util.relative(sourceRoot, sourceFile);
+        }
+        if (!generator._sources.has(sourceRelative)) {
+          generator._sources.add(sourceRelative);
+        }
+        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
+        if (content != null) {
+          generator.setSourceContent(sourceFile, content);
+        }
+      });
+      return generator;
+    };
+    SourceMapGenerator.prototype.addMapping = function SourceMapGenerator_addMapping(aArgs) {
+      var generated = util.getArg(aArgs, "generated");
+      var original = util.getArg(aArgs, "original", null);
+      var source = util.getArg(aArgs, "source", null);
+      var name = util.getArg(aArgs, "name", null);
+      if (!this._skipValidation) {
+        this._validateMapping(generated, original, source, name);
+      }
+      if (source != null) {
+        source = String(source);
+        if (!this._sources.has(source)) {
+          this._sources.add(source);
+        }
+      }
+      if (name != null) {
+        name = String(name);
+        if (!this._names.has(name)) {
+          this._names.add(name);
+        }
+      }
+      this._mappings.add({
+        generatedLine: generated.line,
+        generatedColumn: generated.column,
+        originalLine: original != null && original.line,
+        originalColumn: original != null && original.column,
+        source,
+        name
+      });
+    };
+    SourceMapGenerator.prototype.setSourceContent = function SourceMapGenerator_setSourceContent(aSourceFile, aSourceContent) {
+      var source = aSourceFile;
+      if (this._sourceRoot != null) {
+        source = util.relative(this._sourceRoot, source);
+      }
+      if (aSourceContent != null) {
+        if (!this._sourcesContents) {
+          this._sourcesContents = /* @__PURE__ */ Object.create(null);
+        }
+        this._sourcesContents[util.toSetString(source)] = aSourceContent;
+      } else if (this._sourcesContents) {
+        delete this._sourcesContents[util.toSetString(source)];
+        if (Object.keys(this._sourcesContents).length === 0) {
+          this._sourcesContents = null;
+        }
+      }
+    };
+    SourceMapGenerator.prototype.applySourceMap = function SourceMapGenerator_applySourceMap(aSourceMapConsumer, aSourceFile, aSourceMapPath) {
+      var sourceFile = aSourceFile;
+      if (aSourceFile == null) {
+        if (aSourceMapConsumer.file == null) {
+          throw new Error(
+            `SourceMapGenerator.prototype.applySourceMap requires either an explicit source file, or the source map's "file" property. Both were omitted.`
+          );
+        }
+        sourceFile = aSourceMapConsumer.file;
+      }
+      var sourceRoot = this._sourceRoot;
+      if (sourceRoot != null) {
+        sourceFile = util.relative(sourceRoot, sourceFile);
+      }
+      var newSources = new ArraySet();
+      var newNames = new ArraySet();
+      this._mappings.unsortedForEach(function(mapping) {
+        if (mapping.source === sourceFile && mapping.originalLine != null) {
+          var original = aSourceMapConsumer.originalPositionFor({
+            line: mapping.originalLine,
+            column: mapping.originalColumn
+          });
+          if (original.source != null) {
+            mapping.source = original.source;
+            if (aSourceMapPath != null) {
+              mapping.source = util.join(aSourceMapPath, mapping.source);
+            }
+            if (sourceRoot != null) {
+              mapping.source = util.relative(sourceRoot, mapping.source);
+            }
+            mapping.originalLine = original.line;
+            mapping.originalColumn = original.column;
+            if (original.name != null) {
+              mapping.name = original.name;
+            }
+          }
+        }
+        var source = mapping.source;
+        if (source != null && !newSources.has(source)) {
+          newSources.add(source);
+        }
+        var name = mapping.name;
+        if (name != null && !newNames.has(name)) {
+          newNames.add(name);
+        }
+      }, this);
+      this._sources = newSources;
+      this._names = newNames;
+      aSourceMapConsumer.sources.forEach(function(sourceFile2) {
+        var content = aSourceMapConsumer.sourceContentFor(sourceFile2);
+        if (content != null) {
+          if (aSourceMapPath != null) {
+            sourceFile2 = util.join(aSourceMapPath, sourceFile2);
+          }
+          if (sourceRoot != null) {
+            sourceFile2 = util.relative(sourceRoot, sourceFile2);
+          }
+          this.setSourceContent(sourceFile2, content);
+        }
+      }, this);
+    };
+    SourceMapGenerator.prototype._validateMapping = function SourceMapGenerator_validateMapping(aGenerated, aOriginal, aSource, aName) {
+      if (aOriginal && typeof aOriginal.line !== "number" && typeof aOriginal.column !== "number") {
+        throw new Error(
+          "original.line and original.column are not numbers -- you probably meant to omit the original mapping entirely and only map the generated position. If so, pass null for the original mapping instead of an object with empty or null values."
+        );
+      }
+      if (aGenerated && "line" in aGenerated && "column" in aGenerated && aGenerated.line > 0 && aGenerated.column >= 0 && !aOriginal && !aSource && !aName) {
+        return;
+      } else if (aGenerated && "line" in aGenerated && "column" in aGenerated && aOriginal && "line" in aOriginal && "column" in aOriginal && aGenerated.line > 0 && aGenerated.column >= 0 && aOriginal.line > 0 && aOriginal.column >= 0 && aSource) {
+        return;
+      } else {
+        throw new Error("Invalid mapping: " + JSON.stringify({
+          generated: aGenerated,
+          source: aSource,
+          original: aOriginal,
+          name: aName
+        }));
+      }
+    };
+    SourceMapGenerator.prototype._serializeMappings = function SourceMapGenerator_serializeMappings() {
+      var previousGeneratedColumn = 0;
+      var previousGeneratedLine = 1;
+      var previousOriginalColumn = 0;
+      var previousOriginalLine = 0;
+      var previousName = 0;
+      var previousSource = 0;
+      var result = "";
+      var next;
+      var mapping;
+      var nameIdx;
+      var sourceIdx;
+      var mappings = this._mappings.toArray();
+      for (var i = 0, len = mappings.length; i < len; i++) {
+        mapping = mappings[i];
+        next = "";
+        if (mapping.generatedLine !== previousGeneratedLine) {
+          previousGeneratedColumn = 0;
+          while (mapping.generatedLine !== previousGeneratedLine) {
+            next += ";";
+            previousGeneratedLine++;
+          }
+        } else {
+          if (i > 0) {
+            if (!util.compareByGeneratedPositionsInflated(mapping, mappings[i - 1])) {
+              continue;
+            }
+            next += ",";
+          }
+        }
+        next += base64VLQ.encode(mapping.generatedColumn - previousGeneratedColumn);
+        previousGeneratedColumn = mapping.generatedColumn;
+        if (mapping.source != null) {
+          sourceIdx = this._sources.indexOf(mapping.source);
+          next += base64VLQ.encode(sourceIdx - previousSource);
+          previousSource = sourceIdx;
+          next += base64VLQ.encode(mapping.originalLine - 1 - previousOriginalLine);
+          previousOriginalLine = mapping.originalLine - 1;
+          next += base64VLQ.encode(mapping.originalColumn - previousOriginalColumn);
+          previousOriginalColumn = mapping.originalColumn;
+          if (mapping.name != null) {
+            nameIdx = this._names.indexOf(mapping.name);
+            next += base64VLQ.encode(nameIdx - previousName);
+            previousName = nameIdx;
+          }
+        }
+        result += next;
+      }
+      return result;
+    };
+    SourceMapGenerator.prototype._generateSourcesContent = function SourceMapGenerator_generateSourcesContent(aSources, aSourceRoot) {
+      return aSources.map(function(source) {
+        if (!this._sourcesContents) {
+          return null;
+        }
+        if (aSourceRoot != null) {
+          source = util.relative(aSourceRoot, source);
+        }
+        var key = util.toSetString(source);
+        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key) ? this._sourcesContents[key] : null;
+      }, this);
+    };
+    SourceMapGenerator.prototype.toJSON = function SourceMapGenerator_toJSON() {
+      var map2 = {
+        version: this._version,
+        sources: this._sources.toArray(),
+        names: this._names.toArray(),
+        mappings: this._serializeMappings()
+      };
+      if (this._file != null) {
+        map2.file = this._file;
+      }
+      if (this._sourceRoot != null) {
+        map2.sourceRoot = this._sourceRoot;
+      }
+      if (this._sourcesContents) {
+        map2.sourcesContent = this._generateSourcesContent(map2.sources, map2.sourceRoot);
+      }
+      return map2;
+    };
+    SourceMapGenerator.prototype.toString = function SourceMapGenerator_toString() {
+      return JSON.stringify(this.toJSON());
+    };
+    exports.SourceMapGenerator = SourceMapGenerator;
+  }
+});
+
+// node_modules/source-map/lib/binary-search.js
+var require_binary_search = __commonJS({
+  "node_modules/source-map/lib/binary-search.js"(exports) {
+    exports.GREATEST_LOWER_BOUND = 1;
+    exports.LEAST_UPPER_BOUND = 2;
+    function recursiveSearch(aLow, aHigh, aNeedle, aHaystack, aCompare, aBias) {
+      var mid = Math.floor((aHigh - aLow) / 2) + aLow;
+      var cmp = aCompare(aNeedle, aHaystack[mid], true);
+      if (cmp === 0) {
+        return mid;
+      } else if (cmp > 0) {
+        if (aHigh - mid > 1) {
+          return recursiveSearch(mid, aHigh, aNeedle, aHaystack, aCompare, aBias);
+        }
+        if (aBias == exports.LEAST_UPPER_BOUND) {
+          return aHigh < aHaystack.length ? aHigh : -1;
+        } else {
+          return mid;
+        }
+      } else {
+        if (mid - aLow > 1) {
+          return recursiveSearch(aLow, mid, aNeedle, aHaystack, aCompare, aBias);
+        }
+        if (aBias == exports.LEAST_UPPER_BOUND) {
+          return mid;
+        } else {
+          return aLow < 0 ? -1 : aLow;
+        }
+      }
+    }
+    exports.search = function search(aNeedle, aHaystack, aCompare, aBias) {
+      if (aHaystack.length === 0) {
+        return -1;
+      }
+      var index = recursiveSearch(
+        -1,
+        aHaystack.length,
+        aNeedle,
+        aHaystack,
+        aCompare,
+        aBias || exports.GREATEST_LOWER_BOUND
+      );
+      if (index < 0) {
+        return -1;
+      }
+      while (index - 1 >= 0) {
+        if (aCompare(aHaystack[index], aHaystack[index - 1], true) !== 0) {
+          break;
+        }
+        --index;
+      }
+      return index;
+    };
+  }
+});
+
+// node_modules/source-map/lib/quick-sort.js
+var require_quick_sort = __commonJS({
+  "node_modules/source-map/lib/quick-sort.js"(exports) {
+    function swap(ary, x, y) {
+      var temp = ary[x];
+      ary[x] = ary[y];
+      ary[y] = temp;
+    }
+    function randomIntInRange(low, high) {
+      return Math.round(low + Math.random() * (high - low));
+    }
+    function doQuickSort(ary, comparator, p, r) {
+      if (p < r) {
+        var pivotIndex = randomIntInRange(p, r);
+        var i = p - 1;
+        swap(ary, pivotIndex, r);
+        var pivot = ary[r];
+        for (var j = p; j < r; j++) {
+          if (comparator(ary[j], pivot) <= 0) {
+            i += 1;
+            swap(ary, i, j);
+          }
+        }
+        swap(ary, i + 1, j);
+        var q = i + 1;
+        doQuickSort(ary, comparator, p, q - 1);
+        doQuickSort(ary, comparator, q + 1, r);
+      }
+    }
+    exports.quickSort = function(ary, comparator) {
+      doQuickSort(ary, comparator, 0, ary.length - 1);
+    };
+  }
+});
+
+// node_modules/source-map/lib/source-map-consumer.js
+var require_source_map_consumer = __commonJS({
+  "node_modules/source-map/lib/source-map-consumer.js"(exports) {
+    var util = require_util();
+    var binarySearch = require_binary_search();
+    var ArraySet = require_array_set().ArraySet;
+    var base64VLQ = require_base64_vlq();
+    var quickSort = require_quick_sort().quickSort;
+    function SourceMapConsumer(aSourceMap, aSourceMapURL) {
+      var sourceMap = aSourceMap;
+      if (typeof aSourceMap === "string") {
+        sourceMap = util.parseSourceMapInput(aSourceMap);
+      }
+      return sourceMap.sections != null ? new IndexedSourceMapConsumer(sourceMap, aSourceMapURL) : new BasicSourceMapConsumer(sourceMap, aSourceMapURL);
+    }
+    SourceMapConsumer.fromSourceMap = function(aSourceMap, aSourceMapURL) {
+      return BasicSourceMapConsumer.fromSourceMap(aSourceMap, aSourceMapURL);
+    };
+    SourceMapConsumer.prototype._version = 3;
+    SourceMapConsumer.prototype.__generatedMappings = null;
+    Object.defineProperty(SourceMapConsumer.prototype, "_generatedMappings", {
+      configurable: true,
+      enumerable: true,
+      get: function() {
+        if (!this.__generatedMappings) {
+          this._parseMappings(this._mappings, this.sourceRoot);
+        }
+        return this.__generatedMappings;
+      }
+    });
+    SourceMapConsumer.prototype.__originalMappings = null;
+    Object.defineProperty(SourceMapConsumer.prototype, "_originalMappings", {
+      configurable: true,
+      enumerable: true,
+      get: function() {
+        if (!this.__originalMappings) {
+          this._parseMappings(this._mappings, this.sourceRoot);
+        }
+        return this.__originalMappings;
+      }
+    });
+    SourceMapConsumer.prototype._charIsMappingSeparator = function SourceMapConsumer_charIsMappingSeparator(aStr, index) {
+      var c = aStr.charAt(index);
+      return c === ";" || c === ",";
+    };
+    SourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
+      throw new Error("Subclasses must implement _parseMappings");
+    };
+    SourceMapConsumer.GENERATED_ORDER = 1;
+    SourceMapConsumer.ORIGINAL_ORDER = 2;
+    SourceMapConsumer.GREATEST_LOWER_BOUND = 1;
+    SourceMapConsumer.LEAST_UPPER_BOUND = 2;
+    SourceMapConsumer.prototype.eachMapping = function SourceMapConsumer_eachMapping(aCallback, aContext, aOrder) {
+      var context = aContext || null;
+      var order = aOrder || SourceMapConsumer.GENERATED_ORDER;
+      var mappings;
+      switch (order) {
+        case SourceMapConsumer.GENERATED_ORDER:
+          mappings = this._generatedMappings;
+          break;
+        case SourceMapConsumer.ORIGINAL_ORDER:
+          mappings = this._originalMappings;
+          break;
+        default:
+          throw new Error("Unknown order of iteration.");
+      }
+      var sourceRoot = this.sourceRoot;
+      mappings.map(function(mapping) {
+        var source = mapping.source === null ? null : this._sources.at(mapping.source);
+        source = util.computeSourceURL(sourceRoot, source, this._sourceMapURL);
+        return {
+          source,
+          generatedLine: mapping.generatedLine,
+          generatedColumn: mapping.generatedColumn,
+          originalLine: mapping.originalLine,
+          originalColumn: mapping.originalColumn,
+          name: mapping.name === null ? null : this._names.at(mapping.name)
+        };
+      }, this).forEach(aCallback, context);
+    };
+    SourceMapConsumer.prototype.allGeneratedPositionsFor = function SourceMapConsumer_allGeneratedPositionsFor(aArgs) {
+      var line = util.getArg(aArgs, "line");
+      var needle = {
+        source: util.getArg(aArgs, "source"),
+        originalLine: line,
+        originalColumn: util.getArg(aArgs, "column", 0)
+      };
+      needle.source = this._findSourceIndex(needle.source);
+      if (needle.source < 0) {
+        return [];
+      }
+      var mappings = [];
+      var index = this._findMapping(
+        needle,
+        this._originalMappings,
+        "originalLine",
+        "originalColumn",
+        util.compareByOriginalPositions,
+        binarySearch.LEAST_UPPER_BOUND
+      );
+      if (index >= 0) {
+        var mapping = this._originalMappings[index];
+        if (aArgs.column === void 0) {
+          var originalLine = mapping.originalLine;
+          while (mapping && mapping.originalLine === originalLine) {
+            mappings.push({
+              line: util.getArg(mapping, "generatedLine", null),
+              column: util.getArg(mapping, "generatedColumn", null),
+              lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
+            });
+            mapping = this._originalMappings[++index];
+          }
+        } else {
+          var originalColumn = mapping.originalColumn;
+          while (mapping && mapping.originalLine === line && mapping.originalColumn == originalColumn) {
+            mappings.push({
+              line: util.getArg(mapping, "generatedLine", null),
+              column: util.getArg(mapping, "generatedColumn", null),
+              lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
+            });
+            mapping = this._originalMappings[++index];
+          }
+        }
+      }
+      return mappings;
+    };
+    exports.SourceMapConsumer = SourceMapConsumer;
+    function BasicSourceMapConsumer(aSourceMap, aSourceMapURL) {
+      var sourceMap = aSourceMap;
+      if (typeof aSourceMap === "string") {
+        sourceMap = util.parseSourceMapInput(aSourceMap);
+      }
+      var version3 = util.getArg(sourceMap, "version");
+      var sources = util.getArg(sourceMap, "sources");
+      var names = util.getArg(sourceMap, "names", []);
+      var sourceRoot = util.getArg(sourceMap, "sourceRoot", null);
+      var sourcesContent = util.getArg(sourceMap, "sourcesContent", null);
+      var mappings = util.getArg(sourceMap, "mappings");
+      var file2 = util.getArg(sourceMap, "file", null);
+      if (version3 != this._version) {
+        throw new Error("Unsupported version: " + version3);
+      }
+      if (sourceRoot) {
+        sourceRoot = util.normalize(sourceRoot);
+      }
+      sources = sources.map(String).map(util.normalize).map(function(source) {
+        return sourceRoot && util.isAbsolute(sourceRoot) && util.isAbsolute(source) ? util.relative(sourceRoot, source) : source;
+      });
+      this._names = ArraySet.fromArray(names.map(String), true);
+      this._sources = ArraySet.fromArray(sources, true);
+      this._absoluteSources = this._sources.toArray().map(function(s) {
+        return util.computeSourceURL(sourceRoot, s, aSourceMapURL);
+      });
+      this.sourceRoot = sourceRoot;
+      this.sourcesContent = sourcesContent;
+      this._mappings = mappings;
+      this._sourceMapURL = aSourceMapURL;
+      this.file = file2;
+    }
+    BasicSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
+    BasicSourceMapConsumer.prototype.consumer = SourceMapConsumer;
+    BasicSourceMapConsumer.prototype._findSourceIndex = function(aSource) {
+      var relativeSource = aSource;
+      if (this.sourceRoot != null) {
+        relativeSource = util.relative(this.sourceRoot, relativeSource);
+      }
+      if (this._sources.has(relativeSource)) {
+        return this._sources.indexOf(relativeSource);
+      }
+      var i;
+      for (i = 0; i < this._absoluteSources.length; ++i) {
+        if (this._absoluteSources[i] == aSource) {
+          return i;
+        }
+      }
+      return -1;
+    };
+    BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
+      var smc = Object.create(BasicSourceMapConsumer.prototype);
+      var names = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
+      var sources = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
+      smc.sourceRoot = aSourceMap._sourceRoot;
+      smc.sourcesContent = aSourceMap._generateSourcesContent(
+        smc._sources.toArray(),
+        smc.sourceRoot
+      );
+      smc.file = aSourceMap._file;
+      smc._sourceMapURL = aSourceMapURL;
+      smc._absoluteSources = smc._sources.toArray().map(function(s) {
+        return util.computeSourceURL(smc.sourceRoot, s, aSourceMapURL);
+      });
+      var generatedMappings = aSourceMap._mappings.toArray().slice();
+      var destGeneratedMappings = smc.__generatedMappings = [];
+      var destOriginalMappings = smc.__originalMappings = [];
+      for (var i = 0, length = generatedMappings.length; i < length; i++) {
+        var srcMapping = generatedMappings[i];
+        var destMapping = new Mapping();
+        destMapping.generatedLine = srcMapping.generatedLine;
+        destMapping.generatedColumn = srcMapping.generatedColumn;
+        if (srcMapping.source) {
+          destMapping.source = sources.indexOf(srcMapping.source);
+          destMapping.originalLine = srcMapping.originalLine;
+          destMapping.originalColumn = srcMapping.originalColumn;
+          if (srcMapping.name) {
+            destMapping.name = names.indexOf(srcMapping.name);
+          }
+          destOriginalMappings.push(destMapping);
+        }
+        destGeneratedMappings.push(destMapping);
+      }
+      quickSort(smc.__originalMappings, util.compareByOriginalPositions);
+      return smc;
+    };
+    BasicSourceMapConsumer.prototype._version = 3;
+    Object.defineProperty(BasicSourceMapConsumer.prototype, "sources", {
+      get: function() {
+        return this._absoluteSources.slice();
+      }
+    });
+    function Mapping() {
+      this.generatedLine = 0;
+      this.generatedColumn = 0;
+      this.source = null;
+      this.originalLine = null;
+      this.originalColumn = null;
+      this.name = null;
+    }
+    BasicSourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
+      var generatedLine = 1;
+      var previousGeneratedColumn = 0;
+      var previousOriginalLine = 0;
+      var previousOriginalColumn = 0;
+      var previousSource = 0;
+      var previousName = 0;
+      var length = aStr.length;
+      var index = 0;
+      var cachedSegments = {};
+      var temp = {};
+      var originalMappings = [];
+      var generatedMappings = [];
+      var mapping, str, segment, end, value;
+      while (index < length) {
+        if (aStr.charAt(index) === ";") {
+          generatedLine++;
+          index++;
+          previousGeneratedColumn = 0;
+        } else if (aStr.charAt(index) === ",") {
+          index++;
+        } else {
+          mapping = new Mapping();
+          mapping.generatedLine = generatedLine;
+          for (end = index; end < length; end++) {
+            if (this._charIsMappingSeparator(aStr, end)) {
+              break;
+            }
+          }
+          str = aStr.slice(index, end);
+          segment = cachedSegments[str];
+          if (segment) {
+            index += str.length;
+          } else {
+            segment = [];
+            while (index < end) {
+              base64VLQ.decode(aStr, index, temp);
+              value = temp.value;
+              index = temp.rest;
+              segment.push(value);
+            }
+            if (segment.length === 2) {
+              throw new Error("Found a source, but no line and column");
+            }
+            if (segment.length === 3) {
+              throw new Error("Found a source and line, but no column");
+            }
+            cachedSegments[str] = segment;
+          }
+          mapping.generatedColumn = previousGeneratedColumn + segment[0];
+          previousGeneratedColumn = mapping.generatedColumn;
+          if (segment.length > 1) {
+            mapping.source = previousSource + segment[1];
+            previousSource += segment[1];
+            mapping.originalLine = previousOriginalLine + segment[2];
+            previousOriginalLine = mapping.originalLine;
+            mapping.originalLine += 1;
+            mapping.originalColumn = previousOriginalColumn + segment[3];
+            previousOriginalColumn = mapping.originalColumn;
+            if (segment.length > 4) {
+              mapping.name = previousName + segment[4];
+              previousName += segment[4];
+            }
+          }
+          generatedMappings.push(mapping);
+          if (typeof mapping.originalLine === "number") {
+            originalMappings.push(mapping);
+          }
+        }
+      }
+      quickSort(generatedMappings, util.compareByGeneratedPositionsDeflated);
+      this.__generatedMappings = generatedMappings;
+      quickSort(originalMappings, util.compareByOriginalPositions);
+      this.__originalMappings = originalMappings;
+    };
+    BasicSourceMapConsumer.prototype._findMapping = function SourceMapConsumer_findMapping(aNeedle, aMappings, aLineName, aColumnName, aComparator, aBias) {
+      if (aNeedle[aLineName] <= 0) {
+        throw new TypeError("Line must be greater than or equal to 1, got " + aNeedle[aLineName]);
+      }
+      if (aNeedle[aColumnName] < 0) {
+        throw new TypeError("Column must be greater than or equal to 0, got " + aNeedle[aColumnName]);
+      }
+      return binarySearch.search(aNeedle, aMappings, aComparator, aBias);
+    };
+    BasicSourceMapConsumer.prototype.computeColumnSpans = function SourceMapConsumer_computeColumnSpans() {
+      for (var index = 0; index < this._generatedMappings.length; ++index) {
+        var mapping = this._generatedMappings[index];
+        if (index + 1 < this._generatedMappings.length) {
+          var nextMapping = this._generatedMappings[index + 1];
+          if (mapping.generatedLine === nextMapping.generatedLine) {
+            mapping.lastGeneratedColumn = nextMapping.generatedColumn - 1;
+            continue;
+          }
+        }
+        mapping.lastGeneratedColumn = Infinity;
+      }
+    };
+    BasicSourceMapConsumer.prototype.originalPositionFor = function SourceMapConsumer_originalPositionFor(aArgs) {
+      var needle = {
+        generatedLine: util.getArg(aArgs, "line"),
+        generatedColumn: util.getArg(aArgs, "column")
+      };
+      var index = this._findMapping(
+        needle,
+        this._generatedMappings,
+        "generatedLine",
+        "generatedColumn",
+        util.compareByGeneratedPositionsDeflated,
+        util.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
+      );
+      if (index >= 0) {
+        var mapping = this._generatedMappings[index];
+        if (mapping.generatedLine === needle.generatedLine) {
+          var source = util.getArg(mapping, "source", null);
+          if (source !== null) {
+            source = this._sources.at(source);
+            source = util.computeSourceURL(this.sourceRoot, source, this._sourceMapURL);
+          }
+          var name = util.getArg(mapping, "name", null);
+          if (name !== null) {
+            name = this._names.at(name);
+          }
+          return {
+            source,
+            line: util.getArg(mapping, "originalLine", null),
+            column: util.getArg(mapping, "originalColumn", null),
+            name
+          };
+        }
+      }
+      return {
+        source: null,
+        line: null,
+        column: null,
+        name: null
+      };
+    };
+    BasicSourceMapConsumer.prototype.hasContentsOfAllSources = function BasicSourceMapConsumer_hasContentsOfAllSources() {
+      if (!this.sourcesContent) {
+        return false;
+      }
+      return this.sourcesContent.length >= this._sources.size() && !this.sourcesContent.some(function(sc) {
+        return sc == null;
+      });
+    };
+    BasicSourceMapConsumer.prototype.sourceContentFor = function SourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
+      if (!this.sourcesContent) {
+        return null;
+      }
+      var index = this._findSourceIndex(aSource);
+      if (index >= 0) {
+        return this.sourcesContent[index];
+      }
+      var relativeSource = aSource;
+      if (this.sourceRoot != null) {
+        relativeSource = util.relative(this.sourceRoot, relativeSource);
+      }
+      var url2;
+      if (this.sourceRoot != null && (url2 = util.urlParse(this.sourceRoot))) {
+        var fileUriAbsPath = relativeSource.replace(/^file:\/\//, "");
+        if (url2.scheme == "file" && this._sources.has(fileUriAbsPath)) {
+          return this.sourcesContent[this._sources.indexOf(fileUriAbsPath)];
+        }
+        if ((!url2.path || url2.path == "/") && this._sources.has("/" + relativeSource)) {
+          return this.sourcesContent[this._sources.indexOf("/" + relativeSource)];
+        }
+      }
+      if (nullOnMissing) {
+        return null;
+      } else {
+        throw new Error('"' + relativeSource + '" is not in the SourceMap.');
+      }
+    };
+    BasicSourceMapConsumer.prototype.generatedPositionFor = function SourceMapConsumer_generatedPositionFor(aArgs) {
+      var source = util.getArg(aArgs, "source");
+      source = this._findSourceIndex(source);
+      if (source < 0) {
+        return {
+          line: null,
+          column: null,
+          lastColumn: null
+        };
+      }
+      var needle = {
+        source,
+        originalLine: util.getArg(aArgs, "line"),
+        originalColumn: util.getArg(aArgs, "column")
+      };
+      var index = this._findMapping(
+        needle,
+        this._originalMappings,
+        "originalLine",
+        "originalColumn",
+        util.compareByOriginalPositions,
+        util.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
+      );
+      if (index >= 0) {
+        var mapping = this._originalMappings[index];
+        if (mapping.source === needle.source) {
+          return {
+            line: util.getArg(mapping, "generatedLine", null),
+            column: util.getArg(mapping, "generatedColumn", null),
+            lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
+          };
+        }
+      }
+      return {
+        line: null,
+        column: null,
+        lastColumn: null
+      };
+    };
+    exports.BasicSourceMapConsumer = BasicSourceMapConsumer;
+    function IndexedSourceMapConsumer(aSourceMap, aSourceMapURL) {
+      var sourceMap = aSourceMap;
+      if (typeof aSourceMap === "string") {
+        sourceMap = util.parseSourceMapInput(aSourceMap);
+      }
+      var version3 = util.getArg(sourceMap, "version");
+      var sections = util.getArg(sourceMap, "sections");
+      if (version3 != this._version) {
+        throw new Error("Unsupported version: " + version3);
+      }
+      this._sources = new ArraySet();
+      this._names = new ArraySet();
+      var lastOffset = {
+        line: -1,
+        column: 0
+      };
+      this._sections = sections.map(function(s) {
+        if (s.url) {
+          throw new Error("Support for url field in sections not implemented.");
+        }
+        var offset = util.getArg(s, "offset");
+        var offsetLine = util.getArg(offset, "line");
+        var offsetColumn = util.getArg(offset, "column");
+        if (offsetLine < lastOffset.line || offsetLine === lastOffset.line && offsetColumn < lastOffset.column) {
+          throw new Error("Section offsets must be ordered and non-overlapping.");
+        }
+        lastOffset = offset;
+        return {
+          generatedOffset: {
+            // The offset fields are 0-based, but we use 1-based indices when
+            // encoding/decoding from VLQ.
+            generatedLine: offsetLine + 1,
+            generatedColumn: offsetColumn + 1
+          },
+          consumer: new SourceMapConsumer(util.getArg(s, "map"), aSourceMapURL)
+        };
+      });
+    }
+    IndexedSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
+    IndexedSourceMapConsumer.prototype.constructor = SourceMapConsumer;
+    IndexedSourceMapConsumer.prototype._version = 3;
+    Object.defineProperty(IndexedSourceMapConsumer.prototype, "sources", {
+      get: function() {
+        var sources = [];
+        for (var i = 0; i < this._sections.length; i++) {
+          for (var j = 0; j < this._sections[i].consumer.sources.length; j++) {
+            sources.push(this._sections[i].consumer.sources[j]);
+          }
+        }
+        return sources;
+      }
+    });
+    IndexedSourceMapConsumer.prototype.originalPositionFor = function IndexedSourceMapConsumer_originalPositionFor(aArgs) {
+      var needle = {
+        generatedLine: util.getArg(aArgs, "line"),
+        generatedColumn: util.getArg(aArgs, "column")
+      };
+      var sectionIndex = binarySearch.search(
+        needle,
+        this._sections,
+        function(needle2, section2) {
+          var cmp = needle2.generatedLine - section2.generatedOffset.generatedLine;
+          if (cmp) {
+            return cmp;
+          }
+          return needle2.generatedColumn - section2.generatedOffset.generatedColumn;
+        }
+      );
+      var section = this._sections[sectionIndex];
+      if (!section) {
+        return {
+          source: null,
+          line: null,
+          column: null,
+          name: null
+        };
+      }
+      return section.consumer.originalPositionFor({
+        line: needle.generatedLine - (section.generatedOffset.generatedLine - 1),
+        column: needle.generatedColumn - (section.generatedOffset.generatedLine === needle.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
+        bias: aArgs.bias
+      });
+    };
+    IndexedSourceMapConsumer.prototype.hasContentsOfAllSources = function IndexedSourceMapConsumer_hasContentsOfAllSources() {
+      return this._sections.every(function(s) {
+        return s.consumer.hasContentsOfAllSources();
+      });
+    };
+    IndexedSourceMapConsumer.prototype.sourceContentFor = function IndexedSourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
+      for (var i = 0; i < this._sections.length; i++) {
+        var section = this._sections[i];
+        var content = section.consumer.sourceContentFor(aSource, true);
+        if (content) {
+          return content;
+        }
+      }
+      if (nullOnMissing) {
+        return null;
+      } else {
+        throw new Error('"' + aSource + '" is not in the SourceMap.');
+      }
+    };
+    IndexedSourceMapConsumer.prototype.generatedPositionFor = function IndexedSourceMapConsumer_generatedPositionFor(aArgs) {
+      for (var i = 0; i < this._sections.length; i++) {
+        var section = this._sections[i];
+        if (section.consumer._findSourceIndex(util.getArg(aArgs, "source")) === -1) {
+          continue;
+        }
+        var generatedPosition = section.consumer.generatedPositionFor(aArgs);
+        if (generatedPosition) {
+          var ret = {
+            line: generatedPosition.line + (section.generatedOffset.generatedLine - 1),
+            column: generatedPosition.column + (section.generatedOffset.generatedLine === generatedPosition.line ? section.generatedOffset.generatedColumn - 1 : 0)
+          };
+          return ret;
+        }
+      }
+      return {
+        line: null,
+        column: null
+      };
+    };
+    IndexedSourceMapConsumer.prototype._parseMappings = function IndexedSourceMapConsumer_parseMappings(aStr, aSourceRoot) {
+      this.__generatedMappings = [];
+      this.__originalMappings = [];
+      for (var i = 0; i < this._sections.length; i++) {
+        var section = this._sections[i];
+        var sectionMappings = section.consumer._generatedMappings;
+        for (var j = 0; j < sectionMappings.length; j++) {
+          var mapping = sectionMappings[j];
+          var source = section.consumer._sources.at(mapping.source);
+          source = util.computeSourceURL(section.consumer.sourceRoot, source, this._sourceMapURL);
+          this._sources.add(source);
+          source = this._sources.indexOf(source);
+          var name = null;
+          if (mapping.name) {
+            name = section.consumer._names.at(mapping.name);
+            this._names.add(name);
+            name = this._names.indexOf(name);
+          }
+          var adjustedMapping = {
+            source,
+            generatedLine: mapping.generatedLine + (section.generatedOffset.generatedLine - 1),
+            generatedColumn: mapping.generatedColumn + (section.generatedOffset.generatedLine === mapping.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
+            originalLine: mapping.originalLine,
+            originalColumn: mapping.originalColumn,
+            name
+          };
+          this.__generatedMappings.push(adjustedMapping);
+          if (typeof adjustedMapping.originalLine === "number") {
+            this.__originalMappings.push(adjustedMapping);
+          }
+        }
+      }
+      quickSort(this.__generatedMappings, util.compareByGeneratedPositionsDeflated);
+      quickSort(this.__originalMappings, util.compareByOriginalPositions);
+    };
+    exports.IndexedSourceMapConsumer = IndexedSourceMapConsumer;
+  }
+});
+
+// node_modules/source-map/lib/source-node.js
+var require_source_node = __commonJS({
+  "node_modules/source-map/lib/source-node.js"(exports) {
+    var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
+    var util = require_util();
+    var REGEX_NEWLINE = /(\r?\n)/;
+    var NEWLINE_CODE = 10;
+    var isSourceNode = "$$$isSourceNode$$$";
+    function SourceNode(aLine, aColumn, aSource, aChunks, aName) {
+      this.children = [];
+      this.sourceContents = {};
+      this.line = aLine == null ? null : aLine;
+      this.column = aColumn == null ? null : aColumn;
+      this.source = aSource == null ? null : aSource;
+      this.name = aName == null ? null : aName;
+      this[isSourceNode] = true;
+      if (aChunks != null) this.add(aChunks);
+    }
+    SourceNode.fromStringWithSourceMap = function SourceNode_fromStringWithSourceMap(aGeneratedCode, aSourceMapConsumer, aRelativePath) {
+      var node2 = new SourceNode();
+      var remainingLines = aGeneratedCode.split(REGEX_NEWLINE);
+      var remainingLinesIndex = 0;
+      var shiftNextLine = function() {
+        var lineContents = getNextLine();
+        var newLine = getNextLine() || "";
+        return lineContents + newLine;
+        function getNextLine() {
+          return remainingLinesIndex < remainingLines.length ? remainingLines[remainingLinesIndex++] : void 0;
+        }
+      };
+      var lastGeneratedLine = 1, lastGeneratedColumn = 0;
+      var lastMapping = null;
+      aSourceMapConsumer.eachMapping(function(mapping) {
+        if (lastMapping !== null) {
+          if (lastGeneratedLine < mapping.generatedLine) {
+            addMappingWithCode(lastMapping, shiftNextLine());
+            lastGeneratedLine++;
+            lastGeneratedColumn = 0;
+          } else {
+            var nextLine = remainingLines[remainingLinesIndex] || "";
+            var code = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
+            remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn - lastGeneratedColumn);
+            lastGeneratedColumn = mapping.generatedColumn;
+            addMappingWithCode(lastMapping, code);
+            lastMapping = mapping;
+            return;
+          }
+        }
+        while (lastGeneratedLine < mapping.generatedLine) {
+          node2.add(shiftNextLine());
+          lastGeneratedLine++;
+        }
+        if (lastGeneratedColumn < mapping.generatedColumn) {
+          var nextLine = remainingLines[remainingLinesIndex] || "";
+          node2.add(nextLine.substr(0, mapping.generatedColumn));
+          remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn);
+          lastGeneratedColumn = mapping.generatedColumn;
+        }
+        lastMapping = mapping;
+      }, this);
+      if (remainingLinesIndex < remainingLines.length) {
+        if (lastMapping) {
+          addMappingWithCode(lastMapping, shiftNextLine());
+        }
+        node2.add(remainingLines.splice(remainingLinesIndex).join(""));
+      }
+      aSourceMapConsumer.sources.forEach(function(sourceFile) {
+        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
+        if (content != null) {
+          if (aRelativePath != null) {
+            sourceFile = util.join(aRelativePath, sourceFile);
+          }
+          node2.setSourceContent(sourceFile, content);
+        }
+      });
+      return node2;
+      function addMappingWithCode(mapping, code) {
+        if (mapping === null || mapping.source === void 0) {
+          node2.add(code);
+        } else {
+          var source = aRelativePath ? util.join(aRelativePath, mapping.source) : mapping.source;
+          node2.add(new SourceNode(
+            mapping.originalLine,
+            mapping.originalColumn,
+            source,
+            code,
+            mapping.name
+          ));
+        }
+      }
+    };
+    SourceNode.prototype.add = function SourceNode_add(aChunk) {
+      if (Array.isArray(aChunk)) {
+        aChunk.forEach(function(chunk) {
+          this.add(chunk);
+        }, this);
+      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
+        if (aChunk) {
+          this.children.push(aChunk);
+        }
+      } else {
+        throw new TypeError(
+          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
+        );
+      }
+      return this;
+    };
+    SourceNode.prototype.prepend = function SourceNode_prepend(aChunk) {
+      if (Array.isArray(aChunk)) {
+        for (var i = aChunk.length - 1; i >= 0; i--) {
+          this.prepend(aChunk[i]);
+        }
+      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
+        this.children.unshift(aChunk);
+      } else {
+        throw new TypeError(
+          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
+        );
+      }
+      return this;
+    };
+    SourceNode.prototype.walk = function SourceNode_walk(aFn) {
+      var chunk;
+      for (var i = 0, len = this.children.length; i < len; i++) {
+        chunk = this.children[i];
+        if (chunk[isSourceNode]) {
+          chunk.walk(aFn);
+        } else {
+          if (chunk !== "") {
+            aFn(chunk, {
+              source: this.source,
+              line: this.line,
+              column: this.column,
+              name: this.name
+            });
+          }
+        }
+      }
+    };
+    SourceNode.prototype.join = function SourceNode_join(aSep) {
+      var newChildren;
+      var i;
+      var len = this.children.length;
+      if (len > 0) {
+        newChildren = [];
+        for (i = 0; i < len - 1; i++) {
+          newChildren.push(this.children[i]);
+          newChildren.push(aSep);
+        }
+        newChildren.push(this.children[i]);
+        this.children = newChildren;
+      }
+      return this;
+    };
+    SourceNode.prototype.replaceRight = function SourceNode_replaceRight(aPattern, aReplacement) {
+      var lastChild = this.children[this.children.length - 1];
+      if (lastChild[isSourceNode]) {
+        lastChild.replaceRight(aPattern, aReplacement);
+      } else if (typeof lastChild === "string") {
+        this.children[this.children.length - 1] = lastChild.replace(aPattern, aReplacement);
+      } else {
+        this.children.push("".replace(aPattern, aReplacement));
+      }
+      return this;
+    };
+    SourceNode.prototype.setSourceContent = function SourceNode_setSourceContent(aSourceFile, aSourceContent) {
+      this.sourceContents[util.toSetString(aSourceFile)] = aSourceContent;
+    };
+    SourceNode.prototype.walkSourceContents = function SourceNode_walkSourceContents(aFn) {
+      for (var i = 0, len = this.children.length; i < len; i++) {
+        if (this.children[i][isSourceNode]) {
+          this.children[i].walkSourceContents(aFn);
+        }
+      }
+      var sources = Object.keys(this.sourceContents);
+      for (var i = 0, len = sources.length; i < len; i++) {
+        aFn(util.fromSetString(sources[i]), this.sourceContents[sources[i]]);
+      }
+    };
+    SourceNode.prototype.toString = function SourceNode_toString() {
+      var str = "";
+      this.walk(function(chunk) {
+        str += chunk;
+      });
+      return str;
+    };
+    SourceNode.prototype.toStringWithSourceMap = function SourceNode_toStringWithSourceMap(aArgs) {
+      var generated = {
+        code: "",
+        line: 1,
+        column: 0
+      };
+      var map2 = new SourceMapGenerator(aArgs);
+      var sourceMappingActive = false;
+      var lastOriginalSource = null;
+      var lastOriginalLine = null;
+      var lastOriginalColumn = null;
+      var lastOriginalName = null;
+      this.walk(function(chunk, original) {
+        generated.code += chunk;
+        if (original.source !== null && original.line !== null && original.column !== null) {
+          if (lastOriginalSource !== original.source || lastOriginalLine !== original.line || lastOriginalColumn !== original.column || lastOriginalName !== original.name) {
+            map2.addMapping({
+              source: original.source,
+              original: {
+                line: original.line,
+                column: original.column
+              },
+              generated: {
+                line: generated.line,
+                column: generated.column
+              },
+              name: original.name
+            });
+          }
+          lastOriginalSource = original.source;
+          lastOriginalLine = original.line;
+          lastOriginalColumn = original.column;
+          lastOriginalName = original.name;
+          sourceMappingActive = true;
+        } else if (sourceMappingActive) {
+          map2.addMapping({
+            generated: {
+              line: generated.line,
+              column: generated.column
+            }
+          });
+          lastOriginalSource = null;
+          sourceMappingActive = false;
+        }
+        for (var idx = 0, length = chunk.length; idx < length; idx++) {
+          if (chunk.charCodeAt(idx) === NEWLINE_CODE) {
+            generated.line++;
+            generated.column = 0;
+            if (idx + 1 === length) {
+              lastOriginalSource = null;
+              sourceMappingActive = false;
+            } else if (sourceMappingActive) {
+              map2.addMapping({
+                source: original.source,
+                original: {
+                  line: original.line,
+                  column: original.column
+                },
+                generated: {
+                  line: generated.line,
+                  column: generated.column
+                },
+                name: original.name
+              });
+            }
+          } else {
+            generated.column++;
+          }
+        }
+      });
+      this.walkSourceContents(function(sourceFile, sourceContent) {
+        map2.setSourceContent(sourceFile, sourceContent);
+      });
+      return { code: generated.code, map: map2 };
+    };
+    exports.SourceNode = SourceNode;
+  }
+});
+
+// node_modules/source-map/source-map.js
+var require_source_map = __commonJS({
+  "node_modules/source-map/source-map.js"(exports) {
+    exports.SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
+    exports.SourceMapConsumer = require_source_map_consumer().SourceMapConsumer;
+    exports.SourceNode = require_source_node().SourceNode;
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js
+var require_code_gen = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.safeJsonLiteral = safeJsonLiteral;
+    var _utils = require_utils();
+    var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
+    var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
+    function escapeScriptDelimiters(code) {
+      return code.replace(SCRIPT_DELIMITERS, "\\u003C");
+    }
+    function escapeSurrogate(surrogate) {
+      return "\\u" + surrogate.charCodeAt(0).toString(16);
+    }
+    function safeJsonLiteral(value) {
+      return escapeScriptDelimiters(JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
+    }
+    var SourceNode = void 0;
+    try {
+      if (typeof define !== "function" || !define.amd) {
+        SourceMap = require_source_map();
+        SourceNode = SourceMap.SourceNode;
+      }
+    } catch (err) {
+    }
+    var SourceMap;
+    if (!SourceNode) {
+      SourceNode = function(line, column, srcFile, chunks) {
+        this.src = "";
+        if (chunks) {
+          this.add(chunks);
+        }
+      };
+      SourceNode.prototype = {
+        add: function add(chunks) {
+          if (_utils.isArray(chunks)) {
+            chunks = chunks.join("");
+          }
+          this.src += chunks;
+        },
+        prepend: function prepend(chunks) {
+          if (_utils.isArray(chunks)) {
+            chunks = chunks.join("");
+          }
+          this.src = chunks + this.src;
+        },
+        toStringWithSourceMap: function toStringWithSourceMap() {
+          return { code: this.toString() };
+        },
+        toString: function toString() {
+          return this.src;
+        }
+      };
+    }
+    function castChunk(chunk, codeGen, loc) {
+      if (_utils.isArray(chunk)) {
+        var ret = [];
+        for (var i = 0, len = chunk.length; i < len; i++) {
+          ret.push(codeGen.wrap(chunk[i], loc));
+        }
+        return ret;
+      } else if (typeof chunk === "boolean" || typeof chunk === "number") {
+        return chunk + "";
+      }
+      return chunk;
+    }
+    function CodeGen(srcFile) {
+      this.srcFile = srcFile;
+      this.source = [];
+    }
+    CodeGen.prototype = {
+      isEmpty: function isEmpty() {
+        return !this.source.length;
+      },
+      prepend: function prepend(source, loc) {
+        this.source.unshift(this.wrap(source, loc));
+      },
+      push: function push(source, loc) {
+        this.source.push(this.wrap(source, loc));
+      },
+      merge: function merge3() {
+        var source = this.empty();
+        this.each(function(line) {
+          source.add(["  ", line, "\n"]);
+        });
+        return source;
+      },
+      each: function each(iter) {
+        for (var i = 0, len = this.source.length; i < len; i++) {
+          iter(this.source[i]);
+        }
+      },
+      empty: function empty() {
+        var loc = this.currentLocation || { start: {} };
+        return new SourceNode(loc.start.line, loc.start.column, this.srcFile);
+      },
+      wrap: function wrap(chunk) {
+        var loc = arguments.length <= 1 || arguments[1] === void 0 ? this.currentLocation || { start: {} } : arguments[1];
+        if (chunk instanceof SourceNode) {
+          return chunk;
+        }
+        chunk = castChunk(chunk, this, loc);
+        return new SourceNode(loc.start.line, loc.start.column, this.srcFile, chunk);
+      },
+      functionCall: function functionCall(fn, type, params) {
+        params = this.generateList(params);
+        return this.wrap([fn, type ? "." + type + "(" : "(", params, ")"]);
+      },
+      quotedString: function quotedString(str) {
+        str = str + "";
+        if (!NEEDS_ESCAPING.test(str)) {
+          return '"' + str + '"';
+        }
+        return safeJsonLiteral(str);
+      },
+      objectLiteral: function objectLiteral(obj) {
+        var _this = this;
+        var pairs = [];
+        Object.keys(obj).forEach(function(key) {
+          var value = castChunk(obj[key], _this);
+          if (value !== "undefined") {
+            pairs.push([_this.quotedString(key), ":", value]);
+          }
+        });
+        var ret = this.generateList(pairs);
+        ret.prepend("{");
+        ret.add("}");
+        return ret;
+      },
+      generateList: function generateList(entries) {
+        var ret = this.empty();
+        for (var i = 0, len = entries.length; i < len; i++) {
+          if (i) {
+            ret.add(",");
+          }
+          ret.add(castChunk(entries[i], this));
+        }
+        return ret;
+      },
+      generateArray: function generateArray(entries) {
+        var ret = this.generateList(entries);
+        ret.prepend("[");
+        ret.add("]");
+        return ret;
+      }
+    };
+    exports["default"] = CodeGen;
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js
+var require_javascript_compiler = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _base = require_base();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _utils = require_utils();
+    var _codeGen = require_code_gen();
+    var _codeGen2 = _interopRequireDefault(_codeGen);
+    function Literal(value) {
+      this.value = value;
+    }
+    function JavaScriptCompiler() {
+    }
+    JavaScriptCompiler.prototype = {
+      // PUBLIC API: You can override these methods in a subclass to provide
+      // alternative compiled forms for name lookup and buffering semantics
+      nameLookup: function nameLookup(parent, name) {
+        return this.internalNameLookup(parent, name);
+      },
+      depthedLookup: function depthedLookup(name) {
+        return [this.aliasable("container.lookup"), "(depths, ", this.quotedString(name), ")"];
+      },
+      compilerInfo: function compilerInfo() {
+        var revision = _base.COMPILER_REVISION, versions2 = _base.REVISION_CHANGES[revision];
+        return [revision, versions2];
+      },
+      appendToBuffer: function appendToBuffer(source, location, explicit) {
+        if (!_utils.isArray(source)) {
+          source = [source];
+        }
+        source = this.source.wrap(source, location);
+        if (this.environment.isSimple) {
+          return ["return ", source, ";"];
+        } else if (explicit) {
+          return ["buffer += ", source, ";"];
+        } else {
+          source.appendToBuffer = true;
+          return source;
+        }
+      },
+      initializeBuffer: function initializeBuffer() {
+        return this.quotedString("");
+      },
+      // END PUBLIC API
+      internalNameLookup: function internalNameLookup(parent, name) {
+        this.lookupPropertyFunctionIsUsed = true;
+        return ["lookupProperty(", parent, ",", this.quotedString(name), ")"];
+      },
+      lookupPropertyFunctionIsUsed: false,
+      compile: function compile2(environment, options, context, asObject) {
+        this.environment = environment;
+        this.options = options;
+        this.stringParams = this.options.stringParams;
+        this.trackIds = this.options.trackIds;
+        this.precompile = !asObject;
+        this.name = this.environment.name;
+        this.isChild = !!context;
+        this.context = context || {
+          decorators: [],
+          programs: [],
+          environments: []
+        };
+        this.preamble();
+        this.stackSlot = 0;
+        this.stackVars = [];
+        this.aliases = {};
+        this.registers = { list: [] };
+        this.hashes = [];
+        this.compileStack = [];
+        this.inlineStack = [];
+        this.blockParams = [];
+        this.compileChildren(environment, options);
+        this.useDepths = this.useDepths || environment.useDepths || environment.useDecorators || this.options.compat;
+        this.useBlockParams = this.useBlockParams || environment.useBlockParams;
+        var opcodes = environment.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l = void 0;
+        for (i = 0, l = opcodes.length; i < l; i++) {
+          opcode = opcodes[i];
+          this.source.currentLocation = opcode.loc;
+          firstLoc = firstLoc || opcode.loc;
+          this[opcode.opcode].apply(this, opcode.args);
+        }
+        this.source.currentLocation = firstLoc;
+        this.pushSource("");
+        if (this.stackSlot || this.inlineStack.length || this.compileStack.length) {
+          throw new _exception2["default"]("Compile completed with content left on stack");
+        }
+        if (!this.decorators.isEmpty()) {
+          this.useDecorators = true;
+          this.decorators.prepend(["var decorators = container.decorators, ", this.lookupPropertyFunctionVarDeclaration(), ";\n"]);
+          this.decorators.push("return fn;");
+          if (asObject) {
+            this.decorators = Function.apply(this, ["fn", "props", "container", "depth0", "data", "blockParams", "depths", this.decorators.merge()]);
+          } else {
+            this.decorators.prepend("function(fn, props, container, depth0, data, blockParams, depths) {\n");
+            this.decorators.push("}\n");
+            this.decorators = this.decorators.merge();
+          }
+        } else {
+          this.decorators = void 0;
+        }
+        var fn = this.createFunctionContext(asObject);
+        if (!this.isChild) {
+          var ret = {
+            compiler: this.compilerInfo(),
+            main: fn
+          };
+          if (this.decorators) {
+            ret.main_d = this.decorators;
+            ret.useDecorators = true;
+          }
+          var _context = this.context;
+          var programs = _context.programs;
+          var decorators = _context.decorators;
+          for (i = 0, l = programs.length; i < l; i++) {
+            ret[i] = programs[i];
+            if (decorators[i]) {
+              ret[i + "_d"] = decorators[i];
+              ret.useDecorators = true;
+            }
+          }
+          if (this.environment.usePartial) {
+            ret.usePartial = true;
+          }
+          if (this.options.data) {
+            ret.useData = true;
+          }
+          if (this.useDepths) {
+            ret.useDepths = true;
+          }
+          if (this.useBlockParams) {
+            ret.useBlockParams = true;
+          }
+          if (this.options.compat) {
+            ret.compat = true;
+          }
+          if (!asObject) {
+            ret.compiler = JSON.stringify(ret.compiler);
+            this.source.currentLocation = { start: { line: 1, column: 0 } };
+            ret = this.objectLiteral(ret);
+            if (options.srcName) {
+              ret = ret.toStringWithSourceMap({ file: options.destName });
+              ret.map = ret.map && ret.map.toString();
+            } else {
+              ret = ret.toString();
+            }
+          } else {
+            ret.compilerOptions = this.options;
+          }
+          return ret;
+        } else {
+          return fn;
+        }
+      },
+      preamble: function preamble() {
+        this.lastContext = 0;
+        this.source = new _codeGen2["default"](this.options.srcName);
+        this.decorators = new _codeGen2["default"](this.options.srcName);
+      },
+      createFunctionContext: function createFunctionContext(asObject) {
+        var _this = this;
+        var varDeclarations = "";
+        var locals = this.stackVars.concat(this.registers.list);
+        if (locals.length > 0) {
+          varDeclarations += ", " + locals.join(", ");
+        }
+        var aliasCount = 0;
+        Object.keys(this.aliases).forEach(function(alias) {
+          var node2 = _this.aliases[alias];
+          if (node2.children && node2.referenceCount > 1) {
+            varDeclarations += ", alias" + ++aliasCount + "=" + alias;
+            node2.children[0] = "alias" + aliasCount;
+          }
+        });
+        if (this.lookupPropertyFunctionIsUsed) {
+          varDeclarations += ", " + this.lookupPropertyFunctionVarDeclaration();
+        }
+        var params = ["container", "depth0", "helpers", "partials", "data"];
+        if (this.useBlockParams || this.useDepths) {
+          params.push("blockParams");
+        }
+        if (this.useDepths) {
+          params.push("depths");
+        }
+        var source = this.mergeSource(varDeclarations);
+        if (asObject) {
+          params.push(source);
+          return Function.apply(this, params);
+        } else {
+          return this.source.wrap(["function(", params.join(","), ") {\n  ", source, "}"]);
+        }
+      },
+      mergeSource: function mergeSource(varDeclarations) {
+        var isSimple = this.environment.isSimple, appendOnly = !this.forceBuffer, appendFirst = void 0, sourceSeen = void 0, bufferStart = void 0, bufferEnd = void 0;
+        this.source.each(function(line) {
+          if (line.appendToBuffer) {
+            if (bufferStart) {
+              line.prepend("  + ");
+            } else {
+              bufferStart = line;
+            }
+            bufferEnd = line;
+          } else {
+            if (bufferStart) {
+              if (!sourceSeen) {
+                appendFirst = true;
+              } else {
+                bufferStart.prepend("buffer += ");
+              }
+              bufferEnd.add(";");
+              bufferStart = bufferEnd = void 0;
+            }
+            sourceSeen = true;
+            if (!isSimple) {
+              appendOnly = false;
+            }
+          }
+        });
+        if (appendOnly) {
+          if (bufferStart) {
+            bufferStart.prepend("return ");
+            bufferEnd.add(";");
+          } else if (!sourceSeen) {
+            this.source.push('return "";');
+          }
+        } else {
+          varDeclarations += ", buffer = " + (appendFirst ? "" : this.initializeBuffer());
+          if (bufferStart) {
+            bufferStart.prepend("return buffer + ");
+            bufferEnd.add(";");
+          } else {
+            this.source.push("return buffer;");
+          }
+        }
+        if (varDeclarations) {
+          this.source.prepend("var " + varDeclarations.substring(2) + (appendFirst ? "" : ";\n"));
+        }
+        return this.source.merge();
+      },
+      lookupPropertyFunctionVarDeclaration: function lookupPropertyFunctionVarDeclaration() {
+        return "\n      lookupProperty = container.lookupProperty || function(parent, propertyName) {\n        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {\n          return parent[propertyName];\n        }\n        return undefined\n    }\n    ".trim();
+      },
+      // [blockValue]
+      //
+      // On stack, before: hash, inverse, program, value
+      // On stack, after: return value of blockHelperMissing
+      //
+      // The purpose of this opcode is to take a block of the form
+      // `{{#this.foo}}...{{/this.foo}}`, resolve the value of `foo`, and
+      // replace it on the stack with the result of properly
+      // invoking blockHelperMissing.
+      blockValue: function blockValue(name) {
+        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
+        this.setupHelperArgs(name, 0, params);
+        var blockName = this.popStack();
+        params.splice(1, 0, blockName);
+        this.push(this.source.functionCall(blockHelperMissing, "call", params));
+      },
+      // [ambiguousBlockValue]
+      //
+      // On stack, before: hash, inverse, program, value
+      // Compiler value, before: lastHelper=value of last found helper, if any
+      // On stack, after, if no lastHelper: same as [blockValue]
+      // On stack, after, if lastHelper: value
+      ambiguousBlockValue: function ambiguousBlockValue() {
+        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
+        this.setupHelperArgs("", 0, params, true);
+        this.flushInline();
+        var current = this.topStack();
+        params.splice(1, 0, current);
+        this.pushSource(["if (!", this.lastHelper, ") { ", current, " = ", this.source.functionCall(blockHelperMissing, "call", params), "}"]);
+      },
+      // [appendContent]
+      //
+      // On stack, before: ...
+      // On stack, after: ...
+      //
+      // Appends the string value of `content` to the current buffer
+      appendContent: function appendContent(content) {
+        if (this.pendingContent) {
+          content = this.pendingContent + content;
+        } else {
+          this.pendingLocation = this.source.currentLocation;
+        }
+        this.pendingContent = content;
+      },
+      // [append]
+      //
+      // On stack, before: value, ...
+      // On stack, after: ...
+      //
+      // Coerces `value` to a String and appends it to the current buffer.
+      //
+      // If `value` is truthy, or 0, it is coerced into a string and appended
+      // Otherwise, the empty string is appended
+      append: function append() {
+        if (this.isInline()) {
+          this.replaceStack(function(current) {
+            return [" != null ? ", current, ' : ""'];
+          });
+          this.pushSource(this.appendToBuffer(this.popStack()));
+        } else {
+          var local = this.popStack();
+          this.pushSource(["if (", local, " != null) { ", this.appendToBuffer(local, void 0, true), " }"]);
+          if (this.environment.isSimple) {
+            this.pushSource(["else { ", this.appendToBuffer("''", void 0, true), " }"]);
+          }
+        }
+      },
+      // [appendEscaped]
+      //
+      // On stack, before: value, ...
+      // On stack, after: ...
+      //
+      // Escape `value` and append it to the buffer
+      appendEscaped: function appendEscaped() {
+        this.pushSource(this.appendToBuffer([this.aliasable("container.escapeExpression"), "(", this.popStack(), ")"]));
+      },
+      // [getContext]
+      //
+      // On stack, before: ...
+      // On stack, after: ...
+      // Compiler value, after: lastContext=depth
+      //
+      // Set the value of the `lastContext` compiler value to the depth
+      getContext: function getContext(depth2) {
+        this.lastContext = depth2;
+      },
+      // [pushContext]
+      //
+      // On stack, before: ...
+      // On stack, after: currentContext, ...
+      //
+      // Pushes the value of the current context onto the stack.
+      pushContext: function pushContext() {
+        this.pushStackLiteral(this.contextName(this.lastContext));
+      },
+      // [lookupOnContext]
+      //
+      // On stack, before: ...
+      // On stack, after: currentContext[name], ...
+      //
+      // Looks up the value of `name` on the current context and pushes
+      // it onto the stack.
+      lookupOnContext: function lookupOnContext(parts, falsy, strict, scoped) {
+        var i = 0;
+        if (!scoped && this.options.compat && !this.lastContext) {
+          this.push(this.depthedLookup(parts[i++]));
+        } else {
+          this.pushContext();
+        }
+        this.resolvePath("context", parts, i, falsy, strict);
+      },
+      // [lookupBlockParam]
+      //
+      // On stack, before: ...
+      // On stack, after: blockParam[name], ...
+      //
+      // Looks up the value of `parts` on the given block param and pushes
+      // it onto the stack.
+      lookupBlockParam: function lookupBlockParam(blockParamId, parts) {
+        this.useBlockParams = true;
+        this.push(["blockParams[", blockParamId[0], "][", blockParamId[1], "]"]);
+        this.resolvePath("context", parts, 1);
+      },
+      // [lookupData]
+      //
+      // On stack, before: ...
+      // On stack, after: data, ...
+      //
+      // Push the data lookup operator
+      lookupData: function lookupData(depth2, parts, strict) {
+        if (!depth2) {
+          this.pushStackLiteral("data");
+        } else {
+          this.pushStackLiteral("container.data(data, " + depth2 + ")");
+        }
+        this.resolvePath("data", parts, 0, true, strict);
+      },
+      resolvePath: function resolvePath(type, parts, startPartIndex, falsy, strict) {
+        var _this2 = this;
+        if (this.options.strict || this.options.assumeObjects) {
+          this.push(strictLookup(this.options.strict && strict, this, parts, startPartIndex, type));
+          return;
+        }
+        var len = parts.length;
+        var _loop = function(i2) {
+          _this2.replaceStack(function(current) {
+            var lookup2 = _this2.nameLookup(current, parts[i2], type);
+            if (!falsy) {
+              return [" != null ? ", lookup2, " : ", current];
+            } else {
+              return [" && ", lookup2];
+            }
+          });
+        };
+        for (var i = startPartIndex; i < len; i++) {
+          _loop(i);
+        }
+      },
+      // [resolvePossibleLambda]
+      //
+      // On stack, before: value, ...
+      // On stack, after: resolved value, ...
+      //
+      // If the `value` is a lambda, replace it on the stack by
+      // the return value of the lambda
+      resolvePossibleLambda: function resolvePossibleLambda() {
+        this.push([this.aliasable("container.lambda"), "(", this.popStack(), ", ", this.contextName(0), ")"]);
+      },
+      // [pushStringParam]
+      //
+      // On stack, before: ...
+      // On stack, after: string, currentContext, ...
+      //
+      // This opcode is designed for use in string mode, which
+      // provides the string value of a parameter along with its
+      // depth rather than resolving it immediately.
+      pushStringParam: function pushStringParam(string4, type) {
+        this.pushContext();
+        this.pushString(type);
+        if (type !== "SubExpression") {
+          if (typeof string4 === "string") {
+            this.pushString(string4);
+          } else {
+            this.pushStackLiteral(string4);
+          }
+        }
+      },
+      emptyHash: function emptyHash(omitEmpty) {
+        if (this.trackIds) {
+          this.push("{}");
+        }
+        if (this.stringParams) {
+          this.push("{}");
+          this.push("{}");
+        }
+        this.pushStackLiteral(omitEmpty ? "undefined" : "{}");
+      },
+      pushHash: function pushHash() {
+        if (this.hash) {
+          this.hashes.push(this.hash);
+        }
+        this.hash = { values: {}, types: [], contexts: [], ids: [] };
+      },
+      popHash: function popHash() {
+        var hash2 = this.hash;
+        this.hash = this.hashes.pop();
+        if (this.trackIds) {
+          this.push(this.objectLiteral(hash2.ids));
+        }
+        if (this.stringParams) {
+          this.push(this.objectLiteral(hash2.contexts));
+          this.push(this.objectLiteral(hash2.types));
+        }
+        this.push(this.objectLiteral(hash2.values));
+      },
+      // [pushString]
+      //
+      // On stack, before: ...
+      // On stack, after: quotedString(string), ...
+      //
+      // Push a quoted version of `string` onto the stack
+      pushString: function pushString(string4) {
+        this.pushStackLiteral(this.quotedString(string4));
+      },
+      // [pushLiteral]
+      //
+      // On stack, before: ...
+      // On stack, after: value, ...
+      //
+      // Pushes a value onto the stack. This operation prevents
+      // the compiler from creating a temporary variable to hold
+      // it.
+      pushLiteral: function pushLiteral(value) {
+        this.pushStackLiteral(value);
+      },
+      // [pushProgram]
+      //
+      // On stack, before: ...
+      // On stack, after: program(guid), ...
+      //
+      // Push a program expression onto the stack. This takes
+      // a compile-time guid and converts it into a runtime-accessible
+      // expression.
+      pushProgram: function pushProgram(guid3) {
+        if (guid3 != null) {
+          this.pushStackLiteral(this.programExpression(guid3));
+        } else {
+          this.pushStackLiteral(null);
+        }
+      },
+      // [registerDecorator]
+      //
+      // On stack, before: hash, program, params..., ...
+      // On stack, after: ...
+      //
+      // Pops off the decorator's parameters, invokes the decorator,
+      // and inserts the decorator into the decorators list.
+      registerDecorator: function registerDecorator(paramSize, name) {
+        var foundDecorator = this.nameLookup("decorators", name, "decorator"), options = this.setupHelperArgs(name, paramSize);
+        this.decorators.push(["var decorator = ", foundDecorator, ";"]);
+        this.decorators.push(['if (typeof decorator !== "function") { throw new Error(', this.quotedString('Missing decorator: "' + name + '"'), "); }"]);
+        this.decorators.push(["fn = ", this.decorators.functionCall("decorator", "", ["fn", "props", "container", options]), " || fn;"]);
+      },
+      // [invokeHelper]
+      //
+      // On stack, before: hash, inverse, program, params..., ...
+      // On stack, after: result of helper invocation
+      //
+      // Pops off the helper's parameters, invokes the helper,
+      // and pushes the helper's return value onto the stack.
+      //
+      // If the helper is not found, `helperMissing` is called.
+      invokeHelper: function invokeHelper(paramSize, name, isSimple) {
+        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name);
+        var possibleFunctionCalls = [];
+        if (isSimple) {
+          possibleFunctionCalls.push(helper.name);
+        }
+        possibleFunctionCalls.push(nonHelper);
+        if (!this.options.strict) {
+          possibleFunctionCalls.push(this.aliasable("container.hooks.helperMissing"));
+        }
+        var functionLookupCode = ["(", this.itemsSeparatedBy(possibleFunctionCalls, "||"), ")"];
+        var functionCall = this.source.functionCall(functionLookupCode, "call", helper.callParams);
+        this.push(functionCall);
+      },
+      itemsSeparatedBy: function itemsSeparatedBy(items, separator) {
+        var result = [];
+        result.push(items[0]);
+        for (var i = 1; i < items.length; i++) {
+          result.push(separator, items[i]);
+        }
+        return result;
+      },
+      // [invokeKnownHelper]
+      //
+      // On stack, before: hash, inverse, program, params..., ...
+      // On stack, after: result of helper invocation
+      //
+      // This operation is used when the helper is known to exist,
+      // so a `helperMissing` fallback is not required.
+      invokeKnownHelper: function invokeKnownHelper(paramSize, name) {
+        var helper = this.setupHelper(paramSize, name);
+        this.push(this.source.functionCall(helper.name, "call", helper.callParams));
+      },
+      // [invokeAmbiguous]
+      //
+      // On stack, before: hash, inverse, program, params..., ...
+      // On stack, after: result of disambiguation
+      //
+      // This operation is used when an expression like `{{foo}}`
+      // is provided, but we don't know at compile-time whether it
+      // is a helper or a path.
+      //
+      // This operation emits more code than the other options,
+      // and can be avoided by passing the `knownHelpers` and
+      // `knownHelpersOnly` flags at compile-time.
+      invokeAmbiguous: function invokeAmbiguous(name, helperCall) {
+        this.useRegister("helper");
+        var nonHelper = this.popStack();
+        this.emptyHash();
+        var helper = this.setupHelper(0, name, helperCall);
+        var helperName = this.lastHelper = this.nameLookup("helpers", name, "helper");
+        var lookup2 = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
+        if (!this.options.strict) {
+          lookup2[0] = "(helper = ";
+          lookup2.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
+        }
+        this.push(["(", lookup2, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
+      },
+      // [invokePartial]
+      //
+      // On stack, before: context, ...
+      // On stack after: result of partial invocation
+      //
+      // This operation pops off a context, invokes a partial with that context,
+      // and pushes the result of the invocation back.
+      invokePartial: function invokePartial(isDynamic, name, indent2) {
+        var params = [], options = this.setupParams(name, 1, params);
+        if (isDynamic) {
+          name = this.popStack();
+          delete options.name;
+        }
+        if (indent2) {
+          options.indent = this.quotedString(indent2);
+        }
+        options.helpers = "helpers";
+        options.partials = "partials";
+        options.decorators = "container.decorators";
+        if (!isDynamic) {
+          params.unshift(this.nameLookup("partials", name, "partial"));
+        } else {
+          params.unshift(name);
+        }
+        if (this.options.compat) {
+          options.depths = "depths";
+        }
+        options = this.objectLiteral(options);
+        params.push(options);
+        this.push(this.source.functionCall("container.invokePartial", "", params));
+      },
+      // [assignToHash]
+      //
+      // On stack, before: value, ..., hash, ...
+      // On stack, after: ..., hash, ...
+      //
+      // Pops a value off the stack and assigns it to the current hash
+      assignToHash: function assignToHash(key) {
+        var value = this.popStack(), context = void 0, type = void 0, id = void 0;
+        if (this.trackIds) {
+          id = this.popStack();
+        }
+        if (this.stringParams) {
+          type = this.popStack();
+          context = this.popStack();
+        }
+        var hash2 = this.hash;
+        if (context) {
+          hash2.contexts[key] = context;
+        }
+        if (type) {
+          hash2.types[key] = type;
+        }
+        if (id) {
+          hash2.ids[key] = id;
+        }
+        hash2.values[key] = value;
+      },
+      pushId: function pushId(type, name, child) {
+        if (type === "BlockParam") {
+          this.pushStackLiteral("blockParams[" + name[0] + "].path[" + name[1] + "]" + (child ? " + " + this.quotedString("." + child) : ""));
+        } else if (type === "PathExpression") {
+          this.pushString(name);
+        } else if (type === "SubExpression") {
+          this.pushStackLiteral("true");
+        } else {
+          this.pushStackLiteral("null");
+        }
+      },
+      // HELPERS
+      compiler: JavaScriptCompiler,
+      compileChildren: function compileChildren(environment, options) {
+        var children = environment.children, child = void 0, compiler = void 0;
+        for (var i = 0, l = children.length; i < l; i++) {
+          child = children[i];
+          compiler = new this.compiler();
+          var existing = this.matchExistingProgram(child);
+          if (existing == null) {
+            var index = this.context.programs.push("") - 1;
+            child.index = index;
+            child.name = "program" + index;
+            this.context.programs[index] = compiler.compile(child, options, this.context, !this.precompile);
+            this.context.decorators[index] = compiler.decorators;
+            this.context.environments[index] = child;
+            this.useDepths = this.useDepths || compiler.useDepths;
+            this.useBlockParams = this.useBlockParams || compiler.useBlockParams;
+            child.useDepths = this.useDepths;
+            child.useBlockParams = this.useBlockParams;
+          } else {
+            child.index = existing.index;
+            child.name = "program" + existing.index;
+            this.useDepths = this.useDepths || existing.useDepths;
+            this.useBlockParams = this.useBlockParams || existing.useBlockParams;
+          }
+        }
+      },
+      matchExistingProgram: function matchExistingProgram(child) {
+        for (var i = 0, len = this.context.environments.length; i < len; i++) {
+          var environment = this.context.environments[i];
+          if (environment && environment.equals(child)) {
+            return environment;
+          }
+        }
+      },
+      programExpression: function programExpression(guid3) {
+        var child = this.environment.children[guid3], programParams = [child.index, "data", child.blockParams];
+        if (this.useBlockParams || this.useDepths) {
+          programParams.push("blockParams");
+        }
+        if (this.useDepths) {
+          programParams.push("depths");
+        }
+        return "container.program(" + programParams.join(", ") + ")";
+      },
+      useRegister: function useRegister(name) {
+        if (!this.registers[name]) {
+          this.registers[name] = true;
+          this.registers.list.push(name);
+        }
+      },
+      push: function push(expr) {
+        if (!(expr instanceof Literal)) {
+          expr = this.source.wrap(expr);
+        }
+        this.inlineStack.push(expr);
+        return expr;
+      },
+      pushStackLiteral: function pushStackLiteral(item) {
+        this.push(new Literal(item));
+      },
+      pushSource: function pushSource(source) {
+        if (this.pendingContent) {
+          this.source.push(this.appendToBuffer(this.source.quotedString(this.pendingContent), this.pendingLocation));
+          this.pendingContent = void 0;
+        }
+        if (source) {
+          this.source.push(source);
+        }
+      },
+      replaceStack: function replaceStack(callback) {
+        var prefix = ["("], stack = void 0, createdStack = void 0, usedLiteral = void 0;
+        if (!this.isInline()) {
+          throw new _exception2["default"]("replaceStack on non-inline");
+        }
+        var top = this.popStack(true);
+        if (top instanceof Literal) {
+          stack = [top.value];
+          prefix = ["(", stack];
+          usedLiteral = true;
+        } else {
+          createdStack = true;
+          var _name = this.incrStack();
+          prefix = ["((", this.push(_name), " = ", top, ")"];
+          stack = this.topStack();
+        }
+        var item = callback.call(this, stack);
+        if (!usedLiteral) {
+          this.popStack();
+        }
+        if (createdStack) {
+          this.stackSlot--;
+        }
+        this.push(prefix.concat(item, ")"));
+      },
+      incrStack: function incrStack() {
+        this.stackSlot++;
+        if (this.stackSlot > this.stackVars.length) {
+          this.stackVars.push("stack" + this.stackSlot);
+        }
+        return this.topStackName();
+      },
+      topStackName: function topStackName() {
+        return "stack" + this.stackSlot;
+      },
+      flushInline: function flushInline() {
+        var inlineStack = this.inlineStack;
+        this.inlineStack = [];
+        for (var i = 0, len = inlineStack.length; i < len; i++) {
+          var entry = inlineStack[i];
+          if (entry instanceof Literal) {
+            this.compileStack.push(entry);
+          } else {
+            var stack = this.incrStack();
+            this.pushSource([stack, " = ", entry, ";"]);
+            this.compileStack.push(stack);
+          }
+        }
+      },
+      isInline: function isInline() {
+        return this.inlineStack.length;
+      },
+      popStack: function popStack(wrapped) {
+        var inline = this.isInline(), item = (inline ? this.inlineStack : this.compileStack).pop();
+        if (!wrapped && item instanceof Literal) {
+          return item.value;
+        } else {
+          if (!inline) {
+            if (!this.stackSlot) {
+              throw new _exception2["default"]("Invalid stack pop");
+            }
+            this.stackSlot--;
+          }
+          return item;
+        }
+      },
+      topStack: function topStack() {
+        var stack = this.isInline() ? this.inlineStack : this.compileStack, item = stack[stack.length - 1];
+        if (item instanceof Literal) {
+          return item.value;
+        } else {
+          return item;
+        }
+      },
+      contextName: function contextName(context) {
+        if (this.useDepths && context) {
+          return "depths[" + context + "]";
+        } else {
+          return "depth" + context;
+        }
+      },
+      quotedString: function quotedString(str) {
+        return this.source.quotedString(str);
+      },
+      objectLiteral: function objectLiteral(obj) {
+        return this.source.objectLiteral(obj);
+      },
+      aliasable: function aliasable(name) {
+        var ret = this.aliases[name];
+        if (ret) {
+          ret.referenceCount++;
+          return ret;
+        }
+        ret = this.aliases[name] = this.source.wrap(name);
+        ret.aliasable = true;
+        ret.referenceCount = 1;
+        return ret;
+      },
+      setupHelper: function setupHelper(paramSize, name, blockHelper) {
+        var params = [], paramsInit = this.setupHelperArgs(name, paramSize, params, blockHelper);
+        var foundHelper = this.nameLookup("helpers", name, "helper"), callContext = this.aliasable(this.contextName(0) + " != null ? " + this.contextName(0) + " : (container.nullContext || {})");
+        return {
+          params,
+          paramsInit,
+          name: foundHelper,
+          callParams: [callContext].concat(params)
+        };
+      },
+      setupParams: function setupParams(helper, paramSize, params) {
+        var options = {}, contexts = [], types = [], ids = [], objectArgs = !params, param = void 0;
+        if (objectArgs) {
+          params = [];
+        }
+        options.name = this.quotedString(helper);
+        options.hash = this.popStack();
+        if (this.trackIds) {
+          options.hashIds = this.popStack();
+        }
+        if (this.stringParams) {
+          options.hashTypes = this.popStack();
+          options.hashContexts = this.popStack();
+        }
+        var inverse = this.popStack(), program2 = this.popStack();
+        if (program2 || inverse) {
+          options.fn = program2 || "container.noop";
+          options.inverse = inverse || "container.noop";
+        }
+        var i = paramSize;
+        while (i--) {
+          param = this.popStack();
+          params[i] = param;
+          if (this.trackIds) {
+            ids[i] = this.popStack();
+          }
+          if (this.stringParams) {
+            types[i] = this.popStack();
+            contexts[i] = this.popStack();
+          }
+        }
+        if (objectArgs) {
+          options.args = this.source.generateArray(params);
+        }
+        if (this.trackIds) {
+          options.ids = this.source.generateArray(ids);
+        }
+        if (this.stringParams) {
+          options.types = this.source.generateArray(types);
+          options.contexts = this.source.generateArray(contexts);
+        }
+        if (this.options.data) {
+          options.data = "data";
+        }
+        if (this.useBlockParams) {
+          options.blockParams = "blockParams";
+        }
+        return options;
+      },
+      setupHelperArgs: function setupHelperArgs(helper, paramSize, params, useRegister) {
+        var options = this.setupParams(helper, paramSize, params);
+        options.loc = locationLiteral(this);
+        options = this.objectLiteral(options);
+        if (useRegister) {
+          this.useRegister("options");
+          params.push("options");
+          return ["options=", options];
+        } else if (params) {
+          params.push(options);
+          return "";
+        } else {
+          return options;
+        }
+      }
+    };
+    (function() {
+      var reservedWords = "break else new var case finally return void catch for switch while continue function this with default if throw delete in try do instanceof typeof abstract enum int short boolean export interface static byte extends long super char final native synchronized class float package throws const goto private transient debugger implements protected volatile double import public let yield await null true false".split(" ");
+      var compilerWords = JavaScriptCompiler.RESERVED_WORDS = {};
+      for (var i = 0, l = reservedWords.length; i < l; i++) {
+        compilerWords[reservedWords[i]] = true;
+      }
+    })();
+    JavaScriptCompiler.isValidJavaScriptVariableName = function(name) {
+      return !JavaScriptCompiler.RESERVED_WORDS[name] && /^[a-zA-Z_$][0-9a-zA-Z_$]*$/.test(name);
+    };
+    function locationLiteral(compiler) {
+      var loc = compiler.source.currentLocation;
+      return loc ? _codeGen.safeJsonLiteral(loc) : "undefined";
+    }
+    function strictLookup(requireTerminal, compiler, parts, startPartIndex, type) {
+      var stack = compiler.popStack(), len = parts.length;
+      if (requireTerminal) {
+        len--;
+      }
+      for (var i = startPartIndex; i < len; i++) {
+        stack = compiler.nameLookup(stack, parts[i], type);
+      }
+      if (requireTerminal) {
+        return [compiler.aliasable("container.strict"), "(", stack, ", ", compiler.quotedString(parts[len]), ", ", locationLiteral(compiler), " )"];
+      } else {
+        return stack;
+      }
+    }
+    exports["default"] = JavaScriptCompiler;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars.js
+var require_handlebars = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars.js"(exports, module) {
+    "use strict";
+    exports.__esModule = true;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _handlebarsRuntime = require_handlebars_runtime();
+    var _handlebarsRuntime2 = _interopRequireDefault(_handlebarsRuntime);
+    var _handlebarsCompilerAst = require_ast();
+    var _handlebarsCompilerAst2 = _interopRequireDefault(_handlebarsCompilerAst);
+    var _handlebarsCompilerBase = require_base2();
+    var _handlebarsCompilerCompiler = require_compiler();
+    var _handlebarsCompilerJavascriptCompiler = require_javascript_compiler();
+    var _handlebarsCompilerJavascriptCompiler2 = _interopRequireDefault(_handlebarsCompilerJavascriptCompiler);
+    var _handlebarsCompilerVisitor = require_visitor();
+    var _handlebarsCompilerVisitor2 = _interopRequireDefault(_handlebarsCompilerVisitor);
+    var _handlebarsNoConflict = require_no_conflict();
+    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
+    var _create = _handlebarsRuntime2["default"].create;
+    function create() {
+      var hb = _create();
+      hb.compile = function(input2, options) {
+        return _handlebarsCompilerCompiler.compile(input2, options, hb);
+      };
+      hb.precompile = function(input2, options) {
+        return _handlebarsCompilerCompiler.precompile(input2, options, hb);
+      };
+      hb.AST = _handlebarsCompilerAst2["default"];
+      hb.Compiler = _handlebarsCompilerCompiler.Compiler;
+      hb.JavaScriptCompiler = _handlebarsCompilerJavascriptCompiler2["default"];
+      hb.Parser = _handlebarsCompilerBase.parser;
+      hb.parse = _handlebarsCompilerBase.parse;
+      hb.parseWithoutProcessing = _handlebarsCompilerBase.parseWithoutProcessing;
+      return hb;
+    }
+    var inst = create();
+    inst.create = create;
+    _handlebarsNoConflict2["default"](inst);
+    inst.Visitor = _handlebarsCompilerVisitor2["default"];
+    inst["default"] = inst;
+    exports["default"] = inst;
+    module.exports = exports["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js
+var require_printer = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.print = print2;
+    exports.PrintVisitor = PrintVisitor;
+    function _interopRequireDefault(obj) {
+      return obj && obj.__esModule ? obj : { "default": obj };
+    }
+    var _visitor = require_visitor();
+    var _visitor2 = _interopRequireDefault(_visitor);
+    function print2(ast) {
+      return new PrintVisitor().accept(ast);
+    }
+    function PrintVisitor() {
+      this.padding = 0;
+    }
+    PrintVisitor.prototype = new _visitor2["default"]();
+    PrintVisitor.prototype.pad = function(string4) {
+      var out = "";
+      for (var i = 0, l = this.padding; i < l; i++) {
+        out += "  ";
+      }
+      out += string4 + "\n";
+      return out;
+    };
+    PrintVisitor.prototype.Program = function(program2) {
+      var out = "", body = program2.body, i = void 0, l = void 0;
+      if (program2.blockParams) {
+        var blockParams = "BLOCK PARAMS: [";
+        for (i = 0, l = program2.blockParams.length; i < l; i++) {
+          blockParams += " " + program2.blockParams[i];
+        }
+        blockParams += " ]";
+        out += this.pad(blockParams);
+      }
+      for (i = 0, l = body.length; i < l; i++) {
+        out += this.accept(body[i]);
+      }
+      this.padding--;
+      return out;
+    };
+    PrintVisitor.prototype.MustacheStatement = function(mustache) {
+      return this.pad("{{ " + this.SubExpression(mustache) + " }}");
+    };
+    PrintVisitor.prototype.Decorator = function(mustache) {
+      return this.pad("{{ DIRECTIVE " + this.SubExpression(mustache) + " }}");
+    };
+    PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block) {
+      var out = "";
+      out += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
+      this.padding++;
+      out += this.pad(this.SubExpression(block));
+      if (block.program) {
+        out += this.pad("PROGRAM:");
+        this.padding++;
+        out += this.accept(block.program);
+        this.padding--;
+      }
+      if (block.inverse) {
+        if (block.program) {
+          this.padding++;
+        }
+        out += this.pad("{{^}}");
+        this.padding++;
+        out += this.accept(block.inverse);
+        this.padding--;
+        if (block.program) {
+          this.padding--;
+        }
+      }
+      this.padding--;
+      return out;
+    };
+    PrintVisitor.prototype.PartialStatement = function(partial2) {
+      var content = "PARTIAL:" + partial2.name.original;
+      if (partial2.params[0]) {
+        content += " " + this.accept(partial2.params[0]);
+      }
+      if (partial2.hash) {
+        content += " " + this.accept(partial2.hash);
+      }
+      return this.pad("{{> " + content + " }}");
+    };
+    PrintVisitor.prototype.PartialBlockStatement = function(partial2) {
+      var content = "PARTIAL BLOCK:" + partial2.name.original;
+      if (partial2.params[0]) {
+        content += " " + this.accept(partial2.params[0]);
+      }
+      if (partial2.hash) {
+        content += " " + this.accept(partial2.hash);
+      }
+      content += " " + this.pad("PROGRAM:");
+      this.padding++;
+      content += this.accept(partial2.program);
+      this.padding--;
+      return this.pad("{{> " + content + " }}");
+    };
+    PrintVisitor.prototype.ContentStatement = function(content) {
+      return this.pad("CONTENT[ '" + content.value + "' ]");
+    };
+    PrintVisitor.prototype.CommentStatement = function(comment) {
+      return this.pad("{{! '" + comment.value + "' }}");
+    };
+    PrintVisitor.prototype.SubExpression = function(sexpr) {
+      var params = sexpr.params, paramStrings = [], hash2 = void 0;
+      for (var i = 0, l = params.length; i < l; i++) {
+        paramStrings.push(this.accept(params[i]));
+      }
+      params = "[" + paramStrings.join(", ") + "]";
+      hash2 = sexpr.hash ? " " + this.accept(sexpr.hash) : "";
+      return this.accept(sexpr.path) + " " + params + hash2;
+    };
+    PrintVisitor.prototype.PathExpression = function(id) {
+      var path8 = id.parts.join("/");
+      return (id.data ? "@" : "") + "PATH:" + path8;
+    };
+    PrintVisitor.prototype.StringLiteral = function(string4) {
+      return '"' + string4.value + '"';
+    };
+    PrintVisitor.prototype.NumberLiteral = function(number4) {
+      return "NUMBER{" + number4.value + "}";
+    };
+    PrintVisitor.prototype.BooleanLiteral = function(bool3) {
+      return "BOOLEAN{" + bool3.value + "}";
+    };
+    PrintVisitor.prototype.UndefinedLiteral = function() {
+      return "UNDEFINED";
+    };
+    PrintVisitor.prototype.NullLiteral = function() {
+      return "NULL";
+    };
+    PrintVisitor.prototype.Hash = function(hash2) {
+      var pairs = hash2.pairs, joinedPairs = [];
+      for (var i = 0, l = pairs.length; i < l; i++) {
+        joinedPairs.push(this.accept(pairs[i]));
+      }
+      return "HASH{" + joinedPairs.join(", ") + "}";
+    };
+    PrintVisitor.prototype.HashPair = function(pair) {
+      return pair.key + "=" + this.accept(pair.value);
+    };
+  }
+});
+
+// node_modules/handlebars/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/handlebars/lib/index.js"(exports, module) {
+    var handlebars2 = require_handlebars()["default"];
+    var printer = require_printer();
+    handlebars2.PrintVisitor = printer.PrintVisitor;
+    handlebars2.print = printer.print;
+    module.exports = handlebars2;
+    function extension(module2, filename) {
+      var fs5 = __require("fs");
+      var templateString = fs5.readFileSync(filename, "utf8");
+      module2.exports = handlebars2.compile(templateString);
+    }
+    if (typeof __require !== "undefined" && __require.extensions) {
+      __require.extensions[".handlebars"] = extension;
+      __require.extensions[".hbs"] = extension;
+    }
+  }
+});
+
 // node_modules/is-stream/index.js
 var require_is_stream = __commonJS({
   "node_modules/is-stream/index.js"(exports, module) {
@@ -1397,11 +7356,11 @@ var require_make_dir = __commonJS({
     var makeDir2 = async (input2, options) => {
       checkPath(input2);
       options = processOptions(options);
-      const mkdir3 = promisify(options.fs.mkdir);
+      const mkdir4 = promisify(options.fs.mkdir);
       const stat = promisify(options.fs.stat);
       if (useNativeRecursiveOption && options.fs.mkdir === fs5.mkdir) {
         const pth = path8.resolve(input2);
-        await mkdir3(pth, {
+        await mkdir4(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -1409,7 +7368,7 @@ var require_make_dir = __commonJS({
       }
       const make = async (pth) => {
         try {
-          await mkdir3(pth, options.mode);
+          await mkdir4(pth, options.mode);
           return pth;
         } catch (error62) {
           if (error62.code === "EPERM") {
@@ -2055,7 +8014,7 @@ var require_ber = __commonJS({
 });
 
 // node_modules/asn1/lib/index.js
-var require_lib = __commonJS({
+var require_lib2 = __commonJS({
   "node_modules/asn1/lib/index.js"(exports, module) {
     var Ber = require_ber();
     module.exports = {
@@ -5932,10 +11891,10 @@ var require_constants = __commonJS({
 });
 
 // node_modules/ssh2/lib/protocol/utils.js
-var require_utils = __commonJS({
+var require_utils2 = __commonJS({
   "node_modules/ssh2/lib/protocol/utils.js"(exports, module) {
     "use strict";
-    var Ber = require_lib().Ber;
+    var Ber = require_lib2().Ber;
     var DISCONNECT_REASON;
     var FastBuffer = Buffer[Symbol.species];
     var TypedArrayFill = Object.getPrototypeOf(Uint8Array.prototype).fill;
@@ -6687,7 +12646,7 @@ var require_crypto = __commonJS({
       randomFillSync,
       timingSafeEqual
     } = __require("crypto");
-    var { readUInt32BE, writeUInt32BE } = require_utils();
+    var { readUInt32BE, writeUInt32BE } = require_utils2();
     var FastBuffer = Buffer[Symbol.species];
     var MAX_SEQNO = 2 ** 32 - 1;
     var EMPTY_BUFFER = Buffer.alloc(0);
@@ -8016,7 +13975,7 @@ var require_keyParser = __commonJS({
       verify: verify_
     } = __require("crypto");
     var supportedOpenSSLCiphers = getCiphers();
-    var { Ber } = require_lib();
+    var { Ber } = require_lib2();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
     var { CIPHER_INFO } = require_crypto();
     var { eddsaSupported, SUPPORTED_CIPHER } = require_constants();
@@ -8026,7 +13985,7 @@ var require_keyParser = __commonJS({
       readString,
       readUInt32BE,
       writeUInt32BE
-    } = require_utils();
+    } = require_utils2();
     var SYM_HASH_ALGO = /* @__PURE__ */ Symbol("Hash Algorithm");
     var SYM_PRIV_PEM = /* @__PURE__ */ Symbol("Private key PEM");
     var SYM_PUB_PEM = /* @__PURE__ */ Symbol("Public key PEM");
@@ -9256,7 +15215,7 @@ var require_agent = __commonJS({
       readUInt32BE,
       writeUInt32BE,
       writeUInt32LE
-    } = require_utils();
+    } = require_utils2();
     function once(cb) {
       let called = false;
       return (...args) => {
@@ -10091,9 +16050,9 @@ var require_zlib = __commonJS({
     function processCallback() {
       throw new Error("Should not get here");
     }
-    function zlibOnError(message, errno, code) {
+    function zlibOnError(message2, errno, code) {
       const self2 = this._owner;
-      const error62 = new Error(message);
+      const error62 = new Error(message2);
       error62.errno = errno;
       error62.code = code;
       self2._err = error62;
@@ -10303,7 +16262,7 @@ var require_handlers_misc = __commonJS({
       doFatalError,
       sigSSHToASN1,
       writeUInt32BE
-    } = require_utils();
+    } = require_utils2();
     var {
       CHANNEL_OPEN_FAILURE,
       COMPAT,
@@ -11233,7 +17192,7 @@ var require_kex = __commonJS({
       generateKeyPairSync,
       randomFillSync
     } = __require("crypto");
-    var { Ber } = require_lib();
+    var { Ber } = require_lib2();
     var {
       COMPAT,
       curve25519Supported,
@@ -11260,7 +17219,7 @@ var require_kex = __commonJS({
       FastBuffer,
       sigSSHToASN1,
       writeUInt32BE
-    } = require_utils();
+    } = require_utils2();
     var {
       PacketReader,
       PacketWriter,
@@ -12893,7 +18852,7 @@ var require_Protocol = __commonJS({
       convertSignature,
       sendPacket,
       writeUInt32BE
-    } = require_utils();
+    } = require_utils2();
     var {
       PacketReader,
       PacketWriter,
@@ -13428,7 +19387,7 @@ var require_Protocol = __commonJS({
           sendPacket(this, this._packetRW.write.finalize(packet));
         });
       }
-      authHostbased(username, pubKey, hostname3, userlocal, keyAlgo, cbSign) {
+      authHostbased(username, pubKey, hostname4, userlocal, keyAlgo, cbSign) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
         pubKey = parseKey(pubKey);
@@ -13447,7 +19406,7 @@ var require_Protocol = __commonJS({
         const pubKeyLen = pubKey.length;
         const sessionID = this._kex.sessionID;
         const sesLen = sessionID.length;
-        const hostnameLen = Buffer.byteLength(hostname3);
+        const hostnameLen = Buffer.byteLength(hostname4);
         const userlocalLen = Buffer.byteLength(userlocal);
         const data = Buffer.allocUnsafe(
           4 + sesLen + 1 + 4 + userLen + 4 + 14 + 4 + 9 + 4 + algoLen + 4 + pubKeyLen + 4 + hostnameLen + 4 + userlocalLen
@@ -13467,7 +19426,7 @@ var require_Protocol = __commonJS({
         writeUInt32BE(data, pubKeyLen, p += algoLen);
         data.set(pubKey, p += 4);
         writeUInt32BE(data, hostnameLen, p += pubKeyLen);
-        data.utf8Write(hostname3, p += 4, hostnameLen);
+        data.utf8Write(hostname4, p += 4, hostnameLen);
         writeUInt32BE(data, userlocalLen, p += hostnameLen);
         data.utf8Write(userlocal, p += 4, userlocalLen);
         cbSign(data, (signature) => {
@@ -14456,11 +20415,11 @@ var require_node_fs_compat = __commonJS({
       return `of ${thing} ${String(expected)}`;
     }
     exports.ERR_INTERNAL_ASSERTION = class ERR_INTERNAL_ASSERTION extends Error {
-      constructor(message) {
+      constructor(message2) {
         super();
         Error.captureStackTrace(this, ERR_INTERNAL_ASSERTION);
         const suffix = "This is caused by either a bug in ssh2 or incorrect usage of ssh2 internals.\nPlease open an issue with this stack trace at https://github.com/mscdex/ssh2/issues\n";
-        this.message = message === void 0 ? suffix : `${message}
+        this.message = message2 === void 0 ? suffix : `${message2}
 ${suffix}`;
       }
     };
@@ -14541,7 +20500,7 @@ var require_SFTP = __commonJS({
       bufferSlice,
       makeBufferParser,
       writeUInt32BE
-    } = require_utils();
+    } = require_utils2();
     var ATTR = {
       SIZE: 1,
       UIDGID: 2,
@@ -15944,13 +21903,13 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} HANDLE`
         );
       }
-      status(reqid, code, message) {
+      status(reqid, code, message2) {
         if (!this.server)
           throw new Error("Server-only method called in client mode");
         if (!VALID_STATUS_CODES.has(code))
           throw new Error(`Bad status code: ${code}`);
-        message || (message = "");
-        const msgLen = Buffer.byteLength(message);
+        message2 || (message2 = "");
+        const msgLen = Buffer.byteLength(message2);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 4 + msgLen + 4);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15960,7 +21919,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, msgLen, p += 4);
         p += 4;
         if (msgLen) {
-          buf.utf8Write(message, p, msgLen);
+          buf.utf8Write(message2, p, msgLen);
           p += msgLen;
         }
         writeUInt32BE(buf, 0, p);
@@ -17589,7 +23548,7 @@ var require_Channel = __commonJS({
     var {
       CHANNEL_EXTENDED_DATATYPE: { STDERR }
     } = require_constants();
-    var { bufferSlice } = require_utils();
+    var { bufferSlice } = require_utils2();
     var PACKET_SIZE = 32 * 1024;
     var MAX_WINDOW = 2 * 1024 * 1024;
     var WINDOW_THRESHOLD = MAX_WINDOW / 2;
@@ -17814,7 +23773,7 @@ var require_Channel = __commonJS({
 });
 
 // node_modules/ssh2/lib/utils.js
-var require_utils2 = __commonJS({
+var require_utils3 = __commonJS({
   "node_modules/ssh2/lib/utils.js"(exports, module) {
     "use strict";
     var { SFTP } = require_SFTP();
@@ -18134,7 +24093,7 @@ var require_client = __commonJS({
       readUInt32BE,
       sigSSHToASN1,
       writeUInt32BE
-    } = require_utils();
+    } = require_utils2();
     var { AgentContext, createAgent, isAgent } = require_agent();
     var {
       Channel,
@@ -18149,7 +24108,7 @@ var require_client = __commonJS({
       isWritable,
       onChannelOpenFailure,
       onCHANNEL_CLOSE
-    } = require_utils2();
+    } = require_utils3();
     var bufferParser = makeBufferParser();
     var sigParser = makeBufferParser();
     var RE_OPENSSH = /^OpenSSH_(?:(?![0-4])\d)|(?:\d{2,})/;
@@ -20001,7 +25960,7 @@ var require_server = __commonJS({
     var { parseKey } = require_keyParser();
     var Protocol = require_Protocol();
     var { SFTP } = require_SFTP();
-    var { writeUInt32BE } = require_utils();
+    var { writeUInt32BE } = require_utils2();
     var {
       Channel,
       MAX_WINDOW,
@@ -20015,7 +25974,7 @@ var require_server = __commonJS({
       isWritable,
       onChannelOpenFailure,
       onCHANNEL_CLOSE
-    } = require_utils2();
+    } = require_utils3();
     var MAX_PENDING_AUTHS = 10;
     var AuthContext = class extends EventEmitter {
       constructor(protocol, username, service, method, cb) {
@@ -21159,9 +27118,9 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes4
+      randomBytes: randomBytes5
     } = __require("crypto");
-    var { Ber } = require_lib();
+    var { Ber } = require_lib2();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
     var { CIPHER_INFO } = require_crypto();
     var SALT_LEN = 16;
@@ -21423,7 +27382,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes4(SALT_LEN);
+            const salt = randomBytes5(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -21462,7 +27421,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes4(4);
+          const checkInt = randomBytes5(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -21573,7 +27532,7 @@ var require_keygen = __commonJS({
 });
 
 // node_modules/ssh2/lib/index.js
-var require_lib2 = __commonJS({
+var require_lib3 = __commonJS({
   "node_modules/ssh2/lib/index.js"(exports, module) {
     "use strict";
     var {
@@ -21620,5965 +27579,6 @@ var require_lib2 = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/utils.js
-var require_utils3 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.extend = extend2;
-    exports.indexOf = indexOf;
-    exports.escapeExpression = escapeExpression;
-    exports.isEmpty = isEmpty;
-    exports.createFrame = createFrame;
-    exports.blockParams = blockParams;
-    exports.appendContextPath = appendContextPath;
-    var escape = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      "'": "&#x27;",
-      "`": "&#x60;",
-      "=": "&#x3D;"
-    };
-    var badChars = /[&<>"'`=]/g;
-    var possible = /[&<>"'`=]/;
-    function escapeChar(chr) {
-      return escape[chr];
-    }
-    function extend2(obj) {
-      for (var i = 1; i < arguments.length; i++) {
-        for (var key in arguments[i]) {
-          if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
-            obj[key] = arguments[i][key];
-          }
-        }
-      }
-      return obj;
-    }
-    var toString = Object.prototype.toString;
-    exports.toString = toString;
-    var isFunction = function isFunction2(value) {
-      return typeof value === "function";
-    };
-    if (isFunction(/x/)) {
-      exports.isFunction = isFunction = function(value) {
-        return typeof value === "function" && toString.call(value) === "[object Function]";
-      };
-    }
-    exports.isFunction = isFunction;
-    var isArray = Array.isArray || function(value) {
-      return value && typeof value === "object" ? toString.call(value) === "[object Array]" : false;
-    };
-    exports.isArray = isArray;
-    function indexOf(array2, value) {
-      for (var i = 0, len = array2.length; i < len; i++) {
-        if (array2[i] === value) {
-          return i;
-        }
-      }
-      return -1;
-    }
-    function escapeExpression(string4) {
-      if (typeof string4 !== "string") {
-        if (string4 && typeof string4.toHTML === "function") {
-          return string4.toHTML();
-        } else if (string4 == null) {
-          return "";
-        } else if (!string4) {
-          return string4 + "";
-        }
-        string4 = "" + string4;
-      }
-      if (!possible.test(string4)) {
-        return string4;
-      }
-      return string4.replace(badChars, escapeChar);
-    }
-    function isEmpty(value) {
-      if (!value && value !== 0) {
-        return true;
-      } else if (isArray(value) && value.length === 0) {
-        return true;
-      } else {
-        return false;
-      }
-    }
-    function createFrame(object2) {
-      var frame = extend2({}, object2);
-      frame._parent = object2;
-      return frame;
-    }
-    function blockParams(params, ids) {
-      params.path = ids;
-      return params;
-    }
-    function appendContextPath(contextPath, id) {
-      return (contextPath ? contextPath + "." : "") + id;
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/exception.js
-var require_exception = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/exception.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var errorProps = ["description", "fileName", "lineNumber", "endLineNumber", "message", "name", "number", "stack"];
-    function Exception(message, node2) {
-      var loc = node2 && node2.loc, line = void 0, endLineNumber = void 0, column = void 0, endColumn = void 0;
-      if (loc && loc.start) {
-        line = loc.start.line;
-        column = loc.start.column;
-        if (loc.end) {
-          endLineNumber = loc.end.line;
-          endColumn = loc.end.column;
-        }
-        message += " - " + line + ":" + column;
-      }
-      var tmp = Error.prototype.constructor.call(this, message);
-      for (var idx = 0; idx < errorProps.length; idx++) {
-        this[errorProps[idx]] = tmp[errorProps[idx]];
-      }
-      if (Error.captureStackTrace) {
-        Error.captureStackTrace(this, Exception);
-      }
-      try {
-        if (loc) {
-          this.lineNumber = line;
-          this.endLineNumber = endLineNumber;
-          if (Object.defineProperty) {
-            Object.defineProperty(this, "column", {
-              value: column,
-              enumerable: true
-            });
-            Object.defineProperty(this, "endColumn", {
-              value: endColumn,
-              enumerable: true
-            });
-          } else {
-            this.column = column;
-            this.endColumn = endColumn;
-          }
-        }
-      } catch (nop) {
-      }
-    }
-    Exception.prototype = new Error();
-    exports["default"] = Exception;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js
-var require_block_helper_missing = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var _utils = require_utils3();
-    exports["default"] = function(instance) {
-      instance.registerHelper("blockHelperMissing", function(context, options) {
-        var inverse = options.inverse, fn = options.fn;
-        if (context === true) {
-          return fn(this);
-        } else if (context === false || context == null) {
-          return inverse(this);
-        } else if (_utils.isArray(context)) {
-          if (context.length > 0) {
-            if (options.ids) {
-              options.ids = [options.name];
-            }
-            return instance.helpers.each(context, options);
-          } else {
-            return inverse(this);
-          }
-        } else {
-          if (options.data && options.ids) {
-            var data = _utils.createFrame(options.data);
-            data.contextPath = _utils.appendContextPath(options.data.contextPath, options.name);
-            options = { data };
-          }
-          return fn(context, options);
-        }
-      });
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/each.js
-var require_each = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/each.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _utils = require_utils3();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    function closeIterator(iterator) {
-      try {
-        var _close = iterator["return"];
-        if (_utils.isFunction(_close)) {
-          _close.call(iterator);
-        }
-      } catch (closeError) {
-      }
-    }
-    exports["default"] = function(instance) {
-      instance.registerHelper("each", function(context, options) {
-        if (!options) {
-          throw new _exception2["default"]("Must pass iterator to #each");
-        }
-        var fn = options.fn, inverse = options.inverse, i = 0, ret = "", data = void 0, contextPath = void 0;
-        if (options.data && options.ids) {
-          contextPath = _utils.appendContextPath(options.data.contextPath, options.ids[0]) + ".";
-        }
-        if (_utils.isFunction(context)) {
-          context = context.call(this);
-        }
-        if (options.data) {
-          data = _utils.createFrame(options.data);
-        }
-        function execIteration(field, index, last, value) {
-          if (data) {
-            data.key = field;
-            data.index = index;
-            data.first = index === 0;
-            data.last = !!last;
-            if (contextPath) {
-              data.contextPath = contextPath + field;
-            }
-          }
-          ret = ret + fn(value, {
-            data,
-            blockParams: _utils.blockParams([value, field], [contextPath + field, null])
-          });
-        }
-        if (context && typeof context === "object") {
-          if (_utils.isArray(context)) {
-            for (var j = context.length; i < j; i++) {
-              if (i in context) {
-                execIteration(i, i, i === context.length - 1, context[i]);
-              }
-            }
-          } else if (typeof Symbol === "function" && context[Symbol.iterator]) {
-            var iterator = context[Symbol.iterator]();
-            var current = iterator.next();
-            while (!current.done) {
-              var next = iterator.next();
-              try {
-                execIteration(i, i, next.done, current.value);
-              } catch (e) {
-                if (!next.done) {
-                  closeIterator(iterator);
-                }
-                throw e;
-              }
-              current = next;
-              i++;
-            }
-          } else {
-            (function() {
-              var priorKey = void 0;
-              Object.keys(context).forEach(function(key) {
-                if (priorKey !== void 0) {
-                  execIteration(priorKey, i - 1, false, context[priorKey]);
-                }
-                priorKey = key;
-                i++;
-              });
-              if (priorKey !== void 0) {
-                execIteration(priorKey, i - 1, true, context[priorKey]);
-              }
-            })();
-          }
-        }
-        if (i === 0) {
-          ret = inverse(this);
-        }
-        return ret;
-      });
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js
-var require_helper_missing = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    exports["default"] = function(instance) {
-      instance.registerHelper("helperMissing", function() {
-        if (arguments.length === 1) {
-          return void 0;
-        } else {
-          throw new _exception2["default"]('Missing helper: "' + arguments[arguments.length - 1].name + '"');
-        }
-      });
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/if.js
-var require_if = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/if.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _utils = require_utils3();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    exports["default"] = function(instance) {
-      instance.registerHelper("if", function(conditional, options) {
-        if (arguments.length != 2) {
-          throw new _exception2["default"]("#if requires exactly one argument");
-        }
-        if (_utils.isFunction(conditional)) {
-          conditional = conditional.call(this);
-        }
-        if (!options.hash.includeZero && !conditional || _utils.isEmpty(conditional)) {
-          return options.inverse(this);
-        } else {
-          return options.fn(this);
-        }
-      });
-      instance.registerHelper("unless", function(conditional, options) {
-        if (arguments.length != 2) {
-          throw new _exception2["default"]("#unless requires exactly one argument");
-        }
-        return instance.helpers["if"].call(this, conditional, {
-          fn: options.inverse,
-          inverse: options.fn,
-          hash: options.hash
-        });
-      });
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/log.js
-var require_log = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/log.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    exports["default"] = function(instance) {
-      instance.registerHelper("log", function() {
-        var args = [void 0], options = arguments[arguments.length - 1];
-        for (var i = 0; i < arguments.length - 1; i++) {
-          args.push(arguments[i]);
-        }
-        var level = 1;
-        if (options.hash.level != null) {
-          level = options.hash.level;
-        } else if (options.data && options.data.level != null) {
-          level = options.data.level;
-        }
-        args[0] = level;
-        instance.log.apply(instance, args);
-      });
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js
-var require_lookup = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    exports["default"] = function(instance) {
-      instance.registerHelper("lookup", function(obj, field, options) {
-        if (!obj) {
-          return obj;
-        }
-        return options.lookupProperty(obj, field);
-      });
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/with.js
-var require_with = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/with.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _utils = require_utils3();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    exports["default"] = function(instance) {
-      instance.registerHelper("with", function(context, options) {
-        if (arguments.length != 2) {
-          throw new _exception2["default"]("#with requires exactly one argument");
-        }
-        if (_utils.isFunction(context)) {
-          context = context.call(this);
-        }
-        var fn = options.fn;
-        if (!_utils.isEmpty(context)) {
-          var data = options.data;
-          if (options.data && options.ids) {
-            data = _utils.createFrame(options.data);
-            data.contextPath = _utils.appendContextPath(options.data.contextPath, options.ids[0]);
-          }
-          return fn(context, {
-            data,
-            blockParams: _utils.blockParams([context], [data && data.contextPath])
-          });
-        } else {
-          return options.inverse(this);
-        }
-      });
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers.js
-var require_helpers = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.registerDefaultHelpers = registerDefaultHelpers;
-    exports.moveHelperToHooks = moveHelperToHooks;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _helpersBlockHelperMissing = require_block_helper_missing();
-    var _helpersBlockHelperMissing2 = _interopRequireDefault(_helpersBlockHelperMissing);
-    var _helpersEach = require_each();
-    var _helpersEach2 = _interopRequireDefault(_helpersEach);
-    var _helpersHelperMissing = require_helper_missing();
-    var _helpersHelperMissing2 = _interopRequireDefault(_helpersHelperMissing);
-    var _helpersIf = require_if();
-    var _helpersIf2 = _interopRequireDefault(_helpersIf);
-    var _helpersLog = require_log();
-    var _helpersLog2 = _interopRequireDefault(_helpersLog);
-    var _helpersLookup = require_lookup();
-    var _helpersLookup2 = _interopRequireDefault(_helpersLookup);
-    var _helpersWith = require_with();
-    var _helpersWith2 = _interopRequireDefault(_helpersWith);
-    function registerDefaultHelpers(instance) {
-      _helpersBlockHelperMissing2["default"](instance);
-      _helpersEach2["default"](instance);
-      _helpersHelperMissing2["default"](instance);
-      _helpersIf2["default"](instance);
-      _helpersLog2["default"](instance);
-      _helpersLookup2["default"](instance);
-      _helpersWith2["default"](instance);
-    }
-    function moveHelperToHooks(instance, helperName, keepHelper) {
-      if (instance.helpers[helperName]) {
-        instance.hooks[helperName] = instance.helpers[helperName];
-        if (!keepHelper) {
-          instance.helpers[helperName] = void 0;
-        }
-      }
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js
-var require_inline = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var _utils = require_utils3();
-    exports["default"] = function(instance) {
-      instance.registerDecorator("inline", function(fn, props, container, options) {
-        var ret = fn;
-        if (!props.partials) {
-          props.partials = {};
-          ret = function(context, options2) {
-            var original = container.partials;
-            container.partials = _utils.extend({}, original, props.partials);
-            var ret2 = fn(context, options2);
-            container.partials = original;
-            return ret2;
-          };
-        }
-        props.partials[options.args[0]] = options.fn;
-        return ret;
-      });
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/decorators.js
-var require_decorators = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/decorators.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.registerDefaultDecorators = registerDefaultDecorators;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _decoratorsInline = require_inline();
-    var _decoratorsInline2 = _interopRequireDefault(_decoratorsInline);
-    function registerDefaultDecorators(instance) {
-      _decoratorsInline2["default"](instance);
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/logger.js
-var require_logger = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/logger.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var _utils = require_utils3();
-    var logger = {
-      methodMap: ["debug", "info", "warn", "error"],
-      level: "info",
-      // Maps a given level value to the `methodMap` indexes above.
-      lookupLevel: function lookupLevel(level) {
-        if (typeof level === "string") {
-          var levelMap = _utils.indexOf(logger.methodMap, level.toLowerCase());
-          if (levelMap >= 0) {
-            level = levelMap;
-          } else {
-            level = parseInt(level, 10);
-          }
-        }
-        return level;
-      },
-      // Can be overridden in the host environment
-      log: function log2(level) {
-        level = logger.lookupLevel(level);
-        if (typeof console !== "undefined" && logger.lookupLevel(logger.level) <= level) {
-          var method = logger.methodMap[level];
-          if (!console[method]) {
-            method = "log";
-          }
-          for (var _len = arguments.length, message = Array(_len > 1 ? _len - 1 : 0), _key = 1; _key < _len; _key++) {
-            message[_key - 1] = arguments[_key];
-          }
-          console[method].apply(console, message);
-        }
-      }
-    };
-    exports["default"] = logger;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js
-var require_proto_access = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.createProtoAccessControl = createProtoAccessControl;
-    exports.resultIsAllowed = resultIsAllowed;
-    exports.isPrototypeConstructor = isPrototypeConstructor;
-    exports.resetLoggedProperties = resetLoggedProperties;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _utils = require_utils3();
-    var _logger = require_logger();
-    var _logger2 = _interopRequireDefault(_logger);
-    var loggedProperties = /* @__PURE__ */ Object.create(null);
-    function createProtoAccessControl(runtimeOptions) {
-      var propertyWhiteList = /* @__PURE__ */ Object.create(null);
-      propertyWhiteList["__proto__"] = false;
-      _utils.extend(propertyWhiteList, runtimeOptions.allowedProtoProperties);
-      var methodWhiteList = /* @__PURE__ */ Object.create(null);
-      methodWhiteList["constructor"] = false;
-      methodWhiteList["__defineGetter__"] = false;
-      methodWhiteList["__defineSetter__"] = false;
-      methodWhiteList["__lookupGetter__"] = false;
-      methodWhiteList["__lookupSetter__"] = false;
-      _utils.extend(methodWhiteList, runtimeOptions.allowedProtoMethods);
-      return {
-        properties: {
-          whitelist: propertyWhiteList,
-          defaultValue: runtimeOptions.allowProtoPropertiesByDefault
-        },
-        methods: {
-          whitelist: methodWhiteList,
-          defaultValue: runtimeOptions.allowProtoMethodsByDefault
-        }
-      };
-    }
-    function resultIsAllowed(result, protoAccessControl, propertyName) {
-      if (typeof result === "function") {
-        return checkWhiteList(protoAccessControl.methods, propertyName);
-      } else {
-        return checkWhiteList(protoAccessControl.properties, propertyName);
-      }
-    }
-    function isPrototypeConstructor(parent, propertyName, result) {
-      return propertyName === "constructor" && typeof result === "function" && parent === result.prototype;
-    }
-    function checkWhiteList(protoAccessControlForType, propertyName) {
-      if (protoAccessControlForType.whitelist[propertyName] !== void 0) {
-        return protoAccessControlForType.whitelist[propertyName] === true;
-      }
-      if (protoAccessControlForType.defaultValue !== void 0) {
-        return protoAccessControlForType.defaultValue;
-      }
-      logUnexpecedPropertyAccessOnce(propertyName);
-      return false;
-    }
-    function logUnexpecedPropertyAccessOnce(propertyName) {
-      if (loggedProperties[propertyName] !== true) {
-        loggedProperties[propertyName] = true;
-        _logger2["default"].log("error", 'Handlebars: Access has been denied to resolve the property "' + propertyName + '" because it is not an "own property" of its parent.\nYou can add a runtime option to disable the check or this warning:\nSee https://handlebarsjs.com/api-reference/runtime-options.html#options-to-control-prototype-access for details');
-      }
-    }
-    function resetLoggedProperties() {
-      Object.keys(loggedProperties).forEach(function(propertyName) {
-        delete loggedProperties[propertyName];
-      });
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/base.js
-var require_base = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/base.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.HandlebarsEnvironment = HandlebarsEnvironment;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _utils = require_utils3();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _helpers = require_helpers();
-    var _decorators = require_decorators();
-    var _logger = require_logger();
-    var _logger2 = _interopRequireDefault(_logger);
-    var _internalProtoAccess = require_proto_access();
-    var VERSION2 = "4.7.10";
-    exports.VERSION = VERSION2;
-    var COMPILER_REVISION = 8;
-    exports.COMPILER_REVISION = COMPILER_REVISION;
-    var LAST_COMPATIBLE_COMPILER_REVISION = 7;
-    exports.LAST_COMPATIBLE_COMPILER_REVISION = LAST_COMPATIBLE_COMPILER_REVISION;
-    var REVISION_CHANGES = {
-      1: "<= 1.0.rc.2",
-      // 1.0.rc.2 is actually rev2 but doesn't report it
-      2: "== 1.0.0-rc.3",
-      3: "== 1.0.0-rc.4",
-      4: "== 1.x.x",
-      5: "== 2.0.0-alpha.x",
-      6: ">= 2.0.0-beta.1",
-      7: ">= 4.0.0 <4.3.0",
-      8: ">= 4.3.0"
-    };
-    exports.REVISION_CHANGES = REVISION_CHANGES;
-    var objectType = "[object Object]";
-    function HandlebarsEnvironment(helpers, partials, decorators) {
-      this.helpers = helpers || {};
-      this.partials = partials || {};
-      this.decorators = decorators || {};
-      _helpers.registerDefaultHelpers(this);
-      _decorators.registerDefaultDecorators(this);
-    }
-    HandlebarsEnvironment.prototype = {
-      constructor: HandlebarsEnvironment,
-      logger: _logger2["default"],
-      log: _logger2["default"].log,
-      registerHelper: function registerHelper(name, fn) {
-        if (_utils.toString.call(name) === objectType) {
-          if (fn) {
-            throw new _exception2["default"]("Arg not supported with multiple helpers");
-          }
-          _utils.extend(this.helpers, name);
-        } else {
-          this.helpers[name] = fn;
-        }
-      },
-      unregisterHelper: function unregisterHelper(name) {
-        delete this.helpers[name];
-      },
-      registerPartial: function registerPartial(name, partial2) {
-        if (_utils.toString.call(name) === objectType) {
-          _utils.extend(this.partials, name);
-        } else {
-          if (typeof partial2 === "undefined") {
-            throw new _exception2["default"]('Attempting to register a partial called "' + name + '" as undefined');
-          }
-          this.partials[name] = partial2;
-        }
-      },
-      unregisterPartial: function unregisterPartial(name) {
-        delete this.partials[name];
-      },
-      registerDecorator: function registerDecorator(name, fn) {
-        if (_utils.toString.call(name) === objectType) {
-          if (fn) {
-            throw new _exception2["default"]("Arg not supported with multiple decorators");
-          }
-          _utils.extend(this.decorators, name);
-        } else {
-          this.decorators[name] = fn;
-        }
-      },
-      unregisterDecorator: function unregisterDecorator(name) {
-        delete this.decorators[name];
-      },
-      /**
-       * Reset the memory of illegal property accesses that have already been logged.
-       * @deprecated should only be used in handlebars test-cases
-       */
-      resetLoggedPropertyAccesses: function resetLoggedPropertyAccesses() {
-        _internalProtoAccess.resetLoggedProperties();
-      }
-    };
-    var log2 = _logger2["default"].log;
-    exports.log = log2;
-    exports.createFrame = _utils.createFrame;
-    exports.logger = _logger2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/safe-string.js
-var require_safe_string = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/safe-string.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function SafeString(string4) {
-      this.string = string4;
-    }
-    SafeString.prototype.toString = SafeString.prototype.toHTML = function() {
-      return "" + this.string;
-    };
-    exports["default"] = SafeString;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js
-var require_wrapHelper = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.wrapHelper = wrapHelper;
-    function wrapHelper(helper, transformOptionsFn) {
-      if (typeof helper !== "function") {
-        return helper;
-      }
-      var wrapper = function wrapper2() {
-        var options = arguments[arguments.length - 1];
-        arguments[arguments.length - 1] = transformOptionsFn(options);
-        return helper.apply(this, arguments);
-      };
-      return wrapper;
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/runtime.js
-var require_runtime = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/runtime.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.checkRevision = checkRevision;
-    exports.template = template;
-    exports.wrapProgram = wrapProgram;
-    exports.resolvePartial = resolvePartial;
-    exports.invokePartial = invokePartial;
-    exports.noop = noop;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
-      } else {
-        var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
-          }
-        }
-        newObj["default"] = obj;
-        return newObj;
-      }
-    }
-    var _utils = require_utils3();
-    var Utils = _interopRequireWildcard(_utils);
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _base = require_base();
-    var _helpers = require_helpers();
-    var _internalWrapHelper = require_wrapHelper();
-    var _internalProtoAccess = require_proto_access();
-    function checkRevision(compilerInfo) {
-      var compilerRevision = compilerInfo && compilerInfo[0] || 1, currentRevision = _base.COMPILER_REVISION;
-      if (compilerRevision >= _base.LAST_COMPATIBLE_COMPILER_REVISION && compilerRevision <= _base.COMPILER_REVISION) {
-        return;
-      }
-      if (compilerRevision < _base.LAST_COMPATIBLE_COMPILER_REVISION) {
-        var runtimeVersions = _base.REVISION_CHANGES[currentRevision], compilerVersions = _base.REVISION_CHANGES[compilerRevision];
-        throw new _exception2["default"]("Template was precompiled with an older version of Handlebars than the current runtime. Please update your precompiler to a newer version (" + runtimeVersions + ") or downgrade your runtime to an older version (" + compilerVersions + ").");
-      } else {
-        throw new _exception2["default"]("Template was precompiled with a newer version of Handlebars than the current runtime. Please update your runtime to a newer version (" + compilerInfo[1] + ").");
-      }
-    }
-    function template(templateSpec, env2) {
-      if (!env2) {
-        throw new _exception2["default"]("No environment passed to template");
-      }
-      if (!templateSpec || !templateSpec.main) {
-        throw new _exception2["default"]("Unknown template object: " + typeof templateSpec);
-      }
-      templateSpec.main.decorator = templateSpec.main_d;
-      env2.VM.checkRevision(templateSpec.compiler);
-      var templateWasPrecompiledWithCompilerV7 = templateSpec.compiler && templateSpec.compiler[0] === 7;
-      function invokePartialWrapper(partial2, context, options) {
-        if (options.hash) {
-          context = Utils.extend({}, context, options.hash);
-          if (options.ids) {
-            options.ids[0] = true;
-          }
-        }
-        partial2 = env2.VM.resolvePartial.call(this, partial2, context, options);
-        options.hooks = this.hooks;
-        options.protoAccessControl = this.protoAccessControl;
-        var result = env2.VM.invokePartial.call(this, partial2, context, options);
-        if (result == null && Utils.isFunction(partial2)) {
-          throw new _exception2["default"]("The partial " + options.name + " returned no output: partials must return a string");
-        }
-        if (result == null && env2.compile) {
-          if (typeof partial2 !== "string") {
-            throw new _exception2["default"]("The partial " + options.name + " could not be compiled: partials must be strings or functions returning strings");
-          }
-          options.partials[options.name] = env2.compile(partial2, templateSpec.compilerOptions, env2);
-          result = options.partials[options.name](context, options);
-        }
-        if (result != null) {
-          if (options.indent) {
-            var lines = result.split("\n");
-            for (var i = 0, l = lines.length; i < l; i++) {
-              if (!lines[i] && i + 1 === l) {
-                break;
-              }
-              lines[i] = options.indent + lines[i];
-            }
-            result = lines.join("\n");
-          }
-          return result;
-        } else {
-          throw new _exception2["default"]("The partial " + options.name + " could not be compiled when running in runtime-only mode");
-        }
-      }
-      var container = {
-        strict: function strict(obj, name, loc) {
-          if (!obj || !(name in obj)) {
-            throw new _exception2["default"]('"' + name + '" not defined in ' + obj, {
-              loc
-            });
-          }
-          return container.lookupProperty(obj, name);
-        },
-        lookupProperty: function lookupProperty(parent, propertyName) {
-          var result = parent[propertyName];
-          if (result == null) {
-            return result;
-          }
-          if (Object.prototype.hasOwnProperty.call(parent, propertyName) && !_internalProtoAccess.isPrototypeConstructor(parent, propertyName, result)) {
-            return result;
-          }
-          if (_internalProtoAccess.resultIsAllowed(result, container.protoAccessControl, propertyName)) {
-            return result;
-          }
-          return void 0;
-        },
-        lookup: function lookup2(depths, name) {
-          var len = depths.length;
-          for (var i = 0; i < len; i++) {
-            var result = depths[i] && container.lookupProperty(depths[i], name);
-            if (result != null) {
-              return result;
-            }
-          }
-        },
-        lambda: function lambda(current, context) {
-          return typeof current === "function" ? current.call(context) : current;
-        },
-        escapeExpression: Utils.escapeExpression,
-        invokePartial: invokePartialWrapper,
-        fn: function fn(i) {
-          var ret2 = templateSpec[i];
-          ret2.decorator = templateSpec[i + "_d"];
-          return ret2;
-        },
-        programs: [],
-        program: function program2(i, data, declaredBlockParams, blockParams, depths) {
-          var programWrapper = this.programs[i], fn = this.fn(i);
-          if (data || depths || blockParams || declaredBlockParams) {
-            programWrapper = wrapProgram(this, i, fn, data, declaredBlockParams, blockParams, depths);
-          } else if (!programWrapper) {
-            programWrapper = this.programs[i] = wrapProgram(this, i, fn);
-          }
-          return programWrapper;
-        },
-        data: function data(value, depth2) {
-          while (value && depth2--) {
-            value = value._parent;
-          }
-          return value;
-        },
-        mergeIfNeeded: function mergeIfNeeded(param, common2) {
-          var obj = param || common2;
-          if (param && common2 && param !== common2) {
-            obj = Utils.extend({}, common2, param);
-          }
-          return obj;
-        },
-        // An empty object to use as replacement for null-contexts
-        nullContext: Object.seal({}),
-        noop: env2.VM.noop,
-        compilerInfo: templateSpec.compiler
-      };
-      function ret(context) {
-        var options = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
-        var data = options.data;
-        ret._setup(options);
-        if (!options.partial && templateSpec.useData) {
-          data = initData(context, data);
-        }
-        var depths = void 0, blockParams = templateSpec.useBlockParams ? [] : void 0;
-        if (templateSpec.useDepths) {
-          if (options.depths) {
-            depths = context != options.depths[0] ? [context].concat(options.depths) : options.depths;
-          } else {
-            depths = [context];
-          }
-        }
-        function main3(context2) {
-          return "" + templateSpec.main(container, context2, container.helpers, container.partials, data, blockParams, depths);
-        }
-        main3 = executeDecorators(templateSpec.main, main3, container, options.depths || [], data, blockParams);
-        return main3(context, options);
-      }
-      ret.isTop = true;
-      ret._setup = function(options) {
-        if (!options.partial) {
-          var mergedHelpers = {};
-          addHelpers(mergedHelpers, env2.helpers, container);
-          addHelpers(mergedHelpers, options.helpers, container);
-          container.helpers = mergedHelpers;
-          if (templateSpec.usePartial) {
-            container.partials = container.mergeIfNeeded(options.partials, env2.partials);
-          }
-          if (templateSpec.usePartial || templateSpec.useDecorators) {
-            container.decorators = Utils.extend({}, env2.decorators, options.decorators);
-          }
-          container.hooks = {};
-          container.protoAccessControl = _internalProtoAccess.createProtoAccessControl(options);
-          var keepHelperInHelpers = options.allowCallsToHelperMissing || templateWasPrecompiledWithCompilerV7;
-          _helpers.moveHelperToHooks(container, "helperMissing", keepHelperInHelpers);
-          _helpers.moveHelperToHooks(container, "blockHelperMissing", keepHelperInHelpers);
-        } else {
-          container.protoAccessControl = options.protoAccessControl;
-          container.helpers = options.helpers;
-          container.partials = options.partials;
-          container.decorators = options.decorators;
-          container.hooks = options.hooks;
-        }
-      };
-      ret._child = function(i, data, blockParams, depths) {
-        if (templateSpec.useBlockParams && !blockParams) {
-          throw new _exception2["default"]("must pass block params");
-        }
-        if (templateSpec.useDepths && !depths) {
-          throw new _exception2["default"]("must pass parent depths");
-        }
-        return wrapProgram(container, i, templateSpec[i], data, 0, blockParams, depths);
-      };
-      return ret;
-    }
-    function wrapProgram(container, i, fn, data, declaredBlockParams, blockParams, depths) {
-      function prog(context) {
-        var options = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
-        var currentDepths = depths;
-        if (depths && context != depths[0] && !(context === container.nullContext && depths[0] === null)) {
-          currentDepths = [context].concat(depths);
-        }
-        return fn(container, context, container.helpers, container.partials, options.data || data, blockParams && [options.blockParams].concat(blockParams), currentDepths);
-      }
-      prog = executeDecorators(fn, prog, container, depths, data, blockParams);
-      prog.program = i;
-      prog.depth = depths ? depths.length : 0;
-      prog.blockParams = declaredBlockParams || 0;
-      return prog;
-    }
-    function resolvePartial(partial2, context, options) {
-      if (!partial2) {
-        if (options.name === "@partial-block") {
-          partial2 = lookupOwnProperty(options.data, "partial-block");
-        } else {
-          partial2 = lookupOwnProperty(options.partials, options.name);
-        }
-      } else if (typeof partial2 !== "function" && !options.name) {
-        options.name = partial2;
-        partial2 = lookupOwnProperty(options.partials, partial2);
-      }
-      return partial2;
-    }
-    function invokePartial(partial2, context, options) {
-      var currentPartialBlock = lookupOwnProperty(options.data, "partial-block");
-      options.partial = true;
-      if (options.ids) {
-        options.data.contextPath = options.ids[0] || options.data.contextPath;
-      }
-      var partialBlock = void 0;
-      if (options.fn && options.fn !== noop) {
-        (function() {
-          options.data = _base.createFrame(options.data);
-          var fn = options.fn;
-          partialBlock = options.data["partial-block"] = function partialBlockWrapper(context2) {
-            var options2 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
-            options2.data = _base.createFrame(options2.data);
-            options2.data["partial-block"] = currentPartialBlock;
-            return fn(context2, options2);
-          };
-          if (fn.partials) {
-            options.partials = Utils.extend({}, options.partials, fn.partials);
-          }
-        })();
-      }
-      if (partial2 === void 0 && partialBlock) {
-        partial2 = partialBlock;
-      }
-      if (partial2 === void 0) {
-        throw new _exception2["default"]("The partial " + options.name + " could not be found");
-      } else if (partial2 instanceof Function) {
-        return partial2(context, options);
-      }
-    }
-    function noop() {
-      return "";
-    }
-    function lookupOwnProperty(obj, name) {
-      if (obj && Object.prototype.hasOwnProperty.call(obj, name)) {
-        return obj[name];
-      }
-    }
-    function initData(context, data) {
-      if (!data || !("root" in data)) {
-        data = data ? _base.createFrame(data) : {};
-        data.root = context;
-      }
-      return data;
-    }
-    function executeDecorators(fn, prog, container, depths, data, blockParams) {
-      if (fn.decorator) {
-        var props = {};
-        prog = fn.decorator(prog, props, container, depths && depths[0], data, blockParams, depths);
-        Utils.extend(prog, props);
-      }
-      return prog;
-    }
-    function addHelpers(mergedHelpers, helpers, container) {
-      if (!helpers) return;
-      Object.keys(helpers).forEach(function(helperName) {
-        var helper = helpers[helperName];
-        mergedHelpers[helperName] = passLookupPropertyOption(helper, container);
-      });
-    }
-    function passLookupPropertyOption(helper, container) {
-      var lookupProperty = container.lookupProperty;
-      return _internalWrapHelper.wrapHelper(helper, function(options) {
-        options.lookupProperty = lookupProperty;
-        return options;
-      });
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/no-conflict.js
-var require_no_conflict = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    exports["default"] = function(Handlebars3) {
-      (function() {
-        if (typeof globalThis === "object") return;
-        Object.prototype.__defineGetter__("__magic__", function() {
-          return this;
-        });
-        __magic__.globalThis = __magic__;
-        delete Object.prototype.__magic__;
-      })();
-      var $Handlebars = globalThis.Handlebars;
-      Handlebars3.noConflict = function() {
-        if (globalThis.Handlebars === Handlebars3) {
-          globalThis.Handlebars = $Handlebars;
-        }
-        return Handlebars3;
-      };
-    };
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars.runtime.js
-var require_handlebars_runtime = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars.runtime.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
-      } else {
-        var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
-          }
-        }
-        newObj["default"] = obj;
-        return newObj;
-      }
-    }
-    var _handlebarsBase = require_base();
-    var base = _interopRequireWildcard(_handlebarsBase);
-    var _handlebarsSafeString = require_safe_string();
-    var _handlebarsSafeString2 = _interopRequireDefault(_handlebarsSafeString);
-    var _handlebarsException = require_exception();
-    var _handlebarsException2 = _interopRequireDefault(_handlebarsException);
-    var _handlebarsUtils = require_utils3();
-    var Utils = _interopRequireWildcard(_handlebarsUtils);
-    var _handlebarsRuntime = require_runtime();
-    var runtime = _interopRequireWildcard(_handlebarsRuntime);
-    var _handlebarsNoConflict = require_no_conflict();
-    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
-    function create() {
-      var hb = new base.HandlebarsEnvironment();
-      Utils.extend(hb, base);
-      hb.SafeString = _handlebarsSafeString2["default"];
-      hb.Exception = _handlebarsException2["default"];
-      hb.Utils = Utils;
-      hb.escapeExpression = Utils.escapeExpression;
-      hb.VM = runtime;
-      hb.template = function(spec) {
-        return runtime.template(spec, hb);
-      };
-      return hb;
-    }
-    var inst = create();
-    inst.create = create;
-    _handlebarsNoConflict2["default"](inst);
-    inst["default"] = inst;
-    exports["default"] = inst;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js
-var require_ast = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var AST = {
-      // Public API used to evaluate derived attributes regarding AST nodes
-      helpers: {
-        // a mustache is definitely a helper if:
-        // * it is an eligible helper, and
-        // * it has at least one parameter or hash segment
-        helperExpression: function helperExpression(node2) {
-          return node2.type === "SubExpression" || (node2.type === "MustacheStatement" || node2.type === "BlockStatement") && !!(node2.params && node2.params.length || node2.hash);
-        },
-        scopedId: function scopedId(path8) {
-          return /^\.|this\b/.test(path8.original);
-        },
-        // an ID is simple if it only has one part, and that part is not
-        // `..` or `this`.
-        simpleId: function simpleId(path8) {
-          return path8.parts.length === 1 && !AST.helpers.scopedId(path8) && !path8.depth;
-        }
-      }
-    };
-    exports["default"] = AST;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
-var require_parser = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var handlebars2 = (function() {
-      var parser = {
-        trace: function trace() {
-        },
-        yy: {},
-        symbols_: { "error": 2, "root": 3, "program": 4, "EOF": 5, "program_repetition0": 6, "statement": 7, "mustache": 8, "block": 9, "rawBlock": 10, "partial": 11, "partialBlock": 12, "content": 13, "COMMENT": 14, "CONTENT": 15, "openRawBlock": 16, "rawBlock_repetition0": 17, "END_RAW_BLOCK": 18, "OPEN_RAW_BLOCK": 19, "helperName": 20, "openRawBlock_repetition0": 21, "openRawBlock_option0": 22, "CLOSE_RAW_BLOCK": 23, "openBlock": 24, "block_option0": 25, "closeBlock": 26, "openInverse": 27, "block_option1": 28, "OPEN_BLOCK": 29, "openBlock_repetition0": 30, "openBlock_option0": 31, "openBlock_option1": 32, "CLOSE": 33, "OPEN_INVERSE": 34, "openInverse_repetition0": 35, "openInverse_option0": 36, "openInverse_option1": 37, "openInverseChain": 38, "OPEN_INVERSE_CHAIN": 39, "openInverseChain_repetition0": 40, "openInverseChain_option0": 41, "openInverseChain_option1": 42, "inverseAndProgram": 43, "INVERSE": 44, "inverseChain": 45, "inverseChain_option0": 46, "OPEN_ENDBLOCK": 47, "OPEN": 48, "mustache_repetition0": 49, "mustache_option0": 50, "OPEN_UNESCAPED": 51, "mustache_repetition1": 52, "mustache_option1": 53, "CLOSE_UNESCAPED": 54, "OPEN_PARTIAL": 55, "partialName": 56, "partial_repetition0": 57, "partial_option0": 58, "openPartialBlock": 59, "OPEN_PARTIAL_BLOCK": 60, "openPartialBlock_repetition0": 61, "openPartialBlock_option0": 62, "param": 63, "sexpr": 64, "OPEN_SEXPR": 65, "sexpr_repetition0": 66, "sexpr_option0": 67, "CLOSE_SEXPR": 68, "hash": 69, "hash_repetition_plus0": 70, "hashSegment": 71, "ID": 72, "EQUALS": 73, "blockParams": 74, "OPEN_BLOCK_PARAMS": 75, "blockParams_repetition_plus0": 76, "CLOSE_BLOCK_PARAMS": 77, "path": 78, "dataName": 79, "STRING": 80, "NUMBER": 81, "BOOLEAN": 82, "UNDEFINED": 83, "NULL": 84, "DATA": 85, "pathSegments": 86, "SEP": 87, "$accept": 0, "$end": 1 },
-        terminals_: { 2: "error", 5: "EOF", 14: "COMMENT", 15: "CONTENT", 18: "END_RAW_BLOCK", 19: "OPEN_RAW_BLOCK", 23: "CLOSE_RAW_BLOCK", 29: "OPEN_BLOCK", 33: "CLOSE", 34: "OPEN_INVERSE", 39: "OPEN_INVERSE_CHAIN", 44: "INVERSE", 47: "OPEN_ENDBLOCK", 48: "OPEN", 51: "OPEN_UNESCAPED", 54: "CLOSE_UNESCAPED", 55: "OPEN_PARTIAL", 60: "OPEN_PARTIAL_BLOCK", 65: "OPEN_SEXPR", 68: "CLOSE_SEXPR", 72: "ID", 73: "EQUALS", 75: "OPEN_BLOCK_PARAMS", 77: "CLOSE_BLOCK_PARAMS", 80: "STRING", 81: "NUMBER", 82: "BOOLEAN", 83: "UNDEFINED", 84: "NULL", 85: "DATA", 87: "SEP" },
-        productions_: [0, [3, 2], [4, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [13, 1], [10, 3], [16, 5], [9, 4], [9, 4], [24, 6], [27, 6], [38, 6], [43, 2], [45, 3], [45, 1], [26, 3], [8, 5], [8, 5], [11, 5], [12, 3], [59, 5], [63, 1], [63, 1], [64, 5], [69, 1], [71, 3], [74, 3], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [56, 1], [56, 1], [79, 2], [78, 1], [86, 3], [86, 1], [6, 0], [6, 2], [17, 0], [17, 2], [21, 0], [21, 2], [22, 0], [22, 1], [25, 0], [25, 1], [28, 0], [28, 1], [30, 0], [30, 2], [31, 0], [31, 1], [32, 0], [32, 1], [35, 0], [35, 2], [36, 0], [36, 1], [37, 0], [37, 1], [40, 0], [40, 2], [41, 0], [41, 1], [42, 0], [42, 1], [46, 0], [46, 1], [49, 0], [49, 2], [50, 0], [50, 1], [52, 0], [52, 2], [53, 0], [53, 1], [57, 0], [57, 2], [58, 0], [58, 1], [61, 0], [61, 2], [62, 0], [62, 1], [66, 0], [66, 2], [67, 0], [67, 1], [70, 1], [70, 2], [76, 1], [76, 2]],
-        performAction: function anonymous(yytext, yyleng, yylineno, yy, yystate, $$, _$) {
-          var $0 = $$.length - 1;
-          switch (yystate) {
-            case 1:
-              return $$[$0 - 1];
-              break;
-            case 2:
-              this.$ = yy.prepareProgram($$[$0]);
-              break;
-            case 3:
-              this.$ = $$[$0];
-              break;
-            case 4:
-              this.$ = $$[$0];
-              break;
-            case 5:
-              this.$ = $$[$0];
-              break;
-            case 6:
-              this.$ = $$[$0];
-              break;
-            case 7:
-              this.$ = $$[$0];
-              break;
-            case 8:
-              this.$ = $$[$0];
-              break;
-            case 9:
-              this.$ = {
-                type: "CommentStatement",
-                value: yy.stripComment($$[$0]),
-                strip: yy.stripFlags($$[$0], $$[$0]),
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 10:
-              this.$ = {
-                type: "ContentStatement",
-                original: $$[$0],
-                value: $$[$0],
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 11:
-              this.$ = yy.prepareRawBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
-              break;
-            case 12:
-              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1] };
-              break;
-            case 13:
-              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], false, this._$);
-              break;
-            case 14:
-              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], true, this._$);
-              break;
-            case 15:
-              this.$ = { open: $$[$0 - 5], path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 16:
-              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 17:
-              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 18:
-              this.$ = { strip: yy.stripFlags($$[$0 - 1], $$[$0 - 1]), program: $$[$0] };
-              break;
-            case 19:
-              var inverse = yy.prepareBlock($$[$0 - 2], $$[$0 - 1], $$[$0], $$[$0], false, this._$), program2 = yy.prepareProgram([inverse], $$[$0 - 1].loc);
-              program2.chained = true;
-              this.$ = { strip: $$[$0 - 2].strip, program: program2, chain: true };
-              break;
-            case 20:
-              this.$ = $$[$0];
-              break;
-            case 21:
-              this.$ = { path: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 2], $$[$0]) };
-              break;
-            case 22:
-              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
-              break;
-            case 23:
-              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
-              break;
-            case 24:
-              this.$ = {
-                type: "PartialStatement",
-                name: $$[$0 - 3],
-                params: $$[$0 - 2],
-                hash: $$[$0 - 1],
-                indent: "",
-                strip: yy.stripFlags($$[$0 - 4], $$[$0]),
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 25:
-              this.$ = yy.preparePartialBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
-              break;
-            case 26:
-              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 4], $$[$0]) };
-              break;
-            case 27:
-              this.$ = $$[$0];
-              break;
-            case 28:
-              this.$ = $$[$0];
-              break;
-            case 29:
-              this.$ = {
-                type: "SubExpression",
-                path: $$[$0 - 3],
-                params: $$[$0 - 2],
-                hash: $$[$0 - 1],
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 30:
-              this.$ = { type: "Hash", pairs: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 31:
-              this.$ = { type: "HashPair", key: yy.id($$[$0 - 2]), value: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 32:
-              this.$ = yy.id($$[$0 - 1]);
-              break;
-            case 33:
-              this.$ = $$[$0];
-              break;
-            case 34:
-              this.$ = $$[$0];
-              break;
-            case 35:
-              this.$ = { type: "StringLiteral", value: $$[$0], original: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 36:
-              this.$ = { type: "NumberLiteral", value: Number($$[$0]), original: Number($$[$0]), loc: yy.locInfo(this._$) };
-              break;
-            case 37:
-              this.$ = { type: "BooleanLiteral", value: $$[$0] === "true", original: $$[$0] === "true", loc: yy.locInfo(this._$) };
-              break;
-            case 38:
-              this.$ = { type: "UndefinedLiteral", original: void 0, value: void 0, loc: yy.locInfo(this._$) };
-              break;
-            case 39:
-              this.$ = { type: "NullLiteral", original: null, value: null, loc: yy.locInfo(this._$) };
-              break;
-            case 40:
-              this.$ = $$[$0];
-              break;
-            case 41:
-              this.$ = $$[$0];
-              break;
-            case 42:
-              this.$ = yy.preparePath(true, $$[$0], this._$);
-              break;
-            case 43:
-              this.$ = yy.preparePath(false, $$[$0], this._$);
-              break;
-            case 44:
-              $$[$0 - 2].push({ part: yy.id($$[$0]), original: $$[$0], separator: $$[$0 - 1] });
-              this.$ = $$[$0 - 2];
-              break;
-            case 45:
-              this.$ = [{ part: yy.id($$[$0]), original: $$[$0] }];
-              break;
-            case 46:
-              this.$ = [];
-              break;
-            case 47:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 48:
-              this.$ = [];
-              break;
-            case 49:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 50:
-              this.$ = [];
-              break;
-            case 51:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 58:
-              this.$ = [];
-              break;
-            case 59:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 64:
-              this.$ = [];
-              break;
-            case 65:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 70:
-              this.$ = [];
-              break;
-            case 71:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 78:
-              this.$ = [];
-              break;
-            case 79:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 82:
-              this.$ = [];
-              break;
-            case 83:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 86:
-              this.$ = [];
-              break;
-            case 87:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 90:
-              this.$ = [];
-              break;
-            case 91:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 94:
-              this.$ = [];
-              break;
-            case 95:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 98:
-              this.$ = [$$[$0]];
-              break;
-            case 99:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 100:
-              this.$ = [$$[$0]];
-              break;
-            case 101:
-              $$[$0 - 1].push($$[$0]);
-              break;
-          }
-        },
-        table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
-        defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError(str, hash2) {
-          throw new Error(str);
-        },
-        parse: function parse3(input2) {
-          var self2 = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
-          this.lexer.setInput(input2);
-          this.lexer.yy = this.yy;
-          this.yy.lexer = this.lexer;
-          this.yy.parser = this;
-          if (typeof this.lexer.yylloc == "undefined") this.lexer.yylloc = {};
-          var yyloc = this.lexer.yylloc;
-          lstack.push(yyloc);
-          var ranges = this.lexer.options && this.lexer.options.ranges;
-          if (typeof this.yy.parseError === "function") this.parseError = this.yy.parseError;
-          function popStack(n) {
-            stack.length = stack.length - 2 * n;
-            vstack.length = vstack.length - n;
-            lstack.length = lstack.length - n;
-          }
-          function lex() {
-            var token;
-            token = self2.lexer.lex() || 1;
-            if (typeof token !== "number") {
-              token = self2.symbols_[token] || token;
-            }
-            return token;
-          }
-          var symbol2, preErrorSymbol, state, action, a, r, yyval = {}, p, len, newState, expected;
-          while (true) {
-            state = stack[stack.length - 1];
-            if (this.defaultActions[state]) {
-              action = this.defaultActions[state];
-            } else {
-              if (symbol2 === null || typeof symbol2 == "undefined") {
-                symbol2 = lex();
-              }
-              action = table[state] && table[state][symbol2];
-            }
-            if (typeof action === "undefined" || !action.length || !action[0]) {
-              var errStr = "";
-              if (!recovering) {
-                expected = [];
-                for (p in table[state]) if (this.terminals_[p] && p > 2) {
-                  expected.push("'" + this.terminals_[p] + "'");
-                }
-                if (this.lexer.showPosition) {
-                  errStr = "Parse error on line " + (yylineno + 1) + ":\n" + this.lexer.showPosition() + "\nExpecting " + expected.join(", ") + ", got '" + (this.terminals_[symbol2] || symbol2) + "'";
-                } else {
-                  errStr = "Parse error on line " + (yylineno + 1) + ": Unexpected " + (symbol2 == 1 ? "end of input" : "'" + (this.terminals_[symbol2] || symbol2) + "'");
-                }
-                this.parseError(errStr, { text: this.lexer.match, token: this.terminals_[symbol2] || symbol2, line: this.lexer.yylineno, loc: yyloc, expected });
-              }
-            }
-            if (action[0] instanceof Array && action.length > 1) {
-              throw new Error("Parse Error: multiple actions possible at state: " + state + ", token: " + symbol2);
-            }
-            switch (action[0]) {
-              case 1:
-                stack.push(symbol2);
-                vstack.push(this.lexer.yytext);
-                lstack.push(this.lexer.yylloc);
-                stack.push(action[1]);
-                symbol2 = null;
-                if (!preErrorSymbol) {
-                  yyleng = this.lexer.yyleng;
-                  yytext = this.lexer.yytext;
-                  yylineno = this.lexer.yylineno;
-                  yyloc = this.lexer.yylloc;
-                  if (recovering > 0) recovering--;
-                } else {
-                  symbol2 = preErrorSymbol;
-                  preErrorSymbol = null;
-                }
-                break;
-              case 2:
-                len = this.productions_[action[1]][1];
-                yyval.$ = vstack[vstack.length - len];
-                yyval._$ = { first_line: lstack[lstack.length - (len || 1)].first_line, last_line: lstack[lstack.length - 1].last_line, first_column: lstack[lstack.length - (len || 1)].first_column, last_column: lstack[lstack.length - 1].last_column };
-                if (ranges) {
-                  yyval._$.range = [lstack[lstack.length - (len || 1)].range[0], lstack[lstack.length - 1].range[1]];
-                }
-                r = this.performAction.call(yyval, yytext, yyleng, yylineno, this.yy, action[1], vstack, lstack);
-                if (typeof r !== "undefined") {
-                  return r;
-                }
-                if (len) {
-                  stack = stack.slice(0, -1 * len * 2);
-                  vstack = vstack.slice(0, -1 * len);
-                  lstack = lstack.slice(0, -1 * len);
-                }
-                stack.push(this.productions_[action[1]][0]);
-                vstack.push(yyval.$);
-                lstack.push(yyval._$);
-                newState = table[stack[stack.length - 2]][stack[stack.length - 1]];
-                stack.push(newState);
-                break;
-              case 3:
-                return true;
-            }
-          }
-          return true;
-        }
-      };
-      var lexer = (function() {
-        var lexer2 = {
-          EOF: 1,
-          parseError: function parseError(str, hash2) {
-            if (this.yy.parser) {
-              this.yy.parser.parseError(str, hash2);
-            } else {
-              throw new Error(str);
-            }
-          },
-          setInput: function setInput(input2) {
-            this._input = input2;
-            this._more = this._less = this.done = false;
-            this.yylineno = this.yyleng = 0;
-            this.yytext = this.matched = this.match = "";
-            this.conditionStack = ["INITIAL"];
-            this.yylloc = { first_line: 1, first_column: 0, last_line: 1, last_column: 0 };
-            if (this.options.ranges) this.yylloc.range = [0, 0];
-            this.offset = 0;
-            return this;
-          },
-          input: function input2() {
-            var ch = this._input[0];
-            this.yytext += ch;
-            this.yyleng++;
-            this.offset++;
-            this.match += ch;
-            this.matched += ch;
-            var lines = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines) {
-              this.yylineno++;
-              this.yylloc.last_line++;
-            } else {
-              this.yylloc.last_column++;
-            }
-            if (this.options.ranges) this.yylloc.range[1]++;
-            this._input = this._input.slice(1);
-            return ch;
-          },
-          unput: function unput(ch) {
-            var len = ch.length;
-            var lines = ch.split(/(?:\r\n?|\n)/g);
-            this._input = ch + this._input;
-            this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
-            this.offset -= len;
-            var oldLines = this.match.split(/(?:\r\n?|\n)/g);
-            this.match = this.match.substr(0, this.match.length - 1);
-            this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines.length - 1) this.yylineno -= lines.length - 1;
-            var r = this.yylloc.range;
-            this.yylloc = {
-              first_line: this.yylloc.first_line,
-              last_line: this.yylineno + 1,
-              first_column: this.yylloc.first_column,
-              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
-            };
-            if (this.options.ranges) {
-              this.yylloc.range = [r[0], r[0] + this.yyleng - len];
-            }
-            return this;
-          },
-          more: function more() {
-            this._more = true;
-            return this;
-          },
-          less: function less(n) {
-            this.unput(this.match.slice(n));
-          },
-          pastInput: function pastInput() {
-            var past = this.matched.substr(0, this.matched.length - this.match.length);
-            return (past.length > 20 ? "..." : "") + past.substr(-20).replace(/\n/g, "");
-          },
-          upcomingInput: function upcomingInput() {
-            var next = this.match;
-            if (next.length < 20) {
-              next += this._input.substr(0, 20 - next.length);
-            }
-            return (next.substr(0, 20) + (next.length > 20 ? "..." : "")).replace(/\n/g, "");
-          },
-          showPosition: function showPosition() {
-            var pre = this.pastInput();
-            var c = new Array(pre.length + 1).join("-");
-            return pre + this.upcomingInput() + "\n" + c + "^";
-          },
-          next: function next() {
-            if (this.done) {
-              return this.EOF;
-            }
-            if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines;
-            if (!this._more) {
-              this.yytext = "";
-              this.match = "";
-            }
-            var rules = this._currentRules();
-            for (var i = 0; i < rules.length; i++) {
-              tempMatch = this._input.match(this.rules[rules[i]]);
-              if (tempMatch && (!match || tempMatch[0].length > match[0].length)) {
-                match = tempMatch;
-                index = i;
-                if (!this.options.flex) break;
-              }
-            }
-            if (match) {
-              lines = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines) this.yylineno += lines.length;
-              this.yylloc = {
-                first_line: this.yylloc.last_line,
-                last_line: this.yylineno + 1,
-                first_column: this.yylloc.last_column,
-                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
-              };
-              this.yytext += match[0];
-              this.match += match[0];
-              this.matches = match;
-              this.yyleng = this.yytext.length;
-              if (this.options.ranges) {
-                this.yylloc.range = [this.offset, this.offset += this.yyleng];
-              }
-              this._more = false;
-              this._input = this._input.slice(match[0].length);
-              this.matched += match[0];
-              token = this.performAction.call(this, this.yy, this, rules[index], this.conditionStack[this.conditionStack.length - 1]);
-              if (this.done && this._input) this.done = false;
-              if (token) return token;
-              else return;
-            }
-            if (this._input === "") {
-              return this.EOF;
-            } else {
-              return this.parseError("Lexical error on line " + (this.yylineno + 1) + ". Unrecognized text.\n" + this.showPosition(), { text: "", token: null, line: this.yylineno });
-            }
-          },
-          lex: function lex() {
-            var r = this.next();
-            if (typeof r !== "undefined") {
-              return r;
-            } else {
-              return this.lex();
-            }
-          },
-          begin: function begin(condition) {
-            this.conditionStack.push(condition);
-          },
-          popState: function popState() {
-            return this.conditionStack.pop();
-          },
-          _currentRules: function _currentRules() {
-            return this.conditions[this.conditionStack[this.conditionStack.length - 1]].rules;
-          },
-          topState: function topState() {
-            return this.conditionStack[this.conditionStack.length - 2];
-          },
-          pushState: function begin(condition) {
-            this.begin(condition);
-          }
-        };
-        lexer2.options = {};
-        lexer2.performAction = function anonymous(yy, yy_, $avoiding_name_collisions, YY_START) {
-          function strip(start, end) {
-            return yy_.yytext = yy_.yytext.substring(start, yy_.yyleng - end + start);
-          }
-          var YYSTATE = YY_START;
-          switch ($avoiding_name_collisions) {
-            case 0:
-              if (yy_.yytext.slice(-2) === "\\\\") {
-                strip(0, 1);
-                this.begin("mu");
-              } else if (yy_.yytext.slice(-1) === "\\") {
-                strip(0, 1);
-                this.begin("emu");
-              } else {
-                this.begin("mu");
-              }
-              if (yy_.yytext) return 15;
-              break;
-            case 1:
-              return 15;
-              break;
-            case 2:
-              this.popState();
-              return 15;
-              break;
-            case 3:
-              this.begin("raw");
-              return 15;
-              break;
-            case 4:
-              this.popState();
-              if (this.conditionStack[this.conditionStack.length - 1] === "raw") {
-                return 15;
-              } else {
-                strip(5, 9);
-                return "END_RAW_BLOCK";
-              }
-              break;
-            case 5:
-              return 15;
-              break;
-            case 6:
-              this.popState();
-              return 14;
-              break;
-            case 7:
-              return 65;
-              break;
-            case 8:
-              return 68;
-              break;
-            case 9:
-              return 19;
-              break;
-            case 10:
-              this.popState();
-              this.begin("raw");
-              return 23;
-              break;
-            case 11:
-              return 55;
-              break;
-            case 12:
-              return 60;
-              break;
-            case 13:
-              return 29;
-              break;
-            case 14:
-              return 47;
-              break;
-            case 15:
-              this.popState();
-              return 44;
-              break;
-            case 16:
-              this.popState();
-              return 44;
-              break;
-            case 17:
-              return 34;
-              break;
-            case 18:
-              return 39;
-              break;
-            case 19:
-              return 51;
-              break;
-            case 20:
-              return 48;
-              break;
-            case 21:
-              this.unput(yy_.yytext);
-              this.popState();
-              this.begin("com");
-              break;
-            case 22:
-              this.popState();
-              return 14;
-              break;
-            case 23:
-              return 48;
-              break;
-            case 24:
-              return 73;
-              break;
-            case 25:
-              return 72;
-              break;
-            case 26:
-              return 72;
-              break;
-            case 27:
-              return 87;
-              break;
-            case 28:
-              break;
-            case 29:
-              this.popState();
-              return 54;
-              break;
-            case 30:
-              this.popState();
-              return 33;
-              break;
-            case 31:
-              yy_.yytext = strip(1, 2).replace(/\\"/g, '"');
-              return 80;
-              break;
-            case 32:
-              yy_.yytext = strip(1, 2).replace(/\\'/g, "'");
-              return 80;
-              break;
-            case 33:
-              return 85;
-              break;
-            case 34:
-              return 82;
-              break;
-            case 35:
-              return 82;
-              break;
-            case 36:
-              return 83;
-              break;
-            case 37:
-              return 84;
-              break;
-            case 38:
-              return 81;
-              break;
-            case 39:
-              return 75;
-              break;
-            case 40:
-              return 77;
-              break;
-            case 41:
-              return 72;
-              break;
-            case 42:
-              yy_.yytext = yy_.yytext.replace(/\\([\\\]])/g, "$1");
-              return 72;
-              break;
-            case 43:
-              return "INVALID";
-              break;
-            case 44:
-              return 5;
-              break;
-          }
-        };
-        lexer2.rules = [/^(?:[^\x00]*?(?=(\{\{)))/, /^(?:[^\x00]+)/, /^(?:[^\x00]{2,}?(?=(\{\{|\\\{\{|\\\\\{\{|$)))/, /^(?:\{\{\{\{(?=[^\/]))/, /^(?:\{\{\{\{\/[^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=[=}\s\/.])\}\}\}\})/, /^(?:[^\x00]+?(?=(\{\{\{\{)))/, /^(?:[\s\S]*?--(~)?\}\})/, /^(?:\()/, /^(?:\))/, /^(?:\{\{\{\{)/, /^(?:\}\}\}\})/, /^(?:\{\{(~)?>)/, /^(?:\{\{(~)?#>)/, /^(?:\{\{(~)?#\*?)/, /^(?:\{\{(~)?\/)/, /^(?:\{\{(~)?\^\s*(~)?\}\})/, /^(?:\{\{(~)?\s*else\s*(~)?\}\})/, /^(?:\{\{(~)?\^)/, /^(?:\{\{(~)?\s*else\b)/, /^(?:\{\{(~)?\{)/, /^(?:\{\{(~)?&)/, /^(?:\{\{(~)?!--)/, /^(?:\{\{(~)?![\s\S]*?\}\})/, /^(?:\{\{(~)?\*?)/, /^(?:=)/, /^(?:\.\.)/, /^(?:\.(?=([=~}\s\/.)|])))/, /^(?:[\/.])/, /^(?:\s+)/, /^(?:\}(~)?\}\})/, /^(?:(~)?\}\})/, /^(?:"(\\["]|[^"])*")/, /^(?:'(\\[']|[^'])*')/, /^(?:@)/, /^(?:true(?=([~}\s)])))/, /^(?:false(?=([~}\s)])))/, /^(?:undefined(?=([~}\s)])))/, /^(?:null(?=([~}\s)])))/, /^(?:-?[0-9]+(?:\.[0-9]+)?(?=([~}\s)])))/, /^(?:as\s+\|)/, /^(?:\|)/, /^(?:([^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=([=~}\s\/.)|]))))/, /^(?:\[(\\\]|[^\]])*\])/, /^(?:.)/, /^(?:$)/];
-        lexer2.conditions = { "mu": { "rules": [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44], "inclusive": false }, "emu": { "rules": [2], "inclusive": false }, "com": { "rules": [6], "inclusive": false }, "raw": { "rules": [3, 4, 5], "inclusive": false }, "INITIAL": { "rules": [0, 1, 44], "inclusive": true } };
-        return lexer2;
-      })();
-      parser.lexer = lexer;
-      function Parser2() {
-        this.yy = {};
-      }
-      Parser2.prototype = parser;
-      parser.Parser = Parser2;
-      return new Parser2();
-    })();
-    exports["default"] = handlebars2;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js
-var require_node_types = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    var NODE_TYPES = ["Program", "BlockStatement", "DecoratorBlock", "PartialStatement", "PartialBlockStatement", "Decorator", "MustacheStatement", "ContentStatement", "CommentStatement", "SubExpression", "PathExpression", "StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral", "Hash", "HashPair"];
-    exports.NODE_TYPES = NODE_TYPES;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js
-var require_visitor = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils3();
-    var _nodeTypes = require_node_types();
-    function Visitor() {
-      this.parents = [];
-    }
-    function isDispatchable(visitor, type) {
-      return _utils.indexOf(_nodeTypes.NODE_TYPES, type) !== -1 || !(type in Visitor.prototype) && typeof visitor[type] === "function";
-    }
-    Visitor.prototype = {
-      constructor: Visitor,
-      mutating: false,
-      // Visits a given value. If mutating, will replace the value if necessary.
-      acceptKey: function acceptKey(node2, name) {
-        var value = this.accept(node2[name]);
-        if (this.mutating) {
-          if (value && !isDispatchable(this, value.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name + " on " + node2.type);
-          }
-          node2[name] = value;
-        }
-      },
-      // Performs an accept operation with added sanity check to ensure
-      // required keys are not removed.
-      acceptRequired: function acceptRequired(node2, name) {
-        this.acceptKey(node2, name);
-        if (!node2[name]) {
-          throw new _exception2["default"](node2.type + " requires " + name);
-        }
-      },
-      // Traverses a given array. If mutating, empty respnses will be removed
-      // for child elements.
-      acceptArray: function acceptArray(array2) {
-        for (var i = 0, l = array2.length; i < l; i++) {
-          this.acceptKey(array2, i);
-          if (!array2[i]) {
-            array2.splice(i, 1);
-            i--;
-            l--;
-          }
-        }
-      },
-      accept: function accept(object2) {
-        if (!object2) {
-          return;
-        }
-        if (!isDispatchable(this, object2.type) || !this[object2.type]) {
-          throw new _exception2["default"]("Unknown type: " + object2.type, object2);
-        }
-        if (this.current) {
-          this.parents.unshift(this.current);
-        }
-        this.current = object2;
-        var ret = this[object2.type](object2);
-        this.current = this.parents.shift();
-        if (!this.mutating || ret) {
-          return ret;
-        } else if (ret !== false) {
-          return object2;
-        }
-      },
-      Program: function Program(program2) {
-        this.acceptArray(program2.body);
-      },
-      MustacheStatement: visitSubExpression,
-      Decorator: visitSubExpression,
-      BlockStatement: visitBlock,
-      DecoratorBlock: visitBlock,
-      PartialStatement: visitPartial,
-      PartialBlockStatement: function PartialBlockStatement(partial2) {
-        visitPartial.call(this, partial2);
-        this.acceptKey(partial2, "program");
-      },
-      ContentStatement: function ContentStatement() {
-      },
-      CommentStatement: function CommentStatement() {
-      },
-      SubExpression: visitSubExpression,
-      PathExpression: function PathExpression() {
-      },
-      StringLiteral: function StringLiteral() {
-      },
-      NumberLiteral: function NumberLiteral() {
-      },
-      BooleanLiteral: function BooleanLiteral() {
-      },
-      UndefinedLiteral: function UndefinedLiteral() {
-      },
-      NullLiteral: function NullLiteral() {
-      },
-      Hash: function Hash(hash2) {
-        this.acceptArray(hash2.pairs);
-      },
-      HashPair: function HashPair(pair) {
-        this.acceptRequired(pair, "value");
-      }
-    };
-    function visitSubExpression(mustache) {
-      this.acceptRequired(mustache, "path");
-      this.acceptArray(mustache.params);
-      this.acceptKey(mustache, "hash");
-    }
-    function visitBlock(block) {
-      visitSubExpression.call(this, block);
-      this.acceptKey(block, "program");
-      this.acceptKey(block, "inverse");
-    }
-    function visitPartial(partial2) {
-      this.acceptRequired(partial2, "name");
-      this.acceptArray(partial2.params);
-      this.acceptKey(partial2, "hash");
-    }
-    exports["default"] = Visitor;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js
-var require_whitespace_control = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _visitor = require_visitor();
-    var _visitor2 = _interopRequireDefault(_visitor);
-    function WhitespaceControl() {
-      var options = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
-      this.options = options;
-    }
-    WhitespaceControl.prototype = new _visitor2["default"]();
-    WhitespaceControl.prototype.Program = function(program2) {
-      var doStandalone = !this.options.ignoreStandalone;
-      var isRoot = !this.isRootSeen;
-      this.isRootSeen = true;
-      var body = program2.body;
-      for (var i = 0, l = body.length; i < l; i++) {
-        var current = body[i], strip = this.accept(current);
-        if (!strip) {
-          continue;
-        }
-        var _isPrevWhitespace = isPrevWhitespace(body, i, isRoot), _isNextWhitespace = isNextWhitespace(body, i, isRoot), openStandalone = strip.openStandalone && _isPrevWhitespace, closeStandalone = strip.closeStandalone && _isNextWhitespace, inlineStandalone = strip.inlineStandalone && _isPrevWhitespace && _isNextWhitespace;
-        if (strip.close) {
-          omitRight(body, i, true);
-        }
-        if (strip.open) {
-          omitLeft(body, i, true);
-        }
-        if (doStandalone && inlineStandalone) {
-          omitRight(body, i);
-          if (omitLeft(body, i)) {
-            if (current.type === "PartialStatement") {
-              current.indent = /(?:^|[^ \t])([ \t]+)$/.exec(body[i - 1].original)[1];
-            }
-          }
-        }
-        if (doStandalone && openStandalone) {
-          omitRight((current.program || current.inverse).body);
-          omitLeft(body, i);
-        }
-        if (doStandalone && closeStandalone) {
-          omitRight(body, i);
-          omitLeft((current.inverse || current.program).body);
-        }
-      }
-      return program2;
-    };
-    WhitespaceControl.prototype.BlockStatement = WhitespaceControl.prototype.DecoratorBlock = WhitespaceControl.prototype.PartialBlockStatement = function(block) {
-      this.accept(block.program);
-      this.accept(block.inverse);
-      var program2 = block.program || block.inverse, inverse = block.program && block.inverse, firstInverse = inverse, lastInverse = inverse;
-      if (inverse && inverse.chained) {
-        firstInverse = inverse.body[0].program;
-        while (lastInverse.chained) {
-          lastInverse = lastInverse.body[lastInverse.body.length - 1].program;
-        }
-      }
-      var strip = {
-        open: block.openStrip.open,
-        close: block.closeStrip.close,
-        // Determine the standalone candiacy. Basically flag our content as being possibly standalone
-        // so our parent can determine if we actually are standalone
-        openStandalone: isNextWhitespace(program2.body),
-        closeStandalone: isPrevWhitespace((firstInverse || program2).body)
-      };
-      if (block.openStrip.close) {
-        omitRight(program2.body, null, true);
-      }
-      if (inverse) {
-        var inverseStrip = block.inverseStrip;
-        if (inverseStrip.open) {
-          omitLeft(program2.body, null, true);
-        }
-        if (inverseStrip.close) {
-          omitRight(firstInverse.body, null, true);
-        }
-        if (block.closeStrip.open) {
-          omitLeft(lastInverse.body, null, true);
-        }
-        if (!this.options.ignoreStandalone && isPrevWhitespace(program2.body) && isNextWhitespace(firstInverse.body)) {
-          omitLeft(program2.body);
-          omitRight(firstInverse.body);
-        }
-      } else if (block.closeStrip.open) {
-        omitLeft(program2.body, null, true);
-      }
-      return strip;
-    };
-    WhitespaceControl.prototype.Decorator = WhitespaceControl.prototype.MustacheStatement = function(mustache) {
-      return mustache.strip;
-    };
-    WhitespaceControl.prototype.PartialStatement = WhitespaceControl.prototype.CommentStatement = function(node2) {
-      var strip = node2.strip || {};
-      return {
-        inlineStandalone: true,
-        open: strip.open,
-        close: strip.close
-      };
-    };
-    function isPrevWhitespace(body, i, isRoot) {
-      if (i === void 0) {
-        i = body.length;
-      }
-      var prev = body[i - 1], sibling = body[i - 2];
-      if (!prev) {
-        return isRoot;
-      }
-      if (prev.type === "ContentStatement") {
-        return (sibling || !isRoot ? /(?:^|\S)[^\S\n]*\n\s*$/ : /^\s*$|(?:^|\S)[^\S\n]*\n\s*$/).test(prev.original);
-      }
-    }
-    function isNextWhitespace(body, i, isRoot) {
-      if (i === void 0) {
-        i = -1;
-      }
-      var next = body[i + 1], sibling = body[i + 2];
-      if (!next) {
-        return isRoot;
-      }
-      if (next.type === "ContentStatement") {
-        return (sibling || !isRoot ? /^\s*?\r?\n/ : /^\s*?(\r?\n|$)/).test(next.original);
-      }
-    }
-    function omitRight(body, i, multiple) {
-      var current = body[i == null ? 0 : i + 1];
-      if (!current || current.type !== "ContentStatement" || !multiple && current.rightStripped) {
-        return;
-      }
-      var original = current.value;
-      current.value = current.value.replace(multiple ? /^\s+/ : /^[ \t]*\r?\n?/, "");
-      current.rightStripped = current.value !== original;
-    }
-    function omitLeft(body, i, multiple) {
-      var current = body[i == null ? body.length - 1 : i - 1];
-      if (!current || current.type !== "ContentStatement" || !multiple && current.leftStripped) {
-        return;
-      }
-      var original = current.value;
-      current.value = current.value.replace(multiple ? /(^|\S)\s+$/ : /(^|[^ \t])[ \t]+$/, "$1");
-      current.leftStripped = current.value !== original;
-      return current.leftStripped;
-    }
-    exports["default"] = WhitespaceControl;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js
-var require_helpers2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.SourceLocation = SourceLocation;
-    exports.id = id;
-    exports.stripFlags = stripFlags;
-    exports.stripComment = stripComment;
-    exports.preparePath = preparePath;
-    exports.prepareMustache = prepareMustache;
-    exports.prepareRawBlock = prepareRawBlock;
-    exports.prepareBlock = prepareBlock;
-    exports.prepareProgram = prepareProgram;
-    exports.preparePartialBlock = preparePartialBlock;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open2, close) {
-      close = close.path ? close.path.original : close;
-      if (open2.path.original !== close) {
-        var errorNode = { loc: open2.path.loc };
-        throw new _exception2["default"](open2.path.original + " doesn't match " + close, errorNode);
-      }
-    }
-    function SourceLocation(source, locInfo) {
-      this.source = source;
-      this.start = {
-        line: locInfo.first_line,
-        column: locInfo.first_column
-      };
-      this.end = {
-        line: locInfo.last_line,
-        column: locInfo.last_column
-      };
-    }
-    function id(token) {
-      if (/^\[.*\]$/.test(token)) {
-        return token.substring(1, token.length - 1);
-      } else {
-        return token;
-      }
-    }
-    function stripFlags(open2, close) {
-      return {
-        open: open2.charAt(2) === "~",
-        close: close.charAt(close.length - 3) === "~"
-      };
-    }
-    function stripComment(comment) {
-      return comment.replace(/^\{\{~?!-?-?/, "").replace(/-?-?~?\}\}$/, "");
-    }
-    function preparePath(data, parts, loc) {
-      loc = this.locInfo(loc);
-      var original = data ? "@" : "", dig = [], depth2 = 0;
-      for (var i = 0, l = parts.length; i < l; i++) {
-        var part = parts[i].part, isLiteral = parts[i].original !== part;
-        original += (parts[i].separator || "") + part;
-        if (!isLiteral && (part === ".." || part === "." || part === "this")) {
-          if (dig.length > 0) {
-            throw new _exception2["default"]("Invalid path: " + original, { loc });
-          } else if (part === "..") {
-            depth2++;
-          }
-        } else {
-          dig.push(part);
-        }
-      }
-      return {
-        type: "PathExpression",
-        data,
-        depth: depth2,
-        parts: dig,
-        original,
-        loc
-      };
-    }
-    function prepareMustache(path8, params, hash2, open2, strip, locInfo) {
-      var escapeFlag = open2.charAt(3) || open2.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open2);
-      return {
-        type: decorator ? "Decorator" : "MustacheStatement",
-        path: path8,
-        params,
-        hash: hash2,
-        escaped,
-        strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-    function prepareRawBlock(openRawBlock, contents, close, locInfo) {
-      validateClose(openRawBlock, close);
-      locInfo = this.locInfo(locInfo);
-      var program2 = {
-        type: "Program",
-        body: contents,
-        strip: {},
-        loc: locInfo
-      };
-      return {
-        type: "BlockStatement",
-        path: openRawBlock.path,
-        params: openRawBlock.params,
-        hash: openRawBlock.hash,
-        program: program2,
-        openStrip: {},
-        inverseStrip: {},
-        closeStrip: {},
-        loc: locInfo
-      };
-    }
-    function prepareBlock(openBlock, program2, inverseAndProgram, close, inverted, locInfo) {
-      if (close && close.path) {
-        validateClose(openBlock, close);
-      }
-      var decorator = /\*/.test(openBlock.open);
-      program2.blockParams = openBlock.blockParams;
-      var inverse = void 0, inverseStrip = void 0;
-      if (inverseAndProgram) {
-        if (decorator) {
-          throw new _exception2["default"]("Unexpected inverse block on decorator", inverseAndProgram);
-        }
-        if (inverseAndProgram.chain) {
-          inverseAndProgram.program.body[0].closeStrip = close.strip;
-        }
-        inverseStrip = inverseAndProgram.strip;
-        inverse = inverseAndProgram.program;
-      }
-      if (inverted) {
-        inverted = inverse;
-        inverse = program2;
-        program2 = inverted;
-      }
-      return {
-        type: decorator ? "DecoratorBlock" : "BlockStatement",
-        path: openBlock.path,
-        params: openBlock.params,
-        hash: openBlock.hash,
-        program: program2,
-        inverse,
-        openStrip: openBlock.strip,
-        inverseStrip,
-        closeStrip: close && close.strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-    function prepareProgram(statements, loc) {
-      if (!loc && statements.length) {
-        var firstLoc = statements[0].loc, lastLoc = statements[statements.length - 1].loc;
-        if (firstLoc && lastLoc) {
-          loc = {
-            source: firstLoc.source,
-            start: {
-              line: firstLoc.start.line,
-              column: firstLoc.start.column
-            },
-            end: {
-              line: lastLoc.end.line,
-              column: lastLoc.end.column
-            }
-          };
-        }
-      }
-      return {
-        type: "Program",
-        body: statements,
-        strip: {},
-        loc
-      };
-    }
-    function preparePartialBlock(open2, program2, close, locInfo) {
-      validateClose(open2, close);
-      return {
-        type: "PartialBlockStatement",
-        name: open2.path,
-        params: open2.params,
-        hash: open2.hash,
-        program: program2,
-        openStrip: open2.strip,
-        closeStrip: close && close.strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/base.js
-var require_base2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/base.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.parseWithoutProcessing = parseWithoutProcessing;
-    exports.parse = parse3;
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
-      } else {
-        var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
-          }
-        }
-        newObj["default"] = obj;
-        return newObj;
-      }
-    }
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _parser = require_parser();
-    var _parser2 = _interopRequireDefault(_parser);
-    var _whitespaceControl = require_whitespace_control();
-    var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
-    var _helpers = require_helpers2();
-    var Helpers = _interopRequireWildcard(_helpers);
-    var _utils = require_utils3();
-    exports.parser = _parser2["default"];
-    var yy = {};
-    _utils.extend(yy, Helpers);
-    function parseWithoutProcessing(input2, options) {
-      if (input2.type === "Program") {
-        return input2;
-      }
-      _parser2["default"].yy = yy;
-      yy.locInfo = function(locInfo) {
-        return new yy.SourceLocation(options && options.srcName, locInfo);
-      };
-      var ast = _parser2["default"].parse(input2);
-      return ast;
-    }
-    function parse3(input2, options) {
-      var ast = parseWithoutProcessing(input2, options);
-      var strip = new _whitespaceControl2["default"](options);
-      return strip.accept(ast);
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js
-var require_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.Compiler = Compiler;
-    exports.precompile = precompile;
-    exports.compile = compile2;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils3();
-    var _ast = require_ast();
-    var _ast2 = _interopRequireDefault(_ast);
-    var _nodeTypes = require_node_types();
-    var slice = [].slice;
-    function Compiler() {
-    }
-    Compiler.prototype = {
-      compiler: Compiler,
-      equals: function equals(other) {
-        var len = this.opcodes.length;
-        if (other.opcodes.length !== len) {
-          return false;
-        }
-        for (var i = 0; i < len; i++) {
-          var opcode = this.opcodes[i], otherOpcode = other.opcodes[i];
-          if (opcode.opcode !== otherOpcode.opcode || !argEquals(opcode.args, otherOpcode.args)) {
-            return false;
-          }
-        }
-        len = this.children.length;
-        for (var i = 0; i < len; i++) {
-          if (!this.children[i].equals(other.children[i])) {
-            return false;
-          }
-        }
-        return true;
-      },
-      guid: 0,
-      compile: function compile3(program2, options) {
-        this.sourceNode = [];
-        this.opcodes = [];
-        this.children = [];
-        this.options = options;
-        this.stringParams = options.stringParams;
-        this.trackIds = options.trackIds;
-        options.blockParams = options.blockParams || [];
-        options.knownHelpers = _utils.extend(/* @__PURE__ */ Object.create(null), {
-          helperMissing: true,
-          blockHelperMissing: true,
-          each: true,
-          "if": true,
-          unless: true,
-          "with": true,
-          log: true,
-          lookup: true
-        }, options.knownHelpers);
-        return this.accept(program2);
-      },
-      compileProgram: function compileProgram(program2) {
-        var childCompiler = new this.compiler(), result = childCompiler.compile(program2, this.options), guid3 = this.guid++;
-        this.usePartial = this.usePartial || result.usePartial;
-        this.children[guid3] = result;
-        this.useDepths = this.useDepths || result.useDepths;
-        return guid3;
-      },
-      accept: function accept(node2) {
-        if (_utils.indexOf(_nodeTypes.NODE_TYPES, node2.type) === -1 || !this[node2.type]) {
-          throw new _exception2["default"]("Unknown type: " + node2.type, node2);
-        }
-        this.sourceNode.unshift(node2);
-        var ret = this[node2.type](node2);
-        this.sourceNode.shift();
-        return ret;
-      },
-      Program: function Program(program2) {
-        validateBlockParams(program2);
-        this.options.blockParams.unshift(program2.blockParams);
-        var body = program2.body, bodyLength = body.length;
-        for (var i = 0; i < bodyLength; i++) {
-          this.accept(body[i]);
-        }
-        this.options.blockParams.shift();
-        this.isSimple = bodyLength === 1;
-        this.blockParams = program2.blockParams ? program2.blockParams.length : 0;
-        return this;
-      },
-      BlockStatement: function BlockStatement(block) {
-        transformLiteralToPath(block);
-        var program2 = block.program, inverse = block.inverse;
-        program2 = program2 && this.compileProgram(program2);
-        inverse = inverse && this.compileProgram(inverse);
-        var type = this.classifySexpr(block);
-        if (type === "helper") {
-          this.helperSexpr(block, program2, inverse);
-        } else if (type === "simple") {
-          this.simpleSexpr(block);
-          this.opcode("pushProgram", program2);
-          this.opcode("pushProgram", inverse);
-          this.opcode("emptyHash");
-          this.opcode("blockValue", block.path.original);
-        } else {
-          this.ambiguousSexpr(block, program2, inverse);
-          this.opcode("pushProgram", program2);
-          this.opcode("pushProgram", inverse);
-          this.opcode("emptyHash");
-          this.opcode("ambiguousBlockValue");
-        }
-        this.opcode("append");
-      },
-      DecoratorBlock: function DecoratorBlock(decorator) {
-        var program2 = decorator.program && this.compileProgram(decorator.program);
-        var params = this.setupFullMustacheParams(decorator, program2, void 0), path8 = decorator.path;
-        this.useDecorators = true;
-        this.opcode("registerDecorator", params.length, path8.original);
-      },
-      PartialStatement: function PartialStatement(partial2) {
-        this.usePartial = true;
-        var program2 = partial2.program;
-        if (program2) {
-          program2 = this.compileProgram(partial2.program);
-        }
-        var params = partial2.params;
-        if (params.length > 1) {
-          throw new _exception2["default"]("Unsupported number of partial arguments: " + params.length, partial2);
-        } else if (!params.length) {
-          if (this.options.explicitPartialContext) {
-            this.opcode("pushLiteral", "undefined");
-          } else {
-            params.push({ type: "PathExpression", parts: [], depth: 0 });
-          }
-        }
-        var partialName = partial2.name.original, isDynamic = partial2.name.type === "SubExpression";
-        if (isDynamic) {
-          this.accept(partial2.name);
-        }
-        this.setupFullMustacheParams(partial2, program2, void 0, true);
-        var indent2 = partial2.indent || "";
-        if (this.options.preventIndent && indent2) {
-          this.opcode("appendContent", indent2);
-          indent2 = "";
-        }
-        this.opcode("invokePartial", isDynamic, partialName, indent2);
-        this.opcode("append");
-      },
-      PartialBlockStatement: function PartialBlockStatement(partialBlock) {
-        this.PartialStatement(partialBlock);
-      },
-      MustacheStatement: function MustacheStatement(mustache) {
-        this.SubExpression(mustache);
-        if (mustache.escaped && !this.options.noEscape) {
-          this.opcode("appendEscaped");
-        } else {
-          this.opcode("append");
-        }
-      },
-      Decorator: function Decorator(decorator) {
-        this.DecoratorBlock(decorator);
-      },
-      ContentStatement: function ContentStatement(content) {
-        if (content.value != null && typeof content.value !== "string") {
-          throw invalidAst(content, "value must be a string");
-        }
-        if (content.value) {
-          this.opcode("appendContent", content.value);
-        }
-      },
-      CommentStatement: function CommentStatement() {
-      },
-      SubExpression: function SubExpression(sexpr) {
-        transformLiteralToPath(sexpr);
-        var type = this.classifySexpr(sexpr);
-        if (type === "simple") {
-          this.simpleSexpr(sexpr);
-        } else if (type === "helper") {
-          this.helperSexpr(sexpr);
-        } else {
-          this.ambiguousSexpr(sexpr);
-        }
-      },
-      ambiguousSexpr: function ambiguousSexpr(sexpr, program2, inverse) {
-        var path8 = sexpr.path, name = path8.parts[0], isBlock = program2 != null || inverse != null;
-        this.opcode("getContext", validateDepth(path8));
-        this.opcode("pushProgram", program2);
-        this.opcode("pushProgram", inverse);
-        path8.strict = true;
-        this.accept(path8);
-        this.opcode("invokeAmbiguous", name, isBlock);
-      },
-      simpleSexpr: function simpleSexpr(sexpr) {
-        var path8 = sexpr.path;
-        path8.strict = true;
-        this.accept(path8);
-        this.opcode("resolvePossibleLambda");
-      },
-      helperSexpr: function helperSexpr(sexpr, program2, inverse) {
-        var params = this.setupFullMustacheParams(sexpr, program2, inverse), path8 = sexpr.path, name = path8.parts[0];
-        if (this.options.knownHelpers[name]) {
-          this.opcode("invokeKnownHelper", params.length, name);
-        } else if (this.options.knownHelpersOnly) {
-          throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name, sexpr);
-        } else {
-          path8.strict = true;
-          path8.falsy = true;
-          this.accept(path8);
-          this.opcode("invokeHelper", params.length, path8.original, _ast2["default"].helpers.simpleId(path8));
-        }
-      },
-      PathExpression: function PathExpression(path8) {
-        var depth2 = validateDepth(path8);
-        var parts = validateParts(path8);
-        this.addDepth(depth2);
-        this.opcode("getContext", depth2);
-        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path8), blockParamId = !depth2 && !scoped && this.blockParamIndex(name);
-        if (blockParamId) {
-          this.opcode("lookupBlockParam", blockParamId, parts);
-        } else if (!name) {
-          this.opcode("pushContext");
-        } else if (path8.data) {
-          this.options.data = true;
-          this.opcode("lookupData", depth2, parts, path8.strict);
-        } else {
-          this.opcode("lookupOnContext", parts, path8.falsy, path8.strict, scoped);
-        }
-      },
-      StringLiteral: function StringLiteral(string4) {
-        validateLiteral(string4);
-        this.opcode("pushString", string4.value);
-      },
-      NumberLiteral: function NumberLiteral(number4) {
-        validateLiteral(number4);
-        this.opcode("pushLiteral", number4.value);
-      },
-      BooleanLiteral: function BooleanLiteral(bool3) {
-        validateLiteral(bool3);
-        this.opcode("pushLiteral", bool3.value);
-      },
-      UndefinedLiteral: function UndefinedLiteral() {
-        this.opcode("pushLiteral", "undefined");
-      },
-      NullLiteral: function NullLiteral() {
-        this.opcode("pushLiteral", "null");
-      },
-      Hash: function Hash(hash2) {
-        var pairs = hash2.pairs, i = 0, l = void 0;
-        if (!_utils.isArray(pairs)) {
-          throw invalidAst(hash2, "pairs must be an array");
-        }
-        l = pairs.length;
-        for (var j = 0; j < l; j++) {
-          if (!pairs[j] || typeof pairs[j].key !== "string") {
-            throw invalidAst(hash2, "pair keys must be strings");
-          }
-        }
-        this.opcode("pushHash");
-        for (; i < l; i++) {
-          this.pushParam(pairs[i].value);
-        }
-        while (i--) {
-          this.opcode("assignToHash", pairs[i].key);
-        }
-        this.opcode("popHash");
-      },
-      // HELPERS
-      opcode: function opcode(name) {
-        this.opcodes.push({
-          opcode: name,
-          args: slice.call(arguments, 1),
-          loc: this.sourceNode[0].loc
-        });
-      },
-      addDepth: function addDepth(depth2) {
-        if (!depth2) {
-          return;
-        }
-        this.useDepths = true;
-      },
-      classifySexpr: function classifySexpr(sexpr) {
-        validateParts(sexpr.path);
-        var isSimple = _ast2["default"].helpers.simpleId(sexpr.path);
-        var isBlockParam = isSimple && !!this.blockParamIndex(sexpr.path.parts[0]);
-        var isHelper = !isBlockParam && _ast2["default"].helpers.helperExpression(sexpr);
-        var isEligible = !isBlockParam && (isHelper || isSimple);
-        if (isEligible && !isHelper) {
-          var _name = sexpr.path.parts[0], options = this.options;
-          if (options.knownHelpers[_name]) {
-            isHelper = true;
-          } else if (options.knownHelpersOnly) {
-            isEligible = false;
-          }
-        }
-        if (isHelper) {
-          return "helper";
-        } else if (isEligible) {
-          return "ambiguous";
-        } else {
-          return "simple";
-        }
-      },
-      pushParams: function pushParams(params) {
-        for (var i = 0, l = params.length; i < l; i++) {
-          this.pushParam(params[i]);
-        }
-      },
-      pushParam: function pushParam(val) {
-        validateLiteral(val);
-        var value = val.value != null ? val.value : val.original || "";
-        var depth2 = validateDepth(val);
-        if (this.stringParams) {
-          if (typeof value !== "number" && typeof value !== "boolean") {
-            value = String(value);
-          }
-          if (value.replace) {
-            value = value.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
-          }
-          if (depth2) {
-            this.addDepth(depth2);
-          }
-          this.opcode("getContext", depth2);
-          this.opcode("pushStringParam", value, val.type);
-          if (val.type === "SubExpression") {
-            this.accept(val);
-          }
-        } else {
-          if (this.trackIds) {
-            var blockParamIndex = void 0;
-            if (val.parts && !_ast2["default"].helpers.scopedId(val) && !depth2) {
-              blockParamIndex = this.blockParamIndex(validateParts(val)[0]);
-            }
-            if (blockParamIndex) {
-              var blockParamChild = val.parts.slice(1).join(".");
-              this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
-            } else {
-              value = val.original || value;
-              if (value.replace) {
-                value = value.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
-              }
-              this.opcode("pushId", val.type, value);
-            }
-          }
-          this.accept(val);
-        }
-      },
-      setupFullMustacheParams: function setupFullMustacheParams(sexpr, program2, inverse, omitEmpty) {
-        var params = sexpr.params;
-        this.pushParams(params);
-        this.opcode("pushProgram", program2);
-        this.opcode("pushProgram", inverse);
-        if (sexpr.hash) {
-          this.accept(sexpr.hash);
-        } else {
-          this.opcode("emptyHash", omitEmpty);
-        }
-        return params;
-      },
-      blockParamIndex: function blockParamIndex(name) {
-        for (var depth2 = 0, len = this.options.blockParams.length; depth2 < len; depth2++) {
-          var blockParams = this.options.blockParams[depth2], param = blockParams && _utils.indexOf(blockParams, name);
-          if (blockParams && param >= 0) {
-            return [depth2, param];
-          }
-        }
-      }
-    };
-    function precompile(input2, options, env2) {
-      if (input2 == null || typeof input2 !== "string" && input2.type !== "Program") {
-        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.precompile. You passed " + input2);
-      }
-      options = options || {};
-      if (!("data" in options)) {
-        options.data = true;
-      }
-      if (options.compat) {
-        options.useDepths = true;
-      }
-      var ast = env2.parse(input2, options), environment = new env2.Compiler().compile(ast, options);
-      return new env2.JavaScriptCompiler().compile(environment, options);
-    }
-    function compile2(input2, options, env2) {
-      if (options === void 0) options = {};
-      if (input2 == null || typeof input2 !== "string" && input2.type !== "Program") {
-        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.compile. You passed " + input2);
-      }
-      options = _utils.extend({}, options);
-      if (!("data" in options)) {
-        options.data = true;
-      }
-      if (options.compat) {
-        options.useDepths = true;
-      }
-      var compiled2 = void 0;
-      function compileInput() {
-        var ast = env2.parse(input2, options), environment = new env2.Compiler().compile(ast, options), templateSpec = new env2.JavaScriptCompiler().compile(environment, options, void 0, true);
-        return env2.template(templateSpec);
-      }
-      function ret(context, execOptions2) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2.call(this, context, execOptions2);
-      }
-      ret._setup = function(setupOptions) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2._setup(setupOptions);
-      };
-      ret._child = function(i, data, blockParams, depths) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2._child(i, data, blockParams, depths);
-      };
-      return ret;
-    }
-    function invalidAst(node2, message) {
-      return new _exception2["default"]("Invalid AST: " + node2.type + " " + message, node2);
-    }
-    function validateDepth(node2) {
-      var depth2 = node2.depth;
-      if (depth2 == null) {
-        return 0;
-      }
-      if (typeof depth2 !== "number" || !isFinite(depth2) || Math.floor(depth2) !== depth2 || depth2 < 0) {
-        throw invalidAst(node2, "depth must be a non-negative integer");
-      }
-      return depth2;
-    }
-    function validateLiteral(node2) {
-      var value = node2.value;
-      if (node2.type === "StringLiteral" && typeof value !== "string") {
-        throw invalidAst(node2, "value must be a string");
-      } else if (node2.type === "NumberLiteral" && typeof value !== "number") {
-        throw invalidAst(node2, "value must be a number");
-      } else if (node2.type === "BooleanLiteral" && typeof value !== "boolean") {
-        throw invalidAst(node2, "value must be a boolean");
-      }
-    }
-    function validateStringArray(node2, value, name) {
-      if (!_utils.isArray(value)) {
-        throw invalidAst(node2, name + " must be an array");
-      }
-      for (var i = 0; i < value.length; i++) {
-        if (typeof value[i] !== "string") {
-          throw invalidAst(node2, name + " must only contain strings");
-        }
-      }
-      return value;
-    }
-    function validateParts(path8) {
-      return validateStringArray(path8, path8.parts, "parts");
-    }
-    function validateBlockParams(program2) {
-      if (program2.blockParams != null) {
-        validateStringArray(program2, program2.blockParams, "blockParams");
-      }
-    }
-    function argEquals(a, b) {
-      if (a === b) {
-        return true;
-      }
-      if (_utils.isArray(a) && _utils.isArray(b) && a.length === b.length) {
-        for (var i = 0; i < a.length; i++) {
-          if (!argEquals(a[i], b[i])) {
-            return false;
-          }
-        }
-        return true;
-      }
-    }
-    function transformLiteralToPath(sexpr) {
-      if (!sexpr.path.parts) {
-        var literal2 = sexpr.path;
-        sexpr.path = {
-          type: "PathExpression",
-          data: false,
-          depth: 0,
-          parts: [literal2.original + ""],
-          original: literal2.original + "",
-          loc: literal2.loc
-        };
-      }
-    }
-  }
-});
-
-// node_modules/source-map/lib/base64.js
-var require_base64 = __commonJS({
-  "node_modules/source-map/lib/base64.js"(exports) {
-    var intToCharMap = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
-    exports.encode = function(number4) {
-      if (0 <= number4 && number4 < intToCharMap.length) {
-        return intToCharMap[number4];
-      }
-      throw new TypeError("Must be between 0 and 63: " + number4);
-    };
-    exports.decode = function(charCode) {
-      var bigA = 65;
-      var bigZ = 90;
-      var littleA = 97;
-      var littleZ = 122;
-      var zero = 48;
-      var nine = 57;
-      var plus = 43;
-      var slash = 47;
-      var littleOffset = 26;
-      var numberOffset = 52;
-      if (bigA <= charCode && charCode <= bigZ) {
-        return charCode - bigA;
-      }
-      if (littleA <= charCode && charCode <= littleZ) {
-        return charCode - littleA + littleOffset;
-      }
-      if (zero <= charCode && charCode <= nine) {
-        return charCode - zero + numberOffset;
-      }
-      if (charCode == plus) {
-        return 62;
-      }
-      if (charCode == slash) {
-        return 63;
-      }
-      return -1;
-    };
-  }
-});
-
-// node_modules/source-map/lib/base64-vlq.js
-var require_base64_vlq = __commonJS({
-  "node_modules/source-map/lib/base64-vlq.js"(exports) {
-    var base643 = require_base64();
-    var VLQ_BASE_SHIFT = 5;
-    var VLQ_BASE = 1 << VLQ_BASE_SHIFT;
-    var VLQ_BASE_MASK = VLQ_BASE - 1;
-    var VLQ_CONTINUATION_BIT = VLQ_BASE;
-    function toVLQSigned(aValue) {
-      return aValue < 0 ? (-aValue << 1) + 1 : (aValue << 1) + 0;
-    }
-    function fromVLQSigned(aValue) {
-      var isNegative = (aValue & 1) === 1;
-      var shifted = aValue >> 1;
-      return isNegative ? -shifted : shifted;
-    }
-    exports.encode = function base64VLQ_encode(aValue) {
-      var encoded = "";
-      var digit;
-      var vlq = toVLQSigned(aValue);
-      do {
-        digit = vlq & VLQ_BASE_MASK;
-        vlq >>>= VLQ_BASE_SHIFT;
-        if (vlq > 0) {
-          digit |= VLQ_CONTINUATION_BIT;
-        }
-        encoded += base643.encode(digit);
-      } while (vlq > 0);
-      return encoded;
-    };
-    exports.decode = function base64VLQ_decode(aStr, aIndex, aOutParam) {
-      var strLen = aStr.length;
-      var result = 0;
-      var shift = 0;
-      var continuation, digit;
-      do {
-        if (aIndex >= strLen) {
-          throw new Error("Expected more digits in base 64 VLQ value.");
-        }
-        digit = base643.decode(aStr.charCodeAt(aIndex++));
-        if (digit === -1) {
-          throw new Error("Invalid base64 digit: " + aStr.charAt(aIndex - 1));
-        }
-        continuation = !!(digit & VLQ_CONTINUATION_BIT);
-        digit &= VLQ_BASE_MASK;
-        result = result + (digit << shift);
-        shift += VLQ_BASE_SHIFT;
-      } while (continuation);
-      aOutParam.value = fromVLQSigned(result);
-      aOutParam.rest = aIndex;
-    };
-  }
-});
-
-// node_modules/source-map/lib/util.js
-var require_util = __commonJS({
-  "node_modules/source-map/lib/util.js"(exports) {
-    function getArg(aArgs, aName, aDefaultValue) {
-      if (aName in aArgs) {
-        return aArgs[aName];
-      } else if (arguments.length === 3) {
-        return aDefaultValue;
-      } else {
-        throw new Error('"' + aName + '" is a required argument.');
-      }
-    }
-    exports.getArg = getArg;
-    var urlRegexp = /^(?:([\w+\-.]+):)?\/\/(?:(\w+:\w+)@)?([\w.-]*)(?::(\d+))?(.*)$/;
-    var dataUrlRegexp = /^data:.+\,.+$/;
-    function urlParse(aUrl) {
-      var match = aUrl.match(urlRegexp);
-      if (!match) {
-        return null;
-      }
-      return {
-        scheme: match[1],
-        auth: match[2],
-        host: match[3],
-        port: match[4],
-        path: match[5]
-      };
-    }
-    exports.urlParse = urlParse;
-    function urlGenerate(aParsedUrl) {
-      var url2 = "";
-      if (aParsedUrl.scheme) {
-        url2 += aParsedUrl.scheme + ":";
-      }
-      url2 += "//";
-      if (aParsedUrl.auth) {
-        url2 += aParsedUrl.auth + "@";
-      }
-      if (aParsedUrl.host) {
-        url2 += aParsedUrl.host;
-      }
-      if (aParsedUrl.port) {
-        url2 += ":" + aParsedUrl.port;
-      }
-      if (aParsedUrl.path) {
-        url2 += aParsedUrl.path;
-      }
-      return url2;
-    }
-    exports.urlGenerate = urlGenerate;
-    function normalize2(aPath) {
-      var path8 = aPath;
-      var url2 = urlParse(aPath);
-      if (url2) {
-        if (!url2.path) {
-          return aPath;
-        }
-        path8 = url2.path;
-      }
-      var isAbsolute4 = exports.isAbsolute(path8);
-      var parts = path8.split(/\/+/);
-      for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
-        part = parts[i];
-        if (part === ".") {
-          parts.splice(i, 1);
-        } else if (part === "..") {
-          up++;
-        } else if (up > 0) {
-          if (part === "") {
-            parts.splice(i + 1, up);
-            up = 0;
-          } else {
-            parts.splice(i, 2);
-            up--;
-          }
-        }
-      }
-      path8 = parts.join("/");
-      if (path8 === "") {
-        path8 = isAbsolute4 ? "/" : ".";
-      }
-      if (url2) {
-        url2.path = path8;
-        return urlGenerate(url2);
-      }
-      return path8;
-    }
-    exports.normalize = normalize2;
-    function join6(aRoot, aPath) {
-      if (aRoot === "") {
-        aRoot = ".";
-      }
-      if (aPath === "") {
-        aPath = ".";
-      }
-      var aPathUrl = urlParse(aPath);
-      var aRootUrl = urlParse(aRoot);
-      if (aRootUrl) {
-        aRoot = aRootUrl.path || "/";
-      }
-      if (aPathUrl && !aPathUrl.scheme) {
-        if (aRootUrl) {
-          aPathUrl.scheme = aRootUrl.scheme;
-        }
-        return urlGenerate(aPathUrl);
-      }
-      if (aPathUrl || aPath.match(dataUrlRegexp)) {
-        return aPath;
-      }
-      if (aRootUrl && !aRootUrl.host && !aRootUrl.path) {
-        aRootUrl.host = aPath;
-        return urlGenerate(aRootUrl);
-      }
-      var joined = aPath.charAt(0) === "/" ? aPath : normalize2(aRoot.replace(/\/+$/, "") + "/" + aPath);
-      if (aRootUrl) {
-        aRootUrl.path = joined;
-        return urlGenerate(aRootUrl);
-      }
-      return joined;
-    }
-    exports.join = join6;
-    exports.isAbsolute = function(aPath) {
-      return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
-    };
-    function relative3(aRoot, aPath) {
-      if (aRoot === "") {
-        aRoot = ".";
-      }
-      aRoot = aRoot.replace(/\/$/, "");
-      var level = 0;
-      while (aPath.indexOf(aRoot + "/") !== 0) {
-        var index = aRoot.lastIndexOf("/");
-        if (index < 0) {
-          return aPath;
-        }
-        aRoot = aRoot.slice(0, index);
-        if (aRoot.match(/^([^\/]+:\/)?\/*$/)) {
-          return aPath;
-        }
-        ++level;
-      }
-      return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
-    }
-    exports.relative = relative3;
-    var supportsNullProto = (function() {
-      var obj = /* @__PURE__ */ Object.create(null);
-      return !("__proto__" in obj);
-    })();
-    function identity(s) {
-      return s;
-    }
-    function toSetString(aStr) {
-      if (isProtoString(aStr)) {
-        return "$" + aStr;
-      }
-      return aStr;
-    }
-    exports.toSetString = supportsNullProto ? identity : toSetString;
-    function fromSetString(aStr) {
-      if (isProtoString(aStr)) {
-        return aStr.slice(1);
-      }
-      return aStr;
-    }
-    exports.fromSetString = supportsNullProto ? identity : fromSetString;
-    function isProtoString(s) {
-      if (!s) {
-        return false;
-      }
-      var length = s.length;
-      if (length < 9) {
-        return false;
-      }
-      if (s.charCodeAt(length - 1) !== 95 || s.charCodeAt(length - 2) !== 95 || s.charCodeAt(length - 3) !== 111 || s.charCodeAt(length - 4) !== 116 || s.charCodeAt(length - 5) !== 111 || s.charCodeAt(length - 6) !== 114 || s.charCodeAt(length - 7) !== 112 || s.charCodeAt(length - 8) !== 95 || s.charCodeAt(length - 9) !== 95) {
-        return false;
-      }
-      for (var i = length - 10; i >= 0; i--) {
-        if (s.charCodeAt(i) !== 36) {
-          return false;
-        }
-      }
-      return true;
-    }
-    function compareByOriginalPositions(mappingA, mappingB, onlyCompareOriginal) {
-      var cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0 || onlyCompareOriginal) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByOriginalPositions = compareByOriginalPositions;
-    function compareByGeneratedPositionsDeflated(mappingA, mappingB, onlyCompareGenerated) {
-      var cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0 || onlyCompareGenerated) {
-        return cmp;
-      }
-      cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByGeneratedPositionsDeflated = compareByGeneratedPositionsDeflated;
-    function strcmp(aStr1, aStr2) {
-      if (aStr1 === aStr2) {
-        return 0;
-      }
-      if (aStr1 === null) {
-        return 1;
-      }
-      if (aStr2 === null) {
-        return -1;
-      }
-      if (aStr1 > aStr2) {
-        return 1;
-      }
-      return -1;
-    }
-    function compareByGeneratedPositionsInflated(mappingA, mappingB) {
-      var cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByGeneratedPositionsInflated = compareByGeneratedPositionsInflated;
-    function parseSourceMapInput(str) {
-      return JSON.parse(str.replace(/^\)]}'[^\n]*\n/, ""));
-    }
-    exports.parseSourceMapInput = parseSourceMapInput;
-    function computeSourceURL(sourceRoot, sourceURL, sourceMapURL) {
-      sourceURL = sourceURL || "";
-      if (sourceRoot) {
-        if (sourceRoot[sourceRoot.length - 1] !== "/" && sourceURL[0] !== "/") {
-          sourceRoot += "/";
-        }
-        sourceURL = sourceRoot + sourceURL;
-      }
-      if (sourceMapURL) {
-        var parsed = urlParse(sourceMapURL);
-        if (!parsed) {
-          throw new Error("sourceMapURL could not be parsed");
-        }
-        if (parsed.path) {
-          var index = parsed.path.lastIndexOf("/");
-          if (index >= 0) {
-            parsed.path = parsed.path.substring(0, index + 1);
-          }
-        }
-        sourceURL = join6(urlGenerate(parsed), sourceURL);
-      }
-      return normalize2(sourceURL);
-    }
-    exports.computeSourceURL = computeSourceURL;
-  }
-});
-
-// node_modules/source-map/lib/array-set.js
-var require_array_set = __commonJS({
-  "node_modules/source-map/lib/array-set.js"(exports) {
-    var util = require_util();
-    var has = Object.prototype.hasOwnProperty;
-    var hasNativeMap = typeof Map !== "undefined";
-    function ArraySet() {
-      this._array = [];
-      this._set = hasNativeMap ? /* @__PURE__ */ new Map() : /* @__PURE__ */ Object.create(null);
-    }
-    ArraySet.fromArray = function ArraySet_fromArray(aArray, aAllowDuplicates) {
-      var set2 = new ArraySet();
-      for (var i = 0, len = aArray.length; i < len; i++) {
-        set2.add(aArray[i], aAllowDuplicates);
-      }
-      return set2;
-    };
-    ArraySet.prototype.size = function ArraySet_size() {
-      return hasNativeMap ? this._set.size : Object.getOwnPropertyNames(this._set).length;
-    };
-    ArraySet.prototype.add = function ArraySet_add(aStr, aAllowDuplicates) {
-      var sStr = hasNativeMap ? aStr : util.toSetString(aStr);
-      var isDuplicate = hasNativeMap ? this.has(aStr) : has.call(this._set, sStr);
-      var idx = this._array.length;
-      if (!isDuplicate || aAllowDuplicates) {
-        this._array.push(aStr);
-      }
-      if (!isDuplicate) {
-        if (hasNativeMap) {
-          this._set.set(aStr, idx);
-        } else {
-          this._set[sStr] = idx;
-        }
-      }
-    };
-    ArraySet.prototype.has = function ArraySet_has(aStr) {
-      if (hasNativeMap) {
-        return this._set.has(aStr);
-      } else {
-        var sStr = util.toSetString(aStr);
-        return has.call(this._set, sStr);
-      }
-    };
-    ArraySet.prototype.indexOf = function ArraySet_indexOf(aStr) {
-      if (hasNativeMap) {
-        var idx = this._set.get(aStr);
-        if (idx >= 0) {
-          return idx;
-        }
-      } else {
-        var sStr = util.toSetString(aStr);
-        if (has.call(this._set, sStr)) {
-          return this._set[sStr];
-        }
-      }
-      throw new Error('"' + aStr + '" is not in the set.');
-    };
-    ArraySet.prototype.at = function ArraySet_at(aIdx) {
-      if (aIdx >= 0 && aIdx < this._array.length) {
-        return this._array[aIdx];
-      }
-      throw new Error("No element indexed by " + aIdx);
-    };
-    ArraySet.prototype.toArray = function ArraySet_toArray() {
-      return this._array.slice();
-    };
-    exports.ArraySet = ArraySet;
-  }
-});
-
-// node_modules/source-map/lib/mapping-list.js
-var require_mapping_list = __commonJS({
-  "node_modules/source-map/lib/mapping-list.js"(exports) {
-    var util = require_util();
-    function generatedPositionAfter(mappingA, mappingB) {
-      var lineA = mappingA.generatedLine;
-      var lineB = mappingB.generatedLine;
-      var columnA = mappingA.generatedColumn;
-      var columnB = mappingB.generatedColumn;
-      return lineB > lineA || lineB == lineA && columnB >= columnA || util.compareByGeneratedPositionsInflated(mappingA, mappingB) <= 0;
-    }
-    function MappingList() {
-      this._array = [];
-      this._sorted = true;
-      this._last = { generatedLine: -1, generatedColumn: 0 };
-    }
-    MappingList.prototype.unsortedForEach = function MappingList_forEach(aCallback, aThisArg) {
-      this._array.forEach(aCallback, aThisArg);
-    };
-    MappingList.prototype.add = function MappingList_add(aMapping) {
-      if (generatedPositionAfter(this._last, aMapping)) {
-        this._last = aMapping;
-        this._array.push(aMapping);
-      } else {
-        this._sorted = false;
-        this._array.push(aMapping);
-      }
-    };
-    MappingList.prototype.toArray = function MappingList_toArray() {
-      if (!this._sorted) {
-        this._array.sort(util.compareByGeneratedPositionsInflated);
-        this._sorted = true;
-      }
-      return this._array;
-    };
-    exports.MappingList = MappingList;
-  }
-});
-
-// node_modules/source-map/lib/source-map-generator.js
-var require_source_map_generator = __commonJS({
-  "node_modules/source-map/lib/source-map-generator.js"(exports) {
-    var base64VLQ = require_base64_vlq();
-    var util = require_util();
-    var ArraySet = require_array_set().ArraySet;
-    var MappingList = require_mapping_list().MappingList;
-    function SourceMapGenerator(aArgs) {
-      if (!aArgs) {
-        aArgs = {};
-      }
-      this._file = util.getArg(aArgs, "file", null);
-      this._sourceRoot = util.getArg(aArgs, "sourceRoot", null);
-      this._skipValidation = util.getArg(aArgs, "skipValidation", false);
-      this._sources = new ArraySet();
-      this._names = new ArraySet();
-      this._mappings = new MappingList();
-      this._sourcesContents = null;
-    }
-    SourceMapGenerator.prototype._version = 3;
-    SourceMapGenerator.fromSourceMap = function SourceMapGenerator_fromSourceMap(aSourceMapConsumer) {
-      var sourceRoot = aSourceMapConsumer.sourceRoot;
-      var generator = new SourceMapGenerator({
-        file: aSourceMapConsumer.file,
-        sourceRoot
-      });
-      aSourceMapConsumer.eachMapping(function(mapping) {
-        var newMapping = {
-          generated: {
-            line: mapping.generatedLine,
-            column: mapping.generatedColumn
-          }
-        };
-        if (mapping.source != null) {
-          newMapping.source = mapping.source;
-          if (sourceRoot != null) {
-            newMapping.source = util.relative(sourceRoot, newMapping.source);
-          }
-          newMapping.original = {
-            line: mapping.originalLine,
-            column: mapping.originalColumn
-          };
-          if (mapping.name != null) {
-            newMapping.name = mapping.name;
-          }
-        }
-        generator.addMapping(newMapping);
-      });
-      aSourceMapConsumer.sources.forEach(function(sourceFile) {
-        var sourceRelative = sourceFile;
-        if (sourceRoot !== null) {
-          sourceRelative = util.relative(sourceRoot, sourceFile);
-        }
-        if (!generator._sources.has(sourceRelative)) {
-          generator._sources.add(sourceRelative);
-        }
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
-        if (content != null) {
-          generator.setSourceContent(sourceFile, content);
-        }
-      });
-      return generator;
-    };
-    SourceMapGenerator.prototype.addMapping = function SourceMapGenerator_addMapping(aArgs) {
-      var generated = util.getArg(aArgs, "generated");
-      var original = util.getArg(aArgs, "original", null);
-      var source = util.getArg(aArgs, "source", null);
-      var name = util.getArg(aArgs, "name", null);
-      if (!this._skipValidation) {
-        this._validateMapping(generated, original, source, name);
-      }
-      if (source != null) {
-        source = String(source);
-        if (!this._sources.has(source)) {
-          this._sources.add(source);
-        }
-      }
-      if (name != null) {
-        name = String(name);
-        if (!this._names.has(name)) {
-          this._names.add(name);
-        }
-      }
-      this._mappings.add({
-        generatedLine: generated.line,
-        generatedColumn: generated.column,
-        originalLine: original != null && original.line,
-        originalColumn: original != null && original.column,
-        source,
-        name
-      });
-    };
-    SourceMapGenerator.prototype.setSourceContent = function SourceMapGenerator_setSourceContent(aSourceFile, aSourceContent) {
-      var source = aSourceFile;
-      if (this._sourceRoot != null) {
-        source = util.relative(this._sourceRoot, source);
-      }
-      if (aSourceContent != null) {
-        if (!this._sourcesContents) {
-          this._sourcesContents = /* @__PURE__ */ Object.create(null);
-        }
-        this._sourcesContents[util.toSetString(source)] = aSourceContent;
-      } else if (this._sourcesContents) {
-        delete this._sourcesContents[util.toSetString(source)];
-        if (Object.keys(this._sourcesContents).length === 0) {
-          this._sourcesContents = null;
-        }
-      }
-    };
-    SourceMapGenerator.prototype.applySourceMap = function SourceMapGenerator_applySourceMap(aSourceMapConsumer, aSourceFile, aSourceMapPath) {
-      var sourceFile = aSourceFile;
-      if (aSourceFile == null) {
-        if (aSourceMapConsumer.file == null) {
-          throw new Error(
-            `SourceMapGenerator.prototype.applySourceMap requires either an explicit source file, or the source map's "file" property. Both were omitted.`
-          );
-        }
-        sourceFile = aSourceMapConsumer.file;
-      }
-      var sourceRoot = this._sourceRoot;
-      if (sourceRoot != null) {
-        sourceFile = util.relative(sourceRoot, sourceFile);
-      }
-      var newSources = new ArraySet();
-      var newNames = new ArraySet();
-      this._mappings.unsortedForEach(function(mapping) {
-        if (mapping.source === sourceFile && mapping.originalLine != null) {
-          var original = aSourceMapConsumer.originalPositionFor({
-            line: mapping.originalLine,
-            column: mapping.originalColumn
-          });
-          if (original.source != null) {
-            mapping.source = original.source;
-            if (aSourceMapPath != null) {
-              mapping.source = util.join(aSourceMapPath, mapping.source);
-            }
-            if (sourceRoot != null) {
-              mapping.source = util.relative(sourceRoot, mapping.source);
-            }
-            mapping.originalLine = original.line;
-            mapping.originalColumn = original.column;
-            if (original.name != null) {
-              mapping.name = original.name;
-            }
-          }
-        }
-        var source = mapping.source;
-        if (source != null && !newSources.has(source)) {
-          newSources.add(source);
-        }
-        var name = mapping.name;
-        if (name != null && !newNames.has(name)) {
-          newNames.add(name);
-        }
-      }, this);
-      this._sources = newSources;
-      this._names = newNames;
-      aSourceMapConsumer.sources.forEach(function(sourceFile2) {
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile2);
-        if (content != null) {
-          if (aSourceMapPath != null) {
-            sourceFile2 = util.join(aSourceMapPath, sourceFile2);
-          }
-          if (sourceRoot != null) {
-            sourceFile2 = util.relative(sourceRoot, sourceFile2);
-          }
-          this.setSourceContent(sourceFile2, content);
-        }
-      }, this);
-    };
-    SourceMapGenerator.prototype._validateMapping = function SourceMapGenerator_validateMapping(aGenerated, aOriginal, aSource, aName) {
-      if (aOriginal && typeof aOriginal.line !== "number" && typeof aOriginal.column !== "number") {
-        throw new Error(
-          "original.line and original.column are not numbers -- you probably meant to omit the original mapping entirely and only map the generated position. If so, pass null for the original mapping instead of an object with empty or null values."
-        );
-      }
-      if (aGenerated && "line" in aGenerated && "column" in aGenerated && aGenerated.line > 0 && aGenerated.column >= 0 && !aOriginal && !aSource && !aName) {
-        return;
-      } else if (aGenerated && "line" in aGenerated && "column" in aGenerated && aOriginal && "line" in aOriginal && "column" in aOriginal && aGenerated.line > 0 && aGenerated.column >= 0 && aOriginal.line > 0 && aOriginal.column >= 0 && aSource) {
-        return;
-      } else {
-        throw new Error("Invalid mapping: " + JSON.stringify({
-          generated: aGenerated,
-          source: aSource,
-          original: aOriginal,
-          name: aName
-        }));
-      }
-    };
-    SourceMapGenerator.prototype._serializeMappings = function SourceMapGenerator_serializeMappings() {
-      var previousGeneratedColumn = 0;
-      var previousGeneratedLine = 1;
-      var previousOriginalColumn = 0;
-      var previousOriginalLine = 0;
-      var previousName = 0;
-      var previousSource = 0;
-      var result = "";
-      var next;
-      var mapping;
-      var nameIdx;
-      var sourceIdx;
-      var mappings = this._mappings.toArray();
-      for (var i = 0, len = mappings.length; i < len; i++) {
-        mapping = mappings[i];
-        next = "";
-        if (mapping.generatedLine !== previousGeneratedLine) {
-          previousGeneratedColumn = 0;
-          while (mapping.generatedLine !== previousGeneratedLine) {
-            next += ";";
-            previousGeneratedLine++;
-          }
-        } else {
-          if (i > 0) {
-            if (!util.compareByGeneratedPositionsInflated(mapping, mappings[i - 1])) {
-              continue;
-            }
-            next += ",";
-          }
-        }
-        next += base64VLQ.encode(mapping.generatedColumn - previousGeneratedColumn);
-        previousGeneratedColumn = mapping.generatedColumn;
-        if (mapping.source != null) {
-          sourceIdx = this._sources.indexOf(mapping.source);
-          next += base64VLQ.encode(sourceIdx - previousSource);
-          previousSource = sourceIdx;
-          next += base64VLQ.encode(mapping.originalLine - 1 - previousOriginalLine);
-          previousOriginalLine = mapping.originalLine - 1;
-          next += base64VLQ.encode(mapping.originalColumn - previousOriginalColumn);
-          previousOriginalColumn = mapping.originalColumn;
-          if (mapping.name != null) {
-            nameIdx = this._names.indexOf(mapping.name);
-            next += base64VLQ.encode(nameIdx - previousName);
-            previousName = nameIdx;
-          }
-        }
-        result += next;
-      }
-      return result;
-    };
-    SourceMapGenerator.prototype._generateSourcesContent = function SourceMapGenerator_generateSourcesContent(aSources, aSourceRoot) {
-      return aSources.map(function(source) {
-        if (!this._sourcesContents) {
-          return null;
-        }
-        if (aSourceRoot != null) {
-          source = util.relative(aSourceRoot, source);
-        }
-        var key = util.toSetString(source);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key) ? this._sourcesContents[key] : null;
-      }, this);
-    };
-    SourceMapGenerator.prototype.toJSON = function SourceMapGenerator_toJSON() {
-      var map2 = {
-        version: this._version,
-        sources: this._sources.toArray(),
-        names: this._names.toArray(),
-        mappings: this._serializeMappings()
-      };
-      if (this._file != null) {
-        map2.file = this._file;
-      }
-      if (this._sourceRoot != null) {
-        map2.sourceRoot = this._sourceRoot;
-      }
-      if (this._sourcesContents) {
-        map2.sourcesContent = this._generateSourcesContent(map2.sources, map2.sourceRoot);
-      }
-      return map2;
-    };
-    SourceMapGenerator.prototype.toString = function SourceMapGenerator_toString() {
-      return JSON.stringify(this.toJSON());
-    };
-    exports.SourceMapGenerator = SourceMapGenerator;
-  }
-});
-
-// node_modules/source-map/lib/binary-search.js
-var require_binary_search = __commonJS({
-  "node_modules/source-map/lib/binary-search.js"(exports) {
-    exports.GREATEST_LOWER_BOUND = 1;
-    exports.LEAST_UPPER_BOUND = 2;
-    function recursiveSearch(aLow, aHigh, aNeedle, aHaystack, aCompare, aBias) {
-      var mid = Math.floor((aHigh - aLow) / 2) + aLow;
-      var cmp = aCompare(aNeedle, aHaystack[mid], true);
-      if (cmp === 0) {
-        return mid;
-      } else if (cmp > 0) {
-        if (aHigh - mid > 1) {
-          return recursiveSearch(mid, aHigh, aNeedle, aHaystack, aCompare, aBias);
-        }
-        if (aBias == exports.LEAST_UPPER_BOUND) {
-          return aHigh < aHaystack.length ? aHigh : -1;
-        } else {
-          return mid;
-        }
-      } else {
-        if (mid - aLow > 1) {
-          return recursiveSearch(aLow, mid, aNeedle, aHaystack, aCompare, aBias);
-        }
-        if (aBias == exports.LEAST_UPPER_BOUND) {
-          return mid;
-        } else {
-          return aLow < 0 ? -1 : aLow;
-        }
-      }
-    }
-    exports.search = function search(aNeedle, aHaystack, aCompare, aBias) {
-      if (aHaystack.length === 0) {
-        return -1;
-      }
-      var index = recursiveSearch(
-        -1,
-        aHaystack.length,
-        aNeedle,
-        aHaystack,
-        aCompare,
-        aBias || exports.GREATEST_LOWER_BOUND
-      );
-      if (index < 0) {
-        return -1;
-      }
-      while (index - 1 >= 0) {
-        if (aCompare(aHaystack[index], aHaystack[index - 1], true) !== 0) {
-          break;
-        }
-        --index;
-      }
-      return index;
-    };
-  }
-});
-
-// node_modules/source-map/lib/quick-sort.js
-var require_quick_sort = __commonJS({
-  "node_modules/source-map/lib/quick-sort.js"(exports) {
-    function swap(ary, x, y) {
-      var temp = ary[x];
-      ary[x] = ary[y];
-      ary[y] = temp;
-    }
-    function randomIntInRange(low, high) {
-      return Math.round(low + Math.random() * (high - low));
-    }
-    function doQuickSort(ary, comparator, p, r) {
-      if (p < r) {
-        var pivotIndex = randomIntInRange(p, r);
-        var i = p - 1;
-        swap(ary, pivotIndex, r);
-        var pivot = ary[r];
-        for (var j = p; j < r; j++) {
-          if (comparator(ary[j], pivot) <= 0) {
-            i += 1;
-            swap(ary, i, j);
-          }
-        }
-        swap(ary, i + 1, j);
-        var q = i + 1;
-        doQuickSort(ary, comparator, p, q - 1);
-        doQuickSort(ary, comparator, q + 1, r);
-      }
-    }
-    exports.quickSort = function(ary, comparator) {
-      doQuickSort(ary, comparator, 0, ary.length - 1);
-    };
-  }
-});
-
-// node_modules/source-map/lib/source-map-consumer.js
-var require_source_map_consumer = __commonJS({
-  "node_modules/source-map/lib/source-map-consumer.js"(exports) {
-    var util = require_util();
-    var binarySearch = require_binary_search();
-    var ArraySet = require_array_set().ArraySet;
-    var base64VLQ = require_base64_vlq();
-    var quickSort = require_quick_sort().quickSort;
-    function SourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util.parseSourceMapInput(aSourceMap);
-      }
-      return sourceMap.sections != null ? new IndexedSourceMapConsumer(sourceMap, aSourceMapURL) : new BasicSourceMapConsumer(sourceMap, aSourceMapURL);
-    }
-    SourceMapConsumer.fromSourceMap = function(aSourceMap, aSourceMapURL) {
-      return BasicSourceMapConsumer.fromSourceMap(aSourceMap, aSourceMapURL);
-    };
-    SourceMapConsumer.prototype._version = 3;
-    SourceMapConsumer.prototype.__generatedMappings = null;
-    Object.defineProperty(SourceMapConsumer.prototype, "_generatedMappings", {
-      configurable: true,
-      enumerable: true,
-      get: function() {
-        if (!this.__generatedMappings) {
-          this._parseMappings(this._mappings, this.sourceRoot);
-        }
-        return this.__generatedMappings;
-      }
-    });
-    SourceMapConsumer.prototype.__originalMappings = null;
-    Object.defineProperty(SourceMapConsumer.prototype, "_originalMappings", {
-      configurable: true,
-      enumerable: true,
-      get: function() {
-        if (!this.__originalMappings) {
-          this._parseMappings(this._mappings, this.sourceRoot);
-        }
-        return this.__originalMappings;
-      }
-    });
-    SourceMapConsumer.prototype._charIsMappingSeparator = function SourceMapConsumer_charIsMappingSeparator(aStr, index) {
-      var c = aStr.charAt(index);
-      return c === ";" || c === ",";
-    };
-    SourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      throw new Error("Subclasses must implement _parseMappings");
-    };
-    SourceMapConsumer.GENERATED_ORDER = 1;
-    SourceMapConsumer.ORIGINAL_ORDER = 2;
-    SourceMapConsumer.GREATEST_LOWER_BOUND = 1;
-    SourceMapConsumer.LEAST_UPPER_BOUND = 2;
-    SourceMapConsumer.prototype.eachMapping = function SourceMapConsumer_eachMapping(aCallback, aContext, aOrder) {
-      var context = aContext || null;
-      var order = aOrder || SourceMapConsumer.GENERATED_ORDER;
-      var mappings;
-      switch (order) {
-        case SourceMapConsumer.GENERATED_ORDER:
-          mappings = this._generatedMappings;
-          break;
-        case SourceMapConsumer.ORIGINAL_ORDER:
-          mappings = this._originalMappings;
-          break;
-        default:
-          throw new Error("Unknown order of iteration.");
-      }
-      var sourceRoot = this.sourceRoot;
-      mappings.map(function(mapping) {
-        var source = mapping.source === null ? null : this._sources.at(mapping.source);
-        source = util.computeSourceURL(sourceRoot, source, this._sourceMapURL);
-        return {
-          source,
-          generatedLine: mapping.generatedLine,
-          generatedColumn: mapping.generatedColumn,
-          originalLine: mapping.originalLine,
-          originalColumn: mapping.originalColumn,
-          name: mapping.name === null ? null : this._names.at(mapping.name)
-        };
-      }, this).forEach(aCallback, context);
-    };
-    SourceMapConsumer.prototype.allGeneratedPositionsFor = function SourceMapConsumer_allGeneratedPositionsFor(aArgs) {
-      var line = util.getArg(aArgs, "line");
-      var needle = {
-        source: util.getArg(aArgs, "source"),
-        originalLine: line,
-        originalColumn: util.getArg(aArgs, "column", 0)
-      };
-      needle.source = this._findSourceIndex(needle.source);
-      if (needle.source < 0) {
-        return [];
-      }
-      var mappings = [];
-      var index = this._findMapping(
-        needle,
-        this._originalMappings,
-        "originalLine",
-        "originalColumn",
-        util.compareByOriginalPositions,
-        binarySearch.LEAST_UPPER_BOUND
-      );
-      if (index >= 0) {
-        var mapping = this._originalMappings[index];
-        if (aArgs.column === void 0) {
-          var originalLine = mapping.originalLine;
-          while (mapping && mapping.originalLine === originalLine) {
-            mappings.push({
-              line: util.getArg(mapping, "generatedLine", null),
-              column: util.getArg(mapping, "generatedColumn", null),
-              lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
-            });
-            mapping = this._originalMappings[++index];
-          }
-        } else {
-          var originalColumn = mapping.originalColumn;
-          while (mapping && mapping.originalLine === line && mapping.originalColumn == originalColumn) {
-            mappings.push({
-              line: util.getArg(mapping, "generatedLine", null),
-              column: util.getArg(mapping, "generatedColumn", null),
-              lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
-            });
-            mapping = this._originalMappings[++index];
-          }
-        }
-      }
-      return mappings;
-    };
-    exports.SourceMapConsumer = SourceMapConsumer;
-    function BasicSourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util.parseSourceMapInput(aSourceMap);
-      }
-      var version3 = util.getArg(sourceMap, "version");
-      var sources = util.getArg(sourceMap, "sources");
-      var names = util.getArg(sourceMap, "names", []);
-      var sourceRoot = util.getArg(sourceMap, "sourceRoot", null);
-      var sourcesContent = util.getArg(sourceMap, "sourcesContent", null);
-      var mappings = util.getArg(sourceMap, "mappings");
-      var file2 = util.getArg(sourceMap, "file", null);
-      if (version3 != this._version) {
-        throw new Error("Unsupported version: " + version3);
-      }
-      if (sourceRoot) {
-        sourceRoot = util.normalize(sourceRoot);
-      }
-      sources = sources.map(String).map(util.normalize).map(function(source) {
-        return sourceRoot && util.isAbsolute(sourceRoot) && util.isAbsolute(source) ? util.relative(sourceRoot, source) : source;
-      });
-      this._names = ArraySet.fromArray(names.map(String), true);
-      this._sources = ArraySet.fromArray(sources, true);
-      this._absoluteSources = this._sources.toArray().map(function(s) {
-        return util.computeSourceURL(sourceRoot, s, aSourceMapURL);
-      });
-      this.sourceRoot = sourceRoot;
-      this.sourcesContent = sourcesContent;
-      this._mappings = mappings;
-      this._sourceMapURL = aSourceMapURL;
-      this.file = file2;
-    }
-    BasicSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
-    BasicSourceMapConsumer.prototype.consumer = SourceMapConsumer;
-    BasicSourceMapConsumer.prototype._findSourceIndex = function(aSource) {
-      var relativeSource = aSource;
-      if (this.sourceRoot != null) {
-        relativeSource = util.relative(this.sourceRoot, relativeSource);
-      }
-      if (this._sources.has(relativeSource)) {
-        return this._sources.indexOf(relativeSource);
-      }
-      var i;
-      for (i = 0; i < this._absoluteSources.length; ++i) {
-        if (this._absoluteSources[i] == aSource) {
-          return i;
-        }
-      }
-      return -1;
-    };
-    BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
-      var smc = Object.create(BasicSourceMapConsumer.prototype);
-      var names = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
-      var sources = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
-      smc.sourceRoot = aSourceMap._sourceRoot;
-      smc.sourcesContent = aSourceMap._generateSourcesContent(
-        smc._sources.toArray(),
-        smc.sourceRoot
-      );
-      smc.file = aSourceMap._file;
-      smc._sourceMapURL = aSourceMapURL;
-      smc._absoluteSources = smc._sources.toArray().map(function(s) {
-        return util.computeSourceURL(smc.sourceRoot, s, aSourceMapURL);
-      });
-      var generatedMappings = aSourceMap._mappings.toArray().slice();
-      var destGeneratedMappings = smc.__generatedMappings = [];
-      var destOriginalMappings = smc.__originalMappings = [];
-      for (var i = 0, length = generatedMappings.length; i < length; i++) {
-        var srcMapping = generatedMappings[i];
-        var destMapping = new Mapping();
-        destMapping.generatedLine = srcMapping.generatedLine;
-        destMapping.generatedColumn = srcMapping.generatedColumn;
-        if (srcMapping.source) {
-          destMapping.source = sources.indexOf(srcMapping.source);
-          destMapping.originalLine = srcMapping.originalLine;
-          destMapping.originalColumn = srcMapping.originalColumn;
-          if (srcMapping.name) {
-            destMapping.name = names.indexOf(srcMapping.name);
-          }
-          destOriginalMappings.push(destMapping);
-        }
-        destGeneratedMappings.push(destMapping);
-      }
-      quickSort(smc.__originalMappings, util.compareByOriginalPositions);
-      return smc;
-    };
-    BasicSourceMapConsumer.prototype._version = 3;
-    Object.defineProperty(BasicSourceMapConsumer.prototype, "sources", {
-      get: function() {
-        return this._absoluteSources.slice();
-      }
-    });
-    function Mapping() {
-      this.generatedLine = 0;
-      this.generatedColumn = 0;
-      this.source = null;
-      this.originalLine = null;
-      this.originalColumn = null;
-      this.name = null;
-    }
-    BasicSourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      var generatedLine = 1;
-      var previousGeneratedColumn = 0;
-      var previousOriginalLine = 0;
-      var previousOriginalColumn = 0;
-      var previousSource = 0;
-      var previousName = 0;
-      var length = aStr.length;
-      var index = 0;
-      var cachedSegments = {};
-      var temp = {};
-      var originalMappings = [];
-      var generatedMappings = [];
-      var mapping, str, segment, end, value;
-      while (index < length) {
-        if (aStr.charAt(index) === ";") {
-          generatedLine++;
-          index++;
-          previousGeneratedColumn = 0;
-        } else if (aStr.charAt(index) === ",") {
-          index++;
-        } else {
-          mapping = new Mapping();
-          mapping.generatedLine = generatedLine;
-          for (end = index; end < length; end++) {
-            if (this._charIsMappingSeparator(aStr, end)) {
-              break;
-            }
-          }
-          str = aStr.slice(index, end);
-          segment = cachedSegments[str];
-          if (segment) {
-            index += str.length;
-          } else {
-            segment = [];
-            while (index < end) {
-              base64VLQ.decode(aStr, index, temp);
-              value = temp.value;
-              index = temp.rest;
-              segment.push(value);
-            }
-            if (segment.length === 2) {
-              throw new Error("Found a source, but no line and column");
-            }
-            if (segment.length === 3) {
-              throw new Error("Found a source and line, but no column");
-            }
-            cachedSegments[str] = segment;
-          }
-          mapping.generatedColumn = previousGeneratedColumn + segment[0];
-          previousGeneratedColumn = mapping.generatedColumn;
-          if (segment.length > 1) {
-            mapping.source = previousSource + segment[1];
-            previousSource += segment[1];
-            mapping.originalLine = previousOriginalLine + segment[2];
-            previousOriginalLine = mapping.originalLine;
-            mapping.originalLine += 1;
-            mapping.originalColumn = previousOriginalColumn + segment[3];
-            previousOriginalColumn = mapping.originalColumn;
-            if (segment.length > 4) {
-              mapping.name = previousName + segment[4];
-              previousName += segment[4];
-            }
-          }
-          generatedMappings.push(mapping);
-          if (typeof mapping.originalLine === "number") {
-            originalMappings.push(mapping);
-          }
-        }
-      }
-      quickSort(generatedMappings, util.compareByGeneratedPositionsDeflated);
-      this.__generatedMappings = generatedMappings;
-      quickSort(originalMappings, util.compareByOriginalPositions);
-      this.__originalMappings = originalMappings;
-    };
-    BasicSourceMapConsumer.prototype._findMapping = function SourceMapConsumer_findMapping(aNeedle, aMappings, aLineName, aColumnName, aComparator, aBias) {
-      if (aNeedle[aLineName] <= 0) {
-        throw new TypeError("Line must be greater than or equal to 1, got " + aNeedle[aLineName]);
-      }
-      if (aNeedle[aColumnName] < 0) {
-        throw new TypeError("Column must be greater than or equal to 0, got " + aNeedle[aColumnName]);
-      }
-      return binarySearch.search(aNeedle, aMappings, aComparator, aBias);
-    };
-    BasicSourceMapConsumer.prototype.computeColumnSpans = function SourceMapConsumer_computeColumnSpans() {
-      for (var index = 0; index < this._generatedMappings.length; ++index) {
-        var mapping = this._generatedMappings[index];
-        if (index + 1 < this._generatedMappings.length) {
-          var nextMapping = this._generatedMappings[index + 1];
-          if (mapping.generatedLine === nextMapping.generatedLine) {
-            mapping.lastGeneratedColumn = nextMapping.generatedColumn - 1;
-            continue;
-          }
-        }
-        mapping.lastGeneratedColumn = Infinity;
-      }
-    };
-    BasicSourceMapConsumer.prototype.originalPositionFor = function SourceMapConsumer_originalPositionFor(aArgs) {
-      var needle = {
-        generatedLine: util.getArg(aArgs, "line"),
-        generatedColumn: util.getArg(aArgs, "column")
-      };
-      var index = this._findMapping(
-        needle,
-        this._generatedMappings,
-        "generatedLine",
-        "generatedColumn",
-        util.compareByGeneratedPositionsDeflated,
-        util.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
-      );
-      if (index >= 0) {
-        var mapping = this._generatedMappings[index];
-        if (mapping.generatedLine === needle.generatedLine) {
-          var source = util.getArg(mapping, "source", null);
-          if (source !== null) {
-            source = this._sources.at(source);
-            source = util.computeSourceURL(this.sourceRoot, source, this._sourceMapURL);
-          }
-          var name = util.getArg(mapping, "name", null);
-          if (name !== null) {
-            name = this._names.at(name);
-          }
-          return {
-            source,
-            line: util.getArg(mapping, "originalLine", null),
-            column: util.getArg(mapping, "originalColumn", null),
-            name
-          };
-        }
-      }
-      return {
-        source: null,
-        line: null,
-        column: null,
-        name: null
-      };
-    };
-    BasicSourceMapConsumer.prototype.hasContentsOfAllSources = function BasicSourceMapConsumer_hasContentsOfAllSources() {
-      if (!this.sourcesContent) {
-        return false;
-      }
-      return this.sourcesContent.length >= this._sources.size() && !this.sourcesContent.some(function(sc) {
-        return sc == null;
-      });
-    };
-    BasicSourceMapConsumer.prototype.sourceContentFor = function SourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
-      if (!this.sourcesContent) {
-        return null;
-      }
-      var index = this._findSourceIndex(aSource);
-      if (index >= 0) {
-        return this.sourcesContent[index];
-      }
-      var relativeSource = aSource;
-      if (this.sourceRoot != null) {
-        relativeSource = util.relative(this.sourceRoot, relativeSource);
-      }
-      var url2;
-      if (this.sourceRoot != null && (url2 = util.urlParse(this.sourceRoot))) {
-        var fileUriAbsPath = relativeSource.replace(/^file:\/\//, "");
-        if (url2.scheme == "file" && this._sources.has(fileUriAbsPath)) {
-          return this.sourcesContent[this._sources.indexOf(fileUriAbsPath)];
-        }
-        if ((!url2.path || url2.path == "/") && this._sources.has("/" + relativeSource)) {
-          return this.sourcesContent[this._sources.indexOf("/" + relativeSource)];
-        }
-      }
-      if (nullOnMissing) {
-        return null;
-      } else {
-        throw new Error('"' + relativeSource + '" is not in the SourceMap.');
-      }
-    };
-    BasicSourceMapConsumer.prototype.generatedPositionFor = function SourceMapConsumer_generatedPositionFor(aArgs) {
-      var source = util.getArg(aArgs, "source");
-      source = this._findSourceIndex(source);
-      if (source < 0) {
-        return {
-          line: null,
-          column: null,
-          lastColumn: null
-        };
-      }
-      var needle = {
-        source,
-        originalLine: util.getArg(aArgs, "line"),
-        originalColumn: util.getArg(aArgs, "column")
-      };
-      var index = this._findMapping(
-        needle,
-        this._originalMappings,
-        "originalLine",
-        "originalColumn",
-        util.compareByOriginalPositions,
-        util.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
-      );
-      if (index >= 0) {
-        var mapping = this._originalMappings[index];
-        if (mapping.source === needle.source) {
-          return {
-            line: util.getArg(mapping, "generatedLine", null),
-            column: util.getArg(mapping, "generatedColumn", null),
-            lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
-          };
-        }
-      }
-      return {
-        line: null,
-        column: null,
-        lastColumn: null
-      };
-    };
-    exports.BasicSourceMapConsumer = BasicSourceMapConsumer;
-    function IndexedSourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util.parseSourceMapInput(aSourceMap);
-      }
-      var version3 = util.getArg(sourceMap, "version");
-      var sections = util.getArg(sourceMap, "sections");
-      if (version3 != this._version) {
-        throw new Error("Unsupported version: " + version3);
-      }
-      this._sources = new ArraySet();
-      this._names = new ArraySet();
-      var lastOffset = {
-        line: -1,
-        column: 0
-      };
-      this._sections = sections.map(function(s) {
-        if (s.url) {
-          throw new Error("Support for url field in sections not implemented.");
-        }
-        var offset = util.getArg(s, "offset");
-        var offsetLine = util.getArg(offset, "line");
-        var offsetColumn = util.getArg(offset, "column");
-        if (offsetLine < lastOffset.line || offsetLine === lastOffset.line && offsetColumn < lastOffset.column) {
-          throw new Error("Section offsets must be ordered and non-overlapping.");
-        }
-        lastOffset = offset;
-        return {
-          generatedOffset: {
-            // The offset fields are 0-based, but we use 1-based indices when
-            // encoding/decoding from VLQ.
-            generatedLine: offsetLine + 1,
-            generatedColumn: offsetColumn + 1
-          },
-          consumer: new SourceMapConsumer(util.getArg(s, "map"), aSourceMapURL)
-        };
-      });
-    }
-    IndexedSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
-    IndexedSourceMapConsumer.prototype.constructor = SourceMapConsumer;
-    IndexedSourceMapConsumer.prototype._version = 3;
-    Object.defineProperty(IndexedSourceMapConsumer.prototype, "sources", {
-      get: function() {
-        var sources = [];
-        for (var i = 0; i < this._sections.length; i++) {
-          for (var j = 0; j < this._sections[i].consumer.sources.length; j++) {
-            sources.push(this._sections[i].consumer.sources[j]);
-          }
-        }
-        return sources;
-      }
-    });
-    IndexedSourceMapConsumer.prototype.originalPositionFor = function IndexedSourceMapConsumer_originalPositionFor(aArgs) {
-      var needle = {
-        generatedLine: util.getArg(aArgs, "line"),
-        generatedColumn: util.getArg(aArgs, "column")
-      };
-      var sectionIndex = binarySearch.search(
-        needle,
-        this._sections,
-        function(needle2, section2) {
-          var cmp = needle2.generatedLine - section2.generatedOffset.generatedLine;
-          if (cmp) {
-            return cmp;
-          }
-          return needle2.generatedColumn - section2.generatedOffset.generatedColumn;
-        }
-      );
-      var section = this._sections[sectionIndex];
-      if (!section) {
-        return {
-          source: null,
-          line: null,
-          column: null,
-          name: null
-        };
-      }
-      return section.consumer.originalPositionFor({
-        line: needle.generatedLine - (section.generatedOffset.generatedLine - 1),
-        column: needle.generatedColumn - (section.generatedOffset.generatedLine === needle.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
-        bias: aArgs.bias
-      });
-    };
-    IndexedSourceMapConsumer.prototype.hasContentsOfAllSources = function IndexedSourceMapConsumer_hasContentsOfAllSources() {
-      return this._sections.every(function(s) {
-        return s.consumer.hasContentsOfAllSources();
-      });
-    };
-    IndexedSourceMapConsumer.prototype.sourceContentFor = function IndexedSourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        var content = section.consumer.sourceContentFor(aSource, true);
-        if (content) {
-          return content;
-        }
-      }
-      if (nullOnMissing) {
-        return null;
-      } else {
-        throw new Error('"' + aSource + '" is not in the SourceMap.');
-      }
-    };
-    IndexedSourceMapConsumer.prototype.generatedPositionFor = function IndexedSourceMapConsumer_generatedPositionFor(aArgs) {
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        if (section.consumer._findSourceIndex(util.getArg(aArgs, "source")) === -1) {
-          continue;
-        }
-        var generatedPosition = section.consumer.generatedPositionFor(aArgs);
-        if (generatedPosition) {
-          var ret = {
-            line: generatedPosition.line + (section.generatedOffset.generatedLine - 1),
-            column: generatedPosition.column + (section.generatedOffset.generatedLine === generatedPosition.line ? section.generatedOffset.generatedColumn - 1 : 0)
-          };
-          return ret;
-        }
-      }
-      return {
-        line: null,
-        column: null
-      };
-    };
-    IndexedSourceMapConsumer.prototype._parseMappings = function IndexedSourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      this.__generatedMappings = [];
-      this.__originalMappings = [];
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        var sectionMappings = section.consumer._generatedMappings;
-        for (var j = 0; j < sectionMappings.length; j++) {
-          var mapping = sectionMappings[j];
-          var source = section.consumer._sources.at(mapping.source);
-          source = util.computeSourceURL(section.consumer.sourceRoot, source, this._sourceMapURL);
-          this._sources.add(source);
-          source = this._sources.indexOf(source);
-          var name = null;
-          if (mapping.name) {
-            name = section.consumer._names.at(mapping.name);
-            this._names.add(name);
-            name = this._names.indexOf(name);
-          }
-          var adjustedMapping = {
-            source,
-            generatedLine: mapping.generatedLine + (section.generatedOffset.generatedLine - 1),
-            generatedColumn: mapping.generatedColumn + (section.generatedOffset.generatedLine === mapping.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
-            originalLine: mapping.originalLine,
-            originalColumn: mapping.originalColumn,
-            name
-          };
-          this.__generatedMappings.push(adjustedMapping);
-          if (typeof adjustedMapping.originalLine === "number") {
-            this.__originalMappings.push(adjustedMapping);
-          }
-        }
-      }
-      quickSort(this.__generatedMappings, util.compareByGeneratedPositionsDeflated);
-      quickSort(this.__originalMappings, util.compareByOriginalPositions);
-    };
-    exports.IndexedSourceMapConsumer = IndexedSourceMapConsumer;
-  }
-});
-
-// node_modules/source-map/lib/source-node.js
-var require_source_node = __commonJS({
-  "node_modules/source-map/lib/source-node.js"(exports) {
-    var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    var util = require_util();
-    var REGEX_NEWLINE = /(\r?\n)/;
-    var NEWLINE_CODE = 10;
-    var isSourceNode = "$$$isSourceNode$$$";
-    function SourceNode(aLine, aColumn, aSource, aChunks, aName) {
-      this.children = [];
-      this.sourceContents = {};
-      this.line = aLine == null ? null : aLine;
-      this.column = aColumn == null ? null : aColumn;
-      this.source = aSource == null ? null : aSource;
-      this.name = aName == null ? null : aName;
-      this[isSourceNode] = true;
-      if (aChunks != null) this.add(aChunks);
-    }
-    SourceNode.fromStringWithSourceMap = function SourceNode_fromStringWithSourceMap(aGeneratedCode, aSourceMapConsumer, aRelativePath) {
-      var node2 = new SourceNode();
-      var remainingLines = aGeneratedCode.split(REGEX_NEWLINE);
-      var remainingLinesIndex = 0;
-      var shiftNextLine = function() {
-        var lineContents = getNextLine();
-        var newLine = getNextLine() || "";
-        return lineContents + newLine;
-        function getNextLine() {
-          return remainingLinesIndex < remainingLines.length ? remainingLines[remainingLinesIndex++] : void 0;
-        }
-      };
-      var lastGeneratedLine = 1, lastGeneratedColumn = 0;
-      var lastMapping = null;
-      aSourceMapConsumer.eachMapping(function(mapping) {
-        if (lastMapping !== null) {
-          if (lastGeneratedLine < mapping.generatedLine) {
-            addMappingWithCode(lastMapping, shiftNextLine());
-            lastGeneratedLine++;
-            lastGeneratedColumn = 0;
-          } else {
-            var nextLine = remainingLines[remainingLinesIndex] || "";
-            var code = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
-            remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn - lastGeneratedColumn);
-            lastGeneratedColumn = mapping.generatedColumn;
-            addMappingWithCode(lastMapping, code);
-            lastMapping = mapping;
-            return;
-          }
-        }
-        while (lastGeneratedLine < mapping.generatedLine) {
-          node2.add(shiftNextLine());
-          lastGeneratedLine++;
-        }
-        if (lastGeneratedColumn < mapping.generatedColumn) {
-          var nextLine = remainingLines[remainingLinesIndex] || "";
-          node2.add(nextLine.substr(0, mapping.generatedColumn));
-          remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn);
-          lastGeneratedColumn = mapping.generatedColumn;
-        }
-        lastMapping = mapping;
-      }, this);
-      if (remainingLinesIndex < remainingLines.length) {
-        if (lastMapping) {
-          addMappingWithCode(lastMapping, shiftNextLine());
-        }
-        node2.add(remainingLines.splice(remainingLinesIndex).join(""));
-      }
-      aSourceMapConsumer.sources.forEach(function(sourceFile) {
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
-        if (content != null) {
-          if (aRelativePath != null) {
-            sourceFile = util.join(aRelativePath, sourceFile);
-          }
-          node2.setSourceContent(sourceFile, content);
-        }
-      });
-      return node2;
-      function addMappingWithCode(mapping, code) {
-        if (mapping === null || mapping.source === void 0) {
-          node2.add(code);
-        } else {
-          var source = aRelativePath ? util.join(aRelativePath, mapping.source) : mapping.source;
-          node2.add(new SourceNode(
-            mapping.originalLine,
-            mapping.originalColumn,
-            source,
-            code,
-            mapping.name
-          ));
-        }
-      }
-    };
-    SourceNode.prototype.add = function SourceNode_add(aChunk) {
-      if (Array.isArray(aChunk)) {
-        aChunk.forEach(function(chunk) {
-          this.add(chunk);
-        }, this);
-      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
-        if (aChunk) {
-          this.children.push(aChunk);
-        }
-      } else {
-        throw new TypeError(
-          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
-        );
-      }
-      return this;
-    };
-    SourceNode.prototype.prepend = function SourceNode_prepend(aChunk) {
-      if (Array.isArray(aChunk)) {
-        for (var i = aChunk.length - 1; i >= 0; i--) {
-          this.prepend(aChunk[i]);
-        }
-      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
-        this.children.unshift(aChunk);
-      } else {
-        throw new TypeError(
-          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
-        );
-      }
-      return this;
-    };
-    SourceNode.prototype.walk = function SourceNode_walk(aFn) {
-      var chunk;
-      for (var i = 0, len = this.children.length; i < len; i++) {
-        chunk = this.children[i];
-        if (chunk[isSourceNode]) {
-          chunk.walk(aFn);
-        } else {
-          if (chunk !== "") {
-            aFn(chunk, {
-              source: this.source,
-              line: this.line,
-              column: this.column,
-              name: this.name
-            });
-          }
-        }
-      }
-    };
-    SourceNode.prototype.join = function SourceNode_join(aSep) {
-      var newChildren;
-      var i;
-      var len = this.children.length;
-      if (len > 0) {
-        newChildren = [];
-        for (i = 0; i < len - 1; i++) {
-          newChildren.push(this.children[i]);
-          newChildren.push(aSep);
-        }
-        newChildren.push(this.children[i]);
-        this.children = newChildren;
-      }
-      return this;
-    };
-    SourceNode.prototype.replaceRight = function SourceNode_replaceRight(aPattern, aReplacement) {
-      var lastChild = this.children[this.children.length - 1];
-      if (lastChild[isSourceNode]) {
-        lastChild.replaceRight(aPattern, aReplacement);
-      } else if (typeof lastChild === "string") {
-        this.children[this.children.length - 1] = lastChild.replace(aPattern, aReplacement);
-      } else {
-        this.children.push("".replace(aPattern, aReplacement));
-      }
-      return this;
-    };
-    SourceNode.prototype.setSourceContent = function SourceNode_setSourceContent(aSourceFile, aSourceContent) {
-      this.sourceContents[util.toSetString(aSourceFile)] = aSourceContent;
-    };
-    SourceNode.prototype.walkSourceContents = function SourceNode_walkSourceContents(aFn) {
-      for (var i = 0, len = this.children.length; i < len; i++) {
-        if (this.children[i][isSourceNode]) {
-          this.children[i].walkSourceContents(aFn);
-        }
-      }
-      var sources = Object.keys(this.sourceContents);
-      for (var i = 0, len = sources.length; i < len; i++) {
-        aFn(util.fromSetString(sources[i]), this.sourceContents[sources[i]]);
-      }
-    };
-    SourceNode.prototype.toString = function SourceNode_toString() {
-      var str = "";
-      this.walk(function(chunk) {
-        str += chunk;
-      });
-      return str;
-    };
-    SourceNode.prototype.toStringWithSourceMap = function SourceNode_toStringWithSourceMap(aArgs) {
-      var generated = {
-        code: "",
-        line: 1,
-        column: 0
-      };
-      var map2 = new SourceMapGenerator(aArgs);
-      var sourceMappingActive = false;
-      var lastOriginalSource = null;
-      var lastOriginalLine = null;
-      var lastOriginalColumn = null;
-      var lastOriginalName = null;
-      this.walk(function(chunk, original) {
-        generated.code += chunk;
-        if (original.source !== null && original.line !== null && original.column !== null) {
-          if (lastOriginalSource !== original.source || lastOriginalLine !== original.line || lastOriginalColumn !== original.column || lastOriginalName !== original.name) {
-            map2.addMapping({
-              source: original.source,
-              original: {
-                line: original.line,
-                column: original.column
-              },
-              generated: {
-                line: generated.line,
-                column: generated.column
-              },
-              name: original.name
-            });
-          }
-          lastOriginalSource = original.source;
-          lastOriginalLine = original.line;
-          lastOriginalColumn = original.column;
-          lastOriginalName = original.name;
-          sourceMappingActive = true;
-        } else if (sourceMappingActive) {
-          map2.addMapping({
-            generated: {
-              line: generated.line,
-              column: generated.column
-            }
-          });
-          lastOriginalSource = null;
-          sourceMappingActive = false;
-        }
-        for (var idx = 0, length = chunk.length; idx < length; idx++) {
-          if (chunk.charCodeAt(idx) === NEWLINE_CODE) {
-            generated.line++;
-            generated.column = 0;
-            if (idx + 1 === length) {
-              lastOriginalSource = null;
-              sourceMappingActive = false;
-            } else if (sourceMappingActive) {
-              map2.addMapping({
-                source: original.source,
-                original: {
-                  line: original.line,
-                  column: original.column
-                },
-                generated: {
-                  line: generated.line,
-                  column: generated.column
-                },
-                name: original.name
-              });
-            }
-          } else {
-            generated.column++;
-          }
-        }
-      });
-      this.walkSourceContents(function(sourceFile, sourceContent) {
-        map2.setSourceContent(sourceFile, sourceContent);
-      });
-      return { code: generated.code, map: map2 };
-    };
-    exports.SourceNode = SourceNode;
-  }
-});
-
-// node_modules/source-map/source-map.js
-var require_source_map = __commonJS({
-  "node_modules/source-map/source-map.js"(exports) {
-    exports.SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    exports.SourceMapConsumer = require_source_map_consumer().SourceMapConsumer;
-    exports.SourceNode = require_source_node().SourceNode;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js
-var require_code_gen = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.safeJsonLiteral = safeJsonLiteral;
-    var _utils = require_utils3();
-    var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
-    var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
-    function escapeScriptDelimiters(code) {
-      return code.replace(SCRIPT_DELIMITERS, "\\u003C");
-    }
-    function escapeSurrogate(surrogate) {
-      return "\\u" + surrogate.charCodeAt(0).toString(16);
-    }
-    function safeJsonLiteral(value) {
-      return escapeScriptDelimiters(JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
-    }
-    var SourceNode = void 0;
-    try {
-      if (typeof define !== "function" || !define.amd) {
-        SourceMap = require_source_map();
-        SourceNode = SourceMap.SourceNode;
-      }
-    } catch (err) {
-    }
-    var SourceMap;
-    if (!SourceNode) {
-      SourceNode = function(line, column, srcFile, chunks) {
-        this.src = "";
-        if (chunks) {
-          this.add(chunks);
-        }
-      };
-      SourceNode.prototype = {
-        add: function add(chunks) {
-          if (_utils.isArray(chunks)) {
-            chunks = chunks.join("");
-          }
-          this.src += chunks;
-        },
-        prepend: function prepend(chunks) {
-          if (_utils.isArray(chunks)) {
-            chunks = chunks.join("");
-          }
-          this.src = chunks + this.src;
-        },
-        toStringWithSourceMap: function toStringWithSourceMap() {
-          return { code: this.toString() };
-        },
-        toString: function toString() {
-          return this.src;
-        }
-      };
-    }
-    function castChunk(chunk, codeGen, loc) {
-      if (_utils.isArray(chunk)) {
-        var ret = [];
-        for (var i = 0, len = chunk.length; i < len; i++) {
-          ret.push(codeGen.wrap(chunk[i], loc));
-        }
-        return ret;
-      } else if (typeof chunk === "boolean" || typeof chunk === "number") {
-        return chunk + "";
-      }
-      return chunk;
-    }
-    function CodeGen(srcFile) {
-      this.srcFile = srcFile;
-      this.source = [];
-    }
-    CodeGen.prototype = {
-      isEmpty: function isEmpty() {
-        return !this.source.length;
-      },
-      prepend: function prepend(source, loc) {
-        this.source.unshift(this.wrap(source, loc));
-      },
-      push: function push(source, loc) {
-        this.source.push(this.wrap(source, loc));
-      },
-      merge: function merge3() {
-        var source = this.empty();
-        this.each(function(line) {
-          source.add(["  ", line, "\n"]);
-        });
-        return source;
-      },
-      each: function each(iter) {
-        for (var i = 0, len = this.source.length; i < len; i++) {
-          iter(this.source[i]);
-        }
-      },
-      empty: function empty() {
-        var loc = this.currentLocation || { start: {} };
-        return new SourceNode(loc.start.line, loc.start.column, this.srcFile);
-      },
-      wrap: function wrap(chunk) {
-        var loc = arguments.length <= 1 || arguments[1] === void 0 ? this.currentLocation || { start: {} } : arguments[1];
-        if (chunk instanceof SourceNode) {
-          return chunk;
-        }
-        chunk = castChunk(chunk, this, loc);
-        return new SourceNode(loc.start.line, loc.start.column, this.srcFile, chunk);
-      },
-      functionCall: function functionCall(fn, type, params) {
-        params = this.generateList(params);
-        return this.wrap([fn, type ? "." + type + "(" : "(", params, ")"]);
-      },
-      quotedString: function quotedString(str) {
-        str = str + "";
-        if (!NEEDS_ESCAPING.test(str)) {
-          return '"' + str + '"';
-        }
-        return safeJsonLiteral(str);
-      },
-      objectLiteral: function objectLiteral(obj) {
-        var _this = this;
-        var pairs = [];
-        Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
-          if (value !== "undefined") {
-            pairs.push([_this.quotedString(key), ":", value]);
-          }
-        });
-        var ret = this.generateList(pairs);
-        ret.prepend("{");
-        ret.add("}");
-        return ret;
-      },
-      generateList: function generateList(entries) {
-        var ret = this.empty();
-        for (var i = 0, len = entries.length; i < len; i++) {
-          if (i) {
-            ret.add(",");
-          }
-          ret.add(castChunk(entries[i], this));
-        }
-        return ret;
-      },
-      generateArray: function generateArray(entries) {
-        var ret = this.generateList(entries);
-        ret.prepend("[");
-        ret.add("]");
-        return ret;
-      }
-    };
-    exports["default"] = CodeGen;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js
-var require_javascript_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _base = require_base();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils3();
-    var _codeGen = require_code_gen();
-    var _codeGen2 = _interopRequireDefault(_codeGen);
-    function Literal(value) {
-      this.value = value;
-    }
-    function JavaScriptCompiler() {
-    }
-    JavaScriptCompiler.prototype = {
-      // PUBLIC API: You can override these methods in a subclass to provide
-      // alternative compiled forms for name lookup and buffering semantics
-      nameLookup: function nameLookup(parent, name) {
-        return this.internalNameLookup(parent, name);
-      },
-      depthedLookup: function depthedLookup(name) {
-        return [this.aliasable("container.lookup"), "(depths, ", this.quotedString(name), ")"];
-      },
-      compilerInfo: function compilerInfo() {
-        var revision = _base.COMPILER_REVISION, versions2 = _base.REVISION_CHANGES[revision];
-        return [revision, versions2];
-      },
-      appendToBuffer: function appendToBuffer(source, location, explicit) {
-        if (!_utils.isArray(source)) {
-          source = [source];
-        }
-        source = this.source.wrap(source, location);
-        if (this.environment.isSimple) {
-          return ["return ", source, ";"];
-        } else if (explicit) {
-          return ["buffer += ", source, ";"];
-        } else {
-          source.appendToBuffer = true;
-          return source;
-        }
-      },
-      initializeBuffer: function initializeBuffer() {
-        return this.quotedString("");
-      },
-      // END PUBLIC API
-      internalNameLookup: function internalNameLookup(parent, name) {
-        this.lookupPropertyFunctionIsUsed = true;
-        return ["lookupProperty(", parent, ",", this.quotedString(name), ")"];
-      },
-      lookupPropertyFunctionIsUsed: false,
-      compile: function compile2(environment, options, context, asObject) {
-        this.environment = environment;
-        this.options = options;
-        this.stringParams = this.options.stringParams;
-        this.trackIds = this.options.trackIds;
-        this.precompile = !asObject;
-        this.name = this.environment.name;
-        this.isChild = !!context;
-        this.context = context || {
-          decorators: [],
-          programs: [],
-          environments: []
-        };
-        this.preamble();
-        this.stackSlot = 0;
-        this.stackVars = [];
-        this.aliases = {};
-        this.registers = { list: [] };
-        this.hashes = [];
-        this.compileStack = [];
-        this.inlineStack = [];
-        this.blockParams = [];
-        this.compileChildren(environment, options);
-        this.useDepths = this.useDepths || environment.useDepths || environment.useDecorators || this.options.compat;
-        this.useBlockParams = this.useBlockParams || environment.useBlockParams;
-        var opcodes = environment.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l = void 0;
-        for (i = 0, l = opcodes.length; i < l; i++) {
-          opcode = opcodes[i];
-          this.source.currentLocation = opcode.loc;
-          firstLoc = firstLoc || opcode.loc;
-          this[opcode.opcode].apply(this, opcode.args);
-        }
-        this.source.currentLocation = firstLoc;
-        this.pushSource("");
-        if (this.stackSlot || this.inlineStack.length || this.compileStack.length) {
-          throw new _exception2["default"]("Compile completed with content left on stack");
-        }
-        if (!this.decorators.isEmpty()) {
-          this.useDecorators = true;
-          this.decorators.prepend(["var decorators = container.decorators, ", this.lookupPropertyFunctionVarDeclaration(), ";\n"]);
-          this.decorators.push("return fn;");
-          if (asObject) {
-            this.decorators = Function.apply(this, ["fn", "props", "container", "depth0", "data", "blockParams", "depths", this.decorators.merge()]);
-          } else {
-            this.decorators.prepend("function(fn, props, container, depth0, data, blockParams, depths) {\n");
-            this.decorators.push("}\n");
-            this.decorators = this.decorators.merge();
-          }
-        } else {
-          this.decorators = void 0;
-        }
-        var fn = this.createFunctionContext(asObject);
-        if (!this.isChild) {
-          var ret = {
-            compiler: this.compilerInfo(),
-            main: fn
-          };
-          if (this.decorators) {
-            ret.main_d = this.decorators;
-            ret.useDecorators = true;
-          }
-          var _context = this.context;
-          var programs = _context.programs;
-          var decorators = _context.decorators;
-          for (i = 0, l = programs.length; i < l; i++) {
-            ret[i] = programs[i];
-            if (decorators[i]) {
-              ret[i + "_d"] = decorators[i];
-              ret.useDecorators = true;
-            }
-          }
-          if (this.environment.usePartial) {
-            ret.usePartial = true;
-          }
-          if (this.options.data) {
-            ret.useData = true;
-          }
-          if (this.useDepths) {
-            ret.useDepths = true;
-          }
-          if (this.useBlockParams) {
-            ret.useBlockParams = true;
-          }
-          if (this.options.compat) {
-            ret.compat = true;
-          }
-          if (!asObject) {
-            ret.compiler = JSON.stringify(ret.compiler);
-            this.source.currentLocation = { start: { line: 1, column: 0 } };
-            ret = this.objectLiteral(ret);
-            if (options.srcName) {
-              ret = ret.toStringWithSourceMap({ file: options.destName });
-              ret.map = ret.map && ret.map.toString();
-            } else {
-              ret = ret.toString();
-            }
-          } else {
-            ret.compilerOptions = this.options;
-          }
-          return ret;
-        } else {
-          return fn;
-        }
-      },
-      preamble: function preamble() {
-        this.lastContext = 0;
-        this.source = new _codeGen2["default"](this.options.srcName);
-        this.decorators = new _codeGen2["default"](this.options.srcName);
-      },
-      createFunctionContext: function createFunctionContext(asObject) {
-        var _this = this;
-        var varDeclarations = "";
-        var locals = this.stackVars.concat(this.registers.list);
-        if (locals.length > 0) {
-          varDeclarations += ", " + locals.join(", ");
-        }
-        var aliasCount = 0;
-        Object.keys(this.aliases).forEach(function(alias) {
-          var node2 = _this.aliases[alias];
-          if (node2.children && node2.referenceCount > 1) {
-            varDeclarations += ", alias" + ++aliasCount + "=" + alias;
-            node2.children[0] = "alias" + aliasCount;
-          }
-        });
-        if (this.lookupPropertyFunctionIsUsed) {
-          varDeclarations += ", " + this.lookupPropertyFunctionVarDeclaration();
-        }
-        var params = ["container", "depth0", "helpers", "partials", "data"];
-        if (this.useBlockParams || this.useDepths) {
-          params.push("blockParams");
-        }
-        if (this.useDepths) {
-          params.push("depths");
-        }
-        var source = this.mergeSource(varDeclarations);
-        if (asObject) {
-          params.push(source);
-          return Function.apply(this, params);
-        } else {
-          return this.source.wrap(["function(", params.join(","), ") {\n  ", source, "}"]);
-        }
-      },
-      mergeSource: function mergeSource(varDeclarations) {
-        var isSimple = this.environment.isSimple, appendOnly = !this.forceBuffer, appendFirst = void 0, sourceSeen = void 0, bufferStart = void 0, bufferEnd = void 0;
-        this.source.each(function(line) {
-          if (line.appendToBuffer) {
-            if (bufferStart) {
-              line.prepend("  + ");
-            } else {
-              bufferStart = line;
-            }
-            bufferEnd = line;
-          } else {
-            if (bufferStart) {
-              if (!sourceSeen) {
-                appendFirst = true;
-              } else {
-                bufferStart.prepend("buffer += ");
-              }
-              bufferEnd.add(";");
-              bufferStart = bufferEnd = void 0;
-            }
-            sourceSeen = true;
-            if (!isSimple) {
-              appendOnly = false;
-            }
-          }
-        });
-        if (appendOnly) {
-          if (bufferStart) {
-            bufferStart.prepend("return ");
-            bufferEnd.add(";");
-          } else if (!sourceSeen) {
-            this.source.push('return "";');
-          }
-        } else {
-          varDeclarations += ", buffer = " + (appendFirst ? "" : this.initializeBuffer());
-          if (bufferStart) {
-            bufferStart.prepend("return buffer + ");
-            bufferEnd.add(";");
-          } else {
-            this.source.push("return buffer;");
-          }
-        }
-        if (varDeclarations) {
-          this.source.prepend("var " + varDeclarations.substring(2) + (appendFirst ? "" : ";\n"));
-        }
-        return this.source.merge();
-      },
-      lookupPropertyFunctionVarDeclaration: function lookupPropertyFunctionVarDeclaration() {
-        return "\n      lookupProperty = container.lookupProperty || function(parent, propertyName) {\n        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {\n          return parent[propertyName];\n        }\n        return undefined\n    }\n    ".trim();
-      },
-      // [blockValue]
-      //
-      // On stack, before: hash, inverse, program, value
-      // On stack, after: return value of blockHelperMissing
-      //
-      // The purpose of this opcode is to take a block of the form
-      // `{{#this.foo}}...{{/this.foo}}`, resolve the value of `foo`, and
-      // replace it on the stack with the result of properly
-      // invoking blockHelperMissing.
-      blockValue: function blockValue(name) {
-        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs(name, 0, params);
-        var blockName = this.popStack();
-        params.splice(1, 0, blockName);
-        this.push(this.source.functionCall(blockHelperMissing, "call", params));
-      },
-      // [ambiguousBlockValue]
-      //
-      // On stack, before: hash, inverse, program, value
-      // Compiler value, before: lastHelper=value of last found helper, if any
-      // On stack, after, if no lastHelper: same as [blockValue]
-      // On stack, after, if lastHelper: value
-      ambiguousBlockValue: function ambiguousBlockValue() {
-        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs("", 0, params, true);
-        this.flushInline();
-        var current = this.topStack();
-        params.splice(1, 0, current);
-        this.pushSource(["if (!", this.lastHelper, ") { ", current, " = ", this.source.functionCall(blockHelperMissing, "call", params), "}"]);
-      },
-      // [appendContent]
-      //
-      // On stack, before: ...
-      // On stack, after: ...
-      //
-      // Appends the string value of `content` to the current buffer
-      appendContent: function appendContent(content) {
-        if (this.pendingContent) {
-          content = this.pendingContent + content;
-        } else {
-          this.pendingLocation = this.source.currentLocation;
-        }
-        this.pendingContent = content;
-      },
-      // [append]
-      //
-      // On stack, before: value, ...
-      // On stack, after: ...
-      //
-      // Coerces `value` to a String and appends it to the current buffer.
-      //
-      // If `value` is truthy, or 0, it is coerced into a string and appended
-      // Otherwise, the empty string is appended
-      append: function append() {
-        if (this.isInline()) {
-          this.replaceStack(function(current) {
-            return [" != null ? ", current, ' : ""'];
-          });
-          this.pushSource(this.appendToBuffer(this.popStack()));
-        } else {
-          var local = this.popStack();
-          this.pushSource(["if (", local, " != null) { ", this.appendToBuffer(local, void 0, true), " }"]);
-          if (this.environment.isSimple) {
-            this.pushSource(["else { ", this.appendToBuffer("''", void 0, true), " }"]);
-          }
-        }
-      },
-      // [appendEscaped]
-      //
-      // On stack, before: value, ...
-      // On stack, after: ...
-      //
-      // Escape `value` and append it to the buffer
-      appendEscaped: function appendEscaped() {
-        this.pushSource(this.appendToBuffer([this.aliasable("container.escapeExpression"), "(", this.popStack(), ")"]));
-      },
-      // [getContext]
-      //
-      // On stack, before: ...
-      // On stack, after: ...
-      // Compiler value, after: lastContext=depth
-      //
-      // Set the value of the `lastContext` compiler value to the depth
-      getContext: function getContext(depth2) {
-        this.lastContext = depth2;
-      },
-      // [pushContext]
-      //
-      // On stack, before: ...
-      // On stack, after: currentContext, ...
-      //
-      // Pushes the value of the current context onto the stack.
-      pushContext: function pushContext() {
-        this.pushStackLiteral(this.contextName(this.lastContext));
-      },
-      // [lookupOnContext]
-      //
-      // On stack, before: ...
-      // On stack, after: currentContext[name], ...
-      //
-      // Looks up the value of `name` on the current context and pushes
-      // it onto the stack.
-      lookupOnContext: function lookupOnContext(parts, falsy, strict, scoped) {
-        var i = 0;
-        if (!scoped && this.options.compat && !this.lastContext) {
-          this.push(this.depthedLookup(parts[i++]));
-        } else {
-          this.pushContext();
-        }
-        this.resolvePath("context", parts, i, falsy, strict);
-      },
-      // [lookupBlockParam]
-      //
-      // On stack, before: ...
-      // On stack, after: blockParam[name], ...
-      //
-      // Looks up the value of `parts` on the given block param and pushes
-      // it onto the stack.
-      lookupBlockParam: function lookupBlockParam(blockParamId, parts) {
-        this.useBlockParams = true;
-        this.push(["blockParams[", blockParamId[0], "][", blockParamId[1], "]"]);
-        this.resolvePath("context", parts, 1);
-      },
-      // [lookupData]
-      //
-      // On stack, before: ...
-      // On stack, after: data, ...
-      //
-      // Push the data lookup operator
-      lookupData: function lookupData(depth2, parts, strict) {
-        if (!depth2) {
-          this.pushStackLiteral("data");
-        } else {
-          this.pushStackLiteral("container.data(data, " + depth2 + ")");
-        }
-        this.resolvePath("data", parts, 0, true, strict);
-      },
-      resolvePath: function resolvePath(type, parts, startPartIndex, falsy, strict) {
-        var _this2 = this;
-        if (this.options.strict || this.options.assumeObjects) {
-          this.push(strictLookup(this.options.strict && strict, this, parts, startPartIndex, type));
-          return;
-        }
-        var len = parts.length;
-        var _loop = function(i2) {
-          _this2.replaceStack(function(current) {
-            var lookup2 = _this2.nameLookup(current, parts[i2], type);
-            if (!falsy) {
-              return [" != null ? ", lookup2, " : ", current];
-            } else {
-              return [" && ", lookup2];
-            }
-          });
-        };
-        for (var i = startPartIndex; i < len; i++) {
-          _loop(i);
-        }
-      },
-      // [resolvePossibleLambda]
-      //
-      // On stack, before: value, ...
-      // On stack, after: resolved value, ...
-      //
-      // If the `value` is a lambda, replace it on the stack by
-      // the return value of the lambda
-      resolvePossibleLambda: function resolvePossibleLambda() {
-        this.push([this.aliasable("container.lambda"), "(", this.popStack(), ", ", this.contextName(0), ")"]);
-      },
-      // [pushStringParam]
-      //
-      // On stack, before: ...
-      // On stack, after: string, currentContext, ...
-      //
-      // This opcode is designed for use in string mode, which
-      // provides the string value of a parameter along with its
-      // depth rather than resolving it immediately.
-      pushStringParam: function pushStringParam(string4, type) {
-        this.pushContext();
-        this.pushString(type);
-        if (type !== "SubExpression") {
-          if (typeof string4 === "string") {
-            this.pushString(string4);
-          } else {
-            this.pushStackLiteral(string4);
-          }
-        }
-      },
-      emptyHash: function emptyHash(omitEmpty) {
-        if (this.trackIds) {
-          this.push("{}");
-        }
-        if (this.stringParams) {
-          this.push("{}");
-          this.push("{}");
-        }
-        this.pushStackLiteral(omitEmpty ? "undefined" : "{}");
-      },
-      pushHash: function pushHash() {
-        if (this.hash) {
-          this.hashes.push(this.hash);
-        }
-        this.hash = { values: {}, types: [], contexts: [], ids: [] };
-      },
-      popHash: function popHash() {
-        var hash2 = this.hash;
-        this.hash = this.hashes.pop();
-        if (this.trackIds) {
-          this.push(this.objectLiteral(hash2.ids));
-        }
-        if (this.stringParams) {
-          this.push(this.objectLiteral(hash2.contexts));
-          this.push(this.objectLiteral(hash2.types));
-        }
-        this.push(this.objectLiteral(hash2.values));
-      },
-      // [pushString]
-      //
-      // On stack, before: ...
-      // On stack, after: quotedString(string), ...
-      //
-      // Push a quoted version of `string` onto the stack
-      pushString: function pushString(string4) {
-        this.pushStackLiteral(this.quotedString(string4));
-      },
-      // [pushLiteral]
-      //
-      // On stack, before: ...
-      // On stack, after: value, ...
-      //
-      // Pushes a value onto the stack. This operation prevents
-      // the compiler from creating a temporary variable to hold
-      // it.
-      pushLiteral: function pushLiteral(value) {
-        this.pushStackLiteral(value);
-      },
-      // [pushProgram]
-      //
-      // On stack, before: ...
-      // On stack, after: program(guid), ...
-      //
-      // Push a program expression onto the stack. This takes
-      // a compile-time guid and converts it into a runtime-accessible
-      // expression.
-      pushProgram: function pushProgram(guid3) {
-        if (guid3 != null) {
-          this.pushStackLiteral(this.programExpression(guid3));
-        } else {
-          this.pushStackLiteral(null);
-        }
-      },
-      // [registerDecorator]
-      //
-      // On stack, before: hash, program, params..., ...
-      // On stack, after: ...
-      //
-      // Pops off the decorator's parameters, invokes the decorator,
-      // and inserts the decorator into the decorators list.
-      registerDecorator: function registerDecorator(paramSize, name) {
-        var foundDecorator = this.nameLookup("decorators", name, "decorator"), options = this.setupHelperArgs(name, paramSize);
-        this.decorators.push(["var decorator = ", foundDecorator, ";"]);
-        this.decorators.push(['if (typeof decorator !== "function") { throw new Error(', this.quotedString('Missing decorator: "' + name + '"'), "); }"]);
-        this.decorators.push(["fn = ", this.decorators.functionCall("decorator", "", ["fn", "props", "container", options]), " || fn;"]);
-      },
-      // [invokeHelper]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of helper invocation
-      //
-      // Pops off the helper's parameters, invokes the helper,
-      // and pushes the helper's return value onto the stack.
-      //
-      // If the helper is not found, `helperMissing` is called.
-      invokeHelper: function invokeHelper(paramSize, name, isSimple) {
-        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name);
-        var possibleFunctionCalls = [];
-        if (isSimple) {
-          possibleFunctionCalls.push(helper.name);
-        }
-        possibleFunctionCalls.push(nonHelper);
-        if (!this.options.strict) {
-          possibleFunctionCalls.push(this.aliasable("container.hooks.helperMissing"));
-        }
-        var functionLookupCode = ["(", this.itemsSeparatedBy(possibleFunctionCalls, "||"), ")"];
-        var functionCall = this.source.functionCall(functionLookupCode, "call", helper.callParams);
-        this.push(functionCall);
-      },
-      itemsSeparatedBy: function itemsSeparatedBy(items, separator) {
-        var result = [];
-        result.push(items[0]);
-        for (var i = 1; i < items.length; i++) {
-          result.push(separator, items[i]);
-        }
-        return result;
-      },
-      // [invokeKnownHelper]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of helper invocation
-      //
-      // This operation is used when the helper is known to exist,
-      // so a `helperMissing` fallback is not required.
-      invokeKnownHelper: function invokeKnownHelper(paramSize, name) {
-        var helper = this.setupHelper(paramSize, name);
-        this.push(this.source.functionCall(helper.name, "call", helper.callParams));
-      },
-      // [invokeAmbiguous]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of disambiguation
-      //
-      // This operation is used when an expression like `{{foo}}`
-      // is provided, but we don't know at compile-time whether it
-      // is a helper or a path.
-      //
-      // This operation emits more code than the other options,
-      // and can be avoided by passing the `knownHelpers` and
-      // `knownHelpersOnly` flags at compile-time.
-      invokeAmbiguous: function invokeAmbiguous(name, helperCall) {
-        this.useRegister("helper");
-        var nonHelper = this.popStack();
-        this.emptyHash();
-        var helper = this.setupHelper(0, name, helperCall);
-        var helperName = this.lastHelper = this.nameLookup("helpers", name, "helper");
-        var lookup2 = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
-        if (!this.options.strict) {
-          lookup2[0] = "(helper = ";
-          lookup2.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
-        }
-        this.push(["(", lookup2, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
-      },
-      // [invokePartial]
-      //
-      // On stack, before: context, ...
-      // On stack after: result of partial invocation
-      //
-      // This operation pops off a context, invokes a partial with that context,
-      // and pushes the result of the invocation back.
-      invokePartial: function invokePartial(isDynamic, name, indent2) {
-        var params = [], options = this.setupParams(name, 1, params);
-        if (isDynamic) {
-          name = this.popStack();
-          delete options.name;
-        }
-        if (indent2) {
-          options.indent = this.quotedString(indent2);
-        }
-        options.helpers = "helpers";
-        options.partials = "partials";
-        options.decorators = "container.decorators";
-        if (!isDynamic) {
-          params.unshift(this.nameLookup("partials", name, "partial"));
-        } else {
-          params.unshift(name);
-        }
-        if (this.options.compat) {
-          options.depths = "depths";
-        }
-        options = this.objectLiteral(options);
-        params.push(options);
-        this.push(this.source.functionCall("container.invokePartial", "", params));
-      },
-      // [assignToHash]
-      //
-      // On stack, before: value, ..., hash, ...
-      // On stack, after: ..., hash, ...
-      //
-      // Pops a value off the stack and assigns it to the current hash
-      assignToHash: function assignToHash(key) {
-        var value = this.popStack(), context = void 0, type = void 0, id = void 0;
-        if (this.trackIds) {
-          id = this.popStack();
-        }
-        if (this.stringParams) {
-          type = this.popStack();
-          context = this.popStack();
-        }
-        var hash2 = this.hash;
-        if (context) {
-          hash2.contexts[key] = context;
-        }
-        if (type) {
-          hash2.types[key] = type;
-        }
-        if (id) {
-          hash2.ids[key] = id;
-        }
-        hash2.values[key] = value;
-      },
-      pushId: function pushId(type, name, child) {
-        if (type === "BlockParam") {
-          this.pushStackLiteral("blockParams[" + name[0] + "].path[" + name[1] + "]" + (child ? " + " + this.quotedString("." + child) : ""));
-        } else if (type === "PathExpression") {
-          this.pushString(name);
-        } else if (type === "SubExpression") {
-          this.pushStackLiteral("true");
-        } else {
-          this.pushStackLiteral("null");
-        }
-      },
-      // HELPERS
-      compiler: JavaScriptCompiler,
-      compileChildren: function compileChildren(environment, options) {
-        var children = environment.children, child = void 0, compiler = void 0;
-        for (var i = 0, l = children.length; i < l; i++) {
-          child = children[i];
-          compiler = new this.compiler();
-          var existing = this.matchExistingProgram(child);
-          if (existing == null) {
-            var index = this.context.programs.push("") - 1;
-            child.index = index;
-            child.name = "program" + index;
-            this.context.programs[index] = compiler.compile(child, options, this.context, !this.precompile);
-            this.context.decorators[index] = compiler.decorators;
-            this.context.environments[index] = child;
-            this.useDepths = this.useDepths || compiler.useDepths;
-            this.useBlockParams = this.useBlockParams || compiler.useBlockParams;
-            child.useDepths = this.useDepths;
-            child.useBlockParams = this.useBlockParams;
-          } else {
-            child.index = existing.index;
-            child.name = "program" + existing.index;
-            this.useDepths = this.useDepths || existing.useDepths;
-            this.useBlockParams = this.useBlockParams || existing.useBlockParams;
-          }
-        }
-      },
-      matchExistingProgram: function matchExistingProgram(child) {
-        for (var i = 0, len = this.context.environments.length; i < len; i++) {
-          var environment = this.context.environments[i];
-          if (environment && environment.equals(child)) {
-            return environment;
-          }
-        }
-      },
-      programExpression: function programExpression(guid3) {
-        var child = this.environment.children[guid3], programParams = [child.index, "data", child.blockParams];
-        if (this.useBlockParams || this.useDepths) {
-          programParams.push("blockParams");
-        }
-        if (this.useDepths) {
-          programParams.push("depths");
-        }
-        return "container.program(" + programParams.join(", ") + ")";
-      },
-      useRegister: function useRegister(name) {
-        if (!this.registers[name]) {
-          this.registers[name] = true;
-          this.registers.list.push(name);
-        }
-      },
-      push: function push(expr) {
-        if (!(expr instanceof Literal)) {
-          expr = this.source.wrap(expr);
-        }
-        this.inlineStack.push(expr);
-        return expr;
-      },
-      pushStackLiteral: function pushStackLiteral(item) {
-        this.push(new Literal(item));
-      },
-      pushSource: function pushSource(source) {
-        if (this.pendingContent) {
-          this.source.push(this.appendToBuffer(this.source.quotedString(this.pendingContent), this.pendingLocation));
-          this.pendingContent = void 0;
-        }
-        if (source) {
-          this.source.push(source);
-        }
-      },
-      replaceStack: function replaceStack(callback) {
-        var prefix = ["("], stack = void 0, createdStack = void 0, usedLiteral = void 0;
-        if (!this.isInline()) {
-          throw new _exception2["default"]("replaceStack on non-inline");
-        }
-        var top = this.popStack(true);
-        if (top instanceof Literal) {
-          stack = [top.value];
-          prefix = ["(", stack];
-          usedLiteral = true;
-        } else {
-          createdStack = true;
-          var _name = this.incrStack();
-          prefix = ["((", this.push(_name), " = ", top, ")"];
-          stack = this.topStack();
-        }
-        var item = callback.call(this, stack);
-        if (!usedLiteral) {
-          this.popStack();
-        }
-        if (createdStack) {
-          this.stackSlot--;
-        }
-        this.push(prefix.concat(item, ")"));
-      },
-      incrStack: function incrStack() {
-        this.stackSlot++;
-        if (this.stackSlot > this.stackVars.length) {
-          this.stackVars.push("stack" + this.stackSlot);
-        }
-        return this.topStackName();
-      },
-      topStackName: function topStackName() {
-        return "stack" + this.stackSlot;
-      },
-      flushInline: function flushInline() {
-        var inlineStack = this.inlineStack;
-        this.inlineStack = [];
-        for (var i = 0, len = inlineStack.length; i < len; i++) {
-          var entry = inlineStack[i];
-          if (entry instanceof Literal) {
-            this.compileStack.push(entry);
-          } else {
-            var stack = this.incrStack();
-            this.pushSource([stack, " = ", entry, ";"]);
-            this.compileStack.push(stack);
-          }
-        }
-      },
-      isInline: function isInline() {
-        return this.inlineStack.length;
-      },
-      popStack: function popStack(wrapped) {
-        var inline = this.isInline(), item = (inline ? this.inlineStack : this.compileStack).pop();
-        if (!wrapped && item instanceof Literal) {
-          return item.value;
-        } else {
-          if (!inline) {
-            if (!this.stackSlot) {
-              throw new _exception2["default"]("Invalid stack pop");
-            }
-            this.stackSlot--;
-          }
-          return item;
-        }
-      },
-      topStack: function topStack() {
-        var stack = this.isInline() ? this.inlineStack : this.compileStack, item = stack[stack.length - 1];
-        if (item instanceof Literal) {
-          return item.value;
-        } else {
-          return item;
-        }
-      },
-      contextName: function contextName(context) {
-        if (this.useDepths && context) {
-          return "depths[" + context + "]";
-        } else {
-          return "depth" + context;
-        }
-      },
-      quotedString: function quotedString(str) {
-        return this.source.quotedString(str);
-      },
-      objectLiteral: function objectLiteral(obj) {
-        return this.source.objectLiteral(obj);
-      },
-      aliasable: function aliasable(name) {
-        var ret = this.aliases[name];
-        if (ret) {
-          ret.referenceCount++;
-          return ret;
-        }
-        ret = this.aliases[name] = this.source.wrap(name);
-        ret.aliasable = true;
-        ret.referenceCount = 1;
-        return ret;
-      },
-      setupHelper: function setupHelper(paramSize, name, blockHelper) {
-        var params = [], paramsInit = this.setupHelperArgs(name, paramSize, params, blockHelper);
-        var foundHelper = this.nameLookup("helpers", name, "helper"), callContext = this.aliasable(this.contextName(0) + " != null ? " + this.contextName(0) + " : (container.nullContext || {})");
-        return {
-          params,
-          paramsInit,
-          name: foundHelper,
-          callParams: [callContext].concat(params)
-        };
-      },
-      setupParams: function setupParams(helper, paramSize, params) {
-        var options = {}, contexts = [], types = [], ids = [], objectArgs = !params, param = void 0;
-        if (objectArgs) {
-          params = [];
-        }
-        options.name = this.quotedString(helper);
-        options.hash = this.popStack();
-        if (this.trackIds) {
-          options.hashIds = this.popStack();
-        }
-        if (this.stringParams) {
-          options.hashTypes = this.popStack();
-          options.hashContexts = this.popStack();
-        }
-        var inverse = this.popStack(), program2 = this.popStack();
-        if (program2 || inverse) {
-          options.fn = program2 || "container.noop";
-          options.inverse = inverse || "container.noop";
-        }
-        var i = paramSize;
-        while (i--) {
-          param = this.popStack();
-          params[i] = param;
-          if (this.trackIds) {
-            ids[i] = this.popStack();
-          }
-          if (this.stringParams) {
-            types[i] = this.popStack();
-            contexts[i] = this.popStack();
-          }
-        }
-        if (objectArgs) {
-          options.args = this.source.generateArray(params);
-        }
-        if (this.trackIds) {
-          options.ids = this.source.generateArray(ids);
-        }
-        if (this.stringParams) {
-          options.types = this.source.generateArray(types);
-          options.contexts = this.source.generateArray(contexts);
-        }
-        if (this.options.data) {
-          options.data = "data";
-        }
-        if (this.useBlockParams) {
-          options.blockParams = "blockParams";
-        }
-        return options;
-      },
-      setupHelperArgs: function setupHelperArgs(helper, paramSize, params, useRegister) {
-        var options = this.setupParams(helper, paramSize, params);
-        options.loc = locationLiteral(this);
-        options = this.objectLiteral(options);
-        if (useRegister) {
-          this.useRegister("options");
-          params.push("options");
-          return ["options=", options];
-        } else if (params) {
-          params.push(options);
-          return "";
-        } else {
-          return options;
-        }
-      }
-    };
-    (function() {
-      var reservedWords = "break else new var case finally return void catch for switch while continue function this with default if throw delete in try do instanceof typeof abstract enum int short boolean export interface static byte extends long super char final native synchronized class float package throws const goto private transient debugger implements protected volatile double import public let yield await null true false".split(" ");
-      var compilerWords = JavaScriptCompiler.RESERVED_WORDS = {};
-      for (var i = 0, l = reservedWords.length; i < l; i++) {
-        compilerWords[reservedWords[i]] = true;
-      }
-    })();
-    JavaScriptCompiler.isValidJavaScriptVariableName = function(name) {
-      return !JavaScriptCompiler.RESERVED_WORDS[name] && /^[a-zA-Z_$][0-9a-zA-Z_$]*$/.test(name);
-    };
-    function locationLiteral(compiler) {
-      var loc = compiler.source.currentLocation;
-      return loc ? _codeGen.safeJsonLiteral(loc) : "undefined";
-    }
-    function strictLookup(requireTerminal, compiler, parts, startPartIndex, type) {
-      var stack = compiler.popStack(), len = parts.length;
-      if (requireTerminal) {
-        len--;
-      }
-      for (var i = startPartIndex; i < len; i++) {
-        stack = compiler.nameLookup(stack, parts[i], type);
-      }
-      if (requireTerminal) {
-        return [compiler.aliasable("container.strict"), "(", stack, ", ", compiler.quotedString(parts[len]), ", ", locationLiteral(compiler), " )"];
-      } else {
-        return stack;
-      }
-    }
-    exports["default"] = JavaScriptCompiler;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars.js
-var require_handlebars = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _handlebarsRuntime = require_handlebars_runtime();
-    var _handlebarsRuntime2 = _interopRequireDefault(_handlebarsRuntime);
-    var _handlebarsCompilerAst = require_ast();
-    var _handlebarsCompilerAst2 = _interopRequireDefault(_handlebarsCompilerAst);
-    var _handlebarsCompilerBase = require_base2();
-    var _handlebarsCompilerCompiler = require_compiler();
-    var _handlebarsCompilerJavascriptCompiler = require_javascript_compiler();
-    var _handlebarsCompilerJavascriptCompiler2 = _interopRequireDefault(_handlebarsCompilerJavascriptCompiler);
-    var _handlebarsCompilerVisitor = require_visitor();
-    var _handlebarsCompilerVisitor2 = _interopRequireDefault(_handlebarsCompilerVisitor);
-    var _handlebarsNoConflict = require_no_conflict();
-    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
-    var _create = _handlebarsRuntime2["default"].create;
-    function create() {
-      var hb = _create();
-      hb.compile = function(input2, options) {
-        return _handlebarsCompilerCompiler.compile(input2, options, hb);
-      };
-      hb.precompile = function(input2, options) {
-        return _handlebarsCompilerCompiler.precompile(input2, options, hb);
-      };
-      hb.AST = _handlebarsCompilerAst2["default"];
-      hb.Compiler = _handlebarsCompilerCompiler.Compiler;
-      hb.JavaScriptCompiler = _handlebarsCompilerJavascriptCompiler2["default"];
-      hb.Parser = _handlebarsCompilerBase.parser;
-      hb.parse = _handlebarsCompilerBase.parse;
-      hb.parseWithoutProcessing = _handlebarsCompilerBase.parseWithoutProcessing;
-      return hb;
-    }
-    var inst = create();
-    inst.create = create;
-    _handlebarsNoConflict2["default"](inst);
-    inst.Visitor = _handlebarsCompilerVisitor2["default"];
-    inst["default"] = inst;
-    exports["default"] = inst;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js
-var require_printer = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.print = print2;
-    exports.PrintVisitor = PrintVisitor;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _visitor = require_visitor();
-    var _visitor2 = _interopRequireDefault(_visitor);
-    function print2(ast) {
-      return new PrintVisitor().accept(ast);
-    }
-    function PrintVisitor() {
-      this.padding = 0;
-    }
-    PrintVisitor.prototype = new _visitor2["default"]();
-    PrintVisitor.prototype.pad = function(string4) {
-      var out = "";
-      for (var i = 0, l = this.padding; i < l; i++) {
-        out += "  ";
-      }
-      out += string4 + "\n";
-      return out;
-    };
-    PrintVisitor.prototype.Program = function(program2) {
-      var out = "", body = program2.body, i = void 0, l = void 0;
-      if (program2.blockParams) {
-        var blockParams = "BLOCK PARAMS: [";
-        for (i = 0, l = program2.blockParams.length; i < l; i++) {
-          blockParams += " " + program2.blockParams[i];
-        }
-        blockParams += " ]";
-        out += this.pad(blockParams);
-      }
-      for (i = 0, l = body.length; i < l; i++) {
-        out += this.accept(body[i]);
-      }
-      this.padding--;
-      return out;
-    };
-    PrintVisitor.prototype.MustacheStatement = function(mustache) {
-      return this.pad("{{ " + this.SubExpression(mustache) + " }}");
-    };
-    PrintVisitor.prototype.Decorator = function(mustache) {
-      return this.pad("{{ DIRECTIVE " + this.SubExpression(mustache) + " }}");
-    };
-    PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block) {
-      var out = "";
-      out += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
-      this.padding++;
-      out += this.pad(this.SubExpression(block));
-      if (block.program) {
-        out += this.pad("PROGRAM:");
-        this.padding++;
-        out += this.accept(block.program);
-        this.padding--;
-      }
-      if (block.inverse) {
-        if (block.program) {
-          this.padding++;
-        }
-        out += this.pad("{{^}}");
-        this.padding++;
-        out += this.accept(block.inverse);
-        this.padding--;
-        if (block.program) {
-          this.padding--;
-        }
-      }
-      this.padding--;
-      return out;
-    };
-    PrintVisitor.prototype.PartialStatement = function(partial2) {
-      var content = "PARTIAL:" + partial2.name.original;
-      if (partial2.params[0]) {
-        content += " " + this.accept(partial2.params[0]);
-      }
-      if (partial2.hash) {
-        content += " " + this.accept(partial2.hash);
-      }
-      return this.pad("{{> " + content + " }}");
-    };
-    PrintVisitor.prototype.PartialBlockStatement = function(partial2) {
-      var content = "PARTIAL BLOCK:" + partial2.name.original;
-      if (partial2.params[0]) {
-        content += " " + this.accept(partial2.params[0]);
-      }
-      if (partial2.hash) {
-        content += " " + this.accept(partial2.hash);
-      }
-      content += " " + this.pad("PROGRAM:");
-      this.padding++;
-      content += this.accept(partial2.program);
-      this.padding--;
-      return this.pad("{{> " + content + " }}");
-    };
-    PrintVisitor.prototype.ContentStatement = function(content) {
-      return this.pad("CONTENT[ '" + content.value + "' ]");
-    };
-    PrintVisitor.prototype.CommentStatement = function(comment) {
-      return this.pad("{{! '" + comment.value + "' }}");
-    };
-    PrintVisitor.prototype.SubExpression = function(sexpr) {
-      var params = sexpr.params, paramStrings = [], hash2 = void 0;
-      for (var i = 0, l = params.length; i < l; i++) {
-        paramStrings.push(this.accept(params[i]));
-      }
-      params = "[" + paramStrings.join(", ") + "]";
-      hash2 = sexpr.hash ? " " + this.accept(sexpr.hash) : "";
-      return this.accept(sexpr.path) + " " + params + hash2;
-    };
-    PrintVisitor.prototype.PathExpression = function(id) {
-      var path8 = id.parts.join("/");
-      return (id.data ? "@" : "") + "PATH:" + path8;
-    };
-    PrintVisitor.prototype.StringLiteral = function(string4) {
-      return '"' + string4.value + '"';
-    };
-    PrintVisitor.prototype.NumberLiteral = function(number4) {
-      return "NUMBER{" + number4.value + "}";
-    };
-    PrintVisitor.prototype.BooleanLiteral = function(bool3) {
-      return "BOOLEAN{" + bool3.value + "}";
-    };
-    PrintVisitor.prototype.UndefinedLiteral = function() {
-      return "UNDEFINED";
-    };
-    PrintVisitor.prototype.NullLiteral = function() {
-      return "NULL";
-    };
-    PrintVisitor.prototype.Hash = function(hash2) {
-      var pairs = hash2.pairs, joinedPairs = [];
-      for (var i = 0, l = pairs.length; i < l; i++) {
-        joinedPairs.push(this.accept(pairs[i]));
-      }
-      return "HASH{" + joinedPairs.join(", ") + "}";
-    };
-    PrintVisitor.prototype.HashPair = function(pair) {
-      return pair.key + "=" + this.accept(pair.value);
-    };
-  }
-});
-
-// node_modules/handlebars/lib/index.js
-var require_lib3 = __commonJS({
-  "node_modules/handlebars/lib/index.js"(exports, module) {
-    var handlebars2 = require_handlebars()["default"];
-    var printer = require_printer();
-    handlebars2.PrintVisitor = printer.PrintVisitor;
-    handlebars2.print = printer.print;
-    module.exports = handlebars2;
-    function extension(module2, filename) {
-      var fs5 = __require("fs");
-      var templateString = fs5.readFileSync(filename, "utf8");
-      module2.exports = handlebars2.compile(templateString);
-    }
-    if (typeof __require !== "undefined" && __require.extensions) {
-      __require.extensions[".handlebars"] = extension;
-      __require.extensions[".hbs"] = extension;
-    }
-  }
-});
-
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
   "node_modules/commander/lib/error.js"(exports) {
@@ -27589,12 +27589,12 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message) {
-        super(message);
+      constructor(exitCode2, code, message2) {
+        super(message2);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
         this.code = code;
-        this.exitCode = exitCode;
+        this.exitCode = exitCode2;
         this.nestedError = void 0;
       }
     };
@@ -27603,8 +27603,8 @@ var require_error = __commonJS({
        * Constructs the InvalidArgumentError class
        * @param {string} [message] explanation of why argument is invalid
        */
-      constructor(message) {
-        super(1, "commander.invalidArgument", message);
+      constructor(message2) {
+        super(1, "commander.invalidArgument", message2);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
       }
@@ -29187,11 +29187,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message) {
+      _exit(exitCode2, code, message2) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode, code, message));
+          this._exitCallback(new CommanderError2(exitCode2, code, message2));
         }
-        process3.exit(exitCode);
+        process3.exit(exitCode2);
       }
       /**
        * Register callback `fn` for the command.
@@ -29249,8 +29249,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return target.parseArg(value, previous);
         } catch (err) {
           if (err.code === "commander.invalidArgument") {
-            const message = `${invalidArgumentMessage} ${err.message}`;
-            this.error(message, { exitCode: err.exitCode, code: err.code });
+            const message2 = `${invalidArgumentMessage} ${err.message}`;
+            this.error(message2, { exitCode: err.exitCode, code: err.code });
           }
           throw err;
         }
@@ -30326,9 +30326,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [errorOptions.code] - an id string representing the error
        * @param {number} [errorOptions.exitCode] - used with process.exit
        */
-      error(message, errorOptions) {
+      error(message2, errorOptions) {
         this._outputConfiguration.outputError(
-          `${message}
+          `${message2}
 `,
           this._outputConfiguration.writeErr
         );
@@ -30340,9 +30340,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           this.outputHelp({ error: true });
         }
         const config2 = errorOptions || {};
-        const exitCode = config2.exitCode || 1;
+        const exitCode2 = config2.exitCode || 1;
         const code = config2.code || "commander.error";
-        this._exit(exitCode, code, message);
+        this._exit(exitCode2, code, message2);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -30398,8 +30398,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       missingArgument(name) {
-        const message = `error: missing required argument '${name}'`;
-        this.error(message, { code: "commander.missingArgument" });
+        const message2 = `error: missing required argument '${name}'`;
+        this.error(message2, { code: "commander.missingArgument" });
       }
       /**
        * `Option` is missing an argument.
@@ -30408,8 +30408,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       optionMissingArgument(option) {
-        const message = `error: option '${option.flags}' argument missing`;
-        this.error(message, { code: "commander.optionMissingArgument" });
+        const message2 = `error: option '${option.flags}' argument missing`;
+        this.error(message2, { code: "commander.optionMissingArgument" });
       }
       /**
        * `Option` does not have a value, and is a mandatory option.
@@ -30418,8 +30418,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       missingMandatoryOptionValue(option) {
-        const message = `error: required option '${option.flags}' not specified`;
-        this.error(message, { code: "commander.missingMandatoryOptionValue" });
+        const message2 = `error: required option '${option.flags}' not specified`;
+        this.error(message2, { code: "commander.missingMandatoryOptionValue" });
       }
       /**
        * `Option` conflicts with another option.
@@ -30452,8 +30452,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           return `option '${bestOption.flags}'`;
         };
-        const message = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
-        this.error(message, { code: "commander.conflictingOption" });
+        const message2 = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message2, { code: "commander.conflictingOption" });
       }
       /**
        * Unknown option `flag`.
@@ -30474,8 +30474,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } while (command && !command._enablePositionalOptions);
           suggestion = suggestSimilar(flag, candidateFlags);
         }
-        const message = `error: unknown option '${flag}'${suggestion}`;
-        this.error(message, { code: "commander.unknownOption" });
+        const message2 = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message2, { code: "commander.unknownOption" });
       }
       /**
        * Excess arguments, more than expected.
@@ -30488,8 +30488,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const expected = this.registeredArguments.length;
         const s = expected === 1 ? "" : "s";
         const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
-        const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
-        this.error(message, { code: "commander.excessArguments" });
+        const message2 = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
+        this.error(message2, { code: "commander.excessArguments" });
       }
       /**
        * Unknown command.
@@ -30507,8 +30507,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
           suggestion = suggestSimilar(unknownName, candidateNames);
         }
-        const message = `error: unknown command '${unknownName}'${suggestion}`;
-        this.error(message, { code: "commander.unknownCommand" });
+        const message2 = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message2, { code: "commander.unknownCommand" });
       }
       /**
        * Get or set the program version.
@@ -30882,11 +30882,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       help(contextOptions) {
         this.outputHelp(contextOptions);
-        let exitCode = Number(process3.exitCode ?? 0);
-        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
-          exitCode = 1;
+        let exitCode2 = Number(process3.exitCode ?? 0);
+        if (exitCode2 === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode2 = 1;
         }
-        this._exit(exitCode, "commander.help", "(outputHelp)");
+        this._exit(exitCode2, "commander.help", "(outputHelp)");
       }
       /**
        * // Do a little typing to coordinate emit and listener for the help text events.
@@ -31363,13 +31363,13 @@ var require_vendor_core = __commonJS({
         };
         Object.defineProperty(exports2, "__esModule", { value: true });
         exports2.sync = exports2.isexe = exports2.posix = exports2.win32 = void 0;
-        var posix3 = __importStar(require_posix());
-        exports2.posix = posix3;
+        var posix5 = __importStar(require_posix());
+        exports2.posix = posix5;
         var win32 = __importStar(require_win32());
         exports2.win32 = win32;
         __exportStar(require_options(), exports2);
         var platform = process.env._ISEXE_TEST_PLATFORM_ || process.platform;
-        var impl = platform === "win32" ? win32 : posix3;
+        var impl = platform === "win32" ? win32 : posix5;
         exports2.isexe = impl.isexe;
         exports2.sync = impl.sync;
       }
@@ -31378,9 +31378,9 @@ var require_vendor_core = __commonJS({
       "node_modules/which/lib/index.js"(exports2, module2) {
         "use strict";
         var { isexe, sync: isexeSync } = require_cjs();
-        var { join: join6, delimiter, sep, posix: posix3 } = __require("path");
+        var { join: join8, delimiter, sep, posix: posix5 } = __require("path");
         var isWindows = process.platform === "win32";
-        var rSlash = new RegExp(`[${posix3.sep}${sep === posix3.sep ? "" : sep}]`.replace(/(\\)/g, "\\$1"));
+        var rSlash = new RegExp(`[${posix5.sep}${sep === posix5.sep ? "" : sep}]`.replace(/(\\)/g, "\\$1"));
         var rRel = new RegExp(`^\\.${rSlash.source}`);
         var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
         var getPathInfo = (cmd, {
@@ -31407,7 +31407,7 @@ var require_vendor_core = __commonJS({
         var getPathPart = (raw, cmd) => {
           const pathPart = /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
           const prefix = !pathPart && rRel.test(cmd) ? cmd.slice(0, 2) : "";
-          return prefix + join6(pathPart, cmd);
+          return prefix + join8(pathPart, cmd);
         };
         var which22 = (_0, ..._1) => __async(null, [_0, ..._1], function* (cmd, opt = {}) {
           const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
@@ -31657,7 +31657,7 @@ var require_vendor_core = __commonJS({
     var ansiStyles = assembleStyles();
     var ansi_styles_default = ansiStyles;
     var import_node_process = __toESM2(__require("process"), 1);
-    var import_node_os3 = __toESM2(__require("os"), 1);
+    var import_node_os5 = __toESM2(__require("os"), 1);
     var import_node_tty = __toESM2(__require("tty"), 1);
     function hasFlag(flag, argv3 = globalThis.Deno ? globalThis.Deno.args : import_node_process.default.argv) {
       const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
@@ -31722,7 +31722,7 @@ var require_vendor_core = __commonJS({
         return min;
       }
       if (import_node_process.default.platform === "win32") {
-        const osRelease = import_node_os3.default.release().split(".");
+        const osRelease = import_node_os5.default.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -31959,7 +31959,7 @@ var require_vendor_core = __commonJS({
     var source_default = chalk3;
     var import_which = __toESM2(require_lib4(), 1);
     var import_node_process4 = __toESM2(__require("process"), 1);
-    var import_node_fs5 = __toESM2(__require("fs"), 1);
+    var import_node_fs7 = __toESM2(__require("fs"), 1);
     var import_node_os22 = __toESM2(__require("os"), 1);
     var EOL = /\r?\n|\r|\n/;
     var EMPTY = "-";
@@ -32412,8 +32412,8 @@ var require_vendor_core = __commonJS({
       if (f.length > 3 && f[0] === '"')
         return f[f.length - 1] === '"' ? isBin(f.slice(1, -1)) : false;
       try {
-        if (!import_node_fs5.default.existsSync(f)) return false;
-        const stat = import_node_fs5.default.lstatSync(f);
+        if (!import_node_fs7.default.existsSync(f)) return false;
+        const stat = import_node_fs7.default.lstatSync(f);
         return stat.isFile() || stat.isSymbolicLink();
       } catch (e) {
         return false;
@@ -32644,7 +32644,7 @@ var require_util2 = __commonJS({
       toCamelCase: () => toCamelCase
     });
     module.exports = __toCommonJS(util_exports2);
-    var import_node_path23 = __toESM2(__require("path"), 1);
+    var import_node_path28 = __toESM2(__require("path"), 1);
     var import_node_process = __toESM2(__require("process"), 1);
     var import_vendor_core = require_vendor_core();
     function noop() {
@@ -32666,10 +32666,10 @@ var require_util2 = __commonJS({
       const pathKey2 = import_node_process.default.platform === "win32" ? Object.keys(env2).reverse().find((key) => key.toUpperCase() === "PATH") || "Path" : "PATH";
       const pathValue = dirs.map(
         (c) => c && [
-          import_node_path23.default.resolve(c, "node_modules", ".bin"),
-          import_node_path23.default.resolve(c)
+          import_node_path28.default.resolve(c, "node_modules", ".bin"),
+          import_node_path28.default.resolve(c)
         ]
-      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path23.default.delimiter);
+      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path28.default.delimiter);
       return __spreadProps(__spreadValues({}, env2), {
         [pathKey2]: pathValue
       });
@@ -32749,7 +32749,7 @@ var require_core = __commonJS({
       kill: () => kill2,
       log: () => log2,
       os: () => os2,
-      path: () => import_node_path23.default,
+      path: () => import_node_path28.default,
       ps: () => import_vendor_core3.ps,
       quote: () => import_util22.quote,
       quotePowerShell: () => import_util22.quotePowerShell,
@@ -32766,8 +32766,8 @@ var require_core = __commonJS({
     var import_node_buffer = __require("buffer");
     var import_node_child_process3 = __toESM2(__require("child_process"), 1);
     var import_node_events = __require("events");
-    var import_node_fs5 = __toESM2(__require("fs"), 1);
-    var import_node_os3 = __require("os");
+    var import_node_fs7 = __toESM2(__require("fs"), 1);
+    var import_node_os5 = __require("os");
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_util2 = __require("util");
     var EXIT_CODES = {
@@ -32930,15 +32930,15 @@ var require_core = __commonJS({
       static formatExitMessage(code, signal, stderr, from, details = "") {
         if (code == 0 && signal == null) return `exit code: ${code}`;
         const codeInfo = _Fail2.getExitCodeInfo(code);
-        let message = `${stderr}
+        let message2 = `${stderr}
     at ${from}
     exit code: ${code}${codeInfo ? " (" + codeInfo + ")" : ""}`;
-        if (signal != null) message += `
+        if (signal != null) message2 += `
     signal: ${signal}`;
-        if (details) message += `
+        if (details) message2 += `
     details: 
 ${details}`;
-        return message;
+        return message2;
       }
       static formatErrorMessage(err, from) {
         return `${err.message}
@@ -32952,8 +32952,8 @@ ${details}`;
         if (errors.length === 0) errors = lines;
         return errors.slice(0, lim).join("\n") + (errors.length > lim ? "\n..." : "");
       }
-      static getExitCodeInfo(exitCode) {
-        return EXIT_CODES[exitCode];
+      static getExitCodeInfo(exitCode2) {
+        return EXIT_CODES[exitCode2];
       }
       static getCallerLocationFromString(stackString = "unknown") {
         const lines = stackString.split(/^\s*(at\s)?/m).filter((s) => s == null ? void 0 : s.includes(":"));
@@ -33110,7 +33110,7 @@ ${details}`;
     var import_vendor_core2 = require_vendor_core();
     var import_util9 = require_util2();
     var import_internals = require_internals();
-    var import_node_path23 = __toESM2(__require("path"), 1);
+    var import_node_path28 = __toESM2(__require("path"), 1);
     var os2 = __toESM2(__require("os"), 1);
     var import_vendor_core3 = require_vendor_core();
     var import_util22 = require_util2();
@@ -33118,7 +33118,7 @@ ${details}`;
     var SYNC = /* @__PURE__ */ Symbol("syncExec");
     var EPF = /* @__PURE__ */ Symbol("end-piped-from");
     var SHOT = /* @__PURE__ */ Symbol("snapshot");
-    var EOL = import_node_buffer.Buffer.from(import_node_os3.EOL);
+    var EOL = import_node_buffer.Buffer.from(import_node_os5.EOL);
     var BR_CC = "\n".charCodeAt(0);
     var DLMTR = /\r?\n/;
     var SIGTERM = "SIGTERM";
@@ -33295,9 +33295,9 @@ ${details}`;
             end: (data, c) => {
               const { error: _error, status, signal: __signal, duration: duration5, ctx: { store } } = data;
               const { stdout, stderr } = store;
-              const { cause, exitCode, signal: _signal } = self2._breakerData || {};
+              const { cause, exitCode: exitCode2, signal: _signal } = self2._breakerData || {};
               const signal = _signal != null ? _signal : __signal;
-              const code = exitCode != null ? exitCode : status;
+              const code = exitCode2 != null ? exitCode2 : status;
               const error62 = cause != null ? cause : _error;
               const output2 = new ProcessOutput2({
                 code,
@@ -33316,9 +33316,9 @@ ${details}`;
         });
         return this;
       }
-      break(exitCode, signal, cause) {
+      break(exitCode2, signal, cause) {
         if (!this.isRunning()) return;
-        this._breakerData = { exitCode, signal, cause };
+        this._breakerData = { exitCode: exitCode2, signal, cause };
         this.kill(signal);
       }
       finalize(output2, legacy = false) {
@@ -33497,7 +33497,7 @@ ${details}`;
       // prettier-ignore
       _pipe(source, dest, ...args) {
         if ((0, import_util9.isString)(dest))
-          return this._pipe(source, import_node_fs5.default.createWriteStream(dest));
+          return this._pipe(source, import_node_fs7.default.createWriteStream(dest));
         if ((0, import_util9.isStringLiteral)(dest, ...args))
           return this._pipe(
             source,
@@ -33687,8 +33687,8 @@ ${details}`;
     var ProcessPromise2 = _ProcessPromise;
     var _ProcessOutput = class _ProcessOutput2 extends Error {
       // prettier-ignore
-      constructor(code = null, signal = null, stdout = "", stderr = "", stdall = "", message = "", duration5 = 0, error62 = null, from = "", store = { stdout: [stdout], stderr: [stderr], stdall: [stdall] }) {
-        super(message);
+      constructor(code = null, signal = null, stdout = "", stderr = "", stdall = "", message2 = "", duration5 = 0, error62 = null, from = "", store = { stdout: [stdout], stderr: [stderr], stdall: [stdall] }) {
+        super(message2);
         const dto = code !== null && typeof code === "object" ? code : { code, signal, duration: duration5, error: error62, from, store };
         Object.defineProperties(this, {
           _dto: { value: dto, enumerable: false },
@@ -33699,7 +33699,7 @@ ${details}`;
           stderr: { get: (0, import_util9.once)(() => (0, import_util9.bufArrJoin)(dto.store.stderr)) },
           stdall: { get: (0, import_util9.once)(() => (0, import_util9.bufArrJoin)(dto.store.stdall)) },
           message: { get: (0, import_util9.once)(
-            () => dto.error || message ? _ProcessOutput2.getErrorMessage(dto.error || new Error(message), dto.from) : _ProcessOutput2.getExitMessage(
+            () => dto.error || message2 ? _ProcessOutput2.getErrorMessage(dto.error || new Error(message2), dto.from) : _ProcessOutput2.getExitMessage(
               dto.code,
               dto.signal,
               this.stderr,
@@ -36082,9 +36082,9 @@ var require_vendor_extra = __commonJS({
                     const idx = prev.value.lastIndexOf("[");
                     const pre = prev.value.slice(0, idx);
                     const rest2 = prev.value.slice(idx + 2);
-                    const posix3 = POSIX_REGEX_SOURCE[rest2];
-                    if (posix3) {
-                      prev.value = pre + posix3;
+                    const posix5 = POSIX_REGEX_SOURCE[rest2];
+                    if (posix5) {
+                      prev.value = pre + posix5;
                       state.backtrack = true;
                       advance();
                       if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -36603,7 +36603,7 @@ var require_vendor_extra = __commonJS({
             throw new TypeError("Expected pattern to be a non-empty string");
           }
           const opts = options || {};
-          const posix3 = utils.isWindows(options);
+          const posix5 = utils.isWindows(options);
           const regex = isState ? picomatch.compileRe(glob22, options) : picomatch.makeRe(glob22, options, false, true);
           const state = regex.state;
           delete regex.state;
@@ -36613,8 +36613,8 @@ var require_vendor_extra = __commonJS({
             isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
           }
           const matcher = (input2, returnObject = false) => {
-            const { isMatch, match, output: output2 } = picomatch.test(input2, regex, options, { glob: glob22, posix: posix3 });
-            const result = { glob: glob22, state, regex, posix: posix3, input: input2, output: output2, match, isMatch };
+            const { isMatch, match, output: output2 } = picomatch.test(input2, regex, options, { glob: glob22, posix: posix5 });
+            const result = { glob: glob22, state, regex, posix: posix5, input: input2, output: output2, match, isMatch };
             if (typeof opts.onResult === "function") {
               opts.onResult(result);
             }
@@ -36639,7 +36639,7 @@ var require_vendor_extra = __commonJS({
           }
           return matcher;
         };
-        picomatch.test = (input2, regex, options, { glob: glob22, posix: posix3 } = {}) => {
+        picomatch.test = (input2, regex, options, { glob: glob22, posix: posix5 } = {}) => {
           if (typeof input2 !== "string") {
             throw new TypeError("Expected input to be a string");
           }
@@ -36647,7 +36647,7 @@ var require_vendor_extra = __commonJS({
             return { isMatch: false, output: "" };
           }
           const opts = options || {};
-          const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+          const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
           let match = input2 === glob22;
           let output2 = match && format ? format(input2) : input2;
           if (match === false) {
@@ -36656,14 +36656,14 @@ var require_vendor_extra = __commonJS({
           }
           if (match === false || opts.capture === true) {
             if (opts.matchBase === true || opts.basename === true) {
-              match = picomatch.matchBase(input2, regex, options, posix3);
+              match = picomatch.matchBase(input2, regex, options, posix5);
             } else {
               match = regex.exec(output2);
             }
           }
           return { isMatch: Boolean(match), match, output: output2 };
         };
-        picomatch.matchBase = (input2, glob22, options, posix3 = utils.isWindows(options)) => {
+        picomatch.matchBase = (input2, glob22, options, posix5 = utils.isWindows(options)) => {
           const regex = glob22 instanceof RegExp ? glob22 : picomatch.makeRe(glob22, options);
           return regex.test(path32.basename(input2));
         };
@@ -36848,9 +36848,9 @@ var require_vendor_extra = __commonJS({
           return [].concat(patterns).every((p2) => picomatch(p2, options)(str));
         };
         micromatch.capture = (glob22, input2, options) => {
-          let posix3 = utils.isWindows(options);
+          let posix5 = utils.isWindows(options);
           let regex = picomatch.makeRe(String(glob22), __spreadProps(__spreadValues({}, options), { capture: true }));
-          let match = regex.exec(posix3 ? utils.toPosixSlashes(input2) : input2);
+          let match = regex.exec(posix5 ? utils.toPosixSlashes(input2) : input2);
           if (match) {
             return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
           }
@@ -37226,9 +37226,9 @@ var require_vendor_extra = __commonJS({
         var utils = require_utils32();
         function generate(input2, settings) {
           const patterns = processPatterns(input2, settings);
-          const ignore = processPatterns(settings.ignore, settings);
+          const ignore2 = processPatterns(settings.ignore, settings);
           const positivePatterns = getPositivePatterns(patterns);
-          const negativePatterns = getNegativePatternsAsPositive(patterns, ignore);
+          const negativePatterns = getNegativePatternsAsPositive(patterns, ignore2);
           const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
           const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
           const staticTasks = convertPatternsToTasks(
@@ -37275,8 +37275,8 @@ var require_vendor_extra = __commonJS({
           return utils.pattern.getPositivePatterns(patterns);
         }
         exports2.getPositivePatterns = getPositivePatterns;
-        function getNegativePatternsAsPositive(patterns, ignore) {
-          const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore);
+        function getNegativePatternsAsPositive(patterns, ignore2) {
+          const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore2);
           const positive = negative.map(utils.pattern.convertToPositivePattern);
           return positive;
         }
@@ -39188,7 +39188,7 @@ var require_vendor_extra = __commonJS({
             return utils.path.convertPathToPattern(source);
           }
           FastGlob2.convertPathToPattern = convertPathToPattern2;
-          let posix3;
+          let posix5;
           (function(posix22) {
             function escapePath2(source) {
               assertPatternsInput2(source);
@@ -39200,7 +39200,7 @@ var require_vendor_extra = __commonJS({
               return utils.path.convertPosixPathToPattern(source);
             }
             posix22.convertPathToPattern = convertPathToPattern3;
-          })(posix3 = FastGlob2.posix || (FastGlob2.posix = {}));
+          })(posix5 = FastGlob2.posix || (FastGlob2.posix = {}));
           let win32;
           (function(win322) {
             function escapePath2(source) {
@@ -39232,7 +39232,7 @@ var require_vendor_extra = __commonJS({
         module2.exports = FastGlob;
       }
     });
-    var require_ignore = __commonJS2({
+    var require_ignore2 = __commonJS2({
       "node_modules/ignore/index.js"(exports2, module2) {
         "use strict";
         function makeArray(subject) {
@@ -39556,8 +39556,8 @@ var require_vendor_extra = __commonJS({
             return ret;
           }
         };
-        var throwError = (message, Ctor) => {
-          throw new Ctor(message);
+        var throwError = (message2, Ctor) => {
+          throw new Ctor(message2);
         };
         var checkPath = (path32, originalPath, doThrow) => {
           if (!isString(path32)) {
@@ -40237,8 +40237,8 @@ var require_vendor_extra = __commonJS({
           }
           var fs$appendFile = fs7.appendFile;
           if (fs$appendFile)
-            fs7.appendFile = appendFile;
-          function appendFile(path32, data, options, cb) {
+            fs7.appendFile = appendFile2;
+          function appendFile2(path32, data, options, cb) {
             if (typeof options === "function")
               cb = options, options = null;
             return go$appendFile(path32, data, options, cb);
@@ -41184,7 +41184,7 @@ var require_vendor_extra = __commonJS({
         var u = require_universalify().fromPromise;
         var fs6 = require_fs5();
         var path32 = __require("path");
-        var mkdir3 = require_mkdirs();
+        var mkdir4 = require_mkdirs();
         var remove = require_remove();
         var emptyDir = u(function emptyDir2(dir) {
           return __async(this, null, function* () {
@@ -41192,7 +41192,7 @@ var require_vendor_extra = __commonJS({
             try {
               items = yield fs6.readdir(dir);
             } catch (e) {
-              return mkdir3.mkdirs(dir);
+              return mkdir4.mkdirs(dir);
             }
             return Promise.all(items.map((item) => remove.remove(path32.join(dir, item))));
           });
@@ -41202,7 +41202,7 @@ var require_vendor_extra = __commonJS({
           try {
             items = fs6.readdirSync(dir);
           } catch (e) {
-            return mkdir3.mkdirsSync(dir);
+            return mkdir4.mkdirsSync(dir);
           }
           items.forEach((item) => {
             item = path32.join(dir, item);
@@ -41223,7 +41223,7 @@ var require_vendor_extra = __commonJS({
         var u = require_universalify().fromPromise;
         var path32 = __require("path");
         var fs6 = require_fs5();
-        var mkdir3 = require_mkdirs();
+        var mkdir4 = require_mkdirs();
         function createFile(file2) {
           return __async(this, null, function* () {
             let stats;
@@ -41238,7 +41238,7 @@ var require_vendor_extra = __commonJS({
               dirStats = yield fs6.stat(dir);
             } catch (err) {
               if (err.code === "ENOENT") {
-                yield mkdir3.mkdirs(dir);
+                yield mkdir4.mkdirs(dir);
                 yield fs6.writeFile(file2, "");
                 return;
               } else {
@@ -41265,7 +41265,7 @@ var require_vendor_extra = __commonJS({
               fs6.readdirSync(dir);
             }
           } catch (err) {
-            if (err && err.code === "ENOENT") mkdir3.mkdirsSync(dir);
+            if (err && err.code === "ENOENT") mkdir4.mkdirsSync(dir);
             else throw err;
           }
           fs6.writeFileSync(file2, "");
@@ -41282,7 +41282,7 @@ var require_vendor_extra = __commonJS({
         var u = require_universalify().fromPromise;
         var path32 = __require("path");
         var fs6 = require_fs5();
-        var mkdir3 = require_mkdirs();
+        var mkdir4 = require_mkdirs();
         var { pathExists } = require_path_exists();
         var { areIdentical } = require_stat();
         function createLink(srcpath, dstpath) {
@@ -41303,7 +41303,7 @@ var require_vendor_extra = __commonJS({
             const dir = path32.dirname(dstpath);
             const dirExists = yield pathExists(dir);
             if (!dirExists) {
-              yield mkdir3.mkdirs(dir);
+              yield mkdir4.mkdirs(dir);
             }
             yield fs6.link(srcpath, dstpath);
           });
@@ -41324,7 +41324,7 @@ var require_vendor_extra = __commonJS({
           const dir = path32.dirname(dstpath);
           const dirExists = fs6.existsSync(dir);
           if (dirExists) return fs6.linkSync(srcpath, dstpath);
-          mkdir3.mkdirsSync(dir);
+          mkdir4.mkdirsSync(dir);
           return fs6.linkSync(srcpath, dstpath);
         }
         module2.exports = {
@@ -41575,7 +41575,7 @@ var require_vendor_extra = __commonJS({
           });
         }
         var readFile10 = universalify.fromPromise(_readFile);
-        function readFileSync4(file2, options = {}) {
+        function readFileSync5(file2, options = {}) {
           if (typeof options === "string") {
             options = { encoding: options };
           }
@@ -41609,7 +41609,7 @@ var require_vendor_extra = __commonJS({
         }
         var jsonfile = {
           readFile: readFile10,
-          readFileSync: readFileSync4,
+          readFileSync: readFileSync5,
           writeFile: writeFile3,
           writeFileSync
         };
@@ -41635,13 +41635,13 @@ var require_vendor_extra = __commonJS({
         var u = require_universalify().fromPromise;
         var fs6 = require_fs5();
         var path32 = __require("path");
-        var mkdir3 = require_mkdirs();
+        var mkdir4 = require_mkdirs();
         var pathExists = require_path_exists().pathExists;
         function outputFile(file2, data, encoding = "utf-8") {
           return __async(this, null, function* () {
             const dir = path32.dirname(file2);
             if (!(yield pathExists(dir))) {
-              yield mkdir3.mkdirs(dir);
+              yield mkdir4.mkdirs(dir);
             }
             return fs6.writeFile(file2, data, encoding);
           });
@@ -41649,7 +41649,7 @@ var require_vendor_extra = __commonJS({
         function outputFileSync(file2, ...args) {
           const dir = path32.dirname(file2);
           if (!fs6.existsSync(dir)) {
-            mkdir3.mkdirsSync(dir);
+            mkdir4.mkdirsSync(dir);
           }
           fs6.writeFileSync(file2, ...args);
         }
@@ -46051,7 +46051,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     module.exports = __toCommonJS(vendor_extra_exports);
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_fs32 = __toESM2(__require("fs"), 1);
-    var import_node_path23 = __toESM2(__require("path"), 1);
+    var import_node_path28 = __toESM2(__require("path"), 1);
     var import_node_stream22 = __require("stream");
     var import_node_events = __require("events");
     var import_node_stream4 = __require("stream");
@@ -46299,7 +46299,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var PASSTHROUGH_LISTENERS_COUNT = 2;
     var PASSTHROUGH_LISTENERS_PER_STREAM = 1;
     var import_fast_glob2 = __toESM2(require_out4(), 1);
-    var import_node_fs5 = __toESM2(__require("fs"), 1);
+    var import_node_fs7 = __toESM2(__require("fs"), 1);
     var import_promises22 = __toESM2(__require("fs").promises, 1);
     function isType(fsStatType, statsMethodName, filePath) {
       return __async(this, null, function* () {
@@ -46322,7 +46322,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         throw new TypeError(`Expected a string, got ${typeof filePath}`);
       }
       try {
-        return import_node_fs5.default[fsStatType](filePath)[statsMethodName]();
+        return import_node_fs7.default[fsStatType](filePath)[statsMethodName]();
       } catch (error62) {
         if (error62.code === "ENOENT") {
           return false;
@@ -46347,9 +46347,9 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_process = __toESM2(__require("process"), 1);
     var import_node_fs22 = __toESM2(__require("fs"), 1);
     var import_promises32 = __toESM2(__require("fs").promises, 1);
-    var import_node_path24 = __toESM2(__require("path"), 1);
+    var import_node_path29 = __toESM2(__require("path"), 1);
     var import_fast_glob = __toESM2(require_out4(), 1);
-    var import_ignore = __toESM2(require_ignore(), 1);
+    var import_ignore = __toESM2(require_ignore2(), 1);
     function slash(path32) {
       const isExtendedLengthPath = path32.startsWith("\\\\?\\");
       if (isExtendedLengthPath) {
@@ -46379,23 +46379,23 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path24.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path29.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path24.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path29.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path24.default.posix.join(base, cleanPattern);
+        result = import_node_path29.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     var parseIgnoreFile = (file2, cwd) => {
-      const base = slash(import_node_path24.default.relative(cwd, import_node_path24.default.dirname(file2.filePath)));
+      const base = slash(import_node_path29.default.relative(cwd, import_node_path29.default.dirname(file2.filePath)));
       return file2.content.split(/\r?\n/).filter((line) => line && !line.startsWith("#")).map((pattern) => applyBaseToPattern(pattern, base));
     };
     var toRelativePath = (fileOrDirectory, cwd) => {
       cwd = slash(cwd);
-      if (import_node_path24.default.isAbsolute(fileOrDirectory)) {
+      if (import_node_path29.default.isAbsolute(fileOrDirectory)) {
         if (slash(fileOrDirectory).startsWith(cwd)) {
-          return import_node_path24.default.relative(cwd, fileOrDirectory);
+          return import_node_path29.default.relative(cwd, fileOrDirectory);
         }
         throw new Error(`Path ${fileOrDirectory} is not in cwd ${cwd}`);
       }
@@ -46429,12 +46429,12 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       };
     };
     var isIgnoredByIgnoreFiles = (patterns, options) => __async(null, null, function* () {
-      const { cwd, suppressErrors, deep, ignore } = normalizeOptions(options);
+      const { cwd, suppressErrors, deep, ignore: ignore2 } = normalizeOptions(options);
       const paths = yield (0, import_fast_glob.default)(patterns, __spreadValues({
         cwd,
         suppressErrors,
         deep,
-        ignore
+        ignore: ignore2
       }, ignoreFilesGlobOptions));
       const files = yield Promise.all(paths.map((filePath) => __async(null, null, function* () {
         return {
@@ -46445,12 +46445,12 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       return getIsIgnoredPredicate(files, cwd);
     });
     var isIgnoredByIgnoreFilesSync = (patterns, options) => {
-      const { cwd, suppressErrors, deep, ignore } = normalizeOptions(options);
+      const { cwd, suppressErrors, deep, ignore: ignore2 } = normalizeOptions(options);
       const paths = import_fast_glob.default.sync(patterns, __spreadValues({
         cwd,
         suppressErrors,
         deep,
-        ignore
+        ignore: ignore2
       }, ignoreFilesGlobOptions));
       const files = paths.map((filePath) => ({
         filePath,
@@ -46467,21 +46467,21 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     };
     var normalizePathForDirectoryGlob = (filePath, cwd) => {
       const path32 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path23.default.isAbsolute(path32) ? path32 : import_node_path23.default.join(cwd, path32);
+      return import_node_path28.default.isAbsolute(path32) ? path32 : import_node_path28.default.join(cwd, path32);
     };
     var shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern == null ? void 0 : pattern.match(/\*\*\/([^/]+)$/);
       if (!match) {
         return false;
       }
-      const dirname12 = match[1];
-      const hasWildcards = /[*?[\]{}]/.test(dirname12);
-      const hasExtension = import_node_path23.default.extname(dirname12) && !dirname12.startsWith(".");
+      const dirname14 = match[1];
+      const hasWildcards = /[*?[\]{}]/.test(dirname14);
+      const hasExtension = import_node_path28.default.extname(dirname14) && !dirname14.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     var getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = (extensions == null ? void 0 : extensions.length) > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file2) => import_node_path23.default.posix.join(directoryPath, `**/${import_node_path23.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path23.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file2) => import_node_path28.default.posix.join(directoryPath, `**/${import_node_path28.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path28.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     var directoryToGlob = (_0, ..._1) => __async(null, [_0, ..._1], function* (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -46563,7 +46563,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const seen = /* @__PURE__ */ new Set();
       return (fastGlobResult) => {
         var _a22;
-        const pathKey2 = import_node_path23.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
+        const pathKey2 = import_node_path28.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
         if (seen.has(pathKey2) || isIgnored && isIgnored(pathKey2)) {
           return false;
         }
@@ -46694,7 +46694,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       parseAllDocuments: () => parseAllDocuments,
       parseDocument: () => parseDocument3,
       stringify: () => stringify32,
-      visit: () => visit2,
+      visit: () => visit3,
       visitAsync: () => visitAsync
     });
     var dist_exports = {};
@@ -46726,7 +46726,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       parseAllDocuments: () => parseAllDocuments,
       parseDocument: () => parseDocument3,
       stringify: () => stringify32,
-      visit: () => visit2,
+      visit: () => visit3,
       visitAsync: () => visitAsync
     });
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
@@ -46766,7 +46766,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (isDocument(node2)) {
         const cd2 = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -46775,9 +46775,9 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path32) {
       const ctrl = callVisitor(key, node2, visitor, path32);
       if (isNode(ctrl) || isPair2(ctrl)) {
@@ -47059,7 +47059,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         let tagNames;
         if (doc && tagEntries.length > 0 && isNode(doc.contents)) {
           const tags = {};
-          visit2(doc.contents, (_key, node2) => {
+          visit3(doc.contents, (_key, node2) => {
             if (isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -47087,7 +47087,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2(root, {
+      visit3(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -47247,7 +47247,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
           nodes = ctx2.aliasResolveCache;
         } else {
           nodes = [];
-          visit2(doc, {
+          visit3(doc, {
             Node: (_key, node2) => {
               if (isAlias2(node2) || hasAnchor(node2))
                 nodes.push(node2);
@@ -49835,22 +49835,22 @@ ${cn.comment}` : item.comment;
       throw new Error("Expected a YAML collection as document contents");
     }
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code, message2) {
         super();
         this.name = name;
         this.code = code;
-        this.message = message;
+        this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLParseError", pos, code, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLWarning", pos, code, message2);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -50433,8 +50433,8 @@ ${pointer}
         const { anchor: anchor2, newlineAfterProp: nl2 } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 != null ? anchor2 : tagToken;
         if (lastProp && (!nl2 || nl2.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message2 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message2);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -50497,15 +50497,15 @@ ${pointer}
             trimIndent = indent2.length;
         } else {
           if (indent2.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent2.length, "MISSING_CHAR", message);
+            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent2.length, "MISSING_CHAR", message2);
           }
           if (header2.indent === 0)
             trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx2.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            const message2 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message2);
           }
           break;
         }
@@ -50528,8 +50528,8 @@ ${pointer}
           content = content.slice(0, -1);
         if (content && indent2.length < trimIndent) {
           const src = header2.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message2 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent2 = "";
         }
         if (type === Scalar.BLOCK_LITERAL) {
@@ -50607,8 +50607,8 @@ ${pointer}
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message2 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message2);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -50619,8 +50619,8 @@ ${pointer}
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message2 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message2);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -50976,8 +50976,8 @@ ${pointer}
             node2.anchor = anchor2.source.substring(1);
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message2);
           node2 = composeEmptyNode(ctx2, token.offset, void 0, null, props, onError);
           isSrcToken = false;
         }
@@ -51106,12 +51106,12 @@ ${pointer}
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message2, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new YAMLWarning(pos, code, message));
+            this.warnings.push(new YAMLWarning(pos, code, message2));
           else
-            this.errors.push(new YAMLParseError(pos, code, message));
+            this.errors.push(new YAMLParseError(pos, code, message2));
         };
         this.directives = new Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -51177,10 +51177,10 @@ ${cb}` : comment;
       *next(token) {
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message2, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message2, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -51273,12 +51273,12 @@ ${end.comment}` : end.comment;
     });
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code, message2);
           else
-            throw new YAMLParseError([offset, offset + 1], code, message);
+            throw new YAMLParseError([offset, offset + 1], code, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -52354,8 +52354,8 @@ ${end.comment}` : end.comment;
         }
         const type = tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* __yieldStar(this.pop({ type: "error", offset: this.offset, message, source }));
+          const message2 = `Not a YAML token: ${source}`;
+          yield* __yieldStar(this.pop({ type: "error", offset: this.offset, message: message2, source }));
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -52445,8 +52445,8 @@ ${end.comment}` : end.comment;
       *pop(error62) {
         const token = error62 != null ? error62 : this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message2 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message2 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -53632,13 +53632,227 @@ var require_build = __commonJS({
   }
 });
 
+// node_modules/@balena/dockerignore/ignore.js
+var require_ignore = __commonJS({
+  "node_modules/@balena/dockerignore/ignore.js"(exports, module) {
+    "use strict";
+    var path8 = __require("path");
+    var factory = (options) => new IgnoreBase(options);
+    factory.default = factory;
+    module.exports = factory;
+    function make_array(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
+    var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
+    var REGEX_TRAILING_PATH_SEP = path8.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
+    function cleanPath(file2) {
+      return path8.normalize(file2).replace(REGEX_TRAILING_PATH_SEP, "");
+    }
+    function toSlash(file2) {
+      if (path8.sep === "/") {
+        return file2;
+      }
+      return file2.replace(/\\/g, "/");
+    }
+    function fromSlash(file2) {
+      if (path8.sep === "/") {
+        return file2;
+      }
+      return file2.replace(/\//g, path8.sep);
+    }
+    var IgnoreBase = class {
+      constructor({
+        // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
+        ignorecase = true
+      } = {}) {
+        this._rules = [];
+        this._ignorecase = ignorecase;
+        this[KEY_IGNORE] = true;
+        this._initCache();
+      }
+      _initCache() {
+        this._cache = {};
+      }
+      // @param {Array.<string>|string|Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        if (typeof pattern === "string") {
+          pattern = pattern.split(/\r?\n/g);
+        }
+        make_array(pattern).forEach(this._addPattern, this);
+        if (this._added) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      _addPattern(pattern) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules);
+          this._added = true;
+          return;
+        }
+        if (this._checkPattern(pattern)) {
+          const rule = this._createRule(pattern.trim());
+          if (rule !== null) {
+            this._added = true;
+            this._rules.push(rule);
+          }
+        }
+      }
+      _checkPattern(pattern) {
+        return pattern && typeof pattern === "string" && pattern.indexOf("#") !== 0 && pattern.trim() !== "";
+      }
+      filter(paths) {
+        return make_array(paths).filter((path9) => this._filter(path9));
+      }
+      createFilter() {
+        return (path9) => this._filter(path9);
+      }
+      ignores(path9) {
+        return !this._filter(path9);
+      }
+      // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
+      _createRule(pattern) {
+        const origin3 = pattern;
+        let negative = false;
+        if (pattern[0] === "!") {
+          negative = true;
+          pattern = pattern.substring(1).trim();
+        }
+        if (pattern.length > 0) {
+          pattern = cleanPath(pattern);
+          pattern = toSlash(pattern);
+          if (pattern.length > 1 && pattern[0] === "/") {
+            pattern = pattern.slice(1);
+          }
+        }
+        if (negative) {
+          pattern = "!" + pattern;
+        }
+        pattern = pattern.trim();
+        if (pattern === "") {
+          return null;
+        }
+        pattern = cleanPath(pattern);
+        if (pattern[0] === "!") {
+          if (pattern.length === 1) {
+            return null;
+          }
+          negative = true;
+          pattern = pattern.substring(1);
+        } else {
+          negative = false;
+        }
+        return {
+          origin: origin3,
+          pattern,
+          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
+          dirs: pattern.split(path8.sep),
+          negative
+        };
+      }
+      // @returns `Boolean` true if the `path` is NOT ignored
+      _filter(path9) {
+        if (!path9) {
+          return false;
+        }
+        if (path9 in this._cache) {
+          return this._cache[path9];
+        }
+        return this._cache[path9] = this._test(path9);
+      }
+      // @returns {Boolean} true if a file is NOT ignored
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
+      _test(file2) {
+        file2 = fromSlash(file2);
+        const parentPath = cleanPath(path8.dirname(file2));
+        const parentPathDirs = parentPath.split(path8.sep);
+        let matched = false;
+        this._rules.forEach((rule) => {
+          let match = this._match(file2, rule);
+          if (!match && parentPath !== ".") {
+            if (rule.dirs.includes("**")) {
+              for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
+                match = match || this._match(parentPathDirs.slice(0, i).join(path8.sep), rule);
+              }
+            } else if (rule.dirs.length <= parentPathDirs.length) {
+              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path8.sep), rule);
+            }
+          }
+          if (match) {
+            matched = !rule.negative;
+          }
+        });
+        return !matched;
+      }
+      // @returns {Boolean} true if a file is matched by a rule
+      _match(file2, rule) {
+        return this._compile(rule).regexp.test(file2);
+      }
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
+      _compile(rule) {
+        if (rule.regexp) {
+          return rule;
+        }
+        let regStr = "^";
+        let escapedSlash = path8.sep === "\\" ? "\\\\" : path8.sep;
+        for (let i = 0; i < rule.pattern.length; i++) {
+          const ch = rule.pattern[i];
+          if (ch === "*") {
+            if (rule.pattern[i + 1] === "*") {
+              i++;
+              if (rule.pattern[i + 1] === path8.sep) {
+                i++;
+              }
+              if (rule.pattern[i + 1] === void 0) {
+                regStr += ".*";
+              } else {
+                regStr += `(.*${escapedSlash})?`;
+              }
+            } else {
+              regStr += `[^${escapedSlash}]*`;
+            }
+          } else if (ch === "?") {
+            regStr += `[^${escapedSlash}]`;
+          } else if (ch === "." || ch === "$") {
+            regStr += `\\${ch}`;
+          } else if (ch === "\\") {
+            if (path8.sep === "\\") {
+              regStr += escapedSlash;
+              continue;
+            }
+            if (rule.pattern[i + 1] !== void 0) {
+              regStr += "\\" + rule.pattern[i + 1];
+              i++;
+            } else {
+              regStr += "\\";
+            }
+          } else {
+            regStr += ch;
+          }
+        }
+        regStr += "$";
+        rule.regexp = new RegExp(regStr, this._ignorecase ? "i" : "");
+        return rule;
+      }
+    };
+  }
+});
+
 // src/cli/backup.ts
 var backup_exports = {};
 __export(backup_exports, {
   formatList: () => formatList,
   register: () => register
 });
-import { dirname as dirname3, resolve as resolve4 } from "node:path";
+import { dirname as dirname5, resolve as resolve4 } from "node:path";
 
 // src/errors.ts
 var SlipwayError = class extends Error {
@@ -53648,8 +53862,8 @@ var SlipwayError = class extends Error {
   exitCode;
   stderrTail;
   hint;
-  constructor(message, context = {}) {
-    super(message, context.cause === void 0 ? void 0 : { cause: context.cause });
+  constructor(message2, context = {}) {
+    super(message2, context.cause === void 0 ? void 0 : { cause: context.cause });
     this.name = new.target.name;
     this.host = context.host;
     this.step = context.step;
@@ -54434,8 +54648,8 @@ function dfArgv(dir) {
 function checkFreeSpace(availableBytes, referenceBytes, dir, reference = "the last one's size") {
   const neededBytes = 2 * (referenceBytes ?? 0);
   const ok = availableBytes >= neededBytes;
-  const message = ok ? `${formatBytes(availableBytes)} free in ${dir}, ${formatBytes(neededBytes)} needed` : `only ${formatBytes(availableBytes)} free in ${dir}, but a backup needs twice ${reference} (${formatBytes(neededBytes)})`;
-  return { ok, neededBytes, availableBytes, message };
+  const message2 = ok ? `${formatBytes(availableBytes)} free in ${dir}, ${formatBytes(neededBytes)} needed` : `only ${formatBytes(availableBytes)} free in ${dir}, but a backup needs twice ${reference} (${formatBytes(neededBytes)})`;
+  return { ok, neededBytes, availableBytes, message: message2 };
 }
 function formatBytes(bytes) {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -55622,8 +55836,8 @@ function prefixIssues(path8, issues) {
     return iss;
   });
 }
-function unwrapMessage(message) {
-  return typeof message === "string" ? message : message?.message;
+function unwrapMessage(message2) {
+  return typeof message2 === "string" ? message2 : message2?.message;
 }
 function sizeCaps(defChecks) {
   const caps = [];
@@ -55653,7 +55867,7 @@ function finalizeIssue(iss, ctx2, config2) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx2?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx2?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k of Object.keys(iss)) {
     if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
@@ -55661,7 +55875,7 @@ function finalizeIssue(iss, ctx2, config2) {
     full[k] = iss[k];
   }
   full.path ?? (full.path = []);
-  full.message = message;
+  full.message = message2;
   if (ctx2?.reportInput) {
     full.input = iss.input;
   }
@@ -57280,9 +57494,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -58474,7 +58688,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect3 = (iss, side) => {
+  const collect4 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -58495,11 +58709,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect3(iss, "l"))
+    if (!collect4(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect3(iss, "r"))
+    if (!collect4(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -67400,8 +67614,8 @@ var globalRegistry = globalThis.__zod_globalRegistry;
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
-  constructor(message = "z.compile does not support async refinements, transforms, or checks") {
-    super(message);
+  constructor(message2 = "z.compile does not support async refinements, transforms, or checks") {
+    super(message2);
     this.name = "ZodCompileAsyncError";
   }
 };
@@ -70101,12 +70315,12 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx2, json2, params, message) {
-  const result = typeof ctx2.unrepresentable === "function" ? ctx2.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx2.unrepresentable;
+function handleUnrepresentable(schema, ctx2, json2, params, message2) {
+  const result = typeof ctx2.unrepresentable === "function" ? ctx2.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx2.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
-    throw new Error(message);
+    throw new Error(message2);
   Object.assign(json2, result);
   return true;
 }
@@ -74322,8 +74536,8 @@ function jobBackupDir(job) {
   return backupDir(job.deployDir, job.database.backupsDir);
 }
 function execContext(job) {
-  const volume = "location" in job.database && job.database.location.kind === "volume";
-  return { host: job.host, become: job.become ?? volume, step: job.step ?? "backup", log: job.log };
+  const file2 = job.database.engine === "sqlite" || job.database.engine === "duckdb";
+  return { host: job.host, become: job.become ?? file2, step: job.step ?? "backup", log: job.log };
 }
 function databaseName(spec) {
   if (spec.engine === "sqlite" || spec.engine === "duckdb") return path5.basename(spec.location.path);
@@ -74647,21 +74861,27 @@ var URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
 function urlPath() {
   return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
 }
-var PREFIX_PATH_PATTERN = /^\/([A-Za-z0-9._~!$&'()*+,=:@%-]+\/)*$/;
+var PREFIX_PATH_PATTERN = /^(?!.*\/\.\.?\/)\/([A-Za-z0-9._~@+-]+\/)*$/;
 function prefixPath() {
-  return patternString(PREFIX_PATH_PATTERN, 'expected a path starting and ending with "/" (like "/harvest/")');
+  return patternString(
+    PREFIX_PATH_PATTERN,
+    'expected a path starting and ending with "/" (like "/harvest/"), of letters, digits and ._~@+-'
+  );
 }
-var ABSOLUTE_PATH_PATTERN = /^\/[^\0\n\r;{}"'`$\\]*$/;
+var ABSOLUTE_PATH_PATTERN = /^\/[^\0\s;{}"'`$\\]*$/;
 function absolutePath() {
-  return patternString(ABSOLUTE_PATH_PATTERN, 'expected an absolute path starting with "/"');
+  return patternString(ABSOLUTE_PATH_PATTERN, 'expected an absolute path starting with "/" (no spaces or quotes)');
 }
 var LOCAL_PATH_PATTERN = /^[^\0\n\r]+$/;
 function localPath2() {
   return patternString(LOCAL_PATH_PATTERN, "expected a path (relative to the config file's directory)");
 }
-var SIZE_PATTERN = /^\d+(\.\d+)?[kKmMgGtT]?$/;
+var SIZE_PATTERN = /^\d+[kKmMgG]?$/;
 function size() {
-  return patternString(SIZE_PATTERN, 'expected a size like "512M", "2G" or "100m"');
+  return patternString(
+    SIZE_PATTERN,
+    'expected a whole size like "512M", "2G" or "100m" (no decimals: "1536M", not "1.5G")'
+  );
 }
 function port() {
   return external_exports.number({ error: "expected a port number (1-65535)" }).int({ error: "expected a port number (1-65535)" }).min(1, { error: "expected a port number (1-65535)" }).max(65535, { error: "expected a port number (1-65535)" });
@@ -74675,9 +74895,9 @@ function nonNegativeInt(what = "a whole number >= 0") {
 function bool() {
   return external_exports.boolean({ error: "expected true or false" });
 }
-var DOMAIN_PATTERN = /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+var DOMAIN_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 function domain2() {
-  return patternString(DOMAIN_PATTERN, 'expected a domain name like "example.com" or "*.example.com"');
+  return patternString(DOMAIN_PATTERN, 'expected a lower-case domain name like "example.com" or "*.example.com"');
 }
 var ADDRESS_PATTERN = /^([A-Za-z0-9.-]+|\[?[0-9A-Fa-f:]+\]?)$/;
 function address() {
@@ -74719,7 +74939,16 @@ var healthSchema = external_exports.strictObject({
   consecutive_successes: positiveInt().default(2).describe("Healthy answers in a row needed to pass."),
   timeout: duration3().default("60s").describe("Give up (and fail the deploy) after this long."),
   request_timeout: duration3().default("5s").describe("Timeout of one health request."),
-  start_period: duration3().default("0s").describe("Grace time after start before failures count.")
+  start_period: duration3().default("0s").describe("Grace time after start before failures count."),
+  container_check: external_exports.union(
+    [
+      external_exports.enum(["none", "python", "curl", "wget"]),
+      external_exports.array(external_exports.string({ error: "expected a command argument" })).min(1, { error: "expected a command" })
+    ],
+    { error: 'expected "none", "python", "curl", "wget" or a command as a list (like [/app/healthcheck])' }
+  ).default("none").describe(
+    "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
+  )
 }).describe("Health check gating the switch.");
 var resourcesSchema = external_exports.strictObject({
   memory: size().optional().describe('Memory limit like "512M" or "2G" (systemd MemoryMax, docker --memory).'),
@@ -74736,13 +74965,32 @@ var systemdSchema = external_exports.strictObject({
   worker_class: external_exports.string({ error: "expected a worker class name" }).optional().describe("gunicorn worker class (e.g. `uvicorn.workers.UvicornWorker`)."),
   timeout: duration3().default("120s").describe("Worker timeout."),
   working_dir: absolutePath().optional().describe("WorkingDirectory. Default: the release directory of the service's code."),
-  user: external_exports.string({ error: "expected a user name" }).optional().describe("User the service runs as. Default: the SSH user."),
+  user: unixUser().optional().describe(
+    "User the service runs as (never root; created by the deploy when missing). Default: `app-<app>`, a system user of its own in no extra group (not the SSH user, who is in the docker group)."
+  ),
   group: external_exports.string({ error: "expected a group name" }).optional().describe("Group. Default: the user's group."),
   venv: absolutePath().optional().describe("Virtualenv whose `bin/` holds the server. Default: the system's (Debian's gunicorn/uvicorn)."),
   read_write_paths: external_exports.array(absolutePath()).default([]).describe("Extra writable paths under ProtectSystem=strict (the database directory is added automatically).")
 }).describe("systemd runtime settings of this service.");
+function unixUser() {
+  return patternString(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a user name like "harvest"').refine(
+    (name) => name !== "root",
+    {
+      error: "expected a user other than root: the app would own the whole host (create one, e.g. the app's name)"
+    }
+  );
+}
 var VOLUME_EXPECTED = 'expected "source:/target" or "source:/target:ro" (source is a volume name or an absolute path)';
 var VOLUME_PATTERN = /^([a-z0-9][a-z0-9_.-]*|\/[^:\s]*):\/[^:\s]*(:(ro|rw))?$/;
+var CAPABILITY_PATTERN = /^[A-Z][A-Z_]{1,31}$/;
+var containerSchema = external_exports.strictObject({
+  user: patternString(
+    /^(?!root(:|$))(?!0(:|$))[a-z0-9_][a-z0-9_.-]{0,31}(:[a-z0-9_][a-z0-9_.-]{0,31})?$/,
+    'expected a non-root user like "1000:1000" or "app" (root is what the container must not be)'
+  ).optional().describe("User (`uid:gid` or a name in the image) the container runs as. Default: the image's `USER`."),
+  read_only: bool().default(false).describe("Read-only root filesystem (`--read-only`, with a private `/tmp`); volumes stay writable."),
+  capabilities: external_exports.array(patternString(CAPABILITY_PATTERN, 'expected a capability like "NET_BIND_SERVICE" (no CAP_ prefix)')).default([]).describe("Capabilities the container keeps; every other one is dropped (`--cap-drop ALL`).")
+}).describe("Container hardening: always `--cap-drop ALL` and `no-new-privileges`; these add what the app needs.");
 var serviceSchema = external_exports.strictObject({
   build: buildSchema.optional(),
   image: external_exports.string({ error: "expected an image reference" }).optional().describe("A prebuilt image to run instead of building one (e.g. `postgres:16`)."),
@@ -74756,7 +75004,11 @@ var serviceSchema = external_exports.strictObject({
   env: external_exports.record(envName(), envValue()).default({}).describe("Plain environment variables. Secrets go in `secrets` (by name)."),
   secrets: external_exports.array(secretName()).default([]).describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
   volumes: external_exports.array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED)).default([]).describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
+  allow_host_paths: external_exports.array(external_exports.string()).optional().describe(
+    "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host."
+  ),
   resources: resourcesSchema.optional(),
+  container: containerSchema.optional(),
   systemd: systemdSchema.optional(),
   depends_on: external_exports.array(resourceName("service")).default([]).describe("Services started (and healthy) before this one."),
   hosts: external_exports.array(inventoryName("host or group")).optional().describe("Hosts or groups running this service. Default: every inventory host."),
@@ -74867,6 +75119,7 @@ function parseYamlWithPositions(text) {
     positions.set(pathKey([]), { value: toPosition(lineCounter, doc.contents.range?.[0] ?? 0) });
     walk(doc, doc.contents, [], positions, lineCounter, true, /* @__PURE__ */ new Set());
   }
+  if (problems.length === 0) keepEnvTextAsWritten(doc);
   const value = problems.length > 0 ? void 0 : doc.toJS({ maxAliasCount: 1e3 });
   return { value, positions, problems };
 }
@@ -74914,6 +75167,20 @@ function walk(doc, node2, path8, positions, lines, overwrite, visiting) {
   }
   visiting.delete(node2);
 }
+function keepEnvTextAsWritten(doc) {
+  (0, import_yaml.visit)(doc, {
+    Pair(_key, pair, path8) {
+      const value = pair.value;
+      if (!(0, import_yaml.isScalar)(value) || typeof value.value !== "number" || value.source === void 0) return;
+      if (isEnvMapping(path8)) value.value = value.source;
+    }
+  });
+}
+function isEnvMapping(path8) {
+  const keys = path8.filter(import_yaml.isPair).map((pair) => (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : "");
+  if (keys.at(-1) === "env") return keys.at(-3) === "services";
+  return keys.at(-1) === "args" && keys.at(-2) === "build" && keys.at(-4) === "services";
+}
 function isCollection(doc, node2) {
   const target = (0, import_yaml.isAlias)(node2) ? node2.resolve(doc) : node2;
   return (0, import_yaml.isMap)(target) || (0, import_yaml.isSeq)(target);
@@ -74922,8 +75189,8 @@ function toPosition(lines, offset) {
   const { line, col } = lines.linePos(offset);
   return { line, col };
 }
-function firstLine(message) {
-  return message.split("\n")[0] ?? message;
+function firstLine(message2) {
+  return message2.split("\n")[0] ?? message2;
 }
 
 // src/config/issues.ts
@@ -74975,27 +75242,33 @@ function fromZodIssue(issue2, context) {
     const key = path8[path8.length - 1];
     return [locate(context, path8, `missing required key \`${String(key)}\` (${expected})`, "parent")];
   }
-  return [locate(context, path8, valueMessage(issue2, input2), "value")];
+  const shown = isSecretReference(path8) ? void 0 : input2;
+  return [locate(context, path8, valueMessage(issue2, shown), "value")];
+}
+function isSecretReference(path8) {
+  const last = path8[path8.length - 1];
+  const parent = path8[path8.length - 2];
+  return typeof last === "string" && /_secret$/.test(last) || typeof last === "number" && parent === "secrets";
 }
 function valueMessage(issue2, input2) {
-  let message = customExpected(issue2.message) ?? issue2.message;
+  let message2 = customExpected(issue2.message) ?? issue2.message;
   if (!customExpected(issue2.message)) {
-    if (issue2.code === "invalid_type") message = `expected ${describeExpectedType(issue2.expected)}`;
+    if (issue2.code === "invalid_type") message2 = `expected ${describeExpectedType(issue2.expected)}`;
     else if (issue2.code === "invalid_value")
-      message = `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      message2 = `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }
   if (issue2.code === "invalid_value" && typeof input2 === "string") {
     const suggestion = didYouMean(input2, issue2.values.map(String));
-    if (suggestion) return `${message}, found ${describeFound(input2)}: did you mean \`${suggestion}\`?`;
+    if (suggestion) return `${message2}, found ${describeFound(input2)}: did you mean \`${suggestion}\`?`;
   }
   const worthShowing = issue2.code === "invalid_type" || issue2.code === "invalid_union" || input2 === null || typeof input2 !== "object";
-  if (input2 !== void 0 && worthShowing && message.startsWith("expected") && !message.includes(", found ")) {
-    return `${message}, found ${describeFound(input2)}`;
+  if (input2 !== void 0 && worthShowing && message2.startsWith("expected") && !message2.includes(", found ")) {
+    return `${message2}, found ${describeFound(input2)}`;
   }
-  return message;
+  return message2;
 }
-function customExpected(message) {
-  return message.startsWith("expected ") ? message : void 0;
+function customExpected(message2) {
+  return message2.startsWith("expected ") ? message2 : void 0;
 }
 function unknownKeyMessage(key, value, allowed) {
   if (SECRET_LIKE_NAME.test(key) && (typeof value === "string" || typeof value === "number")) {
@@ -75007,7 +75280,7 @@ function unknownKeyMessage(key, value, allowed) {
   if (suggestion) return `unknown key, did you mean \`${suggestion}\`?`;
   return allowed.length > 0 ? `unknown key (expected one of: ${allowed.join(", ")})` : "unknown key";
 }
-function locate(context, path8, message, anchor2) {
+function locate(context, path8, message2, anchor2) {
   let location;
   let depth2 = path8.length;
   if (anchor2 === "parent") depth2 -= 1;
@@ -75023,7 +75296,7 @@ function locate(context, path8, message, anchor2) {
     line: position.line,
     col: position.col,
     path: path8,
-    message,
+    message: message2,
     ...location?.environment ? { environment: location.environment } : {}
   };
 }
@@ -75088,127 +75361,21 @@ function selectHosts(config2, patterns) {
 
 // src/config/load.ts
 import { readFile } from "node:fs/promises";
-import { dirname, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, resolve as resolve2 } from "node:path";
 
-// src/config/finalize.ts
-import { homedir } from "node:os";
-import { isAbsolute, resolve } from "node:path";
-function finalizeConfig(parsed, source, environment) {
-  const { $schema: _ignored, ...rest } = parsed;
-  const local = (path8) => path8 === void 0 ? void 0 : localToAbsolute(path8, source.dir);
-  const ssh = rest.inventory.ssh;
-  const hosts = Object.fromEntries(
-    Object.entries(rest.inventory.hosts).map(([name, host]) => [
-      name,
-      { ...host, known_hosts_file: local(host.known_hosts_file), identity_file: local(host.identity_file) }
-    ])
-  );
-  const services = Object.fromEntries(
-    Object.entries(rest.services).map(([name, service]) => [
-      name,
-      service.build ? { ...service, build: { ...service.build, context: localToAbsolute(service.build.context, source.dir) } } : service
-    ])
-  );
-  return {
-    ...rest,
-    services,
-    inventory: {
-      ...rest.inventory,
-      ssh: { ...ssh, known_hosts_file: local(ssh.known_hosts_file), identity_file: local(ssh.identity_file) },
-      hosts
-    },
-    deploy_dir: rest.deploy_dir ?? `/opt/${rest.app}`,
-    environment,
-    source
-  };
-}
-function localToAbsolute(path8, dir) {
-  if (path8 === "~" || path8.startsWith("~/")) return resolve(homedir(), path8.slice(2));
-  return isAbsolute(path8) ? path8 : resolve(dir, path8);
-}
-
-// src/config/overlay.ts
-function isMapping(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-function overlayPositions(positions, environment) {
-  const prefix = ["environments", environment];
-  const rebased = /* @__PURE__ */ new Map();
-  for (const [key, location] of positions) {
-    const path8 = JSON.parse(key);
-    if (path8.length < prefix.length || path8[0] !== prefix[0] || path8[1] !== prefix[1]) continue;
-    rebased.set(pathKey(path8.slice(2)), { ...location, environment });
+// src/render/errors.ts
+var RenderError = class extends SlipwayError {
+  field;
+  value;
+  constructor(field, value, problem, hint) {
+    super(`${field} ${JSON.stringify(value)} ${problem}`, {
+      step: "render",
+      hint: hint ?? `change ${field} in slipway.yml; Slipway never writes a value that could change the file's meaning`
+    });
+    this.field = field;
+    this.value = value;
   }
-  return rebased;
-}
-function applyOverlay(base, overlay) {
-  const positions = new Map(base.positions);
-  const value = merge2(base.value, overlay.value, [], positions, overlay.positions);
-  return { value, positions };
-}
-function merge2(base, over, path8, positions, overPositions) {
-  if (isMapping(base) && isMapping(over)) {
-    const result = { ...base };
-    for (const [key, value] of Object.entries(over)) {
-      const childPath = [...path8, key];
-      if (value === null) {
-        delete result[key];
-        dropSubtree(positions, childPath, true);
-        continue;
-      }
-      result[key] = merge2(base[key], value, childPath, positions, overPositions);
-    }
-    const own2 = overPositions.get(pathKey(path8));
-    if (own2 && path8.length > 0) positions.set(pathKey(path8), mergedLocation(positions.get(pathKey(path8)), own2));
-    return result;
-  }
-  dropSubtree(positions, path8, false);
-  copySubtree(overPositions, positions, path8);
-  return over;
-}
-function mergedLocation(base, overlay) {
-  return base ?? overlay;
-}
-function dropSubtree(positions, path8, includeSelf) {
-  const self2 = pathKey(path8);
-  const open2 = `${self2.slice(0, -1)}${path8.length > 0 ? "," : ""}`;
-  for (const key of [...positions.keys()]) {
-    if (includeSelf && key === self2 || key !== self2 && key.startsWith(open2)) positions.delete(key);
-  }
-}
-function copySubtree(from, to, path8) {
-  const self2 = pathKey(path8);
-  const open2 = `${self2.slice(0, -1)}${path8.length > 0 ? "," : ""}`;
-  for (const [key, location] of from) {
-    if (key === self2 || key.startsWith(open2)) to.set(key, location);
-  }
-}
-
-// src/config/literal-secrets.ts
-function literalSecretIssues(config2, file2, positions) {
-  if (!isMapping(config2) || !isMapping(config2.services)) return [];
-  const issues = [];
-  for (const [name, service] of Object.entries(config2.services)) {
-    if (!isMapping(service)) continue;
-    const places = [
-      [["services", name, "env"], service.env, `list \`KEY\` under \`services.${name}.secrets\``],
-      [
-        ["services", name, "build", "args"],
-        isMapping(service.build) ? service.build.args : void 0,
-        `pass it as a build secret in \`services.${name}.build.secrets\``
-      ]
-    ];
-    for (const [path8, entries, instead] of places) {
-      if (!isMapping(entries)) continue;
-      for (const [key, value] of Object.entries(entries)) {
-        if (!SECRET_LIKE_NAME.test(key) || value === null || value === "" || typeof value === "object") continue;
-        const message = `looks like a literal secret value: never write secrets in the file, ${instead.replace("KEY", key)} and set ${key} in the environment`;
-        issues.push(locate({ file: file2, positions }, [...path8, key], message, "key"));
-      }
-    }
-  }
-  return issues;
-}
+};
 
 // src/config/schema/database.ts
 var DATABASE_ENGINES = ["sqlite", "duckdb", "postgres", "mysql", "mongodb"];
@@ -75280,15 +75447,204 @@ var databaseSchema = external_exports.strictObject({
   }
 }).describe("The app's database: backed up before every deploy.");
 
+// src/config/served-names.ts
+function servedNames(config2) {
+  const names = [...config2.proxy.domains];
+  if (config2.proxy.api_subdomain) names.push(config2.proxy.api_subdomain.domain);
+  return [...new Set(names)];
+}
+function certificateNames(config2) {
+  return config2.tls.domains ? [...config2.tls.domains] : servedNames(config2);
+}
+
+// src/config/schema/deploy-checks.ts
+var STATEFUL_IMAGE = /^(?:[^/]+\/)*(postgres|postgis|mysql|mariadb|mongo|redis|valkey|elasticsearch|opensearch|rabbitmq|clickhouse-server|influxdb)(?:[:@]|$)/;
+function checkCertificateNames(config2, issue2) {
+  const { tls, proxy } = config2;
+  if (!tls.enabled || tls.certificate_path !== void 0) return;
+  const [key, names] = tls.domains === void 0 ? ["proxy", proxy.domains] : ["tls", tls.domains];
+  names.forEach((name, i) => {
+    if (name.startsWith("*.")) {
+      issue2(
+        [key, "domains", i],
+        `${name} is a wildcard: ACME gives wildcards over DNS only, and Slipway validates over HTTP (webroot); give \`tls.certificate_path\` and \`tls.key_path\` for a wildcard certificate`,
+        name
+      );
+    }
+  });
+  if (tls.domains === void 0) return;
+  const missing = servedNames(config2).filter((name) => !tls.domains?.includes(name));
+  if (missing.length > 0) {
+    issue2(
+      ["tls", "domains"],
+      `expected every name the site serves on the certificate (HTTPS for the others fails): add ${missing.join(", ")}, or leave \`tls.domains\` out to use them all`
+    );
+  }
+}
+function checkCors(config2, issue2) {
+  const cors = config2.proxy.cors;
+  if (!cors) return;
+  const any2 = cors.origins.indexOf("*");
+  if (any2 >= 0 && cors.origins.length > 1) {
+    issue2(["proxy", "cors", "origins", any2], '"*" allows every origin: list it alone or list the origins', "*");
+  }
+  if (any2 >= 0 && cors.credentials) {
+    issue2(
+      ["proxy", "cors", "credentials"],
+      'browsers refuse credentials with `Access-Control-Allow-Origin: *`: list the origins instead of "*", or set credentials: false'
+    );
+  }
+}
+function checkStatic(config2, issue2) {
+  const root = config2.proxy.static?.root;
+  if (root !== void 0 && root.replace(/\/+$/, "") === "") {
+    issue2(
+      ["proxy", "static", "root"],
+      "expected the directory of the static files, not / (it would serve the whole host)",
+      root
+    );
+  }
+}
+function checkSystemdRuntime(config2, issue2) {
+  if (config2.runtime !== "systemd") return;
+  for (const [name, service] of Object.entries(config2.services)) {
+    if (service.command !== void 0) {
+      issue2(
+        ["services", name, "command"],
+        "runtime systemd starts gunicorn or uvicorn from `systemd.app_module`: remove `command` and set `systemd.app_module`"
+      );
+    }
+    if (service.systemd?.user === void 0 && config2.inventory.ssh.user === "root") {
+      issue2(
+        ["services", name, "systemd"],
+        "expected `systemd.user`: the SSH user is root and the service would run as root"
+      );
+    }
+  }
+}
+function checkReservedPorts(config2, issue2) {
+  const reserved = /* @__PURE__ */ new Map();
+  if (config2.proxy.mode === "nginx") {
+    reserved.set(80, "nginx's HTTP port");
+    reserved.set(443, "nginx's HTTPS port");
+  }
+  reserved.set(config2.inventory.ssh.port, "the SSH port");
+  for (const [name, service] of Object.entries(config2.services)) {
+    const hostPorts = [
+      [
+        service.ports?.blue === void 0 ? ["services", name, "port"] : ["services", name, "ports", "blue"],
+        service.ports?.blue ?? service.port
+      ]
+    ];
+    if (service.ports?.green !== void 0) hostPorts.push([["services", name, "ports", "green"], service.ports.green]);
+    for (const [path8, port3] of hostPorts) {
+      const owner = reserved.get(port3);
+      if (owner) {
+        issue2(
+          path8,
+          `host port ${port3} is ${owner}: set \`ports.blue\` and \`ports.green\` to free ports (the container keeps listening on ${service.port})`,
+          port3
+        );
+      }
+    }
+  }
+}
+function checkStatefulServices(config2, issue2) {
+  if (config2.runtime === "systemd" || config2.strategy !== "blue-green") return;
+  for (const [name, service] of Object.entries(config2.services)) {
+    const why = statefulReason(config2, name, service);
+    if (!why) continue;
+    issue2(
+      ["services", name],
+      `${why}: blue-green would start a second server on the same data while the first runs. Run the database outside this app's colors (its own slipway.yml or a managed server, reached through \`url_secret\`), or set \`strategy: stop-first\``
+    );
+  }
+}
+function statefulReason(config2, name, service) {
+  const volumes = service.volumes.map((v) => v.split(":")[0] ?? "").filter((v) => !v.startsWith("/"));
+  const db = config2.database;
+  if (db?.compose_service === name) return `runs the ${db.engine} server of \`database.compose_service\``;
+  const image = service.image ?? "";
+  if (STATEFUL_IMAGE.test(image) && volumes.length > 0) return `runs ${image} on volume ${volumes[0]}`;
+  return null;
+}
+
+// src/config/schema/volumes.ts
+import { posix } from "node:path";
+var PROTECTED_HOST_PATHS = [
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/sys",
+  "/usr",
+  "/var/lib/docker",
+  "/var/run",
+  "/var/log"
+];
+var DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
+function hostMountProblem(source) {
+  if (!source.startsWith("/")) return null;
+  const path8 = posix.normalize(source).replace(/(.)\/$/, "$1");
+  if (path8 === "/") return "mounts the host's whole filesystem";
+  if (DOCKER_SOCKETS.includes(path8)) return "is the docker socket: whoever can write to it is root on the host";
+  const inside = PROTECTED_HOST_PATHS.find((dir) => path8 === dir || path8.startsWith(`${dir}/`));
+  if (inside) return `is a system directory (${inside})`;
+  const holds = PROTECTED_HOST_PATHS.find((dir) => dir.startsWith(`${path8}/`));
+  if (holds) return `holds the system directory ${holds}`;
+  return null;
+}
+function checkVolumes(services, issue2) {
+  for (const [name, service] of Object.entries(services)) {
+    const allowed = new Set(service.allow_host_paths ?? []);
+    service.volumes.forEach((volume, i) => {
+      const source = volume.split(":")[0] ?? "";
+      if (source.startsWith("/") && source.split("/").includes("..")) {
+        issue2(["services", name, "volumes", i], `bind mount ${source} has a \`..\` segment: write the path it means`);
+        return;
+      }
+      const problem = allowed.has(source) ? null : hostMountProblem(source);
+      if (problem) {
+        issue2(
+          ["services", name, "volumes", i],
+          `bind mount ${source} ${problem}; if the container really needs it, list "${source}" in \`services.${name}.allow_host_paths\``
+        );
+      }
+    });
+  }
+}
+
 // src/config/schema/cross-checks.ts
 var GREEN_PORT_OFFSET = 1e4;
 function crossCheck(config2, ctx2) {
   const serviceNames = Object.keys(config2.services);
-  const issue2 = (path8, message, input2) => ctx2.addIssue({ code: "custom", path: path8, message, ...input2 === void 0 ? {} : { input: input2 } });
+  const issue2 = (path8, message2, input2) => ctx2.addIssue({ code: "custom", path: path8, message: message2, ...input2 === void 0 ? {} : { input: input2 } });
   const needService = (path8, name) => {
     if (!config2.services[name]) issue2(path8, `expected a service defined in \`services\` (${list(serviceNames)})`, name);
   };
-  const checks = [checkServices, checkInventory, checkProxy, checkTls, checkDatabase, checkPorts];
+  const checks = [
+    checkServices,
+    checkInventory,
+    checkProxy,
+    checkTls,
+    checkDatabase,
+    checkPorts,
+    checkCertificateNames,
+    checkCors,
+    checkStatic,
+    checkSystemdRuntime,
+    checkReservedPorts,
+    checkStatefulServices,
+    (c, i) => checkVolumes(c.services, i)
+  ];
   for (const check2 of checks) {
     try {
       check2(config2, issue2, needService);
@@ -75304,7 +75660,10 @@ function checkServices(config2, issue2, needService) {
     });
     if (config2.runtime === "systemd") {
       if (!service.systemd?.app_module && service.command === void 0) {
-        issue2(["services", name], "expected `systemd.app_module` or `command`: runtime systemd starts one of them");
+        issue2(
+          ["services", name],
+          "expected `systemd.app_module`: runtime systemd starts the app with gunicorn or uvicorn"
+        );
       }
       if (service.image !== void 0 && service.build === void 0) {
         issue2(["services", name, "image"], "runtime systemd runs code, not images: use `build.context` for the code");
@@ -75430,6 +75789,2320 @@ function list(names) {
   return names.length === 0 ? "none defined" : names.join(", ");
 }
 
+// src/config/ports.ts
+function colorPort(service, color, instance = 0) {
+  const base = color === "blue" ? service.ports?.blue ?? service.port : service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+  return base + instance;
+}
+
+// src/render/handlebars.ts
+var import_handlebars = __toESM(require_lib(), 1);
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+var env = import_handlebars.default.create();
+var cache = /* @__PURE__ */ new Map();
+function templatesDir() {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "templates", "nginx"))) return join(dir, "templates");
+    dir = dirname(dir);
+  }
+  throw new SlipwayError("the templates/ directory was not found next to Slipway's code", {
+    step: "render",
+    hint: "reinstall Slipway; templates/ ships with it"
+  });
+}
+function renderTemplate(name, view) {
+  let template = cache.get(name);
+  if (!template) {
+    const source = readFileSync(join(templatesDir(), name), "utf8");
+    template = env.compile(source, { strict: true, noEscape: true, knownHelpersOnly: true });
+    cache.set(name, template);
+  }
+  try {
+    return template(strictView(view));
+  } catch (error62) {
+    throw new SlipwayError(`template ${name} failed: ${error62.message}`, {
+      step: "render",
+      cause: error62,
+      hint: "this is a bug in Slipway's template or view; please report it with the config that triggered it"
+    });
+  }
+}
+function strictView(value, path8 = "view") {
+  if (Array.isArray(value)) return value.map((item, i) => strictView(item, `${path8}[${i}]`));
+  if (value === null || typeof value !== "object") return value;
+  const target = Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, strictView(v, `${path8}.${k}`)])
+  );
+  return new Proxy(target, {
+    get(object2, key, receiver) {
+      if (typeof key === "string" && !(key in object2)) {
+        throw new Error(`the template reads ${path8}.${key}, which the view does not define`);
+      }
+      return Reflect.get(object2, key, receiver);
+    }
+  });
+}
+
+// src/render/validate.ts
+function matching(pattern, what) {
+  return (value, field) => {
+    if (typeof value !== "string" || !pattern.test(value)) throw new RenderError(field, value, `is not ${what}`);
+    return value;
+  };
+}
+var identifier = matching(/^[a-z][a-z0-9-]{0,62}$/, "a name (lowercase letters, digits and '-', 1-63 chars)");
+function nginxIdent(name) {
+  return name.replaceAll("-", "_");
+}
+function absolutePath2(value, field) {
+  matching(/^\/[A-Za-z0-9._@+/-]*$/, "an absolute path of letters, digits and ._@+-/")(value, field);
+  if (value.split("/").some((segment) => segment === "..")) throw new RenderError(field, value, "contains '..'");
+  return value;
+}
+function port2(value, field) {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new RenderError(field, value, "is not a TCP port (1-65535)");
+  }
+  return value;
+}
+function positiveInt2(value, field, min = 1) {
+  if (!Number.isInteger(value) || value < min) throw new RenderError(field, value, `is not an integer >= ${min}`);
+  return value;
+}
+var IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+var HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+var IPV6_BRACKETED = /^\[[0-9a-f:.]+\]$/i;
+function hostAddress(value, field) {
+  if (typeof value === "string" && (IPV4.test(value) || HOSTNAME.test(value) || IPV6_BRACKETED.test(value))) {
+    return value;
+  }
+  throw new RenderError(field, value, "is not an IPv4 address, [IPv6] address or host name");
+}
+function uniqueBy(items, key, field) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const item of items) {
+    const k = key(item);
+    if (seen.has(k)) throw new RenderError(field, k, "appears twice");
+    seen.add(k);
+  }
+}
+function hasControlChar(text, allowNewlineTab = false) {
+  for (const char of text) {
+    const code = char.codePointAt(0);
+    if (allowNewlineTab && (char === "\n" || char === "	")) continue;
+    if (code < 32 || code === 127) return true;
+  }
+  return false;
+}
+function isPrintableAscii(text) {
+  for (const char of text) {
+    const code = char.codePointAt(0);
+    if (code < 32 || code > 126) return false;
+  }
+  return true;
+}
+
+// src/render/systemd-values.ts
+function environmentAssignment(name, value, field) {
+  matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field} name`);
+  if (typeof value !== "string" || hasControlChar(value, true)) {
+    throw new RenderError(field, value, "contains a control character systemd cannot carry");
+  }
+  const escaped = `${name}=${value}`.replaceAll("%", "%%").replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("	", "\\t");
+  return `"${escaped}"`;
+}
+function execArg(value, field) {
+  if (typeof value !== "string" || hasControlChar(value)) {
+    throw new RenderError(field, value, "contains a newline or control character");
+  }
+  const specifiersInert = value.replaceAll("%", "%%").replaceAll("$", "$$$$");
+  if (value !== "" && /^[A-Za-z0-9_@+=:,./-]+$/.test(value)) return specifiersInert;
+  return `"${specifiersInert.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+function freeText(value, field) {
+  if (typeof value !== "string" || !isPrintableAscii(value) || value.length === 0 || value.length > 200 || value.includes("\\")) {
+    throw new RenderError(field, value, "is not one line of printable ASCII without backslashes (max 200)");
+  }
+  return value.replaceAll("%", "%%");
+}
+var unixName = matching(/^[a-z_][a-z0-9_-]{0,31}$/, "a user or group name");
+var unitName = matching(
+  /^[A-Za-z0-9_.@:%-]+\.(service|target|socket|mount|timer|path)$/,
+  "a unit name like postgresql.service (with %i allowed)"
+);
+var memory = matching(/^([0-9]{1,9}[KMGT]?|[0-9]{1,2}%|infinity)$/, "a memory size like 2G, 512M or 50%");
+var cpuQuota = matching(/^[0-9]{1,5}%$/, "a CPU quota like 200%");
+function systemdPath(value, field) {
+  return absolutePath2(value, field);
+}
+
+// src/render/systemd.ts
+function unitPrefix(app, service) {
+  return `${app}-${service}`;
+}
+function templateUnitName(app, service) {
+  return `${unitPrefix(app, service)}@.service`;
+}
+function instanceUnitName(app, service, color) {
+  return `${unitPrefix(app, service)}@${color}.service`;
+}
+function environmentFilePath(dir, service, color) {
+  return `${dir.replace(/\/$/, "")}/${service}-${color}.env`;
+}
+function renderSystemdUnit(model) {
+  const app = identifier(model.app, "app");
+  const service = identifier(model.service, "service");
+  const prefix = unitPrefix(app, service);
+  const envDir2 = systemdPath(model.environmentFileDir, "environmentFileDir");
+  const view = {
+    unit: templateUnitName(app, service),
+    unitPrefix: prefix,
+    description: freeText(model.description, "description"),
+    after: model.after.map((u, i) => unitName(u, `after[${i}]`)),
+    wants: model.wants.map((u, i) => unitName(u, `wants[${i}]`)).join(" ") || null,
+    user: unixName(model.user, "user"),
+    group: unixName(model.group, "group"),
+    workingDirectory: systemdPath(model.workingDirectory, "workingDirectory"),
+    // %i is the one specifier Slipway writes on purpose: each color reads its own file.
+    environmentFile: environmentFilePath(envDir2, service, "%i"),
+    environment: Object.entries(model.environment).map(
+      ([name, value]) => environmentAssignment(name, value, `environment.${name}`)
+    ),
+    execStart: execStart(model),
+    restart: model.restart === "always" ? "always" : "on-failure",
+    restartSeconds: positiveInt2(model.restartSeconds, "restartSeconds", 0),
+    limitNofile: positiveInt2(model.limitNofile, "limitNofile"),
+    memoryMax: model.memoryMax === null ? null : memory(model.memoryMax, "memoryMax"),
+    cpuQuota: model.cpuQuota === null ? null : cpuQuota(model.cpuQuota, "cpuQuota"),
+    readWritePaths: model.readWritePaths.map((p, i) => systemdPath(p, `readWritePaths[${i}]`)),
+    memoryDenyWriteExecute: !model.allowWriteExecuteMemory
+  };
+  return renderTemplate("systemd/service@.service.hbs", view);
+}
+function execStart(model) {
+  const server = model.server;
+  const bind = hostAddress(model.bindHost, "bindHost");
+  const arg = (value, field) => execArg(value, `server.${field}`);
+  const extra = (server.extraArgs ?? []).map((a, i) => arg(a, `extraArgs[${i}]`));
+  const binary2 = systemdPath(server.binary, "server.binary");
+  const workers = positiveInt2(server.workers, "server.workers");
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$/.test(server.app)) {
+    throw new RenderError("server.app", server.app, "is not a module:attribute target like wsgi_be:app");
+  }
+  const words = server.kind === "gunicorn" ? [
+    binary2,
+    "--workers",
+    String(workers),
+    "--bind",
+    `${bind}:\${PORT}`,
+    "--timeout",
+    String(positiveInt2(server.timeoutSeconds, "server.timeoutSeconds")),
+    "--access-logfile",
+    "-",
+    "--error-logfile",
+    "-",
+    ...extra,
+    arg(server.app, "app")
+  ] : (
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: systemd expands ${PORT} from the EnvironmentFile
+    [binary2, arg(server.app, "app"), "--host", bind, "--port", "${PORT}", "--workers", String(workers), ...extra]
+  );
+  return words.join(" ");
+}
+function renderEnvironmentFile(vars2, field = "environmentFile") {
+  const lines = Object.entries(vars2).map(([name, raw]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
+    const value = typeof raw === "number" ? String(port2(raw, `${field}.${name}`)) : raw;
+    if (typeof value !== "string" || value.includes("\0") || value.includes("\r")) {
+      throw new RenderError(`${field}.${name}`, "(value not shown)", "contains a NUL or carriage return");
+    }
+    return `${name}="${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
+  });
+  return `# Managed by Slipway.
+${lines.join("\n")}
+`;
+}
+
+// src/render/from-config/errors.ts
+var ConfigMappingError = class extends SlipwayError {
+  configPath;
+  /** The problem without the path (validate prints the path itself, at the key's line). */
+  problem;
+  /** The hint given where the problem was found, when there is one beyond "change the key". */
+  specificHint;
+  constructor(configPath, problem, hint) {
+    super(`${configPath}: ${problem}`, {
+      step: "render",
+      hint: hint ?? `change ${configPath} in slipway.yml, then check with \`slipway render\``
+    });
+    this.configPath = configPath;
+    this.problem = problem;
+    this.specificHint = hint;
+  }
+};
+
+// src/render/from-config/common.ts
+var UNIT_SECONDS = { ms: 1e-3, s: 1, m: 60, h: 3600 };
+function durationSeconds(value, configPath) {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  const unit = match?.[2];
+  if (!match || unit === void 0)
+    throw new ConfigMappingError(configPath, `${JSON.stringify(value)} is not a duration`);
+  return Math.max(1, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+}
+function integerSize(value, configPath) {
+  const match = /^(\d+)([kKmMgG]?)$/.exec(value);
+  if (!match) {
+    throw new ConfigMappingError(
+      configPath,
+      `${JSON.stringify(value)} cannot be written for nginx/systemd/docker alike`,
+      `write it as a whole number with k, M or G (e.g. "1536M" instead of "1.5G")`
+    );
+  }
+  return { amount: match[1] ?? "", unit: (match[2] ?? "").toUpperCase() };
+}
+function envDir(config2) {
+  return `${config2.deploy_dir}/env`;
+}
+function instancesOf(config2, service) {
+  return config2.proxy.load_balance[service]?.instances ?? 1;
+}
+function upstreamIsLocal(config2, service) {
+  if (config2.proxy.hosts !== void 0) return false;
+  return selectHosts(config2, service.hosts).length === selectHosts(config2, void 0).length;
+}
+function envString(value) {
+  return String(value);
+}
+function serviceOf(config2, name, configPath) {
+  const service = config2.services[name];
+  if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
+  return service;
+}
+function dependencyUrls(config2, name, color) {
+  const service = serviceOf(config2, name, `services.${name}`);
+  const urls = {};
+  if (config2.runtime === "container") return urls;
+  for (const dep of service.depends_on) {
+    const target = serviceOf(config2, dep, `services.${name}.depends_on`);
+    const key = `SLIPWAY_${dep.toUpperCase().replaceAll("-", "_")}_URL`;
+    urls[key] = config2.runtime === "compose" ? `http://${dep}:${target.port}` : `http://127.0.0.1:${colorPort(target, color)}`;
+  }
+  return urls;
+}
+
+// src/render/from-config/compose.ts
+function imageRepository(config2, name) {
+  const service = serviceOf(config2, name, `services.${name}`);
+  if (service.image !== void 0) return service.image;
+  const repository = `${config2.image.repository ?? config2.app}-${name}`;
+  return config2.image.registry ? `${config2.image.registry}/${repository}` : repository;
+}
+function composeFromConfig(config2, options) {
+  if (config2.runtime !== "compose") {
+    throw new ConfigMappingError("runtime", `is ${config2.runtime}: compose files exist for runtime compose only`);
+  }
+  const volumes = /* @__PURE__ */ new Map();
+  const services = Object.entries(config2.services).map(
+    ([name, service]) => composeService(config2, name, service, options, volumes)
+  );
+  return { app: config2.app, color: options.color, services, volumes: [...volumes.values()] };
+}
+function composeService(config2, name, service, options, volumes) {
+  const field = `services.${name}`;
+  if (instancesOf(config2, name) > 1) {
+    throw new ConfigMappingError(
+      `proxy.load_balance.${name}.instances`,
+      "runtime compose runs one container per color"
+    );
+  }
+  const image = options.images[name];
+  if (image === void 0) {
+    throw new ConfigMappingError(
+      `${field}`,
+      "has no image digest to run",
+      "build and push first (the build prints digests), or pass one with --image"
+    );
+  }
+  const model = {
+    name,
+    image,
+    ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
+    environment: {
+      ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+      SLIPWAY_COLOR: options.color,
+      ...dependencyUrls(config2, name, options.color)
+    },
+    volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
+    dependsOn: service.depends_on.map((dep) => ({
+      service: dep,
+      condition: hasContainerCheck(config2.services[dep]) ? "service_healthy" : "service_started"
+    })),
+    restart: "unless-stopped"
+  };
+  if (service.command !== void 0) model.command = commandWords(service.command, `${field}.command`);
+  if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config2), name, options.color);
+  if (hasContainerCheck(service)) model.healthcheck = healthcheck(service, field);
+  if (service.resources?.memory !== void 0) {
+    const { amount, unit } = integerSize(service.resources.memory, `${field}.resources.memory`);
+    model.memoryLimit = `${amount}${unit.toLowerCase()}`;
+  }
+  if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
+  if (service.container?.user) model.user = service.container.user;
+  if (service.container?.capabilities.length) model.capAdd = service.container.capabilities;
+  if (service.container?.read_only) model.readOnly = true;
+  return model;
+}
+function volumeMount(spec, field, volumes) {
+  const [source = "", target = "", mode] = spec.split(":");
+  if (source.startsWith("/")) {
+    throw new ConfigMappingError(
+      field,
+      `bind mount ${JSON.stringify(spec)} is not supported by runtime compose yet`,
+      "use a named volume (name:/path)"
+    );
+  }
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(source)) {
+    throw new ConfigMappingError(
+      field,
+      `volume name ${JSON.stringify(source)} must be lowercase letters, digits and "-"`
+    );
+  }
+  volumes.set(source, { key: source, name: source, external: false });
+  return { volume: source, target, ...mode === "ro" ? { readOnly: true } : {} };
+}
+function commandWords(command, field) {
+  if (Array.isArray(command)) return command;
+  if (/["'\\$`]/.test(command)) {
+    throw new ConfigMappingError(field, "has quotes or $: write it as a list of arguments", void 0);
+  }
+  return command.split(/\s+/).filter(Boolean);
+}
+function hasContainerCheck(service) {
+  return service?.health !== void 0 && service.health.container_check !== "none";
+}
+function healthcheck(service, field) {
+  const h = service.health;
+  if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
+  const url2 = `http://127.0.0.1:${service.port}${h.path}`;
+  const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
+  const interval = durationSeconds(h.interval, `${field}.health.interval`);
+  const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
+  return {
+    test: ["CMD", ...containerTest(h, url2, requestSeconds, `${field}.health`)],
+    interval: h.interval,
+    timeout: h.request_timeout,
+    retries: Math.max(1, Math.ceil(timeout / interval)),
+    startPeriod: h.start_period
+  };
+}
+function containerTest(h, url2, seconds, field) {
+  const check2 = h.container_check;
+  if (Array.isArray(check2)) return check2;
+  if (check2 !== "python" && (h.expected_body !== void 0 || h.expected_status !== 200)) {
+    throw new ConfigMappingError(
+      `${field}.container_check`,
+      `${check2} checks for a 2xx answer only, not \`expected_status\`/\`expected_body\``,
+      "use container_check: python, or a command as a list"
+    );
+  }
+  if (check2 === "curl") return ["curl", "-fsS", "-o", "/dev/null", "--max-time", String(seconds), url2];
+  if (check2 === "wget") return ["wget", "-q", "-O", "/dev/null", "-T", String(seconds), url2];
+  if (h.expected_status < 200 || h.expected_status > 299) {
+    throw new ConfigMappingError(
+      `${field}.expected_status`,
+      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`
+    );
+  }
+  const script = [
+    "import sys, urllib.request",
+    `r = urllib.request.urlopen(${pyString(url2)}, timeout=${seconds})`,
+    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === void 0 ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`
+  ].join("; ");
+  return ["python3", "-c", script];
+}
+function pyString(value) {
+  return JSON.stringify(value);
+}
+
+// src/render/compose.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+function composeProjectName(app, color) {
+  return `${identifier(app, "app")}-${color}`;
+}
+var imageByDigest = matching(
+  /^[a-z0-9][a-z0-9._/:-]{0,254}@sha256:[a-f0-9]{64}$/,
+  "an image pinned by digest (name@sha256:<64 hex>)"
+);
+var duration4 = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a compose duration like 10s or 1m30s");
+var memoryLimit = matching(/^[0-9]{1,9}[bkmg]?$/, "a memory limit like 512m or 2g");
+var userSpec = matching(/^[a-z0-9_][a-z0-9_-]{0,31}(:[a-z0-9_][a-z0-9_-]{0,31})?$/, "a user[:group]");
+function inert(value, field) {
+  if (typeof value !== "string" || value.includes("\0")) throw new RenderError(field, value, "is not a string");
+  return value.replaceAll("$", "$$$$");
+}
+function buildComposeObject(model) {
+  identifier(model.app, "app");
+  if (model.color !== "blue" && model.color !== "green") {
+    throw new RenderError("color", model.color, "is not blue or green");
+  }
+  uniqueBy(model.services, (s) => s.name, "services");
+  uniqueBy(model.volumes, (v) => v.key, "volumes");
+  const volumeKeys = new Set(model.volumes.map((v, i) => identifier(v.key, `volumes[${i}].key`)));
+  const serviceNames = new Set(model.services.map((s, i) => identifier(s.name, `services[${i}].name`)));
+  const services = {};
+  for (const service of model.services) {
+    services[service.name] = buildService(service, `services.${service.name}`, volumeKeys, serviceNames);
+  }
+  const volumes = {};
+  for (const [i, volume] of model.volumes.entries()) {
+    const name = matching(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "a docker volume name")(volume.name, `volumes[${i}].name`);
+    volumes[volume.key] = volume.external ? { name, external: true } : { name };
+  }
+  return model.volumes.length > 0 ? { services, volumes } : { services };
+}
+function buildService(service, field, volumeKeys, serviceNames) {
+  const out = { image: imageByDigest(service.image, `${field}.image`) };
+  if (service.command) out.command = service.command.map((c, i) => inert(c, `${field}.command[${i}]`));
+  if (service.user !== void 0) out.user = userSpec(service.user, `${field}.user`);
+  if (service.ports.length > 0) {
+    out.ports = service.ports.map(
+      (p, i) => `127.0.0.1:${port2(p.hostPort, `${field}.ports[${i}].hostPort`)}:${port2(p.containerPort, `${field}.ports[${i}].containerPort`)}`
+    );
+  }
+  if (service.envFile !== void 0) out.env_file = [absolutePath2(service.envFile, `${field}.envFile`)];
+  const env2 = Object.entries(service.environment);
+  if (env2.length > 0) {
+    out.environment = env2.map(([name, value]) => {
+      matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field}.environment name`);
+      if (/[\n\r]/.test(value)) throw new RenderError(`${field}.environment.${name}`, value, "contains a newline");
+      return `${name}=${inert(value, `${field}.environment.${name}`)}`;
+    });
+  }
+  if (service.volumes.length > 0) {
+    out.volumes = service.volumes.map((v, i) => {
+      const f = `${field}.volumes[${i}]`;
+      if (!volumeKeys.has(v.volume)) throw new RenderError(`${f}.volume`, v.volume, "is not a declared volume");
+      return `${v.volume}:${absolutePath2(v.target, `${f}.target`)}${v.readOnly ? ":ro" : ""}`;
+    });
+  }
+  if (service.healthcheck) out.healthcheck = healthcheck2(service.healthcheck, `${field}.healthcheck`);
+  if (service.dependsOn.length > 0) {
+    const dependsOn = {};
+    for (const [i, d] of service.dependsOn.entries()) {
+      if (!serviceNames.has(d.service) || d.service === service.name) {
+        throw new RenderError(`${field}.dependsOn[${i}].service`, d.service, "is not another service of this app");
+      }
+      dependsOn[d.service] = { condition: d.condition };
+    }
+    out.depends_on = dependsOn;
+  }
+  Object.assign(out, hardening(service, field));
+  out.restart = service.restart;
+  if (service.memoryLimit !== void 0) out.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
+  if (service.cpus !== void 0) {
+    if (!(typeof service.cpus === "number" && service.cpus > 0 && service.cpus <= 1024)) {
+      throw new RenderError(`${field}.cpus`, service.cpus, "is not a CPU count like 1.5");
+    }
+    out.cpus = service.cpus;
+  }
+  return out;
+}
+function hardening(service, field) {
+  const capAdd = (service.capAdd ?? []).map(
+    (c, i) => matching(/^[A-Z][A-Z_]{1,31}$/, "a capability name like NET_BIND_SERVICE")(c, `${field}.capAdd[${i}]`)
+  );
+  return {
+    cap_drop: ["ALL"],
+    ...capAdd.length > 0 ? { cap_add: capAdd } : {},
+    security_opt: ["no-new-privileges:true"],
+    ...service.readOnly ? { read_only: true, tmpfs: ["/tmp"] } : {}
+  };
+}
+function healthcheck2(h, field) {
+  const kind = h.test[0];
+  if (kind !== "CMD" && kind !== "CMD-SHELL") {
+    throw new RenderError(`${field}.test[0]`, kind, 'is not "CMD" or "CMD-SHELL"');
+  }
+  if (h.test.length < 2) throw new RenderError(`${field}.test`, h.test, "has no command");
+  return {
+    test: h.test.map((t, i) => inert(t, `${field}.test[${i}]`)),
+    interval: duration4(h.interval, `${field}.interval`),
+    timeout: duration4(h.timeout, `${field}.timeout`),
+    retries: positiveInt2(h.retries, `${field}.retries`),
+    start_period: duration4(h.startPeriod, `${field}.startPeriod`)
+  };
+}
+function renderCompose(model) {
+  const body = (0, import_yaml2.stringify)(buildComposeObject(model), { version: "1.1", lineWidth: 0 });
+  return `# Managed by Slipway: project ${composeProjectName(model.app, model.color)}.
+${body}`;
+}
+
+// src/render/nginx-values.ts
+var LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+var SERVER_NAME = new RegExp(`^(\\*\\.)?${LABEL}(\\.${LABEL})*$`);
+var IPV6_HOST = /^\[[0-9a-f:.]{2,45}\]$/;
+function serverName(value, field) {
+  if (value === "_" || typeof value === "string" && value.length <= 253 && SERVER_NAME.test(value)) return value;
+  if (typeof value === "string" && IPV6_HOST.test(value)) return value;
+  throw new RenderError(field, value, "is not a server name (lowercase host name, *.host, an address or _)");
+}
+function locationPath(value, field) {
+  matching(/^\/([A-Za-z0-9._~@+-]+\/)*$/, "a URI path like /api/ (letters, digits, ._~@+- segments, ending in /)")(
+    value,
+    field
+  );
+  if (value.split("/").some((segment) => segment === "." || segment === "..")) {
+    throw new RenderError(field, value, "contains a '.' or '..' segment");
+  }
+  return value;
+}
+function mountPoint(value, field) {
+  return matching(/^(\/|(\/[A-Za-z0-9._~@+-]+)+)$/, "a mount point like /harvest")(value, field);
+}
+var headerName = matching(/^[A-Za-z0-9-]{1,64}$/, "an HTTP header name (letters, digits, '-')");
+function quotedHeaderValue(value, field) {
+  if (typeof value !== "string" || value.length === 0 || value.length > 4096) {
+    throw new RenderError(field, value, "is not a header value (1-4096 characters)");
+  }
+  if (!isPrintableAscii(value)) {
+    throw new RenderError(field, value, "contains a newline, control or non-ASCII character");
+  }
+  const bad = value.match(/["\\${}]/);
+  if (bad) throw new RenderError(field, value, `contains ${JSON.stringify(bad[0])}, which nginx would interpret`);
+  return `"${value}"`;
+}
+var size2 = matching(/^[0-9]{1,9}[kKmMgG]?$/, "an nginx size like 10m or 100M");
+var time3 = matching(/^[0-9]{1,9}(ms|s|m|h|d|w|M|y)?$/, "an nginx time like 300s or 30d");
+var expires = matching(
+  /^(max|off|epoch|[0-9]{1,9}(ms|s|m|h|d|w|M|y)?)$/,
+  "an expires value like 30d, max or off"
+);
+var rate = matching(/^[0-9]{1,9}r\/[sm]$/, "a rate like 20r/s or 100r/m");
+var origin2 = matching(
+  /^https?:\/\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$/,
+  "an origin like https://app.example.com (scheme://host[:port], lowercase, no path)"
+);
+var httpMethod = matching(/^[A-Z]{1,16}$/, "an HTTP method in capitals");
+var mimeType = matching(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+*-]*$/, "a MIME type like text/css");
+var fileName = matching(/^[A-Za-z0-9._-]{1,255}$/, "a file name (letters, digits, ._-)");
+
+// src/render/nginx.ts
+function upstreamIncludePath(includeDir, app, service, variant = "") {
+  return `${includeDir.replace(/\/$/, "")}/${app}-${service}${variant ? `.${variant}` : ""}.upstream.conf`;
+}
+function upstreamName(app, service, variant = "") {
+  return `${nginxIdent(app)}_${nginxIdent(service)}${variant ? `_${variant}` : ""}`;
+}
+var COLOR_HEADER = "X-Slipway-Color";
+function renderNginxUpstream(app, upstream, includeDir, variant = "") {
+  identifier(app, "app");
+  const field = `upstreams[${upstream.service}]`;
+  identifier(upstream.service, `${field}.service`);
+  absolutePath2(includeDir, "upstreamIncludeDir");
+  if (upstream.servers.length === 0)
+    throw new RenderError(`${field}.servers`, [], "is empty: an upstream needs a server");
+  const servers = upstream.servers.map((server, i) => {
+    const f = `${field}.servers[${i}]`;
+    const parts = [`${hostAddress(server.host, `${f}.host`)}:${port2(server.port, `${f}.port`)}`];
+    if (server.weight !== void 0) parts.push(`weight=${positiveInt2(server.weight, `${f}.weight`)}`);
+    if (server.maxFails !== void 0) parts.push(`max_fails=${positiveInt2(server.maxFails, `${f}.maxFails`, 0)}`);
+    if (server.failTimeout !== void 0) parts.push(`fail_timeout=${time3(server.failTimeout, `${f}.failTimeout`)}`);
+    if (server.backup) parts.push("backup");
+    return parts.join(" ");
+  });
+  uniqueBy(upstream.servers, (s) => `${s.host}:${s.port}`, `${field}.servers`);
+  const keepalive = upstream.keepalive === void 0 ? null : positiveInt2(upstream.keepalive, `${field}.keepalive`);
+  const content = renderTemplate("nginx/upstream.conf.hbs", {
+    app,
+    service: upstream.service,
+    name: upstreamName(app, upstream.service, variant),
+    servers,
+    keepalive
+  });
+  return { path: upstreamIncludePath(includeDir, app, upstream.service, variant), content };
+}
+function renderNginxSite(model) {
+  return renderTemplate("nginx/site.conf.hbs", buildSiteView(model));
+}
+function renderNginxFiles(model, sitePath) {
+  const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
+  const preview = (model.preview?.upstreams ?? []).map(
+    (u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir, "preview")
+  );
+  return [...upstreams, ...preview, { path: sitePath, content: renderNginxSite(model) }];
+}
+function buildSiteView(model) {
+  const app = identifier(model.app, "app");
+  const appId = nginxIdent(app);
+  absolutePath2(model.upstreamIncludeDir, "upstreamIncludeDir");
+  uniqueBy(model.upstreams, (u) => u.service, "upstreams");
+  for (const [i, u] of model.upstreams.entries()) identifier(u.service, `upstreams[${i}].service`);
+  const services = new Set(model.upstreams.map((u) => u.service));
+  uniqueBy(model.rateLimitZones, (z2) => z2.name, "rateLimitZones");
+  const zones = /* @__PURE__ */ new Set();
+  const rateLimitZones = model.rateLimitZones.map((z2, i) => {
+    zones.add(identifier(z2.name, `rateLimitZones[${i}].name`));
+    return {
+      zone: `${appId}_${nginxIdent(z2.name)}`,
+      size: size2(z2.size, `rateLimitZones[${i}].size`),
+      rate: rate(z2.rate, `rateLimitZones[${i}].rate`)
+    };
+  });
+  const securityHeaders2 = model.securityHeaders.map(
+    (h, i) => `${headerName(h.name, `securityHeaders[${i}].name`)} ${quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`
+  );
+  const colorHeader = (color, field) => `${COLOR_HEADER} ${quotedHeaderValue(color, field)}`;
+  const headers = [...securityHeaders2, ...model.color === void 0 ? [] : [colorHeader(model.color, "color")]];
+  const tls = model.tls ? tlsView(model.tls) : null;
+  const shared = {
+    clientMaxBodySize: model.clientMaxBodySize === null ? null : size2(model.clientMaxBodySize, "clientMaxBodySize"),
+    timeouts: model.proxyTimeouts && {
+      connect: time3(model.proxyTimeouts.connect, "proxyTimeouts.connect"),
+      send: time3(model.proxyTimeouts.send, "proxyTimeouts.send"),
+      read: time3(model.proxyTimeouts.read, "proxyTimeouts.read")
+    },
+    gzipTypes: model.gzip?.types.map((t, i) => mimeType(t, `gzip.types[${i}]`)).join(" ") ?? null,
+    gzipMinLength: model.gzip?.minLength === void 0 ? null : positiveInt2(model.gzip.minLength, "gzip.minLength", 0),
+    denyDotfiles: model.denyDotfiles
+  };
+  const acmeWebroot = absolutePath2(model.acmeWebroot, "acmeWebroot");
+  const httpPort = port2(model.listen.httpPort, "listen.httpPort");
+  const httpsPort = port2(model.listen.httpsPort, "listen.httpsPort");
+  const flags = model.listen.defaultServer ? " default_server" : "";
+  const listenOn = (p) => model.listen.ipv6 ? [`${p}${flags}`, `[::]:${p}${flags}`] : [`${p}${flags}`];
+  const ctx2 = { appId, services, zones, corsMaps: [], websockets: false, corsVary: false };
+  if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
+  const servers = model.servers.flatMap((server, i) => {
+    const field = `servers[${i}]`;
+    if (server.serverNames.length === 0) throw new RenderError(`${field}.serverNames`, [], "is empty");
+    const serverNames = server.serverNames.map((n, j) => serverName(n, `${field}.serverNames[${j}]`)).join(" ");
+    const locations = locationViews(server, field, ctx2);
+    const http = {
+      listen: listenOn(String(httpPort)),
+      serverNames,
+      tls: null,
+      ...shared,
+      acmeWebroot,
+      redirectToHttps: Boolean(tls?.redirectHttp),
+      locations: tls?.redirectHttp ? [] : withHeaders(locations, headers)
+    };
+    if (!tls) return [http];
+    const hsts = tls.hsts ? [`Strict-Transport-Security ${tls.hsts}`] : [];
+    const https = {
+      listen: listenOn(`${httpsPort} ssl${tls.http2 ? " http2" : ""}`),
+      serverNames,
+      tls: { certificate: tls.certificate, certificateKey: tls.certificateKey },
+      ...shared,
+      acmeWebroot: null,
+      redirectToHttps: false,
+      locations: withHeaders(locations, [...headers, ...hsts])
+    };
+    return [http, https];
+  });
+  if (model.preview) {
+    const previewHeaders = [...securityHeaders2, colorHeader(model.preview.color, "preview.color")];
+    servers.push(previewServer(model, model.preview, ctx2, shared, previewHeaders));
+  }
+  return {
+    app,
+    upstreamIncludes: [
+      ...model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
+      ...(model.preview?.upstreams ?? []).map(
+        (u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service, "preview")
+      )
+    ],
+    rateLimitZones,
+    websocketMap: ctx2.websockets ? `$${appId}_connection_upgrade` : null,
+    corsMaps: ctx2.corsMaps,
+    corsVaryMap: ctx2.corsVary ? corsVaryVariable(appId) : null,
+    servers
+  };
+}
+function previewServer(model, preview, ctx2, shared, headers) {
+  const first = model.servers[0];
+  for (const [i, u] of preview.upstreams.entries()) identifier(u.service, `preview.upstreams[${i}].service`);
+  const locations = locationViews(first, "servers[0]", { ...ctx2, upstreamVariant: "preview" }).map((l) => ({
+    ...l,
+    proxyHeaders: model.tls ? l.proxyHeaders.map((h) => h === "X-Forwarded-Proto $scheme" ? "X-Forwarded-Proto https" : h) : l.proxyHeaders
+  }));
+  return {
+    listen: [`127.0.0.1:${port2(preview.port, "preview.port")}`],
+    serverNames: first.serverNames.map((n, j) => serverName(n, `servers[0].serverNames[${j}]`)).join(" "),
+    tls: null,
+    ...shared,
+    acmeWebroot: null,
+    redirectToHttps: false,
+    locations: withHeaders(locations, headers)
+  };
+}
+function tlsView(tls) {
+  let hsts = null;
+  if (tls.hsts) {
+    const age = positiveInt2(tls.hsts.maxAgeSeconds, "tls.hsts.maxAgeSeconds", 0);
+    hsts = `"max-age=${age}${tls.hsts.includeSubDomains ? "; includeSubDomains" : ""}${tls.hsts.preload ? "; preload" : ""}"`;
+  }
+  return {
+    certificate: absolutePath2(tls.certificate, "tls.certificate"),
+    certificateKey: absolutePath2(tls.certificateKey, "tls.certificateKey"),
+    redirectHttp: tls.redirectHttp,
+    http2: Boolean(tls.http2),
+    hsts
+  };
+}
+function withHeaders(locations, headers) {
+  return locations.map((l) => ({ ...l, headers: [...l.corsHeaders, ...headers] }));
+}
+function locationViews(server, field, ctx2) {
+  uniqueBy(server.routes, (r) => r.path, `${field}.routes`);
+  return server.routes.map((route, i) => locationView(route, `${field}.routes[${i}]`, ctx2));
+}
+function locationView(route, field, ctx2) {
+  const path8 = locationPath(route.path, `${field}.path`);
+  if (!ctx2.services.has(route.upstream)) {
+    throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
+  }
+  const upstreamPath2 = route.upstreamPath === null ? "" : locationPath(route.upstreamPath, `${field}.upstreamPath`);
+  const variant = ctx2.upstreamVariant ? `_${ctx2.upstreamVariant}` : "";
+  const proxyPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${variant}${upstreamPath2}`;
+  const proxyHeaders = [
+    "Host $host",
+    "X-Real-IP $remote_addr",
+    "X-Forwarded-For $proxy_add_x_forwarded_for",
+    "X-Forwarded-Proto $scheme"
+  ];
+  if (route.scriptName !== void 0) {
+    proxyHeaders.push(`X-Script-Name ${mountPoint(route.scriptName, `${field}.scriptName`)}`);
+  }
+  if (route.websockets) {
+    ctx2.websockets = true;
+    proxyHeaders.push("Upgrade $http_upgrade", `Connection $${ctx2.appId}_connection_upgrade`);
+  } else {
+    proxyHeaders.push('Connection ""');
+  }
+  let rateLimit = null;
+  if (route.rateLimit) {
+    const rl = route.rateLimit;
+    if (!ctx2.zones.has(rl.zone)) {
+      throw new RenderError(`${field}.rateLimit.zone`, rl.zone, "is not one of rateLimitZones");
+    }
+    rateLimit = `zone=${ctx2.appId}_${nginxIdent(rl.zone)}`;
+    if (rl.burst !== void 0) rateLimit += ` burst=${positiveInt2(rl.burst, `${field}.rateLimit.burst`)}`;
+    if (rl.nodelay) rateLimit += " nodelay";
+  }
+  const { cors, corsHeaders, hideHeaders } = corsView(route, field, ctx2);
+  let staticView = null;
+  let fallbackPass = proxyPass;
+  if (route.static) {
+    fallbackPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${variant}`;
+    staticView = {
+      rewrite: upstreamPath2 === "" ? null : `^${path8.replaceAll(/[.+]/g, (c) => `\\${c}`)}(.*)$ ${upstreamPath2}$1`,
+      root: absolutePath2(route.static.root, `${field}.static.root`),
+      index: route.static.index?.map((n, j) => fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
+      expires: expires(route.static.expires, `${field}.static.expires`),
+      fallback: `@${nginxIdent(route.upstream)}_app${path8 === "/" ? "" : path8.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`
+    };
+  }
+  return {
+    path: path8,
+    rateLimit,
+    cors,
+    corsHeaders,
+    headers: [],
+    static: staticView,
+    proxyPass: fallbackPass,
+    proxyHeaders,
+    hideHeaders
+  };
+}
+function corsView(route, field, ctx2) {
+  const cors = route.cors;
+  if (!cors) return { cors: null, corsHeaders: [], hideHeaders: [] };
+  const f = `${field}.cors`;
+  let allowOrigin;
+  if (cors.allowAnyOrigin) {
+    if (cors.credentials) throw new RenderError(`${f}.credentials`, true, "cannot be combined with allowAnyOrigin");
+    allowOrigin = '"*"';
+  } else {
+    if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
+    const origins = cors.origins.map((o, i) => origin2(o, `${f}.origins[${i}]`));
+    allowOrigin = corsMapVariable(ctx2, origins);
+  }
+  const methods = cors.methods.map((m, i) => httpMethod(m, `${f}.methods[${i}]`)).join(", ");
+  const headers = cors.headers.map((h, i) => headerName(h, `${f}.headers[${i}]`)).join(", ");
+  const common2 = [`Access-Control-Allow-Origin ${allowOrigin}`];
+  if (cors.credentials) common2.push('Access-Control-Allow-Credentials "true"');
+  if (!cors.allowAnyOrigin) {
+    ctx2.corsVary = true;
+    common2.push(`Vary ${corsVaryVariable(ctx2.appId)}`);
+  }
+  const preflight = [...common2, `Access-Control-Allow-Methods "${methods}"`];
+  if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
+  if (cors.maxAgeSeconds !== void 0) {
+    preflight.push(`Access-Control-Max-Age ${positiveInt2(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
+  }
+  const hideHeaders = [...CORS_RESPONSE_HEADERS, ...cors.allowAnyOrigin ? [] : ["Vary"]];
+  return { cors: { preflightHeaders: preflight }, corsHeaders: common2, hideHeaders };
+}
+var CORS_RESPONSE_HEADERS = [
+  "Access-Control-Allow-Origin",
+  "Access-Control-Allow-Credentials",
+  "Access-Control-Allow-Methods",
+  "Access-Control-Allow-Headers",
+  "Access-Control-Max-Age"
+];
+function corsVaryVariable(appId) {
+  return `$${appId}_cors_vary`;
+}
+function corsMapVariable(ctx2, origins) {
+  const unique = [...new Set(origins)];
+  const key = [...unique].sort().join(" ");
+  const existing = ctx2.corsMaps.find((m) => [...m.origins].sort().join(" ") === key);
+  if (existing) return existing.variable;
+  const variable = `$${ctx2.appId}_cors_origin_${ctx2.corsMaps.length + 1}`;
+  ctx2.corsMaps.push({ variable, origins: unique });
+  return variable;
+}
+
+// src/render/docker-env.ts
+function renderDockerEnvFile(vars2, field = "env file") {
+  const lines = Object.entries(vars2).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
+    if (typeof value !== "string" || /[\0\r\n]/.test(value)) {
+      throw new RenderError(
+        `${field}.${name}`,
+        String(value).replaceAll(/[^\n]/g, "*"),
+        "has a newline, which docker env files cannot hold",
+        "put the value on one line (e.g. base64-encode it)"
+      );
+    }
+    return `${name}=${value}`;
+  });
+  return `# Managed by Slipway (docker --env-file: values are literal).
+${lines.join("\n")}
+`;
+}
+
+// src/render/dotenv.ts
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function renderComposeEnvFile(vars2, flavour, field = "env_file") {
+  const lines = Object.entries(vars2).map(([name, value]) => {
+    if (!NAME.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
+    return `${name}='${dotenvValue(value, flavour, `${field}.${name}`)}'`;
+  });
+  return `# Managed by Slipway.
+${lines.join("\n")}
+`;
+}
+function dotenvValue(value, flavour, field) {
+  if (typeof value !== "string" || /[\0\r]/.test(value)) {
+    throw new RenderError(field, value, "contains a NUL or carriage return, which env files cannot carry");
+  }
+  if (flavour === "v1") {
+    return value.replaceAll(/\\|\$\{|'/g, (match) => V1_ESCAPES[match] ?? match);
+  }
+  const why = unportable(value, flavour);
+  if (why) {
+    throw new RenderError(
+      field,
+      value.replaceAll(/[^\n]/g, "*"),
+      `${why}; compose ${flavour === "v2" ? "v2" : "v1 and v2"} would read it differently`,
+      "change the value (for a secret: rotate it), or deploy to hosts with one compose flavour"
+    );
+  }
+  return value.replaceAll("'", "\\'");
+}
+var V1_ESCAPES = { "\\": "${:-\\}", "${": "${:-$}{", "'": "\\'" };
+function unportable(value, flavour) {
+  if (value.includes("\n")) return "has a newline";
+  if (/\\('|$)/.test(value)) return "has a backslash before a quote or at the end";
+  if (flavour === "any" && value.includes("\\\\")) return "has a double backslash";
+  if (flavour === "any" && value.includes("${")) return "has ${ (compose v1 interpolates it, v2 does not)";
+  return null;
+}
+
+// src/render/from-config/env-files.ts
+function secretPlaceholder(name) {
+  return `<secret ${name}: redacted>`;
+}
+function envFileFromConfig(config2, name, color, secretValues2 = {}, options = {}) {
+  const includePlainEnv = !(options.runtimeFormat && config2.runtime === "compose");
+  const service = serviceOf(config2, name, `services.${name}`);
+  const vars2 = {};
+  if (config2.runtime === "systemd") vars2.PORT = colorPort(service, color);
+  for (const [key, value] of Object.entries(includePlainEnv ? service.env : {})) {
+    if (key === "PORT" && config2.runtime === "systemd") {
+      throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
+    }
+    vars2[key] = envString(value);
+  }
+  if (includePlainEnv) {
+    vars2.SLIPWAY_COLOR = color;
+    Object.assign(vars2, dependencyUrls(config2, name, color));
+  }
+  const redacted = [];
+  for (const secret2 of service.secrets) {
+    if (secret2 in vars2) {
+      throw new ConfigMappingError(`services.${name}.secrets`, `${secret2} is also a plain variable in env`);
+    }
+    const value = secretValues2[secret2];
+    if (value === void 0) redacted.push(secret2);
+    vars2[secret2] = value ?? secretPlaceholder(secret2);
+  }
+  return {
+    path: environmentFilePath(envDir(config2), name, color),
+    service: name,
+    color,
+    content: envFileContent(config2, vars2, options, `services.${name}.env`),
+    secrets: [...service.secrets],
+    redacted
+  };
+}
+function envFileContent(config2, vars2, options, field) {
+  if (!options.runtimeFormat || config2.runtime === "systemd") return renderEnvironmentFile(vars2, field);
+  const strings2 = Object.fromEntries(Object.entries(vars2).map(([k, v]) => [k, String(v)]));
+  if (config2.runtime === "container") return renderDockerEnvFile(strings2, field);
+  return renderComposeEnvFile(strings2, options.composeFlavour ?? "any", field);
+}
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a3;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a3 = options.timeout) !== null && _a3 !== void 0 ? _a3 : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path8, added, removed, oldPosInc, options) {
+    const last = path8.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path8.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path8.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array2) {
+    const ret = [];
+    for (let i = 0; i < array2.length; i++) {
+      if (array2[i]) {
+        ret.push(array2[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// node_modules/diff/libesm/patch/create.js
+function needsQuoting(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] < " " || s[i] > "~" || s[i] === '"' || s[i] === "\\") {
+      return true;
+    }
+  }
+  return false;
+}
+function quoteFileNameIfNeeded(s) {
+  if (!needsQuoting(s)) {
+    return s;
+  }
+  let result = '"';
+  const bytes = new TextEncoder().encode(s);
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b === 7) {
+      result += "\\a";
+    } else if (b === 8) {
+      result += "\\b";
+    } else if (b === 9) {
+      result += "\\t";
+    } else if (b === 10) {
+      result += "\\n";
+    } else if (b === 11) {
+      result += "\\v";
+    } else if (b === 12) {
+      result += "\\f";
+    } else if (b === 13) {
+      result += "\\r";
+    } else if (b === 34) {
+      result += '\\"';
+    } else if (b === 92) {
+      result += "\\\\";
+    } else if (b >= 32 && b <= 126) {
+      result += String.fromCharCode(b);
+    } else {
+      result += "\\" + b.toString(8).padStart(3, "0");
+    }
+    i++;
+  }
+  result += '"';
+  return result;
+}
+var INCLUDE_HEADERS = {
+  includeIndex: true,
+  includeUnderline: true,
+  includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function formatPatch(patch, headerOptions) {
+  var _a3, _b, _c, _d, _e, _f;
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p) => p.isGit)) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
+  }
+  const ret = [];
+  if (patch.isGit) {
+    headerOptions = INCLUDE_HEADERS;
+    if (!patch.oldFileName) {
+      throw new Error("oldFileName must be specified for Git patches");
+    }
+    if (!patch.newFileName) {
+      throw new Error("newFileName must be specified for Git patches");
+    }
+    let gitOldName = patch.oldFileName;
+    let gitNewName = patch.newFileName;
+    if (patch.isCreate && gitOldName === "/dev/null") {
+      gitOldName = gitNewName.replace(/^b\//, "a/");
+    } else if (patch.isDelete && gitNewName === "/dev/null") {
+      gitNewName = gitOldName.replace(/^a\//, "b/");
+    }
+    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
+    if (patch.isDelete) {
+      ret.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
+    }
+    if (patch.isCreate) {
+      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
+    }
+    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+      ret.push("old mode " + patch.oldMode);
+      ret.push("new mode " + patch.newMode);
+    }
+    if (patch.isRename) {
+      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
+      ret.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
+    }
+    if (patch.isCopy) {
+      ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
+      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
+    }
+  } else {
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
+      ret.push("Index: " + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+      ret.push("===================================================================");
+    }
+  }
+  const hasHunks = patch.hunks.length > 0;
+  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
+    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
+    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
+  }
+  for (let i = 0; i < patch.hunks.length; i++) {
+    const hunk = patch.hunks[i];
+    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret.push(line);
+    }
+  }
+  return ret.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+
+// src/remote/secret-forms.ts
+var MIN_SECRET_LENGTH = 3;
+var MIN_LINE_LENGTH = 8;
+var PEM_FRAME = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+var MIN_BASE64_CORE = 6;
+function secretForms(secret2) {
+  if (secret2.length < MIN_SECRET_LENGTH) return [];
+  const forms = [
+    secret2,
+    ...textForms(secret2),
+    ...base64Forms(secret2),
+    Buffer.from(secret2).toString("hex"),
+    Buffer.from(secret2).toString("hex").toUpperCase()
+  ];
+  if (/\r?\n/.test(secret2)) {
+    for (const line of secret2.split(/\r?\n/)) {
+      const trimmed = line.trim();
+      if (trimmed.length >= MIN_LINE_LENGTH && !PEM_FRAME.test(trimmed)) forms.push(trimmed, ...textForms(trimmed));
+    }
+  }
+  return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function textForms(value) {
+  const forms = [
+    JSON.stringify(value).slice(1, -1),
+    ...percentForms(value),
+    // systemd EnvironmentFile (src/render/systemd.ts renderEnvironmentFile)
+    value.replace(/[\\"$`]/g, (c) => `\\${c}`),
+    // systemd Environment= (src/render/systemd-values.ts environmentAssignment)
+    value.replaceAll("%", "%%").replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("	", "\\t"),
+    // compose interpolation escape (src/render/compose.ts)
+    value.replaceAll("$", () => "$$")
+  ];
+  if (!value.includes("\0")) {
+    const quoted = shQuote(value);
+    forms.push(quoted.startsWith("'") ? quoted.slice(1, -1) : quoted);
+  }
+  return forms;
+}
+function percentForms(value) {
+  const component = encodeURIComponent(value);
+  const strict = component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const forms = [component, strict, strict.replaceAll("%20", "+"), component.replaceAll("%20", "+")];
+  return [...forms, ...forms.map((form) => form.replace(/%[0-9A-F]{2}/g, (hex3) => hex3.toLowerCase()))];
+}
+function base64Forms(secret2) {
+  const bytes = Buffer.from(secret2);
+  const forms = [bytes.toString("base64").replace(/=+$/, "")];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(8 * offset / 6);
+    const end = Math.floor(8 * (offset + bytes.length) / 6);
+    const core = encoded.slice(first, end);
+    if (core.length >= MIN_BASE64_CORE) forms.push(core);
+  }
+  const url2 = forms.map((form) => form.replaceAll("+", "-").replaceAll("/", "_"));
+  return [...forms, ...url2];
+}
+
+// src/remote/redact.ts
+var MASK = "***";
+var Redactor = class {
+  #needles = /* @__PURE__ */ new Set();
+  #sorted = null;
+  constructor(secrets = []) {
+    for (const secret2 of secrets) this.add(secret2);
+  }
+  /** Register a secret value (and its encoded forms); empty, undefined and very short values are ignored. */
+  add(secret2) {
+    if (secret2 === void 0 || secret2.length < MIN_SECRET_LENGTH) return this;
+    for (const form of secretForms(secret2)) this.#needles.add(form);
+    this.#sorted = null;
+    return this;
+  }
+  /** Register several values at once. */
+  addAll(secrets) {
+    for (const secret2 of secrets) this.add(secret2);
+    return this;
+  }
+  /** Number of distinct strings masked (each secret counts once per form). */
+  get size() {
+    return this.#needles.size;
+  }
+  /** Every masked string (for a log sink that masks on its own, such as the Actions runner's `::add-mask::`). */
+  forms() {
+    return [...this.#needles];
+  }
+  /** `text` with every occurrence of every form of every secret replaced by `***`. */
+  redact(text) {
+    if (this.#needles.size === 0 || text === "") return text;
+    this.#sorted ??= [...this.#needles].sort((a, b) => b.length - a.length);
+    let result = text;
+    for (const needle of this.#sorted) {
+      if (result.includes(needle)) result = result.replaceAll(needle, MASK);
+    }
+    return result;
+  }
+  /** An error's message (or any thrown value as text), safe to print. */
+  redactError(error62) {
+    if (error62 instanceof Error) return this.redact(error62.message);
+    return this.redact(String(error62));
+  }
+  /** A copy of a JSON-shaped value (--json output, records) with every string, keys included, redacted. */
+  redactValue(value) {
+    return this.#walk(value);
+  }
+  #walk(value) {
+    if (typeof value === "string") return this.redact(value);
+    if (Array.isArray(value)) return value.map((item) => this.#walk(item));
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.#walk(v)]));
+  }
+};
+var SECRET_CONTENT_CHANGED = "secret content changed (file mode 0600: content not shown)";
+function isPrivateMode(mode) {
+  return mode !== void 0 && (mode & 63) === 0;
+}
+
+// src/render/install.ts
+function previousPath(path8) {
+  return `${path8}.slipway-prev`;
+}
+function unifiedDiff(changes) {
+  return changes.map(
+    (c) => c.secret ? `--- ${c.path}
++++ ${c.path}
+${SECRET_CONTENT_CHANGED}
+` : createTwoFilesPatch(
+      c.before === void 0 ? "/dev/null" : c.path,
+      c.path,
+      c.before ?? "",
+      c.after,
+      "live",
+      "new"
+    )
+  ).join("");
+}
+async function installValidated(host, plan) {
+  const changes = [];
+  for (const file2 of plan.files) {
+    const live = await host.readFile(file2.path, { become: plan.become });
+    const before = live?.toString("utf8");
+    if (before !== file2.content) {
+      changes.push({ path: file2.path, before, after: file2.content, file: file2, secret: isPrivateMode(file2.mode) });
+    }
+  }
+  const result = {
+    changed: changes.length > 0,
+    files: changes.map(({ path: path8, before, after, secret: secret2 }) => ({ path: path8, before, after, ...secret2 ? { secret: secret2 } : {} })),
+    diff: unifiedDiff(changes)
+  };
+  if (changes.length === 0 || plan.check) return result;
+  const step = plan.step ?? "install";
+  for (const change of changes) {
+    if (change.before !== void 0) {
+      await host.putFile(previousPath(change.path), change.before, { mode: 384, become: plan.become, step });
+    }
+  }
+  const put = [];
+  try {
+    for (const change of changes) {
+      const { mode, owner, group } = change.file;
+      await host.putFile(change.path, change.after, { mode, owner, group, become: plan.become, step });
+      put.push(change);
+    }
+    for (const command of plan.validate) await mustSucceed(host, command, plan, "rejected the new files");
+  } catch (error62) {
+    await restore(host, put, plan, error62);
+    throw error62;
+  }
+  try {
+    for (const command of plan.reload) await mustSucceed(host, command, plan, "failed with the new files");
+  } catch (error62) {
+    await restore(host, put, plan, error62);
+    for (const command of plan.reload) await run(host, command, plan);
+    throw error62;
+  }
+  return result;
+}
+async function run(host, command, plan) {
+  return host.exec(command.argv, { become: plan.become, check: false, step: plan.step ?? command.what });
+}
+async function mustSucceed(host, command, plan, failure2) {
+  const result = await run(host, command, plan);
+  if (result.code === 0) return;
+  throw new RemoteCommandError(`${command.what} ${failure2}; the previous files are back in place`, {
+    host: host.name,
+    step: plan.step ?? command.what,
+    command: command.argv.join(" "),
+    exitCode: result.code,
+    stderrTail: tail2(result.stderr || result.stdout),
+    hint: "the rendered configuration is invalid on this host: read the message above, fix the value in slipway.yml and deploy again"
+  });
+}
+async function restore(host, put, plan, original) {
+  const step = plan.step ?? "install";
+  try {
+    for (const change of [...put].reverse()) {
+      if (change.before === void 0) {
+        await host.exec(["rm", "-f", "--", change.path], { become: plan.become, step });
+      } else {
+        const { mode, owner, group } = change.file;
+        await host.putFile(change.path, change.before, { mode, owner, group, become: plan.become, step });
+      }
+    }
+  } catch (error62) {
+    throw new SlipwayError(`restoring the previous files failed after: ${original.message}`, {
+      host: host.name,
+      step,
+      cause: error62,
+      hint: `the candidates may still be in place: copy each ${previousPath("<file>")} back by hand and reload`
+    });
+  }
+}
+function tail2(text, lines = 15) {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+// src/render/validators.ts
+function nginxTest(binary2 = "nginx") {
+  return { argv: [binary2, "-t"], what: "nginx -t" };
+}
+var NGINX_RELOAD_AND_WAIT = [
+  'master=$(cat "$1")',
+  'old=$(pgrep -P "$master" | tr "\\n" " ")',
+  "systemctl reload nginx || exit $?",
+  "i=0",
+  'while [ "$i" -lt 100 ]; do',
+  "  busy=0",
+  "  for p in $old; do",
+  "    if [ -r /proc/$p/cmdline ] && ! tr '\\0' ' ' < /proc/$p/cmdline | grep -q 'shutting down'; then busy=1; fi",
+  "  done",
+  '  [ "$busy" = 0 ] && exit 0',
+  "  i=$((i + 1))",
+  "  sleep 0.1",
+  "done",
+  'echo "nginx did not replace its workers within 10 s of the reload: the new configuration is not active (see journalctl -u nginx)" >&2',
+  "exit 1"
+].join("\n");
+function nginxReload(pidFile = "/run/nginx.pid") {
+  return { argv: ["sh", "-c", NGINX_RELOAD_AND_WAIT, "sh", pidFile], what: "reload nginx" };
+}
+function systemdVerify(templatePath, color) {
+  const instancePath = templatePath.replace(/@\.service$/, `@${color}.service`);
+  return { argv: ["systemd-analyze", "verify", instancePath], what: "systemd-analyze verify" };
+}
+function systemdDaemonReload() {
+  return { argv: ["systemctl", "daemon-reload"], what: "systemctl daemon-reload" };
+}
+function composeConfigCheck(flavour, app, color, file2) {
+  const base = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
+  return {
+    argv: [...base, "-p", composeProjectName(app, color), "-f", file2, "config", "-q"],
+    what: `${base.join(" ")} config`
+  };
+}
+
+// src/render/apply.ts
+function defaultSitePath(app) {
+  return `/etc/nginx/conf.d/slipway-${app}.conf`;
+}
+function installNginxFiles(host, files, options, defaultStep) {
+  return installValidated(host, {
+    files: files.map((f) => ({ ...f, mode: 420 })),
+    validate: [nginxTest()],
+    reload: [nginxReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? defaultStep
+  });
+}
+async function applyNginxSite(host, model, options) {
+  const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
+  if (!options.check) {
+    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot], {
+      become: options.become,
+      step: options.step
+    });
+  }
+  return installNginxFiles(host, files, options, "nginx site");
+}
+async function applySystemdUnit(host, model, options) {
+  const path8 = `${options.unitDir ?? "/etc/systemd/system"}/${templateUnitName(model.app, model.service)}`;
+  return installValidated(host, {
+    files: [{ path: path8, content: renderSystemdUnit(model), mode: 420 }],
+    validate: [systemdVerify(path8, options.verifyColor ?? "blue")],
+    reload: [systemdDaemonReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "systemd unit"
+  });
+}
+async function applyComposeFile(host, model, options) {
+  composeProjectName(model.app, model.color);
+  return installValidated(host, {
+    files: [{ path: options.path, content: renderCompose(model), mode: 416 }],
+    validate: [composeConfigCheck(options.flavour, model.app, model.color, options.path)],
+    reload: [],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "compose file"
+  });
+}
+
+// src/render/from-config/nginx.ts
+var UPSTREAM_INCLUDE_DIR = "/etc/nginx/slipway";
+var HSTS_MAX_AGE = 31536e3;
+function sitePathFromConfig(config2) {
+  return defaultSitePath(config2.proxy.site_name ?? config2.app);
+}
+function nginxSiteFromConfig(config2, options) {
+  const { proxy } = config2;
+  if (proxy.mode === "internal") return null;
+  const zones = new RateLimitZones();
+  const servers = [{ serverNames: siteNames(config2), routes: siteRoutes(config2, zones) }];
+  if (proxy.api_subdomain) {
+    const { domain: domain3, service } = proxy.api_subdomain;
+    serviceOf(config2, service, "proxy.api_subdomain.service");
+    servers.push({
+      serverNames: [domain3],
+      routes: [
+        withOptional({
+          path: "/",
+          upstream: service,
+          upstreamPath: null,
+          websockets: proxy.websockets || void 0,
+          cors: corsModel(config2),
+          rateLimit: proxy.rate_limit && zones.ref(proxy.rate_limit, "global", "proxy.rate_limit")
+        })
+      ]
+    });
+  }
+  const routed = [...new Set(servers.flatMap((s) => s.routes.map((r) => r.upstream)))];
+  return {
+    app: config2.app,
+    listen: { httpPort: 80, httpsPort: 443, ipv6: proxy.ipv6, defaultServer: proxy.default_server || void 0 },
+    tls: tlsModel(config2, options.tlsReady),
+    acmeWebroot: config2.tls.webroot,
+    upstreamIncludeDir: UPSTREAM_INCLUDE_DIR,
+    upstreams: routed.map((service) => upstreamFromConfig(config2, service, options.color)),
+    servers,
+    rateLimitZones: zones.list(),
+    clientMaxBodySize: nginxSize(proxy.client_max_body_size, "proxy.client_max_body_size"),
+    proxyTimeouts: { ...proxy.timeouts },
+    securityHeaders: securityHeaders(config2),
+    gzip: proxy.gzip ? { types: proxy.gzip.types, minLength: proxy.gzip.min_length } : null,
+    denyDotfiles: proxy.deny_dotfiles,
+    color: options.color,
+    ...proxy.preview ? { preview: previewModel(config2, routed, options.color) } : {}
+  };
+}
+function previewPort(config2) {
+  if (config2.proxy.preview_port !== void 0) return config2.proxy.preview_port;
+  let hash2 = 0;
+  for (const ch of config2.app) hash2 = (hash2 * 31 + ch.charCodeAt(0)) % 2700;
+  return 3e4 + hash2;
+}
+function previewModel(config2, services, live) {
+  const idle = live === "blue" ? "green" : "blue";
+  return {
+    port: previewPort(config2),
+    color: idle,
+    upstreams: services.map((service) => upstreamFromConfig(config2, service, idle))
+  };
+}
+function siteNames(config2) {
+  if (config2.proxy.domains.length > 0) return config2.proxy.domains;
+  const hosts = selectHosts(config2, config2.proxy.hosts);
+  const names = hosts.map((h) => {
+    const address2 = h.address.toLowerCase();
+    return address2.includes(":") && !address2.startsWith("[") ? `[${address2}]` : address2;
+  });
+  return [...new Set(names)];
+}
+function upstreamFromConfig(config2, name, color) {
+  const path8 = `proxy.load_balance.${name}`;
+  const service = serviceOf(config2, name, path8);
+  const lb = config2.proxy.load_balance[name];
+  const instances = instancesOf(config2, name);
+  if (instances > 1 && config2.runtime !== "container") {
+    throw new ConfigMappingError(
+      `${path8}.instances`,
+      `${instances} instances need runtime container (one docker run per instance); runtime ${config2.runtime} runs one process per color`,
+      "remove `instances` (raise the server's workers instead) or use runtime: container"
+    );
+  }
+  const hosts = upstreamIsLocal(config2, service) ? ["127.0.0.1"] : selectHosts(config2, service.hosts).map((h) => h.address);
+  if (hosts.length === 0) throw new ConfigMappingError(`services.${name}.hosts`, "selects no inventory host");
+  const servers = hosts.flatMap(
+    (host) => Array.from({ length: instances }, (_, i) => ({
+      host,
+      port: colorPort(service, color, i),
+      ...lb ? { maxFails: lb.max_fails, failTimeout: lb.fail_timeout } : {}
+    }))
+  );
+  return lb ? { service: name, servers, keepalive: lb.keepalive } : { service: name, servers };
+}
+function siteRoutes(config2, zones) {
+  const { proxy } = config2;
+  const base = proxy.base_path;
+  const routes = proxy.routes.map((route, i) => {
+    const field = `proxy.routes[${i}]`;
+    serviceOf(config2, route.service, `${field}.service`);
+    if (!route.path.endsWith("/")) {
+      throw new ConfigMappingError(
+        `${field}.path`,
+        `${JSON.stringify(route.path)} must end with "/" (nginx prefix locations match by segment only that way)`
+      );
+    }
+    const rateLimit = route.rate_limit ?? proxy.rate_limit;
+    return withOptional({
+      path: joinPath(base, route.path),
+      upstream: route.service,
+      upstreamPath: upstreamPath(base, route),
+      scriptName: base !== "/" && proxy.script_name_header ? base.replace(/\/$/, "") : void 0,
+      websockets: (route.websockets ?? proxy.websockets) || void 0,
+      cors: route.cors ? corsModel(config2) : void 0,
+      rateLimit: rateLimit && (route.rate_limit ? zones.ref(route.rate_limit, routeZoneName(route.path, i), `${field}.rate_limit`) : zones.ref(rateLimit, "global", "proxy.rate_limit"))
+    });
+  });
+  if (proxy.static) attachStatic(config2, routes);
+  return routes;
+}
+function joinPath(base, path8) {
+  return `${base.replace(/\/$/, "")}${path8}`;
+}
+function upstreamPath(base, route) {
+  if (route.strip_prefix) return "/";
+  return base === "/" ? null : route.path;
+}
+function attachStatic(config2, routes) {
+  const cfg = config2.proxy.static;
+  if (!cfg) return;
+  const path8 = joinPath(config2.proxy.base_path, cfg.path);
+  const staticModel = { root: cfg.root, expires: cfg.expires };
+  let route = routes.find((r) => r.path === path8);
+  if (!route) {
+    const parent = routes.filter((r) => path8.startsWith(r.path)).sort((a, b) => b.path.length - a.path.length)[0];
+    if (!parent) {
+      throw new ConfigMappingError("proxy.static.path", `${path8} is under no route: misses would have nowhere to go`);
+    }
+    const upstreamPath2 = parent.upstreamPath === null ? null : `${parent.upstreamPath}${path8.slice(parent.path.length)}`;
+    route = { ...parent, path: path8, upstreamPath: upstreamPath2 };
+    routes.push(route);
+  }
+  route.static = staticModel;
+}
+function corsModel(config2) {
+  const cors = config2.proxy.cors;
+  if (!cors) return void 0;
+  const any2 = cors.origins.includes("*");
+  if (any2 && cors.origins.length > 1) {
+    throw new ConfigMappingError("proxy.cors.origins", '"*" allows every origin: list it alone or not at all');
+  }
+  return withOptional({
+    origins: any2 ? [] : cors.origins,
+    allowAnyOrigin: any2 || void 0,
+    methods: cors.methods,
+    headers: cors.headers,
+    credentials: cors.credentials || void 0,
+    maxAgeSeconds: cors.max_age
+  });
+}
+var RateLimitZones = class {
+  #zones = /* @__PURE__ */ new Map();
+  ref(limit, name, configPath) {
+    const size3 = nginxSize(limit.zone_size, `${configPath}.zone_size`);
+    this.#zones.set(name, { name, size: size3, rate: limit.rate });
+    return withOptional({ zone: name, burst: limit.burst || void 0, nodelay: limit.nodelay || void 0 });
+  }
+  list() {
+    return [...this.#zones.values()];
+  }
+};
+function routeZoneName(path8, index) {
+  const slug = path8.toLowerCase().replaceAll(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  if (slug === "") return "root";
+  if (slug === "global") return `route-${index}`;
+  return /^[a-z][a-z0-9-]{0,40}$/.test(slug) ? slug : `route-${index}`;
+}
+function securityHeaders(config2) {
+  const h = config2.proxy.security_headers;
+  if (!h) return [];
+  const headers = [
+    { name: "X-Frame-Options", value: h.frame_options },
+    { name: "X-Content-Type-Options", value: h.content_type_options },
+    { name: "Referrer-Policy", value: h.referrer_policy }
+  ];
+  if (h.xss_protection !== void 0) headers.push({ name: "X-XSS-Protection", value: h.xss_protection });
+  if (h.content_security_policy !== void 0) {
+    headers.push({ name: "Content-Security-Policy", value: h.content_security_policy });
+  }
+  for (const [name, value] of Object.entries(h.extra)) headers.push({ name, value });
+  return headers;
+}
+function tlsModel(config2, tlsReady2) {
+  const { tls, proxy } = config2;
+  if (!tls.enabled || !tlsReady2) return null;
+  let certificate = tls.certificate_path;
+  let certificateKey = tls.key_path;
+  if (certificate === void 0 || certificateKey === void 0) {
+    const domain3 = certificateNames(config2)[0];
+    if (domain3 === void 0) {
+      throw new ConfigMappingError("tls.domains", "is empty and so is proxy.domains: the certificate needs a name");
+    }
+    if (domain3.startsWith("*.")) {
+      throw new ConfigMappingError(
+        "tls.domains[0]",
+        `${domain3} is a wildcard: certbot --webroot cannot get it`,
+        "give certificate_path and key_path for a wildcard certificate"
+      );
+    }
+    certificate = `/etc/letsencrypt/live/${domain3}/fullchain.pem`;
+    certificateKey = `/etc/letsencrypt/live/${domain3}/privkey.pem`;
+  }
+  const hsts = proxy.security_headers?.hsts ?? true;
+  return {
+    certificate,
+    certificateKey,
+    redirectHttp: tls.redirect_http,
+    hsts: hsts ? { maxAgeSeconds: HSTS_MAX_AGE, includeSubDomains: false, preload: false } : null,
+    http2: false
+  };
+}
+function nginxSize(value, configPath) {
+  const { amount, unit } = integerSize(value, configPath);
+  return `${amount}${unit.toLowerCase()}`;
+}
+function withOptional(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
+}
+
+// src/render/from-config/systemd.ts
+import { dirname as dirname2 } from "node:path";
+var SYSTEM_BINARIES = { gunicorn: "/usr/bin/gunicorn", uvicorn: "/usr/bin/uvicorn" };
+function releaseCodeDir(config2, service) {
+  return `${config2.deploy_dir}/current/${service}`;
+}
+function systemdUnitsFromConfig(config2) {
+  if (config2.runtime !== "systemd") return [];
+  return Object.keys(config2.services).map((name) => systemdUnitFromConfig(config2, name));
+}
+function systemdUnitFromConfig(config2, name) {
+  const field = `services.${name}`;
+  const service = serviceOf(config2, name, field);
+  const sd = service.systemd;
+  if (service.command !== void 0) {
+    throw new ConfigMappingError(
+      `${field}.command`,
+      "is not supported by runtime systemd yet: the unit starts gunicorn or uvicorn from `systemd.app_module`",
+      "remove `command` and set `systemd.app_module` (and `systemd.server`)"
+    );
+  }
+  if (!sd?.app_module) {
+    throw new ConfigMappingError(`${field}.systemd.app_module`, "is missing: the unit needs the app to serve");
+  }
+  const serverBinary = sd.venv ? `${sd.venv}/bin/${sd.server}` : SYSTEM_BINARIES[sd.server];
+  if (sd.worker_class !== void 0 && sd.server !== "gunicorn") {
+    throw new ConfigMappingError(`${field}.systemd.worker_class`, "applies to gunicorn only", "remove it for uvicorn");
+  }
+  const server = sd.server === "gunicorn" ? {
+    kind: "gunicorn",
+    binary: serverBinary,
+    app: sd.app_module,
+    workers: sd.workers,
+    timeoutSeconds: durationSeconds(sd.timeout, `${field}.systemd.timeout`),
+    ...sd.worker_class ? { extraArgs: ["--worker-class", sd.worker_class] } : {}
+  } : { kind: "uvicorn", binary: serverBinary, app: sd.app_module, workers: sd.workers };
+  const user = serviceUser(config2, name);
+  const resources = service.resources;
+  return {
+    app: config2.app,
+    service: name,
+    description: `${config2.app} ${name} (${sd.server})`,
+    user,
+    group: sd.group ?? user,
+    workingDirectory: sd.working_dir ?? releaseCodeDir(config2, name),
+    // A load balancer on another host connects to the service, so it listens beyond loopback only then.
+    bindHost: config2.proxy.mode === "internal" || upstreamIsLocal(config2, service) ? "127.0.0.1" : "0.0.0.0",
+    server,
+    environmentFileDir: envDir(config2),
+    environment: {},
+    restart: "always",
+    restartSeconds: 5,
+    readWritePaths: [...sd.read_write_paths, ...databaseDirFor(config2, name)].filter(
+      (p, i, all) => all.indexOf(p) === i
+    ),
+    memoryMax: resources?.memory === void 0 ? null : systemdMemory(resources.memory, `${field}.resources.memory`),
+    cpuQuota: resources?.cpus === void 0 ? null : `${Math.round(resources.cpus * 100)}%`,
+    limitNofile: resources?.nofile ?? 65535,
+    after: service.depends_on.map((dep) => `${config2.app}-${dep}@%i.service`),
+    wants: service.depends_on.map((dep) => `${config2.app}-${dep}@%i.service`)
+  };
+}
+function appUser(app) {
+  return `app-${app}`.slice(0, 32).replace(/-+$/, "");
+}
+function serviceUser(config2, name) {
+  return config2.services[name]?.systemd?.user ?? appUser(config2.app);
+}
+function databaseDirFor(config2, name) {
+  const db = config2.database;
+  if (!db?.path?.startsWith("/") || db.volume !== void 0) return [];
+  const dir = dirname2(db.path);
+  const mentions = (service) => Object.values(config2.services[service]?.env ?? {}).some((v) => envString(v).startsWith(dir));
+  const users = Object.keys(config2.services).filter(mentions);
+  return users.length === 0 || users.includes(name) ? [dir] : [];
+}
+function systemdMemory(value, configPath) {
+  const { amount, unit } = integerSize(value, configPath);
+  return `${amount}${unit}`;
+}
+
+// src/render/from-config/index.ts
+function composeFilePath(config2, color) {
+  return `${config2.deploy_dir}/compose/${color}/compose.yml`;
+}
+function renderFromConfig(config2, options) {
+  const colors = options.colors ?? ["blue", "green"];
+  const files = [];
+  const site = nginxSiteFromConfig(config2, { color: options.color, tlsReady: options.tlsReady });
+  if (site) {
+    for (const file2 of renderNginxFiles(site, sitePathFromConfig(config2))) {
+      const kind = file2.path.endsWith(".upstream.conf") ? "nginx-upstream" : "nginx-site";
+      files.push({ kind, ...file2, mode: 420 });
+    }
+  }
+  for (const unit of systemdUnitsFromConfig(config2)) {
+    const path8 = `/etc/systemd/system/${templateUnitName(unit.app, unit.service)}`;
+    files.push({ kind: "systemd-unit", path: path8, content: renderSystemdUnit(unit), mode: 420 });
+  }
+  for (const color of colors) {
+    for (const name of Object.keys(config2.services)) {
+      const service = config2.services[name];
+      if (config2.runtime === "compose" && service?.secrets.length === 0) continue;
+      const env2 = envFileFromConfig(config2, name, color, options.secrets, {
+        runtimeFormat: true,
+        composeFlavour: options.composeFlavour
+      });
+      files.push({
+        kind: "env-file",
+        path: env2.path,
+        content: env2.content,
+        mode: 384,
+        color,
+        redacted: env2.redacted
+      });
+    }
+    if (config2.runtime === "compose") {
+      const model = composeFromConfig(config2, { color, images: options.images ?? {} });
+      files.push({
+        kind: "compose",
+        path: composeFilePath(config2, color),
+        content: renderCompose(model),
+        mode: 416,
+        color
+      });
+    }
+  }
+  return files;
+}
+
+// src/render/from-config/check.ts
+var PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
+function renderProblems(config2) {
+  const problems = /* @__PURE__ */ new Map();
+  const secrets = Object.fromEntries(
+    Object.values(config2.services).flatMap((s) => s.secrets.map((name) => [name, "placeholder"]))
+  );
+  for (const color of ["blue", "green"]) {
+    for (const tlsReady2 of [false, true]) {
+      try {
+        renderFromConfig(config2, { color, tlsReady: tlsReady2, images: placeholderImages(config2), secrets });
+      } catch (error62) {
+        const problem = toProblem(error62);
+        problems.set(`${problem.path.join(".")}:${problem.message}`, problem);
+      }
+    }
+  }
+  return [...problems.values()];
+}
+function placeholderImages(config2) {
+  const images = {};
+  for (const name of Object.keys(config2.services)) {
+    images[name] = `${imageRepository(config2, name).replace(/:[^/:]+$/, "")}@${PLACEHOLDER_DIGEST}`;
+  }
+  return images;
+}
+function toProblem(error62) {
+  if (error62 instanceof ConfigMappingError) {
+    const hint = error62.specificHint ? ` (${error62.specificHint})` : "";
+    return { path: configPathSegments(error62.configPath), message: `${error62.problem}${hint}` };
+  }
+  if (error62 instanceof RenderError) {
+    const path8 = CONFIG_ROOTS.test(error62.field) ? configPathSegments(error62.field) : [];
+    const message2 = path8.length > 0 ? error62.message.slice(error62.field.length + 1) : error62.message;
+    return { path: path8, message: `cannot be written safely: ${message2}` };
+  }
+  throw error62;
+}
+var CONFIG_ROOTS = /^(services|proxy|tls|database|inventory)\./;
+function configPathSegments(path8) {
+  return path8.split(/\.|(?=\[)/).filter(Boolean).map((part) => /^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part);
+}
+
+// src/config/finalize.ts
+import { homedir } from "node:os";
+import { isAbsolute, resolve } from "node:path";
+function finalizeConfig(parsed, source, environment) {
+  const { $schema: _ignored, ...rest } = parsed;
+  const local = (path8) => path8 === void 0 ? void 0 : localToAbsolute(path8, source.dir);
+  const ssh = rest.inventory.ssh;
+  const hosts = Object.fromEntries(
+    Object.entries(rest.inventory.hosts).map(([name, host]) => [
+      name,
+      { ...host, known_hosts_file: local(host.known_hosts_file), identity_file: local(host.identity_file) }
+    ])
+  );
+  const services = Object.fromEntries(
+    Object.entries(rest.services).map(([name, service]) => [
+      name,
+      service.build ? { ...service, build: { ...service.build, context: localToAbsolute(service.build.context, source.dir) } } : service
+    ])
+  );
+  return {
+    ...rest,
+    services,
+    inventory: {
+      ...rest.inventory,
+      ssh: { ...ssh, known_hosts_file: local(ssh.known_hosts_file), identity_file: local(ssh.identity_file) },
+      hosts
+    },
+    deploy_dir: rest.deploy_dir ?? `/opt/${rest.app}`,
+    environment,
+    source
+  };
+}
+function localToAbsolute(path8, dir) {
+  if (path8 === "~" || path8.startsWith("~/")) return resolve(homedir(), path8.slice(2));
+  return isAbsolute(path8) ? path8 : resolve(dir, path8);
+}
+
+// src/config/overlay.ts
+function isMapping(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function overlayPositions(positions, environment) {
+  const prefix = ["environments", environment];
+  const rebased = /* @__PURE__ */ new Map();
+  for (const [key, location] of positions) {
+    const path8 = JSON.parse(key);
+    if (path8.length < prefix.length || path8[0] !== prefix[0] || path8[1] !== prefix[1]) continue;
+    rebased.set(pathKey(path8.slice(2)), { ...location, environment });
+  }
+  return rebased;
+}
+function applyOverlay(base, overlay) {
+  const positions = new Map(base.positions);
+  const value = merge2(base.value, overlay.value, [], positions, overlay.positions);
+  return { value, positions };
+}
+function merge2(base, over, path8, positions, overPositions) {
+  if (isMapping(base) && isMapping(over)) {
+    const result = { ...base };
+    for (const [key, value] of Object.entries(over)) {
+      const childPath = [...path8, key];
+      if (value === null) {
+        delete result[key];
+        dropSubtree(positions, childPath, true);
+        continue;
+      }
+      result[key] = merge2(base[key], value, childPath, positions, overPositions);
+    }
+    const own2 = overPositions.get(pathKey(path8));
+    if (own2 && path8.length > 0) positions.set(pathKey(path8), mergedLocation(positions.get(pathKey(path8)), own2));
+    return result;
+  }
+  dropSubtree(positions, path8, false);
+  copySubtree(overPositions, positions, path8);
+  return over;
+}
+function mergedLocation(base, overlay) {
+  return base ?? overlay;
+}
+function dropSubtree(positions, path8, includeSelf) {
+  const self2 = pathKey(path8);
+  const open2 = `${self2.slice(0, -1)}${path8.length > 0 ? "," : ""}`;
+  for (const key of [...positions.keys()]) {
+    if (includeSelf && key === self2 || key !== self2 && key.startsWith(open2)) positions.delete(key);
+  }
+}
+function copySubtree(from, to, path8) {
+  const self2 = pathKey(path8);
+  const open2 = `${self2.slice(0, -1)}${path8.length > 0 ? "," : ""}`;
+  for (const [key, location] of from) {
+    if (key === self2 || key.startsWith(open2)) to.set(key, location);
+  }
+}
+
+// src/config/literal-secrets.ts
+function literalSecretIssues(config2, file2, positions) {
+  if (!isMapping(config2) || !isMapping(config2.services)) return [];
+  const issues = [];
+  for (const [name, service] of Object.entries(config2.services)) {
+    if (!isMapping(service)) continue;
+    const places = [
+      [["services", name, "env"], service.env, `list \`KEY\` under \`services.${name}.secrets\``],
+      [
+        ["services", name, "build", "args"],
+        isMapping(service.build) ? service.build.args : void 0,
+        `pass it as a build secret in \`services.${name}.build.secrets\``
+      ]
+    ];
+    for (const [path8, entries, instead] of places) {
+      if (!isMapping(entries)) continue;
+      for (const [key, value] of Object.entries(entries)) {
+        if (!SECRET_LIKE_NAME.test(key) || value === null || value === "" || typeof value === "object") continue;
+        const message2 = `looks like a literal secret value: never write secrets in the file, ${instead.replace("KEY", key)} and set ${key} in the environment`;
+        issues.push(locate({ file: file2, positions }, [...path8, key], message2, "key"));
+      }
+    }
+  }
+  return issues;
+}
+
 // src/config/schema/hooks.ts
 var taskSchema = external_exports.looseObject({
   module: external_exports.string({ error: 'expected a module name like "command"' }).min(1, { error: 'expected a module name like "command"' }).describe("Engine module running the task (`command`, `template`, ...)."),
@@ -75475,7 +78148,9 @@ var connectionFields = {
   port: port().optional().describe("SSH port."),
   jump: inventoryName("host").optional().describe("Name of an inventory host to connect through (ProxyJump); its own host key is checked too."),
   known_hosts_file: localPath2().optional().describe("known_hosts file with the pinned host keys, relative to slipway.yml."),
-  trust_on_first_use: bool().optional().describe("Accept an unknown host key the first time and print its fingerprint to pin. Off unless set."),
+  trust_on_first_use: bool().optional().describe(
+    "Accept an unknown host key the first time, print its fingerprint and record it in known_hosts_file (default ~/.ssh/known_hosts), so later runs check it. Refused when CI=true. Off unless set."
+  ),
   become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
   identity_file: localPath2().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName().optional().describe("Name of the environment variable holding the private key (CI), instead of `identity_file`.")
@@ -75507,7 +78182,10 @@ var inventorySchema = external_exports.strictObject({
   serial: external_exports.union([external_exports.number().int().min(1), patternString(/^\d{1,3}%$/, "")], {
     error: 'expected a number of hosts or a percentage like "50%"'
   }).default("100%").describe("Rolling batch size: hosts deployed at once."),
-  max_fail_percentage: external_exports.number({ error: "expected a percentage (0-100)" }).min(0, { error: "expected a percentage (0-100)" }).max(100, { error: "expected a percentage (0-100)" }).default(0).describe("Stop the rollout when more than this percentage of hosts failed.")
+  max_fail_percentage: external_exports.number({ error: "expected a percentage (0-100)" }).min(0, { error: "expected a percentage (0-100)" }).max(100, { error: "expected a percentage (0-100)" }).default(0).describe("Stop the rollout when more than this percentage of hosts failed."),
+  on_batch_failure: external_exports.enum(["switch_back", "keep"], { error: 'expected "switch_back" or "keep"' }).default("switch_back").describe(
+    "When a host of a batch fails: `switch_back` rolls the batch's deployed hosts back to their previous release (no mixed fleet); `keep` leaves them on the new one (the recap says so)."
+  )
 }).describe("The servers to deploy to.");
 
 // src/config/schema/proxy.ts
@@ -75521,7 +78199,9 @@ var rateLimitSchema = external_exports.strictObject({
   zone_size: size().default("10m").describe("Shared memory for the limit_req zone.")
 }).describe("Request rate limit (nginx limit_req); over the limit clients get 429.");
 var routeSchema = external_exports.strictObject({
-  path: urlPath().describe("Location under `base_path` (e.g. `/api/`); the longest matching path wins."),
+  path: prefixPath().describe(
+    'Location under `base_path`, ending in "/" (e.g. `/api/`); the longest matching path wins.'
+  ),
   service: resourceName("service").describe("Service receiving the requests."),
   strip_prefix: bool().default(false).describe("Remove this route's path before passing on (the base path is always removed)."),
   websockets: bool().optional().describe("Pass websocket upgrades. Default: `proxy.websockets`."),
@@ -75570,7 +78250,13 @@ var apiSubdomainSchema = external_exports.strictObject({
 }).describe("A separate server block for the API (seed 000 'API subdomain').");
 var proxySchema = external_exports.strictObject({
   mode: external_exports.enum(["nginx", "internal"], { error: 'expected "nginx" or "internal"' }).default("nginx").describe("`nginx`: nginx in front; `internal`: no nginx, services bound to 127.0.0.1 only."),
-  domains: external_exports.array(domain2()).default([]).describe("server_name values. Empty: the default server (`_`)."),
+  domains: external_exports.array(domain2()).default([]).describe(
+    "server_name values. Empty: the addresses of the nginx hosts (`inventory.hosts.*.address`), so requests by IP reach the app even beside the distro's default site."
+  ),
+  default_server: bool().default(false).describe(
+    "Also answer requests for names no other site on the host claims (`listen ... default_server`). nginx allows one default server per port: the bootstrap disables Debian's default site for it."
+  ),
+  ipv6: bool().default(true).describe("Listen on IPv6 too (`[::]:80`, `[::]:443`), as Debian's default site does."),
   base_path: prefixPath().default("/").describe("Mount point of the app, e.g. `/harvest/`; routes are below it."),
   script_name_header: bool().default(true).describe("Send `X-Script-Name: <base path>` so the app builds its URLs under the base path."),
   routes: external_exports.array(routeSchema).default([]).describe("Locations and their services."),
@@ -75586,7 +78272,13 @@ var proxySchema = external_exports.strictObject({
   load_balance: external_exports.record(resourceName("service"), loadBalanceSchema).default({}).describe("Per-service upstream settings."),
   deny_dotfiles: bool().default(true).describe("Answer 404 for `/.git`, `/.env` and other dotfiles (not `/.well-known`)."),
   hosts: external_exports.array(inventoryName("host or group")).optional().describe("Hosts running nginx (a load balancer). Default: every host runs its own."),
-  site_name: resourceName("site").optional().describe("File name of the nginx site. Default: the app name.")
+  site_name: resourceName("site").optional().describe("File name of the nginx site. Default: the app name."),
+  preview: bool().default(true).describe(
+    "Before the switch, check every route through nginx against the new color on a loopback-only listener: a release failing there is never switched to."
+  ),
+  preview_port: port().optional().describe(
+    "Port of the preview listener on 127.0.0.1. Default: 30000-32699 (below the ephemeral range), derived from the app name."
+  )
 }).describe("What sits in front of the services.");
 
 // src/config/schema/tls.ts
@@ -75608,6 +78300,25 @@ var tlsSchema = external_exports.strictObject({
 var RUNTIMES = ["container", "compose", "systemd"];
 var STRATEGIES = ["blue-green", "stop-first"];
 var ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
+var SYSTEM_DIRS = /* @__PURE__ */ new Set([
+  "/",
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/opt",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/srv",
+  "/sys",
+  "/tmp",
+  "/usr",
+  "/var"
+]);
 var releasesSchema = external_exports.strictObject({
   keep: positiveInt().default(5).describe("Releases kept on each host (images, code, records); live and previous are never pruned.")
 }).describe("Release history retention.");
@@ -75626,7 +78337,9 @@ var configFields = {
   tls: tlsSchema.prefault({}),
   database: databaseSchema.optional(),
   releases: releasesSchema.prefault({}),
-  deploy_dir: absolutePath().optional().describe("Directory on each host holding releases, env files and backups. Default: `/opt/<app>`."),
+  deploy_dir: absolutePath().refine((dir) => !SYSTEM_DIRS.has(dir.replace(/(.)\/+$/, "$1")), {
+    error: "expected a directory of the app's own like /opt/<app>, not a system directory (releases are pruned there)"
+  }).optional().describe("Directory on each host holding releases, env files and backups. Default: `/opt/<app>`."),
   hooks: hooksSchema.prefault({})
 };
 var overlaySchema = external_exports.record(external_exports.string(), external_exports.unknown(), { error: "expected a mapping of keys to override" }).describe("Keys deep-merged over the base config (mappings merge, lists and values replace, `null` removes).");
@@ -75649,7 +78362,7 @@ var environmentsSchema = external_exports.record(
   }
 );
 function validateConfigText(text, filename, options = {}) {
-  const source = { file: resolve2(filename), dir: options.dir ?? dirname(resolve2(filename)) };
+  const source = { file: resolve2(filename), dir: options.dir ?? dirname3(resolve2(filename)) };
   const parsed = parseYamlWithPositions(text);
   const fail = (issues2, environments2 = []) => ({
     ok: false,
@@ -75664,8 +78377,8 @@ function validateConfigText(text, filename, options = {}) {
   }
   const here = { file: filename, positions: parsed.positions };
   if (!isMapping(parsed.value)) {
-    const message = parsed.value === void 0 || parsed.value === null ? "the file is empty: expected a mapping with at least `app`, `services` and `inventory`" : "expected a mapping at the top level (keys like `app:` and `services:`)";
-    return fail([locate(here, [], message, "value")]);
+    const message2 = parsed.value === void 0 || parsed.value === null ? "the file is empty: expected a mapping with at least `app`, `services` and `inventory`" : "expected a mapping at the top level (keys like `app:` and `services:`)";
+    return fail([locate(here, [], message2, "value")]);
   }
   const { environments: rawEnvironments, ...base } = parsed.value;
   const envCheck = environmentsSchema.safeParse(rawEnvironments ?? {}, { reportInput: true });
@@ -75700,17 +78413,25 @@ function validateConfigText(text, filename, options = {}) {
     const result = slipwayConfigSchema.safeParse(located.value, { reportInput: true });
     const secrets = literalSecretIssues(located.value, filename, located.positions);
     issues.push(...secrets);
-    if (result.success && secrets.length === 0) {
-      configs.push(finalizeConfig(result.data, source, environment));
-      continue;
+    if (result.success && secrets.length > 0) continue;
+    let found;
+    if (result.success) {
+      const config2 = finalizeConfig(result.data, source, environment);
+      found = renderProblems(config2).map(
+        (p) => locate({ file: filename, positions: located.positions }, p.path, p.message, "value")
+      );
+      if (found.length === 0) {
+        configs.push(config2);
+        continue;
+      }
+    } else {
+      found = fromZodIssues(result.error.issues, {
+        file: filename,
+        positions: located.positions,
+        schema: slipwayFileSchema,
+        value: located.value
+      });
     }
-    if (result.success) continue;
-    const found = fromZodIssues(result.error.issues, {
-      file: filename,
-      positions: located.positions,
-      schema: slipwayFileSchema,
-      value: located.value
-    });
     issues.push(
       ...found.map(
         (issue2) => environment !== null && !issue2.environment && targets.length > 1 ? { ...issue2, message: `${issue2.message} (in environment ${environment})` } : issue2
@@ -75754,11 +78475,11 @@ async function loadConfig(file2, options = {}) {
 function unknownEnvironment(here, name, environments) {
   const suggestion = didYouMean(name, environments);
   const defined = environments.length > 0 ? `defined: ${environments.join(", ")}` : "the file has no `environments`";
-  const message = `environment "${name}" is not defined (${defined})${suggestion ? `, did you mean \`${suggestion}\`?` : ""}`;
-  return locate(here, environments.length > 0 ? ["environments"] : [], message, "value");
+  const message2 = `environment "${name}" is not defined (${defined})${suggestion ? `, did you mean \`${suggestion}\`?` : ""}`;
+  return locate(here, environments.length > 0 ? ["environments"] : [], message2, "value");
 }
 function mergeEnvironmentDuplicates(issues) {
-  const strip = (message) => message.replace(/ \(in environment [a-z0-9_-]+\)$/, "");
+  const strip = (message2) => message2.replace(/ \(in environment [a-z0-9_-]+\)$/, "");
   const counts = /* @__PURE__ */ new Map();
   const keyOf = (i) => `${i.line}:${i.col}:${strip(i.message)}`;
   for (const issue2 of issues) counts.set(keyOf(issue2), (counts.get(keyOf(issue2)) ?? 0) + 1);
@@ -75768,12 +78489,6 @@ function mergeEnvironmentDuplicates(issues) {
     const environmentsWithIt = counts.get(keyOf(issue2)) ?? 0;
     return environmentsWithIt > 1 ? { ...issue2, message: stripped } : issue2;
   });
-}
-
-// src/config/ports.ts
-function colorPort(service, color, instance = 0) {
-  const base = color === "blue" ? service.ports?.blue ?? service.port : service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
-  return base + instance;
 }
 
 // src/config/secrets.ts
@@ -75828,10 +78543,15 @@ function validSummary(file2, config2, environments = []) {
 
 // src/config/ssh-target.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { resolve as resolve3 } from "node:path";
+import { homedir as homedir2 } from "node:os";
+import { join as join2, resolve as resolve3 } from "node:path";
 async function sshTargetFor(host, all, baseDir, env2 = process.env) {
   const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : void 0;
-  const knownHostsText = host.knownHostsFile ? await readFile2(resolve3(baseDir, host.knownHostsFile), "utf8") : "";
+  const knownHostsFile = host.knownHostsFile ? resolve3(baseDir, host.knownHostsFile) : host.trustOnFirstUse ? join2(env2.HOME ?? homedir2(), ".ssh", "known_hosts") : void 0;
+  const knownHostsText = knownHostsFile ? await readFile2(knownHostsFile, "utf8").catch((error62) => {
+    if (error62.code === "ENOENT" && host.trustOnFirstUse) return "";
+    throw error62;
+  }) : "";
   return {
     name: host.name,
     host: host.address,
@@ -75842,6 +78562,7 @@ async function sshTargetFor(host, all, baseDir, env2 = process.env) {
     knownHosts: [knownHostsText, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
     fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
     trustOnFirstUse: host.trustOnFirstUse,
+    knownHostsFile,
     becomeUser: host.becomeUser,
     jump: jumpHost ? await sshTargetFor(jumpHost, all, baseDir, env2) : void 0
   };
@@ -75990,7 +78711,8 @@ function knownHostsLine(host, port3, blob) {
   return `${hostPattern(host, port3)} ${keyTypeOf(blob)} ${blob.toString("base64")}`;
 }
 function hostPattern(host, port3) {
-  return port3 === 22 ? host : `[${host}]:${port3}`;
+  const name = host.toLowerCase();
+  return port3 === 22 ? name : `[${name}]:${port3}`;
 }
 
 // src/remote/known-hosts.ts
@@ -76051,7 +78773,7 @@ function globMatches(pattern, text) {
 }
 
 // src/remote/host-key-policy.ts
-function decideHostKey(pins, host, port3, blob) {
+function decideHostKey(pins, host, port3, blob, ci = false) {
   const presented = sha256Fingerprint(blob);
   const pinLine = knownHostsLine(host, port3, blob);
   const entries = entriesFor(parseKnownHosts(pins.knownHosts ?? ""), host, port3);
@@ -76064,6 +78786,7 @@ function decideHostKey(pins, host, port3, blob) {
   if (fingerprints.includes(presented)) return { accept: true, how: "fingerprint", presented, pinLine };
   const expected = [...pinned.map((entry) => `${entry.keyType} ${sha256Fingerprint(entry.blob)}`), ...fingerprints];
   if (expected.length > 0) return { accept: false, why: "mismatch", presented, expected, pinLine };
+  if (pins.trustOnFirstUse && ci) return { accept: false, why: "first-use-in-ci", presented, expected: [], pinLine };
   if (pins.trustOnFirstUse) return { accept: true, how: "trust-on-first-use", presented, pinLine };
   return { accept: false, why: "unknown", presented, expected: [], pinLine };
 }
@@ -76086,9 +78809,9 @@ function pinnedHostKeyAlgorithms(pins, host, port3) {
   }
   return algorithms;
 }
-function trustOnFirstUseWarning(name, host, port3, blob) {
+function trustOnFirstUseWarning(name, host, port3, blob, file2) {
   return [
-    `WARNING: trusting ${name} (${hostPattern(host, port3)}) on first use: its ${keyTypeOf(blob)} host key is ${sha256Fingerprint(blob)}.`,
+    `WARNING: trusting ${name} (${hostPattern(host, port3)}) on first use: its ${keyTypeOf(blob)} host key is ${sha256Fingerprint(blob)}${file2 ? ` (recorded in ${file2})` : ""}.`,
     "  Anyone between you and the host could have presented this key. Verify it out of band, then pin it:",
     `    known_hosts: ${knownHostsLine(host, port3, blob)}`,
     `    or fingerprint: ${sha256Fingerprint(blob)}`
@@ -76112,6 +78835,13 @@ function hostKeyError(name, host, port3, verdict) {
       host: name,
       step: "connect",
       hint: "the key is marked @revoked in known_hosts; give the host a new key and pin that"
+    });
+  }
+  if (verdict.why === "first-use-in-ci") {
+    return new HostKeyError(`trust_on_first_use is refused in CI (CI=true): ${where} presented ${verdict.presented}`, {
+      host: name,
+      step: "connect",
+      hint: `a CI runner starts with an empty known_hosts on every run, so it would trust whatever key is presented each time; pin the key in known_hosts_file (${verdict.pinLine}) or host_keys (${verdict.presented}) after verifying it out of band`
     });
   }
   return new HostKeyError(`no pinned host key for ${where}; it presented ${verdict.presented}`, {
@@ -76146,13 +78876,14 @@ var LineSplitter = class {
     this.#pending = "";
   }
 };
-function tail2(text, maxLines = 20) {
+function tail3(text, maxLines = 20) {
   const lines = text.replace(/\n+$/, "").split("\n");
   return lines.slice(-maxLines).join("\n");
 }
 
 // src/remote/ssh-connect.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { appendFile, mkdir as mkdir2, readFile as readFile4 } from "node:fs/promises";
+import { dirname as dirname4 } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // node_modules/node-ssh/lib/esm/index.mjs
@@ -76319,14 +79050,14 @@ var esm_default = scanDirectory;
 
 // node_modules/node-ssh/lib/esm/index.mjs
 var import_shell_escape = __toESM(require_shell_escape(), 1);
-var import_ssh2 = __toESM(require_lib2(), 1);
+var import_ssh2 = __toESM(require_lib3(), 1);
 var DEFAULT_CONCURRENCY = 1;
 var DEFAULT_VALIDATE = (path8) => !fsPath2.basename(path8).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
-  constructor(message, code = null) {
-    super(message);
+  constructor(message2, code = null) {
+    super(message2);
     this.code = code;
   }
 };
@@ -76440,9 +79171,9 @@ var NodeSSH = class {
       if (config2.onKeyboardInteractive != null) {
         invariant2(typeof config2.onKeyboardInteractive === "function", "config.onKeyboardInteractive must be a valid function");
       } else if (password != null) {
-        config2.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
+        config2.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish2) => {
           if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes("password")) {
-            finish([password]);
+            finish2([password]);
           }
         };
       }
@@ -76965,7 +79696,7 @@ var NodeSSH = class {
 };
 
 // src/remote/ssh-connect.ts
-var import_ssh22 = __toESM(require_lib2(), 1);
+var import_ssh22 = __toESM(require_lib3(), 1);
 
 // src/remote/connect-errors.ts
 var TRANSIENT_CODES = /* @__PURE__ */ new Set([
@@ -76982,9 +79713,9 @@ function isTransientConnectError(error62) {
   if (e.level === "client-authentication") return false;
   if (typeof e.code === "string" && TRANSIENT_CODES.has(e.code)) return true;
   if (e.level === "client-timeout") return true;
-  const message = e.message ?? "";
+  const message2 = e.message ?? "";
   return /Timed out while waiting for handshake|No response from server|Connection lost before handshake|Channel open failure: (Connection refused|open failed)|read ECONNRESET/i.test(
-    message
+    message2
   );
 }
 function isAuthFailure(error62) {
@@ -77100,10 +79831,11 @@ async function attemptOnce(target, port3, key, options, viaJump) {
   const verify = (blob) => {
     const learned = trustedOnFirstUse.get(target);
     const pins = learned ? { knownHosts: learned } : target;
-    verdict = decideHostKey(pins, target.host, port3, blob);
+    verdict = decideHostKey(pins, target.host, port3, blob, options.ci ?? process.env.CI === "true");
     if (verdict.accept && verdict.how === "trust-on-first-use") {
       trustedOnFirstUse.set(target, verdict.pinLine);
-      (options.warn ?? defaultWarn)(trustOnFirstUseWarning(target.name, target.host, port3, blob));
+      const warning = trustOnFirstUseWarning(target.name, target.host, port3, blob, target.knownHostsFile);
+      (options.warn ?? defaultWarn)(warning);
     }
     return verdict.accept;
   };
@@ -77131,6 +79863,9 @@ async function attemptOnce(target, port3, key, options, viaJump) {
     if (sock) client?.setNoDelay(true);
     else client?.on("connect", () => client.setNoDelay(true));
     await connecting;
+    if (verdict?.accept && verdict.how === "trust-on-first-use" && target.knownHostsFile) {
+      await recordHostKey(target.knownHostsFile, verdict.pinLine);
+    }
     return { ok: true, ssh };
   } catch (error62) {
     ssh.dispose();
@@ -77140,8 +79875,15 @@ async function attemptOnce(target, port3, key, options, viaJump) {
     return { ok: false, error: error62 };
   }
 }
-function defaultWarn(message) {
-  process.stderr.write(`${message}
+async function recordHostKey(file2, line) {
+  await mkdir2(dirname4(file2), { recursive: true, mode: 448 });
+  const existing = await readFile4(file2, "utf8").catch(() => "");
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  await appendFile(file2, `${separator}${line}
+`, { mode: 384 });
+}
+function defaultWarn(message2) {
+  process.stderr.write(`${message2}
 `);
 }
 
@@ -77201,8 +79943,8 @@ async function runRaw(client, request) {
   };
   const channel = await openExecChannel(client, request.command, (channel2) => {
     closed = new Promise((resolve13) => channel2.on("close", () => resolve13()));
-    channel2.on("exit", (exitCode, exitSignal) => {
-      code = exitCode ?? null;
+    channel2.on("exit", (exitCode2, exitSignal) => {
+      code = exitCode2 ?? null;
       signal = exitSignal ?? null;
     });
     channel2.on("data", (chunk) => {
@@ -77347,54 +80089,6 @@ function removeArgv(path8, options = {}) {
   return ["rm", options.recursive ? "-rf" : "-f", "--", path8];
 }
 
-// src/remote/redact.ts
-var MASK = "***";
-var MIN_SECRET_LENGTH = 3;
-var Redactor = class {
-  #needles = /* @__PURE__ */ new Set();
-  #sorted = null;
-  constructor(secrets = []) {
-    for (const secret2 of secrets) this.add(secret2);
-  }
-  /** Register a secret value (and its encoded forms). Returns this for chaining. */
-  add(secret2) {
-    if (secret2.length < MIN_SECRET_LENGTH) return this;
-    for (const form of encodedForms(secret2)) {
-      if (form.length >= MIN_SECRET_LENGTH) this.#needles.add(form);
-    }
-    this.#sorted = null;
-    return this;
-  }
-  get size() {
-    return this.#needles.size;
-  }
-  redact(text) {
-    if (this.#needles.size === 0 || text === "") return text;
-    this.#sorted ??= [...this.#needles].sort((a, b) => b.length - a.length);
-    let result = text;
-    for (const needle of this.#sorted) {
-      if (result.includes(needle)) result = result.replaceAll(needle, MASK);
-    }
-    return result;
-  }
-  /** Redact an error's message and text fields in place-free form: returns a message safe to print. */
-  redactError(error62) {
-    if (error62 instanceof Error) return this.redact(error62.message);
-    return this.redact(String(error62));
-  }
-};
-function encodedForms(secret2) {
-  if (secret2 === "") return [];
-  const forms = [secret2, JSON.stringify(secret2).slice(1, -1), encodeURIComponent(secret2)];
-  if (!secret2.includes("\0")) {
-    const quoted = shQuote(secret2);
-    forms.push(quoted.startsWith("'") ? quoted.slice(1, -1) : quoted);
-  }
-  forms.push(Buffer.from(secret2).toString("base64").replace(/=+$/, ""));
-  for (const line of secret2.split(/\r?\n/)) forms.push(line.trim());
-  return [...new Set(forms)];
-}
-
 // src/remote/semaphore.ts
 var Semaphore = class {
   #available;
@@ -77416,8 +80110,8 @@ var Semaphore = class {
 };
 
 // src/remote/sudo.ts
-function recognizeSudoFailure(exitCode, stderr) {
-  if (exitCode !== 1) return null;
+function recognizeSudoFailure(exitCode2, stderr) {
+  if (exitCode2 !== 1) return null;
   const first = stderr.trimStart().split("\n", 1)[0] ?? "";
   if (!first.startsWith("sudo:")) return null;
   if (/a password is required/i.test(first)) return "password-required";
@@ -77602,7 +80296,7 @@ var SshRemoteHost = class {
         step: options.step,
         command: display,
         exitCode: null,
-        stderrTail: this.#redactor.redact(tail2(raw.stderr.toString("utf8"))),
+        stderrTail: this.#redactor.redact(tail3(raw.stderr.toString("utf8"))),
         hint: "raise timeoutMs for this step if the command is just slow, or look at why it hangs (its stderr is above)",
         cause: raw.killError
       });
@@ -77616,7 +80310,7 @@ var SshRemoteHost = class {
       step: options.step,
       command: display,
       exitCode: raw.code,
-      stderrTail: this.#redactor.redact(tail2(stderrText))
+      stderrTail: this.#redactor.redact(tail3(stderrText))
     };
     if (options.become && recognizeSudoFailure(raw.code, stderrText)) {
       const runAs = options.becomeUser ?? this.target.becomeUser ?? "root";
@@ -77756,355 +80450,6 @@ function depth(key) {
   return key.split(" via ").length;
 }
 
-// src/render/compose.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// src/render/errors.ts
-var RenderError = class extends SlipwayError {
-  field;
-  value;
-  constructor(field, value, problem, hint) {
-    super(`${field} ${JSON.stringify(value)} ${problem}`, {
-      step: "render",
-      hint: hint ?? `change ${field} in slipway.yml; Slipway never writes a value that could change the file's meaning`
-    });
-    this.field = field;
-    this.value = value;
-  }
-};
-
-// src/render/validate.ts
-function matching(pattern, what) {
-  return (value, field) => {
-    if (typeof value !== "string" || !pattern.test(value)) throw new RenderError(field, value, `is not ${what}`);
-    return value;
-  };
-}
-var identifier = matching(/^[a-z][a-z0-9-]{0,62}$/, "a name (lowercase letters, digits and '-', 1-63 chars)");
-function nginxIdent(name) {
-  return name.replaceAll("-", "_");
-}
-function absolutePath2(value, field) {
-  matching(/^\/[A-Za-z0-9._@+/-]*$/, "an absolute path of letters, digits and ._@+-/")(value, field);
-  if (value.split("/").some((segment) => segment === "..")) throw new RenderError(field, value, "contains '..'");
-  return value;
-}
-function port2(value, field) {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new RenderError(field, value, "is not a TCP port (1-65535)");
-  }
-  return value;
-}
-function positiveInt2(value, field, min = 1) {
-  if (!Number.isInteger(value) || value < min) throw new RenderError(field, value, `is not an integer >= ${min}`);
-  return value;
-}
-var IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-var HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-var IPV6_BRACKETED = /^\[[0-9a-f:.]+\]$/i;
-function hostAddress(value, field) {
-  if (typeof value === "string" && (IPV4.test(value) || HOSTNAME.test(value) || IPV6_BRACKETED.test(value))) {
-    return value;
-  }
-  throw new RenderError(field, value, "is not an IPv4 address, [IPv6] address or host name");
-}
-function uniqueBy(items, key, field) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const item of items) {
-    const k = key(item);
-    if (seen.has(k)) throw new RenderError(field, k, "appears twice");
-    seen.add(k);
-  }
-}
-function hasControlChar(text, allowNewlineTab = false) {
-  for (const char of text) {
-    const code = char.codePointAt(0);
-    if (allowNewlineTab && (char === "\n" || char === "	")) continue;
-    if (code < 32 || code === 127) return true;
-  }
-  return false;
-}
-function isPrintableAscii(text) {
-  for (const char of text) {
-    const code = char.codePointAt(0);
-    if (code < 32 || code > 126) return false;
-  }
-  return true;
-}
-
-// src/render/compose.ts
-function composeProjectName(app, color) {
-  return `${identifier(app, "app")}-${color}`;
-}
-var imageByDigest = matching(
-  /^[a-z0-9][a-z0-9._/:-]{0,254}@sha256:[a-f0-9]{64}$/,
-  "an image pinned by digest (name@sha256:<64 hex>)"
-);
-var duration4 = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a compose duration like 10s or 1m30s");
-var memoryLimit = matching(/^[0-9]{1,9}[bkmg]?$/, "a memory limit like 512m or 2g");
-var userSpec = matching(/^[a-z0-9_][a-z0-9_-]{0,31}(:[a-z0-9_][a-z0-9_-]{0,31})?$/, "a user[:group]");
-function inert(value, field) {
-  if (typeof value !== "string" || value.includes("\0")) throw new RenderError(field, value, "is not a string");
-  return value.replaceAll("$", "$$$$");
-}
-function buildComposeObject(model) {
-  identifier(model.app, "app");
-  if (model.color !== "blue" && model.color !== "green") {
-    throw new RenderError("color", model.color, "is not blue or green");
-  }
-  uniqueBy(model.services, (s) => s.name, "services");
-  uniqueBy(model.volumes, (v) => v.key, "volumes");
-  const volumeKeys = new Set(model.volumes.map((v, i) => identifier(v.key, `volumes[${i}].key`)));
-  const serviceNames = new Set(model.services.map((s, i) => identifier(s.name, `services[${i}].name`)));
-  const services = {};
-  for (const service of model.services) {
-    services[service.name] = buildService(service, `services.${service.name}`, volumeKeys, serviceNames);
-  }
-  const volumes = {};
-  for (const [i, volume] of model.volumes.entries()) {
-    const name = matching(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "a docker volume name")(volume.name, `volumes[${i}].name`);
-    volumes[volume.key] = volume.external ? { name, external: true } : { name };
-  }
-  return model.volumes.length > 0 ? { services, volumes } : { services };
-}
-function buildService(service, field, volumeKeys, serviceNames) {
-  const out = { image: imageByDigest(service.image, `${field}.image`) };
-  if (service.command) out.command = service.command.map((c, i) => inert(c, `${field}.command[${i}]`));
-  if (service.user !== void 0) out.user = userSpec(service.user, `${field}.user`);
-  if (service.ports.length > 0) {
-    out.ports = service.ports.map(
-      (p, i) => `127.0.0.1:${port2(p.hostPort, `${field}.ports[${i}].hostPort`)}:${port2(p.containerPort, `${field}.ports[${i}].containerPort`)}`
-    );
-  }
-  if (service.envFile !== void 0) out.env_file = [absolutePath2(service.envFile, `${field}.envFile`)];
-  const env2 = Object.entries(service.environment);
-  if (env2.length > 0) {
-    out.environment = env2.map(([name, value]) => {
-      matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field}.environment name`);
-      if (/[\n\r]/.test(value)) throw new RenderError(`${field}.environment.${name}`, value, "contains a newline");
-      return `${name}=${inert(value, `${field}.environment.${name}`)}`;
-    });
-  }
-  if (service.volumes.length > 0) {
-    out.volumes = service.volumes.map((v, i) => {
-      const f = `${field}.volumes[${i}]`;
-      if (!volumeKeys.has(v.volume)) throw new RenderError(`${f}.volume`, v.volume, "is not a declared volume");
-      return `${v.volume}:${absolutePath2(v.target, `${f}.target`)}${v.readOnly ? ":ro" : ""}`;
-    });
-  }
-  if (service.healthcheck) out.healthcheck = healthcheck(service.healthcheck, `${field}.healthcheck`);
-  if (service.dependsOn.length > 0) {
-    const dependsOn = {};
-    for (const [i, d] of service.dependsOn.entries()) {
-      if (!serviceNames.has(d.service) || d.service === service.name) {
-        throw new RenderError(`${field}.dependsOn[${i}].service`, d.service, "is not another service of this app");
-      }
-      dependsOn[d.service] = { condition: d.condition };
-    }
-    out.depends_on = dependsOn;
-  }
-  out.restart = service.restart;
-  if (service.memoryLimit !== void 0) out.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
-  if (service.cpus !== void 0) {
-    if (!(typeof service.cpus === "number" && service.cpus > 0 && service.cpus <= 1024)) {
-      throw new RenderError(`${field}.cpus`, service.cpus, "is not a CPU count like 1.5");
-    }
-    out.cpus = service.cpus;
-  }
-  return out;
-}
-function healthcheck(h, field) {
-  const kind = h.test[0];
-  if (kind !== "CMD" && kind !== "CMD-SHELL") {
-    throw new RenderError(`${field}.test[0]`, kind, 'is not "CMD" or "CMD-SHELL"');
-  }
-  if (h.test.length < 2) throw new RenderError(`${field}.test`, h.test, "has no command");
-  return {
-    test: h.test.map((t, i) => inert(t, `${field}.test[${i}]`)),
-    interval: duration4(h.interval, `${field}.interval`),
-    timeout: duration4(h.timeout, `${field}.timeout`),
-    retries: positiveInt2(h.retries, `${field}.retries`),
-    start_period: duration4(h.startPeriod, `${field}.startPeriod`)
-  };
-}
-function renderCompose(model) {
-  const body = (0, import_yaml2.stringify)(buildComposeObject(model), { version: "1.1", lineWidth: 0 });
-  return `# Managed by Slipway: project ${composeProjectName(model.app, model.color)}.
-${body}`;
-}
-
-// src/render/handlebars.ts
-var import_handlebars = __toESM(require_lib3(), 1);
-import { existsSync, readFileSync } from "node:fs";
-import { dirname as dirname2, join } from "node:path";
-import { fileURLToPath } from "node:url";
-var env = import_handlebars.default.create();
-var cache = /* @__PURE__ */ new Map();
-function templatesDir() {
-  let dir = dirname2(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, "templates", "nginx"))) return join(dir, "templates");
-    dir = dirname2(dir);
-  }
-  throw new SlipwayError("the templates/ directory was not found next to Slipway's code", {
-    step: "render",
-    hint: "reinstall Slipway; templates/ ships with it"
-  });
-}
-function renderTemplate(name, view) {
-  let template = cache.get(name);
-  if (!template) {
-    const source = readFileSync(join(templatesDir(), name), "utf8");
-    template = env.compile(source, { strict: true, noEscape: true, knownHelpersOnly: true });
-    cache.set(name, template);
-  }
-  try {
-    return template(strictView(view));
-  } catch (error62) {
-    throw new SlipwayError(`template ${name} failed: ${error62.message}`, {
-      step: "render",
-      cause: error62,
-      hint: "this is a bug in Slipway's template or view; please report it with the config that triggered it"
-    });
-  }
-}
-function strictView(value, path8 = "view") {
-  if (Array.isArray(value)) return value.map((item, i) => strictView(item, `${path8}[${i}]`));
-  if (value === null || typeof value !== "object") return value;
-  const target = Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, strictView(v, `${path8}.${k}`)])
-  );
-  return new Proxy(target, {
-    get(object2, key, receiver) {
-      if (typeof key === "string" && !(key in object2)) {
-        throw new Error(`the template reads ${path8}.${key}, which the view does not define`);
-      }
-      return Reflect.get(object2, key, receiver);
-    }
-  });
-}
-
-// src/render/systemd-values.ts
-function environmentAssignment(name, value, field) {
-  matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field} name`);
-  if (typeof value !== "string" || hasControlChar(value, true)) {
-    throw new RenderError(field, value, "contains a control character systemd cannot carry");
-  }
-  const escaped = `${name}=${value}`.replaceAll("%", "%%").replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("	", "\\t");
-  return `"${escaped}"`;
-}
-function execArg(value, field) {
-  if (typeof value !== "string" || hasControlChar(value)) {
-    throw new RenderError(field, value, "contains a newline or control character");
-  }
-  const specifiersInert = value.replaceAll("%", "%%").replaceAll("$", "$$$$");
-  if (value !== "" && /^[A-Za-z0-9_@+=:,./-]+$/.test(value)) return specifiersInert;
-  return `"${specifiersInert.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
-}
-function freeText(value, field) {
-  if (typeof value !== "string" || !isPrintableAscii(value) || value.length === 0 || value.length > 200 || value.includes("\\")) {
-    throw new RenderError(field, value, "is not one line of printable ASCII without backslashes (max 200)");
-  }
-  return value.replaceAll("%", "%%");
-}
-var unixName = matching(/^[a-z_][a-z0-9_-]{0,31}$/, "a user or group name");
-var unitName = matching(
-  /^[A-Za-z0-9_.@:%-]+\.(service|target|socket|mount|timer|path)$/,
-  "a unit name like postgresql.service (with %i allowed)"
-);
-var memory = matching(/^([0-9]{1,9}[KMGT]?|[0-9]{1,2}%|infinity)$/, "a memory size like 2G, 512M or 50%");
-var cpuQuota = matching(/^[0-9]{1,5}%$/, "a CPU quota like 200%");
-function systemdPath(value, field) {
-  return absolutePath2(value, field);
-}
-
-// src/render/systemd.ts
-function unitPrefix(app, service) {
-  return `${app}-${service}`;
-}
-function templateUnitName(app, service) {
-  return `${unitPrefix(app, service)}@.service`;
-}
-function instanceUnitName(app, service, color) {
-  return `${unitPrefix(app, service)}@${color}.service`;
-}
-function environmentFilePath(dir, service, color) {
-  return `${dir.replace(/\/$/, "")}/${service}-${color}.env`;
-}
-function renderSystemdUnit(model) {
-  const app = identifier(model.app, "app");
-  const service = identifier(model.service, "service");
-  const prefix = unitPrefix(app, service);
-  const envDir2 = systemdPath(model.environmentFileDir, "environmentFileDir");
-  const view = {
-    unit: templateUnitName(app, service),
-    unitPrefix: prefix,
-    description: freeText(model.description, "description"),
-    after: model.after.map((u, i) => unitName(u, `after[${i}]`)),
-    wants: model.wants.map((u, i) => unitName(u, `wants[${i}]`)).join(" ") || null,
-    user: unixName(model.user, "user"),
-    group: unixName(model.group, "group"),
-    workingDirectory: systemdPath(model.workingDirectory, "workingDirectory"),
-    // %i is the one specifier Slipway writes on purpose: each color reads its own file.
-    environmentFile: environmentFilePath(envDir2, service, "%i"),
-    environment: Object.entries(model.environment).map(
-      ([name, value]) => environmentAssignment(name, value, `environment.${name}`)
-    ),
-    execStart: execStart(model),
-    restart: model.restart === "always" ? "always" : "on-failure",
-    restartSeconds: positiveInt2(model.restartSeconds, "restartSeconds", 0),
-    limitNofile: positiveInt2(model.limitNofile, "limitNofile"),
-    memoryMax: model.memoryMax === null ? null : memory(model.memoryMax, "memoryMax"),
-    cpuQuota: model.cpuQuota === null ? null : cpuQuota(model.cpuQuota, "cpuQuota"),
-    readWritePaths: model.readWritePaths.map((p, i) => systemdPath(p, `readWritePaths[${i}]`)),
-    memoryDenyWriteExecute: !model.allowWriteExecuteMemory
-  };
-  return renderTemplate("systemd/service@.service.hbs", view);
-}
-function execStart(model) {
-  const server = model.server;
-  const bind = hostAddress(model.bindHost, "bindHost");
-  const arg = (value, field) => execArg(value, `server.${field}`);
-  const extra = (server.extraArgs ?? []).map((a, i) => arg(a, `extraArgs[${i}]`));
-  const binary2 = systemdPath(server.binary, "server.binary");
-  const workers = positiveInt2(server.workers, "server.workers");
-  if (!/^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$/.test(server.app)) {
-    throw new RenderError("server.app", server.app, "is not a module:attribute target like wsgi_be:app");
-  }
-  const words = server.kind === "gunicorn" ? [
-    binary2,
-    "--workers",
-    String(workers),
-    "--bind",
-    `${bind}:\${PORT}`,
-    "--timeout",
-    String(positiveInt2(server.timeoutSeconds, "server.timeoutSeconds")),
-    "--access-logfile",
-    "-",
-    "--error-logfile",
-    "-",
-    ...extra,
-    arg(server.app, "app")
-  ] : (
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: systemd expands ${PORT} from the EnvironmentFile
-    [binary2, arg(server.app, "app"), "--host", bind, "--port", "${PORT}", "--workers", String(workers), ...extra]
-  );
-  return words.join(" ");
-}
-function renderEnvironmentFile(vars2, field = "environmentFile") {
-  const lines = Object.entries(vars2).map(([name, raw]) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
-    const value = typeof raw === "number" ? String(port2(raw, `${field}.${name}`)) : raw;
-    if (typeof value !== "string" || value.includes("\0") || value.includes("\r")) {
-      throw new RenderError(`${field}.${name}`, value, "contains a NUL or carriage return");
-    }
-    return `${name}="${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
-  });
-  return `# Managed by Slipway.
-${lines.join("\n")}
-`;
-}
-
 // src/cli/backup.ts
 async function withSession(flags, work) {
   const config2 = await loadConfig(flags.config, { environment: flags.env });
@@ -78128,8 +80473,8 @@ async function withSession(flags, work) {
     database.engine === "mongodb" ? database.uri : void 0,
     "password" in database ? database.password : void 0
   ];
-  const redactor = new Redactor(secrets.filter((secret2) => secret2 !== void 0));
-  const host = await connect(await sshTargetFor(chosen, hosts, dirname3(resolve4(flags.config))), { redactor });
+  const redactor2 = new Redactor(secrets.filter((secret2) => secret2 !== void 0));
+  const host = await connect(await sshTargetFor(chosen, hosts, dirname5(resolve4(flags.config))), { redactor: redactor2 });
   try {
     const deployDir = config2.deploy_dir ?? `/opt/${config2.app}`;
     const facts = await host.facts({ deployDir });
@@ -78237,10 +80582,10 @@ var build_exports = {};
 __export(build_exports, {
   register: () => register2
 });
-import { dirname as dirname4, resolve as resolve6 } from "node:path";
+import { dirname as dirname6, resolve as resolve6 } from "node:path";
 
 // node_modules/commander/esm.mjs
-var import_index = __toESM(require_commander(), 1);
+var import_index2 = __toESM(require_commander(), 1);
 var {
   program,
   createCommand,
@@ -78254,7 +80599,7 @@ var {
   Argument,
   Option,
   Help
-} = import_index.default;
+} = import_index2.default;
 
 // src/build/commands.ts
 var BuildSpecError = class extends Error {
@@ -78405,16 +80750,6 @@ var {
   within
 } = globalThis.Deno ? globalThis.require("./index.cjs") : __module__;
 
-// src/build/redact.ts
-function redact(text, secrets) {
-  let out = text;
-  for (const secret2 of secrets) {
-    if (!secret2 || secret2.length < 3) continue;
-    out = out.replaceAll(secret2, "***");
-  }
-  return out;
-}
-
 // src/build/local.ts
 var LocalCommandError = class extends SlipwayError {
 };
@@ -78441,7 +80776,7 @@ async function runLocal(argv3, options = {}) {
     throw new LocalCommandError(`could not run ${command}`, {
       host: "local",
       step: options.step,
-      command: redact(shJoin(argv3), options.secrets ?? []),
+      command: new Redactor(options.secrets).redact(shJoin(argv3)),
       cause: error62,
       hint: `check that ${command} is installed and on PATH`
     });
@@ -78451,15 +80786,15 @@ async function runLocal(argv3, options = {}) {
     throw new LocalCommandError(`${command} ${args[0] ?? ""} failed`.trim(), {
       host: "local",
       step: options.step,
-      command: redact(shJoin(argv3), options.secrets ?? []),
+      command: new Redactor(options.secrets).redact(shJoin(argv3)),
       exitCode: result.code,
-      stderrTail: redact(tail3(result.stderr || result.stdout, 20), options.secrets ?? []),
+      stderrTail: new Redactor(options.secrets).redact(tail4(result.stderr || result.stdout, 20)),
       hint: options.hint
     });
   }
   return result;
 }
-function tail3(text, lines) {
+function tail4(text, lines) {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 function forEachLine(stream, onLine) {
@@ -78616,7 +80951,7 @@ async function authorize(header2, reference, options, doFetch, timeoutMs) {
   const credentials = options.credentials;
   const basic = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}` : void 0;
   const challenge = parseAuthChallenge(header2 ?? "");
-  const fail = (message) => new RegistryError(message, {
+  const fail = (message2) => new RegistryError(message2, {
     host: reference.registry,
     step: "registry authentication",
     hint: "give the registry user name and password (or token) that may pull this repository"
@@ -78788,7 +81123,7 @@ async function localImageId(reference) {
 }
 
 // src/build/from_config.ts
-import { isAbsolute as isAbsolute2, join as join2, resolve as resolve5 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, resolve as resolve5 } from "node:path";
 function serviceRepository(config2, service) {
   const repository = `${config2.image.repository ?? config2.app}-${service}`;
   return config2.image.registry ? `${config2.image.registry}/${repository}` : repository;
@@ -78801,7 +81136,7 @@ function imagesFromConfig(config2, configDir) {
       service: name,
       repository: serviceRepository(config2, name),
       context,
-      dockerfile: isAbsolute2(build.dockerfile) ? build.dockerfile : join2(context, build.dockerfile),
+      dockerfile: isAbsolute2(build.dockerfile) ? build.dockerfile : join3(context, build.dockerfile),
       target: build.target,
       buildArgs: build.args,
       secrets: build.secrets.map((secret2) => ({ id: secret2, env: secret2 }))
@@ -78898,7 +81233,7 @@ function singleImage(repository, flags) {
 }
 async function configImages(file2, flags) {
   const config2 = await loadConfig(file2, { environment: flags.env });
-  const configDir = dirname4(resolve6(file2));
+  const configDir = dirname6(resolve6(file2));
   const username = flags.username ?? config2.image.username;
   const password = process.env[config2.image.password_secret ?? flags.passwordEnv];
   const images = config2.runtime === "systemd" ? [] : imagesFromConfig(config2, configDir);
@@ -78934,7 +81269,7 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/cli/_playbook-run.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import { dirname as dirname8, resolve as resolve11 } from "node:path";
+import { dirname as dirname9, resolve as resolve11 } from "node:path";
 
 // src/engine/parse/hooks.ts
 var import_yaml4 = __toESM(require_dist(), 1);
@@ -78973,12 +81308,12 @@ function posOf(file2, node2) {
 }
 var Problems = class {
   messages = [];
-  add(file2, node2, where, message) {
+  add(file2, node2, where, message2) {
     const pos = posOf(file2, node2);
-    this.addAt(`${pos.file}:${pos.line}:${pos.col}`, where, message);
+    this.addAt(`${pos.file}:${pos.line}:${pos.col}`, where, message2);
   }
-  addAt(location, where, message) {
-    this.messages.push(`${location}: ${where ? `${where}: ` : ""}${message}`);
+  addAt(location, where, message2) {
+    this.messages.push(`${location}: ${where ? `${where}: ` : ""}${message2}`);
   }
   throwIfAny() {
     if (this.messages.length === 0) return;
@@ -79058,7 +81393,7 @@ function hooksFromConfig(config2) {
 
 // src/engine/parse/playbook.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { dirname as dirname6, resolve as resolve8 } from "node:path";
+import { dirname as dirname8, resolve as resolve8 } from "node:path";
 
 // src/engine/suggest.ts
 function distance(a, b) {
@@ -79093,10 +81428,10 @@ function didYouMean2(word, candidates) {
 
 // src/engine/parse/task.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { dirname as dirname5, resolve as resolve7 } from "node:path";
+import { dirname as dirname7, resolve as resolve7 } from "node:path";
 
 // src/engine/expr/filters.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 
 // src/engine/expr/undefined.ts
 var Undefined = class {
@@ -79169,8 +81504,8 @@ var FILTERS = {
   join: (v, sep = "") => asList(v).map(toText).join(toText(sep)),
   split: (v, sep = " ") => toText(v).split(toText(sep)),
   replace: (v, from, to) => toText(v).replaceAll(toText(from), toText(to)),
-  basename: (v) => posix.basename(toText(v)),
-  dirname: (v) => posix.dirname(toText(v)),
+  basename: (v) => posix2.basename(toText(v)),
+  dirname: (v) => posix2.dirname(toText(v)),
   to_json: (v) => JSON.stringify(must(v)),
   from_json: (v) => JSON.parse(toText(v)),
   quote: (v) => shQuote(toText(v)),
@@ -79311,13 +81646,13 @@ function deepEqual(a, b) {
 // src/engine/expr/tokens.ts
 var OPS = ["==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ".", ",", "|", "+", "-", "~", "*", "/", "%", ":"];
 var ExprSyntaxError = class extends Error {
-  constructor(message, at2) {
-    super(message);
+  constructor(message2, at2) {
+    super(message2);
     this.at = at2;
   }
   at;
 };
-function tokenize(src) {
+function tokenize2(src) {
   const tokens = [];
   let i = 0;
   while (i < src.length) {
@@ -79377,7 +81712,7 @@ var CONSTANTS = {
   null: null
 };
 function parseExpression(src) {
-  const p = new Parser(tokenize(src));
+  const p = new Parser(tokenize2(src));
   const expr = p.conditional();
   p.expectEnd();
   return expr;
@@ -79720,7 +82055,7 @@ function parseTask(ctx2, node2, where) {
     noLog: false,
     ignoreErrors: false,
     vars: {},
-    baseDir: dirname5(file2.path)
+    baseDir: dirname7(file2.path)
   };
   const moduleKeys = [];
   for (const { key, keyNode, value } of entries) {
@@ -79856,7 +82191,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
   const loopEntry = byKey.get("loop") ?? byKey.get("with_items");
   if (loopEntry) checkTemplates(ctx2, loopEntry.value, `${where}.loop`);
   const loopControl = toJs(byKey.get("loop_control")?.value);
-  const register11 = byKey.get("register");
+  const register12 = byKey.get("register");
   return {
     ...common2,
     kind: "module",
@@ -79864,7 +82199,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
     args,
     loop: loopEntry ? toJs(loopEntry.value) : void 0,
     loopVar: loopControl?.loop_var ?? "item",
-    register: register11 ? String(toJs(register11.value)) : void 0,
+    register: register12 ? String(toJs(register12.value)) : void 0,
     notify: byKey.has("notify") ? strings(ctx2, byKey.get("notify")?.value ?? null, `${where}.notify`) : [],
     changedWhen: byKey.has("changed_when") ? conditions(ctx2, byKey.get("changed_when")?.value ?? null, `${where}.changed_when`) : void 0,
     failedWhen: byKey.has("failed_when") ? conditions(ctx2, byKey.get("failed_when")?.value ?? null, `${where}.failed_when`) : void 0,
@@ -79904,7 +82239,7 @@ function parseImport(ctx2, common2, byKey, directive) {
     );
     return void 0;
   }
-  const tasks = importTaskFile(ctx2, resolve7(dirname5(ctx2.file.path), target), entry?.value ?? null, common2.where);
+  const tasks = importTaskFile(ctx2, resolve7(dirname7(ctx2.file.path), target), entry?.value ?? null, common2.where);
   return { ...common2, kind: "block", block: tasks, rescue: [], always: [] };
 }
 function parseHook(ctx2, common2, byKey) {
@@ -79986,7 +82321,7 @@ function parsePlays(file2, problems, options, importing) {
     const where = items.length === 1 ? "" : `plays[${index}]`;
     if ((0, import_yaml6.isMap)(node2) && node2.has("import_playbook")) {
       const target = String(toJs(node2.get("import_playbook", true)));
-      const path8 = resolve8(dirname6(file2.path), target);
+      const path8 = resolve8(dirname8(file2.path), target);
       if (importing.includes(path8)) {
         problems.add(file2, node2, where, `import cycle: ${[...importing, path8].join(" -> ")}`);
         return;
@@ -80125,515 +82460,6 @@ function parseSerial(file2, problems, node2, where) {
   return list2;
 }
 
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a3;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a3 = options.timeout) !== null && _a3 !== void 0 ? _a3 : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path8, added, removed, oldPosInc, options) {
-    const last = path8.lastComponent;
-    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-      return {
-        oldPos: path8.oldPos + oldPosInc,
-        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path8.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array2) {
-    const ret = [];
-    for (let i = 0; i < array2.length; i++) {
-      if (array2[i]) {
-        ret.push(array2[i]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i) {
-            const oldValue = oldTokens[oldPos + i];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/line.js
-var LineDiff = class extends Diff {
-  constructor() {
-    super(...arguments);
-    this.tokenize = tokenize2;
-  }
-  equals(left, right, options) {
-    if (options.ignoreWhitespace) {
-      if (!options.newlineIsToken || !left.includes("\n")) {
-        left = left.trim();
-      }
-      if (!options.newlineIsToken || !right.includes("\n")) {
-        right = right.trim();
-      }
-    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-      if (left.endsWith("\n")) {
-        left = left.slice(0, -1);
-      }
-      if (right.endsWith("\n")) {
-        right = right.slice(0, -1);
-      }
-    }
-    return super.equals(left, right, options);
-  }
-};
-var lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-  return lineDiff.diff(oldStr, newStr, options);
-}
-function tokenize2(value, options) {
-  if (options.stripTrailingCr) {
-    value = value.replace(/\r\n/g, "\n");
-  }
-  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-    linesAndNewlines.pop();
-  }
-  for (let i = 0; i < linesAndNewlines.length; i++) {
-    const line = linesAndNewlines[i];
-    if (i % 2 && !options.newlineIsToken) {
-      retLines[retLines.length - 1] += line;
-    } else {
-      retLines.push(line);
-    }
-  }
-  return retLines;
-}
-
-// node_modules/diff/libesm/patch/create.js
-function needsQuoting(s) {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] < " " || s[i] > "~" || s[i] === '"' || s[i] === "\\") {
-      return true;
-    }
-  }
-  return false;
-}
-function quoteFileNameIfNeeded(s) {
-  if (!needsQuoting(s)) {
-    return s;
-  }
-  let result = '"';
-  const bytes = new TextEncoder().encode(s);
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    if (b === 7) {
-      result += "\\a";
-    } else if (b === 8) {
-      result += "\\b";
-    } else if (b === 9) {
-      result += "\\t";
-    } else if (b === 10) {
-      result += "\\n";
-    } else if (b === 11) {
-      result += "\\v";
-    } else if (b === 12) {
-      result += "\\f";
-    } else if (b === 13) {
-      result += "\\r";
-    } else if (b === 34) {
-      result += '\\"';
-    } else if (b === 92) {
-      result += "\\\\";
-    } else if (b >= 32 && b <= 126) {
-      result += String.fromCharCode(b);
-    } else {
-      result += "\\" + b.toString(8).padStart(3, "0");
-    }
-    i++;
-  }
-  result += '"';
-  return result;
-}
-var INCLUDE_HEADERS = {
-  includeIndex: true,
-  includeUnderline: true,
-  includeFileHeaders: true
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  let optionsObj;
-  if (!options) {
-    optionsObj = {};
-  } else if (typeof options === "function") {
-    optionsObj = { callback: options };
-  } else {
-    optionsObj = options;
-  }
-  if (typeof optionsObj.context === "undefined") {
-    optionsObj.context = 4;
-  }
-  const context = optionsObj.context;
-  if (optionsObj.newlineIsToken) {
-    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
-  }
-  if (!optionsObj.callback) {
-    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-  } else {
-    const { callback } = optionsObj;
-    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-      const patch = diffLinesResultToPatch(diff);
-      callback(patch);
-    } }));
-  }
-  function diffLinesResultToPatch(diff) {
-    if (!diff) {
-      return;
-    }
-    diff.push({ value: "", lines: [] });
-    function contextLines(lines) {
-      return lines.map(function(entry) {
-        return " " + entry;
-      });
-    }
-    const hunks = [];
-    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-    for (let i = 0; i < diff.length; i++) {
-      const current = diff[i], lines = current.lines || splitLines(current.value);
-      current.lines = lines;
-      if (current.added || current.removed) {
-        if (!oldRangeStart) {
-          const prev = diff[i - 1];
-          oldRangeStart = oldLine;
-          newRangeStart = newLine;
-          if (prev) {
-            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-            oldRangeStart -= curRange.length;
-            newRangeStart -= curRange.length;
-          }
-        }
-        for (const line of lines) {
-          curRange.push((current.added ? "+" : "-") + line);
-        }
-        if (current.added) {
-          newLine += lines.length;
-        } else {
-          oldLine += lines.length;
-        }
-      } else {
-        if (oldRangeStart) {
-          if (lines.length <= context * 2 && i < diff.length - 2) {
-            for (const line of contextLines(lines)) {
-              curRange.push(line);
-            }
-          } else {
-            const contextSize = Math.min(lines.length, context);
-            for (const line of contextLines(lines.slice(0, contextSize))) {
-              curRange.push(line);
-            }
-            const hunk = {
-              oldStart: oldRangeStart,
-              oldLines: oldLine - oldRangeStart + contextSize,
-              newStart: newRangeStart,
-              newLines: newLine - newRangeStart + contextSize,
-              lines: curRange
-            };
-            hunks.push(hunk);
-            oldRangeStart = 0;
-            newRangeStart = 0;
-            curRange = [];
-          }
-        }
-        oldLine += lines.length;
-        newLine += lines.length;
-      }
-    }
-    for (const hunk of hunks) {
-      for (let i = 0; i < hunk.lines.length; i++) {
-        if (hunk.lines[i].endsWith("\n")) {
-          hunk.lines[i] = hunk.lines[i].slice(0, -1);
-        } else {
-          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
-          i++;
-        }
-      }
-    }
-    return {
-      oldFileName,
-      newFileName,
-      oldHeader,
-      newHeader,
-      hunks
-    };
-  }
-}
-function formatPatch(patch, headerOptions) {
-  var _a3, _b, _c, _d, _e, _f;
-  if (!headerOptions) {
-    headerOptions = INCLUDE_HEADERS;
-  }
-  if (Array.isArray(patch)) {
-    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p) => p.isGit)) {
-      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
-    }
-    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
-  }
-  const ret = [];
-  if (patch.isGit) {
-    headerOptions = INCLUDE_HEADERS;
-    if (!patch.oldFileName) {
-      throw new Error("oldFileName must be specified for Git patches");
-    }
-    if (!patch.newFileName) {
-      throw new Error("newFileName must be specified for Git patches");
-    }
-    let gitOldName = patch.oldFileName;
-    let gitNewName = patch.newFileName;
-    if (patch.isCreate && gitOldName === "/dev/null") {
-      gitOldName = gitNewName.replace(/^b\//, "a/");
-    } else if (patch.isDelete && gitNewName === "/dev/null") {
-      gitNewName = gitOldName.replace(/^a\//, "b/");
-    }
-    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
-    if (patch.isDelete) {
-      ret.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
-    }
-    if (patch.isCreate) {
-      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
-    }
-    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-      ret.push("old mode " + patch.oldMode);
-      ret.push("new mode " + patch.newMode);
-    }
-    if (patch.isRename) {
-      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
-      ret.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
-    }
-    if (patch.isCopy) {
-      ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
-      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
-    }
-  } else {
-    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
-      ret.push("Index: " + patch.oldFileName);
-    }
-    if (headerOptions.includeUnderline) {
-      ret.push("===================================================================");
-    }
-  }
-  const hasHunks = patch.hunks.length > 0;
-  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
-    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
-    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
-  }
-  for (let i = 0; i < patch.hunks.length; i++) {
-    const hunk = patch.hunks[i];
-    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
-    for (const line of hunk.lines) {
-      ret.push(line);
-    }
-  }
-  return ret.join("\n") + "\n";
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  if (typeof options === "function") {
-    options = { callback: options };
-  }
-  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-    if (!patchObj) {
-      return;
-    }
-    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-  } else {
-    const { callback } = options;
-    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
-      if (!patchObj) {
-        callback(void 0);
-      } else {
-        callback(formatPatch(patchObj, options.headerOptions));
-      }
-    } }));
-  }
-}
-function splitLines(text) {
-  const hasTrailingNl = text.endsWith("\n");
-  const result = text.split("\n").map((line) => line + "\n");
-  if (hasTrailingNl) {
-    result.pop();
-  } else {
-    result.push(result.pop().slice(0, -1));
-  }
-  return result;
-}
-
 // src/engine/recap.ts
 function emptyRecap() {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
@@ -80693,13 +82519,16 @@ function formatRecap(recap, outcomes) {
 }
 
 // src/engine/reporter.ts
-function unifiedDiff(diff) {
+function unifiedDiff2(diff) {
+  if (diff.secret) return `--- ${diff.path}
++++ ${diff.path}
+${SECRET_CONTENT_CHANGED}`;
   const patch = createTwoFilesPatch(`${diff.path} (before)`, `${diff.path} (after)`, diff.before, diff.after, "", "", {
     context: 3
   });
   return patch.replace(/^=+\n/, "").trimEnd();
 }
-var LABEL = {
+var LABEL2 = {
   ok: "ok",
   changed: "changed",
   skipped: "skipping",
@@ -80707,13 +82536,13 @@ var LABEL = {
   unreachable: "UNREACHABLE"
 };
 function formatOutcome(o, options = {}) {
-  const label = o.rescued ? "failed (rescued)" : o.ignored ? "failed (ignored)" : LABEL[o.status];
+  const label = o.rescued ? "failed (rescued)" : o.ignored ? "failed (ignored)" : LABEL2[o.status];
   const handler = o.handler ? "handler " : "";
   const at2 = o.pos && (o.status === "failed" || o.status === "unreachable") ? ` at ${o.pos}` : "";
   const lines = [`${label}: [${o.host}] ${handler}${o.task} (${formatSeconds(o.durationMs)})${at2}`];
   const showMsg = o.status === "failed" || o.status === "unreachable" || options.verbose || o.msg && o.status === "changed";
   if (o.msg && showMsg) lines.push(...o.msg.split("\n").map((l) => `    ${l}`));
-  for (const d of o.diffs ?? []) lines.push(unifiedDiff(d));
+  for (const d of o.diffs ?? []) lines.push(unifiedDiff2(d));
   return lines.join("\n");
 }
 function consoleReporter(options = {}) {
@@ -80733,8 +82562,8 @@ PLAY [${play.name}] (${hosts.length} host${hosts.length === 1 ? "" : "s"}: ${hos
       write(`${formatOutcome(o, { verbose: options.verbose || o.task === "debug" })}
 `);
     },
-    warn(message) {
-      write(`[WARNING]: ${message}
+    warn(message2) {
+      write(`[WARNING]: ${message2}
 `);
     },
     recap(result) {
@@ -81140,7 +82969,7 @@ var HostRun = class {
     if (result.status === "changed") {
       for (const name of task.notify) this.notified.add(name);
     }
-    const redact2 = (text) => this.ctx.redactor.redact(text);
+    const redact = (text) => this.ctx.redactor.redact(text);
     const showDiff = (this.ctx.diff || check2) && merged.diff !== false && !merged.noLog;
     const outcome = {
       host: this.state.name,
@@ -81148,8 +82977,8 @@ var HostRun = class {
       where: task.where,
       pos: posText(task),
       status: result.status,
-      msg: merged.noLog ? result.status === "failed" ? "(output hidden: no_log)" : void 0 : result.msg && redact2(result.msg),
-      diffs: showDiff ? result.diffs.map((d) => ({ path: d.path, before: redact2(d.before), after: redact2(d.after) })) : void 0,
+      msg: merged.noLog ? result.status === "failed" ? "(output hidden: no_log)" : void 0 : result.msg && redact(result.msg),
+      diffs: showDiff ? result.diffs.map((d) => ({ ...d, before: redact(d.before), after: redact(d.after) })) : void 0,
       items: merged.noLog ? void 0 : result.items,
       durationMs: performance.now() - started,
       handler,
@@ -81719,9 +83548,9 @@ function liveCertPath(certName) {
   return `${LETSENCRYPT_DIR}/live/${certName}/fullchain.pem`;
 }
 function certSpecFromConfig(config2) {
-  const { tls, proxy } = config2;
+  const { tls } = config2;
   if (!tls.enabled || tls.certificate_path !== void 0) return null;
-  const domains = tls.domains ?? proxy.domains;
+  const domains = certificateNames(config2);
   const first = domains[0];
   if (first === void 0) {
     throw new CertificateError("tls.enabled is true but tls.domains and proxy.domains are both empty", {
@@ -81803,7 +83632,7 @@ function renewServiceUnit(spec) {
     "",
     "[Service]",
     "Type=oneshot",
-    ...spec.caBundle ? [`Environment=REQUESTS_CA_BUNDLE=${spec.caBundle}`] : [],
+    ...spec.caBundle ? [caBundleEnvironment(spec.caBundle)] : [],
     "ExecStart=/usr/bin/certbot -q renew",
     ""
   ].join("\n");
@@ -81829,982 +83658,12 @@ function caBundleDropIn(caBundle) {
   return [
     "# Installed by slipway: certbot renewals trust the private ACME server's CA.",
     "[Service]",
-    `Environment=REQUESTS_CA_BUNDLE=${caBundle}`,
+    caBundleEnvironment(caBundle),
     ""
   ].join("\n");
 }
-
-// src/render/install.ts
-function previousPath(path8) {
-  return `${path8}.slipway-prev`;
-}
-function unifiedDiff2(changes) {
-  return changes.map(
-    (c) => createTwoFilesPatch(
-      c.before === void 0 ? "/dev/null" : c.path,
-      c.path,
-      c.before ?? "",
-      c.after,
-      "live",
-      "new"
-    )
-  ).join("");
-}
-async function installValidated(host, plan) {
-  const changes = [];
-  for (const file2 of plan.files) {
-    const live = await host.readFile(file2.path, { become: plan.become });
-    const before = live?.toString("utf8");
-    if (before !== file2.content) changes.push({ path: file2.path, before, after: file2.content, file: file2 });
-  }
-  const result = {
-    changed: changes.length > 0,
-    files: changes.map(({ path: path8, before, after }) => ({ path: path8, before, after })),
-    diff: unifiedDiff2(changes)
-  };
-  if (changes.length === 0 || plan.check) return result;
-  const step = plan.step ?? "install";
-  for (const change of changes) {
-    if (change.before !== void 0) {
-      await host.putFile(previousPath(change.path), change.before, { mode: 384, become: plan.become, step });
-    }
-  }
-  const put = [];
-  try {
-    for (const change of changes) {
-      const { mode, owner, group } = change.file;
-      await host.putFile(change.path, change.after, { mode, owner, group, become: plan.become, step });
-      put.push(change);
-    }
-    for (const command of plan.validate) await mustSucceed(host, command, plan, "rejected the new files");
-  } catch (error62) {
-    await restore(host, put, plan, error62);
-    throw error62;
-  }
-  try {
-    for (const command of plan.reload) await mustSucceed(host, command, plan, "failed with the new files");
-  } catch (error62) {
-    await restore(host, put, plan, error62);
-    for (const command of plan.reload) await run(host, command, plan);
-    throw error62;
-  }
-  return result;
-}
-async function run(host, command, plan) {
-  return host.exec(command.argv, { become: plan.become, check: false, step: plan.step ?? command.what });
-}
-async function mustSucceed(host, command, plan, failure2) {
-  const result = await run(host, command, plan);
-  if (result.code === 0) return;
-  throw new RemoteCommandError(`${command.what} ${failure2}; the previous files are back in place`, {
-    host: host.name,
-    step: plan.step ?? command.what,
-    command: command.argv.join(" "),
-    exitCode: result.code,
-    stderrTail: tail4(result.stderr || result.stdout),
-    hint: "the rendered configuration is invalid on this host: read the message above, fix the value in slipway.yml and deploy again"
-  });
-}
-async function restore(host, put, plan, original) {
-  const step = plan.step ?? "install";
-  try {
-    for (const change of [...put].reverse()) {
-      if (change.before === void 0) {
-        await host.exec(["rm", "-f", "--", change.path], { become: plan.become, step });
-      } else {
-        const { mode, owner, group } = change.file;
-        await host.putFile(change.path, change.before, { mode, owner, group, become: plan.become, step });
-      }
-    }
-  } catch (error62) {
-    throw new SlipwayError(`restoring the previous files failed after: ${original.message}`, {
-      host: host.name,
-      step,
-      cause: error62,
-      hint: `the candidates may still be in place: copy each ${previousPath("<file>")} back by hand and reload`
-    });
-  }
-}
-function tail4(text, lines = 15) {
-  return text.trim().split("\n").slice(-lines).join("\n");
-}
-
-// src/render/nginx-values.ts
-var LABEL2 = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
-var SERVER_NAME = new RegExp(`^(\\*\\.)?${LABEL2}(\\.${LABEL2})*$`);
-function serverName(value, field) {
-  if (value === "_" || typeof value === "string" && value.length <= 253 && SERVER_NAME.test(value)) return value;
-  throw new RenderError(field, value, "is not a server name (lowercase host name, *.host or _)");
-}
-function locationPath(value, field) {
-  matching(/^\/([A-Za-z0-9._~@+-]+\/)*$/, "a URI path like /api/ (letters, digits, ._~@+- segments, ending in /)")(
-    value,
-    field
-  );
-  if (value.split("/").some((segment) => segment === "." || segment === "..")) {
-    throw new RenderError(field, value, "contains a '.' or '..' segment");
-  }
-  return value;
-}
-function mountPoint(value, field) {
-  return matching(/^(\/|(\/[A-Za-z0-9._~@+-]+)+)$/, "a mount point like /harvest")(value, field);
-}
-var headerName = matching(/^[A-Za-z0-9-]{1,64}$/, "an HTTP header name (letters, digits, '-')");
-function quotedHeaderValue(value, field) {
-  if (typeof value !== "string" || value.length === 0 || value.length > 4096) {
-    throw new RenderError(field, value, "is not a header value (1-4096 characters)");
-  }
-  if (!isPrintableAscii(value)) {
-    throw new RenderError(field, value, "contains a newline, control or non-ASCII character");
-  }
-  const bad = value.match(/["\\${}]/);
-  if (bad) throw new RenderError(field, value, `contains ${JSON.stringify(bad[0])}, which nginx would interpret`);
-  return `"${value}"`;
-}
-var size2 = matching(/^[0-9]{1,9}[kKmMgG]?$/, "an nginx size like 10m or 100M");
-var time3 = matching(/^[0-9]{1,9}(ms|s|m|h|d|w|M|y)?$/, "an nginx time like 300s or 30d");
-var expires = matching(
-  /^(max|off|epoch|[0-9]{1,9}(ms|s|m|h|d|w|M|y)?)$/,
-  "an expires value like 30d, max or off"
-);
-var rate = matching(/^[0-9]{1,9}r\/[sm]$/, "a rate like 20r/s or 100r/m");
-var origin2 = matching(
-  /^https?:\/\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$/,
-  "an origin like https://app.example.com (scheme://host[:port], lowercase, no path)"
-);
-var httpMethod = matching(/^[A-Z]{1,16}$/, "an HTTP method in capitals");
-var mimeType = matching(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+*-]*$/, "a MIME type like text/css");
-var fileName = matching(/^[A-Za-z0-9._-]{1,255}$/, "a file name (letters, digits, ._-)");
-
-// src/render/nginx.ts
-function upstreamIncludePath(includeDir, app, service) {
-  return `${includeDir.replace(/\/$/, "")}/${app}-${service}.upstream.conf`;
-}
-function upstreamName(app, service) {
-  return `${nginxIdent(app)}_${nginxIdent(service)}`;
-}
-function renderNginxUpstream(app, upstream, includeDir) {
-  identifier(app, "app");
-  const field = `upstreams[${upstream.service}]`;
-  identifier(upstream.service, `${field}.service`);
-  absolutePath2(includeDir, "upstreamIncludeDir");
-  if (upstream.servers.length === 0)
-    throw new RenderError(`${field}.servers`, [], "is empty: an upstream needs a server");
-  const servers = upstream.servers.map((server, i) => {
-    const f = `${field}.servers[${i}]`;
-    const parts = [`${hostAddress(server.host, `${f}.host`)}:${port2(server.port, `${f}.port`)}`];
-    if (server.weight !== void 0) parts.push(`weight=${positiveInt2(server.weight, `${f}.weight`)}`);
-    if (server.maxFails !== void 0) parts.push(`max_fails=${positiveInt2(server.maxFails, `${f}.maxFails`, 0)}`);
-    if (server.failTimeout !== void 0) parts.push(`fail_timeout=${time3(server.failTimeout, `${f}.failTimeout`)}`);
-    if (server.backup) parts.push("backup");
-    return parts.join(" ");
-  });
-  uniqueBy(upstream.servers, (s) => `${s.host}:${s.port}`, `${field}.servers`);
-  const keepalive = upstream.keepalive === void 0 ? null : positiveInt2(upstream.keepalive, `${field}.keepalive`);
-  const content = renderTemplate("nginx/upstream.conf.hbs", {
-    app,
-    service: upstream.service,
-    name: upstreamName(app, upstream.service),
-    servers,
-    keepalive
-  });
-  return { path: upstreamIncludePath(includeDir, app, upstream.service), content };
-}
-function renderNginxSite(model) {
-  return renderTemplate("nginx/site.conf.hbs", buildSiteView(model));
-}
-function renderNginxFiles(model, sitePath) {
-  const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
-  return [...upstreams, { path: sitePath, content: renderNginxSite(model) }];
-}
-function buildSiteView(model) {
-  const app = identifier(model.app, "app");
-  const appId = nginxIdent(app);
-  absolutePath2(model.upstreamIncludeDir, "upstreamIncludeDir");
-  uniqueBy(model.upstreams, (u) => u.service, "upstreams");
-  for (const [i, u] of model.upstreams.entries()) identifier(u.service, `upstreams[${i}].service`);
-  const services = new Set(model.upstreams.map((u) => u.service));
-  uniqueBy(model.rateLimitZones, (z2) => z2.name, "rateLimitZones");
-  const zones = /* @__PURE__ */ new Set();
-  const rateLimitZones = model.rateLimitZones.map((z2, i) => {
-    zones.add(identifier(z2.name, `rateLimitZones[${i}].name`));
-    return {
-      zone: `${appId}_${nginxIdent(z2.name)}`,
-      size: size2(z2.size, `rateLimitZones[${i}].size`),
-      rate: rate(z2.rate, `rateLimitZones[${i}].rate`)
-    };
-  });
-  const headers = model.securityHeaders.map(
-    (h, i) => `${headerName(h.name, `securityHeaders[${i}].name`)} ${quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`
-  );
-  const tls = model.tls ? tlsView(model.tls) : null;
-  const shared = {
-    clientMaxBodySize: model.clientMaxBodySize === null ? null : size2(model.clientMaxBodySize, "clientMaxBodySize"),
-    timeouts: model.proxyTimeouts && {
-      connect: time3(model.proxyTimeouts.connect, "proxyTimeouts.connect"),
-      send: time3(model.proxyTimeouts.send, "proxyTimeouts.send"),
-      read: time3(model.proxyTimeouts.read, "proxyTimeouts.read")
-    },
-    gzipTypes: model.gzip?.types.map((t, i) => mimeType(t, `gzip.types[${i}]`)).join(" ") ?? null,
-    denyDotfiles: model.denyDotfiles
-  };
-  const acmeWebroot = absolutePath2(model.acmeWebroot, "acmeWebroot");
-  const httpPort = port2(model.listen.httpPort, "listen.httpPort");
-  const httpsPort = port2(model.listen.httpsPort, "listen.httpsPort");
-  const listenOn = (p) => model.listen.ipv6 ? [p, `[::]:${p}`] : [p];
-  const ctx2 = { appId, services, zones, corsMaps: [], websockets: false };
-  if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
-  const servers = model.servers.flatMap((server, i) => {
-    const field = `servers[${i}]`;
-    if (server.serverNames.length === 0) throw new RenderError(`${field}.serverNames`, [], "is empty");
-    const serverNames = server.serverNames.map((n, j) => serverName(n, `${field}.serverNames[${j}]`)).join(" ");
-    const locations = locationViews(server, field, ctx2);
-    const http = {
-      listen: listenOn(String(httpPort)),
-      serverNames,
-      tls: null,
-      ...shared,
-      acmeWebroot,
-      redirectToHttps: Boolean(tls?.redirectHttp),
-      locations: tls?.redirectHttp ? [] : withHeaders(locations, headers)
-    };
-    if (!tls) return [http];
-    const hsts = tls.hsts ? [`Strict-Transport-Security ${tls.hsts}`] : [];
-    const https = {
-      listen: listenOn(`${httpsPort} ssl${tls.http2 ? " http2" : ""}`),
-      serverNames,
-      tls: { certificate: tls.certificate, certificateKey: tls.certificateKey },
-      ...shared,
-      acmeWebroot: null,
-      redirectToHttps: false,
-      locations: withHeaders(locations, [...headers, ...hsts])
-    };
-    return [http, https];
-  });
-  return {
-    app,
-    upstreamIncludes: model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
-    rateLimitZones,
-    websocketMap: ctx2.websockets ? `$${appId}_connection_upgrade` : null,
-    corsMaps: ctx2.corsMaps,
-    servers
-  };
-}
-function tlsView(tls) {
-  let hsts = null;
-  if (tls.hsts) {
-    const age = positiveInt2(tls.hsts.maxAgeSeconds, "tls.hsts.maxAgeSeconds", 0);
-    hsts = `"max-age=${age}${tls.hsts.includeSubDomains ? "; includeSubDomains" : ""}${tls.hsts.preload ? "; preload" : ""}"`;
-  }
-  return {
-    certificate: absolutePath2(tls.certificate, "tls.certificate"),
-    certificateKey: absolutePath2(tls.certificateKey, "tls.certificateKey"),
-    redirectHttp: tls.redirectHttp,
-    http2: Boolean(tls.http2),
-    hsts
-  };
-}
-function withHeaders(locations, headers) {
-  return locations.map((l) => ({ ...l, headers: [...l.corsHeaders, ...headers] }));
-}
-function locationViews(server, field, ctx2) {
-  uniqueBy(server.routes, (r) => r.path, `${field}.routes`);
-  return server.routes.map((route, i) => locationView(route, `${field}.routes[${i}]`, ctx2));
-}
-function locationView(route, field, ctx2) {
-  const path8 = locationPath(route.path, `${field}.path`);
-  if (!ctx2.services.has(route.upstream)) {
-    throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
-  }
-  const upstreamPath2 = route.upstreamPath === null ? "" : locationPath(route.upstreamPath, `${field}.upstreamPath`);
-  const proxyPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${upstreamPath2}`;
-  const proxyHeaders = [
-    "Host $host",
-    "X-Real-IP $remote_addr",
-    "X-Forwarded-For $proxy_add_x_forwarded_for",
-    "X-Forwarded-Proto $scheme"
-  ];
-  if (route.scriptName !== void 0) {
-    proxyHeaders.push(`X-Script-Name ${mountPoint(route.scriptName, `${field}.scriptName`)}`);
-  }
-  if (route.websockets) {
-    ctx2.websockets = true;
-    proxyHeaders.push("Upgrade $http_upgrade", `Connection $${ctx2.appId}_connection_upgrade`);
-  } else {
-    proxyHeaders.push('Connection ""');
-  }
-  let rateLimit = null;
-  if (route.rateLimit) {
-    const rl = route.rateLimit;
-    if (!ctx2.zones.has(rl.zone)) {
-      throw new RenderError(`${field}.rateLimit.zone`, rl.zone, "is not one of rateLimitZones");
-    }
-    rateLimit = `zone=${ctx2.appId}_${nginxIdent(rl.zone)}`;
-    if (rl.burst !== void 0) rateLimit += ` burst=${positiveInt2(rl.burst, `${field}.rateLimit.burst`)}`;
-    if (rl.nodelay) rateLimit += " nodelay";
-  }
-  const { cors, corsHeaders } = corsView(route, field, ctx2);
-  let staticView = null;
-  if (route.static) {
-    if (route.upstreamPath !== null) {
-      throw new RenderError(`${field}.upstreamPath`, route.upstreamPath, "must be null on a route with static files");
-    }
-    staticView = {
-      root: absolutePath2(route.static.root, `${field}.static.root`),
-      index: route.static.index?.map((n, j) => fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
-      expires: expires(route.static.expires, `${field}.static.expires`),
-      fallback: `@${nginxIdent(route.upstream)}_app${path8 === "/" ? "" : path8.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`
-    };
-  }
-  return { path: path8, rateLimit, cors, corsHeaders, headers: [], static: staticView, proxyPass, proxyHeaders };
-}
-function corsView(route, field, ctx2) {
-  const cors = route.cors;
-  if (!cors) return { cors: null, corsHeaders: [] };
-  const f = `${field}.cors`;
-  let allowOrigin;
-  if (cors.allowAnyOrigin) {
-    if (cors.credentials) throw new RenderError(`${f}.credentials`, true, "cannot be combined with allowAnyOrigin");
-    allowOrigin = '"*"';
-  } else {
-    if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
-    const origins = cors.origins.map((o, i) => origin2(o, `${f}.origins[${i}]`));
-    allowOrigin = corsMapVariable(ctx2, origins);
-  }
-  const methods = cors.methods.map((m, i) => httpMethod(m, `${f}.methods[${i}]`)).join(", ");
-  const headers = cors.headers.map((h, i) => headerName(h, `${f}.headers[${i}]`)).join(", ");
-  const common2 = [`Access-Control-Allow-Origin ${allowOrigin}`];
-  if (cors.credentials) common2.push('Access-Control-Allow-Credentials "true"');
-  if (!cors.allowAnyOrigin) common2.push("Vary Origin");
-  const preflight = [...common2, `Access-Control-Allow-Methods "${methods}"`];
-  if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
-  if (cors.maxAgeSeconds !== void 0) {
-    preflight.push(`Access-Control-Max-Age ${positiveInt2(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
-  }
-  return { cors: { preflightHeaders: preflight }, corsHeaders: common2 };
-}
-function corsMapVariable(ctx2, origins) {
-  const unique = [...new Set(origins)];
-  const key = [...unique].sort().join(" ");
-  const existing = ctx2.corsMaps.find((m) => [...m.origins].sort().join(" ") === key);
-  if (existing) return existing.variable;
-  const variable = `$${ctx2.appId}_cors_origin_${ctx2.corsMaps.length + 1}`;
-  ctx2.corsMaps.push({ variable, origins: unique });
-  return variable;
-}
-
-// src/render/validators.ts
-function nginxTest(binary2 = "nginx") {
-  return { argv: [binary2, "-t"], what: "nginx -t" };
-}
-var NGINX_RELOAD_AND_WAIT = [
-  'master=$(cat "$1")',
-  'old=$(pgrep -P "$master" | tr "\\n" " ")',
-  "systemctl reload nginx || exit $?",
-  "i=0",
-  'while [ "$i" -lt 100 ]; do',
-  "  busy=0",
-  "  for p in $old; do",
-  "    if [ -r /proc/$p/cmdline ] && ! tr '\\0' ' ' < /proc/$p/cmdline | grep -q 'shutting down'; then busy=1; fi",
-  "  done",
-  '  [ "$busy" = 0 ] && exit 0',
-  "  i=$((i + 1))",
-  "  sleep 0.1",
-  "done",
-  'echo "nginx did not replace its workers within 10 s of the reload: the new configuration is not active (see journalctl -u nginx)" >&2',
-  "exit 1"
-].join("\n");
-function nginxReload(pidFile = "/run/nginx.pid") {
-  return { argv: ["sh", "-c", NGINX_RELOAD_AND_WAIT, "sh", pidFile], what: "reload nginx" };
-}
-function systemdVerify(templatePath, color) {
-  const instancePath = templatePath.replace(/@\.service$/, `@${color}.service`);
-  return { argv: ["systemd-analyze", "verify", instancePath], what: "systemd-analyze verify" };
-}
-function systemdDaemonReload() {
-  return { argv: ["systemctl", "daemon-reload"], what: "systemctl daemon-reload" };
-}
-function composeConfigCheck(flavour, app, color, file2) {
-  const base = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
-  return {
-    argv: [...base, "-p", composeProjectName(app, color), "-f", file2, "config", "-q"],
-    what: `${base.join(" ")} config`
-  };
-}
-
-// src/render/apply.ts
-function defaultSitePath(app) {
-  return `/etc/nginx/conf.d/slipway-${app}.conf`;
-}
-function installNginxFiles(host, files, options, defaultStep) {
-  return installValidated(host, {
-    files: files.map((f) => ({ ...f, mode: 420 })),
-    validate: [nginxTest()],
-    reload: [nginxReload()],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? defaultStep
-  });
-}
-async function applyNginxSite(host, model, options) {
-  const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
-  if (!options.check) {
-    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot], {
-      become: options.become,
-      step: options.step
-    });
-  }
-  return installNginxFiles(host, files, options, "nginx site");
-}
-async function applySystemdUnit(host, model, options) {
-  const path8 = `${options.unitDir ?? "/etc/systemd/system"}/${templateUnitName(model.app, model.service)}`;
-  return installValidated(host, {
-    files: [{ path: path8, content: renderSystemdUnit(model), mode: 420 }],
-    validate: [systemdVerify(path8, options.verifyColor ?? "blue")],
-    reload: [systemdDaemonReload()],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? "systemd unit"
-  });
-}
-async function applyComposeFile(host, model, options) {
-  composeProjectName(model.app, model.color);
-  return installValidated(host, {
-    files: [{ path: options.path, content: renderCompose(model), mode: 416 }],
-    validate: [composeConfigCheck(options.flavour, model.app, model.color, options.path)],
-    reload: [],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? "compose file"
-  });
-}
-
-// src/render/from-config/errors.ts
-var ConfigMappingError = class extends SlipwayError {
-  configPath;
-  constructor(configPath, problem, hint) {
-    super(`${configPath}: ${problem}`, {
-      step: "render",
-      hint: hint ?? `change ${configPath} in slipway.yml, then check with \`slipway render\``
-    });
-    this.configPath = configPath;
-  }
-};
-
-// src/render/from-config/common.ts
-var UNIT_SECONDS = { ms: 1e-3, s: 1, m: 60, h: 3600 };
-function durationSeconds(value, configPath) {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
-  const unit = match?.[2];
-  if (!match || unit === void 0)
-    throw new ConfigMappingError(configPath, `${JSON.stringify(value)} is not a duration`);
-  return Math.max(1, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
-}
-function integerSize(value, configPath) {
-  const match = /^(\d+)([kKmMgG]?)$/.exec(value);
-  if (!match) {
-    throw new ConfigMappingError(
-      configPath,
-      `${JSON.stringify(value)} cannot be written for nginx/systemd/docker alike`,
-      `write it as a whole number with k, M or G (e.g. "1536M" instead of "1.5G")`
-    );
-  }
-  return { amount: match[1] ?? "", unit: (match[2] ?? "").toUpperCase() };
-}
-function envDir(config2) {
-  return `${config2.deploy_dir}/env`;
-}
-function instancesOf(config2, service) {
-  return config2.proxy.load_balance[service]?.instances ?? 1;
-}
-function upstreamIsLocal(config2, service) {
-  if (config2.proxy.hosts !== void 0) return false;
-  return selectHosts(config2, service.hosts).length === selectHosts(config2, void 0).length;
-}
-function envString(value) {
-  return String(value);
-}
-function serviceOf(config2, name, configPath) {
-  const service = config2.services[name];
-  if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
-  return service;
-}
-
-// src/render/from-config/compose.ts
-function imageRepository(config2, name) {
-  const service = serviceOf(config2, name, `services.${name}`);
-  if (service.image !== void 0) return service.image;
-  const repository = `${config2.image.repository ?? config2.app}-${name}`;
-  return config2.image.registry ? `${config2.image.registry}/${repository}` : repository;
-}
-function composeFromConfig(config2, options) {
-  if (config2.runtime !== "compose") {
-    throw new ConfigMappingError("runtime", `is ${config2.runtime}: compose files exist for runtime compose only`);
-  }
-  const volumes = /* @__PURE__ */ new Map();
-  const services = Object.entries(config2.services).map(
-    ([name, service]) => composeService(config2, name, service, options, volumes)
-  );
-  return { app: config2.app, color: options.color, services, volumes: [...volumes.values()] };
-}
-function composeService(config2, name, service, options, volumes) {
-  const field = `services.${name}`;
-  if (instancesOf(config2, name) > 1) {
-    throw new ConfigMappingError(
-      `proxy.load_balance.${name}.instances`,
-      "runtime compose runs one container per color"
-    );
-  }
-  const image = options.images[name];
-  if (image === void 0) {
-    throw new ConfigMappingError(
-      `${field}`,
-      "has no image digest to run",
-      "build and push first (the build prints digests), or pass one with --image"
-    );
-  }
-  const model = {
-    name,
-    image,
-    ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
-    environment: Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
-    volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
-    dependsOn: service.depends_on.map((dep) => ({
-      service: dep,
-      condition: config2.services[dep]?.health ? "service_healthy" : "service_started"
-    })),
-    restart: "unless-stopped"
-  };
-  if (service.command !== void 0) model.command = commandWords(service.command, `${field}.command`);
-  if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config2), name, options.color);
-  if (service.health) model.healthcheck = healthcheck2(service, field);
-  if (service.resources?.memory !== void 0) {
-    const { amount, unit } = integerSize(service.resources.memory, `${field}.resources.memory`);
-    model.memoryLimit = `${amount}${unit.toLowerCase()}`;
-  }
-  if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
-  return model;
-}
-function volumeMount(spec, field, volumes) {
-  const [source = "", target = "", mode] = spec.split(":");
-  if (source.startsWith("/")) {
-    throw new ConfigMappingError(
-      field,
-      `bind mount ${JSON.stringify(spec)} is not supported by runtime compose yet`,
-      "use a named volume (name:/path)"
-    );
-  }
-  if (!/^[a-z][a-z0-9-]{0,62}$/.test(source)) {
-    throw new ConfigMappingError(
-      field,
-      `volume name ${JSON.stringify(source)} must be lowercase letters, digits and "-"`
-    );
-  }
-  volumes.set(source, { key: source, name: source, external: false });
-  return { volume: source, target, ...mode === "ro" ? { readOnly: true } : {} };
-}
-function commandWords(command, field) {
-  if (Array.isArray(command)) return command;
-  if (/["'\\$`]/.test(command)) {
-    throw new ConfigMappingError(field, "has quotes or $: write it as a list of arguments", void 0);
-  }
-  return command.split(/\s+/).filter(Boolean);
-}
-function healthcheck2(service, field) {
-  const h = service.health;
-  if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
-  if (h.expected_status < 200 || h.expected_status > 299) {
-    throw new ConfigMappingError(
-      `${field}.health.expected_status`,
-      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`
-    );
-  }
-  const url2 = `http://127.0.0.1:${service.port}${h.path}`;
-  const script = [
-    "import sys, urllib.request",
-    `r = urllib.request.urlopen(${pyString(url2)}, timeout=${durationSeconds(h.request_timeout, `${field}.health.request_timeout`)})`,
-    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === void 0 ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`
-  ].join("; ");
-  const interval = durationSeconds(h.interval, `${field}.health.interval`);
-  const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
-  return {
-    test: ["CMD", "python3", "-c", script],
-    interval: h.interval,
-    timeout: h.request_timeout,
-    retries: Math.max(1, Math.ceil(timeout / interval)),
-    startPeriod: h.start_period
-  };
-}
-function pyString(value) {
-  return JSON.stringify(value);
-}
-
-// src/render/from-config/env-files.ts
-function secretPlaceholder(name) {
-  return `<secret ${name}: redacted>`;
-}
-function envFileFromConfig(config2, name, color, secretValues = {}, includePlainEnv = true) {
-  const service = serviceOf(config2, name, `services.${name}`);
-  const vars2 = {};
-  if (config2.runtime === "systemd") vars2.PORT = colorPort(service, color);
-  for (const [key, value] of Object.entries(includePlainEnv ? service.env : {})) {
-    if (key === "PORT" && config2.runtime === "systemd") {
-      throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
-    }
-    vars2[key] = envString(value);
-  }
-  const redacted = [];
-  for (const secret2 of service.secrets) {
-    if (secret2 in vars2) {
-      throw new ConfigMappingError(`services.${name}.secrets`, `${secret2} is also a plain variable in env`);
-    }
-    const value = secretValues[secret2];
-    if (value === void 0) redacted.push(secret2);
-    vars2[secret2] = value ?? secretPlaceholder(secret2);
-  }
-  return {
-    path: environmentFilePath(envDir(config2), name, color),
-    service: name,
-    color,
-    content: renderEnvironmentFile(vars2, `services.${name} env file`),
-    secrets: [...service.secrets],
-    redacted
-  };
-}
-
-// src/render/from-config/nginx.ts
-var UPSTREAM_INCLUDE_DIR = "/etc/nginx/slipway";
-var HSTS_MAX_AGE = 31536e3;
-function sitePathFromConfig(config2) {
-  return defaultSitePath(config2.proxy.site_name ?? config2.app);
-}
-function nginxSiteFromConfig(config2, options) {
-  const { proxy } = config2;
-  if (proxy.mode === "internal") return null;
-  const zones = new RateLimitZones();
-  const servers = [
-    {
-      serverNames: proxy.domains.length > 0 ? proxy.domains : ["_"],
-      routes: siteRoutes(config2, zones)
-    }
-  ];
-  if (proxy.api_subdomain) {
-    const { domain: domain3, service } = proxy.api_subdomain;
-    serviceOf(config2, service, "proxy.api_subdomain.service");
-    servers.push({
-      serverNames: [domain3],
-      routes: [
-        withOptional({
-          path: "/",
-          upstream: service,
-          upstreamPath: null,
-          websockets: proxy.websockets || void 0,
-          cors: corsModel(config2),
-          rateLimit: proxy.rate_limit && zones.ref(proxy.rate_limit, "global", "proxy.rate_limit")
-        })
-      ]
-    });
-  }
-  const routed = [...new Set(servers.flatMap((s) => s.routes.map((r) => r.upstream)))];
-  return {
-    app: config2.app,
-    listen: { httpPort: 80, httpsPort: 443, ipv6: false },
-    tls: tlsModel(config2, options.tlsReady),
-    acmeWebroot: config2.tls.webroot,
-    upstreamIncludeDir: UPSTREAM_INCLUDE_DIR,
-    upstreams: routed.map((service) => upstreamFromConfig(config2, service, options.color)),
-    servers,
-    rateLimitZones: zones.list(),
-    clientMaxBodySize: nginxSize(proxy.client_max_body_size, "proxy.client_max_body_size"),
-    proxyTimeouts: { ...proxy.timeouts },
-    securityHeaders: securityHeaders(config2),
-    gzip: proxy.gzip ? { types: proxy.gzip.types } : null,
-    denyDotfiles: proxy.deny_dotfiles
-  };
-}
-function upstreamFromConfig(config2, name, color) {
-  const path8 = `proxy.load_balance.${name}`;
-  const service = serviceOf(config2, name, path8);
-  const lb = config2.proxy.load_balance[name];
-  const instances = instancesOf(config2, name);
-  if (instances > 1 && config2.runtime !== "container") {
-    throw new ConfigMappingError(
-      `${path8}.instances`,
-      `${instances} instances need runtime container (one docker run per instance); runtime ${config2.runtime} runs one process per color`,
-      "remove `instances` (raise the server's workers instead) or use runtime: container"
-    );
-  }
-  const hosts = upstreamIsLocal(config2, service) ? ["127.0.0.1"] : selectHosts(config2, service.hosts).map((h) => h.address);
-  if (hosts.length === 0) throw new ConfigMappingError(`services.${name}.hosts`, "selects no inventory host");
-  const servers = hosts.flatMap(
-    (host) => Array.from({ length: instances }, (_, i) => ({
-      host,
-      port: colorPort(service, color, i),
-      ...lb ? { maxFails: lb.max_fails, failTimeout: lb.fail_timeout } : {}
-    }))
-  );
-  return lb ? { service: name, servers, keepalive: lb.keepalive } : { service: name, servers };
-}
-function siteRoutes(config2, zones) {
-  const { proxy } = config2;
-  const base = proxy.base_path;
-  const routes = proxy.routes.map((route, i) => {
-    const field = `proxy.routes[${i}]`;
-    serviceOf(config2, route.service, `${field}.service`);
-    if (!route.path.endsWith("/")) {
-      throw new ConfigMappingError(
-        `${field}.path`,
-        `${JSON.stringify(route.path)} must end with "/" (nginx prefix locations match by segment only that way)`
-      );
-    }
-    const rateLimit = route.rate_limit ?? proxy.rate_limit;
-    return withOptional({
-      path: joinPath(base, route.path),
-      upstream: route.service,
-      upstreamPath: upstreamPath(base, route),
-      scriptName: base !== "/" && proxy.script_name_header ? base.replace(/\/$/, "") : void 0,
-      websockets: (route.websockets ?? proxy.websockets) || void 0,
-      cors: route.cors ? corsModel(config2) : void 0,
-      rateLimit: rateLimit && (route.rate_limit ? zones.ref(route.rate_limit, routeZoneName(route.path, i), `${field}.rate_limit`) : zones.ref(rateLimit, "global", "proxy.rate_limit"))
-    });
-  });
-  if (proxy.static) attachStatic(config2, routes);
-  return routes;
-}
-function joinPath(base, path8) {
-  return `${base.replace(/\/$/, "")}${path8}`;
-}
-function upstreamPath(base, route) {
-  if (route.strip_prefix) return "/";
-  return base === "/" ? null : route.path;
-}
-function attachStatic(config2, routes) {
-  const cfg = config2.proxy.static;
-  if (!cfg) return;
-  const path8 = joinPath(config2.proxy.base_path, cfg.path);
-  const staticModel = { root: cfg.root, expires: cfg.expires };
-  let route = routes.find((r) => r.path === path8);
-  if (!route) {
-    const parent = routes.filter((r) => path8.startsWith(r.path)).sort((a, b) => b.path.length - a.path.length)[0];
-    if (!parent) {
-      throw new ConfigMappingError("proxy.static.path", `${path8} is under no route: misses would have nowhere to go`);
-    }
-    route = { ...parent, path: path8 };
-    routes.push(route);
-  }
-  if (route.upstreamPath !== null) {
-    throw new ConfigMappingError(
-      "proxy.static.path",
-      `${path8} is rewritten before it reaches the app (base_path or strip_prefix), which nginx cannot do from the static fallback`,
-      "serve static files from a path the app receives unchanged, or let the app serve them"
-    );
-  }
-  route.static = staticModel;
-}
-function corsModel(config2) {
-  const cors = config2.proxy.cors;
-  if (!cors) return void 0;
-  const any2 = cors.origins.includes("*");
-  if (any2 && cors.origins.length > 1) {
-    throw new ConfigMappingError("proxy.cors.origins", '"*" allows every origin: list it alone or not at all');
-  }
-  return withOptional({
-    origins: any2 ? [] : cors.origins,
-    allowAnyOrigin: any2 || void 0,
-    methods: cors.methods,
-    headers: cors.headers,
-    credentials: cors.credentials || void 0,
-    maxAgeSeconds: cors.max_age
-  });
-}
-var RateLimitZones = class {
-  #zones = /* @__PURE__ */ new Map();
-  ref(limit, name, configPath) {
-    const size3 = nginxSize(limit.zone_size, `${configPath}.zone_size`);
-    this.#zones.set(name, { name, size: size3, rate: limit.rate });
-    return withOptional({ zone: name, burst: limit.burst || void 0, nodelay: limit.nodelay || void 0 });
-  }
-  list() {
-    return [...this.#zones.values()];
-  }
-};
-function routeZoneName(path8, index) {
-  const slug = path8.toLowerCase().replaceAll(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  if (slug === "") return "root";
-  if (slug === "global") return `route-${index}`;
-  return /^[a-z][a-z0-9-]{0,40}$/.test(slug) ? slug : `route-${index}`;
-}
-function securityHeaders(config2) {
-  const h = config2.proxy.security_headers;
-  if (!h) return [];
-  const headers = [
-    { name: "X-Frame-Options", value: h.frame_options },
-    { name: "X-Content-Type-Options", value: h.content_type_options },
-    { name: "Referrer-Policy", value: h.referrer_policy }
-  ];
-  if (h.xss_protection !== void 0) headers.push({ name: "X-XSS-Protection", value: h.xss_protection });
-  if (h.content_security_policy !== void 0) {
-    headers.push({ name: "Content-Security-Policy", value: h.content_security_policy });
-  }
-  for (const [name, value] of Object.entries(h.extra)) headers.push({ name, value });
-  return headers;
-}
-function tlsModel(config2, tlsReady2) {
-  const { tls, proxy } = config2;
-  if (!tls.enabled || !tlsReady2) return null;
-  let certificate = tls.certificate_path;
-  let certificateKey = tls.key_path;
-  if (certificate === void 0 || certificateKey === void 0) {
-    const domain3 = (tls.domains ?? proxy.domains)[0];
-    if (domain3 === void 0) {
-      throw new ConfigMappingError("tls.domains", "is empty and so is proxy.domains: the certificate needs a name");
-    }
-    if (domain3.startsWith("*.")) {
-      throw new ConfigMappingError(
-        "tls.domains[0]",
-        `${domain3} is a wildcard: certbot --webroot cannot get it`,
-        "give certificate_path and key_path for a wildcard certificate"
-      );
-    }
-    certificate = `/etc/letsencrypt/live/${domain3}/fullchain.pem`;
-    certificateKey = `/etc/letsencrypt/live/${domain3}/privkey.pem`;
-  }
-  const hsts = proxy.security_headers?.hsts ?? true;
-  return {
-    certificate,
-    certificateKey,
-    redirectHttp: tls.redirect_http,
-    hsts: hsts ? { maxAgeSeconds: HSTS_MAX_AGE, includeSubDomains: false, preload: false } : null,
-    http2: false
-  };
-}
-function nginxSize(value, configPath) {
-  const { amount, unit } = integerSize(value, configPath);
-  return `${amount}${unit.toLowerCase()}`;
-}
-function withOptional(value) {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
-}
-
-// src/render/from-config/systemd.ts
-import { dirname as dirname7 } from "node:path";
-var SYSTEM_BINARIES = { gunicorn: "/usr/bin/gunicorn", uvicorn: "/usr/bin/uvicorn" };
-function releaseCodeDir(config2, service) {
-  return `${config2.deploy_dir}/current/${service}`;
-}
-function systemdUnitsFromConfig(config2) {
-  if (config2.runtime !== "systemd") return [];
-  return Object.keys(config2.services).map((name) => systemdUnitFromConfig(config2, name));
-}
-function systemdUnitFromConfig(config2, name) {
-  const field = `services.${name}`;
-  const service = serviceOf(config2, name, field);
-  const sd = service.systemd;
-  if (service.command !== void 0) {
-    throw new ConfigMappingError(
-      `${field}.command`,
-      "is not supported by runtime systemd yet: the unit starts gunicorn or uvicorn from `systemd.app_module`",
-      "remove `command` and set `systemd.app_module` (and `systemd.server`)"
-    );
-  }
-  if (!sd?.app_module) {
-    throw new ConfigMappingError(`${field}.systemd.app_module`, "is missing: the unit needs the app to serve");
-  }
-  const serverBinary = sd.venv ? `${sd.venv}/bin/${sd.server}` : SYSTEM_BINARIES[sd.server];
-  if (sd.worker_class !== void 0 && sd.server !== "gunicorn") {
-    throw new ConfigMappingError(`${field}.systemd.worker_class`, "applies to gunicorn only", "remove it for uvicorn");
-  }
-  const server = sd.server === "gunicorn" ? {
-    kind: "gunicorn",
-    binary: serverBinary,
-    app: sd.app_module,
-    workers: sd.workers,
-    timeoutSeconds: durationSeconds(sd.timeout, `${field}.systemd.timeout`),
-    ...sd.worker_class ? { extraArgs: ["--worker-class", sd.worker_class] } : {}
-  } : { kind: "uvicorn", binary: serverBinary, app: sd.app_module, workers: sd.workers };
-  const user = sd.user ?? config2.inventory.ssh.user;
-  const resources = service.resources;
-  return {
-    app: config2.app,
-    service: name,
-    description: `${config2.app} ${name} (${sd.server})`,
-    user,
-    group: sd.group ?? user,
-    workingDirectory: sd.working_dir ?? releaseCodeDir(config2, name),
-    // A load balancer on another host connects to the service, so it listens beyond loopback only then.
-    bindHost: config2.proxy.mode === "internal" || upstreamIsLocal(config2, service) ? "127.0.0.1" : "0.0.0.0",
-    server,
-    environmentFileDir: envDir(config2),
-    environment: {},
-    restart: "always",
-    restartSeconds: 5,
-    readWritePaths: [...sd.read_write_paths, ...databaseDirFor(config2, name)].filter(
-      (p, i, all) => all.indexOf(p) === i
-    ),
-    memoryMax: resources?.memory === void 0 ? null : systemdMemory(resources.memory, `${field}.resources.memory`),
-    cpuQuota: resources?.cpus === void 0 ? null : `${Math.round(resources.cpus * 100)}%`,
-    limitNofile: resources?.nofile ?? 65535,
-    after: service.depends_on.map((dep) => `${config2.app}-${dep}@%i.service`),
-    wants: service.depends_on.map((dep) => `${config2.app}-${dep}@%i.service`)
-  };
-}
-function databaseDirFor(config2, name) {
-  const db = config2.database;
-  if (!db?.path?.startsWith("/") || db.volume !== void 0) return [];
-  const dir = dirname7(db.path);
-  const mentions = (service) => Object.values(config2.services[service]?.env ?? {}).some((v) => envString(v).startsWith(dir));
-  const users = Object.keys(config2.services).filter(mentions);
-  return users.length === 0 || users.includes(name) ? [dir] : [];
-}
-function systemdMemory(value, configPath) {
-  const { amount, unit } = integerSize(value, configPath);
-  return `${amount}${unit}`;
-}
-
-// src/render/from-config/index.ts
-function composeFilePath(config2, color) {
-  return `${config2.deploy_dir}/compose/${color}/compose.yml`;
-}
-function renderFromConfig(config2, options) {
-  const colors = options.colors ?? ["blue", "green"];
-  const files = [];
-  const site = nginxSiteFromConfig(config2, { color: options.color, tlsReady: options.tlsReady });
-  if (site) {
-    for (const file2 of renderNginxFiles(site, sitePathFromConfig(config2))) {
-      const kind = file2.path.endsWith(".upstream.conf") ? "nginx-upstream" : "nginx-site";
-      files.push({ kind, ...file2, mode: 420 });
-    }
-  }
-  for (const unit of systemdUnitsFromConfig(config2)) {
-    const path8 = `/etc/systemd/system/${templateUnitName(unit.app, unit.service)}`;
-    files.push({ kind: "systemd-unit", path: path8, content: renderSystemdUnit(unit), mode: 420 });
-  }
-  for (const color of colors) {
-    for (const name of Object.keys(config2.services)) {
-      const service = config2.services[name];
-      if (config2.runtime === "compose" && service?.secrets.length === 0) continue;
-      const env2 = envFileFromConfig(config2, name, color, options.secrets, config2.runtime !== "compose");
-      files.push({
-        kind: "env-file",
-        path: env2.path,
-        content: env2.content,
-        mode: 384,
-        color,
-        redacted: env2.redacted
-      });
-    }
-    if (config2.runtime === "compose") {
-      const model = composeFromConfig(config2, { color, images: options.images ?? {} });
-      files.push({
-        kind: "compose",
-        path: composeFilePath(config2, color),
-        content: renderCompose(model),
-        mode: 416,
-        color
-      });
-    }
-  }
-  return files;
+function caBundleEnvironment(caBundle) {
+  return `Environment=${environmentAssignment("REQUESTS_CA_BUNDLE", systemdPath(caBundle, "tls.ca_bundle"), "tls.ca_bundle")}`;
 }
 
 // src/certs/inspect.ts
@@ -83189,7 +84048,7 @@ import { resolve as resolve9 } from "node:path";
 
 // src/modules/support/install.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 
 // src/modules/support/stat.ts
 function statArgv(path8) {
@@ -83267,7 +84126,7 @@ function validateArgv(validate2, candidate) {
   return argv3.map((a) => a.replaceAll("%s", candidate));
 }
 function candidatePath(dest) {
-  return `/tmp/.slipway-validate-${randomBytes3(6).toString("hex")}-${posix2.basename(dest)}`;
+  return `/tmp/.slipway-validate-${randomBytes3(6).toString("hex")}-${posix3.basename(dest)}`;
 }
 async function installContent(ctx2, spec) {
   const opts = execOptions(ctx2);
@@ -83279,7 +84138,7 @@ async function installContent(ctx2, spec) {
     if (!ctx2.check) await runAll(ctx2, fixes);
     return { status: "changed", msg: describeCommands(fixes, ctx2.check) };
   }
-  const diff = { path: spec.dest, before: before ?? "", after: spec.content };
+  const diff = fileDiff(spec.dest, before, spec.content, spec.mode);
   if (ctx2.check) return { status: "changed", diff, msg: before === void 0 ? "would create" : "would update" };
   if (spec.validate_in_place !== void 0 || spec.reload !== void 0) return installInPlace(ctx2, spec);
   if (spec.validate) await validateCandidate(ctx2, spec);
@@ -83311,7 +84170,11 @@ async function installInPlace(ctx2, spec) {
   });
   const change = result.files[0];
   if (!change) return { status: "ok" };
-  return { status: "changed", diff: { path: change.path, before: change.before ?? "", after: change.after } };
+  return { status: "changed", diff: fileDiff(change.path, change.before, change.after, spec.mode) };
+}
+function fileDiff(path8, before, after, mode) {
+  if (isPrivateMode(mode ? Number.parseInt(mode, 8) : void 0)) return { path: path8, before: "", after: "", secret: true };
+  return { path: path8, before: before ?? "", after };
 }
 async function validateCandidate(ctx2, spec) {
   const candidate = candidatePath(spec.dest);
@@ -84252,7 +85115,7 @@ var systemdModule = {
 };
 
 // src/modules/template.ts
-var import_handlebars4 = __toESM(require_lib3(), 1);
+var import_handlebars4 = __toESM(require_lib(), 1);
 import { readFile as readFile7 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
 var argsSchema18 = external_exports.object({
@@ -84411,11 +85274,11 @@ async function parseExtraVars(values = []) {
   }
   return vars2;
 }
-async function fromConfig(file2, env2, redactor) {
+async function fromConfig(file2, env2, redactor2) {
   const config2 = await loadConfig(file2, { environment: env2 });
-  for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor.add(value);
+  for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor2.add(value);
   const hosts = resolveHosts(config2);
-  const base = dirname8(resolve11(file2));
+  const base = dirname9(resolve11(file2));
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const inventory = {
     hosts: Object.fromEntries(
@@ -84426,7 +85289,7 @@ async function fromConfig(file2, env2, redactor) {
   const connectHost = async (name) => {
     const h = byName.get(name);
     if (!h) throw new Error(`host ${name} is not in ${file2}`);
-    return connect(await sshTargetFor(h, hosts, base), { redactor });
+    return connect(await sshTargetFor(h, hosts, base), { redactor: redactor2 });
   };
   const hooks = hooksFromConfig(config2);
   return {
@@ -84438,11 +85301,11 @@ async function fromConfig(file2, env2, redactor) {
   };
 }
 async function runPlaybookCommand(playbookPath, options) {
-  const redactor = new Redactor();
+  const redactor2 = new Redactor();
   const target = options.inventory ? await (async () => {
     const loaded = await loadInventoryFile(options.inventory);
-    return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor }), hooks: {} };
-  })() : await fromConfig(options.config ?? "slipway.yml", options.env, redactor);
+    return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor: redactor2 }), hooks: {} };
+  })() : await fromConfig(options.config ?? "slipway.yml", options.env, redactor2);
   const modules = defaultRegistry();
   const playbook = parsePlaybookFile(playbookPath, {
     modules,
@@ -84463,7 +85326,7 @@ async function runPlaybookCommand(playbookPath, options) {
     forks: options.forks ? Number(options.forks) : void 0,
     extraVars: await parseExtraVars(options.extraVars),
     config: target.config,
-    redactor,
+    redactor: redactor2,
     reporter
   });
   reporter.recap(result);
@@ -84491,28 +85354,29 @@ var deploy_exports = {};
 __export(deploy_exports, {
   confirm: () => confirm,
   deployOptionsFromFlags: () => deployOptionsFromFlags,
+  finish: () => finish,
   parseEnvPairs: () => parseEnvPairs,
   parseImagePairs: () => parseImagePairs,
   register: () => register4
 });
 import { createInterface } from "node:readline/promises";
 
-// src/deploy/batches.ts
-function batchSize2(serial, total) {
-  if (total === 0) return 0;
-  if (typeof serial === "number") return Math.min(total, Math.max(1, serial));
-  const percent = Number(serial.replace(/%$/, ""));
-  return Math.min(total, Math.max(1, Math.ceil(total * percent / 100)));
+// src/deploy/connect.ts
+function chosenHosts(config2, limit) {
+  return limit && limit.length > 0 ? selectHosts(config2, limit) : resolveHosts(config2);
 }
-function rolloutBatches(items, serial) {
-  const size3 = batchSize2(serial, items.length);
-  const batches = [];
-  for (let i = 0; i < items.length; i += size3) batches.push(items.slice(i, i + size3));
-  return batches;
-}
-function rolloutStops(failed, batch, maxFailPercentage) {
-  if (batch === 0 || failed === 0) return false;
-  return failed * 100 / batch > maxFailPercentage;
+async function connectAll(config2, hosts, pool2) {
+  const all = resolveHosts(config2);
+  return Promise.all(
+    hosts.map(async (resolved) => {
+      try {
+        const host = await pool2.get(await sshTargetFor(resolved, all, config2.source.dir));
+        return { resolved, host };
+      } catch (e) {
+        return { resolved, error: e instanceof Error ? e.message : String(e) };
+      }
+    })
+  );
 }
 
 // src/deploy/compose/commands.ts
@@ -84570,6 +85434,7 @@ function baseRunArgv(input2) {
     containerName(input2.app, input2.service, input2.color),
     "--restart",
     "unless-stopped",
+    ...hardeningArgs(config2.container),
     "--env-file",
     input2.envFile,
     "--publish",
@@ -84579,6 +85444,17 @@ function baseRunArgv(input2) {
     ...labels,
     input2.image,
     ...commandArgv2(config2.command)
+  ];
+}
+function hardeningArgs(container) {
+  return [
+    "--cap-drop",
+    "ALL",
+    ...(container?.capabilities ?? []).flatMap((cap) => ["--cap-add", cap]),
+    "--security-opt",
+    "no-new-privileges",
+    ...container?.user ? ["--user", container.user] : [],
+    ...container?.read_only ? ["--read-only", "--tmpfs", "/tmp"] : []
   ];
 }
 function specHash2(argv3) {
@@ -84634,7 +85510,8 @@ function deployPaths(deployDir) {
     current: `${root}/current`,
     color: `${root}/color`,
     history: `${root}/releases.json`,
-    lock: `${root}/.slipway-lock`
+    lock: `${root}/.slipway-lock`,
+    intent: `${root}/intent.json`
   };
 }
 
@@ -84794,34 +85671,68 @@ function composeRuntime(config2, host) {
   };
 }
 
-// src/deploy/connect.ts
-function chosenHosts(config2, limit) {
-  return limit && limit.length > 0 ? selectHosts(config2, limit) : resolveHosts(config2);
-}
-async function connectAll(config2, hosts, pool2) {
-  const all = resolveHosts(config2);
-  return Promise.all(
-    hosts.map(async (resolved) => {
-      try {
-        const host = await pool2.get(await sshTargetFor(resolved, all, config2.source.dir));
-        return { resolved, host };
-      } catch (e) {
-        return { resolved, error: e instanceof Error ? e.message : String(e) };
-      }
-    })
-  );
-}
-
 // src/deploy/container/images.ts
-import { isAbsolute as isAbsolute3, join as join3 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join5 } from "node:path";
 
 // src/deploy/ship.ts
 import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync3 } from "node:fs";
 import { relative as relative2, resolve as resolve12 } from "node:path";
 import { PassThrough as PassThrough2 } from "node:stream";
-var SHIP_EXCLUDES = [".git", "__pycache__", "*.pyc", "node_modules", "data", "tests", ".venv"];
+
+// src/deploy/ship-files.ts
+var import_dockerignore = __toESM(require_ignore(), 1);
+import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { join as join4 } from "node:path";
+var ignore = import_dockerignore.default.default;
+var SHIP_EXCLUDES = [
+  "**/.git",
+  "**/.env",
+  "**/.env.*",
+  "**/*.db",
+  "**/*.sqlite",
+  "**/*.sqlite?",
+  "**/*.sqlite-*",
+  "**/*.sqlite?-*",
+  "**/instance",
+  "**/__pycache__",
+  "**/*.pyc",
+  "**/node_modules",
+  "**/.venv",
+  "**/data",
+  "**/tests"
+];
+var IGNORE_FILES = [".dockerignore", ".slipwayignore"];
+function shipPatterns(dir) {
+  const patterns = [...SHIP_EXCLUDES];
+  for (const name of IGNORE_FILES) {
+    const file2 = join4(dir, name);
+    if (existsSync2(file2)) patterns.push(...readFileSync3(file2, "utf8").split(/\r?\n/));
+  }
+  return patterns;
+}
+function shippedPaths(dir, patterns = shipPatterns(dir)) {
+  const matcher = ignore().add([...patterns]);
+  const mayReinclude = patterns.some((p) => p.trim().startsWith("!"));
+  const out = [];
+  const walk2 = (relativeDir) => {
+    const entries = readdirSync(join4(dir, relativeDir), { withFileTypes: true }).sort(
+      (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    );
+    for (const entry of entries) {
+      const path8 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
+      const excluded = matcher.ignores(path8);
+      if (!excluded) out.push(path8);
+      if (entry.isDirectory() && (!excluded || mayReinclude)) walk2(path8);
+    }
+  };
+  walk2("");
+  return out;
+}
+
+// src/deploy/ship.ts
 function tarCreateArgv(dir) {
-  return ["tar", "-cz", ...SHIP_EXCLUDES.map((e) => `--exclude=${e}`), "-C", dir, "."];
+  return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
 }
 function unpackArgv(target) {
   const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
@@ -84839,8 +85750,17 @@ function serviceSources(config2, releaseDir) {
 async function shipService(host, localDir, target) {
   const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
   if (exists.code === 0) return false;
+  if (!existsSync3(localDir)) {
+    throw new SlipwayError(`the code to ship is not there: ${localDir}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check the service's build.context (relative to slipway.yml) or pass --release-dir"
+    });
+  }
+  const paths = shippedPaths(localDir);
   const [cmd, ...args] = tarCreateArgv(localDir);
-  const tar = spawn2(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const tar = spawn2(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+  tar.stdin.end(paths.map((path8) => `${path8}\0`).join(""));
   let stderr = "";
   tar.stderr.on("data", (d) => {
     stderr += d.toString();
@@ -84865,7 +85785,7 @@ async function buildForDeploy(config2, options) {
   const images = imagesFromConfig(config2, config2.source.dir).map((image) => {
     const context = contexts[image.service] ?? image.context;
     const dockerfile = config2.services[image.service]?.build?.dockerfile ?? "Dockerfile";
-    return { ...image, context, dockerfile: isAbsolute3(dockerfile) ? dockerfile : join3(context, dockerfile) };
+    return { ...image, context, dockerfile: isAbsolute3(dockerfile) ? dockerfile : join5(context, dockerfile) };
   });
   if (images.length === 0) return {};
   const detected = await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => null);
@@ -84999,6 +85919,48 @@ function containerRuntime(config2, host) {
   };
 }
 
+// src/deploy/emitter.ts
+var HostEmitter = class {
+  constructor(host, sink) {
+    this.host = host;
+    this.sink = sink;
+  }
+  host;
+  sink;
+  /** The step running now (set by the runner); log lines carry it. */
+  step;
+  log(message2, level = "info") {
+    this.sink({ kind: "log", level, message: message2, host: this.host, ...this.step ? { step: this.step } : {} });
+  }
+  /** A line shown as is (a log tail, a diff), without the `[host]` prefix of the legacy reporter. */
+  raw(message2) {
+    this.sink({ kind: "log", level: "info", message: message2, ...this.step ? { step: this.step } : {} });
+  }
+  diff(path8, diff) {
+    this.sink({ kind: "diff", host: this.host, step: this.step ?? "plan", path: path8, diff });
+  }
+  stepEvent(step, status, extra = {}) {
+    this.sink({ kind: "step", host: this.host, step, status, ...extra });
+  }
+};
+function reporterSink(reporter) {
+  return (event) => {
+    if (event.kind === "log") reporter(event.host ? `[${event.host}] ${event.message}` : event.message);
+    else if (event.kind === "diff") reporter(event.diff);
+  };
+}
+function fanOut(...sinks) {
+  const live = sinks.filter((s) => s !== void 0);
+  return (event) => {
+    for (const sink of live) {
+      try {
+        sink(event);
+      } catch {
+      }
+    }
+  };
+}
+
 // src/deploy/history.ts
 function parseHistory(text) {
   if (!text?.trim()) return { releases: [] };
@@ -85029,11 +85991,54 @@ function rollbackTarget(history, live, to) {
   return before.at(-1);
 }
 
+// src/deploy/batches.ts
+function batchSize2(serial, total) {
+  if (total === 0) return 0;
+  if (typeof serial === "number") return Math.min(total, Math.max(1, serial));
+  const percent = Number(serial.replace(/%$/, ""));
+  return Math.min(total, Math.max(1, Math.ceil(total * percent / 100)));
+}
+function rolloutBatches(items, serial) {
+  const size3 = batchSize2(serial, items.length);
+  const batches = [];
+  for (let i = 0; i < items.length; i += size3) batches.push(items.slice(i, i + size3));
+  return batches;
+}
+function rolloutStops(failed, batch, maxFailPercentage) {
+  if (batch === 0 || failed === 0) return false;
+  return failed * 100 / batch > maxFailPercentage;
+}
+function fleetRollbackTarget(lives) {
+  const timeOf = (id) => lives.flatMap((l) => l.history.releases.filter((r) => r.id === id).map((r) => r.time)).sort().at(-1) ?? "";
+  const live = [...new Set(lives.map((l) => l.release).filter((r) => r !== null))];
+  const last = live.sort((a, b) => timeOf(a).localeCompare(timeOf(b))).at(-1);
+  if (!last) return null;
+  for (const l of lives) {
+    const target = rollbackTarget(l.history, last);
+    if (target) return target.id;
+  }
+  return null;
+}
+
 // src/deploy/host-flow.ts
 import { createHash as createHash7 } from "node:crypto";
 
 // src/deploy/backup-step.ts
-import { dirname as dirname9 } from "node:path";
+import { dirname as dirname10 } from "node:path";
+
+// src/deploy/app-user.ts
+function ensureUserArgv(name) {
+  const script = 'getent passwd "$1" >/dev/null && exit 0; useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin -- "$1"';
+  return ["sh", "-c", script, "sh", name];
+}
+async function ensureSystemUser(host, name, check2 = false) {
+  const exists = await host.exec(["getent", "passwd", name], { check: false, step: "app user" });
+  if (exists.code === 0) return null;
+  if (!check2) await host.exec(ensureUserArgv(name), { become: true, step: "app user" });
+  return `create system user ${name} (no home, no shell, no extra group)`;
+}
+
+// src/deploy/backup-step.ts
 function databaseSpec(config2, secrets) {
   if (!config2.database) return null;
   return databaseSpecFromConfig(config2.database, {
@@ -85049,30 +86054,46 @@ function sudoWriters(stopStart) {
 async function prepareDatabaseDir(host, config2, user) {
   const db = config2.database;
   if (!db?.path?.startsWith("/") || db.volume) return;
-  const dir = dirname9(db.path);
-  const owner = db.owner ?? user;
-  await host.exec(["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", dir, owner], {
-    become: true,
-    step: "database dir"
-  });
+  const dir = dirname10(db.path);
+  const first = Object.keys(config2.services)[0] ?? "";
+  const owner = db.owner ?? (config2.runtime === "systemd" ? serviceUser(config2, first) : user);
+  if (config2.runtime === "systemd" && !db.owner) await ensureSystemUser(host, owner);
+  const script = 'test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U -- "$1")" = "$2" ] || chown -R -- "$2" "$1"';
+  await host.exec(["sh", "-c", script, "sh", dir, owner], { become: true, step: "database dir" });
 }
-async function backupBeforeChange(host, config2, spec, release, writers, log2) {
-  if (!spec) return null;
-  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "file") {
+async function fileDatabaseState(host, spec) {
+  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return null;
+  if (spec.location.kind === "file") {
     const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
-    if (exists.code !== 0) {
-      log2(`no database at ${spec.location.path} yet: nothing to back up`);
-      return null;
-    }
+    return { exists: exists.code === 0, where: spec.location.path };
   }
-  if ((spec.engine === "sqlite" || spec.engine === "duckdb") && spec.location.kind === "volume") {
+  if (spec.location.kind === "volume") {
     const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
     const { volume, path: path8 } = spec.location;
     const exists = await host.exec(["sh", "-c", script, "sh", volume, path8], { check: false, become: true });
-    if (exists.code !== 0) {
-      log2(`no database at ${volume}:${path8} yet: nothing to back up`);
-      return null;
+    return { exists: exists.code === 0, where: `${volume}:${path8}` };
+  }
+  return null;
+}
+async function checkDatabasePresent(host, spec, liveRelease) {
+  if (!spec) return "none";
+  const state = await fileDatabaseState(host, spec);
+  if (!state || state.exists) return "present";
+  if (liveRelease === null) return "first-deploy";
+  throw new SlipwayError(
+    `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
+    {
+      host: host.name,
+      step: "preflight",
+      hint: "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed"
     }
+  );
+}
+async function backupBeforeChange(host, config2, spec, release, writers, log2, liveRelease = null) {
+  if (!spec) return null;
+  if (await checkDatabasePresent(host, spec, liveRelease) === "first-deploy") {
+    log2(`no database at ${(await fileDatabaseState(host, spec))?.where} yet (first deploy): nothing to back up`);
+    return null;
   }
   const manifest = await createBackup({
     host,
@@ -85084,6 +86105,12 @@ async function backupBeforeChange(host, config2, spec, release, writers, log2) {
     step: "backup",
     log: log2
   });
+  const copyTo = config2.database?.backups.copy_to;
+  if (copyTo) {
+    const ctx2 = { host, become: true, step: "backup copy_to", log: log2 };
+    const copied = await copyToRunner(ctx2, config2.deploy_dir, manifest, copyTo, config2.database?.backups.dir);
+    log2(`copied backup ${manifest.id} to ${copied}`);
+  }
   return manifest.id;
 }
 async function restoreBeforeRelease(host, config2, spec, id, release, writers, log2) {
@@ -85098,6 +86125,350 @@ async function restoreBeforeRelease(host, config2, spec, id, release, writers, l
     log: log2
   });
 }
+
+// src/deploy/fault.ts
+function parseFault(value) {
+  if (!value) return null;
+  const match = /^([a-z_-]+):(before|after):(kill|term)$/.exec(value);
+  if (!match) {
+    throw new SlipwayError(`SLIPWAY_FAULT=${value}: expected <step>:<before|after>:<kill|term>`, {
+      hint: "e.g. SLIPWAY_FAULT=switch:after:kill (test-only; unset it for real deploys)"
+    });
+  }
+  const [, step, when, how] = match;
+  return { step, when, signal: how === "kill" ? "SIGKILL" : "SIGTERM" };
+}
+var fired = false;
+async function faultAt(fault, step, when) {
+  if (!fault || fired || fault.step !== step || fault.when !== when) return;
+  fired = true;
+  process.kill(process.pid, fault.signal);
+  await new Promise((resolve13) => setTimeout(resolve13, 100));
+}
+
+// src/deploy/host-state.ts
+async function readLiveState(host, paths) {
+  const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
+  const colorText = (await host.readFile(paths.color))?.toString("utf8").trim();
+  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const history = parseHistory((await host.readFile(paths.history))?.toString("utf8"));
+  return { release: link ? link.split("/").pop() ?? null : null, color, history };
+}
+async function writeHistory(host, paths, history) {
+  await host.putFile(paths.history, renderHistory(history), { mode: 420, step: "record release" });
+}
+async function markLive(host, paths, releaseId2, color) {
+  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
+  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId2), paths.current], { step: "record release" });
+  await host.putFile(paths.color, `${color}
+`, { mode: 420, step: "record release" });
+}
+
+// src/deploy/lock.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { hostname as hostname3 } from "node:os";
+import { dirname as dirname11 } from "node:path";
+
+// src/deploy/remove.ts
+import { posix as posix4 } from "node:path";
+function isStrictlyUnder(parent, path8) {
+  const dir = parent.replace(/\/+$/, "");
+  if (!dir.startsWith("/") || !path8.startsWith(`${dir}/`)) return false;
+  const rest = path8.slice(dir.length + 1);
+  return rest !== "" && posix4.normalize(path8) === path8 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
+}
+async function removeUnder(host, parent, path8, options = {}) {
+  if (!isStrictlyUnder(parent, path8)) {
+    throw new SlipwayError(`refusing to remove ${path8}: it is not inside ${parent}`, {
+      host: host.name,
+      step: options.step,
+      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
+    });
+  }
+  await host.exec(["rm", "-rf", "--", path8], options);
+}
+
+// src/deploy/lock.ts
+function describeHolder(held) {
+  if (!held) return "an unknown holder";
+  const run2 = [
+    held.run_id ? `run ${held.run_id}` : "",
+    held.pid !== void 0 ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : ""
+  ].filter(Boolean);
+  const commit = held.commit ? ` (commit ${held.commit}${run2.length ? `, ${run2.join(", ")}` : ""})` : " (commit unknown)";
+  const since = held.since ? ` since ${held.since}` : " since an unknown time";
+  return `${held.holder}${commit}${since}`;
+}
+function lockHeldError(hostName, path8, held) {
+  return new SlipwayError(`deploy lock ${path8} is held by ${describeHolder(held)}`, {
+    host: hostName,
+    step: "lock",
+    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
+  });
+}
+function newRunId() {
+  return randomBytes4(6).toString("hex");
+}
+function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
+  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname3() };
+}
+function holderAlive(holder, isAlive = pidAlive) {
+  if (holder.pid === void 0 || holder.host !== hostname3()) return null;
+  return isAlive(holder.pid);
+}
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+async function readLockHolder(host, path8) {
+  const exists = await host.exec(["test", "-d", path8], { check: false, step: "lock status" });
+  if (exists.code !== 0) return void 0;
+  const text = (await host.readFile(`${path8}/holder`))?.toString("utf8");
+  return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
+}
+async function acquireLock(host, path8, holder, commit, options = {}) {
+  const mkdir4 = () => host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
+  let made = await mkdir4();
+  if (made.code !== 0) {
+    const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
+    const dead = held !== void 0 && holderAlive(held) === false;
+    if (!options.force && !dead) throw lockHeldError(host.name, path8, held);
+    options.say?.(
+      dead ? `taking over the stale lock ${path8}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path8} held by ${describeHolder(held)}`
+    );
+    await removeUnder(host, dirname11(path8), path8, { step: "force unlock" });
+    made = await mkdir4();
+    if (made.code !== 0) {
+      const again = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
+      throw lockHeldError(host.name, path8, again);
+    }
+  }
+  const record2 = lockRecord(holder, commit, options.runId ?? newRunId());
+  await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
+`, { mode: 420, step: "lock" });
+}
+async function releaseLock(host, path8) {
+  await removeUnder(host, dirname11(path8), path8, { step: "unlock" });
+}
+async function releaseLockHeldBy(host, lockPath2, runId) {
+  const held = await readLockHolder(host, lockPath2);
+  if (!held) return "not-held";
+  if (held.run_id !== runId) return "held-by-other";
+  await releaseLock(host, lockPath2);
+  return "released";
+}
+
+// src/deploy/nginx.ts
+async function tlsReady(host, config2) {
+  const tls = tlsModel(config2, true);
+  if (!tls) return false;
+  const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
+  return r.code === 0;
+}
+async function switchTo(host, config2, color, check2 = false) {
+  const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
+  if (!site) return null;
+  return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
+}
+function verifyPaths(config2) {
+  const base = config2.proxy.base_path.replace(/\/$/, "");
+  return config2.proxy.routes.map((r) => `${base}${r.path.startsWith("/") ? "" : "/"}${r.path}`);
+}
+var VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
+function routeCheckArgv(path8, domain3, target) {
+  const name = domain3 ?? "localhost";
+  const head = ["curl", "--silent", "--show-error", "--max-time", "10", "--dump-header", "-", "--output", "-"];
+  const mark = ["--write-out", `${VERIFY_MARK}%{http_code}`];
+  if (target.kind === "public" && target.https) {
+    return [...head, ...mark, "--resolve", `${name}:443:127.0.0.1`, "--insecure", "--", `https://${name}${path8}`];
+  }
+  const port3 = target.kind === "preview" ? `:${target.port}` : "";
+  return [...head, ...mark, "--header", `Host: ${name}`, "--", `http://127.0.0.1${port3}${path8}`];
+}
+function parseRouteCheck(stdout) {
+  const { status, body: all } = parseCurl(stdout);
+  const split = all.search(/\r?\n\r?\n/);
+  const head = split >= 0 ? all.slice(0, split) : all;
+  const body = split >= 0 ? all.slice(split).trimStart() : "";
+  const match = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head);
+  return { status, color: match?.[1] ?? null, body };
+}
+function routePasses(status) {
+  return status >= 200 && status < 300 || status >= 400 && status < 500;
+}
+async function checkRoutes(host, config2, target, color) {
+  const domain3 = config2.proxy.domains[0];
+  const failures = [];
+  for (const path8 of verifyPaths(config2)) {
+    const result = await host.exec(routeCheckArgv(path8, domain3, target), { check: false, step: target.kind });
+    const answer = parseRouteCheck(result.stdout);
+    const scheme = target.kind === "public" && target.https ? "https" : "http";
+    const where = `GET ${scheme}://${domain3 ?? "-"}${target.kind === "preview" ? `:${target.port} (preview)` : ""}${path8}`;
+    if (!routePasses(answer.status)) {
+      const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
+      failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());
+    } else if (color && answer.color !== color) {
+      failures.push(`${where}: answered by ${answer.color ?? "an unmarked server"}, expected ${color}`);
+    }
+  }
+  return { ok: failures.length === 0, failures };
+}
+async function verifyThroughNginx(host, config2, color) {
+  return checkRoutes(host, config2, { kind: "public", https: await tlsReady(host, config2) }, color);
+}
+async function servedColor(host, config2) {
+  const [path8] = verifyPaths(config2);
+  if (config2.proxy.mode === "internal" || path8 === void 0) return null;
+  const target = { kind: "public", https: await tlsReady(host, config2) };
+  const result = await host.exec(routeCheckArgv(path8, config2.proxy.domains[0], target), {
+    check: false,
+    step: "served color"
+  });
+  const color = parseRouteCheck(result.stdout).color;
+  return color === "blue" || color === "green" ? color : null;
+}
+
+// src/deploy/release-id.ts
+function releaseId(commit, now) {
+  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
+  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
+  return `${short}-${stamp}`;
+}
+function isReleaseId(value) {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value);
+}
+function otherColor(color) {
+  return color === "blue" ? "green" : "blue";
+}
+
+// src/deploy/runner.ts
+var InterruptedError = class extends SlipwayError {
+};
+var message = (e) => e instanceof Error ? e.message : String(e);
+async function runSteps2(steps, state, options) {
+  const { emitter, interrupt } = options;
+  const outcome = { timings: [], undone: [], undoErrors: [], alwaysErrors: [] };
+  let undos = [];
+  const started = [];
+  for (const step of steps) {
+    await faultAt(options.fault ?? null, step.name, "before");
+    if (interrupt?.reason) {
+      emitter.stepEvent(step.name, "interrupted", { message: `${interrupt.reason}: not started` });
+      outcome.error = new InterruptedError(`interrupted by ${interrupt.reason} before step ${step.name}`, {
+        host: emitter.host,
+        step: step.name,
+        hint: "what this run had changed was undone; deploy again when ready"
+      });
+      break;
+    }
+    started.push(step);
+    if (step.undo) undos.push(step);
+    emitter.step = step.name;
+    interrupt?.pending.set(emitter.host, `in step ${step.name}`);
+    emitter.stepEvent(step.name, "started");
+    const t0 = Date.now();
+    try {
+      const result = await step.run(state);
+      const ms = Date.now() - t0;
+      outcome.timings.push({ step: step.name, status: result.status, ms });
+      emitter.stepEvent(step.name, result.status, {
+        ms,
+        ...result.message ? { message: result.message } : {},
+        ...result.data ? { data: result.data } : {}
+      });
+      if (step.commits) undos = [];
+    } catch (e) {
+      const ms = Date.now() - t0;
+      outcome.timings.push({ step: step.name, status: "failed", ms });
+      emitter.stepEvent(step.name, "failed", { ms, message: message(e) });
+      outcome.error = e;
+      break;
+    }
+    await faultAt(options.fault ?? null, step.name, "after");
+  }
+  if (outcome.error) await undoAll(undos, state, emitter, outcome);
+  await runAlways(started, state, emitter, outcome);
+  emitter.step = void 0;
+  interrupt?.pending.delete(emitter.host);
+  return outcome;
+}
+async function undoAll(undos, state, emitter, outcome) {
+  for (const step of [...undos].reverse()) {
+    emitter.step = step.name;
+    const t0 = Date.now();
+    try {
+      if (await step.undo?.(state) === "nothing") continue;
+      outcome.undone.push(step.name);
+      emitter.stepEvent(step.name, "undone", { ms: Date.now() - t0 });
+    } catch (e) {
+      outcome.undoErrors.push(`undo of ${step.name} failed: ${message(e)}`);
+      emitter.stepEvent(step.name, "failed", { ms: Date.now() - t0, message: `undo failed: ${message(e)}` });
+      emitter.log(`undo of ${step.name} failed: ${message(e)}`, "error");
+    }
+  }
+}
+async function runAlways(started, state, emitter, outcome) {
+  for (const step of [...started].reverse()) {
+    if (!step.always) continue;
+    emitter.step = step.name;
+    try {
+      await step.always(state);
+    } catch (e) {
+      outcome.alwaysErrors.push(`${step.name}: ${message(e)}`);
+      emitter.log(`${step.name} cleanup failed: ${message(e)}`, "error");
+    }
+  }
+}
+async function planSteps(steps, state, emitter) {
+  for (const step of steps) {
+    if (!step.plan) continue;
+    emitter.step = step.name;
+    await step.plan(state);
+  }
+  emitter.step = void 0;
+}
+function formatTimings(timings) {
+  return timings.map((t) => `${t.step}${t.status === "failed" ? " FAILED" : ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
+}
+
+// src/deploy/steps/backup.ts
+var backupStep = {
+  name: "backup",
+  async plan(s) {
+    if (s.run.kind === "deploy" && s.run.config.database) s.say("  back up the database");
+  },
+  async run(s) {
+    const { host, config: config2, user, kind, releaseId: releaseId2 } = s.run;
+    await prepareDatabaseDir(host, config2, user);
+    if (kind !== "deploy" || !s.spec) return { status: "skipped" };
+    const writers = s.stopFirst || !s.liveColor ? { stop: [], start: [] } : s.writersOf(s.liveColor);
+    s.backup = await backupBeforeChange(host, config2, s.spec, releaseId2, writers, s.say, s.live.release);
+    if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
+    s.say(`backed up the database${s.stopFirst ? " while stopped" : ""}: ${s.backup}`);
+    return { status: "changed", data: { backup: s.backup } };
+  },
+  async undo(s) {
+    const { host, config: config2, restoreDb } = s.run;
+    if (!s.backup || !s.spec || !s.liveColor || !s.switched) return "nothing";
+    if (!restoreDb && !config2.database?.restore_on_rollback) return "nothing";
+    await restoreBeforeRelease(
+      host,
+      config2,
+      s.spec,
+      s.backup,
+      s.live.release ?? s.run.releaseId,
+      s.writersOf(s.liveColor),
+      s.say
+    );
+    s.say(`restored the database from ${s.backup}`);
+    s.undoNotes.push(`restored the database from ${s.backup}`);
+    return void 0;
+  }
+};
 
 // src/deploy/health.ts
 function gateArgs(name, service, port3) {
@@ -85128,6 +86499,29 @@ async function healthGate(host, args) {
     await new Promise((r) => setTimeout(r, args.interval_s * 1e3));
   }
 }
+
+// src/deploy/steps/gate.ts
+var gateStep = {
+  name: "gate",
+  async run(s) {
+    const { host, config: config2, runtime } = s.run;
+    for (const [name, service] of Object.entries(config2.services)) {
+      const args = gateArgs(name, service, colorPort(service, s.idle));
+      const gate = await healthGate(host, args);
+      if (!gate.ok) {
+        s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
+        for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
+        throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
+          host: host.name,
+          step: "gate",
+          hint: "fix the release and deploy again"
+        });
+      }
+      s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+    }
+    return { status: "ok" };
+  }
+};
 
 // src/deploy/hooks.ts
 function hookVars(config2, input2) {
@@ -85187,7 +86581,7 @@ async function runDeployHook(host, options) {
     hooks: hooksFromConfig(config2),
     hooksFile: config2.source.file
   });
-  const redactor = new Redactor(Object.values(options.secrets));
+  const redactor2 = new Redactor(Object.values(options.secrets));
   const result = await runPlaybook(playbook, {
     inventory: { hosts: { [host.name]: { address: host.name } }, groups: {} },
     connect: async () => borrowed(host),
@@ -85195,120 +86589,285 @@ async function runDeployHook(host, options) {
     check: options.check,
     config: config2,
     extraVars: options.vars,
-    redactor,
+    redactor: redactor2,
     reporter: {
       outcome: (o) => {
         for (const line of formatOutcome(o).split("\n")) options.report(`  hook ${name}: ${line}`);
       },
-      warn: (message) => options.report(`  hook ${name}: ${message}`)
+      warn: (message2) => options.report(`  hook ${name}: ${message2}`)
     }
   });
   if (!result.ok) throw hookFailure(host.name, name, firstFailure(result.outcomes));
   return count;
 }
 
-// src/deploy/host-state.ts
-async function readLiveState(host, paths) {
-  const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
-  const colorText = (await host.readFile(paths.color))?.toString("utf8").trim();
-  const color = colorText === "blue" || colorText === "green" ? colorText : null;
-  const history = parseHistory((await host.readFile(paths.history))?.toString("utf8"));
-  return { release: link ? link.split("/").pop() ?? null : null, color, history };
-}
-async function writeHistory(host, paths, history) {
-  await host.putFile(paths.history, renderHistory(history), { mode: 420, step: "record release" });
-}
-async function markLive(host, paths, releaseId2, color) {
-  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
-  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId2), paths.current], { step: "record release" });
-  await host.putFile(paths.color, `${color}
-`, { mode: 420, step: "record release" });
-}
-
-// src/deploy/lock.ts
-function describeHolder(held) {
-  if (!held) return "an unknown holder";
-  const commit = held.commit ? ` (commit ${held.commit})` : " (commit unknown)";
-  const since = held.since ? ` since ${held.since}` : " since an unknown time";
-  return `${held.holder}${commit}${since}`;
-}
-function lockHeldError(hostName, path8, held) {
-  return new SlipwayError(`deploy lock ${path8} is held by ${describeHolder(held)}`, {
-    host: hostName,
-    step: "lock",
-    hint: "wait for that deploy to finish; if it is stale (the deploy died), deploy again with --force-unlock"
+// src/deploy/steps/hooks.ts
+async function runHooks(s, name, check2) {
+  const { run: run2 } = s;
+  if (run2.kind !== "deploy") return 0;
+  const vars2 = hookVars(run2.config, { releaseId: run2.releaseId, color: s.idle, previousColor: s.liveColor, check: check2 });
+  const count = await runDeployHook(run2.host, {
+    config: run2.config,
+    name,
+    vars: vars2,
+    check: check2,
+    secrets: run2.secrets,
+    report: s.raw
   });
+  if (count > 0) s.say(`${check2 ? "  checked" : "ran"} hook ${name} (${count} task${count === 1 ? "" : "s"})`);
+  return count;
 }
-async function acquireLock(host, path8, holder, commit, options = {}) {
-  const mkdir3 = () => host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
-  let made = await mkdir3();
-  if (made.code !== 0) {
-    const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
-    if (!options.force) throw lockHeldError(host.name, path8, held);
-    options.say?.(`--force-unlock: removing the lock ${path8} held by ${describeHolder(held)}`);
-    await host.exec(["rm", "-rf", "--", path8], { step: "force unlock" });
-    made = await mkdir3();
-    if (made.code !== 0) {
-      const again = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
-      throw lockHeldError(host.name, path8, again);
+function hookStep(name) {
+  return {
+    name,
+    async plan(s) {
+      await runHooks(s, name, true);
+    },
+    async run(s) {
+      const count = await runHooks(s, name, false);
+      return count > 0 ? { status: "changed", data: { tasks: count } } : { status: "skipped" };
     }
-  }
-  const record2 = { holder, commit, since: (/* @__PURE__ */ new Date()).toISOString() };
-  await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
-`, { mode: 420, step: "lock" });
+  };
 }
-async function releaseLock(host, path8) {
-  await host.exec(["rm", "-rf", "--", path8], { check: false, step: "unlock" });
+var beforeSwitchStep = hookStep("before_switch");
+var afterSwitchStep = hookStep("after_switch");
+
+// src/deploy/steps/lock.ts
+var lockStep = {
+  name: "lock",
+  async run(s) {
+    const { host, user, actor, commit, forceUnlock, runId } = s.run;
+    await host.exec(
+      ["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", s.paths.root, user],
+      { become: true, step: "deploy dir" }
+    );
+    await acquireLock(host, s.paths.lock, actor, commit, { force: forceUnlock, say: s.say, runId });
+    s.say(`locked ${s.paths.lock}`);
+    return { status: "changed", data: { run_id: runId } };
+  },
+  // Only a lock recording this run's id is removed: a lock we failed to take belongs to someone else.
+  async always(s) {
+    const outcome = await releaseLockHeldBy(s.run.host, s.paths.lock, s.run.runId);
+    if (outcome === "released") s.say("unlocked");
+  }
+};
+
+// src/deploy/steps/preflight.ts
+var preflightStep = {
+  name: "preflight",
+  async plan(s) {
+    if (s.run.kind === "deploy") await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+    nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
+  },
+  async run(s) {
+    const { host, config: config2 } = s.run;
+    if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
+    const site = nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await tlsReady(host, config2) });
+    if (site) {
+      const test = nginxTest();
+      const result = await host.exec(test.argv, { become: true, check: false, step: "preflight" });
+      if (result.code !== 0) {
+        throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
+          host: host.name,
+          step: "preflight",
+          command: test.argv.join(" "),
+          exitCode: result.code,
+          stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+          hint: "fix the file nginx names above (it may belong to another site), check with `sudo nginx -t`, then deploy again"
+        });
+      }
+    }
+    return { status: "ok" };
+  }
+};
+
+// src/deploy/steps/preview.ts
+var previewStep = {
+  name: "preview",
+  async plan(s) {
+    const { proxy } = s.run.config;
+    if (proxy.preview && proxy.mode !== "internal" && s.liveColor)
+      s.say(`  check every route through nginx on 127.0.0.1:${previewPort(s.run.config)} against ${s.idle}`);
+  },
+  async run(s) {
+    const { host, config: config2 } = s.run;
+    if (!config2.proxy.preview || config2.proxy.mode === "internal" || !s.liveColor) return { status: "skipped" };
+    await switchTo(host, config2, s.liveColor);
+    const port3 = previewPort(config2);
+    const check2 = await checkRoutes(host, config2, { kind: "preview", port: port3 }, s.idle);
+    if (!check2.ok) {
+      for (const f of check2.failures) s.say(`preview failed: ${f}`);
+      throw new SlipwayError(`the new release fails through nginx before the switch: ${check2.failures.join("; ")}`, {
+        host: host.name,
+        step: "preview",
+        hint: "no user request reached it; fix the release and deploy again"
+      });
+    }
+    s.say(`previewed every route through nginx on ${s.idle}`);
+    return { status: "ok", data: { port: port3 } };
+  }
+};
+
+// src/deploy/intent.ts
+function parseIntent(text) {
+  if (!text?.trim()) return null;
+  try {
+    const value = JSON.parse(text);
+    if (value.to !== "blue" && value.to !== "green") return null;
+    return {
+      to: value.to,
+      from: value.from === "blue" || value.from === "green" ? value.from : null,
+      release: String(value.release ?? ""),
+      run_id: String(value.run_id ?? ""),
+      since: String(value.since ?? "")
+    };
+  } catch {
+    return null;
+  }
+}
+async function readIntent(host, paths) {
+  return parseIntent((await host.readFile(paths.intent))?.toString("utf8"));
+}
+async function writeIntent(host, paths, intent) {
+  await host.putFile(paths.intent, `${JSON.stringify(intent)}
+`, { mode: 420, step: "switch" });
+}
+async function clearIntent(host, paths) {
+  await host.exec(["rm", "-f", "--", paths.intent], { step: "switch" });
 }
 
-// src/deploy/nginx.ts
-async function tlsReady(host, config2) {
-  const tls = tlsModel(config2, true);
-  if (!tls) return false;
-  const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
-  return r.code === 0;
+// src/deploy/steps/switch.ts
+async function reloadNginx(host) {
+  for (const command of [nginxTest(), nginxReload()]) {
+    const result = await host.exec(command.argv, { become: true, check: false, step: "switch" });
+    if (result.code !== 0) {
+      throw new SlipwayError(`${command.what} failed`, {
+        host: host.name,
+        step: "switch",
+        command: command.argv.join(" "),
+        exitCode: result.code,
+        stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+        hint: "see `sudo nginx -t` and `journalctl -u nginx` on the host"
+      });
+    }
+  }
 }
-async function switchTo(host, config2, color, check2 = false) {
-  const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
-  if (!site) return null;
-  return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
-}
-function verifyPaths(config2) {
-  const base = config2.proxy.base_path.replace(/\/$/, "");
-  return config2.proxy.routes.map((r) => `${base}${r.path.startsWith("/") ? "" : "/"}${r.path}`);
-}
-async function verifyThroughNginx(host, config2) {
-  const domain3 = config2.proxy.domains[0];
-  const failures = [];
-  for (const path8 of verifyPaths(config2)) {
-    const argv3 = curlArgv({
-      url: `http://127.0.0.1${path8}`,
-      status: 200,
-      timeout_s: 10,
-      interval_s: 1,
-      successes: 1,
-      host_header: domain3
+async function switchAndReload(host, config2, color) {
+  const result = await switchTo(host, config2, color);
+  if (!result) return false;
+  if (!result.changed) await reloadNginx(host);
+  const served = await servedColor(host, config2);
+  if (served !== null && served !== color) {
+    throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
+      host: host.name,
+      step: "switch",
+      hint: "another nginx site may shadow this one (same server_name); see `sudo nginx -T` on the host"
     });
-    const result = await host.exec(argv3, { check: false, step: "verify" });
-    const { status, body } = parseCurl(result.stdout);
-    if (status === 0 || status >= 500) {
-      failures.push(
-        `GET ${path8} (Host: ${domain3 ?? "-"}): ${status || result.stderr.trim()} ${body.slice(0, 120).trim()}`
-      );
-    }
   }
-  return { ok: failures.length === 0, failures };
+  return result.changed;
 }
+var switchStep = {
+  name: "switch",
+  async plan(s) {
+    const site = await switchTo(s.run.host, s.run.config, s.idle, true);
+    s.say(`  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"}`);
+    if (site?.diff) s.emitter.diff("switch", site.diff);
+  },
+  async run(s) {
+    const { host, releaseId: releaseId2, runId } = s.run;
+    const intent = {
+      to: s.idle,
+      from: s.liveColor,
+      release: releaseId2,
+      run_id: runId,
+      since: (/* @__PURE__ */ new Date()).toISOString()
+    };
+    await writeIntent(host, s.paths, intent);
+    s.switched = true;
+    const changed = await switchAndReload(host, s.run.config, s.idle);
+    s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
+    return { status: "changed", data: { color: s.idle } };
+  },
+  async undo(s) {
+    if (!s.liveColor) return "nothing";
+    await switchAndReload(s.run.host, s.run.config, s.liveColor);
+    await clearIntent(s.run.host, s.paths);
+    s.say(`switched back to ${s.liveColor}`);
+    s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
+    return void 0;
+  }
+};
 
-// src/deploy/release-id.ts
-function releaseId(commit, now) {
-  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
-  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
-  return `${short}-${stamp}`;
+// src/deploy/steps/reconcile.ts
+var reconcileStep = {
+  name: "reconcile",
+  async run(s) {
+    const { host, config: config2, runtime } = s.run;
+    const intent = await readIntent(host, s.paths);
+    const served = await servedColor(host, config2);
+    if (intent) {
+      s.say(
+        `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`
+      );
+      if (s.liveColor && await runtime.isRunning(s.liveColor)) {
+        await switchAndReload(host, config2, s.liveColor);
+        s.say(`nginx points at the recorded color ${s.liveColor} again`);
+      }
+      await clearIntent(host, s.paths);
+      return { status: "changed", data: { intent: intent.to, served } };
+    }
+    if (served && s.liveColor && served !== s.liveColor) {
+      s.say(`nginx serves ${served} while the record says ${s.liveColor}: going by what nginx serves`);
+      s.liveColor = served;
+      s.idle = otherColor(served);
+      return { status: "changed", data: { served } };
+    }
+    return { status: "ok", ...served ? { data: { served } } : {} };
+  }
+};
+
+// src/deploy/steps/record.ts
+function releaseRecord(s, result) {
+  const { run: run2 } = s;
+  return {
+    id: run2.releaseId,
+    commit: run2.commit,
+    images: run2.images,
+    ...s.backup ? { backup: s.backup } : {},
+    time: (/* @__PURE__ */ new Date()).toISOString(),
+    actor: run2.actor,
+    result,
+    color: s.idle,
+    ...run2.environment ? { environment: run2.environment } : {},
+    env: run2.env,
+    fingerprint: s.fingerprint
+  };
 }
-function otherColor(color) {
-  return color === "blue" ? "green" : "blue";
-}
+var recordStep = {
+  name: "record",
+  commits: true,
+  async run(s) {
+    const { host, kind, releaseId: releaseId2, actor } = s.run;
+    await markLive(host, s.paths, releaseId2, s.idle);
+    if (kind === "rollback") {
+      const from = s.history.releases.find((r) => r.id === s.live.release);
+      if (from) s.history = withRecord(s.history, { ...from, result: "rolled-back" });
+      const to = s.history.releases.find((r) => r.id === releaseId2);
+      s.history = withRecord(s.history, {
+        ...to ?? releaseRecord(s, "deployed"),
+        result: "deployed",
+        color: s.idle,
+        time: (/* @__PURE__ */ new Date()).toISOString(),
+        actor
+      });
+    } else {
+      s.history = withRecord(s.history, releaseRecord(s, "deployed"));
+    }
+    await writeHistory(host, s.paths, s.history);
+    await clearIntent(host, s.paths);
+    return { status: "changed", data: { release: releaseId2, color: s.idle } };
+  }
+};
 
 // src/deploy/retire.ts
 function historyRepositories(history) {
@@ -85328,7 +86887,13 @@ async function retireOld(input2) {
   const paths = deployPaths(config2.deploy_dir);
   const protectedIds = [live, ...previous ? [previous] : []];
   const { prune, history: kept } = releasesToPrune(input2.history, config2.releases.keep, protectedIds);
-  for (const id of prune) await host.exec(["rm", "-rf", "--", paths.release(id)], { check: false, step: "prune" });
+  for (const id of prune) {
+    try {
+      await removeUnder(host, paths.releases, paths.release(id), { check: false, step: "prune" });
+    } catch (e) {
+      say(`not pruned: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   if (prune.length > 0) {
     await writeHistory(host, paths, kept);
     say(`pruned releases ${prune.join(", ")}`);
@@ -85368,6 +86933,158 @@ async function retireOld(input2) {
   return prune.length > 0 ? kept : input2.history;
 }
 
+// src/deploy/steps/retire.ts
+function drainSeconds(s) {
+  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain");
+}
+async function gateAfterRestore(s) {
+  for (const [name, service] of Object.entries(s.run.config.services)) {
+    const args = gateArgs(name, service, colorPort(service, s.idle));
+    const gate = await healthGate(s.run.host, args);
+    if (!gate.ok) {
+      throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
+        host: s.run.host.name,
+        step: "restore",
+        hint: `see the logs of ${s.run.runtime.names(s.idle).join(", ")} on the host`
+      });
+    }
+  }
+}
+var retireStep = {
+  name: "retire",
+  async plan(s) {
+    if (s.liveColor && !s.stopFirst)
+      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} after ${drainSeconds(s)}s`);
+  },
+  async run(s) {
+    const { host, config: config2, runtime, kind, restoreDb, releaseId: releaseId2 } = s.run;
+    if (s.liveColor && !s.stopFirst) {
+      const drain = drainSeconds(s);
+      s.say(`draining ${s.liveColor} for ${drain}s`);
+      await new Promise((r) => setTimeout(r, drain * 1e3));
+      await runtime.stop(s.liveColor);
+      s.say(`stopped ${s.liveColor}`);
+    }
+    if (kind === "rollback" && restoreDb && s.spec) {
+      const from = s.live.history.releases.find((r) => r.id === s.live.release);
+      if (from?.backup) {
+        await restoreBeforeRelease(host, config2, s.spec, from.backup, releaseId2, s.writersOf(s.idle), s.say);
+        s.say(`restored the database from ${from.backup}`);
+        await gateAfterRestore(s);
+      } else s.say("no backup recorded with the release rolled back from: database left as is");
+    }
+    const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
+    s.history = await retireOld({
+      host,
+      config: config2,
+      history: s.history,
+      live: releaseId2,
+      previous: linked ?? null,
+      say: s.say
+    });
+    return { status: "changed" };
+  }
+};
+
+// src/deploy/steps/stage.ts
+function stageInput(s, check2) {
+  const { releaseId: releaseId2, env: env2, images, secrets, releaseDir } = s.run;
+  return { releaseId: releaseId2, env: env2, images, secrets, releaseDir, check: check2 };
+}
+var stageStep = {
+  name: "stage",
+  async plan(s) {
+    const stage = await s.run.runtime.stage(s.idle, stageInput(s, true));
+    for (const a of stage.actions) s.say(`  ${a}`);
+    for (const d of stage.diffs) if (d) s.emitter.diff("stage", d);
+  },
+  async run(s) {
+    const stage = await s.run.runtime.stage(s.idle, stageInput(s, false));
+    for (const a of stage.actions) s.say(a);
+    return { status: stage.changed ? "changed" : "ok", data: { color: s.idle } };
+  }
+};
+
+// src/deploy/steps/start.ts
+var startStep = {
+  name: "start",
+  async plan(s) {
+    s.say(`  start ${s.run.runtime.names(s.idle).join(", ")} and gate on health`);
+  },
+  async run(s) {
+    s.say(`starting ${s.run.runtime.names(s.idle).join(", ")}`);
+    await s.run.runtime.start(s.idle);
+    return { status: "changed", data: { color: s.idle } };
+  },
+  async undo(s) {
+    await s.run.runtime.stop(s.idle);
+    s.undoNotes.push(`stopped ${s.idle}`);
+    return void 0;
+  }
+};
+
+// src/deploy/steps/stop-old.ts
+var stopOldStep = {
+  name: "stop-old",
+  async plan(s) {
+    if (!s.liveColor) return;
+    s.say(
+      `  downtime: stop-first: stop ${s.run.runtime.names(s.liveColor).join(", ")} before ${s.idle} starts, then back up`
+    );
+  },
+  async run(s) {
+    if (!s.liveColor) return { status: "skipped" };
+    s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
+    s.oldStopped = true;
+    await s.run.runtime.stop(s.liveColor);
+    return { status: "changed", data: { color: s.liveColor } };
+  },
+  async undo(s) {
+    if (!s.oldStopped || !s.liveColor) return "nothing";
+    for (const argv3 of s.writersOf(s.liveColor).start)
+      await s.run.host.exec(argv3, { step: "start old color", timeoutMs: 12e4 });
+    s.oldStopped = false;
+    s.say(`started ${s.liveColor} again`);
+    s.undoNotes.push(`${s.liveColor} was started again and serves the previous release`);
+    return void 0;
+  }
+};
+
+// src/deploy/steps/verify.ts
+var verifyStep = {
+  name: "verify",
+  async run(s) {
+    const verify = await verifyThroughNginx(s.run.host, s.run.config, s.idle);
+    if (!verify.ok) {
+      for (const f of verify.failures) s.say(`verify failed: ${f}`);
+      throw new SlipwayError(`verification through nginx failed after the switch: ${verify.failures.join("; ")}`, {
+        host: s.run.host.name,
+        step: "verify",
+        hint: s.liveColor ? "fix the release and deploy again" : "no previous release to go back to"
+      });
+    }
+    s.say("verified the public routes through nginx");
+    return { status: "ok" };
+  }
+};
+
+// src/deploy/steps/index.ts
+function hostSteps(stopFirst) {
+  const before = stopFirst ? [lockStep, reconcileStep, preflightStep, stageStep, stopOldStep, backupStep] : [lockStep, reconcileStep, preflightStep, backupStep, stageStep];
+  return [
+    ...before,
+    startStep,
+    gateStep,
+    previewStep,
+    beforeSwitchStep,
+    switchStep,
+    verifyStep,
+    afterSwitchStep,
+    recordStep,
+    retireStep
+  ];
+}
+
 // src/deploy/host-flow.ts
 function releaseFingerprint(commit, env2, images) {
   const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
@@ -85377,264 +87094,231 @@ function siteUrl(config2, address2) {
   const domain3 = config2.proxy.domains[0] ?? address2;
   return `${config2.tls.enabled ? "https" : "http"}://${domain3}${config2.proxy.base_path}`;
 }
-async function runHost(run2, address2) {
-  const { host, config: config2, runtime, report } = run2;
-  const say = (line) => report(`[${host.name}] ${line}`);
+async function flowState(run2, address2, emitter) {
+  const { host, config: config2, runtime } = run2;
   const paths = deployPaths(config2.deploy_dir);
-  const url2 = siteUrl(config2, address2);
-  await runtime.prepare?.();
   const live = await readLiveState(host, paths);
   const liveColor2 = live.color;
-  const idle = liveColor2 ? otherColor(liveColor2) : "blue";
-  const fingerprint = releaseFingerprint(run2.commit, run2.env, run2.images);
-  const liveRecord = live.history.releases.find((r) => r.id === live.release);
-  const stageInput = {
-    releaseId: run2.releaseId,
-    env: run2.env,
-    images: run2.images,
-    secrets: run2.secrets,
-    releaseDir: run2.releaseDir,
-    check: true
+  return {
+    run: run2,
+    paths,
+    live,
+    liveColor: liveColor2,
+    idle: liveColor2 ? otherColor(liveColor2) : "blue",
+    fingerprint: releaseFingerprint(run2.commit, run2.env, run2.images),
+    url: siteUrl(config2, address2),
+    spec: databaseSpec(config2, run2.secrets),
+    stopFirst: config2.strategy === "stop-first" && liveColor2 !== null,
+    emitter,
+    say: (line) => emitter.log(line),
+    raw: (line) => emitter.raw(line),
+    writersOf: (color) => sudoWriters(
+      runtime.writers?.(color) ?? {
+        stop: [["systemctl", "stop", ...runtime.names(color)]],
+        start: [["systemctl", "start", ...runtime.names(color)]]
+      }
+    ),
+    history: live.history,
+    backup: null,
+    oldStopped: false,
+    switched: false,
+    undoNotes: []
   };
-  if (liveColor2 && liveRecord?.fingerprint === fingerprint && await runtime.isRunning(liveColor2)) {
-    const stage = await runtime.stage(liveColor2, { ...stageInput, releaseId: liveRecord.id });
-    const site = await switchTo(host, config2, liveColor2, true);
-    if (!stage.changed && !site?.changed) {
-      say(`release ${liveRecord.id} is already live on ${liveColor2}: nothing to do`);
-      return { name: host.name, status: "ok", color: liveColor2, url: url2, release: liveRecord.id };
-    }
+}
+async function alreadyLive(s) {
+  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
+  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!s.liveColor || record2?.fingerprint !== s.fingerprint || !await runtime.isRunning(s.liveColor)) return null;
+  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
+  const stage = await runtime.stage(s.liveColor, input2);
+  const site = await switchTo(host, config2, s.liveColor, true);
+  return !stage.changed && !site?.changed ? record2.id : null;
+}
+async function lockIsFree(s) {
+  if (s.run.check) return true;
+  const holder = await readLockHolder(s.run.host, s.paths.lock);
+  if (!holder) return true;
+  if (holderAlive(holder) !== false) return false;
+  await releaseLock(s.run.host, s.paths.lock);
+  s.say(`removed the stale lock of ${describeHolder(holder)}: it is no longer running on this machine`);
+  return true;
+}
+async function runHost(run2, address2) {
+  const { host, runtime } = run2;
+  const emitter = new HostEmitter(host.name, run2.sink);
+  await runtime.prepare?.();
+  const s = await flowState(run2, address2, emitter);
+  const steps = hostSteps(s.stopFirst);
+  const same = await lockIsFree(s) ? await alreadyLive(s) : null;
+  if (same && s.liveColor) {
+    s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
+    return { name: host.name, status: "ok", color: s.liveColor, url: s.url, release: same };
   }
   if (run2.check) {
-    say(`plan: ${run2.kind} ${run2.releaseId} to ${idle} (live: ${live.release ?? "none"} on ${liveColor2 ?? "-"})`);
-    if (config2.database) say("  back up the database");
-    const stage = await runtime.stage(idle, stageInput);
-    for (const a of stage.actions) say(`  ${a}`);
-    say(`  start ${runtime.names(idle).join(", ")} and gate on health`);
-    await runHooks(run2, "before_switch", idle, liveColor2, say);
-    const site = await switchTo(host, config2, idle, true);
-    say(`  switch nginx to ${idle}${site?.changed ? "" : " (no file change)"}`);
-    for (const d of [...stage.diffs, site?.diff ?? ""].filter(Boolean)) report(d);
-    await runHooks(run2, "after_switch", idle, liveColor2, say);
-    if (config2.strategy === "stop-first") {
-      say(
-        `  downtime: stop-first: ${liveColor2 ? `stop ${runtime.names(liveColor2).join(", ")} before ${idle} starts, then back up` : "(first deploy: nothing to stop)"}`
-      );
-    } else if (liveColor2) say(`  stop ${runtime.names(liveColor2).join(", ")} after ${drainSeconds(run2)}s`);
-    return { name: host.name, status: "changed", color: liveColor2 ?? void 0, url: url2 };
-  }
-  await host.exec(
-    ["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", paths.root, run2.user],
-    {
-      become: true,
-      step: "deploy dir"
-    }
-  );
-  await acquireLock(host, paths.lock, run2.actor, run2.commit, { force: run2.forceUnlock, say });
-  say(`locked ${paths.lock}`);
-  try {
-    return await lockedRun(run2, { live, liveColor: liveColor2, idle, fingerprint, url: url2, say });
-  } finally {
-    await releaseLock(host, paths.lock);
-    say("unlocked");
-  }
-}
-function drainSeconds(run2) {
-  return run2.drainSeconds ?? durationSeconds(run2.config.drain, "drain");
-}
-async function lockedRun(run2, ctx2) {
-  const { host, config: config2, runtime } = run2;
-  const { live, liveColor: liveColor2, idle, say } = ctx2;
-  const paths = deployPaths(config2.deploy_dir);
-  const spec = databaseSpec(config2, run2.secrets);
-  const writersOf = (color) => sudoWriters(
-    runtime.writers?.(color) ?? {
-      stop: [["systemctl", "stop", ...runtime.names(color)]],
-      start: [["systemctl", "start", ...runtime.names(color)]]
-    }
-  );
-  let history = live.history;
-  const record2 = (result, backup2, color) => ({
-    id: run2.releaseId,
-    commit: run2.commit,
-    images: run2.images,
-    ...backup2 ? { backup: backup2 } : {},
-    time: (/* @__PURE__ */ new Date()).toISOString(),
-    actor: run2.actor,
-    result,
-    color,
-    ...run2.environment ? { environment: run2.environment } : {},
-    env: run2.env,
-    fingerprint: ctx2.fingerprint
-  });
-  const fail = async (message, backup2, hint) => {
-    if (run2.kind === "deploy") {
-      history = withRecord(history, record2("failed", backup2, idle));
-      await writeHistory(host, paths, history);
-    }
-    throw new SlipwayError(message, { host: host.name, hint });
-  };
-  const stopFirst = config2.strategy === "stop-first" && liveColor2 !== null;
-  const resumeOld = async () => {
-    if (!stopFirst || !liveColor2) return;
-    for (const argv3 of writersOf(liveColor2).start)
-      await host.exec(argv3, { step: "start old color", timeoutMs: 12e4 });
-    say(`started ${liveColor2} again`);
-  };
-  const takeBackup = (writers) => run2.kind === "deploy" ? backupBeforeChange(host, config2, spec, run2.releaseId, writers, say) : Promise.resolve(null);
-  await prepareDatabaseDir(host, config2, run2.user);
-  let backup = stopFirst ? null : await takeBackup(liveColor2 ? writersOf(liveColor2) : { stop: [], start: [] });
-  if (backup) say(`backed up the database: ${backup}`);
-  const stage = await runtime.stage(idle, {
-    releaseId: run2.releaseId,
-    env: run2.env,
-    images: run2.images,
-    secrets: run2.secrets,
-    releaseDir: run2.releaseDir,
-    check: false
-  });
-  for (const a of stage.actions) say(a);
-  if (stopFirst && liveColor2) {
-    say(`downtime: stop-first: stopping ${runtime.names(liveColor2).join(", ")}`);
-    await runtime.stop(liveColor2);
-    try {
-      backup = await takeBackup({ stop: [], start: [] });
-    } catch (e) {
-      await resumeOld();
-      throw e;
-    }
-    if (backup) say(`backed up the database while stopped: ${backup}`);
-  }
-  say(`starting ${runtime.names(idle).join(", ")}`);
-  try {
-    await runtime.start(idle);
-  } catch (e) {
-    await runtime.stop(idle);
-    await resumeOld();
-    throw e;
-  }
-  for (const [name, service] of Object.entries(config2.services)) {
-    const args = gateArgs(name, service, colorPort(service, idle));
-    const gate = await healthGate(host, args);
-    if (!gate.ok) {
-      say(`${name} on ${idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-      for (const line of (await runtime.logs(idle, 30)).split("\n")) if (line) run2.report(`    ${line}`);
-      await runtime.stop(idle);
-      await resumeOld();
-      await fail(
-        `${name} (${idle}) did not become healthy at ${args.url}: ${gate.last}`,
-        backup,
-        stopFirst ? `${liveColor2} was started again and serves the previous release; fix the release and deploy again` : `the live color ${liveColor2 ?? "(none)"} is untouched; fix the release and deploy again`
-      );
-    }
-    say(`${name} on ${idle} is healthy (${gate.attempts} checks)`);
-  }
-  try {
-    await runHooks(run2, "before_switch", idle, liveColor2, say);
-  } catch (e) {
-    await runtime.stop(idle);
-    await resumeOld();
-    await fail(
-      e instanceof Error ? e.message : String(e),
-      backup,
-      `${e instanceof SlipwayError && e.hint ? `${e.hint}; ` : ""}${stopFirst ? `${liveColor2} was started again` : `the live color ${liveColor2 ?? "(none)"} is untouched`}`
+    s.say(
+      `plan: ${run2.kind} ${run2.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`
     );
+    await planSteps(steps, s, emitter);
+    return { name: host.name, status: "changed", color: s.liveColor ?? void 0, url: s.url };
   }
-  const switched = await switchTo(host, config2, idle);
-  say(`switched nginx to ${idle}${switched?.changed ? "" : " (unchanged)"}`);
-  const verify = await verifyThroughNginx(host, config2);
-  const failures = verify.ok ? [] : [...verify.failures];
-  if (verify.ok) {
-    try {
-      await runHooks(run2, "after_switch", idle, liveColor2, say);
-    } catch (e) {
-      failures.push(e instanceof Error ? e.message : String(e));
-    }
+  const outcome = await runSteps2(steps, s, {
+    emitter,
+    interrupt: run2.interrupt,
+    fault: parseFault(process.env.SLIPWAY_FAULT)
+  });
+  s.say(`steps: ${formatTimings(outcome.timings)}`);
+  if (outcome.error) {
+    await recordFailure(s, outcome);
+    throw failureError(s, outcome);
   }
-  if (failures.length > 0) {
-    for (const f of failures) say(`verify failed: ${f}`);
-    if (liveColor2) {
-      await switchTo(host, config2, liveColor2);
-      say(`switched back to ${liveColor2}`);
-    }
-    await runtime.stop(idle);
-    if (backup && spec && liveColor2 && (run2.restoreDb || config2.database?.restore_on_rollback)) {
-      await restoreBeforeRelease(host, config2, spec, backup, live.release ?? run2.releaseId, writersOf(liveColor2), say);
-      say(`restored the database from ${backup}`);
-    }
-    await resumeOld();
-    await fail(
-      `verification through nginx failed after the switch: ${failures.join("; ")}`,
-      backup,
-      liveColor2 ? `switched back to ${liveColor2}, which serves the previous release` : "no previous release to go back to"
-    );
-  }
-  say("verified the public routes through nginx");
-  await markLive(host, paths, run2.releaseId, idle);
-  if (run2.kind === "rollback") {
-    const from = history.releases.find((r) => r.id === live.release);
-    if (from) history = withRecord(history, { ...from, result: "rolled-back" });
-    const to = history.releases.find((r) => r.id === run2.releaseId);
-    history = withRecord(history, {
-      ...to ?? record2("deployed", null, idle),
-      result: "deployed",
-      color: idle,
-      time: (/* @__PURE__ */ new Date()).toISOString(),
-      actor: run2.actor
-    });
-  } else {
-    history = withRecord(history, record2("deployed", backup, idle));
-  }
-  await writeHistory(host, paths, history);
-  if (liveColor2 && !stopFirst) {
-    const drain = drainSeconds(run2);
-    say(`draining ${liveColor2} for ${drain}s`);
-    await new Promise((r) => setTimeout(r, drain * 1e3));
-    await runtime.stop(liveColor2);
-    say(`stopped ${liveColor2}`);
-  }
-  if (run2.kind === "rollback" && run2.restoreDb && spec) {
-    const from = live.history.releases.find((r) => r.id === live.release);
-    if (from?.backup) {
-      await restoreBeforeRelease(host, config2, spec, from.backup, run2.releaseId, writersOf(idle), say);
-      say(`restored the database from ${from.backup}`);
-      await gateAll(run2, idle);
-    } else say("no backup recorded with the release rolled back from: database left as is");
-  }
-  const linked = live.history.releases.find((r) => r.id === live.release)?.id;
-  await retireOld({ host, config: config2, history, live: run2.releaseId, previous: linked ?? null, say });
+  const unlock = outcome.alwaysErrors.length > 0 ? `; ${outcome.alwaysErrors.join("; ")}` : "";
   return {
     name: host.name,
     status: "changed",
-    color: idle,
-    url: ctx2.url,
+    color: s.idle,
+    url: s.url,
     release: run2.releaseId,
-    ...backup ? { backup } : {}
+    ...s.backup ? { backup: s.backup } : {},
+    ...s.live.release ? { previousRelease: s.live.release } : {},
+    ...unlock ? { error: `deployed, but${unlock.slice(1)}` } : {}
   };
 }
-async function runHooks(run2, name, color, previousColor, say) {
-  if (run2.kind !== "deploy") return;
-  const vars2 = hookVars(run2.config, { releaseId: run2.releaseId, color, previousColor, check: run2.check });
-  const count = await runDeployHook(run2.host, {
-    config: run2.config,
-    name,
-    vars: vars2,
-    check: run2.check,
-    secrets: run2.secrets,
-    report: run2.report
-  });
-  if (count > 0) say(`${run2.check ? "  checked" : "ran"} hook ${name} (${count} task${count === 1 ? "" : "s"})`);
+async function recordFailure(s, outcome) {
+  if (s.run.kind !== "deploy" || !outcome.timings.some((t) => t.step === "start")) return;
+  try {
+    await writeHistory(s.run.host, s.paths, withRecord(s.history, releaseRecord(s, "failed")));
+  } catch (e) {
+    outcome.undoErrors.push(`recording the failed release: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
-async function gateAll(run2, color) {
-  for (const [name, service] of Object.entries(run2.config.services)) {
-    const args = gateArgs(name, service, colorPort(service, color));
-    const gate = await healthGate(run2.host, args);
-    if (!gate.ok) {
-      throw new SlipwayError(`${name} (${color}) is unhealthy after the database restore: ${gate.last}`, {
-        host: run2.host.name,
-        step: "restore",
-        hint: `see journalctl -u ${run2.config.app}-${name}@${color} on the host`
-      });
+function failureError(s, outcome) {
+  const e = outcome.error;
+  const base = e instanceof SlipwayError ? e : new SlipwayError(e instanceof Error ? e.message : String(e));
+  const untouched = s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before";
+  const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
+  const hint = [
+    base.hint,
+    notes.length > 0 ? notes.join("; ") : untouched,
+    ...outcome.undoErrors,
+    ...outcome.alwaysErrors.map((a) => `also: ${a}`)
+  ].filter(Boolean);
+  return new SlipwayError(base.message, {
+    host: s.run.host.name,
+    step: base.step,
+    command: base.command,
+    exitCode: base.exitCode,
+    stderrTail: base.stderrTail,
+    hint: hint.join("; "),
+    cause: e
+  });
+}
+
+// src/deploy/fleet.ts
+async function hostSpecific(run2, host) {
+  const live = await readLiveState(host, deployPaths(run2.config.deploy_dir));
+  const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0);
+  if (!target) {
+    throw new SlipwayError(
+      run2.releaseId ? `release ${run2.releaseId} is not in the host's history` : "no earlier release to roll back to",
+      { host: host.name, hint: `releases on the host: ${live.history.releases.map((r) => r.id).join(", ") || "none"}` }
+    );
+  }
+  return { ...run2, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+}
+async function fleetTarget(connected, config2) {
+  const paths = deployPaths(config2.deploy_dir);
+  const hosts = connected.flatMap((c) => c.host ? [c.host] : []);
+  if (hosts.length < 2) return null;
+  const lives = await Promise.all(hosts.map((h) => readLiveState(h, paths)));
+  return fleetRollbackTarget(lives);
+}
+async function switchBackBatch(batch, results, ctx2) {
+  const failed = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
+  if (failed.length === 0) return;
+  for (const [i, result] of results.entries()) {
+    const c = batch[i];
+    if (result.status !== "changed" || !c?.host) continue;
+    const why = `${failed.join(", ")} failed in the same batch (inventory.on_batch_failure: switch_back)`;
+    if (!result.previousRelease) {
+      results[i] = { ...result, error: `deployed, but ${why}: no previous release to switch back to` };
+      continue;
     }
+    ctx2.report(`[${c.resolved.name}] switching back to ${result.previousRelease}: ${why}`);
+    try {
+      const run2 = await hostSpecific({ ...ctx2, kind: "rollback", releaseId: result.previousRelease }, c.host);
+      const back = await runHost(
+        { ...run2, host: c.host, user: c.resolved.user, runtime: ctx2.runtime(c.host) },
+        c.resolved.address
+      );
+      results[i] = { ...back, status: "failed", error: `switched back to ${result.previousRelease}: ${why}` };
+    } catch (e) {
+      const message2 = e instanceof Error ? e.message : String(e);
+      results[i] = { ...result, status: "failed", error: `deployed; switching back failed (${message2}): ${why}` };
+    }
+  }
+}
+async function runBatches(connected, one, ctx2) {
+  const { config: config2, kind, report } = ctx2;
+  const hosts = [];
+  const batches = ctx2.check ? [[...connected]] : rolloutBatches(connected, config2.inventory.serial);
+  for (const [i, batch] of batches.entries()) {
+    if (batches.length > 1) report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
+    const results = await Promise.all(batch.map(one));
+    if (kind === "deploy" && !ctx2.check && config2.inventory.on_batch_failure === "switch_back") {
+      await switchBackBatch(batch, results, ctx2);
+    }
+    hosts.push(...results);
+    const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
+    if (i < batches.length - 1 && rolloutStops(failed, batch.length, config2.inventory.max_fail_percentage)) {
+      const rest = batches.slice(i + 1).flat();
+      report(
+        `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
+      );
+      for (const c of rest)
+        hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
+      break;
+    }
+  }
+  return hosts;
+}
+
+// src/deploy/interrupt.ts
+var INTERRUPT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var Interrupt = class {
+  reason = null;
+  /** What is still held or running, per host (for the message on a hard exit). */
+  pending = /* @__PURE__ */ new Map();
+};
+function exitCode(signal) {
+  return signal === "SIGINT" ? 130 : signal === "SIGHUP" ? 129 : 143;
+}
+async function withInterrupts(body, options = {}) {
+  const interrupt = new Interrupt();
+  const write = options.write ?? ((line) => process.stderr.write(`${line}
+`));
+  const exit = options.exit ?? ((code) => process.exit(code));
+  let timer;
+  const hardExit = (why, signal) => {
+    write(`slipway: ${why}: exiting now without finishing the undo.`);
+    for (const [host, what] of interrupt.pending) write(`  ${host}: ${what}`);
+    write(
+      "  to clear: `slipway lock status` shows each lock's holder; `slipway lock release` frees it; then deploy again (it converges) or `slipway rollback`."
+    );
+    exit(exitCode(signal));
+  };
+  const handler = (signal) => {
+    if (interrupt.reason) return hardExit(`second signal (${signal})`, signal);
+    interrupt.reason = signal;
+    write(`slipway: ${signal}: no new step starts; undoing what this run changed (send it again to exit at once)`);
+    timer = setTimeout(() => hardExit("the undo did not finish in time", signal), options.deadlineMs ?? 6e4);
+    timer.unref();
+  };
+  for (const signal of INTERRUPT_SIGNALS) process.on(signal, handler);
+  try {
+    return await body(interrupt);
+  } finally {
+    for (const signal of INTERRUPT_SIGNALS) process.off(signal, handler);
+    if (timer) clearTimeout(timer);
   }
 }
 
@@ -85691,6 +87375,13 @@ function systemdRuntime(config2, host) {
         if (!input2.check) {
           await host.exec(["mkdir", "-p", "--", `${paths.root}/colors`]);
           await host.exec(["ln", "-sfn", "--", release, link]);
+        }
+      }
+      for (const user of new Set(services.map((name) => serviceUser(config2, name)))) {
+        const created = await ensureSystemUser(host, user, input2.check);
+        if (created) {
+          actions.push(created);
+          changed = true;
         }
       }
       const colored = configWithEnv(config2, input2.env, color);
@@ -85766,17 +87457,27 @@ function errorText(e) {
   if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
   return e instanceof Error ? e.message : String(e);
 }
-async function onEveryHost(config2, limit, kind, base, perHost) {
+async function onEveryHost(config2, limit, kind, input2, perHost) {
   const started = Date.now();
-  const report = base.report;
+  const redactor2 = new Redactor(Object.values(input2.secrets));
+  let base = { ...input2, sink: (event) => input2.sink(redactor2.redactValue(event)) };
+  const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
   const runtime = runtimeFor(config2);
-  const pool2 = new ConnectionPool();
+  const pool2 = new ConnectionPool({ redactor: redactor2 });
   const hosts = [];
   let release = base.releaseId;
   try {
     const connected = await connectAll(config2, chosenHosts(config2, limit), pool2);
+    if (kind === "rollback" && !base.releaseId) {
+      const target = await fleetTarget(connected, config2);
+      if (target) {
+        report(`rollback: the fleet goes back to ${target}, the release before its last deploy`);
+        base = { ...base, releaseId: target };
+        release = target;
+      }
+    }
     const one = async ({ resolved, host, error: error62 }) => {
-      if (!host) return { name: resolved.name, status: "unreachable", error: error62 };
+      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error: error62 });
       try {
         const run2 = perHost ? await perHost(base) : base;
         if (!run2) return { name: resolved.name, status: "ok" };
@@ -85787,30 +87488,13 @@ async function onEveryHost(config2, limit, kind, base, perHost) {
         );
         if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
         else if (result.status === "ok" && result.release) release = result.release;
-        return result;
+        return hostEnd(base, result);
       } catch (e) {
         report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
-        return { name: resolved.name, status: "failed", error: errorText(e) };
+        return hostEnd(base, { name: resolved.name, status: "failed", error: errorText(e) });
       }
     };
-    const batches = base.check ? [connected] : rolloutBatches(connected, config2.inventory.serial);
-    for (const [i, batch] of batches.entries()) {
-      if (batches.length > 1)
-        report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
-      const results = await Promise.all(batch.map(one));
-      hosts.push(...results);
-      const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
-      if (i < batches.length - 1 && rolloutStops(failed, batch.length, config2.inventory.max_fail_percentage)) {
-        const rest = batches.slice(i + 1).flat();
-        report(
-          `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
-        );
-        for (const c of rest) {
-          hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
-        }
-        break;
-      }
-    }
+    hosts.push(...await runBatches(connected, one, { ...base, kind, runtime, report }));
   } finally {
     await pool2.closeAll();
   }
@@ -85824,79 +87508,198 @@ async function onEveryHost(config2, limit, kind, base, perHost) {
     recap
   };
 }
-async function hostSpecific(run2, host) {
-  const live = await readLiveState(host, deployPaths(run2.config.deploy_dir));
-  const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0);
-  if (!target) {
-    throw new SlipwayError(
-      run2.releaseId ? `release ${run2.releaseId} is not in the host's history` : "no earlier release to roll back to",
-      { host: host.name, hint: `releases on the host: ${live.history.releases.map((r) => r.id).join(", ") || "none"}` }
-    );
-  }
-  return { ...run2, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+function hostEnd(base, result) {
+  base.sink({
+    kind: "host",
+    host: result.name,
+    status: result.status,
+    ...result.release ? { release: result.release } : {},
+    ...result.color ? { color: result.color } : {},
+    ...result.backup ? { backup: result.backup } : {},
+    ...result.error ? { error: result.error } : {}
+  });
+  return result;
 }
 async function deploy(options) {
   const { config: config2 } = options;
   const commit = options.commit ?? (await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
-  const report = options.reporter ?? (() => {
-  });
+  if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+  const sink = eventSink(options);
+  const report = (message2) => sink({ kind: "log", level: "info", message: message2 });
   const images = options.images ?? (config2.runtime !== "systemd" && !options.check ? await buildForDeploy(config2, {
     commit,
     releaseDir: options.releaseDir,
     insecure: options.insecureRegistry ?? config2.image.insecure,
     report
   }) : {});
-  return onEveryHost(
-    config2,
-    options.limit,
-    "deploy",
-    {
-      config: config2,
-      kind: "deploy",
-      releaseId: id,
-      commit,
-      actor: options.actor ?? defaultActor(),
-      environment: options.environment,
-      env: options.versionEnv ?? {},
-      images,
-      secrets: options.secrets ?? resolveSecrets(config2).values,
-      releaseDir: options.releaseDir,
-      check: options.check ?? false,
-      restoreDb: options.restoreDb ?? false,
-      drainSeconds: options.drainSeconds,
-      forceUnlock: options.forceUnlock,
-      report
-    },
-    null
+  return withInterrupts(
+    (interrupt) => onEveryHost(
+      config2,
+      options.limit,
+      "deploy",
+      {
+        config: config2,
+        kind: "deploy",
+        releaseId: id,
+        commit,
+        actor: options.actor ?? defaultActor(),
+        environment: options.environment,
+        env: options.versionEnv ?? {},
+        images,
+        secrets: options.secrets ?? resolveSecrets(config2).values,
+        releaseDir: options.releaseDir,
+        check: options.check ?? false,
+        restoreDb: options.restoreDb ?? false,
+        drainSeconds: options.drainSeconds,
+        forceUnlock: options.forceUnlock,
+        runId: options.runId ?? newRunId(),
+        sink,
+        interrupt
+      },
+      null
+    )
   );
 }
 async function rollback(options) {
   const { config: config2 } = options;
-  const report = options.reporter ?? (() => {
-  });
-  return onEveryHost(
-    config2,
-    options.limit,
-    "rollback",
-    {
-      config: config2,
-      kind: "rollback",
-      releaseId: options.to ?? "",
-      commit: "",
-      actor: options.actor ?? defaultActor(),
-      environment: options.environment,
-      env: {},
-      images: {},
-      secrets: options.secrets ?? resolveSecrets(config2).values,
-      check: options.check ?? false,
-      restoreDb: options.restoreDb ?? false,
-      drainSeconds: options.drainSeconds,
-      forceUnlock: options.forceUnlock,
-      report
-    },
-    async (base) => base
+  if (options.to !== void 0 && !isReleaseId(options.to)) throw releaseIdError(options.to, "--to");
+  const sink = eventSink(options);
+  return withInterrupts(
+    (interrupt) => onEveryHost(
+      config2,
+      options.limit,
+      "rollback",
+      {
+        config: config2,
+        kind: "rollback",
+        releaseId: options.to ?? "",
+        commit: "",
+        actor: options.actor ?? defaultActor(),
+        environment: options.environment,
+        env: {},
+        images: {},
+        secrets: options.secrets ?? resolveSecrets(config2).values,
+        check: options.check ?? false,
+        restoreDb: options.restoreDb ?? false,
+        drainSeconds: options.drainSeconds,
+        forceUnlock: options.forceUnlock,
+        runId: options.runId ?? newRunId(),
+        sink,
+        interrupt
+      },
+      async (base) => base
+    )
   );
+}
+function eventSink(options) {
+  return fanOut(options.onEvent, options.reporter ? reporterSink(options.reporter) : void 0);
+}
+function releaseIdError(id, flag) {
+  return new SlipwayError(`${flag} ${JSON.stringify(id)} is not a release id`, {
+    hint: "a release id is one path segment: letters, digits, '.', '_' and '-', starting with a letter or digit (at most 100)"
+  });
+}
+
+// src/deploy/cleanup.ts
+async function cleanupAfterCancel(options) {
+  const { config: config2 } = options;
+  const pool2 = new ConnectionPool();
+  try {
+    const connected = await connectAll(config2, chosenHosts(config2, options.limit), pool2);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        if (!host) return { host: resolved.name, lock: "unreachable", error: error62 ?? "unreachable" };
+        try {
+          return await cleanupHost(host, options);
+        } catch (e) {
+          return { host: resolved.name, lock: "unreachable", error: e instanceof Error ? e.message : String(e) };
+        }
+      })
+    );
+  } finally {
+    await pool2.closeAll();
+  }
+}
+async function cleanupHost(host, options) {
+  const { config: config2, runId } = options;
+  const say = (line) => options.report?.(`[${host.name}] ${line}`);
+  const paths = deployPaths(config2.deploy_dir);
+  const holder = await readLockHolder(host, paths.lock);
+  if (!holder) return { host: host.name, lock: "not-held" };
+  if (holder.run_id !== runId) return { host: host.name, lock: "held-by-other" };
+  const result = { host: host.name, lock: "released" };
+  const runtime = runtimeFor(config2)(host);
+  await runtime.prepare?.();
+  const live = await readLiveState(host, paths);
+  const intent = await readIntent(host, paths);
+  if (intent && live.color && await runtime.isRunning(live.color)) {
+    await switchAndReload(host, config2, live.color);
+    result.switchedBack = live.color;
+    say(`the cancelled run was switching to ${intent.to}: nginx points at ${live.color} again`);
+  }
+  if (intent) await clearIntent(host, paths);
+  const routed = await servedColor(host, config2) ?? live.color;
+  if (routed) {
+    const idle = otherColor(routed);
+    if (await runtime.isRunning(idle)) {
+      await runtime.stop(idle);
+      result.stopped = idle;
+      say(`stopped ${idle}: nginx routes to ${routed}`);
+    }
+  }
+  result.lock = await releaseLockHeldBy(host, paths.lock, runId);
+  say(`lock: ${result.lock}`);
+  return result;
+}
+
+// src/config/secret-redactor.ts
+function secretValues(config2, extra, env2 = process.env) {
+  const values = /* @__PURE__ */ new Set();
+  for (const value of extra) if (value !== void 0 && value.trim() !== "") values.add(value);
+  if (config2) for (const value of Object.values(resolveSecrets(config2, env2).values)) values.add(value);
+  return [...values];
+}
+
+// src/cli/_redact.ts
+var redactor = new Redactor();
+function redactSecretsOf(config2, env2 = process.env) {
+  return redactor.addAll(secretValues(config2, [], env2));
+}
+function cliRedactor() {
+  return redactor;
+}
+function printLine(line) {
+  process.stdout.write(`${redactor.redact(line)}
+`);
+}
+function printError(line) {
+  process.stderr.write(`${redactor.redact(line)}
+`);
+}
+
+// src/cli/deploy-events.ts
+function formatEvent(event) {
+  switch (event.kind) {
+    case "log":
+      return event.host ? `[${event.host}] ${event.message}` : event.message;
+    case "diff":
+      return event.diff;
+    case "step": {
+      if (event.status !== "failed" && event.status !== "undone" && event.status !== "interrupted") return null;
+      const ms = event.ms === void 0 ? "" : ` (${(event.ms / 1e3).toFixed(1)}s)`;
+      return `[${event.host}] step ${event.step} ${event.status}${ms}${event.message ? `: ${event.message}` : ""}`;
+    }
+    default:
+      return null;
+  }
+}
+function terminalSink(write, json2 = false) {
+  return (event) => {
+    if (json2) return write(JSON.stringify(event));
+    const line = formatEvent(event);
+    if (line !== null) write(line);
+  };
 }
 
 // src/cli/deploy.ts
@@ -85951,39 +87754,126 @@ async function confirm(question2) {
     rl.close();
   }
 }
+function finish(result, json2) {
+  if (json2) printLine(JSON.stringify(cliRedactor().redactValue(result), null, 2));
+  process.exitCode = result.ok ? 0 : 1;
+}
 function register4(program2) {
-  program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect, []).option("--version-env <K=V>", "extra env for every service of this release (repeatable)", collect, []).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the database backup when verification after the switch fails").option("--check", "print the plan only, change nothing").option(
+  program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect, []).option(
+    "--version-env <K=V>",
+    "extra env for every service of this release (repeatable; recorded in releases.json and shown: not for secrets)",
+    collect,
+    []
+  ).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the database backup when verification after the switch fails").option("--check", "print the plan only, change nothing").option(
     "--image <service=ref>",
     "image of a service (repo@sha256:..., e.g. from slipway build): no build",
     collect,
     []
-  ).option("--insecure-registry", "the registry speaks plain http (build and push)").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").action(async (file2, flags) => {
+  ).option("--insecure-registry", "the registry speaks plain http (build and push)").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").option("--json", "progress on stderr, the result as JSON on stdout").option("--events", "progress as JSON events (src/deploy/events.ts), one per line").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
-    const reporter = (line) => process.stdout.write(`${line}
-`);
-    const common2 = { ...deployOptionsFromFlags(config2, flags), reporter };
+    redactSecretsOf(config2);
+    const onEvent = terminalSink(flags.json ? printError : printLine, flags.events);
+    const common2 = { ...deployOptionsFromFlags(config2, flags), onEvent, runId: newRunId() };
     const plan = await deploy({ ...common2, check: true });
     if (flags.check || !plan.ok) {
-      process.exitCode = plan.ok ? 0 : 1;
+      finish(plan, flags.json);
       return;
     }
-    if (plan.hosts.every((h) => h.status === "ok")) return;
+    if (plan.hosts.every((h) => h.status === "ok")) return finish(plan, flags.json);
     if (!flags.yes && !await confirm("deploy?")) return;
-    const result = await deploy({ ...common2, releaseId: plan.release });
-    process.exitCode = result.ok ? 0 : 1;
+    finish(await deploy({ ...common2, releaseId: plan.release }), flags.json);
+  });
+}
+
+// src/cli/lock.ts
+var lock_exports = {};
+__export(lock_exports, {
+  register: () => register5
+});
+
+// src/deploy/lock-status.ts
+async function onHosts(config2, limit, fn) {
+  const pool2 = new ConnectionPool();
+  const path8 = deployPaths(config2.deploy_dir).lock;
+  try {
+    const connected = await connectAll(config2, chosenHosts(config2, limit), pool2);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        if (!host) return { host: resolved.name, error: error62 ?? "unreachable" };
+        try {
+          return await fn(host, path8);
+        } catch (e) {
+          return { host: resolved.name, error: e instanceof Error ? e.message : String(e) };
+        }
+      })
+    );
+  } finally {
+    await pool2.closeAll();
+  }
+}
+function lockStatus(config2, limit) {
+  return onHosts(config2, limit, async (host, path8) => {
+    const holder = await readLockHolder(host, path8);
+    return { host: host.name, ...holder ? { holder } : {} };
+  });
+}
+function releaseLocks(config2, limit) {
+  return onHosts(config2, limit, async (host, path8) => {
+    const holder = await readLockHolder(host, path8);
+    if (holder) await releaseLock(host, path8);
+    return { host: host.name, ...holder ? { holder } : {} };
+  });
+}
+function formatLockStatus(locks, alive = holderAlive) {
+  return locks.map((l) => {
+    if (l.error) return `${l.host}: unreachable (${l.error})`;
+    if (!l.holder) return `${l.host}: free`;
+    const state = alive(l.holder);
+    const note = state === false ? " (holder process is not running on this machine: stale)" : "";
+    return `${l.host}: held by ${describeHolder(l.holder)}${note}`;
+  }).join("\n");
+}
+
+// src/cli/lock.ts
+var collect2 = (v, all) => [...all, v];
+function register5(program2) {
+  const lock = program2.command("lock").description("show or release the deploy lock on each host");
+  lock.command("status").description("who holds each host's deploy lock (run id, pid, runner host, commit, since)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect2, []).option("--json", "print the holders as JSON").action(async (file2, flags) => {
+    const config2 = await loadConfig(file2, { environment: flags.env });
+    const locks = await lockStatus(config2, flags.limit);
+    process.stdout.write(`${flags.json ? JSON.stringify(locks, null, 2) : formatLockStatus(locks)}
+`);
+    if (locks.some((l) => l.error)) process.exitCode = 1;
+  });
+  lock.command("release").description("remove each host's deploy lock (printing its holder); --run: only that run's, after its cleanup").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect2, []).option("--run <id>", "only a lock held by this run id; also stop the idle color nginx does not route to").action(async (file2, flags) => {
+    const config2 = await loadConfig(file2, { environment: flags.env });
+    const write = (line) => process.stdout.write(`${line}
+`);
+    if (flags.run) {
+      const results = await cleanupAfterCancel({ config: config2, runId: flags.run, limit: flags.limit, report: write });
+      for (const r of results) write(`${r.host}: ${r.lock}${r.error ? ` (${r.error})` : ""}`);
+      if (results.some((r) => r.error)) process.exitCode = 1;
+      return;
+    }
+    const released = await releaseLocks(config2, flags.limit);
+    for (const l of released) {
+      if (l.error) write(`${l.host}: unreachable (${l.error})`);
+      else write(`${l.host}: ${l.holder ? `released the lock held by ${describeHolder(l.holder)}` : "was free"}`);
+    }
+    if (released.some((l) => l.error)) process.exitCode = 1;
   });
 }
 
 // src/cli/main.ts
-import { readdirSync } from "node:fs";
-import { basename, dirname as dirname10, join as join4 } from "node:path";
+import { readdirSync as readdirSync2 } from "node:fs";
+import { basename, dirname as dirname12, join as join6 } from "node:path";
 import { fileURLToPath as fileURLToPath3, pathToFileURL } from "node:url";
 
 // src/cli/_version.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 function slipwayVersion(packageJson = new URL("../../package.json", import.meta.url)) {
   try {
-    const pkg = JSON.parse(readFileSync3(packageJson, "utf8"));
+    const pkg = JSON.parse(readFileSync4(packageJson, "utf8"));
     return pkg.name === "slipway" && pkg.version ? pkg.version : "unknown";
   } catch {
     return "unknown";
@@ -85996,12 +87886,12 @@ function createProgram(modules) {
   for (const module of modules) module.register(program2);
   return program2;
 }
-async function discoverCommands(dir = dirname10(fileURLToPath3(import.meta.url))) {
+async function discoverCommands(dir = dirname12(fileURLToPath3(import.meta.url))) {
   const skip = /* @__PURE__ */ new Set(["main", "index"]);
-  const files = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has(basename(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
+  const files = readdirSync2(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has(basename(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
   const modules = [];
   for (const file2 of files) {
-    const module = await import(pathToFileURL(join4(dir, file2)).href);
+    const module = await import(pathToFileURL(join6(dir, file2)).href);
     if (typeof module.register === "function") modules.push(module);
   }
   return modules;
@@ -86014,8 +87904,7 @@ async function runProgram(program2, argv3) {
     await program2.parseAsync([...argv3]);
   } catch (error62) {
     if (error62 instanceof SlipwayError) {
-      process.stderr.write(`${error62.describe()}
-`);
+      printError(error62.describe());
       process.exitCode = 1;
       return;
     }
@@ -86029,27 +87918,27 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
 // src/cli/plan.ts
 var plan_exports = {};
 __export(plan_exports, {
-  register: () => register6
+  register: () => register7
 });
 
 // src/cli/playbook.ts
 var playbook_exports = {};
 __export(playbook_exports, {
   playbookOptions: () => playbookOptions,
-  register: () => register5
+  register: () => register6
 });
-var collect2 = (value, previous = []) => [...previous, value];
+var collect3 = (value, previous = []) => [...previous, value];
 function playbookOptions(command) {
   return command.option(
     "-i, --inventory <file>",
     "inventory file (the sandbox's inventory.json or {hosts, groups, ssh}); default: slipway.yml's inventory"
-  ).option("-c, --config <file>", "slipway.yml to read the inventory, vars and hooks from", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-l, --limit <pattern>", "only hosts matching this pattern (web:!db, host1,host2)").option("-t, --tags <tags>", "only tasks with one of these tags (comma-separated)").option("--skip-tags <tags>", "skip tasks with these tags").option("-f, --forks <n>", "hosts run at once within a batch", "10").option("-e, --extra-vars <kv>", "key=value, JSON or @file (repeatable)", collect2).option(
+  ).option("-c, --config <file>", "slipway.yml to read the inventory, vars and hooks from", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-l, --limit <pattern>", "only hosts matching this pattern (web:!db, host1,host2)").option("-t, --tags <tags>", "only tasks with one of these tags (comma-separated)").option("--skip-tags <tags>", "skip tasks with these tags").option("-f, --forks <n>", "hosts run at once within a batch", "10").option("-e, --extra-vars <kv>", "key=value, JSON or @file (repeatable)", collect3).option(
     "--hook <name=file>",
     "run a task file at the playbook's `hook: NAME` point, e.g. after_bootstrap=ops/extra.yml (repeatable)",
-    collect2
+    collect3
   ).option("-v, --verbose", "print every task's message");
 }
-function register5(program2) {
+function register6(program2) {
   playbookOptions(
     program2.command("run").description("run a playbook: changed/ok per task and host, diffs with --diff, then the recap").argument("<playbook>", "playbook file, e.g. playbooks/bootstrap.yml").option("-C, --check", "inspect only: show what would change, change nothing").option("-D, --diff", "show file diffs while applying")
   ).action(async (playbook, options) => {
@@ -86058,7 +87947,7 @@ function register5(program2) {
 }
 
 // src/cli/plan.ts
-function register6(program2) {
+function register7(program2) {
   playbookOptions(
     program2.command("plan").description("show what a playbook would change on each host (check mode with diffs); changes nothing").argument("[playbook]", "playbook file", "playbooks/deploy.yml")
   ).action(async (playbook, options) => {
@@ -86069,7 +87958,7 @@ function register6(program2) {
 // src/cli/releases.ts
 var releases_exports = {};
 __export(releases_exports, {
-  register: () => register7
+  register: () => register8
 });
 
 // src/deploy/releases.ts
@@ -86119,7 +88008,7 @@ function formatHostReleases(hosts) {
 }
 
 // src/cli/releases.ts
-function register7(program2) {
+function register8(program2) {
   program2.command("releases").description("list each host's releases (newest first; * = live) from <deploy_dir>/releases.json").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--json", "print the histories as JSON").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
     const hosts = await listReleases(config2, flags.limit);
@@ -86145,12 +88034,12 @@ __export(render_exports, {
   UNPINNED_TAG: () => UNPINNED_TAG,
   markUnpinned: () => markUnpinned,
   parseImages: () => parseImages,
-  register: () => register8,
+  register: () => register9,
   runRender: () => runRender,
   writeRendered: () => writeRendered
 });
-import { chmod, mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname11, join as join5 } from "node:path";
+import { chmod, mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname13, join as join7 } from "node:path";
 var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 var UNPINNED_TAG = "<tag>";
 var RenderUsageError = class extends SlipwayError {
@@ -86210,15 +88099,15 @@ ${f.content}`).join("\n");
 async function writeRendered(dir, files) {
   const written = [];
   for (const f of files) {
-    const target = join5(dir, f.path);
-    await mkdir2(dirname11(target), { recursive: true });
+    const target = join7(dir, f.path);
+    await mkdir3(dirname13(target), { recursive: true });
     await writeFile2(target, f.content, { mode: f.mode });
     await chmod(target, f.mode);
     written.push(target);
   }
   return written;
 }
-function register8(program2) {
+function register9(program2) {
   program2.command("render").description("print (or write under --out) every file Slipway would install for a config; secrets by name only").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--color <color>", "render for this color only: upstreams point at it (default: blue live, both colors)").option("--out <dir>", "write the files under DIR at their host paths instead of printing them").option("--tls-ready", "the certificate exists: include the HTTPS server block").option(
     "--image <service=ref>",
     "image pinned by digest for a service (repeatable)",
@@ -86248,11 +88137,12 @@ function register8(program2) {
 // src/cli/rollback.ts
 var rollback_exports = {};
 __export(rollback_exports, {
-  register: () => register9
+  register: () => register10
 });
-function register9(program2) {
-  program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch").option("--check", "print the plan only, change nothing").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").action(async (file2, flags) => {
+function register10(program2) {
+  program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch").option("--check", "print the plan only, change nothing").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").option("--json", "progress on stderr, the result as JSON on stdout").option("--events", "progress as JSON events (src/deploy/events.ts), one per line").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
+    redactSecretsOf(config2);
     const common2 = {
       config: config2,
       environment: flags.env,
@@ -86261,24 +88151,20 @@ function register9(program2) {
       restoreDb: flags.restoreDb,
       drainSeconds: flags.drain === void 0 ? void 0 : Number(flags.drain),
       forceUnlock: flags.forceUnlock,
-      reporter: (line) => process.stdout.write(`${line}
-`)
+      onEvent: terminalSink(flags.json ? printError : printLine, flags.events),
+      runId: newRunId()
     };
     const plan = await rollback({ ...common2, check: true });
-    if (flags.check || !plan.ok) {
-      process.exitCode = plan.ok ? 0 : 1;
-      return;
-    }
+    if (flags.check || !plan.ok) return finish(plan, flags.json);
     if (!flags.yes && !await confirm("roll back?")) return;
-    const result = await rollback(common2);
-    process.exitCode = result.ok ? 0 : 1;
+    finish(await rollback(common2), flags.json);
   });
 }
 
 // src/cli/validate.ts
 var validate_exports = {};
 __export(validate_exports, {
-  register: () => register10,
+  register: () => register11,
   runValidate: () => runValidate
 });
 import { readFile as readFile9 } from "node:fs/promises";
@@ -86304,7 +88190,7 @@ async function runValidate(file2, options = {}) {
   const summary = config2 ? validSummary(file2, config2, options.env ? [] : result.environments) : `${file2}: valid`;
   return { exitCode: 0, stdout: [summary], stderr: [] };
 }
-function register10(program2) {
+function register11(program2) {
   program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col").argument("[file]", "config file", "slipway.yml").option("-e, --env <name>", "check only this environment's merged config").action(async (file2, options) => {
     const output2 = await runValidate(file2, options);
     for (const line of output2.stdout) process.stdout.write(`${line}
@@ -86316,7 +88202,19 @@ function register10(program2) {
 }
 
 // src/cli/index.ts
-var commandModules = [backup_exports, build_exports, certs_exports, deploy_exports, plan_exports, playbook_exports, releases_exports, render_exports, rollback_exports, validate_exports];
+var commandModules = [
+  backup_exports,
+  build_exports,
+  certs_exports,
+  deploy_exports,
+  lock_exports,
+  plan_exports,
+  playbook_exports,
+  releases_exports,
+  render_exports,
+  rollback_exports,
+  validate_exports
+];
 async function main2(argv3 = process.argv) {
   await runProgram(createProgram(commandModules), argv3);
 }

@@ -1,9 +1,12 @@
 import { createRequire as __slipwayCreateRequire } from 'node:module'; import { dirname as __slipwayDirname } from 'node:path'; import { fileURLToPath as __slipwayFileUrl } from 'node:url'; const require = __slipwayCreateRequire(import.meta.url); const __filename = __slipwayFileUrl(import.meta.url); const __dirname = __slipwayDirname(__filename);
 /*! slipway v0.1.0 | MIT */
 import {
+  ConnectionPool,
   Redactor,
   STATE,
-  cleanupAfterRun,
+  chosenHosts,
+  connectAll,
+  deployPaths,
   deploymentsClient,
   getInput,
   getState,
@@ -12,15 +15,39 @@ import {
   loadConfig,
   placeKey,
   readInputs,
+  releaseLockHeldBy,
   resolveHosts,
   runContextFromEnv,
-  secretValuesToMask,
+  secretValues,
   setSecret,
   warning
-} from "./chunk-ZHHLR5LR.js";
+} from "./chunk-R6YOP2UW.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
+
+// src/github/post-cleanup.ts
+async function cleanupAfterRun(config, limit, runId) {
+  const pool = new ConnectionPool();
+  const lockPath = deployPaths(config.deploy_dir).lock;
+  try {
+    const connected = await connectAll(config, chosenHosts(config, limit), pool);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error }) => {
+        if (!host) return { host: resolved.name, error: error ?? "unreachable" };
+        try {
+          return { host: resolved.name, lock: await releaseLockHeldBy(host, lockPath, runId) };
+        } catch (e) {
+          return { host: resolved.name, error: e instanceof Error ? e.message : String(e) };
+        }
+      })
+    );
+  } finally {
+    await pool.closeAll();
+  }
+}
+
+// src/github/post-action.ts
 async function runPostAction(env = process.env) {
   const runId = getState(STATE.runId);
   if (!runId || getState(STATE.finished) === "true") {
@@ -30,7 +57,7 @@ async function runPostAction(env = process.env) {
   const redactor = new Redactor();
   try {
     const inputs = readInputs((name) => getInput(name));
-    for (const value of secretValuesToMask(void 0, [inputs.sshPrivateKey, inputs.githubToken], env)) {
+    for (const value of secretValues(void 0, [inputs.sshPrivateKey, inputs.githubToken], env)) {
       setSecret(value);
       redactor.add(value);
     }

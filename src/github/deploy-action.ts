@@ -18,7 +18,6 @@ import { type DeploymentsClient, deploymentsClient, runContextFromEnv } from "./
 import { deployEngine, type Engine } from "./engine.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
 import { actionOutputs, environmentUrl } from "./outputs.js";
-import { lockHolder } from "./post-cleanup.js";
 import { ProgressGroups } from "./progress.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
 import { STATE } from "./state.js";
@@ -66,17 +65,13 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
       images: ctx.inputs.images,
       versionEnv: ctx.inputs.versionEnv,
       forceUnlock: ctx.inputs.forceUnlock,
-      actor: lockHolder(ctx.env.GITHUB_ACTOR ?? "github-actions", runId),
+      actor: ctx.env.GITHUB_ACTOR ?? "github-actions",
       runId,
       secrets,
-      // Until the deploy emits events its progress lines are the log; once it does, the events are.
-      reporter: (line) => {
-        if (!progress.report.sawEvents) core.info(ctx.redact(line));
-      },
       onEvent: progress.onEvent,
     });
     core.saveState(STATE.finished, "true");
-    progress.flush();
+    progress.flush(command === "plan" ? undefined : "unfinished");
     const backups = { ...progress.report.backups };
     for (const host of result.hosts) if (host.backup) backups[host.name] = host.backup;
     if (command !== "plan") {
@@ -128,8 +123,7 @@ async function prepareRunner(
       );
     }
   }
-  // The runner's image push logs in to ghcr.io with GITHUB_TOKEN (src/build/login.ts); the runner does not set it.
-  if (inputs.githubToken && !ctx.env.GITHUB_TOKEN) ctx.env.GITHUB_TOKEN = inputs.githubToken;
+  exportRegistryToken(ctx.env, inputs.githubToken);
   ctx.mask(secretValues(config, [], ctx.env));
   const { values, missing } = resolveSecrets(config, ctx.env);
   if (missing.length > 0) {
@@ -143,6 +137,15 @@ async function prepareRunner(
     core.warning(`secrets not set (the plan shows them as missing): ${names}`);
   }
   return values;
+}
+
+/**
+ * The `github-token` input where the runner's image push reads it: src/build/login.ts logs in to ghcr.io with
+ * GITHUB_TOKEN, which the runner does not set for an action (it passes the token only as this input). An explicit
+ * GITHUB_TOKEN in the step's `env:` wins. The token never reaches a host: hosts pull with their own login.
+ */
+export function exportRegistryToken(env: NodeJS.ProcessEnv, token: string | undefined): void {
+  if (token && !env.GITHUB_TOKEN) env.GITHUB_TOKEN = token;
 }
 
 /** One GitHub deployment per run, for the commit that will serve (`ref`), marked in_progress. Best effort. */

@@ -18,29 +18,22 @@ export interface EngineRun {
   images?: Record<string, string>;
   versionEnv: Record<string, string>;
   forceUnlock: boolean;
-  /** Who deploys, as the lock holder and releases.json record it (carries the run id: see post-cleanup.ts). */
+  /** Who deploys, as the lock holder and releases.json record it. */
   actor: string;
   /** `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}`: the lock owner the post step releases. */
   runId: string;
   secrets: Record<string, string>;
-  reporter: (line: string) => void;
+  /** Every line and step of the run (the action prints and summarises from these; no text reporter). */
   onEvent: DeployEventSink;
 }
 
 export type Engine = (run: EngineRun) => Promise<DeployResult>;
-
-/** Options the deploy gains in the deploy-core issue (events, lock owner); passed already, ignored until then. */
-interface Upcoming {
-  onEvent?: DeployEventSink;
-  runId?: string;
-}
 
 export const deployEngine: Engine = (run) => {
   const common = {
     config: run.config,
     environment: run.environment,
     secrets: run.secrets,
-    reporter: run.reporter,
     restoreDb: run.restoreDb,
     limit: run.limit.length > 0 ? run.limit : undefined,
     forceUnlock: run.forceUnlock,
@@ -49,10 +42,10 @@ export const deployEngine: Engine = (run) => {
     runId: run.runId,
   };
   if (run.command === "rollback") {
-    const options: RollbackOptions & Upcoming = { ...common, to: run.release };
+    const options: RollbackOptions = { ...common, to: run.release };
     return rollback(options);
   }
-  const options: DeployOptions & Upcoming = {
+  const options: DeployOptions = {
     ...common,
     commit: run.commit,
     check: run.command === "plan",

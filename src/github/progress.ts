@@ -28,8 +28,6 @@ export interface ProgressReport {
   diffs: FileDiff[];
   /** Backup id per host: HostEvent.backup or a step's `data.backup`. */
   backups: Record<string, string>;
-  /** True once any event arrived (a deploy that emits none is reported from its result only). */
-  sawEvents: boolean;
 }
 
 /** Where the grouped log goes: `group(title, lines)` writes one whole group; `line` writes a line outside groups. */
@@ -57,13 +55,12 @@ export function formatMs(ms: number): string {
 
 /** Collects a run's events into groups and the report; `flush()` writes what an interrupted step left pending. */
 export class ProgressGroups {
-  readonly report: ProgressReport = { steps: [], diffs: [], backups: {}, sawEvents: false };
+  readonly report: ProgressReport = { steps: [], diffs: [], backups: {} };
   private readonly pending = new Map<string, string[]>();
 
   constructor(private readonly log: LogSink) {}
 
   readonly onEvent = (event: DeployEvent): void => {
-    this.report.sawEvents = true;
     if (event.kind === "step") this.step(event);
     else if (event.kind === "diff") {
       this.report.diffs.push({ host: event.host, step: event.step, path: event.path, diff: event.diff });
@@ -79,9 +76,14 @@ export class ProgressGroups {
     }
   };
 
-  /** Writes every group still open (the run ended or was interrupted inside a step). */
-  flush(): void {
-    for (const [key, lines] of this.pending) this.log.group(`${key.replace("\u0000", ": ")} (unfinished)`, lines);
+  /**
+   * Writes every group still open: steps a plan only described (no start or end events in check mode), or steps a
+   * failed or interrupted run left (`note` "unfinished" says so in the title).
+   */
+  flush(note?: string): void {
+    for (const [key, lines] of this.pending) {
+      this.log.group(`${key.replace("\u0000", ": ")}${note ? ` (${note})` : ""}`, lines);
+    }
     this.pending.clear();
   }
 

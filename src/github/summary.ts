@@ -90,7 +90,7 @@ function diffLines(diffs: readonly FileDiff[]): string[] {
     const longest = Math.max(2, ...(d.diff.match(/`+/g) ?? []).map((run) => run.length));
     const fence = "`".repeat(longest + 1);
     lines.push(
-      `<details><summary>${escapeHtml(`${d.host}: ${d.path} (${d.step})`)}</summary>`,
+      `<details><summary>${escapeHtml(`${d.host}: ${d.path}${d.step === d.path ? "" : ` (${d.step})`}`)}</summary>`,
       "",
       `${fence}diff`,
       d.diff.replace(/\n$/, ""),

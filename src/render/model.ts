@@ -231,6 +231,10 @@ export interface ComposeServiceModel {
   /** e.g. 1.5. */
   cpus?: number;
   user?: string;
+  /** Capabilities kept; every other is dropped (`cap_drop: [ALL]` is always written). */
+  capAdd?: string[];
+  /** Read-only root filesystem, with a private /tmp. */
+  readOnly?: boolean;
 }
 
 export interface ComposeVolumeModel {

@@ -290,7 +290,7 @@ function locationView(route: RouteModel, field: string, ctx: RouteContext): Loca
   if (route.static) {
     // nginx forbids a URI in proxy_pass inside a named location (where the fallback proxies from): the URI is
     // rewritten there instead, then passed on as is.
-    fallbackPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}`;
+    fallbackPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}${variant}`;
     staticView = {
       rewrite: upstreamPath === "" ? null : `^${path.replaceAll(/[.+]/g, (c) => `\\${c}`)}(.*)$ ${upstreamPath}$1`,
       root: absolutePath(route.static.root, `${field}.static.root`),

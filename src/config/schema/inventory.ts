@@ -26,7 +26,9 @@ const connectionFields = {
     .describe("known_hosts file with the pinned host keys, relative to slipway.yml."),
   trust_on_first_use: bool()
     .optional()
-    .describe("Accept an unknown host key the first time and print its fingerprint to pin. Off unless set."),
+    .describe(
+      "Accept an unknown host key the first time, print its fingerprint and record it in known_hosts_file (default ~/.ssh/known_hosts), so later runs check it. Refused when CI=true. Off unless set.",
+    ),
   become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
   identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName()

@@ -172,6 +172,8 @@ export const proxySchema = z
       ),
     preview_port: port()
       .optional()
-      .describe("Port of the preview listener on 127.0.0.1. Default: 30000-32699 (below the ephemeral range), derived from the app name."),
+      .describe(
+        "Port of the preview listener on 127.0.0.1. Default: 30000-32699 (below the ephemeral range), derived from the app name.",
+      ),
   })
   .describe("What sits in front of the services.");

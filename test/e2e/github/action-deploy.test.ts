@@ -15,7 +15,7 @@ import { cleanHost, connectTarget, viaNginx } from "../deploy/support.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { TOKEN, visibleText } from "./fixture.js";
 import { type Recorder, startRecorder } from "./recorder.js";
-import { cancel, loadAction, postRuns, runAction, startStep } from "./runner.js";
+import { cancel, cancelLikeRunner, loadAction, postRuns, runAction, startStep } from "./runner.js";
 
 const APP = "ghdeploy";
 const DOMAIN = "ghdeploy.e2e.test";
@@ -110,9 +110,16 @@ describe("deploy action from action.yml on t2", () => {
     expect(main.outputs.url).toMatch(/ghdeploy\.e2e\.test/);
     expect(main.summary).toContain(`### Slipway deploy: ${APP}: ok`);
     expect(main.summary).toMatch(/\| t2 \| changed \| blue \|/);
+    // Each step's time on each host, from the deploy's events; each step a log group.
+    expect(main.summary).toMatch(/\| t2 \| switch \| (changed|ok) \| \d/);
+    expect(main.stdout).toMatch(/::group::t2: switch \((changed|ok), [\d.]+m?s\)/);
     expect(post?.stdout).toContain("nothing to clean up");
     expect(await version()).toBe("v1");
     firstRelease = main.outputs.release ?? "";
+    // The app creates its database on its first write; a later deploy refuses to run without one to back up.
+    const db = `/var/lib/${APP}/app.db`;
+    const script = `sqlite3 ${db} 'CREATE TABLE IF NOT EXISTS t (x); VACUUM' && chown --reference=/var/lib/${APP} ${db}`;
+    await host.exec(["sh", "-c", script], { become: true });
     const visible = visibleText(main);
     for (const line of key.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"))) {
       expect(visible).not.toContain(line);
@@ -127,26 +134,52 @@ describe("deploy action from action.yml on t2", () => {
     expect(api.requests).toEqual([]);
     expect(main.outputs).toEqual({});
     expect(main.summary).toContain(`### Slipway plan (check mode: nothing changed): ${APP}: ok`);
+    // The plan's diffs (the nginx switch here), redacted, each in a collapsed block; its steps as log groups.
+    expect(main.summary).toContain("<details><summary>t2: switch</summary>");
+    expect(main.summary).toMatch(/```diff\n[\s\S]*- {4}server 127\.0\.0\.1:5401;\n\+ {4}server 127\.0\.0\.1:15401;/);
+    expect(main.stdout).toContain("::group::t2: stage\n");
     expect(await live()).toContain(firstRelease);
     expect(await version()).toBe("v1");
   });
 
-  it("a deploy cancelled mid-way (SIGTERM to main), then the post step: no lock left, the old release serving", async () => {
+  /** Starts a deploy of SHA2 and waits until its stage step ended on t2 (new files in place, nothing switched). */
+  async function deployUntilStaged(opts: ReturnType<typeof options>) {
+    const main = startStep(REPO_ROOT, "main", opts);
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && !main.stdout().includes("::group::t2: stage (")) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(main.stdout()).toContain("::group::t2: stage (");
+    const holder = JSON.parse((await host.readFile(`${LOCK}/holder`))?.toString("utf8") ?? "{}");
+    expect(holder).toMatchObject({ holder: "octocat", run_id: `${opts.env.GITHUB_RUN_ID}-1` });
+    return main;
+  }
+
+  it("a deploy cancelled with SIGTERM undoes itself: lock free, old release serving, the post step has nothing to do", async () => {
     api.requests.length = 0;
     const opts = options(SHA2, { "version-env": "APP_VERSION=v2" });
-    const main = startStep(REPO_ROOT, "main", opts);
-    // Cancel once this run holds the lock on t2 (it is deploying), before it could switch.
-    const deadline = Date.now() + 60_000;
-    let holder: string | undefined;
-    while (Date.now() < deadline && !holder?.includes("octocat")) {
-      holder = (await host.readFile(`${LOCK}/holder`))?.toString("utf8");
-      if (!holder) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(holder).toContain(`(run ${opts.env.GITHUB_RUN_ID}-1)`);
-    cancel(main, "SIGTERM");
+    const main = await deployUntilStaged(opts);
+    cancel(main, "SIGTERM", 60_000);
     const ended = await main.done;
-    expect(ended.code === 0).toBe(false);
-    // What the cancel alone leaves: the lock (the next deploy would be refused).
+    expect(ended.code).not.toBe(0);
+    expect(ended.state.finished).toBe("true");
+    expect(await host.readFile(`${LOCK}/holder`)).toBeUndefined();
+    expect(await live()).toContain(firstRelease);
+    expect(await version()).toBe("v1");
+    expect(api.requests.at(-1)?.body).toMatchObject({ state: "failure" });
+    const post = await startStep(REPO_ROOT, "post", opts, ended.state).done;
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain("nothing to clean up");
+  });
+
+  it("a deploy killed before its undo (the runner's last resort), then the post step: lock free, old release serving", async () => {
+    api.requests.length = 0;
+    const opts = options(SHA2, { "version-env": "APP_VERSION=v2" });
+    const main = await deployUntilStaged(opts);
+    cancel(main, "SIGKILL");
+    const ended = await main.done;
+    expect(ended.signal).toBe("SIGKILL");
+    // What the kill alone leaves: this run's lock (the next deploy would be refused).
     expect(await host.readFile(`${LOCK}/holder`)).toBeDefined();
     expect(ended.state["run-id"]).toBe(`${opts.env.GITHUB_RUN_ID}-1`);
     expect(ended.state.finished).toBeUndefined();
@@ -156,17 +189,30 @@ describe("deploy action from action.yml on t2", () => {
     expect(post.stdout).not.toContain("::warning");
     expect(post.code).toBe(0);
     expect(post.stdout).toContain("[t2] released this run's deploy lock");
-    expect(await host.readFile(`${LOCK}/holder`)).toBeUndefined();
     expect((await host.exec(["test", "-e", LOCK], { check: false })).code).not.toBe(0);
     expect(await live()).toContain(firstRelease);
     expect(await version()).toBe("v1");
-    // The deployment the cancelled run opened is closed as failed by the post step.
+    // The deployment the killed run opened is closed as failed by the post step.
     expect(api.requests.at(-1)).toMatchObject({ path: "/repos/acme/harvest/deployments/99/statuses" });
     expect(api.requests.at(-1)?.body).toMatchObject({ state: "failure" });
   });
 
+  it("the runner's cancel (SIGINT, SIGTERM after 7.5 s, SIGKILL after 2.5 s), then post: lock free, old release serving", async () => {
+    const opts = options(SHA2, { "version-env": "APP_VERSION=v2" });
+    const main = await deployUntilStaged(opts);
+    const ended = await cancelLikeRunner(main);
+    expect(ended.code === 0).toBe(false);
+    const post = await startStep(REPO_ROOT, "post", opts, ended.state).done;
+    expect(post.code).toBe(0);
+    expect(post.stdout).not.toContain("::warning");
+    // Whichever cleaned up (the deploy's own undo or the post step), nothing is left and v1 serves.
+    expect((await host.exec(["test", "-e", LOCK], { check: false })).code).not.toBe(0);
+    expect(await live()).toContain(firstRelease);
+    expect(await version()).toBe("v1");
+  });
+
   it("a lock another run left is not the post step's to remove; force-unlock takes it over", async () => {
-    const stale = JSON.stringify({ holder: "mallory (run 1-1)", commit: "x", since: "2026-01-01T00:00:00Z" });
+    const stale = JSON.stringify({ holder: "mallory", commit: "x", since: "2026-01-01T00:00:00Z", run_id: "1-1" });
     await host.exec(["mkdir", "-p", LOCK]);
     await host.putFile(`${LOCK}/holder`, `${stale}\n`, { mode: 0o644 });
     const opts = options(SHA2, { "version-env": "APP_VERSION=v2" });
@@ -174,11 +220,15 @@ describe("deploy action from action.yml on t2", () => {
     expect(post.stdout).toContain("[t2] the lock is another run's: left in place");
     const refused = await runAction(REPO_ROOT, opts);
     expect(refused.main.code).toBe(1);
-    expect(refused.main.stdout).toContain("is held by mallory (run 1-1)");
+    expect(refused.main.stdout).toContain("is held by mallory (commit x, run 1-1)");
     const forced = await runAction(REPO_ROOT, { ...opts, with: { ...opts.with, "force-unlock": "true" } });
     expect(forced.main.stdout).not.toContain("::error");
     expect(forced.main.code).toBe(0);
     expect(forced.main.outputs["previous-release"]).toBe(firstRelease);
+    // The database existed this time: the backup taken before the switch is an output and in the summary.
+    const backup = JSON.parse(forced.main.outputs.backups ?? "{}").t2;
+    expect(backup).toMatch(/\S/);
+    expect(forced.main.summary).toContain(`- t2: \`${backup}\``);
     expect(await version()).toBe("v2");
   });
 

@@ -66,10 +66,28 @@ describe("log groups from deploy events", () => {
     const groups = new ProgressGroups(sink);
     groups.onEvent({ kind: "step", host: "t1", step: "gate", status: "started" });
     groups.onEvent({ kind: "log", level: "info", host: "t1", step: "gate", message: "waiting for /health" });
-    groups.flush();
+    groups.flush("unfinished");
     expect(out).toEqual(["::group::t1: gate (unfinished)", "waiting for /health", "::endgroup::"]);
-    groups.flush();
+    groups.flush("unfinished");
     expect(out).toHaveLength(3);
+  });
+
+  it("a plan's described steps (no start or end events in check mode) come out as plain groups", () => {
+    const { out, sink } = recorder();
+    const groups = new ProgressGroups(sink);
+    groups.onEvent({ kind: "log", level: "info", host: "t1", step: "stage", message: "  ship code" });
+    groups.onEvent({ kind: "diff", host: "t1", step: "switch", path: "switch", diff: "-a\n+b" });
+    groups.flush();
+    expect(out).toEqual([
+      "::group::t1: stage",
+      "  ship code",
+      "::endgroup::",
+      "::group::t1: switch",
+      "diff switch:",
+      "-a",
+      "+b",
+      "::endgroup::",
+    ]);
   });
 
   it("a failed host is an info line, not an annotation (the run's final error is the one)", () => {

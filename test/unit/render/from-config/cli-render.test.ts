@@ -20,7 +20,7 @@ describe("slipway render", () => {
     expect(text).toContain(
       "### /opt/flask-docker/env/backend-blue.env (env-file, mode 0600, secrets redacted: SECRET_KEY)\n",
     );
-    expect(text).toContain('SECRET_KEY="<secret SECRET_KEY: redacted>"');
+    expect(text).toContain("SECRET_KEY=<secret SECRET_KEY: redacted>");
     expect(text).not.toContain("listen 443");
   });
 

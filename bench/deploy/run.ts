@@ -1,0 +1,201 @@
+/**
+ * Side-by-side deploy benchmark: Slipway (defaults) against the Ansible blue-green reference playbook
+ * (bench/deploy/ansible/deploy.yml) with the same settings, the same image and the same sandbox targets, alternating
+ * A B / B A, each deploy under wrk through nginx. Run it under the e2e lock (it changes the targets):
+ *
+ *   flock /tmp/slipway-e2e.lock npx tsx bench/deploy/run.ts [--targets 1] [--rounds 1]
+ *     [--phases good,unhealthy,after-switch,rollback,redeploy] [--baselines] [--min-requests 20000]
+ *     [--cli bundle|source]
+ *
+ * Merges its figures into bench/results/deploy.json under `scales.<targets>` (other scales' figures are kept).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { loadConfig } from "../../src/config/index.js";
+import type { RemoteHost } from "../../src/remote/types.js";
+import { durationSeconds } from "../../src/render/from-config/common.js";
+import { connectTarget, loadSandbox } from "../../test/e2e/support/sandbox.js";
+import { ansibleDeploy, type EqualSettings, writeAnsibleSetup } from "./ansible.js";
+import { ANSIBLE_APP, APP_PORT, buildBenchImage, HEALTH_PATH, PUBLIC_PATH, SLIPWAY_APP } from "./apps.js";
+import { appBootMs, bareReloads, cleanBenchApps } from "./hosts.js";
+import { type Measurement, measurePhase, measureWindow, PHASES, type Phase, type ToolDriver } from "./phases.js";
+import { slipwayCli, slipwayDeploy, slipwayRollback, useCli, writeSlipwayConfig } from "./slipway.js";
+import { median, pairRatios, windowFor } from "./stats.js";
+
+const RESULTS = "bench/results/deploy.json";
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] ? (args[at + 1] as string) : fallback;
+};
+const targetCount = Number(option("targets", "1"));
+const rounds = Number(option("rounds", "1"));
+const minRequests = Number(option("min-requests", "20000"));
+const phases = option("phases", PHASES.join(",")).split(",") as Phase[];
+const withBaselines = args.includes("--baselines");
+const cliKind = option("cli", "bundle") as "bundle" | "source";
+for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--phases: unknown phase ${p} (${PHASES.join(", ")})`);
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const loadAtStart = loadavg().map(round2);
+const sandbox = loadSandbox();
+const targets = sandbox.targets.slice(0, targetCount);
+if (targets.length < targetCount) {
+  throw new Error(
+    `the sandbox has ${sandbox.targets.length} targets; run \`npm run sandbox -- up --targets ${targetCount}\``,
+  );
+}
+const log = (line: string) => console.log(`[bench/deploy ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+log(`bundling the CLI (${cliKind}); building and pushing the bench image (examples/harvest/frontend)`);
+useCli(await slipwayCli(cliKind));
+const image = await buildBenchImage(sandbox);
+log(`image ${image}; cleaning both bench apps on ${targets.map((t) => t.name).join(", ")}`);
+const hosts: RemoteHost[] = await Promise.all(targets.map((t) => connectTarget(t.name)));
+await Promise.all(hosts.map(cleanBenchApps));
+
+const configPath = writeSlipwayConfig(targets, sandbox);
+const config = await loadConfig(configPath);
+const health = config.services.frontend?.health;
+const settings: EqualSettings = {
+  healthIntervalS: durationSeconds(health?.interval ?? "2s", "health.interval"),
+  healthSuccesses: health?.consecutive_successes ?? 2,
+  healthTimeoutS: durationSeconds(health?.timeout ?? "60s", "health.timeout"),
+  drainS: durationSeconds(config.drain, "drain"),
+};
+const ansibleSetup = writeAnsibleSetup(targets, sandbox);
+const slipway: ToolDriver = {
+  app: SLIPWAY_APP,
+  live: null,
+  previous: null,
+  deploy: (release) => slipwayDeploy(configPath, image, release),
+  rollback: () => slipwayRollback(configPath),
+};
+const ansible: ToolDriver = {
+  app: ANSIBLE_APP,
+  live: null,
+  previous: null,
+  deploy: (release) => ansibleDeploy(ansibleSetup, image, release, settings),
+  rollback: () => ansibleDeploy(ansibleSetup, image, ansible.previous ?? { version: "none", broken: "" }, settings),
+};
+
+// Warm-up, not measured: the first deploy pulls the image and writes the sites; a rollback needs a release before.
+const firstDeploys: Record<string, number[]> = { slipway: [], ansible: [] };
+for (const driver of [slipway, ansible]) {
+  for (const version of phases.includes("rollback") ? ["w1", "w2"] : ["w1"]) {
+    const run = await driver.deploy({ version, broken: "" });
+    if (run.exitCode !== 0) {
+      throw new Error(`${driver.app.tool} warm-up deploy failed:\n${run.lines.map((l) => l.line).join("\n")}`);
+    }
+    firstDeploys[driver.app.tool]?.push(run.wallMs);
+    [driver.previous, driver.live] = [driver.live, { version, broken: "" }];
+    log(`${driver.app.tool} warm-up deploy ${version}: ${run.wallMs} ms`);
+  }
+}
+
+// The load's rate here sets how long each window runs to reach --min-requests; meanwhile, under the same load, the
+// app's own boot time (docker run to first healthy answer) on the first target.
+let bootMs = 0;
+const probe = await measureWindow(targets[0] as (typeof targets)[0], SLIPWAY_APP, 3000, async () => {
+  bootMs = await appBootMs(hosts[0] as RemoteHost, image, APP_PORT, HEALTH_PATH);
+});
+log(`app boot (docker run to healthy, under load): ${bootMs} ms`);
+const windowMs = windowFor(minRequests, probe.requestsPerSecond, 3000);
+log(`load probe: ${probe.requestsPerSecond} requests/s through nginx; each window runs >= ${windowMs} ms`);
+
+const baselines: Record<string, unknown> = {};
+if (withBaselines) {
+  const first = targets[0] as (typeof targets)[0];
+  baselines.noDeploy = await measureWindow(first, SLIPWAY_APP, windowMs, async () => undefined);
+  log(`baseline, no deploy: ${JSON.stringify(baselines.noDeploy)}`);
+  baselines.bareReloads = {
+    reloads: 5,
+    ...(await measureWindow(first, SLIPWAY_APP, windowMs, () => bareReloads(hosts[0] as RemoteHost, 5, 1000))),
+  };
+  log(`baseline, 5 bare reloads: ${JSON.stringify(baselines.bareReloads)}`);
+}
+
+const measurements: Measurement[] = [];
+for (let round = 1; round <= rounds; round++) {
+  for (const phase of phases) {
+    // A B in odd rounds, B A in even ones: neither tool always runs second, on a warmer machine.
+    const order = round % 2 ? [slipway, ansible] : [ansible, slipway];
+    for (const driver of order) {
+      const m = await measurePhase(driver, phase, round, targets, hosts, windowMs);
+      measurements.push(m);
+      log(
+        `round ${round} ${phase} ${m.tool}: exit ${m.exitCode}${m.expectedOutcome ? "" : " (UNEXPECTED)"}, ` +
+          `wall ${m.wallMs} ms, to serving ${m.toServingMs ?? "-"} ms, ${m.load.requests} requests, ` +
+          `${m.load.failedAnswers} failed answers, ${m.load.connectionErrors} connection errors` +
+          (m.changedNothing === null ? "" : `, changed nothing: ${m.changedNothing}`),
+      );
+    }
+  }
+}
+await Promise.all(hosts.map((h) => h.close()));
+
+// Each invocation writes the phases it ran (and its baselines) under its scale, keeping what other invocations wrote:
+// the full benchmark is several short runs, each holding the shared targets a few minutes at most.
+const machine = {
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model ?? "unknown",
+  node: process.version,
+  loadAverage: { start: loadAtStart, end: loadavg().map(round2) },
+};
+const load = {
+  tool: "wrk -t1 -c16, keep-alive, through nginx on the first target",
+  path: PUBLIC_PATH,
+  probe,
+  windowMs,
+};
+const phaseResults = Object.fromEntries(
+  phases.map((phase) => {
+    const runs = measurements.filter((m) => m.phase === phase);
+    const side = (tool: string) => {
+      const of = runs.filter((m) => m.tool === tool);
+      return {
+        wallMs: median(of.map((m) => m.wallMs)),
+        toServingMs: median(of.flatMap((m) => (m.toServingMs === null ? [] : [m.toServingMs]))),
+        failedAnswers: of.reduce((n, m) => n + m.load.failedAnswers, 0),
+        connectionErrors: of.reduce((n, m) => n + m.load.connectionErrors, 0),
+        requests: of.reduce((n, m) => n + m.load.requests, 0),
+        allExpected: of.every((m) => m.expectedOutcome),
+      };
+    };
+    const summary = { slipway: side("slipway"), ansible: side("ansible") };
+    log(`${phase}: ${JSON.stringify(summary)}`);
+    return [
+      phase,
+      {
+        date: new Date().toISOString(),
+        rounds,
+        machine,
+        load,
+        appBootMs: bootMs,
+        summary,
+        ratios: pairRatios(runs),
+        runs,
+      },
+    ];
+  }),
+);
+const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
+const before = previous.scales?.[String(targetCount)] ?? {};
+const scale = {
+  targets: targets.map((t) => t.name),
+  equalSettings: settings,
+  slipwayCli: cliKind,
+  image,
+  firstDeploysMs: firstDeploys,
+  appBootMs: bootMs,
+  baselines: withBaselines ? { date: new Date().toISOString(), machine, load, ...baselines } : before.baselines,
+  phases: { ...(before.phases ?? {}), ...phaseResults },
+};
+const output = {
+  benchmark: "blue-green deploy under load: Slipway (defaults) vs a hand-written Ansible playbook, same settings",
+  ...previous,
+  scales: { ...(previous.scales ?? {}), [String(targetCount)]: scale },
+};
+mkdirSync("bench/results", { recursive: true });
+writeFileSync(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
+log(`ratios (ansible / slipway wall time): ${JSON.stringify(measurements.length ? pairRatios(measurements) : [])}`);

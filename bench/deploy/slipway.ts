@@ -1,0 +1,89 @@
+/**
+ * Slipway's side of the benchmark: a slipway.yml for the harvest frontend alone on N sandbox targets (Slipway's
+ * defaults for health (but a 15 s timeout), drain and strategy; no TLS, no database, so both tools do the same steps), and the CLI as a
+ * user runs it: `bin/slipway.js deploy --yes` with the prebuilt image, and `rollback --yes`.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { REPO_ROOT, type SandboxInventory, type SandboxTarget } from "../../test/e2e/support/sandbox.js";
+import { APP_CONTEXT, APP_PORT, HEALTH_PATH, PUBLIC_PATH, type Release, SLIPWAY_APP } from "./apps.js";
+import { type CommandRun, timedCommand } from "./command.js";
+
+/** Writes the config into a temp dir; returns its path. */
+export function writeSlipwayConfig(targets: readonly SandboxTarget[], sandbox: SandboxInventory): string {
+  const config = {
+    app: SLIPWAY_APP.app,
+    runtime: "container",
+    image: { registry: sandbox.registry, repository: "bench-deploy/frontend" },
+    services: {
+      frontend: {
+        // Never built by the bench (it passes --image), but a container service names how it would be.
+        build: { context: join(REPO_ROOT, APP_CONTEXT) },
+        port: APP_PORT,
+        ports: SLIPWAY_APP.ports,
+        // Defaults but the timeout (60s): it only bounds the unhealthy release, which would otherwise hold the
+        // shared targets a minute per deploy. Ansible gets the same (bench/deploy/ansible.ts EqualSettings).
+        health: { path: HEALTH_PATH, timeout: "15s" },
+      },
+    },
+    inventory: {
+      ssh: {
+        user: targets[0]?.user ?? "deploy",
+        known_hosts_file: sandbox.knownHostsPath,
+        identity_file: sandbox.privateKeyPath,
+      },
+      hosts: Object.fromEntries(targets.map((t) => [t.name, { address: t.host }])),
+    },
+    // `/` is verified through nginx after the switch: the broken release's 500 there switches back.
+    proxy: { mode: "nginx", domains: [SLIPWAY_APP.domain], routes: [{ path: PUBLIC_PATH, service: "frontend" }] },
+    tls: { enabled: false },
+  };
+  const path = join(mkdtempSync(join(tmpdir(), "slipway-bench-deploy-")), "slipway.yml");
+  writeFileSync(path, stringify(config));
+  return path;
+}
+
+/**
+ * The CLI the bench runs, as argv: by default the current source bundled the way scripts/bundle.mjs bundles dist/cli
+ * (what an installed package and the Action run) into a temp dir beside links to templates/ and playbooks/;
+ * `source` runs bin/slipway.js from this checkout, which compiles the TypeScript with tsx at every start.
+ */
+export async function slipwayCli(kind: "bundle" | "source"): Promise<string[]> {
+  if (kind === "source") return [process.execPath, join(REPO_ROOT, "bin/slipway.js")];
+  // scripts/bundle.mjs reads src/ and writes dist/ under its working directory: run it in the temp dir.
+  const dir = mkdtempSync(join(tmpdir(), "slipway-bench-cli-"));
+  for (const shared of ["src", "templates", "playbooks"]) symlinkSync(join(REPO_ROOT, shared), join(dir, shared));
+  execFileSync(process.execPath, [join(REPO_ROOT, "scripts/bundle.mjs")], { cwd: dir, stdio: "inherit" });
+  const launcher = join(dir, "slipway.mjs");
+  writeFileSync(launcher, 'import { main } from "./dist/cli/index.js";\nawait main(process.argv);\n');
+  return [process.execPath, launcher];
+}
+
+let cliArgv: string[] = [];
+/** Sets the CLI argv (from slipwayCli) the deploy and rollback commands run. */
+export function useCli(argv: string[]): void {
+  cliArgv = argv;
+}
+const cli = () => cliArgv;
+
+/** `slipway deploy CONFIG --yes --image backend=IMAGE --version-env APP_VERSION=.. [--version-env BROKEN=..]`. */
+export function slipwayDeploy(configPath: string, image: string, release: Release): Promise<CommandRun> {
+  const env = [`APP_VERSION=${release.version}`, ...(release.broken ? [`BROKEN=${release.broken}`] : [])];
+  return timedCommand([
+    ...cli(),
+    "deploy",
+    configPath,
+    "--yes",
+    "--image",
+    `frontend=${image}`,
+    ...env.flatMap((pair) => ["--version-env", pair]),
+  ]);
+}
+
+/** `slipway rollback CONFIG --yes`: back to the release before the live one. */
+export function slipwayRollback(configPath: string): Promise<CommandRun> {
+  return timedCommand([...cli(), "rollback", configPath, "--yes"]);
+}
