@@ -43,8 +43,9 @@ describe("rendered site and units on a target", () => {
       ...sudo,
       check: false,
     });
-    await host.exec(["mkdir", "-p", f.APP_DIR, f.ENV_DIR, `${f.STATIC_ROOT}/static`, `/var/lib/${f.APP}`], sudo);
-    await host.exec(["chown", `${f.APP}:${f.APP}`, `/var/lib/${f.APP}`], sudo);
+    // /var/lib/<app> (the unit's ReadWritePaths) is not created here: the unit creates it, owned by the service.
+    await host.exec(["rm", "-rf", "--", `/var/lib/${f.APP}`], sudo);
+    await host.exec(["mkdir", "-p", f.APP_DIR, f.ENV_DIR, `${f.STATIC_ROOT}/static`], sudo);
     await host.putFile(`${f.APP_DIR}/echo_app.py`, readFileSync(join(import.meta.dirname, "echo_app.py")), {
       ...sudo,
       mode: 0o644,
@@ -99,6 +100,11 @@ describe("rendered site and units on a target", () => {
     await host.exec(["systemctl", "daemon-reload"], sudo);
     await host.exec(["systemctl", "reload", "nginx"], sudo);
     await host.close();
+  });
+
+  it("the units created their ReadWritePaths directory, owned by the service user, before starting", async () => {
+    const stat = await host.exec(["stat", "-c", "%U:%G %a", `/var/lib/${f.APP}`], { become: true });
+    expect(stat.stdout.trim()).toBe(`${f.APP}:${f.APP} 750`);
   });
 
   it("sends /harvest/api/health to the backend's /api/health", async () => {
