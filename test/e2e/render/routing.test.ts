@@ -156,9 +156,9 @@ describe("rendered site and units on a target", () => {
     expect(statuses.filter((s) => s !== 429 && s !== 200)).toEqual([]);
   });
 
-  it("denies /.git/config", async () => {
-    expect((await get("/.git/config")).status).toBe(403);
-    expect((await get("/harvest/.env")).status).toBe(403);
+  it("answers 404 for /.git/config and other dotfiles (deny_dotfiles: as if absent)", async () => {
+    expect((await get("/.git/config")).status).toBe(404);
+    expect((await get("/harvest/.env")).status).toBe(404);
   });
 
   it("serves a static file from nginx with its expires header, and falls back to the app otherwise", async () => {
