@@ -74536,8 +74536,8 @@ function jobBackupDir(job) {
   return backupDir(job.deployDir, job.database.backupsDir);
 }
 function execContext(job) {
-  const volume = "location" in job.database && job.database.location.kind === "volume";
-  return { host: job.host, become: job.become ?? volume, step: job.step ?? "backup", log: job.log };
+  const file2 = job.database.engine === "sqlite" || job.database.engine === "duckdb";
+  return { host: job.host, become: job.become ?? file2, step: job.step ?? "backup", log: job.log };
 }
 function databaseName(spec) {
   if (spec.engine === "sqlite" || spec.engine === "duckdb") return path5.basename(spec.location.path);
@@ -74861,9 +74861,12 @@ var URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
 function urlPath() {
   return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
 }
-var PREFIX_PATH_PATTERN = /^\/([A-Za-z0-9._~!$&'()*+,=:@%-]+\/)*$/;
+var PREFIX_PATH_PATTERN = /^(?!.*\/\.\.?\/)\/([A-Za-z0-9._~@+-]+\/)*$/;
 function prefixPath() {
-  return patternString(PREFIX_PATH_PATTERN, 'expected a path starting and ending with "/" (like "/harvest/")');
+  return patternString(
+    PREFIX_PATH_PATTERN,
+    'expected a path starting and ending with "/" (like "/harvest/"), of letters, digits and ._~@+-'
+  );
 }
 var ABSOLUTE_PATH_PATTERN = /^\/[^\0\s;{}"'`$\\]*$/;
 function absolutePath() {
@@ -74936,7 +74939,16 @@ var healthSchema = external_exports.strictObject({
   consecutive_successes: positiveInt().default(2).describe("Healthy answers in a row needed to pass."),
   timeout: duration3().default("60s").describe("Give up (and fail the deploy) after this long."),
   request_timeout: duration3().default("5s").describe("Timeout of one health request."),
-  start_period: duration3().default("0s").describe("Grace time after start before failures count.")
+  start_period: duration3().default("0s").describe("Grace time after start before failures count."),
+  container_check: external_exports.union(
+    [
+      external_exports.enum(["none", "python", "curl", "wget"]),
+      external_exports.array(external_exports.string({ error: "expected a command argument" })).min(1, { error: "expected a command" })
+    ],
+    { error: 'expected "none", "python", "curl", "wget" or a command as a list (like [/app/healthcheck])' }
+  ).default("none").describe(
+    "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
+  )
 }).describe("Health check gating the switch.");
 var resourcesSchema = external_exports.strictObject({
   memory: size().optional().describe('Memory limit like "512M" or "2G" (systemd MemoryMax, docker --memory).'),
@@ -74953,7 +74965,9 @@ var systemdSchema = external_exports.strictObject({
   worker_class: external_exports.string({ error: "expected a worker class name" }).optional().describe("gunicorn worker class (e.g. `uvicorn.workers.UvicornWorker`)."),
   timeout: duration3().default("120s").describe("Worker timeout."),
   working_dir: absolutePath().optional().describe("WorkingDirectory. Default: the release directory of the service's code."),
-  user: unixUser().optional().describe("User the service runs as (never root; created by the deploy when missing). Default: the SSH user."),
+  user: unixUser().optional().describe(
+    "User the service runs as (never root; created by the deploy when missing). Default: `app-<app>`, a system user of its own in no extra group (not the SSH user, who is in the docker group)."
+  ),
   group: external_exports.string({ error: "expected a group name" }).optional().describe("Group. Default: the user's group."),
   venv: absolutePath().optional().describe("Virtualenv whose `bin/` holds the server. Default: the system's (Debian's gunicorn/uvicorn)."),
   read_write_paths: external_exports.array(absolutePath()).default([]).describe("Extra writable paths under ProtectSystem=strict (the database directory is added automatically).")
@@ -74968,6 +74982,15 @@ function unixUser() {
 }
 var VOLUME_EXPECTED = 'expected "source:/target" or "source:/target:ro" (source is a volume name or an absolute path)';
 var VOLUME_PATTERN = /^([a-z0-9][a-z0-9_.-]*|\/[^:\s]*):\/[^:\s]*(:(ro|rw))?$/;
+var CAPABILITY_PATTERN = /^[A-Z][A-Z_]{1,31}$/;
+var containerSchema = external_exports.strictObject({
+  user: patternString(
+    /^(?!root(:|$))(?!0(:|$))[a-z0-9_][a-z0-9_.-]{0,31}(:[a-z0-9_][a-z0-9_.-]{0,31})?$/,
+    'expected a non-root user like "1000:1000" or "app" (root is what the container must not be)'
+  ).optional().describe("User (`uid:gid` or a name in the image) the container runs as. Default: the image's `USER`."),
+  read_only: bool().default(false).describe("Read-only root filesystem (`--read-only`, with a private `/tmp`); volumes stay writable."),
+  capabilities: external_exports.array(patternString(CAPABILITY_PATTERN, 'expected a capability like "NET_BIND_SERVICE" (no CAP_ prefix)')).default([]).describe("Capabilities the container keeps; every other one is dropped (`--cap-drop ALL`).")
+}).describe("Container hardening: always `--cap-drop ALL` and `no-new-privileges`; these add what the app needs.");
 var serviceSchema = external_exports.strictObject({
   build: buildSchema.optional(),
   image: external_exports.string({ error: "expected an image reference" }).optional().describe("A prebuilt image to run instead of building one (e.g. `postgres:16`)."),
@@ -74985,6 +75008,7 @@ var serviceSchema = external_exports.strictObject({
     "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host."
   ),
   resources: resourcesSchema.optional(),
+  container: containerSchema.optional(),
   systemd: systemdSchema.optional(),
   depends_on: external_exports.array(resourceName("service")).default([]).describe("Services started (and healthy) before this one."),
   hosts: external_exports.array(inventoryName("host or group")).optional().describe("Hosts or groups running this service. Default: every inventory host."),
@@ -76058,6 +76082,17 @@ function serviceOf(config2, name, configPath) {
   if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
   return service;
 }
+function dependencyUrls(config2, name, color) {
+  const service = serviceOf(config2, name, `services.${name}`);
+  const urls = {};
+  if (config2.runtime === "container") return urls;
+  for (const dep of service.depends_on) {
+    const target = serviceOf(config2, dep, `services.${name}.depends_on`);
+    const key = `SLIPWAY_${dep.toUpperCase().replaceAll("-", "_")}_URL`;
+    urls[key] = config2.runtime === "compose" ? `http://${dep}:${target.port}` : `http://127.0.0.1:${colorPort(target, color)}`;
+  }
+  return urls;
+}
 
 // src/render/from-config/compose.ts
 function imageRepository(config2, name) {
@@ -76096,22 +76131,29 @@ function composeService(config2, name, service, options, volumes) {
     name,
     image,
     ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
-    environment: Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+    environment: {
+      ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+      SLIPWAY_COLOR: options.color,
+      ...dependencyUrls(config2, name, options.color)
+    },
     volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
     dependsOn: service.depends_on.map((dep) => ({
       service: dep,
-      condition: config2.services[dep]?.health ? "service_healthy" : "service_started"
+      condition: hasContainerCheck(config2.services[dep]) ? "service_healthy" : "service_started"
     })),
     restart: "unless-stopped"
   };
   if (service.command !== void 0) model.command = commandWords(service.command, `${field}.command`);
   if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config2), name, options.color);
-  if (service.health) model.healthcheck = healthcheck(service, field);
+  if (hasContainerCheck(service)) model.healthcheck = healthcheck(service, field);
   if (service.resources?.memory !== void 0) {
     const { amount, unit } = integerSize(service.resources.memory, `${field}.resources.memory`);
     model.memoryLimit = `${amount}${unit.toLowerCase()}`;
   }
   if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
+  if (service.container?.user) model.user = service.container.user;
+  if (service.container?.capabilities.length) model.capAdd = service.container.capabilities;
+  if (service.container?.read_only) model.readOnly = true;
   return model;
 }
 function volumeMount(spec, field, volumes) {
@@ -76139,30 +76181,48 @@ function commandWords(command, field) {
   }
   return command.split(/\s+/).filter(Boolean);
 }
+function hasContainerCheck(service) {
+  return service?.health !== void 0 && service.health.container_check !== "none";
+}
 function healthcheck(service, field) {
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
-  if (h.expected_status < 200 || h.expected_status > 299) {
-    throw new ConfigMappingError(
-      `${field}.health.expected_status`,
-      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`
-    );
-  }
   const url2 = `http://127.0.0.1:${service.port}${h.path}`;
-  const script = [
-    "import sys, urllib.request",
-    `r = urllib.request.urlopen(${pyString(url2)}, timeout=${durationSeconds(h.request_timeout, `${field}.health.request_timeout`)})`,
-    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === void 0 ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`
-  ].join("; ");
+  const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const interval = durationSeconds(h.interval, `${field}.health.interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
   return {
-    test: ["CMD", "python3", "-c", script],
+    test: ["CMD", ...containerTest(h, url2, requestSeconds, `${field}.health`)],
     interval: h.interval,
     timeout: h.request_timeout,
     retries: Math.max(1, Math.ceil(timeout / interval)),
     startPeriod: h.start_period
   };
+}
+function containerTest(h, url2, seconds, field) {
+  const check2 = h.container_check;
+  if (Array.isArray(check2)) return check2;
+  if (check2 !== "python" && (h.expected_body !== void 0 || h.expected_status !== 200)) {
+    throw new ConfigMappingError(
+      `${field}.container_check`,
+      `${check2} checks for a 2xx answer only, not \`expected_status\`/\`expected_body\``,
+      "use container_check: python, or a command as a list"
+    );
+  }
+  if (check2 === "curl") return ["curl", "-fsS", "-o", "/dev/null", "--max-time", String(seconds), url2];
+  if (check2 === "wget") return ["wget", "-q", "-O", "/dev/null", "-T", String(seconds), url2];
+  if (h.expected_status < 200 || h.expected_status > 299) {
+    throw new ConfigMappingError(
+      `${field}.expected_status`,
+      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`
+    );
+  }
+  const script = [
+    "import sys, urllib.request",
+    `r = urllib.request.urlopen(${pyString(url2)}, timeout=${seconds})`,
+    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === void 0 ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`
+  ].join("; ");
+  return ["python3", "-c", script];
 }
 function pyString(value) {
   return JSON.stringify(value);
@@ -76240,6 +76300,7 @@ function buildService(service, field, volumeKeys, serviceNames) {
     }
     out.depends_on = dependsOn;
   }
+  Object.assign(out, hardening(service, field));
   out.restart = service.restart;
   if (service.memoryLimit !== void 0) out.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
   if (service.cpus !== void 0) {
@@ -76249,6 +76310,17 @@ function buildService(service, field, volumeKeys, serviceNames) {
     out.cpus = service.cpus;
   }
   return out;
+}
+function hardening(service, field) {
+  const capAdd = (service.capAdd ?? []).map(
+    (c, i) => matching(/^[A-Z][A-Z_]{1,31}$/, "a capability name like NET_BIND_SERVICE")(c, `${field}.capAdd[${i}]`)
+  );
+  return {
+    cap_drop: ["ALL"],
+    ...capAdd.length > 0 ? { cap_add: capAdd } : {},
+    security_opt: ["no-new-privileges:true"],
+    ...service.readOnly ? { read_only: true, tmpfs: ["/tmp"] } : {}
+  };
 }
 function healthcheck2(h, field) {
   const kind = h.test[0];
@@ -76668,6 +76740,10 @@ function envFileFromConfig(config2, name, color, secretValues2 = {}, options = {
     }
     vars2[key] = envString(value);
   }
+  if (includePlainEnv) {
+    vars2.SLIPWAY_COLOR = color;
+    Object.assign(vars2, dependencyUrls(config2, name, color));
+  }
   const redacted = [];
   for (const secret2 of service.secrets) {
     if (secret2 in vars2) {
@@ -76681,7 +76757,7 @@ function envFileFromConfig(config2, name, color, secretValues2 = {}, options = {
     path: environmentFilePath(envDir(config2), name, color),
     service: name,
     color,
-    content: envFileContent(config2, vars2, options, `services.${name} env file`),
+    content: envFileContent(config2, vars2, options, `services.${name}.env`),
     secrets: [...service.secrets],
     redacted
   };
@@ -77556,8 +77632,8 @@ function nginxSiteFromConfig(config2, options) {
 function previewPort(config2) {
   if (config2.proxy.preview_port !== void 0) return config2.proxy.preview_port;
   let hash2 = 0;
-  for (const ch of config2.app) hash2 = (hash2 * 31 + ch.charCodeAt(0)) % 1e4;
-  return 4e4 + hash2;
+  for (const ch of config2.app) hash2 = (hash2 * 31 + ch.charCodeAt(0)) % 2700;
+  return 3e4 + hash2;
 }
 function previewModel(config2, services, live) {
   const idle = live === "blue" ? "green" : "blue";
@@ -77770,7 +77846,7 @@ function systemdUnitFromConfig(config2, name) {
     timeoutSeconds: durationSeconds(sd.timeout, `${field}.systemd.timeout`),
     ...sd.worker_class ? { extraArgs: ["--worker-class", sd.worker_class] } : {}
   } : { kind: "uvicorn", binary: serverBinary, app: sd.app_module, workers: sd.workers };
-  const user = sd.user ?? config2.inventory.ssh.user;
+  const user = serviceUser(config2, name);
   const resources = service.resources;
   return {
     app: config2.app,
@@ -77795,6 +77871,12 @@ function systemdUnitFromConfig(config2, name) {
     after: service.depends_on.map((dep) => `${config2.app}-${dep}@%i.service`),
     wants: service.depends_on.map((dep) => `${config2.app}-${dep}@%i.service`)
   };
+}
+function appUser(app) {
+  return `app-${app}`.slice(0, 32).replace(/-+$/, "");
+}
+function serviceUser(config2, name) {
+  return config2.services[name]?.systemd?.user ?? appUser(config2.app);
 }
 function databaseDirFor(config2, name) {
   const db = config2.database;
@@ -77889,9 +77971,14 @@ function toProblem(error62) {
     const hint = error62.specificHint ? ` (${error62.specificHint})` : "";
     return { path: configPathSegments(error62.configPath), message: `${error62.problem}${hint}` };
   }
-  if (error62 instanceof RenderError) return { path: [], message: `a rendered file would be wrong: ${error62.message}` };
+  if (error62 instanceof RenderError) {
+    const path8 = CONFIG_ROOTS.test(error62.field) ? configPathSegments(error62.field) : [];
+    const message2 = path8.length > 0 ? error62.message.slice(error62.field.length + 1) : error62.message;
+    return { path: path8, message: `cannot be written safely: ${message2}` };
+  }
   throw error62;
 }
+var CONFIG_ROOTS = /^(services|proxy|tls|database|inventory)\./;
 function configPathSegments(path8) {
   return path8.split(/\.|(?=\[)/).filter(Boolean).map((part) => /^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part);
 }
@@ -78189,7 +78276,9 @@ var proxySchema = external_exports.strictObject({
   preview: bool().default(true).describe(
     "Before the switch, check every route through nginx against the new color on a loopback-only listener: a release failing there is never switched to."
   ),
-  preview_port: port().optional().describe("Port of the preview listener on 127.0.0.1. Default: 40000-49999, derived from the app name.")
+  preview_port: port().optional().describe(
+    "Port of the preview listener on 127.0.0.1. Default: 30000-32699 (below the ephemeral range), derived from the app name."
+  )
 }).describe("What sits in front of the services.");
 
 // src/config/schema/tls.ts
@@ -85290,65 +85379,6 @@ async function connectAll(config2, hosts, pool2) {
   );
 }
 
-// src/deploy/history.ts
-function parseHistory(text) {
-  if (!text?.trim()) return { releases: [] };
-  const parsed = JSON.parse(text);
-  return { releases: Array.isArray(parsed.releases) ? parsed.releases : [] };
-}
-function renderHistory(history) {
-  return `${JSON.stringify(history, null, 2)}
-`;
-}
-function withRecord(history, record2) {
-  return { releases: [...history.releases.filter((r) => r.id !== record2.id), record2] };
-}
-function releasesToPrune(history, keep, protectedIds) {
-  const deployed = history.releases.filter((r) => r.result === "deployed");
-  const kept = new Set(deployed.slice(-Math.max(1, keep)).map((r) => r.id));
-  for (const id of protectedIds) kept.add(id);
-  const newest = history.releases.at(-1)?.id;
-  if (newest) kept.add(newest);
-  const prune = history.releases.filter((r) => !kept.has(r.id)).map((r) => r.id);
-  return { prune, history: { releases: history.releases.filter((r) => kept.has(r.id)) } };
-}
-function rollbackTarget(history, live, to) {
-  const deployed = history.releases.filter((r) => r.result === "deployed");
-  if (to) return deployed.find((r) => r.id === to);
-  const liveIndex = live ? deployed.findIndex((r) => r.id === live) : deployed.length;
-  const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
-  return before.at(-1);
-}
-
-// src/deploy/batches.ts
-function batchSize2(serial, total) {
-  if (total === 0) return 0;
-  if (typeof serial === "number") return Math.min(total, Math.max(1, serial));
-  const percent = Number(serial.replace(/%$/, ""));
-  return Math.min(total, Math.max(1, Math.ceil(total * percent / 100)));
-}
-function rolloutBatches(items, serial) {
-  const size3 = batchSize2(serial, items.length);
-  const batches = [];
-  for (let i = 0; i < items.length; i += size3) batches.push(items.slice(i, i + size3));
-  return batches;
-}
-function rolloutStops(failed, batch, maxFailPercentage) {
-  if (batch === 0 || failed === 0) return false;
-  return failed * 100 / batch > maxFailPercentage;
-}
-function fleetRollbackTarget(lives) {
-  const timeOf = (id) => lives.flatMap((l) => l.history.releases.filter((r) => r.id === id).map((r) => r.time)).sort().at(-1) ?? "";
-  const live = [...new Set(lives.map((l) => l.release).filter((r) => r !== null))];
-  const last = live.sort((a, b) => timeOf(a).localeCompare(timeOf(b))).at(-1);
-  if (!last) return null;
-  for (const l of lives) {
-    const target = rollbackTarget(l.history, last);
-    if (target) return target.id;
-  }
-  return null;
-}
-
 // src/deploy/compose/commands.ts
 function composeProject(app, color) {
   return `${app}-${color}`;
@@ -85404,6 +85434,7 @@ function baseRunArgv(input2) {
     containerName(input2.app, input2.service, input2.color),
     "--restart",
     "unless-stopped",
+    ...hardeningArgs(config2.container),
     "--env-file",
     input2.envFile,
     "--publish",
@@ -85413,6 +85444,17 @@ function baseRunArgv(input2) {
     ...labels,
     input2.image,
     ...commandArgv2(config2.command)
+  ];
+}
+function hardeningArgs(container) {
+  return [
+    "--cap-drop",
+    "ALL",
+    ...(container?.capabilities ?? []).flatMap((cap) => ["--cap-add", cap]),
+    "--security-opt",
+    "no-new-privileges",
+    ...container?.user ? ["--user", container.user] : [],
+    ...container?.read_only ? ["--read-only", "--tmpfs", "/tmp"] : []
   ];
 }
 function specHash2(argv3) {
@@ -85919,11 +85961,84 @@ function fanOut(...sinks) {
   };
 }
 
+// src/deploy/history.ts
+function parseHistory(text) {
+  if (!text?.trim()) return { releases: [] };
+  const parsed = JSON.parse(text);
+  return { releases: Array.isArray(parsed.releases) ? parsed.releases : [] };
+}
+function renderHistory(history) {
+  return `${JSON.stringify(history, null, 2)}
+`;
+}
+function withRecord(history, record2) {
+  return { releases: [...history.releases.filter((r) => r.id !== record2.id), record2] };
+}
+function releasesToPrune(history, keep, protectedIds) {
+  const deployed = history.releases.filter((r) => r.result === "deployed");
+  const kept = new Set(deployed.slice(-Math.max(1, keep)).map((r) => r.id));
+  for (const id of protectedIds) kept.add(id);
+  const newest = history.releases.at(-1)?.id;
+  if (newest) kept.add(newest);
+  const prune = history.releases.filter((r) => !kept.has(r.id)).map((r) => r.id);
+  return { prune, history: { releases: history.releases.filter((r) => kept.has(r.id)) } };
+}
+function rollbackTarget(history, live, to) {
+  const deployed = history.releases.filter((r) => r.result === "deployed");
+  if (to) return deployed.find((r) => r.id === to);
+  const liveIndex = live ? deployed.findIndex((r) => r.id === live) : deployed.length;
+  const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
+  return before.at(-1);
+}
+
+// src/deploy/batches.ts
+function batchSize2(serial, total) {
+  if (total === 0) return 0;
+  if (typeof serial === "number") return Math.min(total, Math.max(1, serial));
+  const percent = Number(serial.replace(/%$/, ""));
+  return Math.min(total, Math.max(1, Math.ceil(total * percent / 100)));
+}
+function rolloutBatches(items, serial) {
+  const size3 = batchSize2(serial, items.length);
+  const batches = [];
+  for (let i = 0; i < items.length; i += size3) batches.push(items.slice(i, i + size3));
+  return batches;
+}
+function rolloutStops(failed, batch, maxFailPercentage) {
+  if (batch === 0 || failed === 0) return false;
+  return failed * 100 / batch > maxFailPercentage;
+}
+function fleetRollbackTarget(lives) {
+  const timeOf = (id) => lives.flatMap((l) => l.history.releases.filter((r) => r.id === id).map((r) => r.time)).sort().at(-1) ?? "";
+  const live = [...new Set(lives.map((l) => l.release).filter((r) => r !== null))];
+  const last = live.sort((a, b) => timeOf(a).localeCompare(timeOf(b))).at(-1);
+  if (!last) return null;
+  for (const l of lives) {
+    const target = rollbackTarget(l.history, last);
+    if (target) return target.id;
+  }
+  return null;
+}
+
 // src/deploy/host-flow.ts
 import { createHash as createHash7 } from "node:crypto";
 
 // src/deploy/backup-step.ts
 import { dirname as dirname10 } from "node:path";
+
+// src/deploy/app-user.ts
+function ensureUserArgv(name) {
+  const script = 'getent passwd "$1" >/dev/null && exit 0; useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin -- "$1"';
+  return ["sh", "-c", script, "sh", name];
+}
+async function ensureSystemUser(host, name, check2 = false) {
+  const exists = await host.exec(["getent", "passwd", name], { check: false, step: "app user" });
+  if (exists.code === 0) return null;
+  if (!check2) await host.exec(ensureUserArgv(name), { become: true, step: "app user" });
+  return `create system user ${name} (no home, no shell, no extra group)`;
+}
+
+// src/deploy/backup-step.ts
 function databaseSpec(config2, secrets) {
   if (!config2.database) return null;
   return databaseSpecFromConfig(config2.database, {
@@ -85940,11 +86055,11 @@ async function prepareDatabaseDir(host, config2, user) {
   const db = config2.database;
   if (!db?.path?.startsWith("/") || db.volume) return;
   const dir = dirname10(db.path);
-  const owner = db.owner ?? user;
-  await host.exec(["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", dir, owner], {
-    become: true,
-    step: "database dir"
-  });
+  const first = Object.keys(config2.services)[0] ?? "";
+  const owner = db.owner ?? (config2.runtime === "systemd" ? serviceUser(config2, first) : user);
+  if (config2.runtime === "systemd" && !db.owner) await ensureSystemUser(host, owner);
+  const script = 'test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U -- "$1")" = "$2" ] || chown -R -- "$2" "$1"';
+  await host.exec(["sh", "-c", script, "sh", dir, owner], { become: true, step: "database dir" });
 }
 async function fileDatabaseState(host, spec) {
   if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return null;
@@ -86047,6 +86162,104 @@ async function markLive(host, paths, releaseId2, color) {
   await host.exec(["sh", "-c", script, "sh", paths.release(releaseId2), paths.current], { step: "record release" });
   await host.putFile(paths.color, `${color}
 `, { mode: 420, step: "record release" });
+}
+
+// src/deploy/lock.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { hostname as hostname3 } from "node:os";
+import { dirname as dirname11 } from "node:path";
+
+// src/deploy/remove.ts
+import { posix as posix4 } from "node:path";
+function isStrictlyUnder(parent, path8) {
+  const dir = parent.replace(/\/+$/, "");
+  if (!dir.startsWith("/") || !path8.startsWith(`${dir}/`)) return false;
+  const rest = path8.slice(dir.length + 1);
+  return rest !== "" && posix4.normalize(path8) === path8 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
+}
+async function removeUnder(host, parent, path8, options = {}) {
+  if (!isStrictlyUnder(parent, path8)) {
+    throw new SlipwayError(`refusing to remove ${path8}: it is not inside ${parent}`, {
+      host: host.name,
+      step: options.step,
+      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
+    });
+  }
+  await host.exec(["rm", "-rf", "--", path8], options);
+}
+
+// src/deploy/lock.ts
+function describeHolder(held) {
+  if (!held) return "an unknown holder";
+  const run2 = [
+    held.run_id ? `run ${held.run_id}` : "",
+    held.pid !== void 0 ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : ""
+  ].filter(Boolean);
+  const commit = held.commit ? ` (commit ${held.commit}${run2.length ? `, ${run2.join(", ")}` : ""})` : " (commit unknown)";
+  const since = held.since ? ` since ${held.since}` : " since an unknown time";
+  return `${held.holder}${commit}${since}`;
+}
+function lockHeldError(hostName, path8, held) {
+  return new SlipwayError(`deploy lock ${path8} is held by ${describeHolder(held)}`, {
+    host: hostName,
+    step: "lock",
+    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
+  });
+}
+function newRunId() {
+  return randomBytes4(6).toString("hex");
+}
+function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
+  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname3() };
+}
+function holderAlive(holder, isAlive = pidAlive) {
+  if (holder.pid === void 0 || holder.host !== hostname3()) return null;
+  return isAlive(holder.pid);
+}
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+async function readLockHolder(host, path8) {
+  const exists = await host.exec(["test", "-d", path8], { check: false, step: "lock status" });
+  if (exists.code !== 0) return void 0;
+  const text = (await host.readFile(`${path8}/holder`))?.toString("utf8");
+  return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
+}
+async function acquireLock(host, path8, holder, commit, options = {}) {
+  const mkdir4 = () => host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
+  let made = await mkdir4();
+  if (made.code !== 0) {
+    const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
+    const dead = held !== void 0 && holderAlive(held) === false;
+    if (!options.force && !dead) throw lockHeldError(host.name, path8, held);
+    options.say?.(
+      dead ? `taking over the stale lock ${path8}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path8} held by ${describeHolder(held)}`
+    );
+    await removeUnder(host, dirname11(path8), path8, { step: "force unlock" });
+    made = await mkdir4();
+    if (made.code !== 0) {
+      const again = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
+      throw lockHeldError(host.name, path8, again);
+    }
+  }
+  const record2 = lockRecord(holder, commit, options.runId ?? newRunId());
+  await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
+`, { mode: 420, step: "lock" });
+}
+async function releaseLock(host, path8) {
+  await removeUnder(host, dirname11(path8), path8, { step: "unlock" });
+}
+async function releaseLockHeldBy(host, lockPath2, runId) {
+  const held = await readLockHolder(host, lockPath2);
+  if (!held) return "not-held";
+  if (held.run_id !== runId) return "held-by-other";
+  await releaseLock(host, lockPath2);
+  return "released";
 }
 
 // src/deploy/nginx.ts
@@ -86418,104 +86631,6 @@ function hookStep(name) {
 }
 var beforeSwitchStep = hookStep("before_switch");
 var afterSwitchStep = hookStep("after_switch");
-
-// src/deploy/lock.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
-import { hostname as hostname3 } from "node:os";
-import { dirname as dirname11 } from "node:path";
-
-// src/deploy/remove.ts
-import { posix as posix4 } from "node:path";
-function isStrictlyUnder(parent, path8) {
-  const dir = parent.replace(/\/+$/, "");
-  if (!dir.startsWith("/") || !path8.startsWith(`${dir}/`)) return false;
-  const rest = path8.slice(dir.length + 1);
-  return rest !== "" && posix4.normalize(path8) === path8 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
-}
-async function removeUnder(host, parent, path8, options = {}) {
-  if (!isStrictlyUnder(parent, path8)) {
-    throw new SlipwayError(`refusing to remove ${path8}: it is not inside ${parent}`, {
-      host: host.name,
-      step: options.step,
-      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
-    });
-  }
-  await host.exec(["rm", "-rf", "--", path8], options);
-}
-
-// src/deploy/lock.ts
-function describeHolder(held) {
-  if (!held) return "an unknown holder";
-  const run2 = [
-    held.run_id ? `run ${held.run_id}` : "",
-    held.pid !== void 0 ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : ""
-  ].filter(Boolean);
-  const commit = held.commit ? ` (commit ${held.commit}${run2.length ? `, ${run2.join(", ")}` : ""})` : " (commit unknown)";
-  const since = held.since ? ` since ${held.since}` : " since an unknown time";
-  return `${held.holder}${commit}${since}`;
-}
-function lockHeldError(hostName, path8, held) {
-  return new SlipwayError(`deploy lock ${path8} is held by ${describeHolder(held)}`, {
-    host: hostName,
-    step: "lock",
-    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
-  });
-}
-function newRunId() {
-  return randomBytes4(6).toString("hex");
-}
-function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
-  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname3() };
-}
-function holderAlive(holder, isAlive = pidAlive) {
-  if (holder.pid === void 0 || holder.host !== hostname3()) return null;
-  return isAlive(holder.pid);
-}
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
-  }
-}
-async function readLockHolder(host, path8) {
-  const exists = await host.exec(["test", "-d", path8], { check: false, step: "lock status" });
-  if (exists.code !== 0) return void 0;
-  const text = (await host.readFile(`${path8}/holder`))?.toString("utf8");
-  return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
-}
-async function acquireLock(host, path8, holder, commit, options = {}) {
-  const mkdir4 = () => host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
-  let made = await mkdir4();
-  if (made.code !== 0) {
-    const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
-    const dead = held !== void 0 && holderAlive(held) === false;
-    if (!options.force && !dead) throw lockHeldError(host.name, path8, held);
-    options.say?.(
-      dead ? `taking over the stale lock ${path8}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path8} held by ${describeHolder(held)}`
-    );
-    await removeUnder(host, dirname11(path8), path8, { step: "force unlock" });
-    made = await mkdir4();
-    if (made.code !== 0) {
-      const again = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
-      throw lockHeldError(host.name, path8, again);
-    }
-  }
-  const record2 = lockRecord(holder, commit, options.runId ?? newRunId());
-  await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
-`, { mode: 420, step: "lock" });
-}
-async function releaseLock(host, path8) {
-  await removeUnder(host, dirname11(path8), path8, { step: "unlock" });
-}
-async function releaseLockHeldBy(host, lockPath2, runId) {
-  const held = await readLockHolder(host, lockPath2);
-  if (!held) return "not-held";
-  if (held.run_id !== runId) return "held-by-other";
-  await releaseLock(host, lockPath2);
-  return "released";
-}
 
 // src/deploy/steps/lock.ts
 var lockStep = {
@@ -87019,13 +87134,22 @@ async function alreadyLive(s) {
   const site = await switchTo(host, config2, s.liveColor, true);
   return !stage.changed && !site?.changed ? record2.id : null;
 }
+async function lockIsFree(s) {
+  if (s.run.check) return true;
+  const holder = await readLockHolder(s.run.host, s.paths.lock);
+  if (!holder) return true;
+  if (holderAlive(holder) !== false) return false;
+  await releaseLock(s.run.host, s.paths.lock);
+  s.say(`removed the stale lock of ${describeHolder(holder)}: it is no longer running on this machine`);
+  return true;
+}
 async function runHost(run2, address2) {
   const { host, runtime } = run2;
   const emitter = new HostEmitter(host.name, run2.sink);
   await runtime.prepare?.();
   const s = await flowState(run2, address2, emitter);
   const steps = hostSteps(s.stopFirst);
-  const same = await alreadyLive(s);
+  const same = await lockIsFree(s) ? await alreadyLive(s) : null;
   if (same && s.liveColor) {
     s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
     return { name: host.name, status: "ok", color: s.liveColor, url: s.url, release: same };
@@ -87133,6 +87257,30 @@ async function switchBackBatch(batch, results, ctx2) {
     }
   }
 }
+async function runBatches(connected, one, ctx2) {
+  const { config: config2, kind, report } = ctx2;
+  const hosts = [];
+  const batches = ctx2.check ? [[...connected]] : rolloutBatches(connected, config2.inventory.serial);
+  for (const [i, batch] of batches.entries()) {
+    if (batches.length > 1) report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
+    const results = await Promise.all(batch.map(one));
+    if (kind === "deploy" && !ctx2.check && config2.inventory.on_batch_failure === "switch_back") {
+      await switchBackBatch(batch, results, ctx2);
+    }
+    hosts.push(...results);
+    const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
+    if (i < batches.length - 1 && rolloutStops(failed, batch.length, config2.inventory.max_fail_percentage)) {
+      const rest = batches.slice(i + 1).flat();
+      report(
+        `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
+      );
+      for (const c of rest)
+        hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
+      break;
+    }
+  }
+  return hosts;
+}
 
 // src/deploy/interrupt.ts
 var INTERRUPT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -87227,6 +87375,13 @@ function systemdRuntime(config2, host) {
         if (!input2.check) {
           await host.exec(["mkdir", "-p", "--", `${paths.root}/colors`]);
           await host.exec(["ln", "-sfn", "--", release, link]);
+        }
+      }
+      for (const user of new Set(services.map((name) => serviceUser(config2, name)))) {
+        const created = await ensureSystemUser(host, user, input2.check);
+        if (created) {
+          actions.push(created);
+          changed = true;
         }
       }
       const colored = configWithEnv(config2, input2.env, color);
@@ -87339,27 +87494,7 @@ async function onEveryHost(config2, limit, kind, input2, perHost) {
         return hostEnd(base, { name: resolved.name, status: "failed", error: errorText(e) });
       }
     };
-    const batches = base.check ? [connected] : rolloutBatches(connected, config2.inventory.serial);
-    for (const [i, batch] of batches.entries()) {
-      if (batches.length > 1)
-        report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
-      const results = await Promise.all(batch.map(one));
-      if (kind === "deploy" && !base.check && config2.inventory.on_batch_failure === "switch_back") {
-        await switchBackBatch(batch, results, { ...base, runtime, report });
-      }
-      hosts.push(...results);
-      const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
-      if (i < batches.length - 1 && rolloutStops(failed, batch.length, config2.inventory.max_fail_percentage)) {
-        const rest = batches.slice(i + 1).flat();
-        report(
-          `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
-        );
-        for (const c of rest) {
-          hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
-        }
-        break;
-      }
-    }
+    hosts.push(...await runBatches(connected, one, { ...base, kind, runtime, report }));
   } finally {
     await pool2.closeAll();
   }
@@ -87634,10 +87769,10 @@ function register4(program2) {
     "image of a service (repo@sha256:..., e.g. from slipway build): no build",
     collect,
     []
-  ).option("--insecure-registry", "the registry speaks plain http (build and push)").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").option("--json", "progress as JSON events on stderr (one per line), the result as JSON on stdout").action(async (file2, flags) => {
+  ).option("--insecure-registry", "the registry speaks plain http (build and push)").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").option("--json", "progress on stderr, the result as JSON on stdout").option("--events", "progress as JSON events (src/deploy/events.ts), one per line").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
     redactSecretsOf(config2);
-    const onEvent = terminalSink(flags.json ? printError : printLine, flags.json);
+    const onEvent = terminalSink(flags.json ? printError : printLine, flags.events);
     const common2 = { ...deployOptionsFromFlags(config2, flags), onEvent, runId: newRunId() };
     const plan = await deploy({ ...common2, check: true });
     if (flags.check || !plan.ok) {
@@ -88005,7 +88140,7 @@ __export(rollback_exports, {
   register: () => register10
 });
 function register10(program2) {
-  program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch").option("--check", "print the plan only, change nothing").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").option("--json", "progress as JSON events on stderr (one per line), the result as JSON on stdout").action(async (file2, flags) => {
+  program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch").option("--check", "print the plan only, change nothing").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").option("--json", "progress on stderr, the result as JSON on stdout").option("--events", "progress as JSON events (src/deploy/events.ts), one per line").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
     redactSecretsOf(config2);
     const common2 = {
@@ -88016,7 +88151,7 @@ function register10(program2) {
       restoreDb: flags.restoreDb,
       drainSeconds: flags.drain === void 0 ? void 0 : Number(flags.drain),
       forceUnlock: flags.forceUnlock,
-      onEvent: terminalSink(flags.json ? printError : printLine, flags.json),
+      onEvent: terminalSink(flags.json ? printError : printLine, flags.events),
       runId: newRunId()
     };
     const plan = await rollback({ ...common2, check: true });

@@ -21,7 +21,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-4DE5ZGWA.js";
+} from "./chunk-R6YOP2UW.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -39,6 +39,8 @@ export interface FloodCounts {
   failed: number;
   /** The first few failures, for the assertion message. */
   samples: string[];
+  /** Requests started before stop() was called (while the deploy ran). */
+  duringDeploy: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface FloodCounts {
  */
 export function requestFlood(address: string, domain: string, path: string, workers: number, badBody: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: workers });
-  const counts: FloodCounts = { total: 0, ok: 0, failed: 0, samples: [] };
+  const counts: FloodCounts = { total: 0, ok: 0, failed: 0, samples: [], duringDeploy: 0 };
   let stopping = false;
   let minimum = 0;
   const one = () =>
@@ -83,6 +85,7 @@ export function requestFlood(address: string, domain: string, path: string, work
   return {
     counts,
     async stop(atLeast: number): Promise<FloodCounts> {
+      counts.duringDeploy = counts.total;
       minimum = atLeast;
       stopping = true;
       await done;

@@ -15,7 +15,7 @@ import { cleanHost, connectTarget, viaNginx } from "../deploy/support.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { TOKEN, visibleText } from "./fixture.js";
 import { type Recorder, startRecorder } from "./recorder.js";
-import { cancel, loadAction, postRuns, runAction, startStep } from "./runner.js";
+import { cancel, cancelLikeRunner, loadAction, postRuns, runAction, startStep } from "./runner.js";
 
 const APP = "ghdeploy";
 const DOMAIN = "ghdeploy.e2e.test";
@@ -195,6 +195,20 @@ describe("deploy action from action.yml on t2", () => {
     // The deployment the killed run opened is closed as failed by the post step.
     expect(api.requests.at(-1)).toMatchObject({ path: "/repos/acme/harvest/deployments/99/statuses" });
     expect(api.requests.at(-1)?.body).toMatchObject({ state: "failure" });
+  });
+
+  it("the runner's cancel (SIGINT, SIGTERM after 7.5 s, SIGKILL after 2.5 s), then post: lock free, old release serving", async () => {
+    const opts = options(SHA2, { "version-env": "APP_VERSION=v2" });
+    const main = await deployUntilStaged(opts);
+    const ended = await cancelLikeRunner(main);
+    expect(ended.code === 0).toBe(false);
+    const post = await startStep(REPO_ROOT, "post", opts, ended.state).done;
+    expect(post.code).toBe(0);
+    expect(post.stdout).not.toContain("::warning");
+    // Whichever cleaned up (the deploy's own undo or the post step), nothing is left and v1 serves.
+    expect((await host.exec(["test", "-e", LOCK], { check: false })).code).not.toBe(0);
+    expect(await live()).toContain(firstRelease);
+    expect(await version()).toBe("v1");
   });
 
   it("a lock another run left is not the post step's to remove; force-unlock takes it over", async () => {

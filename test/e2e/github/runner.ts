@@ -182,3 +182,25 @@ export function cancel(step: RunningStep, signal: NodeJS.Signals = "SIGTERM", gr
   const timer = setTimeout(() => step.child.kill("SIGKILL"), graceMs);
   step.child.on("close", () => clearTimeout(timer));
 }
+
+/**
+ * The runner's own cancel of a running step: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that (each only if
+ * the process is still there). Resolves with how the step ended.
+ */
+export async function cancelLikeRunner(step: RunningStep, intervalsMs = { term: 7500, kill: 2500 }): Promise<StepRun> {
+  let exited = false;
+  step.child.on("close", () => {
+    exited = true;
+  });
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  step.child.kill("SIGINT");
+  for (const [signal, ms] of [
+    ["SIGTERM", intervalsMs.term],
+    ["SIGKILL", intervalsMs.kill],
+  ] as const) {
+    const deadline = Date.now() + ms;
+    while (!exited && Date.now() < deadline) await wait(50);
+    if (!exited) step.child.kill(signal);
+  }
+  return step.done;
+}
