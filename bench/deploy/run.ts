@@ -132,6 +132,8 @@ for (let round = 1; round <= rounds; round++) {
     }
   }
 }
+// Leave the shared targets as found: both bench apps removed (their containers would hold memory on every target).
+await Promise.all(hosts.map(cleanBenchApps));
 await Promise.all(hosts.map((h) => h.close()));
 
 // Each invocation writes the phases it ran (and its baselines) under its scale, keeping what other invocations wrote:
