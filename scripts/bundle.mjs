@@ -1,21 +1,69 @@
-// Bundles each action entry into one ESM file under dist/ (what action.yml runs; checked in, as actions require).
+// Bundles each entry into one ESM file (what action.yml and bin/slipway.js run; dist/ is checked in, as actions
+// require) with the notices of every package it contains beside it (THIRD-PARTY-LICENSES.txt, from the bundle's own
+// inputs: only what the entry imports).
+//
+// Usage: node scripts/bundle.mjs [OUTDIR]   (default dist; CI bundles into a scratch dir and compares it with dist/)
+// Prints each file's size in bytes.
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { build } from "esbuild";
+import esbuildPluginLicense from "esbuild-plugin-license";
 
-const entries = {
-  verify: "src/github/entry/verify.ts",
-  deploy: "src/github/entry/deploy.ts",
-  cli: "src/cli/index.ts",
+const outdir = process.argv[2] ?? "dist";
+
+/**
+ * The verify action checks a site with Node's own fetch and never calls GitHub's API, yet @actions/core imports
+ * @actions/http-client, whose proxy dispatcher imports undici (0.75 MB, 93% of the bundle). There undici is this stub,
+ * which fails loudly should the dispatcher ever be used.
+ */
+const withoutUndici = {
+  name: "without-undici",
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: "undici", namespace: "slipway-stub" }));
+    build.onLoad({ filter: /.*/, namespace: "slipway-stub" }, () => ({
+      contents:
+        "export class ProxyAgent { constructor() { throw new Error('this bundle has no HTTP proxy support (undici is not bundled)'); } }",
+      loader: "js",
+    }));
+  },
 };
 
-for (const [name, entry] of Object.entries(entries)) {
+/** Bundle -> entries (the deploy action's main and post steps share one directory and one set of notices). */
+const bundles = {
+  verify: { entries: { index: "src/github/entry/verify.ts" }, plugins: [withoutUndici] },
+  deploy: { entries: { index: "src/github/entry/deploy.ts", post: "src/github/entry/post.ts" }, plugins: [] },
+  cli: { entries: { index: "src/cli/index.ts" }, plugins: [] },
+};
+
+/** The notices file: each package once (name, version, license, then its license text), sorted by name. */
+function notices(dependencies) {
+  const seen = new Map();
+  for (const { packageJson, licenseText } of dependencies) {
+    seen.set(`${packageJson.name}@${packageJson.version}`, { packageJson, licenseText });
+  }
+  const sorted = [...seen.values()].sort((a, b) => a.packageJson.name.localeCompare(b.packageJson.name));
+  const header = `Third-party software in this bundle (${sorted.length} packages).\n`;
+  const sections = sorted.map(({ packageJson, licenseText }) => {
+    const text = licenseText?.trim() || "(the package ships no license file)";
+    return `${"=".repeat(79)}\n${packageJson.name} ${packageJson.version} -- ${packageJson.license ?? "UNKNOWN"}\n\n${text}\n`;
+  });
+  return [header, ...sections].join("\n");
+}
+
+for (const [name, { entries: entryPoints, plugins }] of Object.entries(bundles)) {
+  // Chunk names carry a content hash: a rebuild must not leave the previous chunks behind.
+  rmSync(join(outdir, name), { recursive: true, force: true });
   await build({
-    entryPoints: [entry],
+    entryPoints,
+    outdir: join(outdir, name),
     bundle: true,
     platform: "node",
     // node20 syntax so the bundle runs on Node 20 (tests) and Node 24 (runs.using).
     target: "node20",
     format: "esm",
-    outfile: `dist/${name}/index.js`,
+    // Entries of one bundle (the deploy action's main and post) share their code through chunk files.
+    splitting: true,
+    chunkNames: "chunk-[hash]",
     // CommonJS dependencies call require() and read __dirname/__filename; give the ESM bundle all three.
     banner: {
       js: [
@@ -29,7 +77,24 @@ for (const [name, entry] of Object.entries(entries)) {
     },
     // ssh2's native helpers are optional (it falls back to pure JS when require() of them throws), so they stay out.
     external: ["*.node", "cpu-features"],
+    // The notices go to THIRD-PARTY-LICENSES.txt instead of comments spread through the bundle.
     legalComments: "none",
+    metafile: true,
+    plugins: [
+      ...plugins,
+      esbuildPluginLicense({
+        banner: "",
+        thirdParty: {
+          includePrivate: false,
+          output: { file: "THIRD-PARTY-LICENSES.txt", template: notices },
+        },
+      }),
+    ],
     logLevel: "warning",
   });
+}
+
+for (const name of Object.keys(bundles)) {
+  const dir = join(outdir, name);
+  for (const file of readdirSync(dir).sort()) console.log(`${join(dir, file)}\t${statSync(join(dir, file)).size}`);
 }

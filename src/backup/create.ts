@@ -37,9 +37,13 @@ export function jobBackupDir(job: Pick<BackupJob, "deployDir" | "database">): st
   return backupDir(job.deployDir, job.database.backupsDir);
 }
 
+/**
+ * File databases (SQLite, DuckDB) are read as root: on the host they belong to the app's own user (mode 0640 under
+ * the unit's UMask), whom the SSH user is not, and in a volume they belong to the container's user.
+ */
 export function execContext(job: BackupJob): ExecContext {
-  const volume = "location" in job.database && job.database.location.kind === "volume";
-  return { host: job.host, become: job.become ?? volume, step: job.step ?? "backup", log: job.log };
+  const file = job.database.engine === "sqlite" || job.database.engine === "duckdb";
+  return { host: job.host, become: job.become ?? file, step: job.step ?? "backup", log: job.log };
 }
 
 function databaseName(spec: DatabaseSpec): string {

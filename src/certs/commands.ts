@@ -2,6 +2,7 @@
  * Pure builders: the exact argv and file contents the certificate step runs and writes. Unit tests check these by
  * value; src/certs/ensure.ts runs them.
  */
+import { environmentAssignment, systemdPath } from "../render/systemd-values.js";
 import { type CertSpec, LETSENCRYPT_DIR } from "./spec.js";
 
 /** certbot through the running nginx: the challenge file lands in the webroot nginx already serves. */
@@ -72,7 +73,7 @@ export function renewServiceUnit(spec: Pick<CertSpec, "caBundle">): string {
     "",
     "[Service]",
     "Type=oneshot",
-    ...(spec.caBundle ? [`Environment=REQUESTS_CA_BUNDLE=${spec.caBundle}`] : []),
+    ...(spec.caBundle ? [caBundleEnvironment(spec.caBundle)] : []),
     "ExecStart=/usr/bin/certbot -q renew",
     "",
   ].join("\n");
@@ -105,7 +106,15 @@ export function caBundleDropIn(caBundle: string): string {
   return [
     "# Installed by slipway: certbot renewals trust the private ACME server's CA.",
     "[Service]",
-    `Environment=REQUESTS_CA_BUNDLE=${caBundle}`,
+    caBundleEnvironment(caBundle),
     "",
   ].join("\n");
+}
+
+/**
+ * `Environment="REQUESTS_CA_BUNDLE=<path>"` through the unit writer's escaping, the path checked as an absolute path
+ * first: these units run certbot as root, so a value with a newline or quote must never add a directive.
+ */
+function caBundleEnvironment(caBundle: string): string {
+  return `Environment=${environmentAssignment("REQUESTS_CA_BUNDLE", systemdPath(caBundle, "tls.ca_bundle"), "tls.ca_bundle")}`;
 }

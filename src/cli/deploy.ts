@@ -6,8 +6,10 @@ import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
 import { type DeployOptions, type DeployResult, deploy } from "../deploy/index.js";
+import { newRunId } from "../deploy/lock.js";
 import { SlipwayError } from "../errors.js";
 import { cliRedactor, printError, printLine, redactSecretsOf } from "./_redact.js";
+import { terminalSink } from "./deploy-events.js";
 
 export interface DeployFlags {
   env?: string;
@@ -23,6 +25,7 @@ export interface DeployFlags {
   insecureRegistry?: boolean;
   forceUnlock?: boolean;
   json?: boolean;
+  events?: boolean;
 }
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -118,10 +121,12 @@ export function register(program: Command): void {
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
     .option("--json", "progress on stderr, the result as JSON on stdout")
+    .option("--events", "progress as JSON events (src/deploy/events.ts), one per line")
     .action(async (file: string, flags: DeployFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
       redactSecretsOf(config);
-      const common = { ...deployOptionsFromFlags(config, flags), reporter: flags.json ? printError : printLine };
+      const onEvent = terminalSink(flags.json ? printError : printLine, flags.events);
+      const common = { ...deployOptionsFromFlags(config, flags), onEvent, runId: newRunId() };
       const plan = await deploy({ ...common, check: true });
       if (flags.check || !plan.ok) {
         finish(plan, flags.json);

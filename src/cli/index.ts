@@ -6,6 +6,7 @@ import * as backup from "./backup.js";
 import * as build from "./build.js";
 import * as certs from "./certs.js";
 import * as deploy from "./deploy.js";
+import * as lock from "./lock.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
@@ -14,7 +15,19 @@ import * as render from "./render.js";
 import * as rollback from "./rollback.js";
 import * as validate from "./validate.js";
 
-export const commandModules = [backup, build, certs, deploy, plan, playbook, releases, render, rollback, validate];
+export const commandModules = [
+  backup,
+  build,
+  certs,
+  deploy,
+  lock,
+  plan,
+  playbook,
+  releases,
+  render,
+  rollback,
+  validate,
+];
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   await runProgram(createProgram(commandModules), argv);

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command } from "commander";
 import { SlipwayError } from "../errors.js";
 import { printError } from "./_redact.js";
+import { slipwayVersion } from "./_version.js";
 
 export interface CommandModule {
   register(program: Command): void;
@@ -18,7 +19,7 @@ export interface CommandModule {
 export function createProgram(modules: readonly CommandModule[]): Command {
   const program = new Command("slipway")
     .description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.")
-    .version(process.env.npm_package_version ?? "0.1.0")
+    .version(slipwayVersion())
     .showHelpAfterError()
     .enablePositionalOptions();
   for (const module of modules) module.register(program);

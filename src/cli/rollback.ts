@@ -2,8 +2,10 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { rollback } from "../deploy/index.js";
+import { newRunId } from "../deploy/lock.js";
 import { printError, printLine, redactSecretsOf } from "./_redact.js";
 import { confirm, finish } from "./deploy.js";
+import { terminalSink } from "./deploy-events.js";
 
 interface RollbackFlags {
   env?: string;
@@ -14,6 +16,7 @@ interface RollbackFlags {
   yes?: boolean;
   check?: boolean;
   forceUnlock?: boolean;
+  events?: boolean;
   json?: boolean;
 }
 
@@ -31,6 +34,7 @@ export function register(program: Command): void {
     .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
     .option("-y, --yes", "do not ask before acting")
     .option("--json", "progress on stderr, the result as JSON on stdout")
+    .option("--events", "progress as JSON events (src/deploy/events.ts), one per line")
     .action(async (file: string, flags: RollbackFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
       redactSecretsOf(config);
@@ -42,7 +46,8 @@ export function register(program: Command): void {
         restoreDb: flags.restoreDb,
         drainSeconds: flags.drain === undefined ? undefined : Number(flags.drain),
         forceUnlock: flags.forceUnlock,
-        reporter: flags.json ? printError : printLine,
+        onEvent: terminalSink(flags.json ? printError : printLine, flags.events),
+        runId: newRunId(),
       };
       const plan = await rollback({ ...common, check: true });
       if (flags.check || !plan.ok) return finish(plan, flags.json);

@@ -4,7 +4,8 @@
  * from a config (run, plan, deploy, backup) goes through this one mapping.
  */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import type { TargetSpec } from "../remote/target.js";
 import type { ResolvedHost } from "./inventory.js";
 
@@ -15,7 +16,18 @@ export async function sshTargetFor(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TargetSpec> {
   const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : undefined;
-  const knownHostsText = host.knownHostsFile ? await readFile(resolve(baseDir, host.knownHostsFile), "utf8") : "";
+  // Trust on first use records what it learns: in known_hosts_file, else OpenSSH's own file, read back on the next run.
+  const knownHostsFile = host.knownHostsFile
+    ? resolve(baseDir, host.knownHostsFile)
+    : host.trustOnFirstUse
+      ? join(env.HOME ?? homedir(), ".ssh", "known_hosts")
+      : undefined;
+  const knownHostsText = knownHostsFile
+    ? await readFile(knownHostsFile, "utf8").catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT" && host.trustOnFirstUse) return "";
+        throw error;
+      })
+    : "";
   return {
     name: host.name,
     host: host.address,
@@ -26,6 +38,7 @@ export async function sshTargetFor(
     knownHosts: [knownHostsText, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
     fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
     trustOnFirstUse: host.trustOnFirstUse,
+    knownHostsFile,
     becomeUser: host.becomeUser,
     jump: jumpHost ? await sshTargetFor(jumpHost, all, baseDir, env) : undefined,
   };

@@ -6,6 +6,8 @@ import type { DatabaseSpec, Writers } from "../backup/types.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
+import { serviceUser } from "../render/from-config/systemd.js";
+import { ensureSystemUser } from "./app-user.js";
 
 export function databaseSpec(config: SlipwayConfig, secrets: Record<string, string>): DatabaseSpec | null {
   if (!config.database) return null;
@@ -22,16 +24,21 @@ export function sudoWriters(stopStart: { stop: string[][]; start: string[][] }):
   return { stop: stopStart.stop.map(sudo), start: stopStart.start.map(sudo) };
 }
 
-/** A file database's directory exists and belongs to its owner before any service that uses it starts. */
+/**
+ * A file database's directory exists and belongs to its owner before any service that uses it starts. The owner is
+ * `database.owner`, else under runtime systemd the user the services run as (the app's own user, created here if
+ * need be), else the SSH user. A directory owned by someone else is handed over with its files (a host deployed
+ * before services got their own user).
+ */
 export async function prepareDatabaseDir(host: RemoteHost, config: SlipwayConfig, user: string): Promise<void> {
   const db = config.database;
   if (!db?.path?.startsWith("/") || db.volume) return;
   const dir = dirname(db.path);
-  const owner = db.owner ?? user;
-  await host.exec(["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", dir, owner], {
-    become: true,
-    step: "database dir",
-  });
+  const first = Object.keys(config.services)[0] ?? "";
+  const owner = db.owner ?? (config.runtime === "systemd" ? serviceUser(config, first) : user);
+  if (config.runtime === "systemd" && !db.owner) await ensureSystemUser(host, owner);
+  const script = 'test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U -- "$1")" = "$2" ] || chown -R -- "$2" "$1"';
+  await host.exec(["sh", "-c", script, "sh", dir, owner], { become: true, step: "database dir" });
 }
 
 /**

@@ -6,26 +6,24 @@ import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
-import { rolloutBatches, rolloutStops } from "./batches.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import { fanOut, reporterSink } from "./emitter.js";
 import type { DeployEventSink } from "./events.js";
-import { rollbackTarget } from "./history.js";
+import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { type HostRun, runHost } from "./host-flow.js";
-import { readLiveState } from "./host-state.js";
 import { withInterrupts } from "./interrupt.js";
 import { newRunId } from "./lock.js";
-import { deployPaths } from "./paths.js";
 import { formatRecap } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
 import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
 
-function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
+/** The runtime of the config's `runtime` for one host (systemd units, containers or compose projects per color). */
+export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
   if (config.runtime === "systemd") return (host) => systemdRuntime(config, host);
   if (config.runtime === "container") return (host) => containerRuntime(config, host);
   return (host) => composeRuntime(config, host);
@@ -40,7 +38,7 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-type BaseRun = Omit<HostRun, "host" | "user" | "runtime">;
+export type BaseRun = Omit<HostRun, "host" | "user" | "runtime">;
 type PerHost = (base: BaseRun) => Promise<BaseRun | null>;
 
 async function onEveryHost(
@@ -53,7 +51,7 @@ async function onEveryHost(
   const started = Date.now();
   // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
   const redactor = new Redactor(Object.values(input.secrets));
-  const base: BaseRun = { ...input, sink: (event) => input.sink(redactor.redactValue(event)) };
+  let base: BaseRun = { ...input, sink: (event) => input.sink(redactor.redactValue(event)) };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
   const pool = new ConnectionPool({ redactor });
@@ -61,6 +59,14 @@ async function onEveryHost(
   let release = base.releaseId;
   try {
     const connected = await connectAll(config, chosenHosts(config, limit), pool);
+    if (kind === "rollback" && !base.releaseId) {
+      const target = await fleetTarget(connected, config);
+      if (target) {
+        report(`rollback: the fleet goes back to ${target}, the release before its last deploy`);
+        base = { ...base, releaseId: target };
+        release = target;
+      }
+    }
     const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
       try {
@@ -80,25 +86,7 @@ async function onEveryHost(
         return hostEnd(base, { name: resolved.name, status: "failed", error: errorText(e) });
       }
     };
-    // Check mode plans every host at once; a real run goes batch by batch (inventory.serial).
-    const batches = base.check ? [connected] : rolloutBatches(connected, config.inventory.serial);
-    for (const [i, batch] of batches.entries()) {
-      if (batches.length > 1)
-        report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
-      const results = await Promise.all(batch.map(one));
-      hosts.push(...results);
-      const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
-      if (i < batches.length - 1 && rolloutStops(failed, batch.length, config.inventory.max_fail_percentage)) {
-        const rest = batches.slice(i + 1).flat();
-        report(
-          `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`,
-        );
-        for (const c of rest) {
-          hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
-        }
-        break;
-      }
-    }
+    hosts.push(...(await runBatches(connected, one, { ...base, kind, runtime, report })));
   } finally {
     await pool.closeAll();
   }
@@ -125,19 +113,6 @@ function hostEnd(base: BaseRun, result: HostResult): HostResult {
     ...(result.error ? { error: result.error } : {}),
   });
   return result;
-}
-
-/** A rollback target comes from each host's own history. */
-async function hostSpecific(run: BaseRun, host: HostRun["host"]) {
-  const live = await readLiveState(host, deployPaths(run.config.deploy_dir));
-  const target = rollbackTarget(live.history, live.release, run.releaseId || undefined);
-  if (!target) {
-    throw new SlipwayError(
-      run.releaseId ? `release ${run.releaseId} is not in the host's history` : "no earlier release to roll back to",
-      { host: host.name, hint: `releases on the host: ${live.history.releases.map((r) => r.id).join(", ") || "none"}` },
-    );
-  }
-  return { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
 }
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {

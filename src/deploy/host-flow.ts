@@ -12,6 +12,7 @@ import { parseFault } from "./fault.js";
 import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
+import { describeHolder, holderAlive, readLockHolder, releaseLock } from "./lock.js";
 import { switchTo } from "./nginx.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
@@ -86,6 +87,21 @@ async function alreadyLive(s: FlowState): Promise<string | null> {
   return !stage.changed && !site?.changed ? record.id : null;
 }
 
+/**
+ * Whether nothing holds the lock, after removing a stale one (its holder ran on this machine and is gone: a run
+ * killed after it recorded its release). A lock held by anyone else makes the run go the full way, where the lock
+ * step names the holder.
+ */
+async function lockIsFree(s: FlowState): Promise<boolean> {
+  if (s.run.check) return true;
+  const holder = await readLockHolder(s.run.host, s.paths.lock);
+  if (!holder) return true;
+  if (holderAlive(holder) !== false) return false;
+  await releaseLock(s.run.host, s.paths.lock);
+  s.say(`removed the stale lock of ${describeHolder(holder)}: it is no longer running on this machine`);
+  return true;
+}
+
 export async function runHost(run: HostRun, address: string): Promise<HostResult> {
   const { host, runtime } = run;
   const emitter = new HostEmitter(host.name, run.sink);
@@ -93,7 +109,7 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
   const s = await flowState(run, address, emitter);
   const steps = hostSteps(s.stopFirst);
 
-  const same = await alreadyLive(s);
+  const same = (await lockIsFree(s)) ? await alreadyLive(s) : null;
   if (same && s.liveColor) {
     s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
     return { name: host.name, status: "ok", color: s.liveColor, url: s.url, release: same };
@@ -124,6 +140,7 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
     url: s.url,
     release: run.releaseId,
     ...(s.backup ? { backup: s.backup } : {}),
+    ...(s.live.release ? { previousRelease: s.live.release } : {}),
     ...(unlock ? { error: `deployed, but${unlock.slice(1)}` } : {}),
   };
 }

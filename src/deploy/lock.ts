@@ -46,6 +46,24 @@ export function lockRecord(holder: string, commit: string, runId: string, now: D
   return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname() };
 }
 
+/**
+ * Whether the holder process is alive: only decidable when it ran on this machine (same runner hostname) with a
+ * recorded pid; null otherwise.
+ */
+export function holderAlive(holder: LockHolder, isAlive: (pid: number) => boolean = pidAlive): boolean | null {
+  if (holder.pid === undefined || holder.host !== hostname()) return null;
+  return isAlive(holder.pid);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export interface AcquireOptions {
   /** Remove a lock someone else holds (reported through `say`) instead of failing. */
   force?: boolean;
@@ -77,8 +95,14 @@ export async function acquireLock(
   let made = await mkdir();
   if (made.code !== 0) {
     const held = parseHolder((await host.readFile(`${path}/holder`))?.toString("utf8"));
-    if (!options.force) throw lockHeldError(host.name, path, held);
-    options.say?.(`--force-unlock: removing the lock ${path} held by ${describeHolder(held)}`);
+    // A holder that ran on this machine and whose process is gone (killed, crashed) cannot be deploying: stale.
+    const dead = held !== undefined && holderAlive(held) === false;
+    if (!options.force && !dead) throw lockHeldError(host.name, path, held);
+    options.say?.(
+      dead
+        ? `taking over the stale lock ${path}: its holder ${describeHolder(held)} is no longer running on this machine`
+        : `--force-unlock: removing the lock ${path} held by ${describeHolder(held)}`,
+    );
     await removeUnder(host, dirname(path), path, { step: "force unlock" });
     made = await mkdir();
     if (made.code !== 0) {

@@ -9,6 +9,7 @@ import type { RemoteHost } from "../remote/types.js";
 import { applyNginxSite } from "../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
 import type { InstallResult } from "../render/install.js";
+import { COLOR_HEADER } from "../render/nginx.js";
 
 /** The HTTPS block is rendered only once the certificate file exists on the host. */
 export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise<boolean> {
@@ -40,40 +41,31 @@ export interface VerifyOutcome {
   failures: string[];
 }
 
-/** The response header nginx adds per color (templates/nginx): which color answered. */
-export const COLOR_HEADER = "X-Slipway-Color";
+/** Where a route check goes: the server block users reach, or the loopback preview listener (idle color). */
+export type RouteTarget = { kind: "public"; https: boolean } | { kind: "preview"; port: number };
 
 /** The end-of-output marker parseCurl reads the status after (http_wait's). */
 const VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
 
 /**
- * curl on the host to the server block users reach: HTTPS on 443 with the site's name as SNI and Host when the
- * certificate is in place (`--resolve`, so the name need not resolve on the host), else HTTP on 80 with the Host
- * header. Redirects are not followed (a 301 to HTTPS is a failure, not a pass). `--insecure`: the certificate's
- * chain is the certs step's check; this one is about which code answers the route.
+ * curl on the host for one route. Public: HTTPS on 443 with the site's name as SNI and Host when the certificate is
+ * in place (`--resolve`, so the name need not resolve on the host), else HTTP on 80 with the Host header. Preview:
+ * HTTP on 127.0.0.1:<port> with the Host header. Redirects are not followed (a 301 to HTTPS is a failure, not a
+ * pass). `--insecure`: the certificate chain is the certs step's check; this one is about which code answers.
  */
-export function verifyArgv(path: string, domain: string | undefined, https: boolean): string[] {
+export function routeCheckArgv(path: string, domain: string | undefined, target: RouteTarget): string[] {
   const name = domain ?? "localhost";
-  const target = https ? ["--resolve", `${name}:443:127.0.0.1`, "--insecure", "--", `https://${name}${path}`] : [];
-  const plain = ["--header", `Host: ${name}`, "--", `http://127.0.0.1${path}`];
-  return [
-    "curl",
-    "--silent",
-    "--show-error",
-    "--max-time",
-    "10",
-    "--dump-header",
-    "-",
-    "--output",
-    "-",
-    "--write-out",
-    `${VERIFY_MARK}%{http_code}`,
-    ...(https ? target : plain),
-  ];
+  const head = ["curl", "--silent", "--show-error", "--max-time", "10", "--dump-header", "-", "--output", "-"];
+  const mark = ["--write-out", `${VERIFY_MARK}%{http_code}`];
+  if (target.kind === "public" && target.https) {
+    return [...head, ...mark, "--resolve", `${name}:443:127.0.0.1`, "--insecure", "--", `https://${name}${path}`];
+  }
+  const port = target.kind === "preview" ? `:${target.port}` : "";
+  return [...head, ...mark, "--header", `Host: ${name}`, "--", `http://127.0.0.1${port}${path}`];
 }
 
-/** Status, the color header (lower-cased lookup) and the body of verifyArgv's output. */
-export function parseVerify(stdout: string): { status: number; color: string | null; body: string } {
+/** Status, the color header and the body of routeCheckArgv's output. */
+export function parseRouteCheck(stdout: string): { status: number; color: string | null; body: string } {
   const { status, body: all } = parseCurl(stdout);
   const split = all.search(/\r?\n\r?\n/);
   const head = split >= 0 ? all.slice(0, split) : all;
@@ -84,31 +76,57 @@ export function parseVerify(stdout: string): { status: number; color: string | n
 
 /** A route passes when it answered without a redirect or a server error (a 4xx is the app answering). */
 export function routePasses(status: number): boolean {
-  return status >= 200 && status < 300 ? true : status >= 400 && status < 500;
+  return (status >= 200 && status < 300) || (status >= 400 && status < 500);
 }
 
 /**
- * GET each public route through the server block users reach (verifyArgv). Fails on no answer, a redirect, a 5xx,
- * or an answer from another color than `color` when nginx names the color. Never throws for a bad answer.
+ * GET each public route through `target`. Fails on no answer, a redirect, a 5xx, or an answer from another color
+ * than `color` (nginx names the color in COLOR_HEADER). Never throws for a bad answer.
  */
+export async function checkRoutes(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  target: RouteTarget,
+  color?: Color,
+): Promise<VerifyOutcome> {
+  const domain = config.proxy.domains[0];
+  const failures: string[] = [];
+  for (const path of verifyPaths(config)) {
+    const result = await host.exec(routeCheckArgv(path, domain, target), { check: false, step: target.kind });
+    const answer = parseRouteCheck(result.stdout);
+    const scheme = target.kind === "public" && target.https ? "https" : "http";
+    const where = `GET ${scheme}://${domain ?? "-"}${target.kind === "preview" ? `:${target.port} (preview)` : ""}${path}`;
+    if (!routePasses(answer.status)) {
+      const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
+      failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());
+    } else if (color && answer.color !== color) {
+      failures.push(`${where}: answered by ${answer.color ?? "an unmarked server"}, expected ${color}`);
+    }
+  }
+  return { ok: failures.length === 0, failures };
+}
+
+/** The routes as users reach them (HTTPS with the site's name once the certificate exists). */
 export async function verifyThroughNginx(
   host: RemoteHost,
   config: SlipwayConfig,
   color?: Color,
 ): Promise<VerifyOutcome> {
-  const domain = config.proxy.domains[0];
-  const https = await tlsReady(host, config);
-  const failures: string[] = [];
-  for (const path of verifyPaths(config)) {
-    const result = await host.exec(verifyArgv(path, domain, https), { check: false, step: "verify" });
-    const answer = parseVerify(result.stdout);
-    const where = `GET ${https ? "https" : "http"}://${domain ?? "-"}${path}`;
-    if (!routePasses(answer.status)) {
-      const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
-      failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());
-    } else if (color && answer.color && answer.color !== color) {
-      failures.push(`${where}: answered by ${answer.color}, expected ${color}`);
-    }
-  }
-  return { ok: failures.length === 0, failures };
+  return checkRoutes(host, config, { kind: "public", https: await tlsReady(host, config) }, color);
+}
+
+/**
+ * The color nginx serves now, from COLOR_HEADER on the first route as users reach it; null when nothing answers
+ * with the header (no site yet, proxy.mode internal, nginx down).
+ */
+export async function servedColor(host: RemoteHost, config: SlipwayConfig): Promise<Color | null> {
+  const [path] = verifyPaths(config);
+  if (config.proxy.mode === "internal" || path === undefined) return null;
+  const target = { kind: "public" as const, https: await tlsReady(host, config) };
+  const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target), {
+    check: false,
+    step: "served color",
+  });
+  const color = parseRouteCheck(result.stdout).color;
+  return color === "blue" || color === "green" ? color : null;
 }

@@ -11,6 +11,8 @@ export interface DeployPaths {
   color: string;
   history: string;
   lock: string;
+  /** "switching to <color>": written before the switch, removed once recorded (or switched back). */
+  intent: string;
 }
 
 export function deployPaths(deployDir: string): DeployPaths {
@@ -24,5 +26,6 @@ export function deployPaths(deployDir: string): DeployPaths {
     color: `${root}/color`,
     history: `${root}/releases.json`,
     lock: `${root}/.slipway-lock`,
+    intent: `${root}/intent.json`,
   };
 }

@@ -3,17 +3,17 @@
  * `<deploy_dir>/releases/<id>/<service>/`. A release directory is written once: an existing one is left alone.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { PassThrough } from "node:stream";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
+import { shippedPaths } from "./ship-files.js";
 
-/** Never shipped: VCS data, caches, local databases and the app's own tests. */
-export const SHIP_EXCLUDES = [".git", "__pycache__", "*.pyc", "node_modules", "data", "tests", ".venv"];
-
+/** tar of exactly the paths given on stdin (NUL-separated, see ship-files.ts), relative to `dir`. */
 export function tarCreateArgv(dir: string): string[] {
-  return ["tar", "-cz", ...SHIP_EXCLUDES.map((e) => `--exclude=${e}`), "-C", dir, "."];
+  return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
 }
 
 /** Unpacks stdin into a temp dir beside the target, then renames it: a half-shipped release never has the name. */
@@ -37,8 +37,17 @@ export function serviceSources(config: SlipwayConfig, releaseDir?: string): Reco
 export async function shipService(host: RemoteHost, localDir: string, target: string): Promise<boolean> {
   const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
   if (exists.code === 0) return false;
+  if (!existsSync(localDir)) {
+    throw new SlipwayError(`the code to ship is not there: ${localDir}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check the service's build.context (relative to slipway.yml) or pass --release-dir",
+    });
+  }
+  const paths = shippedPaths(localDir);
   const [cmd, ...args] = tarCreateArgv(localDir);
-  const tar = spawn(cmd as string, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const tar = spawn(cmd as string, args, { stdio: ["pipe", "pipe", "pipe"] });
+  tar.stdin.end(paths.map((path) => `${path}\0`).join(""));
   let stderr = "";
   tar.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();

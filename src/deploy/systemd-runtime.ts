@@ -7,7 +7,9 @@ import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applySystemdUnit } from "../render/apply.js";
 import { systemdUnitFromConfig } from "../render/from-config/index.js";
+import { serviceUser } from "../render/from-config/systemd.js";
 import { instanceUnitName } from "../render/systemd.js";
+import { ensureSystemUser } from "./app-user.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { serviceSources, shipService } from "./ship.js";
@@ -52,6 +54,14 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         if (!input.check) {
           await host.exec(["mkdir", "-p", "--", `${paths.root}/colors`]);
           await host.exec(["ln", "-sfn", "--", release, link]);
+        }
+      }
+      // Each unit's user exists before its unit is installed (systemd-analyze verify checks User=).
+      for (const user of new Set(services.map((name) => serviceUser(config, name)))) {
+        const created = await ensureSystemUser(host, user, input.check);
+        if (created) {
+          actions.push(created);
+          changed = true;
         }
       }
       const colored = configWithEnv(config, input.env, color);

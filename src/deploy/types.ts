@@ -87,6 +87,8 @@ export interface HostResult {
   release?: string;
   /** Id of the database backup this deploy took on the host (src/backup), when it took one. */
   backup?: string;
+  /** The release live before this run (what a batch switch-back returns the host to). */
+  previousRelease?: string;
 }
 
 export interface DeployResult {

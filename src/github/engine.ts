@@ -3,8 +3,9 @@
  * `release` (default: the previous one).
  */
 import type { SlipwayConfig } from "../config/schema.js";
+import type { DeployEventSink } from "../deploy/events.js";
 import { deploy, rollback } from "../deploy/index.js";
-import type { DeployResult } from "../deploy/types.js";
+import type { DeployOptions, DeployResult, RollbackOptions } from "../deploy/types.js";
 
 export interface EngineRun {
   command: "deploy" | "plan" | "rollback";
@@ -13,8 +14,17 @@ export interface EngineRun {
   release?: string;
   restoreDb: boolean;
   commit?: string;
+  limit: string[];
+  images?: Record<string, string>;
+  versionEnv: Record<string, string>;
+  forceUnlock: boolean;
+  /** Who deploys, as the lock holder and releases.json record it. */
+  actor: string;
+  /** `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}`: the lock owner the post step releases. */
+  runId: string;
   secrets: Record<string, string>;
-  reporter: (line: string) => void;
+  /** Every line and step of the run (the action prints and summarises from these; no text reporter). */
+  onEvent: DeployEventSink;
 }
 
 export type Engine = (run: EngineRun) => Promise<DeployResult>;
@@ -24,9 +34,23 @@ export const deployEngine: Engine = (run) => {
     config: run.config,
     environment: run.environment,
     secrets: run.secrets,
-    reporter: run.reporter,
     restoreDb: run.restoreDb,
+    limit: run.limit.length > 0 ? run.limit : undefined,
+    forceUnlock: run.forceUnlock,
+    actor: run.actor,
+    onEvent: run.onEvent,
+    runId: run.runId,
   };
-  if (run.command === "rollback") return rollback({ ...common, to: run.release });
-  return deploy({ ...common, commit: run.commit, check: run.command === "plan" });
+  if (run.command === "rollback") {
+    const options: RollbackOptions = { ...common, to: run.release };
+    return rollback(options);
+  }
+  const options: DeployOptions = {
+    ...common,
+    commit: run.commit,
+    check: run.command === "plan",
+    versionEnv: run.versionEnv,
+    ...(run.images ? { images: run.images } : {}),
+  };
+  return deploy(options);
 };

@@ -1,11 +1,22 @@
-/** The action's outputs from a deploy result (pure): release, environment URL, images as JSON. */
+/** The action's outputs (action.yml `outputs`) from a deploy result (pure); JSON objects for images and backups. */
 import type { SlipwayConfig } from "../config/schema.js";
 import type { DeployResult } from "../deploy/types.js";
 
 export interface ActionOutputs {
   release: string;
+  "previous-release": string;
   url: string;
   images: string;
+  backups: string;
+  "deployment-id": string;
+}
+
+export interface OutputFacts {
+  previousRelease?: string;
+  /** Backup id per host. */
+  backups?: Record<string, string>;
+  /** The GitHub deployment recorded for this run. */
+  deployment?: number;
 }
 
 /** The public URL: the first host's reported URL, else scheme + first domain + base path from the config. */
@@ -18,10 +29,13 @@ export function environmentUrl(config: SlipwayConfig, result?: DeployResult): st
   return `${scheme}://${domain}${config.proxy.base_path}`;
 }
 
-export function actionOutputs(config: SlipwayConfig, result: DeployResult): ActionOutputs {
+export function actionOutputs(config: SlipwayConfig, result: DeployResult, facts: OutputFacts = {}): ActionOutputs {
   return {
     release: result.release,
+    "previous-release": facts.previousRelease ?? "",
     url: environmentUrl(config, result) ?? "",
     images: JSON.stringify(result.images),
+    backups: JSON.stringify(facts.backups ?? {}),
+    "deployment-id": facts.deployment === undefined ? "" : String(facts.deployment),
   };
 }

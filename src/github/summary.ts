@@ -1,17 +1,25 @@
 /**
- * The job summary (pure markdown): what ran, the per-host table (host, result, color, url), images with digests and
- * the database backup taken. Everything passes through the redactor before it is written.
+ * The job summary (pure markdown): what ran, the per-host table (host, result, color, url), each step's time per host,
+ * images with digests, the database backups taken and, for a plan, the file diffs. Everything passes through the
+ * redactor before it is written.
  */
 import type { DeployResult } from "../deploy/types.js";
 import type { ActionCommand } from "./inputs.js";
+import { type FileDiff, formatMs, type StepTiming } from "./progress.js";
 
 export interface SummaryInput {
   command: ActionCommand;
   app: string;
   environment?: string;
   result?: DeployResult;
-  /** Backup id per host (from the result or the deploy's progress lines). */
+  /** The release live before this run, when known. */
+  previousRelease?: string;
+  /** Backup id per host (from the result and the deploy's events). */
   backups?: Record<string, string>;
+  /** Each finished step per host, from the deploy's events. */
+  steps?: StepTiming[];
+  /** File diffs from the deploy's events (a plan's are the point of the plan). */
+  diffs?: FileDiff[];
   /** For validate (and a failure before any host ran): lines to show as-is. */
   notes?: string[];
   error?: string;
@@ -37,7 +45,8 @@ export function summaryMarkdown(input: SummaryInput): string {
   const verdict = input.error || (result && !result.ok) ? "failed" : "ok";
   const lines = [`### Slipway ${TITLES[input.command]}: ${input.app}${env}: ${verdict}`, ""];
   if (result) {
-    lines.push(`Release: \`${result.release}\``, "");
+    const previous = input.previousRelease ? ` (before: \`${input.previousRelease}\`)` : "";
+    lines.push(`Release: \`${result.release}\`${previous}`, "");
     lines.push("| host | result | color | url |", "| --- | --- | --- | --- |");
     for (const h of result.hosts) {
       const status = h.error ? `${h.status}: ${h.error}` : h.status;
@@ -57,28 +66,43 @@ export function summaryMarkdown(input: SummaryInput): string {
       lines.push("");
     }
   }
+  lines.push(...stepLines(input.steps ?? []), ...diffLines(input.diffs ?? []));
   if (input.notes && input.notes.length > 0) lines.push("```", ...input.notes, "```", "");
   if (input.error) lines.push(`**Error:** ${input.error.replace(/\r?\n/g, " ")}`, "");
   return redact(lines.join("\n"));
 }
 
-/**
- * Each host's backup id: HostResult.backup for hosts that finished, else the deploy's progress line
- * `[host] backed up the database: <id>` (a host that failed after its backup reports it only there, and that backup
- * is the one to restore from).
- */
-export function backupsTaken(result: DeployResult, progress: readonly string[]): Record<string, string> {
-  const found = backupsFromProgress(progress);
-  for (const host of result.hosts) if (host.backup) found[host.name] = host.backup;
-  return found;
+/** Each finished step's status and time, one row per host and step. */
+function stepLines(steps: readonly StepTiming[]): string[] {
+  if (steps.length === 0) return [];
+  const lines = ["| host | step | result | time |", "| --- | --- | --- | --- |"];
+  for (const s of steps) {
+    const status = s.message && s.status === "failed" ? `${s.status}: ${s.message}` : s.status;
+    lines.push(`| ${cell(s.host)} | ${cell(s.step)} | ${cell(status)} | ${s.ms === undefined ? "" : formatMs(s.ms)} |`);
+  }
+  return [...lines, ""];
 }
 
-/** `[host] backed up the database: <id>` progress lines, the deploy's report of each backup. */
-export function backupsFromProgress(lines: readonly string[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const line of lines) {
-    const m = /^\[([^\]]+)\] backed up the database: (\S+)/.exec(line);
-    if (m?.[1] && m[2]) found[m[1]] = m[2];
+/** Each diff in a collapsed block; a fence longer than any backtick run inside keeps the block closed. */
+function diffLines(diffs: readonly FileDiff[]): string[] {
+  const lines: string[] = [];
+  for (const d of diffs) {
+    const longest = Math.max(2, ...(d.diff.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = "`".repeat(longest + 1);
+    lines.push(
+      `<details><summary>${escapeHtml(`${d.host}: ${d.path}${d.step === d.path ? "" : ` (${d.step})`}`)}</summary>`,
+      "",
+      `${fence}diff`,
+      d.diff.replace(/\n$/, ""),
+      fence,
+      "",
+      "</details>",
+      "",
+    );
   }
-  return found;
+  return lines;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

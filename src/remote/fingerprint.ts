@@ -34,7 +34,11 @@ export function knownHostsLine(host: string, port: number, blob: Buffer): string
   return `${hostPattern(host, port)} ${keyTypeOf(blob)} ${blob.toString("base64")}`;
 }
 
-/** How OpenSSH names a host in known_hosts: `host` for port 22, `[host]:port` otherwise. */
+/**
+ * How OpenSSH names a host in known_hosts: `host` for port 22, `[host]:port` otherwise, lowercased (ssh lowercases the
+ * name before matching and hashing, so `|1|` entries for `web1.example.com` must match a target `Web1.Example.com`).
+ */
 export function hostPattern(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
+  const name = host.toLowerCase();
+  return port === 22 ? name : `[${name}]:${port}`;
 }

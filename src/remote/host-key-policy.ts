@@ -11,15 +11,30 @@ export interface HostKeyPins {
   knownHosts?: string;
   /** SHA256 fingerprints (`SHA256:...`) of acceptable keys, any key type. */
   fingerprints?: readonly string[];
-  /** Accept an unknown host's key (never a mismatching one), printing a warning and the fingerprint to pin. */
+  /**
+   * Accept an unknown host's key (never a mismatching one), print a warning with the fingerprint, and append the key to
+   * `knownHostsFile` so later runs check it. Refused in CI, whose runners start with an empty file every run.
+   */
   trustOnFirstUse?: boolean;
+  /** The known_hosts file `knownHosts` was read from: where trust-on-first-use records the learned key. */
+  knownHostsFile?: string;
 }
 
 export type HostKeyVerdict =
   | { accept: true; how: "known_hosts" | "fingerprint" | "trust-on-first-use"; presented: string; pinLine: string }
-  | { accept: false; why: "mismatch" | "unknown" | "revoked"; presented: string; expected: string[]; pinLine: string };
+  | {
+      accept: false;
+      why: "mismatch" | "unknown" | "revoked" | "first-use-in-ci";
+      presented: string;
+      expected: string[];
+      pinLine: string;
+    };
 
-export function decideHostKey(pins: HostKeyPins, host: string, port: number, blob: Buffer): HostKeyVerdict {
+/**
+ * Whether to accept `blob`, the key host:port presented. `ci`: the run is in CI (CI=true), where trust on first use
+ * would trust any key on every run and is refused.
+ */
+export function decideHostKey(pins: HostKeyPins, host: string, port: number, blob: Buffer, ci = false): HostKeyVerdict {
   const presented = sha256Fingerprint(blob);
   const pinLine = knownHostsLine(host, port, blob);
   const entries = entriesFor(parseKnownHosts(pins.knownHosts ?? ""), host, port);
@@ -32,6 +47,7 @@ export function decideHostKey(pins: HostKeyPins, host: string, port: number, blo
   if (fingerprints.includes(presented)) return { accept: true, how: "fingerprint", presented, pinLine };
   const expected = [...pinned.map((entry) => `${entry.keyType} ${sha256Fingerprint(entry.blob)}`), ...fingerprints];
   if (expected.length > 0) return { accept: false, why: "mismatch", presented, expected, pinLine };
+  if (pins.trustOnFirstUse && ci) return { accept: false, why: "first-use-in-ci", presented, expected: [], pinLine };
   if (pins.trustOnFirstUse) return { accept: true, how: "trust-on-first-use", presented, pinLine };
   return { accept: false, why: "unknown", presented, expected: [], pinLine };
 }
@@ -63,9 +79,9 @@ export function pinnedHostKeyAlgorithms(pins: HostKeyPins, host: string, port: n
 }
 
 /** The warning printed when a key is accepted on first use. */
-export function trustOnFirstUseWarning(name: string, host: string, port: number, blob: Buffer): string {
+export function trustOnFirstUseWarning(name: string, host: string, port: number, blob: Buffer, file?: string): string {
   return [
-    `WARNING: trusting ${name} (${hostPattern(host, port)}) on first use: its ${keyTypeOf(blob)} host key is ${sha256Fingerprint(blob)}.`,
+    `WARNING: trusting ${name} (${hostPattern(host, port)}) on first use: its ${keyTypeOf(blob)} host key is ${sha256Fingerprint(blob)}${file ? ` (recorded in ${file})` : ""}.`,
     "  Anyone between you and the host could have presented this key. Verify it out of band, then pin it:",
     `    known_hosts: ${knownHostsLine(host, port, blob)}`,
     `    or fingerprint: ${sha256Fingerprint(blob)}`,
@@ -90,6 +106,13 @@ export function hostKeyError(name: string, host: string, port: number, verdict: 
       host: name,
       step: "connect",
       hint: "the key is marked @revoked in known_hosts; give the host a new key and pin that",
+    });
+  }
+  if (verdict.why === "first-use-in-ci") {
+    return new HostKeyError(`trust_on_first_use is refused in CI (CI=true): ${where} presented ${verdict.presented}`, {
+      host: name,
+      step: "connect",
+      hint: `a CI runner starts with an empty known_hosts on every run, so it would trust whatever key is presented each time; pin the key in known_hosts_file (${verdict.pinLine}) or host_keys (${verdict.presented}) after verifying it out of band`,
     });
   }
   return new HostKeyError(`no pinned host key for ${where}; it presented ${verdict.presented}`, {

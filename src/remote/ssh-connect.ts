@@ -1,7 +1,8 @@
 /**
  * Opens one authenticated, host-key-verified SSH connection with node-ssh (ssh2), retrying only connection failures.
  */
-import { readFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { NodeSSH } from "node-ssh";
 import ssh2 from "ssh2";
@@ -104,10 +105,11 @@ async function attemptOnce(
     // A key trusted on first use is pinned for the rest of the process: a reconnect must present the same key.
     const learned = trustedOnFirstUse.get(target);
     const pins = learned ? { knownHosts: learned } : target;
-    verdict = decideHostKey(pins, target.host, port, blob);
+    verdict = decideHostKey(pins, target.host, port, blob, options.ci ?? process.env.CI === "true");
     if (verdict.accept && verdict.how === "trust-on-first-use") {
       trustedOnFirstUse.set(target, verdict.pinLine);
-      (options.warn ?? defaultWarn)(trustOnFirstUseWarning(target.name, target.host, port, blob));
+      const warning = trustOnFirstUseWarning(target.name, target.host, port, blob, target.knownHostsFile);
+      (options.warn ?? defaultWarn)(warning);
     }
     return verdict.accept;
   };
@@ -137,6 +139,10 @@ async function attemptOnce(
     if (sock) client?.setNoDelay(true);
     else client?.on("connect", () => client.setNoDelay(true));
     await connecting;
+    // Recorded only once the handshake proved the server holds the key, so the next run checks it instead of trusting.
+    if (verdict?.accept && verdict.how === "trust-on-first-use" && target.knownHostsFile) {
+      await recordHostKey(target.knownHostsFile, verdict.pinLine);
+    }
     return { ok: true, ssh };
   } catch (error) {
     ssh.dispose();
@@ -145,6 +151,14 @@ async function attemptOnce(
     }
     return { ok: false, error };
   }
+}
+
+/** Appends a known_hosts line (creating the file 0600 and its directory 0700 when missing). */
+export async function recordHostKey(file: string, line: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const existing = await readFile(file, "utf8").catch(() => "");
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  await appendFile(file, `${separator}${line}\n`, { mode: 0o600 });
 }
 
 function defaultWarn(message: string): void {

@@ -36,6 +36,8 @@ export interface ConnectOptions {
   redactor?: Redactor;
   /** Every line of every command's output, as it arrives (print it with formatHostLine). */
   onLine?: (event: OutputLine) => void;
+  /** Running in CI: trust-on-first-use is refused. Default: `CI=true` in the environment. */
+  ci?: boolean;
   /** Warnings (trust-on-first-use). Default: written to stderr. */
   warn?: (message: string) => void;
   /** Extra connection attempts after the first for connection failures (refused, unreachable, timeout). Default 2. */

@@ -94,6 +94,7 @@ function buildService(
     }
     out.depends_on = dependsOn;
   }
+  Object.assign(out, hardening(service, field));
   out.restart = service.restart;
   // mem_limit/cpus rather than deploy.resources: docker-compose v1 ignores `deploy` outside swarm.
   if (service.memoryLimit !== undefined) out.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
@@ -104,6 +105,19 @@ function buildService(
     out.cpus = service.cpus;
   }
   return out;
+}
+
+/** No capability but the listed ones, no setuid gains; optionally a read-only root (same as the container runtime). */
+function hardening(service: ComposeServiceModel, field: string): Record<string, unknown> {
+  const capAdd = (service.capAdd ?? []).map((c, i) =>
+    matching(/^[A-Z][A-Z_]{1,31}$/, "a capability name like NET_BIND_SERVICE")(c, `${field}.capAdd[${i}]`),
+  );
+  return {
+    cap_drop: ["ALL"],
+    ...(capAdd.length > 0 ? { cap_add: capAdd } : {}),
+    security_opt: ["no-new-privileges:true"],
+    ...(service.readOnly ? { read_only: true, tmpfs: ["/tmp"] } : {}),
+  };
 }
 
 function healthcheck(h: ComposeHealthcheck, field: string): Record<string, unknown> {

@@ -134,6 +134,13 @@ export interface NginxSiteModel {
    * openid-configuration, security.txt, assetlinks.json reach the app; ACME is served from the webroot).
    */
   denyDotfiles: boolean;
+  /** The color the upstreams point at: every proxied answer carries `X-Slipway-Color: <color>` (what serves). */
+  color?: string;
+  /**
+   * The deploy's preview: a listener on 127.0.0.1:<port> with the first server's locations, routed to `color`'s
+   * upstreams (the idle color), so every public route is checked through nginx before users are switched to it.
+   */
+  preview?: { port: number; color: string; upstreams: UpstreamModel[] };
 }
 
 // ---------------------------------------------------------------- systemd
@@ -224,6 +231,10 @@ export interface ComposeServiceModel {
   /** e.g. 1.5. */
   cpus?: number;
   user?: string;
+  /** Capabilities kept; every other is dropped (`cap_drop: [ALL]` is always written). */
+  capAdd?: string[];
+  /** Read-only root filesystem, with a private /tmp. */
+  readOnly?: boolean;
 }
 
 export interface ComposeVolumeModel {

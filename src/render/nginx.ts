@@ -14,17 +14,25 @@ export interface RenderedFile {
   content: string;
 }
 
-/** `/etc/nginx/slipway/harvest-backend.upstream.conf` */
-export function upstreamIncludePath(includeDir: string, app: string, service: string): string {
-  return `${includeDir.replace(/\/$/, "")}/${app}-${service}.upstream.conf`;
+/** `/etc/nginx/slipway/harvest-backend.upstream.conf` (the preview's: `harvest-backend.preview.upstream.conf`). */
+export function upstreamIncludePath(includeDir: string, app: string, service: string, variant = ""): string {
+  return `${includeDir.replace(/\/$/, "")}/${app}-${service}${variant ? `.${variant}` : ""}.upstream.conf`;
 }
 
-export function upstreamName(app: string, service: string): string {
-  return `${nginxIdent(app)}_${nginxIdent(service)}`;
+export function upstreamName(app: string, service: string, variant = ""): string {
+  return `${nginxIdent(app)}_${nginxIdent(service)}${variant ? `_${variant}` : ""}`;
 }
+
+/** The response header naming the color that answered (read by the deploy's verification). */
+export const COLOR_HEADER = "X-Slipway-Color";
 
 /** The include file for one upstream: what the blue-green switch rewrites to point at the other color. */
-export function renderNginxUpstream(app: string, upstream: UpstreamModel, includeDir: string): RenderedFile {
+export function renderNginxUpstream(
+  app: string,
+  upstream: UpstreamModel,
+  includeDir: string,
+  variant = "",
+): RenderedFile {
   identifier(app, "app");
   const field = `upstreams[${upstream.service}]`;
   identifier(upstream.service, `${field}.service`);
@@ -45,11 +53,11 @@ export function renderNginxUpstream(app: string, upstream: UpstreamModel, includ
   const content = renderTemplate("nginx/upstream.conf.hbs", {
     app,
     service: upstream.service,
-    name: upstreamName(app, upstream.service),
+    name: upstreamName(app, upstream.service, variant),
     servers,
     keepalive,
   });
-  return { path: upstreamIncludePath(includeDir, app, upstream.service), content };
+  return { path: upstreamIncludePath(includeDir, app, upstream.service, variant), content };
 }
 
 export function renderNginxSite(model: NginxSiteModel): string {
@@ -59,7 +67,10 @@ export function renderNginxSite(model: NginxSiteModel): string {
 /** The site file plus one include file per upstream, in the order they must exist for `nginx -t`. */
 export function renderNginxFiles(model: NginxSiteModel, sitePath: string): RenderedFile[] {
   const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
-  return [...upstreams, { path: sitePath, content: renderNginxSite(model) }];
+  const preview = (model.preview?.upstreams ?? []).map((u) =>
+    renderNginxUpstream(model.app, u, model.upstreamIncludeDir, "preview"),
+  );
+  return [...upstreams, ...preview, { path: sitePath, content: renderNginxSite(model) }];
 }
 
 function buildSiteView(model: NginxSiteModel) {
@@ -81,10 +92,12 @@ function buildSiteView(model: NginxSiteModel) {
     };
   });
 
-  const headers = model.securityHeaders.map(
+  const securityHeaders = model.securityHeaders.map(
     (h, i) =>
       `${nx.headerName(h.name, `securityHeaders[${i}].name`)} ${nx.quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`,
   );
+  const colorHeader = (color: string, field: string) => `${COLOR_HEADER} ${nx.quotedHeaderValue(color, field)}`;
+  const headers = [...securityHeaders, ...(model.color === undefined ? [] : [colorHeader(model.color, "color")])];
   const tls = model.tls ? tlsView(model.tls) : null;
   const shared = {
     clientMaxBodySize: model.clientMaxBodySize === null ? null : nx.size(model.clientMaxBodySize, "clientMaxBodySize"),
@@ -105,7 +118,7 @@ function buildSiteView(model: NginxSiteModel) {
 
   const ctx: RouteContext = { appId, services, zones, corsMaps: [], websockets: false, corsVary: false };
   if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
-  const servers = model.servers.flatMap((server, i) => {
+  const servers: object[] = model.servers.flatMap((server, i) => {
     const field = `servers[${i}]`;
     if (server.serverNames.length === 0) throw new RenderError(`${field}.serverNames`, [], "is empty");
     const serverNames = server.serverNames.map((n, j) => nx.serverName(n, `${field}.serverNames[${j}]`)).join(" ");
@@ -132,15 +145,55 @@ function buildSiteView(model: NginxSiteModel) {
     };
     return [http, https];
   });
+  if (model.preview) {
+    const previewHeaders = [...securityHeaders, colorHeader(model.preview.color, "preview.color")];
+    servers.push(previewServer(model, model.preview, ctx, shared, previewHeaders));
+  }
 
   return {
     app,
-    upstreamIncludes: model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
+    upstreamIncludes: [
+      ...model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
+      ...(model.preview?.upstreams ?? []).map((u) =>
+        upstreamIncludePath(model.upstreamIncludeDir, app, u.service, "preview"),
+      ),
+    ],
     rateLimitZones,
     websocketMap: ctx.websockets ? `$${appId}_connection_upgrade` : null,
     corsMaps: ctx.corsMaps,
     corsVaryMap: ctx.corsVary ? corsVaryVariable(appId) : null,
     servers,
+  };
+}
+
+/**
+ * The preview listener: loopback only, plain HTTP, the first server's locations and headers, proxied to the preview
+ * upstreams (the idle color). Only the host reaches it; nothing users request goes there.
+ */
+function previewServer<S extends object>(
+  model: NginxSiteModel,
+  preview: NonNullable<NginxSiteModel["preview"]>,
+  ctx: RouteContext,
+  shared: S,
+  headers: string[],
+) {
+  const first = model.servers[0] as ServerModel;
+  for (const [i, u] of preview.upstreams.entries()) identifier(u.service, `preview.upstreams[${i}].service`);
+  // The app sees what it sees behind the public server block: https when TLS is on (no "redirect to https").
+  const locations = locationViews(first, "servers[0]", { ...ctx, upstreamVariant: "preview" }).map((l) => ({
+    ...l,
+    proxyHeaders: model.tls
+      ? l.proxyHeaders.map((h) => (h === "X-Forwarded-Proto $scheme" ? "X-Forwarded-Proto https" : h))
+      : l.proxyHeaders,
+  }));
+  return {
+    listen: [`127.0.0.1:${port(preview.port, "preview.port")}`],
+    serverNames: first.serverNames.map((n, j) => nx.serverName(n, `servers[0].serverNames[${j}]`)).join(" "),
+    tls: null,
+    ...shared,
+    acmeWebroot: null,
+    redirectToHttps: false,
+    locations: withHeaders(locations, headers),
   };
 }
 
@@ -160,6 +213,8 @@ function tlsView(tls: TlsModel) {
 }
 
 interface RouteContext {
+  /** "preview": proxy to the preview upstreams (previewServer). */
+  upstreamVariant?: string;
   appId: string;
   services: Set<string>;
   zones: Set<string>;
@@ -198,7 +253,8 @@ function locationView(route: RouteModel, field: string, ctx: RouteContext): Loca
     throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
   }
   const upstreamPath = route.upstreamPath === null ? "" : nx.locationPath(route.upstreamPath, `${field}.upstreamPath`);
-  const proxyPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}${upstreamPath}`;
+  const variant = ctx.upstreamVariant ? `_${ctx.upstreamVariant}` : "";
+  const proxyPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}${variant}${upstreamPath}`;
 
   const proxyHeaders = [
     "Host $host",
@@ -234,7 +290,7 @@ function locationView(route: RouteModel, field: string, ctx: RouteContext): Loca
   if (route.static) {
     // nginx forbids a URI in proxy_pass inside a named location (where the fallback proxies from): the URI is
     // rewritten there instead, then passed on as is.
-    fallbackPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}`;
+    fallbackPass = `http://${ctx.appId}_${nginxIdent(route.upstream)}${variant}`;
     staticView = {
       rewrite: upstreamPath === "" ? null : `^${path.replaceAll(/[.+]/g, (c) => `\\${c}`)}(.*)$ ${upstreamPath}$1`,
       root: absolutePath(route.static.root, `${field}.static.root`),

@@ -12,6 +12,7 @@ import {
   checkStatic,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
+import { checkVolumes } from "./volumes.js";
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -30,6 +31,7 @@ export interface CheckedConfig {
       ports?: { blue?: number; green?: number };
       systemd?: { app_module?: string; user?: string };
       volumes: string[];
+      allow_host_paths?: string[];
       depends_on: string[];
       hosts?: string[];
     }
@@ -76,6 +78,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkSystemdRuntime,
     checkReservedPorts,
     checkStatefulServices,
+    (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {
     try {

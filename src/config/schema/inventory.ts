@@ -26,7 +26,9 @@ const connectionFields = {
     .describe("known_hosts file with the pinned host keys, relative to slipway.yml."),
   trust_on_first_use: bool()
     .optional()
-    .describe("Accept an unknown host key the first time and print its fingerprint to pin. Off unless set."),
+    .describe(
+      "Accept an unknown host key the first time, print its fingerprint and record it in known_hosts_file (default ~/.ssh/known_hosts), so later runs check it. Refused when CI=true. Off unless set.",
+    ),
   become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
   identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName()
@@ -88,5 +90,11 @@ export const inventorySchema = z
       .max(100, { error: "expected a percentage (0-100)" })
       .default(0)
       .describe("Stop the rollout when more than this percentage of hosts failed."),
+    on_batch_failure: z
+      .enum(["switch_back", "keep"], { error: 'expected "switch_back" or "keep"' })
+      .default("switch_back")
+      .describe(
+        "When a host of a batch fails: `switch_back` rolls the batch's deployed hosts back to their previous release (no mixed fleet); `keep` leaves them on the new one (the recap says so).",
+      ),
   })
   .describe("The servers to deploy to.");

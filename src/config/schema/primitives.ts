@@ -48,10 +48,16 @@ export const URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
 export function urlPath() {
   return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
 }
-/** A path that is a prefix location: starts and ends with "/". */
-export const PREFIX_PATH_PATTERN = /^\/([A-Za-z0-9._~!$&'()*+,=:@%-]+\/)*$/;
+/**
+ * A path that is a prefix location: starts and ends with "/", segments of the characters an nginx location takes
+ * unquoted (no `,`, `$`, quotes or `%`-escapes), and no `.` or `..` segment (nginx normalizes those away).
+ */
+export const PREFIX_PATH_PATTERN = /^(?!.*\/\.\.?\/)\/([A-Za-z0-9._~@+-]+\/)*$/;
 export function prefixPath() {
-  return patternString(PREFIX_PATH_PATTERN, 'expected a path starting and ending with "/" (like "/harvest/")');
+  return patternString(
+    PREFIX_PATH_PATTERN,
+    'expected a path starting and ending with "/" (like "/harvest/"), of letters, digits and ._~@+-',
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   nonNegativeInt,
   origin,
   patternString,
+  port,
   positiveInt,
   prefixPath,
   resourceName,
@@ -164,5 +165,15 @@ export const proxySchema = z
       .optional()
       .describe("Hosts running nginx (a load balancer). Default: every host runs its own."),
     site_name: resourceName("site").optional().describe("File name of the nginx site. Default: the app name."),
+    preview: bool()
+      .default(true)
+      .describe(
+        "Before the switch, check every route through nginx against the new color on a loopback-only listener: a release failing there is never switched to.",
+      ),
+    preview_port: port()
+      .optional()
+      .describe(
+        "Port of the preview listener on 127.0.0.1. Default: 30000-32699 (below the ephemeral range), derived from the app name.",
+      ),
   })
   .describe("What sits in front of the services.");

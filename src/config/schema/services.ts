@@ -55,6 +55,18 @@ const healthSchema = z
     timeout: duration().default("60s").describe("Give up (and fail the deploy) after this long."),
     request_timeout: duration().default("5s").describe("Timeout of one health request."),
     start_period: duration().default("0s").describe("Grace time after start before failures count."),
+    container_check: z
+      .union(
+        [
+          z.enum(["none", "python", "curl", "wget"]),
+          z.array(z.string({ error: "expected a command argument" })).min(1, { error: "expected a command" }),
+        ],
+        { error: 'expected "none", "python", "curl", "wget" or a command as a list (like [/app/healthcheck])' },
+      )
+      .default("none")
+      .describe(
+        "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
+      ),
   })
   .describe("Health check gating the switch.");
 
@@ -93,7 +105,9 @@ const systemdSchema = z
       .describe("WorkingDirectory. Default: the release directory of the service's code."),
     user: unixUser()
       .optional()
-      .describe("User the service runs as (never root; created by the deploy when missing). Default: the SSH user."),
+      .describe(
+        "User the service runs as (never root; created by the deploy when missing). Default: `app-<app>`, a system user of its own in no extra group (not the SSH user, who is in the docker group).",
+      ),
     group: z.string({ error: "expected a group name" }).optional().describe("Group. Default: the user's group."),
     venv: absolutePath()
       .optional()
@@ -118,6 +132,28 @@ function unixUser() {
 const VOLUME_EXPECTED =
   'expected "source:/target" or "source:/target:ro" (source is a volume name or an absolute path)';
 const VOLUME_PATTERN = /^([a-z0-9][a-z0-9_.-]*|\/[^:\s]*):\/[^:\s]*(:(ro|rw))?$/;
+
+/** Capability names as docker takes them (`--cap-add NET_BIND_SERVICE`), without the CAP_ prefix. */
+const CAPABILITY_PATTERN = /^[A-Z][A-Z_]{1,31}$/;
+
+/** How the service's containers run (runtimes container and compose): every capability dropped unless listed. */
+const containerSchema = z
+  .strictObject({
+    user: patternString(
+      /^(?!root(:|$))(?!0(:|$))[a-z0-9_][a-z0-9_.-]{0,31}(:[a-z0-9_][a-z0-9_.-]{0,31})?$/,
+      'expected a non-root user like "1000:1000" or "app" (root is what the container must not be)',
+    )
+      .optional()
+      .describe("User (`uid:gid` or a name in the image) the container runs as. Default: the image's `USER`."),
+    read_only: bool()
+      .default(false)
+      .describe("Read-only root filesystem (`--read-only`, with a private `/tmp`); volumes stay writable."),
+    capabilities: z
+      .array(patternString(CAPABILITY_PATTERN, 'expected a capability like "NET_BIND_SERVICE" (no CAP_ prefix)'))
+      .default([])
+      .describe("Capabilities the container keeps; every other one is dropped (`--cap-drop ALL`)."),
+  })
+  .describe("Container hardening: always `--cap-drop ALL` and `no-new-privileges`; these add what the app needs.");
 
 export const serviceSchema = z
   .strictObject({
@@ -151,7 +187,14 @@ export const serviceSchema = z
       .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))
       .default([])
       .describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
+    allow_host_paths: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host.",
+      ),
     resources: resourcesSchema.optional(),
+    container: containerSchema.optional(),
     systemd: systemdSchema.optional(),
     depends_on: z
       .array(resourceName("service"))

@@ -19,7 +19,7 @@ export function containerLabels(app: string, color: Color, releaseId: string): R
 export interface RunSpecInput {
   app: string;
   service: string;
-  config: Pick<ServiceConfig, "port" | "ports" | "volumes" | "command" | "resources">;
+  config: Pick<ServiceConfig, "port" | "ports" | "volumes" | "command" | "resources" | "container">;
   color: Color;
   releaseId: string;
   /** What to run, ideally `repo@sha256:...`. */
@@ -55,6 +55,7 @@ export function baseRunArgv(input: RunSpecInput): string[] {
     containerName(input.app, input.service, input.color),
     "--restart",
     "unless-stopped",
+    ...hardeningArgs(config.container),
     "--env-file",
     input.envFile,
     "--publish",
@@ -64,6 +65,22 @@ export function baseRunArgv(input: RunSpecInput): string[] {
     ...labels,
     input.image,
     ...commandArgv(config.command),
+  ];
+}
+
+/**
+ * No capability but those the service lists, no privilege gained through setuid binaries, and optionally a non-root
+ * user and a read-only root filesystem (with a private /tmp, which most servers need).
+ */
+export function hardeningArgs(container: ServiceConfig["container"]): string[] {
+  return [
+    "--cap-drop",
+    "ALL",
+    ...(container?.capabilities ?? []).flatMap((cap) => ["--cap-add", cap]),
+    "--security-opt",
+    "no-new-privileges",
+    ...(container?.user ? ["--user", container.user] : []),
+    ...(container?.read_only ? ["--read-only", "--tmpfs", "/tmp"] : []),
   ];
 }
 

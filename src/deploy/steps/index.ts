@@ -4,6 +4,8 @@ import { gateStep } from "./gate.js";
 import { afterSwitchStep, beforeSwitchStep } from "./hooks.js";
 import { lockStep } from "./lock.js";
 import { preflightStep } from "./preflight.js";
+import { previewStep } from "./preview.js";
+import { reconcileStep } from "./reconcile.js";
 import { recordStep } from "./record.js";
 import { retireStep } from "./retire.js";
 import { stageStep } from "./stage.js";
@@ -19,12 +21,13 @@ import { verifyStep } from "./verify.js";
  */
 export function hostSteps(stopFirst: boolean): Step[] {
   const before = stopFirst
-    ? [lockStep, preflightStep, stageStep, stopOldStep, backupStep]
-    : [lockStep, preflightStep, backupStep, stageStep];
+    ? [lockStep, reconcileStep, preflightStep, stageStep, stopOldStep, backupStep]
+    : [lockStep, reconcileStep, preflightStep, backupStep, stageStep];
   return [
     ...before,
     startStep,
     gateStep,
+    previewStep,
     beforeSwitchStep,
     switchStep,
     verifyStep,

@@ -4,6 +4,7 @@
  */
 import { withRecord } from "../history.js";
 import { markLive, writeHistory } from "../host-state.js";
+import { clearIntent } from "../intent.js";
 import type { ReleaseRecord } from "../types.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -46,6 +47,7 @@ export const recordStep: Step = {
       s.history = withRecord(s.history, releaseRecord(s, "deployed"));
     }
     await writeHistory(host, s.paths, s.history);
+    await clearIntent(host, s.paths);
     return { status: "changed", data: { release: releaseId, color: s.idle } };
   },
 };

@@ -4,12 +4,13 @@
  * them back at the color that was live and reloads.
  */
 
-import type { Color } from "../../config/index.js";
+import type { Color, SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import type { RemoteHost } from "../../remote/types.js";
 import { nginxReload, nginxTest } from "../../render/validators.js";
-import { switchTo } from "../nginx.js";
-import type { FlowState, Step } from "./types.js";
+import { clearIntent, writeIntent } from "../intent.js";
+import { servedColor, switchTo } from "../nginx.js";
+import type { Step } from "./types.js";
 
 /** `nginx -t` then the graceful reload that waits for the old workers; throws naming the command that failed. */
 export async function reloadNginx(host: RemoteHost): Promise<void> {
@@ -28,13 +29,24 @@ export async function reloadNginx(host: RemoteHost): Promise<void> {
   }
 }
 
-/** Points nginx at `color` and makes sure the running nginx has loaded it. */
-export async function switchAndReload(s: FlowState, color: Color): Promise<boolean> {
-  const { host, config } = s.run;
+/**
+ * Points nginx at `color`, makes sure the running nginx has loaded it, and confirms that answers now come from
+ * `color` (the header nginx adds per color); throws when they do not.
+ */
+export async function switchAndReload(host: RemoteHost, config: SlipwayConfig, color: Color): Promise<boolean> {
   const result = await switchTo(host, config, color);
+  if (!result) return false;
   // installValidated reloads only when a file changed; a kill before an earlier reload needs one now.
-  if (result && !result.changed) await reloadNginx(host);
-  return result?.changed ?? false;
+  if (!result.changed) await reloadNginx(host);
+  const served = await servedColor(host, config);
+  if (served !== null && served !== color) {
+    throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
+      host: host.name,
+      step: "switch",
+      hint: "another nginx site may shadow this one (same server_name); see `sudo nginx -T` on the host",
+    });
+  }
+  return result.changed;
 }
 
 export const switchStep: Step = {
@@ -45,14 +57,24 @@ export const switchStep: Step = {
     if (site?.diff) s.emitter.diff("switch", site.diff);
   },
   async run(s) {
+    const { host, releaseId, runId } = s.run;
+    const intent = {
+      to: s.idle,
+      from: s.liveColor,
+      release: releaseId,
+      run_id: runId,
+      since: new Date().toISOString(),
+    };
+    await writeIntent(host, s.paths, intent);
     s.switched = true;
-    const changed = await switchAndReload(s, s.idle);
+    const changed = await switchAndReload(host, s.run.config, s.idle);
     s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {
     if (!s.liveColor) return "nothing";
-    await switchAndReload(s, s.liveColor);
+    await switchAndReload(s.run.host, s.run.config, s.liveColor);
+    await clearIntent(s.run.host, s.paths);
     s.say(`switched back to ${s.liveColor}`);
     s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
     return undefined;

@@ -17,8 +17,9 @@ export interface FlowState {
   readonly run: HostRun;
   readonly paths: DeployPaths;
   readonly live: LiveState;
-  readonly liveColor: Color | null;
-  readonly idle: Color;
+  /** The live color (reconcile may correct it from what nginx serves) and the one this run deploys to. */
+  liveColor: Color | null;
+  idle: Color;
   readonly fingerprint: string;
   readonly url: string;
   readonly spec: DatabaseSpec | null;

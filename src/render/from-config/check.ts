@@ -50,9 +50,16 @@ function toProblem(error: unknown): RenderProblem {
     const hint = error.specificHint ? ` (${error.specificHint})` : "";
     return { path: configPathSegments(error.configPath), message: `${error.problem}${hint}` };
   }
-  if (error instanceof RenderError) return { path: [], message: `a rendered file would be wrong: ${error.message}` };
+  if (error instanceof RenderError) {
+    // Writers called from the config mappers name config keys (`services.api.env.X`); model-level ones do not.
+    const path = CONFIG_ROOTS.test(error.field) ? configPathSegments(error.field) : [];
+    const message = path.length > 0 ? error.message.slice(error.field.length + 1) : error.message;
+    return { path, message: `cannot be written safely: ${message}` };
+  }
   throw error;
 }
+
+const CONFIG_ROOTS = /^(services|proxy|tls|database|inventory)\./;
 
 /** `proxy.routes[0].path` -> `["proxy", "routes", 0, "path"]`. */
 export function configPathSegments(path: string): (string | number)[] {

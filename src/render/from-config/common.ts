@@ -1,5 +1,6 @@
 /** Small conversions shared by the config -> model mappers: durations, sizes, hosts of a service, paths. */
 import { selectHosts } from "../../config/inventory.js";
+import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { ConfigMappingError } from "./errors.js";
 
@@ -56,4 +57,23 @@ export function serviceOf(config: SlipwayConfig, name: string, configPath: strin
   const service = config.services[name];
   if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
   return service;
+}
+
+/**
+ * Where a service reaches each service it `depends_on`, in the same color: `SLIPWAY_<NAME>_URL` (name upper-cased,
+ * dashes as underscores). Under compose the colors are separate projects, so the dependency's service name and
+ * container port; under systemd the dependency's port of that color on loopback. Runtime container has no shared
+ * network between containers: nothing is injected there.
+ */
+export function dependencyUrls(config: SlipwayConfig, name: string, color: "blue" | "green"): Record<string, string> {
+  const service = serviceOf(config, name, `services.${name}`);
+  const urls: Record<string, string> = {};
+  if (config.runtime === "container") return urls;
+  for (const dep of service.depends_on) {
+    const target = serviceOf(config, dep, `services.${name}.depends_on`);
+    const key = `SLIPWAY_${dep.toUpperCase().replaceAll("-", "_")}_URL`;
+    urls[key] =
+      config.runtime === "compose" ? `http://${dep}:${target.port}` : `http://127.0.0.1:${colorPort(target, color)}`;
+  }
+  return urls;
 }

@@ -8,7 +8,7 @@ import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import type { Color, ComposeHealthcheck, ComposeModel, ComposeServiceModel, ComposeVolumeModel } from "../model.js";
 import { environmentFilePath } from "../systemd.js";
-import { durationSeconds, envDir, envString, instancesOf, integerSize, serviceOf } from "./common.js";
+import { dependencyUrls, durationSeconds, envDir, envString, instancesOf, integerSize, serviceOf } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 export interface ComposeFromConfigOptions {
@@ -62,23 +62,30 @@ function composeService(
     name,
     image,
     ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
-    environment: Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+    environment: {
+      ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+      SLIPWAY_COLOR: options.color,
+      ...dependencyUrls(config, name, options.color),
+    },
     volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
     dependsOn: service.depends_on.map((dep) => ({
       service: dep,
-      condition: config.services[dep]?.health ? ("service_healthy" as const) : ("service_started" as const),
+      condition: hasContainerCheck(config.services[dep]) ? ("service_healthy" as const) : ("service_started" as const),
     })),
     restart: "unless-stopped",
   };
   if (service.command !== undefined) model.command = commandWords(service.command, `${field}.command`);
   // Secrets only go to the 0600 env file; the compose file is readable and shown in diffs.
   if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config), name, options.color);
-  if (service.health) model.healthcheck = healthcheck(service, field);
+  if (hasContainerCheck(service)) model.healthcheck = healthcheck(service, field);
   if (service.resources?.memory !== undefined) {
     const { amount, unit } = integerSize(service.resources.memory, `${field}.resources.memory`);
     model.memoryLimit = `${amount}${unit.toLowerCase()}`;
   }
   if (service.resources?.cpus !== undefined) model.cpus = service.resources.cpus;
+  if (service.container?.user) model.user = service.container.user;
+  if (service.container?.capabilities.length) model.capAdd = service.container.capabilities;
+  if (service.container?.read_only) model.readOnly = true;
   return model;
 }
 
@@ -113,35 +120,57 @@ function commandWords(command: string | string[], field: string): string[] {
   return command.split(/\s+/).filter(Boolean);
 }
 
+function hasContainerCheck(service: ServiceConfig | undefined): boolean {
+  return service?.health !== undefined && service.health.container_check !== "none";
+}
+
 /**
- * Docker runs the check inside the container, so it uses the app's own Python (every seed app is Python; images
- * without python3 need another check). It fails on a connection error, an HTTP error status, a different status or
- * a body without `expected_body`. `retries` covers `timeout` at `interval`: the same budget the deploy gate has.
+ * Docker runs the check inside the container, with what the image has (`health.container_check`): python3's urllib
+ * checks the status and `expected_body`; curl and wget fail on a connection error or an HTTP error status; a command
+ * list is run as written. `retries` covers `timeout` at `interval`: the same budget the deploy gate has.
  */
 function healthcheck(service: ServiceConfig, field: string): ComposeHealthcheck {
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
-  if (h.expected_status < 200 || h.expected_status > 299) {
-    throw new ConfigMappingError(
-      `${field}.health.expected_status`,
-      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`,
-    );
-  }
   const url = `http://127.0.0.1:${service.port}${h.path}`;
-  const script = [
-    "import sys, urllib.request",
-    `r = urllib.request.urlopen(${pyString(url)}, timeout=${durationSeconds(h.request_timeout, `${field}.health.request_timeout`)})`,
-    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === undefined ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`,
-  ].join("; ");
+  const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const interval = durationSeconds(h.interval, `${field}.health.interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
   return {
-    test: ["CMD", "python3", "-c", script],
+    test: ["CMD", ...containerTest(h, url, requestSeconds, `${field}.health`)],
     interval: h.interval,
     timeout: h.request_timeout,
     retries: Math.max(1, Math.ceil(timeout / interval)),
     startPeriod: h.start_period,
   };
+}
+
+type Health = NonNullable<ServiceConfig["health"]>;
+
+function containerTest(h: Health, url: string, seconds: number, field: string): string[] {
+  const check = h.container_check;
+  if (Array.isArray(check)) return check;
+  if (check !== "python" && (h.expected_body !== undefined || h.expected_status !== 200)) {
+    throw new ConfigMappingError(
+      `${field}.container_check`,
+      `${check} checks for a 2xx answer only, not \`expected_status\`/\`expected_body\``,
+      "use container_check: python, or a command as a list",
+    );
+  }
+  if (check === "curl") return ["curl", "-fsS", "-o", "/dev/null", "--max-time", String(seconds), url];
+  if (check === "wget") return ["wget", "-q", "-O", "/dev/null", "-T", String(seconds), url];
+  if (h.expected_status < 200 || h.expected_status > 299) {
+    throw new ConfigMappingError(
+      `${field}.expected_status`,
+      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`,
+    );
+  }
+  const script = [
+    "import sys, urllib.request",
+    `r = urllib.request.urlopen(${pyString(url)}, timeout=${seconds})`,
+    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === undefined ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`,
+  ].join("; ");
+  return ["python3", "-c", script];
 }
 
 /** A Python string literal: JSON's escapes (\", \\, \n, \uXXXX) mean the same in Python. */

@@ -5,9 +5,11 @@
  */
 import { colorPort } from "../../config/ports.js";
 import type { SlipwayConfig } from "../../config/schema.js";
+import { renderDockerEnvFile } from "../docker-env.js";
+import { type DotenvFlavour, renderComposeEnvFile } from "../dotenv.js";
 import type { Color } from "../model.js";
 import { environmentFilePath, renderEnvironmentFile } from "../systemd.js";
-import { envDir, envString, serviceOf } from "./common.js";
+import { dependencyUrls, envDir, envString, serviceOf } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 export interface EnvFileFromConfig {
@@ -26,14 +28,26 @@ export function secretPlaceholder(name: string): string {
   return `<secret ${name}: redacted>`;
 }
 
+export interface EnvFileOptions {
+  /**
+   * Write the file in the format its reader takes (systemd EnvironmentFile, `docker run --env-file`, compose's
+   * dotenv), with the plain env left to the compose file under runtime compose. Without it: systemd's format with
+   * every variable (what the deploy converts itself until it takes this form).
+   */
+  runtimeFormat?: boolean;
+  /** Compose flavour on the host (runtime compose): v1 and v2 read dotenv differently. Default: the form both read. */
+  composeFlavour?: DotenvFlavour;
+}
+
 export function envFileFromConfig(
   config: SlipwayConfig,
   name: string,
   color: Color,
   secretValues: Readonly<Record<string, string>> = {},
-  /** false under runtime compose: the plain env is in the compose file, the env file holds the secrets only. */
-  includePlainEnv = true,
+  options: EnvFileOptions = {},
 ): EnvFileFromConfig {
+  // Under runtime compose the plain env is in the compose file; the env file holds the secrets only.
+  const includePlainEnv = !(options.runtimeFormat && config.runtime === "compose");
   const service = serviceOf(config, name, `services.${name}`);
   const vars: Record<string, string | number> = {};
   // Under systemd the unit is a template shared by both colors: the port is the one thing per instance.
@@ -43,6 +57,11 @@ export function envFileFromConfig(
       throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
     }
     vars[key] = envString(value);
+  }
+  // The app can tell which color it is (logs, metrics); the deploy sets the same value.
+  if (includePlainEnv) {
+    vars.SLIPWAY_COLOR = color;
+    Object.assign(vars, dependencyUrls(config, name, color));
   }
   const redacted: string[] = [];
   for (const secret of service.secrets) {
@@ -57,8 +76,20 @@ export function envFileFromConfig(
     path: environmentFilePath(envDir(config), name, color),
     service: name,
     color,
-    content: renderEnvironmentFile(vars, `services.${name} env file`),
+    content: envFileContent(config, vars, options, `services.${name}.env`),
     secrets: [...service.secrets],
     redacted,
   };
+}
+
+function envFileContent(
+  config: SlipwayConfig,
+  vars: Record<string, string | number>,
+  options: EnvFileOptions,
+  field: string,
+): string {
+  if (!options.runtimeFormat || config.runtime === "systemd") return renderEnvironmentFile(vars, field);
+  const strings = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)]));
+  if (config.runtime === "container") return renderDockerEnvFile(strings, field);
+  return renderComposeEnvFile(strings, options.composeFlavour ?? "any", field);
 }

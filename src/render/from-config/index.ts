@@ -5,6 +5,7 @@
  */
 import type { SlipwayConfig } from "../../config/schema.js";
 import { renderCompose } from "../compose.js";
+import type { DotenvFlavour } from "../dotenv.js";
 import type { Color } from "../model.js";
 import { renderNginxFiles } from "../nginx.js";
 import { renderSystemdUnit, templateUnitName } from "../systemd.js";
@@ -14,7 +15,7 @@ import { nginxSiteFromConfig, sitePathFromConfig } from "./nginx.js";
 import { systemdUnitsFromConfig } from "./systemd.js";
 
 export { composeFromConfig, imageRepository } from "./compose.js";
-export { envFileFromConfig, secretPlaceholder } from "./env-files.js";
+export { type EnvFileOptions, envFileFromConfig, secretPlaceholder } from "./env-files.js";
 export { ConfigMappingError } from "./errors.js";
 export { nginxSiteFromConfig, sitePathFromConfig, tlsModel, upstreamFromConfig } from "./nginx.js";
 export { releaseCodeDir, systemdUnitFromConfig, systemdUnitsFromConfig } from "./systemd.js";
@@ -41,6 +42,8 @@ export interface RenderFromConfigOptions {
   tlsReady: boolean;
   /** Runtime compose: image per service, pinned by digest. */
   images?: Readonly<Record<string, string>>;
+  /** Compose flavour of the host (runtime compose env files). Default: the dotenv form v1 and v2 both read. */
+  composeFlavour?: DotenvFlavour;
   /** Secret values by name; a secret without one is rendered as a placeholder and listed in `redacted`. */
   secrets?: Readonly<Record<string, string>>;
 }
@@ -70,7 +73,10 @@ export function renderFromConfig(config: SlipwayConfig, options: RenderFromConfi
       const service = config.services[name];
       // Under compose the plain env is in the compose file; the env file exists only for secrets.
       if (config.runtime === "compose" && service?.secrets.length === 0) continue;
-      const env = envFileFromConfig(config, name, color, options.secrets, config.runtime !== "compose");
+      const env = envFileFromConfig(config, name, color, options.secrets, {
+        runtimeFormat: true,
+        composeFlavour: options.composeFlavour,
+      });
       files.push({
         kind: "env-file",
         path: env.path,

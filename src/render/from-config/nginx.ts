@@ -77,6 +77,30 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
     securityHeaders: securityHeaders(config),
     gzip: proxy.gzip ? { types: proxy.gzip.types, minLength: proxy.gzip.min_length } : null,
     denyDotfiles: proxy.deny_dotfiles,
+    color: options.color,
+    ...(proxy.preview ? { preview: previewModel(config, routed, options.color) } : {}),
+  };
+}
+
+/**
+ * The preview listener's port: `proxy.preview_port`, else 30000-32699 from the app name (stable per app). Below
+ * Linux's ephemeral range (32768-60999): a port there can be held by any outgoing connection (nginx to an upstream),
+ * and a reload that cannot bind it fails.
+ */
+export function previewPort(config: SlipwayConfig): number {
+  if (config.proxy.preview_port !== undefined) return config.proxy.preview_port;
+  let hash = 0;
+  for (const ch of config.app) hash = (hash * 31 + ch.charCodeAt(0)) % 2700;
+  return 30000 + hash;
+}
+
+/** The preview routes to the color that is not live: the idle one a deploy checks before switching to it. */
+function previewModel(config: SlipwayConfig, services: string[], live: Color): NonNullable<NginxSiteModel["preview"]> {
+  const idle: Color = live === "blue" ? "green" : "blue";
+  return {
+    port: previewPort(config),
+    color: idle,
+    upstreams: services.map((service) => upstreamFromConfig(config, service, idle)),
   };
 }
 

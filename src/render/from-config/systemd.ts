@@ -50,7 +50,7 @@ export function systemdUnitFromConfig(config: SlipwayConfig, name: string): Syst
           ...(sd.worker_class ? { extraArgs: ["--worker-class", sd.worker_class] } : {}),
         }
       : { kind: "uvicorn", binary: serverBinary, app: sd.app_module, workers: sd.workers };
-  const user = sd.user ?? config.inventory.ssh.user;
+  const user = serviceUser(config, name);
   const resources = service.resources;
   return {
     app: config.app,
@@ -75,6 +75,20 @@ export function systemdUnitFromConfig(config: SlipwayConfig, name: string): Syst
     after: service.depends_on.map((dep) => `${config.app}-${dep}@%i.service`),
     wants: service.depends_on.map((dep) => `${config.app}-${dep}@%i.service`),
   };
+}
+
+/**
+ * The dedicated system user every service of an app runs as unless `systemd.user` names another: `app-<app>`
+ * (at most 32 characters, useradd's limit). Never the SSH user, who can deploy and sits in the docker group, and never
+ * root: code execution in the app must not reach either. The deploy creates it (src/deploy/app-user.ts).
+ */
+export function appUser(app: string): string {
+  return `app-${app}`.slice(0, 32).replace(/-+$/, "");
+}
+
+/** The user a service's unit runs as: `systemd.user`, else the app's dedicated user. */
+export function serviceUser(config: SlipwayConfig, name: string): string {
+  return config.services[name]?.systemd?.user ?? appUser(config.app);
 }
 
 /**

@@ -166,7 +166,7 @@ deploy_dir: ${dir}
     // The state after the migration was backed up before the restore.
     expect(result.preRestore.reason).toBe("pre-restore");
     const preRestoreFile = `${dir}/backups/${result.preRestore.file}`;
-    expect(await sqlite(host, preRestoreFile, "SELECT * FROM items ORDER BY id;")).toBe(migrated);
+    expect(await sqlite(host, preRestoreFile, "SELECT * FROM items ORDER BY id;", true)).toBe(migrated);
 
     // The app was stopped for the restore and started again.
     const after = (

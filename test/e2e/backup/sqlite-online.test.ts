@@ -70,11 +70,12 @@ describe("SQLite backup on t2", () => {
     });
     const copy = `${dir}/backups/${manifest.file}`;
 
-    expect(await sqlite(host, copy, "PRAGMA integrity_check;")).toBe("ok");
-    expect(Number(await sqlite(host, copy, `SELECT count(*) FROM events WHERE id <= ${committedBefore};`))).toBe(
+    // Backups of file databases are written as root (the database belongs to the app's own user), 0600.
+    expect(await sqlite(host, copy, "PRAGMA integrity_check;", true)).toBe("ok");
+    expect(Number(await sqlite(host, copy, `SELECT count(*) FROM events WHERE id <= ${committedBefore};`, true))).toBe(
       countBefore,
     );
-    const copyMax = Number(await sqlite(host, copy, "SELECT max(id) FROM events;"));
+    const copyMax = Number(await sqlite(host, copy, "SELECT max(id) FROM events;", true));
     expect(copyMax).toBeGreaterThanOrEqual(committedBefore);
 
     // The writer never stopped: the live database has moved on past the copy, and the app still answers.

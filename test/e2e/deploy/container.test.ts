@@ -108,6 +108,14 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
     expect(ports).toBe("8887/tcp -> 127.0.0.1:5411");
     const mode = await host.exec(["stat", "-c", "%a %U", `/opt/${APP}/env/backend-blue.env`], { become: true });
     expect(mode.stdout.trim()).toBe("600 root");
+    // Hardened: no capability left in the app's process, and setuid binaries gain it nothing.
+    const status = await host.exec(
+      ["docker", "exec", `${APP}-backend-blue`, "grep", "-E", "^(CapEff|NoNewPrivs)", "/proc/1/status"],
+      {
+        become: true,
+      },
+    );
+    expect(status.stdout.replace(/\s+/g, " ").trim()).toBe("CapEff: 0000000000000000 NoNewPrivs: 1");
     const added = await viaNginx(address(), DOMAIN, "/api/notes", "POST", JSON.stringify({ title: "before-v2" }));
     expect(added.status).toBe(201);
   });

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,8 +15,8 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function reach(spec: Parameters<typeof connect>[0], warn?: (m: string) => void) {
-  const host = await connect(spec, { warn: warn ?? (() => {}), retries: 0 });
+async function reach(spec: Parameters<typeof connect>[0], warn?: (m: string) => void, ci = false) {
+  const host = await connect(spec, { warn: warn ?? (() => {}), retries: 0, ci });
   open.push(host);
   return (await host.exec(["hostname"])).stdout.trim();
 }
@@ -76,5 +76,38 @@ describe("host key verification", () => {
     const fingerprint = /host key is (SHA256:\S+)\./.exec(warnings[0] ?? "")?.[1];
     expect(t1Fingerprints()).toContain(fingerprint);
     expect(warnings[0]).toContain("WARNING: trusting t1");
+  });
+
+  it("trust-on-first-use records the learned key in known_hosts; the next run checks it instead of trusting", async () => {
+    const file = join(scratch, "tofu", "known_hosts");
+    const first = target("t1", { knownHosts: "", trustOnFirstUse: true, knownHostsFile: file });
+    const warnings: string[] = [];
+    expect(await reach(first, (m) => warnings.push(m))).toBe("t1");
+    expect(warnings[0]).toContain(`(recorded in ${file})`);
+    const recorded = readFileSync(file, "utf8");
+    expect(recorded.trim().split("\n")).toHaveLength(1);
+    expect(t1Lines()).toContain(recorded.trim());
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    // Next run: the file is read back; the key is now pinned (no warning, nothing appended).
+    const later: string[] = [];
+    expect(await reach({ ...first, knownHosts: readFileSync(file, "utf8") }, (m) => later.push(m))).toBe("t1");
+    expect(later).toEqual([]);
+    expect(readFileSync(file, "utf8")).toBe(recorded);
+
+    // A different key recorded for the host (what an attacker's server would present) is refused despite the option.
+    const swapped = `${target("t1").host} ssh-ed25519 ${ED25519.base64}\n`;
+    const error = await reach({ ...first, knownHosts: swapped }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyError);
+    expect((error as HostKeyError).message).toMatch(/^host key mismatch/);
+  });
+
+  it("trust-on-first-use is refused in CI and records nothing", async () => {
+    const file = join(scratch, "ci", "known_hosts");
+    const spec = target("t1", { knownHosts: "", trustOnFirstUse: true, knownHostsFile: file });
+    const error = await reach(spec, undefined, true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostKeyError);
+    expect((error as HostKeyError).message).toMatch(/^trust_on_first_use is refused in CI \(CI=true\)/);
+    expect(existsSync(file)).toBe(false);
   });
 });

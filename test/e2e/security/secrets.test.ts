@@ -6,7 +6,7 @@
  * --json, the Action's log and job summary, releases.json, and `ps` on the target during the deploy.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +108,14 @@ describe("secrets never leave in any output, in any encoding", () => {
     await cleanHost(host, APP);
     dir = mkdtempSync(join(tmpdir(), "slipway-secrets-e2e-"));
     cpSync(join(REPO_ROOT, "test/fixtures/apps/probe"), join(dir, "probe"), { recursive: true });
+    // What a developer's checkout holds besides the code: none of it may reach the host.
+    mkdirSync(join(dir, "probe/instance"));
+    writeFileSync(join(dir, "probe/.env"), `DB_PASSWORD=${SECRETS.DB_PASSWORD}\n`);
+    writeFileSync(join(dir, "probe/app.db"), "SQLite format 3");
+    writeFileSync(join(dir, "probe/local.sqlite3"), "SQLite format 3");
+    writeFileSync(join(dir, "probe/instance/config.py"), "SECRET_KEY = 'MKa1pw'\n");
+    writeFileSync(join(dir, "probe/.slipwayignore"), "notes.txt\n");
+    writeFileSync(join(dir, "probe/notes.txt"), "private notes\n");
   });
 
   afterAll(async () => {
@@ -127,6 +135,18 @@ describe("secrets never leave in any output, in any encoding", () => {
     // The secrets did reach the app (its env file), so the scans below are not vacuous.
     const env = await host.exec(["sh", "-c", `cat /opt/${APP}/env/probe-*.env`], { become: true });
     expect(findLeaks(env.stdout, MARKERS).length).toBeGreaterThan(0);
+  });
+
+  it("the shipped code holds no .env, local database, instance/ or .slipwayignore'd file", async () => {
+    const listing = await host.exec(["sh", "-c", `cd /opt/${APP}/releases && find . -path '*/probe/*' | sort`], {
+      become: true,
+    });
+    const names = listing.stdout.split("\n").map((path) => path.replace(/^\.\/[^/]+\/probe\//, ""));
+    expect(names).toContain("probe.py");
+    expect(names).toContain(".slipwayignore");
+    for (const never of [".env", "app.db", "local.sqlite3", "instance", "instance/config.py", "notes.txt"]) {
+      expect(names).not.toContain(never);
+    }
   });
 
   it("a failed deploy prints the app's journal with every secret masked", async () => {

@@ -72,12 +72,22 @@ describe("renewal files", () => {
 
   it("fallback service carries the CA bundle; distro drop-in too", () => {
     expect(renewServiceUnit({ caBundle: "/ca.pem" })).toContain(
-      "Environment=REQUESTS_CA_BUNDLE=/ca.pem\nExecStart=/usr/bin/certbot -q renew\n",
+      'Environment="REQUESTS_CA_BUNDLE=/ca.pem"\nExecStart=/usr/bin/certbot -q renew\n',
     );
     expect(renewServiceUnit({})).not.toContain("REQUESTS_CA_BUNDLE");
     expect(caBundleDropIn("/ca.pem")).toBe(
-      "# Installed by slipway: certbot renewals trust the private ACME server's CA.\n[Service]\nEnvironment=REQUESTS_CA_BUNDLE=/ca.pem\n",
+      '# Installed by slipway: certbot renewals trust the private ACME server\'s CA.\n[Service]\nEnvironment="REQUESTS_CA_BUNDLE=/ca.pem"\n',
     );
+    // A value that would add a directive to a root unit is refused by the unit writer, never pasted.
+    for (const bad of [
+      "/ca.pem\nExecStartPre=/bin/sh -c 'id > /tmp/pwned'",
+      '/ca.pem" "X=1',
+      "ca.pem",
+      "/a/../etc/x",
+    ]) {
+      expect(() => caBundleDropIn(bad)).toThrow(/tls\.ca_bundle/);
+      expect(() => renewServiceUnit({ caBundle: bad })).toThrow(/tls\.ca_bundle/);
+    }
     expect(unitLoadStateArgv("certbot.timer")).toEqual([
       "systemctl",
       "show",

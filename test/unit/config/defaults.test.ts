@@ -45,6 +45,7 @@ describe("defaults of a minimal config", () => {
       timeout: "60s",
       request_timeout: "5s",
       start_period: "0s",
+      container_check: "none",
     });
     expect(config.database?.backups.keep).toBe(20);
     expect(config.deploy_dir).toBe("/srv/harvest");

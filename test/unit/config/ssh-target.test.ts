@@ -42,6 +42,7 @@ describe("sshTargetFor", () => {
       knownHosts: "10.0.0.5 ssh-ed25519 AAAAfile\n10.0.0.5 ssh-rsa AAAAinline",
       fingerprints: ["SHA256:webpin"],
       trustOnFirstUse: false,
+      knownHostsFile: join(dir, "known_hosts"),
       becomeUser: "root",
       jump: {
         name: "bastion",
@@ -53,9 +54,26 @@ describe("sshTargetFor", () => {
         knownHosts: "",
         fingerprints: ["SHA256:bastionpin"],
         trustOnFirstUse: false,
+        knownHostsFile: undefined,
         becomeUser: "root",
         jump: undefined,
       },
     });
+  });
+});
+
+describe("sshTargetFor with trust_on_first_use", () => {
+  it("records into known_hosts_file when set, else ~/.ssh/known_hosts, which may not exist yet", async () => {
+    const home = mkdtempSync(join(tmpdir(), "slipway-home-"));
+    const tofu: ResolvedHost = { ...base, trustOnFirstUse: true };
+    const byDefault = await sshTargetFor(tofu, [tofu], "/repo", { HOME: home });
+    expect(byDefault).toMatchObject({ knownHostsFile: join(home, ".ssh/known_hosts"), knownHosts: "" });
+    const dir = mkdtempSync(join(tmpdir(), "slipway-target-"));
+    const named = await sshTargetFor({ ...tofu, knownHostsFile: "pins/known_hosts" }, [tofu], dir, { HOME: home });
+    expect(named).toMatchObject({ knownHostsFile: join(dir, "pins/known_hosts"), knownHosts: "" });
+  });
+
+  it("a missing known_hosts_file is still an error without it", async () => {
+    await expect(sshTargetFor({ ...base, knownHostsFile: "nope" }, [base], "/nonexistent")).rejects.toThrow(/ENOENT/);
   });
 });

@@ -36,16 +36,12 @@ describe("deploy builders", () => {
     expect(tarCreateArgv("/src/backend")).toEqual([
       "tar",
       "-cz",
-      "--exclude=.git",
-      "--exclude=__pycache__",
-      "--exclude=*.pyc",
-      "--exclude=node_modules",
-      "--exclude=data",
-      "--exclude=tests",
-      "--exclude=.venv",
       "-C",
       "/src/backend",
-      ".",
+      "--no-recursion",
+      "--null",
+      "-T",
+      "-",
     ]);
     expect(unpackArgv("/opt/a/releases/r/backend")).toEqual([
       "sh",

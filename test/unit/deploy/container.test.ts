@@ -8,6 +8,7 @@ import {
   containerName,
   dockerEnvFile,
   dockerRunArgv,
+  hardeningArgs,
   inspectArgv,
   releaseManifest,
   serviceImage,
@@ -48,6 +49,10 @@ describe("container runtime builders", () => {
       "flask-docker-backend-green",
       "--restart",
       "unless-stopped",
+      "--cap-drop",
+      "ALL",
+      "--security-opt",
+      "no-new-privileges",
       "--env-file",
       "/opt/flask-docker/env/backend-green.env",
       "--publish",
@@ -70,6 +75,23 @@ describe("container runtime builders", () => {
     expect(baseRunArgv({ ...input, color: "blue" })).toContain("127.0.0.1:8887:8887");
   });
 
+  it("drops every capability but the listed ones; non-root user and read-only root when configured", () => {
+    expect(hardeningArgs(undefined)).toEqual(["--cap-drop", "ALL", "--security-opt", "no-new-privileges"]);
+    expect(hardeningArgs({ user: "1000:1000", read_only: true, capabilities: ["NET_BIND_SERVICE"] })).toEqual([
+      "--cap-drop",
+      "ALL",
+      "--cap-add",
+      "NET_BIND_SERVICE",
+      "--security-opt",
+      "no-new-privileges",
+      "--user",
+      "1000:1000",
+      "--read-only",
+      "--tmpfs",
+      "/tmp",
+    ]);
+  });
+
   it("adds limits and the command after the image", () => {
     const argv = dockerRunArgv({
       app: "a",
@@ -86,7 +108,7 @@ describe("container runtime builders", () => {
       image: "img:1",
       envFile: "/e",
     }).argv;
-    expect(argv.slice(9)).toEqual([
+    expect(argv.slice(13)).toEqual([
       "--publish",
       "127.0.0.1:9100:9000",
       "--volume",

@@ -16,6 +16,7 @@ import { formatTimings, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
 import type { FlowState, Step } from "../../../src/deploy/steps/types.js";
 import { SlipwayError } from "../../../src/errors.js";
+import { previewPort } from "../../../src/render/from-config/nginx.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const LOCK = "/opt/shop/.slipway-lock";
@@ -74,13 +75,21 @@ function fakeRuntime(calls: string[]): ColorRuntime {
 interface Answers {
   /** Status of the health check on the new color's port. */
   health?: number;
-  /** Status and color header of the routes through nginx. */
+  /** Status of the routes through nginx (public server block) and through the preview listener. */
   route?: number;
+  preview?: number;
+  /** The public server answers from this color whatever nginx's files say (a shadowing site). */
   routeColor?: string;
   nginxTest?: number;
 }
 
-/** The shared fake host with green live (release r1), curl and nginx answering as `answers` say. */
+const UPSTREAM = "/etc/nginx/slipway/shop-web.upstream.conf";
+const PREVIEW_UPSTREAM = "/etc/nginx/slipway/shop-web.preview.upstream.conf";
+
+/**
+ * The shared fake host with green live (release r1) when `live`, curl and nginx answering as `answers` say. nginx
+ * answers from the color its installed upstream file points at (port 5001 blue, 15001 green), as the real one does.
+ */
 function hostWithLiveGreen(answers: Answers = {}, live = true): FakeHost {
   const host = new FakeHost("h1");
   if (live) {
@@ -98,15 +107,21 @@ function hostWithLiveGreen(answers: Answers = {}, live = true): FakeHost {
         releases: [{ id: "r1", commit: "c1", images: {}, time: "t", actor: "a", result: "deployed", color: "green" }],
       }),
     );
+    host.writeFile(UPSTREAM, "upstream shop_web {\n    server 127.0.0.1:15001;\n}\n");
   }
+  const colorOf = (file: string) => {
+    const text = host.files.get(file)?.content;
+    if (!text) return null;
+    return text.includes(":15001;") ? "green" : "blue";
+  };
   host.handlers.set("curl", (argv) => {
     const mark = "\n__SLIPWAY_STATUS__:";
-    if (argv.includes("--dump-header")) {
-      const color = answers.routeColor ? `X-Slipway-Color: ${answers.routeColor}\r\n` : "";
-      const status = answers.route ?? 200;
-      return { stdout: `HTTP/1.1 ${status} X\r\n${color}\r\nhello${mark}${status}` };
-    }
-    return { stdout: `ok${mark}${answers.health ?? 200}` };
+    if (!argv.includes("--dump-header")) return { stdout: `ok${mark}${answers.health ?? 200}` };
+    const preview = /127\.0\.0\.1:3\d{4}\//.test(argv.at(-1) ?? "");
+    const color = preview ? colorOf(PREVIEW_UPSTREAM) : (answers.routeColor ?? colorOf(UPSTREAM));
+    if (!color) return { code: 7, stderr: "curl: (7) Failed to connect" };
+    const status = (preview ? answers.preview : answers.route) ?? 200;
+    return { stdout: `HTTP/1.1 ${status} X\r\nX-Slipway-Color: ${color}\r\n\r\nhello${mark}${status}` };
   });
   host.handlers.set("nginx", () => ({ code: answers.nginxTest ?? 0, stderr: "nginx: [emerg] unknown directive" }));
   return host;
@@ -152,18 +167,20 @@ async function failure(p: Promise<unknown>): Promise<SlipwayError> {
 
 describe("deploy step runner on one host", () => {
   it("runs every step in order, records the release and frees the lock", async () => {
-    const host = hostWithLiveGreen({ routeColor: "blue" });
+    const host = hostWithLiveGreen();
     const calls: string[] = [];
     const events: DeployEvent[] = [];
     const result = await runHost(hostRun(host, await config(), calls, events), "10.0.0.1");
     expect(result).toMatchObject({ status: "changed", color: "blue", release: "r2" });
     expect(stepTrail(events)).toEqual([
       "lock:changed",
+      "reconcile:ok",
       "preflight:ok",
       "backup:skipped",
       "stage:changed",
       "start:changed",
       "gate:ok",
+      "preview:ok",
       "before_switch:skipped",
       "switch:changed",
       "verify:ok",
@@ -196,7 +213,7 @@ describe("deploy step runner on one host", () => {
       "    Traceback: boom",
     ]);
     expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
-    expect(host.files.has("/etc/nginx/slipway/shop-web.upstream.conf")).toBe(false);
+    expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
     expect(host.files.has(LOCK)).toBe(false);
     const history = JSON.parse(host.files.get("/opt/shop/releases.json")?.content ?? "{}");
     expect(history.releases.at(-1)).toMatchObject({ id: "r2", result: "failed" });
@@ -219,12 +236,72 @@ describe("deploy step runner on one host", () => {
     expect(host.files.get("/opt/shop/color")?.content).toBe("green\n");
   });
 
-  it("an answer from the other color after the switch is a failure", async () => {
+  it("nginx still answering from the old color after the switch is a failure (a shadowing site)", async () => {
     const host = hostWithLiveGreen({ routeColor: "green" });
     const error = await failure(runHost(hostRun(host, await config(), [], []), "10.0.0.1"));
+    expect(error.message).toBe("nginx still answers from green after switching to blue");
+    expect(error.hint).toContain("switched back to green");
+  });
+
+  it("a release failing through the preview listener is never switched to", async () => {
+    const host = hostWithLiveGreen({ preview: 502 });
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const error = await failure(runHost(hostRun(host, await config(), calls, events), "10.0.0.1"));
+    const port = /:(\d+) \(preview\)/.exec(error.message)?.[1];
     expect(error.message).toBe(
-      "verification through nginx failed after the switch: GET http://shop.example/: answered by green, expected blue",
+      `the new release fails through nginx before the switch: GET http://shop.example:${port} (preview)/: HTTP 502 hello`,
     );
+    expect(Number(port)).toBeGreaterThanOrEqual(30000);
+    expect(Number(port)).toBeLessThan(32768);
+    expect(stepTrail(events).slice(-2)).toEqual(["preview:failed", "start:undone"]);
+    expect(stepTrail(events)).not.toContain("switch:changed");
+    expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
+    expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
+  });
+
+  it("with the preview off, the same release is switched to and switched back by the check after the switch", async () => {
+    const host = hostWithLiveGreen({ route: 502 });
+    const events: DeployEvent[] = [];
+    const error = await failure(runHost(hostRun(host, await config("  preview: false\n"), [], events), "10.0.0.1"));
+    expect(error.message).toBe(
+      "verification through nginx failed after the switch: GET http://shop.example/: HTTP 502 hello",
+    );
+    expect(stepTrail(events)).toContain("preview:skipped");
+    expect(stepTrail(events).slice(-3)).toEqual(["verify:failed", "switch:undone", "start:undone"]);
+  });
+
+  it("a run killed between the switch and the record is reconciled: nginx back on the recorded color", async () => {
+    const host = hostWithLiveGreen({ health: 500 });
+    host.writeFile(UPSTREAM, "upstream shop_web {\n    server 127.0.0.1:5001;\n}\n");
+    host.writeFile(
+      "/opt/shop/intent.json",
+      JSON.stringify({ to: "blue", from: "green", release: "r9", run_id: "7-1", since: "s" }),
+    );
+    const run = hostRun(host, await config(), [], []);
+    run.runtime = { ...run.runtime, isRunning: async (color) => color === "green" };
+    const events: DeployEvent[] = [];
+    run.sink = (e) => events.push(e);
+    await failure(runHost(run, "10.0.0.1"));
+    expect(logLines(events, "reconcile")).toEqual([
+      "an earlier run (7-1) was switching to blue (release r9) since s and did not finish; nginx serves blue",
+      "nginx points at the recorded color green again",
+    ]);
+    expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
+    expect(host.files.has("/opt/shop/intent.json")).toBe(false);
+  });
+
+  it("without an intent, the live color is what nginx serves, not the color file", async () => {
+    const host = hostWithLiveGreen();
+    host.writeFile(UPSTREAM, "upstream shop_web {\n    server 127.0.0.1:5001;\n}\n");
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const result = await runHost(hostRun(host, await config(), calls, events), "10.0.0.1");
+    expect(logLines(events, "reconcile")).toEqual([
+      "nginx serves blue while the record says green: going by what nginx serves",
+    ]);
+    expect(result.color).toBe("green");
+    expect(calls).toEqual(["stage green", "start green", "stop blue"]);
   });
 
   it("an interruption between steps starts no new step and undoes what ran", async () => {
@@ -291,7 +368,7 @@ describe("deploy step runner on one host", () => {
   });
 
   it("a first deploy without a database file yet goes ahead without a backup", async () => {
-    const host = hostWithLiveGreen({ routeColor: "blue" }, false);
+    const host = hostWithLiveGreen({}, false);
     const cfg = await config("database:\n  engine: sqlite\n  path: /var/lib/shop/shop.db\n");
     const result = await runHost(hostRun(host, cfg, [], []), "10.0.0.1");
     expect(result).toMatchObject({ status: "changed", color: "blue" });
@@ -306,7 +383,7 @@ describe("deploy step runner on one host", () => {
     expect(error.message).toBe("nginx -t fails with the configuration already on the host: nothing was changed");
     expect(error.stderrTail).toBe("nginx: [emerg] unknown directive");
     expect(calls).toEqual([]);
-    expect(stepTrail(events)).toEqual(["lock:changed", "preflight:failed"]);
+    expect(stepTrail(events)).toEqual(["lock:changed", "reconcile:ok", "preflight:failed"]);
   });
 
   it("stop-first: a failed start starts the old color again", async () => {
@@ -330,13 +407,15 @@ describe("deploy step runner on one host", () => {
     const host = hostWithLiveGreen();
     const calls: string[] = [];
     const events: DeployEvent[] = [];
-    const result = await runHost({ ...hostRun(host, await config(), calls, events), check: true }, "10.0.0.1");
+    const cfg = await config();
+    const result = await runHost({ ...hostRun(host, cfg, calls, events), check: true }, "10.0.0.1");
     expect(result.status).toBe("changed");
     const lines = logLines(events);
     expect(lines).toEqual([
       "plan: deploy r2 to blue (live: r1 on green)",
       "  wrote shop-web@blue",
       "  start shop-web@blue and gate on health",
+      `  check every route through nginx on 127.0.0.1:${previewPort(cfg)} against blue`,
       "  switch nginx to blue",
       "  stop shop-web@green after 0s",
     ]);

@@ -143,3 +143,34 @@ describe("guarded removal", () => {
     ]);
   });
 });
+
+describe("stale lock on this machine", () => {
+  it("a lock whose holder process ran here and is gone is taken over, naming it", async () => {
+    const host = new FakeHost("t9");
+    const path = "/opt/x/.slipway-lock";
+    host.files.set(path, { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
+    // pid 2^22+1 is above Linux's pid_max: never a live process.
+    const dead = { holder: "carol", commit: "c", since: "s", run_id: "r1", pid: 4194305, host: hostname() };
+    host.writeFile(`${path}/holder`, JSON.stringify(dead));
+    const said: string[] = [];
+    await acquireLock(host, path, "bob", "d", { runId: "r2", say: (l) => said.push(l) });
+    expect(said).toEqual([
+      `taking over the stale lock ${path}: its holder carol (commit c, run r1, pid 4194305 on ${hostname()}) since s is no longer running on this machine`,
+    ]);
+    expect(JSON.parse(host.files.get(`${path}/holder`)?.content ?? "{}")).toMatchObject({
+      holder: "bob",
+      run_id: "r2",
+    });
+  });
+
+  it("a holder on another machine is never assumed dead", async () => {
+    const host = new FakeHost("t9");
+    const path = "/opt/x/.slipway-lock";
+    host.files.set(path, { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
+    host.writeFile(
+      `${path}/holder`,
+      JSON.stringify({ holder: "carol", commit: "c", since: "s", pid: 4194305, host: "ci-7" }),
+    );
+    await expect(acquireLock(host, path, "bob", "d")).rejects.toThrow(/is held by carol/);
+  });
+});

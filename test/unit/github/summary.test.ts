@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SlipwayConfig } from "../../../src/config/schema.js";
 import type { DeployResult } from "../../../src/deploy/types.js";
 import { actionOutputs, environmentUrl } from "../../../src/github/outputs.js";
-import { backupsFromProgress, backupsTaken, summaryMarkdown } from "../../../src/github/summary.js";
+import { summaryMarkdown } from "../../../src/github/summary.js";
 
 const result: DeployResult = {
   ok: true,
@@ -65,14 +65,42 @@ describe("job summary", () => {
     expect(md).toBe("### Slipway deploy: shop: failed\n\n**Error:** token *** refused\n");
   });
 
-  it("backup ids from the deploy's progress lines", () => {
-    expect(
-      backupsFromProgress([
-        "[web1] backed up the database: b-1",
-        "[web2] switching",
-        "[web2] backed up the database: b-2",
-      ]),
-    ).toEqual({ web1: "b-1", web2: "b-2" });
+  it("per-step times per host and each diff in a fenced block that a backtick run inside cannot close", () => {
+    const md = summaryMarkdown({
+      command: "plan",
+      app: "shop",
+      steps: [
+        { host: "web1", step: "stage", status: "changed", ms: 1250 },
+        { host: "web1", step: "gate", status: "failed", ms: 65_000, message: "health 503" },
+      ],
+      diffs: [{ host: "web1", step: "switch", path: "/etc/nginx/sites-enabled/shop.conf", diff: "-a ```\n+b\n" }],
+    });
+    expect(md).toBe(
+      [
+        "### Slipway plan (check mode: nothing changed): shop: ok",
+        "",
+        "| host | step | result | time |",
+        "| --- | --- | --- | --- |",
+        "| web1 | stage | changed | 1.3s |",
+        "| web1 | gate | failed: health 503 | 1m05s |",
+        "",
+        "<details><summary>web1: /etc/nginx/sites-enabled/shop.conf (switch)</summary>",
+        "",
+        "````diff",
+        "-a ```",
+        "+b",
+        "````",
+        "",
+        "</details>",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("the release before this run next to the new one", () => {
+    expect(summaryMarkdown({ command: "deploy", app: "shop", result, previousRelease: "old-1" })).toContain(
+      "Release: `abc1234-20260101120000` (before: `old-1`)",
+    );
   });
 });
 
@@ -80,35 +108,20 @@ describe("outputs", () => {
   it("release, URL and images JSON", () => {
     expect(actionOutputs(config(true), result)).toEqual({
       release: "abc1234-20260101120000",
+      "previous-release": "",
       url: "https://shop.example/",
       images: '{"api":"registry.example/shop/api@sha256:1111"}',
+      backups: "{}",
+      "deployment-id": "",
     });
+    expect(
+      actionOutputs(config(true), result, { previousRelease: "old-1", backups: { web1: "b-1" }, deployment: 42 }),
+    ).toMatchObject({ "previous-release": "old-1", backups: '{"web1":"b-1"}', "deployment-id": "42" });
   });
 
   it("URL from the config when no host reports one", () => {
     expect(environmentUrl(config(true))).toBe("https://shop.example/");
     expect(environmentUrl(config(false))).toBe("http://shop.example/");
     expect(environmentUrl(config(false, []))).toBeUndefined();
-  });
-});
-
-describe("backupsTaken", () => {
-  it("prefers each host's result and falls back to the progress line of a host that failed after its backup", () => {
-    const result = {
-      ok: false,
-      release: "abc1234-20261123000000",
-      images: {},
-      recap: "",
-      hosts: [
-        { name: "t1", status: "changed" as const, backup: "abc1234-20261123000000-t1" },
-        { name: "t2", status: "failed" as const, error: "verify failed" },
-      ],
-    };
-    expect(
-      backupsTaken(result, [
-        "[t1] backed up the database: old-id",
-        "[t2] backed up the database: abc1234-20261123000000-t2",
-      ]),
-    ).toEqual({ t1: "abc1234-20261123000000-t1", t2: "abc1234-20261123000000-t2" });
   });
 });

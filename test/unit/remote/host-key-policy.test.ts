@@ -119,3 +119,26 @@ describe("messages", () => {
     );
   });
 });
+
+describe("trust on first use in CI", () => {
+  it("is refused: a runner's known_hosts is empty on every run, so it would trust any key each time", () => {
+    const verdict = decideHostKey({ trustOnFirstUse: true }, "Web1", 22, ED25519.blob, true);
+    expect(verdict).toEqual({
+      accept: false,
+      why: "first-use-in-ci",
+      presented: ED_FP,
+      expected: [],
+      pinLine: `web1 ssh-ed25519 ${ED25519.base64}`,
+    });
+    const error = hostKeyError("web1", "Web1", 22, verdict);
+    expect(error.message).toBe(`trust_on_first_use is refused in CI (CI=true): web1 presented ${ED_FP}`);
+    expect(error.hint).toContain(`known_hosts_file (web1 ssh-ed25519 ${ED25519.base64})`);
+  });
+
+  it("a pinned key is still accepted in CI", () => {
+    expect(decideHostKey({ knownHosts: ED_PIN, trustOnFirstUse: true }, "h", 22, ED25519.blob, true)).toMatchObject({
+      accept: true,
+      how: "known_hosts",
+    });
+  });
+});

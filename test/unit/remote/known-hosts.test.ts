@@ -71,3 +71,24 @@ describe("hashed entries", () => {
     );
   });
 });
+
+describe("names are lowercased before matching and hashing, as ssh does", () => {
+  // Written by `ssh-keygen -H` from `web1.example.com ...` and `[web2.example.com]:2222 ...`.
+  const hashed = [
+    `|1|YCDh7TcPEqm2gBe4yfwvME+wxSs=|vwIHQbyBXPlP+7OPgBukehtiKGY= ssh-ed25519 ${ED25519.base64}`,
+    `|1|vmdQVKmzMrb5tWT0X7/r7pyiQLQ=|TbYdJv9LEvBFXDDq6AaVY8C2ttU= ssh-ed25519 ${ED25519.base64}`,
+  ].join("\n");
+
+  it("a hashed entry matches an address written with capitals", () => {
+    expect(matches(hashed, "Web1.Example.COM")).toEqual(["ssh-ed25519"]);
+    expect(matches(hashed, "WEB2.example.com", 2222)).toEqual(["ssh-ed25519"]);
+    expect(matches(hashed, "web3.example.com")).toEqual([]);
+  });
+
+  it("a plain entry too, and the pin line printed for a capitalised address is lowercase", () => {
+    expect(matches(`web1.example.com ssh-ed25519 ${ED25519.base64}`, "WEB1.example.com")).toEqual(["ssh-ed25519"]);
+    expect(hashKnownHostName("Web1.Example.COM", 22, Buffer.from("YCDh7TcPEqm2gBe4yfwvME+wxSs=", "base64"))).toBe(
+      "|1|YCDh7TcPEqm2gBe4yfwvME+wxSs=|vwIHQbyBXPlP+7OPgBukehtiKGY=",
+    );
+  });
+});

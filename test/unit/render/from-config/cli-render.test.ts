@@ -12,6 +12,7 @@ describe("slipway render", () => {
     const { text, files } = await runRender(EXAMPLES["flask-docker"]);
     expect(files.map((f) => f.path)).toEqual([
       "/etc/nginx/slipway/flask-docker-backend.upstream.conf",
+      "/etc/nginx/slipway/flask-docker-backend.preview.upstream.conf",
       "/etc/nginx/conf.d/slipway-flask-docker.conf",
       "/opt/flask-docker/env/backend-blue.env",
       "/opt/flask-docker/env/backend-green.env",
@@ -19,7 +20,7 @@ describe("slipway render", () => {
     expect(text).toContain(
       "### /opt/flask-docker/env/backend-blue.env (env-file, mode 0600, secrets redacted: SECRET_KEY)\n",
     );
-    expect(text).toContain('SECRET_KEY="<secret SECRET_KEY: redacted>"');
+    expect(text).toContain("SECRET_KEY=<secret SECRET_KEY: redacted>");
     expect(text).not.toContain("listen 443");
   });
 

@@ -80,9 +80,10 @@ describe("systemd units from slipway.yml", () => {
   });
 
   it("uvicorn from the system, ordered after its dependencies, no database access when another service has it", () => {
+    // No systemd.user: the app's own system user, never the SSH user (deploy).
     expect(systemdUnitFromConfig(config, "web")).toMatchObject({
-      user: "deploy",
-      group: "deploy",
+      user: "app-shop",
+      group: "app-shop",
       server: { kind: "uvicorn", binary: "/usr/bin/uvicorn", app: "web:app", workers: 2 },
       readWritePaths: [],
       memoryMax: null,
@@ -136,7 +137,7 @@ describe("env files per color", () => {
       service: "api",
       color: "green",
       content:
-        '# Managed by Slipway.\nPORT="15001"\nMODE="nginx"\nWORKERS="3"\nDEBUG="false"\nDB_PASSWORD="<secret DB_PASSWORD: redacted>"\n',
+        '# Managed by Slipway.\nPORT="15001"\nMODE="nginx"\nWORKERS="3"\nDEBUG="false"\nSLIPWAY_COLOR="green"\nDB_PASSWORD="<secret DB_PASSWORD: redacted>"\n',
       secrets: ["DB_PASSWORD"],
       redacted: ["DB_PASSWORD"],
     });
@@ -166,7 +167,7 @@ describe("compose from slipway.yml", () => {
         env: { MODE: "compose" },
         secrets: ["API_KEY"],
         volumes: ["shop-data:/data", "shop-cache:/cache:ro"],
-        health: { path: "/health", interval: "5s", timeout: "30s", expected_body: 'a"b' },
+        health: { path: "/health", interval: "5s", timeout: "30s", expected_body: 'a"b', container_check: "python" },
         resources: { memory: "512M", cpus: 0.5 },
         command: "gunicorn -b 0.0.0.0:8000 app:app",
       },
@@ -188,7 +189,7 @@ describe("compose from slipway.yml", () => {
       command: ["gunicorn", "-b", "0.0.0.0:8000", "app:app"],
       ports: [{ hostPort: 9000, containerPort: 8000 }],
       envFile: "/opt/shop/env/api-green.env",
-      environment: { MODE: "compose" },
+      environment: { MODE: "compose", SLIPWAY_COLOR: "green" },
       volumes: [
         { volume: "shop-data", target: "/data" },
         { volume: "shop-cache", target: "/cache", readOnly: true },
@@ -218,7 +219,7 @@ describe("compose from slipway.yml", () => {
   it("env file under compose holds the secrets only", () => {
     const files = renderFromConfig(config, { color: "blue", colors: ["blue"], tlsReady: false, images });
     const env = files.find((f) => f.kind === "env-file");
-    expect(env?.content).toBe('# Managed by Slipway.\nAPI_KEY="<secret API_KEY: redacted>"\n');
+    expect(env?.content).toBe("# Managed by Slipway.\nAPI_KEY='<secret API_KEY: redacted>'\n");
     expect(files.filter((f) => f.kind === "env-file")).toHaveLength(1);
     expect(files.find((f) => f.kind === "compose")?.path).toBe("/opt/shop/compose/blue/compose.yml");
   });

@@ -1,0 +1,32 @@
+/**
+ * The terminal's view of a deploy's events (src/deploy/events.ts): log lines as `[host] message`, diffs as they are,
+ * and the steps that failed, were undone or interrupted with their duration. `--json` prints every event instead,
+ * one JSON object per line, for scripts.
+ */
+import type { DeployEvent, DeployEventSink } from "../deploy/events.js";
+
+/** One event as terminal text; null when the event has no line of its own (started/ok steps, host ends). */
+export function formatEvent(event: DeployEvent): string | null {
+  switch (event.kind) {
+    case "log":
+      return event.host ? `[${event.host}] ${event.message}` : event.message;
+    case "diff":
+      return event.diff;
+    case "step": {
+      if (event.status !== "failed" && event.status !== "undone" && event.status !== "interrupted") return null;
+      const ms = event.ms === undefined ? "" : ` (${(event.ms / 1000).toFixed(1)}s)`;
+      return `[${event.host}] step ${event.step} ${event.status}${ms}${event.message ? `: ${event.message}` : ""}`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The CLI's sink: text lines, or JSON lines with `json`. */
+export function terminalSink(write: (line: string) => void, json = false): DeployEventSink {
+  return (event) => {
+    if (json) return write(JSON.stringify(event));
+    const line = formatEvent(event);
+    if (line !== null) write(line);
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The fleet outcome (issue 10 item 9): a failed host in a batch switches the batch's deployed hosts back to their
+ * previous release (`inventory.on_batch_failure: switch_back`, the default), so no host is left on another release
+ * without the recap saying so; a rollback without `--to` takes the whole fleet to one release.
+ */
+import type { SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
+import type { RemoteHost } from "../remote/types.js";
+import { fleetRollbackTarget, rolloutBatches, rolloutStops } from "./batches.js";
+import type { Connected } from "./connect.js";
+import type { BaseRun } from "./deploy.js";
+import { rollbackTarget } from "./history.js";
+import { runHost } from "./host-flow.js";
+import { readLiveState } from "./host-state.js";
+import { deployPaths } from "./paths.js";
+import type { ColorRuntime } from "./runtime.js";
+import type { HostResult } from "./types.js";
+
+/** A rollback's release, commit, env and images from the host's own history (`releaseId` empty: its previous one). */
+export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<BaseRun> {
+  const live = await readLiveState(host, deployPaths(run.config.deploy_dir));
+  const target = rollbackTarget(live.history, live.release, run.releaseId || undefined);
+  if (!target) {
+    throw new SlipwayError(
+      run.releaseId ? `release ${run.releaseId} is not in the host's history` : "no earlier release to roll back to",
+      { host: host.name, hint: `releases on the host: ${live.history.releases.map((r) => r.id).join(", ") || "none"}` },
+    );
+  }
+  return { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+}
+
+/** The fleet's rollback target from every reachable host's history (fleetRollbackTarget); null when unknown. */
+export async function fleetTarget(connected: readonly Connected[], config: SlipwayConfig): Promise<string | null> {
+  const paths = deployPaths(config.deploy_dir);
+  const hosts = connected.flatMap((c) => (c.host ? [c.host] : []));
+  if (hosts.length < 2) return null;
+  const lives = await Promise.all(hosts.map((h) => readLiveState(h, paths)));
+  return fleetRollbackTarget(lives);
+}
+
+/**
+ * After a batch where a host failed: each host of the batch that deployed goes back to the release it had (the same
+ * machinery as a rollback). Its result becomes `failed`, saying it was switched back and why, or that the
+ * switch-back failed too.
+ */
+export async function switchBackBatch(
+  batch: readonly Connected[],
+  results: HostResult[],
+  ctx: BaseRun & { runtime: (host: RemoteHost) => ColorRuntime; report: (line: string) => void },
+): Promise<void> {
+  const failed = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
+  if (failed.length === 0) return;
+  for (const [i, result] of results.entries()) {
+    const c = batch[i];
+    if (result.status !== "changed" || !c?.host) continue;
+    const why = `${failed.join(", ")} failed in the same batch (inventory.on_batch_failure: switch_back)`;
+    if (!result.previousRelease) {
+      results[i] = { ...result, error: `deployed, but ${why}: no previous release to switch back to` };
+      continue;
+    }
+    ctx.report(`[${c.resolved.name}] switching back to ${result.previousRelease}: ${why}`);
+    try {
+      const run = await hostSpecific({ ...ctx, kind: "rollback", releaseId: result.previousRelease }, c.host);
+      const back = await runHost(
+        { ...run, host: c.host, user: c.resolved.user, runtime: ctx.runtime(c.host) },
+        c.resolved.address,
+      );
+      results[i] = { ...back, status: "failed", error: `switched back to ${result.previousRelease}: ${why}` };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      results[i] = { ...result, status: "failed", error: `deployed; switching back failed (${message}): ${why}` };
+    }
+  }
+}
+
+type FleetContext = BaseRun & {
+  kind: "deploy" | "rollback";
+  runtime: (host: RemoteHost) => ColorRuntime;
+  report: (line: string) => void;
+};
+
+/**
+ * The hosts batch by batch (inventory.serial; check mode plans every host at once). After each batch of a deploy, a
+ * failure switches the batch's deployed hosts back (switchBackBatch); when a batch's failures exceed
+ * max_fail_percentage the rollout stops and later hosts are `skipped`.
+ */
+export async function runBatches(
+  connected: readonly Connected[],
+  one: (c: Connected) => Promise<HostResult>,
+  ctx: FleetContext,
+): Promise<HostResult[]> {
+  const { config, kind, report } = ctx;
+  const hosts: HostResult[] = [];
+  const batches = ctx.check ? [[...connected]] : rolloutBatches(connected, config.inventory.serial);
+  for (const [i, batch] of batches.entries()) {
+    if (batches.length > 1) report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
+    const results = await Promise.all(batch.map(one));
+    if (kind === "deploy" && !ctx.check && config.inventory.on_batch_failure === "switch_back") {
+      await switchBackBatch(batch, results, ctx);
+    }
+    hosts.push(...results);
+    const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
+    if (i < batches.length - 1 && rolloutStops(failed, batch.length, config.inventory.max_fail_percentage)) {
+      const rest = batches.slice(i + 1).flat();
+      report(
+        `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`,
+      );
+      for (const c of rest)
+        hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
+      break;
+    }
+  }
+  return hosts;
+}

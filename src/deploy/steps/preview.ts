@@ -1,0 +1,37 @@
+/**
+ * preview: before users are switched, every public route is checked through nginx against the new color, on the
+ * loopback-only preview listener that has the same locations, rewrites and headers as the live site. A failure
+ * there is never switched to: no user request reaches the release. (First deploy: nothing is live to protect; the
+ * check after the switch is the only one.)
+ */
+import { SlipwayError } from "../../errors.js";
+import { previewPort } from "../../render/from-config/nginx.js";
+import { checkRoutes, switchTo } from "../nginx.js";
+import type { Step } from "./types.js";
+
+export const previewStep: Step = {
+  name: "preview",
+  async plan(s) {
+    const { proxy } = s.run.config;
+    if (proxy.preview && proxy.mode !== "internal" && s.liveColor)
+      s.say(`  check every route through nginx on 127.0.0.1:${previewPort(s.run.config)} against ${s.idle}`);
+  },
+  async run(s) {
+    const { host, config } = s.run;
+    if (!config.proxy.preview || config.proxy.mode === "internal" || !s.liveColor) return { status: "skipped" };
+    // The installed site gets its preview listener (routed to the idle color); users stay on the live color.
+    await switchTo(host, config, s.liveColor);
+    const port = previewPort(config);
+    const check = await checkRoutes(host, config, { kind: "preview", port }, s.idle);
+    if (!check.ok) {
+      for (const f of check.failures) s.say(`preview failed: ${f}`);
+      throw new SlipwayError(`the new release fails through nginx before the switch: ${check.failures.join("; ")}`, {
+        host: host.name,
+        step: "preview",
+        hint: "no user request reached it; fix the release and deploy again",
+      });
+    }
+    s.say(`previewed every route through nginx on ${s.idle}`);
+    return { status: "ok", data: { port } };
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * reconcile: what an earlier run left. A switch intent means a run died between pointing nginx at a new color and
+ * recording it: nginx goes back to the recorded color (when it runs) and is reloaded, so this run starts from what
+ * the history says. Without an intent, the live color is what nginx serves (its per-color header), not the file.
+ */
+
+import { clearIntent, readIntent } from "../intent.js";
+import { servedColor } from "../nginx.js";
+import { otherColor } from "../release-id.js";
+import { switchAndReload } from "./switch.js";
+import type { Step } from "./types.js";
+
+export const reconcileStep: Step = {
+  name: "reconcile",
+  async run(s) {
+    const { host, config, runtime } = s.run;
+    const intent = await readIntent(host, s.paths);
+    const served = await servedColor(host, config);
+    if (intent) {
+      s.say(
+        `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`,
+      );
+      if (s.liveColor && (await runtime.isRunning(s.liveColor))) {
+        await switchAndReload(host, config, s.liveColor);
+        s.say(`nginx points at the recorded color ${s.liveColor} again`);
+      }
+      await clearIntent(host, s.paths);
+      return { status: "changed", data: { intent: intent.to, served } };
+    }
+    if (served && s.liveColor && served !== s.liveColor) {
+      s.say(`nginx serves ${served} while the record says ${s.liveColor}: going by what nginx serves`);
+      s.liveColor = served;
+      s.idle = otherColor(served);
+      return { status: "changed", data: { served } };
+    }
+    return { status: "ok", ...(served ? { data: { served } } : {}) };
+  },
+};

@@ -1,0 +1,3 @@
+import { runPostAction } from "../post-action.js";
+
+await runPostAction();

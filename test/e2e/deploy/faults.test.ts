@@ -1,0 +1,221 @@
+/**
+ * Fault injection on sandbox target t1 (harvest, runtime systemd). The CLI deploys in a child process with
+ * SLIPWAY_FAULT=<step>:after:<kill|term>, which makes it SIGKILL or SIGTERM itself at that step boundary (a lost
+ * runner, a cancelled job). After each fault: a plain deploy of the same release converges, exactly one known
+ * release serves (the version through nginx and nginx's color header agree with the record), the lock is free, and
+ * every database row written before the fault is still there. Then the named faults: a broken release under a
+ * request flood (0 failed answers), the preview turned off, an unrelated broken nginx file, a reload that fails, an
+ * app that exits at start, two deploys at once, and a rollback.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import { cleanupAfterCancel, type DeployOptions, deploy, readLockHolder, rollback } from "../../../src/deploy/index.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { requestFlood, runCli } from "./fault-support.js";
+import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
+
+const APP = "hvfault";
+const DOMAIN = "hvfault.e2e.test";
+const RELEASE_DIR = `${REPO_ROOT}/examples/harvest`;
+const address = () => sandboxTarget("t1").host;
+
+/** The boundaries faulted: every step that changes something, killed right after it; SIGTERM where undo matters. */
+const FAULTS = [
+  "lock:after:kill",
+  "backup:after:kill",
+  "start:after:kill",
+  "preview:after:kill",
+  "switch:after:kill",
+  "verify:after:kill",
+  "record:after:kill",
+  "retire:after:kill",
+  "backup:after:term",
+  "start:after:term",
+  "switch:after:term",
+] as const;
+
+describe("fault injection (harvest on t1, runtime systemd)", () => {
+  let host: RemoteHost;
+  let file: string;
+  let config: SlipwayConfig;
+  const rows: string[] = [];
+  const base = (): DeployOptions => ({ config, actor: "e2e", releaseDir: RELEASE_DIR, drainSeconds: 0 });
+  const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
+  const text = async (path: string) => (await host.readFile(path))?.toString().trim() ?? "";
+  const crops = async () =>
+    JSON.parse((await viaNginx(address(), DOMAIN, "/api/harvests")).body).harvests.map((h: { crop: string }) => h.crop);
+  const addRow = async (crop: string) => {
+    const added = await viaNginx(address(), DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop, kg: 1 }));
+    expect(added.status).toBe(201);
+    rows.push(crop);
+  };
+  const cliDeploy = (release: string, env: Record<string, string> = {}) =>
+    runCli(
+      ["deploy", file, "--yes", "--release-dir", RELEASE_DIR, "--release-id", release, "--drain", "0"].concat([
+        "--version-env",
+        `APP_VERSION=${release}`,
+      ]),
+      env,
+    );
+
+  /** Exactly one known release serves: nginx's color header, the color file and the version all agree. */
+  async function expectConverged(release: string) {
+    expect(await version()).toBe(release);
+    const color = await text(`/opt/${APP}/color`);
+    const served = await host.exec(
+      ["curl", "-s", "-D", "-", "-o", "/dev/null", "-H", `Host: ${DOMAIN}`, "http://127.0.0.1/api/health"],
+      { check: false },
+    );
+    expect(served.stdout).toMatch(new RegExp(`X-Slipway-Color: ${color}`, "i"));
+    expect((await host.exec(["test", "-e", `/opt/${APP}/.slipway-lock`], { check: false })).code).not.toBe(0);
+    expect((await host.exec(["test", "-e", `/opt/${APP}/intent.json`], { check: false })).code).not.toBe(0);
+    expect(await crops()).toEqual(expect.arrayContaining(rows));
+  }
+
+  beforeAll(async () => {
+    host = await connectTarget("t1");
+    await cleanHost(host, APP);
+    file = writeOverlay("harvest", {
+      app: APP,
+      domain: DOMAIN,
+      target: "t1",
+      ports: { backend: 5321, frontend: 8370 },
+      healthTimeout: "10s",
+    });
+    config = await loadConfig(file);
+    const lines: string[] = [];
+    const first = await deploy({
+      ...base(),
+      releaseId: "f0",
+      versionEnv: { APP_VERSION: "f0" },
+      reporter: (l) => lines.push(l),
+    });
+    expect(first.ok, lines.join("\n")).toBe(true);
+    await addRow("row-f0");
+  });
+
+  afterAll(async () => {
+    await host.exec(["rm", "-f", "/etc/nginx/conf.d/zz-hvfault-broken.conf"], { become: true, check: false });
+    await cleanHost(host, APP);
+    await host.close();
+  });
+
+  for (const [i, fault] of FAULTS.entries()) {
+    it(`${fault}: a plain deploy of the same release converges, nothing written is lost`, async () => {
+      const release = `f${i + 1}`;
+      const run = await cliDeploy(release, { SLIPWAY_FAULT: fault });
+      if (fault.endsWith(":kill")) expect(run.signal, run.output).toBe("SIGKILL");
+      else expect(run.code, run.output).toBe(1);
+      // Whatever the fault left, the site still answers from one color.
+      expect((await viaNginx(address(), DOMAIN, "/api/health")).status, run.output).toBe(200);
+      await addRow(`row-${release}`);
+      const converge = await deploy({ ...base(), releaseId: release, versionEnv: { APP_VERSION: release } });
+      expect(converge.ok, converge.recap).toBe(true);
+      await expectConverged(release);
+    });
+  }
+
+  it("a rollback after the faults goes back to the previous release and keeps the data", async () => {
+    const result = await rollback({ config, actor: "e2e", drainSeconds: 0 });
+    expect(result.ok, result.recap).toBe(true);
+    await expectConverged(`f${FAULTS.length - 1}`);
+  });
+
+  it("a broken release (public route 500, health 200) under a 20,000-request flood: 0 failed answers", async () => {
+    const flood = requestFlood(address(), DOMAIN, "/", 8, "BROKEN");
+    const result = await deploy({
+      ...base(),
+      releaseId: "broken",
+      versionEnv: { APP_VERSION: "broken", BROKEN: "after-switch" },
+    });
+    const counts = await flood.stop(20_000);
+    console.log(`request flood during a broken-release deploy: ${JSON.stringify(counts)}`);
+    expect(result.ok).toBe(false);
+    expect(result.hosts[0]?.error).toContain("fails through nginx before the switch");
+    expect(counts.total).toBeGreaterThanOrEqual(20_000);
+    expect(counts.failed, counts.samples.join("\n")).toBe(0);
+  });
+
+  it("with proxy.preview off, the same broken release is switched back after the switch", async () => {
+    const noPreview = { ...config, proxy: { ...config.proxy, preview: false } } as SlipwayConfig;
+    const result = await deploy({
+      ...base(),
+      config: noPreview,
+      releaseId: "broken2",
+      versionEnv: { APP_VERSION: "broken2", BROKEN: "after-switch" },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.hosts[0]?.error).toContain("verification through nginx failed after the switch");
+    expect(result.hosts[0]?.error).toMatch(/switched back to (blue|green)/);
+    expect(await version()).toBe(`f${FAULTS.length - 1}`);
+  });
+
+  it("an app that exits at start is never switched to", async () => {
+    const result = await deploy({
+      ...base(),
+      releaseId: "crash",
+      versionEnv: { APP_VERSION: "crash", BROKEN: "crash" },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.hosts[0]?.error).toContain("did not become healthy");
+    await expectConverged(`f${FAULTS.length - 1}`);
+  });
+
+  it("an unrelated broken nginx file stops the deploy before any change, naming nginx's error", async () => {
+    await host.putFile("/etc/nginx/conf.d/zz-hvfault-broken.conf", "this is not nginx;\n", { become: true });
+    try {
+      const result = await deploy({ ...base(), releaseId: "f-ngx", versionEnv: { APP_VERSION: "f-ngx" } });
+      expect(result.ok).toBe(false);
+      expect(result.hosts[0]?.error).toContain("nginx -t fails with the configuration already on the host");
+      await expectConverged(`f${FAULTS.length - 1}`);
+    } finally {
+      await host.exec(["rm", "-f", "/etc/nginx/conf.d/zz-hvfault-broken.conf"], { become: true });
+    }
+  });
+
+  it("a reload that fails (nginx -t passes, the listen port is taken) switches nothing", async () => {
+    // sshd holds port 22: nginx -t accepts the file, the reload cannot bind and keeps the old workers.
+    const conf = "server { listen 127.0.0.1:22; server_name hvfault-reload.invalid; return 204; }\n";
+    await host.putFile("/etc/nginx/conf.d/zz-hvfault-broken.conf", conf, { become: true });
+    try {
+      const result = await deploy({ ...base(), releaseId: "f-reload", versionEnv: { APP_VERSION: "f-reload" } });
+      expect(result.ok).toBe(false);
+      expect(result.hosts[0]?.error).toMatch(/reload nginx/);
+    } finally {
+      await host.exec(["rm", "-f", "/etc/nginx/conf.d/zz-hvfault-broken.conf"], { become: true });
+      await host.exec(["systemctl", "reload", "nginx"], { become: true, check: false });
+    }
+    expect(await version()).toBe(`f${FAULTS.length - 1}`);
+    // The failed switch-back left its intent: the next deploy reconciles it and converges.
+    const again = await deploy({ ...base(), releaseId: "f-reload", versionEnv: { APP_VERSION: "f-reload" } });
+    expect(again.ok, again.recap).toBe(true);
+    await expectConverged("f-reload");
+  });
+
+  it("a run killed mid-switch, then its cleanup (the Action's post step): lock free, the old release serving", async () => {
+    const before = await version();
+    const run = await cliDeploy("cancelled", { SLIPWAY_FAULT: "switch:after:kill" });
+    expect(run.signal, run.output).toBe("SIGKILL");
+    const holder = await readLockHolder(host, `/opt/${APP}/.slipway-lock`);
+    expect(holder?.run_id).toMatch(/^[0-9a-f]{12}$/);
+    expect(await cleanupAfterCancel({ config, runId: "someone-else" })).toEqual([
+      { host: "t1", lock: "held-by-other" },
+    ]);
+    const [result] = await cleanupAfterCancel({ config, runId: holder?.run_id ?? "" });
+    expect(result).toMatchObject({ host: "t1", lock: "released" });
+    expect(result?.switchedBack).toMatch(/^(blue|green)$/);
+    expect(result?.stopped).toMatch(/^(blue|green)$/);
+    expect(result?.stopped).not.toBe(result?.switchedBack);
+    expect(await version()).toBe(before);
+    await expectConverged(before);
+  });
+
+  it("two deploys at once: one deploys, the other fails naming the holder", async () => {
+    const [a, b] = await Promise.all([cliDeploy("twin-a"), cliDeploy("twin-b")]);
+    const outputs = `${a.output}\n----\n${b.output}`;
+    expect([a.code, b.code].sort(), outputs).toEqual([0, 1]);
+    expect(outputs).toMatch(/deploy lock \/opt\/hvfault\/\.slipway-lock is held by e2e|is held by \S+ \(commit/);
+    await expectConverged(a.code === 0 ? "twin-a" : "twin-b");
+  });
+});

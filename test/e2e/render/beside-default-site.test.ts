@@ -1,0 +1,154 @@
+/**
+ * The site rendered from slipway.yml installed into a target's real nginx next to Debian's default site (enabled,
+ * `listen 80 default_server; listen [::]:80 default_server;`), with no proxy.domains: requests by the host's address
+ * reach the app, other names still get the default site, dotfiles are 404 while /.well-known/ reaches the app and ACME
+ * is served from the webroot, and an app that sets its own CORS headers is answered with each header once.
+ * (The targets run with IPv6 disabled: the IPv6 listeners are proven by nginx accepting them beside the default
+ * site's, not by a request over IPv6.)
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfigText } from "../../../src/config/load.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import { applyNginxSite, defaultSitePath } from "../../../src/render/apply.js";
+import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
+import { request } from "./curl.js";
+import { connectRenderTarget, token } from "./sandbox.js";
+
+const APP = "besidee2e";
+const PORT = 15911;
+const ORIGIN = "https://app.beside.e2e.test";
+const WEBROOT = `/var/www/${APP}-acme`;
+
+function config(address: string) {
+  return parseConfigText(
+    `app: ${APP}
+runtime: systemd
+services:
+  web:
+    build: { context: . }
+    port: ${PORT}
+    systemd: { app_module: "app:app", user: ${APP} }
+inventory:
+  hosts:
+    t: { address: "${address}" }
+proxy:
+  routes: [{ path: /, service: web }]
+  cors: { origins: ["${ORIGIN}"], credentials: true }
+tls: { webroot: ${WEBROOT} }
+`,
+    "/tmp/slipway.yml",
+  );
+}
+
+describe("the site beside Debian's default site", () => {
+  let host: RemoteHost;
+  let address: string;
+  const unit = `${APP}-${token()}`;
+  const sudo = { become: true };
+
+  beforeAll(async () => {
+    ({ host, address } = await connectRenderTarget());
+    await host.putFile(`/opt/${unit}.py`, readFileSync(join(import.meta.dirname, "cors_app.py")), {
+      ...sudo,
+      mode: 0o644,
+    });
+    await host.exec(
+      ["systemd-run", `--unit=${unit}`, "--property=DynamicUser=yes", "python3", `/opt/${unit}.py`, String(PORT)],
+      sudo,
+    );
+    for (let i = 0; i < 50; i++) {
+      const probe = await host.exec(["curl", "-s", "-o", "/dev/null", `http://127.0.0.1:${PORT}/`], { check: false });
+      if (probe.code === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await host.exec(["mkdir", "-p", `${WEBROOT}/.well-known/acme-challenge`], sudo);
+    await host.putFile(`${WEBROOT}/.well-known/acme-challenge/tok-e2e`, "tok-e2e.key\n", { ...sudo, mode: 0o644 });
+    const model = nginxSiteFromConfig(config(address), { color: "blue", tlsReady: false });
+    if (!model) throw new Error("expected a site");
+    await applyNginxSite(host, model, sudo);
+  });
+
+  afterAll(async () => {
+    if (!host) return;
+    const quiet = { become: true, check: false };
+    await host.exec(["systemctl", "stop", unit], quiet);
+    const site = defaultSitePath(APP);
+    const upstream = `/etc/nginx/slipway/${APP}-web.upstream.conf`;
+    await host.exec(
+      [
+        "rm",
+        "-rf",
+        "--",
+        site,
+        `${site}.slipway-prev`,
+        upstream,
+        `${upstream}.slipway-prev`,
+        WEBROOT,
+        `/opt/${unit}.py`,
+      ],
+      quiet,
+    );
+    await host.exec(["systemctl", "reload", "nginx"], quiet);
+    await host.close();
+  });
+
+  it("Debian's default site is enabled and both listen on IPv4 and IPv6", async () => {
+    const dump = (await host.exec(["nginx", "-T"], sudo)).stdout;
+    expect(dump).toContain("# configuration file /etc/nginx/sites-enabled/default:");
+    expect(dump).toContain("listen [::]:80 default_server;");
+    expect(dump).toContain(`server_name ${address};`);
+    expect(dump).toMatch(/listen 80;\n\s+listen \[::\]:80;\n\s+server_name 10\.213\.0\.\d+;/);
+  });
+
+  it("requests by the host's address reach the app, not the welcome page; other names keep the default site", async () => {
+    const mine = await request(host, address, "/");
+    expect(mine.status).toBe(200);
+    expect(JSON.parse(mine.body)).toEqual({ app: "cors_app", path: "/" });
+    const other = await request(host, "other.beside.e2e.test", "/");
+    expect(other.body).toContain("Welcome to nginx");
+  });
+
+  it("dotfiles are 404 (not 403); /.well-known/ reaches the app; ACME comes from the webroot", async () => {
+    for (const path of ["/.git/config", "/.env", "/sub/.htaccess", "/.well-known/../.git/config"]) {
+      expect((await request(host, address, path)).status, path).toBe(404);
+    }
+    for (const path of [
+      "/.well-known/openid-configuration",
+      "/.well-known/security.txt",
+      "/.well-known/assetlinks.json",
+    ]) {
+      const response = await request(host, address, path);
+      expect(response.status, path).toBe(200);
+      expect(JSON.parse(response.body)).toEqual({ app: "cors_app", path });
+    }
+    const acme = await request(host, address, "/.well-known/acme-challenge/tok-e2e");
+    expect(acme).toMatchObject({ status: 200, body: "tok-e2e.key\n" });
+  });
+
+  it("an app setting its own CORS headers: each Access-Control-* header once, Vary merged once", async () => {
+    const raw = (
+      await host.exec([
+        "curl",
+        "-sS",
+        "-D",
+        "-",
+        "-o",
+        "/dev/null",
+        "-H",
+        `Host: ${address}`,
+        "-H",
+        `Origin: ${ORIGIN}`,
+        "http://127.0.0.1/",
+      ])
+    ).stdout;
+    const lines = raw.split("\r\n").map((l) => l.toLowerCase());
+    const named = (name: string) => lines.filter((l) => l.startsWith(`${name}:`));
+    expect(named("access-control-allow-origin")).toEqual([`access-control-allow-origin: ${ORIGIN}`]);
+    expect(named("access-control-allow-credentials")).toEqual(["access-control-allow-credentials: true"]);
+    expect(named("vary")).toEqual(["vary: origin, cookie"]);
+    const foreign = await request(host, address, "/", { headers: { Origin: "https://evil.example" } });
+    expect(foreign.headers.has("access-control-allow-origin")).toBe(false);
+  });
+});

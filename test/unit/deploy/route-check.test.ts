@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { parseRouteCheck, routeCheckArgv, routePasses } from "../../../src/deploy/nginx.js";
+
+const MARK = "__SLIPWAY_STATUS__:%{http_code}";
+
+describe("route checks through nginx", () => {
+  it("HTTPS with the site's name as SNI once the certificate exists; no redirect is followed", () => {
+    expect(routeCheckArgv("/api/", "shop.example", { kind: "public", https: true })).toEqual([
+      "curl",
+      "--silent",
+      "--show-error",
+      "--max-time",
+      "10",
+      "--dump-header",
+      "-",
+      "--output",
+      "-",
+      "--write-out",
+      `\n${MARK}`,
+      "--resolve",
+      "shop.example:443:127.0.0.1",
+      "--insecure",
+      "--",
+      "https://shop.example/api/",
+    ]);
+  });
+
+  it("plain HTTP with the Host header, on port 80 or the preview listener", () => {
+    expect(routeCheckArgv("/", "shop.example", { kind: "public", https: false }).slice(-4)).toEqual([
+      "--header",
+      "Host: shop.example",
+      "--",
+      "http://127.0.0.1/",
+    ]);
+    expect(routeCheckArgv("/", "shop.example", { kind: "preview", port: 31234 }).slice(-2)).toEqual([
+      "--",
+      "http://127.0.0.1:31234/",
+    ]);
+  });
+
+  it("reads status, the color header and the body", () => {
+    const out = 'HTTP/1.1 200 OK\r\nServer: nginx\r\nx-slipway-color: green\r\n\r\n{"ok":1}\n__SLIPWAY_STATUS__:200';
+    expect(parseRouteCheck(out)).toEqual({ status: 200, color: "green", body: '{"ok":1}' });
+    expect(parseRouteCheck("curl: (7) refused")).toEqual({ status: 0, color: null, body: "" });
+  });
+
+  it("a redirect and a server error fail; 2xx and 4xx (the app answered) pass", () => {
+    expect([200, 204, 301, 302, 308, 404, 403, 500, 502, 0].map(routePasses)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+});
