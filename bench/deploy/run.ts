@@ -172,6 +172,9 @@ const phaseResults = Object.fromEntries(
       {
         date: new Date().toISOString(),
         rounds,
+        slipwayCli: cliKind,
+        // Which Slipway ran: phases of one scale may come from runs on different commits.
+        slipwayCommit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim(),
         machine,
         load,
         appBootMs: bootMs,
