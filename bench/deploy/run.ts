@@ -9,6 +9,7 @@
  *
  * Merges its figures into bench/results/deploy.json under `scales.<targets>` (other scales' figures are kept).
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { loadConfig } from "../../src/config/index.js";
@@ -132,6 +133,8 @@ for (let round = 1; round <= rounds; round++) {
     }
   }
 }
+// Leave the shared targets as found: both bench apps removed (their containers would hold memory on every target).
+await Promise.all(hosts.map(cleanBenchApps));
 await Promise.all(hosts.map((h) => h.close()));
 
 // Each invocation writes the phases it ran (and its baselines) under its scale, keeping what other invocations wrote:
@@ -169,6 +172,9 @@ const phaseResults = Object.fromEntries(
       {
         date: new Date().toISOString(),
         rounds,
+        slipwayCli: cliKind,
+        // Which Slipway ran: phases of one scale may come from runs on different commits.
+        slipwayCommit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim(),
         machine,
         load,
         appBootMs: bootMs,

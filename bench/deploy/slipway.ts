@@ -48,14 +48,16 @@ export function writeSlipwayConfig(targets: readonly SandboxTarget[], sandbox: S
 
 /**
  * The CLI the bench runs, as argv: by default the current source bundled the way scripts/bundle.mjs bundles dist/cli
- * (what an installed package and the Action run) into a temp dir beside links to templates/ and playbooks/;
+ * (what an installed package and the Action run) in a temp dir of links to src/, templates/, playbooks/, package.json
+ * (its license notices read it) and node_modules;
  * `source` runs bin/slipway.js from this checkout, which compiles the TypeScript with tsx at every start.
  */
 export async function slipwayCli(kind: "bundle" | "source"): Promise<string[]> {
   if (kind === "source") return [process.execPath, join(REPO_ROOT, "bin/slipway.js")];
   // scripts/bundle.mjs reads src/ and writes dist/ under its working directory: run it in the temp dir.
   const dir = mkdtempSync(join(tmpdir(), "slipway-bench-cli-"));
-  for (const shared of ["src", "templates", "playbooks"]) symlinkSync(join(REPO_ROOT, shared), join(dir, shared));
+  for (const shared of ["src", "templates", "playbooks", "package.json", "node_modules"])
+    symlinkSync(join(REPO_ROOT, shared), join(dir, shared));
   execFileSync(process.execPath, [join(REPO_ROOT, "scripts/bundle.mjs")], { cwd: dir, stdio: "inherit" });
   const launcher = join(dir, "slipway.mjs");
   writeFileSync(launcher, 'import { main } from "./dist/cli/index.js";\nawait main(process.argv);\n');
