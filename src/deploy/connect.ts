@@ -2,6 +2,7 @@
 
 import { type ResolvedHost, resolveHosts, type SlipwayConfig, selectHosts } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
+import { SlipwayError } from "../errors.js";
 import type { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 
@@ -11,8 +12,22 @@ export interface Connected {
   error?: string;
 }
 
+/**
+ * The hosts `--limit` names (host names or group names; `all`), or every host. A pattern that names no host or group
+ * is an error before anything connects: a typo must not turn into a run that does nothing and reports success.
+ */
 export function chosenHosts(config: SlipwayConfig, limit?: string[]): ResolvedHost[] {
-  return limit && limit.length > 0 ? selectHosts(config, limit) : resolveHosts(config);
+  if (!limit || limit.length === 0) return resolveHosts(config);
+  const all = resolveHosts(config);
+  const known = new Set(["all", ...all.map((h) => h.name), ...all.flatMap((h) => h.groups)]);
+  const unknown = limit.filter((pattern) => !known.has(pattern));
+  if (unknown.length > 0) {
+    throw new SlipwayError(`--limit ${unknown.join(", ")}: no such host or group in the inventory`, {
+      step: "limit",
+      hint: `hosts and groups: ${[...known].filter((n) => n !== "all").join(", ")}`,
+    });
+  }
+  return selectHosts(config, limit);
 }
 
 export async function connectAll(

@@ -90,7 +90,7 @@ async function onEveryHost(
   } finally {
     await pool.closeAll();
   }
-  const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000);
+  const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000, base.check);
   report(recap);
   return {
     ok: hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed"),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEnvPairs } from "../../../src/cli/deploy.js";
 import type { SlipwayConfig } from "../../../src/config/index.js";
+import { chosenHosts } from "../../../src/deploy/connect.js";
 import { gateArgs } from "../../../src/deploy/health.js";
 import { releaseFingerprint } from "../../../src/deploy/host-flow.js";
 import { verifyPaths } from "../../../src/deploy/nginx.js";
@@ -112,5 +113,20 @@ describe("deploy builders", () => {
         2,
       ),
     ).toBe("deploy r1: FAILED in 2.0s\nt1    changed     live=green http://x/\nt2    failed     : boom");
+  });
+
+  it("says a check-mode run only planned: never 'succeeded'", () => {
+    expect(formatRecap("deploy", "r1", [{ name: "t1", status: "changed" }], 0.4, true)).toBe(
+      "plan of deploy r1: ready in 0.4s\nt1    changed    ",
+    );
+  });
+
+  it("refuses a --limit that names no host or group, before connecting", () => {
+    const config = {
+      app: "x",
+      inventory: { ssh: {}, hosts: { t1: { address: "10.0.0.1" } }, groups: { web: { hosts: ["t1"], vars: {} } } },
+    } as unknown as SlipwayConfig;
+    expect(chosenHosts(config, ["web"]).map((h) => h.name)).toEqual(["t1"]);
+    expect(() => chosenHosts(config, ["t9", "web"])).toThrow("--limit t9: no such host or group in the inventory");
   });
 });
