@@ -30,7 +30,15 @@ describe("static files next to a base_path app (seed 002), gzip.min_length", () 
       mode: 0o644,
     });
     await host.exec(
-      ["systemd-run", `--unit=${unit}`, "--property=DynamicUser=yes", "python3", `/opt/${unit}.py`, String(PORT)],
+      [
+        "systemd-run",
+        `--unit=${unit}`,
+        "--collect",
+        "--property=DynamicUser=yes",
+        "python3",
+        `/opt/${unit}.py`,
+        String(PORT),
+      ],
       sudo,
     );
     for (let i = 0; i < 50; i++) {
