@@ -69,7 +69,8 @@ async function checkWritable(ctx: ExecContext, dir: string): Promise<void> {
   await runStep(
     ctx,
     { argv, what: `check that the backup directory ${dir} is writable` },
-    `make ${dir} writable by the deploy user (or free the disk) and deploy again; nothing was changed`,
+    // File databases are backed up as root (they belong to the app's user): then only a read-only or full disk stops it.
+    `make ${dir} writable${ctx.become ? "" : " by the deploy user"} (or free the disk) and deploy again; nothing was changed`,
   );
 }
 

@@ -9,10 +9,10 @@ import * as core from "@actions/core";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import { secretValues } from "../config/secret-redactor.js";
+import { type CleanupResult, cleanupAfterCancel } from "../deploy/cleanup.js";
 import { Redactor } from "../remote/redact.js";
 import { deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { readInputs } from "./inputs.js";
-import { cleanupAfterRun, type HostCleanup } from "./post-cleanup.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
 import { STATE } from "./state.js";
 
@@ -34,8 +34,10 @@ export async function runPostAction(env: NodeJS.ProcessEnv = process.env): Promi
     if (inputs.sshPrivateKey) {
       await placeKey(inputs.sshPrivateKey, keyPlacement(resolveHosts(config), dirname(resolve(inputs.config))), env);
     }
-    core.info(`slipway post: the deploy (run ${runId}) did not finish: releasing its locks`);
-    const hosts = await cleanupAfterRun(config, inputs.limit, runId);
+    core.info(`slipway post: the deploy (run ${runId}) did not finish: cleaning up after it`);
+    // The deploy's own cleanup: nginx back on the recorded color after a mid-switch kill, the unrouted idle color
+    // stopped, then this run's lock released (another run's is left alone).
+    const hosts = await cleanupAfterCancel({ config, runId, limit: inputs.limit });
     for (const line of cleanupLines(hosts)) core.info(redactor.redact(line));
     const failed = hosts.filter((h) => h.error);
     if (failed.length > 0) {
@@ -52,14 +54,23 @@ export async function runPostAction(env: NodeJS.ProcessEnv = process.env): Promi
   }
 }
 
-/** One line per host: what happened to its lock. */
-export function cleanupLines(hosts: readonly HostCleanup[]): string[] {
+/** One line per host: what was put back, stopped and released. */
+export function cleanupLines(hosts: readonly CleanupResult[]): string[] {
   const said = {
     released: "released this run's deploy lock",
     "not-held": "no lock held",
     "held-by-other": "the lock is another run's: left in place",
+    unreachable: "not reached",
   };
-  return hosts.map((h) => `[${h.host}] ${h.error ? `not reached: ${h.error}` : said[h.lock ?? "not-held"]}`);
+  return hosts.map((h) => {
+    if (h.error) return `[${h.host}] not reached: ${h.error}`;
+    const done = [
+      ...(h.switchedBack ? [`nginx put back on ${h.switchedBack}`] : []),
+      ...(h.stopped ? [`stopped the unrouted color ${h.stopped}`] : []),
+      said[h.lock],
+    ];
+    return `[${h.host}] ${done.join("; ")}`;
+  });
 }
 
 async function markDeploymentFailed(token: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {

@@ -53,9 +53,26 @@ export function renderSystemdUnit(model: SystemdUnitModel): string {
     memoryMax: model.memoryMax === null ? null : sd.memory(model.memoryMax, "memoryMax"),
     cpuQuota: model.cpuQuota === null ? null : sd.cpuQuota(model.cpuQuota, "cpuQuota"),
     readWritePaths: model.readWritePaths.map((p, i) => sd.systemdPath(p, `readWritePaths[${i}]`)),
+    createDirs: model.readWritePaths.map((p, i) =>
+      createDirCommand(p, model.user, model.group, `readWritePaths[${i}]`),
+    ),
     memoryDenyWriteExecute: !model.allowWriteExecuteMemory,
   };
   return renderTemplate("systemd/service@.service.hbs", view);
+}
+
+/**
+ * ReadWritePaths= fails the unit when the directory is missing, so each one is created before the start, owned by the
+ * service, by a privileged (`+`, outside the sandbox) ExecStartPre. An existing directory is left as it is (it may be
+ * a database's, owned by its server).
+ */
+function createDirCommand(path: string, user: string, group: string, field: string): string {
+  const dir = sd.systemdPath(path, field);
+  if (!/^\/[A-Za-z0-9._/@+-]+$/.test(dir)) {
+    throw new RenderError(field, path, "has characters a shell word cannot carry unquoted");
+  }
+  const owner = `-o ${sd.unixName(user, "user")} -g ${sd.unixName(group, "group")}`;
+  return `+/bin/sh -c "test -d ${dir} || exec /usr/bin/install -d ${owner} -m 0750 ${dir}"`;
 }
 
 /**

@@ -98,16 +98,22 @@ describe("a failed backup stops the play before any change (t2)", () => {
   }
 
   it("backup directory unwritable: the change never runs, the app keeps serving, the message says why", async () => {
-    await host.exec(["sh", "-c", 'mkdir -p "$1" && chown root:root "$1" && chmod 555 "$1"', "sh", `${dir}/backups`], {
-      become: true,
-    });
-    const outcomes = await deploy();
-    expect(outcomes.map((o) => `${o.task} ${o.status}`)).toEqual(["back up first failed"]);
-    console.info(outcomes[0]?.msg);
-    expect(outcomes[0]?.msg).toContain(`check that the backup directory ${dir}/backups is writable: failed`);
-    expect(outcomes[0]?.msg).toContain(`next: make ${dir}/backups writable by the deploy user`);
-    await expectNothingChanged();
-    await host.exec(["rmdir", `${dir}/backups`], { become: true });
+    // A SQLite backup is written as root (the file belongs to the app's user): only a read-only mount stops root.
+    await host.exec(
+      ["sh", "-c", 'mkdir -p "$1" && mount -t tmpfs -o ro,size=1m slipway-e2e "$1"', "sh", `${dir}/backups`],
+      { become: true },
+    );
+    try {
+      const outcomes = await deploy();
+      expect(outcomes.map((o) => `${o.task} ${o.status}`)).toEqual(["back up first failed"]);
+      console.info(outcomes[0]?.msg);
+      expect(outcomes[0]?.msg).toContain(`check that the backup directory ${dir}/backups is writable: failed`);
+      expect(outcomes[0]?.msg).toContain(`next: make ${dir}/backups writable (or free the disk)`);
+      await expectNothingChanged();
+    } finally {
+      await host.exec(["umount", `${dir}/backups`], { become: true, check: false });
+      await host.exec(["rmdir", `${dir}/backups`], { become: true, check: false });
+    }
   });
 
   it("disk full (1 MiB tmpfs): the change never runs, the app keeps serving, the message says why", async () => {

@@ -95,7 +95,9 @@ services:
     port: ${port}
     health:
       path: /
-    command: [/usr/bin/python3, ${dir}/app.py]
+    # The unit itself is installed by the test (installUnit); the backup only needs the service's name.
+    systemd:
+      app_module: app:app
 inventory:
   ssh:
     user: ${target.user}

@@ -85,7 +85,7 @@ describe("SQLite backup on t2", () => {
     expect((await host.exec(["systemctl", "is-active", unit])).stdout.trim()).toBe("active");
 
     expect(manifest.tool.version).toMatch(/^3\.\d+/);
-    const sum = (await host.exec(["sha256sum", copy])).stdout.split(" ")[0];
+    const sum = (await host.exec(["sha256sum", copy], { become: true })).stdout.split(" ")[0];
     expect(manifest.sha256).toBe(sum);
     expect((await host.exec(["stat", "-c", "%a", copy])).stdout.trim()).toBe("600");
   });

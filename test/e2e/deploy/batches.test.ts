@@ -10,7 +10,7 @@ import { loadConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { cleanHost, connectTarget, writeOverlay } from "./support.js";
+import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
 
 const APP = "batchdeploy";
 
@@ -59,5 +59,42 @@ describe("deploy in rolling batches (inventory.serial)", () => {
     expect(lines.join("\n")).toContain("rollout stopped: 1 of 1 host(s) in batch 1 failed");
     const touched = await host.exec(["test", "-e", `/opt/${APP}`], { check: false });
     expect(touched.code).not.toBe(0);
+  });
+
+  it("a host unreachable mid-batch: the batch's deployed host is switched back to its previous release", async () => {
+    const file = writeOverlay("harvest", {
+      app: APP,
+      domain: "batch.e2e.test",
+      target: "t2",
+      ports: {},
+      healthTimeout: "10s",
+    });
+    const yaml = parse(readFileSync(file, "utf8"));
+    yaml.inventory.hosts.closed = { address: sandboxTarget("t2").host, port: 1 };
+    yaml.tls = { enabled: false };
+    writeFileSync(file, stringify(yaml));
+    const config = await loadConfig(file);
+    const base = {
+      config,
+      actor: "e2e",
+      releaseDir: `${REPO_ROOT}/examples/harvest`,
+      secrets: { SECRET_KEY: "e2e" },
+      drainSeconds: 0,
+    };
+    const first = await deploy({ ...base, limit: ["t2"], releaseId: "b1", versionEnv: { APP_VERSION: "b1" } });
+    expect(first.ok, first.recap).toBe(true);
+    const address = sandboxTarget("t2").host;
+    const added = await viaNginx(address, "batch.e2e.test", "/api/harvests", "POST", '{"crop":"b","kg":1}');
+    expect(added.status).toBe(201);
+    const result = await deploy({ ...base, releaseId: "b2", versionEnv: { APP_VERSION: "b2" } });
+    expect(result.ok).toBe(false);
+    const t2 = result.hosts.find((h) => h.name === "t2");
+    expect(t2?.status).toBe("failed");
+    expect(t2?.error).toBe(
+      "switched back to b1: closed failed in the same batch (inventory.on_batch_failure: switch_back)",
+    );
+    expect(result.recap).toContain("switched back to b1");
+    const health = await viaNginx(address, "batch.e2e.test", "/api/health");
+    expect(JSON.parse(health.body).version).toBe("b1");
   });
 });

@@ -96,8 +96,17 @@ describe("deploy, runtime systemd (harvest on t1)", () => {
     expect(await version()).toBe("v2");
   });
 
-  it("a release failing after the switch is switched back by itself", async () => {
-    const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v3", BROKEN: "after-switch" } });
+  it("a release whose public route fails is stopped at the preview; with the preview off it is switched back", async () => {
+    const previewed = await deploy({ ...base(), versionEnv: { APP_VERSION: "v3", BROKEN: "after-switch" } });
+    expect(previewed.ok).toBe(false);
+    expect(previewed.hosts[0]?.error).toContain("fails through nginx before the switch");
+    expect(await version()).toBe("v2");
+    const noPreview = { ...config, proxy: { ...config.proxy, preview: false } } as SlipwayConfig;
+    const result = await deploy({
+      ...base(),
+      config: noPreview,
+      versionEnv: { APP_VERSION: "v3", BROKEN: "after-switch" },
+    });
     expect(result.ok).toBe(false);
     expect(result.hosts[0]?.error).toContain("switched back to green");
     expect(await version()).toBe("v2");

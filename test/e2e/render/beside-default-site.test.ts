@@ -55,7 +55,15 @@ describe("the site beside Debian's default site", () => {
       mode: 0o644,
     });
     await host.exec(
-      ["systemd-run", `--unit=${unit}`, "--property=DynamicUser=yes", "python3", `/opt/${unit}.py`, String(PORT)],
+      [
+        "systemd-run",
+        `--unit=${unit}`,
+        "--collect",
+        "--property=DynamicUser=yes",
+        "python3",
+        `/opt/${unit}.py`,
+        String(PORT),
+      ],
       sudo,
     );
     for (let i = 0; i < 50; i++) {

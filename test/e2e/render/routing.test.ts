@@ -43,8 +43,9 @@ describe("rendered site and units on a target", () => {
       ...sudo,
       check: false,
     });
-    await host.exec(["mkdir", "-p", f.APP_DIR, f.ENV_DIR, `${f.STATIC_ROOT}/static`, `/var/lib/${f.APP}`], sudo);
-    await host.exec(["chown", `${f.APP}:${f.APP}`, `/var/lib/${f.APP}`], sudo);
+    // /var/lib/<app> (the unit's ReadWritePaths) is not created here: the unit creates it, owned by the service.
+    await host.exec(["rm", "-rf", "--", `/var/lib/${f.APP}`], sudo);
+    await host.exec(["mkdir", "-p", f.APP_DIR, f.ENV_DIR, `${f.STATIC_ROOT}/static`], sudo);
     await host.putFile(`${f.APP_DIR}/echo_app.py`, readFileSync(join(import.meta.dirname, "echo_app.py")), {
       ...sudo,
       mode: 0o644,
@@ -101,6 +102,11 @@ describe("rendered site and units on a target", () => {
     await host.close();
   });
 
+  it("the units created their ReadWritePaths directory, owned by the service user, before starting", async () => {
+    const stat = await host.exec(["stat", "-c", "%U:%G %a", `/var/lib/${f.APP}`], { become: true });
+    expect(stat.stdout.trim()).toBe(`${f.APP}:${f.APP} 750`);
+  });
+
   it("sends /harvest/api/health to the backend's /api/health", async () => {
     const response = await get("/harvest/api/health");
     expect(response.status, response.body).toBe(200);
@@ -150,9 +156,9 @@ describe("rendered site and units on a target", () => {
     expect(statuses.filter((s) => s !== 429 && s !== 200)).toEqual([]);
   });
 
-  it("denies /.git/config", async () => {
-    expect((await get("/.git/config")).status).toBe(403);
-    expect((await get("/harvest/.env")).status).toBe(403);
+  it("answers 404 for /.git/config and other dotfiles (deny_dotfiles: as if absent)", async () => {
+    expect((await get("/.git/config")).status).toBe(404);
+    expect((await get("/harvest/.env")).status).toBe(404);
   });
 
   it("serves a static file from nginx with its expires header, and falls back to the app otherwise", async () => {
