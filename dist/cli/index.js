@@ -74557,7 +74557,8 @@ async function checkWritable(ctx2, dir) {
   await runStep(
     ctx2,
     { argv: argv3, what: `check that the backup directory ${dir} is writable` },
-    `make ${dir} writable by the deploy user (or free the disk) and deploy again; nothing was changed`
+    // File databases are backed up as root (they belong to the app's user): then only a read-only or full disk stops it.
+    `make ${dir} writable${ctx2.become ? "" : " by the deploy user"} (or free the disk) and deploy again; nothing was changed`
   );
 }
 async function checkSpace(ctx2, dir, reference, what) {
@@ -75978,9 +75979,20 @@ function renderSystemdUnit(model) {
     memoryMax: model.memoryMax === null ? null : memory(model.memoryMax, "memoryMax"),
     cpuQuota: model.cpuQuota === null ? null : cpuQuota(model.cpuQuota, "cpuQuota"),
     readWritePaths: model.readWritePaths.map((p, i) => systemdPath(p, `readWritePaths[${i}]`)),
+    createDirs: model.readWritePaths.map(
+      (p, i) => createDirCommand(p, model.user, model.group, `readWritePaths[${i}]`)
+    ),
     memoryDenyWriteExecute: !model.allowWriteExecuteMemory
   };
   return renderTemplate("systemd/service@.service.hbs", view);
+}
+function createDirCommand(path8, user, group, field) {
+  const dir = systemdPath(path8, field);
+  if (!/^\/[A-Za-z0-9._/@+-]+$/.test(dir)) {
+    throw new RenderError(field, path8, "has characters a shell word cannot carry unquoted");
+  }
+  const owner = `-o ${unixName(user, "user")} -g ${unixName(group, "group")}`;
+  return `+/bin/sh -c "test -d ${dir} || exec /usr/bin/install -d ${owner} -m 0750 ${dir}"`;
 }
 function execStart(model) {
   const server = model.server;
@@ -85363,7 +85375,17 @@ import { createInterface } from "node:readline/promises";
 
 // src/deploy/connect.ts
 function chosenHosts(config2, limit) {
-  return limit && limit.length > 0 ? selectHosts(config2, limit) : resolveHosts(config2);
+  if (!limit || limit.length === 0) return resolveHosts(config2);
+  const all = resolveHosts(config2);
+  const known = /* @__PURE__ */ new Set(["all", ...all.map((h) => h.name), ...all.flatMap((h) => h.groups)]);
+  const unknown2 = limit.filter((pattern) => !known.has(pattern));
+  if (unknown2.length > 0) {
+    throw new SlipwayError(`--limit ${unknown2.join(", ")}: no such host or group in the inventory`, {
+      step: "limit",
+      hint: `hosts and groups: ${[...known].filter((n) => n !== "all").join(", ")}`
+    });
+  }
+  return selectHosts(config2, limit);
 }
 async function connectAll(config2, hosts, pool2) {
   const all = resolveHosts(config2);
@@ -87255,6 +87277,15 @@ async function switchBackBatch(batch, results, ctx2) {
       const message2 = e instanceof Error ? e.message : String(e);
       results[i] = { ...result, status: "failed", error: `deployed; switching back failed (${message2}): ${why}` };
     }
+    const final = results[i];
+    ctx2.sink({
+      kind: "host",
+      host: final.name,
+      status: final.status,
+      ...final.release ? { release: final.release } : {},
+      ...final.color ? { color: final.color } : {},
+      ...final.error ? { error: final.error } : {}
+    });
   }
 }
 async function runBatches(connected, one, ctx2) {
@@ -87323,7 +87354,7 @@ async function withInterrupts(body, options = {}) {
 }
 
 // src/deploy/recap.ts
-function formatRecap2(kind, release, hosts, seconds) {
+function formatRecap2(kind, release, hosts, seconds, check2 = false) {
   const width = Math.max(4, ...hosts.map((h) => h.name.length));
   const lines = hosts.map((h) => {
     const color = h.color ? ` live=${h.color}` : "";
@@ -87332,7 +87363,8 @@ function formatRecap2(kind, release, hosts, seconds) {
     return `${h.name.padEnd(width)}  ${h.status.padEnd(11)}${color}${url2}${error62}`;
   });
   const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
-  return [`${kind} ${release}: ${ok ? "succeeded" : "FAILED"} in ${seconds.toFixed(1)}s`, ...lines].join("\n");
+  const head = check2 ? `plan of ${kind} ${release}: ${ok ? "ready" : "FAILED"}` : `${kind} ${release}: ${ok ? "succeeded" : "FAILED"}`;
+  return [`${head} in ${seconds.toFixed(1)}s`, ...lines].join("\n");
 }
 
 // src/deploy/systemd-runtime.ts
@@ -87498,7 +87530,7 @@ async function onEveryHost(config2, limit, kind, input2, perHost) {
   } finally {
     await pool2.closeAll();
   }
-  const recap = formatRecap2(kind, release, hosts, (Date.now() - started) / 1e3);
+  const recap = formatRecap2(kind, release, hosts, (Date.now() - started) / 1e3, base.check);
   report(recap);
   return {
     ok: hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed"),

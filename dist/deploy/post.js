@@ -1,12 +1,9 @@
 import { createRequire as __slipwayCreateRequire } from 'node:module'; import { dirname as __slipwayDirname } from 'node:path'; import { fileURLToPath as __slipwayFileUrl } from 'node:url'; const require = __slipwayCreateRequire(import.meta.url); const __filename = __slipwayFileUrl(import.meta.url); const __dirname = __slipwayDirname(__filename);
 /*! slipway v0.1.0 | MIT */
 import {
-  ConnectionPool,
   Redactor,
   STATE,
-  chosenHosts,
-  connectAll,
-  deployPaths,
+  cleanupAfterCancel,
   deploymentsClient,
   getInput,
   getState,
@@ -15,39 +12,15 @@ import {
   loadConfig,
   placeKey,
   readInputs,
-  releaseLockHeldBy,
   resolveHosts,
   runContextFromEnv,
   secretValues,
   setSecret,
   warning
-} from "./chunk-R6YOP2UW.js";
+} from "./chunk-LI3H3UVL.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
-
-// src/github/post-cleanup.ts
-async function cleanupAfterRun(config, limit, runId) {
-  const pool = new ConnectionPool();
-  const lockPath = deployPaths(config.deploy_dir).lock;
-  try {
-    const connected = await connectAll(config, chosenHosts(config, limit), pool);
-    return await Promise.all(
-      connected.map(async ({ resolved, host, error }) => {
-        if (!host) return { host: resolved.name, error: error ?? "unreachable" };
-        try {
-          return { host: resolved.name, lock: await releaseLockHeldBy(host, lockPath, runId) };
-        } catch (e) {
-          return { host: resolved.name, error: e instanceof Error ? e.message : String(e) };
-        }
-      })
-    );
-  } finally {
-    await pool.closeAll();
-  }
-}
-
-// src/github/post-action.ts
 async function runPostAction(env = process.env) {
   const runId = getState(STATE.runId);
   if (!runId || getState(STATE.finished) === "true") {
@@ -65,8 +38,8 @@ async function runPostAction(env = process.env) {
     if (inputs.sshPrivateKey) {
       await placeKey(inputs.sshPrivateKey, keyPlacement(resolveHosts(config), dirname(resolve(inputs.config))), env);
     }
-    info(`slipway post: the deploy (run ${runId}) did not finish: releasing its locks`);
-    const hosts = await cleanupAfterRun(config, inputs.limit, runId);
+    info(`slipway post: the deploy (run ${runId}) did not finish: cleaning up after it`);
+    const hosts = await cleanupAfterCancel({ config, runId, limit: inputs.limit });
     for (const line of cleanupLines(hosts)) info(redactor.redact(line));
     const failed = hosts.filter((h) => h.error);
     if (failed.length > 0) {
@@ -85,9 +58,18 @@ function cleanupLines(hosts) {
   const said = {
     released: "released this run's deploy lock",
     "not-held": "no lock held",
-    "held-by-other": "the lock is another run's: left in place"
+    "held-by-other": "the lock is another run's: left in place",
+    unreachable: "not reached"
   };
-  return hosts.map((h) => `[${h.host}] ${h.error ? `not reached: ${h.error}` : said[h.lock ?? "not-held"]}`);
+  return hosts.map((h) => {
+    if (h.error) return `[${h.host}] not reached: ${h.error}`;
+    const done = [
+      ...h.switchedBack ? [`nginx put back on ${h.switchedBack}`] : [],
+      ...h.stopped ? [`stopped the unrouted color ${h.stopped}`] : [],
+      said[h.lock]
+    ];
+    return `[${h.host}] ${done.join("; ")}`;
+  });
 }
 async function markDeploymentFailed(token, env) {
   const id = Number(getState(STATE.deploymentId));
