@@ -37,7 +37,9 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   if (normalized !== input && candidates.includes(normalized)) return normalized;
   if (bestDistance <= limit) return best;
   // An abbreviation ("prod" for "production") is a typo of a kind too.
-  return lower.length >= 3 ? candidates.find((candidate) => candidate.toLowerCase().startsWith(lower)) : undefined;
+  const expanded = lower.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
+  // So is another tool's longer name for the same key ("healthcheck" from compose for "health").
+  return expanded ?? candidates.find((c) => c.length >= 4 && lower.startsWith(c.toLowerCase()));
 }
 
 export function snakeCase(input: string): string {

@@ -17,7 +17,9 @@ import {
 } from "./primitives.js";
 
 /** Key names that hold secrets: their value must not be written in the file (see literal-secrets.ts). */
-export const SECRET_LIKE_NAME = /(pass(word|wd|phrase)?|secret|token|api_?key|private_?key|credentials?)$/i;
+// `SECRET_KEY` (Flask, Django) and `AWS_SECRET_ACCESS_KEY` end in KEY: the kinds of key that are secrets are listed.
+export const SECRET_LIKE_NAME =
+  /(pass(word|wd|phrase)?|secret|token|(api|private|secret|access|signing|encryption|master)_?key|credentials?)$/i;
 
 const buildSchema = z
   .strictObject({

@@ -16,6 +16,8 @@ describe("did you mean", () => {
     expect(didYouMean("basePath", keys)).toBe("base_path");
     expect(didYouMean("base-path", keys)).toBe("base_path");
     expect(didYouMean("prod", keys)).toBe("production");
+    expect(didYouMean("healthcheck", keys)).toBe("health");
+    expect(didYouMean("ports", keys)).toBe("port");
     expect(didYouMean("kubernetes", keys)).toBeUndefined();
     expect(snakeCase("clientMaxBodySize")).toBe("client_max_body_size");
   });
