@@ -74923,7 +74923,7 @@ function envValue() {
 }
 
 // src/config/schema/services.ts
-var SECRET_LIKE_NAME = /(pass(word|wd|phrase)?|secret|token|api_?key|private_?key|credentials?)$/i;
+var SECRET_LIKE_NAME = /(pass(word|wd|phrase)?|secret|token|(api|private|secret|access|signing|encryption|master)_?key|credentials?)$/i;
 var buildSchema = external_exports.strictObject({
   context: localPath2().default(".").describe("Build context directory, relative to slipway.yml."),
   dockerfile: localPath2().default("Dockerfile").describe("Dockerfile path, relative to the context."),
@@ -75097,7 +75097,8 @@ function didYouMean(input2, candidates) {
   const normalized = snakeCase(input2);
   if (normalized !== input2 && candidates.includes(normalized)) return normalized;
   if (bestDistance <= limit) return best;
-  return lower.length >= 3 ? candidates.find((candidate) => candidate.toLowerCase().startsWith(lower)) : void 0;
+  const expanded = lower.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : void 0;
+  return expanded ?? candidates.find((c) => c.length >= 4 && lower.startsWith(c.toLowerCase()));
 }
 function snakeCase(input2) {
   return input2.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase();
@@ -78090,6 +78091,7 @@ function copySubtree(from, to, path8) {
 }
 
 // src/config/literal-secrets.ts
+var URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*:[^/?#@\s]+@/i;
 function literalSecretIssues(config2, file2, positions) {
   if (!isMapping(config2) || !isMapping(config2.services)) return [];
   const issues = [];
@@ -78106,8 +78108,10 @@ function literalSecretIssues(config2, file2, positions) {
     for (const [path8, entries, instead] of places) {
       if (!isMapping(entries)) continue;
       for (const [key, value] of Object.entries(entries)) {
-        if (!SECRET_LIKE_NAME.test(key) || value === null || value === "" || typeof value === "object") continue;
-        const message2 = `looks like a literal secret value: never write secrets in the file, ${instead.replace("KEY", key)} and set ${key} in the environment`;
+        if (value === null || value === "" || typeof value === "object") continue;
+        const what = SECRET_LIKE_NAME.test(key) ? "looks like a literal secret value" : URL_WITH_PASSWORD.test(String(value)) ? "is a URL with a password in it" : null;
+        if (!what) continue;
+        const message2 = `${what}: never write secrets in the file, ${instead.replace("KEY", key)} and set ${key} in the environment`;
         issues.push(locate({ file: file2, positions }, [...path8, key], message2, "key"));
       }
     }

@@ -17,7 +17,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-LI3H3UVL.js";
+} from "./chunk-K72GELXC.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
