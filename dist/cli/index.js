@@ -86333,7 +86333,8 @@ async function checkRoutes(host, config2, target, color) {
     const result = await host.exec(routeCheckArgv(path8, domain3, target), { check: false, step: target.kind });
     const answer = parseRouteCheck(result.stdout);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
-    const where = `GET ${scheme}://${domain3 ?? "-"}${target.kind === "preview" ? `:${target.port} (preview)` : ""}${path8}`;
+    const port3 = target.kind === "preview" ? `:${target.port}` : "";
+    const where = `GET ${scheme}://${domain3 ?? "-"}${port3}${path8}${target.kind === "preview" ? " (preview listener)" : ""}`;
     if (!routePasses(answer.status)) {
       const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
       failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());

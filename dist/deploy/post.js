@@ -17,7 +17,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-K72GELXC.js";
+} from "./chunk-VQKBQG5P.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -95,7 +95,8 @@ export async function checkRoutes(
     const result = await host.exec(routeCheckArgv(path, domain, target), { check: false, step: target.kind });
     const answer = parseRouteCheck(result.stdout);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
-    const where = `GET ${scheme}://${domain ?? "-"}${target.kind === "preview" ? `:${target.port} (preview)` : ""}${path}`;
+    const port = target.kind === "preview" ? `:${target.port}` : "";
+    const where = `GET ${scheme}://${domain ?? "-"}${port}${path}${target.kind === "preview" ? " (preview listener)" : ""}`;
     if (!routePasses(answer.status)) {
       const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
       failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());

@@ -248,9 +248,9 @@ describe("deploy step runner on one host", () => {
     const calls: string[] = [];
     const events: DeployEvent[] = [];
     const error = await failure(runHost(hostRun(host, await config(), calls, events), "10.0.0.1"));
-    const port = /:(\d+) \(preview\)/.exec(error.message)?.[1];
+    const port = /:(\d+)\/ \(preview listener\)/.exec(error.message)?.[1];
     expect(error.message).toBe(
-      `the new release fails through nginx before the switch: GET http://shop.example:${port} (preview)/: HTTP 502 hello`,
+      `the new release fails through nginx before the switch: GET http://shop.example:${port}/ (preview listener): HTTP 502 hello`,
     );
     expect(Number(port)).toBeGreaterThanOrEqual(30000);
     expect(Number(port)).toBeLessThan(32768);
