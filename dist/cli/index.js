@@ -86689,6 +86689,7 @@ var preflightStep = {
   async run(s) {
     const { host, config: config2 } = s.run;
     if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
+    for (const service of Object.keys(config2.services)) colorEnvFile(host, config2, service, s.idle, s.run.secrets);
     const site = nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await tlsReady(host, config2) });
     if (site) {
       const test = nginxTest();

@@ -17,7 +17,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-VQKBQG5P.js";
+} from "./chunk-AIFWW3QF.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -2,13 +2,14 @@
  * preflight: what must hold before anything changes. The database is where the config says whenever a release is live
  * (else "nothing to back up" would hide a wrong path on every deploy), and nginx's whole configuration passes
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
- * before a stop-first deploy stops anything).
+ * before a stop-first deploy stops anything). Every secret the services' env files name has a value.
  */
 import { SlipwayError } from "../../errors.js";
 import { nginxSiteFromConfig } from "../../render/from-config/index.js";
 import { nginxTest } from "../../render/validators.js";
 import { checkDatabasePresent } from "../backup-step.js";
 import { tlsReady } from "../nginx.js";
+import { colorEnvFile } from "../stage-steps.js";
 import type { Step } from "./types.js";
 
 export const preflightStep: Step = {
@@ -20,6 +21,8 @@ export const preflightStep: Step = {
   async run(s) {
     const { host, config } = s.run;
     if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
+    // A secret with no value stops the run here, not at stage after the lock and the backup (throws, naming them).
+    for (const service of Object.keys(config.services)) colorEnvFile(host, config, service, s.idle, s.run.secrets);
     const site = nginxSiteFromConfig(config, { color: s.idle, tlsReady: await tlsReady(host, config) });
     if (site) {
       const test = nginxTest();

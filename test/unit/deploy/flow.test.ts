@@ -367,6 +367,27 @@ describe("deploy step runner on one host", () => {
     expect(calls).toEqual([]);
   });
 
+  it("a secret with no value stops the run at preflight: no lock change, no backup, nothing staged", async () => {
+    const host = hostWithLiveGreen();
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const dir = mkdtempSync(join(tmpdir(), "slipway-flow-"));
+    const file = join(dir, "slipway.yml");
+    writeFileSync(
+      file,
+      configText().replace(
+        '    systemd: { app_module: "shop:app" }\n',
+        '    systemd: { app_module: "shop:app" }\n    secrets: [SECRET_KEY]\n',
+      ),
+    );
+    const error = await failure(runHost(hostRun(host, await loadConfig(file), calls, events), "10.0.0.1"));
+    expect(error.message).toBe("service web needs secrets that are not set: SECRET_KEY");
+    expect(stepTrail(events)).toContain("preflight:failed");
+    expect(stepTrail(events)).not.toContain("backup:ok");
+    expect(calls).toEqual([]);
+    expect(host.files.has(`${LOCK}/holder`)).toBe(false);
+  });
+
   it("a first deploy without a database file yet goes ahead without a backup", async () => {
     const host = hostWithLiveGreen({}, false);
     const cfg = await config("database:\n  engine: sqlite\n  path: /var/lib/shop/shop.db\n");
