@@ -75573,7 +75573,9 @@ function statefulReason(config2, name, service) {
 
 // src/config/schema/volumes.ts
 import { posix } from "node:path";
-var PROTECTED_HOST_PATHS = [
+
+// src/config/schema/system-dirs.ts
+var SYSTEM_DIRS = [
   "/bin",
   "/boot",
   "/dev",
@@ -75587,11 +75589,11 @@ var PROTECTED_HOST_PATHS = [
   "/run",
   "/sbin",
   "/sys",
-  "/usr",
-  "/var/lib/docker",
-  "/var/run",
-  "/var/log"
+  "/usr"
 ];
+
+// src/config/schema/volumes.ts
+var PROTECTED_HOST_PATHS = [...SYSTEM_DIRS, "/var/lib/docker", "/var/run", "/var/log"];
 var DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
 function hostMountProblem(source) {
   if (!source.startsWith("/")) return null;
@@ -78316,25 +78318,7 @@ var tlsSchema = external_exports.strictObject({
 var RUNTIMES = ["container", "compose", "systemd"];
 var STRATEGIES = ["blue-green", "stop-first"];
 var ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
-var SYSTEM_DIRS = /* @__PURE__ */ new Set([
-  "/",
-  "/bin",
-  "/boot",
-  "/dev",
-  "/etc",
-  "/home",
-  "/lib",
-  "/opt",
-  "/proc",
-  "/root",
-  "/run",
-  "/sbin",
-  "/srv",
-  "/sys",
-  "/tmp",
-  "/usr",
-  "/var"
-]);
+var NOT_A_DEPLOY_DIR = /* @__PURE__ */ new Set(["/", ...SYSTEM_DIRS, "/opt", "/srv", "/tmp", "/var"]);
 var releasesSchema = external_exports.strictObject({
   keep: positiveInt().default(5).describe("Releases kept on each host (images, code, records); live and previous are never pruned.")
 }).describe("Release history retention.");
@@ -78353,7 +78337,7 @@ var configFields = {
   tls: tlsSchema.prefault({}),
   database: databaseSchema.optional(),
   releases: releasesSchema.prefault({}),
-  deploy_dir: absolutePath().refine((dir) => !SYSTEM_DIRS.has(dir.replace(/(.)\/+$/, "$1")), {
+  deploy_dir: absolutePath().refine((dir) => !NOT_A_DEPLOY_DIR.has(dir.replace(/(.)\/+$/, "$1")), {
     error: "expected a directory of the app's own like /opt/<app>, not a system directory (releases are pruned there)"
   }).optional().describe("Directory on each host holding releases, env files and backups. Default: `/opt/<app>`."),
   hooks: hooksSchema.prefault({})

@@ -17,7 +17,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-AIFWW3QF.js";
+} from "./chunk-JZZI2X5O.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -12,6 +12,7 @@ import { inventorySchema } from "./schema/inventory.js";
 import { absolutePath, duration, patternString, positiveInt, resourceName } from "./schema/primitives.js";
 import { proxySchema } from "./schema/proxy.js";
 import { serviceSchema } from "./schema/services.js";
+import { SYSTEM_DIRS } from "./schema/system-dirs.js";
 import { tlsSchema } from "./schema/tls.js";
 
 export const RUNTIMES = ["container", "compose", "systemd"] as const;
@@ -19,25 +20,7 @@ export const STRATEGIES = ["blue-green", "stop-first"] as const;
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
 
 /** Directories a deploy_dir must not be: Slipway creates, chmods and prunes inside it. */
-const SYSTEM_DIRS = new Set([
-  "/",
-  "/bin",
-  "/boot",
-  "/dev",
-  "/etc",
-  "/home",
-  "/lib",
-  "/opt",
-  "/proc",
-  "/root",
-  "/run",
-  "/sbin",
-  "/srv",
-  "/sys",
-  "/tmp",
-  "/usr",
-  "/var",
-]);
+const NOT_A_DEPLOY_DIR = new Set(["/", ...SYSTEM_DIRS, "/opt", "/srv", "/tmp", "/var"]);
 
 const releasesSchema = z
   .strictObject({
@@ -75,7 +58,7 @@ const configFields = {
   database: databaseSchema.optional(),
   releases: releasesSchema.prefault({}),
   deploy_dir: absolutePath()
-    .refine((dir) => !SYSTEM_DIRS.has(dir.replace(/(.)\/+$/, "$1")), {
+    .refine((dir) => !NOT_A_DEPLOY_DIR.has(dir.replace(/(.)\/+$/, "$1")), {
       error:
         "expected a directory of the app's own like /opt/<app>, not a system directory (releases are pruned there)",
     })

@@ -4,27 +4,10 @@
  * `allow_host_paths`, so a dangerous mount is always a visible, deliberate choice. A path with `..` is always refused.
  */
 import { posix } from "node:path";
+import { SYSTEM_DIRS } from "./system-dirs.js";
 
 /** Host paths a container never gets by default: system directories and the docker daemon's files. */
-export const PROTECTED_HOST_PATHS = [
-  "/bin",
-  "/boot",
-  "/dev",
-  "/etc",
-  "/home",
-  "/lib",
-  "/lib32",
-  "/lib64",
-  "/proc",
-  "/root",
-  "/run",
-  "/sbin",
-  "/sys",
-  "/usr",
-  "/var/lib/docker",
-  "/var/run",
-  "/var/log",
-];
+export const PROTECTED_HOST_PATHS = [...SYSTEM_DIRS, "/var/lib/docker", "/var/run", "/var/log"];
 
 const DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
 
