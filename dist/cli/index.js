@@ -87674,6 +87674,23 @@ async function cleanupHost(host, options) {
   say(`lock: ${result.lock}`);
   return result;
 }
+function cleanupLines(hosts) {
+  const said = {
+    released: "released this run's deploy lock",
+    "not-held": "no lock held",
+    "held-by-other": "the lock is another run's: left in place",
+    unreachable: "not reached"
+  };
+  return hosts.map((h) => {
+    if (h.error) return `[${h.host}] not reached: ${h.error}`;
+    const done = [
+      ...h.switchedBack ? [`nginx put back on ${h.switchedBack}`] : [],
+      ...h.stopped ? [`stopped the unrouted color ${h.stopped}`] : [],
+      said[h.lock]
+    ];
+    return `[${h.host}] ${done.join("; ")}`;
+  });
+}
 
 // src/config/secret-redactor.ts
 function secretValues(config2, extra, env2 = process.env) {
@@ -87873,7 +87890,7 @@ function register5(program2) {
 `);
     if (flags.run) {
       const results = await cleanupAfterCancel({ config: config2, runId: flags.run, limit: flags.limit, report: write });
-      for (const r of results) write(`${r.host}: ${r.lock}${r.error ? ` (${r.error})` : ""}`);
+      for (const line of cleanupLines(results)) write(line);
       if (results.some((r) => r.error)) process.exitCode = 1;
       return;
     }

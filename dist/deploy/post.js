@@ -4,6 +4,7 @@ import {
   Redactor,
   STATE,
   cleanupAfterCancel,
+  cleanupLines,
   deploymentsClient,
   getInput,
   getState,
@@ -17,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-JZZI2X5O.js";
+} from "./chunk-BGQYSPIH.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
@@ -53,23 +54,6 @@ async function runPostAction(env = process.env) {
   } catch (error) {
     warning(redactor.redact(`slipway post: cleanup failed: ${error.message}`));
   }
-}
-function cleanupLines(hosts) {
-  const said = {
-    released: "released this run's deploy lock",
-    "not-held": "no lock held",
-    "held-by-other": "the lock is another run's: left in place",
-    unreachable: "not reached"
-  };
-  return hosts.map((h) => {
-    if (h.error) return `[${h.host}] not reached: ${h.error}`;
-    const done = [
-      ...h.switchedBack ? [`nginx put back on ${h.switchedBack}`] : [],
-      ...h.stopped ? [`stopped the unrouted color ${h.stopped}`] : [],
-      said[h.lock]
-    ];
-    return `[${h.host}] ${done.join("; ")}`;
-  });
 }
 async function markDeploymentFailed(token, env) {
   const id = Number(getState(STATE.deploymentId));

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
-import { cleanupAfterCancel } from "../deploy/cleanup.js";
+import { cleanupAfterCancel, cleanupLines } from "../deploy/cleanup.js";
 import { describeHolder } from "../deploy/lock.js";
 import { formatLockStatus, lockStatus, releaseLocks } from "../deploy/lock-status.js";
 
@@ -45,7 +45,7 @@ export function register(program: Command): void {
       const write = (line: string) => process.stdout.write(`${line}\n`);
       if (flags.run) {
         const results = await cleanupAfterCancel({ config, runId: flags.run, limit: flags.limit, report: write });
-        for (const r of results) write(`${r.host}: ${r.lock}${r.error ? ` (${r.error})` : ""}`);
+        for (const line of cleanupLines(results)) write(line);
         if (results.some((r) => r.error)) process.exitCode = 1;
         return;
       }

@@ -88,3 +88,22 @@ async function cleanupHost(host: RemoteHost, options: CleanupOptions): Promise<C
   say(`lock: ${result.lock}`);
   return result;
 }
+
+/** One line per host: what was put back, stopped and released. */
+export function cleanupLines(hosts: readonly CleanupResult[]): string[] {
+  const said = {
+    released: "released this run's deploy lock",
+    "not-held": "no lock held",
+    "held-by-other": "the lock is another run's: left in place",
+    unreachable: "not reached",
+  };
+  return hosts.map((h) => {
+    if (h.error) return `[${h.host}] not reached: ${h.error}`;
+    const done = [
+      ...(h.switchedBack ? [`nginx put back on ${h.switchedBack}`] : []),
+      ...(h.stopped ? [`stopped the unrouted color ${h.stopped}`] : []),
+      said[h.lock],
+    ];
+    return `[${h.host}] ${done.join("; ")}`;
+  });
+}

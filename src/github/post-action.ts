@@ -9,7 +9,7 @@ import * as core from "@actions/core";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import { secretValues } from "../config/secret-redactor.js";
-import { type CleanupResult, cleanupAfterCancel } from "../deploy/cleanup.js";
+import { cleanupAfterCancel, cleanupLines } from "../deploy/cleanup.js";
 import { Redactor } from "../remote/redact.js";
 import { deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { readInputs } from "./inputs.js";
@@ -52,25 +52,6 @@ export async function runPostAction(env: NodeJS.ProcessEnv = process.env): Promi
     // The post step never fails the job for its own sake: the main step's failure is the one that matters.
     core.warning(redactor.redact(`slipway post: cleanup failed: ${(error as Error).message}`));
   }
-}
-
-/** One line per host: what was put back, stopped and released. */
-export function cleanupLines(hosts: readonly CleanupResult[]): string[] {
-  const said = {
-    released: "released this run's deploy lock",
-    "not-held": "no lock held",
-    "held-by-other": "the lock is another run's: left in place",
-    unreachable: "not reached",
-  };
-  return hosts.map((h) => {
-    if (h.error) return `[${h.host}] not reached: ${h.error}`;
-    const done = [
-      ...(h.switchedBack ? [`nginx put back on ${h.switchedBack}`] : []),
-      ...(h.stopped ? [`stopped the unrouted color ${h.stopped}`] : []),
-      said[h.lock],
-    ];
-    return `[${h.host}] ${done.join("; ")}`;
-  });
 }
 
 async function markDeploymentFailed(token: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanupLines } from "../../../src/github/post-action.js";
+import { cleanupLines } from "../../../src/deploy/cleanup.js";
 
 describe("the post step's cleanup lines", () => {
   it("say per host what was put back, stopped and released, or why the host was not reached", () => {
