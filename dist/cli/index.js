@@ -87561,23 +87561,13 @@ async function deploy(options) {
       options.limit,
       "deploy",
       {
-        config: config2,
+        ...sharedRun(options, sink, interrupt),
         kind: "deploy",
         releaseId: id,
         commit,
-        actor: options.actor ?? defaultActor(),
-        environment: options.environment,
         env: options.versionEnv ?? {},
         images,
-        secrets: options.secrets ?? resolveSecrets(config2).values,
-        releaseDir: options.releaseDir,
-        check: options.check ?? false,
-        restoreDb: options.restoreDb ?? false,
-        drainSeconds: options.drainSeconds,
-        forceUnlock: options.forceUnlock,
-        runId: options.runId ?? newRunId(),
-        sink,
-        interrupt
+        releaseDir: options.releaseDir
       },
       null
     )
@@ -87593,26 +87583,31 @@ async function rollback(options) {
       options.limit,
       "rollback",
       {
-        config: config2,
+        ...sharedRun(options, sink, interrupt),
         kind: "rollback",
         releaseId: options.to ?? "",
         commit: "",
-        actor: options.actor ?? defaultActor(),
-        environment: options.environment,
         env: {},
-        images: {},
-        secrets: options.secrets ?? resolveSecrets(config2).values,
-        check: options.check ?? false,
-        restoreDb: options.restoreDb ?? false,
-        drainSeconds: options.drainSeconds,
-        forceUnlock: options.forceUnlock,
-        runId: options.runId ?? newRunId(),
-        sink,
-        interrupt
+        images: {}
       },
       async (base) => base
     )
   );
+}
+function sharedRun(options, sink, interrupt) {
+  return {
+    config: options.config,
+    actor: options.actor ?? defaultActor(),
+    environment: options.environment,
+    secrets: options.secrets ?? resolveSecrets(options.config).values,
+    check: options.check ?? false,
+    restoreDb: options.restoreDb ?? false,
+    drainSeconds: options.drainSeconds,
+    forceUnlock: options.forceUnlock,
+    runId: options.runId ?? newRunId(),
+    sink,
+    interrupt
+  };
 }
 function eventSink(options) {
   return fanOut(options.onEvent, options.reporter ? reporterSink(options.reporter) : void 0);
@@ -87875,16 +87870,21 @@ function formatLockStatus(locks, alive = holderAlive) {
 
 // src/cli/lock.ts
 var collect2 = (v, all) => [...all, v];
+function configAndHosts(command) {
+  return command.argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect2, []);
+}
 function register5(program2) {
   const lock = program2.command("lock").description("show or release the deploy lock on each host");
-  lock.command("status").description("who holds each host's deploy lock (run id, pid, runner host, commit, since)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect2, []).option("--json", "print the holders as JSON").action(async (file2, flags) => {
+  const status = lock.command("status").description("who holds each host's deploy lock (run id, pid, runner host, commit, since)");
+  configAndHosts(status).option("--json", "print the holders as JSON").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
     const locks = await lockStatus(config2, flags.limit);
     process.stdout.write(`${flags.json ? JSON.stringify(locks, null, 2) : formatLockStatus(locks)}
 `);
     if (locks.some((l) => l.error)) process.exitCode = 1;
   });
-  lock.command("release").description("remove each host's deploy lock (printing its holder); --run: only that run's, after its cleanup").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect2, []).option("--run <id>", "only a lock held by this run id; also stop the idle color nginx does not route to").action(async (file2, flags) => {
+  const release = lock.command("release").description("remove each host's deploy lock (printing its holder); --run: only that run's, after its cleanup");
+  configAndHosts(release).option("--run <id>", "only a lock held by this run id; also stop the idle color nginx does not route to").action(async (file2, flags) => {
     const config2 = await loadConfig(file2, { environment: flags.env });
     const write = (line) => process.stdout.write(`${line}
 `);

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-BGQYSPIH.js";
+} from "./chunk-WNHDIVW5.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -18,14 +18,20 @@ interface LockFlags {
 
 const collect = (v: string, all: string[]) => [...all, v];
 
-export function register(program: Command): void {
-  const lock = program.command("lock").description("show or release the deploy lock on each host");
-  lock
-    .command("status")
-    .description("who holds each host's deploy lock (run id, pid, runner host, commit, since)")
+/** The config file, its environment and the hosts it applies to: what both lock subcommands take. */
+function configAndHosts(command: Command): Command {
+  return command
     .argument("[config]", "config file", "slipway.yml")
     .option("-e, --env <name>", "merge this environment's overlay")
-    .option("--limit <host>", "only these hosts or groups (repeatable)", collect, [])
+    .option("--limit <host>", "only these hosts or groups (repeatable)", collect, []);
+}
+
+export function register(program: Command): void {
+  const lock = program.command("lock").description("show or release the deploy lock on each host");
+  const status = lock
+    .command("status")
+    .description("who holds each host's deploy lock (run id, pid, runner host, commit, since)");
+  configAndHosts(status)
     .option("--json", "print the holders as JSON")
     .action(async (file: string, flags: LockFlags) => {
       const config = await loadConfig(file, { environment: flags.env });
@@ -33,12 +39,10 @@ export function register(program: Command): void {
       process.stdout.write(`${flags.json ? JSON.stringify(locks, null, 2) : formatLockStatus(locks)}\n`);
       if (locks.some((l) => l.error)) process.exitCode = 1;
     });
-  lock
+  const release = lock
     .command("release")
-    .description("remove each host's deploy lock (printing its holder); --run: only that run's, after its cleanup")
-    .argument("[config]", "config file", "slipway.yml")
-    .option("-e, --env <name>", "merge this environment's overlay")
-    .option("--limit <host>", "only these hosts or groups (repeatable)", collect, [])
+    .description("remove each host's deploy lock (printing its holder); --run: only that run's, after its cleanup");
+  configAndHosts(release)
     .option("--run <id>", "only a lock held by this run id; also stop the idle color nginx does not route to")
     .action(async (file: string, flags: LockFlags) => {
       const config = await loadConfig(file, { environment: flags.env });

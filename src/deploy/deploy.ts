@@ -14,7 +14,7 @@ import { fanOut, reporterSink } from "./emitter.js";
 import type { DeployEventSink } from "./events.js";
 import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { type HostRun, runHost } from "./host-flow.js";
-import { withInterrupts } from "./interrupt.js";
+import { type Interrupt, withInterrupts } from "./interrupt.js";
 import { newRunId } from "./lock.js";
 import { formatRecap } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
@@ -141,23 +141,13 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       options.limit,
       "deploy",
       {
-        config,
+        ...sharedRun(options, sink, interrupt),
         kind: "deploy",
         releaseId: id,
         commit,
-        actor: options.actor ?? defaultActor(),
-        environment: options.environment,
         env: options.versionEnv ?? {},
         images,
-        secrets: options.secrets ?? resolveSecrets(config).values,
         releaseDir: options.releaseDir,
-        check: options.check ?? false,
-        restoreDb: options.restoreDb ?? false,
-        drainSeconds: options.drainSeconds,
-        forceUnlock: options.forceUnlock,
-        runId: options.runId ?? newRunId(),
-        sink,
-        interrupt,
       },
       null,
     ),
@@ -174,26 +164,33 @@ export async function rollback(options: RollbackOptions): Promise<DeployResult> 
       options.limit,
       "rollback",
       {
-        config,
+        ...sharedRun(options, sink, interrupt),
         kind: "rollback",
         releaseId: options.to ?? "",
         commit: "",
-        actor: options.actor ?? defaultActor(),
-        environment: options.environment,
         env: {},
         images: {},
-        secrets: options.secrets ?? resolveSecrets(config).values,
-        check: options.check ?? false,
-        restoreDb: options.restoreDb ?? false,
-        drainSeconds: options.drainSeconds,
-        forceUnlock: options.forceUnlock,
-        runId: options.runId ?? newRunId(),
-        sink,
-        interrupt,
       },
       async (base) => base,
     ),
   );
+}
+
+/** What a deploy and a rollback take from their options alike (defaults: secrets from the environment, a new run id). */
+function sharedRun(options: DeployOptions | RollbackOptions, sink: DeployEventSink, interrupt: Interrupt) {
+  return {
+    config: options.config,
+    actor: options.actor ?? defaultActor(),
+    environment: options.environment,
+    secrets: options.secrets ?? resolveSecrets(options.config).values,
+    check: options.check ?? false,
+    restoreDb: options.restoreDb ?? false,
+    drainSeconds: options.drainSeconds,
+    forceUnlock: options.forceUnlock,
+    runId: options.runId ?? newRunId(),
+    sink,
+    interrupt,
+  };
 }
 
 /** The caller's event sink and its legacy reporter, both fed from the same events. */

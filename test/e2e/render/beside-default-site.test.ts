@@ -1,20 +1,10 @@
-/**
- * The site rendered from slipway.yml installed into a target's real nginx next to Debian's default site (enabled,
- * `listen 80 default_server; listen [::]:80 default_server;`), with no proxy.domains: requests by the host's address
- * reach the app, other names still get the default site, dotfiles are 404 while /.well-known/ reaches the app and ACME
- * is served from the webroot, and an app that sets its own CORS headers is answered with each header once.
- * (The targets run with IPv6 disabled: the IPv6 listeners are proven by nginx accepting them beside the default
- * site's, not by a request over IPv6.)
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfigText } from "../../../src/config/load.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { applyNginxSite, defaultSitePath } from "../../../src/render/apply.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
 import { request } from "./curl.js";
-import { connectRenderTarget, token } from "./sandbox.js";
+import { connectRenderTarget, startCorsApp, token } from "./sandbox.js";
 
 const APP = "besidee2e";
 const PORT = 15911;
@@ -50,27 +40,7 @@ describe("the site beside Debian's default site", () => {
 
   beforeAll(async () => {
     ({ host, address } = await connectRenderTarget());
-    await host.putFile(`/opt/${unit}.py`, readFileSync(join(import.meta.dirname, "cors_app.py")), {
-      ...sudo,
-      mode: 0o644,
-    });
-    await host.exec(
-      [
-        "systemd-run",
-        `--unit=${unit}`,
-        "--collect",
-        "--property=DynamicUser=yes",
-        "python3",
-        `/opt/${unit}.py`,
-        String(PORT),
-      ],
-      sudo,
-    );
-    for (let i = 0; i < 50; i++) {
-      const probe = await host.exec(["curl", "-s", "-o", "/dev/null", `http://127.0.0.1:${PORT}/`], { check: false });
-      if (probe.code === 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await startCorsApp(host, unit, PORT);
     await host.exec(["mkdir", "-p", `${WEBROOT}/.well-known/acme-challenge`], sudo);
     await host.putFile(`${WEBROOT}/.well-known/acme-challenge/tok-e2e`, "tok-e2e.key\n", { ...sudo, mode: 0o644 });
     const model = nginxSiteFromConfig(config(address), { color: "blue", tlsReady: false });

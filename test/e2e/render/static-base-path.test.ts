@@ -1,17 +1,10 @@
-/**
- * Seed 002 on a target's real nginx: static files served by nginx first, misses proxied to the app, here under a
- * base path the app does not see (`/harvest/static/x` reaches the app as `/static/x`), and gzip only above
- * `gzip.min_length`.
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfigText } from "../../../src/config/load.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { applyNginxSite, defaultSitePath } from "../../../src/render/apply.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
 import { request } from "./curl.js";
-import { connectRenderTarget, token } from "./sandbox.js";
+import { connectRenderTarget, startCorsApp, token } from "./sandbox.js";
 
 const APP = "staticbasee2e";
 const NAME = "static.e2e.test";
@@ -25,27 +18,7 @@ describe("static files next to a base_path app (seed 002), gzip.min_length", () 
 
   beforeAll(async () => {
     ({ host } = await connectRenderTarget());
-    await host.putFile(`/opt/${unit}.py`, readFileSync(join(import.meta.dirname, "cors_app.py")), {
-      ...sudo,
-      mode: 0o644,
-    });
-    await host.exec(
-      [
-        "systemd-run",
-        `--unit=${unit}`,
-        "--collect",
-        "--property=DynamicUser=yes",
-        "python3",
-        `/opt/${unit}.py`,
-        String(PORT),
-      ],
-      sudo,
-    );
-    for (let i = 0; i < 50; i++) {
-      const probe = await host.exec(["curl", "-s", "-o", "/dev/null", `http://127.0.0.1:${PORT}/`], { check: false });
-      if (probe.code === 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await startCorsApp(host, unit, PORT);
     // try_files looks up root + the whole URI.
     await host.exec(["mkdir", "-p", `${ROOT}/harvest/static`], sudo);
     await host.putFile(`${ROOT}/harvest/static/big.css`, `${"body { color: teal; }\n".repeat(100)}`, {
