@@ -86244,7 +86244,7 @@ async function acquireLock(host, path8, holder, commit, options = {}) {
   const mkdir4 = () => host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
   let made = await mkdir4();
   if (made.code !== 0) {
-    const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
+    const held = await readHolderOf(host, path8);
     const dead = held !== void 0 && holderAlive(held) === false;
     if (!options.force && !dead) throw lockHeldError(host.name, path8, held);
     options.say?.(
@@ -86260,6 +86260,13 @@ async function acquireLock(host, path8, holder, commit, options = {}) {
   const record2 = lockRecord(holder, commit, options.runId ?? newRunId());
   await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
 `, { mode: 420, step: "lock" });
+}
+async function readHolderOf(host, path8) {
+  for (let attempt = 0; ; attempt++) {
+    const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
+    if (held || attempt >= 10) return held;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 async function releaseLock(host, path8) {
   await removeUnder(host, dirname11(path8), path8, { step: "unlock" });

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-WNHDIVW5.js";
+} from "./chunk-32YBGXTF.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -94,7 +94,7 @@ export async function acquireLock(
   const mkdir = () => host.exec(["mkdir", "--", path], { check: false, step: "lock" });
   let made = await mkdir();
   if (made.code !== 0) {
-    const held = parseHolder((await host.readFile(`${path}/holder`))?.toString("utf8"));
+    const held = await readHolderOf(host, path);
     // A holder that ran on this machine and whose process is gone (killed, crashed) cannot be deploying: stale.
     const dead = held !== undefined && holderAlive(held) === false;
     if (!options.force && !dead) throw lockHeldError(host.name, path, held);
@@ -113,6 +113,18 @@ export async function acquireLock(
   }
   const record = lockRecord(holder, commit, options.runId ?? newRunId());
   await host.putFile(`${path}/holder`, `${JSON.stringify(record)}\n`, { mode: 0o644, step: "lock" });
+}
+
+/**
+ * The holder record of a lock another run has just made: it writes the record right after its mkdir, so a record
+ * not there yet is waited for (up to 1 s) before the holder is called unknown.
+ */
+async function readHolderOf(host: RemoteHost, path: string): Promise<LockHolder | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const held = parseHolder((await host.readFile(`${path}/holder`))?.toString("utf8"));
+    if (held || attempt >= 10) return held;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function releaseLock(host: RemoteHost, path: string): Promise<void> {

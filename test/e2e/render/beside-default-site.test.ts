@@ -41,6 +41,9 @@ describe("the site beside Debian's default site", () => {
   beforeAll(async () => {
     ({ host, address } = await connectRenderTarget());
     await startCorsApp(host, unit, PORT);
+    // Debian's default site as a fresh server has it: enabled (the bootstrap test, if it ran first, disabled it).
+    await host.exec(["ln", "-sfn", "/etc/nginx/sites-available/default", "/etc/nginx/sites-enabled/default"], sudo);
+    await host.exec(["systemctl", "reload", "nginx"], sudo);
     await host.exec(["mkdir", "-p", `${WEBROOT}/.well-known/acme-challenge`], sudo);
     await host.putFile(`${WEBROOT}/.well-known/acme-challenge/tok-e2e`, "tok-e2e.key\n", { ...sudo, mode: 0o644 });
     const model = nginxSiteFromConfig(config(address), { color: "blue", tlsReady: false });
