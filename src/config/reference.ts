@@ -54,6 +54,13 @@ function childRows(schema: z.ZodType, path: string): FieldRow[] {
     const element = unwrap(def.element).inner;
     return defOf(element).type === "object" ? listFields(element, `${path}[]`) : [];
   }
+  // `false` or a mapping (proxy.routes[].check): the mapping's keys are documented under the same path.
+  if (def.type === "union") {
+    return (def.options ?? []).flatMap((option) => {
+      const inner = unwrap(option).inner;
+      return defOf(inner).type === "object" ? listFields(inner, path) : [];
+    });
+  }
   return [];
 }
 

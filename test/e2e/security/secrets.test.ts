@@ -71,7 +71,11 @@ function writeConfig(dir: string, name: string, extraEnv: Record<string, string>
       ssh: { user: target.user, known_hosts_file: inventory.knownHostsPath, identity_file: inventory.privateKeyPath },
       hosts: { t1: { address: target.host } },
     },
-    proxy: { mode: "nginx", domains: [`${APP}.e2e.test`], routes: [{ path: "/", service: "probe" }] },
+    proxy: {
+      mode: "nginx",
+      domains: [`${APP}.e2e.test`],
+      routes: [{ path: "/", service: "probe", check: { path: "/health" } }],
+    },
   };
   const file = join(dir, name);
   writeFileSync(file, stringify(config));
