@@ -74862,6 +74862,10 @@ var URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
 function urlPath() {
   return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
 }
+var REQUEST_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/?-]*$/;
+function requestPath() {
+  return patternString(REQUEST_PATH_PATTERN, 'expected a path starting with "/" (a query like "?limit=1" may follow)');
+}
 var PREFIX_PATH_PATTERN = /^(?!.*\/\.\.?\/)\/([A-Za-z0-9._~@+-]+\/)*$/;
 function prefixPath() {
   return patternString(
@@ -74892,6 +74896,10 @@ function positiveInt(what = "a whole number >= 1") {
 }
 function nonNegativeInt(what = "a whole number >= 0") {
   return external_exports.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(0, { error: `expected ${what}` });
+}
+var STATUS = "expected an HTTP status code (100-599)";
+function httpStatus() {
+  return external_exports.number({ error: STATUS }).int({ error: STATUS }).min(100, { error: STATUS }).max(599, { error: STATUS });
 }
 function bool() {
   return external_exports.boolean({ error: "expected true or false" });
@@ -74931,10 +74939,9 @@ var buildSchema = external_exports.strictObject({
   args: external_exports.record(envName(), external_exports.string({ error: "expected a string" })).default({}).describe("Build arguments (`--build-arg`). Not for secrets: use `secrets`."),
   secrets: external_exports.array(secretName()).default([]).describe("Build secrets by environment variable name, passed with `--secret id=NAME,env=NAME` (buildx).")
 }).describe("How to build the service's image (container/compose), or which directory to ship (systemd).");
-var STATUS = "expected an HTTP status code (100-599)";
 var healthSchema = external_exports.strictObject({
   path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
-  expected_status: external_exports.number({ error: STATUS }).int({ error: STATUS }).min(100, { error: STATUS }).max(599, { error: STATUS }).default(200).describe("HTTP status a healthy service answers."),
+  expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
   expected_body: external_exports.string({ error: "expected a string" }).optional().describe("Substring the response body must contain (e.g. the version)."),
   interval: duration3().default("2s").describe("Time between polls."),
   consecutive_successes: positiveInt().default(2).describe("Healthy answers in a row needed to pass."),
@@ -75049,8 +75056,15 @@ function schemaAt(root, path8) {
   let current = root;
   for (const segment of path8) {
     if (!current) return void 0;
-    const inner = unwrap(current).inner;
-    const def = defOf(inner);
+    let inner = unwrap(current).inner;
+    let def = defOf(inner);
+    if (def.type === "union") {
+      const object2 = (def.options ?? []).map((o) => unwrap(o).inner).find((o) => defOf(o).type === "object");
+      if (object2) {
+        inner = object2;
+        def = defOf(object2);
+      }
+    }
     if (def.type === "object" && def.shape) current = def.shape[String(segment)];
     else if (def.type === "record") current = def.valueType;
     else if (def.type === "array") current = def.element;
@@ -75222,9 +75236,19 @@ function sortIssues(issues) {
 function fromZodIssues(issues, context) {
   return issues.flatMap((issue2) => fromZodIssue(issue2, context));
 }
+function closestBranch(branches) {
+  const inside = branches.filter(
+    (b) => b.length > 0 && b.every((i) => i.path.length > 0 || i.code === "unrecognized_keys")
+  );
+  return inside.length === 1 ? inside[0] : void 0;
+}
 function fromZodIssue(issue2, context) {
   const prefix = context.prefix ?? [];
   const path8 = [...prefix, ...issue2.path];
+  const branch = issue2.code === "invalid_union" ? closestBranch(issue2.errors) : void 0;
+  if (issue2.code === "invalid_union" && branch) {
+    return branch.flatMap((inner) => fromZodIssue({ ...inner, path: [...issue2.path, ...inner.path] }, context));
+  }
   if (issue2.code === "unrecognized_keys") {
     const allowed = keysAt(context.schema, issue2.path);
     return issue2.keys.map((key) => {
@@ -75717,7 +75741,20 @@ function checkProxy(config2, issue2, needService) {
     needService(["proxy", "routes", i, "service"], route.service);
     if (seen.has(route.path)) issue2(["proxy", "routes", i, "path"], "another route already has this path", route.path);
     seen.add(route.path);
+    if (route.check && route.check.path !== void 0 && !route.check.path.startsWith(route.path)) {
+      issue2(
+        ["proxy", "routes", i, "check", "path"],
+        `expected a path starting with the route's path "${route.path}" (else another location answers the check)`,
+        route.check.path
+      );
+    }
   });
+  if (proxy.routes.length > 0 && proxy.routes.every((route) => route.check === false)) {
+    issue2(
+      ["proxy", "routes"],
+      "expected at least one route with a check: the deploy verifies a release through nginx before and after the switch"
+    );
+  }
   if (proxy.api_subdomain) needService(["proxy", "api_subdomain", "service"], proxy.api_subdomain.service);
   for (const name of Object.keys(proxy.load_balance)) needService(["proxy", "load_balance", name], name);
   if (proxy.mode === "nginx" && proxy.routes.length === 0 && !proxy.api_subdomain) {
@@ -78216,6 +78253,15 @@ var rateLimitSchema = external_exports.strictObject({
   nodelay: bool().default(true).describe("Serve the burst at once instead of spacing it out."),
   zone_size: size().default("10m").describe("Shared memory for the limit_req zone.")
 }).describe("Request rate limit (nginx limit_req); over the limit clients get 429.");
+var routeCheckSchema = external_exports.strictObject({
+  path: requestPath().optional().describe(
+    "Path requested, under `base_path` like the route's own path and starting with it (e.g. `/api/items` for the route `/api/`). Default: the route's path."
+  ),
+  status: httpStatus().default(200).describe("The one status that passes; any other, a redirect included, fails the deploy."),
+  body: external_exports.string({ error: "expected a string" }).min(1, { error: "expected a non-empty string" }).optional().describe("Substring the answer's body must contain.")
+}).describe(
+  "How the deploy checks this route through nginx, before the switch on the idle color and after it on the live one."
+);
 var routeSchema = external_exports.strictObject({
   path: prefixPath().describe(
     'Location under `base_path`, ending in "/" (e.g. `/api/`); the longest matching path wins.'
@@ -78224,7 +78270,12 @@ var routeSchema = external_exports.strictObject({
   strip_prefix: bool().default(false).describe("Remove this route's path before passing on (the base path is always removed)."),
   websockets: bool().optional().describe("Pass websocket upgrades. Default: `proxy.websockets`."),
   cors: bool().default(true).describe("Apply `proxy.cors` to this route (when CORS is configured)."),
-  rate_limit: rateLimitSchema.optional().describe("Rate limit for this route. Default: `proxy.rate_limit`.")
+  rate_limit: rateLimitSchema.optional().describe("Rate limit for this route. Default: `proxy.rate_limit`."),
+  check: external_exports.union([external_exports.literal(false), routeCheckSchema], {
+    error: "expected false or a mapping with path, status and body"
+  }).prefault({}).describe(
+    "Route check (default: GET the route's path, expect 200). `false` skips this route, e.g. a websocket-only location; at least one route stays checked."
+  )
 }).describe("A location and the service behind it.");
 var corsSchema = external_exports.strictObject({
   origins: external_exports.array(origin()).min(1, { error: "expected at least one origin" }).describe('Origins allowed (exact match). `"*"` only when asked for.'),
@@ -86279,6 +86330,15 @@ async function releaseLockHeldBy(host, lockPath2, runId) {
   return "released";
 }
 
+// src/verify/judge.ts
+function answerMismatch(expected, status, body) {
+  if (status !== expected.status) return `expected status ${expected.status}, got ${status}`;
+  if (expected.bodyContains !== void 0 && !body.includes(expected.bodyContains)) {
+    return `status ${status} but the body lacks "${expected.bodyContains}"`;
+  }
+  return null;
+}
+
 // src/deploy/nginx.ts
 async function tlsReady(host, config2) {
   const tls = tlsModel(config2, true);
@@ -86291,9 +86351,16 @@ async function switchTo(host, config2, color, check2 = false) {
   if (!site) return null;
   return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
 }
-function verifyPaths(config2) {
+function routeChecks(config2) {
   const base = config2.proxy.base_path.replace(/\/$/, "");
-  return config2.proxy.routes.map((r) => `${base}${r.path.startsWith("/") ? "" : "/"}${r.path}`);
+  return config2.proxy.routes.flatMap((route) => {
+    if (route.check === false) return [];
+    const path8 = route.check.path ?? route.path;
+    const body = route.check.body;
+    return [
+      { path: `${base}${path8}`, status: route.check.status, ...body !== void 0 ? { bodyContains: body } : {} }
+    ];
+  });
 }
 var VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
 function routeCheckArgv(path8, domain3, target) {
@@ -86314,21 +86381,21 @@ function parseRouteCheck(stdout) {
   const match = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head);
   return { status, color: match?.[1] ?? null, body };
 }
-function routePasses(status) {
-  return status >= 200 && status < 300 || status >= 400 && status < 500;
-}
 async function checkRoutes(host, config2, target, color) {
   const domain3 = config2.proxy.domains[0];
   const failures = [];
-  for (const path8 of verifyPaths(config2)) {
+  for (const check2 of routeChecks(config2)) {
+    const { path: path8 } = check2;
     const result = await host.exec(routeCheckArgv(path8, domain3, target), { check: false, step: target.kind });
     const answer = parseRouteCheck(result.stdout);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
     const port3 = target.kind === "preview" ? `:${target.port}` : "";
     const where = `GET ${scheme}://${domain3 ?? "-"}${port3}${path8}${target.kind === "preview" ? " (preview listener)" : ""}`;
-    if (!routePasses(answer.status)) {
-      const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
-      failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());
+    const mismatch = answer.status ? answerMismatch(check2, answer.status, answer.body) : null;
+    if (!answer.status || mismatch !== null) {
+      const what = mismatch ?? (result.stderr.trim() || "no answer");
+      const body = answer.body.slice(0, 120).trim();
+      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
     } else if (color && answer.color !== color) {
       failures.push(`${where}: answered by ${answer.color ?? "an unmarked server"}, expected ${color}`);
     }
@@ -86339,7 +86406,7 @@ async function verifyThroughNginx(host, config2, color) {
   return checkRoutes(host, config2, { kind: "public", https: await tlsReady(host, config2) }, color);
 }
 async function servedColor(host, config2) {
-  const [path8] = verifyPaths(config2);
+  const path8 = routeChecks(config2)[0]?.path;
   if (config2.proxy.mode === "internal" || path8 === void 0) return null;
   const target = { kind: "public", https: await tlsReady(host, config2) };
   const result = await host.exec(routeCheckArgv(path8, config2.proxy.domains[0], target), {
