@@ -8,6 +8,7 @@ import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import { resolveSecrets } from "../config/secrets.js";
 import { sshTargetFor } from "../config/ssh-target.js";
+import { inventoryOf } from "../deploy/connect.js";
 import type { Inventory } from "../engine/inventory.js";
 import { hooksFromConfig } from "../engine/parse/hooks.js";
 import { parsePlaybookFile } from "../engine/parse/playbook.js";
@@ -81,12 +82,7 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
   const hosts = resolveHosts(config);
   const base = dirname(resolve(file));
   const byName = new Map(hosts.map((h) => [h.name, h]));
-  const inventory: Inventory = {
-    hosts: Object.fromEntries(
-      hosts.map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }]),
-    ),
-    groups: Object.fromEntries(Object.entries(config.inventory.groups).map(([g, v]) => [g, v.hosts])),
-  };
+  const inventory = inventoryOf(config);
   const connectHost: Connect = async (name) => {
     const h = byName.get(name);
     if (!h) throw new Error(`host ${name} is not in ${file}`);
