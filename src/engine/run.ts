@@ -35,7 +35,7 @@ export interface RunOptions {
   check?: boolean;
   diff?: boolean;
   /** Host pattern intersected with every play's hosts. */
-  limit?: string;
+  limit?: string | readonly string[];
   tags?: readonly string[];
   skipTags?: readonly string[];
   /** Hosts running at once within a batch (default 10). */
