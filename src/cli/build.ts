@@ -69,7 +69,8 @@ export function register(program: Command, run: CliRun): void {
         : await configImages(file, flags);
       run.redactor.add(credentials?.password);
       if (images.length === 0) {
-        run.out("nothing to build: no service has a `build` section (or the runtime is systemd)");
+        if (flags.json) run.json([]);
+        else run.out("nothing to build: no service has a `build` section (or the runtime is systemd)");
         return;
       }
       const registries: BuildOptions["registries"] = {};

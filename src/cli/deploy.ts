@@ -1,5 +1,5 @@
 /**
- * `slipway deploy [config]`: the plan first (check mode: what changes on each host, with diffs), then the blue-green
+ * `slipway deploy [-c config]`: the plan first (check mode: what changes on each host, with diffs), then the blue-green
  * deploy, then a recap per host. `--yes` skips the question (implied when stdin is not a terminal).
  */
 import { createInterface } from "node:readline/promises";

@@ -27,7 +27,9 @@ export function createProgram(modules: readonly CommandModule[], run: CliRun): C
     .version(slipwayVersion())
     .showHelpAfterError()
     .enablePositionalOptions()
-    .exitOverride();
+    .exitOverride()
+    // Help, usage errors and the version go through the run's streams too (redacted; captured by tests).
+    .configureOutput({ writeOut: run.write, writeErr: run.writeErr });
   for (const module of modules) module.register(program, run);
   return program;
 }
