@@ -11,7 +11,10 @@ export interface DeployOptions {
   config: SlipwayConfig;
   /** Environment name, recorded with the release (the overlay itself is applied when loading the config). */
   environment?: string;
-  /** Host name patterns to deploy to (selectHosts); all hosts when absent. */
+  /**
+   * `--limit` host patterns (Ansible's language, src/engine/host-pattern.ts; several are one union); all hosts when
+   * absent. A term naming no host or group, or a pattern selecting none, throws ConfigError before any connection.
+   */
   limit?: string[];
   /** Release id; default `<commit short>-<UTC yyyymmddHHMMSS>`. */
   releaseId?: string;
