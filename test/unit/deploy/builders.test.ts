@@ -139,6 +139,6 @@ describe("deploy builders", () => {
       inventory: { ssh: {}, hosts: { t1: { address: "10.0.0.1" } }, groups: { web: { hosts: ["t1"], vars: {} } } },
     } as unknown as SlipwayConfig;
     expect(chosenHosts(config, ["web"]).map((h) => h.name)).toEqual(["t1"]);
-    expect(() => chosenHosts(config, ["t9", "web"])).toThrow("--limit t9: no such host or group in the inventory");
+    expect(() => chosenHosts(config, ["t9", "web"])).toThrow('--limit "t9,web": "t9" matches no host or group');
   });
 });
