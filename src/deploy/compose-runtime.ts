@@ -20,7 +20,7 @@ import {
   composeUpArgv,
   runningContainersArgv,
 } from "./compose/commands.js";
-import { dockerEnvFile, releaseManifest } from "./container/run-spec.js";
+import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
@@ -91,8 +91,12 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       // Secrets go to the color's 0600 env file only (the compose file is readable and shown in diffs).
       for (const name of services) {
         if ((config.services[name]?.secrets ?? []).length === 0) continue;
-        const env = colorEnvFile(host, colored, name, color, input.secrets);
-        const content = dockerEnvFile(env.content, `services.${name} env file`);
+        // compose reads env_file with its own dotenv rules (v1 and v2 differ): the writer for this host's flavour.
+        const env = colorEnvFile(host, colored, name, color, input.secrets, {
+          runtimeFormat: true,
+          composeFlavour: used,
+        });
+        const content = env.content;
         if (input.check) {
           if ((await host.readFile(env.path, asRoot))?.toString("utf8") !== content) actions.push(`write ${env.path}`);
           continue;

@@ -8,14 +8,7 @@ import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import {
-  containerName,
-  dockerEnvFile,
-  dockerRunArgv,
-  inspectArgv,
-  releaseManifest,
-  serviceImage,
-} from "./container/run-spec.js";
+import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
@@ -60,8 +53,9 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           actions.push(pull);
           changed = true;
         }
-        const env = colorEnvFile(host, colored, name, color, input.secrets);
-        const envContent = dockerEnvFile(env.content, `services.${name} env file`);
+        // `docker run --env-file` takes NAME=value literally: the docker writer, not systemd's quoting.
+        const env = colorEnvFile(host, colored, name, color, input.secrets, { runtimeFormat: true });
+        const envContent = env.content;
         if (input.check) {
           const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
           if (now !== envContent) {

@@ -117,22 +117,3 @@ export function serviceImage(config: SlipwayConfig, service: string, images: Rec
 export function releaseManifest(releaseId: string, images: Record<string, string>): string {
   return `${JSON.stringify({ release: releaseId, images }, null, 2)}\n`;
 }
-
-/**
- * The color's env file (src/render/from-config, systemd quoting) rewritten for `docker run --env-file`, which takes
- * `NAME=value` lines literally (quotes would become part of the value). A value with a newline cannot be written.
- */
-export function dockerEnvFile(systemdContent: string, where = "env file"): string {
-  const lines = ["# Managed by Slipway (docker --env-file: values are literal)."];
-  for (const m of systemdContent.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"$/gms)) {
-    const value = (m[2] as string).replace(/\\(.)/gs, "$1");
-    if (value.includes("\n")) {
-      throw new SlipwayError(`${where}: ${m[1]} has a newline, which docker env files cannot hold`, {
-        step: "env file",
-        hint: "put the value on one line (e.g. base64-encode it)",
-      });
-    }
-    lines.push(`${m[1]}=${value}`);
-  }
-  return `${lines.join("\n")}\n`;
-}

@@ -6,7 +6,6 @@ import {
   commandArgv,
   containerLabels,
   containerName,
-  dockerEnvFile,
   dockerRunArgv,
   hardeningArgs,
   inspectArgv,
@@ -174,18 +173,11 @@ describe("container runtime builders", () => {
   it("writes the color's env file without PORT (the container listens on its own port)", async () => {
     const config = await flask();
     const colored = configWithEnv(config, { APP_VERSION: "v2" }, "green");
-    const env = envFileFromConfig(colored, "backend", "green", { SECRET_KEY: "s3cret" });
+    const env = envFileFromConfig(colored, "backend", "green", { SECRET_KEY: "s3cret" }, { runtimeFormat: true });
     expect(env.path).toBe("/opt/flask-docker/env/backend-green.env");
-    expect(dockerEnvFile(env.content)).toBe(
+    expect(env.content).toBe(
       "# Managed by Slipway (docker --env-file: values are literal).\nINSTANCE_PATH=/app/instance\nAPP_VERSION=v2\nSLIPWAY_COLOR=green\nSECRET_KEY=s3cret\n",
     );
-  });
-
-  it("unescapes systemd quoting for docker and refuses multi-line values", () => {
-    expect(dockerEnvFile('# c\nA="x \\"q\\" \\$HOME \\\\ y"\nB=""\n')).toBe(
-      '# Managed by Slipway (docker --env-file: values are literal).\nA=x "q" $HOME \\ y\nB=\n',
-    );
-    expect(() => dockerEnvFile('A="one\ntwo"\n')).toThrow("A has a newline");
   });
 
   it("records what a release ran", () => {
