@@ -4,8 +4,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { resolveHosts } from "../config/inventory.js";
+import { firewallPorts } from "../config/firewall.js";
+import { type ResolvedHost, resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
+import type { SlipwayConfig } from "../config/schema.js";
 import { resolveSecrets } from "../config/secrets.js";
 import { sshTargetFor } from "../config/ssh-target.js";
 import type { Inventory } from "../engine/inventory.js";
@@ -83,7 +85,10 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const inventory: Inventory = {
     hosts: Object.fromEntries(
-      hosts.map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }]),
+      hosts.map((h) => [
+        h.name,
+        { address: h.address, port: h.port, user: h.user, vars: hostVarsFromConfig(config, h) },
+      ]),
     ),
     groups: Object.fromEntries(Object.entries(config.inventory.groups).map(([g, v]) => [g, v.hosts])),
   };
@@ -99,6 +104,19 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
     config: config as unknown as Record<string, unknown>,
     hooks,
     hooksFile: resolve(file),
+  };
+}
+
+/**
+ * A host's vars plus what bootstrap.yml derives from slipway.yml: `slipway_firewall_tcp_ports` (SSH port, nginx's
+ * 80/443) and `slipway_firewall_upstream_rules` (upstream ports open to the nginx hosts only). The host's own vars win.
+ */
+function hostVarsFromConfig(config: SlipwayConfig, host: ResolvedHost): Record<string, unknown> {
+  const firewall = firewallPorts(config, host.name);
+  return {
+    slipway_firewall_tcp_ports: firewall.tcp,
+    slipway_firewall_upstream_rules: firewall.upstreamRules,
+    ...host.vars,
   };
 }
 
