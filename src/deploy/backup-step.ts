@@ -8,13 +8,17 @@ import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { ensureSystemUser } from "./app-user.js";
+import { accessoriesProject } from "./compose/accessories.js";
 
 export function databaseSpec(config: SlipwayConfig, secrets: Record<string, string>): DatabaseSpec | null {
   if (!config.database) return null;
+  const server = config.database.compose_service;
   return databaseSpecFromConfig(config.database, {
     app: config.app,
     strategy: config.strategy,
     env: { ...process.env, ...secrets },
+    // An accessory runs in the one project of the accessories, whatever color is live.
+    ...(server && config.services[server]?.accessory ? { composeProject: accessoriesProject(config.app) } : {}),
   });
 }
 

@@ -10,6 +10,7 @@ import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applyComposeFile } from "../render/apply.js";
 import { composeFilePath, composeFromConfig } from "../render/from-config/index.js";
+import { ensureAccessories } from "./compose/accessories.js";
 import {
   type ComposeFlavour,
   composeBase,
@@ -38,7 +39,8 @@ export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig
 
 export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
-  const services = Object.keys(config.services);
+  // The colors' services; the accessories run in their own project (compose/accessories.ts).
+  const services = Object.keys(config.services).filter((name) => !config.services[name]?.accessory);
   let flavour: ComposeFlavour | undefined;
   const base = (color: Color) => {
     if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
@@ -106,6 +108,12 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         if (e.changed) actions.push(`wrote ${env.path}`);
         changed ||= e.changed;
       }
+      // Before the color's file: the color joins the accessories' network, which their project creates.
+      // The config without the release's env: an accessory's file does not change with every release.
+      const accessories = await ensureAccessories(host, config, used, input);
+      actions.push(...accessories.actions);
+      diffs.push(...accessories.diffs);
+      changed ||= accessories.changed;
       if (Object.keys(images).length === services.length) {
         const file = composeFilePath(config, color);
         if (!input.check) await host.exec(["mkdir", "-p", "--", file.replace(/\/[^/]*$/, "")], asRoot);

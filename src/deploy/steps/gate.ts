@@ -9,6 +9,7 @@ export const gateStep: Step = {
   async run(s) {
     const { host, config, runtime } = s.run;
     for (const [name, service] of Object.entries(config.services)) {
+      if (service.accessory) continue; // not in the colors: compose/accessories.ts waits for it
       const args = gateArgs(name, service, colorPort(service, s.idle));
       const gate = await healthGate(host, args);
       if (!gate.ok) {
