@@ -2,6 +2,7 @@
 import { dirname } from "node:path";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
 import { copyToRunner, createBackup, restoreBackup } from "../backup/index.js";
+import { composeContainerArgv } from "../backup/location.js";
 import type { DatabaseSpec, Writers } from "../backup/types.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
@@ -53,7 +54,7 @@ export async function fileDatabaseState(
   host: RemoteHost,
   spec: DatabaseSpec,
 ): Promise<{ exists: boolean; where: string } | null> {
-  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return null;
+  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return composeServerState(host, spec);
   if (spec.location.kind === "file") {
     const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
     return { exists: exists.code === 0, where: spec.location.path };
@@ -66,6 +67,21 @@ export async function fileDatabaseState(
     return { exists: exists.code === 0, where: `${volume}:${path}` };
   }
   return null;
+}
+
+/**
+ * A database server in a compose service (an accessory): whether its container runs. Before the first deploy it
+ * does not exist yet (the deploy starts it); null for a server reached by URL or by container name.
+ */
+async function composeServerState(
+  host: RemoteHost,
+  spec: Exclude<DatabaseSpec, { engine: "sqlite" | "duckdb" }>,
+): Promise<{ exists: boolean; where: string } | null> {
+  const location = spec.location;
+  if (location.kind !== "service" || !("compose" in location)) return null;
+  const { project, service } = location.compose;
+  const ids = await host.exec(composeContainerArgv(project, service), { become: true, check: false });
+  return { exists: ids.stdout.trim() !== "", where: `compose service ${project ? `${project}/` : ""}${service}` };
 }
 
 /**
