@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
 import { copyToRunner, createBackup, restoreBackup } from "../backup/index.js";
 import { composeContainerArgv } from "../backup/location.js";
+import { checkBackupTool } from "../backup/tool.js";
 import type { DatabaseSpec, Writers } from "../backup/types.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
@@ -86,6 +87,7 @@ async function composeServerState(
 
 /**
  * "Nothing to back up" is only true on a host with no live release: there a missing file database is a first deploy.
+ * A database that is there must have its dump tool (checkBackupTool throws naming what to install).
  * With a live release a missing database is a wrong `database.path` (or a lost file): this throws before anything
  * changes, naming the path, instead of deploying every time without a backup.
  */
@@ -96,7 +98,12 @@ export async function checkDatabasePresent(
 ): Promise<"present" | "first-deploy" | "none"> {
   if (!spec) return "none";
   const state = await fileDatabaseState(host, spec);
-  if (!state || state.exists) return "present";
+  if (!state || state.exists) {
+    // The dump tool runs where the database is (host, its user, its container): missing, the plan says so now.
+    const file = spec.engine === "sqlite" || spec.engine === "duckdb";
+    await checkBackupTool({ host, become: file, step: "preflight" }, spec);
+    return "present";
+  }
   if (liveRelease === null) return "first-deploy";
   throw new SlipwayError(
     `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
