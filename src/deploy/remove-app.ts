@@ -8,6 +8,7 @@
 import { dirname } from "node:path";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
+import { instancesOf } from "../render/from-config/common.js";
 import { renderFromConfig } from "../render/from-config/index.js";
 import { ACCESSORIES } from "../render/model.js";
 import { instanceUnitName, templateUnitName } from "../render/systemd.js";
@@ -78,7 +79,11 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
     return;
   }
   if (config.runtime === "container") {
-    const names = services.flatMap((service) => COLORS.map((color) => containerName(config.app, service, color)));
+    const names = services.flatMap((service) =>
+      COLORS.flatMap((color) =>
+        Array.from({ length: instancesOf(config, service) }, (_, i) => containerName(config.app, service, color, i)),
+      ),
+    );
     const present = await host.exec(["docker", "inspect", "--format", "{{.Name}}", ...names], {
       ...asRoot,
       check: false,

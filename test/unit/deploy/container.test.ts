@@ -74,6 +74,28 @@ describe("container runtime builders", () => {
     expect(baseRunArgv({ ...input, color: "blue" })).toContain("127.0.0.1:8887:8887");
   });
 
+  it("runs each instance of a load-balanced service as its own container on the next port", async () => {
+    const config = await flask();
+    const input = {
+      app: config.app,
+      service: "backend",
+      config: config.services.backend as NonNullable<(typeof config.services)["backend"]>,
+      color: "blue" as const,
+      releaseId: "r1",
+      image: IMAGE,
+      envFile: "/opt/flask-docker/env/backend-blue.env",
+    };
+    expect(containerName("flask-docker", "backend", "blue", 0)).toBe("flask-docker-backend-blue");
+    expect(containerName("flask-docker", "backend", "blue", 2)).toBe("flask-docker-backend-blue-3");
+    const third = dockerRunArgv({ ...input, instance: 2 }).argv;
+    expect(third.slice(third.indexOf("--name"), third.indexOf("--name") + 2)).toEqual([
+      "--name",
+      "flask-docker-backend-blue-3",
+    ]);
+    expect(third[third.indexOf("--publish") + 1]).toBe("127.0.0.1:8889:8887");
+    expect(dockerRunArgv({ ...input, instance: 2 }).spec).not.toBe(dockerRunArgv(input).spec);
+  });
+
   it("drops every capability but the listed ones; non-root user and read-only root when configured", () => {
     expect(hardeningArgs(undefined)).toEqual(["--cap-drop", "ALL", "--security-opt", "no-new-privileges"]);
     expect(hardeningArgs({ user: "1000:1000", read_only: true, capabilities: ["NET_BIND_SERVICE"] })).toEqual([
