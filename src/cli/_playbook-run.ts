@@ -4,8 +4,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { firewallPorts } from "../config/firewall.js";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
+import type { SlipwayConfig } from "../config/schema.js";
 import { resolveSecrets } from "../config/secrets.js";
 import { sshTargetFor } from "../config/ssh-target.js";
 import { inventoryOf } from "../deploy/connect.js";
@@ -89,7 +91,13 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
   const hosts = resolveHosts(config);
   const base = dirname(resolve(file));
   const byName = new Map(hosts.map((h) => [h.name, h]));
-  const inventory = inventoryOf(config);
+  const listed = inventoryOf(config);
+  const inventory: Inventory = {
+    ...listed,
+    hosts: Object.fromEntries(
+      Object.entries(listed.hosts).map(([name, h]) => [name, { ...h, vars: hostVarsFromConfig(config, name, h.vars) }]),
+    ),
+  };
   const connectHost: Connect = async (name) => {
     const h = byName.get(name);
     if (!h) throw new Error(`host ${name} is not in ${file}`);
@@ -102,6 +110,23 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
     config: config as unknown as Record<string, unknown>,
     hooks,
     hooksFile: resolve(file),
+  };
+}
+
+/**
+ * A host's vars plus what bootstrap.yml derives from slipway.yml: `slipway_firewall_tcp_ports` (SSH port, nginx's
+ * 80/443) and `slipway_firewall_upstream_rules` (upstream ports open to the nginx hosts only). The host's own vars win.
+ */
+function hostVarsFromConfig(
+  config: SlipwayConfig,
+  host: string,
+  vars: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const firewall = firewallPorts(config, host);
+  return {
+    slipway_firewall_tcp_ports: firewall.tcp,
+    slipway_firewall_upstream_rules: firewall.upstreamRules,
+    ...vars,
   };
 }
 

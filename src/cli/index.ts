@@ -13,6 +13,7 @@ import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
 import * as releases from "./releases.js";
+import * as remove from "./remove.js";
 import * as render from "./render.js";
 import * as rollback from "./rollback.js";
 import * as validate from "./validate.js";
@@ -26,6 +27,7 @@ export const commandModules = [
   plan,
   playbook,
   releases,
+  remove,
   render,
   rollback,
   validate,

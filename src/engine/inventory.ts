@@ -28,6 +28,8 @@ export function hostVars(inventory: Inventory, host: string): Record<string, unk
     ...(entry?.vars ?? {}),
     inventory_hostname: host,
     ansible_host: entry?.address,
+    // The SSH port the run connects to (bootstrap's firewall keeps it open).
+    ...(entry?.port !== undefined ? { ansible_port: entry.port } : {}),
     group_names: groups,
   };
 }

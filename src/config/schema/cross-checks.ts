@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import { FILE_ENGINES } from "./database.js";
 import {
+  checkAccessories,
   checkCertificateNames,
   checkCors,
   checkReservedPorts,
@@ -34,6 +35,7 @@ export interface CheckedConfig {
       allow_host_paths?: string[];
       depends_on: string[];
       hosts?: string[];
+      accessory?: boolean;
     }
   >;
   inventory: {
@@ -78,6 +80,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkSystemdRuntime,
     checkReservedPorts,
     checkStatefulServices,
+    checkAccessories,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {

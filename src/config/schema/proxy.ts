@@ -137,7 +137,11 @@ const gzipSchema = z
 
 const loadBalanceSchema = z
   .strictObject({
-    instances: positiveInt().default(1).describe("Processes of the service per host and color, in one upstream."),
+    instances: positiveInt()
+      .default(1)
+      .describe(
+        "Processes of the service per host and color, in one upstream. Runtime container only: one container per instance (`<app>-<service>-<color>-<n>`) on consecutive ports from the color's port, each health-gated. Under systemd and compose it is refused: raise the app server's workers instead.",
+      ),
     max_fails: nonNegativeInt().default(3).describe("Upstream max_fails."),
     fail_timeout: duration().default("30s").describe("Upstream fail_timeout."),
     keepalive: nonNegativeInt().default(32).describe("Idle keepalive connections to the upstream."),

@@ -201,5 +201,10 @@ export const serviceSchema = z
       .optional()
       .describe("Hosts or groups running this service. Default: every inventory host."),
     public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy."),
+    accessory: bool()
+      .default(false)
+      .describe(
+        "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched, stopped or replaced by a deploy, kept across deploys. Runtime compose; the colors reach it by its service name.",
+      ),
   })
   .describe("A process of the app (backend, frontend, worker).");
