@@ -28,6 +28,13 @@ export interface PrivilegeContext {
   dataDirs?: readonly string[];
 }
 
+/** The line the plan and the deploy print for a host: which mode it is in and what that lets `user` do as root. */
+export function describePrivilege(mode: PrivilegeMode, user: string): string {
+  return mode === "helper"
+    ? `privilege: helper (${user} runs only ${HELPER_PATH} as root)`
+    : `privilege: root (${user} is root-equivalent: sudo for every privileged step)`;
+}
+
 /** How one command runs: its argv and whether command.ts wraps it in `sudo -n -u USER --`. */
 export interface PlannedCommand {
   argv: string[];

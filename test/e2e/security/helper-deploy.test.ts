@@ -5,6 +5,7 @@
  * clean-up and reading what is on the host.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import { HELPER_PATH } from "../../../src/remote/privilege.js";
@@ -35,7 +36,7 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2)", 
     actor: "e2e",
     releaseDir: `${REPO_ROOT}/examples/harvest`,
     drainSeconds: 1,
-    reporter: (line) => lines.push(line),
+    onEvent: terminalSink((line) => lines.push(line)),
   });
   const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
   const crops = async () =>
@@ -81,6 +82,7 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2)", 
     const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
     expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
     expect(await version()).toBe("v1");
+    expect(lines.join("\n")).toContain(`privilege: helper (${DEPLOY_USER} runs only ${HELPER_PATH} as root)`);
     expect((await add("before-v2")).status).toBe(201);
     const owner = await root.exec(["stat", "-c", "%U", `/var/lib/${APP}/app.db`], { become: true });
     expect(owner.stdout.trim()).toBe(`app-${APP}`);
@@ -103,7 +105,7 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2)", 
       actor: "e2e",
       drainSeconds: 1,
       restoreDb: true,
-      reporter: (l) => lines.push(l),
+      onEvent: terminalSink((l) => lines.push(l)),
     });
     expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
     expect(await version()).toBe("v1");

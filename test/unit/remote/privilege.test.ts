@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ensureUserArgv } from "../../../src/deploy/app-user.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/remote/file-scripts.js";
-import { HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
+import { describePrivilege, HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
 import { nginxReload } from "../../../src/render/validators.js";
 
 const H = HELPER_PATH;
@@ -135,5 +135,12 @@ describe("planCommand", () => {
     expect(refuse(["cp", "--", "/var/lib/shop/app.db", "/etc/x"])).toBeInstanceOf(SlipwayError);
     expect(refuse(["docker", "run", "x"]).hint).toContain("the docker socket is root-equivalent");
     expect(refuse(["rm", "-rf", "--", "/"]).step).toBe("privilege");
+  });
+
+  it("says which mode a host is in", () => {
+    expect(describePrivilege("helper", "slipdeploy")).toBe(`privilege: helper (slipdeploy runs only ${H} as root)`);
+    expect(describePrivilege("root", "deploy")).toBe(
+      "privilege: root (deploy is root-equivalent: sudo for every privileged step)",
+    );
   });
 });
