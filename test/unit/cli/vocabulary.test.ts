@@ -82,6 +82,7 @@ const HOSTED: Spec[] = [
   { command: ["releases"], json: true, positional: true },
   { command: ["lock", "status"], json: true, positional: true },
   { command: ["lock", "release"], positional: true },
+  { command: ["remove"], check: true, positional: true },
 ];
 
 function rows(spec: Spec): Array<[string, string[], number]> {
