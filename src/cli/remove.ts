@@ -27,7 +27,7 @@ export function register(program: Command, run: CliRun): void {
   configOptions(command, { positional: true });
   limitOption(command);
   checkOption(command, "list what would be removed, change nothing");
-  yesOption(command);
+  yesOption(command, "do not ask before removing (required when stdin is not a terminal)");
   command
     .option("--purge", "also remove the backups, the named volumes (the data) and the accessories")
     .action(async (positional: string | undefined, flags: RemoveFlags) => {
