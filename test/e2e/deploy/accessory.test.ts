@@ -52,6 +52,8 @@ function writeConfig(): string {
         volumes: [`${VOLUME}:/var/lib/postgresql/data`],
         secrets: ["POSTGRES_PASSWORD"],
         health: { container_check: ["pg_isready", "-q"], interval: "1s" },
+        // What an image that starts as root and drops to its user (as the official postgres image does) needs.
+        container: { capabilities: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"] },
       },
     },
     database: {
@@ -110,7 +112,12 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
       )
     ).stdout.trim();
   const psql = async (sql: string) =>
-    (await host.exec(["docker", "exec", await dbContainer(), "psql", "-X", "-A", "-t", "-c", sql], sudo)).stdout.trim();
+    (
+      await host.exec(
+        ["docker", "exec", await dbContainer(), "psql", "-U", "postgres", "-X", "-A", "-t", "-c", sql],
+        sudo,
+      )
+    ).stdout.trim();
   const health = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/health")).body);
 
   beforeAll(async () => {
