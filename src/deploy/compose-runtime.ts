@@ -9,7 +9,7 @@ import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applyComposeFile } from "../render/apply.js";
-import { composeFilePath, composeFromConfig } from "../render/from-config/index.js";
+import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
 import { ensureAccessories } from "./compose/accessories.js";
 import {
   type ComposeFlavour,
@@ -69,7 +69,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       const used = await detect();
       const images: Record<string, string> = {};
       for (const name of services) {
-        const image = input.images[name] ?? config.services[name]?.image;
+        const image = serviceImageRef(config, name, input.images);
         if (!image) {
           if (!input.check) {
             throw new SlipwayError(`service ${name} has no image to run`, {

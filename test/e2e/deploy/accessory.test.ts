@@ -3,7 +3,7 @@
  * blue-green compose app. Marked `accessory: true`, it runs once in its own project on sandbox target t2 (image built
  * from Debian's packages, pushed to the sandbox registry): two blue-green deploys switch the app's colors while the
  * same Postgres container keeps running with its data, each color reaches it by its service name, and the second
- * deploy's backup dumps it from that container. `slipway remove` then takes the app off and keeps the server, its
+ * deploy's backup dumps it from that container. A worker runs the web image with its own command (`image_from`). `slipway remove` then takes the app off and keeps the server, its
  * volume and the backups; `--purge` removes those too.
  */
 
@@ -44,6 +44,14 @@ function writeConfig(): string {
         ports: { blue: 5431, green: 15431 },
         health: { path: "/health", container_check: "python", interval: "1s", timeout: "40s" },
         depends_on: ["db"],
+      },
+      // Seed 004's "several processes from one codebase": the web image, run with another command.
+      worker: {
+        image_from: "web",
+        command: ["python3", "-m", "http.server", "8001"],
+        port: 8001,
+        ports: { blue: 5435, green: 15435 },
+        health: { path: "/", container_check: "python", interval: "1s", timeout: "40s" },
       },
       db: {
         build: { context: "db" },
@@ -149,6 +157,21 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
     expect(firstContainer).toMatch(/^[0-9a-f]{64}$/);
     expect(await health()).toEqual({ status: "ok", version: "v1", color: "blue" });
     expect(JSON.parse((await viaNginx(address(), DOMAIN, "/db")).body)).toEqual({ db: "reachable" });
+    // One build for web and worker: the worker container runs the web image with its own command.
+    const image = async (service: string) =>
+      (
+        await host.exec(
+          [
+            "sh",
+            "-c",
+            `docker inspect --format '{{.Config.Image}}' $(docker ps -q --filter label=com.docker.compose.project=${APP}-blue --filter label=com.docker.compose.service=${service})`,
+          ],
+          sudo,
+        )
+      ).stdout.trim();
+    expect(await image("worker")).toBe(result.images.web);
+    expect(await image("web")).toBe(result.images.web);
+    expect(Object.keys(result.images).sort()).toEqual(["db", "web"]);
     // The password from the 0600 env file arrived exactly (compose's dotenv writer): a TCP login with it works.
     const login = await host.exec(
       [
