@@ -53,6 +53,9 @@ describe("slipway remove, runtime systemd (harvest on t1)", () => {
     if (!deployed.ok) console.log(lines.join("\n"));
     expect(deployed.ok).toBe(true);
     expect((await viaNginx(address(), DOMAIN, "/api/health")).status).toBe(200);
+    // The app creates its SQLite file on the first write.
+    const added = await viaNginx(address(), DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop: "kept", kg: 1 }));
+    expect(added.status).toBe(201);
     const dbFile = config.database?.path ?? "";
     await host.exec(["mkdir", "-p", `/opt/${APP}/backups`], sudo);
     await host.exec(["touch", `/opt/${APP}/backups/keep-me`], sudo);
