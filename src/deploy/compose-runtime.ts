@@ -24,7 +24,7 @@ import {
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
+import { colorEnvFile, pullWhenMissing, shipStatic } from "./stage-steps.js";
 
 /** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
 export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig): Promise<ComposeFlavour> {
@@ -139,6 +139,11 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           mode: 0o644,
           step: "stage",
         });
+      }
+      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
       }
       if (input.check && actions.length > 0) changed = true;
       return { changed, diffs, actions };

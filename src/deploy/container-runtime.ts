@@ -13,7 +13,7 @@ import { serviceImageRef } from "../render/from-config/index.js";
 import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
+import { colorEnvFile, pullWhenMissing, shipStatic } from "./stage-steps.js";
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -104,6 +104,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           mode: 0o644,
           step: "stage",
         });
+      }
+      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
       }
       return { changed, diffs: [], actions };
     },

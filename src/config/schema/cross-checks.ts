@@ -50,7 +50,7 @@ export interface CheckedConfig {
     routes: { service: string; path: string }[];
     api_subdomain?: { service: string; domain: string };
     cors?: { origins: string[]; credentials: boolean };
-    static?: { root: string };
+    static?: { root?: string; source?: string };
     load_balance: Record<string, { instances: number }>;
     hosts?: string[];
   };

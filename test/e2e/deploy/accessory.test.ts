@@ -3,7 +3,8 @@
  * blue-green compose app. Marked `accessory: true`, it runs once in its own project on sandbox target t2 (image built
  * from Debian's packages, pushed to the sandbox registry): two blue-green deploys switch the app's colors while the
  * same Postgres container keeps running with its data, each color reaches it by its service name, and the second
- * deploy's backup dumps it from that container. A worker runs the web image with its own command (`image_from`). `slipway remove` then takes the app off and keeps the server, its
+ * deploy's backup dumps it from that container. A worker runs the web image with its own command (`image_from`);
+ * nginx serves static files shipped with the release (`proxy.static.source`). `slipway remove` then takes the app off and keeps the server, its
  * volume and the backups; `--purge` removes those too.
  */
 
@@ -76,7 +77,12 @@ function writeConfig(): string {
       ssh: { user: target.user, known_hosts_file: sandbox.knownHostsPath, identity_file: sandbox.privateKeyPath },
       hosts: { t2: { address: target.host } },
     },
-    proxy: { domains: [DOMAIN], routes: [{ path: "/", service: "web" }] },
+    // Seed 002's static files, shipped with each release (the tester's missing key) and served by nginx.
+    proxy: {
+      domains: [DOMAIN],
+      routes: [{ path: "/", service: "web" }],
+      static: { source: "web/static", path: "/static/" },
+    },
     tls: { enabled: false },
   };
   const path = join(mkdtempSync(join(tmpdir(), "slipway-accessory-e2e-")), "slipway.yml");
@@ -169,6 +175,8 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
           sudo,
         )
       ).stdout.trim();
+    const shipped = await viaNginx(address(), DOMAIN, "/static/hello.txt");
+    expect([shipped.status, shipped.body]).toEqual([200, "static from the release\n"]);
     expect(await image("worker")).toBe(result.images.web);
     expect(await image("web")).toBe(result.images.web);
     expect(Object.keys(result.images).sort()).toEqual(["db", "web"]);
