@@ -2,6 +2,8 @@
  * Entry of the bundled CLI (dist/cli/index.js). A single-file bundle cannot discover command files at run time, so
  * they are listed here; a unit test checks this list against the files main.ts discovers.
  */
+
+import { CliRun } from "./_run.js";
 import * as backup from "./backup.js";
 import * as build from "./build.js";
 import * as certs from "./certs.js";
@@ -32,5 +34,6 @@ export const commandModules = [
 ];
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  await runProgram(createProgram(commandModules), argv);
+  const run = new CliRun();
+  await runProgram(createProgram(commandModules, run), argv, run);
 }

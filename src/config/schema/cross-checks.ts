@@ -47,7 +47,7 @@ export interface CheckedConfig {
   proxy: {
     mode: string;
     domains: string[];
-    routes: { service: string; path: string }[];
+    routes: { service: string; path: string; check: false | { path?: string } }[];
     api_subdomain?: { service: string; domain: string };
     cors?: { origins: string[]; credentials: boolean };
     static?: { root?: string; source?: string };
@@ -183,7 +183,20 @@ function checkProxy(config: CheckedConfig, issue: Issue, needService: NeedServic
     needService(["proxy", "routes", i, "service"], route.service);
     if (seen.has(route.path)) issue(["proxy", "routes", i, "path"], "another route already has this path", route.path);
     seen.add(route.path);
+    if (route.check && route.check.path !== undefined && !route.check.path.startsWith(route.path)) {
+      issue(
+        ["proxy", "routes", i, "check", "path"],
+        `expected a path starting with the route's path "${route.path}" (else another location answers the check)`,
+        route.check.path,
+      );
+    }
   });
+  if (proxy.routes.length > 0 && proxy.routes.every((route) => route.check === false)) {
+    issue(
+      ["proxy", "routes"],
+      "expected at least one route with a check: the deploy verifies a release through nginx before and after the switch",
+    );
+  }
   if (proxy.api_subdomain) needService(["proxy", "api_subdomain", "service"], proxy.api_subdomain.service);
   for (const name of Object.keys(proxy.load_balance)) needService(["proxy", "load_balance", name], name);
   if (proxy.mode === "nginx" && proxy.routes.length === 0 && !proxy.api_subdomain) {

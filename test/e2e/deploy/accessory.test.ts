@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
 import { removeApp } from "../../../src/deploy/remove-app.js";
@@ -115,7 +116,7 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
     insecureRegistry: true,
     secrets: { POSTGRES_PASSWORD: PASSWORD },
     releaseDir: `${REPO_ROOT}/test/fixtures/apps/accessory`,
-    reporter: (line) => lines.push(line),
+    onEvent: terminalSink((line) => lines.push(line)),
   });
   const sudo = { become: true };
   const dbContainer = async () =>

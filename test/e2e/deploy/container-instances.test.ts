@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -75,7 +76,7 @@ describe("deploy, runtime container with 3 load-balanced instances (t2)", () => 
       insecureRegistry: true,
       releaseDir: `${REPO_ROOT}/examples/flask-docker`,
       versionEnv: { APP_VERSION: "v1" },
-      reporter: (line) => lines.push(line),
+      onEvent: terminalSink((line) => lines.push(line)),
     });
     if (!result.ok) console.log(lines.join("\n"));
     expect(result.ok).toBe(true);
