@@ -1,6 +1,7 @@
 /**
- * `slipway remove [config]`: takes the app off its hosts (processes, units, nginx site, deploy dir). Backups, named
- * volumes and accessories stay unless `--purge`. Asks first unless `--yes`; `--check` only lists what would go.
+ * `slipway remove -c slipway.yml`: takes the app off its hosts (processes, units, nginx site, deploy dir). Backups,
+ * named volumes and accessories stay unless `--purge`. Lists what would go first, then asks (a removal is not undone,
+ * so without a terminal `--yes` is required); `--check` only lists.
  */
 import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
@@ -8,66 +9,68 @@ import { chosenHosts, connectAll } from "../deploy/connect.js";
 import { removeApp } from "../deploy/remove-app.js";
 import { SlipwayError } from "../errors.js";
 import { ConnectionPool } from "../remote/index.js";
+import { EXIT } from "./_exit.js";
+import { type ConfigFlags, checkOption, configFile, configOptions, limitOption } from "./_options.js";
+import type { CliRun } from "./_run.js";
 import { confirm } from "./deploy.js";
 
-interface RemoveFlags {
-  env?: string;
+interface RemoveFlags extends ConfigFlags {
   limit: string[];
   purge?: boolean;
   check?: boolean;
   yes?: boolean;
 }
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, run: CliRun): void {
+  const command = program
     .command("remove")
     .description("take the app off its hosts: processes, units, nginx site, deploy dir (backups and volumes stay)")
-    .argument("[config]", "config file", "slipway.yml")
-    .option("-e, --env <name>", "merge this environment's overlay")
-    .option("--limit <host>", "only these hosts or groups (repeatable)", (v: string, all: string[]) => [...all, v], [])
     .option("--purge", "also remove the backups, the named volumes (the data) and the accessories")
-    .option("--check", "list what would be removed, change nothing")
-    .option("-y, --yes", "do not ask before removing")
-    .action(async (file: string, flags: RemoveFlags) => {
-      const config = await loadConfig(file, { environment: flags.env });
-      const ok = await removeEverywhere(config, flags, true);
-      if (!ok) process.exitCode = 1;
-      if (flags.check || !ok) return;
+    .option("-y, --yes", "do not ask before removing (required without a terminal)");
+  checkOption(limitOption(configOptions(command)), "list what would be removed, change nothing").action(
+    async (flags: RemoveFlags) => {
+      const config = await loadConfig(configFile(undefined, flags, run, "remove"), { environment: flags.env });
+      run.addSecretsOf(config);
+      const planned = await removeEverywhere(run, config, flags, true);
+      if (planned !== EXIT.ok || flags.check) {
+        process.exitCode = planned;
+        return;
+      }
       const what = flags.purge ? `${config.app} and its data` : config.app;
       if (!flags.yes && !process.stdin.isTTY) {
-        process.stderr.write(`no terminal to ask on: pass --yes to remove ${what}\n`);
-        process.exitCode = 1;
+        run.err(`no terminal to ask on: pass --yes to remove ${what}`);
+        process.exitCode = EXIT.usage;
         return;
       }
       if (!flags.yes && !(await confirm(`remove ${what}?`))) return;
-      if (!(await removeEverywhere(config, flags, false))) process.exitCode = 1;
-    });
+      process.exitCode = await removeEverywhere(run, config, flags, false);
+    },
+  );
 }
 
-/** Runs removeApp on each chosen host, printing `host: line` per action; false when a host failed. */
-async function removeEverywhere(config: SlipwayConfig, flags: RemoveFlags, check: boolean): Promise<boolean> {
+/** Runs removeApp on each chosen host, printing `host: line` per action; the exit code (a failed host: 2, else 3). */
+async function removeEverywhere(run: CliRun, config: SlipwayConfig, flags: RemoveFlags, check: boolean) {
   const pool = new ConnectionPool();
-  const write = (line: string) => process.stdout.write(`${line}\n`);
-  let ok = true;
+  let code: number = EXIT.ok;
   try {
     for (const { resolved, host, error } of await connectAll(config, chosenHosts(config, flags.limit), pool)) {
       if (!host) {
-        write(`${resolved.name}: unreachable (${error ?? "no connection"})`);
-        ok = false;
+        run.out(`${resolved.name}: unreachable (${error ?? "no connection"})`);
+        if (code === EXIT.ok) code = EXIT.unreachable;
         continue;
       }
       try {
         const actions = await removeApp(host, config, { purge: flags.purge, check });
         for (const line of actions.length > 0 ? actions : ["nothing of the app is on this host"]) {
-          write(`${resolved.name}: ${line}`);
+          run.out(`${resolved.name}: ${line}`);
         }
       } catch (e) {
-        write(`${resolved.name}: ${e instanceof SlipwayError ? e.describe() : String(e)}`);
-        ok = false;
+        run.out(`${resolved.name}: ${e instanceof SlipwayError ? e.describe() : String(e)}`);
+        code = EXIT.hostFailed;
       }
     }
   } finally {
     await pool.closeAll();
   }
-  return ok;
+  return code;
 }

@@ -4,6 +4,7 @@
  * SQLite file outside it stays. A second remove finds nothing to do.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import { removeApp } from "../../../src/deploy/remove-app.js";
@@ -48,7 +49,7 @@ describe("slipway remove, runtime systemd (harvest on t1)", () => {
       releaseDir: `${REPO_ROOT}/examples/harvest`,
       drainSeconds: 1,
       versionEnv: { APP_VERSION: "v1" },
-      reporter: (line) => lines.push(line),
+      onEvent: terminalSink((line) => lines.push(line)),
     });
     if (!deployed.ok) console.log(lines.join("\n"));
     expect(deployed.ok).toBe(true);
