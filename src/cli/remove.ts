@@ -1,6 +1,7 @@
 /**
- * `slipway remove [-c config]`: takes the app off its hosts (processes, units, nginx site, deploy dir). Backups, named
- * volumes and accessories stay unless `--purge`. Asks first unless `--yes`; `--check` only lists what would go.
+ * `slipway remove -c slipway.yml`: takes the app off its hosts (processes, units, nginx site, deploy dir). Backups,
+ * named volumes and accessories stay unless `--purge`. Lists what would go first, then asks (a removal is not undone,
+ * so without a terminal `--yes` is required); `--check` only lists.
  */
 import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
