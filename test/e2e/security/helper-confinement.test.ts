@@ -47,7 +47,11 @@ async function deployProbe(dir: string, app: string, port: number) {
       },
       hosts: { [TARGET]: { address: address() } },
     },
-    proxy: { mode: "nginx", domains: [`${app}.e2e.test`], routes: [{ path: "/", service: "probe" }] },
+    proxy: {
+      mode: "nginx",
+      domains: [`${app}.e2e.test`],
+      routes: [{ path: "/", service: "probe", check: { path: "/health" } }],
+    },
   };
   writeFileSync(file, stringify(config));
   const secret = app === B ? B_SECRET : "hvpa-own-secret";
