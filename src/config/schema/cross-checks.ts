@@ -28,6 +28,7 @@ export interface CheckedConfig {
       build?: unknown;
       image?: string;
       image_from?: string;
+      files?: unknown[];
       command?: unknown;
       port: number;
       ports?: { blue?: number; green?: number };
@@ -120,6 +121,12 @@ function checkServices(config: CheckedConfig, issue: Issue, needService: NeedSer
       );
     }
     if (service.image_from !== undefined) checkImageFrom(config, name, service, issue);
+    if (config.runtime === "systemd" && (service.files?.length ?? 0) > 0) {
+      issue(
+        ["services", name, "files"],
+        "runtime systemd ships the code as is: put the config file in it, or use runtime container or compose",
+      );
+    }
   }
 }
 
