@@ -222,6 +222,11 @@ export const serviceSchema = z
       .optional()
       .describe("Hosts or groups running this service. Default: every inventory host."),
     public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy."),
+    public_port: port()
+      .optional()
+      .describe(
+        "proxy.mode internal: the stable port the service answers on from outside (seed 000's frontend on :8050), forwarded to the live color by systemd-socket-proxyd; the colors stay on 127.0.0.1.",
+      ),
     accessory: bool()
       .default(false)
       .describe(
