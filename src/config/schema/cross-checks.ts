@@ -28,6 +28,8 @@ export interface CheckedConfig {
       build?: unknown;
       image?: string;
       image_from?: string;
+      files?: unknown[];
+      public_port?: number;
       command?: unknown;
       port: number;
       ports?: { blue?: number; green?: number };
@@ -120,6 +122,36 @@ function checkServices(config: CheckedConfig, issue: Issue, needService: NeedSer
       );
     }
     if (service.image_from !== undefined) checkImageFrom(config, name, service, issue);
+    if (service.public_port !== undefined) checkPublicPort(config, name, service.public_port, issue);
+    if (service.public_port !== undefined && config.proxy.mode !== "internal") {
+      issue(
+        ["services", name, "public_port"],
+        "is for proxy.mode internal; with nginx in front, users reach the service through proxy.routes",
+        service.public_port,
+      );
+    }
+    if (config.runtime === "systemd" && (service.files?.length ?? 0) > 0) {
+      issue(
+        ["services", name, "files"],
+        "runtime systemd ships the code as is: put the config file in it, or use runtime container or compose",
+      );
+    }
+  }
+}
+
+/** A public port is held by its socket on every address: no color of any service may use it on 127.0.0.1. */
+function checkPublicPort(config: CheckedConfig, name: string, publicPort: number, issue: Issue): void {
+  for (const [other, service] of Object.entries(config.services)) {
+    const blue = service.ports?.blue ?? service.port;
+    const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+    const color = blue === publicPort ? "blue" : green === publicPort ? "green" : null;
+    if (color) {
+      issue(
+        ["services", name, "public_port"],
+        `${publicPort} is also the host port of ${other}'s ${color} color: give the colors other ports (\`services.${other}.ports.blue\`/\`green\`, e.g. ${publicPort + 10} and ${publicPort + 10010})`,
+        publicPort,
+      );
+    }
   }
 }
 
