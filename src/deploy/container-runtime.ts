@@ -8,14 +8,8 @@ import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import {
-  containerName,
-  dockerEnvFile,
-  dockerRunArgv,
-  inspectArgv,
-  releaseManifest,
-  serviceImage,
-} from "./container/run-spec.js";
+import { instancesOf } from "../render/from-config/common.js";
+import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
@@ -23,7 +17,11 @@ import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
   const services = Object.keys(config.services);
-  const names = (color: Color) => services.map((s) => containerName(config.app, s, color));
+  // One container per instance: nginx's upstream lists `instances` ports from the color's port (render's instancesOf).
+  const units = services.flatMap((service) =>
+    Array.from({ length: instancesOf(config, service) }, (_, instance) => ({ service, instance })),
+  );
+  const names = (color: Color) => units.map((u) => containerName(config.app, u.service, color, u.instance));
   /** The argv stage() decided on, per color: start() runs them. */
   const staged = new Map<Color, string[][]>();
 
@@ -48,21 +46,25 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       const colored = configWithEnv(config, input.env, color);
       const current = await inspect(color);
       const runs: string[][] = [];
-      for (const [i, name] of services.entries()) {
+      for (const [i, { service: name, instance }] of units.entries()) {
         if (input.check && !input.images[name] && !config.services[name]?.image) {
+          if (instance > 0) continue;
           actions.push(`build and push the ${name} image, pull it by digest`);
           changed = true;
           continue;
         }
         const image = serviceImage(config, name, input.images);
-        const pull = await pullWhenMissing(host, name, image, input.check);
+        const pull = instance === 0 ? await pullWhenMissing(host, name, image, input.check) : null;
         if (pull) {
           actions.push(pull);
           changed = true;
         }
-        const env = colorEnvFile(host, colored, name, color, input.secrets);
-        const envContent = dockerEnvFile(env.content, `services.${name} env file`);
-        if (input.check) {
+        // `docker run --env-file` takes NAME=value literally: the docker writer, not systemd's quoting.
+        const env = colorEnvFile(host, colored, name, color, input.secrets, { runtimeFormat: true });
+        const envContent = env.content;
+        if (instance > 0) {
+          // The service's instances share its env file, written for instance 0.
+        } else if (input.check) {
           const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
           if (now !== envContent) {
             actions.push(`write ${env.path}`);
@@ -82,10 +84,13 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           releaseId: input.releaseId,
           image,
           envFile: env.path,
+          instance,
         });
         runs.push(run.argv);
         if (current[i]?.spec !== run.spec) {
-          actions.push(`${input.check ? "would run" : "run"} ${containerName(config.app, name, color)} from ${image}`);
+          actions.push(
+            `${input.check ? "would run" : "run"} ${containerName(config.app, name, color, instance)} from ${image}`,
+          );
           changed = true;
         }
       }

@@ -1,6 +1,7 @@
 /** gate: every service of the idle color answers its health check N times in a row, or the run fails with its logs. */
 import { colorPort } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import { instancesOf } from "../../render/from-config/common.js";
 import { gateArgs, healthGate } from "../health.js";
 import type { Step } from "./types.js";
 
@@ -8,8 +9,18 @@ export const gateStep: Step = {
   name: "gate",
   async run(s) {
     const { host, config, runtime } = s.run;
-    for (const [name, service] of Object.entries(config.services)) {
-      const args = gateArgs(name, service, colorPort(service, s.idle));
+    // Every instance of a load-balanced service (runtime container): nginx sends requests to each of them.
+    const ports = Object.entries(config.services).flatMap(([name, service]) =>
+      service.accessory // not in the colors: compose/accessories.ts waits for it
+        ? []
+        : Array.from({ length: config.runtime === "container" ? instancesOf(config, name) : 1 }, (_, i) => ({
+            name,
+            service,
+            port: colorPort(service, s.idle, i),
+          })),
+    );
+    for (const { name, service, port } of ports) {
+      const args = gateArgs(name, service, port);
       const gate = await healthGate(host, args);
       if (!gate.ok) {
         s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);

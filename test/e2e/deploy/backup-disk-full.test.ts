@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, type DeployResult, deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -37,7 +38,7 @@ describe("disk full during the backup (harvest on t1, database.backups.dir on a 
       drainSeconds: 0,
       releaseId: release,
       versionEnv: { APP_VERSION: release },
-      reporter: (line) => lines.push(line),
+      onEvent: terminalSink((line) => lines.push(line)),
     };
     return deploy(options);
   };

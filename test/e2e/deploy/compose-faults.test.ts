@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { parse, stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -94,7 +95,7 @@ describe("fault injection (duckdb-compose on t2, runtime compose, stop-first)", 
       ...base(),
       releaseId: "f0",
       versionEnv: { APP_VERSION: "f0" },
-      reporter: (l) => lines.push(l),
+      onEvent: terminalSink((l) => lines.push(l)),
     });
     expect(first.ok, lines.join("\n")).toBe(true);
     images = first.images;
@@ -109,6 +110,7 @@ describe("fault injection (duckdb-compose on t2, runtime compose, stop-first)", 
         JSON.parse((await viaNginx(address(), DOMAIN, "/api/items")).body).items.map((i: { name: string }) => i.name),
       cliArgs: (release) => [
         "deploy",
+        "-c",
         file,
         "--yes",
         "--release-dir",
@@ -122,13 +124,13 @@ describe("fault injection (duckdb-compose on t2, runtime compose, stop-first)", 
         "--version-env",
         `APP_VERSION=${release}`,
       ],
-      deploy: (release, versionEnv = {}, reporter) =>
+      deploy: (release, versionEnv = {}, log) =>
         deploy({
           ...base(),
           images,
           releaseId: release,
           versionEnv: { APP_VERSION: release, ...versionEnv },
-          ...(reporter ? { reporter } : {}),
+          ...(log ? { onEvent: terminalSink(log) } : {}),
         }),
       rollback: () => rollback({ config, actor: "e2e", drainSeconds: 0 }),
       running: async (color) => {

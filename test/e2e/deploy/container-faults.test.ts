@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { parse, stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { containerName } from "../../../src/deploy/container/run-spec.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
@@ -89,7 +90,7 @@ describe("fault injection (flask-docker on t2, runtime container)", () => {
       ...base(),
       releaseId: "f0",
       versionEnv: { APP_VERSION: "f0" },
-      reporter: (l) => lines.push(l),
+      onEvent: terminalSink((l) => lines.push(l)),
     });
     expect(first.ok, lines.join("\n")).toBe(true);
     images = first.images;
@@ -104,6 +105,7 @@ describe("fault injection (flask-docker on t2, runtime container)", () => {
         JSON.parse((await viaNginx(address(), DOMAIN, "/api/notes")).body).notes.map((n: { title: string }) => n.title),
       cliArgs: (release) => [
         "deploy",
+        "-c",
         file,
         "--yes",
         "--release-dir",
@@ -118,13 +120,13 @@ describe("fault injection (flask-docker on t2, runtime container)", () => {
         `APP_VERSION=${release}`,
       ],
       cliEnv: SECRETS,
-      deploy: (release, versionEnv = {}, reporter) =>
+      deploy: (release, versionEnv = {}, log) =>
         deploy({
           ...base(),
           images,
           releaseId: release,
           versionEnv: { APP_VERSION: release, ...versionEnv },
-          ...(reporter ? { reporter } : {}),
+          ...(log ? { onEvent: terminalSink(log) } : {}),
         }),
       rollback: () => rollback({ config, actor: "e2e", drainSeconds: 0, secrets: SECRETS }),
       running: async (color) => {
