@@ -11,6 +11,8 @@ const argsSchema = z
     timeout_s: z.number().positive().default(60),
     interval_s: z.number().positive().default(1),
     successes: z.number().int().positive().default(1),
+    /** Seconds one request may take (curl --max-time); default five intervals. */
+    request_timeout_s: z.number().positive().optional(),
     host_header: z.string().optional(),
   })
   .strict();
@@ -19,16 +21,14 @@ export type HttpWaitArgs = z.output<typeof argsSchema>;
 
 const MARK = "\n__SLIPWAY_STATUS__:";
 
+/** Seconds one request may take: `request_timeout_s`, else five intervals (at least 1 s); at most 0.1 s resolution. */
+export function requestSeconds(args: HttpWaitArgs): number {
+  if (args.request_timeout_s !== undefined) return Math.max(0.1, Math.ceil(args.request_timeout_s * 10) / 10);
+  return Math.max(1, Math.ceil(args.interval_s * 5));
+}
+
 export function curlArgv(args: HttpWaitArgs): string[] {
-  const argv = [
-    "curl",
-    "--silent",
-    "--show-error",
-    "--max-time",
-    String(Math.max(1, Math.ceil(args.interval_s * 5))),
-    "--output",
-    "-",
-  ];
+  const argv = ["curl", "--silent", "--show-error", "--max-time", String(requestSeconds(args)), "--output", "-"];
   argv.push("--write-out", `${MARK}%{http_code}`);
   if (args.host_header) argv.push("--header", `Host: ${args.host_header}`);
   argv.push("--", args.url);
