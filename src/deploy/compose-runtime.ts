@@ -9,7 +9,7 @@ import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applyComposeFile } from "../render/apply.js";
-import { composeFilePath, composeFromConfig } from "../render/from-config/index.js";
+import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
 import { ensureAccessories } from "./compose/accessories.js";
 import {
   type ComposeFlavour,
@@ -24,7 +24,7 @@ import {
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
+import { colorEnvFile, pullWhenMissing, shipStatic } from "./stage-steps.js";
 
 /** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
 export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig): Promise<ComposeFlavour> {
@@ -69,7 +69,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       const used = await detect();
       const images: Record<string, string> = {};
       for (const name of services) {
-        const image = input.images[name] ?? config.services[name]?.image;
+        const image = serviceImageRef(config, name, input.images);
         if (!image) {
           if (!input.check) {
             throw new SlipwayError(`service ${name} has no image to run`, {
@@ -139,6 +139,11 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           mode: 0o644,
           step: "stage",
         });
+      }
+      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
       }
       if (input.check && actions.length > 0) changed = true;
       return { changed, diffs, actions };

@@ -9,10 +9,11 @@ import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf } from "../render/from-config/common.js";
+import { serviceImageRef } from "../render/from-config/index.js";
 import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
+import { colorEnvFile, pullWhenMissing, shipStatic } from "./stage-steps.js";
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -47,7 +48,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       const current = await inspect(color);
       const runs: string[][] = [];
       for (const [i, { service: name, instance }] of units.entries()) {
-        if (input.check && !input.images[name] && !config.services[name]?.image) {
+        if (input.check && !serviceImageRef(config, name, input.images)) {
           if (instance > 0) continue;
           actions.push(`build and push the ${name} image, pull it by digest`);
           changed = true;
@@ -103,6 +104,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           mode: 0o644,
           step: "stage",
         });
+      }
+      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
       }
       return { changed, diffs: [], actions };
     },

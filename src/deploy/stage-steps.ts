@@ -1,9 +1,16 @@
-/** Steps every runtime takes when it stages the idle color: its env files and, for images, pulling what is missing. */
+/**
+ * Steps every runtime takes when it stages the idle color: its env files, for images pulling what is missing, and
+ * the static files `proxy.static.source` ships with the release.
+ */
+import { relative, resolve } from "node:path";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
+import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
+import { deployPaths } from "./paths.js";
+import { shipService } from "./ship.js";
 
 /**
  * A service's env file for a color; refuses (before anything is written) when a secret it names has no value. The
@@ -41,4 +48,31 @@ export async function pullWhenMissing(
     if (pulled?.error) throw pulled.error;
   }
   return `pull ${image}`;
+}
+
+/**
+ * With `proxy.static.source`: ships that local directory (relative to slipway.yml, re-based on `releaseDir`) into
+ * `<deploy_dir>/releases/<id>/_static/<location path>`, once per release (nginx serves `current/_static`). Returns the action line,
+ * or null when there is nothing to do. Call it after the runtime shipped its code (systemd skips an existing release).
+ */
+export async function shipStatic(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  releaseId: string,
+  releaseDir: string | undefined,
+  check: boolean,
+): Promise<string | null> {
+  const source = config.proxy.static?.source;
+  if (source === undefined) return null;
+  const release = deployPaths(config.deploy_dir).release(releaseId);
+  if ((await host.exec(["test", "-d", `${release}/${STATIC_DIR}`], { check: false })).code === 0) return null;
+  const target = `${release}/${staticShipDir(config)}`;
+  const local = resolve(
+    releaseDir ?? config.source.dir,
+    relative(config.source.dir, resolve(config.source.dir, source)),
+  );
+  if (check) return `ship the static files ${source} to ${target}`;
+  await host.exec(["mkdir", "-p", "--", target.replace(/\/[^/]*$/, "")], { step: "static files" });
+  await shipService(host, local, target);
+  return `shipped the static files ${source} to ${target}`;
 }

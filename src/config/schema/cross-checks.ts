@@ -27,6 +27,7 @@ export interface CheckedConfig {
     {
       build?: unknown;
       image?: string;
+      image_from?: string;
       command?: unknown;
       port: number;
       ports?: { blue?: number; green?: number };
@@ -49,7 +50,7 @@ export interface CheckedConfig {
     routes: { service: string; path: string; check: false | { path?: string } }[];
     api_subdomain?: { service: string; domain: string };
     cors?: { origins: string[]; credentials: boolean };
-    static?: { root: string };
+    static?: { root?: string; source?: string };
     load_balance: Record<string, { instances: number }>;
     hosts?: string[];
   };
@@ -112,9 +113,32 @@ function checkServices(config: CheckedConfig, issue: Issue, needService: NeedSer
       if (service.image !== undefined && service.build === undefined) {
         issue(["services", name, "image"], "runtime systemd runs code, not images: use `build.context` for the code");
       }
-    } else if (service.build === undefined && service.image === undefined) {
-      issue(["services", name], `expected \`build\` or \`image\`: runtime ${config.runtime} runs an image`);
+    } else if (service.build === undefined && service.image === undefined && service.image_from === undefined) {
+      issue(
+        ["services", name],
+        `expected \`build\`, \`image\` or \`image_from\`: runtime ${config.runtime} runs an image`,
+      );
     }
+    if (service.image_from !== undefined) checkImageFrom(config, name, service, issue);
+  }
+}
+
+/** `image_from` names another service that builds its image; the service itself builds nothing. */
+function checkImageFrom(
+  config: CheckedConfig,
+  name: string,
+  service: CheckedConfig["services"][string],
+  issue: Issue,
+): void {
+  const from = service.image_from as string;
+  const path = ["services", name, "image_from"];
+  if (config.runtime === "systemd") {
+    issue(path, "runtime systemd runs code, not images: give this service the same `build.context`", from);
+  } else if (service.build !== undefined || service.image !== undefined) {
+    issue(path, "a service runs one image: remove `build`/`image`, or `image_from`", from);
+  } else if (config.services[from]?.build === undefined) {
+    const builders = Object.keys(config.services).filter((s) => config.services[s]?.build !== undefined);
+    issue(path, `expected a service with a \`build\` section (${builders.join(", ") || "none"})`, from);
   }
 }
 

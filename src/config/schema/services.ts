@@ -158,6 +158,11 @@ export const serviceSchema = z
       .string({ error: "expected an image reference" })
       .optional()
       .describe("A prebuilt image to run instead of building one (e.g. `postgres:16`)."),
+    image_from: resourceName("service")
+      .optional()
+      .describe(
+        "Run the image built for this other service (one build, several processes: give each its own `command`). Runtime container and compose.",
+      ),
     command: z
       .union([z.string(), z.array(z.string())], { error: "expected a command string or a list of arguments" })
       .optional()

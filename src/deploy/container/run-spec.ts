@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import { serviceImageRef } from "../../render/from-config/index.js";
 
 /**
  * `<app>-<service>-<color>`: the backup CLI (src/backup/writers.ts) names container writers the same way. Instance
@@ -108,7 +109,7 @@ export function inspectArgv(names: readonly string[]): string[] {
 
 /** Image of a service: the deploy's image map (built and pushed digests) first, else `image:` from slipway.yml. */
 export function serviceImage(config: SlipwayConfig, service: string, images: Record<string, string>): string {
-  const image = images[service] ?? config.services[service]?.image;
+  const image = serviceImageRef(config, service, images);
   if (!image) {
     throw new SlipwayError(`no image for service ${service}`, {
       step: "stage",

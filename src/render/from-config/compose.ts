@@ -28,8 +28,23 @@ export interface ComposeFromConfigOptions {
 export function imageRepository(config: SlipwayConfig, name: string): string {
   const service = serviceOf(config, name, `services.${name}`);
   if (service.image !== undefined) return service.image;
+  if (service.image_from !== undefined) return imageRepository(config, service.image_from);
   const repository = `${config.image.repository ?? config.app}-${name}`;
   return config.image.registry ? `${config.image.registry}/${repository}` : repository;
+}
+
+/**
+ * The image a service runs: the deploy's image for it (built and pushed, or `--image`), else the one built for the
+ * service it takes its image from (`image_from`), else its `image:`; undefined when none is known yet.
+ */
+export function serviceImageRef(
+  config: SlipwayConfig,
+  name: string,
+  images: Readonly<Record<string, string>>,
+): string | undefined {
+  const service = config.services[name];
+  const from = service?.image_from;
+  return images[name] ?? (from !== undefined ? images[from] : undefined) ?? service?.image;
 }
 
 export function composeFromConfig(config: SlipwayConfig, options: ComposeFromConfigOptions): ComposeModel {
@@ -99,7 +114,7 @@ function composeService(
       "runtime compose runs one container per color",
     );
   }
-  const image = options.images[name];
+  const image = service.image_from !== undefined ? serviceImageRef(config, name, options.images) : options.images[name];
   if (image === undefined) {
     throw new ConfigMappingError(
       `${field}`,
