@@ -1,7 +1,7 @@
 /**
  * Gaps a new user hit between docs/cli.md, docs/deploy.md and the CLI (test/fixtures/newuser/NOTES.md). Each test is
  * what the docs promise; those still marked `.fails` are broken: when one starts passing, drop its `.fails`.
- * `remove`'s options were broken when found and are fixed on main (merged at 71afaca).
+ * `remove`'s options and the broken `--limit` regex were broken when found and are fixed on main since.
  * The config's hosts have no private key, so a command that gets past its options and config ends "unreachable" (3).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -59,7 +59,7 @@ describe("slipway remove takes the shared options (docs/deploy.md: remove [-c FI
 });
 
 describe("a malformed flag value is a usage or config error, not exit 1 (docs/cli.md exit codes)", () => {
-  it.fails("--limit with a broken regular expression", async () => {
+  it("--limit with a broken regular expression", async () => {
     const ran = await slipway("plan", "-c", GOOD, "-l", "~t[");
     expect([EXIT.config, EXIT.usage], ran.stderr).toContain(ran.code);
   });
