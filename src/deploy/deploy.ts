@@ -4,7 +4,7 @@
  */
 import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError, UsageError } from "../errors.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
@@ -195,8 +195,9 @@ function sharedRun(options: DeployOptions | RollbackOptions, sink: DeployEventSi
   };
 }
 
-function releaseIdError(id: string, flag: string): SlipwayError {
-  return new SlipwayError(`${flag} ${JSON.stringify(id)} is not a release id`, {
+/** A flag value of the wrong shape: a usage error (exit 5), raised before anything connects. */
+function releaseIdError(id: string, flag: string): UsageError {
+  return new UsageError(`${flag} ${JSON.stringify(id)} is not a release id`, {
     hint: "a release id is one path segment: letters, digits, '.', '_' and '-', starting with a letter or digit (at most 100)",
   });
 }

@@ -12,6 +12,7 @@ import { instancesOf } from "../render/from-config/common.js";
 import { renderFromConfig } from "../render/from-config/index.js";
 import { ACCESSORIES } from "../render/model.js";
 import { instanceUnitName, templateUnitName } from "../render/systemd.js";
+import { previousPath } from "../render/install.js";
 import { nginxReload, nginxTest } from "../render/validators.js";
 import { composeBase, composeProject } from "./compose/commands.js";
 import { hostComposeFlavour } from "./compose-runtime.js";
@@ -134,7 +135,8 @@ async function removeSite(host: RemoteHost, config: SlipwayConfig, act: Act) {
   const images = Object.fromEntries(Object.keys(config.services).map((name) => [name, `x${digest}`]));
   const files = renderFromConfig(config, { color: "blue", colors: [], tlsReady: false, images })
     .filter((f) => f.kind === "nginx-site" || f.kind === "nginx-upstream")
-    .map((f) => f.path);
+    // The install keeps each replaced file as <path>.slipway-prev: it goes with the site.
+    .flatMap((f) => [f.path, previousPath(f.path)]);
   const present: string[] = [];
   for (const file of files)
     if ((await host.exec(["test", "-e", file], { check: false })).code === 0) present.push(file);
