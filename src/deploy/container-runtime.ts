@@ -8,6 +8,7 @@ import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
+import { stopTimeoutSeconds } from "../render/from-config/common.js";
 import {
   containerName,
   dockerEnvFile,
@@ -114,11 +115,12 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       }
     },
     async stop(color) {
-      await host.exec(["docker", "stop", "--time", "10", "--", ...names(color)], {
+      const timeoutS = stopTimeoutSeconds(config);
+      await host.exec(["docker", "stop", "--time", String(timeoutS), "--", ...names(color)], {
         become: true,
         check: false,
         step: "stop",
-        timeoutMs: 60_000,
+        timeoutMs: (timeoutS + 50) * 1000,
       });
     },
     async isRunning(color) {

@@ -1,4 +1,8 @@
-/** The health gate: poll a color's own port from the host until N consecutive healthy answers, or time out. */
+/**
+ * The health gate: poll a color's own port from the host until N consecutive healthy answers, or time out. Polls come
+ * quickly at first (an app that boots in half a second is seen then, not at the next 2 s tick) and back off to the
+ * configured interval, so a slow app costs no more polls than a fixed interval would, give or take a few.
+ */
 import type { ServiceConfig } from "../config/index.js";
 import { curlArgv, type HttpWaitArgs, healthy, parseCurl } from "../modules/http_wait.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -9,6 +13,9 @@ export interface GateOutcome {
   attempts: number;
   last: string;
 }
+
+/** The first pause between polls, in ms; each later pause doubles, up to the configured interval. */
+export const FIRST_POLL_MS = 100;
 
 /** http_wait's arguments for one service's health block on a port of the host's loopback. */
 export function gateArgs(name: string, service: ServiceConfig, port: number): HttpWaitArgs {
@@ -24,6 +31,15 @@ export function gateArgs(name: string, service: ServiceConfig, port: number): Ht
   };
 }
 
+/**
+ * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 100, 200, 400, ... capped at the
+ * interval (seconds). Pure, so the schedule is unit-tested.
+ */
+export function pollDelayMs(attempt: number, intervalS: number): number {
+  const cap = intervalS * 1000;
+  return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(attempt - 1, 20));
+}
+
 export async function healthGate(host: RemoteHost, args: HttpWaitArgs): Promise<GateOutcome> {
   const deadline = Date.now() + args.timeout_s * 1000;
   let streak = 0;
@@ -36,7 +52,8 @@ export async function healthGate(host: RemoteHost, args: HttpWaitArgs): Promise<
     last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
     streak = healthy(args, response) ? streak + 1 : 0;
     if (streak >= args.successes) return { ok: true, attempts, last };
-    if (Date.now() + args.interval_s * 1000 > deadline) return { ok: false, attempts, last };
-    await new Promise((r) => setTimeout(r, args.interval_s * 1000));
+    const pause = pollDelayMs(attempts, args.interval_s);
+    if (Date.now() + pause > deadline) return { ok: false, attempts, last };
+    await new Promise((r) => setTimeout(r, pause));
   }
 }

@@ -184,6 +184,8 @@ export interface SystemdUnitModel {
   environment: Record<string, string>;
   restart: "always" | "on-failure";
   restartSeconds: number;
+  /** TimeoutStopSec: seconds between SIGTERM and SIGKILL on a stop (default 30). */
+  stopTimeoutSeconds?: number;
   /** Paths the service may write under ProtectSystem=strict (data, uploads). */
   readWritePaths: string[];
   /** e.g. "2G" (MemoryMax; MemoryLimit is deprecated). */

@@ -1,27 +1,36 @@
-/** gate: every service of the idle color answers its health check N times in a row, or the run fails with its logs. */
+/**
+ * gate: every service of the idle color answers its health check N times in a row, or the run fails with its logs.
+ * The services are polled at once (they boot side by side), so the gate takes as long as the slowest one.
+ */
 import { colorPort } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { gateArgs, healthGate } from "../health.js";
-import type { Step } from "./types.js";
+import type { FlowState, Step } from "./types.js";
+
+async function gateService(s: FlowState, name: string): Promise<void> {
+  const { host, config, runtime } = s.run;
+  const service = config.services[name];
+  if (!service) return;
+  const args = gateArgs(name, service, colorPort(service, s.idle));
+  const gate = await healthGate(host, args);
+  if (!gate.ok) {
+    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
+    for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
+    throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
+      host: host.name,
+      step: "gate",
+      hint: "fix the release and deploy again",
+    });
+  }
+  s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
 
 export const gateStep: Step = {
   name: "gate",
   async run(s) {
-    const { host, config, runtime } = s.run;
-    for (const [name, service] of Object.entries(config.services)) {
-      const args = gateArgs(name, service, colorPort(service, s.idle));
-      const gate = await healthGate(host, args);
-      if (!gate.ok) {
-        s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-        for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
-        throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
-          host: host.name,
-          step: "gate",
-          hint: "fix the release and deploy again",
-        });
-      }
-      s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
-    }
+    const results = await Promise.allSettled(Object.keys(s.run.config.services).map((name) => gateService(s, name)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
     return { status: "ok" };
   },
 };

@@ -209,7 +209,8 @@ describe("deploy step runner on one host", () => {
     expect(error.hint).toBe("fix the release and deploy again; the live color green is untouched");
     expect(stepTrail(events).slice(-2)).toEqual(["gate:failed", "start:undone"]);
     expect(logLines(events, "gate")).toEqual([
-      "web on blue is unhealthy after 2 checks (HTTP 500 ok); its last log lines:",
+      // Polled after 0, 0.1, 0.3 and 0.7 s: the next pause (0.8 s) would pass the 1 s timeout.
+      "web on blue is unhealthy after 4 checks (HTTP 500 ok); its last log lines:",
       "    Traceback: boom",
     ]);
     expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
@@ -438,7 +439,7 @@ describe("deploy step runner on one host", () => {
       "  start shop-web@blue and gate on health",
       `  check every route through nginx on 127.0.0.1:${previewPort(cfg)} against blue`,
       "  switch nginx to blue",
-      "  stop shop-web@green after 0s",
+      "  stop shop-web@green right after the switch (drain 0s)",
     ]);
     expect(host.files.has(LOCK)).toBe(false);
     expect(host.ran.filter((c) => c.startsWith("mkdir") || c.startsWith("<putFile>"))).toEqual([]);
