@@ -1,6 +1,7 @@
 /**
  * `slipway deploy [config]`: the plan first (check mode: what changes on each host, with diffs), then the blue-green
- * deploy, then a recap per host. `--yes` skips the question (implied when stdin is not a terminal).
+ * deploy on the same connections, then a recap per host. `--yes` skips the question (implied when stdin is not a
+ * terminal).
  */
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
@@ -127,13 +128,14 @@ export function register(program: Command): void {
       redactSecretsOf(config);
       const onEvent = terminalSink(flags.json ? printError : printLine, flags.events);
       const common = { ...deployOptionsFromFlags(config, flags), onEvent, runId: newRunId() };
-      const plan = await deploy({ ...common, check: true });
-      if (flags.check || !plan.ok) {
-        finish(plan, flags.json);
-        return;
-      }
-      if (plan.hosts.every((h) => h.status === "ok")) return finish(plan, flags.json);
-      if (!flags.yes && !(await confirm("deploy?"))) return;
-      finish(await deploy({ ...common, releaseId: plan.release }), flags.json);
+      if (flags.check) return finish(await deploy({ ...common, check: true }), flags.json);
+      // One pass: the plan, the question, then the run on the same connections and facts.
+      let declined = false;
+      const ask = async () => {
+        declined = !flags.yes && !(await confirm("deploy?"));
+        return !declined;
+      };
+      const result = await deploy({ ...common, confirm: ask });
+      if (!declined) finish(result, flags.json);
     });
 }

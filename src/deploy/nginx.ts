@@ -10,6 +10,7 @@ import { applyNginxSite } from "../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
 import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
+import { pointSocketLinks } from "./socket-links.js";
 
 /** The HTTPS block is rendered only once the certificate file exists on the host. */
 export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise<boolean> {
@@ -19,15 +20,34 @@ export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise
   return r.code === 0;
 }
 
+/** What switchTo changed: the nginx files (validated, reloaded when changed) and the socket links it repointed. */
+export interface SwitchResult extends InstallResult {
+  /** Socket links pointed at another color's listener (proxy.switch socket), in the order they moved. */
+  links: string[];
+}
+
+/**
+ * Points nginx at `color`: with proxy.switch socket the links move first (until a reload creates the listeners they
+ * lead nowhere, and nothing uses them), then the color-independent files are installed (`nginx -t`, reloaded only
+ * when they changed); with proxy.switch reload the files name the color. null: no site (proxy.mode internal).
+ */
 export async function switchTo(
   host: RemoteHost,
   config: SlipwayConfig,
   color: Color,
   check = false,
-): Promise<InstallResult | null> {
+): Promise<SwitchResult | null> {
   const site = nginxSiteFromConfig(config, { color, tlsReady: await tlsReady(host, config) });
   if (!site) return null;
-  return applyNginxSite(host, site, { become: true, check, sitePath: sitePathFromConfig(config), step: "switch" });
+  const links = site.colorSockets ? await pointSocketLinks(host, config, color, check) : [];
+  const files = await applyNginxSite(host, site, {
+    become: true,
+    check,
+    sitePath: sitePathFromConfig(config),
+    step: "switch",
+  });
+  const moved = links.map((l) => `socket link ${l} -> ${color}\n`).join("");
+  return { ...files, changed: files.changed || links.length > 0, diff: `${files.diff}${moved}`, links };
 }
 
 /** Paths checked after the switch: each route under the base path. */

@@ -48,6 +48,12 @@ export interface DeployOptions {
   onEvent?: DeployEventSink;
   /** Recorded in the lock as run_id (Actions: `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}`); default a random id. */
   runId?: string;
+  /**
+   * Plan first, then run on the same connections and facts when this answers true (asked once, after every host's
+   * plan; not asked when a plan failed or nothing changes: the plan's result is returned then). Without it (and
+   * without `check`) the deploy runs at once.
+   */
+  confirm?: (plan: DeployResult) => Promise<boolean>;
 }
 
 export interface RollbackOptions {

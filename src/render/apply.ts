@@ -21,6 +21,16 @@ export function defaultSitePath(app: string): string {
   return `/etc/nginx/conf.d/slipway-${app}.conf`;
 }
 
+/** `/etc/tmpfiles.d/slipway-run-slipway.conf` for `/run/slipway`. */
+export function tmpfilesPath(dir: string): string {
+  return `/etc/tmpfiles.d/slipway${dir.replaceAll(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}.conf`;
+}
+
+/** tmpfiles.d(5): create the directory at boot, root's, 0755, never cleaned by age. */
+export function tmpfilesLine(dir: string): string {
+  return `# Managed by Slipway: nginx's per-color listeners (proxy.switch socket) live here.\nd ${dir} 0755 root root -\n`;
+}
+
 /** nginx files are world-readable, validated with `nginx -t` as a whole, then gracefully reloaded. */
 function installNginxFiles(
   host: RemoteHost,
@@ -45,10 +55,19 @@ export async function applyNginxSite(
 ): Promise<InstallResult> {
   const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
   if (!options.check) {
-    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot], {
+    const runDir = model.colorSockets?.runDir;
+    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot, ...(runDir ? [runDir] : [])], {
       become: options.become,
       step: options.step,
     });
+    // The colors' listeners live on tmpfs: the directory must be there again before nginx starts after a reboot.
+    if (runDir) {
+      await host.putFile(tmpfilesPath(runDir), tmpfilesLine(runDir), {
+        mode: 0o644,
+        become: options.become,
+        step: options.step,
+      });
+    }
   }
   return installNginxFiles(host, files, options, "nginx site");
 }
