@@ -21,12 +21,45 @@ import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
 
+/** `sh -c` script: `docker rm --force -- $1`, whatever it says, then runs the rest of the arguments (docker run). */
+const REPLACE_CONTAINER = 'docker rm --force -- "$1" >/dev/null 2>&1; shift; exec "$@"';
+
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
   const services = Object.keys(config.services);
   const names = (color: Color) => services.map((s) => containerName(config.app, s, color));
   /** The argv stage() decided on, per color: start() runs them. */
   const staged = new Map<Color, string[][]>();
+
+  /**
+   * One service's image (pulled when missing) and env file (written, or compared in check mode). `image` null: the
+   * image is still to be built (check mode without --image).
+   */
+  async function stageService(name: string, color: Color, colored: SlipwayConfig, input: StageInput) {
+    if (input.check && !input.images[name] && !config.services[name]?.image) {
+      return {
+        image: null,
+        envPath: "",
+        changed: true,
+        actions: [`build and push the ${name} image, pull it by digest`],
+      };
+    }
+    const image = serviceImage(config, name, input.images);
+    const env = colorEnvFile(host, colored, name, color, input.secrets);
+    const envContent = dockerEnvFile(env.content, `services.${name} env file`);
+    const writeEnv = async (): Promise<string | null> => {
+      if (input.check) {
+        const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
+        return now === envContent ? null : `write ${env.path}`;
+      }
+      await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], { become: true });
+      const e = await host.putFile(env.path, envContent, { mode: 0o600, become: true, step: "env file" });
+      return e.changed ? `wrote ${env.path}` : null;
+    };
+    const [pull, wrote] = await Promise.all([pullWhenMissing(host, name, image, input.check), writeEnv()]);
+    const actions = [pull, wrote].filter((a): a is string => a !== null);
+    return { image, envPath: env.path, changed: actions.length > 0, actions };
+  }
 
   /** Spec label and running state of each of the color's containers (null when it does not exist). */
   async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
@@ -47,34 +80,19 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       const actions: string[] = [];
       let changed = false;
       const colored = configWithEnv(config, input.env, color);
-      const current = await inspect(color);
+      // The containers' state, each image's presence and each env file are independent: asked at once.
+      const [current, prepared] = await Promise.all([
+        inspect(color),
+        Promise.all(services.map((name) => stageService(name, color, colored, input))),
+      ]);
       const runs: string[][] = [];
       for (const [i, name] of services.entries()) {
-        if (input.check && !input.images[name] && !config.services[name]?.image) {
-          actions.push(`build and push the ${name} image, pull it by digest`);
-          changed = true;
-          continue;
-        }
-        const image = serviceImage(config, name, input.images);
-        const pull = await pullWhenMissing(host, name, image, input.check);
-        if (pull) {
-          actions.push(pull);
-          changed = true;
-        }
-        const env = colorEnvFile(host, colored, name, color, input.secrets);
-        const envContent = dockerEnvFile(env.content, `services.${name} env file`);
-        if (input.check) {
-          const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
-          if (now !== envContent) {
-            actions.push(`write ${env.path}`);
-            changed = true;
-          }
-        } else {
-          await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], { become: true });
-          const e = await host.putFile(env.path, envContent, { mode: 0o600, become: true, step: "env file" });
-          if (e.changed) actions.push(`wrote ${env.path}`);
-          changed ||= e.changed;
-        }
+        const service = prepared[i];
+        if (!service) continue;
+        actions.push(...service.actions);
+        changed ||= service.changed;
+        const { image, envPath } = service;
+        if (!image) continue;
         const run = dockerRunArgv({
           app: config.app,
           service: name,
@@ -82,7 +100,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           color,
           releaseId: input.releaseId,
           image,
-          envFile: env.path,
+          envFile: envPath,
         });
         runs.push(run.argv);
         if (current[i]?.spec !== run.spec) {
@@ -109,9 +127,13 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       }
       for (const [i, argv] of runs.entries()) {
         const name = names(color)[i] as string;
-        // A container of this name from an earlier deploy (running or stopped) gives way to the new one.
-        await host.exec(["docker", "rm", "--force", "--", name], { become: true, check: false, step: "start" });
-        await host.exec(argv, { become: true, step: "start", timeoutMs: 120_000 });
+        // A container of this name from an earlier deploy (running or stopped) gives way to the new one: one round
+        // trip for both (the removal's own failure, e.g. no such container, does not matter).
+        await host.exec(["sh", "-c", REPLACE_CONTAINER, "sh", name, ...argv], {
+          become: true,
+          step: "start",
+          timeoutMs: 120_000,
+        });
       }
     },
     async stop(color) {

@@ -12,11 +12,17 @@ import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
 import { pointSocketLinks } from "./socket-links.js";
 
+/** Certificates seen on each host: once there they stay for the run (a deploy asks several times per host). */
+const certificatesSeen = new WeakMap<RemoteHost, Set<string>>();
+
 /** The HTTPS block is rendered only once the certificate file exists on the host. */
 export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise<boolean> {
   const tls = tlsModel(config, true);
   if (!tls) return false;
+  const seen = certificatesSeen.get(host) ?? new Set<string>();
+  if (seen.has(tls.certificate)) return true;
   const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
+  if (r.code === 0) certificatesSeen.set(host, seen.add(tls.certificate));
   return r.code === 0;
 }
 
