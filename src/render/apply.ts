@@ -56,18 +56,13 @@ export async function applyNginxSite(
   const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
   if (!options.check) {
     const runDir = model.colorSockets?.runDir;
-    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot, ...(runDir ? [runDir] : [])], {
-      become: options.become,
-      step: options.step,
-    });
-    // The colors' listeners live on tmpfs: the directory must be there again before nginx starts after a reboot.
-    if (runDir) {
-      await host.putFile(tmpfilesPath(runDir), tmpfilesLine(runDir), {
-        mode: 0o644,
-        become: options.become,
-        step: options.step,
-      });
-    }
+    const dirs = [model.upstreamIncludeDir, model.acmeWebroot, ...(runDir ? [runDir] : [])];
+    const step = { become: options.become, step: options.step };
+    await Promise.all([
+      host.exec(["mkdir", "-p", "--", ...dirs], step),
+      // The colors' listeners live on tmpfs: the directory must be there again before nginx starts after a reboot.
+      runDir ? host.putFile(tmpfilesPath(runDir), tmpfilesLine(runDir), { mode: 0o644, ...step }) : null,
+    ]);
   }
   return installNginxFiles(host, files, options, "nginx site");
 }
