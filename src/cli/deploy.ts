@@ -88,6 +88,16 @@ export async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** The `confirm` of a one-pass deploy or rollback: asks once (unless --yes); `declined` says what was answered. */
+export function asker(yes: boolean | undefined, question: string) {
+  const state = { declined: false };
+  const ask = async () => {
+    state.declined = !yes && !(await confirm(question));
+    return !state.declined;
+  };
+  return { ask, state };
+}
+
 /** Exit code from the result; with --json the result itself (redacted) on stdout. */
 export function finish(result: DeployResult, json: boolean | undefined): void {
   if (json) printLine(JSON.stringify(cliRedactor().redactValue(result), null, 2));
@@ -130,12 +140,8 @@ export function register(program: Command): void {
       const common = { ...deployOptionsFromFlags(config, flags), onEvent, runId: newRunId() };
       if (flags.check) return finish(await deploy({ ...common, check: true }), flags.json);
       // One pass: the plan, the question, then the run on the same connections and facts.
-      let declined = false;
-      const ask = async () => {
-        declined = !flags.yes && !(await confirm("deploy?"));
-        return !declined;
-      };
+      const { ask, state } = asker(flags.yes, "deploy?");
       const result = await deploy({ ...common, confirm: ask });
-      if (!declined) finish(result, flags.json);
+      if (!state.declined) finish(result, flags.json);
     });
 }

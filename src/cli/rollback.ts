@@ -4,7 +4,7 @@ import { loadConfig } from "../config/index.js";
 import { rollback } from "../deploy/index.js";
 import { newRunId } from "../deploy/lock.js";
 import { printError, printLine, redactSecretsOf } from "./_redact.js";
-import { confirm, finish } from "./deploy.js";
+import { asker, finish } from "./deploy.js";
 import { terminalSink } from "./deploy-events.js";
 
 interface RollbackFlags {
@@ -49,9 +49,10 @@ export function register(program: Command): void {
         onEvent: terminalSink(flags.json ? printError : printLine, flags.events),
         runId: newRunId(),
       };
-      const plan = await rollback({ ...common, check: true });
-      if (flags.check || !plan.ok) return finish(plan, flags.json);
-      if (!flags.yes && !(await confirm("roll back?"))) return;
-      finish(await rollback(common), flags.json);
+      if (flags.check) return finish(await rollback({ ...common, check: true }), flags.json);
+      // One pass: the plan, the question, then the run on the same connections and facts.
+      const { ask, state } = asker(flags.yes, "roll back?");
+      const result = await rollback({ ...common, confirm: ask });
+      if (!state.declined) finish(result, flags.json);
     });
 }

@@ -67,15 +67,25 @@ function resultOf(hosts: HostResult[], release: string, base: BaseRun, recap: st
 async function planThenRun(
   connected: Connected[],
   base: BaseRun,
-  ctx: { kind: "deploy"; started: number; confirm: Confirm; runtime: (host: RemoteHost) => ColorRuntime },
-): Promise<{ plan?: DeployResult; hosts: HostResult[] }> {
+  ctx: {
+    kind: "deploy" | "rollback";
+    started: number;
+    confirm: Confirm;
+    runtime: (host: RemoteHost) => ColorRuntime;
+    /** The host's own run (a rollback takes its release from the host's history). */
+    runOf: (host: RemoteHost) => Promise<BaseRun>;
+  },
+): Promise<{ plan?: DeployResult; hosts: HostResult[]; release: string }> {
   const prepared = new Map<string, PreparedHost>();
+  let release = base.releaseId;
   const planned = await Promise.all(
     connected.map(({ resolved, host, error }) => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
       return guarded(base, resolved.name, async () => {
+        const run = await ctx.runOf(host);
+        if (ctx.kind === "rollback") release = run.releaseId;
         const p = await prepareHost(
-          { ...base, host, user: resolved.user, runtime: ctx.runtime(host) },
+          { ...run, host, user: resolved.user, runtime: ctx.runtime(host) },
           resolved.address,
         );
         prepared.set(resolved.name, p);
@@ -85,17 +95,20 @@ async function planThenRun(
   );
   // Every host already runs it: the result names the live release (its id may be older than this run's).
   const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : undefined;
-  const release = same ?? base.releaseId;
+  release = same ?? release;
   const recap = formatRecap(ctx.kind, release, planned, (Date.now() - ctx.started) / 1000, true);
   base.sink({ kind: "log", level: "info", message: recap });
   const plan = resultOf(planned, release, base, recap);
-  if (!plan.ok || planned.every((h) => h.status === "ok") || !(await ctx.confirm(plan))) return { plan, hosts: [] };
+  if (!plan.ok || planned.every((h) => h.status === "ok") || !(await ctx.confirm(plan))) {
+    return { plan, hosts: [], release };
+  }
   const one = ({ resolved }: Connected) => {
     const p = prepared.get(resolved.name) as PreparedHost;
     return guarded(base, resolved.name, () => executeHost(p));
   };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
-  return { hosts: await runBatches(connected, one, { ...base, kind: ctx.kind, runtime: ctx.runtime, report }) };
+  const hosts = await runBatches(connected, one, { ...base, kind: ctx.kind, runtime: ctx.runtime, report });
+  return { hosts, release };
 }
 
 async function onEveryHost(
@@ -117,12 +130,6 @@ async function onEveryHost(
   let release = base.releaseId;
   try {
     const connected = await connectAll(config, chosenHosts(config, limit), pool);
-    if (confirm && kind === "deploy" && !base.check) {
-      const { plan, hosts: ran } = await planThenRun(connected, base, { kind, started, confirm, runtime });
-      if (plan) return plan;
-      hosts.push(...ran);
-      return finalResult(kind, release, hosts, started, base);
-    }
     if (kind === "rollback" && !base.releaseId) {
       const target = await fleetTarget(connected, config);
       if (target) {
@@ -130,6 +137,13 @@ async function onEveryHost(
         base = { ...base, releaseId: target };
         release = target;
       }
+    }
+    if (confirm && !base.check) {
+      const from = base;
+      const runOf = async (host: RemoteHost) => (perHost ? hostSpecific(from, host) : from);
+      const ran = await planThenRun(connected, base, { kind, started, confirm, runtime, runOf });
+      if (ran.plan) return ran.plan;
+      return finalResult(kind, ran.release, ran.hosts, started, base);
     }
     const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
@@ -238,6 +252,7 @@ export async function rollback(options: RollbackOptions): Promise<DeployResult> 
         images: {},
       },
       async (base) => base,
+      options.confirm,
     ),
   );
 }

@@ -75,6 +75,8 @@ export interface RollbackOptions {
   onEvent?: DeployEventSink;
   /** Recorded in the lock as run_id; default a random id. */
   runId?: string;
+  /** As for a deploy: plan, ask, then run on the same connections and facts. */
+  confirm?: (plan: DeployResult) => Promise<boolean>;
 }
 
 /** `skipped`: not deployed because an earlier rolling batch failed (inventory.serial / max_fail_percentage). */
