@@ -31,6 +31,8 @@ export async function writeHistory(host: RemoteHost, paths: DeployPaths, history
 /** `current` -> releases/<id> and `color`, each replaced atomically (symlink via rename). */
 export async function markLive(host: RemoteHost, paths: DeployPaths, releaseId: string, color: Color): Promise<void> {
   const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
-  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId), paths.current], { step: "record release" });
-  await host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" });
+  await Promise.all([
+    host.exec(["sh", "-c", script, "sh", paths.release(releaseId), paths.current], { step: "record release" }),
+    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" }),
+  ]);
 }
