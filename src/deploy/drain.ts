@@ -47,7 +47,7 @@ export async function drainConnections(
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     // No `ss`: the limit is all there is to go by.
-    const pause = open === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5));
+    const pause = open === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
   return { ms: Date.now() - started, open };

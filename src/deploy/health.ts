@@ -1,7 +1,8 @@
 /**
  * The health gate: poll a color's own port from the host until N consecutive healthy answers, or time out. Polls come
- * quickly at first (an app that boots in half a second is seen then, not at the next 2 s tick) and back off to the
- * configured interval, so a slow app costs no more polls than a fixed interval would, give or take a few.
+ * every 100 ms for the first 3 s (an app that boots in under a second is seen then, not at the next 2 s tick), then
+ * back off to the configured interval, so a slow app costs no more polls than a fixed interval would, give or take a
+ * few. The answers after a healthy one come at 100 ms again: the streak is confirmed, not waited for.
  */
 import type { ServiceConfig } from "../config/index.js";
 import { curlArgv, type HttpWaitArgs, healthy, parseCurl } from "../modules/http_wait.js";
@@ -14,8 +15,10 @@ export interface GateOutcome {
   last: string;
 }
 
-/** The first pause between polls, in ms; each later pause doubles, up to the configured interval. */
+/** The pause between the first polls, in ms. */
 export const FIRST_POLL_MS = 100;
+/** How many polls come FIRST_POLL_MS apart before the pauses double up to the interval. */
+export const FAST_POLLS = 30;
 
 /** http_wait's arguments for one service's health block on a port of the host's loopback. */
 export function gateArgs(name: string, service: ServiceConfig, port: number): HttpWaitArgs {
@@ -32,12 +35,13 @@ export function gateArgs(name: string, service: ServiceConfig, port: number): Ht
 }
 
 /**
- * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 100, 200, 400, ... capped at the
- * interval (seconds). Pure, so the schedule is unit-tested.
+ * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 100 ms for the first FAST_POLLS polls, then
+ * 200, 400, ... capped at the interval (seconds). Pure, so the schedule is unit-tested.
  */
-export function pollDelayMs(attempt: number, intervalS: number): number {
+export function pollDelayMs(attempt: number, intervalS: number, fastPolls = FAST_POLLS): number {
   const cap = intervalS * 1000;
-  return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(attempt - 1, 20));
+  const doublings = Math.max(0, attempt - fastPolls);
+  return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(doublings, 20));
 }
 
 export async function healthGate(host: RemoteHost, args: HttpWaitArgs): Promise<GateOutcome> {
@@ -52,7 +56,7 @@ export async function healthGate(host: RemoteHost, args: HttpWaitArgs): Promise<
     last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
     streak = healthy(args, response) ? streak + 1 : 0;
     if (streak >= args.successes) return { ok: true, attempts, last };
-    const pause = pollDelayMs(attempts, args.interval_s);
+    const pause = streak > 0 ? Math.min(FIRST_POLL_MS, args.interval_s * 1000) : pollDelayMs(attempts, args.interval_s);
     if (Date.now() + pause > deadline) return { ok: false, attempts, last };
     await new Promise((r) => setTimeout(r, pause));
   }

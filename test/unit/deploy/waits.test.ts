@@ -9,12 +9,15 @@ import { pollDelayMs } from "../../../src/deploy/health.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 describe("health poll schedule", () => {
-  it("starts at 100 ms and doubles up to the configured interval", () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => pollDelayMs(n, 2))).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
+  it("polls every 100 ms for 30 polls, then doubles up to the configured interval", () => {
+    expect([1, 2, 30, 31, 32, 33, 34, 35, 36].map((n) => pollDelayMs(n, 2))).toEqual([
+      100, 100, 100, 200, 400, 800, 1600, 2000, 2000,
+    ]);
+    expect([1, 2, 3, 4].map((n) => pollDelayMs(n, 2, 1))).toEqual([100, 200, 400, 800]);
   });
 
   it("never waits longer than a short interval", () => {
-    expect([1, 2, 3].map((n) => pollDelayMs(n, 0.15))).toEqual([100, 150, 150]);
+    expect([30, 31, 32].map((n) => pollDelayMs(n, 0.15))).toEqual([100, 150, 150]);
   });
 });
 
