@@ -10,7 +10,7 @@ import { applyNginxSite } from "../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
 import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
-import { pointSocketLinks } from "./socket-links.js";
+import { pointSocketLinks, type SocketLink } from "./socket-links.js";
 
 /** Certificates seen on each host: once there they stay for the run (a deploy asks several times per host). */
 const certificatesSeen = new WeakMap<RemoteHost, Set<string>>();
@@ -28,8 +28,8 @@ export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise
 
 /** What switchTo changed: the nginx files (validated, reloaded when changed) and the socket links it repointed. */
 export interface SwitchResult extends InstallResult {
-  /** Socket links pointed at another color's listener (proxy.switch socket), in the order they moved. */
-  links: string[];
+  /** Socket links pointed at another color's listener (proxy.switch socket). */
+  links: SocketLink[];
 }
 
 /**
@@ -52,7 +52,7 @@ export async function switchTo(
     sitePath: sitePathFromConfig(config),
     step: "switch",
   });
-  const moved = links.map((l) => `socket link ${l} -> ${color}\n`).join("");
+  const moved = links.map((l) => `socket link ${l.link} -> ${l.target}\n`).join("");
   return { ...files, changed: files.changed || links.length > 0, diff: `${files.diff}${moved}`, links };
 }
 

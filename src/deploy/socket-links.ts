@@ -62,15 +62,16 @@ export function pointLinksArgv(links: readonly SocketLink[], mode: "set" | "chec
   return ["sh", "-c", POINT_LINKS_SCRIPT, "sh", mode, ...links.flatMap((l) => [l.target, l.link])];
 }
 
-/** Points the links for `live` (check: only reads them); returns the links that changed (or would). */
+/** Points the links for `live` (check: only reads them); returns the links that moved (or would). */
 export async function pointSocketLinks(
   host: RemoteHost,
   config: SlipwayConfig,
   live: Color,
   check = false,
-): Promise<string[]> {
+): Promise<SocketLink[]> {
   const links = socketLinks(config, live);
   if (links.length === 0) return [];
   const r = await host.exec(pointLinksArgv(links, check ? "check" : "set"), { become: true, step: "switch" });
-  return r.stdout.split("\n").filter((l) => l !== "");
+  const moved = new Set(r.stdout.split("\n").filter((l) => l !== ""));
+  return links.filter((l) => moved.has(l.link));
 }
