@@ -3,7 +3,7 @@
  * stopped); a rollback with --restore-db
  * restores the backup taken before the release it left; releases, images and backups beyond `keep` are pruned.
  */
-import { colorPort } from "../../config/index.js";
+import { type Color, colorPort } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { durationSeconds } from "../../render/from-config/common.js";
 import { restoreBeforeRelease } from "../backup-step.js";
@@ -31,6 +31,19 @@ async function gateAfterRestore(s: FlowState): Promise<void> {
   }
 }
 
+/** The old color stops once it has no connection left (at most the drain limit), bounded by stop_timeout. */
+async function drainAndStop(s: FlowState, old: Color): Promise<void> {
+  const { host, config, runtime } = s.run;
+  const limit = drainSeconds(s);
+  if (limit > 0) {
+    const drain = await drainConnections(host, colorPorts(config, old), limit);
+    const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
+    s.say(`drained ${old} in ${(drain.ms / 1000).toFixed(1)}s (limit ${limit}s${left})`);
+  }
+  await runtime.stop(old);
+  s.say(`stopped ${old}`);
+}
+
 export const retireStep: Step = {
   name: "retire",
   async plan(s) {
@@ -41,18 +54,10 @@ export const retireStep: Step = {
   },
   async run(s) {
     const { host, config, runtime, kind, restoreDb, releaseId } = s.run;
-    if (s.liveColor && !s.stopFirst) {
-      const limit = drainSeconds(s);
-      if (limit > 0) {
-        const drain = await drainConnections(host, colorPorts(config, s.liveColor), limit);
-        const left =
-          drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
-        s.say(`drained ${s.liveColor} in ${(drain.ms / 1000).toFixed(1)}s (limit ${limit}s${left})`);
-      }
-      await runtime.stop(s.liveColor);
-      s.say(`stopped ${s.liveColor}`);
-    }
+    const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
+    const stopping = old ? drainAndStop(s, old) : Promise.resolve();
     if (kind === "rollback" && restoreDb && s.spec) {
+      await stopping;
       const from = s.live.history.releases.find((r) => r.id === s.live.release);
       if (from?.backup) {
         await restoreBeforeRelease(host, config, s.spec, from.backup, releaseId, s.writersOf(s.idle), s.say);
@@ -61,14 +66,12 @@ export const retireStep: Step = {
       } else s.say("no backup recorded with the release rolled back from: database left as is");
     }
     const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
-    s.history = await retireOld({
-      host,
-      config,
-      history: s.history,
-      live: releaseId,
-      previous: linked ?? null,
-      say: s.say,
-    });
+    // Pruning keeps the previous release (what the old color runs): it goes on while the old color stops.
+    const [, history] = await Promise.all([
+      stopping,
+      retireOld({ host, config, history: s.history, live: releaseId, previous: linked ?? null, say: s.say }),
+    ]);
+    s.history = history;
     return { status: "changed" };
   },
 };
