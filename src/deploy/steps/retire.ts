@@ -53,7 +53,7 @@ export const retireStep: Step = {
     s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
   },
   async run(s) {
-    const { host, config, runtime, kind, restoreDb, releaseId } = s.run;
+    const { host, config, kind, restoreDb, releaseId } = s.run;
     const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
     const stopping = old ? drainAndStop(s, old) : Promise.resolve();
     if (kind === "rollback" && restoreDb && s.spec) {
