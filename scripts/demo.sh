@@ -18,7 +18,7 @@ npm run -s sandbox -- up
 
 say "Validating the example configs"
 for config in examples/*/slipway*.yml; do
-  slipway validate "$config"
+  slipway validate -c "$config"
 done
 
 # The deploy is there when src/deploy exports deploy() and the CLI has `slipway deploy`.
@@ -68,7 +68,7 @@ live_versions() {
 deploy_version() { # deploy_version VERSION [extra --version-env ...]
   local version=$1
   shift
-  slipway deploy "$CONFIG" --release-dir examples/harvest --version-env "APP_VERSION=$version" "$@" --yes
+  slipway deploy -c "$CONFIG" --release-dir examples/harvest --version-env "APP_VERSION=$version" "$@" --yes
 }
 
 say "1. First deploy of harvest v1 (back up, start blue, health gate, switch nginx)"

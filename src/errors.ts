@@ -51,6 +51,8 @@ export class ConnectionError extends SlipwayError {}
 export class HostKeyError extends SlipwayError {}
 /** A config or playbook file is invalid; the message carries file:line:col. */
 export class ConfigError extends SlipwayError {}
+/** A command line the CLI cannot act on: a flag value of the wrong shape, a flag on the wrong command. */
+export class UsageError extends SlipwayError {}
 
 function indent(text: string, prefix: string): string {
   return text

@@ -5806,14 +5806,14 @@ var require_printer = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports) {
     "use strict";
     exports.__esModule = true;
-    exports.print = print2;
+    exports.print = print;
     exports.PrintVisitor = PrintVisitor;
     function _interopRequireDefault(obj) {
       return obj && obj.__esModule ? obj : { "default": obj };
     }
     var _visitor = require_visitor();
     var _visitor2 = _interopRequireDefault(_visitor);
-    function print2(ast) {
+    function print(ast) {
       return new PrintVisitor().accept(ast);
     }
     function PrintVisitor() {
@@ -32644,7 +32644,7 @@ var require_util2 = __commonJS({
       toCamelCase: () => toCamelCase
     });
     module.exports = __toCommonJS(util_exports2);
-    var import_node_path28 = __toESM2(__require("path"), 1);
+    var import_node_path29 = __toESM2(__require("path"), 1);
     var import_node_process = __toESM2(__require("process"), 1);
     var import_vendor_core = require_vendor_core();
     function noop() {
@@ -32666,10 +32666,10 @@ var require_util2 = __commonJS({
       const pathKey2 = import_node_process.default.platform === "win32" ? Object.keys(env2).reverse().find((key) => key.toUpperCase() === "PATH") || "Path" : "PATH";
       const pathValue = dirs.map(
         (c) => c && [
-          import_node_path28.default.resolve(c, "node_modules", ".bin"),
-          import_node_path28.default.resolve(c)
+          import_node_path29.default.resolve(c, "node_modules", ".bin"),
+          import_node_path29.default.resolve(c)
         ]
-      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path28.default.delimiter);
+      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path29.default.delimiter);
       return __spreadProps(__spreadValues({}, env2), {
         [pathKey2]: pathValue
       });
@@ -32749,7 +32749,7 @@ var require_core = __commonJS({
       kill: () => kill2,
       log: () => log2,
       os: () => os2,
-      path: () => import_node_path28.default,
+      path: () => import_node_path29.default,
       ps: () => import_vendor_core3.ps,
       quote: () => import_util22.quote,
       quotePowerShell: () => import_util22.quotePowerShell,
@@ -33110,7 +33110,7 @@ ${details}`;
     var import_vendor_core2 = require_vendor_core();
     var import_util9 = require_util2();
     var import_internals = require_internals();
-    var import_node_path28 = __toESM2(__require("path"), 1);
+    var import_node_path29 = __toESM2(__require("path"), 1);
     var os2 = __toESM2(__require("os"), 1);
     var import_vendor_core3 = require_vendor_core();
     var import_util22 = require_util2();
@@ -44597,7 +44597,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     }
     function ul(i) {
       if (/^(http|ws)s:$/.test(i.protocol)) return true;
-      const o3 = i.host.replace(/(^\[)|(]$)/g, ""), a = (0, import_node_net.isIP)(o3);
+      const o3 = i.host.replace(/(^\[)|(]$)/g, ""), a = (0, import_node_net2.isIP)(o3);
       return a === 4 && /^127\./.test(o3) || a === 6 && /^(((0+:){7})|(::(0+:){0,6}))0*1$/.test(o3) ? true : i.host === "localhost" || i.host.endsWith(".localhost") ? false : i.protocol === "file:";
     }
     function ct(i) {
@@ -44940,7 +44940,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_buffer;
     var import_node_util2;
     var import_node_url22;
-    var import_node_net;
+    var import_node_net2;
     var import_node_fs42;
     var import_node_path32;
     var Os;
@@ -45060,7 +45060,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         import_node_util2 = __require("util");
         init_node_fetch_native_DfbY2q_x();
         import_node_url22 = __require("url");
-        import_node_net = __require("net");
+        import_node_net2 = __require("net");
         import_node_fs42 = __require("fs");
         import_node_path32 = __require("path");
         Os = Object.defineProperty;
@@ -46051,7 +46051,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     module.exports = __toCommonJS(vendor_extra_exports);
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_fs32 = __toESM2(__require("fs"), 1);
-    var import_node_path28 = __toESM2(__require("path"), 1);
+    var import_node_path29 = __toESM2(__require("path"), 1);
     var import_node_stream22 = __require("stream");
     var import_node_events = __require("events");
     var import_node_stream4 = __require("stream");
@@ -46347,7 +46347,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_process = __toESM2(__require("process"), 1);
     var import_node_fs22 = __toESM2(__require("fs"), 1);
     var import_promises32 = __toESM2(__require("fs").promises, 1);
-    var import_node_path29 = __toESM2(__require("path"), 1);
+    var import_node_path30 = __toESM2(__require("path"), 1);
     var import_fast_glob = __toESM2(require_out4(), 1);
     var import_ignore = __toESM2(require_ignore2(), 1);
     function slash(path32) {
@@ -46379,23 +46379,23 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path29.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path30.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path29.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path30.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path29.default.posix.join(base, cleanPattern);
+        result = import_node_path30.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     var parseIgnoreFile = (file2, cwd) => {
-      const base = slash(import_node_path29.default.relative(cwd, import_node_path29.default.dirname(file2.filePath)));
+      const base = slash(import_node_path30.default.relative(cwd, import_node_path30.default.dirname(file2.filePath)));
       return file2.content.split(/\r?\n/).filter((line) => line && !line.startsWith("#")).map((pattern) => applyBaseToPattern(pattern, base));
     };
     var toRelativePath = (fileOrDirectory, cwd) => {
       cwd = slash(cwd);
-      if (import_node_path29.default.isAbsolute(fileOrDirectory)) {
+      if (import_node_path30.default.isAbsolute(fileOrDirectory)) {
         if (slash(fileOrDirectory).startsWith(cwd)) {
-          return import_node_path29.default.relative(cwd, fileOrDirectory);
+          return import_node_path30.default.relative(cwd, fileOrDirectory);
         }
         throw new Error(`Path ${fileOrDirectory} is not in cwd ${cwd}`);
       }
@@ -46467,21 +46467,21 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     };
     var normalizePathForDirectoryGlob = (filePath, cwd) => {
       const path32 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path28.default.isAbsolute(path32) ? path32 : import_node_path28.default.join(cwd, path32);
+      return import_node_path29.default.isAbsolute(path32) ? path32 : import_node_path29.default.join(cwd, path32);
     };
     var shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern == null ? void 0 : pattern.match(/\*\*\/([^/]+)$/);
       if (!match) {
         return false;
       }
-      const dirname14 = match[1];
-      const hasWildcards = /[*?[\]{}]/.test(dirname14);
-      const hasExtension = import_node_path28.default.extname(dirname14) && !dirname14.startsWith(".");
+      const dirname15 = match[1];
+      const hasWildcards = /[*?[\]{}]/.test(dirname15);
+      const hasExtension = import_node_path29.default.extname(dirname15) && !dirname15.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     var getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = (extensions == null ? void 0 : extensions.length) > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file2) => import_node_path28.default.posix.join(directoryPath, `**/${import_node_path28.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path28.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file2) => import_node_path29.default.posix.join(directoryPath, `**/${import_node_path29.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path29.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     var directoryToGlob = (_0, ..._1) => __async(null, [_0, ..._1], function* (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -46563,7 +46563,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const seen = /* @__PURE__ */ new Set();
       return (fastGlobResult) => {
         var _a22;
-        const pathKey2 = import_node_path28.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
+        const pathKey2 = import_node_path29.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
         if (seen.has(pathKey2) || isIgnored && isIgnored(pathKey2)) {
           return false;
         }
@@ -53846,13 +53846,135 @@ var require_ignore = __commonJS({
   }
 });
 
-// src/cli/backup.ts
-var backup_exports = {};
-__export(backup_exports, {
-  formatList: () => formatList,
-  register: () => register
-});
-import { dirname as dirname5, resolve as resolve4 } from "node:path";
+// src/remote/quote.ts
+var SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+function shQuote(arg) {
+  if (arg.includes("\0")) throw new Error("a shell argument cannot contain a NUL byte");
+  if (arg !== "" && SAFE.test(arg)) return arg;
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+function shJoin(argv3) {
+  if (argv3.length === 0) throw new Error("an empty command cannot be run");
+  return argv3.map(shQuote).join(" ");
+}
+
+// src/remote/secret-forms.ts
+var MIN_SECRET_LENGTH = 3;
+var MIN_LINE_LENGTH = 8;
+var PEM_FRAME = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+var MIN_BASE64_CORE = 6;
+function secretForms(secret2) {
+  if (secret2.length < MIN_SECRET_LENGTH) return [];
+  const forms = [
+    secret2,
+    ...textForms(secret2),
+    ...base64Forms(secret2),
+    Buffer.from(secret2).toString("hex"),
+    Buffer.from(secret2).toString("hex").toUpperCase()
+  ];
+  if (/\r?\n/.test(secret2)) {
+    for (const line of secret2.split(/\r?\n/)) {
+      const trimmed = line.trim();
+      if (trimmed.length >= MIN_LINE_LENGTH && !PEM_FRAME.test(trimmed)) forms.push(trimmed, ...textForms(trimmed));
+    }
+  }
+  return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function textForms(value) {
+  const forms = [
+    JSON.stringify(value).slice(1, -1),
+    ...percentForms(value),
+    // systemd EnvironmentFile (src/render/systemd.ts renderEnvironmentFile)
+    value.replace(/[\\"$`]/g, (c) => `\\${c}`),
+    // systemd Environment= (src/render/systemd-values.ts environmentAssignment)
+    value.replaceAll("%", "%%").replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("	", "\\t"),
+    // compose interpolation escape (src/render/compose.ts)
+    value.replaceAll("$", () => "$$")
+  ];
+  if (!value.includes("\0")) {
+    const quoted = shQuote(value);
+    forms.push(quoted.startsWith("'") ? quoted.slice(1, -1) : quoted);
+  }
+  return forms;
+}
+function percentForms(value) {
+  const component = encodeURIComponent(value);
+  const strict = component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const forms = [component, strict, strict.replaceAll("%20", "+"), component.replaceAll("%20", "+")];
+  return [...forms, ...forms.map((form) => form.replace(/%[0-9A-F]{2}/g, (hex3) => hex3.toLowerCase()))];
+}
+function base64Forms(secret2) {
+  const bytes = Buffer.from(secret2);
+  const forms = [bytes.toString("base64").replace(/=+$/, "")];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(8 * offset / 6);
+    const end = Math.floor(8 * (offset + bytes.length) / 6);
+    const core = encoded.slice(first, end);
+    if (core.length >= MIN_BASE64_CORE) forms.push(core);
+  }
+  const url2 = forms.map((form) => form.replaceAll("+", "-").replaceAll("/", "_"));
+  return [...forms, ...url2];
+}
+
+// src/remote/redact.ts
+var MASK = "***";
+var Redactor = class {
+  #needles = /* @__PURE__ */ new Set();
+  #sorted = null;
+  constructor(secrets = []) {
+    for (const secret2 of secrets) this.add(secret2);
+  }
+  /** Register a secret value (and its encoded forms); empty, undefined and very short values are ignored. */
+  add(secret2) {
+    if (secret2 === void 0 || secret2.length < MIN_SECRET_LENGTH) return this;
+    for (const form of secretForms(secret2)) this.#needles.add(form);
+    this.#sorted = null;
+    return this;
+  }
+  /** Register several values at once. */
+  addAll(secrets) {
+    for (const secret2 of secrets) this.add(secret2);
+    return this;
+  }
+  /** Number of distinct strings masked (each secret counts once per form). */
+  get size() {
+    return this.#needles.size;
+  }
+  /** Every masked string (for a log sink that masks on its own, such as the Actions runner's `::add-mask::`). */
+  forms() {
+    return [...this.#needles];
+  }
+  /** `text` with every occurrence of every form of every secret replaced by `***`. */
+  redact(text) {
+    if (this.#needles.size === 0 || text === "") return text;
+    this.#sorted ??= [...this.#needles].sort((a, b) => b.length - a.length);
+    let result = text;
+    for (const needle of this.#sorted) {
+      if (result.includes(needle)) result = result.replaceAll(needle, MASK);
+    }
+    return result;
+  }
+  /** An error's message (or any thrown value as text), safe to print. */
+  redactError(error62) {
+    if (error62 instanceof Error) return this.redact(error62.message);
+    return this.redact(String(error62));
+  }
+  /** A copy of a JSON-shaped value (--json output, records) with every string, keys included, redacted. */
+  redactValue(value) {
+    return this.#walk(value);
+  }
+  #walk(value) {
+    if (typeof value === "string") return this.redact(value);
+    if (Array.isArray(value)) return value.map((item) => this.#walk(item));
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.#walk(v)]));
+  }
+};
+var SECRET_CONTENT_CHANGED = "secret content changed (file mode 0600: content not shown)";
+function isPrivateMode(mode) {
+  return mode !== void 0 && (mode & 63) === 0;
+}
 
 // src/errors.ts
 var SlipwayError = class extends Error {
@@ -53892,781 +54014,43 @@ var HostKeyError = class extends SlipwayError {
 };
 var ConfigError = class extends SlipwayError {
 };
+var UsageError = class extends SlipwayError {
+};
 function indent(text, prefix) {
   return text.split("\n").map((line) => prefix + line).join("\n");
 }
 
-// src/backup/errors.ts
-var BackupError = class extends SlipwayError {
-};
-
-// src/backup/from-config.ts
-function secret(env2, name, what) {
-  if (name === void 0) return void 0;
-  const value = env2[name];
-  if (value === void 0) {
-    throw new BackupError(`the ${what} is read from $${name}, which is not set`, {
-      hint: `export ${name}=... (or set it as a secret in Actions)`
-    });
-  }
-  return value;
+// src/config/describe-value.ts
+function describeFound(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (typeof value === "string")
+    return value.length > 60 ? `${JSON.stringify(value.slice(0, 57))}...` : JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `a list (${value.length} item${value.length === 1 ? "" : "s"})`;
+  if (typeof value === "object") return "a mapping";
+  return String(value);
 }
-function parseServerUrl(url2) {
-  let parsed;
-  try {
-    parsed = new URL(url2);
-  } catch {
-    throw new BackupError("the database URL is not a valid URL", {
-      hint: "expected e.g. postgres://user:password@host:5432/name"
-    });
-  }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || void 0;
-  return {
-    location: {
-      kind: "server",
-      host: parsed.hostname || void 0,
-      port: parsed.port ? Number(parsed.port) : void 0
-    },
-    user: parsed.username ? decodeURIComponent(parsed.username) : void 0,
-    password: parsed.password ? decodeURIComponent(parsed.password) : void 0,
-    database
-  };
-}
-function databaseSpecFromConfig(db, ctx2) {
-  const spec = specWithoutStorage(db, ctx2);
-  return db.backups.dir ? { ...spec, backupsDir: db.backups.dir } : spec;
-}
-function specWithoutStorage(db, ctx2) {
-  const password = secret(ctx2.env, db.password_secret, "database password");
-  if (db.engine === "sqlite" || db.engine === "duckdb") {
-    const path8 = db.path ?? "";
-    const location = db.volume ? { kind: "volume", volume: db.volume, path: path8 } : { kind: "file", path: path8 };
-    if (db.engine === "sqlite") return { engine: "sqlite", location };
-    if (ctx2.strategy !== "stop-first") {
-      throw new BackupError("DuckDB allows one writer only: it can be backed up only while the app is stopped", {
-        hint: "set `strategy: stop-first` (the plan will say it has downtime)"
-      });
-    }
-    return { engine: "duckdb", location, safety: { mode: "stop-first" } };
-  }
-  const url2 = secret(ctx2.env, db.url_secret, "database URL");
-  if (db.engine === "mongodb") {
-    const location = url2 ? { kind: "server" } : { kind: "service", compose: { project: ctx2.app, service: db.compose_service ?? "" } };
-    return { engine: "mongodb", location, uri: url2, database: db.name, password };
-  }
-  const fromUrl = url2 ? parseServerUrl(url2) : { location: { kind: "service", compose: { project: ctx2.app, service: db.compose_service ?? "" } } };
-  const database = db.name ?? fromUrl.database;
-  if (!database)
-    throw new BackupError(`no ${db.engine} database name`, {
-      hint: "set `database.name` (or put it in the URL's path)"
-    });
-  return {
-    engine: db.engine,
-    location: fromUrl.location,
-    database,
-    user: db.user ?? fromUrl.user,
-    password: password ?? fromUrl.password
-  };
-}
-
-// src/backup/adapters/sqlite.ts
-function sqlLiteral(text) {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-function integrityCheckStep(file2) {
-  return {
-    argv: ["sqlite3", "-bail", "-readonly", file2, "PRAGMA integrity_check;"],
-    what: `PRAGMA integrity_check on ${file2}`,
-    expectStdout: "ok"
-  };
-}
-function sqliteBackupRecipe(dbPath, part) {
-  return {
-    engine: "sqlite",
-    ext: "sqlite3",
-    tool: "sqlite3",
-    versionArgv: ["sqlite3", "--version"],
-    dump: [
-      { argv: ["test", "-f", dbPath], what: `the database file ${dbPath} exists` },
-      {
-        // The busy timeout lets a writer finish its transaction instead of failing the copy.
-        argv: ["sqlite3", "-bail", "-cmd", ".timeout 30000", dbPath, `VACUUM INTO ${sqlLiteral(part)};`],
-        what: `online copy of ${dbPath} (VACUUM INTO)`
-      },
-      { argv: ["chmod", "600", part], what: "make the copy readable by its owner only" }
-    ],
-    verify: [integrityCheckStep(part)],
-    needsWritersStopped: false
-  };
-}
-function fileSwapSteps(backup, dbPath, sidecars) {
-  const incoming = `${dbPath}.slipway-restore`;
-  return [
-    { argv: ["cp", "--", backup, incoming], what: `copy ${backup} next to ${dbPath}` },
-    {
-      argv: [
-        "sh",
-        "-c",
-        'if [ -e "$1" ]; then chown --reference="$1" "$2" && chmod --reference="$1" "$2"; fi',
-        "sh",
-        dbPath,
-        incoming
-      ],
-      what: `give the restored file the owner and mode of ${dbPath}`
-    },
-    { argv: ["rm", "-f", "--", ...sidecars.map((suffix) => `${dbPath}${suffix}`)], what: "remove stale WAL files" },
-    { argv: ["mv", "-f", "--", incoming, dbPath], what: `put the restored file in place of ${dbPath}` }
-  ];
-}
-function sqliteRestoreRecipe(dbPath, backup) {
-  return {
-    engine: "sqlite",
-    restore: [integrityCheckStep(backup), ...fileSwapSteps(backup, dbPath, ["-wal", "-shm", "-journal"])],
-    verify: [integrityCheckStep(dbPath)]
-  };
-}
-
-// src/backup/adapters/duckdb.ts
-function fillPlaceholder(argv3, token, value) {
-  return argv3.map((arg) => arg.replaceAll(token, value));
-}
-function duckdbBackupRecipe(spec, dbPath, part) {
-  if (spec.safety.mode === "export") {
-    return {
-      engine: "duckdb",
-      ext: "export",
-      tool: spec.safety.export[0] ?? "export",
-      versionArgv: ["true"],
-      dump: [{ argv: fillPlaceholder(spec.safety.export, "{out}", part), what: "the app's own export" }],
-      verify: [{ argv: ["test", "-s", part], what: "the export is not empty" }],
-      needsWritersStopped: false
-    };
-  }
-  return {
-    engine: "duckdb",
-    ext: "duckdb",
-    tool: "cp",
-    versionArgv: ["cp", "--version"],
-    dump: [
-      { argv: ["test", "-f", dbPath], what: `the database file ${dbPath} exists` },
-      {
-        argv: [
-          "sh",
-          "-c",
-          'if [ -e "$1.wal" ]; then echo "$1.wal exists: the app did not shut down cleanly" >&2; exit 1; fi',
-          "sh",
-          dbPath
-        ],
-        what: "no DuckDB WAL left behind (the app checkpointed on shutdown)"
-      },
-      {
-        argv: ["sh", "-c", 'umask 077; cp -- "$1" "$2"', "sh", dbPath, part],
-        what: `copy ${dbPath} while the app is stopped`
-      }
-    ],
-    verify: [{ argv: ["cmp", "--", dbPath, part], what: "the copy equals the stopped database byte for byte" }],
-    needsWritersStopped: true
-  };
-}
-function duckdbRestoreRecipe(spec, dbPath, backup) {
-  if (spec.safety.mode === "export") {
-    if (!spec.safety.import)
-      throw new Error("a DuckDB export can only be restored with an `import` command (use {in} for the file)");
-    return {
-      engine: "duckdb",
-      restore: [{ argv: fillPlaceholder(spec.safety.import, "{in}", backup), what: "the app's own import" }],
-      verify: []
-    };
-  }
-  return {
-    engine: "duckdb",
-    restore: fileSwapSteps(backup, dbPath, [".wal"]),
-    verify: [{ argv: ["cmp", "--", backup, dbPath], what: "the database equals the backup byte for byte" }]
-  };
-}
-
-// src/backup/location.ts
-import path2 from "node:path/posix";
-function toolPrefix(where, env2 = {}) {
-  const pairs = Object.entries(env2).map(([key, value]) => `${key}=${value}`);
-  if (where.kind === "container") {
-    return [
-      "docker",
-      "exec",
-      "-i",
-      ...where.runAs ? ["-u", where.runAs] : [],
-      ...pairs.flatMap((pair) => ["-e", pair]),
-      where.container
-    ];
-  }
-  const sudo = where.runAs ? ["sudo", "-n", "-u", where.runAs, "--"] : [];
-  return [...sudo, ...pairs.length > 0 ? ["env", ...pairs] : []];
-}
-function composeContainerArgv(project, service) {
-  const byProject = project ? ["--filter", `label=com.docker.compose.project=${project}`] : [];
-  return ["docker", "ps", "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
-}
-function volumeMountpointArgv(volume) {
-  return ["docker", "volume", "inspect", "--format", "{{ .Mountpoint }}", volume];
-}
-function pathInVolume(mountpoint, inner) {
-  const joined = path2.join(mountpoint, inner);
-  if (joined !== mountpoint && !joined.startsWith(`${mountpoint}/`)) {
-    throw new Error(`the path ${inner} leaves the volume`);
-  }
-  return joined;
-}
-function describeFileLocation(location) {
-  return location.kind === "file" ? `file ${location.path}` : `volume ${location.volume}:${location.path}`;
-}
-function describeServerLocation(location) {
-  const as = location.runAs ? ` as ${location.runAs}` : "";
-  if (location.kind === "server") {
-    const at2 = location.host ? `${location.host}${location.port ? `:${location.port}` : ""}` : "local socket";
-    return `server ${at2}${as}`;
-  }
-  if ("compose" in location)
-    return `compose service ${location.compose.project ?? "*"}/${location.compose.service}${as}`;
-  return `container ${location.container}${as}`;
-}
-
-// src/remote/quote.ts
-var SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
-function shQuote(arg) {
-  if (arg.includes("\0")) throw new Error("a shell argument cannot contain a NUL byte");
-  if (arg !== "" && SAFE.test(arg)) return arg;
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-function shJoin(argv3) {
-  if (argv3.length === 0) throw new Error("an empty command cannot be run");
-  return argv3.map(shQuote).join(" ");
-}
-
-// src/backup/shell.ts
-function toFileScript(producer, out) {
-  return ["sh", "-c", `umask 077; exec ${shJoin(producer)} > ${shQuote(out)}`];
-}
-function fromFileScript(consumer, input2) {
-  return ["sh", "-c", `exec ${shJoin(consumer)} < ${shQuote(input2)}`];
-}
-function pipeScript(first, second, io) {
-  const status = shQuote(io.statusFile);
-  const input2 = io.input === void 0 ? "" : ` < ${shQuote(io.input)}`;
-  const output2 = io.output === void 0 ? "" : ` > ${shQuote(io.output)}`;
-  const script = [
-    "set -e",
-    "umask 077",
-    `rm -f ${status}`,
-    `{ ${shJoin(first)}${input2} || echo "$?" > ${status}; } | ${shJoin(second)}${output2}`,
-    `if [ -s ${status} ]; then rc=$(cat ${status}); rm -f ${status}; echo "${first[0]} exited with status $rc" >&2; exit 1; fi`
-  ].join("\n");
-  return ["sh", "-c", script];
-}
-function writeSecretArgv(prefix, path8) {
-  return [...prefix, "sh", "-c", 'umask 077; set -C; cat > "$1"', "sh", path8];
-}
-function removeFileArgv(prefix, path8) {
-  return [...prefix, "rm", "-f", "--", path8];
-}
-
-// src/backup/adapters/mongodb.ts
-function mongoConfigContent(spec) {
-  const lines = [];
-  if (spec.uri !== void 0) lines.push(`uri: ${JSON.stringify(spec.uri)}`);
-  if (spec.password !== void 0) lines.push(`password: ${JSON.stringify(spec.password)}`);
-  return `${lines.join("\n")}
-`;
-}
-function mongoSecret(spec, where, token) {
-  if (spec.uri === void 0 && spec.password === void 0) return void 0;
-  const path8 = `/tmp/slipway-mongo-${token}.yaml`;
-  const prefix = toolPrefix(where);
-  return {
-    path: path8,
-    content: mongoConfigContent(spec),
-    writeArgv: writeSecretArgv(prefix, path8),
-    removeArgv: removeFileArgv(prefix, path8)
-  };
-}
-function clientArgs(spec, secret2) {
-  const args = secret2 ? [`--config=${secret2.path}`] : [];
-  if (spec.database) args.push(`--db=${spec.database}`);
-  return args;
-}
-function mongoBackupRecipe(spec, where, part, token) {
-  const secret2 = mongoSecret(spec, where, token);
-  const prefix = toolPrefix(where);
-  return {
-    engine: "mongodb",
-    ext: "archive.gz",
-    tool: "mongodump",
-    versionArgv: [...prefix, "mongodump", "--version"],
-    secret: secret2,
-    dump: [
-      {
-        argv: toFileScript([...prefix, "mongodump", ...clientArgs(spec, secret2), "--archive", "--gzip"], part),
-        what: "mongodump --archive --gzip"
-      }
-    ],
-    verify: [
-      {
-        argv: fromFileScript(
-          [...prefix, "mongorestore", ...clientArgs(spec, secret2), "--archive", "--gzip", "--dryRun"],
-          part
-        ),
-        what: "mongorestore --dryRun reads the archive"
-      }
-    ],
-    needsWritersStopped: false
-  };
-}
-function mongoRestoreRecipe(spec, where, backup, token) {
-  const secret2 = mongoSecret(spec, where, token);
-  const prefix = toolPrefix(where);
-  return {
-    engine: "mongodb",
-    secret: secret2,
-    restore: [
-      {
-        argv: fromFileScript(
-          [...prefix, "mongorestore", ...clientArgs(spec, secret2), "--archive", "--gzip", "--drop"],
-          backup
-        ),
-        what: "mongorestore --drop from the archive"
-      }
-    ],
-    verify: []
-  };
-}
-
-// src/backup/adapters/mysql.ts
-function optionFileValue(value) {
-  if (/[\r\n]/.test(value)) throw new Error("a MySQL password cannot contain a line break");
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
-function mysqlSecret(spec, where, token) {
-  if (spec.password === void 0) return void 0;
-  const path8 = `/tmp/slipway-my-${token}.cnf`;
-  const prefix = toolPrefix(where);
-  return {
-    path: path8,
-    content: `[client]
-password=${optionFileValue(spec.password)}
-`,
-    writeArgv: writeSecretArgv(prefix, path8),
-    removeArgv: removeFileArgv(prefix, path8)
-  };
-}
-function clientArgs2(spec, where, secret2) {
-  const args = secret2 ? [`--defaults-extra-file=${secret2.path}`] : [];
-  if (where.kind === "server" && where.host) args.push("-h", where.host);
-  if (where.kind === "server" && where.port) args.push("-P", String(where.port));
-  if (spec.user) args.push("-u", spec.user);
-  return args;
-}
-var MYSQLDUMP_OPTIONS = [
-  "--single-transaction",
-  "--quick",
-  "--routines",
-  "--triggers",
-  "--hex-blob",
-  // MySQL 8.0.21+ needs the PROCESS privilege to dump tablespaces; an app user rarely has it and never needs them.
-  "--no-tablespaces"
-];
-function mysqlBackupRecipe(spec, where, part, token) {
-  const secret2 = mysqlSecret(spec, where, token);
-  const prefix = toolPrefix(where);
-  return {
-    engine: "mysql",
-    ext: "sql.gz",
-    tool: "mysqldump",
-    versionArgv: [...prefix, "mysqldump", "--version"],
-    secret: secret2,
-    dump: [
-      {
-        argv: pipeScript(
-          [...prefix, "mysqldump", ...clientArgs2(spec, where, secret2), ...MYSQLDUMP_OPTIONS, spec.database],
-          ["gzip", "-c"],
-          { output: part, statusFile: `${part}.status` }
-        ),
-        what: `mysqldump --single-transaction --quick ${spec.database} | gzip`
-      }
-    ],
-    verify: [
-      { argv: ["gzip", "-t", part], what: "gzip -t: the archive is complete" },
-      {
-        argv: pipeScript(["gzip", "-dc"], ["tail", "-n", "1"], { input: part, statusFile: `${part}.tail-status` }),
-        what: "the dump ends with mysqldump's completion line",
-        expectStdout: /^-- Dump completed/
-      }
-    ],
-    needsWritersStopped: false,
-    size: {
-      argv: [...prefix, "mysql", ...clientArgs2(spec, where, secret2), "-N", "-B", "-e", MYSQL_SIZE_SQL, spec.database],
-      what: `size of the database ${spec.database}`,
-      expectStdout: /^\d+$/
-    }
-  };
-}
-var MYSQL_SIZE_SQL = "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS UNSIGNED) FROM information_schema.tables WHERE table_schema = DATABASE()";
-function mysqlRestoreRecipe(spec, where, backup, token) {
-  const secret2 = mysqlSecret(spec, where, token);
-  const prefix = toolPrefix(where);
-  const client = [...prefix, "mysql", ...clientArgs2(spec, where, secret2)];
-  return {
-    engine: "mysql",
-    secret: secret2,
-    restore: [
-      {
-        argv: pipeScript(["gzip", "-dc"], [...client, spec.database], {
-          input: backup,
-          statusFile: `${backup}.restore-status`
-        }),
-        what: `gunzip | mysql ${spec.database}`
-      }
-    ],
-    verify: [
-      {
-        argv: [...client, "-N", "-B", "-e", "SELECT 1", spec.database],
-        what: `${spec.database} answers`,
-        expectStdout: "1"
-      }
-    ]
-  };
-}
-
-// src/backup/adapters/postgres.ts
-function pgpassLine(password) {
-  return `*:*:*:*:${password.replace(/[\\:]/g, (c) => `\\${c}`)}
-`;
-}
-function postgresSecret(spec, where, token) {
-  if (spec.password === void 0) return void 0;
-  const path8 = `/tmp/slipway-pgpass-${token}`;
-  const prefix = toolPrefix(where);
-  return {
-    path: path8,
-    content: pgpassLine(spec.password),
-    writeArgv: writeSecretArgv(prefix, path8),
-    removeArgv: removeFileArgv(prefix, path8)
-  };
-}
-function connArgs(spec, where) {
-  const args = ["--no-password"];
-  if (where.kind === "server" && where.host) args.push("-h", where.host);
-  if (where.kind === "server" && where.port) args.push("-p", String(where.port));
-  if (spec.user) args.push("-U", spec.user);
-  return args;
-}
-function prefixFor(where, secret2) {
-  return toolPrefix(where, secret2 ? { PGPASSFILE: secret2.path } : {});
-}
-var ROW_COUNTS_SQL = [
-  "SELECT format('%I.%I', table_schema, table_name) || '=' ||",
-  "(xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name), false, true, '')))[1]::text",
-  "FROM information_schema.tables",
-  "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')",
-  "ORDER BY 1"
-].join(" ");
-function psqlArgv(spec, where, secret2, database, sql) {
-  return [
-    ...prefixFor(where, secret2),
-    "psql",
-    "-X",
-    "-A",
-    "-t",
-    "-v",
-    "ON_ERROR_STOP=1",
-    ...connArgs(spec, where),
-    "-d",
-    database,
-    "-c",
-    sql
-  ];
-}
-function postgresBackupRecipe(spec, where, part, token) {
-  const secret2 = postgresSecret(spec, where, token);
-  const prefix = prefixFor(where, secret2);
-  return {
-    engine: "postgres",
-    ext: "dump",
-    tool: "pg_dump",
-    versionArgv: [...toolPrefix(where), "pg_dump", "--version"],
-    secret: secret2,
-    dump: [
-      {
-        argv: toFileScript([...prefix, "pg_dump", "-Fc", ...connArgs(spec, where), "-d", spec.database], part),
-        what: `pg_dump -Fc of ${spec.database}`
-      }
-    ],
-    verify: [
-      {
-        argv: fromFileScript([...toolPrefix(where), "pg_restore", "--list"], part),
-        what: "pg_restore --list reads the dump"
-      }
-    ],
-    needsWritersStopped: false,
-    size: {
-      argv: psqlArgv(spec, where, secret2, spec.database, "SELECT pg_database_size(current_database())"),
-      what: `size of the database ${spec.database}`,
-      expectStdout: /^\d+$/
-    }
-  };
-}
-function postgresScratchVerify(spec, where, part, token) {
-  const secret2 = postgresSecret(spec, where, token);
-  const prefix = prefixFor(where, secret2);
-  const scratch = `slipway_verify_${token}`;
-  const conn = connArgs(spec, where);
-  return {
-    scratch,
-    create: { argv: [...prefix, "createdb", ...conn, scratch], what: `create the scratch database ${scratch}` },
-    restore: {
-      argv: fromFileScript(
-        [...prefix, "pg_restore", "--no-owner", "--no-acl", "--exit-on-error", ...conn, "-d", scratch],
-        part
-      ),
-      what: `restore the dump into ${scratch}`
-    },
-    countSource: {
-      argv: psqlArgv(spec, where, secret2, spec.database, ROW_COUNTS_SQL),
-      what: `row counts in ${spec.database}`
-    },
-    countScratch: { argv: psqlArgv(spec, where, secret2, scratch, ROW_COUNTS_SQL), what: `row counts in ${scratch}` },
-    drop: {
-      argv: [...prefix, "dropdb", "--if-exists", ...conn, scratch],
-      what: `drop the scratch database ${scratch}`
-    }
-  };
-}
-function parseRowCounts(stdout) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const line of stdout.split("\n")) {
-    const at2 = line.lastIndexOf("=");
-    if (at2 > 0) counts.set(line.slice(0, at2), Number(line.slice(at2 + 1)));
-  }
-  return counts;
-}
-function compareRowCounts(source, copy) {
-  const names = [.../* @__PURE__ */ new Set([...source.keys(), ...copy.keys()])].sort();
-  return names.filter((name) => source.get(name) !== copy.get(name)).map(
-    (name) => `${name}: ${source.get(name) ?? "missing"} in the database, ${copy.get(name) ?? "missing"} in the restored copy`
-  );
-}
-function postgresRestoreRecipe(spec, where, backup, token) {
-  const secret2 = postgresSecret(spec, where, token);
-  const prefix = prefixFor(where, secret2);
-  return {
-    engine: "postgres",
-    secret: secret2,
-    restore: [
-      {
-        argv: fromFileScript(
-          [
-            ...prefix,
-            "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--single-transaction",
-            "--exit-on-error",
-            ...connArgs(spec, where),
-            "-d",
-            spec.database
-          ],
-          backup
-        ),
-        what: `pg_restore --clean into ${spec.database}`
-      }
-    ],
-    verify: [
-      {
-        argv: psqlArgv(spec, where, secret2, spec.database, "SELECT 1"),
-        what: `${spec.database} answers`,
-        expectStdout: "1"
-      }
-    ]
-  };
-}
-
-// src/backup/adapters/index.ts
-function pathOf(resolved) {
-  if (resolved.kind !== "path") throw new Error("a file database needs a file location");
-  return resolved.path;
-}
-function serverOf(resolved) {
-  if (resolved.kind !== "server") throw new Error("a database server needs a service or server location");
-  return resolved.where;
-}
-function backupRecipe(spec, resolved, part, token) {
-  switch (spec.engine) {
-    case "sqlite":
-      return sqliteBackupRecipe(pathOf(resolved), part);
-    case "duckdb":
-      return duckdbBackupRecipe(spec, pathOf(resolved), part);
-    case "postgres":
-      return postgresBackupRecipe(spec, serverOf(resolved), part, token);
-    case "mysql":
-      return mysqlBackupRecipe(spec, serverOf(resolved), part, token);
-    case "mongodb":
-      return mongoBackupRecipe(spec, serverOf(resolved), part, token);
+function describeExpectedType(expected) {
+  switch (expected) {
+    case "string":
+      return "a string";
+    case "number":
+    case "int":
+      return "a number";
+    case "boolean":
+      return "true or false";
+    case "object":
+    case "record":
+    case "map":
+      return "a mapping";
+    case "array":
+    case "tuple":
+      return "a list";
+    default:
+      return expected;
   }
 }
-function restoreRecipe(spec, resolved, backup, token) {
-  switch (spec.engine) {
-    case "sqlite":
-      return sqliteRestoreRecipe(pathOf(resolved), backup);
-    case "duckdb":
-      return duckdbRestoreRecipe(spec, pathOf(resolved), backup);
-    case "postgres":
-      return postgresRestoreRecipe(spec, serverOf(resolved), backup, token);
-    case "mysql":
-      return mysqlRestoreRecipe(spec, serverOf(resolved), backup, token);
-    case "mongodb":
-      return mongoRestoreRecipe(spec, serverOf(resolved), backup, token);
-  }
-}
-
-// src/backup/create.ts
-import { randomBytes } from "node:crypto";
-import path5 from "node:path/posix";
-
-// src/backup/exec.ts
-function tail(text, lines = 20) {
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
-}
-async function runStep(ctx2, step, hint) {
-  ctx2.log?.(step.what);
-  const result = await ctx2.host.exec(step.argv, {
-    become: ctx2.become,
-    stdin: step.stdin,
-    check: false,
-    step: ctx2.step
-  });
-  const command = shJoin(step.argv);
-  if (result.code !== 0) {
-    throw new BackupError(`${step.what}: failed`, {
-      host: ctx2.host.name,
-      step: ctx2.step,
-      command,
-      exitCode: result.code,
-      stderrTail: tail(result.stderr || result.stdout),
-      hint: hint ?? "fix the cause shown above and run the backup again; nothing was changed"
-    });
-  }
-  const out = result.stdout.trim();
-  const expected = step.expectStdout;
-  if (expected !== void 0 && (typeof expected === "string" ? out !== expected : !expected.test(out))) {
-    throw new BackupError(`${step.what}: expected ${String(expected)}, got ${JSON.stringify(tail(out, 5))}`, {
-      host: ctx2.host.name,
-      step: ctx2.step,
-      command,
-      exitCode: result.code,
-      stderrTail: tail(result.stderr),
-      hint: hint ?? "the backup did not pass verification and was not kept; check the database and retry"
-    });
-  }
-  return result;
-}
-async function runSteps(ctx2, steps, hint) {
-  for (const step of steps) await runStep(ctx2, step, hint);
-}
-async function capture(ctx2, argv3, what) {
-  return (await runStep(ctx2, { argv: argv3, what })).stdout;
-}
-async function tryRun(ctx2, argv3) {
-  try {
-    await ctx2.host.exec(argv3, { become: ctx2.become, check: false, step: ctx2.step });
-  } catch {
-  }
-}
-
-// src/backup/naming.ts
-import path3 from "node:path/posix";
-function backupDir(deployDir, override) {
-  return override ?? path3.join(deployDir, "backups");
-}
-function safeRelease(release) {
-  const cleaned = release.replace(/[^A-Za-z0-9._]+/g, "_").replace(/^[._]+/, "");
-  return cleaned === "" ? "unreleased" : cleaned.slice(0, 80);
-}
-function utcStamp(date5) {
-  return `${date5.toISOString().replace(/[-:.]/g, "").replace("Z", "")}Z`;
-}
-function backupId(release, date5) {
-  return `${safeRelease(release)}-${utcStamp(date5)}`;
-}
-
-// src/backup/resolve.ts
-async function resolveLocation(ctx2, spec) {
-  if (spec.engine === "sqlite" || spec.engine === "duckdb") {
-    const location2 = spec.location;
-    if (location2.kind === "file") return { kind: "path", path: location2.path };
-    const mountpoint = (await capture(ctx2, volumeMountpointArgv(location2.volume), `find the docker volume ${location2.volume}`)).trim();
-    return { kind: "path", path: pathInVolume(mountpoint, location2.path) };
-  }
-  const location = spec.location;
-  if (location.kind === "server") return { kind: "server", where: { ...location } };
-  if ("container" in location)
-    return { kind: "server", where: { kind: "container", container: location.container, runAs: location.runAs } };
-  const { project, service } = location.compose;
-  const ids = (await capture(
-    ctx2,
-    composeContainerArgv(project, service),
-    `find the running container of ${project ?? "*"}/${service}`
-  )).trim().split("\n").filter(Boolean);
-  const container = ids[0];
-  if (ids.length > 1) {
-    throw new BackupError(`${ids.length} running containers match compose service ${service}`, {
-      host: ctx2.host.name,
-      step: ctx2.step,
-      hint: "name the compose project (or the container) so that one database is meant"
-    });
-  }
-  if (!container) {
-    throw new BackupError(
-      `no running container for compose service ${service}${project ? ` in project ${project}` : ""}`,
-      {
-        host: ctx2.host.name,
-        step: ctx2.step,
-        hint: `start the database service ${service} (docker compose up -d ${service}) and retry`
-      }
-    );
-  }
-  return { kind: "server", where: { kind: "container", container, runAs: location.runAs } };
-}
-
-// src/backup/space.ts
-function parseDfAvailableBytes(stdout) {
-  const line = stdout.trim().split("\n")[1];
-  const available = line?.trim().split(/\s+/)[3];
-  if (!available || !/^\d+$/.test(available)) return void 0;
-  return Number(available) * 1024;
-}
-function dfArgv(dir) {
-  return ["df", "-P", "-k", dir];
-}
-function checkFreeSpace(availableBytes, referenceBytes, dir, reference = "the last one's size") {
-  const neededBytes = 2 * (referenceBytes ?? 0);
-  const ok = availableBytes >= neededBytes;
-  const message2 = ok ? `${formatBytes(availableBytes)} free in ${dir}, ${formatBytes(neededBytes)} needed` : `only ${formatBytes(availableBytes)} free in ${dir}, but a backup needs twice ${reference} (${formatBytes(neededBytes)})`;
-  return { ok, neededBytes, availableBytes, message: message2 };
-}
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
-// src/backup/store.ts
-import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import localPath from "node:path";
-import path4 from "node:path/posix";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -58688,7 +58072,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect4 = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -58709,11 +58093,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect4(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect4(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -74385,6 +73769,1385 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/config/schema/primitives.ts
+function patternString(pattern, expected) {
+  return external_exports.string({ error: expected }).regex(pattern, { error: expected });
+}
+var NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+function resourceName(what) {
+  const article = /^[aeiou]/.test(what) ? "an" : "a";
+  return patternString(
+    NAME_PATTERN,
+    `expected ${article} ${what} name of lower-case letters, digits and dashes (like "web")`
+  );
+}
+var INVENTORY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+function inventoryName(what) {
+  return patternString(INVENTORY_NAME_PATTERN, `expected a ${what} name of letters, digits, "_", "." or "-"`);
+}
+var ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var SECRET_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
+var SECRET_NAME_EXPECTED = "expected the name of an environment variable holding the secret (like DB_PASSWORD), not the secret itself";
+function secretName() {
+  return patternString(SECRET_NAME_PATTERN, SECRET_NAME_EXPECTED);
+}
+function envName() {
+  return patternString(ENV_NAME_PATTERN, "expected an environment variable name (letters, digits and _)");
+}
+var DURATION_PATTERN = /^\d+(ms|s|m|h)$/;
+function duration3() {
+  return patternString(DURATION_PATTERN, 'expected a duration like "30s", "500ms", "5m" or "1h"');
+}
+var URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
+function urlPath() {
+  return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
+}
+var REQUEST_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/?-]*$/;
+function requestPath() {
+  return patternString(REQUEST_PATH_PATTERN, 'expected a path starting with "/" (a query like "?limit=1" may follow)');
+}
+var PREFIX_PATH_PATTERN = /^(?!.*\/\.\.?\/)\/([A-Za-z0-9._~@+-]+\/)*$/;
+function prefixPath() {
+  return patternString(
+    PREFIX_PATH_PATTERN,
+    'expected a path starting and ending with "/" (like "/harvest/"), of letters, digits and ._~@+-'
+  );
+}
+var ABSOLUTE_PATH_PATTERN = /^\/[^\0\s;{}"'`$\\]*$/;
+function absolutePath() {
+  return patternString(ABSOLUTE_PATH_PATTERN, 'expected an absolute path starting with "/" (no spaces or quotes)');
+}
+var LOCAL_PATH_PATTERN = /^[^\0\n\r]+$/;
+function localPath() {
+  return patternString(LOCAL_PATH_PATTERN, "expected a path (relative to the config file's directory)");
+}
+var SIZE_PATTERN = /^\d+[kKmMgG]?$/;
+function size() {
+  return patternString(
+    SIZE_PATTERN,
+    'expected a whole size like "512M", "2G" or "100m" (no decimals: "1536M", not "1.5G")'
+  );
+}
+function port() {
+  return external_exports.number({ error: "expected a port number (1-65535)" }).int({ error: "expected a port number (1-65535)" }).min(1, { error: "expected a port number (1-65535)" }).max(65535, { error: "expected a port number (1-65535)" });
+}
+function positiveInt(what = "a whole number >= 1") {
+  return external_exports.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+}
+function nonNegativeInt(what = "a whole number >= 0") {
+  return external_exports.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(0, { error: `expected ${what}` });
+}
+var STATUS = "expected an HTTP status code (100-599)";
+function httpStatus() {
+  return external_exports.number({ error: STATUS }).int({ error: STATUS }).min(100, { error: STATUS }).max(599, { error: STATUS });
+}
+function bool() {
+  return external_exports.boolean({ error: "expected true or false" });
+}
+var DOMAIN_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+function domain2() {
+  return patternString(DOMAIN_PATTERN, 'expected a lower-case domain name like "example.com" or "*.example.com"');
+}
+var ADDRESS_PATTERN = /^([A-Za-z0-9.-]+|\[?[0-9A-Fa-f:]+\]?)$/;
+function address() {
+  return patternString(ADDRESS_PATTERN, 'expected an IP address or host name like "10.213.0.11"');
+}
+var ORIGIN_PATTERN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/;
+function origin() {
+  return patternString(ORIGIN_PATTERN, 'expected an origin like "https://example.github.io" (no path) or "*"');
+}
+function httpUrl2() {
+  return patternString(
+    /^https?:\/\/[^\s"'`;{}]+$/,
+    'expected an http(s) URL like "https://acme-v02.api.letsencrypt.org/directory"'
+  );
+}
+var HEADER_VALUE_PATTERN = /^[\x20-\x21\x23-\x7e]*$/;
+function headerValue() {
+  return patternString(HEADER_VALUE_PATTERN, "expected a header value of printable characters without double quotes");
+}
+function envValue() {
+  return external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or true/false" });
+}
+
+// src/config/schema/services.ts
+var SECRET_LIKE_NAME = /(pass(word|wd|phrase)?|secret|token|(api|private|secret|access|signing|encryption|master)_?key|credentials?)$/i;
+var buildSchema = external_exports.strictObject({
+  context: localPath().default(".").describe("Build context directory, relative to slipway.yml."),
+  dockerfile: localPath().default("Dockerfile").describe("Dockerfile path, relative to the context."),
+  target: external_exports.string({ error: "expected a stage name" }).optional().describe("Multi-stage build target."),
+  args: external_exports.record(envName(), external_exports.string({ error: "expected a string" })).default({}).describe("Build arguments (`--build-arg`). Not for secrets: use `secrets`."),
+  secrets: external_exports.array(secretName()).default([]).describe("Build secrets by environment variable name, passed with `--secret id=NAME,env=NAME` (buildx).")
+}).describe("How to build the service's image (container/compose), or which directory to ship (systemd).");
+var healthSchema = external_exports.strictObject({
+  path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
+  expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
+  expected_body: external_exports.string({ error: "expected a string" }).optional().describe("Substring the response body must contain (e.g. the version)."),
+  interval: duration3().default("2s").describe("Time between polls."),
+  consecutive_successes: positiveInt().default(2).describe("Healthy answers in a row needed to pass."),
+  timeout: duration3().default("60s").describe("Give up (and fail the deploy) after this long."),
+  request_timeout: duration3().default("5s").describe("Timeout of one health request."),
+  start_period: duration3().default("0s").describe("Grace time after start before failures count."),
+  container_check: external_exports.union(
+    [
+      external_exports.enum(["none", "python", "curl", "wget"]),
+      external_exports.array(external_exports.string({ error: "expected a command argument" })).min(1, { error: "expected a command" })
+    ],
+    { error: 'expected "none", "python", "curl", "wget" or a command as a list (like [/app/healthcheck])' }
+  ).default("none").describe(
+    "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
+  )
+}).describe("Health check gating the switch.");
+var resourcesSchema = external_exports.strictObject({
+  memory: size().optional().describe('Memory limit like "512M" or "2G" (systemd MemoryMax, docker --memory).'),
+  cpus: external_exports.number({ error: "expected a number of CPUs like 1.5" }).positive({ error: "expected a number of CPUs like 1.5" }).optional().describe("CPU limit in CPUs (systemd CPUQuota=cpus*100%, docker --cpus)."),
+  nofile: positiveInt().optional().describe("Open files limit (LimitNOFILE).")
+}).describe("Resource limits.");
+var systemdSchema = external_exports.strictObject({
+  server: external_exports.enum(["gunicorn", "uvicorn"], { error: 'expected "gunicorn" or "uvicorn"' }).default("gunicorn").describe("Application server started by the unit."),
+  app_module: patternString(
+    /^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$/,
+    'expected "module:callable" like "app:app"'
+  ).optional().describe("WSGI/ASGI application, `module:callable` (e.g. `wsgi_be:app`)."),
+  workers: positiveInt().default(2).describe("Worker processes."),
+  worker_class: external_exports.string({ error: "expected a worker class name" }).optional().describe("gunicorn worker class (e.g. `uvicorn.workers.UvicornWorker`)."),
+  timeout: duration3().default("120s").describe("Worker timeout."),
+  working_dir: absolutePath().optional().describe("WorkingDirectory. Default: the release directory of the service's code."),
+  user: unixUser().optional().describe(
+    "User the service runs as (never root; created by the deploy when missing). Default: `app-<app>`, a system user of its own in no extra group (not the SSH user, who is in the docker group)."
+  ),
+  group: external_exports.string({ error: "expected a group name" }).optional().describe("Group. Default: the user's group."),
+  venv: absolutePath().optional().describe("Virtualenv whose `bin/` holds the server. Default: the system's (Debian's gunicorn/uvicorn)."),
+  read_write_paths: external_exports.array(absolutePath()).default([]).describe("Extra writable paths under ProtectSystem=strict (the database directory is added automatically).")
+}).describe("systemd runtime settings of this service.");
+function unixUser() {
+  return patternString(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a user name like "harvest"').refine(
+    (name) => name !== "root",
+    {
+      error: "expected a user other than root: the app would own the whole host (create one, e.g. the app's name)"
+    }
+  );
+}
+var VOLUME_EXPECTED = 'expected "source:/target" or "source:/target:ro" (source is a volume name or an absolute path)';
+var VOLUME_PATTERN = /^([a-z0-9][a-z0-9_.-]*|\/[^:\s]*):\/[^:\s]*(:(ro|rw))?$/;
+var CAPABILITY_PATTERN = /^[A-Z][A-Z_]{1,31}$/;
+var containerSchema = external_exports.strictObject({
+  user: patternString(
+    /^(?!root(:|$))(?!0(:|$))[a-z0-9_][a-z0-9_.-]{0,31}(:[a-z0-9_][a-z0-9_.-]{0,31})?$/,
+    'expected a non-root user like "1000:1000" or "app" (root is what the container must not be)'
+  ).optional().describe("User (`uid:gid` or a name in the image) the container runs as. Default: the image's `USER`."),
+  read_only: bool().default(false).describe("Read-only root filesystem (`--read-only`, with a private `/tmp`); volumes stay writable."),
+  capabilities: external_exports.array(patternString(CAPABILITY_PATTERN, 'expected a capability like "NET_BIND_SERVICE" (no CAP_ prefix)')).default([]).describe("Capabilities the container keeps; every other one is dropped (`--cap-drop ALL`).")
+}).describe("Container hardening: always `--cap-drop ALL` and `no-new-privileges`; these add what the app needs.");
+var serviceSchema = external_exports.strictObject({
+  build: buildSchema.optional(),
+  image: external_exports.string({ error: "expected an image reference" }).optional().describe("A prebuilt image to run instead of building one (e.g. `postgres:16`)."),
+  command: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())], { error: "expected a command string or a list of arguments" }).optional().describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
+  port: port().describe("Port the service listens on (inside its container, or the base port under systemd)."),
+  ports: external_exports.strictObject({
+    blue: port().optional().describe("Host port of the blue color. Default: `port`."),
+    green: port().optional().describe("Host port of the green color. Default: `port` + 10000.")
+  }).optional().describe("Host ports of the two colors (bound to 127.0.0.1)."),
+  health: healthSchema.optional(),
+  env: external_exports.record(envName(), envValue()).default({}).describe("Plain environment variables. Secrets go in `secrets` (by name)."),
+  secrets: external_exports.array(secretName()).default([]).describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
+  volumes: external_exports.array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED)).default([]).describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
+  allow_host_paths: external_exports.array(external_exports.string()).optional().describe(
+    "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host."
+  ),
+  resources: resourcesSchema.optional(),
+  container: containerSchema.optional(),
+  systemd: systemdSchema.optional(),
+  depends_on: external_exports.array(resourceName("service")).default([]).describe("Services started (and healthy) before this one."),
+  hosts: external_exports.array(inventoryName("host or group")).optional().describe("Hosts or groups running this service. Default: every inventory host."),
+  public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy."),
+  accessory: bool().default(false).describe(
+    "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched, stopped or replaced by a deploy, kept across deploys. Runtime compose; the colors reach it by its service name."
+  )
+}).describe("A process of the app (backend, frontend, worker).");
+
+// src/config/schema-walk.ts
+function defOf(schema) {
+  return schema._zod.def;
+}
+var WRAPPERS = /* @__PURE__ */ new Set(["optional", "default", "prefault", "nullable", "readonly", "catch", "nonoptional"]);
+function unwrap(schema) {
+  let current = schema;
+  let description = schema.description;
+  let defaultValue;
+  let optional2 = false;
+  for (; ; ) {
+    const def = defOf(current);
+    if (def.type === "default" || def.type === "prefault") {
+      if (defaultValue === void 0)
+        defaultValue = typeof def.defaultValue === "function" ? def.defaultValue() : def.defaultValue;
+      optional2 = true;
+    }
+    if (def.type === "optional") optional2 = true;
+    if (WRAPPERS.has(def.type) && def.innerType) {
+      current = def.innerType;
+    } else if (def.type === "pipe" && def.in) {
+      current = def.in;
+    } else {
+      break;
+    }
+    description ??= current.description;
+  }
+  return { inner: current, description, defaultValue, optional: optional2 };
+}
+function schemaAt(root, path8) {
+  let current = root;
+  for (const segment of path8) {
+    if (!current) return void 0;
+    let inner = unwrap(current).inner;
+    let def = defOf(inner);
+    if (def.type === "union") {
+      const object2 = (def.options ?? []).map((o) => unwrap(o).inner).find((o) => defOf(o).type === "object");
+      if (object2) {
+        inner = object2;
+        def = defOf(object2);
+      }
+    }
+    if (def.type === "object" && def.shape) current = def.shape[String(segment)];
+    else if (def.type === "record") current = def.valueType;
+    else if (def.type === "array") current = def.element;
+    else return void 0;
+  }
+  return current;
+}
+function keysAt(root, path8) {
+  const schema = schemaAt(root, path8);
+  if (!schema) return [];
+  const def = defOf(unwrap(schema).inner);
+  return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+
+// src/config/suggest.ts
+function editDistance(a, b) {
+  const width = b.length + 1;
+  const d = new Uint16Array((a.length + 1) * width);
+  const at2 = (i, j) => d[i * width + j] ?? 0;
+  for (let i = 0; i <= a.length; i++) d[i * width] = i;
+  for (let j = 0; j <= b.length; j++) d[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at2(i - 1, j) + 1, at2(i, j - 1) + 1, at2(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at2(i - 2, j - 2) + 1);
+      d[i * width + j] = best;
+    }
+  }
+  return at2(a.length, b.length);
+}
+function didYouMean(input2, candidates) {
+  const lower = input2.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(input2.length / 3)));
+  let best;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance2 = editDistance(lower, candidate.toLowerCase());
+    if (distance2 < bestDistance) {
+      best = candidate;
+      bestDistance = distance2;
+    }
+  }
+  const normalized = snakeCase(input2);
+  if (normalized !== input2 && candidates.includes(normalized)) return normalized;
+  if (bestDistance <= limit) return best;
+  const expanded = lower.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : void 0;
+  return expanded ?? candidates.find((c) => c.length >= 4 && lower.startsWith(c.toLowerCase()));
+}
+function snakeCase(input2) {
+  return input2.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase();
+}
+
+// src/config/yaml-positions.ts
+var import_yaml = __toESM(require_dist(), 1);
+function pathKey(path8) {
+  return JSON.stringify(path8.map((segment) => typeof segment === "number" ? segment : String(segment)));
+}
+function parseYamlWithPositions(text) {
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, merge: true, prettyErrors: false });
+  const problems = doc.errors.map((error62) => {
+    const offset = error62.pos[0];
+    return { position: toPosition(lineCounter, offset), message: firstLine(error62.message) };
+  });
+  const positions = /* @__PURE__ */ new Map();
+  if (doc.contents) {
+    positions.set(pathKey([]), { value: toPosition(lineCounter, doc.contents.range?.[0] ?? 0) });
+    walk(doc, doc.contents, [], positions, lineCounter, true, /* @__PURE__ */ new Set());
+  }
+  if (problems.length === 0) keepEnvTextAsWritten(doc);
+  const value = problems.length > 0 ? void 0 : doc.toJS({ maxAliasCount: 1e3 });
+  return { value, positions, problems };
+}
+function walk(doc, node2, path8, positions, lines, overwrite, visiting) {
+  if (!node2) return;
+  if ((0, import_yaml.isAlias)(node2)) {
+    const target = node2.resolve(doc);
+    if (target && !visiting.has(target)) walk(doc, target, path8, positions, lines, overwrite, visiting);
+    return;
+  }
+  visiting.add(node2);
+  if ((0, import_yaml.isMap)(node2)) {
+    for (const pair of node2.items) {
+      if (!(0, import_yaml.isPair)(pair)) continue;
+      const keyNode = pair.key;
+      const isMergeKey = (0, import_yaml.isScalar)(keyNode) && (typeof keyNode.value === "symbol" || keyNode.value === "<<");
+      const key = (0, import_yaml.isScalar)(keyNode) ? String(keyNode.value) : String(keyNode);
+      if (isMergeKey) {
+        const sources = (0, import_yaml.isSeq)(pair.value) ? pair.value.items : [pair.value];
+        for (const source of sources) walk(doc, source, path8, positions, lines, false, visiting);
+        continue;
+      }
+      const childPath = [...path8, key];
+      const k = pathKey(childPath);
+      if (!overwrite && positions.has(k)) continue;
+      const valueNode = pair.value;
+      const keyOffset = keyNode?.range?.[0] ?? 0;
+      const valueOffset = valueNode?.range?.[0] ?? keyNode?.range?.[1] ?? keyOffset;
+      positions.set(k, {
+        key: toPosition(lines, keyOffset),
+        value: toPosition(lines, valueOffset),
+        collection: isCollection(doc, valueNode)
+      });
+      walk(doc, valueNode, childPath, positions, lines, true, visiting);
+    }
+  } else if ((0, import_yaml.isSeq)(node2)) {
+    node2.items.forEach((item, index) => {
+      const childPath = [...path8, index];
+      const k = pathKey(childPath);
+      if (!overwrite && positions.has(k)) return;
+      const offset = item?.range?.[0] ?? node2.range?.[0] ?? 0;
+      positions.set(k, { value: toPosition(lines, offset), collection: isCollection(doc, item) });
+      walk(doc, item, childPath, positions, lines, true, visiting);
+    });
+  }
+  visiting.delete(node2);
+}
+function keepEnvTextAsWritten(doc) {
+  (0, import_yaml.visit)(doc, {
+    Pair(_key, pair, path8) {
+      const value = pair.value;
+      if (!(0, import_yaml.isScalar)(value) || typeof value.value !== "number" || value.source === void 0) return;
+      if (isEnvMapping(path8)) value.value = value.source;
+    }
+  });
+}
+function isEnvMapping(path8) {
+  const keys = path8.filter(import_yaml.isPair).map((pair) => (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : "");
+  if (keys.at(-1) === "env") return keys.at(-3) === "services";
+  return keys.at(-1) === "args" && keys.at(-2) === "build" && keys.at(-4) === "services";
+}
+function isCollection(doc, node2) {
+  const target = (0, import_yaml.isAlias)(node2) ? node2.resolve(doc) : node2;
+  return (0, import_yaml.isMap)(target) || (0, import_yaml.isSeq)(target);
+}
+function toPosition(lines, offset) {
+  const { line, col } = lines.linePos(offset);
+  return { line, col };
+}
+function firstLine(message2) {
+  return message2.split("\n")[0] ?? message2;
+}
+
+// src/config/issues.ts
+function formatPath(path8) {
+  let text = "";
+  for (const segment of path8) {
+    if (typeof segment === "number") text += `[${segment}]`;
+    else if (/^[A-Za-z0-9_$-]+$/.test(segment)) text += text ? `.${segment}` : segment;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text;
+}
+function formatIssue(issue2) {
+  const shown = issue2.environment ? ["environments", issue2.environment, ...issue2.path] : issue2.path;
+  const where = `${issue2.file}:${issue2.line}:${issue2.col}`;
+  return shown.length > 0 ? `${where}: ${formatPath(shown)}: ${issue2.message}` : `${where}: ${issue2.message}`;
+}
+function sortIssues(issues) {
+  const seen = /* @__PURE__ */ new Set();
+  return issues.filter((issue2) => {
+    const key = formatIssue(issue2);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}
+function fromZodIssues(issues, context) {
+  return issues.flatMap((issue2) => fromZodIssue(issue2, context));
+}
+function closestBranch(branches) {
+  const inside = branches.filter(
+    (b) => b.length > 0 && b.every((i) => i.path.length > 0 || i.code === "unrecognized_keys")
+  );
+  return inside.length === 1 ? inside[0] : void 0;
+}
+function fromZodIssue(issue2, context) {
+  const prefix = context.prefix ?? [];
+  const path8 = [...prefix, ...issue2.path];
+  const branch = issue2.code === "invalid_union" ? closestBranch(issue2.errors) : void 0;
+  if (issue2.code === "invalid_union" && branch) {
+    return branch.flatMap((inner) => fromZodIssue({ ...inner, path: [...issue2.path, ...inner.path] }, context));
+  }
+  if (issue2.code === "unrecognized_keys") {
+    const allowed = keysAt(context.schema, issue2.path);
+    return issue2.keys.map((key) => {
+      const keyPath = [...path8, key];
+      const value = valueAt(context.value, [...issue2.path, key]);
+      return locate(context, keyPath, unknownKeyMessage(key, value, allowed), "key");
+    });
+  }
+  if (issue2.code === "invalid_key") {
+    const inner = issue2.issues[0];
+    const expected = (inner && customExpected(inner.message)) ?? "expected a different key name";
+    return [locate(context, path8, `${expected}, found ${describeFound(path8[path8.length - 1])}`, "key")];
+  }
+  const input2 = issue2.input;
+  if (input2 === void 0 && issue2.code === "invalid_type") {
+    const expected = customExpected(issue2.message) ?? `expected ${describeExpectedType(issue2.expected)}`;
+    const key = path8[path8.length - 1];
+    return [locate(context, path8, `missing required key \`${String(key)}\` (${expected})`, "parent")];
+  }
+  const shown = isSecretReference(path8) ? void 0 : input2;
+  return [locate(context, path8, valueMessage(issue2, shown), "value")];
+}
+function isSecretReference(path8) {
+  const last = path8[path8.length - 1];
+  const parent = path8[path8.length - 2];
+  return typeof last === "string" && /_secret$/.test(last) || typeof last === "number" && parent === "secrets";
+}
+function valueMessage(issue2, input2) {
+  let message2 = customExpected(issue2.message) ?? issue2.message;
+  if (!customExpected(issue2.message)) {
+    if (issue2.code === "invalid_type") message2 = `expected ${describeExpectedType(issue2.expected)}`;
+    else if (issue2.code === "invalid_value")
+      message2 = `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  if (issue2.code === "invalid_value" && typeof input2 === "string") {
+    const suggestion = didYouMean(input2, issue2.values.map(String));
+    if (suggestion) return `${message2}, found ${describeFound(input2)}: did you mean \`${suggestion}\`?`;
+  }
+  const worthShowing = issue2.code === "invalid_type" || issue2.code === "invalid_union" || input2 === null || typeof input2 !== "object";
+  if (input2 !== void 0 && worthShowing && message2.startsWith("expected") && !message2.includes(", found ")) {
+    return `${message2}, found ${describeFound(input2)}`;
+  }
+  return message2;
+}
+function customExpected(message2) {
+  return message2.startsWith("expected ") ? message2 : void 0;
+}
+function unknownKeyMessage(key, value, allowed) {
+  if (SECRET_LIKE_NAME.test(key) && (typeof value === "string" || typeof value === "number")) {
+    const reference = allowed.find((k) => k === `${key}_secret`) ?? allowed.find((k) => k.endsWith("_secret")) ?? "secrets";
+    const example = reference === "secrets" ? "`secrets: [MY_SECRET]`" : `\`${reference}: MY_SECRET\``;
+    return `looks like a literal secret value: never write secrets in the file, reference an environment variable name instead (${example})`;
+  }
+  const suggestion = didYouMean(key, allowed);
+  if (suggestion) return `unknown key, did you mean \`${suggestion}\`?`;
+  return allowed.length > 0 ? `unknown key (expected one of: ${allowed.join(", ")})` : "unknown key";
+}
+function locate(context, path8, message2, anchor2) {
+  let location;
+  let depth2 = path8.length;
+  if (anchor2 === "parent") depth2 -= 1;
+  for (; depth2 >= 0 && !location; depth2--) location = context.positions.get(pathKey(path8.slice(0, depth2)));
+  let position = { line: 1, col: 1 };
+  if (location) {
+    const exact = depth2 + 1 === path8.length;
+    const preferKey = anchor2 === "key" || anchor2 === "parent" || !exact || location.collection === true;
+    position = (preferKey ? location.key : void 0) ?? location.value;
+  }
+  return {
+    file: context.file,
+    line: position.line,
+    col: position.col,
+    path: path8,
+    message: message2,
+    ...location?.environment ? { environment: location.environment } : {}
+  };
+}
+function valueAt(root, path8) {
+  let current = root;
+  for (const segment of path8) {
+    if (current === null || typeof current !== "object") return void 0;
+    current = current[String(segment)];
+  }
+  return current;
+}
+
+// src/config/errors.ts
+var ConfigValidationError = class extends ConfigError {
+  issues;
+  file;
+  constructor(file2, issues, hint) {
+    const count = `${issues.length} problem${issues.length === 1 ? "" : "s"}`;
+    super(`${file2}: ${count}
+${issues.map(formatIssue).join("\n")}`, {
+      step: "config",
+      hint: hint ?? `fix the lines above, then check again with \`slipway validate -c ${file2}\``
+    });
+    this.file = file2;
+    this.issues = issues;
+  }
+  /** One line per issue, as `file:line:col: path: message`. */
+  lines() {
+    return this.issues.map(formatIssue);
+  }
+};
+
+// src/config/secrets.ts
+function secretReferences(config2) {
+  const refs = /* @__PURE__ */ new Map();
+  const add = (name, path8) => {
+    if (!name) return;
+    const where = formatPath(path8);
+    const list2 = refs.get(name) ?? [];
+    if (!list2.includes(where)) list2.push(where);
+    refs.set(name, list2);
+  };
+  add(config2.image.password_secret, ["image", "password_secret"]);
+  for (const [name, service] of Object.entries(config2.services)) {
+    for (const secret2 of service.secrets) add(secret2, ["services", name, "secrets"]);
+    for (const secret2 of service.build?.secrets ?? []) add(secret2, ["services", name, "build", "secrets"]);
+  }
+  add(config2.inventory.ssh.private_key_secret, ["inventory", "ssh", "private_key_secret"]);
+  for (const [name, host] of Object.entries(config2.inventory.hosts)) {
+    add(host.private_key_secret, ["inventory", "hosts", name, "private_key_secret"]);
+  }
+  add(config2.database?.url_secret, ["database", "url_secret"]);
+  add(config2.database?.password_secret, ["database", "password_secret"]);
+  return [...refs].map(([name, usedBy]) => ({ name, usedBy }));
+}
+function resolveSecrets(config2, env2 = process.env) {
+  const values = {};
+  const missing = [];
+  for (const ref of secretReferences(config2)) {
+    const value = env2[ref.name];
+    if (value === void 0 || value === "") missing.push(ref);
+    else values[ref.name] = value;
+  }
+  return { values, missing };
+}
+
+// src/config/secret-redactor.ts
+function secretValues(config2, extra, env2 = process.env) {
+  const values = /* @__PURE__ */ new Set();
+  for (const value of extra) if (value !== void 0 && value.trim() !== "") values.add(value);
+  if (config2) for (const value of Object.values(resolveSecrets(config2, env2).values)) values.add(value);
+  return [...values];
+}
+
+// src/cli/_run.ts
+var processStreams = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text)
+};
+var CliRun = class {
+  constructor(streams = processStreams) {
+    this.streams = streams;
+  }
+  streams;
+  /** Empty until a command registers the secrets of the config it loaded. */
+  redactor = new Redactor();
+  /** Masks every secret `config` references (resolved from `env`) in everything printed from now on. */
+  addSecretsOf(config2, env2 = process.env) {
+    this.redactor.addAll(secretValues(config2, [], env2));
+  }
+  /** One redacted line on stdout. */
+  out = (line) => {
+    this.streams.stdout(`${this.redactor.redact(line)}
+`);
+  };
+  /** One redacted line on stderr. */
+  err = (line) => {
+    this.streams.stderr(`${this.redactor.redact(line)}
+`);
+  };
+  /** `value` as indented JSON on stdout, every string in it redacted. */
+  json(value) {
+    this.out(JSON.stringify(this.redactor.redactValue(value), null, 2));
+  }
+  /** Redacted text as is (no newline added), on stdout: a rendered file, a playbook's console output. */
+  write = (text) => {
+    this.streams.stdout(this.redactor.redact(text));
+  };
+  /** Redacted text as is, on stderr: progress while stdout carries --json. */
+  writeErr = (text) => {
+    this.streams.stderr(this.redactor.redact(text));
+  };
+};
+
+// src/cli/backup.ts
+var backup_exports = {};
+__export(backup_exports, {
+  formatList: () => formatList,
+  register: () => register
+});
+import { dirname as dirname5, resolve as resolve4 } from "node:path";
+
+// src/backup/errors.ts
+var BackupError = class extends SlipwayError {
+};
+
+// src/backup/from-config.ts
+function secret(env2, name, what) {
+  if (name === void 0) return void 0;
+  const value = env2[name];
+  if (value === void 0) {
+    throw new BackupError(`the ${what} is read from $${name}, which is not set`, {
+      hint: `export ${name}=... (or set it as a secret in Actions)`
+    });
+  }
+  return value;
+}
+function parseServerUrl(url2) {
+  let parsed;
+  try {
+    parsed = new URL(url2);
+  } catch {
+    throw new BackupError("the database URL is not a valid URL", {
+      hint: "expected e.g. postgres://user:password@host:5432/name"
+    });
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || void 0;
+  return {
+    location: {
+      kind: "server",
+      host: parsed.hostname || void 0,
+      port: parsed.port ? Number(parsed.port) : void 0
+    },
+    user: parsed.username ? decodeURIComponent(parsed.username) : void 0,
+    password: parsed.password ? decodeURIComponent(parsed.password) : void 0,
+    database
+  };
+}
+function databaseSpecFromConfig(db, ctx2) {
+  const spec = specWithoutStorage(db, ctx2);
+  return db.backups.dir ? { ...spec, backupsDir: db.backups.dir } : spec;
+}
+function specWithoutStorage(db, ctx2) {
+  const password = secret(ctx2.env, db.password_secret, "database password");
+  if (db.engine === "sqlite" || db.engine === "duckdb") {
+    const path8 = db.path ?? "";
+    const location = db.volume ? { kind: "volume", volume: db.volume, path: path8 } : { kind: "file", path: path8 };
+    if (db.engine === "sqlite") return { engine: "sqlite", location };
+    if (ctx2.strategy !== "stop-first") {
+      throw new BackupError("DuckDB allows one writer only: it can be backed up only while the app is stopped", {
+        hint: "set `strategy: stop-first` (the plan will say it has downtime)"
+      });
+    }
+    return { engine: "duckdb", location, safety: { mode: "stop-first" } };
+  }
+  const url2 = secret(ctx2.env, db.url_secret, "database URL");
+  if (db.engine === "mongodb") {
+    const location = url2 ? { kind: "server" } : { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } };
+    return { engine: "mongodb", location, uri: url2, database: db.name, password };
+  }
+  const fromUrl = url2 ? parseServerUrl(url2) : { location: { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } } };
+  const database = db.name ?? fromUrl.database;
+  if (!database)
+    throw new BackupError(`no ${db.engine} database name`, {
+      hint: "set `database.name` (or put it in the URL's path)"
+    });
+  return {
+    engine: db.engine,
+    location: fromUrl.location,
+    database,
+    user: db.user ?? fromUrl.user,
+    password: password ?? fromUrl.password
+  };
+}
+
+// src/backup/adapters/sqlite.ts
+function sqlLiteral(text) {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+function integrityCheckStep(file2) {
+  return {
+    argv: ["sqlite3", "-bail", "-readonly", file2, "PRAGMA integrity_check;"],
+    what: `PRAGMA integrity_check on ${file2}`,
+    expectStdout: "ok"
+  };
+}
+function sqliteBackupRecipe(dbPath, part) {
+  return {
+    engine: "sqlite",
+    ext: "sqlite3",
+    tool: "sqlite3",
+    versionArgv: ["sqlite3", "--version"],
+    dump: [
+      { argv: ["test", "-f", dbPath], what: `the database file ${dbPath} exists` },
+      {
+        // The busy timeout lets a writer finish its transaction instead of failing the copy.
+        argv: ["sqlite3", "-bail", "-cmd", ".timeout 30000", dbPath, `VACUUM INTO ${sqlLiteral(part)};`],
+        what: `online copy of ${dbPath} (VACUUM INTO)`
+      },
+      { argv: ["chmod", "600", part], what: "make the copy readable by its owner only" }
+    ],
+    verify: [integrityCheckStep(part)],
+    needsWritersStopped: false
+  };
+}
+function fileSwapSteps(backup, dbPath, sidecars) {
+  const incoming = `${dbPath}.slipway-restore`;
+  return [
+    { argv: ["cp", "--", backup, incoming], what: `copy ${backup} next to ${dbPath}` },
+    {
+      argv: [
+        "sh",
+        "-c",
+        'if [ -e "$1" ]; then chown --reference="$1" "$2" && chmod --reference="$1" "$2"; fi',
+        "sh",
+        dbPath,
+        incoming
+      ],
+      what: `give the restored file the owner and mode of ${dbPath}`
+    },
+    { argv: ["rm", "-f", "--", ...sidecars.map((suffix) => `${dbPath}${suffix}`)], what: "remove stale WAL files" },
+    { argv: ["mv", "-f", "--", incoming, dbPath], what: `put the restored file in place of ${dbPath}` }
+  ];
+}
+function sqliteRestoreRecipe(dbPath, backup) {
+  return {
+    engine: "sqlite",
+    restore: [integrityCheckStep(backup), ...fileSwapSteps(backup, dbPath, ["-wal", "-shm", "-journal"])],
+    verify: [integrityCheckStep(dbPath)]
+  };
+}
+
+// src/backup/adapters/duckdb.ts
+function fillPlaceholder(argv3, token, value) {
+  return argv3.map((arg) => arg.replaceAll(token, value));
+}
+function duckdbBackupRecipe(spec, dbPath, part) {
+  if (spec.safety.mode === "export") {
+    return {
+      engine: "duckdb",
+      ext: "export",
+      tool: spec.safety.export[0] ?? "export",
+      versionArgv: ["true"],
+      dump: [{ argv: fillPlaceholder(spec.safety.export, "{out}", part), what: "the app's own export" }],
+      verify: [{ argv: ["test", "-s", part], what: "the export is not empty" }],
+      needsWritersStopped: false
+    };
+  }
+  return {
+    engine: "duckdb",
+    ext: "duckdb",
+    tool: "cp",
+    versionArgv: ["cp", "--version"],
+    dump: [
+      { argv: ["test", "-f", dbPath], what: `the database file ${dbPath} exists` },
+      {
+        argv: [
+          "sh",
+          "-c",
+          'if [ -e "$1.wal" ]; then echo "$1.wal exists: the app did not shut down cleanly" >&2; exit 1; fi',
+          "sh",
+          dbPath
+        ],
+        what: "no DuckDB WAL left behind (the app checkpointed on shutdown)"
+      },
+      {
+        argv: ["sh", "-c", 'umask 077; cp -- "$1" "$2"', "sh", dbPath, part],
+        what: `copy ${dbPath} while the app is stopped`
+      }
+    ],
+    verify: [{ argv: ["cmp", "--", dbPath, part], what: "the copy equals the stopped database byte for byte" }],
+    needsWritersStopped: true
+  };
+}
+function duckdbRestoreRecipe(spec, dbPath, backup) {
+  if (spec.safety.mode === "export") {
+    if (!spec.safety.import)
+      throw new Error("a DuckDB export can only be restored with an `import` command (use {in} for the file)");
+    return {
+      engine: "duckdb",
+      restore: [{ argv: fillPlaceholder(spec.safety.import, "{in}", backup), what: "the app's own import" }],
+      verify: []
+    };
+  }
+  return {
+    engine: "duckdb",
+    restore: fileSwapSteps(backup, dbPath, [".wal"]),
+    verify: [{ argv: ["cmp", "--", backup, dbPath], what: "the database equals the backup byte for byte" }]
+  };
+}
+
+// src/backup/location.ts
+import path2 from "node:path/posix";
+function toolPrefix(where, env2 = {}) {
+  const pairs = Object.entries(env2).map(([key, value]) => `${key}=${value}`);
+  if (where.kind === "container") {
+    return [
+      "docker",
+      "exec",
+      "-i",
+      ...where.runAs ? ["-u", where.runAs] : [],
+      ...pairs.flatMap((pair) => ["-e", pair]),
+      where.container
+    ];
+  }
+  const sudo = where.runAs ? ["sudo", "-n", "-u", where.runAs, "--"] : [];
+  return [...sudo, ...pairs.length > 0 ? ["env", ...pairs] : []];
+}
+function composeContainerArgv(project, service) {
+  const byProject = project ? ["--filter", `label=com.docker.compose.project=${project}`] : [];
+  return ["docker", "ps", "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
+}
+function volumeMountpointArgv(volume) {
+  return ["docker", "volume", "inspect", "--format", "{{ .Mountpoint }}", volume];
+}
+function pathInVolume(mountpoint, inner) {
+  const joined = path2.join(mountpoint, inner);
+  if (joined !== mountpoint && !joined.startsWith(`${mountpoint}/`)) {
+    throw new Error(`the path ${inner} leaves the volume`);
+  }
+  return joined;
+}
+function describeFileLocation(location) {
+  return location.kind === "file" ? `file ${location.path}` : `volume ${location.volume}:${location.path}`;
+}
+function describeServerLocation(location) {
+  const as = location.runAs ? ` as ${location.runAs}` : "";
+  if (location.kind === "server") {
+    const at2 = location.host ? `${location.host}${location.port ? `:${location.port}` : ""}` : "local socket";
+    return `server ${at2}${as}`;
+  }
+  if ("compose" in location)
+    return `compose service ${location.compose.project ?? "*"}/${location.compose.service}${as}`;
+  return `container ${location.container}${as}`;
+}
+
+// src/backup/shell.ts
+function toFileScript(producer, out) {
+  return ["sh", "-c", `umask 077; exec ${shJoin(producer)} > ${shQuote(out)}`];
+}
+function fromFileScript(consumer, input2) {
+  return ["sh", "-c", `exec ${shJoin(consumer)} < ${shQuote(input2)}`];
+}
+function pipeScript(first, second, io) {
+  const status = shQuote(io.statusFile);
+  const input2 = io.input === void 0 ? "" : ` < ${shQuote(io.input)}`;
+  const output2 = io.output === void 0 ? "" : ` > ${shQuote(io.output)}`;
+  const script = [
+    "set -e",
+    "umask 077",
+    `rm -f ${status}`,
+    `{ ${shJoin(first)}${input2} || echo "$?" > ${status}; } | ${shJoin(second)}${output2}`,
+    `if [ -s ${status} ]; then rc=$(cat ${status}); rm -f ${status}; echo "${first[0]} exited with status $rc" >&2; exit 1; fi`
+  ].join("\n");
+  return ["sh", "-c", script];
+}
+function writeSecretArgv(prefix, path8) {
+  return [...prefix, "sh", "-c", 'umask 077; set -C; cat > "$1"', "sh", path8];
+}
+function removeFileArgv(prefix, path8) {
+  return [...prefix, "rm", "-f", "--", path8];
+}
+
+// src/backup/adapters/mongodb.ts
+function mongoConfigContent(spec) {
+  const lines = [];
+  if (spec.uri !== void 0) lines.push(`uri: ${JSON.stringify(spec.uri)}`);
+  if (spec.password !== void 0) lines.push(`password: ${JSON.stringify(spec.password)}`);
+  return `${lines.join("\n")}
+`;
+}
+function mongoSecret(spec, where, token) {
+  if (spec.uri === void 0 && spec.password === void 0) return void 0;
+  const path8 = `/tmp/slipway-mongo-${token}.yaml`;
+  const prefix = toolPrefix(where);
+  return {
+    path: path8,
+    content: mongoConfigContent(spec),
+    writeArgv: writeSecretArgv(prefix, path8),
+    removeArgv: removeFileArgv(prefix, path8)
+  };
+}
+function clientArgs(spec, secret2) {
+  const args = secret2 ? [`--config=${secret2.path}`] : [];
+  if (spec.database) args.push(`--db=${spec.database}`);
+  return args;
+}
+function mongoBackupRecipe(spec, where, part, token) {
+  const secret2 = mongoSecret(spec, where, token);
+  const prefix = toolPrefix(where);
+  return {
+    engine: "mongodb",
+    ext: "archive.gz",
+    tool: "mongodump",
+    versionArgv: [...prefix, "mongodump", "--version"],
+    secret: secret2,
+    dump: [
+      {
+        argv: toFileScript([...prefix, "mongodump", ...clientArgs(spec, secret2), "--archive", "--gzip"], part),
+        what: "mongodump --archive --gzip"
+      }
+    ],
+    verify: [
+      {
+        argv: fromFileScript(
+          [...prefix, "mongorestore", ...clientArgs(spec, secret2), "--archive", "--gzip", "--dryRun"],
+          part
+        ),
+        what: "mongorestore --dryRun reads the archive"
+      }
+    ],
+    needsWritersStopped: false
+  };
+}
+function mongoRestoreRecipe(spec, where, backup, token) {
+  const secret2 = mongoSecret(spec, where, token);
+  const prefix = toolPrefix(where);
+  return {
+    engine: "mongodb",
+    secret: secret2,
+    restore: [
+      {
+        argv: fromFileScript(
+          [...prefix, "mongorestore", ...clientArgs(spec, secret2), "--archive", "--gzip", "--drop"],
+          backup
+        ),
+        what: "mongorestore --drop from the archive"
+      }
+    ],
+    verify: []
+  };
+}
+
+// src/backup/adapters/mysql.ts
+function optionFileValue(value) {
+  if (/[\r\n]/.test(value)) throw new Error("a MySQL password cannot contain a line break");
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+function mysqlSecret(spec, where, token) {
+  if (spec.password === void 0) return void 0;
+  const path8 = `/tmp/slipway-my-${token}.cnf`;
+  const prefix = toolPrefix(where);
+  return {
+    path: path8,
+    content: `[client]
+password=${optionFileValue(spec.password)}
+`,
+    writeArgv: writeSecretArgv(prefix, path8),
+    removeArgv: removeFileArgv(prefix, path8)
+  };
+}
+function clientArgs2(spec, where, secret2) {
+  const args = secret2 ? [`--defaults-extra-file=${secret2.path}`] : [];
+  if (where.kind === "server" && where.host) args.push("-h", where.host);
+  if (where.kind === "server" && where.port) args.push("-P", String(where.port));
+  if (spec.user) args.push("-u", spec.user);
+  return args;
+}
+var MYSQLDUMP_OPTIONS = [
+  "--single-transaction",
+  "--quick",
+  "--routines",
+  "--triggers",
+  "--hex-blob",
+  // MySQL 8.0.21+ needs the PROCESS privilege to dump tablespaces; an app user rarely has it and never needs them.
+  "--no-tablespaces"
+];
+function mysqlBackupRecipe(spec, where, part, token) {
+  const secret2 = mysqlSecret(spec, where, token);
+  const prefix = toolPrefix(where);
+  return {
+    engine: "mysql",
+    ext: "sql.gz",
+    tool: "mysqldump",
+    versionArgv: [...prefix, "mysqldump", "--version"],
+    secret: secret2,
+    dump: [
+      {
+        argv: pipeScript(
+          [...prefix, "mysqldump", ...clientArgs2(spec, where, secret2), ...MYSQLDUMP_OPTIONS, spec.database],
+          ["gzip", "-c"],
+          { output: part, statusFile: `${part}.status` }
+        ),
+        what: `mysqldump --single-transaction --quick ${spec.database} | gzip`
+      }
+    ],
+    verify: [
+      { argv: ["gzip", "-t", part], what: "gzip -t: the archive is complete" },
+      {
+        argv: pipeScript(["gzip", "-dc"], ["tail", "-n", "1"], { input: part, statusFile: `${part}.tail-status` }),
+        what: "the dump ends with mysqldump's completion line",
+        expectStdout: /^-- Dump completed/
+      }
+    ],
+    needsWritersStopped: false,
+    size: {
+      argv: [...prefix, "mysql", ...clientArgs2(spec, where, secret2), "-N", "-B", "-e", MYSQL_SIZE_SQL, spec.database],
+      what: `size of the database ${spec.database}`,
+      expectStdout: /^\d+$/
+    }
+  };
+}
+var MYSQL_SIZE_SQL = "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS UNSIGNED) FROM information_schema.tables WHERE table_schema = DATABASE()";
+function mysqlRestoreRecipe(spec, where, backup, token) {
+  const secret2 = mysqlSecret(spec, where, token);
+  const prefix = toolPrefix(where);
+  const client = [...prefix, "mysql", ...clientArgs2(spec, where, secret2)];
+  return {
+    engine: "mysql",
+    secret: secret2,
+    restore: [
+      {
+        argv: pipeScript(["gzip", "-dc"], [...client, spec.database], {
+          input: backup,
+          statusFile: `${backup}.restore-status`
+        }),
+        what: `gunzip | mysql ${spec.database}`
+      }
+    ],
+    verify: [
+      {
+        argv: [...client, "-N", "-B", "-e", "SELECT 1", spec.database],
+        what: `${spec.database} answers`,
+        expectStdout: "1"
+      }
+    ]
+  };
+}
+
+// src/backup/adapters/postgres.ts
+function pgpassLine(password) {
+  return `*:*:*:*:${password.replace(/[\\:]/g, (c) => `\\${c}`)}
+`;
+}
+function postgresSecret(spec, where, token) {
+  if (spec.password === void 0) return void 0;
+  const path8 = `/tmp/slipway-pgpass-${token}`;
+  const prefix = toolPrefix(where);
+  return {
+    path: path8,
+    content: pgpassLine(spec.password),
+    writeArgv: writeSecretArgv(prefix, path8),
+    removeArgv: removeFileArgv(prefix, path8)
+  };
+}
+function connArgs(spec, where) {
+  const args = ["--no-password"];
+  if (where.kind === "server" && where.host) args.push("-h", where.host);
+  if (where.kind === "server" && where.port) args.push("-p", String(where.port));
+  if (spec.user) args.push("-U", spec.user);
+  return args;
+}
+function prefixFor(where, secret2) {
+  return toolPrefix(where, secret2 ? { PGPASSFILE: secret2.path } : {});
+}
+var ROW_COUNTS_SQL = [
+  "SELECT format('%I.%I', table_schema, table_name) || '=' ||",
+  "(xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name), false, true, '')))[1]::text",
+  "FROM information_schema.tables",
+  "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+  "ORDER BY 1"
+].join(" ");
+function psqlArgv(spec, where, secret2, database, sql) {
+  return [
+    ...prefixFor(where, secret2),
+    "psql",
+    "-X",
+    "-A",
+    "-t",
+    "-v",
+    "ON_ERROR_STOP=1",
+    ...connArgs(spec, where),
+    "-d",
+    database,
+    "-c",
+    sql
+  ];
+}
+function postgresBackupRecipe(spec, where, part, token) {
+  const secret2 = postgresSecret(spec, where, token);
+  const prefix = prefixFor(where, secret2);
+  return {
+    engine: "postgres",
+    ext: "dump",
+    tool: "pg_dump",
+    versionArgv: [...toolPrefix(where), "pg_dump", "--version"],
+    secret: secret2,
+    dump: [
+      {
+        argv: toFileScript([...prefix, "pg_dump", "-Fc", ...connArgs(spec, where), "-d", spec.database], part),
+        what: `pg_dump -Fc of ${spec.database}`
+      }
+    ],
+    verify: [
+      {
+        argv: fromFileScript([...toolPrefix(where), "pg_restore", "--list"], part),
+        what: "pg_restore --list reads the dump"
+      }
+    ],
+    needsWritersStopped: false,
+    size: {
+      argv: psqlArgv(spec, where, secret2, spec.database, "SELECT pg_database_size(current_database())"),
+      what: `size of the database ${spec.database}`,
+      expectStdout: /^\d+$/
+    }
+  };
+}
+function postgresScratchVerify(spec, where, part, token) {
+  const secret2 = postgresSecret(spec, where, token);
+  const prefix = prefixFor(where, secret2);
+  const scratch = `slipway_verify_${token}`;
+  const conn = connArgs(spec, where);
+  return {
+    scratch,
+    create: { argv: [...prefix, "createdb", ...conn, scratch], what: `create the scratch database ${scratch}` },
+    restore: {
+      argv: fromFileScript(
+        [...prefix, "pg_restore", "--no-owner", "--no-acl", "--exit-on-error", ...conn, "-d", scratch],
+        part
+      ),
+      what: `restore the dump into ${scratch}`
+    },
+    countSource: {
+      argv: psqlArgv(spec, where, secret2, spec.database, ROW_COUNTS_SQL),
+      what: `row counts in ${spec.database}`
+    },
+    countScratch: { argv: psqlArgv(spec, where, secret2, scratch, ROW_COUNTS_SQL), what: `row counts in ${scratch}` },
+    drop: {
+      argv: [...prefix, "dropdb", "--if-exists", ...conn, scratch],
+      what: `drop the scratch database ${scratch}`
+    }
+  };
+}
+function parseRowCounts(stdout) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const line of stdout.split("\n")) {
+    const at2 = line.lastIndexOf("=");
+    if (at2 > 0) counts.set(line.slice(0, at2), Number(line.slice(at2 + 1)));
+  }
+  return counts;
+}
+function compareRowCounts(source, copy) {
+  const names = [.../* @__PURE__ */ new Set([...source.keys(), ...copy.keys()])].sort();
+  return names.filter((name) => source.get(name) !== copy.get(name)).map(
+    (name) => `${name}: ${source.get(name) ?? "missing"} in the database, ${copy.get(name) ?? "missing"} in the restored copy`
+  );
+}
+function postgresRestoreRecipe(spec, where, backup, token) {
+  const secret2 = postgresSecret(spec, where, token);
+  const prefix = prefixFor(where, secret2);
+  return {
+    engine: "postgres",
+    secret: secret2,
+    restore: [
+      {
+        argv: fromFileScript(
+          [
+            ...prefix,
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            "--exit-on-error",
+            ...connArgs(spec, where),
+            "-d",
+            spec.database
+          ],
+          backup
+        ),
+        what: `pg_restore --clean into ${spec.database}`
+      }
+    ],
+    verify: [
+      {
+        argv: psqlArgv(spec, where, secret2, spec.database, "SELECT 1"),
+        what: `${spec.database} answers`,
+        expectStdout: "1"
+      }
+    ]
+  };
+}
+
+// src/backup/adapters/index.ts
+function pathOf(resolved) {
+  if (resolved.kind !== "path") throw new Error("a file database needs a file location");
+  return resolved.path;
+}
+function serverOf(resolved) {
+  if (resolved.kind !== "server") throw new Error("a database server needs a service or server location");
+  return resolved.where;
+}
+function backupRecipe(spec, resolved, part, token) {
+  switch (spec.engine) {
+    case "sqlite":
+      return sqliteBackupRecipe(pathOf(resolved), part);
+    case "duckdb":
+      return duckdbBackupRecipe(spec, pathOf(resolved), part);
+    case "postgres":
+      return postgresBackupRecipe(spec, serverOf(resolved), part, token);
+    case "mysql":
+      return mysqlBackupRecipe(spec, serverOf(resolved), part, token);
+    case "mongodb":
+      return mongoBackupRecipe(spec, serverOf(resolved), part, token);
+  }
+}
+function restoreRecipe(spec, resolved, backup, token) {
+  switch (spec.engine) {
+    case "sqlite":
+      return sqliteRestoreRecipe(pathOf(resolved), backup);
+    case "duckdb":
+      return duckdbRestoreRecipe(spec, pathOf(resolved), backup);
+    case "postgres":
+      return postgresRestoreRecipe(spec, serverOf(resolved), backup, token);
+    case "mysql":
+      return mysqlRestoreRecipe(spec, serverOf(resolved), backup, token);
+    case "mongodb":
+      return mongoRestoreRecipe(spec, serverOf(resolved), backup, token);
+  }
+}
+
+// src/backup/create.ts
+import { randomBytes } from "node:crypto";
+import path5 from "node:path/posix";
+
+// src/backup/exec.ts
+function tail(text, lines = 20) {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+async function runStep(ctx2, step, hint) {
+  ctx2.log?.(step.what);
+  const result = await ctx2.host.exec(step.argv, {
+    become: ctx2.become,
+    stdin: step.stdin,
+    check: false,
+    step: ctx2.step
+  });
+  const command = shJoin(step.argv);
+  if (result.code !== 0) {
+    throw new BackupError(`${step.what}: failed`, {
+      host: ctx2.host.name,
+      step: ctx2.step,
+      command,
+      exitCode: result.code,
+      stderrTail: tail(result.stderr || result.stdout),
+      hint: hint ?? "fix the cause shown above and run the backup again; nothing was changed"
+    });
+  }
+  const out = result.stdout.trim();
+  const expected = step.expectStdout;
+  if (expected !== void 0 && (typeof expected === "string" ? out !== expected : !expected.test(out))) {
+    throw new BackupError(`${step.what}: expected ${String(expected)}, got ${JSON.stringify(tail(out, 5))}`, {
+      host: ctx2.host.name,
+      step: ctx2.step,
+      command,
+      exitCode: result.code,
+      stderrTail: tail(result.stderr),
+      hint: hint ?? "the backup did not pass verification and was not kept; check the database and retry"
+    });
+  }
+  return result;
+}
+async function runSteps(ctx2, steps, hint) {
+  for (const step of steps) await runStep(ctx2, step, hint);
+}
+async function capture(ctx2, argv3, what) {
+  return (await runStep(ctx2, { argv: argv3, what })).stdout;
+}
+async function tryRun(ctx2, argv3) {
+  try {
+    await ctx2.host.exec(argv3, { become: ctx2.become, check: false, step: ctx2.step });
+  } catch {
+  }
+}
+
+// src/backup/naming.ts
+import path3 from "node:path/posix";
+function backupDir(deployDir, override) {
+  return override ?? path3.join(deployDir, "backups");
+}
+function safeRelease(release) {
+  const cleaned = release.replace(/[^A-Za-z0-9._]+/g, "_").replace(/^[._]+/, "");
+  return cleaned === "" ? "unreleased" : cleaned.slice(0, 80);
+}
+function utcStamp(date5) {
+  return `${date5.toISOString().replace(/[-:.]/g, "").replace("Z", "")}Z`;
+}
+function backupId(release, date5) {
+  return `${safeRelease(release)}-${utcStamp(date5)}`;
+}
+
+// src/backup/resolve.ts
+async function resolveLocation(ctx2, spec) {
+  if (spec.engine === "sqlite" || spec.engine === "duckdb") {
+    const location2 = spec.location;
+    if (location2.kind === "file") return { kind: "path", path: location2.path };
+    const mountpoint = (await capture(ctx2, volumeMountpointArgv(location2.volume), `find the docker volume ${location2.volume}`)).trim();
+    return { kind: "path", path: pathInVolume(mountpoint, location2.path) };
+  }
+  const location = spec.location;
+  if (location.kind === "server") return { kind: "server", where: { ...location } };
+  if ("container" in location)
+    return { kind: "server", where: { kind: "container", container: location.container, runAs: location.runAs } };
+  const { project, service } = location.compose;
+  const ids = (await capture(
+    ctx2,
+    composeContainerArgv(project, service),
+    `find the running container of ${project ?? "*"}/${service}`
+  )).trim().split("\n").filter(Boolean);
+  const container = ids[0];
+  if (ids.length > 1) {
+    throw new BackupError(`${ids.length} running containers match compose service ${service}`, {
+      host: ctx2.host.name,
+      step: ctx2.step,
+      hint: "name the compose project (or the container) so that one database is meant"
+    });
+  }
+  if (!container) {
+    throw new BackupError(
+      `no running container for compose service ${service}${project ? ` in project ${project}` : ""}`,
+      {
+        host: ctx2.host.name,
+        step: ctx2.step,
+        hint: `start the database service ${service} (docker compose up -d ${service}) and retry`
+      }
+    );
+  }
+  return { kind: "server", where: { kind: "container", container, runAs: location.runAs } };
+}
+
+// src/backup/space.ts
+function parseDfAvailableBytes(stdout) {
+  const line = stdout.trim().split("\n")[1];
+  const available = line?.trim().split(/\s+/)[3];
+  if (!available || !/^\d+$/.test(available)) return void 0;
+  return Number(available) * 1024;
+}
+function dfArgv(dir) {
+  return ["df", "-P", "-k", dir];
+}
+function checkFreeSpace(availableBytes, referenceBytes, dir, reference = "the last one's size") {
+  const neededBytes = 2 * (referenceBytes ?? 0);
+  const ok = availableBytes >= neededBytes;
+  const message2 = ok ? `${formatBytes(availableBytes)} free in ${dir}, ${formatBytes(neededBytes)} needed` : `only ${formatBytes(availableBytes)} free in ${dir}, but a backup needs twice ${reference} (${formatBytes(neededBytes)})`;
+  return { ok, neededBytes, availableBytes, message: message2 };
+}
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+// src/backup/store.ts
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import localPath2 from "node:path";
+import path4 from "node:path/posix";
+
 // src/backup/manifest.ts
 var manifestSchema = external_exports.object({
   id: external_exports.string().min(1),
@@ -74525,9 +75288,9 @@ async function copyToRunner(ctx2, deployDir, manifest, localDir, backupsDir) {
     });
   }
   await mkdir(localDir, { recursive: true });
-  const target = localPath.join(localDir, manifest.file);
+  const target = localPath2.join(localDir, manifest.file);
   await writeFile(target, content, { mode: 384 });
-  await writeFile(localPath.join(localDir, `${manifest.id}.json`), renderManifest(manifest), { mode: 384 });
+  await writeFile(localPath2.join(localDir, `${manifest.id}.json`), renderManifest(manifest), { mode: 384 });
   return target;
 }
 
@@ -74592,9 +75355,9 @@ async function withSecret(ctx2, secret2, body) {
   }
 }
 async function runWriters(ctx2, commands, what) {
-  const asRoot = { ...ctx2, become: true };
+  const asRoot3 = { ...ctx2, become: true };
   for (const argv3 of commands) {
-    await runStep(asRoot, { argv: argv3, what }, "check the app's service on the host; it may need starting by hand");
+    await runStep(asRoot3, { argv: argv3, what }, "check the app's service on the host; it may need starting by hand");
   }
 }
 async function createBackup(job, options = {}) {
@@ -74796,540 +75559,6 @@ function writersForRuntime(input2) {
   if (input2.runtime === "compose") return composeWriters(input2.composeProject, input2.services, input2.composeFlavour);
   return containerWriters(input2.services.map((service) => `${input2.app}-${service}-${input2.color}`));
 }
-
-// src/config/describe-value.ts
-function describeFound(value) {
-  if (value === void 0) return "nothing";
-  if (value === null) return "null (an empty value)";
-  if (typeof value === "string")
-    return value.length > 60 ? `${JSON.stringify(value.slice(0, 57))}...` : JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return `a list (${value.length} item${value.length === 1 ? "" : "s"})`;
-  if (typeof value === "object") return "a mapping";
-  return String(value);
-}
-function describeExpectedType(expected) {
-  switch (expected) {
-    case "string":
-      return "a string";
-    case "number":
-    case "int":
-      return "a number";
-    case "boolean":
-      return "true or false";
-    case "object":
-    case "record":
-    case "map":
-      return "a mapping";
-    case "array":
-    case "tuple":
-      return "a list";
-    default:
-      return expected;
-  }
-}
-
-// src/config/schema/primitives.ts
-function patternString(pattern, expected) {
-  return external_exports.string({ error: expected }).regex(pattern, { error: expected });
-}
-var NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
-function resourceName(what) {
-  const article = /^[aeiou]/.test(what) ? "an" : "a";
-  return patternString(
-    NAME_PATTERN,
-    `expected ${article} ${what} name of lower-case letters, digits and dashes (like "web")`
-  );
-}
-var INVENTORY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-function inventoryName(what) {
-  return patternString(INVENTORY_NAME_PATTERN, `expected a ${what} name of letters, digits, "_", "." or "-"`);
-}
-var ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var SECRET_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
-var SECRET_NAME_EXPECTED = "expected the name of an environment variable holding the secret (like DB_PASSWORD), not the secret itself";
-function secretName() {
-  return patternString(SECRET_NAME_PATTERN, SECRET_NAME_EXPECTED);
-}
-function envName() {
-  return patternString(ENV_NAME_PATTERN, "expected an environment variable name (letters, digits and _)");
-}
-var DURATION_PATTERN = /^\d+(ms|s|m|h)$/;
-function duration3() {
-  return patternString(DURATION_PATTERN, 'expected a duration like "30s", "500ms", "5m" or "1h"');
-}
-var URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
-function urlPath() {
-  return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
-}
-var PREFIX_PATH_PATTERN = /^(?!.*\/\.\.?\/)\/([A-Za-z0-9._~@+-]+\/)*$/;
-function prefixPath() {
-  return patternString(
-    PREFIX_PATH_PATTERN,
-    'expected a path starting and ending with "/" (like "/harvest/"), of letters, digits and ._~@+-'
-  );
-}
-var ABSOLUTE_PATH_PATTERN = /^\/[^\0\s;{}"'`$\\]*$/;
-function absolutePath() {
-  return patternString(ABSOLUTE_PATH_PATTERN, 'expected an absolute path starting with "/" (no spaces or quotes)');
-}
-var LOCAL_PATH_PATTERN = /^[^\0\n\r]+$/;
-function localPath2() {
-  return patternString(LOCAL_PATH_PATTERN, "expected a path (relative to the config file's directory)");
-}
-var SIZE_PATTERN = /^\d+[kKmMgG]?$/;
-function size() {
-  return patternString(
-    SIZE_PATTERN,
-    'expected a whole size like "512M", "2G" or "100m" (no decimals: "1536M", not "1.5G")'
-  );
-}
-function port() {
-  return external_exports.number({ error: "expected a port number (1-65535)" }).int({ error: "expected a port number (1-65535)" }).min(1, { error: "expected a port number (1-65535)" }).max(65535, { error: "expected a port number (1-65535)" });
-}
-function positiveInt(what = "a whole number >= 1") {
-  return external_exports.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
-}
-function nonNegativeInt(what = "a whole number >= 0") {
-  return external_exports.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(0, { error: `expected ${what}` });
-}
-function bool() {
-  return external_exports.boolean({ error: "expected true or false" });
-}
-var DOMAIN_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-function domain2() {
-  return patternString(DOMAIN_PATTERN, 'expected a lower-case domain name like "example.com" or "*.example.com"');
-}
-var ADDRESS_PATTERN = /^([A-Za-z0-9.-]+|\[?[0-9A-Fa-f:]+\]?)$/;
-function address() {
-  return patternString(ADDRESS_PATTERN, 'expected an IP address or host name like "10.213.0.11"');
-}
-var ORIGIN_PATTERN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/;
-function origin() {
-  return patternString(ORIGIN_PATTERN, 'expected an origin like "https://example.github.io" (no path) or "*"');
-}
-function httpUrl2() {
-  return patternString(
-    /^https?:\/\/[^\s"'`;{}]+$/,
-    'expected an http(s) URL like "https://acme-v02.api.letsencrypt.org/directory"'
-  );
-}
-var HEADER_VALUE_PATTERN = /^[\x20-\x21\x23-\x7e]*$/;
-function headerValue() {
-  return patternString(HEADER_VALUE_PATTERN, "expected a header value of printable characters without double quotes");
-}
-function envValue() {
-  return external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or true/false" });
-}
-
-// src/config/schema/services.ts
-var SECRET_LIKE_NAME = /(pass(word|wd|phrase)?|secret|token|(api|private|secret|access|signing|encryption|master)_?key|credentials?)$/i;
-var buildSchema = external_exports.strictObject({
-  context: localPath2().default(".").describe("Build context directory, relative to slipway.yml."),
-  dockerfile: localPath2().default("Dockerfile").describe("Dockerfile path, relative to the context."),
-  target: external_exports.string({ error: "expected a stage name" }).optional().describe("Multi-stage build target."),
-  args: external_exports.record(envName(), external_exports.string({ error: "expected a string" })).default({}).describe("Build arguments (`--build-arg`). Not for secrets: use `secrets`."),
-  secrets: external_exports.array(secretName()).default([]).describe("Build secrets by environment variable name, passed with `--secret id=NAME,env=NAME` (buildx).")
-}).describe("How to build the service's image (container/compose), or which directory to ship (systemd).");
-var STATUS = "expected an HTTP status code (100-599)";
-var healthSchema = external_exports.strictObject({
-  path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
-  expected_status: external_exports.number({ error: STATUS }).int({ error: STATUS }).min(100, { error: STATUS }).max(599, { error: STATUS }).default(200).describe("HTTP status a healthy service answers."),
-  expected_body: external_exports.string({ error: "expected a string" }).optional().describe("Substring the response body must contain (e.g. the version)."),
-  interval: duration3().default("2s").describe("Time between polls."),
-  consecutive_successes: positiveInt().default(2).describe("Healthy answers in a row needed to pass."),
-  timeout: duration3().default("60s").describe("Give up (and fail the deploy) after this long."),
-  request_timeout: duration3().default("5s").describe("Timeout of one health request."),
-  start_period: duration3().default("0s").describe("Grace time after start before failures count."),
-  container_check: external_exports.union(
-    [
-      external_exports.enum(["none", "python", "curl", "wget"]),
-      external_exports.array(external_exports.string({ error: "expected a command argument" })).min(1, { error: "expected a command" })
-    ],
-    { error: 'expected "none", "python", "curl", "wget" or a command as a list (like [/app/healthcheck])' }
-  ).default("none").describe(
-    "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
-  )
-}).describe("Health check gating the switch.");
-var resourcesSchema = external_exports.strictObject({
-  memory: size().optional().describe('Memory limit like "512M" or "2G" (systemd MemoryMax, docker --memory).'),
-  cpus: external_exports.number({ error: "expected a number of CPUs like 1.5" }).positive({ error: "expected a number of CPUs like 1.5" }).optional().describe("CPU limit in CPUs (systemd CPUQuota=cpus*100%, docker --cpus)."),
-  nofile: positiveInt().optional().describe("Open files limit (LimitNOFILE).")
-}).describe("Resource limits.");
-var systemdSchema = external_exports.strictObject({
-  server: external_exports.enum(["gunicorn", "uvicorn"], { error: 'expected "gunicorn" or "uvicorn"' }).default("gunicorn").describe("Application server started by the unit."),
-  app_module: patternString(
-    /^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$/,
-    'expected "module:callable" like "app:app"'
-  ).optional().describe("WSGI/ASGI application, `module:callable` (e.g. `wsgi_be:app`)."),
-  workers: positiveInt().default(2).describe("Worker processes."),
-  worker_class: external_exports.string({ error: "expected a worker class name" }).optional().describe("gunicorn worker class (e.g. `uvicorn.workers.UvicornWorker`)."),
-  timeout: duration3().default("120s").describe("Worker timeout."),
-  working_dir: absolutePath().optional().describe("WorkingDirectory. Default: the release directory of the service's code."),
-  user: unixUser().optional().describe(
-    "User the service runs as (never root; created by the deploy when missing). Default: `app-<app>`, a system user of its own in no extra group (not the SSH user, who is in the docker group)."
-  ),
-  group: external_exports.string({ error: "expected a group name" }).optional().describe("Group. Default: the user's group."),
-  venv: absolutePath().optional().describe("Virtualenv whose `bin/` holds the server. Default: the system's (Debian's gunicorn/uvicorn)."),
-  read_write_paths: external_exports.array(absolutePath()).default([]).describe("Extra writable paths under ProtectSystem=strict (the database directory is added automatically).")
-}).describe("systemd runtime settings of this service.");
-function unixUser() {
-  return patternString(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a user name like "harvest"').refine(
-    (name) => name !== "root",
-    {
-      error: "expected a user other than root: the app would own the whole host (create one, e.g. the app's name)"
-    }
-  );
-}
-var VOLUME_EXPECTED = 'expected "source:/target" or "source:/target:ro" (source is a volume name or an absolute path)';
-var VOLUME_PATTERN = /^([a-z0-9][a-z0-9_.-]*|\/[^:\s]*):\/[^:\s]*(:(ro|rw))?$/;
-var CAPABILITY_PATTERN = /^[A-Z][A-Z_]{1,31}$/;
-var containerSchema = external_exports.strictObject({
-  user: patternString(
-    /^(?!root(:|$))(?!0(:|$))[a-z0-9_][a-z0-9_.-]{0,31}(:[a-z0-9_][a-z0-9_.-]{0,31})?$/,
-    'expected a non-root user like "1000:1000" or "app" (root is what the container must not be)'
-  ).optional().describe("User (`uid:gid` or a name in the image) the container runs as. Default: the image's `USER`."),
-  read_only: bool().default(false).describe("Read-only root filesystem (`--read-only`, with a private `/tmp`); volumes stay writable."),
-  capabilities: external_exports.array(patternString(CAPABILITY_PATTERN, 'expected a capability like "NET_BIND_SERVICE" (no CAP_ prefix)')).default([]).describe("Capabilities the container keeps; every other one is dropped (`--cap-drop ALL`).")
-}).describe("Container hardening: always `--cap-drop ALL` and `no-new-privileges`; these add what the app needs.");
-var serviceSchema = external_exports.strictObject({
-  build: buildSchema.optional(),
-  image: external_exports.string({ error: "expected an image reference" }).optional().describe("A prebuilt image to run instead of building one (e.g. `postgres:16`)."),
-  command: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())], { error: "expected a command string or a list of arguments" }).optional().describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
-  port: port().describe("Port the service listens on (inside its container, or the base port under systemd)."),
-  ports: external_exports.strictObject({
-    blue: port().optional().describe("Host port of the blue color. Default: `port`."),
-    green: port().optional().describe("Host port of the green color. Default: `port` + 10000.")
-  }).optional().describe("Host ports of the two colors (bound to 127.0.0.1)."),
-  health: healthSchema.optional(),
-  env: external_exports.record(envName(), envValue()).default({}).describe("Plain environment variables. Secrets go in `secrets` (by name)."),
-  secrets: external_exports.array(secretName()).default([]).describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
-  volumes: external_exports.array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED)).default([]).describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
-  allow_host_paths: external_exports.array(external_exports.string()).optional().describe(
-    "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host."
-  ),
-  resources: resourcesSchema.optional(),
-  container: containerSchema.optional(),
-  systemd: systemdSchema.optional(),
-  depends_on: external_exports.array(resourceName("service")).default([]).describe("Services started (and healthy) before this one."),
-  hosts: external_exports.array(inventoryName("host or group")).optional().describe("Hosts or groups running this service. Default: every inventory host."),
-  public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy.")
-}).describe("A process of the app (backend, frontend, worker).");
-
-// src/config/schema-walk.ts
-function defOf(schema) {
-  return schema._zod.def;
-}
-var WRAPPERS = /* @__PURE__ */ new Set(["optional", "default", "prefault", "nullable", "readonly", "catch", "nonoptional"]);
-function unwrap(schema) {
-  let current = schema;
-  let description = schema.description;
-  let defaultValue;
-  let optional2 = false;
-  for (; ; ) {
-    const def = defOf(current);
-    if (def.type === "default" || def.type === "prefault") {
-      if (defaultValue === void 0)
-        defaultValue = typeof def.defaultValue === "function" ? def.defaultValue() : def.defaultValue;
-      optional2 = true;
-    }
-    if (def.type === "optional") optional2 = true;
-    if (WRAPPERS.has(def.type) && def.innerType) {
-      current = def.innerType;
-    } else if (def.type === "pipe" && def.in) {
-      current = def.in;
-    } else {
-      break;
-    }
-    description ??= current.description;
-  }
-  return { inner: current, description, defaultValue, optional: optional2 };
-}
-function schemaAt(root, path8) {
-  let current = root;
-  for (const segment of path8) {
-    if (!current) return void 0;
-    const inner = unwrap(current).inner;
-    const def = defOf(inner);
-    if (def.type === "object" && def.shape) current = def.shape[String(segment)];
-    else if (def.type === "record") current = def.valueType;
-    else if (def.type === "array") current = def.element;
-    else return void 0;
-  }
-  return current;
-}
-function keysAt(root, path8) {
-  const schema = schemaAt(root, path8);
-  if (!schema) return [];
-  const def = defOf(unwrap(schema).inner);
-  return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
-}
-
-// src/config/suggest.ts
-function editDistance(a, b) {
-  const width = b.length + 1;
-  const d = new Uint16Array((a.length + 1) * width);
-  const at2 = (i, j) => d[i * width + j] ?? 0;
-  for (let i = 0; i <= a.length; i++) d[i * width] = i;
-  for (let j = 0; j <= b.length; j++) d[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at2(i - 1, j) + 1, at2(i, j - 1) + 1, at2(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at2(i - 2, j - 2) + 1);
-      d[i * width + j] = best;
-    }
-  }
-  return at2(a.length, b.length);
-}
-function didYouMean(input2, candidates) {
-  const lower = input2.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(input2.length / 3)));
-  let best;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const distance2 = editDistance(lower, candidate.toLowerCase());
-    if (distance2 < bestDistance) {
-      best = candidate;
-      bestDistance = distance2;
-    }
-  }
-  const normalized = snakeCase(input2);
-  if (normalized !== input2 && candidates.includes(normalized)) return normalized;
-  if (bestDistance <= limit) return best;
-  const expanded = lower.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : void 0;
-  return expanded ?? candidates.find((c) => c.length >= 4 && lower.startsWith(c.toLowerCase()));
-}
-function snakeCase(input2) {
-  return input2.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase();
-}
-
-// src/config/yaml-positions.ts
-var import_yaml = __toESM(require_dist(), 1);
-function pathKey(path8) {
-  return JSON.stringify(path8.map((segment) => typeof segment === "number" ? segment : String(segment)));
-}
-function parseYamlWithPositions(text) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, merge: true, prettyErrors: false });
-  const problems = doc.errors.map((error62) => {
-    const offset = error62.pos[0];
-    return { position: toPosition(lineCounter, offset), message: firstLine(error62.message) };
-  });
-  const positions = /* @__PURE__ */ new Map();
-  if (doc.contents) {
-    positions.set(pathKey([]), { value: toPosition(lineCounter, doc.contents.range?.[0] ?? 0) });
-    walk(doc, doc.contents, [], positions, lineCounter, true, /* @__PURE__ */ new Set());
-  }
-  if (problems.length === 0) keepEnvTextAsWritten(doc);
-  const value = problems.length > 0 ? void 0 : doc.toJS({ maxAliasCount: 1e3 });
-  return { value, positions, problems };
-}
-function walk(doc, node2, path8, positions, lines, overwrite, visiting) {
-  if (!node2) return;
-  if ((0, import_yaml.isAlias)(node2)) {
-    const target = node2.resolve(doc);
-    if (target && !visiting.has(target)) walk(doc, target, path8, positions, lines, overwrite, visiting);
-    return;
-  }
-  visiting.add(node2);
-  if ((0, import_yaml.isMap)(node2)) {
-    for (const pair of node2.items) {
-      if (!(0, import_yaml.isPair)(pair)) continue;
-      const keyNode = pair.key;
-      const isMergeKey = (0, import_yaml.isScalar)(keyNode) && (typeof keyNode.value === "symbol" || keyNode.value === "<<");
-      const key = (0, import_yaml.isScalar)(keyNode) ? String(keyNode.value) : String(keyNode);
-      if (isMergeKey) {
-        const sources = (0, import_yaml.isSeq)(pair.value) ? pair.value.items : [pair.value];
-        for (const source of sources) walk(doc, source, path8, positions, lines, false, visiting);
-        continue;
-      }
-      const childPath = [...path8, key];
-      const k = pathKey(childPath);
-      if (!overwrite && positions.has(k)) continue;
-      const valueNode = pair.value;
-      const keyOffset = keyNode?.range?.[0] ?? 0;
-      const valueOffset = valueNode?.range?.[0] ?? keyNode?.range?.[1] ?? keyOffset;
-      positions.set(k, {
-        key: toPosition(lines, keyOffset),
-        value: toPosition(lines, valueOffset),
-        collection: isCollection(doc, valueNode)
-      });
-      walk(doc, valueNode, childPath, positions, lines, true, visiting);
-    }
-  } else if ((0, import_yaml.isSeq)(node2)) {
-    node2.items.forEach((item, index) => {
-      const childPath = [...path8, index];
-      const k = pathKey(childPath);
-      if (!overwrite && positions.has(k)) return;
-      const offset = item?.range?.[0] ?? node2.range?.[0] ?? 0;
-      positions.set(k, { value: toPosition(lines, offset), collection: isCollection(doc, item) });
-      walk(doc, item, childPath, positions, lines, true, visiting);
-    });
-  }
-  visiting.delete(node2);
-}
-function keepEnvTextAsWritten(doc) {
-  (0, import_yaml.visit)(doc, {
-    Pair(_key, pair, path8) {
-      const value = pair.value;
-      if (!(0, import_yaml.isScalar)(value) || typeof value.value !== "number" || value.source === void 0) return;
-      if (isEnvMapping(path8)) value.value = value.source;
-    }
-  });
-}
-function isEnvMapping(path8) {
-  const keys = path8.filter(import_yaml.isPair).map((pair) => (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : "");
-  if (keys.at(-1) === "env") return keys.at(-3) === "services";
-  return keys.at(-1) === "args" && keys.at(-2) === "build" && keys.at(-4) === "services";
-}
-function isCollection(doc, node2) {
-  const target = (0, import_yaml.isAlias)(node2) ? node2.resolve(doc) : node2;
-  return (0, import_yaml.isMap)(target) || (0, import_yaml.isSeq)(target);
-}
-function toPosition(lines, offset) {
-  const { line, col } = lines.linePos(offset);
-  return { line, col };
-}
-function firstLine(message2) {
-  return message2.split("\n")[0] ?? message2;
-}
-
-// src/config/issues.ts
-function formatPath(path8) {
-  let text = "";
-  for (const segment of path8) {
-    if (typeof segment === "number") text += `[${segment}]`;
-    else if (/^[A-Za-z0-9_$-]+$/.test(segment)) text += text ? `.${segment}` : segment;
-    else text += `[${JSON.stringify(segment)}]`;
-  }
-  return text;
-}
-function formatIssue(issue2) {
-  const shown = issue2.environment ? ["environments", issue2.environment, ...issue2.path] : issue2.path;
-  const where = `${issue2.file}:${issue2.line}:${issue2.col}`;
-  return shown.length > 0 ? `${where}: ${formatPath(shown)}: ${issue2.message}` : `${where}: ${issue2.message}`;
-}
-function sortIssues(issues) {
-  const seen = /* @__PURE__ */ new Set();
-  return issues.filter((issue2) => {
-    const key = formatIssue(issue2);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-}
-function fromZodIssues(issues, context) {
-  return issues.flatMap((issue2) => fromZodIssue(issue2, context));
-}
-function fromZodIssue(issue2, context) {
-  const prefix = context.prefix ?? [];
-  const path8 = [...prefix, ...issue2.path];
-  if (issue2.code === "unrecognized_keys") {
-    const allowed = keysAt(context.schema, issue2.path);
-    return issue2.keys.map((key) => {
-      const keyPath = [...path8, key];
-      const value = valueAt(context.value, [...issue2.path, key]);
-      return locate(context, keyPath, unknownKeyMessage(key, value, allowed), "key");
-    });
-  }
-  if (issue2.code === "invalid_key") {
-    const inner = issue2.issues[0];
-    const expected = (inner && customExpected(inner.message)) ?? "expected a different key name";
-    return [locate(context, path8, `${expected}, found ${describeFound(path8[path8.length - 1])}`, "key")];
-  }
-  const input2 = issue2.input;
-  if (input2 === void 0 && issue2.code === "invalid_type") {
-    const expected = customExpected(issue2.message) ?? `expected ${describeExpectedType(issue2.expected)}`;
-    const key = path8[path8.length - 1];
-    return [locate(context, path8, `missing required key \`${String(key)}\` (${expected})`, "parent")];
-  }
-  const shown = isSecretReference(path8) ? void 0 : input2;
-  return [locate(context, path8, valueMessage(issue2, shown), "value")];
-}
-function isSecretReference(path8) {
-  const last = path8[path8.length - 1];
-  const parent = path8[path8.length - 2];
-  return typeof last === "string" && /_secret$/.test(last) || typeof last === "number" && parent === "secrets";
-}
-function valueMessage(issue2, input2) {
-  let message2 = customExpected(issue2.message) ?? issue2.message;
-  if (!customExpected(issue2.message)) {
-    if (issue2.code === "invalid_type") message2 = `expected ${describeExpectedType(issue2.expected)}`;
-    else if (issue2.code === "invalid_value")
-      message2 = `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  }
-  if (issue2.code === "invalid_value" && typeof input2 === "string") {
-    const suggestion = didYouMean(input2, issue2.values.map(String));
-    if (suggestion) return `${message2}, found ${describeFound(input2)}: did you mean \`${suggestion}\`?`;
-  }
-  const worthShowing = issue2.code === "invalid_type" || issue2.code === "invalid_union" || input2 === null || typeof input2 !== "object";
-  if (input2 !== void 0 && worthShowing && message2.startsWith("expected") && !message2.includes(", found ")) {
-    return `${message2}, found ${describeFound(input2)}`;
-  }
-  return message2;
-}
-function customExpected(message2) {
-  return message2.startsWith("expected ") ? message2 : void 0;
-}
-function unknownKeyMessage(key, value, allowed) {
-  if (SECRET_LIKE_NAME.test(key) && (typeof value === "string" || typeof value === "number")) {
-    const reference = allowed.find((k) => k === `${key}_secret`) ?? allowed.find((k) => k.endsWith("_secret")) ?? "secrets";
-    const example = reference === "secrets" ? "`secrets: [MY_SECRET]`" : `\`${reference}: MY_SECRET\``;
-    return `looks like a literal secret value: never write secrets in the file, reference an environment variable name instead (${example})`;
-  }
-  const suggestion = didYouMean(key, allowed);
-  if (suggestion) return `unknown key, did you mean \`${suggestion}\`?`;
-  return allowed.length > 0 ? `unknown key (expected one of: ${allowed.join(", ")})` : "unknown key";
-}
-function locate(context, path8, message2, anchor2) {
-  let location;
-  let depth2 = path8.length;
-  if (anchor2 === "parent") depth2 -= 1;
-  for (; depth2 >= 0 && !location; depth2--) location = context.positions.get(pathKey(path8.slice(0, depth2)));
-  let position = { line: 1, col: 1 };
-  if (location) {
-    const exact = depth2 + 1 === path8.length;
-    const preferKey = anchor2 === "key" || anchor2 === "parent" || !exact || location.collection === true;
-    position = (preferKey ? location.key : void 0) ?? location.value;
-  }
-  return {
-    file: context.file,
-    line: position.line,
-    col: position.col,
-    path: path8,
-    message: message2,
-    ...location?.environment ? { environment: location.environment } : {}
-  };
-}
-function valueAt(root, path8) {
-  let current = root;
-  for (const segment of path8) {
-    if (current === null || typeof current !== "object") return void 0;
-    current = current[String(segment)];
-  }
-  return current;
-}
-
-// src/config/errors.ts
-var ConfigValidationError = class extends ConfigError {
-  issues;
-  file;
-  constructor(file2, issues, hint) {
-    const count = `${issues.length} problem${issues.length === 1 ? "" : "s"}`;
-    super(`${file2}: ${count}
-${issues.map(formatIssue).join("\n")}`, {
-      step: "config",
-      hint: hint ?? `fix the lines above, then check again with \`slipway validate ${file2}\``
-    });
-    this.file = file2;
-    this.issues = issues;
-  }
-  /** One line per issue, as `file:line:col: path: message`. */
-  lines() {
-    return this.issues.map(formatIssue);
-  }
-};
 
 // src/config/inventory.ts
 function resolveHosts(config2) {
@@ -75554,11 +75783,52 @@ function checkReservedPorts(config2, issue2) {
 function checkStatefulServices(config2, issue2) {
   if (config2.runtime === "systemd" || config2.strategy !== "blue-green") return;
   for (const [name, service] of Object.entries(config2.services)) {
+    if (service.accessory) continue;
     const why = statefulReason(config2, name, service);
     if (!why) continue;
+    const fix = config2.runtime === "compose" ? "Set `accessory: true` on it (started once, outside the colors, kept across deploys), run" : "Run";
     issue2(
       ["services", name],
-      `${why}: blue-green would start a second server on the same data while the first runs. Run the database outside this app's colors (its own slipway.yml or a managed server, reached through \`url_secret\`), or set \`strategy: stop-first\``
+      `${why}: blue-green would start a second server on the same data while the first runs. ${fix} the database outside this app's colors (its own slipway.yml or a managed server, reached through \`url_secret\`), or set \`strategy: stop-first\``
+    );
+  }
+}
+function checkAccessories(config2, issue2) {
+  const accessories = new Set(Object.keys(config2.services).filter((name) => config2.services[name]?.accessory));
+  for (const name of accessories) {
+    if (config2.runtime !== "compose") {
+      issue2(
+        ["services", name, "accessory"],
+        `runtime ${config2.runtime} has no accessories: use runtime compose, or run the server as a system service and reach it through \`database.url_secret\``,
+        true
+      );
+    }
+    const deps = config2.services[name]?.depends_on ?? [];
+    deps.forEach((dep, i) => {
+      if (!accessories.has(dep)) {
+        issue2(
+          ["services", name, "depends_on", i],
+          `${dep} runs in the colors, which start after the accessories: an accessory depends on other accessories only`,
+          dep
+        );
+      }
+    });
+  }
+  config2.proxy.routes.forEach((route, i) => {
+    if (accessories.has(route.service)) {
+      issue2(
+        ["proxy", "routes", i, "service"],
+        `${route.service} is an accessory: nginx routes to the colors' services only`,
+        route.service
+      );
+    }
+  });
+  const api = config2.proxy.api_subdomain?.service;
+  if (api !== void 0 && accessories.has(api)) {
+    issue2(
+      ["proxy", "api_subdomain", "service"],
+      `${api} is an accessory: nginx routes to the colors' services only`,
+      api
     );
   }
 }
@@ -75647,6 +75917,7 @@ function crossCheck(config2, ctx2) {
     checkSystemdRuntime,
     checkReservedPorts,
     checkStatefulServices,
+    checkAccessories,
     (c, i) => checkVolumes(c.services, i)
   ];
   for (const check2 of checks) {
@@ -75717,7 +75988,20 @@ function checkProxy(config2, issue2, needService) {
     needService(["proxy", "routes", i, "service"], route.service);
     if (seen.has(route.path)) issue2(["proxy", "routes", i, "path"], "another route already has this path", route.path);
     seen.add(route.path);
+    if (route.check && route.check.path !== void 0 && !route.check.path.startsWith(route.path)) {
+      issue2(
+        ["proxy", "routes", i, "check", "path"],
+        `expected a path starting with the route's path "${route.path}" (else another location answers the check)`,
+        route.check.path
+      );
+    }
   });
+  if (proxy.routes.length > 0 && proxy.routes.every((route) => route.check === false)) {
+    issue2(
+      ["proxy", "routes"],
+      "expected at least one route with a check: the deploy verifies a release through nginx before and after the switch"
+    );
+  }
   if (proxy.api_subdomain) needService(["proxy", "api_subdomain", "service"], proxy.api_subdomain.service);
   for (const name of Object.keys(proxy.load_balance)) needService(["proxy", "load_balance", name], name);
   if (proxy.mode === "nginx" && proxy.routes.length === 0 && !proxy.api_subdomain) {
@@ -75798,6 +76082,9 @@ function colorPort(service, color, instance = 0) {
   const base = color === "blue" ? service.ports?.blue ?? service.port : service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
   return base + instance;
 }
+
+// src/render/model.ts
+var ACCESSORIES = "accessories";
 
 // src/render/handlebars.ts
 var import_handlebars = __toESM(require_lib(), 1);
@@ -76121,10 +76408,34 @@ function composeFromConfig(config2, options) {
     throw new ConfigMappingError("runtime", `is ${config2.runtime}: compose files exist for runtime compose only`);
   }
   const volumes = /* @__PURE__ */ new Map();
-  const services = Object.entries(config2.services).map(
-    ([name, service]) => composeService(config2, name, service, options, volumes)
-  );
-  return { app: config2.app, color: options.color, services, volumes: [...volumes.values()] };
+  const services = Object.entries(config2.services).filter(([, service]) => !service.accessory).map(([name, service]) => composeService(config2, name, service, options, volumes));
+  return { app: config2.app, color: options.color, services, volumes: [...volumes.values()], ...network(config2) };
+}
+function accessoriesNetworkName(config2) {
+  return `${config2.app}-${ACCESSORIES}`;
+}
+function accessoryNames(config2) {
+  return Object.keys(config2.services).filter((name) => config2.services[name]?.accessory);
+}
+function network(config2) {
+  return accessoryNames(config2).length > 0 ? { accessoriesNetwork: accessoriesNetworkName(config2) } : {};
+}
+function accessoriesComposeFromConfig(config2, images) {
+  const names = accessoryNames(config2);
+  if (names.length === 0) return null;
+  const volumes = /* @__PURE__ */ new Map();
+  const services = names.map((name) => {
+    const service = serviceOf(config2, name, `services.${name}`);
+    const model = composeService(config2, name, service, { color: "blue", images }, volumes);
+    model.ports = [];
+    model.environment = Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)]));
+    if (service.secrets.length > 0) model.envFile = accessoryEnvFilePath(config2, name);
+    return model;
+  });
+  return { app: config2.app, color: ACCESSORIES, services, volumes: [...volumes.values()], ...network(config2) };
+}
+function accessoryEnvFilePath(config2, name) {
+  return `${envDir(config2)}/${name}.env`;
 }
 function composeService(config2, name, service, options, volumes) {
   const field = `services.${name}`;
@@ -76152,7 +76463,8 @@ function composeService(config2, name, service, options, volumes) {
       ...dependencyUrls(config2, name, options.color)
     },
     volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
-    dependsOn: service.depends_on.map((dep) => ({
+    // An accessory is not in the color's project: it runs (started first) in its own.
+    dependsOn: service.depends_on.filter((dep) => config2.services[dep]?.accessory === service.accessory).map((dep) => ({
       service: dep,
       condition: hasContainerCheck(config2.services[dep]) ? "service_healthy" : "service_started"
     })),
@@ -76261,8 +76573,8 @@ function inert(value, field) {
 }
 function buildComposeObject(model) {
   identifier(model.app, "app");
-  if (model.color !== "blue" && model.color !== "green") {
-    throw new RenderError("color", model.color, "is not blue or green");
+  if (model.color !== "blue" && model.color !== "green" && model.color !== ACCESSORIES) {
+    throw new RenderError("color", model.color, `is not blue, green or ${ACCESSORIES}`);
   }
   uniqueBy(model.services, (s) => s.name, "services");
   uniqueBy(model.volumes, (v) => v.key, "volumes");
@@ -76277,7 +76589,20 @@ function buildComposeObject(model) {
     const name = matching(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "a docker volume name")(volume.name, `volumes[${i}].name`);
     volumes[volume.key] = volume.external ? { name, external: true } : { name };
   }
-  return model.volumes.length > 0 ? { services, volumes } : { services };
+  const networks = composeNetworks(model);
+  if (networks && model.color !== ACCESSORIES) {
+    for (const service of Object.values(services))
+      service.networks = ["default", ACCESSORIES];
+  }
+  return { services, ...model.volumes.length > 0 ? { volumes } : {}, ...networks ? { networks } : {} };
+}
+function composeNetworks(model) {
+  if (model.accessoriesNetwork === void 0) return void 0;
+  const name = matching(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "a docker network name")(
+    model.accessoriesNetwork,
+    "accessoriesNetwork"
+  );
+  return model.color === ACCESSORIES ? { default: { name } } : { [ACCESSORIES]: { name, external: true } };
 }
 function buildService(service, field, volumeKeys, serviceNames) {
   const out = { image: imageByDigest(service.image, `${field}.image`) };
@@ -77293,124 +77618,6 @@ function splitLines(text) {
   return result;
 }
 
-// src/remote/secret-forms.ts
-var MIN_SECRET_LENGTH = 3;
-var MIN_LINE_LENGTH = 8;
-var PEM_FRAME = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
-var MIN_BASE64_CORE = 6;
-function secretForms(secret2) {
-  if (secret2.length < MIN_SECRET_LENGTH) return [];
-  const forms = [
-    secret2,
-    ...textForms(secret2),
-    ...base64Forms(secret2),
-    Buffer.from(secret2).toString("hex"),
-    Buffer.from(secret2).toString("hex").toUpperCase()
-  ];
-  if (/\r?\n/.test(secret2)) {
-    for (const line of secret2.split(/\r?\n/)) {
-      const trimmed = line.trim();
-      if (trimmed.length >= MIN_LINE_LENGTH && !PEM_FRAME.test(trimmed)) forms.push(trimmed, ...textForms(trimmed));
-    }
-  }
-  return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH);
-}
-function textForms(value) {
-  const forms = [
-    JSON.stringify(value).slice(1, -1),
-    ...percentForms(value),
-    // systemd EnvironmentFile (src/render/systemd.ts renderEnvironmentFile)
-    value.replace(/[\\"$`]/g, (c) => `\\${c}`),
-    // systemd Environment= (src/render/systemd-values.ts environmentAssignment)
-    value.replaceAll("%", "%%").replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("	", "\\t"),
-    // compose interpolation escape (src/render/compose.ts)
-    value.replaceAll("$", () => "$$")
-  ];
-  if (!value.includes("\0")) {
-    const quoted = shQuote(value);
-    forms.push(quoted.startsWith("'") ? quoted.slice(1, -1) : quoted);
-  }
-  return forms;
-}
-function percentForms(value) {
-  const component = encodeURIComponent(value);
-  const strict = component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const forms = [component, strict, strict.replaceAll("%20", "+"), component.replaceAll("%20", "+")];
-  return [...forms, ...forms.map((form) => form.replace(/%[0-9A-F]{2}/g, (hex3) => hex3.toLowerCase()))];
-}
-function base64Forms(secret2) {
-  const bytes = Buffer.from(secret2);
-  const forms = [bytes.toString("base64").replace(/=+$/, "")];
-  for (let offset = 0; offset < 3; offset++) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
-    const first = Math.ceil(8 * offset / 6);
-    const end = Math.floor(8 * (offset + bytes.length) / 6);
-    const core = encoded.slice(first, end);
-    if (core.length >= MIN_BASE64_CORE) forms.push(core);
-  }
-  const url2 = forms.map((form) => form.replaceAll("+", "-").replaceAll("/", "_"));
-  return [...forms, ...url2];
-}
-
-// src/remote/redact.ts
-var MASK = "***";
-var Redactor = class {
-  #needles = /* @__PURE__ */ new Set();
-  #sorted = null;
-  constructor(secrets = []) {
-    for (const secret2 of secrets) this.add(secret2);
-  }
-  /** Register a secret value (and its encoded forms); empty, undefined and very short values are ignored. */
-  add(secret2) {
-    if (secret2 === void 0 || secret2.length < MIN_SECRET_LENGTH) return this;
-    for (const form of secretForms(secret2)) this.#needles.add(form);
-    this.#sorted = null;
-    return this;
-  }
-  /** Register several values at once. */
-  addAll(secrets) {
-    for (const secret2 of secrets) this.add(secret2);
-    return this;
-  }
-  /** Number of distinct strings masked (each secret counts once per form). */
-  get size() {
-    return this.#needles.size;
-  }
-  /** Every masked string (for a log sink that masks on its own, such as the Actions runner's `::add-mask::`). */
-  forms() {
-    return [...this.#needles];
-  }
-  /** `text` with every occurrence of every form of every secret replaced by `***`. */
-  redact(text) {
-    if (this.#needles.size === 0 || text === "") return text;
-    this.#sorted ??= [...this.#needles].sort((a, b) => b.length - a.length);
-    let result = text;
-    for (const needle of this.#sorted) {
-      if (result.includes(needle)) result = result.replaceAll(needle, MASK);
-    }
-    return result;
-  }
-  /** An error's message (or any thrown value as text), safe to print. */
-  redactError(error62) {
-    if (error62 instanceof Error) return this.redact(error62.message);
-    return this.redact(String(error62));
-  }
-  /** A copy of a JSON-shaped value (--json output, records) with every string, keys included, redacted. */
-  redactValue(value) {
-    return this.#walk(value);
-  }
-  #walk(value) {
-    if (typeof value === "string") return this.redact(value);
-    if (Array.isArray(value)) return value.map((item) => this.#walk(item));
-    if (value === null || typeof value !== "object") return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.#walk(v)]));
-  }
-};
-var SECRET_CONTENT_CHANGED = "secret content changed (file mode 0600: content not shown)";
-function isPrivateMode(mode) {
-  return mode !== void 0 && (mode & 63) === 0;
-}
-
 // src/render/install.ts
 function previousPath(path8) {
   return `${path8}.slipway-prev`;
@@ -77927,7 +78134,7 @@ function renderFromConfig(config2, options) {
   for (const color of colors) {
     for (const name of Object.keys(config2.services)) {
       const service = config2.services[name];
-      if (config2.runtime === "compose" && service?.secrets.length === 0) continue;
+      if (config2.runtime === "compose" && (service?.secrets.length === 0 || service?.accessory)) continue;
       const env2 = envFileFromConfig(config2, name, color, options.secrets, {
         runtimeFormat: true,
         composeFlavour: options.composeFlavour
@@ -77952,7 +78159,29 @@ function renderFromConfig(config2, options) {
       });
     }
   }
+  files.push(...accessoryFiles(config2, options));
   return files;
+}
+function accessoryFiles(config2, options) {
+  if (config2.runtime !== "compose") return [];
+  const model = accessoriesComposeFromConfig(config2, options.images ?? {});
+  if (!model) return [];
+  const files = [];
+  for (const name of accessoryNames(config2)) {
+    if ((config2.services[name]?.secrets.length ?? 0) === 0) continue;
+    const env2 = envFileFromConfig(config2, name, "blue", options.secrets, {
+      runtimeFormat: true,
+      composeFlavour: options.composeFlavour
+    });
+    const path9 = accessoryEnvFilePath(config2, name);
+    files.push({ kind: "env-file", path: path9, content: env2.content, mode: 384, redacted: env2.redacted });
+  }
+  const path8 = accessoriesComposeFilePath(config2);
+  files.push({ kind: "compose", path: path8, content: renderCompose(model), mode: 416 });
+  return files;
+}
+function accessoriesComposeFilePath(config2) {
+  return `${config2.deploy_dir}/compose/accessories/compose.yml`;
 }
 
 // src/render/from-config/check.ts
@@ -78165,12 +78394,12 @@ var connectionFields = {
   user: userName().optional().describe("SSH user."),
   port: port().optional().describe("SSH port."),
   jump: inventoryName("host").optional().describe("Name of an inventory host to connect through (ProxyJump); its own host key is checked too."),
-  known_hosts_file: localPath2().optional().describe("known_hosts file with the pinned host keys, relative to slipway.yml."),
+  known_hosts_file: localPath().optional().describe("known_hosts file with the pinned host keys, relative to slipway.yml."),
   trust_on_first_use: bool().optional().describe(
     "Accept an unknown host key the first time, print its fingerprint and record it in known_hosts_file (default ~/.ssh/known_hosts), so later runs check it. Refused when CI=true. Off unless set."
   ),
   become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
-  identity_file: localPath2().optional().describe("Private key file on the machine running Slipway."),
+  identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName().optional().describe("Name of the environment variable holding the private key (CI), instead of `identity_file`.")
 };
 var hostSchema = external_exports.strictObject({
@@ -78216,6 +78445,15 @@ var rateLimitSchema = external_exports.strictObject({
   nodelay: bool().default(true).describe("Serve the burst at once instead of spacing it out."),
   zone_size: size().default("10m").describe("Shared memory for the limit_req zone.")
 }).describe("Request rate limit (nginx limit_req); over the limit clients get 429.");
+var routeCheckSchema = external_exports.strictObject({
+  path: requestPath().optional().describe(
+    "Path requested, under `base_path` like the route's own path and starting with it (e.g. `/api/items` for the route `/api/`). Default: the route's path."
+  ),
+  status: httpStatus().default(200).describe("The one status that passes; any other, a redirect included, fails the deploy."),
+  body: external_exports.string({ error: "expected a string" }).min(1, { error: "expected a non-empty string" }).optional().describe("Substring the answer's body must contain.")
+}).describe(
+  "How the deploy checks this route through nginx, before the switch on the idle color and after it on the live one."
+);
 var routeSchema = external_exports.strictObject({
   path: prefixPath().describe(
     'Location under `base_path`, ending in "/" (e.g. `/api/`); the longest matching path wins.'
@@ -78224,7 +78462,12 @@ var routeSchema = external_exports.strictObject({
   strip_prefix: bool().default(false).describe("Remove this route's path before passing on (the base path is always removed)."),
   websockets: bool().optional().describe("Pass websocket upgrades. Default: `proxy.websockets`."),
   cors: bool().default(true).describe("Apply `proxy.cors` to this route (when CORS is configured)."),
-  rate_limit: rateLimitSchema.optional().describe("Rate limit for this route. Default: `proxy.rate_limit`.")
+  rate_limit: rateLimitSchema.optional().describe("Rate limit for this route. Default: `proxy.rate_limit`."),
+  check: external_exports.union([external_exports.literal(false), routeCheckSchema], {
+    error: "expected false or a mapping with path, status and body"
+  }).prefault({}).describe(
+    "Route check (default: GET the route's path, expect 200). `false` skips this route, e.g. a websocket-only location; at least one route stays checked."
+  )
 }).describe("A location and the service behind it.");
 var corsSchema = external_exports.strictObject({
   origins: external_exports.array(origin()).min(1, { error: "expected at least one origin" }).describe('Origins allowed (exact match). `"*"` only when asked for.'),
@@ -78257,7 +78500,9 @@ var gzipSchema = external_exports.strictObject({
   min_length: nonNegativeInt().default(1024).describe("Smallest response compressed, in bytes.")
 }).describe("gzip compression.");
 var loadBalanceSchema = external_exports.strictObject({
-  instances: positiveInt().default(1).describe("Processes of the service per host and color, in one upstream."),
+  instances: positiveInt().default(1).describe(
+    "Processes of the service per host and color, in one upstream. Runtime container only: one container per instance (`<app>-<service>-<color>-<n>`) on consecutive ports from the color's port, each health-gated. Under systemd and compose it is refused: raise the app server's workers instead."
+  ),
   max_fails: nonNegativeInt().default(3).describe("Upstream max_fails."),
   fail_timeout: duration3().default("30s").describe("Upstream fail_timeout."),
   keepalive: nonNegativeInt().default(32).describe("Idle keepalive connections to the upstream.")
@@ -78300,15 +78545,16 @@ var proxySchema = external_exports.strictObject({
 }).describe("What sits in front of the services.");
 
 // src/config/schema/tls.ts
+var ACME_WEBROOT = "/var/www/slipway-acme";
 var EMAIL_PATTERN = /^[^\s@"';{}]+@[^\s@"';{}]+\.[^\s@"';{}]+$/;
 var tlsSchema = external_exports.strictObject({
   enabled: bool().default(false).describe("Serve HTTPS with a certificate from ACME (certbot) or from `certificate_path`."),
   email: patternString(EMAIL_PATTERN, 'expected an e-mail address like "ops@example.com"').optional().describe("ACME account e-mail (expiry notices)."),
   acme_server: httpUrl2().default("https://acme-v02.api.letsencrypt.org/directory").describe("ACME directory URL (a private CA such as pebble or step-ca works too)."),
   staging: bool().default(false).describe("Use Let's Encrypt's staging server (untrusted test certificates)."),
-  ca_bundle: localPath2().optional().describe("CA bundle on the host trusted when talking to a private ACME server (REQUESTS_CA_BUNDLE)."),
+  ca_bundle: localPath().optional().describe("CA bundle on the host trusted when talking to a private ACME server (REQUESTS_CA_BUNDLE)."),
   domains: external_exports.array(domain2()).optional().describe("Names on the certificate. Default: `proxy.domains`."),
-  webroot: absolutePath().default("/var/www/slipway-acme").describe("Directory nginx serves /.well-known/acme-challenge/ from."),
+  webroot: absolutePath().default(ACME_WEBROOT).describe("Directory nginx serves /.well-known/acme-challenge/ from."),
   certificate_path: absolutePath().optional().describe("An existing certificate (full chain) on the host, instead of ACME."),
   key_path: absolutePath().optional().describe("Its private key file on the host (a path, never the key)."),
   redirect_http: bool().default(true).describe("Redirect HTTP to HTTPS once the certificate exists.")
@@ -78489,40 +78735,6 @@ function mergeEnvironmentDuplicates(issues) {
     const environmentsWithIt = counts.get(keyOf(issue2)) ?? 0;
     return environmentsWithIt > 1 ? { ...issue2, message: stripped } : issue2;
   });
-}
-
-// src/config/secrets.ts
-function secretReferences(config2) {
-  const refs = /* @__PURE__ */ new Map();
-  const add = (name, path8) => {
-    if (!name) return;
-    const where = formatPath(path8);
-    const list2 = refs.get(name) ?? [];
-    if (!list2.includes(where)) list2.push(where);
-    refs.set(name, list2);
-  };
-  add(config2.image.password_secret, ["image", "password_secret"]);
-  for (const [name, service] of Object.entries(config2.services)) {
-    for (const secret2 of service.secrets) add(secret2, ["services", name, "secrets"]);
-    for (const secret2 of service.build?.secrets ?? []) add(secret2, ["services", name, "build", "secrets"]);
-  }
-  add(config2.inventory.ssh.private_key_secret, ["inventory", "ssh", "private_key_secret"]);
-  for (const [name, host] of Object.entries(config2.inventory.hosts)) {
-    add(host.private_key_secret, ["inventory", "hosts", name, "private_key_secret"]);
-  }
-  add(config2.database?.url_secret, ["database", "url_secret"]);
-  add(config2.database?.password_secret, ["database", "password_secret"]);
-  return [...refs].map(([name, usedBy]) => ({ name, usedBy }));
-}
-function resolveSecrets(config2, env2 = process.env) {
-  const values = {};
-  const missing = [];
-  for (const ref of secretReferences(config2)) {
-    const value = env2[ref.name];
-    if (value === void 0 || value === "") missing.push(ref);
-    else values[ref.name] = value;
-  }
-  return { values, missing };
 }
 
 // src/config/summary.ts
@@ -80450,18 +80662,93 @@ function depth(key) {
   return key.split(" via ").length;
 }
 
+// node_modules/commander/esm.mjs
+var import_index2 = __toESM(require_commander(), 1);
+var {
+  program,
+  createCommand,
+  createArgument,
+  createOption,
+  CommanderError,
+  InvalidArgumentError,
+  InvalidOptionArgumentError,
+  // deprecated old name
+  Command,
+  Argument,
+  Option,
+  Help
+} = import_index2.default;
+
+// src/cli/_options.ts
+var collect = (value, all = []) => [...all, value];
+var DEFAULT_CONFIG = "slipway.yml";
+function configOptions(command, options = {}) {
+  if (options.positional) command.argument("[config]", "deprecated: use -c/--config");
+  command.option("-c, --config <file>", `slipway.yml to read (default: ${DEFAULT_CONFIG})`).option("--env <name>", "merge this environment's overlay (environments.<name> of the config)");
+  if (!options.extraVars) command.addOption(new Option("-e <value>").hideHelp().argParser(misplacedExtraVars));
+  return command;
+}
+function misplacedExtraVars(value) {
+  throw new UsageError(`-e ${value}: -e is --extra-vars (as in Ansible) and only commands that run playbooks take it`, {
+    hint: `for an environment write --env ${value}; extra variables go to slipway run/plan/certs -e key=value`
+  });
+}
+function configFile(positional, flags, run2, command) {
+  if (positional === void 0) return flags.config ?? DEFAULT_CONFIG;
+  if (flags.config !== void 0 && flags.config !== positional) {
+    throw new UsageError(`two config files: ${positional} and -c ${flags.config}`, {
+      hint: `give one: slipway ${command} -c ${flags.config}`
+    });
+  }
+  run2.err(`note: \`slipway ${command} ${positional}\` is deprecated; write \`slipway ${command} -c ${positional}\``);
+  return positional;
+}
+function limitOption(command) {
+  return command.option(
+    "-l, --limit <pattern>",
+    "only these hosts: names, groups, globs (web*), ~regex, !exclude, &intersect; comma-separated or repeated",
+    collect,
+    []
+  );
+}
+function checkOption(command, what = "show what would change, change nothing") {
+  return command.option("-C, --check", what);
+}
+function jsonOption(command, what = "print the result as JSON on stdout (progress on stderr)") {
+  return command.option("--json", what);
+}
+function eventsOption(command) {
+  return command.option("--events", "progress as JSON events (src/deploy/events.ts), one per line");
+}
+function detailedExitcodeOption(command) {
+  return command.option("--detailed-exitcode", "exit 10 when something changed or would change, 0 when nothing did");
+}
+function extraVarsOption(command) {
+  return command.option("-e, --extra-vars <vars>", "key=value, JSON or @file (repeatable)", collect);
+}
+function yesOption(command) {
+  return command.option("-y, --yes", "do not ask before acting (implied when stdin is not a terminal)");
+}
+
 // src/cli/backup.ts
-async function withSession(flags, work) {
-  const config2 = await loadConfig(flags.config, { environment: flags.env });
+function common(command) {
+  configOptions(command);
+  jsonOption(command, "print JSON");
+  return command.option("--host <name>", "inventory host (default: the first)");
+}
+async function openSession(run2, flags, work) {
+  const file2 = flags.config ?? DEFAULT_CONFIG;
+  const config2 = await loadConfig(file2, { environment: flags.env });
+  run2.addSecretsOf(config2);
   const db = config2.database;
   if (!db)
-    throw new SlipwayError(`${flags.config} has no \`database:\``, {
+    throw new ConfigError(`${file2} has no \`database:\``, {
       hint: "describe the app's database under `database:`"
     });
   const hosts = resolveHosts(config2);
   const chosen = flags.host ? hosts.find((h) => h.name === flags.host) : hosts[0];
   if (!chosen)
-    throw new SlipwayError(`no host ${flags.host ?? ""} in the inventory`, {
+    throw new ConfigError(`--host ${flags.host ?? ""}: no such host in the inventory`, {
       hint: `pick one of: ${hosts.map((h) => h.name).join(", ")}`
     });
   const database = databaseSpecFromConfig(db, {
@@ -80473,8 +80760,8 @@ async function withSession(flags, work) {
     database.engine === "mongodb" ? database.uri : void 0,
     "password" in database ? database.password : void 0
   ];
-  const redactor2 = new Redactor(secrets.filter((secret2) => secret2 !== void 0));
-  const host = await connect(await sshTargetFor(chosen, hosts, dirname5(resolve4(flags.config))), { redactor: redactor2 });
+  const redactor = run2.redactor.addAll(secrets);
+  const host = await connect(await sshTargetFor(chosen, hosts, dirname5(resolve4(file2))), { redactor });
   try {
     const deployDir = config2.deploy_dir ?? `/opt/${config2.app}`;
     const facts = await host.facts({ deployDir });
@@ -80484,8 +80771,7 @@ async function withSession(flags, work) {
       database,
       release: facts.current.release ?? "manual",
       step: "backup",
-      log: flags.json ? void 0 : (line) => process.stderr.write(`${host.name}: ${line}
-`)
+      log: flags.json ? void 0 : (line) => run2.err(`${host.name}: ${line}`)
     };
     const color = facts.current.color;
     if (color) {
@@ -80511,15 +80797,9 @@ function formatList(manifests) {
     (m) => `${m.id}  ${m.createdAt}  ${formatBytes(m.sizeBytes).padStart(10)}  ${m.database.engine} ${m.database.name}  ${m.reason}`
   ).join("\n");
 }
-function print(flags, value, text) {
-  process.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}
-` : `${text}
-`);
-}
-function common(command) {
-  return command.option("-c, --config <file>", "slipway.yml", "slipway.yml").option("--env <name>", "environment overlay").option("--host <name>", "inventory host (default: the first)").option("--json", "print JSON");
-}
-function register(program2) {
+function register(program2, run2) {
+  const print = (flags, value, text) => flags.json ? run2.json(value) : run2.out(text);
+  const withSession = (flags, work) => openSession(run2, flags, work);
   const backup = program2.command("backup").description("database backups: list, create, restore, prune");
   common(backup.command("list").description("list the backups on a host, newest first")).action(
     async (flags) => {
@@ -80583,23 +80863,6 @@ __export(build_exports, {
   register: () => register2
 });
 import { dirname as dirname6, resolve as resolve6 } from "node:path";
-
-// node_modules/commander/esm.mjs
-var import_index2 = __toESM(require_commander(), 1);
-var {
-  program,
-  createCommand,
-  createArgument,
-  createOption,
-  CommanderError,
-  InvalidArgumentError,
-  InvalidOptionArgumentError,
-  // deprecated old name
-  Command,
-  Argument,
-  Option,
-  Help
-} = import_index2.default;
 
 // src/build/commands.ts
 var BuildSpecError = class extends Error {
@@ -81175,37 +81438,38 @@ async function detectGitInfo(cwd, env2 = process.env) {
 }
 
 // src/cli/build.ts
-function register2(program2) {
-  program2.command("build").description("build and push a service image (skipped when the registry already has this commit)").argument("[file]", "config file: builds every service with a `build` section", "slipway.yml").option("-e, --env <name>", "environment overlay of the config file").option("--repository <repo>", "build one image into this repository instead (e.g. ghcr.io/acme/web)").option("--service <name>", "with --repository: service name (labels output and cache scope)", "app").option("--context <dir>", "build context", ".").option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile)").option("--target <stage>", "multi-stage target").option("--latest", "also tag latest (default: the config's image.tag_latest)").option("--no-push", "build locally only").option("--insecure", "the registry speaks plain http (default: the config's image.insecure)").option("--username <user>", "registry user name").option("--password-env <name>", "environment variable holding the registry password", "SLIPWAY_REGISTRY_PASSWORD").addOption(new Option("--builder <kind>", "builder").choices(["auto", "buildx", "classic"]).default("auto")).option("--platform <platform...>", "target platforms (several need buildx)").option("--build-arg <KEY=VALUE...>", "build arguments (not secrets)").option("--secret <ENV_NAME...>", "build secrets by environment variable name (buildx)").option("--commit <sha>", "full commit SHA (default: GITHUB_SHA or git HEAD)").option("--branch <name>", "branch to tag (default: the checked-out branch)").option("--json", "print the result as JSON").option("--quiet", "do not print build output").action(async (file2, flags) => {
-    try {
-      const { images, configDir, credentials, tagBranch, latest, insecure } = flags.repository ? singleImage(flags.repository, flags) : await configImages(file2, flags);
-      if (images.length === 0) {
-        process.stdout.write("nothing to build: no service has a `build` section (or the runtime is systemd)\n");
-        return;
-      }
-      const registries = {};
-      for (const image of images) {
-        registries[parseImageReference(image.repository).registry] = {
-          insecure: flags.insecure || insecure,
-          credentials
-        };
-      }
-      const built = await buildImages(images, {
-        git: await gitInfo(configDir, flags, tagBranch),
-        latest: flags.latest || latest,
-        push: flags.push,
-        builder: flags.builder,
-        registries,
-        onLine: flags.quiet || flags.json ? void 0 : (service, line) => process.stderr.write(`[${service}] ${line}
-`)
-      });
-      process.stdout.write(`${flags.json ? JSON.stringify(built, null, 2) : formatBuiltImages(built)}
-`);
-    } catch (error62) {
-      process.stderr.write(`${error62 instanceof SlipwayError ? error62.describe() : String(error62)}
-`);
-      process.exitCode = 1;
+function register2(program2, run2) {
+  const command = program2.command("build").description(
+    "build and push every service with a `build` section of the config (skipped when the registry has this commit)"
+  );
+  configOptions(command, { positional: true });
+  jsonOption(command, "print the result as JSON");
+  command.option("--repository <repo>", "build one image into this repository instead (e.g. ghcr.io/acme/web)").option("--service <name>", "with --repository: service name (labels output and cache scope)", "app").option("--context <dir>", "build context", ".").option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile)").option("--target <stage>", "multi-stage target").option("--latest", "also tag latest (default: the config's image.tag_latest)").option("--no-push", "build locally only").option("--insecure", "the registry speaks plain http (default: the config's image.insecure)").option("--username <user>", "registry user name").option("--password-env <name>", "environment variable holding the registry password", "SLIPWAY_REGISTRY_PASSWORD").addOption(new Option("--builder <kind>", "builder").choices(["auto", "buildx", "classic"]).default("auto")).option("--platform <platform...>", "target platforms (several need buildx)").option("--build-arg <KEY=VALUE...>", "build arguments (not secrets)").option("--secret <ENV_NAME...>", "build secrets by environment variable name (buildx)").option("--commit <sha>", "full commit SHA (default: GITHUB_SHA or git HEAD)").option("--branch <name>", "branch to tag (default: the checked-out branch)").option("--quiet", "do not print build output").action(async (positional, flags) => {
+    const file2 = configFile(positional, flags, run2, "build");
+    const { images, configDir, credentials, tagBranch, latest, insecure } = flags.repository ? singleImage(flags.repository, flags) : await configImages(file2, flags);
+    run2.redactor.add(credentials?.password);
+    if (images.length === 0) {
+      if (flags.json) run2.json([]);
+      else run2.out("nothing to build: no service has a `build` section (or the runtime is systemd)");
+      return;
     }
+    const registries = {};
+    for (const image of images) {
+      registries[parseImageReference(image.repository).registry] = {
+        insecure: flags.insecure || insecure,
+        credentials
+      };
+    }
+    const built = await buildImages(images, {
+      git: await gitInfo(configDir, flags, tagBranch),
+      latest: flags.latest || latest,
+      push: flags.push,
+      builder: flags.builder,
+      registries,
+      onLine: flags.quiet || flags.json ? void 0 : (service, line) => run2.err(`[${service}] ${line}`)
+    });
+    if (flags.json) run2.json(built);
+    else run2.out(formatBuiltImages(built));
   });
 }
 function singleImage(repository, flags) {
@@ -81255,7 +81519,7 @@ async function gitInfo(dir, flags, tagBranch) {
 function splitAssignment(text) {
   const eq = text.indexOf("=");
   if (eq <= 0)
-    throw new SlipwayError(`expected KEY=VALUE, got "${text}"`, { step: "build", hint: "write --build-arg KEY=VALUE" });
+    throw new UsageError(`expected KEY=VALUE, got "${text}"`, { step: "build", hint: "write --build-arg KEY=VALUE" });
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
@@ -81270,6 +81534,154 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 // src/cli/_playbook-run.ts
 import { readFile as readFile8 } from "node:fs/promises";
 import { dirname as dirname9, resolve as resolve11 } from "node:path";
+
+// src/config/firewall.ts
+import { isIP } from "node:net";
+function firewallPorts(config2, hostName) {
+  const hosts = resolveHosts(config2);
+  const self2 = hosts.find((h) => h.name === hostName);
+  if (!self2) throw new ConfigError(`inventory.hosts: no host ${hostName}`, { host: hostName, step: "firewall" });
+  const tcp = /* @__PURE__ */ new Set([self2.port]);
+  const nginxHosts = config2.proxy.mode === "nginx" ? selectHosts(config2, config2.proxy.hosts) : [];
+  if (nginxHosts.some((h) => h.name === hostName)) {
+    tcp.add(80);
+    if (config2.tls.enabled) tcp.add(443);
+  }
+  const upstream = upstreamPorts(config2, hostName);
+  const sources = nginxHosts.filter((h) => h.name !== hostName);
+  const upstreamRules = upstream.length > 0 && sources.length > 0 ? sourceRules(sources, upstream) : [];
+  return { tcp: [...tcp].sort((a, b) => a - b), upstreamRules };
+}
+function upstreamPorts(config2, hostName) {
+  if (config2.proxy.mode !== "nginx") return [];
+  const allHosts = selectHosts(config2, void 0).length;
+  const ports = /* @__PURE__ */ new Set();
+  for (const [name, service] of Object.entries(config2.services)) {
+    const on = selectHosts(config2, service.hosts);
+    if (!on.some((h) => h.name === hostName)) continue;
+    if (config2.proxy.hosts === void 0 && on.length === allHosts) continue;
+    const instances = config2.proxy.load_balance[name]?.instances ?? 1;
+    for (let i = 0; i < instances; i++) {
+      ports.add(colorPort(service, "blue", i));
+      ports.add(colorPort(service, "green", i));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+function sourceRules(sources, ports) {
+  const named = sources.find((h) => isIP(h.address) === 0);
+  if (named) {
+    throw new ConfigError(
+      `inventory.hosts.${named.name}.address: ${named.address} is not an IP, but ${named.name} runs nginx in front of other hosts`,
+      {
+        step: "firewall",
+        hint: "write the host's IP address: the firewall of the service hosts lets only that address reach the upstream ports"
+      }
+    );
+  }
+  const dport = `tcp dport { ${ports.join(", ")} } accept`;
+  const v4 = sources.filter((h) => isIP(h.address) === 4).map((h) => h.address);
+  const v6 = sources.filter((h) => isIP(h.address) === 6).map((h) => h.address);
+  return [
+    ...v4.length > 0 ? [`ip saddr { ${v4.join(", ")} } ${dport}`] : [],
+    ...v6.length > 0 ? [`ip6 saddr { ${v6.join(", ")} } ${dport}`] : []
+  ];
+}
+
+// src/engine/host-pattern.ts
+function globToRegExp(glob3) {
+  const escaped = glob3.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
+function groupMembers(inventory, group, seen = /* @__PURE__ */ new Set()) {
+  if (seen.has(group)) return [];
+  seen.add(group);
+  const members2 = inventory.groups[group] ?? [];
+  return members2.flatMap((m) => m in inventory.hosts ? [m] : groupMembers(inventory, m, seen));
+}
+function byName(inventory, re) {
+  const hosts = Object.keys(inventory.hosts).filter((h) => re.test(h));
+  const fromGroups = Object.keys(inventory.groups).filter((g) => re.test(g)).flatMap((g) => groupMembers(inventory, g));
+  return [...hosts, ...fromGroups];
+}
+function resolveTerm(inventory, term) {
+  if (term === "all" || term === "*") return Object.keys(inventory.hosts);
+  if (term in inventory.groups) return groupMembers(inventory, term);
+  if (term in inventory.hosts) return [term];
+  if (term.startsWith("~")) return byName(inventory, new RegExp(term.slice(1)));
+  if (term.includes("*") || term.includes("?")) return byName(inventory, globToRegExp(term));
+  return [];
+}
+function patternTerms(pattern) {
+  const patterns = typeof pattern === "string" ? [pattern] : pattern;
+  return patterns.flatMap((p) => p.trim().startsWith("~") ? [p.trim()] : p.split(/[:,]/)).map((t) => t.trim()).filter(Boolean);
+}
+function selectHosts2(inventory, pattern) {
+  const chosen = /* @__PURE__ */ new Set();
+  const excluded = /* @__PURE__ */ new Set();
+  const intersections = [];
+  const unmatched = [];
+  for (const term of patternTerms(pattern)) {
+    const kind = term[0] === "!" ? "exclude" : term[0] === "&" ? "intersect" : "include";
+    const name = kind === "include" ? term : term.slice(1);
+    const hosts2 = resolveTerm(inventory, name);
+    if (hosts2.length === 0) unmatched.push(name);
+    if (kind === "include") for (const h of hosts2) chosen.add(h);
+    else if (kind === "exclude") for (const h of hosts2) excluded.add(h);
+    else intersections.push(new Set(hosts2));
+  }
+  const hosts = Object.keys(inventory.hosts).filter(
+    (h) => chosen.has(h) && !excluded.has(h) && intersections.every((set2) => set2.has(h))
+  );
+  return { hosts, unmatched };
+}
+function limitHosts(inventory, pattern) {
+  const { hosts, unmatched } = selectHosts2(inventory, pattern);
+  const shown = patternTerms(pattern).join(",");
+  const known = [...Object.keys(inventory.hosts), ...Object.keys(inventory.groups)].join(", ");
+  if (unmatched.length > 0) {
+    throw new ConfigError(`--limit "${shown}": ${unmatched.map((u) => `"${u}"`).join(", ")} matches no host or group`, {
+      step: "limit",
+      hint: `hosts and groups: ${known} (patterns: all, web*, ~regex, a,b, !a, &group)`
+    });
+  }
+  if (hosts.length === 0) {
+    throw new ConfigError(`--limit "${shown}" selects no host`, {
+      step: "limit",
+      hint: `the exclusions and intersections leave nothing; hosts and groups: ${known}`
+    });
+  }
+  return hosts;
+}
+
+// src/deploy/connect.ts
+function inventoryOf(config2) {
+  return {
+    hosts: Object.fromEntries(
+      resolveHosts(config2).map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }])
+    ),
+    groups: Object.fromEntries(Object.entries(config2.inventory.groups).map(([g, v]) => [g, v.hosts]))
+  };
+}
+function chosenHosts(config2, limit) {
+  const all = resolveHosts(config2);
+  if (!limit || limit.length === 0) return all;
+  const chosen = new Set(limitHosts(inventoryOf(config2), limit));
+  return all.filter((h) => chosen.has(h.name));
+}
+async function connectAll(config2, hosts, pool2) {
+  const all = resolveHosts(config2);
+  return Promise.all(
+    hosts.map(async (resolved) => {
+      try {
+        const host = await pool2.get(await sshTargetFor(resolved, all, config2.source.dir));
+        return { resolved, host };
+      } catch (e) {
+        return { resolved, error: e instanceof Error ? e.message : String(e) };
+      }
+    })
+  );
+}
 
 // src/engine/parse/hooks.ts
 var import_yaml4 = __toESM(require_dist(), 1);
@@ -82191,7 +82603,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
   const loopEntry = byKey.get("loop") ?? byKey.get("with_items");
   if (loopEntry) checkTemplates(ctx2, loopEntry.value, `${where}.loop`);
   const loopControl = toJs(byKey.get("loop_control")?.value);
-  const register12 = byKey.get("register");
+  const register13 = byKey.get("register");
   return {
     ...common2,
     kind: "module",
@@ -82199,7 +82611,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
     args,
     loop: loopEntry ? toJs(loopEntry.value) : void 0,
     loopVar: loopControl?.loop_var ?? "item",
-    register: register12 ? String(toJs(register12.value)) : void 0,
+    register: register13 ? String(toJs(register13.value)) : void 0,
     notify: byKey.has("notify") ? strings(ctx2, byKey.get("notify")?.value ?? null, `${where}.notify`) : [],
     changedWhen: byKey.has("changed_when") ? conditions(ctx2, byKey.get("changed_when")?.value ?? null, `${where}.changed_when`) : void 0,
     failedWhen: byKey.has("failed_when") ? conditions(ctx2, byKey.get("failed_when")?.value ?? null, `${where}.failed_when`) : void 0,
@@ -83022,48 +83434,6 @@ var HostRun = class {
 };
 
 // src/engine/inventory.ts
-function globToRegExp(glob3) {
-  const escaped = glob3.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`);
-}
-function groupMembers(inventory, group, seen = /* @__PURE__ */ new Set()) {
-  if (seen.has(group)) return [];
-  seen.add(group);
-  const members2 = inventory.groups[group] ?? [];
-  return members2.flatMap((m) => m in inventory.hosts ? [m] : groupMembers(inventory, m, seen));
-}
-function resolveTerm(inventory, term) {
-  if (term === "all" || term === "*") return Object.keys(inventory.hosts);
-  if (term in inventory.groups) return groupMembers(inventory, term);
-  if (term in inventory.hosts) return [term];
-  if (term.includes("*") || term.includes("?")) {
-    const re = globToRegExp(term);
-    const hosts = Object.keys(inventory.hosts).filter((h) => re.test(h));
-    const fromGroups = Object.keys(inventory.groups).filter((g) => re.test(g)).flatMap((g) => groupMembers(inventory, g));
-    return [...hosts, ...fromGroups];
-  }
-  return [];
-}
-function selectHosts2(inventory, pattern) {
-  const terms = pattern.split(/[:,]/).map((t) => t.trim()).filter(Boolean);
-  const chosen = /* @__PURE__ */ new Set();
-  const excluded = /* @__PURE__ */ new Set();
-  const intersections = [];
-  const unmatched = [];
-  for (const term of terms) {
-    const kind = term[0] === "!" ? "exclude" : term[0] === "&" ? "intersect" : "include";
-    const name = kind === "include" ? term : term.slice(1);
-    const hosts2 = resolveTerm(inventory, name);
-    if (hosts2.length === 0 && kind !== "exclude") unmatched.push(name);
-    if (kind === "include") for (const h of hosts2) chosen.add(h);
-    else if (kind === "exclude") for (const h of hosts2) excluded.add(h);
-    else intersections.push(new Set(hosts2));
-  }
-  const hosts = Object.keys(inventory.hosts).filter(
-    (h) => chosen.has(h) && !excluded.has(h) && intersections.every((set2) => set2.has(h))
-  );
-  return { hosts, unmatched };
-}
 function hostVars(inventory, host) {
   const entry = inventory.hosts[host];
   const groups = Object.keys(inventory.groups).filter((g) => groupMembers(inventory, g).includes(host));
@@ -83072,6 +83442,8 @@ function hostVars(inventory, host) {
     ...entry?.vars ?? {},
     inventory_hostname: host,
     ansible_host: entry?.address,
+    // The SSH port the run connects to (bootstrap's firewall keeps it open).
+    ...entry?.port !== void 0 ? { ansible_port: entry.port } : {},
     group_names: groups
   };
 }
@@ -83092,7 +83464,7 @@ async function pool(items, limit, work) {
 }
 async function runPlaybook(playbook, options) {
   const started = performance.now();
-  if (options.limit) checkLimit(options.inventory, options.limit);
+  const limited = options.limit ? new Set(limitHosts(options.inventory, options.limit)) : void 0;
   const outcomes = [];
   const states = /* @__PURE__ */ new Map();
   const seen = /* @__PURE__ */ new Set();
@@ -83106,10 +83478,7 @@ async function runPlaybook(playbook, options) {
       let hosts = selected.hosts;
       for (const term of selected.unmatched)
         options.reporter?.warn?.(`play "${play.name}": no host or group matches "${term}"`);
-      if (options.limit) {
-        const limited = new Set(selectHosts2(options.inventory, options.limit).hosts);
-        hosts = hosts.filter((h) => limited.has(h));
-      }
+      if (limited) hosts = hosts.filter((h) => limited.has(h));
       for (const h of hosts) seen.add(h);
       hosts = hosts.filter((h) => !states.get(h)?.unreachable);
       options.reporter?.playStart?.(play, hosts);
@@ -83122,14 +83491,6 @@ async function runPlaybook(playbook, options) {
   const recap = recapFor([...seen], outcomes);
   const ok = Object.values(recap).every((r) => r.failed === 0 && r.unreachable === 0);
   return { recap, outcomes, ok, durationMs: performance.now() - started };
-}
-function checkLimit(inventory, limit) {
-  if (selectHosts2(inventory, limit).hosts.length > 0) return;
-  const known = [...Object.keys(inventory.hosts), ...Object.keys(inventory.groups)].join(", ");
-  throw new ConfigError(`--limit "${limit}" matches no host or group in the inventory`, {
-    step: "select hosts",
-    hint: `use one of: ${known}`
-  });
 }
 async function runPlay(play, hosts, options, states, emit) {
   const ctx2 = {
@@ -83378,6 +83739,29 @@ var assertModule = {
   }
 };
 
+// src/backup/tool.ts
+var PACKAGE = {
+  sqlite3: "sqlite3",
+  pg_dump: "postgresql-client",
+  mysqldump: "default-mysql-client (or mariadb-client)",
+  mongodump: "mongodb-database-tools (MongoDB's repository; Debian has no package)",
+  duckdb: "the duckdb CLI (github.com/duckdb/duckdb/releases)"
+};
+async function checkBackupTool(ctx2, spec) {
+  const resolved = await resolveLocation(ctx2, spec);
+  const recipe = backupRecipe(spec, resolved, "/dev/null", "toolcheck");
+  const result = await ctx2.host.exec(recipe.versionArgv, { become: ctx2.become, check: false, step: ctx2.step });
+  if (result.code === 0) return result.stdout.trim().split("\n")[0] ?? "";
+  const where = spec.engine === "sqlite" || spec.engine === "duckdb" ? "on the host" : `for ${describeServerLocation(spec.location)}`;
+  throw new BackupError(`${recipe.tool} is not installed ${where}: the backup before the deploy cannot run`, {
+    host: ctx2.host.name,
+    step: ctx2.step,
+    command: recipe.versionArgv.join(" "),
+    exitCode: result.code,
+    hint: `install ${PACKAGE[recipe.tool] ?? recipe.tool} ${resolved.kind === "server" && resolved.where.kind === "container" ? "in the database's image" : "on the host"}, or remove \`database\` from slipway.yml to deploy without backups${spec.engine === "sqlite" || spec.engine === "duckdb" ? ` (database at ${describeFileLocation(spec.location)})` : ""}`
+  });
+}
+
 // src/modules/backup.ts
 var argv2 = external_exports.array(external_exports.string()).min(1);
 var argsSchema3 = external_exports.object({
@@ -83498,6 +83882,7 @@ var backupModule = {
     const job = jobFor(ctx2, args, spec);
     const protect = [...args.protect, ctx2.facts?.current.release ?? null];
     if (ctx2.check) {
+      if (args.state === "present") await checkBackupTool(execContext(job), spec);
       const what = args.state === "restored" ? [`restore backup ${args.id} (after backing up the current state)`] : planLines(spec, job.deployDir, args.keep);
       return { status: "changed", msg: ctx2.redactor.redact(what.join("\n")) };
     }
@@ -83709,6 +84094,7 @@ async function inspectCertificate(host, spec, options) {
 }
 async function ensureCertificate(host, spec, options) {
   const step = options.step ?? "certificate";
+  await checkCaBundle(host, spec, options.become, step);
   const before = await inspectCertificate(host, spec, options);
   if (before.kind === "valid") return { changed: false, before, after: before, msg: describeCertState(before) };
   if (options.check) {
@@ -83744,6 +84130,20 @@ ${run2.stdout}`),
     });
   }
   return { changed: true, before, after, msg: `${describeCertState(before)} -> ${describeCertState(after)}` };
+}
+async function checkCaBundle(host, spec, become, step) {
+  if (!spec.caBundle) return;
+  const probe = await host.exec(["test", "-f", spec.caBundle, "-a", "-r", spec.caBundle], {
+    become,
+    check: false,
+    step
+  });
+  if (probe.code === 0) return;
+  throw new CertificateError(`tls.ca_bundle: ${spec.caBundle} is not a readable file on the host`, {
+    host: host.name,
+    step,
+    hint: `copy the PEM certificate of your ACME server's CA to ${spec.caBundle} on the host (or fix tls.ca_bundle; remove it for a public CA such as Let's Encrypt), then run again`
+  });
 }
 function tail5(text, lines = 15) {
   return text.trim().split("\n").slice(-lines).join("\n");
@@ -83850,7 +84250,7 @@ async function liveColor(host, config2) {
 var argsSchema4 = external_exports.object({
   from_config: external_exports.boolean().default(false),
   domains: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-  webroot: external_exports.string().startsWith("/").default("/var/www/slipway-acme"),
+  webroot: external_exports.string().startsWith("/").default(ACME_WEBROOT),
   email: external_exports.string().min(3).optional(),
   acme_server: external_exports.string().url().default("https://acme-v02.api.letsencrypt.org/directory"),
   staging: external_exports.boolean().default(false),
@@ -85249,12 +85649,46 @@ function defaultRegistry() {
   return new ModuleRegistry(builtinModules);
 }
 
+// src/cli/_exit.ts
+var EXIT = {
+  /** Done; with --detailed-exitcode also: nothing changed (or would change). */
+  ok: 0,
+  /** An error that is none of the below (a bug, a local file that cannot be read). */
+  error: 1,
+  /** A host failed: a step, a task, the health gate, the verify after the switch. */
+  hostFailed: 2,
+  /** A host could not be reached or authenticated against (and no host failed). */
+  unreachable: 3,
+  /** slipway.yml, a playbook or an inventory is invalid, or --limit names no host. */
+  config: 4,
+  /** Unknown command or option, missing argument, a flag value of the wrong shape. */
+  usage: 5,
+  /** --detailed-exitcode: the run succeeded and something changed (a plan: would change). */
+  changes: 10,
+  /** A signal (Ctrl-C, a cancelled CI job) stopped the run; what it had changed was undone. */
+  interrupted: 130
+};
+function exitCodeForOutcome(outcome, detailed = false) {
+  if (outcome.interrupted) return EXIT.interrupted;
+  if (outcome.failed > 0) return EXIT.hostFailed;
+  if (outcome.unreachable > 0) return EXIT.unreachable;
+  return detailed && outcome.changed > 0 ? EXIT.changes : EXIT.ok;
+}
+function exitCodeForError(error62) {
+  if (error62 instanceof CommanderError) return error62.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error62 instanceof UsageError) return EXIT.usage;
+  if (error62 instanceof ConfigError) return EXIT.config;
+  if (error62 instanceof ConnectionError || error62 instanceof HostKeyError) return EXIT.unreachable;
+  if (error62 instanceof SlipwayError && error62.host) return EXIT.hostFailed;
+  return EXIT.error;
+}
+
 // src/cli/_playbook-run.ts
 function withHookFiles(hooks, values = []) {
   const merged = { ...hooks };
   for (const value of values) {
     const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(value);
-    if (!match) throw new Error(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
+    if (!match) throw new UsageError(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
     const [, name, file2] = match;
     merged[name] = [...merged[name] ?? [], resolve11(file2)];
   }
@@ -85268,28 +85702,29 @@ async function parseExtraVars(values = []) {
     else if (value.trim().startsWith("{")) Object.assign(vars2, JSON.parse(value));
     else {
       const at2 = value.indexOf("=");
-      if (at2 <= 0) throw new Error(`-e expects key=value, JSON or @file, got "${value}"`);
+      if (at2 <= 0) throw new UsageError(`-e expects key=value, JSON or @file, got "${value}"`);
       vars2[value.slice(0, at2)] = value.slice(at2 + 1);
     }
   }
   return vars2;
 }
-async function fromConfig(file2, env2, redactor2) {
+async function fromConfig(file2, env2, redactor) {
   const config2 = await loadConfig(file2, { environment: env2 });
-  for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor2.add(value);
+  for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor.add(value);
   const hosts = resolveHosts(config2);
   const base = dirname9(resolve11(file2));
-  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const byName2 = new Map(hosts.map((h) => [h.name, h]));
+  const listed = inventoryOf(config2);
   const inventory = {
+    ...listed,
     hosts: Object.fromEntries(
-      hosts.map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }])
-    ),
-    groups: Object.fromEntries(Object.entries(config2.inventory.groups).map(([g, v]) => [g, v.hosts]))
+      Object.entries(listed.hosts).map(([name, h]) => [name, { ...h, vars: hostVarsFromConfig(config2, name, h.vars) }])
+    )
   };
   const connectHost = async (name) => {
-    const h = byName.get(name);
+    const h = byName2.get(name);
     if (!h) throw new Error(`host ${name} is not in ${file2}`);
-    return connect(await sshTargetFor(h, hosts, base), { redactor: redactor2 });
+    return connect(await sshTargetFor(h, hosts, base), { redactor });
   };
   const hooks = hooksFromConfig(config2);
   return {
@@ -85300,19 +85735,27 @@ async function fromConfig(file2, env2, redactor2) {
     hooksFile: resolve11(file2)
   };
 }
-async function runPlaybookCommand(playbookPath, options) {
-  const redactor2 = new Redactor();
+function hostVarsFromConfig(config2, host, vars2) {
+  const firewall = firewallPorts(config2, host);
+  return {
+    slipway_firewall_tcp_ports: firewall.tcp,
+    slipway_firewall_upstream_rules: firewall.upstreamRules,
+    ...vars2
+  };
+}
+async function runPlaybookCommand(playbookPath, run2, options) {
+  const redactor = run2.redactor;
   const target = options.inventory ? await (async () => {
     const loaded = await loadInventoryFile(options.inventory);
-    return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor: redactor2 }), hooks: {} };
-  })() : await fromConfig(options.config ?? "slipway.yml", options.env, redactor2);
+    return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor }), hooks: {} };
+  })() : await fromConfig(options.config ?? DEFAULT_CONFIG, options.env, redactor);
   const modules = defaultRegistry();
   const playbook = parsePlaybookFile(playbookPath, {
     modules,
     hooks: withHookFiles(target.hooks, options.hook),
     hooksFile: target.hooksFile
   });
-  const reporter = consoleReporter({ verbose: options.verbose });
+  const reporter = consoleReporter({ verbose: options.verbose, write: options.json ? run2.writeErr : run2.write });
   const list2 = (v) => v ? v.split(",").map((t) => t.trim()).filter(Boolean) : [];
   const result = await runPlaybook(playbook, {
     inventory: target.inventory,
@@ -85320,30 +85763,44 @@ async function runPlaybookCommand(playbookPath, options) {
     modules,
     check: options.check,
     diff: options.diff,
-    limit: options.limit,
+    limit: options.limit && options.limit.length > 0 ? options.limit : void 0,
     tags: list2(options.tags),
     skipTags: list2(options.skipTags),
     forks: options.forks ? Number(options.forks) : void 0,
     extraVars: await parseExtraVars(options.extraVars),
     config: target.config,
-    redactor: redactor2,
+    redactor,
     reporter
   });
   reporter.recap(result);
-  if (options.check) process.stdout.write("\ncheck mode: nothing was changed\n");
-  return result.ok ? 0 : 2;
+  if (options.check) (options.json ? run2.err : run2.out)("\ncheck mode: nothing was changed");
+  if (options.json) run2.json(result);
+  const hosts = Object.values(result.recap);
+  return exitCodeForOutcome(
+    {
+      failed: hosts.filter((h) => h.failed > 0).length,
+      unreachable: hosts.filter((h) => h.unreachable > 0).length,
+      changed: hosts.filter((h) => h.changed > 0).length
+    },
+    options.detailedExitcode
+  );
 }
 
 // src/cli/certs.ts
 var CERTS_PLAYBOOK = fileURLToPath2(new URL("../../playbooks/certs.yml", import.meta.url));
-function register3(program2) {
-  program2.command("certs").description("get or renew TLS certificates through the running nginx, schedule renewal, install the HTTPS site").argument("[config]", "slipway.yml", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-C, --check", "show what would change, change nothing").option("-l, --limit <pattern>", "only hosts matching this pattern").option("-v, --verbose", "print every task's message").action(async (config2, options) => {
-    process.exitCode = await runPlaybookCommand(CERTS_PLAYBOOK, {
-      config: config2,
-      env: options.env,
-      check: options.check,
+function register3(program2, run2) {
+  const command = program2.command("certs").description("get or renew TLS certificates through the running nginx, schedule renewal, install the HTTPS site");
+  configOptions(command, { positional: true, extraVars: true });
+  limitOption(command);
+  checkOption(command);
+  extraVarsOption(command);
+  jsonOption(command, "print the run's recap and task outcomes as JSON on stdout (progress on stderr)");
+  detailedExitcodeOption(command);
+  command.option("-v, --verbose", "print every task's message").action(async (positional, options) => {
+    process.exitCode = await runPlaybookCommand(CERTS_PLAYBOOK, run2, {
+      ...options,
+      config: configFile(positional, options, run2, "certs"),
       diff: options.check,
-      limit: options.limit,
       verbose: options.verbose ?? true
     });
   });
@@ -85357,36 +85814,30 @@ __export(deploy_exports, {
   finish: () => finish,
   parseEnvPairs: () => parseEnvPairs,
   parseImagePairs: () => parseImagePairs,
-  register: () => register4
+  register: () => register4,
+  runOptions: () => runOptions
 });
 import { createInterface } from "node:readline/promises";
 
-// src/deploy/connect.ts
-function chosenHosts(config2, limit) {
-  if (!limit || limit.length === 0) return resolveHosts(config2);
-  const all = resolveHosts(config2);
-  const known = /* @__PURE__ */ new Set(["all", ...all.map((h) => h.name), ...all.flatMap((h) => h.groups)]);
-  const unknown2 = limit.filter((pattern) => !known.has(pattern));
-  if (unknown2.length > 0) {
-    throw new SlipwayError(`--limit ${unknown2.join(", ")}: no such host or group in the inventory`, {
-      step: "limit",
-      hint: `hosts and groups: ${[...known].filter((n) => n !== "all").join(", ")}`
+// src/deploy/stage-steps.ts
+function colorEnvFile(host, config2, service, color, secrets, options = {}) {
+  const env2 = envFileFromConfig(config2, service, color, secrets, options);
+  if (env2.redacted.length > 0) {
+    throw new SlipwayError(`service ${service} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
+      host: host.name,
+      step: "env file",
+      hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
     });
   }
-  return selectHosts(config2, limit);
+  return env2;
 }
-async function connectAll(config2, hosts, pool2) {
-  const all = resolveHosts(config2);
-  return Promise.all(
-    hosts.map(async (resolved) => {
-      try {
-        const host = await pool2.get(await sshTargetFor(resolved, all, config2.source.dir));
-        return { resolved, host };
-      } catch (e) {
-        return { resolved, error: e instanceof Error ? e.message : String(e) };
-      }
-    })
-  );
+async function pullWhenMissing(host, service, image, check2) {
+  if (await hostImageId(host, image)) return null;
+  if (!check2) {
+    const [pulled] = await deliverByPull([host], [{ service, reference: image }]);
+    if (pulled?.error) throw pulled.error;
+  }
+  return `pull ${image}`;
 }
 
 // src/deploy/compose/commands.ts
@@ -85413,10 +85864,105 @@ function composeProjectWriters(base) {
   return { stop: [composeStopArgv(base)], start: [[...base, "start"]] };
 }
 
+// src/deploy/compose/accessories.ts
+var asRoot = { become: true };
+function accessoriesProject(app) {
+  return composeProject(app, ACCESSORIES);
+}
+async function ensureAccessories(host, config2, flavour, input2, waitMs = 12e4) {
+  const names = accessoryNames(config2);
+  const result = { changed: false, diffs: [], actions: [] };
+  if (names.length === 0) return result;
+  const images = {};
+  for (const name of names) {
+    const image = input2.images[name] ?? config2.services[name]?.image;
+    if (!image) {
+      throw new SlipwayError(`accessory ${name} has no image to run`, {
+        host: host.name,
+        step: "accessories",
+        hint: "give it `image:` (pinned by digest) or a build section, or pass --image service=ref"
+      });
+    }
+    images[name] = image;
+    const pull = await pullWhenMissing(host, name, image, input2.check);
+    if (pull) result.actions.push(pull);
+  }
+  await writeEnvFiles(host, config2, flavour, input2, result);
+  const model = accessoriesComposeFromConfig(config2, images);
+  const file2 = accessoriesComposeFilePath(config2);
+  if (!model) return result;
+  if (!input2.check) await host.exec(["mkdir", "-p", "--", file2.replace(/\/[^/]*$/, "")], asRoot);
+  const applied = await applyComposeFile(host, model, { path: file2, flavour, become: true, check: input2.check });
+  if (applied.changed) {
+    result.actions.push(`${input2.check ? "would write" : "wrote"} ${file2} (project ${accessoriesProject(config2.app)})`);
+    if (applied.diff) result.diffs.push(applied.diff);
+  }
+  const running = await runningIds(host, config2.app);
+  if (running.length < names.length) {
+    result.actions.push(`${input2.check ? "would start" : "start"} the accessories ${names.join(", ")}`);
+    if (!input2.check) {
+      const base = composeBase2(flavour, accessoriesProject(config2.app), file2);
+      await host.exec([...base, "up", "--detach", "--no-recreate"], {
+        ...asRoot,
+        step: "accessories",
+        timeoutMs: 18e4
+      });
+    }
+  }
+  if (!input2.check) await waitUntilUp(host, config2.app, names, waitMs);
+  result.changed = result.actions.length > 0;
+  return result;
+}
+async function writeEnvFiles(host, config2, flavour, input2, result) {
+  for (const name of accessoryNames(config2)) {
+    if ((config2.services[name]?.secrets.length ?? 0) === 0) continue;
+    const env2 = colorEnvFile(host, config2, name, "blue", input2.secrets, {
+      runtimeFormat: true,
+      composeFlavour: flavour
+    });
+    const path8 = accessoryEnvFilePath(config2, name);
+    if (input2.check) {
+      if ((await host.readFile(path8, asRoot))?.toString("utf8") !== env2.content) result.actions.push(`write ${path8}`);
+      continue;
+    }
+    await host.exec(["mkdir", "-p", "--", path8.replace(/\/[^/]*$/, "")], asRoot);
+    const written = await host.putFile(path8, env2.content, { mode: 384, become: true, step: "env file" });
+    if (written.changed) result.actions.push(`wrote ${path8}`);
+  }
+}
+async function runningIds(host, app) {
+  const r = await host.exec(runningContainersArgv(accessoriesProject(app)), { ...asRoot, check: false });
+  return r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim()) : [];
+}
+async function waitUntilUp(host, app, names, waitMs) {
+  const format = '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}';
+  const deadline = Date.now() + waitMs;
+  let last = "no container";
+  for (; ; ) {
+    const ids = await runningIds(host, app);
+    if (ids.length > 0) {
+      const r = await host.exec(["docker", "inspect", "--format", format, ...ids], { ...asRoot, check: false });
+      const states = r.stdout.split("\n").filter((l) => l.trim());
+      const up = states.filter((l) => / running( healthy)?$/.test(l.trim()));
+      if (up.length >= names.length) return;
+      last = states.join("; ");
+    }
+    if (Date.now() > deadline) {
+      throw new SlipwayError(`the accessories did not come up within ${Math.round(waitMs / 1e3)} s (${last})`, {
+        host: host.name,
+        step: "accessories",
+        command: `docker ps --filter label=com.docker.compose.project=${accessoriesProject(app)}`,
+        hint: `see \`docker logs\` of the ${accessoriesProject(app)} containers on the host`
+      });
+    }
+    await new Promise((r) => setTimeout(r, 1e3));
+  }
+}
+
 // src/deploy/container/run-spec.ts
 import { createHash as createHash6 } from "node:crypto";
-function containerName(app, service, color) {
-  return `${app}-${service}-${color}`;
+function containerName(app, service, color, instance = 0) {
+  return instance === 0 ? `${app}-${service}-${color}` : `${app}-${service}-${color}-${instance + 1}`;
 }
 function containerLabels(app, color, releaseId2) {
   return { "slipway.app": app, "slipway.color": color, "slipway.release": releaseId2 };
@@ -85441,14 +85987,14 @@ function baseRunArgv(input2) {
     "run",
     "--detach",
     "--name",
-    containerName(input2.app, input2.service, input2.color),
+    containerName(input2.app, input2.service, input2.color, input2.instance ?? 0),
     "--restart",
     "unless-stopped",
     ...hardeningArgs(config2.container),
     "--env-file",
     input2.envFile,
     "--publish",
-    `127.0.0.1:${colorPort(config2, input2.color)}:${config2.port}`,
+    `127.0.0.1:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`,
     ...config2.volumes.flatMap((v) => ["--volume", v]),
     ...limits,
     ...labels,
@@ -85493,21 +86039,6 @@ function releaseManifest(releaseId2, images) {
   return `${JSON.stringify({ release: releaseId2, images }, null, 2)}
 `;
 }
-function dockerEnvFile(systemdContent, where = "env file") {
-  const lines = ["# Managed by Slipway (docker --env-file: values are literal)."];
-  for (const m of systemdContent.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"$/gms)) {
-    const value = m[2].replace(/\\(.)/gs, "$1");
-    if (value.includes("\n")) {
-      throw new SlipwayError(`${where}: ${m[1]} has a newline, which docker env files cannot hold`, {
-        step: "env file",
-        hint: "put the value on one line (e.g. base64-encode it)"
-      });
-    }
-    lines.push(`${m[1]}=${value}`);
-  }
-  return `${lines.join("\n")}
-`;
-}
 
 // src/deploy/paths.ts
 function deployPaths(deployDir) {
@@ -85536,27 +86067,6 @@ function configWithEnv(config2, extra, color) {
   return { ...config2, services };
 }
 
-// src/deploy/stage-steps.ts
-function colorEnvFile(host, config2, service, color, secrets) {
-  const env2 = envFileFromConfig(config2, service, color, secrets);
-  if (env2.redacted.length > 0) {
-    throw new SlipwayError(`service ${service} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
-      host: host.name,
-      step: "env file",
-      hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
-    });
-  }
-  return env2;
-}
-async function pullWhenMissing(host, service, image, check2) {
-  if (await hostImageId(host, image)) return null;
-  if (!check2) {
-    const [pulled] = await deliverByPull([host], [{ service, reference: image }]);
-    if (pulled?.error) throw pulled.error;
-  }
-  return `pull ${image}`;
-}
-
 // src/deploy/compose-runtime.ts
 async function hostComposeFlavour(host, config2) {
   const facts = await host.facts({ deployDir: config2.deploy_dir });
@@ -85569,7 +86079,7 @@ async function hostComposeFlavour(host, config2) {
 }
 function composeRuntime(config2, host) {
   const paths = deployPaths(config2.deploy_dir);
-  const services = Object.keys(config2.services);
+  const services = Object.keys(config2.services).filter((name) => !config2.services[name]?.accessory);
   let flavour;
   const base = (color) => {
     if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
@@ -85579,7 +86089,7 @@ function composeRuntime(config2, host) {
     flavour ??= await hostComposeFlavour(host, config2);
     return flavour;
   };
-  const asRoot = { become: true };
+  const asRoot3 = { become: true };
   return {
     names: (color) => [composeProject(config2.app, color)],
     async prepare() {
@@ -85619,20 +86129,27 @@ function composeRuntime(config2, host) {
       const colored = configWithEnv(config2, input2.env, color);
       for (const name of services) {
         if ((config2.services[name]?.secrets ?? []).length === 0) continue;
-        const env2 = colorEnvFile(host, colored, name, color, input2.secrets);
-        const content = dockerEnvFile(env2.content, `services.${name} env file`);
+        const env2 = colorEnvFile(host, colored, name, color, input2.secrets, {
+          runtimeFormat: true,
+          composeFlavour: used
+        });
+        const content = env2.content;
         if (input2.check) {
-          if ((await host.readFile(env2.path, asRoot))?.toString("utf8") !== content) actions.push(`write ${env2.path}`);
+          if ((await host.readFile(env2.path, asRoot3))?.toString("utf8") !== content) actions.push(`write ${env2.path}`);
           continue;
         }
-        await host.exec(["mkdir", "-p", "--", env2.path.replace(/\/[^/]*$/, "")], asRoot);
+        await host.exec(["mkdir", "-p", "--", env2.path.replace(/\/[^/]*$/, "")], asRoot3);
         const e = await host.putFile(env2.path, content, { mode: 384, become: true, step: "env file" });
         if (e.changed) actions.push(`wrote ${env2.path}`);
         changed ||= e.changed;
       }
+      const accessories = await ensureAccessories(host, config2, used, input2);
+      actions.push(...accessories.actions);
+      diffs.push(...accessories.diffs);
+      changed ||= accessories.changed;
       if (Object.keys(images).length === services.length) {
         const file2 = composeFilePath(config2, color);
-        if (!input2.check) await host.exec(["mkdir", "-p", "--", file2.replace(/\/[^/]*$/, "")], asRoot);
+        if (!input2.check) await host.exec(["mkdir", "-p", "--", file2.replace(/\/[^/]*$/, "")], asRoot3);
         const model = composeFromConfig(colored, { color, images });
         const applied = await applyComposeFile(host, model, {
           path: file2,
@@ -85661,22 +86178,22 @@ function composeRuntime(config2, host) {
     },
     async start(color) {
       await detect();
-      await host.exec(composeUpArgv(base(color)), { ...asRoot, step: "start", timeoutMs: 18e4 });
+      await host.exec(composeUpArgv(base(color)), { ...asRoot3, step: "start", timeoutMs: 18e4 });
     },
     async stop(color) {
       await detect();
       const file2 = composeFilePath(config2, color);
-      if ((await host.exec(["test", "-f", file2], { ...asRoot, check: false })).code !== 0) return;
-      await host.exec(composeStopArgv(base(color)), { ...asRoot, check: false, step: "stop", timeoutMs: 9e4 });
+      if ((await host.exec(["test", "-f", file2], { ...asRoot3, check: false })).code !== 0) return;
+      await host.exec(composeStopArgv(base(color)), { ...asRoot3, check: false, step: "stop", timeoutMs: 9e4 });
     },
     async isRunning(color) {
-      const r = await host.exec(runningContainersArgv(composeProject(config2.app, color)), { ...asRoot, check: false });
+      const r = await host.exec(runningContainersArgv(composeProject(config2.app, color)), { ...asRoot3, check: false });
       return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= services.length;
     },
     async logs(color, lines) {
       await detect();
       const argv3 = ["sh", "-c", '"$@" 2>&1', "sh", ...composeLogsArgv(base(color), lines)];
-      return (await host.exec(argv3, { ...asRoot, check: false })).stdout;
+      return (await host.exec(argv3, { ...asRoot3, check: false })).stdout;
     }
   };
 }
@@ -85820,7 +86337,10 @@ async function buildForDeploy(config2, options) {
 function containerRuntime(config2, host) {
   const paths = deployPaths(config2.deploy_dir);
   const services = Object.keys(config2.services);
-  const names = (color) => services.map((s) => containerName(config2.app, s, color));
+  const units = services.flatMap(
+    (service) => Array.from({ length: instancesOf(config2, service) }, (_, instance) => ({ service, instance }))
+  );
+  const names = (color) => units.map((u) => containerName(config2.app, u.service, color, u.instance));
   const staged = /* @__PURE__ */ new Map();
   async function inspect(color) {
     return Promise.all(
@@ -85841,21 +86361,23 @@ function containerRuntime(config2, host) {
       const colored = configWithEnv(config2, input2.env, color);
       const current = await inspect(color);
       const runs = [];
-      for (const [i, name] of services.entries()) {
+      for (const [i, { service: name, instance }] of units.entries()) {
         if (input2.check && !input2.images[name] && !config2.services[name]?.image) {
+          if (instance > 0) continue;
           actions.push(`build and push the ${name} image, pull it by digest`);
           changed = true;
           continue;
         }
         const image = serviceImage(config2, name, input2.images);
-        const pull = await pullWhenMissing(host, name, image, input2.check);
+        const pull = instance === 0 ? await pullWhenMissing(host, name, image, input2.check) : null;
         if (pull) {
           actions.push(pull);
           changed = true;
         }
-        const env2 = colorEnvFile(host, colored, name, color, input2.secrets);
-        const envContent = dockerEnvFile(env2.content, `services.${name} env file`);
-        if (input2.check) {
+        const env2 = colorEnvFile(host, colored, name, color, input2.secrets, { runtimeFormat: true });
+        const envContent = env2.content;
+        if (instance > 0) {
+        } else if (input2.check) {
           const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
           if (now !== envContent) {
             actions.push(`write ${env2.path}`);
@@ -85874,11 +86396,14 @@ function containerRuntime(config2, host) {
           color,
           releaseId: input2.releaseId,
           image,
-          envFile: env2.path
+          envFile: env2.path,
+          instance
         });
         runs.push(run2.argv);
         if (current[i]?.spec !== run2.spec) {
-          actions.push(`${input2.check ? "would run" : "run"} ${containerName(config2.app, name, color)} from ${image}`);
+          actions.push(
+            `${input2.check ? "would run" : "run"} ${containerName(config2.app, name, color, instance)} from ${image}`
+          );
           changed = true;
         }
       }
@@ -85925,48 +86450,6 @@ function containerRuntime(config2, host) {
         out.push(`${name}:`, r.stdout);
       }
       return out.join("\n");
-    }
-  };
-}
-
-// src/deploy/emitter.ts
-var HostEmitter = class {
-  constructor(host, sink) {
-    this.host = host;
-    this.sink = sink;
-  }
-  host;
-  sink;
-  /** The step running now (set by the runner); log lines carry it. */
-  step;
-  log(message2, level = "info") {
-    this.sink({ kind: "log", level, message: message2, host: this.host, ...this.step ? { step: this.step } : {} });
-  }
-  /** A line shown as is (a log tail, a diff), without the `[host]` prefix of the legacy reporter. */
-  raw(message2) {
-    this.sink({ kind: "log", level: "info", message: message2, ...this.step ? { step: this.step } : {} });
-  }
-  diff(path8, diff) {
-    this.sink({ kind: "diff", host: this.host, step: this.step ?? "plan", path: path8, diff });
-  }
-  stepEvent(step, status, extra = {}) {
-    this.sink({ kind: "step", host: this.host, step, status, ...extra });
-  }
-};
-function reporterSink(reporter) {
-  return (event) => {
-    if (event.kind === "log") reporter(event.host ? `[${event.host}] ${event.message}` : event.message);
-    else if (event.kind === "diff") reporter(event.diff);
-  };
-}
-function fanOut(...sinks) {
-  const live = sinks.filter((s) => s !== void 0);
-  return (event) => {
-    for (const sink of live) {
-      try {
-        sink(event);
-      } catch {
-      }
     }
   };
 }
@@ -86051,10 +86534,13 @@ async function ensureSystemUser(host, name, check2 = false) {
 // src/deploy/backup-step.ts
 function databaseSpec(config2, secrets) {
   if (!config2.database) return null;
+  const server = config2.database.compose_service;
   return databaseSpecFromConfig(config2.database, {
     app: config2.app,
     strategy: config2.strategy,
-    env: { ...process.env, ...secrets }
+    env: { ...process.env, ...secrets },
+    // An accessory runs in the one project of the accessories, whatever color is live.
+    ...server && config2.services[server]?.accessory ? { composeProject: accessoriesProject(config2.app) } : {}
   });
 }
 function sudoWriters(stopStart) {
@@ -86072,7 +86558,7 @@ async function prepareDatabaseDir(host, config2, user) {
   await host.exec(["sh", "-c", script, "sh", dir, owner], { become: true, step: "database dir" });
 }
 async function fileDatabaseState(host, spec) {
-  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return null;
+  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return composeServerState(host, spec);
   if (spec.location.kind === "file") {
     const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
     return { exists: exists.code === 0, where: spec.location.path };
@@ -86085,10 +86571,21 @@ async function fileDatabaseState(host, spec) {
   }
   return null;
 }
+async function composeServerState(host, spec) {
+  const location = spec.location;
+  if (location.kind !== "service" || !("compose" in location)) return null;
+  const { project, service } = location.compose;
+  const ids = await host.exec(composeContainerArgv(project, service), { become: true, check: false });
+  return { exists: ids.stdout.trim() !== "", where: `compose service ${project ? `${project}/` : ""}${service}` };
+}
 async function checkDatabasePresent(host, spec, liveRelease) {
   if (!spec) return "none";
   const state = await fileDatabaseState(host, spec);
-  if (!state || state.exists) return "present";
+  if (!state || state.exists) {
+    const file2 = spec.engine === "sqlite" || spec.engine === "duckdb";
+    await checkBackupTool({ host, become: file2, step: "preflight" }, spec);
+    return "present";
+  }
   if (liveRelease === null) return "first-deploy";
   throw new SlipwayError(
     `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
@@ -86135,6 +86632,31 @@ async function restoreBeforeRelease(host, config2, spec, id, release, writers, l
     log: log2
   });
 }
+
+// src/deploy/emitter.ts
+var HostEmitter = class {
+  constructor(host, sink) {
+    this.host = host;
+    this.sink = sink;
+  }
+  host;
+  sink;
+  /** The step running now (set by the runner); log lines carry it. */
+  step;
+  log(message2, level = "info") {
+    this.sink({ kind: "log", level, message: message2, host: this.host, ...this.step ? { step: this.step } : {} });
+  }
+  /** A line shown as is (a log tail, a diff), without a `[host]` prefix. */
+  raw(message2) {
+    this.sink({ kind: "log", level: "info", message: message2, ...this.step ? { step: this.step } : {} });
+  }
+  diff(path8, diff) {
+    this.sink({ kind: "diff", host: this.host, step: this.step ?? "plan", path: path8, diff });
+  }
+  stepEvent(step, status, extra = {}) {
+    this.sink({ kind: "step", host: this.host, step, status, ...extra });
+  }
+};
 
 // src/deploy/fault.ts
 function parseFault(value) {
@@ -86279,6 +86801,15 @@ async function releaseLockHeldBy(host, lockPath2, runId) {
   return "released";
 }
 
+// src/verify/judge.ts
+function answerMismatch(expected, status, body) {
+  if (status !== expected.status) return `expected status ${expected.status}, got ${status}`;
+  if (expected.bodyContains !== void 0 && !body.includes(expected.bodyContains)) {
+    return `status ${status} but the body lacks "${expected.bodyContains}"`;
+  }
+  return null;
+}
+
 // src/deploy/nginx.ts
 async function tlsReady(host, config2) {
   const tls = tlsModel(config2, true);
@@ -86291,9 +86822,16 @@ async function switchTo(host, config2, color, check2 = false) {
   if (!site) return null;
   return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
 }
-function verifyPaths(config2) {
+function routeChecks(config2) {
   const base = config2.proxy.base_path.replace(/\/$/, "");
-  return config2.proxy.routes.map((r) => `${base}${r.path.startsWith("/") ? "" : "/"}${r.path}`);
+  return config2.proxy.routes.flatMap((route) => {
+    if (route.check === false) return [];
+    const path8 = route.check.path ?? route.path;
+    const body = route.check.body;
+    return [
+      { path: `${base}${path8}`, status: route.check.status, ...body !== void 0 ? { bodyContains: body } : {} }
+    ];
+  });
 }
 var VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
 function routeCheckArgv(path8, domain3, target) {
@@ -86314,21 +86852,21 @@ function parseRouteCheck(stdout) {
   const match = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head);
   return { status, color: match?.[1] ?? null, body };
 }
-function routePasses(status) {
-  return status >= 200 && status < 300 || status >= 400 && status < 500;
-}
 async function checkRoutes(host, config2, target, color) {
   const domain3 = config2.proxy.domains[0];
   const failures = [];
-  for (const path8 of verifyPaths(config2)) {
+  for (const check2 of routeChecks(config2)) {
+    const { path: path8 } = check2;
     const result = await host.exec(routeCheckArgv(path8, domain3, target), { check: false, step: target.kind });
     const answer = parseRouteCheck(result.stdout);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
     const port3 = target.kind === "preview" ? `:${target.port}` : "";
     const where = `GET ${scheme}://${domain3 ?? "-"}${port3}${path8}${target.kind === "preview" ? " (preview listener)" : ""}`;
-    if (!routePasses(answer.status)) {
-      const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
-      failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());
+    const mismatch = answer.status ? answerMismatch(check2, answer.status, answer.body) : null;
+    if (!answer.status || mismatch !== null) {
+      const what = mismatch ?? (result.stderr.trim() || "no answer");
+      const body = answer.body.slice(0, 120).trim();
+      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
     } else if (color && answer.color !== color) {
       failures.push(`${where}: answered by ${answer.color ?? "an unmarked server"}, expected ${color}`);
     }
@@ -86339,7 +86877,7 @@ async function verifyThroughNginx(host, config2, color) {
   return checkRoutes(host, config2, { kind: "public", https: await tlsReady(host, config2) }, color);
 }
 async function servedColor(host, config2) {
-  const [path8] = verifyPaths(config2);
+  const path8 = routeChecks(config2)[0]?.path;
   if (config2.proxy.mode === "internal" || path8 === void 0) return null;
   const target = { kind: "public", https: await tlsReady(host, config2) };
   const result = await host.exec(routeCheckArgv(path8, config2.proxy.domains[0], target), {
@@ -86523,8 +87061,15 @@ var gateStep = {
   name: "gate",
   async run(s) {
     const { host, config: config2, runtime } = s.run;
-    for (const [name, service] of Object.entries(config2.services)) {
-      const args = gateArgs(name, service, colorPort(service, s.idle));
+    const ports = Object.entries(config2.services).flatMap(
+      ([name, service]) => service.accessory ? [] : Array.from({ length: config2.runtime === "container" ? instancesOf(config2, name) : 1 }, (_, i) => ({
+        name,
+        service,
+        port: colorPort(service, s.idle, i)
+      }))
+    );
+    for (const { name, service, port: port3 } of ports) {
+      const args = gateArgs(name, service, port3);
       const gate = await healthGate(host, args);
       if (!gate.ok) {
         s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
@@ -86599,7 +87144,7 @@ async function runDeployHook(host, options) {
     hooks: hooksFromConfig(config2),
     hooksFile: config2.source.file
   });
-  const redactor2 = new Redactor(Object.values(options.secrets));
+  const redactor = new Redactor(Object.values(options.secrets));
   const result = await runPlaybook(playbook, {
     inventory: { hosts: { [host.name]: { address: host.name } }, groups: {} },
     connect: async () => borrowed(host),
@@ -86607,7 +87152,7 @@ async function runDeployHook(host, options) {
     check: options.check,
     config: config2,
     extraVars: options.vars,
-    redactor: redactor2,
+    redactor,
     reporter: {
       outcome: (o) => {
         for (const line of formatOutcome(o).split("\n")) options.report(`  hook ${name}: ${line}`);
@@ -86958,6 +87503,7 @@ function drainSeconds(s) {
 }
 async function gateAfterRestore(s) {
   for (const [name, service] of Object.entries(s.run.config.services)) {
+    if (service.accessory) continue;
     const args = gateArgs(name, service, colorPort(service, s.idle));
     const gate = await healthGate(s.run.host, args);
     if (!gate.ok) {
@@ -87488,11 +88034,11 @@ function errorText(e) {
 }
 async function onEveryHost(config2, limit, kind, input2, perHost) {
   const started = Date.now();
-  const redactor2 = new Redactor(Object.values(input2.secrets));
-  let base = { ...input2, sink: (event) => input2.sink(redactor2.redactValue(event)) };
+  const redactor = (input2.redactor ?? new Redactor()).addAll(Object.values(input2.secrets));
+  let base = { ...input2, sink: (event) => input2.sink(redactor.redactValue(event)) };
   const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
   const runtime = runtimeFor(config2);
-  const pool2 = new ConnectionPool({ redactor: redactor2 });
+  const pool2 = new ConnectionPool({ redactor });
   const hosts = [];
   let release = base.releaseId;
   try {
@@ -87554,7 +88100,7 @@ async function deploy(options) {
   const commit = options.commit ?? (await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
   if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
-  const sink = eventSink(options);
+  const sink = options.onEvent ?? (() => void 0);
   const report = (message2) => sink({ kind: "log", level: "info", message: message2 });
   const images = options.images ?? (config2.runtime !== "systemd" && !options.check ? await buildForDeploy(config2, {
     commit,
@@ -87583,7 +88129,7 @@ async function deploy(options) {
 async function rollback(options) {
   const { config: config2 } = options;
   if (options.to !== void 0 && !isReleaseId(options.to)) throw releaseIdError(options.to, "--to");
-  const sink = eventSink(options);
+  const sink = options.onEvent ?? (() => void 0);
   return withInterrupts(
     (interrupt) => onEveryHost(
       config2,
@@ -87612,12 +88158,10 @@ function sharedRun(options, sink, interrupt) {
     drainSeconds: options.drainSeconds,
     forceUnlock: options.forceUnlock,
     runId: options.runId ?? newRunId(),
+    redactor: options.redactor,
     sink,
     interrupt
   };
-}
-function eventSink(options) {
-  return fanOut(options.onEvent, options.reporter ? reporterSink(options.reporter) : void 0);
 }
 function releaseIdError(id, flag) {
   return new SlipwayError(`${flag} ${JSON.stringify(id)} is not a release id`, {
@@ -87694,31 +88238,6 @@ function cleanupLines(hosts) {
   });
 }
 
-// src/config/secret-redactor.ts
-function secretValues(config2, extra, env2 = process.env) {
-  const values = /* @__PURE__ */ new Set();
-  for (const value of extra) if (value !== void 0 && value.trim() !== "") values.add(value);
-  if (config2) for (const value of Object.values(resolveSecrets(config2, env2).values)) values.add(value);
-  return [...values];
-}
-
-// src/cli/_redact.ts
-var redactor = new Redactor();
-function redactSecretsOf(config2, env2 = process.env) {
-  return redactor.addAll(secretValues(config2, [], env2));
-}
-function cliRedactor() {
-  return redactor;
-}
-function printLine(line) {
-  process.stdout.write(`${redactor.redact(line)}
-`);
-}
-function printError(line) {
-  process.stderr.write(`${redactor.redact(line)}
-`);
-}
-
 // src/cli/deploy-events.ts
 function formatEvent(event) {
   switch (event.kind) {
@@ -87742,15 +88261,25 @@ function terminalSink(write, json2 = false) {
     if (line !== null) write(line);
   };
 }
+function runSink(run2, flags) {
+  let interrupted = false;
+  const print = terminalSink(flags.json ? run2.err : run2.out, flags.events);
+  return {
+    sink: (event) => {
+      if (event.kind === "step" && event.status === "interrupted") interrupted = true;
+      print(event);
+    },
+    interrupted: () => interrupted
+  };
+}
 
 // src/cli/deploy.ts
-var collect = (v, all) => [...all, v];
 function parseEnvPairs(pairs, flag = "--version-env", example = "APP_VERSION=2.0.0") {
   const out = {};
   for (const pair of pairs) {
     const at2 = pair.indexOf("=");
     if (at2 <= 0 || at2 === pair.length - 1)
-      throw new SlipwayError(`${flag} ${pair}: expected KEY=VALUE`, { hint: `e.g. ${flag} ${example}` });
+      throw new UsageError(`${flag} ${pair}: expected KEY=VALUE`, { hint: `e.g. ${flag} ${example}` });
     out[pair.slice(0, at2)] = pair.slice(at2 + 1);
   }
   return out;
@@ -87759,7 +88288,7 @@ function parseImagePairs(pairs, services) {
   const images = parseEnvPairs(pairs, "--image", "web=registry/app@sha256:...");
   for (const service of Object.keys(images)) {
     if (!services.includes(service)) {
-      throw new SlipwayError(`--image ${service}=...: no service ${service} in the config`, {
+      throw new UsageError(`--image ${service}=...: no service ${service} in the config`, {
         hint: `services: ${services.join(", ")}`
       });
     }
@@ -87769,7 +88298,7 @@ function parseImagePairs(pairs, services) {
 function deployOptionsFromFlags(config2, flags) {
   const drain = flags.drain === void 0 ? void 0 : Number(flags.drain);
   if (drain !== void 0 && !(Number.isFinite(drain) && drain >= 0)) {
-    throw new SlipwayError(`--drain ${flags.drain}: expected a number of seconds`, { hint: "e.g. --drain 5" });
+    throw new UsageError(`--drain ${flags.drain}: expected a number of seconds`, { hint: "e.g. --drain 5" });
   }
   const images = flags.image.length > 0 ? parseImagePairs(flags.image, Object.keys(config2.services)) : void 0;
   return {
@@ -87795,34 +88324,57 @@ async function confirm(question2) {
     rl.close();
   }
 }
-function finish(result, json2) {
-  if (json2) printLine(JSON.stringify(cliRedactor().redactValue(result), null, 2));
-  process.exitCode = result.ok ? 0 : 1;
+function finish(result, ctx2) {
+  if (ctx2.json) ctx2.run.json(result);
+  const count = (...statuses) => result.hosts.filter((h) => statuses.includes(h.status)).length;
+  process.exitCode = exitCodeForOutcome(
+    {
+      failed: count("failed", "skipped"),
+      unreachable: count("unreachable"),
+      changed: count("changed"),
+      interrupted: ctx2.interrupted?.()
+    },
+    ctx2.detailedExitcode
+  );
 }
-function register4(program2) {
-  program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect, []).option(
+function runOptions(command) {
+  configOptions(command, { positional: true });
+  limitOption(command);
+  checkOption(command, "print the plan only, change nothing");
+  command.option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing");
+  yesOption(command);
+  jsonOption(command);
+  eventsOption(command);
+  return detailedExitcodeOption(command);
+}
+function register4(program2, run2) {
+  const command = program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").option(
     "--version-env <K=V>",
     "extra env for every service of this release (repeatable; recorded in releases.json and shown: not for secrets)",
     collect,
     []
-  ).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the database backup when verification after the switch fails").option("--check", "print the plan only, change nothing").option(
+  ).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the database backup when verification after the switch fails").option(
     "--image <service=ref>",
     "image of a service (repo@sha256:..., e.g. from slipway build): no build",
     collect,
     []
-  ).option("--insecure-registry", "the registry speaks plain http (build and push)").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").option("--json", "progress on stderr, the result as JSON on stdout").option("--events", "progress as JSON events (src/deploy/events.ts), one per line").action(async (file2, flags) => {
+  ).option("--insecure-registry", "the registry speaks plain http (build and push)");
+  runOptions(command).action(async (positional, flags) => {
+    const file2 = configFile(positional, flags, run2, "deploy");
     const config2 = await loadConfig(file2, { environment: flags.env });
-    redactSecretsOf(config2);
-    const onEvent = terminalSink(flags.json ? printError : printLine, flags.events);
-    const common2 = { ...deployOptionsFromFlags(config2, flags), onEvent, runId: newRunId() };
+    run2.addSecretsOf(config2);
+    const progress = runSink(run2, flags);
+    const ctx2 = { run: run2, json: flags.json, detailedExitcode: flags.detailedExitcode, interrupted: progress.interrupted };
+    const common2 = {
+      ...deployOptionsFromFlags(config2, flags),
+      onEvent: progress.sink,
+      redactor: run2.redactor,
+      runId: newRunId()
+    };
     const plan = await deploy({ ...common2, check: true });
-    if (flags.check || !plan.ok) {
-      finish(plan, flags.json);
-      return;
-    }
-    if (plan.hosts.every((h) => h.status === "ok")) return finish(plan, flags.json);
+    if (flags.check || !plan.ok || plan.hosts.every((h) => h.status === "ok")) return finish(plan, ctx2);
     if (!flags.yes && !await confirm("deploy?")) return;
-    finish(await deploy({ ...common2, releaseId: plan.release }), flags.json);
+    finish(await deploy({ ...common2, releaseId: plan.release }), ctx2);
   });
 }
 
@@ -87876,29 +88428,33 @@ function formatLockStatus(locks, alive = holderAlive) {
 }
 
 // src/cli/lock.ts
-var collect2 = (v, all) => [...all, v];
 function configAndHosts(command) {
-  return command.argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", collect2, []);
+  return limitOption(configOptions(command, { positional: true }));
 }
-function register5(program2) {
+async function configOf(positional, flags, run2, sub) {
+  const config2 = await loadConfig(configFile(positional, flags, run2, `lock ${sub}`), { environment: flags.env });
+  run2.addSecretsOf(config2);
+  return config2;
+}
+function register5(program2, run2) {
   const lock = program2.command("lock").description("show or release the deploy lock on each host");
   const status = lock.command("status").description("who holds each host's deploy lock (run id, pid, runner host, commit, since)");
-  configAndHosts(status).option("--json", "print the holders as JSON").action(async (file2, flags) => {
-    const config2 = await loadConfig(file2, { environment: flags.env });
-    const locks = await lockStatus(config2, flags.limit);
-    process.stdout.write(`${flags.json ? JSON.stringify(locks, null, 2) : formatLockStatus(locks)}
-`);
-    if (locks.some((l) => l.error)) process.exitCode = 1;
-  });
+  jsonOption(configAndHosts(status), "print the holders as JSON").action(
+    async (positional, flags) => {
+      const locks = await lockStatus(await configOf(positional, flags, run2, "status"), flags.limit);
+      if (flags.json) run2.json(locks);
+      else run2.out(formatLockStatus(locks));
+      if (locks.some((l) => l.error)) process.exitCode = EXIT.unreachable;
+    }
+  );
   const release = lock.command("release").description("remove each host's deploy lock (printing its holder); --run: only that run's, after its cleanup");
-  configAndHosts(release).option("--run <id>", "only a lock held by this run id; also stop the idle color nginx does not route to").action(async (file2, flags) => {
-    const config2 = await loadConfig(file2, { environment: flags.env });
-    const write = (line) => process.stdout.write(`${line}
-`);
+  configAndHosts(release).option("--run <id>", "only a lock held by this run id; also stop the idle color nginx does not route to").action(async (positional, flags) => {
+    const config2 = await configOf(positional, flags, run2, "release");
+    const write = run2.out;
     if (flags.run) {
       const results = await cleanupAfterCancel({ config: config2, runId: flags.run, limit: flags.limit, report: write });
       for (const line of cleanupLines(results)) write(line);
-      if (results.some((r) => r.error)) process.exitCode = 1;
+      if (results.some((r) => r.error)) process.exitCode = EXIT.hostFailed;
       return;
     }
     const released = await releaseLocks(config2, flags.limit);
@@ -87906,7 +88462,7 @@ function register5(program2) {
       if (l.error) write(`${l.host}: unreachable (${l.error})`);
       else write(`${l.host}: ${l.holder ? `released the lock held by ${describeHolder(l.holder)}` : "was free"}`);
     }
-    if (released.some((l) => l.error)) process.exitCode = 1;
+    if (released.some((l) => l.error)) process.exitCode = EXIT.unreachable;
   });
 }
 
@@ -87927,9 +88483,9 @@ function slipwayVersion(packageJson = new URL("../../package.json", import.meta.
 }
 
 // src/cli/main.ts
-function createProgram(modules) {
-  const program2 = new Command("slipway").description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.").version(slipwayVersion()).showHelpAfterError().enablePositionalOptions();
-  for (const module of modules) module.register(program2);
+function createProgram(modules, run2) {
+  const program2 = new Command("slipway").description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.").version(slipwayVersion()).showHelpAfterError().enablePositionalOptions().exitOverride().configureOutput({ writeOut: run2.write, writeErr: run2.writeErr });
+  for (const module of modules) module.register(program2, run2);
   return program2;
 }
 async function discoverCommands(dir = dirname12(fileURLToPath3(import.meta.url))) {
@@ -87943,19 +88499,19 @@ async function discoverCommands(dir = dirname12(fileURLToPath3(import.meta.url))
   return modules;
 }
 async function main(argv3 = process.argv) {
-  await runProgram(createProgram(await discoverCommands()), argv3);
+  const run2 = new CliRun();
+  await runProgram(createProgram(await discoverCommands(), run2), argv3, run2);
 }
-async function runProgram(program2, argv3) {
+async function runProgram(program2, argv3, run2) {
   try {
     await program2.parseAsync([...argv3]);
   } catch (error62) {
-    if (error62 instanceof SlipwayError) {
-      printError(error62.describe());
-      process.exitCode = 1;
-      return;
-    }
-    throw error62;
+    if (error62 instanceof SlipwayError) run2.err(error62.describe());
+    else if (!(error62 instanceof CommanderError))
+      run2.err(error62 instanceof Error ? error62.stack ?? error62.message : String(error62));
+    process.exitCode = exitCodeForError(error62);
   }
+  return Number(process.exitCode ?? 0);
 }
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await main();
@@ -87973,31 +88529,65 @@ __export(playbook_exports, {
   playbookOptions: () => playbookOptions,
   register: () => register6
 });
-var collect3 = (value, previous = []) => [...previous, value];
 function playbookOptions(command) {
-  return command.option(
+  command.option(
     "-i, --inventory <file>",
     "inventory file (the sandbox's inventory.json or {hosts, groups, ssh}); default: slipway.yml's inventory"
-  ).option("-c, --config <file>", "slipway.yml to read the inventory, vars and hooks from", "slipway.yml").option("--env <name>", "environment overlay of slipway.yml").option("-l, --limit <pattern>", "only hosts matching this pattern (web:!db, host1,host2)").option("-t, --tags <tags>", "only tasks with one of these tags (comma-separated)").option("--skip-tags <tags>", "skip tasks with these tags").option("-f, --forks <n>", "hosts run at once within a batch", "10").option("-e, --extra-vars <kv>", "key=value, JSON or @file (repeatable)", collect3).option(
+  );
+  configOptions(command, { extraVars: true });
+  limitOption(command);
+  checkOption(command);
+  extraVarsOption(command);
+  jsonOption(command, "print the recap and every task outcome as JSON on stdout (progress on stderr)");
+  detailedExitcodeOption(command);
+  return command.option("-t, --tags <tags>", "only tasks with one of these tags (comma-separated)").option("--skip-tags <tags>", "skip tasks with these tags").option("-f, --forks <n>", "hosts run at once within a batch", "10").option(
     "--hook <name=file>",
     "run a task file at the playbook's `hook: NAME` point, e.g. after_bootstrap=ops/extra.yml (repeatable)",
-    collect3
+    collect
   ).option("-v, --verbose", "print every task's message");
 }
-function register6(program2) {
+function register6(program2, run2) {
   playbookOptions(
-    program2.command("run").description("run a playbook: changed/ok per task and host, diffs with --diff, then the recap").argument("<playbook>", "playbook file, e.g. playbooks/bootstrap.yml").option("-C, --check", "inspect only: show what would change, change nothing").option("-D, --diff", "show file diffs while applying")
+    program2.command("run").description("run a playbook: changed/ok per task and host, diffs with --diff, then the recap").argument("<playbook>", "playbook file, e.g. playbooks/bootstrap.yml").option("-D, --diff", "show file diffs while applying")
   ).action(async (playbook, options) => {
-    process.exitCode = await runPlaybookCommand(playbook, options);
+    process.exitCode = await runPlaybookCommand(playbook, run2, options);
   });
 }
 
 // src/cli/plan.ts
-function register7(program2) {
+async function planDeploy(run2, flags) {
+  const playbookOnly = ["inventory", "tags", "skipTags", "hook", "extraVars"].filter(
+    (key) => flags[key] !== void 0
+  );
+  if (playbookOnly.length > 0) {
+    throw new UsageError(`${playbookOnly.join(", ")}: only for a playbook's plan`, {
+      hint: "give the playbook (slipway plan playbooks/bootstrap.yml ...), or drop the option to plan the deploy"
+    });
+  }
+  const config2 = await loadConfig(flags.config ?? DEFAULT_CONFIG, { environment: flags.env });
+  run2.addSecretsOf(config2);
+  const progress = runSink(run2, flags);
+  const options = deployOptionsFromFlags(config2, {
+    env: flags.env,
+    limit: flags.limit ?? [],
+    versionEnv: [],
+    image: []
+  });
+  const plan = await deploy({
+    ...options,
+    check: true,
+    onEvent: progress.sink,
+    redactor: run2.redactor,
+    runId: newRunId()
+  });
+  finish(plan, { run: run2, json: flags.json, detailedExitcode: flags.detailedExitcode, interrupted: progress.interrupted });
+}
+function register7(program2, run2) {
   playbookOptions(
-    program2.command("plan").description("show what a playbook would change on each host (check mode with diffs); changes nothing").argument("[playbook]", "playbook file", "playbooks/deploy.yml")
-  ).action(async (playbook, options) => {
-    process.exitCode = await runPlaybookCommand(playbook, { ...options, check: true, diff: true });
+    program2.command("plan").description("show what would change on each host, changing nothing: a playbook's plan, or the deploy's").argument("[playbook]", "playbook file (default: plan the deploy of slipway.yml)")
+  ).option("--events", "without a playbook: the deploy's progress as JSON events, one per line").action(async (playbook, options) => {
+    if (playbook === void 0) return planDeploy(run2, options);
+    process.exitCode = await runPlaybookCommand(playbook, run2, { ...options, check: true, diff: true });
   });
 }
 
@@ -88054,23 +88644,209 @@ function formatHostReleases(hosts) {
 }
 
 // src/cli/releases.ts
-function register8(program2) {
-  program2.command("releases").description("list each host's releases (newest first; * = live) from <deploy_dir>/releases.json").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--json", "print the histories as JSON").action(async (file2, flags) => {
-    const config2 = await loadConfig(file2, { environment: flags.env });
+function register8(program2, run2) {
+  const command = program2.command("releases").description("list each host's releases (newest first; * = live) from <deploy_dir>/releases.json");
+  configOptions(command, { positional: true });
+  limitOption(command);
+  jsonOption(command, "print the histories as JSON");
+  command.action(async (positional, flags) => {
+    const config2 = await loadConfig(configFile(positional, flags, run2, "releases"), { environment: flags.env });
+    run2.addSecretsOf(config2);
     const hosts = await listReleases(config2, flags.limit);
-    const text = flags.json ? JSON.stringify(
-      hosts.map((h) => ({
-        host: h.name,
-        ...h.live ? { live: h.live.release, color: h.live.color, releases: h.live.history.releases } : {},
-        ...h.error ? { error: h.error } : {}
-      })),
-      null,
-      2
-    ) : formatHostReleases(hosts);
-    process.stdout.write(`${text}
-`);
-    if (hosts.some((h) => !h.live)) process.exitCode = 1;
+    if (flags.json) {
+      run2.json(
+        hosts.map((h) => ({
+          host: h.name,
+          ...h.live ? { live: h.live.release, color: h.live.color, releases: h.live.history.releases } : {},
+          ...h.error ? { error: h.error } : {}
+        }))
+      );
+    } else {
+      run2.out(formatHostReleases(hosts));
+    }
+    if (hosts.some((h) => !h.live)) process.exitCode = EXIT.unreachable;
   });
+}
+
+// src/cli/remove.ts
+var remove_exports = {};
+__export(remove_exports, {
+  register: () => register9
+});
+
+// src/deploy/remove-app.ts
+import { dirname as dirname13 } from "node:path";
+var COLORS = ["blue", "green"];
+var asRoot2 = { become: true, step: "remove" };
+async function removeApp(host, config2, options = {}) {
+  const paths = deployPaths(config2.deploy_dir);
+  const deployed = (await host.exec(["test", "-d", paths.root], { check: false })).code === 0;
+  const actions = [];
+  const act = async (line, run2) => {
+    actions.push(options.check ? `would ${line}` : line);
+    if (!options.check) await run2();
+  };
+  const locked = deployed && !options.check;
+  if (locked) await acquireLock(host, paths.lock, options.holder ?? "slipway remove", "");
+  try {
+    await stopProcesses(host, config2, options, act);
+    await removeSite(host, config2, act);
+    if (deployed) await removeDeployDir(host, config2, options, act, actions);
+  } finally {
+    if (locked) await releaseLock(host, paths.lock);
+  }
+  return actions;
+}
+async function stopProcesses(host, config2, options, act) {
+  const services = Object.keys(config2.services);
+  if (config2.runtime === "systemd") {
+    for (const service of services) {
+      const template = `/etc/systemd/system/${templateUnitName(config2.app, service)}`;
+      if ((await host.exec(["test", "-e", template], { check: false })).code !== 0) continue;
+      const units = COLORS.map((color) => instanceUnitName(config2.app, service, color));
+      await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
+        await host.exec(["systemctl", "disable", "--now", ...units], { ...asRoot2, check: false });
+        await host.exec(["rm", "-f", "--", template], asRoot2);
+        await host.exec(["systemctl", "daemon-reload"], asRoot2);
+      });
+    }
+    return;
+  }
+  if (config2.runtime === "container") {
+    const names = services.flatMap(
+      (service) => COLORS.flatMap(
+        (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => containerName(config2.app, service, color, i))
+      )
+    );
+    const present = await host.exec(["docker", "inspect", "--format", "{{.Name}}", ...names], {
+      ...asRoot2,
+      check: false
+    });
+    const found = present.stdout.split("\n").map((l) => l.trim().replace(/^\//, "")).filter(Boolean);
+    if (found.length > 0)
+      await act(
+        `remove containers ${found.join(", ")}`,
+        () => host.exec(["docker", "rm", "--force", "--", ...found], asRoot2)
+      );
+    return;
+  }
+  const flavour = await hostComposeFlavour(host, config2);
+  const projects = options.purge ? [...COLORS, ACCESSORIES] : [...COLORS];
+  for (const group of projects) {
+    const file2 = `${config2.deploy_dir}/compose/${group}/compose.yml`;
+    if ((await host.exec(["test", "-f", file2], { ...asRoot2, check: false })).code !== 0) continue;
+    const project = composeProject(config2.app, group);
+    await act(
+      `compose down project ${project}`,
+      () => host.exec([...composeBase2(flavour, project, file2), "down", "--remove-orphans"], {
+        ...asRoot2,
+        timeoutMs: 12e4
+      })
+    );
+  }
+}
+async function removeSite(host, config2, act) {
+  if (config2.proxy.mode === "internal") return;
+  const digest = `@sha256:${"0".repeat(64)}`;
+  const images = Object.fromEntries(Object.keys(config2.services).map((name) => [name, `x${digest}`]));
+  const files = renderFromConfig(config2, { color: "blue", colors: [], tlsReady: false, images }).filter((f) => f.kind === "nginx-site" || f.kind === "nginx-upstream").map((f) => f.path);
+  const present = [];
+  for (const file2 of files)
+    if ((await host.exec(["test", "-e", file2], { check: false })).code === 0) present.push(file2);
+  if (present.length === 0) return;
+  await act(`remove the nginx files ${present.join(", ")} and reload nginx`, async () => {
+    await host.exec(["rm", "-f", "--", ...present], asRoot2);
+    await host.exec(nginxTest().argv, asRoot2);
+    await host.exec(nginxReload().argv, asRoot2);
+  });
+}
+async function removeDeployDir(host, config2, options, act, actions) {
+  const root = deployPaths(config2.deploy_dir).root;
+  if (options.purge) {
+    const volumes = namedVolumes(config2);
+    if (volumes.length > 0) {
+      await act(
+        `remove the volumes ${volumes.join(", ")}`,
+        () => host.exec(["docker", "volume", "rm", "--force", "--", ...volumes], asRoot2)
+      );
+    }
+    await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname13(root), root, asRoot2));
+    return;
+  }
+  const listing = await host.exec(["find", root, "-mindepth", "1", "-maxdepth", "1"], { ...asRoot2, check: false });
+  const keep = /* @__PURE__ */ new Set([`${root}/backups`, `${root}/.slipway-lock`]);
+  const accessories = Object.values(config2.services).some((s) => s.accessory);
+  const entries = listing.stdout.split("\n").filter((p) => p && !keep.has(p));
+  for (const entry of entries) {
+    if (accessories && (entry === `${root}/compose` || entry === `${root}/env`)) {
+      await removeKeepingAccessories(host, config2, entry, act);
+      continue;
+    }
+    await act(`remove ${entry}`, () => removeUnder(host, root, entry, asRoot2));
+  }
+  actions.push(
+    `kept: ${root}/backups, the named volumes${accessories ? ", the accessories" : ""} (--purge removes them)`
+  );
+}
+async function removeKeepingAccessories(host, config2, dir, act) {
+  const listing = await host.exec(["find", dir, "-mindepth", "1", "-maxdepth", "1"], { ...asRoot2, check: false });
+  const accessories = Object.keys(config2.services).filter((name) => config2.services[name]?.accessory);
+  const kept = /* @__PURE__ */ new Set([`${dir}/${ACCESSORIES}`, ...accessories.map((name) => `${dir}/${name}.env`)]);
+  for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {
+    await act(`remove ${entry}`, () => removeUnder(host, config2.deploy_dir, entry, asRoot2));
+  }
+}
+function namedVolumes(config2) {
+  const names = Object.values(config2.services).flatMap(
+    (s) => s.volumes.map((v) => v.split(":")[0] ?? "").filter((v) => v !== "" && !v.startsWith("/"))
+  );
+  return [...new Set(names)];
+}
+
+// src/cli/remove.ts
+function register9(program2) {
+  program2.command("remove").description("take the app off its hosts: processes, units, nginx site, deploy dir (backups and volumes stay)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--purge", "also remove the backups, the named volumes (the data) and the accessories").option("--check", "list what would be removed, change nothing").option("-y, --yes", "do not ask before removing").action(async (file2, flags) => {
+    const config2 = await loadConfig(file2, { environment: flags.env });
+    const ok = await removeEverywhere(config2, flags, true);
+    if (!ok) process.exitCode = 1;
+    if (flags.check || !ok) return;
+    const what = flags.purge ? `${config2.app} and its data` : config2.app;
+    if (!flags.yes && !process.stdin.isTTY) {
+      process.stderr.write(`no terminal to ask on: pass --yes to remove ${what}
+`);
+      process.exitCode = 1;
+      return;
+    }
+    if (!flags.yes && !await confirm(`remove ${what}?`)) return;
+    if (!await removeEverywhere(config2, flags, false)) process.exitCode = 1;
+  });
+}
+async function removeEverywhere(config2, flags, check2) {
+  const pool2 = new ConnectionPool();
+  const write = (line) => process.stdout.write(`${line}
+`);
+  let ok = true;
+  try {
+    for (const { resolved, host, error: error62 } of await connectAll(config2, chosenHosts(config2, flags.limit), pool2)) {
+      if (!host) {
+        write(`${resolved.name}: unreachable (${error62 ?? "no connection"})`);
+        ok = false;
+        continue;
+      }
+      try {
+        const actions = await removeApp(host, config2, { purge: flags.purge, check: check2 });
+        for (const line of actions.length > 0 ? actions : ["nothing of the app is on this host"]) {
+          write(`${resolved.name}: ${line}`);
+        }
+      } catch (e) {
+        write(`${resolved.name}: ${e instanceof SlipwayError ? e.describe() : String(e)}`);
+        ok = false;
+      }
+    }
+  } finally {
+    await pool2.closeAll();
+  }
+  return ok;
 }
 
 // src/cli/render.ts
@@ -88080,15 +88856,15 @@ __export(render_exports, {
   UNPINNED_TAG: () => UNPINNED_TAG,
   markUnpinned: () => markUnpinned,
   parseImages: () => parseImages,
-  register: () => register9,
+  register: () => register10,
   runRender: () => runRender,
   writeRendered: () => writeRendered
 });
 import { chmod, mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname13, join as join7 } from "node:path";
+import { dirname as dirname14, join as join7 } from "node:path";
 var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 var UNPINNED_TAG = "<tag>";
-var RenderUsageError = class extends SlipwayError {
+var RenderUsageError = class extends UsageError {
 };
 function parseColor(value) {
   if (value === void 0 || value === "blue" || value === "green") return value;
@@ -88146,74 +88922,89 @@ async function writeRendered(dir, files) {
   const written = [];
   for (const f of files) {
     const target = join7(dir, f.path);
-    await mkdir3(dirname13(target), { recursive: true });
+    await mkdir3(dirname14(target), { recursive: true });
     await writeFile2(target, f.content, { mode: f.mode });
     await chmod(target, f.mode);
     written.push(target);
   }
   return written;
 }
-function register9(program2) {
-  program2.command("render").description("print (or write under --out) every file Slipway would install for a config; secrets by name only").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--color <color>", "render for this color only: upstreams point at it (default: blue live, both colors)").option("--out <dir>", "write the files under DIR at their host paths instead of printing them").option("--tls-ready", "the certificate exists: include the HTTPS server block").option(
-    "--image <service=ref>",
-    "image pinned by digest for a service (repeatable)",
-    (v, all) => [...all, v],
-    []
-  ).action(async (config2, options) => {
-    const output2 = await runRender(config2, options);
-    if (options.out) {
-      for (const path8 of await writeRendered(options.out, output2.files)) process.stdout.write(`wrote ${path8}
-`);
-    } else {
-      process.stdout.write(output2.text);
+function register10(program2, run2) {
+  const command = program2.command("render").description("print (or write under --out) every file Slipway would install for a config; secrets by name only");
+  configOptions(command, { positional: true });
+  jsonOption(command, "print the files as JSON: [{path, kind, mode, content, redacted}]");
+  command.option("--color <color>", "render for this color only: upstreams point at it (default: blue live, both colors)").option("--out <dir>", "write the files under DIR at their host paths instead of printing them").option("--tls-ready", "the certificate exists: include the HTTPS server block").option("--image <service=ref>", "image pinned by digest for a service (repeatable)", collect, []).action(
+    async (positional, options) => {
+      const output2 = await runRender(configFile(positional, options, run2, "render"), options);
+      if (options.out) {
+        const written = await writeRendered(options.out, output2.files);
+        if (options.json) run2.json(written);
+        else for (const path8 of written) run2.out(`wrote ${path8}`);
+      } else if (options.json) {
+        run2.json(output2.files);
+      } else {
+        run2.write(output2.text);
+      }
+      const redacted = [...new Set(output2.files.flatMap((f) => f.redacted ?? []))];
+      if (redacted.length > 0) {
+        run2.err(`note: secrets shown by name only (${redacted.join(", ")}); values are never rendered`);
+      }
+      if (output2.files.some((f) => f.content.includes("NOT PINNED"))) {
+        run2.err("note: images without a digest are marked NOT PINNED; pass --image SERVICE=REF@sha256:...");
+      }
     }
-    const redacted = [...new Set(output2.files.flatMap((f) => f.redacted ?? []))];
-    if (redacted.length > 0) {
-      process.stderr.write(`note: secrets shown by name only (${redacted.join(", ")}); values are never rendered
-`);
-    }
-    if (output2.files.some((f) => f.content.includes("NOT PINNED"))) {
-      process.stderr.write(
-        "note: images without a digest are marked NOT PINNED; pass --image SERVICE=REF@sha256:...\n"
-      );
-    }
-  });
+  );
 }
 
 // src/cli/rollback.ts
 var rollback_exports = {};
 __export(rollback_exports, {
-  register: () => register10
+  register: () => register11
 });
-function register10(program2) {
-  program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch").option("--check", "print the plan only, change nothing").option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing").option("-y, --yes", "do not ask before acting").option("--json", "progress on stderr, the result as JSON on stdout").option("--events", "progress as JSON events (src/deploy/events.ts), one per line").action(async (file2, flags) => {
+function drainSeconds2(value) {
+  if (value === void 0) return void 0;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  throw new UsageError(`--drain ${value}: expected a number of seconds`, { hint: "e.g. --drain 5" });
+}
+function register11(program2, run2) {
+  const command = program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch");
+  runOptions(command).action(async (positional, flags) => {
+    const file2 = configFile(positional, flags, run2, "rollback");
     const config2 = await loadConfig(file2, { environment: flags.env });
-    redactSecretsOf(config2);
+    run2.addSecretsOf(config2);
+    const progress = runSink(run2, flags);
+    const ctx2 = { run: run2, json: flags.json, detailedExitcode: flags.detailedExitcode, interrupted: progress.interrupted };
     const common2 = {
       config: config2,
       environment: flags.env,
       limit: flags.limit,
       to: flags.to,
       restoreDb: flags.restoreDb,
-      drainSeconds: flags.drain === void 0 ? void 0 : Number(flags.drain),
+      drainSeconds: drainSeconds2(flags.drain),
       forceUnlock: flags.forceUnlock,
-      onEvent: terminalSink(flags.json ? printError : printLine, flags.events),
+      onEvent: progress.sink,
+      redactor: run2.redactor,
       runId: newRunId()
     };
     const plan = await rollback({ ...common2, check: true });
-    if (flags.check || !plan.ok) return finish(plan, flags.json);
+    if (flags.check || !plan.ok) return finish(plan, ctx2);
     if (!flags.yes && !await confirm("roll back?")) return;
-    finish(await rollback(common2), flags.json);
+    finish(await rollback(common2), ctx2);
   });
 }
 
 // src/cli/validate.ts
 var validate_exports = {};
 __export(validate_exports, {
-  register: () => register11,
+  register: () => register12,
   runValidate: () => runValidate
 });
 import { readFile as readFile9 } from "node:fs/promises";
+function reportIssue(issue2) {
+  const { file: file2, line, col, message: message2, environment } = issue2;
+  return { file: file2, line, col, key: formatPath(issue2.path), message: message2, ...environment ? { environment } : {} };
+}
 async function runValidate(file2, options = {}) {
   let text;
   try {
@@ -88221,28 +89012,33 @@ async function runValidate(file2, options = {}) {
   } catch (error62) {
     const code = error62.code;
     const why = code === "ENOENT" ? "file not found" : `cannot read the file (${code})`;
-    return { exitCode: 1, stdout: [], stderr: [`${file2}: ${why}`] };
+    const report = { file: file2, ok: false, issues: [{ file: file2, line: 0, col: 0, key: "", message: why }] };
+    return { exitCode: EXIT.config, stdout: [], stderr: [`${file2}: ${why}`], report };
   }
   const result = validateConfigText(text, file2, { environment: options.env });
   if (!result.ok) {
     const count = result.issues.length;
     return {
-      exitCode: 1,
+      exitCode: EXIT.config,
       stdout: [],
-      stderr: [...result.issues.map(formatIssue), `${file2}: ${count} problem${count === 1 ? "" : "s"}`]
+      stderr: [...result.issues.map(formatIssue), `${file2}: ${count} problem${count === 1 ? "" : "s"}`],
+      report: { file: file2, ok: false, issues: result.issues.map(reportIssue) }
     };
   }
   const config2 = result.configs[0];
-  const summary = config2 ? validSummary(file2, config2, options.env ? [] : result.environments) : `${file2}: valid`;
-  return { exitCode: 0, stdout: [summary], stderr: [] };
+  const environments = options.env ? [] : result.environments;
+  const summary = config2 ? validSummary(file2, config2, environments) : `${file2}: valid`;
+  return { exitCode: EXIT.ok, stdout: [summary], stderr: [], report: { file: file2, ok: true, environments, issues: [] } };
 }
-function register11(program2) {
-  program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col").argument("[file]", "config file", "slipway.yml").option("-e, --env <name>", "check only this environment's merged config").action(async (file2, options) => {
-    const output2 = await runValidate(file2, options);
-    for (const line of output2.stdout) process.stdout.write(`${line}
-`);
-    for (const line of output2.stderr) process.stderr.write(`${line}
-`);
+function register12(program2, run2) {
+  const command = program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col");
+  configOptions(command, { positional: true });
+  jsonOption(command, "print {file, ok, environments, issues: [{file, line, col, key, message}]} on stdout");
+  command.action(async (positional, options) => {
+    const output2 = await runValidate(configFile(positional, options, run2, "validate"), options);
+    if (options.json) run2.json(output2.report);
+    else for (const line of output2.stdout) run2.out(line);
+    if (!options.json) for (const line of output2.stderr) run2.err(line);
     process.exitCode = output2.exitCode;
   });
 }
@@ -88257,12 +89053,14 @@ var commandModules = [
   plan_exports,
   playbook_exports,
   releases_exports,
+  remove_exports,
   render_exports,
   rollback_exports,
   validate_exports
 ];
 async function main2(argv3 = process.argv) {
-  await runProgram(createProgram(commandModules), argv3);
+  const run2 = new CliRun();
+  await runProgram(createProgram(commandModules, run2), argv3, run2);
 }
 export {
   commandModules,

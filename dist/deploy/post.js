@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-32YBGXTF.js";
+} from "./chunk-PORWPTSF.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -732,6 +732,15 @@ function info(message) {
 // src/verify/run.ts
 import { connect as tlsConnect } from "node:tls";
 
+// src/verify/judge.ts
+function answerMismatch(expected, status, body) {
+  if (status !== expected.status) return `expected status ${expected.status}, got ${status}`;
+  if (expected.bodyContains !== void 0 && !body.includes(expected.bodyContains)) {
+    return `status ${status} but the body lacks "${expected.bodyContains}"`;
+  }
+  return null;
+}
+
 // src/errors.ts
 var SlipwayError = class extends Error {
   host;
@@ -811,15 +820,10 @@ async function checkRoute(request, route) {
   try {
     const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(request.timeoutMs ?? 1e4) });
     const body = await response.text();
-    if (response.status !== route.status) {
-      return {
-        name,
-        ok: false,
-        detail: `expected status ${route.status}, got ${response.status}: ${body.slice(0, 200)}`
-      };
-    }
-    if (route.bodyContains !== void 0 && !body.includes(route.bodyContains)) {
-      return { name, ok: false, detail: `status ${response.status} but the body lacks "${route.bodyContains}"` };
+    const mismatch = answerMismatch(route, response.status, body);
+    if (mismatch !== null) {
+      const tail = response.status !== route.status ? `: ${body.slice(0, 200)}` : "";
+      return { name, ok: false, detail: `${mismatch}${tail}` };
     }
     return { name, ok: true, detail: `status ${response.status}` };
   } catch (error2) {

@@ -1,5 +1,6 @@
 #!/usr/sbin/nft -f
-# Managed by Slipway (playbooks/bootstrap.yml): inbound TCP only to {{ firewall_tcp_ports | join(', ') }}.
+# Managed by Slipway (playbooks/bootstrap.yml): inbound TCP only to {{ firewall_tcp_ports | join(', ') }}
+# (and the upstream ports, from the nginx hosts only, when nginx runs elsewhere).
 # A table of its own: Docker's iptables-nft tables and anything else are left alone. Declaring then deleting the
 # table makes a reload replace it atomically (and works when it does not exist yet).
 table inet slipway_firewall
@@ -15,5 +16,6 @@ table inet slipway_firewall {
     iifname "br-*" accept
     meta l4proto { icmp, ipv6-icmp } accept
     tcp dport { {{ firewall_tcp_ports | join(', ') }} } accept
+    {{ firewall_upstream_rules | join('; ') }}
   }
 }

@@ -11,6 +11,8 @@ export interface ConfigContext {
   strategy: "blue-green" | "stop-first";
   /** Environment variables (secrets resolved by the config layer). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Compose project running `database.compose_service` (`<app>-accessories`); unset: found in any project. */
+  composeProject?: string;
 }
 
 function secret(env: ConfigContext["env"], name: string | undefined, what: string): string | undefined {
@@ -76,12 +78,12 @@ function specWithoutStorage(db: DatabaseConfig, ctx: ConfigContext): DatabaseSpe
   if (db.engine === "mongodb") {
     const location: ServerLocation = url
       ? { kind: "server" }
-      : { kind: "service", compose: { project: ctx.app, service: db.compose_service ?? "" } };
+      : { kind: "service", compose: { project: ctx.composeProject, service: db.compose_service ?? "" } };
     return { engine: "mongodb", location, uri: url, database: db.name, password };
   }
   const fromUrl: ServerParts = url
     ? parseServerUrl(url)
-    : { location: { kind: "service", compose: { project: ctx.app, service: db.compose_service ?? "" } } };
+    : { location: { kind: "service", compose: { project: ctx.composeProject, service: db.compose_service ?? "" } } };
   const database = db.name ?? fromUrl.database;
   if (!database)
     throw new BackupError(`no ${db.engine} database name`, {

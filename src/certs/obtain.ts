@@ -33,6 +33,7 @@ export async function ensureCertificate(
   options: StepOptions & { now?: Date },
 ): Promise<ObtainResult> {
   const step = options.step ?? "certificate";
+  await checkCaBundle(host, spec, options.become, step);
   const before = await inspectCertificate(host, spec, options);
   if (before.kind === "valid") return { changed: false, before, after: before, msg: describeCertState(before) };
   if (options.check) {
@@ -67,6 +68,25 @@ export async function ensureCertificate(
     });
   }
   return { changed: true, before, after, msg: `${describeCertState(before)} -> ${describeCertState(after)}` };
+}
+
+/**
+ * `tls.ca_bundle` must be a readable file on the host: certbot (and every renewal) reads it to trust a private ACME
+ * server, and without it fails with a TLS error that looks like a network problem. Throws CertificateError naming it.
+ */
+async function checkCaBundle(host: RemoteHost, spec: CertSpec, become: boolean, step: string): Promise<void> {
+  if (!spec.caBundle) return;
+  const probe = await host.exec(["test", "-f", spec.caBundle, "-a", "-r", spec.caBundle], {
+    become,
+    check: false,
+    step,
+  });
+  if (probe.code === 0) return;
+  throw new CertificateError(`tls.ca_bundle: ${spec.caBundle} is not a readable file on the host`, {
+    host: host.name,
+    step,
+    hint: `copy the PEM certificate of your ACME server's CA to ${spec.caBundle} on the host (or fix tls.ca_bundle; remove it for a public CA such as Let's Encrypt), then run again`,
+  });
 }
 
 function tail(text: string, lines = 15): string {

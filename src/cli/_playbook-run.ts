@@ -4,10 +4,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { firewallPorts } from "../config/firewall.js";
 import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
+import type { SlipwayConfig } from "../config/schema.js";
 import { resolveSecrets } from "../config/secrets.js";
 import { sshTargetFor } from "../config/ssh-target.js";
+import { inventoryOf } from "../deploy/connect.js";
 import type { Inventory } from "../engine/inventory.js";
 import { hooksFromConfig } from "../engine/parse/hooks.js";
 import { parsePlaybookFile } from "../engine/parse/playbook.js";
@@ -15,8 +18,12 @@ import type { HookEntry } from "../engine/parse/task.js";
 import { consoleReporter } from "../engine/reporter.js";
 import { type Connect, runPlaybook } from "../engine/run.js";
 import { loadInventoryFile, sshConnect } from "../engine/ssh.js";
+import { UsageError } from "../errors.js";
 import { defaultRegistry } from "../modules/index.js";
-import { connect, Redactor } from "../remote/index.js";
+import { connect, type Redactor } from "../remote/index.js";
+import { exitCodeForOutcome } from "./_exit.js";
+import { DEFAULT_CONFIG } from "./_options.js";
+import type { CliRun } from "./_run.js";
 
 export interface PlaybookCommandOptions {
   inventory?: string;
@@ -24,7 +31,10 @@ export interface PlaybookCommandOptions {
   env?: string;
   check?: boolean;
   diff?: boolean;
-  limit?: string;
+  /** `-l` values, joined into one host pattern. */
+  limit?: string[];
+  json?: boolean;
+  detailedExitcode?: boolean;
   tags?: string;
   skipTags?: string;
   forks?: string;
@@ -42,7 +52,7 @@ export function withHookFiles(
   const merged: Record<string, HookEntry[]> = { ...hooks };
   for (const value of values) {
     const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(value);
-    if (!match) throw new Error(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
+    if (!match) throw new UsageError(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
     const [, name, file] = match as unknown as [string, string, string];
     merged[name] = [...(merged[name] ?? []), resolve(file)];
   }
@@ -58,7 +68,7 @@ export async function parseExtraVars(values: readonly string[] = []): Promise<Re
     else if (value.trim().startsWith("{")) Object.assign(vars, JSON.parse(value));
     else {
       const at = value.indexOf("=");
-      if (at <= 0) throw new Error(`-e expects key=value, JSON or @file, got "${value}"`);
+      if (at <= 0) throw new UsageError(`-e expects key=value, JSON or @file, got "${value}"`);
       vars[value.slice(0, at)] = value.slice(at + 1);
     }
   }
@@ -81,11 +91,12 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
   const hosts = resolveHosts(config);
   const base = dirname(resolve(file));
   const byName = new Map(hosts.map((h) => [h.name, h]));
+  const listed = inventoryOf(config);
   const inventory: Inventory = {
+    ...listed,
     hosts: Object.fromEntries(
-      hosts.map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }]),
+      Object.entries(listed.hosts).map(([name, h]) => [name, { ...h, vars: hostVarsFromConfig(config, name, h.vars) }]),
     ),
-    groups: Object.fromEntries(Object.entries(config.inventory.groups).map(([g, v]) => [g, v.hosts])),
   };
   const connectHost: Connect = async (name) => {
     const h = byName.get(name);
@@ -102,21 +113,46 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
   };
 }
 
-export async function runPlaybookCommand(playbookPath: string, options: PlaybookCommandOptions): Promise<number> {
-  const redactor = new Redactor();
+/**
+ * A host's vars plus what bootstrap.yml derives from slipway.yml: `slipway_firewall_tcp_ports` (SSH port, nginx's
+ * 80/443) and `slipway_firewall_upstream_rules` (upstream ports open to the nginx hosts only). The host's own vars win.
+ */
+function hostVarsFromConfig(
+  config: SlipwayConfig,
+  host: string,
+  vars: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const firewall = firewallPorts(config, host);
+  return {
+    slipway_firewall_tcp_ports: firewall.tcp,
+    slipway_firewall_upstream_rules: firewall.upstreamRules,
+    ...vars,
+  };
+}
+
+/**
+ * Runs `playbookPath` against the inventory (an inventory file, or slipway.yml's); progress through `run` (stderr
+ * with --json, which prints the result on stdout). Returns the exit code (_exit.ts).
+ */
+export async function runPlaybookCommand(
+  playbookPath: string,
+  run: CliRun,
+  options: PlaybookCommandOptions,
+): Promise<number> {
+  const redactor = run.redactor;
   const target: Target = options.inventory
     ? await (async () => {
         const loaded = await loadInventoryFile(options.inventory as string);
         return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor }), hooks: {} };
       })()
-    : await fromConfig(options.config ?? "slipway.yml", options.env, redactor);
+    : await fromConfig(options.config ?? DEFAULT_CONFIG, options.env, redactor);
   const modules = defaultRegistry();
   const playbook = parsePlaybookFile(playbookPath, {
     modules,
     hooks: withHookFiles(target.hooks, options.hook),
     hooksFile: target.hooksFile,
   });
-  const reporter = consoleReporter({ verbose: options.verbose });
+  const reporter = consoleReporter({ verbose: options.verbose, write: options.json ? run.writeErr : run.write });
   const list = (v?: string) =>
     v
       ? v
@@ -130,7 +166,7 @@ export async function runPlaybookCommand(playbookPath: string, options: Playbook
     modules,
     check: options.check,
     diff: options.diff,
-    limit: options.limit,
+    limit: options.limit && options.limit.length > 0 ? options.limit : undefined,
     tags: list(options.tags),
     skipTags: list(options.skipTags),
     forks: options.forks ? Number(options.forks) : undefined,
@@ -140,6 +176,15 @@ export async function runPlaybookCommand(playbookPath: string, options: Playbook
     reporter,
   });
   reporter.recap(result);
-  if (options.check) process.stdout.write("\ncheck mode: nothing was changed\n");
-  return result.ok ? 0 : 2;
+  if (options.check) (options.json ? run.err : run.out)("\ncheck mode: nothing was changed");
+  if (options.json) run.json(result);
+  const hosts = Object.values(result.recap);
+  return exitCodeForOutcome(
+    {
+      failed: hosts.filter((h) => h.failed > 0).length,
+      unreachable: hosts.filter((h) => h.unreachable > 0).length,
+      changed: hosts.filter((h) => h.changed > 0).length,
+    },
+    options.detailedExitcode,
+  );
 }

@@ -20,15 +20,15 @@ import type { BackupManifest } from "../backup/types.js";
 import { writersForRuntime } from "../backup/writers.js";
 import { loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
-import { SlipwayError } from "../errors.js";
-import { connect, Redactor } from "../remote/index.js";
+import { ConfigError, SlipwayError } from "../errors.js";
+import { connect } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
 import { instanceUnitName } from "../render/systemd.js";
+import { type ConfigFlags, configOptions, DEFAULT_CONFIG, jsonOption } from "./_options.js";
+import type { CliRun } from "./_run.js";
 
-interface CommonFlags {
-  config: string;
-  env?: string;
+interface CommonFlags extends ConfigFlags {
   host?: string;
   json?: boolean;
 }
@@ -39,17 +39,26 @@ interface Session {
   job: BackupJob;
 }
 
-async function withSession<T>(flags: CommonFlags, work: (session: Session) => Promise<T>): Promise<T> {
-  const config = await loadConfig(flags.config, { environment: flags.env });
+/** One backup host, named by --host; the backup commands work on one host at a time, so they take no --limit. */
+function common(command: Command): Command {
+  configOptions(command);
+  jsonOption(command, "print JSON");
+  return command.option("--host <name>", "inventory host (default: the first)");
+}
+
+async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: Session) => Promise<T>): Promise<T> {
+  const file = flags.config ?? DEFAULT_CONFIG;
+  const config = await loadConfig(file, { environment: flags.env });
+  run.addSecretsOf(config);
   const db = config.database;
   if (!db)
-    throw new SlipwayError(`${flags.config} has no \`database:\``, {
+    throw new ConfigError(`${file} has no \`database:\``, {
       hint: "describe the app's database under `database:`",
     });
   const hosts = resolveHosts(config);
   const chosen = flags.host ? hosts.find((h) => h.name === flags.host) : hosts[0];
   if (!chosen)
-    throw new SlipwayError(`no host ${flags.host ?? ""} in the inventory`, {
+    throw new ConfigError(`--host ${flags.host ?? ""}: no such host in the inventory`, {
       hint: `pick one of: ${hosts.map((h) => h.name).join(", ")}`,
     });
   const database = databaseSpecFromConfig(db, {
@@ -61,8 +70,8 @@ async function withSession<T>(flags: CommonFlags, work: (session: Session) => Pr
     database.engine === "mongodb" ? database.uri : undefined,
     "password" in database ? database.password : undefined,
   ];
-  const redactor = new Redactor(secrets.filter((secret): secret is string => secret !== undefined));
-  const host = await connect(await sshTargetFor(chosen, hosts, dirname(resolve(flags.config))), { redactor });
+  const redactor = run.redactor.addAll(secrets);
+  const host = await connect(await sshTargetFor(chosen, hosts, dirname(resolve(file))), { redactor });
   try {
     const deployDir = config.deploy_dir ?? `/opt/${config.app}`;
     const facts = await host.facts({ deployDir });
@@ -72,7 +81,7 @@ async function withSession<T>(flags: CommonFlags, work: (session: Session) => Pr
       database,
       release: facts.current.release ?? "manual",
       step: "backup",
-      log: flags.json ? undefined : (line) => process.stderr.write(`${host.name}: ${line}\n`),
+      log: flags.json ? undefined : (line) => run.err(`${host.name}: ${line}`),
     };
     const color = facts.current.color;
     if (color) {
@@ -103,19 +112,9 @@ export function formatList(manifests: readonly BackupManifest[]): string {
     .join("\n");
 }
 
-function print(flags: CommonFlags, value: unknown, text: string): void {
-  process.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
-}
-
-function common(command: Command): Command {
-  return command
-    .option("-c, --config <file>", "slipway.yml", "slipway.yml")
-    .option("--env <name>", "environment overlay")
-    .option("--host <name>", "inventory host (default: the first)")
-    .option("--json", "print JSON");
-}
-
-export function register(program: Command): void {
+export function register(program: Command, run: CliRun): void {
+  const print = (flags: CommonFlags, value: unknown, text: string) => (flags.json ? run.json(value) : run.out(text));
+  const withSession = <T>(flags: CommonFlags, work: (session: Session) => Promise<T>) => openSession(run, flags, work);
   const backup = program.command("backup").description("database backups: list, create, restore, prune");
 
   common(backup.command("list").description("list the backups on a host, newest first")).action(

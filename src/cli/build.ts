@@ -6,12 +6,13 @@ import { detectGitInfo, type GitInfo } from "../build/git_info.js";
 import { parseImageReference } from "../build/reference.js";
 import type { RegistryCredentials } from "../build/registry.js";
 import { loadConfig } from "../config/load.js";
-import { SlipwayError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { type ConfigFlags, configFile, configOptions, jsonOption } from "./_options.js";
+import type { CliRun } from "./_run.js";
 
-interface BuildFlags {
+interface BuildFlags extends ConfigFlags {
   service: string;
   repository?: string;
-  env?: string;
   context: string;
   dockerfile?: string;
   target?: string;
@@ -35,12 +36,15 @@ interface BuildFlags {
  * both when the registry already has the commit's tag; prints the image with its digest. The registry password is
  * read from an environment variable named by --password-env, never from a flag.
  */
-export function register(program: Command): void {
-  program
+export function register(program: Command, run: CliRun): void {
+  const command = program
     .command("build")
-    .description("build and push a service image (skipped when the registry already has this commit)")
-    .argument("[file]", "config file: builds every service with a `build` section", "slipway.yml")
-    .option("-e, --env <name>", "environment overlay of the config file")
+    .description(
+      "build and push every service with a `build` section of the config (skipped when the registry has this commit)",
+    );
+  configOptions(command, { positional: true });
+  jsonOption(command, "print the result as JSON");
+  command
     .option("--repository <repo>", "build one image into this repository instead (e.g. ghcr.io/acme/web)")
     .option("--service <name>", "with --repository: service name (labels output and cache scope)", "app")
     .option("--context <dir>", "build context", ".")
@@ -57,38 +61,35 @@ export function register(program: Command): void {
     .option("--secret <ENV_NAME...>", "build secrets by environment variable name (buildx)")
     .option("--commit <sha>", "full commit SHA (default: GITHUB_SHA or git HEAD)")
     .option("--branch <name>", "branch to tag (default: the checked-out branch)")
-    .option("--json", "print the result as JSON")
     .option("--quiet", "do not print build output")
-    .action(async (file: string, flags: BuildFlags) => {
-      try {
-        const { images, configDir, credentials, tagBranch, latest, insecure } = flags.repository
-          ? singleImage(flags.repository, flags)
-          : await configImages(file, flags);
-        if (images.length === 0) {
-          process.stdout.write("nothing to build: no service has a `build` section (or the runtime is systemd)\n");
-          return;
-        }
-        const registries: BuildOptions["registries"] = {};
-        for (const image of images) {
-          registries[parseImageReference(image.repository).registry] = {
-            insecure: flags.insecure || insecure,
-            credentials,
-          };
-        }
-        const built = await buildImages(images, {
-          git: await gitInfo(configDir, flags, tagBranch),
-          latest: flags.latest || latest,
-          push: flags.push,
-          builder: flags.builder,
-          registries,
-          onLine:
-            flags.quiet || flags.json ? undefined : (service, line) => process.stderr.write(`[${service}] ${line}\n`),
-        });
-        process.stdout.write(`${flags.json ? JSON.stringify(built, null, 2) : formatBuiltImages(built)}\n`);
-      } catch (error) {
-        process.stderr.write(`${error instanceof SlipwayError ? error.describe() : String(error)}\n`);
-        process.exitCode = 1;
+    .action(async (positional: string | undefined, flags: BuildFlags) => {
+      const file = configFile(positional, flags, run, "build");
+      const { images, configDir, credentials, tagBranch, latest, insecure } = flags.repository
+        ? singleImage(flags.repository, flags)
+        : await configImages(file, flags);
+      run.redactor.add(credentials?.password);
+      if (images.length === 0) {
+        if (flags.json) run.json([]);
+        else run.out("nothing to build: no service has a `build` section (or the runtime is systemd)");
+        return;
       }
+      const registries: BuildOptions["registries"] = {};
+      for (const image of images) {
+        registries[parseImageReference(image.repository).registry] = {
+          insecure: flags.insecure || insecure,
+          credentials,
+        };
+      }
+      const built = await buildImages(images, {
+        git: await gitInfo(configDir, flags, tagBranch),
+        latest: flags.latest || latest,
+        push: flags.push,
+        builder: flags.builder,
+        registries,
+        onLine: flags.quiet || flags.json ? undefined : (service, line) => run.err(`[${service}] ${line}`),
+      });
+      if (flags.json) run.json(built);
+      else run.out(formatBuiltImages(built));
     });
 }
 
@@ -156,6 +157,6 @@ async function gitInfo(dir: string, flags: BuildFlags, tagBranch: boolean): Prom
 function splitAssignment(text: string): [string, string] {
   const eq = text.indexOf("=");
   if (eq <= 0)
-    throw new SlipwayError(`expected KEY=VALUE, got "${text}"`, { step: "build", hint: "write --build-arg KEY=VALUE" });
+    throw new UsageError(`expected KEY=VALUE, got "${text}"`, { step: "build", hint: "write --build-arg KEY=VALUE" });
   return [text.slice(0, eq), text.slice(eq + 1)];
 }

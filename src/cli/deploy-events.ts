@@ -30,3 +30,22 @@ export function terminalSink(write: (line: string) => void, json = false): Deplo
     if (line !== null) write(line);
   };
 }
+
+/**
+ * The sink a deploy or rollback command passes as onEvent: text lines (stdout; stderr with --json, which keeps stdout
+ * for the result) or, with --events, JSON lines; `interrupted()` says whether a step ended `interrupted`.
+ */
+export function runSink(
+  run: { out: (line: string) => void; err: (line: string) => void },
+  flags: { json?: boolean; events?: boolean },
+): { sink: DeployEventSink; interrupted: () => boolean } {
+  let interrupted = false;
+  const print = terminalSink(flags.json ? run.err : run.out, flags.events);
+  return {
+    sink: (event) => {
+      if (event.kind === "step" && event.status === "interrupted") interrupted = true;
+      print(event);
+    },
+    interrupted: () => interrupted,
+  };
+}

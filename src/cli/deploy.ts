@@ -1,5 +1,5 @@
 /**
- * `slipway deploy [config]`: the plan first (check mode: what changes on each host, with diffs), then the blue-green
+ * `slipway deploy [-c config]`: the plan first (check mode: what changes on each host, with diffs), then the blue-green
  * deploy on the same connections, then a recap per host. `--yes` skips the question (implied when stdin is not a
  * terminal).
  */
@@ -8,12 +8,24 @@ import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
 import { type DeployOptions, type DeployResult, deploy } from "../deploy/index.js";
 import { newRunId } from "../deploy/lock.js";
-import { SlipwayError } from "../errors.js";
-import { cliRedactor, printError, printLine, redactSecretsOf } from "./_redact.js";
-import { terminalSink } from "./deploy-events.js";
+import { UsageError } from "../errors.js";
+import { exitCodeForOutcome } from "./_exit.js";
+import {
+  type ConfigFlags,
+  checkOption,
+  collect,
+  configFile,
+  configOptions,
+  detailedExitcodeOption,
+  eventsOption,
+  jsonOption,
+  limitOption,
+  yesOption,
+} from "./_options.js";
+import type { CliRun } from "./_run.js";
+import { runSink } from "./deploy-events.js";
 
-export interface DeployFlags {
-  env?: string;
+export interface DeployFlags extends ConfigFlags {
   limit: string[];
   versionEnv: string[];
   releaseDir?: string;
@@ -27,9 +39,8 @@ export interface DeployFlags {
   forceUnlock?: boolean;
   json?: boolean;
   events?: boolean;
+  detailedExitcode?: boolean;
 }
-
-const collect = (v: string, all: string[]) => [...all, v];
 
 /** `K=V` pairs to a record; a pair without `=` is an error that names it. */
 export function parseEnvPairs(pairs: readonly string[], flag = "--version-env", example = "APP_VERSION=2.0.0") {
@@ -37,7 +48,7 @@ export function parseEnvPairs(pairs: readonly string[], flag = "--version-env", 
   for (const pair of pairs) {
     const at = pair.indexOf("=");
     if (at <= 0 || at === pair.length - 1)
-      throw new SlipwayError(`${flag} ${pair}: expected KEY=VALUE`, { hint: `e.g. ${flag} ${example}` });
+      throw new UsageError(`${flag} ${pair}: expected KEY=VALUE`, { hint: `e.g. ${flag} ${example}` });
     out[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return out;
@@ -48,7 +59,7 @@ export function parseImagePairs(pairs: readonly string[], services: readonly str
   const images = parseEnvPairs(pairs, "--image", "web=registry/app@sha256:...");
   for (const service of Object.keys(images)) {
     if (!services.includes(service)) {
-      throw new SlipwayError(`--image ${service}=...: no service ${service} in the config`, {
+      throw new UsageError(`--image ${service}=...: no service ${service} in the config`, {
         hint: `services: ${services.join(", ")}`,
       });
     }
@@ -60,7 +71,7 @@ export function parseImagePairs(pairs: readonly string[], services: readonly str
 export function deployOptionsFromFlags(config: SlipwayConfig, flags: DeployFlags): Omit<DeployOptions, "check"> {
   const drain = flags.drain === undefined ? undefined : Number(flags.drain);
   if (drain !== undefined && !(Number.isFinite(drain) && drain >= 0)) {
-    throw new SlipwayError(`--drain ${flags.drain}: expected a number of seconds`, { hint: "e.g. --drain 5" });
+    throw new UsageError(`--drain ${flags.drain}: expected a number of seconds`, { hint: "e.g. --drain 5" });
   }
   const images = flags.image.length > 0 ? parseImagePairs(flags.image, Object.keys(config.services)) : undefined;
   return {
@@ -98,19 +109,45 @@ export function asker(yes: boolean | undefined, question: string) {
   return { ask, state };
 }
 
-/** Exit code from the result; with --json the result itself (redacted) on stdout. */
-export function finish(result: DeployResult, json: boolean | undefined): void {
-  if (json) printLine(JSON.stringify(cliRedactor().redactValue(result), null, 2));
-  process.exitCode = result.ok ? 0 : 1;
+/** What finish() needs besides the result: where to print, --json, --detailed-exitcode, whether a signal came. */
+export interface FinishContext {
+  run: CliRun;
+  json?: boolean;
+  detailedExitcode?: boolean;
+  interrupted?: () => boolean;
 }
 
-export function register(program: Command): void {
-  program
+/** Sets the exit code from the result (_exit.ts); with --json prints the result itself (redacted) on stdout. */
+export function finish(result: DeployResult, ctx: FinishContext): void {
+  if (ctx.json) ctx.run.json(result);
+  const count = (...statuses: string[]) => result.hosts.filter((h) => statuses.includes(h.status)).length;
+  process.exitCode = exitCodeForOutcome(
+    {
+      failed: count("failed", "skipped"),
+      unreachable: count("unreachable"),
+      changed: count("changed"),
+      interrupted: ctx.interrupted?.(),
+    },
+    ctx.detailedExitcode,
+  );
+}
+
+/** The options deploy and rollback share, in the order --help shows them. */
+export function runOptions(command: Command): Command {
+  configOptions(command, { positional: true });
+  limitOption(command);
+  checkOption(command, "print the plan only, change nothing");
+  command.option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing");
+  yesOption(command);
+  jsonOption(command);
+  eventsOption(command);
+  return detailedExitcodeOption(command);
+}
+
+export function register(program: Command, run: CliRun): void {
+  const command = program
     .command("deploy")
     .description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire")
-    .argument("[config]", "config file", "slipway.yml")
-    .option("-e, --env <name>", "merge this environment's overlay")
-    .option("--limit <host>", "only these hosts or groups (repeatable)", collect, [])
     .option(
       "--version-env <K=V>",
       "extra env for every service of this release (repeatable; recorded in releases.json and shown: not for secrets)",
@@ -121,27 +158,29 @@ export function register(program: Command): void {
     .option("--release-id <id>", "release id (default: <commit>-<time>)")
     .option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)")
     .option("--restore-db", "restore the database backup when verification after the switch fails")
-    .option("--check", "print the plan only, change nothing")
     .option(
       "--image <service=ref>",
       "image of a service (repo@sha256:..., e.g. from slipway build): no build",
       collect,
       [],
     )
-    .option("--insecure-registry", "the registry speaks plain http (build and push)")
-    .option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing")
-    .option("-y, --yes", "do not ask before acting")
-    .option("--json", "progress on stderr, the result as JSON on stdout")
-    .option("--events", "progress as JSON events (src/deploy/events.ts), one per line")
-    .action(async (file: string, flags: DeployFlags) => {
-      const config = await loadConfig(file, { environment: flags.env });
-      redactSecretsOf(config);
-      const onEvent = terminalSink(flags.json ? printError : printLine, flags.events);
-      const common = { ...deployOptionsFromFlags(config, flags), onEvent, runId: newRunId() };
-      if (flags.check) return finish(await deploy({ ...common, check: true }), flags.json);
-      // One pass: the plan, the question, then the run on the same connections and facts.
-      const { ask, state } = asker(flags.yes, "deploy?");
-      const result = await deploy({ ...common, confirm: ask });
-      if (!state.declined) finish(result, flags.json);
-    });
+    .option("--insecure-registry", "the registry speaks plain http (build and push)");
+  runOptions(command).action(async (positional: string | undefined, flags: DeployFlags) => {
+    const file = configFile(positional, flags, run, "deploy");
+    const config = await loadConfig(file, { environment: flags.env });
+    run.addSecretsOf(config);
+    const progress = runSink(run, flags);
+    const ctx = { run, json: flags.json, detailedExitcode: flags.detailedExitcode, interrupted: progress.interrupted };
+    const common = {
+      ...deployOptionsFromFlags(config, flags),
+      onEvent: progress.sink,
+      redactor: run.redactor,
+      runId: newRunId(),
+    };
+    if (flags.check) return finish(await deploy({ ...common, check: true }), ctx);
+    // One pass: the plan, the question, then the run on the same connections and facts.
+    const { ask, state } = asker(flags.yes, "deploy?");
+    const result = await deploy({ ...common, confirm: ask });
+    if (!state.declined) finish(result, ctx);
+  });
 }

@@ -2,6 +2,8 @@
  * Entry of the bundled CLI (dist/cli/index.js). A single-file bundle cannot discover command files at run time, so
  * they are listed here; a unit test checks this list against the files main.ts discovers.
  */
+
+import { CliRun } from "./_run.js";
 import * as backup from "./backup.js";
 import * as build from "./build.js";
 import * as certs from "./certs.js";
@@ -11,6 +13,7 @@ import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
 import * as releases from "./releases.js";
+import * as remove from "./remove.js";
 import * as render from "./render.js";
 import * as rollback from "./rollback.js";
 import * as validate from "./validate.js";
@@ -24,11 +27,13 @@ export const commandModules = [
   plan,
   playbook,
   releases,
+  remove,
   render,
   rollback,
   validate,
 ];
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  await runProgram(createProgram(commandModules), argv);
+  const run = new CliRun();
+  await runProgram(createProgram(commandModules, run), argv, run);
 }

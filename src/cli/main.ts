@@ -6,23 +6,31 @@
 import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { SlipwayError } from "../errors.js";
-import { printError } from "./_redact.js";
+import { exitCodeForError } from "./_exit.js";
+import { CliRun } from "./_run.js";
 import { slipwayVersion } from "./_version.js";
 
 export interface CommandModule {
-  register(program: Command): void;
+  /** Declares the command on `program`; its action prints through `run` (one redactor for the whole invocation). */
+  register(program: Command, run: CliRun): void;
 }
 
-/** The program with the given command modules registered (a single-file bundle passes them statically). */
-export function createProgram(modules: readonly CommandModule[]): Command {
+/**
+ * The program with the given command modules registered (a single-file bundle passes them statically). Commander
+ * throws instead of exiting (exitOverride, inherited by every command), so runProgram owns the exit code.
+ */
+export function createProgram(modules: readonly CommandModule[], run: CliRun): Command {
   const program = new Command("slipway")
     .description("Deploy web apps over SSH: blue-green switch, database backups, certificates, automatic rollback.")
     .version(slipwayVersion())
     .showHelpAfterError()
-    .enablePositionalOptions();
-  for (const module of modules) module.register(program);
+    .enablePositionalOptions()
+    .exitOverride()
+    // Help, usage errors and the version go through the run's streams too (redacted; captured by tests).
+    .configureOutput({ writeOut: run.write, writeErr: run.writeErr });
+  for (const module of modules) module.register(program, run);
   return program;
 }
 
@@ -42,21 +50,25 @@ export async function discoverCommands(dir = dirname(fileURLToPath(import.meta.u
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  await runProgram(createProgram(await discoverCommands()), argv);
+  const run = new CliRun();
+  await runProgram(createProgram(await discoverCommands(), run), argv, run);
 }
 
-/** Parses argv and prints a SlipwayError as its multi-line description (host, step, command, hint), exit code 1. */
-export async function runProgram(program: Command, argv: readonly string[]): Promise<void> {
+/**
+ * Parses argv and runs the command. An error that ends it is printed through the run's redactor (a SlipwayError as
+ * its multi-line description: host, step, command, hint; Commander's own errors are already printed) and mapped to
+ * an exit code (_exit.ts). Returns the exit code, also left in process.exitCode.
+ */
+export async function runProgram(program: Command, argv: readonly string[], run: CliRun): Promise<number> {
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
-    if (error instanceof SlipwayError) {
-      printError(error.describe());
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
+    if (error instanceof SlipwayError) run.err(error.describe());
+    else if (!(error instanceof CommanderError))
+      run.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = exitCodeForError(error);
   }
+  return Number(process.exitCode ?? 0);
 }
 
 // Run when executed directly (`tsx src/cli/main.ts`, `node build/cli/main.js`), not when imported by bin/slipway.js.

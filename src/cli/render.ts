@@ -1,5 +1,5 @@
 /**
- * `slipway render [config] [--env NAME] [--color blue|green] [--out DIR]`: every file Slipway would install for a
+ * `slipway render [-c config] [--env NAME] [--color blue|green] [--out DIR] [--json]`: every file Slipway would install for a
  * config (nginx site + upstream includes, systemd template units, per-color env files, compose files), printed or
  * written under DIR at their host paths. Secrets are never resolved here: env files show each secret by name only.
  */
@@ -8,10 +8,12 @@ import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import type { SlipwayConfig } from "../config/schema.js";
-import { SlipwayError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { imageRepository } from "../render/from-config/compose.js";
 import { type ConfigRenderedFile, renderFromConfig } from "../render/from-config/index.js";
 import type { Color } from "../render/model.js";
+import { type ConfigFlags, collect, configFile, configOptions, jsonOption } from "./_options.js";
+import type { CliRun } from "./_run.js";
 
 export interface RenderCommandOptions {
   env?: string;
@@ -28,7 +30,7 @@ export interface RenderCommandOptions {
 const UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 export const UNPINNED_TAG = "<tag>";
 
-export class RenderUsageError extends SlipwayError {}
+export class RenderUsageError extends UsageError {}
 
 function parseColor(value: string | undefined): Color | undefined {
   if (value === undefined || value === "blue" || value === "green") return value;
@@ -109,36 +111,36 @@ export async function writeRendered(dir: string, files: readonly ConfigRenderedF
   return written;
 }
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, run: CliRun): void {
+  const command = program
     .command("render")
-    .description("print (or write under --out) every file Slipway would install for a config; secrets by name only")
-    .argument("[config]", "config file", "slipway.yml")
-    .option("-e, --env <name>", "merge this environment's overlay")
+    .description("print (or write under --out) every file Slipway would install for a config; secrets by name only");
+  configOptions(command, { positional: true });
+  jsonOption(command, "print the files as JSON: [{path, kind, mode, content, redacted}]");
+  command
     .option("--color <color>", "render for this color only: upstreams point at it (default: blue live, both colors)")
     .option("--out <dir>", "write the files under DIR at their host paths instead of printing them")
     .option("--tls-ready", "the certificate exists: include the HTTPS server block")
-    .option(
-      "--image <service=ref>",
-      "image pinned by digest for a service (repeatable)",
-      (v: string, all: string[]) => [...all, v],
-      [],
-    )
-    .action(async (config: string, options: RenderCommandOptions) => {
-      const output = await runRender(config, options);
-      if (options.out) {
-        for (const path of await writeRendered(options.out, output.files)) process.stdout.write(`wrote ${path}\n`);
-      } else {
-        process.stdout.write(output.text);
-      }
-      const redacted = [...new Set(output.files.flatMap((f) => f.redacted ?? []))];
-      if (redacted.length > 0) {
-        process.stderr.write(`note: secrets shown by name only (${redacted.join(", ")}); values are never rendered\n`);
-      }
-      if (output.files.some((f) => f.content.includes("NOT PINNED"))) {
-        process.stderr.write(
-          "note: images without a digest are marked NOT PINNED; pass --image SERVICE=REF@sha256:...\n",
-        );
-      }
-    });
+    .option("--image <service=ref>", "image pinned by digest for a service (repeatable)", collect, [])
+    .action(
+      async (positional: string | undefined, options: RenderCommandOptions & ConfigFlags & { json?: boolean }) => {
+        const output = await runRender(configFile(positional, options, run, "render"), options);
+        if (options.out) {
+          const written = await writeRendered(options.out, output.files);
+          if (options.json) run.json(written);
+          else for (const path of written) run.out(`wrote ${path}`);
+        } else if (options.json) {
+          run.json(output.files);
+        } else {
+          run.write(output.text);
+        }
+        const redacted = [...new Set(output.files.flatMap((f) => f.redacted ?? []))];
+        if (redacted.length > 0) {
+          run.err(`note: secrets shown by name only (${redacted.join(", ")}); values are never rendered`);
+        }
+        if (output.files.some((f) => f.content.includes("NOT PINNED"))) {
+          run.err("note: images without a digest are marked NOT PINNED; pass --image SERVICE=REF@sha256:...");
+        }
+      },
+    );
 }

@@ -1,18 +1,36 @@
-/** `slipway validate [file] [--env NAME]`: check slipway.yml without touching any server. */
+/** `slipway validate [-c file] [--env NAME] [--json]`: check slipway.yml without touching any server. */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { formatIssue } from "../config/issues.js";
+import { type ConfigIssue, formatIssue, formatPath } from "../config/issues.js";
 import { validateConfigText } from "../config/load.js";
 import { validSummary } from "../config/summary.js";
+import { EXIT } from "./_exit.js";
+import { type ConfigFlags, configFile, configOptions, jsonOption } from "./_options.js";
+import type { CliRun } from "./_run.js";
 
 export interface ValidateCommandOptions {
   env?: string;
+}
+
+/** The --json form: `ok`, and each problem with its position and config key. */
+export interface ValidateReport {
+  file: string;
+  ok: boolean;
+  /** Environments the file defines (each was checked), when it is valid and no --env was given. */
+  environments?: string[];
+  issues: Array<{ file: string; line: number; col: number; key: string; message: string; environment?: string }>;
 }
 
 export interface CommandOutput {
   exitCode: number;
   stdout: string[];
   stderr: string[];
+  report: ValidateReport;
+}
+
+function reportIssue(issue: ConfigIssue): ValidateReport["issues"][number] {
+  const { file, line, col, message, environment } = issue;
+  return { file, line, col, key: formatPath(issue.path), message, ...(environment ? { environment } : {}) };
 }
 
 /** The command without I/O to the terminal: what it prints and its exit code (unit-testable). */
@@ -23,32 +41,36 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "file not found" : `cannot read the file (${code})`;
-    return { exitCode: 1, stdout: [], stderr: [`${file}: ${why}`] };
+    const report = { file, ok: false, issues: [{ file, line: 0, col: 0, key: "", message: why }] };
+    return { exitCode: EXIT.config, stdout: [], stderr: [`${file}: ${why}`], report };
   }
   const result = validateConfigText(text, file, { environment: options.env });
   if (!result.ok) {
     const count = result.issues.length;
     return {
-      exitCode: 1,
+      exitCode: EXIT.config,
       stdout: [],
       stderr: [...result.issues.map(formatIssue), `${file}: ${count} problem${count === 1 ? "" : "s"}`],
+      report: { file, ok: false, issues: result.issues.map(reportIssue) },
     };
   }
   const config = result.configs[0];
-  const summary = config ? validSummary(file, config, options.env ? [] : result.environments) : `${file}: valid`;
-  return { exitCode: 0, stdout: [summary], stderr: [] };
+  const environments = options.env ? [] : result.environments;
+  const summary = config ? validSummary(file, config, environments) : `${file}: valid`;
+  return { exitCode: EXIT.ok, stdout: [summary], stderr: [], report: { file, ok: true, environments, issues: [] } };
 }
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, run: CliRun): void {
+  const command = program
     .command("validate")
-    .description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col")
-    .argument("[file]", "config file", "slipway.yml")
-    .option("-e, --env <name>", "check only this environment's merged config")
-    .action(async (file: string, options: ValidateCommandOptions) => {
-      const output = await runValidate(file, options);
-      for (const line of output.stdout) process.stdout.write(`${line}\n`);
-      for (const line of output.stderr) process.stderr.write(`${line}\n`);
-      process.exitCode = output.exitCode;
-    });
+    .description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col");
+  configOptions(command, { positional: true });
+  jsonOption(command, "print {file, ok, environments, issues: [{file, line, col, key, message}]} on stdout");
+  command.action(async (positional: string | undefined, options: ConfigFlags & { json?: boolean }) => {
+    const output = await runValidate(configFile(positional, options, run, "validate"), options);
+    if (options.json) run.json(output.report);
+    else for (const line of output.stdout) run.out(line);
+    if (!options.json) for (const line of output.stderr) run.err(line);
+    process.exitCode = output.exitCode;
+  });
 }

@@ -10,7 +10,7 @@ export class ConfigValidationError extends ConfigError {
     const count = `${issues.length} problem${issues.length === 1 ? "" : "s"}`;
     super(`${file}: ${count}\n${issues.map(formatIssue).join("\n")}`, {
       step: "config",
-      hint: hint ?? `fix the lines above, then check again with \`slipway validate ${file}\``,
+      hint: hint ?? `fix the lines above, then check again with \`slipway validate -c ${file}\``,
     });
     this.file = file;
     this.issues = issues;

@@ -65,9 +65,25 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], context: Issu
   return issues.flatMap((issue) => fromZodIssue(issue, context));
 }
 
+/**
+ * Of a union's branches, the one the value took the shape of (`check: {status: "2xx"}` is a mapping, so the mapping
+ * branch): the only branch whose problems are all inside the value or its keys. Its problems say more than "expected
+ * false or a mapping".
+ */
+function closestBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): readonly z.core.$ZodIssue[] | undefined {
+  const inside = branches.filter(
+    (b) => b.length > 0 && b.every((i) => i.path.length > 0 || i.code === "unrecognized_keys"),
+  );
+  return inside.length === 1 ? inside[0] : undefined;
+}
+
 function fromZodIssue(issue: z.core.$ZodIssue, context: IssueContext): ConfigIssue[] {
   const prefix = context.prefix ?? [];
   const path = [...prefix, ...(issue.path as PathSegment[])];
+  const branch = issue.code === "invalid_union" ? closestBranch(issue.errors) : undefined;
+  if (issue.code === "invalid_union" && branch) {
+    return branch.flatMap((inner) => fromZodIssue({ ...inner, path: [...issue.path, ...inner.path] }, context));
+  }
   if (issue.code === "unrecognized_keys") {
     const allowed = keysAt(context.schema, issue.path as PathSegment[]);
     return issue.keys.map((key) => {

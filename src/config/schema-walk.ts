@@ -64,8 +64,15 @@ export function schemaAt(root: AnySchema, path: readonly PathSegment[]): AnySche
   let current: AnySchema | undefined = root;
   for (const segment of path) {
     if (!current) return undefined;
-    const inner = unwrap(current).inner;
-    const def = defOf(inner);
+    let inner = unwrap(current).inner;
+    let def = defOf(inner);
+    if (def.type === "union") {
+      const object = (def.options ?? []).map((o) => unwrap(o).inner).find((o) => defOf(o).type === "object");
+      if (object) {
+        inner = object;
+        def = defOf(object);
+      }
+    }
     if (def.type === "object" && def.shape) current = def.shape[String(segment)];
     else if (def.type === "record") current = def.valueType;
     else if (def.type === "array") current = def.element;

@@ -2,19 +2,25 @@
 import { dirname } from "node:path";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
 import { copyToRunner, createBackup, restoreBackup } from "../backup/index.js";
+import { composeContainerArgv } from "../backup/location.js";
+import { checkBackupTool } from "../backup/tool.js";
 import type { DatabaseSpec, Writers } from "../backup/types.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { ensureSystemUser } from "./app-user.js";
+import { accessoriesProject } from "./compose/accessories.js";
 
 export function databaseSpec(config: SlipwayConfig, secrets: Record<string, string>): DatabaseSpec | null {
   if (!config.database) return null;
+  const server = config.database.compose_service;
   return databaseSpecFromConfig(config.database, {
     app: config.app,
     strategy: config.strategy,
     env: { ...process.env, ...secrets },
+    // An accessory runs in the one project of the accessories, whatever color is live.
+    ...(server && config.services[server]?.accessory ? { composeProject: accessoriesProject(config.app) } : {}),
   });
 }
 
@@ -49,7 +55,7 @@ export async function fileDatabaseState(
   host: RemoteHost,
   spec: DatabaseSpec,
 ): Promise<{ exists: boolean; where: string } | null> {
-  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return null;
+  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return composeServerState(host, spec);
   if (spec.location.kind === "file") {
     const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
     return { exists: exists.code === 0, where: spec.location.path };
@@ -65,7 +71,23 @@ export async function fileDatabaseState(
 }
 
 /**
+ * A database server in a compose service (an accessory): whether its container runs. Before the first deploy it
+ * does not exist yet (the deploy starts it); null for a server reached by URL or by container name.
+ */
+async function composeServerState(
+  host: RemoteHost,
+  spec: Exclude<DatabaseSpec, { engine: "sqlite" | "duckdb" }>,
+): Promise<{ exists: boolean; where: string } | null> {
+  const location = spec.location;
+  if (location.kind !== "service" || !("compose" in location)) return null;
+  const { project, service } = location.compose;
+  const ids = await host.exec(composeContainerArgv(project, service), { become: true, check: false });
+  return { exists: ids.stdout.trim() !== "", where: `compose service ${project ? `${project}/` : ""}${service}` };
+}
+
+/**
  * "Nothing to back up" is only true on a host with no live release: there a missing file database is a first deploy.
+ * A database that is there must have its dump tool (checkBackupTool throws naming what to install).
  * With a live release a missing database is a wrong `database.path` (or a lost file): this throws before anything
  * changes, naming the path, instead of deploying every time without a backup.
  */
@@ -76,7 +98,12 @@ export async function checkDatabasePresent(
 ): Promise<"present" | "first-deploy" | "none"> {
   if (!spec) return "none";
   const state = await fileDatabaseState(host, spec);
-  if (!state || state.exists) return "present";
+  if (!state || state.exists) {
+    // The dump tool runs where the database is (host, its user, its container): missing, the plan says so now.
+    const file = spec.engine === "sqlite" || spec.engine === "duckdb";
+    await checkBackupTool({ host, become: file, step: "preflight" }, spec);
+    return "present";
+  }
   if (liveRelease === null) return "first-deploy";
   throw new SlipwayError(
     `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,

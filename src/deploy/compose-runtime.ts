@@ -11,6 +11,7 @@ import type { RemoteHost } from "../remote/types.js";
 import { applyComposeFile } from "../render/apply.js";
 import { stopTimeoutSeconds } from "../render/from-config/common.js";
 import { composeFilePath, composeFromConfig } from "../render/from-config/index.js";
+import { ensureAccessories } from "./compose/accessories.js";
 import {
   type ComposeFlavour,
   composeBase,
@@ -21,7 +22,7 @@ import {
   composeUpArgv,
   runningContainersArgv,
 } from "./compose/commands.js";
-import { dockerEnvFile, releaseManifest } from "./container/run-spec.js";
+import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
@@ -39,7 +40,8 @@ export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig
 
 export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
-  const services = Object.keys(config.services);
+  // The colors' services; the accessories run in their own project (compose/accessories.ts).
+  const services = Object.keys(config.services).filter((name) => !config.services[name]?.accessory);
   let flavour: ComposeFlavour | undefined;
   const base = (color: Color) => {
     if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
@@ -92,8 +94,12 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       // Secrets go to the color's 0600 env file only (the compose file is readable and shown in diffs).
       for (const name of services) {
         if ((config.services[name]?.secrets ?? []).length === 0) continue;
-        const env = colorEnvFile(host, colored, name, color, input.secrets);
-        const content = dockerEnvFile(env.content, `services.${name} env file`);
+        // compose reads env_file with its own dotenv rules (v1 and v2 differ): the writer for this host's flavour.
+        const env = colorEnvFile(host, colored, name, color, input.secrets, {
+          runtimeFormat: true,
+          composeFlavour: used,
+        });
+        const content = env.content;
         if (input.check) {
           if ((await host.readFile(env.path, asRoot))?.toString("utf8") !== content) actions.push(`write ${env.path}`);
           continue;
@@ -103,6 +109,12 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         if (e.changed) actions.push(`wrote ${env.path}`);
         changed ||= e.changed;
       }
+      // Before the color's file: the color joins the accessories' network, which their project creates.
+      // The config without the release's env: an accessory's file does not change with every release.
+      const accessories = await ensureAccessories(host, config, used, input);
+      actions.push(...accessories.actions);
+      diffs.push(...accessories.diffs);
+      changed ||= accessories.changed;
       if (Object.keys(images).length === services.length) {
         const file = composeFilePath(config, color);
         if (!input.check) await host.exec(["mkdir", "-p", "--", file.replace(/\/[^/]*$/, "")], asRoot);

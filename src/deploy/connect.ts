@@ -1,8 +1,9 @@
 /** SSH connections for a deploy: the config's hosts (optionally limited), host keys verified as configured. */
 
-import { type ResolvedHost, resolveHosts, type SlipwayConfig, selectHosts } from "../config/index.js";
+import { type ResolvedHost, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
-import { SlipwayError } from "../errors.js";
+import { limitHosts } from "../engine/host-pattern.js";
+import type { Inventory } from "../engine/inventory.js";
 import type { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 
@@ -12,22 +13,26 @@ export interface Connected {
   error?: string;
 }
 
+/** slipway.yml's inventory as the engine sees it (hosts in config order with address, port, user and vars; groups). */
+export function inventoryOf(config: SlipwayConfig): Inventory {
+  return {
+    hosts: Object.fromEntries(
+      resolveHosts(config).map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }]),
+    ),
+    groups: Object.fromEntries(Object.entries(config.inventory.groups).map(([g, v]) => [g, v.hosts])),
+  };
+}
+
 /**
- * The hosts `--limit` names (host names or group names; `all`), or every host. A pattern that names no host or group
- * is an error before anything connects: a typo must not turn into a run that does nothing and reports success.
+ * The hosts `--limit` selects, in inventory order, or every host without one. The pattern language is Ansible's
+ * (src/engine/host-pattern.ts: globs, `~regex`, `!`, `&`, groups); a term naming no host or group, or a pattern
+ * selecting nothing, throws ConfigError before anything connects.
  */
-export function chosenHosts(config: SlipwayConfig, limit?: string[]): ResolvedHost[] {
-  if (!limit || limit.length === 0) return resolveHosts(config);
+export function chosenHosts(config: SlipwayConfig, limit?: readonly string[]): ResolvedHost[] {
   const all = resolveHosts(config);
-  const known = new Set(["all", ...all.map((h) => h.name), ...all.flatMap((h) => h.groups)]);
-  const unknown = limit.filter((pattern) => !known.has(pattern));
-  if (unknown.length > 0) {
-    throw new SlipwayError(`--limit ${unknown.join(", ")}: no such host or group in the inventory`, {
-      step: "limit",
-      hint: `hosts and groups: ${[...known].filter((n) => n !== "all").join(", ")}`,
-    });
-  }
-  return selectHosts(config, limit);
+  if (!limit || limit.length === 0) return all;
+  const chosen = new Set(limitHosts(inventoryOf(config), limit));
+  return all.filter((h) => chosen.has(h.name));
 }
 
 export async function connectAll(

@@ -8,15 +8,8 @@ import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { stopTimeoutSeconds } from "../render/from-config/common.js";
-import {
-  containerName,
-  dockerEnvFile,
-  dockerRunArgv,
-  inspectArgv,
-  releaseManifest,
-  serviceImage,
-} from "./container/run-spec.js";
+import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
+import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
@@ -27,39 +20,13 @@ const REPLACE_CONTAINER = 'docker rm --force -- "$1" >/dev/null 2>&1; shift; exe
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
   const services = Object.keys(config.services);
-  const names = (color: Color) => services.map((s) => containerName(config.app, s, color));
+  // One container per instance: nginx's upstream lists `instances` ports from the color's port (render's instancesOf).
+  const units = services.flatMap((service) =>
+    Array.from({ length: instancesOf(config, service) }, (_, instance) => ({ service, instance })),
+  );
+  const names = (color: Color) => units.map((u) => containerName(config.app, u.service, color, u.instance));
   /** The argv stage() decided on, per color: start() runs them. */
   const staged = new Map<Color, string[][]>();
-
-  /**
-   * One service's image (pulled when missing) and env file (written, or compared in check mode). `image` null: the
-   * image is still to be built (check mode without --image).
-   */
-  async function stageService(name: string, color: Color, colored: SlipwayConfig, input: StageInput) {
-    if (input.check && !input.images[name] && !config.services[name]?.image) {
-      return {
-        image: null,
-        envPath: "",
-        changed: true,
-        actions: [`build and push the ${name} image, pull it by digest`],
-      };
-    }
-    const image = serviceImage(config, name, input.images);
-    const env = colorEnvFile(host, colored, name, color, input.secrets);
-    const envContent = dockerEnvFile(env.content, `services.${name} env file`);
-    const writeEnv = async (): Promise<string | null> => {
-      if (input.check) {
-        const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
-        return now === envContent ? null : `write ${env.path}`;
-      }
-      await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], { become: true });
-      const e = await host.putFile(env.path, envContent, { mode: 0o600, become: true, step: "env file" });
-      return e.changed ? `wrote ${env.path}` : null;
-    };
-    const [pull, wrote] = await Promise.all([pullWhenMissing(host, name, image, input.check), writeEnv()]);
-    const actions = [pull, wrote].filter((a): a is string => a !== null);
-    return { image, envPath: env.path, changed: actions.length > 0, actions };
-  }
 
   /** Spec label and running state of each of the color's containers (null when it does not exist). */
   async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
@@ -80,19 +47,38 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       const actions: string[] = [];
       let changed = false;
       const colored = configWithEnv(config, input.env, color);
-      // The containers' state, each image's presence and each env file are independent: asked at once.
-      const [current, prepared] = await Promise.all([
-        inspect(color),
-        Promise.all(services.map((name) => stageService(name, color, colored, input))),
-      ]);
+      const current = await inspect(color);
       const runs: string[][] = [];
-      for (const [i, name] of services.entries()) {
-        const service = prepared[i];
-        if (!service) continue;
-        actions.push(...service.actions);
-        changed ||= service.changed;
-        const { image, envPath } = service;
-        if (!image) continue;
+      for (const [i, { service: name, instance }] of units.entries()) {
+        if (input.check && !input.images[name] && !config.services[name]?.image) {
+          if (instance > 0) continue;
+          actions.push(`build and push the ${name} image, pull it by digest`);
+          changed = true;
+          continue;
+        }
+        const image = serviceImage(config, name, input.images);
+        const pull = instance === 0 ? await pullWhenMissing(host, name, image, input.check) : null;
+        if (pull) {
+          actions.push(pull);
+          changed = true;
+        }
+        // `docker run --env-file` takes NAME=value literally: the docker writer, not systemd's quoting.
+        const env = colorEnvFile(host, colored, name, color, input.secrets, { runtimeFormat: true });
+        const envContent = env.content;
+        if (instance > 0) {
+          // The service's instances share its env file, written for instance 0.
+        } else if (input.check) {
+          const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
+          if (now !== envContent) {
+            actions.push(`write ${env.path}`);
+            changed = true;
+          }
+        } else {
+          await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], { become: true });
+          const e = await host.putFile(env.path, envContent, { mode: 0o600, become: true, step: "env file" });
+          if (e.changed) actions.push(`wrote ${env.path}`);
+          changed ||= e.changed;
+        }
         const run = dockerRunArgv({
           app: config.app,
           service: name,
@@ -100,11 +86,14 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           color,
           releaseId: input.releaseId,
           image,
-          envFile: envPath,
+          envFile: env.path,
+          instance,
         });
         runs.push(run.argv);
         if (current[i]?.spec !== run.spec) {
-          actions.push(`${input.check ? "would run" : "run"} ${containerName(config.app, name, color)} from ${image}`);
+          actions.push(
+            `${input.check ? "would run" : "run"} ${containerName(config.app, name, color, instance)} from ${image}`,
+          );
           changed = true;
         }
       }

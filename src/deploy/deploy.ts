@@ -11,7 +11,6 @@ import { composeRuntime } from "./compose-runtime.js";
 import { type Connected, chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
-import { fanOut, reporterSink } from "./emitter.js";
 import type { DeployEventSink } from "./events.js";
 import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
@@ -121,7 +120,7 @@ async function onEveryHost(
 ): Promise<DeployResult> {
   const started = Date.now();
   // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
-  const redactor = new Redactor(Object.values(input.secrets));
+  const redactor = (input.redactor ?? new Redactor()).addAll(Object.values(input.secrets));
   let base: BaseRun = { ...input, sink: (event) => input.sink(redactor.redactValue(event)) };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
@@ -201,7 +200,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, new Date());
   if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
-  const sink = eventSink(options);
+  const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
   // Runtime container: images built and pushed on the runner (unless the caller has them), pulled by digest on hosts.
   const images =
@@ -237,7 +236,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
 export async function rollback(options: RollbackOptions): Promise<DeployResult> {
   const { config } = options;
   if (options.to !== undefined && !isReleaseId(options.to)) throw releaseIdError(options.to, "--to");
-  const sink = eventSink(options);
+  const sink = options.onEvent ?? (() => undefined);
   return withInterrupts((interrupt) =>
     onEveryHost(
       config,
@@ -269,14 +268,10 @@ function sharedRun(options: DeployOptions | RollbackOptions, sink: DeployEventSi
     drainSeconds: options.drainSeconds,
     forceUnlock: options.forceUnlock,
     runId: options.runId ?? newRunId(),
+    redactor: options.redactor,
     sink,
     interrupt,
   };
-}
-
-/** The caller's event sink and its legacy reporter, both fed from the same events. */
-function eventSink(options: { onEvent?: DeployEventSink; reporter?: DeployOptions["reporter"] }): DeployEventSink {
-  return fanOut(options.onEvent, options.reporter ? reporterSink(options.reporter) : undefined);
 }
 
 function releaseIdError(id: string, flag: string): SlipwayError {

@@ -3,16 +3,33 @@
  * (requests nginx sent it before the switch, read from `ss` on the host), or until the drain limit passes. Without
  * `ss` on the host the whole limit is waited, as a fixed drain would.
  */
-import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
+import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf } from "../render/from-config/common.js";
 import { pollDelayMs } from "./health.js";
 
-/** Every port a color's services listen on (each instance of a load-balanced service has its own). */
-export function colorPorts(config: SlipwayConfig, color: Color): number[] {
+/**
+ * Every port a color's services listen on, by service: each instance of a load-balanced service (runtime container)
+ * has its own; accessories are not in the colors.
+ */
+export function colorPortsOf(
+  config: SlipwayConfig,
+  color: Color,
+): Array<{ name: string; service: ServiceConfig; port: number }> {
   return Object.entries(config.services).flatMap(([name, service]) =>
-    Array.from({ length: instancesOf(config, name) }, (_, i) => colorPort(service, color, i)),
+    service.accessory
+      ? []
+      : Array.from({ length: config.runtime === "container" ? instancesOf(config, name) : 1 }, (_, i) => ({
+          name,
+          service,
+          port: colorPort(service, color, i),
+        })),
   );
+}
+
+/** The ports alone (what the drain watches). */
+export function colorPorts(config: SlipwayConfig, color: Color): number[] {
+  return colorPortsOf(config, color).map((p) => p.port);
 }
 
 /**

@@ -1,9 +1,8 @@
 /**
  * One host's side of the event stream: log lines and diffs attributed to the step that is running, step events with
- * durations. The legacy `reporter` option is a formatter over the same events (reporterSink), so both see one truth.
+ * durations.
  */
-import type { DeployEvent, DeployEventSink, StepStatus } from "./events.js";
-import type { DeployReporter } from "./types.js";
+import type { DeployEventSink, StepStatus } from "./events.js";
 
 export class HostEmitter {
   /** The step running now (set by the runner); log lines carry it. */
@@ -18,7 +17,7 @@ export class HostEmitter {
     this.sink({ kind: "log", level, message, host: this.host, ...(this.step ? { step: this.step } : {}) });
   }
 
-  /** A line shown as is (a log tail, a diff), without the `[host]` prefix of the legacy reporter. */
+  /** A line shown as is (a log tail, a diff), without a `[host]` prefix. */
   raw(message: string): void {
     this.sink({ kind: "log", level: "info", message, ...(this.step ? { step: this.step } : {}) });
   }
@@ -34,17 +33,6 @@ export class HostEmitter {
   ): void {
     this.sink({ kind: "step", host: this.host, step, status, ...extra });
   }
-}
-
-/**
- * The lines the old `reporter` printed, from events: a host's log line as `[host] message`, a line without host as
- * is, a diff as its text. Step and host events are not lines (the recap says the outcome).
- */
-export function reporterSink(reporter: DeployReporter): DeployEventSink {
-  return (event: DeployEvent) => {
-    if (event.kind === "log") reporter(event.host ? `[${event.host}] ${event.message}` : event.message);
-    else if (event.kind === "diff") reporter(event.diff);
-  };
 }
 
 /** Every sink gets every event; a sink that throws does not stop the deploy or the other sinks. */

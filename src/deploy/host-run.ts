@@ -1,5 +1,6 @@
 /** What one host's deploy or rollback is asked to do (built by deploy.ts, run by host-flow.ts). */
 import type { SlipwayConfig } from "../config/index.js";
+import type { Redactor } from "../remote/redact.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { DeployEventSink } from "./events.js";
 import type { Interrupt } from "./interrupt.js";
@@ -25,8 +26,10 @@ export interface HostRun {
   forceUnlock?: boolean;
   /** Recorded in the lock (run_id): only this run, or its cleanup after a cancel, releases the lock it took. */
   runId: string;
-  /** Every event of the run (the legacy reporter is one sink among them). */
+  /** Every event of the run, already redacted (deploy.ts wraps the caller's onEvent). */
   sink: DeployEventSink;
+  /** The caller's redactor (DeployOptions.redactor); the run adds its secrets to it. */
+  redactor?: Redactor;
   /** Set by the first SIGINT/SIGTERM/SIGHUP: no new step starts. */
   interrupt?: Interrupt;
 }

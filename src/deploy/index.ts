@@ -7,7 +7,6 @@ export { type LockHolder, readLockHolder, releaseLockHeldBy } from "./lock.js";
 export { releaseId } from "./release-id.js";
 export type {
   DeployOptions,
-  DeployReporter,
   DeployResult,
   HostResult,
   HostStatus,

@@ -10,6 +10,8 @@ import { applyNginxSite } from "../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
 import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
+import { answerMismatch } from "../verify/judge.js";
+import type { RouteCheck } from "../verify/spec.js";
 import { pointSocketLinks, type SocketLink } from "./socket-links.js";
 
 /** Certificates seen on each host: once there they stay for the run (a deploy asks several times per host). */
@@ -56,10 +58,21 @@ export async function switchTo(
   return { ...files, changed: files.changed || links.length > 0, diff: `${files.diff}${moved}`, links };
 }
 
-/** Paths checked after the switch: each route under the base path. */
-export function verifyPaths(config: SlipwayConfig): string[] {
+/**
+ * The route checks of `proxy.routes[].check`, paths made absolute under the base path: each route's `check.path`
+ * (default: the route's own path), its one passing status (default 200) and body substring. Routes with `check: false`
+ * are left out.
+ */
+export function routeChecks(config: SlipwayConfig): RouteCheck[] {
   const base = config.proxy.base_path.replace(/\/$/, "");
-  return config.proxy.routes.map((r) => `${base}${r.path.startsWith("/") ? "" : "/"}${r.path}`);
+  return config.proxy.routes.flatMap((route) => {
+    if (route.check === false) return [];
+    const path = route.check.path ?? route.path;
+    const body = route.check.body;
+    return [
+      { path: `${base}${path}`, status: route.check.status, ...(body !== undefined ? { bodyContains: body } : {}) },
+    ];
+  });
 }
 
 export interface VerifyOutcome {
@@ -100,14 +113,10 @@ export function parseRouteCheck(stdout: string): { status: number; color: string
   return { status, color: match?.[1] ?? null, body };
 }
 
-/** A route passes when it answered without a redirect or a server error (a 4xx is the app answering). */
-export function routePasses(status: number): boolean {
-  return (status >= 200 && status < 300) || (status >= 400 && status < 500);
-}
-
 /**
- * GET each public route through `target`. Fails on no answer, a redirect, a 5xx, or an answer from another color
- * than `color` (nginx names the color in COLOR_HEADER). Never throws for a bad answer.
+ * GET each checked route through `target`. Fails on no answer, any status but the route's expected one (a redirect
+ * included), a missing body substring, or an answer from another color than `color` (nginx names the color in
+ * COLOR_HEADER). Never throws for a bad answer.
  */
 export async function checkRoutes(
   host: RemoteHost,
@@ -117,15 +126,18 @@ export async function checkRoutes(
 ): Promise<VerifyOutcome> {
   const domain = config.proxy.domains[0];
   const failures: string[] = [];
-  for (const path of verifyPaths(config)) {
+  for (const check of routeChecks(config)) {
+    const { path } = check;
     const result = await host.exec(routeCheckArgv(path, domain, target), { check: false, step: target.kind });
     const answer = parseRouteCheck(result.stdout);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
     const port = target.kind === "preview" ? `:${target.port}` : "";
     const where = `GET ${scheme}://${domain ?? "-"}${port}${path}${target.kind === "preview" ? " (preview listener)" : ""}`;
-    if (!routePasses(answer.status)) {
-      const what = answer.status ? `HTTP ${answer.status}` : result.stderr.trim() || "no answer";
-      failures.push(`${where}: ${what} ${answer.body.slice(0, 120).trim()}`.trim());
+    const mismatch = answer.status ? answerMismatch(check, answer.status, answer.body) : null;
+    if (!answer.status || mismatch !== null) {
+      const what = mismatch ?? (result.stderr.trim() || "no answer");
+      const body = answer.body.slice(0, 120).trim();
+      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
     } else if (color && answer.color !== color) {
       failures.push(`${where}: answered by ${answer.color ?? "an unmarked server"}, expected ${color}`);
     }
@@ -147,7 +159,7 @@ export async function verifyThroughNginx(
  * with the header (no site yet, proxy.mode internal, nginx down).
  */
 export async function servedColor(host: RemoteHost, config: SlipwayConfig): Promise<Color | null> {
-  const [path] = verifyPaths(config);
+  const path = routeChecks(config)[0]?.path;
   if (config.proxy.mode === "internal" || path === undefined) return null;
   const target = { kind: "public" as const, https: await tlsReady(host, config) };
   const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target), {

@@ -3,17 +3,21 @@ import type { Color, SlipwayConfig } from "../config/index.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { envFileFromConfig } from "../render/from-config/index.js";
+import { type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
 
-/** A service's env file for a color; refuses (before anything is written) when a secret it names has no value. */
+/**
+ * A service's env file for a color; refuses (before anything is written) when a secret it names has no value. The
+ * runtimes pass `{ runtimeFormat: true }` (and the host's compose flavour) to get the file in its reader's format.
+ */
 export function colorEnvFile(
   host: RemoteHost,
   config: SlipwayConfig,
   service: string,
   color: Color,
   secrets: Readonly<Record<string, string>> | undefined,
+  options: EnvFileOptions = {},
 ): ReturnType<typeof envFileFromConfig> {
-  const env = envFileFromConfig(config, service, color, secrets);
+  const env = envFileFromConfig(config, service, color, secrets, options);
   if (env.redacted.length > 0) {
     throw new SlipwayError(`service ${service} needs secrets that are not set: ${env.redacted.join(", ")}`, {
       host: host.name,

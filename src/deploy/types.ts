@@ -3,17 +3,18 @@
  * Other parts (the GitHub action, certificates) build on these types: change them only additively.
  */
 import type { SlipwayConfig } from "../config/index.js";
+import type { Redactor } from "../remote/redact.js";
 import type { DeployEventSink } from "./events.js";
-
-/** One line of human-readable progress (plan, steps, recap). */
-export type DeployReporter = (line: string) => void;
 
 export interface DeployOptions {
   /** The loaded and validated slipway.yml (environment overlay already applied by loadConfig). */
   config: SlipwayConfig;
   /** Environment name, recorded with the release (the overlay itself is applied when loading the config). */
   environment?: string;
-  /** Host name patterns to deploy to (selectHosts); all hosts when absent. */
+  /**
+   * `--limit` host patterns (Ansible's language, src/engine/host-pattern.ts; several are one union); all hosts when
+   * absent. A term naming no host or group, or a pattern selecting none, throws ConfigError before any connection.
+   */
   limit?: string[];
   /** Release id; default `<commit short>-<UTC yyyymmddHHMMSS>`. */
   releaseId?: string;
@@ -25,8 +26,6 @@ export interface DeployOptions {
   check?: boolean;
   /** On a failed verify after switch (and on rollback): restore the database backup. */
   restoreDb?: boolean;
-  /** Progress lines; default: none. */
-  reporter?: DeployReporter;
   /** Secret values by name (default: resolved from process.env). */
   secrets?: Record<string, string>;
   /** Extra env for every service of the new release (e.g. APP_VERSION=v2), from `--version-env`. */
@@ -44,8 +43,13 @@ export interface DeployOptions {
   insecureRegistry?: boolean;
   /** Remove a lock another deploy left behind (reported with its holder); without it a held lock fails the host. */
   forceUnlock?: boolean;
-  /** Structured progress (events.ts); `reporter` still gets the same lines as before, formatted from these events. */
+  /** Structured progress (events.ts): what the CLI and the Action print and summarise. Default: none. */
   onEvent?: DeployEventSink;
+  /**
+   * The caller's redactor (the CLI's one per invocation): the run adds its secrets to it and masks every event with it,
+   * so the caller's own output is masked alike. Default: a redactor of the run's own.
+   */
+  redactor?: Redactor;
   /** Recorded in the lock as run_id (Actions: `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}`); default a random id. */
   runId?: string;
   /**
@@ -66,13 +70,14 @@ export interface RollbackOptions {
   check?: boolean;
   /** Restore the database backup recorded with the target release's successor (taken before it was deployed). */
   restoreDb?: boolean;
-  reporter?: DeployReporter;
   secrets?: Record<string, string>;
   drainSeconds?: number;
   /** Remove a stale deploy lock (reported with its holder). */
   forceUnlock?: boolean;
   /** Structured progress (events.ts), as for a deploy. */
   onEvent?: DeployEventSink;
+  /** The caller's redactor, as for a deploy. */
+  redactor?: Redactor;
   /** Recorded in the lock as run_id; default a random id. */
   runId?: string;
   /** As for a deploy: plan, ask, then run on the same connections and facts. */

@@ -2,11 +2,12 @@
  * Runs a parsed playbook against an inventory: plays in order; within a play, rolling batches one after another and the
  * hosts of a batch in parallel up to `forks`. Connections are opened once per host and reused by every play.
  */
-import { ConfigError, ConnectionError, SlipwayError } from "../errors.js";
+import { ConnectionError, SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { batchAborts, computeBatches } from "./batches.js";
+import { limitHosts, selectHosts } from "./host-pattern.js";
 import { HostRun, type HostState, type PlayContext } from "./host-run.js";
-import { hostVars, type Inventory, type InventoryHost, selectHosts } from "./inventory.js";
+import { hostVars, type Inventory, type InventoryHost } from "./inventory.js";
 import { recapFor } from "./recap.js";
 import type { ModuleRegistry } from "./registry.js";
 import {
@@ -34,7 +35,7 @@ export interface RunOptions {
   check?: boolean;
   diff?: boolean;
   /** Host pattern intersected with every play's hosts. */
-  limit?: string;
+  limit?: string | readonly string[];
   tags?: readonly string[];
   skipTags?: readonly string[];
   /** Hosts running at once within a batch (default 10). */
@@ -69,7 +70,7 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 
 export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  if (options.limit) checkLimit(options.inventory, options.limit);
+  const limited = options.limit ? new Set(limitHosts(options.inventory, options.limit)) : undefined;
   const outcomes: TaskOutcome[] = [];
   const states = new Map<string, HostState>();
   const seen = new Set<string>();
@@ -83,10 +84,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       let hosts = selected.hosts;
       for (const term of selected.unmatched)
         options.reporter?.warn?.(`play "${play.name}": no host or group matches "${term}"`);
-      if (options.limit) {
-        const limited = new Set(selectHosts(options.inventory, options.limit).hosts);
-        hosts = hosts.filter((h) => limited.has(h));
-      }
+      if (limited) hosts = hosts.filter((h) => limited.has(h));
       for (const h of hosts) seen.add(h);
       hosts = hosts.filter((h) => !states.get(h)?.unreachable);
       options.reporter?.playStart?.(play, hosts);
@@ -99,16 +97,6 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const recap = recapFor([...seen], outcomes);
   const ok = Object.values(recap).every((r) => r.failed === 0 && r.unreachable === 0);
   return { recap, outcomes, ok, durationMs: performance.now() - started };
-}
-
-/** A --limit that matches nothing is a typo, not a successful run on zero hosts. */
-function checkLimit(inventory: Inventory, limit: string): void {
-  if (selectHosts(inventory, limit).hosts.length > 0) return;
-  const known = [...Object.keys(inventory.hosts), ...Object.keys(inventory.groups)].join(", ");
-  throw new ConfigError(`--limit "${limit}" matches no host or group in the inventory`, {
-    step: "select hosts",
-    hint: `use one of: ${known}`,
-  });
 }
 
 /** Returns true when the whole run must stop (a batch exceeded its failure budget). */

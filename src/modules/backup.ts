@@ -14,6 +14,7 @@ import {
   pruneBackups,
   restoreBackup,
 } from "../backup/index.js";
+import { checkBackupTool } from "../backup/tool.js";
 import type { DatabaseSpec, FileLocation, ServerLocation } from "../backup/types.js";
 import type { Module, ModuleContext, ModuleResult } from "../engine/types.js";
 
@@ -149,6 +150,8 @@ export const backupModule: Module<typeof argsSchema> = {
     const job = jobFor(ctx, args, spec);
     const protect = [...args.protect, ctx.facts?.current.release ?? null];
     if (ctx.check) {
+      // The plan never promises a backup whose tool is missing (throws, naming the tool and what to install).
+      if (args.state === "present") await checkBackupTool(execContext(job), spec);
       const what =
         args.state === "restored"
           ? [`restore backup ${args.id} (after backing up the current state)`]

@@ -12,6 +12,7 @@ import {
   ensureCertificates,
   ensureRenewal,
 } from "../certs/index.js";
+import { ACME_WEBROOT } from "../config/schema/tls.js";
 import type { SlipwayConfig } from "../config/schema.js";
 import type { Module } from "../engine/types.js";
 
@@ -19,7 +20,7 @@ const argsSchema = z
   .object({
     from_config: z.boolean().default(false),
     domains: z.array(z.string().min(1)).min(1).optional(),
-    webroot: z.string().startsWith("/").default("/var/www/slipway-acme"),
+    webroot: z.string().startsWith("/").default(ACME_WEBROOT),
     email: z.string().min(3).optional(),
     acme_server: z.string().url().default("https://acme-v02.api.letsencrypt.org/directory"),
     staging: z.boolean().default(false),

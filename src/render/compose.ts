@@ -7,11 +7,17 @@
  */
 import { stringify } from "yaml";
 import { RenderError } from "./errors.js";
-import type { Color, ComposeHealthcheck, ComposeModel, ComposeServiceModel } from "./model.js";
+import {
+  ACCESSORIES,
+  type Color,
+  type ComposeHealthcheck,
+  type ComposeModel,
+  type ComposeServiceModel,
+} from "./model.js";
 import { absolutePath, identifier, matching, port, positiveInt, uniqueBy } from "./validate.js";
 
-/** `harvest-blue`: both colors run side by side as separate projects. */
-export function composeProjectName(app: string, color: Color): string {
+/** `harvest-blue`: both colors run side by side as separate projects; `harvest-accessories` holds the accessories. */
+export function composeProjectName(app: string, color: Color | typeof ACCESSORIES): string {
   return `${identifier(app, "app")}-${color}`;
 }
 
@@ -31,8 +37,8 @@ function inert(value: string, field: string): string {
 
 export function buildComposeObject(model: ComposeModel): Record<string, unknown> {
   identifier(model.app, "app");
-  if (model.color !== "blue" && model.color !== "green") {
-    throw new RenderError("color", model.color, "is not blue or green");
+  if (model.color !== "blue" && model.color !== "green" && model.color !== ACCESSORIES) {
+    throw new RenderError("color", model.color, `is not blue, green or ${ACCESSORIES}`);
   }
   uniqueBy(model.services, (s) => s.name, "services");
   uniqueBy(model.volumes, (v) => v.key, "volumes");
@@ -49,7 +55,22 @@ export function buildComposeObject(model: ComposeModel): Record<string, unknown>
     const name = matching(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "a docker volume name")(volume.name, `volumes[${i}].name`);
     volumes[volume.key] = volume.external ? { name, external: true } : { name };
   }
-  return model.volumes.length > 0 ? { services, volumes } : { services };
+  const networks = composeNetworks(model);
+  if (networks && model.color !== ACCESSORIES) {
+    for (const service of Object.values(services))
+      (service as Record<string, unknown>).networks = ["default", ACCESSORIES];
+  }
+  return { services, ...(model.volumes.length > 0 ? { volumes } : {}), ...(networks ? { networks } : {}) };
+}
+
+/** The accessories' project names its default network; a color's project declares it external, under its own key. */
+function composeNetworks(model: ComposeModel): Record<string, unknown> | undefined {
+  if (model.accessoriesNetwork === undefined) return undefined;
+  const name = matching(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "a docker network name")(
+    model.accessoriesNetwork,
+    "accessoriesNetwork",
+  );
+  return model.color === ACCESSORIES ? { default: { name } } : { [ACCESSORIES]: { name, external: true } };
 }
 
 function buildService(

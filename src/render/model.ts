@@ -258,9 +258,18 @@ export interface ComposeVolumeModel {
   external: boolean;
 }
 
+/** The project of the accessories (`<app>-accessories`): services run once, outside the colors. */
+export const ACCESSORIES = "accessories";
+
 export interface ComposeModel {
   app: string;
-  color: Color;
+  /** The color of the project, or `accessories` for the one project of the accessories. */
+  color: Color | typeof ACCESSORIES;
   services: ComposeServiceModel[];
   volumes: ComposeVolumeModel[];
+  /**
+   * Docker network of the accessories: the accessories' project creates it (its default network); each color's
+   * services join it too, so they reach an accessory by its service name while the colors stay apart.
+   */
+  accessoriesNetwork?: string;
 }

@@ -4,7 +4,7 @@
 
 import { composeProjectName } from "./compose.js";
 import type { Command } from "./install.js";
-import type { Color } from "./model.js";
+import type { ACCESSORIES, Color } from "./model.js";
 
 export function nginxTest(binary = "nginx"): Command {
   return { argv: [binary, "-t"], what: "nginx -t" };
@@ -52,7 +52,12 @@ export function systemdDaemonReload(): Command {
 }
 
 /** `docker compose` (v2) or `docker-compose` (v1), as the host's facts report. */
-export function composeConfigCheck(flavour: "v2" | "v1", app: string, color: Color, file: string): Command {
+export function composeConfigCheck(
+  flavour: "v2" | "v1",
+  app: string,
+  color: Color | typeof ACCESSORIES,
+  file: string,
+): Command {
   const base = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
   return {
     argv: [...base, "-p", composeProjectName(app, color), "-f", file, "config", "-q"],

@@ -1,4 +1,5 @@
 import { connect as tlsConnect } from "node:tls";
+import { answerMismatch } from "./judge.js";
 import { joinUrl, type RouteCheck } from "./spec.js";
 
 export interface CheckOutcome {
@@ -32,15 +33,10 @@ async function checkRoute(request: VerifyRequest, route: RouteCheck): Promise<Ch
   try {
     const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(request.timeoutMs ?? 10_000) });
     const body = await response.text();
-    if (response.status !== route.status) {
-      return {
-        name,
-        ok: false,
-        detail: `expected status ${route.status}, got ${response.status}: ${body.slice(0, 200)}`,
-      };
-    }
-    if (route.bodyContains !== undefined && !body.includes(route.bodyContains)) {
-      return { name, ok: false, detail: `status ${response.status} but the body lacks "${route.bodyContains}"` };
+    const mismatch = answerMismatch(route, response.status, body);
+    if (mismatch !== null) {
+      const tail = response.status !== route.status ? `: ${body.slice(0, 200)}` : "";
+      return { name, ok: false, detail: `${mismatch}${tail}` };
     }
     return { name, ok: true, detail: `status ${response.status}` };
   } catch (error) {

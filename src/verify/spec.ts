@@ -1,10 +1,9 @@
 import { SlipwayError } from "../errors.js";
+import type { AnswerExpectation } from "./judge.js";
 
-/** One route check of the verify action: `PATH [STATUS] [BODY-SUBSTRING...]`. */
-export interface RouteCheck {
+/** One route check: `PATH [STATUS] [BODY-SUBSTRING...]` in the verify action, `proxy.routes[].check` in a deploy. */
+export interface RouteCheck extends AnswerExpectation {
   path: string;
-  status: number;
-  bodyContains?: string;
 }
 
 /** Parses the `routes` input, one check per line; blank lines and `#` comments are ignored. */

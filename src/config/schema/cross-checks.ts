@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import { FILE_ENGINES } from "./database.js";
 import {
+  checkAccessories,
   checkCertificateNames,
   checkCors,
   checkReservedPorts,
@@ -34,6 +35,7 @@ export interface CheckedConfig {
       allow_host_paths?: string[];
       depends_on: string[];
       hosts?: string[];
+      accessory?: boolean;
     }
   >;
   inventory: {
@@ -44,7 +46,7 @@ export interface CheckedConfig {
   proxy: {
     mode: string;
     domains: string[];
-    routes: { service: string; path: string }[];
+    routes: { service: string; path: string; check: false | { path?: string } }[];
     api_subdomain?: { service: string; domain: string };
     cors?: { origins: string[]; credentials: boolean };
     static?: { root: string };
@@ -78,6 +80,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkSystemdRuntime,
     checkReservedPorts,
     checkStatefulServices,
+    checkAccessories,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {
@@ -156,7 +159,20 @@ function checkProxy(config: CheckedConfig, issue: Issue, needService: NeedServic
     needService(["proxy", "routes", i, "service"], route.service);
     if (seen.has(route.path)) issue(["proxy", "routes", i, "path"], "another route already has this path", route.path);
     seen.add(route.path);
+    if (route.check && route.check.path !== undefined && !route.check.path.startsWith(route.path)) {
+      issue(
+        ["proxy", "routes", i, "check", "path"],
+        `expected a path starting with the route's path "${route.path}" (else another location answers the check)`,
+        route.check.path,
+      );
+    }
   });
+  if (proxy.routes.length > 0 && proxy.routes.every((route) => route.check === false)) {
+    issue(
+      ["proxy", "routes"],
+      "expected at least one route with a check: the deploy verifies a release through nginx before and after the switch",
+    );
+  }
   if (proxy.api_subdomain) needService(["proxy", "api_subdomain", "service"], proxy.api_subdomain.service);
   for (const name of Object.keys(proxy.load_balance)) needService(["proxy", "load_balance", name], name);
   if (proxy.mode === "nginx" && proxy.routes.length === 0 && !proxy.api_subdomain) {

@@ -117,11 +117,60 @@ export function checkReservedPorts(config: CheckedConfig, issue: Issue): void {
 export function checkStatefulServices(config: CheckedConfig, issue: Issue): void {
   if (config.runtime === "systemd" || config.strategy !== "blue-green") return;
   for (const [name, service] of Object.entries(config.services)) {
+    if (service.accessory) continue;
     const why = statefulReason(config, name, service);
     if (!why) continue;
+    const fix =
+      config.runtime === "compose"
+        ? "Set `accessory: true` on it (started once, outside the colors, kept across deploys), run"
+        : "Run";
     issue(
       ["services", name],
-      `${why}: blue-green would start a second server on the same data while the first runs. Run the database outside this app's colors (its own slipway.yml or a managed server, reached through \`url_secret\`), or set \`strategy: stop-first\``,
+      `${why}: blue-green would start a second server on the same data while the first runs. ${fix} the database outside this app's colors (its own slipway.yml or a managed server, reached through \`url_secret\`), or set \`strategy: stop-first\``,
+    );
+  }
+}
+
+/**
+ * An accessory runs once, outside the colors: under runtime compose only (its own project on a network the colors
+ * join), never behind nginx (nothing switches to it), and depending on other accessories only (they start first).
+ */
+export function checkAccessories(config: CheckedConfig, issue: Issue): void {
+  const accessories = new Set(Object.keys(config.services).filter((name) => config.services[name]?.accessory));
+  for (const name of accessories) {
+    if (config.runtime !== "compose") {
+      issue(
+        ["services", name, "accessory"],
+        `runtime ${config.runtime} has no accessories: use runtime compose, or run the server as a system service and reach it through \`database.url_secret\``,
+        true,
+      );
+    }
+    const deps = config.services[name]?.depends_on ?? [];
+    deps.forEach((dep, i) => {
+      if (!accessories.has(dep)) {
+        issue(
+          ["services", name, "depends_on", i],
+          `${dep} runs in the colors, which start after the accessories: an accessory depends on other accessories only`,
+          dep,
+        );
+      }
+    });
+  }
+  config.proxy.routes.forEach((route, i) => {
+    if (accessories.has(route.service)) {
+      issue(
+        ["proxy", "routes", i, "service"],
+        `${route.service} is an accessory: nginx routes to the colors' services only`,
+        route.service,
+      );
+    }
+  });
+  const api = config.proxy.api_subdomain?.service;
+  if (api !== undefined && accessories.has(api)) {
+    issue(
+      ["proxy", "api_subdomain", "service"],
+      `${api} is an accessory: nginx routes to the colors' services only`,
+      api,
     );
   }
 }

@@ -48,6 +48,12 @@ export const URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
 export function urlPath() {
   return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
 }
+/** A path with an optional query, as requested by a check ("/api/items?limit=1"); it lands only in curl's argv. */
+export const REQUEST_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/?-]*$/;
+export function requestPath() {
+  return patternString(REQUEST_PATH_PATTERN, 'expected a path starting with "/" (a query like "?limit=1" may follow)');
+}
+
 /**
  * A path that is a prefix location: starts and ends with "/", segments of the characters an nginx location takes
  * unquoted (no `,`, `$`, quotes or `%`-escapes), and no `.` or `..` segment (nginx normalizes those away).
@@ -104,6 +110,12 @@ export function nonNegativeInt(what = "a whole number >= 0") {
     .number({ error: `expected ${what}` })
     .int({ error: `expected ${what}` })
     .min(0, { error: `expected ${what}` });
+}
+
+const STATUS = "expected an HTTP status code (100-599)";
+/** An HTTP status code a check expects (health, route checks). */
+export function httpStatus() {
+  return z.number({ error: STATUS }).int({ error: STATUS }).min(100, { error: STATUS }).max(599, { error: STATUS });
 }
 
 export function bool() {

@@ -5,6 +5,7 @@ import {
   domain,
   duration,
   headerValue,
+  httpStatus,
   inventoryName,
   nonNegativeInt,
   origin,
@@ -12,6 +13,7 @@ import {
   port,
   positiveInt,
   prefixPath,
+  requestPath,
   resourceName,
   size,
 } from "./primitives.js";
@@ -28,6 +30,26 @@ const rateLimitSchema = z
   })
   .describe("Request rate limit (nginx limit_req); over the limit clients get 429.");
 
+const routeCheckSchema = z
+  .strictObject({
+    path: requestPath()
+      .optional()
+      .describe(
+        "Path requested, under `base_path` like the route's own path and starting with it (e.g. `/api/items` for the route `/api/`). Default: the route's path.",
+      ),
+    status: httpStatus()
+      .default(200)
+      .describe("The one status that passes; any other, a redirect included, fails the deploy."),
+    body: z
+      .string({ error: "expected a string" })
+      .min(1, { error: "expected a non-empty string" })
+      .optional()
+      .describe("Substring the answer's body must contain."),
+  })
+  .describe(
+    "How the deploy checks this route through nginx, before the switch on the idle color and after it on the live one.",
+  );
+
 const routeSchema = z
   .strictObject({
     path: prefixPath().describe(
@@ -40,6 +62,14 @@ const routeSchema = z
     websockets: bool().optional().describe("Pass websocket upgrades. Default: `proxy.websockets`."),
     cors: bool().default(true).describe("Apply `proxy.cors` to this route (when CORS is configured)."),
     rate_limit: rateLimitSchema.optional().describe("Rate limit for this route. Default: `proxy.rate_limit`."),
+    check: z
+      .union([z.literal(false), routeCheckSchema], {
+        error: "expected false or a mapping with path, status and body",
+      })
+      .prefault({})
+      .describe(
+        "Route check (default: GET the route's path, expect 200). `false` skips this route, e.g. a websocket-only location; at least one route stays checked.",
+      ),
   })
   .describe("A location and the service behind it.");
 
@@ -107,7 +137,11 @@ const gzipSchema = z
 
 const loadBalanceSchema = z
   .strictObject({
-    instances: positiveInt().default(1).describe("Processes of the service per host and color, in one upstream."),
+    instances: positiveInt()
+      .default(1)
+      .describe(
+        "Processes of the service per host and color, in one upstream. Runtime container only: one container per instance (`<app>-<service>-<color>-<n>`) on consecutive ports from the color's port, each health-gated. Under systemd and compose it is refused: raise the app server's workers instead.",
+      ),
     max_fails: nonNegativeInt().default(3).describe("Upstream max_fails."),
     fail_timeout: duration().default("30s").describe("Upstream fail_timeout."),
     keepalive: nonNegativeInt().default(32).describe("Idle keepalive connections to the upstream."),

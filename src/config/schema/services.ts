@@ -5,6 +5,7 @@ import {
   duration,
   envName,
   envValue,
+  httpStatus,
   inventoryName,
   localPath,
   patternString,
@@ -37,17 +38,10 @@ const buildSchema = z
   })
   .describe("How to build the service's image (container/compose), or which directory to ship (systemd).");
 
-const STATUS = "expected an HTTP status code (100-599)";
 const healthSchema = z
   .strictObject({
     path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
-    expected_status: z
-      .number({ error: STATUS })
-      .int({ error: STATUS })
-      .min(100, { error: STATUS })
-      .max(599, { error: STATUS })
-      .default(200)
-      .describe("HTTP status a healthy service answers."),
+    expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
     expected_body: z
       .string({ error: "expected a string" })
       .optional()
@@ -207,5 +201,10 @@ export const serviceSchema = z
       .optional()
       .describe("Hosts or groups running this service. Default: every inventory host."),
     public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy."),
+    accessory: bool()
+      .default(false)
+      .describe(
+        "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched, stopped or replaced by a deploy, kept across deploys. Runtime compose; the colors reach it by its service name.",
+      ),
   })
   .describe("A process of the app (backend, frontend, worker).");

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { absolutePath, bool, domain, httpUrl, localPath, patternString } from "./primitives.js";
 
+/**
+ * Where certbot --webroot writes HTTP-01 challenges and nginx serves them from: the one default of `tls.webroot`, the
+ * certbot module and playbooks/bootstrap.yml (a unit test keeps the playbook's fallback equal to it).
+ */
+export const ACME_WEBROOT = "/var/www/slipway-acme";
+
 const EMAIL_PATTERN = /^[^\s@"';{}]+@[^\s@"';{}]+\.[^\s@"';{}]+$/;
 
 export const tlsSchema = z
@@ -19,9 +25,7 @@ export const tlsSchema = z
       .optional()
       .describe("CA bundle on the host trusted when talking to a private ACME server (REQUESTS_CA_BUNDLE)."),
     domains: z.array(domain()).optional().describe("Names on the certificate. Default: `proxy.domains`."),
-    webroot: absolutePath()
-      .default("/var/www/slipway-acme")
-      .describe("Directory nginx serves /.well-known/acme-challenge/ from."),
+    webroot: absolutePath().default(ACME_WEBROOT).describe("Directory nginx serves /.well-known/acme-challenge/ from."),
     certificate_path: absolutePath()
       .optional()
       .describe("An existing certificate (full chain) on the host, instead of ACME."),

@@ -4,11 +4,12 @@
  */
 import type { Writers } from "../../backup/types.js";
 import type { Color } from "../../config/index.js";
+import type { ACCESSORIES } from "../../render/model.js";
 
 export type ComposeFlavour = "v2" | "v1";
 
-/** The project of a color: the same name src/render uses when validating the file. */
-export function composeProject(app: string, color: Color): string {
+/** The project of a color (or of the accessories): the same name src/render uses when validating the file. */
+export function composeProject(app: string, color: Color | typeof ACCESSORIES): string {
   return `${app}-${color}`;
 }
 

@@ -7,9 +7,12 @@ import { createHash } from "node:crypto";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 
-/** `<app>-<service>-<color>`: the backup CLI (src/backup/writers.ts) names container writers the same way. */
-export function containerName(app: string, service: string, color: Color): string {
-  return `${app}-${service}-${color}`;
+/**
+ * `<app>-<service>-<color>`: the backup CLI (src/backup/writers.ts) names container writers the same way. Instance
+ * `i` > 0 of a load-balanced service (`proxy.load_balance.<service>.instances`) is `<app>-<service>-<color>-<i+1>`.
+ */
+export function containerName(app: string, service: string, color: Color, instance = 0): string {
+  return instance === 0 ? `${app}-${service}-${color}` : `${app}-${service}-${color}-${instance + 1}`;
 }
 
 export function containerLabels(app: string, color: Color, releaseId: string): Record<string, string> {
@@ -25,6 +28,8 @@ export interface RunSpecInput {
   /** What to run, ideally `repo@sha256:...`. */
   image: string;
   envFile: string;
+  /** Instance of a load-balanced service (0-based): its own name and host port `color port + instance`. */
+  instance?: number;
 }
 
 /** A string command runs through `sh -c` (like a compose string command); a list is the argv itself. */
@@ -52,14 +57,14 @@ export function baseRunArgv(input: RunSpecInput): string[] {
     "run",
     "--detach",
     "--name",
-    containerName(input.app, input.service, input.color),
+    containerName(input.app, input.service, input.color, input.instance ?? 0),
     "--restart",
     "unless-stopped",
     ...hardeningArgs(config.container),
     "--env-file",
     input.envFile,
     "--publish",
-    `127.0.0.1:${colorPort(config, input.color)}:${config.port}`,
+    `127.0.0.1:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`,
     ...config.volumes.flatMap((v) => ["--volume", v]),
     ...limits,
     ...labels,
@@ -116,23 +121,4 @@ export function serviceImage(config: SlipwayConfig, service: string, images: Rec
 /** `releases/<id>/images.json`: what the release ran, so `current` points at a real directory. */
 export function releaseManifest(releaseId: string, images: Record<string, string>): string {
   return `${JSON.stringify({ release: releaseId, images }, null, 2)}\n`;
-}
-
-/**
- * The color's env file (src/render/from-config, systemd quoting) rewritten for `docker run --env-file`, which takes
- * `NAME=value` lines literally (quotes would become part of the value). A value with a newline cannot be written.
- */
-export function dockerEnvFile(systemdContent: string, where = "env file"): string {
-  const lines = ["# Managed by Slipway (docker --env-file: values are literal)."];
-  for (const m of systemdContent.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"$/gms)) {
-    const value = (m[2] as string).replace(/\\(.)/gs, "$1");
-    if (value.includes("\n")) {
-      throw new SlipwayError(`${where}: ${m[1]} has a newline, which docker env files cannot hold`, {
-        step: "env file",
-        hint: "put the value on one line (e.g. base64-encode it)",
-      });
-    }
-    lines.push(`${m[1]}=${value}`);
-  }
-  return `${lines.join("\n")}\n`;
 }

@@ -1,17 +1,17 @@
 /**
  * gate: every service of the idle color answers its health check N times in a row, or the run fails with its logs.
- * The services are polled at once (they boot side by side), so the gate takes as long as the slowest one.
+ * The services (and each instance of a load-balanced one) are polled at once: they boot side by side, so the gate
+ * takes as long as the slowest one.
  */
-import { colorPort } from "../../config/index.js";
+import type { ServiceConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import { colorPortsOf } from "../drain.js";
 import { gateArgs, healthGate } from "../health.js";
 import type { FlowState, Step } from "./types.js";
 
-async function gateService(s: FlowState, name: string): Promise<void> {
-  const { host, config, runtime } = s.run;
-  const service = config.services[name];
-  if (!service) return;
-  const args = gateArgs(name, service, colorPort(service, s.idle));
+async function gatePort(s: FlowState, name: string, service: ServiceConfig, port: number): Promise<void> {
+  const { host, runtime } = s.run;
+  const args = gateArgs(name, service, port);
   const gate = await healthGate(host, args);
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
@@ -28,7 +28,8 @@ async function gateService(s: FlowState, name: string): Promise<void> {
 export const gateStep: Step = {
   name: "gate",
   async run(s) {
-    const results = await Promise.allSettled(Object.keys(s.run.config.services).map((name) => gateService(s, name)));
+    const ports = colorPortsOf(s.run.config, s.idle);
+    const results = await Promise.allSettled(ports.map((p) => gatePort(s, p.name, p.service, p.port)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     return { status: "ok" };

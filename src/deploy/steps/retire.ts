@@ -19,6 +19,7 @@ export function drainSeconds(s: FlowState): number {
 /** Health gate of every service of the live color after a restore restarted them; throws when one stays unhealthy. */
 async function gateAfterRestore(s: FlowState): Promise<void> {
   for (const [name, service] of Object.entries(s.run.config.services)) {
+    if (service.accessory) continue; // not in the colors
     const args = gateArgs(name, service, colorPort(service, s.idle));
     const gate = await healthGate(s.run.host, args);
     if (!gate.ok) {

@@ -6,7 +6,14 @@
  */
 import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
-import type { Color, ComposeHealthcheck, ComposeModel, ComposeServiceModel, ComposeVolumeModel } from "../model.js";
+import {
+  ACCESSORIES,
+  type Color,
+  type ComposeHealthcheck,
+  type ComposeModel,
+  type ComposeServiceModel,
+  type ComposeVolumeModel,
+} from "../model.js";
 import { environmentFilePath } from "../systemd.js";
 import { dependencyUrls, durationSeconds, envDir, envString, instancesOf, integerSize, serviceOf } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
@@ -30,10 +37,52 @@ export function composeFromConfig(config: SlipwayConfig, options: ComposeFromCon
     throw new ConfigMappingError("runtime", `is ${config.runtime}: compose files exist for runtime compose only`);
   }
   const volumes = new Map<string, ComposeVolumeModel>();
-  const services = Object.entries(config.services).map(([name, service]) =>
-    composeService(config, name, service, options, volumes),
-  );
-  return { app: config.app, color: options.color, services, volumes: [...volumes.values()] };
+  const services = Object.entries(config.services)
+    .filter(([, service]) => !service.accessory)
+    .map(([name, service]) => composeService(config, name, service, options, volumes));
+  return { app: config.app, color: options.color, services, volumes: [...volumes.values()], ...network(config) };
+}
+
+/** `<app>-accessories`: the network the accessories' project creates and every color joins. */
+export function accessoriesNetworkName(config: SlipwayConfig): string {
+  return `${config.app}-${ACCESSORIES}`;
+}
+
+/** Names of the services marked `accessory: true`, in config order. */
+export function accessoryNames(config: SlipwayConfig): string[] {
+  return Object.keys(config.services).filter((name) => config.services[name]?.accessory);
+}
+
+function network(config: SlipwayConfig): Pick<ComposeModel, "accessoriesNetwork"> {
+  return accessoryNames(config).length > 0 ? { accessoriesNetwork: accessoriesNetworkName(config) } : {};
+}
+
+/**
+ * The one project of the accessories (`<app>-accessories`, file `<deploy_dir>/compose/accessories/compose.yml`): no
+ * color, no published port (the colors reach them on the shared network by service name), secrets in
+ * `<deploy_dir>/env/<service>.env`. Returns null when the config has none.
+ */
+export function accessoriesComposeFromConfig(
+  config: SlipwayConfig,
+  images: Readonly<Record<string, string>>,
+): ComposeModel | null {
+  const names = accessoryNames(config);
+  if (names.length === 0) return null;
+  const volumes = new Map<string, ComposeVolumeModel>();
+  const services = names.map((name) => {
+    const service = serviceOf(config, name, `services.${name}`);
+    const model = composeService(config, name, service, { color: "blue", images }, volumes);
+    model.ports = [];
+    model.environment = Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)]));
+    if (service.secrets.length > 0) model.envFile = accessoryEnvFilePath(config, name);
+    return model;
+  });
+  return { app: config.app, color: ACCESSORIES, services, volumes: [...volumes.values()], ...network(config) };
+}
+
+/** `<deploy_dir>/env/<service>.env` (0600): an accessory's secrets, one file for it (it has no color). */
+export function accessoryEnvFilePath(config: SlipwayConfig, name: string): string {
+  return `${envDir(config)}/${name}.env`;
 }
 
 function composeService(
@@ -68,10 +117,15 @@ function composeService(
       ...dependencyUrls(config, name, options.color),
     },
     volumes: service.volumes.map((spec, i) => volumeMount(spec, `${field}.volumes[${i}]`, volumes)),
-    dependsOn: service.depends_on.map((dep) => ({
-      service: dep,
-      condition: hasContainerCheck(config.services[dep]) ? ("service_healthy" as const) : ("service_started" as const),
-    })),
+    // An accessory is not in the color's project: it runs (started first) in its own.
+    dependsOn: service.depends_on
+      .filter((dep) => config.services[dep]?.accessory === service.accessory)
+      .map((dep) => ({
+        service: dep,
+        condition: hasContainerCheck(config.services[dep])
+          ? ("service_healthy" as const)
+          : ("service_started" as const),
+      })),
     restart: "unless-stopped",
   };
   if (service.command !== undefined) model.command = commandWords(service.command, `${field}.command`);

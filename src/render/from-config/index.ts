@@ -9,12 +9,19 @@ import type { DotenvFlavour } from "../dotenv.js";
 import type { Color } from "../model.js";
 import { renderNginxFiles } from "../nginx.js";
 import { renderSystemdUnit, templateUnitName } from "../systemd.js";
-import { composeFromConfig } from "./compose.js";
+import { accessoriesComposeFromConfig, accessoryEnvFilePath, accessoryNames, composeFromConfig } from "./compose.js";
 import { envFileFromConfig } from "./env-files.js";
 import { nginxSiteFromConfig, sitePathFromConfig } from "./nginx.js";
 import { systemdUnitsFromConfig } from "./systemd.js";
 
-export { composeFromConfig, imageRepository } from "./compose.js";
+export {
+  accessoriesComposeFromConfig,
+  accessoriesNetworkName,
+  accessoryEnvFilePath,
+  accessoryNames,
+  composeFromConfig,
+  imageRepository,
+} from "./compose.js";
 export { type EnvFileOptions, envFileFromConfig, secretPlaceholder } from "./env-files.js";
 export { ConfigMappingError } from "./errors.js";
 export { nginxSiteFromConfig, sitePathFromConfig, tlsModel, upstreamFromConfig } from "./nginx.js";
@@ -72,7 +79,7 @@ export function renderFromConfig(config: SlipwayConfig, options: RenderFromConfi
     for (const name of Object.keys(config.services)) {
       const service = config.services[name];
       // Under compose the plain env is in the compose file; the env file exists only for secrets.
-      if (config.runtime === "compose" && service?.secrets.length === 0) continue;
+      if (config.runtime === "compose" && (service?.secrets.length === 0 || service?.accessory)) continue;
       const env = envFileFromConfig(config, name, color, options.secrets, {
         runtimeFormat: true,
         composeFlavour: options.composeFlavour,
@@ -97,5 +104,31 @@ export function renderFromConfig(config: SlipwayConfig, options: RenderFromConfi
       });
     }
   }
+  files.push(...accessoryFiles(config, options));
   return files;
+}
+
+/** The accessories' compose file and env files (runtime compose): one set, whatever the colors. */
+function accessoryFiles(config: SlipwayConfig, options: RenderFromConfigOptions): ConfigRenderedFile[] {
+  if (config.runtime !== "compose") return [];
+  const model = accessoriesComposeFromConfig(config, options.images ?? {});
+  if (!model) return [];
+  const files: ConfigRenderedFile[] = [];
+  for (const name of accessoryNames(config)) {
+    if ((config.services[name]?.secrets.length ?? 0) === 0) continue;
+    const env = envFileFromConfig(config, name, "blue", options.secrets, {
+      runtimeFormat: true,
+      composeFlavour: options.composeFlavour,
+    });
+    const path = accessoryEnvFilePath(config, name);
+    files.push({ kind: "env-file", path, content: env.content, mode: 0o600, redacted: env.redacted });
+  }
+  const path = accessoriesComposeFilePath(config);
+  files.push({ kind: "compose", path, content: renderCompose(model), mode: 0o640 });
+  return files;
+}
+
+/** `/opt/<app>/compose/accessories/compose.yml`: the project of the accessories, beside the colors' directories. */
+export function accessoriesComposeFilePath(config: SlipwayConfig): string {
+  return `${config.deploy_dir}/compose/accessories/compose.yml`;
 }

@@ -11,6 +11,7 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RestoreResult } from "../../../src/backup/index.js";
 import type { BackupManifest } from "../../../src/backup/types.js";
+import { CliRun } from "../../../src/cli/_run.js";
 import { register } from "../../../src/cli/backup.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import {
@@ -30,7 +31,7 @@ import {
 
 async function slipway(args: string[]): Promise<unknown> {
   const program = new Command().exitOverride();
-  register(program);
+  register(program, new CliRun());
   let out = "";
   const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
     out += String(chunk);

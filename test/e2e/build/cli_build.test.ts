@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { BuiltImage } from "../../../src/build/build_images.js";
+import { CliRun } from "../../../src/cli/_run.js";
 import { register } from "../../../src/cli/build.js";
 import { REPO_ROOT } from "../support/sandbox.js";
 import { docker, loadInventory, runId } from "./helpers.js";
@@ -32,7 +33,7 @@ describe("slipway build", () => {
 
   async function runBuild(argv: string[]): Promise<BuiltImage[]> {
     const program = new Command("slipway").exitOverride();
-    register(program);
+    register(program, new CliRun());
     const written: string[] = [];
     // A failed run sets process.exitCode; reset it so one test's failure never shows up as the next one's.
     process.exitCode = undefined;

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -49,7 +50,7 @@ describe("deploy in rolling batches (inventory.serial)", () => {
       actor: "e2e",
       releaseDir: `${REPO_ROOT}/examples/harvest`,
       secrets: { SECRET_KEY: "e2e" },
-      reporter: (line) => lines.push(line),
+      onEvent: terminalSink((line) => lines.push(line)),
     });
     expect(result.ok).toBe(false);
     expect(result.hosts.map((h) => [h.name, h.status])).toEqual([

@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { buildImages } from "../../../src/build/build_images.js";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -74,7 +75,7 @@ describe("deploy, runtime compose with stop-first (duckdb-compose on t2)", () =>
     drainSeconds: 1,
     insecureRegistry: true,
     releaseDir: `${REPO_ROOT}/examples/duckdb-compose`,
-    reporter: (line) => lines.push(line),
+    onEvent: terminalSink((line) => lines.push(line)),
   });
   const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
   const itemNames = async () =>

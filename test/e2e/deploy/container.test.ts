@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { buildImages } from "../../../src/build/build_images.js";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -58,7 +59,7 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
     secrets: { SECRET_KEY: "e2e-secret" },
     insecureRegistry: true,
     releaseDir: `${REPO_ROOT}/examples/flask-docker`,
-    reporter: (line) => lines.push(line),
+    onEvent: terminalSink((line) => lines.push(line)),
   });
   const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
   const noteTitles = async () =>

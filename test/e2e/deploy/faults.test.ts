@@ -8,6 +8,7 @@
  * app that exits at start, two deploys at once, and a rollback.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { cleanupAfterCancel, type DeployOptions, deploy, readLockHolder, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -52,7 +53,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
   };
   const cliDeploy = (release: string, env: Record<string, string> = {}) =>
     runCli(
-      ["deploy", file, "--yes", "--release-dir", RELEASE_DIR, "--release-id", release, "--drain", "0"].concat([
+      ["deploy", "-c", file, "--yes", "--release-dir", RELEASE_DIR, "--release-id", release, "--drain", "0"].concat([
         "--version-env",
         `APP_VERSION=${release}`,
       ]),
@@ -89,7 +90,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
       ...base(),
       releaseId: "f0",
       versionEnv: { APP_VERSION: "f0" },
-      reporter: (l) => lines.push(l),
+      onEvent: terminalSink((l) => lines.push(l)),
     });
     expect(first.ok, lines.join("\n")).toBe(true);
     await addRow("row-f0");
@@ -106,7 +107,8 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
       const release = `f${i + 1}`;
       const run = await cliDeploy(release, { SLIPWAY_FAULT: fault });
       if (fault.endsWith(":kill")) expect(run.signal, run.output).toBe("SIGKILL");
-      else expect(run.code, run.output).toBe(1);
+      // SIGTERM: the undo ran and the run says it was interrupted (exit 130, docs/cli.md).
+      else expect(run.code, run.output).toBe(130);
       // Whatever the fault left, the site still answers from one color.
       expect((await viaNginx(address(), DOMAIN, "/api/health")).status, run.output).toBe(200);
       await addRow(`row-${release}`);
@@ -238,7 +240,8 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
   it("two deploys at once: one deploys, the other fails naming the holder", async () => {
     const [a, b] = await Promise.all([cliDeploy("twin-a"), cliDeploy("twin-b")]);
     const outputs = `${a.output}\n----\n${b.output}`;
-    expect([a.code, b.code].sort(), outputs).toEqual([0, 1]);
+    // The loser's host failed on the held lock: exit 2 (docs/cli.md).
+    expect([a.code, b.code].sort(), outputs).toEqual([0, 2]);
     expect(outputs).toMatch(/deploy lock \/opt\/hvfault\/\.slipway-lock is held by e2e|is held by \S+ \(commit/);
     await expectConverged(a.code === 0 ? "twin-a" : "twin-b");
   });

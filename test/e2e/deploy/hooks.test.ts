@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -70,7 +71,7 @@ describe("deploy hooks (harvest on t1)", () => {
     actor: "e2e",
     releaseDir: `${REPO_ROOT}/examples/harvest`,
     drainSeconds: 1,
-    reporter: (line) => lines.push(line),
+    onEvent: terminalSink((line) => lines.push(line)),
   });
   const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
   const text = async (path: string) => (await host.readFile(path))?.toString() ?? "";

@@ -3,6 +3,7 @@
  * deploy with its holder, commit and time, and stays; `forceUnlock` removes it (printing whose it was) and deploys.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -24,7 +25,7 @@ describe("deploy lock (harvest on t2)", () => {
     actor: "e2e",
     releaseDir: `${REPO_ROOT}/examples/harvest`,
     drainSeconds: 1,
-    reporter: (line) => lines.push(line),
+    onEvent: terminalSink((line) => lines.push(line)),
   });
 
   beforeAll(async () => {

@@ -4,6 +4,7 @@
  * and a rollback that restores the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -25,7 +26,7 @@ describe("deploy, runtime systemd (harvest on t1)", () => {
     actor: "e2e",
     releaseDir: `${REPO_ROOT}/examples/harvest`,
     drainSeconds: 1,
-    reporter: (line) => lines.push(line),
+    onEvent: terminalSink((line) => lines.push(line)),
   });
   const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
 
@@ -119,7 +120,7 @@ describe("deploy, runtime systemd (harvest on t1)", () => {
       actor: "e2e",
       drainSeconds: 1,
       restoreDb: true,
-      reporter: (l) => lines.push(l),
+      onEvent: terminalSink((l) => lines.push(l)),
     });
     expect(result.ok).toBe(true);
     expect(await version()).toBe("v1");

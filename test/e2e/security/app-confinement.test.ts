@@ -41,7 +41,11 @@ async function deployProbe(dir: string, app: string, port: number, user?: string
       ssh: { user: target.user, known_hosts_file: inventory.knownHostsPath, identity_file: inventory.privateKeyPath },
       hosts: { t1: { address: target.host } },
     },
-    proxy: { mode: "nginx", domains: [`${app}.e2e.test`], routes: [{ path: "/", service: "probe" }] },
+    proxy: {
+      mode: "nginx",
+      domains: [`${app}.e2e.test`],
+      routes: [{ path: "/", service: "probe", check: { path: "/health" } }],
+    },
   };
   writeFileSync(file, stringify(config));
   const secret = app === B ? B_SECRET : "confa-own-secret";

@@ -71,7 +71,11 @@ function writeConfig(dir: string, name: string, extraEnv: Record<string, string>
       ssh: { user: target.user, known_hosts_file: inventory.knownHostsPath, identity_file: inventory.privateKeyPath },
       hosts: { t1: { address: target.host } },
     },
-    proxy: { mode: "nginx", domains: [`${APP}.e2e.test`], routes: [{ path: "/", service: "probe" }] },
+    proxy: {
+      mode: "nginx",
+      domains: [`${APP}.e2e.test`],
+      routes: [{ path: "/", service: "probe", check: { path: "/health" } }],
+    },
   };
   const file = join(dir, name);
   writeFileSync(file, stringify(config));
@@ -126,7 +130,7 @@ describe("secrets never leave in any output, in any encoding", () => {
   it("a deploy with secrets: CLI output, --json and ps on the target hold none", async () => {
     const good = writeConfig(dir, "good.yml", {});
     const ps = watchProcesses(await connectTarget("t1"));
-    const result = await run(["src/cli/main.ts", "deploy", good, "--yes", "--json"], {});
+    const result = await run(["src/cli/main.ts", "deploy", "-c", good, "--yes", "--json"], {});
     outputs["ps during the deploy"] = await ps.stop();
     outputs["deploy stdout (--json)"] = result.stdout;
     outputs["deploy stderr"] = result.stderr;
@@ -152,11 +156,12 @@ describe("secrets never leave in any output, in any encoding", () => {
   it("a failed deploy prints the app's journal with every secret masked", async () => {
     const bad = writeConfig(dir, "bad.yml", { FAIL_START: "1" });
     const ps = watchProcesses(await connectTarget("t1"));
-    const result = await run(["src/cli/main.ts", "deploy", bad, "--yes"], {});
+    const result = await run(["src/cli/main.ts", "deploy", "-c", bad, "--yes"], {});
     outputs["ps during the failed deploy"] = await ps.stop();
     outputs["failed deploy stdout"] = result.stdout;
     outputs["failed deploy stderr"] = result.stderr;
-    expect(result.code).toBe(1);
+    // Exit 2: a host failed (docs/cli.md).
+    expect(result.code).toBe(2);
     // The journal lines were shown, each secret form replaced by the mask.
     expect(result.stdout).toMatch(/plain DB_PASSWORD=\*\*\*/);
     expect(result.stdout).toMatch(/basic [A-Za-z0-9+/]*\*\*\*/);

@@ -74,7 +74,7 @@ describe("database spec from slipway.yml", () => {
     });
   });
 
-  it("finds a compose service's database in the app's project", () => {
+  it("finds a compose service's database in the accessories' project (any project when it is not named)", () => {
     const db = {
       engine: "mysql",
       compose_service: "db",
@@ -84,12 +84,17 @@ describe("database spec from slipway.yml", () => {
       backups,
       restore_on_rollback: false,
     } as DatabaseConfig;
-    expect(databaseSpecFromConfig(db, { app: "shop", strategy: "blue-green", env: {} })).toEqual({
+    const ctx = { app: "shop", strategy: "blue-green" as const, env: {} };
+    expect(databaseSpecFromConfig(db, { ...ctx, composeProject: "shop-accessories" })).toEqual({
       engine: "mysql",
-      location: { kind: "service", compose: { project: "shop", service: "db" } },
+      location: { kind: "service", compose: { project: "shop-accessories", service: "db" } },
       database: "shop",
       user: "root",
       password: undefined,
+    });
+    expect(databaseSpecFromConfig(db, ctx).location).toEqual({
+      kind: "service",
+      compose: { project: undefined, service: "db" },
     });
   });
 });

@@ -34,7 +34,7 @@ describe("backup module", () => {
     expect(() => specFromArgs(args({ engine: "duckdb", path: "/d/app.duckdb" }))).toThrow(/one writer/);
   });
 
-  it("in check mode says what it would do and touches nothing", async () => {
+  it("in check mode says what it would do and touches nothing (only asks the dump tool's version)", async () => {
     const host = new LocalHost();
     const ctx: ModuleContext = {
       host,
@@ -59,6 +59,44 @@ describe("backup module", () => {
         "a failed backup stops the deploy before anything changes",
       ].join("\n"),
     );
-    expect(host.commands).toEqual([]);
+    expect(host.commands).toEqual([["cp", "--version"]]);
+  });
+
+  it("in check mode refuses a backup whose tool is missing on the host (seed 004: mongodump), naming what to install", async () => {
+    class NoMongodump extends LocalHost {
+      override exec(argv: readonly string[], options: Parameters<LocalHost["exec"]>[1] = {}) {
+        if (argv[0] === "mongodump") {
+          this.commands.push([...argv]);
+          return Promise.resolve({
+            code: 127,
+            signal: null,
+            stdout: "",
+            stderr: "sh: mongodump: not found",
+            durationMs: 0,
+          });
+        }
+        return super.exec(argv, options);
+      }
+    }
+    const host = new NoMongodump();
+    const ctx: ModuleContext = {
+      host,
+      check: true,
+      diff: false,
+      become: false,
+      facts: undefined,
+      vars: {},
+      redactor: identityRedactor,
+      baseDir: "/",
+      step: "back up first",
+    };
+    const error = await backupModule
+      .run(ctx, args({ engine: "mongodb", database: "cv3", deploy_dir: "/opt/app" }))
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "mongodump is not installed for server local socket: the backup before the deploy cannot run",
+    );
+    expect((error as { hint?: string }).hint).toMatch(/^install mongodb-database-tools .* on the host/);
+    expect(host.commands).toEqual([["mongodump", "--version"]]);
   });
 });

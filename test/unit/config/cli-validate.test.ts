@@ -14,12 +14,15 @@ describe("slipway validate", () => {
       exitCode: 0,
       stdout: [`${fixtures}valid/minimal.yml: valid (app shop, 1 service, 1 host, runtime container)`],
       stderr: [],
+      report: { file: `${fixtures}valid/minimal.yml`, ok: true, environments: [], issues: [] },
     });
   });
 
-  it("exit 1 with every problem and a count", async () => {
+  it("exit 4 (config error) with every problem and a count", async () => {
     const output = await runValidate(`${fixtures}invalid/many-errors-at-once.yml`);
-    expect(output.exitCode).toBe(1);
+    expect(output.exitCode).toBe(4);
+    expect(output.report.ok).toBe(false);
+    expect(output.report.issues).toHaveLength(7);
     expect(output.stderr).toHaveLength(8);
     expect(output.stderr[7]).toBe(`${fixtures}invalid/many-errors-at-once.yml: 7 problems`);
   });
@@ -28,20 +31,22 @@ describe("slipway validate", () => {
     expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "staging" })).stdout).toEqual([
       `${fixtures}valid/overlays.yml [staging]: valid (app shop, 1 service, 1 host, runtime container)`,
     ]);
-    expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "qa" })).exitCode).toBe(1);
+    expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "qa" })).exitCode).toBe(4);
   });
 
-  it("a missing file is exit 1 with a clear line", async () => {
-    expect(await runValidate(`${fixtures}nope.yml`)).toEqual({
-      exitCode: 1,
+  it("a missing file is exit 4 with a clear line", async () => {
+    const file = `${fixtures}nope.yml`;
+    expect(await runValidate(file)).toEqual({
+      exitCode: 4,
       stdout: [],
-      stderr: [`${fixtures}nope.yml: file not found`],
+      stderr: [`${file}: file not found`],
+      report: { file, ok: false, issues: [{ file, line: 0, col: 0, key: "", message: "file not found" }] },
     });
   });
 
   it("bin/slipway.js runs the CLI from source (through tsx) and sets the exit code", async () => {
     const run = promisify(execFile);
-    const ok = await run(process.execPath, ["bin/slipway.js", "validate", "examples/harvest/slipway.yml"], {
+    const ok = await run(process.execPath, ["bin/slipway.js", "validate", "-c", "examples/harvest/slipway.yml"], {
       cwd: root,
     });
     expect(ok.stdout).toBe(
@@ -49,12 +54,12 @@ describe("slipway validate", () => {
     );
     const bad = await run(
       process.execPath,
-      ["bin/slipway.js", "validate", "test/fixtures/config/invalid/port-string.yml"],
+      ["bin/slipway.js", "validate", "-c", "test/fixtures/config/invalid/port-string.yml"],
       {
         cwd: root,
       },
     ).catch((error: { code: number; stderr: string }) => error);
-    expect("code" in bad && bad.code).toBe(1);
+    expect("code" in bad && bad.code).toBe(4);
     expect(bad.stderr).toContain(
       'port-string.yml:7:11: services.web.port: expected a port number (1-65535), found "8000"',
     );

@@ -4,7 +4,7 @@ import type { SlipwayConfig } from "../../../src/config/index.js";
 import { chosenHosts } from "../../../src/deploy/connect.js";
 import { gateArgs } from "../../../src/deploy/health.js";
 import { releaseFingerprint } from "../../../src/deploy/host-flow.js";
-import { verifyPaths } from "../../../src/deploy/nginx.js";
+import { routeChecks } from "../../../src/deploy/nginx.js";
 import { deployPaths } from "../../../src/deploy/paths.js";
 import { formatRecap } from "../../../src/deploy/recap.js";
 import { configWithEnv } from "../../../src/deploy/runtime.js";
@@ -75,11 +75,23 @@ describe("deploy builders", () => {
     });
   });
 
-  it("verifies each route under the base path", () => {
+  it("checks each route under the base path: its check path, status and body; check false is skipped", () => {
     const config = {
-      proxy: { base_path: "/harvest/", routes: [{ path: "/api/" }, { path: "/" }] },
+      proxy: {
+        base_path: "/harvest/",
+        routes: [
+          { path: "/api/", check: { path: "/api/items?limit=1", status: 200, body: "items" } },
+          { path: "/", check: { status: 200 } },
+          { path: "/ws/", check: false },
+          { path: "/admin/", check: { status: 401 } },
+        ],
+      },
     } as unknown as SlipwayConfig;
-    expect(verifyPaths(config)).toEqual(["/harvest/api/", "/harvest/"]);
+    expect(routeChecks(config)).toEqual([
+      { path: "/harvest/api/items?limit=1", status: 200, bodyContains: "items" },
+      { path: "/harvest/", status: 200 },
+      { path: "/harvest/admin/", status: 401 },
+    ]);
   });
 
   it("adds the release env and the color to every service", () => {
@@ -127,6 +139,6 @@ describe("deploy builders", () => {
       inventory: { ssh: {}, hosts: { t1: { address: "10.0.0.1" } }, groups: { web: { hosts: ["t1"], vars: {} } } },
     } as unknown as SlipwayConfig;
     expect(chosenHosts(config, ["web"]).map((h) => h.name)).toEqual(["t1"]);
-    expect(() => chosenHosts(config, ["t9", "web"])).toThrow("--limit t9: no such host or group in the inventory");
+    expect(() => chosenHosts(config, ["t9", "web"])).toThrow('--limit "t9,web": "t9" matches no host or group');
   });
 });

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import { CliRun } from "../../../src/cli/_run.js";
 import { type DeployFlags, deployOptionsFromFlags, register } from "../../../src/cli/deploy.js";
 import { register as registerRollback } from "../../../src/cli/rollback.js";
 import { loadConfig } from "../../../src/config/index.js";
@@ -9,13 +10,16 @@ const flaskFile = resolve(import.meta.dirname, "../../../examples/flask-docker/s
 const DIGEST = `sha256:${"b".repeat(64)}`;
 
 /** Parses argv with the real command definition, capturing the flags instead of deploying. */
-function parse(name: "deploy" | "rollback", argv: string[]): { file: string; flags: Record<string, unknown> } {
+function parse(
+  name: "deploy" | "rollback",
+  argv: string[],
+): { file: string | undefined; flags: Record<string, unknown> } {
   const program = new Command().exitOverride();
-  (name === "deploy" ? register : registerRollback)(program);
+  (name === "deploy" ? register : registerRollback)(program, new CliRun());
   const command = program.commands.find((c) => c.name() === name);
   if (!command) throw new Error(`no ${name} command`);
-  let seen: { file: string; flags: Record<string, unknown> } | undefined;
-  command.exitOverride().action((file: string, flags: Record<string, unknown>) => {
+  let seen: { file: string | undefined; flags: Record<string, unknown> } | undefined;
+  command.exitOverride().action((file: string | undefined, flags: Record<string, unknown>) => {
     seen = { file, flags };
   });
   program.parse([name, ...argv], { from: "user" });
@@ -43,7 +47,8 @@ describe("slipway deploy flags", () => {
 
   it("defaults: no images, secure registry, no force-unlock", () => {
     const { file, flags } = parse("deploy", []);
-    expect(file).toBe("slipway.yml");
+    expect(file).toBeUndefined();
+    expect(flags.config).toBeUndefined();
     expect(flags.image).toEqual([]);
     expect(flags.insecureRegistry).toBeUndefined();
     expect(flags.forceUnlock).toBeUndefined();

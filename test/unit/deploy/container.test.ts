@@ -6,7 +6,6 @@ import {
   commandArgv,
   containerLabels,
   containerName,
-  dockerEnvFile,
   dockerRunArgv,
   hardeningArgs,
   inspectArgv,
@@ -73,6 +72,28 @@ describe("container runtime builders", () => {
     expect(run.argv).toEqual([...base.slice(0, -1), "--label", `slipway.spec=${run.spec}`, IMAGE]);
     // Blue binds the service's own port.
     expect(baseRunArgv({ ...input, color: "blue" })).toContain("127.0.0.1:8887:8887");
+  });
+
+  it("runs each instance of a load-balanced service as its own container on the next port", async () => {
+    const config = await flask();
+    const input = {
+      app: config.app,
+      service: "backend",
+      config: config.services.backend as NonNullable<(typeof config.services)["backend"]>,
+      color: "blue" as const,
+      releaseId: "r1",
+      image: IMAGE,
+      envFile: "/opt/flask-docker/env/backend-blue.env",
+    };
+    expect(containerName("flask-docker", "backend", "blue", 0)).toBe("flask-docker-backend-blue");
+    expect(containerName("flask-docker", "backend", "blue", 2)).toBe("flask-docker-backend-blue-3");
+    const third = dockerRunArgv({ ...input, instance: 2 }).argv;
+    expect(third.slice(third.indexOf("--name"), third.indexOf("--name") + 2)).toEqual([
+      "--name",
+      "flask-docker-backend-blue-3",
+    ]);
+    expect(third[third.indexOf("--publish") + 1]).toBe("127.0.0.1:8889:8887");
+    expect(dockerRunArgv({ ...input, instance: 2 }).spec).not.toBe(dockerRunArgv(input).spec);
   });
 
   it("drops every capability but the listed ones; non-root user and read-only root when configured", () => {
@@ -174,18 +195,11 @@ describe("container runtime builders", () => {
   it("writes the color's env file without PORT (the container listens on its own port)", async () => {
     const config = await flask();
     const colored = configWithEnv(config, { APP_VERSION: "v2" }, "green");
-    const env = envFileFromConfig(colored, "backend", "green", { SECRET_KEY: "s3cret" });
+    const env = envFileFromConfig(colored, "backend", "green", { SECRET_KEY: "s3cret" }, { runtimeFormat: true });
     expect(env.path).toBe("/opt/flask-docker/env/backend-green.env");
-    expect(dockerEnvFile(env.content)).toBe(
+    expect(env.content).toBe(
       "# Managed by Slipway (docker --env-file: values are literal).\nINSTANCE_PATH=/app/instance\nAPP_VERSION=v2\nSLIPWAY_COLOR=green\nSECRET_KEY=s3cret\n",
     );
-  });
-
-  it("unescapes systemd quoting for docker and refuses multi-line values", () => {
-    expect(dockerEnvFile('# c\nA="x \\"q\\" \\$HOME \\\\ y"\nB=""\n')).toBe(
-      '# Managed by Slipway (docker --env-file: values are literal).\nA=x "q" $HOME \\ y\nB=\n',
-    );
-    expect(() => dockerEnvFile('A="one\ntwo"\n')).toThrow("A has a newline");
   });
 
   it("records what a release ran", () => {

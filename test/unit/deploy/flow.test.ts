@@ -255,7 +255,7 @@ describe("deploy step runner on one host", () => {
     const events: DeployEvent[] = [];
     const error = await failure(runHost(hostRun(host, await config(), calls, events), "10.0.0.1"));
     expect(error.message).toBe(
-      "verification through nginx failed after the switch: GET http://shop.example/: HTTP 301 hello",
+      "verification through nginx failed after the switch: GET http://shop.example/: expected status 200, got 301: hello",
     );
     expect(error.hint).toContain("switched back to green, which serves the previous release");
     expect(stepTrail(events).slice(-3)).toEqual(["verify:failed", "switch:undone", "start:undone"]);
@@ -279,7 +279,7 @@ describe("deploy step runner on one host", () => {
     const error = await failure(runHost(hostRun(host, await config(), calls, events), "10.0.0.1"));
     const port = /:(\d+)\/ \(preview listener\)/.exec(error.message)?.[1];
     expect(error.message).toBe(
-      `the new release fails through nginx before the switch: GET http://shop.example:${port}/ (preview listener): HTTP 502 hello`,
+      `the new release fails through nginx before the switch: GET http://shop.example:${port}/ (preview listener): expected status 200, got 502: hello`,
     );
     expect(Number(port)).toBeGreaterThanOrEqual(30000);
     expect(Number(port)).toBeLessThan(32768);
@@ -294,7 +294,7 @@ describe("deploy step runner on one host", () => {
     const events: DeployEvent[] = [];
     const error = await failure(runHost(hostRun(host, await config("  preview: false\n"), [], events), "10.0.0.1"));
     expect(error.message).toBe(
-      "verification through nginx failed after the switch: GET http://shop.example/: HTTP 502 hello",
+      "verification through nginx failed after the switch: GET http://shop.example/: expected status 200, got 502: hello",
     );
     expect(stepTrail(events)).toContain("preview:skipped");
     expect(stepTrail(events).slice(-3)).toEqual(["verify:failed", "switch:undone", "start:undone"]);

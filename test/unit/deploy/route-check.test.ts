@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRouteCheck, routeCheckArgv, routePasses } from "../../../src/deploy/nginx.js";
+import { parseRouteCheck, routeCheckArgv } from "../../../src/deploy/nginx.js";
+import { answerMismatch } from "../../../src/verify/judge.js";
 
 const MARK = "__SLIPWAY_STATUS__:%{http_code}";
 
@@ -44,18 +45,22 @@ describe("route checks through nginx", () => {
     expect(parseRouteCheck("curl: (7) refused")).toEqual({ status: 0, color: null, body: "" });
   });
 
-  it("a redirect and a server error fail; 2xx and 4xx (the app answered) pass", () => {
-    expect([200, 204, 301, 302, 308, 404, 403, 500, 502, 0].map(routePasses)).toEqual([
-      true,
-      true,
-      false,
-      false,
-      false,
-      true,
-      true,
-      false,
-      false,
-      false,
+  it("exactly the expected status passes: a redirect, a 404 or a 204 where 200 is expected fail", () => {
+    const expected = { status: 200 };
+    expect([200, 204, 301, 302, 308, 404, 403, 500, 502].map((code) => answerMismatch(expected, code, ""))).toEqual([
+      null,
+      "expected status 200, got 204",
+      "expected status 200, got 301",
+      "expected status 200, got 302",
+      "expected status 200, got 308",
+      "expected status 200, got 404",
+      "expected status 200, got 403",
+      "expected status 200, got 500",
+      "expected status 200, got 502",
     ]);
+    expect(answerMismatch({ status: 401 }, 401, "")).toBeNull();
+    expect(answerMismatch({ status: 200, bodyContains: "ok" }, 200, "not here")).toBe(
+      'status 200 but the body lacks "ok"',
+    );
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { batchAborts, batchSize, computeBatches } from "../../../src/engine/batches.js";
-import { selectHosts } from "../../../src/engine/inventory.js";
-import { inventoryOf, runText } from "./helpers.js";
+import { runText } from "./helpers.js";
 
 const ten = Array.from({ length: 10 }, (_, i) => `h${i}`);
 
@@ -58,28 +57,5 @@ describe("serial", () => {
       { names: ["a", "b", "c", "d"] },
     );
     expect([...run.hosts.values()].map((h) => h.ran.length)).toEqual([1, 1, 1, 1]);
-  });
-});
-
-describe("host patterns", () => {
-  const inventory = inventoryOf(["web1", "web2", "db1", "lb"], {
-    web: ["web1", "web2"],
-    db: ["db1"],
-    app: ["web", "db"],
-  });
-  it.each([
-    ["all", ["web1", "web2", "db1", "lb"]],
-    ["web", ["web1", "web2"]],
-    ["app:!db", ["web1", "web2"]],
-    ["web,lb", ["web1", "web2", "lb"]],
-    ["all:!web", ["db1", "lb"]],
-    ["app:&web", ["web1", "web2"]],
-    ["web*", ["web1", "web2"]],
-    ["db1", ["db1"]],
-  ])("%s", (pattern, expected) => {
-    expect(selectHosts(inventory, pattern).hosts).toEqual(expected);
-  });
-  it("reports terms that match nothing", () => {
-    expect(selectHosts(inventory, "web:nope")).toEqual({ hosts: ["web1", "web2"], unmatched: ["nope"] });
   });
 });

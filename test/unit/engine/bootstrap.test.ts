@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ACME_WEBROOT } from "../../../src/config/schema/tls.js";
 import { runText } from "./helpers.js";
 
 const bootstrap = readFileSync("playbooks/bootstrap.yml", "utf8");
@@ -31,5 +32,55 @@ describe("playbooks/bootstrap.yml", () => {
     });
     expect(run.outcomes[0]).toMatchObject({ task: "check inputs", status: "failed" });
     expect(run.outcomes).toHaveLength(1);
+  });
+
+  const firewallOf = (run: Awaited<ReturnType<typeof runText>>) =>
+    run.outcomes.find((o) => o.task.startsWith("firewall rules"));
+
+  it("opens the SSH port the run connects to (inventory file on 2222: the admin is not locked out)", async () => {
+    const run = await runText(bootstrap, {
+      path: "playbooks/bootstrap.yml",
+      check: true,
+      extraVars: { deploy_public_keys: [key] },
+      inventory: { hosts: { a: { address: "10.0.0.1", port: 2222 } }, groups: {} },
+    });
+    expect(firewallOf(run)?.task).toBe("firewall rules (inbound 2222, 80, 443 only; Docker's tables untouched)");
+  });
+
+  it("takes the ports and the upstream rules slipway.yml gives each host (src/config/firewall.ts)", async () => {
+    const rule = "ip saddr { 10.0.0.9 } tcp dport { 5001, 15001 } accept";
+    const run = await runText(bootstrap, {
+      path: "playbooks/bootstrap.yml",
+      check: true,
+      extraVars: { deploy_public_keys: [key] },
+      inventory: {
+        hosts: {
+          a: {
+            address: "10.0.0.1",
+            vars: { slipway_firewall_tcp_ports: [2222], slipway_firewall_upstream_rules: [rule] },
+          },
+        },
+        groups: {},
+      },
+    });
+    const nft = firewallOf(run)?.diffs?.[0]?.after ?? "";
+    expect(nft).toContain("tcp dport { 2222 } accept\n");
+    expect(nft).toContain(`    ${rule}\n`);
+    expect(nft).not.toContain("80");
+  });
+
+  it("creates the ACME webroot certbot and the nginx site use (one constant, also without tls in the config)", async () => {
+    const webroot = async (config: Record<string, unknown>) => {
+      const run = await runText(bootstrap, {
+        path: "playbooks/bootstrap.yml",
+        check: true,
+        extraVars: { deploy_public_keys: [key] },
+        config,
+      });
+      return run.outcomes.find((o) => o.task.startsWith("ACME webroot"))?.msg;
+    };
+    expect(ACME_WEBROOT).toBe("/var/www/slipway-acme");
+    expect(await webroot({ app: "shop" })).toContain(ACME_WEBROOT);
+    expect(await webroot({ app: "shop", tls: { webroot: "/srv/acme" } })).toContain("/srv/acme");
   });
 });

@@ -244,8 +244,10 @@ describe("hosts, tags, unreachable", () => {
       groups: { web: ["a"] },
       limit: "wbe",
     });
-    await expect(run).rejects.toThrow('--limit "wbe" matches no host or group in the inventory');
-    await expect(run).rejects.toMatchObject({ hint: "use one of: a, b, web" });
+    await expect(run).rejects.toThrow('--limit "wbe": "wbe" matches no host or group');
+    await expect(run).rejects.toMatchObject({
+      hint: "hosts and groups: a, b, web (patterns: all, web*, ~regex, a,b, !a, &group)",
+    });
   });
 
   it("reports and counts an unreachable host and carries on with the others", async () => {

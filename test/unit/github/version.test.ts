@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { CliRun } from "../../../src/cli/_run.js";
 import { slipwayVersion } from "../../../src/cli/_version.js";
 import { createProgram } from "../../../src/cli/main.js";
 
@@ -13,7 +14,7 @@ describe("--version", () => {
     const saved = process.env.npm_package_version;
     process.env.npm_package_version = "9.9.9-the-users-app";
     try {
-      expect(createProgram([]).version()).toBe(own);
+      expect(createProgram([], new CliRun()).version()).toBe(own);
     } finally {
       if (saved === undefined) delete process.env.npm_package_version;
       else process.env.npm_package_version = saved;

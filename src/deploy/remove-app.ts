@@ -1,0 +1,186 @@
+/**
+ * `slipway remove`: takes the app off one host. Its processes (both colors' systemd instances, containers or compose
+ * projects), its units, its nginx site and upstream files, and everything in `deploy_dir` but `backups/` go. Kept
+ * unless `purge` is set: the backups, the named volumes and the accessories (database servers, with their project
+ * files so they keep running and can be removed later). Certificates and a database file outside `deploy_dir` are
+ * never removed. Under the deploy lock, so a deploy cannot run at the same time.
+ */
+import { dirname } from "node:path";
+import type { Color, SlipwayConfig } from "../config/index.js";
+import type { RemoteHost } from "../remote/types.js";
+import { instancesOf } from "../render/from-config/common.js";
+import { renderFromConfig } from "../render/from-config/index.js";
+import { ACCESSORIES } from "../render/model.js";
+import { instanceUnitName, templateUnitName } from "../render/systemd.js";
+import { nginxReload, nginxTest } from "../render/validators.js";
+import { composeBase, composeProject } from "./compose/commands.js";
+import { hostComposeFlavour } from "./compose-runtime.js";
+import { containerName } from "./container/run-spec.js";
+import { acquireLock, releaseLock } from "./lock.js";
+import { deployPaths } from "./paths.js";
+import { removeUnder } from "./remove.js";
+
+export interface RemoveAppOptions {
+  /** Also remove the backups, the named volumes and the accessories. */
+  purge?: boolean;
+  /** Only list what would be removed. */
+  check?: boolean;
+  /** Holder name recorded in the lock. */
+  holder?: string;
+}
+
+const COLORS: readonly Color[] = ["blue", "green"];
+const asRoot = { become: true, step: "remove" };
+
+/**
+ * Removes the app from `host`; returns one line per thing removed (or that would be). Throws SlipwayError when the
+ * lock is held by a deploy, or when nginx refuses its configuration after the site's files are gone.
+ */
+export async function removeApp(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  options: RemoveAppOptions = {},
+): Promise<string[]> {
+  const paths = deployPaths(config.deploy_dir);
+  const deployed = (await host.exec(["test", "-d", paths.root], { check: false })).code === 0;
+  const actions: string[] = [];
+  const act = async (line: string, run: () => Promise<unknown>) => {
+    actions.push(options.check ? `would ${line}` : line);
+    if (!options.check) await run();
+  };
+  const locked = deployed && !options.check;
+  if (locked) await acquireLock(host, paths.lock, options.holder ?? "slipway remove", "");
+  try {
+    await stopProcesses(host, config, options, act);
+    await removeSite(host, config, act);
+    if (deployed) await removeDeployDir(host, config, options, act, actions);
+  } finally {
+    // Gone with deploy_dir under purge; otherwise the one thing left besides backups/ (and the accessories' files).
+    if (locked) await releaseLock(host, paths.lock);
+  }
+  return actions;
+}
+
+type Act = (line: string, run: () => Promise<unknown>) => Promise<void>;
+
+async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: RemoveAppOptions, act: Act) {
+  const services = Object.keys(config.services);
+  if (config.runtime === "systemd") {
+    for (const service of services) {
+      const template = `/etc/systemd/system/${templateUnitName(config.app, service)}`;
+      if ((await host.exec(["test", "-e", template], { check: false })).code !== 0) continue;
+      const units = COLORS.map((color) => instanceUnitName(config.app, service, color));
+      await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
+        await host.exec(["systemctl", "disable", "--now", ...units], { ...asRoot, check: false });
+        await host.exec(["rm", "-f", "--", template], asRoot);
+        await host.exec(["systemctl", "daemon-reload"], asRoot);
+      });
+    }
+    return;
+  }
+  if (config.runtime === "container") {
+    const names = services.flatMap((service) =>
+      COLORS.flatMap((color) =>
+        Array.from({ length: instancesOf(config, service) }, (_, i) => containerName(config.app, service, color, i)),
+      ),
+    );
+    const present = await host.exec(["docker", "inspect", "--format", "{{.Name}}", ...names], {
+      ...asRoot,
+      check: false,
+    });
+    const found = present.stdout
+      .split("\n")
+      .map((l) => l.trim().replace(/^\//, ""))
+      .filter(Boolean);
+    if (found.length > 0)
+      await act(`remove containers ${found.join(", ")}`, () =>
+        host.exec(["docker", "rm", "--force", "--", ...found], asRoot),
+      );
+    return;
+  }
+  const flavour = await hostComposeFlavour(host, config);
+  const projects: (Color | typeof ACCESSORIES)[] = options.purge ? [...COLORS, ACCESSORIES] : [...COLORS];
+  for (const group of projects) {
+    const file = `${config.deploy_dir}/compose/${group}/compose.yml`;
+    if ((await host.exec(["test", "-f", file], { ...asRoot, check: false })).code !== 0) continue;
+    const project = composeProject(config.app, group);
+    await act(`compose down project ${project}`, () =>
+      host.exec([...composeBase(flavour, project, file), "down", "--remove-orphans"], {
+        ...asRoot,
+        timeoutMs: 120_000,
+      }),
+    );
+  }
+}
+
+/** The nginx site and upstream files the deploy installs (the paths `slipway render` shows), then a checked reload. */
+async function removeSite(host: RemoteHost, config: SlipwayConfig, act: Act) {
+  if (config.proxy.mode === "internal") return;
+  const digest = `@sha256:${"0".repeat(64)}`;
+  const images = Object.fromEntries(Object.keys(config.services).map((name) => [name, `x${digest}`]));
+  const files = renderFromConfig(config, { color: "blue", colors: [], tlsReady: false, images })
+    .filter((f) => f.kind === "nginx-site" || f.kind === "nginx-upstream")
+    .map((f) => f.path);
+  const present: string[] = [];
+  for (const file of files)
+    if ((await host.exec(["test", "-e", file], { check: false })).code === 0) present.push(file);
+  if (present.length === 0) return;
+  await act(`remove the nginx files ${present.join(", ")} and reload nginx`, async () => {
+    await host.exec(["rm", "-f", "--", ...present], asRoot);
+    await host.exec(nginxTest().argv, asRoot);
+    await host.exec(nginxReload().argv, asRoot);
+  });
+}
+
+/** Everything in deploy_dir but backups/ (and, without purge, the accessories' files); with purge, the directory. */
+async function removeDeployDir(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  options: RemoveAppOptions,
+  act: Act,
+  actions: string[],
+) {
+  const root = deployPaths(config.deploy_dir).root;
+  if (options.purge) {
+    const volumes = namedVolumes(config);
+    if (volumes.length > 0) {
+      await act(`remove the volumes ${volumes.join(", ")}`, () =>
+        host.exec(["docker", "volume", "rm", "--force", "--", ...volumes], asRoot),
+      );
+    }
+    await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname(root), root, asRoot));
+    return;
+  }
+  const listing = await host.exec(["find", root, "-mindepth", "1", "-maxdepth", "1"], { ...asRoot, check: false });
+  const keep = new Set([`${root}/backups`, `${root}/.slipway-lock`]);
+  const accessories = Object.values(config.services).some((s) => s.accessory);
+  const entries = listing.stdout.split("\n").filter((p) => p && !keep.has(p));
+  for (const entry of entries) {
+    if (accessories && (entry === `${root}/compose` || entry === `${root}/env`)) {
+      await removeKeepingAccessories(host, config, entry, act);
+      continue;
+    }
+    await act(`remove ${entry}`, () => removeUnder(host, root, entry, asRoot));
+  }
+  actions.push(
+    `kept: ${root}/backups, the named volumes${accessories ? ", the accessories" : ""} (--purge removes them)`,
+  );
+}
+
+/** compose/ and env/ without the accessories' project directory and env files (they keep running). */
+async function removeKeepingAccessories(host: RemoteHost, config: SlipwayConfig, dir: string, act: Act) {
+  const listing = await host.exec(["find", dir, "-mindepth", "1", "-maxdepth", "1"], { ...asRoot, check: false });
+  const accessories = Object.keys(config.services).filter((name) => config.services[name]?.accessory);
+  const kept = new Set([`${dir}/${ACCESSORIES}`, ...accessories.map((name) => `${dir}/${name}.env`)]);
+  for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {
+    await act(`remove ${entry}`, () => removeUnder(host, config.deploy_dir, entry, asRoot));
+  }
+}
+
+/** Named volumes (`name:/path`) of every service. */
+function namedVolumes(config: SlipwayConfig): string[] {
+  const names = Object.values(config.services).flatMap((s) =>
+    s.volumes.map((v) => v.split(":")[0] ?? "").filter((v) => v !== "" && !v.startsWith("/")),
+  );
+  return [...new Set(names)];
+}

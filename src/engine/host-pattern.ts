@@ -1,0 +1,106 @@
+/**
+ * Ansible's host pattern language, the one implementation: a play's `hosts:`, `slipway run/plan --limit` and the
+ * deploy's `--limit` (src/deploy/connect.ts) all select hosts through it.
+ *
+ * Terms are separated by `,` or `:`: `all`/`*`, a group, a host, globs (`web*`, `db?`), a regular expression
+ * (`~web\d+`), exclusions (`!db`) and intersections (`&prod`). As in Ansible the order of terms does not matter:
+ * the union of the plain terms, intersected with every `&` term, minus every `!` term; hosts come out in inventory order.
+ */
+import { ConfigError } from "../errors.js";
+import type { Inventory } from "./inventory.js";
+
+export interface Selection {
+  hosts: string[];
+  /** Terms (without their `!`/`&`) that matched no host or group: a play warns, `--limit` refuses. */
+  unmatched: string[];
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
+
+/** The hosts of a group, following nested groups (a cycle ends the walk instead of looping). */
+export function groupMembers(inventory: Inventory, group: string, seen = new Set<string>()): string[] {
+  if (seen.has(group)) return [];
+  seen.add(group);
+  const members = inventory.groups[group] ?? [];
+  return members.flatMap((m) => (m in inventory.hosts ? [m] : groupMembers(inventory, m, seen)));
+}
+
+function byName(inventory: Inventory, re: RegExp): string[] {
+  const hosts = Object.keys(inventory.hosts).filter((h) => re.test(h));
+  const fromGroups = Object.keys(inventory.groups)
+    .filter((g) => re.test(g))
+    .flatMap((g) => groupMembers(inventory, g));
+  return [...hosts, ...fromGroups];
+}
+
+function resolveTerm(inventory: Inventory, term: string): string[] {
+  if (term === "all" || term === "*") return Object.keys(inventory.hosts);
+  if (term in inventory.groups) return groupMembers(inventory, term);
+  if (term in inventory.hosts) return [term];
+  if (term.startsWith("~")) return byName(inventory, new RegExp(term.slice(1)));
+  if (term.includes("*") || term.includes("?")) return byName(inventory, globToRegExp(term));
+  return [];
+}
+
+/**
+ * The terms of a pattern (or of several, e.g. a repeated `--limit`), trimmed, empty ones dropped. A `~regex` term
+ * keeps its `:` and `,` only when it is the whole pattern (as in Ansible, where a regex term cannot be combined).
+ */
+export function patternTerms(pattern: string | readonly string[]): string[] {
+  const patterns = typeof pattern === "string" ? [pattern] : pattern;
+  return patterns
+    .flatMap((p) => (p.trim().startsWith("~") ? [p.trim()] : p.split(/[:,]/)))
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+/** The hosts a pattern selects, in inventory order, and the terms that matched nothing. */
+export function selectHosts(inventory: Inventory, pattern: string | readonly string[]): Selection {
+  const chosen = new Set<string>();
+  const excluded = new Set<string>();
+  const intersections: Array<Set<string>> = [];
+  const unmatched: string[] = [];
+  for (const term of patternTerms(pattern)) {
+    const kind = term[0] === "!" ? "exclude" : term[0] === "&" ? "intersect" : "include";
+    const name = kind === "include" ? term : term.slice(1);
+    const hosts = resolveTerm(inventory, name);
+    if (hosts.length === 0) unmatched.push(name);
+    if (kind === "include") for (const h of hosts) chosen.add(h);
+    else if (kind === "exclude") for (const h of hosts) excluded.add(h);
+    else intersections.push(new Set(hosts));
+  }
+  const hosts = Object.keys(inventory.hosts).filter(
+    (h) => chosen.has(h) && !excluded.has(h) && intersections.every((set) => set.has(h)),
+  );
+  return { hosts, unmatched };
+}
+
+/**
+ * The hosts `--limit` selects. Throws ConfigError (step "limit") when a term names no host or group (a typo in
+ * `!web1` would otherwise deploy to the very host it meant to leave out) or when the pattern selects no host at all:
+ * a run on zero hosts must not report success.
+ */
+export function limitHosts(inventory: Inventory, pattern: string | readonly string[]): string[] {
+  const { hosts, unmatched } = selectHosts(inventory, pattern);
+  const shown = patternTerms(pattern).join(",");
+  const known = [...Object.keys(inventory.hosts), ...Object.keys(inventory.groups)].join(", ");
+  if (unmatched.length > 0) {
+    throw new ConfigError(`--limit "${shown}": ${unmatched.map((u) => `"${u}"`).join(", ")} matches no host or group`, {
+      step: "limit",
+      hint: `hosts and groups: ${known} (patterns: all, web*, ~regex, a,b, !a, &group)`,
+    });
+  }
+  if (hosts.length === 0) {
+    throw new ConfigError(`--limit "${shown}" selects no host`, {
+      step: "limit",
+      hint: `the exclusions and intersections leave nothing; hosts and groups: ${known}`,
+    });
+  }
+  return hosts;
+}

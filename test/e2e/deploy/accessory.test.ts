@@ -1,0 +1,217 @@
+/**
+ * Issue 11 / seed 004 ("MongoDB, Redis ... Docker recommended"), a tester's config: a Postgres server beside a
+ * blue-green compose app. Marked `accessory: true`, it runs once in its own project on sandbox target t2 (image built
+ * from Debian's packages, pushed to the sandbox registry): two blue-green deploys switch the app's colors while the
+ * same Postgres container keeps running with its data, each color reaches it by its service name, and the second
+ * deploy's backup dumps it from that container. `slipway remove` then takes the app off and keeps the server, its
+ * volume and the backups; `--purge` removes those too.
+ */
+
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
+import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
+import { removeApp } from "../../../src/deploy/remove-app.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { cleanHost, connectTarget, viaNginx } from "./support.js";
+
+const APP = "accdeploy";
+const DOMAIN = "accdeploy.e2e.test";
+const VOLUME = `${APP}-pgdata`;
+const RUN = randomBytes(4).toString("hex");
+const PASSWORD = `pa$word 'q' ${RUN}`;
+const address = () => sandboxTarget("t2").host;
+const dockerLocal = promisify(execFile);
+
+function writeConfig(): string {
+  const sandbox = loadSandbox();
+  const target = sandboxTarget("t2", sandbox);
+  const config = {
+    app: APP,
+    runtime: "compose",
+    image: { registry: sandbox.registry, repository: `e2e-${APP}-${RUN}/acc` },
+    services: {
+      web: {
+        build: { context: "web" },
+        port: 8000,
+        ports: { blue: 5431, green: 15431 },
+        health: { path: "/health", container_check: "python", interval: "1s", timeout: "40s" },
+        depends_on: ["db"],
+      },
+      db: {
+        build: { context: "db" },
+        port: 5432,
+        accessory: true,
+        volumes: [`${VOLUME}:/var/lib/postgresql/data`],
+        secrets: ["POSTGRES_PASSWORD"],
+        health: { container_check: ["pg_isready", "-q"], interval: "1s" },
+      },
+    },
+    database: {
+      engine: "postgres",
+      compose_service: "db",
+      name: "postgres",
+      user: "postgres",
+      password_secret: "POSTGRES_PASSWORD",
+      backups: { keep: 3 },
+    },
+    inventory: {
+      ssh: { user: target.user, known_hosts_file: sandbox.knownHostsPath, identity_file: sandbox.privateKeyPath },
+      hosts: { t2: { address: target.host } },
+    },
+    proxy: { domains: [DOMAIN], routes: [{ path: "/", service: "web" }] },
+    tls: { enabled: false },
+  };
+  const path = join(mkdtempSync(join(tmpdir(), "slipway-accessory-e2e-")), "slipway.yml");
+  writeFileSync(path, stringify(config));
+  return path;
+}
+
+async function removeProjects(host: RemoteHost): Promise<void> {
+  const script = [
+    `for p in ${APP}-blue ${APP}-green ${APP}-accessories; do`,
+    '  ids=$(docker ps -aq --filter "label=com.docker.compose.project=$p"); [ -z "$ids" ] || docker rm -f $ids',
+    '  docker network rm "${p}_default" >/dev/null 2>&1 || docker network rm "$(echo "$p" | tr -d -)_default" >/dev/null 2>&1 || true',
+    "done",
+    `docker network rm ${APP}-accessories >/dev/null 2>&1 || true`,
+    `docker volume rm --force ${VOLUME} >/dev/null 2>&1 || true`,
+  ].join("\n");
+  await host.exec(["sh", "-c", script], { become: true, check: false });
+}
+
+describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
+  let host: RemoteHost;
+  let config: SlipwayConfig;
+  const references: string[] = [];
+  const lines: string[] = [];
+  const base = (): DeployOptions => ({
+    config,
+    commit: randomBytes(20).toString("hex"),
+    actor: "e2e",
+    drainSeconds: 1,
+    insecureRegistry: true,
+    secrets: { POSTGRES_PASSWORD: PASSWORD },
+    releaseDir: `${REPO_ROOT}/test/fixtures/apps/accessory`,
+    onEvent: terminalSink((line) => lines.push(line)),
+  });
+  const sudo = { become: true };
+  const dbContainer = async () =>
+    (
+      await host.exec(
+        ["docker", "ps", "-q", "--no-trunc", "--filter", `label=com.docker.compose.project=${APP}-accessories`],
+        sudo,
+      )
+    ).stdout.trim();
+  const psql = async (sql: string) =>
+    (await host.exec(["docker", "exec", await dbContainer(), "psql", "-X", "-A", "-t", "-c", sql], sudo)).stdout.trim();
+  const health = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/health")).body);
+
+  beforeAll(async () => {
+    host = await connectTarget("t2");
+    await removeProjects(host);
+    await cleanHost(host, APP);
+    config = await loadConfig(writeConfig());
+  });
+
+  afterAll(async () => {
+    if (!host) return;
+    await removeProjects(host);
+    await cleanHost(host, APP);
+    if (references.length > 0) {
+      await host.exec(["docker", "image", "rm", "--force", ...references], { ...sudo, check: false });
+      await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
+    }
+    await host.close();
+  });
+
+  let firstContainer = "";
+
+  it("first deploy starts the accessory once, then blue, which reaches it as db:5432", async () => {
+    const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
+    if (!result.ok) console.log(lines.join("\n"));
+    expect(result.ok).toBe(true);
+    references.push(...Object.values(result.images));
+    firstContainer = await dbContainer();
+    expect(firstContainer).toMatch(/^[0-9a-f]{64}$/);
+    expect(await health()).toEqual({ status: "ok", version: "v1", color: "blue" });
+    expect(JSON.parse((await viaNginx(address(), DOMAIN, "/db")).body)).toEqual({ db: "reachable" });
+    // The password from the 0600 env file arrived exactly (compose's dotenv writer): a TCP login with it works.
+    const login = await host.exec(
+      [
+        "docker",
+        "exec",
+        "-e",
+        `PGPASSWORD=${PASSWORD}`,
+        firstContainer,
+        "psql",
+        "-h",
+        "127.0.0.1",
+        "-U",
+        "postgres",
+        "-A",
+        "-t",
+        "-c",
+        "SELECT 1",
+      ],
+      sudo,
+    );
+    expect(login.stdout.trim()).toBe("1");
+    await psql("CREATE TABLE notes (id int PRIMARY KEY, title text); INSERT INTO notes VALUES (1, 'kept')");
+  });
+
+  it("second deploy switches to green; the same Postgres container kept its data, and was backed up first", async () => {
+    lines.length = 0;
+    const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v2" } });
+    if (!result.ok) console.log(lines.join("\n"));
+    expect(result.ok).toBe(true);
+    expect(await health()).toEqual({ status: "ok", version: "v2", color: "green" });
+    expect(JSON.parse((await viaNginx(address(), DOMAIN, "/db")).body)).toEqual({ db: "reachable" });
+    expect(await dbContainer()).toBe(firstContainer);
+    expect(await psql("SELECT title FROM notes")).toBe("kept");
+    expect(lines.some((l) => /backed up the database: /.test(l))).toBe(true);
+    // Blue was stopped by the switch; the accessory's project has its one container, running.
+    const blue = await host.exec(
+      ["docker", "ps", "-q", "--filter", `label=com.docker.compose.project=${APP}-blue`],
+      sudo,
+    );
+    expect(blue.stdout.trim()).toBe("");
+  });
+
+  it("slipway remove takes the app off and keeps the database server, its volume and the backups", async () => {
+    const exists = async (path: string) =>
+      (await host.exec(["test", "-e", path], { ...sudo, check: false })).code === 0;
+    const plan = await removeApp(host, config, { check: true });
+    expect(plan).toContain(`would compose down project ${APP}-green`);
+    expect(plan).not.toContain(`would compose down project ${APP}-accessories`);
+    expect(await health()).toMatchObject({ version: "v2" });
+
+    const done = await removeApp(host, config);
+    expect(done).toContain(`kept: /opt/${APP}/backups, the named volumes, the accessories (--purge removes them)`);
+    const green = await host.exec(
+      ["docker", "ps", "-aq", "--filter", `label=com.docker.compose.project=${APP}-green`],
+      sudo,
+    );
+    expect(green.stdout.trim()).toBe("");
+    expect((await viaNginx(address(), DOMAIN, "/health")).body).not.toContain('"version"');
+    expect(await exists(`/opt/${APP}/releases`)).toBe(false);
+    expect(await exists(`/opt/${APP}/compose/green`)).toBe(false);
+    expect(await exists(`/opt/${APP}/.slipway-lock`)).toBe(false);
+    expect((await host.exec(["ls", `/opt/${APP}/backups`], sudo)).stdout.trim()).not.toBe("");
+    expect(await dbContainer()).toBe(firstContainer);
+    expect(await psql("SELECT title FROM notes")).toBe("kept");
+
+    const purged = await removeApp(host, config, { purge: true });
+    expect(purged).toContain(`compose down project ${APP}-accessories`);
+    expect(await dbContainer()).toBe("");
+    expect((await host.exec(["docker", "volume", "inspect", VOLUME], { ...sudo, check: false })).code).not.toBe(0);
+    expect(await exists(`/opt/${APP}`)).toBe(false);
+  });
+});
