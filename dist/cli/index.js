@@ -3153,7 +3153,7 @@ var require_util = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative3(aRoot, aPath) {
+    function relative4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -3172,7 +3172,7 @@ var require_util = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative3;
+    exports.relative = relative4;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -13936,7 +13936,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve13, reject) => {
+        return new Promise(async (resolve14, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -13948,7 +13948,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve13();
+          resolve14();
         });
       })(),
       NullCipher,
@@ -15206,7 +15206,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve13 } = __require("path");
+    var { resolve: resolve14 } = __require("path");
     var { readFile: readFile10 } = __require("fs");
     var { execFile, spawn: spawn3 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -15342,7 +15342,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve13(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve14(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -31036,7 +31036,7 @@ var require_esblib = __commonJS({
     ));
     var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
     var __async = (__this, __arguments, generator) => {
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         var fulfilled = (value) => {
           try {
             step(generator.next(value));
@@ -31051,7 +31051,7 @@ var require_esblib = __commonJS({
             reject(e);
           }
         };
-        var step = (x2) => x2.done ? resolve13(x2.value) : Promise.resolve(x2.value).then(fulfilled, rejected);
+        var step = (x2) => x2.done ? resolve14(x2.value) : Promise.resolve(x2.value).then(fulfilled, rejected);
         step((generator = generator.apply(__this, __arguments)).next());
       });
     };
@@ -31107,10 +31107,10 @@ var require_esblib = __commonJS({
           isAwait = true;
           return {
             done: false,
-            value: new __await(new Promise((resolve13) => {
+            value: new __await(new Promise((resolve14) => {
               var x2 = obj[k2](v2);
               if (!(x2 instanceof Object)) __typeError("Object expected");
-              resolve13(x2);
+              resolve14(x2);
             }), 1)
           };
         };
@@ -32428,7 +32428,7 @@ var require_vendor_core = __commonJS({
       sync = false
     }) => {
       const pFactory = sync ? makePseudoDeferred.bind(null, []) : makeDeferred;
-      const { promise: promise2, resolve: resolve13, reject } = pFactory();
+      const { promise: promise2, resolve: resolve14, reject } = pFactory();
       const result = [];
       const lookupFlow = IS_WIN ? IS_WIN2025_PLUS ? "pwsh" : "wmic" : "ps";
       const {
@@ -32443,7 +32443,7 @@ var require_vendor_core = __commonJS({
           return;
         }
         result.push(...filterProcessList(normalizeOutput(parse22(stdout)), query));
-        resolve13(result);
+        resolve14(result);
         cb(null, result);
       };
       exec({
@@ -32519,7 +32519,7 @@ var require_vendor_core = __commonJS({
       if (typeof opts == "string" || typeof opts == "number") {
         return kill2(pid, { signal: opts }, next);
       }
-      const { promise: promise2, resolve: resolve13, reject } = makeDeferred();
+      const { promise: promise2, resolve: resolve14, reject } = makeDeferred();
       const {
         timeout = 30,
         signal = "SIGTERM"
@@ -32547,7 +32547,7 @@ var require_vendor_core = __commonJS({
           checkConfident++;
           if (checkConfident === 5) {
             clearTimeout(checkTimeoutTimer);
-            resolve13(pid);
+            resolve14(pid);
             finishCallback == null ? void 0 : finishCallback(null, pid);
           } else {
             checkKilled(finishCallback);
@@ -32561,7 +32561,7 @@ var require_vendor_core = __commonJS({
           next(new Error("Kill process timeout"));
         }, timeout * 1e3);
       } else {
-        resolve13(pid);
+        resolve14(pid);
       }
       return promise2;
     };
@@ -32585,13 +32585,13 @@ var require_vendor_core = __commonJS({
       return m;
     }, []);
     var makeDeferred = () => {
-      let resolve13;
+      let resolve14;
       let reject;
       const promise2 = new Promise((res, rej) => {
-        resolve13 = res;
+        resolve14 = res;
         reject = rej;
       });
-      return { resolve: resolve13, reject, promise: promise2 };
+      return { resolve: resolve14, reject, promise: promise2 };
     };
     var makePseudoDeferred = (r = {}) => ({
       promise: r,
@@ -32644,7 +32644,7 @@ var require_util2 = __commonJS({
       toCamelCase: () => toCamelCase
     });
     module.exports = __toCommonJS(util_exports2);
-    var import_node_path29 = __toESM2(__require("path"), 1);
+    var import_node_path30 = __toESM2(__require("path"), 1);
     var import_node_process = __toESM2(__require("process"), 1);
     var import_vendor_core = require_vendor_core();
     function noop() {
@@ -32666,10 +32666,10 @@ var require_util2 = __commonJS({
       const pathKey2 = import_node_process.default.platform === "win32" ? Object.keys(env2).reverse().find((key) => key.toUpperCase() === "PATH") || "Path" : "PATH";
       const pathValue = dirs.map(
         (c) => c && [
-          import_node_path29.default.resolve(c, "node_modules", ".bin"),
-          import_node_path29.default.resolve(c)
+          import_node_path30.default.resolve(c, "node_modules", ".bin"),
+          import_node_path30.default.resolve(c)
         ]
-      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path29.default.delimiter);
+      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path30.default.delimiter);
       return __spreadProps(__spreadValues({}, env2), {
         [pathKey2]: pathValue
       });
@@ -32749,7 +32749,7 @@ var require_core = __commonJS({
       kill: () => kill2,
       log: () => log2,
       os: () => os2,
-      path: () => import_node_path29.default,
+      path: () => import_node_path30.default,
       ps: () => import_vendor_core3.ps,
       quote: () => import_util22.quote,
       quotePowerShell: () => import_util22.quotePowerShell,
@@ -33110,7 +33110,7 @@ ${details}`;
     var import_vendor_core2 = require_vendor_core();
     var import_util9 = require_util2();
     var import_internals = require_internals();
-    var import_node_path29 = __toESM2(__require("path"), 1);
+    var import_node_path30 = __toESM2(__require("path"), 1);
     var os2 = __toESM2(__require("os"), 1);
     var import_vendor_core3 = require_vendor_core();
     var import_util22 = require_util2();
@@ -33198,11 +33198,11 @@ ${details}`;
     );
     var _ProcessPromise = class _ProcessPromise2 extends Promise {
       constructor(executor) {
-        let resolve13;
+        let resolve14;
         let reject;
         super((...args) => {
           ;
-          [resolve13 = import_util9.noop, reject = import_util9.noop] = args;
+          [resolve14 = import_util9.noop, reject = import_util9.noop] = args;
           executor(...args);
         });
         this._stage = "initial";
@@ -33215,7 +33215,7 @@ ${details}`;
         const snapshot = executor[SHOT];
         if (snapshot) {
           this._snapshot = snapshot;
-          this._resolve = resolve13;
+          this._resolve = resolve14;
           this._reject = reject;
           if (snapshot.halt) this._stage = "halted";
           try {
@@ -33826,8 +33826,8 @@ ${details}`;
         if (typeof pid !== "number" && typeof pid !== "string" || !/^\d+$/.test(pid))
           throw new Fail2(`Invalid pid: ${pid}`);
         $2.log({ kind: "kill", pid, signal, verbose: !$2.quiet && $2.verbose });
-        if (import_node_process2.default.platform === "win32" && (yield new Promise((resolve13) => {
-          import_node_child_process3.default.exec(`taskkill /pid ${pid} /t /f`, (err) => resolve13(!err));
+        if (import_node_process2.default.platform === "win32" && (yield new Promise((resolve14) => {
+          import_node_child_process3.default.exec(`taskkill /pid ${pid} /t /f`, (err) => resolve14(!err));
         })))
           return;
         for (const p of yield import_vendor_core2.ps.tree({ pid, recursive: true })) {
@@ -37027,15 +37027,15 @@ var require_vendor_extra = __commonJS({
         exports2.removeDuplicateSlashes = removeDuplicateSlashes;
         function partitionAbsoluteAndRelative(patterns) {
           const absolute = [];
-          const relative3 = [];
+          const relative4 = [];
           for (const pattern of patterns) {
             if (isAbsolute4(pattern)) {
               absolute.push(pattern);
             } else {
-              relative3.push(pattern);
+              relative4.push(pattern);
             }
           }
-          return [absolute, relative3];
+          return [absolute, relative4];
         }
         exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
         function isAbsolute4(pattern) {
@@ -38058,41 +38058,41 @@ var require_vendor_extra = __commonJS({
           queue.drained = drained;
           return queue;
           function push(value) {
-            var p2 = new Promise(function(resolve13, reject) {
+            var p2 = new Promise(function(resolve14, reject) {
               pushCb(value, function(err, result) {
                 if (err) {
                   reject(err);
                   return;
                 }
-                resolve13(result);
+                resolve14(result);
               });
             });
             p2.catch(noop2);
             return p2;
           }
           function unshift(value) {
-            var p2 = new Promise(function(resolve13, reject) {
+            var p2 = new Promise(function(resolve14, reject) {
               unshiftCb(value, function(err, result) {
                 if (err) {
                   reject(err);
                   return;
                 }
-                resolve13(result);
+                resolve14(result);
               });
             });
             p2.catch(noop2);
             return p2;
           }
           function drained() {
-            var p2 = new Promise(function(resolve13) {
+            var p2 = new Promise(function(resolve14) {
               process.nextTick(function() {
                 if (queue.idle()) {
-                  resolve13();
+                  resolve14();
                 } else {
                   var previousDrain = queue.drain;
                   queue.drain = function() {
                     if (typeof previousDrain === "function") previousDrain();
-                    resolve13();
+                    resolve14();
                     queue.drain = previousDrain;
                   };
                 }
@@ -38556,9 +38556,9 @@ var require_vendor_extra = __commonJS({
             });
           }
           _getStat(filepath) {
-            return new Promise((resolve13, reject) => {
+            return new Promise((resolve14, reject) => {
               this._stat(filepath, this._fsStatSettings, (error62, stats) => {
-                return error62 === null ? resolve13(stats) : reject(error62);
+                return error62 === null ? resolve14(stats) : reject(error62);
               });
             });
           }
@@ -38580,10 +38580,10 @@ var require_vendor_extra = __commonJS({
             this._readerStream = new stream_1.default(this._settings);
           }
           dynamic(root, options) {
-            return new Promise((resolve13, reject) => {
+            return new Promise((resolve14, reject) => {
               this._walkAsync(root, options, (error62, entries) => {
                 if (error62 === null) {
-                  resolve13(entries);
+                  resolve14(entries);
                 } else {
                   reject(error62);
                 }
@@ -38594,10 +38594,10 @@ var require_vendor_extra = __commonJS({
             return __async(this, null, function* () {
               const entries = [];
               const stream = this._readerStream.static(patterns, options);
-              return new Promise((resolve13, reject) => {
+              return new Promise((resolve14, reject) => {
                 stream.once("error", reject);
                 stream.on("data", (entry) => entries.push(entry));
-                stream.once("end", () => resolve13(entries));
+                stream.once("end", () => resolve14(entries));
               });
             });
           }
@@ -39695,8 +39695,8 @@ var require_vendor_extra = __commonJS({
           return Object.defineProperty(function(...args) {
             if (typeof args[args.length - 1] === "function") fn.apply(this, args);
             else {
-              return new Promise((resolve13, reject) => {
-                args.push((err, res) => err != null ? reject(err) : resolve13(res));
+              return new Promise((resolve14, reject) => {
+                args.push((err, res) => err != null ? reject(err) : resolve14(res));
                 fn.apply(this, args);
               });
             }
@@ -40541,18 +40541,18 @@ var require_vendor_extra = __commonJS({
           if (typeof callback === "function") {
             return fs6.exists(filename, callback);
           }
-          return new Promise((resolve13) => {
-            return fs6.exists(filename, resolve13);
+          return new Promise((resolve14) => {
+            return fs6.exists(filename, resolve14);
           });
         };
         exports2.read = function(fd, buffer, offset, length, position, callback) {
           if (typeof callback === "function") {
             return fs6.read(fd, buffer, offset, length, position, callback);
           }
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             fs6.read(fd, buffer, offset, length, position, (err, bytesRead, buffer2) => {
               if (err) return reject(err);
-              resolve13({ bytesRead, buffer: buffer2 });
+              resolve14({ bytesRead, buffer: buffer2 });
             });
           });
         };
@@ -40560,10 +40560,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.write(fd, buffer, ...args);
           }
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             fs6.write(fd, buffer, ...args, (err, bytesWritten, buffer2) => {
               if (err) return reject(err);
-              resolve13({ bytesWritten, buffer: buffer2 });
+              resolve14({ bytesWritten, buffer: buffer2 });
             });
           });
         };
@@ -40571,10 +40571,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.readv(fd, buffers, ...args);
           }
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             fs6.readv(fd, buffers, ...args, (err, bytesRead, buffers2) => {
               if (err) return reject(err);
-              resolve13({ bytesRead, buffers: buffers2 });
+              resolve14({ bytesRead, buffers: buffers2 });
             });
           });
         };
@@ -40582,10 +40582,10 @@ var require_vendor_extra = __commonJS({
           if (typeof args[args.length - 1] === "function") {
             return fs6.writev(fd, buffers, ...args);
           }
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             fs6.writev(fd, buffers, ...args, (err, bytesWritten, buffers2) => {
               if (err) return reject(err);
-              resolve13({ bytesWritten, buffers: buffers2 });
+              resolve14({ bytesWritten, buffers: buffers2 });
             });
           });
         };
@@ -41464,9 +41464,9 @@ var require_vendor_extra = __commonJS({
               ]);
               if (areIdentical(srcStat, dstStat)) return;
             }
-            const relative3 = yield symlinkPaths(srcpath, dstpath);
-            srcpath = relative3.toDst;
-            const toType = yield symlinkType(relative3.toCwd, type);
+            const relative4 = yield symlinkPaths(srcpath, dstpath);
+            srcpath = relative4.toDst;
+            const toType = yield symlinkType(relative4.toCwd, type);
             const dir = path32.dirname(dstpath);
             if (!(yield pathExists(dir))) {
               yield mkdirs(dir);
@@ -41485,9 +41485,9 @@ var require_vendor_extra = __commonJS({
             const dstStat = fs6.statSync(dstpath);
             if (areIdentical(srcStat, dstStat)) return;
           }
-          const relative3 = symlinkPathsSync(srcpath, dstpath);
-          srcpath = relative3.toDst;
-          type = symlinkTypeSync(relative3.toCwd, type);
+          const relative4 = symlinkPathsSync(srcpath, dstpath);
+          srcpath = relative4.toDst;
+          type = symlinkTypeSync(relative4.toCwd, type);
           const dir = path32.dirname(dstpath);
           const exists = fs6.existsSync(dir);
           if (exists) return fs6.symlinkSync(srcpath, dstpath, type);
@@ -46051,7 +46051,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     module.exports = __toCommonJS(vendor_extra_exports);
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_fs32 = __toESM2(__require("fs"), 1);
-    var import_node_path29 = __toESM2(__require("path"), 1);
+    var import_node_path210 = __toESM2(__require("path"), 1);
     var import_node_stream22 = __require("stream");
     var import_node_events = __require("events");
     var import_node_stream4 = __require("stream");
@@ -46467,7 +46467,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     };
     var normalizePathForDirectoryGlob = (filePath, cwd) => {
       const path32 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path29.default.isAbsolute(path32) ? path32 : import_node_path29.default.join(cwd, path32);
+      return import_node_path210.default.isAbsolute(path32) ? path32 : import_node_path210.default.join(cwd, path32);
     };
     var shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern == null ? void 0 : pattern.match(/\*\*\/([^/]+)$/);
@@ -46476,12 +46476,12 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       }
       const dirname15 = match[1];
       const hasWildcards = /[*?[\]{}]/.test(dirname15);
-      const hasExtension = import_node_path29.default.extname(dirname15) && !dirname15.startsWith(".");
+      const hasExtension = import_node_path210.default.extname(dirname15) && !dirname15.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     var getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = (extensions == null ? void 0 : extensions.length) > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file2) => import_node_path29.default.posix.join(directoryPath, `**/${import_node_path29.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path29.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file2) => import_node_path210.default.posix.join(directoryPath, `**/${import_node_path210.default.extname(file2) ? file2 : `${file2}${extensionGlob}`}`)) : [import_node_path210.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     var directoryToGlob = (_0, ..._1) => __async(null, [_0, ..._1], function* (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -46563,7 +46563,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const seen = /* @__PURE__ */ new Set();
       return (fastGlobResult) => {
         var _a22;
-        const pathKey2 = import_node_path29.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
+        const pathKey2 = import_node_path210.default.normalize((_a22 = fastGlobResult.path) != null ? _a22 : fastGlobResult);
         if (seen.has(pathKey2) || isIgnored && isIgnored(pathKey2)) {
           return false;
         }
@@ -53465,8 +53465,8 @@ var require_build = __commonJS({
     }
     var argv3 = parseArgv2();
     function sleep4(duration5) {
-      return new Promise((resolve13) => {
-        setTimeout(resolve13, (0, import_util9.parseDuration)(duration5));
+      return new Promise((resolve14) => {
+        setTimeout(resolve14, (0, import_util9.parseDuration)(duration5));
       });
     }
     var responseToReadable = (response, rs) => {
@@ -53530,9 +53530,9 @@ var require_build = __commonJS({
           completer
         });
         return new Promise(
-          (resolve13) => rl.question(query != null ? query : "", (answer) => {
+          (resolve14) => rl.question(query != null ? query : "", (answer) => {
             rl.close();
-            resolve13(answer);
+            resolve14(answer);
           })
         );
       });
@@ -59119,7 +59119,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve13) {
+function isRecursive(inst, stack, resolve14) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -59129,7 +59129,7 @@ function isRecursive(inst, stack, resolve13) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve13);
+      const answer = isRecursive(child, stack, resolve14);
       if (answer > result)
         result = answer;
     }
@@ -59140,7 +59140,7 @@ function isRecursive(inst, stack, resolve13) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve13) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve14) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -59204,7 +59204,7 @@ function isRecursive(inst, stack, resolve13) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve13 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve14 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -73942,6 +73942,9 @@ var containerSchema = external_exports.strictObject({
 var serviceSchema = external_exports.strictObject({
   build: buildSchema.optional(),
   image: external_exports.string({ error: "expected an image reference" }).optional().describe("A prebuilt image to run instead of building one (e.g. `postgres:16`)."),
+  image_from: resourceName("service").optional().describe(
+    "Run the image built for this other service (one build, several processes: give each its own `command`). Runtime container and compose."
+  ),
   command: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())], { error: "expected a command string or a list of arguments" }).optional().describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
   port: port().describe("Port the service listens on (inside its container, or the base port under systemd)."),
   ports: external_exports.strictObject({
@@ -75727,7 +75730,14 @@ function checkCors(config2, issue2) {
   }
 }
 function checkStatic(config2, issue2) {
-  const root = config2.proxy.static?.root;
+  const staticFiles = config2.proxy.static;
+  if (staticFiles && staticFiles.root === void 0 === (staticFiles.source === void 0)) {
+    issue2(
+      ["proxy", "static"],
+      "expected `root` (a directory already on the host) or `source` (a local directory shipped with each release), one of them"
+    );
+  }
+  const root = staticFiles?.root;
   if (root !== void 0 && root.replace(/\/+$/, "") === "") {
     issue2(
       ["proxy", "static", "root"],
@@ -75943,9 +75953,25 @@ function checkServices(config2, issue2, needService) {
       if (service.image !== void 0 && service.build === void 0) {
         issue2(["services", name, "image"], "runtime systemd runs code, not images: use `build.context` for the code");
       }
-    } else if (service.build === void 0 && service.image === void 0) {
-      issue2(["services", name], `expected \`build\` or \`image\`: runtime ${config2.runtime} runs an image`);
+    } else if (service.build === void 0 && service.image === void 0 && service.image_from === void 0) {
+      issue2(
+        ["services", name],
+        `expected \`build\`, \`image\` or \`image_from\`: runtime ${config2.runtime} runs an image`
+      );
     }
+    if (service.image_from !== void 0) checkImageFrom(config2, name, service, issue2);
+  }
+}
+function checkImageFrom(config2, name, service, issue2) {
+  const from = service.image_from;
+  const path8 = ["services", name, "image_from"];
+  if (config2.runtime === "systemd") {
+    issue2(path8, "runtime systemd runs code, not images: give this service the same `build.context`", from);
+  } else if (service.build !== void 0 || service.image !== void 0) {
+    issue2(path8, "a service runs one image: remove `build`/`image`, or `image_from`", from);
+  } else if (config2.services[from]?.build === void 0) {
+    const builders = Object.keys(config2.services).filter((s) => config2.services[s]?.build !== void 0);
+    issue2(path8, `expected a service with a \`build\` section (${builders.join(", ") || "none"})`, from);
   }
 }
 function checkInventory(config2, issue2, _needService) {
@@ -76400,8 +76426,14 @@ function dependencyUrls(config2, name, color) {
 function imageRepository(config2, name) {
   const service = serviceOf(config2, name, `services.${name}`);
   if (service.image !== void 0) return service.image;
+  if (service.image_from !== void 0) return imageRepository(config2, service.image_from);
   const repository = `${config2.image.repository ?? config2.app}-${name}`;
   return config2.image.registry ? `${config2.image.registry}/${repository}` : repository;
+}
+function serviceImageRef(config2, name, images) {
+  const service = config2.services[name];
+  const from = service?.image_from;
+  return images[name] ?? (from !== void 0 ? images[from] : void 0) ?? service?.image;
 }
 function composeFromConfig(config2, options) {
   if (config2.runtime !== "compose") {
@@ -76445,7 +76477,7 @@ function composeService(config2, name, service, options, volumes) {
       "runtime compose runs one container per color"
     );
   }
-  const image = options.images[name];
+  const image = service.image_from !== void 0 ? serviceImageRef(config2, name, options.images) : options.images[name];
   if (image === void 0) {
     throw new ConfigMappingError(
       `${field}`,
@@ -77930,11 +77962,22 @@ function upstreamPath(base, route) {
   if (route.strip_prefix) return "/";
   return base === "/" ? null : route.path;
 }
+function staticRoot(config2) {
+  const cfg = config2.proxy.static;
+  if (cfg?.root !== void 0) return cfg.root;
+  if (cfg?.source === void 0) throw new ConfigMappingError("proxy.static", "has neither `root` nor `source`");
+  return `${config2.deploy_dir.replace(/\/+$/, "")}/current/${STATIC_DIR}`;
+}
+var STATIC_DIR = "_static";
+function staticShipDir(config2) {
+  const path8 = joinPath(config2.proxy.base_path, config2.proxy.static?.path ?? "/static/");
+  return `${STATIC_DIR}${path8.replace(/\/+$/, "")}`;
+}
 function attachStatic(config2, routes) {
   const cfg = config2.proxy.static;
   if (!cfg) return;
   const path8 = joinPath(config2.proxy.base_path, cfg.path);
-  const staticModel = { root: cfg.root, expires: cfg.expires };
+  const staticModel = { root: staticRoot(config2), expires: cfg.expires };
   let route = routes.find((r) => r.path === path8);
   if (!route) {
     const parent = routes.filter((r) => path8.startsWith(r.path)).sort((a, b) => b.path.length - a.path.length)[0];
@@ -78491,7 +78534,10 @@ var timeoutsSchema = external_exports.strictObject({
   read: duration3().default("60s").describe("proxy_read_timeout.")
 }).describe("Proxy timeouts (raise them for long requests).");
 var staticSchema = external_exports.strictObject({
-  root: absolutePath().describe("Directory on the host served by nginx."),
+  root: absolutePath().optional().describe("Directory on the host served by nginx. Default with `source`: the live release's copy of it."),
+  source: localPath().optional().describe(
+    "Local directory (relative to slipway.yml, or to --release-dir) shipped with every release; nginx serves the live release's copy (root `<deploy_dir>/current/_static`, the files under the location's path). `hello.txt` in it answers `<path>hello.txt`."
+  ),
   path: prefixPath().default("/static/").describe("Location of the static files. With `/`, misses go to the app."),
   expires: patternString(/^(off|max|epoch|\d+[smhdwMy]?)$/, 'expected an expiry like "30d", "12h", "max" or "off"').default("7d").describe("Expires/Cache-Control max-age for static files.")
 }).describe("Static files served by nginx (try_files $uri, then the app).");
@@ -79126,24 +79172,24 @@ var PromiseQueue = class {
     };
   }
   waitTillIdle() {
-    return new Promise((resolve13) => {
+    return new Promise((resolve14) => {
       if (this.running === 0) {
-        resolve13();
+        resolve14();
         return;
       }
       const dispose = this.onIdle(() => {
         dispose();
-        resolve13();
+        resolve14();
       });
     });
   }
   add(callback) {
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       const runCallback = () => {
         this.running += 1;
         try {
           Promise.resolve(callback()).then((val) => {
-            resolve13(val);
+            resolve14(val);
             this.processNext();
           }, (err) => {
             reject(err);
@@ -79185,23 +79231,23 @@ var defaultFilesystem = {
     return fsPath.basename(path8);
   },
   stat(path8) {
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       fs2.stat(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve13(res);
+          resolve14(res);
         }
       });
     });
   },
   readdir(path8) {
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       fs2.readdir(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve13(res);
+          resolve14(res);
         }
       });
     });
@@ -79245,7 +79291,7 @@ async function scanDirectory(path8, { recursive: recursive2 = true, validate: va
   });
   const result = { files: [], directories: [] };
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-  await new Promise((resolve13, reject) => {
+  await new Promise((resolve14, reject) => {
     scanDirectoryInternal({
       path: path8,
       recursive: recursive2 ? "deep" : "shallow",
@@ -79254,7 +79300,7 @@ async function scanDirectory(path8, { recursive: recursive2 = true, validate: va
       fileSystem: mergedFileSystem,
       queue,
       reject
-    }).then(() => queue.waitTillIdle()).then(resolve13, reject);
+    }).then(() => queue.waitTillIdle()).then(resolve14, reject);
   });
   return result;
 }
@@ -79280,12 +79326,12 @@ function unixifyPath(path8) {
   return path8;
 }
 async function readFile3(filePath) {
-  return new Promise((resolve13, reject) => {
+  return new Promise((resolve14, reject) => {
     fs3.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
-        resolve13(res);
+        resolve14(res);
       }
     });
   });
@@ -79294,12 +79340,12 @@ var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
 async function makeDirectoryWithSftp(path8, sftp) {
   let stats = null;
   try {
-    stats = await new Promise((resolve13, reject) => {
+    stats = await new Promise((resolve14, reject) => {
       sftp.stat(path8, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve13(res);
+          resolve14(res);
         }
       });
     });
@@ -79312,12 +79358,12 @@ async function makeDirectoryWithSftp(path8, sftp) {
     throw new Error("mkdir() failed, target already exists and is not a directory");
   }
   try {
-    await new Promise((resolve13, reject) => {
+    await new Promise((resolve14, reject) => {
       sftp.mkdir(path8, (err) => {
         if (err) {
           reject(err);
         } else {
-          resolve13();
+          resolve14();
         }
       });
     });
@@ -79392,14 +79438,14 @@ var NodeSSH = class {
     }
     const connection = new import_ssh2.default.Client();
     this.connection = connection;
-    await new Promise((resolve13, reject) => {
+    await new Promise((resolve14, reject) => {
       connection.on("error", reject);
       if (config2.onKeyboardInteractive) {
         connection.on("keyboard-interactive", config2.onKeyboardInteractive);
       }
       connection.on("ready", () => {
         connection.removeListener("error", reject);
-        resolve13();
+        resolve14();
       });
       connection.on("end", () => {
         if (this.connection === connection) {
@@ -79421,14 +79467,14 @@ var NodeSSH = class {
   }
   async requestShell(options) {
     const connection = this.getConnection();
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       connection.on("error", reject);
       const callback = (err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve13(res);
+          resolve14(res);
         }
       };
       if (options == null) {
@@ -79449,14 +79495,14 @@ var NodeSSH = class {
   }
   async requestSFTP() {
     const connection = this.getConnection();
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       connection.on("error", reject);
       connection.sftp((err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve13(res);
+          resolve14(res);
         }
       });
     });
@@ -79487,7 +79533,7 @@ var NodeSSH = class {
     }
     const connection = this.getConnection();
     const output2 = { stdout: [], stderr: [] };
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       connection.on("error", reject);
       connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
         connection.removeListener("error", reject);
@@ -79533,7 +79579,7 @@ var NodeSSH = class {
             stdout = stdout.trim();
             stderr = stderr.trim();
           }
-          resolve13({
+          resolve14({
             code: code != null ? code : null,
             signal: signal != null ? signal : null,
             stdout,
@@ -79595,12 +79641,12 @@ var NodeSSH = class {
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     const sftp = givenSftp || await this.requestSFTP();
     try {
-      await new Promise((resolve13, reject) => {
+      await new Promise((resolve14, reject) => {
         sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
           if (err) {
             reject(err);
           } else {
-            resolve13();
+            resolve14();
           }
         });
       });
@@ -79615,21 +79661,21 @@ var NodeSSH = class {
     invariant2(typeof remoteFile === "string", "remoteFile must be a valid string");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
-    invariant2(await new Promise((resolve13) => {
+    invariant2(await new Promise((resolve14) => {
       fs3.access(localFile, fs3.constants.R_OK, (err) => {
-        resolve13(err === null);
+        resolve14(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
     const sftp = givenSftp || await this.requestSFTP();
     const putFile = (retry2) => {
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
           if (err == null) {
-            resolve13();
+            resolve14();
             return;
           }
           if (err.message === "No such file" && retry2) {
-            resolve13(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
+            resolve14(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
           } else {
             reject(err);
           }
@@ -79656,14 +79702,14 @@ var NodeSSH = class {
     const sftp = givenSftp || await this.requestSFTP();
     const queue = new PromiseQueue({ concurrency });
     try {
-      await new Promise((resolve13, reject) => {
+      await new Promise((resolve14, reject) => {
         files.forEach((file2) => {
           queue.add(async () => {
             await this.putFile(file2.local, file2.remote, sftp, transferOptions);
             transferred.push(file2);
           }).catch(reject);
         });
-        queue.waitTillIdle().then(resolve13);
+        queue.waitTillIdle().then(resolve14);
       });
     } catch (error62) {
       if (error62 != null) {
@@ -79679,9 +79725,9 @@ var NodeSSH = class {
   async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve13) => {
+    const localDirectoryStat = await new Promise((resolve14) => {
       fs3.stat(localDirectory, (err, stat) => {
-        resolve13(stat || null);
+        resolve14(stat || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -79696,16 +79742,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
-      await new Promise((resolve13, reject) => {
+      await new Promise((resolve14, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await this.mkdir(fsPath2.join(remoteDirectory, directory), "sftp", sftp);
           }).catch(reject);
         });
-        resolve13(queue.waitTillIdle());
+        resolve14(queue.waitTillIdle());
       });
-      await new Promise((resolve13, reject) => {
+      await new Promise((resolve14, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -79720,7 +79766,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve13(queue.waitTillIdle());
+        resolve14(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -79732,9 +79778,9 @@ var NodeSSH = class {
   async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve13) => {
+    const localDirectoryStat = await new Promise((resolve14) => {
       fs3.stat(localDirectory, (err, stat) => {
-        resolve13(stat || null);
+        resolve14(stat || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -79752,23 +79798,23 @@ var NodeSSH = class {
           return fsPath2.posix.join(pathA, pathB);
         },
         readdir(path8) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             sftp.readdir(path8, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve13(res.map((item) => item.filename));
+                resolve14(res.map((item) => item.filename));
               }
             });
           });
         },
         stat(path8) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             sftp.stat(path8, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve13(res);
+                resolve14(res);
               }
             });
           });
@@ -79780,16 +79826,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
-      await new Promise((resolve13, reject) => {
+      await new Promise((resolve14, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await (0, import_make_dir.default)(fsPath2.join(localDirectory, directory));
           }).catch(reject);
         });
-        resolve13(queue.waitTillIdle());
+        resolve14(queue.waitTillIdle());
       });
-      await new Promise((resolve13, reject) => {
+      await new Promise((resolve14, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -79804,7 +79850,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve13(queue.waitTillIdle());
+        resolve14(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -79815,7 +79861,7 @@ var NodeSSH = class {
   }
   forwardIn(remoteAddr, remotePort, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       connection.forwardIn(remoteAddr, remotePort, (error62, port3) => {
         if (error62) {
           reject(error62);
@@ -79840,25 +79886,25 @@ var NodeSSH = class {
             });
           });
         };
-        resolve13({ port: port3, dispose });
+        resolve14({ port: port3, dispose });
       });
     });
   }
   forwardOut(srcIP, srcPort, dstIP, dstPort) {
     const connection = this.getConnection();
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve13(channel);
+        resolve14(channel);
       });
     });
   }
   forwardInStreamLocal(socketPath, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       connection.openssh_forwardInStreamLocal(socketPath, (error62) => {
         if (error62) {
           reject(error62);
@@ -79883,19 +79929,19 @@ var NodeSSH = class {
             });
           });
         };
-        resolve13({ dispose });
+        resolve14({ dispose });
       });
     });
   }
   forwardOutStreamLocal(socketPath) {
     const connection = this.getConnection();
-    return new Promise((resolve13, reject) => {
+    return new Promise((resolve14, reject) => {
       connection.openssh_forwardOutStreamLocal(socketPath, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve13(channel);
+        resolve14(channel);
       });
     });
   }
@@ -80111,7 +80157,7 @@ var CommandStartLostError = class extends Error {
 };
 var EXEC_REQUEST_FAILED = "Unable to exec";
 function openExecChannel(client, command, setup) {
-  return new Promise((resolve13, reject) => {
+  return new Promise((resolve14, reject) => {
     let connectionLost = false;
     const onLost = () => {
       connectionLost = true;
@@ -80126,7 +80172,7 @@ function openExecChannel(client, command, setup) {
           return reject(sent ? new CommandStartLostError(error62.message, { cause: error62 }) : channelOpenError(error62));
         }
         setup(channel);
-        resolve13(channel);
+        resolve14(channel);
       });
     } catch (error62) {
       settle2();
@@ -80154,7 +80200,7 @@ async function runRaw(client, request) {
     request.onStderr?.(chunk);
   };
   const channel = await openExecChannel(client, request.command, (channel2) => {
-    closed = new Promise((resolve13) => channel2.on("close", () => resolve13()));
+    closed = new Promise((resolve14) => channel2.on("close", () => resolve14()));
     channel2.on("exit", (exitCode2, exitSignal) => {
       code = exitCode2 ?? null;
       signal = exitSignal ?? null;
@@ -80179,8 +80225,8 @@ async function runRaw(client, request) {
   else if (typeof request.stdin === "string" || Buffer.isBuffer(request.stdin)) channel.end(request.stdin);
   else request.stdin.pipe(channel);
   let timer;
-  const timeout = new Promise((resolve13) => {
-    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve13("timeout"), request.timeoutMs);
+  const timeout = new Promise((resolve14) => {
+    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve14("timeout"), request.timeoutMs);
   });
   const first = await Promise.race([closed.then(() => "closed"), timeout]);
   clearTimeout(timer);
@@ -80310,7 +80356,7 @@ var Semaphore = class {
   }
   async run(task) {
     if (this.#available > 0) this.#available--;
-    else await new Promise((resolve13) => this.#waiters.push(resolve13));
+    else await new Promise((resolve14) => this.#waiters.push(resolve14));
     try {
       return await task();
     } finally {
@@ -80726,8 +80772,8 @@ function detailedExitcodeOption(command) {
 function extraVarsOption(command) {
   return command.option("-e, --extra-vars <vars>", "key=value, JSON or @file (repeatable)", collect);
 }
-function yesOption(command) {
-  return command.option("-y, --yes", "do not ask before acting (implied when stdin is not a terminal)");
+function yesOption(command, what = "do not ask before acting (implied when stdin is not a terminal)") {
+  return command.option("-y, --yes", what);
 }
 
 // src/cli/backup.ts
@@ -85245,9 +85291,9 @@ async function streamToHosts(hosts, image, imageId, options) {
   save.stderr.on("data", (chunk) => {
     saveStderr += chunk.toString();
   });
-  const saveExit = new Promise((resolve13, reject) => {
+  const saveExit = new Promise((resolve14, reject) => {
     save.on("error", reject);
-    save.on("close", resolve13);
+    save.on("close", resolve14);
   });
   const gzip = createGzip({ level: options.gzipLevel ?? 6 });
   save.stdout.pipe(gzip);
@@ -85820,6 +85866,130 @@ __export(deploy_exports, {
 import { createInterface } from "node:readline/promises";
 
 // src/deploy/stage-steps.ts
+import { relative as relative3, resolve as resolve13 } from "node:path";
+
+// src/deploy/paths.ts
+function deployPaths(deployDir) {
+  const root = deployDir.replace(/\/$/, "");
+  return {
+    root,
+    releases: `${root}/releases`,
+    release: (id) => `${root}/releases/${id}`,
+    colorLink: (color) => `${root}/colors/${color}`,
+    current: `${root}/current`,
+    color: `${root}/color`,
+    history: `${root}/releases.json`,
+    lock: `${root}/.slipway-lock`,
+    intent: `${root}/intent.json`
+  };
+}
+
+// src/deploy/ship.ts
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync3 } from "node:fs";
+import { relative as relative2, resolve as resolve12 } from "node:path";
+import { PassThrough as PassThrough2 } from "node:stream";
+
+// src/deploy/ship-files.ts
+var import_dockerignore = __toESM(require_ignore(), 1);
+import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { join as join4 } from "node:path";
+var ignore = import_dockerignore.default.default;
+var SHIP_EXCLUDES = [
+  "**/.git",
+  "**/.env",
+  "**/.env.*",
+  "**/*.db",
+  "**/*.sqlite",
+  "**/*.sqlite?",
+  "**/*.sqlite-*",
+  "**/*.sqlite?-*",
+  "**/instance",
+  "**/__pycache__",
+  "**/*.pyc",
+  "**/node_modules",
+  "**/.venv",
+  "**/data",
+  "**/tests"
+];
+var IGNORE_FILES = [".dockerignore", ".slipwayignore"];
+function shipPatterns(dir) {
+  const patterns = [...SHIP_EXCLUDES];
+  for (const name of IGNORE_FILES) {
+    const file2 = join4(dir, name);
+    if (existsSync2(file2)) patterns.push(...readFileSync3(file2, "utf8").split(/\r?\n/));
+  }
+  return patterns;
+}
+function shippedPaths(dir, patterns = shipPatterns(dir)) {
+  const matcher = ignore().add([...patterns]);
+  const mayReinclude = patterns.some((p) => p.trim().startsWith("!"));
+  const out = [];
+  const walk2 = (relativeDir) => {
+    const entries = readdirSync(join4(dir, relativeDir), { withFileTypes: true }).sort(
+      (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    );
+    for (const entry of entries) {
+      const path8 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
+      const excluded = matcher.ignores(path8);
+      if (!excluded) out.push(path8);
+      if (entry.isDirectory() && (!excluded || mayReinclude)) walk2(path8);
+    }
+  };
+  walk2("");
+  return out;
+}
+
+// src/deploy/ship.ts
+function tarCreateArgv(dir) {
+  return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
+}
+function unpackArgv(target) {
+  const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
+  return ["sh", "-c", script, "sh", target];
+}
+function serviceSources(config2, releaseDir) {
+  const base = releaseDir ?? config2.source.dir;
+  return Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => {
+      const context = relative2(config2.source.dir, resolve12(config2.source.dir, s.build?.context ?? name));
+      return [name, resolve12(base, context)];
+    })
+  );
+}
+async function shipService(host, localDir, target) {
+  const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
+  if (exists.code === 0) return false;
+  if (!existsSync3(localDir)) {
+    throw new SlipwayError(`the code to ship is not there: ${localDir}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check the service's build.context (relative to slipway.yml) or pass --release-dir"
+    });
+  }
+  const paths = shippedPaths(localDir);
+  const [cmd, ...args] = tarCreateArgv(localDir);
+  const tar = spawn2(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+  tar.stdin.end(paths.map((path8) => `${path8}\0`).join(""));
+  let stderr = "";
+  tar.stderr.on("data", (d) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise((r) => tar.on("close", r));
+  const archive = tar.stdout.pipe(new PassThrough2({ highWaterMark: 1 << 20 }));
+  await host.exec(unpackArgv(target), { stdin: archive, step: "ship", timeoutMs: 3e5 });
+  const code = await exited;
+  if (code !== 0) {
+    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check that the service's build.context exists (or pass --release-dir)"
+    });
+  }
+  return true;
+}
+
+// src/deploy/stage-steps.ts
 function colorEnvFile(host, config2, service, color, secrets, options = {}) {
   const env2 = envFileFromConfig(config2, service, color, secrets, options);
   if (env2.redacted.length > 0) {
@@ -85838,6 +86008,21 @@ async function pullWhenMissing(host, service, image, check2) {
     if (pulled?.error) throw pulled.error;
   }
   return `pull ${image}`;
+}
+async function shipStatic(host, config2, releaseId2, releaseDir, check2) {
+  const source = config2.proxy.static?.source;
+  if (source === void 0) return null;
+  const release = deployPaths(config2.deploy_dir).release(releaseId2);
+  if ((await host.exec(["test", "-d", `${release}/${STATIC_DIR}`], { check: false })).code === 0) return null;
+  const target = `${release}/${staticShipDir(config2)}`;
+  const local = resolve13(
+    releaseDir ?? config2.source.dir,
+    relative3(config2.source.dir, resolve13(config2.source.dir, source))
+  );
+  if (check2) return `ship the static files ${source} to ${target}`;
+  await host.exec(["mkdir", "-p", "--", target.replace(/\/[^/]*$/, "")], { step: "static files" });
+  await shipService(host, local, target);
+  return `shipped the static files ${source} to ${target}`;
 }
 
 // src/deploy/compose/commands.ts
@@ -85875,7 +86060,7 @@ async function ensureAccessories(host, config2, flavour, input2, waitMs = 12e4) 
   if (names.length === 0) return result;
   const images = {};
   for (const name of names) {
-    const image = input2.images[name] ?? config2.services[name]?.image;
+    const image = serviceImageRef(config2, name, input2.images);
     if (!image) {
       throw new SlipwayError(`accessory ${name} has no image to run`, {
         host: host.name,
@@ -86026,7 +86211,7 @@ function inspectArgv2(names) {
   return ["docker", "inspect", "--format", '{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', ...names];
 }
 function serviceImage(config2, service, images) {
-  const image = images[service] ?? config2.services[service]?.image;
+  const image = serviceImageRef(config2, service, images);
   if (!image) {
     throw new SlipwayError(`no image for service ${service}`, {
       step: "stage",
@@ -86038,22 +86223,6 @@ function serviceImage(config2, service, images) {
 function releaseManifest(releaseId2, images) {
   return `${JSON.stringify({ release: releaseId2, images }, null, 2)}
 `;
-}
-
-// src/deploy/paths.ts
-function deployPaths(deployDir) {
-  const root = deployDir.replace(/\/$/, "");
-  return {
-    root,
-    releases: `${root}/releases`,
-    release: (id) => `${root}/releases/${id}`,
-    colorLink: (color) => `${root}/colors/${color}`,
-    current: `${root}/current`,
-    color: `${root}/color`,
-    history: `${root}/releases.json`,
-    lock: `${root}/.slipway-lock`,
-    intent: `${root}/intent.json`
-  };
 }
 
 // src/deploy/runtime.ts
@@ -86106,7 +86275,7 @@ function composeRuntime(config2, host) {
       const used = await detect();
       const images = {};
       for (const name of services) {
-        const image = input2.images[name] ?? config2.services[name]?.image;
+        const image = serviceImageRef(config2, name, input2.images);
         if (!image) {
           if (!input2.check) {
             throw new SlipwayError(`service ${name} has no image to run`, {
@@ -86173,6 +86342,11 @@ function composeRuntime(config2, host) {
           step: "stage"
         });
       }
+      const staticFiles = await shipStatic(host, config2, input2.releaseId, input2.releaseDir, input2.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
+      }
       if (input2.check && actions.length > 0) changed = true;
       return { changed, diffs, actions };
     },
@@ -86200,113 +86374,6 @@ function composeRuntime(config2, host) {
 
 // src/deploy/container/images.ts
 import { isAbsolute as isAbsolute3, join as join5 } from "node:path";
-
-// src/deploy/ship.ts
-import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync3 } from "node:fs";
-import { relative as relative2, resolve as resolve12 } from "node:path";
-import { PassThrough as PassThrough2 } from "node:stream";
-
-// src/deploy/ship-files.ts
-var import_dockerignore = __toESM(require_ignore(), 1);
-import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import { join as join4 } from "node:path";
-var ignore = import_dockerignore.default.default;
-var SHIP_EXCLUDES = [
-  "**/.git",
-  "**/.env",
-  "**/.env.*",
-  "**/*.db",
-  "**/*.sqlite",
-  "**/*.sqlite?",
-  "**/*.sqlite-*",
-  "**/*.sqlite?-*",
-  "**/instance",
-  "**/__pycache__",
-  "**/*.pyc",
-  "**/node_modules",
-  "**/.venv",
-  "**/data",
-  "**/tests"
-];
-var IGNORE_FILES = [".dockerignore", ".slipwayignore"];
-function shipPatterns(dir) {
-  const patterns = [...SHIP_EXCLUDES];
-  for (const name of IGNORE_FILES) {
-    const file2 = join4(dir, name);
-    if (existsSync2(file2)) patterns.push(...readFileSync3(file2, "utf8").split(/\r?\n/));
-  }
-  return patterns;
-}
-function shippedPaths(dir, patterns = shipPatterns(dir)) {
-  const matcher = ignore().add([...patterns]);
-  const mayReinclude = patterns.some((p) => p.trim().startsWith("!"));
-  const out = [];
-  const walk2 = (relativeDir) => {
-    const entries = readdirSync(join4(dir, relativeDir), { withFileTypes: true }).sort(
-      (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
-    );
-    for (const entry of entries) {
-      const path8 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
-      const excluded = matcher.ignores(path8);
-      if (!excluded) out.push(path8);
-      if (entry.isDirectory() && (!excluded || mayReinclude)) walk2(path8);
-    }
-  };
-  walk2("");
-  return out;
-}
-
-// src/deploy/ship.ts
-function tarCreateArgv(dir) {
-  return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
-}
-function unpackArgv(target) {
-  const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
-  return ["sh", "-c", script, "sh", target];
-}
-function serviceSources(config2, releaseDir) {
-  const base = releaseDir ?? config2.source.dir;
-  return Object.fromEntries(
-    Object.entries(config2.services).map(([name, s]) => {
-      const context = relative2(config2.source.dir, resolve12(config2.source.dir, s.build?.context ?? name));
-      return [name, resolve12(base, context)];
-    })
-  );
-}
-async function shipService(host, localDir, target) {
-  const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
-  if (exists.code === 0) return false;
-  if (!existsSync3(localDir)) {
-    throw new SlipwayError(`the code to ship is not there: ${localDir}`, {
-      host: host.name,
-      step: "ship",
-      hint: "check the service's build.context (relative to slipway.yml) or pass --release-dir"
-    });
-  }
-  const paths = shippedPaths(localDir);
-  const [cmd, ...args] = tarCreateArgv(localDir);
-  const tar = spawn2(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
-  tar.stdin.end(paths.map((path8) => `${path8}\0`).join(""));
-  let stderr = "";
-  tar.stderr.on("data", (d) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise((r) => tar.on("close", r));
-  const archive = tar.stdout.pipe(new PassThrough2({ highWaterMark: 1 << 20 }));
-  await host.exec(unpackArgv(target), { stdin: archive, step: "ship", timeoutMs: 3e5 });
-  const code = await exited;
-  if (code !== 0) {
-    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
-      host: host.name,
-      step: "ship",
-      hint: "check that the service's build.context exists (or pass --release-dir)"
-    });
-  }
-  return true;
-}
-
-// src/deploy/container/images.ts
 async function buildForDeploy(config2, options) {
   const contexts = serviceSources(config2, options.releaseDir);
   const images = imagesFromConfig(config2, config2.source.dir).map((image) => {
@@ -86362,7 +86429,7 @@ function containerRuntime(config2, host) {
       const current = await inspect(color);
       const runs = [];
       for (const [i, { service: name, instance }] of units.entries()) {
-        if (input2.check && !input2.images[name] && !config2.services[name]?.image) {
+        if (input2.check && !serviceImageRef(config2, name, input2.images)) {
           if (instance > 0) continue;
           actions.push(`build and push the ${name} image, pull it by digest`);
           changed = true;
@@ -86415,6 +86482,11 @@ function containerRuntime(config2, host) {
           mode: 420,
           step: "stage"
         });
+      }
+      const staticFiles = await shipStatic(host, config2, input2.releaseId, input2.releaseDir, input2.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
       }
       return { changed, diffs: [], actions };
     },
@@ -86592,7 +86664,7 @@ async function checkDatabasePresent(host, spec, liveRelease) {
     {
       host: host.name,
       step: "preflight",
-      hint: "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed"
+      hint: spec.engine === "sqlite" || spec.engine === "duckdb" ? "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed" : `start the database server's container (\`docker ps -a\` shows why it stopped) or fix database.compose_service; nothing was changed`
     }
   );
 }
@@ -86675,7 +86747,7 @@ async function faultAt(fault, step, when) {
   if (!fault || fired || fault.step !== step || fault.when !== when) return;
   fired = true;
   process.kill(process.pid, fault.signal);
-  await new Promise((resolve13) => setTimeout(resolve13, 100));
+  await new Promise((resolve14) => setTimeout(resolve14, 100));
 }
 
 // src/deploy/host-state.ts
@@ -87995,6 +88067,11 @@ function systemdRuntime(config2, host) {
           if (unit.diff) diffs.push(unit.diff);
         }
       }
+      const staticFiles = await shipStatic(host, config2, input2.releaseId, input2.releaseDir, input2.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
+      }
       if (input2.check && actions.length > 0) changed = true;
       return { changed, diffs, actions };
     },
@@ -88804,49 +88881,51 @@ function namedVolumes(config2) {
 }
 
 // src/cli/remove.ts
-function register9(program2) {
-  program2.command("remove").description("take the app off its hosts: processes, units, nginx site, deploy dir (backups and volumes stay)").argument("[config]", "config file", "slipway.yml").option("-e, --env <name>", "merge this environment's overlay").option("--limit <host>", "only these hosts or groups (repeatable)", (v, all) => [...all, v], []).option("--purge", "also remove the backups, the named volumes (the data) and the accessories").option("--check", "list what would be removed, change nothing").option("-y, --yes", "do not ask before removing").action(async (file2, flags) => {
-    const config2 = await loadConfig(file2, { environment: flags.env });
-    const ok = await removeEverywhere(config2, flags, true);
-    if (!ok) process.exitCode = 1;
-    if (flags.check || !ok) return;
+function register9(program2, run2) {
+  const command = program2.command("remove").description("take the app off its hosts: processes, units, nginx site, deploy dir (backups and volumes stay)");
+  configOptions(command, { positional: true });
+  limitOption(command);
+  checkOption(command, "list what would be removed, change nothing");
+  yesOption(command, "do not ask before removing (required when stdin is not a terminal)");
+  command.option("--purge", "also remove the backups, the named volumes (the data) and the accessories").action(async (positional, flags) => {
+    const config2 = await loadConfig(configFile(positional, flags, run2, "remove"), { environment: flags.env });
+    run2.addSecretsOf(config2);
+    const planned = await removeEverywhere(config2, flags, true, run2);
+    process.exitCode = exitCodeForOutcome(planned);
+    if (flags.check || process.exitCode !== 0) return;
     const what = flags.purge ? `${config2.app} and its data` : config2.app;
     if (!flags.yes && !process.stdin.isTTY) {
-      process.stderr.write(`no terminal to ask on: pass --yes to remove ${what}
-`);
-      process.exitCode = 1;
-      return;
+      throw new UsageError(`no terminal to ask on: pass --yes to remove ${what}`);
     }
     if (!flags.yes && !await confirm(`remove ${what}?`)) return;
-    if (!await removeEverywhere(config2, flags, false)) process.exitCode = 1;
+    process.exitCode = exitCodeForOutcome(await removeEverywhere(config2, flags, false, run2));
   });
 }
-async function removeEverywhere(config2, flags, check2) {
-  const pool2 = new ConnectionPool();
-  const write = (line) => process.stdout.write(`${line}
-`);
-  let ok = true;
+async function removeEverywhere(config2, flags, check2, run2) {
+  const pool2 = new ConnectionPool({ redactor: run2.redactor });
+  const outcome = { failed: 0, unreachable: 0, changed: 0 };
   try {
     for (const { resolved, host, error: error62 } of await connectAll(config2, chosenHosts(config2, flags.limit), pool2)) {
       if (!host) {
-        write(`${resolved.name}: unreachable (${error62 ?? "no connection"})`);
-        ok = false;
+        run2.out(`${resolved.name}: unreachable (${error62 ?? "no connection"})`);
+        outcome.unreachable++;
         continue;
       }
       try {
         const actions = await removeApp(host, config2, { purge: flags.purge, check: check2 });
+        if (actions.length > 0) outcome.changed++;
         for (const line of actions.length > 0 ? actions : ["nothing of the app is on this host"]) {
-          write(`${resolved.name}: ${line}`);
+          run2.out(`${resolved.name}: ${line}`);
         }
       } catch (e) {
-        write(`${resolved.name}: ${e instanceof SlipwayError ? e.describe() : String(e)}`);
-        ok = false;
+        run2.out(`${resolved.name}: ${e instanceof SlipwayError ? e.describe() : String(e)}`);
+        outcome.failed++;
       }
     }
   } finally {
     await pool2.closeAll();
   }
-  return ok;
+  return outcome;
 }
 
 // src/cli/render.ts

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-PORWPTSF.js";
+} from "./chunk-E4LHBFD4.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -92,6 +92,9 @@ export function extraVarsOption(command: Command): Command {
 }
 
 /** `-y/--yes`: do not ask before acting. */
-export function yesOption(command: Command): Command {
-  return command.option("-y, --yes", "do not ask before acting (implied when stdin is not a terminal)");
+export function yesOption(
+  command: Command,
+  what = "do not ask before acting (implied when stdin is not a terminal)",
+): Command {
+  return command.option("-y, --yes", what);
 }

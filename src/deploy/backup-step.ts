@@ -110,7 +110,10 @@ export async function checkDatabasePresent(
     {
       host: host.name,
       step: "preflight",
-      hint: "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed",
+      hint:
+        spec.engine === "sqlite" || spec.engine === "duckdb"
+          ? "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed"
+          : `start the database server's container (\`docker ps -a\` shows why it stopped) or fix database.compose_service; nothing was changed`,
     },
   );
 }

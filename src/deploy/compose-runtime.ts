@@ -9,8 +9,10 @@ import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applyComposeFile } from "../render/apply.js";
+
 import { stopTimeoutSeconds } from "../render/from-config/common.js";
-import { composeFilePath, composeFromConfig } from "../render/from-config/index.js";
+import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
+
 import { ensureAccessories } from "./compose/accessories.js";
 import {
   type ComposeFlavour,
@@ -25,7 +27,7 @@ import {
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
+import { colorEnvFile, pullWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
 /** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
 export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig): Promise<ComposeFlavour> {
@@ -70,7 +72,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       const used = await detect();
       const images: Record<string, string> = {};
       for (const name of services) {
-        const image = input.images[name] ?? config.services[name]?.image;
+        const image = serviceImageRef(config, name, input.images);
         if (!image) {
           if (!input.check) {
             throw new SlipwayError(`service ${name} has no image to run`, {
@@ -91,6 +93,12 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         }
       }
       const colored = configWithEnv(config, input.env, color);
+      // Config files from templates (seed 004), in place before the color starts; the compose file mounts them.
+      for (const name of services) {
+        const written = await writeConfigFiles(host, config, name, color, input);
+        actions.push(...written.actions);
+        changed ||= written.actions.length > 0;
+      }
       // Secrets go to the color's 0600 env file only (the compose file is readable and shown in diffs).
       for (const name of services) {
         if ((config.services[name]?.secrets ?? []).length === 0) continue;
@@ -140,6 +148,11 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           mode: 0o644,
           step: "stage",
         });
+      }
+      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
       }
       if (input.check && actions.length > 0) changed = true;
       return { changed, diffs, actions };

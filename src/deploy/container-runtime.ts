@@ -8,11 +8,14 @@ import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
+
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
+import { serviceImageRef } from "../render/from-config/index.js";
+
 import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, pullWhenMissing } from "./stage-steps.js";
+import { colorEnvFile, pullWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
 /** `sh -c` script: `docker rm --force -- $1`, whatever it says, then runs the rest of the arguments (docker run). */
 const REPLACE_CONTAINER = 'docker rm --force -- "$1" >/dev/null 2>&1; shift; exec "$@"';
@@ -50,7 +53,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       const current = await inspect(color);
       const runs: string[][] = [];
       for (const [i, { service: name, instance }] of units.entries()) {
-        if (input.check && !input.images[name] && !config.services[name]?.image) {
+        if (input.check && !serviceImageRef(config, name, input.images)) {
           if (instance > 0) continue;
           actions.push(`build and push the ${name} image, pull it by digest`);
           changed = true;
@@ -79,6 +82,15 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           if (e.changed) actions.push(`wrote ${env.path}`);
           changed ||= e.changed;
         }
+        // Config files from templates (seed 004), written once per service; every instance mounts them.
+        const configFiles = await writeConfigFiles(host, config, name, color, {
+          ...input,
+          check: input.check || instance > 0,
+        });
+        if (instance === 0 && configFiles.actions.length > 0) {
+          actions.push(...configFiles.actions);
+          changed = true;
+        }
         const run = dockerRunArgv({
           app: config.app,
           service: name,
@@ -88,6 +100,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           image,
           envFile: env.path,
           instance,
+          files: configFiles.files,
         });
         runs.push(run.argv);
         if (current[i]?.spec !== run.spec) {
@@ -106,6 +119,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           mode: 0o644,
           step: "stage",
         });
+      }
+      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
       }
       return { changed, diffs: [], actions };
     },

@@ -12,6 +12,8 @@ import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
 import type { RouteCheck } from "../verify/spec.js";
+
+import { switchPublicPorts } from "./public-port.js";
 import { pointSocketLinks, type SocketLink } from "./socket-links.js";
 
 /** Certificates seen on each host: once there they stay for the run (a deploy asks several times per host). */
@@ -45,6 +47,11 @@ export async function switchTo(
   color: Color,
   check = false,
 ): Promise<SwitchResult | null> {
+  // proxy.mode internal: no site; the public ports (if any) are switched instead.
+  if (config.proxy.mode === "internal") {
+    const ports = await switchPublicPorts(host, config, color, check);
+    return ports && { ...ports, links: [] };
+  }
   const site = nginxSiteFromConfig(config, { color, tlsReady: await tlsReady(host, config) });
   if (!site) return null;
   const links = site.colorSockets ? await pointSocketLinks(host, config, color, check) : [];

@@ -1,9 +1,18 @@
-/** Steps every runtime takes when it stages the idle color: its env files and, for images, pulling what is missing. */
+/**
+ * Steps every runtime takes when it stages the idle color: its env files, for images pulling what is missing, and
+ * the static files `proxy.static.source` ships with the release.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
+import { configFileHostPath, renderConfigFile } from "../render/config-file.js";
 import { type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
+import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
+import { deployPaths } from "./paths.js";
+import { shipService } from "./ship.js";
 
 /**
  * A service's env file for a color; refuses (before anything is written) when a secret it names has no value. The
@@ -41,4 +50,80 @@ export async function pullWhenMissing(
     if (pulled?.error) throw pulled.error;
   }
   return `pull ${image}`;
+}
+
+/**
+ * With `proxy.static.source`: ships that local directory (relative to slipway.yml, re-based on `releaseDir`) into
+ * `<deploy_dir>/releases/<id>/_static/<location path>`, once per release (nginx serves `current/_static`). Returns the action line,
+ * or null when there is nothing to do. Call it after the runtime shipped its code (systemd skips an existing release).
+ */
+export async function shipStatic(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  releaseId: string,
+  releaseDir: string | undefined,
+  check: boolean,
+): Promise<string | null> {
+  const source = config.proxy.static?.source;
+  if (source === undefined) return null;
+  const release = deployPaths(config.deploy_dir).release(releaseId);
+  if ((await host.exec(["test", "-d", `${release}/${STATIC_DIR}`], { check: false })).code === 0) return null;
+  const target = `${release}/${staticShipDir(config)}`;
+  const local = resolve(
+    releaseDir ?? config.source.dir,
+    relative(config.source.dir, resolve(config.source.dir, source)),
+  );
+  if (check) return `ship the static files ${source} to ${target}`;
+  await host.exec(["mkdir", "-p", "--", target.replace(/\/[^/]*$/, "")], { step: "static files" });
+  await shipService(host, local, target);
+  return `shipped the static files ${source} to ${target}`;
+}
+
+/**
+ * A service's `files` for a color: each template (local, relative to slipway.yml, re-based on `releaseDir`) rendered
+ * with the service's secrets and installed at `<deploy_dir>/files/<service>-<color>/<n>-<name>` (directory 0700, file
+ * 0600; owned by `container.user` when it is a numeric uid[:gid], else root). Returns the mounts and the actions.
+ */
+export async function writeConfigFiles(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  service: string,
+  color: Color,
+  input: { secrets: Readonly<Record<string, string>>; releaseDir?: string; check: boolean },
+): Promise<{ files: Array<{ source: string; target: string }>; actions: string[] }> {
+  const spec = config.services[service];
+  const files: Array<{ source: string; target: string }> = [];
+  const actions: string[] = [];
+  for (const [i, file] of (spec?.files ?? []).entries()) {
+    const source = configFileHostPath(config.deploy_dir, service, color, i, file.path);
+    files.push({ source, target: file.path });
+    const local = resolve(
+      input.releaseDir ?? config.source.dir,
+      relative(config.source.dir, resolve(config.source.dir, file.template)),
+    );
+    if (!existsSync(local)) {
+      throw new SlipwayError(`services.${service}.files[${i}].template: ${local} does not exist`, {
+        host: host.name,
+        step: "config files",
+        hint: "the template path is relative to slipway.yml (or to --release-dir)",
+      });
+    }
+    const content = renderConfigFile(readFileSync(local, "utf8"), input.secrets, {
+      json: /\.json$/i.test(file.path),
+      where: `services.${service}.files[${i}] (${file.template})`,
+      listed: spec?.secrets ?? [],
+    });
+    const become = { become: true, step: "config files" };
+    if (input.check) {
+      if ((await host.readFile(source, become))?.toString("utf8") !== content) actions.push(`write ${source}`);
+      continue;
+    }
+    const dir = source.replace(/\/[^/]*$/, "");
+    await host.exec(["install", "-d", "-m", "0700", "--", dir], become);
+    const written = await host.putFile(source, content, { mode: 0o600, ...become });
+    const owner = spec?.container?.user;
+    if (owner && /^\d+(:\d+)?$/.test(owner)) await host.exec(["chown", "--", owner, source], become);
+    if (written.changed) actions.push(`wrote ${source}`);
+  }
+  return { files, actions };
 }

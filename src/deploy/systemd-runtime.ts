@@ -13,7 +13,7 @@ import { ensureSystemUser } from "./app-user.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { serviceSources, shipService } from "./ship.js";
-import { colorEnvFile } from "./stage-steps.js";
+import { colorEnvFile, shipStatic } from "./stage-steps.js";
 
 export function dropInPath(app: string, service: string, color: Color): string {
   return `/etc/systemd/system/${instanceUnitName(app, service, color)}.d/slipway-release.conf`;
@@ -99,6 +99,11 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           actions.push(`${input.check ? "would install" : "installed"} unit ${config.app}-${name}@.service`);
           if (unit.diff) diffs.push(unit.diff);
         }
+      }
+      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
       }
       if (input.check && actions.length > 0) changed = true;
       return { changed, diffs, actions };

@@ -27,6 +27,9 @@ export interface CheckedConfig {
     {
       build?: unknown;
       image?: string;
+      image_from?: string;
+      files?: unknown[];
+      public_port?: number;
       command?: unknown;
       port: number;
       ports?: { blue?: number; green?: number };
@@ -49,7 +52,7 @@ export interface CheckedConfig {
     routes: { service: string; path: string; check: false | { path?: string } }[];
     api_subdomain?: { service: string; domain: string };
     cors?: { origins: string[]; credentials: boolean };
-    static?: { root: string };
+    static?: { root?: string; source?: string };
     load_balance: Record<string, { instances: number }>;
     hosts?: string[];
   };
@@ -112,9 +115,62 @@ function checkServices(config: CheckedConfig, issue: Issue, needService: NeedSer
       if (service.image !== undefined && service.build === undefined) {
         issue(["services", name, "image"], "runtime systemd runs code, not images: use `build.context` for the code");
       }
-    } else if (service.build === undefined && service.image === undefined) {
-      issue(["services", name], `expected \`build\` or \`image\`: runtime ${config.runtime} runs an image`);
+    } else if (service.build === undefined && service.image === undefined && service.image_from === undefined) {
+      issue(
+        ["services", name],
+        `expected \`build\`, \`image\` or \`image_from\`: runtime ${config.runtime} runs an image`,
+      );
     }
+    if (service.image_from !== undefined) checkImageFrom(config, name, service, issue);
+    if (service.public_port !== undefined) checkPublicPort(config, name, service.public_port, issue);
+    if (service.public_port !== undefined && config.proxy.mode !== "internal") {
+      issue(
+        ["services", name, "public_port"],
+        "is for proxy.mode internal; with nginx in front, users reach the service through proxy.routes",
+        service.public_port,
+      );
+    }
+    if (config.runtime === "systemd" && (service.files?.length ?? 0) > 0) {
+      issue(
+        ["services", name, "files"],
+        "runtime systemd ships the code as is: put the config file in it, or use runtime container or compose",
+      );
+    }
+  }
+}
+
+/** A public port is held by its socket on every address: no color of any service may use it on 127.0.0.1. */
+function checkPublicPort(config: CheckedConfig, name: string, publicPort: number, issue: Issue): void {
+  for (const [other, service] of Object.entries(config.services)) {
+    const blue = service.ports?.blue ?? service.port;
+    const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+    const color = blue === publicPort ? "blue" : green === publicPort ? "green" : null;
+    if (color) {
+      issue(
+        ["services", name, "public_port"],
+        `${publicPort} is also the host port of ${other}'s ${color} color: give the colors other ports (\`services.${other}.ports.blue\`/\`green\`, e.g. ${publicPort + 10} and ${publicPort + 10010})`,
+        publicPort,
+      );
+    }
+  }
+}
+
+/** `image_from` names another service that builds its image; the service itself builds nothing. */
+function checkImageFrom(
+  config: CheckedConfig,
+  name: string,
+  service: CheckedConfig["services"][string],
+  issue: Issue,
+): void {
+  const from = service.image_from as string;
+  const path = ["services", name, "image_from"];
+  if (config.runtime === "systemd") {
+    issue(path, "runtime systemd runs code, not images: give this service the same `build.context`", from);
+  } else if (service.build !== undefined || service.image !== undefined) {
+    issue(path, "a service runs one image: remove `build`/`image`, or `image_from`", from);
+  } else if (config.services[from]?.build === undefined) {
+    const builders = Object.keys(config.services).filter((s) => config.services[s]?.build !== undefined);
+    issue(path, `expected a service with a \`build\` section (${builders.join(", ") || "none"})`, from);
   }
 }
 

@@ -53,7 +53,14 @@ export function checkCors(config: CheckedConfig, issue: Issue): void {
 }
 
 export function checkStatic(config: CheckedConfig, issue: Issue): void {
-  const root = config.proxy.static?.root;
+  const staticFiles = config.proxy.static;
+  if (staticFiles && (staticFiles.root === undefined) === (staticFiles.source === undefined)) {
+    issue(
+      ["proxy", "static"],
+      "expected `root` (a directory already on the host) or `source` (a local directory shipped with each release), one of them",
+    );
+  }
+  const root = staticFiles?.root;
   if (root !== undefined && root.replace(/\/+$/, "") === "") {
     issue(
       ["proxy", "static", "root"],

@@ -7,6 +7,7 @@ import {
   headerValue,
   httpStatus,
   inventoryName,
+  localPath,
   nonNegativeInt,
   origin,
   patternString,
@@ -117,7 +118,14 @@ const timeoutsSchema = z
 
 const staticSchema = z
   .strictObject({
-    root: absolutePath().describe("Directory on the host served by nginx."),
+    root: absolutePath()
+      .optional()
+      .describe("Directory on the host served by nginx. Default with `source`: the live release's copy of it."),
+    source: localPath()
+      .optional()
+      .describe(
+        "Local directory (relative to slipway.yml, or to --release-dir) shipped with every release; nginx serves the live release's copy (root `<deploy_dir>/current/_static`, the files under the location's path). `hello.txt` in it answers `<path>hello.txt`.",
+      ),
     path: prefixPath().default("/static/").describe("Location of the static files. With `/`, misses go to the app."),
     expires: patternString(/^(off|max|epoch|\d+[smhdwMy]?)$/, 'expected an expiry like "30d", "12h", "max" or "off"')
       .default("7d")

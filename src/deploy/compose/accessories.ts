@@ -13,6 +13,7 @@ import {
   accessoriesComposeFromConfig,
   accessoryEnvFilePath,
   accessoryNames,
+  serviceImageRef,
 } from "../../render/from-config/index.js";
 import { ACCESSORIES } from "../../render/model.js";
 import type { StageInput, StageResult } from "../runtime.js";
@@ -43,7 +44,7 @@ export async function ensureAccessories(
   if (names.length === 0) return result;
   const images: Record<string, string> = {};
   for (const name of names) {
-    const image = input.images[name] ?? config.services[name]?.image;
+    const image = serviceImageRef(config, name, input.images);
     if (!image) {
       throw new SlipwayError(`accessory ${name} has no image to run`, {
         host: host.name,

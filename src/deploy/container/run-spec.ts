@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import { serviceImageRef } from "../../render/from-config/index.js";
 
 /**
  * `<app>-<service>-<color>`: the backup CLI (src/backup/writers.ts) names container writers the same way. Instance
@@ -30,6 +31,8 @@ export interface RunSpecInput {
   envFile: string;
   /** Instance of a load-balanced service (0-based): its own name and host port `color port + instance`. */
   instance?: number;
+  /** Host files mounted read-only (the service's rendered config files). */
+  files?: Array<{ source: string; target: string }>;
 }
 
 /** A string command runs through `sh -c` (like a compose string command); a list is the argv itself. */
@@ -66,6 +69,7 @@ export function baseRunArgv(input: RunSpecInput): string[] {
     "--publish",
     `127.0.0.1:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`,
     ...config.volumes.flatMap((v) => ["--volume", v]),
+    ...(input.files ?? []).flatMap((f) => ["--volume", `${f.source}:${f.target}:ro`]),
     ...limits,
     ...labels,
     input.image,
@@ -108,7 +112,7 @@ export function inspectArgv(names: readonly string[]): string[] {
 
 /** Image of a service: the deploy's image map (built and pushed digests) first, else `image:` from slipway.yml. */
 export function serviceImage(config: SlipwayConfig, service: string, images: Record<string, string>): string {
-  const image = images[service] ?? config.services[service]?.image;
+  const image = serviceImageRef(config, service, images);
   if (!image) {
     throw new SlipwayError(`no image for service ${service}`, {
       step: "stage",

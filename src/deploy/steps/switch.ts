@@ -40,7 +40,7 @@ export async function switchAndReload(host: RemoteHost, config: SlipwayConfig, c
   if (!result) return false;
   const socket = config.proxy.switch === "socket";
   // installValidated reloads only when a file changed; a kill before an earlier reload needs one now.
-  if (!socket && !result.changed) await reloadNginx(host);
+  if (!socket && !result.changed && config.proxy.mode !== "internal") await reloadNginx(host);
   let served = await servedColor(host, config);
   if (socket && served !== color) {
     await reloadNginx(host);

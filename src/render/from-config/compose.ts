@@ -6,6 +6,7 @@
  */
 import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
+import { configFileHostPath } from "../config-file.js";
 import {
   ACCESSORIES,
   type Color,
@@ -28,8 +29,23 @@ export interface ComposeFromConfigOptions {
 export function imageRepository(config: SlipwayConfig, name: string): string {
   const service = serviceOf(config, name, `services.${name}`);
   if (service.image !== undefined) return service.image;
+  if (service.image_from !== undefined) return imageRepository(config, service.image_from);
   const repository = `${config.image.repository ?? config.app}-${name}`;
   return config.image.registry ? `${config.image.registry}/${repository}` : repository;
+}
+
+/**
+ * The image a service runs: the deploy's image for it (built and pushed, or `--image`), else the one built for the
+ * service it takes its image from (`image_from`), else its `image:`; undefined when none is known yet.
+ */
+export function serviceImageRef(
+  config: SlipwayConfig,
+  name: string,
+  images: Readonly<Record<string, string>>,
+): string | undefined {
+  const service = config.services[name];
+  const from = service?.image_from;
+  return images[name] ?? (from !== undefined ? images[from] : undefined) ?? service?.image;
 }
 
 export function composeFromConfig(config: SlipwayConfig, options: ComposeFromConfigOptions): ComposeModel {
@@ -99,7 +115,7 @@ function composeService(
       "runtime compose runs one container per color",
     );
   }
-  const image = options.images[name];
+  const image = service.image_from !== undefined ? serviceImageRef(config, name, options.images) : options.images[name];
   if (image === undefined) {
     throw new ConfigMappingError(
       `${field}`,
@@ -129,6 +145,12 @@ function composeService(
     restart: "unless-stopped",
   };
   if (service.command !== undefined) model.command = commandWords(service.command, `${field}.command`);
+  if (service.files.length > 0) {
+    model.files = service.files.map((f, i) => ({
+      source: configFileHostPath(config.deploy_dir, name, options.color, i, f.path),
+      target: f.path,
+    }));
+  }
   // Secrets only go to the 0600 env file; the compose file is readable and shown in diffs.
   if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config), name, options.color);
   if (hasContainerCheck(service)) model.healthcheck = healthcheck(service, field);

@@ -21,6 +21,7 @@ export {
   accessoryNames,
   composeFromConfig,
   imageRepository,
+  serviceImageRef,
 } from "./compose.js";
 export { type EnvFileOptions, envFileFromConfig, secretPlaceholder } from "./env-files.js";
 export { ConfigMappingError } from "./errors.js";

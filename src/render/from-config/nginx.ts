@@ -212,11 +212,31 @@ function upstreamPath(base: string, route: RouteConfig): string | null {
  * Static files: the route whose location is the static path serves files first and falls back to its service; a
  * static path with no route of its own gets one, falling back to the service of the longest route above it.
  */
+/** `proxy.static.root`, else (with `source`) the live release's shipped copy: `<deploy_dir>/current/_static`. */
+export function staticRoot(config: SlipwayConfig): string {
+  const cfg = config.proxy.static;
+  if (cfg?.root !== undefined) return cfg.root;
+  if (cfg?.source === undefined) throw new ConfigMappingError("proxy.static", "has neither `root` nor `source`");
+  return `${config.deploy_dir.replace(/\/+$/, "")}/current/${STATIC_DIR}`;
+}
+
+/** Directory of the shipped static files in a release (a service name cannot start with `_`). */
+export const STATIC_DIR = "_static";
+
+/**
+ * Where `proxy.static.source` lands below a release, e.g. `_static/harvest/static`: nginx's `root` appends the whole
+ * request path (`/harvest/static/app.css`), so the files sit under the location's path.
+ */
+export function staticShipDir(config: SlipwayConfig): string {
+  const path = joinPath(config.proxy.base_path, config.proxy.static?.path ?? "/static/");
+  return `${STATIC_DIR}${path.replace(/\/+$/, "")}`;
+}
+
 function attachStatic(config: SlipwayConfig, routes: RouteModel[]): void {
   const cfg = config.proxy.static;
   if (!cfg) return;
   const path = joinPath(config.proxy.base_path, cfg.path);
-  const staticModel = { root: cfg.root, expires: cfg.expires };
+  const staticModel = { root: staticRoot(config), expires: cfg.expires };
   let route = routes.find((r) => r.path === path);
   if (!route) {
     const parent = routes.filter((r) => path.startsWith(r.path)).sort((a, b) => b.path.length - a.path.length)[0];

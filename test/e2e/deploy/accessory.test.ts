@@ -3,7 +3,9 @@
  * blue-green compose app. Marked `accessory: true`, it runs once in its own project on sandbox target t2 (image built
  * from Debian's packages, pushed to the sandbox registry): two blue-green deploys switch the app's colors while the
  * same Postgres container keeps running with its data, each color reaches it by its service name, and the second
- * deploy's backup dumps it from that container. `slipway remove` then takes the app off and keeps the server, its
+ * deploy's backup dumps it from that container. A worker runs the web image with its own command (`image_from`);
+ * nginx serves static files shipped with the release (`proxy.static.source`); the web reads a JSON config file
+ * rendered from a template with a secret (`files`). `slipway remove` then takes the app off and keeps the server, its
  * volume and the backups; `--purge` removes those too.
  */
 
@@ -28,6 +30,7 @@ const DOMAIN = "accdeploy.e2e.test";
 const VOLUME = `${APP}-pgdata`;
 const RUN = randomBytes(4).toString("hex");
 const PASSWORD = `pa$word 'q' ${RUN}`;
+const TOKEN = `to"k\\en $HOME ${RUN}`;
 const address = () => sandboxTarget("t2").host;
 const dockerLocal = promisify(execFile);
 
@@ -45,6 +48,17 @@ function writeConfig(): string {
         ports: { blue: 5431, green: 15431 },
         health: { path: "/health", container_check: "python", interval: "1s", timeout: "40s" },
         depends_on: ["db"],
+        // Seed 004: a JSON config file with a secret in it, in place before the service starts.
+        secrets: ["API_TOKEN"],
+        files: [{ path: "/app/etc/config.json", template: "web/config.json.tpl" }],
+      },
+      // Seed 004's "several processes from one codebase": the web image, run with another command.
+      worker: {
+        image_from: "web",
+        command: ["python3", "-m", "http.server", "8001"],
+        port: 8001,
+        ports: { blue: 5435, green: 15435 },
+        health: { path: "/", container_check: "python", interval: "1s", timeout: "40s" },
       },
       db: {
         build: { context: "db" },
@@ -53,6 +67,8 @@ function writeConfig(): string {
         volumes: [`${VOLUME}:/var/lib/postgresql/data`],
         secrets: ["POSTGRES_PASSWORD"],
         health: { container_check: ["pg_isready", "-q"], interval: "1s" },
+        // What an image that starts as root and drops to its user (as the official postgres image does) needs.
+        container: { capabilities: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"] },
       },
     },
     database: {
@@ -67,7 +83,12 @@ function writeConfig(): string {
       ssh: { user: target.user, known_hosts_file: sandbox.knownHostsPath, identity_file: sandbox.privateKeyPath },
       hosts: { t2: { address: target.host } },
     },
-    proxy: { domains: [DOMAIN], routes: [{ path: "/", service: "web" }] },
+    // Seed 002's static files, shipped with each release (the tester's missing key) and served by nginx.
+    proxy: {
+      domains: [DOMAIN],
+      routes: [{ path: "/", service: "web" }],
+      static: { source: "web/static", path: "/static/" },
+    },
     tls: { enabled: false },
   };
   const path = join(mkdtempSync(join(tmpdir(), "slipway-accessory-e2e-")), "slipway.yml");
@@ -98,7 +119,7 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
     actor: "e2e",
     drainSeconds: 1,
     insecureRegistry: true,
-    secrets: { POSTGRES_PASSWORD: PASSWORD },
+    secrets: { POSTGRES_PASSWORD: PASSWORD, API_TOKEN: TOKEN },
     releaseDir: `${REPO_ROOT}/test/fixtures/apps/accessory`,
     onEvent: terminalSink((line) => lines.push(line)),
   });
@@ -111,7 +132,12 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
       )
     ).stdout.trim();
   const psql = async (sql: string) =>
-    (await host.exec(["docker", "exec", await dbContainer(), "psql", "-X", "-A", "-t", "-c", sql], sudo)).stdout.trim();
+    (
+      await host.exec(
+        ["docker", "exec", await dbContainer(), "psql", "-U", "postgres", "-X", "-A", "-t", "-c", sql],
+        sudo,
+      )
+    ).stdout.trim();
   const health = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/health")).body);
 
   beforeAll(async () => {
@@ -143,6 +169,28 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
     expect(firstContainer).toMatch(/^[0-9a-f]{64}$/);
     expect(await health()).toEqual({ status: "ok", version: "v1", color: "blue" });
     expect(JSON.parse((await viaNginx(address(), DOMAIN, "/db")).body)).toEqual({ db: "reachable" });
+    // One build for web and worker: the worker container runs the web image with its own command.
+    const image = async (service: string) =>
+      (
+        await host.exec(
+          [
+            "sh",
+            "-c",
+            `docker inspect --format '{{.Config.Image}}' $(docker ps -q --filter label=com.docker.compose.project=${APP}-blue --filter label=com.docker.compose.service=${service})`,
+          ],
+          sudo,
+        )
+      ).stdout.trim();
+    expect(JSON.parse((await viaNginx(address(), DOMAIN, "/config")).body)).toEqual({
+      config: { Database: "db:5432", Token: TOKEN },
+    });
+    const mode = await host.exec(["stat", "-c", "%a %U", `/opt/${APP}/files/web-blue/0-config.json`], sudo);
+    expect(mode.stdout.trim()).toBe("600 root");
+    const shipped = await viaNginx(address(), DOMAIN, "/static/hello.txt");
+    expect([shipped.status, shipped.body]).toEqual([200, "static from the release\n"]);
+    expect(await image("worker")).toBe(result.images.web);
+    expect(await image("web")).toBe(result.images.web);
+    expect(Object.keys(result.images).sort()).toEqual(["db", "web"]);
     // The password from the 0600 env file arrived exactly (compose's dotenv writer): a TCP login with it works.
     const login = await host.exec(
       [

@@ -82,6 +82,7 @@ const HOSTED: Spec[] = [
   { command: ["releases"], json: true, positional: true },
   { command: ["lock", "status"], json: true, positional: true },
   { command: ["lock", "release"], positional: true },
+  { command: ["remove"], check: true, positional: true },
 ];
 
 function rows(spec: Spec): Array<[string, string[], number]> {
@@ -186,6 +187,18 @@ describe("what the shared options print", () => {
   it("--limit narrows the deploy's hosts to the pattern", async () => {
     const ran = await slipway("deploy", "-c", GOOD, "-C", "--json", "-l", "web:!t1");
     expect(JSON.parse(ran.stdout).hosts.map((h: { name: string }) => h.name)).toEqual(["t2"]);
+  });
+
+  it("plan without a playbook is the deploy's plan: its --json is the deploy's result", async () => {
+    const ran = await slipway("plan", "-c", GOOD, "--json", "-l", "t1");
+    expect(ran.code).toBe(EXIT.unreachable);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ ok: false, hosts: [{ name: "t1", status: "unreachable" }] });
+  });
+
+  it("plan without a playbook refuses the playbook-only options", async () => {
+    const ran = await slipway("plan", "-c", GOOD, "-t", "web");
+    expect(ran.code).toBe(EXIT.usage);
+    expect(ran.stderr).toContain("tags: only for a playbook's plan");
   });
 
   it("validate --json gives each problem its position and key", async () => {
