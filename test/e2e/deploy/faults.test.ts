@@ -180,6 +180,9 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
   const BROKEN_RELOAD = "server { listen 127.0.0.1:22; server_name hvfault-reload.invalid; return 204; }\n";
 
   it("a reload that would fail does not stop the default switch (socket links: nothing reloads)", async () => {
+    // The site as the default config renders it (the preview-off test above left it without its preview listener).
+    const settled = await deploy({ ...base(), releaseId: "f-settle", versionEnv: { APP_VERSION: "f-settle" } });
+    expect(settled.ok, settled.recap).toBe(true);
     await host.putFile("/etc/nginx/conf.d/zz-hvfault-broken.conf", BROKEN_RELOAD, { become: true });
     try {
       const result = await deploy({ ...base(), releaseId: "f-noreload", versionEnv: { APP_VERSION: "f-noreload" } });
