@@ -1,6 +1,7 @@
 /**
  * `slipway deploy [-c config]`: the plan first (check mode: what changes on each host, with diffs), then the blue-green
- * deploy, then a recap per host. `--yes` skips the question (implied when stdin is not a terminal).
+ * deploy on the same connections, then a recap per host. `--yes` skips the question (implied when stdin is not a
+ * terminal).
  */
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
@@ -98,6 +99,16 @@ export async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** The `confirm` of a one-pass deploy or rollback: asks once (unless --yes); `declined` says what was answered. */
+export function asker(yes: boolean | undefined, question: string) {
+  const state = { declined: false };
+  const ask = async () => {
+    state.declined = !yes && !(await confirm(question));
+    return !state.declined;
+  };
+  return { ask, state };
+}
+
 /** What finish() needs besides the result: where to print, --json, --detailed-exitcode, whether a signal came. */
 export interface FinishContext {
   run: CliRun;
@@ -166,9 +177,10 @@ export function register(program: Command, run: CliRun): void {
       redactor: run.redactor,
       runId: newRunId(),
     };
-    const plan = await deploy({ ...common, check: true });
-    if (flags.check || !plan.ok || plan.hosts.every((h) => h.status === "ok")) return finish(plan, ctx);
-    if (!flags.yes && !(await confirm("deploy?"))) return;
-    finish(await deploy({ ...common, releaseId: plan.release }), ctx);
+    if (flags.check) return finish(await deploy({ ...common, check: true }), ctx);
+    // One pass: the plan, the question, then the run on the same connections and facts.
+    const { ask, state } = asker(flags.yes, "deploy?");
+    const result = await deploy({ ...common, confirm: ask });
+    if (!state.declined) finish(result, ctx);
   });
 }

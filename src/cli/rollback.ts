@@ -6,7 +6,7 @@ import { newRunId } from "../deploy/lock.js";
 import { UsageError } from "../errors.js";
 import { type ConfigFlags, configFile } from "./_options.js";
 import type { CliRun } from "./_run.js";
-import { confirm, finish, runOptions } from "./deploy.js";
+import { asker, finish, runOptions } from "./deploy.js";
 import { runSink } from "./deploy-events.js";
 
 interface RollbackFlags extends ConfigFlags {
@@ -54,9 +54,10 @@ export function register(program: Command, run: CliRun): void {
       redactor: run.redactor,
       runId: newRunId(),
     };
-    const plan = await rollback({ ...common, check: true });
-    if (flags.check || !plan.ok) return finish(plan, ctx);
-    if (!flags.yes && !(await confirm("roll back?"))) return;
-    finish(await rollback(common), ctx);
+    if (flags.check) return finish(await rollback({ ...common, check: true }), ctx);
+    // One pass: the plan, the question, then the run on the same connections and facts.
+    const { ask, state } = asker(flags.yes, "roll back?");
+    const result = await rollback({ ...common, confirm: ask });
+    if (!state.declined) finish(result, ctx);
   });
 }

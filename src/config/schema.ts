@@ -51,7 +51,14 @@ const configFields = {
     ),
   drain: duration()
     .default("5s")
-    .describe("Time the old color keeps running after the switch, for in-flight requests."),
+    .describe(
+      "Longest time the old color keeps running after the switch for its in-flight requests: it stops as soon as no connection to its ports is left (`ss` on the host), at the latest after this.",
+    ),
+  stop_timeout: duration()
+    .default("10s")
+    .describe(
+      "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`.",
+    ),
   inventory: inventorySchema,
   proxy: proxySchema.prefault({}),
   tls: tlsSchema.prefault({}),

@@ -9,7 +9,10 @@ import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applyComposeFile } from "../render/apply.js";
+
+import { stopTimeoutSeconds } from "../render/from-config/common.js";
 import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
+
 import { ensureAccessories } from "./compose/accessories.js";
 import {
   type ComposeFlavour,
@@ -162,7 +165,13 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       await detect();
       const file = composeFilePath(config, color);
       if ((await host.exec(["test", "-f", file], { ...asRoot, check: false })).code !== 0) return;
-      await host.exec(composeStopArgv(base(color)), { ...asRoot, check: false, step: "stop", timeoutMs: 90_000 });
+      const timeoutS = stopTimeoutSeconds(config);
+      await host.exec(composeStopArgv(base(color), timeoutS), {
+        ...asRoot,
+        check: false,
+        step: "stop",
+        timeoutMs: (timeoutS + 80) * 1000,
+      });
     },
     async isRunning(color) {
       const r = await host.exec(runningContainersArgv(composeProject(config.app, color)), { ...asRoot, check: false });

@@ -8,12 +8,17 @@ import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { instancesOf } from "../render/from-config/common.js";
+
+import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
 import { serviceImageRef } from "../render/from-config/index.js";
+
 import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { colorEnvFile, pullWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
+
+/** `sh -c` script: `docker rm --force -- $1`, whatever it says, then runs the rest of the arguments (docker run). */
+const REPLACE_CONTAINER = 'docker rm --force -- "$1" >/dev/null 2>&1; shift; exec "$@"';
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -129,17 +134,22 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       }
       for (const [i, argv] of runs.entries()) {
         const name = names(color)[i] as string;
-        // A container of this name from an earlier deploy (running or stopped) gives way to the new one.
-        await host.exec(["docker", "rm", "--force", "--", name], { become: true, check: false, step: "start" });
-        await host.exec(argv, { become: true, step: "start", timeoutMs: 120_000 });
+        // A container of this name from an earlier deploy (running or stopped) gives way to the new one: one round
+        // trip for both (the removal's own failure, e.g. no such container, does not matter).
+        await host.exec(["sh", "-c", REPLACE_CONTAINER, "sh", name, ...argv], {
+          become: true,
+          step: "start",
+          timeoutMs: 120_000,
+        });
       }
     },
     async stop(color) {
-      await host.exec(["docker", "stop", "--time", "10", "--", ...names(color)], {
+      const timeoutS = stopTimeoutSeconds(config);
+      await host.exec(["docker", "stop", "--time", String(timeoutS), "--", ...names(color)], {
         become: true,
         check: false,
         step: "stop",
-        timeoutMs: 60_000,
+        timeoutMs: (timeoutS + 50) * 1000,
       });
     },
     async isRunning(color) {

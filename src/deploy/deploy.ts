@@ -6,14 +6,15 @@ import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
+import type { RemoteHost } from "../remote/types.js";
 import { composeRuntime } from "./compose-runtime.js";
-import { chosenHosts, connectAll } from "./connect.js";
+import { type Connected, chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import type { DeployEventSink } from "./events.js";
 import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
-import { type HostRun, runHost } from "./host-flow.js";
+import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
 import { newRunId } from "./lock.js";
 import { formatRecap } from "./recap.js";
@@ -40,6 +41,75 @@ function errorText(e: unknown): string {
 
 export type BaseRun = Omit<HostRun, "host" | "user" | "runtime">;
 type PerHost = (base: BaseRun) => Promise<BaseRun | null>;
+type Confirm = NonNullable<DeployOptions["confirm"]>;
+
+/** A host's result from `work`, or `failed` with the error (logged in full) when it throws; emits the host's end. */
+async function guarded(base: BaseRun, name: string, work: () => Promise<HostResult>): Promise<HostResult> {
+  try {
+    return hostEnd(base, await work());
+  } catch (e) {
+    // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
+    const message = `[${name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`;
+    base.sink({ kind: "log", level: "info", message });
+    return hostEnd(base, { name, status: "failed", error: errorText(e) });
+  }
+}
+
+function resultOf(hosts: HostResult[], release: string, base: BaseRun, recap: string): DeployResult {
+  const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
+  return { ok, release, hosts, images: base.images, recap };
+}
+
+/**
+ * The plan of every host, then (when `confirm` says so) the run, on the same connections and the same facts: no
+ * second connect, no second read of what is live. Returns the plan's result when nothing runs.
+ */
+async function planThenRun(
+  connected: Connected[],
+  base: BaseRun,
+  ctx: {
+    kind: "deploy" | "rollback";
+    started: number;
+    confirm: Confirm;
+    runtime: (host: RemoteHost) => ColorRuntime;
+    /** The host's own run (a rollback takes its release from the host's history). */
+    runOf: (host: RemoteHost) => Promise<BaseRun>;
+  },
+): Promise<{ plan?: DeployResult; hosts: HostResult[]; release: string }> {
+  const prepared = new Map<string, PreparedHost>();
+  let release = base.releaseId;
+  const planned = await Promise.all(
+    connected.map(({ resolved, host, error }) => {
+      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
+      return guarded(base, resolved.name, async () => {
+        const run = await ctx.runOf(host);
+        if (ctx.kind === "rollback") release = run.releaseId;
+        const p = await prepareHost(
+          { ...run, host, user: resolved.user, runtime: ctx.runtime(host) },
+          resolved.address,
+        );
+        prepared.set(resolved.name, p);
+        return planHost(p);
+      });
+    }),
+  );
+  // Every host already runs it: the result names the live release (its id may be older than this run's).
+  const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : undefined;
+  release = same ?? release;
+  const recap = formatRecap(ctx.kind, release, planned, (Date.now() - ctx.started) / 1000, true);
+  base.sink({ kind: "log", level: "info", message: recap });
+  const plan = resultOf(planned, release, base, recap);
+  if (!plan.ok || planned.every((h) => h.status === "ok") || !(await ctx.confirm(plan))) {
+    return { plan, hosts: [], release };
+  }
+  const one = ({ resolved }: Connected) => {
+    const p = prepared.get(resolved.name) as PreparedHost;
+    return guarded(base, resolved.name, () => executeHost(p));
+  };
+  const report = (message: string) => base.sink({ kind: "log", level: "info", message });
+  const hosts = await runBatches(connected, one, { ...base, kind: ctx.kind, runtime: ctx.runtime, report });
+  return { hosts, release };
+}
 
 async function onEveryHost(
   config: SlipwayConfig,
@@ -47,6 +117,7 @@ async function onEveryHost(
   kind: "deploy" | "rollback",
   input: BaseRun,
   perHost: PerHost | null,
+  confirm?: Confirm,
 ): Promise<DeployResult> {
   const started = Date.now();
   // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
@@ -67,9 +138,16 @@ async function onEveryHost(
         release = target;
       }
     }
+    if (confirm && !base.check) {
+      const from = base;
+      const runOf = async (host: RemoteHost) => (perHost ? hostSpecific(from, host) : from);
+      const ran = await planThenRun(connected, base, { kind, started, confirm, runtime, runOf });
+      if (ran.plan) return ran.plan;
+      return finalResult(kind, ran.release, ran.hosts, started, base);
+    }
     const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
-      try {
+      return guarded(base, resolved.name, async () => {
         const run = perHost ? await perHost(base) : base;
         if (!run) return { name: resolved.name, status: "ok" };
         const fromHost = perHost ? await hostSpecific(run, host) : run;
@@ -79,26 +157,27 @@ async function onEveryHost(
         );
         if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
         else if (result.status === "ok" && result.release) release = result.release;
-        return hostEnd(base, result);
-      } catch (e) {
-        // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
-        report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
-        return hostEnd(base, { name: resolved.name, status: "failed", error: errorText(e) });
-      }
+        return result;
+      });
     };
     hosts.push(...(await runBatches(connected, one, { ...base, kind, runtime, report })));
   } finally {
     await pool.closeAll();
   }
+  return finalResult(kind, release, hosts, started, base);
+}
+
+/** The recap (reported) and the result of a run. */
+function finalResult(
+  kind: "deploy" | "rollback",
+  release: string,
+  hosts: HostResult[],
+  started: number,
+  base: BaseRun,
+): DeployResult {
   const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000, base.check);
-  report(recap);
-  return {
-    ok: hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed"),
-    release,
-    hosts,
-    images: base.images,
-    recap,
-  };
+  base.sink({ kind: "log", level: "info", message: recap });
+  return resultOf(hosts, release, base, recap);
 }
 
 /** Emits the host's end event and returns its result unchanged. */
@@ -151,6 +230,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         releaseDir: options.releaseDir,
       },
       null,
+      options.confirm,
     ),
   );
 }
@@ -173,6 +253,7 @@ export async function rollback(options: RollbackOptions): Promise<DeployResult> 
         images: {},
       },
       async (base) => base,
+      options.confirm,
     ),
   );
 }

@@ -1,8 +1,10 @@
 /**
- * The health gate: poll a color's own port from the host until N consecutive healthy answers, or time out. Each
- * request is bounded by `health.request_timeout` (curl --max-time), and never runs past the gate's deadline: a health
- * endpoint that accepts the connection and never answers fails the gate within `health.timeout` (plus one SSH round
- * trip), not later.
+ * The health gate: poll a color's own port from the host until N consecutive healthy answers, or time out. Polls come
+ * every 100 ms for the first 3 s (an app that boots in under a second is seen then, not at the next 2 s tick), then
+ * back off to the configured interval, so a slow app costs no more polls than a fixed interval would, give or take a
+ * few. The answers after a healthy one come at 100 ms again: the streak is confirmed, not waited for.
+ * Each request is bounded by `health.request_timeout` (curl --max-time) and never runs past the gate's deadline: a
+ * health endpoint that accepts the connection and never answers fails the gate within `health.timeout`.
  */
 import type { ServiceConfig } from "../config/index.js";
 import { curlArgv, type HttpWaitArgs, healthy, parseCurl, requestSeconds } from "../modules/http_wait.js";
@@ -14,6 +16,11 @@ export interface GateOutcome {
   attempts: number;
   last: string;
 }
+
+/** The pause between the first polls, in ms. */
+export const FIRST_POLL_MS = 100;
+/** How many polls come FIRST_POLL_MS apart before the pauses double up to the interval. */
+export const FAST_POLLS = 30;
 
 /** http_wait's arguments for one service's health block on a port of the host's loopback. */
 export function gateArgs(name: string, service: ServiceConfig, port: number): HttpWaitArgs {
@@ -36,6 +43,16 @@ export function requestBudget(args: HttpWaitArgs, msLeft: number): number {
 }
 
 /**
+ * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 100 ms for the first FAST_POLLS polls, then
+ * 200, 400, ... capped at the interval (seconds). Pure, so the schedule is unit-tested.
+ */
+export function pollDelayMs(attempt: number, intervalS: number, fastPolls = FAST_POLLS): number {
+  const cap = intervalS * 1000;
+  const doublings = Math.max(0, attempt - fastPolls);
+  return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(doublings, 20));
+}
+
+/**
  * Polls until `args.successes` healthy answers in a row ({ ok: true }) or until `args.timeout_s` has passed
  * ({ ok: false } with the last answer or curl's error). Never throws for an unhealthy or silent service.
  */
@@ -52,7 +69,8 @@ export async function healthGate(host: RemoteHost, args: HttpWaitArgs): Promise<
     last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
     streak = healthy(args, response) ? streak + 1 : 0;
     if (streak >= args.successes) return { ok: true, attempts, last };
-    if (Date.now() + args.interval_s * 1000 > deadline) return { ok: false, attempts, last };
-    await new Promise((r) => setTimeout(r, args.interval_s * 1000));
+    const pause = streak > 0 ? Math.min(FIRST_POLL_MS, args.interval_s * 1000) : pollDelayMs(attempts, args.interval_s);
+    if (Date.now() + pause > deadline) return { ok: false, attempts, last };
+    await new Promise((r) => setTimeout(r, pause));
   }
 }

@@ -19,7 +19,7 @@ import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
 import { hostSteps } from "./steps/index.js";
 import { releaseRecord } from "./steps/record.js";
-import type { FlowState } from "./steps/types.js";
+import type { FlowState, Step } from "./steps/types.js";
 import type { HostResult } from "./types.js";
 
 export type { HostRun } from "./host-run.js";
@@ -102,26 +102,51 @@ async function lockIsFree(s: FlowState): Promise<boolean> {
   return true;
 }
 
-export async function runHost(run: HostRun, address: string): Promise<HostResult> {
-  const { host, runtime } = run;
-  const emitter = new HostEmitter(host.name, run.sink);
-  await runtime.prepare?.();
+/**
+ * One host read once (what is live, the runtime's flavour, whether the release is already live): the plan and the
+ * run that follows it use the same facts on the same connection.
+ */
+export interface PreparedHost {
+  s: FlowState;
+  steps: Step[];
+  /** The release id when it is already live and healthy: nothing to do. */
+  same: string | null;
+}
+
+/** Reads the host's state; says so when the release asked for is already live. */
+export async function prepareHost(run: HostRun, address: string): Promise<PreparedHost> {
+  const emitter = new HostEmitter(run.host.name, run.sink);
+  await run.runtime.prepare?.();
   const s = await flowState(run, address, emitter);
-  const steps = hostSteps(s.stopFirst);
-
   const same = (await lockIsFree(s)) ? await alreadyLive(s) : null;
-  if (same && s.liveColor) {
-    s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-    return { name: host.name, status: "ok", color: s.liveColor, url: s.url, release: same };
-  }
-  if (run.check) {
-    s.say(
-      `plan: ${run.kind} ${run.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`,
-    );
-    await planSteps(steps, s, emitter);
-    return { name: host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };
-  }
+  if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
+  return { s, steps: hostSteps(s.stopFirst), same: s.liveColor ? same : null };
+}
 
+/** The plan of a prepared host (check mode's output): each step's plan, changing nothing. */
+export async function planHost({ s, steps, same }: PreparedHost): Promise<HostResult> {
+  const { run } = s;
+  if (same) return alreadyLiveResult(s, same);
+  s.say(`plan: ${run.kind} ${run.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
+  await planSteps(steps, s, s.emitter);
+  return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };
+}
+
+function alreadyLiveResult(s: FlowState, same: string): HostResult {
+  return { name: s.run.host.name, status: "ok", color: s.liveColor ?? undefined, url: s.url, release: same };
+}
+
+/** Plans (check mode) or runs one host's deploy or rollback. */
+export async function runHost(run: HostRun, address: string): Promise<HostResult> {
+  const prepared = await prepareHost(run, address);
+  return run.check ? planHost(prepared) : executeHost(prepared);
+}
+
+/** Runs the steps of a prepared host; throws the failed step's error with what the undo chain did. */
+export async function executeHost({ s, steps, same }: PreparedHost): Promise<HostResult> {
+  const { run, emitter } = s;
+  const { host } = run;
+  if (same) return alreadyLiveResult(s, same);
   const outcome = await runSteps(steps, s, {
     emitter,
     interrupt: run.interrupt,

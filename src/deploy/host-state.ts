@@ -11,10 +11,16 @@ export interface LiveState {
 }
 
 export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promise<LiveState> {
-  const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
-  const colorText = (await host.readFile(paths.color))?.toString("utf8").trim();
+  // Three independent reads, at once (each is a round trip).
+  const [linked, colorFile, historyFile] = await Promise.all([
+    host.exec(["readlink", "--", paths.current], { check: false }),
+    host.readFile(paths.color),
+    host.readFile(paths.history),
+  ]);
+  const link = linked.stdout.trim();
+  const colorText = colorFile?.toString("utf8").trim();
   const color = colorText === "blue" || colorText === "green" ? colorText : null;
-  const history = parseHistory((await host.readFile(paths.history))?.toString("utf8"));
+  const history = parseHistory(historyFile?.toString("utf8"));
   return { release: link ? (link.split("/").pop() ?? null) : null, color, history };
 }
 
@@ -25,6 +31,8 @@ export async function writeHistory(host: RemoteHost, paths: DeployPaths, history
 /** `current` -> releases/<id> and `color`, each replaced atomically (symlink via rename). */
 export async function markLive(host: RemoteHost, paths: DeployPaths, releaseId: string, color: Color): Promise<void> {
   const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
-  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId), paths.current], { step: "record release" });
-  await host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" });
+  await Promise.all([
+    host.exec(["sh", "-c", script, "sh", paths.release(releaseId), paths.current], { step: "record release" }),
+    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" }),
+  ]);
 }

@@ -12,27 +12,57 @@ import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
 import type { RouteCheck } from "../verify/spec.js";
+
 import { switchPublicPorts } from "./public-port.js";
+import { pointSocketLinks, type SocketLink } from "./socket-links.js";
+
+/** Certificates seen on each host: once there they stay for the run (a deploy asks several times per host). */
+const certificatesSeen = new WeakMap<RemoteHost, Set<string>>();
 
 /** The HTTPS block is rendered only once the certificate file exists on the host. */
 export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise<boolean> {
   const tls = tlsModel(config, true);
   if (!tls) return false;
+  const seen = certificatesSeen.get(host) ?? new Set<string>();
+  if (seen.has(tls.certificate)) return true;
   const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
+  if (r.code === 0) certificatesSeen.set(host, seen.add(tls.certificate));
   return r.code === 0;
 }
 
+/** What switchTo changed: the nginx files (validated, reloaded when changed) and the socket links it repointed. */
+export interface SwitchResult extends InstallResult {
+  /** Socket links pointed at another color's listener (proxy.switch socket). */
+  links: SocketLink[];
+}
+
+/**
+ * Points nginx at `color`: with proxy.switch socket the links move first (until a reload creates the listeners they
+ * lead nowhere, and nothing uses them), then the color-independent files are installed (`nginx -t`, reloaded only
+ * when they changed); with proxy.switch reload the files name the color. null: no site (proxy.mode internal).
+ */
 export async function switchTo(
   host: RemoteHost,
   config: SlipwayConfig,
   color: Color,
   check = false,
-): Promise<InstallResult | null> {
+): Promise<SwitchResult | null> {
   // proxy.mode internal: no site; the public ports (if any) are switched instead.
-  if (config.proxy.mode === "internal") return switchPublicPorts(host, config, color, check);
+  if (config.proxy.mode === "internal") {
+    const ports = await switchPublicPorts(host, config, color, check);
+    return ports && { ...ports, links: [] };
+  }
   const site = nginxSiteFromConfig(config, { color, tlsReady: await tlsReady(host, config) });
   if (!site) return null;
-  return applyNginxSite(host, site, { become: true, check, sitePath: sitePathFromConfig(config), step: "switch" });
+  const links = site.colorSockets ? await pointSocketLinks(host, config, color, check) : [];
+  const files = await applyNginxSite(host, site, {
+    become: true,
+    check,
+    sitePath: sitePathFromConfig(config),
+    step: "switch",
+  });
+  const moved = links.map((l) => `socket link ${l.link} -> ${l.target}\n`).join("");
+  return { ...files, changed: files.changed || links.length > 0, diff: `${files.diff}${moved}`, links };
 }
 
 /**

@@ -52,6 +52,12 @@ export interface DeployOptions {
   redactor?: Redactor;
   /** Recorded in the lock as run_id (Actions: `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}`); default a random id. */
   runId?: string;
+  /**
+   * Plan first, then run on the same connections and facts when this answers true (asked once, after every host's
+   * plan; not asked when a plan failed or nothing changes: the plan's result is returned then). Without it (and
+   * without `check`) the deploy runs at once.
+   */
+  confirm?: (plan: DeployResult) => Promise<boolean>;
 }
 
 export interface RollbackOptions {
@@ -74,6 +80,8 @@ export interface RollbackOptions {
   redactor?: Redactor;
   /** Recorded in the lock as run_id; default a random id. */
   runId?: string;
+  /** As for a deploy: plan, ask, then run on the same connections and facts. */
+  confirm?: (plan: DeployResult) => Promise<boolean>;
 }
 
 /** `skipped`: not deployed because an earlier rolling batch failed (inventory.serial / max_fail_percentage). */

@@ -21,6 +21,40 @@ export function defaultSitePath(app: string): string {
   return `/etc/nginx/conf.d/slipway-${app}.conf`;
 }
 
+/** `/etc/tmpfiles.d/slipway-run-slipway.conf` for `/run/slipway`. */
+export function tmpfilesPath(dir: string): string {
+  return `/etc/tmpfiles.d/slipway${dir.replaceAll(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}.conf`;
+}
+
+/** tmpfiles.d(5): create the directory at boot, root's, 0755, never cleaned by age. */
+export function tmpfilesLine(dir: string): string {
+  return `# Managed by Slipway: nginx's per-color listeners (proxy.switch socket) live here.\nd ${dir} 0755 root root -\n`;
+}
+
+/** Where nginx's drop-in for the socket directory goes (systemd). */
+export const NGINX_SOCKETS_DROP_IN = "/etc/systemd/system/nginx.service.d/slipway-sockets.conf";
+
+/**
+ * A fresh nginx start (not a reload) binds every unix listener anew and fails on a socket file a killed nginx left
+ * behind: the drop-in removes the directory's sockets first (no nginx holds them then).
+ */
+export function nginxSocketsDropIn(dir: string): string {
+  return `# Managed by Slipway: a killed nginx leaves its unix listeners behind, and a new one cannot bind them.\n[Service]\nExecStartPre=/bin/sh -c 'rm -f ${dir}/*.sock'\n`;
+}
+
+/**
+ * The colors' listeners live on tmpfs: tmpfiles.d makes the directory again at boot, before nginx starts, and the
+ * nginx drop-in clears what a killed nginx left there. systemd reloads its units when the drop-in changed.
+ */
+async function installSocketDirSupport(host: RemoteHost, dir: string, step: { become: boolean; step?: string }) {
+  await host.exec(["mkdir", "-p", "--", NGINX_SOCKETS_DROP_IN.replace(/\/[^/]*$/, "")], step);
+  const [, dropIn] = await Promise.all([
+    host.putFile(tmpfilesPath(dir), tmpfilesLine(dir), { mode: 0o644, ...step }),
+    host.putFile(NGINX_SOCKETS_DROP_IN, nginxSocketsDropIn(dir), { mode: 0o644, ...step }),
+  ]);
+  if (dropIn.changed) await host.exec(["systemctl", "daemon-reload"], { ...step, check: false });
+}
+
 /** nginx files are world-readable, validated with `nginx -t` as a whole, then gracefully reloaded. */
 function installNginxFiles(
   host: RemoteHost,
@@ -45,10 +79,13 @@ export async function applyNginxSite(
 ): Promise<InstallResult> {
   const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
   if (!options.check) {
-    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot], {
-      become: options.become,
-      step: options.step,
-    });
+    const runDir = model.colorSockets?.runDir;
+    const dirs = [model.upstreamIncludeDir, model.acmeWebroot, ...(runDir ? [runDir] : [])];
+    const step = { become: options.become, step: options.step };
+    await Promise.all([
+      host.exec(["mkdir", "-p", "--", ...dirs], step),
+      runDir ? installSocketDirSupport(host, runDir, step) : null,
+    ]);
   }
   return installNginxFiles(host, files, options, "nginx site");
 }

@@ -82,9 +82,10 @@ export function unifiedDiff(changes: readonly FileChange[]): string {
 
 export async function installValidated(host: RemoteHost, plan: InstallPlan): Promise<InstallResult> {
   const changes: Array<FileChange & { file: ManagedFile }> = [];
-  for (const file of plan.files) {
-    const live = await host.readFile(file.path, { become: plan.become });
-    const before = live?.toString("utf8");
+  // Every file is read at once: each read is a round trip, and most installs change nothing.
+  const lives = await Promise.all(plan.files.map((file) => host.readFile(file.path, { become: plan.become })));
+  for (const [i, file] of plan.files.entries()) {
+    const before = lives[i]?.toString("utf8");
     if (before !== file.content) {
       changes.push({ path: file.path, before, after: file.content, file, secret: isPrivateMode(file.mode) });
     }

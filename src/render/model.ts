@@ -141,6 +141,14 @@ export interface NginxSiteModel {
    * upstreams (the idle color), so every public route is checked through nginx before users are switched to it.
    */
   preview?: { port: number; color: string; upstreams: UpstreamModel[] };
+  /**
+   * The switch without a reload: each public upstream (and the preview's) is one unix socket path in
+   * `upstreamIncludeDir`, a link the deploy points at a color's listener (`unix:<runDir>/<app>-<service>-<color>.sock`),
+   * which this site defines per color and service: it proxies to that color's servers and adds COLOR_HEADER. nginx
+   * resolves the link at every new upstream connection, so repointing it moves new requests and closes nothing. The
+   * files are the same whatever color is live (`color` and `preview.upstreams` are not rendered).
+   */
+  colorSockets?: { runDir: string; colors: Array<{ color: string; upstreams: UpstreamModel[] }> };
 }
 
 // ---------------------------------------------------------------- systemd
@@ -184,6 +192,8 @@ export interface SystemdUnitModel {
   environment: Record<string, string>;
   restart: "always" | "on-failure";
   restartSeconds: number;
+  /** TimeoutStopSec: seconds between SIGTERM and SIGKILL on a stop (default 30). */
+  stopTimeoutSeconds?: number;
   /** Paths the service may write under ProtectSystem=strict (data, uploads). */
   readWritePaths: string[];
   /** e.g. "2G" (MemoryMax; MemoryLimit is deprecated). */

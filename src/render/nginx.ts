@@ -64,13 +64,51 @@ export function renderNginxSite(model: NginxSiteModel): string {
   return renderTemplate("nginx/site.conf.hbs", buildSiteView(model));
 }
 
+/** The link the switch points at a color's listener: `/etc/nginx/slipway/harvest-backend.sock` (`.preview.sock`). */
+export function socketLinkPath(includeDir: string, app: string, service: string, variant = ""): string {
+  return `${includeDir.replace(/\/$/, "")}/${app}-${service}${variant ? `.${variant}` : ""}.sock`;
+}
+
+/** A color's listener for one service: `/run/slipway/harvest-backend-green.sock`. */
+export function colorSocketPath(runDir: string, app: string, service: string, color: string): string {
+  return `${runDir.replace(/\/$/, "")}/${app}-${service}-${color}.sock`;
+}
+
+/** An upstream whose one server is the socket link (no keepalive: every connect resolves the link anew). */
+function renderSocketUpstream(app: string, service: string, includeDir: string, variant = ""): RenderedFile {
+  const link = absolutePath(socketLinkPath(includeDir, app, service, variant), `upstreams[${service}].socket`);
+  const content = renderTemplate("nginx/upstream.conf.hbs", {
+    app,
+    service,
+    name: upstreamName(app, service, variant),
+    servers: [`unix:${link}`],
+    keepalive: null,
+  });
+  return { path: upstreamIncludePath(includeDir, app, service, variant), content };
+}
+
+/** The include files of the upstreams: per service, or with colorSockets the links and each color's servers. */
+function upstreamFiles(model: NginxSiteModel): RenderedFile[] {
+  const dir = model.upstreamIncludeDir;
+  if (!model.colorSockets) {
+    return [
+      ...model.upstreams.map((u) => renderNginxUpstream(model.app, u, dir)),
+      ...(model.preview?.upstreams ?? []).map((u) => renderNginxUpstream(model.app, u, dir, "preview")),
+    ];
+  }
+  const services = model.upstreams.map((u) => u.service);
+  return [
+    ...services.map((s) => renderSocketUpstream(model.app, s, dir)),
+    ...(model.preview ? services.map((s) => renderSocketUpstream(model.app, s, dir, "preview")) : []),
+    ...model.colorSockets.colors.flatMap(({ color, upstreams }) =>
+      upstreams.map((u) => renderNginxUpstream(model.app, u, dir, identifier(color, "colorSockets.color"))),
+    ),
+  ];
+}
+
 /** The site file plus one include file per upstream, in the order they must exist for `nginx -t`. */
 export function renderNginxFiles(model: NginxSiteModel, sitePath: string): RenderedFile[] {
-  const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
-  const preview = (model.preview?.upstreams ?? []).map((u) =>
-    renderNginxUpstream(model.app, u, model.upstreamIncludeDir, "preview"),
-  );
-  return [...upstreams, ...preview, { path: sitePath, content: renderNginxSite(model) }];
+  return [...upstreamFiles(model), { path: sitePath, content: renderNginxSite(model) }];
 }
 
 function buildSiteView(model: NginxSiteModel) {
@@ -97,7 +135,9 @@ function buildSiteView(model: NginxSiteModel) {
       `${nx.headerName(h.name, `securityHeaders[${i}].name`)} ${nx.quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`,
   );
   const colorHeader = (color: string, field: string) => `${COLOR_HEADER} ${nx.quotedHeaderValue(color, field)}`;
-  const headers = [...securityHeaders, ...(model.color === undefined ? [] : [colorHeader(model.color, "color")])];
+  // With colorSockets each color's listener names itself: a header here would name the color of the render.
+  const marked = model.color !== undefined && !model.colorSockets;
+  const headers = [...securityHeaders, ...(marked ? [colorHeader(model.color as string, "color")] : [])];
   const tls = model.tls ? tlsView(model.tls) : null;
   const shared = {
     clientMaxBodySize: model.clientMaxBodySize === null ? null : nx.size(model.clientMaxBodySize, "clientMaxBodySize"),
@@ -146,24 +186,41 @@ function buildSiteView(model: NginxSiteModel) {
     return [http, https];
   });
   if (model.preview) {
-    const previewHeaders = [...securityHeaders, colorHeader(model.preview.color, "preview.color")];
-    servers.push(previewServer(model, model.preview, ctx, shared, previewHeaders));
+    const previewColor = model.colorSockets ? [] : [colorHeader(model.preview.color, "preview.color")];
+    servers.push(previewServer(model, model.preview, ctx, shared, [...securityHeaders, ...previewColor]));
   }
 
   return {
     app,
-    upstreamIncludes: [
-      ...model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
-      ...(model.preview?.upstreams ?? []).map((u) =>
-        upstreamIncludePath(model.upstreamIncludeDir, app, u.service, "preview"),
-      ),
-    ],
+    upstreamIncludes: upstreamFiles(model).map((f) => f.path),
+    colorListeners: colorListenerViews(model, shared.timeouts),
     rateLimitZones,
     websocketMap: ctx.websockets ? `$${appId}_connection_upgrade` : null,
     corsMaps: ctx.corsMaps,
     corsVaryMap: ctx.corsVary ? corsVaryVariable(appId) : null,
     servers,
   };
+}
+
+/**
+ * One listener per color and service (colorSockets): the socket links point here. It passes the request on as the
+ * public server block prepared it (URI, X-Forwarded-*, Upgrade) to the color's servers and names the color; the
+ * body size is limited, and the response buffered, by the public block.
+ */
+function colorListenerViews(model: NginxSiteModel, timeouts: object | null) {
+  const sockets = model.colorSockets;
+  if (!sockets) return [];
+  const runDir = absolutePath(sockets.runDir, "colorSockets.runDir");
+  return sockets.colors.flatMap(({ color, upstreams }, i) =>
+    upstreams.map((u) => ({
+      color,
+      service: u.service,
+      socket: colorSocketPath(runDir, model.app, identifier(u.service, `colorSockets.colors[${i}].service`), color),
+      upstream: upstreamName(model.app, u.service, identifier(color, `colorSockets.colors[${i}].color`)),
+      header: `${COLOR_HEADER} ${nx.quotedHeaderValue(color, `colorSockets.colors[${i}].color`)}`,
+      timeouts,
+    })),
+  );
 }
 
 /**

@@ -212,6 +212,12 @@ export const proxySchema = z
       .describe(
         "Before the switch, check every route through nginx against the new color on a loopback-only listener: a release failing there is never switched to.",
       ),
+    switch: z
+      .enum(["socket", "reload"], { error: 'expected "socket" or "reload"' })
+      .default("socket")
+      .describe(
+        "How nginx moves to the new color. `socket`: each upstream is a unix socket link the deploy repoints at the color's own listener in the site, so no reload closes users' keep-alive connections (nginx resolves the link at every connect). `reload`: rewrite the upstream files and reload nginx.",
+      ),
     preview_port: port()
       .optional()
       .describe(

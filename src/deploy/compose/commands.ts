@@ -22,8 +22,9 @@ export function composeUpArgv(base: readonly string[]): string[] {
   return [...base, "up", "--detach", "--remove-orphans"];
 }
 
-export function composeStopArgv(base: readonly string[]): string[] {
-  return [...base, "stop", "--timeout", "10"];
+/** `stop` giving each container `timeoutS` seconds between SIGTERM and SIGKILL (the config's `stop_timeout`). */
+export function composeStopArgv(base: readonly string[], timeoutS = 10): string[] {
+  return [...base, "stop", "--timeout", String(timeoutS)];
 }
 
 export function composeLogsArgv(base: readonly string[], lines: number): string[] {

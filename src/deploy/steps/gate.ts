@@ -1,38 +1,37 @@
-/** gate: every service of the idle color answers its health check N times in a row, or the run fails with its logs. */
-import { colorPort } from "../../config/index.js";
+/**
+ * gate: every service of the idle color answers its health check N times in a row, or the run fails with its logs.
+ * The services (and each instance of a load-balanced one) are polled at once: they boot side by side, so the gate
+ * takes as long as the slowest one.
+ */
+import type { ServiceConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
-import { instancesOf } from "../../render/from-config/common.js";
+import { colorPortsOf } from "../drain.js";
 import { gateArgs, healthGate } from "../health.js";
-import type { Step } from "./types.js";
+import type { FlowState, Step } from "./types.js";
+
+async function gatePort(s: FlowState, name: string, service: ServiceConfig, port: number): Promise<void> {
+  const { host, runtime } = s.run;
+  const args = gateArgs(name, service, port);
+  const gate = await healthGate(host, args);
+  if (!gate.ok) {
+    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
+    for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
+    throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
+      host: host.name,
+      step: "gate",
+      hint: "fix the release and deploy again",
+    });
+  }
+  s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
 
 export const gateStep: Step = {
   name: "gate",
   async run(s) {
-    const { host, config, runtime } = s.run;
-    // Every instance of a load-balanced service (runtime container): nginx sends requests to each of them.
-    const ports = Object.entries(config.services).flatMap(([name, service]) =>
-      service.accessory // not in the colors: compose/accessories.ts waits for it
-        ? []
-        : Array.from({ length: config.runtime === "container" ? instancesOf(config, name) : 1 }, (_, i) => ({
-            name,
-            service,
-            port: colorPort(service, s.idle, i),
-          })),
-    );
-    for (const { name, service, port } of ports) {
-      const args = gateArgs(name, service, port);
-      const gate = await healthGate(host, args);
-      if (!gate.ok) {
-        s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-        for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
-        throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
-          host: host.name,
-          step: "gate",
-          hint: "fix the release and deploy again",
-        });
-      }
-      s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
-    }
+    const ports = colorPortsOf(s.run.config, s.idle);
+    const results = await Promise.allSettled(ports.map((p) => gatePort(s, p.name, p.service, p.port)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
     return { status: "ok" };
   },
 };

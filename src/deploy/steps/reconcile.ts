@@ -14,8 +14,7 @@ export const reconcileStep: Step = {
   name: "reconcile",
   async run(s) {
     const { host, config, runtime } = s.run;
-    const intent = await readIntent(host, s.paths);
-    const served = await servedColor(host, config);
+    const [intent, served] = await Promise.all([readIntent(host, s.paths), servedColor(host, config)]);
     if (intent) {
       s.say(
         `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`,

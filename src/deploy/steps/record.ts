@@ -31,7 +31,6 @@ export const recordStep: Step = {
   commits: true,
   async run(s) {
     const { host, kind, releaseId, actor } = s.run;
-    await markLive(host, s.paths, releaseId, s.idle);
     if (kind === "rollback") {
       const from = s.history.releases.find((r) => r.id === s.live.release);
       if (from) s.history = withRecord(s.history, { ...from, result: "rolled-back" });
@@ -46,7 +45,9 @@ export const recordStep: Step = {
     } else {
       s.history = withRecord(s.history, releaseRecord(s, "deployed"));
     }
-    await writeHistory(host, s.paths, s.history);
+    // The record (current, color) and the history are written at once; the intent goes last, so a run killed
+    // before it is still reconciled by the next one.
+    await Promise.all([markLive(host, s.paths, releaseId, s.idle), writeHistory(host, s.paths, s.history)]);
     await clearIntent(host, s.paths);
     return { status: "changed", data: { release: releaseId, color: s.idle } };
   },

@@ -1,17 +1,19 @@
 /**
- * retire: after the drain period the old color stops (stop-first: already stopped); a rollback with --restore-db
+ * retire: once the old color has no connection left (or the drain limit passed) it stops (stop-first: already
+ * stopped); a rollback with --restore-db
  * restores the backup taken before the release it left; releases, images and backups beyond `keep` are pruned.
  */
-import { colorPort } from "../../config/index.js";
+import { type Color, colorPort } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { durationSeconds } from "../../render/from-config/common.js";
 import { restoreBeforeRelease } from "../backup-step.js";
+import { colorPorts, drainConnections } from "../drain.js";
 import { gateArgs, healthGate } from "../health.js";
 import { retireOld } from "../retire.js";
 import type { FlowState, Step } from "./types.js";
 
 export function drainSeconds(s: FlowState): number {
-  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain");
+  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain", 0);
 }
 
 /** Health gate of every service of the live color after a restore restarted them; throws when one stays unhealthy. */
@@ -30,22 +32,33 @@ async function gateAfterRestore(s: FlowState): Promise<void> {
   }
 }
 
+/** The old color stops once it has no connection left (at most the drain limit), bounded by stop_timeout. */
+async function drainAndStop(s: FlowState, old: Color): Promise<void> {
+  const { host, config, runtime } = s.run;
+  const limit = drainSeconds(s);
+  if (limit > 0) {
+    const drain = await drainConnections(host, colorPorts(config, old), limit);
+    const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
+    s.say(`drained ${old} in ${(drain.ms / 1000).toFixed(1)}s (limit ${limit}s${left})`);
+  }
+  await runtime.stop(old);
+  s.say(`stopped ${old}`);
+}
+
 export const retireStep: Step = {
   name: "retire",
   async plan(s) {
-    if (s.liveColor && !s.stopFirst)
-      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} after ${drainSeconds(s)}s`);
+    if (!s.liveColor || s.stopFirst) return;
+    const limit = drainSeconds(s);
+    const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
+    s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
   },
   async run(s) {
-    const { host, config, runtime, kind, restoreDb, releaseId } = s.run;
-    if (s.liveColor && !s.stopFirst) {
-      const drain = drainSeconds(s);
-      s.say(`draining ${s.liveColor} for ${drain}s`);
-      await new Promise((r) => setTimeout(r, drain * 1000));
-      await runtime.stop(s.liveColor);
-      s.say(`stopped ${s.liveColor}`);
-    }
+    const { host, config, kind, restoreDb, releaseId } = s.run;
+    const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
+    const stopping = old ? drainAndStop(s, old) : Promise.resolve();
     if (kind === "rollback" && restoreDb && s.spec) {
+      await stopping;
       const from = s.live.history.releases.find((r) => r.id === s.live.release);
       if (from?.backup) {
         await restoreBeforeRelease(host, config, s.spec, from.backup, releaseId, s.writersOf(s.idle), s.say);
@@ -54,14 +67,12 @@ export const retireStep: Step = {
       } else s.say("no backup recorded with the release rolled back from: database left as is");
     }
     const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
-    s.history = await retireOld({
-      host,
-      config,
-      history: s.history,
-      live: releaseId,
-      previous: linked ?? null,
-      say: s.say,
-    });
+    // Pruning keeps the previous release (what the old color runs): it goes on while the old color stops.
+    const [, history] = await Promise.all([
+      stopping,
+      retireOld({ host, config, history: s.history, live: releaseId, previous: linked ?? null, say: s.say }),
+    ]);
+    s.history = history;
     return { status: "changed" };
   },
 };

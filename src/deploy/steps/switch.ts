@@ -31,14 +31,21 @@ export async function reloadNginx(host: RemoteHost): Promise<void> {
 
 /**
  * Points nginx at `color`, makes sure the running nginx has loaded it, and confirms that answers now come from
- * `color` (the header nginx adds per color); throws when they do not.
+ * `color` (the header nginx adds per color); throws when they do not. proxy.switch socket reloads only when the
+ * answers say the running nginx lacks the files (a run killed between writing and reloading them): a reload closes
+ * users' idle keep-alive connections.
  */
 export async function switchAndReload(host: RemoteHost, config: SlipwayConfig, color: Color): Promise<boolean> {
   const result = await switchTo(host, config, color);
   if (!result) return false;
+  const socket = config.proxy.switch === "socket";
   // installValidated reloads only when a file changed; a kill before an earlier reload needs one now.
-  if (!result.changed && config.proxy.mode !== "internal") await reloadNginx(host);
-  const served = await servedColor(host, config);
+  if (!socket && !result.changed && config.proxy.mode !== "internal") await reloadNginx(host);
+  let served = await servedColor(host, config);
+  if (socket && served !== color) {
+    await reloadNginx(host);
+    served = await servedColor(host, config);
+  }
   if (served !== null && served !== color) {
     throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
       host: host.name,

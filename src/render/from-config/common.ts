@@ -6,13 +6,21 @@ import { ConfigMappingError } from "./errors.js";
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
-/** "120s" -> 120, "5m" -> 300, "500ms" -> 1 (rounded up: a timeout is never shortened to 0). */
-export function durationSeconds(value: string, configPath: string): number {
+/**
+ * "120s" -> 120, "5m" -> 300, "500ms" -> 1 (rounded up: a timeout is never shortened to 0). `min` 0 lets "0s" mean
+ * no wait at all (drain, stop_timeout).
+ */
+export function durationSeconds(value: string, configPath: string, min = 1): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   const unit = match?.[2];
   if (!match || unit === undefined)
     throw new ConfigMappingError(configPath, `${JSON.stringify(value)} is not a duration`);
-  return Math.max(1, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+  return Math.max(min, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+}
+
+/** `stop_timeout` in whole seconds (0: killed at once), for TimeoutStopSec and the runtimes' stop commands. */
+export function stopTimeoutSeconds(config: SlipwayConfig): number {
+  return durationSeconds(config.stop_timeout, "stop_timeout", 0);
 }
 
 /** Sizes as nginx, systemd and docker all take them: an integer and one of k/m/g (no decimals, no T). */

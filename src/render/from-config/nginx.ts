@@ -32,6 +32,12 @@ export interface NginxFromConfigOptions {
 }
 
 export const UPSTREAM_INCLUDE_DIR = "/etc/nginx/slipway";
+/**
+ * Where the colors' listeners (proxy.switch socket) are: on tmpfs, so a crash cannot leave a stale socket file that
+ * makes nginx's next start fail to bind; systemd-tmpfiles creates it at boot (tmpfiles.d, written with the site).
+ */
+export const COLOR_SOCKET_DIR = "/run/slipway";
+const COLORS: Color[] = ["blue", "green"];
 /** One year, without includeSubDomains: a site cannot know that every subdomain serves HTTPS. */
 const HSTS_MAX_AGE = 31536000;
 
@@ -81,6 +87,17 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
     denyDotfiles: proxy.deny_dotfiles,
     color: options.color,
     ...(proxy.preview ? { preview: previewModel(config, routed, options.color) } : {}),
+    ...(proxy.switch === "socket"
+      ? {
+          colorSockets: {
+            runDir: COLOR_SOCKET_DIR,
+            colors: COLORS.map((color) => ({
+              color,
+              upstreams: routed.map((service) => upstreamFromConfig(config, service, color)),
+            })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -6,7 +6,15 @@
 import { dirname } from "node:path";
 import type { SlipwayConfig } from "../../config/schema.js";
 import type { SystemdUnitModel } from "../model.js";
-import { durationSeconds, envDir, envString, integerSize, serviceOf, upstreamIsLocal } from "./common.js";
+import {
+  durationSeconds,
+  envDir,
+  envString,
+  integerSize,
+  serviceOf,
+  stopTimeoutSeconds,
+  upstreamIsLocal,
+} from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 /** Debian's packaged servers, used when the service names no virtualenv. */
@@ -66,6 +74,7 @@ export function systemdUnitFromConfig(config: SlipwayConfig, name: string): Syst
     environment: {},
     restart: "always",
     restartSeconds: 5,
+    stopTimeoutSeconds: stopTimeoutSeconds(config),
     readWritePaths: [...sd.read_write_paths, ...databaseDirFor(config, name)].filter(
       (p, i, all) => all.indexOf(p) === i,
     ),

@@ -169,21 +169,48 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     }
   });
 
-  it("a reload that fails (nginx -t passes, the listen port is taken) switches nothing", async () => {
-    // sshd holds port 22: nginx -t accepts the file, the reload cannot bind and keeps the old workers.
-    const conf = "server { listen 127.0.0.1:22; server_name hvfault-reload.invalid; return 204; }\n";
-    await host.putFile("/etc/nginx/conf.d/zz-hvfault-broken.conf", conf, { become: true });
+  // sshd holds port 22: nginx -t accepts the file, a reload cannot bind and keeps the old workers.
+  const BROKEN_RELOAD = "server { listen 127.0.0.1:22; server_name hvfault-reload.invalid; return 204; }\n";
+
+  it("a reload that would fail does not stop the default switch (socket links: nothing reloads)", async () => {
+    // The site as the default config renders it (the preview-off test above left it without its preview listener).
+    const settled = await deploy({ ...base(), releaseId: "f-settle", versionEnv: { APP_VERSION: "f-settle" } });
+    expect(settled.ok, settled.recap).toBe(true);
+    await host.putFile("/etc/nginx/conf.d/zz-hvfault-broken.conf", BROKEN_RELOAD, { become: true });
     try {
-      const result = await deploy({ ...base(), releaseId: "f-reload", versionEnv: { APP_VERSION: "f-reload" } });
+      const result = await deploy({ ...base(), releaseId: "f-noreload", versionEnv: { APP_VERSION: "f-noreload" } });
+      expect(result.ok, result.recap).toBe(true);
+      await expectServing("f-noreload");
+    } finally {
+      await host.exec(["rm", "-f", "/etc/nginx/conf.d/zz-hvfault-broken.conf"], { become: true });
+    }
+  });
+
+  it("a reload that fails (nginx -t passes, the listen port is taken) switches nothing (proxy.switch reload)", async () => {
+    const before = await version();
+    const reloading = { ...config, proxy: { ...config.proxy, switch: "reload" as const } };
+    await host.putFile("/etc/nginx/conf.d/zz-hvfault-broken.conf", BROKEN_RELOAD, { become: true });
+    try {
+      const result = await deploy({
+        ...base(),
+        config: reloading,
+        releaseId: "f-reload",
+        versionEnv: { APP_VERSION: "f-reload" },
+      });
       expect(result.ok).toBe(false);
       expect(result.hosts[0]?.error).toMatch(/reload nginx/);
     } finally {
       await host.exec(["rm", "-f", "/etc/nginx/conf.d/zz-hvfault-broken.conf"], { become: true });
       await host.exec(["systemctl", "reload", "nginx"], { become: true, check: false });
     }
-    expect(await version()).toBe(`f${FAULTS.length - 1}`);
+    expect(await version()).toBe(before);
     // The failed switch-back left its intent: the next deploy reconciles it and converges.
-    const again = await deploy({ ...base(), releaseId: "f-reload", versionEnv: { APP_VERSION: "f-reload" } });
+    const again = await deploy({
+      ...base(),
+      config: reloading,
+      releaseId: "f-reload",
+      versionEnv: { APP_VERSION: "f-reload" },
+    });
     expect(again.ok, again.recap).toBe(true);
     await expectServing("f-reload");
   });

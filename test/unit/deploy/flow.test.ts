@@ -12,14 +12,19 @@ import { HostEmitter } from "../../../src/deploy/emitter.js";
 import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
 import { type HostRun, runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
+import { switchTo } from "../../../src/deploy/nginx.js";
 import { formatTimings, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
+import { POINT_LINKS_SCRIPT } from "../../../src/deploy/socket-links.js";
 import type { FlowState, Step } from "../../../src/deploy/steps/types.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { previewPort } from "../../../src/render/from-config/nginx.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const LOCK = "/opt/shop/.slipway-lock";
+
+/** The switch these tests run: the file-rewriting one (the socket links have their own tests below). */
+let SWITCH = "reload";
 
 function configText(extra = ""): string {
   return `app: shop
@@ -37,6 +42,7 @@ inventory:
     h1: { address: 10.0.0.1 }
 proxy:
   domains: [shop.example]
+  switch: ${SWITCH}
   routes:
     - { path: /, service: web }
 ${extra}`;
@@ -85,6 +91,25 @@ interface Answers {
 
 const UPSTREAM = "/etc/nginx/slipway/shop-web.upstream.conf";
 const PREVIEW_UPSTREAM = "/etc/nginx/slipway/shop-web.preview.upstream.conf";
+const LINK = "/etc/nginx/slipway/shop-web.sock";
+const PREVIEW_LINK = "/etc/nginx/slipway/shop-web.preview.sock";
+const listener = (color: Color) => `/run/slipway/shop-web-${color}.sock`;
+
+/** POINT_LINKS_SCRIPT on the fake host: `set`/`check`, then (target, link) pairs; prints the links that differ. */
+function pointLinks(host: FakeHost, [mode, ...pairs]: string[]) {
+  const moved: string[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const [target, link] = [pairs[i] as string, pairs[i + 1] as string];
+    if (host.files.get(link)?.target === target) continue;
+    moved.push(link);
+    if (mode === "set") host.files.set(link, { kind: "link", mode: "0777", owner: "root", group: "root", target });
+  }
+  return { stdout: moved.map((l) => `${l}\n`).join("") };
+}
+
+/** The reloads of nginx the run made (NGINX_RELOAD_AND_WAIT takes the pid file as its argument). */
+const reloads = (host: FakeHost) =>
+  host.commands.filter((c) => c.argv[0] === "sh" && c.argv.at(-1) === "/run/nginx.pid").length;
 
 /**
  * The shared fake host with green live (release r1) when `live`, curl and nginx answering as `answers` say. nginx
@@ -110,6 +135,9 @@ function hostWithLiveGreen(answers: Answers = {}, live = true): FakeHost {
     host.writeFile(UPSTREAM, "upstream shop_web {\n    server 127.0.0.1:15001;\n}\n");
   }
   const colorOf = (file: string) => {
+    // proxy.switch socket: the upstream's socket link names the color's listener.
+    const link = host.files.get(file === UPSTREAM ? LINK : PREVIEW_LINK);
+    if (link?.kind === "link") return link.target?.endsWith("-green.sock") ? "green" : "blue";
     const text = host.files.get(file)?.content;
     if (!text) return null;
     return text.includes(":15001;") ? "green" : "blue";
@@ -123,6 +151,7 @@ function hostWithLiveGreen(answers: Answers = {}, live = true): FakeHost {
     const status = (preview ? answers.preview : answers.route) ?? 200;
     return { stdout: `HTTP/1.1 ${status} X\r\nX-Slipway-Color: ${color}\r\n\r\nhello${mark}${status}` };
   });
+  host.handlers.set("sh", (argv) => (argv[2] === POINT_LINKS_SCRIPT ? pointLinks(host, argv.slice(4)) : undefined));
   host.handlers.set("nginx", () => ({ code: answers.nginxTest ?? 0, stderr: "nginx: [emerg] unknown directive" }));
   return host;
 }
@@ -208,10 +237,10 @@ describe("deploy step runner on one host", () => {
     expect(error.message).toBe("web (blue) did not become healthy at http://127.0.0.1:5001/health: HTTP 500 ok");
     expect(error.hint).toBe("fix the release and deploy again; the live color green is untouched");
     expect(stepTrail(events).slice(-2)).toEqual(["gate:failed", "start:undone"]);
-    expect(logLines(events, "gate")).toEqual([
-      "web on blue is unhealthy after 2 checks (HTTP 500 ok); its last log lines:",
-      "    Traceback: boom",
-    ]);
+    const gateLines = logLines(events, "gate");
+    // Polled every 100 ms until the next pause would pass the 1 s timeout (how many fit depends on the timers).
+    expect(gateLines[0]).toMatch(/^web on blue is unhealthy after \d+ checks \(HTTP 500 ok\); its last log lines:$/);
+    expect(gateLines.slice(1)).toEqual(["    Traceback: boom"]);
     expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
     expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
     expect(host.files.has(LOCK)).toBe(false);
@@ -439,7 +468,7 @@ describe("deploy step runner on one host", () => {
       "  start shop-web@blue and gate on health",
       `  check every route through nginx on 127.0.0.1:${previewPort(cfg)} against blue`,
       "  switch nginx to blue",
-      "  stop shop-web@green after 0s",
+      "  stop shop-web@green right after the switch (drain 0s)",
     ]);
     expect(host.files.has(LOCK)).toBe(false);
     expect(host.ran.filter((c) => c.startsWith("mkdir") || c.startsWith("<putFile>"))).toEqual([]);
@@ -522,5 +551,77 @@ describe("runner", () => {
         { step: "gate", status: "failed", ms: 2_345 },
       ]),
     ).toBe("lock 0.1s, gate FAILED 2.3s");
+  });
+});
+
+describe("the switch by socket links (proxy.switch socket)", () => {
+  const socketConfig = async (extra = "") => {
+    SWITCH = "socket";
+    try {
+      return await config(extra);
+    } finally {
+      SWITCH = "reload";
+    }
+  };
+  /** Green live, served through its socket link, with the socket site installed as a deploy left it. */
+  async function liveGreen(answers: Answers = {}, extra = "") {
+    const host = hostWithLiveGreen(answers);
+    const cfg = await socketConfig(extra);
+    host.files.delete(UPSTREAM);
+    await switchTo(host, cfg, "green");
+    host.commands.length = 0;
+    return { host, cfg };
+  }
+
+  it("moves users to the new color by repointing the link: no nginx reload, preview link on the old color", async () => {
+    const { host, cfg } = await liveGreen();
+    expect(host.files.get(LINK)?.target).toBe(listener("green"));
+    expect(host.files.get(PREVIEW_LINK)?.target).toBe(listener("blue"));
+    const events: DeployEvent[] = [];
+    const result = await runHost(hostRun(host, cfg, [], events), "10.0.0.1");
+    expect(result).toMatchObject({ status: "changed", color: "blue" });
+    expect(host.files.get(LINK)?.target).toBe(listener("blue"));
+    expect(host.files.get(PREVIEW_LINK)?.target).toBe(listener("green"));
+    expect(reloads(host)).toBe(0);
+    // The site's files do not name the live color: the deploy rewrote none of them.
+    const written = host.commands.filter((c) => c.argv[0] === "<putFile>" && c.argv[1]?.startsWith("/etc/nginx"));
+    expect(written).toEqual([]);
+    expect(logLines(events, "switch")).toEqual(["switched nginx to blue"]);
+  });
+
+  it("a failure after the switch points the link back at the old color, still without a reload", async () => {
+    const { host, cfg } = await liveGreen({ route: 502 }, "  preview: false\n");
+    const error = await failure(runHost(hostRun(host, cfg, [], []), "10.0.0.1"));
+    expect(error.message).toContain("verification through nginx failed after the switch");
+    expect(host.files.get(LINK)?.target).toBe(listener("green"));
+    expect(reloads(host)).toBe(0);
+    expect(cfg.proxy.switch).toBe("socket");
+  });
+
+  it("reloads once when the running nginx does not answer from the color the link names", async () => {
+    const { host, cfg } = await liveGreen({ routeColor: "green" });
+    const error = await failure(runHost(hostRun(host, cfg, [], []), "10.0.0.1"));
+    // The reload did not help (a shadowing site): the run fails and goes back.
+    expect(error.message).toBe("nginx still answers from green after switching to blue");
+    expect(reloads(host)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("the same release again changes nothing: the links already point where they should", async () => {
+    const { host, cfg } = await liveGreen();
+    const first = await runHost(hostRun(host, cfg, [], []), "10.0.0.1");
+    expect(first.status).toBe("changed");
+    const run = hostRun(host, cfg, [], []);
+    run.runtime = {
+      ...run.runtime,
+      isRunning: async () => true,
+      stage: async () => ({ changed: false, diffs: [], actions: [] }),
+    };
+    host.commands.length = 0;
+    // markLive's `sh -c` rename is not run by the fake host: `current` is set as it would leave it.
+    host.files.set("/opt/shop/current", { kind: "link", mode: "0777", owner: "root", group: "root", target: "r2" });
+    const again = await runHost(run, "10.0.0.1");
+    expect(again).toMatchObject({ status: "ok", color: "blue", release: "r2" });
+    expect(host.files.get(LINK)?.target).toBe(listener("blue"));
+    expect(host.commands.some((c) => c.argv[0] === "sh" && c.argv[4] === "set")).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ describe("slipway render", () => {
     expect(files.map((f) => f.path)).toEqual([
       "/etc/nginx/slipway/flask-docker-backend.upstream.conf",
       "/etc/nginx/slipway/flask-docker-backend.preview.upstream.conf",
+      "/etc/nginx/slipway/flask-docker-backend.blue.upstream.conf",
+      "/etc/nginx/slipway/flask-docker-backend.green.upstream.conf",
       "/etc/nginx/conf.d/slipway-flask-docker.conf",
       "/opt/flask-docker/env/backend-blue.env",
       "/opt/flask-docker/env/backend-green.env",

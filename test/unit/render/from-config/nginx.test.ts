@@ -246,11 +246,11 @@ describe("nginx site from slipway.yml", () => {
       site({ proxy: { ...routesOnly(), base_path: "/shop/", static: { root: "/srv/shop" } } }),
     );
     expect(rewritten).toContain(
-      '    location @web_app_shop_static {\n        add_header X-Slipway-Color "blue" always;\n        rewrite ^/shop/static/(.*)$ /static/$1 break;\n        proxy_pass http://shop_web;\n',
+      "    location @web_app_shop_static {\n        rewrite ^/shop/static/(.*)$ /static/$1 break;\n        proxy_pass http://shop_web;\n",
     );
     // The preview listener's fallback goes to the idle color's upstream, never the live one.
     expect(rewritten).toContain(
-      '    location @web_app_shop_static {\n        add_header X-Slipway-Color "green" always;\n        rewrite ^/shop/static/(.*)$ /static/$1 break;\n        proxy_pass http://shop_web_preview;\n',
+      "    location @web_app_shop_static {\n        rewrite ^/shop/static/(.*)$ /static/$1 break;\n        proxy_pass http://shop_web_preview;\n",
     );
   });
 

@@ -53,6 +53,7 @@ describe("systemd units from slipway.yml", () => {
     expect(systemdUnitFromConfig(config, "api")).toEqual({
       app: "shop",
       service: "api",
+      stopTimeoutSeconds: 10,
       description: "shop api (gunicorn)",
       user: "shop",
       group: "shop",

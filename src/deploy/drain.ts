@@ -1,0 +1,71 @@
+/**
+ * The drain after a switch: the old color keeps running until it holds no established TCP connection on its ports
+ * (requests nginx sent it before the switch, read from `ss` on the host), or until the drain limit passes. Without
+ * `ss` on the host the whole limit is waited, as a fixed drain would.
+ */
+import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
+import type { RemoteHost } from "../remote/types.js";
+import { instancesOf } from "../render/from-config/common.js";
+import { pollDelayMs } from "./health.js";
+
+/**
+ * Every port a color's services listen on, by service: each instance of a load-balanced service (runtime container)
+ * has its own; accessories are not in the colors.
+ */
+export function colorPortsOf(
+  config: SlipwayConfig,
+  color: Color,
+): Array<{ name: string; service: ServiceConfig; port: number }> {
+  return Object.entries(config.services).flatMap(([name, service]) =>
+    service.accessory
+      ? []
+      : Array.from({ length: config.runtime === "container" ? instancesOf(config, name) : 1 }, (_, i) => ({
+          name,
+          service,
+          port: colorPort(service, color, i),
+        })),
+  );
+}
+
+/** The ports alone (what the drain watches). */
+export function colorPorts(config: SlipwayConfig, color: Color): number[] {
+  return colorPortsOf(config, color).map((p) => p.port);
+}
+
+/**
+ * `ss` listing the established TCP connections with either end on one of `ports`: the app's accepted sockets (or
+ * docker-proxy's) by source port, nginx's connections to it by destination port. One line per connection (-H).
+ */
+export function establishedArgv(ports: readonly number[]): string[] {
+  const terms = ports.flatMap((p, i) => [...(i > 0 ? ["or"] : []), "sport", "=", `:${p}`, "or", "dport", "=", `:${p}`]);
+  return ["ss", "-Htn", "state", "established", "(", ...terms, ")"];
+}
+
+export interface DrainOutcome {
+  /** How long the drain took, in ms. */
+  ms: number;
+  /** Connections still open when it ended (0: drained; more: the limit passed); null when `ss` could not tell. */
+  open: number | null;
+}
+
+/** Waits until no connection is left on `ports` or `limitS` seconds have passed; never throws. */
+export async function drainConnections(
+  host: RemoteHost,
+  ports: readonly number[],
+  limitS: number,
+): Promise<DrainOutcome> {
+  const started = Date.now();
+  const deadline = started + limitS * 1000;
+  let open: number | null = null;
+  for (let attempt = 1; ; attempt++) {
+    const r = ports.length > 0 ? await host.exec(establishedArgv(ports), { check: false, step: "drain" }) : null;
+    open = r && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "").length : null;
+    if (open === 0) break;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    // No `ss`: the limit is all there is to go by.
+    const pause = open === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+  return { ms: Date.now() - started, open };
+}

@@ -1,0 +1,77 @@
+/**
+ * The reload-free switch (proxy.switch socket): each routed service's public upstream is a unix socket link in
+ * /etc/nginx/slipway pointing at the live color's listener in /run/slipway, and the preview's link at the other
+ * color's. Repointing is `ln -s` to a temporary name and a rename over the link (rename(2) is atomic): nginx connects
+ * through the link for every new request, so new requests go to the new color while the open ones finish where they
+ * are and no client connection is closed.
+ */
+import type { Color, SlipwayConfig } from "../config/index.js";
+import type { RemoteHost } from "../remote/types.js";
+import { COLOR_SOCKET_DIR, UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
+import { colorSocketPath, socketLinkPath } from "../render/nginx.js";
+import { otherColor } from "./release-id.js";
+
+export interface SocketLink {
+  link: string;
+  target: string;
+}
+
+/** The services nginx routes to (routes and the API subdomain), each once. */
+function routedServices(config: SlipwayConfig): string[] {
+  const services = config.proxy.routes.map((r) => r.service);
+  if (config.proxy.api_subdomain) services.push(config.proxy.api_subdomain.service);
+  return [...new Set(services)];
+}
+
+/** Where every link must point when `live` serves: public links at `live`, preview links at the other color. */
+export function socketLinks(config: SlipwayConfig, live: Color): SocketLink[] {
+  const idle = otherColor(live);
+  return routedServices(config).flatMap((service) => [
+    {
+      link: socketLinkPath(UPSTREAM_INCLUDE_DIR, config.app, service),
+      target: colorSocketPath(COLOR_SOCKET_DIR, config.app, service, live),
+    },
+    ...(config.proxy.preview
+      ? [
+          {
+            link: socketLinkPath(UPSTREAM_INCLUDE_DIR, config.app, service, "preview"),
+            target: colorSocketPath(COLOR_SOCKET_DIR, config.app, service, idle),
+          },
+        ]
+      : []),
+  ]);
+}
+
+/**
+ * sh script over (target, link) pairs: prints each link that points elsewhere; with $1 = "set" it also repoints it
+ * (a temporary link renamed over the old one, so the link is never missing).
+ */
+export const POINT_LINKS_SCRIPT = [
+  'mode="$1"; shift',
+  'while [ "$#" -ge 2 ]; do',
+  '  if [ "$(readlink -- "$2")" != "$1" ]; then',
+  '    if [ "$mode" = set ]; then ln -sfn -- "$1" "$2.slipway-new" && mv -Tf -- "$2.slipway-new" "$2" || exit 1; fi',
+  '    printf "%s\\n" "$2"',
+  "  fi",
+  "  shift 2",
+  "done",
+].join("\n");
+
+/** argv of POINT_LINKS_SCRIPT: `set` repoints, `check` only lists what would change. */
+export function pointLinksArgv(links: readonly SocketLink[], mode: "set" | "check"): string[] {
+  return ["sh", "-c", POINT_LINKS_SCRIPT, "sh", mode, ...links.flatMap((l) => [l.target, l.link])];
+}
+
+/** Points the links for `live` (check: only reads them); returns the links that moved (or would). */
+export async function pointSocketLinks(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  live: Color,
+  check = false,
+): Promise<SocketLink[]> {
+  const links = socketLinks(config, live);
+  if (links.length === 0) return [];
+  const r = await host.exec(pointLinksArgv(links, check ? "check" : "set"), { become: true, step: "switch" });
+  const moved = new Set(r.stdout.split("\n").filter((l) => l !== ""));
+  return links.filter((l) => moved.has(l.link));
+}
