@@ -45,8 +45,8 @@ export interface CheckedConfig {
     }
   >;
   inventory: {
-    ssh: { user: string; port: number };
-    hosts: Record<string, { jump?: string }>;
+    ssh: { user: string; port: number; privilege?: string };
+    hosts: Record<string, { jump?: string; privilege?: string }>;
     groups: Record<string, { hosts: string[] }>;
   };
   proxy: {
@@ -60,6 +60,7 @@ export interface CheckedConfig {
     hosts?: string[];
     preview: boolean;
     preview_port?: number;
+    switch?: string;
   };
   tls: { enabled: boolean; email?: string; domains?: string[]; certificate_path?: string; key_path?: string };
   database?: { engine: string; volume?: string; compose_service?: string };
@@ -213,8 +214,27 @@ function checkInventory(config: CheckedConfig, issue: Issue, _needService?: Need
   }
 }
 
+/**
+ * The privilege helper has no verb yet to repoint the socket switch's links (or make /run/slipway): a helper-mode
+ * host with `proxy.switch: socket` would fail at its first switch, so validate says so at the key to change.
+ */
+function checkSwitchPrivilege(config: CheckedConfig, issue: Issue) {
+  const { inventory, proxy } = config;
+  if (proxy.mode !== "nginx" || proxy.switch !== "socket") return;
+  const helper = Object.entries(inventory.hosts)
+    .filter(([, h]) => (h.privilege ?? inventory.ssh.privilege) === "helper")
+    .map(([name]) => name);
+  if (helper.length === 0) return;
+  issue(
+    ["proxy", "switch"],
+    `hosts in privilege mode helper (${helper.join(", ")}) cannot repoint socket links yet: set \`proxy.switch: reload\` (or use privilege root)`,
+    proxy.switch,
+  );
+}
+
 function checkProxy(config: CheckedConfig, issue: Issue, needService: NeedService) {
   const { proxy } = config;
+  checkSwitchPrivilege(config, issue);
   const seen = new Set<string>();
   proxy.routes.forEach((route, i) => {
     needService(["proxy", "routes", i, "service"], route.service);

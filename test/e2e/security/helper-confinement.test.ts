@@ -49,6 +49,7 @@ async function deployProbe(dir: string, app: string, port: number) {
     },
     proxy: {
       mode: "nginx",
+      switch: "reload",
       domains: [`${app}.e2e.test`],
       routes: [{ path: "/", service: "probe", check: { path: "/health" } }],
     },
