@@ -1,6 +1,8 @@
 /**
- * Images of a container deploy, built on the runner: every service with a `build` section is built and pushed
- * (src/build) and deployed by digest. An image the registry already has for this commit is neither built nor pushed.
+ * Images of a container deploy, built on the runner: every service with a `build` section is built (src/build). With
+ * the registry delivery it is pushed (logged in with image.username/password_secret when set) and deployed by digest;
+ * an image the registry already has for this commit is neither built nor pushed. With `image.delivery: ssh` nothing is
+ * pushed: the hosts run the local `<repository>:<commit>` tag, streamed to them at stage time.
  */
 import { isAbsolute, join } from "node:path";
 import { buildImages } from "../../build/build_images.js";
@@ -8,12 +10,15 @@ import { imagesFromConfig } from "../../build/from_config.js";
 import { detectGitInfo, type GitInfo } from "../../build/git_info.js";
 import type { SlipwayConfig } from "../../config/index.js";
 import { serviceSources } from "../ship.js";
+import { deliveryMethod, registryLogin } from "./delivery.js";
 
 export interface DeployBuildOptions {
   commit: string;
   /** Where the build contexts are read from; default: slipway.yml's directory. */
   releaseDir?: string;
   insecure?: boolean;
+  /** Secret values by variable name: the registry password is `secrets[image.password_secret]`. */
+  secrets?: Readonly<Record<string, string>>;
   report: (line: string) => void;
 }
 
@@ -36,10 +41,13 @@ export async function buildForDeploy(
     source: detected?.source ?? null,
   };
   const registry = config.image.registry?.split("/")[0];
+  const push = deliveryMethod(config.image) === "registry";
+  const credentials = registryLogin(config.image, options.secrets ?? {});
   const built = await buildImages(images, {
     git,
+    push,
     latest: config.image.tag_latest,
-    registries: registry ? { [registry]: { insecure: options.insecure } } : undefined,
+    registries: registry ? { [registry]: { insecure: options.insecure, credentials } } : undefined,
     onLine: (service, line) => options.report(`  build ${service}: ${line}`),
   });
   for (const image of built)
