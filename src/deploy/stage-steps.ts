@@ -3,6 +3,8 @@
  * the static files `proxy.static.source` ships with the release.
  */
 import { relative, resolve } from "node:path";
+import { localImageIdArgv } from "../build/commands.js";
+import { runLocal } from "../build/local.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { deliverByStream } from "../delivery/stream.js";
@@ -66,7 +68,12 @@ export async function deliverWhenMissing(
   input: { check: boolean; secrets: Readonly<Record<string, string>> },
 ): Promise<string | null> {
   if (deliveryMethod(config.image) === "ssh") {
-    if (input.check) return (await hostImageId(host, image)) ? null : `stream ${image} over SSH`;
+    const onHost = await hostImageId(host, image);
+    // The host has the runner's image id, or the runner lacks the image (a rollback from another runner): the
+    // host's copy is the one to run. A runner image of another id (rebuilt) is streamed over it.
+    const onRunner = onHost ? await runnerImageId(image) : null;
+    if (onHost && (onRunner === null || onRunner === onHost)) return null;
+    if (input.check) return `stream ${image} over SSH`;
     const [streamed] = await deliverByStream([host], [{ service, reference: image }]);
     if (streamed?.error) throw streamed.error;
     return streamed?.images.some((i) => i.action === "streamed") ? `streamed ${image} over SSH` : null;
@@ -88,6 +95,12 @@ export async function deliverWhenMissing(
     });
   }
   return `pull ${image}`;
+}
+
+/** The runner's image id for a reference, or null when the runner does not have it. */
+async function runnerImageId(reference: string): Promise<string | null> {
+  const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+  return result.code === 0 ? result.stdout.trim() : null;
 }
 
 /**

@@ -6,8 +6,10 @@
  */
 import { isAbsolute, join } from "node:path";
 import { buildImages } from "../../build/build_images.js";
+import { localImageIdArgv } from "../../build/commands.js";
 import { imagesFromConfig } from "../../build/from_config.js";
 import { detectGitInfo, type GitInfo } from "../../build/git_info.js";
+import { runLocal } from "../../build/local.js";
 import type { SlipwayConfig } from "../../config/index.js";
 import { serviceSources } from "../ship.js";
 import { deliveryMethod, registryLogin } from "./delivery.js";
@@ -43,14 +45,36 @@ export async function buildForDeploy(
   const registry = config.image.registry?.split("/")[0];
   const push = deliveryMethod(config.image) === "registry";
   const credentials = registryLogin(config.image, options.secrets ?? {});
-  const built = await buildImages(images, {
-    git,
-    push,
-    latest: config.image.tag_latest,
-    registries: registry ? { [registry]: { insecure: options.insecure, credentials } } : undefined,
-    onLine: (service, line) => options.report(`  build ${service}: ${line}`),
-  });
+  // Without a push the registry cannot tell what exists: the runner's own commit tag does (a rebuild would get a new
+  // image id, from the build's `created` label, and restart an unchanged release).
+  const local = push ? {} : await localCommitImages(images, options.commit);
+  const built = await buildImages(
+    images.filter((image) => !local[image.service]),
+    {
+      git,
+      push,
+      latest: config.image.tag_latest,
+      registries: registry ? { [registry]: { insecure: options.insecure, credentials } } : undefined,
+      onLine: (service, line) => options.report(`  build ${service}: ${line}`),
+    },
+  );
+  for (const [service, reference] of Object.entries(local))
+    options.report(`image ${service}: ${reference} (already built on this machine)`);
   for (const image of built)
     options.report(`image ${image.service}: ${image.reference}${image.skipped ? " (already pushed)" : ""}`);
-  return Object.fromEntries(built.map((image) => [image.service, image.reference]));
+  return { ...local, ...Object.fromEntries(built.map((image) => [image.service, image.reference])) };
+}
+
+/** `<repository>:<commit>` by service, for the images the runner's docker already has. */
+async function localCommitImages(
+  images: readonly { service: string; repository: string }[],
+  commit: string,
+): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  for (const image of images) {
+    const reference = `${image.repository}:${commit}`;
+    const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+    if (result.code === 0) found[image.service] = reference;
+  }
+  return found;
 }
