@@ -2,7 +2,7 @@
  * What a host's firewall (playbooks/bootstrap.yml, files/firewall.nft.tpl) must let in, from slipway.yml: the host's
  * SSH port as the config connects to it, nginx's 80 (ACME HTTP-01 needs it even with TLS) and 443 with TLS on the
  * hosts running nginx, and the services' color ports on hosts nginx reaches over the network, from the nginx hosts'
- * addresses only. Anything else stays closed (proxy.mode internal binds every service to 127.0.0.1).
+ * addresses only; under proxy.mode internal the services' `public_port`s. Anything else stays closed.
  */
 import { isIP } from "node:net";
 import { ConfigError } from "../errors.js";
@@ -30,6 +30,11 @@ export function firewallPorts(config: SlipwayConfig, hostName: string): Firewall
   if (nginxHosts.some((h) => h.name === hostName)) {
     tcp.add(80);
     if (config.tls.enabled) tcp.add(443);
+  }
+  // proxy.mode internal: the services' public ports (systemd-socket-proxyd to the live color), where they run.
+  for (const service of Object.values(config.services)) {
+    const on = selectHosts(config, service.hosts).some((h) => h.name === hostName);
+    if (config.proxy.mode === "internal" && service.public_port !== undefined && on) tcp.add(service.public_port);
   }
   const upstream = upstreamPorts(config, hostName);
   const sources = nginxHosts.filter((h) => h.name !== hostName);

@@ -25,7 +25,7 @@ import { buildAction } from "./container/delivery.js";
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, deliverWhenMissing, shipStatic } from "./stage-steps.js";
+import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
 /** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
 export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig): Promise<ComposeFlavour> {
@@ -91,6 +91,12 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         }
       }
       const colored = configWithEnv(config, input.env, color);
+      // Config files from templates (seed 004), in place before the color starts; the compose file mounts them.
+      for (const name of services) {
+        const written = await writeConfigFiles(host, config, name, color, input);
+        actions.push(...written.actions);
+        changed ||= written.actions.length > 0;
+      }
       // Secrets go to the color's 0600 env file only (the compose file is readable and shown in diffs).
       for (const name of services) {
         if ((config.services[name]?.secrets ?? []).length === 0) continue;

@@ -15,7 +15,7 @@ import { buildAction } from "./container/delivery.js";
 import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, deliverWhenMissing, shipStatic } from "./stage-steps.js";
+import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -79,6 +79,15 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           if (e.changed) actions.push(`wrote ${env.path}`);
           changed ||= e.changed;
         }
+        // Config files from templates (seed 004), written once per service; every instance mounts them.
+        const configFiles = await writeConfigFiles(host, config, name, color, {
+          ...input,
+          check: input.check || instance > 0,
+        });
+        if (instance === 0 && configFiles.actions.length > 0) {
+          actions.push(...configFiles.actions);
+          changed = true;
+        }
         const run = dockerRunArgv({
           app: config.app,
           service: name,
@@ -88,6 +97,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           image,
           envFile: env.path,
           instance,
+          files: configFiles.files,
         });
         runs.push(run.argv);
         if (current[i]?.spec !== run.spec) {

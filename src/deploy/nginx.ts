@@ -12,6 +12,7 @@ import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
 import type { RouteCheck } from "../verify/spec.js";
+import { switchPublicPorts } from "./public-port.js";
 
 /** The HTTPS block is rendered only once the certificate file exists on the host. */
 export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise<boolean> {
@@ -27,6 +28,8 @@ export async function switchTo(
   color: Color,
   check = false,
 ): Promise<InstallResult | null> {
+  // proxy.mode internal: no site; the public ports (if any) are switched instead.
+  if (config.proxy.mode === "internal") return switchPublicPorts(host, config, color, check);
   const site = nginxSiteFromConfig(config, { color, tlsReady: await tlsReady(host, config) });
   if (!site) return null;
   return applyNginxSite(host, site, { become: true, check, sitePath: sitePathFromConfig(config), step: "switch" });

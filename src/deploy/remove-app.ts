@@ -18,6 +18,7 @@ import { hostComposeFlavour } from "./compose-runtime.js";
 import { containerName } from "./container/run-spec.js";
 import { acquireLock, releaseLock } from "./lock.js";
 import { deployPaths } from "./paths.js";
+import { publicPortFiles } from "./public-port.js";
 import { removeUnder } from "./remove.js";
 
 export interface RemoveAppOptions {
@@ -51,6 +52,7 @@ export async function removeApp(
   const locked = deployed && !options.check;
   if (locked) await acquireLock(host, paths.lock, options.holder ?? "slipway remove", "");
   try {
+    await removePublicPorts(host, config, act);
     await stopProcesses(host, config, options, act);
     await removeSite(host, config, act);
     if (deployed) await removeDeployDir(host, config, options, act, actions);
@@ -110,6 +112,18 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
         timeoutMs: 120_000,
       }),
     );
+  }
+}
+
+/** proxy.mode internal: the public ports' socket and forwarder units (src/deploy/public-port.ts). */
+async function removePublicPorts(host: RemoteHost, config: SlipwayConfig, act: Act) {
+  for (const { socket, service } of publicPortFiles(config, "blue")) {
+    if ((await host.exec(["test", "-e", socket.path], { check: false })).code !== 0) continue;
+    await act(`stop and remove ${socket.name}, ${service.name}`, async () => {
+      await host.exec(["systemctl", "disable", "--now", socket.name, service.name], { ...asRoot, check: false });
+      await host.exec(["rm", "-f", "--", socket.path, service.path], asRoot);
+      await host.exec(["systemctl", "daemon-reload"], asRoot);
+    });
   }
 }
 

@@ -2,6 +2,7 @@
  * Steps every runtime takes when it stages the idle color: its env files, for images pulling what is missing, and
  * the static files `proxy.static.source` ships with the release.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { localImageIdArgv } from "../build/commands.js";
 import { runLocal } from "../build/local.js";
@@ -10,6 +11,7 @@ import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { deliverByStream } from "../delivery/stream.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
+import { configFileHostPath, renderConfigFile } from "../render/config-file.js";
 import { type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
 import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
 import { deliveryMethod, pullFailureHint, registryLogin } from "./container/delivery.js";
@@ -128,4 +130,53 @@ export async function shipStatic(
   await host.exec(["mkdir", "-p", "--", target.replace(/\/[^/]*$/, "")], { step: "static files" });
   await shipService(host, local, target);
   return `shipped the static files ${source} to ${target}`;
+}
+
+/**
+ * A service's `files` for a color: each template (local, relative to slipway.yml, re-based on `releaseDir`) rendered
+ * with the service's secrets and installed at `<deploy_dir>/files/<service>-<color>/<n>-<name>` (directory 0700, file
+ * 0600; owned by `container.user` when it is a numeric uid[:gid], else root). Returns the mounts and the actions.
+ */
+export async function writeConfigFiles(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  service: string,
+  color: Color,
+  input: { secrets: Readonly<Record<string, string>>; releaseDir?: string; check: boolean },
+): Promise<{ files: Array<{ source: string; target: string }>; actions: string[] }> {
+  const spec = config.services[service];
+  const files: Array<{ source: string; target: string }> = [];
+  const actions: string[] = [];
+  for (const [i, file] of (spec?.files ?? []).entries()) {
+    const source = configFileHostPath(config.deploy_dir, service, color, i, file.path);
+    files.push({ source, target: file.path });
+    const local = resolve(
+      input.releaseDir ?? config.source.dir,
+      relative(config.source.dir, resolve(config.source.dir, file.template)),
+    );
+    if (!existsSync(local)) {
+      throw new SlipwayError(`services.${service}.files[${i}].template: ${local} does not exist`, {
+        host: host.name,
+        step: "config files",
+        hint: "the template path is relative to slipway.yml (or to --release-dir)",
+      });
+    }
+    const content = renderConfigFile(readFileSync(local, "utf8"), input.secrets, {
+      json: /\.json$/i.test(file.path),
+      where: `services.${service}.files[${i}] (${file.template})`,
+      listed: spec?.secrets ?? [],
+    });
+    const become = { become: true, step: "config files" };
+    if (input.check) {
+      if ((await host.readFile(source, become))?.toString("utf8") !== content) actions.push(`write ${source}`);
+      continue;
+    }
+    const dir = source.replace(/\/[^/]*$/, "");
+    await host.exec(["install", "-d", "-m", "0700", "--", dir], become);
+    const written = await host.putFile(source, content, { mode: 0o600, ...become });
+    const owner = spec?.container?.user;
+    if (owner && /^\d+(:\d+)?$/.test(owner)) await host.exec(["chown", "--", owner, source], become);
+    if (written.changed) actions.push(`wrote ${source}`);
+  }
+  return { files, actions };
 }

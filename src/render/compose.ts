@@ -104,6 +104,13 @@ function buildService(
       return `${v.volume}:${absolutePath(v.target, `${f}.target`)}${v.readOnly ? ":ro" : ""}`;
     });
   }
+  if (service.files && service.files.length > 0) {
+    const files = service.files.map(
+      (f, i) =>
+        `${absolutePath(f.source, `${field}.files[${i}].source`)}:${absolutePath(f.target, `${field}.files[${i}].target`)}:ro`,
+    );
+    out.volumes = [...((out.volumes as string[] | undefined) ?? []), ...files];
+  }
   if (service.healthcheck) out.healthcheck = healthcheck(service.healthcheck, `${field}.healthcheck`);
   if (service.dependsOn.length > 0) {
     const dependsOn: Record<string, { condition: string }> = {};

@@ -223,6 +223,8 @@ export interface ComposeServiceModel {
   envFile?: string;
   environment: Record<string, string>;
   volumes: Array<{ volume: string; target: string; readOnly?: boolean }>;
+  /** Host files mounted read-only (the service's rendered config files). */
+  files?: Array<{ source: string; target: string }>;
   healthcheck?: ComposeHealthcheck;
   dependsOn: Array<{ service: string; condition: "service_healthy" | "service_started" }>;
   restart: "always" | "unless-stopped" | "on-failure" | "no";

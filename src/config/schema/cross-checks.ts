@@ -2,7 +2,9 @@
  * Rules that span sections (a route naming a service that does not exist, TLS without a domain, DuckDB under
  * blue-green). They run after every section parsed, so each message can name the exact key at fault.
  */
+
 import type { z } from "zod";
+import { previewPort } from "../preview-port.js";
 import { FILE_ENGINES } from "./database.js";
 import {
   checkAccessories,
@@ -20,6 +22,7 @@ type Path = (string | number)[];
 
 /** The parts of the parsed config these checks read (kept structural to avoid a cycle with schema.ts). */
 export interface CheckedConfig {
+  app: string;
   runtime: string;
   strategy: string;
   services: Record<
@@ -28,6 +31,8 @@ export interface CheckedConfig {
       build?: unknown;
       image?: string;
       image_from?: string;
+      files?: unknown[];
+      public_port?: number;
       command?: unknown;
       port: number;
       ports?: { blue?: number; green?: number };
@@ -53,6 +58,8 @@ export interface CheckedConfig {
     static?: { root?: string; source?: string };
     load_balance: Record<string, { instances: number }>;
     hosts?: string[];
+    preview: boolean;
+    preview_port?: number;
   };
   tls: { enabled: boolean; email?: string; domains?: string[]; certificate_path?: string; key_path?: string };
   database?: { engine: string; volume?: string; compose_service?: string };
@@ -120,6 +127,36 @@ function checkServices(config: CheckedConfig, issue: Issue, needService: NeedSer
       );
     }
     if (service.image_from !== undefined) checkImageFrom(config, name, service, issue);
+    if (service.public_port !== undefined) checkPublicPort(config, name, service.public_port, issue);
+    if (service.public_port !== undefined && config.proxy.mode !== "internal") {
+      issue(
+        ["services", name, "public_port"],
+        "is for proxy.mode internal; with nginx in front, users reach the service through proxy.routes",
+        service.public_port,
+      );
+    }
+    if (config.runtime === "systemd" && (service.files?.length ?? 0) > 0) {
+      issue(
+        ["services", name, "files"],
+        "runtime systemd ships the code as is: put the config file in it, or use runtime container or compose",
+      );
+    }
+  }
+}
+
+/** A public port is held by its socket on every address: no color of any service may use it on 127.0.0.1. */
+function checkPublicPort(config: CheckedConfig, name: string, publicPort: number, issue: Issue): void {
+  for (const [other, service] of Object.entries(config.services)) {
+    const blue = service.ports?.blue ?? service.port;
+    const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+    const color = blue === publicPort ? "blue" : green === publicPort ? "green" : null;
+    if (color) {
+      issue(
+        ["services", name, "public_port"],
+        `${publicPort} is also the host port of ${other}'s ${color} color: give the colors other ports (\`services.${other}.ports.blue\`/\`green\`, e.g. ${publicPort + 10} and ${publicPort + 10010})`,
+        publicPort,
+      );
+    }
   }
 }
 
@@ -263,6 +300,13 @@ function checkPorts(config: CheckedConfig, issue: Issue, _needService?: NeedServ
         const p = base + i;
         const owner = owners.get(p);
         const here = `${name} (${color})`;
+        if (i > 0 && p > 65535 && base <= 65535) {
+          issue(
+            ["proxy", "load_balance", name, "instances"],
+            `${instances} instances from ${color} port ${base} reach port ${p}, above 65535: lower \`ports.${color}\``,
+            instances,
+          );
+        }
         if (owner && !owner.startsWith(`${name} `)) {
           issue(["services", name, "port"], `host port ${p} of ${here} is also used by ${owner}: set \`ports\``, p);
         }
@@ -270,6 +314,21 @@ function checkPorts(config: CheckedConfig, issue: Issue, _needService?: NeedServ
       }
     }
   }
+  checkPreviewPort(config, issue, owners);
+}
+
+/** The preview listener binds 127.0.0.1:<port> on every nginx host: not a service's port, not nginx's own 80/443. */
+function checkPreviewPort(config: CheckedConfig, issue: Issue, owners: Map<number, string>) {
+  if (config.proxy.mode !== "nginx" || !config.proxy.preview) return;
+  const port = previewPort(config);
+  const path = config.proxy.preview_port !== undefined ? ["proxy", "preview_port"] : ["app"];
+  const owner = owners.get(port) ?? (port === 80 || port === 443 ? `nginx's public port ${port}` : undefined);
+  if (!owner) return;
+  const what =
+    config.proxy.preview_port !== undefined
+      ? `preview port ${port} is also used by ${owner}`
+      : `the preview port derived from the app name (${port}) is also used by ${owner}: set \`proxy.preview_port\``;
+  issue(path, what, port);
 }
 
 function list(names: string[]): string {

@@ -151,6 +151,16 @@ const containerSchema = z
   })
   .describe("Container hardening: always `--cap-drop ALL` and `no-new-privileges`; these add what the app needs.");
 
+const configFileSchema = z
+  .strictObject({
+    path: absolutePath().describe("Where the service reads it (inside its container), e.g. `/app/etc/config.json`."),
+    template: localPath().describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the template syntax, documented
+      "Local template (relative to slipway.yml, or to --release-dir): `${secret:NAME}` is replaced by that secret of the service (JSON-escaped in a `.json` file).",
+    ),
+  })
+  .describe("A config file rendered from a template with secrets.");
+
 export const serviceSchema = z
   .strictObject({
     build: buildSchema.optional(),
@@ -184,6 +194,12 @@ export const serviceSchema = z
       .array(secretName())
       .default([])
       .describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
+    files: z
+      .array(configFileSchema)
+      .default([])
+      .describe(
+        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Runtime container and compose.",
+      ),
     volumes: z
       .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))
       .default([])
@@ -206,6 +222,11 @@ export const serviceSchema = z
       .optional()
       .describe("Hosts or groups running this service. Default: every inventory host."),
     public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy."),
+    public_port: port()
+      .optional()
+      .describe(
+        "proxy.mode internal: the stable port the service answers on from outside (seed 000's frontend on :8050), forwarded to the live color by systemd-socket-proxyd; the colors stay on 127.0.0.1.",
+      ),
     accessory: bool()
       .default(false)
       .describe(

@@ -31,6 +31,8 @@ export interface RunSpecInput {
   envFile: string;
   /** Instance of a load-balanced service (0-based): its own name and host port `color port + instance`. */
   instance?: number;
+  /** Host files mounted read-only (the service's rendered config files). */
+  files?: Array<{ source: string; target: string }>;
 }
 
 /** A string command runs through `sh -c` (like a compose string command); a list is the argv itself. */
@@ -67,6 +69,7 @@ export function baseRunArgv(input: RunSpecInput): string[] {
     "--publish",
     `127.0.0.1:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`,
     ...config.volumes.flatMap((v) => ["--volume", v]),
+    ...(input.files ?? []).flatMap((f) => ["--volume", `${f.source}:${f.target}:ro`]),
     ...limits,
     ...labels,
     input.image,

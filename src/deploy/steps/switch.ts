@@ -37,7 +37,7 @@ export async function switchAndReload(host: RemoteHost, config: SlipwayConfig, c
   const result = await switchTo(host, config, color);
   if (!result) return false;
   // installValidated reloads only when a file changed; a kill before an earlier reload needs one now.
-  if (!result.changed) await reloadNginx(host);
+  if (!result.changed && config.proxy.mode !== "internal") await reloadNginx(host);
   const served = await servedColor(host, config);
   if (served !== null && served !== color) {
     throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {

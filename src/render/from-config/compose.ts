@@ -6,6 +6,7 @@
  */
 import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
+import { configFileHostPath } from "../config-file.js";
 import {
   ACCESSORIES,
   type Color,
@@ -144,6 +145,12 @@ function composeService(
     restart: "unless-stopped",
   };
   if (service.command !== undefined) model.command = commandWords(service.command, `${field}.command`);
+  if (service.files.length > 0) {
+    model.files = service.files.map((f, i) => ({
+      source: configFileHostPath(config.deploy_dir, name, options.color, i, f.path),
+      target: f.path,
+    }));
+  }
   // Secrets only go to the 0600 env file; the compose file is readable and shown in diffs.
   if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config), name, options.color);
   if (hasContainerCheck(service)) model.healthcheck = healthcheck(service, field);

@@ -4,7 +4,8 @@
  * from Debian's packages, pushed to the sandbox registry): two blue-green deploys switch the app's colors while the
  * same Postgres container keeps running with its data, each color reaches it by its service name, and the second
  * deploy's backup dumps it from that container. A worker runs the web image with its own command (`image_from`);
- * nginx serves static files shipped with the release (`proxy.static.source`). `slipway remove` then takes the app off and keeps the server, its
+ * nginx serves static files shipped with the release (`proxy.static.source`); the web reads a JSON config file
+ * rendered from a template with a secret (`files`). `slipway remove` then takes the app off and keeps the server, its
  * volume and the backups; `--purge` removes those too.
  */
 
@@ -29,6 +30,7 @@ const DOMAIN = "accdeploy.e2e.test";
 const VOLUME = `${APP}-pgdata`;
 const RUN = randomBytes(4).toString("hex");
 const PASSWORD = `pa$word 'q' ${RUN}`;
+const TOKEN = `to"k\\en $HOME ${RUN}`;
 const address = () => sandboxTarget("t2").host;
 const dockerLocal = promisify(execFile);
 
@@ -46,6 +48,9 @@ function writeConfig(): string {
         ports: { blue: 5431, green: 15431 },
         health: { path: "/health", container_check: "python", interval: "1s", timeout: "40s" },
         depends_on: ["db"],
+        // Seed 004: a JSON config file with a secret in it, in place before the service starts.
+        secrets: ["API_TOKEN"],
+        files: [{ path: "/app/etc/config.json", template: "web/config.json.tpl" }],
       },
       // Seed 004's "several processes from one codebase": the web image, run with another command.
       worker: {
@@ -114,7 +119,7 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
     actor: "e2e",
     drainSeconds: 1,
     insecureRegistry: true,
-    secrets: { POSTGRES_PASSWORD: PASSWORD },
+    secrets: { POSTGRES_PASSWORD: PASSWORD, API_TOKEN: TOKEN },
     releaseDir: `${REPO_ROOT}/test/fixtures/apps/accessory`,
     onEvent: terminalSink((line) => lines.push(line)),
   });
@@ -176,6 +181,11 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
           sudo,
         )
       ).stdout.trim();
+    expect(JSON.parse((await viaNginx(address(), DOMAIN, "/config")).body)).toEqual({
+      config: { Database: "db:5432", Token: TOKEN },
+    });
+    const mode = await host.exec(["stat", "-c", "%a %U", `/opt/${APP}/files/web-blue/0-config.json`], sudo);
+    expect(mode.stdout.trim()).toBe("600 root");
     const shipped = await viaNginx(address(), DOMAIN, "/static/hello.txt");
     expect([shipped.status, shipped.body]).toEqual([200, "static from the release\n"]);
     expect(await image("worker")).toBe(result.images.web);

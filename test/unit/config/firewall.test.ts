@@ -22,9 +22,24 @@ describe("firewallPorts", () => {
     expect(firewallPorts(config, "a").tcp).toEqual([80, 443, 2222]);
   });
 
-  it("opens no web port in internal mode (every service is on 127.0.0.1)", () => {
+  it("opens no web port in internal mode (every service is on 127.0.0.1) but a service's public_port", () => {
     const config = configWith({ inventory: hosts(), proxy: { mode: "internal" } });
     expect(firewallPorts(config, "a")).toEqual({ tcp: [2222], upstreamRules: [] });
+    const frontend = configWith({
+      inventory: hosts(),
+      proxy: { mode: "internal" },
+      services: {
+        api: { build: { context: "api" }, port: 5001, systemd: { app_module: "api:app" } },
+        web: {
+          build: { context: "web" },
+          port: 8050,
+          ports: { blue: 8060, green: 18060 },
+          public_port: 8050,
+          systemd: { app_module: "web:app" },
+        },
+      },
+    });
+    expect(firewallPorts(frontend, "a").tcp).toEqual([2222, 8050]);
   });
 
   it("lets only the load balancer reach the service hosts' color ports", () => {

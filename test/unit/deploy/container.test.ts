@@ -96,6 +96,21 @@ describe("container runtime builders", () => {
     expect(dockerRunArgv({ ...input, instance: 2 }).spec).not.toBe(dockerRunArgv(input).spec);
   });
 
+  it("mounts the service's rendered config files read-only", async () => {
+    const config = await flask();
+    const argv = dockerRunArgv({
+      app: config.app,
+      service: "backend",
+      config: config.services.backend as NonNullable<(typeof config.services)["backend"]>,
+      color: "green",
+      releaseId: "r1",
+      image: IMAGE,
+      envFile: "/opt/flask-docker/env/backend-green.env",
+      files: [{ source: "/opt/flask-docker/files/backend-green/0-config.json", target: "/app/etc/config.json" }],
+    }).argv;
+    expect(argv).toContain("/opt/flask-docker/files/backend-green/0-config.json:/app/etc/config.json:ro");
+  });
+
   it("drops every capability but the listed ones; non-root user and read-only root when configured", () => {
     expect(hardeningArgs(undefined)).toEqual(["--cap-drop", "ALL", "--security-opt", "no-new-privileges"]);
     expect(hardeningArgs({ user: "1000:1000", read_only: true, capabilities: ["NET_BIND_SERVICE"] })).toEqual([
