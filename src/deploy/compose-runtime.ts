@@ -24,10 +24,11 @@ import {
   composeUpArgv,
   runningContainersArgv,
 } from "./compose/commands.js";
+import { buildAction } from "./container/delivery.js";
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, pullWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
+import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
 /** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
 export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig): Promise<ComposeFlavour> {
@@ -81,12 +82,12 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
               hint: "give it a build section (deploy builds and pushes it) or pass --image service=ref",
             });
           }
-          actions.push(`build and push the ${name} image, pull it by digest`);
+          actions.push(buildAction(config, name));
           changed = true;
           continue;
         }
         images[name] = image;
-        const pull = await pullWhenMissing(host, name, image, input.check);
+        const pull = await deliverWhenMissing(host, config, name, image, input);
         if (pull) {
           actions.push(pull);
           changed = true;

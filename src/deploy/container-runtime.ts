@@ -1,5 +1,6 @@
 /**
- * Runtime container: one `docker run` per service and color (`<app>-<service>-<color>`), the image pulled by digest,
+ * Runtime container: one `docker run` per service and color (`<app>-<service>-<color>`), the image pulled by digest
+ * or streamed over SSH (`image.delivery`),
  * the port bound to 127.0.0.1:<color port>, the color's env file (0600, root's: docker runs through sudo so the CLI can
  * read it), the config's volumes (named volumes are shared by both colors), restart unless-stopped.
  */
@@ -8,14 +9,13 @@ import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
 import { serviceImageRef } from "../render/from-config/index.js";
-
+import { buildAction } from "./container/delivery.js";
 import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
-import { colorEnvFile, pullWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
+import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
 /** `sh -c` script: `docker rm --force -- $1`, whatever it says, then runs the rest of the arguments (docker run). */
 const REPLACE_CONTAINER = 'docker rm --force -- "$1" >/dev/null 2>&1; shift; exec "$@"';
@@ -55,12 +55,12 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       for (const [i, { service: name, instance }] of units.entries()) {
         if (input.check && !serviceImageRef(config, name, input.images)) {
           if (instance > 0) continue;
-          actions.push(`build and push the ${name} image, pull it by digest`);
+          actions.push(buildAction(config, name));
           changed = true;
           continue;
         }
         const image = serviceImage(config, name, input.images);
-        const pull = instance === 0 ? await pullWhenMissing(host, name, image, input.check) : null;
+        const pull = instance === 0 ? await deliverWhenMissing(host, config, name, image, input) : null;
         if (pull) {
           actions.push(pull);
           changed = true;

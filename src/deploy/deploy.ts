@@ -204,7 +204,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   checkDeployHooks(config);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
-  // Runtime container: images built and pushed on the runner (unless the caller has them), pulled by digest on hosts.
+  // Runtime container: images built on the runner (unless the caller has them), then pulled or streamed (image.delivery).
   const images =
     options.images ??
     (config.runtime !== "systemd" && !options.check
@@ -212,6 +212,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           commit,
           releaseDir: options.releaseDir,
           insecure: options.insecureRegistry ?? config.image.insecure,
+          secrets: options.secrets ?? resolveSecrets(config).values,
           report,
         })
       : {});

@@ -4,13 +4,17 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
+import { localImageIdArgv } from "../build/commands.js";
+import { runLocal } from "../build/local.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
+import { deliverByStream } from "../delivery/stream.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { configFileHostPath, renderConfigFile } from "../render/config-file.js";
 import { type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
 import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
+import { deliveryMethod, pullFailureHint, registryLogin } from "./container/delivery.js";
 import { deployPaths } from "./paths.js";
 import { shipService } from "./ship.js";
 
@@ -50,6 +54,55 @@ export async function pullWhenMissing(
     if (pulled?.error) throw pulled.error;
   }
   return `pull ${image}`;
+}
+
+/**
+ * Puts a service's image on the host as `image.delivery` says: the registry pull by digest (logged in with the config's
+ * credentials when it has them), or `docker save | ssh | docker load` from the runner, skipped when the host already
+ * has the runner's image id. Check mode only says what it would do. Returns the action, or null when the host has it.
+ * Errors: a SlipwayError naming the host and the step; a failed pull hints at `image.delivery: ssh`.
+ */
+export async function deliverWhenMissing(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  service: string,
+  image: string,
+  input: { check: boolean; secrets: Readonly<Record<string, string>> },
+): Promise<string | null> {
+  if (deliveryMethod(config.image) === "ssh") {
+    const onHost = await hostImageId(host, image);
+    // The host has the runner's image id, or the runner lacks the image (a rollback from another runner): the
+    // host's copy is the one to run. A runner image of another id (rebuilt) is streamed over it.
+    const onRunner = onHost ? await runnerImageId(image) : null;
+    if (onHost && (onRunner === null || onRunner === onHost)) return null;
+    if (input.check) return `stream ${image} over SSH`;
+    const [streamed] = await deliverByStream([host], [{ service, reference: image }]);
+    if (streamed?.error) throw streamed.error;
+    return streamed?.images.some((i) => i.action === "streamed") ? `streamed ${image} over SSH` : null;
+  }
+  if (await hostImageId(host, image)) return null;
+  if (input.check) return `pull ${image}`;
+  const login = registryLogin(config.image, input.secrets);
+  const [pulled] = await deliverByPull([host], [{ service, reference: image }], { logins: { [host.name]: login } });
+  const error = pulled?.error;
+  if (error) {
+    throw new SlipwayError(`cannot pull the ${service} image: ${error.message}`, {
+      host: host.name,
+      step: error.step ?? `pull ${service}`,
+      command: error.command,
+      exitCode: error.exitCode,
+      stderrTail: error.stderrTail,
+      hint: pullFailureHint(config.image.registry),
+      cause: error,
+    });
+  }
+  return `pull ${image}`;
+}
+
+/** The runner's image id for a reference, or null when the runner does not have it. */
+async function runnerImageId(reference: string): Promise<string | null> {
+  const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+  return result.code === 0 ? result.stdout.trim() : null;
 }
 
 /**

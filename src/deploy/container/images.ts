@@ -1,19 +1,26 @@
 /**
- * Images of a container deploy, built on the runner: every service with a `build` section is built and pushed
- * (src/build) and deployed by digest. An image the registry already has for this commit is neither built nor pushed.
+ * Images of a container deploy, built on the runner: every service with a `build` section is built (src/build). With
+ * the registry delivery it is pushed (logged in with image.username/password_secret when set) and deployed by digest;
+ * an image the registry already has for this commit is neither built nor pushed. With `image.delivery: ssh` nothing is
+ * pushed: the hosts run the local `<repository>:<commit>` tag, streamed to them at stage time.
  */
 import { isAbsolute, join } from "node:path";
 import { buildImages } from "../../build/build_images.js";
+import { localImageIdArgv } from "../../build/commands.js";
 import { imagesFromConfig } from "../../build/from_config.js";
 import { detectGitInfo, type GitInfo } from "../../build/git_info.js";
+import { runLocal } from "../../build/local.js";
 import type { SlipwayConfig } from "../../config/index.js";
 import { serviceSources } from "../ship.js";
+import { deliveryMethod, registryLogin } from "./delivery.js";
 
 export interface DeployBuildOptions {
   commit: string;
   /** Where the build contexts are read from; default: slipway.yml's directory. */
   releaseDir?: string;
   insecure?: boolean;
+  /** Secret values by variable name: the registry password is `secrets[image.password_secret]`. */
+  secrets?: Readonly<Record<string, string>>;
   report: (line: string) => void;
 }
 
@@ -36,13 +43,38 @@ export async function buildForDeploy(
     source: detected?.source ?? null,
   };
   const registry = config.image.registry?.split("/")[0];
-  const built = await buildImages(images, {
-    git,
-    latest: config.image.tag_latest,
-    registries: registry ? { [registry]: { insecure: options.insecure } } : undefined,
-    onLine: (service, line) => options.report(`  build ${service}: ${line}`),
-  });
+  const push = deliveryMethod(config.image) === "registry";
+  const credentials = registryLogin(config.image, options.secrets ?? {});
+  // Without a push the registry cannot tell what exists: the runner's own commit tag does (a rebuild would get a new
+  // image id, from the build's `created` label, and restart an unchanged release).
+  const local = push ? {} : await localCommitImages(images, options.commit);
+  const built = await buildImages(
+    images.filter((image) => !local[image.service]),
+    {
+      git,
+      push,
+      latest: config.image.tag_latest,
+      registries: registry ? { [registry]: { insecure: options.insecure, credentials } } : undefined,
+      onLine: (service, line) => options.report(`  build ${service}: ${line}`),
+    },
+  );
+  for (const [service, reference] of Object.entries(local))
+    options.report(`image ${service}: ${reference} (already built on this machine)`);
   for (const image of built)
     options.report(`image ${image.service}: ${image.reference}${image.skipped ? " (already pushed)" : ""}`);
-  return Object.fromEntries(built.map((image) => [image.service, image.reference]));
+  return { ...local, ...Object.fromEntries(built.map((image) => [image.service, image.reference])) };
+}
+
+/** `<repository>:<commit>` by service, for the images the runner's docker already has. */
+async function localCommitImages(
+  images: readonly { service: string; repository: string }[],
+  commit: string,
+): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  for (const image of images) {
+    const reference = `${image.repository}:${commit}`;
+    const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+    if (result.code === 0) found[image.service] = reference;
+  }
+  return found;
 }
