@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { address, bool, duration, inventoryName, localPath, patternString, port, secretName } from "./primitives.js";
+import {
+  address,
+  bool,
+  duration,
+  inventoryName,
+  localPath,
+  patternString,
+  port,
+  positiveInt,
+  secretName,
+} from "./primitives.js";
 
 /** A pinned key: a known_hosts line (`host ssh-ed25519 AAAA...`, hashed hosts too) or `SHA256:...` fingerprint. */
 const HOST_KEY_PATTERN =
@@ -30,6 +40,12 @@ const connectionFields = {
       "Accept an unknown host key the first time, print its fingerprint and record it in known_hosts_file (default ~/.ssh/known_hosts), so later runs check it. Refused when CI=true. Off unless set.",
     ),
   become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
+  privilege: z
+    .enum(["root", "helper"])
+    .optional()
+    .describe(
+      "How privileged steps run: `root`, plain `sudo -n` (the SSH user is root-equivalent: NOPASSWD: ALL), or `helper`, through the root-owned helper playbooks/bootstrap.yml installs (the SSH user's only sudo rule; runtime systemd only). See docs/security.md.",
+    ),
   identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName()
     .optional()
@@ -57,6 +73,10 @@ export const sshDefaultsSchema = z
       .default(false)
       .describe(connectionFields.trust_on_first_use.description ?? ""),
     become_user: userName().default("root").describe("User for `become` (sudo -n -u)."),
+    privilege: z
+      .enum(["root", "helper"])
+      .default("root")
+      .describe(connectionFields.privilege.description ?? ""),
     identity_file: connectionFields.identity_file,
     private_key_secret: connectionFields.private_key_secret,
     connect_timeout: duration().default("10s").describe("TCP + SSH handshake timeout per attempt."),
@@ -79,9 +99,15 @@ export const inventorySchema = z
       .describe("Target servers by name."),
     groups: z.record(inventoryName("group"), groupSchema).default({}).describe("Groups of hosts by name."),
     serial: z
-      .union([z.number().int().min(1), patternString(/^\d{1,3}%$/, "")], {
-        error: 'expected a number of hosts or a percentage like "50%"',
-      })
+      .union(
+        [
+          positiveInt('a number of hosts >= 1 or a percentage like "50%"'),
+          patternString(/^(100|[1-9]\d?)%$/, 'expected a percentage from "1%" to "100%"'),
+        ],
+        {
+          error: 'expected a number of hosts or a percentage like "50%"',
+        },
+      )
       .default("100%")
       .describe("Rolling batch size: hosts deployed at once."),
     max_fail_percentage: z
