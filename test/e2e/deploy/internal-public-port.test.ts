@@ -79,6 +79,12 @@ describe("proxy.mode internal with a public frontend port (harvest on t1)", () =
     expect(await fromOutside(5371, "/api/health")).toBeNull();
     expect(await fromOutside(8371, "/health")).toBeNull();
 
+    // Nothing wrote the SQLite file yet (the backend is on loopback only): create it, as the preflight's hint says,
+    // so the next deploy can back it up.
+    const db = config.database?.path ?? "";
+    const make = 'sqlite3 "$1" VACUUM && chown --reference="$(dirname "$1")" "$1"';
+    await host.exec(["sh", "-c", make, "sh", db], { become: true });
+
     lines.length = 0;
     const second = await run("v2");
     if (!second.ok) console.log(lines.join("\n"));
