@@ -75157,6 +75157,9 @@ function formatBytes(bytes) {
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
+function saysDiskFull(output2) {
+  return /no space left on device|database or disk is full|disk quota exceeded/i.test(output2);
+}
 
 // src/backup/store.ts
 import { createHash } from "node:crypto";
@@ -75340,6 +75343,9 @@ async function checkWritable(ctx2, dir) {
     `make ${dir} writable${ctx2.become ? "" : " by the deploy user"} (or free the disk) and deploy again; nothing was changed`
   );
 }
+function roomHint(dir) {
+  return `free space in ${dir} (slipway backup prune, or a bigger disk) or point database.backups.dir at a disk with room, then deploy again`;
+}
 async function checkSpace(ctx2, dir, reference, what) {
   const available = parseDfAvailableBytes(await capture(ctx2, dfArgv(dir), `free space in ${dir}`));
   if (available === void 0) return;
@@ -75349,7 +75355,7 @@ async function checkSpace(ctx2, dir, reference, what) {
     throw new BackupError(`not enough free space for a backup: ${verdict.message}`, {
       host: ctx2.host.name,
       step: ctx2.step,
-      hint: `free space in ${dir} (slipway backup prune, or a bigger disk) and deploy again; nothing was changed`
+      hint: `${roomHint(dir)}; nothing was changed`
     });
   }
 }
@@ -75424,8 +75430,9 @@ async function createBackup(job, options = {}) {
     });
     await runStep(ctx2, { argv: ["mv", "-f", "--", part, file2], what: `keep the verified backup as ${file2}` });
   } catch (error62) {
-    await tryRun(ctx2, ["rm", "-f", "--", part, `${part}.status`, `${part}.tail-status`]);
-    throw error62;
+    const sidecars = [".status", ".tail-status", "-journal", "-wal", "-shm"].map((suffix) => `${part}${suffix}`);
+    await tryRun(ctx2, ["rm", "-f", "--", part, ...sidecars]);
+    throw diskFull(error62, ctx2, dir) ?? error62;
   }
   const { sizeBytes, sha256 } = await fileSizeAndSha(ctx2, file2);
   const versionResult = await ctx2.host.exec(recipe.versionArgv, { become: ctx2.become, check: false, step: ctx2.step });
@@ -75444,6 +75451,19 @@ async function createBackup(job, options = {}) {
   };
   await writeManifest(ctx2, dir, manifest);
   return manifest;
+}
+function diskFull(error62, ctx2, dir) {
+  if (!(error62 instanceof BackupError) || !saysDiskFull(`${error62.message}
+${error62.stderrTail ?? ""}`)) return null;
+  return new BackupError(`the backup directory ${dir} ran out of space during the backup (${error62.message})`, {
+    host: ctx2.host.name,
+    step: ctx2.step,
+    command: error62.command,
+    exitCode: error62.exitCode,
+    stderrTail: error62.stderrTail,
+    hint: `${roomHint(dir)}; the partial copy was removed and nothing was changed`,
+    cause: error62
+  });
 }
 async function verifyInScratch(ctx2, spec, where, part, token) {
   const plan = postgresScratchVerify(spec, where, part, token);
@@ -76068,8 +76088,20 @@ function checkInventory(config2, issue2, _needService) {
     });
   }
 }
+function checkSwitchPrivilege(config2, issue2) {
+  const { inventory, proxy } = config2;
+  if (proxy.mode !== "nginx" || proxy.switch !== "socket") return;
+  const helper2 = Object.entries(inventory.hosts).filter(([, h]) => (h.privilege ?? inventory.ssh.privilege) === "helper").map(([name]) => name);
+  if (helper2.length === 0) return;
+  issue2(
+    ["proxy", "switch"],
+    `hosts in privilege mode helper (${helper2.join(", ")}) cannot repoint socket links yet: set \`proxy.switch: reload\` (or use privilege root)`,
+    proxy.switch
+  );
+}
 function checkProxy(config2, issue2, needService) {
   const { proxy } = config2;
+  checkSwitchPrivilege(config2, issue2);
   const seen = /* @__PURE__ */ new Set();
   proxy.routes.forEach((route, i) => {
     needService(["proxy", "routes", i, "service"], route.service);
@@ -76390,6 +76422,7 @@ function renderSystemdUnit(model) {
     execStart: execStart(model),
     restart: model.restart === "always" ? "always" : "on-failure",
     restartSeconds: positiveInt2(model.restartSeconds, "restartSeconds", 0),
+    stopTimeoutSeconds: positiveInt2(model.stopTimeoutSeconds ?? 30, "stopTimeoutSeconds", 0),
     limitNofile: positiveInt2(model.limitNofile, "limitNofile"),
     memoryMax: model.memoryMax === null ? null : memory(model.memoryMax, "memoryMax"),
     cpuQuota: model.cpuQuota === null ? null : cpuQuota(model.cpuQuota, "cpuQuota"),
@@ -76473,12 +76506,15 @@ var ConfigMappingError = class extends SlipwayError {
 
 // src/render/from-config/common.ts
 var UNIT_SECONDS = { ms: 1e-3, s: 1, m: 60, h: 3600 };
-function durationSeconds(value, configPath) {
+function durationSeconds(value, configPath, min = 1) {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   const unit = match?.[2];
   if (!match || unit === void 0)
     throw new ConfigMappingError(configPath, `${JSON.stringify(value)} is not a duration`);
-  return Math.max(1, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+  return Math.max(min, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+}
+function stopTimeoutSeconds(config2) {
+  return durationSeconds(config2.stop_timeout, "stop_timeout", 0);
 }
 function integerSize(value, configPath) {
   const match = /^(\d+)([kKmMgG]?)$/.exec(value);
@@ -76652,11 +76688,11 @@ function healthcheck(service, field) {
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
   const url2 = `http://127.0.0.1:${service.port}${h.path}`;
-  const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
+  const requestSeconds2 = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const interval = durationSeconds(h.interval, `${field}.health.interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
   return {
-    test: ["CMD", ...containerTest(h, url2, requestSeconds, `${field}.health`)],
+    test: ["CMD", ...containerTest(h, url2, requestSeconds2, `${field}.health`)],
     interval: h.interval,
     timeout: h.request_timeout,
     retries: Math.max(1, Math.ceil(timeout / interval)),
@@ -76912,12 +76948,42 @@ function renderNginxUpstream(app, upstream, includeDir, variant = "") {
 function renderNginxSite(model) {
   return renderTemplate("nginx/site.conf.hbs", buildSiteView(model));
 }
+function socketLinkPath(includeDir, app, service, variant = "") {
+  return `${includeDir.replace(/\/$/, "")}/${app}-${service}${variant ? `.${variant}` : ""}.sock`;
+}
+function colorSocketPath(runDir, app, service, color) {
+  return `${runDir.replace(/\/$/, "")}/${app}-${service}-${color}.sock`;
+}
+function renderSocketUpstream(app, service, includeDir, variant = "") {
+  const link = absolutePath2(socketLinkPath(includeDir, app, service, variant), `upstreams[${service}].socket`);
+  const content = renderTemplate("nginx/upstream.conf.hbs", {
+    app,
+    service,
+    name: upstreamName(app, service, variant),
+    servers: [`unix:${link}`],
+    keepalive: null
+  });
+  return { path: upstreamIncludePath(includeDir, app, service, variant), content };
+}
+function upstreamFiles(model) {
+  const dir = model.upstreamIncludeDir;
+  if (!model.colorSockets) {
+    return [
+      ...model.upstreams.map((u) => renderNginxUpstream(model.app, u, dir)),
+      ...(model.preview?.upstreams ?? []).map((u) => renderNginxUpstream(model.app, u, dir, "preview"))
+    ];
+  }
+  const services = model.upstreams.map((u) => u.service);
+  return [
+    ...services.map((s) => renderSocketUpstream(model.app, s, dir)),
+    ...model.preview ? services.map((s) => renderSocketUpstream(model.app, s, dir, "preview")) : [],
+    ...model.colorSockets.colors.flatMap(
+      ({ color, upstreams }) => upstreams.map((u) => renderNginxUpstream(model.app, u, dir, identifier(color, "colorSockets.color")))
+    )
+  ];
+}
 function renderNginxFiles(model, sitePath) {
-  const upstreams = model.upstreams.map((u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir));
-  const preview = (model.preview?.upstreams ?? []).map(
-    (u) => renderNginxUpstream(model.app, u, model.upstreamIncludeDir, "preview")
-  );
-  return [...upstreams, ...preview, { path: sitePath, content: renderNginxSite(model) }];
+  return [...upstreamFiles(model), { path: sitePath, content: renderNginxSite(model) }];
 }
 function buildSiteView(model) {
   const app = identifier(model.app, "app");
@@ -76940,7 +77006,8 @@ function buildSiteView(model) {
     (h, i) => `${headerName(h.name, `securityHeaders[${i}].name`)} ${quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`
   );
   const colorHeader = (color, field) => `${COLOR_HEADER} ${quotedHeaderValue(color, field)}`;
-  const headers = [...securityHeaders2, ...model.color === void 0 ? [] : [colorHeader(model.color, "color")]];
+  const marked = model.color !== void 0 && !model.colorSockets;
+  const headers = [...securityHeaders2, ...marked ? [colorHeader(model.color, "color")] : []];
   const tls = model.tls ? tlsView(model.tls) : null;
   const shared = {
     clientMaxBodySize: model.clientMaxBodySize === null ? null : size2(model.clientMaxBodySize, "clientMaxBodySize"),
@@ -76988,23 +77055,34 @@ function buildSiteView(model) {
     return [http, https];
   });
   if (model.preview) {
-    const previewHeaders = [...securityHeaders2, colorHeader(model.preview.color, "preview.color")];
-    servers.push(previewServer(model, model.preview, ctx2, shared, previewHeaders));
+    const previewColor = model.colorSockets ? [] : [colorHeader(model.preview.color, "preview.color")];
+    servers.push(previewServer(model, model.preview, ctx2, shared, [...securityHeaders2, ...previewColor]));
   }
   return {
     app,
-    upstreamIncludes: [
-      ...model.upstreams.map((u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service)),
-      ...(model.preview?.upstreams ?? []).map(
-        (u) => upstreamIncludePath(model.upstreamIncludeDir, app, u.service, "preview")
-      )
-    ],
+    upstreamIncludes: upstreamFiles(model).map((f) => f.path),
+    colorListeners: colorListenerViews(model, shared.timeouts),
     rateLimitZones,
     websocketMap: ctx2.websockets ? `$${appId}_connection_upgrade` : null,
     corsMaps: ctx2.corsMaps,
     corsVaryMap: ctx2.corsVary ? corsVaryVariable(appId) : null,
     servers
   };
+}
+function colorListenerViews(model, timeouts) {
+  const sockets = model.colorSockets;
+  if (!sockets) return [];
+  const runDir = absolutePath2(sockets.runDir, "colorSockets.runDir");
+  return sockets.colors.flatMap(
+    ({ color, upstreams }, i) => upstreams.map((u) => ({
+      color,
+      service: u.service,
+      socket: colorSocketPath(runDir, model.app, identifier(u.service, `colorSockets.colors[${i}].service`), color),
+      upstream: upstreamName(model.app, u.service, identifier(color, `colorSockets.colors[${i}].color`)),
+      header: `${COLOR_HEADER} ${quotedHeaderValue(color, `colorSockets.colors[${i}].color`)}`,
+      timeouts
+    }))
+  );
 }
 function previewServer(model, preview, ctx2, shared, headers) {
   const first = model.servers[0];
@@ -77782,9 +77860,9 @@ ${SECRET_CONTENT_CHANGED}
 }
 async function installValidated(host, plan) {
   const changes = [];
-  for (const file2 of plan.files) {
-    const live = await host.readFile(file2.path, { become: plan.become });
-    const before = live?.toString("utf8");
+  const lives = await Promise.all(plan.files.map((file2) => host.readFile(file2.path, { become: plan.become })));
+  for (const [i, file2] of plan.files.entries()) {
+    const before = lives[i]?.toString("utf8");
     if (before !== file2.content) {
       changes.push({ path: file2.path, before, after: file2.content, file: file2, secret: isPrivateMode(file2.mode) });
     }
@@ -77904,6 +77982,29 @@ function composeConfigCheck(flavour, app, color, file2) {
 function defaultSitePath(app) {
   return `/etc/nginx/conf.d/slipway-${app}.conf`;
 }
+function tmpfilesPath(dir) {
+  return `/etc/tmpfiles.d/slipway${dir.replaceAll(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}.conf`;
+}
+function tmpfilesLine(dir) {
+  return `# Managed by Slipway: nginx's per-color listeners (proxy.switch socket) live here.
+d ${dir} 0755 root root -
+`;
+}
+var NGINX_SOCKETS_DROP_IN = "/etc/systemd/system/nginx.service.d/slipway-sockets.conf";
+function nginxSocketsDropIn(dir) {
+  return `# Managed by Slipway: a killed nginx leaves its unix listeners behind, and a new one cannot bind them.
+[Service]
+ExecStartPre=/bin/sh -c 'rm -f ${dir}/*.sock'
+`;
+}
+async function installSocketDirSupport(host, dir, step) {
+  await host.exec(["mkdir", "-p", "--", NGINX_SOCKETS_DROP_IN.replace(/\/[^/]*$/, "")], step);
+  const [, dropIn] = await Promise.all([
+    host.putFile(tmpfilesPath(dir), tmpfilesLine(dir), { mode: 420, ...step }),
+    host.putFile(NGINX_SOCKETS_DROP_IN, nginxSocketsDropIn(dir), { mode: 420, ...step })
+  ]);
+  if (dropIn.changed) await host.exec(["systemctl", "daemon-reload"], { ...step, check: false });
+}
 function installNginxFiles(host, files, options, defaultStep) {
   return installValidated(host, {
     files: files.map((f) => ({ ...f, mode: 420 })),
@@ -77917,10 +78018,13 @@ function installNginxFiles(host, files, options, defaultStep) {
 async function applyNginxSite(host, model, options) {
   const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
   if (!options.check) {
-    await host.exec(["mkdir", "-p", "--", model.upstreamIncludeDir, model.acmeWebroot], {
-      become: options.become,
-      step: options.step
-    });
+    const runDir = model.colorSockets?.runDir;
+    const dirs = [model.upstreamIncludeDir, model.acmeWebroot, ...runDir ? [runDir] : []];
+    const step = { become: options.become, step: options.step };
+    await Promise.all([
+      host.exec(["mkdir", "-p", "--", ...dirs], step),
+      runDir ? installSocketDirSupport(host, runDir, step) : null
+    ]);
   }
   return installNginxFiles(host, files, options, "nginx site");
 }
@@ -77949,6 +78053,8 @@ async function applyComposeFile(host, model, options) {
 
 // src/render/from-config/nginx.ts
 var UPSTREAM_INCLUDE_DIR = "/etc/nginx/slipway";
+var COLOR_SOCKET_DIR = "/run/slipway";
+var COLORS = ["blue", "green"];
 var HSTS_MAX_AGE = 31536e3;
 function sitePathFromConfig(config2) {
   return defaultSitePath(config2.proxy.site_name ?? config2.app);
@@ -77991,7 +78097,16 @@ function nginxSiteFromConfig(config2, options) {
     gzip: proxy.gzip ? { types: proxy.gzip.types, minLength: proxy.gzip.min_length } : null,
     denyDotfiles: proxy.deny_dotfiles,
     color: options.color,
-    ...proxy.preview ? { preview: previewModel(config2, routed, options.color) } : {}
+    ...proxy.preview ? { preview: previewModel(config2, routed, options.color) } : {},
+    ...proxy.switch === "socket" ? {
+      colorSockets: {
+        runDir: COLOR_SOCKET_DIR,
+        colors: COLORS.map((color) => ({
+          color,
+          upstreams: routed.map((service) => upstreamFromConfig(config2, service, color))
+        }))
+      }
+    } : {}
   };
 }
 function previewModel(config2, services, live) {
@@ -78232,6 +78347,7 @@ function systemdUnitFromConfig(config2, name) {
     environment: {},
     restart: "always",
     restartSeconds: 5,
+    stopTimeoutSeconds: stopTimeoutSeconds(config2),
     readWritePaths: [...sd.read_write_paths, ...databaseDirFor(config2, name)].filter(
       (p, i, all) => all.indexOf(p) === i
     ),
@@ -78700,6 +78816,9 @@ var proxySchema = external_exports.strictObject({
   preview: bool().default(true).describe(
     "Before the switch, check every route through nginx against the new color on a loopback-only listener: a release failing there is never switched to."
   ),
+  switch: external_exports.enum(["socket", "reload"], { error: 'expected "socket" or "reload"' }).default("socket").describe(
+    "How nginx moves to the new color. `socket`: each upstream is a unix socket link the deploy repoints at the color's own listener in the site, so no reload closes users' keep-alive connections (nginx resolves the link at every connect). `reload`: rewrite the upstream files and reload nginx."
+  ),
   preview_port: port().optional().describe(
     "Port of the preview listener on 127.0.0.1. Default: 30000-32699 (below the ephemeral range), derived from the app name."
   )
@@ -78738,7 +78857,12 @@ var configFields = {
   strategy: external_exports.enum(STRATEGIES, { error: 'expected "blue-green" or "stop-first"' }).default("blue-green").describe(
     "`blue-green`: start the idle color, switch, stop the old one. `stop-first`: stop, then start (downtime)."
   ),
-  drain: duration3().default("5s").describe("Time the old color keeps running after the switch, for in-flight requests."),
+  drain: duration3().default("5s").describe(
+    "Longest time the old color keeps running after the switch for its in-flight requests: it stops as soon as no connection to its ports is left (`ss` on the host), at the latest after this."
+  ),
+  stop_timeout: duration3().default("10s").describe(
+    "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`."
+  ),
   inventory: inventorySchema,
   proxy: proxySchema.prefault({}),
   tls: tlsSchema.prefault({}),
@@ -85218,19 +85342,17 @@ var argsSchema13 = external_exports.object({
   timeout_s: external_exports.number().positive().default(60),
   interval_s: external_exports.number().positive().default(1),
   successes: external_exports.number().int().positive().default(1),
+  /** Seconds one request may take (curl --max-time); default five intervals. */
+  request_timeout_s: external_exports.number().positive().optional(),
   host_header: external_exports.string().optional()
 }).strict();
 var MARK = "\n__SLIPWAY_STATUS__:";
+function requestSeconds(args) {
+  if (args.request_timeout_s !== void 0) return Math.max(0.1, Math.ceil(args.request_timeout_s * 10) / 10);
+  return Math.max(1, Math.ceil(args.interval_s * 5));
+}
 function curlArgv(args) {
-  const argv3 = [
-    "curl",
-    "--silent",
-    "--show-error",
-    "--max-time",
-    String(Math.max(1, Math.ceil(args.interval_s * 5))),
-    "--output",
-    "-"
-  ];
+  const argv3 = ["curl", "--silent", "--show-error", "--max-time", String(requestSeconds(args)), "--output", "-"];
   argv3.push("--write-out", `${MARK}%{http_code}`);
   if (args.host_header) argv3.push("--header", `Host: ${args.host_header}`);
   argv3.push("--", args.url);
@@ -86136,6 +86258,7 @@ function register3(program2, run2) {
 // src/cli/deploy.ts
 var deploy_exports = {};
 __export(deploy_exports, {
+  asker: () => asker,
   confirm: () => confirm,
   deployOptionsFromFlags: () => deployOptionsFromFlags,
   finish: () => finish,
@@ -86149,6 +86272,24 @@ import { createInterface } from "node:readline/promises";
 // src/deploy/stage-steps.ts
 import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
 import { relative as relative3, resolve as resolve13 } from "node:path";
+
+// src/deploy/container/delivery.ts
+function deliveryMethod(image) {
+  return image.delivery ?? (image.registry ? "registry" : "ssh");
+}
+function registryLogin(image, secrets) {
+  const registry2 = image.registry?.split("/")[0];
+  const password = image.password_secret ? secrets[image.password_secret] : void 0;
+  if (!registry2 || !image.username || !password) return void 0;
+  return { registry: registry2, username: image.username, password };
+}
+function buildAction(config2, service) {
+  return deliveryMethod(config2.image) === "ssh" ? `build the ${service} image, stream it over SSH` : `build and push the ${service} image, pull it by digest`;
+}
+function pullFailureHint(registry2) {
+  const where = registry2 ? `${registry2} ` : "the registry ";
+  return `check that the host can reach ${where}and log in to it (image.username, image.password_secret); a host without registry access can get the image from the runner with \`image.delivery: ssh\``;
+}
 
 // src/deploy/paths.ts
 function deployPaths(deployDir) {
@@ -86291,6 +86432,38 @@ async function pullWhenMissing(host, service, image, check2) {
   }
   return `pull ${image}`;
 }
+async function deliverWhenMissing(host, config2, service, image, input2) {
+  if (deliveryMethod(config2.image) === "ssh") {
+    const onHost = await hostImageId(host, image);
+    const onRunner = onHost ? await runnerImageId(image) : null;
+    if (onHost && (onRunner === null || onRunner === onHost)) return null;
+    if (input2.check) return `stream ${image} over SSH`;
+    const [streamed] = await deliverByStream([host], [{ service, reference: image }]);
+    if (streamed?.error) throw streamed.error;
+    return streamed?.images.some((i) => i.action === "streamed") ? `streamed ${image} over SSH` : null;
+  }
+  if (await hostImageId(host, image)) return null;
+  if (input2.check) return `pull ${image}`;
+  const login = registryLogin(config2.image, input2.secrets);
+  const [pulled] = await deliverByPull([host], [{ service, reference: image }], { logins: { [host.name]: login } });
+  const error62 = pulled?.error;
+  if (error62) {
+    throw new SlipwayError(`cannot pull the ${service} image: ${error62.message}`, {
+      host: host.name,
+      step: error62.step ?? `pull ${service}`,
+      command: error62.command,
+      exitCode: error62.exitCode,
+      stderrTail: error62.stderrTail,
+      hint: pullFailureHint(config2.image.registry),
+      cause: error62
+    });
+  }
+  return `pull ${image}`;
+}
+async function runnerImageId(reference) {
+  const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+  return result.code === 0 ? result.stdout.trim() : null;
+}
 async function shipStatic(host, config2, releaseId2, releaseDir, check2) {
   const source = config2.proxy.static?.source;
   if (source === void 0) return null;
@@ -86355,8 +86528,8 @@ function composeBase2(flavour, project, file2) {
 function composeUpArgv(base) {
   return [...base, "up", "--detach", "--remove-orphans"];
 }
-function composeStopArgv(base) {
-  return [...base, "stop", "--timeout", "10"];
+function composeStopArgv(base, timeoutS = 10) {
+  return [...base, "stop", "--timeout", String(timeoutS)];
 }
 function composeLogsArgv(base, lines) {
   return [...base, "logs", "--no-color", "--tail", String(lines)];
@@ -86604,12 +86777,12 @@ function composeRuntime(config2, host) {
               hint: "give it a build section (deploy builds and pushes it) or pass --image service=ref"
             });
           }
-          actions.push(`build and push the ${name} image, pull it by digest`);
+          actions.push(buildAction(config2, name));
           changed = true;
           continue;
         }
         images[name] = image;
-        const pull = await pullWhenMissing(host, name, image, input2.check);
+        const pull = await deliverWhenMissing(host, config2, name, image, input2);
         if (pull) {
           actions.push(pull);
           changed = true;
@@ -86683,7 +86856,13 @@ function composeRuntime(config2, host) {
       await detect();
       const file2 = composeFilePath(config2, color);
       if ((await host.exec(["test", "-f", file2], { ...asRoot3, check: false })).code !== 0) return;
-      await host.exec(composeStopArgv(base(color)), { ...asRoot3, check: false, step: "stop", timeoutMs: 9e4 });
+      const timeoutS = stopTimeoutSeconds(config2);
+      await host.exec(composeStopArgv(base(color), timeoutS), {
+        ...asRoot3,
+        check: false,
+        step: "stop",
+        timeoutMs: (timeoutS + 80) * 1e3
+      });
     },
     async isRunning(color) {
       const r = await host.exec(runningContainersArgv(composeProject(config2.app, color)), { ...asRoot3, check: false });
@@ -86714,18 +86893,37 @@ async function buildForDeploy(config2, options) {
     source: detected?.source ?? null
   };
   const registry2 = config2.image.registry?.split("/")[0];
-  const built = await buildImages(images, {
-    git,
-    latest: config2.image.tag_latest,
-    registries: registry2 ? { [registry2]: { insecure: options.insecure } } : void 0,
-    onLine: (service, line) => options.report(`  build ${service}: ${line}`)
-  });
+  const push = deliveryMethod(config2.image) === "registry";
+  const credentials = registryLogin(config2.image, options.secrets ?? {});
+  const local = push ? {} : await localCommitImages(images, options.commit);
+  const built = await buildImages(
+    images.filter((image) => !local[image.service]),
+    {
+      git,
+      push,
+      latest: config2.image.tag_latest,
+      registries: registry2 ? { [registry2]: { insecure: options.insecure, credentials } } : void 0,
+      onLine: (service, line) => options.report(`  build ${service}: ${line}`)
+    }
+  );
+  for (const [service, reference] of Object.entries(local))
+    options.report(`image ${service}: ${reference} (already built on this machine)`);
   for (const image of built)
     options.report(`image ${image.service}: ${image.reference}${image.skipped ? " (already pushed)" : ""}`);
-  return Object.fromEntries(built.map((image) => [image.service, image.reference]));
+  return { ...local, ...Object.fromEntries(built.map((image) => [image.service, image.reference])) };
+}
+async function localCommitImages(images, commit) {
+  const found = {};
+  for (const image of images) {
+    const reference = `${image.repository}:${commit}`;
+    const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+    if (result.code === 0) found[image.service] = reference;
+  }
+  return found;
 }
 
 // src/deploy/container-runtime.ts
+var REPLACE_CONTAINER = 'docker rm --force -- "$1" >/dev/null 2>&1; shift; exec "$@"';
 function containerRuntime(config2, host) {
   const paths = deployPaths(config2.deploy_dir);
   const services = Object.keys(config2.services);
@@ -86756,12 +86954,12 @@ function containerRuntime(config2, host) {
       for (const [i, { service: name, instance }] of units.entries()) {
         if (input2.check && !serviceImageRef(config2, name, input2.images)) {
           if (instance > 0) continue;
-          actions.push(`build and push the ${name} image, pull it by digest`);
+          actions.push(buildAction(config2, name));
           changed = true;
           continue;
         }
         const image = serviceImage(config2, name, input2.images);
-        const pull = instance === 0 ? await pullWhenMissing(host, name, image, input2.check) : null;
+        const pull = instance === 0 ? await deliverWhenMissing(host, config2, name, image, input2) : null;
         if (pull) {
           actions.push(pull);
           changed = true;
@@ -86831,16 +87029,20 @@ function containerRuntime(config2, host) {
       }
       for (const [i, argv3] of runs.entries()) {
         const name = names(color)[i];
-        await host.exec(["docker", "rm", "--force", "--", name], { become: true, check: false, step: "start" });
-        await host.exec(argv3, { become: true, step: "start", timeoutMs: 12e4 });
+        await host.exec(["sh", "-c", REPLACE_CONTAINER, "sh", name, ...argv3], {
+          become: true,
+          step: "start",
+          timeoutMs: 12e4
+        });
       }
     },
     async stop(color) {
-      await host.exec(["docker", "stop", "--time", "10", "--", ...names(color)], {
+      const timeoutS = stopTimeoutSeconds(config2);
+      await host.exec(["docker", "stop", "--time", String(timeoutS), "--", ...names(color)], {
         become: true,
         check: false,
         step: "stop",
-        timeoutMs: 6e4
+        timeoutMs: (timeoutS + 50) * 1e3
       });
     },
     async isRunning(color) {
@@ -87086,10 +87288,15 @@ async function faultAt(fault, step, when) {
 
 // src/deploy/host-state.ts
 async function readLiveState(host, paths) {
-  const link = (await host.exec(["readlink", "--", paths.current], { check: false })).stdout.trim();
-  const colorText = (await host.readFile(paths.color))?.toString("utf8").trim();
+  const [linked, colorFile, historyFile] = await Promise.all([
+    host.exec(["readlink", "--", paths.current], { check: false }),
+    host.readFile(paths.color),
+    host.readFile(paths.history)
+  ]);
+  const link = linked.stdout.trim();
+  const colorText = colorFile?.toString("utf8").trim();
   const color = colorText === "blue" || colorText === "green" ? colorText : null;
-  const history = parseHistory((await host.readFile(paths.history))?.toString("utf8"));
+  const history = parseHistory(historyFile?.toString("utf8"));
   return { release: link ? link.split("/").pop() ?? null : null, color, history };
 }
 async function writeHistory(host, paths, history) {
@@ -87097,9 +87304,11 @@ async function writeHistory(host, paths, history) {
 }
 async function markLive(host, paths, releaseId2, color) {
   const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
-  await host.exec(["sh", "-c", script, "sh", paths.release(releaseId2), paths.current], { step: "record release" });
-  await host.putFile(paths.color, `${color}
-`, { mode: 420, step: "record release" });
+  await Promise.all([
+    host.exec(["sh", "-c", script, "sh", paths.release(releaseId2), paths.current], { step: "record release" }),
+    host.putFile(paths.color, `${color}
+`, { mode: 420, step: "record release" })
+  ]);
 }
 
 // src/deploy/lock.ts
@@ -87277,18 +87486,89 @@ async function switchPublicPorts(host, config2, color, check2 = false) {
   return result;
 }
 
+// src/deploy/release-id.ts
+function releaseId(commit, now) {
+  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
+  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
+  return `${short}-${stamp}`;
+}
+function isReleaseId(value) {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value);
+}
+function otherColor(color) {
+  return color === "blue" ? "green" : "blue";
+}
+
+// src/deploy/socket-links.ts
+function routedServices(config2) {
+  const services = config2.proxy.routes.map((r) => r.service);
+  if (config2.proxy.api_subdomain) services.push(config2.proxy.api_subdomain.service);
+  return [...new Set(services)];
+}
+function socketLinks(config2, live) {
+  const idle = otherColor(live);
+  return routedServices(config2).flatMap((service) => [
+    {
+      link: socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service),
+      target: colorSocketPath(COLOR_SOCKET_DIR, config2.app, service, live)
+    },
+    ...config2.proxy.preview ? [
+      {
+        link: socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service, "preview"),
+        target: colorSocketPath(COLOR_SOCKET_DIR, config2.app, service, idle)
+      }
+    ] : []
+  ]);
+}
+var POINT_LINKS_SCRIPT = [
+  'mode="$1"; shift',
+  'while [ "$#" -ge 2 ]; do',
+  '  if [ "$(readlink -- "$2")" != "$1" ]; then',
+  '    if [ "$mode" = set ]; then ln -sfn -- "$1" "$2.slipway-new" && mv -Tf -- "$2.slipway-new" "$2" || exit 1; fi',
+  '    printf "%s\\n" "$2"',
+  "  fi",
+  "  shift 2",
+  "done"
+].join("\n");
+function pointLinksArgv(links, mode) {
+  return ["sh", "-c", POINT_LINKS_SCRIPT, "sh", mode, ...links.flatMap((l) => [l.target, l.link])];
+}
+async function pointSocketLinks(host, config2, live, check2 = false) {
+  const links = socketLinks(config2, live);
+  if (links.length === 0) return [];
+  const r = await host.exec(pointLinksArgv(links, check2 ? "check" : "set"), { become: true, step: "switch" });
+  const moved = new Set(r.stdout.split("\n").filter((l) => l !== ""));
+  return links.filter((l) => moved.has(l.link));
+}
+
 // src/deploy/nginx.ts
+var certificatesSeen = /* @__PURE__ */ new WeakMap();
 async function tlsReady(host, config2) {
   const tls = tlsModel(config2, true);
   if (!tls) return false;
+  const seen = certificatesSeen.get(host) ?? /* @__PURE__ */ new Set();
+  if (seen.has(tls.certificate)) return true;
   const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
+  if (r.code === 0) certificatesSeen.set(host, seen.add(tls.certificate));
   return r.code === 0;
 }
 async function switchTo(host, config2, color, check2 = false) {
-  if (config2.proxy.mode === "internal") return switchPublicPorts(host, config2, color, check2);
+  if (config2.proxy.mode === "internal") {
+    const ports = await switchPublicPorts(host, config2, color, check2);
+    return ports && { ...ports, links: [] };
+  }
   const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
   if (!site) return null;
-  return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
+  const links = site.colorSockets ? await pointSocketLinks(host, config2, color, check2) : [];
+  const files = await applyNginxSite(host, site, {
+    become: true,
+    check: check2,
+    sitePath: sitePathFromConfig(config2),
+    step: "switch"
+  });
+  const moved = links.map((l) => `socket link ${l.link} -> ${l.target}
+`).join("");
+  return { ...files, changed: files.changed || links.length > 0, diff: `${files.diff}${moved}`, links };
 }
 function routeChecks(config2) {
   const base = config2.proxy.base_path.replace(/\/$/, "");
@@ -87354,19 +87634,6 @@ async function servedColor(host, config2) {
   });
   const color = parseRouteCheck(result.stdout).color;
   return color === "blue" || color === "green" ? color : null;
-}
-
-// src/deploy/release-id.ts
-function releaseId(commit, now) {
-  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
-  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
-  return `${short}-${stamp}`;
-}
-function isReleaseId(value) {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value);
-}
-function otherColor(color) {
-  return color === "blue" ? "green" : "blue";
 }
 
 // src/deploy/runner.ts
@@ -87495,6 +87762,8 @@ var backupStep = {
 };
 
 // src/deploy/health.ts
+var FIRST_POLL_MS = 100;
+var FAST_POLLS = 30;
 function gateArgs(name, service, port3) {
   const h = service.health;
   const field = `services.${name}.health`;
@@ -87504,8 +87773,17 @@ function gateArgs(name, service, port3) {
     body_contains: h?.expected_body,
     timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,
     interval_s: h ? durationSeconds(h.interval, `${field}.interval`) : 2,
-    successes: h?.consecutive_successes ?? 2
+    successes: h?.consecutive_successes ?? 2,
+    request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5
   };
+}
+function requestBudget(args, msLeft) {
+  return Math.max(0.1, Math.min(requestSeconds(args), Math.floor(msLeft / 100) / 10));
+}
+function pollDelayMs(attempt, intervalS, fastPolls = FAST_POLLS) {
+  const cap = intervalS * 1e3;
+  const doublings = Math.max(0, attempt - fastPolls);
+  return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(doublings, 20));
 }
 async function healthGate(host, args) {
   const deadline = Date.now() + args.timeout_s * 1e3;
@@ -87514,42 +87792,74 @@ async function healthGate(host, args) {
   let last = "";
   for (; ; ) {
     attempts++;
-    const result = await host.exec(curlArgv(args), { check: false, step: "health gate" });
+    const request = { ...args, request_timeout_s: requestBudget(args, deadline - Date.now()) };
+    const result = await host.exec(curlArgv(request), { check: false, step: "health gate" });
     const response = parseCurl(result.stdout);
     last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
     streak = healthy(args, response) ? streak + 1 : 0;
     if (streak >= args.successes) return { ok: true, attempts, last };
-    if (Date.now() + args.interval_s * 1e3 > deadline) return { ok: false, attempts, last };
-    await new Promise((r) => setTimeout(r, args.interval_s * 1e3));
+    const pause = streak > 0 ? Math.min(FIRST_POLL_MS, args.interval_s * 1e3) : pollDelayMs(attempts, args.interval_s);
+    if (Date.now() + pause > deadline) return { ok: false, attempts, last };
+    await new Promise((r) => setTimeout(r, pause));
   }
 }
 
+// src/deploy/drain.ts
+function colorPortsOf(config2, color) {
+  return Object.entries(config2.services).flatMap(
+    ([name, service]) => service.accessory ? [] : Array.from({ length: config2.runtime === "container" ? instancesOf(config2, name) : 1 }, (_, i) => ({
+      name,
+      service,
+      port: colorPort(service, color, i)
+    }))
+  );
+}
+function colorPorts(config2, color) {
+  return colorPortsOf(config2, color).map((p) => p.port);
+}
+function establishedArgv(ports) {
+  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`, "or", "dport", "=", `:${p}`]);
+  return ["ss", "-Htn", "state", "established", "(", ...terms, ")"];
+}
+async function drainConnections(host, ports, limitS) {
+  const started = Date.now();
+  const deadline = started + limitS * 1e3;
+  let open2 = null;
+  for (let attempt = 1; ; attempt++) {
+    const r = ports.length > 0 ? await host.exec(establishedArgv(ports), { check: false, step: "drain" }) : null;
+    open2 = r && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "").length : null;
+    if (open2 === 0) break;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    const pause = open2 === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
+    await new Promise((resolve14) => setTimeout(resolve14, pause));
+  }
+  return { ms: Date.now() - started, open: open2 };
+}
+
 // src/deploy/steps/gate.ts
+async function gatePort(s, name, service, port3) {
+  const { host, runtime } = s.run;
+  const args = gateArgs(name, service, port3);
+  const gate = await healthGate(host, args);
+  if (!gate.ok) {
+    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
+    for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
+    throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
+      host: host.name,
+      step: "gate",
+      hint: "fix the release and deploy again"
+    });
+  }
+  s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
 var gateStep = {
   name: "gate",
   async run(s) {
-    const { host, config: config2, runtime } = s.run;
-    const ports = Object.entries(config2.services).flatMap(
-      ([name, service]) => service.accessory ? [] : Array.from({ length: config2.runtime === "container" ? instancesOf(config2, name) : 1 }, (_, i) => ({
-        name,
-        service,
-        port: colorPort(service, s.idle, i)
-      }))
-    );
-    for (const { name, service, port: port3 } of ports) {
-      const args = gateArgs(name, service, port3);
-      const gate = await healthGate(host, args);
-      if (!gate.ok) {
-        s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-        for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
-        throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
-          host: host.name,
-          step: "gate",
-          hint: "fix the release and deploy again"
-        });
-      }
-      s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
-    }
+    const ports = colorPortsOf(s.run.config, s.idle);
+    const results = await Promise.allSettled(ports.map((p) => gatePort(s, p.name, p.service, p.port)));
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
     return { status: "ok" };
   }
 };
@@ -87809,8 +88119,13 @@ async function reloadNginx(host) {
 async function switchAndReload(host, config2, color) {
   const result = await switchTo(host, config2, color);
   if (!result) return false;
-  if (!result.changed && config2.proxy.mode !== "internal") await reloadNginx(host);
-  const served = await servedColor(host, config2);
+  const socket = config2.proxy.switch === "socket";
+  if (!socket && !result.changed && config2.proxy.mode !== "internal") await reloadNginx(host);
+  let served = await servedColor(host, config2);
+  if (socket && served !== color) {
+    await reloadNginx(host);
+    served = await servedColor(host, config2);
+  }
   if (served !== null && served !== color) {
     throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
       host: host.name,
@@ -87857,8 +88172,7 @@ var reconcileStep = {
   name: "reconcile",
   async run(s) {
     const { host, config: config2, runtime } = s.run;
-    const intent = await readIntent(host, s.paths);
-    const served = await servedColor(host, config2);
+    const [intent, served] = await Promise.all([readIntent(host, s.paths), servedColor(host, config2)]);
     if (intent) {
       s.say(
         `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`
@@ -87902,7 +88216,6 @@ var recordStep = {
   commits: true,
   async run(s) {
     const { host, kind, releaseId: releaseId2, actor } = s.run;
-    await markLive(host, s.paths, releaseId2, s.idle);
     if (kind === "rollback") {
       const from = s.history.releases.find((r) => r.id === s.live.release);
       if (from) s.history = withRecord(s.history, { ...from, result: "rolled-back" });
@@ -87917,7 +88230,7 @@ var recordStep = {
     } else {
       s.history = withRecord(s.history, releaseRecord(s, "deployed"));
     }
-    await writeHistory(host, s.paths, s.history);
+    await Promise.all([markLive(host, s.paths, releaseId2, s.idle), writeHistory(host, s.paths, s.history)]);
     await clearIntent(host, s.paths);
     return { status: "changed", data: { release: releaseId2, color: s.idle } };
   }
@@ -87989,7 +88302,7 @@ async function retireOld(input2) {
 
 // src/deploy/steps/retire.ts
 function drainSeconds(s) {
-  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain");
+  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain", 0);
 }
 async function gateAfterRestore(s) {
   for (const [name, service] of Object.entries(s.run.config.services)) {
@@ -88005,22 +88318,31 @@ async function gateAfterRestore(s) {
     }
   }
 }
+async function drainAndStop(s, old) {
+  const { host, config: config2, runtime } = s.run;
+  const limit = drainSeconds(s);
+  if (limit > 0) {
+    const drain = await drainConnections(host, colorPorts(config2, old), limit);
+    const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
+    s.say(`drained ${old} in ${(drain.ms / 1e3).toFixed(1)}s (limit ${limit}s${left})`);
+  }
+  await runtime.stop(old);
+  s.say(`stopped ${old}`);
+}
 var retireStep = {
   name: "retire",
   async plan(s) {
-    if (s.liveColor && !s.stopFirst)
-      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} after ${drainSeconds(s)}s`);
+    if (!s.liveColor || s.stopFirst) return;
+    const limit = drainSeconds(s);
+    const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
+    s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
   },
   async run(s) {
-    const { host, config: config2, runtime, kind, restoreDb, releaseId: releaseId2 } = s.run;
-    if (s.liveColor && !s.stopFirst) {
-      const drain = drainSeconds(s);
-      s.say(`draining ${s.liveColor} for ${drain}s`);
-      await new Promise((r) => setTimeout(r, drain * 1e3));
-      await runtime.stop(s.liveColor);
-      s.say(`stopped ${s.liveColor}`);
-    }
+    const { host, config: config2, kind, restoreDb, releaseId: releaseId2 } = s.run;
+    const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
+    const stopping = old ? drainAndStop(s, old) : Promise.resolve();
     if (kind === "rollback" && restoreDb && s.spec) {
+      await stopping;
       const from = s.live.history.releases.find((r) => r.id === s.live.release);
       if (from?.backup) {
         await restoreBeforeRelease(host, config2, s.spec, from.backup, releaseId2, s.writersOf(s.idle), s.say);
@@ -88029,14 +88351,11 @@ var retireStep = {
       } else s.say("no backup recorded with the release rolled back from: database left as is");
     }
     const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
-    s.history = await retireOld({
-      host,
-      config: config2,
-      history: s.history,
-      live: releaseId2,
-      previous: linked ?? null,
-      say: s.say
-    });
+    const [, history] = await Promise.all([
+      stopping,
+      retireOld({ host, config: config2, history: s.history, live: releaseId2, previous: linked ?? null, say: s.say })
+    ]);
+    s.history = history;
     return { status: "changed" };
   }
 };
@@ -88198,24 +88517,32 @@ async function lockIsFree(s) {
   s.say(`removed the stale lock of ${describeHolder(holder)}: it is no longer running on this machine`);
   return true;
 }
-async function runHost(run2, address2) {
-  const { host, runtime } = run2;
-  const emitter = new HostEmitter(host.name, run2.sink);
-  await runtime.prepare?.();
+async function prepareHost2(run2, address2) {
+  const emitter = new HostEmitter(run2.host.name, run2.sink);
+  await run2.runtime.prepare?.();
   const s = await flowState(run2, address2, emitter);
-  const steps = hostSteps(s.stopFirst);
   const same = await lockIsFree(s) ? await alreadyLive(s) : null;
-  if (same && s.liveColor) {
-    s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-    return { name: host.name, status: "ok", color: s.liveColor, url: s.url, release: same };
-  }
-  if (run2.check) {
-    s.say(
-      `plan: ${run2.kind} ${run2.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`
-    );
-    await planSteps(steps, s, emitter);
-    return { name: host.name, status: "changed", color: s.liveColor ?? void 0, url: s.url };
-  }
+  if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
+  return { s, steps: hostSteps(s.stopFirst), same: s.liveColor ? same : null };
+}
+async function planHost({ s, steps, same }) {
+  const { run: run2 } = s;
+  if (same) return alreadyLiveResult(s, same);
+  s.say(`plan: ${run2.kind} ${run2.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
+  await planSteps(steps, s, s.emitter);
+  return { name: run2.host.name, status: "changed", color: s.liveColor ?? void 0, url: s.url };
+}
+function alreadyLiveResult(s, same) {
+  return { name: s.run.host.name, status: "ok", color: s.liveColor ?? void 0, url: s.url, release: same };
+}
+async function runHost(run2, address2) {
+  const prepared = await prepareHost2(run2, address2);
+  return run2.check ? planHost(prepared) : executeHost(prepared);
+}
+async function executeHost({ s, steps, same }) {
+  const { run: run2, emitter } = s;
+  const { host } = run2;
+  if (same) return alreadyLiveResult(s, same);
   const outcome = await runSteps2(steps, s, {
     emitter,
     interrupt: run2.interrupt,
@@ -88527,7 +88854,54 @@ function errorText(e) {
   if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
   return e instanceof Error ? e.message : String(e);
 }
-async function onEveryHost(config2, limit, kind, input2, perHost) {
+async function guarded(base, name, work) {
+  try {
+    return hostEnd(base, await work());
+  } catch (e) {
+    const message2 = `[${name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`;
+    base.sink({ kind: "log", level: "info", message: message2 });
+    return hostEnd(base, { name, status: "failed", error: errorText(e) });
+  }
+}
+function resultOf(hosts, release, base, recap) {
+  const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
+  return { ok, release, hosts, images: base.images, recap };
+}
+async function planThenRun(connected, base, ctx2) {
+  const prepared = /* @__PURE__ */ new Map();
+  let release = base.releaseId;
+  const planned = await Promise.all(
+    connected.map(({ resolved, host, error: error62 }) => {
+      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error: error62 });
+      return guarded(base, resolved.name, async () => {
+        const run2 = await ctx2.runOf(host);
+        if (ctx2.kind === "rollback") release = run2.releaseId;
+        const p = await prepareHost2(
+          { ...run2, host, user: resolved.user, runtime: ctx2.runtime(host) },
+          resolved.address
+        );
+        prepared.set(resolved.name, p);
+        return planHost(p);
+      });
+    })
+  );
+  const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : void 0;
+  release = same ?? release;
+  const recap = formatRecap2(ctx2.kind, release, planned, (Date.now() - ctx2.started) / 1e3, true);
+  base.sink({ kind: "log", level: "info", message: recap });
+  const plan = resultOf(planned, release, base, recap);
+  if (!plan.ok || planned.every((h) => h.status === "ok") || !await ctx2.confirm(plan)) {
+    return { plan, hosts: [], release };
+  }
+  const one = ({ resolved }) => {
+    const p = prepared.get(resolved.name);
+    return guarded(base, resolved.name, () => executeHost(p));
+  };
+  const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
+  const hosts = await runBatches(connected, one, { ...base, kind: ctx2.kind, runtime: ctx2.runtime, report });
+  return { hosts, release };
+}
+async function onEveryHost(config2, limit, kind, input2, perHost, confirm2) {
   const started = Date.now();
   const redactor = (input2.redactor ?? new Redactor()).addAll(Object.values(input2.secrets));
   let base = { ...input2, sink: (event) => input2.sink(redactor.redactValue(event)) };
@@ -88546,9 +88920,16 @@ async function onEveryHost(config2, limit, kind, input2, perHost) {
         release = target;
       }
     }
+    if (confirm2 && !base.check) {
+      const from = base;
+      const runOf = async (host) => perHost ? hostSpecific(from, host) : from;
+      const ran = await planThenRun(connected, base, { kind, started, confirm: confirm2, runtime, runOf });
+      if (ran.plan) return ran.plan;
+      return finalResult(kind, ran.release, ran.hosts, started, base);
+    }
     const one = async ({ resolved, host, error: error62 }) => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error: error62 });
-      try {
+      return guarded(base, resolved.name, async () => {
         const run2 = perHost ? await perHost(base) : base;
         if (!run2) return { name: resolved.name, status: "ok" };
         const fromHost = perHost ? await hostSpecific(run2, host) : run2;
@@ -88558,25 +88939,19 @@ async function onEveryHost(config2, limit, kind, input2, perHost) {
         );
         if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
         else if (result.status === "ok" && result.release) release = result.release;
-        return hostEnd(base, result);
-      } catch (e) {
-        report(`[${resolved.name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`);
-        return hostEnd(base, { name: resolved.name, status: "failed", error: errorText(e) });
-      }
+        return result;
+      });
     };
     hosts.push(...await runBatches(connected, one, { ...base, kind, runtime, report }));
   } finally {
     await pool2.closeAll();
   }
+  return finalResult(kind, release, hosts, started, base);
+}
+function finalResult(kind, release, hosts, started, base) {
   const recap = formatRecap2(kind, release, hosts, (Date.now() - started) / 1e3, base.check);
-  report(recap);
-  return {
-    ok: hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed"),
-    release,
-    hosts,
-    images: base.images,
-    recap
-  };
+  base.sink({ kind: "log", level: "info", message: recap });
+  return resultOf(hosts, release, base, recap);
 }
 function hostEnd(base, result) {
   base.sink({
@@ -88602,6 +88977,7 @@ async function deploy(options) {
     commit,
     releaseDir: options.releaseDir,
     insecure: options.insecureRegistry ?? config2.image.insecure,
+    secrets: options.secrets ?? resolveSecrets(config2).values,
     report
   }) : {});
   return withInterrupts(
@@ -88618,7 +88994,8 @@ async function deploy(options) {
         images,
         releaseDir: options.releaseDir
       },
-      null
+      null,
+      options.confirm
     )
   );
 }
@@ -88639,7 +89016,8 @@ async function rollback(options) {
         env: {},
         images: {}
       },
-      async (base) => base
+      async (base) => base,
+      options.confirm
     )
   );
 }
@@ -88660,7 +89038,7 @@ function sharedRun(options, sink, interrupt) {
   };
 }
 function releaseIdError(id, flag) {
-  return new SlipwayError(`${flag} ${JSON.stringify(id)} is not a release id`, {
+  return new UsageError(`${flag} ${JSON.stringify(id)} is not a release id`, {
     hint: "a release id is one path segment: letters, digits, '.', '_' and '-', starting with a letter or digit (at most 100)"
   });
 }
@@ -88820,6 +89198,14 @@ async function confirm(question2) {
     rl.close();
   }
 }
+function asker(yes, question2) {
+  const state = { declined: false };
+  const ask = async () => {
+    state.declined = !yes && !await confirm(question2);
+    return !state.declined;
+  };
+  return { ask, state };
+}
 function finish(result, ctx2) {
   if (ctx2.json) ctx2.run.json(result);
   const count = (...statuses) => result.hosts.filter((h) => statuses.includes(h.status)).length;
@@ -88867,10 +89253,10 @@ function register4(program2, run2) {
       redactor: run2.redactor,
       runId: newRunId()
     };
-    const plan = await deploy({ ...common2, check: true });
-    if (flags.check || !plan.ok || plan.hosts.every((h) => h.status === "ok")) return finish(plan, ctx2);
-    if (!flags.yes && !await confirm("deploy?")) return;
-    finish(await deploy({ ...common2, releaseId: plan.release }), ctx2);
+    if (flags.check) return finish(await deploy({ ...common2, check: true }), ctx2);
+    const { ask, state } = asker(flags.yes, "deploy?");
+    const result = await deploy({ ...common2, confirm: ask });
+    if (!state.declined) finish(result, ctx2);
   });
 }
 
@@ -89173,7 +89559,7 @@ __export(remove_exports, {
 
 // src/deploy/remove-app.ts
 import { dirname as dirname13 } from "node:path";
-var COLORS = ["blue", "green"];
+var COLORS2 = ["blue", "green"];
 var asRoot2 = { become: true, step: "remove" };
 async function removeApp(host, config2, options = {}) {
   const paths = deployPaths(config2.deploy_dir);
@@ -89201,7 +89587,7 @@ async function stopProcesses(host, config2, options, act) {
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config2.app, service)}`;
       if ((await host.exec(["test", "-e", template], { check: false })).code !== 0) continue;
-      const units = COLORS.map((color) => instanceUnitName(config2.app, service, color));
+      const units = COLORS2.map((color) => instanceUnitName(config2.app, service, color));
       await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
         await host.exec(["systemctl", "disable", "--now", ...units], { ...asRoot2, check: false });
         await host.exec(["rm", "-f", "--", template], asRoot2);
@@ -89212,7 +89598,7 @@ async function stopProcesses(host, config2, options, act) {
   }
   if (config2.runtime === "container") {
     const names = services.flatMap(
-      (service) => COLORS.flatMap(
+      (service) => COLORS2.flatMap(
         (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => containerName(config2.app, service, color, i))
       )
     );
@@ -89229,7 +89615,7 @@ async function stopProcesses(host, config2, options, act) {
     return;
   }
   const flavour = await hostComposeFlavour(host, config2);
-  const projects = options.purge ? [...COLORS, ACCESSORIES] : [...COLORS];
+  const projects = options.purge ? [...COLORS2, ACCESSORIES] : [...COLORS2];
   for (const group of projects) {
     const file2 = `${config2.deploy_dir}/compose/${group}/compose.yml`;
     if ((await host.exec(["test", "-f", file2], { ...asRoot2, check: false })).code !== 0) continue;
@@ -89257,7 +89643,7 @@ async function removeSite(host, config2, act) {
   if (config2.proxy.mode === "internal") return;
   const digest = `@sha256:${"0".repeat(64)}`;
   const images = Object.fromEntries(Object.keys(config2.services).map((name) => [name, `x${digest}`]));
-  const files = renderFromConfig(config2, { color: "blue", colors: [], tlsReady: false, images }).filter((f) => f.kind === "nginx-site" || f.kind === "nginx-upstream").map((f) => f.path);
+  const files = renderFromConfig(config2, { color: "blue", colors: [], tlsReady: false, images }).filter((f) => f.kind === "nginx-site" || f.kind === "nginx-upstream").flatMap((f) => [f.path, previousPath(f.path)]);
   const present = [];
   for (const file2 of files)
     if ((await host.exec(["test", "-e", file2], { check: false })).code === 0) present.push(file2);
@@ -89497,10 +89883,10 @@ function register11(program2, run2) {
       redactor: run2.redactor,
       runId: newRunId()
     };
-    const plan = await rollback({ ...common2, check: true });
-    if (flags.check || !plan.ok) return finish(plan, ctx2);
-    if (!flags.yes && !await confirm("roll back?")) return;
-    finish(await rollback(common2), ctx2);
+    if (flags.check) return finish(await rollback({ ...common2, check: true }), ctx2);
+    const { ask, state } = asker(flags.yes, "roll back?");
+    const result = await rollback({ ...common2, confirm: ask });
+    if (!state.declined) finish(result, ctx2);
   });
 }
 

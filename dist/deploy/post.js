@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-NUQ4PEO3.js";
+} from "./chunk-Z4H52YMQ.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
