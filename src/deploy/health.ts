@@ -1,8 +1,8 @@
 /** The health gate: poll a color's own port from the host until N consecutive healthy answers, or time out. */
 import type { ServiceConfig } from "../config/index.js";
-import { curlArgv, type HttpWaitArgs, healthy, parseCurl } from "../modules/http_wait.js";
 import type { RemoteHost } from "../remote/types.js";
 import { durationSeconds } from "../render/from-config/common.js";
+import { curlArgv, type HttpProbe as HttpWaitArgs, healthy, parseCurl } from "../verify/probe.js";
 
 export interface GateOutcome {
   ok: boolean;

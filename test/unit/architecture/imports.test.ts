@@ -33,8 +33,6 @@ const ALLOWED: Record<string, readonly string[]> = {
 /** Imports that break the layering today: `from-file -> to-part`, with the reason (docs/architecture.md). */
 const EXCEPTIONS: Record<string, string> = {
   "config/load.ts -> render": "validate renders the config to find what only the renderers see (validate = deploy)",
-  "deploy/health.ts -> modules": "the gate reuses http_wait's curl argv and parser (should be an operation both use)",
-  "deploy/nginx.ts -> modules": "the switch check reuses http_wait's curl parser",
   "deploy/lock.ts -> modules": "the deploy lock parses the lock module's holder record",
   "deploy/hooks.ts -> modules": "hooks run engine tasks, which need the module registry",
   "github/inputs.ts -> cli": "the action parses version-env pairs with the CLI's parser",

@@ -3,7 +3,6 @@ import { aptInstallArgv, dpkgQueryArgv, parseInstalled } from "../../../src/modu
 import { composeBase, composeChanged, upArgv } from "../../../src/modules/compose.js";
 import { runArgv, specHash } from "../../../src/modules/docker_container.js";
 import { planFile } from "../../../src/modules/file.js";
-import { curlArgv, healthy, parseCurl } from "../../../src/modules/http_wait.js";
 import { validateArgv } from "../../../src/modules/support/install.js";
 import { splitCommand } from "../../../src/modules/support/shlex.js";
 import { parseStat } from "../../../src/modules/support/stat.js";
@@ -164,29 +163,6 @@ describe("builders", () => {
     ]);
     expect(composeChanged(" Container app-blue-web-1  Running\n")).toBe(false);
     expect(composeChanged("Recreating app-blue_web_1 ... done\n")).toBe(true);
-    const wait = {
-      url: "http://127.0.0.1:8001/health",
-      status: 200,
-      body_contains: "ok",
-      timeout_s: 5,
-      interval_s: 1,
-      successes: 1,
-    };
-    expect(curlArgv(wait)).toEqual([
-      "curl",
-      "--silent",
-      "--show-error",
-      "--max-time",
-      "5",
-      "--output",
-      "-",
-      "--write-out",
-      "\n__SLIPWAY_STATUS__:%{http_code}",
-      "--",
-      "http://127.0.0.1:8001/health",
-    ]);
-    expect(healthy(wait, parseCurl('{"ok":true}\n__SLIPWAY_STATUS__:200'))).toBe(true);
-    expect(healthy(wait, parseCurl("down\n__SLIPWAY_STATUS__:503"))).toBe(false);
   });
 });
 
