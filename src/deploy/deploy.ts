@@ -5,6 +5,7 @@
 import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
+import { newRunId } from "../lock/lock.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
@@ -14,7 +15,6 @@ import type { DeployEventSink } from "./events.js";
 import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { type HostRun, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
-import { newRunId } from "./lock.js";
 import { formatRecap } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";

@@ -7,6 +7,8 @@
  */
 import { dirname } from "node:path";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { acquireLock, releaseLock } from "../lock/lock.js";
+import { removeUnder } from "../remote/remove.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf } from "../render/from-config/common.js";
 import { renderFromConfig } from "../render/from-config/index.js";
@@ -16,10 +18,8 @@ import { nginxReload, nginxTest } from "../render/validators.js";
 import { composeBase, composeProject } from "./compose/commands.js";
 import { hostComposeFlavour } from "./compose-runtime.js";
 import { containerName } from "./container/run-spec.js";
-import { acquireLock, releaseLock } from "./lock.js";
 import { deployPaths } from "./paths.js";
 import { publicPortFiles } from "./public-port.js";
-import { removeUnder } from "./remove.js";
 
 export interface RemoveAppOptions {
   /** Also remove the backups, the named volumes and the accessories. */

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { aptInstallArgv, dpkgQueryArgv, parseInstalled } from "../../../src/modules/apt.js";
 import { composeBase, composeChanged, upArgv } from "../../../src/modules/compose.js";
@@ -223,7 +224,45 @@ describe("modules against the fake host", () => {
       },
     );
     expect(run.outcomes[0]?.msg).toBe(
-      "deploy lock /srv/app/.lock is held by alice@laptop (commit abc123) since 2026-01-01T00:00:00Z; wait for it to finish, or break a stale lock with --force-unlock",
+      "deploy lock /srv/app/.lock is held by alice@laptop (commit abc123) since 2026-01-01T00:00:00Z; wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock",
     );
+  });
+
+  it("lock without a path locks slipway.yml's deploy_dir, with the deploy's run record (one lock for both)", async () => {
+    const run = await runText(["- hosts: all", "  tasks:", "    - lock: { holder: ci-42, commit: abc }"].join("\n"), {
+      config: { deploy_dir: "/opt/shop" },
+    });
+    expect(run.outcomes[0]?.status).toBe("changed");
+    const text = run.hosts.get("a")?.files.get("/opt/shop/.slipway-lock/holder")?.content ?? "";
+    const record = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(record).sort()).toEqual(["commit", "holder", "host", "pid", "run_id", "since"]);
+    expect(record).toMatchObject({ holder: "ci-42", commit: "abc", pid: process.pid, host: hostname() });
+  });
+
+  it("lock takes over a lock whose holder process died on this machine, as the deploy does", async () => {
+    const dead = 4_194_304 + 7; // above Linux's largest pid_max: no such process
+    const run = await runText(
+      ["- hosts: all", "  tasks:", "    - lock: { path: /srv/app/.lock, holder: ci-43 }"].join("\n"),
+      {
+        setup: (h) => {
+          h.files.set("/srv/app/.lock", { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
+          h.writeFile(
+            "/srv/app/.lock/holder",
+            JSON.stringify({
+              holder: "ci-41",
+              commit: "c",
+              since: "2026-01-01T00:00:00Z",
+              pid: dead,
+              host: hostname(),
+            }),
+          );
+        },
+      },
+    );
+    expect(run.outcomes[0]?.status).toBe("changed");
+    expect(run.outcomes[0]?.msg).toMatch(
+      /^taking over the stale lock \/srv\/app\/\.lock: its holder ci-41 .*; acquired/,
+    );
+    expect(run.hosts.get("a")?.files.get("/srv/app/.lock/holder")?.content).toContain('"holder":"ci-43"');
   });
 });
