@@ -1,8 +1,9 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
+import { containerRunArgv, specHash } from "../../../src/commands/docker.js";
 import { aptInstallArgv, dpkgQueryArgv, parseInstalled } from "../../../src/modules/apt.js";
 import { composeBase, composeChanged, upArgv } from "../../../src/modules/compose.js";
-import { runArgv, specHash } from "../../../src/modules/docker_container.js";
+import { containerRunOf } from "../../../src/modules/docker_container.js";
 import { planFile } from "../../../src/modules/file.js";
 import { validateArgv } from "../../../src/modules/support/install.js";
 import { splitCommand } from "../../../src/modules/support/shlex.js";
@@ -125,7 +126,7 @@ describe("builders", () => {
       labels: {},
       restart_policy: "unless-stopped" as const,
     };
-    expect(runArgv(args, "sha256:abc")).toEqual([
+    const base = [
       "docker",
       "run",
       "--detach",
@@ -133,16 +134,17 @@ describe("builders", () => {
       "web",
       "--restart",
       "unless-stopped",
-      "--label",
-      `slipway.spec=${specHash(args)}`,
-      "--publish",
-      "127.0.0.1:8001:8000",
-      "--env",
-      "MODE=prod",
       "--env-file",
       "/srv/app/.env",
+      "--env",
+      "MODE=prod",
+      "--publish",
+      "127.0.0.1:8001:8000",
       "sha256:abc",
-    ]);
+    ];
+    const run = containerRunArgv(containerRunOf(args, "sha256:abc"));
+    expect(run.spec).toBe(specHash(base));
+    expect(run.argv).toEqual([...base.slice(0, -1), "--label", `slipway.spec=${run.spec}`, "sha256:abc"]);
     const compose = {
       project_src: "/srv/app",
       project_name: "app-blue",
