@@ -1,9 +1,12 @@
 /** `slipway validate [-c file] [--env NAME] [--json]`: check slipway.yml without touching any server. */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import type { SlipwayConfig } from "../config/index.js";
 import { type ConfigIssue, formatIssue, formatPath } from "../config/issues.js";
 import { validateConfigText } from "../config/load.js";
 import { validSummary } from "../config/summary.js";
+import { checkDeployHooks } from "../deploy/hooks.js";
+import { ConfigError } from "../errors.js";
 import { EXIT } from "./_exit.js";
 import { type ConfigFlags, configFile, configOptions, jsonOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
@@ -54,10 +57,42 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
       report: { file, ok: false, issues: result.issues.map(reportIssue) },
     };
   }
+  const hookProblems = hookIssues(result.configs);
+  if (hookProblems.length > 0) {
+    const count = hookProblems.length;
+    return {
+      exitCode: EXIT.config,
+      stdout: [],
+      stderr: [...hookProblems, `${file}: ${count} problem${count === 1 ? "" : "s"}`],
+      report: { file, ok: false, issues: hookProblems.map(issueOfLine) },
+    };
+  }
   const config = result.configs[0];
   const environments = options.env ? [] : result.environments;
   const summary = config ? validSummary(file, config, environments) : `${file}: valid`;
   return { exitCode: EXIT.ok, stdout: [summary], stderr: [], report: { file, ok: true, environments, issues: [] } };
+}
+
+/** The hooks' problems as the deploy's parser reports them (`file:line:col: key: message` lines), once each. */
+function hookIssues(configs: readonly SlipwayConfig[]): string[] {
+  const lines = new Set<string>();
+  for (const config of configs) {
+    try {
+      checkDeployHooks(config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const line of error.message.split("\n")) lines.add(line);
+    }
+  }
+  return [...lines];
+}
+
+/** A `file:line:col: message` line in the --json shape. */
+function issueOfLine(line: string): ValidateReport["issues"][number] {
+  const match = /^(.*?):(\d+):(\d+): (?:([\w.[\]-]+): )?(.*)$/.exec(line);
+  if (!match) return { file: "", line: 0, col: 0, key: "", message: line };
+  const [, where = "", row = "0", col = "0", key = "", message = ""] = match;
+  return { file: where, line: Number(row), col: Number(col), key, message };
 }
 
 export function register(program: Command, run: CliRun): void {

@@ -13,6 +13,7 @@ import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import type { DeployEventSink } from "./events.js";
 import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
+import { checkDeployHooks } from "./hooks.js";
 import { type HostRun, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
 import { formatRecap } from "./recap.js";
@@ -121,6 +122,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, new Date());
   if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+  checkDeployHooks(config);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
   // Runtime container: images built and pushed on the runner (unless the caller has them), pulled by digest on hosts.

@@ -51,6 +51,23 @@ export function hookPlaybookText(name: DeployHookName, hostName: string): string
   return `${JSON.stringify([play], null, 2)}\n`;
 }
 
+/**
+ * Parses every hook point of slipway.yml as a deploy will (modules, their arguments, keywords), without a host: a
+ * hook the deploy would refuse is refused by `slipway validate` and before any deploy connects. Throws the parser's
+ * ConfigError (each problem with its file:line:col in slipway.yml).
+ */
+export function checkDeployHooks(config: SlipwayConfig): void {
+  const modules = defaultRegistry();
+  for (const name of ["before_switch", "after_switch"] as const) {
+    if (hookTaskCount(config, name) === 0) continue;
+    parsePlaybookText(hookPlaybookText(name, "all"), `${config.source.dir}/.slipway-hook.yml`, {
+      modules,
+      hooks: hooksFromConfig(config as unknown as { hooks: Record<string, readonly unknown[]> }),
+      hooksFile: config.source.file,
+    });
+  }
+}
+
 /** Number of tasks slipway.yml puts at this hook point (0: nothing to run). */
 export function hookTaskCount(config: SlipwayConfig, name: DeployHookName): number {
   return (config.hooks[name] ?? []).length;

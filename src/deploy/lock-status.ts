@@ -11,6 +11,8 @@ import { deployPaths } from "./paths.js";
 
 export interface HostLock {
   host: string;
+  /** `slipway lock status`: "free", "held" (see holder) or "unreachable" (see error). */
+  state?: "free" | "held" | "unreachable";
   holder?: LockHolder;
   error?: string;
 }
@@ -40,11 +42,12 @@ async function onHosts(
   }
 }
 
-export function lockStatus(config: SlipwayConfig, limit?: string[]): Promise<HostLock[]> {
-  return onHosts(config, limit, async (host, path) => {
+export async function lockStatus(config: SlipwayConfig, limit?: string[]): Promise<HostLock[]> {
+  const locks = await onHosts(config, limit, async (host, path) => {
     const holder = await readLockHolder(host, path);
     return { host: host.name, ...(holder ? { holder } : {}) };
   });
+  return locks.map((l) => ({ ...l, state: l.error ? "unreachable" : l.holder ? "held" : "free" }));
 }
 
 /** Removes each host's lock whoever holds it (the explicit `slipway lock release`); returns the holders removed. */

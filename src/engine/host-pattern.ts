@@ -39,11 +39,23 @@ function byName(inventory: Inventory, re: RegExp): string[] {
   return [...hosts, ...fromGroups];
 }
 
+/** `~regex` as a RegExp; a regular expression that does not compile is the user's config error, not a crash. */
+function patternRegExp(term: string): RegExp {
+  try {
+    return new RegExp(term.slice(1));
+  } catch (error) {
+    throw new ConfigError(`host pattern "${term}": ${(error as Error).message}`, {
+      step: "limit",
+      hint: "after ~ write a JavaScript regular expression, e.g. ~web\\d+ (quote it for the shell)",
+    });
+  }
+}
+
 function resolveTerm(inventory: Inventory, term: string): string[] {
   if (term === "all" || term === "*") return Object.keys(inventory.hosts);
   if (term in inventory.groups) return groupMembers(inventory, term);
   if (term in inventory.hosts) return [term];
-  if (term.startsWith("~")) return byName(inventory, new RegExp(term.slice(1)));
+  if (term.startsWith("~")) return byName(inventory, patternRegExp(term));
   if (term.includes("*") || term.includes("?")) return byName(inventory, globToRegExp(term));
   return [];
 }

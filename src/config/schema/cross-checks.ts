@@ -2,7 +2,9 @@
  * Rules that span sections (a route naming a service that does not exist, TLS without a domain, DuckDB under
  * blue-green). They run after every section parsed, so each message can name the exact key at fault.
  */
+
 import type { z } from "zod";
+import { previewPort } from "../preview-port.js";
 import { FILE_ENGINES } from "./database.js";
 import {
   checkAccessories,
@@ -20,6 +22,7 @@ type Path = (string | number)[];
 
 /** The parts of the parsed config these checks read (kept structural to avoid a cycle with schema.ts). */
 export interface CheckedConfig {
+  app: string;
   runtime: string;
   strategy: string;
   services: Record<
@@ -55,6 +58,8 @@ export interface CheckedConfig {
     static?: { root?: string; source?: string };
     load_balance: Record<string, { instances: number }>;
     hosts?: string[];
+    preview: boolean;
+    preview_port?: number;
   };
   tls: { enabled: boolean; email?: string; domains?: string[]; certificate_path?: string; key_path?: string };
   database?: { engine: string; volume?: string; compose_service?: string };
@@ -295,6 +300,13 @@ function checkPorts(config: CheckedConfig, issue: Issue, _needService?: NeedServ
         const p = base + i;
         const owner = owners.get(p);
         const here = `${name} (${color})`;
+        if (i > 0 && p > 65535 && base <= 65535) {
+          issue(
+            ["proxy", "load_balance", name, "instances"],
+            `${instances} instances from ${color} port ${base} reach port ${p}, above 65535: lower \`ports.${color}\``,
+            instances,
+          );
+        }
         if (owner && !owner.startsWith(`${name} `)) {
           issue(["services", name, "port"], `host port ${p} of ${here} is also used by ${owner}: set \`ports\``, p);
         }
@@ -302,6 +314,21 @@ function checkPorts(config: CheckedConfig, issue: Issue, _needService?: NeedServ
       }
     }
   }
+  checkPreviewPort(config, issue, owners);
+}
+
+/** The preview listener binds 127.0.0.1:<port> on every nginx host: not a service's port, not nginx's own 80/443. */
+function checkPreviewPort(config: CheckedConfig, issue: Issue, owners: Map<number, string>) {
+  if (config.proxy.mode !== "nginx" || !config.proxy.preview) return;
+  const port = previewPort(config);
+  const path = config.proxy.preview_port !== undefined ? ["proxy", "preview_port"] : ["app"];
+  const owner = owners.get(port) ?? (port === 80 || port === 443 ? `nginx's public port ${port}` : undefined);
+  if (!owner) return;
+  const what =
+    config.proxy.preview_port !== undefined
+      ? `preview port ${port} is also used by ${owner}`
+      : `the preview port derived from the app name (${port}) is also used by ${owner}: set \`proxy.preview_port\``;
+  issue(path, what, port);
 }
 
 function list(names: string[]): string {

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { address, bool, duration, inventoryName, localPath, patternString, port, secretName } from "./primitives.js";
+import {
+  address,
+  bool,
+  duration,
+  inventoryName,
+  localPath,
+  patternString,
+  port,
+  positiveInt,
+  secretName,
+} from "./primitives.js";
 
 /** A pinned key: a known_hosts line (`host ssh-ed25519 AAAA...`, hashed hosts too) or `SHA256:...` fingerprint. */
 const HOST_KEY_PATTERN =
@@ -79,9 +89,15 @@ export const inventorySchema = z
       .describe("Target servers by name."),
     groups: z.record(inventoryName("group"), groupSchema).default({}).describe("Groups of hosts by name."),
     serial: z
-      .union([z.number().int().min(1), patternString(/^\d{1,3}%$/, "")], {
-        error: 'expected a number of hosts or a percentage like "50%"',
-      })
+      .union(
+        [
+          positiveInt('a number of hosts >= 1 or a percentage like "50%"'),
+          patternString(/^(100|[1-9]\d?)%$/, 'expected a percentage from "1%" to "100%"'),
+        ],
+        {
+          error: 'expected a number of hosts or a percentage like "50%"',
+        },
+      )
       .default("100%")
       .describe(
         "Rolling batch size: hosts deployed at once, a number or a percentage of the chosen hosts (rounded down as Ansible does, at least 1).",

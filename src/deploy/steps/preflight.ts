@@ -10,19 +10,27 @@ import { nginxTest } from "../../render/validators.js";
 import { checkDatabasePresent } from "../backup-step.js";
 import { tlsReady } from "../nginx.js";
 import { colorEnvFile } from "../stage-steps.js";
-import type { Step } from "./types.js";
+import type { FlowState, Step } from "./types.js";
+
+/** Throws (naming the service and the secrets) when an env file of the idle color would lack a secret's value. */
+function requireServiceSecrets(s: FlowState): void {
+  const { host, config } = s.run;
+  for (const service of Object.keys(config.services)) colorEnvFile(host, config, service, s.idle, s.run.secrets);
+}
 
 export const preflightStep: Step = {
   name: "preflight",
   async plan(s) {
     if (s.run.kind === "deploy") await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+    // A plan that says "ready" must not hide a missing secret the run would stop at.
+    requireServiceSecrets(s);
     nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
   },
   async run(s) {
     const { host, config } = s.run;
     if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
     // A secret with no value stops the run here, not at stage after the lock and the backup (throws, naming them).
-    for (const service of Object.keys(config.services)) colorEnvFile(host, config, service, s.idle, s.run.secrets);
+    requireServiceSecrets(s);
     const site = nginxSiteFromConfig(config, { color: s.idle, tlsReady: await tlsReady(host, config) });
     if (site) {
       const test = nginxTest();

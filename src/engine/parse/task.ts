@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node, stringify } from "yaml";
 import { checkSyntax, hasTemplate } from "../expr/template.js";
 import { ExprSyntaxError } from "../expr/tokens.js";
-import { didYouMean } from "../suggest.js";
+import { closest, didYouMean } from "../suggest.js";
 import type { Module, ModuleTask, Task, TaskCommon } from "../types.js";
 import { locateInlineHooks } from "./hooks.js";
 import {
@@ -243,6 +243,18 @@ function parseTask(ctx: TaskParseContext, node: Node, where: string): Task | und
   return parseModuleTask(ctx, common, byKey, moduleEntry, where);
 }
 
+/**
+ * Ansible's shell-running modules (`shell`, `raw`, `script`, and misspellings of them) are `command` with `cmd:` here;
+ * otherwise the nearest module, then the nearest keyword.
+ */
+function unknownModuleHint(name: string, modules: readonly string[]): string {
+  const bare = name.replace(/^ansible\.(builtin|legacy)\./, "");
+  if (closest(bare, ["shell", "raw", "script"]) !== undefined && !modules.includes(bare)) {
+    return ': use module "command" with `cmd:` (it runs the line through /bin/sh)';
+  }
+  return didYouMean(bare, modules) || didYouMean(bare, TASK_KEYWORDS);
+}
+
 function parseModuleTask(
   ctx: TaskParseContext,
   common: TaskCommon,
@@ -257,7 +269,7 @@ function parseModuleTask(
       file,
       moduleEntry.keyNode,
       where,
-      `unknown module "${moduleEntry.key}"${didYouMean(moduleEntry.key, [...ctx.modules.names(), ...TASK_KEYWORDS])}`,
+      `unknown module "${moduleEntry.key}"${unknownModuleHint(moduleEntry.key, ctx.modules.names())}`,
     );
     return undefined;
   }

@@ -3,8 +3,10 @@
  * request reaches the service, the route path too with `strip_prefix`. Upstreams point at the live color's ports.
  * proxy.mode `internal` has no site at all (null).
  */
+
 import { selectHosts } from "../../config/inventory.js";
 import { colorPort } from "../../config/ports.js";
+import { previewPort } from "../../config/preview-port.js";
 import type { RouteConfig, SlipwayConfig } from "../../config/schema.js";
 import { certificateNames } from "../../config/served-names.js";
 import { defaultSitePath } from "../apply.js";
@@ -82,17 +84,7 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
   };
 }
 
-/**
- * The preview listener's port: `proxy.preview_port`, else 30000-32699 from the app name (stable per app). Below
- * Linux's ephemeral range (32768-60999): a port there can be held by any outgoing connection (nginx to an upstream),
- * and a reload that cannot bind it fails.
- */
-export function previewPort(config: SlipwayConfig): number {
-  if (config.proxy.preview_port !== undefined) return config.proxy.preview_port;
-  let hash = 0;
-  for (const ch of config.app) hash = (hash * 31 + ch.charCodeAt(0)) % 2700;
-  return 30000 + hash;
-}
+export { previewPort };
 
 /** The preview routes to the color that is not live: the idle one a deploy checks before switching to it. */
 function previewModel(config: SlipwayConfig, services: string[], live: Color): NonNullable<NginxSiteModel["preview"]> {

@@ -27,6 +27,17 @@ describe("slipway validate", () => {
     expect(output.stderr[7]).toBe(`${fixtures}invalid/many-errors-at-once.yml: 7 problems`);
   });
 
+  it("refuses a hook the deploy would refuse (the deploy's own parser), exit 4 with its position", async () => {
+    const file = `${fixtures}hooks/unknown-module.yml`;
+    const output = await runValidate(file);
+    expect(output.exitCode).toBe(4);
+    expect(output.report.ok).toBe(false);
+    expect(output.report.issues).toEqual([
+      expect.objectContaining({ line: 18, col: 15, key: "hooks.before_switch[0]" }),
+    ]);
+    expect(output.stderr[0]).toMatch(/unknown-module\.yml:18:15: hooks\.before_switch\[0\]: unknown module "shel"/);
+  });
+
   it("--env checks that environment only; an unknown one fails", async () => {
     expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "staging" })).stdout).toEqual([
       `${fixtures}valid/overlays.yml [staging]: valid (app shop, 1 service, 1 host, runtime container)`,

@@ -60,4 +60,14 @@ describe("--limit", () => {
       expect.objectContaining({ name: "ConfigError", step: "limit" }),
     );
   });
+
+  it("a ~regex that does not compile is a config error naming the pattern, not a crash", () => {
+    expect(() => limitHosts(inventory, "~web[")).toThrow(
+      expect.objectContaining({
+        name: "ConfigError",
+        step: "limit",
+        message: 'host pattern "~web[": Invalid regular expression: /web[/: Unterminated character class',
+      }),
+    );
+  });
 });
