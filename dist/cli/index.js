@@ -761,14 +761,14 @@ var require_wrapHelper = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.wrapHelper = wrapHelper;
-    function wrapHelper(helper, transformOptionsFn) {
-      if (typeof helper !== "function") {
-        return helper;
+    function wrapHelper(helper2, transformOptionsFn) {
+      if (typeof helper2 !== "function") {
+        return helper2;
       }
       var wrapper = function wrapper2() {
         var options = arguments[arguments.length - 1];
         arguments[arguments.length - 1] = transformOptionsFn(options);
-        return helper.apply(this, arguments);
+        return helper2.apply(this, arguments);
       };
       return wrapper;
     }
@@ -1082,13 +1082,13 @@ var require_runtime = __commonJS({
     function addHelpers(mergedHelpers, helpers, container) {
       if (!helpers) return;
       Object.keys(helpers).forEach(function(helperName) {
-        var helper = helpers[helperName];
-        mergedHelpers[helperName] = passLookupPropertyOption(helper, container);
+        var helper2 = helpers[helperName];
+        mergedHelpers[helperName] = passLookupPropertyOption(helper2, container);
       });
     }
-    function passLookupPropertyOption(helper, container) {
+    function passLookupPropertyOption(helper2, container) {
       var lookupProperty = container.lookupProperty;
-      return _internalWrapHelper.wrapHelper(helper, function(options) {
+      return _internalWrapHelper.wrapHelper(helper2, function(options) {
         options.lookupProperty = lookupProperty;
         return options;
       });
@@ -5352,17 +5352,17 @@ var require_javascript_compiler = __commonJS({
       //
       // If the helper is not found, `helperMissing` is called.
       invokeHelper: function invokeHelper(paramSize, name, isSimple) {
-        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name);
+        var nonHelper = this.popStack(), helper2 = this.setupHelper(paramSize, name);
         var possibleFunctionCalls = [];
         if (isSimple) {
-          possibleFunctionCalls.push(helper.name);
+          possibleFunctionCalls.push(helper2.name);
         }
         possibleFunctionCalls.push(nonHelper);
         if (!this.options.strict) {
           possibleFunctionCalls.push(this.aliasable("container.hooks.helperMissing"));
         }
         var functionLookupCode = ["(", this.itemsSeparatedBy(possibleFunctionCalls, "||"), ")"];
-        var functionCall = this.source.functionCall(functionLookupCode, "call", helper.callParams);
+        var functionCall = this.source.functionCall(functionLookupCode, "call", helper2.callParams);
         this.push(functionCall);
       },
       itemsSeparatedBy: function itemsSeparatedBy(items, separator) {
@@ -5381,8 +5381,8 @@ var require_javascript_compiler = __commonJS({
       // This operation is used when the helper is known to exist,
       // so a `helperMissing` fallback is not required.
       invokeKnownHelper: function invokeKnownHelper(paramSize, name) {
-        var helper = this.setupHelper(paramSize, name);
-        this.push(this.source.functionCall(helper.name, "call", helper.callParams));
+        var helper2 = this.setupHelper(paramSize, name);
+        this.push(this.source.functionCall(helper2.name, "call", helper2.callParams));
       },
       // [invokeAmbiguous]
       //
@@ -5400,14 +5400,14 @@ var require_javascript_compiler = __commonJS({
         this.useRegister("helper");
         var nonHelper = this.popStack();
         this.emptyHash();
-        var helper = this.setupHelper(0, name, helperCall);
+        var helper2 = this.setupHelper(0, name, helperCall);
         var helperName = this.lastHelper = this.nameLookup("helpers", name, "helper");
         var lookup2 = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
         if (!this.options.strict) {
           lookup2[0] = "(helper = ";
           lookup2.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
         }
-        this.push(["(", lookup2, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
+        this.push(["(", lookup2, helper2.paramsInit ? ["),(", helper2.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper2.callParams), " : helper))"]);
       },
       // [invokePartial]
       //
@@ -5656,12 +5656,12 @@ var require_javascript_compiler = __commonJS({
           callParams: [callContext].concat(params)
         };
       },
-      setupParams: function setupParams(helper, paramSize, params) {
+      setupParams: function setupParams(helper2, paramSize, params) {
         var options = {}, contexts = [], types = [], ids = [], objectArgs = !params, param = void 0;
         if (objectArgs) {
           params = [];
         }
-        options.name = this.quotedString(helper);
+        options.name = this.quotedString(helper2);
         options.hash = this.popStack();
         if (this.trackIds) {
           options.hashIds = this.popStack();
@@ -5705,8 +5705,8 @@ var require_javascript_compiler = __commonJS({
         }
         return options;
       },
-      setupHelperArgs: function setupHelperArgs(helper, paramSize, params, useRegister) {
-        var options = this.setupParams(helper, paramSize, params);
+      setupHelperArgs: function setupHelperArgs(helper2, paramSize, params, useRegister) {
+        var options = this.setupParams(helper2, paramSize, params);
         options.loc = locationLiteral(this);
         options = this.objectLiteral(options);
         if (useRegister) {
@@ -27899,12 +27899,12 @@ var require_help = __commonJS({
        * @param {Help} helper
        * @returns {number}
        */
-      longestSubcommandTermLength(cmd, helper) {
-        return helper.visibleCommands(cmd).reduce((max, command) => {
+      longestSubcommandTermLength(cmd, helper2) {
+        return helper2.visibleCommands(cmd).reduce((max, command) => {
           return Math.max(
             max,
             this.displayWidth(
-              helper.styleSubcommandTerm(helper.subcommandTerm(command))
+              helper2.styleSubcommandTerm(helper2.subcommandTerm(command))
             )
           );
         }, 0);
@@ -27916,11 +27916,11 @@ var require_help = __commonJS({
        * @param {Help} helper
        * @returns {number}
        */
-      longestOptionTermLength(cmd, helper) {
-        return helper.visibleOptions(cmd).reduce((max, option) => {
+      longestOptionTermLength(cmd, helper2) {
+        return helper2.visibleOptions(cmd).reduce((max, option) => {
           return Math.max(
             max,
-            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+            this.displayWidth(helper2.styleOptionTerm(helper2.optionTerm(option)))
           );
         }, 0);
       }
@@ -27931,11 +27931,11 @@ var require_help = __commonJS({
        * @param {Help} helper
        * @returns {number}
        */
-      longestGlobalOptionTermLength(cmd, helper) {
-        return helper.visibleGlobalOptions(cmd).reduce((max, option) => {
+      longestGlobalOptionTermLength(cmd, helper2) {
+        return helper2.visibleGlobalOptions(cmd).reduce((max, option) => {
           return Math.max(
             max,
-            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+            this.displayWidth(helper2.styleOptionTerm(helper2.optionTerm(option)))
           );
         }, 0);
       }
@@ -27946,12 +27946,12 @@ var require_help = __commonJS({
        * @param {Help} helper
        * @returns {number}
        */
-      longestArgumentTermLength(cmd, helper) {
-        return helper.visibleArguments(cmd).reduce((max, argument) => {
+      longestArgumentTermLength(cmd, helper2) {
+        return helper2.visibleArguments(cmd).reduce((max, argument) => {
           return Math.max(
             max,
             this.displayWidth(
-              helper.styleArgumentTerm(helper.argumentTerm(argument))
+              helper2.styleArgumentTerm(helper2.argumentTerm(argument))
             )
           );
         }, 0);
@@ -28065,9 +28065,9 @@ var require_help = __commonJS({
        * @param {Help} helper
        * @returns string[]
        */
-      formatItemList(heading, items, helper) {
+      formatItemList(heading, items, helper2) {
         if (items.length === 0) return [];
-        return [helper.styleTitle(heading), ...items, ""];
+        return [helper2.styleTitle(heading), ...items, ""];
       }
       /**
        * Group items by their help group heading.
@@ -28099,73 +28099,73 @@ var require_help = __commonJS({
        * @param {Help} helper
        * @returns {string}
        */
-      formatHelp(cmd, helper) {
-        const termWidth = helper.padWidth(cmd, helper);
-        const helpWidth = helper.helpWidth ?? 80;
+      formatHelp(cmd, helper2) {
+        const termWidth = helper2.padWidth(cmd, helper2);
+        const helpWidth = helper2.helpWidth ?? 80;
         function callFormatItem(term, description) {
-          return helper.formatItem(term, termWidth, description, helper);
+          return helper2.formatItem(term, termWidth, description, helper2);
         }
         let output2 = [
-          `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
+          `${helper2.styleTitle("Usage:")} ${helper2.styleUsage(helper2.commandUsage(cmd))}`,
           ""
         ];
-        const commandDescription = helper.commandDescription(cmd);
+        const commandDescription = helper2.commandDescription(cmd);
         if (commandDescription.length > 0) {
           output2 = output2.concat([
-            helper.boxWrap(
-              helper.styleCommandDescription(commandDescription),
+            helper2.boxWrap(
+              helper2.styleCommandDescription(commandDescription),
               helpWidth
             ),
             ""
           ]);
         }
-        const argumentList = helper.visibleArguments(cmd).map((argument) => {
+        const argumentList = helper2.visibleArguments(cmd).map((argument) => {
           return callFormatItem(
-            helper.styleArgumentTerm(helper.argumentTerm(argument)),
-            helper.styleArgumentDescription(helper.argumentDescription(argument))
+            helper2.styleArgumentTerm(helper2.argumentTerm(argument)),
+            helper2.styleArgumentDescription(helper2.argumentDescription(argument))
           );
         });
         output2 = output2.concat(
-          this.formatItemList("Arguments:", argumentList, helper)
+          this.formatItemList("Arguments:", argumentList, helper2)
         );
         const optionGroups = this.groupItems(
           cmd.options,
-          helper.visibleOptions(cmd),
+          helper2.visibleOptions(cmd),
           (option) => option.helpGroupHeading ?? "Options:"
         );
         optionGroups.forEach((options, group) => {
           const optionList = options.map((option) => {
             return callFormatItem(
-              helper.styleOptionTerm(helper.optionTerm(option)),
-              helper.styleOptionDescription(helper.optionDescription(option))
+              helper2.styleOptionTerm(helper2.optionTerm(option)),
+              helper2.styleOptionDescription(helper2.optionDescription(option))
             );
           });
-          output2 = output2.concat(this.formatItemList(group, optionList, helper));
+          output2 = output2.concat(this.formatItemList(group, optionList, helper2));
         });
-        if (helper.showGlobalOptions) {
-          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option) => {
+        if (helper2.showGlobalOptions) {
+          const globalOptionList = helper2.visibleGlobalOptions(cmd).map((option) => {
             return callFormatItem(
-              helper.styleOptionTerm(helper.optionTerm(option)),
-              helper.styleOptionDescription(helper.optionDescription(option))
+              helper2.styleOptionTerm(helper2.optionTerm(option)),
+              helper2.styleOptionDescription(helper2.optionDescription(option))
             );
           });
           output2 = output2.concat(
-            this.formatItemList("Global Options:", globalOptionList, helper)
+            this.formatItemList("Global Options:", globalOptionList, helper2)
           );
         }
         const commandGroups = this.groupItems(
           cmd.commands,
-          helper.visibleCommands(cmd),
+          helper2.visibleCommands(cmd),
           (sub) => sub.helpGroup() || "Commands:"
         );
         commandGroups.forEach((commands, group) => {
           const commandList = commands.map((sub) => {
             return callFormatItem(
-              helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
-              helper.styleSubcommandDescription(helper.subcommandDescription(sub))
+              helper2.styleSubcommandTerm(helper2.subcommandTerm(sub)),
+              helper2.styleSubcommandDescription(helper2.subcommandDescription(sub))
             );
           });
-          output2 = output2.concat(this.formatItemList(group, commandList, helper));
+          output2 = output2.concat(this.formatItemList(group, commandList, helper2));
         });
         return output2.join("\n");
       }
@@ -28244,12 +28244,12 @@ var require_help = __commonJS({
        * @param {Help} helper
        * @returns {number}
        */
-      padWidth(cmd, helper) {
+      padWidth(cmd, helper2) {
         return Math.max(
-          helper.longestOptionTermLength(cmd, helper),
-          helper.longestGlobalOptionTermLength(cmd, helper),
-          helper.longestSubcommandTermLength(cmd, helper),
-          helper.longestArgumentTermLength(cmd, helper)
+          helper2.longestOptionTermLength(cmd, helper2),
+          helper2.longestGlobalOptionTermLength(cmd, helper2),
+          helper2.longestSubcommandTermLength(cmd, helper2),
+          helper2.longestArgumentTermLength(cmd, helper2)
         );
       }
       /**
@@ -28274,21 +28274,21 @@ var require_help = __commonJS({
        * @param {Help} helper
        * @returns {string}
        */
-      formatItem(term, termWidth, description, helper) {
+      formatItem(term, termWidth, description, helper2) {
         const itemIndent = 2;
         const itemIndentStr = " ".repeat(itemIndent);
         if (!description) return itemIndentStr + term;
         const paddedTerm = term.padEnd(
-          termWidth + term.length - helper.displayWidth(term)
+          termWidth + term.length - helper2.displayWidth(term)
         );
         const spacerWidth = 2;
         const helpWidth = this.helpWidth ?? 80;
         const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
         let formattedDescription;
-        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description)) {
+        if (remainingWidth < this.minWidthToWrap || helper2.preformatted(description)) {
           formattedDescription = description;
         } else {
-          const wrappedDescription = helper.boxWrap(description, remainingWidth);
+          const wrappedDescription = helper2.boxWrap(description, remainingWidth);
           formattedDescription = wrappedDescription.replace(
             /\n/g,
             "\n" + " ".repeat(termWidth + spacerWidth)
@@ -30737,14 +30737,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {string}
        */
       helpInformation(contextOptions) {
-        const helper = this.createHelp();
+        const helper2 = this.createHelp();
         const context = this._getOutputContext(contextOptions);
-        helper.prepareContext({
+        helper2.prepareContext({
           error: context.error,
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text = helper.formatHelp(this, helper);
+        const text = helper2.formatHelp(this, helper2);
         if (context.hasColors) return text;
         return this._outputConfiguration.stripColor(text);
       }
@@ -31363,13 +31363,13 @@ var require_vendor_core = __commonJS({
         };
         Object.defineProperty(exports2, "__esModule", { value: true });
         exports2.sync = exports2.isexe = exports2.posix = exports2.win32 = void 0;
-        var posix5 = __importStar(require_posix());
-        exports2.posix = posix5;
+        var posix6 = __importStar(require_posix());
+        exports2.posix = posix6;
         var win32 = __importStar(require_win32());
         exports2.win32 = win32;
         __exportStar(require_options(), exports2);
         var platform = process.env._ISEXE_TEST_PLATFORM_ || process.platform;
-        var impl = platform === "win32" ? win32 : posix5;
+        var impl = platform === "win32" ? win32 : posix6;
         exports2.isexe = impl.isexe;
         exports2.sync = impl.sync;
       }
@@ -31378,9 +31378,9 @@ var require_vendor_core = __commonJS({
       "node_modules/which/lib/index.js"(exports2, module2) {
         "use strict";
         var { isexe, sync: isexeSync } = require_cjs();
-        var { join: join8, delimiter, sep, posix: posix5 } = __require("path");
+        var { join: join8, delimiter, sep, posix: posix6 } = __require("path");
         var isWindows = process.platform === "win32";
-        var rSlash = new RegExp(`[${posix5.sep}${sep === posix5.sep ? "" : sep}]`.replace(/(\\)/g, "\\$1"));
+        var rSlash = new RegExp(`[${posix6.sep}${sep === posix6.sep ? "" : sep}]`.replace(/(\\)/g, "\\$1"));
         var rRel = new RegExp(`^\\.${rSlash.source}`);
         var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
         var getPathInfo = (cmd, {
@@ -31959,7 +31959,7 @@ var require_vendor_core = __commonJS({
     var source_default = chalk3;
     var import_which = __toESM2(require_lib4(), 1);
     var import_node_process4 = __toESM2(__require("process"), 1);
-    var import_node_fs7 = __toESM2(__require("fs"), 1);
+    var import_node_fs8 = __toESM2(__require("fs"), 1);
     var import_node_os22 = __toESM2(__require("os"), 1);
     var EOL = /\r?\n|\r|\n/;
     var EMPTY = "-";
@@ -32412,8 +32412,8 @@ var require_vendor_core = __commonJS({
       if (f.length > 3 && f[0] === '"')
         return f[f.length - 1] === '"' ? isBin(f.slice(1, -1)) : false;
       try {
-        if (!import_node_fs7.default.existsSync(f)) return false;
-        const stat = import_node_fs7.default.lstatSync(f);
+        if (!import_node_fs8.default.existsSync(f)) return false;
+        const stat = import_node_fs8.default.lstatSync(f);
         return stat.isFile() || stat.isSymbolicLink();
       } catch (e) {
         return false;
@@ -32644,7 +32644,7 @@ var require_util2 = __commonJS({
       toCamelCase: () => toCamelCase
     });
     module.exports = __toCommonJS(util_exports2);
-    var import_node_path30 = __toESM2(__require("path"), 1);
+    var import_node_path31 = __toESM2(__require("path"), 1);
     var import_node_process = __toESM2(__require("process"), 1);
     var import_vendor_core = require_vendor_core();
     function noop() {
@@ -32666,10 +32666,10 @@ var require_util2 = __commonJS({
       const pathKey2 = import_node_process.default.platform === "win32" ? Object.keys(env2).reverse().find((key) => key.toUpperCase() === "PATH") || "Path" : "PATH";
       const pathValue = dirs.map(
         (c) => c && [
-          import_node_path30.default.resolve(c, "node_modules", ".bin"),
-          import_node_path30.default.resolve(c)
+          import_node_path31.default.resolve(c, "node_modules", ".bin"),
+          import_node_path31.default.resolve(c)
         ]
-      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path30.default.delimiter);
+      ).flat().concat(env2[pathKey2]).filter(Boolean).join(import_node_path31.default.delimiter);
       return __spreadProps(__spreadValues({}, env2), {
         [pathKey2]: pathValue
       });
@@ -32749,7 +32749,7 @@ var require_core = __commonJS({
       kill: () => kill2,
       log: () => log2,
       os: () => os2,
-      path: () => import_node_path30.default,
+      path: () => import_node_path31.default,
       ps: () => import_vendor_core3.ps,
       quote: () => import_util22.quote,
       quotePowerShell: () => import_util22.quotePowerShell,
@@ -32766,7 +32766,7 @@ var require_core = __commonJS({
     var import_node_buffer = __require("buffer");
     var import_node_child_process3 = __toESM2(__require("child_process"), 1);
     var import_node_events = __require("events");
-    var import_node_fs7 = __toESM2(__require("fs"), 1);
+    var import_node_fs8 = __toESM2(__require("fs"), 1);
     var import_node_os5 = __require("os");
     var import_node_process2 = __toESM2(__require("process"), 1);
     var import_node_util2 = __require("util");
@@ -33110,7 +33110,7 @@ ${details}`;
     var import_vendor_core2 = require_vendor_core();
     var import_util9 = require_util2();
     var import_internals = require_internals();
-    var import_node_path30 = __toESM2(__require("path"), 1);
+    var import_node_path31 = __toESM2(__require("path"), 1);
     var os2 = __toESM2(__require("os"), 1);
     var import_vendor_core3 = require_vendor_core();
     var import_util22 = require_util2();
@@ -33497,7 +33497,7 @@ ${details}`;
       // prettier-ignore
       _pipe(source, dest, ...args) {
         if ((0, import_util9.isString)(dest))
-          return this._pipe(source, import_node_fs7.default.createWriteStream(dest));
+          return this._pipe(source, import_node_fs8.default.createWriteStream(dest));
         if ((0, import_util9.isStringLiteral)(dest, ...args))
           return this._pipe(
             source,
@@ -36082,9 +36082,9 @@ var require_vendor_extra = __commonJS({
                     const idx = prev.value.lastIndexOf("[");
                     const pre = prev.value.slice(0, idx);
                     const rest2 = prev.value.slice(idx + 2);
-                    const posix5 = POSIX_REGEX_SOURCE[rest2];
-                    if (posix5) {
-                      prev.value = pre + posix5;
+                    const posix6 = POSIX_REGEX_SOURCE[rest2];
+                    if (posix6) {
+                      prev.value = pre + posix6;
                       state.backtrack = true;
                       advance();
                       if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -36603,7 +36603,7 @@ var require_vendor_extra = __commonJS({
             throw new TypeError("Expected pattern to be a non-empty string");
           }
           const opts = options || {};
-          const posix5 = utils.isWindows(options);
+          const posix6 = utils.isWindows(options);
           const regex = isState ? picomatch.compileRe(glob22, options) : picomatch.makeRe(glob22, options, false, true);
           const state = regex.state;
           delete regex.state;
@@ -36613,8 +36613,8 @@ var require_vendor_extra = __commonJS({
             isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
           }
           const matcher = (input2, returnObject = false) => {
-            const { isMatch, match, output: output2 } = picomatch.test(input2, regex, options, { glob: glob22, posix: posix5 });
-            const result = { glob: glob22, state, regex, posix: posix5, input: input2, output: output2, match, isMatch };
+            const { isMatch, match, output: output2 } = picomatch.test(input2, regex, options, { glob: glob22, posix: posix6 });
+            const result = { glob: glob22, state, regex, posix: posix6, input: input2, output: output2, match, isMatch };
             if (typeof opts.onResult === "function") {
               opts.onResult(result);
             }
@@ -36639,7 +36639,7 @@ var require_vendor_extra = __commonJS({
           }
           return matcher;
         };
-        picomatch.test = (input2, regex, options, { glob: glob22, posix: posix5 } = {}) => {
+        picomatch.test = (input2, regex, options, { glob: glob22, posix: posix6 } = {}) => {
           if (typeof input2 !== "string") {
             throw new TypeError("Expected input to be a string");
           }
@@ -36647,7 +36647,7 @@ var require_vendor_extra = __commonJS({
             return { isMatch: false, output: "" };
           }
           const opts = options || {};
-          const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
+          const format = opts.format || (posix6 ? utils.toPosixSlashes : null);
           let match = input2 === glob22;
           let output2 = match && format ? format(input2) : input2;
           if (match === false) {
@@ -36656,14 +36656,14 @@ var require_vendor_extra = __commonJS({
           }
           if (match === false || opts.capture === true) {
             if (opts.matchBase === true || opts.basename === true) {
-              match = picomatch.matchBase(input2, regex, options, posix5);
+              match = picomatch.matchBase(input2, regex, options, posix6);
             } else {
               match = regex.exec(output2);
             }
           }
           return { isMatch: Boolean(match), match, output: output2 };
         };
-        picomatch.matchBase = (input2, glob22, options, posix5 = utils.isWindows(options)) => {
+        picomatch.matchBase = (input2, glob22, options, posix6 = utils.isWindows(options)) => {
           const regex = glob22 instanceof RegExp ? glob22 : picomatch.makeRe(glob22, options);
           return regex.test(path32.basename(input2));
         };
@@ -36848,9 +36848,9 @@ var require_vendor_extra = __commonJS({
           return [].concat(patterns).every((p2) => picomatch(p2, options)(str));
         };
         micromatch.capture = (glob22, input2, options) => {
-          let posix5 = utils.isWindows(options);
+          let posix6 = utils.isWindows(options);
           let regex = picomatch.makeRe(String(glob22), __spreadProps(__spreadValues({}, options), { capture: true }));
-          let match = regex.exec(posix5 ? utils.toPosixSlashes(input2) : input2);
+          let match = regex.exec(posix6 ? utils.toPosixSlashes(input2) : input2);
           if (match) {
             return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
           }
@@ -39188,7 +39188,7 @@ var require_vendor_extra = __commonJS({
             return utils.path.convertPathToPattern(source);
           }
           FastGlob2.convertPathToPattern = convertPathToPattern2;
-          let posix5;
+          let posix6;
           (function(posix22) {
             function escapePath2(source) {
               assertPatternsInput2(source);
@@ -39200,7 +39200,7 @@ var require_vendor_extra = __commonJS({
               return utils.path.convertPosixPathToPattern(source);
             }
             posix22.convertPathToPattern = convertPathToPattern3;
-          })(posix5 = FastGlob2.posix || (FastGlob2.posix = {}));
+          })(posix6 = FastGlob2.posix || (FastGlob2.posix = {}));
           let win32;
           (function(win322) {
             function escapePath2(source) {
@@ -41575,7 +41575,7 @@ var require_vendor_extra = __commonJS({
           });
         }
         var readFile10 = universalify.fromPromise(_readFile);
-        function readFileSync5(file2, options = {}) {
+        function readFileSync6(file2, options = {}) {
           if (typeof options === "string") {
             options = { encoding: options };
           }
@@ -41609,7 +41609,7 @@ var require_vendor_extra = __commonJS({
         }
         var jsonfile = {
           readFile: readFile10,
-          readFileSync: readFileSync5,
+          readFileSync: readFileSync6,
           writeFile: writeFile3,
           writeFileSync
         };
@@ -46299,7 +46299,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var PASSTHROUGH_LISTENERS_COUNT = 2;
     var PASSTHROUGH_LISTENERS_PER_STREAM = 1;
     var import_fast_glob2 = __toESM2(require_out4(), 1);
-    var import_node_fs7 = __toESM2(__require("fs"), 1);
+    var import_node_fs8 = __toESM2(__require("fs"), 1);
     var import_promises22 = __toESM2(__require("fs").promises, 1);
     function isType(fsStatType, statsMethodName, filePath) {
       return __async(this, null, function* () {
@@ -46322,7 +46322,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
         throw new TypeError(`Expected a string, got ${typeof filePath}`);
       }
       try {
-        return import_node_fs7.default[fsStatType](filePath)[statsMethodName]();
+        return import_node_fs8.default[fsStatType](filePath)[statsMethodName]();
       } catch (error62) {
         if (error62.code === "ENOENT") {
           return false;
@@ -46347,7 +46347,7 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
     var import_node_process = __toESM2(__require("process"), 1);
     var import_node_fs22 = __toESM2(__require("fs"), 1);
     var import_promises32 = __toESM2(__require("fs").promises, 1);
-    var import_node_path30 = __toESM2(__require("path"), 1);
+    var import_node_path31 = __toESM2(__require("path"), 1);
     var import_fast_glob = __toESM2(require_out4(), 1);
     var import_ignore = __toESM2(require_ignore2(), 1);
     function slash(path32) {
@@ -46379,23 +46379,23 @@ Content-Type: ${p2.type || "application/octet-stream"}\r
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path30.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path31.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path30.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path31.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path30.default.posix.join(base, cleanPattern);
+        result = import_node_path31.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     var parseIgnoreFile = (file2, cwd) => {
-      const base = slash(import_node_path30.default.relative(cwd, import_node_path30.default.dirname(file2.filePath)));
+      const base = slash(import_node_path31.default.relative(cwd, import_node_path31.default.dirname(file2.filePath)));
       return file2.content.split(/\r?\n/).filter((line) => line && !line.startsWith("#")).map((pattern) => applyBaseToPattern(pattern, base));
     };
     var toRelativePath = (fileOrDirectory, cwd) => {
       cwd = slash(cwd);
-      if (import_node_path30.default.isAbsolute(fileOrDirectory)) {
+      if (import_node_path31.default.isAbsolute(fileOrDirectory)) {
         if (slash(fileOrDirectory).startsWith(cwd)) {
-          return import_node_path30.default.relative(cwd, fileOrDirectory);
+          return import_node_path31.default.relative(cwd, fileOrDirectory);
         }
         throw new Error(`Path ${fileOrDirectory} is not in cwd ${cwd}`);
       }
@@ -73939,6 +73939,13 @@ var containerSchema = external_exports.strictObject({
   read_only: bool().default(false).describe("Read-only root filesystem (`--read-only`, with a private `/tmp`); volumes stay writable."),
   capabilities: external_exports.array(patternString(CAPABILITY_PATTERN, 'expected a capability like "NET_BIND_SERVICE" (no CAP_ prefix)')).default([]).describe("Capabilities the container keeps; every other one is dropped (`--cap-drop ALL`).")
 }).describe("Container hardening: always `--cap-drop ALL` and `no-new-privileges`; these add what the app needs.");
+var configFileSchema = external_exports.strictObject({
+  path: absolutePath().describe("Where the service reads it (inside its container), e.g. `/app/etc/config.json`."),
+  template: localPath().describe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the template syntax, documented
+    "Local template (relative to slipway.yml, or to --release-dir): `${secret:NAME}` is replaced by that secret of the service (JSON-escaped in a `.json` file)."
+  )
+}).describe("A config file rendered from a template with secrets.");
 var serviceSchema = external_exports.strictObject({
   build: buildSchema.optional(),
   image: external_exports.string({ error: "expected an image reference" }).optional().describe("A prebuilt image to run instead of building one (e.g. `postgres:16`)."),
@@ -73954,6 +73961,9 @@ var serviceSchema = external_exports.strictObject({
   health: healthSchema.optional(),
   env: external_exports.record(envName(), envValue()).default({}).describe("Plain environment variables. Secrets go in `secrets` (by name)."),
   secrets: external_exports.array(secretName()).default([]).describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
+  files: external_exports.array(configFileSchema).default([]).describe(
+    "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Runtime container and compose."
+  ),
   volumes: external_exports.array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED)).default([]).describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
   allow_host_paths: external_exports.array(external_exports.string()).optional().describe(
     "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host."
@@ -73964,6 +73974,9 @@ var serviceSchema = external_exports.strictObject({
   depends_on: external_exports.array(resourceName("service")).default([]).describe("Services started (and healthy) before this one."),
   hosts: external_exports.array(inventoryName("host or group")).optional().describe("Hosts or groups running this service. Default: every inventory host."),
   public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy."),
+  public_port: port().optional().describe(
+    "proxy.mode internal: the stable port the service answers on from outside (seed 000's frontend on :8050), forwarded to the live color by systemd-socket-proxyd; the colors stay on 127.0.0.1."
+  ),
   accessory: bool().default(false).describe(
     "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched, stopped or replaced by a deploy, kept across deploys. Runtime compose; the colors reach it by its service name."
   )
@@ -75564,6 +75577,7 @@ function writersForRuntime(input2) {
 }
 
 // src/config/inventory.ts
+import { posix } from "node:path";
 function resolveHosts(config2) {
   const { ssh, hosts, groups } = config2.inventory;
   return Object.entries(hosts).map(([name, host]) => {
@@ -75579,6 +75593,7 @@ function resolveHosts(config2) {
       hostKeys: host.host_keys,
       trustOnFirstUse: host.trust_on_first_use ?? ssh.trust_on_first_use,
       becomeUser: host.become_user ?? ssh.become_user,
+      privilege: privilegeOf(config2, host.privilege ?? ssh.privilege),
       identityFile: host.identity_file ?? ssh.identity_file,
       privateKeySecret: host.private_key_secret ?? ssh.private_key_secret,
       connectTimeout: ssh.connect_timeout,
@@ -75586,6 +75601,16 @@ function resolveHosts(config2) {
       vars: vars2
     };
   });
+}
+function privilegeOf(config2, mode) {
+  const db = config2.database;
+  const file2 = db && (db.engine === "sqlite" || db.engine === "duckdb") && db.path?.startsWith("/") ? db.path : void 0;
+  return {
+    mode,
+    app: config2.app,
+    deployDir: config2.deploy_dir,
+    dataDirs: file2 ? [posix.dirname(file2)] : []
+  };
 }
 function selectHosts(config2, patterns) {
   const all = resolveHosts(config2);
@@ -75610,6 +75635,14 @@ var RenderError = class extends SlipwayError {
     this.value = value;
   }
 };
+
+// src/config/preview-port.ts
+function previewPort(config2) {
+  if (config2.proxy.preview_port !== void 0) return config2.proxy.preview_port;
+  let hash2 = 0;
+  for (const ch of config2.app) hash2 = (hash2 * 31 + ch.charCodeAt(0)) % 2700;
+  return 3e4 + hash2;
+}
 
 // src/config/schema/database.ts
 var DATABASE_ENGINES = ["sqlite", "duckdb", "postgres", "mysql", "mongodb"];
@@ -75852,7 +75885,7 @@ function statefulReason(config2, name, service) {
 }
 
 // src/config/schema/volumes.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 
 // src/config/schema/system-dirs.ts
 var SYSTEM_DIRS = [
@@ -75877,7 +75910,7 @@ var PROTECTED_HOST_PATHS = [...SYSTEM_DIRS, "/var/lib/docker", "/var/run", "/var
 var DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
 function hostMountProblem(source) {
   if (!source.startsWith("/")) return null;
-  const path8 = posix.normalize(source).replace(/(.)\/$/, "$1");
+  const path8 = posix2.normalize(source).replace(/(.)\/$/, "$1");
   if (path8 === "/") return "mounts the host's whole filesystem";
   if (DOCKER_SOCKETS.includes(path8)) return "is the docker socket: whoever can write to it is root on the host";
   const inside = PROTECTED_HOST_PATHS.find((dir) => path8 === dir || path8.startsWith(`${dir}/`));
@@ -75960,6 +75993,34 @@ function checkServices(config2, issue2, needService) {
       );
     }
     if (service.image_from !== void 0) checkImageFrom(config2, name, service, issue2);
+    if (service.public_port !== void 0) checkPublicPort(config2, name, service.public_port, issue2);
+    if (service.public_port !== void 0 && config2.proxy.mode !== "internal") {
+      issue2(
+        ["services", name, "public_port"],
+        "is for proxy.mode internal; with nginx in front, users reach the service through proxy.routes",
+        service.public_port
+      );
+    }
+    if (config2.runtime === "systemd" && (service.files?.length ?? 0) > 0) {
+      issue2(
+        ["services", name, "files"],
+        "runtime systemd ships the code as is: put the config file in it, or use runtime container or compose"
+      );
+    }
+  }
+}
+function checkPublicPort(config2, name, publicPort, issue2) {
+  for (const [other, service] of Object.entries(config2.services)) {
+    const blue = service.ports?.blue ?? service.port;
+    const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+    const color = blue === publicPort ? "blue" : green === publicPort ? "green" : null;
+    if (color) {
+      issue2(
+        ["services", name, "public_port"],
+        `${publicPort} is also the host port of ${other}'s ${color} color: give the colors other ports (\`services.${other}.ports.blue\`/\`green\`, e.g. ${publicPort + 10} and ${publicPort + 10010})`,
+        publicPort
+      );
+    }
   }
 }
 function checkImageFrom(config2, name, service, issue2) {
@@ -76091,6 +76152,13 @@ function checkPorts(config2, issue2, _needService) {
         const p = base + i;
         const owner = owners.get(p);
         const here = `${name} (${color})`;
+        if (i > 0 && p > 65535 && base <= 65535) {
+          issue2(
+            ["proxy", "load_balance", name, "instances"],
+            `${instances} instances from ${color} port ${base} reach port ${p}, above 65535: lower \`ports.${color}\``,
+            instances
+          );
+        }
         if (owner && !owner.startsWith(`${name} `)) {
           issue2(["services", name, "port"], `host port ${p} of ${here} is also used by ${owner}: set \`ports\``, p);
         }
@@ -76098,6 +76166,16 @@ function checkPorts(config2, issue2, _needService) {
       }
     }
   }
+  checkPreviewPort(config2, issue2, owners);
+}
+function checkPreviewPort(config2, issue2, owners) {
+  if (config2.proxy.mode !== "nginx" || !config2.proxy.preview) return;
+  const port3 = previewPort(config2);
+  const path8 = config2.proxy.preview_port !== void 0 ? ["proxy", "preview_port"] : ["app"];
+  const owner = owners.get(port3) ?? (port3 === 80 || port3 === 443 ? `nginx's public port ${port3}` : void 0);
+  if (!owner) return;
+  const what = config2.proxy.preview_port !== void 0 ? `preview port ${port3} is also used by ${owner}` : `the preview port derived from the app name (${port3}) is also used by ${owner}: set \`proxy.preview_port\``;
+  issue2(path8, what, port3);
 }
 function list(names) {
   return names.length === 0 ? "none defined" : names.join(", ");
@@ -76107,6 +76185,27 @@ function list(names) {
 function colorPort(service, color, instance = 0) {
   const base = color === "blue" ? service.ports?.blue ?? service.port : service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
   return base + instance;
+}
+
+// src/render/config-file.ts
+var PLACEHOLDER = /\$\{secret:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+function renderConfigFile(template, secrets, options) {
+  return template.replace(PLACEHOLDER, (_match, name, offset) => {
+    const line = template.slice(0, offset).split("\n").length;
+    const at2 = `${options.where}:${line}`;
+    if (!options.listed.includes(name)) {
+      throw new RenderError(at2, name, "is not in the service's `secrets`", `add ${name} to the service's secrets`);
+    }
+    const value = secrets[name];
+    if (value === void 0) {
+      throw new RenderError(at2, name, "has no value", `export ${name}=... before deploying`);
+    }
+    return options.json ? JSON.stringify(value).slice(1, -1) : value;
+  });
+}
+function configFileHostPath(deployDir, service, color, index, path8) {
+  const name = path8.split("/").pop() || "file";
+  return `${deployDir.replace(/\/+$/, "")}/files/${service}-${color}/${index}-${name}`;
 }
 
 // src/render/model.ts
@@ -76503,6 +76602,12 @@ function composeService(config2, name, service, options, volumes) {
     restart: "unless-stopped"
   };
   if (service.command !== void 0) model.command = commandWords(service.command, `${field}.command`);
+  if (service.files.length > 0) {
+    model.files = service.files.map((f, i) => ({
+      source: configFileHostPath(config2.deploy_dir, name, options.color, i, f.path),
+      target: f.path
+    }));
+  }
   if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config2), name, options.color);
   if (hasContainerCheck(service)) model.healthcheck = healthcheck(service, field);
   if (service.resources?.memory !== void 0) {
@@ -76660,6 +76765,12 @@ function buildService(service, field, volumeKeys, serviceNames) {
       if (!volumeKeys.has(v.volume)) throw new RenderError(`${f}.volume`, v.volume, "is not a declared volume");
       return `${v.volume}:${absolutePath2(v.target, `${f}.target`)}${v.readOnly ? ":ro" : ""}`;
     });
+  }
+  if (service.files && service.files.length > 0) {
+    const files = service.files.map(
+      (f, i) => `${absolutePath2(f.source, `${field}.files[${i}].source`)}:${absolutePath2(f.target, `${field}.files[${i}].target`)}:ro`
+    );
+    out.volumes = [...out.volumes ?? [], ...files];
   }
   if (service.healthcheck) out.healthcheck = healthcheck2(service.healthcheck, `${field}.healthcheck`);
   if (service.dependsOn.length > 0) {
@@ -77883,12 +77994,6 @@ function nginxSiteFromConfig(config2, options) {
     ...proxy.preview ? { preview: previewModel(config2, routed, options.color) } : {}
   };
 }
-function previewPort(config2) {
-  if (config2.proxy.preview_port !== void 0) return config2.proxy.preview_port;
-  let hash2 = 0;
-  for (const ch of config2.app) hash2 = (hash2 * 31 + ch.charCodeAt(0)) % 2700;
-  return 3e4 + hash2;
-}
 function previewModel(config2, services, live) {
   const idle = live === "blue" ? "green" : "blue";
   return {
@@ -78442,6 +78547,9 @@ var connectionFields = {
     "Accept an unknown host key the first time, print its fingerprint and record it in known_hosts_file (default ~/.ssh/known_hosts), so later runs check it. Refused when CI=true. Off unless set."
   ),
   become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
+  privilege: external_exports.enum(["root", "helper"]).optional().describe(
+    "How privileged steps run: `root`, plain `sudo -n` (the SSH user is root-equivalent: NOPASSWD: ALL), or `helper`, through the root-owned helper playbooks/bootstrap.yml installs (the SSH user's only sudo rule; runtime systemd only). See docs/security.md."
+  ),
   identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName().optional().describe("Name of the environment variable holding the private key (CI), instead of `identity_file`.")
 };
@@ -78457,6 +78565,7 @@ var sshDefaultsSchema = external_exports.strictObject({
   known_hosts_file: connectionFields.known_hosts_file,
   trust_on_first_use: bool().default(false).describe(connectionFields.trust_on_first_use.description ?? ""),
   become_user: userName().default("root").describe("User for `become` (sudo -n -u)."),
+  privilege: external_exports.enum(["root", "helper"]).default("root").describe(connectionFields.privilege.description ?? ""),
   identity_file: connectionFields.identity_file,
   private_key_secret: connectionFields.private_key_secret,
   connect_timeout: duration3().default("10s").describe("TCP + SSH handshake timeout per attempt.")
@@ -78469,9 +78578,15 @@ var inventorySchema = external_exports.strictObject({
   ssh: sshDefaultsSchema.prefault({}),
   hosts: external_exports.record(inventoryName("host"), hostSchema).refine((hosts) => Object.keys(hosts).length > 0, { error: "expected at least one host" }).describe("Target servers by name."),
   groups: external_exports.record(inventoryName("group"), groupSchema).default({}).describe("Groups of hosts by name."),
-  serial: external_exports.union([external_exports.number().int().min(1), patternString(/^\d{1,3}%$/, "")], {
-    error: 'expected a number of hosts or a percentage like "50%"'
-  }).default("100%").describe("Rolling batch size: hosts deployed at once."),
+  serial: external_exports.union(
+    [
+      positiveInt('a number of hosts >= 1 or a percentage like "50%"'),
+      patternString(/^(100|[1-9]\d?)%$/, 'expected a percentage from "1%" to "100%"')
+    ],
+    {
+      error: 'expected a number of hosts or a percentage like "50%"'
+    }
+  ).default("100%").describe("Rolling batch size: hosts deployed at once."),
   max_fail_percentage: external_exports.number({ error: "expected a percentage (0-100)" }).min(0, { error: "expected a percentage (0-100)" }).max(100, { error: "expected a percentage (0-100)" }).default(0).describe("Stop the rollout when more than this percentage of hosts failed."),
   on_batch_failure: external_exports.enum(["switch_back", "keep"], { error: 'expected "switch_back" or "keep"' }).default("switch_back").describe(
     "When a host of a batch fails: `switch_back` rolls the batch's deployed hosts back to their previous release (no mixed fleet); `keep` leaves them on the new one (the recap says so)."
@@ -78822,6 +78937,7 @@ async function sshTargetFor(host, all, baseDir, env2 = process.env) {
     trustOnFirstUse: host.trustOnFirstUse,
     knownHostsFile,
     becomeUser: host.becomeUser,
+    privilege: host.privilege,
     jump: jumpHost ? await sshTargetFor(jumpHost, all, baseDir, env2) : void 0
   };
 }
@@ -80347,6 +80463,127 @@ function removeArgv(path8, options = {}) {
   return ["rm", options.recursive ? "-rf" : "-f", "--", path8];
 }
 
+// src/remote/privilege.ts
+var HELPER_PATH = "/usr/local/libexec/slipway/slipway-helper";
+function describePrivilege(mode, user) {
+  return mode === "helper" ? `privilege: helper (${user} runs only ${HELPER_PATH} as root)` : `privilege: root (${user} is root-equivalent: sudo for every privileged step)`;
+}
+var HELPER = [HELPER_PATH];
+var FILE_SCRIPTS = {
+  "slipway-inspect": "inspect",
+  "slipway-write": "write",
+  "slipway-meta": "meta",
+  "slipway-read": "read"
+};
+var SYSTEM_PREFIXES = ["/etc/", "/var/www/"];
+var UNIT_ACTIONS = /* @__PURE__ */ new Set(["start", "stop", "restart", "reload", "enable", "disable", "is-active"]);
+function planCommand(argv3, become, context) {
+  if (!become) return { argv: [...argv3], sudo: false };
+  if (context.mode === "root") return { argv: [...argv3], sudo: true };
+  const inner = argv3[0] === "sudo" && argv3[1] === "-n" ? argv3.slice(argv3[2] === "--" ? 3 : 2) : argv3;
+  const planned = helperCommand(inner, context);
+  if (planned) return planned;
+  const program2 = (inner[0] ?? "").replace(/^.*\//, "");
+  const why = ROOT_ONLY_PROGRAMS.has(program2) ? "the docker socket is root-equivalent, so the helper has no docker verb: runtimes container and compose need" : "the helper does not run this command as root; set";
+  throw new SlipwayError(`helper mode has no privileged operation for \`${inner.slice(0, 2).join(" ")}\``, {
+    step: "privilege",
+    command: inner.join(" "),
+    hint: `this host is in helper mode (ssh.privilege: helper): ${why} \`ssh.privilege: root\` for this host (bootstrap with -e deploy_privilege=root gives its deploy user NOPASSWD: ALL)`
+  });
+}
+var ROOT_ONLY_PROGRAMS = /* @__PURE__ */ new Set(["docker", "docker-compose"]);
+function helperCommand(argv3, ctx2) {
+  if (ROOT_ONLY_PROGRAMS.has((argv3[0] ?? "").replace(/^.*\//, ""))) return void 0;
+  return fileCommand(argv3) ?? systemCommand(argv3, ctx2) ?? databaseCopy(argv3, ctx2) ?? byPaths(argv3, ctx2);
+}
+var helper = (...args) => ({ argv: [...HELPER, ...args], sudo: true });
+var plain = (argv3) => ({ argv: [...argv3], sudo: false });
+function under(path8, dir) {
+  if (!dir) return false;
+  const base = dir.replace(/\/+$/, "");
+  return path8 === base || path8.startsWith(`${base}/`);
+}
+var isSystemPath = (path8) => SYSTEM_PREFIXES.some((p) => path8.startsWith(p));
+function fileCommand(argv3) {
+  const script = argv3[0] === "/bin/sh" && argv3[1] === "-c" ? FILE_SCRIPTS[argv3[3] ?? ""] : void 0;
+  if (script) {
+    const [path8 = "", ...rest] = argv3.slice(4);
+    if (isSystemPath(path8)) return helper("file", script, path8, ...rest);
+    return void 0;
+  }
+  if (argv3[0] === "mkdir" && argv3[1] === "-p") {
+    const paths = argv3.slice(argv3.indexOf("--") + 1);
+    if (argv3.indexOf("--") === -1 || !paths.every(isSystemPath)) return void 0;
+    if (paths.length === 1) return helper("file", "mkdir", paths[0]);
+    const loop = `for p; do sudo -n -- ${shQuote(HELPER_PATH)} file mkdir "$p" || exit; done`;
+    return plain(["sh", "-c", loop, "sh", ...paths]);
+  }
+  if (argv3[0] === "rm" && (argv3[1] === "-f" || argv3[1] === "-rf") && argv3[2] === "--" && argv3.length === 4) {
+    const path8 = argv3[3];
+    return isSystemPath(path8) ? helper("file", "rm", path8) : void 0;
+  }
+  return void 0;
+}
+function systemCommand(argv3, ctx2) {
+  const [program2 = "", first = "", ...rest] = argv3;
+  const base = program2.replace(/^.*\//, "");
+  if (base === "systemctl") {
+    if (first === "daemon-reload" && rest.length === 0) return helper("unit", "daemon-reload");
+    const units = rest.filter((u) => u !== "--");
+    if (UNIT_ACTIONS.has(first) && units.length > 0) return helper("unit", first, ...units);
+    return void 0;
+  }
+  if (base === "systemd-analyze" && first === "verify" && rest.length === 1) {
+    return helper("unit", "verify", rest[0].replace(/^.*\//, ""));
+  }
+  if (base === "nginx" && first === "-t") return helper("nginx", "test");
+  if (program2 === "sh" && first === "-c" && rest[0]?.startsWith('master=$(cat "$1")')) return helper("nginx", "reload");
+  if (base === "certbot" && first === "certonly" && ctx2.app) return helper("certbot", ctx2.app);
+  if (program2 === "sh" && first === "-c" && rest[0]?.includes("useradd --system") && ctx2.app) {
+    return rest[2] === `app-${ctx2.app}` ? helper("app-user", ctx2.app) : void 0;
+  }
+  if (program2 === "sh" && first === "-c" && rest[0]?.startsWith('test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U')) {
+    const dir = rest[2] ?? "";
+    if (ctx2.app && rest[3] === `app-${ctx2.app}` && ctx2.dataDirs?.some((d) => under(dir, d))) {
+      return helper("data-dir", ctx2.app);
+    }
+  }
+  return void 0;
+}
+function databaseCopy(argv3, ctx2) {
+  if (!ctx2.app) return void 0;
+  const asApp = `sudo -n -- ${shQuote(HELPER_PATH)} as-app ${shQuote(ctx2.app)}`;
+  const inData = (p) => ctx2.dataDirs?.some((d) => under(p, d)) ?? false;
+  if (argv3[0] === "sqlite3") {
+    const sql = argv3.at(-1) ?? "";
+    const into = /^VACUUM INTO '([^']+)';?$/.exec(sql)?.[1];
+    const database = argv3.at(-2) ?? "";
+    if (!into || !inData(database) || !under(into, ctx2.deployDir)) return void 0;
+    const copy = `d=$(mktemp -d) || exit; sqlite3 -bail -cmd '.timeout 30000' "$1" "VACUUM INTO '$d/copy'" && cat -- "$d/copy"; s=$?; rm -rf -- "$d"; exit $s`;
+    const script = `${asApp} sh -c "$1" sh "$2" > "$3"`;
+    return plain(["sh", "-c", script, "sh", copy, database, into]);
+  }
+  if (argv3[0] === "cp" && argv3[1] === "--" && argv3.length === 4) {
+    const [from = "", to = ""] = argv3.slice(2);
+    if (!under(from, ctx2.deployDir) || !inData(to)) return void 0;
+    const script = `${asApp} sh -c 'cat > "$1"' sh "$1" < "$2"`;
+    return plain(["sh", "-c", script, "sh", to, from]);
+  }
+  return void 0;
+}
+function byPaths(argv3, ctx2) {
+  const args = argv3[1] === "-c" ? argv3.slice(4) : argv3.slice(1);
+  const paths = args.filter((a) => a.startsWith("/"));
+  if (paths.some((p) => /(^|\/)\.\.?(\/|$)/.test(p))) return void 0;
+  const inData = (p) => ctx2.dataDirs?.some((d) => under(p, d)) ?? false;
+  if (paths.every((p) => under(p, ctx2.deployDir))) return plain(argv3);
+  if (ctx2.app && paths.every((p) => inData(p) || under(p, ctx2.deployDir)) && paths.some(inData)) {
+    if (paths.some((p) => under(p, ctx2.deployDir))) return void 0;
+    return helper("as-app", ctx2.app, ...argv3);
+  }
+  return void 0;
+}
+
 // src/remote/semaphore.ts
 var Semaphore = class {
   #available;
@@ -80453,9 +80690,10 @@ var SshRemoteHost = class {
   }
   async readFile(path8, options = {}) {
     const step = `read ${path8}`;
-    const { raw, display } = await this.#execRaw(readArgv(path8), { become: options.become, step });
+    const outcome = await this.#execRaw(readArgv(path8), { become: options.become, step });
+    const { raw } = outcome;
     if (raw.code === ABSENT_EXIT_CODE && raw.stderr.toString().includes(ABSENT_MARKER)) return void 0;
-    await this.#check(raw, display, { become: options.become, step }, readArgv(path8));
+    await this.#check(outcome, { become: options.become, step });
     return raw.stdout;
   }
   /** `mkdir -p` (mode applies to the last component). */
@@ -80497,19 +80735,20 @@ var SshRemoteHost = class {
   }
   async #execChecked(argv3, options) {
     const outcome = await this.#execRaw(argv3, options);
-    await this.#check(outcome.raw, outcome.display, options, argv3);
+    await this.#check(outcome, options);
     return outcome;
   }
   async #execRaw(argv3, options) {
     if (this.#closed) throw new ConnectionError("the connection was closed", { host: this.name, step: options.step });
+    const planned = this.#plan(argv3, options);
     const shape = {
-      become: options.become,
+      become: planned.sudo,
       becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root",
       cwd: options.cwd,
       env: options.env
     };
-    const display = this.#redactor.redact(innerCommand(argv3, shape));
-    const command = wrapCommand(argv3, shape);
+    const display = this.#redactor.redact(innerCommand(planned.argv, shape));
+    const command = wrapCommand(planned.argv, shape);
     const stdoutLines = this.#splitter("stdout", options.onStdout);
     const stderrLines = this.#splitter("stderr", options.onStderr);
     const raw = await this.#semaphore.run(
@@ -80559,9 +80798,24 @@ var SshRemoteHost = class {
         cause: raw.killError
       });
     }
-    return { raw, display };
+    return { raw, display, planned };
   }
-  async #check(raw, display, options, argv3) {
+  /** The host's privilege mode decides how a become command runs (the one place: src/remote/privilege.ts). */
+  #plan(argv3, options) {
+    try {
+      return planCommand(argv3, options.become === true, this.target.privilege ?? { mode: "root" });
+    } catch (error62) {
+      if (!(error62 instanceof SlipwayError)) throw error62;
+      throw new RemoteCommandError(error62.message, {
+        host: this.name,
+        step: options.step ?? error62.step,
+        command: this.#redactor.redact(error62.command ?? ""),
+        hint: error62.hint
+      });
+    }
+  }
+  async #check(outcome, options) {
+    const { raw, display, planned } = outcome;
     const stderrText = raw.stderr.toString("utf8");
     const context = {
       host: this.name,
@@ -80572,7 +80826,13 @@ var SshRemoteHost = class {
     };
     if (options.become && recognizeSudoFailure(raw.code, stderrText)) {
       const runAs = options.becomeUser ?? this.target.becomeUser ?? "root";
-      const program2 = await this.#resolveProgram(effectiveArgv(argv3, { env: options.env })[0] ?? "");
+      if (this.target.privilege?.mode === "helper") {
+        throw new RemoteCommandError(`sudo refused to run the privilege helper for ${this.target.user}`, {
+          ...context,
+          hint: `run playbooks/bootstrap.yml on this host (it installs ${HELPER_PATH} and the one sudoers rule: ${sudoersRule(this.target.user, "root", HELPER_PATH)})`
+        });
+      }
+      const program2 = await this.#resolveProgram(effectiveArgv(planned.argv, { env: options.env })[0] ?? "");
       throw new RemoteCommandError(`sudo refused to run ${program2} as ${runAs} for ${this.target.user}`, {
         ...context,
         hint: sudoHint(this.target.user, runAs, program2)
@@ -81593,6 +81853,10 @@ function firewallPorts(config2, hostName) {
     tcp.add(80);
     if (config2.tls.enabled) tcp.add(443);
   }
+  for (const service of Object.values(config2.services)) {
+    const on = selectHosts(config2, service.hosts).some((h) => h.name === hostName);
+    if (config2.proxy.mode === "internal" && service.public_port !== void 0 && on) tcp.add(service.public_port);
+  }
   const upstream = upstreamPorts(config2, hostName);
   const sources = nginxHosts.filter((h) => h.name !== hostName);
   const upstreamRules = upstream.length > 0 && sources.length > 0 ? sourceRules(sources, upstream) : [];
@@ -81650,11 +81914,21 @@ function byName(inventory, re) {
   const fromGroups = Object.keys(inventory.groups).filter((g) => re.test(g)).flatMap((g) => groupMembers(inventory, g));
   return [...hosts, ...fromGroups];
 }
+function patternRegExp(term) {
+  try {
+    return new RegExp(term.slice(1));
+  } catch (error62) {
+    throw new ConfigError(`host pattern "${term}": ${error62.message}`, {
+      step: "limit",
+      hint: "after ~ write a JavaScript regular expression, e.g. ~web\\d+ (quote it for the shell)"
+    });
+  }
+}
 function resolveTerm(inventory, term) {
   if (term === "all" || term === "*") return Object.keys(inventory.hosts);
   if (term in inventory.groups) return groupMembers(inventory, term);
   if (term in inventory.hosts) return [term];
-  if (term.startsWith("~")) return byName(inventory, new RegExp(term.slice(1)));
+  if (term.startsWith("~")) return byName(inventory, patternRegExp(term));
   if (term.includes("*") || term.includes("?")) return byName(inventory, globToRegExp(term));
   return [];
 }
@@ -81889,7 +82163,7 @@ var import_yaml5 = __toESM(require_dist(), 1);
 import { dirname as dirname7, resolve as resolve7 } from "node:path";
 
 // src/engine/expr/filters.ts
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 
 // src/engine/expr/undefined.ts
 var Undefined = class {
@@ -81962,8 +82236,8 @@ var FILTERS = {
   join: (v, sep = "") => asList(v).map(toText).join(toText(sep)),
   split: (v, sep = " ") => toText(v).split(toText(sep)),
   replace: (v, from, to) => toText(v).replaceAll(toText(from), toText(to)),
-  basename: (v) => posix2.basename(toText(v)),
-  dirname: (v) => posix2.dirname(toText(v)),
+  basename: (v) => posix3.basename(toText(v)),
+  dirname: (v) => posix3.dirname(toText(v)),
   to_json: (v) => JSON.stringify(must(v)),
   from_json: (v) => JSON.parse(toText(v)),
   quote: (v) => shQuote(toText(v)),
@@ -82603,6 +82877,13 @@ function parseTask(ctx2, node2, where) {
   }
   return parseModuleTask(ctx2, common2, byKey, moduleEntry, where);
 }
+function unknownModuleHint(name, modules) {
+  const bare = name.replace(/^ansible\.(builtin|legacy)\./, "");
+  if (closest(bare, ["shell", "raw", "script"]) !== void 0 && !modules.includes(bare)) {
+    return ': use module "command" with `cmd:` (it runs the line through /bin/sh)';
+  }
+  return didYouMean2(bare, modules) || didYouMean2(bare, TASK_KEYWORDS);
+}
 function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
   const { file: file2, problems } = ctx2;
   const module = ctx2.modules.get(moduleEntry.key);
@@ -82611,7 +82892,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
       file2,
       moduleEntry.keyNode,
       where,
-      `unknown module "${moduleEntry.key}"${didYouMean2(moduleEntry.key, [...ctx2.modules.names(), ...TASK_KEYWORDS])}`
+      `unknown module "${moduleEntry.key}"${unknownModuleHint(moduleEntry.key, ctx2.modules.names())}`
     );
     return void 0;
   }
@@ -84494,7 +84775,7 @@ import { resolve as resolve9 } from "node:path";
 
 // src/modules/support/install.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 
 // src/modules/support/stat.ts
 function statArgv(path8) {
@@ -84572,7 +84853,7 @@ function validateArgv(validate2, candidate) {
   return argv3.map((a) => a.replaceAll("%s", candidate));
 }
 function candidatePath(dest) {
-  return `/tmp/.slipway-validate-${randomBytes3(6).toString("hex")}-${posix3.basename(dest)}`;
+  return `/tmp/.slipway-validate-${randomBytes3(6).toString("hex")}-${posix4.basename(dest)}`;
 }
 async function installContent(ctx2, spec) {
   const opts = execOptions(ctx2);
@@ -85866,6 +86147,7 @@ __export(deploy_exports, {
 import { createInterface } from "node:readline/promises";
 
 // src/deploy/stage-steps.ts
+import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
 import { relative as relative3, resolve as resolve13 } from "node:path";
 
 // src/deploy/paths.ts
@@ -86024,6 +86306,43 @@ async function shipStatic(host, config2, releaseId2, releaseDir, check2) {
   await shipService(host, local, target);
   return `shipped the static files ${source} to ${target}`;
 }
+async function writeConfigFiles(host, config2, service, color, input2) {
+  const spec = config2.services[service];
+  const files = [];
+  const actions = [];
+  for (const [i, file2] of (spec?.files ?? []).entries()) {
+    const source = configFileHostPath(config2.deploy_dir, service, color, i, file2.path);
+    files.push({ source, target: file2.path });
+    const local = resolve13(
+      input2.releaseDir ?? config2.source.dir,
+      relative3(config2.source.dir, resolve13(config2.source.dir, file2.template))
+    );
+    if (!existsSync4(local)) {
+      throw new SlipwayError(`services.${service}.files[${i}].template: ${local} does not exist`, {
+        host: host.name,
+        step: "config files",
+        hint: "the template path is relative to slipway.yml (or to --release-dir)"
+      });
+    }
+    const content = renderConfigFile(readFileSync4(local, "utf8"), input2.secrets, {
+      json: /\.json$/i.test(file2.path),
+      where: `services.${service}.files[${i}] (${file2.template})`,
+      listed: spec?.secrets ?? []
+    });
+    const become = { become: true, step: "config files" };
+    if (input2.check) {
+      if ((await host.readFile(source, become))?.toString("utf8") !== content) actions.push(`write ${source}`);
+      continue;
+    }
+    const dir = source.replace(/\/[^/]*$/, "");
+    await host.exec(["install", "-d", "-m", "0700", "--", dir], become);
+    const written = await host.putFile(source, content, { mode: 384, ...become });
+    const owner = spec?.container?.user;
+    if (owner && /^\d+(:\d+)?$/.test(owner)) await host.exec(["chown", "--", owner, source], become);
+    if (written.changed) actions.push(`wrote ${source}`);
+  }
+  return { files, actions };
+}
 
 // src/deploy/compose/commands.ts
 function composeProject(app, color) {
@@ -86181,6 +86500,7 @@ function baseRunArgv(input2) {
     "--publish",
     `127.0.0.1:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`,
     ...config2.volumes.flatMap((v) => ["--volume", v]),
+    ...(input2.files ?? []).flatMap((f) => ["--volume", `${f.source}:${f.target}:ro`]),
     ...limits,
     ...labels,
     input2.image,
@@ -86296,6 +86616,11 @@ function composeRuntime(config2, host) {
         }
       }
       const colored = configWithEnv(config2, input2.env, color);
+      for (const name of services) {
+        const written = await writeConfigFiles(host, config2, name, color, input2);
+        actions.push(...written.actions);
+        changed ||= written.actions.length > 0;
+      }
       for (const name of services) {
         if ((config2.services[name]?.secrets ?? []).length === 0) continue;
         const env2 = colorEnvFile(host, colored, name, color, input2.secrets, {
@@ -86456,6 +86781,14 @@ function containerRuntime(config2, host) {
           if (e.changed) actions.push(`wrote ${env2.path}`);
           changed ||= e.changed;
         }
+        const configFiles = await writeConfigFiles(host, config2, name, color, {
+          ...input2,
+          check: input2.check || instance > 0
+        });
+        if (instance === 0 && configFiles.actions.length > 0) {
+          actions.push(...configFiles.actions);
+          changed = true;
+        }
         const run2 = dockerRunArgv({
           app: config2.app,
           service: name,
@@ -86464,7 +86797,8 @@ function containerRuntime(config2, host) {
           releaseId: input2.releaseId,
           image,
           envFile: env2.path,
-          instance
+          instance,
+          files: configFiles.files
         });
         runs.push(run2.argv);
         if (current[i]?.spec !== run2.spec) {
@@ -86774,12 +87108,12 @@ import { hostname as hostname3 } from "node:os";
 import { dirname as dirname11 } from "node:path";
 
 // src/deploy/remove.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 function isStrictlyUnder(parent, path8) {
   const dir = parent.replace(/\/+$/, "");
   if (!dir.startsWith("/") || !path8.startsWith(`${dir}/`)) return false;
   const rest = path8.slice(dir.length + 1);
-  return rest !== "" && posix4.normalize(path8) === path8 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
+  return rest !== "" && posix5.normalize(path8) === path8 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
 }
 async function removeUnder(host, parent, path8, options = {}) {
   if (!isStrictlyUnder(parent, path8)) {
@@ -86882,6 +87216,67 @@ function answerMismatch(expected, status, body) {
   return null;
 }
 
+// src/render/public-port.ts
+function publicPortUnits(app, service, publicPort, target) {
+  const base = `${app}-${service}-public`;
+  const header2 = `# Managed by Slipway: ${app} ${service} on its public port (proxy.mode internal).`;
+  const socket = [
+    header2,
+    "[Unit]",
+    `Description=${app} ${service}: public port ${positiveInt2(publicPort, "public_port")}`,
+    "",
+    "[Socket]",
+    `ListenStream=${publicPort}`,
+    "",
+    "[Install]",
+    "WantedBy=sockets.target",
+    ""
+  ].join("\n");
+  const forwarder = [
+    header2,
+    "[Unit]",
+    `Description=${app} ${service}: forward the public port to the live color (127.0.0.1:${positiveInt2(target, "port")})`,
+    `Requires=${base}.socket`,
+    `After=${base}.socket`,
+    "",
+    "[Service]",
+    `ExecStart=/lib/systemd/systemd-socket-proxyd 127.0.0.1:${target}`,
+    "DynamicUser=yes",
+    "PrivateTmp=yes",
+    "NoNewPrivileges=yes",
+    ""
+  ].join("\n");
+  return {
+    socket: { name: `${base}.socket`, path: `/etc/systemd/system/${base}.socket`, content: socket },
+    service: { name: `${base}.service`, path: `/etc/systemd/system/${base}.service`, content: forwarder }
+  };
+}
+
+// src/deploy/public-port.ts
+function publicPortFiles(config2, color) {
+  return Object.entries(config2.services).flatMap(
+    ([name, service]) => service.public_port === void 0 ? [] : [publicPortUnits(config2.app, name, service.public_port, colorPort(service, color))]
+  );
+}
+async function switchPublicPorts(host, config2, color, check2 = false) {
+  const units = publicPortFiles(config2, color);
+  if (units.length === 0) return null;
+  const result = await installValidated(host, {
+    files: units.flatMap((u) => [u.socket, u.service].map((f) => ({ path: f.path, content: f.content, mode: 420 }))),
+    validate: [],
+    reload: [systemdDaemonReload()],
+    become: true,
+    check: check2,
+    step: "switch"
+  });
+  if (check2) return result;
+  for (const u of units) {
+    await host.exec(["systemctl", "enable", "--now", u.socket.name], { become: true, step: "switch" });
+    if (result.changed) await host.exec(["systemctl", "try-restart", u.service.name], { become: true, step: "switch" });
+  }
+  return result;
+}
+
 // src/deploy/nginx.ts
 async function tlsReady(host, config2) {
   const tls = tlsModel(config2, true);
@@ -86890,6 +87285,7 @@ async function tlsReady(host, config2) {
   return r.code === 0;
 }
 async function switchTo(host, config2, color, check2 = false) {
+  if (config2.proxy.mode === "internal") return switchPublicPorts(host, config2, color, check2);
   const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
   if (!site) return null;
   return applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
@@ -87180,6 +87576,17 @@ function hookPlaybookText(name, hostName) {
   return `${JSON.stringify([play], null, 2)}
 `;
 }
+function checkDeployHooks(config2) {
+  const modules = defaultRegistry();
+  for (const name of ["before_switch", "after_switch"]) {
+    if (hookTaskCount(config2, name) === 0) continue;
+    parsePlaybookText(hookPlaybookText(name, "all"), `${config2.source.dir}/.slipway-hook.yml`, {
+      modules,
+      hooks: hooksFromConfig(config2),
+      hooksFile: config2.source.file
+    });
+  }
+}
 function hookTaskCount(config2, name) {
   return (config2.hooks[name] ?? []).length;
 }
@@ -87288,16 +87695,27 @@ var lockStep = {
 };
 
 // src/deploy/steps/preflight.ts
+function requireServiceSecrets(s) {
+  const { host, config: config2 } = s.run;
+  for (const service of Object.keys(config2.services)) colorEnvFile(host, config2, service, s.idle, s.run.secrets);
+}
+function privilegeLine(config2, hostName) {
+  const host = resolveHosts(config2).find((h) => h.name === hostName);
+  return describePrivilege(host?.privilege.mode ?? "root", host?.user ?? "the SSH user");
+}
 var preflightStep = {
   name: "preflight",
   async plan(s) {
+    s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
     if (s.run.kind === "deploy") await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+    requireServiceSecrets(s);
     nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
   },
   async run(s) {
     const { host, config: config2 } = s.run;
+    s.say(privilegeLine(config2, host.name));
     if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
-    for (const service of Object.keys(config2.services)) colorEnvFile(host, config2, service, s.idle, s.run.secrets);
+    requireServiceSecrets(s);
     const site = nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await tlsReady(host, config2) });
     if (site) {
       const test = nginxTest();
@@ -87391,7 +87809,7 @@ async function reloadNginx(host) {
 async function switchAndReload(host, config2, color) {
   const result = await switchTo(host, config2, color);
   if (!result) return false;
-  if (!result.changed) await reloadNginx(host);
+  if (!result.changed && config2.proxy.mode !== "internal") await reloadNginx(host);
   const served = await servedColor(host, config2);
   if (served !== null && served !== color) {
     throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
@@ -88177,6 +88595,7 @@ async function deploy(options) {
   const commit = options.commit ?? (await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
   const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
   if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+  checkDeployHooks(config2);
   const sink = options.onEvent ?? (() => void 0);
   const report = (message2) => sink({ kind: "log", level: "info", message: message2 });
   const images = options.images ?? (config2.runtime !== "systemd" && !options.check ? await buildForDeploy(config2, {
@@ -88481,11 +88900,12 @@ async function onHosts(config2, limit, fn) {
     await pool2.closeAll();
   }
 }
-function lockStatus(config2, limit) {
-  return onHosts(config2, limit, async (host, path8) => {
+async function lockStatus(config2, limit) {
+  const locks = await onHosts(config2, limit, async (host, path8) => {
     const holder = await readLockHolder(host, path8);
     return { host: host.name, ...holder ? { holder } : {} };
   });
+  return locks.map((l) => ({ ...l, state: l.error ? "unreachable" : l.holder ? "held" : "free" }));
 }
 function releaseLocks(config2, limit) {
   return onHosts(config2, limit, async (host, path8) => {
@@ -88549,10 +88969,10 @@ import { basename, dirname as dirname12, join as join6 } from "node:path";
 import { fileURLToPath as fileURLToPath3, pathToFileURL } from "node:url";
 
 // src/cli/_version.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 function slipwayVersion(packageJson = new URL("../../package.json", import.meta.url)) {
   try {
-    const pkg = JSON.parse(readFileSync4(packageJson, "utf8"));
+    const pkg = JSON.parse(readFileSync5(packageJson, "utf8"));
     return pkg.name === "slipway" && pkg.version ? pkg.version : "unknown";
   } catch {
     return "unknown";
@@ -88766,6 +89186,7 @@ async function removeApp(host, config2, options = {}) {
   const locked = deployed && !options.check;
   if (locked) await acquireLock(host, paths.lock, options.holder ?? "slipway remove", "");
   try {
+    await removePublicPorts(host, config2, act);
     await stopProcesses(host, config2, options, act);
     await removeSite(host, config2, act);
     if (deployed) await removeDeployDir(host, config2, options, act, actions);
@@ -88820,6 +89241,16 @@ async function stopProcesses(host, config2, options, act) {
         timeoutMs: 12e4
       })
     );
+  }
+}
+async function removePublicPorts(host, config2, act) {
+  for (const { socket, service } of publicPortFiles(config2, "blue")) {
+    if ((await host.exec(["test", "-e", socket.path], { check: false })).code !== 0) continue;
+    await act(`stop and remove ${socket.name}, ${service.name}`, async () => {
+      await host.exec(["systemctl", "disable", "--now", socket.name, service.name], { ...asRoot2, check: false });
+      await host.exec(["rm", "-f", "--", socket.path, service.path], asRoot2);
+      await host.exec(["systemctl", "daemon-reload"], asRoot2);
+    });
   }
 }
 async function removeSite(host, config2, act) {
@@ -89104,10 +89535,38 @@ async function runValidate(file2, options = {}) {
       report: { file: file2, ok: false, issues: result.issues.map(reportIssue) }
     };
   }
+  const hookProblems = hookIssues(result.configs);
+  if (hookProblems.length > 0) {
+    const count = hookProblems.length;
+    return {
+      exitCode: EXIT.config,
+      stdout: [],
+      stderr: [...hookProblems, `${file2}: ${count} problem${count === 1 ? "" : "s"}`],
+      report: { file: file2, ok: false, issues: hookProblems.map(issueOfLine) }
+    };
+  }
   const config2 = result.configs[0];
   const environments = options.env ? [] : result.environments;
   const summary = config2 ? validSummary(file2, config2, environments) : `${file2}: valid`;
   return { exitCode: EXIT.ok, stdout: [summary], stderr: [], report: { file: file2, ok: true, environments, issues: [] } };
+}
+function hookIssues(configs) {
+  const lines = /* @__PURE__ */ new Set();
+  for (const config2 of configs) {
+    try {
+      checkDeployHooks(config2);
+    } catch (error62) {
+      if (!(error62 instanceof ConfigError)) throw error62;
+      for (const line of error62.message.split("\n")) lines.add(line);
+    }
+  }
+  return [...lines];
+}
+function issueOfLine(line) {
+  const match = /^(.*?):(\d+):(\d+): (?:([\w.[\]-]+): )?(.*)$/.exec(line);
+  if (!match) return { file: "", line: 0, col: 0, key: "", message: line };
+  const [, where = "", row = "0", col = "0", key = "", message2 = ""] = match;
+  return { file: where, line: Number(row), col: Number(col), key, message: message2 };
 }
 function register12(program2, run2) {
   const command = program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col");

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-E4LHBFD4.js";
+} from "./chunk-NUQ4PEO3.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -12,7 +12,7 @@ import { capture, type ExecContext, runStep, runSteps, tryRun } from "./exec.js"
 import { describeFileLocation, describeServerLocation } from "./location.js";
 import { backupDir, backupId } from "./naming.js";
 import { resolveLocation } from "./resolve.js";
-import { checkFreeSpace, dfArgv, parseDfAvailableBytes } from "./space.js";
+import { checkFreeSpace, dfArgv, parseDfAvailableBytes, saysDiskFull } from "./space.js";
 import { fileSizeAndSha, listBackups, writeManifest } from "./store.js";
 import type { BackupManifest, BackupReason, DatabaseSpec, SecretFile, Writers } from "./types.js";
 
@@ -74,6 +74,11 @@ async function checkWritable(ctx: ExecContext, dir: string): Promise<void> {
   );
 }
 
+/** What to do when the backup directory has no room. */
+function roomHint(dir: string): string {
+  return `free space in ${dir} (slipway backup prune, or a bigger disk) or point database.backups.dir at a disk with room, then deploy again`;
+}
+
 async function checkSpace(ctx: ExecContext, dir: string, reference: number | undefined, what: string): Promise<void> {
   const available = parseDfAvailableBytes(await capture(ctx, dfArgv(dir), `free space in ${dir}`));
   if (available === undefined) return;
@@ -83,7 +88,7 @@ async function checkSpace(ctx: ExecContext, dir: string, reference: number | und
     throw new BackupError(`not enough free space for a backup: ${verdict.message}`, {
       host: ctx.host.name,
       step: ctx.step,
-      hint: `free space in ${dir} (slipway backup prune, or a bigger disk) and deploy again; nothing was changed`,
+      hint: `${roomHint(dir)}; nothing was changed`,
     });
   }
 }
@@ -177,8 +182,10 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
     });
     await runStep(ctx, { argv: ["mv", "-f", "--", part, file], what: `keep the verified backup as ${file}` });
   } catch (error) {
-    await tryRun(ctx, ["rm", "-f", "--", part, `${part}.status`, `${part}.tail-status`]);
-    throw error;
+    // SQLite's VACUUM INTO leaves its rollback journal (`<part>-journal`) when the disk fills up mid-copy.
+    const sidecars = [".status", ".tail-status", "-journal", "-wal", "-shm"].map((suffix) => `${part}${suffix}`);
+    await tryRun(ctx, ["rm", "-f", "--", part, ...sidecars]);
+    throw diskFull(error, ctx, dir) ?? error;
   }
   const { sizeBytes, sha256 } = await fileSizeAndSha(ctx, file);
   const versionResult = await ctx.host.exec(recipe.versionArgv, { become: ctx.become, check: false, step: ctx.step });
@@ -197,6 +204,23 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   };
   await writeManifest(ctx, dir, manifest);
   return manifest;
+}
+
+/**
+ * The dump's failure as "the backup directory is full" when its output says so (the free-space check before the dump
+ * passed, but the database grew past what was left): names the directory and what to do. Null for other failures.
+ */
+function diskFull(error: unknown, ctx: ExecContext, dir: string): BackupError | null {
+  if (!(error instanceof BackupError) || !saysDiskFull(`${error.message}\n${error.stderrTail ?? ""}`)) return null;
+  return new BackupError(`the backup directory ${dir} ran out of space during the backup (${error.message})`, {
+    host: ctx.host.name,
+    step: ctx.step,
+    command: error.command,
+    exitCode: error.exitCode,
+    stderrTail: error.stderrTail,
+    hint: `${roomHint(dir)}; the partial copy was removed and nothing was changed`,
+    cause: error,
+  });
 }
 
 async function verifyInScratch(

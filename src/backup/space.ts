@@ -43,3 +43,11 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
+
+/**
+ * Whether a failed command's output says the disk filled up: the kernel's ENOSPC text ("No space left on device",
+ * from cp, gzip, pg_dump...) or SQLite's SQLITE_FULL ("database or disk is full", from VACUUM INTO).
+ */
+export function saysDiskFull(output: string): boolean {
+  return /no space left on device|database or disk is full|disk quota exceeded/i.test(output);
+}

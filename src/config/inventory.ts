@@ -1,4 +1,6 @@
 /** The inventory as the SSH layer and the engine use it: every host with its connection settings filled in. */
+import { posix } from "node:path";
+import type { PrivilegeContext } from "../remote/privilege.js";
 import type { HostConfig, SlipwayConfig } from "./schema.js";
 
 export interface ResolvedHost {
@@ -12,6 +14,8 @@ export interface ResolvedHost {
   hostKeys: string[];
   trustOnFirstUse: boolean;
   becomeUser: string;
+  /** How become commands run on it (root: sudo; helper: the privilege helper), with what the helper needs of the app. */
+  privilege: PrivilegeContext;
   identityFile?: string;
   privateKeySecret?: string;
   connectTimeout: string;
@@ -36,6 +40,7 @@ export function resolveHosts(config: SlipwayConfig): ResolvedHost[] {
       hostKeys: host.host_keys,
       trustOnFirstUse: host.trust_on_first_use ?? ssh.trust_on_first_use,
       becomeUser: host.become_user ?? ssh.become_user,
+      privilege: privilegeOf(config, host.privilege ?? ssh.privilege),
       identityFile: host.identity_file ?? ssh.identity_file,
       privateKeySecret: host.private_key_secret ?? ssh.private_key_secret,
       connectTimeout: ssh.connect_timeout,
@@ -43,6 +48,19 @@ export function resolveHosts(config: SlipwayConfig): ResolvedHost[] {
       vars,
     };
   });
+}
+
+/** The app, its deploy dir and its database's directory (a file database's; a server's is not the deploy's to touch). */
+function privilegeOf(config: SlipwayConfig, mode: PrivilegeContext["mode"]): PrivilegeContext {
+  const db = config.database;
+  const file =
+    db && (db.engine === "sqlite" || db.engine === "duckdb") && db.path?.startsWith("/") ? db.path : undefined;
+  return {
+    mode,
+    app: config.app,
+    deployDir: config.deploy_dir,
+    dataDirs: file ? [posix.dirname(file)] : [],
+  };
 }
 
 /** Hosts matching a list of host names, group names or `all` (the `hosts:` keys of services and proxy). */

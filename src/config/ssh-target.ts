@@ -40,6 +40,7 @@ export async function sshTargetFor(
     trustOnFirstUse: host.trustOnFirstUse,
     knownHostsFile,
     becomeUser: host.becomeUser,
+    privilege: host.privilege,
     jump: jumpHost ? await sshTargetFor(jumpHost, all, baseDir, env) : undefined,
   };
 }

@@ -1,8 +1,13 @@
-/** The health gate: poll a color's own port from the host until N consecutive healthy answers, or time out. */
+/**
+ * The health gate: poll a color's own port from the host until N consecutive healthy answers, or time out. Each
+ * request is bounded by `health.request_timeout` (curl --max-time), and never runs past the gate's deadline: a health
+ * endpoint that accepts the connection and never answers fails the gate within `health.timeout` (plus one SSH round
+ * trip), not later.
+ */
 import type { ServiceConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { durationSeconds } from "../render/from-config/common.js";
-import { curlArgv, type HttpProbe as HttpWaitArgs, healthy, parseCurl } from "../verify/probe.js";
+import { curlArgv, type HttpProbe as HttpWaitArgs, healthy, parseCurl, requestSeconds } from "../verify/probe.js";
 
 export interface GateOutcome {
   ok: boolean;
@@ -21,9 +26,19 @@ export function gateArgs(name: string, service: ServiceConfig, port: number): Ht
     timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,
     interval_s: h ? durationSeconds(h.interval, `${field}.interval`) : 2,
     successes: h?.consecutive_successes ?? 2,
+    request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5,
   };
 }
 
+/** One request's --max-time: the request timeout, cut to what is left before the deadline (at least 0.1 s). */
+export function requestBudget(args: HttpWaitArgs, msLeft: number): number {
+  return Math.max(0.1, Math.min(requestSeconds(args), Math.floor(msLeft / 100) / 10));
+}
+
+/**
+ * Polls until `args.successes` healthy answers in a row ({ ok: true }) or until `args.timeout_s` has passed
+ * ({ ok: false } with the last answer or curl's error). Never throws for an unhealthy or silent service.
+ */
 export async function healthGate(host: RemoteHost, args: HttpWaitArgs): Promise<GateOutcome> {
   const deadline = Date.now() + args.timeout_s * 1000;
   let streak = 0;
@@ -31,7 +46,8 @@ export async function healthGate(host: RemoteHost, args: HttpWaitArgs): Promise<
   let last = "";
   for (;;) {
     attempts++;
-    const result = await host.exec(curlArgv(args), { check: false, step: "health gate" });
+    const request = { ...args, request_timeout_s: requestBudget(args, deadline - Date.now()) };
+    const result = await host.exec(curlArgv(request), { check: false, step: "health gate" });
     const response = parseCurl(result.stdout);
     last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
     streak = healthy(args, response) ? streak + 1 : 0;

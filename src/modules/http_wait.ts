@@ -15,6 +15,8 @@ const argsSchema = z
     timeout_s: z.number().positive().default(60),
     interval_s: z.number().positive().default(1),
     successes: z.number().int().positive().default(1),
+    /** Seconds one request may take (curl --max-time); default five intervals. */
+    request_timeout_s: z.number().positive().optional(),
     host_header: z.string().optional(),
   })
   .strict();

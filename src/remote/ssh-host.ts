@@ -8,7 +8,7 @@ import { constants } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NodeSSH } from "node-ssh";
 import type { Channel } from "ssh2";
-import { ConnectionError, RemoteCommandError } from "../errors.js";
+import { ConnectionError, RemoteCommandError, SlipwayError } from "../errors.js";
 import { ChannelOpenError, CommandStartLostError, type RawExecResult, runRaw } from "./channel-exec.js";
 import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
 import { backoffDelay } from "./connect-errors.js";
@@ -25,9 +25,10 @@ import {
   writeArgv,
 } from "./file-scripts.js";
 import { LineSplitter, type OutputStream, tail } from "./lines.js";
+import { HELPER_PATH, type PlannedCommand, planCommand } from "./privilege.js";
 import { Redactor } from "./redact.js";
 import { Semaphore } from "./semaphore.js";
-import { recognizeSudoFailure, sudoHint } from "./sudo.js";
+import { recognizeSudoFailure, sudoersRule, sudoHint } from "./sudo.js";
 import { type ConnectOptions, DEFAULTS, type TargetSpec } from "./target.js";
 import type { ExecOptions, ExecResult, HostFacts, PutFileOptions, PutFileResult, RemoteHost } from "./types.js";
 
@@ -47,6 +48,8 @@ interface RawOutcome {
   raw: RawExecResult;
   /** The redacted command as shown to users. */
   display: string;
+  /** What ran: the argv after the host's privilege mode translated it, and whether sudo wrapped it. */
+  planned: PlannedCommand;
 }
 
 export class SshRemoteHost implements RemoteHost {
@@ -119,9 +122,10 @@ export class SshRemoteHost implements RemoteHost {
 
   async readFile(path: string, options: { become?: boolean } = {}): Promise<Buffer | undefined> {
     const step = `read ${path}`;
-    const { raw, display } = await this.#execRaw(readArgv(path), { become: options.become, step });
+    const outcome = await this.#execRaw(readArgv(path), { become: options.become, step });
+    const { raw } = outcome;
     if (raw.code === ABSENT_EXIT_CODE && raw.stderr.toString().includes(ABSENT_MARKER)) return undefined;
-    await this.#check(raw, display, { become: options.become, step }, readArgv(path));
+    await this.#check(outcome, { become: options.become, step });
     return raw.stdout;
   }
 
@@ -172,20 +176,21 @@ export class SshRemoteHost implements RemoteHost {
 
   async #execChecked(argv: readonly string[], options: ExecOptions): Promise<RawOutcome> {
     const outcome = await this.#execRaw(argv, options);
-    await this.#check(outcome.raw, outcome.display, options, argv);
+    await this.#check(outcome, options);
     return outcome;
   }
 
   async #execRaw(argv: readonly string[], options: ExecOptions): Promise<RawOutcome> {
     if (this.#closed) throw new ConnectionError("the connection was closed", { host: this.name, step: options.step });
+    const planned = this.#plan(argv, options);
     const shape: CommandShape = {
-      become: options.become,
+      become: planned.sudo,
       becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root",
       cwd: options.cwd,
       env: options.env,
     };
-    const display = this.#redactor.redact(innerCommand(argv, shape));
-    const command = wrapCommand(argv, shape);
+    const display = this.#redactor.redact(innerCommand(planned.argv, shape));
+    const command = wrapCommand(planned.argv, shape);
     const stdoutLines = this.#splitter("stdout", options.onStdout);
     const stderrLines = this.#splitter("stderr", options.onStderr);
     const raw = await this.#semaphore
@@ -238,10 +243,26 @@ export class SshRemoteHost implements RemoteHost {
         cause: raw.killError,
       });
     }
-    return { raw, display };
+    return { raw, display, planned };
   }
 
-  async #check(raw: RawExecResult, display: string, options: ExecOptions, argv: readonly string[]): Promise<void> {
+  /** The host's privilege mode decides how a become command runs (the one place: src/remote/privilege.ts). */
+  #plan(argv: readonly string[], options: ExecOptions): PlannedCommand {
+    try {
+      return planCommand(argv, options.become === true, this.target.privilege ?? { mode: "root" });
+    } catch (error) {
+      if (!(error instanceof SlipwayError)) throw error;
+      throw new RemoteCommandError(error.message, {
+        host: this.name,
+        step: options.step ?? error.step,
+        command: this.#redactor.redact(error.command ?? ""),
+        hint: error.hint,
+      });
+    }
+  }
+
+  async #check(outcome: RawOutcome, options: ExecOptions): Promise<void> {
+    const { raw, display, planned } = outcome;
     const stderrText = raw.stderr.toString("utf8");
     const context = {
       host: this.name,
@@ -252,7 +273,13 @@ export class SshRemoteHost implements RemoteHost {
     };
     if (options.become && recognizeSudoFailure(raw.code, stderrText)) {
       const runAs = options.becomeUser ?? this.target.becomeUser ?? "root";
-      const program = await this.#resolveProgram(effectiveArgv(argv, { env: options.env })[0] ?? "");
+      if (this.target.privilege?.mode === "helper") {
+        throw new RemoteCommandError(`sudo refused to run the privilege helper for ${this.target.user}`, {
+          ...context,
+          hint: `run playbooks/bootstrap.yml on this host (it installs ${HELPER_PATH} and the one sudoers rule: ${sudoersRule(this.target.user, "root", HELPER_PATH)})`,
+        });
+      }
+      const program = await this.#resolveProgram(effectiveArgv(planned.argv, { env: options.env })[0] ?? "");
       throw new RemoteCommandError(`sudo refused to run ${program} as ${runAs} for ${this.target.user}`, {
         ...context,
         hint: sudoHint(this.target.user, runAs, program),

@@ -3,6 +3,7 @@
  */
 import type { HostKeyPins } from "./host-key-policy.js";
 import type { OutputStream } from "./lines.js";
+import type { PrivilegeContext } from "./privilege.js";
 import type { Redactor } from "./redact.js";
 
 export interface TargetSpec extends HostKeyPins {
@@ -20,6 +21,8 @@ export interface TargetSpec extends HostKeyPins {
   jump?: TargetSpec;
   /** Default user for `become` (default root). */
   becomeUser?: string;
+  /** How `become` commands run: plain sudo (root mode, the default) or the privilege helper (src/remote/privilege.ts). */
+  privilege?: PrivilegeContext;
   /** TCP connect + SSH handshake limit per attempt. Default 20 s. */
   connectTimeoutMs?: number;
 }

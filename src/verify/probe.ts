@@ -14,6 +14,8 @@ export interface HttpProbe {
   timeout_s: number;
   interval_s: number;
   successes: number;
+  /** Seconds one request may take (curl --max-time); default five intervals, at least 1 s. */
+  request_timeout_s?: number | undefined;
   /** Sent as `Host:` (a probe through nginx to one server name). */
   host_header?: string | undefined;
 }
@@ -21,20 +23,18 @@ export interface HttpProbe {
 /** Written by curl after the body, so status and body come back in one stdout. */
 const MARK = "\n__SLIPWAY_STATUS__:";
 
+/** Seconds one request may take: `request_timeout_s`, else five intervals (at least 1 s); at most 0.1 s resolution. */
+export function requestSeconds(probe: HttpProbe): number {
+  if (probe.request_timeout_s !== undefined) return Math.max(0.1, Math.ceil(probe.request_timeout_s * 10) / 10);
+  return Math.max(1, Math.ceil(probe.interval_s * 5));
+}
+
 /**
  * `curl` argv for one probe: silent but with errors on stderr, the body then MARK + status on stdout; each try is
- * capped at 5 intervals (at least 1 s) so a hung app cannot stall the wait past its timeout for long.
+ * capped at requestSeconds so a hung app cannot stall the wait past its timeout for long.
  */
 export function curlArgv(probe: HttpProbe): string[] {
-  const argv = [
-    "curl",
-    "--silent",
-    "--show-error",
-    "--max-time",
-    String(Math.max(1, Math.ceil(probe.interval_s * 5))),
-    "--output",
-    "-",
-  ];
+  const argv = ["curl", "--silent", "--show-error", "--max-time", String(requestSeconds(probe)), "--output", "-"];
   argv.push("--write-out", `${MARK}%{http_code}`);
   if (probe.host_header) argv.push("--header", `Host: ${probe.host_header}`);
   argv.push("--", probe.url);

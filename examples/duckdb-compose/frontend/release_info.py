@@ -12,12 +12,16 @@ systemd release directory). Values:
   unhealthy     the health endpoint answers 503 forever
   after-switch  health answers 200, the public route answers 500
   crash         the process exits at start-up (nothing listens)
+  hang          the health endpoint accepts the connection and never answers
+                (the request sleeps for an hour)
 """
 
 import json
 import os
+import time
 
-BROKEN_MODES = ("unhealthy", "after-switch", "crash")
+BROKEN_MODES = ("unhealthy", "after-switch", "crash", "hang")
+HANG_SECONDS = 3600
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -62,6 +66,9 @@ def health_response():
     files' expected_body matches; Flask's and FastAPI's own encoders would write it compact ("status":"ok").
     """
     version = app_version()
+    if broken_mode() == "hang":
+        # A health check that hangs (a deadlocked worker, a stuck database call): only the caller's timeout ends it.
+        time.sleep(HANG_SECONDS)
     if broken_mode() == "unhealthy":
         return 503, json.dumps({"status": "unhealthy", "version": version})
     return 200, json.dumps({"status": "ok", "version": version})

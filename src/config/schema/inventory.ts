@@ -40,6 +40,12 @@ const connectionFields = {
       "Accept an unknown host key the first time, print its fingerprint and record it in known_hosts_file (default ~/.ssh/known_hosts), so later runs check it. Refused when CI=true. Off unless set.",
     ),
   become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
+  privilege: z
+    .enum(["root", "helper"])
+    .optional()
+    .describe(
+      "How privileged steps run: `root`, plain `sudo -n` (the SSH user is root-equivalent: NOPASSWD: ALL), or `helper`, through the root-owned helper playbooks/bootstrap.yml installs (the SSH user's only sudo rule; runtime systemd only). See docs/security.md.",
+    ),
   identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName()
     .optional()
@@ -67,6 +73,10 @@ export const sshDefaultsSchema = z
       .default(false)
       .describe(connectionFields.trust_on_first_use.description ?? ""),
     become_user: userName().default("root").describe("User for `become` (sudo -n -u)."),
+    privilege: z
+      .enum(["root", "helper"])
+      .default("root")
+      .describe(connectionFields.privilege.description ?? ""),
     identity_file: connectionFields.identity_file,
     private_key_secret: connectionFields.private_key_secret,
     connect_timeout: duration().default("10s").describe("TCP + SSH handshake timeout per attempt."),

@@ -4,7 +4,9 @@
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
  * before a stop-first deploy stops anything). Every secret the services' env files name has a value.
  */
+import { resolveHosts, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import { describePrivilege } from "../../remote/privilege.js";
 import { nginxSiteFromConfig } from "../../render/from-config/index.js";
 import { nginxTest } from "../../render/validators.js";
 import { checkDatabasePresent } from "../backup-step.js";
@@ -18,9 +20,16 @@ function requireServiceSecrets(s: FlowState): void {
   for (const service of Object.keys(config.services)) colorEnvFile(host, config, service, s.idle, s.run.secrets);
 }
 
+/** Which privilege mode the host is in (docs/security.md "The deploy user"): the plan says it before anything runs. */
+function privilegeLine(config: SlipwayConfig, hostName: string): string {
+  const host = resolveHosts(config).find((h) => h.name === hostName);
+  return describePrivilege(host?.privilege.mode ?? "root", host?.user ?? "the SSH user");
+}
+
 export const preflightStep: Step = {
   name: "preflight",
   async plan(s) {
+    s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
     if (s.run.kind === "deploy") await checkDatabasePresent(s.run.host, s.spec, s.live.release);
     // A plan that says "ready" must not hide a missing secret the run would stop at.
     requireServiceSecrets(s);
@@ -28,6 +37,7 @@ export const preflightStep: Step = {
   },
   async run(s) {
     const { host, config } = s.run;
+    s.say(privilegeLine(config, host.name));
     if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
     // A secret with no value stops the run here, not at stage after the lock and the backup (throws, naming them).
     requireServiceSecrets(s);

@@ -17,7 +17,7 @@ import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
+import { cleanHost, connectTarget, removeComposeProjects, viaNginx, writeOverlay } from "./support.js";
 
 const APP = "cmpdeploy";
 const DOMAIN = "cmpdeploy.e2e.test";
@@ -50,18 +50,6 @@ function writeConfig(): string {
   return file;
 }
 
-/** Containers, networks and volume of both colors' projects. */
-async function removeProjects(host: RemoteHost): Promise<void> {
-  const script = [
-    `for p in ${APP}-blue ${APP}-green; do`,
-    '  ids=$(docker ps -aq --filter "label=com.docker.compose.project=$p"); [ -z "$ids" ] || docker rm -f $ids',
-    '  docker network rm "${p}_default" >/dev/null 2>&1 || docker network rm "$(echo "$p" | tr -d -)_default" >/dev/null 2>&1 || true',
-    "done",
-    `docker volume rm --force ${VOLUME} >/dev/null 2>&1 || true`,
-  ].join("\n");
-  await host.exec(["sh", "-c", script], { become: true, check: false });
-}
-
 describe("deploy, runtime compose with stop-first (duckdb-compose on t2)", () => {
   let host: RemoteHost;
   let config: SlipwayConfig;
@@ -91,14 +79,14 @@ describe("deploy, runtime compose with stop-first (duckdb-compose on t2)", () =>
 
   beforeAll(async () => {
     host = await connectTarget("t2");
-    await removeProjects(host);
+    await removeComposeProjects(host, APP, VOLUME);
     await cleanHost(host, APP);
     config = await loadConfig(writeConfig());
   });
 
   afterAll(async () => {
     if (!host) return;
-    await removeProjects(host);
+    await removeComposeProjects(host, APP, VOLUME);
     await cleanHost(host, APP);
     if (references.length > 0) {
       await host.exec(["docker", "image", "rm", "--force", ...references], { become: true, check: false });

@@ -12,14 +12,16 @@ import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { cleanupAfterCancel, type DeployOptions, deploy, readLockHolder, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
+import { instanceUnitName } from "../../../src/render/systemd.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { requestFlood, runCli } from "./fault-support.js";
+import { expectConverged, type FaultSite, faultMatrix, requestFlood, runCli } from "./fault-support.js";
 import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
 
 const APP = "hvfault";
 const DOMAIN = "hvfault.e2e.test";
 const RELEASE_DIR = `${REPO_ROOT}/examples/harvest`;
 const address = () => sandboxTarget("t1").host;
+const HEALTH_TIMEOUT = 10;
 
 /** The boundaries faulted: every step that changes something, killed right after it; SIGTERM where undo matters. */
 const FAULTS = [
@@ -40,39 +42,25 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
   let host: RemoteHost;
   let file: string;
   let config: SlipwayConfig;
-  const rows: string[] = [];
+  let site: FaultSite;
   const base = (): DeployOptions => ({ config, actor: "e2e", releaseDir: RELEASE_DIR, drainSeconds: 0 });
   const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
-  const text = async (path: string) => (await host.readFile(path))?.toString().trim() ?? "";
-  const crops = async () =>
-    JSON.parse((await viaNginx(address(), DOMAIN, "/api/harvests")).body).harvests.map((h: { crop: string }) => h.crop);
-  const addRow = async (crop: string) => {
-    const added = await viaNginx(address(), DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop, kg: 1 }));
-    expect(added.status).toBe(201);
-    rows.push(crop);
-  };
-  const cliDeploy = (release: string, env: Record<string, string> = {}) =>
-    runCli(
-      ["deploy", "-c", file, "--yes", "--release-dir", RELEASE_DIR, "--release-id", release, "--drain", "0"].concat([
-        "--version-env",
-        `APP_VERSION=${release}`,
-      ]),
-      env,
-    );
-
-  /** Exactly one known release serves: nginx's color header, the color file and the version all agree. */
-  async function expectConverged(release: string) {
-    expect(await version()).toBe(release);
-    const color = await text(`/opt/${APP}/color`);
-    const served = await host.exec(
-      ["curl", "-s", "-D", "-", "-o", "/dev/null", "-H", `Host: ${DOMAIN}`, "http://127.0.0.1/api/health"],
-      { check: false },
-    );
-    expect(served.stdout).toMatch(new RegExp(`X-Slipway-Color: ${color}`, "i"));
-    expect((await host.exec(["test", "-e", `/opt/${APP}/.slipway-lock`], { check: false })).code).not.toBe(0);
-    expect((await host.exec(["test", "-e", `/opt/${APP}/intent.json`], { check: false })).code).not.toBe(0);
-    expect(await crops()).toEqual(expect.arrayContaining(rows));
-  }
+  const cliArgs = (release: string) => [
+    "deploy",
+    "-c",
+    file,
+    "--yes",
+    "--release-dir",
+    RELEASE_DIR,
+    "--release-id",
+    release,
+    "--drain",
+    "0",
+    "--version-env",
+    `APP_VERSION=${release}`,
+  ];
+  const cliDeploy = (release: string, env: Record<string, string> = {}) => runCli(cliArgs(release), env);
+  const expectServing = (release: string) => expectConverged(site, release, rows);
 
   beforeAll(async () => {
     host = await connectTarget("t1");
@@ -82,7 +70,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
       domain: DOMAIN,
       target: "t1",
       ports: { backend: 5321, frontend: 8370 },
-      healthTimeout: "10s",
+      healthTimeout: `${HEALTH_TIMEOUT}s`,
     });
     config = await loadConfig(file);
     const lines: string[] = [];
@@ -93,7 +81,32 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
       onEvent: terminalSink((l) => lines.push(l)),
     });
     expect(first.ok, lines.join("\n")).toBe(true);
-    await addRow("row-f0");
+    site = {
+      app: APP,
+      domain: DOMAIN,
+      address: address(),
+      host,
+      healthPath: "/api/health",
+      writeRow: (crop) => viaNginx(address(), DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop, kg: 1 })),
+      rows: async () =>
+        JSON.parse((await viaNginx(address(), DOMAIN, "/api/harvests")).body).harvests.map(
+          (h: { crop: string }) => h.crop,
+        ),
+      cliArgs,
+      deploy: (release, versionEnv = {}, log) =>
+        deploy({
+          ...base(),
+          releaseId: release,
+          versionEnv: { APP_VERSION: release, ...versionEnv },
+          ...(log ? { onEvent: terminalSink(log) } : {}),
+        }),
+      rollback: () => rollback({ config, actor: "e2e", drainSeconds: 0 }),
+      running: async (color) =>
+        (
+          await host.exec(["systemctl", "is-active", instanceUnitName(APP, "backend", color)], { check: false })
+        ).stdout.trim() === "active",
+      healthTimeoutSeconds: HEALTH_TIMEOUT,
+    };
   });
 
   afterAll(async () => {
@@ -102,27 +115,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     await host.close();
   });
 
-  for (const [i, fault] of FAULTS.entries()) {
-    it(`${fault}: a plain deploy of the same release converges, nothing written is lost`, async () => {
-      const release = `f${i + 1}`;
-      const run = await cliDeploy(release, { SLIPWAY_FAULT: fault });
-      if (fault.endsWith(":kill")) expect(run.signal, run.output).toBe("SIGKILL");
-      // SIGTERM: the undo ran and the run says it was interrupted (exit 130, docs/cli.md).
-      else expect(run.code, run.output).toBe(130);
-      // Whatever the fault left, the site still answers from one color.
-      expect((await viaNginx(address(), DOMAIN, "/api/health")).status, run.output).toBe(200);
-      await addRow(`row-${release}`);
-      const converge = await deploy({ ...base(), releaseId: release, versionEnv: { APP_VERSION: release } });
-      expect(converge.ok, converge.recap).toBe(true);
-      await expectConverged(release);
-    });
-  }
-
-  it("a rollback after the faults goes back to the previous release and keeps the data", async () => {
-    const result = await rollback({ config, actor: "e2e", drainSeconds: 0 });
-    expect(result.ok, result.recap).toBe(true);
-    await expectConverged(`f${FAULTS.length - 1}`);
-  });
+  const rows = faultMatrix(FAULTS, "f0", () => site);
 
   it("a broken release (public route 500, health 200) under a 20,000-request flood: 0 failed answers", async () => {
     const flood = requestFlood(address(), DOMAIN, "/", 8, "BROKEN");
@@ -161,7 +154,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     });
     expect(result.ok).toBe(false);
     expect(result.hosts[0]?.error).toContain("did not become healthy");
-    await expectConverged(`f${FAULTS.length - 1}`);
+    await expectServing(`f${FAULTS.length - 1}`);
   });
 
   it("an unrelated broken nginx file stops the deploy before any change, naming nginx's error", async () => {
@@ -170,7 +163,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
       const result = await deploy({ ...base(), releaseId: "f-ngx", versionEnv: { APP_VERSION: "f-ngx" } });
       expect(result.ok).toBe(false);
       expect(result.hosts[0]?.error).toContain("nginx -t fails with the configuration already on the host");
-      await expectConverged(`f${FAULTS.length - 1}`);
+      await expectServing(`f${FAULTS.length - 1}`);
     } finally {
       await host.exec(["rm", "-f", "/etc/nginx/conf.d/zz-hvfault-broken.conf"], { become: true });
     }
@@ -192,7 +185,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     // The failed switch-back left its intent: the next deploy reconciles it and converges.
     const again = await deploy({ ...base(), releaseId: "f-reload", versionEnv: { APP_VERSION: "f-reload" } });
     expect(again.ok, again.recap).toBe(true);
-    await expectConverged("f-reload");
+    await expectServing("f-reload");
   });
 
   it("a run killed mid-switch, then its cleanup (the Action's post step): lock free, the old release serving", async () => {
@@ -210,7 +203,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     expect(result?.stopped).toMatch(/^(blue|green)$/);
     expect(result?.stopped).not.toBe(result?.switchedBack);
     expect(await version()).toBe(before);
-    await expectConverged(before);
+    await expectServing(before);
   });
 
   it("two deploys at once: one deploys, the other fails naming the holder", async () => {
@@ -219,6 +212,6 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     // The loser's host failed on the held lock: exit 2 (docs/cli.md).
     expect([a.code, b.code].sort(), outputs).toEqual([0, 2]);
     expect(outputs).toMatch(/deploy lock \/opt\/hvfault\/\.slipway-lock is held by e2e|is held by \S+ \(commit/);
-    await expectConverged(a.code === 0 ? "twin-a" : "twin-b");
+    await expectServing(a.code === 0 ? "twin-a" : "twin-b");
   });
 });

@@ -65,6 +65,18 @@ export async function cleanHost(host: RemoteHost, app: string): Promise<void> {
   await host.exec(["sh", "-c", script], { become: true, check: false });
 }
 
+/** Containers and networks of both colors' compose projects, and the app's volume (test clean-up only). */
+export async function removeComposeProjects(host: RemoteHost, app: string, volume: string): Promise<void> {
+  const script = [
+    `for p in ${app}-blue ${app}-green; do`,
+    '  ids=$(docker ps -aq --filter "label=com.docker.compose.project=$p"); [ -z "$ids" ] || docker rm -f $ids',
+    '  docker network rm "${p}_default" >/dev/null 2>&1 || docker network rm "$(echo "$p" | tr -d -)_default" >/dev/null 2>&1 || true',
+    "done",
+    `docker volume rm --force ${volume} >/dev/null 2>&1 || true`,
+  ].join("\n");
+  await host.exec(["sh", "-c", script], { become: true, check: false });
+}
+
 export interface Answer {
   status: number;
   body: string;

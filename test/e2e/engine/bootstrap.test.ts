@@ -43,7 +43,7 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
       modules,
       limit: TARGET,
       check,
-      extraVars: { deploy_public_keys: [publicKey], ...extraVars },
+      extraVars: { deploy_public_keys: [publicKey], deploy_privilege: "root", ...extraVars },
     });
   }
 

@@ -128,6 +128,38 @@ describe("backup flow on local files", () => {
     expect(execFileSync("ls", ["-A", path.join(deployDir, "backups")], { encoding: "utf8" })).toBe("");
   });
 
+  it("a disk that fills up during the copy: the error names the directory and what to do, no partial file stays", async () => {
+    const { deployDir, job, host } = setup();
+    // The free-space check passed; the copy itself hits ENOSPC after writing part of the file (as on a full tmpfs).
+    const exec = host.exec.bind(host);
+    host.exec = async (argv, options) => {
+      const vacuum = argv.find((a) => a.startsWith("VACUUM INTO"));
+      if (!vacuum) return exec(argv, options);
+      const part = vacuum.slice("VACUUM INTO '".length, -2);
+      writeFileSync(part, "half a database");
+      writeFileSync(`${part}-journal`, "its rollback journal");
+      return {
+        code: 1,
+        signal: null,
+        stdout: "",
+        stderr: "Error: stepping, database or disk is full (13)",
+        durationMs: 1,
+      };
+    };
+    const error = await createBackup(job).catch((e) => e);
+    const dir = path.join(deployDir, "backups");
+    expect(error).toBeInstanceOf(BackupError);
+    expect(error.message).toBe(
+      `the backup directory ${dir} ran out of space during the backup (online copy of ${deployDir}/app.db (VACUUM INTO): failed)`,
+    );
+    expect(error.step).toBe("backup");
+    expect(error.host).toBe("local");
+    expect(error.hint).toBe(
+      `free space in ${dir} (slipway backup prune, or a bigger disk) or point database.backups.dir at a disk with room, then deploy again; the partial copy was removed and nothing was changed`,
+    );
+    expect(execFileSync("ls", ["-A", dir], { encoding: "utf8" })).toBe("");
+  });
+
   it("refuses DuckDB without a way to stop the app", async () => {
     const { job } = setup();
     const error = await createBackup({

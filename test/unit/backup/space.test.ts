@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkFreeSpace, dfArgv, formatBytes, parseDfAvailableBytes } from "../../../src/backup/space.js";
+import { checkFreeSpace, dfArgv, formatBytes, parseDfAvailableBytes, saysDiskFull } from "../../../src/backup/space.js";
 
 describe("free space", () => {
   it("reads df -P -k", () => {
@@ -24,5 +24,12 @@ describe("free space", () => {
   it("has no requirement without a reference size", () => {
     expect(checkFreeSpace(0, undefined, "/b").ok).toBe(true);
     expect(formatBytes(3 * 1024 * 1024)).toBe("3.0 MiB");
+  });
+
+  it("recognises a full disk in a failed command's output", () => {
+    expect(saysDiskFull("Error: stepping, database or disk is full (13)")).toBe(true);
+    expect(saysDiskFull("cp: error writing '/b/x.part': No space left on device")).toBe(true);
+    expect(saysDiskFull("gzip: stdout: Disk quota exceeded")).toBe(true);
+    expect(saysDiskFull("Error: unable to open database file")).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ const base: ResolvedHost = {
   hostKeys: [],
   trustOnFirstUse: false,
   becomeUser: "root",
+  privilege: { mode: "root" },
   connectTimeout: "10s",
   groups: [],
   vars: {},
@@ -44,6 +45,7 @@ describe("sshTargetFor", () => {
       trustOnFirstUse: false,
       knownHostsFile: join(dir, "known_hosts"),
       becomeUser: "root",
+      privilege: { mode: "root" },
       jump: {
         name: "bastion",
         host: "10.0.0.1",
@@ -56,6 +58,7 @@ describe("sshTargetFor", () => {
         trustOnFirstUse: false,
         knownHostsFile: undefined,
         becomeUser: "root",
+        privilege: { mode: "root" },
         jump: undefined,
       },
     });

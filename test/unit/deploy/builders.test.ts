@@ -72,6 +72,7 @@ describe("deploy builders", () => {
       timeout_s: 30,
       interval_s: 1,
       successes: 3,
+      request_timeout_s: 5,
     });
   });
 

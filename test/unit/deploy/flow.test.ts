@@ -434,6 +434,7 @@ describe("deploy step runner on one host", () => {
     const lines = logLines(events);
     expect(lines).toEqual([
       "plan: deploy r2 to blue (live: r1 on green)",
+      "  privilege: root (deploy is root-equivalent: sudo for every privileged step)",
       "  wrote shop-web@blue",
       "  start shop-web@blue and gate on health",
       `  check every route through nginx on 127.0.0.1:${previewPort(cfg)} against blue`,

@@ -16,13 +16,32 @@ describe("playbooks/bootstrap.yml", () => {
     });
     const failures = run.outcomes.filter((o) => o.status === "failed").map((o) => `${o.task}: ${o.msg}`);
     expect(failures).toEqual([]);
+    // Helper mode (the default): one rule, the helper, no `*`, no argument pattern.
     const sudoers = run.outcomes.find((o) => o.task.startsWith("sudo rights"))?.diffs?.[0]?.after ?? "";
-    expect(sudoers).toContain("deploy ALL=(root) NOPASSWD: SLIPWAY_NGINX, SLIPWAY_UNITS, SLIPWAY_CERTS");
-    expect(sudoers).toContain("/usr/bin/systemctl start shop-*");
+    const rules = sudoers.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+    expect(rules).toEqual(["deploy ALL=(root) NOPASSWD: /usr/local/libexec/slipway/slipway-helper"]);
+    const record = run.outcomes.find((o) => o.task.startsWith("this app's record"))?.diffs?.[0]?.after ?? "";
+    expect(record).toContain("deploy_dir=/opt/shop\ndata_dir=/var/lib/shop\n");
     const firewall = run.outcomes.find((o) => o.task.startsWith("firewall rules"));
     expect(firewall?.task).toBe("firewall rules (inbound 22, 80, 443 only; Docker's tables untouched)");
     expect(firewall?.diffs?.[0]?.after).toContain("tcp dport { 22, 80, 443 } accept");
     expect(run.hosts.get("a")?.files.size).toBe(1);
+  });
+
+  it("root mode says so: NOPASSWD ALL and the docker group", async () => {
+    const run = await runText(bootstrap, {
+      path: "playbooks/bootstrap.yml",
+      check: true,
+      extraVars: { deploy_public_keys: [key], deploy_privilege: "root" },
+      config: { app: "shop" },
+    });
+    const sudoers = run.outcomes.find((o) => o.task.startsWith("sudo rights"))?.diffs?.[0]?.after ?? "";
+    expect(sudoers.split("\n").filter((l) => l.trim() && !l.startsWith("#"))).toEqual([
+      "deploy ALL=(ALL) NOPASSWD: ALL",
+    ]);
+    expect(run.outcomes.find((o) => o.task === "deploy user out of the docker group (helper mode)")?.status).toBe(
+      "skipped",
+    );
   });
 
   it("refuses to run without a deploy key (the deploy user must be able to log in)", async () => {

@@ -71,6 +71,11 @@ class HarvestBackendTest(unittest.TestCase):
             self.assertEqual(self.client.get("/api/health").status_code, 200)
             self.assertEqual(self.client.get("/api/harvests").status_code, 500)
 
+    def test_broken_hang_never_answers_health(self):
+        with mock.patch.dict(os.environ, {"BROKEN": "hang"}), mock.patch("release_info.time.sleep") as sleep:
+            self.client.get("/api/health")
+        sleep.assert_called_once_with(3600)
+
     def test_broken_crash_and_unknown_mode_refuse_to_start(self):
         for mode in ("crash", "no-such-mode"):
             env = {**os.environ, "BROKEN": mode}

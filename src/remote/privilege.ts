@@ -1,0 +1,190 @@
+/**
+ * The one place that decides how a privileged (`become`) command runs on a host. Pure: unit tests compare the argv.
+ *
+ * - `root` mode: `sudo -n -u <become user> -- argv`, as always (the deploy user is root-equivalent, on purpose).
+ * - `helper` mode: the deploy user's only sudo rule is the root-owned helper (playbooks/files/slipway-helper). Each
+ *   command Slipway runs with become is translated to what it needs, with the least privilege that does it:
+ *   files of units and nginx sites, units, nginx, the app's user, its data dir and certbot go to the helper's verbs
+ *   (which validate every argument: the helper, not this file, is the security boundary); commands on the deploy dir
+ *   (which the deploy user owns) run without sudo; commands on the app's data dir run as the app's user
+ *   (`helper as-app`). Anything else is refused here with a hint, before it reaches the host.
+ */
+import { SlipwayError } from "../errors.js";
+import { shQuote } from "./quote.js";
+
+/** Where bootstrap installs the helper (a root-owned directory; the sudoers rule names this exact path). */
+export const HELPER_PATH = "/usr/local/libexec/slipway/slipway-helper";
+
+export type PrivilegeMode = "root" | "helper";
+
+/** What the helper mode needs to know about the app being deployed (from slipway.yml). */
+export interface PrivilegeContext {
+  mode: PrivilegeMode;
+  /** The app (`app:` of slipway.yml): the helper's verbs take it to find what bootstrap recorded. */
+  app?: string;
+  /** The app's deploy dir (owned by the deploy user): commands on it need no privilege. */
+  deployDir?: string;
+  /** Directories of the app's data (the database's), owned by the app's user. */
+  dataDirs?: readonly string[];
+}
+
+/** The line the plan and the deploy print for a host: which mode it is in and what that lets `user` do as root. */
+export function describePrivilege(mode: PrivilegeMode, user: string): string {
+  return mode === "helper"
+    ? `privilege: helper (${user} runs only ${HELPER_PATH} as root)`
+    : `privilege: root (${user} is root-equivalent: sudo for every privileged step)`;
+}
+
+/** How one command runs: its argv and whether command.ts wraps it in `sudo -n -u USER --`. */
+export interface PlannedCommand {
+  argv: string[];
+  sudo: boolean;
+}
+
+const HELPER = [HELPER_PATH];
+const FILE_SCRIPTS: Record<string, string> = {
+  "slipway-inspect": "inspect",
+  "slipway-write": "write",
+  "slipway-meta": "meta",
+  "slipway-read": "read",
+};
+/** Paths only root may change; the helper knows which of them belong to an app. */
+const SYSTEM_PREFIXES = ["/etc/", "/var/www/"];
+const UNIT_ACTIONS = new Set(["start", "stop", "restart", "reload", "enable", "disable", "is-active"]);
+
+/**
+ * The argv for a command run with `become` (or not) on a host in the given mode. Throws a SlipwayError (step
+ * "privilege") for a become command that helper mode has no verb for.
+ */
+export function planCommand(argv: readonly string[], become: boolean, context: PrivilegeContext): PlannedCommand {
+  if (!become) return { argv: [...argv], sudo: false };
+  if (context.mode === "root") return { argv: [...argv], sudo: true };
+  // A command that itself starts with `sudo -n` (restore stops units that way) is the same request.
+  const inner = argv[0] === "sudo" && argv[1] === "-n" ? argv.slice(argv[2] === "--" ? 3 : 2) : argv;
+  const planned = helperCommand(inner, context);
+  if (planned) return planned;
+  const program = (inner[0] ?? "").replace(/^.*\//, "");
+  const why = ROOT_ONLY_PROGRAMS.has(program)
+    ? "the docker socket is root-equivalent, so the helper has no docker verb: runtimes container and compose need"
+    : "the helper does not run this command as root; set";
+  throw new SlipwayError(`helper mode has no privileged operation for \`${inner.slice(0, 2).join(" ")}\``, {
+    step: "privilege",
+    command: inner.join(" "),
+    hint: `this host is in helper mode (ssh.privilege: helper): ${why} \`ssh.privilege: root\` for this host (bootstrap with -e deploy_privilege=root gives its deploy user NOPASSWD: ALL)`,
+  });
+}
+
+/** The docker socket is root: no helper verb drives it (docs/security.md); such hosts run in root mode. */
+const ROOT_ONLY_PROGRAMS = new Set(["docker", "docker-compose"]);
+
+function helperCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
+  if (ROOT_ONLY_PROGRAMS.has((argv[0] ?? "").replace(/^.*\//, ""))) return undefined;
+  return fileCommand(argv) ?? systemCommand(argv, ctx) ?? databaseCopy(argv, ctx) ?? byPaths(argv, ctx);
+}
+
+const helper = (...args: string[]): PlannedCommand => ({ argv: [...HELPER, ...args], sudo: true });
+const plain = (argv: readonly string[]): PlannedCommand => ({ argv: [...argv], sudo: false });
+
+function under(path: string, dir: string | undefined): boolean {
+  if (!dir) return false;
+  const base = dir.replace(/\/+$/, "");
+  return path === base || path.startsWith(`${base}/`);
+}
+
+const isSystemPath = (path: string) => SYSTEM_PREFIXES.some((p) => path.startsWith(p));
+
+/** The file scripts of file-scripts.ts and mkdir/rm, on system paths (helper) or the deploy dir (no sudo). */
+function fileCommand(argv: readonly string[]): PlannedCommand | undefined {
+  const script = argv[0] === "/bin/sh" && argv[1] === "-c" ? FILE_SCRIPTS[argv[3] ?? ""] : undefined;
+  if (script) {
+    const [path = "", ...rest] = argv.slice(4);
+    if (isSystemPath(path)) return helper("file", script, path, ...rest);
+    return undefined;
+  }
+  if (argv[0] === "mkdir" && argv[1] === "-p") {
+    const paths = argv.slice(argv.indexOf("--") + 1);
+    if (argv.indexOf("--") === -1 || !paths.every(isSystemPath)) return undefined;
+    if (paths.length === 1) return helper("file", "mkdir", paths[0] as string);
+    // One helper call per directory, each through its own `sudo -n`.
+    const loop = `for p; do sudo -n -- ${shQuote(HELPER_PATH)} file mkdir "$p" || exit; done`;
+    return plain(["sh", "-c", loop, "sh", ...paths]);
+  }
+  if (argv[0] === "rm" && (argv[1] === "-f" || argv[1] === "-rf") && argv[2] === "--" && argv.length === 4) {
+    const path = argv[3] as string;
+    return isSystemPath(path) ? helper("file", "rm", path) : undefined;
+  }
+  return undefined;
+}
+
+/** systemctl, systemd-analyze verify, nginx, the app's user and data dir, certbot. */
+function systemCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
+  const [program = "", first = "", ...rest] = argv;
+  const base = program.replace(/^.*\//, "");
+  if (base === "systemctl") {
+    if (first === "daemon-reload" && rest.length === 0) return helper("unit", "daemon-reload");
+    const units = rest.filter((u) => u !== "--");
+    if (UNIT_ACTIONS.has(first) && units.length > 0) return helper("unit", first, ...units);
+    return undefined;
+  }
+  if (base === "systemd-analyze" && first === "verify" && rest.length === 1) {
+    return helper("unit", "verify", (rest[0] as string).replace(/^.*\//, ""));
+  }
+  if (base === "nginx" && first === "-t") return helper("nginx", "test");
+  if (program === "sh" && first === "-c" && rest[0]?.startsWith('master=$(cat "$1")')) return helper("nginx", "reload");
+  if (base === "certbot" && first === "certonly" && ctx.app) return helper("certbot", ctx.app);
+  if (program === "sh" && first === "-c" && rest[0]?.includes("useradd --system") && ctx.app) {
+    return rest[2] === `app-${ctx.app}` ? helper("app-user", ctx.app) : undefined;
+  }
+  // The database dir step: create it and hand it to the app's user (backup-step.ts).
+  if (program === "sh" && first === "-c" && rest[0]?.startsWith('test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U')) {
+    const dir = rest[2] ?? "";
+    if (ctx.app && rest[3] === `app-${ctx.app}` && ctx.dataDirs?.some((d) => under(dir, d))) {
+      return helper("data-dir", ctx.app);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Copies between the data dir (the app's user) and the deploy dir (the deploy user): the app's user reads or writes
+ * the data side through the helper, the deploy user the other side through a pipe, so neither gains the other's files.
+ */
+function databaseCopy(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
+  if (!ctx.app) return undefined;
+  const asApp = `sudo -n -- ${shQuote(HELPER_PATH)} as-app ${shQuote(ctx.app)}`;
+  const inData = (p: string) => ctx.dataDirs?.some((d) => under(p, d)) ?? false;
+  if (argv[0] === "sqlite3") {
+    const sql = argv.at(-1) ?? "";
+    const into = /^VACUUM INTO '([^']+)';?$/.exec(sql)?.[1];
+    const database = argv.at(-2) ?? "";
+    if (!into || !inData(database) || !under(into, ctx.deployDir)) return undefined;
+    // The app's user writes the copy in a private temp dir and streams it; the deploy user writes the file.
+    const copy = `d=$(mktemp -d) || exit; sqlite3 -bail -cmd '.timeout 30000' "$1" "VACUUM INTO '$d/copy'" && cat -- "$d/copy"; s=$?; rm -rf -- "$d"; exit $s`;
+    const script = `${asApp} sh -c "$1" sh "$2" > "$3"`;
+    return plain(["sh", "-c", script, "sh", copy, database, into]);
+  }
+  if (argv[0] === "cp" && argv[1] === "--" && argv.length === 4) {
+    const [from = "", to = ""] = argv.slice(2);
+    if (!under(from, ctx.deployDir) || !inData(to)) return undefined;
+    const script = `${asApp} sh -c 'cat > "$1"' sh "$1" < "$2"`;
+    return plain(["sh", "-c", script, "sh", to, from]);
+  }
+  return undefined;
+}
+
+/**
+ * Any other command by the absolute paths among its arguments: all in the deploy dir (or none at all) runs as the
+ * deploy user; all in the data dir (or the deploy dir) with at least one in the data dir runs as the app's user.
+ */
+function byPaths(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
+  const args = argv[1] === "-c" ? argv.slice(4) : argv.slice(1);
+  const paths = args.filter((a) => a.startsWith("/"));
+  if (paths.some((p) => /(^|\/)\.\.?(\/|$)/.test(p))) return undefined;
+  const inData = (p: string) => ctx.dataDirs?.some((d) => under(p, d)) ?? false;
+  if (paths.every((p) => under(p, ctx.deployDir))) return plain(argv);
+  if (ctx.app && paths.every((p) => inData(p) || under(p, ctx.deployDir)) && paths.some(inData)) {
+    if (paths.some((p) => under(p, ctx.deployDir))) return undefined;
+    return helper("as-app", ctx.app, ...argv);
+  }
+  return undefined;
+}

@@ -1,0 +1,167 @@
+/**
+ * Fault injection on sandbox target t2 for runtime compose with strategy stop-first (duckdb-compose, DuckDB in a named
+ * volume): the SIGKILL/SIGTERM step boundaries of the systemd matrix (shared driver in fault-support.ts) plus
+ * stop-old, each followed by a plain deploy of the same release that converges, then a rollback and a health endpoint
+ * that hangs. A run killed between stop-old and the switch leaves nothing serving until the next deploy (stop-first
+ * has no old color running to fall back on); a SIGTERM there starts the old color again. Images are built and
+ * pushed once (the first deploy); every later deploy names them by digest.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect } from "vitest";
+import { parse, stringify } from "yaml";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
+import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { type FaultSite, faultMatrix } from "./fault-support.js";
+import { cleanHost, connectTarget, removeComposeProjects, viaNginx, writeOverlay } from "./support.js";
+
+const APP = "cmpfault";
+const DOMAIN = "cmpfault.e2e.test";
+const VOLUME = `${APP}-data`;
+const RUN = randomBytes(4).toString("hex");
+const RELEASE_DIR = `${REPO_ROOT}/examples/duckdb-compose`;
+const HEALTH_TIMEOUT = 10;
+const address = () => sandboxTarget("t2").host;
+const dockerLocal = promisify(execFile);
+
+/** Every boundary that changes something, killed right after it; SIGTERM where the undo chain matters. */
+const FAULTS = [
+  "lock:after:kill",
+  "stop-old:after:kill",
+  "backup:after:kill",
+  "start:after:kill",
+  "preview:after:kill",
+  "switch:after:kill",
+  "verify:after:kill",
+  "record:after:kill",
+  "retire:after:kill",
+  "stop-old:after:term",
+  "backup:after:term",
+  "start:after:term",
+  "switch:after:term",
+];
+
+/** duckdb-compose's slipway.yml for t2: own name, ports, volume and repository; plain http; a fast health gate. */
+function writeConfig(): string {
+  const file = writeOverlay("duckdb-compose", {
+    app: APP,
+    domain: DOMAIN,
+    target: "t2",
+    ports: {},
+    healthTimeout: `${HEALTH_TIMEOUT}s`,
+  });
+  const config = parse(readFileSync(file, "utf8"));
+  config.image.repository = `e2e-${APP}-${RUN}/duck`;
+  config.services.backend.ports = { blue: 5441, green: 15441 };
+  config.services.backend.env.DATABASE_PATH = "/app/data/app.db";
+  config.services.backend.volumes = [`${VOLUME}:/app/data`];
+  config.services.frontend.ports = { blue: 5442, green: 15442 };
+  for (const service of Object.values<{ health: Record<string, string> }>(config.services)) {
+    service.health.request_timeout = "2s";
+  }
+  config.database = { engine: "duckdb", volume: VOLUME, path: "app.db", backups: { keep: 3 } };
+  config.tls = { enabled: false };
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+describe("fault injection (duckdb-compose on t2, runtime compose, stop-first)", () => {
+  let host: RemoteHost;
+  let file: string;
+  let config: SlipwayConfig;
+  let images: Record<string, string> = {};
+  let site: FaultSite;
+  const base = (): DeployOptions => ({
+    config,
+    actor: "e2e",
+    releaseDir: RELEASE_DIR,
+    drainSeconds: 0,
+    insecureRegistry: true,
+  });
+
+  beforeAll(async () => {
+    host = await connectTarget("t2");
+    await removeComposeProjects(host, APP, VOLUME);
+    await cleanHost(host, APP);
+    file = writeConfig();
+    config = await loadConfig(file);
+    const lines: string[] = [];
+    const first = await deploy({
+      ...base(),
+      releaseId: "f0",
+      versionEnv: { APP_VERSION: "f0" },
+      onEvent: terminalSink((l) => lines.push(l)),
+    });
+    expect(first.ok, lines.join("\n")).toBe(true);
+    images = first.images;
+    site = {
+      app: APP,
+      domain: DOMAIN,
+      address: address(),
+      host,
+      healthPath: "/api/health",
+      writeRow: (name) => viaNginx(address(), DOMAIN, "/api/items", "POST", JSON.stringify({ name })),
+      rows: async () =>
+        JSON.parse((await viaNginx(address(), DOMAIN, "/api/items")).body).items.map((i: { name: string }) => i.name),
+      cliArgs: (release) => [
+        "deploy",
+        "-c",
+        file,
+        "--yes",
+        "--release-dir",
+        RELEASE_DIR,
+        "--release-id",
+        release,
+        "--drain",
+        "0",
+        "--insecure-registry",
+        ...Object.entries(images).flatMap(([service, ref]) => ["--image", `${service}=${ref}`]),
+        "--version-env",
+        `APP_VERSION=${release}`,
+      ],
+      deploy: (release, versionEnv = {}, log) =>
+        deploy({
+          ...base(),
+          images,
+          releaseId: release,
+          versionEnv: { APP_VERSION: release, ...versionEnv },
+          ...(log ? { onEvent: terminalSink(log) } : {}),
+        }),
+      rollback: () => rollback({ config, actor: "e2e", drainSeconds: 0 }),
+      running: async (color) => {
+        const argv = ["docker", "ps", "-q", "--filter", `label=com.docker.compose.project=${APP}-${color}`];
+        return (await host.exec(argv, { become: true, check: false })).stdout.trim() !== "";
+      },
+      stopFirst: true,
+      // The frontend waits for the backend's docker healthcheck: 10 retries of 1 s interval + 2 s request timeout,
+      // after the 5 s start period.
+      hangFailsAt: { step: "start", error: /up --detach .*started again and serves/, withinSeconds: 50 },
+      healthTimeoutSeconds: HEALTH_TIMEOUT,
+    };
+  });
+
+  afterAll(async () => {
+    if (!host) return;
+    await removeComposeProjects(host, APP, VOLUME);
+    await cleanHost(host, APP);
+    const references = Object.values(images);
+    if (references.length > 0) {
+      await host.exec(["docker", "image", "rm", "--force", ...references], { become: true, check: false });
+      await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
+      for (const service of Object.keys(images)) {
+        const repo = `${loadSandbox().registry}/e2e-${APP}-${RUN}/duck-${service}`;
+        const tags = (await dockerLocal("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", repo])).stdout;
+        const local = tags.split("\n").filter((t) => t && !t.endsWith(":<none>"));
+        if (local.length > 0) await dockerLocal("docker", ["image", "rm", "--force", ...local]).catch(() => undefined);
+      }
+    }
+    await host.close();
+  });
+
+  faultMatrix(FAULTS, "f0", () => site);
+});

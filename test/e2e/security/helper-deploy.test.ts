@@ -1,0 +1,131 @@
+/**
+ * A deploy user that is not root (t2): `slipdeploy`, made by playbooks/bootstrap.yml in helper mode, whose only sudo
+ * rule is the privilege helper and who is in no docker group, deploys harvest (runtime systemd): first deploy, update,
+ * backup, rollback with the database restored. Nothing here uses the sandbox's NOPASSWD `deploy` user but set-up,
+ * clean-up and reading what is on the host.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminalSink } from "../../../src/cli/deploy-events.js";
+import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
+import { HELPER_PATH } from "../../../src/remote/privilege.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
+import { cleanHost, connectTarget, viaNginx, writeOverlay } from "../deploy/support.js";
+import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import {
+  asHelperUser,
+  bootstrapHelperUser,
+  connectAsDeployUser,
+  DEPLOY_USER,
+  forgetApp,
+  TARGET,
+} from "./helper-support.js";
+
+const APP = "hvpriv";
+const DOMAIN = "hvpriv.e2e.test";
+const COMMIT = "89abcdef0123456789abcdef0123456789abcdef";
+const address = () => sandboxTarget(TARGET).host;
+
+describe("deploy as a user whose only privilege is the helper (harvest on t2)", () => {
+  let root: RemoteHost;
+  let config: SlipwayConfig;
+  const lines: string[] = [];
+  const base = (): DeployOptions => ({
+    config,
+    commit: COMMIT,
+    actor: "e2e",
+    releaseDir: `${REPO_ROOT}/examples/harvest`,
+    drainSeconds: 1,
+    onEvent: terminalSink((line) => lines.push(line)),
+  });
+  const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
+  const crops = async () =>
+    JSON.parse((await viaNginx(address(), DOMAIN, "/api/harvests")).body).harvests.map((h: { crop: string }) => h.crop);
+  const add = (crop: string) => viaNginx(address(), DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop, kg: 1 }));
+
+  beforeAll(async () => {
+    root = await connectTarget(TARGET);
+    await cleanHost(root, APP);
+    const boot = await bootstrapHelperUser(root, APP);
+    const failed = boot.outcomes.filter((o) => o.status === "failed").map((o) => `${o.task}: ${o.msg}`);
+    expect(failed).toEqual([]);
+    const file = writeOverlay("harvest", {
+      app: APP,
+      domain: DOMAIN,
+      target: TARGET,
+      ports: { backend: 5311, frontend: 8361 },
+      healthTimeout: "20s",
+    });
+    config = await loadConfig(asHelperUser(file));
+  }, 180_000);
+
+  afterAll(async () => {
+    await cleanHost(root, APP);
+    await forgetApp(root, APP);
+    await root.close();
+  });
+
+  it("bootstrap left one sudoers rule, the helper, valid for visudo; no docker group", async () => {
+    const sudoers = await root.exec(["cat", "/etc/sudoers.d/slipway"], { become: true });
+    const rules = sudoers.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+    expect(rules).toEqual([`${DEPLOY_USER} ALL=(root) NOPASSWD: ${HELPER_PATH}`]);
+    expect((await root.exec(["visudo", "-c"], { become: true, check: false })).code).toBe(0);
+    const listed = await root.exec(["sudo", "-l", "-U", DEPLOY_USER], { become: true });
+    expect(listed.stdout).toContain(`(root) NOPASSWD: ${HELPER_PATH}`);
+    expect(listed.stdout).not.toMatch(/NOPASSWD: ALL/);
+    const meta = await root.exec(["stat", "-c", "%U %a", HELPER_PATH, "/usr/local/libexec/slipway"]);
+    expect(meta.stdout.trim().split("\n")).toEqual(["root 755", "root 755"]);
+    expect((await root.exec(["id", "-nG", DEPLOY_USER])).stdout.trim()).toBe(DEPLOY_USER);
+  });
+
+  it("first deploy serves v1 through nginx", async () => {
+    const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
+    expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
+    expect(await version()).toBe("v1");
+    expect(lines.join("\n")).toContain(`privilege: helper (${DEPLOY_USER} runs only ${HELPER_PATH} as root)`);
+    expect((await add("before-v2")).status).toBe(201);
+    const owner = await root.exec(["stat", "-c", "%U", `/var/lib/${APP}/app.db`], { become: true });
+    expect(owner.stdout.trim()).toBe(`app-${APP}`);
+  });
+
+  it("an update backs the database up, then serves v2", async () => {
+    const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v2" } });
+    expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
+    expect(await version()).toBe("v2");
+    const history = JSON.parse((await root.readFile(`/opt/${APP}/releases.json`))?.toString() ?? "{}");
+    expect(history.releases.at(-1).backup).toMatch(/\S/);
+    const backups = await root.exec(["sh", "-c", `ls /opt/${APP}/backups/*.sqlite3`], { become: true });
+    expect(backups.stdout).toMatch(/\.sqlite3/);
+    expect((await add("after-v2")).status).toBe(201);
+  });
+
+  it("rollback --restore-db goes back to v1 and its database", async () => {
+    const result = await rollback({
+      config,
+      actor: "e2e",
+      drainSeconds: 1,
+      restoreDb: true,
+      onEvent: terminalSink((l) => lines.push(l)),
+    });
+    expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
+    expect(await version()).toBe("v1");
+    const names = await crops();
+    expect(names).toContain("before-v2");
+    expect(names).not.toContain("after-v2");
+  });
+
+  it("the deploy user itself holds no root: sudo of anything but the helper and the docker socket are refused", async () => {
+    const user = await connectAsDeployUser();
+    try {
+      const sudo = await user.exec(["sudo", "-n", "true"], { check: false });
+      expect(sudo.code).not.toBe(0);
+      const shell = await user.exec(["sudo", "-n", "/bin/sh", "-c", "id"], { check: false });
+      expect(shell.code).not.toBe(0);
+      const docker = await user.exec(["docker", "ps"], { check: false });
+      expect(docker.code).not.toBe(0);
+      expect(docker.stderr).toMatch(/permission denied/i);
+    } finally {
+      await user.close();
+    }
+  });
+});

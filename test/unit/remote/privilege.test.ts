@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { ensureUserArgv } from "../../../src/deploy/app-user.js";
+import { SlipwayError } from "../../../src/errors.js";
+import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/remote/file-scripts.js";
+import { describePrivilege, HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
+import { nginxReload } from "../../../src/render/validators.js";
+
+const H = HELPER_PATH;
+const ctx: PrivilegeContext = { mode: "helper", app: "shop", deployDir: "/opt/shop", dataDirs: ["/var/lib/shop"] };
+const SHA = "a".repeat(64);
+
+describe("planCommand", () => {
+  it("root mode and commands without become are unchanged", () => {
+    expect(planCommand(["systemctl", "restart", "x"], true, { mode: "root" })).toEqual({
+      argv: ["systemctl", "restart", "x"],
+      sudo: true,
+    });
+    expect(planCommand(["id"], false, ctx)).toEqual({ argv: ["id"], sudo: false });
+  });
+
+  it("sends files of units and nginx sites to the helper's file verb, verbatim arguments", () => {
+    const unit = "/etc/systemd/system/shop-web@.service";
+    expect(planCommand(inspectArgv(unit, SHA), true, ctx)).toEqual({
+      argv: [H, "file", "inspect", unit, SHA, "1048576"],
+      sudo: true,
+    });
+    expect(planCommand(writeArgv(unit, { mode: 0o644, backup: true }), true, ctx)).toEqual({
+      argv: [H, "file", "write", unit, "0644", "", "1"],
+      sudo: true,
+    });
+    expect(planCommand(readArgv("/etc/nginx/conf.d/slipway-shop.conf"), true, ctx).argv).toEqual([
+      H,
+      "file",
+      "read",
+      "/etc/nginx/conf.d/slipway-shop.conf",
+    ]);
+    expect(planCommand(mkdirArgv("/etc/systemd/system/shop-web@blue.service.d"), true, ctx).argv).toEqual([
+      H,
+      "file",
+      "mkdir",
+      "/etc/systemd/system/shop-web@blue.service.d",
+    ]);
+    const two = planCommand(["mkdir", "-p", "--", "/etc/nginx/slipway", "/var/www/slipway-acme"], true, ctx);
+    expect(two).toEqual({
+      argv: [
+        "sh",
+        "-c",
+        `for p; do sudo -n -- ${H} file mkdir "$p" || exit; done`,
+        "sh",
+        "/etc/nginx/slipway",
+        "/var/www/slipway-acme",
+      ],
+      sudo: false,
+    });
+  });
+
+  it("maps units, nginx, the app user and certbot to their verbs", () => {
+    expect(planCommand(["systemctl", "daemon-reload"], true, ctx).argv).toEqual([H, "unit", "daemon-reload"]);
+    expect(planCommand(["systemctl", "restart", "--", "shop-web@blue.service"], true, ctx).argv).toEqual([
+      H,
+      "unit",
+      "restart",
+      "shop-web@blue.service",
+    ]);
+    // restore runs `sudo -n systemctl ...` itself: the same request
+    expect(planCommand(["sudo", "-n", "systemctl", "stop", "shop-web@blue.service"], true, ctx).argv).toEqual([
+      H,
+      "unit",
+      "stop",
+      "shop-web@blue.service",
+    ]);
+    expect(
+      planCommand(["systemd-analyze", "verify", "/etc/systemd/system/shop-web@blue.service"], true, ctx).argv,
+    ).toEqual([H, "unit", "verify", "shop-web@blue.service"]);
+    expect(planCommand(["nginx", "-t"], true, ctx).argv).toEqual([H, "nginx", "test"]);
+    expect(planCommand(nginxReload().argv, true, ctx).argv).toEqual([H, "nginx", "reload"]);
+    expect(planCommand(ensureUserArgv("app-shop"), true, ctx).argv).toEqual([H, "app-user", "shop"]);
+    expect(planCommand(["certbot", "certonly", "--webroot", "--pre-hook", "x"], true, ctx).argv).toEqual([
+      H,
+      "certbot",
+      "shop",
+    ]);
+  });
+
+  it("runs deploy-dir commands as the deploy user and data-dir commands as the app's user", () => {
+    expect(planCommand(["mkdir", "-p", "--", "/opt/shop/env"], true, ctx)).toEqual({
+      argv: ["mkdir", "-p", "--", "/opt/shop/env"],
+      sudo: false,
+    });
+    expect(planCommand(writeArgv("/opt/shop/env/web-blue.env", { mode: 0o600 }), true, ctx).sudo).toBe(false);
+    expect(planCommand(["sqlite3", "--version"], true, ctx)).toEqual({ argv: ["sqlite3", "--version"], sudo: false });
+    expect(planCommand(["test", "-e", "/var/lib/shop/app.db"], true, ctx)).toEqual({
+      argv: [H, "as-app", "shop", "test", "-e", "/var/lib/shop/app.db"],
+      sudo: true,
+    });
+  });
+
+  it("copies between the data dir and the deploy dir through a pipe, each side as its owner", () => {
+    const backup = planCommand(
+      ["sqlite3", "-bail", "-cmd", ".timeout 30000", "/var/lib/shop/app.db", "VACUUM INTO '/opt/shop/backups/b.part';"],
+      true,
+      ctx,
+    );
+    expect(backup.sudo).toBe(false);
+    expect(backup.argv.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(backup.argv[2]).toBe(`sudo -n -- ${H} as-app shop sh -c "$1" sh "$2" > "$3"`);
+    expect(backup.argv.slice(-2)).toEqual(["/var/lib/shop/app.db", "/opt/shop/backups/b.part"]);
+    const restore = planCommand(["cp", "--", "/opt/shop/backups/b", "/var/lib/shop/app.db.slipway-restore"], true, ctx);
+    expect(restore).toEqual({
+      argv: [
+        "sh",
+        "-c",
+        `sudo -n -- ${H} as-app shop sh -c 'cat > "$1"' sh "$1" < "$2"`,
+        "sh",
+        "/var/lib/shop/app.db.slipway-restore",
+        "/opt/shop/backups/b",
+      ],
+      sudo: false,
+    });
+  });
+
+  it("refuses what it has no verb for, naming root mode; docker says why", () => {
+    const refuse = (argv: string[]) => {
+      try {
+        planCommand(argv, true, ctx);
+      } catch (error) {
+        return error as SlipwayError;
+      }
+      throw new Error("not refused");
+    };
+    expect(refuse(["chown", "root", "/etc/shadow"]).message).toBe(
+      "helper mode has no privileged operation for `chown root`",
+    );
+    expect(refuse(["cat", "/opt/shop/../../etc/shadow"]).hint).toContain("ssh.privilege: root");
+    expect(refuse(["cp", "--", "/var/lib/shop/app.db", "/etc/x"])).toBeInstanceOf(SlipwayError);
+    expect(refuse(["docker", "run", "x"]).hint).toContain("the docker socket is root-equivalent");
+    expect(refuse(["rm", "-rf", "--", "/"]).step).toBe("privilege");
+  });
+
+  it("says which mode a host is in", () => {
+    expect(describePrivilege("helper", "slipdeploy")).toBe(`privilege: helper (slipdeploy runs only ${H} as root)`);
+    expect(describePrivilege("root", "deploy")).toBe(
+      "privilege: root (deploy is root-equivalent: sudo for every privileged step)",
+    );
+  });
+});
