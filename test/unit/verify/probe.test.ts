@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { curlArgv, healthy, parseCurl } from "../../../src/verify/probe.js";
+import { curlArgv, healthy, parseCurl, requestSeconds } from "../../../src/verify/probe.js";
 
 describe("the HTTP probe on a host (deploy health gate and http_wait)", () => {
   it("builds curl's argv and reads status and body back", () => {
@@ -55,5 +55,13 @@ describe("the HTTP probe on a host (deploy health gate and http_wait)", () => {
     expect(healthy(probe, { status: 200, body: "starting" })).toBe(false);
     expect(healthy(probe, { status: 301, body: "ok" })).toBe(false);
     expect(healthy({ ...probe, body_contains: undefined }, { status: 200, body: "" })).toBe(true);
+  });
+
+  it("bounds each request by request_timeout_s (0.1 s resolution), else five intervals, at least 1 s", () => {
+    const probe = { url: "http://127.0.0.1:8001/", status: 200, timeout_s: 30, interval_s: 0.1, successes: 1 };
+    expect(requestSeconds(probe)).toBe(1);
+    expect(requestSeconds({ ...probe, interval_s: 2 })).toBe(10);
+    expect(requestSeconds({ ...probe, request_timeout_s: 0.25 })).toBe(0.3);
+    expect(curlArgv({ ...probe, request_timeout_s: 3 }).slice(3, 5)).toEqual(["--max-time", "3"]);
   });
 });
