@@ -1,4 +1,5 @@
 /** Stop/start commands for the usual kinds of app, so a restore (or DuckDB's copy) can pause the writers. */
+import { type ComposeFlavour, composeBinary } from "../remote/facts.js";
 import type { Writers } from "./types.js";
 
 export function systemdWriters(units: readonly string[]): Writers {
@@ -10,8 +11,8 @@ export function containerWriters(containers: readonly string[]): Writers {
 }
 
 /** Compose v2 (`docker compose`) or v1 (`docker-compose`), as the host's facts say. */
-export function composeWriters(project: string, services: readonly string[], flavour: "v2" | "v1" = "v2"): Writers {
-  const base = flavour === "v2" ? ["docker", "compose", "-p", project] : ["docker-compose", "-p", project];
+export function composeWriters(project: string, services: readonly string[], flavour: ComposeFlavour = "v2"): Writers {
+  const base = [...composeBinary(flavour), "-p", project];
   return { stop: [[...base, "stop", ...services]], start: [[...base, "start", ...services]] };
 }
 
@@ -24,7 +25,7 @@ export function writersForRuntime(input: {
   app: string;
   services: readonly string[];
   color: "blue" | "green";
-  composeFlavour?: "v2" | "v1";
+  composeFlavour?: ComposeFlavour;
   unitName: (service: string) => string;
   composeProject: string;
 }): Writers {

@@ -7,8 +7,8 @@ import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
 import { type DeployOptions, type DeployResult, deploy } from "../deploy/index.js";
-import { newRunId } from "../deploy/lock.js";
 import { UsageError } from "../errors.js";
+import { newRunId } from "../lock/lock.js";
 import { exitCodeForOutcome } from "./_exit.js";
 import {
   type ConfigFlags,

@@ -6,8 +6,8 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { cleanupAfterCancel, cleanupLines } from "../deploy/cleanup.js";
-import { describeHolder } from "../deploy/lock.js";
 import { formatLockStatus, lockStatus, releaseLocks } from "../deploy/lock-status.js";
+import { describeHolder } from "../lock/lock.js";
 import { EXIT } from "./_exit.js";
 import { type ConfigFlags, configFile, configOptions, jsonOption, limitOption } from "./_options.js";
 import type { CliRun } from "./_run.js";

@@ -5,8 +5,8 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { deploy } from "../deploy/index.js";
-import { newRunId } from "../deploy/lock.js";
 import { UsageError } from "../errors.js";
+import { newRunId } from "../lock/lock.js";
 import { DEFAULT_CONFIG } from "./_options.js";
 import { type PlaybookCommandOptions, runPlaybookCommand } from "./_playbook-run.js";
 import type { CliRun } from "./_run.js";

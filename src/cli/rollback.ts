@@ -2,8 +2,8 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { rollback } from "../deploy/index.js";
-import { newRunId } from "../deploy/lock.js";
 import { UsageError } from "../errors.js";
+import { newRunId } from "../lock/lock.js";
 import { type ConfigFlags, configFile } from "./_options.js";
 import type { CliRun } from "./_run.js";
 import { asker, finish, runOptions } from "./deploy.js";

@@ -4,13 +4,13 @@
  * does not route to, then release the lock. Hosts locked by another run are left alone (that deploy is running).
  */
 import type { SlipwayConfig } from "../config/index.js";
+import { readLockHolder, releaseLockHeldBy } from "../lock/lock.js";
 import { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { runtimeFor } from "./deploy.js";
 import { readLiveState } from "./host-state.js";
 import { clearIntent, readIntent } from "./intent.js";
-import { readLockHolder, releaseLockHeldBy } from "./lock.js";
 import { servedColor } from "./nginx.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";

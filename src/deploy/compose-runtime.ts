@@ -7,18 +7,17 @@
  */
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
+import type { ComposeFlavour } from "../remote/facts.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applyComposeFile } from "../render/apply.js";
-
+import { composeProjectName } from "../render/compose.js";
 import { stopTimeoutSeconds } from "../render/from-config/common.js";
 import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
 
 import { ensureAccessories } from "./compose/accessories.js";
 import {
-  type ComposeFlavour,
   composeBase,
   composeLogsArgv,
-  composeProject,
   composeProjectWriters,
   composeStopArgv,
   composeUpArgv,
@@ -48,7 +47,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
   let flavour: ComposeFlavour | undefined;
   const base = (color: Color) => {
     if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
-    return composeBase(flavour, composeProject(config.app, color), composeFilePath(config, color));
+    return composeBase(flavour, composeProjectName(config.app, color), composeFilePath(config, color));
   };
   const detect = async () => {
     flavour ??= await hostComposeFlavour(host, config);
@@ -57,14 +56,14 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
   const asRoot = { become: true };
 
   return {
-    names: (color) => [composeProject(config.app, color)],
+    names: (color) => [composeProjectName(config.app, color)],
     async prepare() {
       await detect();
     },
     // The flow calls prepare() first, so the flavour is known here (v2 is only a fallback).
     writers: (color) =>
       composeProjectWriters(
-        composeBase(flavour ?? "v2", composeProject(config.app, color), composeFilePath(config, color)),
+        composeBase(flavour ?? "v2", composeProjectName(config.app, color), composeFilePath(config, color)),
       ),
     async stage(color: Color, input: StageInput): Promise<StageResult> {
       const actions: string[] = [];
@@ -137,7 +136,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         if (applied.changed) {
           changed = true;
           actions.push(
-            `${input.check ? "would write" : "wrote"} ${file} (project ${composeProject(config.app, color)})`,
+            `${input.check ? "would write" : "wrote"} ${file} (project ${composeProjectName(config.app, color)})`,
           );
           if (applied.diff) diffs.push(applied.diff);
         }
@@ -175,7 +174,10 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       });
     },
     async isRunning(color) {
-      const r = await host.exec(runningContainersArgv(composeProject(config.app, color)), { ...asRoot, check: false });
+      const r = await host.exec(runningContainersArgv(composeProjectName(config.app, color)), {
+        ...asRoot,
+        check: false,
+      });
       return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= services.length;
     },
     async logs(color, lines) {

@@ -5,6 +5,7 @@
 import { detectGitInfo } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError, UsageError } from "../errors.js";
+import { newRunId } from "../lock/lock.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeRuntime } from "./compose-runtime.js";
@@ -16,7 +17,6 @@ import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
-import { newRunId } from "./lock.js";
 import { formatRecap } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";

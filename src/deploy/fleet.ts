@@ -4,9 +4,10 @@
  * without the recap saying so; a rollback without `--to` takes the whole fleet to one release.
  */
 import type { SlipwayConfig } from "../config/index.js";
+import { batchAborts, computeBatches } from "../engine/batches.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { fleetRollbackTarget, rolloutBatches, rolloutStops } from "./batches.js";
+import { fleetRollbackTarget } from "./batches.js";
 import type { Connected } from "./connect.js";
 import type { BaseRun } from "./deploy.js";
 import { rollbackTarget } from "./history.js";
@@ -101,7 +102,7 @@ export async function runBatches(
 ): Promise<HostResult[]> {
   const { config, kind, report } = ctx;
   const hosts: HostResult[] = [];
-  const batches = ctx.check ? [[...connected]] : rolloutBatches(connected, config.inventory.serial);
+  const batches = ctx.check ? [[...connected]] : computeBatches(connected, [config.inventory.serial]);
   for (const [i, batch] of batches.entries()) {
     if (batches.length > 1) report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
     const results = await Promise.all(batch.map(one));
@@ -110,7 +111,7 @@ export async function runBatches(
     }
     hosts.push(...results);
     const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
-    if (i < batches.length - 1 && rolloutStops(failed, batch.length, config.inventory.max_fail_percentage)) {
+    if (i < batches.length - 1 && batchAborts(failed, batch.length, config.inventory.max_fail_percentage)) {
       const rest = batches.slice(i + 1).flat();
       report(
         `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`,

@@ -7,9 +7,9 @@
  * health endpoint that accepts the connection and never answers fails the gate within `health.timeout`.
  */
 import type { ServiceConfig } from "../config/index.js";
-import { curlArgv, type HttpWaitArgs, healthy, parseCurl, requestSeconds } from "../modules/http_wait.js";
 import type { RemoteHost } from "../remote/types.js";
 import { durationSeconds } from "../render/from-config/common.js";
+import { curlArgv, type HttpProbe as HttpWaitArgs, healthy, parseCurl, requestSeconds } from "../verify/probe.js";
 
 export interface GateOutcome {
   ok: boolean;

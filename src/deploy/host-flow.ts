@@ -6,13 +6,13 @@
 import { createHash } from "node:crypto";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
+import { describeHolder, holderAlive, readLockHolder, releaseLock } from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
 import { HostEmitter } from "./emitter.js";
 import { parseFault } from "./fault.js";
 import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
-import { describeHolder, holderAlive, readLockHolder, releaseLock } from "./lock.js";
 import { switchTo } from "./nginx.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";

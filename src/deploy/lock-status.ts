@@ -1,11 +1,11 @@
 /** `slipway lock status|release`: each host's deploy lock, read and (explicitly) released over the deploy's connections. */
 import type { SlipwayConfig } from "../config/index.js";
+import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLock } from "../lock/lock.js";
 import { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { chosenHosts, connectAll } from "./connect.js";
-import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLock } from "./lock.js";
 
-export { holderAlive } from "./lock.js";
+export { holderAlive } from "../lock/lock.js";
 
 import { deployPaths } from "./paths.js";
 

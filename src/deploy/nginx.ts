@@ -4,13 +4,13 @@
  * same call with a different color.
  */
 import type { Color, SlipwayConfig } from "../config/index.js";
-import { parseCurl } from "../modules/http_wait.js";
 import type { RemoteHost } from "../remote/types.js";
 import { applyNginxSite } from "../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
 import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
+import { parseCurl } from "../verify/probe.js";
 import type { RouteCheck } from "../verify/spec.js";
 
 import { switchPublicPorts } from "./public-port.js";

@@ -7,20 +7,21 @@
  */
 import { dirname } from "node:path";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { acquireLock, releaseLock } from "../lock/lock.js";
+import { removeUnder } from "../remote/remove.js";
 import type { RemoteHost } from "../remote/types.js";
+import { composeProjectName } from "../render/compose.js";
 import { instancesOf } from "../render/from-config/common.js";
 import { renderFromConfig } from "../render/from-config/index.js";
 import { previousPath } from "../render/install.js";
 import { ACCESSORIES } from "../render/model.js";
 import { instanceUnitName, templateUnitName } from "../render/systemd.js";
 import { nginxReload, nginxTest } from "../render/validators.js";
-import { composeBase, composeProject } from "./compose/commands.js";
+import { composeBase } from "./compose/commands.js";
 import { hostComposeFlavour } from "./compose-runtime.js";
 import { containerName } from "./container/run-spec.js";
-import { acquireLock, releaseLock } from "./lock.js";
 import { deployPaths } from "./paths.js";
 import { publicPortFiles } from "./public-port.js";
-import { removeUnder } from "./remove.js";
 
 export interface RemoveAppOptions {
   /** Also remove the backups, the named volumes and the accessories. */
@@ -106,7 +107,7 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
   for (const group of projects) {
     const file = `${config.deploy_dir}/compose/${group}/compose.yml`;
     if ((await host.exec(["test", "-f", file], { ...asRoot, check: false })).code !== 0) continue;
-    const project = composeProject(config.app, group);
+    const project = composeProjectName(config.app, group);
     await act(`compose down project ${project}`, () =>
       host.exec([...composeBase(flavour, project, file), "down", "--remove-orphans"], {
         ...asRoot,

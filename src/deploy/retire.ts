@@ -9,11 +9,11 @@ import { pruneBackups } from "../backup/index.js";
 import { parseImageReference, repositoryName } from "../build/reference.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { pruneImages } from "../delivery/index.js";
+import { removeUnder } from "../remote/remove.js";
 import type { RemoteHost } from "../remote/types.js";
 import { type ReleaseHistory, releasesToPrune } from "./history.js";
 import { writeHistory } from "./host-state.js";
 import { deployPaths } from "./paths.js";
-import { removeUnder } from "./remove.js";
 
 /** The image repositories (without tag or digest) any release of the history ran. */
 export function historyRepositories(history: ReleaseHistory): string[] {

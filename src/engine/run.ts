@@ -202,7 +202,9 @@ async function prepareHost(
   }
   if (play.gatherFacts && !state.facts) {
     try {
-      state.facts = await state.remote.facts();
+      // slipway.yml's deploy_dir (when the run has the config): the lock and backup modules work under it.
+      const deployDir = options.config?.deploy_dir;
+      state.facts = await state.remote.facts(typeof deployDir === "string" ? { deployDir } : {});
     } catch (error) {
       return fail("gather facts", error, error instanceof ConnectionError);
     }

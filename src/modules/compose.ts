@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Module } from "../engine/types.js";
+import { composeBinary } from "../remote/facts.js";
 import type { HostFacts } from "../remote/types.js";
 import { execOptions } from "./support/exec.js";
 
@@ -22,7 +23,7 @@ const argsSchema = z
 export type ComposeArgs = z.output<typeof argsSchema>;
 
 export function composeBase(flavour: HostFacts["docker"]["compose"], args: ComposeArgs): string[] {
-  const base = flavour === "v1" ? ["docker-compose"] : ["docker", "compose"];
+  const base = composeBinary(flavour);
   base.push("--project-name", args.project_name);
   for (const f of args.files) base.push("--file", f);
   return base;

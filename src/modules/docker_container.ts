@@ -1,10 +1,11 @@
 /**
- * docker_container: one container with a given spec, running or stopped, or absent. The spec's hash is stored as a
- * label; a container is recreated only when the hash or the image id differs. Secrets go in env_file (a 0600 file on
+ * docker_container: one container with a given spec, running or stopped, or absent. An adapter over the deploy's
+ * `docker run` builder (commands/docker.ts): the spec's hash is its `slipway.spec` label; a container is recreated only
+ * when the hash or the image id differs. Secrets go in env_file (a 0600 file on
  * the host), never in argv.
  */
-import { createHash } from "node:crypto";
 import { z } from "zod";
+import { type ContainerRun, containerRunArgv } from "../commands/docker.js";
 import type { Module } from "../engine/types.js";
 import { execOptions, runAll } from "./support/exec.js";
 
@@ -27,23 +28,20 @@ const argsSchema = z
 
 export type ContainerArgs = z.output<typeof argsSchema>;
 
-export function specHash(args: ContainerArgs): string {
-  const spec = { ...args, state: undefined };
-  return createHash("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 16);
-}
-
-/** Pure: the `docker run` argv for a spec. */
-export function runArgv(args: ContainerArgs, imageId: string): string[] {
-  const argv = ["docker", "run", "--detach", "--name", args.name, "--restart", args.restart_policy];
-  argv.push("--label", `slipway.spec=${specHash(args)}`);
-  for (const [k, v] of Object.entries(args.labels)) argv.push("--label", `${k}=${v}`);
-  for (const p of args.ports) argv.push("--publish", p);
-  for (const v of args.volumes) argv.push("--volume", v);
-  for (const [k, v] of Object.entries(args.env)) argv.push("--env", `${k}=${v}`);
-  if (args.env_file) argv.push("--env-file", args.env_file);
-  if (args.network) argv.push("--network", args.network);
-  argv.push(imageId, ...args.command);
-  return argv;
+/** The module's arguments as the shared `docker run` spec (commands/docker.ts), on the image's id. */
+export function containerRunOf(args: ContainerArgs, imageId: string): ContainerRun {
+  return {
+    name: args.name,
+    restart: args.restart_policy,
+    envFile: args.env_file,
+    env: args.env,
+    publish: args.ports,
+    volumes: args.volumes,
+    network: args.network,
+    labels: args.labels,
+    image: imageId,
+    command: args.command,
+  };
 }
 
 export function inspectContainerArgv(name: string): string[] {
@@ -79,10 +77,11 @@ export const dockerContainerModule: Module<typeof argsSchema> = {
       return { status: "failed", msg: `image ${args.image} is not on the host (pull it with docker_image first)` };
     const wantedId = wanted.stdout.trim();
     const commands: string[][] = [];
-    const upToDate = exists && imageId === wantedId && hash === specHash(args);
+    const run = containerRunArgv(containerRunOf(args, wantedId));
+    const upToDate = exists && imageId === wantedId && hash === run.spec;
     if (!upToDate) {
       if (exists) commands.push(["docker", "rm", "--force", "--", args.name]);
-      commands.push(runArgv(args, wantedId));
+      commands.push(run.argv);
       if (args.state === "stopped") commands.push(["docker", "stop", "--", args.name]);
     } else if (args.state === "started" && running !== "true") commands.push(["docker", "start", "--", args.name]);
     else if (args.state === "stopped" && running === "true") commands.push(["docker", "stop", "--", args.name]);

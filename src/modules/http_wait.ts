@@ -1,6 +1,10 @@
-/** http_wait: polls a URL from the host (curl on the host, so 127.0.0.1 ports are reachable) until it is healthy. */
+/**
+ * http_wait: polls a URL from the host (curl on the host, so 127.0.0.1 ports are reachable) until it is healthy. An
+ * adapter over the probe the deploy's health gate uses (src/verify/probe.ts: curl argv, parsing, the healthy rule).
+ */
 import { z } from "zod";
 import type { Module } from "../engine/types.js";
+import { curlArgv, healthy, parseCurl } from "../verify/probe.js";
 import { execOptions } from "./support/exec.js";
 
 const argsSchema = z
@@ -16,36 +20,6 @@ const argsSchema = z
     host_header: z.string().optional(),
   })
   .strict();
-
-export type HttpWaitArgs = z.output<typeof argsSchema>;
-
-const MARK = "\n__SLIPWAY_STATUS__:";
-
-/** Seconds one request may take: `request_timeout_s`, else five intervals (at least 1 s); at most 0.1 s resolution. */
-export function requestSeconds(args: HttpWaitArgs): number {
-  if (args.request_timeout_s !== undefined) return Math.max(0.1, Math.ceil(args.request_timeout_s * 10) / 10);
-  return Math.max(1, Math.ceil(args.interval_s * 5));
-}
-
-export function curlArgv(args: HttpWaitArgs): string[] {
-  const argv = ["curl", "--silent", "--show-error", "--max-time", String(requestSeconds(args)), "--output", "-"];
-  argv.push("--write-out", `${MARK}%{http_code}`);
-  if (args.host_header) argv.push("--header", `Host: ${args.host_header}`);
-  argv.push("--", args.url);
-  return argv;
-}
-
-export function parseCurl(stdout: string): { status: number; body: string } {
-  const at = stdout.lastIndexOf(MARK);
-  if (at < 0) return { status: 0, body: stdout };
-  return { status: Number(stdout.slice(at + MARK.length).trim()) || 0, body: stdout.slice(0, at) };
-}
-
-export function healthy(args: HttpWaitArgs, response: { status: number; body: string }): boolean {
-  return (
-    response.status === args.status && (args.body_contains === undefined || response.body.includes(args.body_contains))
-  );
-}
 
 export const httpWaitModule: Module<typeof argsSchema> = {
   name: "http_wait",

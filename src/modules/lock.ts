@@ -1,10 +1,23 @@
 /**
- * lock: the deploy lock, an atomic `mkdir` on the host with a holder file (who, commit, when). Acquiring a lock held
- * by someone else fails with their name; `force: true` (the CLI's --force-unlock) breaks a stale one.
+ * lock: the deploy lock as a playbook task, an adapter over the deploy's lock (src/lock/lock.ts: atomic `mkdir` of
+ * `<deploy_dir>/.slipway-lock` with a holder record), so a playbook run and a deploy exclude each other. Acquiring a
+ * lock held by someone else fails with their name; `force: true` (the CLI's --force-unlock) breaks a stale one, and a
+ * lock whose holder process died on this machine is taken over, as the deploy does. Unlike the deploy, a lock held
+ * under the same `holder` name counts as ours (`ok`), so several plays of one run can take it in turn.
  */
 import { z } from "zod";
 import type { Module, ModuleContext } from "../engine/types.js";
-import { execOptions } from "./support/exec.js";
+import { SlipwayError } from "../errors.js";
+import {
+  acquireLock,
+  describeHolder,
+  type LockHolder,
+  lockDir,
+  lockHeldError,
+  readLockHolder,
+  releaseLock,
+} from "../lock/lock.js";
+import { DEFAULT_DEPLOY_DIR } from "../remote/facts.js";
 
 const argsSchema = z
   .object({
@@ -16,38 +29,18 @@ const argsSchema = z
   })
   .strict();
 
-/**
- * The lock record, JSON in `<lock dir>/holder`. `holder`, `commit`, `since` (ISO time) always; a deploy also records
- * `run_id` (the Action's `<run id>-<attempt>`, the CLI's random id), `pid` and `host` (the runner's hostname) so a
- * cancelled run's cleanup releases only its own lock and `slipway lock status` can tell whether the holder is alive.
- */
-export interface LockHolder {
-  holder: string;
-  commit: string;
-  since: string;
-  run_id?: string;
-  pid?: number;
-  host?: string;
-}
-
+/** `path`, else the lock of the deploy dir the facts were gathered for (slipway.yml's `deploy_dir` in `slipway run`). */
 export function lockPath(ctx: ModuleContext, path: string | undefined): string {
-  return path ?? `${ctx.facts?.deployDir ?? "/srv/slipway"}/.slipway-lock`;
-}
-
-export function parseHolder(text: string | undefined): LockHolder | undefined {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as LockHolder;
-  } catch {
-    return { holder: text.trim() || "(unknown)", commit: "", since: "" };
-  }
+  return path ?? lockDir(ctx.facts?.deployDir ?? DEFAULT_DEPLOY_DIR);
 }
 
 function heldMessage(path: string, held: LockHolder | undefined): string {
-  const who = held
-    ? `${held.holder}${held.commit ? ` (commit ${held.commit})` : ""}${held.since ? ` since ${held.since}` : ""}`
-    : "an unknown holder";
-  return `deploy lock ${path} is held by ${who}`;
+  return `deploy lock ${path} is held by ${describeHolder(held)}`;
+}
+
+/** A SlipwayError as a task's failure message: what happened, then what to do. */
+function failure(error: SlipwayError) {
+  return { status: "failed" as const, msg: error.hint ? `${error.message}; ${error.hint}` : error.message };
 }
 
 export const lockModule: Module<typeof argsSchema> = {
@@ -55,37 +48,31 @@ export const lockModule: Module<typeof argsSchema> = {
   argsSchema,
   async run(ctx, args) {
     const path = lockPath(ctx, args.path);
-    const opts = execOptions(ctx, { check: false });
-    const readHolder = async () =>
-      parseHolder((await ctx.host.readFile(`${path}/holder`, { become: ctx.become }))?.toString("utf8"));
-    const exists = (await ctx.host.exec(["test", "-d", path], opts)).code === 0;
-    const held = exists ? await readHolder() : undefined;
+    const held = await readLockHolder(ctx.host, path, ctx.become);
     const mine = held?.holder === args.holder;
     if (args.state === "released") {
-      if (!exists) return { status: "ok" };
+      if (!held) return { status: "ok" };
       if (!mine && !args.force) return { status: "failed", msg: `${heldMessage(path, held)}; not releasing it` };
-      if (!ctx.check) await ctx.host.exec(["rm", "-rf", "--", path], execOptions(ctx));
+      if (!ctx.check) await releaseLock(ctx.host, path, ctx.become);
       return { status: "changed", msg: `released ${path}` };
     }
-    if (exists && mine) return { status: "ok", msg: "already held by us", data: { holder: held } };
-    if (exists && !args.force) {
-      return {
-        status: "failed",
-        msg: `${heldMessage(path, held)}; wait for it to finish, or break a stale lock with --force-unlock`,
-      };
+    if (held && mine) return { status: "ok", msg: "already held by us", data: { holder: held } };
+    if (ctx.check) {
+      if (held && !args.force) return failure(lockHeldError(ctx.host.name, path, held));
+      return { status: "changed", msg: `would acquire ${path}` };
     }
-    if (ctx.check) return { status: "changed", msg: `would acquire ${path}` };
-    if (exists) await ctx.host.exec(["rm", "-rf", "--", path], execOptions(ctx));
-    const made = await ctx.host.exec(["mkdir", "--", path], opts);
-    if (made.code !== 0) {
-      return { status: "failed", msg: `${heldMessage(path, await readHolder())} (taken a moment ago)` };
+    const said: string[] = [];
+    try {
+      await acquireLock(ctx.host, path, args.holder, args.commit, {
+        force: args.force,
+        become: ctx.become,
+        say: (line) => said.push(line),
+      });
+    } catch (error) {
+      if (!(error instanceof SlipwayError) || error.step !== "lock") throw error;
+      return failure(error);
     }
-    const holder: LockHolder = { holder: args.holder, commit: args.commit, since: new Date().toISOString() };
-    await ctx.host.putFile(`${path}/holder`, `${JSON.stringify(holder)}\n`, {
-      mode: 0o644,
-      become: ctx.become,
-      step: ctx.step,
-    });
-    return { status: "changed", msg: `acquired ${path}`, data: { holder } };
+    const holder = await readLockHolder(ctx.host, path, ctx.become);
+    return { status: "changed", msg: [...said, `acquired ${path}`].join("; "), data: { holder } };
   },
 };

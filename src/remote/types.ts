@@ -2,6 +2,8 @@
  * The contract between the engine/modules and the SSH layer. Modules only ever see a RemoteHost; src/remote is the
  * only code that talks SSH. Commands are argv arrays (quoted by shJoin inside the remote layer), never strings.
  */
+import type { ComposeFlavour } from "./facts.js";
+
 export interface ExecOptions {
   /** Run through `sudo -n` (as `becomeUser`, default root). */
   become?: boolean;
@@ -55,7 +57,7 @@ export interface HostFacts {
   os: { id: string; version: string; prettyName: string };
   arch: string;
   initSystem: "systemd" | "other";
-  docker: { version: string | null; compose: "v2" | "v1" | null; buildx: boolean };
+  docker: { version: string | null; compose: ComposeFlavour | null; buildx: boolean };
   nginx: { binary: string | null; confDir: string | null; version: string | null };
   freeDiskBytes: number | null;
   deployDir: string;

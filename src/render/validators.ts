@@ -2,6 +2,7 @@
  * argv builders for validating and activating rendered files on a host. Pure: unit tests compare them exactly.
  */
 
+import { composeBinary } from "../remote/facts.js";
 import { composeProjectName } from "./compose.js";
 import type { Command } from "./install.js";
 import type { ACCESSORIES, Color } from "./model.js";
@@ -58,7 +59,7 @@ export function composeConfigCheck(
   color: Color | typeof ACCESSORIES,
   file: string,
 ): Command {
-  const base = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
+  const base = composeBinary(flavour);
   return {
     argv: [...base, "-p", composeProjectName(app, color), "-f", file, "config", "-q"],
     what: `${base.join(" ")} config`,

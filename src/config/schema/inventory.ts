@@ -109,7 +109,9 @@ export const inventorySchema = z
         },
       )
       .default("100%")
-      .describe("Rolling batch size: hosts deployed at once."),
+      .describe(
+        "Rolling batch size: hosts deployed at once, a number or a percentage of the chosen hosts (rounded down as Ansible does, at least 1).",
+      ),
     max_fail_percentage: z
       .number({ error: "expected a percentage (0-100)" })
       .min(0, { error: "expected a percentage (0-100)" })

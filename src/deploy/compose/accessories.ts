@@ -6,8 +6,10 @@
  */
 import type { SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import type { ComposeFlavour } from "../../remote/facts.js";
 import type { RemoteHost } from "../../remote/types.js";
 import { applyComposeFile } from "../../render/apply.js";
+import { composeProjectName } from "../../render/compose.js";
 import {
   accessoriesComposeFilePath,
   accessoriesComposeFromConfig,
@@ -18,13 +20,13 @@ import {
 import { ACCESSORIES } from "../../render/model.js";
 import type { StageInput, StageResult } from "../runtime.js";
 import { colorEnvFile, pullWhenMissing } from "../stage-steps.js";
-import { type ComposeFlavour, composeBase, composeProject, runningContainersArgv } from "./commands.js";
+import { composeBase, runningContainersArgv } from "./commands.js";
 
 const asRoot = { become: true };
 
 /** `<app>-accessories`. */
 export function accessoriesProject(app: string): string {
-  return composeProject(app, ACCESSORIES);
+  return composeProjectName(app, ACCESSORIES);
 }
 
 /**

@@ -3,19 +3,11 @@
  * (`docker compose`) or v1 (`docker-compose`), whichever the host has.
  */
 import type { Writers } from "../../backup/types.js";
-import type { Color } from "../../config/index.js";
-import type { ACCESSORIES } from "../../render/model.js";
+import { type ComposeFlavour, composeBinary } from "../../remote/facts.js";
 
-export type ComposeFlavour = "v2" | "v1";
-
-/** The project of a color (or of the accessories): the same name src/render uses when validating the file. */
-export function composeProject(app: string, color: Color | typeof ACCESSORIES): string {
-  return `${app}-${color}`;
-}
-
+/** `<compose> -p <project> -f <file>`; the project of a color is render's composeProjectName (`<app>-<color>`). */
 export function composeBase(flavour: ComposeFlavour, project: string, file: string): string[] {
-  const binary = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
-  return [...binary, "-p", project, "-f", file];
+  return [...composeBinary(flavour), "-p", project, "-f", file];
 }
 
 export function composeUpArgv(base: readonly string[]): string[] {

@@ -3,7 +3,7 @@
  * The argv carries a `slipway.spec` label (a hash of everything else in it), so a later deploy can tell whether the
  * running container already is the one it would start.
  */
-import { createHash } from "node:crypto";
+import { type ContainerRun, containerRunArgv, containerRunBase } from "../../commands/docker.js";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { serviceImageRef } from "../../render/from-config/index.js";
@@ -41,40 +41,32 @@ export function commandArgv(command: string | string[] | undefined): string[] {
   return typeof command === "string" ? ["sh", "-c", command] : command;
 }
 
-/** Everything but the spec label: the container's port on 127.0.0.1 only, the config's volumes, limits, labels. */
-export function baseRunArgv(input: RunSpecInput): string[] {
+/** The container of one service, color and instance: its port on 127.0.0.1 only, the config's volumes, limits, labels. */
+export function containerRunOf(input: RunSpecInput): ContainerRun {
   const { config } = input;
-  const labels = Object.entries(containerLabels(input.app, input.color, input.releaseId)).flatMap(([k, v]) => [
-    "--label",
-    `${k}=${v}`,
-  ]);
-  const limits = [
-    ...(config.resources?.memory ? ["--memory", config.resources.memory] : []),
-    ...(config.resources?.cpus !== undefined ? ["--cpus", String(config.resources.cpus)] : []),
-    ...(config.resources?.nofile !== undefined
-      ? ["--ulimit", `nofile=${config.resources.nofile}:${config.resources.nofile}`]
-      : []),
-  ];
-  return [
-    "docker",
-    "run",
-    "--detach",
-    "--name",
-    containerName(input.app, input.service, input.color, input.instance ?? 0),
-    "--restart",
-    "unless-stopped",
-    ...hardeningArgs(config.container),
-    "--env-file",
-    input.envFile,
-    "--publish",
-    `127.0.0.1:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`,
-    ...config.volumes.flatMap((v) => ["--volume", v]),
-    ...(input.files ?? []).flatMap((f) => ["--volume", `${f.source}:${f.target}:ro`]),
-    ...limits,
-    ...labels,
-    input.image,
-    ...commandArgv(config.command),
-  ];
+  return {
+    name: containerName(input.app, input.service, input.color, input.instance ?? 0),
+    restart: "unless-stopped",
+    security: hardeningArgs(config.container),
+    envFile: input.envFile,
+    publish: [`127.0.0.1:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`],
+    volumes: [...config.volumes, ...(input.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
+    limits: [
+      ...(config.resources?.memory ? ["--memory", config.resources.memory] : []),
+      ...(config.resources?.cpus !== undefined ? ["--cpus", String(config.resources.cpus)] : []),
+      ...(config.resources?.nofile !== undefined
+        ? ["--ulimit", `nofile=${config.resources.nofile}:${config.resources.nofile}`]
+        : []),
+    ],
+    labels: containerLabels(input.app, input.color, input.releaseId),
+    image: input.image,
+    command: commandArgv(config.command),
+  };
+}
+
+/** Everything but the spec label (commands/docker.ts containerRunBase). */
+export function baseRunArgv(input: RunSpecInput): string[] {
+  return containerRunBase(containerRunOf(input));
 }
 
 /**
@@ -93,16 +85,9 @@ export function hardeningArgs(container: ServiceConfig["container"]): string[] {
   ];
 }
 
-export function specHash(argv: readonly string[]): string {
-  return createHash("sha256").update(JSON.stringify(argv)).digest("hex").slice(0, 16);
-}
-
 /** The `docker run` argv with its `slipway.spec` label (inserted before the image). */
 export function dockerRunArgv(input: RunSpecInput): { argv: string[]; spec: string } {
-  const base = baseRunArgv(input);
-  const spec = specHash(base);
-  const at = base.length - commandArgv(input.config.command).length - 1;
-  return { argv: [...base.slice(0, at), "--label", `slipway.spec=${spec}`, ...base.slice(at)], spec };
+  return containerRunArgv(containerRunOf(input));
 }
 
 /** `docker inspect` of the spec label and running state: prints `<spec> <running>` per container. */

@@ -1,5 +1,5 @@
 /** lock: the deploy dir exists, then the deploy lock is taken with this run's record; released by this run at the end. */
-import { acquireLock, releaseLockHeldBy } from "../lock.js";
+import { acquireLock, releaseLockHeldBy } from "../../lock/lock.js";
 import type { Step } from "./types.js";
 
 export const lockStep: Step = {

@@ -2,18 +2,18 @@ import { describe, expect, it } from "vitest";
 import {
   composeBase,
   composeLogsArgv,
-  composeProject,
   composeProjectWriters,
   composeStopArgv,
   composeUpArgv,
   runningContainersArgv,
 } from "../../../src/deploy/compose/commands.js";
+import { composeProjectName } from "../../../src/render/compose.js";
 
 const FILE = "/opt/duck/compose/green/compose.yml";
 
 describe("compose runtime builders", () => {
-  it("names one project per color", () => {
-    expect(composeProject("duck", "green")).toBe("duck-green");
+  it("names one project per color (render's name, the one the compose file is checked under)", () => {
+    expect(composeProjectName("duck", "green")).toBe("duck-green");
   });
 
   it("drives compose v1 (docker-compose) and v2 (docker compose) with the project and file", () => {

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { specHash } from "../../../src/commands/docker.js";
 import { loadConfig } from "../../../src/config/index.js";
 import {
   baseRunArgv,
@@ -11,7 +12,6 @@ import {
   inspectArgv,
   releaseManifest,
   serviceImage,
-  specHash,
 } from "../../../src/deploy/container/run-spec.js";
 import { configWithEnv } from "../../../src/deploy/runtime.js";
 import { envFileFromConfig } from "../../../src/render/from-config/index.js";

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { healthGate, requestBudget } from "../../../src/deploy/health.js";
-import { curlArgv, type HttpWaitArgs } from "../../../src/modules/http_wait.js";
+import { curlArgv, type HttpProbe as HttpWaitArgs } from "../../../src/verify/probe.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const args: HttpWaitArgs = {

@@ -1,14 +1,8 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import {
-  acquireLock,
-  describeHolder,
-  lockRecord,
-  readLockHolder,
-  releaseLockHeldBy,
-} from "../../../src/deploy/lock.js";
 import { isReleaseId } from "../../../src/deploy/release-id.js";
-import { isStrictlyUnder, removeUnder } from "../../../src/deploy/remove.js";
+import { acquireLock, describeHolder, lockRecord, readLockHolder, releaseLockHeldBy } from "../../../src/lock/lock.js";
+import { isStrictlyUnder, removeUnder } from "../../../src/remote/remove.js";
 import type { ExecResult, RemoteHost } from "../../../src/remote/types.js";
 import { FakeHost } from "../engine/fake-host.js";
 

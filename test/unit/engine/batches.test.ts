@@ -58,4 +58,19 @@ describe("serial", () => {
     );
     expect([...run.hosts.values()].map((h) => h.ran.length)).toEqual([1, 1, 1, 1]);
   });
+
+  // The deploy's inventory.serial is one entry of these (deploy/fleet.ts): its batches used to round up ([2,1]).
+  it("rounds a percentage down as Ansible does: 50% of 3 hosts is three batches of 1, of 5 hosts [2, 2, 1]", () => {
+    expect(computeBatches(["a", "b", "c"], ["50%"])).toEqual([["a"], ["b"], ["c"]]);
+    expect(computeBatches(["a", "b", "c", "d", "e"], ["50%"]).map((b) => b.length)).toEqual([2, 2, 1]);
+    expect(computeBatches(["a", "b", "c", "d", "e"], ["0%"]).map((b) => b.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(computeBatches(["a", "b"], ["100%"])).toEqual([["a", "b"]]);
+    expect(computeBatches(["a", "b", "c", "d", "e"], [2])).toEqual([["a", "b"], ["c", "d"], ["e"]]);
+  });
+
+  it("the deploy's max_fail_percentage 0 (its default) stops on any failure", () => {
+    expect(batchAborts(1, 2, 0)).toBe(true);
+    expect(batchAborts(1, 2, 50)).toBe(false);
+    expect(batchAborts(2, 2, 50)).toBe(true);
+  });
 });

@@ -156,9 +156,9 @@ export class FakeHost implements RemoteHost {
     return node?.kind === "file" ? Buffer.from(node.content ?? "") : undefined;
   }
 
-  async facts(): Promise<HostFacts> {
+  async facts(options: { deployDir?: string } = {}): Promise<HostFacts> {
     if (this.unreachable) throw new ConnectionError("connection refused", { host: this.name });
-    return { ...fakeFacts, user: "deploy" };
+    return { ...fakeFacts, user: "deploy", ...(options.deployDir ? { deployDir: options.deployDir } : {}) };
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,10 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
+import { containerRunArgv, specHash } from "../../../src/commands/docker.js";
 import { aptInstallArgv, dpkgQueryArgv, parseInstalled } from "../../../src/modules/apt.js";
 import { composeBase, composeChanged, upArgv } from "../../../src/modules/compose.js";
-import { runArgv, specHash } from "../../../src/modules/docker_container.js";
+import { containerRunOf } from "../../../src/modules/docker_container.js";
 import { planFile } from "../../../src/modules/file.js";
-import { curlArgv, healthy, parseCurl } from "../../../src/modules/http_wait.js";
 import { validateArgv } from "../../../src/modules/support/install.js";
 import { splitCommand } from "../../../src/modules/support/shlex.js";
 import { parseStat } from "../../../src/modules/support/stat.js";
@@ -125,7 +126,7 @@ describe("builders", () => {
       labels: {},
       restart_policy: "unless-stopped" as const,
     };
-    expect(runArgv(args, "sha256:abc")).toEqual([
+    const base = [
       "docker",
       "run",
       "--detach",
@@ -133,16 +134,17 @@ describe("builders", () => {
       "web",
       "--restart",
       "unless-stopped",
-      "--label",
-      `slipway.spec=${specHash(args)}`,
-      "--publish",
-      "127.0.0.1:8001:8000",
-      "--env",
-      "MODE=prod",
       "--env-file",
       "/srv/app/.env",
+      "--env",
+      "MODE=prod",
+      "--publish",
+      "127.0.0.1:8001:8000",
       "sha256:abc",
-    ]);
+    ];
+    const run = containerRunArgv(containerRunOf(args, "sha256:abc"));
+    expect(run.spec).toBe(specHash(base));
+    expect(run.argv).toEqual([...base.slice(0, -1), "--label", `slipway.spec=${run.spec}`, "sha256:abc"]);
     const compose = {
       project_src: "/srv/app",
       project_name: "app-blue",
@@ -164,29 +166,6 @@ describe("builders", () => {
     ]);
     expect(composeChanged(" Container app-blue-web-1  Running\n")).toBe(false);
     expect(composeChanged("Recreating app-blue_web_1 ... done\n")).toBe(true);
-    const wait = {
-      url: "http://127.0.0.1:8001/health",
-      status: 200,
-      body_contains: "ok",
-      timeout_s: 5,
-      interval_s: 1,
-      successes: 1,
-    };
-    expect(curlArgv(wait)).toEqual([
-      "curl",
-      "--silent",
-      "--show-error",
-      "--max-time",
-      "5",
-      "--output",
-      "-",
-      "--write-out",
-      "\n__SLIPWAY_STATUS__:%{http_code}",
-      "--",
-      "http://127.0.0.1:8001/health",
-    ]);
-    expect(healthy(wait, parseCurl('{"ok":true}\n__SLIPWAY_STATUS__:200'))).toBe(true);
-    expect(healthy(wait, parseCurl("down\n__SLIPWAY_STATUS__:503"))).toBe(false);
   });
 });
 
@@ -247,7 +226,45 @@ describe("modules against the fake host", () => {
       },
     );
     expect(run.outcomes[0]?.msg).toBe(
-      "deploy lock /srv/app/.lock is held by alice@laptop (commit abc123) since 2026-01-01T00:00:00Z; wait for it to finish, or break a stale lock with --force-unlock",
+      "deploy lock /srv/app/.lock is held by alice@laptop (commit abc123) since 2026-01-01T00:00:00Z; wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock",
     );
+  });
+
+  it("lock without a path locks slipway.yml's deploy_dir, with the deploy's run record (one lock for both)", async () => {
+    const run = await runText(["- hosts: all", "  tasks:", "    - lock: { holder: ci-42, commit: abc }"].join("\n"), {
+      config: { deploy_dir: "/opt/shop" },
+    });
+    expect(run.outcomes[0]?.status).toBe("changed");
+    const text = run.hosts.get("a")?.files.get("/opt/shop/.slipway-lock/holder")?.content ?? "";
+    const record = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(record).sort()).toEqual(["commit", "holder", "host", "pid", "run_id", "since"]);
+    expect(record).toMatchObject({ holder: "ci-42", commit: "abc", pid: process.pid, host: hostname() });
+  });
+
+  it("lock takes over a lock whose holder process died on this machine, as the deploy does", async () => {
+    const dead = 4_194_304 + 7; // above Linux's largest pid_max: no such process
+    const run = await runText(
+      ["- hosts: all", "  tasks:", "    - lock: { path: /srv/app/.lock, holder: ci-43 }"].join("\n"),
+      {
+        setup: (h) => {
+          h.files.set("/srv/app/.lock", { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
+          h.writeFile(
+            "/srv/app/.lock/holder",
+            JSON.stringify({
+              holder: "ci-41",
+              commit: "c",
+              since: "2026-01-01T00:00:00Z",
+              pid: dead,
+              host: hostname(),
+            }),
+          );
+        },
+      },
+    );
+    expect(run.outcomes[0]?.status).toBe("changed");
+    expect(run.outcomes[0]?.msg).toMatch(
+      /^taking over the stale lock \/srv\/app\/\.lock: its holder ci-41 .*; acquired/,
+    );
+    expect(run.hosts.get("a")?.files.get("/srv/app/.lock/holder")?.content).toContain('"holder":"ci-43"');
   });
 });

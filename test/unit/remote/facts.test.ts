@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseFacts } from "../../../src/remote/facts.js";
+import { composeBinary, parseFacts } from "../../../src/remote/facts.js";
 
 const DEBIAN = `os_id=debian
 os_version=12
@@ -84,5 +84,13 @@ end=1`;
 
   it("refuses truncated output", () => {
     expect(() => parseFacts(DEBIAN.replace("end=1\n", ""))).toThrow(/incomplete/);
+  });
+});
+
+describe("compose binary (deploy, compose module and render check alike)", () => {
+  it("is docker-compose for v1 and docker compose for v2 or when none was found", () => {
+    expect(composeBinary("v1")).toEqual(["docker-compose"]);
+    expect(composeBinary("v2")).toEqual(["docker", "compose"]);
+    expect(composeBinary(null)).toEqual(["docker", "compose"]);
   });
 });

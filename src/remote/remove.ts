@@ -4,7 +4,7 @@
  */
 import { posix } from "node:path";
 import { SlipwayError } from "../errors.js";
-import type { ExecOptions, RemoteHost } from "../remote/types.js";
+import type { ExecOptions, RemoteHost } from "./types.js";
 
 /** True when `path` is an absolute, normalized path strictly below the absolute directory `parent`. */
 export function isStrictlyUnder(parent: string, path: string): boolean {

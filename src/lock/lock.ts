@@ -1,6 +1,6 @@
 /**
- * The deploy lock: the same `mkdir <deploy_dir>/.slipway-lock` + holder file as the `lock` module, so a playbook run
- * and a deploy exclude each other. A held lock is never removed silently: only with `force` (`--force-unlock`), and
+ * The deploy lock, the one implementation for the deploy, `slipway lock` and the playbook `lock` module (an adapter
+ * over it): `mkdir <deploy_dir>/.slipway-lock` + holder record, so a playbook run and a deploy exclude each other. A held lock is never removed silently: only with `force` (`--force-unlock`), and
  * then the holder it replaced is reported. The record names the run (run id, pid, runner host), so the run that took
  * it, or its cleanup after a cancel, can release exactly its own lock (releaseLockHeldBy).
  */
@@ -8,11 +8,37 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { SlipwayError } from "../errors.js";
-import { type LockHolder, parseHolder } from "../modules/lock.js";
+import { removeUnder } from "../remote/remove.js";
 import type { RemoteHost } from "../remote/types.js";
-import { removeUnder } from "./remove.js";
 
-export type { LockHolder } from "../modules/lock.js";
+/** The lock directory of a deploy dir (`/opt/app` -> `/opt/app/.slipway-lock`). */
+export function lockDir(deployDir: string): string {
+  return `${deployDir.replace(/\/+$/, "")}/.slipway-lock`;
+}
+
+/**
+ * The lock record, JSON in `<lock dir>/holder`. `holder`, `commit`, `since` (ISO time) always; a run also records
+ * `run_id` (the Action's `<run id>-<attempt>`, the CLI's random id), `pid` and `host` (the runner's hostname) so a
+ * cancelled run's cleanup releases only its own lock and `slipway lock status` can tell whether the holder is alive.
+ */
+export interface LockHolder {
+  holder: string;
+  commit: string;
+  since: string;
+  run_id?: string;
+  pid?: number;
+  host?: string;
+}
+
+/** The record from the holder file's text; a non-JSON text is an old plain-name record. Undefined for no text. */
+export function parseHolder(text: string | undefined): LockHolder | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as LockHolder;
+  } catch {
+    return { holder: text.trim() || "(unknown)", commit: "", since: "" };
+  }
+}
 
 /** "alice (commit abc123, run 42-1, pid 7 on runner-3) since 2026-01-01T00:00:00Z": who holds a lock, for messages. */
 export function describeHolder(held: LockHolder | undefined): string {
@@ -70,13 +96,15 @@ export interface AcquireOptions {
   say?: (line: string) => void;
   /** The run taking the lock (recorded as run_id); default a new random id. */
   runId?: string;
+  /** Run the lock's commands through sudo (a playbook task with `become`). */
+  become?: boolean;
 }
 
 /** The lock's holder record, or undefined when the lock is free. A lock dir without a readable record: holder "(unknown)". */
-export async function readLockHolder(host: RemoteHost, path: string): Promise<LockHolder | undefined> {
-  const exists = await host.exec(["test", "-d", path], { check: false, step: "lock status" });
+export async function readLockHolder(host: RemoteHost, path: string, become = false): Promise<LockHolder | undefined> {
+  const exists = await host.exec(["test", "-d", path], { check: false, become, step: "lock status" });
   if (exists.code !== 0) return undefined;
-  const text = (await host.readFile(`${path}/holder`))?.toString("utf8");
+  const text = (await host.readFile(`${path}/holder`, { become }))?.toString("utf8");
   return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
 }
 
@@ -91,10 +119,11 @@ export async function acquireLock(
   commit: string,
   options: AcquireOptions = {},
 ): Promise<void> {
-  const mkdir = () => host.exec(["mkdir", "--", path], { check: false, step: "lock" });
+  const become = options.become ?? false;
+  const mkdir = () => host.exec(["mkdir", "--", path], { check: false, become, step: "lock" });
   let made = await mkdir();
   if (made.code !== 0) {
-    const held = await readHolderOf(host, path);
+    const held = await readHolderOf(host, path, become);
     // A holder that ran on this machine and whose process is gone (killed, crashed) cannot be deploying: stale.
     const dead = held !== undefined && holderAlive(held) === false;
     if (!options.force && !dead) throw lockHeldError(host.name, path, held);
@@ -103,32 +132,33 @@ export async function acquireLock(
         ? `taking over the stale lock ${path}: its holder ${describeHolder(held)} is no longer running on this machine`
         : `--force-unlock: removing the lock ${path} held by ${describeHolder(held)}`,
     );
-    await removeUnder(host, dirname(path), path, { step: "force unlock" });
+    await removeUnder(host, dirname(path), path, { become, step: "force unlock" });
     made = await mkdir();
     if (made.code !== 0) {
       // Someone took it between the removal and our mkdir: that one is not stale.
-      const again = parseHolder((await host.readFile(`${path}/holder`))?.toString("utf8"));
+      const again = parseHolder((await host.readFile(`${path}/holder`, { become }))?.toString("utf8"));
       throw lockHeldError(host.name, path, again);
     }
   }
   const record = lockRecord(holder, commit, options.runId ?? newRunId());
-  await host.putFile(`${path}/holder`, `${JSON.stringify(record)}\n`, { mode: 0o644, step: "lock" });
+  await host.putFile(`${path}/holder`, `${JSON.stringify(record)}\n`, { mode: 0o644, become, step: "lock" });
 }
 
 /**
  * The holder record of a lock another run has just made: it writes the record right after its mkdir, so a record
  * not there yet is waited for (up to 1 s) before the holder is called unknown.
  */
-async function readHolderOf(host: RemoteHost, path: string): Promise<LockHolder | undefined> {
+async function readHolderOf(host: RemoteHost, path: string, become: boolean): Promise<LockHolder | undefined> {
   for (let attempt = 0; ; attempt++) {
-    const held = parseHolder((await host.readFile(`${path}/holder`))?.toString("utf8"));
+    const held = parseHolder((await host.readFile(`${path}/holder`, { become }))?.toString("utf8"));
     if (held || attempt >= 10) return held;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-export async function releaseLock(host: RemoteHost, path: string): Promise<void> {
-  await removeUnder(host, dirname(path), path, { step: "unlock" });
+/** Removes the lock directory, whoever holds it (callers decide whether they may). */
+export async function releaseLock(host: RemoteHost, path: string, become = false): Promise<void> {
+  await removeUnder(host, dirname(path), path, { become, step: "unlock" });
 }
 
 /**
