@@ -13966,7 +13966,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash7,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -14654,11 +14654,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash7("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash7("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -14823,8 +14823,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash7("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash7("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -14864,7 +14864,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash7("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac3) {
           if (encrypted) {
@@ -17186,7 +17186,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash7,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -17612,7 +17612,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash8(this.hashName);
+          const hash2 = createHash7(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -18620,9 +18620,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret2, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash8(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash7(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash8(hashName).update(secret2).update(exchangeHash).update(digest).digest();
+          const chunk = createHash7(hashName).update(secret2).update(exchangeHash).update(digest).digest();
           const extended2 = Buffer.allocUnsafe(digest.length + chunk.length);
           extended2.set(digest, 0);
           extended2.set(chunk, digest.length);
@@ -24057,7 +24057,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash8,
+      createHash: createHash7,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -24279,7 +24279,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash8(hashAlgo).update(key).digest("hex");
+              key = createHash7(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -75579,6 +75579,80 @@ async function restoreBackup(job) {
   return { restored, preRestore };
 }
 
+// src/remote/facts.ts
+function composeBinary(flavour) {
+  return flavour === "v1" ? ["docker-compose"] : ["docker", "compose"];
+}
+var DEFAULT_DEPLOY_DIR = "/srv/slipway";
+var FACTS_SCRIPT = `
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+dir=$1
+if [ -r /etc/os-release ]; then . /etc/os-release; fi
+echo "os_id=\${ID:-}"
+echo "os_version=\${VERSION_ID:-}"
+echo "os_pretty=\${PRETTY_NAME:-}"
+echo "arch=$(uname -m)"
+if [ -d /run/systemd/system ]; then echo init=systemd; else echo init=other; fi
+echo "user=$(id -un)"
+if command -v docker >/dev/null 2>&1; then
+  echo "docker=$(docker --version 2>/dev/null)"
+  if docker compose version >/dev/null 2>&1; then echo compose=v2; elif command -v docker-compose >/dev/null 2>&1; then echo compose=v1; else echo compose=; fi
+  if docker buildx version >/dev/null 2>&1; then echo buildx=yes; else echo buildx=no; fi
+else
+  echo docker=; echo compose=; echo buildx=no
+fi
+nginx=$(command -v nginx 2>/dev/null)
+echo "nginx=$nginx"
+if [ -n "$nginx" ]; then
+  echo "nginx_version=$("$nginx" -v 2>&1 | head -n 1)"
+  echo "nginx_conf=$("$nginx" -V 2>&1 | tr ' ' '\\n' | sed -n 's/^--conf-path=//p' | head -n 1)"
+fi
+probe=$dir
+while [ ! -e "$probe" ] && [ "$probe" != / ] && [ -n "$probe" ]; do probe=$(dirname "$probe"); done
+echo "disk_free_kb=$(df -Pk "$probe" 2>/dev/null | awk 'NR==2 {print $4}')"
+echo "deploy_dir=$dir"
+echo "current=$(readlink "$dir/current" 2>/dev/null)"
+echo "color=$(head -n 1 "$dir/color" 2>/dev/null)"
+echo end=1
+`;
+function parseFacts(output2) {
+  const values = /* @__PURE__ */ new Map();
+  for (const line of output2.split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) values.set(line.slice(0, eq), line.slice(eq + 1).trim());
+  }
+  if (values.get("end") !== "1") throw new Error("facts script output is incomplete");
+  const get = (key) => values.get(key) ?? "";
+  const orNull = (key) => get(key) || null;
+  const compose = get("compose");
+  const nginxConf = get("nginx_conf");
+  const freeKb = get("disk_free_kb");
+  const color = get("color");
+  const current = get("current");
+  return {
+    os: { id: get("os_id"), version: get("os_version"), prettyName: get("os_pretty") },
+    arch: get("arch"),
+    initSystem: get("init") === "systemd" ? "systemd" : "other",
+    docker: {
+      version: /(\d+\.\d+\.\d+[^\s,]*)/.exec(get("docker"))?.[1] ?? null,
+      compose: compose === "v2" || compose === "v1" ? compose : null,
+      buildx: get("buildx") === "yes"
+    },
+    nginx: {
+      binary: orNull("nginx"),
+      confDir: nginxConf ? nginxConf.replace(/\/[^/]*$/, "") || "/" : null,
+      version: /nginx\/(\S+)/.exec(get("nginx_version"))?.[1] ?? null
+    },
+    freeDiskBytes: /^\d+$/.test(freeKb) ? Number(freeKb) * 1024 : null,
+    deployDir: get("deploy_dir"),
+    current: {
+      release: current ? current.replace(/\/+$/, "").split("/").pop() ?? null : null,
+      color: color === "blue" || color === "green" ? color : null
+    },
+    user: get("user")
+  };
+}
+
 // src/backup/writers.ts
 function systemdWriters(units) {
   return { stop: [["systemctl", "stop", ...units]], start: [["systemctl", "start", ...units]] };
@@ -75587,7 +75661,7 @@ function containerWriters(containers) {
   return { stop: [["docker", "stop", ...containers]], start: [["docker", "start", ...containers]] };
 }
 function composeWriters(project, services, flavour = "v2") {
-  const base = flavour === "v2" ? ["docker", "compose", "-p", project] : ["docker-compose", "-p", project];
+  const base = [...composeBinary(flavour), "-p", project];
   return { stop: [[...base, "stop", ...services]], start: [[...base, "start", ...services]] };
 }
 function writersForRuntime(input2) {
@@ -77903,10 +77977,10 @@ async function installValidated(host, plan) {
 async function run(host, command, plan) {
   return host.exec(command.argv, { become: plan.become, check: false, step: plan.step ?? command.what });
 }
-async function mustSucceed(host, command, plan, failure2) {
+async function mustSucceed(host, command, plan, failure3) {
   const result = await run(host, command, plan);
   if (result.code === 0) return;
-  throw new RemoteCommandError(`${command.what} ${failure2}; the previous files are back in place`, {
+  throw new RemoteCommandError(`${command.what} ${failure3}; the previous files are back in place`, {
     host: host.name,
     step: plan.step ?? command.what,
     command: command.argv.join(" "),
@@ -77971,7 +78045,7 @@ function systemdDaemonReload() {
   return { argv: ["systemctl", "daemon-reload"], what: "systemctl daemon-reload" };
 }
 function composeConfigCheck(flavour, app, color, file2) {
-  const base = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
+  const base = composeBinary(flavour);
   return {
     argv: [...base, "-p", composeProjectName(app, color), "-f", file2, "config", "-q"],
     what: `${base.join(" ")} config`
@@ -78702,7 +78776,9 @@ var inventorySchema = external_exports.strictObject({
     {
       error: 'expected a number of hosts or a percentage like "50%"'
     }
-  ).default("100%").describe("Rolling batch size: hosts deployed at once."),
+  ).default("100%").describe(
+    "Rolling batch size: hosts deployed at once, a number or a percentage of the chosen hosts (rounded down as Ansible does, at least 1)."
+  ),
   max_fail_percentage: external_exports.number({ error: "expected a percentage (0-100)" }).min(0, { error: "expected a percentage (0-100)" }).max(100, { error: "expected a percentage (0-100)" }).default(0).describe("Stop the rollout when more than this percentage of hosts failed."),
   on_batch_failure: external_exports.enum(["switch_back", "keep"], { error: 'expected "switch_back" or "keep"' }).default("switch_back").describe(
     "When a host of a batch fails: `switch_back` rolls the batch's deployed hosts back to their previous release (no mixed fleet); `keep` leaves them on the new one (the recap says so)."
@@ -79110,77 +79186,6 @@ var KILL_GROUP_SCRIPT = [
 function killGroupCommand(pgid, becomeUser) {
   if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`refusing to kill process group ${pgid}`);
   return shJoin(["/bin/sh", "-c", KILL_GROUP_SCRIPT, "slipway-kill", String(pgid), becomeUser ?? ""]);
-}
-
-// src/remote/facts.ts
-var DEFAULT_DEPLOY_DIR = "/srv/slipway";
-var FACTS_SCRIPT = `
-PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
-dir=$1
-if [ -r /etc/os-release ]; then . /etc/os-release; fi
-echo "os_id=\${ID:-}"
-echo "os_version=\${VERSION_ID:-}"
-echo "os_pretty=\${PRETTY_NAME:-}"
-echo "arch=$(uname -m)"
-if [ -d /run/systemd/system ]; then echo init=systemd; else echo init=other; fi
-echo "user=$(id -un)"
-if command -v docker >/dev/null 2>&1; then
-  echo "docker=$(docker --version 2>/dev/null)"
-  if docker compose version >/dev/null 2>&1; then echo compose=v2; elif command -v docker-compose >/dev/null 2>&1; then echo compose=v1; else echo compose=; fi
-  if docker buildx version >/dev/null 2>&1; then echo buildx=yes; else echo buildx=no; fi
-else
-  echo docker=; echo compose=; echo buildx=no
-fi
-nginx=$(command -v nginx 2>/dev/null)
-echo "nginx=$nginx"
-if [ -n "$nginx" ]; then
-  echo "nginx_version=$("$nginx" -v 2>&1 | head -n 1)"
-  echo "nginx_conf=$("$nginx" -V 2>&1 | tr ' ' '\\n' | sed -n 's/^--conf-path=//p' | head -n 1)"
-fi
-probe=$dir
-while [ ! -e "$probe" ] && [ "$probe" != / ] && [ -n "$probe" ]; do probe=$(dirname "$probe"); done
-echo "disk_free_kb=$(df -Pk "$probe" 2>/dev/null | awk 'NR==2 {print $4}')"
-echo "deploy_dir=$dir"
-echo "current=$(readlink "$dir/current" 2>/dev/null)"
-echo "color=$(head -n 1 "$dir/color" 2>/dev/null)"
-echo end=1
-`;
-function parseFacts(output2) {
-  const values = /* @__PURE__ */ new Map();
-  for (const line of output2.split("\n")) {
-    const eq = line.indexOf("=");
-    if (eq > 0) values.set(line.slice(0, eq), line.slice(eq + 1).trim());
-  }
-  if (values.get("end") !== "1") throw new Error("facts script output is incomplete");
-  const get = (key) => values.get(key) ?? "";
-  const orNull = (key) => get(key) || null;
-  const compose = get("compose");
-  const nginxConf = get("nginx_conf");
-  const freeKb = get("disk_free_kb");
-  const color = get("color");
-  const current = get("current");
-  return {
-    os: { id: get("os_id"), version: get("os_version"), prettyName: get("os_pretty") },
-    arch: get("arch"),
-    initSystem: get("init") === "systemd" ? "systemd" : "other",
-    docker: {
-      version: /(\d+\.\d+\.\d+[^\s,]*)/.exec(get("docker"))?.[1] ?? null,
-      compose: compose === "v2" || compose === "v1" ? compose : null,
-      buildx: get("buildx") === "yes"
-    },
-    nginx: {
-      binary: orNull("nginx"),
-      confDir: nginxConf ? nginxConf.replace(/\/[^/]*$/, "") || "/" : null,
-      version: /nginx\/(\S+)/.exec(get("nginx_version"))?.[1] ?? null
-    },
-    freeDiskBytes: /^\d+$/.test(freeKb) ? Number(freeKb) * 1024 : null,
-    deployDir: get("deploy_dir"),
-    current: {
-      release: current ? current.replace(/\/+$/, "").split("/").pop() ?? null : null,
-      color: color === "blue" || color === "green" ? color : null
-    },
-    user: get("user")
-  };
 }
 
 // src/remote/fingerprint.ts
@@ -81963,7 +81968,7 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/cli/_playbook-run.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import { dirname as dirname9, resolve as resolve11 } from "node:path";
+import { dirname as dirname10, resolve as resolve11 } from "node:path";
 
 // src/config/firewall.ts
 import { isIP } from "node:net";
@@ -84027,7 +84032,8 @@ async function prepareHost(name, play, options, states, emit) {
   }
   if (play.gatherFacts && !state.facts) {
     try {
-      state.facts = await state.remote.facts();
+      const deployDir = options.config?.deploy_dir;
+      state.facts = await state.remote.facts(typeof deployDir === "string" ? { deployDir } : {});
     } catch (error62) {
       return fail("gather facts", error62, error62 instanceof ConnectionError);
     }
@@ -84857,7 +84863,7 @@ var argsSchema6 = external_exports.object({
   timeout_s: external_exports.number().positive().default(300)
 }).strict();
 function composeBase(flavour, args) {
-  const base = flavour === "v1" ? ["docker-compose"] : ["docker", "compose"];
+  const base = composeBinary(flavour);
   base.push("--project-name", args.project_name);
   for (const f of args.files) base.push("--file", f);
   return base;
@@ -85152,8 +85158,41 @@ var dockerBuildModule = {
   }
 };
 
-// src/modules/docker_container.ts
+// src/commands/docker.ts
 import { createHash as createHash5 } from "node:crypto";
+function containerRunBase(run2) {
+  const pairs = (flag, record2 = {}) => Object.entries(record2).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+  return [
+    "docker",
+    "run",
+    "--detach",
+    "--name",
+    run2.name,
+    "--restart",
+    run2.restart,
+    ...run2.security ?? [],
+    ...run2.envFile ? ["--env-file", run2.envFile] : [],
+    ...pairs("--env", run2.env),
+    ...(run2.publish ?? []).flatMap((p) => ["--publish", p]),
+    ...(run2.volumes ?? []).flatMap((v) => ["--volume", v]),
+    ...run2.limits ?? [],
+    ...run2.network ? ["--network", run2.network] : [],
+    ...pairs("--label", run2.labels),
+    run2.image,
+    ...run2.command ?? []
+  ];
+}
+function specHash(argv3) {
+  return createHash5("sha256").update(JSON.stringify(argv3)).digest("hex").slice(0, 16);
+}
+function containerRunArgv(run2) {
+  const base = containerRunBase(run2);
+  const spec = specHash(base);
+  const at2 = base.length - (run2.command?.length ?? 0) - 1;
+  return { argv: [...base.slice(0, at2), "--label", `slipway.spec=${spec}`, ...base.slice(at2)], spec };
+}
+
+// src/modules/docker_container.ts
 var argsSchema10 = external_exports.object({
   name: external_exports.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a container name"),
   image: external_exports.string().optional(),
@@ -85167,21 +85206,19 @@ var argsSchema10 = external_exports.object({
   network: external_exports.string().optional(),
   restart_policy: external_exports.enum(["no", "always", "unless-stopped", "on-failure"]).default("unless-stopped")
 }).strict().refine((a) => a.state === "absent" || a.image !== void 0, "image is required unless state is absent");
-function specHash(args) {
-  const spec = { ...args, state: void 0 };
-  return createHash5("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 16);
-}
-function runArgv(args, imageId) {
-  const argv3 = ["docker", "run", "--detach", "--name", args.name, "--restart", args.restart_policy];
-  argv3.push("--label", `slipway.spec=${specHash(args)}`);
-  for (const [k, v] of Object.entries(args.labels)) argv3.push("--label", `${k}=${v}`);
-  for (const p of args.ports) argv3.push("--publish", p);
-  for (const v of args.volumes) argv3.push("--volume", v);
-  for (const [k, v] of Object.entries(args.env)) argv3.push("--env", `${k}=${v}`);
-  if (args.env_file) argv3.push("--env-file", args.env_file);
-  if (args.network) argv3.push("--network", args.network);
-  argv3.push(imageId, ...args.command);
-  return argv3;
+function containerRunOf(args, imageId) {
+  return {
+    name: args.name,
+    restart: args.restart_policy,
+    envFile: args.env_file,
+    env: args.env,
+    publish: args.ports,
+    volumes: args.volumes,
+    network: args.network,
+    labels: args.labels,
+    image: imageId,
+    command: args.command
+  };
 }
 function inspectContainerArgv(name) {
   return [
@@ -85215,10 +85252,11 @@ var dockerContainerModule = {
       return { status: "failed", msg: `image ${args.image} is not on the host (pull it with docker_image first)` };
     const wantedId = wanted.stdout.trim();
     const commands = [];
-    const upToDate = exists && imageId === wantedId && hash2 === specHash(args);
+    const run2 = containerRunArgv(containerRunOf(args, wantedId));
+    const upToDate = exists && imageId === wantedId && hash2 === run2.spec;
     if (!upToDate) {
       if (exists) commands.push(["docker", "rm", "--force", "--", args.name]);
-      commands.push(runArgv(args, wantedId));
+      commands.push(run2.argv);
       if (args.state === "stopped") commands.push(["docker", "stop", "--", args.name]);
     } else if (args.state === "started" && running !== "true") commands.push(["docker", "start", "--", args.name]);
     else if (args.state === "stopped" && running === "true") commands.push(["docker", "stop", "--", args.name]);
@@ -85334,6 +85372,37 @@ var fileModule = {
   }
 };
 
+// src/verify/judge.ts
+function answerMismatch(expected, status, body) {
+  if (status !== expected.status) return `expected status ${expected.status}, got ${status}`;
+  if (expected.bodyContains !== void 0 && !body.includes(expected.bodyContains)) {
+    return `status ${status} but the body lacks "${expected.bodyContains}"`;
+  }
+  return null;
+}
+
+// src/verify/probe.ts
+var MARK = "\n__SLIPWAY_STATUS__:";
+function requestSeconds(probe) {
+  if (probe.request_timeout_s !== void 0) return Math.max(0.1, Math.ceil(probe.request_timeout_s * 10) / 10);
+  return Math.max(1, Math.ceil(probe.interval_s * 5));
+}
+function curlArgv(probe) {
+  const argv3 = ["curl", "--silent", "--show-error", "--max-time", String(requestSeconds(probe)), "--output", "-"];
+  argv3.push("--write-out", `${MARK}%{http_code}`);
+  if (probe.host_header) argv3.push("--header", `Host: ${probe.host_header}`);
+  argv3.push("--", probe.url);
+  return argv3;
+}
+function parseCurl(stdout) {
+  const at2 = stdout.lastIndexOf(MARK);
+  if (at2 < 0) return { status: 0, body: stdout };
+  return { status: Number(stdout.slice(at2 + MARK.length).trim()) || 0, body: stdout.slice(0, at2) };
+}
+function healthy(probe, response) {
+  return answerMismatch({ status: probe.status, bodyContains: probe.body_contains }, response.status, response.body) === null;
+}
+
 // src/modules/http_wait.ts
 var argsSchema13 = external_exports.object({
   url: external_exports.string().url(),
@@ -85346,26 +85415,6 @@ var argsSchema13 = external_exports.object({
   request_timeout_s: external_exports.number().positive().optional(),
   host_header: external_exports.string().optional()
 }).strict();
-var MARK = "\n__SLIPWAY_STATUS__:";
-function requestSeconds(args) {
-  if (args.request_timeout_s !== void 0) return Math.max(0.1, Math.ceil(args.request_timeout_s * 10) / 10);
-  return Math.max(1, Math.ceil(args.interval_s * 5));
-}
-function curlArgv(args) {
-  const argv3 = ["curl", "--silent", "--show-error", "--max-time", String(requestSeconds(args)), "--output", "-"];
-  argv3.push("--write-out", `${MARK}%{http_code}`);
-  if (args.host_header) argv3.push("--header", `Host: ${args.host_header}`);
-  argv3.push("--", args.url);
-  return argv3;
-}
-function parseCurl(stdout) {
-  const at2 = stdout.lastIndexOf(MARK);
-  if (at2 < 0) return { status: 0, body: stdout };
-  return { status: Number(stdout.slice(at2 + MARK.length).trim()) || 0, body: stdout.slice(0, at2) };
-}
-function healthy(args, response) {
-  return response.status === args.status && (args.body_contains === void 0 || response.body.includes(args.body_contains));
-}
 var httpWaitModule = {
   name: "http_wait",
   argsSchema: argsSchema13,
@@ -85733,7 +85782,7 @@ async function streamToHosts(hosts, image, imageId, options) {
     const [code, ...results] = await Promise.all([saveExit, ...loads]);
     outcomes = results;
     if (code !== 0) {
-      const failure2 = new SlipwayError(`docker save ${image.reference} failed on the runner`, {
+      const failure3 = new SlipwayError(`docker save ${image.reference} failed on the runner`, {
         host: "local",
         step: `save ${image.service}`,
         command: shJoin(argv3),
@@ -85741,7 +85790,7 @@ async function streamToHosts(hosts, image, imageId, options) {
         stderrTail: saveStderr.trim().split("\n").slice(-10).join("\n"),
         hint: "check that the image was built on this machine (`docker image ls`)"
       });
-      outcomes = hosts.map(() => failure2);
+      outcomes = hosts.map(() => failure3);
     }
   } finally {
     clearInterval(ticker);
@@ -85825,16 +85874,33 @@ var imageDeliveryModule = {
   }
 };
 
-// src/modules/lock.ts
-var argsSchema15 = external_exports.object({
-  path: external_exports.string().startsWith("/", "expected an absolute path").optional(),
-  state: external_exports.enum(["acquired", "released"]).default("acquired"),
-  holder: external_exports.string().min(1),
-  commit: external_exports.string().default(""),
-  force: external_exports.boolean().default(false)
-}).strict();
-function lockPath(ctx2, path8) {
-  return path8 ?? `${ctx2.facts?.deployDir ?? "/srv/slipway"}/.slipway-lock`;
+// src/lock/lock.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { hostname as hostname3 } from "node:os";
+import { dirname as dirname9 } from "node:path";
+
+// src/remote/remove.ts
+import { posix as posix5 } from "node:path";
+function isStrictlyUnder(parent, path8) {
+  const dir = parent.replace(/\/+$/, "");
+  if (!dir.startsWith("/") || !path8.startsWith(`${dir}/`)) return false;
+  const rest = path8.slice(dir.length + 1);
+  return rest !== "" && posix5.normalize(path8) === path8 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
+}
+async function removeUnder(host, parent, path8, options = {}) {
+  if (!isStrictlyUnder(parent, path8)) {
+    throw new SlipwayError(`refusing to remove ${path8}: it is not inside ${parent}`, {
+      host: host.name,
+      step: options.step,
+      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
+    });
+  }
+  await host.exec(["rm", "-rf", "--", path8], options);
+}
+
+// src/lock/lock.ts
+function lockDir(deployDir) {
+  return `${deployDir.replace(/\/+$/, "")}/.slipway-lock`;
 }
 function parseHolder(text) {
   if (!text) return void 0;
@@ -85844,47 +85910,135 @@ function parseHolder(text) {
     return { holder: text.trim() || "(unknown)", commit: "", since: "" };
   }
 }
+function describeHolder(held) {
+  if (!held) return "an unknown holder";
+  const run2 = [
+    held.run_id ? `run ${held.run_id}` : "",
+    held.pid !== void 0 ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : ""
+  ].filter(Boolean);
+  const commit = held.commit ? ` (commit ${held.commit}${run2.length ? `, ${run2.join(", ")}` : ""})` : " (commit unknown)";
+  const since = held.since ? ` since ${held.since}` : " since an unknown time";
+  return `${held.holder}${commit}${since}`;
+}
+function lockHeldError(hostName, path8, held) {
+  return new SlipwayError(`deploy lock ${path8} is held by ${describeHolder(held)}`, {
+    host: hostName,
+    step: "lock",
+    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
+  });
+}
+function newRunId() {
+  return randomBytes4(6).toString("hex");
+}
+function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
+  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname3() };
+}
+function holderAlive(holder, isAlive = pidAlive) {
+  if (holder.pid === void 0 || holder.host !== hostname3()) return null;
+  return isAlive(holder.pid);
+}
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+async function readLockHolder(host, path8, become = false) {
+  const exists = await host.exec(["test", "-d", path8], { check: false, become, step: "lock status" });
+  if (exists.code !== 0) return void 0;
+  const text = (await host.readFile(`${path8}/holder`, { become }))?.toString("utf8");
+  return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
+}
+async function acquireLock(host, path8, holder, commit, options = {}) {
+  const become = options.become ?? false;
+  const mkdir4 = () => host.exec(["mkdir", "--", path8], { check: false, become, step: "lock" });
+  let made = await mkdir4();
+  if (made.code !== 0) {
+    const held = await readHolderOf(host, path8, become);
+    const dead = held !== void 0 && holderAlive(held) === false;
+    if (!options.force && !dead) throw lockHeldError(host.name, path8, held);
+    options.say?.(
+      dead ? `taking over the stale lock ${path8}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path8} held by ${describeHolder(held)}`
+    );
+    await removeUnder(host, dirname9(path8), path8, { become, step: "force unlock" });
+    made = await mkdir4();
+    if (made.code !== 0) {
+      const again = parseHolder((await host.readFile(`${path8}/holder`, { become }))?.toString("utf8"));
+      throw lockHeldError(host.name, path8, again);
+    }
+  }
+  const record2 = lockRecord(holder, commit, options.runId ?? newRunId());
+  await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
+`, { mode: 420, become, step: "lock" });
+}
+async function readHolderOf(host, path8, become) {
+  for (let attempt = 0; ; attempt++) {
+    const held = parseHolder((await host.readFile(`${path8}/holder`, { become }))?.toString("utf8"));
+    if (held || attempt >= 10) return held;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+async function releaseLock(host, path8, become = false) {
+  await removeUnder(host, dirname9(path8), path8, { become, step: "unlock" });
+}
+async function releaseLockHeldBy(host, lockPath2, runId) {
+  const held = await readLockHolder(host, lockPath2);
+  if (!held) return "not-held";
+  if (held.run_id !== runId) return "held-by-other";
+  await releaseLock(host, lockPath2);
+  return "released";
+}
+
+// src/modules/lock.ts
+var argsSchema15 = external_exports.object({
+  path: external_exports.string().startsWith("/", "expected an absolute path").optional(),
+  state: external_exports.enum(["acquired", "released"]).default("acquired"),
+  holder: external_exports.string().min(1),
+  commit: external_exports.string().default(""),
+  force: external_exports.boolean().default(false)
+}).strict();
+function lockPath(ctx2, path8) {
+  return path8 ?? lockDir(ctx2.facts?.deployDir ?? DEFAULT_DEPLOY_DIR);
+}
 function heldMessage(path8, held) {
-  const who = held ? `${held.holder}${held.commit ? ` (commit ${held.commit})` : ""}${held.since ? ` since ${held.since}` : ""}` : "an unknown holder";
-  return `deploy lock ${path8} is held by ${who}`;
+  return `deploy lock ${path8} is held by ${describeHolder(held)}`;
+}
+function failure2(error62) {
+  return { status: "failed", msg: error62.hint ? `${error62.message}; ${error62.hint}` : error62.message };
 }
 var lockModule = {
   name: "lock",
   argsSchema: argsSchema15,
   async run(ctx2, args) {
     const path8 = lockPath(ctx2, args.path);
-    const opts = execOptions(ctx2, { check: false });
-    const readHolder = async () => parseHolder((await ctx2.host.readFile(`${path8}/holder`, { become: ctx2.become }))?.toString("utf8"));
-    const exists = (await ctx2.host.exec(["test", "-d", path8], opts)).code === 0;
-    const held = exists ? await readHolder() : void 0;
+    const held = await readLockHolder(ctx2.host, path8, ctx2.become);
     const mine = held?.holder === args.holder;
     if (args.state === "released") {
-      if (!exists) return { status: "ok" };
+      if (!held) return { status: "ok" };
       if (!mine && !args.force) return { status: "failed", msg: `${heldMessage(path8, held)}; not releasing it` };
-      if (!ctx2.check) await ctx2.host.exec(["rm", "-rf", "--", path8], execOptions(ctx2));
+      if (!ctx2.check) await releaseLock(ctx2.host, path8, ctx2.become);
       return { status: "changed", msg: `released ${path8}` };
     }
-    if (exists && mine) return { status: "ok", msg: "already held by us", data: { holder: held } };
-    if (exists && !args.force) {
-      return {
-        status: "failed",
-        msg: `${heldMessage(path8, held)}; wait for it to finish, or break a stale lock with --force-unlock`
-      };
+    if (held && mine) return { status: "ok", msg: "already held by us", data: { holder: held } };
+    if (ctx2.check) {
+      if (held && !args.force) return failure2(lockHeldError(ctx2.host.name, path8, held));
+      return { status: "changed", msg: `would acquire ${path8}` };
     }
-    if (ctx2.check) return { status: "changed", msg: `would acquire ${path8}` };
-    if (exists) await ctx2.host.exec(["rm", "-rf", "--", path8], execOptions(ctx2));
-    const made = await ctx2.host.exec(["mkdir", "--", path8], opts);
-    if (made.code !== 0) {
-      return { status: "failed", msg: `${heldMessage(path8, await readHolder())} (taken a moment ago)` };
+    const said = [];
+    try {
+      await acquireLock(ctx2.host, path8, args.holder, args.commit, {
+        force: args.force,
+        become: ctx2.become,
+        say: (line) => said.push(line)
+      });
+    } catch (error62) {
+      if (!(error62 instanceof SlipwayError) || error62.step !== "lock") throw error62;
+      return failure2(error62);
     }
-    const holder = { holder: args.holder, commit: args.commit, since: (/* @__PURE__ */ new Date()).toISOString() };
-    await ctx2.host.putFile(`${path8}/holder`, `${JSON.stringify(holder)}
-`, {
-      mode: 420,
-      become: ctx2.become,
-      step: ctx2.step
-    });
-    return { status: "changed", msg: `acquired ${path8}`, data: { holder } };
+    const holder = await readLockHolder(ctx2.host, path8, ctx2.become);
+    return { status: "changed", msg: [...said, `acquired ${path8}`].join("; "), data: { holder } };
   }
 };
 
@@ -86161,7 +86315,7 @@ async function fromConfig(file2, env2, redactor) {
   const config2 = await loadConfig(file2, { environment: env2 });
   for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor.add(value);
   const hosts = resolveHosts(config2);
-  const base = dirname9(resolve11(file2));
+  const base = dirname10(resolve11(file2));
   const byName2 = new Map(hosts.map((h) => [h.name, h]));
   const listed = inventoryOf(config2);
   const inventory = {
@@ -86518,12 +86672,8 @@ async function writeConfigFiles(host, config2, service, color, input2) {
 }
 
 // src/deploy/compose/commands.ts
-function composeProject(app, color) {
-  return `${app}-${color}`;
-}
 function composeBase2(flavour, project, file2) {
-  const binary2 = flavour === "v2" ? ["docker", "compose"] : ["docker-compose"];
-  return [...binary2, "-p", project, "-f", file2];
+  return [...composeBinary(flavour), "-p", project, "-f", file2];
 }
 function composeUpArgv(base) {
   return [...base, "up", "--detach", "--remove-orphans"];
@@ -86544,7 +86694,7 @@ function composeProjectWriters(base) {
 // src/deploy/compose/accessories.ts
 var asRoot = { become: true };
 function accessoriesProject(app) {
-  return composeProject(app, ACCESSORIES);
+  return composeProjectName(app, ACCESSORIES);
 }
 async function ensureAccessories(host, config2, flavour, input2, waitMs = 12e4) {
   const names = accessoryNames(config2);
@@ -86637,7 +86787,6 @@ async function waitUntilUp(host, app, names, waitMs) {
 }
 
 // src/deploy/container/run-spec.ts
-import { createHash as createHash6 } from "node:crypto";
 function containerName(app, service, color, instance = 0) {
   return instance === 0 ? `${app}-${service}-${color}` : `${app}-${service}-${color}-${instance + 1}`;
 }
@@ -86648,37 +86797,24 @@ function commandArgv2(command) {
   if (command === void 0) return [];
   return typeof command === "string" ? ["sh", "-c", command] : command;
 }
-function baseRunArgv(input2) {
+function containerRunOf2(input2) {
   const { config: config2 } = input2;
-  const labels = Object.entries(containerLabels(input2.app, input2.color, input2.releaseId)).flatMap(([k, v]) => [
-    "--label",
-    `${k}=${v}`
-  ]);
-  const limits = [
-    ...config2.resources?.memory ? ["--memory", config2.resources.memory] : [],
-    ...config2.resources?.cpus !== void 0 ? ["--cpus", String(config2.resources.cpus)] : [],
-    ...config2.resources?.nofile !== void 0 ? ["--ulimit", `nofile=${config2.resources.nofile}:${config2.resources.nofile}`] : []
-  ];
-  return [
-    "docker",
-    "run",
-    "--detach",
-    "--name",
-    containerName(input2.app, input2.service, input2.color, input2.instance ?? 0),
-    "--restart",
-    "unless-stopped",
-    ...hardeningArgs(config2.container),
-    "--env-file",
-    input2.envFile,
-    "--publish",
-    `127.0.0.1:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`,
-    ...config2.volumes.flatMap((v) => ["--volume", v]),
-    ...(input2.files ?? []).flatMap((f) => ["--volume", `${f.source}:${f.target}:ro`]),
-    ...limits,
-    ...labels,
-    input2.image,
-    ...commandArgv2(config2.command)
-  ];
+  return {
+    name: containerName(input2.app, input2.service, input2.color, input2.instance ?? 0),
+    restart: "unless-stopped",
+    security: hardeningArgs(config2.container),
+    envFile: input2.envFile,
+    publish: [`127.0.0.1:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`],
+    volumes: [...config2.volumes, ...(input2.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
+    limits: [
+      ...config2.resources?.memory ? ["--memory", config2.resources.memory] : [],
+      ...config2.resources?.cpus !== void 0 ? ["--cpus", String(config2.resources.cpus)] : [],
+      ...config2.resources?.nofile !== void 0 ? ["--ulimit", `nofile=${config2.resources.nofile}:${config2.resources.nofile}`] : []
+    ],
+    labels: containerLabels(input2.app, input2.color, input2.releaseId),
+    image: input2.image,
+    command: commandArgv2(config2.command)
+  };
 }
 function hardeningArgs(container) {
   return [
@@ -86691,14 +86827,8 @@ function hardeningArgs(container) {
     ...container?.read_only ? ["--read-only", "--tmpfs", "/tmp"] : []
   ];
 }
-function specHash2(argv3) {
-  return createHash6("sha256").update(JSON.stringify(argv3)).digest("hex").slice(0, 16);
-}
 function dockerRunArgv(input2) {
-  const base = baseRunArgv(input2);
-  const spec = specHash2(base);
-  const at2 = base.length - commandArgv2(input2.config.command).length - 1;
-  return { argv: [...base.slice(0, at2), "--label", `slipway.spec=${spec}`, ...base.slice(at2)], spec };
+  return containerRunArgv(containerRunOf2(input2));
 }
 function inspectArgv2(names) {
   return ["docker", "inspect", "--format", '{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', ...names];
@@ -86745,7 +86875,7 @@ function composeRuntime(config2, host) {
   let flavour;
   const base = (color) => {
     if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
-    return composeBase2(flavour, composeProject(config2.app, color), composeFilePath(config2, color));
+    return composeBase2(flavour, composeProjectName(config2.app, color), composeFilePath(config2, color));
   };
   const detect = async () => {
     flavour ??= await hostComposeFlavour(host, config2);
@@ -86753,13 +86883,13 @@ function composeRuntime(config2, host) {
   };
   const asRoot3 = { become: true };
   return {
-    names: (color) => [composeProject(config2.app, color)],
+    names: (color) => [composeProjectName(config2.app, color)],
     async prepare() {
       await detect();
     },
     // The flow calls prepare() first, so the flavour is known here (v2 is only a fallback).
     writers: (color) => composeProjectWriters(
-      composeBase2(flavour ?? "v2", composeProject(config2.app, color), composeFilePath(config2, color))
+      composeBase2(flavour ?? "v2", composeProjectName(config2.app, color), composeFilePath(config2, color))
     ),
     async stage(color, input2) {
       const actions = [];
@@ -86827,7 +86957,7 @@ function composeRuntime(config2, host) {
         if (applied.changed) {
           changed = true;
           actions.push(
-            `${input2.check ? "would write" : "wrote"} ${file2} (project ${composeProject(config2.app, color)})`
+            `${input2.check ? "would write" : "wrote"} ${file2} (project ${composeProjectName(config2.app, color)})`
           );
           if (applied.diff) diffs.push(applied.diff);
         }
@@ -86865,7 +86995,10 @@ function composeRuntime(config2, host) {
       });
     },
     async isRunning(color) {
-      const r = await host.exec(runningContainersArgv(composeProject(config2.app, color)), { ...asRoot3, check: false });
+      const r = await host.exec(runningContainersArgv(composeProjectName(config2.app, color)), {
+        ...asRoot3,
+        check: false
+      });
       return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= services.length;
     },
     async logs(color, lines) {
@@ -87093,22 +87226,6 @@ function rollbackTarget(history, live, to) {
 }
 
 // src/deploy/batches.ts
-function batchSize2(serial, total) {
-  if (total === 0) return 0;
-  if (typeof serial === "number") return Math.min(total, Math.max(1, serial));
-  const percent = Number(serial.replace(/%$/, ""));
-  return Math.min(total, Math.max(1, Math.ceil(total * percent / 100)));
-}
-function rolloutBatches(items, serial) {
-  const size3 = batchSize2(serial, items.length);
-  const batches = [];
-  for (let i = 0; i < items.length; i += size3) batches.push(items.slice(i, i + size3));
-  return batches;
-}
-function rolloutStops(failed, batch, maxFailPercentage) {
-  if (batch === 0 || failed === 0) return false;
-  return failed * 100 / batch > maxFailPercentage;
-}
 function fleetRollbackTarget(lives) {
   const timeOf = (id) => lives.flatMap((l) => l.history.releases.filter((r) => r.id === id).map((r) => r.time)).sort().at(-1) ?? "";
   const live = [...new Set(lives.map((l) => l.release).filter((r) => r !== null))];
@@ -87122,10 +87239,10 @@ function fleetRollbackTarget(lives) {
 }
 
 // src/deploy/host-flow.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // src/deploy/backup-step.ts
-import { dirname as dirname10 } from "node:path";
+import { dirname as dirname11 } from "node:path";
 
 // src/deploy/app-user.ts
 function ensureUserArgv(name) {
@@ -87158,7 +87275,7 @@ function sudoWriters(stopStart) {
 async function prepareDatabaseDir(host, config2, user) {
   const db = config2.database;
   if (!db?.path?.startsWith("/") || db.volume) return;
-  const dir = dirname10(db.path);
+  const dir = dirname11(db.path);
   const first = Object.keys(config2.services)[0] ?? "";
   const owner = db.owner ?? (config2.runtime === "systemd" ? serviceUser(config2, first) : user);
   if (config2.runtime === "systemd" && !db.owner) await ensureSystemUser(host, owner);
@@ -87309,120 +87426,6 @@ async function markLive(host, paths, releaseId2, color) {
     host.putFile(paths.color, `${color}
 `, { mode: 420, step: "record release" })
   ]);
-}
-
-// src/deploy/lock.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
-import { hostname as hostname3 } from "node:os";
-import { dirname as dirname11 } from "node:path";
-
-// src/deploy/remove.ts
-import { posix as posix5 } from "node:path";
-function isStrictlyUnder(parent, path8) {
-  const dir = parent.replace(/\/+$/, "");
-  if (!dir.startsWith("/") || !path8.startsWith(`${dir}/`)) return false;
-  const rest = path8.slice(dir.length + 1);
-  return rest !== "" && posix5.normalize(path8) === path8 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
-}
-async function removeUnder(host, parent, path8, options = {}) {
-  if (!isStrictlyUnder(parent, path8)) {
-    throw new SlipwayError(`refusing to remove ${path8}: it is not inside ${parent}`, {
-      host: host.name,
-      step: options.step,
-      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
-    });
-  }
-  await host.exec(["rm", "-rf", "--", path8], options);
-}
-
-// src/deploy/lock.ts
-function describeHolder(held) {
-  if (!held) return "an unknown holder";
-  const run2 = [
-    held.run_id ? `run ${held.run_id}` : "",
-    held.pid !== void 0 ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : ""
-  ].filter(Boolean);
-  const commit = held.commit ? ` (commit ${held.commit}${run2.length ? `, ${run2.join(", ")}` : ""})` : " (commit unknown)";
-  const since = held.since ? ` since ${held.since}` : " since an unknown time";
-  return `${held.holder}${commit}${since}`;
-}
-function lockHeldError(hostName, path8, held) {
-  return new SlipwayError(`deploy lock ${path8} is held by ${describeHolder(held)}`, {
-    host: hostName,
-    step: "lock",
-    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
-  });
-}
-function newRunId() {
-  return randomBytes4(6).toString("hex");
-}
-function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
-  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname3() };
-}
-function holderAlive(holder, isAlive = pidAlive) {
-  if (holder.pid === void 0 || holder.host !== hostname3()) return null;
-  return isAlive(holder.pid);
-}
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
-  }
-}
-async function readLockHolder(host, path8) {
-  const exists = await host.exec(["test", "-d", path8], { check: false, step: "lock status" });
-  if (exists.code !== 0) return void 0;
-  const text = (await host.readFile(`${path8}/holder`))?.toString("utf8");
-  return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
-}
-async function acquireLock(host, path8, holder, commit, options = {}) {
-  const mkdir4 = () => host.exec(["mkdir", "--", path8], { check: false, step: "lock" });
-  let made = await mkdir4();
-  if (made.code !== 0) {
-    const held = await readHolderOf(host, path8);
-    const dead = held !== void 0 && holderAlive(held) === false;
-    if (!options.force && !dead) throw lockHeldError(host.name, path8, held);
-    options.say?.(
-      dead ? `taking over the stale lock ${path8}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path8} held by ${describeHolder(held)}`
-    );
-    await removeUnder(host, dirname11(path8), path8, { step: "force unlock" });
-    made = await mkdir4();
-    if (made.code !== 0) {
-      const again = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
-      throw lockHeldError(host.name, path8, again);
-    }
-  }
-  const record2 = lockRecord(holder, commit, options.runId ?? newRunId());
-  await host.putFile(`${path8}/holder`, `${JSON.stringify(record2)}
-`, { mode: 420, step: "lock" });
-}
-async function readHolderOf(host, path8) {
-  for (let attempt = 0; ; attempt++) {
-    const held = parseHolder((await host.readFile(`${path8}/holder`))?.toString("utf8"));
-    if (held || attempt >= 10) return held;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-async function releaseLock(host, path8) {
-  await removeUnder(host, dirname11(path8), path8, { step: "unlock" });
-}
-async function releaseLockHeldBy(host, lockPath2, runId) {
-  const held = await readLockHolder(host, lockPath2);
-  if (!held) return "not-held";
-  if (held.run_id !== runId) return "held-by-other";
-  await releaseLock(host, lockPath2);
-  return "released";
-}
-
-// src/verify/judge.ts
-function answerMismatch(expected, status, body) {
-  if (status !== expected.status) return `expected status ${expected.status}, got ${status}`;
-  if (expected.bodyContains !== void 0 && !body.includes(expected.bodyContains)) {
-    return `status ${status} but the body lacks "${expected.bodyContains}"`;
-  }
-  return null;
 }
 
 // src/render/public-port.ts
@@ -88462,7 +88465,7 @@ function hostSteps(stopFirst) {
 // src/deploy/host-flow.ts
 function releaseFingerprint(commit, env2, images) {
   const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  return createHash7("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
+  return createHash6("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
 }
 function siteUrl(config2, address2) {
   const domain3 = config2.proxy.domains[0] ?? address2;
@@ -88651,7 +88654,7 @@ async function switchBackBatch(batch, results, ctx2) {
 async function runBatches(connected, one, ctx2) {
   const { config: config2, kind, report } = ctx2;
   const hosts = [];
-  const batches = ctx2.check ? [[...connected]] : rolloutBatches(connected, config2.inventory.serial);
+  const batches = ctx2.check ? [[...connected]] : computeBatches(connected, [config2.inventory.serial]);
   for (const [i, batch] of batches.entries()) {
     if (batches.length > 1) report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
     const results = await Promise.all(batch.map(one));
@@ -88660,7 +88663,7 @@ async function runBatches(connected, one, ctx2) {
     }
     hosts.push(...results);
     const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
-    if (i < batches.length - 1 && rolloutStops(failed, batch.length, config2.inventory.max_fail_percentage)) {
+    if (i < batches.length - 1 && batchAborts(failed, batch.length, config2.inventory.max_fail_percentage)) {
       const rest = batches.slice(i + 1).flat();
       report(
         `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
@@ -89619,7 +89622,7 @@ async function stopProcesses(host, config2, options, act) {
   for (const group of projects) {
     const file2 = `${config2.deploy_dir}/compose/${group}/compose.yml`;
     if ((await host.exec(["test", "-f", file2], { ...asRoot2, check: false })).code !== 0) continue;
-    const project = composeProject(config2.app, group);
+    const project = composeProjectName(config2.app, group);
     await act(
       `compose down project ${project}`,
       () => host.exec([...composeBase2(flavour, project, file2), "down", "--remove-orphans"], {
