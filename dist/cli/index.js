@@ -87527,7 +87527,8 @@ var POINT_LINKS_SCRIPT = [
   'mode="$1"; shift',
   'while [ "$#" -ge 2 ]; do',
   '  if [ "$(readlink -- "$2")" != "$1" ]; then',
-  '    if [ "$mode" = set ]; then ln -sfn -- "$1" "$2.slipway-new" && mv -Tf -- "$2.slipway-new" "$2" || exit 1; fi',
+  // A host's first deploy reaches the switch before the site's files (and their directory) are installed.
+  '    if [ "$mode" = set ]; then mkdir -p -- "$(dirname -- "$2")" && ln -sfn -- "$1" "$2.slipway-new" && mv -Tf -- "$2.slipway-new" "$2" || exit 1; fi',
   '    printf "%s\\n" "$2"',
   "  fi",
   "  shift 2",

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-46RIWTX4.js";
+} from "./chunk-JUDAUNV5.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -136,7 +136,10 @@ describe("deploy action from action.yml on t2", () => {
     expect(main.summary).toContain(`### Slipway plan (check mode: nothing changed): ${APP}: ok`);
     // The plan's diffs (the nginx switch here), redacted, each in a collapsed block; its steps as log groups.
     expect(main.summary).toContain("<details><summary>t2: switch</summary>");
-    expect(main.summary).toMatch(/```diff\n[\s\S]*- {4}server 127\.0\.0\.1:5401;\n\+ {4}server 127\.0\.0\.1:15401;/);
+    // proxy.switch socket (default): the switch moves the backend's link to green's listener, no upstream file changes.
+    expect(main.summary).toMatch(
+      /```diff\n[\s\S]*socket link \/etc\/nginx\/slipway\/\S+-backend\.sock -> \/run\/slipway\/\S+-backend-green\.sock/,
+    );
     expect(main.stdout).toContain("::group::t2: stage\n");
     expect(await live()).toContain(firstRelease);
     expect(await version()).toBe("v1");

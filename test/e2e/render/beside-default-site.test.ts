@@ -25,6 +25,8 @@ inventory:
     t: { address: "${address}" }
 proxy:
   routes: [{ path: /, service: web }]
+  # These tests install the rendered site and start the app on its port themselves: no deploy moves socket links.
+  switch: reload
   cors: { origins: ["${ORIGIN}"], credentials: true }
 tls: { webroot: ${WEBROOT} }
 `,

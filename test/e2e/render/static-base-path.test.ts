@@ -39,6 +39,8 @@ proxy:
   domains: [${NAME}]
   base_path: /harvest/
   routes: [{ path: /, service: web }]
+  # These tests install the rendered site and start the app on its port themselves: no deploy moves socket links.
+  switch: reload
   static: { root: ${ROOT}, path: /static/ }
   gzip: { types: [text/css], min_length: 1000 }
 `,
