@@ -82158,7 +82158,7 @@ function parseYamlText(text, path8, problems) {
   const file2 = { path: path8, display: relative(process.cwd(), path8) || path8, root: doc.contents, lines };
   for (const error62 of doc.errors) {
     const [line, col] = error62.linePos?.[0] ? [error62.linePos[0].line, error62.linePos[0].col] : [1, 1];
-    problems.addAt(`${file2.display}:${line}:${col}`, "", `YAML syntax: ${error62.message.split("\n")[0]}`);
+    problems.addAt({ file: file2.display, line, col }, "", `YAML syntax: ${error62.message.split("\n")[0]}`);
   }
   return file2;
 }
@@ -82167,26 +82167,31 @@ function posOf(file2, node2) {
   const { line, col } = file2.lines.linePos(offset);
   return { file: file2.display, line: Math.max(line, 1), col: Math.max(col, 1) };
 }
-var Problems = class {
-  messages = [];
-  add(file2, node2, where, message2) {
-    const pos = posOf(file2, node2);
-    this.addAt(`${pos.file}:${pos.line}:${pos.col}`, where, message2);
-  }
-  addAt(location, where, message2) {
-    this.messages.push(`${location}: ${where ? `${where}: ` : ""}${message2}`);
-  }
-  throwIfAny() {
-    if (this.messages.length === 0) return;
-    const key = (m) => {
-      const match = /^(.*?):(\d+):(\d+):/.exec(m);
-      return match ? [match[1], Number(match[2]), Number(match[3])] : ["", 0, 0];
-    };
-    const sorted = this.messages.map((m, i) => ({ m, i, k: key(m) })).sort((a, b) => a.k[0].localeCompare(b.k[0]) || a.k[1] - b.k[1] || a.k[2] - b.k[2] || a.i - b.i).map((x) => x.m);
-    throw new ConfigError(sorted.join("\n"), {
+var PlaybookParseError = class extends ConfigError {
+  constructor(problems) {
+    super(problems.map(formatProblem).join("\n"), {
       step: "parse playbook",
       hint: "fix the playbook at the positions shown"
     });
+    this.problems = problems;
+  }
+  problems;
+};
+function formatProblem(p) {
+  return `${p.file}:${p.line}:${p.col}: ${p.where ? `${p.where}: ` : ""}${p.message}`;
+}
+var Problems = class {
+  problems = [];
+  add(file2, node2, where, message2) {
+    this.addAt(posOf(file2, node2), where, message2);
+  }
+  addAt(pos, where, message2) {
+    this.problems.push({ file: pos.file, line: pos.line, col: pos.col, where, message: message2 });
+  }
+  throwIfAny() {
+    if (this.problems.length === 0) return;
+    const sorted = [...this.problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+    throw new PlaybookParseError(sorted);
   }
 };
 function describeType(node2) {
@@ -83178,7 +83183,7 @@ function parsePlaybookText(text, path8, options) {
 }
 function parsePlays(file2, problems, options, importing) {
   const root = file2.root;
-  if (problems.messages.length) return [];
+  if (problems.problems.length) return [];
   if (!(0, import_yaml6.isSeq)(root)) {
     problems.add(file2, root, "", `a playbook is a list of plays, got ${describeType(root)}`);
     return [];
@@ -83248,11 +83253,7 @@ function parsePlay(file2, problems, options, node2, where, importing) {
   };
   const handlers = parseTaskList(ctx2, value("handlers"), at(where, "handlers")).filter((h) => {
     if (h.kind !== "module" || !h.name) {
-      problems.addAt(
-        `${h.pos.file}:${h.pos.line}:${h.pos.col}`,
-        h.where,
-        "a handler is a named task that runs one module"
-      );
+      problems.addAt(h.pos, h.where, "a handler is a named task that runs one module");
       return false;
     }
     return true;
@@ -83301,11 +83302,7 @@ function checkNotify(problems, tasks, handlers) {
       if (task.kind !== "module") continue;
       for (const name of task.notify) {
         if (!known.has(name)) {
-          problems.addAt(
-            `${task.pos.file}:${task.pos.line}:${task.pos.col}`,
-            `${task.where}.notify`,
-            `no handler is named "${name}"${didYouMean2(name, known)}`
-          );
+          problems.addAt(task.pos, `${task.where}.notify`, `no handler is named "${name}"${didYouMean2(name, known)}`);
         }
       }
     }
@@ -89931,8 +89928,12 @@ async function runValidate(file2, options = {}) {
     return {
       exitCode: EXIT.config,
       stdout: [],
-      stderr: [...hookProblems, `${file2}: ${count} problem${count === 1 ? "" : "s"}`],
-      report: { file: file2, ok: false, issues: hookProblems.map(issueOfLine) }
+      stderr: [...hookProblems.map(formatProblem), `${file2}: ${count} problem${count === 1 ? "" : "s"}`],
+      report: {
+        file: file2,
+        ok: false,
+        issues: hookProblems.map((p) => ({ file: p.file, line: p.line, col: p.col, key: p.where, message: p.message }))
+      }
     };
   }
   const config2 = result.configs[0];
@@ -89941,22 +89942,16 @@ async function runValidate(file2, options = {}) {
   return { exitCode: EXIT.ok, stdout: [summary], stderr: [], report: { file: file2, ok: true, environments, issues: [] } };
 }
 function hookIssues(configs) {
-  const lines = /* @__PURE__ */ new Set();
+  const found = /* @__PURE__ */ new Map();
   for (const config2 of configs) {
     try {
       checkDeployHooks(config2);
     } catch (error62) {
-      if (!(error62 instanceof ConfigError)) throw error62;
-      for (const line of error62.message.split("\n")) lines.add(line);
+      if (!(error62 instanceof PlaybookParseError)) throw error62;
+      for (const problem of error62.problems) found.set(formatProblem(problem), problem);
     }
   }
-  return [...lines];
-}
-function issueOfLine(line) {
-  const match = /^(.*?):(\d+):(\d+): (?:([\w.[\]-]+): )?(.*)$/.exec(line);
-  if (!match) return { file: "", line: 0, col: 0, key: "", message: line };
-  const [, where = "", row = "0", col = "0", key = "", message2 = ""] = match;
-  return { file: where, line: Number(row), col: Number(col), key, message: message2 };
+  return [...found.values()];
 }
 function register12(program2, run2) {
   const command = program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col");

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-JUDAUNV5.js";
+} from "./chunk-X4JYADSI.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -6,7 +6,7 @@ import { type ConfigIssue, formatIssue, formatPath } from "../config/issues.js";
 import { validateConfigText } from "../config/load.js";
 import { validSummary } from "../config/summary.js";
 import { checkDeployHooks } from "../deploy/hooks.js";
-import { ConfigError } from "../errors.js";
+import { formatProblem, type ParseProblem, PlaybookParseError } from "../engine/parse/source.js";
 import { EXIT } from "./_exit.js";
 import { type ConfigFlags, configFile, configOptions, jsonOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
@@ -63,8 +63,12 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
     return {
       exitCode: EXIT.config,
       stdout: [],
-      stderr: [...hookProblems, `${file}: ${count} problem${count === 1 ? "" : "s"}`],
-      report: { file, ok: false, issues: hookProblems.map(issueOfLine) },
+      stderr: [...hookProblems.map(formatProblem), `${file}: ${count} problem${count === 1 ? "" : "s"}`],
+      report: {
+        file,
+        ok: false,
+        issues: hookProblems.map((p) => ({ file: p.file, line: p.line, col: p.col, key: p.where, message: p.message })),
+      },
     };
   }
   const config = result.configs[0];
@@ -73,26 +77,18 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
   return { exitCode: EXIT.ok, stdout: [summary], stderr: [], report: { file, ok: true, environments, issues: [] } };
 }
 
-/** The hooks' problems as the deploy's parser reports them (`file:line:col: key: message` lines), once each. */
-function hookIssues(configs: readonly SlipwayConfig[]): string[] {
-  const lines = new Set<string>();
+/** The hooks' problems as the deploy's parser finds them, once each (the same hook in every environment). */
+function hookIssues(configs: readonly SlipwayConfig[]): ParseProblem[] {
+  const found = new Map<string, ParseProblem>();
   for (const config of configs) {
     try {
       checkDeployHooks(config);
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      for (const line of error.message.split("\n")) lines.add(line);
+      if (!(error instanceof PlaybookParseError)) throw error;
+      for (const problem of error.problems) found.set(formatProblem(problem), problem);
     }
   }
-  return [...lines];
-}
-
-/** A `file:line:col: message` line in the --json shape. */
-function issueOfLine(line: string): ValidateReport["issues"][number] {
-  const match = /^(.*?):(\d+):(\d+): (?:([\w.[\]-]+): )?(.*)$/.exec(line);
-  if (!match) return { file: "", line: 0, col: 0, key: "", message: line };
-  const [, where = "", row = "0", col = "0", key = "", message = ""] = match;
-  return { file: where, line: Number(row), col: Number(col), key, message };
+  return [...found.values()];
 }
 
 export function register(program: Command, run: CliRun): void {

@@ -63,7 +63,7 @@ export function parsePlaybookText(text: string, path: string, options: ParseOpti
 
 function parsePlays(file: SourceFile, problems: Problems, options: ParseOptions, importing: string[]): Play[] {
   const root = file.root;
-  if (problems.messages.length) return [];
+  if (problems.problems.length) return [];
   if (!isSeq(root)) {
     problems.add(file, root, "", `a playbook is a list of plays, got ${describeType(root)}`);
     return [];
@@ -142,11 +142,7 @@ function parsePlay(
   };
   const handlers = parseTaskList(ctx, value("handlers"), at(where, "handlers")).filter((h): h is ModuleTask => {
     if (h.kind !== "module" || !h.name) {
-      problems.addAt(
-        `${h.pos.file}:${h.pos.line}:${h.pos.col}`,
-        h.where,
-        "a handler is a named task that runs one module",
-      );
+      problems.addAt(h.pos, h.where, "a handler is a named task that runs one module");
       return false;
     }
     return true;
@@ -197,11 +193,7 @@ function checkNotify(problems: Problems, tasks: readonly Task[], handlers: reado
       if (task.kind !== "module") continue;
       for (const name of task.notify) {
         if (!known.has(name)) {
-          problems.addAt(
-            `${task.pos.file}:${task.pos.line}:${task.pos.col}`,
-            `${task.where}.notify`,
-            `no handler is named "${name}"${didYouMean(name, known)}`,
-          );
+          problems.addAt(task.pos, `${task.where}.notify`, `no handler is named "${name}"${didYouMean(name, known)}`);
         }
       }
     }

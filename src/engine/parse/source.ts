@@ -33,7 +33,7 @@ export function parseYamlText(text: string, path: string, problems: Problems): S
   const file: SourceFile = { path, display: relative(process.cwd(), path) || path, root: doc.contents, lines };
   for (const error of doc.errors) {
     const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [1, 1];
-    problems.addAt(`${file.display}:${line}:${col}`, "", `YAML syntax: ${error.message.split("\n")[0]}`);
+    problems.addAt({ file: file.display, line, col }, "", `YAML syntax: ${error.message.split("\n")[0]}`);
   }
   return file;
 }
@@ -44,34 +44,48 @@ export function posOf(file: SourceFile, node: Node | null | undefined): SourcePo
   return { file: file.display, line: Math.max(line, 1), col: Math.max(col, 1) };
 }
 
-/** Collects every problem in a playbook so the user sees them all at once, then throws one ConfigError. */
-export class Problems {
-  readonly messages: string[] = [];
+/** One problem found in a playbook: where (file as shown, 1-based line and col), the key path, what is wrong. */
+export interface ParseProblem {
+  file: string;
+  line: number;
+  col: number;
+  /** Key path inside the playbook or hook (`plays[0].tasks[2]`), "" at the top. */
+  where: string;
+  message: string;
+}
 
-  add(file: SourceFile, node: Node | null | undefined, where: string, message: string): void {
-    const pos = posOf(file, node);
-    this.addAt(`${pos.file}:${pos.line}:${pos.col}`, where, message);
-  }
-
-  addAt(location: string, where: string, message: string): void {
-    this.messages.push(`${location}: ${where ? `${where}: ` : ""}${message}`);
-  }
-
-  throwIfAny(): void {
-    if (this.messages.length === 0) return;
-    // In file order, whatever order the checks ran in.
-    const key = (m: string) => {
-      const match = /^(.*?):(\d+):(\d+):/.exec(m);
-      return match ? ([match[1] as string, Number(match[2]), Number(match[3])] as const) : (["", 0, 0] as const);
-    };
-    const sorted = this.messages
-      .map((m, i) => ({ m, i, k: key(m) }))
-      .sort((a, b) => a.k[0].localeCompare(b.k[0]) || a.k[1] - b.k[1] || a.k[2] - b.k[2] || a.i - b.i)
-      .map((x) => x.m);
-    throw new ConfigError(sorted.join("\n"), {
+/** The ConfigError of a playbook that does not parse: its message is every problem's line, `problems` the same data. */
+export class PlaybookParseError extends ConfigError {
+  constructor(readonly problems: readonly ParseProblem[]) {
+    super(problems.map(formatProblem).join("\n"), {
       step: "parse playbook",
       hint: "fix the playbook at the positions shown",
     });
+  }
+}
+
+/** `file:line:col: where: message` (no `where: ` at the top). */
+export function formatProblem(p: ParseProblem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.where ? `${p.where}: ` : ""}${p.message}`;
+}
+
+/** Collects every problem in a playbook so the user sees them all at once, then throws one PlaybookParseError. */
+export class Problems {
+  readonly problems: ParseProblem[] = [];
+
+  add(file: SourceFile, node: Node | null | undefined, where: string, message: string): void {
+    this.addAt(posOf(file, node), where, message);
+  }
+
+  addAt(pos: { file: string; line: number; col: number }, where: string, message: string): void {
+    this.problems.push({ file: pos.file, line: pos.line, col: pos.col, where, message });
+  }
+
+  throwIfAny(): void {
+    if (this.problems.length === 0) return;
+    // In file order, whatever order the checks ran in (sort is stable: same position keeps the order found).
+    const sorted = [...this.problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+    throw new PlaybookParseError(sorted);
   }
 }
 
