@@ -1,5 +1,5 @@
+import { hostLoginArgv, hostLogoutArgv } from "../commands/docker-image.js";
 import type { RemoteHost } from "../remote/types.js";
-import { hostLoginArgv, hostLogoutArgv } from "./commands.js";
 
 /** A host's own credentials for a registry (each host logs in itself: a runner login does not cross the SSH hop). */
 export interface HostRegistryLogin {

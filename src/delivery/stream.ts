@@ -3,10 +3,10 @@ import { PassThrough } from "node:stream";
 import { createGzip } from "node:zlib";
 import { localImageIdArgv } from "../build/commands.js";
 import { runLocal } from "../build/local.js";
+import { loadArgv, saveArgv, tagArgv } from "../commands/docker-image.js";
 import { SlipwayError } from "../errors.js";
 import { shJoin } from "../remote/quote.js";
 import type { RemoteHost } from "../remote/types.js";
-import { loadArgv, saveArgv, tagArgv } from "./commands.js";
 import { asSlipwayError, hostImageId } from "./pull.js";
 import type { DeliveredImage, DeliveryProgressEvent, HostDeliveryResult, ImageToDeliver } from "./types.js";
 

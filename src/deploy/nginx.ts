@@ -3,16 +3,17 @@
  * color; installing it is validated (`nginx -t`) and reloaded gracefully, so the switch and the switch back are the
  * same call with a different color.
  */
+
+import { testArgv } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { applyNginxSite } from "../install/apply.js";
+import type { InstallResult } from "../install/validated.js";
 import type { RemoteHost } from "../remote/types.js";
-import { applyNginxSite } from "../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
-import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
 import { parseCurl } from "../verify/probe.js";
 import type { RouteCheck } from "../verify/spec.js";
-
 import { switchPublicPorts } from "./public-port.js";
 import { pointSocketLinks, type SocketLink } from "./socket-links.js";
 
@@ -25,7 +26,7 @@ export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise
   if (!tls) return false;
   const seen = certificatesSeen.get(host) ?? new Set<string>();
   if (seen.has(tls.certificate)) return true;
-  const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
+  const r = await host.exec(testArgv("-f", tls.certificate), { become: true, check: false });
   if (r.code === 0) certificatesSeen.set(host, seen.add(tls.certificate));
   return r.code === 0;
 }

@@ -3,6 +3,7 @@
  * authorized_keys. Keys already there are kept: the module never locks anyone out.
  */
 import { z } from "zod";
+import { privateDirArgv } from "../commands/files.js";
 import type { Module } from "../engine/types.js";
 import { execOptions, runAll } from "./support/exec.js";
 
@@ -92,7 +93,7 @@ export const userModule: Module<typeof argsSchema> = {
         diff = { path, before, after };
         changes.push(`add ${add.length} key(s) to ${path}`);
         if (!ctx.check) {
-          await runAll(ctx, [["install", "-d", "-m", "0700", "-o", args.name, "-g", args.name, "--", `${home}/.ssh`]]);
+          await runAll(ctx, [privateDirArgv(`${home}/.ssh`, args.name)]);
           await ctx.host.putFile(path, after, {
             mode: 0o600,
             owner: args.name,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostLoginArgv, loadArgv, pullArgv, removeImageArgv, saveArgv } from "../../../src/delivery/commands.js";
+import { hostLoginArgv, loadArgv, pullArgv, removeImageArgv, saveArgv } from "../../../src/commands/docker-image.js";
 import { PullProgressTracker } from "../../../src/delivery/progress.js";
 import { deliverByPull } from "../../../src/delivery/pull.js";
 import type { DeliveryProgressEvent } from "../../../src/delivery/types.js";
