@@ -219,15 +219,3 @@ export function removeTreeArgv(path: string): string[] {
 export function touchArgv(path: string): string[] {
   return ["touch", "--", path];
 }
-
-/** Exit 0 when the system user exists. */
-export function userExistsArgv(name: string): string[] {
-  return ["getent", "passwd", name];
-}
-
-/** `getent passwd` says whether it exists; `useradd --system` creates it (its own group, no home, no login shell). */
-export function ensureUserArgv(name: string): string[] {
-  const script =
-    'getent passwd "$1" >/dev/null && exit 0; useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin -- "$1"';
-  return ["sh", "-c", script, "sh", name];
-}

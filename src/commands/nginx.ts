@@ -35,3 +35,25 @@ export const NGINX_RELOAD_AND_WAIT = [
 export function nginxReload(pidFile = "/run/nginx.pid"): Command {
   return { argv: ["sh", "-c", NGINX_RELOAD_AND_WAIT, "sh", pidFile], what: "reload nginx" };
 }
+
+/**
+ * The switch of `proxy.switch: socket`: nginx's per-service include links point at the live color's unix socket.
+ * sh script over (target, link) pairs: prints each link that points elsewhere; with $1 = "set" it also repoints it
+ * (a temporary link renamed over the old one, so the link is never missing).
+ */
+export const POINT_LINKS_SCRIPT = [
+  'mode="$1"; shift',
+  'while [ "$#" -ge 2 ]; do',
+  '  if [ "$(readlink -- "$2")" != "$1" ]; then',
+  // A host's first deploy reaches the switch before the site's files (and their directory) are installed.
+  '    if [ "$mode" = set ]; then mkdir -p -- "$(dirname -- "$2")" && ln -sfn -- "$1" "$2.slipway-new" && mv -Tf -- "$2.slipway-new" "$2" || exit 1; fi',
+  '    printf "%s\\n" "$2"',
+  "  fi",
+  "  shift 2",
+  "done",
+].join("\n");
+
+/** argv of POINT_LINKS_SCRIPT: `set` repoints, `check` only lists what would change. */
+export function pointLinksArgv(links: readonly { target: string; link: string }[], mode: "set" | "check"): string[] {
+  return ["sh", "-c", POINT_LINKS_SCRIPT, "sh", mode, ...links.flatMap((l) => [l.target, l.link])];
+}

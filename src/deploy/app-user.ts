@@ -3,7 +3,7 @@
  * group but its own, so code running in the app holds no privilege of the SSH user (sudo, the docker group).
  */
 
-import { ensureUserArgv, userExistsArgv } from "../commands/files.js";
+import { ensureUserArgv, userExistsArgv } from "../commands/users.js";
 import type { RemoteHost } from "../remote/types.js";
 
 /** Creates the system user `name` when missing (check mode: only says it would). Returns the action taken, or null. */

@@ -4,6 +4,7 @@
  * same call with a different color.
  */
 
+import { curlArgv } from "../commands/curl.js";
 import { testArgv } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { applyNginxSite } from "../install/apply.js";
@@ -102,13 +103,13 @@ const VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
  */
 export function routeCheckArgv(path: string, domain: string | undefined, target: RouteTarget): string[] {
   const name = domain ?? "localhost";
-  const head = ["curl", "--silent", "--show-error", "--max-time", "10", "--dump-header", "-", "--output", "-"];
-  const mark = ["--write-out", `${VERIFY_MARK}%{http_code}`];
+  const request = { maxTimeSeconds: 10, writeOut: `${VERIFY_MARK}%{http_code}`, dumpHeaders: true };
   if (target.kind === "public" && target.https) {
-    return [...head, ...mark, "--resolve", `${name}:443:127.0.0.1`, "--insecure", "--", `https://${name}${path}`];
+    const resolve = `${name}:443:127.0.0.1`;
+    return curlArgv({ ...request, resolve, insecure: true, url: `https://${name}${path}` });
   }
   const port = target.kind === "preview" ? `:${target.port}` : "";
-  return [...head, ...mark, "--header", `Host: ${name}`, "--", `http://127.0.0.1${port}${path}`];
+  return curlArgv({ ...request, hostHeader: name, url: `http://127.0.0.1${port}${path}` });
 }
 
 /** Status, the color header and the body of routeCheckArgv's output. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureUserArgv } from "../../../src/commands/files.js";
+import { ensureUserArgv } from "../../../src/commands/users.js";
 import type { SlipwayConfig } from "../../../src/config/index.js";
 import { prepareDatabaseDir } from "../../../src/deploy/backup-step.js";
 import { appUser } from "../../../src/render/from-config/systemd.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ensureUserArgv, inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/commands/files.js";
+import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/commands/files.js";
 import { nginxReload } from "../../../src/commands/nginx.js";
+import { ensureUserArgv } from "../../../src/commands/users.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { describePrivilege, HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
 
