@@ -24,3 +24,8 @@ export function aptInstallArgv(packages: readonly string[], recommends: boolean)
 export function aptRemoveArgv(packages: readonly string[]): string[] {
   return ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y", "-q", "--", ...packages];
 }
+
+/** Refreshes the package lists (`update_cache: true`). */
+export function aptUpdateArgv(): string[] {
+  return ["apt-get", "update", "-q"];
+}

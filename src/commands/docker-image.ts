@@ -38,11 +38,12 @@ export function saveArgv(references: readonly string[]): string[] {
   return ["docker", "image", "save", ...references];
 }
 
-export function hostLoginArgv(registry: string, username: string): string[] {
+/** The password is written to stdin; only the user name and registry are in argv (runner and hosts alike). */
+export function registryLoginArgv(registry: string, username: string): string[] {
   return ["docker", "login", "--username", username, "--password-stdin", registry];
 }
 
-export function hostLogoutArgv(registry: string): string[] {
+export function registryLogoutArgv(registry: string): string[] {
   return ["docker", "logout", registry];
 }
 

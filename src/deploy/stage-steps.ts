@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { localImageIdArgv } from "../build/commands.js";
 import { runLocal } from "../build/local.js";
+import { imageIdArgv } from "../commands/docker-image.js";
 import { chownArgv, mkdirsArgv, parentDir, privateDirArgv, testArgv } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
@@ -102,7 +102,7 @@ export async function deliverWhenMissing(
 
 /** The runner's image id for a reference, or null when the runner does not have it. */
 async function runnerImageId(reference: string): Promise<string | null> {
-  const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+  const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
   return result.code === 0 ? result.stdout.trim() : null;
 }
 

@@ -1,6 +1,6 @@
 /** apt: Debian packages present or absent. Inspects with dpkg-query; installs only what is missing. */
 import { z } from "zod";
-import { aptInstallArgv, aptRemoveArgv, dpkgQueryArgv } from "../commands/apt.js";
+import { aptInstallArgv, aptRemoveArgv, aptUpdateArgv, dpkgQueryArgv } from "../commands/apt.js";
 import type { Module } from "../engine/types.js";
 import { execOptions } from "./support/exec.js";
 import { stringList } from "./support/schema.js";
@@ -41,7 +41,7 @@ export const aptModule: Module<typeof argsSchema> = {
     };
     if (ctx.check) return { status: "changed", msg: `would ${verb} ${todo.join(" ")}`, diff };
     const opts = execOptions(ctx, { timeoutMs: 15 * 60_000 });
-    if (args.update_cache) await ctx.host.exec(["apt-get", "update", "-q"], opts);
+    if (args.update_cache) await ctx.host.exec(aptUpdateArgv(), opts);
     await ctx.host.exec(
       args.state === "present" ? aptInstallArgv(todo, args.install_recommends) : aptRemoveArgv(todo),
       opts,

@@ -19,7 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   remote: [...LOW, "commands"],
   verify: [...LOW, "commands"],
   config: [...LOW, "remote"],
-  build: [...LOW, "remote"],
+  build: [...LOW, "commands", "remote"],
   render: [...LOW, "config"],
   install: [...LOW, "commands", "remote", "config", "render"],
   backup: CORE,

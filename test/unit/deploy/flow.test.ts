@@ -205,6 +205,7 @@ describe("deploy step runner on one host", () => {
       "lock:changed",
       "reconcile:ok",
       "preflight:ok",
+      "certificate:skipped",
       "backup:skipped",
       "stage:changed",
       "start:changed",
