@@ -1,6 +1,6 @@
 /** Reading and writing a host's deploy state: the release history, the live release (`current`) and color. */
 
-import { swapSymlinkArgv } from "../commands/files.js";
+import { readlinkArgv, swapSymlinkArgv } from "../commands/files.js";
 import type { Color } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { parseHistory, type ReleaseHistory, renderHistory } from "./history.js";
@@ -15,7 +15,7 @@ export interface LiveState {
 export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promise<LiveState> {
   // Three independent reads, at once (each is a round trip).
   const [linked, colorFile, historyFile] = await Promise.all([
-    host.exec(["readlink", "--", paths.current], { check: false }),
+    host.exec(readlinkArgv(paths.current), { check: false }),
     host.readFile(paths.color),
     host.readFile(paths.history),
   ]);

@@ -5,7 +5,7 @@
  * starts; the colors' start, stop and switch never touch it. Its network is the one the colors join.
  */
 
-import { composeBase, runningContainersArgv } from "../../commands/compose.js";
+import { composeBase, composeUpKeepArgv, runningContainersArgv } from "../../commands/compose.js";
 import { dockerInspectArgv } from "../../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../../commands/files.js";
 import type { SlipwayConfig } from "../../config/index.js";
@@ -76,7 +76,7 @@ export async function ensureAccessories(
     result.actions.push(`${input.check ? "would start" : "start"} the accessories ${names.join(", ")}`);
     if (!input.check) {
       const base = composeBase(flavour, accessoriesProject(config.app), file);
-      await host.exec([...base, "up", "--detach", "--no-recreate"], {
+      await host.exec(composeUpKeepArgv(base), {
         ...asRoot,
         step: "accessories",
         timeoutMs: 180_000,

@@ -4,10 +4,13 @@ import {
   composeBinary,
   composeConfigCheck,
   composeContainerArgv,
+  composeDownArgv,
   composeLogsArgv,
   composeProjectBase,
+  composePsArgv,
   composeStopArgv,
   composeUpArgv,
+  composeUpKeepArgv,
   runningContainersArgv,
 } from "../../../src/commands/compose.js";
 
@@ -60,5 +63,15 @@ describe("compose builders", () => {
       argv: ["docker-compose", "-p", "shop-green", "-f", "/c.yml", "config", "-q"],
       what: "docker-compose config",
     });
+  });
+});
+
+describe("compose verbs on a base", () => {
+  it("up keeping running containers, ps, down", () => {
+    const base = ["docker", "compose", "-p", "p"];
+    expect(composeUpKeepArgv(base)).toEqual([...base, "up", "--detach", "--no-recreate"]);
+    expect(composePsArgv(base)).toEqual([...base, "ps", "--quiet"]);
+    expect(composeDownArgv(base)).toEqual([...base, "down", "--remove-orphans"]);
+    expect(composeDownArgv(base, false)).toEqual([...base, "down"]);
   });
 });

@@ -10,6 +10,7 @@ import {
   fixMetadataArgv,
   INSPECT_SCRIPT,
   inspectArgv,
+  listDirArgv,
   mergeStderrArgv,
   mkdirArgv,
   mkdirsArgv,
@@ -23,6 +24,7 @@ import {
   privateDirArgv,
   readArgv,
   readableFileArgv,
+  readlinkArgv,
   removeArgv,
   removeFilesArgv,
   removeTreeArgv,
@@ -187,5 +189,12 @@ describe("file builders of the deploy and the modules", () => {
     expect(readFileSync(join(target, "app.py"), "utf8")).toBe("print(1)\n");
     expect(existsSync(`${target}.part`)).toBe(false);
     expect(sh(mergeStderrArgv(["sh", "-c", "echo out; echo err >&2"]))).toBe("out\nerr\n");
+  });
+});
+
+describe("link and listing builders", () => {
+  it("readlink and a one-level listing", () => {
+    expect(readlinkArgv("/opt/a/current")).toEqual(["readlink", "--", "/opt/a/current"]);
+    expect(listDirArgv("/opt/a")).toEqual(["find", "/opt/a", "-mindepth", "1", "-maxdepth", "1"]);
   });
 });
