@@ -49,7 +49,7 @@ export function parsePlaybookFile(path: string, options: ParseOptions): Playbook
   const file = loadYamlFile(resolve(path), problems);
   const plays = parsePlays(file, problems, options, [file.path]);
   problems.throwIfAny();
-  return { file: file.display, plays };
+  return { file: file.display, plays, warnings: problems.warningLines() };
 }
 
 /** For tests and for playbooks held in memory: the same as parsePlaybookFile with the text given. */
@@ -58,7 +58,7 @@ export function parsePlaybookText(text: string, path: string, options: ParseOpti
   const file = parseYamlText(text, resolve(path), problems);
   const plays = parsePlays(file, problems, options, [file.path]);
   problems.throwIfAny();
-  return { file: file.display, plays };
+  return { file: file.display, plays, warnings: problems.warningLines() };
 }
 
 function parsePlays(file: SourceFile, problems: Problems, options: ParseOptions, importing: string[]): Play[] {

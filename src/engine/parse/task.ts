@@ -9,6 +9,7 @@ import { ExprSyntaxError } from "../expr/tokens.js";
 import { closest, didYouMean } from "../suggest.js";
 import type { Module, ModuleTask, Task, TaskCommon } from "../types.js";
 import { locateInlineHooks } from "./hooks.js";
+import { movedArgs } from "./renamed-args.js";
 import {
   describeType,
   entriesOf,
@@ -288,6 +289,16 @@ function parseModuleTask(
   }
   const extra = byKey.get("args");
   if (extra) args = { ...(args as object), ...(toJs(extra.value) as object) };
+  if (module.renamed && args && typeof args === "object") {
+    args = movedArgs(
+      ctx.problems,
+      ctx.file,
+      moduleEntry.value,
+      `${where}.${module.name}`,
+      args as Record<string, unknown>,
+      module.renamed,
+    );
+  }
   checkTemplates(ctx, moduleEntry.value, `${where}.${module.name}`);
   if (!JSON.stringify(args).includes("{{")) {
     const parsed = module.argsSchema.safeParse(args);
