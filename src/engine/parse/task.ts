@@ -396,12 +396,19 @@ function parseHook(
   byKey: Map<string, { key: string; keyNode: Node; value: Node | null }>,
 ): Task {
   const name = String(toJs(byKey.get("hook")?.value));
+  const tasks = hookPointTasks(ctx, name, byKey.get("hook")?.value ?? null, common.where);
+  return { ...common, name: common.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
+}
+
+/**
+ * The tasks a project plugs into hook point `name` (task files, then slipway.yml's inline tasks), parsed; `node` and
+ * `where` locate the `hook:` that asked, for problems in the files it names.
+ */
+export function hookPointTasks(ctx: TaskParseContext, name: string, node: Node | null, where: string): Task[] {
   const entries = ctx.hooks[name] ?? [];
   const files = entries.filter((e): e is string => typeof e === "string");
   const inline = entries.filter((e): e is Readonly<Record<string, unknown>> => typeof e !== "string");
-  const tasks = files.flatMap((path) =>
-    importTaskFile(ctx, resolve(path), byKey.get("hook")?.value ?? null, common.where),
-  );
+  const tasks = files.flatMap((path) => importTaskFile(ctx, resolve(path), node, where));
   if (inline.length > 0) {
     const located = ctx.hooksFile ? locateInlineHooks(ctx.hooksFile, name, inline, TASK_KEYWORDS) : undefined;
     if (located) tasks.push(...parseTaskList({ ...ctx, file: located.file }, located.tasks, `hooks.${name}`));
@@ -410,7 +417,7 @@ function parseHook(
       tasks.push(...parseTaskList({ ...ctx, file: synthetic }, synthetic.root, `hooks.${name}`));
     }
   }
-  return { ...common, name: common.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
+  return tasks;
 }
 
 /** `{ module: command, cmd: x, when: y }` (slipway.yml) -> `{ command: { cmd: x }, when: y }` (playbook). */
