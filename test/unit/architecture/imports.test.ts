@@ -16,7 +16,7 @@ const SERVICES = [...CORE, "backup", "certs", "delivery", "lock"];
 const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
   commands: LOW,
-  remote: LOW,
+  remote: [...LOW, "commands"],
   verify: LOW,
   config: [...LOW, "remote"],
   build: [...LOW, "remote"],
