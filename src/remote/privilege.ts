@@ -118,6 +118,10 @@ function fileCommand(argv: readonly string[]): PlannedCommand | undefined {
     const loop = `for p; do sudo -n -- ${shQuote(HELPER_PATH)} file mkdir "$p" || exit; done`;
     return plain(["sh", "-c", loop, "sh", ...paths]);
   }
+  // Does a root-only file exist (the certificate, before the HTTPS block is rendered)? The helper looks.
+  if (argv[0] === "test" && argv[1] === "-f" && argv.length === 3 && isSystemPath(argv[2] as string)) {
+    return helper("file", "exists", argv[2] as string);
+  }
   if (argv[0] === "rm" && (argv[1] === "-f" || argv[1] === "-rf") && argv[2] === "--" && argv.length === 4) {
     const path = argv[3] as string;
     return isSystemPath(path) ? helper("file", "rm", path) : undefined;

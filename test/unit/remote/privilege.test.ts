@@ -123,6 +123,8 @@ describe("planCommand", () => {
       expect(planCommand(argv, true, ctx)).toEqual({ argv, sudo: false });
     }
     expect(planCommand(["systemctl", "is-active", "shop-web@blue.service"], true, ctx).sudo).toBe(false);
+    const cert = "/etc/letsencrypt/live/shop.example.com/fullchain.pem";
+    expect(planCommand(["test", "-f", cert], true, ctx).argv).toEqual([H, "file", "exists", cert]);
     const probe = ["test", "-f", "/etc/ssl/ca.pem", "-a", "-r", "/etc/ssl/ca.pem"];
     expect(planCommand(probe, true, ctx)).toEqual({ argv: probe, sudo: false });
     // enabling a timer is not a query: refused (bootstrap enables certbot.timer)
