@@ -187,7 +187,8 @@ export class SshRemoteHost implements RemoteHost {
       become: planned.sudo,
       becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root",
       cwd: options.cwd,
-      env: options.env,
+      // The sudoers rule names the helper, not `env`; the helper takes what it needs (a CA bundle) from its records.
+      env: planned.sudo && planned.argv[0] === HELPER_PATH ? undefined : options.env,
     };
     const display = this.#redactor.redact(innerCommand(planned.argv, shape));
     const command = wrapCommand(planned.argv, shape);
