@@ -229,3 +229,29 @@ export function readlinkArgv(path: string): string[] {
 export function listDirArgv(dir: string): string[] {
   return ["find", dir, "-mindepth", "1", "-maxdepth", "1"];
 }
+
+/** `stat -c %s` of a file: its size in bytes. */
+export function fileSizeArgv(file: string): string[] {
+  return ["stat", "-c", "%s", file];
+}
+
+/** Exit 0 when `dir` exists (made if missing) and a file can be created in it (a full or read-only disk fails). */
+export function writableDirArgv(dir: string): string[] {
+  const script = 'mkdir -p -- "$1" && probe="$1/.slipway-write-test" && : > "$probe" && rm -f -- "$probe"';
+  return ["sh", "-c", script, "sh", dir];
+}
+
+/** Atomic 0600 write of stdin: temp file then rename, so a reader never sees half a file. */
+export function privateWriteArgv(file: string): string[] {
+  return ["sh", "-c", 'umask 077; cat > "$1.tmp" && mv -f "$1.tmp" "$1"', "sh", file];
+}
+
+/**
+ * Prints every `*.json` file of `dir`, each followed by a line holding `end`, in one round trip (the backup
+ * manifests). A missing directory prints nothing.
+ */
+export function jsonFilesArgv(dir: string, end: string): string[] {
+  const script =
+    'cd "$1" 2>/dev/null || exit 0; for f in *.json; do [ -f "$f" ] || continue; cat "$f"; printf \'\\n%s\\n\' "$2"; done';
+  return ["sh", "-c", script, "sh", dir, end];
+}

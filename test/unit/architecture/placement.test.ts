@@ -46,12 +46,8 @@ const EXCEPTIONS: Record<string, string> = {
   "backup/adapters/duckdb.ts: script": BACKUP,
   "backup/adapters/sqlite.ts: argv": BACKUP,
   "backup/adapters/sqlite.ts: script": BACKUP,
-  "backup/create.ts: argv": BACKUP,
-  "backup/create.ts: script": BACKUP,
   "backup/shell.ts: argv": BACKUP,
   "backup/shell.ts: script": BACKUP,
-  "backup/store.ts: argv": BACKUP,
-  "backup/store.ts: script": BACKUP,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -7,9 +7,11 @@ import {
   chmodArgv,
   chownArgv,
   chownSpec,
+  fileSizeArgv,
   fixMetadataArgv,
   INSPECT_SCRIPT,
   inspectArgv,
+  jsonFilesArgv,
   listDirArgv,
   mergeStderrArgv,
   mkdirArgv,
@@ -22,6 +24,7 @@ import {
   parentDir,
   parseInspection,
   privateDirArgv,
+  privateWriteArgv,
   readArgv,
   readableFileArgv,
   readlinkArgv,
@@ -35,6 +38,7 @@ import {
   touchArgv,
   unpackArgv,
   WRITE_SCRIPT,
+  writableDirArgv,
   writeArgv,
 } from "../../../src/commands/files.js";
 
@@ -196,5 +200,25 @@ describe("link and listing builders", () => {
   it("readlink and a one-level listing", () => {
     expect(readlinkArgv("/opt/a/current")).toEqual(["readlink", "--", "/opt/a/current"]);
     expect(listDirArgv("/opt/a")).toEqual(["find", "/opt/a", "-mindepth", "1", "-maxdepth", "1"]);
+  });
+});
+
+describe("backup directory builders (run by sh)", () => {
+  const run = (argv: readonly string[], input?: string) => {
+    const [program, ...args] = argv;
+    return execFileSync(program as string, args, { encoding: "utf8", input });
+  };
+
+  it("size, writable check, private atomic write, json listing with an end marker", () => {
+    expect(fileSizeArgv("/b/x.gz")).toEqual(["stat", "-c", "%s", "/b/x.gz"]);
+    const dir = join(mkdtempSync(join(tmpdir(), "bk-")), "backups");
+    run(writableDirArgv(dir));
+    expect(existsSync(join(dir, ".slipway-write-test"))).toBe(false);
+    run(privateWriteArgv(join(dir, "a.json")), '{"id":"a"}');
+    expect(statSync(join(dir, "a.json")).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(dir, "a.json.tmp"))).toBe(false);
+    expect(run(fileSizeArgv(join(dir, "a.json")))).toBe("10\n");
+    expect(run(jsonFilesArgv(dir, "--end--"))).toBe('{"id":"a"}\n--end--\n');
+    expect(run(jsonFilesArgv(join(dir, "missing"), "--end--"))).toBe("");
   });
 });
