@@ -2,7 +2,7 @@
  * deploy() and rollback(): connect to every chosen host and run the per-host flow on all of them in parallel, then
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
-import { detectGitInfo } from "../build/git_info.js";
+import { detectCommit } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
@@ -204,9 +204,7 @@ function hostEnd(base: BaseRun, result: HostResult): HostResult {
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { config } = options;
-  const commit =
-    options.commit ??
-    (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
+  const commit = options.commit ?? (await detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local"));
   const id = options.releaseId ?? releaseId(commit, new Date());
   if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
   checkDeployHooks(config);

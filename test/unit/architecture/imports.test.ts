@@ -11,20 +11,21 @@ const SRC = resolve(import.meta.dirname, "../../../src");
 
 /** Part -> the parts it may import (errors is always allowed). Mirrors the table in docs/architecture.md. */
 const LOW = ["errors"];
-const CORE = [...LOW, "commands", "remote", "verify", "config", "build", "render"];
+const CORE = [...LOW, "commands", "remote", "verify", "config", "build", "render", "install"];
 const SERVICES = [...CORE, "backup", "certs", "delivery", "lock"];
 const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
   commands: LOW,
-  remote: LOW,
-  verify: LOW,
+  remote: [...LOW, "commands"],
+  verify: [...LOW, "commands"],
   config: [...LOW, "remote"],
-  build: [...LOW, "remote"],
-  render: [...LOW, "remote", "config"],
+  build: [...LOW, "commands", "remote"],
+  render: [...LOW, "config"],
+  install: [...LOW, "commands", "remote", "config", "render"],
   backup: CORE,
   certs: CORE,
   delivery: CORE,
-  lock: [...LOW, "remote"],
+  lock: [...LOW, "commands", "remote"],
   engine: [...LOW, "remote"],
   modules: [...SERVICES, "engine"],
   deploy: [...SERVICES, "engine", "modules"],
