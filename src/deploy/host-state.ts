@@ -25,7 +25,11 @@ export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promi
 }
 
 export async function writeHistory(host: RemoteHost, paths: DeployPaths, history: ReleaseHistory): Promise<void> {
-  await host.putFile(paths.history, renderHistory(history), { mode: 0o644, step: "record release" });
+  await host.putFile(paths.history, renderHistory(history), {
+    mode: 0o644,
+    step: "record release",
+    unconditional: true,
+  });
 }
 
 /** `current` -> releases/<id> and `color`, each replaced atomically (symlink via rename). */
@@ -33,6 +37,7 @@ export async function markLive(host: RemoteHost, paths: DeployPaths, releaseId: 
   const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
   await Promise.all([
     host.exec(["sh", "-c", script, "sh", paths.release(releaseId), paths.current], { step: "record release" }),
-    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" }),
+    // A run records the color it switched to: written without comparing first.
+    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release", unconditional: true }),
   ]);
 }
