@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
-import { describeHolder, holderAlive, readLockHolder, releaseLock } from "../lock/lock.js";
+import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLock } from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
 import { HostEmitter } from "./emitter.js";
 import { parseFault } from "./fault.js";
@@ -18,6 +18,7 @@ import { switchTo } from "./nginx.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
+import { settleAll } from "./settle.js";
 import { hostSteps } from "./steps/index.js";
 import { releaseRecord } from "./steps/record.js";
 import type { FlowState, Step } from "./steps/types.js";
@@ -93,10 +94,8 @@ async function alreadyLive(s: FlowState): Promise<string | null> {
  * killed after it recorded its release). A lock held by anyone else makes the run go the full way, where the lock
  * step names the holder.
  */
-async function lockIsFree(s: FlowState): Promise<boolean> {
-  if (s.run.check) return true;
-  const holder = await readLockHolder(s.run.host, s.paths.lock);
-  if (!holder) return true;
+async function lockIsFree(s: FlowState, holder: LockHolder | undefined): Promise<boolean> {
+  if (s.run.check || !holder) return true;
   if (holderAlive(holder) !== false) return false;
   await releaseLock(s.run.host, s.paths.lock);
   s.say(`removed the stale lock of ${describeHolder(holder)}: it is no longer running on this machine`);
@@ -117,9 +116,10 @@ export interface PreparedHost {
 /** Reads the host's state; says so when the release asked for is already live. */
 export async function prepareHost(run: HostRun, address: string): Promise<PreparedHost> {
   const emitter = new HostEmitter(run.host.name, run.sink);
-  await run.runtime.prepare?.();
-  const s = await flowState(run, address, emitter);
-  const same = (await lockIsFree(s)) ? await alreadyLive(s) : null;
+  // What is live, who holds the lock and what the runtime offers are read at once.
+  const lock = run.check ? undefined : readLockHolder(run.host, deployPaths(run.config.deploy_dir).lock);
+  const [s, , holder] = await settleAll([flowState(run, address, emitter), run.runtime.prepare?.(), lock]);
+  const same = (await lockIsFree(s, holder)) ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
   return { s, steps: hostSteps(s.stopFirst), same: s.liveColor ? same : null };
 }
