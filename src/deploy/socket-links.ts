@@ -5,14 +5,18 @@
  * through the link for every new request, so new requests go to the new color while the open ones finish where they
  * are and no client connection is closed.
  */
-import { pointLinksArgv, type SocketLink } from "../commands/socket-links.js";
+
+import { pointLinksArgv } from "../commands/nginx.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { COLOR_SOCKET_DIR, UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
 import { colorSocketPath, socketLinkPath } from "../render/nginx.js";
 import { otherColor } from "./release-id.js";
 
-export type { SocketLink };
+export interface SocketLink {
+  link: string;
+  target: string;
+}
 
 /** The services nginx routes to (routes and the API subdomain), each once. */
 function routedServices(config: SlipwayConfig): string[] {

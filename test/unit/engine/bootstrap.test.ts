@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { caBundleDropIn, DISTRO_SERVICE_DROPIN, deployHookScript } from "../../../src/certs/commands.js";
 import { ACME_WEBROOT } from "../../../src/config/schema/tls.js";
-import { nginxSocketsDropIn, tmpfilesLine, tmpfilesPath } from "../../../src/render/apply.js";
 import { COLOR_SOCKET_DIR } from "../../../src/render/from-config/nginx.js";
+import { nginxSocketsDropIn, tmpfilesLine, tmpfilesPath } from "../../../src/render/nginx-host-files.js";
 import { runText } from "./helpers.js";
 
 const bootstrap = readFileSync("playbooks/bootstrap.yml", "utf8");

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { certbotCertonlyArgv, enableTimerArgv, isEnabledArgv, unitLoadStateArgv } from "../../../src/certs/commands.js";
-import { pointLinksArgv } from "../../../src/commands/socket-links.js";
-import { ensureUserArgv } from "../../../src/deploy/app-user.js";
+import { certbotCertonlyArgv } from "../../../src/commands/certbot.js";
+import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/commands/files.js";
+import { nginxReload, pointLinksArgv } from "../../../src/commands/nginx.js";
+import { systemctlArgv, unitLoadStateArgv } from "../../../src/commands/systemd.js";
+import { ensureUserArgv } from "../../../src/commands/users.js";
 import { SlipwayError } from "../../../src/errors.js";
-import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/remote/file-scripts.js";
 import { describePrivilege, HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
-import { nginxReload } from "../../../src/render/validators.js";
 
 const H = HELPER_PATH;
 const ctx: PrivilegeContext = { mode: "helper", app: "shop", deployDir: "/opt/shop", dataDirs: ["/var/lib/shop"] };
@@ -119,7 +119,7 @@ describe("planCommand", () => {
       argv: [H, "certbot", "shop", "shop.example.com", "www.shop.example.com"],
       sudo: true,
     });
-    for (const argv of [unitLoadStateArgv("certbot.timer"), isEnabledArgv("certbot.timer")]) {
+    for (const argv of [unitLoadStateArgv("certbot.timer"), systemctlArgv("is-enabled", ["certbot.timer"])]) {
       expect(planCommand(argv, true, ctx)).toEqual({ argv, sudo: false });
     }
     expect(planCommand(["systemctl", "is-active", "shop-web@blue.service"], true, ctx).sudo).toBe(false);
@@ -128,7 +128,7 @@ describe("planCommand", () => {
     const probe = ["test", "-f", "/etc/ssl/ca.pem", "-a", "-r", "/etc/ssl/ca.pem"];
     expect(planCommand(probe, true, ctx)).toEqual({ argv: probe, sudo: false });
     // enabling a timer is not a query: refused (bootstrap enables certbot.timer)
-    expect(() => planCommand(enableTimerArgv("certbot.timer"), true, ctx)).toThrow(SlipwayError);
+    expect(() => planCommand(systemctlArgv("enable", ["certbot.timer"], ["--now"]), true, ctx)).toThrow(SlipwayError);
   });
 
   it("runs deploy-dir commands as the deploy user and data-dir commands as the app's user", () => {
