@@ -147,6 +147,13 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2: so
     expect(hook.stdout.trim()).toBe("root 755");
   });
 
+  it("plan (check mode) as the helper user reads everything it needs and changes nothing", async () => {
+    const plan = await deploy({ ...base(), check: true, versionEnv: { APP_VERSION: "v2" } });
+    expect(plan.ok, `${plan.recap}\n${lines.join("\n")}`).toBe(true);
+    expect(await version()).toBe("v1");
+    expect(await linkOf("backend")).toBe(`/run/slipway/${APP}-backend-blue.sock`);
+  });
+
   it("an update backs the database up, then serves v2 (verified over HTTPS, switched by the helper's links)", async () => {
     const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v2" } });
     expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
