@@ -126,7 +126,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       if (Object.keys(images).length === services.length) {
         const file = composeFilePath(config, color);
         if (!input.check) await host.exec(["mkdir", "-p", "--", file.replace(/\/[^/]*$/, "")], asRoot);
-        const model = composeFromConfig(colored, { color, images });
+        const model = composeFromConfig(colored, { color, images, hostName: host.name });
         const applied = await applyComposeFile(host, model, {
           path: file,
           flavour: used,

@@ -7,6 +7,7 @@
 
 import { containerWriters } from "../backup/writers.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { listenAddress } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
@@ -101,6 +102,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
           envFile: env.path,
           instance,
           files: configFiles.files,
+          bindAddress: listenAddress(config, name, host.name),
         });
         runs.push(run.argv);
         if (current[i]?.spec !== run.spec) {

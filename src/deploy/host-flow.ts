@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { configOnHost, hostRole, isSplitLayout } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import { describeHolder, holderAlive, readLockHolder, releaseLock } from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
@@ -50,6 +51,8 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
   const liveColor = live.color;
   return {
     run,
+    local: configOnHost(config, host.name),
+    role: hostRole(config, host.name),
     paths,
     live,
     liveColor,
@@ -80,10 +83,13 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
 async function alreadyLive(s: FlowState): Promise<string | null> {
   const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || record?.fingerprint !== s.fingerprint || !(await runtime.isRunning(s.liveColor))) return null;
+  if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
+  // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared.
+  const runs = s.role.services.length > 0;
+  if (runs && !(await runtime.isRunning(s.liveColor))) return null;
   const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
-  const stage = await runtime.stage(s.liveColor, input);
-  const site = await switchTo(host, config, s.liveColor, true);
+  const stage = runs ? await runtime.stage(s.liveColor, input) : { changed: false };
+  const site = s.role.switches ? await switchTo(host, config, s.liveColor, true) : null;
   return !stage.changed && !site?.changed ? record.id : null;
 }
 
@@ -116,11 +122,11 @@ export interface PreparedHost {
 /** Reads the host's state; says so when the release asked for is already live. */
 export async function prepareHost(run: HostRun, address: string): Promise<PreparedHost> {
   const emitter = new HostEmitter(run.host.name, run.sink);
-  await run.runtime.prepare?.();
+  if (hostRole(run.config, run.host.name).services.length > 0) await run.runtime.prepare?.();
   const s = await flowState(run, address, emitter);
   const same = (await lockIsFree(s)) ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  return { s, steps: hostSteps(s.stopFirst), same: s.liveColor ? same : null };
+  return { s, steps: hostSteps(s.stopFirst, isSplitLayout(run.config)), same: s.liveColor ? same : null };
 }
 
 /** The plan of a prepared host (check mode's output): each step's plan, changing nothing. */
@@ -146,12 +152,16 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
 export async function executeHost({ s, steps, same }: PreparedHost): Promise<HostResult> {
   const { run, emitter } = s;
   const { host } = run;
-  if (same) return alreadyLiveResult(s, same);
+  if (same) {
+    run.layout?.end(host.name);
+    return alreadyLiveResult(s, same);
+  }
   const outcome = await runSteps(steps, s, {
     emitter,
     interrupt: run.interrupt,
     fault: parseFault(process.env.SLIPWAY_FAULT),
-  });
+    onError: (e) => run.layout?.fail(host.name, e),
+  }).finally(() => run.layout?.end(host.name));
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (outcome.error) {
     await recordFailure(s, outcome);
