@@ -2,7 +2,7 @@
  * deploy() and rollback(): connect to every chosen host and run the per-host flow on all of them in parallel, then
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
-import { detectGitInfo } from "../build/git_info.js";
+import { detectCommit } from "../build/git_info.js";
 import { resolveHosts, resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
 import { SlipwayError, UsageError } from "../errors.js";
@@ -19,7 +19,7 @@ import { checkDeployHooks } from "./hooks.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
 import { agreeOnLayout, requireWholeLayout, shareSync, unreachableLayout } from "./layout-run.js";
-import { formatRecap } from "./recap.js";
+import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
@@ -83,6 +83,7 @@ async function planThenRun(
     split: boolean;
     /** Log the plan's recap (off when the caller asked for no confirmation). */
     showPlan: boolean;
+    tally: StepTally;
   },
 ): Promise<{ plan?: DeployResult; hosts: HostResult[]; release: string }> {
   const prepared = new Map<string, PreparedHost>();
@@ -112,7 +113,7 @@ async function planThenRun(
   // Every host already runs it: the result names the live release (its id may be older than this run's).
   const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : undefined;
   release = same ?? release;
-  const recap = formatRecap(ctx.kind, release, planned, (Date.now() - ctx.started) / 1000, true);
+  const recap = formatRecap(ctx.kind, release, planned, (Date.now() - ctx.started) / 1000, true, ctx.tally);
   if (ctx.showPlan || base.check) base.sink({ kind: "log", level: "info", message: recap });
   const plan = resultOf(planned, release, base, recap);
   if (base.check || !plan.ok || planned.every((h) => h.status === "ok") || !(await ctx.confirm(plan))) {
@@ -146,7 +147,13 @@ async function onEveryHost(
   const started = Date.now();
   // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
   const redactor = (input.redactor ?? new Redactor()).addAll(Object.values(input.secrets));
-  let base: BaseRun = { ...input, sink: (event) => input.sink(redactor.redactValue(event)) };
+  // The recap counts the steps the events report, so it says what the progress said.
+  const tally: StepTally = new Map();
+  const sink: BaseRun["sink"] = (event) => {
+    tallyEvent(tally, event);
+    input.sink(redactor.redactValue(event));
+  };
+  let base: BaseRun = { ...input, sink };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
   const pool = new ConnectionPool({ redactor });
@@ -158,14 +165,10 @@ async function onEveryHost(
     if (split) requireWholeLayout(resolveHosts(config), chosen);
     const connected = await connectAll(config, chosen, pool);
     const down = split ? unreachableLayout(connected) : null;
-    if (down)
-      return finalResult(
-        kind,
-        release,
-        down.map((h) => hostEnd(base, h)),
-        started,
-        base,
-      );
+    if (down) {
+      const results = down.map((h) => hostEnd(base, h));
+      return finalResult(kind, release, results, started, base, tally);
+    }
     if (kind === "rollback" && !base.releaseId) {
       const target = await fleetTarget(connected, config);
       if (target) {
@@ -185,10 +188,11 @@ async function onEveryHost(
         runOf,
         split,
         showPlan: confirm !== undefined,
+        tally,
       });
       if (ran.plan && !confirm && !base.check) base.sink({ kind: "log", level: "info", message: ran.plan.recap });
       if (ran.plan) return ran.plan;
-      return finalResult(kind, ran.release, ran.hosts, started, base);
+      return finalResult(kind, ran.release, ran.hosts, started, base, tally);
     }
     const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
@@ -209,7 +213,7 @@ async function onEveryHost(
   } finally {
     await pool.closeAll();
   }
-  return finalResult(kind, release, hosts, started, base);
+  return finalResult(kind, release, hosts, started, base, tally);
 }
 
 /** The recap (reported) and the result of a run. */
@@ -219,8 +223,9 @@ function finalResult(
   hosts: HostResult[],
   started: number,
   base: BaseRun,
+  tally: StepTally,
 ): DeployResult {
-  const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000, base.check);
+  const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000, base.check, tally);
   base.sink({ kind: "log", level: "info", message: recap });
   return resultOf(hosts, release, base, recap);
 }
@@ -241,9 +246,7 @@ function hostEnd(base: BaseRun, result: HostResult): HostResult {
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { config } = options;
-  const commit =
-    options.commit ??
-    (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
+  const commit = options.commit ?? (await detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local"));
   const id = options.releaseId ?? releaseId(commit, new Date());
   if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
   checkDeployHooks(config);

@@ -9,6 +9,9 @@
  *   (which the deploy user owns) run without sudo; commands on the app's data dir run as the app's user
  *   (`helper as-app`). Anything else is refused here with a hint, before it reaches the host.
  */
+import { OWNED_TREE_SCRIPT } from "../commands/files.js";
+import { NGINX_RELOAD_AND_WAIT } from "../commands/nginx.js";
+import { ENSURE_USER_SCRIPT } from "../commands/users.js";
 import { SlipwayError } from "../errors.js";
 import { shQuote } from "./quote.js";
 
@@ -130,13 +133,13 @@ function systemCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedC
     return helper("unit", "verify", (rest[0] as string).replace(/^.*\//, ""));
   }
   if (base === "nginx" && first === "-t") return helper("nginx", "test");
-  if (program === "sh" && first === "-c" && rest[0]?.startsWith('master=$(cat "$1")')) return helper("nginx", "reload");
+  if (program === "sh" && first === "-c" && rest[0] === NGINX_RELOAD_AND_WAIT) return helper("nginx", "reload");
   if (base === "certbot" && first === "certonly" && ctx.app) return helper("certbot", ctx.app);
-  if (program === "sh" && first === "-c" && rest[0]?.includes("useradd --system") && ctx.app) {
+  if (program === "sh" && first === "-c" && rest[0] === ENSURE_USER_SCRIPT && ctx.app) {
     return rest[2] === `app-${ctx.app}` ? helper("app-user", ctx.app) : undefined;
   }
   // The database dir step: create it and hand it to the app's user (backup-step.ts).
-  if (program === "sh" && first === "-c" && rest[0]?.startsWith('test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U')) {
+  if (program === "sh" && first === "-c" && rest[0] === OWNED_TREE_SCRIPT) {
     const dir = rest[2] ?? "";
     if (ctx.app && rest[3] === `app-${ctx.app}` && ctx.dataDirs?.some((d) => under(dir, d))) {
       return helper("data-dir", ctx.app);

@@ -10,7 +10,6 @@ import { colorPort } from "../../config/ports.js";
 import { previewPort } from "../../config/preview-port.js";
 import type { RouteConfig, SlipwayConfig } from "../../config/schema.js";
 import { certificateNames } from "../../config/served-names.js";
-import { defaultSitePath } from "../apply.js";
 import type {
   Color,
   CorsModel,
@@ -22,6 +21,7 @@ import type {
   TlsModel,
   UpstreamModel,
 } from "../model.js";
+import { defaultSitePath } from "../nginx-host-files.js";
 import { instancesOf, integerSize, serviceOf, upstreamIsLocal } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 

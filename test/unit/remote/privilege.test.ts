@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ensureUserArgv } from "../../../src/deploy/app-user.js";
+import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/commands/files.js";
+import { nginxReload } from "../../../src/commands/nginx.js";
+import { ensureUserArgv } from "../../../src/commands/users.js";
 import { SlipwayError } from "../../../src/errors.js";
-import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/remote/file-scripts.js";
 import { describePrivilege, HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
-import { nginxReload } from "../../../src/render/validators.js";
 
 const H = HELPER_PATH;
 const ctx: PrivilegeContext = { mode: "helper", app: "shop", deployDir: "/opt/shop", dataDirs: ["/var/lib/shop"] };
