@@ -9,6 +9,7 @@ import { containerWriters } from "../backup/writers.js";
 import { containerLogsArgv, replaceContainerArgv, specStateArgv, stopContainersArgv } from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { listenAddress } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
@@ -77,6 +78,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       envFile: env.path,
       instance,
       files: configFiles.files,
+      bindAddress: listenAddress(config, service, host.name),
     });
     return { actions, run, image };
   }

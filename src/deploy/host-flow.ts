@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { configOnHost, hostRole, isSplitLayout } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLock } from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
@@ -52,6 +53,8 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
   const liveColor = live.color;
   return {
     run,
+    local: configOnHost(config, host.name),
+    role: hostRole(config, host.name),
     paths,
     live,
     liveColor,
@@ -82,10 +85,13 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
 async function alreadyLive(s: FlowState): Promise<string | null> {
   const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || record?.fingerprint !== s.fingerprint || !(await runtime.isRunning(s.liveColor))) return null;
+  if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
+  // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared.
+  const runs = s.role.services.length > 0;
+  if (runs && !(await runtime.isRunning(s.liveColor))) return null;
   const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
-  const stage = await runtime.stage(s.liveColor, input);
-  const site = await switchTo(host, config, s.liveColor, true);
+  const stage = runs ? await runtime.stage(s.liveColor, input) : { changed: false };
+  const site = s.role.switches ? await switchTo(host, config, s.liveColor, true) : null;
   return !stage.changed && !site?.changed ? record.id : null;
 }
 
@@ -116,12 +122,13 @@ export interface PreparedHost {
 /** Reads the host's state; says so when the release asked for is already live. */
 export async function prepareHost(run: HostRun, address: string): Promise<PreparedHost> {
   const emitter = new HostEmitter(run.host.name, run.sink);
-  // What is live, who holds the lock and what the runtime offers are read at once.
+  // What is live, who holds the lock and what the runtime offers are read at once (the runtime only where services run).
   const lock = run.check ? undefined : readLockHolder(run.host, deployPaths(run.config.deploy_dir).lock);
-  const [s, , holder] = await settleAll([flowState(run, address, emitter), run.runtime.prepare?.(), lock]);
+  const prepare = hostRole(run.config, run.host.name).services.length > 0 ? run.runtime.prepare?.() : undefined;
+  const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock]);
   const same = (await lockIsFree(s, holder)) ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  return { s, steps: hostSteps(s.stopFirst), same: s.liveColor ? same : null };
+  return { s, steps: hostSteps(s.stopFirst, isSplitLayout(run.config)), same: s.liveColor ? same : null };
 }
 
 /** The plan of a prepared host (check mode's output): each step's plan, changing nothing. */
@@ -147,12 +154,16 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
 export async function executeHost({ s, steps, same }: PreparedHost): Promise<HostResult> {
   const { run, emitter } = s;
   const { host } = run;
-  if (same) return alreadyLiveResult(s, same);
+  if (same) {
+    run.layout?.end(host.name);
+    return alreadyLiveResult(s, same);
+  }
   const outcome = await runSteps(steps, s, {
     emitter,
     interrupt: run.interrupt,
     fault: parseFault(process.env.SLIPWAY_FAULT),
-  });
+    onError: (e) => run.layout?.fail(host.name, e),
+  }).finally(() => run.layout?.end(host.name));
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (outcome.error) {
     await recordFailure(s, outcome);

@@ -15,6 +15,8 @@ export interface RunnerOptions {
   emitter: HostEmitter;
   interrupt?: Interrupt;
   fault?: FaultPoint | null;
+  /** Told of the failure (or interruption) before any undo runs (the load-balancer layout stops the other hosts). */
+  onError?: (error: unknown) => void;
 }
 
 /** A signal arrived: the run stopped before `step` and undid what it had changed. */
@@ -82,7 +84,10 @@ export async function runSteps(steps: readonly Step[], state: FlowState, options
     }
     await faultAt(options.fault ?? null, step.name, "after");
   }
-  if (outcome.error) await undoAll(undos, state, emitter, outcome);
+  if (outcome.error) {
+    options.onError?.(outcome.error);
+    await undoAll(undos, state, emitter, outcome);
+  }
   await runAlways(started, state, emitter, outcome);
   emitter.step = undefined;
   interrupt?.pending.delete(emitter.host);
