@@ -34,6 +34,11 @@ export function composeUpKeepArgv(base: readonly string[]): string[] {
   return [...base, "up", "--detach", "--no-recreate"];
 }
 
+/** Replaces these services' containers with new ones from the file (their named volumes stay), nothing else. */
+export function composeRecreateArgv(base: readonly string[], services: readonly string[]): string[] {
+  return [...base, "up", "--detach", "--no-deps", "--force-recreate", "--", ...services];
+}
+
 /** Ids of the project's containers (empty output: none). */
 export function composePsArgv(base: readonly string[]): string[] {
   return [...base, "ps", "--quiet"];

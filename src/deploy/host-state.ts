@@ -27,13 +27,18 @@ export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promi
 }
 
 export async function writeHistory(host: RemoteHost, paths: DeployPaths, history: ReleaseHistory): Promise<void> {
-  await host.putFile(paths.history, renderHistory(history), { mode: 0o644, step: "record release" });
+  await host.putFile(paths.history, renderHistory(history), {
+    mode: 0o644,
+    step: "record release",
+    unconditional: true,
+  });
 }
 
 /** `current` -> releases/<id> and `color`, each replaced atomically (symlink via rename). */
 export async function markLive(host: RemoteHost, paths: DeployPaths, releaseId: string, color: Color): Promise<void> {
   await Promise.all([
     host.exec(swapSymlinkArgv(paths.release(releaseId), paths.current), { step: "record release" }),
-    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" }),
+    // A run records the color it switched to: written without comparing first.
+    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release", unconditional: true }),
   ]);
 }

@@ -92,7 +92,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           }
           changed ||= e.changed || d.changed;
         }
-        const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name), {
+        const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name, host.name), {
           become: true,
           check: input.check,
           verifyColor: color,

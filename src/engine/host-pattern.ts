@@ -100,7 +100,8 @@ export function selectHosts(inventory: Inventory, pattern: string | readonly str
  */
 export function limitHosts(inventory: Inventory, pattern: string | readonly string[]): string[] {
   const { hosts, unmatched } = selectHosts(inventory, pattern);
-  const shown = patternTerms(pattern).join(",");
+  // As the user wrote it (`a:b` stays `a:b`); repeated `--limit`s are shown comma-joined.
+  const shown = typeof pattern === "string" ? pattern : pattern.join(",");
   const known = [...Object.keys(inventory.hosts), ...Object.keys(inventory.groups)].join(", ");
   if (unmatched.length > 0) {
     throw new ConfigError(`--limit "${shown}": ${unmatched.map((u) => `"${u}"`).join(", ")} matches no host or group`, {

@@ -15,6 +15,7 @@ import {
   checkStatic,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
+import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
 import { checkVolumes } from "./volumes.js";
 
 type Ctx = z.RefinementCtx;
@@ -78,6 +79,8 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
 
   const checks = [
     checkServices,
+    checkImageOrBuild,
+    checkDependencyCycles,
     checkInventory,
     checkRuntimePrivilege,
     checkProxy,
