@@ -255,3 +255,40 @@ export function jsonFilesArgv(dir: string, end: string): string[] {
     'cd "$1" 2>/dev/null || exit 0; for f in *.json; do [ -f "$f" ] || continue; cat "$f"; printf \'\\n%s\\n\' "$2"; done';
   return ["sh", "-c", script, "sh", dir, end];
 }
+
+/** `cp -- <from> <to>` (mode from the umask, owner the caller). */
+export function copyArgv(from: string, to: string): string[] {
+  return ["cp", "--", from, to];
+}
+
+/** The version of the `cp` copyArgv runs (recorded as a backup's tool). */
+export function copyVersionArgv(): string[] {
+  return ["cp", "--version"];
+}
+
+/** A copy only its owner can read (umask 077 before cp creates it). */
+export function privateCopyArgv(from: string, to: string): string[] {
+  return ["sh", "-c", 'umask 077; cp -- "$1" "$2"', "sh", from, to];
+}
+
+/** `chmod 600`: readable and writable by the owner only. */
+export function ownerOnlyArgv(path: string): string[] {
+  return ["chmod", "600", path];
+}
+
+/** Gives `target` the owner and mode of `reference` when the reference exists (a restored file takes the old one's). */
+export function copyOwnershipArgv(reference: string, target: string): string[] {
+  const script = 'if [ -e "$1" ]; then chown --reference="$1" "$2" && chmod --reference="$1" "$2"; fi';
+  return ["sh", "-c", script, "sh", reference, target];
+}
+
+/** Exit 0 when the two files are byte for byte equal. */
+export function sameContentArgv(a: string, b: string): string[] {
+  return ["cmp", "--", a, b];
+}
+
+/** Fails with a message when `<path>.wal` exists: a database that was not shut down cleanly left its WAL behind. */
+export function noWalArgv(path: string): string[] {
+  const script = 'if [ -e "$1.wal" ]; then echo "$1.wal exists: the app did not shut down cleanly" >&2; exit 1; fi';
+  return ["sh", "-c", script, "sh", path];
+}

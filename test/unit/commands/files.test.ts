@@ -7,6 +7,9 @@ import {
   chmodArgv,
   chownArgv,
   chownSpec,
+  copyArgv,
+  copyOwnershipArgv,
+  copyVersionArgv,
   fileSizeArgv,
   fixMetadataArgv,
   INSPECT_SCRIPT,
@@ -17,12 +20,15 @@ import {
   mkdirArgv,
   mkdirsArgv,
   moveArgv,
+  noWalArgv,
   OWNED_TREE_SCRIPT,
   octalMode,
   ownedDirArgv,
   ownedTreeArgv,
+  ownerOnlyArgv,
   parentDir,
   parseInspection,
+  privateCopyArgv,
   privateDirArgv,
   privateWriteArgv,
   readArgv,
@@ -31,6 +37,7 @@ import {
   removeArgv,
   removeFilesArgv,
   removeTreeArgv,
+  sameContentArgv,
   statFormatArgv,
   swapSymlinkArgv,
   symlinkArgv,
@@ -220,5 +227,29 @@ describe("backup directory builders (run by sh)", () => {
     expect(run(fileSizeArgv(join(dir, "a.json")))).toBe("10\n");
     expect(run(jsonFilesArgv(dir, "--end--"))).toBe('{"id":"a"}\n--end--\n');
     expect(run(jsonFilesArgv(join(dir, "missing"), "--end--"))).toBe("");
+  });
+});
+
+describe("database file builders", () => {
+  it("copy, private copy, owner-only, ownership from a reference, same content, no WAL", () => {
+    expect(copyArgv("/b", "/d")).toEqual(["cp", "--", "/b", "/d"]);
+    expect(copyVersionArgv()).toEqual(["cp", "--version"]);
+    expect(privateCopyArgv("/a", "/b")).toEqual(["sh", "-c", 'umask 077; cp -- "$1" "$2"', "sh", "/a", "/b"]);
+    expect(ownerOnlyArgv("/p")).toEqual(["chmod", "600", "/p"]);
+    expect(copyOwnershipArgv("/old", "/new")).toEqual([
+      "sh",
+      "-c",
+      'if [ -e "$1" ]; then chown --reference="$1" "$2" && chmod --reference="$1" "$2"; fi',
+      "sh",
+      "/old",
+      "/new",
+    ]);
+    expect(sameContentArgv("/a", "/b")).toEqual(["cmp", "--", "/a", "/b"]);
+    const dir = mkdtempSync(join(tmpdir(), "wal-"));
+    const db = join(dir, "app.duckdb");
+    const [program, ...args] = noWalArgv(db);
+    expect(() => execFileSync(program as string, args, { stdio: "pipe" })).not.toThrow();
+    writeFileSync(`${db}.wal`, "");
+    expect(() => execFileSync(program as string, args, { stdio: "pipe" })).toThrow(/did not shut down cleanly/);
   });
 });
