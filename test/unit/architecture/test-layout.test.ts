@@ -21,6 +21,7 @@ const CROSS_CUTTING: Record<string, string> = {
 /** src files at the top that are parts of their own (layer 0) and are tested beside their users. */
 const TOP_FILES_TESTED_ELSEWHERE: Record<string, string> = {
   "errors.ts": "the error kinds, tested by every part that throws them",
+  "host-pattern.ts": "test/unit/host-pattern.test.ts",
   "suggest.ts": "test/unit/config/helpers.test.ts (its first user)",
 };
 
