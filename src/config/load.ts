@@ -7,13 +7,13 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { SlipwayError } from "../errors.js";
 import { renderProblems } from "../render/from-config/check.js";
+import { didYouMean } from "../suggest.js";
 import { ConfigValidationError } from "./errors.js";
 import { finalizeConfig } from "./finalize.js";
 import { type ConfigIssue, fromZodIssues, locate, sortIssues } from "./issues.js";
 import { literalSecretIssues } from "./literal-secrets.js";
 import { applyOverlay, isMapping, type Located, overlayPositions } from "./overlay.js";
 import { ENVIRONMENT_NAME_PATTERN, type SlipwayConfig, slipwayConfigSchema, slipwayFileSchema } from "./schema.js";
-import { didYouMean } from "./suggest.js";
 import { parseYamlWithPositions } from "./yaml-positions.js";
 
 export interface LoadOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { limitHosts, patternTerms, selectHosts } from "../../../src/engine/host-pattern.js";
-import { inventoryOf } from "./helpers.js";
+import { limitHosts, patternTerms, selectHosts } from "../../src/host-pattern.js";
+import { inventoryOf } from "./engine/helpers.js";
 
 const inventory = inventoryOf(["web1", "web2", "db1", "lb"], {
   web: ["web1", "web2"],
