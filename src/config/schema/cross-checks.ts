@@ -13,6 +13,7 @@ import {
   checkReservedPorts,
   checkStatefulServices,
   checkStatic,
+  checkSystemdInstances,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
 import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
@@ -94,6 +95,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkReservedPorts,
     checkStatefulServices,
     checkAccessories,
+    checkSystemdInstances,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {
