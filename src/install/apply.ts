@@ -2,44 +2,28 @@
  * The install paths per file kind: render, then installValidated with the validator and reload that fit it. These are
  * what the nginx_site module, the switch step and the runtimes call.
  */
+import { composeConfigCheck } from "../commands/compose.js";
+import { mkdirsArgv, parentDir } from "../commands/files.js";
+import { nginxReload, nginxTest } from "../commands/nginx.js";
+import { daemonReloadArgv, systemdDaemonReload, systemdVerify } from "../commands/systemd.js";
 import type { RemoteHost } from "../remote/types.js";
-import { composeProjectName, renderCompose } from "./compose.js";
-import { type InstallResult, installValidated } from "./install.js";
-import type { Color, ComposeModel, NginxSiteModel, SystemdUnitModel, UpstreamModel } from "./model.js";
-import { renderNginxFiles, renderNginxUpstream } from "./nginx.js";
-import { renderSystemdUnit, templateUnitName } from "./systemd.js";
-import { composeConfigCheck, nginxReload, nginxTest, systemdDaemonReload, systemdVerify } from "./validators.js";
+import { composeProjectName, renderCompose } from "../render/compose.js";
+import type { Color, ComposeModel, NginxSiteModel, SystemdUnitModel, UpstreamModel } from "../render/model.js";
+import { renderNginxFiles, renderNginxUpstream } from "../render/nginx.js";
+import {
+  defaultSitePath,
+  NGINX_SOCKETS_DROP_IN,
+  nginxSocketsDropIn,
+  tmpfilesLine,
+  tmpfilesPath,
+} from "../render/nginx-host-files.js";
+import { renderSystemdUnit, templateUnitName } from "../render/systemd.js";
+import { type InstallResult, installValidated } from "./validated.js";
 
 export interface ApplyOptions {
   become: boolean;
   check?: boolean;
   step?: string;
-}
-
-/** Debian and RHEL nginx both include conf.d/*.conf inside http {}; a `.slipway-prev` copy there is not included. */
-export function defaultSitePath(app: string): string {
-  return `/etc/nginx/conf.d/slipway-${app}.conf`;
-}
-
-/** `/etc/tmpfiles.d/slipway-run-slipway.conf` for `/run/slipway`. */
-export function tmpfilesPath(dir: string): string {
-  return `/etc/tmpfiles.d/slipway${dir.replaceAll(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}.conf`;
-}
-
-/** tmpfiles.d(5): create the directory at boot, root's, 0755, never cleaned by age. */
-export function tmpfilesLine(dir: string): string {
-  return `# Managed by Slipway: nginx's per-color listeners (proxy.switch socket) live here.\nd ${dir} 0755 root root -\n`;
-}
-
-/** Where nginx's drop-in for the socket directory goes (systemd). */
-export const NGINX_SOCKETS_DROP_IN = "/etc/systemd/system/nginx.service.d/slipway-sockets.conf";
-
-/**
- * A fresh nginx start (not a reload) binds every unix listener anew and fails on a socket file a killed nginx left
- * behind: the drop-in removes the directory's sockets first (no nginx holds them then).
- */
-export function nginxSocketsDropIn(dir: string): string {
-  return `# Managed by Slipway: a killed nginx leaves its unix listeners behind, and a new one cannot bind them.\n[Service]\nExecStartPre=/bin/sh -c 'rm -f ${dir}/*.sock'\n`;
 }
 
 /**
@@ -55,10 +39,10 @@ async function installSocketDirSupport(host: RemoteHost, dir: string, step: { be
   const lives = await Promise.all(wanted.map((f) => host.readFile(f.path, { become: step.become })));
   const differ = wanted.filter((f, i) => lives[i]?.toString("utf8") !== f.content);
   if (differ.length === 0) return;
-  await host.exec(["mkdir", "-p", "--", NGINX_SOCKETS_DROP_IN.replace(/\/[^/]*$/, "")], step);
+  await host.exec(mkdirsArgv([parentDir(NGINX_SOCKETS_DROP_IN)]), step);
   const written = await Promise.all(differ.map((f) => host.putFile(f.path, f.content, { mode: 0o644, ...step })));
   const dropIn = written[differ.findIndex((f) => f.path === NGINX_SOCKETS_DROP_IN)];
-  if (dropIn?.changed) await host.exec(["systemctl", "daemon-reload"], { ...step, check: false });
+  if (dropIn?.changed) await host.exec(daemonReloadArgv(), { ...step, check: false });
 }
 
 /** nginx files are world-readable, validated with `nginx -t` as a whole, then gracefully reloaded. */
@@ -92,10 +76,7 @@ async function prepareSiteDirs(host: RemoteHost, model: NginxSiteModel, step: { 
   const key = dirs.join("\0");
   const ready = siteDirsReady.get(host) ?? new Set<string>();
   if (ready.has(key)) return;
-  await Promise.all([
-    host.exec(["mkdir", "-p", "--", ...dirs], step),
-    runDir ? installSocketDirSupport(host, runDir, step) : null,
-  ]);
+  await Promise.all([host.exec(mkdirsArgv(dirs), step), runDir ? installSocketDirSupport(host, runDir, step) : null]);
   siteDirsReady.set(host, ready.add(key));
 }
 
@@ -145,10 +126,10 @@ export async function applyComposeFile(
   model: ComposeModel,
   options: ApplyOptions & { path: string; flavour: "v2" | "v1" },
 ): Promise<InstallResult> {
-  composeProjectName(model.app, model.color);
+  const project = composeProjectName(model.app, model.color);
   return installValidated(host, {
     files: [{ path: options.path, content: renderCompose(model), mode: 0o640 }],
-    validate: [composeConfigCheck(options.flavour, model.app, model.color, options.path)],
+    validate: [composeConfigCheck(options.flavour, project, options.path)],
     reload: [],
     become: options.become,
     check: options.check,
