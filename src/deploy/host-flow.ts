@@ -82,11 +82,15 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
 async function alreadyLive(s: FlowState): Promise<string | null> {
   const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || record?.fingerprint !== s.fingerprint || !(await runtime.isRunning(s.liveColor))) return null;
+  if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
   const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
-  const stage = await runtime.stage(s.liveColor, input);
-  const site = await switchTo(host, config, s.liveColor, true);
-  return !stage.changed && !site?.changed ? record.id : null;
+  // Three read-only looks at once: the live color runs, its staged files and the site are what they should be.
+  const [running, stage, site] = await settleAll([
+    runtime.isRunning(s.liveColor),
+    runtime.stage(s.liveColor, input),
+    switchTo(host, config, s.liveColor, true),
+  ]);
+  return running && !stage.changed && !site?.changed ? record.id : null;
 }
 
 /**
