@@ -4,6 +4,7 @@
  */
 
 import type { z } from "zod";
+import { checkVolumes } from "../host-paths.js";
 import { previewPort } from "../preview-port.js";
 import { FILE_ENGINES } from "./database.js";
 import {
@@ -15,7 +16,7 @@ import {
   checkStatic,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
-import { checkVolumes } from "./volumes.js";
+import { checkLayout } from "./layout-checks.js";
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -79,6 +80,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
   const checks = [
     checkServices,
     checkInventory,
+    checkLayout,
     checkProxy,
     checkTls,
     checkDatabase,
