@@ -6,7 +6,7 @@
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf } from "../render/from-config/common.js";
-import { pollDelayMs } from "./health.js";
+import { pollDelayMs } from "../verify/wait.js";
 
 /**
  * Every port a color's services listen on, by service: each instance of a load-balanced service has its own (every

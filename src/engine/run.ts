@@ -3,9 +3,9 @@
  * hosts of a batch in parallel up to `forks`. Connections are opened once per host and reused by every play.
  */
 import { ConnectionError, SlipwayError } from "../errors.js";
+import { limitHosts, selectHosts } from "../host-pattern.js";
 import type { RemoteHost } from "../remote/types.js";
 import { batchAborts, computeBatches } from "./batches.js";
-import { limitHosts, selectHosts } from "./host-pattern.js";
 import { HostRun, type HostState, type PlayContext } from "./host-run.js";
 import { hostVars, type Inventory, type InventoryHost } from "./inventory.js";
 import { recapFor } from "./recap.js";
@@ -99,8 +99,11 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   return { recap, outcomes, ok, durationMs: performance.now() - started };
 }
 
-/** Returns true when the whole run must stop (a batch exceeded its failure budget). */
-async function runPlay(
+/**
+ * Runs one play over `hosts` in its batches; `states` holds the hosts already connected (a missing one is connected
+ * with `options.connect`). Returns true when the whole run must stop (a batch exceeded its failure budget).
+ */
+export async function runPlay(
   play: Play,
   hosts: string[],
   options: RunOptions,

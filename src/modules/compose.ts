@@ -3,8 +3,8 @@
  * the host's facts report. "changed" comes from compose's own output: it names what it created, recreated or started.
  */
 import { z } from "zod";
+import { composeDownArgv, composeProjectBase, composePsArgv } from "../commands/compose.js";
 import type { Module } from "../engine/types.js";
-import { composeBinary } from "../remote/facts.js";
 import type { HostFacts } from "../remote/types.js";
 import { execOptions } from "./support/exec.js";
 
@@ -23,10 +23,7 @@ const argsSchema = z
 export type ComposeArgs = z.output<typeof argsSchema>;
 
 export function composeBase(flavour: HostFacts["docker"]["compose"], args: ComposeArgs): string[] {
-  const base = composeBinary(flavour);
-  base.push("--project-name", args.project_name);
-  for (const f of args.files) base.push("--file", f);
-  return base;
+  return composeProjectBase(flavour, args.project_name, args.files);
 }
 
 export function upArgv(base: readonly string[], args: ComposeArgs): string[] {
@@ -45,12 +42,12 @@ export const composeModule: Module<typeof argsSchema> = {
     const flavour = ctx.facts?.docker.compose ?? "v2";
     const base = composeBase(flavour, args);
     const opts = execOptions(ctx, { cwd: args.project_src, timeoutMs: args.timeout_s * 1000 });
-    const running = await ctx.host.exec([...base, "ps", "--quiet"], { ...opts, check: false });
+    const running = await ctx.host.exec(composePsArgv(base), { ...opts, check: false });
     const hasContainers = running.code === 0 && running.stdout.trim() !== "";
     if (args.state === "absent") {
       if (!hasContainers) return { status: "ok" };
       if (ctx.check) return { status: "changed", msg: `would stop ${args.project_name}` };
-      await ctx.host.exec([...base, "down", ...(args.remove_orphans ? ["--remove-orphans"] : [])], opts);
+      await ctx.host.exec(composeDownArgv(base, args.remove_orphans), opts);
       return { status: "changed", msg: `${args.project_name} down` };
     }
     if (ctx.check) {

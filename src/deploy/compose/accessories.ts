@@ -7,12 +7,21 @@
  * of that service alone, its volumes kept): the plan announces it as a restart of a stateful service.
  */
 import { parse } from "yaml";
-import { composeContainerArgv } from "../../backup/location.js";
+import {
+  composeBase,
+  composeContainerArgv,
+  composeRecreateArgv,
+  composeUpKeepArgv,
+  runningContainersArgv,
+} from "../../commands/compose.js";
+import { dockerInspectArgv } from "../../commands/docker.js";
+import { containerImageArgv, imageContentArgv } from "../../commands/docker-image.js";
+import { mkdirsArgv, parentDir } from "../../commands/files.js";
 import type { SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import { applyComposeFile } from "../../install/apply.js";
 import type { ComposeFlavour } from "../../remote/facts.js";
 import type { RemoteHost } from "../../remote/types.js";
-import { applyComposeFile } from "../../render/apply.js";
 import { composeProjectName } from "../../render/compose.js";
 import {
   accessoriesComposeFilePath,
@@ -25,14 +34,6 @@ import { ACCESSORIES } from "../../render/model.js";
 import { buildAction } from "../container/delivery.js";
 import type { StageInput, StageResult } from "../runtime.js";
 import { colorEnvFile, pullWhenMissing } from "../stage-steps.js";
-import {
-  composeBase,
-  composeRecreateArgv,
-  composeStartMissingArgv,
-  containerImageArgv,
-  imageContentArgv,
-  runningContainersArgv,
-} from "./commands.js";
 
 const asRoot = { become: true };
 
@@ -66,7 +67,7 @@ export async function ensureAccessories(
     result.changed = result.actions.length > 0;
     return result;
   }
-  if (!input.check) await host.exec(["mkdir", "-p", "--", file.replace(/\/[^/]*$/, "")], asRoot);
+  if (!input.check) await host.exec(mkdirsArgv([parentDir(file)]), asRoot);
   const applied = await applyComposeFile(host, model, { path: file, flavour, become: true, check: input.check });
   if (applied.changed) {
     result.actions.push(`${input.check ? "would write" : "wrote"} ${file} (project ${accessoriesProject(config.app)})`);
@@ -90,7 +91,7 @@ export async function ensureAccessories(
   if ((await runningIds(host, config.app)).length < names.length) {
     result.actions.push(`${input.check ? "would start" : "start"} the accessories ${names.join(", ")}`);
     if (!input.check) {
-      await host.exec(composeStartMissingArgv(base), { ...asRoot, step: "accessories", timeoutMs: 180_000 });
+      await host.exec(composeUpKeepArgv(base), { ...asRoot, step: "accessories", timeoutMs: 180_000 });
     }
   }
   if (!input.check) await waitUntilUp(host, config.app, names, waitMs);
@@ -188,7 +189,7 @@ async function writeEnvFiles(
       result.actions.push(`write ${path}`);
       continue;
     }
-    await host.exec(["mkdir", "-p", "--", path.replace(/\/[^/]*$/, "")], asRoot);
+    await host.exec(mkdirsArgv([parentDir(path)]), asRoot);
     await host.putFile(path, env.content, { mode: 0o600, become: true, step: "env file" });
     result.actions.push(`wrote ${path}`);
   }
@@ -229,7 +230,7 @@ async function waitUntilUp(host: RemoteHost, app: string, names: readonly string
   for (;;) {
     const ids = await runningIds(host, app);
     if (ids.length > 0) {
-      const r = await host.exec(["docker", "inspect", "--format", format, ...ids], { ...asRoot, check: false });
+      const r = await host.exec(dockerInspectArgv(format, ids), { ...asRoot, check: false });
       const states = r.stdout.split("\n").filter((l) => l.trim());
       const up = states.filter((l) => / running( healthy)?$/.test(l.trim()));
       if (up.length >= names.length) return;

@@ -3,7 +3,7 @@
  * The argv carries a `slipway.spec` label (a hash of everything else in it), so a later deploy can tell whether the
  * running container already is the one it would start.
  */
-import { type ContainerRun, containerRunArgv, containerRunBase } from "../../commands/docker.js";
+import { type ContainerRun, containerCommandArgv, containerRunArgv, containerRunBase } from "../../commands/docker.js";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { serviceImageRef } from "../../render/from-config/index.js";
@@ -33,15 +33,14 @@ export interface RunSpecInput {
   instance?: number;
   /** Host files mounted read-only (the service's rendered config files). */
   files?: Array<{ source: string; target: string }>;
+  /** Host address the port is published on (config/layout.ts listenAddress). Default: 127.0.0.1. */
+  bindAddress?: string;
 }
 
-/** A string command runs through `sh -c` (like a compose string command); a list is the argv itself. */
-export function commandArgv(command: string | string[] | undefined): string[] {
-  if (command === undefined) return [];
-  return typeof command === "string" ? ["sh", "-c", command] : command;
-}
-
-/** The container of one service, color and instance: its port on 127.0.0.1 only, the config's volumes, limits, labels. */
+/**
+ * The container of one service, color and instance: its port on 127.0.0.1 only (or on the address nginx on another
+ * host reaches it at), the config's volumes, limits, labels.
+ */
 export function containerRunOf(input: RunSpecInput): ContainerRun {
   const { config } = input;
   return {
@@ -49,7 +48,9 @@ export function containerRunOf(input: RunSpecInput): ContainerRun {
     restart: "unless-stopped",
     security: hardeningArgs(config.container),
     envFile: input.envFile,
-    publish: [`127.0.0.1:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`],
+    publish: [
+      `${input.bindAddress ?? "127.0.0.1"}:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`,
+    ],
     volumes: [...config.volumes, ...(input.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
     limits: [
       ...(config.resources?.memory ? ["--memory", config.resources.memory] : []),
@@ -60,7 +61,7 @@ export function containerRunOf(input: RunSpecInput): ContainerRun {
     ],
     labels: containerLabels(input.app, input.color, input.releaseId),
     image: input.image,
-    command: commandArgv(config.command),
+    command: containerCommandArgv(config.command),
   };
 }
 
@@ -88,11 +89,6 @@ export function hardeningArgs(container: ServiceConfig["container"]): string[] {
 /** The `docker run` argv with its `slipway.spec` label (inserted before the image). */
 export function dockerRunArgv(input: RunSpecInput): { argv: string[]; spec: string } {
   return containerRunArgv(containerRunOf(input));
-}
-
-/** `docker inspect` of the spec label and running state: prints `<spec> <running>` per container. */
-export function inspectArgv(names: readonly string[]): string[] {
-  return ["docker", "inspect", "--format", '{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', ...names];
 }
 
 /** Image of a service: the deploy's image map (built and pushed digests) first, else `image:` from slipway.yml. */

@@ -9,11 +9,12 @@
  */
 import { ensureCertificate, ensureRenewal, inspectCertificate } from "../../certs/index.js";
 import { type CertSpec, certSpecFromConfig } from "../../certs/spec.js";
+import { removeFilesArgv } from "../../commands/files.js";
 import type { SlipwayConfig } from "../../config/index.js";
+import { applyNginxSite } from "../../install/apply.js";
+import type { FileChange } from "../../install/validated.js";
 import type { RemoteHost } from "../../remote/types.js";
-import { applyNginxSite } from "../../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig } from "../../render/from-config/index.js";
-import type { FileChange } from "../../render/install.js";
 import type { Color } from "../../render/model.js";
 import { tlsReady } from "../nginx.js";
 import { reloadNginx } from "./switch.js";
@@ -56,7 +57,7 @@ export const certificateStep: Step = {
   name: STEP,
   async plan(s) {
     const spec = specOf(s.run.config);
-    if (!spec) return;
+    if (!spec || !s.role.switches) return;
     const planned = await ensureCertificate(s.run.host, spec, { become: true, check: true, step: STEP });
     if (planned.changed) s.say(`  certificate for ${spec.domains.join(", ")}: ${planned.msg}`);
   },
@@ -64,6 +65,8 @@ export const certificateStep: Step = {
     const { host } = s.run;
     const spec = specOf(s.run.config);
     if (!spec) return { status: "skipped", message: "TLS is off, provided (tls.certificate_path) or internal" };
+    // The certificate is where nginx serves it: the nginx hosts of a load-balancer layout.
+    if (!s.role.switches) return { status: "skipped", message: "no nginx site on this host" };
     const state = await inspectCertificate(host, spec, { become: true });
     if (state.kind === "missing" || state.kind === "names-differ") {
       const changes = await installSiteForChallenge(s, false);
@@ -97,7 +100,7 @@ export const certificateStep: Step = {
 async function restoreFiles(host: RemoteHost, changes: readonly FileChange[]): Promise<void> {
   for (const change of [...changes].reverse()) {
     if (change.before === undefined) {
-      await host.exec(["rm", "-f", "--", change.path], { become: true, step: STEP });
+      await host.exec(removeFilesArgv([change.path]), { become: true, step: STEP });
     } else {
       await host.putFile(change.path, change.before, { mode: 0o644, become: true, step: STEP });
     }

@@ -1,7 +1,7 @@
 /** Reads a playbook file into plays, reporting every problem with file:line:col. */
 import { dirname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
-import { didYouMean } from "../suggest.js";
+import { didYouMeanText } from "../../suggest.js";
 import type { ModuleTask, Play, Playbook, Serial, Task } from "../types.js";
 import {
   describeType,
@@ -15,7 +15,7 @@ import {
   type SourceFile,
   toJs,
 } from "./source.js";
-import { type HookEntry, type ModuleLookup, parseTaskList, type TaskParseContext } from "./task.js";
+import { type HookEntry, hookPointTasks, type ModuleLookup, parseTaskList, type TaskParseContext } from "./task.js";
 
 export interface ParseOptions {
   modules: ModuleLookup;
@@ -49,7 +49,7 @@ export function parsePlaybookFile(path: string, options: ParseOptions): Playbook
   const file = loadYamlFile(resolve(path), problems);
   const plays = parsePlays(file, problems, options, [file.path]);
   problems.throwIfAny();
-  return { file: file.display, plays };
+  return { file: file.display, plays, warnings: problems.warningLines() };
 }
 
 /** For tests and for playbooks held in memory: the same as parsePlaybookFile with the text given. */
@@ -58,7 +58,28 @@ export function parsePlaybookText(text: string, path: string, options: ParseOpti
   const file = parseYamlText(text, resolve(path), problems);
   const plays = parsePlays(file, problems, options, [file.path]);
   problems.throwIfAny();
-  return { file: file.display, plays };
+  return { file: file.display, plays, warnings: problems.warningLines() };
+}
+
+/**
+ * The tasks of hook point `name` as `options.hooks` fills it (slipway.yml's `hooks:`), parsed straight into tasks: what
+ * the deploy runs at its hook steps with engine/run-tasks.ts. Problems point at slipway.yml (`options.hooksFile`) or
+ * the task files; throws PlaybookParseError with all of them. `warnings`: renamed module arguments.
+ */
+export function parseHookPoint(name: string, options: ParseOptions): { tasks: Task[]; warnings: string[] } {
+  const problems = new Problems();
+  const file = parseYamlText("", options.hooksFile ?? resolve("slipway.yml"), problems);
+  const ctx: TaskParseContext = {
+    file,
+    problems,
+    modules: options.modules,
+    hooks: options.hooks ?? {},
+    hooksFile: options.hooksFile,
+    importing: [],
+  };
+  const tasks = hookPointTasks(ctx, name, null, `hooks.${name}`);
+  problems.throwIfAny();
+  return { tasks, warnings: problems.warningLines() };
 }
 
 function parsePlays(file: SourceFile, problems: Problems, options: ParseOptions, importing: string[]): Play[] {
@@ -116,7 +137,7 @@ function parsePlay(
   const byKey = new Map(entriesOf(node as MapNode).map((e) => [e.key, e]));
   for (const { key, keyNode } of byKey.values()) {
     if (!PLAY_KEYS.includes(key))
-      problems.add(file, keyNode, where, `unknown play keyword "${key}"${didYouMean(key, PLAY_KEYS)}`);
+      problems.add(file, keyNode, where, `unknown play keyword "${key}"${didYouMeanText(key, PLAY_KEYS)}`);
   }
   const value = (key: string) => byKey.get(key)?.value ?? null;
   const hosts = toJs(value("hosts"));
@@ -193,7 +214,11 @@ function checkNotify(problems: Problems, tasks: readonly Task[], handlers: reado
       if (task.kind !== "module") continue;
       for (const name of task.notify) {
         if (!known.has(name)) {
-          problems.addAt(task.pos, `${task.where}.notify`, `no handler is named "${name}"${didYouMean(name, known)}`);
+          problems.addAt(
+            task.pos,
+            `${task.where}.notify`,
+            `no handler is named "${name}"${didYouMeanText(name, known)}`,
+          );
         }
       }
     }

@@ -4,11 +4,12 @@
  */
 import { dirname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node, stringify } from "yaml";
+import { didYouMean, didYouMeanText } from "../../suggest.js";
 import { checkSyntax, hasTemplate } from "../expr/template.js";
 import { ExprSyntaxError } from "../expr/tokens.js";
-import { closest, didYouMean } from "../suggest.js";
 import type { Module, ModuleTask, Task, TaskCommon } from "../types.js";
 import { locateInlineHooks } from "./hooks.js";
+import { movedArgs } from "./renamed-args.js";
 import {
   describeType,
   entriesOf,
@@ -249,10 +250,10 @@ function parseTask(ctx: TaskParseContext, node: Node, where: string): Task | und
  */
 function unknownModuleHint(name: string, modules: readonly string[]): string {
   const bare = name.replace(/^ansible\.(builtin|legacy)\./, "");
-  if (closest(bare, ["shell", "raw", "script"]) !== undefined && !modules.includes(bare)) {
+  if (didYouMean(bare, ["shell", "raw", "script"]) !== undefined && !modules.includes(bare)) {
     return ': use module "command" with `cmd:` (it runs the line through /bin/sh)';
   }
-  return didYouMean(bare, modules) || didYouMean(bare, TASK_KEYWORDS);
+  return didYouMeanText(bare, modules) || didYouMeanText(bare, TASK_KEYWORDS);
 }
 
 function parseModuleTask(
@@ -288,6 +289,16 @@ function parseModuleTask(
   }
   const extra = byKey.get("args");
   if (extra) args = { ...(args as object), ...(toJs(extra.value) as object) };
+  if (module.renamed && args && typeof args === "object") {
+    args = movedArgs(
+      ctx.problems,
+      ctx.file,
+      moduleEntry.value,
+      `${where}.${module.name}`,
+      args as Record<string, unknown>,
+      module.renamed,
+    );
+  }
   checkTemplates(ctx, moduleEntry.value, `${where}.${module.name}`);
   if (!JSON.stringify(args).includes("{{")) {
     const parsed = module.argsSchema.safeParse(args);
@@ -342,7 +353,7 @@ function parseBlock(
       ctx.file,
       m.keyNode,
       where,
-      `a block cannot also run module "${m.key}"${didYouMean(m.key, TASK_KEYWORDS)}`,
+      `a block cannot also run module "${m.key}"${didYouMeanText(m.key, TASK_KEYWORDS)}`,
     );
   }
   for (const key of MODULE_KEYS) {
@@ -385,12 +396,19 @@ function parseHook(
   byKey: Map<string, { key: string; keyNode: Node; value: Node | null }>,
 ): Task {
   const name = String(toJs(byKey.get("hook")?.value));
+  const tasks = hookPointTasks(ctx, name, byKey.get("hook")?.value ?? null, common.where);
+  return { ...common, name: common.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
+}
+
+/**
+ * The tasks a project plugs into hook point `name` (task files, then slipway.yml's inline tasks), parsed; `node` and
+ * `where` locate the `hook:` that asked, for problems in the files it names.
+ */
+export function hookPointTasks(ctx: TaskParseContext, name: string, node: Node | null, where: string): Task[] {
   const entries = ctx.hooks[name] ?? [];
   const files = entries.filter((e): e is string => typeof e === "string");
   const inline = entries.filter((e): e is Readonly<Record<string, unknown>> => typeof e !== "string");
-  const tasks = files.flatMap((path) =>
-    importTaskFile(ctx, resolve(path), byKey.get("hook")?.value ?? null, common.where),
-  );
+  const tasks = files.flatMap((path) => importTaskFile(ctx, resolve(path), node, where));
   if (inline.length > 0) {
     const located = ctx.hooksFile ? locateInlineHooks(ctx.hooksFile, name, inline, TASK_KEYWORDS) : undefined;
     if (located) tasks.push(...parseTaskList({ ...ctx, file: located.file }, located.tasks, `hooks.${name}`));
@@ -399,7 +417,7 @@ function parseHook(
       tasks.push(...parseTaskList({ ...ctx, file: synthetic }, synthetic.root, `hooks.${name}`));
     }
   }
-  return { ...common, name: common.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
+  return tasks;
 }
 
 /** `{ module: command, cmd: x, when: y }` (slipway.yml) -> `{ command: { cmd: x }, when: y }` (playbook). */

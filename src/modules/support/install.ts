@@ -1,17 +1,18 @@
 /**
  * Installing file content on a host (copy, template): compare with what is there, show the diff, validate the new
  * content with the user's command before it goes live, then hand it to putFile (temp file + rename, optional backup).
- * In-place mode (`validate_in_place` / `reload`) hands the file to src/render/install.ts instead: the candidate is
+ * In-place mode (`validate_in_place` / `reload`) hands the file to src/install/validated.ts instead: the candidate is
  * validated as part of the whole live configuration (an nginx conf.d file only means something with nginx.conf
  * around it), the previous version is kept as `<dest>.slipway-prev` and comes back if validation or the reload fails.
  */
 import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import { z } from "zod";
+import { removeFilesArgv } from "../../commands/files.js";
 import type { FileDiff, ModuleContext, ModuleResult } from "../../engine/types.js";
 import { RemoteCommandError } from "../../errors.js";
+import { type Command, installValidated } from "../../install/validated.js";
 import { isPrivateMode } from "../../remote/redact.js";
-import { type Command, installValidated } from "../../render/install.js";
 import { describeCommands, execOptions, runAll } from "./exec.js";
 import { modeSchema } from "./schema.js";
 import { splitCommand } from "./shlex.js";
@@ -158,6 +159,6 @@ async function validateCandidate(ctx: ModuleContext, spec: InstallSpec): Promise
       });
     }
   } finally {
-    await ctx.host.exec(["rm", "-f", "--", candidate], execOptions(ctx, { check: false }));
+    await ctx.host.exec(removeFilesArgv([candidate]), execOptions(ctx, { check: false }));
   }
 }

@@ -5,11 +5,11 @@
  */
 
 import { selectHosts } from "../../config/inventory.js";
+import { hostForUrl } from "../../config/layout.js";
 import { colorPort } from "../../config/ports.js";
 import { previewPort } from "../../config/preview-port.js";
 import type { RouteConfig, SlipwayConfig } from "../../config/schema.js";
 import { certificateNames } from "../../config/served-names.js";
-import { defaultSitePath } from "../apply.js";
 import type {
   Color,
   CorsModel,
@@ -21,6 +21,7 @@ import type {
   TlsModel,
   UpstreamModel,
 } from "../model.js";
+import { defaultSitePath } from "../nginx-host-files.js";
 import { instancesOf, integerSize, serviceOf, upstreamIsLocal } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
@@ -139,7 +140,7 @@ export function upstreamFromConfig(config: SlipwayConfig, name: string, color: C
   const instances = instancesOf(config, name);
   const hosts = upstreamIsLocal(config, service)
     ? ["127.0.0.1"]
-    : selectHosts(config, service.hosts).map((h) => h.address);
+    : selectHosts(config, service.hosts).map((h) => hostForUrl(h.address));
   if (hosts.length === 0) throw new ConfigMappingError(`services.${name}.hosts`, "selects no inventory host");
   const servers = hosts.flatMap((host) =>
     Array.from({ length: instances }, (_, i) => ({

@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  caBundleDropIn,
-  certbotCertonlyArgv,
-  certbotEnv,
-  DEPLOY_HOOK_PATH,
-  deployHookScript,
-  renewServiceUnit,
-  unitLoadStateArgv,
-} from "../../../src/certs/commands.js";
+import { caBundleDropIn, DEPLOY_HOOK_PATH, deployHookScript, renewServiceUnit } from "../../../src/certs/commands.js";
 import { type CertState, certState } from "../../../src/certs/inspect.js";
 import type { CertSpec } from "../../../src/certs/spec.js";
+import { certbotCertonlyArgv, certbotEnv } from "../../../src/commands/certbot.js";
+import { unitLoadStateArgv } from "../../../src/commands/systemd.js";
 import { selfSigned } from "./self-signed.js";
 
 const spec: CertSpec = {

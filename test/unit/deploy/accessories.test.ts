@@ -7,14 +7,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { composeRecreateArgv, composeUpKeepArgv as composeStartMissingArgv } from "../../../src/commands/compose.js";
+import { containerImageArgv, imageContentArgv } from "../../../src/commands/docker-image.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { changedAccessories, ensureAccessories } from "../../../src/deploy/compose/accessories.js";
-import {
-  composeRecreateArgv,
-  composeStartMissingArgv,
-  containerImageArgv,
-  imageContentArgv,
-} from "../../../src/deploy/compose/commands.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const FILE = "/opt/shop/compose/accessories/compose.yml";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseEnvPairs } from "../../../src/cli/deploy.js";
+import { unpackArgv } from "../../../src/commands/files.js";
 import type { SlipwayConfig } from "../../../src/config/index.js";
 import { chosenHosts } from "../../../src/deploy/connect.js";
 import { gateArgs } from "../../../src/deploy/health.js";
@@ -7,7 +8,7 @@ import { releaseFingerprint } from "../../../src/deploy/host-flow.js";
 import { routeChecks } from "../../../src/deploy/nginx.js";
 import { deployPaths } from "../../../src/deploy/paths.js";
 import { configWithEnv } from "../../../src/deploy/runtime.js";
-import { tarCreateArgv, unpackArgv } from "../../../src/deploy/ship.js";
+import { tarCreateArgv } from "../../../src/deploy/ship.js";
 import { dropInContent, dropInPath } from "../../../src/deploy/systemd-runtime.js";
 
 describe("deploy builders", () => {
