@@ -219,3 +219,13 @@ export function removeTreeArgv(path: string): string[] {
 export function touchArgv(path: string): string[] {
   return ["touch", "--", path];
 }
+
+/** Where a symlink points (exit 1 and nothing on stdout when it is not a link). */
+export function readlinkArgv(path: string): string[] {
+  return ["readlink", "--", path];
+}
+
+/** The entries directly inside `dir`, one path a line (none for an empty or missing directory, exit 1 if missing). */
+export function listDirArgv(dir: string): string[] {
+  return ["find", dir, "-mindepth", "1", "-maxdepth", "1"];
+}

@@ -127,7 +127,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       if (Object.keys(images).length === services.length) {
         const file = composeFilePath(config, color);
         if (!input.check) await host.exec(mkdirsArgv([parentDir(file)]), asRoot);
-        const model = composeFromConfig(colored, { color, images });
+        const model = composeFromConfig(colored, { color, images, hostName: host.name });
         const applied = await applyComposeFile(host, model, {
           path: file,
           flavour: used,

@@ -10,12 +10,15 @@ import { type WaitOutcome, waitHealthy } from "../verify/wait.js";
 
 export type GateOutcome = WaitOutcome;
 
-/** http_wait's arguments for one service's health block on a port of the host's loopback. */
-export function gateArgs(name: string, service: ServiceConfig, port: number): HttpWaitArgs {
+/**
+ * http_wait's arguments for one service's health block on a port of the host: on loopback, or on the address the
+ * service listens on when nginx runs on another host (config/layout.ts probeAddress).
+ */
+export function gateArgs(name: string, service: ServiceConfig, port: number, address = "127.0.0.1"): HttpWaitArgs {
   const h = service.health;
   const field = `services.${name}.health`;
   return {
-    url: `http://127.0.0.1:${port}${h?.path ?? "/"}`,
+    url: `http://${address}:${port}${h?.path ?? "/"}`,
     status: h?.expected_status ?? 200,
     body_contains: h?.expected_body,
     timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,

@@ -4,7 +4,7 @@
  * template unit), the color's env file (0600) and the template unit.
  */
 
-import { mkdirsArgv, parentDir, symlinkArgv, testArgv } from "../commands/files.js";
+import { mkdirsArgv, parentDir, readlinkArgv, symlinkArgv, testArgv } from "../commands/files.js";
 import { daemonReloadArgv, journalArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { applySystemdUnit } from "../install/apply.js";
@@ -50,7 +50,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         changed = true;
       }
       const link = paths.colorLink(color);
-      const linked = (await host.exec(["readlink", "--", link], { check: false })).stdout.trim();
+      const linked = (await host.exec(readlinkArgv(link), { check: false })).stdout.trim();
       if (linked !== release) {
         actions.push(`point ${link} at ${release}`);
         changed = true;
@@ -92,7 +92,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           }
           changed ||= e.changed || d.changed;
         }
-        const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name), {
+        const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name, host.name), {
           become: true,
           check: input.check,
           verifyColor: color,

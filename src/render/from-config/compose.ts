@@ -4,6 +4,7 @@
  * colors, and the names `database.volume` backups use), healthchecks from `services.*.health`, and `depends_on`
  * waiting for health when the dependency has a check.
  */
+import { listenAddress } from "../../config/layout.js";
 import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { configFileHostPath } from "../config-file.js";
@@ -23,6 +24,8 @@ export interface ComposeFromConfigOptions {
   color: Color;
   /** Image reference per service, pinned by digest (`registry/name@sha256:...`): the build's output. */
   images: Readonly<Record<string, string>>;
+  /** The inventory host the file is for: its address is where ports are published when nginx runs elsewhere. */
+  hostName?: string;
 }
 
 /** `10.213.0.1:5000/slipway/app-backend`: where the build pushes a service's image (or the prebuilt `image`). */
@@ -126,7 +129,13 @@ function composeService(
   const model: ComposeServiceModel = {
     name,
     image,
-    ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
+    ports: [
+      {
+        hostIp: listenAddress(config, name, options.hostName),
+        hostPort: colorPort(service, options.color),
+        containerPort: service.port,
+      },
+    ],
     environment: {
       ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
       SLIPWAY_COLOR: options.color,
