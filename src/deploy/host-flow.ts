@@ -86,13 +86,16 @@ async function alreadyLive(s: FlowState): Promise<string | null> {
   const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
   if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
-  // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared.
+  // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
+  // read-only and independent: all at once.
   const runs = s.role.services.length > 0;
-  if (runs && !(await runtime.isRunning(s.liveColor))) return null;
   const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
-  const stage = runs ? await runtime.stage(s.liveColor, input) : { changed: false };
-  const site = s.role.switches ? await switchTo(host, config, s.liveColor, true) : null;
-  return !stage.changed && !site?.changed ? record.id : null;
+  const [running, stage, site] = await settleAll([
+    runs ? runtime.isRunning(s.liveColor) : true,
+    runs ? runtime.stage(s.liveColor, input) : { changed: false },
+    s.role.switches ? switchTo(host, config, s.liveColor, true) : null,
+  ]);
+  return running && !stage.changed && !site?.changed ? record.id : null;
 }
 
 /**

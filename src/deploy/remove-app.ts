@@ -76,7 +76,9 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config.app, service)}`;
       if ((await host.exec(testArgv("-e", template), { check: false })).code !== 0) continue;
-      const units = COLORS.map((color) => instanceUnitName(config.app, service, color));
+      const units = COLORS.flatMap((color) =>
+        Array.from({ length: instancesOf(config, service) }, (_, i) => instanceUnitName(config.app, service, color, i)),
+      );
       await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
         await host.exec(systemctlArgv("disable", units, ["--now"]), { ...asRoot, check: false });
         await host.exec(removeFilesArgv([template]), asRoot);

@@ -7,27 +7,37 @@ import {
   chmodArgv,
   chownArgv,
   chownSpec,
+  copyArgv,
+  copyOwnershipArgv,
+  copyVersionArgv,
+  fileSizeArgv,
   fixMetadataArgv,
   INSPECT_SCRIPT,
   inspectArgv,
+  jsonFilesArgv,
   listDirArgv,
   mergeStderrArgv,
   mkdirArgv,
   mkdirsArgv,
   moveArgv,
+  noWalArgv,
   OWNED_TREE_SCRIPT,
   octalMode,
   ownedDirArgv,
   ownedTreeArgv,
+  ownerOnlyArgv,
   parentDir,
   parseInspection,
+  privateCopyArgv,
   privateDirArgv,
+  privateWriteArgv,
   readArgv,
   readableFileArgv,
   readlinkArgv,
   removeArgv,
   removeFilesArgv,
   removeTreeArgv,
+  sameContentArgv,
   statFormatArgv,
   swapSymlinkArgv,
   symlinkArgv,
@@ -35,6 +45,7 @@ import {
   touchArgv,
   unpackArgv,
   WRITE_SCRIPT,
+  writableDirArgv,
   writeArgv,
 } from "../../../src/commands/files.js";
 
@@ -196,5 +207,49 @@ describe("link and listing builders", () => {
   it("readlink and a one-level listing", () => {
     expect(readlinkArgv("/opt/a/current")).toEqual(["readlink", "--", "/opt/a/current"]);
     expect(listDirArgv("/opt/a")).toEqual(["find", "/opt/a", "-mindepth", "1", "-maxdepth", "1"]);
+  });
+});
+
+describe("backup directory builders (run by sh)", () => {
+  const run = (argv: readonly string[], input?: string) => {
+    const [program, ...args] = argv;
+    return execFileSync(program as string, args, { encoding: "utf8", input });
+  };
+
+  it("size, writable check, private atomic write, json listing with an end marker", () => {
+    expect(fileSizeArgv("/b/x.gz")).toEqual(["stat", "-c", "%s", "/b/x.gz"]);
+    const dir = join(mkdtempSync(join(tmpdir(), "bk-")), "backups");
+    run(writableDirArgv(dir));
+    expect(existsSync(join(dir, ".slipway-write-test"))).toBe(false);
+    run(privateWriteArgv(join(dir, "a.json")), '{"id":"a"}');
+    expect(statSync(join(dir, "a.json")).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(dir, "a.json.tmp"))).toBe(false);
+    expect(run(fileSizeArgv(join(dir, "a.json")))).toBe("10\n");
+    expect(run(jsonFilesArgv(dir, "--end--"))).toBe('{"id":"a"}\n--end--\n');
+    expect(run(jsonFilesArgv(join(dir, "missing"), "--end--"))).toBe("");
+  });
+});
+
+describe("database file builders", () => {
+  it("copy, private copy, owner-only, ownership from a reference, same content, no WAL", () => {
+    expect(copyArgv("/b", "/d")).toEqual(["cp", "--", "/b", "/d"]);
+    expect(copyVersionArgv()).toEqual(["cp", "--version"]);
+    expect(privateCopyArgv("/a", "/b")).toEqual(["sh", "-c", 'umask 077; cp -- "$1" "$2"', "sh", "/a", "/b"]);
+    expect(ownerOnlyArgv("/p")).toEqual(["chmod", "600", "/p"]);
+    expect(copyOwnershipArgv("/old", "/new")).toEqual([
+      "sh",
+      "-c",
+      'if [ -e "$1" ]; then chown --reference="$1" "$2" && chmod --reference="$1" "$2"; fi',
+      "sh",
+      "/old",
+      "/new",
+    ]);
+    expect(sameContentArgv("/a", "/b")).toEqual(["cmp", "--", "/a", "/b"]);
+    const dir = mkdtempSync(join(tmpdir(), "wal-"));
+    const db = join(dir, "app.duckdb");
+    const [program, ...args] = noWalArgv(db);
+    expect(() => execFileSync(program as string, args, { stdio: "pipe" })).not.toThrow();
+    writeFileSync(`${db}.wal`, "");
+    expect(() => execFileSync(program as string, args, { stdio: "pipe" })).toThrow(/did not shut down cleanly/);
   });
 });

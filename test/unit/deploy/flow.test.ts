@@ -480,7 +480,7 @@ describe("deploy step runner on one host", () => {
       "  wrote shop-web@blue",
       "  start shop-web@blue and gate on health",
       `  check every route through nginx on 127.0.0.1:${previewPort(cfg)} against blue`,
-      "  switch nginx to blue",
+      "  switch nginx to blue (proxy.switch reload)",
       "  stop shop-web@green right after the switch (drain 0s)",
     ]);
     expect(host.files.has(LOCK)).toBe(false);
@@ -676,6 +676,25 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
     expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 12, 17]);
+  });
+
+  it("the same release again is known in 2 round trips one after another: what is live, then 3 looks at once", async () => {
+    const { host: fake, cfg } = await liveGreen();
+    await runHost(hostRun(fake, cfg, [], []), "10.0.0.1");
+    fake.files.set("/opt/shop/current", { kind: "link", mode: "0777", owner: "root", group: "root", target: "r2" });
+    const host = new WaveHost(fake);
+    const run = { ...hostRun(fake, cfg, [], []), host };
+    run.runtime = {
+      ...run.runtime,
+      isRunning: async () => (await host.exec(["docker", "inspect"])).code === 0,
+      stage: async () =>
+        (await host.readFile("/opt/shop/env")) ? undefined : { changed: false, diffs: [], actions: [] },
+    } as typeof run.runtime;
+    const prepared = await host.run(() => prepareHost(run, "10.0.0.1"));
+    expect(prepared.same).toBe("r2");
+    expect(host.waves).toBe(2);
+    expect(host.log[1]?.some((c) => c.startsWith("exec docker inspect"))).toBe(true);
+    expect(host.log[1]?.some((c) => c.startsWith("readFile /opt/shop/env"))).toBe(true);
   });
 
   it("the same release again changes nothing: the links already point where they should", async () => {
