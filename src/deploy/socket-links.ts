@@ -5,7 +5,6 @@
  * through the link for every new request, so new requests go to the new color while the open ones finish where they
  * are and no client connection is closed.
  */
-
 import { pointLinksArgv } from "../commands/nginx.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";

@@ -96,6 +96,10 @@ export class SshRemoteHost implements RemoteHost {
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     const sha256 = createHash("sha256").update(data).digest("hex");
     const step = options.step ?? `put ${path}`;
+    if (options.unconditional) {
+      await this.#execChecked(writeArgv(path, options), { become: options.become, step, stdin: data });
+      return { changed: true, sha256 };
+    }
     const inspected = await this.#execChecked(inspectArgv(path, sha256), { become: options.become, step });
     const info = parseInspection(inspected.raw.stdout);
     if (info.kind === "not-a-file") {
@@ -187,7 +191,8 @@ export class SshRemoteHost implements RemoteHost {
       become: planned.sudo,
       becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root",
       cwd: options.cwd,
-      env: options.env,
+      // The sudoers rule names the helper, not `env`; the helper takes what it needs (a CA bundle) from its records.
+      env: planned.sudo && planned.argv[0] === HELPER_PATH ? undefined : options.env,
     };
     const display = this.#redactor.redact(innerCommand(planned.argv, shape));
     const command = wrapCommand(planned.argv, shape);

@@ -58,7 +58,11 @@ export function composeFromConfig(config: SlipwayConfig, options: ComposeFromCon
   const volumes = new Map<string, ComposeVolumeModel>();
   const services = Object.entries(config.services)
     .filter(([, service]) => !service.accessory)
-    .map(([name, service]) => composeService(config, name, service, options, volumes));
+    .flatMap(([name, service]) =>
+      Array.from({ length: instancesOf(config, name) }, (_, i) =>
+        composeService(config, name, service, options, volumes, i),
+      ),
+    );
   return { app: config.app, color: options.color, services, volumes: [...volumes.values()], ...network(config) };
 }
 
@@ -110,14 +114,9 @@ function composeService(
   service: ServiceConfig,
   options: ComposeFromConfigOptions,
   volumes: Map<string, ComposeVolumeModel>,
+  instance = 0,
 ): ComposeServiceModel {
   const field = `services.${name}`;
-  if (instancesOf(config, name) > 1) {
-    throw new ConfigMappingError(
-      `proxy.load_balance.${name}.instances`,
-      "runtime compose runs one container per color",
-    );
-  }
   const image = service.image_from !== undefined ? serviceImageRef(config, name, options.images) : options.images[name];
   if (image === undefined) {
     throw new ConfigMappingError(
@@ -127,12 +126,14 @@ function composeService(
     );
   }
   const model: ComposeServiceModel = {
-    name,
+    // A load-balanced service's further instances are services of their own (`web-2`, `web-3`) on the next ports;
+    // the first keeps the service's name, which other services, depends_on and backups use.
+    name: instance === 0 ? name : `${name}-${instance + 1}`,
     image,
     ports: [
       {
         hostIp: listenAddress(config, name, options.hostName),
-        hostPort: colorPort(service, options.color),
+        hostPort: colorPort(service, options.color, instance),
         containerPort: service.port,
       },
     ],

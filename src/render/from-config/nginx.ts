@@ -138,13 +138,6 @@ export function upstreamFromConfig(config: SlipwayConfig, name: string, color: C
   const service = serviceOf(config, name, path);
   const lb = config.proxy.load_balance[name];
   const instances = instancesOf(config, name);
-  if (instances > 1 && config.runtime !== "container") {
-    throw new ConfigMappingError(
-      `${path}.instances`,
-      `${instances} instances need runtime container (one docker run per instance); runtime ${config.runtime} runs one process per color`,
-      "remove `instances` (raise the server's workers instead) or use runtime: container",
-    );
-  }
   const hosts = upstreamIsLocal(config, service)
     ? ["127.0.0.1"]
     : selectHosts(config, service.hosts).map((h) => hostForUrl(h.address));

@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { caBundleDropIn, DISTRO_SERVICE_DROPIN, deployHookScript } from "../../../src/certs/commands.js";
 import { ACME_WEBROOT } from "../../../src/config/schema/tls.js";
+import { COLOR_SOCKET_DIR } from "../../../src/render/from-config/nginx.js";
+import { nginxSocketsDropIn, tmpfilesLine, tmpfilesPath } from "../../../src/render/nginx-host-files.js";
 import { runText } from "./helpers.js";
 
 const bootstrap = readFileSync("playbooks/bootstrap.yml", "utf8");
@@ -26,6 +29,23 @@ describe("playbooks/bootstrap.yml", () => {
     expect(firewall?.task).toBe("firewall rules (inbound 22, 80, 443 only; Docker's tables untouched)");
     expect(firewall?.diffs?.[0]?.after).toContain("tcp dport { 22, 80, 443 } accept");
     expect(run.hosts.get("a")?.files.size).toBe(1);
+  });
+
+  it("installs the fixed files byte for byte as the deploy writes them (the helper only lets it read them)", async () => {
+    const file = (name: string) => readFileSync(`playbooks/files/${name}`, "utf8");
+    expect(file("slipway-run-slipway.tmpfiles.conf")).toBe(tmpfilesLine(COLOR_SOCKET_DIR));
+    expect(tmpfilesPath(COLOR_SOCKET_DIR)).toBe("/etc/tmpfiles.d/slipway-run-slipway.conf");
+    expect(file("nginx-slipway-sockets.conf")).toBe(nginxSocketsDropIn(COLOR_SOCKET_DIR));
+    expect(file("slipway-reload-nginx.sh")).toBe(deployHookScript());
+    const run = await runText(bootstrap, {
+      path: "playbooks/bootstrap.yml",
+      check: true,
+      extraVars: { deploy_public_keys: [key], acme_ca_bundle: "/etc/slipway/acme-ca.pem" },
+      config: { app: "shop" },
+    });
+    const dropIn = run.outcomes.find((o) => o.task.startsWith("certbot renewals trust"))?.diffs?.[0];
+    expect(dropIn?.path).toBe(DISTRO_SERVICE_DROPIN);
+    expect(dropIn?.after).toBe(caBundleDropIn("/etc/slipway/acme-ca.pem"));
   });
 
   it("root mode says so: NOPASSWD ALL and the docker group", async () => {
@@ -86,6 +106,27 @@ describe("playbooks/bootstrap.yml", () => {
     expect(nft).toContain("tcp dport { 2222 } accept\n");
     expect(nft).toContain(`    ${rule}\n`);
     expect(nft).not.toContain("80");
+  });
+
+  it("records the certificate's names and ACME settings slipway.yml gives each host for the helper's certbot verb", async () => {
+    const vars = {
+      slipway_certificate_names: ["shop.example.com", "api.shop.example.com"],
+      slipway_acme_server: "https://acme.example/dir",
+      slipway_acme_email: "ops@example.com",
+      slipway_acme_ca_bundle: "",
+    };
+    const run = await runText(bootstrap, {
+      path: "playbooks/bootstrap.yml",
+      check: true,
+      extraVars: { deploy_public_keys: [key] },
+      config: { app: "shop", proxy: { domains: ["shop.example.com"] } },
+      inventory: { hosts: { a: { address: "10.0.0.1", vars } }, groups: {} },
+    });
+    const record = run.outcomes.find((o) => o.task.startsWith("this app's record"))?.diffs?.[0]?.after ?? "";
+    expect(record).toContain(
+      "domains=shop.example.com api.shop.example.com\nacme_server=https://acme.example/dir\nacme_email=ops@example.com\nacme_ca_bundle=\n",
+    );
+    expect(run.outcomes.find((o) => o.task.startsWith("certbot renewals trust"))?.status).toBe("skipped");
   });
 
   it("creates the ACME webroot certbot and the nginx site use (one constant, also without tls in the config)", async () => {
