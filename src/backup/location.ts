@@ -4,6 +4,7 @@
  * or `docker exec -i CONTAINER` (the client inside the database's container).
  */
 import path from "node:path/posix";
+import { execInContainerPrefix } from "../commands/docker.js";
 import type { FileLocation, ServerLocation } from "./types.js";
 
 export type ResolvedServer =
@@ -14,27 +15,10 @@ export type ResolvedServer =
 export function toolPrefix(where: ResolvedServer, env: Record<string, string> = {}): string[] {
   const pairs = Object.entries(env).map(([key, value]) => `${key}=${value}`);
   if (where.kind === "container") {
-    return [
-      "docker",
-      "exec",
-      "-i",
-      ...(where.runAs ? ["-u", where.runAs] : []),
-      ...pairs.flatMap((pair) => ["-e", pair]),
-      where.container,
-    ];
+    return execInContainerPrefix(where.container, where.runAs, pairs);
   }
   const sudo = where.runAs ? ["sudo", "-n", "-u", where.runAs, "--"] : [];
   return [...sudo, ...(pairs.length > 0 ? ["env", ...pairs] : [])];
-}
-
-/** Lists the running container of a compose service; works with compose v1 and v2 (both set these labels). */
-export function composeContainerArgv(project: string | undefined, service: string): string[] {
-  const byProject = project ? ["--filter", `label=com.docker.compose.project=${project}`] : [];
-  return ["docker", "ps", "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
-}
-
-export function volumeMountpointArgv(volume: string): string[] {
-  return ["docker", "volume", "inspect", "--format", "{{ .Mountpoint }}", volume];
 }
 
 /** The file inside the volume; `inner` is relative to the volume root (a leading slash is allowed). */

@@ -1,8 +1,11 @@
 /** Turns a spec's location into something a recipe can use: a path on the host, or a tool prefix target. */
+
+import { composeContainerArgv } from "../commands/compose.js";
+import { volumeMountpointArgv } from "../commands/docker.js";
 import type { Resolved } from "./adapters/index.js";
 import { BackupError } from "./errors.js";
 import { capture, type ExecContext } from "./exec.js";
-import { composeContainerArgv, pathInVolume, volumeMountpointArgv } from "./location.js";
+import { pathInVolume } from "./location.js";
 import type { DatabaseSpec } from "./types.js";
 
 export async function resolveLocation(ctx: ExecContext, spec: DatabaseSpec): Promise<Resolved> {

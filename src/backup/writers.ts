@@ -1,19 +1,30 @@
 /** Stop/start commands for the usual kinds of app, so a restore (or DuckDB's copy) can pause the writers. */
-import { type ComposeFlavour, composeBinary } from "../remote/facts.js";
+import { composeBinary, composeStopArgv } from "../commands/compose.js";
+import { containersArgv } from "../commands/docker.js";
+import { systemctlArgv } from "../commands/systemd.js";
+import type { ComposeFlavour } from "../remote/facts.js";
 import type { Writers } from "./types.js";
 
 export function systemdWriters(units: readonly string[]): Writers {
-  return { stop: [["systemctl", "stop", ...units]], start: [["systemctl", "start", ...units]] };
+  return { stop: [systemctlArgv("stop", units)], start: [systemctlArgv("start", units)] };
 }
 
 export function containerWriters(containers: readonly string[]): Writers {
-  return { stop: [["docker", "stop", ...containers]], start: [["docker", "start", ...containers]] };
+  return { stop: [containersArgv("stop", containers)], start: [containersArgv("start", containers)] };
 }
 
 /** Compose v2 (`docker compose`) or v1 (`docker-compose`), as the host's facts say. */
 export function composeWriters(project: string, services: readonly string[], flavour: ComposeFlavour = "v2"): Writers {
   const base = [...composeBinary(flavour), "-p", project];
   return { stop: [[...base, "stop", ...services]], start: [[...base, "start", ...services]] };
+}
+
+/**
+ * The compose runtime's writers: the whole project of a color (a compose file names every writer). `start` only
+ * starts existing containers again, which is what putting the old color back needs. `base` is composeBase's argv.
+ */
+export function composeProjectWriters(base: readonly string[]): Writers {
+  return { stop: [composeStopArgv(base)], start: [[...base, "start"]] };
 }
 
 /**

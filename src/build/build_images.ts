@@ -1,3 +1,4 @@
+import { imageIdArgv } from "../commands/docker-image.js";
 import { SlipwayError } from "../errors.js";
 import {
   type BuildSecret,
@@ -6,7 +7,6 @@ import {
   dockerBuildCommand,
   dockerPushArgv,
   ghaCacheAvailable,
-  localImageIdArgv,
 } from "./commands.js";
 import type { GitInfo } from "./git_info.js";
 import { ociLabels } from "./labels.js";
@@ -204,6 +204,6 @@ async function chooseBuildx(builder: "auto" | "buildx" | "classic"): Promise<boo
 }
 
 async function localImageId(reference: string): Promise<string | null> {
-  const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+  const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
   return result.code === 0 ? result.stdout.trim() : null;
 }

@@ -1,6 +1,7 @@
 /**
- * Pure builders for the docker commands run on the runner. Nothing here runs anything: the builders return argv
- * arrays (and the environment they need) that unit tests check by exact value.
+ * Pure builders for the docker commands run on the runner (`docker build`, push, buildx detection). Nothing here runs
+ * anything: the builders return argv arrays (and the environment they need) that unit tests check by exact value.
+ * Registry login and image ids are the hosts' builders too: src/commands/docker-image.ts.
  */
 
 /** A build secret reaches BuildKit from an environment variable or a file; its value never appears in argv. */
@@ -81,21 +82,8 @@ export function dockerPushArgv(repository: string, tag: string): string[] {
   return ["docker", "push", `${repository}:${tag}`];
 }
 
-/** The password is written to stdin; only the user name and registry are in argv. */
-export function dockerLoginArgv(registry: string, username: string): string[] {
-  return ["docker", "login", "--username", username, "--password-stdin", registry];
-}
-
-export function dockerLogoutArgv(registry: string): string[] {
-  return ["docker", "logout", registry];
-}
-
 export function buildxVersionArgv(): string[] {
   return ["docker", "buildx", "version"];
-}
-
-export function localImageIdArgv(reference: string): string[] {
-  return ["docker", "image", "inspect", "--format", "{{.Id}}", reference];
 }
 
 /** True inside GitHub Actions when the cache service can be used by `type=gha`. */

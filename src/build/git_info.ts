@@ -21,20 +21,27 @@ export function gitInfoFromEnv(env: NodeJS.ProcessEnv): Partial<GitInfo> {
   return { commitSha: env.GITHUB_SHA, branch: branch ?? null, source: source ?? null };
 }
 
+/** The commit alone (what a deploy's release id needs): GITHUB_SHA in Actions, else one `git rev-parse HEAD`. */
+export async function detectCommit(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const fromEnv = gitInfoFromEnv(env).commitSha;
+  if (fromEnv) return fromEnv;
+  const result = await runLocal(["git", "rev-parse", "HEAD"], { cwd, check: false, step: "git info" });
+  const sha = result.code === 0 ? result.stdout.trim() : "";
+  if (sha) return sha;
+  throw new SlipwayError(`cannot tell the commit: ${cwd} is not a git checkout and GITHUB_SHA is not set`, {
+    host: "local",
+    step: "git info",
+    hint: "run from a git checkout, or give the commit explicitly (slipway build --commit <full sha>)",
+  });
+}
+
 export async function detectGitInfo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<GitInfo> {
   const fromEnv = gitInfoFromEnv(env);
   const git = async (...args: string[]) => {
     const result = await runLocal(["git", ...args], { cwd, check: false, step: "git info" });
     return result.code === 0 ? result.stdout.trim() : null;
   };
-  const commitSha = fromEnv.commitSha ?? (await git("rev-parse", "HEAD"));
-  if (!commitSha) {
-    throw new SlipwayError(`cannot tell the commit: ${cwd} is not a git checkout and GITHUB_SHA is not set`, {
-      host: "local",
-      step: "git info",
-      hint: "run from a git checkout, or give the commit explicitly (slipway build --commit <full sha>)",
-    });
-  }
+  const commitSha = await detectCommit(cwd, env);
   let branch = fromEnv.branch;
   if (branch === undefined) {
     const head = await git("rev-parse", "--abbrev-ref", "HEAD");

@@ -1,9 +1,9 @@
-import { $ } from "zx";
+import { spawn } from "node:child_process";
 import { SlipwayError } from "../errors.js";
 import { shJoin } from "../remote/quote.js";
 import { Redactor } from "../remote/redact.js";
 
-/** Runs docker (or git) on the runner through zx. Secrets reach processes through stdin or the environment only. */
+/** Runs docker (or git) on the runner. Secrets reach processes through stdin or the environment only. */
 export interface LocalRunOptions {
   /** Written to stdin (e.g. a registry password for `--password-stdin`). */
   input?: string;
@@ -27,46 +27,70 @@ export interface LocalRunResult {
 
 export class LocalCommandError extends SlipwayError {}
 
+/**
+ * Runs argv on the runner (no shell: each element is one argument). A program that cannot be started (not on PATH)
+ * throws with `check` and returns exit code 127 without it, as a shell would have. Throws LocalCommandError on a
+ * non-zero exit unless `check` is false.
+ */
 export async function runLocal(argv: readonly string[], options: LocalRunOptions = {}): Promise<LocalRunResult> {
   const [command, ...args] = argv;
   if (!command) throw new Error("an empty command cannot be run");
-  const process$ = $({
-    input: options.input,
-    env: { ...process.env, ...options.env },
-    cwd: options.cwd,
-    quiet: true,
-    nothrow: true,
-    verbose: false,
-  })`${command} ${args}`;
-  if (options.onLine) {
-    const onLine = options.onLine;
-    forEachLine(process$.stdout, (line) => onLine(line, "stdout"));
-    forEachLine(process$.stderr, (line) => onLine(line, "stderr"));
-  }
-  let output: Awaited<typeof process$>;
-  try {
-    output = await process$;
-  } catch (error) {
+  const redact = (text: string) => new Redactor(options.secrets).redact(text);
+  const output = await spawnCollect(command, args, options);
+  if (output.startError) {
+    if (options.check === false) return { code: 127, stdout: "", stderr: `${command}: ${output.startError.message}` };
     throw new LocalCommandError(`could not run ${command}`, {
       host: "local",
       step: options.step,
-      command: new Redactor(options.secrets).redact(shJoin(argv)),
-      cause: error,
+      command: redact(shJoin(argv)),
+      cause: output.startError,
       hint: `check that ${command} is installed and on PATH`,
     });
   }
-  const result = { code: output.exitCode, stdout: output.stdout, stderr: output.stderr };
+  const result = { code: output.code, stdout: output.stdout, stderr: output.stderr };
   if (options.check !== false && result.code !== 0) {
     throw new LocalCommandError(`${command} ${args[0] ?? ""} failed`.trim(), {
       host: "local",
       step: options.step,
-      command: new Redactor(options.secrets).redact(shJoin(argv)),
+      command: redact(shJoin(argv)),
       exitCode: result.code,
-      stderrTail: new Redactor(options.secrets).redact(tail(result.stderr || result.stdout, 20)),
+      stderrTail: redact(tail(result.stderr || result.stdout, 20)),
       hint: options.hint,
     });
   }
   return result;
+}
+
+/** The child's output and exit code, or the error that kept it from starting (ENOENT, EACCES). */
+function spawnCollect(
+  command: string,
+  args: readonly string[],
+  options: LocalRunOptions,
+): Promise<LocalRunResult & { startError?: Error }> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    // stdin is closed at once without input: nothing on the runner waits for a terminal.
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  if (options.onLine) {
+    const onLine = options.onLine;
+    forEachLine(child.stdout, (line) => onLine(line, "stdout"));
+    forEachLine(child.stderr, (line) => onLine(line, "stderr"));
+  }
+  // A child that exits without reading its stdin makes the write fail with EPIPE: its exit code tells what happened.
+  child.stdin.on("error", () => {});
+  child.stdin.end(options.input);
+  return new Promise((resolve) => {
+    child.on("error", (startError) => resolve({ code: null, stdout: "", stderr: "", startError: startError as Error }));
+    child.on("close", (code) =>
+      resolve({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }),
+    );
+  });
 }
 
 export function tail(text: string, lines: number): string {

@@ -1,4 +1,4 @@
-import { dockerLoginArgv, dockerLogoutArgv } from "./commands.js";
+import { registryLoginArgv, registryLogoutArgv } from "../commands/docker-image.js";
 import { runLocal } from "./local.js";
 import type { RegistryCredentials } from "./registry.js";
 
@@ -20,7 +20,7 @@ export function runnerCredentials(
 
 /** `docker login --password-stdin` on the runner: the password goes through stdin, never argv or logs. */
 export async function loginRunner(registry: string, credentials: RegistryCredentials): Promise<void> {
-  await runLocal(dockerLoginArgv(registry, credentials.username), {
+  await runLocal(registryLoginArgv(registry, credentials.username), {
     input: `${credentials.password}\n`,
     step: "registry login (runner)",
     secrets: [credentials.password],
@@ -29,5 +29,5 @@ export async function loginRunner(registry: string, credentials: RegistryCredent
 }
 
 export async function logoutRunner(registry: string): Promise<void> {
-  await runLocal(dockerLogoutArgv(registry), { step: "registry logout (runner)", check: false });
+  await runLocal(registryLogoutArgv(registry), { step: "registry logout (runner)", check: false });
 }

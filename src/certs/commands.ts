@@ -1,36 +1,9 @@
 /**
- * Pure builders: the exact argv and file contents the certificate step runs and writes. Unit tests check these by
- * value; src/certs/ensure.ts runs them.
+ * Pure builders of the files the certificate step writes: the renewal units and the deploy hook. Unit tests check
+ * them by value; the argv it runs is built in src/commands/ (certbot.ts, systemd.ts).
  */
 import { environmentAssignment, systemdPath } from "../render/systemd-values.js";
 import { type CertSpec, LETSENCRYPT_DIR } from "./spec.js";
-
-/** certbot through the running nginx: the challenge file lands in the webroot nginx already serves. */
-export function certbotCertonlyArgv(spec: CertSpec): string[] {
-  return [
-    "certbot",
-    "certonly",
-    "--webroot",
-    "-w",
-    spec.webroot,
-    ...spec.domains.flatMap((d) => ["-d", d]),
-    "--server",
-    spec.acmeServer,
-    "--non-interactive",
-    "--agree-tos",
-    "-m",
-    spec.email,
-    ...(spec.staging ? ["--staging"] : []),
-    "--cert-name",
-    spec.certName,
-    "--keep-until-expiring",
-  ];
-}
-
-/** The environment certbot needs: only the CA bundle of a private ACME server (a path, not a secret). */
-export function certbotEnv(spec: CertSpec): Record<string, string> {
-  return spec.caBundle ? { REQUESTS_CA_BUNDLE: spec.caBundle } : {};
-}
 
 export const DEPLOY_HOOK_PATH = `${LETSENCRYPT_DIR}/renewal-hooks/deploy/slipway-reload-nginx.sh`;
 
@@ -43,19 +16,6 @@ export function deployHookScript(nginxBinary = "/usr/sbin/nginx"): string {
     `${nginxBinary} -t -q && systemctl reload nginx`,
     "",
   ].join("\n");
-}
-
-/** `loaded` when the unit exists, `not-found` otherwise (exit 0 either way). */
-export function unitLoadStateArgv(unit: string): string[] {
-  return ["systemctl", "show", "--property=LoadState", "--value", unit];
-}
-
-export function enableTimerArgv(timer: string): string[] {
-  return ["systemctl", "enable", "--now", timer];
-}
-
-export function isEnabledArgv(unit: string): string[] {
-  return ["systemctl", "is-enabled", unit];
 }
 
 export const DISTRO_TIMER = "certbot.timer";

@@ -4,8 +4,8 @@
  * installed (nginx -t, graceful reload). A second run changes nothing.
  */
 import type { SlipwayConfig } from "../config/schema.js";
+import { applyNginxSite } from "../install/apply.js";
 import type { RemoteHost } from "../remote/types.js";
-import { applyNginxSite } from "../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig } from "../render/from-config/index.js";
 import type { Color } from "../render/model.js";
 import type { StepOptions } from "./files.js";

@@ -1,4 +1,6 @@
 /** Small I/O helpers shared by the certificate steps: write a file only when it differs, report without writing in check mode. */
+
+import { mkdirsArgv } from "../commands/files.js";
 import type { RemoteHost } from "../remote/types.js";
 
 export interface StepOptions {
@@ -20,7 +22,7 @@ export async function ensureFile(
     return current?.toString("utf8") !== content;
   }
   const dir = path.slice(0, path.lastIndexOf("/"));
-  await host.exec(["mkdir", "-p", "--", dir], { become: options.become, step: options.step });
+  await host.exec(mkdirsArgv([dir]), { become: options.become, step: options.step });
   const result = await host.putFile(path, content, { mode, become: options.become, step: options.step });
   return result.changed;
 }

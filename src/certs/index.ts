@@ -1,7 +1,6 @@
 /** Certificates (DESIGN step 11): certbot --webroot through the running nginx, renewal, then the HTTPS site. */
+export { certbotCertonlyArgv, certbotEnv } from "../commands/certbot.js";
 export {
-  certbotCertonlyArgv,
-  certbotEnv,
   DEPLOY_HOOK_PATH,
   deployHookScript,
   renewServiceUnit,

@@ -3,9 +3,11 @@
  * certbot answers the http-01 challenge by writing into the webroot the running nginx already serves, so nginx
  * never stops.
  */
+
+import { certbotCertonlyArgv, certbotEnv } from "../commands/certbot.js";
+import { mkdirsArgv, readableFileArgv } from "../commands/files.js";
 import { shJoin } from "../remote/quote.js";
 import type { RemoteHost } from "../remote/types.js";
-import { certbotCertonlyArgv, certbotEnv } from "./commands.js";
 import { CertificateError } from "./errors.js";
 import type { StepOptions } from "./files.js";
 import { type CertState, certState, describeCertState } from "./inspect.js";
@@ -39,7 +41,7 @@ export async function ensureCertificate(
   if (options.check) {
     return { changed: true, before, after: before, msg: `${describeCertState(before)}: would run certbot` };
   }
-  await host.exec(["mkdir", "-p", "--", spec.webroot], { become: options.become, step });
+  await host.exec(mkdirsArgv([spec.webroot]), { become: options.become, step });
   const argv = certbotCertonlyArgv(spec);
   const run = await host.exec(argv, {
     become: options.become,
@@ -76,7 +78,7 @@ export async function ensureCertificate(
  */
 async function checkCaBundle(host: RemoteHost, spec: CertSpec, become: boolean, step: string): Promise<void> {
   if (!spec.caBundle) return;
-  const probe = await host.exec(["test", "-f", spec.caBundle, "-a", "-r", spec.caBundle], {
+  const probe = await host.exec(readableFileArgv(spec.caBundle), {
     become,
     check: false,
     step,

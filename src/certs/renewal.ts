@@ -2,6 +2,8 @@
  * Renewal: certbot's own certbot.timer when the distribution ships it (plus a drop-in with the private CA bundle),
  * else a slipway timer; in both cases a deploy hook reloads nginx after a renewal, only when `nginx -t` passes.
  */
+
+import { daemonReloadArgv, systemctlArgv, unitLoadStateArgv } from "../commands/systemd.js";
 import type { RemoteHost } from "../remote/types.js";
 import {
   caBundleDropIn,
@@ -9,13 +11,10 @@ import {
   DISTRO_SERVICE_DROPIN,
   DISTRO_TIMER,
   deployHookScript,
-  enableTimerArgv,
-  isEnabledArgv,
   renewServiceUnit,
   renewTimerUnit,
   SLIPWAY_RENEW_SERVICE,
   SLIPWAY_RENEW_TIMER,
-  unitLoadStateArgv,
 } from "./commands.js";
 import { ensureFile, type StepOptions } from "./files.js";
 import type { CertSpec } from "./spec.js";
@@ -59,14 +58,14 @@ export async function ensureRenewal(
     }
   }
   if (unitsChanged && !options.check) {
-    await host.exec(["systemctl", "daemon-reload"], { become: options.become, step });
+    await host.exec(daemonReloadArgv(), { become: options.become, step });
   }
 
-  const enabled = await host.exec(isEnabledArgv(timer), { become: options.become, check: false, step });
-  const active = await host.exec(["systemctl", "is-active", timer], { become: options.become, check: false, step });
+  const enabled = await host.exec(systemctlArgv("is-enabled", [timer]), { become: options.become, check: false, step });
+  const active = await host.exec(systemctlArgv("is-active", [timer]), { become: options.become, check: false, step });
   if (enabled.stdout.trim() !== "enabled" || active.stdout.trim() !== "active") {
     actions.push(`enable and start ${timer}`);
-    if (!options.check) await host.exec(enableTimerArgv(timer), { become: options.become, step });
+    if (!options.check) await host.exec(systemctlArgv("enable", [timer], ["--now"]), { become: options.become, step });
   }
   return { changed: actions.length > 0, timer, actions };
 }

@@ -153,6 +153,7 @@ export async function runPlaybookCommand(
     hooksFile: target.hooksFile,
   });
   const reporter = consoleReporter({ verbose: options.verbose, write: options.json ? run.writeErr : run.write });
+  for (const warning of playbook.warnings ?? []) reporter.warn?.(warning);
   const list = (v?: string) =>
     v
       ? v

@@ -1,5 +1,6 @@
 /**
- * The one `docker run` builder, for the deploy's container runtime (src/deploy/container/run-spec.ts) and the
+ * Pure argv builders of docker on a host (containers and volumes; images are in docker-image.ts). The one
+ * `docker run` builder is here, for the deploy's container runtime (src/deploy/container/run-spec.ts) and the
  * `docker_container` playbook module. The argv carries a `slipway.spec` label, a hash of everything else in it, so a
  * later run can tell whether the running container already is the one it would start (same hash: leave it).
  */
@@ -63,4 +64,76 @@ export function containerRunArgv(run: ContainerRun): { argv: string[]; spec: str
   const spec = specHash(base);
   const at = base.length - (run.command?.length ?? 0) - 1;
   return { argv: [...base.slice(0, at), "--label", `slipway.spec=${spec}`, ...base.slice(at)], spec };
+}
+
+/** A string command runs through `sh -c` (like a compose string command); a list is the argv itself. */
+export function containerCommandArgv(command: string | string[] | undefined): string[] {
+  if (command === undefined) return [];
+  return typeof command === "string" ? ["sh", "-c", command] : command;
+}
+
+/** `sh -c` script: `docker rm --force -- $1`, whatever it says, then runs the rest of the arguments (docker run). */
+export const REPLACE_CONTAINER = 'docker rm --force -- "$1" >/dev/null 2>&1; shift; exec "$@"';
+
+/** One round trip: remove a container of this name (running or stopped, its failure ignored), then `runArgv`. */
+export function replaceContainerArgv(name: string, runArgv: readonly string[]): string[] {
+  return ["sh", "-c", REPLACE_CONTAINER, "sh", name, ...runArgv];
+}
+
+/** `docker start|stop [flags] <names...>`, e.g. flags `--` or `--time 30 --`. */
+export function containersArgv(
+  verb: "start" | "stop",
+  names: readonly string[],
+  flags: readonly string[] = [],
+): string[] {
+  return ["docker", verb, ...flags, ...names];
+}
+
+/** Stop giving each container `timeoutS` seconds between SIGTERM and SIGKILL. */
+export function stopContainersArgv(names: readonly string[], timeoutS: number): string[] {
+  return containersArgv("stop", names, ["--time", String(timeoutS), "--"]);
+}
+
+export function removeContainersArgv(names: readonly string[]): string[] {
+  return ["docker", "rm", "--force", "--", ...names];
+}
+
+/** `docker inspect --format <format> <names...>`: one line per container or image; exit 1 if any is missing. */
+export function dockerInspectArgv(format: string, names: readonly string[]): string[] {
+  return ["docker", "inspect", "--format", format, ...names];
+}
+
+/** `docker inspect` of the spec label and running state: prints `<spec> <running>` per container. */
+export function specStateArgv(names: readonly string[]): string[] {
+  return dockerInspectArgv('{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', names);
+}
+
+/** `<image id>|<running>|<spec label>` of one container (the docker_container module's view). */
+export function containerStateArgv(name: string): string[] {
+  const format = '{{.Image}}|{{.State.Running}}|{{index .Config.Labels "slipway.spec"}}';
+  return ["docker", "container", "inspect", "--format", format, "--", name];
+}
+
+/** The last `lines` of a container's output, stderr merged into stdout. */
+export function containerLogsArgv(name: string, lines: number): string[] {
+  return ["sh", "-c", 'docker logs --tail "$1" -- "$2" 2>&1', "sh", String(lines), name];
+}
+
+/** Runs a tool inside a container (`docker exec -i`, stdin kept), as `runAs` and with `env` when given. */
+export function execInContainerPrefix(container: string, runAs?: string, env: readonly string[] = []): string[] {
+  return ["docker", "exec", "-i", ...(runAs ? ["-u", runAs] : []), ...env.flatMap((pair) => ["-e", pair]), container];
+}
+
+export function volumeMountpointArgv(volume: string): string[] {
+  return ["docker", "volume", "inspect", "--format", "{{ .Mountpoint }}", volume];
+}
+
+/** Exit 0 when `inner` (relative to the volume root) exists inside the docker volume. */
+export function volumeHasPathArgv(volume: string, inner: string): string[] {
+  const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
+  return ["sh", "-c", script, "sh", volume, inner];
+}
+
+export function removeVolumesArgv(volumes: readonly string[]): string[] {
+  return ["docker", "volume", "rm", "--force", "--", ...volumes];
 }

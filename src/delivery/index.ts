@@ -1,4 +1,4 @@
-export * from "./commands.js";
+export * from "../commands/docker-image.js";
 export * from "./login.js";
 export * from "./progress.js";
 export * from "./progress_printer.js";

@@ -1,5 +1,5 @@
+import { registryLoginArgv, registryLogoutArgv } from "../commands/docker-image.js";
 import type { RemoteHost } from "../remote/types.js";
-import { hostLoginArgv, hostLogoutArgv } from "./commands.js";
 
 /** A host's own credentials for a registry (each host logs in itself: a runner login does not cross the SSH hop). */
 export interface HostRegistryLogin {
@@ -10,7 +10,7 @@ export interface HostRegistryLogin {
 
 /** `docker login --password-stdin` on the host: the password travels in the SSH channel's stdin, never in argv. */
 export async function loginHost(host: RemoteHost, login: HostRegistryLogin): Promise<void> {
-  await host.exec(hostLoginArgv(login.registry, login.username), {
+  await host.exec(registryLoginArgv(login.registry, login.username), {
     stdin: `${login.password}\n`,
     step: "registry login",
     timeoutMs: 60_000,
@@ -18,7 +18,7 @@ export async function loginHost(host: RemoteHost, login: HostRegistryLogin): Pro
 }
 
 export async function logoutHost(host: RemoteHost, registry: string): Promise<void> {
-  await host.exec(hostLogoutArgv(registry), { step: "registry logout", check: false, timeoutMs: 30_000 });
+  await host.exec(registryLogoutArgv(registry), { step: "registry logout", check: false, timeoutMs: 30_000 });
 }
 
 /** Runs `work` logged in to the registry (when a login is given) and logs out on every exit path. */

@@ -1,11 +1,11 @@
-import type { RemoteHost } from "../remote/types.js";
 import {
   containerImagesArgv,
   inspectImagesArgv,
   listContainersArgv,
   listRepositoryImagesArgv,
   removeImageArgv,
-} from "./commands.js";
+} from "../commands/docker-image.js";
+import type { RemoteHost } from "../remote/types.js";
 import { type HostImage, type PrunePlan, planImagePrune, type ReleaseImages } from "./prune_plan.js";
 
 export interface PruneOptions {

@@ -1,6 +1,6 @@
+import { imageIdArgv, pullArgv, tagArgv } from "../commands/docker-image.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { imageIdArgv, pullArgv, tagArgv } from "./commands.js";
 import { type HostRegistryLogin, withHostLogin } from "./login.js";
 import { PullProgressTracker } from "./progress.js";
 import type { DeliveredImage, DeliveryProgressEvent, HostDeliveryResult, ImageToDeliver } from "./types.js";

@@ -1,12 +1,11 @@
 import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { createGzip } from "node:zlib";
-import { localImageIdArgv } from "../build/commands.js";
 import { runLocal } from "../build/local.js";
+import { imageIdArgv, loadArgv, saveArgv, tagArgv } from "../commands/docker-image.js";
 import { SlipwayError } from "../errors.js";
 import { shJoin } from "../remote/quote.js";
 import type { RemoteHost } from "../remote/types.js";
-import { loadArgv, saveArgv, tagArgv } from "./commands.js";
 import { asSlipwayError, hostImageId } from "./pull.js";
 import type { DeliveredImage, DeliveryProgressEvent, HostDeliveryResult, ImageToDeliver } from "./types.js";
 
@@ -179,7 +178,7 @@ async function streamToHosts(
 }
 
 async function localImageId(reference: string): Promise<string> {
-  const result = await runLocal(localImageIdArgv(reference), {
+  const result = await runLocal(imageIdArgv(reference), {
     step: "image id",
     hint: `build the image first: ${reference} is not on this machine`,
   });

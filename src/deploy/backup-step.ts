@@ -2,9 +2,11 @@
 import { dirname } from "node:path";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
 import { copyToRunner, createBackup, restoreBackup } from "../backup/index.js";
-import { composeContainerArgv } from "../backup/location.js";
 import { checkBackupTool } from "../backup/tool.js";
 import type { DatabaseSpec, Writers } from "../backup/types.js";
+import { composeContainerArgv } from "../commands/compose.js";
+import { volumeHasPathArgv } from "../commands/docker.js";
+import { ownedTreeArgv, testArgv } from "../commands/files.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -43,8 +45,7 @@ export async function prepareDatabaseDir(host: RemoteHost, config: SlipwayConfig
   const first = Object.keys(config.services)[0] ?? "";
   const owner = db.owner ?? (config.runtime === "systemd" ? serviceUser(config, first) : user);
   if (config.runtime === "systemd" && !db.owner) await ensureSystemUser(host, owner);
-  const script = 'test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U -- "$1")" = "$2" ] || chown -R -- "$2" "$1"';
-  await host.exec(["sh", "-c", script, "sh", dir, owner], { become: true, step: "database dir" });
+  await host.exec(ownedTreeArgv(dir, owner), { become: true, step: "database dir" });
 }
 
 /**
@@ -57,14 +58,13 @@ export async function fileDatabaseState(
 ): Promise<{ exists: boolean; where: string } | null> {
   if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return composeServerState(host, spec);
   if (spec.location.kind === "file") {
-    const exists = await host.exec(["test", "-e", spec.location.path], { check: false, become: true });
+    const exists = await host.exec(testArgv("-e", spec.location.path), { check: false, become: true });
     return { exists: exists.code === 0, where: spec.location.path };
   }
   if (spec.location.kind === "volume") {
     // A container app's volume (or the file in it) does not exist until a container made it.
-    const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
     const { volume, path } = spec.location;
-    const exists = await host.exec(["sh", "-c", script, "sh", volume, path], { check: false, become: true });
+    const exists = await host.exec(volumeHasPathArgv(volume, path), { check: false, become: true });
     return { exists: exists.code === 0, where: `${volume}:${path}` };
   }
   return null;

@@ -5,24 +5,25 @@
  * for a one-writer database like DuckDB, the config says `strategy: stop-first`). Compose v2 (`docker compose`) is used
  * when the host has it, else v1 (`docker-compose`).
  */
-import type { Color, SlipwayConfig } from "../config/index.js";
-import { SlipwayError } from "../errors.js";
-import type { ComposeFlavour } from "../remote/facts.js";
-import type { RemoteHost } from "../remote/types.js";
-import { applyComposeFile } from "../render/apply.js";
-import { composeProjectName } from "../render/compose.js";
-import { stopTimeoutSeconds } from "../render/from-config/common.js";
-import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
 
-import { ensureAccessories } from "./compose/accessories.js";
+import { composeProjectWriters } from "../backup/writers.js";
 import {
   composeBase,
   composeLogsArgv,
-  composeProjectWriters,
   composeStopArgv,
   composeUpArgv,
   runningContainersArgv,
-} from "./compose/commands.js";
+} from "../commands/compose.js";
+import { mergeStderrArgv, mkdirsArgv, parentDir, testArgv } from "../commands/files.js";
+import type { Color, SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
+import { applyComposeFile } from "../install/apply.js";
+import type { ComposeFlavour } from "../remote/facts.js";
+import type { RemoteHost } from "../remote/types.js";
+import { composeProjectName } from "../render/compose.js";
+import { stopTimeoutSeconds } from "../render/from-config/common.js";
+import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
+import { ensureAccessories } from "./compose/accessories.js";
 import { buildAction } from "./container/delivery.js";
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
@@ -112,7 +113,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           if ((await host.readFile(env.path, asRoot))?.toString("utf8") !== content) actions.push(`write ${env.path}`);
           continue;
         }
-        await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], asRoot);
+        await host.exec(mkdirsArgv([parentDir(env.path)]), asRoot);
         const e = await host.putFile(env.path, content, { mode: 0o600, become: true, step: "env file" });
         if (e.changed) actions.push(`wrote ${env.path}`);
         changed ||= e.changed;
@@ -125,7 +126,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       changed ||= accessories.changed;
       if (Object.keys(images).length === services.length) {
         const file = composeFilePath(config, color);
-        if (!input.check) await host.exec(["mkdir", "-p", "--", file.replace(/\/[^/]*$/, "")], asRoot);
+        if (!input.check) await host.exec(mkdirsArgv([parentDir(file)]), asRoot);
         const model = composeFromConfig(colored, { color, images });
         const applied = await applyComposeFile(host, model, {
           path: file,
@@ -143,7 +144,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       }
       if (!input.check) {
         const release = paths.release(input.releaseId);
-        await host.exec(["mkdir", "-p", "--", release], { step: "stage" });
+        await host.exec(mkdirsArgv([release]), { step: "stage" });
         await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, images), {
           mode: 0o644,
           step: "stage",
@@ -164,7 +165,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     async stop(color) {
       await detect();
       const file = composeFilePath(config, color);
-      if ((await host.exec(["test", "-f", file], { ...asRoot, check: false })).code !== 0) return;
+      if ((await host.exec(testArgv("-f", file), { ...asRoot, check: false })).code !== 0) return;
       const timeoutS = stopTimeoutSeconds(config);
       await host.exec(composeStopArgv(base(color), timeoutS), {
         ...asRoot,
@@ -182,7 +183,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     },
     async logs(color, lines) {
       await detect();
-      const argv = ["sh", "-c", '"$@" 2>&1', "sh", ...composeLogsArgv(base(color), lines)];
+      const argv = mergeStderrArgv(composeLogsArgv(base(color), lines));
       return (await host.exec(argv, { ...asRoot, check: false })).stdout;
     },
   };

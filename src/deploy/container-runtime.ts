@@ -6,19 +6,18 @@
  */
 
 import { containerWriters } from "../backup/writers.js";
+import { containerLogsArgv, replaceContainerArgv, specStateArgv, stopContainersArgv } from "../commands/docker.js";
+import { mkdirsArgv, parentDir } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
 import { serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
-import { containerName, dockerRunArgv, inspectArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
+import { containerName, dockerRunArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
 import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
-
-/** `sh -c` script: `docker rm --force -- $1`, whatever it says, then runs the rest of the arguments (docker run). */
-const REPLACE_CONTAINER = 'docker rm --force -- "$1" >/dev/null 2>&1; shift; exec "$@"';
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -35,7 +34,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
   async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
     return Promise.all(
       names(color).map(async (name) => {
-        const r = await host.exec(inspectArgv([name]), { become: true, check: false, step: "inspect" });
+        const r = await host.exec(specStateArgv([name]), { become: true, check: false, step: "inspect" });
         if (r.code !== 0) return null;
         const [spec = "", running = ""] = r.stdout.trim().split(" ");
         return { spec, running: running === "true" };
@@ -77,7 +76,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
             changed = true;
           }
         } else {
-          await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], { become: true });
+          await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
           const e = await host.putFile(env.path, envContent, { mode: 0o600, become: true, step: "env file" });
           if (e.changed) actions.push(`wrote ${env.path}`);
           changed ||= e.changed;
@@ -114,7 +113,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       // A release directory, so `current` -> releases/<id> points at something: what the release ran.
       const release = paths.release(input.releaseId);
       if (!input.check) {
-        await host.exec(["mkdir", "-p", "--", release], { step: "stage" });
+        await host.exec(mkdirsArgv([release]), { step: "stage" });
         await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, input.images), {
           mode: 0o644,
           step: "stage",
@@ -136,7 +135,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         const name = names(color)[i] as string;
         // A container of this name from an earlier deploy (running or stopped) gives way to the new one: one round
         // trip for both (the removal's own failure, e.g. no such container, does not matter).
-        await host.exec(["sh", "-c", REPLACE_CONTAINER, "sh", name, ...argv], {
+        await host.exec(replaceContainerArgv(name, argv), {
           become: true,
           step: "start",
           timeoutMs: 120_000,
@@ -145,7 +144,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     },
     async stop(color) {
       const timeoutS = stopTimeoutSeconds(config);
-      await host.exec(["docker", "stop", "--time", String(timeoutS), "--", ...names(color)], {
+      await host.exec(stopContainersArgv(names(color), timeoutS), {
         become: true,
         check: false,
         step: "stop",
@@ -158,7 +157,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     async logs(color, lines) {
       const out: string[] = [];
       for (const name of names(color)) {
-        const r = await host.exec(["sh", "-c", 'docker logs --tail "$1" -- "$2" 2>&1', "sh", String(lines), name], {
+        const r = await host.exec(containerLogsArgv(name, lines), {
           become: true,
           check: false,
         });

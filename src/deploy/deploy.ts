@@ -2,7 +2,7 @@
  * deploy() and rollback(): connect to every chosen host and run the per-host flow on all of them in parallel, then
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
-import { detectGitInfo } from "../build/git_info.js";
+import { detectCommit } from "../build/git_info.js";
 import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
@@ -17,7 +17,7 @@ import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
-import { formatRecap } from "./recap.js";
+import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
@@ -74,6 +74,7 @@ async function planThenRun(
     runtime: (host: RemoteHost) => ColorRuntime;
     /** The host's own run (a rollback takes its release from the host's history). */
     runOf: (host: RemoteHost) => Promise<BaseRun>;
+    tally: StepTally;
   },
 ): Promise<{ plan?: DeployResult; hosts: HostResult[]; release: string }> {
   const prepared = new Map<string, PreparedHost>();
@@ -96,7 +97,7 @@ async function planThenRun(
   // Every host already runs it: the result names the live release (its id may be older than this run's).
   const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : undefined;
   release = same ?? release;
-  const recap = formatRecap(ctx.kind, release, planned, (Date.now() - ctx.started) / 1000, true);
+  const recap = formatRecap(ctx.kind, release, planned, (Date.now() - ctx.started) / 1000, true, ctx.tally);
   base.sink({ kind: "log", level: "info", message: recap });
   const plan = resultOf(planned, release, base, recap);
   if (!plan.ok || planned.every((h) => h.status === "ok") || !(await ctx.confirm(plan))) {
@@ -122,7 +123,13 @@ async function onEveryHost(
   const started = Date.now();
   // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
   const redactor = (input.redactor ?? new Redactor()).addAll(Object.values(input.secrets));
-  let base: BaseRun = { ...input, sink: (event) => input.sink(redactor.redactValue(event)) };
+  // The recap counts the steps the events report, so it says what the progress said.
+  const tally: StepTally = new Map();
+  const sink: BaseRun["sink"] = (event) => {
+    tallyEvent(tally, event);
+    input.sink(redactor.redactValue(event));
+  };
+  let base: BaseRun = { ...input, sink };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
   const pool = new ConnectionPool({ redactor });
@@ -141,9 +148,9 @@ async function onEveryHost(
     if (confirm && !base.check) {
       const from = base;
       const runOf = async (host: RemoteHost) => (perHost ? hostSpecific(from, host) : from);
-      const ran = await planThenRun(connected, base, { kind, started, confirm, runtime, runOf });
+      const ran = await planThenRun(connected, base, { kind, started, confirm, runtime, runOf, tally });
       if (ran.plan) return ran.plan;
-      return finalResult(kind, ran.release, ran.hosts, started, base);
+      return finalResult(kind, ran.release, ran.hosts, started, base, tally);
     }
     const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
@@ -164,7 +171,7 @@ async function onEveryHost(
   } finally {
     await pool.closeAll();
   }
-  return finalResult(kind, release, hosts, started, base);
+  return finalResult(kind, release, hosts, started, base, tally);
 }
 
 /** The recap (reported) and the result of a run. */
@@ -174,8 +181,9 @@ function finalResult(
   hosts: HostResult[],
   started: number,
   base: BaseRun,
+  tally: StepTally,
 ): DeployResult {
-  const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000, base.check);
+  const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000, base.check, tally);
   base.sink({ kind: "log", level: "info", message: recap });
   return resultOf(hosts, release, base, recap);
 }
@@ -196,9 +204,7 @@ function hostEnd(base: BaseRun, result: HostResult): HostResult {
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { config } = options;
-  const commit =
-    options.commit ??
-    (await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => ({ commitSha: "local" }))).commitSha;
+  const commit = options.commit ?? (await detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local"));
   const id = options.releaseId ?? releaseId(commit, new Date());
   if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
   checkDeployHooks(config);

@@ -1,15 +1,16 @@
 /**
  * slipway.yml `hooks.before_switch` / `hooks.after_switch` during a deploy. The tasks run through the engine (the same
- * parser and modules as `slipway run`): a one-task playbook `hook: NAME` filled from the config, run against the
- * host's already-open connection (no second SSH session). The deploy flow decides what a failure means.
+ * parser and modules as `slipway run`): the hook point's tasks parsed from the config (engine parseHookPoint) and run
+ * on the host's already-open connection (engine runTasks: no second SSH session). The deploy flow decides what a
+ * failure means.
  */
 
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { hooksFromConfig } from "../engine/parse/hooks.js";
-import { parsePlaybookText } from "../engine/parse/playbook.js";
+import { parseHookPoint } from "../engine/parse/playbook.js";
 import { formatOutcome } from "../engine/reporter.js";
-import { runPlaybook } from "../engine/run.js";
-import type { TaskOutcome } from "../engine/types.js";
+import { runTasks } from "../engine/run-tasks.js";
+import type { Task, TaskOutcome } from "../engine/types.js";
 import { SlipwayError } from "../errors.js";
 import { defaultRegistry } from "../modules/index.js";
 import { Redactor } from "../remote/index.js";
@@ -45,27 +46,27 @@ export function hookVars(config: SlipwayConfig, input: HookVarsInput): Record<st
   };
 }
 
-/** The playbook that runs one hook point on one host (JSON is YAML; the host name is quoted by it). */
-export function hookPlaybookText(name: DeployHookName, hostName: string): string {
-  const play = { name: `hook ${name}`, hosts: hostName, gather_facts: true, tasks: [{ hook: name }] };
-  return `${JSON.stringify([play], null, 2)}\n`;
-}
-
 /**
  * Parses every hook point of slipway.yml as a deploy will (modules, their arguments, keywords), without a host: a
  * hook the deploy would refuse is refused by `slipway validate` and before any deploy connects. Throws the parser's
- * ConfigError (each problem with its file:line:col in slipway.yml).
+ * ConfigError (each problem with its file:line:col in slipway.yml). Returns the warnings (renamed module arguments),
+ * `file:line:col: where: message` each.
  */
-export function checkDeployHooks(config: SlipwayConfig): void {
-  const modules = defaultRegistry();
+export function checkDeployHooks(config: SlipwayConfig): string[] {
+  const warnings: string[] = [];
   for (const name of ["before_switch", "after_switch"] as const) {
-    if (hookTaskCount(config, name) === 0) continue;
-    parsePlaybookText(hookPlaybookText(name, "all"), `${config.source.dir}/.slipway-hook.yml`, {
-      modules,
-      hooks: hooksFromConfig(config as unknown as { hooks: Record<string, readonly unknown[]> }),
-      hooksFile: config.source.file,
-    });
+    if (hookTaskCount(config, name) > 0) warnings.push(...hookTasks(config, name).warnings);
   }
+  return warnings;
+}
+
+/** Hook point `name` of slipway.yml parsed into engine tasks (problems at their file:line:col in slipway.yml). */
+function hookTasks(config: SlipwayConfig, name: DeployHookName): { tasks: Task[]; warnings: string[] } {
+  return parseHookPoint(name, {
+    modules: defaultRegistry(),
+    hooks: hooksFromConfig(config as unknown as { hooks: Record<string, readonly unknown[]> }),
+    hooksFile: config.source.file,
+  });
 }
 
 /** Number of tasks slipway.yml puts at this hook point (0: nothing to run). */
@@ -89,18 +90,6 @@ export function hookFailure(hostName: string, name: DeployHookName, failed: Task
   });
 }
 
-/** Keeps the deploy's connection open: the engine closes the connections it used when its run ends. */
-function borrowed(host: RemoteHost): RemoteHost {
-  return {
-    name: host.name,
-    exec: (argv, options) => host.exec(argv, options),
-    putFile: (path, content, options) => host.putFile(path, content, options),
-    readFile: (path, options) => host.readFile(path, options),
-    facts: (options) => host.facts(options),
-    close: async () => {},
-  };
-}
-
 export interface RunHookOptions {
   config: SlipwayConfig;
   name: DeployHookName;
@@ -118,21 +107,15 @@ export async function runDeployHook(host: RemoteHost, options: RunHookOptions): 
   const { config, name } = options;
   const count = hookTaskCount(config, name);
   if (count === 0) return 0;
-  const modules = defaultRegistry();
-  const playbook = parsePlaybookText(hookPlaybookText(name, host.name), `${config.source.dir}/.slipway-hook.yml`, {
-    modules,
-    hooks: hooksFromConfig(config as unknown as { hooks: Record<string, readonly unknown[]> }),
-    hooksFile: config.source.file,
-  });
-  const redactor = new Redactor(Object.values(options.secrets));
-  const result = await runPlaybook(playbook, {
-    inventory: { hosts: { [host.name]: { address: host.name } }, groups: {} },
-    connect: async () => borrowed(host),
-    modules,
+  const { tasks, warnings } = hookTasks(config, name);
+  for (const warning of warnings) options.report(`  hook ${name}: ${warning}`);
+  const result = await runTasks(tasks, [{ name: host.name, remote: host }], {
+    name: `hook ${name}`,
+    modules: defaultRegistry(),
     check: options.check,
     config: config as unknown as Record<string, unknown>,
     extraVars: options.vars,
-    redactor,
+    redactor: new Redactor(Object.values(options.secrets)),
     reporter: {
       outcome: (o) => {
         for (const line of formatOutcome(o).split("\n")) options.report(`  hook ${name}: ${line}`);

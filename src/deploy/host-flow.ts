@@ -4,6 +4,7 @@
  * run's error carries what the undo chain did, and an unlock failure is reported beside it, never instead of it.
  */
 import { createHash } from "node:crypto";
+import { systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import { describeHolder, holderAlive, readLockHolder, releaseLock } from "../lock/lock.js";
@@ -64,8 +65,8 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
     writersOf: (color: Color) =>
       sudoWriters(
         runtime.writers?.(color) ?? {
-          stop: [["systemctl", "stop", ...runtime.names(color)]],
-          start: [["systemctl", "start", ...runtime.names(color)]],
+          stop: [systemctlArgv("stop", runtime.names(color))],
+          start: [systemctlArgv("start", runtime.names(color))],
         },
       ),
     history: live.history,

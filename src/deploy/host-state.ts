@@ -1,4 +1,6 @@
 /** Reading and writing a host's deploy state: the release history, the live release (`current`) and color. */
+
+import { swapSymlinkArgv } from "../commands/files.js";
 import type { Color } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { parseHistory, type ReleaseHistory, renderHistory } from "./history.js";
@@ -30,9 +32,8 @@ export async function writeHistory(host: RemoteHost, paths: DeployPaths, history
 
 /** `current` -> releases/<id> and `color`, each replaced atomically (symlink via rename). */
 export async function markLive(host: RemoteHost, paths: DeployPaths, releaseId: string, color: Color): Promise<void> {
-  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
   await Promise.all([
-    host.exec(["sh", "-c", script, "sh", paths.release(releaseId), paths.current], { step: "record release" }),
+    host.exec(swapSymlinkArgv(paths.release(releaseId), paths.current), { step: "record release" }),
     host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" }),
   ]);
 }

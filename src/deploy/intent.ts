@@ -3,6 +3,8 @@
  * release is recorded (or the switch was undone). Finding one at the start of a run means an earlier run died
  * between the two: the reconcile step puts nginx back on the recorded color before anything else happens.
  */
+
+import { removeFilesArgv } from "../commands/files.js";
 import type { Color } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { DeployPaths } from "./paths.js";
@@ -43,5 +45,5 @@ export async function writeIntent(host: RemoteHost, paths: DeployPaths, intent: 
 }
 
 export async function clearIntent(host: RemoteHost, paths: DeployPaths): Promise<void> {
-  await host.exec(["rm", "-f", "--", paths.intent], { step: "switch" });
+  await host.exec(removeFilesArgv([paths.intent]), { step: "switch" });
 }

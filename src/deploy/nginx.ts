@@ -3,16 +3,18 @@
  * color; installing it is validated (`nginx -t`) and reloaded gracefully, so the switch and the switch back are the
  * same call with a different color.
  */
+
+import { curlArgv } from "../commands/curl.js";
+import { testArgv } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { applyNginxSite } from "../install/apply.js";
+import type { InstallResult } from "../install/validated.js";
 import type { RemoteHost } from "../remote/types.js";
-import { applyNginxSite } from "../render/apply.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
-import type { InstallResult } from "../render/install.js";
 import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
 import { parseCurl } from "../verify/probe.js";
 import type { RouteCheck } from "../verify/spec.js";
-
 import { switchPublicPorts } from "./public-port.js";
 import { pointSocketLinks, type SocketLink } from "./socket-links.js";
 
@@ -25,7 +27,7 @@ export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise
   if (!tls) return false;
   const seen = certificatesSeen.get(host) ?? new Set<string>();
   if (seen.has(tls.certificate)) return true;
-  const r = await host.exec(["test", "-f", tls.certificate], { become: true, check: false });
+  const r = await host.exec(testArgv("-f", tls.certificate), { become: true, check: false });
   if (r.code === 0) certificatesSeen.set(host, seen.add(tls.certificate));
   return r.code === 0;
 }
@@ -101,13 +103,13 @@ const VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
  */
 export function routeCheckArgv(path: string, domain: string | undefined, target: RouteTarget): string[] {
   const name = domain ?? "localhost";
-  const head = ["curl", "--silent", "--show-error", "--max-time", "10", "--dump-header", "-", "--output", "-"];
-  const mark = ["--write-out", `${VERIFY_MARK}%{http_code}`];
+  const request = { maxTimeSeconds: 10, writeOut: `${VERIFY_MARK}%{http_code}`, dumpHeaders: true };
   if (target.kind === "public" && target.https) {
-    return [...head, ...mark, "--resolve", `${name}:443:127.0.0.1`, "--insecure", "--", `https://${name}${path}`];
+    const resolve = `${name}:443:127.0.0.1`;
+    return curlArgv({ ...request, resolve, insecure: true, url: `https://${name}${path}` });
   }
   const port = target.kind === "preview" ? `:${target.port}` : "";
-  return [...head, ...mark, "--header", `Host: ${name}`, "--", `http://127.0.0.1${port}${path}`];
+  return curlArgv({ ...request, hostHeader: name, url: `http://127.0.0.1${port}${path}` });
 }
 
 /** Status, the color header and the body of routeCheckArgv's output. */

@@ -3,11 +3,12 @@
  * (src/render/public-port.ts) pointed at the color's port, the socket enabled, a running forwarder restarted so new
  * connections go to the new color (connections already open through it are closed).
  */
+
+import { systemctlArgv, systemdDaemonReload } from "../commands/systemd.js";
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
+import { type InstallResult, installValidated } from "../install/validated.js";
 import type { RemoteHost } from "../remote/types.js";
-import { type InstallResult, installValidated } from "../render/install.js";
 import { publicPortUnits } from "../render/public-port.js";
-import { systemdDaemonReload } from "../render/validators.js";
 
 /** The units of every service with a public port, for `color`; empty when there are none. */
 export function publicPortFiles(config: SlipwayConfig, color: Color) {
@@ -37,8 +38,9 @@ export async function switchPublicPorts(
   });
   if (check) return result;
   for (const u of units) {
-    await host.exec(["systemctl", "enable", "--now", u.socket.name], { become: true, step: "switch" });
-    if (result.changed) await host.exec(["systemctl", "try-restart", u.service.name], { become: true, step: "switch" });
+    await host.exec(systemctlArgv("enable", [u.socket.name], ["--now"]), { become: true, step: "switch" });
+    if (result.changed)
+      await host.exec(systemctlArgv("try-restart", [u.service.name]), { become: true, step: "switch" });
   }
   return result;
 }

@@ -1,9 +1,51 @@
-/** The per-host recap printed at the end of a deploy or rollback. */
-import type { HostResult } from "./types.js";
+/**
+ * The recap printed at the end of a deploy or rollback: a head line, then the playbook engine's PLAY RECAP block
+ * (engine/recap.ts, the one format), each host's steps counted as Ansible counts tasks, with their summed time.
+ */
+import { countOutcome, emptyRecap, formatRecapRows, type RecapRow } from "../engine/recap.js";
+import type { HostRecap } from "../engine/types.js";
+import type { DeployEvent } from "./events.js";
+import type { HostResult, HostStatus } from "./types.js";
+
+/** Per host: the counts of its ended steps and their summed wall time (ms). */
+export type StepTally = Map<string, { counts: HostRecap; ms: number }>;
 
 /**
- * `deploy <release>: succeeded in 1.2s` then one line per host. A check-mode run says `plan of deploy <release>: ready`
- * instead, so a log never shows "succeeded" for a run that only planned (the CLI plans before every real run).
+ * Counts a step's end into `tally` (ok, changed, skipped, failed; `started`, `undone` and `interrupted` are not task
+ * ends). Any other event is ignored, so a run's whole event stream can be passed through.
+ */
+export function tallyEvent(tally: StepTally, event: DeployEvent): void {
+  if (event.kind !== "step") return;
+  const { status } = event;
+  if (status !== "ok" && status !== "changed" && status !== "skipped" && status !== "failed") return;
+  const entry = tally.get(event.host) ?? { counts: emptyRecap(), ms: 0 };
+  countOutcome(entry.counts, { status });
+  entry.ms += event.ms ?? 0;
+  tally.set(event.host, entry);
+}
+
+/** A host no step ran on (unreachable, failed before its steps, or only planned) counts as one task of its status. */
+function countsOfStatus(status: HostStatus): HostRecap {
+  const counts = emptyRecap();
+  countOutcome(counts, { status });
+  return counts;
+}
+
+function rowOf(h: HostResult, tally: StepTally): RecapRow {
+  const color = h.color ? ` live=${h.color}` : "";
+  const url = h.url && h.status !== "failed" && h.status !== "unreachable" ? ` ${h.url}` : "";
+  const error = h.error ? `: ${h.error}` : "";
+  const ran = tally.get(h.name);
+  const note = `${h.status}${color}${url}${error}`;
+  return ran
+    ? { host: h.name, counts: ran.counts, ms: ran.ms, note }
+    : { host: h.name, counts: countsOfStatus(h.status), note };
+}
+
+/**
+ * `deploy <release>: succeeded in 1.2s`, then `PLAY RECAP` and one line per host: its step counts, their time, its
+ * status, live color, URL and error. A check-mode run says `plan of deploy <release>: ready` instead, so a log never
+ * shows "succeeded" for a run that only planned (the CLI plans before every real run).
  */
 export function formatRecap(
   kind: string,
@@ -11,17 +53,11 @@ export function formatRecap(
   hosts: readonly HostResult[],
   seconds: number,
   check = false,
+  tally: StepTally = new Map(),
 ): string {
-  const width = Math.max(4, ...hosts.map((h) => h.name.length));
-  const lines = hosts.map((h) => {
-    const color = h.color ? ` live=${h.color}` : "";
-    const url = h.url && h.status !== "failed" && h.status !== "unreachable" ? ` ${h.url}` : "";
-    const error = h.error ? `: ${h.error}` : "";
-    return `${h.name.padEnd(width)}  ${h.status.padEnd(11)}${color}${url}${error}`;
-  });
   const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
   const head = check
     ? `plan of ${kind} ${release}: ${ok ? "ready" : "FAILED"}`
     : `${kind} ${release}: ${ok ? "succeeded" : "FAILED"}`;
-  return [`${head} in ${seconds.toFixed(1)}s`, ...lines].join("\n");
+  return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally)))].join("\n");
 }

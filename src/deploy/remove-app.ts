@@ -6,18 +6,21 @@
  * never removed. Under the deploy lock, so a deploy cannot run at the same time.
  */
 import { dirname } from "node:path";
+import { composeBase } from "../commands/compose.js";
+import { dockerInspectArgv, removeContainersArgv, removeVolumesArgv } from "../commands/docker.js";
+import { removeFilesArgv, testArgv } from "../commands/files.js";
+import { nginxReload, nginxTest } from "../commands/nginx.js";
+import { daemonReloadArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { previousPath } from "../install/validated.js";
 import { acquireLock, releaseLock } from "../lock/lock.js";
 import { removeUnder } from "../remote/remove.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
 import { instancesOf } from "../render/from-config/common.js";
 import { renderFromConfig } from "../render/from-config/index.js";
-import { previousPath } from "../render/install.js";
 import { ACCESSORIES } from "../render/model.js";
 import { instanceUnitName, templateUnitName } from "../render/systemd.js";
-import { nginxReload, nginxTest } from "../render/validators.js";
-import { composeBase } from "./compose/commands.js";
 import { hostComposeFlavour } from "./compose-runtime.js";
 import { containerName } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
@@ -45,7 +48,7 @@ export async function removeApp(
   options: RemoveAppOptions = {},
 ): Promise<string[]> {
   const paths = deployPaths(config.deploy_dir);
-  const deployed = (await host.exec(["test", "-d", paths.root], { check: false })).code === 0;
+  const deployed = (await host.exec(testArgv("-d", paths.root), { check: false })).code === 0;
   const actions: string[] = [];
   const act = async (line: string, run: () => Promise<unknown>) => {
     actions.push(options.check ? `would ${line}` : line);
@@ -72,12 +75,12 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
   if (config.runtime === "systemd") {
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config.app, service)}`;
-      if ((await host.exec(["test", "-e", template], { check: false })).code !== 0) continue;
+      if ((await host.exec(testArgv("-e", template), { check: false })).code !== 0) continue;
       const units = COLORS.map((color) => instanceUnitName(config.app, service, color));
       await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
-        await host.exec(["systemctl", "disable", "--now", ...units], { ...asRoot, check: false });
-        await host.exec(["rm", "-f", "--", template], asRoot);
-        await host.exec(["systemctl", "daemon-reload"], asRoot);
+        await host.exec(systemctlArgv("disable", units, ["--now"]), { ...asRoot, check: false });
+        await host.exec(removeFilesArgv([template]), asRoot);
+        await host.exec(daemonReloadArgv(), asRoot);
       });
     }
     return;
@@ -88,7 +91,7 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
         Array.from({ length: instancesOf(config, service) }, (_, i) => containerName(config.app, service, color, i)),
       ),
     );
-    const present = await host.exec(["docker", "inspect", "--format", "{{.Name}}", ...names], {
+    const present = await host.exec(dockerInspectArgv("{{.Name}}", names), {
       ...asRoot,
       check: false,
     });
@@ -97,16 +100,14 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
       .map((l) => l.trim().replace(/^\//, ""))
       .filter(Boolean);
     if (found.length > 0)
-      await act(`remove containers ${found.join(", ")}`, () =>
-        host.exec(["docker", "rm", "--force", "--", ...found], asRoot),
-      );
+      await act(`remove containers ${found.join(", ")}`, () => host.exec(removeContainersArgv(found), asRoot));
     return;
   }
   const flavour = await hostComposeFlavour(host, config);
   const projects: (Color | typeof ACCESSORIES)[] = options.purge ? [...COLORS, ACCESSORIES] : [...COLORS];
   for (const group of projects) {
     const file = `${config.deploy_dir}/compose/${group}/compose.yml`;
-    if ((await host.exec(["test", "-f", file], { ...asRoot, check: false })).code !== 0) continue;
+    if ((await host.exec(testArgv("-f", file), { ...asRoot, check: false })).code !== 0) continue;
     const project = composeProjectName(config.app, group);
     await act(`compose down project ${project}`, () =>
       host.exec([...composeBase(flavour, project, file), "down", "--remove-orphans"], {
@@ -120,11 +121,11 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
 /** proxy.mode internal: the public ports' socket and forwarder units (src/deploy/public-port.ts). */
 async function removePublicPorts(host: RemoteHost, config: SlipwayConfig, act: Act) {
   for (const { socket, service } of publicPortFiles(config, "blue")) {
-    if ((await host.exec(["test", "-e", socket.path], { check: false })).code !== 0) continue;
+    if ((await host.exec(testArgv("-e", socket.path), { check: false })).code !== 0) continue;
     await act(`stop and remove ${socket.name}, ${service.name}`, async () => {
-      await host.exec(["systemctl", "disable", "--now", socket.name, service.name], { ...asRoot, check: false });
-      await host.exec(["rm", "-f", "--", socket.path, service.path], asRoot);
-      await host.exec(["systemctl", "daemon-reload"], asRoot);
+      await host.exec(systemctlArgv("disable", [socket.name, service.name], ["--now"]), { ...asRoot, check: false });
+      await host.exec(removeFilesArgv([socket.path, service.path]), asRoot);
+      await host.exec(daemonReloadArgv(), asRoot);
     });
   }
 }
@@ -140,10 +141,10 @@ async function removeSite(host: RemoteHost, config: SlipwayConfig, act: Act) {
     .flatMap((f) => [f.path, previousPath(f.path)]);
   const present: string[] = [];
   for (const file of files)
-    if ((await host.exec(["test", "-e", file], { check: false })).code === 0) present.push(file);
+    if ((await host.exec(testArgv("-e", file), { check: false })).code === 0) present.push(file);
   if (present.length === 0) return;
   await act(`remove the nginx files ${present.join(", ")} and reload nginx`, async () => {
-    await host.exec(["rm", "-f", "--", ...present], asRoot);
+    await host.exec(removeFilesArgv(present), asRoot);
     await host.exec(nginxTest().argv, asRoot);
     await host.exec(nginxReload().argv, asRoot);
   });
@@ -161,9 +162,7 @@ async function removeDeployDir(
   if (options.purge) {
     const volumes = namedVolumes(config);
     if (volumes.length > 0) {
-      await act(`remove the volumes ${volumes.join(", ")}`, () =>
-        host.exec(["docker", "volume", "rm", "--force", "--", ...volumes], asRoot),
-      );
+      await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot));
     }
     await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname(root), root, asRoot));
     return;

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { PassThrough } from "node:stream";
+import { testArgv, unpackArgv } from "../commands/files.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -14,12 +15,6 @@ import { shippedPaths } from "./ship-files.js";
 /** tar of exactly the paths given on stdin (NUL-separated, see ship-files.ts), relative to `dir`. */
 export function tarCreateArgv(dir: string): string[] {
   return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
-}
-
-/** Unpacks stdin into a temp dir beside the target, then renames it: a half-shipped release never has the name. */
-export function unpackArgv(target: string): string[] {
-  const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
-  return ["sh", "-c", script, "sh", target];
 }
 
 /** Local directory of each service's code: `build.context` relative to `releaseDir` (default: slipway.yml's dir). */
@@ -35,7 +30,7 @@ export function serviceSources(config: SlipwayConfig, releaseDir?: string): Reco
 }
 
 export async function shipService(host: RemoteHost, localDir: string, target: string): Promise<boolean> {
-  const exists = await host.exec(["test", "-d", target], { check: false, step: "ship" });
+  const exists = await host.exec(testArgv("-d", target), { check: false, step: "ship" });
   if (exists.code === 0) return false;
   if (!existsSync(localDir)) {
     throw new SlipwayError(`the code to ship is not there: ${localDir}`, {

@@ -5,6 +5,7 @@
  * through the link for every new request, so new requests go to the new color while the open ones finish where they
  * are and no client connection is closed.
  */
+import { pointLinksArgv } from "../commands/nginx.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { COLOR_SOCKET_DIR, UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
@@ -40,27 +41,6 @@ export function socketLinks(config: SlipwayConfig, live: Color): SocketLink[] {
         ]
       : []),
   ]);
-}
-
-/**
- * sh script over (target, link) pairs: prints each link that points elsewhere; with $1 = "set" it also repoints it
- * (a temporary link renamed over the old one, so the link is never missing).
- */
-export const POINT_LINKS_SCRIPT = [
-  'mode="$1"; shift',
-  'while [ "$#" -ge 2 ]; do',
-  '  if [ "$(readlink -- "$2")" != "$1" ]; then',
-  // A host's first deploy reaches the switch before the site's files (and their directory) are installed.
-  '    if [ "$mode" = set ]; then mkdir -p -- "$(dirname -- "$2")" && ln -sfn -- "$1" "$2.slipway-new" && mv -Tf -- "$2.slipway-new" "$2" || exit 1; fi',
-  '    printf "%s\\n" "$2"',
-  "  fi",
-  "  shift 2",
-  "done",
-].join("\n");
-
-/** argv of POINT_LINKS_SCRIPT: `set` repoints, `check` only lists what would change. */
-export function pointLinksArgv(links: readonly SocketLink[], mode: "set" | "check"): string[] {
-  return ["sh", "-c", POINT_LINKS_SCRIPT, "sh", mode, ...links.flatMap((l) => [l.target, l.link])];
 }
 
 /** Points the links for `live` (check: only reads them); returns the links that moved (or would). */

@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { localImageIdArgv } from "../build/commands.js";
 import { runLocal } from "../build/local.js";
+import { imageIdArgv } from "../commands/docker-image.js";
+import { chownArgv, mkdirsArgv, parentDir, privateDirArgv, testArgv } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { deliverByStream } from "../delivery/stream.js";
@@ -101,7 +102,7 @@ export async function deliverWhenMissing(
 
 /** The runner's image id for a reference, or null when the runner does not have it. */
 async function runnerImageId(reference: string): Promise<string | null> {
-  const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+  const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
   return result.code === 0 ? result.stdout.trim() : null;
 }
 
@@ -120,14 +121,14 @@ export async function shipStatic(
   const source = config.proxy.static?.source;
   if (source === undefined) return null;
   const release = deployPaths(config.deploy_dir).release(releaseId);
-  if ((await host.exec(["test", "-d", `${release}/${STATIC_DIR}`], { check: false })).code === 0) return null;
+  if ((await host.exec(testArgv("-d", `${release}/${STATIC_DIR}`), { check: false })).code === 0) return null;
   const target = `${release}/${staticShipDir(config)}`;
   const local = resolve(
     releaseDir ?? config.source.dir,
     relative(config.source.dir, resolve(config.source.dir, source)),
   );
   if (check) return `ship the static files ${source} to ${target}`;
-  await host.exec(["mkdir", "-p", "--", target.replace(/\/[^/]*$/, "")], { step: "static files" });
+  await host.exec(mkdirsArgv([parentDir(target)]), { step: "static files" });
   await shipService(host, local, target);
   return `shipped the static files ${source} to ${target}`;
 }
@@ -172,10 +173,10 @@ export async function writeConfigFiles(
       continue;
     }
     const dir = source.replace(/\/[^/]*$/, "");
-    await host.exec(["install", "-d", "-m", "0700", "--", dir], become);
+    await host.exec(privateDirArgv(dir), become);
     const written = await host.putFile(source, content, { mode: 0o600, ...become });
     const owner = spec?.container?.user;
-    if (owner && /^\d+(:\d+)?$/.test(owner)) await host.exec(["chown", "--", owner, source], become);
+    if (owner && /^\d+(:\d+)?$/.test(owner)) await host.exec(chownArgv(owner, source), become);
     if (written.changed) actions.push(`wrote ${source}`);
   }
   return { files, actions };

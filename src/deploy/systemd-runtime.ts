@@ -3,9 +3,12 @@
  * pointing WorkingDirectory at `colors/<color>/<service>` (so blue and green can run different releases from one
  * template unit), the color's env file (0600) and the template unit.
  */
+
+import { mkdirsArgv, parentDir, symlinkArgv, testArgv } from "../commands/files.js";
+import { daemonReloadArgv, journalArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { applySystemdUnit } from "../install/apply.js";
 import type { RemoteHost } from "../remote/types.js";
-import { applySystemdUnit } from "../render/apply.js";
 import { systemdUnitFromConfig } from "../render/from-config/index.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { instanceUnitName } from "../render/systemd.js";
@@ -36,7 +39,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       let changed = false;
       const release = paths.release(input.releaseId);
       // Code: shipped once per release id.
-      const shipped = (await host.exec(["test", "-d", release], { check: false })).code === 0;
+      const shipped = (await host.exec(testArgv("-d", release), { check: false })).code === 0;
       if (!shipped) {
         actions.push(`ship code to ${release}`);
         if (!input.check) {
@@ -52,8 +55,8 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         actions.push(`point ${link} at ${release}`);
         changed = true;
         if (!input.check) {
-          await host.exec(["mkdir", "-p", "--", `${paths.root}/colors`]);
-          await host.exec(["ln", "-sfn", "--", release, link]);
+          await host.exec(mkdirsArgv([`${paths.root}/colors`]));
+          await host.exec(symlinkArgv(release, link));
         }
       }
       // Each unit's user exists before its unit is installed (systemd-analyze verify checks User=).
@@ -74,10 +77,10 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           const dropNow = (await host.readFile(drop))?.toString("utf8");
           if (dropNow !== dropInContent(config.deploy_dir, name, color)) actions.push(`write ${drop}`);
         } else {
-          await host.exec(["mkdir", "-p", "--", env.path.replace(/\/[^/]*$/, "")], { become: true });
+          await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
           const e = await host.putFile(env.path, env.content, { mode: 0o600, become: true, step: "env file" });
           if (e.changed) actions.push(`wrote ${env.path}`);
-          await host.exec(["mkdir", "-p", "--", drop.replace(/\/[^/]*$/, "")], { become: true });
+          await host.exec(mkdirsArgv([parentDir(drop)]), { become: true });
           const d = await host.putFile(drop, dropInContent(config.deploy_dir, name, color), {
             mode: 0o644,
             become: true,
@@ -85,7 +88,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           });
           if (d.changed) {
             actions.push(`wrote ${drop}`);
-            await host.exec(["systemctl", "daemon-reload"], { become: true, step: "unit drop-in" });
+            await host.exec(daemonReloadArgv(), { become: true, step: "unit drop-in" });
           }
           changed ||= e.changed || d.changed;
         }
@@ -109,21 +112,21 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       return { changed, diffs, actions };
     },
     async start(color) {
-      await host.exec(["systemctl", "restart", "--", ...units(color)], {
+      await host.exec(systemctlArgv("restart", units(color), ["--"]), {
         become: true,
         step: "start",
         timeoutMs: 120_000,
       });
     },
     async stop(color) {
-      await host.exec(["systemctl", "stop", "--", ...units(color)], { become: true, step: "stop", check: false });
+      await host.exec(systemctlArgv("stop", units(color), ["--"]), { become: true, step: "stop", check: false });
     },
     async isRunning(color) {
-      const r = await host.exec(["systemctl", "is-active", "--", ...units(color)], { check: false });
+      const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
       return r.code === 0;
     },
     async logs(color, lines) {
-      const argv = ["journalctl", "--no-pager", "-n", String(lines), ...units(color).flatMap((u) => ["-u", u])];
+      const argv = journalArgv(units(color), lines);
       return (await host.exec(argv, { become: true, check: false })).stdout;
     },
   };

@@ -99,8 +99,11 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   return { recap, outcomes, ok, durationMs: performance.now() - started };
 }
 
-/** Returns true when the whole run must stop (a batch exceeded its failure budget). */
-async function runPlay(
+/**
+ * Runs one play over `hosts` in its batches; `states` holds the hosts already connected (a missing one is connected
+ * with `options.connect`). Returns true when the whole run must stop (a batch exceeded its failure budget).
+ */
+export async function runPlay(
   play: Play,
   hosts: string[],
   options: RunOptions,

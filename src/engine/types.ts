@@ -60,6 +60,11 @@ export interface Module<S extends z.ZodType = z.ZodType> {
   argsSchema: S;
   /** When a task gives the module a plain string (`command: echo hi`), it becomes this argument. */
   freeForm?: string;
+  /**
+   * Arguments that were renamed, old name -> current name (dotted for one inside a mapping): tasks that use the old
+   * name keep working and the parser warns with the new one (engine/renamed-args.ts).
+   */
+  renamed?: Readonly<Record<string, string>>;
   run(ctx: ModuleContext, args: z.output<S>): Promise<ModuleResult>;
 }
 
@@ -139,6 +144,8 @@ export interface Play {
 export interface Playbook {
   file: string;
   plays: Play[];
+  /** `file:line:col: where: message` lines the run should show but that do not stop it (renamed module arguments). */
+  warnings?: string[];
 }
 
 /** One task's outcome on one host, as reported and counted in the recap. */

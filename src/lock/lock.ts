@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { lockHeldArgv, takeLockArgv } from "../commands/lock.js";
 import { SlipwayError } from "../errors.js";
 import { removeUnder } from "../remote/remove.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -102,7 +103,7 @@ export interface AcquireOptions {
 
 /** The lock's holder record, or undefined when the lock is free. A lock dir without a readable record: holder "(unknown)". */
 export async function readLockHolder(host: RemoteHost, path: string, become = false): Promise<LockHolder | undefined> {
-  const exists = await host.exec(["test", "-d", path], { check: false, become, step: "lock status" });
+  const exists = await host.exec(lockHeldArgv(path), { check: false, become, step: "lock status" });
   if (exists.code !== 0) return undefined;
   const text = (await host.readFile(`${path}/holder`, { become }))?.toString("utf8");
   return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
@@ -120,7 +121,7 @@ export async function acquireLock(
   options: AcquireOptions = {},
 ): Promise<void> {
   const become = options.become ?? false;
-  const mkdir = () => host.exec(["mkdir", "--", path], { check: false, become, step: "lock" });
+  const mkdir = () => host.exec(takeLockArgv(path), { check: false, become, step: "lock" });
   let made = await mkdir();
   if (made.code !== 0) {
     const held = await readHolderOf(host, path, become);

@@ -1,5 +1,6 @@
 /** apt: Debian packages present or absent. Inspects with dpkg-query; installs only what is missing. */
 import { z } from "zod";
+import { aptInstallArgv, aptRemoveArgv, aptUpdateArgv, dpkgQueryArgv } from "../commands/apt.js";
 import type { Module } from "../engine/types.js";
 import { execOptions } from "./support/exec.js";
 import { stringList } from "./support/schema.js";
@@ -13,11 +14,6 @@ const argsSchema = z
   })
   .strict();
 
-export function dpkgQueryArgv(packages: readonly string[]): string[] {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a JS template
-  return ["dpkg-query", "-W", "-f", "${Package} ${db:Status-Abbrev}\\n", "--", ...packages];
-}
-
 /** Names whose status is "ii" (installed). */
 export function parseInstalled(stdout: string): Set<string> {
   const installed = new Set<string>();
@@ -26,24 +22,6 @@ export function parseInstalled(stdout: string): Set<string> {
     if (name && status?.startsWith("ii")) installed.add(name.split(":")[0] as string);
   }
   return installed;
-}
-
-export function aptInstallArgv(packages: readonly string[], recommends: boolean): string[] {
-  return [
-    "env",
-    "DEBIAN_FRONTEND=noninteractive",
-    "apt-get",
-    "install",
-    "-y",
-    "-q",
-    ...(recommends ? [] : ["--no-install-recommends"]),
-    "--",
-    ...packages,
-  ];
-}
-
-export function aptRemoveArgv(packages: readonly string[]): string[] {
-  return ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y", "-q", "--", ...packages];
 }
 
 export const aptModule: Module<typeof argsSchema> = {
@@ -63,7 +41,7 @@ export const aptModule: Module<typeof argsSchema> = {
     };
     if (ctx.check) return { status: "changed", msg: `would ${verb} ${todo.join(" ")}`, diff };
     const opts = execOptions(ctx, { timeoutMs: 15 * 60_000 });
-    if (args.update_cache) await ctx.host.exec(["apt-get", "update", "-q"], opts);
+    if (args.update_cache) await ctx.host.exec(aptUpdateArgv(), opts);
     await ctx.host.exec(
       args.state === "present" ? aptInstallArgv(todo, args.install_recommends) : aptRemoveArgv(todo),
       opts,

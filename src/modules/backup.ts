@@ -34,7 +34,8 @@ const argsSchema = z
     server_host: z.string().optional(),
     server_port: z.number().int().positive().optional(),
     run_as: z.string().optional(),
-    database: z.string().optional(),
+    /** The database inside the server (config `database.name`). */
+    name: z.string().optional(),
     user: z.string().optional(),
     password: z.string().optional(),
     uri: z.string().optional(),
@@ -49,15 +50,22 @@ const argsSchema = z
     release: z.string().default("manual"),
     reason: z.enum(["deploy", "manual"]).default("deploy"),
     deploy_dir: z.string().startsWith("/").optional(),
-    /** The backup directory (config `database.backups.dir`); default `<deploy_dir>/backups`. */
-    backups_dir: z.string().startsWith("/").optional(),
-    keep: z.number().int().min(1).default(DEFAULT_KEEP),
+    /** Where backups go and how many stay: the config's `database.backups` names. */
+    backups: z
+      .object({
+        /** The backup directory; default `<deploy_dir>/backups`. */
+        dir: z.string().startsWith("/").optional(),
+        keep: z.number().int().min(1).default(DEFAULT_KEEP),
+        /** Also copy each new backup to this directory on the machine running slipway. */
+        copy_to: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Releases whose backups are never pruned (the live and previous ones). */
     protect: z.array(z.string().nullable()).default([]),
     /** Prune beyond `keep` after a successful backup. */
     prune: z.boolean().default(true),
     id: z.string().optional(),
-    copy_to: z.string().optional(),
   })
   .strict();
 
@@ -82,7 +90,7 @@ function serverLocation(args: BackupArgs): ServerLocation {
 
 export function specFromArgs(args: BackupArgs): DatabaseSpec {
   const spec = specWithoutStorage(args);
-  return args.backups_dir ? { ...spec, backupsDir: args.backups_dir } : spec;
+  return args.backups.dir ? { ...spec, backupsDir: args.backups.dir } : spec;
 }
 
 function specWithoutStorage(args: BackupArgs): DatabaseSpec {
@@ -107,10 +115,10 @@ function specWithoutStorage(args: BackupArgs): DatabaseSpec {
     }
     case "postgres":
     case "mysql": {
-      if (!args.database) throw new Error(`${args.engine} needs \`database\``);
+      if (!args.name) throw new Error(`${args.engine} needs \`name\` (the database inside the server)`);
       const base = {
         location: serverLocation(args),
-        database: args.database,
+        database: args.name,
         user: args.user,
         password: args.password,
       };
@@ -123,7 +131,7 @@ function specWithoutStorage(args: BackupArgs): DatabaseSpec {
         engine: "mongodb",
         location: serverLocation(args),
         uri: args.uri,
-        database: args.database,
+        database: args.name,
         password: args.password,
       };
   }
@@ -142,9 +150,13 @@ function jobFor(ctx: ModuleContext, args: BackupArgs, spec: DatabaseSpec): Backu
   };
 }
 
+/** The module's first argument names, before they took the config's (`database.name`, `database.backups.*`). */
+const RENAMED = { database: "name", backups_dir: "backups.dir", keep: "backups.keep", copy_to: "backups.copy_to" };
+
 export const backupModule: Module<typeof argsSchema> = {
   name: "backup",
   argsSchema,
+  renamed: RENAMED,
   async run(ctx, args): Promise<ModuleResult> {
     const spec = specFromArgs(args);
     const job = jobFor(ctx, args, spec);
@@ -155,13 +167,13 @@ export const backupModule: Module<typeof argsSchema> = {
       const what =
         args.state === "restored"
           ? [`restore backup ${args.id} (after backing up the current state)`]
-          : planLines(spec, job.deployDir, args.keep);
+          : planLines(spec, job.deployDir, args.backups.keep);
       return { status: "changed", msg: ctx.redactor.redact(what.join("\n")) };
     }
     if (args.state === "pruned") {
       const decision = await pruneBackups(execContext(job), job.deployDir, {
         backupsDir: job.database.backupsDir,
-        keep: args.keep,
+        keep: args.backups.keep,
         protectReleases: protect,
       });
       return {
@@ -184,13 +196,13 @@ export const backupModule: Module<typeof argsSchema> = {
       ? (
           await pruneBackups(execContext(job), job.deployDir, {
             backupsDir: job.database.backupsDir,
-            keep: args.keep,
+            keep: args.backups.keep,
             protectReleases: [...protect, manifest.release],
           })
         ).prune
       : [];
-    const copied = args.copy_to
-      ? await copyToRunner(execContext(job), job.deployDir, manifest, args.copy_to, job.database.backupsDir)
+    const copied = args.backups.copy_to
+      ? await copyToRunner(execContext(job), job.deployDir, manifest, args.backups.copy_to, job.database.backupsDir)
       : undefined;
     return {
       status: "changed",

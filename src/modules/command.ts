@@ -3,6 +3,7 @@
  * ran; use changed_when to describe read-only commands. Skipped in check mode, where its effect is unknown.
  */
 import { z } from "zod";
+import { testArgv } from "../commands/files.js";
 import type { Module } from "../engine/types.js";
 import { execOptions } from "./support/exec.js";
 import { splitCommand } from "./support/shlex.js";
@@ -38,7 +39,7 @@ export const commandModule: Module<typeof argsSchema> = {
       [args.removes, true],
     ] as const) {
       if (!path) continue;
-      const test = await ctx.host.exec(["test", "-e", path], execOptions(ctx, { check: false }));
+      const test = await ctx.host.exec(testArgv("-e", path), execOptions(ctx, { check: false }));
       if ((test.code === 0) !== wantExists) {
         return {
           status: "ok",

@@ -3,8 +3,8 @@
  * the host's facts report. "changed" comes from compose's own output: it names what it created, recreated or started.
  */
 import { z } from "zod";
+import { composeProjectBase } from "../commands/compose.js";
 import type { Module } from "../engine/types.js";
-import { composeBinary } from "../remote/facts.js";
 import type { HostFacts } from "../remote/types.js";
 import { execOptions } from "./support/exec.js";
 
@@ -23,10 +23,7 @@ const argsSchema = z
 export type ComposeArgs = z.output<typeof argsSchema>;
 
 export function composeBase(flavour: HostFacts["docker"]["compose"], args: ComposeArgs): string[] {
-  const base = composeBinary(flavour);
-  base.push("--project-name", args.project_name);
-  for (const f of args.files) base.push("--file", f);
-  return base;
+  return composeProjectBase(flavour, args.project_name, args.files);
 }
 
 export function upArgv(base: readonly string[], args: ComposeArgs): string[] {

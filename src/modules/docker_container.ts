@@ -5,7 +5,14 @@
  * the host), never in argv.
  */
 import { z } from "zod";
-import { type ContainerRun, containerRunArgv } from "../commands/docker.js";
+import {
+  type ContainerRun,
+  containerRunArgv,
+  containerStateArgv,
+  containersArgv,
+  removeContainersArgv,
+} from "../commands/docker.js";
+import { imageIdArgv } from "../commands/docker-image.js";
 import type { Module } from "../engine/types.js";
 import { execOptions, runAll } from "./support/exec.js";
 
@@ -44,35 +51,20 @@ export function containerRunOf(args: ContainerArgs, imageId: string): ContainerR
   };
 }
 
-export function inspectContainerArgv(name: string): string[] {
-  return [
-    "docker",
-    "container",
-    "inspect",
-    "--format",
-    '{{.Image}}|{{.State.Running}}|{{index .Config.Labels "slipway.spec"}}',
-    "--",
-    name,
-  ];
-}
-
 export const dockerContainerModule: Module<typeof argsSchema> = {
   name: "docker_container",
   argsSchema,
   async run(ctx, args) {
     const opts = execOptions(ctx, { check: false });
-    const inspect = await ctx.host.exec(inspectContainerArgv(args.name), opts);
+    const inspect = await ctx.host.exec(containerStateArgv(args.name), opts);
     const [imageId, running, hash] = inspect.code === 0 ? inspect.stdout.trim().split("|") : [];
     const exists = inspect.code === 0;
     if (args.state === "absent") {
       if (!exists) return { status: "ok" };
-      if (!ctx.check) await runAll(ctx, [["docker", "rm", "--force", "--", args.name]]);
+      if (!ctx.check) await runAll(ctx, [removeContainersArgv([args.name])]);
       return { status: "changed", msg: `removed ${args.name}` };
     }
-    const wanted = await ctx.host.exec(
-      ["docker", "image", "inspect", "--format", "{{.Id}}", "--", args.image as string],
-      opts,
-    );
+    const wanted = await ctx.host.exec(imageIdArgv(args.image as string, true), opts);
     if (wanted.code !== 0)
       return { status: "failed", msg: `image ${args.image} is not on the host (pull it with docker_image first)` };
     const wantedId = wanted.stdout.trim();
@@ -80,11 +72,12 @@ export const dockerContainerModule: Module<typeof argsSchema> = {
     const run = containerRunArgv(containerRunOf(args, wantedId));
     const upToDate = exists && imageId === wantedId && hash === run.spec;
     if (!upToDate) {
-      if (exists) commands.push(["docker", "rm", "--force", "--", args.name]);
+      if (exists) commands.push(removeContainersArgv([args.name]));
       commands.push(run.argv);
-      if (args.state === "stopped") commands.push(["docker", "stop", "--", args.name]);
-    } else if (args.state === "started" && running !== "true") commands.push(["docker", "start", "--", args.name]);
-    else if (args.state === "stopped" && running === "true") commands.push(["docker", "stop", "--", args.name]);
+      if (args.state === "stopped") commands.push(containersArgv("stop", [args.name], ["--"]));
+    } else if (args.state === "started" && running !== "true")
+      commands.push(containersArgv("start", [args.name], ["--"]));
+    else if (args.state === "stopped" && running === "true") commands.push(containersArgv("stop", [args.name], ["--"]));
     if (commands.length === 0) return { status: "ok" };
     if (!ctx.check) await runAll(ctx, commands);
     const reason = !exists ? "created" : !upToDate ? "recreated (spec or image changed)" : args.state;

@@ -1,5 +1,6 @@
 /** docker_image: an image present on the host (pulled when missing) or absent. Build/push live in src/build. */
 import { z } from "zod";
+import { imageIdArgv, pullQuietArgv, removeImageArgv } from "../commands/docker-image.js";
 import type { Module } from "../engine/types.js";
 import { execOptions } from "./support/exec.js";
 
@@ -18,7 +19,7 @@ export function imageRef(name: string, tag: string): string {
 }
 
 export function inspectImageArgv(ref: string): string[] {
-  return ["docker", "image", "inspect", "--format", "{{.Id}}", "--", ref];
+  return imageIdArgv(ref, true);
 }
 
 export const dockerImageModule: Module<typeof argsSchema> = {
@@ -30,12 +31,12 @@ export const dockerImageModule: Module<typeof argsSchema> = {
     const before = inspect.code === 0 ? inspect.stdout.trim() : undefined;
     if (args.state === "absent") {
       if (!before) return { status: "ok" };
-      if (!ctx.check) await ctx.host.exec(["docker", "image", "rm", "--", ref], execOptions(ctx));
+      if (!ctx.check) await ctx.host.exec(removeImageArgv(["--", ref]), execOptions(ctx));
       return { status: "changed", msg: `removed ${ref}` };
     }
     if (before && !args.force_pull) return { status: "ok", data: { id: before } };
     if (ctx.check) return { status: "changed", msg: `would pull ${ref}` };
-    await ctx.host.exec(["docker", "pull", "--quiet", ref], execOptions(ctx, { timeoutMs: 30 * 60_000 }));
+    await ctx.host.exec(pullQuietArgv(ref), execOptions(ctx, { timeoutMs: 30 * 60_000 }));
     const after = (await ctx.host.exec(inspectImageArgv(ref), execOptions(ctx))).stdout.trim();
     return {
       status: after === before ? "ok" : "changed",

@@ -1,5 +1,6 @@
 /** file: a directory, file, link or absence, with mode and ownership. Inspects with one `stat`, then acts. */
 import { z } from "zod";
+import { chownArgv, mkdirsArgv, removeTreeArgv, symlinkArgv, touchArgv } from "../commands/files.js";
 import type { Module } from "../engine/types.js";
 import { describeCommands, execOptions, runAll } from "./support/exec.js";
 import { modeSchema } from "./support/schema.js";
@@ -35,12 +36,12 @@ export function planFile(args: FileArgs, current: PathInfo | undefined): FilePla
   });
   switch (args.state) {
     case "absent":
-      if (current) commands.push(["rm", "-rf", "--", path]);
+      if (current) commands.push(removeTreeArgv(path));
       return { commands, after: undefined };
     case "directory":
       if (current && current.kind !== "directory")
         return { error: `${path} exists and is a ${current.kind}, not a directory` };
-      if (!current) commands.push(["mkdir", "-p", "--", path]);
+      if (!current) commands.push(mkdirsArgv([path]));
       break;
     case "file":
       if (!current) return { error: `${path} does not exist (use state: touch to create it, or copy/template)` };
@@ -48,15 +49,15 @@ export function planFile(args: FileArgs, current: PathInfo | undefined): FilePla
       break;
     case "touch":
       if (current && current.kind === "directory") return { error: `${path} is a directory` };
-      if (!current) commands.push(["touch", "--", path]);
+      if (!current) commands.push(touchArgv(path));
       break;
     case "link": {
       const src = args.src as string;
       if (current && current.kind === "directory") return { error: `${path} is a directory, not a link` };
-      if (current?.kind !== "link" || current.linkTarget !== src) commands.push(["ln", "-sfn", "--", src, path]);
+      if (current?.kind !== "link" || current.linkTarget !== src) commands.push(symlinkArgv(src, path));
       const owner = args.owner ?? current?.owner;
       if ((args.owner || args.group) && (current?.owner !== args.owner || current?.group !== args.group) && owner) {
-        commands.push(["chown", "-h", `${owner}${args.group ? `:${args.group}` : ""}`, "--", path]);
+        commands.push(chownArgv(`${owner}${args.group ? `:${args.group}` : ""}`, path, { noDereference: true }));
       }
       return { commands, after: { ...expected("link", src), mode: current?.mode ?? "0777" } };
     }

@@ -4,7 +4,7 @@
  * Inspect first: an image the host already has is "ok"; check mode reports what it would do.
  */
 import { z } from "zod";
-import { imageIdArgv } from "../delivery/commands.js";
+import { imageIdArgv } from "../commands/docker-image.js";
 import { pruneImages } from "../delivery/prune.js";
 import { deliverByPull } from "../delivery/pull.js";
 import { deliverByStream } from "../delivery/stream.js";

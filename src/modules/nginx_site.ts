@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Module } from "../engine/types.js";
-import { applyNginxSite } from "../render/apply.js";
+import { applyNginxSite } from "../install/apply.js";
 import type { NginxSiteModel } from "../render/model.js";
 
 const argsSchema = z

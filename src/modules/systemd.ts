@@ -1,5 +1,6 @@
 /** systemd: a unit's running state and enablement; daemon-reload on request. Inspects with `systemctl show`. */
 import { z } from "zod";
+import { daemonReloadArgv, systemctlArgv, unitStateArgv } from "../commands/systemd.js";
 import type { Module } from "../engine/types.js";
 import { describeCommands, execOptions, runAll } from "./support/exec.js";
 
@@ -21,7 +22,7 @@ export interface UnitState {
 }
 
 export function showArgv(name: string): string[] {
-  return ["systemctl", "show", "--property=ActiveState,UnitFileState", "--", name];
+  return unitStateArgv(name);
 }
 
 export function parseShow(stdout: string): UnitState {
@@ -43,13 +44,13 @@ export function planUnit(args: SystemdArgs, current: UnitState): string[][] {
     args.enabled === true &&
     !["enabled", "static", "alias", "generated", "enabled-runtime"].includes(current.unitFile)
   ) {
-    commands.push(["systemctl", "enable", "--", name]);
+    commands.push(systemctlArgv("enable", [name], ["--"]));
   }
-  if (args.enabled === false && current.unitFile === "enabled") commands.push(["systemctl", "disable", "--", name]);
-  if (args.state === "started" && !running) commands.push(["systemctl", "start", "--", name]);
-  if (args.state === "stopped" && running) commands.push(["systemctl", "stop", "--", name]);
-  if (args.state === "restarted") commands.push(["systemctl", "restart", "--", name]);
-  if (args.state === "reloaded") commands.push(["systemctl", running ? "reload" : "start", "--", name]);
+  if (args.enabled === false && current.unitFile === "enabled") commands.push(systemctlArgv("disable", [name], ["--"]));
+  if (args.state === "started" && !running) commands.push(systemctlArgv("start", [name], ["--"]));
+  if (args.state === "stopped" && running) commands.push(systemctlArgv("stop", [name], ["--"]));
+  if (args.state === "restarted") commands.push(systemctlArgv("restart", [name], ["--"]));
+  if (args.state === "reloaded") commands.push(systemctlArgv(running ? "reload" : "start", [name], ["--"]));
   return commands;
 }
 
@@ -58,7 +59,7 @@ export const systemdModule: Module<typeof argsSchema> = {
   argsSchema,
   async run(ctx, args) {
     // daemon-reload is harmless and cheap; it is run but does not count as a change (so runs stay changed=0).
-    if (args.daemon_reload && !ctx.check) await runAll(ctx, [["systemctl", "daemon-reload"]]);
+    if (args.daemon_reload && !ctx.check) await runAll(ctx, [daemonReloadArgv()]);
     if (!args.name) return { status: "ok", msg: "daemon-reload" };
     const show = await ctx.host.exec(showArgv(args.name), execOptions(ctx, { check: false, become: false }));
     const current = parseShow(show.stdout);

@@ -3,6 +3,15 @@
  * authorized_keys. Keys already there are kept: the module never locks anyone out.
  */
 import { z } from "zod";
+import { privateDirArgv } from "../commands/files.js";
+import {
+  addGroupsArgv,
+  addUserArgv,
+  removeUserArgv,
+  setShellArgv,
+  userExistsArgv,
+  userGroupsArgv,
+} from "../commands/users.js";
 import type { Module } from "../engine/types.js";
 import { execOptions, runAll } from "./support/exec.js";
 
@@ -35,26 +44,12 @@ export function parseUser(passwd: string, groups: string): UserInfo | undefined 
 
 /** Pure: commands that create or adjust the account. */
 export function planUser(args: UserArgs, current: UserInfo | undefined): string[][] {
-  if (args.state === "absent") return current ? [["userdel", "--", args.name]] : [];
-  if (!current) {
-    return [
-      [
-        "useradd",
-        "--create-home",
-        "--shell",
-        args.shell,
-        ...(args.home ? ["--home-dir", args.home] : []),
-        ...(args.system ? ["--system"] : []),
-        ...(args.groups.length ? ["--groups", args.groups.join(",")] : []),
-        "--",
-        args.name,
-      ],
-    ];
-  }
+  if (args.state === "absent") return current ? [removeUserArgv(args.name)] : [];
+  if (!current) return [addUserArgv(args)];
   const commands: string[][] = [];
-  if (current.shell !== args.shell) commands.push(["usermod", "--shell", args.shell, "--", args.name]);
+  if (current.shell !== args.shell) commands.push(setShellArgv(args.name, args.shell));
   const missing = args.groups.filter((g) => !current.groups.includes(g));
-  if (missing.length) commands.push(["usermod", "--append", "--groups", missing.join(","), "--", args.name]);
+  if (missing.length) commands.push(addGroupsArgv(args.name, missing));
   return commands;
 }
 
@@ -75,8 +70,8 @@ export const userModule: Module<typeof argsSchema> = {
   argsSchema,
   async run(ctx, args) {
     const opts = execOptions(ctx, { check: false });
-    const passwd = await ctx.host.exec(["getent", "passwd", args.name], opts);
-    const groups = passwd.code === 0 ? await ctx.host.exec(["id", "-nG", args.name], opts) : { stdout: "" };
+    const passwd = await ctx.host.exec(userExistsArgv(args.name), opts);
+    const groups = passwd.code === 0 ? await ctx.host.exec(userGroupsArgv(args.name), opts) : { stdout: "" };
     const current = passwd.code === 0 ? parseUser(passwd.stdout, groups.stdout) : undefined;
     const commands = planUser(args, current);
     const changes: string[] = commands.map((c) => c.join(" "));
@@ -92,7 +87,7 @@ export const userModule: Module<typeof argsSchema> = {
         diff = { path, before, after };
         changes.push(`add ${add.length} key(s) to ${path}`);
         if (!ctx.check) {
-          await runAll(ctx, [["install", "-d", "-m", "0700", "-o", args.name, "-g", args.name, "--", `${home}/.ssh`]]);
+          await runAll(ctx, [privateDirArgv(`${home}/.ssh`, args.name)]);
           await ctx.host.putFile(path, after, {
             mode: 0o600,
             owner: args.name,

@@ -10,14 +10,6 @@ import type { HostFacts } from "./types.js";
 /** The compose a host has, as the facts report it: the plugin (v2) or the standalone python one (v1). */
 export type ComposeFlavour = "v2" | "v1";
 
-/**
- * The one choice of compose binary (the deploy, the compose module, the render check): `docker-compose` for v1,
- * `docker compose` for v2 and when the facts found none (its "not a docker command" error is the clearer one).
- */
-export function composeBinary(flavour: ComposeFlavour | null): string[] {
-  return flavour === "v1" ? ["docker-compose"] : ["docker", "compose"];
-}
-
 export const DEFAULT_DEPLOY_DIR = "/srv/slipway";
 
 /** $1 = deploy directory. Every probe is guarded so a missing tool yields an empty value, never a failure. */

@@ -9,6 +9,9 @@
  *   (which the deploy user owns) run without sudo; commands on the app's data dir run as the app's user
  *   (`helper as-app`). Anything else is refused here with a hint, before it reaches the host.
  */
+import { OWNED_TREE_SCRIPT } from "../commands/files.js";
+import { NGINX_RELOAD_AND_WAIT, POINT_LINKS_SCRIPT } from "../commands/nginx.js";
+import { ENSURE_USER_SCRIPT } from "../commands/users.js";
 import { SlipwayError } from "../errors.js";
 import { shQuote } from "./quote.js";
 
@@ -49,8 +52,10 @@ const FILE_SCRIPTS: Record<string, string> = {
   "slipway-read": "read",
 };
 /** Paths only root may change; the helper knows which of them belong to an app. */
-const SYSTEM_PREFIXES = ["/etc/", "/var/www/"];
-const UNIT_ACTIONS = new Set(["start", "stop", "restart", "reload", "enable", "disable", "is-active"]);
+const SYSTEM_PREFIXES = ["/etc/", "/var/www/", "/run/slipway"];
+const UNIT_ACTIONS = new Set(["start", "stop", "restart", "reload", "enable", "disable"]);
+/** systemctl queries any user may make (over D-Bus, read-only): they run without sudo. */
+const UNIT_QUERIES = new Set(["show", "is-active", "is-enabled", "is-failed"]);
 
 /**
  * The argv for a command run with `become` (or not) on a host in the given mode. Throws a SlipwayError (step
@@ -79,8 +84,14 @@ const ROOT_ONLY_PROGRAMS = new Set(["docker", "docker-compose"]);
 
 function helperCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
   if (ROOT_ONLY_PROGRAMS.has((argv[0] ?? "").replace(/^.*\//, ""))) return undefined;
-  return fileCommand(argv) ?? systemCommand(argv, ctx) ?? databaseCopy(argv, ctx) ?? byPaths(argv, ctx);
+  const system = fileCommand(argv) ?? systemCommand(argv, ctx);
+  if (system) return system;
+  // These act on the system whatever their paths say: a call systemCommand did not map is refused, not run plainly.
+  if (SYSTEM_PROGRAMS.has((argv[0] ?? "").replace(/^.*\//, ""))) return undefined;
+  return databaseCopy(argv, ctx) ?? byPaths(argv, ctx);
 }
+
+const SYSTEM_PROGRAMS = new Set(["systemctl", "systemd-analyze", "nginx", "certbot", "useradd", "usermod", "chown"]);
 
 const helper = (...args: string[]): PlannedCommand => ({ argv: [...HELPER, ...args], sudo: true });
 const plain = (argv: readonly string[]): PlannedCommand => ({ argv: [...argv], sudo: false });
@@ -109,6 +120,10 @@ function fileCommand(argv: readonly string[]): PlannedCommand | undefined {
     const loop = `for p; do sudo -n -- ${shQuote(HELPER_PATH)} file mkdir "$p" || exit; done`;
     return plain(["sh", "-c", loop, "sh", ...paths]);
   }
+  // Does a root-only file exist (the certificate, before the HTTPS block is rendered)? The helper looks.
+  if (argv[0] === "test" && argv[1] === "-f" && argv.length === 3 && isSystemPath(argv[2] as string)) {
+    return helper("file", "exists", argv[2] as string);
+  }
   if (argv[0] === "rm" && (argv[1] === "-f" || argv[1] === "-rf") && argv[2] === "--" && argv.length === 4) {
     const path = argv[3] as string;
     return isSystemPath(path) ? helper("file", "rm", path) : undefined;
@@ -116,27 +131,41 @@ function fileCommand(argv: readonly string[]): PlannedCommand | undefined {
   return undefined;
 }
 
-/** systemctl, systemd-analyze verify, nginx, the app's user and data dir, certbot. */
+/** systemctl, systemd-analyze verify, nginx, the socket switch's links, the app's user and data dir, certbot. */
 function systemCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
   const [program = "", first = "", ...rest] = argv;
   const base = program.replace(/^.*\//, "");
   if (base === "systemctl") {
+    if (UNIT_QUERIES.has(first)) return plain(argv);
     if (first === "daemon-reload" && rest.length === 0) return helper("unit", "daemon-reload");
     const units = rest.filter((u) => u !== "--");
-    if (UNIT_ACTIONS.has(first) && units.length > 0) return helper("unit", first, ...units);
+    // No flags (`enable --now` of a timer is bootstrap's job): only the app's units, each a plain name.
+    if (UNIT_ACTIONS.has(first) && units.length > 0 && !units.some((u) => u.startsWith("-"))) {
+      return helper("unit", first, ...units);
+    }
     return undefined;
   }
   if (base === "systemd-analyze" && first === "verify" && rest.length === 1) {
     return helper("unit", "verify", (rest[0] as string).replace(/^.*\//, ""));
   }
   if (base === "nginx" && first === "-t") return helper("nginx", "test");
-  if (program === "sh" && first === "-c" && rest[0]?.startsWith('master=$(cat "$1")')) return helper("nginx", "reload");
-  if (base === "certbot" && first === "certonly" && ctx.app) return helper("certbot", ctx.app);
-  if (program === "sh" && first === "-c" && rest[0]?.includes("useradd --system") && ctx.app) {
+  if (program === "sh" && first === "-c" && rest[0] === NGINX_RELOAD_AND_WAIT) return helper("nginx", "reload");
+  // The names the deploy asks for (the helper accepts only recorded ones); every other flag is the helper's own.
+  if (base === "certbot" && first === "certonly" && ctx.app) {
+    const names = argv.flatMap((a, i) => (argv[i - 1] === "-d" ? [a] : []));
+    return helper("certbot", ctx.app, ...names);
+  }
+  if (program === "sh" && first === "-c" && rest[0] === POINT_LINKS_SCRIPT && ctx.app) {
+    return helper("links", ctx.app, ...rest.slice(2));
+  }
+  // `tls.ca_bundle` readable? A CA certificate is public: the deploy user's own look is enough.
+  if (base === "test" && argv.length === 6 && first === "-f" && rest[1] === "-a" && rest[2] === "-r")
+    return plain(argv);
+  if (program === "sh" && first === "-c" && rest[0] === ENSURE_USER_SCRIPT && ctx.app) {
     return rest[2] === `app-${ctx.app}` ? helper("app-user", ctx.app) : undefined;
   }
   // The database dir step: create it and hand it to the app's user (backup-step.ts).
-  if (program === "sh" && first === "-c" && rest[0]?.startsWith('test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U')) {
+  if (program === "sh" && first === "-c" && rest[0] === OWNED_TREE_SCRIPT) {
     const dir = rest[2] ?? "";
     if (ctx.app && rest[3] === `app-${ctx.app}` && ctx.dataDirs?.some((d) => under(dir, d))) {
       return helper("data-dir", ctx.app);

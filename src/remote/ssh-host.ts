@@ -8,11 +8,6 @@ import { constants } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NodeSSH } from "node-ssh";
 import type { Channel } from "ssh2";
-import { ConnectionError, RemoteCommandError, SlipwayError } from "../errors.js";
-import { ChannelOpenError, CommandStartLostError, type RawExecResult, runRaw } from "./channel-exec.js";
-import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
-import { backoffDelay } from "./connect-errors.js";
-import { DEFAULT_DEPLOY_DIR, FACTS_SCRIPT, parseFacts } from "./facts.js";
 import {
   ABSENT_EXIT_CODE,
   ABSENT_MARKER,
@@ -23,7 +18,12 @@ import {
   readArgv,
   removeArgv,
   writeArgv,
-} from "./file-scripts.js";
+} from "../commands/files.js";
+import { ConnectionError, RemoteCommandError, SlipwayError } from "../errors.js";
+import { ChannelOpenError, CommandStartLostError, type RawExecResult, runRaw } from "./channel-exec.js";
+import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
+import { backoffDelay } from "./connect-errors.js";
+import { DEFAULT_DEPLOY_DIR, FACTS_SCRIPT, parseFacts } from "./facts.js";
 import { LineSplitter, type OutputStream, tail } from "./lines.js";
 import { HELPER_PATH, type PlannedCommand, planCommand } from "./privilege.js";
 import { Redactor } from "./redact.js";
@@ -187,7 +187,8 @@ export class SshRemoteHost implements RemoteHost {
       become: planned.sudo,
       becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root",
       cwd: options.cwd,
-      env: options.env,
+      // The sudoers rule names the helper, not `env`; the helper takes what it needs (a CA bundle) from its records.
+      env: planned.sudo && planned.argv[0] === HELPER_PATH ? undefined : options.env,
     };
     const display = this.#redactor.redact(innerCommand(planned.argv, shape));
     const command = wrapCommand(planned.argv, shape);

@@ -3,6 +3,8 @@
  * parser and the "healthy" rule. Shared by the deploy's health gate and switch check (src/deploy/health.ts, nginx.ts)
  * and the `http_wait` playbook module, which used to hold these; pure, so the argv is tested by exact value.
  */
+
+import { curlArgv as curlRequestArgv } from "../commands/curl.js";
 import { answerMismatch } from "./judge.js";
 
 /** What one health wait asks for. Times in seconds; `successes` consecutive healthy answers end the wait. */
@@ -34,11 +36,12 @@ export function requestSeconds(probe: HttpProbe): number {
  * capped at requestSeconds so a hung app cannot stall the wait past its timeout for long.
  */
 export function curlArgv(probe: HttpProbe): string[] {
-  const argv = ["curl", "--silent", "--show-error", "--max-time", String(requestSeconds(probe)), "--output", "-"];
-  argv.push("--write-out", `${MARK}%{http_code}`);
-  if (probe.host_header) argv.push("--header", `Host: ${probe.host_header}`);
-  argv.push("--", probe.url);
-  return argv;
+  return curlRequestArgv({
+    url: probe.url,
+    maxTimeSeconds: requestSeconds(probe),
+    writeOut: `${MARK}%{http_code}`,
+    hostHeader: probe.host_header,
+  });
 }
 
 /** Status and body from curlArgv's stdout; status 0 when curl wrote no status (no answer). */

@@ -79,6 +79,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
   const checks = [
     checkServices,
     checkInventory,
+    checkRuntimePrivilege,
     checkProxy,
     checkTls,
     checkDatabase,
@@ -215,26 +216,24 @@ function checkInventory(config: CheckedConfig, issue: Issue, _needService?: Need
 }
 
 /**
- * The privilege helper has no verb yet to repoint the socket switch's links (or make /run/slipway): a helper-mode
- * host with `proxy.switch: socket` would fail at its first switch, so validate says so at the key to change.
+ * Runtimes container and compose drive the docker socket, which is root-equivalent; the privilege helper has no docker
+ * verb (docs/security.md), so a helper-mode host would fail at its first docker command: validate says so at the key.
  */
-function checkSwitchPrivilege(config: CheckedConfig, issue: Issue) {
-  const { inventory, proxy } = config;
-  if (proxy.mode !== "nginx" || proxy.switch !== "socket") return;
-  const helper = Object.entries(inventory.hosts)
-    .filter(([, h]) => (h.privilege ?? inventory.ssh.privilege) === "helper")
-    .map(([name]) => name);
-  if (helper.length === 0) return;
-  issue(
-    ["proxy", "switch"],
-    `hosts in privilege mode helper (${helper.join(", ")}) cannot repoint socket links yet: set \`proxy.switch: reload\` (or use privilege root)`,
-    proxy.switch,
-  );
+function checkRuntimePrivilege(config: CheckedConfig, issue: Issue) {
+  const { inventory, runtime } = config;
+  if (runtime !== "container" && runtime !== "compose") return;
+  for (const [name, host] of Object.entries(inventory.hosts)) {
+    if ((host.privilege ?? inventory.ssh.privilege) !== "helper") continue;
+    issue(
+      host.privilege ? ["inventory", "hosts", name, "privilege"] : ["inventory", "ssh", "privilege"],
+      `runtime ${runtime} needs the docker socket, which is root-equivalent, and the privilege helper has no docker verb: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
+      "helper",
+    );
+  }
 }
 
 function checkProxy(config: CheckedConfig, issue: Issue, needService: NeedService) {
   const { proxy } = config;
-  checkSwitchPrivilege(config, issue);
   const seen = new Set<string>();
   proxy.routes.forEach((route, i) => {
     needService(["proxy", "routes", i, "service"], route.service);

@@ -4,11 +4,15 @@
  * created, a running one is never replaced, so the server and its data stay across deploys), before the idle color
  * starts; the colors' start, stop and switch never touch it. Its network is the one the colors join.
  */
+
+import { composeBase, runningContainersArgv } from "../../commands/compose.js";
+import { dockerInspectArgv } from "../../commands/docker.js";
+import { mkdirsArgv, parentDir } from "../../commands/files.js";
 import type { SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import { applyComposeFile } from "../../install/apply.js";
 import type { ComposeFlavour } from "../../remote/facts.js";
 import type { RemoteHost } from "../../remote/types.js";
-import { applyComposeFile } from "../../render/apply.js";
 import { composeProjectName } from "../../render/compose.js";
 import {
   accessoriesComposeFilePath,
@@ -20,7 +24,6 @@ import {
 import { ACCESSORIES } from "../../render/model.js";
 import type { StageInput, StageResult } from "../runtime.js";
 import { colorEnvFile, pullWhenMissing } from "../stage-steps.js";
-import { composeBase, runningContainersArgv } from "./commands.js";
 
 const asRoot = { become: true };
 
@@ -62,7 +65,7 @@ export async function ensureAccessories(
   const model = accessoriesComposeFromConfig(config, images);
   const file = accessoriesComposeFilePath(config);
   if (!model) return result;
-  if (!input.check) await host.exec(["mkdir", "-p", "--", file.replace(/\/[^/]*$/, "")], asRoot);
+  if (!input.check) await host.exec(mkdirsArgv([parentDir(file)]), asRoot);
   const applied = await applyComposeFile(host, model, { path: file, flavour, become: true, check: input.check });
   if (applied.changed) {
     result.actions.push(`${input.check ? "would write" : "wrote"} ${file} (project ${accessoriesProject(config.app)})`);
@@ -104,7 +107,7 @@ async function writeEnvFiles(
       if ((await host.readFile(path, asRoot))?.toString("utf8") !== env.content) result.actions.push(`write ${path}`);
       continue;
     }
-    await host.exec(["mkdir", "-p", "--", path.replace(/\/[^/]*$/, "")], asRoot);
+    await host.exec(mkdirsArgv([parentDir(path)]), asRoot);
     const written = await host.putFile(path, env.content, { mode: 0o600, become: true, step: "env file" });
     if (written.changed) result.actions.push(`wrote ${path}`);
   }
@@ -124,7 +127,7 @@ async function waitUntilUp(host: RemoteHost, app: string, names: readonly string
   for (;;) {
     const ids = await runningIds(host, app);
     if (ids.length > 0) {
-      const r = await host.exec(["docker", "inspect", "--format", format, ...ids], { ...asRoot, check: false });
+      const r = await host.exec(dockerInspectArgv(format, ids), { ...asRoot, check: false });
       const states = r.stdout.split("\n").filter((l) => l.trim());
       const up = states.filter((l) => / running( healthy)?$/.test(l.trim()));
       if (up.length >= names.length) return;

@@ -6,10 +6,10 @@
  */
 import { isAbsolute, join } from "node:path";
 import { buildImages } from "../../build/build_images.js";
-import { localImageIdArgv } from "../../build/commands.js";
 import { imagesFromConfig } from "../../build/from_config.js";
 import { detectGitInfo, type GitInfo } from "../../build/git_info.js";
 import { runLocal } from "../../build/local.js";
+import { imageIdArgv } from "../../commands/docker-image.js";
 import type { SlipwayConfig } from "../../config/index.js";
 import { serviceSources } from "../ship.js";
 import { deliveryMethod, registryLogin } from "./delivery.js";
@@ -73,7 +73,7 @@ async function localCommitImages(
   const found: Record<string, string> = {};
   for (const image of images) {
     const reference = `${image.repository}:${commit}`;
-    const result = await runLocal(localImageIdArgv(reference), { check: false, step: "image id" });
+    const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
     if (result.code === 0) found[image.service] = reference;
   }
   return found;

@@ -3,7 +3,7 @@
  * The argv carries a `slipway.spec` label (a hash of everything else in it), so a later deploy can tell whether the
  * running container already is the one it would start.
  */
-import { type ContainerRun, containerRunArgv, containerRunBase } from "../../commands/docker.js";
+import { type ContainerRun, containerCommandArgv, containerRunArgv, containerRunBase } from "../../commands/docker.js";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { serviceImageRef } from "../../render/from-config/index.js";
@@ -35,12 +35,6 @@ export interface RunSpecInput {
   files?: Array<{ source: string; target: string }>;
 }
 
-/** A string command runs through `sh -c` (like a compose string command); a list is the argv itself. */
-export function commandArgv(command: string | string[] | undefined): string[] {
-  if (command === undefined) return [];
-  return typeof command === "string" ? ["sh", "-c", command] : command;
-}
-
 /** The container of one service, color and instance: its port on 127.0.0.1 only, the config's volumes, limits, labels. */
 export function containerRunOf(input: RunSpecInput): ContainerRun {
   const { config } = input;
@@ -60,7 +54,7 @@ export function containerRunOf(input: RunSpecInput): ContainerRun {
     ],
     labels: containerLabels(input.app, input.color, input.releaseId),
     image: input.image,
-    command: commandArgv(config.command),
+    command: containerCommandArgv(config.command),
   };
 }
 
@@ -88,11 +82,6 @@ export function hardeningArgs(container: ServiceConfig["container"]): string[] {
 /** The `docker run` argv with its `slipway.spec` label (inserted before the image). */
 export function dockerRunArgv(input: RunSpecInput): { argv: string[]; spec: string } {
   return containerRunArgv(containerRunOf(input));
-}
-
-/** `docker inspect` of the spec label and running state: prints `<spec> <running>` per container. */
-export function inspectArgv(names: readonly string[]): string[] {
-  return ["docker", "inspect", "--format", '{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', ...names];
 }
 
 /** Image of a service: the deploy's image map (built and pushed digests) first, else `image:` from slipway.yml. */

@@ -1,5 +1,6 @@
 /** The ordered step lists of a deploy and a rollback (docs/deploy.md "Steps"). */
 import { backupStep } from "./backup.js";
+import { certificateStep } from "./certificate.js";
 import { gateStep } from "./gate.js";
 import { afterSwitchStep, beforeSwitchStep } from "./hooks.js";
 import { lockStep } from "./lock.js";
@@ -21,8 +22,8 @@ import { verifyStep } from "./verify.js";
  */
 export function hostSteps(stopFirst: boolean): Step[] {
   const before = stopFirst
-    ? [lockStep, reconcileStep, preflightStep, stageStep, stopOldStep, backupStep]
-    : [lockStep, reconcileStep, preflightStep, backupStep, stageStep];
+    ? [lockStep, reconcileStep, preflightStep, certificateStep, stageStep, stopOldStep, backupStep]
+    : [lockStep, reconcileStep, preflightStep, certificateStep, backupStep, stageStep];
   return [
     ...before,
     startStep,

@@ -1,4 +1,6 @@
 /** lock: the deploy dir exists, then the deploy lock is taken with this run's record; released by this run at the end. */
+
+import { ownedDirArgv } from "../../commands/files.js";
 import { acquireLock, releaseLockHeldBy } from "../../lock/lock.js";
 import type { Step } from "./types.js";
 
@@ -6,10 +8,7 @@ export const lockStep: Step = {
   name: "lock",
   async run(s) {
     const { host, user, actor, commit, forceUnlock, runId } = s.run;
-    await host.exec(
-      ["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", s.paths.root, user],
-      { become: true, step: "deploy dir" },
-    );
+    await host.exec(ownedDirArgv(s.paths.root, user), { become: true, step: "deploy dir" });
     await acquireLock(host, s.paths.lock, actor, commit, { force: forceUnlock, say: s.say, runId });
     s.say(`locked ${s.paths.lock}`);
     return { status: "changed", data: { run_id: runId } };

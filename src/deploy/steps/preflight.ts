@@ -4,11 +4,12 @@
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
  * before a stop-first deploy stops anything). Every secret the services' env files name has a value.
  */
+
+import { nginxTest } from "../../commands/nginx.js";
 import { resolveHosts, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { describePrivilege } from "../../remote/privilege.js";
 import { nginxSiteFromConfig } from "../../render/from-config/index.js";
-import { nginxTest } from "../../render/validators.js";
 import { checkDatabasePresent } from "../backup-step.js";
 import { tlsReady } from "../nginx.js";
 import { colorEnvFile } from "../stage-steps.js";

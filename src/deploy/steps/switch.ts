@@ -4,10 +4,10 @@
  * them back at the color that was live and reloads.
  */
 
+import { nginxReload, nginxTest } from "../../commands/nginx.js";
 import type { Color, SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import type { RemoteHost } from "../../remote/types.js";
-import { nginxReload, nginxTest } from "../../render/validators.js";
 import { clearIntent, writeIntent } from "../intent.js";
 import { servedColor, switchTo } from "../nginx.js";
 import type { Step } from "./types.js";

@@ -15,7 +15,7 @@ import {
   type SourceFile,
   toJs,
 } from "./source.js";
-import { type HookEntry, type ModuleLookup, parseTaskList, type TaskParseContext } from "./task.js";
+import { type HookEntry, hookPointTasks, type ModuleLookup, parseTaskList, type TaskParseContext } from "./task.js";
 
 export interface ParseOptions {
   modules: ModuleLookup;
@@ -49,7 +49,7 @@ export function parsePlaybookFile(path: string, options: ParseOptions): Playbook
   const file = loadYamlFile(resolve(path), problems);
   const plays = parsePlays(file, problems, options, [file.path]);
   problems.throwIfAny();
-  return { file: file.display, plays };
+  return { file: file.display, plays, warnings: problems.warningLines() };
 }
 
 /** For tests and for playbooks held in memory: the same as parsePlaybookFile with the text given. */
@@ -58,7 +58,28 @@ export function parsePlaybookText(text: string, path: string, options: ParseOpti
   const file = parseYamlText(text, resolve(path), problems);
   const plays = parsePlays(file, problems, options, [file.path]);
   problems.throwIfAny();
-  return { file: file.display, plays };
+  return { file: file.display, plays, warnings: problems.warningLines() };
+}
+
+/**
+ * The tasks of hook point `name` as `options.hooks` fills it (slipway.yml's `hooks:`), parsed straight into tasks: what
+ * the deploy runs at its hook steps with engine/run-tasks.ts. Problems point at slipway.yml (`options.hooksFile`) or
+ * the task files; throws PlaybookParseError with all of them. `warnings`: renamed module arguments.
+ */
+export function parseHookPoint(name: string, options: ParseOptions): { tasks: Task[]; warnings: string[] } {
+  const problems = new Problems();
+  const file = parseYamlText("", options.hooksFile ?? resolve("slipway.yml"), problems);
+  const ctx: TaskParseContext = {
+    file,
+    problems,
+    modules: options.modules,
+    hooks: options.hooks ?? {},
+    hooksFile: options.hooksFile,
+    importing: [],
+  };
+  const tasks = hookPointTasks(ctx, name, null, `hooks.${name}`);
+  problems.throwIfAny();
+  return { tasks, warnings: problems.warningLines() };
 }
 
 function parsePlays(file: SourceFile, problems: Problems, options: ParseOptions, importing: string[]): Play[] {

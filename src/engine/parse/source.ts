@@ -72,6 +72,18 @@ export function formatProblem(p: ParseProblem): string {
 /** Collects every problem in a playbook so the user sees them all at once, then throws one PlaybookParseError. */
 export class Problems {
   readonly problems: ParseProblem[] = [];
+  /** What is allowed but should change (a renamed argument): shown, never thrown. */
+  readonly warnings: ParseProblem[] = [];
+
+  warn(file: SourceFile, node: Node | null | undefined, where: string, message: string): void {
+    const pos = posOf(file, node);
+    this.warnings.push({ file: pos.file, line: pos.line, col: pos.col, where, message });
+  }
+
+  /** The warnings as `file:line:col: where: message` lines, in file order. */
+  warningLines(): string[] {
+    return sortedByPosition(this.warnings).map(formatProblem);
+  }
 
   add(file: SourceFile, node: Node | null | undefined, where: string, message: string): void {
     this.addAt(posOf(file, node), where, message);
@@ -84,9 +96,12 @@ export class Problems {
   throwIfAny(): void {
     if (this.problems.length === 0) return;
     // In file order, whatever order the checks ran in (sort is stable: same position keeps the order found).
-    const sorted = [...this.problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-    throw new PlaybookParseError(sorted);
+    throw new PlaybookParseError(sortedByPosition(this.problems));
   }
+}
+
+function sortedByPosition(list: readonly ParseProblem[]): ParseProblem[] {
+  return [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }
 
 export function describeType(node: Node | null | undefined): string {

@@ -9,6 +9,7 @@ import { ExprSyntaxError } from "../expr/tokens.js";
 import { closest, didYouMean } from "../suggest.js";
 import type { Module, ModuleTask, Task, TaskCommon } from "../types.js";
 import { locateInlineHooks } from "./hooks.js";
+import { movedArgs } from "./renamed-args.js";
 import {
   describeType,
   entriesOf,
@@ -288,6 +289,16 @@ function parseModuleTask(
   }
   const extra = byKey.get("args");
   if (extra) args = { ...(args as object), ...(toJs(extra.value) as object) };
+  if (module.renamed && args && typeof args === "object") {
+    args = movedArgs(
+      ctx.problems,
+      ctx.file,
+      moduleEntry.value,
+      `${where}.${module.name}`,
+      args as Record<string, unknown>,
+      module.renamed,
+    );
+  }
   checkTemplates(ctx, moduleEntry.value, `${where}.${module.name}`);
   if (!JSON.stringify(args).includes("{{")) {
     const parsed = module.argsSchema.safeParse(args);
@@ -385,12 +396,19 @@ function parseHook(
   byKey: Map<string, { key: string; keyNode: Node; value: Node | null }>,
 ): Task {
   const name = String(toJs(byKey.get("hook")?.value));
+  const tasks = hookPointTasks(ctx, name, byKey.get("hook")?.value ?? null, common.where);
+  return { ...common, name: common.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
+}
+
+/**
+ * The tasks a project plugs into hook point `name` (task files, then slipway.yml's inline tasks), parsed; `node` and
+ * `where` locate the `hook:` that asked, for problems in the files it names.
+ */
+export function hookPointTasks(ctx: TaskParseContext, name: string, node: Node | null, where: string): Task[] {
   const entries = ctx.hooks[name] ?? [];
   const files = entries.filter((e): e is string => typeof e === "string");
   const inline = entries.filter((e): e is Readonly<Record<string, unknown>> => typeof e !== "string");
-  const tasks = files.flatMap((path) =>
-    importTaskFile(ctx, resolve(path), byKey.get("hook")?.value ?? null, common.where),
-  );
+  const tasks = files.flatMap((path) => importTaskFile(ctx, resolve(path), node, where));
   if (inline.length > 0) {
     const located = ctx.hooksFile ? locateInlineHooks(ctx.hooksFile, name, inline, TASK_KEYWORDS) : undefined;
     if (located) tasks.push(...parseTaskList({ ...ctx, file: located.file }, located.tasks, `hooks.${name}`));
@@ -399,7 +417,7 @@ function parseHook(
       tasks.push(...parseTaskList({ ...ctx, file: synthetic }, synthetic.root, `hooks.${name}`));
     }
   }
-  return { ...common, name: common.name ?? `hook ${name}`, kind: "block", block: tasks, rescue: [], always: [] };
+  return tasks;
 }
 
 /** `{ module: command, cmd: x, when: y }` (slipway.yml) -> `{ command: { cmd: x }, when: y }` (playbook). */

@@ -8,10 +8,11 @@
 import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import { z } from "zod";
+import { removeFilesArgv } from "../../commands/files.js";
 import type { FileDiff, ModuleContext, ModuleResult } from "../../engine/types.js";
 import { RemoteCommandError } from "../../errors.js";
+import { type Command, installValidated } from "../../install/validated.js";
 import { isPrivateMode } from "../../remote/redact.js";
-import { type Command, installValidated } from "../../render/install.js";
 import { describeCommands, execOptions, runAll } from "./exec.js";
 import { modeSchema } from "./schema.js";
 import { splitCommand } from "./shlex.js";
@@ -158,6 +159,6 @@ async function validateCandidate(ctx: ModuleContext, spec: InstallSpec): Promise
       });
     }
   } finally {
-    await ctx.host.exec(["rm", "-f", "--", candidate], execOptions(ctx, { check: false }));
+    await ctx.host.exec(removeFilesArgv([candidate]), execOptions(ctx, { check: false }));
   }
 }

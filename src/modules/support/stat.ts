@@ -1,4 +1,6 @@
 /** Inspecting a path on the host in one command: type, mode, owner, group and (for links) the target. */
+
+import { chmodArgv, chownArgv, statFormatArgv } from "../../commands/files.js";
 import type { ExecOptions, RemoteHost } from "../../remote/types.js";
 import { normalizeMode } from "./schema.js";
 
@@ -14,7 +16,7 @@ export interface PathInfo {
 
 /** `stat` without -L, so a link is reported as a link; `%N` is not used because its quoting varies by locale. */
 export function statArgv(path: string): string[] {
-  return ["stat", "-c", "%F|%a|%U|%G", "--", path];
+  return statFormatArgv("%F|%a|%U|%G", path);
 }
 
 export function parseStat(stdout: string): PathInfo | undefined {
@@ -50,12 +52,12 @@ export function attributeFixes(
   want: { mode?: string; owner?: string; group?: string },
 ): string[][] {
   const fixes: string[][] = [];
-  if (want.mode && current?.mode !== want.mode) fixes.push(["chmod", want.mode, "--", path]);
+  if (want.mode && current?.mode !== want.mode) fixes.push(chmodArgv(want.mode, path));
   const ownerDiffers = want.owner !== undefined && current?.owner !== want.owner;
   const groupDiffers = want.group !== undefined && current?.group !== want.group;
   if (ownerDiffers || groupDiffers) {
     const spec = `${want.owner ?? ""}${want.group !== undefined ? `:${want.group}` : ""}`;
-    fixes.push(["chown", spec, "--", path]);
+    fixes.push(chownArgv(spec, path));
   }
   return fixes;
 }

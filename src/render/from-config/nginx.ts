@@ -9,7 +9,6 @@ import { colorPort } from "../../config/ports.js";
 import { previewPort } from "../../config/preview-port.js";
 import type { RouteConfig, SlipwayConfig } from "../../config/schema.js";
 import { certificateNames } from "../../config/served-names.js";
-import { defaultSitePath } from "../apply.js";
 import type {
   Color,
   CorsModel,
@@ -21,6 +20,7 @@ import type {
   TlsModel,
   UpstreamModel,
 } from "../model.js";
+import { defaultSitePath } from "../nginx-host-files.js";
 import { instancesOf, integerSize, serviceOf, upstreamIsLocal } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfigText } from "../../../src/config/load.js";
+import { applyNginxSite } from "../../../src/install/apply.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { applyNginxSite, defaultSitePath } from "../../../src/render/apply.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
+import { defaultSitePath } from "../../../src/render/nginx-host-files.js";
 import { request } from "./curl.js";
 import { connectRenderTarget, startCorsApp, token } from "./sandbox.js";
 
@@ -93,6 +94,26 @@ describe("the site beside Debian's default site", () => {
     expect(other.body).toContain("Welcome to nginx");
   });
 
+  it("over IPv6 ([::1] on the target) the site's name reaches the app, other names Debian's default site", async () => {
+    // The targets boot with IPv6 off on loopback: turn it on for this request and put back what was there.
+    const key = "net.ipv6.conf.lo.disable_ipv6";
+    const before = (await host.exec(["sysctl", "-n", key], sudo)).stdout.trim();
+    try {
+      if (before !== "0") await setLoopbackIpv6Disabled(host, "0");
+      await waitForLoopbackV6(host);
+      const mine = await request(host, address, "/", { address: "[::1]" });
+      expect(mine.status).toBe(200);
+      expect(JSON.parse(mine.body)).toEqual({ app: "cors_app", path: "/" });
+      const acme = await request(host, address, "/.well-known/acme-challenge/tok-e2e", { address: "[::1]" });
+      expect(acme).toMatchObject({ status: 200, body: "tok-e2e.key\n" });
+      const other = await request(host, "other.beside.e2e.test", "/", { address: "[::1]" });
+      expect(other.body).toContain("Welcome to nginx");
+    } finally {
+      if (before !== "0") await setLoopbackIpv6Disabled(host, before);
+    }
+    expect((await host.exec(["sysctl", "-n", key], sudo)).stdout.trim()).toBe(before);
+  });
+
   it("dotfiles are 404 (not 403); /.well-known/ reaches the app; ACME comes from the webroot", async () => {
     for (const path of ["/.git/config", "/.env", "/sub/.htaccess", "/.well-known/../.git/config"]) {
       expect((await request(host, address, path)).status, path).toBe(404);
@@ -135,3 +156,23 @@ describe("the site beside Debian's default site", () => {
     expect(foreign.headers.has("access-control-allow-origin")).toBe(false);
   });
 });
+
+/**
+ * Docker mounts /proc/sys read-only in the targets (sysctl -w is refused); with CAP_SYS_ADMIN a fresh procfs mount
+ * of the same namespaces is writable, and the network sysctls it shows are the target's own.
+ */
+async function setLoopbackIpv6Disabled(host: RemoteHost, value: string): Promise<void> {
+  const script =
+    'd=$(mktemp -d) && mount -t proc proc "$d" || exit 1; echo "$1" > "$d/sys/net/ipv6/conf/lo/disable_ipv6"; rc=$?; umount "$d"; rmdir "$d"; exit $rc';
+  await host.exec(["sh", "-c", script, "sh", value], { become: true });
+}
+
+/** ::1 appears on lo once IPv6 is on there (the kernel adds it; give it up to 5 s). */
+async function waitForLoopbackV6(host: RemoteHost): Promise<void> {
+  for (let i = 0; i < 50; i += 1) {
+    const addr = await host.exec(["ip", "-6", "addr", "show", "dev", "lo"], { check: false });
+    if (addr.stdout.includes("::1/128")) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("::1 did not appear on lo after net.ipv6.conf.lo.disable_ipv6=0");
+}

@@ -7,13 +7,14 @@
  * `systemd-analyze security` exposure must be 4.0 or lower.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeConfigCheck } from "../../../src/commands/compose.js";
+import { systemdVerify } from "../../../src/commands/systemd.js";
 import { loadConfig } from "../../../src/config/load.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { renderCompose } from "../../../src/render/compose.js";
+import { composeProjectName, renderCompose } from "../../../src/render/compose.js";
 import { composeFromConfig, systemdUnitsFromConfig } from "../../../src/render/from-config/index.js";
 import type { ComposeModel, SystemdUnitModel } from "../../../src/render/model.js";
 import { renderSystemdUnit, templateUnitName } from "../../../src/render/systemd.js";
-import { composeConfigCheck, systemdVerify } from "../../../src/render/validators.js";
 import { composeScenarios } from "../../unit/render/compose-scenarios.js";
 import { EXAMPLES } from "../../unit/render/from-config/examples.js";
 import { systemdScenarios } from "../../unit/render/systemd-scenarios.js";
@@ -104,7 +105,7 @@ describe("every rendered unit and compose file passes its validator on a target"
       }
       const path = `${projectDir}/compose.yml`;
       await host.putFile(path, renderCompose(onTarget), { become: true, mode: 0o640 });
-      const check = composeConfigCheck(flavour, model.app, model.color, path);
+      const check = composeConfigCheck(flavour, composeProjectName(model.app, model.color), path);
       const result = await host.exec(check.argv, { become: true, check: false });
       expect(result.stderr, result.stderr).not.toMatch(/error|invalid/i);
       expect(result.code).toBe(0);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfigText } from "../../../src/config/load.js";
+import { applyNginxSite } from "../../../src/install/apply.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { applyNginxSite, defaultSitePath } from "../../../src/render/apply.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
+import { defaultSitePath } from "../../../src/render/nginx-host-files.js";
 import { request } from "./curl.js";
 import { connectRenderTarget, startCorsApp, token } from "./sandbox.js";
 

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RemoteCommandError } from "../../../src/errors.js";
+import { applyComposeFile, applySystemdUnit } from "../../../src/install/apply.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { applyComposeFile, applySystemdUnit } from "../../../src/render/apply.js";
 import { renderEnvironmentFile } from "../../../src/render/systemd.js";
 import { composeScenarios } from "../../unit/render/compose-scenarios.js";
 import { connectRenderTarget, token } from "./sandbox.js";

@@ -1,20 +1,25 @@
 /**
  * A deploy user that is not root (t2): `slipdeploy`, made by playbooks/bootstrap.yml in helper mode, whose only sudo
- * rule is the privilege helper and who is in no docker group, deploys harvest (runtime systemd): first deploy, update,
- * backup, rollback with the database restored. Nothing here uses the sandbox's NOPASSWD `deploy` user but set-up,
- * clean-up and reading what is on the host.
+ * rule is the privilege helper and who is in no docker group, deploys harvest (runtime systemd, the socket switch,
+ * TLS from pebble): first deploy, the certificate, an update with a backup (verified over HTTPS), rollback with the
+ * database restored. Nothing here uses the sandbox's NOPASSWD `deploy` user but set-up, clean-up and reading what is on
+ * the host. Runtimes container and compose are refused in helper mode by validate (the docker socket is root):
+ * test/fixtures/config/invalid/helper-privilege-container.yml.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureCertificates } from "../../../src/certs/index.js";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import { HELPER_PATH } from "../../../src/remote/privilege.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { cleanHost, connectTarget, viaNginx, writeOverlay } from "../deploy/support.js";
-import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { addDnsRecord } from "../certs/support.js";
+import { cleanHost, connectTarget, writeOverlay } from "../deploy/support.js";
+import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import {
   asHelperUser,
   bootstrapHelperUser,
+  connectAsConfigured,
   connectAsDeployUser,
   DEPLOY_USER,
   forgetApp,
@@ -22,11 +27,12 @@ import {
 } from "./helper-support.js";
 
 const APP = "hvpriv";
-const DOMAIN = "hvpriv.e2e.test";
+const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+const DOMAIN = `hvpriv-${stamp}.slipway.test`;
 const COMMIT = "89abcdef0123456789abcdef0123456789abcdef";
 const address = () => sandboxTarget(TARGET).host;
 
-describe("deploy as a user whose only privilege is the helper (harvest on t2)", () => {
+describe("deploy as a user whose only privilege is the helper (harvest on t2: socket switch, TLS)", () => {
   let root: RemoteHost;
   let config: SlipwayConfig;
   const lines: string[] = [];
@@ -38,15 +44,35 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2)", 
     drainSeconds: 1,
     onEvent: terminalSink((line) => lines.push(line)),
   });
-  const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
+  /** What users get: HTTPS with SNI once the certificate exists (port 80 then redirects), HTTP before; from the host. */
+  const https = async (path: string, method = "GET", body?: string) => {
+    const scheme = tlsOn ? "https" : "http";
+    const port = tlsOn ? 443 : 80;
+    const argv = ["curl", "-sk", "--resolve", `${DOMAIN}:${port}:127.0.0.1`, "-X", method, "-w", "\n%{http_code}"];
+    if (body) argv.push("-H", "content-type: application/json", "--data", body);
+    const out = (await root.exec([...argv, `${scheme}://${DOMAIN}${path}`])).stdout;
+    const cut = out.lastIndexOf("\n");
+    return { status: Number(out.slice(cut + 1)), body: out.slice(0, cut) };
+  };
+  let tlsOn = false;
+  const version = async () => JSON.parse((await https("/api/health")).body).version;
   const crops = async () =>
-    JSON.parse((await viaNginx(address(), DOMAIN, "/api/harvests")).body).harvests.map((h: { crop: string }) => h.crop);
-  const add = (crop: string) => viaNginx(address(), DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop, kg: 1 }));
+    JSON.parse((await https("/api/harvests")).body).harvests.map((h: { crop: string }) => h.crop);
+  const add = (crop: string) => https("/api/harvests", "POST", JSON.stringify({ crop, kg: 1 }));
+  const linkOf = async (service: string) =>
+    (await root.exec(["readlink", `/etc/nginx/slipway/${APP}-${service}.sock`], { check: false })).stdout.trim();
 
   beforeAll(async () => {
+    const sandbox = loadSandbox();
     root = await connectTarget(TARGET);
     await cleanHost(root, APP);
-    const boot = await bootstrapHelperUser(root, APP);
+    await addDnsRecord(sandbox.acme.managementUrl, DOMAIN, address());
+    const boot = await bootstrapHelperUser(root, APP, {
+      app_domains: [DOMAIN],
+      acme_server: sandbox.acme.directory,
+      acme_email: "ops@slipway.test",
+      acme_ca_bundle: sandbox.acme.targetCaCertPath,
+    });
     const failed = boot.outcomes.filter((o) => o.status === "failed").map((o) => `${o.task}: ${o.msg}`);
     expect(failed).toEqual([]);
     const file = writeOverlay("harvest", {
@@ -56,11 +82,19 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2)", 
       ports: { backend: 5311, frontend: 8361 },
       healthTimeout: "20s",
     });
-    config = await loadConfig(asHelperUser(file));
+    const tls = {
+      enabled: true,
+      email: "ops@slipway.test",
+      acme_server: sandbox.acme.directory,
+      ca_bundle: sandbox.acme.targetCaCertPath,
+    };
+    config = await loadConfig(asHelperUser(file, tls));
+    expect(config.proxy.switch).toBe("socket");
   }, 180_000);
 
   afterAll(async () => {
     await cleanHost(root, APP);
+    await root.exec(["certbot", "delete", "--non-interactive", "--cert-name", DOMAIN], { become: true, check: false });
     await forgetApp(root, APP);
     await root.close();
   });
@@ -83,12 +117,35 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2)", 
     expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
     expect(await version()).toBe("v1");
     expect(lines.join("\n")).toContain(`privilege: helper (${DEPLOY_USER} runs only ${HELPER_PATH} as root)`);
-    expect((await add("before-v2")).status).toBe(201);
+    expect(await linkOf("backend")).toBe(`/run/slipway/${APP}-backend-blue.sock`);
     const owner = await root.exec(["stat", "-c", "%U", `/var/lib/${APP}/app.db`], { become: true });
     expect(owner.stdout.trim()).toBe(`app-${APP}`);
   });
 
-  it("an update backs the database up, then serves v2", async () => {
+  it("obtains the certificate from pebble through the helper (recorded names only) and serves HTTPS", async () => {
+    const host = await connectAsConfigured(config);
+    try {
+      const report = await ensureCertificates(host, config, { become: true, check: false });
+      expect(report.actions, report.certificate).toContain("certbot certonly");
+      expect(report.actions).toContain("installed HTTPS site");
+      // The renewal hook and timer are bootstrap's: the deploy found them in place and changed nothing there.
+      expect(report.actions.filter((a) => /hook|drop-in|enable/.test(a))).toEqual([]);
+      const again = await ensureCertificates(host, config, { become: true, check: false });
+      expect(again.changed).toBe(false);
+    } finally {
+      await host.close();
+    }
+    tlsOn = true;
+    expect(await version()).toBe("v1");
+    const issuer = await root.exec(
+      ["openssl", "x509", "-noout", "-issuer", "-in", `/etc/letsencrypt/live/${DOMAIN}/fullchain.pem`],
+      { become: true },
+    );
+    expect(issuer.stdout).toMatch(/Pebble/i);
+    expect((await add("before-v2")).status).toBe(201);
+  });
+
+  it("an update backs the database up, then serves v2 (verified over HTTPS, switched by the helper's links)", async () => {
     const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v2" } });
     expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
     expect(await version()).toBe("v2");
@@ -97,6 +154,7 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2)", 
     const backups = await root.exec(["sh", "-c", `ls /opt/${APP}/backups/*.sqlite3`], { become: true });
     expect(backups.stdout).toMatch(/\.sqlite3/);
     expect((await add("after-v2")).status).toBe(201);
+    expect(await linkOf("backend")).toBe(`/run/slipway/${APP}-backend-green.sock`);
   });
 
   it("rollback --restore-db goes back to v1 and its database", async () => {
@@ -109,6 +167,7 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2)", 
     });
     expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
     expect(await version()).toBe("v1");
+    expect(await linkOf("backend")).toBe(`/run/slipway/${APP}-backend-blue.sock`);
     const names = await crops();
     expect(names).toContain("before-v2");
     expect(names).not.toContain("after-v2");

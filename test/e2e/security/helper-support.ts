@@ -6,10 +6,13 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
+import { type ResolvedHost, resolveHosts, type SlipwayConfig } from "../../../src/config/index.js";
+import { sshTargetFor } from "../../../src/config/ssh-target.js";
 import { parsePlaybookFile } from "../../../src/engine/parse/playbook.js";
 import { type RunResult, runPlaybook } from "../../../src/engine/run.js";
 import { inventoryFromSandbox, sshConnect } from "../../../src/engine/ssh.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
+import { connect } from "../../../src/remote/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { connectTarget, loadSandbox } from "../support/sandbox.js";
 
@@ -17,7 +20,11 @@ export const TARGET = "t2";
 export const DEPLOY_USER = "slipdeploy";
 
 /** Creates the login user (like an admin's `adduser`), then runs bootstrap for `app` with that user in helper mode. */
-export async function bootstrapHelperUser(root: RemoteHost, app: string): Promise<RunResult> {
+export async function bootstrapHelperUser(
+  root: RemoteHost,
+  app: string,
+  vars: Record<string, unknown> = {},
+): Promise<RunResult> {
   const sandbox = loadSandbox();
   const script = 'id -u "$1" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash -- "$1"';
   await root.exec(["sh", "-c", script, "sh", DEPLOY_USER], { become: true });
@@ -35,19 +42,25 @@ export async function bootstrapHelperUser(root: RemoteHost, app: string): Promis
       deploy_user: DEPLOY_USER,
       deploy_privilege: "helper",
       app_name: app,
+      ...vars,
     },
   });
 }
 
-/** Rewrites a config written by writeOverlay so that it deploys as the helper-mode user. */
-export function asHelperUser(file: string): string {
+/** Rewrites a config written by writeOverlay so that it deploys as the helper-mode user (with `tls` when given). */
+export function asHelperUser(file: string, tls?: Record<string, unknown>): string {
   const config = parse(readFileSync(file, "utf8"));
   config.inventory.ssh.user = DEPLOY_USER;
   config.inventory.ssh.privilege = "helper";
-  // The helper has no verb for the socket switch's links yet (validate says so): the reload switch.
-  config.proxy.switch = "reload";
+  if (tls) config.tls = tls;
   writeFileSync(file, stringify(config));
   return file;
+}
+
+/** The config's own connection to its first host: in helper mode as the config says, like the deploy's. */
+export async function connectAsConfigured(config: SlipwayConfig): Promise<RemoteHost> {
+  const all = resolveHosts(config);
+  return connect(await sshTargetFor(all[0] as ResolvedHost, all, config.source.dir));
 }
 
 /** The helper-mode user's own connection (what an attacker holding its key can do). */

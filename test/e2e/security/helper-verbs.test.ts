@@ -2,7 +2,8 @@
  * The privilege helper's argument checks, from outside: the helper-mode deploy user (`slipdeploy` on t2, only sudo rule
  * the helper) calls it directly with what an attacker holding its key would try: paths out of the app's places (`..`,
  * symlinks to /etc, other units), units that would run as root or write as root, nginx files that make the root master
- * write files, unit names that are not the app's (`nginx`, `../x`, flags, newlines), certbot hooks. Each is refused
+ * write files, unit names that are not the app's (`nginx`, `../x`, flags, newlines), certbot hooks and names not
+ * recorded, socket links of other apps or at other targets, writes of bootstrap's fixed files. Each is refused
  * with exit 64 and nothing changes; the same verbs with the app's own arguments work (the refusals are not blanket).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +15,9 @@ import { bootstrapHelperUser, connectAsDeployUser, DEPLOY_USER, forgetApp, TARGE
 const APP = "hvverb";
 const UNIT = `/etc/systemd/system/${APP}-web@.service`;
 const SITE = `/etc/nginx/slipway/${APP}-web.upstream.conf`;
+const NAME = `${APP}.e2e.test`;
+const LINK = `/etc/nginx/slipway/${APP}-web.sock`;
+const BLUE = `/run/slipway/${APP}-web-blue.sock`;
 
 const goodUnit = (extra: string[] = [], user = `app-${APP}`) =>
   [
@@ -50,7 +54,7 @@ describe("the privilege helper refuses what is not the app's", () => {
   beforeAll(async () => {
     root = await connectTarget(TARGET);
     await cleanHost(root, APP);
-    const boot = await bootstrapHelperUser(root, APP);
+    const boot = await bootstrapHelperUser(root, APP, { app_domains: [NAME] });
     expect(boot.outcomes.filter((o) => o.status === "failed").map((o) => o.msg)).toEqual([]);
     user = await connectAsDeployUser();
     expect((await helper(["app-user", APP])).code).toBe(0);
@@ -179,6 +183,64 @@ describe("the privilege helper refuses what is not the app's", () => {
     await refused(["as-app", "otherapp", "id"]);
     await refused(["data-dir", `${APP}\n`]);
     await refused(["shell"]);
+  });
+
+  it("repoints only the app's own socket links, at its own colors' listeners", async () => {
+    const set = await helper(["links", APP, "set", BLUE, LINK]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toBe(`${LINK}\n`);
+    expect((await root.exec(["readlink", LINK])).stdout.trim()).toBe(BLUE);
+    expect((await helper(["links", APP, "check", BLUE, LINK])).stdout).toBe("");
+    for (const pair of [
+      ["/etc/shadow", LINK],
+      [BLUE, "/etc/nginx/slipway/../../cron.d/x.sock"],
+      [BLUE, "/etc/nginx/nginx.conf"],
+      [`/run/slipway/${APP}-api-blue.sock`, LINK],
+      [`/run/slipway/${APP}-web-red.sock`, LINK],
+      [`/run/slipway/other-web-blue.sock`, "/etc/nginx/slipway/other-web.sock"],
+      [BLUE, `${LINK}\n/etc/nginx/slipway/x.sock`],
+    ]) {
+      await refused(["links", APP, "set", ...pair]);
+    }
+    await refused(["links", APP, "set", BLUE]);
+    await refused([
+      "links",
+      "otherapp",
+      "set",
+      "/run/slipway/otherapp-web-blue.sock",
+      "/etc/nginx/slipway/otherapp-web.sock",
+    ]);
+    await refused(["links", APP, "--force", BLUE, LINK]);
+    // A file that is not a link is not replaced (the rename would swap any file for a link)
+    const plainFile = `/etc/nginx/slipway/${APP}-api.sock`;
+    await root.exec(["sh", "-c", 'echo keep > "$1"', "sh", plainFile], { become: true });
+    expect(await refused(["links", APP, "set", `/run/slipway/${APP}-api-blue.sock`, plainFile])).toMatch(/not a link/);
+    expect((await root.exec(["cat", plainFile])).stdout).toBe("keep\n");
+    expect((await root.exec(["readlink", LINK])).stdout.trim()).toBe(BLUE);
+  });
+
+  it("reads bootstrap's fixed files and the app's certificate, writes neither; certbot only for recorded names", async () => {
+    const hook = "/etc/letsencrypt/renewal-hooks/deploy/slipway-reload-nginx.sh";
+    for (const fixed of [
+      hook,
+      "/etc/tmpfiles.d/slipway-run-slipway.conf",
+      "/etc/systemd/system/nginx.service.d/slipway-sockets.conf",
+    ]) {
+      expect((await helper(["file", "read", fixed])).code).toBe(0);
+      expect(await refused(["file", "write", fixed, "0644", "", ""], "#!/bin/sh\nid\n")).toMatch(/bootstrap/);
+      await refused(["file", "meta", fixed, "0644", ""]);
+      await refused(["file", "rm", fixed]);
+    }
+    expect((await root.exec(["cat", hook], { become: true })).stdout).not.toContain("id\n");
+    // Not obtained: absent (exit 3), not refused; the key is never readable, nor another name's files
+    expect((await helper(["file", "read", `/etc/letsencrypt/live/${NAME}/fullchain.pem`])).code).toBe(3);
+    expect((await helper(["file", "exists", `/etc/letsencrypt/live/${NAME}/fullchain.pem`])).code).toBe(1);
+    await refused(["file", "read", `/etc/letsencrypt/live/${NAME}/privkey.pem`]);
+    await refused(["file", "read", "/etc/letsencrypt/live/other.e2e.test/fullchain.pem"]);
+    await refused(["file", "exists", "/etc/shadow"]);
+    await refused(["file", "write", `/etc/letsencrypt/live/${NAME}/fullchain.pem`, "0644", "", ""], "x");
+    expect(await refused(["certbot", APP, "evil.e2e.test"])).toMatch(/not one of the names recorded/);
+    await refused(["certbot", APP, NAME, "--pre-hook=id"]);
   });
 
   it("as-app runs as the app's user, never root: no sudo, no reading root's files, no writing /etc", async () => {

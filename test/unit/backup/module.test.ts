@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { identityRedactor, type ModuleContext } from "../../../src/engine/types.js";
+import { parsePlaybookText } from "../../../src/engine/parse/playbook.js";
+import { identityRedactor, type ModuleContext, type ModuleTask } from "../../../src/engine/types.js";
 import { backupModule, specFromArgs } from "../../../src/modules/backup.js";
+import { defaultRegistry } from "../../../src/modules/index.js";
 import { LocalHost } from "./support/local-host.js";
 
 function args(input: Record<string, unknown>) {
@@ -13,9 +15,7 @@ describe("backup module", () => {
       engine: "sqlite",
       location: { kind: "volume", volume: "data", path: "app.db" },
     });
-    expect(
-      specFromArgs(args({ engine: "postgres", database: "shop", run_as: "postgres", verify_restore: true })),
-    ).toEqual({
+    expect(specFromArgs(args({ engine: "postgres", name: "shop", run_as: "postgres", verify_restore: true }))).toEqual({
       engine: "postgres",
       location: { kind: "server", host: undefined, port: undefined, runAs: "postgres" },
       database: "shop",
@@ -23,7 +23,7 @@ describe("backup module", () => {
       password: undefined,
       verifyRestore: true,
     });
-    expect(specFromArgs(args({ engine: "mysql", database: "shop", compose_service: "db" })).location).toEqual({
+    expect(specFromArgs(args({ engine: "mysql", name: "shop", compose_service: "db" })).location).toEqual({
       kind: "service",
       compose: { project: undefined, service: "db" },
       runAs: undefined,
@@ -91,12 +91,50 @@ describe("backup module", () => {
       step: "back up first",
     };
     const error = await backupModule
-      .run(ctx, args({ engine: "mongodb", database: "cv3", deploy_dir: "/opt/app" }))
+      .run(ctx, args({ engine: "mongodb", name: "cv3", deploy_dir: "/opt/app" }))
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe(
       "mongodump is not installed for server local socket: the backup before the deploy cannot run",
     );
     expect((error as { hint?: string }).hint).toMatch(/^install mongodb-database-tools .* on the host/);
     expect(host.commands).toEqual([["mongodump", "--version"]]);
+  });
+});
+
+describe("backup module: the config's vocabulary (database.name, database.backups.*)", () => {
+  const parse = (task: string) =>
+    parsePlaybookText(["- hosts: all", "  tasks:", task].join("\n"), "site.yml", { modules: defaultRegistry() });
+
+  it("takes the config's names", () => {
+    const playbook = parse(
+      "    - backup: { engine: postgres, name: shop, backups: { dir: /srv/bk, keep: 3, copy_to: ./bk } }",
+    );
+    expect(playbook.warnings).toEqual([]);
+    const task = playbook.plays[0]?.tasks[0] as ModuleTask;
+    expect(args(task.args as Record<string, unknown>).backups).toEqual({ dir: "/srv/bk", keep: 3, copy_to: "./bk" });
+  });
+
+  it("keeps the old names working, each with a warning at its position naming the new one", () => {
+    const playbook = parse(
+      "    - backup: { engine: postgres, database: shop, backups_dir: /srv/bk, keep: 3, copy_to: ./bk }",
+    );
+    const task = playbook.plays[0]?.tasks[0] as ModuleTask;
+    expect(task.args).toEqual({
+      engine: "postgres",
+      name: "shop",
+      backups: { dir: "/srv/bk", keep: 3, copy_to: "./bk" },
+    });
+    expect(playbook.warnings).toEqual([
+      "site.yml:3:35: tasks[0].backup.database: `database` is deprecated: write `name`",
+      "site.yml:3:51: tasks[0].backup.backups_dir: `backups_dir` is deprecated: write `backups.dir`",
+      "site.yml:3:73: tasks[0].backup.keep: `keep` is deprecated: write `backups.keep`",
+      "site.yml:3:82: tasks[0].backup.copy_to: `copy_to` is deprecated: write `backups.copy_to`",
+    ]);
+  });
+
+  it("refuses the old and the new name together", () => {
+    expect(() => parse("    - backup: { engine: sqlite, path: /d/app.db, keep: 3, backups: { keep: 4 } }")).toThrow(
+      "tasks[0].backup.keep: `keep` is the old name of `backups.keep`: set only `backups.keep`",
+    );
   });
 });

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { dockerBuildCommand, dockerPushArgv, ghaCacheAvailable } from "../../../src/build/commands.js";
 import {
-  dockerBuildCommand,
-  dockerLoginArgv,
-  dockerLogoutArgv,
-  dockerPushArgv,
-  ghaCacheAvailable,
-} from "../../../src/build/commands.js";
+  registryLoginArgv as dockerLoginArgv,
+  registryLogoutArgv as dockerLogoutArgv,
+} from "../../../src/commands/docker-image.js";
 
 const spec = {
   repository: "10.213.0.1:5000/shop/web",

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { hostLoginArgv, loadArgv, pullArgv, removeImageArgv, saveArgv } from "../../../src/delivery/commands.js";
+import {
+  loadArgv,
+  pullArgv,
+  registryLoginArgv,
+  removeImageArgv,
+  saveArgv,
+} from "../../../src/commands/docker-image.js";
 import { PullProgressTracker } from "../../../src/delivery/progress.js";
 import { deliverByPull } from "../../../src/delivery/pull.js";
 import type { DeliveryProgressEvent } from "../../../src/delivery/types.js";
@@ -15,7 +21,7 @@ describe("delivery commands", () => {
     expect(() => pullArgv("10.213.0.1:5000/shop/web:main")).toThrow(/by digest/);
     expect(loadArgv()).toEqual(["docker", "image", "load"]);
     expect(saveArgv(["a:1"])).toEqual(["docker", "image", "save", "a:1"]);
-    expect(hostLoginArgv("10.213.0.1:5001", "ci")).toEqual([
+    expect(registryLoginArgv("10.213.0.1:5001", "ci")).toEqual([
       "docker",
       "login",
       "--username",

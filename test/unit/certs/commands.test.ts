@@ -1,19 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  caBundleDropIn,
-  certbotCertonlyArgv,
-  certbotEnv,
-  DEPLOY_HOOK_PATH,
-  deployHookScript,
-  renewServiceUnit,
-  unitLoadStateArgv,
-} from "../../../src/certs/commands.js";
+import { caBundleDropIn, DEPLOY_HOOK_PATH, deployHookScript, renewServiceUnit } from "../../../src/certs/commands.js";
 import { type CertState, certState } from "../../../src/certs/inspect.js";
 import type { CertSpec } from "../../../src/certs/spec.js";
+import { certbotCertonlyArgv, certbotEnv } from "../../../src/commands/certbot.js";
+import { unitLoadStateArgv } from "../../../src/commands/systemd.js";
+import { selfSigned } from "./self-signed.js";
 
 const spec: CertSpec = {
   domains: ["example.com", "www.example.com"],
@@ -97,35 +88,6 @@ describe("renewal files", () => {
     ]);
   });
 });
-
-/** A self-signed certificate made with openssl (installed on the runner) for the given names and lifetime. */
-function selfSigned(names: string[], days: number): string {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-cert-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      join(dir, "key.pem"),
-      "-out",
-      join(dir, "cert.pem"),
-      "-days",
-      String(days),
-      "-subj",
-      `/CN=${names[0]}`,
-      "-addext",
-      `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`,
-    ],
-    { stdio: "ignore" },
-  );
-  return readFileSync(join(dir, "cert.pem"), "utf8");
-}
 
 describe("certState decides whether certbot runs", () => {
   const now = new Date();

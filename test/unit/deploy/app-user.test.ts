@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ensureUserArgv } from "../../../src/commands/users.js";
 import type { SlipwayConfig } from "../../../src/config/index.js";
-import { ensureUserArgv } from "../../../src/deploy/app-user.js";
 import { prepareDatabaseDir } from "../../../src/deploy/backup-step.js";
 import { appUser } from "../../../src/render/from-config/systemd.js";
 import { FakeHost } from "../build/fake_host.js";

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { parseEnvPairs } from "../../../src/cli/deploy.js";
+import { unpackArgv } from "../../../src/commands/files.js";
 import type { SlipwayConfig } from "../../../src/config/index.js";
 import { chosenHosts } from "../../../src/deploy/connect.js";
 import { gateArgs } from "../../../src/deploy/health.js";
 import { releaseFingerprint } from "../../../src/deploy/host-flow.js";
 import { routeChecks } from "../../../src/deploy/nginx.js";
 import { deployPaths } from "../../../src/deploy/paths.js";
-import { formatRecap } from "../../../src/deploy/recap.js";
 import { configWithEnv } from "../../../src/deploy/runtime.js";
-import { tarCreateArgv, unpackArgv } from "../../../src/deploy/ship.js";
+import { tarCreateArgv } from "../../../src/deploy/ship.js";
 import { dropInContent, dropInPath } from "../../../src/deploy/systemd-runtime.js";
 
 describe("deploy builders", () => {
@@ -112,26 +112,6 @@ describe("deploy builders", () => {
   it("parses --version-env pairs", () => {
     expect(parseEnvPairs(["APP_VERSION=2.0", "X=a=b"])).toEqual({ APP_VERSION: "2.0", X: "a=b" });
     expect(() => parseEnvPairs(["nope"])).toThrow(/KEY=VALUE/);
-  });
-
-  it("formats the recap", () => {
-    expect(
-      formatRecap(
-        "deploy",
-        "r1",
-        [
-          { name: "t1", status: "changed", color: "green", url: "http://x/" },
-          { name: "t2", status: "failed", error: "boom" },
-        ],
-        2,
-      ),
-    ).toBe("deploy r1: FAILED in 2.0s\nt1    changed     live=green http://x/\nt2    failed     : boom");
-  });
-
-  it("says a check-mode run only planned: never 'succeeded'", () => {
-    expect(formatRecap("deploy", "r1", [{ name: "t1", status: "changed" }], 0.4, true)).toBe(
-      "plan of deploy r1: ready in 0.4s\nt1    changed    ",
-    );
   });
 
   it("refuses a --limit that names no host or group, before connecting", () => {

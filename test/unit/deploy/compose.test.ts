@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { composeProjectWriters } from "../../../src/backup/writers.js";
 import {
   composeBase,
   composeLogsArgv,
-  composeProjectWriters,
   composeStopArgv,
   composeUpArgv,
   runningContainersArgv,
-} from "../../../src/deploy/compose/commands.js";
+} from "../../../src/commands/compose.js";
 import { composeProjectName } from "../../../src/render/compose.js";
 
 const FILE = "/opt/duck/compose/green/compose.yml";

@@ -1,15 +1,17 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { specHash } from "../../../src/commands/docker.js";
+import {
+  containerCommandArgv as commandArgv,
+  specStateArgv as inspectArgv,
+  specHash,
+} from "../../../src/commands/docker.js";
 import { loadConfig } from "../../../src/config/index.js";
 import {
   baseRunArgv,
-  commandArgv,
   containerLabels,
   containerName,
   dockerRunArgv,
   hardeningArgs,
-  inspectArgv,
   releaseManifest,
   serviceImage,
 } from "../../../src/deploy/container/run-spec.js";

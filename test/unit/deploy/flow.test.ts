@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { POINT_LINKS_SCRIPT } from "../../../src/commands/nginx.js";
 import { type Color, loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/deploy.js";
 import { HostEmitter } from "../../../src/deploy/emitter.js";
@@ -15,7 +16,6 @@ import { Interrupt } from "../../../src/deploy/interrupt.js";
 import { switchTo } from "../../../src/deploy/nginx.js";
 import { formatTimings, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
-import { POINT_LINKS_SCRIPT } from "../../../src/deploy/socket-links.js";
 import type { FlowState, Step } from "../../../src/deploy/steps/types.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { previewPort } from "../../../src/render/from-config/nginx.js";
@@ -205,6 +205,7 @@ describe("deploy step runner on one host", () => {
       "lock:changed",
       "reconcile:ok",
       "preflight:ok",
+      "certificate:skipped",
       "backup:skipped",
       "stage:changed",
       "start:changed",

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
-import { firstFailure, hookFailure, hookPlaybookText, hookVars, runDeployHook } from "../../../src/deploy/hooks.js";
+import { checkDeployHooks, firstFailure, hookFailure, hookVars, runDeployHook } from "../../../src/deploy/hooks.js";
 import type { TaskOutcome } from "../../../src/engine/types.js";
 import type { ExecResult, HostFacts, RemoteHost } from "../../../src/remote/types.js";
 
@@ -99,9 +99,13 @@ describe("deploy hooks", () => {
     });
   });
 
-  it("builds a one-task playbook for the hook point", () => {
-    expect(JSON.parse(hookPlaybookText("before_switch", "h1"))).toEqual([
-      { name: "hook before_switch", hosts: "h1", gather_facts: true, tasks: [{ hook: "before_switch" }] },
+  it("parses the hook points from slipway.yml, with no playbook text between: renamed arguments warn", async () => {
+    const cfg = await config();
+    expect(checkDeployHooks(cfg)).toEqual([]);
+    const old = { module: "backup", name: "bk", engine: "sqlite", path: "/d/app.db", keep: 3 };
+    const renamed = { ...cfg, hooks: { ...cfg.hooks, before_switch: [old] } };
+    expect(checkDeployHooks(renamed)).toEqual([
+      expect.stringMatching(/hooks\.before_switch\[0\]\.backup\.keep: `keep` is deprecated: write `backups\.keep`$/),
     ]);
   });
 

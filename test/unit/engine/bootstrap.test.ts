@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { caBundleDropIn, DISTRO_SERVICE_DROPIN, deployHookScript } from "../../../src/certs/commands.js";
 import { ACME_WEBROOT } from "../../../src/config/schema/tls.js";
+import { COLOR_SOCKET_DIR } from "../../../src/render/from-config/nginx.js";
+import { nginxSocketsDropIn, tmpfilesLine, tmpfilesPath } from "../../../src/render/nginx-host-files.js";
 import { runText } from "./helpers.js";
 
 const bootstrap = readFileSync("playbooks/bootstrap.yml", "utf8");
@@ -26,6 +29,23 @@ describe("playbooks/bootstrap.yml", () => {
     expect(firewall?.task).toBe("firewall rules (inbound 22, 80, 443 only; Docker's tables untouched)");
     expect(firewall?.diffs?.[0]?.after).toContain("tcp dport { 22, 80, 443 } accept");
     expect(run.hosts.get("a")?.files.size).toBe(1);
+  });
+
+  it("installs the fixed files byte for byte as the deploy writes them (the helper only lets it read them)", async () => {
+    const file = (name: string) => readFileSync(`playbooks/files/${name}`, "utf8");
+    expect(file("slipway-run-slipway.tmpfiles.conf")).toBe(tmpfilesLine(COLOR_SOCKET_DIR));
+    expect(tmpfilesPath(COLOR_SOCKET_DIR)).toBe("/etc/tmpfiles.d/slipway-run-slipway.conf");
+    expect(file("nginx-slipway-sockets.conf")).toBe(nginxSocketsDropIn(COLOR_SOCKET_DIR));
+    expect(file("slipway-reload-nginx.sh")).toBe(deployHookScript());
+    const run = await runText(bootstrap, {
+      path: "playbooks/bootstrap.yml",
+      check: true,
+      extraVars: { deploy_public_keys: [key], acme_ca_bundle: "/etc/slipway/acme-ca.pem" },
+      config: { app: "shop" },
+    });
+    const dropIn = run.outcomes.find((o) => o.task.startsWith("certbot renewals trust"))?.diffs?.[0];
+    expect(dropIn?.path).toBe(DISTRO_SERVICE_DROPIN);
+    expect(dropIn?.after).toBe(caBundleDropIn("/etc/slipway/acme-ca.pem"));
   });
 
   it("root mode says so: NOPASSWD ALL and the docker group", async () => {

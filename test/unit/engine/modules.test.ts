@@ -1,7 +1,8 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
+import { aptInstallArgv, dpkgQueryArgv } from "../../../src/commands/apt.js";
 import { containerRunArgv, specHash } from "../../../src/commands/docker.js";
-import { aptInstallArgv, dpkgQueryArgv, parseInstalled } from "../../../src/modules/apt.js";
+import { parseInstalled } from "../../../src/modules/apt.js";
 import { composeBase, composeChanged, upArgv } from "../../../src/modules/compose.js";
 import { containerRunOf } from "../../../src/modules/docker_container.js";
 import { planFile } from "../../../src/modules/file.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { composeBinary, parseFacts } from "../../../src/remote/facts.js";
+import { composeBinary } from "../../../src/commands/compose.js";
+import { parseFacts } from "../../../src/remote/facts.js";
 
 const DEBIAN = `os_id=debian
 os_version=12

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ensureUserArgv } from "../../../src/deploy/app-user.js";
+import { certbotCertonlyArgv } from "../../../src/commands/certbot.js";
+import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/commands/files.js";
+import { nginxReload, pointLinksArgv } from "../../../src/commands/nginx.js";
+import { systemctlArgv, unitLoadStateArgv } from "../../../src/commands/systemd.js";
+import { ensureUserArgv } from "../../../src/commands/users.js";
 import { SlipwayError } from "../../../src/errors.js";
-import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/remote/file-scripts.js";
 import { describePrivilege, HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
-import { nginxReload } from "../../../src/render/validators.js";
 
 const H = HELPER_PATH;
 const ctx: PrivilegeContext = { mode: "helper", app: "shop", deployDir: "/opt/shop", dataDirs: ["/var/lib/shop"] };
@@ -80,6 +82,53 @@ describe("planCommand", () => {
       "certbot",
       "shop",
     ]);
+  });
+
+  it("repoints the socket switch's links through the helper's links verb, the pairs verbatim", () => {
+    const links = [
+      { link: "/etc/nginx/slipway/shop-web.sock", target: "/run/slipway/shop-web-green.sock" },
+      { link: "/etc/nginx/slipway/shop-web.preview.sock", target: "/run/slipway/shop-web-blue.sock" },
+    ];
+    expect(planCommand(pointLinksArgv(links, "set"), true, ctx)).toEqual({
+      argv: [
+        H,
+        "links",
+        "shop",
+        "set",
+        "/run/slipway/shop-web-green.sock",
+        "/etc/nginx/slipway/shop-web.sock",
+        "/run/slipway/shop-web-blue.sock",
+        "/etc/nginx/slipway/shop-web.preview.sock",
+      ],
+      sudo: true,
+    });
+    expect(planCommand(pointLinksArgv(links, "check"), true, ctx).argv.slice(1, 4)).toEqual(["links", "shop", "check"]);
+  });
+
+  it("passes certbot only the names asked for; read-only systemctl queries and the CA bundle probe need no sudo", () => {
+    const spec = {
+      domains: ["shop.example.com", "www.shop.example.com"],
+      webroot: "/var/www/slipway-acme",
+      email: "ops@example.com",
+      acmeServer: "https://acme.example/dir",
+      staging: false,
+      certName: "shop.example.com",
+      renewBeforeDays: 30,
+    };
+    expect(planCommand(certbotCertonlyArgv(spec), true, ctx)).toEqual({
+      argv: [H, "certbot", "shop", "shop.example.com", "www.shop.example.com"],
+      sudo: true,
+    });
+    for (const argv of [unitLoadStateArgv("certbot.timer"), systemctlArgv("is-enabled", ["certbot.timer"])]) {
+      expect(planCommand(argv, true, ctx)).toEqual({ argv, sudo: false });
+    }
+    expect(planCommand(["systemctl", "is-active", "shop-web@blue.service"], true, ctx).sudo).toBe(false);
+    const cert = "/etc/letsencrypt/live/shop.example.com/fullchain.pem";
+    expect(planCommand(["test", "-f", cert], true, ctx).argv).toEqual([H, "file", "exists", cert]);
+    const probe = ["test", "-f", "/etc/ssl/ca.pem", "-a", "-r", "/etc/ssl/ca.pem"];
+    expect(planCommand(probe, true, ctx)).toEqual({ argv: probe, sudo: false });
+    // enabling a timer is not a query: refused (bootstrap enables certbot.timer)
+    expect(() => planCommand(systemctlArgv("enable", ["certbot.timer"], ["--now"]), true, ctx)).toThrow(SlipwayError);
   });
 
   it("runs deploy-dir commands as the deploy user and data-dir commands as the app's user", () => {

@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { validateConfigText } from "../../../src/config/load.js";
 import { unifiedDiff as taskDiff } from "../../../src/engine/reporter.js";
+import { unifiedDiff } from "../../../src/install/validated.js";
 import { isPrivateMode, Redactor, SECRET_CONTENT_CHANGED } from "../../../src/remote/redact.js";
-import { unifiedDiff } from "../../../src/render/install.js";
 
 const CONFIG = `app: demo
 runtime: systemd

@@ -3,11 +3,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { pointLinksArgv } from "../../../src/commands/nginx.js";
 import { loadConfig } from "../../../src/config/index.js";
-import { pointLinksArgv, socketLinks } from "../../../src/deploy/socket-links.js";
-import { nginxSocketsDropIn, tmpfilesLine, tmpfilesPath } from "../../../src/render/apply.js";
+import { socketLinks } from "../../../src/deploy/socket-links.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
 import { renderNginxFiles } from "../../../src/render/nginx.js";
+import { nginxSocketsDropIn, tmpfilesLine, tmpfilesPath } from "../../../src/render/nginx-host-files.js";
 
 async function shop(extra = "") {
   const dir = mkdtempSync(join(tmpdir(), "slipway-socket-"));

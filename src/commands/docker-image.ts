@@ -1,5 +1,6 @@
 /**
- * Pure builders for the docker commands run on target hosts (through RemoteHost.exec, which quotes them with shJoin).
+ * Pure argv builders of docker images on a host: pull, tag, load/save (the SSH stream), registry login, prune's
+ * listings. RemoteHost.exec quotes them with shJoin.
  */
 
 /** `docker pull repo@sha256:...`: every host gets exactly the bytes that were pushed. */
@@ -10,9 +11,17 @@ export function pullArgv(digestReference: string): string[] {
   return ["docker", "pull", digestReference];
 }
 
-/** Exit 0 and the image id when the host has the image (by id, tag or digest reference). */
-export function imageIdArgv(reference: string): string[] {
-  return ["docker", "image", "inspect", "--format", "{{.Id}}", reference];
+/**
+ * Exit 0 and the image id when the host has the image (by id, tag or digest reference). `endOfOptions` puts `--`
+ * before a reference that comes from user input (the playbook modules).
+ */
+export function imageIdArgv(reference: string, endOfOptions = false): string[] {
+  return ["docker", "image", "inspect", "--format", "{{.Id}}", ...(endOfOptions ? ["--"] : []), reference];
+}
+
+/** `docker pull --quiet <reference>` of a playbook's docker_image (any reference; the deploy pulls by digest). */
+export function pullQuietArgv(reference: string): string[] {
+  return ["docker", "pull", "--quiet", reference];
 }
 
 export function tagArgv(source: string, target: string): string[] {
@@ -29,11 +38,12 @@ export function saveArgv(references: readonly string[]): string[] {
   return ["docker", "image", "save", ...references];
 }
 
-export function hostLoginArgv(registry: string, username: string): string[] {
+/** The password is written to stdin; only the user name and registry are in argv (runner and hosts alike). */
+export function registryLoginArgv(registry: string, username: string): string[] {
   return ["docker", "login", "--username", username, "--password-stdin", registry];
 }
 
-export function hostLogoutArgv(registry: string): string[] {
+export function registryLogoutArgv(registry: string): string[] {
   return ["docker", "logout", registry];
 }
 

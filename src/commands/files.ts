@@ -1,6 +1,8 @@
 /**
- * The argv for every file operation (pure builders, tested by exact value; host.ts runs them). Content always travels
- * on stdin, never in argv, so secrets in files stay out of process listings.
+ * The argv for every file operation on a host (pure builders, tested by exact value): the atomic write, read and
+ * inspect scripts RemoteHost.putFile/readFile run (remote/ssh-host.ts), and the mkdir/rm/ln/install/chown/chmod/test
+ * argv and small scripts the deploy and the modules run. Content always travels on stdin, never in argv, so secrets in
+ * files stay out of process listings. Scripts take their values as positional parameters ("$1"), never spliced in.
  */
 
 /** Previous content larger than this is not sent back for diffs (the sha256 is still compared). */
@@ -120,4 +122,100 @@ export function removeArgv(path: string, options: { recursive?: boolean } = {}):
     throw new Error(`refusing to remove "${path}": give an absolute path without . or .. components`);
   }
   return ["rm", options.recursive ? "-rf" : "-f", "--", path];
+}
+
+/** `mkdir -p -- <paths...>` (several directories in one round trip). */
+export function mkdirsArgv(paths: readonly string[]): string[] {
+  return ["mkdir", "-p", "--", ...paths];
+}
+
+/** The directory part of an absolute path (`/a/b/c.conf` -> `/a/b`), for mkdirsArgv before a file is written. */
+export function parentDir(path: string): string {
+  return path.replace(/\/[^/]*$/, "");
+}
+
+/** `rm -f -- <paths...>`: files only, absent ones are fine (directories go through remote/remove.ts). */
+export function removeFilesArgv(paths: readonly string[]): string[] {
+  return ["rm", "-f", "--", ...paths];
+}
+
+/** `test -e|-d|-f|-s <path>`: exit 0 when the path exists (is a directory, a regular file, non-empty). */
+export function testArgv(flag: "-e" | "-d" | "-f" | "-s", path: string): string[] {
+  return ["test", flag, path];
+}
+
+/** Exit 0 when `path` is a regular file this user can read. */
+export function readableFileArgv(path: string): string[] {
+  return ["test", "-f", path, "-a", "-r", path];
+}
+
+/** `ln -sfn -- <target> <link>`: (re)points a symlink; not atomic (swapSymlinkArgv is). */
+export function symlinkArgv(target: string, link: string): string[] {
+  return ["ln", "-sfn", "--", target, link];
+}
+
+/** Points `link` at `target` atomically: a temporary link renamed over the old one, so the link is never missing. */
+export function swapSymlinkArgv(target: string, link: string): string[] {
+  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
+  return ["sh", "-c", script, "sh", target, link];
+}
+
+/** A directory only its owner can enter (`install -d -m 0700`), owned by `owner` (and its group) when given. */
+export function privateDirArgv(dir: string, owner?: string): string[] {
+  return ["install", "-d", "-m", "0700", ...(owner ? ["-o", owner, "-g", owner] : []), "--", dir];
+}
+
+/** `chown [-h] <owner[:group]> -- <path>`; `-h` changes a symlink itself, not what it points at. */
+export function chownArgv(spec: string, path: string, options: { noDereference?: boolean } = {}): string[] {
+  return ["chown", ...(options.noDereference ? ["-h"] : []), spec, "--", path];
+}
+
+export function chmodArgv(mode: string, path: string): string[] {
+  return ["chmod", mode, "--", path];
+}
+
+/** `stat -c <format> -- <path>` (GNU stat), e.g. `%s` for the size in bytes. */
+export function statFormatArgv(format: string, path: string): string[] {
+  return ["stat", "-c", format, "--", path];
+}
+
+/** `mv -f -- <from> <to>`: a rename within one filesystem is atomic. */
+export function moveArgv(from: string, to: string): string[] {
+  return ["mv", "-f", "--", from, to];
+}
+
+/** Creates `dir` owned by `owner` when it is missing; an existing directory is left as it is. */
+export function ownedDirArgv(dir: string, owner: string): string[] {
+  return ["sh", "-c", 'test -d "$1" || { mkdir -p -- "$1" && chown -- "$2" "$1"; }', "sh", dir, owner];
+}
+
+/**
+ * Creates `dir` when missing and gives the whole tree to `owner` unless it already owns the top (the database
+ * directory: the app's user writes there). remote/privilege.ts recognizes this script by its start.
+ */
+export const OWNED_TREE_SCRIPT =
+  'test -d "$1" || mkdir -p -- "$1"; [ "$(stat -c %U -- "$1")" = "$2" ] || chown -R -- "$2" "$1"';
+
+export function ownedTreeArgv(dir: string, owner: string): string[] {
+  return ["sh", "-c", OWNED_TREE_SCRIPT, "sh", dir, owner];
+}
+
+/** Unpacks a gzipped tar on stdin into a temp dir beside the target, then renames it: a half-shipped tree never has the name. */
+export function unpackArgv(target: string): string[] {
+  const script = 'set -e; rm -rf -- "$1.part"; mkdir -p -- "$1.part"; tar -xzf - -C "$1.part"; mv -- "$1.part" "$1"';
+  return ["sh", "-c", script, "sh", target];
+}
+
+/** Runs `argv` with its stderr merged into stdout (one stream for logs shown to the user). */
+export function mergeStderrArgv(argv: readonly string[]): string[] {
+  return ["sh", "-c", '"$@" 2>&1', "sh", ...argv];
+}
+
+/** `rm -rf -- <path>` of a playbook's `file: state=absent` (the deploy's guarded removal is remote/remove.ts). */
+export function removeTreeArgv(path: string): string[] {
+  return ["rm", "-rf", "--", path];
+}
+
+export function touchArgv(path: string): string[] {
+  return ["touch", "--", path];
 }

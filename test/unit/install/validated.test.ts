@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { composeConfigCheck } from "../../../src/commands/compose.js";
+import { nginxReload, nginxTest } from "../../../src/commands/nginx.js";
+import { systemdVerify } from "../../../src/commands/systemd.js";
 import { RemoteCommandError } from "../../../src/errors.js";
-import { installValidated, restorePrevious } from "../../../src/render/install.js";
-import { composeConfigCheck, nginxReload, nginxTest, systemdVerify } from "../../../src/render/validators.js";
-import { FakeHost } from "./fake-host.js";
+import { installValidated, restorePrevious } from "../../../src/install/validated.js";
+import { composeProjectName } from "../../../src/render/compose.js";
+import { FakeHost } from "../render/fake-host.js";
 
 const RELOAD = `exec ${nginxReload().argv.join(" ")}`;
 
@@ -129,16 +132,10 @@ describe("validator commands", () => {
   });
 
   it("checks a compose file with the host's compose flavour and the color's project", () => {
-    expect(composeConfigCheck("v1", "duckapp", "green", "/srv/duckapp/green/compose.yml").argv).toEqual([
-      "docker-compose",
-      "-p",
-      "duckapp-green",
-      "-f",
-      "/srv/duckapp/green/compose.yml",
-      "config",
-      "-q",
-    ]);
-    expect(composeConfigCheck("v2", "duckapp", "blue", "/c.yml").argv.slice(0, 4)).toEqual([
+    expect(
+      composeConfigCheck("v1", composeProjectName("duckapp", "green"), "/srv/duckapp/green/compose.yml").argv,
+    ).toEqual(["docker-compose", "-p", "duckapp-green", "-f", "/srv/duckapp/green/compose.yml", "config", "-q"]);
+    expect(composeConfigCheck("v2", composeProjectName("duckapp", "blue"), "/c.yml").argv.slice(0, 4)).toEqual([
       "docker",
       "compose",
       "-p",

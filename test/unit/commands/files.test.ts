@@ -11,7 +11,7 @@ import {
   removeArgv,
   WRITE_SCRIPT,
   writeArgv,
-} from "../../../src/remote/file-scripts.js";
+} from "../../../src/commands/files.js";
 
 const SHA = "a".repeat(64);
 

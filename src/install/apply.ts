@@ -2,13 +2,23 @@
  * The install paths per file kind: render, then installValidated with the validator and reload that fit it. These are
  * what the nginx_site module, the switch step and the runtimes call.
  */
+import { composeConfigCheck } from "../commands/compose.js";
+import { mkdirsArgv, parentDir } from "../commands/files.js";
+import { nginxReload, nginxTest } from "../commands/nginx.js";
+import { daemonReloadArgv, systemdDaemonReload, systemdVerify } from "../commands/systemd.js";
 import type { RemoteHost } from "../remote/types.js";
-import { composeProjectName, renderCompose } from "./compose.js";
-import { type InstallResult, installValidated } from "./install.js";
-import type { Color, ComposeModel, NginxSiteModel, SystemdUnitModel, UpstreamModel } from "./model.js";
-import { renderNginxFiles, renderNginxUpstream } from "./nginx.js";
-import { renderSystemdUnit, templateUnitName } from "./systemd.js";
-import { composeConfigCheck, nginxReload, nginxTest, systemdDaemonReload, systemdVerify } from "./validators.js";
+import { composeProjectName, renderCompose } from "../render/compose.js";
+import type { Color, ComposeModel, NginxSiteModel, SystemdUnitModel, UpstreamModel } from "../render/model.js";
+import { renderNginxFiles, renderNginxUpstream } from "../render/nginx.js";
+import {
+  defaultSitePath,
+  NGINX_SOCKETS_DROP_IN,
+  nginxSocketsDropIn,
+  tmpfilesLine,
+  tmpfilesPath,
+} from "../render/nginx-host-files.js";
+import { renderSystemdUnit, templateUnitName } from "../render/systemd.js";
+import { type InstallResult, installValidated } from "./validated.js";
 
 export interface ApplyOptions {
   become: boolean;
@@ -16,43 +26,17 @@ export interface ApplyOptions {
   step?: string;
 }
 
-/** Debian and RHEL nginx both include conf.d/*.conf inside http {}; a `.slipway-prev` copy there is not included. */
-export function defaultSitePath(app: string): string {
-  return `/etc/nginx/conf.d/slipway-${app}.conf`;
-}
-
-/** `/etc/tmpfiles.d/slipway-run-slipway.conf` for `/run/slipway`. */
-export function tmpfilesPath(dir: string): string {
-  return `/etc/tmpfiles.d/slipway${dir.replaceAll(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}.conf`;
-}
-
-/** tmpfiles.d(5): create the directory at boot, root's, 0755, never cleaned by age. */
-export function tmpfilesLine(dir: string): string {
-  return `# Managed by Slipway: nginx's per-color listeners (proxy.switch socket) live here.\nd ${dir} 0755 root root -\n`;
-}
-
-/** Where nginx's drop-in for the socket directory goes (systemd). */
-export const NGINX_SOCKETS_DROP_IN = "/etc/systemd/system/nginx.service.d/slipway-sockets.conf";
-
-/**
- * A fresh nginx start (not a reload) binds every unix listener anew and fails on a socket file a killed nginx left
- * behind: the drop-in removes the directory's sockets first (no nginx holds them then).
- */
-export function nginxSocketsDropIn(dir: string): string {
-  return `# Managed by Slipway: a killed nginx leaves its unix listeners behind, and a new one cannot bind them.\n[Service]\nExecStartPre=/bin/sh -c 'rm -f ${dir}/*.sock'\n`;
-}
-
 /**
  * The colors' listeners live on tmpfs: tmpfiles.d makes the directory again at boot, before nginx starts, and the
  * nginx drop-in clears what a killed nginx left there. systemd reloads its units when the drop-in changed.
  */
 async function installSocketDirSupport(host: RemoteHost, dir: string, step: { become: boolean; step?: string }) {
-  await host.exec(["mkdir", "-p", "--", NGINX_SOCKETS_DROP_IN.replace(/\/[^/]*$/, "")], step);
+  await host.exec(mkdirsArgv([parentDir(NGINX_SOCKETS_DROP_IN)]), step);
   const [, dropIn] = await Promise.all([
     host.putFile(tmpfilesPath(dir), tmpfilesLine(dir), { mode: 0o644, ...step }),
     host.putFile(NGINX_SOCKETS_DROP_IN, nginxSocketsDropIn(dir), { mode: 0o644, ...step }),
   ]);
-  if (dropIn.changed) await host.exec(["systemctl", "daemon-reload"], { ...step, check: false });
+  if (dropIn.changed) await host.exec(daemonReloadArgv(), { ...step, check: false });
 }
 
 /** nginx files are world-readable, validated with `nginx -t` as a whole, then gracefully reloaded. */
@@ -82,10 +66,7 @@ export async function applyNginxSite(
     const runDir = model.colorSockets?.runDir;
     const dirs = [model.upstreamIncludeDir, model.acmeWebroot, ...(runDir ? [runDir] : [])];
     const step = { become: options.become, step: options.step };
-    await Promise.all([
-      host.exec(["mkdir", "-p", "--", ...dirs], step),
-      runDir ? installSocketDirSupport(host, runDir, step) : null,
-    ]);
+    await Promise.all([host.exec(mkdirsArgv(dirs), step), runDir ? installSocketDirSupport(host, runDir, step) : null]);
   }
   return installNginxFiles(host, files, options, "nginx site");
 }
@@ -124,10 +105,10 @@ export async function applyComposeFile(
   model: ComposeModel,
   options: ApplyOptions & { path: string; flavour: "v2" | "v1" },
 ): Promise<InstallResult> {
-  composeProjectName(model.app, model.color);
+  const project = composeProjectName(model.app, model.color);
   return installValidated(host, {
     files: [{ path: options.path, content: renderCompose(model), mode: 0o640 }],
-    validate: [composeConfigCheck(options.flavour, model.app, model.color, options.path)],
+    validate: [composeConfigCheck(options.flavour, project, options.path)],
     reload: [],
     become: options.become,
     check: options.check,

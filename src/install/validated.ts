@@ -12,6 +12,8 @@
  * it serves.
  */
 import { createTwoFilesPatch } from "diff";
+import type { Command } from "../commands/command.js";
+import { removeFilesArgv } from "../commands/files.js";
 import { RemoteCommandError, SlipwayError } from "../errors.js";
 import { isPrivateMode, SECRET_CONTENT_CHANGED } from "../remote/redact.js";
 import type { ExecResult, RemoteHost } from "../remote/types.js";
@@ -25,11 +27,7 @@ export interface ManagedFile {
   group?: string;
 }
 
-export interface Command {
-  argv: string[];
-  /** What it checks or does, for messages: "nginx -t", "reload nginx". */
-  what: string;
-}
+export type { Command };
 
 export interface InstallPlan {
   files: ManagedFile[];
@@ -155,7 +153,7 @@ async function restore(
   try {
     for (const change of [...put].reverse()) {
       if (change.before === undefined) {
-        await host.exec(["rm", "-f", "--", change.path], { become: plan.become, step });
+        await host.exec(removeFilesArgv([change.path]), { become: plan.become, step });
       } else {
         const { mode, owner, group } = change.file;
         await host.putFile(change.path, change.before, { mode, owner, group, become: plan.become, step });

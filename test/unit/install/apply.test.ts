@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { nginxReload } from "../../../src/commands/nginx.js";
 import { identityRedactor, type ModuleContext } from "../../../src/engine/types.js";
+import { applyNginxSite, applyNginxUpstream } from "../../../src/install/apply.js";
 import { nginxSiteModule } from "../../../src/modules/nginx_site.js";
-import { applyNginxSite, applyNginxUpstream } from "../../../src/render/apply.js";
-import { nginxReload } from "../../../src/render/validators.js";
-import { FakeHost } from "./fake-host.js";
+import { FakeHost } from "../render/fake-host.js";
 
 const RELOAD = `exec ${nginxReload().argv.join(" ")}`;
 
-import { nginxScenarios } from "./scenarios.js";
+import { nginxScenarios } from "../render/scenarios.js";
 
 const model = nginxScenarios["same-domain-api"]!;
 

@@ -1,0 +1,56 @@
+/**
+ * Pure argv builders of docker compose: the binary choice (v2 plugin or v1 standalone), one project per color
+ * (`<app>-<color>`, render's composeProjectName), and the verbs the deploy, the compose module and the backup use.
+ */
+import type { Command } from "./command.js";
+
+/** The compose a host has, as its facts report it: the plugin (v2) or the standalone python one (v1). */
+type Flavour = "v2" | "v1";
+
+/**
+ * The one choice of compose binary (the deploy, the compose module, the render check): `docker-compose` for v1,
+ * `docker compose` for v2 and when the facts found none (its "not a docker command" error is the clearer one).
+ */
+export function composeBinary(flavour: Flavour | null): string[] {
+  return flavour === "v1" ? ["docker-compose"] : ["docker", "compose"];
+}
+
+/** `<compose> -p <project> -f <file>`; the project of a color is render's composeProjectName (`<app>-<color>`). */
+export function composeBase(flavour: Flavour, project: string, file: string): string[] {
+  return [...composeBinary(flavour), "-p", project, "-f", file];
+}
+
+/** `<compose> --project-name <name> [--file F]...`: the compose module's form (files optional, compose finds them). */
+export function composeProjectBase(flavour: Flavour | null, project: string, files: readonly string[]): string[] {
+  return [...composeBinary(flavour), "--project-name", project, ...files.flatMap((f) => ["--file", f])];
+}
+
+export function composeUpArgv(base: readonly string[]): string[] {
+  return [...base, "up", "--detach", "--remove-orphans"];
+}
+
+/** `stop` giving each container `timeoutS` seconds between SIGTERM and SIGKILL (the config's `stop_timeout`). */
+export function composeStopArgv(base: readonly string[], timeoutS = 10): string[] {
+  return [...base, "stop", "--timeout", String(timeoutS)];
+}
+
+export function composeLogsArgv(base: readonly string[], lines: number): string[] {
+  return [...base, "logs", "--no-color", "--tail", String(lines)];
+}
+
+/** Ids of the project's running containers (compose v1 and v2 both label them with the project). */
+export function runningContainersArgv(project: string): string[] {
+  return ["docker", "ps", "--quiet", "--filter", `label=com.docker.compose.project=${project}`];
+}
+
+/** Lists the running container of a compose service; works with compose v1 and v2 (both set these labels). */
+export function composeContainerArgv(project: string | undefined, service: string): string[] {
+  const byProject = project ? ["--filter", `label=com.docker.compose.project=${project}`] : [];
+  return ["docker", "ps", "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
+}
+
+/** `<compose> -p <project> -f <file> config -q`: compose's own check of a candidate file, before it goes live. */
+export function composeConfigCheck(flavour: Flavour, project: string, file: string): Command {
+  const base = composeBinary(flavour);
+  return { argv: [...base, "-p", project, "-f", file, "config", "-q"], what: `${base.join(" ")} config` };
+}

@@ -1,0 +1,56 @@
+/**
+ * Pure argv builders of systemd on a host: systemctl verbs, the unit-file checks of an install, and journalctl.
+ * remote/privilege.ts maps systemctl argv onto the privilege helper's verbs, so these shapes are kept byte for byte.
+ */
+import type { Command } from "./command.js";
+
+export type SystemctlVerb =
+  | "start"
+  | "stop"
+  | "restart"
+  | "try-restart"
+  | "reload"
+  | "enable"
+  | "disable"
+  | "is-active"
+  | "is-enabled";
+
+/**
+ * `systemctl <verb> [flags] <units...>`; flags such as `--now`, or `--` so a unit name can never read as an option.
+ * Unit names are passed as given (`app-web@blue.service`, `nginx`).
+ */
+export function systemctlArgv(verb: SystemctlVerb, units: readonly string[], flags: readonly string[] = []): string[] {
+  return ["systemctl", verb, ...flags, ...units];
+}
+
+export function daemonReloadArgv(): string[] {
+  return ["systemctl", "daemon-reload"];
+}
+
+/** `ActiveState=...` and `UnitFileState=...` lines of one unit (exit 0 also for a unit that does not exist). */
+export function unitStateArgv(unit: string): string[] {
+  return ["systemctl", "show", "--property=ActiveState,UnitFileState", "--", unit];
+}
+
+/** `loaded` when the unit exists, `not-found` otherwise (exit 0 either way). */
+export function unitLoadStateArgv(unit: string): string[] {
+  return ["systemctl", "show", "--property=LoadState", "--value", unit];
+}
+
+/** The last `lines` journal lines of the units, without a pager. */
+export function journalArgv(units: readonly string[], lines: number): string[] {
+  return ["journalctl", "--no-pager", "-n", String(lines), ...units.flatMap((u) => ["-u", u])];
+}
+
+/**
+ * `systemd-analyze verify` on one instance of the template (a template itself cannot be verified): the path names
+ * `<unit>@<color>.service` in the directory that holds `<unit>@.service`.
+ */
+export function systemdVerify(templatePath: string, color: "blue" | "green"): Command {
+  const instancePath = templatePath.replace(/@\.service$/, `@${color}.service`);
+  return { argv: ["systemd-analyze", "verify", instancePath], what: "systemd-analyze verify" };
+}
+
+export function systemdDaemonReload(): Command {
+  return { argv: daemonReloadArgv(), what: "systemctl daemon-reload" };
+}
