@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path/posix";
+import { fileSizeArgv, moveArgv, removeFilesArgv, writableDirArgv } from "../commands/files.js";
 import type { RemoteHost } from "../remote/types.js";
 import { backupRecipe } from "./adapters/index.js";
 import { compareRowCounts, parseRowCounts, postgresScratchVerify } from "./adapters/postgres.js";
@@ -59,13 +60,7 @@ function locationText(spec: DatabaseSpec): string {
 
 /** Fails when the directory cannot be created or written, before any dump starts. */
 async function checkWritable(ctx: ExecContext, dir: string): Promise<void> {
-  const argv = [
-    "sh",
-    "-c",
-    'mkdir -p -- "$1" && probe="$1/.slipway-write-test" && : > "$probe" && rm -f -- "$probe"',
-    "sh",
-    dir,
-  ];
+  const argv = writableDirArgv(dir);
   await runStep(
     ctx,
     { argv, what: `check that the backup directory ${dir} is writable` },
@@ -95,7 +90,7 @@ async function checkSpace(ctx: ExecContext, dir: string, reference: number | und
 
 /** Size of a file database, as the space reference when there is no earlier backup. */
 async function fileSize(ctx: ExecContext, file: string): Promise<number | undefined> {
-  const result = await ctx.host.exec(["stat", "-c", "%s", file], { become: ctx.become, check: false, step: ctx.step });
+  const result = await ctx.host.exec(fileSizeArgv(file), { become: ctx.become, check: false, step: ctx.step });
   return result.code === 0 ? Number(result.stdout.trim()) : undefined;
 }
 
@@ -180,11 +175,11 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
         verified.push(await verifyInScratch(ctx, spec, resolved.where, part, token));
       }
     });
-    await runStep(ctx, { argv: ["mv", "-f", "--", part, file], what: `keep the verified backup as ${file}` });
+    await runStep(ctx, { argv: moveArgv(part, file), what: `keep the verified backup as ${file}` });
   } catch (error) {
     // SQLite's VACUUM INTO leaves its rollback journal (`<part>-journal`) when the disk fills up mid-copy.
     const sidecars = [".status", ".tail-status", "-journal", "-wal", "-shm"].map((suffix) => `${part}${suffix}`);
-    await tryRun(ctx, ["rm", "-f", "--", part, ...sidecars]);
+    await tryRun(ctx, removeFilesArgv([part, ...sidecars]));
     throw diskFull(error, ctx, dir) ?? error;
   }
   const { sizeBytes, sha256 } = await fileSizeAndSha(ctx, file);

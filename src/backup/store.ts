@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import localPath from "node:path";
 import path from "node:path/posix";
+import { fileSizeArgv, jsonFilesArgv, privateWriteArgv, removeFilesArgv } from "../commands/files.js";
 import { BackupError } from "./errors.js";
 import { capture, type ExecContext, runStep } from "./exec.js";
 import { newestFirst, parseManifest, renderManifest } from "./manifest.js";
@@ -14,13 +15,7 @@ const END = "--slipway-manifest-end--";
 
 /** Prints every manifest followed by an end marker line, in one round trip. A missing directory lists nothing. */
 export function listManifestsArgv(dir: string): string[] {
-  return [
-    "sh",
-    "-c",
-    `cd "$1" 2>/dev/null || exit 0; for f in *.json; do [ -f "$f" ] || continue; cat "$f"; printf '\\n%s\\n' '${END}'; done`,
-    "sh",
-    dir,
-  ];
+  return jsonFilesArgv(dir, END);
 }
 
 export function parseManifestListing(stdout: string): BackupManifest[] {
@@ -61,28 +56,23 @@ export async function findBackup(
   return found;
 }
 
-/** Atomic 0600 write through stdin: temp file then rename, so a reader never sees half a manifest. */
-export function writeFileArgv(file: string): string[] {
-  return ["sh", "-c", 'umask 077; cat > "$1.tmp" && mv -f "$1.tmp" "$1"', "sh", file];
-}
-
 export async function writeManifest(ctx: ExecContext, dir: string, manifest: BackupManifest): Promise<void> {
   const file = path.join(dir, `${manifest.id}.json`);
   await runStep(ctx, {
-    argv: writeFileArgv(file),
+    argv: privateWriteArgv(file),
     stdin: renderManifest(manifest),
     what: `write the manifest ${file}`,
   });
 }
 
 export async function fileSizeAndSha(ctx: ExecContext, file: string): Promise<{ sizeBytes: number; sha256: string }> {
-  const size = await capture(ctx, ["stat", "-c", "%s", file], `size of ${file}`);
+  const size = await capture(ctx, fileSizeArgv(file), `size of ${file}`);
   const sum = await capture(ctx, ["sha256sum", "--", file], `sha256 of ${file}`);
   return { sizeBytes: Number(size.trim()), sha256: sum.trim().split(/\s+/)[0] ?? "" };
 }
 
 export function pruneArgv(dir: string, manifests: readonly BackupManifest[]): string[] {
-  return ["rm", "-f", "--", ...manifests.flatMap((m) => [path.join(dir, m.file), path.join(dir, `${m.id}.json`)])];
+  return removeFilesArgv(manifests.flatMap((m) => [path.join(dir, m.file), path.join(dir, `${m.id}.json`)]));
 }
 
 export async function pruneBackups(

@@ -37,10 +37,11 @@ export function writersForRuntime(input: {
   services: readonly string[];
   color: "blue" | "green";
   composeFlavour?: ComposeFlavour;
-  unitName: (service: string) => string;
+  /** The systemd units of a service in the color (several for a load-balanced one). */
+  unitName: (service: string) => string | string[];
   composeProject: string;
 }): Writers {
-  if (input.runtime === "systemd") return systemdWriters(input.services.map(input.unitName));
+  if (input.runtime === "systemd") return systemdWriters(input.services.flatMap(input.unitName));
   if (input.runtime === "compose") return composeWriters(input.composeProject, input.services, input.composeFlavour);
   return containerWriters(input.services.map((service) => `${input.app}-${service}-${input.color}`));
 }

@@ -53,7 +53,7 @@ export function configFile(positional: string | undefined, flags: ConfigFlags, r
   return positional;
 }
 
-/** `-l/--limit PATTERN`, repeatable; the values are joined into one pattern (src/engine/host-pattern.ts). */
+/** `-l/--limit PATTERN`, repeatable; the values are joined into one pattern (src/host-pattern.ts). */
 export function limitOption(command: Command): Command {
   return command.option(
     "-l, --limit <pattern>",

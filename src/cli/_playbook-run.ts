@@ -9,6 +9,7 @@ import { resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import type { SlipwayConfig } from "../config/schema.js";
 import { resolveSecrets } from "../config/secrets.js";
+import { certificateNames } from "../config/served-names.js";
 import { sshTargetFor } from "../config/ssh-target.js";
 import { inventoryOf } from "../deploy/connect.js";
 import type { Inventory } from "../engine/inventory.js";
@@ -115,7 +116,9 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
 
 /**
  * A host's vars plus what bootstrap.yml derives from slipway.yml: `slipway_firewall_tcp_ports` (SSH port, nginx's
- * 80/443) and `slipway_firewall_upstream_rules` (upstream ports open to the nginx hosts only). The host's own vars win.
+ * 80/443), `slipway_firewall_upstream_rules` (upstream ports open to the nginx hosts only) and, with TLS from ACME,
+ * what the privilege helper records for its certbot verb (`slipway_certificate_names`, first the lineage's, and
+ * `slipway_acme_server|email|ca_bundle`). The host's own vars win.
  */
 function hostVarsFromConfig(
   config: SlipwayConfig,
@@ -123,9 +126,19 @@ function hostVarsFromConfig(
   vars: Record<string, unknown> | undefined,
 ): Record<string, unknown> {
   const firewall = firewallPorts(config, host);
+  const { tls } = config;
+  const acme = tls.enabled && tls.certificate_path === undefined;
   return {
     slipway_firewall_tcp_ports: firewall.tcp,
     slipway_firewall_upstream_rules: firewall.upstreamRules,
+    ...(acme
+      ? {
+          slipway_certificate_names: certificateNames(config),
+          slipway_acme_server: tls.acme_server,
+          slipway_acme_email: tls.email ?? "",
+          slipway_acme_ca_bundle: tls.ca_bundle ?? "",
+        }
+      : {}),
     ...vars,
   };
 }

@@ -24,6 +24,7 @@ import { ConfigError, SlipwayError } from "../errors.js";
 import { connect } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
+import { instancesOf } from "../render/from-config/common.js";
 import { instanceUnitName } from "../render/systemd.js";
 import { type ConfigFlags, configOptions, DEFAULT_CONFIG, jsonOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
@@ -92,7 +93,10 @@ async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: S
         services,
         color,
         composeFlavour: facts.docker.compose ?? undefined,
-        unitName: (service) => instanceUnitName(config.app, service, color),
+        unitName: (service) =>
+          Array.from({ length: instancesOf(config, service) }, (_, i) =>
+            instanceUnitName(config.app, service, color, i),
+          ),
         composeProject: composeProjectName(config.app, color),
       });
     }

@@ -109,6 +109,23 @@ export function asker(yes: boolean | undefined, question: string) {
   return { ask, state };
 }
 
+/**
+ * The one flow of `deploy` and `rollback`: with --check the plan only; otherwise one pass: the plan, the question
+ * (unless --yes or stdin is not a terminal), then the run on the same connections and facts. `start` is deploy() or
+ * rollback() with the caller's options; the exit code comes from the result, and a declined question leaves it 0.
+ */
+export async function planAskRun(
+  start: (mode: { check: true } | { confirm: () => Promise<boolean> }) => Promise<DeployResult>,
+  flags: { check?: boolean; yes?: boolean },
+  question: string,
+  ctx: FinishContext,
+): Promise<void> {
+  if (flags.check) return finish(await start({ check: true }), ctx);
+  const { ask, state } = asker(flags.yes, question);
+  const result = await start({ confirm: ask });
+  if (!state.declined) finish(result, ctx);
+}
+
 /** What finish() needs besides the result: where to print, --json, --detailed-exitcode, whether a signal came. */
 export interface FinishContext {
   run: CliRun;
@@ -177,10 +194,6 @@ export function register(program: Command, run: CliRun): void {
       redactor: run.redactor,
       runId: newRunId(),
     };
-    if (flags.check) return finish(await deploy({ ...common, check: true }), ctx);
-    // One pass: the plan, the question, then the run on the same connections and facts.
-    const { ask, state } = asker(flags.yes, "deploy?");
-    const result = await deploy({ ...common, confirm: ask });
-    if (!state.declined) finish(result, ctx);
+    await planAskRun((mode) => deploy({ ...common, ...mode }), flags, "deploy?", ctx);
   });
 }

@@ -14,7 +14,7 @@ import { deployOptionsFromFlags, finish } from "./deploy.js";
 import { runSink } from "./deploy-events.js";
 import { playbookOptions } from "./playbook.js";
 
-type PlanFlags = PlaybookCommandOptions & { events?: boolean };
+type PlanFlags = PlaybookCommandOptions & { events?: boolean; releaseDir?: string };
 
 /** The deploy's plan: every host in check mode, with diffs; the exit code says whether anything would change. */
 async function planDeploy(run: CliRun, flags: PlanFlags): Promise<void> {
@@ -31,6 +31,7 @@ async function planDeploy(run: CliRun, flags: PlanFlags): Promise<void> {
   const progress = runSink(run, flags);
   const options = deployOptionsFromFlags(config, {
     env: flags.env,
+    releaseDir: flags.releaseDir,
     limit: flags.limit ?? [],
     versionEnv: [],
     image: [],
@@ -53,6 +54,7 @@ export function register(program: Command, run: CliRun): void {
       .argument("[playbook]", "playbook file (default: plan the deploy of slipway.yml)"),
   )
     .option("--events", "without a playbook: the deploy's progress as JSON events, one per line")
+    .option("--release-dir <dir>", "without a playbook: local directory holding the service code, as deploy's")
     .action(async (playbook: string | undefined, options: PlanFlags) => {
       if (playbook === undefined) return planDeploy(run, options);
       process.exitCode = await runPlaybookCommand(playbook, run, { ...options, check: true, diff: true });

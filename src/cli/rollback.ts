@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
 import { type ConfigFlags, configFile } from "./_options.js";
 import type { CliRun } from "./_run.js";
-import { asker, finish, runOptions } from "./deploy.js";
+import { planAskRun, runOptions } from "./deploy.js";
 import { runSink } from "./deploy-events.js";
 
 interface RollbackFlags extends ConfigFlags {
@@ -54,10 +54,6 @@ export function register(program: Command, run: CliRun): void {
       redactor: run.redactor,
       runId: newRunId(),
     };
-    if (flags.check) return finish(await rollback({ ...common, check: true }), ctx);
-    // One pass: the plan, the question, then the run on the same connections and facts.
-    const { ask, state } = asker(flags.yes, "roll back?");
-    const result = await rollback({ ...common, confirm: ask });
-    if (!state.declined) finish(result, ctx);
+    await planAskRun((mode) => rollback({ ...common, ...mode }), flags, "roll back?", ctx);
   });
 }

@@ -1,9 +1,8 @@
 /** `slipway validate [-c file] [--env NAME] [--json]`: check slipway.yml without touching any server. */
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { SlipwayConfig } from "../config/index.js";
 import { type ConfigIssue, formatIssue, formatPath } from "../config/issues.js";
-import { validateConfigText } from "../config/load.js";
+import { ConfigFileUnreadable, readConfigText, validateConfigText } from "../config/load.js";
 import { validSummary } from "../config/summary.js";
 import { checkDeployHooks } from "../deploy/hooks.js";
 import { formatProblem, type ParseProblem, PlaybookParseError } from "../engine/parse/source.js";
@@ -40,12 +39,11 @@ function reportIssue(issue: ConfigIssue): ValidateReport["issues"][number] {
 export async function runValidate(file: string, options: ValidateCommandOptions = {}): Promise<CommandOutput> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readConfigText(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "file not found" : `cannot read the file (${code})`;
-    const report = { file, ok: false, issues: [{ file, line: 0, col: 0, key: "", message: why }] };
-    return { exitCode: EXIT.config, stdout: [], stderr: [`${file}: ${why}`], report };
+    if (!(error instanceof ConfigFileUnreadable)) throw error;
+    const report = { file, ok: false, issues: [{ file, line: 0, col: 0, key: "", message: error.reason }] };
+    return { exitCode: EXIT.error, stdout: [], stderr: [error.message], report };
   }
   const result = validateConfigText(text, file, { environment: options.env });
   if (!result.ok) {

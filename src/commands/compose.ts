@@ -29,6 +29,25 @@ export function composeUpArgv(base: readonly string[]): string[] {
   return [...base, "up", "--detach", "--remove-orphans"];
 }
 
+/** `up` that starts what is missing and leaves running containers as they are (the accessories: databases). */
+export function composeUpKeepArgv(base: readonly string[]): string[] {
+  return [...base, "up", "--detach", "--no-recreate"];
+}
+
+/** Replaces these services' containers with new ones from the file (their named volumes stay), nothing else. */
+export function composeRecreateArgv(base: readonly string[], services: readonly string[]): string[] {
+  return [...base, "up", "--detach", "--no-deps", "--force-recreate", "--", ...services];
+}
+
+/** Ids of the project's containers (empty output: none). */
+export function composePsArgv(base: readonly string[]): string[] {
+  return [...base, "ps", "--quiet"];
+}
+
+export function composeDownArgv(base: readonly string[], removeOrphans = true): string[] {
+  return [...base, "down", ...(removeOrphans ? ["--remove-orphans"] : [])];
+}
+
 /** `stop` giving each container `timeoutS` seconds between SIGTERM and SIGKILL (the config's `stop_timeout`). */
 export function composeStopArgv(base: readonly string[], timeoutS = 10): string[] {
   return [...base, "stop", "--timeout", String(timeoutS)];

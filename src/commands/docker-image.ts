@@ -71,3 +71,28 @@ export function containerImagesArgv(containerIds: readonly string[]): string[] {
 export function removeImageArgv(references: readonly string[]): string[] {
   return ["docker", "image", "rm", ...references];
 }
+
+/** The image id a container runs. */
+export function containerImageArgv(container: string): string[] {
+  return ["docker", "inspect", "--format", "{{.Image}}", "--", container];
+}
+
+/**
+ * What an image runs, without its labels: its layers and the config fields that change a container. A rebuild of the
+ * same code differs only in its `created`/`revision` labels (a new id and digest every deploy); this does not.
+ */
+export function imageContentArgv(image: string): string[] {
+  const fields = [
+    "Entrypoint",
+    "Cmd",
+    "Env",
+    "User",
+    "WorkingDir",
+    "ExposedPorts",
+    "Volumes",
+    "Healthcheck",
+    "StopSignal",
+  ];
+  const format = ["{{json .RootFS.Layers}}", ...fields.map((f) => `{{json .Config.${f}}}`)].join(" ");
+  return ["docker", "image", "inspect", "--format", format, "--", image];
+}

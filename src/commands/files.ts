@@ -219,3 +219,76 @@ export function removeTreeArgv(path: string): string[] {
 export function touchArgv(path: string): string[] {
   return ["touch", "--", path];
 }
+
+/** Where a symlink points (exit 1 and nothing on stdout when it is not a link). */
+export function readlinkArgv(path: string): string[] {
+  return ["readlink", "--", path];
+}
+
+/** The entries directly inside `dir`, one path a line (none for an empty or missing directory, exit 1 if missing). */
+export function listDirArgv(dir: string): string[] {
+  return ["find", dir, "-mindepth", "1", "-maxdepth", "1"];
+}
+
+/** `stat -c %s` of a file: its size in bytes. */
+export function fileSizeArgv(file: string): string[] {
+  return ["stat", "-c", "%s", file];
+}
+
+/** Exit 0 when `dir` exists (made if missing) and a file can be created in it (a full or read-only disk fails). */
+export function writableDirArgv(dir: string): string[] {
+  const script = 'mkdir -p -- "$1" && probe="$1/.slipway-write-test" && : > "$probe" && rm -f -- "$probe"';
+  return ["sh", "-c", script, "sh", dir];
+}
+
+/** Atomic 0600 write of stdin: temp file then rename, so a reader never sees half a file. */
+export function privateWriteArgv(file: string): string[] {
+  return ["sh", "-c", 'umask 077; cat > "$1.tmp" && mv -f "$1.tmp" "$1"', "sh", file];
+}
+
+/**
+ * Prints every `*.json` file of `dir`, each followed by a line holding `end`, in one round trip (the backup
+ * manifests). A missing directory prints nothing.
+ */
+export function jsonFilesArgv(dir: string, end: string): string[] {
+  const script =
+    'cd "$1" 2>/dev/null || exit 0; for f in *.json; do [ -f "$f" ] || continue; cat "$f"; printf \'\\n%s\\n\' "$2"; done';
+  return ["sh", "-c", script, "sh", dir, end];
+}
+
+/** `cp -- <from> <to>` (mode from the umask, owner the caller). */
+export function copyArgv(from: string, to: string): string[] {
+  return ["cp", "--", from, to];
+}
+
+/** The version of the `cp` copyArgv runs (recorded as a backup's tool). */
+export function copyVersionArgv(): string[] {
+  return ["cp", "--version"];
+}
+
+/** A copy only its owner can read (umask 077 before cp creates it). */
+export function privateCopyArgv(from: string, to: string): string[] {
+  return ["sh", "-c", 'umask 077; cp -- "$1" "$2"', "sh", from, to];
+}
+
+/** `chmod 600`: readable and writable by the owner only. */
+export function ownerOnlyArgv(path: string): string[] {
+  return ["chmod", "600", path];
+}
+
+/** Gives `target` the owner and mode of `reference` when the reference exists (a restored file takes the old one's). */
+export function copyOwnershipArgv(reference: string, target: string): string[] {
+  const script = 'if [ -e "$1" ]; then chown --reference="$1" "$2" && chmod --reference="$1" "$2"; fi';
+  return ["sh", "-c", script, "sh", reference, target];
+}
+
+/** Exit 0 when the two files are byte for byte equal. */
+export function sameContentArgv(a: string, b: string): string[] {
+  return ["cmp", "--", a, b];
+}
+
+/** Fails with a message when `<path>.wal` exists: a database that was not shut down cleanly left its WAL behind. */
+export function noWalArgv(path: string): string[] {
+  const script = 'if [ -e "$1.wal" ]; then echo "$1.wal exists: the app did not shut down cleanly" >&2; exit 1; fi';
+  return ["sh", "-c", script, "sh", path];
+}

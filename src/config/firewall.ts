@@ -7,6 +7,7 @@
 import { isIP } from "node:net";
 import { ConfigError } from "../errors.js";
 import { resolveHosts, selectHosts } from "./inventory.js";
+import { upstreamIsLocal } from "./layout.js";
 import { colorPort } from "./ports.js";
 import type { SlipwayConfig } from "./schema.js";
 
@@ -45,13 +46,11 @@ export function firewallPorts(config: SlipwayConfig, hostName: string): Firewall
 /** Both colors' ports (every instance) of the services on this host that nginx reaches over the network. */
 function upstreamPorts(config: SlipwayConfig, hostName: string): number[] {
   if (config.proxy.mode !== "nginx") return [];
-  const allHosts = selectHosts(config, undefined).length;
   const ports = new Set<number>();
   for (const [name, service] of Object.entries(config.services)) {
     const on = selectHosts(config, service.hosts);
     if (!on.some((h) => h.name === hostName)) continue;
-    // Same test as render's upstreamIsLocal: every host runs nginx and the service, so nginx uses 127.0.0.1.
-    if (config.proxy.hosts === undefined && on.length === allHosts) continue;
+    if (upstreamIsLocal(config, service)) continue;
     const instances = config.proxy.load_balance[name]?.instances ?? 1;
     for (let i = 0; i < instances; i++) {
       ports.add(colorPort(service, "blue", i));

@@ -1,5 +1,6 @@
 /** The inventory as the SSH layer and the engine use it: every host with its connection settings filled in. */
 import { posix } from "node:path";
+import { selectHosts as selectPattern } from "../host-pattern.js";
 import type { PrivilegeContext } from "../remote/privilege.js";
 import type { HostConfig, SlipwayConfig } from "./schema.js";
 
@@ -63,9 +64,14 @@ function privilegeOf(config: SlipwayConfig, mode: PrivilegeContext["mode"]): Pri
   };
 }
 
-/** Hosts matching a list of host names, group names or `all` (the `hosts:` keys of services and proxy). */
+/**
+ * Hosts the `hosts:` of a service or of the proxy selects (host names, group names, `all`, or any of Ansible's
+ * patterns: src/host-pattern.ts, the one implementation), in inventory order; every host when `patterns` is unset.
+ */
 export function selectHosts(config: SlipwayConfig, patterns: readonly string[] | undefined): ResolvedHost[] {
   const all = resolveHosts(config);
-  if (!patterns || patterns.includes("all")) return all;
-  return all.filter((host) => patterns.includes(host.name) || host.groups.some((group) => patterns.includes(group)));
+  if (!patterns) return all;
+  const groups = Object.fromEntries(Object.entries(config.inventory.groups).map(([name, g]) => [name, g.hosts]));
+  const chosen = new Set(selectPattern({ hosts: config.inventory.hosts, groups }, patterns).hosts);
+  return all.filter((host) => chosen.has(host.name));
 }

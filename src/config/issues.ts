@@ -4,10 +4,10 @@
  * environment variable instead.
  */
 import type { z } from "zod";
+import { didYouMean } from "../suggest.js";
 import { describeExpectedType, describeFound } from "./describe-value.js";
 import { SECRET_LIKE_NAME } from "./schema/services.js";
 import { keysAt } from "./schema-walk.js";
-import { didYouMean } from "./suggest.js";
 import { type NodeLocation, type PathSegment, type Position, type PositionMap, pathKey } from "./yaml-positions.js";
 
 export interface ConfigIssue {

@@ -5,14 +5,15 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { SlipwayError } from "../errors.js";
 import { renderProblems } from "../render/from-config/check.js";
+import { didYouMean } from "../suggest.js";
 import { ConfigValidationError } from "./errors.js";
 import { finalizeConfig } from "./finalize.js";
 import { type ConfigIssue, fromZodIssues, locate, sortIssues } from "./issues.js";
 import { literalSecretIssues } from "./literal-secrets.js";
 import { applyOverlay, isMapping, type Located, overlayPositions } from "./overlay.js";
 import { ENVIRONMENT_NAME_PATTERN, type SlipwayConfig, slipwayConfigSchema, slipwayFileSchema } from "./schema.js";
-import { didYouMean } from "./suggest.js";
 import { parseYamlWithPositions } from "./yaml-positions.js";
 
 export interface LoadOptions {
@@ -163,26 +164,39 @@ export function parseConfigText(
 
 /** Read and validate slipway.yml (merging `environments.<environment>` when given). */
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<SlipwayConfig> {
-  let text: string;
+  return parseConfigText(await readConfigText(file), file, options);
+}
+
+/**
+ * A config file that cannot be read (missing, a directory, no permission): not an invalid config, so the CLI exits 1
+ * as for any local file it cannot read (docs/cli.md), never 4. `reason`: `file not found` or `cannot read the file
+ * (EACCES)`; the message is `<file>: <reason>`.
+ */
+export class ConfigFileUnreadable extends SlipwayError {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    hint?: string,
+  ) {
+    super(`${file}: ${reason}`, { hint });
+  }
+}
+
+/** The text of a config file; throws ConfigFileUnreadable (the one wording for every command and the Action). */
+export async function readConfigText(file: string): Promise<string> {
   try {
-    text = await readFile(file, "utf8");
+    return await readFile(file, "utf8");
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new ConfigValidationError(
-      file,
-      [
-        {
-          file,
-          line: 1,
-          col: 1,
-          path: [],
-          message: code === "ENOENT" ? "file not found" : `cannot read the file (${code})`,
-        },
-      ],
-      code === "ENOENT" ? "run slipway in the directory holding slipway.yml, or pass its path" : undefined,
-    );
+    if (code === "ENOENT") {
+      throw new ConfigFileUnreadable(
+        file,
+        "file not found",
+        "run slipway in the directory holding slipway.yml, or pass its path with -c",
+      );
+    }
+    throw new ConfigFileUnreadable(file, `cannot read the file (${code})`);
   }
-  return parseConfigText(text, file, options);
 }
 
 function unknownEnvironment(here: Parameters<typeof locate>[0], name: string, environments: string[]): ConfigIssue {

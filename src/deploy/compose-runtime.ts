@@ -21,7 +21,7 @@ import { applyComposeFile } from "../install/apply.js";
 import type { ComposeFlavour } from "../remote/facts.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
-import { stopTimeoutSeconds } from "../render/from-config/common.js";
+import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
 import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
 import { ensureAccessories } from "./compose/accessories.js";
 import { buildAction } from "./container/delivery.js";
@@ -127,7 +127,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       if (Object.keys(images).length === services.length) {
         const file = composeFilePath(config, color);
         if (!input.check) await host.exec(mkdirsArgv([parentDir(file)]), asRoot);
-        const model = composeFromConfig(colored, { color, images });
+        const model = composeFromConfig(colored, { color, images, hostName: host.name });
         const applied = await applyComposeFile(host, model, {
           path: file,
           flavour: used,
@@ -179,7 +179,9 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         ...asRoot,
         check: false,
       });
-      return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= services.length;
+      // One container per instance of a load-balanced service.
+      const wanted = services.reduce((n, name) => n + instancesOf(config, name), 0);
+      return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= wanted;
     },
     async logs(color, lines) {
       await detect();

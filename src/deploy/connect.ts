@@ -2,8 +2,8 @@
 
 import { type ResolvedHost, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
-import { limitHosts } from "../engine/host-pattern.js";
 import type { Inventory } from "../engine/inventory.js";
+import { limitHosts } from "../host-pattern.js";
 import type { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 
@@ -25,7 +25,7 @@ export function inventoryOf(config: SlipwayConfig): Inventory {
 
 /**
  * The hosts `--limit` selects, in inventory order, or every host without one. The pattern language is Ansible's
- * (src/engine/host-pattern.ts: globs, `~regex`, `!`, `&`, groups); a term naming no host or group, or a pattern
+ * (src/host-pattern.ts: globs, `~regex`, `!`, `&`, groups); a term naming no host or group, or a pattern
  * selecting nothing, throws ConfigError before anything connects.
  */
 export function chosenHosts(config: SlipwayConfig, limit?: readonly string[]): ResolvedHost[] {

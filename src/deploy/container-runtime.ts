@@ -9,6 +9,7 @@ import { containerWriters } from "../backup/writers.js";
 import { containerLogsArgv, replaceContainerArgv, specStateArgv, stopContainersArgv } from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { listenAddress } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
@@ -17,7 +18,10 @@ import { buildAction } from "./container/delivery.js";
 import { containerName, dockerRunArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { settleAll } from "./settle.js";
 import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
+
+type EnvFile = ReturnType<typeof colorEnvFile>;
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -42,84 +46,103 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     );
   }
 
+  /**
+   * One container of the color: its service's image delivered and env file written (instance 0 does both for the
+   * service) and its config files, at once; then its `docker run` argv. null: check mode, no image yet (instance > 0).
+   */
+  async function stageUnit(
+    { service, instance }: (typeof units)[number],
+    color: Color,
+    env: EnvFile,
+    input: StageInput,
+  ): Promise<{ actions: string[]; run?: ReturnType<typeof dockerRunArgv>; image?: string } | null> {
+    if (input.check && !serviceImageRef(config, service, input.images)) {
+      return instance > 0 ? null : { actions: [buildAction(config, service)] };
+    }
+    const image = serviceImage(config, service, input.images);
+    const first = instance === 0;
+    const [pull, wroteEnv, configFiles] = await settleAll([
+      first ? deliverWhenMissing(host, config, service, image, input) : null,
+      first ? writeEnvFile(env, input.check) : null,
+      // Config files from templates (seed 004), written once per service; every instance mounts them.
+      writeConfigFiles(host, config, service, color, { ...input, check: input.check || !first }),
+    ]);
+    const actions = [pull, wroteEnv, ...(first ? configFiles.actions : [])].filter((a): a is string => !!a);
+    const run = dockerRunArgv({
+      app: config.app,
+      service,
+      config: config.services[service] as NonNullable<(typeof config.services)[string]>,
+      color,
+      releaseId: input.releaseId,
+      image,
+      envFile: env.path,
+      instance,
+      files: configFiles.files,
+      bindAddress: listenAddress(config, service, host.name),
+    });
+    return { actions, run, image };
+  }
+
+  /** The env file (`docker run --env-file` takes NAME=value literally: the docker writer); returns the action. */
+  async function writeEnvFile(env: EnvFile, check: boolean): Promise<string | null> {
+    if (check) {
+      const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
+      return now === env.content ? null : `write ${env.path}`;
+    }
+    await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
+    const e = await host.putFile(env.path, env.content, { mode: 0o600, become: true, step: "env file" });
+    return e.changed ? `wrote ${env.path}` : null;
+  }
+
+  /** A release directory, so `current` -> releases/<id> points at something: what the release ran. */
+  async function writeRelease(release: string, input: StageInput): Promise<void> {
+    await host.exec(mkdirsArgv([release]), { step: "stage" });
+    await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, input.images), {
+      mode: 0o644,
+      step: "stage",
+    });
+  }
+
   return {
     names,
     writers: (color) => containerWriters(names(color)),
     async stage(color: Color, input: StageInput): Promise<StageResult> {
+      const colored = configWithEnv(config, input.env, color);
+      // Every env file is rendered first: a missing secret refuses before anything is pulled or written.
+      const envs = new Map(
+        services.map((name) => [
+          name,
+          colorEnvFile(host, colored, name, color, input.secrets, { runtimeFormat: true }),
+        ]),
+      );
+      const release = paths.release(input.releaseId);
+      // The inspection, each service's delivery and files, and the release directory do not depend on each other:
+      // one round trip's wait for all of them instead of one per command.
+      const [current, perUnit, staticFiles] = await settleAll([
+        inspect(color),
+        settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service) as EnvFile, input))),
+        input.check
+          ? shipStatic(host, config, input.releaseId, input.releaseDir, true)
+          : writeRelease(release, input).then(() => shipStatic(host, config, input.releaseId, input.releaseDir, false)),
+      ]);
       const actions: string[] = [];
       let changed = false;
-      const colored = configWithEnv(config, input.env, color);
-      const current = await inspect(color);
       const runs: string[][] = [];
-      for (const [i, { service: name, instance }] of units.entries()) {
-        if (input.check && !serviceImageRef(config, name, input.images)) {
-          if (instance > 0) continue;
-          actions.push(buildAction(config, name));
-          changed = true;
-          continue;
-        }
-        const image = serviceImage(config, name, input.images);
-        const pull = instance === 0 ? await deliverWhenMissing(host, config, name, image, input) : null;
-        if (pull) {
-          actions.push(pull);
-          changed = true;
-        }
-        // `docker run --env-file` takes NAME=value literally: the docker writer, not systemd's quoting.
-        const env = colorEnvFile(host, colored, name, color, input.secrets, { runtimeFormat: true });
-        const envContent = env.content;
-        if (instance > 0) {
-          // The service's instances share its env file, written for instance 0.
-        } else if (input.check) {
-          const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
-          if (now !== envContent) {
-            actions.push(`write ${env.path}`);
-            changed = true;
-          }
-        } else {
-          await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
-          const e = await host.putFile(env.path, envContent, { mode: 0o600, become: true, step: "env file" });
-          if (e.changed) actions.push(`wrote ${env.path}`);
-          changed ||= e.changed;
-        }
-        // Config files from templates (seed 004), written once per service; every instance mounts them.
-        const configFiles = await writeConfigFiles(host, config, name, color, {
-          ...input,
-          check: input.check || instance > 0,
-        });
-        if (instance === 0 && configFiles.actions.length > 0) {
-          actions.push(...configFiles.actions);
-          changed = true;
-        }
-        const run = dockerRunArgv({
-          app: config.app,
-          service: name,
-          config: config.services[name] as NonNullable<(typeof config.services)[string]>,
-          color,
-          releaseId: input.releaseId,
-          image,
-          envFile: env.path,
-          instance,
-          files: configFiles.files,
-        });
-        runs.push(run.argv);
-        if (current[i]?.spec !== run.spec) {
+      for (const [i, unit] of perUnit.entries()) {
+        if (!unit) continue;
+        actions.push(...unit.actions);
+        changed ||= unit.actions.length > 0;
+        if (!unit.run) continue;
+        runs.push(unit.run.argv);
+        if (current[i]?.spec !== unit.run.spec) {
+          const { service, instance } = units[i] as (typeof units)[number];
           actions.push(
-            `${input.check ? "would run" : "run"} ${containerName(config.app, name, color, instance)} from ${image}`,
+            `${input.check ? "would run" : "run"} ${containerName(config.app, service, color, instance)} from ${unit.image}`,
           );
           changed = true;
         }
       }
       staged.set(color, runs);
-      // A release directory, so `current` -> releases/<id> points at something: what the release ran.
-      const release = paths.release(input.releaseId);
-      if (!input.check) {
-        await host.exec(mkdirsArgv([release]), { step: "stage" });
-        await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, input.images), {
-          mode: 0o644,
-          step: "stage",
-        });
-      }
-      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
       if (staticFiles) {
         actions.push(staticFiles);
         changed = true;

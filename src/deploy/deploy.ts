@@ -3,7 +3,8 @@
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
 import { detectCommit } from "../build/git_info.js";
-import { resolveSecrets, type SlipwayConfig } from "../config/index.js";
+import { resolveHosts, resolveSecrets, type SlipwayConfig } from "../config/index.js";
+import { configOnHost, isSplitLayout } from "../config/layout.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
@@ -17,17 +18,21 @@ import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
+import { agreeOnLayout, requireWholeLayout, shareSync, unreachableLayout } from "./layout-run.js";
 import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
 import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
 
-/** The runtime of the config's `runtime` for one host (systemd units, containers or compose projects per color). */
+/**
+ * The runtime of the config's `runtime` for one host (systemd units, containers or compose projects per color), over
+ * the services that host runs (`services.*.hosts`).
+ */
 export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
-  if (config.runtime === "systemd") return (host) => systemdRuntime(config, host);
-  if (config.runtime === "container") return (host) => containerRuntime(config, host);
-  return (host) => composeRuntime(config, host);
+  const make =
+    config.runtime === "systemd" ? systemdRuntime : config.runtime === "container" ? containerRuntime : composeRuntime;
+  return (host) => make(configOnHost(config, host.name), host);
 }
 
 function defaultActor(): string {
@@ -62,7 +67,8 @@ function resultOf(hosts: HostResult[], release: string, base: BaseRun, recap: st
 
 /**
  * The plan of every host, then (when `confirm` says so) the run, on the same connections and the same facts: no
- * second connect, no second read of what is live. Returns the plan's result when nothing runs.
+ * second connect, no second read of what is live. Returns the plan's result when nothing runs. The load-balancer
+ * layout (`split`) agrees on one color first and runs every host at once with sync points (layout-run.ts).
  */
 async function planThenRun(
   connected: Connected[],
@@ -74,42 +80,60 @@ async function planThenRun(
     runtime: (host: RemoteHost) => ColorRuntime;
     /** The host's own run (a rollback takes its release from the host's history). */
     runOf: (host: RemoteHost) => Promise<BaseRun>;
+    split: boolean;
+    /** Log the plan's recap (off when the caller asked for no confirmation). */
+    showPlan: boolean;
     tally: StepTally;
   },
 ): Promise<{ plan?: DeployResult; hosts: HostResult[]; release: string }> {
   const prepared = new Map<string, PreparedHost>();
   let release = base.releaseId;
-  const planned = await Promise.all(
+  const failedPrepare = await Promise.all(
     connected.map(({ resolved, host, error }) => {
       if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
       return guarded(base, resolved.name, async () => {
         const run = await ctx.runOf(host);
         if (ctx.kind === "rollback") release = run.releaseId;
-        const p = await prepareHost(
-          { ...run, host, user: resolved.user, runtime: ctx.runtime(host) },
-          resolved.address,
-        );
-        prepared.set(resolved.name, p);
-        return planHost(p);
-      });
+        const hostRun = { ...run, host, user: resolved.user, runtime: ctx.runtime(host) };
+        prepared.set(resolved.name, await prepareHost(hostRun, resolved.address));
+        return { name: resolved.name, status: "ok" } as HostResult;
+      }).then((r) => (r.status === "ok" ? null : r));
+    }),
+  );
+  if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout(base.config, [...prepared.values()]);
+  const planned = await Promise.all(
+    connected.map(({ resolved }, i) => {
+      const p = prepared.get(resolved.name);
+      return (
+        failedPrepare[i] ??
+        (p ? guarded(base, resolved.name, () => planHost(p)) : hostEnd(base, failedHost(resolved.name)))
+      );
     }),
   );
   // Every host already runs it: the result names the live release (its id may be older than this run's).
   const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : undefined;
   release = same ?? release;
   const recap = formatRecap(ctx.kind, release, planned, (Date.now() - ctx.started) / 1000, true, ctx.tally);
-  base.sink({ kind: "log", level: "info", message: recap });
+  if (ctx.showPlan || base.check) base.sink({ kind: "log", level: "info", message: recap });
   const plan = resultOf(planned, release, base, recap);
-  if (!plan.ok || planned.every((h) => h.status === "ok") || !(await ctx.confirm(plan))) {
+  if (base.check || !plan.ok || planned.every((h) => h.status === "ok") || !(await ctx.confirm(plan))) {
     return { plan, hosts: [], release };
   }
   const one = ({ resolved }: Connected) => {
     const p = prepared.get(resolved.name) as PreparedHost;
     return guarded(base, resolved.name, () => executeHost(p));
   };
+  if (ctx.split) {
+    shareSync([...prepared.values()]);
+    return { hosts: await Promise.all(connected.map(one)), release };
+  }
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const hosts = await runBatches(connected, one, { ...base, kind: ctx.kind, runtime: ctx.runtime, report });
   return { hosts, release };
+}
+
+function failedHost(name: string): HostResult {
+  return { name, status: "failed", error: "not prepared" };
 }
 
 async function onEveryHost(
@@ -135,8 +159,16 @@ async function onEveryHost(
   const pool = new ConnectionPool({ redactor });
   const hosts: HostResult[] = [];
   let release = base.releaseId;
+  const split = isSplitLayout(config);
   try {
-    const connected = await connectAll(config, chosenHosts(config, limit), pool);
+    const chosen = chosenHosts(config, limit);
+    if (split) requireWholeLayout(resolveHosts(config), chosen);
+    const connected = await connectAll(config, chosen, pool);
+    const down = split ? unreachableLayout(connected) : null;
+    if (down) {
+      const results = down.map((h) => hostEnd(base, h));
+      return finalResult(kind, release, results, started, base, tally);
+    }
     if (kind === "rollback" && !base.releaseId) {
       const target = await fleetTarget(connected, config);
       if (target) {
@@ -145,10 +177,20 @@ async function onEveryHost(
         release = target;
       }
     }
-    if (confirm && !base.check) {
+    if ((confirm && !base.check) || split) {
       const from = base;
       const runOf = async (host: RemoteHost) => (perHost ? hostSpecific(from, host) : from);
-      const ran = await planThenRun(connected, base, { kind, started, confirm, runtime, runOf, tally });
+      const ran = await planThenRun(connected, base, {
+        kind,
+        started,
+        confirm: confirm ?? (async () => true),
+        runtime,
+        runOf,
+        split,
+        showPlan: confirm !== undefined,
+        tally,
+      });
+      if (ran.plan && !confirm && !base.check) base.sink({ kind: "log", level: "info", message: ran.plan.recap });
       if (ran.plan) return ran.plan;
       return finalResult(kind, ran.release, ran.hosts, started, base, tally);
     }

@@ -6,11 +6,11 @@
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf } from "../render/from-config/common.js";
-import { pollDelayMs } from "./health.js";
+import { pollDelayMs } from "../verify/wait.js";
 
 /**
- * Every port a color's services listen on, by service: each instance of a load-balanced service (runtime container)
- * has its own; accessories are not in the colors.
+ * Every port a color's services listen on, by service: each instance of a load-balanced service has its own (every
+ * runtime); accessories are not in the colors.
  */
 export function colorPortsOf(
   config: SlipwayConfig,
@@ -19,7 +19,7 @@ export function colorPortsOf(
   return Object.entries(config.services).flatMap(([name, service]) =>
     service.accessory
       ? []
-      : Array.from({ length: config.runtime === "container" ? instancesOf(config, name) : 1 }, (_, i) => ({
+      : Array.from({ length: instancesOf(config, name) }, (_, i) => ({
           name,
           service,
           port: colorPort(service, color, i),

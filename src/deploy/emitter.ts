@@ -2,7 +2,7 @@
  * One host's side of the event stream: log lines and diffs attributed to the step that is running, step events with
  * durations.
  */
-import type { DeployEventSink, StepStatus } from "./events.js";
+import type { DeployEvent, DeployEventSink, StepStatus } from "./events.js";
 
 export class HostEmitter {
   /** The step running now (set by the runner); log lines carry it. */
@@ -24,6 +24,20 @@ export class HostEmitter {
 
   diff(path: string, diff: string): void {
     this.sink({ kind: "diff", host: this.host, step: this.step ?? "plan", path, diff });
+  }
+
+  /**
+   * An emitter for `step` whose events are held back until `flush()` sends them here: steps planned at once still
+   * print in step order.
+   */
+  held(step: string): { emitter: HostEmitter; flush: () => void } {
+    const events: DeployEvent[] = [];
+    const emitter = new HostEmitter(this.host, (event) => events.push(event));
+    emitter.step = step;
+    const flush = () => {
+      for (const event of events.splice(0)) this.sink(event);
+    };
+    return { emitter, flush };
   }
 
   stepEvent(

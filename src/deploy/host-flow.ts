@@ -6,8 +6,9 @@
 import { createHash } from "node:crypto";
 import { systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { configOnHost, hostRole, isSplitLayout } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
-import { describeHolder, holderAlive, readLockHolder, releaseLock } from "../lock/lock.js";
+import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLock } from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
 import { HostEmitter } from "./emitter.js";
 import { parseFault } from "./fault.js";
@@ -18,6 +19,7 @@ import { switchTo } from "./nginx.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
+import { settleAll } from "./settle.js";
 import { hostSteps } from "./steps/index.js";
 import { releaseRecord } from "./steps/record.js";
 import type { FlowState, Step } from "./steps/types.js";
@@ -51,6 +53,8 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
   const liveColor = live.color;
   return {
     run,
+    local: configOnHost(config, host.name),
+    role: hostRole(config, host.name),
     paths,
     live,
     liveColor,
@@ -81,11 +85,17 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
 async function alreadyLive(s: FlowState): Promise<string | null> {
   const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || record?.fingerprint !== s.fingerprint || !(await runtime.isRunning(s.liveColor))) return null;
+  if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
+  // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
+  // read-only and independent: all at once.
+  const runs = s.role.services.length > 0;
   const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
-  const stage = await runtime.stage(s.liveColor, input);
-  const site = await switchTo(host, config, s.liveColor, true);
-  return !stage.changed && !site?.changed ? record.id : null;
+  const [running, stage, site] = await settleAll([
+    runs ? runtime.isRunning(s.liveColor) : true,
+    runs ? runtime.stage(s.liveColor, input) : { changed: false },
+    s.role.switches ? switchTo(host, config, s.liveColor, true) : null,
+  ]);
+  return running && !stage.changed && !site?.changed ? record.id : null;
 }
 
 /**
@@ -93,10 +103,8 @@ async function alreadyLive(s: FlowState): Promise<string | null> {
  * killed after it recorded its release). A lock held by anyone else makes the run go the full way, where the lock
  * step names the holder.
  */
-async function lockIsFree(s: FlowState): Promise<boolean> {
-  if (s.run.check) return true;
-  const holder = await readLockHolder(s.run.host, s.paths.lock);
-  if (!holder) return true;
+async function lockIsFree(s: FlowState, holder: LockHolder | undefined): Promise<boolean> {
+  if (s.run.check || !holder) return true;
   if (holderAlive(holder) !== false) return false;
   await releaseLock(s.run.host, s.paths.lock);
   s.say(`removed the stale lock of ${describeHolder(holder)}: it is no longer running on this machine`);
@@ -117,11 +125,13 @@ export interface PreparedHost {
 /** Reads the host's state; says so when the release asked for is already live. */
 export async function prepareHost(run: HostRun, address: string): Promise<PreparedHost> {
   const emitter = new HostEmitter(run.host.name, run.sink);
-  await run.runtime.prepare?.();
-  const s = await flowState(run, address, emitter);
-  const same = (await lockIsFree(s)) ? await alreadyLive(s) : null;
+  // What is live, who holds the lock and what the runtime offers are read at once (the runtime only where services run).
+  const lock = run.check ? undefined : readLockHolder(run.host, deployPaths(run.config.deploy_dir).lock);
+  const prepare = hostRole(run.config, run.host.name).services.length > 0 ? run.runtime.prepare?.() : undefined;
+  const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock]);
+  const same = (await lockIsFree(s, holder)) ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  return { s, steps: hostSteps(s.stopFirst), same: s.liveColor ? same : null };
+  return { s, steps: hostSteps(s.stopFirst, isSplitLayout(run.config)), same: s.liveColor ? same : null };
 }
 
 /** The plan of a prepared host (check mode's output): each step's plan, changing nothing. */
@@ -147,12 +157,16 @@ export async function runHost(run: HostRun, address: string): Promise<HostResult
 export async function executeHost({ s, steps, same }: PreparedHost): Promise<HostResult> {
   const { run, emitter } = s;
   const { host } = run;
-  if (same) return alreadyLiveResult(s, same);
+  if (same) {
+    run.layout?.end(host.name);
+    return alreadyLiveResult(s, same);
+  }
   const outcome = await runSteps(steps, s, {
     emitter,
     interrupt: run.interrupt,
     fault: parseFault(process.env.SLIPWAY_FAULT),
-  });
+    onError: (e) => run.layout?.fail(host.name, e),
+  }).finally(() => run.layout?.end(host.name));
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (outcome.error) {
     await recordFailure(s, outcome);

@@ -4,6 +4,7 @@ import type { Redactor } from "../remote/redact.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { DeployEventSink } from "./events.js";
 import type { Interrupt } from "./interrupt.js";
+import type { LayoutSync } from "./layout-sync.js";
 import type { ColorRuntime } from "./runtime.js";
 
 export interface HostRun {
@@ -32,4 +33,6 @@ export interface HostRun {
   redactor?: Redactor;
   /** Set by the first SIGINT/SIGTERM/SIGHUP: no new step starts. */
   interrupt?: Interrupt;
+  /** The load-balancer layout's sync points, shared by every host of the run (absent when hosts are alike). */
+  layout?: LayoutSync;
 }

@@ -1,6 +1,6 @@
 /** Reading and writing a host's deploy state: the release history, the live release (`current`) and color. */
 
-import { swapSymlinkArgv } from "../commands/files.js";
+import { readlinkArgv, swapSymlinkArgv } from "../commands/files.js";
 import type { Color } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { parseHistory, type ReleaseHistory, renderHistory } from "./history.js";
@@ -15,7 +15,7 @@ export interface LiveState {
 export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promise<LiveState> {
   // Three independent reads, at once (each is a round trip).
   const [linked, colorFile, historyFile] = await Promise.all([
-    host.exec(["readlink", "--", paths.current], { check: false }),
+    host.exec(readlinkArgv(paths.current), { check: false }),
     host.readFile(paths.color),
     host.readFile(paths.history),
   ]);
@@ -27,13 +27,18 @@ export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promi
 }
 
 export async function writeHistory(host: RemoteHost, paths: DeployPaths, history: ReleaseHistory): Promise<void> {
-  await host.putFile(paths.history, renderHistory(history), { mode: 0o644, step: "record release" });
+  await host.putFile(paths.history, renderHistory(history), {
+    mode: 0o644,
+    step: "record release",
+    unconditional: true,
+  });
 }
 
 /** `current` -> releases/<id> and `color`, each replaced atomically (symlink via rename). */
 export async function markLive(host: RemoteHost, paths: DeployPaths, releaseId: string, color: Color): Promise<void> {
   await Promise.all([
     host.exec(swapSymlinkArgv(paths.release(releaseId), paths.current), { step: "record release" }),
-    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release" }),
+    // A run records the color it switched to: written without comparing first.
+    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release", unconditional: true }),
   ]);
 }

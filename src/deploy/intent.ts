@@ -41,7 +41,7 @@ export async function readIntent(host: RemoteHost, paths: DeployPaths): Promise<
 }
 
 export async function writeIntent(host: RemoteHost, paths: DeployPaths, intent: SwitchIntent): Promise<void> {
-  await host.putFile(paths.intent, `${JSON.stringify(intent)}\n`, { mode: 0o644, step: "switch" });
+  await host.putFile(paths.intent, `${JSON.stringify(intent)}\n`, { mode: 0o644, step: "switch", unconditional: true });
 }
 
 export async function clearIntent(host: RemoteHost, paths: DeployPaths): Promise<void> {

@@ -56,13 +56,11 @@ export async function switchTo(
   }
   const site = nginxSiteFromConfig(config, { color, tlsReady: await tlsReady(host, config) });
   if (!site) return null;
-  const links = site.colorSockets ? await pointSocketLinks(host, config, color, check) : [];
-  const files = await applyNginxSite(host, site, {
-    become: true,
-    check,
-    sitePath: sitePathFromConfig(config),
-    step: "switch",
-  });
+  const apply = () =>
+    applyNginxSite(host, site, { become: true, check, sitePath: sitePathFromConfig(config), step: "switch" });
+  const moving = site.colorSockets ? pointSocketLinks(host, config, color, check) : Promise.resolve([]);
+  // A plan only reads, so the links and the files are looked at together; a switch moves the links first.
+  const [links, files] = check ? await Promise.all([moving, apply()]) : [await moving, await apply()];
   const moved = links.map((l) => `socket link ${l.link} -> ${l.target}\n`).join("");
   return { ...files, changed: files.changed || links.length > 0, diff: `${files.diff}${moved}`, links };
 }

@@ -6,9 +6,9 @@
  * never removed. Under the deploy lock, so a deploy cannot run at the same time.
  */
 import { dirname } from "node:path";
-import { composeBase } from "../commands/compose.js";
+import { composeBase, composeDownArgv } from "../commands/compose.js";
 import { dockerInspectArgv, removeContainersArgv, removeVolumesArgv } from "../commands/docker.js";
-import { removeFilesArgv, testArgv } from "../commands/files.js";
+import { listDirArgv, removeFilesArgv, testArgv } from "../commands/files.js";
 import { nginxReload, nginxTest } from "../commands/nginx.js";
 import { daemonReloadArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
@@ -76,7 +76,9 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config.app, service)}`;
       if ((await host.exec(testArgv("-e", template), { check: false })).code !== 0) continue;
-      const units = COLORS.map((color) => instanceUnitName(config.app, service, color));
+      const units = COLORS.flatMap((color) =>
+        Array.from({ length: instancesOf(config, service) }, (_, i) => instanceUnitName(config.app, service, color, i)),
+      );
       await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
         await host.exec(systemctlArgv("disable", units, ["--now"]), { ...asRoot, check: false });
         await host.exec(removeFilesArgv([template]), asRoot);
@@ -110,7 +112,7 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
     if ((await host.exec(testArgv("-f", file), { ...asRoot, check: false })).code !== 0) continue;
     const project = composeProjectName(config.app, group);
     await act(`compose down project ${project}`, () =>
-      host.exec([...composeBase(flavour, project, file), "down", "--remove-orphans"], {
+      host.exec(composeDownArgv(composeBase(flavour, project, file)), {
         ...asRoot,
         timeoutMs: 120_000,
       }),
@@ -167,7 +169,7 @@ async function removeDeployDir(
     await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname(root), root, asRoot));
     return;
   }
-  const listing = await host.exec(["find", root, "-mindepth", "1", "-maxdepth", "1"], { ...asRoot, check: false });
+  const listing = await host.exec(listDirArgv(root), { ...asRoot, check: false });
   const keep = new Set([`${root}/backups`, `${root}/.slipway-lock`]);
   const accessories = Object.values(config.services).some((s) => s.accessory);
   const entries = listing.stdout.split("\n").filter((p) => p && !keep.has(p));
@@ -185,7 +187,7 @@ async function removeDeployDir(
 
 /** compose/ and env/ without the accessories' project directory and env files (they keep running). */
 async function removeKeepingAccessories(host: RemoteHost, config: SlipwayConfig, dir: string, act: Act) {
-  const listing = await host.exec(["find", dir, "-mindepth", "1", "-maxdepth", "1"], { ...asRoot, check: false });
+  const listing = await host.exec(listDirArgv(dir), { ...asRoot, check: false });
   const accessories = Object.keys(config.services).filter((name) => config.services[name]?.accessory);
   const kept = new Set([`${dir}/${ACCESSORIES}`, ...accessories.map((name) => `${dir}/${name}.env`)]);
   for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {

@@ -15,6 +15,8 @@ export interface RunnerOptions {
   emitter: HostEmitter;
   interrupt?: Interrupt;
   fault?: FaultPoint | null;
+  /** Told of the failure (or interruption) before any undo runs (the load-balancer layout stops the other hosts). */
+  onError?: (error: unknown) => void;
 }
 
 /** A signal arrived: the run stopped before `step` and undid what it had changed. */
@@ -82,7 +84,10 @@ export async function runSteps(steps: readonly Step[], state: FlowState, options
     }
     await faultAt(options.fault ?? null, step.name, "after");
   }
-  if (outcome.error) await undoAll(undos, state, emitter, outcome);
+  if (outcome.error) {
+    options.onError?.(outcome.error);
+    await undoAll(undos, state, emitter, outcome);
+  }
   await runAlways(started, state, emitter, outcome);
   emitter.step = undefined;
   interrupt?.pending.delete(emitter.host);
@@ -118,14 +123,29 @@ async function runAlways(started: Step[], state: FlowState, emitter: HostEmitter
   }
 }
 
-/** Check mode: each step's plan, in order, over the same list the run uses. */
+/**
+ * Check mode: each step's plan over the same list the run uses. Plans only read the host, so they run at once (one
+ * round trip's wait for all of their reads); each one's lines are held and printed in step order, those of a plan
+ * that failed last, then its error is thrown.
+ */
 export async function planSteps(steps: readonly Step[], state: FlowState, emitter: HostEmitter): Promise<void> {
-  for (const step of steps) {
-    if (!step.plan) continue;
-    emitter.step = step.name;
-    await step.plan(state);
+  const planned = steps.flatMap((step) => {
+    if (!step.plan) return [];
+    const held = emitter.held(step.name);
+    // The step sees the run's state; its lines go to its own held emitter.
+    const own: FlowState = Object.create(state, {
+      emitter: { value: held.emitter },
+      say: { value: (line: string) => held.emitter.log(line) },
+      raw: { value: (line: string) => held.emitter.raw(line) },
+    });
+    return [{ held, done: step.plan(own) }];
+  });
+  const results = await Promise.allSettled(planned.map((p) => p.done));
+  for (const [i, { held }] of planned.entries()) {
+    held.flush();
+    const result = results[i];
+    if (result?.status === "rejected") throw result.reason;
   }
-  emitter.step = undefined;
 }
 
 /** The recap's per-step durations: `lock 0.1s, backup 2.3s, ...` (failed steps marked). */

@@ -1,14 +1,17 @@
 /**
  * Runtime systemd: code shipped to `releases/<id>/<service>`, `colors/<color>` symlinked to it, a per-instance drop-in
  * pointing WorkingDirectory at `colors/<color>/<service>` (so blue and green can run different releases from one
- * template unit), the color's env file (0600) and the template unit.
+ * template unit), the color's env file (0600) and the template unit. A load-balanced service
+ * (`proxy.load_balance.<service>.instances`) runs one instance per process, `<color>`, `<color>-2`, ..., each with its
+ * own env file (PORT = the color's port + n) and drop-in: nginx's upstream lists those ports.
  */
 
-import { mkdirsArgv, parentDir, symlinkArgv, testArgv } from "../commands/files.js";
+import { mkdirsArgv, parentDir, readlinkArgv, symlinkArgv, testArgv } from "../commands/files.js";
 import { daemonReloadArgv, journalArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { applySystemdUnit } from "../install/apply.js";
 import type { RemoteHost } from "../remote/types.js";
+import { instancesOf } from "../render/from-config/common.js";
 import { systemdUnitFromConfig } from "../render/from-config/index.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { instanceUnitName } from "../render/systemd.js";
@@ -18,8 +21,8 @@ import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } f
 import { serviceSources, shipService } from "./ship.js";
 import { colorEnvFile, shipStatic } from "./stage-steps.js";
 
-export function dropInPath(app: string, service: string, color: Color): string {
-  return `/etc/systemd/system/${instanceUnitName(app, service, color)}.d/slipway-release.conf`;
+export function dropInPath(app: string, service: string, color: Color, instance = 0): string {
+  return `/etc/systemd/system/${instanceUnitName(app, service, color, instance)}.d/slipway-release.conf`;
 }
 
 export function dropInContent(deployDir: string, service: string, color: Color): string {
@@ -27,10 +30,18 @@ export function dropInContent(deployDir: string, service: string, color: Color):
   return `# Managed by Slipway: the ${color} instance runs the release ${deployDir}/colors/${color} points at.\n[Service]\nWorkingDirectory=${dir}\n`;
 }
 
+/** Every (service, instance) of a color: one per service, `instances` of a load-balanced one. */
+export function serviceInstances(config: SlipwayConfig): Array<{ service: string; instance: number }> {
+  return Object.keys(config.services).flatMap((service) =>
+    Array.from({ length: instancesOf(config, service) }, (_, instance) => ({ service, instance })),
+  );
+}
+
 export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
   const services = Object.keys(config.services);
-  const units = (color: Color) => services.map((s) => instanceUnitName(config.app, s, color));
+  const units = (color: Color) =>
+    serviceInstances(config).map((u) => instanceUnitName(config.app, u.service, color, u.instance));
   return {
     names: units,
     async stage(color: Color, input: StageInput): Promise<StageResult> {
@@ -50,7 +61,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         changed = true;
       }
       const link = paths.colorLink(color);
-      const linked = (await host.exec(["readlink", "--", link], { check: false })).stdout.trim();
+      const linked = (await host.exec(readlinkArgv(link), { check: false })).stdout.trim();
       if (linked !== release) {
         actions.push(`point ${link} at ${release}`);
         changed = true;
@@ -68,9 +79,9 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         }
       }
       const colored = configWithEnv(config, input.env, color);
-      for (const name of services) {
-        const env = colorEnvFile(host, colored, name, color, input.secrets);
-        const drop = dropInPath(config.app, name, color);
+      for (const { service: name, instance } of serviceInstances(config)) {
+        const env = colorEnvFile(host, colored, name, color, input.secrets, { instance });
+        const drop = dropInPath(config.app, name, color, instance);
         if (input.check) {
           const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
           if (now !== env.content) actions.push(`write ${env.path}`);
@@ -92,7 +103,8 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           }
           changed ||= e.changed || d.changed;
         }
-        const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name), {
+        if (instance > 0) continue;
+        const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name, host.name), {
           become: true,
           check: input.check,
           verifyColor: color,

@@ -12,7 +12,7 @@ export interface DeployOptions {
   /** Environment name, recorded with the release (the overlay itself is applied when loading the config). */
   environment?: string;
   /**
-   * `--limit` host patterns (Ansible's language, src/engine/host-pattern.ts; several are one union); all hosts when
+   * `--limit` host patterns (Ansible's language, src/host-pattern.ts; several are one union); all hosts when
    * absent. A term naming no host or group, or a pattern selecting none, throws ConfigError before any connection.
    */
   limit?: string[];

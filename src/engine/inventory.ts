@@ -2,7 +2,7 @@
  * The engine's view of an inventory: plain typed data, so slipway.yml's inventory and the sandbox's JSON both map onto
  * it. Host patterns (Ansible's language) live in host-pattern.ts.
  */
-import { groupMembers } from "./host-pattern.js";
+import { groupMembers } from "../host-pattern.js";
 
 export interface InventoryHost {
   address: string;

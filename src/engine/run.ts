@@ -3,9 +3,9 @@
  * hosts of a batch in parallel up to `forks`. Connections are opened once per host and reused by every play.
  */
 import { ConnectionError, SlipwayError } from "../errors.js";
+import { limitHosts, selectHosts } from "../host-pattern.js";
 import type { RemoteHost } from "../remote/types.js";
 import { batchAborts, computeBatches } from "./batches.js";
-import { limitHosts, selectHosts } from "./host-pattern.js";
 import { HostRun, type HostState, type PlayContext } from "./host-run.js";
 import { hostVars, type Inventory, type InventoryHost } from "./inventory.js";
 import { recapFor } from "./recap.js";

@@ -1,7 +1,6 @@
 /** `command: validate`: slipway.yml checked without touching a server; each problem annotated on its line. */
-import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
-import { validateConfigText } from "../config/load.js";
+import { ConfigFileUnreadable, readConfigText, validateConfigText } from "../config/load.js";
 import { validSummary } from "../config/summary.js";
 import { type ActionContext, reportConfigIssues } from "./action-context.js";
 import type { ActionInputs } from "./inputs.js";
@@ -9,12 +8,11 @@ import type { ActionInputs } from "./inputs.js";
 export async function runValidateAction(ctx: ActionContext, inputs: ActionInputs): Promise<void> {
   let text: string;
   try {
-    text = await readFile(inputs.config, "utf8");
+    text = await readConfigText(inputs.config);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "file not found" : `cannot read the file (${code})`;
-    core.setFailed(`${inputs.config}: ${why} (the config input is relative to the workspace)`);
-    await ctx.summary({ error: `${inputs.config}: ${why}` });
+    if (!(error instanceof ConfigFileUnreadable)) throw error;
+    core.setFailed(`${error.message} (the config input is relative to the workspace)`);
+    await ctx.summary({ error: error.message });
     return;
   }
   const result = validateConfigText(text, inputs.config, { environment: inputs.environment });

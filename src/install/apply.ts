@@ -31,22 +31,29 @@ export interface ApplyOptions {
  * nginx drop-in clears what a killed nginx left there. systemd reloads its units when the drop-in changed.
  */
 async function installSocketDirSupport(host: RemoteHost, dir: string, step: { become: boolean; step?: string }) {
+  const wanted = [
+    { path: tmpfilesPath(dir), content: tmpfilesLine(dir) },
+    { path: NGINX_SOCKETS_DROP_IN, content: nginxSocketsDropIn(dir) },
+  ];
+  // Read first (both at once): on every deploy but the first they are in place, and nothing more is needed.
+  const lives = await Promise.all(wanted.map((f) => host.readFile(f.path, { become: step.become })));
+  const differ = wanted.filter((f, i) => lives[i]?.toString("utf8") !== f.content);
+  if (differ.length === 0) return;
   await host.exec(mkdirsArgv([parentDir(NGINX_SOCKETS_DROP_IN)]), step);
-  const [, dropIn] = await Promise.all([
-    host.putFile(tmpfilesPath(dir), tmpfilesLine(dir), { mode: 0o644, ...step }),
-    host.putFile(NGINX_SOCKETS_DROP_IN, nginxSocketsDropIn(dir), { mode: 0o644, ...step }),
-  ]);
-  if (dropIn.changed) await host.exec(daemonReloadArgv(), { ...step, check: false });
+  const written = await Promise.all(differ.map((f) => host.putFile(f.path, f.content, { mode: 0o644, ...step })));
+  const dropIn = written[differ.findIndex((f) => f.path === NGINX_SOCKETS_DROP_IN)];
+  if (dropIn?.changed) await host.exec(daemonReloadArgv(), { ...step, check: false });
 }
 
 /** nginx files are world-readable, validated with `nginx -t` as a whole, then gracefully reloaded. */
 function installNginxFiles(
   host: RemoteHost,
   files: readonly { path: string; content: string }[],
-  options: ApplyOptions,
+  options: ApplyOptions & { ready?: Promise<unknown> },
   defaultStep: string,
 ): Promise<InstallResult> {
   return installValidated(host, {
+    ready: options.ready,
     files: files.map((f) => ({ ...f, mode: 0o644 })),
     validate: [nginxTest()],
     reload: [nginxReload()],
@@ -56,19 +63,33 @@ function installNginxFiles(
   });
 }
 
+/**
+ * The site's directories (and, with socket listeners, their boot-time support) made on this host in this run: a
+ * deploy installs the site several times (preview, switch, a switch back) and each time the same directories would be
+ * made again. Keyed by the connection, which lives for one run.
+ */
+const siteDirsReady = new WeakMap<RemoteHost, Set<string>>();
+
+async function prepareSiteDirs(host: RemoteHost, model: NginxSiteModel, step: { become: boolean; step?: string }) {
+  const runDir = model.colorSockets?.runDir;
+  const dirs = [model.upstreamIncludeDir, model.acmeWebroot, ...(runDir ? [runDir] : [])];
+  const key = dirs.join("\0");
+  const ready = siteDirsReady.get(host) ?? new Set<string>();
+  if (ready.has(key)) return;
+  await Promise.all([host.exec(mkdirsArgv(dirs), step), runDir ? installSocketDirSupport(host, runDir, step) : null]);
+  siteDirsReady.set(host, ready.add(key));
+}
+
 export async function applyNginxSite(
   host: RemoteHost,
   model: NginxSiteModel,
   options: ApplyOptions & { sitePath?: string },
 ): Promise<InstallResult> {
   const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
-  if (!options.check) {
-    const runDir = model.colorSockets?.runDir;
-    const dirs = [model.upstreamIncludeDir, model.acmeWebroot, ...(runDir ? [runDir] : [])];
-    const step = { become: options.become, step: options.step };
-    await Promise.all([host.exec(mkdirsArgv(dirs), step), runDir ? installSocketDirSupport(host, runDir, step) : null]);
-  }
-  return installNginxFiles(host, files, options, "nginx site");
+  if (options.check) return installNginxFiles(host, files, options, "nginx site");
+  // The directories are made while the live files are read: only the writes need them.
+  const dirs = prepareSiteDirs(host, model, { become: options.become, step: options.step });
+  return installNginxFiles(host, files, { ...options, ready: dirs }, "nginx site");
 }
 
 /** The blue-green switch: point one service's upstream at other servers (the new color's port), validated. */

@@ -39,6 +39,11 @@ export interface InstallPlan {
   /** Report what would change, change nothing. */
   check?: boolean;
   step?: string;
+  /**
+   * What must be done before anything is written (e.g. the files' directories being made), awaited after the live
+   * files are read, also when nothing changed: its failure is the install's.
+   */
+  ready?: Promise<unknown>;
 }
 
 export interface FileChange {
@@ -81,7 +86,10 @@ export function unifiedDiff(changes: readonly FileChange[]): string {
 export async function installValidated(host: RemoteHost, plan: InstallPlan): Promise<InstallResult> {
   const changes: Array<FileChange & { file: ManagedFile }> = [];
   // Every file is read at once: each read is a round trip, and most installs change nothing.
-  const lives = await Promise.all(plan.files.map((file) => host.readFile(file.path, { become: plan.become })));
+  const [lives] = await Promise.all([
+    Promise.all(plan.files.map((file) => host.readFile(file.path, { become: plan.become }))),
+    plan.ready,
+  ]);
   for (const [i, file] of plan.files.entries()) {
     const before = lives[i]?.toString("utf8");
     if (before !== file.content) {

@@ -142,7 +142,13 @@ export async function acquireLock(
     }
   }
   const record = lockRecord(holder, commit, options.runId ?? newRunId());
-  await host.putFile(`${path}/holder`, `${JSON.stringify(record)}\n`, { mode: 0o644, become, step: "lock" });
+  await host.putFile(`${path}/holder`, `${JSON.stringify(record)}\n`, {
+    mode: 0o644,
+    become,
+    step: "lock",
+    // The directory was just made by this mkdir: no record is there to compare with.
+    unconditional: true,
+  });
 }
 
 /**
@@ -171,7 +177,9 @@ export async function releaseLockHeldBy(
   lockPath: string,
   runId: string,
 ): Promise<"released" | "not-held" | "held-by-other"> {
-  const held = await readLockHolder(host, lockPath);
+  // The record first: a run releasing its own lock (the usual case) needs no separate look at the directory.
+  const record = parseHolder((await host.readFile(`${lockPath}/holder`))?.toString("utf8"));
+  const held = record ?? (await readLockHolder(host, lockPath));
   if (!held) return "not-held";
   if (held.run_id !== runId) return "held-by-other";
   await releaseLock(host, lockPath);

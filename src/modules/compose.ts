@@ -3,7 +3,7 @@
  * the host's facts report. "changed" comes from compose's own output: it names what it created, recreated or started.
  */
 import { z } from "zod";
-import { composeProjectBase } from "../commands/compose.js";
+import { composeDownArgv, composeProjectBase, composePsArgv } from "../commands/compose.js";
 import type { Module } from "../engine/types.js";
 import type { HostFacts } from "../remote/types.js";
 import { execOptions } from "./support/exec.js";
@@ -42,12 +42,12 @@ export const composeModule: Module<typeof argsSchema> = {
     const flavour = ctx.facts?.docker.compose ?? "v2";
     const base = composeBase(flavour, args);
     const opts = execOptions(ctx, { cwd: args.project_src, timeoutMs: args.timeout_s * 1000 });
-    const running = await ctx.host.exec([...base, "ps", "--quiet"], { ...opts, check: false });
+    const running = await ctx.host.exec(composePsArgv(base), { ...opts, check: false });
     const hasContainers = running.code === 0 && running.stdout.trim() !== "";
     if (args.state === "absent") {
       if (!hasContainers) return { status: "ok" };
       if (ctx.check) return { status: "changed", msg: `would stop ${args.project_name}` };
-      await ctx.host.exec([...base, "down", ...(args.remove_orphans ? ["--remove-orphans"] : [])], opts);
+      await ctx.host.exec(composeDownArgv(base, args.remove_orphans), opts);
       return { status: "changed", msg: `${args.project_name} down` };
     }
     if (ctx.check) {

@@ -1,10 +1,10 @@
 /**
  * http_wait: polls a URL from the host (curl on the host, so 127.0.0.1 ports are reachable) until it is healthy. An
- * adapter over the probe the deploy's health gate uses (src/verify/probe.ts: curl argv, parsing, the healthy rule).
+ * adapter over the deploy's health wait (src/verify/wait.ts: the poll schedule, request budget and healthy rule).
  */
 import { z } from "zod";
 import type { Module } from "../engine/types.js";
-import { curlArgv, healthy, parseCurl } from "../verify/probe.js";
+import { waitHealthy } from "../verify/wait.js";
 import { execOptions } from "./support/exec.js";
 
 const argsSchema = z
@@ -26,26 +26,13 @@ export const httpWaitModule: Module<typeof argsSchema> = {
   argsSchema,
   async run(ctx, args) {
     if (ctx.check) return { status: "skipped", msg: "not polled in check mode" };
-    const deadline = Date.now() + args.timeout_s * 1000;
-    let streak = 0;
-    let last = { status: 0, body: "" };
-    let lastError = "";
-    for (;;) {
-      const result = await ctx.host.exec(curlArgv(args), execOptions(ctx, { check: false, become: false }));
-      last = parseCurl(result.stdout);
-      lastError = result.stderr.trim();
-      streak = healthy(args, last) ? streak + 1 : 0;
-      if (streak >= args.successes) return { status: "ok", data: { status: last.status } };
-      if (Date.now() + args.interval_s * 1000 > deadline) break;
-      await new Promise((r) => setTimeout(r, args.interval_s * 1000));
-    }
-    const seen = last.status
-      ? `last status ${last.status}, body: ${last.body.slice(0, 200)}`
-      : `no answer (${lastError})`;
+    const exec = (argv: string[]) => ctx.host.exec(argv, execOptions(ctx, { check: false, become: false }));
+    const outcome = await waitHealthy(exec, args);
+    if (outcome.ok) return { status: "ok", data: { status: outcome.status } };
     return {
       status: "failed",
-      msg: `${args.url} not healthy after ${args.timeout_s}s: ${seen}`,
-      data: { status: last.status },
+      msg: `${args.url} not healthy after ${args.timeout_s}s: ${outcome.status ? outcome.last : `no answer (${outcome.last})`}`,
+      data: { status: outcome.status },
     };
   },
 };

@@ -96,6 +96,10 @@ export class SshRemoteHost implements RemoteHost {
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     const sha256 = createHash("sha256").update(data).digest("hex");
     const step = options.step ?? `put ${path}`;
+    if (options.unconditional) {
+      await this.#execChecked(writeArgv(path, options), { become: options.become, step, stdin: data });
+      return { changed: true, sha256 };
+    }
     const inspected = await this.#execChecked(inspectArgv(path, sha256), { become: options.become, step });
     const info = parseInspection(inspected.raw.stdout);
     if (info.kind === "not-a-file") {

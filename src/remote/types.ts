@@ -44,6 +44,12 @@ export interface PutFileOptions {
   step?: string;
   /** Keep the previous content as `<path>.slipway-prev` when it changes. */
   backup?: boolean;
+  /**
+   * Write without reading what is there first: one round trip instead of two. For Slipway's own state files whose
+   * content is known to differ from what is there (a new lock record, intent, history); the result's `changed` is
+   * true and `previous` unknown.
+   */
+  unconditional?: boolean;
 }
 
 export interface PutFileResult {

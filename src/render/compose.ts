@@ -14,7 +14,7 @@ import {
   type ComposeModel,
   type ComposeServiceModel,
 } from "./model.js";
-import { absolutePath, identifier, matching, port, positiveInt, uniqueBy } from "./validate.js";
+import { absolutePath, hostAddress, identifier, matching, port, positiveInt, uniqueBy } from "./validate.js";
 
 /** `harvest-blue`: both colors run side by side as separate projects; `harvest-accessories` holds the accessories. */
 export function composeProjectName(app: string, color: Color | typeof ACCESSORIES): string {
@@ -85,7 +85,7 @@ function buildService(
   if (service.ports.length > 0) {
     out.ports = service.ports.map(
       (p, i) =>
-        `127.0.0.1:${port(p.hostPort, `${field}.ports[${i}].hostPort`)}:${port(p.containerPort, `${field}.ports[${i}].containerPort`)}`,
+        `${hostAddress(p.hostIp ?? "127.0.0.1", `${field}.ports[${i}].hostIp`)}:${port(p.hostPort, `${field}.ports[${i}].hostPort`)}:${port(p.containerPort, `${field}.ports[${i}].containerPort`)}`,
     );
   }
   if (service.envFile !== undefined) out.env_file = [absolutePath(service.envFile, `${field}.envFile`)];

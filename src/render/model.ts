@@ -227,8 +227,8 @@ export interface ComposeServiceModel {
   /** Image by digest: `registry/name@sha256:<64 hex>` (a tag alone is refused: deploys must be reproducible). */
   image: string;
   command?: string[];
-  /** Published on 127.0.0.1 only; hostPort is the color's port. */
-  ports: Array<{ hostPort: number; containerPort: number }>;
+  /** Published on `hostIp` (default 127.0.0.1: loopback unless nginx is on another host); hostPort is the color's port. */
+  ports: Array<{ hostIp?: string; hostPort: number; containerPort: number }>;
   /** Path of the env file on the host (written 0600 by the env module). */
   envFile?: string;
   environment: Record<string, string>;

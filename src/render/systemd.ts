@@ -18,13 +18,24 @@ export function templateUnitName(app: string, service: string): string {
   return `${unitPrefix(app, service)}@.service`;
 }
 
-/** `harvest-backend@blue.service` */
-export function instanceUnitName(app: string, service: string, color: Color): string {
-  return `${unitPrefix(app, service)}@${color}.service`;
+/**
+ * The systemd instance of a color's `instance`-th process (0-based) of a load-balanced service
+ * (`proxy.load_balance.<service>.instances`): `blue` for the first, `blue-2`, `blue-3`... after it (the container
+ * runtime names its containers the same way).
+ */
+export function colorInstance(color: Color, instance = 0): string {
+  return instance === 0 ? color : `${color}-${instance + 1}`;
 }
 
-export function environmentFilePath(dir: string, service: string, color: Color | "%i"): string {
-  return `${dir.replace(/\/$/, "")}/${service}-${color}.env`;
+/** `harvest-backend@blue.service`; `harvest-backend@blue-2.service` for a load-balanced service's second process. */
+export function instanceUnitName(app: string, service: string, color: Color, instance = 0): string {
+  return `${unitPrefix(app, service)}@${colorInstance(color, instance)}.service`;
+}
+
+/** `<dir>/<service>-<color>.env` (`-blue-2.env` for a second instance; `-%i.env` in the template unit). */
+export function environmentFilePath(dir: string, service: string, color: Color | "%i", instance = 0): string {
+  const id = color === "%i" ? color : colorInstance(color, instance);
+  return `${dir.replace(/\/$/, "")}/${service}-${id}.env`;
 }
 
 export function renderSystemdUnit(model: SystemdUnitModel): string {

@@ -3,6 +3,7 @@
  * app writes the export itself. With stop-first the copy is a plain file copy checked byte for byte with `cmp` while
  * the app is still stopped; no duckdb binary is needed on the host.
  */
+import { copyVersionArgv, noWalArgv, privateCopyArgv, sameContentArgv, testArgv } from "../../commands/files.js";
 import type { BackupRecipe, DuckdbSpec, RestoreRecipe } from "../types.js";
 import { fileSwapSteps } from "./sqlite.js";
 
@@ -18,7 +19,7 @@ export function duckdbBackupRecipe(spec: DuckdbSpec, dbPath: string, part: strin
       tool: spec.safety.export[0] ?? "export",
       versionArgv: ["true"],
       dump: [{ argv: fillPlaceholder(spec.safety.export, "{out}", part), what: "the app's own export" }],
-      verify: [{ argv: ["test", "-s", part], what: "the export is not empty" }],
+      verify: [{ argv: testArgv("-s", part), what: "the export is not empty" }],
       needsWritersStopped: false,
     };
   }
@@ -26,25 +27,19 @@ export function duckdbBackupRecipe(spec: DuckdbSpec, dbPath: string, part: strin
     engine: "duckdb",
     ext: "duckdb",
     tool: "cp",
-    versionArgv: ["cp", "--version"],
+    versionArgv: copyVersionArgv(),
     dump: [
-      { argv: ["test", "-f", dbPath], what: `the database file ${dbPath} exists` },
+      { argv: testArgv("-f", dbPath), what: `the database file ${dbPath} exists` },
       {
-        argv: [
-          "sh",
-          "-c",
-          'if [ -e "$1.wal" ]; then echo "$1.wal exists: the app did not shut down cleanly" >&2; exit 1; fi',
-          "sh",
-          dbPath,
-        ],
+        argv: noWalArgv(dbPath),
         what: "no DuckDB WAL left behind (the app checkpointed on shutdown)",
       },
       {
-        argv: ["sh", "-c", 'umask 077; cp -- "$1" "$2"', "sh", dbPath, part],
+        argv: privateCopyArgv(dbPath, part),
         what: `copy ${dbPath} while the app is stopped`,
       },
     ],
-    verify: [{ argv: ["cmp", "--", dbPath, part], what: "the copy equals the stopped database byte for byte" }],
+    verify: [{ argv: sameContentArgv(dbPath, part), what: "the copy equals the stopped database byte for byte" }],
     needsWritersStopped: true,
   };
 }
@@ -62,6 +57,6 @@ export function duckdbRestoreRecipe(spec: DuckdbSpec, dbPath: string, backup: st
   return {
     engine: "duckdb",
     restore: fileSwapSteps(backup, dbPath, [".wal"]),
-    verify: [{ argv: ["cmp", "--", backup, dbPath], what: "the database equals the backup byte for byte" }],
+    verify: [{ argv: sameContentArgv(backup, dbPath), what: "the database equals the backup byte for byte" }],
   };
 }

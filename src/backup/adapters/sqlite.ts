@@ -3,6 +3,14 @@
  * state at the moment it started (the CLI's `.backup` restarts whenever another connection writes, and may never
  * finish under continuous writes). Then `PRAGMA integrity_check` on the copy.
  */
+import {
+  copyArgv,
+  copyOwnershipArgv,
+  moveArgv,
+  ownerOnlyArgv,
+  removeFilesArgv,
+  testArgv,
+} from "../../commands/files.js";
 import type { BackupRecipe, RestoreRecipe, Step } from "../types.js";
 
 /** An SQL string literal: the only escape SQLite needs is a doubled single quote. */
@@ -25,13 +33,13 @@ export function sqliteBackupRecipe(dbPath: string, part: string): BackupRecipe {
     tool: "sqlite3",
     versionArgv: ["sqlite3", "--version"],
     dump: [
-      { argv: ["test", "-f", dbPath], what: `the database file ${dbPath} exists` },
+      { argv: testArgv("-f", dbPath), what: `the database file ${dbPath} exists` },
       {
         // The busy timeout lets a writer finish its transaction instead of failing the copy.
         argv: ["sqlite3", "-bail", "-cmd", ".timeout 30000", dbPath, `VACUUM INTO ${sqlLiteral(part)};`],
         what: `online copy of ${dbPath} (VACUUM INTO)`,
       },
-      { argv: ["chmod", "600", part], what: "make the copy readable by its owner only" },
+      { argv: ownerOnlyArgv(part), what: "make the copy readable by its owner only" },
     ],
     verify: [integrityCheckStep(part)],
     needsWritersStopped: false,
@@ -42,20 +50,13 @@ export function sqliteBackupRecipe(dbPath: string, part: string): BackupRecipe {
 export function fileSwapSteps(backup: string, dbPath: string, sidecars: readonly string[]): Step[] {
   const incoming = `${dbPath}.slipway-restore`;
   return [
-    { argv: ["cp", "--", backup, incoming], what: `copy ${backup} next to ${dbPath}` },
+    { argv: copyArgv(backup, incoming), what: `copy ${backup} next to ${dbPath}` },
     {
-      argv: [
-        "sh",
-        "-c",
-        'if [ -e "$1" ]; then chown --reference="$1" "$2" && chmod --reference="$1" "$2"; fi',
-        "sh",
-        dbPath,
-        incoming,
-      ],
+      argv: copyOwnershipArgv(dbPath, incoming),
       what: `give the restored file the owner and mode of ${dbPath}`,
     },
-    { argv: ["rm", "-f", "--", ...sidecars.map((suffix) => `${dbPath}${suffix}`)], what: "remove stale WAL files" },
-    { argv: ["mv", "-f", "--", incoming, dbPath], what: `put the restored file in place of ${dbPath}` },
+    { argv: removeFilesArgv(sidecars.map((suffix) => `${dbPath}${suffix}`)), what: "remove stale WAL files" },
+    { argv: moveArgv(incoming, dbPath), what: `put the restored file in place of ${dbPath}` },
   ];
 }
 

@@ -13,8 +13,10 @@ import {
   checkReservedPorts,
   checkStatefulServices,
   checkStatic,
+  checkSystemdInstances,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
+import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
 import { checkVolumes } from "./volumes.js";
 
 type Ctx = z.RefinementCtx;
@@ -78,6 +80,8 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
 
   const checks = [
     checkServices,
+    checkImageOrBuild,
+    checkDependencyCycles,
     checkInventory,
     checkRuntimePrivilege,
     checkProxy,
@@ -91,6 +95,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkReservedPorts,
     checkStatefulServices,
     checkAccessories,
+    checkSystemdInstances,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { absolutePath, bool, patternString, positiveInt, resourceName, secretName } from "./primitives.js";
+import { systemDirOf } from "./system-dirs.js";
 
 export const DATABASE_ENGINES = ["sqlite", "duckdb", "postgres", "mysql", "mongodb"] as const;
 export const FILE_ENGINES: readonly string[] = ["sqlite", "duckdb"];
@@ -77,6 +78,13 @@ export const databaseSchema = z
           path: ["path"],
           input: db.path,
           message: 'expected an absolute path starting with "/" (or set `volume` for a file in a named volume)',
+        });
+      } else if (db.volume === undefined && systemDirOf(db.path)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["path"],
+          input: db.path,
+          message: `expected a directory of the app's own like /opt/<app>/data or /var/lib/<app>, not the system directory ${systemDirOf(db.path)} (the deploy creates and chowns the file's directory)`,
         });
       }
       for (const key of ["compose_service", "url_secret"] as const) {

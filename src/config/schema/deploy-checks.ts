@@ -194,3 +194,21 @@ function statefulReason(
   if (STATEFUL_IMAGE.test(image) && volumes.length > 0) return `runs ${image} on volume ${volumes[0]}`;
   return null;
 }
+
+/**
+ * Runtime systemd runs a load-balanced service's processes as instances `<color>`, `<color>-2`, ... of its template
+ * unit, whose `Wants=`/`After=` name its dependencies' instance `%i`: there is no `<dep>@blue-2`, so such a service
+ * cannot have `depends_on` (the container and compose runtimes can).
+ */
+export function checkSystemdInstances(config: CheckedConfig, issue: Issue): void {
+  if (config.runtime !== "systemd") return;
+  for (const [name, lb] of Object.entries(config.proxy.load_balance)) {
+    const dep = config.services[name]?.depends_on[0];
+    if (lb.instances <= 1 || dep === undefined) continue;
+    issue(
+      ["proxy", "load_balance", name, "instances"],
+      `${lb.instances} instances of ${name} under runtime systemd cannot have \`services.${name}.depends_on\`: the unit instance ${name}@blue-2 would want ${dep}@blue-2, which does not exist; remove depends_on (the services start side by side and the gate waits for each) or use runtime container or compose`,
+      lb.instances,
+    );
+  }
+}

@@ -230,7 +230,7 @@ export const serviceSchema = z
     accessory: bool()
       .default(false)
       .describe(
-        "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched, stopped or replaced by a deploy, kept across deploys. Runtime compose; the colors reach it by its service name.",
+        "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched or stopped by a deploy, kept across deploys; recreated (volumes kept) only when its image content, env or section changed, which the plan announces. Runtime compose; the colors reach it by its service name.",
       ),
   })
   .describe("A process of the app (backend, frontend, worker).");

@@ -33,9 +33,14 @@ export interface RunSpecInput {
   instance?: number;
   /** Host files mounted read-only (the service's rendered config files). */
   files?: Array<{ source: string; target: string }>;
+  /** Host address the port is published on (config/layout.ts listenAddress). Default: 127.0.0.1. */
+  bindAddress?: string;
 }
 
-/** The container of one service, color and instance: its port on 127.0.0.1 only, the config's volumes, limits, labels. */
+/**
+ * The container of one service, color and instance: its port on 127.0.0.1 only (or on the address nginx on another
+ * host reaches it at), the config's volumes, limits, labels.
+ */
 export function containerRunOf(input: RunSpecInput): ContainerRun {
   const { config } = input;
   return {
@@ -43,7 +48,9 @@ export function containerRunOf(input: RunSpecInput): ContainerRun {
     restart: "unless-stopped",
     security: hardeningArgs(config.container),
     envFile: input.envFile,
-    publish: [`127.0.0.1:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`],
+    publish: [
+      `${input.bindAddress ?? "127.0.0.1"}:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`,
+    ],
     volumes: [...config.volumes, ...(input.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
     limits: [
       ...(config.resources?.memory ? ["--memory", config.resources.memory] : []),

@@ -9,10 +9,12 @@ import type { Step } from "./types.js";
 export const backupStep: Step = {
   name: "backup",
   async plan(s) {
-    if (s.run.kind === "deploy" && s.run.config.database) s.say("  back up the database");
+    if (s.run.kind === "deploy" && s.run.config.database && s.role.services.length > 0) s.say("  back up the database");
   },
   async run(s) {
     const { host, config, user, kind, releaseId } = s.run;
+    // The database is on the hosts running the services (not on an nginx-only host of a load-balancer layout).
+    if (s.role.services.length === 0) return { status: "skipped" };
     await prepareDatabaseDir(host, config, user);
     if (kind !== "deploy" || !s.spec) return { status: "skipped" };
     const writers = s.stopFirst || !s.liveColor ? { stop: [], start: [] } : s.writersOf(s.liveColor);

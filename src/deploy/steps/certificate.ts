@@ -57,7 +57,7 @@ export const certificateStep: Step = {
   name: STEP,
   async plan(s) {
     const spec = specOf(s.run.config);
-    if (!spec) return;
+    if (!spec || !s.role.switches) return;
     const planned = await ensureCertificate(s.run.host, spec, { become: true, check: true, step: STEP });
     if (planned.changed) s.say(`  certificate for ${spec.domains.join(", ")}: ${planned.msg}`);
   },
@@ -65,6 +65,8 @@ export const certificateStep: Step = {
     const { host } = s.run;
     const spec = specOf(s.run.config);
     if (!spec) return { status: "skipped", message: "TLS is off, provided (tls.certificate_path) or internal" };
+    // The certificate is where nginx serves it: the nginx hosts of a load-balancer layout.
+    if (!s.role.switches) return { status: "skipped", message: "no nginx site on this host" };
     const state = await inspectCertificate(host, spec, { become: true });
     if (state.kind === "missing" || state.kind === "names-differ") {
       const changes = await installSiteForChallenge(s, false);

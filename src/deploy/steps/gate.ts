@@ -4,6 +4,7 @@
  * takes as long as the slowest one.
  */
 import type { ServiceConfig } from "../../config/index.js";
+import { probeAddress } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
 import { gateArgs, healthGate } from "../health.js";
@@ -11,7 +12,7 @@ import type { FlowState, Step } from "./types.js";
 
 async function gatePort(s: FlowState, name: string, service: ServiceConfig, port: number): Promise<void> {
   const { host, runtime } = s.run;
-  const args = gateArgs(name, service, port);
+  const args = gateArgs(name, service, port, probeAddress(s.run.config, name, host.name));
   const gate = await healthGate(host, args);
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
@@ -28,7 +29,8 @@ async function gatePort(s: FlowState, name: string, service: ServiceConfig, port
 export const gateStep: Step = {
   name: "gate",
   async run(s) {
-    const ports = colorPortsOf(s.run.config, s.idle);
+    if (s.role.services.length === 0) return { status: "skipped" };
+    const ports = colorPortsOf(s.local, s.idle);
     const results = await Promise.allSettled(ports.map((p) => gatePort(s, p.name, p.service, p.port)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;

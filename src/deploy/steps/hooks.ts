@@ -8,7 +8,8 @@ import type { FlowState, Step } from "./types.js";
 
 async function runHooks(s: FlowState, name: "before_switch" | "after_switch", check: boolean): Promise<number> {
   const { run } = s;
-  if (run.kind !== "deploy") return 0;
+  // Hooks run the app's tasks (migrations) where the app runs: not on an nginx-only host of a load-balancer layout.
+  if (run.kind !== "deploy" || s.role.services.length === 0) return 0;
   const vars = hookVars(run.config, { releaseId: run.releaseId, color: s.idle, previousColor: s.liveColor, check });
   const count = await runDeployHook(run.host, {
     config: run.config,

@@ -1,5 +1,4 @@
-/** lock: the deploy dir exists, then the deploy lock is taken with this run's record; released by this run at the end. */
-
+/** lock: the deploy dir exists (made on a first deploy), then the deploy lock is taken with this run's record; released by this run at the end. */
 import { ownedDirArgv } from "../../commands/files.js";
 import { acquireLock, releaseLockHeldBy } from "../../lock/lock.js";
 import type { Step } from "./types.js";
@@ -8,7 +7,10 @@ export const lockStep: Step = {
   name: "lock",
   async run(s) {
     const { host, user, actor, commit, forceUnlock, runId } = s.run;
-    await host.exec(ownedDirArgv(s.paths.root, user), { become: true, step: "deploy dir" });
+    // A live release (its `current` link was read) means the deploy dir exists: only a first deploy makes it.
+    if (s.live.release === null) {
+      await host.exec(ownedDirArgv(s.paths.root, user), { become: true, step: "deploy dir" });
+    }
     await acquireLock(host, s.paths.lock, actor, commit, { force: forceUnlock, say: s.say, runId });
     s.say(`locked ${s.paths.lock}`);
     return { status: "changed", data: { run_id: runId } };

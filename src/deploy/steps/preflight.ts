@@ -18,7 +18,14 @@ import type { FlowState, Step } from "./types.js";
 /** Throws (naming the service and the secrets) when an env file of the idle color would lack a secret's value. */
 function requireServiceSecrets(s: FlowState): void {
   const { host, config } = s.run;
-  for (const service of Object.keys(config.services)) colorEnvFile(host, config, service, s.idle, s.run.secrets);
+  for (const service of s.role.services) colorEnvFile(host, config, service, s.idle, s.run.secrets);
+}
+
+/** The database is checked where the services run (an nginx-only host of a load-balancer layout has none). */
+async function checkDatabase(s: FlowState): Promise<void> {
+  if (s.run.kind === "deploy" && s.role.services.length > 0) {
+    await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+  }
 }
 
 /** Which privilege mode the host is in (docs/security.md "The deploy user"): the plan says it before anything runs. */
@@ -31,18 +38,22 @@ export const preflightStep: Step = {
   name: "preflight",
   async plan(s) {
     s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
-    if (s.run.kind === "deploy") await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+    await checkDatabase(s);
     // A plan that says "ready" must not hide a missing secret the run would stop at.
     requireServiceSecrets(s);
-    nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
+    if (s.role.switches) {
+      nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
+    }
   },
   async run(s) {
     const { host, config } = s.run;
     s.say(privilegeLine(config, host.name));
-    if (s.run.kind === "deploy") await checkDatabasePresent(host, s.spec, s.live.release);
+    await checkDatabase(s);
     // A secret with no value stops the run here, not at stage after the lock and the backup (throws, naming them).
     requireServiceSecrets(s);
-    const site = nginxSiteFromConfig(config, { color: s.idle, tlsReady: await tlsReady(host, config) });
+    const site = s.role.switches
+      ? nginxSiteFromConfig(config, { color: s.idle, tlsReady: await tlsReady(host, config) })
+      : null;
     if (site) {
       const test = nginxTest();
       const result = await host.exec(test.argv, { become: true, check: false, step: "preflight" });

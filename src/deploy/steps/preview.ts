@@ -13,12 +13,13 @@ export const previewStep: Step = {
   name: "preview",
   async plan(s) {
     const { proxy } = s.run.config;
-    if (proxy.preview && proxy.mode !== "internal" && s.liveColor)
+    if (proxy.preview && proxy.mode !== "internal" && s.liveColor && s.role.switches)
       s.say(`  check every route through nginx on 127.0.0.1:${previewPort(s.run.config)} against ${s.idle}`);
   },
   async run(s) {
     const { host, config } = s.run;
-    if (!config.proxy.preview || config.proxy.mode === "internal" || !s.liveColor) return { status: "skipped" };
+    const applies = config.proxy.preview && config.proxy.mode !== "internal" && s.liveColor && s.role.switches;
+    if (!applies || !s.liveColor) return { status: "skipped" };
     // The installed site gets its preview listener (routed to the idle color); users stay on the live color.
     await switchTo(host, config, s.liveColor);
     const port = previewPort(config);

@@ -14,6 +14,8 @@ export const reconcileStep: Step = {
   name: "reconcile",
   async run(s) {
     const { host, config, runtime } = s.run;
+    // The intent and the served color live where the switch runs (the nginx hosts of a load-balancer layout).
+    if (!s.role.switches) return { status: "skipped" };
     const [intent, served] = await Promise.all([readIntent(host, s.paths), servedColor(host, config)]);
     if (intent) {
       s.say(

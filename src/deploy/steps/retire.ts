@@ -4,6 +4,7 @@
  * restores the backup taken before the release it left; releases, images and backups beyond `keep` are pruned.
  */
 import { type Color, colorPort } from "../../config/index.js";
+import { probeAddress } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import { durationSeconds } from "../../render/from-config/common.js";
 import { restoreBeforeRelease } from "../backup-step.js";
@@ -18,9 +19,10 @@ export function drainSeconds(s: FlowState): number {
 
 /** Health gate of every service of the live color after a restore restarted them; throws when one stays unhealthy. */
 async function gateAfterRestore(s: FlowState): Promise<void> {
-  for (const [name, service] of Object.entries(s.run.config.services)) {
+  for (const [name, service] of Object.entries(s.local.services)) {
     if (service.accessory) continue; // not in the colors
-    const args = gateArgs(name, service, colorPort(service, s.idle));
+    const address = probeAddress(s.run.config, name, s.run.host.name);
+    const args = gateArgs(name, service, colorPort(service, s.idle), address);
     const gate = await healthGate(s.run.host, args);
     if (!gate.ok) {
       throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
@@ -34,10 +36,10 @@ async function gateAfterRestore(s: FlowState): Promise<void> {
 
 /** The old color stops once it has no connection left (at most the drain limit), bounded by stop_timeout. */
 async function drainAndStop(s: FlowState, old: Color): Promise<void> {
-  const { host, config, runtime } = s.run;
+  const { host, runtime } = s.run;
   const limit = drainSeconds(s);
   if (limit > 0) {
-    const drain = await drainConnections(host, colorPorts(config, old), limit);
+    const drain = await drainConnections(host, colorPorts(s.local, old), limit);
     const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
     s.say(`drained ${old} in ${(drain.ms / 1000).toFixed(1)}s (limit ${limit}s${left})`);
   }
@@ -48,13 +50,15 @@ async function drainAndStop(s: FlowState, old: Color): Promise<void> {
 export const retireStep: Step = {
   name: "retire",
   async plan(s) {
-    if (!s.liveColor || s.stopFirst) return;
+    if (!s.liveColor || s.stopFirst || s.role.services.length === 0) return;
     const limit = drainSeconds(s);
     const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
     s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
   },
   async run(s) {
     const { host, config, kind, restoreDb, releaseId } = s.run;
+    // An nginx-only host of a load-balancer layout runs no color: nothing to stop, restore or prune.
+    if (s.role.services.length === 0) return { status: "skipped" };
     const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
     const stopping = old ? drainAndStop(s, old) : Promise.resolve();
     if (kind === "rollback" && restoreDb && s.spec) {
@@ -70,7 +74,7 @@ export const retireStep: Step = {
     // Pruning keeps the previous release (what the old color runs): it goes on while the old color stops.
     const [, history] = await Promise.all([
       stopping,
-      retireOld({ host, config, history: s.history, live: releaseId, previous: linked ?? null, say: s.say }),
+      retireOld({ host, config: s.local, history: s.history, live: releaseId, previous: linked ?? null, say: s.say }),
     ]);
     s.history = history;
     return { status: "changed" };

@@ -7,13 +7,13 @@ import type { Step } from "./types.js";
 export const stopOldStep: Step = {
   name: "stop-old",
   async plan(s) {
-    if (!s.liveColor) return;
+    if (!s.liveColor || s.role.services.length === 0) return;
     s.say(
       `  downtime: stop-first: stop ${s.run.runtime.names(s.liveColor).join(", ")} before ${s.idle} starts, then back up`,
     );
   },
   async run(s) {
-    if (!s.liveColor) return { status: "skipped" };
+    if (!s.liveColor || s.role.services.length === 0) return { status: "skipped" };
     s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
     s.oldStopped = true;
     await s.run.runtime.stop(s.liveColor);

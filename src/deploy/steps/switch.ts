@@ -59,12 +59,15 @@ export async function switchAndReload(host: RemoteHost, config: SlipwayConfig, c
 export const switchStep: Step = {
   name: "switch",
   async plan(s) {
+    if (!s.role.switches) return;
     const site = await switchTo(s.run.host, s.run.config, s.idle, true);
     s.say(`  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"}`);
     if (site?.diff) s.emitter.diff("switch", site.diff);
   },
   async run(s) {
     const { host, releaseId, runId } = s.run;
+    // The load-balancer layout: the app hosts have no site; the nginx hosts switch for them.
+    if (!s.role.switches) return { status: "skipped" };
     const intent = {
       to: s.idle,
       from: s.liveColor,
@@ -79,7 +82,7 @@ export const switchStep: Step = {
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {
-    if (!s.liveColor) return "nothing";
+    if (!s.liveColor || !s.role.switches) return "nothing";
     await switchAndReload(s.run.host, s.run.config, s.liveColor);
     await clearIntent(s.run.host, s.paths);
     s.say(`switched back to ${s.liveColor}`);

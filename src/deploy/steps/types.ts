@@ -5,7 +5,8 @@
  */
 
 import type { DatabaseSpec, Writers } from "../../backup/types.js";
-import type { Color } from "../../config/index.js";
+import type { Color, SlipwayConfig } from "../../config/index.js";
+import type { HostRole } from "../../config/layout.js";
 import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
 import type { HostRun } from "../host-run.js";
@@ -15,6 +16,10 @@ import type { DeployPaths } from "../paths.js";
 /** What the steps of one host's run share: read at the start, filled in as steps run. */
 export interface FlowState {
   readonly run: HostRun;
+  /** The config with only the services this host runs (`services.*.hosts`); `run.config` has them all (nginx). */
+  readonly local: SlipwayConfig;
+  /** What this host does: run services, run the switch (config/layout.ts). */
+  readonly role: HostRole;
   readonly paths: DeployPaths;
   readonly live: LiveState;
   /** The live color (reconcile may correct it from what nginx serves) and the one this run deploys to. */

@@ -1,7 +1,7 @@
 /** Reads a playbook file into plays, reporting every problem with file:line:col. */
 import { dirname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
-import { didYouMean } from "../suggest.js";
+import { didYouMeanText } from "../../suggest.js";
 import type { ModuleTask, Play, Playbook, Serial, Task } from "../types.js";
 import {
   describeType,
@@ -137,7 +137,7 @@ function parsePlay(
   const byKey = new Map(entriesOf(node as MapNode).map((e) => [e.key, e]));
   for (const { key, keyNode } of byKey.values()) {
     if (!PLAY_KEYS.includes(key))
-      problems.add(file, keyNode, where, `unknown play keyword "${key}"${didYouMean(key, PLAY_KEYS)}`);
+      problems.add(file, keyNode, where, `unknown play keyword "${key}"${didYouMeanText(key, PLAY_KEYS)}`);
   }
   const value = (key: string) => byKey.get(key)?.value ?? null;
   const hosts = toJs(value("hosts"));
@@ -214,7 +214,11 @@ function checkNotify(problems: Problems, tasks: readonly Task[], handlers: reado
       if (task.kind !== "module") continue;
       for (const name of task.notify) {
         if (!known.has(name)) {
-          problems.addAt(task.pos, `${task.where}.notify`, `no handler is named "${name}"${didYouMean(name, known)}`);
+          problems.addAt(
+            task.pos,
+            `${task.where}.notify`,
+            `no handler is named "${name}"${didYouMeanText(name, known)}`,
+          );
         }
       }
     }

@@ -4,9 +4,9 @@
  */
 import { dirname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node, stringify } from "yaml";
+import { didYouMean, didYouMeanText } from "../../suggest.js";
 import { checkSyntax, hasTemplate } from "../expr/template.js";
 import { ExprSyntaxError } from "../expr/tokens.js";
-import { closest, didYouMean } from "../suggest.js";
 import type { Module, ModuleTask, Task, TaskCommon } from "../types.js";
 import { locateInlineHooks } from "./hooks.js";
 import { movedArgs } from "./renamed-args.js";
@@ -250,10 +250,10 @@ function parseTask(ctx: TaskParseContext, node: Node, where: string): Task | und
  */
 function unknownModuleHint(name: string, modules: readonly string[]): string {
   const bare = name.replace(/^ansible\.(builtin|legacy)\./, "");
-  if (closest(bare, ["shell", "raw", "script"]) !== undefined && !modules.includes(bare)) {
+  if (didYouMean(bare, ["shell", "raw", "script"]) !== undefined && !modules.includes(bare)) {
     return ': use module "command" with `cmd:` (it runs the line through /bin/sh)';
   }
-  return didYouMean(bare, modules) || didYouMean(bare, TASK_KEYWORDS);
+  return didYouMeanText(bare, modules) || didYouMeanText(bare, TASK_KEYWORDS);
 }
 
 function parseModuleTask(
@@ -353,7 +353,7 @@ function parseBlock(
       ctx.file,
       m.keyNode,
       where,
-      `a block cannot also run module "${m.key}"${didYouMean(m.key, TASK_KEYWORDS)}`,
+      `a block cannot also run module "${m.key}"${didYouMeanText(m.key, TASK_KEYWORDS)}`,
     );
   }
   for (const key of MODULE_KEYS) {

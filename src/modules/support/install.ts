@@ -1,7 +1,7 @@
 /**
  * Installing file content on a host (copy, template): compare with what is there, show the diff, validate the new
  * content with the user's command before it goes live, then hand it to putFile (temp file + rename, optional backup).
- * In-place mode (`validate_in_place` / `reload`) hands the file to src/render/install.ts instead: the candidate is
+ * In-place mode (`validate_in_place` / `reload`) hands the file to src/install/validated.ts instead: the candidate is
  * validated as part of the whole live configuration (an nginx conf.d file only means something with nginx.conf
  * around it), the previous version is kept as `<dest>.slipway-prev` and comes back if validation or the reload fails.
  */

@@ -1,6 +1,6 @@
 /** Inspecting a path on the host in one command: type, mode, owner, group and (for links) the target. */
 
-import { chmodArgv, chownArgv, statFormatArgv } from "../../commands/files.js";
+import { chmodArgv, chownArgv, readlinkArgv, statFormatArgv } from "../../commands/files.js";
 import type { ExecOptions, RemoteHost } from "../../remote/types.js";
 import { normalizeMode } from "./schema.js";
 
@@ -39,7 +39,7 @@ export async function statPath(host: RemoteHost, path: string, options: ExecOpti
   if (result.code !== 0) return undefined;
   const info = parseStat(result.stdout);
   if (info?.kind === "link") {
-    const link = await host.exec(["readlink", "--", path], { ...options, check: false });
+    const link = await host.exec(readlinkArgv(path), { ...options, check: false });
     info.linkTarget = link.stdout.trim();
   }
   return info;

@@ -1,8 +1,11 @@
 /** Small conversions shared by the config -> model mappers: durations, sizes, hosts of a service, paths. */
-import { selectHosts } from "../../config/inventory.js";
+import { upstreamIsLocal } from "../../config/layout.js";
 import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { ConfigMappingError } from "./errors.js";
+
+/** Re-exported: the one test of whether nginx reaches a service on loopback lives with the layout. */
+export { upstreamIsLocal };
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
@@ -44,16 +47,6 @@ export function envDir(config: SlipwayConfig): string {
 /** Load-balanced instances of a service per host and color (proxy.load_balance.<service>.instances). */
 export function instancesOf(config: SlipwayConfig, service: string): number {
   return config.proxy.load_balance[service]?.instances ?? 1;
-}
-
-/**
- * Whether nginx reaches a service on the same host (127.0.0.1): true when every host runs its own nginx and the
- * service runs on every host. Otherwise nginx connects to the service hosts' addresses, and the service must listen
- * on more than loopback.
- */
-export function upstreamIsLocal(config: SlipwayConfig, service: ServiceConfig): boolean {
-  if (config.proxy.hosts !== undefined) return false;
-  return selectHosts(config, service.hosts).length === selectHosts(config, undefined).length;
 }
 
 /** Config env values are strings, numbers or booleans; files take them as written. */

@@ -4,6 +4,7 @@
  * colors, and the names `database.volume` backups use), healthchecks from `services.*.health`, and `depends_on`
  * waiting for health when the dependency has a check.
  */
+import { listenAddress } from "../../config/layout.js";
 import { colorPort } from "../../config/ports.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { configFileHostPath } from "../config-file.js";
@@ -23,6 +24,8 @@ export interface ComposeFromConfigOptions {
   color: Color;
   /** Image reference per service, pinned by digest (`registry/name@sha256:...`): the build's output. */
   images: Readonly<Record<string, string>>;
+  /** The inventory host the file is for: its address is where ports are published when nginx runs elsewhere. */
+  hostName?: string;
 }
 
 /** `10.213.0.1:5000/slipway/app-backend`: where the build pushes a service's image (or the prebuilt `image`). */
@@ -55,7 +58,11 @@ export function composeFromConfig(config: SlipwayConfig, options: ComposeFromCon
   const volumes = new Map<string, ComposeVolumeModel>();
   const services = Object.entries(config.services)
     .filter(([, service]) => !service.accessory)
-    .map(([name, service]) => composeService(config, name, service, options, volumes));
+    .flatMap(([name, service]) =>
+      Array.from({ length: instancesOf(config, name) }, (_, i) =>
+        composeService(config, name, service, options, volumes, i),
+      ),
+    );
   return { app: config.app, color: options.color, services, volumes: [...volumes.values()], ...network(config) };
 }
 
@@ -107,14 +114,9 @@ function composeService(
   service: ServiceConfig,
   options: ComposeFromConfigOptions,
   volumes: Map<string, ComposeVolumeModel>,
+  instance = 0,
 ): ComposeServiceModel {
   const field = `services.${name}`;
-  if (instancesOf(config, name) > 1) {
-    throw new ConfigMappingError(
-      `proxy.load_balance.${name}.instances`,
-      "runtime compose runs one container per color",
-    );
-  }
   const image = service.image_from !== undefined ? serviceImageRef(config, name, options.images) : options.images[name];
   if (image === undefined) {
     throw new ConfigMappingError(
@@ -124,9 +126,17 @@ function composeService(
     );
   }
   const model: ComposeServiceModel = {
-    name,
+    // A load-balanced service's further instances are services of their own (`web-2`, `web-3`) on the next ports;
+    // the first keeps the service's name, which other services, depends_on and backups use.
+    name: instance === 0 ? name : `${name}-${instance + 1}`,
     image,
-    ports: [{ hostPort: colorPort(service, options.color), containerPort: service.port }],
+    ports: [
+      {
+        hostIp: listenAddress(config, name, options.hostName),
+        hostPort: colorPort(service, options.color, instance),
+        containerPort: service.port,
+      },
+    ],
     environment: {
       ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
       SLIPWAY_COLOR: options.color,

@@ -37,6 +37,11 @@ export interface EnvFileOptions {
   runtimeFormat?: boolean;
   /** Compose flavour on the host (runtime compose): v1 and v2 read dotenv differently. Default: the form both read. */
   composeFlavour?: DotenvFlavour;
+  /**
+   * Runtime systemd, a load-balanced service: the file of its `instance`-th process (0-based), whose PORT is the
+   * color's port plus `instance` (`<service>-<color>-<instance+1>.env`). Default 0.
+   */
+  instance?: number;
 }
 
 export function envFileFromConfig(
@@ -51,7 +56,7 @@ export function envFileFromConfig(
   const service = serviceOf(config, name, `services.${name}`);
   const vars: Record<string, string | number> = {};
   // Under systemd the unit is a template shared by both colors: the port is the one thing per instance.
-  if (config.runtime === "systemd") vars.PORT = colorPort(service, color);
+  if (config.runtime === "systemd") vars.PORT = colorPort(service, color, options.instance ?? 0);
   for (const [key, value] of Object.entries(includePlainEnv ? service.env : {})) {
     if (key === "PORT" && config.runtime === "systemd") {
       throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
@@ -73,7 +78,7 @@ export function envFileFromConfig(
     vars[secret] = value ?? secretPlaceholder(secret);
   }
   return {
-    path: environmentFilePath(envDir(config), name, color),
+    path: environmentFilePath(envDir(config), name, color, config.runtime === "systemd" ? options.instance : 0),
     service: name,
     color,
     content: envFileContent(config, vars, options, `services.${name}.env`),

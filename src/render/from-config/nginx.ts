@@ -5,6 +5,7 @@
  */
 
 import { selectHosts } from "../../config/inventory.js";
+import { hostForUrl } from "../../config/layout.js";
 import { colorPort } from "../../config/ports.js";
 import { previewPort } from "../../config/preview-port.js";
 import type { RouteConfig, SlipwayConfig } from "../../config/schema.js";
@@ -137,16 +138,9 @@ export function upstreamFromConfig(config: SlipwayConfig, name: string, color: C
   const service = serviceOf(config, name, path);
   const lb = config.proxy.load_balance[name];
   const instances = instancesOf(config, name);
-  if (instances > 1 && config.runtime !== "container") {
-    throw new ConfigMappingError(
-      `${path}.instances`,
-      `${instances} instances need runtime container (one docker run per instance); runtime ${config.runtime} runs one process per color`,
-      "remove `instances` (raise the server's workers instead) or use runtime: container",
-    );
-  }
   const hosts = upstreamIsLocal(config, service)
     ? ["127.0.0.1"]
-    : selectHosts(config, service.hosts).map((h) => h.address);
+    : selectHosts(config, service.hosts).map((h) => hostForUrl(h.address));
   if (hosts.length === 0) throw new ConfigMappingError(`services.${name}.hosts`, "selects no inventory host");
   const servers = hosts.flatMap((host) =>
     Array.from({ length: instances }, (_, i) => ({

@@ -4,17 +4,10 @@
  * template is the same for both colors and a new release's env cannot leak into the running color on a restart.
  */
 import { dirname } from "node:path";
+import { listenAddress } from "../../config/layout.js";
 import type { SlipwayConfig } from "../../config/schema.js";
 import type { SystemdUnitModel } from "../model.js";
-import {
-  durationSeconds,
-  envDir,
-  envString,
-  integerSize,
-  serviceOf,
-  stopTimeoutSeconds,
-  upstreamIsLocal,
-} from "./common.js";
+import { durationSeconds, envDir, envString, integerSize, serviceOf, stopTimeoutSeconds } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 /** Debian's packaged servers, used when the service names no virtualenv. */
@@ -29,7 +22,11 @@ export function systemdUnitsFromConfig(config: SlipwayConfig): SystemdUnitModel[
   return Object.keys(config.services).map((name) => systemdUnitFromConfig(config, name));
 }
 
-export function systemdUnitFromConfig(config: SlipwayConfig, name: string): SystemdUnitModel {
+/**
+ * The template unit of one service. `hostName`: the inventory host it is installed on, whose address the server
+ * binds when nginx runs elsewhere (config/layout.ts listenAddress; without it, 0.0.0.0 then).
+ */
+export function systemdUnitFromConfig(config: SlipwayConfig, name: string, hostName?: string): SystemdUnitModel {
   const field = `services.${name}`;
   const service = serviceOf(config, name, field);
   const sd = service.systemd;
@@ -68,7 +65,7 @@ export function systemdUnitFromConfig(config: SlipwayConfig, name: string): Syst
     group: sd.group ?? user,
     workingDirectory: sd.working_dir ?? releaseCodeDir(config, name),
     // A load balancer on another host connects to the service, so it listens beyond loopback only then.
-    bindHost: config.proxy.mode === "internal" || upstreamIsLocal(config, service) ? "127.0.0.1" : "0.0.0.0",
+    bindHost: listenAddress(config, name, hostName),
     server,
     environmentFileDir: envDir(config),
     environment: {},

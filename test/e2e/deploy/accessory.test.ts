@@ -6,7 +6,8 @@
  * deploy's backup dumps it from that container. A worker runs the web image with its own command (`image_from`);
  * nginx serves static files shipped with the release (`proxy.static.source`); the web reads a JSON config file
  * rendered from a template with a secret (`files`). `slipway remove` then takes the app off and keeps the server, its
- * volume and the backups; `--purge` removes those too.
+ * volume and the backups; `--purge` removes those too. `slipway plan` (no build) names the accessory's build; a changed
+ * env of the accessory recreates it (its data kept), the same config leaves it alone.
  */
 
 import { execFile } from "node:child_process";
@@ -23,6 +24,7 @@ import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
 import { removeApp } from "../../../src/deploy/remove-app.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { runCli } from "./fault-support.js";
 import { cleanHost, connectTarget, viaNginx } from "./support.js";
 
 const APP = "accdeploy";
@@ -34,7 +36,8 @@ const TOKEN = `to"k\\en $HOME ${RUN}`;
 const address = () => sandboxTarget("t2").host;
 const dockerLocal = promisify(execFile);
 
-function writeConfig(): string {
+/** The config; `dbEnv` adds plain env values to the accessory (a change that must recreate it). */
+function writeConfig(dbEnv: Record<string, string> = {}): string {
   const sandbox = loadSandbox();
   const target = sandboxTarget("t2", sandbox);
   const config = {
@@ -66,6 +69,7 @@ function writeConfig(): string {
         accessory: true,
         volumes: [`${VOLUME}:/var/lib/postgresql/data`],
         secrets: ["POSTGRES_PASSWORD"],
+        ...(Object.keys(dbEnv).length > 0 ? { env: dbEnv } : {}),
         health: { container_check: ["pg_isready", "-q"], interval: "1s" },
         // What an image that starts as root and drops to its user (as the official postgres image does) needs.
         container: { capabilities: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"] },
@@ -233,13 +237,48 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
     expect(blue.stdout.trim()).toBe("");
   });
 
+  it("`slipway plan` names the db build; a changed accessory env is a restart of it, with its data kept", async () => {
+    const tuned = writeConfig({ SLIPWAY_E2E_TUNING: "on" });
+    const secrets = { POSTGRES_PASSWORD: PASSWORD, API_TOKEN: TOKEN };
+    const plan = await runCli(["plan", "-c", tuned, "--release-dir", base().releaseDir as string], secrets);
+    if (plan.code !== 0) console.log(plan.output);
+    expect(plan.code, plan.output).toBe(0);
+    expect(plan.output).not.toContain("no image to run");
+    expect(plan.output).toContain(
+      "build and push the db image, pull it by digest (a new image restarts the accessory)",
+    );
+    expect(plan.output).toContain(
+      "would restart the stateful accessory db: recreated with the changed image/env (volumes kept)",
+    );
+    expect(await dbContainer()).toBe(firstContainer);
+
+    lines.length = 0;
+    config = await loadConfig(tuned);
+    const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v3" } });
+    if (!result.ok) console.log(lines.join("\n"));
+    expect(result.ok).toBe(true);
+    const recreated = await dbContainer();
+    expect(recreated).toMatch(/^[0-9a-f]{64}$/);
+    expect(recreated).not.toBe(firstContainer);
+    const env = await host.exec(["docker", "inspect", "--format", "{{json .Config.Env}}", recreated], sudo);
+    expect(JSON.parse(env.stdout)).toContain("SLIPWAY_E2E_TUNING=on");
+    expect(await psql("SELECT title FROM notes")).toBe("kept");
+    expect(await health()).toEqual({ status: "ok", version: "v3", color: "blue" });
+    firstContainer = recreated;
+
+    // The same config again: the accessory is left alone.
+    const again = await deploy({ ...base(), versionEnv: { APP_VERSION: "v4" } });
+    expect(again.ok).toBe(true);
+    expect(await dbContainer()).toBe(recreated);
+  });
+
   it("slipway remove takes the app off and keeps the database server, its volume and the backups", async () => {
     const exists = async (path: string) =>
       (await host.exec(["test", "-e", path], { ...sudo, check: false })).code === 0;
     const plan = await removeApp(host, config, { check: true });
     expect(plan).toContain(`would compose down project ${APP}-green`);
     expect(plan).not.toContain(`would compose down project ${APP}-accessories`);
-    expect(await health()).toMatchObject({ version: "v2" });
+    expect(await health()).toMatchObject({ version: "v4" });
 
     const done = await removeApp(host, config);
     expect(done).toContain(`kept: /opt/${APP}/backups, the named volumes, the accessories (--purge removes them)`);

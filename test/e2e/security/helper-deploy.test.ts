@@ -112,37 +112,46 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2: so
     expect((await root.exec(["id", "-nG", DEPLOY_USER])).stdout.trim()).toBe(DEPLOY_USER);
   });
 
-  it("first deploy serves v1 through nginx", async () => {
+  it("first deploy obtains the certificate from pebble through the helper and serves v1 over HTTPS", async () => {
     const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
     expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
-    expect(await version()).toBe("v1");
-    expect(lines.join("\n")).toContain(`privilege: helper (${DEPLOY_USER} runs only ${HELPER_PATH} as root)`);
-    expect(await linkOf("backend")).toBe(`/run/slipway/${APP}-backend-blue.sock`);
-    const owner = await root.exec(["stat", "-c", "%U", `/var/lib/${APP}/app.db`], { become: true });
-    expect(owner.stdout.trim()).toBe(`app-${APP}`);
-  });
-
-  it("obtains the certificate from pebble through the helper (recorded names only) and serves HTTPS", async () => {
-    const host = await connectAsConfigured(config);
-    try {
-      const report = await ensureCertificates(host, config, { become: true, check: false });
-      expect(report.actions, report.certificate).toContain("certbot certonly");
-      expect(report.actions).toContain("installed HTTPS site");
-      // The renewal hook and timer are bootstrap's: the deploy found them in place and changed nothing there.
-      expect(report.actions.filter((a) => /hook|drop-in|enable/.test(a))).toEqual([]);
-      const again = await ensureCertificates(host, config, { become: true, check: false });
-      expect(again.changed).toBe(false);
-    } finally {
-      await host.close();
-    }
     tlsOn = true;
     expect(await version()).toBe("v1");
+    expect(lines.join("\n")).toContain(`privilege: helper (${DEPLOY_USER} runs only ${HELPER_PATH} as root)`);
     const issuer = await root.exec(
       ["openssl", "x509", "-noout", "-issuer", "-in", `/etc/letsencrypt/live/${DOMAIN}/fullchain.pem`],
       { become: true },
     );
     expect(issuer.stdout).toMatch(/Pebble/i);
+    expect(await linkOf("backend")).toBe(`/run/slipway/${APP}-backend-blue.sock`);
     expect((await add("before-v2")).status).toBe(201);
+    const owner = await root.exec(["stat", "-c", "%U", `/var/lib/${APP}/app.db`], { become: true });
+    expect(owner.stdout.trim()).toBe(`app-${APP}`);
+  });
+
+  it("the certificate step as the helper user: nothing to do, renewal's hook and timer are bootstrap's", async () => {
+    const host = await connectAsConfigured(config);
+    try {
+      const report = await ensureCertificates(host, config, { become: true, check: false });
+      expect(report.actions, report.certificate).toEqual([]);
+      expect(report.certificate).toMatch(/^valid until/);
+    } finally {
+      await host.close();
+    }
+    const hook = await root.exec([
+      "stat",
+      "-c",
+      "%U %a",
+      "/etc/letsencrypt/renewal-hooks/deploy/slipway-reload-nginx.sh",
+    ]);
+    expect(hook.stdout.trim()).toBe("root 755");
+  });
+
+  it("plan (check mode) as the helper user reads everything it needs and changes nothing", async () => {
+    const plan = await deploy({ ...base(), check: true, versionEnv: { APP_VERSION: "v2" } });
+    expect(plan.ok, `${plan.recap}\n${lines.join("\n")}`).toBe(true);
+    expect(await version()).toBe("v1");
+    expect(await linkOf("backend")).toBe(`/run/slipway/${APP}-backend-blue.sock`);
   });
 
   it("an update backs the database up, then serves v2 (verified over HTTPS, switched by the helper's links)", async () => {

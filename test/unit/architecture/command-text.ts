@@ -37,6 +37,8 @@ export const PROGRAMS = [
   "test",
   "stat",
   "touch",
+  "readlink",
+  "find",
   "tar",
   "getent",
   "useradd",

@@ -31,7 +31,7 @@ const CALLS = [
 ];
 
 const BACKUP =
-  "backup's per-engine adapters and scripts compose tool argv into sh scripts with shJoin (backup/shell.ts); " +
+  "backup's scripts embed the database tools' argv (run as another user, in a container) with shJoin; " +
   "commands/ may not import remote/quote.ts while remote/ imports commands/, so they stay until quoting moves";
 
 /** `file: kind` -> why it is allowed there (kind: argv, script, remote call). */
@@ -42,16 +42,8 @@ const EXCEPTIONS: Record<string, string> = {
   "render/from-config/compose.ts: argv":
     "a compose healthcheck's `test:` argv is file content: docker runs it inside the container, Slipway never does",
   "certs/commands.ts: script": "the renewal deploy hook is a file certbot runs on the host after a renewal (content)",
-  "backup/adapters/duckdb.ts: argv": BACKUP,
-  "backup/adapters/duckdb.ts: script": BACKUP,
-  "backup/adapters/sqlite.ts: argv": BACKUP,
-  "backup/adapters/sqlite.ts: script": BACKUP,
-  "backup/create.ts: argv": BACKUP,
-  "backup/create.ts: script": BACKUP,
   "backup/shell.ts: argv": BACKUP,
   "backup/shell.ts: script": BACKUP,
-  "backup/store.ts: argv": BACKUP,
-  "backup/store.ts: script": BACKUP,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { identityRedactor, type ModuleContext } from "../../../src/engine/types.js";
 import { imageDeliveryModule } from "../../../src/modules/image_delivery.js";
-import { FakeHost } from "./fake_host.js";
+import { FakeHost } from "../engine/fake-host.js";
 
 const REF = `10.213.0.1:5000/shop-web@sha256:${"d".repeat(64)}`;
 const ID = `sha256:${"e".repeat(64)}`;
@@ -32,7 +32,7 @@ describe("image_delivery module", () => {
       status: "changed",
       msg: "would pull web",
     });
-    expect(host.calls.map((call) => call.argv[1])).toEqual(["image"]);
+    expect(host.commands.map((call) => call.argv[1])).toEqual(["image"]);
   });
 
   it("is ok when the host already has the image", async () => {
@@ -66,6 +66,6 @@ describe("image_delivery module", () => {
       status: "changed",
       msg: "would remove 1 image(s)",
     });
-    expect(host.calls.some((call) => call.argv[2] === "rm")).toBe(false);
+    expect(host.commands.some((call) => call.argv[2] === "rm")).toBe(false);
   });
 });

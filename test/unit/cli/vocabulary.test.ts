@@ -94,7 +94,7 @@ function rows(spec: Spec): Array<[string, string[], number]> {
     ["--limit a group with an exclusion", [...c, "-c", GOOD, "--limit", "web:!t2"], EXIT.unreachable],
     ["--limit repeated", [...c, "-c", GOOD, "-l", "t1", "-l", "t2"], EXIT.unreachable],
     ["invalid config", [...c, "-c", BAD], EXIT.config],
-    ["missing config", [...c, "-c", join(dir, "missing.yml")], EXIT.config],
+    ["missing config (a file it cannot read: 1)", [...c, "-c", join(dir, "missing.yml")], EXIT.error],
     ["unknown --env", [...c, "-c", GOOD, "--env", "prod"], EXIT.config],
     ["--limit naming no host", [...c, "-c", GOOD, "-l", "t9"], EXIT.config],
     ["--limit with a misspelt exclusion", [...c, "-c", GOOD, "-l", "all:!t9"], EXIT.config],

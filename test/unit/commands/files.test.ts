@@ -1,15 +1,51 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  chmodArgv,
+  chownArgv,
   chownSpec,
+  copyArgv,
+  copyOwnershipArgv,
+  copyVersionArgv,
+  fileSizeArgv,
   fixMetadataArgv,
   INSPECT_SCRIPT,
   inspectArgv,
+  jsonFilesArgv,
+  listDirArgv,
+  mergeStderrArgv,
   mkdirArgv,
+  mkdirsArgv,
+  moveArgv,
+  noWalArgv,
+  OWNED_TREE_SCRIPT,
   octalMode,
+  ownedDirArgv,
+  ownedTreeArgv,
+  ownerOnlyArgv,
+  parentDir,
   parseInspection,
+  privateCopyArgv,
+  privateDirArgv,
+  privateWriteArgv,
   readArgv,
+  readableFileArgv,
+  readlinkArgv,
   removeArgv,
+  removeFilesArgv,
+  removeTreeArgv,
+  sameContentArgv,
+  statFormatArgv,
+  swapSymlinkArgv,
+  symlinkArgv,
+  testArgv,
+  touchArgv,
+  unpackArgv,
   WRITE_SCRIPT,
+  writableDirArgv,
   writeArgv,
 } from "../../../src/commands/files.js";
 
@@ -98,5 +134,122 @@ describe("parseInspection", () => {
 
   it("refuses anything else", () => {
     expect(() => parseInspection(Buffer.from("sha256sum: x: Permission denied"))).toThrow(/unexpected/);
+  });
+});
+
+describe("file builders of the deploy and the modules", () => {
+  it("argv by exact value", () => {
+    expect(mkdirsArgv(["/a", "/b"])).toEqual(["mkdir", "-p", "--", "/a", "/b"]);
+    expect(parentDir("/etc/nginx/conf.d/x.conf")).toBe("/etc/nginx/conf.d");
+    expect(removeFilesArgv(["/a", "/b"])).toEqual(["rm", "-f", "--", "/a", "/b"]);
+    expect(removeTreeArgv("/srv/x")).toEqual(["rm", "-rf", "--", "/srv/x"]);
+    expect(testArgv("-d", "/srv")).toEqual(["test", "-d", "/srv"]);
+    expect(readableFileArgv("/ca.pem")).toEqual(["test", "-f", "/ca.pem", "-a", "-r", "/ca.pem"]);
+    expect(symlinkArgv("/t", "/l")).toEqual(["ln", "-sfn", "--", "/t", "/l"]);
+    expect(privateDirArgv("/d")).toEqual(["install", "-d", "-m", "0700", "--", "/d"]);
+    expect(privateDirArgv("/home/u/.ssh", "u")).toEqual([
+      "install",
+      "-d",
+      "-m",
+      "0700",
+      "-o",
+      "u",
+      "-g",
+      "u",
+      "--",
+      "/home/u/.ssh",
+    ]);
+    expect(chownArgv("u:g", "/p")).toEqual(["chown", "u:g", "--", "/p"]);
+    expect(chownArgv("u", "/l", { noDereference: true })).toEqual(["chown", "-h", "u", "--", "/l"]);
+    expect(chmodArgv("0640", "/p")).toEqual(["chmod", "0640", "--", "/p"]);
+    expect(statFormatArgv("%s", "/p")).toEqual(["stat", "-c", "%s", "--", "/p"]);
+    expect(moveArgv("/a", "/b")).toEqual(["mv", "-f", "--", "/a", "/b"]);
+    expect(touchArgv("/p")).toEqual(["touch", "--", "/p"]);
+    expect(ownedTreeArgv("/d", "app-x")).toEqual(["sh", "-c", OWNED_TREE_SCRIPT, "sh", "/d", "app-x"]);
+  });
+
+  const sh = (argv: readonly string[], input?: string) => {
+    const [program, ...args] = argv;
+    return execFileSync(program as string, args, { encoding: "utf8", input });
+  };
+
+  it("swapSymlinkArgv repoints a link through a rename (run by sh)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "swap-"));
+    const link = join(dir, "current");
+    sh(swapSymlinkArgv("releases/1", link));
+    sh(swapSymlinkArgv("releases/2", link));
+    expect(readlinkSync(link)).toBe("releases/2");
+    expect(existsSync(`${link}.tmp`)).toBe(false);
+  });
+
+  it("ownedDirArgv makes a missing directory and leaves an existing one (run by sh)", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "owned-")), "a", "b");
+    const me = execFileSync("id", ["-un"], { encoding: "utf8" }).trim();
+    sh(ownedDirArgv(dir, me));
+    expect(statSync(dir).isDirectory()).toBe(true);
+    sh(ownedDirArgv(dir, me));
+  });
+
+  it("unpackArgv extracts stdin beside the target and renames it; mergeStderrArgv joins the streams", () => {
+    const src = mkdtempSync(join(tmpdir(), "tar-src-"));
+    writeFileSync(join(src, "app.py"), "print(1)\n");
+    const tarball = execFileSync("tar", ["-cz", "-C", src, "app.py"]);
+    const target = join(mkdtempSync(join(tmpdir(), "tar-dst-")), "release");
+    const [program, ...args] = unpackArgv(target);
+    execFileSync(program as string, args, { input: tarball });
+    expect(readFileSync(join(target, "app.py"), "utf8")).toBe("print(1)\n");
+    expect(existsSync(`${target}.part`)).toBe(false);
+    expect(sh(mergeStderrArgv(["sh", "-c", "echo out; echo err >&2"]))).toBe("out\nerr\n");
+  });
+});
+
+describe("link and listing builders", () => {
+  it("readlink and a one-level listing", () => {
+    expect(readlinkArgv("/opt/a/current")).toEqual(["readlink", "--", "/opt/a/current"]);
+    expect(listDirArgv("/opt/a")).toEqual(["find", "/opt/a", "-mindepth", "1", "-maxdepth", "1"]);
+  });
+});
+
+describe("backup directory builders (run by sh)", () => {
+  const run = (argv: readonly string[], input?: string) => {
+    const [program, ...args] = argv;
+    return execFileSync(program as string, args, { encoding: "utf8", input });
+  };
+
+  it("size, writable check, private atomic write, json listing with an end marker", () => {
+    expect(fileSizeArgv("/b/x.gz")).toEqual(["stat", "-c", "%s", "/b/x.gz"]);
+    const dir = join(mkdtempSync(join(tmpdir(), "bk-")), "backups");
+    run(writableDirArgv(dir));
+    expect(existsSync(join(dir, ".slipway-write-test"))).toBe(false);
+    run(privateWriteArgv(join(dir, "a.json")), '{"id":"a"}');
+    expect(statSync(join(dir, "a.json")).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(dir, "a.json.tmp"))).toBe(false);
+    expect(run(fileSizeArgv(join(dir, "a.json")))).toBe("10\n");
+    expect(run(jsonFilesArgv(dir, "--end--"))).toBe('{"id":"a"}\n--end--\n');
+    expect(run(jsonFilesArgv(join(dir, "missing"), "--end--"))).toBe("");
+  });
+});
+
+describe("database file builders", () => {
+  it("copy, private copy, owner-only, ownership from a reference, same content, no WAL", () => {
+    expect(copyArgv("/b", "/d")).toEqual(["cp", "--", "/b", "/d"]);
+    expect(copyVersionArgv()).toEqual(["cp", "--version"]);
+    expect(privateCopyArgv("/a", "/b")).toEqual(["sh", "-c", 'umask 077; cp -- "$1" "$2"', "sh", "/a", "/b"]);
+    expect(ownerOnlyArgv("/p")).toEqual(["chmod", "600", "/p"]);
+    expect(copyOwnershipArgv("/old", "/new")).toEqual([
+      "sh",
+      "-c",
+      'if [ -e "$1" ]; then chown --reference="$1" "$2" && chmod --reference="$1" "$2"; fi',
+      "sh",
+      "/old",
+      "/new",
+    ]);
+    expect(sameContentArgv("/a", "/b")).toEqual(["cmp", "--", "/a", "/b"]);
+    const dir = mkdtempSync(join(tmpdir(), "wal-"));
+    const db = join(dir, "app.duckdb");
+    const [program, ...args] = noWalArgv(db);
+    expect(() => execFileSync(program as string, args, { stdio: "pipe" })).not.toThrow();
+    writeFileSync(`${db}.wal`, "");
+    expect(() => execFileSync(program as string, args, { stdio: "pipe" })).toThrow(/did not shut down cleanly/);
   });
 });

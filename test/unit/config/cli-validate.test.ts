@@ -45,10 +45,10 @@ describe("slipway validate", () => {
     expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "qa" })).exitCode).toBe(4);
   });
 
-  it("a missing file is exit 4 with a clear line", async () => {
+  it("a missing file is exit 1 (a local file that cannot be read, docs/cli.md), not 4 (invalid config)", async () => {
     const file = `${fixtures}nope.yml`;
     expect(await runValidate(file)).toEqual({
-      exitCode: 4,
+      exitCode: 1,
       stdout: [],
       stderr: [`${file}: file not found`],
       report: { file, ok: false, issues: [{ file, line: 0, col: 0, key: "", message: "file not found" }] },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { didYouMean, editDistance, snakeCase } from "../../../src/config/suggest.js";
 import { parseYamlWithPositions, pathKey } from "../../../src/config/yaml-positions.js";
+import { didYouMean, editDistance, snakeCase } from "../../../src/suggest.js";
 
 describe("did you mean", () => {
   it("measures edits, counting a swap of neighbours as one", () => {
@@ -42,5 +42,14 @@ describe("YAML positions", () => {
     const { problems } = parseYamlWithPositions("a: [1, 2\nb: 3\n");
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]?.position.line).toBeGreaterThan(0);
+  });
+});
+
+describe("didYouMeanText (playbook keywords and module names use the config's matcher)", () => {
+  it("appends the suggestion, or nothing", async () => {
+    const { didYouMeanText } = await import("../../../src/suggest.js");
+    expect(didYouMeanText("comand", ["command", "copy"])).toBe(', did you mean "command"?');
+    expect(didYouMeanText("become-user", ["become_user"])).toBe(', did you mean "become_user"?');
+    expect(didYouMeanText("zzz", ["command"])).toBe("");
   });
 });

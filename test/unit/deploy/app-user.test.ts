@@ -3,7 +3,7 @@ import { ensureUserArgv } from "../../../src/commands/users.js";
 import type { SlipwayConfig } from "../../../src/config/index.js";
 import { prepareDatabaseDir } from "../../../src/deploy/backup-step.js";
 import { appUser } from "../../../src/render/from-config/systemd.js";
-import { FakeHost } from "../build/fake_host.js";
+import { FakeHost } from "../engine/fake-host.js";
 
 describe("the app's dedicated user", () => {
   it("is app-<app>, cut to useradd's 32 characters without a trailing dash", () => {
@@ -34,7 +34,7 @@ describe("the database directory under runtime systemd", () => {
   it("creates the app user when missing, then hands the directory to it (not to the SSH user)", async () => {
     const host = new FakeHost("t1", (argv) => (argv[0] === "getent" ? { code: 2 } : {}));
     await prepareDatabaseDir(host, config, "deploy");
-    expect(host.calls.map((c) => c.argv)).toEqual([
+    expect(host.commands.map((c) => c.argv)).toEqual([
       ["getent", "passwd", "app-harvest"],
       ensureUserArgv("app-harvest"),
       [
@@ -52,6 +52,6 @@ describe("the database directory under runtime systemd", () => {
     const host = new FakeHost("t1", () => ({}));
     const owned = { ...config, database: { ...config.database, owner: "www-data" } } as SlipwayConfig;
     await prepareDatabaseDir(host, owned, "deploy");
-    expect(host.calls.map((c) => c.argv.at(-1))).toEqual(["www-data"]);
+    expect(host.commands.map((c) => c.argv.at(-1))).toEqual(["www-data"]);
   });
 });

@@ -70,6 +70,7 @@ function flowState(host: FakeHost, cfg: SlipwayConfig, liveColor: Color | null, 
     run: { host, config: cfg },
     liveColor,
     idle: liveColor === "blue" ? "green" : "blue",
+    role: { switches: true, services: Object.keys(cfg.services) },
     say: (line: string) => lines.push(line),
   } as unknown as FlowState;
 }
@@ -104,6 +105,14 @@ describe("the deploy's certificate step", () => {
     expect(host.files.get(SITE)?.content).toContain("server_name shop.example api.shop.example;");
     expect(host.files.get(SITE)?.content).not.toContain("ssl_certificate");
     expect(host.files.get(UPSTREAM)?.content).toContain("server 127.0.0.1:5001;");
+  });
+
+  it("an app host of a load-balancer layout (no nginx site there) gets no certificate and no site", async () => {
+    const host = hostWithCertbot();
+    const cfg = await config(["shop.example"]);
+    const state = { ...flowState(host, cfg, null), role: { switches: false, services: ["web"] } } as FlowState;
+    expect(await certificateStep.run(state)).toEqual({ status: "skipped", message: "no nginx site on this host" });
+    expect(host.ran).toEqual([]);
   });
 
   it("a certificate that covers every name and is not due: no certbot, no site change", async () => {

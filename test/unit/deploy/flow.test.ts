@@ -11,15 +11,16 @@ import { type Color, loadConfig, type SlipwayConfig } from "../../../src/config/
 import { deploy } from "../../../src/deploy/deploy.js";
 import { HostEmitter } from "../../../src/deploy/emitter.js";
 import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
-import { type HostRun, runHost } from "../../../src/deploy/host-flow.js";
+import { executeHost, type HostRun, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
 import { switchTo } from "../../../src/deploy/nginx.js";
-import { formatTimings, runSteps } from "../../../src/deploy/runner.js";
+import { formatTimings, planSteps, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
 import type { FlowState, Step } from "../../../src/deploy/steps/types.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { previewPort } from "../../../src/render/from-config/nginx.js";
 import { FakeHost } from "../engine/fake-host.js";
+import { WaveHost } from "./wave-host.js";
 
 const LOCK = "/opt/shop/.slipway-lock";
 
@@ -426,6 +427,17 @@ describe("deploy step runner on one host", () => {
     expect(result.backup).toBeUndefined();
   });
 
+  it("the deploy dir is made (and given to the SSH user) on a first deploy only: a live release proves it exists", async () => {
+    const makesDir = (host: FakeHost) =>
+      host.commands.filter((c) => c.argv[0] === "sh" && c.argv.at(-2) === "/opt/shop" && c.argv.at(-1) === "deploy");
+    const first = hostWithLiveGreen({}, false);
+    await runHost(hostRun(first, await config(), [], []), "10.0.0.1");
+    expect(makesDir(first)).toEqual([{ argv: expect.arrayContaining(["sh", "-c"]), become: true }]);
+    const next = hostWithLiveGreen();
+    await runHost(hostRun(next, await config(), [], []), "10.0.0.1");
+    expect(makesDir(next)).toEqual([]);
+  });
+
   it("stop-first: nginx -t failing (an unrelated file) stops the run before the old color is stopped", async () => {
     const host = hostWithLiveGreen({ nginxTest: 1 });
     const calls: string[] = [];
@@ -545,6 +557,48 @@ describe("runner", () => {
     expect(log).toEqual(["run lock", "run a", "run record", "run retire", "undo retire", "unlock"]);
   });
 
+  it("plans every step at once; each plan's lines come out in step order, a failed plan's last before its error", async () => {
+    const { emitter: e, events } = emitter();
+    const started: string[] = [];
+    let releaseFirst = () => {};
+    const first = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const planning: Step[] = [
+      step("slow", [], undefined, {
+        async plan(s) {
+          started.push("slow");
+          await first;
+          s.say("  slow line");
+        },
+      }),
+      step("quick", [], undefined, {
+        async plan(s) {
+          started.push("quick");
+          s.say("  quick line");
+          s.emitter.diff("/etc/x", "+x");
+          releaseFirst();
+        },
+      }),
+      step("broken", [], undefined, {
+        async plan(s) {
+          s.say("  broken line");
+          throw new Error("cannot read");
+        },
+      }),
+      step("after", [], undefined, {
+        async plan(s) {
+          s.say("  after line");
+        },
+      }),
+    ];
+    await expect(planSteps(planning, state, e)).rejects.toThrow("cannot read");
+    expect(started).toEqual(["slow", "quick"]);
+    expect(
+      events.map((x) => (x.kind === "log" ? `${x.step}: ${x.message}` : `${x.kind} ${"step" in x && x.step}`)),
+    ).toEqual(["slow:   slow line", "quick:   quick line", "diff quick", "broken:   broken line"]);
+  });
+
   it("formats per-step durations for the recap", () => {
     expect(
       formatTimings([
@@ -605,6 +659,42 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     // The reload did not help (a shadowing site): the run fails and goes back.
     expect(error.message).toBe("nginx still answers from green after switching to blue");
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("round trips one after another: read 1, plan 1, then 12 up to the switch, 17 in all (a wave: what runs at once)", async () => {
+    const { host: fake, cfg } = await liveGreen();
+    const host = new WaveHost(fake);
+    const serving: number[] = [];
+    const sink = (e: DeployEvent) => {
+      if (e.kind === "step" && e.step === "switch" && e.status === "changed") serving.push(host.waves);
+    };
+    const run = { ...hostRun(fake, cfg, [], []), host, sink };
+    const prepared = await host.run(() => prepareHost(run, "10.0.0.1"));
+    const read = host.waves;
+    await host.run(() => planHost(prepared));
+    const planned = host.waves - read;
+    const result = await host.run(() => executeHost(prepared));
+    expect(result.status).toBe("changed");
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 12, 17]);
+  });
+
+  it("the same release again is known in 2 round trips one after another: what is live, then 3 looks at once", async () => {
+    const { host: fake, cfg } = await liveGreen();
+    await runHost(hostRun(fake, cfg, [], []), "10.0.0.1");
+    fake.files.set("/opt/shop/current", { kind: "link", mode: "0777", owner: "root", group: "root", target: "r2" });
+    const host = new WaveHost(fake);
+    const run = { ...hostRun(fake, cfg, [], []), host };
+    run.runtime = {
+      ...run.runtime,
+      isRunning: async () => (await host.exec(["docker", "inspect"])).code === 0,
+      stage: async () =>
+        (await host.readFile("/opt/shop/env")) ? undefined : { changed: false, diffs: [], actions: [] },
+    } as typeof run.runtime;
+    const prepared = await host.run(() => prepareHost(run, "10.0.0.1"));
+    expect(prepared.same).toBe("r2");
+    expect(host.waves).toBe(2);
+    expect(host.log[1]?.some((c) => c.startsWith("exec docker inspect"))).toBe(true);
+    expect(host.log[1]?.some((c) => c.startsWith("readFile /opt/shop/env"))).toBe(true);
   });
 
   it("the same release again changes nothing: the links already point where they should", async () => {

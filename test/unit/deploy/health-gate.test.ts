@@ -3,8 +3,10 @@
  * gate's deadline, so a health endpoint that accepts the connection and never answers fails the gate in time.
  */
 import { describe, expect, it } from "vitest";
-import { healthGate, requestBudget } from "../../../src/deploy/health.js";
+import { healthGate } from "../../../src/deploy/health.js";
+import { httpWaitModule } from "../../../src/modules/http_wait.js";
 import { curlArgv, type HttpProbe as HttpWaitArgs } from "../../../src/verify/probe.js";
+import { requestBudget } from "../../../src/verify/wait.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const args: HttpWaitArgs = {
@@ -47,6 +49,7 @@ describe("health gate bounds", () => {
       ok: false,
       attempts: gate.attempts,
       last: "curl: (28) Operation timed out after 2000 milliseconds with 0 bytes received",
+      status: 0,
     });
     expect(gate.attempts).toBeGreaterThanOrEqual(3);
     for (const argv of host.commands.map((c) => c.argv)) expect(maxTime(argv)).toBeLessThanOrEqual(0.6);
@@ -55,6 +58,50 @@ describe("health gate bounds", () => {
   it("passes after the consecutive healthy answers it asks for", async () => {
     const host = new FakeHost("h1");
     host.handlers.set("curl", () => ({ stdout: '{"status": "ok"}\n__SLIPWAY_STATUS__:200' }));
-    expect(await healthGate(host, args)).toEqual({ ok: true, attempts: 2, last: 'HTTP 200 {"status": "ok"}' });
+    expect(await healthGate(host, args)).toEqual({
+      ok: true,
+      attempts: 2,
+      last: 'HTTP 200 {"status": "ok"}',
+      status: 200,
+    });
+  });
+});
+
+describe("http_wait runs the gate's wait (src/verify/wait.ts): same schedule, same request budget", () => {
+  const ctx = (host: FakeHost) =>
+    ({
+      host,
+      check: false,
+      diff: false,
+      become: false,
+      facts: undefined,
+      vars: {},
+      baseDir: "/",
+      step: "wait",
+    }) as never;
+
+  it("polls fast at first (100 ms apart, not interval_s) and passes on the streak", async () => {
+    const host = new FakeHost("h1");
+    let calls = 0;
+    host.handlers.set("curl", () =>
+      ++calls < 3 ? { code: 7, stderr: "curl: (7) Failed to connect" } : { stdout: "ok\n__SLIPWAY_STATUS__:200" },
+    );
+    const t0 = Date.now();
+    const args = httpWaitModule.argsSchema.parse({ url: "http://127.0.0.1:8000/", interval_s: 5, successes: 2 });
+    expect(await httpWaitModule.run(ctx(host), args)).toEqual({ status: "ok", data: { status: 200 } });
+    expect(host.commands).toHaveLength(4);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+  });
+
+  it("fails within timeout_s, each request cut to the deadline, naming what it saw last", async () => {
+    const host = new FakeHost("h1");
+    host.handlers.set("curl", () => ({ stdout: "down\n__SLIPWAY_STATUS__:503" }));
+    const args = httpWaitModule.argsSchema.parse({ url: "http://127.0.0.1:8000/", timeout_s: 0.3 });
+    expect(await httpWaitModule.run(ctx(host), args)).toEqual({
+      status: "failed",
+      msg: "http://127.0.0.1:8000/ not healthy after 0.3s: HTTP 503 down",
+      data: { status: 503 },
+    });
+    for (const argv of host.commands.map((c) => c.argv)) expect(maxTime(argv)).toBeLessThanOrEqual(0.3);
   });
 });

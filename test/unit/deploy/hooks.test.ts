@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
 import { checkDeployHooks, firstFailure, hookFailure, hookVars, runDeployHook } from "../../../src/deploy/hooks.js";
 import type { TaskOutcome } from "../../../src/engine/types.js";
-import type { ExecResult, HostFacts, RemoteHost } from "../../../src/remote/types.js";
+import { FakeHost } from "../engine/fake-host.js";
 
 const CONFIG = `app: shop
 runtime: systemd
@@ -41,44 +41,9 @@ async function config() {
   return loadConfig(file);
 }
 
-const FACTS: HostFacts = {
-  os: { id: "debian", version: "12", prettyName: "Debian 12" },
-  arch: "x86_64",
-  initSystem: "systemd",
-  docker: { version: null, compose: null, buildx: false },
-  nginx: { binary: "/usr/sbin/nginx", confDir: "/etc/nginx", version: "1.22" },
-  freeDiskBytes: 1e9,
-  deployDir: "/opt/shop",
-  current: { release: null, color: null },
-  user: "deploy",
-};
-
-/** A host that records every command; `exitCode` is what each one returns. */
+/** The one fake host; every command exits with `exitCode`. */
 function fakeHost(exitCode = 0) {
-  const commands: string[][] = [];
-  let closed = false;
-  const host: RemoteHost = {
-    name: "h1",
-    async exec(argv, options): Promise<ExecResult> {
-      commands.push([...argv]);
-      const result = {
-        code: exitCode,
-        signal: null,
-        stdout: "",
-        stderr: exitCode ? "no such table" : "",
-        durationMs: 1,
-      };
-      if (exitCode !== 0 && options?.check !== false) throw new Error(`exit ${exitCode}`);
-      return result;
-    },
-    putFile: async () => ({ changed: false, sha256: "" }),
-    readFile: async () => undefined,
-    facts: async () => FACTS,
-    close: async () => {
-      closed = true;
-    },
-  };
-  return { host, commands, closed: () => closed };
+  return new FakeHost("h1", () => ({ code: exitCode, stderr: exitCode ? "no such table" : "" }));
 }
 
 describe("deploy hooks", () => {
@@ -131,7 +96,7 @@ describe("deploy hooks", () => {
     const fake = fakeHost();
     const lines: string[] = [];
     const cfg = await config();
-    const count = await runDeployHook(fake.host, {
+    const count = await runDeployHook(fake, {
       config: cfg,
       name: "before_switch",
       vars: hookVars(cfg, { releaseId: "abc-1", color: "green", previousColor: "blue", check: false }),
@@ -140,15 +105,15 @@ describe("deploy hooks", () => {
       report: (l) => lines.push(l),
     });
     expect(count).toBe(1);
-    expect(fake.commands).toContainEqual(["sh", "-c", "migrate --color green --port 15001 --release abc-1"]);
-    expect(fake.closed()).toBe(false);
+    expect(fake.ran).toContain("sh -c migrate --color green --port 15001 --release abc-1");
+    expect(fake.closed).toBe(false);
     expect(lines.some((l) => l.includes("migrate"))).toBe(true);
   });
 
   it("throws naming the task and its slipway.yml position when a task fails", async () => {
     const fake = fakeHost(3);
     const cfg = await config();
-    const run = runDeployHook(fake.host, {
+    const run = runDeployHook(fake, {
       config: cfg,
       name: "before_switch",
       vars: hookVars(cfg, { releaseId: "abc-1", color: "blue", previousColor: null, check: false }),
@@ -162,7 +127,7 @@ describe("deploy hooks", () => {
   it("runs nothing when the hook point is empty", async () => {
     const fake = fakeHost();
     const cfg = { ...(await config()), hooks: { before_switch: [], after_switch: [] } };
-    const count = await runDeployHook(fake.host, {
+    const count = await runDeployHook(fake, {
       config: cfg,
       name: "after_switch",
       vars: {},
@@ -170,6 +135,6 @@ describe("deploy hooks", () => {
       secrets: {},
       report: () => {},
     });
-    expect([count, fake.commands]).toEqual([0, []]);
+    expect([count, fake.ran]).toEqual([0, []]);
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
 import { colorPorts, drainConnections, establishedArgv } from "../../../src/deploy/drain.js";
-import { pollDelayMs } from "../../../src/deploy/health.js";
+import { pollDelayMs } from "../../../src/verify/wait.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 describe("health poll schedule", () => {

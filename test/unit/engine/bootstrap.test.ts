@@ -108,6 +108,27 @@ describe("playbooks/bootstrap.yml", () => {
     expect(nft).not.toContain("80");
   });
 
+  it("records the certificate's names and ACME settings slipway.yml gives each host for the helper's certbot verb", async () => {
+    const vars = {
+      slipway_certificate_names: ["shop.example.com", "api.shop.example.com"],
+      slipway_acme_server: "https://acme.example/dir",
+      slipway_acme_email: "ops@example.com",
+      slipway_acme_ca_bundle: "",
+    };
+    const run = await runText(bootstrap, {
+      path: "playbooks/bootstrap.yml",
+      check: true,
+      extraVars: { deploy_public_keys: [key] },
+      config: { app: "shop", proxy: { domains: ["shop.example.com"] } },
+      inventory: { hosts: { a: { address: "10.0.0.1", vars } }, groups: {} },
+    });
+    const record = run.outcomes.find((o) => o.task.startsWith("this app's record"))?.diffs?.[0]?.after ?? "";
+    expect(record).toContain(
+      "domains=shop.example.com api.shop.example.com\nacme_server=https://acme.example/dir\nacme_email=ops@example.com\nacme_ca_bundle=\n",
+    );
+    expect(run.outcomes.find((o) => o.task.startsWith("certbot renewals trust"))?.status).toBe("skipped");
+  });
+
   it("creates the ACME webroot certbot and the nginx site use (one constant, also without tls in the config)", async () => {
     const webroot = async (config: Record<string, unknown>) => {
       const run = await runText(bootstrap, {

@@ -24,7 +24,9 @@ export interface FakeNode {
   target?: string;
 }
 
-export type FakeHandler = (argv: readonly string[], options: ExecOptions) => Partial<ExecResult> | undefined;
+/** A scripted answer: the result's fields; `lines` are streamed to `onStdout` (and are stdout when it is not given). */
+export type FakeAnswer = Partial<ExecResult> & { lines?: string[] };
+export type FakeHandler = (argv: readonly string[], options: ExecOptions) => FakeAnswer | undefined;
 
 export const fakeFacts: HostFacts = {
   os: { id: "debian", version: "12", prettyName: "Debian GNU/Linux 12 (bookworm)" },
@@ -38,14 +40,21 @@ export const fakeFacts: HostFacts = {
   user: "deploy",
 };
 
+/**
+ * The one fake host of the unit tests. `answer` (optional) answers every command first (a test that scripts the whole
+ * host), then `handlers` by program name, then the built-in coreutils.
+ */
 export class FakeHost implements RemoteHost {
-  readonly commands: Array<{ argv: string[]; become: boolean }> = [];
+  readonly commands: Array<{ argv: string[]; become: boolean; stdin?: string }> = [];
   readonly files = new Map<string, FakeNode>();
   readonly handlers = new Map<string, FakeHandler>();
   unreachable = false;
   closed = false;
 
-  constructor(readonly name = "fake") {
+  constructor(
+    readonly name = "fake",
+    private readonly answer?: FakeHandler,
+  ) {
     this.files.set("/", { kind: "directory", mode: "0755", owner: "root", group: "root" });
   }
 
@@ -60,10 +69,13 @@ export class FakeHost implements RemoteHost {
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (this.unreachable) throw new ConnectionError("connection refused", { host: this.name });
-    this.commands.push({ argv: [...argv], become: options.become ?? false });
-    const custom = this.handlers.get(argv[0] as string)?.(argv, options);
-    const partial = custom ?? this.builtin(argv);
-    const result: ExecResult = { code: 0, signal: null, stdout: "", stderr: "", durationMs: 1, ...partial };
+    const stdin = typeof options.stdin === "string" ? { stdin: options.stdin } : {};
+    this.commands.push({ argv: [...argv], become: options.become ?? false, ...stdin });
+    const custom = this.answer?.(argv, options) ?? this.handlers.get(argv[0] as string)?.(argv, options);
+    const { lines, ...partial } = custom ?? this.builtin(argv);
+    for (const line of lines ?? []) options.onStdout?.(line);
+    const stdout = partial.stdout ?? (lines ?? []).join("\n");
+    const result: ExecResult = { code: 0, signal: null, stderr: "", durationMs: 1, ...partial, stdout };
     if (result.code !== 0 && options.check !== false) {
       throw new RemoteCommandError(`command failed: ${argv.join(" ")}`, {
         host: this.name,
@@ -76,7 +88,7 @@ export class FakeHost implements RemoteHost {
     return result;
   }
 
-  private builtin(argv: readonly string[]): Partial<ExecResult> {
+  private builtin(argv: readonly string[]): FakeAnswer {
     const args = argv.filter((a) => a !== "--");
     const [program] = args;
     const path = args.at(-1) as string;

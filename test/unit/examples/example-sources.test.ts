@@ -1,8 +1,10 @@
 // Static checks on examples/: the rules every example must keep so the sandbox can build it offline.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { shippedPaths } from "../../../src/deploy/ship-files.js";
 import { EXAMPLE_IMAGES } from "../../e2e/examples/example-images.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -62,4 +64,22 @@ describe("example READMEs", () => {
       expect(readme).toContain("--build-arg BROKEN=");
     });
   }
+});
+
+describe("the BROKEN switch file", () => {
+  it("is never shipped from a source directory, as each README says (.dockerignore, read by the code upload)", () => {
+    for (const dockerfile of dockerfiles) {
+      const dir = mkdtempSync(join(tmpdir(), "slipway-broken-"));
+      copyFileSync(join(dirname(dockerfile), ".dockerignore"), join(dir, ".dockerignore"));
+      writeFileSync(join(dir, "BROKEN"), "after-switch\n");
+      writeFileSync(join(dir, "main.py"), "");
+      expect(shippedPaths(dir), relative(REPO_ROOT, dockerfile)).toEqual(["main.py"]);
+    }
+    for (const example of ["harvest", "duckdb-compose", "flask-docker"]) {
+      const readme = readFileSync(join(EXAMPLES, example, "README.md"), "utf8").replace(/\s+/g, " ");
+      expect(readme).toContain(
+        "A `BROKEN` file in your source directory is never shipped: `.dockerignore` excludes it",
+      );
+    }
+  });
 });

@@ -74,6 +74,16 @@ describe("secrets stay out of the command line", () => {
     expect(client.sent[1]?.stdin.toString()).toBe(`DB_PASSWORD=${secret}\n`);
   });
 
+  it("putFile unconditional writes in one round trip (no inspect), content on stdin", async () => {
+    const { host, client } = hostWith(() => ({}));
+    const result = await host.putFile("/opt/app/intent.json", `{"to":"green"}\n`, { mode: 0o644, unconditional: true });
+    expect(result).toEqual({ changed: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(client.sent).toHaveLength(1);
+    expect(client.sent[0]?.command).toContain("slipway-write");
+    expect(client.sent[0]?.command).toContain("0644");
+    expect(client.sent[0]?.stdin.toString()).toBe(`{"to":"green"}\n`);
+  });
+
   it("exec stdin travels as channel data, not as part of the command", async () => {
     const { host, client } = hostWith(() => ({}));
     await host.exec(["docker", "login", "--password-stdin", "-u", "ci", "registry.example"], { stdin: secret });

@@ -184,10 +184,13 @@ describe("nginx site from slipway.yml", () => {
     expect(upstreamFromConfig(config, "api", "blue").servers).toEqual([{ host: "10.213.0.11", port: 5001 }]);
   });
 
-  it("several instances need runtime container: validate refuses them at the key", () => {
-    expect(() => site({ proxy: { ...routesOnly(), load_balance: { api: { instances: 2 } } } })).toThrow(
-      "proxy.load_balance.api.instances: 2 instances need runtime container (one docker run per instance); runtime systemd runs one process per color",
-    );
+  it("several instances under systemd: one upstream server per instance, on the color's consecutive ports", () => {
+    const config = configWith({ proxy: { ...routesOnly(), load_balance: { api: { instances: 3 } } } });
+    expect(upstreamFromConfig(config, "api", "green").servers.map((s) => `${s.host}:${s.port}`)).toEqual([
+      "127.0.0.1:15001",
+      "127.0.0.1:15002",
+      "127.0.0.1:15003",
+    ]);
   });
 
   it("a route path without a trailing slash is refused by validate, naming the route", () => {

@@ -188,7 +188,7 @@ describe("compose from slipway.yml", () => {
       name: "api",
       image: `r/api@${digest}`,
       command: ["gunicorn", "-b", "0.0.0.0:8000", "app:app"],
-      ports: [{ hostPort: 9000, containerPort: 8000 }],
+      ports: [{ hostIp: "127.0.0.1", hostPort: 9000, containerPort: 8000 }],
       envFile: "/opt/shop/env/api-green.env",
       environment: { MODE: "compose", SLIPWAY_COLOR: "green" },
       volumes: [

@@ -1,13 +1,19 @@
 /**
- * Ansible's host pattern language, the one implementation: a play's `hosts:`, `slipway run/plan --limit` and the
- * deploy's `--limit` (src/deploy/connect.ts) all select hosts through it.
+ * Ansible's host pattern language, the one implementation: a play's `hosts:`, `slipway run/plan --limit`, the
+ * deploy's `--limit` (src/deploy/connect.ts) and slipway.yml's `services.*.hosts` / `proxy.hosts`
+ * (src/config/inventory.ts) all select hosts through it. A layer-0 part, so the config and the engine share it.
  *
  * Terms are separated by `,` or `:`: `all`/`*`, a group, a host, globs (`web*`, `db?`), a regular expression
  * (`~web\d+`), exclusions (`!db`) and intersections (`&prod`). As in Ansible the order of terms does not matter:
  * the union of the plain terms, intersected with every `&` term, minus every `!` term; hosts come out in inventory order.
  */
-import { ConfigError } from "../errors.js";
-import type { Inventory } from "./inventory.js";
+import { ConfigError } from "./errors.js";
+
+/** What a pattern is matched against: host names (in inventory order) and groups of host or group names. */
+export interface Inventory {
+  hosts: Readonly<Record<string, unknown>>;
+  groups: Readonly<Record<string, readonly string[]>>;
+}
 
 export interface Selection {
   hosts: string[];
@@ -100,7 +106,8 @@ export function selectHosts(inventory: Inventory, pattern: string | readonly str
  */
 export function limitHosts(inventory: Inventory, pattern: string | readonly string[]): string[] {
   const { hosts, unmatched } = selectHosts(inventory, pattern);
-  const shown = patternTerms(pattern).join(",");
+  // As the user wrote it (`a:b` stays `a:b`); repeated `--limit`s are shown comma-joined.
+  const shown = typeof pattern === "string" ? pattern : pattern.join(",");
   const known = [...Object.keys(inventory.hosts), ...Object.keys(inventory.groups)].join(", ");
   if (unmatched.length > 0) {
     throw new ConfigError(`--limit "${shown}": ${unmatched.map((u) => `"${u}"`).join(", ")} matches no host or group`, {

@@ -9,7 +9,7 @@ import {
 import { PullProgressTracker } from "../../../src/delivery/progress.js";
 import { deliverByPull } from "../../../src/delivery/pull.js";
 import type { DeliveryProgressEvent } from "../../../src/delivery/types.js";
-import { FakeHost } from "./fake_host.js";
+import { FakeHost } from "../engine/fake-host.js";
 
 const DIGEST = `sha256:${"b".repeat(64)}`;
 const REF = `10.213.0.1:5000/shop/web@${DIGEST}`;
@@ -80,7 +80,7 @@ describe("deliverByPull", () => {
     expect(results).toMatchObject([
       { host: "t1", ok: true, images: [{ service: "web", reference: REF, imageId: ID, action: "pulled" }] },
     ]);
-    expect(host.calls.map((call) => call.argv)).toEqual([
+    expect(host.commands.map((call) => call.argv)).toEqual([
       ["docker", "login", "--username", "ci", "--password-stdin", "10.213.0.1:5000"],
       ["docker", "image", "inspect", "--format", "{{.Id}}", REF],
       ["docker", "pull", REF],
@@ -88,8 +88,8 @@ describe("deliverByPull", () => {
       ["docker", "image", "tag", REF, "10.213.0.1:5000/shop/web:abc"],
       ["docker", "logout", "10.213.0.1:5000"],
     ]);
-    expect(host.calls[0]?.stdin).toBe("s3cret-pw\n");
-    expect(host.calls.flatMap((call) => call.argv).join(" ")).not.toContain("s3cret-pw");
+    expect(host.commands[0]?.stdin).toBe("s3cret-pw\n");
+    expect(host.commands.flatMap((call) => call.argv).join(" ")).not.toContain("s3cret-pw");
     expect(events.at(-1)).toEqual({ host: "t1", service: "web", kind: "done", done: 1, total: 1, status: "pulled" });
     expect(events.some((event) => event.kind === "layers" && event.done === 1 && event.total === 1)).toBe(true);
   });
@@ -103,10 +103,10 @@ describe("deliverByPull", () => {
       logins: { t2: { registry: "r:5000", username: "u", password: "p" } },
     });
     expect(results[0]).toMatchObject({ host: "t1", ok: true, images: [{ action: "present" }] });
-    expect(present.calls).toHaveLength(1);
+    expect(present.commands).toHaveLength(1);
     expect(results[1]).toMatchObject({ host: "t2", ok: false });
     expect(results[1]?.error?.host).toBe("t2");
     // logged out even though the pull failed
-    expect(broken.calls.at(-1)?.argv).toEqual(["docker", "logout", "r:5000"]);
+    expect(broken.commands.at(-1)?.argv).toEqual(["docker", "logout", "r:5000"]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pruneImages } from "../../../src/delivery/prune.js";
 import { type HostImage, planImagePrune } from "../../../src/delivery/prune_plan.js";
-import { FakeHost } from "./fake_host.js";
+import { FakeHost } from "../engine/fake-host.js";
 
 const repo = "10.213.0.1:5000/shop/web";
 const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
@@ -76,7 +76,7 @@ describe("pruneImages", () => {
     });
     expect(result.removed).toEqual([id(2)]);
     expect(result.failed).toEqual([{ id: id(1), message: "conflict" }]);
-    expect(host.calls.filter((c) => c.argv[2] === "rm").map((c) => c.argv)).toEqual([
+    expect(host.commands.filter((c) => c.argv[2] === "rm").map((c) => c.argv)).toEqual([
       ["docker", "image", "rm", `${repo}:r1`, `${repo}@${digest(1)}`],
       ["docker", "image", "rm", `${repo}:r2`, `${repo}@${digest(2)}`],
     ]);

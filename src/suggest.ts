@@ -1,4 +1,7 @@
-/** "did you mean" suggestions: the closest candidate by edit distance, when it is close enough to be a typo. */
+/**
+ * "did you mean" suggestions, the one implementation for the config, playbooks and the CLI: the closest candidate by
+ * edit distance when it is close enough to be a typo, a case/kebab spelling of a snake_case key, or an abbreviation.
+ */
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions: "heatlh" -> "health" is 1). */
 export function editDistance(a: string, b: string): number {
@@ -20,12 +23,13 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The candidate closest to `input`, if within about a third of its length (at least 1, at most 3 edits). */
-export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
+export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
   const lower = input.toLowerCase();
   const limit = Math.min(3, Math.max(1, Math.floor(input.length / 3)));
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
@@ -34,12 +38,12 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   }
   // Also catch camelCase / kebab-case spellings of a snake_case key.
   const normalized = snakeCase(input);
-  if (normalized !== input && candidates.includes(normalized)) return normalized;
+  if (normalized !== input && list.includes(normalized)) return normalized;
   if (bestDistance <= limit) return best;
   // An abbreviation ("prod" for "production") is a typo of a kind too.
-  const expanded = lower.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
+  const expanded = lower.length >= 3 ? list.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
   // So is another tool's longer name for the same key ("healthcheck" from compose for "health").
-  return expanded ?? candidates.find((c) => c.length >= 4 && lower.startsWith(c.toLowerCase()));
+  return expanded ?? list.find((c) => c.length >= 4 && lower.startsWith(c.toLowerCase()));
 }
 
 export function snakeCase(input: string): string {
@@ -47,4 +51,10 @@ export function snakeCase(input: string): string {
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/-/g, "_")
     .toLowerCase();
+}
+
+/** `, did you mean "x"?` to append to a message, or "" when no candidate is close. */
+export function didYouMeanText(input: string, candidates: Iterable<string>): string {
+  const match = didYouMean(input, candidates);
+  return match ? `, did you mean "${match}"?` : "";
 }

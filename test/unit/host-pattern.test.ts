@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { limitHosts, patternTerms, selectHosts } from "../../../src/engine/host-pattern.js";
-import { inventoryOf } from "./helpers.js";
+import { limitHosts, patternTerms, selectHosts } from "../../src/host-pattern.js";
+import { inventoryOf } from "./engine/helpers.js";
 
 const inventory = inventoryOf(["web1", "web2", "db1", "lb"], {
   web: ["web1", "web2"],
@@ -50,12 +50,17 @@ describe("--limit", () => {
     expect(() => limitHosts(inventory, "web1,wbe2")).toThrow('--limit "web1,wbe2": "wbe2" matches no host or group');
   });
 
+  it("echoes the pattern as written: `a:b` stays `a:b`, repeated --limit values are comma-joined", () => {
+    expect(() => limitHosts(inventory, "web1:wbe2")).toThrow('--limit "web1:wbe2": "wbe2" matches no host or group');
+    expect(() => limitHosts(inventory, ["web1", "wbe2"])).toThrow('--limit "web1,wbe2": "wbe2"');
+  });
+
   it("refuses a misspelt exclusion: it would deploy to the host meant to be left out", () => {
     expect(() => limitHosts(inventory, "all:!web01")).toThrow('"web01" matches no host or group');
   });
 
   it("refuses a pattern that leaves no host, naming the hosts and groups", () => {
-    expect(() => limitHosts(inventory, "web:&db")).toThrow('--limit "web,&db" selects no host');
+    expect(() => limitHosts(inventory, "web:&db")).toThrow('--limit "web:&db" selects no host');
     expect(() => limitHosts(inventory, "web:&db")).toThrow(
       expect.objectContaining({ name: "ConfigError", step: "limit" }),
     );

@@ -1,0 +1,54 @@
+/**
+ * One deploy at a time on free sandbox targets (default t3; never t1/t2 without the e2e lock), no load generator: the
+ * bundled CLI's `deploy --events`, every event stamped in ms since the command started, then the step durations and
+ * the stretches before the first step. For finding where a deploy's time goes, not for the figures (run.ts).
+ *
+ *   npx tsx bench/deploy/profile.ts [--targets t3] [--deploys 3] [--cli bundle|source] [--image REF] [--cpu-prof DIR]
+ */
+import { mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
+import { loadSandbox } from "../../test/e2e/support/sandbox.js";
+import { buildBenchImage } from "./apps.js";
+import { timedCommand } from "./command.js";
+import { slipwayCli, writeSlipwayConfig } from "./slipway.js";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] ? (args[at + 1] as string) : fallback;
+};
+const sandbox = loadSandbox();
+const names = option("targets", "t3").split(",");
+const targets = sandbox.targets.filter((t) => names.includes(t.name));
+const cli = await slipwayCli(option("cli", "bundle") as "bundle" | "source");
+const profDir = option("cpu-prof", "");
+if (profDir) mkdirSync(profDir, { recursive: true });
+const image = option("image", "") || (await buildBenchImage(sandbox));
+console.log(`image ${image}`);
+const configPath = writeSlipwayConfig(targets, sandbox);
+
+for (let i = 0; i < Number(option("deploys", "3")); i++) {
+  const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
+  const argv = [cli[0] as string, ...prof, ...cli.slice(1)];
+  const load = loadavg()[0]?.toFixed(2);
+  const run = await timedCommand([
+    ...argv,
+    "deploy",
+    configPath,
+    "--yes",
+    "--events",
+    "--image",
+    `frontend=${image}`,
+    "--version-env",
+    `APP_VERSION=p${Date.now()}`,
+  ]);
+  console.log(`\n# deploy ${i + 1}: exit ${run.exitCode}, wall ${run.wallMs} ms, load ${load}`);
+  for (const { atMs, line } of run.lines) {
+    const event = line.startsWith("{") ? (JSON.parse(line) as Record<string, unknown>) : null;
+    if (!event) console.log(`${String(atMs).padStart(6)} ${line}`);
+    else if (event.kind === "step" && event.status !== "started")
+      console.log(`${String(atMs).padStart(6)} [${event.host}] ${event.step} ${event.status} ${event.ms} ms`);
+    else if (event.kind === "step") console.log(`${String(atMs).padStart(6)} [${event.host}] ${event.step} started`);
+    else if (event.kind === "log") console.log(`${String(atMs).padStart(6)} ${String(event.message).split("\n")[0]}`);
+  }
+}

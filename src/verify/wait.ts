@@ -1,0 +1,68 @@
+/**
+ * The one health wait: poll an HTTP probe on a host until N consecutive healthy answers, or time out. The deploy's
+ * gate (src/deploy/health.ts) and the `http_wait` module both run it. Polls come every 100 ms for the first 3 s (an
+ * app that boots in under a second is seen then, not at the next 2 s tick), then back off to the configured interval,
+ * so a slow app costs no more polls than a fixed interval would, give or take a few. The answers after a healthy one
+ * come at 100 ms again: the streak is confirmed, not waited for. Each request is bounded by the probe's request
+ * timeout (curl --max-time) and never runs past the deadline: an endpoint that accepts the connection and never
+ * answers fails the wait within `timeout_s`.
+ */
+import { curlArgv, type HttpProbe, healthy, parseCurl, requestSeconds } from "./probe.js";
+
+export interface WaitOutcome {
+  ok: boolean;
+  attempts: number;
+  /** The last answer (`HTTP 503 <body start>`) or curl's error. */
+  last: string;
+  /** The last HTTP status; 0 when nothing answered. */
+  status: number;
+}
+
+/** Runs one argv on the host and returns its output (the caller picks sudo, step name and the like). */
+export type ProbeExec = (argv: string[]) => Promise<{ stdout: string; stderr: string }>;
+
+/** The pause between the first polls, in ms. */
+export const FIRST_POLL_MS = 100;
+/** How many polls come FIRST_POLL_MS apart before the pauses double up to the interval. */
+export const FAST_POLLS = 30;
+
+/** One request's --max-time: the request timeout, cut to what is left before the deadline (at least 0.1 s). */
+export function requestBudget(probe: HttpProbe, msLeft: number): number {
+  return Math.max(0.1, Math.min(requestSeconds(probe), Math.floor(msLeft / 100) / 10));
+}
+
+/**
+ * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 100 ms for the first FAST_POLLS polls, then
+ * 200, 400, ... capped at the interval (seconds). Pure, so the schedule is unit-tested.
+ */
+export function pollDelayMs(attempt: number, intervalS: number, fastPolls = FAST_POLLS): number {
+  const cap = intervalS * 1000;
+  const doublings = Math.max(0, attempt - fastPolls);
+  return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(doublings, 20));
+}
+
+/**
+ * Polls until `probe.successes` healthy answers in a row ({ ok: true }) or until `probe.timeout_s` has passed
+ * ({ ok: false } with the last answer or curl's error). Never throws for an unhealthy or silent service; an `exec`
+ * that throws (the connection is gone) is not caught.
+ */
+export async function waitHealthy(exec: ProbeExec, probe: HttpProbe): Promise<WaitOutcome> {
+  const deadline = Date.now() + probe.timeout_s * 1000;
+  let streak = 0;
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const result = await exec(curlArgv({ ...probe, request_timeout_s: requestBudget(probe, deadline - Date.now()) }));
+    const response = parseCurl(result.stdout);
+    const last = response.status
+      ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}`
+      : result.stderr.trim();
+    const outcome = { attempts, last, status: response.status };
+    streak = healthy(probe, response) ? streak + 1 : 0;
+    if (streak >= probe.successes) return { ok: true, ...outcome };
+    const pause =
+      streak > 0 ? Math.min(FIRST_POLL_MS, probe.interval_s * 1000) : pollDelayMs(attempts, probe.interval_s);
+    if (Date.now() + pause > deadline) return { ok: false, ...outcome };
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
