@@ -252,6 +252,7 @@ function previewServer<S extends object>(
     ...shared,
     acmeWebroot: null,
     redirectToHttps: false,
+    notFoundRoot: false,
     locations: withHeaders(locations, headers),
   };
 }
