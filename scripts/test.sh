@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-npm run -s sandbox -- up
+# Three targets: test/e2e/deploy/lb-layout.test.ts needs t1 (nginx), t2 and t3 (the app). Same count as .ci/run.
+npm run -s sandbox -- up --targets 3
 exec npx vitest run --project unit --project e2e "$@"

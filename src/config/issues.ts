@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { didYouMean } from "../suggest.js";
 import { describeExpectedType, describeFound } from "./describe-value.js";
+import { removedKeyMessage } from "./removed-keys.js";
 import { SECRET_LIKE_NAME } from "./schema/services.js";
 import { keysAt } from "./schema-walk.js";
 import { type NodeLocation, type PathSegment, type Position, type PositionMap, pathKey } from "./yaml-positions.js";
@@ -89,7 +90,8 @@ function fromZodIssue(issue: z.core.$ZodIssue, context: IssueContext): ConfigIss
     return issue.keys.map((key) => {
       const keyPath = [...path, key];
       const value = valueAt(context.value, [...(issue.path as PathSegment[]), key]);
-      return locate(context, keyPath, unknownKeyMessage(key, value, allowed), "key");
+      const removed = removedKeyMessage([...(issue.path as PathSegment[]), key]);
+      return locate(context, keyPath, removed ?? unknownKeyMessage(key, value, allowed), "key");
     });
   }
   if (issue.code === "invalid_key") {

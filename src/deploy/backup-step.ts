@@ -36,12 +36,20 @@ export function sudoWriters(stopStart: { stop: string[][]; start: string[][] }):
  * A file database's directory exists and belongs to its owner before any service that uses it starts. The owner is
  * `database.owner`, else under runtime systemd the user the services run as (the app's own user, created here if
  * need be), else the SSH user. A directory owned by someone else is handed over with its files (a host deployed
- * before services got their own user).
+ * before services got their own user). With `database.create_dir: false` a missing directory is an error (throws
+ * SlipwayError naming it): it is meant to be a mount the user made, and an empty one in its place would hide that.
  */
 export async function prepareDatabaseDir(host: RemoteHost, config: SlipwayConfig, user: string): Promise<void> {
   const db = config.database;
   if (!db?.path?.startsWith("/") || db.volume) return;
   const dir = dirname(db.path);
+  if (!db.create_dir && (await host.exec(testArgv("-d", dir), { become: true, check: false })).code !== 0) {
+    throw new SlipwayError(`the database directory ${dir} is missing and database.create_dir is false`, {
+      host: host.name,
+      step: "backup",
+      hint: `create ${dir} on the host (or mount what should be there), or set database.create_dir: true`,
+    });
+  }
   const first = Object.keys(config.services)[0] ?? "";
   const owner = db.owner ?? (config.runtime === "systemd" ? serviceUser(config, first) : user);
   if (config.runtime === "systemd" && !db.owner) await ensureSystemUser(host, owner);

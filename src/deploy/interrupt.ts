@@ -24,6 +24,12 @@ export interface InterruptOptions {
   write?: (line: string) => void;
   /** How to leave at once (default process.exit). */
   exit?: (code: number) => void;
+  /**
+   * Milliseconds after the first signal during which the same signal again is the same request; default 1000.
+   * A terminal's Ctrl-C reaches the whole process group, and a wrapper (`npm run`, tsx) relays it to us again, so
+   * one keypress arrives twice within milliseconds: counting that as "exit now" would skip the undo.
+   */
+  repeatWindowMs?: number;
 }
 
 /** 128 + signal number: the exit status shells use for a process ended by that signal. */
@@ -43,6 +49,7 @@ export async function withInterrupts<T>(
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let timer: NodeJS.Timeout | undefined;
+  let firstAt = 0;
   const hardExit = (why: string, signal: InterruptSignal) => {
     write(`slipway: ${why}: exiting now without finishing the undo.`);
     for (const [host, what] of interrupt.pending) write(`  ${host}: ${what}`);
@@ -52,8 +59,13 @@ export async function withInterrupts<T>(
     exit(exitCode(signal));
   };
   const handler = (signal: InterruptSignal) => {
-    if (interrupt.reason) return hardExit(`second signal (${signal})`, signal);
+    if (interrupt.reason) {
+      const relayed = signal === interrupt.reason && Date.now() - firstAt < (options.repeatWindowMs ?? 1000);
+      if (relayed) return;
+      return hardExit(`second signal (${signal})`, signal);
+    }
     interrupt.reason = signal;
+    firstAt = Date.now();
     write(`slipway: ${signal}: no new step starts; undoing what this run changed (send it again to exit at once)`);
     timer = setTimeout(() => hardExit("the undo did not finish in time", signal), options.deadlineMs ?? 60_000);
     timer.unref();

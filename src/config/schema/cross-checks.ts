@@ -4,6 +4,7 @@
  */
 
 import type { z } from "zod";
+import { checkVolumes } from "../host-paths.js";
 import { previewPort } from "../preview-port.js";
 import { FILE_ENGINES } from "./database.js";
 import {
@@ -16,8 +17,8 @@ import {
   checkSystemdInstances,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
+import { checkLayout } from "./layout-checks.js";
 import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
-import { checkVolumes } from "./volumes.js";
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -84,6 +85,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkDependencyCycles,
     checkInventory,
     checkRuntimePrivilege,
+    checkLayout,
     checkProxy,
     checkTls,
     checkDatabase,

@@ -46,7 +46,11 @@ export const databaseSchema = z
     password_secret: secretName()
       .optional()
       .describe("Name of the environment variable holding the database password."),
-    create_dir: bool().default(true).describe("Create the database file's directory when missing."),
+    create_dir: bool()
+      .default(true)
+      .describe(
+        "Create the database file's directory when missing (given to `owner`). `false`: the deploy stops before any change when it is missing (a directory on a mount you make yourself).",
+      ),
     owner: z
       .string({ error: "expected a user name" })
       .optional()

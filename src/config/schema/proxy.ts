@@ -205,7 +205,9 @@ export const proxySchema = z
     hosts: z
       .array(inventoryName("host or group"))
       .optional()
-      .describe("Hosts running nginx (a load balancer). Default: every host runs its own."),
+      .describe(
+        'Hosts or groups running nginx, the preview, the switch and the certificate (a load balancer in front of the hosts of `services.*.hosts`, reached at their inventory addresses). Default: every host runs its own. The hosts of such a layout deploy together: see docs/deploy.md "Load-balancer layout".',
+      ),
     site_name: resourceName("site").optional().describe("File name of the nginx site. Default: the app name."),
     preview: bool()
       .default(true)

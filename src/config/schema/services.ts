@@ -184,7 +184,9 @@ export const serviceSchema = z
         green: port().optional().describe("Host port of the green color. Default: `port` + 10000."),
       })
       .optional()
-      .describe("Host ports of the two colors (bound to 127.0.0.1)."),
+      .describe(
+        "Host ports of the two colors (bound to 127.0.0.1; to the host's inventory address when nginx runs on another host).",
+      ),
     health: healthSchema.optional(),
     env: z
       .record(envName(), envValue())
@@ -220,8 +222,9 @@ export const serviceSchema = z
     hosts: z
       .array(inventoryName("host or group"))
       .optional()
-      .describe("Hosts or groups running this service. Default: every inventory host."),
-    public: bool().default(true).describe("Whether the service takes part in the blue-green switch behind the proxy."),
+      .describe(
+        'Hosts or groups running this service; the others never stage, start or gate it. Default: every inventory host. When nginx runs elsewhere (`proxy.hosts`, or a service on some hosts only) the colors listen on the host\'s inventory address instead of 127.0.0.1: see docs/deploy.md "Load-balancer layout".',
+      ),
     public_port: port()
       .optional()
       .describe(

@@ -5,9 +5,11 @@
  */
 
 import { nginxReload, nginxTest } from "../../commands/nginx.js";
-import type { Color, SlipwayConfig } from "../../config/index.js";
+import { type Color, type SlipwayConfig, selectHosts } from "../../config/index.js";
+import { isSplitLayout } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import type { RemoteHost } from "../../remote/types.js";
+import { upstreamFromConfig } from "../../render/from-config/nginx.js";
 import { clearIntent, writeIntent } from "../intent.js";
 import { servedColor, switchTo } from "../nginx.js";
 import type { Step } from "./types.js";
@@ -56,12 +58,33 @@ export async function switchAndReload(host: RemoteHost, config: SlipwayConfig, c
   return result.changed;
 }
 
+/** `backend -> 10.213.0.12:15001, 10.213.0.13:15001` per routed service: where `color`'s upstreams send requests. */
+export function upstreamLines(config: SlipwayConfig, color: Color): string[] {
+  const services = [...new Set(config.proxy.routes.map((r) => r.service))];
+  if (config.proxy.api_subdomain && !services.includes(config.proxy.api_subdomain.service)) {
+    services.push(config.proxy.api_subdomain.service);
+  }
+  return services.map((name) => {
+    const servers = upstreamFromConfig(config, name, color).servers.map((v) => `${v.host}:${v.port}`);
+    return `${name} -> ${servers.join(", ")}`;
+  });
+}
+
 export const switchStep: Step = {
   name: "switch",
   async plan(s) {
-    if (!s.role.switches) return;
-    const site = await switchTo(s.run.host, s.run.config, s.idle, true);
-    s.say(`  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"}`);
+    const { config } = s.run;
+    if (!s.role.switches) {
+      const nginx = selectHosts(config, config.proxy.hosts).map((h) => h.name);
+      if (config.proxy.mode === "nginx") s.say(`  ${s.idle} is switched to by nginx on ${nginx.join(", ")}`);
+      return;
+    }
+    const site = await switchTo(s.run.host, config, s.idle, true);
+    s.say(
+      `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config.proxy.switch})`,
+    );
+    // The load-balancer layout: say which app hosts the new color's upstreams name.
+    if (isSplitLayout(config)) for (const line of upstreamLines(config, s.idle)) s.say(`    ${line}`);
     if (site?.diff) s.emitter.diff("switch", site.diff);
   },
   async run(s) {

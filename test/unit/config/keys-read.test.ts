@@ -24,9 +24,6 @@ const NOT_READERS =
 /** Keys no code reads today, each with why. Delete a line when the key gets a reader. */
 const UNREAD: Record<string, string> = {
   $schema: "the editor's pointer to schema/slipway.schema.json; Slipway itself has no use for it",
-  "services.*.allow_host_paths": "only the schema's own check of host-path volumes reads it (a validation switch)",
-  "services.*.public": "issue 13 item 4: documented, but every service gets a public route from proxy.routes alone",
-  "database.create_dir": "issue 13 item 4: documented, but the deploy never creates the database's directory",
 };
 
 type Schema = z.ZodType;

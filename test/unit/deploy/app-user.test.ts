@@ -28,7 +28,7 @@ describe("the database directory under runtime systemd", () => {
     app: "harvest",
     runtime: "systemd",
     services: { backend: {} },
-    database: { engine: "sqlite", path: "/var/lib/harvest/harvest.db" },
+    database: { engine: "sqlite", path: "/var/lib/harvest/harvest.db", create_dir: true },
   } as unknown as SlipwayConfig;
 
   it("creates the app user when missing, then hands the directory to it (not to the SSH user)", async () => {
@@ -46,6 +46,18 @@ describe("the database directory under runtime systemd", () => {
         "app-harvest",
       ],
     ]);
+  });
+
+  it("database.create_dir false: a missing directory stops the deploy, naming it; an existing one is handed over", async () => {
+    const missing = new FakeHost("t1", (argv) => (argv[0] === "test" ? { code: 1 } : {}));
+    const manual = { ...config, database: { ...config.database, create_dir: false } } as SlipwayConfig;
+    await expect(prepareDatabaseDir(missing, manual, "deploy")).rejects.toThrow(
+      "the database directory /var/lib/harvest is missing and database.create_dir is false",
+    );
+    expect(missing.commands.map((c) => c.argv)).toEqual([["test", "-d", "/var/lib/harvest"]]);
+    const present = new FakeHost("t1", () => ({}));
+    await prepareDatabaseDir(present, manual, "deploy");
+    expect(present.commands.map((c) => c.argv[0])).toEqual(["test", "getent", "sh"]);
   });
 
   it("database.owner wins and no user is created", async () => {

@@ -480,7 +480,7 @@ describe("deploy step runner on one host", () => {
       "  wrote shop-web@blue",
       "  start shop-web@blue and gate on health",
       `  check every route through nginx on 127.0.0.1:${previewPort(cfg)} against blue`,
-      "  switch nginx to blue",
+      "  switch nginx to blue (proxy.switch reload)",
       "  stop shop-web@green right after the switch (drain 0s)",
     ]);
     expect(host.files.has(LOCK)).toBe(false);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseFault } from "../../../src/deploy/fault.js";
 import { withInterrupts } from "../../../src/deploy/interrupt.js";
 
@@ -24,6 +24,46 @@ describe("interruption", () => {
       "  t1: in step gate",
       "  to clear: `slipway lock status` shows each lock's holder; `slipway lock release` frees it; then deploy again (it converges) or `slipway rollback`.",
     ]);
+  });
+
+  describe("one Ctrl-C relayed by a wrapper (npm run, tsx) arrives twice", () => {
+    afterEach(() => vi.useRealTimers());
+    const run = (gapMs: number, second: "SIGINT" | "SIGTERM") => {
+      const lines: string[] = [];
+      const exits: number[] = [];
+      return withInterrupts(
+        async (interrupt) => {
+          process.emit("SIGINT", "SIGINT");
+          vi.advanceTimersByTime(gapMs);
+          process.emit(second, second);
+          return { reason: interrupt.reason, exits, lines };
+        },
+        { write: (l) => lines.push(l), exit: (c) => exits.push(c) },
+      );
+    };
+
+    it("the same signal again within 1 s is the same request: the undo goes on", async () => {
+      vi.useFakeTimers();
+      const got = await run(999, "SIGINT");
+      expect(got.exits).toEqual([]);
+      expect(got.reason).toBe("SIGINT");
+      expect(got.lines).toEqual([
+        "slipway: SIGINT: no new step starts; undoing what this run changed (send it again to exit at once)",
+      ]);
+    });
+
+    it("the same signal 1 s or more later still forces the exit", async () => {
+      vi.useFakeTimers();
+      const got = await run(1000, "SIGINT");
+      expect(got.exits).toEqual([130]);
+      expect(got.lines[1]).toBe("slipway: second signal (SIGINT): exiting now without finishing the undo.");
+    });
+
+    it("a different signal within 1 s forces the exit", async () => {
+      vi.useFakeTimers();
+      const got = await run(5, "SIGTERM");
+      expect(got.exits).toEqual([143]);
+    });
   });
 
   it("the undo deadline exits like a second signal", async () => {

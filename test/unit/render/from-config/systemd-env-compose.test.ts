@@ -98,8 +98,10 @@ describe("systemd units from slipway.yml", () => {
   it("listens beyond loopback when a load balancer on another host connects", () => {
     const lb = configWith({ proxy: { hosts: ["lb"], routes: [{ path: "/", service: "web" }] } });
     expect(systemdUnitFromConfig(lb, "web").bindHost).toBe("0.0.0.0");
-    const internal = configWith({ proxy: { mode: "internal", hosts: ["lb"] } });
-    expect(systemdUnitFromConfig(internal, "web").bindHost).toBe("127.0.0.1");
+    // On a given host: that host's inventory address, the one nginx's upstream names (not every interface).
+    expect(systemdUnitFromConfig(lb, "web", "b").bindHost).toBe("10.213.0.12");
+    const internal = configWith({ proxy: { mode: "internal" } });
+    expect(systemdUnitFromConfig(internal, "web", "b").bindHost).toBe("127.0.0.1");
   });
 
   it("command under systemd is refused by validate with its path; other runtimes have no units", () => {

@@ -1,10 +1,12 @@
 /**
- * Bind mounts that hand a container the host: `/`, system directories (or a directory holding one, like `/var`), and
- * the docker socket (root on the host for whoever can write to it). Refused unless the service lists the host path in
- * `allow_host_paths`, so a dangerous mount is always a visible, deliberate choice. A path with `..` is always refused.
+ * The host-path policy of `services.*.volumes` (what `services.*.allow_host_paths` lifts), run by validate and by
+ * every load of the config before a deploy. Bind mounts that hand a container the host: `/`, system directories (or
+ * a directory holding one, like `/var`), and the docker socket (root on the host for whoever can write to it).
+ * Refused unless the service lists the host path in `allow_host_paths`, so a dangerous mount is always a visible,
+ * deliberate choice. A path with `..` is always refused.
  */
 import { posix } from "node:path";
-import { SYSTEM_DIRS } from "./system-dirs.js";
+import { SYSTEM_DIRS } from "./schema/system-dirs.js";
 
 /** Host paths a container never gets by default: system directories and the docker daemon's files. */
 export const PROTECTED_HOST_PATHS = [...SYSTEM_DIRS, "/var/lib/docker", "/var/run", "/var/log"];
