@@ -13,7 +13,7 @@ import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { addDnsRecord } from "../certs/support.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
+import { cleanHost, connectTarget, writeOverlay } from "./support.js";
 
 const APP = "hvtls";
 const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
@@ -59,9 +59,26 @@ describe("deploy with TLS on (harvest on t1, pebble)", () => {
     await addDnsRecord(inventory.acme.managementUrl, DOMAIN, sandboxTarget("t1", inventory).host);
     const first = await deploy({ ...base(), releaseId: "t1", versionEnv: { APP_VERSION: "t1" } });
     expect(first.ok, first.recap).toBe(true);
-    // The app makes its database on the first write; from then on every deploy backs it up.
-    const added = await viaNginx(sandboxTarget("t1").host, DOMAIN, "/api/harvests", "POST", '{"crop":"tls","kg":1}');
-    expect(added.status).toBe(201);
+    // The app makes its database on the first write; from then on every deploy backs it up. The first deploy got the
+    // certificate itself (its certificate step), so port 80 redirects: the write goes over HTTPS.
+    const added = await host.exec([
+      "curl",
+      "-sk",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code}",
+      "--resolve",
+      `${DOMAIN}:443:127.0.0.1`,
+      "-X",
+      "POST",
+      "-H",
+      "Content-Type: application/json",
+      "--data",
+      '{"crop":"tls","kg":1}',
+      `https://${DOMAIN}/api/harvests`,
+    ]);
+    expect(added.stdout).toBe("201");
     await ensureCertificates(host, config, { become: true, check: false });
     // The HTTPS block is in place now and port 80 redirects: a second deploy verifies over HTTPS.
     const second = await deploy({ ...base(), releaseId: "t2", versionEnv: { APP_VERSION: "t2" } });
