@@ -5,7 +5,7 @@
  *
  *   flock /tmp/slipway-e2e.lock npx tsx bench/deploy/run.ts [--targets 1] [--rounds 1]
  *     [--phases good,unhealthy,after-switch,rollback,redeploy] [--baselines] [--min-requests 20000]
- *     [--cli bundle|source]
+ *     [--cli bundle|source] [--hosts t4,t5 (instead of --targets: these targets, e.g. ones outside the e2e lock)]
  *
  * Merges its figures into bench/results/deploy.json under `scales.<targets>` (other scales' figures are kept).
  */
@@ -29,7 +29,9 @@ const option = (name: string, fallback: string) => {
   const at = args.indexOf(`--${name}`);
   return at >= 0 && args[at + 1] ? (args[at + 1] as string) : fallback;
 };
-const targetCount = Number(option("targets", "1"));
+// --hosts t4,t5 picks the targets by name (targets nobody else uses need no e2e lock); --targets N takes t1..tN.
+const hostNames = option("hosts", "").split(",").filter(Boolean);
+const targetCount = hostNames.length || Number(option("targets", "1"));
 const rounds = Number(option("rounds", "1"));
 const minRequests = Number(option("min-requests", "20000"));
 const phases = option("phases", PHASES.join(",")).split(",") as Phase[];
@@ -40,7 +42,9 @@ for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--phases: unkn
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const loadAtStart = loadavg().map(round2);
 const sandbox = loadSandbox();
-const targets = sandbox.targets.slice(0, targetCount);
+const targets = hostNames.length
+  ? sandbox.targets.filter((t) => hostNames.includes(t.name))
+  : sandbox.targets.slice(0, targetCount);
 if (targets.length < targetCount) {
   throw new Error(
     `the sandbox has ${sandbox.targets.length} targets; run \`npm run sandbox -- up --targets ${targetCount}\``,

@@ -55,7 +55,7 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
       report: { file, ok: false, issues: result.issues.map(reportIssue) },
     };
   }
-  const hookProblems = hookIssues(result.configs);
+  const { problems: hookProblems, warnings } = hookIssues(result.configs);
   if (hookProblems.length > 0) {
     const count = hookProblems.length;
     return {
@@ -72,21 +72,24 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
   const config = result.configs[0];
   const environments = options.env ? [] : result.environments;
   const summary = config ? validSummary(file, config, environments) : `${file}: valid`;
-  return { exitCode: EXIT.ok, stdout: [summary], stderr: [], report: { file, ok: true, environments, issues: [] } };
+  // Renamed module arguments in hooks: valid, and said on stderr so the file gets updated.
+  const stderr = warnings.map((w) => `warning: ${w}`);
+  return { exitCode: EXIT.ok, stdout: [summary], stderr, report: { file, ok: true, environments, issues: [] } };
 }
 
-/** The hooks' problems as the deploy's parser finds them, once each (the same hook in every environment). */
-function hookIssues(configs: readonly SlipwayConfig[]): ParseProblem[] {
+/** The hooks' problems and warnings as the deploy's parser finds them, once each (the same hook in every environment). */
+function hookIssues(configs: readonly SlipwayConfig[]): { problems: ParseProblem[]; warnings: string[] } {
   const found = new Map<string, ParseProblem>();
+  const warnings = new Set<string>();
   for (const config of configs) {
     try {
-      checkDeployHooks(config);
+      for (const warning of checkDeployHooks(config)) warnings.add(warning);
     } catch (error) {
       if (!(error instanceof PlaybookParseError)) throw error;
       for (const problem of error.problems) found.set(formatProblem(problem), problem);
     }
   }
-  return [...found.values()];
+  return { problems: [...found.values()], warnings: [...warnings] };
 }
 
 export function register(program: Command, run: CliRun): void {

@@ -171,6 +171,7 @@ function buildSiteView(model: NginxSiteModel) {
       acmeWebroot,
       redirectToHttps: Boolean(tls?.redirectHttp),
       locations: tls?.redirectHttp ? [] : withHeaders(locations, headers),
+      notFoundRoot: !tls?.redirectHttp && !coversRoot(locations),
     };
     if (!tls) return [http];
     const hsts = tls.hsts ? [`Strict-Transport-Security ${tls.hsts}`] : [];
@@ -182,6 +183,7 @@ function buildSiteView(model: NginxSiteModel) {
       acmeWebroot: null,
       redirectToHttps: false,
       locations: withHeaders(locations, [...headers, ...hsts]),
+      notFoundRoot: !coversRoot(locations),
     };
     return [http, https];
   });
@@ -295,6 +297,14 @@ interface LocationView {
 }
 
 /** Security headers (and HSTS on https) go into every location: nginx drops inherited add_header once a location has its own. */
+/**
+ * Whether some location answers `/`. A site whose routes all sit under a prefix (a `base_path` app) would otherwise
+ * leave `/` of its own names to nginx's built-in root, Debian's welcome page (issue 11, kind 1).
+ */
+function coversRoot(locations: readonly LocationView[]): boolean {
+  return locations.some((l) => l.path === "/");
+}
+
 function withHeaders(locations: LocationView[], headers: string[]): LocationView[] {
   return locations.map((l) => ({ ...l, headers: [...l.corsHeaders, ...headers] }));
 }

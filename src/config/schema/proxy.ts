@@ -148,7 +148,7 @@ const loadBalanceSchema = z
     instances: positiveInt()
       .default(1)
       .describe(
-        "Processes of the service per host and color, in one upstream. Runtime container only: one container per instance (`<app>-<service>-<color>-<n>`) on consecutive ports from the color's port, each health-gated. Under systemd and compose it is refused: raise the app server's workers instead.",
+        "Processes of the service per host and color, in one upstream, on consecutive ports from the color's port, each health-gated, drained and stopped with its color. Runtime container: one container per instance (`<app>-<service>-<color>-<n>`); systemd: one instance of the template unit per process (`<app>-<service>@<color>`, `@<color>-2`, ...) with its own PORT; compose: one service per instance in the color's project (`<service>`, `<service>-2`, ...). Under systemd the service cannot have `depends_on`.",
       ),
     max_fails: nonNegativeInt().default(3).describe("Upstream max_fails."),
     fail_timeout: duration().default("30s").describe("Upstream fail_timeout."),

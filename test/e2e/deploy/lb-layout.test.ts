@@ -6,9 +6,11 @@
  * (preview off, so it reaches users) is switched back on t1 before the app hosts stop it; a rollback goes back.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { connect as tcpConnect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
+import { firewallPorts } from "../../../src/config/firewall.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -37,6 +39,71 @@ function layoutConfig(): string {
   yaml.tls = { enabled: false };
   writeFileSync(file, stringify(yaml));
   return file;
+}
+
+/** Both colors' ports of both services: what the app hosts' firewall keeps for the nginx host. */
+const COLOR_PORTS = Object.values(PORTS).flatMap((p) => [p, p + 10000]);
+const TEST_TABLE = "slipway_lbtest";
+
+/**
+ * The app hosts' firewall as bootstrap.yml would make it for this config: the upstream rules of
+ * config/firewall.ts (t1 may reach the color ports) go into the bootstrap firewall when the host has one (another
+ * suite may have bootstrapped it), and a table of this test's drops every other source on those ports, so the test
+ * sees what a bootstrapped host lets through. Loopback stays open (the health gate polls the host's own address).
+ */
+async function fenceAppHost(host: RemoteHost, config: SlipwayConfig): Promise<void> {
+  const rules = firewallPorts(config, host.name).upstreamRules;
+  expect(rules).toEqual([
+    `ip saddr { ${address("t1")} } tcp dport { ${[...COLOR_PORTS].sort((a, b) => a - b).join(", ")} } accept`,
+  ]);
+  const bootstrapped = await host.exec(["nft", "list", "table", "inet", "slipway_firewall"], {
+    become: true,
+    check: false,
+  });
+  if (bootstrapped.code === 0) {
+    for (const rule of rules) {
+      await host.exec(["sh", "-c", 'nft add rule inet slipway_firewall input $1 comment "lbtest"', "sh", rule], {
+        become: true,
+      });
+    }
+  }
+  const table = [
+    `table inet ${TEST_TABLE} {`,
+    "  chain input {",
+    "    type filter hook input priority filter; policy accept;",
+    '    iif "lo" accept',
+    ...rules.map((r) => `    ${r}`),
+    `    tcp dport { ${COLOR_PORTS.join(", ")} } drop`,
+    "  }",
+    "}",
+  ].join("\n");
+  await host.putFile(`/tmp/${TEST_TABLE}.nft`, `${table}\n`, { become: true, mode: 0o600 });
+  await host.exec(["nft", "-f", `/tmp/${TEST_TABLE}.nft`], { become: true });
+}
+
+/** Takes out what fenceAppHost added (this test's table, its rules in the bootstrap firewall). */
+async function unfenceAppHost(host: RemoteHost): Promise<void> {
+  const script = [
+    `nft delete table inet ${TEST_TABLE} 2>/dev/null`,
+    "nft -a list chain inet slipway_firewall input 2>/dev/null | sed -n 's/.*comment \"lbtest\" # handle \\([0-9]*\\)$/\\1/p' |",
+    '  while read -r h; do nft delete rule inet slipway_firewall input handle "$h"; done',
+    `rm -f /tmp/${TEST_TABLE}.nft`,
+  ].join("\n");
+  await host.exec(["sh", "-c", script], { become: true, check: false });
+}
+
+/** Whether a TCP connection from this machine (not an nginx host) to address:port opens within 2 s. */
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port, timeout: 2000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.on("connect", () => done(true));
+    socket.on("timeout", () => done(false));
+    socket.on("error", () => done(false));
+  });
 }
 
 describe("load-balancer layout: nginx on t1, the app on t2 and t3", () => {
@@ -72,10 +139,12 @@ describe("load-balancer layout: nginx on t1, the app on t2 and t3", () => {
       await cleanHost(hosts[name] as RemoteHost, APP);
     }
     config = await loadConfig(layoutConfig());
+    for (const name of ["t2", "t3"]) await fenceAppHost(hosts[name] as RemoteHost, config);
   });
 
   afterAll(async () => {
     for (const host of Object.values(hosts)) {
+      await unfenceAppHost(host);
       await cleanHost(host, APP);
       await host.close();
     }
@@ -104,12 +173,14 @@ describe("load-balancer layout: nginx on t1, the app on t2 and t3", () => {
       expect(listening?.stdout).not.toMatch(/(0\.0\.0\.0|127\.0\.0\.1|\*):5531/);
     }
     expect((await hosts.t1?.readFile(site))?.toString()).toBeTruthy();
+    // Only the nginx host reaches the app hosts' color ports (the upstream rules of config/firewall.ts).
+    expect(await reachable(address("t2"), PORTS.backend)).toBe(false);
   });
 
   it("a blue-green deploy of v2 under a request flood through t1: 0 failed requests", async () => {
     const flood = requestFlood(lb(), DOMAIN, "/api/harvests", 8, "BROKEN");
     const { result, log } = await release("lb2");
-    const counts = await flood.stop(3000);
+    const counts = await flood.stop(result.ok ? 3000 : 0);
     console.log(`request flood during a load-balancer deploy: ${JSON.stringify(counts)}`);
     expect(result.ok, log).toBe(true);
     expect(counts.failed, counts.samples.join("\n")).toBe(0);

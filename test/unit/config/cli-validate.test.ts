@@ -38,6 +38,16 @@ describe("slipway validate", () => {
     expect(output.stderr[0]).toMatch(/unknown-module\.yml:18:15: hooks\.before_switch\[0\]: unknown module "shel"/);
   });
 
+  it("accepts a hook's renamed module argument (exit 0) and warns on stderr with its position and the new name", async () => {
+    const output = await runValidate(`${fixtures}hooks/renamed-argument.yml`);
+    expect(output.exitCode).toBe(0);
+    expect(output.stderr).toEqual([
+      expect.stringMatching(
+        /^warning: .*renamed-argument\.yml:22:7: hooks\.before_switch\[0\]\.backup\.keep: `keep` is deprecated: write `backups\.keep`$/,
+      ),
+    ]);
+  });
+
   it("--env checks that environment only; an unknown one fails", async () => {
     expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "staging" })).stdout).toEqual([
       `${fixtures}valid/overlays.yml [staging]: valid (app shop, 1 service, 1 host, runtime container)`,

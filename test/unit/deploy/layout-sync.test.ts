@@ -3,7 +3,11 @@
  * it; a failure stops the others at their next point; undos wait at each point for every host that had passed it.
  */
 import { describe, expect, it } from "vitest";
+import type { ResolvedHost } from "../../../src/config/index.js";
+import { requireWholeLayout, unreachableLayout } from "../../../src/deploy/layout-run.js";
 import { LayoutSync } from "../../../src/deploy/layout-sync.js";
+import { hostSteps } from "../../../src/deploy/steps/index.js";
+import type { RemoteHost } from "../../../src/remote/types.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -65,5 +69,56 @@ describe("LayoutSync", () => {
     await Promise.all([s2.arrive("gated", "lb"), s2.arrive("gated", "a")]);
     s2.end("a");
     await s2.back("gated", "lb");
+  });
+});
+
+describe("a run over the load-balancer layout", () => {
+  const host = (name: string) => ({ name, address: `10.0.0.${name.length}` }) as ResolvedHost;
+
+  it("refuses a --limit that leaves out a host of the layout, naming it", () => {
+    const all = [host("lb"), host("app1"), host("app2")];
+    expect(() => requireWholeLayout(all, all)).not.toThrow();
+    expect(() => requireWholeLayout(all, [host("app1"), host("app2")])).toThrow(
+      "--limit leaves out lb of the load-balancer layout",
+    );
+  });
+
+  it("runs nowhere when a host is unreachable, and says so on the others", () => {
+    const results = unreachableLayout([
+      { resolved: host("lb"), error: "connection refused" },
+      { resolved: host("app1"), host: {} as RemoteHost },
+    ]);
+    expect(results).toEqual([
+      { name: "lb", status: "unreachable", error: "connection refused" },
+      {
+        name: "app1",
+        status: "failed",
+        error: "not deployed: lb unreachable, and the hosts of a load-balancer layout deploy together",
+      },
+    ]);
+    expect(unreachableLayout([{ resolved: host("lb"), host: {} as RemoteHost }])).toBeNull();
+  });
+
+  it("runs the steps in the cross-host order, with a sync point between app and nginx hosts' steps", () => {
+    expect(hostSteps(false, true).map((s) => s.name)).toEqual([
+      "lock",
+      "reconcile",
+      "preflight",
+      "certificate",
+      "backup",
+      "stage",
+      "start",
+      "gate",
+      "before_switch",
+      "wait-gated",
+      "preview",
+      "switch",
+      "verify",
+      "wait-switched",
+      "after_switch",
+      "wait-after-switch",
+      "record",
+      "retire",
+    ]);
   });
 });

@@ -3,9 +3,9 @@ import { nginxReload } from "../../../src/commands/nginx.js";
 import { identityRedactor, type ModuleContext } from "../../../src/engine/types.js";
 import { applyNginxSite, applyNginxUpstream } from "../../../src/install/apply.js";
 import { nginxSiteModule } from "../../../src/modules/nginx_site.js";
-import { FakeHost } from "../render/fake-host.js";
+import { FakeHost } from "../engine/fake-host.js";
 
-const RELOAD = `exec ${nginxReload().argv.join(" ")}`;
+const RELOAD = nginxReload().argv.join(" ");
 
 import { nginxScenarios } from "../render/scenarios.js";
 
@@ -34,12 +34,12 @@ describe("applyNginxSite", () => {
       "/etc/nginx/slipway/harvest-backend.upstream.conf",
       "/etc/nginx/conf.d/slipway-harvest.conf",
     ]);
-    expect(host.log).toEqual([
-      "exec mkdir -p -- /etc/nginx/slipway /var/www/slipway-acme",
-      "put /etc/nginx/slipway/harvest-frontend.upstream.conf",
-      "put /etc/nginx/slipway/harvest-backend.upstream.conf",
-      "put /etc/nginx/conf.d/slipway-harvest.conf",
-      "exec nginx -t",
+    expect(host.ran).toEqual([
+      "mkdir -p -- /etc/nginx/slipway /var/www/slipway-acme",
+      "<putFile> /etc/nginx/slipway/harvest-frontend.upstream.conf",
+      "<putFile> /etc/nginx/slipway/harvest-backend.upstream.conf",
+      "<putFile> /etc/nginx/conf.d/slipway-harvest.conf",
+      "nginx -t",
       RELOAD,
     ]);
   });
@@ -47,7 +47,7 @@ describe("applyNginxSite", () => {
   it("switches an upstream to the other color's port with only that file changing", async () => {
     const host = new FakeHost();
     await applyNginxSite(host, model, { become: true });
-    host.log.length = 0;
+    host.commands.length = 0;
     const result = await applyNginxUpstream(
       host,
       "harvest",
@@ -56,10 +56,10 @@ describe("applyNginxSite", () => {
       { become: true },
     );
     expect(result.diff).toContain("-    server 127.0.0.1:5001;\n+    server 127.0.0.1:5002;");
-    expect(host.log).toEqual([
-      "put /etc/nginx/slipway/harvest-backend.upstream.conf.slipway-prev",
-      "put /etc/nginx/slipway/harvest-backend.upstream.conf",
-      "exec nginx -t",
+    expect(host.ran).toEqual([
+      "<putFile> /etc/nginx/slipway/harvest-backend.upstream.conf.slipway-prev",
+      "<putFile> /etc/nginx/slipway/harvest-backend.upstream.conf",
+      "nginx -t",
       RELOAD,
     ]);
   });
@@ -72,7 +72,7 @@ describe("nginx_site module", () => {
     expect(result.status).toBe("changed");
     expect(result.diff?.path).toBe("/etc/nginx/conf.d/slipway-harvest.conf");
     expect(String(result.data?.diff)).toContain("+upstream harvest_backend {");
-    expect(host.log).toEqual([]);
+    expect(host.ran).toEqual([]);
   });
 
   it("is ok (unchanged) the second time", async () => {

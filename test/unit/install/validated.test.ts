@@ -5,17 +5,17 @@ import { systemdVerify } from "../../../src/commands/systemd.js";
 import { RemoteCommandError } from "../../../src/errors.js";
 import { installValidated, restorePrevious } from "../../../src/install/validated.js";
 import { composeProjectName } from "../../../src/render/compose.js";
-import { FakeHost } from "../render/fake-host.js";
+import { FakeHost } from "../engine/fake-host.js";
 
-const RELOAD = `exec ${nginxReload().argv.join(" ")}`;
+const RELOAD = nginxReload().argv.join(" ");
 
 const SITE = "/etc/nginx/conf.d/slipway-harvest.conf";
 const UPSTREAM = "/etc/nginx/slipway/harvest-backend.upstream.conf";
 
 /** A fake nginx: `nginx -t` fails while any file contains "BROKEN"; reload fails while one contains "RELOADFAIL". */
 function nginxHost() {
-  return new FakeHost((argv, files) => {
-    const all = [...files.values()].join("\n");
+  const host: FakeHost = new FakeHost("fake", (argv) => {
+    const all = [...host.files.values()].map((node) => node.content ?? "").join("\n");
     if (argv[0] === "nginx" && all.includes("BROKEN")) {
       return {
         code: 1,
@@ -24,8 +24,9 @@ function nginxHost() {
       };
     }
     if (argv[0] === "sh" && all.includes("RELOADFAIL")) return { code: 1, stderr: "Job for nginx.service failed." };
-    return { code: 0 };
+    return undefined;
   });
+  return host;
 }
 
 const plan = (site: string, upstream = "upstream harvest_backend { server 127.0.0.1:5001; }\n") => ({
@@ -43,8 +44,8 @@ describe("installValidated", () => {
     const host = nginxHost();
     const result = await installValidated(host, plan("server { }\n"));
     expect(result.changed).toBe(true);
-    expect(host.files.get(SITE)).toBe("server { }\n");
-    expect(host.log).toEqual([`put ${UPSTREAM}`, `put ${SITE}`, "exec nginx -t", RELOAD]);
+    expect(host.files.get(SITE)?.content).toBe("server { }\n");
+    expect(host.ran).toEqual([`<putFile> ${UPSTREAM}`, `<putFile> ${SITE}`, "nginx -t", RELOAD]);
     expect(result.diff).toContain(`+++ ${SITE}\tnew`);
     expect(result.diff).toContain("+server { }");
   });
@@ -52,42 +53,42 @@ describe("installValidated", () => {
   it("does not write or reload when nothing changed", async () => {
     const host = nginxHost();
     await installValidated(host, plan("server { }\n"));
-    host.log.length = 0;
+    host.commands.length = 0;
     const result = await installValidated(host, plan("server { }\n"));
     expect(result).toEqual({ changed: false, files: [], diff: "" });
-    expect(host.log).toEqual([]);
+    expect(host.ran).toEqual([]);
   });
 
   it("keeps the previous version beside the live file", async () => {
     const host = nginxHost();
     await installValidated(host, plan("server { old }\n"));
     await installValidated(host, plan("server { new }\n"));
-    expect(host.files.get(`${SITE}.slipway-prev`)).toBe("server { old }\n");
-    expect(host.files.get(SITE)).toBe("server { new }\n");
+    expect(host.files.get(`${SITE}.slipway-prev`)?.content).toBe("server { old }\n");
+    expect(host.files.get(SITE)?.content).toBe("server { new }\n");
   });
 
   it("in check mode only reports the diff", async () => {
     const host = nginxHost();
-    host.files.set(SITE, "server { old }\n");
+    host.writeFile(SITE, "server { old }\n");
     const result = await installValidated(host, { ...plan("server { new }\n"), check: true });
     expect(result.diff).toContain("-server { old }\n+server { new }");
-    expect(host.files.get(SITE)).toBe("server { old }\n");
-    expect(host.log).toEqual([]);
+    expect(host.files.get(SITE)?.content).toBe("server { old }\n");
+    expect(host.ran).toEqual([]);
   });
 
   it("puts the previous files back when nginx -t fails, without reloading, and shows nginx's message", async () => {
     const host = nginxHost();
     await installValidated(host, plan("server { old }\n", "upstream old {}\n"));
-    host.log.length = 0;
+    host.commands.length = 0;
     const error = await installValidated(host, plan("BROKEN;\n", "upstream new {}\n")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteCommandError);
     expect((error as RemoteCommandError).message).toBe(
       "nginx -t rejected the new files; the previous files are back in place",
     );
     expect((error as RemoteCommandError).stderrTail).toContain('unknown directive "BROKEN"');
-    expect(host.files.get(SITE)).toBe("server { old }\n");
-    expect(host.files.get(UPSTREAM)).toBe("upstream old {}\n");
-    expect(host.log.filter((l) => l.includes("reload"))).toEqual([]);
+    expect(host.files.get(SITE)?.content).toBe("server { old }\n");
+    expect(host.files.get(UPSTREAM)?.content).toBe("upstream old {}\n");
+    expect(host.ran.filter((l) => l.includes("reload"))).toEqual([]);
   });
 
   it("removes files that did not exist before when validation fails", async () => {
@@ -100,12 +101,12 @@ describe("installValidated", () => {
   it("restores and reloads again when the reload fails", async () => {
     const host = nginxHost();
     await installValidated(host, plan("server { old }\n"));
-    host.log.length = 0;
+    host.commands.length = 0;
     await expect(installValidated(host, plan("RELOADFAIL\n"))).rejects.toThrow(
       "reload nginx failed with the new files",
     );
-    expect(host.files.get(SITE)).toBe("server { old }\n");
-    expect(host.log.slice(-1)).toEqual([RELOAD]);
+    expect(host.files.get(SITE)?.content).toBe("server { old }\n");
+    expect(host.ran.slice(-1)).toEqual([RELOAD]);
   });
 
   it("restorePrevious puts the kept version back through the same validation", async () => {
@@ -118,7 +119,7 @@ describe("installValidated", () => {
       become: true,
     });
     expect(result.changed).toBe(true);
-    expect(host.files.get(SITE)).toBe("server { v1 }\n");
+    expect(host.files.get(SITE)?.content).toBe("server { v1 }\n");
   });
 });
 
