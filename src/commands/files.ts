@@ -139,8 +139,11 @@ export function removeFilesArgv(paths: readonly string[]): string[] {
   return ["rm", "-f", "--", ...paths];
 }
 
-/** `test -e|-d|-f|-s <path>`: exit 0 when the path exists (is a directory, a regular file, non-empty). */
-export function testArgv(flag: "-e" | "-d" | "-f" | "-s", path: string): string[] {
+/**
+ * `test -e|-d|-f|-s|-L <path>`: exit 0 when the path exists (is a directory, a regular file, non-empty, a symlink:
+ * `-L` holds for a dangling link, which `-e` follows and misses).
+ */
+export function testArgv(flag: "-e" | "-d" | "-f" | "-s" | "-L", path: string): string[] {
   return ["test", flag, path];
 }
 

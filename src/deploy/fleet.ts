@@ -10,7 +10,7 @@ import type { RemoteHost } from "../remote/types.js";
 import { fleetRollbackTarget } from "./batches.js";
 import type { Connected } from "./connect.js";
 import type { BaseRun } from "./deploy.js";
-import { rollbackTarget } from "./history.js";
+import { noRollbackTarget, rollbackTarget } from "./history.js";
 import { runHost } from "./host-flow.js";
 import { readLiveState } from "./host-state.js";
 import { deployPaths } from "./paths.js";
@@ -22,10 +22,8 @@ export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<Base
   const live = await readLiveState(host, deployPaths(run.config.deploy_dir));
   const target = rollbackTarget(live.history, live.release, run.releaseId || undefined);
   if (!target) {
-    throw new SlipwayError(
-      run.releaseId ? `release ${run.releaseId} is not in the host's history` : "no earlier release to roll back to",
-      { host: host.name, hint: `releases on the host: ${live.history.releases.map((r) => r.id).join(", ") || "none"}` },
-    );
+    const why = noRollbackTarget(live.history, live.release, run.releaseId || undefined);
+    throw new SlipwayError(why.message, { host: host.name, hint: why.hint });
   }
   return { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
 }

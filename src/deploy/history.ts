@@ -49,3 +49,34 @@ export function rollbackTarget(history: ReleaseHistory, live: string | null, to?
   const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
   return before.at(-1);
 }
+
+/**
+ * Why `rollbackTarget` found nothing, in the user's terms: `--to` a failed or rolled-back release (in the history,
+ * but never a target), `--to` an unknown id, or no deployed release before the live one. `hint` lists the deployed
+ * releases, the only ones a rollback can go to.
+ */
+export function noRollbackTarget(
+  history: ReleaseHistory,
+  live: string | null,
+  to?: string,
+): { message: string; hint: string } {
+  const deployed = history.releases.filter((r) => r.result === "deployed").map((r) => r.id);
+  const targets = `deployed releases on the host (a rollback can go to one of these): ${deployed.join(", ") || "none"}`;
+  if (to) {
+    const record = history.releases.find((r) => r.id === to);
+    if (record?.result === "failed") {
+      return { message: `release ${to} failed its deploy on this host: it cannot be rolled back to`, hint: targets };
+    }
+    if (record?.result === "rolled-back") {
+      const again = "it cannot be rolled back to; deploy its commit again instead";
+      return { message: `release ${to} was rolled back from on this host: ${again}`, hint: targets };
+    }
+    const all = history.releases.map((r) => r.id).join(", ") || "none";
+    return { message: `release ${to} is not in the host's history`, hint: `releases on the host: ${all}` };
+  }
+  const message =
+    live && deployed.includes(live)
+      ? `no earlier release to roll back to: ${live} is the first deployed release on this host`
+      : "no release is deployed on this host yet: nothing to roll back to";
+  return { message, hint: `${targets}; to run an older commit, deploy it` };
+}

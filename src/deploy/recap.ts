@@ -56,8 +56,8 @@ export function formatRecap(
   tally: StepTally = new Map(),
 ): string {
   const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
-  const head = check
-    ? `plan of ${kind} ${release}: ${ok ? "ready" : "FAILED"}`
-    : `${kind} ${release}: ${ok ? "succeeded" : "FAILED"}`;
+  // A rollback that found no target has no release id: `rollback: FAILED`, not `rollback : FAILED`.
+  const what = release ? `${kind} ${release}` : kind;
+  const head = check ? `plan of ${what}: ${ok ? "ready" : "FAILED"}` : `${what}: ${ok ? "succeeded" : "FAILED"}`;
   return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally)))].join("\n");
 }

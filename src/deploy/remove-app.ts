@@ -1,6 +1,6 @@
 /**
  * `slipway remove`: takes the app off one host. Its processes (both colors' systemd instances, containers or compose
- * projects), its units, its nginx site and upstream files, and everything in `deploy_dir` but `backups/` go. Kept
+ * projects), its units, its nginx site, upstream files and socket links, and everything in `deploy_dir` but `backups/` go. Kept
  * unless `purge` is set: the backups, the named volumes and the accessories (database servers, with their project
  * files so they keep running and can be removed later). Certificates and a database file outside `deploy_dir` are
  * never removed. Under the deploy lock, so a deploy cannot run at the same time.
@@ -25,6 +25,7 @@ import { hostComposeFlavour } from "./compose-runtime.js";
 import { containerName } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { publicPortFiles } from "./public-port.js";
+import { socketLinkPaths } from "./socket-links.js";
 
 export interface RemoveAppOptions {
   /** Also remove the backups, the named volumes and the accessories. */
@@ -132,7 +133,10 @@ async function removePublicPorts(host: RemoteHost, config: SlipwayConfig, act: A
   }
 }
 
-/** The nginx site and upstream files the deploy installs (the paths `slipway render` shows), then a checked reload. */
+/**
+ * The nginx site and upstream files the deploy installs (the paths `slipway render` shows) and the socket switch's
+ * links in /etc/nginx/slipway, then a checked reload.
+ */
 async function removeSite(host: RemoteHost, config: SlipwayConfig, act: Act) {
   if (config.proxy.mode === "internal") return;
   const digest = `@sha256:${"0".repeat(64)}`;
@@ -144,6 +148,9 @@ async function removeSite(host: RemoteHost, config: SlipwayConfig, act: Act) {
   const present: string[] = [];
   for (const file of files)
     if ((await host.exec(testArgv("-e", file), { check: false })).code === 0) present.push(file);
+  // The socket switch's links: -L, since once the colors are stopped their listeners are gone and the links dangle.
+  for (const link of socketLinkPaths(config))
+    if ((await host.exec(testArgv("-L", link), { check: false })).code === 0) present.push(link);
   if (present.length === 0) return;
   await act(`remove the nginx files ${present.join(", ")} and reload nginx`, async () => {
     await host.exec(removeFilesArgv(present), asRoot);

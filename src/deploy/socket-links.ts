@@ -43,6 +43,17 @@ export function socketLinks(config: SlipwayConfig, live: Color): SocketLink[] {
   ]);
 }
 
+/**
+ * Every link path the socket switch may have made for the app: the public and the preview link of each routed
+ * service, whatever proxy.preview says now (`slipway remove` takes them all).
+ */
+export function socketLinkPaths(config: SlipwayConfig): string[] {
+  return routedServices(config).flatMap((service) => [
+    socketLinkPath(UPSTREAM_INCLUDE_DIR, config.app, service),
+    socketLinkPath(UPSTREAM_INCLUDE_DIR, config.app, service, "preview"),
+  ]);
+}
+
 /** Points the links for `live` (check: only reads them); returns the links that moved (or would). */
 export async function pointSocketLinks(
   host: RemoteHost,

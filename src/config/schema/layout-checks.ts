@@ -29,6 +29,15 @@ function checkHostList(config: CheckedConfig, issue: Issue, path: (string | numb
 
 export function checkLayout(config: CheckedConfig, issue: Issue): void {
   const { proxy } = config;
+  // Routes are nginx locations, and the deploy verifies them through nginx on port 80: with no nginx, a route (or its
+  // check) would be accepted here and fail every deploy's verify against whatever else answers on port 80.
+  if (proxy.mode === "internal" && proxy.routes.length > 0) {
+    issue(
+      ["proxy", "routes"],
+      "proxy.mode internal has no nginx to route or check through: remove `proxy.routes` (users reach a service on its `services.<name>.public_port`; its health check gates each deploy), or use proxy.mode nginx",
+      proxy.routes,
+    );
+  }
   if (proxy.hosts !== undefined) {
     if (proxy.mode === "internal") {
       issue(

@@ -74,6 +74,9 @@ describe("slipway remove, runtime systemd (harvest on t1)", () => {
     expect(await exists(`/etc/systemd/system/${APP}-backend@.service`)).toBe(false);
     expect((await viaNginx(address(), DOMAIN, "/api/health")).body).not.toContain('"version"');
     expect((await host.exec(["nginx", "-t"], sudo)).code).toBe(0);
+    // The socket switch's links (dangling once the colors stopped) go too (D18/D10).
+    const links = await host.exec(["find", "/etc/nginx/slipway", "-name", `${APP}-*`], sudo);
+    expect(links.stdout.trim()).toBe("");
     expect((await host.exec(["ls", "-A", `/opt/${APP}`], sudo)).stdout.trim()).toBe("backups");
     expect(await exists(`/opt/${APP}/backups/keep-me`)).toBe(true);
     expect(await exists(dbFile)).toBe(true);

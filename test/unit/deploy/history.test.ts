@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  noRollbackTarget,
   parseHistory,
   releasesToPrune,
   renderHistory,
@@ -52,6 +53,32 @@ describe("release history", () => {
     expect(rollbackTarget(h, "a")).toBeUndefined();
     expect(rollbackTarget(h, "e", "a")?.id).toBe("a");
     expect(rollbackTarget(h, "e", "d")).toBeUndefined();
+  });
+
+  it("says why there is no rollback target: a failed or rolled-back --to, an unknown id, nothing earlier", () => {
+    const h = { releases: [rec("a"), rec("b", "rolled-back"), rec("c"), rec("d", "failed")] };
+    const targets = "deployed releases on the host (a rollback can go to one of these): a, c";
+    expect(noRollbackTarget(h, "c", "d")).toEqual({
+      message: "release d failed its deploy on this host: it cannot be rolled back to",
+      hint: targets,
+    });
+    expect(noRollbackTarget(h, "c", "b")).toEqual({
+      message:
+        "release b was rolled back from on this host: it cannot be rolled back to; deploy its commit again instead",
+      hint: targets,
+    });
+    expect(noRollbackTarget(h, "c", "zz")).toEqual({
+      message: "release zz is not in the host's history",
+      hint: "releases on the host: a, b, c, d",
+    });
+    expect(noRollbackTarget(h, "a")).toEqual({
+      message: "no earlier release to roll back to: a is the first deployed release on this host",
+      hint: `${targets}; to run an older commit, deploy it`,
+    });
+    expect(noRollbackTarget({ releases: [rec("f", "failed")] }, null)).toEqual({
+      message: "no release is deployed on this host yet: nothing to roll back to",
+      hint: "deployed releases on the host (a rollback can go to one of these): none; to run an older commit, deploy it",
+    });
   });
 
   it("prunes deployed releases beyond keep and old failed ones, never protected or the newest", () => {

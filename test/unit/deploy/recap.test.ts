@@ -51,6 +51,9 @@ describe("the one recap (engine/recap.ts formatRecapRows), as the deploy prints 
         "t1 : ok=1 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0  changed",
       ].join("\n"),
     );
+    expect(formatRecap("rollback", "", [{ name: "t1", status: "failed" }], 0.2, true).split("\n")[0]).toBe(
+      "plan of rollback: FAILED in 0.2s",
+    );
     expect(formatRecap("rollback", "r0", [{ name: "t1", status: "ok" }], 1.25)).toBe(
       [
         "rollback r0: succeeded in 1.3s",

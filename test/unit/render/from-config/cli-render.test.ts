@@ -68,7 +68,9 @@ describe("slipway render", () => {
     try {
       const source = await readFile(EXAMPLES.harvest, "utf8");
       const file = join(dir, "slipway.yml");
-      await writeFile(file, source.replace("  mode: nginx\n", "  mode: internal\n"));
+      // Internal mode has no routes (validate refuses them: nothing routes or verifies without nginx).
+      const internal = source.replace("  mode: nginx\n", "  mode: internal\n").replace(/  routes:\n(    .*\n)+/, "");
+      await writeFile(file, internal);
       const { files } = await runRender(file);
       expect(files.map((f) => f.kind)).not.toContain("nginx-site");
       expect(files.find((f) => f.kind === "systemd-unit")?.content).toContain("--bind 127.0.0.1:${PORT}");
