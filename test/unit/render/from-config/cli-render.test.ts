@@ -69,7 +69,7 @@ describe("slipway render", () => {
       const source = await readFile(EXAMPLES.harvest, "utf8");
       const file = join(dir, "slipway.yml");
       // Internal mode has no routes (validate refuses them: nothing routes or verifies without nginx).
-      const internal = source.replace("  mode: nginx\n", "  mode: internal\n").replace(/  routes:\n(    .*\n)+/, "");
+      const internal = source.replace("  mode: nginx\n", "  mode: internal\n").replace(/ {2}routes:\n( {4}.*\n)+/, "");
       await writeFile(file, internal);
       const { files } = await runRender(file);
       expect(files.map((f) => f.kind)).not.toContain("nginx-site");
