@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-X4JYADSI.js";
+} from "./chunk-IYCN3ZUO.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
