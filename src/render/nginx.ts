@@ -253,6 +253,8 @@ function previewServer<S extends object>(
     acmeWebroot: null,
     redirectToHttps: false,
     locations: withHeaders(locations, headers),
+    // Loopback only, for the deploy's own checks of the routes: no user reaches its / (the template needs the key).
+    notFoundRoot: false,
   };
 }
 
