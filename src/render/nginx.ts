@@ -254,6 +254,8 @@ function previewServer<S extends object>(
     redirectToHttps: false,
     notFoundRoot: false,
     locations: withHeaders(locations, headers),
+    // Loopback only, for the deploy's own checks of the routes: no user reaches its / (the template needs the key).
+    notFoundRoot: false,
   };
 }
 
