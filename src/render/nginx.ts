@@ -252,7 +252,6 @@ function previewServer<S extends object>(
     ...shared,
     acmeWebroot: null,
     redirectToHttps: false,
-    notFoundRoot: false,
     locations: withHeaders(locations, headers),
     // Loopback only, for the deploy's own checks of the routes: no user reaches its / (the template needs the key).
     notFoundRoot: false,
