@@ -55026,8 +55026,9 @@ function previewServer(model, preview, ctx2, shared, headers) {
     ...shared,
     acmeWebroot: null,
     redirectToHttps: false,
-    notFoundRoot: false,
-    locations: withHeaders(locations, headers)
+    locations: withHeaders(locations, headers),
+    // Loopback only, for the deploy's own checks of the routes: no user reaches its / (the template needs the key).
+    notFoundRoot: false
   };
 }
 function tlsView(tls) {

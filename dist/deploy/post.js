@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-IYCN3ZUO.js";
+} from "./chunk-GELO2KVM.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
