@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/load.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
+import { COLOR_SOCKET_DIR } from "../../../src/render/from-config/nginx.js";
 import { EXAMPLES } from "../../unit/render/from-config/examples.js";
 import { nginxTestArgv, scenarioPrefixFiles, selfSignedCertArgv } from "./nginx-prefix.js";
 import { connectRenderTarget, token } from "./sandbox.js";
@@ -22,6 +23,8 @@ describe("nginx sites rendered from examples/*/slipway*.yml pass nginx -t on a t
 
   beforeAll(async () => {
     ({ host } = await connectRenderTarget());
+    // The color listeners bind unix sockets there; a deploy makes it (tmpfiles), a target never deployed to has none.
+    await host.exec(["mkdir", "-p", "--", COLOR_SOCKET_DIR], { become: true });
   });
 
   afterAll(async () => {
