@@ -60354,6 +60354,16 @@ function importTaskFile(ctx2, path6, node2, where) {
 }
 
 // src/engine/parse/playbook.ts
+function taskContext(file2, problems, options, importing) {
+  return {
+    file: file2,
+    problems,
+    modules: options.modules,
+    hooks: options.hooks ?? {},
+    hooksFile: options.hooksFile,
+    importing
+  };
+}
 var PLAY_KEYS = [
   "name",
   "hosts",
@@ -60382,14 +60392,7 @@ function parsePlaybookFile(path6, options) {
 function parseHookPoint(name, options) {
   const problems = new Problems();
   const file2 = parseYamlText("", options.hooksFile ?? resolve8("slipway.yml"), problems);
-  const ctx2 = {
-    file: file2,
-    problems,
-    modules: options.modules,
-    hooks: options.hooks ?? {},
-    hooksFile: options.hooksFile,
-    importing: []
-  };
+  const ctx2 = taskContext(file2, problems, options, []);
   const tasks = hookPointTasks(ctx2, name, null, `hooks.${name}`);
   problems.throwIfAny();
   return { tasks, warnings: problems.warningLines() };
@@ -60429,14 +60432,7 @@ function parsePlay(file2, problems, options, node2, where, importing) {
     problems.add(file2, node2, where, `expected a play (a mapping with hosts and tasks), got ${describeType(node2)}`);
     return void 0;
   }
-  const ctx2 = {
-    file: file2,
-    problems,
-    modules: options.modules,
-    hooks: options.hooks ?? {},
-    hooksFile: options.hooksFile,
-    importing
-  };
+  const ctx2 = taskContext(file2, problems, options, importing);
   const byKey = new Map(entriesOf(node2).map((e) => [e.key, e]));
   for (const { key, keyNode } of byKey.values()) {
     if (!PLAY_KEYS.includes(key))

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-GELO2KVM.js";
+} from "./chunk-XFUYTZUZ.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

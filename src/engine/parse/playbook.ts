@@ -25,6 +25,23 @@ export interface ParseOptions {
   hooksFile?: string;
 }
 
+/** The context tasks are parsed in: one file's problems, the module lookup and the project's hooks. */
+function taskContext(
+  file: TaskParseContext["file"],
+  problems: Problems,
+  options: ParseOptions,
+  importing: string[],
+): TaskParseContext {
+  return {
+    file,
+    problems,
+    modules: options.modules,
+    hooks: options.hooks ?? {},
+    hooksFile: options.hooksFile,
+    importing,
+  };
+}
+
 const PLAY_KEYS = [
   "name",
   "hosts",
@@ -69,14 +86,7 @@ export function parsePlaybookText(text: string, path: string, options: ParseOpti
 export function parseHookPoint(name: string, options: ParseOptions): { tasks: Task[]; warnings: string[] } {
   const problems = new Problems();
   const file = parseYamlText("", options.hooksFile ?? resolve("slipway.yml"), problems);
-  const ctx: TaskParseContext = {
-    file,
-    problems,
-    modules: options.modules,
-    hooks: options.hooks ?? {},
-    hooksFile: options.hooksFile,
-    importing: [],
-  };
+  const ctx = taskContext(file, problems, options, []);
   const tasks = hookPointTasks(ctx, name, null, `hooks.${name}`);
   problems.throwIfAny();
   return { tasks, warnings: problems.warningLines() };
@@ -126,14 +136,7 @@ function parsePlay(
     problems.add(file, node, where, `expected a play (a mapping with hosts and tasks), got ${describeType(node)}`);
     return undefined;
   }
-  const ctx: TaskParseContext = {
-    file,
-    problems,
-    modules: options.modules,
-    hooks: options.hooks ?? {},
-    hooksFile: options.hooksFile,
-    importing,
-  };
+  const ctx = taskContext(file, problems, options, importing);
   const byKey = new Map(entriesOf(node as MapNode).map((e) => [e.key, e]));
   for (const { key, keyNode } of byKey.values()) {
     if (!PLAY_KEYS.includes(key))
