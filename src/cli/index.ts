@@ -7,6 +7,7 @@ import { CliRun } from "./_run.js";
 import * as backup from "./backup.js";
 import * as build from "./build.js";
 import * as certs from "./certs.js";
+import * as config from "./config.js";
 import * as deploy from "./deploy.js";
 import * as lock from "./lock.js";
 import { createProgram, runProgram } from "./main.js";
@@ -22,6 +23,7 @@ export const commandModules = [
   backup,
   build,
   certs,
+  config,
   deploy,
   lock,
   plan,

@@ -150,6 +150,12 @@ describe("commands that reach no host", () => {
     ["backup prune without a database", ["backup", "prune", "-c", GOOD, "--dry-run"], EXIT.config],
     ["backup restore without its id", ["backup", "restore", "-c", GOOD], EXIT.usage],
     ["backup list, invalid config", ["backup", "list", "-c", BAD], EXIT.config],
+    ["config", ["config", "-c", GOOD], EXIT.ok],
+    ["config --env", ["config", "-c", GOOD, "--env", "staging"], EXIT.ok],
+    ["config an invalid config", ["config", "-c", BAD], EXIT.config],
+    ["config an unknown --env", ["config", "-c", GOOD, "--env", "prod"], EXIT.config],
+    ["config a missing file", ["config", "-c", join(dir, "missing.yml")], EXIT.error],
+    ["config -e", ["config", "-c", GOOD, "-e", "staging"], EXIT.usage],
     ["unknown command", ["deploi"], EXIT.usage],
     ["--version", ["--version"], EXIT.ok],
     ["--help", ["deploy", "--help"], EXIT.ok],
@@ -158,7 +164,7 @@ describe("commands that reach no host", () => {
     expect(ran.code, ran.stderr).toBe(code);
   });
 
-  it.each([["validate"], ["render"], ["build"]])("%s --json prints one JSON document", async (command) => {
+  it.each([["validate"], ["render"], ["build"], ["config"]])("%s --json prints one JSON document", async (command) => {
     const ran = await slipway(command, "-c", GOOD, "--json");
     expect(ran.code, ran.stderr).toBe(EXIT.ok);
     expect(() => JSON.parse(ran.stdout)).not.toThrow();
