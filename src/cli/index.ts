@@ -9,6 +9,7 @@ import * as build from "./build.js";
 import * as certs from "./certs.js";
 import * as config from "./config.js";
 import * as deploy from "./deploy.js";
+import * as init from "./init.js";
 import * as lock from "./lock.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
@@ -25,6 +26,7 @@ export const commandModules = [
   certs,
   config,
   deploy,
+  init,
   lock,
   plan,
   playbook,
