@@ -318,6 +318,7 @@ function sharedRun(options: DeployOptions | RollbackOptions, sink: DeployEventSi
     restoreDb: options.restoreDb ?? false,
     drainSeconds: options.drainSeconds,
     forceUnlock: options.forceUnlock,
+    lockWaitSeconds: options.lockWaitSeconds,
     runId: options.runId ?? newRunId(),
     redactor: options.redactor,
     sink,
