@@ -21,6 +21,7 @@ import { actionOutputs, environmentUrl } from "./outputs.js";
 import { ProgressGroups } from "./progress.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
 import { STATE } from "./state.js";
+import { runConfigAction } from "./config-action.js";
 import { runValidateAction } from "./validate-action.js";
 
 export interface DeployActionDeps {
@@ -37,6 +38,7 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
     ctx.inputs = readInputs((name) => core.getInput(name));
     ctx.mask(secretValues(undefined, [ctx.inputs.sshPrivateKey, ctx.inputs.githubToken], ctx.env));
     if (ctx.inputs.command === "validate") return await runValidateAction(ctx, ctx.inputs);
+    if (ctx.inputs.command === "config") return await runConfigAction(ctx, ctx.inputs);
     const config = await loadConfig(ctx.inputs.config, { environment: ctx.inputs.environment });
     ctx.config = config;
     const secrets = await prepareRunner(ctx, ctx.inputs, config);
