@@ -14,6 +14,7 @@ import { resolveSecrets } from "../config/secrets.js";
 import { SlipwayError } from "../errors.js";
 import { type ActionContext, actionContext, reportConfigProblems } from "./action-context.js";
 import { readBeforeRun } from "./before-run.js";
+import { runConfigAction } from "./config-action.js";
 import { type DeploymentsClient, deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { deployEngine, type Engine } from "./engine.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
@@ -21,7 +22,6 @@ import { actionOutputs, environmentUrl } from "./outputs.js";
 import { ProgressGroups } from "./progress.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
 import { STATE } from "./state.js";
-import { runConfigAction } from "./config-action.js";
 import { runValidateAction } from "./validate-action.js";
 
 export interface DeployActionDeps {
