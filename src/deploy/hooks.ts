@@ -91,9 +91,15 @@ function hookTasks(config: SlipwayConfig, name: DeployHookName): { tasks: Task[]
   });
 }
 
+/** slipway.yml's tasks at each hook point of a deploy (`[]` where none is configured). */
+export function deployHookTasks(config: SlipwayConfig): Record<DeployHookName, readonly unknown[]> {
+  const { before_switch, after_switch, on_failure, on_rollback } = config.hooks;
+  return { before_switch, after_switch, on_failure, on_rollback };
+}
+
 /** Number of tasks slipway.yml puts at this hook point (0: nothing to run). */
 export function hookTaskCount(config: SlipwayConfig, name: DeployHookName): number {
-  return (config.hooks[name] ?? []).length;
+  return (deployHookTasks(config)[name] ?? []).length;
 }
 
 /** The failure that makes a hook fail: the first failed task that was neither rescued nor ignored. */
