@@ -17,6 +17,7 @@ import {
   checkSystemdInstances,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
+import { checkEnvReferences } from "./env-refs.js";
 import { checkLayout } from "./layout-checks.js";
 import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
 
@@ -43,6 +44,7 @@ export interface CheckedConfig {
       volumes: string[];
       allow_host_paths?: string[];
       depends_on: string[];
+      env?: Record<string, unknown>;
       hosts?: string[];
       accessory?: boolean;
     }
@@ -83,6 +85,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkServices,
     checkImageOrBuild,
     checkDependencyCycles,
+    checkEnvReferences,
     checkInventory,
     checkRuntimePrivilege,
     checkLayout,
