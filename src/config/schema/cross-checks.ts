@@ -19,6 +19,7 @@ import {
 } from "./deploy-checks.js";
 import { checkLayout } from "./layout-checks.js";
 import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
+import { checkSwarm } from "./swarm.js";
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -45,6 +46,7 @@ export interface CheckedConfig {
       depends_on: string[];
       hosts?: string[];
       accessory?: boolean;
+      swarm?: { replicas: number; placement: string[] };
     }
   >;
   inventory: {
@@ -67,6 +69,7 @@ export interface CheckedConfig {
   };
   tls: { enabled: boolean; email?: string; domains?: string[]; certificate_path?: string; key_path?: string };
   database?: { engine: string; volume?: string; compose_service?: string };
+  swarm?: { manager?: string; node_labels: Record<string, Record<string, string>> };
 }
 
 export const GREEN_PORT_OFFSET = 10000;
@@ -98,6 +101,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkStatefulServices,
     checkAccessories,
     checkSystemdInstances,
+    checkSwarm,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {
@@ -223,12 +227,12 @@ function checkInventory(config: CheckedConfig, issue: Issue, _needService?: Need
 }
 
 /**
- * Runtimes container and compose drive the docker socket, which is root-equivalent; the privilege helper has no docker
+ * Runtimes container, compose and swarm drive the docker socket, which is root-equivalent; the privilege helper has no docker
  * verb (docs/security.md), so a helper-mode host would fail at its first docker command: validate says so at the key.
  */
 function checkRuntimePrivilege(config: CheckedConfig, issue: Issue) {
   const { inventory, runtime } = config;
-  if (runtime !== "container" && runtime !== "compose") return;
+  if (runtime === "systemd") return;
   for (const [name, host] of Object.entries(inventory.hosts)) {
     if ((host.privilege ?? inventory.ssh.privilege) !== "helper") continue;
     issue(
