@@ -208,6 +208,11 @@ describe("an init'd harvest (--runtime systemd) deploys on t2; --lock-wait", () 
     const health = await viaNginx(sandboxTarget("t2").host, DOMAIN, "/api/health");
     expect(JSON.parse(health.body)).toMatchObject({ status: "ok", version: "v1" });
     expect((await viaNginx(sandboxTarget("t2").host, DOMAIN, "/")).status).toBe(200);
+    // harvest creates its database on the first write; the next deploy's preflight refuses to run without one to
+    // back up, and says to create it once, as a user does here.
+    const db = `/var/lib/${APP}/${APP}.db`;
+    await host.exec(["sqlite3", db, "VACUUM"], { become: true });
+    await host.exec(["chown", `app-${APP}:app-${APP}`, db], { become: true });
   });
 
   it("--lock-wait: waits for a held lock naming its holder, and deploys once it is released", async () => {
