@@ -8,7 +8,9 @@ import * as backup from "./backup.js";
 import * as build from "./build.js";
 import * as certs from "./certs.js";
 import * as deploy from "./deploy.js";
+import * as exec from "./exec.js";
 import * as lock from "./lock.js";
+import * as logs from "./logs.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
@@ -16,6 +18,7 @@ import * as releases from "./releases.js";
 import * as remove from "./remove.js";
 import * as render from "./render.js";
 import * as rollback from "./rollback.js";
+import * as status from "./status.js";
 import * as validate from "./validate.js";
 
 export const commandModules = [
@@ -23,13 +26,16 @@ export const commandModules = [
   build,
   certs,
   deploy,
+  exec,
   lock,
+  logs,
   plan,
   playbook,
   releases,
   remove,
   render,
   rollback,
+  status,
   validate,
 ];
 
