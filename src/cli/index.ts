@@ -7,8 +7,10 @@ import { CliRun } from "./_run.js";
 import * as backup from "./backup.js";
 import * as build from "./build.js";
 import * as certs from "./certs.js";
+import * as config from "./config.js";
 import * as deploy from "./deploy.js";
 import * as exec from "./exec.js";
+import * as init from "./init.js";
 import * as lock from "./lock.js";
 import * as logs from "./logs.js";
 import { createProgram, runProgram } from "./main.js";
@@ -25,8 +27,10 @@ export const commandModules = [
   backup,
   build,
   certs,
+  config,
   deploy,
   exec,
+  init,
   lock,
   logs,
   plan,

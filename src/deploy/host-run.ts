@@ -26,6 +26,8 @@ export interface HostRun {
   restoreDb: boolean;
   drainSeconds?: number;
   forceUnlock?: boolean;
+  /** `--lock-wait` in seconds (0 or absent: a held lock fails the host at once). */
+  lockWaitSeconds?: number;
   /** Recorded in the lock (run_id): only this run, or its cleanup after a cancel, releases the lock it took. */
   runId: string;
   /** Every event of the run, already redacted (deploy.ts wraps the caller's onEvent). */
