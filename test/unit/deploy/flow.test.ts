@@ -412,7 +412,7 @@ describe("deploy step runner on one host", () => {
       ),
     );
     const error = await failure(runHost(hostRun(host, await loadConfig(file), calls, events), "10.0.0.1"));
-    expect(error.message).toBe("service web needs secrets that are not set: SECRET_KEY");
+    expect(error.message).toBe("missing secret in the environment: SECRET_KEY (services.web.secrets)");
     expect(stepTrail(events)).toContain("preflight:failed");
     expect(stepTrail(events)).not.toContain("backup:ok");
     expect(calls).toEqual([]);
