@@ -121,6 +121,7 @@ export async function runPlay(
     configVars: { ...(options.config ?? {}), config: options.config ?? {} },
     redactor: options.redactor ?? identityRedactor,
     abort: { set: false },
+    states,
     emit,
   };
   const batches = computeBatches(hosts, play.serial);
