@@ -17,6 +17,7 @@ import {
   checkSystemdInstances,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
+import { checkEnvReferences } from "./env-refs.js";
 import { checkLayout } from "./layout-checks.js";
 import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
 import { checkSwarm } from "./swarm.js";
@@ -44,6 +45,7 @@ export interface CheckedConfig {
       volumes: string[];
       allow_host_paths?: string[];
       depends_on: string[];
+      env?: Record<string, unknown>;
       hosts?: string[];
       accessory?: boolean;
       swarm?: { replicas: number; placement: string[] };
@@ -86,8 +88,8 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkServices,
     checkImageOrBuild,
     checkDependencyCycles,
+    checkEnvReferences,
     checkInventory,
-    checkRuntimePrivilege,
     checkLayout,
     checkProxy,
     checkTls,
@@ -102,6 +104,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkAccessories,
     checkSystemdInstances,
     checkSwarm,
+    checkSwarmPrivilege,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {
@@ -227,17 +230,18 @@ function checkInventory(config: CheckedConfig, issue: Issue, _needService?: Need
 }
 
 /**
- * Runtimes container, compose and swarm drive the docker socket, which is root-equivalent; the privilege helper has no docker
- * verb (docs/security.md), so a helper-mode host would fail at its first docker command: validate says so at the key.
+ * Runtime swarm drives `docker stack deploy` on a manager, which the privilege helper's docker gate does not cover
+ * (it checks container and compose specs only: docs/security.md), so a helper-mode host would fail at its first
+ * stack command: validate says so at the key.
  */
-function checkRuntimePrivilege(config: CheckedConfig, issue: Issue) {
+function checkSwarmPrivilege(config: CheckedConfig, issue: Issue) {
   const { inventory, runtime } = config;
-  if (runtime === "systemd") return;
+  if (runtime !== "swarm") return;
   for (const [name, host] of Object.entries(inventory.hosts)) {
     if ((host.privilege ?? inventory.ssh.privilege) !== "helper") continue;
     issue(
       host.privilege ? ["inventory", "hosts", name, "privilege"] : ["inventory", "ssh", "privilege"],
-      `runtime ${runtime} needs the docker socket, which is root-equivalent, and the privilege helper has no docker verb: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
+      `runtime swarm runs \`docker stack deploy\`, which the privilege helper does not gate: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
       "helper",
     );
   }
