@@ -3,53 +3,12 @@
  * the manager labels the nodes from `swarm.node_labels`, and a second run changes nothing. The swarm is left in place
  * (the deploy tests use it). Run with `flock /tmp/slipway-swarm.lock`.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { stringify } from "yaml";
-import { parseConfigText } from "../../../src/config/load.js";
-import { swarmPlaybookVars } from "../../../src/config/swarm.js";
-import { parsePlaybookFile } from "../../../src/engine/parse/playbook.js";
-import { type RunResult, runPlaybook } from "../../../src/engine/run.js";
-import { inventoryFromSandbox, type SandboxInventoryFile, sshConnect } from "../../../src/engine/ssh.js";
-import { defaultRegistry } from "../../../src/modules/index.js";
-import { INVENTORY_PATH, onTarget } from "../support/sandbox.js";
-
-const NODES = ["t4", "t5", "t6"];
-
-function swarmConfig(sandbox: SandboxInventoryFile) {
-  const hosts = Object.fromEntries(
-    sandbox.targets.filter((t) => NODES.includes(t.name)).map((t) => [t.name, { address: t.host }]),
-  );
-  const text = stringify({
-    app: "swarmdemo",
-    runtime: "swarm",
-    services: { web: { image: "10.213.0.1:5000/swarmdemo-web", port: 8000 } },
-    inventory: { hosts },
-    proxy: { routes: [{ path: "/", service: "web" }] },
-    swarm: { manager: "t4", node_labels: { t4: { db: "true" }, t5: { zone: "b" } } },
-  });
-  return parseConfigText(text, "/tmp/swarm-e2e/slipway.yml");
-}
+import { describe, expect, it } from "vitest";
+import { onTarget } from "../support/sandbox.js";
+import { formSwarm } from "./support.js";
 
 describe("playbooks/swarm.yml on t4..t6", () => {
-  let sandbox: SandboxInventoryFile;
-  const modules = defaultRegistry();
-
-  async function run(): Promise<RunResult> {
-    const { inventory, ssh } = inventoryFromSandbox(sandbox);
-    const config = swarmConfig(sandbox);
-    for (const name of NODES) {
-      const host = inventory.hosts[name];
-      if (host) host.vars = { ...host.vars, ...swarmPlaybookVars(config, name) };
-    }
-    const playbook = parsePlaybookFile("playbooks/swarm.yml", { modules });
-    return runPlaybook(playbook, { inventory, connect: sshConnect(ssh), modules, limit: NODES.join(",") });
-  }
-
-  beforeAll(() => {
-    if (!existsSync(INVENTORY_PATH)) throw new Error("start the sandbox first (npm run sandbox -- up)");
-    sandbox = JSON.parse(readFileSync(INVENTORY_PATH, "utf8")) as SandboxInventoryFile;
-  });
+  const run = formSwarm;
 
   it("forms a three-node swarm with the labels, and converges on a second run", async () => {
     const first = await run();
