@@ -37,6 +37,13 @@ import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from ".
  * the services that host runs (`services.*.hosts`).
  */
 export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
+  // Not the compose runtime by default: a swarm's nodes must not get compose projects behind the user's back.
+  if (config.runtime === "swarm") {
+    throw new UsageError(
+      "runtime swarm: `slipway deploy` and `rollback` do not deploy stacks yet; the cluster set-up does (playbooks/swarm.yml)",
+      { hint: "see docs/swarm.md for what runtime swarm does today; deploy with runtime compose meanwhile" },
+    );
+  }
   const make =
     config.runtime === "systemd" ? systemdRuntime : config.runtime === "container" ? containerRuntime : composeRuntime;
   return (host) => make(configOnHost(config, host.name), host);
