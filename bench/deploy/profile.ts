@@ -34,6 +34,7 @@ for (let i = 0; i < Number(option("deploys", "3")); i++) {
   const run = await timedCommand([
     ...argv,
     "deploy",
+    "-c",
     configPath,
     "--yes",
     "--events",

@@ -7,7 +7,9 @@ import { CliRun } from "./_run.js";
 import * as backup from "./backup.js";
 import * as build from "./build.js";
 import * as certs from "./certs.js";
+import * as config from "./config.js";
 import * as deploy from "./deploy.js";
+import * as init from "./init.js";
 import * as lock from "./lock.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
@@ -22,7 +24,9 @@ export const commandModules = [
   backup,
   build,
   certs,
+  config,
   deploy,
+  init,
   lock,
   plan,
   playbook,

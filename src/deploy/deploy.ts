@@ -5,6 +5,7 @@
 import { detectCommit } from "../build/git_info.js";
 import { resolveHosts, resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
+import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
@@ -153,7 +154,8 @@ async function onEveryHost(
     tallyEvent(tally, event);
     input.sink(redactor.redactValue(event));
   };
-  let base: BaseRun = { ...input, sink };
+  // One run_once scope for the run: a hook's run-once task runs on one host of all batches.
+  let base: BaseRun = { ...input, sink, once: new RunOnce() };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
   const pool = new ConnectionPool({ redactor });
@@ -318,6 +320,7 @@ function sharedRun(options: DeployOptions | RollbackOptions, sink: DeployEventSi
     restoreDb: options.restoreDb ?? false,
     drainSeconds: options.drainSeconds,
     forceUnlock: options.forceUnlock,
+    lockWaitSeconds: options.lockWaitSeconds,
     runId: options.runId ?? newRunId(),
     redactor: options.redactor,
     sink,

@@ -8,6 +8,7 @@ import type { HostFacts, RemoteHost } from "../remote/types.js";
 import { evalCondition, renderDeep, renderString } from "./expr/template.js";
 import { runModuleTask } from "./module-task.js";
 import type { ModuleRegistry } from "./registry.js";
+import { followerOutcome, type OnceResult, type RunOnce } from "./run-once.js";
 import { buildScope, DataLayer } from "./scope.js";
 import type { ModuleTask, Play, Redactor, Task, TaskCommon, TaskOutcome } from "./types.js";
 
@@ -47,13 +48,15 @@ export interface PlayContext {
   redactor: Redactor;
   /** Set when a host fails in an any_errors_fatal play: every host stops before its next task. */
   abort: { set: boolean };
+  /** The scope of `run_once` tasks (one batch of a playbook; a whole deploy for its hooks). */
+  once: RunOnce;
   emit(outcome: TaskOutcome): void;
 }
 
 /** What a task takes from the blocks around it: the same keywords a task has, plus whether a rescue waits. */
 type Inherited = Pick<
   TaskCommon,
-  "when" | "tags" | "become" | "becomeUser" | "checkMode" | "noLog" | "diff" | "ignoreErrors" | "vars"
+  "when" | "tags" | "become" | "becomeUser" | "checkMode" | "noLog" | "diff" | "ignoreErrors" | "vars" | "runOnce"
 > & {
   /** Inside a block that has a rescue: a failure here will be rescued. */
   rescuable?: boolean;
@@ -134,6 +137,7 @@ export class HostRun {
       noLog: task.noLog || inherited.noLog,
       diff: task.diff ?? inherited.diff,
       ignoreErrors: task.ignoreErrors || inherited.ignoreErrors,
+      runOnce: task.runOnce ?? inherited.runOnce,
       vars: { ...inherited.vars, ...task.vars },
       rescuable: inherited.rescuable,
     };
@@ -205,6 +209,43 @@ export class HostRun {
   private async runModule(task: ModuleTask, inherited: Inherited, handler: boolean): Promise<Flow> {
     const merged = this.inherit(inherited, { ...task, when: [] });
     if (!handler && !this.selectedByTags(merged.tags)) return "ok";
+    if (!merged.runOnce || handler) return this.runModuleHere(task, merged, handler);
+    const check = merged.checkMode ?? this.ctx.check;
+    const claim = this.ctx.once.claim(`${posText(task)} ${task.where}${check ? " check" : ""}`);
+    if ("wait" in claim) return this.followOnce(task, merged, await claim.wait);
+    let result: OnceResult = { host: this.state.name, status: "failed", msg: "the run-once task did not finish" };
+    const record = (outcome: TaskOutcome) => {
+      result = { host: this.state.name, status: outcome.status, msg: outcome.msg };
+      if (task.register) result.registered = this.state.hostFacts[task.register];
+    };
+    try {
+      return await this.runModuleHere(task, merged, handler, record);
+    } finally {
+      claim.run(result);
+    }
+  }
+
+  /** Another host ran this run-once task: take its registered value and its outcome (a failure fails here too). */
+  private followOnce(task: ModuleTask, merged: Inherited, result: OnceResult): Flow {
+    if (task.register && result.registered !== undefined) this.state.hostFacts[task.register] = result.registered;
+    const scope = this.scope(merged, task);
+    const outcome: TaskOutcome = {
+      host: this.state.name,
+      task: displayName(task.name, scope) ?? task.module,
+      where: task.where,
+      pos: posText(task),
+      ...followerOutcome(result),
+      durationMs: 0,
+    };
+    return this.finish(outcome, merged);
+  }
+
+  private async runModuleHere(
+    task: ModuleTask,
+    merged: Inherited,
+    handler: boolean,
+    record?: (outcome: TaskOutcome) => void,
+  ): Promise<Flow> {
     const started = performance.now();
     const scope = this.scope(merged, task);
     const check = merged.checkMode ?? this.ctx.check;
@@ -247,6 +288,7 @@ export class HostRun {
       noLog: merged.noLog,
     };
     if (result.status === "unreachable") this.state.unreachable = true;
+    record?.(outcome);
     return this.finish(outcome, merged);
   }
 

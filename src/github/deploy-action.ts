@@ -65,6 +65,7 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
       images: ctx.inputs.images,
       versionEnv: ctx.inputs.versionEnv,
       forceUnlock: ctx.inputs.forceUnlock,
+      lockWaitSeconds: ctx.inputs.lockWaitSeconds,
       actor: ctx.env.GITHUB_ACTOR ?? "github-actions",
       runId,
       secrets,

@@ -84,7 +84,6 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkImageOrBuild,
     checkDependencyCycles,
     checkInventory,
-    checkRuntimePrivilege,
     checkLayout,
     checkProxy,
     checkTls,
@@ -219,23 +218,6 @@ function checkInventory(config: CheckedConfig, issue: Issue, _needService?: Need
     names?.forEach((ref, i) => {
       if (!known(ref)) issue([...path, i], "expected a host or group of the inventory (or `all`)", ref);
     });
-  }
-}
-
-/**
- * Runtimes container and compose drive the docker socket, which is root-equivalent; the privilege helper has no docker
- * verb (docs/security.md), so a helper-mode host would fail at its first docker command: validate says so at the key.
- */
-function checkRuntimePrivilege(config: CheckedConfig, issue: Issue) {
-  const { inventory, runtime } = config;
-  if (runtime !== "container" && runtime !== "compose") return;
-  for (const [name, host] of Object.entries(inventory.hosts)) {
-    if ((host.privilege ?? inventory.ssh.privilege) !== "helper") continue;
-    issue(
-      host.privilege ? ["inventory", "hosts", name, "privilege"] : ["inventory", "ssh", "privilege"],
-      `runtime ${runtime} needs the docker socket, which is root-equivalent, and the privilege helper has no docker verb: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
-      "helper",
-    );
   }
 }
 
