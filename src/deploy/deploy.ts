@@ -137,6 +137,9 @@ function failedHost(name: string): HostResult {
   return { name, status: "failed", error: "not prepared" };
 }
 
+/** What a run may learn on the runner while its hosts connect (a deploy's commit and release id). */
+type LateIdentity = Promise<Partial<Pick<BaseRun, "commit" | "releaseId">>>;
+
 async function onEveryHost(
   config: SlipwayConfig,
   limit: string[] | undefined,
@@ -144,6 +147,7 @@ async function onEveryHost(
   input: BaseRun,
   perHost: PerHost | null,
   confirm?: Confirm,
+  late: LateIdentity = Promise.resolve({}),
 ): Promise<DeployResult> {
   const started = Date.now();
   // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
@@ -165,7 +169,10 @@ async function onEveryHost(
   try {
     const chosen = chosenHosts(config, limit);
     if (split) requireWholeLayout(resolveHosts(config), chosen);
-    const connected = await connectAll(config, chosen, pool);
+    // Connecting waits on the network; the runner's own look-up (git) runs meanwhile.
+    const [connected, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
+    base = { ...base, ...identity };
+    release = base.releaseId;
     const down = split ? unreachableLayout(connected) : null;
     if (down) {
       const results = down.map((h) => hostEnd(base, h));
@@ -248,9 +255,14 @@ function hostEnd(base: BaseRun, result: HostResult): HostResult {
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { config } = options;
-  const commit = options.commit ?? (await detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local"));
-  const id = options.releaseId ?? releaseId(commit, new Date());
-  if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+  if (options.releaseId !== undefined && !isReleaseId(options.releaseId)) {
+    throw releaseIdError(options.releaseId, "--release-id");
+  }
+  // One `git rev-parse` (unless given): awaited here only when images are built, else while the hosts connect.
+  const commitOf =
+    options.commit !== undefined
+      ? Promise.resolve(options.commit)
+      : detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local");
   checkDeployHooks(config);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
@@ -259,13 +271,20 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     options.images ??
     (config.runtime !== "systemd" && !options.check
       ? await buildForDeploy(config, {
-          commit,
+          commit: await commitOf,
           releaseDir: options.releaseDir,
           insecure: options.insecureRegistry ?? config.image.insecure,
           secrets: options.secrets ?? resolveSecrets(config).values,
           report,
         })
       : {});
+  const identity = commitOf.then((commit) => {
+    const id = options.releaseId ?? releaseId(commit, new Date());
+    if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+    return { commit, releaseId: id };
+  });
+  // Settled by onEveryHost; a rejection here is not "unhandled" meanwhile.
+  identity.catch(() => undefined);
   return withInterrupts((interrupt) =>
     onEveryHost(
       config,
@@ -274,14 +293,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       {
         ...sharedRun(options, sink, interrupt),
         kind: "deploy",
-        releaseId: id,
-        commit,
+        // Set once the commit is known (identity), before anything is planned.
+        releaseId: "",
+        commit: "",
         env: options.versionEnv ?? {},
         images,
         releaseDir: options.releaseDir,
       },
       null,
       options.confirm,
+      identity,
     ),
   );
 }
