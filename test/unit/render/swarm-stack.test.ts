@@ -40,7 +40,7 @@ describe("swarm stack file", () => {
         api: {
           image: digest("api"),
           ports: [{ target: 5001, published: 15001, protocol: "tcp", mode: "host" }],
-          environment: ["MODE=x$$y", "SLIPWAY_COLOR=green"],
+          environment: ["PORT=5001", "MODE=x$$y", "SLIPWAY_COLOR=green"],
           deploy: {
             mode: "replicated",
             replicas: 2,
