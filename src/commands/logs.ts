@@ -79,7 +79,7 @@ export function inReleaseArgv(envFile: string, dir: string, user: string, argv: 
   return [
     "sh",
     "-c",
-    'set -a; . "$1" || exit 126; set +a; cd "$2" || exit 126; u=$3; shift 3; exec runuser -u "$u" -- "$@"',
+    '[ -r "$1" ] || exit 126; set -a; . "$1"; set +a; cd "$2" || exit 126; u=$3; shift 3; exec runuser -u "$u" -- "$@"',
     "sh",
     envFile,
     dir,

@@ -150,12 +150,12 @@ describe("status, logs, exec (harvest on t1)", () => {
       });
     });
     await firstLine;
-    const running = await host.exec(["pgrep", "-f", `journalctl.*${APP}-`], { check: false });
+    const running = await host.exec(["pgrep", "-f", `[j]ournalctl.*${APP}-`], { check: false });
     expect(running.code).toBe(0);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGINT");
     expect(await exited).toBe(130);
-    const left = await host.exec(["pgrep", "-f", `journalctl.*${APP}-`], { check: false });
+    const left = await host.exec(["pgrep", "-f", `[j]ournalctl.*${APP}-`], { check: false });
     expect(left.code).toBe(1);
   }, 60_000);
 

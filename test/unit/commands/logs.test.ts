@@ -67,7 +67,7 @@ describe("logs and exec builders", () => {
     expect(inReleaseArgv("/opt/a/env/web-blue.env", "/opt/a/colors/blue/web", "app-a", ["python", "-V"])).toEqual([
       "sh",
       "-c",
-      'set -a; . "$1" || exit 126; set +a; cd "$2" || exit 126; u=$3; shift 3; exec runuser -u "$u" -- "$@"',
+      '[ -r "$1" ] || exit 126; set -a; . "$1"; set +a; cd "$2" || exit 126; u=$3; shift 3; exec runuser -u "$u" -- "$@"',
       "sh",
       "/opt/a/env/web-blue.env",
       "/opt/a/colors/blue/web",
