@@ -33,3 +33,19 @@ export function swarmNodes(config: Pick<SlipwayConfig, "swarm" | "inventory">): 
   }));
   return [...nodes.filter((n) => n.role === "manager"), ...nodes.filter((n) => n.role === "worker")];
 }
+
+/**
+ * playbooks/swarm.yml's inputs for one host: the manager's name and address, this host's role and address, and every
+ * node with its labels (`slipway_swarm_*`).
+ */
+export function swarmPlaybookVars(config: Pick<SlipwayConfig, "swarm" | "inventory">, host: string) {
+  const nodes = swarmNodes(config);
+  const self = nodes.find((n) => n.name === host);
+  return {
+    slipway_swarm_manager: nodes[0]?.name,
+    slipway_swarm_manager_address: nodes[0]?.address,
+    slipway_swarm_role: self?.role,
+    slipway_swarm_address: self?.address,
+    slipway_swarm_nodes: nodes,
+  };
+}

@@ -3,7 +3,13 @@
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
 import { detectCommit } from "../build/git_info.js";
-import { resolveHosts, resolveSecrets, type SlipwayConfig } from "../config/index.js";
+import {
+  MissingSecretsError,
+  missingRunSecrets,
+  resolveHosts,
+  resolveSecrets,
+  type SlipwayConfig,
+} from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
@@ -31,6 +37,13 @@ import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from ".
  * the services that host runs (`services.*.hosts`).
  */
 export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
+  // Not the compose runtime by default: a swarm's nodes must not get compose projects behind the user's back.
+  if (config.runtime === "swarm") {
+    throw new UsageError(
+      "runtime swarm: `slipway deploy` and `rollback` do not deploy stacks yet; the cluster set-up does (playbooks/swarm.yml)",
+      { hint: "see docs/swarm.md for what runtime swarm does today; deploy with runtime compose meanwhile" },
+    );
+  }
   const make =
     config.runtime === "systemd" ? systemdRuntime : config.runtime === "container" ? containerRuntime : composeRuntime;
   return (host) => make(configOnHost(config, host.name), host);
@@ -264,6 +277,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       ? Promise.resolve(options.commit)
       : detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local");
   checkDeployHooks(config);
+  // Every unset secret at once, before an image is built and pushed for a deploy that cannot run.
+  const missing = missingRunSecrets(config, options.secrets ?? resolveSecrets(config).values);
+  if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
   // Runtime container: images built on the runner (unless the caller has them), then pulled or streamed (image.delivery).

@@ -1,5 +1,6 @@
 /** Runtime swarm's config (src/config/schema/swarm.ts, src/config/swarm.ts): sections, pinned stateful services, nodes. */
 import { describe, expect, it } from "vitest";
+import { firewallPorts } from "../../../src/config/firewall.js";
 import { swarmManager, swarmNodes } from "../../../src/config/swarm.js";
 import { configWith } from "../render/from-config/config.js";
 
@@ -98,6 +99,13 @@ describe("runtime swarm config", () => {
       { name: "b", address: "10.213.0.12", role: "manager", labels: {} },
       { name: "a", address: "10.213.0.11", role: "worker", labels: { db: "true" } },
       { name: "lb", address: "10.213.0.13", role: "worker", labels: {} },
+    ]);
+  });
+
+  it("opens the cluster's ports and the host-mode ports to the other nodes only", () => {
+    expect(firewallPorts(swarmConfig(), "a").upstreamRules).toEqual([
+      "ip saddr { 10.213.0.12, 10.213.0.13 } meta l4proto tcp accept",
+      "ip saddr { 10.213.0.12, 10.213.0.13 } udp dport { 7946, 4789 } accept",
     ]);
   });
 });
