@@ -3,8 +3,8 @@
  * rule is the privilege helper and who is in no docker group, deploys harvest (runtime systemd, the socket switch,
  * TLS from pebble): first deploy, the certificate, an update with a backup (verified over HTTPS), rollback with the
  * database restored. Nothing here uses the sandbox's NOPASSWD `deploy` user but set-up, clean-up and reading what is on
- * the host. Runtimes container and compose are refused in helper mode by validate (the docker socket is root):
- * test/fixtures/config/invalid/helper-privilege-container.yml.
+ * the host. Runtimes container and compose in helper mode (through the helper's docker gate), on a fresh target:
+ * helper-runtimes.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureCertificates } from "../../../src/certs/index.js";
