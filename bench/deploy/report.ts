@@ -1,9 +1,10 @@
 /**
- * Prints bench/results/deploy.json as the markdown tables of bench/README.md (so the tables are never typed by hand):
+ * Prints bench/results/deploy.json as the markdown tables of bench/README.md (so the tables are never typed by hand);
+ * `--write` puts them into bench/README.md between its two report markers instead (what bench/deploy/all.sh does):
  *
- *   npx tsx bench/deploy/report.ts
+ *   npx tsx bench/deploy/report.ts [--write]
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 interface Side {
   wallMs: number | null;
@@ -23,6 +24,8 @@ interface Run {
 }
 interface PhaseResult {
   appBootMs: number;
+  date?: string;
+  slipwayCommit?: string;
   machine: { loadAverage: { start: number[]; end: number[] } };
   summary: { slipway: Side; ansible: Side };
   ratios: Array<{ round: number; slipwayMs: number; ansibleMs: number; ratio: number }>;
@@ -42,6 +45,9 @@ interface Scale {
 
 const results = JSON.parse(readFileSync("bench/results/deploy.json", "utf8")) as { scales: Record<string, Scale> };
 const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? "-" : (ms / 1000).toFixed(1));
+const out: string[] = [];
+// The tables are collected, then printed or written into the README (`--write`).
+const console = { log: (text: string) => out.push(text) };
 const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
 
 const one = results.scales["1"];
@@ -96,12 +102,25 @@ if (one) {
 }
 
 console.log("\nPairs (Ansible wall / Slipway wall, each pair back to back):\n");
-console.log(row(["targets", "phase", "round", "Slipway s", "Ansible s", "ratio", "load avg (1 min) start-end"]));
-console.log(row(Array(7).fill("---")));
+console.log(
+  row([
+    "targets",
+    "phase",
+    "round",
+    "Slipway s",
+    "Ansible s",
+    "ratio",
+    "load avg (1 min) start-end",
+    "run (commit, date)",
+  ]),
+);
+console.log(row(Array(8).fill("---")));
 for (const [n, scale] of Object.entries(results.scales)) {
   for (const [phase, r] of Object.entries(scale.phases)) {
     const la = `${r.machine.loadAverage.start[0]}-${r.machine.loadAverage.end[0]}`;
-    for (const p of r.ratios) console.log(row([n, phase, p.round, s(p.slipwayMs), s(p.ansibleMs), `${p.ratio}x`, la]));
+    const run = `${r.slipwayCommit ?? "?"}, ${r.date?.slice(0, 16) ?? "?"}`;
+    for (const p of r.ratios)
+      console.log(row([n, phase, p.round, s(p.slipwayMs), s(p.ansibleMs), `${p.ratio}x`, la, run]));
   }
 }
 
@@ -144,4 +163,79 @@ for (const [n, scale] of Object.entries(results.scales)) {
   }
 }
 const boot = one?.phases.good?.appBootMs;
-if (boot !== undefined) console.log(`\nApp boot (docker run to first healthy answer, under load, t1): ${s(boot)} s`);
+if (boot !== undefined)
+  console.log(`\nApp boot (docker run to first healthy answer, under load, first target): ${s(boot)} s`);
+
+console.log(
+  "\nAgainst issue 15's \"Done when\" (from the JSON above; cells may come from different runs: see each pair's commit, date and load):\n",
+);
+console.log(row(["target", "measured", "met?"]));
+console.log(row(Array(3).fill("---")));
+const yes = (ok: boolean | null) => (ok === null ? "not measured" : ok ? "yes" : "no");
+const failures = (phase: string) => {
+  const x = one?.phases[phase]?.summary.slipway;
+  return x ? { text: `${x.failedAnswers} failed, ${x.connectionErrors} conn. errors in ${x.requests}`, x } : null;
+};
+const good = failures("good");
+console.log(
+  row([
+    "good release: 0 failed answers, 0 connection errors, >= 20,000 requests (1 target)",
+    good?.text ?? "-",
+    yes(good ? good.x.failedAnswers === 0 && good.x.connectionErrors === 0 && good.x.requests >= 20000 : null),
+  ]),
+);
+for (const phase of ["unhealthy", "after-switch", "rollback"]) {
+  const f = failures(phase);
+  console.log(row([`${phase}: 0 failed answers (1 target)`, f?.text ?? "-", yes(f ? f.x.failedAnswers === 0 : null)]));
+}
+const serving = one?.phases.good;
+const servingRuns = serving?.runs.filter((x) => x.tool === "slipway" && x.toServingMs !== null) ?? [];
+const limit = serving ? serving.appBootMs + 1000 : null;
+console.log(
+  row([
+    "command start to new version serving <= app boot + 1.0 s (1 target)",
+    serving ? `${servingRuns.map((x) => s(x.toServingMs)).join(", ")} s; limit ${s(limit)} s` : "-",
+    yes(serving && limit !== null ? servingRuns.every((x) => (x.toServingMs as number) <= limit) : null),
+  ]),
+);
+const allPairs = Object.entries(results.scales).flatMap(([n, scale]) =>
+  Object.entries(scale.phases).flatMap(([phase, r]) => r.ratios.map((p) => ({ n, phase, ...p }))),
+);
+console.log(
+  row([
+    ">= 5x Ansible's wall time at equal settings, pair by pair",
+    allPairs.map((p) => `${p.n}/${p.phase}/${p.round}: ${p.ratio}x`).join(", ") || "-",
+    yes(allPairs.length ? allPairs.every((p) => p.ratio >= 5) : null),
+  ]),
+);
+const wallOf = (n: string) => results.scales[n]?.phases.good?.summary.slipway.wallMs ?? null;
+const [w1, w8] = [wallOf("1"), wallOf("8")];
+console.log(
+  row([
+    "8 targets <= 1.3x the wall time of 1 (good release)",
+    w1 && w8 ? `${s(w8)} s / ${s(w1)} s = ${(w8 / w1).toFixed(2)}x` : "-",
+    yes(w1 && w8 ? w8 / w1 <= 1.3 : null),
+  ]),
+);
+const re2 = results.scales["2"]?.phases.redeploy;
+const re2Runs = re2?.runs.filter((x) => x.tool === "slipway") ?? [];
+console.log(
+  row([
+    "re-deploy of the live release <= 1.5 s on 2 hosts, changes nothing",
+    re2Runs.map((x) => `${s(x.wallMs)} s, changed nothing: ${x.changedNothing}`).join("; ") || "-",
+    yes(re2Runs.length ? re2Runs.every((x) => x.wallMs <= 1500 && x.changedNothing === true) : null),
+  ]),
+);
+
+const README = "bench/README.md";
+const START = "<!-- deploy tables: generated by bench/deploy/report.ts --write from bench/results/deploy.json -->";
+const END = "<!-- end of deploy tables -->";
+const tables = out.join("\n");
+if (process.argv.includes("--write")) {
+  const readme = readFileSync(README, "utf8");
+  const from = readme.indexOf(START);
+  const to = readme.indexOf(END);
+  if (from < 0 || to < from) throw new Error(`${README}: the report markers are missing (${START} ... ${END})`);
+  writeFileSync(README, `${readme.slice(0, from + START.length)}\n\n${tables}\n\n${readme.slice(to)}`);
+  process.stdout.write(`bench/deploy/report.ts: wrote the tables into ${README}\n`);
+} else process.stdout.write(`${tables}\n`);

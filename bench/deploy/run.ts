@@ -40,6 +40,19 @@ const cliKind = option("cli", "bundle") as "bundle" | "source";
 for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--phases: unknown phase ${p} (${PHASES.join(", ")})`);
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+/**
+ * Which Slipway ran, read before anything is measured: `SLIPWAY_COMMIT` when set, else `git rev-parse`; a checkout
+ * without .git (a copy of the tree) still writes its figures, marked "unknown".
+ */
+function slipwayCommitOf(): string {
+  if (process.env.SLIPWAY_COMMIT) return process.env.SLIPWAY_COMMIT;
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: "pipe" }).trim();
+  } catch {
+    return "unknown (no .git; set SLIPWAY_COMMIT)";
+  }
+}
+const slipwayCommit = slipwayCommitOf();
 const loadAtStart = loadavg().map(round2);
 const sandbox = loadSandbox();
 const targets = hostNames.length
@@ -178,7 +191,7 @@ const phaseResults = Object.fromEntries(
         rounds,
         slipwayCli: cliKind,
         // Which Slipway ran: phases of one scale may come from runs on different commits.
-        slipwayCommit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim(),
+        slipwayCommit,
         machine,
         load,
         appBootMs: bootMs,

@@ -71,12 +71,13 @@ export function useCli(argv: string[]): void {
 }
 const cli = () => cliArgv;
 
-/** `slipway deploy CONFIG --yes --image backend=IMAGE --version-env APP_VERSION=.. [--version-env BROKEN=..]`. */
+/** `slipway deploy -c CONFIG --yes --image backend=IMAGE --version-env APP_VERSION=.. [--version-env BROKEN=..]`. */
 export function slipwayDeploy(configPath: string, image: string, release: Release): Promise<CommandRun> {
   const env = [`APP_VERSION=${release.version}`, ...(release.broken ? [`BROKEN=${release.broken}`] : [])];
   return timedCommand([
     ...cli(),
     "deploy",
+    "-c",
     configPath,
     "--yes",
     "--image",
@@ -85,7 +86,7 @@ export function slipwayDeploy(configPath: string, image: string, release: Releas
   ]);
 }
 
-/** `slipway rollback CONFIG --yes`: back to the release before the live one. */
+/** `slipway rollback -c CONFIG --yes`: back to the release before the live one. */
 export function slipwayRollback(configPath: string): Promise<CommandRun> {
-  return timedCommand([...cli(), "rollback", configPath, "--yes"]);
+  return timedCommand([...cli(), "rollback", "-c", configPath, "--yes"]);
 }

@@ -91,6 +91,22 @@ export function extraVarsOption(command: Command): Command {
   return command.option("-e, --extra-vars <vars>", "key=value, JSON or @file (repeatable)", collect);
 }
 
+/**
+ * `--lock-wait DURATION` ("30s", "5m"): seconds to wait for a deploy lock another run holds. Throws UsageError for
+ * a value without a unit.
+ */
+export function lockWaitSeconds(value: string | undefined, flag = "--lock-wait"): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  if (!match?.[1] || !match[2]) {
+    throw new UsageError(`${flag} ${value}: expected a duration like "30s", "5m" or "1h"`, {
+      hint: `e.g. ${flag} 10m (wait up to ten minutes for the deploy holding the lock)`,
+    });
+  }
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  return Math.ceil(Number(match[1]) * (unit[match[2]] ?? 1));
+}
+
 /** `-y/--yes`: do not ask before acting. */
 export function yesOption(
   command: Command,

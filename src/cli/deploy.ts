@@ -20,6 +20,7 @@ import {
   eventsOption,
   jsonOption,
   limitOption,
+  lockWaitSeconds,
   yesOption,
 } from "./_options.js";
 import type { CliRun } from "./_run.js";
@@ -37,6 +38,7 @@ export interface DeployFlags extends ConfigFlags {
   image: string[];
   insecureRegistry?: boolean;
   forceUnlock?: boolean;
+  lockWait?: string;
   json?: boolean;
   events?: boolean;
   detailedExitcode?: boolean;
@@ -86,6 +88,7 @@ export function deployOptionsFromFlags(config: SlipwayConfig, flags: DeployFlags
     ...(images ? { images } : {}),
     ...(flags.insecureRegistry ? { insecureRegistry: true } : {}),
     ...(flags.forceUnlock ? { forceUnlock: true } : {}),
+    ...(flags.lockWait !== undefined ? { lockWaitSeconds: lockWaitSeconds(flags.lockWait) } : {}),
   };
 }
 
@@ -155,6 +158,7 @@ export function runOptions(command: Command): Command {
   limitOption(command);
   checkOption(command, "print the plan only, change nothing");
   command.option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing");
+  command.option("--lock-wait <duration>", "wait up to this long (30s, 10m) for a lock another run holds, saying who");
   yesOption(command);
   jsonOption(command);
   eventsOption(command);

@@ -4,7 +4,7 @@ import { loadConfig } from "../config/index.js";
 import { rollback } from "../deploy/index.js";
 import { UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
-import { type ConfigFlags, configFile } from "./_options.js";
+import { type ConfigFlags, configFile, lockWaitSeconds } from "./_options.js";
 import type { CliRun } from "./_run.js";
 import { planAskRun, runOptions } from "./deploy.js";
 import { runSink } from "./deploy-events.js";
@@ -17,6 +17,7 @@ interface RollbackFlags extends ConfigFlags {
   yes?: boolean;
   check?: boolean;
   forceUnlock?: boolean;
+  lockWait?: string;
   events?: boolean;
   json?: boolean;
   detailedExitcode?: boolean;
@@ -50,6 +51,7 @@ export function register(program: Command, run: CliRun): void {
       restoreDb: flags.restoreDb,
       drainSeconds: drainSeconds(flags.drain),
       forceUnlock: flags.forceUnlock,
+      lockWaitSeconds: lockWaitSeconds(flags.lockWait),
       onEvent: progress.sink,
       redactor: run.redactor,
       runId: newRunId(),

@@ -116,8 +116,11 @@ export function containerStateArgv(name: string): string[] {
 
 /** The last `lines` of a container's output, stderr merged into stdout. */
 export function containerLogsArgv(name: string, lines: number): string[] {
-  return ["sh", "-c", 'docker logs --tail "$1" -- "$2" 2>&1', "sh", String(lines), name];
+  return ["sh", "-c", CONTAINER_LOGS, "sh", String(lines), name];
 }
+
+/** `sh -c` script of containerLogsArgv: `$1` lines of container `$2`, stderr merged. */
+export const CONTAINER_LOGS = 'docker logs --tail "$1" -- "$2" 2>&1';
 
 /** Runs a tool inside a container (`docker exec -i`, stdin kept), as `runAs` and with `env` when given. */
 export function execInContainerPrefix(container: string, runAs?: string, env: readonly string[] = []): string[] {
@@ -130,9 +133,12 @@ export function volumeMountpointArgv(volume: string): string[] {
 
 /** Exit 0 when `inner` (relative to the volume root) exists inside the docker volume. */
 export function volumeHasPathArgv(volume: string, inner: string): string[] {
-  const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
-  return ["sh", "-c", script, "sh", volume, inner];
+  return ["sh", "-c", VOLUME_HAS_PATH, "sh", volume, inner];
 }
+
+/** `sh -c` script of volumeHasPathArgv: exit 0 when `$2` exists in volume `$1`. */
+export const VOLUME_HAS_PATH =
+  'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
 
 export function removeVolumesArgv(volumes: readonly string[]): string[] {
   return ["docker", "volume", "rm", "--force", "--", ...volumes];

@@ -1,5 +1,6 @@
 /**
- * slipway.yml `hooks.before_switch` / `hooks.after_switch` during a deploy. The tasks run through the engine (the same
+ * slipway.yml `hooks.*` during a deploy: before_switch / after_switch around the switch, on_failure after a failed
+ * host's undo, on_rollback after a rollback. The tasks run through the engine (the same
  * parser and modules as `slipway run`): the hook point's tasks parsed from the config (engine parseHookPoint) and run
  * on the host's already-open connection (engine runTasks: no second SSH session). The deploy flow decides what a
  * failure means.
@@ -9,6 +10,7 @@ import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { hooksFromConfig } from "../engine/parse/hooks.js";
 import { parseHookPoint } from "../engine/parse/playbook.js";
 import { formatOutcome } from "../engine/reporter.js";
+import type { RunOnce } from "../engine/run-once.js";
 import { runTasks } from "../engine/run-tasks.js";
 import type { Task, TaskOutcome } from "../engine/types.js";
 import { SlipwayError } from "../errors.js";
@@ -16,7 +18,17 @@ import { defaultRegistry } from "../modules/index.js";
 import { Redactor } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 
-export type DeployHookName = "before_switch" | "after_switch";
+export type DeployHookName = "before_switch" | "after_switch" | "on_failure" | "on_rollback";
+
+export const DEPLOY_HOOKS: readonly DeployHookName[] = ["before_switch", "after_switch", "on_failure", "on_rollback"];
+
+/** `SLIPWAY_OUTCOME` at each hook point: what the run has done so far. */
+const OUTCOME: Record<DeployHookName, string> = {
+  before_switch: "deploying",
+  after_switch: "deployed",
+  on_failure: "failed",
+  on_rollback: "rolled_back",
+};
 
 export interface HookVarsInput {
   releaseId: string;
@@ -24,15 +36,25 @@ export interface HookVarsInput {
   color: Color;
   /** The color live before this deploy (null on a first deploy). */
   previousColor: Color | null;
+  /** The release live before this run (null on a first deploy). */
+  previousRelease: string | null;
+  hook: DeployHookName;
   check: boolean;
 }
 
-/** Variables a hook task sees besides `config.*`: `slipway.*` and `deploy_dir`. */
+/**
+ * Variables a hook task sees besides `config.*`: `slipway.*`, `deploy_dir` and SLIPWAY_RELEASE, SLIPWAY_COLOR,
+ * SLIPWAY_PREVIOUS_RELEASE (empty on a first deploy), SLIPWAY_OUTCOME (deploying, deployed, failed, rolled_back).
+ */
 export function hookVars(config: SlipwayConfig, input: HookVarsInput): Record<string, unknown> {
   const ports = (color: Color) =>
     Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, colorPort(service, color)]));
   return {
     deploy_dir: config.deploy_dir,
+    SLIPWAY_RELEASE: input.releaseId,
+    SLIPWAY_COLOR: input.color,
+    SLIPWAY_PREVIOUS_RELEASE: input.previousRelease ?? "",
+    SLIPWAY_OUTCOME: OUTCOME[input.hook],
     slipway: {
       app: config.app,
       release: input.releaseId,
@@ -54,7 +76,7 @@ export function hookVars(config: SlipwayConfig, input: HookVarsInput): Record<st
  */
 export function checkDeployHooks(config: SlipwayConfig): string[] {
   const warnings: string[] = [];
-  for (const name of ["before_switch", "after_switch"] as const) {
+  for (const name of DEPLOY_HOOKS) {
     if (hookTaskCount(config, name) > 0) warnings.push(...hookTasks(config, name).warnings);
   }
   return warnings;
@@ -69,9 +91,15 @@ function hookTasks(config: SlipwayConfig, name: DeployHookName): { tasks: Task[]
   });
 }
 
+/** slipway.yml's tasks at each hook point of a deploy (`[]` where none is configured). */
+export function deployHookTasks(config: SlipwayConfig): Record<DeployHookName, readonly unknown[]> {
+  const { before_switch, after_switch, on_failure, on_rollback } = config.hooks;
+  return { before_switch, after_switch, on_failure, on_rollback };
+}
+
 /** Number of tasks slipway.yml puts at this hook point (0: nothing to run). */
 export function hookTaskCount(config: SlipwayConfig, name: DeployHookName): number {
-  return (config.hooks[name] ?? []).length;
+  return (deployHookTasks(config)[name] ?? []).length;
 }
 
 /** The failure that makes a hook fail: the first failed task that was neither rescued nor ignored. */
@@ -97,6 +125,8 @@ export interface RunHookOptions {
   check: boolean;
   secrets: Record<string, string>;
   report: (line: string) => void;
+  /** The run's scope of `run_once` tasks, shared by every host of the deploy. */
+  once?: RunOnce;
 }
 
 /**
@@ -115,6 +145,7 @@ export async function runDeployHook(host: RemoteHost, options: RunHookOptions): 
     check: options.check,
     config: config as unknown as Record<string, unknown>,
     extraVars: options.vars,
+    ...(options.once ? { once: options.once } : {}),
     redactor: new Redactor(Object.values(options.secrets)),
     reporter: {
       outcome: (o) => {

@@ -20,6 +20,7 @@ import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
 import { settleAll } from "./settle.js";
+import { runAfterHook } from "./steps/hooks.js";
 import { hostSteps } from "./steps/index.js";
 import { releaseRecord } from "./steps/record.js";
 import type { FlowState, Step } from "./steps/types.js";
@@ -175,8 +176,13 @@ export async function executeHost({ s, steps, same }: PreparedHost): Promise<Hos
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (outcome.error) {
     await recordFailure(s, outcome);
+    // The hook's own failure goes into the hint: the step's error stays the message.
+    const hookError = run.kind === "deploy" ? await runAfterHook(s, "on_failure") : null;
+    if (hookError) outcome.alwaysErrors.push(hookError);
     throw failureError(s, outcome);
   }
+  const rolledBack = run.kind === "rollback" ? await runAfterHook(s, "on_rollback") : null;
+  if (rolledBack) outcome.alwaysErrors.push(rolledBack);
   const unlock = outcome.alwaysErrors.length > 0 ? `; ${outcome.alwaysErrors.join("; ")}` : "";
   return {
     name: host.name,

@@ -1,5 +1,6 @@
 /** What one host's deploy or rollback is asked to do (built by deploy.ts, run by host-flow.ts). */
 import type { SlipwayConfig } from "../config/index.js";
+import type { RunOnce } from "../engine/run-once.js";
 import type { Redactor } from "../remote/redact.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { DeployEventSink } from "./events.js";
@@ -25,6 +26,8 @@ export interface HostRun {
   restoreDb: boolean;
   drainSeconds?: number;
   forceUnlock?: boolean;
+  /** `--lock-wait` in seconds (0 or absent: a held lock fails the host at once). */
+  lockWaitSeconds?: number;
   /** Recorded in the lock (run_id): only this run, or its cleanup after a cancel, releases the lock it took. */
   runId: string;
   /** Every event of the run, already redacted (deploy.ts wraps the caller's onEvent). */
@@ -35,4 +38,6 @@ export interface HostRun {
   interrupt?: Interrupt;
   /** The load-balancer layout's sync points, shared by every host of the run (absent when hosts are alike). */
   layout?: LayoutSync;
+  /** The scope of the hooks' `run_once` tasks, shared by every host and batch of the run. */
+  once?: RunOnce;
 }

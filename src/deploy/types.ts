@@ -43,6 +43,8 @@ export interface DeployOptions {
   insecureRegistry?: boolean;
   /** Remove a lock another deploy left behind (reported with its holder); without it a held lock fails the host. */
   forceUnlock?: boolean;
+  /** Seconds to wait for a lock another run holds (`--lock-wait`), saying who holds it; default 0: fail at once. */
+  lockWaitSeconds?: number;
   /** Structured progress (events.ts): what the CLI and the Action print and summarise. Default: none. */
   onEvent?: DeployEventSink;
   /**
@@ -74,6 +76,8 @@ export interface RollbackOptions {
   drainSeconds?: number;
   /** Remove a stale deploy lock (reported with its holder). */
   forceUnlock?: boolean;
+  /** As for a deploy: seconds to wait for a held lock. */
+  lockWaitSeconds?: number;
   /** Structured progress (events.ts), as for a deploy. */
   onEvent?: DeployEventSink;
   /** The caller's redactor, as for a deploy. */

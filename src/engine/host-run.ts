@@ -8,6 +8,7 @@ import type { HostFacts, RemoteHost } from "../remote/types.js";
 import { evalCondition, renderDeep, renderString } from "./expr/template.js";
 import { runModuleTask } from "./module-task.js";
 import type { ModuleRegistry } from "./registry.js";
+import { followerOutcome, type OnceResult, type RunOnce } from "./run-once.js";
 import { buildScope, DataLayer } from "./scope.js";
 import type { ModuleTask, Play, Redactor, Task, TaskCommon, TaskOutcome } from "./types.js";
 
@@ -23,6 +24,21 @@ function displayName(name: string | undefined, scope: Record<string, unknown>): 
 
 function posText(task: Task): string {
   return `${task.pos.file}:${task.pos.line}:${task.pos.col}`;
+}
+
+/**
+ * Ansible's `hostvars`: each host's inventory vars and what it registered or set, by inventory name, read when used
+ * (a worker joining a swarm reads the token its manager registered in an earlier play).
+ */
+function hostvarsOf(states: ReadonlyMap<string, HostState> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, state] of states ?? []) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => ({ ...state.inventoryVars, ...state.hostFacts, inventory_hostname: name }),
+    });
+  }
+  return out;
 }
 
 /** State of a host that lives across plays: registered results and set_fact values. */
@@ -47,13 +63,17 @@ export interface PlayContext {
   redactor: Redactor;
   /** Set when a host fails in an any_errors_fatal play: every host stops before its next task. */
   abort: { set: boolean };
+  /** Every host of the run so far, for `hostvars[name]` (another host's vars and registered results). */
+  states?: ReadonlyMap<string, HostState>;
+  /** The scope of `run_once` tasks (one batch of a playbook; a whole deploy for its hooks). */
+  once: RunOnce;
   emit(outcome: TaskOutcome): void;
 }
 
 /** What a task takes from the blocks around it: the same keywords a task has, plus whether a rescue waits. */
 type Inherited = Pick<
   TaskCommon,
-  "when" | "tags" | "become" | "becomeUser" | "checkMode" | "noLog" | "diff" | "ignoreErrors" | "vars"
+  "when" | "tags" | "become" | "becomeUser" | "checkMode" | "noLog" | "diff" | "ignoreErrors" | "vars" | "runOnce"
 > & {
   /** Inside a block that has a rescue: a failure here will be rescued. */
   rescuable?: boolean;
@@ -103,6 +123,7 @@ export class HostRun {
         ansible_check_mode: ctx.check,
         inventory_hostname: state.name,
         play_name: ctx.play.name,
+        hostvars: hostvarsOf(ctx.states),
       },
       ctx.extraVars,
     ]);
@@ -134,6 +155,7 @@ export class HostRun {
       noLog: task.noLog || inherited.noLog,
       diff: task.diff ?? inherited.diff,
       ignoreErrors: task.ignoreErrors || inherited.ignoreErrors,
+      runOnce: task.runOnce ?? inherited.runOnce,
       vars: { ...inherited.vars, ...task.vars },
       rescuable: inherited.rescuable,
     };
@@ -205,6 +227,43 @@ export class HostRun {
   private async runModule(task: ModuleTask, inherited: Inherited, handler: boolean): Promise<Flow> {
     const merged = this.inherit(inherited, { ...task, when: [] });
     if (!handler && !this.selectedByTags(merged.tags)) return "ok";
+    if (!merged.runOnce || handler) return this.runModuleHere(task, merged, handler);
+    const check = merged.checkMode ?? this.ctx.check;
+    const claim = this.ctx.once.claim(`${posText(task)} ${task.where}${check ? " check" : ""}`);
+    if ("wait" in claim) return this.followOnce(task, merged, await claim.wait);
+    let result: OnceResult = { host: this.state.name, status: "failed", msg: "the run-once task did not finish" };
+    const record = (outcome: TaskOutcome) => {
+      result = { host: this.state.name, status: outcome.status, msg: outcome.msg };
+      if (task.register) result.registered = this.state.hostFacts[task.register];
+    };
+    try {
+      return await this.runModuleHere(task, merged, handler, record);
+    } finally {
+      claim.run(result);
+    }
+  }
+
+  /** Another host ran this run-once task: take its registered value and its outcome (a failure fails here too). */
+  private followOnce(task: ModuleTask, merged: Inherited, result: OnceResult): Flow {
+    if (task.register && result.registered !== undefined) this.state.hostFacts[task.register] = result.registered;
+    const scope = this.scope(merged, task);
+    const outcome: TaskOutcome = {
+      host: this.state.name,
+      task: displayName(task.name, scope) ?? task.module,
+      where: task.where,
+      pos: posText(task),
+      ...followerOutcome(result),
+      durationMs: 0,
+    };
+    return this.finish(outcome, merged);
+  }
+
+  private async runModuleHere(
+    task: ModuleTask,
+    merged: Inherited,
+    handler: boolean,
+    record?: (outcome: TaskOutcome) => void,
+  ): Promise<Flow> {
     const started = performance.now();
     const scope = this.scope(merged, task);
     const check = merged.checkMode ?? this.ctx.check;
@@ -247,6 +306,7 @@ export class HostRun {
       noLog: merged.noLog,
     };
     if (result.status === "unreachable") this.state.unreachable = true;
+    record?.(outcome);
     return this.finish(outcome, merged);
   }
 

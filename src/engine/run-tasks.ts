@@ -18,7 +18,10 @@ export interface OpenHost {
 }
 
 export interface RunTasksOptions
-  extends Pick<RunOptions, "modules" | "check" | "diff" | "extraVars" | "config" | "redactor" | "reporter" | "forks"> {
+  extends Pick<
+    RunOptions,
+    "modules" | "check" | "diff" | "extraVars" | "config" | "redactor" | "reporter" | "forks" | "once"
+  > {
   /** The play's name in outcomes and warnings (e.g. `hook before_switch`). */
   name: string;
   /** Gather facts first (`ansible_*`, the deploy dir's state), as a play does by default. Default true. */

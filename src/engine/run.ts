@@ -10,6 +10,7 @@ import { HostRun, type HostState, type PlayContext } from "./host-run.js";
 import { hostVars, type Inventory, type InventoryHost } from "./inventory.js";
 import { recapFor } from "./recap.js";
 import type { ModuleRegistry } from "./registry.js";
+import { RunOnce } from "./run-once.js";
 import {
   type HostRecap,
   identityRedactor,
@@ -46,6 +47,8 @@ export interface RunOptions {
   config?: Record<string, unknown>;
   redactor?: Redactor;
   reporter?: Reporter;
+  /** The scope of `run_once` tasks when the caller shares one across runs (default: one per batch). */
+  once?: RunOnce;
 }
 
 export interface RunResult {
@@ -121,11 +124,15 @@ export async function runPlay(
     configVars: { ...(options.config ?? {}), config: options.config ?? {} },
     redactor: options.redactor ?? identityRedactor,
     abort: { set: false },
+    states,
+    once: options.once ?? new RunOnce(),
     emit,
   };
   const batches = computeBatches(hosts, play.serial);
   for (const [index, batch] of batches.entries()) {
     options.reporter?.batchStart?.(index, batches.length, batch);
+    // Ansible runs a run_once task once per batch; a caller's own scope (the deploy's) spans its batches.
+    if (!options.once) ctx.once = new RunOnce();
     let failed = 0;
     await pool(batch, options.forks ?? 10, async (name) => {
       const state = await prepareHost(name, play, options, states, emit);

@@ -82,6 +82,8 @@ export interface TaskCommon {
   noLog: boolean;
   diff?: boolean;
   ignoreErrors: boolean;
+  /** `run_once`: one host runs it, the others of its scope take its result (run-once.ts). */
+  runOnce?: boolean;
   vars: Record<string, unknown>;
   /** Directory of the file the task came from. */
   baseDir: string;

@@ -18,6 +18,7 @@ export interface EngineRun {
   images?: Record<string, string>;
   versionEnv: Record<string, string>;
   forceUnlock: boolean;
+  lockWaitSeconds?: number;
   /** Who deploys, as the lock holder and releases.json record it. */
   actor: string;
   /** `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}`: the lock owner the post step releases. */
@@ -37,6 +38,7 @@ export const deployEngine: Engine = (run) => {
     restoreDb: run.restoreDb,
     limit: run.limit.length > 0 ? run.limit : undefined,
     forceUnlock: run.forceUnlock,
+    lockWaitSeconds: run.lockWaitSeconds,
     actor: run.actor,
     onEvent: run.onEvent,
     runId: run.runId,

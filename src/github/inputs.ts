@@ -1,9 +1,10 @@
 /** The deploy action's inputs (action.yml), read through a getter so tests need no environment. */
 import { parseImageReference } from "../build/reference.js";
+import { lockWaitSeconds } from "../cli/_options.js";
 import { parseEnvPairs } from "../cli/deploy.js";
 import { SlipwayError } from "../errors.js";
 
-export const COMMANDS = ["deploy", "plan", "rollback", "validate"] as const;
+export const COMMANDS = ["deploy", "plan", "rollback", "validate", "config"] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 export interface ActionInputs {
@@ -19,6 +20,8 @@ export interface ActionInputs {
   /** Extra env for every service of the new release (DeployOptions.versionEnv). */
   versionEnv: Record<string, string>;
   forceUnlock: boolean;
+  /** `lock-wait` ("10m") in seconds: wait for a lock another run holds; absent: fail at once. */
+  lockWaitSeconds?: number;
   sshPrivateKey?: string;
   githubToken?: string;
 }
@@ -39,7 +42,7 @@ export function readInputs(get: InputGetter): ActionInputs {
   if (!COMMANDS.includes(command as ActionCommand)) {
     throw inputError(
       `input command: "${command}" is not one of ${COMMANDS.join(", ")}`,
-      "set `command:` to deploy, plan, rollback or validate",
+      "set `command:` to deploy, plan, rollback, validate or config",
     );
   }
   const release = text("release");
@@ -62,6 +65,7 @@ export function readInputs(get: InputGetter): ActionInputs {
     ...(images ? { images: parseImagesInput(images) } : {}),
     versionEnv: parseEnvPairs(linesOf(text("version-env") ?? ""), "input version-env:", "APP_VERSION=2.0.0"),
     forceUnlock: parseBoolean(text("force-unlock") ?? "false", "force-unlock"),
+    ...(text("lock-wait") ? { lockWaitSeconds: lockWaitSeconds(text("lock-wait"), "input lock-wait:") } : {}),
     sshPrivateKey: key.trim() === "" ? undefined : key.endsWith("\n") ? key : `${key}\n`,
     githubToken: text("github-token"),
   };

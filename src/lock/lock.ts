@@ -55,8 +55,14 @@ export function describeHolder(held: LockHolder | undefined): string {
   return `${held.holder}${commit}${since}`;
 }
 
-export function lockHeldError(hostName: string, path: string, held: LockHolder | undefined): SlipwayError {
-  return new SlipwayError(`deploy lock ${path} is held by ${describeHolder(held)}`, {
+export function lockHeldError(
+  hostName: string,
+  path: string,
+  held: LockHolder | undefined,
+  waitedSeconds = 0,
+): SlipwayError {
+  const waited = waitedSeconds > 0 ? ` (still, after waiting ${waitedSeconds}s: --lock-wait)` : "";
+  return new SlipwayError(`deploy lock ${path} is held by ${describeHolder(held)}${waited}`, {
     host: hostName,
     step: "lock",
     hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock",
@@ -99,6 +105,12 @@ export interface AcquireOptions {
   runId?: string;
   /** Run the lock's commands through sudo (a playbook task with `become`). */
   become?: boolean;
+  /** Seconds to wait for a held lock (`--lock-wait`), saying who holds it, before failing; default 0: fail at once. */
+  waitSeconds?: number;
+  /** Ends the wait early (an interrupted run starts nothing new). */
+  stopped?: () => boolean;
+  /** Milliseconds between attempts while waiting; default 2000 (tests shorten it). */
+  pollMs?: number;
 }
 
 /** The lock's holder record, or undefined when the lock is free. A lock dir without a readable record: holder "(unknown)". */
@@ -123,11 +135,14 @@ export async function acquireLock(
   const become = options.become ?? false;
   const mkdir = () => host.exec(takeLockArgv(path), { check: false, become, step: "lock" });
   let made = await mkdir();
-  if (made.code !== 0) {
+  const waitSeconds = options.force ? 0 : (options.waitSeconds ?? 0);
+  let taken = made.code === 0;
+  if (!taken && waitSeconds > 0) taken = await waitForLock(host, path, mkdir, { ...options, waitSeconds, become });
+  if (!taken) {
     const held = await readHolderOf(host, path, become);
     // A holder that ran on this machine and whose process is gone (killed, crashed) cannot be deploying: stale.
     const dead = held !== undefined && holderAlive(held) === false;
-    if (!options.force && !dead) throw lockHeldError(host.name, path, held);
+    if (!options.force && !dead) throw lockHeldError(host.name, path, held, waitSeconds);
     options.say?.(
       dead
         ? `taking over the stale lock ${path}: its holder ${describeHolder(held)} is no longer running on this machine`
@@ -149,6 +164,40 @@ export async function acquireLock(
     // The directory was just made by this mkdir: no record is there to compare with.
     unconditional: true,
   });
+}
+
+/**
+ * `--lock-wait`: retries the mkdir every `pollMs` until it succeeds, the wait is over, the run is stopped or the holder
+ * is found dead (the caller then takes the stale lock over). Says who holds the lock when the wait starts, when the
+ * holder changes and every 15 s. Returns whether the lock was taken.
+ */
+async function waitForLock(
+  host: RemoteHost,
+  path: string,
+  mkdir: () => Promise<{ code: number | null }>,
+  options: AcquireOptions & { waitSeconds: number; become: boolean },
+): Promise<boolean> {
+  const started = Date.now();
+  const deadline = started + options.waitSeconds * 1000;
+  let said = "";
+  let saidAt = 0;
+  for (;;) {
+    const held = await readHolderOf(host, path, options.become);
+    if (held !== undefined && holderAlive(held) === false) return false;
+    const who = describeHolder(held);
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    if (who !== said || Date.now() - saidAt >= 15_000) {
+      options.say?.(`waiting for the deploy lock ${path} (up to ${left}s more): held by ${who}`);
+      said = who;
+      saidAt = Date.now();
+    }
+    if (Date.now() >= deadline || options.stopped?.()) return false;
+    await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? 2000, Math.max(1, deadline - Date.now()))));
+    if ((await mkdir()).code === 0) {
+      options.say?.(`took the deploy lock ${path} after waiting ${Math.round((Date.now() - started) / 1000)}s`);
+      return true;
+    }
+  }
 }
 
 /**

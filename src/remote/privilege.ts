@@ -5,7 +5,8 @@
  * - `helper` mode: the deploy user's only sudo rule is the root-owned helper (playbooks/files/slipway-helper). Each
  *   command Slipway runs with become is translated to what it needs, with the least privilege that does it:
  *   files of units and nginx sites, units, nginx, the app's user, its data dir and certbot go to the helper's verbs
- *   (which validate every argument: the helper, not this file, is the security boundary); commands on the deploy dir
+ *   (which validate every argument: the helper, not this file, is the security boundary); docker and compose, with
+ *   become or not, to its docker gate (privilege-docker.ts); commands on the deploy dir
  *   (which the deploy user owns) run without sudo; commands on the app's data dir run as the app's user
  *   (`helper as-app`). Anything else is refused here with a hint, before it reaches the host.
  */
@@ -13,6 +14,7 @@ import { OWNED_TREE_SCRIPT } from "../commands/files.js";
 import { NGINX_RELOAD_AND_WAIT, POINT_LINKS_SCRIPT } from "../commands/nginx.js";
 import { ENSURE_USER_SCRIPT } from "../commands/users.js";
 import { SlipwayError } from "../errors.js";
+import { dockerGateArgs, volumeFileCommand } from "./privilege-docker.js";
 import { shQuote } from "./quote.js";
 
 /** Where bootstrap installs the helper (a root-owned directory; the sudoers rule names this exact path). */
@@ -62,16 +64,18 @@ const UNIT_QUERIES = new Set(["show", "is-active", "is-enabled", "is-failed"]);
  * "privilege") for a become command that helper mode has no verb for.
  */
 export function planCommand(argv: readonly string[], become: boolean, context: PrivilegeContext): PlannedCommand {
+  // A command that itself starts with `sudo -n` (restore stops writers that way) is the same request.
+  const inner = argv[0] === "sudo" && argv[1] === "-n" ? argv.slice(argv[2] === "--" ? 3 : 2) : argv;
+  // Docker with or without become: the deploy user is in no docker group, the gate is its only way to the socket.
+  const gate = context.mode === "helper" ? dockerGateArgs(inner, context.app) : undefined;
+  if (gate) return helper(...gate);
   if (!become) return { argv: [...argv], sudo: false };
   if (context.mode === "root") return { argv: [...argv], sudo: true };
-  // A command that itself starts with `sudo -n` (restore stops units that way) is the same request.
-  const inner = argv[0] === "sudo" && argv[1] === "-n" ? argv.slice(argv[2] === "--" ? 3 : 2) : argv;
+  const volumeFile = volumeFileCommand(argv, context.app, context.deployDir, HELPER_PATH);
+  if (volumeFile) return volumeFile;
   const planned = helperCommand(inner, context);
   if (planned) return planned;
-  const program = (inner[0] ?? "").replace(/^.*\//, "");
-  const why = ROOT_ONLY_PROGRAMS.has(program)
-    ? "the docker socket is root-equivalent, so the helper has no docker verb: runtimes container and compose need"
-    : "the helper does not run this command as root; set";
+  const why = "the helper does not run this command as root; set";
   throw new SlipwayError(`helper mode has no privileged operation for \`${inner.slice(0, 2).join(" ")}\``, {
     step: "privilege",
     command: inner.join(" "),
@@ -79,11 +83,7 @@ export function planCommand(argv: readonly string[], become: boolean, context: P
   });
 }
 
-/** The docker socket is root: no helper verb drives it (docs/security.md); such hosts run in root mode. */
-const ROOT_ONLY_PROGRAMS = new Set(["docker", "docker-compose"]);
-
 function helperCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
-  if (ROOT_ONLY_PROGRAMS.has((argv[0] ?? "").replace(/^.*\//, ""))) return undefined;
   const system = fileCommand(argv) ?? systemCommand(argv, ctx);
   if (system) return system;
   // These act on the system whatever their paths say: a call systemCommand did not map is refused, not run plainly.

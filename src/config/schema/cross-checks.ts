@@ -20,6 +20,7 @@ import {
 import { checkEnvReferences } from "./env-refs.js";
 import { checkLayout } from "./layout-checks.js";
 import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
+import { checkSwarm } from "./swarm.js";
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -47,6 +48,7 @@ export interface CheckedConfig {
       env?: Record<string, unknown>;
       hosts?: string[];
       accessory?: boolean;
+      swarm?: { replicas: number; placement: string[] };
     }
   >;
   inventory: {
@@ -69,6 +71,7 @@ export interface CheckedConfig {
   };
   tls: { enabled: boolean; email?: string; domains?: string[]; certificate_path?: string; key_path?: string };
   database?: { engine: string; volume?: string; compose_service?: string };
+  swarm?: { manager?: string; node_labels: Record<string, Record<string, string>> };
 }
 
 export const GREEN_PORT_OFFSET = 10000;
@@ -87,7 +90,6 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkDependencyCycles,
     checkEnvReferences,
     checkInventory,
-    checkRuntimePrivilege,
     checkLayout,
     checkProxy,
     checkTls,
@@ -101,6 +103,8 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkStatefulServices,
     checkAccessories,
     checkSystemdInstances,
+    checkSwarm,
+    checkSwarmPrivilege,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {
@@ -226,17 +230,18 @@ function checkInventory(config: CheckedConfig, issue: Issue, _needService?: Need
 }
 
 /**
- * Runtimes container and compose drive the docker socket, which is root-equivalent; the privilege helper has no docker
- * verb (docs/security.md), so a helper-mode host would fail at its first docker command: validate says so at the key.
+ * Runtime swarm drives `docker stack deploy` on a manager, which the privilege helper's docker gate does not cover
+ * (it checks container and compose specs only: docs/security.md), so a helper-mode host would fail at its first
+ * stack command: validate says so at the key.
  */
-function checkRuntimePrivilege(config: CheckedConfig, issue: Issue) {
+function checkSwarmPrivilege(config: CheckedConfig, issue: Issue) {
   const { inventory, runtime } = config;
-  if (runtime !== "container" && runtime !== "compose") return;
+  if (runtime !== "swarm") return;
   for (const [name, host] of Object.entries(inventory.hosts)) {
     if ((host.privilege ?? inventory.ssh.privilege) !== "helper") continue;
     issue(
       host.privilege ? ["inventory", "hosts", name, "privilege"] : ["inventory", "ssh", "privilege"],
-      `runtime ${runtime} needs the docker socket, which is root-equivalent, and the privilege helper has no docker verb: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
+      `runtime swarm runs \`docker stack deploy\`, which the privilege helper does not gate: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
       "helper",
     );
   }

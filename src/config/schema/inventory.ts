@@ -44,7 +44,7 @@ const connectionFields = {
     .enum(["root", "helper"])
     .optional()
     .describe(
-      "How privileged steps run: `root`, plain `sudo -n` (the SSH user is root-equivalent: NOPASSWD: ALL), or `helper`, through the root-owned helper playbooks/bootstrap.yml installs (the SSH user's only sudo rule; runtime systemd only). See docs/security.md.",
+      "How privileged steps run: `root`, plain `sudo -n` (the SSH user is root-equivalent: NOPASSWD: ALL), or `helper`, through the root-owned helper playbooks/bootstrap.yml installs (the SSH user's only sudo rule; docker through its checked gate). See docs/security.md.",
     ),
   identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName()

@@ -16,6 +16,7 @@ import {
   size,
   urlPath,
 } from "./primitives.js";
+import { serviceSwarmSchema } from "./swarm.js";
 
 /** Key names that hold secrets: their value must not be written in the file (see literal-secrets.ts). */
 // `SECRET_KEY` (Flask, Django) and `AWS_SECRET_ACCESS_KEY` end in KEY: the kinds of key that are secrets are listed.
@@ -217,6 +218,7 @@ export const serviceSchema = z
     resources: resourcesSchema.optional(),
     container: containerSchema.optional(),
     systemd: systemdSchema.optional(),
+    swarm: serviceSwarmSchema.optional(),
     depends_on: z
       .array(resourceName("service"))
       .default([])
@@ -235,7 +237,7 @@ export const serviceSchema = z
     accessory: bool()
       .default(false)
       .describe(
-        "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched or stopped by a deploy, kept across deploys; recreated (volumes kept) only when its image content, env or section changed, which the plan announces. Runtime compose; the colors reach it by its service name.",
+        "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched or stopped by a deploy, kept across deploys; recreated (volumes kept) only when its image content, env or section changed, which the plan announces. Runtime compose (its own project) and swarm (its own stack, pinned to one node); the colors reach it by its service name.",
       ),
   })
   .describe("A process of the app (backend, frontend, worker).");

@@ -6,12 +6,19 @@ import type { Step } from "./types.js";
 export const lockStep: Step = {
   name: "lock",
   async run(s) {
-    const { host, user, actor, commit, forceUnlock, runId } = s.run;
+    const { host, user, actor, commit, forceUnlock, runId, lockWaitSeconds, interrupt } = s.run;
     // A live release (its `current` link was read) means the deploy dir exists: only a first deploy makes it.
     if (s.live.release === null) {
       await host.exec(ownedDirArgv(s.paths.root, user), { become: true, step: "deploy dir" });
     }
-    await acquireLock(host, s.paths.lock, actor, commit, { force: forceUnlock, say: s.say, runId });
+    await acquireLock(host, s.paths.lock, actor, commit, {
+      force: forceUnlock,
+      say: s.say,
+      runId,
+      waitSeconds: lockWaitSeconds,
+      // `reason` is null until a signal arrives.
+      stopped: () => Boolean(interrupt?.reason),
+    });
     s.say(`locked ${s.paths.lock}`);
     return { status: "changed", data: { run_id: runId } };
   },

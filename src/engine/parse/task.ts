@@ -57,6 +57,7 @@ const COMMON_KEYS = [
   "diff",
   "ignore_errors",
   "vars",
+  "run_once",
 ];
 const MODULE_KEYS = [
   "loop",
@@ -183,6 +184,9 @@ function parseTask(ctx: TaskParseContext, node: Node, where: string): Task | und
         break;
       case "ignore_errors":
         common.ignoreErrors = bool(ctx, value, at) ?? false;
+        break;
+      case "run_once":
+        common.runOnce = bool(ctx, value, at);
         break;
       case "vars":
         if (!isMap(value)) problems.add(file, value ?? keyNode, at, `expected a mapping, got ${describeType(value)}`);

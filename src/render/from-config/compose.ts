@@ -52,8 +52,9 @@ export function serviceImageRef(
 }
 
 export function composeFromConfig(config: SlipwayConfig, options: ComposeFromConfigOptions): ComposeModel {
-  if (config.runtime !== "compose") {
-    throw new ConfigMappingError("runtime", `is ${config.runtime}: compose files exist for runtime compose only`);
+  // Runtime swarm's stack files are compose files turned into version 3 (render/swarm-stack.ts).
+  if (config.runtime !== "compose" && config.runtime !== "swarm") {
+    throw new ConfigMappingError("runtime", `is ${config.runtime}: compose files exist for runtimes compose and swarm`);
   }
   const volumes = new Map<string, ComposeVolumeModel>();
   const services = Object.entries(config.services)

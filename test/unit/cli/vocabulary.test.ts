@@ -38,6 +38,8 @@ const good = [
 ].join("\n");
 writeFileSync(GOOD, good);
 writeFileSync(BAD, good.replace("port: 8000", "port: eighty"));
+// init refuses to overwrite an existing slipway.yml.
+writeFileSync(join(dir, "slipway.yml"), good);
 writeFileSync(PLAYBOOK, "- hosts: all\n  tasks:\n    - command: echo hi\n");
 
 interface Ran {
@@ -150,6 +152,16 @@ describe("commands that reach no host", () => {
     ["backup prune without a database", ["backup", "prune", "-c", GOOD, "--dry-run"], EXIT.config],
     ["backup restore without its id", ["backup", "restore", "-c", GOOD], EXIT.usage],
     ["backup list, invalid config", ["backup", "list", "-c", BAD], EXIT.config],
+    ["config", ["config", "-c", GOOD], EXIT.ok],
+    ["config --env", ["config", "-c", GOOD, "--env", "staging"], EXIT.ok],
+    ["config an invalid config", ["config", "-c", BAD], EXIT.config],
+    ["config an unknown --env", ["config", "-c", GOOD, "--env", "prod"], EXIT.config],
+    ["config a missing file", ["config", "-c", join(dir, "missing.yml")], EXIT.error],
+    ["config -e", ["config", "-c", GOOD, "-e", "staging"], EXIT.usage],
+    ["init a new directory", ["init", mkdtempSync(join(dir, "init-")), "--host", "t1=10.0.0.1"], EXIT.ok],
+    ["init where slipway.yml exists (no --force)", ["init", dir, "--no-workflows"], EXIT.error],
+    ["init --runtime of no kind", ["init", mkdtempSync(join(dir, "init-")), "--runtime", "podman"], EXIT.usage],
+    ["init --host of the wrong shape", ["init", mkdtempSync(join(dir, "init-")), "--host", "a b=c"], EXIT.usage],
     ["unknown command", ["deploi"], EXIT.usage],
     ["--version", ["--version"], EXIT.ok],
     ["--help", ["deploy", "--help"], EXIT.ok],
@@ -158,7 +170,16 @@ describe("commands that reach no host", () => {
     expect(ran.code, ran.stderr).toBe(code);
   });
 
-  it.each([["validate"], ["render"], ["build"]])("%s --json prints one JSON document", async (command) => {
+  it("init --json prints one JSON document", async () => {
+    const ran = await slipway("init", mkdtempSync(join(dir, "init-")), "--json", "--host", "10.0.0.1");
+    expect(ran.code, ran.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(ran.stdout)).toMatchObject({
+      runtime: "systemd",
+      files: ["slipway.yml", ".github/workflows/deploy.yml", ".github/workflows/rollback.yml"],
+    });
+  });
+
+  it.each([["validate"], ["render"], ["build"], ["config"]])("%s --json prints one JSON document", async (command) => {
     const ran = await slipway(command, "-c", GOOD, "--json");
     expect(ran.code, ran.stderr).toBe(EXIT.ok);
     expect(() => JSON.parse(ran.stdout)).not.toThrow();

@@ -19,7 +19,7 @@ describe("defaults of a minimal config", () => {
     expect(config.proxy.deny_dotfiles).toBe(true);
     expect(config.proxy.timeouts).toEqual({ connect: "60s", send: "60s", read: "60s" });
     expect(config.tls.enabled).toBe(false);
-    expect(config.hooks).toEqual({ before_switch: [], after_switch: [] });
+    expect(config.hooks).toEqual({ before_switch: [], after_switch: [], on_failure: [], on_rollback: [] });
     expect(config.inventory.ssh).toMatchObject({
       user: "deploy",
       port: 22,

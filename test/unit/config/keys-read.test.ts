@@ -24,6 +24,14 @@ const NOT_READERS =
 /** Keys no code reads today, each with why. Delete a line when the key gets a reader. */
 const UNREAD: Record<string, string> = {
   $schema: "the editor's pointer to schema/slipway.schema.json; Slipway itself has no use for it",
+  "hooks.before_switch.[].run_once":
+    'a task keyword the engine\'s task parser reads (engine/parse/task.ts `case "run_once"`), like when/register',
+  "hooks.after_switch.[].run_once":
+    'a task keyword the engine\'s task parser reads (engine/parse/task.ts `case "run_once"`), like when/register',
+  "hooks.on_failure.[].run_once":
+    'a task keyword the engine\'s task parser reads (engine/parse/task.ts `case "run_once"`), like when/register',
+  "hooks.on_rollback.[].run_once":
+    'a task keyword the engine\'s task parser reads (engine/parse/task.ts `case "run_once"`), like when/register',
 };
 
 type Schema = z.ZodType;

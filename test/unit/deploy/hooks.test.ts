@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
 import { checkDeployHooks, firstFailure, hookFailure, hookVars, runDeployHook } from "../../../src/deploy/hooks.js";
+import { RunOnce } from "../../../src/engine/run-once.js";
 import type { TaskOutcome } from "../../../src/engine/types.js";
 import { FakeHost } from "../engine/fake-host.js";
 
@@ -48,9 +49,20 @@ function fakeHost(exitCode = 0) {
 
 describe("deploy hooks", () => {
   it("gives hook tasks the release, the new color, its ports and the deploy dir", async () => {
-    const vars = hookVars(await config(), { releaseId: "abc-1", color: "green", previousColor: "blue", check: false });
+    const vars = hookVars(await config(), {
+      releaseId: "abc-1",
+      color: "green",
+      previousColor: "blue",
+      previousRelease: "abc-0",
+      hook: "before_switch",
+      check: false,
+    });
     expect(vars).toEqual({
       deploy_dir: "/opt/shop",
+      SLIPWAY_RELEASE: "abc-1",
+      SLIPWAY_COLOR: "green",
+      SLIPWAY_PREVIOUS_RELEASE: "abc-0",
+      SLIPWAY_OUTCOME: "deploying",
       slipway: {
         app: "shop",
         release: "abc-1",
@@ -99,7 +111,14 @@ describe("deploy hooks", () => {
     const count = await runDeployHook(fake, {
       config: cfg,
       name: "before_switch",
-      vars: hookVars(cfg, { releaseId: "abc-1", color: "green", previousColor: "blue", check: false }),
+      vars: hookVars(cfg, {
+        releaseId: "abc-1",
+        color: "green",
+        previousColor: "blue",
+        previousRelease: "abc-0",
+        hook: "before_switch",
+        check: false,
+      }),
       check: false,
       secrets: {},
       report: (l) => lines.push(l),
@@ -116,7 +135,14 @@ describe("deploy hooks", () => {
     const run = runDeployHook(fake, {
       config: cfg,
       name: "before_switch",
-      vars: hookVars(cfg, { releaseId: "abc-1", color: "blue", previousColor: null, check: false }),
+      vars: hookVars(cfg, {
+        releaseId: "abc-1",
+        color: "blue",
+        previousColor: null,
+        previousRelease: null,
+        hook: "before_switch",
+        check: false,
+      }),
       check: false,
       secrets: {},
       report: () => {},
@@ -126,7 +152,10 @@ describe("deploy hooks", () => {
 
   it("runs nothing when the hook point is empty", async () => {
     const fake = fakeHost();
-    const cfg = { ...(await config()), hooks: { before_switch: [], after_switch: [] } };
+    const cfg = {
+      ...(await config()),
+      hooks: { before_switch: [], after_switch: [], on_failure: [], on_rollback: [] },
+    };
     const count = await runDeployHook(fake, {
       config: cfg,
       name: "after_switch",
@@ -136,5 +165,39 @@ describe("deploy hooks", () => {
       report: () => {},
     });
     expect([count, fake.ran]).toEqual([0, []]);
+  });
+
+  it("runs a run_once task on one host of the run; the others take its result, and its failure", async () => {
+    const cfg = await config();
+    const once = { ...cfg.hooks.before_switch[0], run_once: true } as (typeof cfg.hooks.before_switch)[number];
+    const onceCfg = { ...cfg, hooks: { ...cfg.hooks, before_switch: [once] } };
+    const vars = hookVars(onceCfg, {
+      releaseId: "abc-1",
+      color: "green",
+      previousColor: "blue",
+      previousRelease: "abc-0",
+      hook: "before_switch",
+      check: false,
+    });
+    const runOn = (host: FakeHost, scope: RunOnce) =>
+      runDeployHook(host, {
+        config: onceCfg,
+        name: "before_switch",
+        vars,
+        check: false,
+        secrets: {},
+        report: () => {},
+        once: scope,
+      });
+    const [a, b] = [new FakeHost("h1"), new FakeHost("h2")];
+    const shared = new RunOnce();
+    await Promise.all([runOn(a, shared), runOn(b, shared)]);
+    expect(a.ran.length + b.ran.length).toBe(1);
+    const failing = new RunOnce();
+    const [c, d] = [fakeHost(3), new FakeHost("h2")];
+    const results = await Promise.allSettled([runOn(c, failing), runOn(d, failing)]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(d.ran).toEqual([]);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/run_once: failed on h1/);
   });
 });

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
+import { lockWaitSeconds } from "../../../src/cli/_options.js";
 import { isReleaseId } from "../../../src/deploy/release-id.js";
 import { acquireLock, describeHolder, lockRecord, readLockHolder, releaseLockHeldBy } from "../../../src/lock/lock.js";
 import { isStrictlyUnder, removeUnder } from "../../../src/remote/remove.js";
@@ -43,6 +44,61 @@ describe("deploy lock", () => {
       ["rm", "-rf", "--", "/opt/x/.slipway-lock"],
       ["mkdir", "--", "/opt/x/.slipway-lock"],
     ]);
+  });
+});
+
+describe("--lock-wait", () => {
+  const path = "/opt/x/.slipway-lock";
+
+  it("waits while the lock is held, saying who holds it, and takes it once it is released", async () => {
+    const { host, ran } = hostWithHeldLock();
+    const said: string[] = [];
+    // The holder finishes while we wait: its lock directory goes away after a few polls.
+    let polls = 0;
+    const mkdirs = () => ran().filter((c) => c[0] === "mkdir").length;
+    const say = (line: string) => said.push(line);
+    const releaser = setInterval(() => {
+      if (mkdirs() >= 3 && polls++ === 0) host.files.delete(path);
+    }, 1);
+    try {
+      await acquireLock(host, path, "bob", "def5678", { waitSeconds: 5, pollMs: 5, say });
+    } finally {
+      clearInterval(releaser);
+    }
+    expect(said[0]).toBe(
+      `waiting for the deploy lock ${path} (up to 5s more): held by alice (commit abc1234) since 2026-11-20T10:00:00.000Z`,
+    );
+    expect(said.at(-1)).toMatch(/^took the deploy lock \/opt\/x\/\.slipway-lock after waiting \d+s$/);
+    expect(ran().some((c) => c[0] === "rm")).toBe(false);
+    expect(JSON.parse((await host.readFile(`${path}/holder`))?.toString() ?? "{}").holder).toBe("bob");
+  });
+
+  it("fails naming the holder and the wait when the lock is still held at the end", async () => {
+    const { host } = hostWithHeldLock();
+    const error = await acquireLock(host, path, "bob", "def5678", { waitSeconds: 1, pollMs: 50 }).catch(
+      (e: unknown) => e,
+    );
+    expect(String(error)).toContain(
+      "held by alice (commit abc1234) since 2026-11-20T10:00:00.000Z (still, after waiting 1s: --lock-wait)",
+    );
+  });
+
+  it("stops waiting at once when the run is interrupted", async () => {
+    const { host } = hostWithHeldLock();
+    const started = Date.now();
+    const error = await acquireLock(host, path, "bob", "d", { waitSeconds: 60, stopped: () => true }).catch(
+      (e: unknown) => e,
+    );
+    expect(String(error)).toContain("held by alice");
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("parses the flag's durations and refuses a bare number", () => {
+    expect([lockWaitSeconds("30s"), lockWaitSeconds("10m"), lockWaitSeconds("1h"), lockWaitSeconds(undefined)]).toEqual(
+      [30, 600, 3600, undefined],
+    );
+    expect(() => lockWaitSeconds("10")).toThrow('--lock-wait 10: expected a duration like "30s", "5m" or "1h"');
+    expect(() => lockWaitSeconds("x", "input lock-wait:")).toThrow("input lock-wait: x: expected a duration");
   });
 });
 

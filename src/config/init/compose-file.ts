@@ -1,0 +1,112 @@
+/**
+ * The services of an existing docker compose file, as `slipway init` carries them over: built services keep their
+ * context, port, environment and named volumes; a Postgres/MySQL/MariaDB image becomes an accessory (run once,
+ * outside the colors) with its password as a secret; an nginx service is left out (Slipway runs nginx on the host).
+ * Pure; the values in `environment:` that look like passwords, or are built from variables, become secret names,
+ * never copied.
+ */
+import { parse } from "yaml";
+import type { DetectedService } from "./detect.js";
+
+export interface ComposeServices {
+  services: DetectedService[];
+  notes: string[];
+}
+
+type Raw = Record<string, unknown>;
+
+const DATABASE_IMAGE = /(^|\/)(postgres|postgis|mysql|mariadb)(:|@|$)/;
+const DATABASE_PORTS: Record<string, number> = { postgres: 5432, postgis: 5432, mysql: 3306, mariadb: 3306 };
+const DATA_DIRS: Record<string, string> = {
+  postgres: "/var/lib/postgresql/data",
+  postgis: "/var/lib/postgresql/data",
+  mysql: "/var/lib/mysql",
+  mariadb: "/var/lib/mysql",
+};
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|_KEY$|^KEY$/;
+
+/** The compose file's services; an unparsable file gives none and a note saying why. */
+export function composeServices(text: string, file: string): ComposeServices {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    return { services: [], notes: [`${file}: not valid YAML (${(error as Error).message.split("\n")[0]}), ignored`] };
+  }
+  const raw = (doc as Raw | null)?.services;
+  if (!raw || typeof raw !== "object") return { services: [], notes: [`${file}: no services, ignored`] };
+  const services: DetectedService[] = [];
+  const notes: string[] = [];
+  for (const [name, value] of Object.entries(raw as Record<string, Raw>)) {
+    const image = typeof value?.image === "string" ? value.image : undefined;
+    if (image && /(^|\/)nginx(:|@|$)/.test(image)) {
+      notes.push(`${file}: service ${name} (nginx) left out: Slipway runs nginx on the host and routes to the app`);
+      continue;
+    }
+    const service = composeService(name, value ?? {}, image);
+    if (service) services.push(service);
+    else
+      notes.push(
+        `${file}: service ${name} (image ${image}) left out: add it by hand as an accessory if the app needs it`,
+      );
+  }
+  return { services, notes };
+}
+
+function composeService(name: string, value: Raw, image: string | undefined): DetectedService | undefined {
+  const { env, secrets } = environmentOf(value.environment);
+  const dependsOn = Array.isArray(value.depends_on)
+    ? value.depends_on.map(String)
+    : value.depends_on && typeof value.depends_on === "object"
+      ? Object.keys(value.depends_on)
+      : [];
+  const base = { name, env, secrets, dependsOn, dockerfile: false, volumes: namedVolumes(value.volumes) };
+  if (value.build !== undefined) {
+    const context = typeof value.build === "string" ? value.build : String((value.build as Raw).context ?? ".");
+    const port = portOf(value) ?? 8000;
+    return { ...base, context: context.replace(/^\.\/?/, "") || ".", port, dockerfile: true };
+  }
+  const kind = image ? DATABASE_IMAGE.exec(image)?.[2] : undefined;
+  if (!image || !kind) return undefined;
+  const volumes = base.volumes.length > 0 ? base.volumes : [`${name}-data:${DATA_DIRS[kind]}`];
+  return { ...base, context: ".", image, accessory: true, port: DATABASE_PORTS[kind] ?? 5432, volumes };
+}
+
+/** The container port of `ports:` ("8000:8000", "127.0.0.1:80:8000", {target: 8000}) or `expose:`. */
+function portOf(value: Raw): number | undefined {
+  const first = [
+    ...(Array.isArray(value.ports) ? value.ports : []),
+    ...(Array.isArray(value.expose) ? value.expose : []),
+  ][0];
+  if (first === undefined) return undefined;
+  if (typeof first === "object" && first !== null) return Number((first as Raw).target) || undefined;
+  const container = String(first).split("/")[0]?.split(":").pop();
+  return Number(container) || undefined;
+}
+
+/** Plain values kept; a password-like name becomes a secret (its value is never copied into slipway.yml). */
+function environmentOf(environment: unknown): { env: Record<string, string>; secrets: string[] } {
+  const pairs: Array<[string, string]> = Array.isArray(environment)
+    ? environment.map((line) => {
+        const [key = "", ...rest] = String(line).split("=");
+        return [key, rest.join("=")];
+      })
+    : Object.entries((environment as Raw | undefined) ?? {}).map(([k, v]) => [k, v === null ? "" : String(v)]);
+  const env: Record<string, string> = {};
+  const secrets: string[] = [];
+  for (const [key, value] of pairs) {
+    // A value built from variables (`postgresql://app:${POSTGRES_PASSWORD}@db/app`) holds a secret too.
+    if (SECRET_NAME.test(key) || /\$\{/.test(value)) secrets.push(key);
+    else env[key] = value;
+  }
+  return { env, secrets };
+}
+
+/** `name:/path` entries (named volumes); bind mounts of the build directory are development-only and dropped. */
+function namedVolumes(volumes: unknown): string[] {
+  if (!Array.isArray(volumes)) return [];
+  return volumes
+    .map((v) => (typeof v === "string" ? v : `${(v as Raw).source}:${(v as Raw).target}`))
+    .filter((v) => /^[a-z0-9][a-z0-9_.-]*:\//i.test(v))
+    .map((v) => v.split(":").slice(0, 2).join(":"));
+}

@@ -1,0 +1,135 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { detectApp } from "../../../../src/config/init/detect.js";
+import { initWorkflows } from "../../../../src/config/init/workflows.js";
+import { initConfigYaml } from "../../../../src/config/init/write.js";
+import { validateConfigText } from "../../../../src/config/load.js";
+import { DASH, FASTAPI_POSTGRES_COMPOSE, FLASK_SQLITE, tree } from "./trees.js";
+
+const ROOT = resolve(import.meta.dirname, "../../../..");
+const answers = { hosts: [{ name: "web1", address: "10.0.0.5" }], schema: "schema/slipway.schema.json" };
+
+function validates(text: string) {
+  const result = validateConfigText(text, join(ROOT, "slipway.yml"), { environment: "production" });
+  expect(result.issues).toEqual([]);
+  return result.configs[0];
+}
+
+describe("slipway init: the slipway.yml it writes", () => {
+  it.each([
+    ["flask + sqlite", FLASK_SQLITE],
+    ["fastapi + postgres compose", FASTAPI_POSTGRES_COMPOSE],
+    ["dash", DASH],
+  ])("%s: validates, with the editor schema line and comments on the keys", (_name, files) => {
+    const text = initConfigYaml(detectApp(tree(files), "shop"), answers);
+    validates(text);
+    expect(text).toContain("# yaml-language-server: $schema=schema/slipway.schema.json\n");
+    expect(text).toMatch(/^# runtime \w+: /m);
+  });
+
+  it("Flask + SQLite: systemd with the app module, static/ by nginx, the database file backed up", () => {
+    const text = initConfigYaml(detectApp(tree(FLASK_SQLITE), "notes"), { ...answers, domain: "notes.example.com" });
+    expect(parse(text)).toEqual({
+      app: "notes",
+      runtime: "systemd",
+      services: {
+        web: {
+          build: { context: "." },
+          port: 5000,
+          health: { path: "/health" },
+          systemd: { app_module: "app:app" },
+          env: { DATABASE_PATH: "/var/lib/notes/notes.db" },
+          secrets: ["SECRET_KEY"],
+        },
+      },
+      inventory: { hosts: { web1: { address: "10.0.0.5" } } },
+      proxy: {
+        domains: ["notes.example.com"],
+        routes: [{ path: "/", service: "web" }],
+        static: { source: "static", path: "/static/" },
+      },
+      tls: { enabled: false },
+      database: { engine: "sqlite", path: "/var/lib/notes/notes.db" },
+      environments: { production: {} },
+    });
+  });
+
+  it("compose + postgres: the accessory, the database on it, TLS with --domain and --email", () => {
+    const text = initConfigYaml(detectApp(tree(FASTAPI_POSTGRES_COMPOSE), "shop"), {
+      ...answers,
+      domain: "shop.example.com",
+      email: "ops@example.com",
+      registry: "ghcr.io",
+      sshUser: "deployer",
+    });
+    const config = validates(text);
+    expect(config?.services.db).toMatchObject({
+      image: "postgres:16",
+      accessory: true,
+      secrets: ["POSTGRES_PASSWORD"],
+    });
+    expect(config?.services.api).toMatchObject({ depends_on: ["db"], secrets: ["DATABASE_URL"], port: 8000 });
+    expect(config?.database).toMatchObject({
+      engine: "postgres",
+      compose_service: "db",
+      password_secret: "POSTGRES_PASSWORD",
+    });
+    expect(config?.tls).toMatchObject({ enabled: true, email: "ops@example.com" });
+    expect(config?.image).toMatchObject({ registry: "ghcr.io", repository: "shop" });
+    expect(config?.inventory.ssh.user).toBe("deployer");
+    // The password in the compose file is never copied.
+    expect(text).not.toContain("changeme");
+  });
+
+  it("a backend under /api/ is verified on its health route (`/api/` itself is mostly a 404)", () => {
+    const app = tree({
+      "backend/Dockerfile": "FROM python\n",
+      "backend/api.py":
+        'from flask import Flask\napp = Flask(__name__)\n@app.route("/api/health")\ndef h(): return "ok"\n',
+      "frontend/Dockerfile": "FROM python\n",
+    });
+    expect(parse(initConfigYaml(detectApp(app, "two"), answers)).proxy.routes).toEqual([
+      { path: "/api/", service: "backend", check: { path: "/api/health" } },
+      { path: "/", service: "frontend" },
+    ]);
+  });
+
+  it("no --host: a placeholder address that says to replace it", () => {
+    const text = initConfigYaml(detectApp(tree(DASH), "board"), { hosts: [], schema: "s.json" });
+    expect(text).toContain(
+      "# Replace the placeholder with your server (slipway init --host name=address).\ninventory:\n",
+    );
+    expect(parse(text).inventory.hosts).toEqual({ web1: { address: "203.0.113.10" } });
+  });
+});
+
+describe("slipway init: the workflows it writes", () => {
+  it("pass GitHub's workflow schema (scripts/validate-actions.mjs) and carry the config's secrets", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-init-workflows-"));
+    const files = initWorkflows("production", ["SECRET_KEY", "DATABASE_URL"]).map((f) => {
+      const path = join(dir, f.path.replace(/^.*\//, ""));
+      writeFileSync(path, f.text);
+      return path;
+    });
+    const run = spawnSync(process.execPath, [join(ROOT, "scripts/validate-actions.mjs"), ...files], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(run.stdout + run.stderr).toContain("2 of 2 action and workflow files valid");
+    expect(run.status).toBe(0);
+    const [deploy, rollback] = initWorkflows("production", ["SECRET_KEY"]).map((f) => parse(f.text));
+    expect(deploy.jobs.deploy.steps[1].env).toEqual({ SECRET_KEY: "${{ secrets.SECRET_KEY }}" });
+    expect(deploy.jobs.deploy.concurrency).toEqual({ group: "deploy-production", "cancel-in-progress": false });
+    expect(deploy.jobs.validate.steps[1].with).toEqual({
+      command: "validate",
+      environment: "production",
+      "github-token": "",
+    });
+    expect(rollback.on.workflow_dispatch.inputs.release.required).toBe(false);
+    expect(rollback.jobs.rollback.steps[1].with.command).toBe("rollback");
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { parseConfigText } from "../../../src/config/load.js";
+import { mergedConfig, mergedConfigYaml } from "../../../src/config/merged.js";
+
+const text = [
+  "app: shop",
+  "runtime: systemd",
+  "services:",
+  "  web:",
+  "    port: 8000",
+  '    systemd: { app_module: "wsgi:app" }',
+  "    secrets: [SECRET_KEY, DB_PASSWORD]",
+  "inventory:",
+  "  hosts:",
+  "    t1: { address: 10.0.0.1 }",
+  "proxy:",
+  "  routes:",
+  "    - { path: /, service: web }",
+  "environments:",
+  "  production:",
+  "    proxy: { domains: [shop.example.com] }",
+  "",
+].join("\n");
+
+describe("slipway config: the merged config", () => {
+  const config = parseConfigText(text, "slipway.yml", { environment: "production", dir: "/app" });
+  const env = { SECRET_KEY: "s3cr3t-value", DB_PASSWORD: "" };
+
+  it("lists each secret by name with whether it is set, never its value", () => {
+    const merged = mergedConfig("slipway.yml", config, "production", env);
+    expect(merged.secrets).toEqual([
+      { name: "SECRET_KEY", usedBy: ["services.web.secrets"], set: true },
+      { name: "DB_PASSWORD", usedBy: ["services.web.secrets"], set: false },
+    ]);
+    expect(JSON.stringify(merged)).not.toContain("s3cr3t-value");
+  });
+
+  it("prints YAML with a head comment, the overlay merged and the defaults filled in", () => {
+    const yaml = mergedConfigYaml(mergedConfig("slipway.yml", config, "production", env));
+    expect(yaml.split("\n").slice(0, 4)).toEqual([
+      "# merged config of slipway.yml (environment production)",
+      "# every default filled in; secrets appear by name, their values come from the environment of the deploy",
+      "# secret SECRET_KEY: set here; used by services.web.secrets",
+      "# secret DB_PASSWORD: NOT set here; used by services.web.secrets",
+    ]);
+    const back = parse(yaml);
+    expect(back.proxy.domains).toEqual(["shop.example.com"]);
+    expect(back.services.web.secrets).toEqual(["SECRET_KEY", "DB_PASSWORD"]);
+    expect(back.inventory.ssh.port).toBe(22);
+    expect(back.strategy).toBe("blue-green");
+    expect(yaml).not.toContain("s3cr3t-value");
+  });
+
+  it("says so when no secret is referenced", () => {
+    const plain = parseConfigText(text.replace("    secrets: [SECRET_KEY, DB_PASSWORD]\n", ""), "slipway.yml", {
+      environment: "production",
+    });
+    expect(mergedConfigYaml(mergedConfig("slipway.yml", plain, undefined, {}))).toContain(
+      "# merged config of slipway.yml (no --env)\n# every default filled in; secrets appear by name, their values come from the environment of the deploy\n# secrets: none referenced\n",
+    );
+  });
+});
