@@ -22,6 +22,7 @@ import type { ComposeFlavour } from "../remote/facts.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
+import { COMPOSE_UP_BASE_SECONDS, composeUpBoundSeconds } from "../render/from-config/compose.js";
 import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
 import { ensureAccessories } from "./compose/accessories.js";
 import { buildAction } from "./container/delivery.js";
@@ -160,7 +161,12 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     },
     async start(color) {
       await detect();
-      await host.exec(composeUpArgv(base(color)), { ...asRoot, step: "start", timeoutMs: 180_000 });
+      const bound = composeUpBoundSeconds(config);
+      await host
+        .exec(composeUpArgv(base(color)), { ...asRoot, step: "start", timeoutMs: bound.seconds * 1000 })
+        .catch((error: unknown) => {
+          throw upTimedOut(error, host.name, bound) ?? error;
+        });
     },
     async stop(color) {
       await detect();
@@ -189,4 +195,23 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       return (await host.exec(argv, { ...asRoot, check: false })).stdout;
     },
   };
+}
+
+/** A timed-out `compose up` said as what it is: the bound, where it came from, what to change. Null: another error. */
+export function upTimedOut(
+  error: unknown,
+  hostName: string,
+  bound: { seconds: number; health: string[] },
+): SlipwayError | null {
+  if (!(error instanceof Error) || !/timed out after/.test(error.message)) return null;
+  const from = bound.health.length > 0 ? `: ${bound.health.join("; ")}` : " (no dependency with a container check)";
+  return new SlipwayError(
+    `compose up did not finish within ${bound.seconds} s, the bound derived from the health settings (${COMPOSE_UP_BASE_SECONDS} s base${from})`,
+    {
+      host: hostName,
+      step: "start",
+      hint: "a dependency's container healthcheck neither passed nor failed in time: look at `docker ps` and its logs on the host; if the app is just slow to start, raise its health.start_period",
+      cause: error,
+    },
+  );
 }

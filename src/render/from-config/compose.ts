@@ -233,6 +233,36 @@ function healthcheck(service: ServiceConfig, field: string): ComposeHealthcheck 
   };
 }
 
+/** Floor of the `up` bound: creating networks and containers, and a start without any healthcheck to wait for. */
+export const COMPOSE_UP_BASE_SECONDS = 180;
+
+/**
+ * How long `compose up` may take, in seconds: docker waits for each `depends_on: service_healthy` dependency until
+ * its healthcheck says healthy or unhealthy, which takes at most start_period + retries x (interval + timeout) per
+ * check (each attempt may run its full timeout before the next interval). Dependencies may be waited for one after
+ * another, so every checked dependency's worst case is added to the base; never shorter than the base.
+ */
+export function composeUpBoundSeconds(config: SlipwayConfig): { seconds: number; health: string[] } {
+  const waited = new Set(Object.values(config.services).flatMap((s) => s.depends_on));
+  let seconds = COMPOSE_UP_BASE_SECONDS;
+  const health: string[] = [];
+  for (const name of [...waited].sort()) {
+    const service = config.services[name];
+    if (!service?.health || !hasContainerCheck(service) || service.accessory) continue;
+    const check = healthcheck(service, `services.${name}`);
+    const f = `services.${name}.health`;
+    const start = durationSeconds(service.health.start_period, `${f}.start_period`, 0);
+    const interval = durationSeconds(service.health.interval, `${f}.interval`);
+    const each = durationSeconds(service.health.request_timeout, `${f}.request_timeout`);
+    const worst = start + check.retries * (interval + each);
+    seconds += worst;
+    health.push(
+      `${name}: ${start} s start_period + ${check.retries} retries x (${interval} s interval + ${each} s timeout) = ${worst} s`,
+    );
+  }
+  return { seconds, health };
+}
+
 type Health = NonNullable<ServiceConfig["health"]>;
 
 function containerTest(h: Health, url: string, seconds: number, field: string): string[] {

@@ -7,6 +7,7 @@ import {
   composeUpArgv,
   runningContainersArgv,
 } from "../../../src/commands/compose.js";
+import { upTimedOut } from "../../../src/deploy/compose-runtime.js";
 import { composeProjectName } from "../../../src/render/compose.js";
 
 const FILE = "/opt/duck/compose/green/compose.yml";
@@ -41,5 +42,21 @@ describe("compose runtime builders", () => {
       stop: [[...base, "stop", "--timeout", "10"]],
       start: [[...base, "start"]],
     });
+  });
+});
+
+describe("a compose up that outlives its bound", () => {
+  it("says the bound, where it came from and what to do (not only 'command timed out')", () => {
+    const bound = {
+      seconds: 390,
+      health: ["api: 0 s start_period + 30 retries x (2 s interval + 5 s timeout) = 210 s"],
+    };
+    const error = upTimedOut(new Error("command timed out after 390000 ms; killed"), "t1", bound);
+    expect(error?.message).toBe(
+      "compose up did not finish within 390 s, the bound derived from the health settings (180 s base: api: 0 s start_period + 30 retries x (2 s interval + 5 s timeout) = 210 s)",
+    );
+    expect(error).toMatchObject({ host: "t1", step: "start" });
+    expect(error?.hint).toContain("health.start_period");
+    expect(upTimedOut(new Error("exit code 1"), "t1", bound)).toBeNull();
   });
 });

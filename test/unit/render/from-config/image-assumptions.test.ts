@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../../../src/config/load.js";
 import { dependencyUrls } from "../../../../src/render/from-config/common.js";
+import { composeUpBoundSeconds } from "../../../../src/render/from-config/compose.js";
 import { composeFromConfig, envFileFromConfig } from "../../../../src/render/from-config/index.js";
 import { configWith } from "./config.js";
 
@@ -186,5 +187,59 @@ describe("env references another service of the same color (seed 000's BACKEND_U
     expect(envFileFromConfig(config, "web", "blue", {}, { runtimeFormat: true }).content).toContain(
       'GREETING="\\${HOME} and \\$service:api.url"\n',
     );
+  });
+});
+
+describe("compose up's bound comes from the health settings (docker may wait that long for service_healthy)", () => {
+  it("base 180 s plus each waited-for dependency's start_period + retries x (interval + request timeout)", () => {
+    const defaults = composeUpBoundSeconds(
+      configWith({
+        runtime: "compose",
+        services: {
+          api: { image: "api:1", port: 8000, health: { path: "/healthz", container_check: "curl" } },
+          web: { image: "web:1", port: 8080, depends_on: ["api"] },
+        },
+        proxy: { routes: [{ path: "/", service: "web" }] },
+      }),
+    );
+    // Defaults: timeout 60 s at interval 2 s = 30 retries, request_timeout 5 s: 30 x 7 = 210 s, longer than 180 s.
+    expect(defaults).toEqual({
+      seconds: 390,
+      health: ["api: 0 s start_period + 30 retries x (2 s interval + 5 s timeout) = 210 s"],
+    });
+    const tuned = composeUpBoundSeconds(
+      configWith({
+        runtime: "compose",
+        services: {
+          api: {
+            image: "api:1",
+            port: 8000,
+            health: {
+              path: "/healthz",
+              container_check: "curl",
+              timeout: "10s",
+              interval: "1s",
+              request_timeout: "2s",
+              start_period: "5s",
+            },
+          },
+          web: { image: "web:1", port: 8080, depends_on: ["api"] },
+        },
+        proxy: { routes: [{ path: "/", service: "web" }] },
+      }),
+    );
+    expect(tuned.seconds).toBe(180 + 5 + 10 * 3);
+  });
+
+  it("no container check to wait for: the base", () => {
+    expect(
+      composeUpBoundSeconds(
+        configWith({
+          runtime: "compose",
+          services: { web: { image: "w:1", port: 8080 } },
+          proxy: { routes: [{ path: "/", service: "web" }] },
+        }),
+      ),
+    ).toEqual({ seconds: 180, health: [] });
   });
 });
