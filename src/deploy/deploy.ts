@@ -3,7 +3,13 @@
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
 import { detectCommit } from "../build/git_info.js";
-import { resolveHosts, resolveSecrets, type SlipwayConfig } from "../config/index.js";
+import {
+  MissingSecretsError,
+  missingRunSecrets,
+  resolveHosts,
+  resolveSecrets,
+  type SlipwayConfig,
+} from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
@@ -271,6 +277,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       ? Promise.resolve(options.commit)
       : detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local");
   checkDeployHooks(config);
+  // Every unset secret at once, before an image is built and pushed for a deploy that cannot run.
+  const missing = missingRunSecrets(config, options.secrets ?? resolveSecrets(config).values);
+  if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
   // Runtime container: images built on the runner (unless the caller has them), then pulled or streamed (image.delivery).

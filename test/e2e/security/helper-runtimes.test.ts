@@ -30,6 +30,8 @@ const CT_VOLUME = `${CT}-instance`;
 const CP = "hvcp";
 const CP_DOMAIN = `hvcp-${RUN}.slipway.test`;
 const CP_VOLUME = `${CP}-data`;
+const SD = "hvsd";
+const SD_DOMAIN = `hvsd-${RUN}.slipway.test`;
 const COMMIT = randomBytes(20).toString("hex");
 const dockerLocal = promisify(execFile);
 const address = () => sandboxTarget(TARGET).host;
@@ -67,6 +69,7 @@ function recordVars(domain: string): Record<string, unknown> {
 async function cleanUp(root: RemoteHost): Promise<void> {
   await cleanHost(root, CT);
   await cleanHost(root, CP);
+  await cleanHost(root, SD);
   await removeComposeProjects(root, CP, CP_VOLUME);
   await root.exec(["docker", "volume", "rm", "--force", CT_VOLUME], { become: true, check: false });
   await root.exec(["rm", "-rf", `/var/lib/slipway-gate/${CT}`, `/var/lib/slipway-gate/${CP}`], {
@@ -86,6 +89,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
     await cleanUp(root);
     await addDnsRecord(sandbox.acme.managementUrl, CT_DOMAIN, address());
     await addDnsRecord(sandbox.acme.managementUrl, CP_DOMAIN, address());
+    await addDnsRecord(sandbox.acme.managementUrl, SD_DOMAIN, address());
     // The whole playbook: on CI's t7 nothing of Slipway is there yet. Then one more app recorded for the helper.
     const boot = await bootstrapHelperHost(root, CT, { target: TARGET, vars: recordVars(CT_DOMAIN) });
     const second = await bootstrapHelperHost(root, CP, {
@@ -93,7 +97,12 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       tags: ["user", "helper", "dirs"],
       vars: recordVars(CP_DOMAIN),
     });
-    const failed = [...boot.outcomes, ...second.outcomes]
+    const third = await bootstrapHelperHost(root, SD, {
+      target: TARGET,
+      tags: ["user", "helper", "dirs"],
+      vars: recordVars(SD_DOMAIN),
+    });
+    const failed = [...boot.outcomes, ...second.outcomes, ...third.outcomes]
       .filter((o) => o.status === "failed")
       .map((o) => `${o.task}: ${o.msg}`);
     expect(failed).toEqual([]);
@@ -102,7 +111,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
   afterAll(async () => {
     if (!root) return;
     await cleanUp(root);
-    for (const domain of [CT_DOMAIN, CP_DOMAIN]) {
+    for (const domain of [CT_DOMAIN, CP_DOMAIN, SD_DOMAIN]) {
       const argv = ["certbot", "delete", "--non-interactive", "--cert-name", domain];
       await root.exec(argv, { become: true, check: false });
     }
@@ -112,6 +121,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
     }
     await forgetApp(root, CT);
     await forgetApp(root, CP);
+    await forgetApp(root, SD);
     await root.close();
   });
 
@@ -292,6 +302,139 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       const names = await items();
       expect(names).toContain("before-v2");
       expect(names).not.toContain("after-v2");
+    });
+  });
+
+  describe("runtime systemd (harvest: socket switch, SQLite in the app's data dir)", () => {
+    let config: SlipwayConfig;
+    const base = (): DeployOptions => ({
+      config,
+      commit: COMMIT,
+      actor: "e2e",
+      releaseDir: `${REPO_ROOT}/examples/harvest`,
+      drainSeconds: 1,
+      onEvent: terminalSink((line) => lines.push(line)),
+    });
+    const get = (path: string, method = "GET", body?: string) => https(root, SD_DOMAIN, path, method, body);
+    const version = async () => JSON.parse((await get("/api/health")).body).version;
+    const crops = async () =>
+      JSON.parse((await get("/api/harvests")).body).harvests.map((h: { crop: string }) => h.crop);
+    const add = (crop: string) => get("/api/harvests", "POST", JSON.stringify({ crop, kg: 1 }));
+
+    beforeAll(async () => {
+      const file = writeOverlay("harvest", {
+        app: SD,
+        domain: SD_DOMAIN,
+        target: TARGET,
+        ports: { backend: 5391, frontend: 8391 },
+        healthTimeout: "30s",
+      });
+      config = await loadConfig(asHelperUser(file, tlsFor()));
+    });
+
+    it("first deploy with its certificate, an update with a backup, a rollback with the restore", async () => {
+      const first = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
+      expect(first.ok, `${first.recap}\n${lines.join("\n")}`).toBe(true);
+      expect(await version()).toBe("v1");
+      expect((await add("before-v2")).status).toBe(201);
+      const update = await deploy({ ...base(), versionEnv: { APP_VERSION: "v2" } });
+      expect(update.ok, `${update.recap}\n${lines.join("\n")}`).toBe(true);
+      expect(await version()).toBe("v2");
+      expect(update.hosts[0]?.backup).toMatch(/\S/);
+      expect((await add("after-v2")).status).toBe(201);
+      const back = await rollback({
+        config,
+        actor: "e2e",
+        drainSeconds: 1,
+        restoreDb: true,
+        onEvent: terminalSink((l) => lines.push(l)),
+      });
+      expect(back.ok, `${back.recap}\n${lines.join("\n")}`).toBe(true);
+      expect(await version()).toBe("v1");
+      const names = await crops();
+      expect(names).toContain("before-v2");
+      expect(names).not.toContain("after-v2");
+    });
+  });
+
+  describe("the gate refuses what would give the deploy user root (called directly, as an attacker with its key)", () => {
+    let user: RemoteHost;
+    const gate = (...args: string[]) => user.exec(["sudo", "-n", HELPER_PATH, "docker", ...args], { check: false });
+    const IMG = "busybox@sha256:" + "0".repeat(64);
+    const RUN_OK = ["run", "--detach", "--name", `${CT}-x-blue`, "--restart", "no", "--cap-drop", "ALL"];
+    const NNP = ["--security-opt", "no-new-privileges"];
+
+    beforeAll(async () => {
+      user = await connectAsDeployUser(TARGET);
+    });
+    afterAll(async () => {
+      await user?.close();
+    });
+
+    it.each([
+      ["--privileged", [...RUN_OK, ...NNP, "--privileged", IMG], /docker run flag '--privileged'/],
+      ["host network", [...RUN_OK, ...NNP, "--network", "host", IMG], /--network host/],
+      ["host pid", [...RUN_OK, ...NNP, "--pid", "host", IMG], /flag '--pid'/],
+      ["a device", [...RUN_OK, ...NNP, "--device", "/dev/sda", IMG], /flag '--device'/],
+      ["the docker socket", [...RUN_OK, ...NNP, "--volume", "/var/run/docker.sock:/s", IMG], /bind mount/],
+      ["/etc", [...RUN_OK, ...NNP, "--volume", "/etc:/host-etc", IMG], /bind mount/],
+      ["no cap-drop", ["run", "--detach", "--name", `${CT}-x-blue`, ...NNP, IMG], /--cap-drop ALL/],
+      ["SYS_ADMIN", [...RUN_OK, "--cap-add", "SYS_ADMIN", ...NNP, IMG], /capability SYS_ADMIN/],
+      [
+        "another app's name",
+        ["run", "--detach", "--name", `${CP}-x-blue`, "--cap-drop", "ALL", ...NNP, IMG],
+        /must start with/,
+      ],
+      ["an env file outside env/", [...RUN_OK, ...NNP, "--env-file", "/etc/shadow", IMG], /not under/],
+    ])("docker run with %s", async (_what, args, message) => {
+      const result = await gate(CT, ...(args as string[]));
+      expect(result.code).toBe(64);
+      expect(result.stderr).toMatch(message as RegExp);
+    });
+
+    it("another app's containers and volumes, docker exec into them, raw inspect formats, other verbs", async () => {
+      expect((await gate(CT, "exec", "-i", `${CP}-blue_backend_1`, "id")).stderr).toMatch(/refused/);
+      expect((await gate(CT, "volume", "rm", "--force", "--", CP_VOLUME)).stderr).toMatch(/not hvct's/);
+      const env = await gate(CT, "inspect", "--format", "{{json .Config.Env}}", `${CT}-backend-blue`);
+      expect(env.stderr).toMatch(/Slipway's formats/);
+      expect((await gate(CT, "system", "prune", "-af")).stderr).toMatch(/refused: docker system/);
+      expect((await gate("nosuchapp", "ps")).code).not.toBe(0);
+    });
+
+    it("a compose file that asks for the host is refused after `compose config`, before anything runs", async () => {
+      const file = `/opt/${CT}/evil.yml`;
+      const yaml = `services:\n  x:\n    image: ${IMG}\n    privileged: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n`;
+      await user.exec(["sh", "-c", 'cat > "$1"', "sh", file], { stdin: yaml });
+      const result = await gate(
+        CT,
+        "compose",
+        "v1",
+        "-p",
+        `${CT}-blue`,
+        "-f",
+        file,
+        "up",
+        "--detach",
+        "--remove-orphans",
+      );
+      expect(result.code).toBe(64);
+      expect(result.stderr).toMatch(/refused: service x: privileged/);
+      const mount = yaml.replace("privileged: true", "volumes: ['/:/host']");
+      await user.exec(["sh", "-c", 'cat > "$1"', "sh", file], { stdin: mount });
+      const bind = await gate(
+        CT,
+        "compose",
+        "v1",
+        "-p",
+        `${CT}-blue`,
+        "-f",
+        file,
+        "up",
+        "--detach",
+        "--remove-orphans",
+      );
+      expect(bind.stderr).toMatch(/bind mount of '\/'/);
+      await user.exec(["rm", "-f", file]);
     });
   });
 });

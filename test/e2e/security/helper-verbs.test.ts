@@ -243,6 +243,20 @@ describe("the privilege helper refuses what is not the app's", () => {
     await refused(["certbot", APP, NAME, "--pre-hook=id"]);
   });
 
+  it("answers absent for the app's files whose directory is not made yet (a fresh host's first plan; D20)", async () => {
+    const dropIn = `/etc/systemd/system/${APP}-web@green.service.d/slipway-env.conf`;
+    await root.exec(["rm", "-rf", "--", `/etc/systemd/system/${APP}-web@green.service.d`], { become: true });
+    const read = await helper(["file", "read", dropIn]);
+    expect([read.code, read.stderr.trim()]).toEqual([3, "SLIPWAY-ABSENT"]);
+    const inspect = await helper(["file", "inspect", dropIn, "0".repeat(64), "1024"]);
+    expect([inspect.code, inspect.stdout]).toEqual([0, "absent\n"]);
+    expect((await helper(["file", "exists", dropIn])).code).toBe(1);
+    // bootstrap made the deploy's nginx directory (root's), so the plan's reads of upstreams find it
+    expect((await root.exec(["stat", "-c", "%U %a", "/etc/nginx/slipway"])).stdout).toBe("root 755\n");
+    // still refused: a missing directory is no way around the path rules
+    await refused(["file", "read", "/etc/nonexistent-dir/x.conf"]);
+  });
+
   it("as-app runs as the app's user, never root: no sudo, no reading root's files, no writing /etc", async () => {
     const id = await helper(["as-app", APP, "id"]);
     expect(id.stdout.trim()).toMatch(

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { caBundleDropIn, DISTRO_SERVICE_DROPIN, deployHookScript } from "../../../src/certs/commands.js";
 import { ACME_WEBROOT } from "../../../src/config/schema/tls.js";
-import { COLOR_SOCKET_DIR } from "../../../src/render/from-config/nginx.js";
+import { COLOR_SOCKET_DIR, UPSTREAM_INCLUDE_DIR } from "../../../src/render/from-config/nginx.js";
 import { nginxSocketsDropIn, tmpfilesLine, tmpfilesPath } from "../../../src/render/nginx-host-files.js";
 import { runText } from "./helpers.js";
 
@@ -142,5 +142,17 @@ describe("playbooks/bootstrap.yml", () => {
     expect(ACME_WEBROOT).toBe("/var/www/slipway-acme");
     expect(await webroot({ app: "shop" })).toContain(ACME_WEBROOT);
     expect(await webroot({ app: "shop", tls: { webroot: "/srv/acme" } })).toContain("/srv/acme");
+  });
+  it("creates the nginx directory the deploy's upstreams and switch links go to (a helper user cannot make it; D20)", async () => {
+    const run = await runText(bootstrap, {
+      path: "playbooks/bootstrap.yml",
+      check: true,
+      extraVars: { deploy_public_keys: [key] },
+      config: { app: "shop" },
+    });
+    const task = run.outcomes.find((o) => o.task.startsWith("nginx directory for the deploy's upstreams"));
+    expect(UPSTREAM_INCLUDE_DIR).toBe("/etc/nginx/slipway");
+    expect(task?.msg).toContain(UPSTREAM_INCLUDE_DIR);
+    expect(task?.status).toBe("changed");
   });
 });
