@@ -64,7 +64,9 @@ export function buildStackObject(model: StackModel): Record<string, unknown> {
       service.secrets = swarm.secrets.map((s, i) => ({
         source: objectName(s.source, `${field}.secrets[${i}].source`),
         target: objectName(s.target, `${field}.secrets[${i}].target`),
-        mode: 0o400,
+        // Docker's default 0444: the file is root's, and the app may run as another user (`container.user`); the
+        // mount is private to the service's own containers.
+        mode: 0o444,
       }));
       for (const s of swarm.secrets) secrets.add(s.source);
     }
@@ -72,7 +74,7 @@ export function buildStackObject(model: StackModel): Record<string, unknown> {
       service.configs = swarm.configs.map((c, i) => ({
         source: objectName(c.source, `${field}.configs[${i}].source`),
         target: c.target,
-        mode: 0o400,
+        mode: 0o444,
       }));
       for (const c of swarm.configs) configs.add(c.source);
     }

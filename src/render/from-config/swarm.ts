@@ -5,6 +5,7 @@
  * secrets mounted at `/run/secrets/<NAME>` and its config files as swarm configs at their `path`. The versioned
  * names of those objects come from the runtime, which creates them before the stack is deployed.
  */
+import { createHash } from "node:crypto";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import type { Color } from "../model.js";
 import type { StackModel, SwarmServiceModel, SwarmUpdateModel } from "../swarm-stack.js";
@@ -19,6 +20,14 @@ export interface StackFromConfigOptions {
   secretNames?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The versioned swarm config name of each service's config file, by its index in `files`. */
   configNames?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * `<app>_<service>_<NAME>_<12 hex of sha256(value)>`: a swarm secret cannot change, so each value gets its own name
+ * and a deploy with a new value rotates the service to it (the old object is removed once no service uses it).
+ */
+export function swarmObjectName(app: string, service: string, name: string, value: string): string {
+  return `${swarmObjectPrefix(app, service, name)}_${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
 }
 
 /** `<app>_<service>_<NAME>`: the prefix of a secret's versioned names (the runtime appends a content hash). */

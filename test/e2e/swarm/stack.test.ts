@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import { buildImages } from "../../../src/build/build_images.js";
 import { stackDeployArgv, stackRemoveArgv, stackTasksArgv } from "../../../src/commands/swarm.js";
 import { parseConfigText } from "../../../src/config/load.js";
+import { ensureSwarmSecrets, pruneSwarmSecrets } from "../../../src/deploy/swarm/secrets.js";
 import { stackFromConfig } from "../../../src/render/from-config/swarm.js";
 import { renderStack, stackName } from "../../../src/render/swarm-stack.js";
 import { connectTarget, loadSandbox, onTarget, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
@@ -31,7 +32,14 @@ function config(registry: string) {
           port: 8887,
           ports: { blue: PORT, green: PORT + 1 },
           health: { path: "/api/health" },
-          swarm: { replicas: 2, placement: ["node.role == worker"], max_replicas_per_node: 1 },
+          secrets: ["SECRET_KEY"],
+          // stop-first: a new task cannot bind its node's host-mode port while the old one holds it (docs/swarm.md).
+          swarm: {
+            replicas: 2,
+            placement: ["node.role == worker"],
+            max_replicas_per_node: 1,
+            update: { order: "stop-first" },
+          },
         },
       },
       inventory: { hosts: { t4: { address: sandboxTarget("t4").host } } },
@@ -44,6 +52,19 @@ function config(registry: string) {
 async function tasks(stack: string): Promise<string[]> {
   const out = (await onTarget("t4", stackTasksArgv(stack), { ...asRoot, check: false })).stdout;
   return out.split("\n").filter((l) => / Running /.test(l));
+}
+
+/** The secret file of the running task of `stack` on `node` ("" while there is none). */
+async function secretOn(node: string, stack: string): Promise<string> {
+  const ids = await onTarget(
+    node,
+    ["docker", "ps", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`],
+    asRoot,
+  );
+  const id = ids.stdout.trim().split("\n")[0];
+  if (!id) return "";
+  const r = await onTarget(node, ["docker", "exec", id, "cat", "/run/secrets/SECRET_KEY"], { ...asRoot, check: false });
+  return r.code === 0 ? r.stdout.trim() : "";
 }
 
 describe("a stack file deployed to the sandbox swarm (t4 manager, t5 and t6 workers)", () => {
@@ -71,19 +92,26 @@ describe("a stack file deployed to the sandbox swarm (t4 manager, t5 and t6 work
         registries: { [sandbox.registry]: { insecure: true } },
       },
     );
-    const model = stackFromConfig(config(sandbox.registry), {
-      color: "blue",
-      images: { web: built?.reference as string },
-    });
-    stack = stackName(model.compose);
-    const file = `/tmp/${stack}.yml`;
-    const host = await connectTarget("t4");
-    try {
-      await host.putFile(file, renderStack(model), { mode: 0o644, become: true });
-      await host.exec(stackDeployArgv(stack, file), { ...asRoot, timeoutMs: 120_000 });
-    } finally {
-      await host.close();
-    }
+    const cfg = config(sandbox.registry);
+    const deployWith = async (secret: string) => {
+      const host = await connectTarget("t4");
+      try {
+        const { names } = await ensureSwarmSecrets(host, cfg, { SECRET_KEY: secret });
+        const model = stackFromConfig(cfg, {
+          color: "blue",
+          images: { web: built?.reference as string },
+          secretNames: names,
+        });
+        stack = stackName(model.compose);
+        const file = `/tmp/${stack}.yml`;
+        await host.putFile(file, renderStack(model), { mode: 0o644, become: true });
+        await host.exec(stackDeployArgv(stack, file), { ...asRoot, timeoutMs: 120_000 });
+        return names;
+      } finally {
+        await host.close();
+      }
+    };
+    await deployWith("first-value");
     let running: string[] = [];
     for (let i = 0; i < 90 && running.length < 2; i++) {
       running = await tasks(stack);
@@ -106,5 +134,25 @@ describe("a stack file deployed to the sandbox swarm (t4 manager, t5 and t6 work
       () => "refused",
     );
     expect(manager).toBe("refused");
+
+    // The secret is a file in each task; a new value is a new swarm secret and the stack deploy rotates the tasks to it.
+    expect(await secretOn("t5", stack)).toBe("first-value");
+    const names = await deployWith("second-value");
+    let rotated = "";
+    for (let i = 0; i < 60 && rotated !== "second-value second-value"; i++) {
+      rotated = `${await secretOn("t5", stack)} ${await secretOn("t6", stack)}`;
+      if (rotated !== "second-value second-value") await new Promise((r) => setTimeout(r, 2000));
+    }
+    expect(rotated).toBe("second-value second-value");
+    const host = await connectTarget("t4");
+    try {
+      await pruneSwarmSecrets(host, cfg, names);
+      const left = await host.exec(["docker", "secret", "ls", "--format", "{{.Name}}"], asRoot);
+      expect(left.stdout.split("\n").filter((n) => n.startsWith(`${APP}_web_SECRET_KEY_`))).toEqual([
+        names.web?.SECRET_KEY,
+      ]);
+    } finally {
+      await host.close();
+    }
   }, 420_000);
 });

@@ -62,7 +62,7 @@ describe("swarm stack file", () => {
             restart_policy: { condition: "any", delay: "2s" },
             resources: { limits: { memory: "256M", cpus: "0.5" } },
           },
-          secrets: [{ source: "shop_api_SECRET_KEY_0123abcd", target: "SECRET_KEY", mode: 0o400 }],
+          secrets: [{ source: "shop_api_SECRET_KEY_0123abcd", target: "SECRET_KEY", mode: 0o444 }],
         },
       },
       secrets: { shop_api_SECRET_KEY_0123abcd: { external: true } },
