@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-# Three targets: test/e2e/deploy/lb-layout.test.ts needs t1 (nginx), t2 and t3 (the app). Same count as .ci/run.
-npm run -s sandbox -- up --targets 3
+# Seven targets: t1..t3 the shared suite (lb-layout: t1 nginx, t2 and t3 the app), t4..t6 the swarm, t7 a host never
+# bootstrapped before (test/e2e/security/helper-runtimes.test.ts). Same count as .ci/run.
+npm run -s sandbox -- up --targets 7
 exec npx vitest run --project unit --project e2e "$@"

@@ -19,8 +19,17 @@ else
   have="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(".sandbox/inventory.json","utf8")).targets.length)')"
   on() { echo "--targets $1"; }
 fi
-# shellcheck disable=SC2046 # `on` prints two words on purpose
-run() { local n=$1; shift; flock "$lock" npx tsx bench/deploy/run.ts $(on "$n") "$@"; }
+# A failed run is reported and the others still run (each writes only its own cells); the exit status says so.
+failed=0
+run() {
+  local n=$1
+  shift
+  # shellcheck disable=SC2046 # `on` prints two words on purpose
+  flock "$lock" npx tsx bench/deploy/run.ts $(on "$n") "$@" || {
+    echo "bench/deploy: FAILED: run.ts $(on "$n") $*" >&2
+    failed=1
+  }
+}
 run 1 --phases good --baselines --rounds "${ROUNDS:-2}"
 run 1 --phases unhealthy,after-switch,rollback,redeploy --rounds 1
 for n in 2 4 8; do
@@ -28,7 +37,9 @@ for n in 2 4 8; do
     echo "bench/deploy: skipping $n targets (only $have at hand: npm run sandbox -- up --targets $n, or more HOSTS)" >&2
     continue
   fi
-  run "$n" --phases good,redeploy --rounds 1
+  # The scales compare wall times; the 20,000-request windows (the zero-failure figures) are the 1-target phases'.
+  run "$n" --phases good,redeploy --rounds 1 --min-requests "${SCALE_MIN_REQUESTS:-5000}"
 done
 npx tsx bench/deploy/report.ts --write
 echo "bench/deploy: done in $((SECONDS - started)) s; bench/results/deploy.json and bench/README.md updated" >&2
+exit "$failed"

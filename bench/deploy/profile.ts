@@ -4,6 +4,7 @@
  * the stretches before the first step. For finding where a deploy's time goes, not for the figures (run.ts).
  *
  *   npx tsx bench/deploy/profile.ts [--targets t3] [--deploys 3] [--cli bundle|source] [--image REF] [--cpu-prof DIR]
+ *     [--version V (every deploy the same release: the second one on is a re-deploy of the live release)]
  */
 import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -41,7 +42,7 @@ for (let i = 0; i < Number(option("deploys", "3")); i++) {
     "--image",
     `frontend=${image}`,
     "--version-env",
-    `APP_VERSION=p${Date.now()}`,
+    `APP_VERSION=${option("version", "") || `p${Date.now()}`}`,
   ]);
   console.log(`\n# deploy ${i + 1}: exit ${run.exitCode}, wall ${run.wallMs} ms, load ${load}`);
   for (const { atMs, line } of run.lines) {

@@ -24,6 +24,8 @@ interface Run {
 }
 interface PhaseResult {
   appBootMs: number;
+  date?: string;
+  slipwayCommit?: string;
   machine: { loadAverage: { start: number[]; end: number[] } };
   summary: { slipway: Side; ansible: Side };
   ratios: Array<{ round: number; slipwayMs: number; ansibleMs: number; ratio: number }>;
@@ -100,12 +102,25 @@ if (one) {
 }
 
 console.log("\nPairs (Ansible wall / Slipway wall, each pair back to back):\n");
-console.log(row(["targets", "phase", "round", "Slipway s", "Ansible s", "ratio", "load avg (1 min) start-end"]));
-console.log(row(Array(7).fill("---")));
+console.log(
+  row([
+    "targets",
+    "phase",
+    "round",
+    "Slipway s",
+    "Ansible s",
+    "ratio",
+    "load avg (1 min) start-end",
+    "run (commit, date)",
+  ]),
+);
+console.log(row(Array(8).fill("---")));
 for (const [n, scale] of Object.entries(results.scales)) {
   for (const [phase, r] of Object.entries(scale.phases)) {
     const la = `${r.machine.loadAverage.start[0]}-${r.machine.loadAverage.end[0]}`;
-    for (const p of r.ratios) console.log(row([n, phase, p.round, s(p.slipwayMs), s(p.ansibleMs), `${p.ratio}x`, la]));
+    const run = `${r.slipwayCommit ?? "?"}, ${r.date?.slice(0, 16) ?? "?"}`;
+    for (const p of r.ratios)
+      console.log(row([n, phase, p.round, s(p.slipwayMs), s(p.ansibleMs), `${p.ratio}x`, la, run]));
   }
 }
 
@@ -151,7 +166,9 @@ const boot = one?.phases.good?.appBootMs;
 if (boot !== undefined)
   console.log(`\nApp boot (docker run to first healthy answer, under load, first target): ${s(boot)} s`);
 
-console.log('\nAgainst issue 15\'s "Done when" (from the JSON above):\n');
+console.log(
+  "\nAgainst issue 15's \"Done when\" (from the JSON above; cells may come from different runs: see each pair's commit, date and load):\n",
+);
 console.log(row(["target", "measured", "met?"]));
 console.log(row(Array(3).fill("---")));
 const yes = (ok: boolean | null) => (ok === null ? "not measured" : ok ? "yes" : "no");

@@ -56,6 +56,18 @@ export function parseServerUrl(url: string): ServerParts {
   };
 }
 
+/**
+ * The server part of a MongoDB connection string, for messages only (mongodump reads the URI itself): one host, with
+ * its port, or a replica set's list (`a:27017,b:27017`) as written; `mongodb+srv://` names a DNS record. The URL
+ * class cannot parse a host list, so this is a pattern; no match: nothing (a local server).
+ */
+export function mongoHosts(url: string): { host?: string; port?: number } {
+  const hosts = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(url)?.[1];
+  if (!hosts) return {};
+  const single = /^([^:,]+):(\d+)$/.exec(hosts);
+  return single ? { host: single[1], port: Number(single[2]) } : { host: hosts };
+}
+
 export function databaseSpecFromConfig(db: DatabaseConfig, ctx: ConfigContext): DatabaseSpec {
   const spec = specWithoutStorage(db, ctx);
   return db.backups.dir ? { ...spec, backupsDir: db.backups.dir } : spec;
@@ -77,7 +89,7 @@ function specWithoutStorage(db: DatabaseConfig, ctx: ConfigContext): DatabaseSpe
   const url = secret(ctx.env, db.url_secret, "database URL");
   if (db.engine === "mongodb") {
     const location: ServerLocation = url
-      ? { kind: "server" }
+      ? { kind: "server", ...mongoHosts(url) }
       : { kind: "service", compose: { project: ctx.composeProject, service: db.compose_service ?? "" } };
     return { engine: "mongodb", location, uri: url, database: db.name, password };
   }

@@ -1,6 +1,8 @@
 /** Stop/start commands for the usual kinds of app, so a restore (or DuckDB's copy) can pause the writers. */
+
 import { composeBinary, composeStopArgv } from "../commands/compose.js";
 import { containersArgv } from "../commands/docker.js";
+import { serviceScaleArgv } from "../commands/swarm.js";
 import { systemctlArgv } from "../commands/systemd.js";
 import type { ComposeFlavour } from "../remote/facts.js";
 import type { Writers } from "./types.js";
@@ -28,11 +30,24 @@ export function composeProjectWriters(base: readonly string[]): Writers {
 }
 
 /**
+ * Runtime swarm's writers: every service of the color's stack scaled to 0 tasks and back to one. A service the
+ * config runs with more replicas gets them back with the next deploy; a backup needs the writers stopped, not the
+ * count kept.
+ */
+export function swarmStackWriters(stack: string, services: readonly string[], replicas = 1): Writers {
+  const names = services.map((s) => `${stack}_${s}`);
+  return {
+    stop: names.map((n) => serviceScaleArgv(n, 0)),
+    start: names.map((n) => serviceScaleArgv(n, replicas)),
+  };
+}
+
+/**
  * The live color's processes, named as the render layer names them (systemd instance units, compose projects per
  * color) or, for the container runtime, `<app>-<service>-<color>`. Services that are the database itself are left out.
  */
 export function writersForRuntime(input: {
-  runtime: "container" | "compose" | "systemd";
+  runtime: "container" | "compose" | "systemd" | "swarm";
   app: string;
   services: readonly string[];
   color: "blue" | "green";
@@ -43,5 +58,7 @@ export function writersForRuntime(input: {
 }): Writers {
   if (input.runtime === "systemd") return systemdWriters(input.services.flatMap(input.unitName));
   if (input.runtime === "compose") return composeWriters(input.composeProject, input.services, input.composeFlavour);
+  // The color's stack is named like its compose project (`<app>-<color>`).
+  if (input.runtime === "swarm") return swarmStackWriters(input.composeProject, input.services);
   return containerWriters(input.services.map((service) => `${input.app}-${service}-${input.color}`));
 }

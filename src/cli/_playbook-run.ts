@@ -2,6 +2,7 @@
  * Shared by `slipway run` and `slipway plan`: load the inventory (slipway.yml or an inventory file), parse the
  * playbook, run it with the console reporter, print the recap. Returns the exit code.
  */
+
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { firewallPorts } from "../config/firewall.js";
@@ -11,6 +12,7 @@ import type { SlipwayConfig } from "../config/schema.js";
 import { resolveSecrets } from "../config/secrets.js";
 import { certificateNames } from "../config/served-names.js";
 import { sshTargetFor } from "../config/ssh-target.js";
+import { swarmPlaybookVars } from "../config/swarm.js";
 import { inventoryOf } from "../deploy/connect.js";
 import type { Inventory } from "../engine/inventory.js";
 import { hooksFromConfig } from "../engine/parse/hooks.js";
@@ -139,6 +141,7 @@ function hostVarsFromConfig(
           slipway_acme_ca_bundle: tls.ca_bundle ?? "",
         }
       : {}),
+    ...(config.runtime === "swarm" ? swarmPlaybookVars(config, host) : {}),
     ...vars,
   };
 }

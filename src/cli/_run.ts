@@ -21,7 +21,15 @@ export class CliRun {
   /** Empty until a command registers the secrets of the config it loaded. */
   readonly redactor = new Redactor();
 
-  constructor(private readonly streams: CliStreams = processStreams) {}
+  /**
+   * Where a live progress line goes (redacted text, rewritten with `\r`): stdout when this run writes to the process's
+   * own stdout and that is a terminal; null otherwise (then progress is a plain line each).
+   */
+  readonly live: ((text: string) => void) | null;
+
+  constructor(private readonly streams: CliStreams = processStreams) {
+    this.live = streams === processStreams && process.stdout.isTTY ? (text) => this.write(text) : null;
+  }
 
   /** Masks every secret `config` references (resolved from `env`) in everything printed from now on. */
   addSecretsOf(config: SlipwayConfig, env: NodeJS.ProcessEnv = process.env): void {

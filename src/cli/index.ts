@@ -9,8 +9,10 @@ import * as build from "./build.js";
 import * as certs from "./certs.js";
 import * as config from "./config.js";
 import * as deploy from "./deploy.js";
+import * as exec from "./exec.js";
 import * as init from "./init.js";
 import * as lock from "./lock.js";
+import * as logs from "./logs.js";
 import { createProgram, runProgram } from "./main.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
@@ -18,6 +20,7 @@ import * as releases from "./releases.js";
 import * as remove from "./remove.js";
 import * as render from "./render.js";
 import * as rollback from "./rollback.js";
+import * as status from "./status.js";
 import * as validate from "./validate.js";
 
 export const commandModules = [
@@ -26,14 +29,17 @@ export const commandModules = [
   certs,
   config,
   deploy,
+  exec,
   init,
   lock,
+  logs,
   plan,
   playbook,
   releases,
   remove,
   render,
   rollback,
+  status,
   validate,
 ];
 

@@ -40,6 +40,7 @@ export function firewallPorts(config: SlipwayConfig, hostName: string): Firewall
   const upstream = upstreamPorts(config, hostName);
   const sources = nginxHosts.filter((h) => h.name !== hostName);
   const upstreamRules = upstream.length > 0 && sources.length > 0 ? sourceRules(sources, upstream) : [];
+  if (config.runtime === "swarm") upstreamRules.push(...swarmRules(hosts.filter((h) => h.name !== hostName)));
   return { tcp: [...tcp].sort((a, b) => a - b), upstreamRules };
 }
 
@@ -60,7 +61,20 @@ function upstreamPorts(config: SlipwayConfig, hostName: string): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
-function sourceRules(sources: readonly { name: string; address: string }[], ports: readonly number[]): string[] {
+/**
+ * Runtime swarm: the other nodes reach this one's cluster management (2377/tcp), gossip (7946/tcp+udp), overlay
+ * traffic (4789/udp) and the services' host-mode ports (any TCP port: tasks move between nodes).
+ */
+function swarmRules(nodes: readonly { name: string; address: string }[]): string[] {
+  if (nodes.length === 0) return [];
+  return [...sourceRules(nodes, []), ...sourceRules(nodes, [], "udp dport { 7946, 4789 } accept")];
+}
+
+function sourceRules(
+  sources: readonly { name: string; address: string }[],
+  ports: readonly number[],
+  accept = `tcp dport { ${ports.join(", ")} } accept`,
+): string[] {
   const named = sources.find((h) => isIP(h.address) === 0);
   if (named) {
     throw new ConfigError(
@@ -71,7 +85,7 @@ function sourceRules(sources: readonly { name: string; address: string }[], port
       },
     );
   }
-  const dport = `tcp dport { ${ports.join(", ")} } accept`;
+  const dport = ports.length > 0 || accept.startsWith("udp") ? accept : "meta l4proto tcp accept";
   const v4 = sources.filter((h) => isIP(h.address) === 4).map((h) => h.address);
   const v6 = sources.filter((h) => isIP(h.address) === 6).map((h) => h.address);
   return [

@@ -26,5 +26,11 @@ export {
   slipwayFileSchema,
   type TlsConfig,
 } from "./schema.js";
-export { type ResolvedSecrets, requireSecrets, resolveSecrets, secretReferences } from "./secrets.js";
+export {
+  missingRunSecrets,
+  type ResolvedSecrets,
+  requireSecrets,
+  resolveSecrets,
+  secretReferences,
+} from "./secrets.js";
 export { validSummary } from "./summary.js";

@@ -12,10 +12,11 @@ import { inventorySchema } from "./schema/inventory.js";
 import { absolutePath, duration, patternString, positiveInt, resourceName } from "./schema/primitives.js";
 import { proxySchema } from "./schema/proxy.js";
 import { serviceSchema } from "./schema/services.js";
+import { swarmSchema } from "./schema/swarm.js";
 import { SYSTEM_DIRS } from "./schema/system-dirs.js";
 import { tlsSchema } from "./schema/tls.js";
 
-export const RUNTIMES = ["container", "compose", "systemd"] as const;
+export const RUNTIMES = ["container", "compose", "systemd", "swarm"] as const;
 export const STRATEGIES = ["blue-green", "stop-first"] as const;
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
 
@@ -40,9 +41,11 @@ const configFields = {
     .refine((services) => Object.keys(services).length > 0, { error: "expected at least one service" })
     .describe("The app's processes by name."),
   runtime: z
-    .enum(RUNTIMES, { error: 'expected "container", "compose" or "systemd"' })
+    .enum(RUNTIMES, { error: 'expected "container", "compose", "systemd" or "swarm"' })
     .default("container")
-    .describe("How services run: one `docker run` each, a compose project per color, or systemd template units."),
+    .describe(
+      "How services run: one `docker run` each, a compose project per color, systemd template units, or a Docker Swarm stack per color deployed through the manager (docs/swarm.md).",
+    ),
   strategy: z
     .enum(STRATEGIES, { error: 'expected "blue-green" or "stop-first"' })
     .default("blue-green")
@@ -72,6 +75,7 @@ const configFields = {
     .optional()
     .describe("Directory on each host holding releases, env files and backups. Default: `/opt/<app>`."),
   hooks: hooksSchema.prefault({}),
+  swarm: swarmSchema.prefault({}),
 };
 
 const overlaySchema = z

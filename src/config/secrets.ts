@@ -58,3 +58,22 @@ export function requireSecrets(config: SlipwayConfig, env: NodeJS.ProcessEnv = p
   if (missing.length > 0) throw new MissingSecretsError(missing);
   return values;
 }
+
+/**
+ * The secrets a deploy's hosts read (`services.*.secrets`, `database.url_secret`/`password_secret`) that neither
+ * `values` nor `env` holds, each with every key using it; `onlyServices` narrows services to those a host runs.
+ * Checked before the build and on each host's preflight, so one error lists them all.
+ */
+export function missingRunSecrets(
+  config: SlipwayConfig,
+  values: Readonly<Record<string, string>>,
+  env: NodeJS.ProcessEnv = process.env,
+  onlyServices?: readonly string[],
+): SecretReference[] {
+  const services = onlyServices ?? Object.keys(config.services);
+  const read = (where: string) =>
+    where.startsWith("database.") || services.some((name) => where === `services.${name}.secrets`);
+  return secretReferences(config)
+    .map((ref) => ({ name: ref.name, usedBy: ref.usedBy.filter(read) }))
+    .filter((ref) => ref.usedBy.length > 0 && !values[ref.name] && !env[ref.name]);
+}

@@ -3,7 +3,13 @@
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
 import { detectCommit } from "../build/git_info.js";
-import { resolveHosts, resolveSecrets, type SlipwayConfig } from "../config/index.js";
+import {
+  MissingSecretsError,
+  missingRunSecrets,
+  resolveHosts,
+  resolveSecrets,
+  type SlipwayConfig,
+} from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
@@ -31,6 +37,13 @@ import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from ".
  * the services that host runs (`services.*.hosts`).
  */
 export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
+  // Not the compose runtime by default: a swarm's nodes must not get compose projects behind the user's back.
+  if (config.runtime === "swarm") {
+    throw new UsageError(
+      "runtime swarm: `slipway deploy` and `rollback` do not deploy stacks yet; the cluster set-up does (playbooks/swarm.yml)",
+      { hint: "see docs/swarm.md for what runtime swarm does today; deploy with runtime compose meanwhile" },
+    );
+  }
   const make =
     config.runtime === "systemd" ? systemdRuntime : config.runtime === "container" ? containerRuntime : composeRuntime;
   return (host) => make(configOnHost(config, host.name), host);
@@ -137,6 +150,9 @@ function failedHost(name: string): HostResult {
   return { name, status: "failed", error: "not prepared" };
 }
 
+/** What a run may learn on the runner while its hosts connect (a deploy's commit and release id). */
+type LateIdentity = Promise<Partial<Pick<BaseRun, "commit" | "releaseId">>>;
+
 async function onEveryHost(
   config: SlipwayConfig,
   limit: string[] | undefined,
@@ -144,6 +160,7 @@ async function onEveryHost(
   input: BaseRun,
   perHost: PerHost | null,
   confirm?: Confirm,
+  late: LateIdentity = Promise.resolve({}),
 ): Promise<DeployResult> {
   const started = Date.now();
   // One redactor for the run: every event (lines, commands, errors, diffs) is masked before any caller sees it.
@@ -165,7 +182,10 @@ async function onEveryHost(
   try {
     const chosen = chosenHosts(config, limit);
     if (split) requireWholeLayout(resolveHosts(config), chosen);
-    const connected = await connectAll(config, chosen, pool);
+    // Connecting waits on the network; the runner's own look-up (git) runs meanwhile.
+    const [connected, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
+    base = { ...base, ...identity };
+    release = base.releaseId;
     const down = split ? unreachableLayout(connected) : null;
     if (down) {
       const results = down.map((h) => hostEnd(base, h));
@@ -248,10 +268,18 @@ function hostEnd(base: BaseRun, result: HostResult): HostResult {
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { config } = options;
-  const commit = options.commit ?? (await detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local"));
-  const id = options.releaseId ?? releaseId(commit, new Date());
-  if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+  if (options.releaseId !== undefined && !isReleaseId(options.releaseId)) {
+    throw releaseIdError(options.releaseId, "--release-id");
+  }
+  // One `git rev-parse` (unless given): awaited here only when images are built, else while the hosts connect.
+  const commitOf =
+    options.commit !== undefined
+      ? Promise.resolve(options.commit)
+      : detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local");
   checkDeployHooks(config);
+  // Every unset secret at once, before an image is built and pushed for a deploy that cannot run.
+  const missing = missingRunSecrets(config, options.secrets ?? resolveSecrets(config).values);
+  if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
   // Runtime container: images built on the runner (unless the caller has them), then pulled or streamed (image.delivery).
@@ -259,13 +287,20 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     options.images ??
     (config.runtime !== "systemd" && !options.check
       ? await buildForDeploy(config, {
-          commit,
+          commit: await commitOf,
           releaseDir: options.releaseDir,
           insecure: options.insecureRegistry ?? config.image.insecure,
           secrets: options.secrets ?? resolveSecrets(config).values,
           report,
         })
       : {});
+  const identity = commitOf.then((commit) => {
+    const id = options.releaseId ?? releaseId(commit, new Date());
+    if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+    return { commit, releaseId: id };
+  });
+  // Settled by onEveryHost; a rejection here is not "unhandled" meanwhile.
+  identity.catch(() => undefined);
   return withInterrupts((interrupt) =>
     onEveryHost(
       config,
@@ -274,14 +309,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       {
         ...sharedRun(options, sink, interrupt),
         kind: "deploy",
-        releaseId: id,
-        commit,
+        // Set once the commit is known (identity), before anything is planned.
+        releaseId: "",
+        commit: "",
         env: options.versionEnv ?? {},
         images,
         releaseDir: options.releaseDir,
       },
       null,
       options.confirm,
+      identity,
     ),
   );
 }

@@ -40,6 +40,18 @@ export class HostEmitter {
     return { emitter, flush };
   }
 
+  /** A progress event of the running step (callers throttle: about one a second). */
+  progress(what: string, waitedMs: number, last?: string): void {
+    this.sink({
+      kind: "progress",
+      host: this.host,
+      step: this.step ?? "wait",
+      what,
+      waitedMs,
+      ...(last ? { last } : {}),
+    });
+  }
+
   stepEvent(
     step: string,
     status: StepStatus,

@@ -54,7 +54,28 @@ export interface HostEvent {
   error?: string;
 }
 
-export type DeployEvent = StepEvent | LogEvent | DiffEvent | HostEvent;
+/**
+ * A step waiting for something (the health gate today), about once a second while it waits: what it waits for, how
+ * long it has waited and the last answer. A terminal shows the newest as one live line; elsewhere each is a line.
+ */
+export interface ProgressEvent {
+  kind: "progress";
+  host: string;
+  step: string;
+  /** What is awaited, for people: `web@green: /healthz`. */
+  what: string;
+  waitedMs: number;
+  /** The last answer or error (`connection refused`, `HTTP 503 ...`). */
+  last?: string;
+}
+
+export type DeployEvent = StepEvent | LogEvent | DiffEvent | HostEvent | ProgressEvent;
 
 /** Where events go; the default drops them. */
 export type DeployEventSink = (event: DeployEvent) => void;
+
+/** `web@green: waiting for /healthz, 3 s, last: connection refused`: a progress event for people (CLI and Action). */
+export function progressText(event: ProgressEvent): string {
+  const last = event.last ? `, last: ${event.last.split("\n")[0]?.slice(0, 120)}` : "";
+  return `${event.what}, ${Math.round(event.waitedMs / 1000)} s${last}`;
+}

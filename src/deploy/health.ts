@@ -29,6 +29,10 @@ export function gateArgs(name: string, service: ServiceConfig, port: number, add
 }
 
 /** Waits for `args` on `host` (step "health gate"); never throws for an unhealthy or silent service. */
-export function healthGate(host: RemoteHost, args: HttpWaitArgs): Promise<GateOutcome> {
-  return waitHealthy((argv) => host.exec(argv, { check: false, step: "health gate" }), args);
+export function healthGate(
+  host: RemoteHost,
+  args: HttpWaitArgs,
+  onPoll?: Parameters<typeof waitHealthy>[2],
+): Promise<GateOutcome> {
+  return waitHealthy((argv) => host.exec(argv, { check: false, step: "health gate" }), args, onPoll);
 }

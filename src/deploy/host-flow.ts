@@ -42,7 +42,12 @@ export function releaseFingerprint(
     .slice(0, 16);
 }
 
-function siteUrl(config: SlipwayConfig, address: string): string {
+/** Where users reach the app: the site's first name, or under proxy.mode internal the first public port. */
+function siteUrl(config: SlipwayConfig, address: string): string | undefined {
+  if (config.proxy.mode === "internal") {
+    const port = Object.values(config.services).find((s) => s.public_port !== undefined)?.public_port;
+    return port === undefined ? undefined : `http://${address.includes(":") ? `[${address}]` : address}:${port}/`;
+  }
   const domain = config.proxy.domains[0] ?? address;
   return `${config.tls.enabled ? "https" : "http"}://${domain}${config.proxy.base_path}`;
 }

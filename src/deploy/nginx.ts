@@ -56,13 +56,18 @@ export async function switchTo(
   }
   const site = nginxSiteFromConfig(config, { color, tlsReady: await tlsReady(host, config) });
   if (!site) return null;
-  const apply = () =>
-    applyNginxSite(host, site, { become: true, check, sitePath: sitePathFromConfig(config), step: "switch" });
   const moving = site.colorSockets ? pointSocketLinks(host, config, color, check) : Promise.resolve([]);
-  // A plan only reads, so the links and the files are looked at together; a switch moves the links first.
-  const [links, files] = check ? await Promise.all([moving, apply()]) : [await moving, await apply()];
+  // The links move while the live files are read; nothing is written (nor nginx reloaded) before they have moved.
+  const files = applyNginxSite(host, site, {
+    become: true,
+    check,
+    sitePath: sitePathFromConfig(config),
+    step: "switch",
+    ready: moving,
+  });
+  const [links, installed] = await Promise.all([moving, files]);
   const moved = links.map((l) => `socket link ${l.link} -> ${l.target}\n`).join("");
-  return { ...files, changed: files.changed || links.length > 0, diff: `${files.diff}${moved}`, links };
+  return { ...installed, changed: installed.changed || links.length > 0, diff: `${installed.diff}${moved}`, links };
 }
 
 /**

@@ -9,6 +9,8 @@ import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { type InstallResult, installValidated } from "../install/validated.js";
 import type { RemoteHost } from "../remote/types.js";
 import { publicPortUnits } from "../render/public-port.js";
+import { answerMismatch } from "../verify/judge.js";
+import { parseRouteCheck, routeCheckArgv, type VerifyOutcome } from "./nginx.js";
 
 /** The units of every service with a public port, for `color`; empty when there are none. */
 export function publicPortFiles(config: SlipwayConfig, color: Color) {
@@ -43,4 +45,47 @@ export async function switchPublicPorts(
       await host.exec(systemctlArgv("try-restart", [u.service.name]), { become: true, step: "switch" });
   }
   return result;
+}
+
+/** What internal mode serves from outside: each public port with its service's health path. */
+export function publicPortChecks(config: SlipwayConfig) {
+  return Object.entries(config.services).flatMap(([name, service]) =>
+    service.public_port === undefined
+      ? []
+      : [
+          {
+            service: name,
+            port: service.public_port,
+            path: service.health?.path ?? "/",
+            status: service.health?.expected_status ?? 200,
+            ...(service.health?.expected_body !== undefined ? { bodyContains: service.health.expected_body } : {}),
+          },
+        ],
+  );
+}
+
+/**
+ * After the switch under proxy.mode internal (no nginx, no routes): GET each public port's health path on the host,
+ * through the socket and forwarder users reach, expecting the service's health answer. A port that does not answer
+ * (forwarder not started, pointed at a stopped color) fails the run. Never throws for a bad answer.
+ */
+export async function verifyPublicPorts(
+  host: RemoteHost,
+  config: SlipwayConfig,
+): Promise<VerifyOutcome & { urls: string[] }> {
+  const failures: string[] = [];
+  const urls: string[] = [];
+  for (const check of publicPortChecks(config)) {
+    const argv = routeCheckArgv(check.path, undefined, { kind: "preview", port: check.port });
+    const result = await host.exec(argv, { check: false, step: "verify" });
+    const answer = parseRouteCheck(result.stdout);
+    const where = `GET http://127.0.0.1:${check.port}${check.path} (${check.service}'s public port)`;
+    const mismatch = answer.status ? answerMismatch(check, answer.status, answer.body) : null;
+    if (!answer.status || mismatch !== null) {
+      const what = mismatch ?? (result.stderr.trim() || "no answer");
+      const body = answer.body.slice(0, 120).trim();
+      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
+    } else urls.push(`:${check.port}${check.path}`);
+  }
+  return { ok: failures.length === 0, failures, urls };
 }

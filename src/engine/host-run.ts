@@ -26,6 +26,21 @@ function posText(task: Task): string {
   return `${task.pos.file}:${task.pos.line}:${task.pos.col}`;
 }
 
+/**
+ * Ansible's `hostvars`: each host's inventory vars and what it registered or set, by inventory name, read when used
+ * (a worker joining a swarm reads the token its manager registered in an earlier play).
+ */
+function hostvarsOf(states: ReadonlyMap<string, HostState> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, state] of states ?? []) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => ({ ...state.inventoryVars, ...state.hostFacts, inventory_hostname: name }),
+    });
+  }
+  return out;
+}
+
 /** State of a host that lives across plays: registered results and set_fact values. */
 export interface HostState {
   name: string;
@@ -48,6 +63,8 @@ export interface PlayContext {
   redactor: Redactor;
   /** Set when a host fails in an any_errors_fatal play: every host stops before its next task. */
   abort: { set: boolean };
+  /** Every host of the run so far, for `hostvars[name]` (another host's vars and registered results). */
+  states?: ReadonlyMap<string, HostState>;
   /** The scope of `run_once` tasks (one batch of a playbook; a whole deploy for its hooks). */
   once: RunOnce;
   emit(outcome: TaskOutcome): void;
@@ -106,6 +123,7 @@ export class HostRun {
         ansible_check_mode: ctx.check,
         inventory_hostname: state.name,
         play_name: ctx.play.name,
+        hostvars: hostvarsOf(ctx.states),
       },
       ctx.extraVars,
     ]);

@@ -124,6 +124,7 @@ export async function runPlay(
     configVars: { ...(options.config ?? {}), config: options.config ?? {} },
     redactor: options.redactor ?? identityRedactor,
     abort: { set: false },
+    states,
     once: options.once ?? new RunOnce(),
     emit,
   };

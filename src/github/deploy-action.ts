@@ -14,6 +14,7 @@ import { resolveSecrets } from "../config/secrets.js";
 import { SlipwayError } from "../errors.js";
 import { type ActionContext, actionContext, reportConfigProblems } from "./action-context.js";
 import { readBeforeRun } from "./before-run.js";
+import { runConfigAction } from "./config-action.js";
 import { type DeploymentsClient, deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { deployEngine, type Engine } from "./engine.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
@@ -37,6 +38,7 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
     ctx.inputs = readInputs((name) => core.getInput(name));
     ctx.mask(secretValues(undefined, [ctx.inputs.sshPrivateKey, ctx.inputs.githubToken], ctx.env));
     if (ctx.inputs.command === "validate") return await runValidateAction(ctx, ctx.inputs);
+    if (ctx.inputs.command === "config") return await runConfigAction(ctx, ctx.inputs);
     const config = await loadConfig(ctx.inputs.config, { environment: ctx.inputs.environment });
     ctx.config = config;
     const secrets = await prepareRunner(ctx, ctx.inputs, config);

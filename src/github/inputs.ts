@@ -4,7 +4,7 @@ import { lockWaitSeconds } from "../cli/_options.js";
 import { parseEnvPairs } from "../cli/deploy.js";
 import { SlipwayError } from "../errors.js";
 
-export const COMMANDS = ["deploy", "plan", "rollback", "validate"] as const;
+export const COMMANDS = ["deploy", "plan", "rollback", "validate", "config"] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 export interface ActionInputs {
@@ -42,7 +42,7 @@ export function readInputs(get: InputGetter): ActionInputs {
   if (!COMMANDS.includes(command as ActionCommand)) {
     throw inputError(
       `input command: "${command}" is not one of ${COMMANDS.join(", ")}`,
-      "set `command:` to deploy, plan, rollback or validate",
+      "set `command:` to deploy, plan, rollback, validate or config",
     );
   }
   const release = text("release");

@@ -3,7 +3,7 @@
  * them. Hosts run in parallel but a log group cannot interleave with another, so each host's lines are held until
  * its step ends, then written at once as one group `host: step (status, time)`. Nothing here parses text.
  */
-import type { DeployEvent, StepEvent } from "../deploy/events.js";
+import { type DeployEvent, progressText, type StepEvent } from "../deploy/events.js";
 
 /** One finished step on one host, for the summary's timing table. */
 export interface StepTiming {
@@ -68,6 +68,9 @@ export class ProgressGroups {
     } else if (event.kind === "log") {
       if (event.host && event.step) this.hold(event.host, event.step, event.message);
       else this.log.line(event.level, event.host ? `[${event.host}] ${event.message}` : event.message);
+    } else if (event.kind === "progress") {
+      // Inside the step's group, in order with its other lines.
+      this.hold(event.host, event.step, progressText(event));
     } else {
       if (event.backup) this.report.backups[event.host] = event.backup;
       const live = event.release ? ` (release ${event.release}${event.color ? ` on ${event.color}` : ""})` : "";

@@ -31,6 +31,7 @@ const TITLES: Record<ActionCommand, string> = {
   plan: "plan (check mode: nothing changed)",
   rollback: "rollback",
   validate: "validate",
+  config: "config (the merged config; nothing changed)",
 };
 
 /** Pipes and newlines would break a table row. */

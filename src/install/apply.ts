@@ -80,16 +80,20 @@ async function prepareSiteDirs(host: RemoteHost, model: NginxSiteModel, step: { 
   siteDirsReady.set(host, ready.add(key));
 }
 
+/**
+ * The site's files, validated and reloaded when they changed. `ready`: what must be done before anything is written
+ * (the switch's socket links), awaited after the live files are read, so an unchanged site costs one round trip.
+ */
 export async function applyNginxSite(
   host: RemoteHost,
   model: NginxSiteModel,
-  options: ApplyOptions & { sitePath?: string },
+  options: ApplyOptions & { sitePath?: string; ready?: Promise<unknown> },
 ): Promise<InstallResult> {
   const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
   if (options.check) return installNginxFiles(host, files, options, "nginx site");
   // The directories are made while the live files are read: only the writes need them.
   const dirs = prepareSiteDirs(host, model, { become: options.become, step: options.step });
-  return installNginxFiles(host, files, { ...options, ready: dirs }, "nginx site");
+  return installNginxFiles(host, files, { ...options, ready: Promise.all([dirs, options.ready]) }, "nginx site");
 }
 
 /** The blue-green switch: point one service's upstream at other servers (the new color's port), validated. */

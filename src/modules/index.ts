@@ -17,6 +17,7 @@ import { httpWaitModule } from "./http_wait.js";
 import { imageDeliveryModule } from "./image_delivery.js";
 import { lockModule } from "./lock.js";
 import { nginxSiteModule } from "./nginx_site.js";
+import { swarmModule } from "./swarm.js";
 import { systemdModule } from "./systemd.js";
 import { templateModule } from "./template.js";
 import { userModule } from "./user.js";
@@ -38,6 +39,7 @@ export const builtinModules: readonly Module[] = [
   imageDeliveryModule,
   lockModule,
   nginxSiteModule,
+  swarmModule,
   systemdModule,
   templateModule,
   userModule,

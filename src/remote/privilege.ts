@@ -14,7 +14,7 @@ import { OWNED_TREE_SCRIPT } from "../commands/files.js";
 import { NGINX_RELOAD_AND_WAIT, POINT_LINKS_SCRIPT } from "../commands/nginx.js";
 import { ENSURE_USER_SCRIPT } from "../commands/users.js";
 import { SlipwayError } from "../errors.js";
-import { dockerGateArgs } from "./privilege-docker.js";
+import { dockerGateArgs, volumeFileCommand } from "./privilege-docker.js";
 import { shQuote } from "./quote.js";
 
 /** Where bootstrap installs the helper (a root-owned directory; the sudoers rule names this exact path). */
@@ -64,17 +64,17 @@ const UNIT_QUERIES = new Set(["show", "is-active", "is-enabled", "is-failed"]);
  * "privilege") for a become command that helper mode has no verb for.
  */
 export function planCommand(argv: readonly string[], become: boolean, context: PrivilegeContext): PlannedCommand {
+  // A command that itself starts with `sudo -n` (restore stops writers that way) is the same request.
+  const inner = argv[0] === "sudo" && argv[1] === "-n" ? argv.slice(argv[2] === "--" ? 3 : 2) : argv;
   // Docker with or without become: the deploy user is in no docker group, the gate is its only way to the socket.
-  const gate = context.mode === "helper" ? dockerGateArgs(argv, context.app) : undefined;
+  const gate = context.mode === "helper" ? dockerGateArgs(inner, context.app) : undefined;
   if (gate) return helper(...gate);
   if (!become) return { argv: [...argv], sudo: false };
   if (context.mode === "root") return { argv: [...argv], sudo: true };
-  // A command that itself starts with `sudo -n` (restore stops units that way) is the same request.
-  const inner = argv[0] === "sudo" && argv[1] === "-n" ? argv.slice(argv[2] === "--" ? 3 : 2) : argv;
+  const volumeFile = volumeFileCommand(argv, context.app, context.deployDir, HELPER_PATH);
+  if (volumeFile) return volumeFile;
   const planned = helperCommand(inner, context);
   if (planned) return planned;
-  const innerGate = dockerGateArgs(inner, context.app);
-  if (innerGate) return helper(...innerGate);
   const why = "the helper does not run this command as root; set";
   throw new SlipwayError(`helper mode has no privileged operation for \`${inner.slice(0, 2).join(" ")}\``, {
     step: "privilege",

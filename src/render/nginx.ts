@@ -279,7 +279,7 @@ interface RouteContext {
   appId: string;
   services: Set<string>;
   zones: Set<string>;
-  corsMaps: Array<{ variable: string; origins: string[] }>;
+  corsMaps: Array<{ variable: string; origins: string[]; deny: string }>;
   websockets: boolean;
   /** Some location adds `Vary: Origin`: the site defines the map merging it with the app's Vary. */
   corsVary: boolean;
@@ -288,7 +288,7 @@ interface RouteContext {
 interface LocationView {
   path: string;
   rateLimit: string | null;
-  cors: { preflightHeaders: string[] } | null;
+  cors: { preflightHeaders: string[]; deny: string | null } | null;
   corsHeaders: string[];
   headers: string[];
   static: { root: string; index: string | null; expires: string; fallback: string; rewrite: string | null } | null;
@@ -410,7 +410,9 @@ function corsView(route: RouteModel, field: string, ctx: RouteContext) {
   // A Flask-CORS (or any) app may answer with its own CORS headers: two Access-Control-Allow-Origin make browsers
   // reject the response, so nginx's are the only ones. Vary is merged by the map instead of dropped.
   const hideHeaders = [...CORS_RESPONSE_HEADERS, ...(cors.allowAnyOrigin ? [] : ["Vary"])];
-  return { cors: { preflightHeaders: preflight }, corsHeaders: common, hideHeaders };
+  // A preflight from another origin is refused (403), not answered 204 without Allow-Origin: the app never sees it.
+  const deny = cors.allowAnyOrigin ? null : corsDenyVariable(ctx, allowOrigin);
+  return { cors: { preflightHeaders: preflight, deny }, corsHeaders: common, hideHeaders };
 }
 
 const CORS_RESPONSE_HEADERS = [
@@ -432,8 +434,14 @@ function corsMapVariable(ctx: RouteContext, origins: string[]): string {
   const key = [...unique].sort().join(" ");
   const existing = ctx.corsMaps.find((m) => [...m.origins].sort().join(" ") === key);
   if (existing) return existing.variable;
-  const variable = `$${ctx.appId}_cors_origin_${ctx.corsMaps.length + 1}`;
+  const n = ctx.corsMaps.length + 1;
+  const variable = `$${ctx.appId}_cors_origin_${n}`;
   // A repeated origin would be a repeated map key, which nginx warns about.
-  ctx.corsMaps.push({ variable, origins: unique });
+  ctx.corsMaps.push({ variable, origins: unique, deny: `$${ctx.appId}_cors_deny_${n}` });
   return variable;
+}
+
+/** The variable that is 1 for a preflight (OPTIONS with an Origin) from an origin not allowed by `allowOrigin`'s map. */
+function corsDenyVariable(ctx: RouteContext, allowOrigin: string): string | null {
+  return ctx.corsMaps.find((m) => m.variable === allowOrigin)?.deny ?? null;
 }

@@ -43,11 +43,16 @@ export function pollDelayMs(attempt: number, intervalS: number, fastPolls = FAST
 
 /**
  * Polls until `probe.successes` healthy answers in a row ({ ok: true }) or until `probe.timeout_s` has passed
- * ({ ok: false } with the last answer or curl's error). Never throws for an unhealthy or silent service; an `exec`
+ * ({ ok: false } with the last answer or curl's error); `onPoll` hears every poll that did not end the wait. Never throws for an unhealthy or silent service; an `exec`
  * that throws (the connection is gone) is not caught.
  */
-export async function waitHealthy(exec: ProbeExec, probe: HttpProbe): Promise<WaitOutcome> {
-  const deadline = Date.now() + probe.timeout_s * 1000;
+export async function waitHealthy(
+  exec: ProbeExec,
+  probe: HttpProbe,
+  onPoll?: (poll: { attempts: number; elapsedMs: number; last: string }) => void,
+): Promise<WaitOutcome> {
+  const started = Date.now();
+  const deadline = started + probe.timeout_s * 1000;
   let streak = 0;
   let attempts = 0;
   for (;;) {
@@ -60,6 +65,7 @@ export async function waitHealthy(exec: ProbeExec, probe: HttpProbe): Promise<Wa
     const outcome = { attempts, last, status: response.status };
     streak = healthy(probe, response) ? streak + 1 : 0;
     if (streak >= probe.successes) return { ok: true, ...outcome };
+    onPoll?.({ attempts, elapsedMs: Date.now() - started, last });
     const pause =
       streak > 0 ? Math.min(FIRST_POLL_MS, probe.interval_s * 1000) : pollDelayMs(attempts, probe.interval_s);
     if (Date.now() + pause > deadline) return { ok: false, ...outcome };

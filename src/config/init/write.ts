@@ -143,8 +143,10 @@ function proxyConfig(detection: Detection, answers: InitAnswers): Record<string,
   const web = detection.services.filter((s) => !s.accessory);
   const api = web.length > 1 ? web.find((s) => /^(backend|api)$/.test(s.name)) : undefined;
   const front = web.find((s) => s !== api);
+  // The verify after the switch GETs each route's path: `/api/` itself is mostly a 404, its health route is not.
+  const apiCheck = api?.healthPath?.startsWith("/api/") ? { check: { path: api.healthPath } } : {};
   const routes = [
-    ...(api ? [{ path: "/api/", service: api.name }] : []),
+    ...(api ? [{ path: "/api/", service: api.name, ...apiCheck }] : []),
     ...(front ? [{ path: "/", service: front.name }] : []),
   ];
   const staticDir = web.find((s) => s.staticDir)?.staticDir;

@@ -17,8 +17,10 @@ import {
   checkSystemdInstances,
   checkSystemdRuntime,
 } from "./deploy-checks.js";
+import { checkEnvReferences } from "./env-refs.js";
 import { checkLayout } from "./layout-checks.js";
 import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
+import { checkSwarm } from "./swarm.js";
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -43,8 +45,10 @@ export interface CheckedConfig {
       volumes: string[];
       allow_host_paths?: string[];
       depends_on: string[];
+      env?: Record<string, unknown>;
       hosts?: string[];
       accessory?: boolean;
+      swarm?: { replicas: number; placement: string[] };
     }
   >;
   inventory: {
@@ -67,6 +71,7 @@ export interface CheckedConfig {
   };
   tls: { enabled: boolean; email?: string; domains?: string[]; certificate_path?: string; key_path?: string };
   database?: { engine: string; volume?: string; compose_service?: string };
+  swarm?: { manager?: string; node_labels: Record<string, Record<string, string>> };
 }
 
 export const GREEN_PORT_OFFSET = 10000;
@@ -83,6 +88,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkServices,
     checkImageOrBuild,
     checkDependencyCycles,
+    checkEnvReferences,
     checkInventory,
     checkLayout,
     checkProxy,
@@ -97,6 +103,8 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkStatefulServices,
     checkAccessories,
     checkSystemdInstances,
+    checkSwarm,
+    checkSwarmPrivilege,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {
@@ -218,6 +226,24 @@ function checkInventory(config: CheckedConfig, issue: Issue, _needService?: Need
     names?.forEach((ref, i) => {
       if (!known(ref)) issue([...path, i], "expected a host or group of the inventory (or `all`)", ref);
     });
+  }
+}
+
+/**
+ * Runtime swarm drives `docker stack deploy` on a manager, which the privilege helper's docker gate does not cover
+ * (it checks container and compose specs only: docs/security.md), so a helper-mode host would fail at its first
+ * stack command: validate says so at the key.
+ */
+function checkSwarmPrivilege(config: CheckedConfig, issue: Issue) {
+  const { inventory, runtime } = config;
+  if (runtime !== "swarm") return;
+  for (const [name, host] of Object.entries(inventory.hosts)) {
+    if ((host.privilege ?? inventory.ssh.privilege) !== "helper") continue;
+    issue(
+      host.privilege ? ["inventory", "hosts", name, "privilege"] : ["inventory", "ssh", "privilege"],
+      `runtime swarm runs \`docker stack deploy\`, which the privilege helper does not gate: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
+      "helper",
+    );
   }
 }
 

@@ -122,7 +122,8 @@ export function checkReservedPorts(config: CheckedConfig, issue: Issue): void {
  * then run twice on one data directory; refuse it with the reason rather than corrupt it.
  */
 export function checkStatefulServices(config: CheckedConfig, issue: Issue): void {
-  if (config.runtime === "systemd" || config.strategy !== "blue-green") return;
+  // Runtime swarm refuses every unpinned volume, stateful image or not (schema/swarm.ts checkSwarm).
+  if (config.runtime === "systemd" || config.runtime === "swarm" || config.strategy !== "blue-green") return;
   for (const [name, service] of Object.entries(config.services)) {
     if (service.accessory) continue;
     const why = statefulReason(config, name, service);
@@ -145,10 +146,10 @@ export function checkStatefulServices(config: CheckedConfig, issue: Issue): void
 export function checkAccessories(config: CheckedConfig, issue: Issue): void {
   const accessories = new Set(Object.keys(config.services).filter((name) => config.services[name]?.accessory));
   for (const name of accessories) {
-    if (config.runtime !== "compose") {
+    if (config.runtime !== "compose" && config.runtime !== "swarm") {
       issue(
         ["services", name, "accessory"],
-        `runtime ${config.runtime} has no accessories: use runtime compose, or run the server as a system service and reach it through \`database.url_secret\``,
+        `runtime ${config.runtime} has no accessories: use runtime compose or swarm, or run the server as a system service and reach it through \`database.url_secret\``,
         true,
       );
     }

@@ -50,4 +50,25 @@ export function checkLayout(config: CheckedConfig, issue: Issue): void {
   for (const [name, service] of Object.entries(config.services)) {
     if (service.hosts !== undefined) checkHostList(config, issue, ["services", name, "hosts"], service.hosts, "run it");
   }
+  checkFileDatabaseHosts(config, issue);
+}
+
+/**
+ * A SQLite or DuckDB file lives on one host. In the load-balancer layout nginx spreads requests over the app hosts,
+ * each with its own file: a user's write lands in one copy and the next request may read another. Refused, with the
+ * two ways out, rather than deployed as N databases that silently drift apart.
+ */
+function checkFileDatabaseHosts(config: CheckedConfig, issue: Issue): void {
+  const db = config.database;
+  if (!db || (db.engine !== "sqlite" && db.engine !== "duckdb") || config.proxy.hosts === undefined) return;
+  const spread = Object.entries(config.services)
+    .map(([name, service]) => ({ name, hosts: selected(config, service.hosts ?? ["all"]) }))
+    .filter((s) => s.hosts.length > 1);
+  const first = spread[0];
+  if (!first) return;
+  issue(
+    ["database", "engine"],
+    `${db.engine} is a file on each host, and ${first.name} runs on ${first.hosts.join(", ")} behind the load balancer: each host would write its own copy of the database and answers would disagree; run the service on one host (\`services.${first.name}.hosts\`) or use a database server (postgres, mysql, mongodb)`,
+    db.engine,
+  );
 }

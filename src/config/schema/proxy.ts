@@ -91,7 +91,9 @@ const corsSchema = z
     credentials: bool().default(false).describe("Send `Access-Control-Allow-Credentials: true`."),
     max_age: nonNegativeInt().default(600).describe("Seconds browsers may cache a preflight answer."),
   })
-  .describe("CORS: preflight (OPTIONS) answered by nginx with 204 for allowed origins.");
+  .describe(
+    "CORS: preflight (OPTIONS) answered by nginx with 204 for allowed origins, 403 (no CORS headers) for a preflight from any other origin.",
+  );
 
 const securityHeadersSchema = z
   .strictObject({

@@ -16,6 +16,7 @@ import {
   size,
   urlPath,
 } from "./primitives.js";
+import { serviceSwarmSchema } from "./swarm.js";
 
 /** Key names that hold secrets: their value must not be written in the file (see literal-secrets.ts). */
 // `SECRET_KEY` (Flask, Django) and `AWS_SECRET_ACCESS_KEY` end in KEY: the kinds of key that are secrets are listed.
@@ -177,7 +178,9 @@ export const serviceSchema = z
       .union([z.string(), z.array(z.string())], { error: "expected a command string or a list of arguments" })
       .optional()
       .describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
-    port: port().describe("Port the service listens on (inside its container, or the base port under systemd)."),
+    port: port().describe(
+      "Port the service listens on (inside its container, or the base port under systemd). The app gets it as `PORT`: under systemd the color's port (set by Slipway), in a container this port (also with `image_from`; the service's own `env.PORT` wins there).",
+    ),
     ports: z
       .strictObject({
         blue: port().optional().describe("Host port of the blue color. Default: `port`."),
@@ -188,10 +191,10 @@ export const serviceSchema = z
         "Host ports of the two colors (bound to 127.0.0.1; to the host's inventory address when nginx runs on another host).",
       ),
     health: healthSchema.optional(),
-    env: z
-      .record(envName(), envValue())
-      .default({})
-      .describe("Plain environment variables. Secrets go in `secrets` (by name)."),
+    env: z.record(envName(), envValue()).default({}).describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference syntax, documented
+      "Plain environment variables. Secrets go in `secrets` (by name). `${service:NAME.url}` (or `.host`, `.port`) is the address of service NAME in the same color, written per color (seed 000's `BACKEND_URL: ${service:backend.url}` reaches blue's backend from blue and green's from green): `http://127.0.0.1:<color port>` under systemd, `http://NAME:<port>` under compose; not under runtime container (no network between containers). Each service in `depends_on` is also given as `SLIPWAY_<NAME>_URL`.",
+    ),
     secrets: z
       .array(secretName())
       .default([])
@@ -215,6 +218,7 @@ export const serviceSchema = z
     resources: resourcesSchema.optional(),
     container: containerSchema.optional(),
     systemd: systemdSchema.optional(),
+    swarm: serviceSwarmSchema.optional(),
     depends_on: z
       .array(resourceName("service"))
       .default([])
@@ -233,7 +237,7 @@ export const serviceSchema = z
     accessory: bool()
       .default(false)
       .describe(
-        "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched or stopped by a deploy, kept across deploys; recreated (volumes kept) only when its image content, env or section changed, which the plan announces. Runtime compose; the colors reach it by its service name.",
+        "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched or stopped by a deploy, kept across deploys; recreated (volumes kept) only when its image content, env or section changed, which the plan announces. Runtime compose (its own project) and swarm (its own stack, pinned to one node); the colors reach it by its service name.",
       ),
   })
   .describe("A process of the app (backend, frontend, worker).");

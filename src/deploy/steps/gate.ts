@@ -13,7 +13,14 @@ import type { FlowState, Step } from "./types.js";
 async function gatePort(s: FlowState, name: string, service: ServiceConfig, port: number): Promise<void> {
   const { host, runtime } = s.run;
   const args = gateArgs(name, service, port, probeAddress(s.run.config, name, host.name));
-  const gate = await healthGate(host, args);
+  // About once a second: what the gate waits for and the last answer (a live line in the CLI).
+  let shown = 0;
+  const path = new URL(args.url).pathname;
+  const gate = await healthGate(host, args, ({ elapsedMs, last }) => {
+    if (elapsedMs - shown < 1000) return;
+    shown = elapsedMs;
+    s.emitter.progress(`${name}@${s.idle}: waiting for ${path}`, elapsedMs, last);
+  });
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);

@@ -16,7 +16,8 @@ export const lockStep: Step = {
       say: s.say,
       runId,
       waitSeconds: lockWaitSeconds,
-      stopped: () => interrupt?.reason !== undefined,
+      // `reason` is null until a signal arrives.
+      stopped: () => Boolean(interrupt?.reason),
     });
     s.say(`locked ${s.paths.lock}`);
     return { status: "changed", data: { run_id: runId } };

@@ -6,7 +6,7 @@
  */
 
 import { nginxTest } from "../../commands/nginx.js";
-import { resolveHosts, type SlipwayConfig } from "../../config/index.js";
+import { MissingSecretsError, missingRunSecrets, resolveHosts, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { describePrivilege } from "../../remote/privilege.js";
 import { nginxSiteFromConfig } from "../../render/from-config/index.js";
@@ -15,9 +15,15 @@ import { tlsReady } from "../nginx.js";
 import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
 
-/** Throws (naming the service and the secrets) when an env file of the idle color would lack a secret's value. */
+/**
+ * Every secret this host's services and the database need, checked together: one MissingSecretsError lists each
+ * unset name with every key that uses it (a user fixes them all at once, not one rerun per service). Then each env
+ * file of the idle color is rendered, which throws for anything the list missed.
+ */
 function requireServiceSecrets(s: FlowState): void {
   const { host, config } = s.run;
+  const missing = missingRunSecrets(config, s.run.secrets ?? {}, process.env, s.role.services);
+  if (missing.length > 0) throw new MissingSecretsError(missing);
   for (const service of s.role.services) colorEnvFile(host, config, service, s.idle, s.run.secrets);
 }
 
@@ -38,9 +44,9 @@ export const preflightStep: Step = {
   name: "preflight",
   async plan(s) {
     s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
-    await checkDatabase(s);
     // A plan that says "ready" must not hide a missing secret the run would stop at.
     requireServiceSecrets(s);
+    await checkDatabase(s);
     if (s.role.switches) {
       nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
     }
@@ -48,9 +54,9 @@ export const preflightStep: Step = {
   async run(s) {
     const { host, config } = s.run;
     s.say(privilegeLine(config, host.name));
-    await checkDatabase(s);
     // A secret with no value stops the run here, not at stage after the lock and the backup (throws, naming them).
     requireServiceSecrets(s);
+    await checkDatabase(s);
     const site = s.role.switches
       ? nginxSiteFromConfig(config, { color: s.idle, tlsReady: await tlsReady(host, config) })
       : null;

@@ -26,7 +26,7 @@ export interface FlowState {
   liveColor: Color | null;
   idle: Color;
   readonly fingerprint: string;
-  readonly url: string;
+  readonly url: string | undefined;
   readonly spec: DatabaseSpec | null;
   /** Stop-first with a live color: the old color stops before the new one starts. */
   readonly stopFirst: boolean;

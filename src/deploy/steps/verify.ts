@@ -5,12 +5,14 @@
  */
 import { SlipwayError } from "../../errors.js";
 import { verifyThroughNginx } from "../nginx.js";
-import type { Step } from "./types.js";
+import { publicPortChecks, verifyPublicPorts } from "../public-port.js";
+import type { FlowState, Step } from "./types.js";
 
 export const verifyStep: Step = {
   name: "verify",
   async run(s) {
     if (!s.role.switches) return { status: "skipped" };
+    if (s.run.config.proxy.mode === "internal") return verifyInternal(s);
     const verify = await verifyThroughNginx(s.run.host, s.run.config, s.idle);
     if (!verify.ok) {
       for (const f of verify.failures) s.say(`verify failed: ${f}`);
@@ -24,3 +26,21 @@ export const verifyStep: Step = {
     return { status: "ok" };
   },
 };
+
+/** proxy.mode internal: the public ports are what users reach (there is no nginx); nothing public, nothing to check. */
+async function verifyInternal(s: FlowState) {
+  if (publicPortChecks(s.run.config).length === 0) {
+    return { status: "skipped" as const, message: "proxy.mode internal without a public_port: nothing is public" };
+  }
+  const verify = await verifyPublicPorts(s.run.host, s.run.config);
+  if (!verify.ok) {
+    for (const f of verify.failures) s.say(`verify failed: ${f}`);
+    throw new SlipwayError(`verification of the public ports failed after the switch: ${verify.failures.join("; ")}`, {
+      host: s.run.host.name,
+      step: "verify",
+      hint: s.liveColor ? "fix the release and deploy again" : "no previous release to go back to",
+    });
+  }
+  s.say(`verified the public ports (${verify.urls.join(", ")}) against ${s.idle}`);
+  return { status: "ok" as const };
+}

@@ -1,6 +1,7 @@
 /** Small conversions shared by the config -> model mappers: durations, sizes, hosts of a service, paths. */
 import { upstreamIsLocal } from "../../config/layout.js";
 import { colorPort } from "../../config/ports.js";
+import { replaceServiceRefs, type ServiceRefAttribute } from "../../config/schema/env-refs.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { ConfigMappingError } from "./errors.js";
 
@@ -61,20 +62,46 @@ export function serviceOf(config: SlipwayConfig, name: string, configPath: strin
 }
 
 /**
+ * Where services of `color` reach service `name`: under compose its service name and container port on the color's
+ * project network (the first of load-balanced instances keeps the name); under systemd its port of that color on
+ * loopback. Runtime container has no network between containers: validate refuses references there.
+ */
+export function serviceAddress(config: SlipwayConfig, name: string, color: "blue" | "green") {
+  const target = serviceOf(config, name, `services.${name}`);
+  return config.runtime === "compose"
+    ? { host: name, port: target.port }
+    : { host: "127.0.0.1", port: colorPort(target, color) };
+}
+
+/**
  * Where a service reaches each service it `depends_on`, in the same color: `SLIPWAY_<NAME>_URL` (name upper-cased,
- * dashes as underscores). Under compose the colors are separate projects, so the dependency's service name and
- * container port; under systemd the dependency's port of that color on loopback. Runtime container has no shared
- * network between containers: nothing is injected there.
+ * dashes as underscores), the serviceAddress as `http://host:port`. Runtime container: nothing is injected.
  */
 export function dependencyUrls(config: SlipwayConfig, name: string, color: "blue" | "green"): Record<string, string> {
   const service = serviceOf(config, name, `services.${name}`);
   const urls: Record<string, string> = {};
   if (config.runtime === "container") return urls;
   for (const dep of service.depends_on) {
-    const target = serviceOf(config, dep, `services.${name}.depends_on`);
     const key = `SLIPWAY_${dep.toUpperCase().replaceAll("-", "_")}_URL`;
-    urls[key] =
-      config.runtime === "compose" ? `http://${dep}:${target.port}` : `http://127.0.0.1:${colorPort(target, color)}`;
+    const { host, port } = serviceAddress(config, dep, color);
+    urls[key] = `http://${host}:${port}`;
   }
   return urls;
+}
+
+/**
+ * A service's `env`, as its `color` runs it: values as written (envString), each `${service:NAME.url|host|port}`
+ * replaced by that service's address in the same color (checked by validate: config/schema/env-refs.ts).
+ */
+export function colorEnv(config: SlipwayConfig, name: string, color: "blue" | "green"): Record<string, string> {
+  const service = serviceOf(config, name, `services.${name}`);
+  const resolve = (dep: string, attribute: ServiceRefAttribute) => {
+    const { host, port } = serviceAddress(config, dep, color);
+    if (attribute === "host") return host;
+    if (attribute === "port") return String(port);
+    return `http://${host}:${port}`;
+  };
+  return Object.fromEntries(
+    Object.entries(service.env).map(([key, value]) => [key, replaceServiceRefs(envString(value), resolve)]),
+  );
 }

@@ -17,7 +17,7 @@ import {
   type ComposeVolumeModel,
 } from "../model.js";
 import { environmentFilePath } from "../systemd.js";
-import { dependencyUrls, durationSeconds, envDir, envString, instancesOf, integerSize, serviceOf } from "./common.js";
+import { colorEnv, dependencyUrls, durationSeconds, envDir, instancesOf, integerSize, serviceOf } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 export interface ComposeFromConfigOptions {
@@ -52,8 +52,9 @@ export function serviceImageRef(
 }
 
 export function composeFromConfig(config: SlipwayConfig, options: ComposeFromConfigOptions): ComposeModel {
-  if (config.runtime !== "compose") {
-    throw new ConfigMappingError("runtime", `is ${config.runtime}: compose files exist for runtime compose only`);
+  // Runtime swarm's stack files are compose files turned into version 3 (render/swarm-stack.ts).
+  if (config.runtime !== "compose" && config.runtime !== "swarm") {
+    throw new ConfigMappingError("runtime", `is ${config.runtime}: compose files exist for runtimes compose and swarm`);
   }
   const volumes = new Map<string, ComposeVolumeModel>();
   const services = Object.entries(config.services)
@@ -96,7 +97,7 @@ export function accessoriesComposeFromConfig(
     const service = serviceOf(config, name, `services.${name}`);
     const model = composeService(config, name, service, { color: "blue", images }, volumes);
     model.ports = [];
-    model.environment = Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)]));
+    model.environment = colorEnv(config, name, "blue"); // validate refuses references from an accessory to a color
     if (service.secrets.length > 0) model.envFile = accessoryEnvFilePath(config, name);
     return model;
   });
@@ -138,7 +139,8 @@ function composeService(
       },
     ],
     environment: {
-      ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+      PORT: String(service.port), // where the app listens inside the container; the service's env.PORT wins
+      ...colorEnv(config, name, options.color),
       SLIPWAY_COLOR: options.color,
       ...dependencyUrls(config, name, options.color),
     },

@@ -9,7 +9,7 @@ import { renderDockerEnvFile } from "../docker-env.js";
 import { type DotenvFlavour, renderComposeEnvFile } from "../dotenv.js";
 import type { Color } from "../model.js";
 import { environmentFilePath, renderEnvironmentFile } from "../systemd.js";
-import { dependencyUrls, envDir, envString, serviceOf } from "./common.js";
+import { colorEnv, dependencyUrls, envDir, serviceOf } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 export interface EnvFileFromConfig {
@@ -55,13 +55,16 @@ export function envFileFromConfig(
   const includePlainEnv = !(options.runtimeFormat && config.runtime === "compose");
   const service = serviceOf(config, name, `services.${name}`);
   const vars: Record<string, string | number> = {};
-  // Under systemd the unit is a template shared by both colors: the port is the one thing per instance.
+  // Under systemd the unit is a template shared by both colors: the port is the one thing per instance. In a
+  // container the app listens on `port` whatever the color (the color's port is the host side of the publish); the
+  // service's own `env.PORT`, if any, wins there.
   if (config.runtime === "systemd") vars.PORT = colorPort(service, color, options.instance ?? 0);
-  for (const [key, value] of Object.entries(includePlainEnv ? service.env : {})) {
+  else if (includePlainEnv) vars.PORT = service.port;
+  for (const [key, value] of Object.entries(includePlainEnv ? colorEnv(config, name, color) : {})) {
     if (key === "PORT" && config.runtime === "systemd") {
       throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
     }
-    vars[key] = envString(value);
+    vars[key] = value;
   }
   // The app can tell which color it is (logs, metrics); the deploy sets the same value.
   if (includePlainEnv) {

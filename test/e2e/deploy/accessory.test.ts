@@ -10,12 +10,10 @@
  * env of the accessory recreates it (its data kept), the same config leaves it alone.
  */
 
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
@@ -25,7 +23,7 @@ import { removeApp } from "../../../src/deploy/remove-app.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { runCli } from "./fault-support.js";
-import { cleanHost, connectTarget, viaNginx } from "./support.js";
+import { cleanHost, connectTarget, removeTestImages, viaNginx } from "./support.js";
 
 const APP = "accdeploy";
 const DOMAIN = "accdeploy.e2e.test";
@@ -34,7 +32,6 @@ const RUN = randomBytes(4).toString("hex");
 const PASSWORD = `pa$word 'q' ${RUN}`;
 const TOKEN = `to"k\\en $HOME ${RUN}`;
 const address = () => sandboxTarget("t2").host;
-const dockerLocal = promisify(execFile);
 
 /** The config; `dbEnv` adds plain env values to the accessory (a change that must recreate it). */
 function writeConfig(dbEnv: Record<string, string> = {}): string {
@@ -155,10 +152,7 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
     if (!host) return;
     await removeProjects(host);
     await cleanHost(host, APP);
-    if (references.length > 0) {
-      await host.exec(["docker", "image", "rm", "--force", ...references], { ...sudo, check: false });
-      await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
-    }
+    await removeTestImages(host, references);
     await host.close();
   });
 

@@ -6,19 +6,23 @@
  * has no old color running to fall back on); a SIGTERM there starts the old color again. Images are built and
  * pushed once (the first deploy); every later deploy names them by digest.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { parse, stringify } from "yaml";
-import { terminalSink } from "../../../src/cli/deploy-events.js";
-import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
-import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
+import { loadConfig } from "../../../src/config/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { REPO_ROOT } from "../support/sandbox.js";
+import { deployFaultSite } from "./fault-site.js";
 import { type FaultSite, faultMatrix } from "./fault-support.js";
-import { cleanHost, connectTarget, removeComposeProjects, viaNginx, writeOverlay } from "./support.js";
+import {
+  cleanHost,
+  connectTarget,
+  removeComposeProjects,
+  removeTestImages,
+  viaNginx,
+  writeOverlay,
+} from "./support.js";
 
 const APP = "cmpfault";
 const DOMAIN = "cmpfault.e2e.test";
@@ -26,8 +30,6 @@ const VOLUME = `${APP}-data`;
 const RUN = randomBytes(4).toString("hex");
 const RELEASE_DIR = `${REPO_ROOT}/examples/duckdb-compose`;
 const HEALTH_TIMEOUT = 10;
-const address = () => sandboxTarget("t2").host;
-const dockerLocal = promisify(execFile);
 
 /** Every boundary that changes something, killed right after it; SIGTERM where the undo chain matters. */
 const FAULTS = [
@@ -72,94 +74,44 @@ function writeConfig(): string {
 
 describe("fault injection (duckdb-compose on t2, runtime compose, stop-first)", () => {
   let host: RemoteHost;
-  let file: string;
-  let config: SlipwayConfig;
   let images: Record<string, string> = {};
   let site: FaultSite;
-  const base = (): DeployOptions => ({
-    config,
-    actor: "e2e",
-    releaseDir: RELEASE_DIR,
-    drainSeconds: 0,
-    insecureRegistry: true,
-  });
 
   beforeAll(async () => {
     host = await connectTarget("t2");
     await removeComposeProjects(host, APP, VOLUME);
     await cleanHost(host, APP);
-    file = writeConfig();
-    config = await loadConfig(file);
-    const lines: string[] = [];
-    const first = await deploy({
-      ...base(),
-      releaseId: "f0",
-      versionEnv: { APP_VERSION: "f0" },
-      onEvent: terminalSink((l) => lines.push(l)),
-    });
-    expect(first.ok, lines.join("\n")).toBe(true);
-    images = first.images;
-    site = {
+    const file = writeConfig();
+    ({ site, images } = await deployFaultSite(host, {
       app: APP,
       domain: DOMAIN,
-      address: address(),
-      host,
+      target: "t2",
+      releaseDir: RELEASE_DIR,
+      file,
+      config: await loadConfig(file),
+      pinImages: true,
       healthPath: "/api/health",
-      writeRow: (name) => viaNginx(address(), DOMAIN, "/api/items", "POST", JSON.stringify({ name })),
-      rows: async () =>
-        JSON.parse((await viaNginx(address(), DOMAIN, "/api/items")).body).items.map((i: { name: string }) => i.name),
-      cliArgs: (release) => [
-        "deploy",
-        "-c",
-        file,
-        "--yes",
-        "--release-dir",
-        RELEASE_DIR,
-        "--release-id",
-        release,
-        "--drain",
-        "0",
-        "--insecure-registry",
-        ...Object.entries(images).flatMap(([service, ref]) => ["--image", `${service}=${ref}`]),
-        "--version-env",
-        `APP_VERSION=${release}`,
-      ],
-      deploy: (release, versionEnv = {}, log) =>
-        deploy({
-          ...base(),
-          images,
-          releaseId: release,
-          versionEnv: { APP_VERSION: release, ...versionEnv },
-          ...(log ? { onEvent: terminalSink(log) } : {}),
-        }),
-      rollback: () => rollback({ config, actor: "e2e", drainSeconds: 0 }),
-      running: async (color) => {
+      writeRow: (address, name) => viaNginx(address, DOMAIN, "/api/items", "POST", JSON.stringify({ name })),
+      rows: async (address) =>
+        JSON.parse((await viaNginx(address, DOMAIN, "/api/items")).body).items.map((i: { name: string }) => i.name),
+      running: async (on, color) => {
         const argv = ["docker", "ps", "-q", "--filter", `label=com.docker.compose.project=${APP}-${color}`];
-        return (await host.exec(argv, { become: true, check: false })).stdout.trim() !== "";
+        return (await on.exec(argv, { become: true, check: false })).stdout.trim() !== "";
       },
       stopFirst: true,
       // The frontend waits for the backend's docker healthcheck: 10 retries of 1 s interval + 2 s request timeout,
       // after the 5 s start period.
       hangFailsAt: { step: "start", error: /up --detach .*started again and serves/, withinSeconds: 50 },
       healthTimeoutSeconds: HEALTH_TIMEOUT,
-    };
+    }));
   });
 
   afterAll(async () => {
     if (!host) return;
     await removeComposeProjects(host, APP, VOLUME);
     await cleanHost(host, APP);
-    const references = Object.values(images);
-    if (references.length > 0) {
-      await host.exec(["docker", "image", "rm", "--force", ...references], { become: true, check: false });
-      await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
-      for (const service of Object.keys(images)) {
-        const repo = `${loadSandbox().registry}/e2e-${APP}-${RUN}/duck-${service}`;
-        const tags = (await dockerLocal("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", repo])).stdout;
-        const local = tags.split("\n").filter((t) => t && !t.endsWith(":<none>"));
-        if (local.length > 0) await dockerLocal("docker", ["image", "rm", "--force", ...local]).catch(() => undefined);
-      }
-    }
+    const repositories = Object.keys(images).map((service) => `e2e-${APP}-${RUN}/duck-${service}`);
+    await removeTestImages(host, Object.values(images), repositories);
     await host.close();
   });
 

@@ -3,10 +3,8 @@
  * services of the color's project from one image (`backend`, `backend-2`, `backend-3`) on consecutive ports, each
  * gated before the switch. With one of them stopped, every answer through nginx is still 200, from the other two.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
@@ -14,14 +12,20 @@ import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { cleanHost, connectTarget, removeComposeProjects, viaNginx, writeOverlay } from "./support.js";
+import {
+  answersThroughNginx,
+  cleanHost,
+  connectTarget,
+  removeComposeProjects,
+  removeTestImages,
+  writeOverlay,
+} from "./support.js";
 
 const APP = "cmplb";
 const DOMAIN = "cmplb.e2e.test";
 const VOLUME = `${APP}-instance`;
 const RUN = randomBytes(4).toString("hex");
 const address = () => sandboxTarget("t2").host;
-const dockerLocal = promisify(execFile);
 
 function writeConfig(): string {
   const file = writeOverlay("flask-docker", {
@@ -61,10 +65,7 @@ describe("deploy, runtime compose with 3 load-balanced instances (t2)", () => {
     if (!host) return;
     await removeComposeProjects(host, APP, VOLUME);
     await cleanHost(host, APP);
-    if (references.length > 0) {
-      await host.exec(["docker", "image", "rm", "--force", ...references], { ...sudo, check: false });
-      await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
-    }
+    await removeTestImages(host, references);
     await host.close();
   });
 
@@ -111,15 +112,8 @@ describe("deploy, runtime compose with 3 load-balanced instances (t2)", () => {
     }
 
     await host.exec(["docker", "stop", await container("backend-2")], sudo);
-    const statuses: number[] = [];
-    const hostnames = new Set<string>();
-    for (let i = 0; i < 30; i++) {
-      const answer = await viaNginx(address(), DOMAIN, "/api/info");
-      statuses.push(answer.status);
-      if (answer.status === 200) hostnames.add(JSON.parse(answer.body).hostname);
-    }
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    expect(statuses).toHaveLength(30);
-    expect(hostnames.size).toBe(2);
+    const { failed, seen } = await answersThroughNginx(address(), DOMAIN, "/api/info", 30);
+    expect(failed).toEqual([]);
+    expect(seen.size).toBe(2);
   });
 });

@@ -5,10 +5,8 @@
  * never becomes live: the old color is started again and serves. The data file in the named volume survives.
  */
 
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { buildImages } from "../../../src/build/build_images.js";
@@ -17,7 +15,14 @@ import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { cleanHost, connectTarget, removeComposeProjects, viaNginx, writeOverlay } from "./support.js";
+import {
+  cleanHost,
+  connectTarget,
+  removeComposeProjects,
+  removeTestImages,
+  viaNginx,
+  writeOverlay,
+} from "./support.js";
 
 const APP = "cmpdeploy";
 const DOMAIN = "cmpdeploy.e2e.test";
@@ -25,7 +30,6 @@ const VOLUME = `${APP}-data`;
 const RUN = randomBytes(4).toString("hex");
 const COMMIT = randomBytes(20).toString("hex");
 const address = () => sandboxTarget("t2").host;
-const dockerLocal = promisify(execFile);
 const repository = () => `${loadSandbox().registry}/e2e-${APP}-${RUN}/duck`;
 
 /** duckdb-compose's slipway.yml for t2: own name, host ports, volume and repository; plain http. */
@@ -88,16 +92,7 @@ describe("deploy, runtime compose with stop-first (duckdb-compose on t2)", () =>
     if (!host) return;
     await removeComposeProjects(host, APP, VOLUME);
     await cleanHost(host, APP);
-    if (references.length > 0) {
-      await host.exec(["docker", "image", "rm", "--force", ...references], { become: true, check: false });
-      await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
-      for (const service of ["backend", "frontend"]) {
-        const repo = `${repository()}-${service}`;
-        const tags = (await dockerLocal("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", repo])).stdout;
-        const local = tags.split("\n").filter((t) => t && !t.endsWith(":<none>"));
-        if (local.length > 0) await dockerLocal("docker", ["image", "rm", "--force", ...local]).catch(() => undefined);
-      }
-    }
+    await removeTestImages(host, references, [`e2e-${APP}-${RUN}/duck-backend`, `e2e-${APP}-${RUN}/duck-frontend`]);
     await host.close();
   });
 

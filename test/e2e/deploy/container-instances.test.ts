@@ -5,10 +5,8 @@
  * answer through nginx is 200, from all three.
  */
 
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
@@ -16,13 +14,12 @@ import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
+import { answersThroughNginx, cleanHost, connectTarget, removeTestImages, writeOverlay } from "./support.js";
 
 const APP = "ctlb";
 const DOMAIN = "ctlb.e2e.test";
 const RUN = randomBytes(4).toString("hex");
 const address = () => sandboxTarget("t2").host;
-const dockerLocal = promisify(execFile);
 
 function writeConfig(): string {
   const file = writeOverlay("flask-docker", {
@@ -59,10 +56,7 @@ describe("deploy, runtime container with 3 load-balanced instances (t2)", () => 
     if (!host) return;
     await cleanHost(host, APP);
     await host.exec(["docker", "volume", "rm", "--force", `${APP}-instance`], { become: true, check: false });
-    if (references.length > 0) {
-      await host.exec(["docker", "image", "rm", "--force", ...references], { become: true, check: false });
-      await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
-    }
+    await removeTestImages(host, references);
     await host.close();
   });
 
@@ -90,14 +84,8 @@ describe("deploy, runtime container with 3 load-balanced instances (t2)", () => 
       expect(published.stdout.trim()).toBe(`8887/tcp -> 127.0.0.1:${port}`);
     }
     expect(lines.filter((l) => /^.*backend on blue is healthy/.test(l))).toHaveLength(3);
-    const statuses: number[] = [];
-    const hostnames = new Set<string>();
-    for (let i = 0; i < 30; i++) {
-      const answer = await viaNginx(address(), DOMAIN, "/api/info");
-      statuses.push(answer.status);
-      if (answer.status === 200) hostnames.add(JSON.parse(answer.body).hostname);
-    }
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    expect(hostnames.size).toBe(3);
+    const { failed, seen } = await answersThroughNginx(address(), DOMAIN, "/api/info", 30);
+    expect(failed).toEqual([]);
+    expect(seen.size).toBe(3);
   });
 });

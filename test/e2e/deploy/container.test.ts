@@ -4,10 +4,8 @@
  * SQLite database in the shared named volume survives every deploy.
  */
 
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { buildImages } from "../../../src/build/build_images.js";
@@ -16,7 +14,7 @@ import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { cleanHost, connectTarget, requestLoop, viaNginx, writeOverlay } from "./support.js";
+import { cleanHost, connectTarget, removeTestImages, requestLoop, viaNginx, writeOverlay } from "./support.js";
 
 const APP = "ctdeploy";
 const DOMAIN = "ctdeploy.e2e.test";
@@ -24,7 +22,6 @@ const VOLUME = `${APP}-instance`;
 const RUN = randomBytes(4).toString("hex");
 const COMMIT = randomBytes(20).toString("hex");
 const address = () => sandboxTarget("t2").host;
-const dockerLocal = promisify(execFile);
 
 /** flask-docker's slipway.yml for t2: own name, ports, volume and repository; plain http (no certificate here). */
 function writeConfig(): string {
@@ -75,14 +72,7 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
     if (!host) return;
     await cleanHost(host, APP);
     await host.exec(["docker", "volume", "rm", "--force", VOLUME], { become: true, check: false });
-    if (references.length > 0) {
-      await host.exec(["docker", "image", "rm", "--force", ...references], { become: true, check: false });
-      await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
-      const repo = `${loadSandbox().registry}/e2e-${APP}-${RUN}/flask-backend`;
-      const tags = (await dockerLocal("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", repo])).stdout;
-      const local = tags.split("\n").filter((t) => t && !t.endsWith(":<none>"));
-      if (local.length > 0) await dockerLocal("docker", ["image", "rm", "--force", ...local]).catch(() => undefined);
-    }
+    await removeTestImages(host, references, [`e2e-${APP}-${RUN}/flask-backend`]);
     await host.close();
   });
 

@@ -8,12 +8,12 @@
  * app that exits at start, two deploys at once, and a rollback.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
-import { cleanupAfterCancel, type DeployOptions, deploy, readLockHolder, rollback } from "../../../src/deploy/index.js";
+import { cleanupAfterCancel, type DeployOptions, deploy, readLockHolder } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { instanceUnitName } from "../../../src/render/systemd.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { deployFaultSite } from "./fault-site.js";
 import { expectConverged, type FaultSite, faultMatrix, requestFlood, runCli } from "./fault-support.js";
 import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
 
@@ -40,32 +40,17 @@ const FAULTS = [
 
 describe("fault injection (harvest on t1, runtime systemd)", () => {
   let host: RemoteHost;
-  let file: string;
   let config: SlipwayConfig;
   let site: FaultSite;
-  const base = (): DeployOptions => ({ config, actor: "e2e", releaseDir: RELEASE_DIR, drainSeconds: 0 });
+  let base: () => DeployOptions;
   const version = async () => JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version;
-  const cliArgs = (release: string) => [
-    "deploy",
-    "-c",
-    file,
-    "--yes",
-    "--release-dir",
-    RELEASE_DIR,
-    "--release-id",
-    release,
-    "--drain",
-    "0",
-    "--version-env",
-    `APP_VERSION=${release}`,
-  ];
-  const cliDeploy = (release: string, env: Record<string, string> = {}) => runCli(cliArgs(release), env);
+  const cliDeploy = (release: string, env: Record<string, string> = {}) => runCli(site.cliArgs(release), env);
   const expectServing = (release: string) => expectConverged(site, release, rows);
 
   beforeAll(async () => {
     host = await connectTarget("t1");
     await cleanHost(host, APP);
-    file = writeOverlay("harvest", {
+    const file = writeOverlay("harvest", {
       app: APP,
       domain: DOMAIN,
       target: "t1",
@@ -73,40 +58,23 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
       healthTimeout: `${HEALTH_TIMEOUT}s`,
     });
     config = await loadConfig(file);
-    const lines: string[] = [];
-    const first = await deploy({
-      ...base(),
-      releaseId: "f0",
-      versionEnv: { APP_VERSION: "f0" },
-      onEvent: terminalSink((l) => lines.push(l)),
-    });
-    expect(first.ok, lines.join("\n")).toBe(true);
-    site = {
+    ({ site, base } = await deployFaultSite(host, {
       app: APP,
       domain: DOMAIN,
-      address: address(),
-      host,
+      target: "t1",
+      releaseDir: RELEASE_DIR,
+      file,
+      config,
       healthPath: "/api/health",
-      writeRow: (crop) => viaNginx(address(), DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop, kg: 1 })),
-      rows: async () =>
-        JSON.parse((await viaNginx(address(), DOMAIN, "/api/harvests")).body).harvests.map(
-          (h: { crop: string }) => h.crop,
-        ),
-      cliArgs,
-      deploy: (release, versionEnv = {}, log) =>
-        deploy({
-          ...base(),
-          releaseId: release,
-          versionEnv: { APP_VERSION: release, ...versionEnv },
-          ...(log ? { onEvent: terminalSink(log) } : {}),
-        }),
-      rollback: () => rollback({ config, actor: "e2e", drainSeconds: 0 }),
-      running: async (color) =>
+      writeRow: (at, crop) => viaNginx(at, DOMAIN, "/api/harvests", "POST", JSON.stringify({ crop, kg: 1 })),
+      rows: async (at) =>
+        JSON.parse((await viaNginx(at, DOMAIN, "/api/harvests")).body).harvests.map((h: { crop: string }) => h.crop),
+      running: async (on, color) =>
         (
-          await host.exec(["systemctl", "is-active", instanceUnitName(APP, "backend", color)], { check: false })
+          await on.exec(["systemctl", "is-active", instanceUnitName(APP, "backend", color)], { check: false })
         ).stdout.trim() === "active",
       healthTimeoutSeconds: HEALTH_TIMEOUT,
-    };
+    }));
   });
 
   afterAll(async () => {

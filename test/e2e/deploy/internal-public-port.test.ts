@@ -2,6 +2,8 @@
  * Seed 000, internal mode: "the frontend must be public on a stable port (8050) while the backend stays on
  * 127.0.0.1". Harvest on t1 with `proxy.mode: internal` and the frontend's `public_port`: v1 answers on the public
  * port from blue, v2 from green on the same port, the colors only on loopback; `slipway remove` closes the port.
+ * "Frontend makes internal request to backend at 127.0.0.1:5001": the frontend's `BACKEND_URL` is
+ * `${service:backend.url}`, so each color's frontend relays /proxy/api/* to its own color's backend.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,6 +60,7 @@ describe("proxy.mode internal with a public frontend port (harvest on t1)", () =
     yaml.proxy = { mode: "internal" };
     yaml.services.frontend.public_port = PUBLIC;
     yaml.services.frontend.env.DEPLOYMENT_MODE = "internal";
+    yaml.services.frontend.env.BACKEND_URL = "${service:backend.url}";
     yaml.tls = { enabled: false };
     writeFileSync(file, stringify(yaml));
     config = await loadConfig(file);
@@ -76,6 +79,14 @@ describe("proxy.mode internal with a public frontend port (harvest on t1)", () =
     if (!first.ok) console.log(lines.join("\n"));
     expect(first.ok).toBe(true);
     expect(JSON.parse((await fromOutside(PUBLIC, "/health"))?.body ?? "{}")).toMatchObject({ version: "v1" });
+    // The browser's API calls go through the frontend to the backend of the same color.
+    const viaBlue = await fromOutside(PUBLIC, "/proxy/api/info");
+    expect(viaBlue?.status).toBe(200);
+    expect(JSON.parse(viaBlue?.body ?? "{}")).toMatchObject({ color: "blue", port: "5371" });
+    // The deploy verified what internal mode serves (the public port), not nginx, and names the public URL.
+    expect(lines.join("\n")).toContain(`verified the public ports (:${PUBLIC}/health) against blue`);
+    expect(lines.join("\n")).not.toContain("through nginx");
+    expect(first.hosts[0]?.url).toBe(`http://${address()}:${PUBLIC}/`);
     expect(await fromOutside(5371, "/api/health")).toBeNull();
     expect(await fromOutside(8371, "/health")).toBeNull();
 
@@ -91,6 +102,11 @@ describe("proxy.mode internal with a public frontend port (harvest on t1)", () =
     expect(second.ok).toBe(true);
     expect(second.hosts[0]?.color).toBe("green");
     expect(JSON.parse((await fromOutside(PUBLIC, "/health"))?.body ?? "{}")).toMatchObject({ version: "v2" });
+    // Green's frontend reaches green's backend (blue's, on 5371, was stopped by retire).
+    const viaGreen = await fromOutside(PUBLIC, "/proxy/api/info");
+    expect(viaGreen?.status).toBe(200);
+    expect(JSON.parse(viaGreen?.body ?? "{}")).toMatchObject({ color: "green", port: "15371" });
+    expect(lines.join("\n")).toContain(`verified the public ports (:${PUBLIC}/health) against green`);
     const unit = await host.readFile(`/etc/systemd/system/${APP}-frontend-public.service`);
     expect(unit?.toString()).toContain("systemd-socket-proxyd 127.0.0.1:18371");
 

@@ -117,7 +117,7 @@ describe("run_once migration across t1 and t2", () => {
 
   it("the next deploy adds one row more, with the previous release and the new color", async () => {
     const result = await deploy({ ...base(), releaseId: "once-v2", versionEnv: { APP_VERSION: "v2" } });
-    expect(result.ok).toBe(true);
+    expect(result.ok, `${JSON.stringify(result.hosts)}\n${lines.slice(-40).join("\n")}`).toBe(true);
     const all = (await rows()).flat().sort();
     expect(all).toEqual(["once-v1|blue||deploying", "once-v2|green|once-v1|deploying"]);
   });

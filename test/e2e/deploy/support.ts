@@ -3,10 +3,12 @@
  * sandbox key and known_hosts, a name and ports of its own so it cannot collide with other tests), requests through
  * nginx with the site's Host header, and clean-up of everything a deploy leaves on the host.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
@@ -135,4 +137,48 @@ export function requestLoop(address: string, domain: string, path: string, perSe
       return answers;
     },
   };
+}
+
+const dockerLocal = promisify(execFile);
+
+/**
+ * Removes the images a container test built: `references` (by digest) on the target and on the runner, and the
+ * runner's tags of each of `repositories` (relative to the sandbox registry, e.g. `e2e-app-1234/flask-backend`).
+ */
+export async function removeTestImages(
+  host: RemoteHost,
+  references: readonly string[],
+  repositories: readonly string[] = [],
+): Promise<void> {
+  if (references.length > 0) {
+    await host.exec(["docker", "image", "rm", "--force", ...references], { become: true, check: false });
+    await dockerLocal("docker", ["image", "rm", "--force", ...references]).catch(() => undefined);
+  }
+  for (const repository of repositories) {
+    const repo = `${loadSandbox().registry}/${repository}`;
+    const tags = (await dockerLocal("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", repo])).stdout;
+    const local = tags.split("\n").filter((t) => t && !t.endsWith(":<none>"));
+    if (local.length > 0) await dockerLocal("docker", ["image", "rm", "--force", ...local]).catch(() => undefined);
+  }
+}
+
+/**
+ * `count` GET requests through nginx one after another: the statuses other than 200, and the distinct `field`
+ * values of the 200 answers' JSON bodies (flask-docker's /api/info names the container in `hostname`).
+ */
+export async function answersThroughNginx(
+  address: string,
+  domain: string,
+  path: string,
+  count: number,
+  field = "hostname",
+): Promise<{ failed: number[]; seen: Set<string> }> {
+  const failed: number[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const answer = await viaNginx(address, domain, path);
+    if (answer.status !== 200) failed.push(answer.status);
+    else seen.add(String(JSON.parse(answer.body)[field]));
+  }
+  return { failed, seen };
 }

@@ -132,13 +132,16 @@ describe("rendered site and units on a target", () => {
     expect(response.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
   });
 
-  it("gives a preflight from another origin no Access-Control-Allow-Origin", async () => {
+  it("refuses a preflight from another origin with 403 and no CORS headers; a plain OPTIONS is still a preflight answer", async () => {
     const response = await get("/harvest/api/items", {
       method: "OPTIONS",
       headers: { Origin: "https://evil.example" },
     });
-    expect(response.status).toBe(204);
+    expect(response.status).toBe(403);
     expect(response.headers.has("access-control-allow-origin")).toBe(false);
+    expect(response.headers.has("access-control-allow-methods")).toBe(false);
+    // OPTIONS without an Origin is no cross-origin request: not refused.
+    expect((await get("/harvest/api/items", { method: "OPTIONS" })).status).toBe(204);
   });
 
   it("passes websocket upgrade headers to the app", async () => {

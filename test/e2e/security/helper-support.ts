@@ -20,10 +20,19 @@ export const TARGET = "t2";
 export const DEPLOY_USER = "slipdeploy";
 
 /** Creates the login user (like an admin's `adduser`), then runs bootstrap for `app` with that user in helper mode. */
-export async function bootstrapHelperUser(
+export function bootstrapHelperUser(
   root: RemoteHost,
   app: string,
   vars: Record<string, unknown> = {},
+): Promise<RunResult> {
+  return bootstrapHelperHost(root, app, { target: TARGET, tags: ["user", "helper", "dirs"], vars });
+}
+
+/** bootstrapHelperUser on any target; `tags` undefined runs the whole playbook (a fresh host: packages, nginx, ...). */
+export async function bootstrapHelperHost(
+  root: RemoteHost,
+  app: string,
+  options: { target: string; tags?: string[]; vars?: Record<string, unknown> },
 ): Promise<RunResult> {
   const sandbox = loadSandbox();
   const script = 'id -u "$1" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash -- "$1"';
@@ -35,14 +44,14 @@ export async function bootstrapHelperUser(
     inventory,
     connect: sshConnect(ssh),
     modules,
-    limit: TARGET,
-    tags: ["user", "helper", "dirs"],
+    limit: options.target,
+    ...(options.tags ? { tags: options.tags } : {}),
     extraVars: {
       deploy_public_keys: [publicKey],
       deploy_user: DEPLOY_USER,
       deploy_privilege: "helper",
       app_name: app,
-      ...vars,
+      ...options.vars,
     },
   });
 }
@@ -64,8 +73,8 @@ export async function connectAsConfigured(config: SlipwayConfig): Promise<Remote
 }
 
 /** The helper-mode user's own connection (what an attacker holding its key can do). */
-export function connectAsDeployUser(): Promise<RemoteHost> {
-  return connectTarget(TARGET, { user: DEPLOY_USER });
+export function connectAsDeployUser(target = TARGET): Promise<RemoteHost> {
+  return connectTarget(target, { user: DEPLOY_USER });
 }
 
 /** Removes an app's record for the helper (test clean-up only). */

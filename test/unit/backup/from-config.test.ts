@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { databaseSpecFromConfig, parseServerUrl } from "../../../src/backup/from-config.js";
+import { databaseSpecFromConfig, mongoHosts, parseServerUrl } from "../../../src/backup/from-config.js";
+import { describeServerLocation } from "../../../src/backup/location.js";
 import type { DatabaseConfig } from "../../../src/config/index.js";
 
 const backups = { keep: 10, verify: true } as DatabaseConfig["backups"];
@@ -12,6 +13,19 @@ describe("database spec from slipway.yml", () => {
       password: "p@ss",
       database: "shop",
     });
+  });
+
+  it("a MongoDB URL's server is named in messages (seed 004: not 'local socket'); a replica set's list as written", () => {
+    const db = { engine: "mongodb", url_secret: "MONGO_URL", create_dir: true, backups } as DatabaseConfig;
+    const env = { MONGO_URL: "mongodb://cv3:pw@mongo.internal.e2e.test:27017/cv3" };
+    const spec = databaseSpecFromConfig(db, { app: "cv3", strategy: "blue-green", env });
+    expect(spec.location).toEqual({ kind: "server", host: "mongo.internal.e2e.test", port: 27017 });
+    expect(spec.location.kind === "server" && describeServerLocation(spec.location)).toBe(
+      "server mongo.internal.e2e.test:27017",
+    );
+    expect(mongoHosts("mongodb://a.db:27017,b.db:27017/cv3?replicaSet=rs0")).toEqual({ host: "a.db:27017,b.db:27017" });
+    expect(mongoHosts("mongodb+srv://u:p@cluster0.example.net/cv3")).toEqual({ host: "cluster0.example.net" });
+    expect(mongoHosts("not a url")).toEqual({});
   });
 
   it("carries database.backups.dir into the spec, so every caller (deploy, CLI, module) backs up there", () => {

@@ -29,7 +29,7 @@ describe("files generated from the schema", () => {
     });
     expect(rows.find((row) => row.path === "releases.keep")).toMatchObject({ defaultValue: 5 });
     expect(rows.find((row) => row.path === "database.backups.keep")).toMatchObject({ defaultValue: 10 });
-    expect(rows.find((row) => row.path === "runtime")?.type).toBe('"container" | "compose" | "systemd"');
+    expect(rows.find((row) => row.path === "runtime")?.type).toBe('"container" | "compose" | "systemd" | "swarm"');
   });
 
   it("the JSON Schema describes overlays as a deep-partial root", () => {

@@ -2,7 +2,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { MissingSecretsError } from "../../../src/config/errors.js";
 import { loadConfig } from "../../../src/config/load.js";
-import { requireSecrets, resolveSecrets, secretReferences } from "../../../src/config/secrets.js";
+import { missingRunSecrets, requireSecrets, resolveSecrets, secretReferences } from "../../../src/config/secrets.js";
+import { configWith } from "../render/from-config/config.js";
 
 const full = fileURLToPath(new URL("../../fixtures/config/valid/full.yml", import.meta.url));
 
@@ -51,5 +52,30 @@ describe("secrets by name", () => {
       "missing secrets in the environment: DB_PASSWORD (services.backend.secrets, database.password_secret), APP2_SSH_KEY (inventory.hosts.app2.private_key_secret)",
     );
     expect((error as MissingSecretsError).hint).toContain("export");
+  });
+
+  it("a deploy's missing secrets come all at once: every service's and the database's (seed 004, D16)", () => {
+    const config = configWith({
+      runtime: "compose",
+      services: {
+        api: { build: { context: "api" }, port: 5000, secrets: ["VAULT_TOKEN", "MONGO_PASSWORD"] },
+        query: { image_from: "api", port: 5001, secrets: ["VAULT_TOKEN", "MONGO_PASSWORD"] },
+      },
+      proxy: { routes: [{ path: "/", service: "api" }] },
+      database: { engine: "mongodb", url_secret: "MONGO_URL", name: "cv3" },
+    });
+    const missing = missingRunSecrets(config, {}, {});
+    expect(missing).toEqual([
+      { name: "VAULT_TOKEN", usedBy: ["services.api.secrets", "services.query.secrets"] },
+      { name: "MONGO_PASSWORD", usedBy: ["services.api.secrets", "services.query.secrets"] },
+      { name: "MONGO_URL", usedBy: ["database.url_secret"] },
+    ]);
+    expect(new MissingSecretsError(missing).message).toBe(
+      "missing secrets in the environment: VAULT_TOKEN (services.api.secrets, services.query.secrets), MONGO_PASSWORD (services.api.secrets, services.query.secrets), MONGO_URL (database.url_secret)",
+    );
+    // A host that runs only `query` needs query's and the database's; values or the environment satisfy a name.
+    expect(missingRunSecrets(config, { VAULT_TOKEN: "v" }, { MONGO_URL: "mongodb://m/cv3" }, ["query"])).toEqual([
+      { name: "MONGO_PASSWORD", usedBy: ["services.query.secrets"] },
+    ]);
   });
 });

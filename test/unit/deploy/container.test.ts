@@ -209,13 +209,13 @@ describe("container runtime builders", () => {
     expect(() => serviceImage(config, "backend", {})).toThrow("no image for service backend");
   });
 
-  it("writes the color's env file without PORT (the container listens on its own port)", async () => {
+  it("writes the color's env file with PORT = the port the container listens on (not the color's host port)", async () => {
     const config = await flask();
     const colored = configWithEnv(config, { APP_VERSION: "v2" }, "green");
     const env = envFileFromConfig(colored, "backend", "green", { SECRET_KEY: "s3cret" }, { runtimeFormat: true });
     expect(env.path).toBe("/opt/flask-docker/env/backend-green.env");
     expect(env.content).toBe(
-      "# Managed by Slipway (docker --env-file: values are literal).\nINSTANCE_PATH=/app/instance\nAPP_VERSION=v2\nSLIPWAY_COLOR=green\nSECRET_KEY=s3cret\n",
+      "# Managed by Slipway (docker --env-file: values are literal).\nPORT=8887\nINSTANCE_PATH=/app/instance\nAPP_VERSION=v2\nSLIPWAY_COLOR=green\nSECRET_KEY=s3cret\n",
     );
   });
 

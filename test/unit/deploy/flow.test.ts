@@ -412,7 +412,7 @@ describe("deploy step runner on one host", () => {
       ),
     );
     const error = await failure(runHost(hostRun(host, await loadConfig(file), calls, events), "10.0.0.1"));
-    expect(error.message).toBe("service web needs secrets that are not set: SECRET_KEY");
+    expect(error.message).toBe("missing secret in the environment: SECRET_KEY (services.web.secrets)");
     expect(stepTrail(events)).toContain("preflight:failed");
     expect(stepTrail(events)).not.toContain("backup:ok");
     expect(calls).toEqual([]);
@@ -661,7 +661,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
   });
 
-  it("round trips one after another: read 1, plan 1, then 12 up to the switch, 17 in all (a wave: what runs at once)", async () => {
+  it("round trips one after another: read 1, plan 1, then 10 up to the switch, 15 in all (a wave: what runs at once)", async () => {
     const { host: fake, cfg } = await liveGreen();
     const host = new WaveHost(fake);
     const serving: number[] = [];
@@ -675,7 +675,20 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const planned = host.waves - read;
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 12, 17]);
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 10, 15]);
+  });
+
+  it("reads the site while the links move, and writes a changed site only once they have moved", async () => {
+    const { host: fake, cfg } = await liveGreen();
+    const site = [...fake.files.keys()].find((p) => p.startsWith("/etc/nginx/conf.d/")) as string;
+    fake.writeFile(site, "# an older site\n");
+    const host = new WaveHost(fake);
+    await host.run(() => switchTo(host, cfg, "blue"));
+    const waveOf = (what: (c: string) => boolean) => host.log.findIndex((wave) => wave.some(what));
+    const moved = waveOf((c) => c.startsWith("exec sh -c") && c.includes(" set "));
+    expect(waveOf((c) => c === `readFile ${site}`)).toBe(moved);
+    expect(waveOf((c) => c === `write ${site}`)).toBeGreaterThan(moved);
+    expect(fake.files.get(LINK)?.target).toBe(listener("blue"));
   });
 
   it("the same release again is known in 2 round trips one after another: what is live, then 3 looks at once", async () => {

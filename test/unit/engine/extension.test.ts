@@ -89,8 +89,14 @@ describe("extension without copying playbooks", () => {
 
   it("a project's own playbook imports Slipway's bootstrap and adds its play without copying it", () => {
     const book = parsePlaybookFile("test/unit/engine/fixtures/own-playbook.yml", { modules: defaultRegistry() });
-    expect(book.plays.map((p) => p.name)).toEqual(["bootstrap", "project extras"]);
-    const extra = book.plays[1]?.tasks[0];
+    expect(book.plays.map((p) => p.name)).toEqual([
+      "bootstrap",
+      "swarm manager",
+      "swarm workers",
+      "swarm node labels",
+      "project extras",
+    ]);
+    const extra = book.plays.at(-1)?.tasks[0];
     expect(extra?.kind === "block" && extra.block.map((t) => t.name)).toEqual(["run migrations"]);
   });
 

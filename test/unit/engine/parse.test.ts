@@ -44,7 +44,7 @@ describe("playbook validation", () => {
       "playbooks/x.yml:5:21: tasks[0].file.path: expected an absolute path",
       'playbooks/x.yml:7:13: tasks[1].when: invalid expression "x ==": unexpected end of expression at column 5',
       'playbooks/x.yml:8:7: tasks[2]: "rescue" needs a "block" beside it',
-      "playbooks/x.yml:8:7: tasks[2]: no module given (known modules: apt, assert, backup, certbot, command, compose, copy, debug, docker_build, docker_container, docker_image, file, http_wait, image_delivery, lock, nginx_site, systemd, template, user)",
+      "playbooks/x.yml:8:7: tasks[2]: no module given (known modules: apt, assert, backup, certbot, command, compose, copy, debug, docker_build, docker_container, docker_image, file, http_wait, image_delivery, lock, nginx_site, swarm, systemd, template, user)",
     ]);
   });
 

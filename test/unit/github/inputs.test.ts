@@ -19,6 +19,12 @@ describe("readInputs", () => {
     });
   });
 
+  it("config and lock-wait: the merged-config command; the wait in seconds, a bare number refused", () => {
+    expect(readInputs(getter({ command: "config" })).command).toBe("config");
+    expect(readInputs(getter({ "lock-wait": "10m" })).lockWaitSeconds).toBe(600);
+    expect(() => readInputs(getter({ "lock-wait": "10" }))).toThrow("input lock-wait: 10: expected a duration");
+  });
+
   it("rollback with release and restore-db; the key keeps a final newline", () => {
     expect(
       readInputs(

@@ -23,7 +23,7 @@ function modulesOf(tasks: readonly Task[]): string[] {
 
 describe("the shipped playbooks", () => {
   it("are the ones that run (no deploy/rollback stubs)", () => {
-    expect(files.sort()).toEqual(["bootstrap.yml", "certs.yml"]);
+    expect(files.sort()).toEqual(["bootstrap.yml", "certs.yml", "swarm.yml"]);
   });
 
   it.each(files)("%s parses and runs more than debug tasks", (file) => {

@@ -91,4 +91,50 @@ describe("helper mode's docker goes to the gate", () => {
   it("without an app there is nothing to check the docker call against: refused", () => {
     expect(() => dockerGateArgs(["docker", "ps"], undefined)).toThrow(SlipwayError);
   });
+
+  it("a file database in a volume: its file operations go to `@volume`, its copies stream through the gate", () => {
+    const db = "/var/lib/docker/volumes/shop-data/_data/app.db";
+    expect(planCommand(["test", "-f", db], true, ctx)).toEqual({
+      argv: [H, "docker", "shop", "@volume", "shop-data", "test", "-f", db],
+      sudo: true,
+    });
+    const part = "/opt/shop/backups/x.sqlite3.part";
+    expect(
+      planCommand(["sqlite3", "-bail", "-cmd", ".timeout 30000", db, `VACUUM INTO '${part}';`], true, ctx),
+    ).toEqual({
+      argv: [
+        "sh",
+        "-c",
+        `sudo -n -- ${H} docker "$1" @volume-sqlite-copy "$2" "$3" > "$4"`,
+        "sh",
+        "shop",
+        "shop-data",
+        db,
+        part,
+      ],
+      sudo: false,
+    });
+    expect(planCommand(["cp", "--", "/opt/shop/backups/x.sqlite3", `${db}.slipway-restore`], true, ctx)).toEqual({
+      argv: [
+        "sh",
+        "-c",
+        `sudo -n -- ${H} docker "$1" @volume-put "$2" "$3" < "$4"`,
+        "sh",
+        "shop",
+        "shop-data",
+        `${db}.slipway-restore`,
+        "/opt/shop/backups/x.sqlite3",
+      ],
+      sudo: false,
+    });
+    // A path in the volume and one elsewhere (not the two copies above): no translation, refused later.
+    expect(() => planCommand(["mv", "-f", "--", db, "/etc/x"], true, ctx)).toThrow(SlipwayError);
+  });
+
+  it("`sudo -n docker ...` (restore stops writers that way) is the same gate call", () => {
+    expect(planCommand(["sudo", "-n", "docker", "stop", "shop-web-blue"], false, ctx)).toEqual({
+      argv: [H, "docker", "shop", "stop", "shop-web-blue"],
+      sudo: true,
+    });
+  });
 });

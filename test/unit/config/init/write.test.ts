@@ -85,6 +85,19 @@ describe("slipway init: the slipway.yml it writes", () => {
     expect(text).not.toContain("changeme");
   });
 
+  it("a backend under /api/ is verified on its health route (`/api/` itself is mostly a 404)", () => {
+    const app = tree({
+      "backend/Dockerfile": "FROM python\n",
+      "backend/api.py":
+        'from flask import Flask\napp = Flask(__name__)\n@app.route("/api/health")\ndef h(): return "ok"\n',
+      "frontend/Dockerfile": "FROM python\n",
+    });
+    expect(parse(initConfigYaml(detectApp(app, "two"), answers)).proxy.routes).toEqual([
+      { path: "/api/", service: "backend", check: { path: "/api/health" } },
+      { path: "/", service: "frontend" },
+    ]);
+  });
+
   it("no --host: a placeholder address that says to replace it", () => {
     const text = initConfigYaml(detectApp(tree(DASH), "board"), { hosts: [], schema: "s.json" });
     expect(text).toContain(

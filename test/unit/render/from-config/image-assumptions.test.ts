@@ -114,12 +114,77 @@ describe("a service reaches its dependencies of the same color", () => {
       proxy: { routes: [{ path: "/", service: "web-ui" }] },
     });
     const model = composeFromConfig(compose, { color: "green", images });
-    expect(model.services[1]?.environment).toEqual({ SLIPWAY_COLOR: "green", SLIPWAY_API_URL: "http://api:5001" });
+    expect(model.services[1]?.environment).toEqual({
+      PORT: "8050",
+      SLIPWAY_COLOR: "green",
+      SLIPWAY_API_URL: "http://api:5001",
+    });
     const container = configWith({
       runtime: "container",
       services: { api: { image: "api:1", port: 5001 }, "web-ui": { image: "web:1", port: 8050, depends_on: ["api"] } },
       proxy: { routes: [{ path: "/", service: "web-ui" }] },
     });
     expect(dependencyUrls(container, "web-ui", "blue")).toEqual({});
+  });
+});
+
+describe("env references another service of the same color (seed 000's BACKEND_URL)", () => {
+  const ref = "${service:api.url}";
+  const env = {
+    BACKEND_URL: ref,
+    API_HOST_PORT: "${service:api.host}:${service:api.port}",
+    MODE: "internal",
+  };
+
+  it("systemd: blue's frontend reaches blue's backend, green's reaches green's, in the env file", () => {
+    const config = configWith({
+      services: {
+        api: { build: { context: "api" }, port: 5001, systemd: { app_module: "api:app" } },
+        web: { build: { context: "web" }, port: 8050, env, systemd: { app_module: "web:app" } },
+      },
+    });
+    const blue = envFileFromConfig(config, "web", "blue", {}, { runtimeFormat: true });
+    expect(blue.content).toContain(
+      'BACKEND_URL="http://127.0.0.1:5001"\nAPI_HOST_PORT="127.0.0.1:5001"\nMODE="internal"\n',
+    );
+    const green = envFileFromConfig(config, "web", "green", {}, { runtimeFormat: true });
+    expect(green.content).toContain(
+      'BACKEND_URL="http://127.0.0.1:15001"\nAPI_HOST_PORT="127.0.0.1:15001"\nMODE="internal"\n',
+    );
+  });
+
+  it("compose: the service name and container port, the same in both colors' projects", () => {
+    const config = configWith({
+      runtime: "compose",
+      services: { api: { image: "api:1", port: 5001 }, web: { image: "web:1", port: 8050, env } },
+      proxy: { routes: [{ path: "/", service: "web" }] },
+    });
+    const images = { api: `api@${digest}`, web: `web@${digest}` };
+    for (const color of ["blue", "green"] as const) {
+      expect(composeFromConfig(config, { color, images }).services[1]?.environment).toEqual({
+        PORT: "8050",
+        BACKEND_URL: "http://api:5001",
+        API_HOST_PORT: "api:5001",
+        MODE: "internal",
+        SLIPWAY_COLOR: color,
+      });
+    }
+  });
+
+  it("text that is not a reference arrives as written", () => {
+    const config = configWith({
+      services: {
+        api: { build: { context: "api" }, port: 5001, systemd: { app_module: "api:app" } },
+        web: {
+          build: { context: "web" },
+          port: 8050,
+          env: { GREETING: "${HOME} and $service:api.url" },
+          systemd: { app_module: "web:app" },
+        },
+      },
+    });
+    expect(envFileFromConfig(config, "web", "blue", {}, { runtimeFormat: true }).content).toContain(
+      'GREETING="\\${HOME} and \\$service:api.url"\n',
+    );
   });
 });

@@ -192,7 +192,7 @@ describe("compose from slipway.yml", () => {
       command: ["gunicorn", "-b", "0.0.0.0:8000", "app:app"],
       ports: [{ hostIp: "127.0.0.1", hostPort: 9000, containerPort: 8000 }],
       envFile: "/opt/shop/env/api-green.env",
-      environment: { MODE: "compose", SLIPWAY_COLOR: "green" },
+      environment: { PORT: "8000", MODE: "compose", SLIPWAY_COLOR: "green" },
       volumes: [
         { volume: "shop-data", target: "/data" },
         { volume: "shop-cache", target: "/cache", readOnly: true },

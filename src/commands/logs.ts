@@ -1,0 +1,94 @@
+/**
+ * `slipway logs` and `slipway exec` on a host: journald and docker logs (tail, since, follow), a follower that ends
+ * when its stdin closes (so Ctrl-C on the runner ends every remote follower), and the one-off command in a systemd
+ * service's release directory with its env file, or in its container.
+ */
+
+export interface LogQuery {
+  /** Last lines to show (journalctl -n, docker logs --tail); undefined: the tool's default. */
+  lines?: number;
+  /** Only entries newer than this many seconds. */
+  sinceSeconds?: number;
+  follow?: boolean;
+}
+
+/** `journalctl --no-pager -o short-iso [-n N] [--since -Ss] [-f] -u unit...`. */
+export function journalLogsArgv(units: readonly string[], query: LogQuery): string[] {
+  return [
+    "journalctl",
+    "--no-pager",
+    "-o",
+    "short-iso",
+    ...(query.lines !== undefined ? ["-n", String(query.lines)] : []),
+    ...(query.sinceSeconds !== undefined ? ["--since", `-${query.sinceSeconds}s`] : []),
+    ...(query.follow ? ["-f"] : []),
+    ...units.flatMap((u) => ["-u", u]),
+  ];
+}
+
+/** `docker logs` of one container (by name or id), stderr merged into stdout, with the query's tail/since/follow. */
+export function dockerLogsArgv(container: string, query: LogQuery): string[] {
+  return [
+    "sh",
+    "-c",
+    'exec docker logs "$@" 2>&1',
+    "sh",
+    "--timestamps",
+    ...(query.lines !== undefined ? ["--tail", String(query.lines)] : []),
+    ...(query.sinceSeconds !== undefined ? ["--since", `${query.sinceSeconds}s`] : []),
+    ...(query.follow ? ["--follow"] : []),
+    "--",
+    container,
+  ];
+}
+
+/** Every container (running or not) of a compose project's service: ids, one a line. */
+export function composeServiceContainersArgv(project: string, service: string): string[] {
+  return [
+    "docker",
+    "ps",
+    "-a",
+    "-q",
+    "--filter",
+    `label=com.docker.compose.project=${project}`,
+    "--filter",
+    `label=com.docker.compose.service=${service}`,
+  ];
+}
+
+/**
+ * Runs `argv` in the background and ends it when the command's stdin closes: a `-f` follower stops when the runner
+ * closes stdin (Ctrl-C), not when the SSH channel happens to be torn down.
+ */
+export function untilStdinClosesArgv(argv: readonly string[]): string[] {
+  return [
+    "sh",
+    "-c",
+    '"$@" </dev/null & p=$!; cat >/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; exit 0',
+    "sh",
+    ...argv,
+  ];
+}
+
+/**
+ * `argv` as `user` in `dir` with the variables of a systemd EnvironmentFile (render/systemd.ts writes them
+ * double-quoted with the escapes sh undoes). Run as root: the env file is root's to read, as it is for systemd;
+ * runuser keeps the environment. Exit 126 when the file or directory is missing.
+ */
+export function inReleaseArgv(envFile: string, dir: string, user: string, argv: readonly string[]): string[] {
+  return [
+    "sh",
+    "-c",
+    'set -a; . "$1" || exit 126; set +a; cd "$2" || exit 126; u=$3; shift 3; exec runuser -u "$u" -- "$@"',
+    "sh",
+    envFile,
+    dir,
+    user,
+    ...argv,
+  ];
+}
+
+/** `docker exec -i [-t] <container> argv...` (the container already has its env file's variables). */
+export function dockerExecArgv(container: string, argv: readonly string[], tty = false): string[] {
+  return ["docker", "exec", "-i", ...(tty ? ["-t"] : []), container, ...argv];
+}

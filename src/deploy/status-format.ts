@@ -1,0 +1,67 @@
+/** `slipway status`'s human output: a head line and a table per host, then the problems (status.ts has the data). */
+import { describeHolder } from "../lock/lock.js";
+import { formatBytes, type HostStatus } from "./status.js";
+
+/** Columns padded to their widest cell, two spaces apart, each row indented by two. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd());
+}
+
+function age(seconds: number | undefined): string {
+  if (seconds === undefined) return "";
+  if (seconds < 120) return ` for ${seconds} s`;
+  if (seconds < 7200) return ` for ${Math.round(seconds / 60)} min`;
+  return ` for ${Math.round(seconds / 3600)} h`;
+}
+
+function headLine(s: HostStatus): string {
+  const live = s.release && s.color ? `${s.release} on ${s.color}` : "nothing deployed";
+  const lock =
+    s.lock.state === "held"
+      ? `held by ${describeHolder(s.lock.holder)}${age(s.lock.ageSeconds)}${s.lock.stale ? " (stale)" : ""}`
+      : "free";
+  const disk = s.disk ? `${formatBytes(s.disk.freeBytes)} free (${s.disk.usedPercent}% used)` : "unknown";
+  return `${s.host}: ${live}; lock ${lock}; disk ${disk}`;
+}
+
+function certLine(s: HostStatus): string | null {
+  const c = s.certificate;
+  if (!c) return null;
+  const until = c.notAfter ? ` until ${c.notAfter} (${c.daysLeft} days)` : "";
+  return `  certificate ${c.name}: ${c.state}${until}`;
+}
+
+/** One host's block: head line, units (live color marked `*`), health answers, certificate, verdict. */
+export function formatHostStatus(s: HostStatus): string {
+  if (s.error) return `${s.host}: unreachable (${s.error})`;
+  const lines = [headLine(s)];
+  if (s.units.length > 0) {
+    lines.push(
+      ...table([
+        ["UNIT", "COLOR", "STATE"],
+        ...s.units.map((u) => [u.name, `${u.color}${u.live ? "*" : ""}`, u.state]),
+      ]),
+    );
+  }
+  if (s.health.length > 0) {
+    lines.push(
+      ...table([
+        ["SERVICE", "HEALTH", "ANSWER"],
+        ...s.health.map((h) => [
+          h.service,
+          h.url,
+          h.status ? `${h.status}${h.healthy ? " ok" : ` (want ${h.expected})`}` : "no answer",
+        ]),
+      ]),
+    );
+  }
+  const cert = certLine(s);
+  if (cert) lines.push(cert);
+  lines.push(s.problems.length === 0 ? "  healthy" : `  UNHEALTHY: ${s.problems.join("; ")}`);
+  return lines.join("\n");
+}
+
+export function formatStatus(hosts: readonly HostStatus[]): string {
+  return hosts.map(formatHostStatus).join("\n\n");
+}

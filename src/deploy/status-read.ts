@@ -1,0 +1,62 @@
+/** `slipway status` over SSH: one status script per host, all hosts at once (the pure part is status.ts). */
+import { certSpecFromConfig, liveCertPath } from "../certs/spec.js";
+import { statusArgv } from "../commands/status.js";
+import type { SlipwayConfig } from "../config/index.js";
+import { configOnHost } from "../config/layout.js";
+import { lockDir } from "../lock/lock.js";
+import { ConnectionPool } from "../remote/index.js";
+import { chosenHosts, connectAll } from "./connect.js";
+import { runtimeFor } from "./deploy.js";
+import { type HostStatus, parseHostStatus, statusPlan } from "./status.js";
+
+/** The certificate `status` reads: the ACME lineage's fullchain.pem (null when TLS is off or the cert is provided). */
+function certOf(config: SlipwayConfig) {
+  const spec = certSpecFromConfig(config);
+  if (!spec) return null;
+  return {
+    path: liveCertPath(spec.certName),
+    name: spec.certName,
+    domains: spec.domains,
+    renewBeforeDays: spec.renewBeforeDays,
+  };
+}
+
+/**
+ * Each chosen host's status (`limit`: host patterns as for `--limit`), in inventory order. A host that cannot be
+ * reached or read is returned with `error` and problems `["unreachable"]`; never throws for a host.
+ */
+export async function readStatus(config: SlipwayConfig, limit?: string[]): Promise<HostStatus[]> {
+  const pool = new ConnectionPool();
+  const runtime = runtimeFor(config);
+  const cert = certOf(config);
+  try {
+    const connected = await connectAll(config, chosenHosts(config, limit), pool);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error }) => {
+        const unreachable = (message: string): HostStatus => ({
+          host: resolved.name,
+          release: null,
+          color: null,
+          units: [],
+          health: [],
+          lock: { state: "free" },
+          disk: null,
+          certificate: null,
+          problems: ["unreachable"],
+          error: message,
+        });
+        if (!host) return unreachable(error ?? "unreachable");
+        try {
+          const plan = statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), cert);
+          const argv = statusArgv(config.deploy_dir, lockDir(config.deploy_dir), plan.probes);
+          const result = await host.exec(argv, { become: true, check: false, step: "status", timeoutMs: 60_000 });
+          return parseHostStatus(host.name, config.deploy_dir, plan, result.stdout);
+        } catch (e) {
+          return unreachable(e instanceof Error ? e.message : String(e));
+        }
+      }),
+    );
+  } finally {
+    await pool.closeAll();
+  }
+}

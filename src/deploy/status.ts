@@ -1,0 +1,212 @@
+/**
+ * `slipway status`: what runs on each host, read with one script per host (commands/status.ts): the live release and
+ * color, each unit/container/compose project of both colors with the live color's health answer, the lock holder and
+ * its age, free space of the deploy dir, and the certificate's expiry. Pure parsing here; deploy/status-read.ts runs it.
+ */
+
+import { type CertState, certState } from "../certs/inspect.js";
+import { parseStatusSections, probeKey, type StatusProbe, type StatusProbeKind } from "../commands/status.js";
+import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
+import { holderAlive, type LockHolder, parseHolder } from "../lock/lock.js";
+import { gateArgs } from "./health.js";
+
+export interface UnitStatus {
+  /** Unit, container or compose project name (for compose: `project/container`). */
+  name: string;
+  color: Color;
+  live: boolean;
+  /** `active (running)`, `running healthy`, `exited`, `not found`. */
+  state: string;
+  running: boolean;
+}
+
+export interface HealthStatus {
+  service: string;
+  url: string;
+  /** The HTTP status answered (0: no answer); `expected` the one the health gate wants. */
+  status: number;
+  expected: number;
+  healthy: boolean;
+}
+
+export interface HostStatus {
+  host: string;
+  release: string | null;
+  color: Color | null;
+  units: UnitStatus[];
+  health: HealthStatus[];
+  lock: { state: "free" | "held"; holder?: LockHolder; ageSeconds?: number; stale?: boolean };
+  disk: { path: string; freeBytes: number; usedPercent: number } | null;
+  certificate: { name: string; state: CertState["kind"]; notAfter?: string; daysLeft?: number } | null;
+  /** What makes the host unhealthy, one phrase each (empty: healthy). */
+  problems: string[];
+  /** Set when the host could not be read (then nothing else is). */
+  error?: string;
+}
+
+/** What the script is asked for, per host: the runtime's names of both colors, each service's health URL, the cert. */
+export interface StatusPlan {
+  probes: StatusProbe[];
+  units: Array<{ probe: StatusProbe; color: Color }>;
+  health: Array<{ probe: StatusProbe; color: Color; service: string; expected: number }>;
+  cert: { probe: StatusProbe; name: string; domains: string[]; renewBeforeDays: number } | null;
+}
+
+const COLORS: readonly Color[] = ["blue", "green"];
+
+/**
+ * The probes for one host. `names` is the runtime's names of a color (ColorRuntime.names); `config` has only the
+ * services of this host (configOnHost); `cert` the live certificate path and names when the site has ACME TLS.
+ */
+export function statusPlan(
+  config: SlipwayConfig,
+  names: (color: Color) => string[],
+  cert: { path: string; name: string; domains: string[]; renewBeforeDays: number } | null,
+): StatusPlan {
+  const kind: StatusProbeKind =
+    config.runtime === "systemd" ? "unit" : config.runtime === "container" ? "container" : "compose";
+  const units = COLORS.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
+  const health = COLORS.flatMap((color) =>
+    Object.entries(config.services).map(([service, spec]) => {
+      const args = gateArgs(service, spec, colorPort(spec, color));
+      return { probe: { kind: "health" as const, target: args.url }, color, service, expected: args.status };
+    }),
+  );
+  const certPlan = cert ? { ...cert, probe: { kind: "file" as const, target: cert.path } } : null;
+  return {
+    probes: [...units.map((u) => u.probe), ...health.map((h) => h.probe), ...(certPlan ? [certPlan.probe] : [])],
+    units,
+    health,
+    cert: certPlan,
+  };
+}
+
+/** `ActiveState=active` + `SubState=running` -> `active (running)`; docker's `running healthy`; compose's rows. */
+function unitStates(
+  kind: StatusProbe["kind"],
+  target: string,
+  lines: readonly string[],
+): Array<Omit<UnitStatus, "color" | "live">> {
+  if (kind === "unit") {
+    const props = Object.fromEntries(lines.map((l) => l.split("=", 2) as [string, string]));
+    const active = props.ActiveState ?? "unknown";
+    const sub = props.SubState ? ` (${props.SubState})` : "";
+    return [
+      {
+        name: target,
+        state: active === "inactive" && !props.SubState ? "not found" : `${active}${sub}`,
+        running: active === "active",
+      },
+    ];
+  }
+  if (kind === "container") {
+    const [status = "", health = ""] = (lines[0] ?? "").trim().split(" ");
+    if (!status) return [{ name: target, state: "not found", running: false }];
+    return [
+      {
+        name: target,
+        state: `${status}${health ? ` ${health}` : ""}`,
+        running: status === "running" && health !== "unhealthy",
+      },
+    ];
+  }
+  if (lines.length === 0) return [{ name: target, state: "no containers", running: false }];
+  return lines.map((line) => {
+    const [name = "", state = "", ...rest] = line.split(" ");
+    return { name: `${target}/${name}`, state: [state, ...rest].join(" "), running: state === "running" };
+  });
+}
+
+/** `df -Pk` data line -> free bytes and use%. */
+function diskOf(path: string, line: string | undefined): HostStatus["disk"] {
+  const fields = (line ?? "").trim().split(/\s+/);
+  const free = Number(fields[3]);
+  const used = Number((fields[4] ?? "").replace("%", ""));
+  return Number.isFinite(free) && fields.length >= 5 ? { path, freeBytes: free * 1024, usedPercent: used } : null;
+}
+
+/** Below this, the deploy dir's disk counts as a problem (a release, its image and a backup need room). */
+export const LOW_DISK_BYTES = 1024 ** 3;
+
+/**
+ * One host's status from the status script's output. `now` dates the lock's age and the certificate's days left;
+ * `alive` says whether a lock holder's process still runs (lock/lock.ts holderAlive).
+ */
+export function parseHostStatus(
+  host: string,
+  deployDir: string,
+  plan: StatusPlan,
+  stdout: string,
+  now: Date = new Date(),
+  alive: (holder: LockHolder) => boolean | null = holderAlive,
+): HostStatus {
+  const sections = parseStatusSections(stdout);
+  const first = (key: string) => (sections.get(key) ?? [])[0]?.trim() ?? "";
+  const link = first("current");
+  const colorText = first("color");
+  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const release = link ? (link.split("/").pop() ?? null) : null;
+  const units = plan.units.flatMap(({ probe, color: c }) =>
+    unitStates(probe.kind, probe.target, sections.get(probeKey(probe)) ?? []).map((u) => ({
+      ...u,
+      color: c,
+      live: c === color,
+    })),
+  );
+  const health = plan.health
+    .filter((h) => h.color === color)
+    .map(({ probe, service, expected }) => {
+      const status = Number(first(probeKey(probe))) || 0;
+      return { service, url: probe.target, status, expected, healthy: status === expected };
+    });
+  const holder = parseHolder((sections.get("lock") ?? []).join("\n").trim() || undefined);
+  const lock: HostStatus["lock"] = holder
+    ? {
+        state: "held",
+        holder,
+        ...(holder.since
+          ? { ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(holder.since)) / 1000)) }
+          : {}),
+        ...(alive(holder) === false ? { stale: true } : {}),
+      }
+    : { state: "free" };
+  const disk = diskOf(deployDir, first("disk"));
+  const certificate = plan.cert ? certificateOf(plan.cert, sections.get(probeKey(plan.cert.probe)), now) : null;
+  const status: HostStatus = { host, release, color, units, health, lock, disk, certificate, problems: [] };
+  status.problems = problemsOf(status);
+  return status;
+}
+
+function certificateOf(cert: NonNullable<StatusPlan["cert"]>, lines: readonly string[] | undefined, now: Date) {
+  const pem = lines && lines.length > 0 ? lines.join("\n") : undefined;
+  const state = certState(pem, cert.domains, now, cert.renewBeforeDays);
+  return {
+    name: cert.name,
+    state: state.kind,
+    ...("notAfter" in state ? { notAfter: state.notAfter.toISOString(), daysLeft: state.daysLeft } : {}),
+  };
+}
+
+/** What is wrong with a host, for the exit code and the human output. */
+function problemsOf(s: HostStatus): string[] {
+  const problems: string[] = [];
+  if (!s.release || !s.color) problems.push("nothing deployed");
+  for (const u of s.units) if (u.live && !u.running) problems.push(`${u.name} is ${u.state}`);
+  for (const h of s.health)
+    if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);
+  if (s.lock.stale) problems.push("stale lock");
+  if (s.disk && s.disk.freeBytes < LOW_DISK_BYTES) problems.push(`low disk: ${formatBytes(s.disk.freeBytes)} free`);
+  if (s.certificate && s.certificate.state !== "valid") problems.push(`certificate ${s.certificate.state}`);
+  return problems;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return `${value.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}

@@ -1,0 +1,84 @@
+/**
+ * slipway.yml -> the stack file of one color (runtime swarm): the compose model of the color (composeFromConfig:
+ * images by digest, environment, volumes, healthchecks) plus each service's `swarm` section (replicas, placement,
+ * the engine's update and rollback settings), its resources as `deploy.resources.limits`, its secrets as swarm
+ * secrets mounted at `/run/secrets/<NAME>` and its config files as swarm configs at their `path`. The versioned
+ * names of those objects come from the runtime, which creates them before the stack is deployed.
+ */
+import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
+import type { Color } from "../model.js";
+import type { StackModel, SwarmServiceModel, SwarmUpdateModel } from "../swarm-stack.js";
+import { integerSize, serviceOf } from "./common.js";
+import { composeFromConfig } from "./compose.js";
+
+export interface StackFromConfigOptions {
+  color: Color;
+  /** Image reference per service, pinned by digest. */
+  images: Readonly<Record<string, string>>;
+  /** The versioned swarm secret name of each service's secret: `names.secrets[service][SECRET]`. */
+  secretNames?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The versioned swarm config name of each service's config file, by its index in `files`. */
+  configNames?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** `<app>_<service>_<NAME>`: the prefix of a secret's versioned names (the runtime appends a content hash). */
+export function swarmObjectPrefix(app: string, service: string, name: string): string {
+  return `${app}_${service}_${name}`;
+}
+
+export function stackFromConfig(config: SlipwayConfig, options: StackFromConfigOptions): StackModel {
+  const compose = composeFromConfig(config, { color: options.color, images: options.images });
+  const swarm: Record<string, SwarmServiceModel> = {};
+  for (const model of compose.services) {
+    // Secrets and config files are the engine's objects here, not the compose runtime's env file and bind mounts.
+    delete model.envFile;
+    delete model.files;
+    const service = serviceOf(config, model.name, `services.${model.name}`);
+    swarm[model.name] = swarmService(config, model.name, service, options);
+  }
+  return { compose, swarm };
+}
+
+function swarmService(
+  config: SlipwayConfig,
+  name: string,
+  service: ServiceConfig,
+  options: StackFromConfigOptions,
+): SwarmServiceModel {
+  const settings = service.swarm;
+  const secretNames = options.secretNames?.[name] ?? {};
+  const configNames = options.configNames?.[name] ?? [];
+  const model: SwarmServiceModel = {
+    replicas: settings?.replicas ?? 1,
+    constraints: settings?.placement ?? [],
+    update: update(settings?.update, "rollback"),
+    rollback: update(settings?.rollback, "pause"),
+    secrets: service.secrets.map((secret) => ({
+      source: secretNames[secret] ?? swarmObjectPrefix(config.app, name, secret),
+      target: secret,
+    })),
+    configs: service.files.map((file, i) => ({
+      source: configNames[i] ?? swarmObjectPrefix(config.app, name, `file${i}`),
+      target: file.path,
+    })),
+  };
+  if (settings?.max_replicas_per_node !== undefined) model.maxReplicasPerNode = settings.max_replicas_per_node;
+  if (service.resources?.memory !== undefined) {
+    const { amount, unit } = integerSize(service.resources.memory, `services.${name}.resources.memory`);
+    model.memoryLimit = `${amount}${unit.toUpperCase()}`;
+  }
+  if (service.resources?.cpus !== undefined) model.cpus = service.resources.cpus;
+  return model;
+}
+
+type UpdateSettings = NonNullable<ServiceConfig["swarm"]>["update" | "rollback"];
+
+function update(u: UpdateSettings | undefined, failureAction: string): SwarmUpdateModel {
+  return {
+    parallelism: u?.parallelism ?? 1,
+    delay: u?.delay ?? "0s",
+    order: u?.order ?? "start-first",
+    monitor: u?.monitor ?? "10s",
+    failureAction: u?.failure_action ?? failureAction,
+  };
+}

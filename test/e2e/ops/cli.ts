@@ -1,0 +1,48 @@
+/** The real `slipway` program run in-process (as bin/slipway does), its output captured; and init's sandbox edits. */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { CliRun } from "../../../src/cli/_run.js";
+import { commandModules } from "../../../src/cli/index.js";
+import { createProgram, runProgram } from "../../../src/cli/main.js";
+import { loadSandbox, sandboxTarget } from "../support/sandbox.js";
+
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function slipway(...argv: string[]): Promise<Ran> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const run = new CliRun({ stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+  process.exitCode = undefined;
+  try {
+    const code = await runProgram(createProgram(commandModules, run), ["node", "slipway", ...argv], run);
+    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
+  } finally {
+    process.exitCode = undefined;
+  }
+}
+
+/**
+ * What a user does after `slipway init --host NAME=ADDRESS` for the sandbox: the SSH user, key and known_hosts of
+ * the sandbox, and ports of the test's own (so it cannot collide with another test's app). Comments are kept.
+ */
+export function pointAtSandbox(dir: string, target: string, ports: Record<string, number>): string {
+  const file = join(dir, "slipway.yml");
+  const sandbox = loadSandbox();
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  doc.setIn(["inventory", "ssh"], {
+    user: sandboxTarget(target, sandbox).user,
+    known_hosts_file: sandbox.knownHostsPath,
+    identity_file: sandbox.privateKeyPath,
+  });
+  for (const [service, port] of Object.entries(ports)) {
+    doc.setIn(["services", service, "port"], port);
+    doc.setIn(["services", service, "health", "interval"], "1s");
+  }
+  writeFileSync(file, doc.toString());
+  return file;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { CliRun } from "../../../src/cli/_run.js";
+import { commandModules } from "../../../src/cli/index.js";
+import { createProgram, runProgram } from "../../../src/cli/main.js";
+
+const CONFIG = ["-c", "examples/harvest/slipway.yml"];
+
+async function slipway(...argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const run = new CliRun({ stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+  process.exitCode = undefined;
+  try {
+    const code = await runProgram(createProgram(commandModules, run), ["node", "slipway", ...argv], run);
+    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
+  } finally {
+    process.exitCode = undefined;
+  }
+}
+
+describe("status, logs, exec: help and usage errors (no host reached)", () => {
+  it("--help names the options", async () => {
+    expect(await slipway("status", "--help")).toMatchObject({ code: 0, stdout: expect.stringContaining("--json") });
+    expect(await slipway("logs", "--help")).toMatchObject({ code: 0, stdout: expect.stringContaining("--since") });
+    expect(await slipway("exec", "--help")).toMatchObject({ code: 0, stdout: expect.stringContaining("--all") });
+  });
+
+  it("a bad flag value, an unknown service, a missing command: exit 5 with what to write", async () => {
+    expect(await slipway("logs", "--since", "ten", ...CONFIG)).toMatchObject({
+      code: 5,
+      stderr: expect.stringContaining("--since ten: expected a duration like 30s, 10m or 2h"),
+    });
+    expect((await slipway("logs", "--color", "red", ...CONFIG)).code).toBe(5);
+    expect((await slipway("logs", "-n", "many", ...CONFIG)).code).toBe(5);
+    expect(await slipway("logs", "nosuch", ...CONFIG)).toMatchObject({
+      code: 5,
+      stderr: expect.stringMatching(/no service "nosuch" in slipway.yml[\s\S]*services are: backend, frontend/),
+    });
+    expect(await slipway("exec", "backend", ...CONFIG)).toMatchObject({
+      code: 5,
+      stderr: expect.stringContaining("exec needs a command after --"),
+    });
+    expect((await slipway("exec", "nosuch", ...CONFIG, "--", "true")).code).toBe(5);
+  });
+});

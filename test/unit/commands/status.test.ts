@@ -1,0 +1,50 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseStatusSections, probeKey, STATUS_SCRIPT, statusArgv } from "../../../src/commands/status.js";
+
+describe("status script", () => {
+  it("passes every value as a positional parameter", () => {
+    expect(statusArgv("/opt/a", "/opt/a/.slipway-lock", [{ kind: "unit", target: "a-web@blue.service" }])).toEqual([
+      "sh",
+      "-c",
+      STATUS_SCRIPT,
+      "sh",
+      "/opt/a",
+      "/opt/a/.slipway-lock",
+      "unit|a-web@blue.service",
+    ]);
+    expect(probeKey({ kind: "health", target: "http://127.0.0.1:5001/h" })).toBe("health|http://127.0.0.1:5001/h");
+  });
+
+  it("runs in sh and heads each section: live release, color, lock, disk, files (a value with spaces and quotes)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
+    execFileSync("sh", [
+      "-c",
+      `mkdir -p "$1/releases/r1" "$1/.slipway-lock" && ln -s "$1/releases/r1" "$1/current"`,
+      "sh",
+      dir,
+    ]);
+    writeFileSync(join(dir, "color"), "green\n");
+    writeFileSync(join(dir, ".slipway-lock/holder"), '{"holder":"bob","commit":"c","since":"2026-01-01T00:00:00Z"}');
+    const odd = join(dir, 'a file\'s "name"');
+    writeFileSync(odd, "x\ny\n");
+    const argv = statusArgv(dir, join(dir, ".slipway-lock"), [{ kind: "file", target: odd }]);
+    const out = execFileSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
+    const sections = parseStatusSections(out);
+    expect(sections.get("current")).toEqual([join(dir, "releases/r1")]);
+    expect(sections.get("color")).toEqual(["green"]);
+    expect(JSON.parse((sections.get("lock") ?? []).join(""))).toMatchObject({ holder: "bob" });
+    expect(sections.get("disk")?.[0]).toMatch(/\d+%/);
+    expect(sections.get(`file|${odd}`)).toEqual(["x", "y"]);
+  });
+
+  it("parses sections, dropping trailing empty lines", () => {
+    expect([...parseStatusSections("junk\n@@a\n1\n\n@@b\n\n").entries()]).toEqual([
+      ["a", ["1"]],
+      ["b", []],
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+/** Docker Swarm argv (src/commands/swarm.ts), by exact value. */
+import { describe, expect, it } from "vitest";
+import { swarmStackWriters } from "../../../src/backup/writers.js";
+import {
+  nodeAvailabilityArgv,
+  nodeLabelArgv,
+  serviceScaleArgv,
+  stackDeployArgv,
+  stackTasksArgv,
+  swarmInitArgv,
+  swarmJoinArgv,
+  swarmObjectCreateArgv,
+} from "../../../src/commands/swarm.js";
+
+describe("swarm argv", () => {
+  it("initialises on the inventory address and joins with the token from stdin, never in argv", () => {
+    expect(swarmInitArgv("10.213.0.14")).toEqual([
+      "docker",
+      "swarm",
+      "init",
+      "--advertise-addr",
+      "10.213.0.14",
+      "--listen-addr",
+      "10.213.0.14:2377",
+    ]);
+    const join = swarmJoinArgv("10.213.0.15", "10.213.0.14");
+    expect(join).toEqual([
+      "sh",
+      "-c",
+      'read -r token && exec docker swarm join --advertise-addr "$1" --token "$token" "$2:2377"',
+      "sh",
+      "10.213.0.15",
+      "10.213.0.14",
+    ]);
+    expect(join.join(" ")).not.toContain("SWMTKN");
+  });
+
+  it("labels and drains nodes", () => {
+    expect(nodeLabelArgv("t4", { db: "true", zone: "a" })).toEqual([
+      "docker",
+      "node",
+      "update",
+      "--label-add",
+      "db=true",
+      "--label-add",
+      "zone=a",
+      "--",
+      "t4",
+    ]);
+    expect(nodeAvailabilityArgv("t5", "drain")).toEqual([
+      "docker",
+      "node",
+      "update",
+      "--availability",
+      "drain",
+      "--",
+      "t5",
+    ]);
+  });
+
+  it("deploys a stack pinned to digests and lists its tasks", () => {
+    expect(stackDeployArgv("shop-blue", "/opt/shop/swarm/blue/stack.yml")).toEqual([
+      "docker",
+      "stack",
+      "deploy",
+      "--compose-file",
+      "/opt/shop/swarm/blue/stack.yml",
+      "--with-registry-auth",
+      "--prune",
+      "--resolve-image",
+      "always",
+      "shop-blue",
+    ]);
+    expect(stackTasksArgv("shop-blue")).toEqual([
+      "docker",
+      "stack",
+      "ps",
+      "--filter",
+      "desired-state=running",
+      "--format",
+      "{{.Name}} {{.Node}} {{.CurrentState}}",
+      "shop-blue",
+    ]);
+  });
+
+  it("creates secrets from stdin and stops a color's writers by scaling to 0", () => {
+    expect(swarmObjectCreateArgv("secret", "shop_api_KEY_1a2b", { "slipway.app": "shop" })).toEqual([
+      "docker",
+      "secret",
+      "create",
+      "--label",
+      "slipway.app=shop",
+      "shop_api_KEY_1a2b",
+      "-",
+    ]);
+    expect(swarmStackWriters("shop-blue", ["api"])).toEqual({
+      stop: [serviceScaleArgv("shop-blue_api", 0)],
+      start: [["docker", "service", "scale", "--detach=false", "shop-blue_api=1"]],
+    });
+  });
+});

@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/index.js";
+import { parseHostStatus, statusPlan } from "../../../src/deploy/status.js";
+import { formatHostStatus } from "../../../src/deploy/status-format.js";
+
+const CONFIG = `app: shop
+runtime: systemd
+services:
+  web:
+    build: { context: web }
+    port: 5001
+    health: { path: /health }
+    systemd: { app_module: "shop:app" }
+inventory:
+  ssh: { user: deploy }
+  hosts:
+    h1: { address: 10.0.0.1 }
+proxy:
+  domains: [shop.example]
+  routes:
+    - { path: /, service: web }
+`;
+
+async function config() {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
+  writeFileSync(join(dir, "slipway.yml"), CONFIG);
+  return loadConfig(join(dir, "slipway.yml"));
+}
+
+const names = (color: string) => [`shop-web@${color}.service`];
+const NOW = new Date("2026-01-01T00:10:00Z");
+
+describe("slipway status (parsing)", () => {
+  it("asks for both colors' units and health URLs", async () => {
+    const plan = statusPlan(await config(), names, null);
+    expect(plan.probes).toEqual([
+      { kind: "unit", target: "shop-web@blue.service" },
+      { kind: "unit", target: "shop-web@green.service" },
+      { kind: "health", target: "http://127.0.0.1:5001/health" },
+      { kind: "health", target: "http://127.0.0.1:15001/health" },
+    ]);
+  });
+
+  it("reads a healthy host: live release and color, the live unit running, health 200, lock held 600 s", async () => {
+    const cfg = await config();
+    const plan = statusPlan(cfg, names, null);
+    const out = [
+      "@@current",
+      "/opt/shop/releases/abc-1",
+      "@@color",
+      "green",
+      "@@lock",
+      '{"holder":"alice","commit":"abc","since":"2026-01-01T00:00:00Z"}',
+      "@@disk",
+      "/dev/sda1 10485760 5242880 5242880 50% /",
+      "@@unit|shop-web@blue.service",
+      "ActiveState=inactive",
+      "SubState=dead",
+      "@@unit|shop-web@green.service",
+      "ActiveState=active",
+      "SubState=running",
+      "@@health|http://127.0.0.1:5001/health",
+      "000",
+      "@@health|http://127.0.0.1:15001/health",
+      "200",
+    ].join("\n");
+    const s = parseHostStatus("h1", "/opt/shop", plan, out, NOW, () => null);
+    expect(s).toEqual({
+      host: "h1",
+      release: "abc-1",
+      color: "green",
+      units: [
+        { name: "shop-web@blue.service", color: "blue", live: false, state: "inactive (dead)", running: false },
+        { name: "shop-web@green.service", color: "green", live: true, state: "active (running)", running: true },
+      ],
+      health: [{ service: "web", url: "http://127.0.0.1:15001/health", status: 200, expected: 200, healthy: true }],
+      lock: {
+        state: "held",
+        holder: { holder: "alice", commit: "abc", since: "2026-01-01T00:00:00Z" },
+        ageSeconds: 600,
+      },
+      disk: { path: "/opt/shop", freeBytes: 5242880 * 1024, usedPercent: 50 },
+      certificate: null,
+      problems: [],
+    });
+    expect(formatHostStatus(s).split("\n").at(-1)).toBe("  healthy");
+  });
+
+  it("names every problem: nothing answering, a failed unit, a stale lock, low disk", async () => {
+    const plan = statusPlan(await config(), names, null);
+    const out = [
+      "@@current",
+      "/opt/shop/releases/abc-1",
+      "@@color",
+      "blue",
+      "@@lock",
+      '{"holder":"bob","commit":"c","since":"2026-01-01T00:00:00Z","pid":1}',
+      "@@disk",
+      "/dev/sda1 10485760 10000000 485760 96% /",
+      "@@unit|shop-web@blue.service",
+      "ActiveState=failed",
+      "SubState=failed",
+      "@@health|http://127.0.0.1:5001/health",
+      "000",
+    ].join("\n");
+    const s = parseHostStatus("h1", "/opt/shop", plan, out, NOW, () => false);
+    expect(s.problems).toEqual([
+      "shop-web@blue.service is failed (failed)",
+      "web health no answer (want 200)",
+      "stale lock",
+      "low disk: 474.4 MiB free",
+    ]);
+    expect(parseHostStatus("h1", "/opt/shop", plan, "@@current\n@@color\n", NOW).problems[0]).toBe("nothing deployed");
+  });
+});
