@@ -9,6 +9,33 @@ import { join, resolve } from "node:path";
 import type { TargetSpec } from "../remote/target.js";
 import type { ResolvedHost } from "./inventory.js";
 
+/** OpenSSH's system-wide known_hosts (GlobalKnownHostsFile), read like the user's own when no file is named. */
+export const GLOBAL_KNOWN_HOSTS = "/etc/ssh/ssh_known_hosts";
+
+/**
+ * The known_hosts text a host is checked against, as `ssh` does: `known_hosts_file` when set (a missing one is an error
+ * unless trust_on_first_use will create it), else ~/.ssh/known_hosts, ~/.ssh/known_hosts2 and /etc/ssh/ssh_known_hosts,
+ * each optional. `recordTo` is where trust on first use appends a learned key; `searched` names the files for errors.
+ */
+async function readKnownHosts(
+  host: ResolvedHost,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ text: string; recordTo: string; searched: string[] }> {
+  const sshDir = join(env.HOME ?? homedir(), ".ssh");
+  const named = host.knownHostsFile ? resolve(baseDir, host.knownHostsFile) : undefined;
+  const searched = named ? [named] : [join(sshDir, "known_hosts"), join(sshDir, "known_hosts2"), GLOBAL_KNOWN_HOSTS];
+  const texts = await Promise.all(
+    searched.map((file) =>
+      readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT" && (!named || host.trustOnFirstUse)) return "";
+        throw error;
+      }),
+    ),
+  );
+  return { text: texts.filter((t) => t !== "").join("\n"), recordTo: searched[0] as string, searched };
+}
+
 export async function sshTargetFor(
   host: ResolvedHost,
   all: readonly ResolvedHost[],
@@ -16,18 +43,7 @@ export async function sshTargetFor(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TargetSpec> {
   const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : undefined;
-  // Trust on first use records what it learns: in known_hosts_file, else OpenSSH's own file, read back on the next run.
-  const knownHostsFile = host.knownHostsFile
-    ? resolve(baseDir, host.knownHostsFile)
-    : host.trustOnFirstUse
-      ? join(env.HOME ?? homedir(), ".ssh", "known_hosts")
-      : undefined;
-  const knownHostsText = knownHostsFile
-    ? await readFile(knownHostsFile, "utf8").catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT" && host.trustOnFirstUse) return "";
-        throw error;
-      })
-    : "";
+  const known = await readKnownHosts(host, baseDir, env);
   return {
     name: host.name,
     host: host.address,
@@ -35,10 +51,11 @@ export async function sshTargetFor(
     user: host.user,
     privateKeyPath: host.identityFile ? resolve(baseDir, host.identityFile) : undefined,
     privateKey: host.privateKeySecret ? env[host.privateKeySecret] : undefined,
-    knownHosts: [knownHostsText, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
+    knownHosts: [known.text, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
     fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
     trustOnFirstUse: host.trustOnFirstUse,
-    knownHostsFile,
+    knownHostsFile: known.recordTo,
+    knownHostsSearched: known.searched,
     becomeUser: host.becomeUser,
     privilege: host.privilege,
     jump: jumpHost ? await sshTargetFor(jumpHost, all, baseDir, env) : undefined,

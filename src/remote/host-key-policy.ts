@@ -18,6 +18,8 @@ export interface HostKeyPins {
   trustOnFirstUse?: boolean;
   /** The known_hosts file `knownHosts` was read from: where trust-on-first-use records the learned key. */
   knownHostsFile?: string;
+  /** Every known_hosts file `knownHosts` was searched in (named in the error when the key is not found there). */
+  knownHostsSearched?: readonly string[];
 }
 
 export type HostKeyVerdict =
@@ -88,7 +90,17 @@ export function trustOnFirstUseWarning(name: string, host: string, port: number,
   ].join("\n");
 }
 
-export function hostKeyError(name: string, host: string, port: number, verdict: HostKeyVerdict): HostKeyError {
+/**
+ * The error for a refused host key: what was presented, what is pinned, and how to pin it (`searched`: the known_hosts
+ * files read, named so a user whose `ssh` works sees which file Slipway looked in).
+ */
+export function hostKeyError(
+  name: string,
+  host: string,
+  port: number,
+  verdict: HostKeyVerdict,
+  searched: readonly string[] = [],
+): HostKeyError {
   if (verdict.accept) throw new Error("hostKeyError called for an accepted key");
   const where = hostPattern(host, port);
   if (verdict.why === "mismatch") {
@@ -115,9 +127,11 @@ export function hostKeyError(name: string, host: string, port: number, verdict: 
       hint: `a CI runner starts with an empty known_hosts on every run, so it would trust whatever key is presented each time; pin the key in known_hosts_file (${verdict.pinLine}) or host_keys (${verdict.presented}) after verifying it out of band`,
     });
   }
+  const files = searched.length > 0 ? `searched ${searched.join(", ")} and inventory.ssh.host_keys; ` : "";
+  const scan = port === 22 ? `ssh-keyscan ${host}` : `ssh-keyscan -p ${port} ${host}`;
   return new HostKeyError(`no pinned host key for ${where}; it presented ${verdict.presented}`, {
     host: name,
     step: "connect",
-    hint: `pin it in known_hosts (${verdict.pinLine}) or as a fingerprint (${verdict.presented}) after verifying it out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), or set trustOnFirstUse explicitly`,
+    hint: `${files}after verifying the key out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), pin it: add \`${verdict.pinLine}\` to known_hosts (\`${scan} >> ~/.ssh/known_hosts\`, or the file inventory.ssh.known_hosts_file names), or put ${verdict.presented} in inventory.ssh.host_keys, or set inventory.ssh.trust_on_first_use: true`,
   });
 }

@@ -91,7 +91,16 @@ function helperCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedC
   return databaseCopy(argv, ctx) ?? byPaths(argv, ctx);
 }
 
-const SYSTEM_PROGRAMS = new Set(["systemctl", "systemd-analyze", "nginx", "certbot", "useradd", "usermod", "chown"]);
+const SYSTEM_PROGRAMS = new Set([
+  "systemctl",
+  "systemd-analyze",
+  "journalctl",
+  "nginx",
+  "certbot",
+  "useradd",
+  "usermod",
+  "chown",
+]);
 
 const helper = (...args: string[]): PlannedCommand => ({ argv: [...HELPER, ...args], sudo: true });
 const plain = (argv: readonly string[]): PlannedCommand => ({ argv: [...argv], sudo: false });
@@ -143,6 +152,14 @@ function systemCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedC
     if (UNIT_ACTIONS.has(first) && units.length > 0 && !units.some((u) => u.startsWith("-"))) {
       return helper("unit", first, ...units);
     }
+    return undefined;
+  }
+  // journalArgv's shape: the app's units' last lines, which a failed gate prints (the helper checks each unit).
+  if (base === "journalctl" && first === "--no-pager" && rest[0] === "-n" && rest.length >= 4) {
+    const units = rest.slice(2).filter((_, i) => i % 2 === 1);
+    const flags = rest.slice(2).filter((_, i) => i % 2 === 0);
+    if (flags.every((f) => f === "-u") && units.length === flags.length)
+      return helper("unit", "journal", rest[1] as string, ...units);
     return undefined;
   }
   if (base === "systemd-analyze" && first === "verify" && rest.length === 1) {

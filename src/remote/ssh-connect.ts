@@ -147,7 +147,11 @@ async function attemptOnce(
   } catch (error) {
     ssh.dispose();
     if (verdict && !verdict.accept) {
-      return { ok: false, error, hostKeyError: hostKeyError(target.name, target.host, port, verdict) };
+      return {
+        ok: false,
+        error,
+        hostKeyError: hostKeyError(target.name, target.host, port, verdict, target.knownHostsSearched),
+      };
     }
     return { ok: false, error };
   }

@@ -33,7 +33,9 @@ const connectionFields = {
     .describe("Name of an inventory host to connect through (ProxyJump); its own host key is checked too."),
   known_hosts_file: localPath()
     .optional()
-    .describe("known_hosts file with the pinned host keys, relative to slipway.yml."),
+    .describe(
+      "known_hosts file with the pinned host keys, relative to slipway.yml. Unset: ~/.ssh/known_hosts, ~/.ssh/known_hosts2 and /etc/ssh/ssh_known_hosts, as ssh reads them.",
+    ),
   trust_on_first_use: bool()
     .optional()
     .describe(

@@ -257,6 +257,15 @@ describe("the privilege helper refuses what is not the app's", () => {
     await refused(["file", "read", "/etc/nonexistent-dir/x.conf"]);
   });
 
+  it("shows the app's own units' journal, no other unit's (D22: a failed gate's last log lines)", async () => {
+    const own = await helper(["unit", "journal", "5", `${APP}-web@blue`]);
+    expect([own.code, own.stderr]).toEqual([0, ""]);
+    await refused(["unit", "journal", "5", "ssh.service"]);
+    await refused(["unit", "journal", "5", `${APP}-web@blue`, "nginx"]);
+    await refused(["unit", "journal", "5 -f", `${APP}-web@blue`]);
+    await refused(["unit", "journal", "--since=1", `${APP}-web@blue`]);
+  });
+
   it("as-app runs as the app's user, never root: no sudo, no reading root's files, no writing /etc", async () => {
     const id = await helper(["as-app", APP, "id"]);
     expect(id.stdout.trim()).toMatch(

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedHost } from "../../../src/config/inventory.js";
-import { sshTargetFor } from "../../../src/config/ssh-target.js";
+import { GLOBAL_KNOWN_HOSTS, sshTargetFor } from "../../../src/config/ssh-target.js";
 
 const base: ResolvedHost = {
   name: "web1",
@@ -32,7 +32,10 @@ describe("sshTargetFor", () => {
       privateKeySecret: "DEPLOY_KEY",
       hostKeys: ["10.0.0.5 ssh-rsa AAAAinline", "SHA256:webpin"],
     };
-    const target = await sshTargetFor(web, [bastion, web], dir, { DEPLOY_KEY: "-----KEY-----" });
+    const target = await sshTargetFor(web, [bastion, web], dir, {
+      DEPLOY_KEY: "-----KEY-----",
+      HOME: "/nonexistent-home",
+    });
     expect(target).toEqual({
       name: "web1",
       host: "10.0.0.5",
@@ -44,6 +47,7 @@ describe("sshTargetFor", () => {
       fingerprints: ["SHA256:webpin"],
       trustOnFirstUse: false,
       knownHostsFile: join(dir, "known_hosts"),
+      knownHostsSearched: [join(dir, "known_hosts")],
       becomeUser: "root",
       privilege: { mode: "root" },
       jump: {
@@ -56,12 +60,34 @@ describe("sshTargetFor", () => {
         knownHosts: "",
         fingerprints: ["SHA256:bastionpin"],
         trustOnFirstUse: false,
-        knownHostsFile: undefined,
+        knownHostsFile: "/nonexistent-home/.ssh/known_hosts",
+        knownHostsSearched: [
+          "/nonexistent-home/.ssh/known_hosts",
+          "/nonexistent-home/.ssh/known_hosts2",
+          GLOBAL_KNOWN_HOSTS,
+        ],
         becomeUser: "root",
         privilege: { mode: "root" },
         jump: undefined,
       },
     });
+  });
+});
+
+describe("sshTargetFor without known_hosts_file (D24: read what ssh reads)", () => {
+  it("reads ~/.ssh/known_hosts and known_hosts2, names every file searched, and a missing one is no error", async () => {
+    const home = mkdtempSync(join(tmpdir(), "slipway-home-"));
+    mkdirSync(join(home, ".ssh"));
+    writeFileSync(join(home, ".ssh/known_hosts"), "10.0.0.5 ssh-ed25519 AAAAuser\n");
+    const target = await sshTargetFor(base, [base], "/repo", { HOME: home });
+    expect(target.knownHosts).toBe("10.0.0.5 ssh-ed25519 AAAAuser\n");
+    expect(target.knownHostsSearched).toEqual([
+      join(home, ".ssh/known_hosts"),
+      join(home, ".ssh/known_hosts2"),
+      GLOBAL_KNOWN_HOSTS,
+    ]);
+    const empty = await sshTargetFor(base, [base], "/repo", { HOME: join(home, "nobody") });
+    expect(empty.knownHosts).toBe("");
   });
 });
 

@@ -105,7 +105,16 @@ describe("messages", () => {
     const error = hostKeyError("t1", "h", 2222, decideHostKey({}, "h", 2222, ED25519.blob));
     expect(error.message).toBe(`no pinned host key for [h]:2222; it presented ${ED_FP}`);
     expect(error.hint).toContain(`[h]:2222 ssh-ed25519 ${ED25519.base64}`);
-    expect(error.hint).toContain("trustOnFirstUse");
+    expect(error.hint).toContain("inventory.ssh.trust_on_first_use: true");
+    expect(error.hint).toContain("`ssh-keyscan -p 2222 h >> ~/.ssh/known_hosts`");
+  });
+
+  it("an unknown host error names the known_hosts files searched (D24: the user's ssh knows the host elsewhere)", () => {
+    const verdict = decideHostKey({}, "h", 22, ED25519.blob);
+    const error = hostKeyError("t1", "h", 22, verdict, ["/home/u/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"]);
+    expect(error.hint).toBe(
+      `searched /home/u/.ssh/known_hosts, /etc/ssh/ssh_known_hosts and inventory.ssh.host_keys; after verifying the key out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), pin it: add \`h ssh-ed25519 ${ED25519.base64}\` to known_hosts (\`ssh-keyscan h >> ~/.ssh/known_hosts\`, or the file inventory.ssh.known_hosts_file names), or put ${ED_FP} in inventory.ssh.host_keys, or set inventory.ssh.trust_on_first_use: true`,
+    );
   });
 
   it("the trust-on-first-use warning prints the fingerprint and the line to pin", () => {

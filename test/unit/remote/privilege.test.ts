@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { certbotCertonlyArgv } from "../../../src/commands/certbot.js";
 import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/commands/files.js";
 import { nginxReload, pointLinksArgv } from "../../../src/commands/nginx.js";
-import { systemctlArgv, unitLoadStateArgv } from "../../../src/commands/systemd.js";
+import { journalArgv, systemctlArgv, unitLoadStateArgv } from "../../../src/commands/systemd.js";
 import { ensureUserArgv } from "../../../src/commands/users.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { describePrivilege, HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
@@ -103,6 +103,15 @@ describe("planCommand", () => {
       sudo: true,
     });
     expect(planCommand(pointLinksArgv(links, "check"), true, ctx).argv.slice(1, 4)).toEqual(["links", "shop", "check"]);
+  });
+
+  it("reads the app's units' journal through the helper (D22: a failed gate showed `-- No entries --`)", () => {
+    const argv = journalArgv(["shop-web@blue.service", "shop-api@blue.service"], 40);
+    expect(planCommand(argv, true, ctx)).toEqual({
+      argv: [H, "unit", "journal", "40", "shop-web@blue.service", "shop-api@blue.service"],
+      sudo: true,
+    });
+    expect(() => planCommand(["journalctl", "--no-pager", "-n", "5", "-f", "x"], true, ctx)).toThrow(/helper mode/);
   });
 
   it("passes certbot only the names asked for; read-only systemctl queries and the CA bundle probe need no sudo", () => {
