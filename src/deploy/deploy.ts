@@ -11,6 +11,7 @@ import {
   type SlipwayConfig,
 } from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
+import { SWARM_DEPLOY_HINT, SWARM_DEPLOY_MISSING } from "../config/swarm.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
@@ -39,10 +40,7 @@ import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from ".
 export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
   // Not the compose runtime by default: a swarm's nodes must not get compose projects behind the user's back.
   if (config.runtime === "swarm") {
-    throw new UsageError(
-      "runtime swarm: `slipway deploy` and `rollback` do not deploy stacks yet; the cluster set-up does (playbooks/swarm.yml)",
-      { hint: "see docs/swarm.md for what runtime swarm does today; deploy with runtime compose meanwhile" },
-    );
+    throw new UsageError(SWARM_DEPLOY_MISSING, { hint: SWARM_DEPLOY_HINT });
   }
   const make =
     config.runtime === "systemd" ? systemdRuntime : config.runtime === "container" ? containerRuntime : composeRuntime;
