@@ -10,6 +10,7 @@ import type { ColorRuntime } from "../../../src/deploy/runtime.js";
 import { recordStep } from "../../../src/deploy/steps/record.js";
 import type { FlowState } from "../../../src/deploy/steps/types.js";
 import { systemdRuntime } from "../../../src/deploy/systemd-runtime.js";
+import { HELPER_PATH, planCommand } from "../../../src/remote/privilege.js";
 import { FakeHost } from "../engine/fake-host.js";
 import { configWith } from "../render/from-config/config.js";
 
@@ -52,6 +53,16 @@ describe("runtime systemd: the color that starts at boot", () => {
         ],
         become: true,
       },
+    ]);
+  });
+
+  it("helper mode: both go to the helper's unit verbs, which accept only the app's own units", async () => {
+    const host = new FakeHost("h1");
+    await systemdRuntime(balanced(), host).bootColor?.("blue", "green");
+    const ctx = { mode: "helper" as const, app: "shop", deployDir: "/opt/shop", dataDirs: [] };
+    expect(host.commands.map((c) => planCommand(c.argv, c.become, ctx).argv)).toEqual([
+      [HELPER_PATH, "unit", "enable", "shop-api@blue.service", "shop-api@blue-2.service", "shop-web@blue.service"],
+      [HELPER_PATH, "unit", "disable", "shop-api@green.service", "shop-api@green-2.service", "shop-web@green.service"],
     ]);
   });
 
