@@ -81,20 +81,22 @@ table inet slipway_firewall {
     const b = await rendered("api", api);
     expect(b.get("/etc/slipway/firewall.nft")).toBe(a.get("/etc/slipway/firewall.nft"));
     const own = (files: Map<string, string>) =>
-      [...files.keys()].filter((p) => /^\/etc\/.*(shop|api|slipway-deploy$|slipway-apideploy$)/.test(p)).sort();
+      [...files.keys()]
+        .filter((p) => /^\/etc\/.*(shop|api|slipway-user-deploy$|slipway-user-apideploy$)/.test(p))
+        .sort();
     // No file both runs write gets different content from the second app.
     expect([...a].filter(([path, text]) => b.has(path) && b.get(path) !== text).map(([path]) => path)).toEqual([]);
     expect(own(a)).toEqual([
       "/etc/logrotate.d/slipway-shop",
       "/etc/slipway/apps/shop.conf",
       "/etc/slipway/firewall.d/shop.nft",
-      "/etc/sudoers.d/slipway-deploy",
+      "/etc/sudoers.d/slipway-user-deploy",
     ]);
     expect(own(b)).toEqual([
       "/etc/logrotate.d/slipway-api",
       "/etc/slipway/apps/api.conf",
       "/etc/slipway/firewall.d/api.nft",
-      "/etc/sudoers.d/slipway-apideploy",
+      "/etc/sudoers.d/slipway-user-apideploy",
     ]);
   });
 
@@ -119,7 +121,7 @@ table inet slipway_firewall {
   it("gives each deploy user one sudoers file, the same for every app it deploys", async () => {
     const a = await rendered("shop", { deploy_user: "ops" });
     const b = await rendered("api", { deploy_user: "ops" });
-    const path = "/etc/sudoers.d/slipway-ops";
+    const path = "/etc/sudoers.d/slipway-user-ops";
     expect(a.get(path)).toBe(b.get(path));
     expect(
       a
