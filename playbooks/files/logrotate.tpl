@@ -1,4 +1,4 @@
-# Managed by Slipway (playbooks/bootstrap.yml).
+# Managed by Slipway (playbooks/bootstrap.yml): {{ app_name }}'s logs (one file per app on a shared host).
 {{ deploy_dir }}/logs/*.log {
     weekly
     rotate 8

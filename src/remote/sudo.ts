@@ -24,7 +24,7 @@ export function sudoersRule(user: string, runAs: string, commandPath: string): s
 export function sudoHint(user: string, runAs: string, commandPath: string): string {
   return (
     `sudo asked ${user} for a password (Slipway runs sudo -n and never types one). Add a NOPASSWD rule on the host ` +
-    `with \`visudo -f /etc/sudoers.d/slipway\`: ${sudoersRule(user, runAs, commandPath)}` +
+    `with \`visudo -f /etc/sudoers.d/slipway-user-${user}\`: ${sudoersRule(user, runAs, commandPath)}` +
     ` (or ${sudoersRule(user, runAs, "ALL")} to allow every command)`
   );
 }

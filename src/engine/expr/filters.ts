@@ -53,6 +53,8 @@ export const FILTERS: Record<string, Filter> = {
   last: (v) => asList(v).at(-1),
   list: (v) => asList(v),
   unique: (v) => [...new Set(asList(v))],
+  // Ansible's set difference: the items of v not in other, in v's order.
+  difference: (v, other) => asList(v).filter((item) => !asList(other).includes(item)),
   sort: (v) => [...asList(v)].sort(),
   join: (v, sep = "") => asList(v).map(toText).join(toText(sep)),
   split: (v, sep = " ") => toText(v).split(toText(sep)),

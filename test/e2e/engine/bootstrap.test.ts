@@ -14,11 +14,12 @@ import { connectTarget, onTarget as onTargetAt } from "../support/sandbox.js";
 const INVENTORY = ".sandbox/inventory.json";
 const TARGET = "t2";
 const MANAGED = [
-  "/etc/sudoers.d/slipway",
+  "/etc/sudoers.d/slipway-user-deploy",
   "/etc/slipway/firewall.nft",
+  "/etc/slipway/firewall.d/app.nft",
   "/etc/systemd/system/slipway-firewall.service",
   "/etc/nginx/conf.d/slipway.conf",
-  "/etc/logrotate.d/slipway",
+  "/etc/logrotate.d/slipway-app",
   "/home/deploy/.ssh/authorized_keys",
 ];
 
@@ -60,7 +61,7 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
 
   it("converges, then a second run reports changed=0", async () => {
     // Drift the target first, so the first run has something to converge (other suites may have bootstrapped t2).
-    await onTarget(["rm", "-f", "--", "/etc/logrotate.d/slipway", "/etc/slipway/firewall.nft"]);
+    await onTarget(["rm", "-f", "--", "/etc/logrotate.d/slipway-app", "/etc/slipway/firewall.d/app.nft"]);
     const first = await bootstrap();
     expect(first.outcomes.filter((o) => o.status === "changed").map((o) => o.task)).toEqual(
       expect.arrayContaining([
@@ -90,8 +91,9 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
     try {
       expect((await host.exec(["id", "-nG"])).stdout).toMatch(/\bdocker\b/);
       const table = await host.exec(["nft", "list", "table", "inet", "slipway_firewall"], { become: true });
-      expect(table.stdout).toContain("tcp dport { 22, 80, 443 } accept");
-      expect((await host.exec(["visudo", "-cf", "/etc/sudoers.d/slipway"], { become: true })).code).toBe(0);
+      // The host-wide SSH rule, then the app's file included after it.
+      expect(table.stdout).toMatch(/tcp dport (22|\{ 22 \}) accept\n\s*tcp dport \{ 80, 443 \} accept/);
+      expect((await host.exec(["visudo", "-cf", "/etc/sudoers.d/slipway-user-deploy"], { become: true })).code).toBe(0);
       expect(
         (await host.exec(["systemctl", "is-active", "nginx", "docker", "slipway-firewall"])).stdout
           .split("\n")
@@ -120,8 +122,8 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
       ],
       { encoding: "utf8" },
     );
-    expect(output).toContain("-    tcp dport { 22, 80, 443 } accept");
-    expect(output).toContain("+    tcp dport { 22, 80, 443, 8443 } accept");
+    expect(output).toContain("-    tcp dport { 80, 443 } accept");
+    expect(output).toContain("+    tcp dport { 80, 443, 8443 } accept");
     expect(output).toMatch(/t2\s+: ok=\d+ changed=\d+ unreachable=0 failed=0/);
     expect(output).toContain("check mode: nothing was changed");
     expect(await checksums()).toBe(before);

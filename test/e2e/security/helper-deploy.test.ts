@@ -100,7 +100,7 @@ describe("deploy as a user whose only privilege is the helper (harvest on t2: so
   });
 
   it("bootstrap left one sudoers rule, the helper, valid for visudo; no docker group", async () => {
-    const sudoers = await root.exec(["cat", "/etc/sudoers.d/slipway"], { become: true });
+    const sudoers = await root.exec(["cat", `/etc/sudoers.d/slipway-user-${DEPLOY_USER}`], { become: true });
     const rules = sudoers.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
     expect(rules).toEqual([`${DEPLOY_USER} ALL=(root) NOPASSWD: ${HELPER_PATH}`]);
     expect((await root.exec(["visudo", "-c"], { become: true, check: false })).code).toBe(0);

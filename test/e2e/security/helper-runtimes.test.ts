@@ -126,7 +126,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
   });
 
   it("bootstrap left the helper as the one sudo rule, its docker gate root's, and no docker group", async () => {
-    const sudoers = await root.exec(["cat", "/etc/sudoers.d/slipway"], { become: true });
+    const sudoers = await root.exec(["cat", `/etc/sudoers.d/slipway-user-${DEPLOY_USER}`], { become: true });
     const rules = sudoers.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
     expect(rules).toEqual([`${DEPLOY_USER} ALL=(root) NOPASSWD: ${HELPER_PATH}`]);
     const meta = await root.exec(["stat", "-c", "%U %a", HELPER_PATH, "/usr/local/libexec/slipway/slipway-docker"]);

@@ -27,7 +27,8 @@ describe("playbooks/bootstrap.yml", () => {
     expect(record).toContain("deploy_dir=/opt/shop\ndata_dir=/var/lib/shop\n");
     const firewall = run.outcomes.find((o) => o.task.startsWith("firewall rules"));
     expect(firewall?.task).toBe("firewall rules (inbound 22, 80, 443 only; Docker's tables untouched)");
-    expect(firewall?.diffs?.[0]?.after).toContain("tcp dport { 22, 80, 443 } accept");
+    expect(firewall?.diffs?.[0]?.path).toBe("/etc/slipway/firewall.d/shop.nft");
+    expect(firewall?.diffs?.[0]?.after).toContain("    tcp dport { 80, 443 } accept\n");
     expect(run.hosts.get("a")?.files.size).toBe(1);
   });
 

@@ -19,6 +19,7 @@ describe("templates", () => {
     ["{{ empty | default('y', true) }}", "y"],
     ["{{ app.name | upper }}-{{ env }}", "SHOP-prod"],
     ["{{ list | unique | sort | join(',') }}", "a,b"],
+    ["{{ app.ports | difference([8001, 9000]) }}", [8002]],
     ["{{ app.ports | length }}", 2],
     ["{{ 'a' ~ 1 + 2 }}", "a3"],
     ["{{ 'x' if env == 'prod' else 'y' }}", "x"],

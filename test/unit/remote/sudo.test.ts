@@ -29,7 +29,7 @@ describe("sudoers hints", () => {
     expect(sudoersRule("deploy", "root", "/usr/bin/systemctl")).toBe("deploy ALL=(root) NOPASSWD: /usr/bin/systemctl");
     expect(sudoHint("nosudo", "root", "/usr/bin/id")).toBe(
       "sudo asked nosudo for a password (Slipway runs sudo -n and never types one). Add a NOPASSWD rule on the host " +
-        "with `visudo -f /etc/sudoers.d/slipway`: nosudo ALL=(root) NOPASSWD: /usr/bin/id" +
+        "with `visudo -f /etc/sudoers.d/slipway-user-nosudo`: nosudo ALL=(root) NOPASSWD: /usr/bin/id" +
         " (or nosudo ALL=(root) NOPASSWD: ALL to allow every command)",
     );
   });
