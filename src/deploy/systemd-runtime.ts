@@ -140,6 +140,9 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     async stop(color) {
       await host.exec(systemctlArgv("stop", units(color), ["--"]), { become: true, step: "stop", check: false });
     },
+    async stopNames(names) {
+      await host.exec(systemctlArgv("stop", names, ["--"]), { become: true, step: "retire", check: false });
+    },
     async isRunning(color) {
       const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
       return r.code === 0;
