@@ -142,6 +142,13 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     },
     async stopNames(names) {
       await host.exec(systemctlArgv("stop", names, ["--"]), { become: true, step: "retire", check: false });
+      // Not live any more: bootColor enabled them while they were, and a reboot must not bring them back.
+      await host.exec(systemctlArgv("disable", names, ["--"]), { become: true, step: "retire", check: false });
+    },
+    async bootColor(live, idle) {
+      // Enable first: a reboot between the two calls brings both colors back (nginx serves live), never neither.
+      await host.exec(systemctlArgv("enable", units(live), ["--"]), { become: true, step: "record" });
+      await host.exec(systemctlArgv("disable", units(idle), ["--"]), { become: true, step: "record", check: false });
     },
     async isRunning(color) {
       const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
