@@ -3,6 +3,7 @@
 import { type ResolvedHost, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
 import type { Inventory } from "../engine/inventory.js";
+import { SlipwayError } from "../errors.js";
 import { limitHosts } from "../host-pattern.js";
 import type { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -11,6 +12,13 @@ export interface Connected {
   resolved: ResolvedHost;
   host?: RemoteHost;
   error?: string;
+  /** The connection error's next step (which key was offered and where it must be), when it has one. */
+  next?: string;
+}
+
+/** The log line for a host that could not be reached: the recap keeps the message, this adds the next step. */
+export function unreachableLine(c: Connected): string {
+  return `[${c.resolved.name}] UNREACHABLE: ${c.error ?? "unreachable"}${c.next ? `\n  next: ${c.next}` : ""}`;
 }
 
 /** slipway.yml's inventory as the engine sees it (hosts in config order with address, port, user and vars; groups). */
@@ -47,7 +55,8 @@ export async function connectAll(
         const host = await pool.get(await sshTargetFor(resolved, all, config.source.dir));
         return { resolved, host };
       } catch (e) {
-        return { resolved, error: e instanceof Error ? e.message : String(e) };
+        const next = e instanceof SlipwayError ? e.hint : undefined;
+        return { resolved, error: e instanceof Error ? e.message : String(e), ...(next ? { next } : {}) };
       }
     }),
   );

@@ -18,7 +18,7 @@ import { newRunId } from "../lock/lock.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeRuntime } from "./compose-runtime.js";
-import { type Connected, chosenHosts, connectAll } from "./connect.js";
+import { type Connected, chosenHosts, connectAll, unreachableLine } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import type { DeployEventSink } from "./events.js";
@@ -73,6 +73,12 @@ async function guarded(base: BaseRun, name: string, work: () => Promise<HostResu
   }
 }
 
+/** A host that could not be reached: the log gets the next step (which key was tried), the recap the message. */
+function unreachableEnd(base: BaseRun, c: Connected): HostResult {
+  base.sink({ kind: "log", level: "info", message: unreachableLine(c) });
+  return hostEnd(base, { name: c.resolved.name, status: "unreachable", error: c.error });
+}
+
 function resultOf(hosts: HostResult[], release: string, base: BaseRun, recap: string): DeployResult {
   const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
   return { ok, release, hosts, images: base.images, recap };
@@ -102,8 +108,9 @@ async function planThenRun(
   const prepared = new Map<string, PreparedHost>();
   let release = base.releaseId;
   const failedPrepare = await Promise.all(
-    connected.map(({ resolved, host, error }) => {
-      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
+    connected.map((c) => {
+      const { resolved, host } = c;
+      if (!host) return unreachableEnd(base, c);
       return guarded(base, resolved.name, async () => {
         const run = await ctx.runOf(host);
         if (ctx.kind === "rollback") release = run.releaseId;
@@ -215,8 +222,9 @@ async function onEveryHost(
       if (ran.plan) return ran.plan;
       return finalResult(kind, ran.release, ran.hosts, started, base, tally);
     }
-    const one = async ({ resolved, host, error }: (typeof connected)[number]): Promise<HostResult> => {
-      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error });
+    const one = async (c: (typeof connected)[number]): Promise<HostResult> => {
+      const { resolved, host } = c;
+      if (!host) return unreachableEnd(base, c);
       return guarded(base, resolved.name, async () => {
         const run = perHost ? await perHost(base) : base;
         if (!run) return { name: resolved.name, status: "ok" };

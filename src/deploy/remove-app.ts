@@ -24,6 +24,8 @@ import { publicPortFiles } from "../render/public-port.js";
 import { instanceUnitName, templateUnitName } from "../render/systemd.js";
 import { hostComposeFlavour } from "./compose-runtime.js";
 import { containerName } from "./container/run-spec.js";
+import type { ReleaseHistory } from "./history.js";
+import { readLiveState } from "./host-state.js";
 import { deployPaths } from "./paths.js";
 import { socketLinkPaths } from "./socket-links.js";
 
@@ -71,9 +73,41 @@ export async function removeApp(
 
 type Act = (line: string, run: () => Promise<unknown>) => Promise<void>;
 
+/**
+ * Units a recorded release ran (history's `units`) that none of `current` names: a service renamed or dropped since.
+ * Sorted, each once.
+ */
+export function recordedUnitsNotIn(history: ReleaseHistory, current: readonly string[]): string[] {
+  const known = new Set(current);
+  const recorded = history.releases.flatMap((r) => r.units ?? []).filter((u) => !known.has(u));
+  return [...new Set(recorded)].sort();
+}
+
+/** A renamed or dropped service's units, read from the host's release history: stopped, disabled, template removed. */
+async function stopRecordedLeftovers(host: RemoteHost, config: SlipwayConfig, current: string[], act: Act) {
+  const { history } = await readLiveState(host, deployPaths(config.deploy_dir));
+  const left = recordedUnitsNotIn(history, current);
+  if (left.length === 0) return;
+  const templates = [...new Set(left.map((u) => `/etc/systemd/system/${u.replace(/@[^@]*\.service$/, "@.service")}`))];
+  await act(
+    `stop and disable ${left.join(", ")} (a recorded release ran them; the config no longer names them); remove ${templates.join(", ")}`,
+    async () => {
+      await host.exec(systemctlArgv("disable", left, ["--now"]), { ...asRoot, check: false });
+      await host.exec(removeFilesArgv(templates), asRoot);
+      await host.exec(daemonReloadArgv(), asRoot);
+    },
+  );
+}
+
 async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: RemoveAppOptions, act: Act) {
   const services = Object.keys(config.services);
   if (config.runtime === "systemd") {
+    const current = services.flatMap((service) =>
+      COLORS.flatMap((color) =>
+        Array.from({ length: instancesOf(config, service) }, (_, i) => instanceUnitName(config.app, service, color, i)),
+      ),
+    );
+    await stopRecordedLeftovers(host, config, current, act);
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config.app, service)}`;
       if ((await host.exec(testArgv("-e", template), { check: false })).code !== 0) continue;

@@ -40,6 +40,8 @@ export interface ColorRuntime {
   logs(color: Color, lines: number): Promise<string>;
   /** Unit or container names of a color, for backup writers and messages. */
   names(color: Color): string[];
+  /** Stops units by name (those of a service the config no longer names, from the release record). */
+  stopNames?(names: string[]): Promise<void>;
   /** Commands (run through sudo) that stop and start the color's database writers; default: systemctl on names(). */
   writers?(color: Color): Writers;
 }

@@ -140,6 +140,11 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     async stop(color) {
       await host.exec(systemctlArgv("stop", units(color), ["--"]), { become: true, step: "stop", check: false });
     },
+    async stopNames(names) {
+      await host.exec(systemctlArgv("stop", names, ["--"]), { become: true, step: "retire", check: false });
+      // Not live any more: bootColor enabled them while they were, and a reboot must not bring them back.
+      await host.exec(systemctlArgv("disable", names, ["--"]), { become: true, step: "retire", check: false });
+    },
     async bootColor(live, idle) {
       // Enable first: a reboot between the two calls brings both colors back (nginx serves live), never neither.
       await host.exec(systemctlArgv("enable", units(live), ["--"]), { become: true, step: "record" });

@@ -134,4 +134,9 @@ export interface ReleaseRecord {
   env?: Record<string, string>;
   /** Hash of commit, env and images: a deploy of the same fingerprint onto a live release changes nothing. */
   fingerprint?: string;
+  /**
+   * Unit or container names the release ran on its color (the runtime's names()): the next deploy stops those its
+   * config no longer names (a renamed or dropped service would otherwise keep running and hold its port).
+   */
+  units?: string[];
 }

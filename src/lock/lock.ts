@@ -59,9 +59,15 @@ export function lockHeldError(
   hostName: string,
   path: string,
   held: LockHolder | undefined,
-  waitedSeconds = 0,
+  wait?: LockWaitOutcome,
 ): SlipwayError {
-  const waited = waitedSeconds > 0 ? ` (still, after waiting ${waitedSeconds}s: --lock-wait)` : "";
+  // The seconds actually waited, not the flag's value: a wait cut short (a signal) must not claim the full wait.
+  const waited =
+    wait === undefined
+      ? ""
+      : wait.interrupted
+        ? ` (stopped waiting after ${wait.waitedSeconds}s of --lock-wait ${wait.limitSeconds}s: the run was interrupted)`
+        : ` (still, after waiting ${wait.waitedSeconds}s: --lock-wait)`;
   return new SlipwayError(`deploy lock ${path} is held by ${describeHolder(held)}${waited}`, {
     host: hostName,
     step: "lock",
@@ -137,12 +143,16 @@ export async function acquireLock(
   let made = await mkdir();
   const waitSeconds = options.force ? 0 : (options.waitSeconds ?? 0);
   let taken = made.code === 0;
-  if (!taken && waitSeconds > 0) taken = await waitForLock(host, path, mkdir, { ...options, waitSeconds, become });
+  let wait: LockWaitOutcome | undefined;
+  if (!taken && waitSeconds > 0) {
+    wait = await waitForLock(host, path, mkdir, { ...options, waitSeconds, become });
+    taken = wait.taken;
+  }
   if (!taken) {
     const held = await readHolderOf(host, path, become);
     // A holder that ran on this machine and whose process is gone (killed, crashed) cannot be deploying: stale.
     const dead = held !== undefined && holderAlive(held) === false;
-    if (!options.force && !dead) throw lockHeldError(host.name, path, held, waitSeconds);
+    if (!options.force && !dead) throw lockHeldError(host.name, path, held, wait);
     options.say?.(
       dead
         ? `taking over the stale lock ${path}: its holder ${describeHolder(held)} is no longer running on this machine`
@@ -166,24 +176,39 @@ export async function acquireLock(
   });
 }
 
+/** How a `--lock-wait` wait ended: seconds are whole seconds actually waited and the flag's limit. */
+export interface LockWaitOutcome {
+  taken: boolean;
+  interrupted: boolean;
+  waitedSeconds: number;
+  limitSeconds: number;
+}
+
 /**
  * `--lock-wait`: retries the mkdir every `pollMs` until it succeeds, the wait is over, the run is stopped or the holder
  * is found dead (the caller then takes the stale lock over). Says who holds the lock when the wait starts, when the
- * holder changes and every 15 s. Returns whether the lock was taken.
+ * holder changes and every 15 s. Returns whether the lock was taken, the whole seconds waited and whether a stop
+ * request ended the wait.
  */
 async function waitForLock(
   host: RemoteHost,
   path: string,
   mkdir: () => Promise<{ code: number | null }>,
   options: AcquireOptions & { waitSeconds: number; become: boolean },
-): Promise<boolean> {
+): Promise<LockWaitOutcome> {
   const started = Date.now();
+  const outcome = (taken: boolean, interrupted = false): LockWaitOutcome => ({
+    taken,
+    interrupted,
+    waitedSeconds: Math.round((Date.now() - started) / 1000),
+    limitSeconds: options.waitSeconds,
+  });
   const deadline = started + options.waitSeconds * 1000;
   let said = "";
   let saidAt = 0;
   for (;;) {
     const held = await readHolderOf(host, path, options.become);
-    if (held !== undefined && holderAlive(held) === false) return false;
+    if (held !== undefined && holderAlive(held) === false) return outcome(false);
     const who = describeHolder(held);
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
     if (who !== said || Date.now() - saidAt >= 15_000) {
@@ -191,11 +216,13 @@ async function waitForLock(
       said = who;
       saidAt = Date.now();
     }
-    if (Date.now() >= deadline || options.stopped?.()) return false;
+    if (options.stopped?.()) return outcome(false, true);
+    if (Date.now() >= deadline) return outcome(false);
     await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? 2000, Math.max(1, deadline - Date.now()))));
     if ((await mkdir()).code === 0) {
-      options.say?.(`took the deploy lock ${path} after waiting ${Math.round((Date.now() - started) / 1000)}s`);
-      return true;
+      const done = outcome(true);
+      options.say?.(`took the deploy lock ${path} after waiting ${done.waitedSeconds}s`);
+      return done;
     }
   }
 }

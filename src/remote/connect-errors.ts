@@ -67,7 +67,8 @@ export function connectionError(error: unknown, ctx: ConnectFailureContext): Con
       hint:
         `the host refused user "${ctx.user}" with key ${keyText}. Check that the user exists and that this key's ` +
         `public half is in ~${ctx.user}/.ssh/authorized_keys on ${ctx.host} (ssh-keygen -y -f KEY prints it), ` +
-        "or configure the key that is",
+        "or point inventory.ssh.identity_file (or the host's identity_file) at the key that is; a host bootstrapped " +
+        "with another key accepts only that one",
     });
   }
   const attempts = ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : "";

@@ -45,7 +45,9 @@ export async function loadPrivateKey(target: TargetSpec): Promise<LoadedKey> {
     throw new ConnectionError(`no private key configured for ${target.user}@${target.host}`, {
       host: target.name,
       step: "connect",
-      hint: "set privateKey (e.g. from a secret) or privateKeyPath for this target",
+      hint:
+        "set inventory.ssh.identity_file (or the host's identity_file) to the private key whose public half is in the " +
+        "server's authorized_keys, or private_key_secret to the variable holding it (CI); Slipway does not use ssh-agent",
     });
   }
   return { text, description: { source, fingerprint: publicFingerprint(text, target.passphrase) } };

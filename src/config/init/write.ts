@@ -78,9 +78,9 @@ export function initConfig(
     ...(answers.sshUser ? { ssh: { user: answers.sshUser } } : {}),
     hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.address }])),
   };
-  if (answers.hosts.length === 0) {
-    comments.push([["inventory"], " Replace the placeholder with your server (slipway init --host name=address)."]);
-  }
+  const placeholder =
+    answers.hosts.length === 0 ? " Replace the placeholder with your server (slipway init --host name=address).\n" : "";
+  comments.push([["inventory"], `${placeholder}${SSH_KEY_COMMENT}`]);
   value.proxy = proxyConfig(detection, answers);
   if (!answers.domain) comments.push([["proxy"], " No --domain: nginx answers any name on port 80 (default server)."]);
   value.tls = answers.domain && answers.email ? { enabled: true, email: answers.email } : { enabled: false };
@@ -139,15 +139,28 @@ function serviceComment(s: DetectedService): string {
 }
 
 /** Routes: a backend/api service gets /api/ when another service serves /; static/ is served by nginx. */
+/**
+ * Slipway connects with a key file it is given (no ssh-agent, no default key): without this the first deploy stops at
+ * "no private key configured". The host key is read from ~/.ssh/known_hosts as ssh does.
+ */
+const SSH_KEY_COMMENT = [
+  " SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys",
+  "   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent and no default key.",
+  "   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check",
+  "   its fingerprint) or pinned with ssh.known_hosts_file.",
+].join("\n");
+
 function proxyConfig(detection: Detection, answers: InitAnswers): Record<string, unknown> {
   const web = detection.services.filter((s) => !s.accessory);
   const api = web.length > 1 ? web.find((s) => /^(backend|api)$/.test(s.name)) : undefined;
   const front = web.find((s) => s !== api);
   // The verify after the switch GETs each route's path: `/api/` itself is mostly a 404, its health route is not.
   const apiCheck = api?.healthPath?.startsWith("/api/") ? { check: { path: api.healthPath } } : {};
+  // A lone service whose health is under /api/ is an API: its `/` is a 404 too (seed 001), so `/` checks the health.
+  const frontCheck = !api && front?.healthPath?.startsWith("/api/") ? { check: { path: front.healthPath } } : {};
   const routes = [
     ...(api ? [{ path: "/api/", service: api.name, ...apiCheck }] : []),
-    ...(front ? [{ path: "/", service: front.name }] : []),
+    ...(front ? [{ path: "/", service: front.name, ...frontCheck }] : []),
   ];
   const staticDir = web.find((s) => s.staticDir)?.staticDir;
   return {

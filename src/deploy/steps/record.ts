@@ -25,6 +25,7 @@ export function releaseRecord(s: FlowState, result: ReleaseRecord["result"]): Re
     ...(run.environment ? { environment: run.environment } : {}),
     env: run.env,
     fingerprint: s.fingerprint,
+    units: run.runtime.names(s.idle),
   };
 }
 

@@ -34,6 +34,28 @@ async function gateAfterRestore(s: FlowState): Promise<void> {
   }
 }
 
+/**
+ * Units the release being left ran (its record's `units`) that the config no longer names on that color: a renamed or
+ * dropped service. Empty for a record written before units were recorded.
+ */
+export function leftoverUnits(s: FlowState, old: Color): string[] {
+  const record = s.live.history.releases.find((r) => r.id === s.live.release);
+  const current = new Set(s.run.runtime.names(old));
+  return (record?.units ?? []).filter((u) => !current.has(u));
+}
+
+/** Stops the leftover units (or, for a runtime that cannot stop by name, says what is left to stop by hand). */
+async function stopLeftovers(s: FlowState, old: Color): Promise<void> {
+  const left = leftoverUnits(s, old);
+  if (left.length === 0) return;
+  if (!s.run.runtime.stopNames) {
+    s.say(`still running from the previous release, no longer in the config: ${left.join(", ")} (stop them by hand)`);
+    return;
+  }
+  await s.run.runtime.stopNames(left);
+  s.say(`stopped ${left.join(", ")}: the previous release ran them, the config no longer names them`);
+}
+
 /** The old color stops once it has no connection left (at most the drain limit), bounded by stop_timeout. */
 async function drainAndStop(s: FlowState, old: Color): Promise<void> {
   const { host, runtime } = s.run;
@@ -45,22 +67,42 @@ async function drainAndStop(s: FlowState, old: Color): Promise<void> {
   }
   await runtime.stop(old);
   s.say(`stopped ${old}`);
+  await stopLeftovers(s, old);
+}
+
+/**
+ * The plan's line for `rollback --restore-db` (the one irreversible action, so the user confirming the plan must see
+ * it): which backup, taken before which release, and that writes since are lost. Undefined when no restore is asked.
+ */
+export function restorePlanLine(s: FlowState): string | undefined {
+  if (s.run.kind !== "rollback" || !s.run.restoreDb || !s.spec) return undefined;
+  const from = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!from?.backup) return `  no backup recorded with ${s.live.release ?? "the live release"}: database left as is`;
+  return `  restore the database from backup ${from.backup} (taken before ${from.id} was deployed): writes since then are lost`;
 }
 
 export const retireStep: Step = {
   name: "retire",
   async plan(s) {
-    if (!s.liveColor || s.stopFirst || s.role.services.length === 0) return;
-    const limit = drainSeconds(s);
-    const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
-    s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
+    if (s.role.services.length === 0) return;
+    if (s.liveColor && !s.stopFirst) {
+      const limit = drainSeconds(s);
+      const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
+      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
+      const left = leftoverUnits(s, s.liveColor);
+      if (left.length > 0)
+        s.say(`  stop ${left.join(", ")}: the previous release ran them, the config no longer names them`);
+    }
+    const restore = restorePlanLine(s);
+    if (restore) s.say(restore);
   },
   async run(s) {
     const { host, config, kind, restoreDb, releaseId } = s.run;
     // An nginx-only host of a load-balancer layout runs no color: nothing to stop, restore or prune.
     if (s.role.services.length === 0) return { status: "skipped" };
     const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
-    const stopping = old ? drainAndStop(s, old) : Promise.resolve();
+    // Stop-first: stop-old already stopped the old color's units; a renamed service's are still ours to stop.
+    const stopping = old ? drainAndStop(s, old) : s.liveColor ? stopLeftovers(s, s.liveColor) : Promise.resolve();
     if (kind === "rollback" && restoreDb && s.spec) {
       await stopping;
       const from = s.live.history.releases.find((r) => r.id === s.live.release);

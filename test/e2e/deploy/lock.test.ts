@@ -1,6 +1,7 @@
 /**
  * The deploy lock on a real host (harvest, runtime systemd, on t2): a lock left by a deploy that died fails the next
- * deploy with its holder, commit and time, and stays; `forceUnlock` removes it (printing whose it was) and deploys.
+ * deploy with its holder, commit and time, and stays; `forceUnlock` removes it (printing whose it was) and deploys;
+ * `lockWaitSeconds` waits for a held lock and deploys once it goes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
@@ -72,5 +73,26 @@ describe("deploy lock (harvest on t2)", () => {
     const health = await viaNginx(sandboxTarget("t2").host, DOMAIN, "/api/health");
     expect(JSON.parse(health.body).version).toBe("v1");
     expect((await host.exec(["test", "-e", LOCK], { check: false })).code).not.toBe(0);
+  });
+
+  it("--lock-wait waits for a held lock and deploys once it is released (D32: it failed at once)", async () => {
+    lines.length = 0;
+    // Another deploy holds the lock (its process is on another machine: not provably dead) and ends 6 s later.
+    const other = { ...STALE, host: "elsewhere", pid: 1 };
+    await host.exec(["sh", "-c", 'mkdir -p -- "$1" && chown -R deploy "$1"', "sh", LOCK], { become: true });
+    await host.putFile(`${LOCK}/holder`, `${JSON.stringify(other)}\n`);
+    const release = setTimeout(() => void host.exec(["rm", "-rf", "--", LOCK], { become: true }), 6000);
+    const started = Date.now();
+    try {
+      const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v2" }, lockWaitSeconds: 60 });
+      if (!result.ok) console.log(lines.join("\n"));
+      expect(result.ok).toBe(true);
+    } finally {
+      clearTimeout(release);
+    }
+    expect(Date.now() - started).toBeGreaterThan(6000);
+    expect(lines.join("\n")).toMatch(/took the deploy lock \/opt\/lockdeploy\/\.slipway-lock after waiting [6-9]s/);
+    const health = await viaNginx(sandboxTarget("t2").host, DOMAIN, "/api/health");
+    expect(JSON.parse(health.body).version).toBe("v2");
   });
 });

@@ -89,7 +89,9 @@ describe("--lock-wait", () => {
     const error = await acquireLock(host, path, "bob", "d", { waitSeconds: 60, stopped: () => true }).catch(
       (e: unknown) => e,
     );
-    expect(String(error)).toContain("held by alice");
+    expect(String(error)).toContain(
+      "held by alice (commit abc1234) since 2026-11-20T10:00:00.000Z (stopped waiting after 0s of --lock-wait 60s: the run was interrupted)",
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 

@@ -98,10 +98,31 @@ describe("slipway init: the slipway.yml it writes", () => {
     ]);
   });
 
+  it("a lone API (health under /api/): `/` is checked on the health route, not the 404 at / (D30, seed 001)", () => {
+    const app = tree({
+      "requirements.txt": "flask\n",
+      "main.py":
+        'from flask import Flask\napp = Flask(__name__)\n@app.route("/api/health")\ndef h():\n    return "ok"\n',
+    });
+    expect(parse(initConfigYaml(detectApp(app, "notes"), answers)).proxy.routes).toEqual([
+      { path: "/", service: "web", check: { path: "/api/health" } },
+    ]);
+  });
+
+  it("says how to give the SSH key and host key, which the first deploy needs (D30)", () => {
+    const text = initConfigYaml(detectApp(tree(DASH), "board"), answers);
+    expect(text).toContain(
+      "# SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys\n" +
+        "#   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent and no default key.\n" +
+        "#   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check\n" +
+        "#   its fingerprint) or pinned with ssh.known_hosts_file.\ninventory:\n",
+    );
+  });
+
   it("no --host: a placeholder address that says to replace it", () => {
     const text = initConfigYaml(detectApp(tree(DASH), "board"), { hosts: [], schema: "s.json" });
     expect(text).toContain(
-      "# Replace the placeholder with your server (slipway init --host name=address).\ninventory:\n",
+      "# Replace the placeholder with your server (slipway init --host name=address).\n# SSH: set ssh.identity_file",
     );
     expect(parse(text).inventory.hosts).toEqual({ web1: { address: "203.0.113.10" } });
   });

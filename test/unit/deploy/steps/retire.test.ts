@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { leftoverUnits, retireStep } from "../../../../src/deploy/steps/retire.js";
+
+type FlowState = Parameters<typeof retireStep.run>[0];
+const left = { id: "fcc2d02-20261130171431", backup: "fcc2d02_20261130171431-20261130T171436192Z" };
+
+/** A rollback's state with only what retire's plan reads: green live (being left), blue coming back, drain 0s. */
+function rollbackState(restoreDb: boolean, backup: string | undefined, said: string[]): FlowState {
+  return {
+    run: { kind: "rollback", restoreDb, drainSeconds: 0, runtime: { names: (c: string) => [`nu-static-web@${c}`] } },
+    spec: { kind: "postgres" },
+    role: { services: ["web"] },
+    liveColor: "green",
+    stopFirst: false,
+    live: { release: left.id, history: { releases: [{ ...left, backup }] } },
+    say: (line: string) => said.push(line),
+  } as unknown as FlowState;
+}
+
+describe("retire: a renamed service (D25)", () => {
+  it("the plan names the unit the previous release ran that the config no longer names, and run stops it", async () => {
+    const said: string[] = [];
+    const stopped: string[][] = [];
+    const s = rollbackState(false, undefined, said) as unknown as {
+      run: Record<string, unknown>;
+      live: { history: { releases: Array<Record<string, unknown>> } };
+    };
+    Object.assign(s.run, {
+      kind: "deploy",
+      runtime: {
+        names: (c: string) => [`nu-static-web@${c}`],
+        stop: async () => {},
+        stopNames: async (names: string[]) => void stopped.push(names),
+      },
+      host: { name: "t10" },
+    });
+    const record = s.live.history.releases[0] ?? {};
+    record.units = ["nu-static-app@green", "nu-static-web@green"];
+    const state = s as unknown as FlowState;
+    await retireStep.plan?.(state);
+    expect(said).toEqual([
+      "  stop nu-static-web@green right after the switch (drain 0s)",
+      "  stop nu-static-app@green: the previous release ran them, the config no longer names them",
+    ]);
+    expect(leftoverUnits(state, "green")).toEqual(["nu-static-app@green"]);
+  });
+});
+
+describe("retire plan (D28)", () => {
+  it("rollback --restore-db: the plan names the backup, the release and that writes since are lost", async () => {
+    const said: string[] = [];
+    await retireStep.plan?.(rollbackState(true, left.backup, said));
+    expect(said).toEqual([
+      "  stop nu-static-web@green right after the switch (drain 0s)",
+      "  restore the database from backup fcc2d02_20261130171431-20261130T171436192Z (taken before fcc2d02-20261130171431 was deployed): writes since then are lost",
+    ]);
+  });
+
+  it("says the database is left as is when the release left recorded no backup", async () => {
+    const said: string[] = [];
+    await retireStep.plan?.(rollbackState(true, undefined, said));
+    expect(said.at(-1)).toBe("  no backup recorded with fcc2d02-20261130171431: database left as is");
+  });
+
+  it("a rollback without --restore-db plans no restore", async () => {
+    const said: string[] = [];
+    await retireStep.plan?.(rollbackState(false, left.backup, said));
+    expect(said).toEqual(["  stop nu-static-web@green right after the switch (drain 0s)"]);
+  });
+});
