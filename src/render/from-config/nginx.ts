@@ -107,11 +107,11 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
 export { previewPort };
 
 /**
- * What stays open during maintenance: each routed service's health path (query dropped: nginx matches the URI), so
+ * What stays open during maintenance: each routed service's health path (exact URI), so
  * monitors and load balancers keep seeing the service. `/` is the home page and never open.
  */
 function healthPaths(config: SlipwayConfig, services: string[]): string[] {
-  const paths = services.map((s) => config.services[s]?.health?.path.split("?")[0]);
+  const paths = services.map((s) => config.services[s]?.health?.path);
   return [...new Set(paths)].filter((p): p is string => p !== undefined && p !== "" && p !== "/");
 }
 

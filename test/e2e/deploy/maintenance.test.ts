@@ -144,11 +144,14 @@ describe("maintenance on|off (harvest on t1)", () => {
     expect([again.code, again.stdout.trim()]).toEqual([0, "t1: maintenance on"]);
     const status = await slipway("maintenance", "status", "--json", ...c());
     expect(JSON.parse(status.stdout)).toEqual([{ host: "t1", maintenance: true, changed: false }]);
+    const hostStatus = await slipway("status", ...c());
+    expect(hostStatus.stdout.split("\n")[0]).toMatch(/; maintenance on$/);
 
     const off = await slipway("maintenance", "off", ...c());
     expect([off.code, off.stdout.trim()]).toEqual([0, "t1: maintenance off (changed)"]);
     expect((await get(address, "/")).status).toBe(200);
     expect((await get(address, "/api/harvests")).status).toBe(200);
+    expect((await slipway("status", ...c())).stdout.split("\n")[0]).toMatch(/; maintenance off$/);
   }, 240_000);
 
   it("a deploy while on keeps it on (the new release is checked and switched behind the page); off serves it", async () => {
