@@ -14,6 +14,7 @@ import * as init from "./init.js";
 import * as lock from "./lock.js";
 import * as logs from "./logs.js";
 import { createProgram, runProgram } from "./main.js";
+import * as maintenance from "./maintenance.js";
 import * as plan from "./plan.js";
 import * as playbook from "./playbook.js";
 import * as releases from "./releases.js";
@@ -33,6 +34,7 @@ export const commandModules = [
   init,
   lock,
   logs,
+  maintenance,
   plan,
   playbook,
   releases,

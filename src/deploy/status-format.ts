@@ -22,7 +22,8 @@ function headLine(s: HostStatus): string {
       ? `held by ${describeHolder(s.lock.holder)}${age(s.lock.ageSeconds)}${s.lock.stale ? " (stale)" : ""}`
       : "free";
   const disk = s.disk ? `${formatBytes(s.disk.freeBytes)} free (${s.disk.usedPercent}% used)` : "unknown";
-  return `${s.host}: ${live}; lock ${lock}; disk ${disk}`;
+  const maintenance = s.maintenance === undefined ? "" : `; maintenance ${s.maintenance ? "on" : "off"}`;
+  return `${s.host}: ${live}; lock ${lock}; disk ${disk}${maintenance}`;
 }
 
 function certLine(s: HostStatus): string | null {

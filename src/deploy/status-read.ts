@@ -2,9 +2,12 @@
 import { certSpecFromConfig, liveCertPath } from "../certs/spec.js";
 import { statusArgv } from "../commands/status.js";
 import type { SlipwayConfig } from "../config/index.js";
+import { selectHosts } from "../config/inventory.js";
 import { configOnHost } from "../config/layout.js";
 import { lockDir } from "../lock/lock.js";
 import { ConnectionPool } from "../remote/index.js";
+import { UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
+import { maintenancePagePath } from "../render/nginx-maintenance.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { runtimeFor } from "./deploy.js";
 import { type HostStatus, parseHostStatus, statusPlan } from "./status.js";
@@ -29,6 +32,9 @@ export async function readStatus(config: SlipwayConfig, limit?: string[]): Promi
   const pool = new ConnectionPool();
   const runtime = runtimeFor(config);
   const cert = certOf(config);
+  const nginxHosts = new Set(
+    config.proxy.mode === "internal" ? [] : selectHosts(config, config.proxy.hosts).map((h) => h.name),
+  );
   try {
     const connected = await connectAll(config, chosenHosts(config, limit), pool);
     return await Promise.all(
@@ -47,7 +53,8 @@ export async function readStatus(config: SlipwayConfig, limit?: string[]): Promi
         });
         if (!host) return unreachable(error ?? "unreachable");
         try {
-          const plan = statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), cert);
+          const page = nginxHosts.has(host.name) ? maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app) : null;
+          const plan = statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), cert, page);
           const argv = statusArgv(config.deploy_dir, lockDir(config.deploy_dir), plan.probes);
           const result = await host.exec(argv, { become: true, check: false, step: "status", timeoutMs: 60_000 });
           return parseHostStatus(host.name, config.deploy_dir, plan, result.stdout);

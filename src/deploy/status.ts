@@ -38,6 +38,8 @@ export interface HostStatus {
   lock: { state: "free" | "held"; holder?: LockHolder; ageSeconds?: number; stale?: boolean };
   disk: { path: string; freeBytes: number; usedPercent: number } | null;
   certificate: { name: string; state: CertState["kind"]; notAfter?: string; daysLeft?: number } | null;
+  /** `slipway maintenance`: whether the page is up (absent on a host without the app's nginx site). */
+  maintenance?: boolean;
   /** What makes the host unhealthy, one phrase each (empty: healthy). */
   problems: string[];
   /** Set when the host could not be read (then nothing else is). */
@@ -50,6 +52,8 @@ export interface StatusPlan {
   units: Array<{ probe: StatusProbe; color: Color }>;
   health: Array<{ probe: StatusProbe; color: Color; service: string; expected: number }>;
   cert: { probe: StatusProbe; name: string; domains: string[]; renewBeforeDays: number } | null;
+  /** The maintenance page's file (src/deploy/maintenance.ts), on a host running the app's nginx site. */
+  maintenance?: { probe: StatusProbe } | null;
 }
 
 const COLORS: readonly Color[] = ["blue", "green"];
@@ -62,6 +66,7 @@ export function statusPlan(
   config: SlipwayConfig,
   names: (color: Color) => string[],
   cert: { path: string; name: string; domains: string[]; renewBeforeDays: number } | null,
+  maintenancePage: string | null = null,
 ): StatusPlan {
   const kind: StatusProbeKind =
     config.runtime === "systemd" ? "unit" : config.runtime === "container" ? "container" : "compose";
@@ -73,11 +78,18 @@ export function statusPlan(
     }),
   );
   const certPlan = cert ? { ...cert, probe: { kind: "file" as const, target: cert.path } } : null;
+  const maintenance = maintenancePage ? { probe: { kind: "file" as const, target: maintenancePage } } : null;
   return {
-    probes: [...units.map((u) => u.probe), ...health.map((h) => h.probe), ...(certPlan ? [certPlan.probe] : [])],
+    probes: [
+      ...units.map((u) => u.probe),
+      ...health.map((h) => h.probe),
+      ...(certPlan ? [certPlan.probe] : []),
+      ...(maintenance ? [maintenance.probe] : []),
+    ],
     units,
     health,
     cert: certPlan,
+    maintenance,
   };
 }
 
@@ -173,6 +185,7 @@ export function parseHostStatus(
   const disk = diskOf(deployDir, first("disk"));
   const certificate = plan.cert ? certificateOf(plan.cert, sections.get(probeKey(plan.cert.probe)), now) : null;
   const status: HostStatus = { host, release, color, units, health, lock, disk, certificate, problems: [] };
+  if (plan.maintenance) status.maintenance = (sections.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
   status.problems = problemsOf(status);
   return status;
 }

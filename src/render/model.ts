@@ -149,6 +149,12 @@ export interface NginxSiteModel {
    * files are the same whatever color is live (`color` and `preview.upstreams` are not rendered).
    */
   colorSockets?: { runDir: string; colors: Array<{ color: string; upstreams: UpstreamModel[] }> };
+  /**
+   * `slipway maintenance on|off`: while `<upstreamIncludeDir>/<app>.maintenance.html` exists, the public server blocks
+   * answer every request with that page, 503 and `Retry-After: <retryAfterSeconds>`, except `openPaths` (exact URIs:
+   * the services' health paths) and ACME challenges. nginx tests the file per request, so on/off needs no reload.
+   */
+  maintenance?: { openPaths: string[]; retryAfterSeconds: number };
 }
 
 // ---------------------------------------------------------------- systemd

@@ -6,6 +6,7 @@
 import { RenderError } from "./errors.js";
 import { renderTemplate } from "./handlebars.js";
 import type { NginxSiteModel, RouteModel, ServerModel, TlsModel, UpstreamModel } from "./model.js";
+import { maintenanceMapView, maintenanceServerView } from "./nginx-maintenance.js";
 import * as nx from "./nginx-values.js";
 import { absolutePath, hostAddress, identifier, nginxIdent, port, positiveInt, uniqueBy } from "./validate.js";
 
@@ -154,6 +155,7 @@ function buildSiteView(model: NginxSiteModel) {
   const httpPort = port(model.listen.httpPort, "listen.httpPort");
   const httpsPort = port(model.listen.httpsPort, "listen.httpsPort");
   const flags = model.listen.defaultServer ? " default_server" : "";
+  const maintenance = maintenanceServerView(model, appId);
   const listenOn = (p: string) => (model.listen.ipv6 ? [`${p}${flags}`, `[::]:${p}${flags}`] : [`${p}${flags}`]);
 
   const ctx: RouteContext = { appId, services, zones, corsMaps: [], websockets: false, corsVary: false };
@@ -168,6 +170,7 @@ function buildSiteView(model: NginxSiteModel) {
       serverNames,
       tls: null,
       ...shared,
+      maintenance,
       acmeWebroot,
       redirectToHttps: Boolean(tls?.redirectHttp),
       locations: tls?.redirectHttp ? [] : withHeaders(locations, headers),
@@ -180,6 +183,7 @@ function buildSiteView(model: NginxSiteModel) {
       serverNames,
       tls: { certificate: tls.certificate, certificateKey: tls.certificateKey },
       ...shared,
+      maintenance,
       acmeWebroot: null,
       redirectToHttps: false,
       locations: withHeaders(locations, [...headers, ...hsts]),
@@ -200,6 +204,7 @@ function buildSiteView(model: NginxSiteModel) {
     websocketMap: ctx.websockets ? `$${appId}_connection_upgrade` : null,
     corsMaps: ctx.corsMaps,
     corsVaryMap: ctx.corsVary ? corsVaryVariable(appId) : null,
+    maintenanceMap: maintenanceMapView(model, appId),
     servers,
   };
 }
@@ -250,6 +255,7 @@ function previewServer<S extends object>(
     serverNames: first.serverNames.map((n, j) => nx.serverName(n, `servers[0].serverNames[${j}]`)).join(" "),
     tls: null,
     ...shared,
+    maintenance: null,
     acmeWebroot: null,
     redirectToHttps: false,
     locations: withHeaders(locations, headers),

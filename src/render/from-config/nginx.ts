@@ -22,6 +22,7 @@ import type {
   UpstreamModel,
 } from "../model.js";
 import { defaultSitePath } from "../nginx-host-files.js";
+import { DEFAULT_RETRY_AFTER_SECONDS } from "../nginx-maintenance.js";
 import { instancesOf, integerSize, serviceOf, upstreamIsLocal } from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
@@ -86,6 +87,7 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
     securityHeaders: securityHeaders(config),
     gzip: proxy.gzip ? { types: proxy.gzip.types, minLength: proxy.gzip.min_length } : null,
     denyDotfiles: proxy.deny_dotfiles,
+    maintenance: { openPaths: healthPaths(config, routed), retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS },
     color: options.color,
     ...(proxy.preview ? { preview: previewModel(config, routed, options.color) } : {}),
     ...(proxy.switch === "socket"
@@ -103,6 +105,15 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
 }
 
 export { previewPort };
+
+/**
+ * What stays open during maintenance: each routed service's health path (exact URI), so
+ * monitors and load balancers keep seeing the service. `/` is the home page and never open.
+ */
+function healthPaths(config: SlipwayConfig, services: string[]): string[] {
+  const paths = services.map((s) => config.services[s]?.health?.path);
+  return [...new Set(paths)].filter((p): p is string => p !== undefined && p !== "" && p !== "/");
+}
 
 /** The preview routes to the color that is not live: the idle one a deploy checks before switching to it. */
 function previewModel(config: SlipwayConfig, services: string[], live: Color): NonNullable<NginxSiteModel["preview"]> {

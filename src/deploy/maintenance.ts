@@ -1,0 +1,107 @@
+/**
+ * `slipway maintenance on|off|status`: writes or removes the app's maintenance page on every nginx host. The site the
+ * deploy renders tests for that file per request (src/render/nginx-maintenance.ts), so neither needs a reload, and a
+ * deploy while it is on keeps it on (the page is not one of the files a deploy writes).
+ */
+import { removeArgv } from "../commands/files.js";
+import type { SlipwayConfig } from "../config/index.js";
+import { selectHosts } from "../config/inventory.js";
+import { ConfigError } from "../errors.js";
+import { ConnectionPool } from "../remote/index.js";
+import type { RemoteHost } from "../remote/types.js";
+import { sitePathFromConfig, UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
+import { MAINTENANCE_URI, maintenancePagePath } from "../render/nginx-maintenance.js";
+import { chosenHosts, connectAll } from "./connect.js";
+
+export interface HostMaintenance {
+  host: string;
+  /** Whether the page is in place after the command (what `status` reads). */
+  maintenance?: boolean;
+  /** on/off: whether this run wrote or removed the page (false: it already was so). */
+  changed?: boolean;
+  error?: string;
+  /** The host could not be connected to (error says why); else an error is a failure on the host. */
+  unreachable?: boolean;
+}
+
+export type MaintenanceAction = "on" | "off" | "status";
+
+const STEP = "maintenance";
+
+/** The page users see: plain, self-contained (no asset the 503 would also answer). */
+export function maintenancePage(app: string): string {
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title></head>',
+    `<body><h1>Down for maintenance</h1><p>${app} is being updated. Please try again in a few minutes.</p></body>`,
+    "</html>",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Runs `action` on each chosen host that runs nginx (`proxy.hosts`); a host that fails is returned with `error`.
+ * Throws ConfigError when the app has no nginx site (`proxy.mode: internal`) or `limit` selects no nginx host.
+ */
+export async function setMaintenance(
+  config: SlipwayConfig,
+  action: MaintenanceAction,
+  limit?: string[],
+): Promise<HostMaintenance[]> {
+  const hint = "maintenance pages are served by the nginx site Slipway renders";
+  if (config.proxy.mode === "internal") {
+    throw new ConfigError("proxy.mode is internal: this app has no nginx site to answer 503", { hint });
+  }
+  const nginxHosts = new Set(selectHosts(config, config.proxy.hosts).map((h) => h.name));
+  const hosts = chosenHosts(config, limit).filter((h) => nginxHosts.has(h.name));
+  if (hosts.length === 0) {
+    throw new ConfigError("--limit selects no host that runs nginx (proxy.hosts)", { hint: "name a proxy host" });
+  }
+  const pool = new ConnectionPool();
+  try {
+    const connected = await connectAll(config, hosts, pool);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error }) => {
+        if (!host) return { host: resolved.name, error: error ?? "unreachable", unreachable: true };
+        try {
+          return await onHost(config, host, action);
+        } catch (e) {
+          return { host: resolved.name, error: e instanceof Error ? e.message : String(e) };
+        }
+      }),
+    );
+  } finally {
+    await pool.closeAll();
+  }
+}
+
+async function onHost(config: SlipwayConfig, host: RemoteHost, action: MaintenanceAction): Promise<HostMaintenance> {
+  const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app);
+  const was = (await host.readFile(page, { become: true })) !== undefined;
+  if (action === "status" || (action === "on") === was) return { host: host.name, maintenance: was, changed: false };
+  if (action === "off") {
+    await host.exec(removeArgv(page), { become: true, step: STEP });
+    return { host: host.name, maintenance: false, changed: true };
+  }
+  // A site rendered before maintenance support would ignore the page: say so rather than report "on".
+  const site = (await host.readFile(sitePathFromConfig(config), { become: true }))?.toString("utf8");
+  if (!site?.includes(MAINTENANCE_URI)) {
+    throw new ConfigError(`${sitePathFromConfig(config)} has no maintenance block: nothing would answer 503`, {
+      host: host.name,
+      step: STEP,
+      hint: "deploy once with this Slipway version (its nginx site tests for the page), then run maintenance on",
+    });
+  }
+  await host.putFile(page, maintenancePage(config.app), { become: true, mode: 0o644 });
+  return { host: host.name, maintenance: true, changed: true };
+}
+
+/** `t1: maintenance on (changed)` / `t1: maintenance off` / `t1: unreachable (...)`. */
+export function formatMaintenance(results: readonly HostMaintenance[]): string {
+  return results
+    .map((r) => {
+      if (r.error) return `${r.host}: ${r.unreachable ? "unreachable" : "failed"} (${r.error})`;
+      return `${r.host}: maintenance ${r.maintenance ? "on" : "off"}${r.changed ? " (changed)" : ""}`;
+    })
+    .join("\n");
+}

@@ -1,0 +1,74 @@
+/** The maintenance page's nginx parts: which URIs stay open, where the page is, what a bad open path gets. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/index.js";
+import { formatMaintenance } from "../../../src/deploy/maintenance.js";
+import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
+import { renderNginxSite } from "../../../src/render/nginx.js";
+import { maintenanceMapView, maintenancePagePath } from "../../../src/render/nginx-maintenance.js";
+
+async function shop(webHealth: string) {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-maint-"));
+  writeFileSync(
+    join(dir, "slipway.yml"),
+    `app: shop
+services:
+  web: { build: { context: web }, port: 5001, health: { path: "${webHealth}" } }
+  api: { build: { context: api }, port: 6001, health: { path: /api/health } }
+inventory: { ssh: { user: deploy }, hosts: { h1: { address: 10.0.0.1 } } }
+proxy:
+  domains: [shop.example]
+  routes: [{ path: /, service: web }, { path: /api/, service: api }]
+`,
+  );
+  const site = nginxSiteFromConfig(await loadConfig(join(dir, "slipway.yml")), { color: "blue", tlsReady: false });
+  if (!site) throw new Error("no site");
+  return site;
+}
+
+describe("maintenance page in the nginx site", () => {
+  it("opens each health path and never /", async () => {
+    const site = await shop("/");
+    expect(site.maintenance).toEqual({ openPaths: ["/api/health"], retryAfterSeconds: 300 });
+    expect(maintenanceMapView(site, "shop")).toEqual({
+      variable: "$shop_maintenance_page",
+      page: "/etc/nginx/slipway/shop.maintenance.html",
+      uri: "/__slipway/maintenance.html",
+      openPaths: ["/api/health"],
+    });
+  });
+
+  it("answers 503 from the public server only, not the deploy's preview listener", async () => {
+    const text = renderNginxSite(await shop("/healthz"));
+    expect(text).toContain('    "/healthz" "";\n');
+    expect(text.match(/if \(-f \$shop_maintenance_page\) \{\n {8}return 503;/g)).toHaveLength(1);
+    const preview = text.slice(text.indexOf("listen 127.0.0.1:"));
+    expect(preview.split("\nserver {")[0]).not.toContain("maintenance");
+  });
+
+  it("refuses an open path nginx would read as syntax", async () => {
+    const site = { ...(await shop("/")), maintenance: { openPaths: ['/x" ""; default'], retryAfterSeconds: 300 } };
+    expect(() => renderNginxSite(site)).toThrow(/maintenance.openPaths\[0\]/);
+  });
+
+  it("names the page per app and prints one line per host", () => {
+    expect(maintenancePagePath("/etc/nginx/slipway/", "shop")).toBe("/etc/nginx/slipway/shop.maintenance.html");
+    expect(
+      formatMaintenance([
+        { host: "t1", maintenance: true, changed: true },
+        { host: "t2", maintenance: false, changed: false },
+        { host: "t3", error: "connect ETIMEDOUT", unreachable: true },
+        { host: "t4", error: "no maintenance block" },
+      ]),
+    ).toBe(
+      [
+        "t1: maintenance on (changed)",
+        "t2: maintenance off",
+        "t3: unreachable (connect ETIMEDOUT)",
+        "t4: failed (no maintenance block)",
+      ].join("\n"),
+    );
+  });
+});
