@@ -84,6 +84,13 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
         // stop, then disable (not `disable --now`): the helper's unit verbs take no flags, root mode runs the same.
         await host.exec(systemctlArgv("stop", units), { ...asRoot, check: false });
         await host.exec(systemctlArgv("disable", units), { ...asRoot, check: false });
+        // Each instance's drop-in dir (slipway-*.conf: env, limits) goes with the template.
+        const dropins: string[] = [];
+        for (const unit of units) {
+          const dir = `/etc/systemd/system/${unit}.d`;
+          if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0) dropins.push(dir);
+        }
+        if (dropins.length > 0) await host.exec(["rm", "-rf", "--", ...dropins], asRoot);
         await host.exec(removeFilesArgv([template]), asRoot);
         await host.exec(daemonReloadArgv(), asRoot);
       });

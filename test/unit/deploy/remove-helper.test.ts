@@ -14,6 +14,12 @@ function deployedHost(): FakeHost {
   const host = new FakeHost("a");
   host.files.set("/opt/shop", { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
   host.writeFile("/etc/systemd/system/shop-api@.service", "[Service]\n");
+  host.files.set("/etc/systemd/system/shop-api@blue.service.d", {
+    kind: "directory",
+    mode: "0755",
+    owner: "root",
+    group: "root",
+  });
   host.handlers.set("find", () => ({ stdout: "/opt/shop/backups\n/opt/shop/releases\n/opt/shop/.slipway-lock\n" }));
   return host;
 }
@@ -26,6 +32,7 @@ describe("remove in helper mode", () => {
     expect(host.ran).toContain(`systemctl stop ${units}`);
     expect(host.ran).toContain(`systemctl disable ${units}`);
     expect(host.ran.some((c) => c.includes("--now"))).toBe(false);
+    expect(host.ran).toContain("rm -rf -- /etc/systemd/system/shop-api@blue.service.d");
   });
 
   it("--purge empties deploy_dir, backups included, and keeps the directory bootstrap made", async () => {
