@@ -35,6 +35,23 @@ export async function detectCommit(cwd: string, env: NodeJS.ProcessEnv = process
   });
 }
 
+/**
+ * The files under `dir` (relative to it, `/`-separated) that differ from HEAD: edited, added, deleted, and untracked
+ * ones .gitignore does not exclude. Null outside git, and inside GitHub Actions (GITHUB_SHA set: the checkout is the
+ * commit). The deploy turns these into `<sha>-dirty.<id>` (deploy/uncommitted.ts).
+ */
+export async function uncommittedPaths(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<string[] | null> {
+  if (gitInfoFromEnv(env).commitSha) return null;
+  const git = (...args: string[]) => runLocal(["git", ...args], { cwd: dir, check: false, step: "git info" });
+  const [tracked, untracked] = await Promise.all([
+    git("diff", "--name-only", "-z", "--relative", "HEAD", "--", "."),
+    git("ls-files", "--others", "--exclude-standard", "-z", "--", "."),
+  ]);
+  if (tracked.code !== 0 || untracked.code !== 0) return null;
+  const paths = `${tracked.stdout}\0${untracked.stdout}`.split("\0").filter(Boolean);
+  return [...new Set(paths)].sort();
+}
+
 export async function detectGitInfo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<GitInfo> {
   const fromEnv = gitInfoFromEnv(env);
   const git = async (...args: string[]) => {

@@ -11,6 +11,7 @@ import {
   type SlipwayConfig,
 } from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
+import { SWARM_DEPLOY_HINT, SWARM_DEPLOY_MISSING } from "../config/swarm.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
@@ -31,6 +32,7 @@ import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
 import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
+import { recordedCommit, uncommittedId } from "./uncommitted.js";
 
 /**
  * The runtime of the config's `runtime` for one host (systemd units, containers or compose projects per color), over
@@ -39,10 +41,7 @@ import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from ".
 export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
   // Not the compose runtime by default: a swarm's nodes must not get compose projects behind the user's back.
   if (config.runtime === "swarm") {
-    throw new UsageError(
-      "runtime swarm: `slipway deploy` and `rollback` do not deploy stacks yet; the cluster set-up does (playbooks/swarm.yml)",
-      { hint: "see docs/swarm.md for what runtime swarm does today; deploy with runtime compose meanwhile" },
-    );
+    throw new UsageError(SWARM_DEPLOY_MISSING, { hint: SWARM_DEPLOY_HINT });
   }
   const make =
     config.runtime === "systemd" ? systemdRuntime : config.runtime === "container" ? containerRuntime : composeRuntime;
@@ -272,10 +271,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     throw releaseIdError(options.releaseId, "--release-id");
   }
   // One `git rev-parse` (unless given): awaited here only when images are built, else while the hosts connect.
+  const dir = options.releaseDir ?? config.source.dir;
   const commitOf =
-    options.commit !== undefined
-      ? Promise.resolve(options.commit)
-      : detectCommit(options.releaseDir ?? config.source.dir).catch(() => "local");
+    options.commit !== undefined ? Promise.resolve(options.commit) : detectCommit(dir).catch(() => "local");
+  const uncommittedOf = options.commit !== undefined ? Promise.resolve(null) : uncommittedId(dir).catch(() => null);
   checkDeployHooks(config);
   // Every unset secret at once, before an image is built and pushed for a deploy that cannot run.
   const missing = missingRunSecrets(config, options.secrets ?? resolveSecrets(config).values);
@@ -294,7 +293,13 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           report,
         })
       : {});
-  const identity = commitOf.then((commit) => {
+  // Uncommitted changes ship as they are: recorded and fingerprinted as `<sha>-dirty.<id>`, and said (D27).
+  const identity = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
+    if (uncommitted)
+      report(
+        `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`,
+      );
+    const commit = recordedCommit(sha, uncommitted);
     const id = options.releaseId ?? releaseId(commit, new Date());
     if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
     return { commit, releaseId: id };

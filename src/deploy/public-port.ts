@@ -5,21 +5,12 @@
  */
 
 import { systemctlArgv, systemdDaemonReload } from "../commands/systemd.js";
-import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
+import type { Color, SlipwayConfig } from "../config/index.js";
 import { type InstallResult, installValidated } from "../install/validated.js";
 import type { RemoteHost } from "../remote/types.js";
-import { publicPortUnits } from "../render/public-port.js";
+import { publicPortFiles } from "../render/public-port.js";
 import { answerMismatch } from "../verify/judge.js";
 import { parseRouteCheck, routeCheckArgv, type VerifyOutcome } from "./nginx.js";
-
-/** The units of every service with a public port, for `color`; empty when there are none. */
-export function publicPortFiles(config: SlipwayConfig, color: Color) {
-  return Object.entries(config.services).flatMap(([name, service]) =>
-    service.public_port === undefined
-      ? []
-      : [publicPortUnits(config.app, name, service.public_port, colorPort(service, color))],
-  );
-}
 
 /** Installs and activates the forwarders for `color`; null when no service has a public port. */
 export async function switchPublicPorts(

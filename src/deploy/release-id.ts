@@ -1,7 +1,8 @@
 /** Release ids: `<commit short>-<UTC yyyymmddHHMMSS>`, sortable by time within one commit and unique per deploy. */
 
 export function releaseId(commit: string, now: Date): string {
-  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
+  // `<sha>-dirty.<id>` (a tree with uncommitted changes) keeps its commit's short form.
+  const short = /^[0-9a-f]{7,}(-dirty\.[0-9a-f]+)?$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
   const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
   return `${short}-${stamp}`;
 }

@@ -20,11 +20,11 @@ import { composeProjectName } from "../render/compose.js";
 import { instancesOf } from "../render/from-config/common.js";
 import { renderFromConfig } from "../render/from-config/index.js";
 import { ACCESSORIES } from "../render/model.js";
+import { publicPortFiles } from "../render/public-port.js";
 import { instanceUnitName, templateUnitName } from "../render/systemd.js";
 import { hostComposeFlavour } from "./compose-runtime.js";
 import { containerName } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
-import { publicPortFiles } from "./public-port.js";
 import { socketLinkPaths } from "./socket-links.js";
 
 export interface RemoveAppOptions {

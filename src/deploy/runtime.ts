@@ -32,6 +32,11 @@ export interface ColorRuntime {
   start(color: Color): Promise<void>;
   stop(color: Color): Promise<void>;
   isRunning(color: Color): Promise<boolean>;
+  /**
+   * Makes `live` the color that comes back after a reboot and `idle` one that does not (systemd: `systemctl enable`
+   * of live's units, `disable` of idle's). Absent where the start itself decides it (containers: restart policy).
+   */
+  bootColor?(live: Color, idle: Color): Promise<void>;
   logs(color: Color, lines: number): Promise<string>;
   /** Unit or container names of a color, for backup writers and messages. */
   names(color: Color): string[];

@@ -140,6 +140,11 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     async stop(color) {
       await host.exec(systemctlArgv("stop", units(color), ["--"]), { become: true, step: "stop", check: false });
     },
+    async bootColor(live, idle) {
+      // Enable first: a reboot between the two calls brings both colors back (nginx serves live), never neither.
+      await host.exec(systemctlArgv("enable", units(live), ["--"]), { become: true, step: "record" });
+      await host.exec(systemctlArgv("disable", units(idle), ["--"]), { become: true, step: "record", check: false });
+    },
     async isRunning(color) {
       const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
       return r.code === 0;

@@ -4,6 +4,8 @@
  * refused) and systemd-socket-proxyd, started by it, forwards to the live color's port; the switch rewrites the
  * target and restarts the forwarder.
  */
+import { colorPort } from "../config/ports.js";
+import type { SlipwayConfig } from "../config/schema.js";
 import { positiveInt } from "./validate.js";
 
 export interface PublicPortUnits {
@@ -45,4 +47,13 @@ export function publicPortUnits(app: string, service: string, publicPort: number
     socket: { name: `${base}.socket`, path: `/etc/systemd/system/${base}.socket`, content: socket },
     service: { name: `${base}.service`, path: `/etc/systemd/system/${base}.service`, content: forwarder },
   };
+}
+
+/** The units of every service with a public port, forwarding to `color`; empty when there are none. */
+export function publicPortFiles(config: SlipwayConfig, color: "blue" | "green"): PublicPortUnits[] {
+  return Object.entries(config.services).flatMap(([name, service]) =>
+    service.public_port === undefined
+      ? []
+      : [publicPortUnits(config.app, name, service.public_port, colorPort(service, color))],
+  );
 }

@@ -1,10 +1,12 @@
 /**
  * record: `current` and `color` point at the new release and the history says it is deployed (a rollback marks the
- * release it left as rolled back). From here the release stays: later failures no longer switch back.
+ * release it left as rolled back). From here the release stays: later failures no longer switch back. The new color is
+ * the one that comes back after a reboot, the other one is not (runtime.bootColor; a rollback the same way back).
  */
 import { withRecord } from "../history.js";
 import { markLive, writeHistory } from "../host-state.js";
 import { clearIntent } from "../intent.js";
+import { otherColor } from "../release-id.js";
 import type { ReleaseRecord } from "../types.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -29,6 +31,12 @@ export function releaseRecord(s: FlowState, result: ReleaseRecord["result"]): Re
 export const recordStep: Step = {
   name: "record",
   commits: true,
+  async plan(s) {
+    const { runtime } = s.run;
+    if (!runtime.bootColor || s.role.services.length === 0) return;
+    const idle = otherColor(s.idle);
+    s.say(`  at boot: start ${runtime.names(s.idle).join(", ")}, not ${runtime.names(idle).join(", ")}`);
+  },
   async run(s) {
     const { host, kind, releaseId, actor } = s.run;
     if (kind === "rollback") {
@@ -49,6 +57,8 @@ export const recordStep: Step = {
     // before it is still reconciled by the next one.
     await Promise.all([markLive(host, s.paths, releaseId, s.idle), writeHistory(host, s.paths, s.history)]);
     await clearIntent(host, s.paths);
+    // After the record: were enabling to fail, the release is still live and recorded, the error names the units.
+    if (s.role.services.length > 0) await s.run.runtime.bootColor?.(s.idle, otherColor(s.idle));
     return { status: "changed", data: { release: releaseId, color: s.idle } };
   },
 };

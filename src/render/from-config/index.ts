@@ -8,6 +8,7 @@ import { renderCompose } from "../compose.js";
 import type { DotenvFlavour } from "../dotenv.js";
 import type { Color } from "../model.js";
 import { renderNginxFiles } from "../nginx.js";
+import { publicPortFiles } from "../public-port.js";
 import { renderSystemdUnit, templateUnitName } from "../systemd.js";
 import { accessoriesComposeFromConfig, accessoryEnvFilePath, accessoryNames, composeFromConfig } from "./compose.js";
 import { envFileFromConfig } from "./env-files.js";
@@ -75,6 +76,12 @@ export function renderFromConfig(config: SlipwayConfig, options: RenderFromConfi
   for (const unit of systemdUnitsFromConfig(config)) {
     const path = `/etc/systemd/system/${templateUnitName(unit.app, unit.service)}`;
     files.push({ kind: "systemd-unit", path, content: renderSystemdUnit(unit), mode: 0o644 });
+  }
+  // proxy.mode internal: the public ports' socket and forwarder, pointed at this color (what the switch installs).
+  for (const units of publicPortFiles(config, options.color)) {
+    for (const unit of [units.socket, units.service]) {
+      files.push({ kind: "systemd-unit", path: unit.path, content: unit.content, mode: 0o644 });
+    }
   }
   for (const color of colors) {
     for (const name of Object.keys(config.services)) {

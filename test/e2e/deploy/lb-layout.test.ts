@@ -37,8 +37,9 @@ function layoutConfig(): string {
   yaml.proxy.hosts = ["t1"];
   for (const service of Object.values<Record<string, unknown>>(yaml.services)) service.hosts = ["app"];
   // A SQLite file on two app hosts is refused by validate (each host would keep its own copy): this test is about the
-  // layout, so the backend's file is left unmanaged (no backups), as a cache would be.
+  // layout, so the backend keeps a scratch file in its private /tmp (PrivateTmp=yes), unmanaged, as a cache would be.
   delete yaml.database;
+  yaml.services.backend.env.DATABASE_PATH = "/tmp/harvest.db";
   yaml.tls = { enabled: false };
   writeFileSync(file, stringify(yaml));
   return file;

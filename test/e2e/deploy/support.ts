@@ -60,7 +60,7 @@ export async function cleanHost(host: RemoteHost, app: string): Promise<void> {
   const script = [
     `systemctl stop '${app}-*' 2>/dev/null || true`,
     `docker rm -f $(docker ps -aq --filter name=^${app}-) 2>/dev/null || true`,
-    `rm -rf /etc/systemd/system/${app}-* /opt/${app} /var/lib/${app} /etc/nginx/conf.d/slipway-${app}.conf* /etc/nginx/slipway/${app}-*`,
+    `rm -rf /etc/systemd/system/${app}-* /etc/systemd/system/*.target.wants/${app}-* /opt/${app} /var/lib/${app} /etc/nginx/conf.d/slipway-${app}.conf* /etc/nginx/slipway/${app}-*`,
     "systemctl daemon-reload",
     "/usr/sbin/nginx -t && systemctl reload nginx",
   ].join("\n");

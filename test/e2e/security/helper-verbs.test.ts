@@ -173,6 +173,23 @@ describe("the privilege helper refuses what is not the app's", () => {
     expect((await helper(["unit", "is-active", `${APP}-web@blue`])).code).not.toBe(64);
   });
 
+  it("enables and disables the app's own units at boot (the live color, D26), no other unit and no flag", async () => {
+    const enabled = async () =>
+      (await root.exec(["systemctl", "is-enabled", `${APP}-web@blue.service`], { check: false })).stdout.trim();
+    for (const name of ["nginx", "ssh.service", "--now", "--global", `${APP}-web@red`]) {
+      await refused(["unit", "enable", name]);
+      await refused(["unit", "disable", name]);
+    }
+    await refused(["unit", "enable", `${APP}-web@blue`, "--now"]);
+    expect((await helper(["file", "write", UNIT, "0644", "", ""], goodUnit())).code).toBe(0);
+    expect((await helper(["unit", "daemon-reload"])).code).toBe(0);
+    const enable = await helper(["unit", "enable", `${APP}-web@blue.service`]);
+    expect(enable.code, enable.stderr).toBe(0);
+    expect(await enabled()).toBe("enabled");
+    expect((await helper(["unit", "disable", `${APP}-web@blue.service`])).code).toBe(0);
+    expect(await enabled()).toBe("disabled");
+  });
+
   it("runs certbot for the recorded names only: no hooks, no flags; other verbs take no extra arguments", async () => {
     await refused(["certbot", APP, "--pre-hook", "id"]);
     await refused(["certbot", "--pre-hook"]);

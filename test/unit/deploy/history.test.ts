@@ -23,6 +23,9 @@ describe("release ids", () => {
   it("are the short commit and the UTC time", () => {
     expect(releaseId("0123456789abcdef", new Date("2026-11-23T00:09:14.123Z"))).toBe("0123456-20261123000914");
     expect(releaseId("not a sha", new Date("2026-01-02T03:04:05Z"))).toBe("local-20260102030405");
+    expect(releaseId("0123456789abcdef-dirty.a1b2c3d4e5f6", new Date("2026-11-23T00:09:14Z"))).toBe(
+      "0123456-20261123000914",
+    );
   });
   it("are one path segment", () => {
     expect(isReleaseId("0123456-20261123000914")).toBe(true);
