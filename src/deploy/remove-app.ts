@@ -8,7 +8,7 @@
 import { dirname } from "node:path";
 import { composeBase, composeDownArgv } from "../commands/compose.js";
 import { dockerInspectArgv, removeContainersArgv, removeVolumesArgv } from "../commands/docker.js";
-import { listDirArgv, removeFilesArgv, testArgv } from "../commands/files.js";
+import { listDirArgv, removeFilesArgv, removeTreeArgv, testArgv } from "../commands/files.js";
 import { nginxReload, nginxTest } from "../commands/nginx.js";
 import { daemonReloadArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
@@ -85,12 +85,11 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
         await host.exec(systemctlArgv("stop", units), { ...asRoot, check: false });
         await host.exec(systemctlArgv("disable", units), { ...asRoot, check: false });
         // Each instance's drop-in dir (slipway-*.conf: env, limits) goes with the template.
-        const dropins: string[] = [];
         for (const unit of units) {
           const dir = `/etc/systemd/system/${unit}.d`;
-          if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0) dropins.push(dir);
+          if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0)
+            await host.exec(removeTreeArgv(dir), asRoot);
         }
-        if (dropins.length > 0) await host.exec(["rm", "-rf", "--", ...dropins], asRoot);
         await host.exec(removeFilesArgv([template]), asRoot);
         await host.exec(daemonReloadArgv(), asRoot);
       });
