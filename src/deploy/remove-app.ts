@@ -8,7 +8,7 @@
 import { dirname } from "node:path";
 import { composeBase, composeDownArgv } from "../commands/compose.js";
 import { dockerInspectArgv, removeContainersArgv, removeVolumesArgv } from "../commands/docker.js";
-import { listDirArgv, removeFilesArgv, testArgv } from "../commands/files.js";
+import { listDirArgv, removeFilesArgv, removeTreeArgv, testArgv } from "../commands/files.js";
 import { nginxReload, nginxTest } from "../commands/nginx.js";
 import { daemonReloadArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
@@ -115,7 +115,15 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
         Array.from({ length: instancesOf(config, service) }, (_, i) => instanceUnitName(config.app, service, color, i)),
       );
       await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
-        await host.exec(systemctlArgv("disable", units, ["--now"]), { ...asRoot, check: false });
+        // stop, then disable (not `disable --now`): the helper's unit verbs take no flags, root mode runs the same.
+        await host.exec(systemctlArgv("stop", units), { ...asRoot, check: false });
+        await host.exec(systemctlArgv("disable", units), { ...asRoot, check: false });
+        // Each instance's drop-in dir (slipway-*.conf: env, limits) goes with the template.
+        for (const unit of units) {
+          const dir = `/etc/systemd/system/${unit}.d`;
+          if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0)
+            await host.exec(removeTreeArgv(dir), asRoot);
+        }
         await host.exec(removeFilesArgv([template]), asRoot);
         await host.exec(daemonReloadArgv(), asRoot);
       });
@@ -183,11 +191,14 @@ async function removeSite(host: RemoteHost, config: SlipwayConfig, act: Act) {
   for (const file of files)
     if ((await host.exec(testArgv("-e", file), { check: false })).code === 0) present.push(file);
   // The socket switch's links: -L, since once the colors are stopped their listeners are gone and the links dangle.
+  const links: string[] = [];
   for (const link of socketLinkPaths(config))
-    if ((await host.exec(testArgv("-L", link), { check: false })).code === 0) present.push(link);
-  if (present.length === 0) return;
-  await act(`remove the nginx files ${present.join(", ")} and reload nginx`, async () => {
-    await host.exec(removeFilesArgv(present), asRoot);
+    if ((await host.exec(testArgv("-L", link), { check: false })).code === 0) links.push(link);
+  if (present.length + links.length === 0) return;
+  await act(`remove the nginx files ${[...present, ...links].join(", ")} and reload nginx`, async () => {
+    // Files and links apart: in helper mode they are different verbs (file rm, links rm).
+    if (present.length > 0) await host.exec(removeFilesArgv(present), asRoot);
+    if (links.length > 0) await host.exec(removeFilesArgv(links), asRoot);
     await host.exec(nginxTest().argv, asRoot);
     await host.exec(nginxReload().argv, asRoot);
   });
@@ -207,7 +218,17 @@ async function removeDeployDir(
     if (volumes.length > 0) {
       await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot));
     }
-    await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname(root), root, asRoot));
+    if (!helperMode(host, config)) {
+      await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname(root), root, asRoot));
+      return;
+    }
+    // Helper mode: bootstrap made deploy_dir in a root-owned parent; the deploy user empties it and leaves it there.
+    const listing = await host.exec(listDirArgv(root), { ...asRoot, check: false });
+    const entries = listing.stdout.split("\n").filter((p) => p && p !== `${root}/.slipway-lock`);
+    await act(`remove everything in ${root} (backups included)`, async () => {
+      for (const entry of entries) await removeUnder(host, root, entry, asRoot);
+    });
+    actions.push(`kept: ${root} itself, empty (bootstrap made it; helper mode cannot remove it)`);
     return;
   }
   const listing = await host.exec(listDirArgv(root), { ...asRoot, check: false });
@@ -234,6 +255,12 @@ async function removeKeepingAccessories(host: RemoteHost, config: SlipwayConfig,
   for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {
     await act(`remove ${entry}`, () => removeUnder(host, config.deploy_dir, entry, asRoot));
   }
+}
+
+/** Whether `host` runs privileged commands through the helper (slipway.yml's `privilege`, the host's over ssh's). */
+function helperMode(host: RemoteHost, config: SlipwayConfig): boolean {
+  const { ssh, hosts } = config.inventory;
+  return (hosts[host.name]?.privilege ?? ssh.privilege) === "helper";
 }
 
 /** Named volumes (`name:/path`) of every service. */

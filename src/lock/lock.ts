@@ -75,6 +75,26 @@ export function lockHeldError(
   });
 }
 
+/** Whether the lock directory exists (held by someone). */
+async function lockPresent(host: RemoteHost, path: string, become: boolean): Promise<boolean> {
+  return (await host.exec(lockHeldArgv(path), { check: false, become, step: "lock" })).code === 0;
+}
+
+/**
+ * A lock mkdir that failed with no lock there: nobody holds it, the mkdir failed for another reason (EACCES:
+ * deploy_dir belongs to another user, e.g. the helper-mode deploy user while the admin runs). Says that reason (the
+ * mkdir's stderr), not "held by an unknown holder", whose --force-unlock would not help.
+ */
+function cannotLockError(hostName: string, path: string, made: { code: number | null; stderr?: string }) {
+  const reason = made.stderr?.trim() || `exit code ${made.code}`;
+  return new SlipwayError(`cannot take the deploy lock ${path}: ${reason}`, {
+    host: hostName,
+    step: "lock",
+    command: takeLockArgv(path).join(" "),
+    hint: `nobody holds the lock: this ssh user cannot create ${path}; run as the user that owns ${dirname(path)} (the one that deploys it), or fix its owner`,
+  });
+}
+
 /** A run id for the CLI: 12 hex characters (the Action passes `${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}` instead). */
 export function newRunId(): string {
   return randomBytes(6).toString("hex");
@@ -141,6 +161,11 @@ export async function acquireLock(
   const become = options.become ?? false;
   const mkdir = () => host.exec(takeLockArgv(path), { check: false, become, step: "lock" });
   let made = await mkdir();
+  // Not there after a failed mkdir: a holder that just released it (try again), or the mkdir itself failed.
+  if (made.code !== 0 && !(await lockPresent(host, path, become))) {
+    made = await mkdir();
+    if (made.code !== 0 && !(await lockPresent(host, path, become))) throw cannotLockError(host.name, path, made);
+  }
   const waitSeconds = options.force ? 0 : (options.waitSeconds ?? 0);
   let taken = made.code === 0;
   let wait: LockWaitOutcome | undefined;

@@ -40,6 +40,19 @@ export function describePrivilege(mode: PrivilegeMode, user: string): string {
     : `privilege: root (${user} is root-equivalent: sudo for every privileged step)`;
 }
 
+/** Whether a command's outcome is the helper refusing it (exit 64, `slipway-helper: refused ...` on stderr). */
+export function isHelperRefusal(code: number | null, stderr: string): boolean {
+  return code === 64 && /^slipway-helper: refused/m.test(stderr);
+}
+
+/**
+ * The next step after a helper refusal (D23): the helper acts only on what bootstrap recorded, so a new app or domain
+ * is the usual cause, not the command (retrying it by hand gets the same refusal).
+ */
+export function helperRefusalHint(app = "<app>"): string {
+  return `the helper acts only on what bootstrap recorded for ${app} (/etc/slipway/apps/${app}.conf: deploy dir, domains); if ${app} or a name in proxy.domains is new on this host, run playbooks/bootstrap.yml for it again (-e app_name=${app}); otherwise see docs/security.md for what helper mode allows`;
+}
+
 /** How one command runs: its argv and whether command.ts wraps it in `sudo -n -u USER --`. */
 export interface PlannedCommand {
   argv: string[];
@@ -84,7 +97,7 @@ export function planCommand(argv: readonly string[], become: boolean, context: P
 }
 
 function helperCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
-  const system = fileCommand(argv) ?? systemCommand(argv, ctx);
+  const system = fileCommand(argv, ctx) ?? systemCommand(argv, ctx);
   if (system) return system;
   // These act on the system whatever their paths say: a call systemCommand did not map is refused, not run plainly.
   if (SYSTEM_PROGRAMS.has((argv[0] ?? "").replace(/^.*\//, ""))) return undefined;
@@ -114,7 +127,7 @@ function under(path: string, dir: string | undefined): boolean {
 const isSystemPath = (path: string) => SYSTEM_PREFIXES.some((p) => path.startsWith(p));
 
 /** The file scripts of file-scripts.ts and mkdir/rm, on system paths (helper) or the deploy dir (no sudo). */
-function fileCommand(argv: readonly string[]): PlannedCommand | undefined {
+function fileCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedCommand | undefined {
   const script = argv[0] === "/bin/sh" && argv[1] === "-c" ? FILE_SCRIPTS[argv[3] ?? ""] : undefined;
   if (script) {
     const [path = "", ...rest] = argv.slice(4);
@@ -124,20 +137,31 @@ function fileCommand(argv: readonly string[]): PlannedCommand | undefined {
   if (argv[0] === "mkdir" && argv[1] === "-p") {
     const paths = argv.slice(argv.indexOf("--") + 1);
     if (argv.indexOf("--") === -1 || !paths.every(isSystemPath)) return undefined;
-    if (paths.length === 1) return helper("file", "mkdir", paths[0] as string);
-    // One helper call per directory, each through its own `sudo -n`.
-    const loop = `for p; do sudo -n -- ${shQuote(HELPER_PATH)} file mkdir "$p" || exit; done`;
-    return plain(["sh", "-c", loop, "sh", ...paths]);
+    return perPath("mkdir", paths);
   }
   // Does a root-only file exist (the certificate, before the HTTPS block is rendered)? The helper looks.
   if (argv[0] === "test" && argv[1] === "-f" && argv.length === 3 && isSystemPath(argv[2] as string)) {
     return helper("file", "exists", argv[2] as string);
   }
-  if (argv[0] === "rm" && (argv[1] === "-f" || argv[1] === "-rf") && argv[2] === "--" && argv.length === 4) {
-    const path = argv[3] as string;
-    return isSystemPath(path) ? helper("file", "rm", path) : undefined;
+  if (argv[0] === "rm" && (argv[1] === "-f" || argv[1] === "-rf") && argv[2] === "--" && argv.length >= 4) {
+    const paths = argv.slice(3);
+    if (!paths.every(isSystemPath)) return undefined;
+    // `slipway remove`'s socket links: the helper's `links rm` checks each is one of the app's (file rm refuses links).
+    if (ctx.app && argv[1] === "-f" && paths.every((p) => SOCKET_LINK.test(p)))
+      return helper("links", ctx.app, "rm", ...paths);
+    return perPath("rm", paths);
   }
   return undefined;
+}
+
+/** The nginx side of the socket switch: /etc/nginx/slipway/<app>-<service>[.preview].sock. */
+const SOCKET_LINK = /^\/etc\/nginx\/slipway\/[a-z][a-z0-9_-]*(\.preview)?\.sock$/;
+
+/** `file VERB path` for one path; for several, one helper call per path, each through its own `sudo -n`. */
+function perPath(verb: "mkdir" | "rm", paths: readonly string[]): PlannedCommand {
+  if (paths.length === 1) return helper("file", verb, paths[0] as string);
+  const loop = `for p; do sudo -n -- ${shQuote(HELPER_PATH)} file ${verb} "$p" || exit; done`;
+  return plain(["sh", "-c", loop, "sh", ...paths]);
 }
 
 /** systemctl, systemd-analyze verify, nginx, the socket switch's links, the app's user and data dir, certbot. */

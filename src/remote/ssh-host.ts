@@ -25,7 +25,7 @@ import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapC
 import { backoffDelay } from "./connect-errors.js";
 import { DEFAULT_DEPLOY_DIR, FACTS_SCRIPT, parseFacts } from "./facts.js";
 import { LineSplitter, type OutputStream, tail } from "./lines.js";
-import { HELPER_PATH, type PlannedCommand, planCommand } from "./privilege.js";
+import { HELPER_PATH, helperRefusalHint, isHelperRefusal, type PlannedCommand, planCommand } from "./privilege.js";
 import { Redactor } from "./redact.js";
 import { Semaphore } from "./semaphore.js";
 import { recognizeSudoFailure, sudoersRule, sudoHint } from "./sudo.js";
@@ -302,6 +302,13 @@ export class SshRemoteHost implements RemoteHost {
       throw new RemoteCommandError(`command was killed by signal ${raw.signal}`, {
         ...context,
         hint: "something on the host killed it (out of memory? a restart?); check the host's logs",
+      });
+    }
+    const privilege = this.target.privilege;
+    if (privilege?.mode === "helper" && isHelperRefusal(raw.code, stderrText)) {
+      throw new RemoteCommandError("the privilege helper refused the request", {
+        ...context,
+        hint: helperRefusalHint(privilege.app),
       });
     }
     if (raw.code !== 0) {

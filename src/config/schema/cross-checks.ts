@@ -49,6 +49,7 @@ export interface CheckedConfig {
       hosts?: string[];
       accessory?: boolean;
       swarm?: { replicas: number; placement: string[] };
+      container?: { user?: string };
     }
   >;
   inventory: {
@@ -105,6 +106,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkSystemdInstances,
     checkSwarm,
     checkSwarmPrivilege,
+    checkHelperFilesOwner,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
   ];
   for (const check of checks) {
@@ -243,6 +245,28 @@ function checkSwarmPrivilege(config: CheckedConfig, issue: Issue) {
       host.privilege ? ["inventory", "hosts", name, "privilege"] : ["inventory", "ssh", "privilege"],
       `runtime swarm runs \`docker stack deploy\`, which the privilege helper does not gate: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
       "helper",
+    );
+  }
+}
+
+/**
+ * D31: a service's `files` are handed to its numeric `container.user` with `chown` at stage, which the privilege helper
+ * does not run (root-owned tools only change root's or the app's own files): validate says so at the key, not the deploy.
+ */
+function checkHelperFilesOwner(config: CheckedConfig, issue: Issue) {
+  const { inventory, runtime, services } = config;
+  if (runtime !== "container" && runtime !== "compose") return;
+  const helpers = Object.entries(inventory.hosts).filter(
+    ([, h]) => (h.privilege ?? inventory.ssh.privilege) === "helper",
+  );
+  if (helpers.length === 0) return;
+  for (const [name, service] of Object.entries(services)) {
+    const user = service.container?.user;
+    if (!user || !/^\d+(:\d+)?$/.test(user) || (service.files?.length ?? 0) === 0) continue;
+    issue(
+      ["services", name, "container", "user"],
+      `helper mode (host ${helpers[0]?.[0]}) cannot give services.${name}.files to ${user}: the helper does not run \`chown\`; drop container.user or the files, or use \`privilege: root\` for that host`,
+      user,
     );
   }
 }

@@ -15,12 +15,20 @@ import { parse, stringify } from "yaml";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
+import { removeApp } from "../../../src/deploy/remove-app.js";
 import { HELPER_PATH } from "../../../src/remote/privilege.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { addDnsRecord } from "../certs/support.js";
 import { cleanHost, connectTarget, removeComposeProjects, writeOverlay } from "../deploy/support.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
-import { asHelperUser, bootstrapHelperHost, connectAsDeployUser, DEPLOY_USER, forgetApp } from "./helper-support.js";
+import {
+  asHelperUser,
+  bootstrapHelperHost,
+  connectAsConfigured,
+  connectAsDeployUser,
+  DEPLOY_USER,
+  forgetApp,
+} from "./helper-support.js";
 
 const TARGET = "t7";
 const RUN = randomBytes(3).toString("hex");
@@ -43,6 +51,41 @@ async function https(root: RemoteHost, domain: string, path: string, method = "G
   const out = (await root.exec([...argv, `https://${domain}${path}`])).stdout;
   const cut = out.lastIndexOf("\n");
   return { status: Number(out.slice(cut + 1)), body: out.slice(0, cut) };
+}
+
+/**
+ * D33: `slipway remove --purge` as the helper-only user takes everything of the app off the host (checked as root):
+ * no unit or nginx file of it, no process, deploy_dir left empty (bootstrap's), nginx still valid.
+ */
+async function removeAndCheck(root: RemoteHost, config: SlipwayConfig, purge = true): Promise<void> {
+  const host = await connectAsConfigured(config);
+  try {
+    const actions = await removeApp(host, config, { purge });
+    const kept = `kept: ${config.deploy_dir} itself, empty (bootstrap made it; helper mode cannot remove it)`;
+    if (purge) expect(actions).toContain(kept);
+  } finally {
+    await host.close();
+  }
+  const app = config.app;
+  const left = await root.exec(
+    [
+      "sh",
+      "-c",
+      'ls -d /etc/systemd/system/"$1"-* /etc/nginx/slipway/"$1"-* /etc/nginx/conf.d/slipway-"$1".conf 2>/dev/null; find "$2" -mindepth 1 2>/dev/null',
+      "sh",
+      app,
+      // Without purge the backups stay in deploy_dir, by design.
+      purge ? config.deploy_dir : "/nonexistent",
+    ],
+    { become: true, check: false },
+  );
+  expect(left.stdout.trim()).toBe("");
+  const running = await root.exec(
+    ["sh", "-c", `systemctl list-units --no-legend "${app}-*"; docker ps -q --filter label=slipway.app=${app}`],
+    { become: true, check: false },
+  );
+  expect(running.stdout.trim()).toBe("");
+  expect((await root.exec(["nginx", "-t"], { become: true, check: false })).code).toBe(0);
 }
 
 function tlsFor(): Record<string, unknown> {
@@ -303,6 +346,9 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       expect(names).toContain("before-v2");
       expect(names).not.toContain("after-v2");
     });
+
+    // Without --purge: the gate tests below need this app's volume.
+    it("remove as the helper-only user (D33: half removed before)", () => removeAndCheck(root, config, false));
   });
 
   describe("runtime systemd (harvest: socket switch, SQLite in the app's data dir)", () => {
@@ -355,6 +401,9 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       expect(names).toContain("before-v2");
       expect(names).not.toContain("after-v2");
     });
+
+    it("remove --purge as the helper-only user (D33: `systemctl disable --now` refused before)", () =>
+      removeAndCheck(root, config));
   });
 
   describe("the gate refuses what would give the deploy user root (called directly, as an attacker with its key)", () => {

@@ -41,8 +41,33 @@ describe("deploy lock", () => {
     ]);
     expect(ran()).toEqual([
       ["mkdir", "--", "/opt/x/.slipway-lock"],
+      ["test", "-d", "/opt/x/.slipway-lock"],
       ["rm", "-rf", "--", "/opt/x/.slipway-lock"],
       ["mkdir", "--", "/opt/x/.slipway-lock"],
+    ]);
+  });
+});
+
+describe("a lock mkdir that fails with no lock there (D33)", () => {
+  it("says why (the mkdir's stderr) instead of 'held by an unknown holder', after one retry", async () => {
+    const host = new FakeHost("t10");
+    host.handlers.set("mkdir", () => ({
+      code: 1,
+      stderr: "mkdir: cannot create directory '/opt/x/.slipway-lock': Permission denied",
+    }));
+    const error = await acquireLock(host, "/opt/x/.slipway-lock", "bob", "").catch((e: unknown) => e);
+    expect(String(error)).toContain(
+      "cannot take the deploy lock /opt/x/.slipway-lock: mkdir: cannot create directory '/opt/x/.slipway-lock': Permission denied",
+    );
+    expect(String(error)).not.toContain("held by");
+    expect((error as { hint?: string }).hint).toBe(
+      "nobody holds the lock: this ssh user cannot create /opt/x/.slipway-lock; run as the user that owns /opt/x (the one that deploys it), or fix its owner",
+    );
+    expect(host.ran).toEqual([
+      "mkdir -- /opt/x/.slipway-lock",
+      "test -d /opt/x/.slipway-lock",
+      "mkdir -- /opt/x/.slipway-lock",
+      "test -d /opt/x/.slipway-lock",
     ]);
   });
 });

@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { certbotCertonlyArgv } from "../../../src/commands/certbot.js";
-import { inspectArgv, mkdirArgv, readArgv, writeArgv } from "../../../src/commands/files.js";
+import { inspectArgv, mkdirArgv, readArgv, removeFilesArgv, writeArgv } from "../../../src/commands/files.js";
 import { nginxReload, pointLinksArgv } from "../../../src/commands/nginx.js";
 import { journalArgv, systemctlArgv, unitLoadStateArgv } from "../../../src/commands/systemd.js";
 import { ensureUserArgv } from "../../../src/commands/users.js";
 import { SlipwayError } from "../../../src/errors.js";
-import { describePrivilege, HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
+import {
+  describePrivilege,
+  HELPER_PATH,
+  helperRefusalHint,
+  isHelperRefusal,
+  type PrivilegeContext,
+  planCommand,
+} from "../../../src/remote/privilege.js";
 
 const H = HELPER_PATH;
 const ctx: PrivilegeContext = { mode: "helper", app: "shop", deployDir: "/opt/shop", dataDirs: ["/var/lib/shop"] };
@@ -192,6 +199,44 @@ describe("planCommand", () => {
     expect(refuse(["cat", "/opt/shop/../../etc/shadow"]).hint).toContain("ssh.privilege: root");
     expect(refuse(["cp", "--", "/var/lib/shop/app.db", "/etc/x"])).toBeInstanceOf(SlipwayError);
     expect(refuse(["rm", "-rf", "--", "/"]).step).toBe("privilege");
+  });
+
+  it("routes `slipway remove`'s commands to helper verbs (D33): stop/disable, file rm per path, links rm", () => {
+    const units = ["shop-web@blue.service", "shop-web@green.service"];
+    expect(planCommand(systemctlArgv("stop", units), true, ctx).argv).toEqual([H, "unit", "stop", ...units]);
+    expect(planCommand(systemctlArgv("disable", units), true, ctx).argv).toEqual([H, "unit", "disable", ...units]);
+    expect(() => planCommand(systemctlArgv("disable", units, ["--now"]), true, ctx)).toThrow(SlipwayError);
+    expect(planCommand(removeFilesArgv(["/etc/systemd/system/shop-web@.service"]), true, ctx).argv).toEqual([
+      H,
+      "file",
+      "rm",
+      "/etc/systemd/system/shop-web@.service",
+    ]);
+    const site = ["/etc/nginx/slipway/shop-web.upstream.conf", "/etc/nginx/conf.d/slipway-shop.conf"];
+    expect(planCommand(removeFilesArgv(site), true, ctx)).toEqual({
+      argv: ["sh", "-c", `for p; do sudo -n -- ${H} file rm "$p" || exit; done`, "sh", ...site],
+      sudo: false,
+    });
+    const links = ["/etc/nginx/slipway/shop-web.sock", "/etc/nginx/slipway/shop-web.preview.sock"];
+    expect(planCommand(removeFilesArgv(links), true, ctx)).toEqual({
+      argv: [H, "links", "shop", "rm", ...links],
+      sudo: true,
+    });
+    // A link among other files is not the links verb's: file rm (which refuses links on the host) per path.
+    expect(planCommand(removeFilesArgv([site[0] as string, links[0] as string]), true, ctx).argv[2]).toContain(
+      "file rm",
+    );
+    expect(() => planCommand(removeFilesArgv(["/etc/nginx/x.conf", "/opt/other/y"]), true, ctx)).toThrow(SlipwayError);
+  });
+
+  it("recognizes a helper refusal and names bootstrap as the next step (D23)", () => {
+    const stderr = "slipway-helper: refused: read of '/etc/letsencrypt/live/b.test/fullchain.pem' (only ...)\n";
+    expect(isHelperRefusal(64, stderr)).toBe(true);
+    expect(isHelperRefusal(1, stderr)).toBe(false);
+    expect(isHelperRefusal(64, "slipway-helper: /etc/nginx/slipway is not a directory")).toBe(false);
+    expect(helperRefusalHint("shop")).toBe(
+      "the helper acts only on what bootstrap recorded for shop (/etc/slipway/apps/shop.conf: deploy dir, domains); if shop or a name in proxy.domains is new on this host, run playbooks/bootstrap.yml for it again (-e app_name=shop); otherwise see docs/security.md for what helper mode allows",
+    );
   });
 
   it("says which mode a host is in", () => {
