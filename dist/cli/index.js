@@ -1470,8 +1470,8 @@ var require_parser = __commonJS({
         parseError: function parseError(str, hash2) {
           throw new Error(str);
         },
-        parse: function parse4(input2) {
-          var self2 = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
+        parse: function parse5(input2) {
+          var self2 = this, stack = [0], vstack = [null], lstack = [], table2 = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
           this.lexer.setInput(input2);
           this.lexer.yy = this.yy;
           this.yy.lexer = this.lexer;
@@ -1503,13 +1503,13 @@ var require_parser = __commonJS({
               if (symbol2 === null || typeof symbol2 == "undefined") {
                 symbol2 = lex();
               }
-              action = table[state] && table[state][symbol2];
+              action = table2[state] && table2[state][symbol2];
             }
             if (typeof action === "undefined" || !action.length || !action[0]) {
               var errStr = "";
               if (!recovering) {
                 expected = [];
-                for (p in table[state]) if (this.terminals_[p] && p > 2) {
+                for (p in table2[state]) if (this.terminals_[p] && p > 2) {
                   expected.push("'" + this.terminals_[p] + "'");
                 }
                 if (this.lexer.showPosition) {
@@ -1560,7 +1560,7 @@ var require_parser = __commonJS({
                 stack.push(this.productions_[action[1]][0]);
                 vstack.push(yyval.$);
                 lstack.push(yyval._$);
-                newState = table[stack[stack.length - 2]][stack[stack.length - 1]];
+                newState = table2[stack[stack.length - 2]][stack[stack.length - 1]];
                 stack.push(newState);
                 break;
               case 3:
@@ -2398,7 +2398,7 @@ var require_base2 = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.parseWithoutProcessing = parseWithoutProcessing;
-    exports.parse = parse4;
+    exports.parse = parse5;
     function _interopRequireWildcard(obj) {
       if (obj && obj.__esModule) {
         return obj;
@@ -2437,7 +2437,7 @@ var require_base2 = __commonJS({
       var ast = _parser2["default"].parse(input2);
       return ast;
     }
-    function parse4(input2, options) {
+    function parse5(input2, options) {
       var ast = parseWithoutProcessing(input2, options);
       var strip = new _whitespaceControl2["default"](options);
       return strip.accept(ast);
@@ -3117,7 +3117,7 @@ var require_util = __commonJS({
       return path6;
     }
     exports.normalize = normalize2;
-    function join8(aRoot, aPath) {
+    function join13(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -3149,11 +3149,11 @@ var require_util = __commonJS({
       }
       return joined;
     }
-    exports.join = join8;
+    exports.join = join13;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative4(aRoot, aPath) {
+    function relative6(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -3172,7 +3172,7 @@ var require_util = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative4;
+    exports.relative = relative6;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -3322,7 +3322,7 @@ var require_util = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join8(urlGenerate(parsed), sourceURL);
+        sourceURL = join13(urlGenerate(parsed), sourceURL);
       }
       return normalize2(sourceURL);
     }
@@ -5657,7 +5657,7 @@ var require_javascript_compiler = __commonJS({
         };
       },
       setupParams: function setupParams(helper2, paramSize, params) {
-        var options = {}, contexts = [], types = [], ids = [], objectArgs = !params, param = void 0;
+        var options = {}, contexts2 = [], types = [], ids = [], objectArgs = !params, param = void 0;
         if (objectArgs) {
           params = [];
         }
@@ -5684,7 +5684,7 @@ var require_javascript_compiler = __commonJS({
           }
           if (this.stringParams) {
             types[i] = this.popStack();
-            contexts[i] = this.popStack();
+            contexts2[i] = this.popStack();
           }
         }
         if (objectArgs) {
@@ -5695,7 +5695,7 @@ var require_javascript_compiler = __commonJS({
         }
         if (this.stringParams) {
           options.types = this.source.generateArray(types);
-          options.contexts = this.source.generateArray(contexts);
+          options.contexts = this.source.generateArray(contexts2);
         }
         if (this.options.data) {
           options.data = "data";
@@ -5821,28 +5821,28 @@ var require_printer = __commonJS({
     }
     PrintVisitor.prototype = new _visitor2["default"]();
     PrintVisitor.prototype.pad = function(string4) {
-      var out = "";
+      var out2 = "";
       for (var i = 0, l = this.padding; i < l; i++) {
-        out += "  ";
+        out2 += "  ";
       }
-      out += string4 + "\n";
-      return out;
+      out2 += string4 + "\n";
+      return out2;
     };
     PrintVisitor.prototype.Program = function(program2) {
-      var out = "", body = program2.body, i = void 0, l = void 0;
+      var out2 = "", body = program2.body, i = void 0, l = void 0;
       if (program2.blockParams) {
         var blockParams = "BLOCK PARAMS: [";
         for (i = 0, l = program2.blockParams.length; i < l; i++) {
           blockParams += " " + program2.blockParams[i];
         }
         blockParams += " ]";
-        out += this.pad(blockParams);
+        out2 += this.pad(blockParams);
       }
       for (i = 0, l = body.length; i < l; i++) {
-        out += this.accept(body[i]);
+        out2 += this.accept(body[i]);
       }
       this.padding--;
-      return out;
+      return out2;
     };
     PrintVisitor.prototype.MustacheStatement = function(mustache) {
       return this.pad("{{ " + this.SubExpression(mustache) + " }}");
@@ -5851,30 +5851,30 @@ var require_printer = __commonJS({
       return this.pad("{{ DIRECTIVE " + this.SubExpression(mustache) + " }}");
     };
     PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block) {
-      var out = "";
-      out += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
+      var out2 = "";
+      out2 += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
       this.padding++;
-      out += this.pad(this.SubExpression(block));
+      out2 += this.pad(this.SubExpression(block));
       if (block.program) {
-        out += this.pad("PROGRAM:");
+        out2 += this.pad("PROGRAM:");
         this.padding++;
-        out += this.accept(block.program);
+        out2 += this.accept(block.program);
         this.padding--;
       }
       if (block.inverse) {
         if (block.program) {
           this.padding++;
         }
-        out += this.pad("{{^}}");
+        out2 += this.pad("{{^}}");
         this.padding++;
-        out += this.accept(block.inverse);
+        out2 += this.accept(block.inverse);
         this.padding--;
         if (block.program) {
           this.padding--;
         }
       }
       this.padding--;
-      return out;
+      return out2;
     };
     PrintVisitor.prototype.PartialStatement = function(partial2) {
       var content = "PARTIAL:" + partial2.name.original;
@@ -6116,8 +6116,8 @@ var require_semver = __commonJS({
       }
     }
     var i;
-    exports.parse = parse4;
-    function parse4(version2, options) {
+    exports.parse = parse5;
+    function parse5(version2, options) {
       if (!options || typeof options !== "object") {
         options = {
           loose: !!options,
@@ -6145,12 +6145,12 @@ var require_semver = __commonJS({
     }
     exports.valid = valid;
     function valid(version2, options) {
-      var v = parse4(version2, options);
+      var v = parse5(version2, options);
       return v ? v.version : null;
     }
     exports.clean = clean;
     function clean(version2, options) {
-      var s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
+      var s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     }
     exports.SemVer = SemVer;
@@ -6386,8 +6386,8 @@ var require_semver = __commonJS({
       if (eq(version1, version2)) {
         return null;
       } else {
-        var v1 = parse4(version1);
-        var v2 = parse4(version2);
+        var v1 = parse5(version1);
+        var v2 = parse5(version2);
         var prefix = "";
         if (v1.prerelease.length || v2.prerelease.length) {
           prefix = "pre";
@@ -7274,7 +7274,7 @@ var require_semver = __commonJS({
     }
     exports.prerelease = prerelease;
     function prerelease(version2, options) {
-      var parsed = parse4(version2, options);
+      var parsed = parse5(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     }
     exports.intersects = intersects;
@@ -7311,7 +7311,7 @@ var require_semver = __commonJS({
       if (match === null) {
         return null;
       }
-      return parse4(match[2] + "." + (match[3] || "0") + "." + (match[4] || "0"), options);
+      return parse5(match[2] + "." + (match[3] || "0") + "." + (match[4] || "0"), options);
     }
   }
 });
@@ -8315,11 +8315,11 @@ var require_nacl_fast = __commonJS({
         o[30] = x9 >>> 16 & 255;
         o[31] = x9 >>> 24 & 255;
       }
-      function crypto_core_salsa20(out, inp, k, c) {
-        core_salsa20(out, inp, k, c);
+      function crypto_core_salsa20(out2, inp, k, c) {
+        core_salsa20(out2, inp, k, c);
       }
-      function crypto_core_hsalsa20(out, inp, k, c) {
-        core_hsalsa20(out, inp, k, c);
+      function crypto_core_hsalsa20(out2, inp, k, c) {
+        core_hsalsa20(out2, inp, k, c);
       }
       var sigma = new Uint8Array([101, 120, 112, 97, 110, 100, 32, 51, 50, 45, 98, 121, 116, 101, 32, 107]);
       function crypto_stream_salsa20_xor(c, cpos, m, mpos, b, n, k) {
@@ -8719,10 +8719,10 @@ var require_nacl_fast = __commonJS({
           this.leftover += bytes;
         }
       };
-      function crypto_onetimeauth(out, outpos, m, mpos, n, k) {
+      function crypto_onetimeauth(out2, outpos, m, mpos, n, k) {
         var s = new poly1305(k);
         s.update(m, mpos, n);
-        s.finish(out, outpos);
+        s.finish(out2, outpos);
         return 0;
       }
       function crypto_onetimeauth_verify(h, hpos, m, mpos, n, k) {
@@ -9777,7 +9777,7 @@ var require_nacl_fast = __commonJS({
         }
         return n;
       }
-      function crypto_hash(out, m, n) {
+      function crypto_hash(out2, m, n) {
         var hh = new Int32Array(8), hl = new Int32Array(8), x = new Uint8Array(256), i, b = n;
         hh[0] = 1779033703;
         hh[1] = 3144134277;
@@ -9803,7 +9803,7 @@ var require_nacl_fast = __commonJS({
         x[n - 9] = 0;
         ts64(x, n - 8, b / 536870912 | 0, b << 3);
         crypto_hashblocks_hl(hh, hl, x, n);
-        for (i = 0; i < 8; i++) ts64(out, 8 * i, hh[i], hl[i]);
+        for (i = 0; i < 8; i++) ts64(out2, 8 * i, hh[i], hl[i]);
         return 0;
       }
       function add(p, q) {
@@ -11401,7 +11401,7 @@ var require_bcrypt_pbkdf = __commonJS({
     };
     var BCRYPT_BLOCKS = 8;
     var BCRYPT_HASHSIZE = 32;
-    function bcrypt_hash(sha2pass, sha2salt, out) {
+    function bcrypt_hash(sha2pass, sha2salt, out2) {
       var state = new Blowfish(), cdata = new Uint32Array(BCRYPT_BLOCKS), i, ciphertext = new Uint8Array([
         79,
         120,
@@ -11446,19 +11446,19 @@ var require_bcrypt_pbkdf = __commonJS({
       for (i = 0; i < 64; i++)
         state.enc(cdata, cdata.byteLength / 8);
       for (i = 0; i < BCRYPT_BLOCKS; i++) {
-        out[4 * i + 3] = cdata[i] >>> 24;
-        out[4 * i + 2] = cdata[i] >>> 16;
-        out[4 * i + 1] = cdata[i] >>> 8;
-        out[4 * i + 0] = cdata[i];
+        out2[4 * i + 3] = cdata[i] >>> 24;
+        out2[4 * i + 2] = cdata[i] >>> 16;
+        out2[4 * i + 1] = cdata[i] >>> 8;
+        out2[4 * i + 0] = cdata[i];
       }
     }
     function bcrypt_pbkdf(pass, passlen, salt, saltlen, key, keylen, rounds) {
-      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i, j, amt, stride, dest, count, origkeylen = keylen;
+      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out2 = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i, j, amt, stride, dest, count, origkeylen = keylen;
       if (rounds < 1)
         return -1;
-      if (passlen === 0 || saltlen === 0 || keylen === 0 || keylen > out.byteLength * out.byteLength || saltlen > 1 << 20)
+      if (passlen === 0 || saltlen === 0 || keylen === 0 || keylen > out2.byteLength * out2.byteLength || saltlen > 1 << 20)
         return -1;
-      stride = Math.floor((keylen + out.byteLength - 1) / out.byteLength);
+      stride = Math.floor((keylen + out2.byteLength - 1) / out2.byteLength);
       amt = Math.floor((keylen + stride - 1) / stride);
       for (i = 0; i < saltlen; i++)
         countsalt[i] = salt[i];
@@ -11470,20 +11470,20 @@ var require_bcrypt_pbkdf = __commonJS({
         countsalt[saltlen + 3] = count;
         crypto_hash_sha512(sha2salt, countsalt, saltlen + 4);
         bcrypt_hash(sha2pass, sha2salt, tmpout);
-        for (i = out.byteLength; i--; )
-          out[i] = tmpout[i];
+        for (i = out2.byteLength; i--; )
+          out2[i] = tmpout[i];
         for (i = 1; i < rounds; i++) {
           crypto_hash_sha512(sha2salt, tmpout, tmpout.byteLength);
           bcrypt_hash(sha2pass, sha2salt, tmpout);
-          for (j = 0; j < out.byteLength; j++)
-            out[j] ^= tmpout[j];
+          for (j = 0; j < out2.byteLength; j++)
+            out2[j] ^= tmpout[j];
         }
         amt = Math.min(amt, keylen);
         for (i = 0; i < amt; i++) {
           dest = i * stride + (count - 1);
           if (dest >= origkeylen)
             break;
-          key[dest] = out[i];
+          key[dest] = out2[i];
         }
         keylen -= i;
       }
@@ -13936,7 +13936,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve14, reject) => {
+        return new Promise(async (resolve15, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -13948,7 +13948,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve14();
+          resolve15();
         });
       })(),
       NullCipher,
@@ -13966,7 +13966,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash7,
+      createHash: createHash8,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -14654,11 +14654,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash7("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash7("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -14823,8 +14823,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash7("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash7("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -14864,7 +14864,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash7("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac3) {
           if (encrypted) {
@@ -15206,8 +15206,8 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve14 } = __require("path");
-    var { readFile: readFile9 } = __require("fs");
+    var { resolve: resolve15 } = __require("path");
+    var { readFile: readFile10 } = __require("fs");
     var { execFile, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -15342,7 +15342,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve14(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve15(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -15425,7 +15425,7 @@ var require_agent = __commonJS({
           cb = once(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile9(socketPath, function readCygsocket(err, data) {
+          readFile10(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -15434,7 +15434,7 @@ var require_agent = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile9(socketPath, readCygsocket);
+                readFile10(socketPath, readCygsocket);
               });
               return;
             }
@@ -16126,15 +16126,15 @@ var require_zlib = __commonJS({
           const inDelta = availInBefore - availInAfter;
           const have = availOutBefore - availOutAfter;
           if (have > 0) {
-            const out = offset === 0 && have === buffer.length ? buffer : buffer.slice(offset, offset + have);
+            const out2 = offset === 0 && have === buffer.length ? buffer : buffer.slice(offset, offset + have);
             offset += have;
             if (!buffers)
-              buffers = out;
+              buffers = out2;
             else if (buffers.push === void 0)
-              buffers = [buffers, out];
+              buffers = [buffers, out2];
             else
-              buffers.push(out);
-            nread += out.byteLength;
+              buffers.push(out2);
+            nread += out2.byteLength;
             if (nread > this._maxOutputLength) {
               _close(this);
               throw new Error(
@@ -17186,7 +17186,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash7,
+      createHash: createHash8,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -17612,7 +17612,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash7(this.hashName);
+          const hash2 = createHash8(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -18620,9 +18620,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret2, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash7(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash8(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash7(hashName).update(secret2).update(exchangeHash).update(digest).digest();
+          const chunk = createHash8(hashName).update(secret2).update(exchangeHash).update(digest).digest();
           const extended2 = Buffer.allocUnsafe(digest.length + chunk.length);
           extended2.set(digest, 0);
           extended2.set(chunk, digest.length);
@@ -20872,20 +20872,20 @@ var require_SFTP = __commonJS({
           len = maxDataLen;
         const handleLen = handle.length;
         let p = 9;
-        const out = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen + 8 + 4 + len);
-        writeUInt32BE(out, out.length - 4, 0);
-        out[4] = REQUEST.WRITE;
+        const out2 = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen + 8 + 4 + len);
+        writeUInt32BE(out2, out2.length - 4, 0);
+        out2[4] = REQUEST.WRITE;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
-        writeUInt32BE(out, reqid, 5);
-        writeUInt32BE(out, handleLen, p);
-        out.set(handle, p += 4);
+        writeUInt32BE(out2, reqid, 5);
+        writeUInt32BE(out2, handleLen, p);
+        out2.set(handle, p += 4);
         p += handleLen;
         for (let i = 7; i >= 0; --i) {
-          out[p + i] = position & 255;
+          out2[p + i] = position & 255;
           position /= 256;
         }
-        writeUInt32BE(out, len, p += 8);
-        bufferCopy(buf, out, off, off + len, p += 4);
+        writeUInt32BE(out2, len, p += 8);
+        bufferCopy(buf, out2, off, off + len, p += 4);
         this._requests[reqid] = {
           cb: (err) => {
             if (err) {
@@ -20905,7 +20905,7 @@ var require_SFTP = __commonJS({
             }
           }
         };
-        const isSent = sendOrBuffer(this, out);
+        const isSent = sendOrBuffer(this, out2);
         if (this._debug) {
           const how = isSent ? "Sent" : "Buffered";
           this._debug(`SFTP: Outbound: ${how} WRITE (id:${reqid})`);
@@ -22086,19 +22086,19 @@ var require_SFTP = __commonJS({
       const handleLen = handle.length;
       let p = 9;
       let pos = position;
-      const out = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen + 8 + 4);
-      writeUInt32BE(out, out.length - 4, 0);
-      out[4] = REQUEST.READ;
+      const out2 = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen + 8 + 4);
+      writeUInt32BE(out2, out2.length - 4, 0);
+      out2[4] = REQUEST.READ;
       const reqid = self2._writeReqid = self2._writeReqid + 1 & MAX_REQID;
-      writeUInt32BE(out, reqid, 5);
-      writeUInt32BE(out, handleLen, p);
-      out.set(handle, p += 4);
+      writeUInt32BE(out2, reqid, 5);
+      writeUInt32BE(out2, handleLen, p);
+      out2.set(handle, p += 4);
       p += handleLen;
       for (let i = 7; i >= 0; --i) {
-        out[p + i] = pos & 255;
+        out2[p + i] = pos & 255;
         pos /= 256;
       }
-      writeUInt32BE(out, len, p += 8);
+      writeUInt32BE(out2, len, p += 8);
       if (typeof cb !== "function")
         cb = noop;
       const req = req_ || {
@@ -22136,7 +22136,7 @@ var require_SFTP = __commonJS({
       req.overflow = overflow;
       req.buffer = bufferSlice(buf, off, off + len);
       self2._requests[reqid] = req;
-      const isBuffered = sendOrBuffer(self2, out);
+      const isBuffered = sendOrBuffer(self2, out2);
       self2._debug && self2._debug(
         `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} READ`
       );
@@ -24057,7 +24057,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash7,
+      createHash: createHash8,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -24279,7 +24279,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash7(hashAlgo).update(key).digest("hex");
+              key = createHash8(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -30744,9 +30744,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text = helper2.formatHelp(this, helper2);
-        if (context.hasColors) return text;
-        return this._outputConfiguration.stripColor(text);
+        const text2 = helper2.formatHelp(this, helper2);
+        if (context.hasColors) return text2;
+        return this._outputConfiguration.stripColor(text2);
       }
       /**
        * @typedef HelpContext
@@ -30906,7 +30906,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text) {
+      addHelpText(position, text2) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -30915,10 +30915,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text === "function") {
-            helpStr = text({ error: context.error, command: context.command });
+          if (typeof text2 === "function") {
+            helpStr = text2({ error: context.error, command: context.command });
           } else {
-            helpStr = text;
+            helpStr = text2;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -31319,10 +31319,10 @@ var Redactor = class {
     return [...this.#needles];
   }
   /** `text` with every occurrence of every form of every secret replaced by `***`. */
-  redact(text) {
-    if (this.#needles.size === 0 || text === "") return text;
+  redact(text2) {
+    if (this.#needles.size === 0 || text2 === "") return text2;
     this.#sorted ??= [...this.#needles].sort((a, b) => b.length - a.length);
-    let result = text;
+    let result = text2;
     for (const needle of this.#sorted) {
       if (result.includes(needle)) result = result.replaceAll(needle, MASK);
     }
@@ -31389,8 +31389,8 @@ var ConfigError = class extends SlipwayError {
 };
 var UsageError = class extends SlipwayError {
 };
-function indent(text, prefix) {
-  return text.split("\n").map((line) => prefix + line).join("\n");
+function indent(text2, prefix) {
+  return text2.split("\n").map((line) => prefix + line).join("\n");
 }
 
 // src/suggest.ts
@@ -32802,9 +32802,9 @@ var Class = class {
   constructor(..._args) {
   }
 };
-function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
     if (desc.get)
       Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
@@ -32819,10 +32819,10 @@ function hide(inst, key, value) {
   return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived(computes, table2) {
   for (const key in computes) {
     const compute = computes[key];
-    Object.defineProperty(table, key, {
+    Object.defineProperty(table2, key, {
       configurable: true,
       enumerable: true,
       get() {
@@ -32833,7 +32833,7 @@ function derived(computes, table) {
       }
     });
   }
-  return table;
+  return table2;
 }
 function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
@@ -33338,18 +33338,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx2 = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx2, finalizeParams(fn, _params));
+    return parse5(schema, value, ctx2, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -34844,7 +34844,7 @@ function capSize(inst, size3) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx2) => {
     const n = size3(payload.value);
     if (n > cap && !ctx2?.skipChecks && ctx2?.direction !== "backward") {
@@ -34858,7 +34858,7 @@ function capSize(inst, size3) {
         }
       }
     }
-    return parse4(payload, ctx2);
+    return parse5(payload, ctx2);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -36547,7 +36547,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve14) {
+function isRecursive(inst, stack, resolve15) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -36557,7 +36557,7 @@ function isRecursive(inst, stack, resolve14) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve14);
+      const answer = isRecursive(child, stack, resolve15);
       if (answer > result)
         result = answer;
     }
@@ -36568,7 +36568,7 @@ function isRecursive(inst, stack, resolve14) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve14) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve15) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -36632,7 +36632,7 @@ function isRecursive(inst, stack, resolve14) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve14 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve15 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -40830,8 +40830,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -44471,9 +44471,9 @@ function withParser(schema, parser) {
     if (ctx2 && isBackEdge(ctx2, payload.value)) {
       return originalRun(payload, ctx2);
     }
-    const out = parser(payload.value);
-    if (out !== INVALID) {
-      payload.value = out;
+    const out2 = parser(payload.value);
+    if (out2 !== INVALID) {
+      payload.value = out2;
       return payload;
     }
     if (ctx2)
@@ -44494,9 +44494,9 @@ function installCompiledUserMethods(target, source, parser) {
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
     targetAny.safeParse = (data, params) => {
-      const out = parser(data);
-      if (out !== INVALID) {
-        return { success: true, data: out };
+      const out2 = parser(data);
+      if (out2 !== INVALID) {
+        return { success: true, data: out2 };
       }
       return originalSafeParse(data, params);
     };
@@ -44504,9 +44504,9 @@ function installCompiledUserMethods(target, source, parser) {
   if (typeof sourceAny.parse === "function") {
     const originalParse = sourceAny.parse;
     targetAny.parse = (data, params) => {
-      const out = parser(data);
-      if (out !== INVALID) {
-        return out;
+      const out2 = parser(data);
+      if (out2 !== INVALID) {
+        return out2;
       }
       return originalParse(data, params);
     };
@@ -44701,9 +44701,9 @@ function codePointLengthVar(doc, ctx2, accessor, inDoubt) {
   doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
   return v;
 }
-function numericOperand(value, label) {
+function numericOperand(value, label2) {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value}`);
+    throw new ZodCompileUnsupportedError(`${label2} bound of type ${typeof value}`);
   }
   return `${value}`;
 }
@@ -45267,13 +45267,13 @@ function generateObjectCheck(doc, ctx2, schema, accessor, buildsValue = true) {
     doc.write(`const ${outputVar} = {};`);
     for (const k of allKeys) {
       const kx = keyExpr(k);
-      const out = propOutputs.get(k);
+      const out2 = propOutputs.get(k);
       if (dropsWhenAbsent(propShape[k])) {
-        doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
+        doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out2};`);
       } else if (mayOmitUndefined(propShape[k])) {
-        doc.write(`if (${out} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
+        doc.write(`if (${out2} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out2};`);
       } else {
-        doc.write(`${outputVar}[${kx}] = ${out};`);
+        doc.write(`${outputVar}[${kx}] = ${out2};`);
       }
     }
   }
@@ -46905,11 +46905,11 @@ function _catch(Class2, innerType, catchValue) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _pipe(Class2, in_, out) {
+function _pipe(Class2, in_, out2) {
   return new Class2({
     type: "pipe",
     in: in_,
-    out
+    out: out2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -50024,11 +50024,11 @@ var ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
   inst.in = def.in;
   inst.out = def.out;
 });
-function pipe(in_, out) {
+function pipe(in_, out2) {
   return new ZodPipe({
     type: "pipe",
     in: in_,
-    out
+    out: out2
     // ...util.normalizeParams(params),
   });
 }
@@ -50036,11 +50036,11 @@ var ZodCodec = /* @__PURE__ */ $constructor("ZodCodec", (inst, def) => {
   ZodPipe.init(inst, def);
   $ZodCodec.init(inst, def);
 });
-function codec(in_, out, params) {
+function codec(in_, out2, params) {
   return new ZodCodec({
     type: "pipe",
     in: in_,
-    out,
+    out: out2,
     transform: params.decode,
     reverseTransform: params.encode
   });
@@ -51298,6 +51298,112 @@ function envValue() {
   return external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or true/false" });
 }
 
+// src/config/schema/swarm.ts
+var CONSTRAINT_PATTERN = /^node\.(id|hostname|role|platform\.os|platform\.arch|labels\.[A-Za-z0-9_.-]+)\s*(==|!=)\s*\S+$/;
+var PINNING_CONSTRAINT = /^node\.(hostname|id|labels\.[A-Za-z0-9_.-]+)\s*==\s*\S+$/;
+var LABEL_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+var updateFields = {
+  parallelism: nonNegativeInt().default(1).describe("Tasks replaced at once (`0`: all at once)."),
+  delay: duration3().default("0s").describe("Time between two batches of tasks."),
+  order: external_exports.enum(["start-first", "stop-first"], { error: 'expected "start-first" or "stop-first"' }).default("start-first").describe("`start-first`: the new task starts (and turns healthy) before the old one stops."),
+  monitor: duration3().default("10s").describe("Time after each task's update during which a failure counts.")
+};
+var updateSchema = external_exports.strictObject({
+  ...updateFields,
+  failure_action: external_exports.enum(["rollback", "pause", "continue"], { error: 'expected "rollback", "pause" or "continue"' }).default("rollback").describe("What the engine does when a task fails during its own rolling update (`update_config`).")
+}).describe(
+  "The engine's rolling update within a color (`deploy.update_config`): used when a node's task is rescheduled or a stateful service changes; a release itself goes to the idle color (docs/swarm.md)."
+);
+var rollbackSchema = external_exports.strictObject({
+  ...updateFields,
+  failure_action: external_exports.enum(["pause", "continue"], { error: 'expected "pause" or "continue"' }).default("pause").describe("What the engine does when its own rollback fails (`rollback_config`).")
+}).describe(
+  "The engine's one-step rollback settings (`deploy.rollback_config`); Slipway's rollback goes to any kept release."
+);
+var serviceSwarmSchema = external_exports.strictObject({
+  replicas: positiveInt().default(1).describe("Tasks of the service in each color (`deploy.replicas`)."),
+  placement: external_exports.array(
+    patternString(
+      CONSTRAINT_PATTERN,
+      'expected a constraint like "node.labels.db == true" or "node.hostname == t4" (docker service create --constraint)'
+    )
+  ).default([]).describe(
+    "Placement constraints (`deploy.placement.constraints`). A service with a named volume (a database) must be pinned to one node with `node.hostname == X` or `node.labels.K == V`: a volume lives on one node."
+  ),
+  max_replicas_per_node: positiveInt().optional().describe("At most this many tasks of the service on one node (`deploy.placement.max_replicas_per_node`)."),
+  update: updateSchema.prefault({}),
+  rollback: rollbackSchema.prefault({})
+}).describe("Runtime swarm settings of this service.");
+var swarmSchema = external_exports.strictObject({
+  manager: inventoryName("host").optional().describe(
+    "The inventory host that initialises the swarm and through which stacks are deployed. Default: the first inventory host. The other hosts join as workers."
+  ),
+  node_labels: external_exports.record(
+    inventoryName("host"),
+    external_exports.record(
+      patternString(LABEL_NAME, 'expected a label name like "db"'),
+      patternString(/^[A-Za-z0-9_.-]{1,63}$/, 'expected a label value like "true"')
+    )
+  ).default({}).describe(
+    'Node labels per inventory host, set by playbooks/bootstrap.yml (`docker node update --label-add`), e.g. `{ t4: { db: "true" } }` for a placement `node.labels.db == true`.'
+  )
+}).describe("The Docker Swarm cluster (runtime swarm): set up by playbooks/bootstrap.yml. See docs/swarm.md.");
+function checkSwarm(config2, issue2) {
+  const swarm = config2.swarm;
+  const isSwarm = config2.runtime === "swarm";
+  if (!isSwarm) {
+    if (swarm?.manager !== void 0 || Object.keys(swarm?.node_labels ?? {}).length > 0) {
+      issue2(["swarm"], `runtime ${config2.runtime} does not use a swarm: set \`runtime: swarm\` or remove \`swarm\``);
+    }
+    for (const [name, service] of Object.entries(config2.services)) {
+      if (service.swarm) {
+        issue2(["services", name, "swarm"], `runtime ${config2.runtime} ignores it: set \`runtime: swarm\` or remove it`);
+      }
+    }
+    return;
+  }
+  const hosts = Object.keys(config2.inventory.hosts);
+  if (swarm?.manager !== void 0 && !hosts.includes(swarm.manager)) {
+    issue2(["swarm", "manager"], `expected an inventory host (${hosts.join(", ")})`, swarm.manager);
+  }
+  for (const host of Object.keys(swarm?.node_labels ?? {})) {
+    if (!hosts.includes(host))
+      issue2(["swarm", "node_labels", host], `expected an inventory host (${hosts.join(", ")})`);
+  }
+  for (const [name, service] of Object.entries(config2.services)) checkPinned(config2, name, service, issue2);
+  for (const name of Object.keys(config2.proxy.load_balance)) {
+    issue2(
+      ["proxy", "load_balance", name],
+      `runtime swarm runs copies of a service as tasks of one service: set \`services.${name}.swarm.replicas\` instead`
+    );
+  }
+}
+function checkPinned(config2, name, service, issue2) {
+  const volume = service.volumes.map((v) => v.split(":")[0] ?? "").find((v) => !v.startsWith("/"));
+  const why = config2.database?.compose_service === name ? "it runs the database server (`database.compose_service`)" : volume !== void 0 ? `its volume ${volume} lives on one node` : void 0;
+  if (why === void 0) return;
+  const replicas = service.swarm?.replicas ?? 1;
+  if (replicas !== 1) {
+    issue2(
+      ["services", name, "swarm", "replicas"],
+      `a stateful service runs one task under runtime swarm (${why}): two tasks would be two servers on two different volumes; set replicas: 1`,
+      replicas
+    );
+  }
+  if (!(service.swarm?.placement ?? []).some((c) => PINNING_CONSTRAINT.test(c))) {
+    issue2(
+      ["services", name, "swarm", "placement"],
+      `expected a constraint pinning ${name} to one node, like "node.labels.db == true" (with swarm.node_labels) or "node.hostname == <host>": ${why}, and a task rescheduled to another node would start on an empty volume`
+    );
+  }
+  if (!service.accessory) {
+    issue2(
+      ["services", name, "accessory"],
+      `set \`accessory: true\`: ${why}, so it runs once outside the colors and a deploy never replaces it`
+    );
+  }
+}
+
 // src/config/schema/services.ts
 var SECRET_LIKE_NAME = /(pass(word|wd|phrase)?|secret|token|(api|private|secret|access|signing|encryption|master)_?key|credentials?)$/i;
 var buildSchema = external_exports.strictObject({
@@ -51381,7 +51487,9 @@ var serviceSchema = external_exports.strictObject({
     "Run the image built for this other service (one build, several processes: give each its own `command`). Runtime container and compose."
   ),
   command: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())], { error: "expected a command string or a list of arguments" }).optional().describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
-  port: port().describe("Port the service listens on (inside its container, or the base port under systemd)."),
+  port: port().describe(
+    "Port the service listens on (inside its container, or the base port under systemd). The app gets it as `PORT`: under systemd the color's port (set by Slipway), in a container this port (also with `image_from`; the service's own `env.PORT` wins there)."
+  ),
   ports: external_exports.strictObject({
     blue: port().optional().describe("Host port of the blue color. Default: `port`."),
     green: port().optional().describe("Host port of the green color. Default: `port` + 10000.")
@@ -51389,7 +51497,10 @@ var serviceSchema = external_exports.strictObject({
     "Host ports of the two colors (bound to 127.0.0.1; to the host's inventory address when nginx runs on another host)."
   ),
   health: healthSchema.optional(),
-  env: external_exports.record(envName(), envValue()).default({}).describe("Plain environment variables. Secrets go in `secrets` (by name)."),
+  env: external_exports.record(envName(), envValue()).default({}).describe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference syntax, documented
+    "Plain environment variables. Secrets go in `secrets` (by name). `${service:NAME.url}` (or `.host`, `.port`) is the address of service NAME in the same color, written per color (seed 000's `BACKEND_URL: ${service:backend.url}` reaches blue's backend from blue and green's from green): `http://127.0.0.1:<color port>` under systemd, `http://NAME:<port>` under compose; not under runtime container (no network between containers). Each service in `depends_on` is also given as `SLIPWAY_<NAME>_URL`."
+  ),
   secrets: external_exports.array(secretName()).default([]).describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
   files: external_exports.array(configFileSchema).default([]).describe(
     "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Runtime container and compose."
@@ -51401,6 +51512,7 @@ var serviceSchema = external_exports.strictObject({
   resources: resourcesSchema.optional(),
   container: containerSchema.optional(),
   systemd: systemdSchema.optional(),
+  swarm: serviceSwarmSchema.optional(),
   depends_on: external_exports.array(resourceName("service")).default([]).describe("Services started (and healthy) before this one."),
   hosts: external_exports.array(inventoryName("host or group")).optional().describe(
     'Hosts or groups running this service; the others never stage, start or gate it. Default: every inventory host. When nginx runs elsewhere (`proxy.hosts`, or a service on some hosts only) the colors listen on the host\'s inventory address instead of 127.0.0.1: see docs/deploy.md "Load-balancer layout".'
@@ -51409,7 +51521,7 @@ var serviceSchema = external_exports.strictObject({
     "proxy.mode internal: the stable port the service answers on from outside (seed 000's frontend on :8050), forwarded to the live color by systemd-socket-proxyd; the colors stay on 127.0.0.1."
   ),
   accessory: bool().default(false).describe(
-    "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched or stopped by a deploy, kept across deploys; recreated (volumes kept) only when its image content, env or section changed, which the plan announces. Runtime compose; the colors reach it by its service name."
+    "Run once, outside the colors (a database or cache server, like Kamal's accessories): started when missing, never switched or stopped by a deploy, kept across deploys; recreated (volumes kept) only when its image content, env or section changed, which the plan announces. Runtime compose (its own project) and swarm (its own stack, pinned to one node); the colors reach it by its service name."
   )
 }).describe("A process of the app (backend, frontend, worker).");
 
@@ -51474,9 +51586,9 @@ var import_yaml = __toESM(require_dist(), 1);
 function pathKey(path6) {
   return JSON.stringify(path6.map((segment) => typeof segment === "number" ? segment : String(segment)));
 }
-function parseYamlWithPositions(text) {
+function parseYamlWithPositions(text2) {
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, merge: true, prettyErrors: false });
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, merge: true, prettyErrors: false });
   const problems = doc.errors.map((error62) => {
     const offset = error62.pos[0];
     return { position: toPosition(lineCounter, offset), message: firstLine(error62.message) };
@@ -51562,13 +51674,13 @@ function firstLine(message2) {
 
 // src/config/issues.ts
 function formatPath(path6) {
-  let text = "";
+  let text2 = "";
   for (const segment of path6) {
-    if (typeof segment === "number") text += `[${segment}]`;
-    else if (/^[A-Za-z0-9_$-]+$/.test(segment)) text += text ? `.${segment}` : segment;
-    else text += `[${JSON.stringify(segment)}]`;
+    if (typeof segment === "number") text2 += `[${segment}]`;
+    else if (/^[A-Za-z0-9_$-]+$/.test(segment)) text2 += text2 ? `.${segment}` : segment;
+    else text2 += `[${JSON.stringify(segment)}]`;
   }
-  return text;
+  return text2;
 }
 function formatIssue(issue2) {
   const shown = issue2.environment ? ["environments", issue2.environment, ...issue2.path] : issue2.path;
@@ -51706,6 +51818,17 @@ ${issues.map(formatIssue).join("\n")}`, {
     return this.issues.map(formatIssue);
   }
 };
+var MissingSecretsError = class extends ConfigError {
+  missing;
+  constructor(missing) {
+    const names = missing.map((m) => `${m.name} (${m.usedBy.join(", ")})`).join(", ");
+    super(`missing secret${missing.length === 1 ? "" : "s"} in the environment: ${names}`, {
+      step: "secrets",
+      hint: "export each name in the shell running slipway, or add it to the GitHub environment's secrets and pass it in `env:`"
+    });
+    this.missing = missing;
+  }
+};
 
 // src/config/secrets.ts
 function secretReferences(config2) {
@@ -51740,6 +51863,11 @@ function resolveSecrets(config2, env2 = process.env) {
   }
   return { values, missing };
 }
+function missingRunSecrets(config2, values, env2 = process.env, onlyServices) {
+  const services = onlyServices ?? Object.keys(config2.services);
+  const read = (where) => where.startsWith("database.") || services.some((name) => where === `services.${name}.secrets`);
+  return secretReferences(config2).map((ref) => ({ name: ref.name, usedBy: ref.usedBy.filter(read) })).filter((ref) => ref.usedBy.length > 0 && !values[ref.name] && !env2[ref.name]);
+}
 
 // src/config/secret-redactor.ts
 function secretValues(config2, extra, env2 = process.env) {
@@ -51751,16 +51879,22 @@ function secretValues(config2, extra, env2 = process.env) {
 
 // src/cli/_run.ts
 var processStreams = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text)
+  stdout: (text2) => process.stdout.write(text2),
+  stderr: (text2) => process.stderr.write(text2)
 };
 var CliRun = class {
   constructor(streams = processStreams) {
     this.streams = streams;
+    this.live = streams === processStreams && process.stdout.isTTY ? (text2) => this.write(text2) : null;
   }
   streams;
   /** Empty until a command registers the secrets of the config it loaded. */
   redactor = new Redactor();
+  /**
+   * Where a live progress line goes (redacted text, rewritten with `\r`): stdout when this run writes to the process's
+   * own stdout and that is a terminal; null otherwise (then progress is a plain line each).
+   */
+  live;
   /** Masks every secret `config` references (resolved from `env`) in everything printed from now on. */
   addSecretsOf(config2, env2 = process.env) {
     this.redactor.addAll(secretValues(config2, [], env2));
@@ -51780,12 +51914,12 @@ var CliRun = class {
     this.out(JSON.stringify(this.redactor.redactValue(value), null, 2));
   }
   /** Redacted text as is (no newline added), on stdout: a rendered file, a playbook's console output. */
-  write = (text) => {
-    this.streams.stdout(this.redactor.redact(text));
+  write = (text2) => {
+    this.streams.stdout(this.redactor.redact(text2));
   };
   /** Redacted text as is, on stderr: progress while stdout carries --json. */
-  writeErr = (text) => {
-    this.streams.stderr(this.redactor.redact(text));
+  writeErr = (text2) => {
+    this.streams.stderr(this.redactor.redact(text2));
   };
 };
 
@@ -51833,6 +51967,12 @@ function parseServerUrl(url2) {
     database
   };
 }
+function mongoHosts(url2) {
+  const hosts = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(url2)?.[1];
+  if (!hosts) return {};
+  const single = /^([^:,]+):(\d+)$/.exec(hosts);
+  return single ? { host: single[1], port: Number(single[2]) } : { host: hosts };
+}
 function databaseSpecFromConfig(db, ctx2) {
   const spec = specWithoutStorage(db, ctx2);
   return db.backups.dir ? { ...spec, backupsDir: db.backups.dir } : spec;
@@ -51852,7 +51992,7 @@ function specWithoutStorage(db, ctx2) {
   }
   const url2 = secret(ctx2.env, db.url_secret, "database URL");
   if (db.engine === "mongodb") {
-    const location = url2 ? { kind: "server" } : { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } };
+    const location = url2 ? { kind: "server", ...mongoHosts(url2) } : { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } };
     return { engine: "mongodb", location, uri: url2, database: db.name, password };
   }
   const fromUrl = url2 ? parseServerUrl(url2) : { location: { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } } };
@@ -52061,8 +52201,8 @@ function noWalArgv(path6) {
 }
 
 // src/backup/adapters/sqlite.ts
-function sqlLiteral(text) {
-  return `'${text.replaceAll("'", "''")}'`;
+function sqlLiteral(text2) {
+  return `'${text2.replaceAll("'", "''")}'`;
 }
 function integrityCheckStep(file2) {
   return {
@@ -52227,8 +52367,9 @@ function containerStateArgv(name) {
   return ["docker", "container", "inspect", "--format", format, "--", name];
 }
 function containerLogsArgv(name, lines) {
-  return ["sh", "-c", 'docker logs --tail "$1" -- "$2" 2>&1', "sh", String(lines), name];
+  return ["sh", "-c", CONTAINER_LOGS, "sh", String(lines), name];
 }
+var CONTAINER_LOGS = 'docker logs --tail "$1" -- "$2" 2>&1';
 function execInContainerPrefix(container, runAs, env2 = []) {
   return ["docker", "exec", "-i", ...runAs ? ["-u", runAs] : [], ...env2.flatMap((pair) => ["-e", pair]), container];
 }
@@ -52236,9 +52377,9 @@ function volumeMountpointArgv(volume) {
   return ["docker", "volume", "inspect", "--format", "{{ .Mountpoint }}", volume];
 }
 function volumeHasPathArgv(volume, inner) {
-  const script = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
-  return ["sh", "-c", script, "sh", volume, inner];
+  return ["sh", "-c", VOLUME_HAS_PATH, "sh", volume, inner];
 }
+var VOLUME_HAS_PATH = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" -- "$1" 2>/dev/null) && test -e "$m/$2"';
 function removeVolumesArgv(volumes) {
   return ["docker", "volume", "rm", "--force", "--", ...volumes];
 }
@@ -52274,8 +52415,8 @@ function describeServerLocation(location) {
 }
 
 // src/backup/shell.ts
-function toFileScript(producer, out) {
-  return ["sh", "-c", `umask 077; exec ${shJoin(producer)} > ${shQuote(out)}`];
+function toFileScript(producer, out2) {
+  return ["sh", "-c", `umask 077; exec ${shJoin(producer)} > ${shQuote(out2)}`];
 }
 function fromFileScript(consumer, input2) {
   return ["sh", "-c", `exec ${shJoin(consumer)} < ${shQuote(input2)}`];
@@ -52662,8 +52803,8 @@ import { randomBytes } from "node:crypto";
 import path4 from "node:path/posix";
 
 // src/backup/exec.ts
-function tail(text, lines = 20) {
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
+function tail(text2, lines = 20) {
+  return text2.trimEnd().split("\n").slice(-lines).join("\n");
 }
 async function runStep(ctx2, step, hint) {
   ctx2.log?.(step.what);
@@ -52684,10 +52825,10 @@ async function runStep(ctx2, step, hint) {
       hint: hint ?? "fix the cause shown above and run the backup again; nothing was changed"
     });
   }
-  const out = result.stdout.trim();
+  const out2 = result.stdout.trim();
   const expected = step.expectStdout;
-  if (expected !== void 0 && (typeof expected === "string" ? out !== expected : !expected.test(out))) {
-    throw new BackupError(`${step.what}: expected ${String(expected)}, got ${JSON.stringify(tail(out, 5))}`, {
+  if (expected !== void 0 && (typeof expected === "string" ? out2 !== expected : !expected.test(out2))) {
+    throw new BackupError(`${step.what}: expected ${String(expected)}, got ${JSON.stringify(tail(out2, 5))}`, {
       host: ctx2.host.name,
       step: ctx2.step,
       command,
@@ -52867,9 +53008,9 @@ function renderManifest(manifest) {
   return `${JSON.stringify(manifest, null, 2)}
 `;
 }
-function parseManifest(text) {
+function parseManifest(text2) {
   try {
-    const parsed = manifestSchema.safeParse(JSON.parse(text));
+    const parsed = manifestSchema.safeParse(JSON.parse(text2));
     return parsed.success ? parsed.data : void 0;
   } catch {
     return void 0;
@@ -53242,6 +53383,40 @@ async function restoreBackup(job) {
   return { restored, preRestore };
 }
 
+// src/commands/swarm.ts
+function swarmStateArgv() {
+  return ["docker", "info", "--format", "{{.Swarm.LocalNodeState}}"];
+}
+function swarmInitArgv(address2) {
+  return ["docker", "swarm", "init", "--advertise-addr", address2, "--listen-addr", `${address2}:2377`];
+}
+function swarmJoinTokenArgv(role = "worker") {
+  return ["docker", "swarm", "join-token", "--quiet", role];
+}
+function swarmJoinArgv(address2, managerAddress) {
+  return [
+    "sh",
+    "-c",
+    'read -r token && exec docker swarm join --advertise-addr "$1" --token "$token" "$2:2377"',
+    "sh",
+    address2,
+    managerAddress
+  ];
+}
+function swarmNodeIdArgv() {
+  return ["docker", "info", "--format", "{{.Swarm.NodeID}}"];
+}
+function nodeLabelsArgv(node2) {
+  return ["docker", "node", "inspect", "--format", "{{json .Spec.Labels}}", "--", node2];
+}
+function nodeLabelArgv(node2, labels) {
+  const adds = Object.entries(labels).flatMap(([k, v]) => ["--label-add", `${k}=${v}`]);
+  return ["docker", "node", "update", ...adds, "--", node2];
+}
+function serviceScaleArgv(service, replicas) {
+  return ["docker", "service", "scale", "--detach=false", `${service}=${replicas}`];
+}
+
 // src/commands/systemd.ts
 function systemctlArgv(verb, units, flags = []) {
   return ["systemctl", verb, ...flags, ...units];
@@ -53280,9 +53455,17 @@ function composeWriters(project, services, flavour = "v2") {
 function composeProjectWriters(base) {
   return { stop: [composeStopArgv(base)], start: [[...base, "start"]] };
 }
+function swarmStackWriters(stack, services, replicas = 1) {
+  const names = services.map((s) => `${stack}_${s}`);
+  return {
+    stop: names.map((n) => serviceScaleArgv(n, 0)),
+    start: names.map((n) => serviceScaleArgv(n, replicas))
+  };
+}
 function writersForRuntime(input2) {
   if (input2.runtime === "systemd") return systemdWriters(input2.services.flatMap(input2.unitName));
   if (input2.runtime === "compose") return composeWriters(input2.composeProject, input2.services, input2.composeFlavour);
+  if (input2.runtime === "swarm") return swarmStackWriters(input2.composeProject, input2.services);
   return containerWriters(input2.services.map((service) => `${input2.app}-${service}-${input2.color}`));
 }
 
@@ -53730,7 +53913,7 @@ function checkReservedPorts(config2, issue2) {
   }
 }
 function checkStatefulServices(config2, issue2) {
-  if (config2.runtime === "systemd" || config2.strategy !== "blue-green") return;
+  if (config2.runtime === "systemd" || config2.runtime === "swarm" || config2.strategy !== "blue-green") return;
   for (const [name, service] of Object.entries(config2.services)) {
     if (service.accessory) continue;
     const why = statefulReason(config2, name, service);
@@ -53745,10 +53928,10 @@ function checkStatefulServices(config2, issue2) {
 function checkAccessories(config2, issue2) {
   const accessories = new Set(Object.keys(config2.services).filter((name) => config2.services[name]?.accessory));
   for (const name of accessories) {
-    if (config2.runtime !== "compose") {
+    if (config2.runtime !== "compose" && config2.runtime !== "swarm") {
       issue2(
         ["services", name, "accessory"],
-        `runtime ${config2.runtime} has no accessories: use runtime compose, or run the server as a system service and reach it through \`database.url_secret\``,
+        `runtime ${config2.runtime} has no accessories: use runtime compose or swarm, or run the server as a system service and reach it through \`database.url_secret\``,
         true
       );
     }
@@ -53802,6 +53985,58 @@ function checkSystemdInstances(config2, issue2) {
   }
 }
 
+// src/config/schema/env-refs.ts
+var SERVICE_REF_ATTRIBUTES = ["url", "host", "port"];
+var REFERENCE = /\$\{service:([^}]*)\}/g;
+function serviceRefs(value) {
+  return [...value.matchAll(REFERENCE)].map((m) => {
+    const inner = m[1] ?? "";
+    const dot = inner.lastIndexOf(".");
+    return {
+      text: m[0],
+      service: dot < 0 ? inner : inner.slice(0, dot),
+      attribute: dot < 0 ? "" : inner.slice(dot + 1)
+    };
+  });
+}
+function replaceServiceRefs(value, resolve15) {
+  return value.replace(REFERENCE, (text2) => {
+    const [ref] = serviceRefs(text2);
+    return ref ? resolve15(ref.service, ref.attribute) : text2;
+  });
+}
+function checkEnvReferences(config2, issue2) {
+  const names = Object.keys(config2.services);
+  for (const [name, service] of Object.entries(config2.services)) {
+    for (const [key, value] of Object.entries(service.env ?? {})) {
+      if (typeof value !== "string") continue;
+      for (const ref of serviceRefs(value)) {
+        const problem = refProblem(config2, name, ref, names);
+        if (problem) issue2(["services", name, "env", key], `${ref.text}: ${problem}`, value);
+      }
+    }
+  }
+}
+function refProblem(config2, self2, ref, names) {
+  const form = "write `${service:NAME.url}` (or `.host`, `.port`)";
+  if (!config2.services[ref.service]) {
+    const guess = didYouMean(ref.service, names);
+    const known = `expected a service defined in \`services\` (${names.join(", ")})`;
+    return guess ? `${known}: did you mean ${guess}?` : `${known}; ${form}`;
+  }
+  if (!SERVICE_REF_ATTRIBUTES.includes(ref.attribute)) {
+    return `expected .url, .host or .port after the service name; ${form}`;
+  }
+  if (ref.service === self2) return "a service's own address is its `PORT` (and `SLIPWAY_COLOR`), not a reference";
+  if (config2.services[self2]?.accessory && !config2.services[ref.service]?.accessory) {
+    return `${ref.service} runs in two colors and an accessory runs once, outside them: it has no one address to reach`;
+  }
+  if (config2.runtime === "container") {
+    return "runtime container gives the containers no network to each other (each publishes its port on the host's 127.0.0.1 only): use runtime compose (services reach each other by name) or systemd";
+  }
+  return null;
+}
+
 // src/config/schema/layout-checks.ts
 function selected(config2, refs) {
   const { hosts, groups } = config2.inventory;
@@ -53840,6 +54075,19 @@ function checkLayout(config2, issue2) {
   for (const [name, service] of Object.entries(config2.services)) {
     if (service.hosts !== void 0) checkHostList(config2, issue2, ["services", name, "hosts"], service.hosts, "run it");
   }
+  checkFileDatabaseHosts(config2, issue2);
+}
+function checkFileDatabaseHosts(config2, issue2) {
+  const db = config2.database;
+  if (!db || db.engine !== "sqlite" && db.engine !== "duckdb" || config2.proxy.hosts === void 0) return;
+  const spread = Object.entries(config2.services).map(([name, service]) => ({ name, hosts: selected(config2, service.hosts ?? ["all"]) })).filter((s) => s.hosts.length > 1);
+  const first = spread[0];
+  if (!first) return;
+  issue2(
+    ["database", "engine"],
+    `${db.engine} is a file on each host, and ${first.name} runs on ${first.hosts.join(", ")} behind the load balancer: each host would write its own copy of the database and answers would disagree; run the service on one host (\`services.${first.name}.hosts\`) or use a database server (postgres, mysql, mongodb)`,
+    db.engine
+  );
 }
 
 // src/config/schema/service-checks.ts
@@ -53885,8 +54133,8 @@ function crossCheck(config2, ctx2) {
     checkServices,
     checkImageOrBuild,
     checkDependencyCycles,
+    checkEnvReferences,
     checkInventory,
-    checkRuntimePrivilege,
     checkLayout,
     checkProxy,
     checkTls,
@@ -53900,6 +54148,9 @@ function crossCheck(config2, ctx2) {
     checkStatefulServices,
     checkAccessories,
     checkSystemdInstances,
+    checkSwarm,
+    checkSwarmPrivilege,
+    checkHelperFilesOwner,
     (c, i) => checkVolumes(c.services, i)
   ];
   for (const check2 of checks) {
@@ -54007,15 +54258,32 @@ function checkInventory(config2, issue2, _needService) {
     });
   }
 }
-function checkRuntimePrivilege(config2, issue2) {
+function checkSwarmPrivilege(config2, issue2) {
   const { inventory, runtime } = config2;
-  if (runtime !== "container" && runtime !== "compose") return;
+  if (runtime !== "swarm") return;
   for (const [name, host] of Object.entries(inventory.hosts)) {
     if ((host.privilege ?? inventory.ssh.privilege) !== "helper") continue;
     issue2(
       host.privilege ? ["inventory", "hosts", name, "privilege"] : ["inventory", "ssh", "privilege"],
-      `runtime ${runtime} needs the docker socket, which is root-equivalent, and the privilege helper has no docker verb: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
+      `runtime swarm runs \`docker stack deploy\`, which the privilege helper does not gate: host ${name} needs \`privilege: root\` (bootstrap it with -e deploy_privilege=root)`,
       "helper"
+    );
+  }
+}
+function checkHelperFilesOwner(config2, issue2) {
+  const { inventory, runtime, services } = config2;
+  if (runtime !== "container" && runtime !== "compose") return;
+  const helpers = Object.entries(inventory.hosts).filter(
+    ([, h]) => (h.privilege ?? inventory.ssh.privilege) === "helper"
+  );
+  if (helpers.length === 0) return;
+  for (const [name, service] of Object.entries(services)) {
+    const user = service.container?.user;
+    if (!user || !/^\d+(:\d+)?$/.test(user) || (service.files?.length ?? 0) === 0) continue;
+    issue2(
+      ["services", name, "container", "user"],
+      `helper mode (host ${helpers[0]?.[0]}) cannot give services.${name}.files to ${user}: the helper does not run \`chown\`; drop container.user or the files, or use \`privilege: root\` for that host`,
+      user
     );
   }
 }
@@ -54256,16 +54524,16 @@ function uniqueBy(items, key, field) {
     seen.add(k);
   }
 }
-function hasControlChar(text, allowNewlineTab = false) {
-  for (const char of text) {
+function hasControlChar(text2, allowNewlineTab = false) {
+  for (const char of text2) {
     const code = char.codePointAt(0);
     if (allowNewlineTab && (char === "\n" || char === "	")) continue;
     if (code < 32 || code === 127) return true;
   }
   return false;
 }
-function isPrintableAscii(text) {
-  for (const char of text) {
+function isPrintableAscii(text2) {
+  for (const char of text2) {
     const code = char.codePointAt(0);
     if (code < 32 || code > 126) return false;
   }
@@ -54464,16 +54732,32 @@ function serviceOf(config2, name, configPath) {
   if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
   return service;
 }
+function serviceAddress(config2, name, color) {
+  const target = serviceOf(config2, name, `services.${name}`);
+  return config2.runtime === "compose" ? { host: name, port: target.port } : { host: "127.0.0.1", port: colorPort(target, color) };
+}
 function dependencyUrls(config2, name, color) {
   const service = serviceOf(config2, name, `services.${name}`);
   const urls = {};
   if (config2.runtime === "container") return urls;
   for (const dep of service.depends_on) {
-    const target = serviceOf(config2, dep, `services.${name}.depends_on`);
     const key = `SLIPWAY_${dep.toUpperCase().replaceAll("-", "_")}_URL`;
-    urls[key] = config2.runtime === "compose" ? `http://${dep}:${target.port}` : `http://127.0.0.1:${colorPort(target, color)}`;
+    const { host, port: port3 } = serviceAddress(config2, dep, color);
+    urls[key] = `http://${host}:${port3}`;
   }
   return urls;
+}
+function colorEnv(config2, name, color) {
+  const service = serviceOf(config2, name, `services.${name}`);
+  const resolve15 = (dep, attribute) => {
+    const { host, port: port3 } = serviceAddress(config2, dep, color);
+    if (attribute === "host") return host;
+    if (attribute === "port") return String(port3);
+    return `http://${host}:${port3}`;
+  };
+  return Object.fromEntries(
+    Object.entries(service.env).map(([key, value]) => [key, replaceServiceRefs(envString(value), resolve15)])
+  );
 }
 
 // src/render/from-config/compose.ts
@@ -54490,8 +54774,8 @@ function serviceImageRef(config2, name, images) {
   return images[name] ?? (from !== void 0 ? images[from] : void 0) ?? service?.image;
 }
 function composeFromConfig(config2, options) {
-  if (config2.runtime !== "compose") {
-    throw new ConfigMappingError("runtime", `is ${config2.runtime}: compose files exist for runtime compose only`);
+  if (config2.runtime !== "compose" && config2.runtime !== "swarm") {
+    throw new ConfigMappingError("runtime", `is ${config2.runtime}: compose files exist for runtimes compose and swarm`);
   }
   const volumes = /* @__PURE__ */ new Map();
   const services = Object.entries(config2.services).filter(([, service]) => !service.accessory).flatMap(
@@ -54519,7 +54803,7 @@ function accessoriesComposeFromConfig(config2, images) {
     const service = serviceOf(config2, name, `services.${name}`);
     const model = composeService(config2, name, service, { color: "blue", images }, volumes);
     model.ports = [];
-    model.environment = Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)]));
+    model.environment = colorEnv(config2, name, "blue");
     if (service.secrets.length > 0) model.envFile = accessoryEnvFilePath(config2, name);
     return model;
   });
@@ -54551,7 +54835,9 @@ function composeService(config2, name, service, options, volumes, instance = 0) 
       }
     ],
     environment: {
-      ...Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, envString(v)])),
+      PORT: String(service.port),
+      // where the app listens inside the container; the service's env.PORT wins
+      ...colorEnv(config2, name, options.color),
       SLIPWAY_COLOR: options.color,
       ...dependencyUrls(config2, name, options.color)
     },
@@ -54624,6 +54910,27 @@ function healthcheck(service, field) {
     retries: Math.max(1, Math.ceil(timeout / interval)),
     startPeriod: h.start_period
   };
+}
+var COMPOSE_UP_BASE_SECONDS = 180;
+function composeUpBoundSeconds(config2) {
+  const waited = new Set(Object.values(config2.services).flatMap((s) => s.depends_on));
+  let seconds = COMPOSE_UP_BASE_SECONDS;
+  const health = [];
+  for (const name of [...waited].sort()) {
+    const service = config2.services[name];
+    if (!service?.health || !hasContainerCheck(service) || service.accessory) continue;
+    const check2 = healthcheck(service, `services.${name}`);
+    const f = `services.${name}.health`;
+    const start = durationSeconds(service.health.start_period, `${f}.start_period`, 0);
+    const interval = durationSeconds(service.health.interval, `${f}.interval`);
+    const each = durationSeconds(service.health.request_timeout, `${f}.request_timeout`);
+    const worst = start + check2.retries * (interval + each);
+    seconds += worst;
+    health.push(
+      `${name}: ${start} s start_period + ${check2.retries} retries x (${interval} s interval + ${each} s timeout) = ${worst} s`
+    );
+  }
+  return { seconds, health };
 }
 function containerTest(h, url2, seconds, field) {
   const check2 = h.container_check;
@@ -54704,25 +55011,25 @@ function composeNetworks(model) {
   return model.color === ACCESSORIES ? { default: { name } } : { [ACCESSORIES]: { name, external: true } };
 }
 function buildService(service, field, volumeKeys, serviceNames) {
-  const out = { image: imageByDigest(service.image, `${field}.image`) };
-  if (service.command) out.command = service.command.map((c, i) => inert(c, `${field}.command[${i}]`));
-  if (service.user !== void 0) out.user = userSpec(service.user, `${field}.user`);
+  const out2 = { image: imageByDigest(service.image, `${field}.image`) };
+  if (service.command) out2.command = service.command.map((c, i) => inert(c, `${field}.command[${i}]`));
+  if (service.user !== void 0) out2.user = userSpec(service.user, `${field}.user`);
   if (service.ports.length > 0) {
-    out.ports = service.ports.map(
+    out2.ports = service.ports.map(
       (p, i) => `${hostAddress(p.hostIp ?? "127.0.0.1", `${field}.ports[${i}].hostIp`)}:${port2(p.hostPort, `${field}.ports[${i}].hostPort`)}:${port2(p.containerPort, `${field}.ports[${i}].containerPort`)}`
     );
   }
-  if (service.envFile !== void 0) out.env_file = [absolutePath2(service.envFile, `${field}.envFile`)];
+  if (service.envFile !== void 0) out2.env_file = [absolutePath2(service.envFile, `${field}.envFile`)];
   const env2 = Object.entries(service.environment);
   if (env2.length > 0) {
-    out.environment = env2.map(([name, value]) => {
+    out2.environment = env2.map(([name, value]) => {
       matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field}.environment name`);
       if (/[\n\r]/.test(value)) throw new RenderError(`${field}.environment.${name}`, value, "contains a newline");
       return `${name}=${inert(value, `${field}.environment.${name}`)}`;
     });
   }
   if (service.volumes.length > 0) {
-    out.volumes = service.volumes.map((v, i) => {
+    out2.volumes = service.volumes.map((v, i) => {
       const f = `${field}.volumes[${i}]`;
       if (!volumeKeys.has(v.volume)) throw new RenderError(`${f}.volume`, v.volume, "is not a declared volume");
       return `${v.volume}:${absolutePath2(v.target, `${f}.target`)}${v.readOnly ? ":ro" : ""}`;
@@ -54732,29 +55039,29 @@ function buildService(service, field, volumeKeys, serviceNames) {
     const files = service.files.map(
       (f, i) => `${absolutePath2(f.source, `${field}.files[${i}].source`)}:${absolutePath2(f.target, `${field}.files[${i}].target`)}:ro`
     );
-    out.volumes = [...out.volumes ?? [], ...files];
+    out2.volumes = [...out2.volumes ?? [], ...files];
   }
-  if (service.healthcheck) out.healthcheck = healthcheck2(service.healthcheck, `${field}.healthcheck`);
+  if (service.healthcheck) out2.healthcheck = healthcheck2(service.healthcheck, `${field}.healthcheck`);
   if (service.dependsOn.length > 0) {
-    const dependsOn = {};
+    const dependsOn2 = {};
     for (const [i, d] of service.dependsOn.entries()) {
       if (!serviceNames.has(d.service) || d.service === service.name) {
         throw new RenderError(`${field}.dependsOn[${i}].service`, d.service, "is not another service of this app");
       }
-      dependsOn[d.service] = { condition: d.condition };
+      dependsOn2[d.service] = { condition: d.condition };
     }
-    out.depends_on = dependsOn;
+    out2.depends_on = dependsOn2;
   }
-  Object.assign(out, hardening(service, field));
-  out.restart = service.restart;
-  if (service.memoryLimit !== void 0) out.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
+  Object.assign(out2, hardening(service, field));
+  out2.restart = service.restart;
+  if (service.memoryLimit !== void 0) out2.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
   if (service.cpus !== void 0) {
     if (!(typeof service.cpus === "number" && service.cpus > 0 && service.cpus <= 1024)) {
       throw new RenderError(`${field}.cpus`, service.cpus, "is not a CPU count like 1.5");
     }
-    out.cpus = service.cpus;
+    out2.cpus = service.cpus;
   }
-  return out;
+  return out2;
 }
 function hardening(service, field) {
   const capAdd = (service.capAdd ?? []).map(
@@ -54785,6 +55092,39 @@ function renderCompose(model) {
   const body = (0, import_yaml2.stringify)(buildComposeObject(model), { version: "1.1", lineWidth: 0 });
   return `# Managed by Slipway: project ${composeProjectName(model.app, model.color)}.
 ${body}`;
+}
+
+// src/render/nginx-maintenance.ts
+var MAINTENANCE_URI = "/__slipway/maintenance.html";
+var DEFAULT_RETRY_AFTER_SECONDS = 300;
+function maintenancePagePath(includeDir, app) {
+  return `${includeDir.replace(/\/$/, "")}/${app}.maintenance.html`;
+}
+function maintenanceMapView(model, appId) {
+  if (!model.maintenance) return null;
+  const openPaths = [...new Set(model.maintenance.openPaths)].map((p, i) => openPath(p, `maintenance.openPaths[${i}]`));
+  return {
+    variable: maintenanceVariable(appId),
+    page: maintenancePagePath(model.upstreamIncludeDir, model.app),
+    uri: MAINTENANCE_URI,
+    openPaths
+  };
+}
+function maintenanceServerView(model, appId) {
+  if (!model.maintenance) return null;
+  return {
+    variable: maintenanceVariable(appId),
+    uri: MAINTENANCE_URI,
+    page: maintenancePagePath(model.upstreamIncludeDir, model.app),
+    retryAfter: positiveInt2(model.maintenance.retryAfterSeconds, "maintenance.retryAfterSeconds")
+  };
+}
+function maintenanceVariable(appId) {
+  return `$${appId}_maintenance_page`;
+}
+function openPath(path6, field) {
+  if (typeof path6 === "string" && /^\/[A-Za-z0-9._~@+/-]*$/.test(path6)) return path6;
+  throw new RenderError(field, path6, "is not a URI path like /healthz (letters, digits, ._~@+-/)");
 }
 
 // src/render/nginx-values.ts
@@ -54950,6 +55290,7 @@ function buildSiteView(model) {
   const httpPort = port2(model.listen.httpPort, "listen.httpPort");
   const httpsPort = port2(model.listen.httpsPort, "listen.httpsPort");
   const flags = model.listen.defaultServer ? " default_server" : "";
+  const maintenance = maintenanceServerView(model, appId);
   const listenOn = (p) => model.listen.ipv6 ? [`${p}${flags}`, `[::]:${p}${flags}`] : [`${p}${flags}`];
   const ctx2 = { appId, services, zones, corsMaps: [], websockets: false, corsVary: false };
   if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
@@ -54963,6 +55304,7 @@ function buildSiteView(model) {
       serverNames,
       tls: null,
       ...shared,
+      maintenance,
       acmeWebroot,
       redirectToHttps: Boolean(tls?.redirectHttp),
       locations: tls?.redirectHttp ? [] : withHeaders(locations, headers),
@@ -54975,6 +55317,7 @@ function buildSiteView(model) {
       serverNames,
       tls: { certificate: tls.certificate, certificateKey: tls.certificateKey },
       ...shared,
+      maintenance,
       acmeWebroot: null,
       redirectToHttps: false,
       locations: withHeaders(locations, [...headers, ...hsts]),
@@ -54994,6 +55337,7 @@ function buildSiteView(model) {
     websocketMap: ctx2.websockets ? `$${appId}_connection_upgrade` : null,
     corsMaps: ctx2.corsMaps,
     corsVaryMap: ctx2.corsVary ? corsVaryVariable(appId) : null,
+    maintenanceMap: maintenanceMapView(model, appId),
     servers
   };
 }
@@ -55024,6 +55368,7 @@ function previewServer(model, preview, ctx2, shared, headers) {
     serverNames: first.serverNames.map((n, j) => serverName(n, `servers[0].serverNames[${j}]`)).join(" "),
     tls: null,
     ...shared,
+    maintenance: null,
     acmeWebroot: null,
     redirectToHttps: false,
     locations: withHeaders(locations, headers),
@@ -55034,8 +55379,8 @@ function previewServer(model, preview, ctx2, shared, headers) {
 function tlsView(tls) {
   let hsts = null;
   if (tls.hsts) {
-    const age = positiveInt2(tls.hsts.maxAgeSeconds, "tls.hsts.maxAgeSeconds", 0);
-    hsts = `"max-age=${age}${tls.hsts.includeSubDomains ? "; includeSubDomains" : ""}${tls.hsts.preload ? "; preload" : ""}"`;
+    const age2 = positiveInt2(tls.hsts.maxAgeSeconds, "tls.hsts.maxAgeSeconds", 0);
+    hsts = `"max-age=${age2}${tls.hsts.includeSubDomains ? "; includeSubDomains" : ""}${tls.hsts.preload ? "; preload" : ""}"`;
   }
   return {
     certificate: absolutePath2(tls.certificate, "tls.certificate"),
@@ -55140,7 +55485,8 @@ function corsView(route, field, ctx2) {
     preflight.push(`Access-Control-Max-Age ${positiveInt2(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
   }
   const hideHeaders = [...CORS_RESPONSE_HEADERS, ...cors.allowAnyOrigin ? [] : ["Vary"]];
-  return { cors: { preflightHeaders: preflight }, corsHeaders: common2, hideHeaders };
+  const deny = cors.allowAnyOrigin ? null : corsDenyVariable(ctx2, allowOrigin);
+  return { cors: { preflightHeaders: preflight, deny }, corsHeaders: common2, hideHeaders };
 }
 var CORS_RESPONSE_HEADERS = [
   "Access-Control-Allow-Origin",
@@ -55157,9 +55503,54 @@ function corsMapVariable(ctx2, origins) {
   const key = [...unique].sort().join(" ");
   const existing = ctx2.corsMaps.find((m) => [...m.origins].sort().join(" ") === key);
   if (existing) return existing.variable;
-  const variable = `$${ctx2.appId}_cors_origin_${ctx2.corsMaps.length + 1}`;
-  ctx2.corsMaps.push({ variable, origins: unique });
+  const n = ctx2.corsMaps.length + 1;
+  const variable = `$${ctx2.appId}_cors_origin_${n}`;
+  ctx2.corsMaps.push({ variable, origins: unique, deny: `$${ctx2.appId}_cors_deny_${n}` });
   return variable;
+}
+function corsDenyVariable(ctx2, allowOrigin) {
+  return ctx2.corsMaps.find((m) => m.variable === allowOrigin)?.deny ?? null;
+}
+
+// src/render/public-port.ts
+function publicPortUnits(app, service, publicPort, target) {
+  const base = `${app}-${service}-public`;
+  const header2 = `# Managed by Slipway: ${app} ${service} on its public port (proxy.mode internal).`;
+  const socket = [
+    header2,
+    "[Unit]",
+    `Description=${app} ${service}: public port ${positiveInt2(publicPort, "public_port")}`,
+    "",
+    "[Socket]",
+    `ListenStream=${publicPort}`,
+    "",
+    "[Install]",
+    "WantedBy=sockets.target",
+    ""
+  ].join("\n");
+  const forwarder = [
+    header2,
+    "[Unit]",
+    `Description=${app} ${service}: forward the public port to the live color (127.0.0.1:${positiveInt2(target, "port")})`,
+    `Requires=${base}.socket`,
+    `After=${base}.socket`,
+    "",
+    "[Service]",
+    `ExecStart=/lib/systemd/systemd-socket-proxyd 127.0.0.1:${target}`,
+    "DynamicUser=yes",
+    "PrivateTmp=yes",
+    "NoNewPrivileges=yes",
+    ""
+  ].join("\n");
+  return {
+    socket: { name: `${base}.socket`, path: `/etc/systemd/system/${base}.socket`, content: socket },
+    service: { name: `${base}.service`, path: `/etc/systemd/system/${base}.service`, content: forwarder }
+  };
+}
+function publicPortFiles(config2, color) {
+  return Object.entries(config2.services).flatMap(
+    ([name, service]) => service.public_port === void 0 ? [] : [publicPortUnits(config2.app, name, service.public_port, colorPort(service, color))]
+  );
 }
 
 // src/render/docker-env.ts
@@ -55228,11 +55619,12 @@ function envFileFromConfig(config2, name, color, secretValues2 = {}, options = {
   const service = serviceOf(config2, name, `services.${name}`);
   const vars2 = {};
   if (config2.runtime === "systemd") vars2.PORT = colorPort(service, color, options.instance ?? 0);
-  for (const [key, value] of Object.entries(includePlainEnv ? service.env : {})) {
+  else if (includePlainEnv) vars2.PORT = service.port;
+  for (const [key, value] of Object.entries(includePlainEnv ? colorEnv(config2, name, color) : {})) {
     if (key === "PORT" && config2.runtime === "systemd") {
       throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
     }
-    vars2[key] = envString(value);
+    vars2[key] = value;
   }
   if (includePlainEnv) {
     vars2.SLIPWAY_COLOR = color;
@@ -55328,6 +55720,7 @@ function nginxSiteFromConfig(config2, options) {
     securityHeaders: securityHeaders(config2),
     gzip: proxy.gzip ? { types: proxy.gzip.types, minLength: proxy.gzip.min_length } : null,
     denyDotfiles: proxy.deny_dotfiles,
+    maintenance: { openPaths: healthPaths(config2, routed), retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS },
     color: options.color,
     ...proxy.preview ? { preview: previewModel(config2, routed, options.color) } : {},
     ...proxy.switch === "socket" ? {
@@ -55340,6 +55733,10 @@ function nginxSiteFromConfig(config2, options) {
       }
     } : {}
   };
+}
+function healthPaths(config2, services) {
+  const paths = services.map((s) => config2.services[s]?.health?.path);
+  return [...new Set(paths)].filter((p) => p !== void 0 && p !== "" && p !== "/");
 }
 function previewModel(config2, services, live) {
   const idle = live === "blue" ? "green" : "blue";
@@ -55620,6 +56017,11 @@ function renderFromConfig(config2, options) {
     const path6 = `/etc/systemd/system/${templateUnitName(unit.app, unit.service)}`;
     files.push({ kind: "systemd-unit", path: path6, content: renderSystemdUnit(unit), mode: 420 });
   }
+  for (const units of publicPortFiles(config2, options.color)) {
+    for (const unit of [units.socket, units.service]) {
+      files.push({ kind: "systemd-unit", path: unit.path, content: unit.content, mode: 420 });
+    }
+  }
   for (const color of colors) {
     for (const name of Object.keys(config2.services)) {
       const service = config2.services[name];
@@ -55842,11 +56244,20 @@ function literalSecretIssues(config2, file2, positions) {
 // src/config/schema/hooks.ts
 var taskSchema = external_exports.looseObject({
   module: external_exports.string({ error: 'expected a module name like "command"' }).min(1, { error: 'expected a module name like "command"' }).describe("Engine module running the task (`command`, `template`, ...)."),
-  name: external_exports.string({ error: "expected a task name" }).optional().describe("Shown in the plan and recap.")
+  name: external_exports.string({ error: "expected a task name" }).optional().describe("Shown in the plan and recap."),
+  run_once: external_exports.boolean({ error: "expected true or false" }).optional().describe(
+    "Run on one host only (the first to get there); the other hosts wait for it and take its result, and its failure fails (and undoes) the deploy on every host. For migrations."
+  )
 }).describe("A playbook task: `module` plus that module's arguments.");
 var hooksSchema = external_exports.strictObject({
   before_switch: external_exports.array(taskSchema).default([]).describe("Tasks run on each host after the idle color is healthy and before traffic moves (migrations)."),
-  after_switch: external_exports.array(taskSchema).default([]).describe("Tasks run after the switch and its verification (cache warm-up, notifications).")
+  after_switch: external_exports.array(taskSchema).default([]).describe("Tasks run after the switch and its verification (cache warm-up, notifications)."),
+  on_failure: external_exports.array(taskSchema).default([]).describe(
+    "Tasks run on each host whose deploy failed, after its undo (notifications). Their failure is reported beside the deploy's error, never instead of it."
+  ),
+  on_rollback: external_exports.array(taskSchema).default([]).describe(
+    "Tasks run on each host after a rollback (`slipway rollback`, or a batch switched back). Their failure is reported, never hides the rollback's outcome."
+  )
 }).describe("Extra tasks around the switch.");
 
 // src/config/schema/image.ts
@@ -55883,13 +56294,15 @@ var connectionFields = {
   user: userName().optional().describe("SSH user."),
   port: port().optional().describe("SSH port."),
   jump: inventoryName("host").optional().describe("Name of an inventory host to connect through (ProxyJump); its own host key is checked too."),
-  known_hosts_file: localPath().optional().describe("known_hosts file with the pinned host keys, relative to slipway.yml."),
+  known_hosts_file: localPath().optional().describe(
+    "known_hosts file with the pinned host keys, relative to slipway.yml. Unset: ~/.ssh/known_hosts, ~/.ssh/known_hosts2 and /etc/ssh/ssh_known_hosts, as ssh reads them."
+  ),
   trust_on_first_use: bool().optional().describe(
     "Accept an unknown host key the first time, print its fingerprint and record it in known_hosts_file (default ~/.ssh/known_hosts), so later runs check it. Refused when CI=true. Off unless set."
   ),
   become_user: userName().optional().describe("User for `become` (sudo -n -u)."),
   privilege: external_exports.enum(["root", "helper"]).optional().describe(
-    "How privileged steps run: `root`, plain `sudo -n` (the SSH user is root-equivalent: NOPASSWD: ALL), or `helper`, through the root-owned helper playbooks/bootstrap.yml installs (the SSH user's only sudo rule; runtime systemd only). See docs/security.md."
+    "How privileged steps run: `root`, plain `sudo -n` (the SSH user is root-equivalent: NOPASSWD: ALL), or `helper`, through the root-owned helper playbooks/bootstrap.yml installs (the SSH user's only sudo rule; docker through its checked gate). See docs/security.md."
   ),
   identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
   private_key_secret: secretName().optional().describe("Name of the environment variable holding the private key (CI), instead of `identity_file`.")
@@ -55976,7 +56389,9 @@ var corsSchema = external_exports.strictObject({
   headers: external_exports.array(patternString(/^[A-Za-z0-9-]+$/, 'expected a header name like "Content-Type"')).default(["Content-Type", "Authorization"]).describe("Allowed request headers."),
   credentials: bool().default(false).describe("Send `Access-Control-Allow-Credentials: true`."),
   max_age: nonNegativeInt().default(600).describe("Seconds browsers may cache a preflight answer.")
-}).describe("CORS: preflight (OPTIONS) answered by nginx with 204 for allowed origins.");
+}).describe(
+  "CORS: preflight (OPTIONS) answered by nginx with 204 for allowed origins, 403 (no CORS headers) for a preflight from any other origin."
+);
 var securityHeadersSchema = external_exports.strictObject({
   frame_options: headerValue().default("SAMEORIGIN").describe("X-Frame-Options."),
   content_type_options: headerValue().default("nosniff").describe("X-Content-Type-Options."),
@@ -56070,7 +56485,7 @@ var tlsSchema = external_exports.strictObject({
 }).describe("HTTPS certificates.");
 
 // src/config/schema.ts
-var RUNTIMES = ["container", "compose", "systemd"];
+var RUNTIMES = ["container", "compose", "systemd", "swarm"];
 var STRATEGIES = ["blue-green", "stop-first"];
 var ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
 var NOT_A_DEPLOY_DIR = /* @__PURE__ */ new Set(["/", ...SYSTEM_DIRS, "/opt", "/srv", "/tmp", "/var"]);
@@ -56082,7 +56497,9 @@ var configFields = {
   app: resourceName("app").describe("App name: used in unit names, compose projects, nginx sites and `/opt/<app>`."),
   image: imageSchema.prefault({}),
   services: external_exports.record(resourceName("service"), serviceSchema).refine((services) => Object.keys(services).length > 0, { error: "expected at least one service" }).describe("The app's processes by name."),
-  runtime: external_exports.enum(RUNTIMES, { error: 'expected "container", "compose" or "systemd"' }).default("container").describe("How services run: one `docker run` each, a compose project per color, or systemd template units."),
+  runtime: external_exports.enum(RUNTIMES, { error: 'expected "container", "compose", "systemd" or "swarm"' }).default("container").describe(
+    "How services run: one `docker run` each, a compose project per color, systemd template units, or a Docker Swarm stack per color deployed through the manager (docs/swarm.md)."
+  ),
   strategy: external_exports.enum(STRATEGIES, { error: 'expected "blue-green" or "stop-first"' }).default("blue-green").describe(
     "`blue-green`: start the idle color, switch, stop the old one. `stop-first`: stop, then start (downtime)."
   ),
@@ -56100,7 +56517,8 @@ var configFields = {
   deploy_dir: absolutePath().refine((dir) => !NOT_A_DEPLOY_DIR.has(dir.replace(/(.)\/+$/, "$1")), {
     error: "expected a directory of the app's own like /opt/<app>, not a system directory (releases are pruned there)"
   }).optional().describe("Directory on each host holding releases, env files and backups. Default: `/opt/<app>`."),
-  hooks: hooksSchema.prefault({})
+  hooks: hooksSchema.prefault({}),
+  swarm: swarmSchema.prefault({})
 };
 var overlaySchema = external_exports.record(external_exports.string(), external_exports.unknown(), { error: "expected a mapping of keys to override" }).describe("Keys deep-merged over the base config (mappings merge, lists and values replace, `null` removes).");
 var slipwayFileSchema = external_exports.strictObject({
@@ -56121,9 +56539,9 @@ var environmentsSchema = external_exports.record(
     error: (issue2) => issue2.code === "invalid_type" ? "expected a mapping of environment names to overlays" : void 0
   }
 );
-function validateConfigText(text, filename, options = {}) {
+function validateConfigText(text2, filename, options = {}) {
   const source = { file: resolve2(filename), dir: options.dir ?? dirname3(resolve2(filename)) };
-  const parsed = parseYamlWithPositions(text);
+  const parsed = parseYamlWithPositions(text2);
   const fail = (issues2, environments2 = []) => ({
     ok: false,
     issues: sortIssues(issues2),
@@ -56201,8 +56619,8 @@ function validateConfigText(text, filename, options = {}) {
   if (issues.length > 0) return fail(mergeEnvironmentDuplicates(issues), environments);
   return { ok: true, issues: [], configs, environments };
 }
-function parseConfigText(text, filename, options = {}) {
-  const result = validateConfigText(text, filename, { ...options, mode: "base" });
+function parseConfigText(text2, filename, options = {}) {
+  const result = validateConfigText(text2, filename, { ...options, mode: "base" });
   const config2 = result.configs[0];
   if (!result.ok || !config2) {
     const hint = options.environment === void 0 && result.environments.length > 0 ? `this file defines environments (${result.environments.join(", ")}): pick one with --env NAME, or fix the lines above` : void 0;
@@ -56276,13 +56694,24 @@ function validSummary(file2, config2, environments = []) {
 import { readFile as readFile2 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { join as join2, resolve as resolve3 } from "node:path";
+var GLOBAL_KNOWN_HOSTS = "/etc/ssh/ssh_known_hosts";
+async function readKnownHosts(host, baseDir, env2) {
+  const sshDir = join2(env2.HOME ?? homedir2(), ".ssh");
+  const named = host.knownHostsFile ? resolve3(baseDir, host.knownHostsFile) : void 0;
+  const searched = named ? [named] : [join2(sshDir, "known_hosts"), join2(sshDir, "known_hosts2"), GLOBAL_KNOWN_HOSTS];
+  const texts = await Promise.all(
+    searched.map(
+      (file2) => readFile2(file2, "utf8").catch((error62) => {
+        if (error62.code === "ENOENT" && (!named || host.trustOnFirstUse)) return "";
+        throw error62;
+      })
+    )
+  );
+  return { text: texts.filter((t) => t !== "").join("\n"), recordTo: searched[0], searched };
+}
 async function sshTargetFor(host, all, baseDir, env2 = process.env) {
   const jumpHost = host.jump ? all.find((h) => h.name === host.jump) : void 0;
-  const knownHostsFile = host.knownHostsFile ? resolve3(baseDir, host.knownHostsFile) : host.trustOnFirstUse ? join2(env2.HOME ?? homedir2(), ".ssh", "known_hosts") : void 0;
-  const knownHostsText = knownHostsFile ? await readFile2(knownHostsFile, "utf8").catch((error62) => {
-    if (error62.code === "ENOENT" && host.trustOnFirstUse) return "";
-    throw error62;
-  }) : "";
+  const known = await readKnownHosts(host, baseDir, env2);
   return {
     name: host.name,
     host: host.address,
@@ -56290,10 +56719,11 @@ async function sshTargetFor(host, all, baseDir, env2 = process.env) {
     user: host.user,
     privateKeyPath: host.identityFile ? resolve3(baseDir, host.identityFile) : void 0,
     privateKey: host.privateKeySecret ? env2[host.privateKeySecret] : void 0,
-    knownHosts: [knownHostsText, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
+    knownHosts: [known.text, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
     fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
     trustOnFirstUse: host.trustOnFirstUse,
-    knownHostsFile,
+    knownHostsFile: known.recordTo,
+    knownHostsSearched: known.searched,
     becomeUser: host.becomeUser,
     privilege: host.privilege,
     jump: jumpHost ? await sshTargetFor(jumpHost, all, baseDir, env2) : void 0
@@ -56428,8 +56858,8 @@ function keyTypeOf(blob) {
   if (length > blob.length - 4 || length > 64) throw new Error("SSH key blob has an invalid type field");
   return blob.subarray(4, 4 + length).toString("latin1");
 }
-function normalizeFingerprint(text) {
-  const trimmed = text.trim();
+function normalizeFingerprint(text2) {
+  const trimmed = text2.trim();
   if (/^MD5:|^([0-9a-f]{2}:){15}[0-9a-f]{2}$/i.test(trimmed)) {
     throw new Error(`MD5 fingerprints are not accepted (${trimmed}); pin the SHA256 form from \`ssh-keygen -lf\``);
   }
@@ -56449,17 +56879,17 @@ function hostPattern(host, port3) {
 
 // src/remote/known-hosts.ts
 import { createHmac } from "node:crypto";
-function parseKnownHosts(text) {
+function parseKnownHosts(text2) {
   const entries = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
+  text2.split(/\r?\n/).forEach((raw, index) => {
     const entry = parseLine(raw.trim(), index + 1);
     if (entry) entries.push(entry);
   });
   return entries;
 }
-function parseLine(text, line) {
-  if (text === "" || text.startsWith("#")) return null;
-  const fields = text.split(/\s+/);
+function parseLine(text2, line) {
+  if (text2 === "" || text2.startsWith("#")) return null;
+  const fields = text2.split(/\s+/);
   let marker = null;
   if (fields[0]?.startsWith("@")) {
     const name = fields.shift();
@@ -56499,9 +56929,9 @@ function entryMatches(entry, host, port3) {
 function entriesFor(entries, host, port3) {
   return entries.filter((entry) => entryMatches(entry, host, port3));
 }
-function globMatches(pattern, text) {
+function globMatches(pattern, text2) {
   const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".");
-  return new RegExp(`^${regex}$`).test(text);
+  return new RegExp(`^${regex}$`).test(text2);
 }
 
 // src/remote/host-key-policy.ts
@@ -56549,7 +56979,7 @@ function trustOnFirstUseWarning(name, host, port3, blob, file2) {
     `    or fingerprint: ${sha256Fingerprint(blob)}`
   ].join("\n");
 }
-function hostKeyError(name, host, port3, verdict) {
+function hostKeyError(name, host, port3, verdict, searched = []) {
   if (verdict.accept) throw new Error("hostKeyError called for an accepted key");
   const where = hostPattern(host, port3);
   if (verdict.why === "mismatch") {
@@ -56576,10 +57006,12 @@ function hostKeyError(name, host, port3, verdict) {
       hint: `a CI runner starts with an empty known_hosts on every run, so it would trust whatever key is presented each time; pin the key in known_hosts_file (${verdict.pinLine}) or host_keys (${verdict.presented}) after verifying it out of band`
     });
   }
+  const files = searched.length > 0 ? `searched ${searched.join(", ")} and inventory.ssh.host_keys; ` : "";
+  const scan = port3 === 22 ? `ssh-keyscan ${host}` : `ssh-keyscan -p ${port3} ${host}`;
   return new HostKeyError(`no pinned host key for ${where}; it presented ${verdict.presented}`, {
     host: name,
     step: "connect",
-    hint: `pin it in known_hosts (${verdict.pinLine}) or as a fingerprint (${verdict.presented}) after verifying it out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), or set trustOnFirstUse explicitly`
+    hint: `${files}after verifying the key out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), pin it: add \`${verdict.pinLine}\` to known_hosts (\`${scan} >> ~/.ssh/known_hosts\`, or the file inventory.ssh.known_hosts_file names), or put ${verdict.presented} in inventory.ssh.host_keys, or set inventory.ssh.trust_on_first_use: true`
   });
 }
 
@@ -56608,8 +57040,8 @@ var LineSplitter = class {
     this.#pending = "";
   }
 };
-function tail2(text, maxLines = 20) {
-  const lines = text.replace(/\n+$/, "").split("\n");
+function tail2(text2, maxLines = 20) {
+  const lines = text2.replace(/\n+$/, "").split("\n");
   return lines.slice(-maxLines).join("\n");
 }
 
@@ -56646,24 +57078,24 @@ var PromiseQueue = class {
     };
   }
   waitTillIdle() {
-    return new Promise((resolve14) => {
+    return new Promise((resolve15) => {
       if (this.running === 0) {
-        resolve14();
+        resolve15();
         return;
       }
       const dispose = this.onIdle(() => {
         dispose();
-        resolve14();
+        resolve15();
       });
     });
   }
   add(callback) {
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       const runCallback = () => {
         this.running += 1;
         try {
           Promise.resolve(callback()).then((val) => {
-            resolve14(val);
+            resolve15(val);
             this.processNext();
           }, (err) => {
             reject(err);
@@ -56705,23 +57137,23 @@ var defaultFilesystem = {
     return fsPath.basename(path6);
   },
   stat(path6) {
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       fs.stat(path6, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve14(res);
+          resolve15(res);
         }
       });
     });
   },
   readdir(path6) {
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       fs.readdir(path6, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve14(res);
+          resolve15(res);
         }
       });
     });
@@ -56765,7 +57197,7 @@ async function scanDirectory(path6, { recursive: recursive2 = true, validate: va
   });
   const result = { files: [], directories: [] };
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-  await new Promise((resolve14, reject) => {
+  await new Promise((resolve15, reject) => {
     scanDirectoryInternal({
       path: path6,
       recursive: recursive2 ? "deep" : "shallow",
@@ -56774,7 +57206,7 @@ async function scanDirectory(path6, { recursive: recursive2 = true, validate: va
       fileSystem: mergedFileSystem,
       queue,
       reject
-    }).then(() => queue.waitTillIdle()).then(resolve14, reject);
+    }).then(() => queue.waitTillIdle()).then(resolve15, reject);
   });
   return result;
 }
@@ -56800,12 +57232,12 @@ function unixifyPath(path6) {
   return path6;
 }
 async function readFile3(filePath) {
-  return new Promise((resolve14, reject) => {
+  return new Promise((resolve15, reject) => {
     fs2.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
-        resolve14(res);
+        resolve15(res);
       }
     });
   });
@@ -56814,12 +57246,12 @@ var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
 async function makeDirectoryWithSftp(path6, sftp) {
   let stats = null;
   try {
-    stats = await new Promise((resolve14, reject) => {
+    stats = await new Promise((resolve15, reject) => {
       sftp.stat(path6, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve14(res);
+          resolve15(res);
         }
       });
     });
@@ -56832,12 +57264,12 @@ async function makeDirectoryWithSftp(path6, sftp) {
     throw new Error("mkdir() failed, target already exists and is not a directory");
   }
   try {
-    await new Promise((resolve14, reject) => {
+    await new Promise((resolve15, reject) => {
       sftp.mkdir(path6, (err) => {
         if (err) {
           reject(err);
         } else {
-          resolve14();
+          resolve15();
         }
       });
     });
@@ -56912,14 +57344,14 @@ var NodeSSH = class {
     }
     const connection = new import_ssh2.default.Client();
     this.connection = connection;
-    await new Promise((resolve14, reject) => {
+    await new Promise((resolve15, reject) => {
       connection.on("error", reject);
       if (config2.onKeyboardInteractive) {
         connection.on("keyboard-interactive", config2.onKeyboardInteractive);
       }
       connection.on("ready", () => {
         connection.removeListener("error", reject);
-        resolve14();
+        resolve15();
       });
       connection.on("end", () => {
         if (this.connection === connection) {
@@ -56941,14 +57373,14 @@ var NodeSSH = class {
   }
   async requestShell(options) {
     const connection = this.getConnection();
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       connection.on("error", reject);
       const callback = (err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve14(res);
+          resolve15(res);
         }
       };
       if (options == null) {
@@ -56969,14 +57401,14 @@ var NodeSSH = class {
   }
   async requestSFTP() {
     const connection = this.getConnection();
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       connection.on("error", reject);
       connection.sftp((err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve14(res);
+          resolve15(res);
         }
       });
     });
@@ -57007,7 +57439,7 @@ var NodeSSH = class {
     }
     const connection = this.getConnection();
     const output2 = { stdout: [], stderr: [] };
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       connection.on("error", reject);
       connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
         connection.removeListener("error", reject);
@@ -57053,7 +57485,7 @@ var NodeSSH = class {
             stdout = stdout.trim();
             stderr = stderr.trim();
           }
-          resolve14({
+          resolve15({
             code: code != null ? code : null,
             signal: signal != null ? signal : null,
             stdout,
@@ -57115,12 +57547,12 @@ var NodeSSH = class {
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     const sftp = givenSftp || await this.requestSFTP();
     try {
-      await new Promise((resolve14, reject) => {
+      await new Promise((resolve15, reject) => {
         sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
           if (err) {
             reject(err);
           } else {
-            resolve14();
+            resolve15();
           }
         });
       });
@@ -57135,21 +57567,21 @@ var NodeSSH = class {
     invariant2(typeof remoteFile === "string", "remoteFile must be a valid string");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
-    invariant2(await new Promise((resolve14) => {
+    invariant2(await new Promise((resolve15) => {
       fs2.access(localFile, fs2.constants.R_OK, (err) => {
-        resolve14(err === null);
+        resolve15(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
     const sftp = givenSftp || await this.requestSFTP();
     const putFile = (retry) => {
-      return new Promise((resolve14, reject) => {
+      return new Promise((resolve15, reject) => {
         sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
           if (err == null) {
-            resolve14();
+            resolve15();
             return;
           }
           if (err.message === "No such file" && retry) {
-            resolve14(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
+            resolve15(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
           } else {
             reject(err);
           }
@@ -57176,14 +57608,14 @@ var NodeSSH = class {
     const sftp = givenSftp || await this.requestSFTP();
     const queue = new PromiseQueue({ concurrency });
     try {
-      await new Promise((resolve14, reject) => {
+      await new Promise((resolve15, reject) => {
         files.forEach((file2) => {
           queue.add(async () => {
             await this.putFile(file2.local, file2.remote, sftp, transferOptions);
             transferred.push(file2);
           }).catch(reject);
         });
-        queue.waitTillIdle().then(resolve14);
+        queue.waitTillIdle().then(resolve15);
       });
     } catch (error62) {
       if (error62 != null) {
@@ -57199,9 +57631,9 @@ var NodeSSH = class {
   async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve14) => {
+    const localDirectoryStat = await new Promise((resolve15) => {
       fs2.stat(localDirectory, (err, stat) => {
-        resolve14(stat || null);
+        resolve15(stat || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -57216,16 +57648,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
-      await new Promise((resolve14, reject) => {
+      await new Promise((resolve15, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await this.mkdir(fsPath2.join(remoteDirectory, directory), "sftp", sftp);
           }).catch(reject);
         });
-        resolve14(queue.waitTillIdle());
+        resolve15(queue.waitTillIdle());
       });
-      await new Promise((resolve14, reject) => {
+      await new Promise((resolve15, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -57240,7 +57672,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve14(queue.waitTillIdle());
+        resolve15(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -57252,9 +57684,9 @@ var NodeSSH = class {
   async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve14) => {
+    const localDirectoryStat = await new Promise((resolve15) => {
       fs2.stat(localDirectory, (err, stat) => {
-        resolve14(stat || null);
+        resolve15(stat || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -57272,23 +57704,23 @@ var NodeSSH = class {
           return fsPath2.posix.join(pathA, pathB);
         },
         readdir(path6) {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             sftp.readdir(path6, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve14(res.map((item) => item.filename));
+                resolve15(res.map((item) => item.filename));
               }
             });
           });
         },
         stat(path6) {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             sftp.stat(path6, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve14(res);
+                resolve15(res);
               }
             });
           });
@@ -57300,16 +57732,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
-      await new Promise((resolve14, reject) => {
+      await new Promise((resolve15, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await (0, import_make_dir.default)(fsPath2.join(localDirectory, directory));
           }).catch(reject);
         });
-        resolve14(queue.waitTillIdle());
+        resolve15(queue.waitTillIdle());
       });
-      await new Promise((resolve14, reject) => {
+      await new Promise((resolve15, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -57324,7 +57756,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve14(queue.waitTillIdle());
+        resolve15(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -57335,7 +57767,7 @@ var NodeSSH = class {
   }
   forwardIn(remoteAddr, remotePort, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       connection.forwardIn(remoteAddr, remotePort, (error62, port3) => {
         if (error62) {
           reject(error62);
@@ -57360,25 +57792,25 @@ var NodeSSH = class {
             });
           });
         };
-        resolve14({ port: port3, dispose });
+        resolve15({ port: port3, dispose });
       });
     });
   }
   forwardOut(srcIP, srcPort, dstIP, dstPort) {
     const connection = this.getConnection();
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve14(channel);
+        resolve15(channel);
       });
     });
   }
   forwardInStreamLocal(socketPath, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       connection.openssh_forwardInStreamLocal(socketPath, (error62) => {
         if (error62) {
           reject(error62);
@@ -57403,19 +57835,19 @@ var NodeSSH = class {
             });
           });
         };
-        resolve14({ dispose });
+        resolve15({ dispose });
       });
     });
   }
   forwardOutStreamLocal(socketPath) {
     const connection = this.getConnection();
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       connection.openssh_forwardOutStreamLocal(socketPath, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve14(channel);
+        resolve15(channel);
       });
     });
   }
@@ -57464,7 +57896,7 @@ function connectionError(error62, ctx2) {
       host: ctx2.name,
       step: "connect",
       cause: error62,
-      hint: `the host refused user "${ctx2.user}" with key ${keyText}. Check that the user exists and that this key's public half is in ~${ctx2.user}/.ssh/authorized_keys on ${ctx2.host} (ssh-keygen -y -f KEY prints it), or configure the key that is`
+      hint: `the host refused user "${ctx2.user}" with key ${keyText}. Check that the user exists and that this key's public half is in ~${ctx2.user}/.ssh/authorized_keys on ${ctx2.host} (ssh-keygen -y -f KEY prints it), or point inventory.ssh.identity_file (or the host's identity_file) at the key that is; a host bootstrapped with another key accepts only that one`
     });
   }
   const attempts = ctx2.attempts > 1 ? ` after ${ctx2.attempts} attempts` : "";
@@ -57504,14 +57936,14 @@ function targetKey(target) {
 
 // src/remote/ssh-connect.ts
 async function loadPrivateKey(target) {
-  let text;
+  let text2;
   let source;
   if (target.privateKey !== void 0) {
-    text = target.privateKey.toString();
+    text2 = target.privateKey.toString();
     source = "inline key";
   } else if (target.privateKeyPath) {
     try {
-      text = await readFile4(target.privateKeyPath, "utf8");
+      text2 = await readFile4(target.privateKeyPath, "utf8");
     } catch (error62) {
       throw new ConnectionError(`cannot read private key ${target.privateKeyPath}`, {
         host: target.name,
@@ -57525,10 +57957,10 @@ async function loadPrivateKey(target) {
     throw new ConnectionError(`no private key configured for ${target.user}@${target.host}`, {
       host: target.name,
       step: "connect",
-      hint: "set privateKey (e.g. from a secret) or privateKeyPath for this target"
+      hint: "set inventory.ssh.identity_file (or the host's identity_file) to the private key whose public half is in the server's authorized_keys, or private_key_secret to the variable holding it (CI); Slipway does not use ssh-agent"
     });
   }
-  return { text, description: { source, fingerprint: publicFingerprint(text, target.passphrase) } };
+  return { text: text2, description: { source, fingerprint: publicFingerprint(text2, target.passphrase) } };
 }
 function publicFingerprint(keyText, passphrase) {
   const parsed = import_ssh22.default.utils.parseKey(keyText, passphrase);
@@ -57602,7 +58034,11 @@ async function attemptOnce(target, port3, key, options, viaJump) {
   } catch (error62) {
     ssh.dispose();
     if (verdict && !verdict.accept) {
-      return { ok: false, error: error62, hostKeyError: hostKeyError(target.name, target.host, port3, verdict) };
+      return {
+        ok: false,
+        error: error62,
+        hostKeyError: hostKeyError(target.name, target.host, port3, verdict, target.knownHostsSearched)
+      };
     }
     return { ok: false, error: error62 };
   }
@@ -57631,7 +58067,7 @@ var CommandStartLostError = class extends Error {
 };
 var EXEC_REQUEST_FAILED = "Unable to exec";
 function openExecChannel(client, command, setup) {
-  return new Promise((resolve14, reject) => {
+  return new Promise((resolve15, reject) => {
     let connectionLost = false;
     const onLost = () => {
       connectionLost = true;
@@ -57646,7 +58082,7 @@ function openExecChannel(client, command, setup) {
           return reject(sent ? new CommandStartLostError(error62.message, { cause: error62 }) : channelOpenError(error62));
         }
         setup(channel);
-        resolve14(channel);
+        resolve15(channel);
       });
     } catch (error62) {
       settle2();
@@ -57674,7 +58110,7 @@ async function runRaw(client, request) {
     request.onStderr?.(chunk);
   };
   const channel = await openExecChannel(client, request.command, (channel2) => {
-    closed = new Promise((resolve14) => channel2.on("close", () => resolve14()));
+    closed = new Promise((resolve15) => channel2.on("close", () => resolve15()));
     channel2.on("exit", (exitCode2, exitSignal) => {
       code = exitCode2 ?? null;
       signal = exitSignal ?? null;
@@ -57699,8 +58135,8 @@ async function runRaw(client, request) {
   else if (typeof request.stdin === "string" || Buffer.isBuffer(request.stdin)) channel.end(request.stdin);
   else request.stdin.pipe(channel);
   let timer;
-  const timeout = new Promise((resolve14) => {
-    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve14("timeout"), request.timeoutMs);
+  const timeout = new Promise((resolve15) => {
+    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve15("timeout"), request.timeoutMs);
   });
   const first = await Promise.race([closed.then(() => "closed"), timeout]);
   clearTimeout(timer);
@@ -57805,10 +58241,78 @@ function addGroupsArgv(name, groups) {
   return ["usermod", "--append", "--groups", groups.join(","), "--", name];
 }
 
+// src/remote/privilege-docker.ts
+function dockerGateArgs(argv2, app) {
+  const gate = gateArgs(argv2);
+  if (!gate) return void 0;
+  if (!app) {
+    throw new SlipwayError("helper mode runs docker only for a named app", {
+      step: "privilege",
+      command: argv2.join(" "),
+      hint: "the helper's docker verb takes the app's name (slipway.yml `app:`); run this through a deploy of that app"
+    });
+  }
+  return ["docker", app, ...gate];
+}
+function gateArgs(argv2) {
+  const [program2 = "", first = "", script = "", , ...rest] = argv2;
+  const base = program2.replace(/^.*\//, "");
+  if (base === "docker" && first === "compose") return ["compose", "v2", ...argv2.slice(2)];
+  if (base === "docker") return argv2.slice(1);
+  if (base === "docker-compose") return ["compose", "v1", ...argv2.slice(1)];
+  if (program2 !== "sh" || first !== "-c") return void 0;
+  if (script === REPLACE_CONTAINER) return ["@replace", ...rest];
+  if (script === CONTAINER_LOGS) return ["@logs", ...rest];
+  if (script === VOLUME_HAS_PATH) return ["@volume-has", ...rest];
+  return void 0;
+}
+var PRIVATE_COPY = privateCopyArgv("", "")[2];
+var VOLUME_PATH = /^\/var\/lib\/docker\/volumes\/([A-Za-z0-9][A-Za-z0-9_.-]*)\/_data\//;
+function volumeFileCommand(argv2, app, deployDir, helperPath) {
+  const paths = argv2.filter((a) => a.startsWith("/"));
+  const volumes = new Set(paths.flatMap((p) => VOLUME_PATH.exec(p)?.[1] ?? []));
+  if (volumes.size !== 1 || !app) return void 0;
+  const [volume = ""] = volumes;
+  const inDeploy = (p) => deployDir !== void 0 && p.startsWith(`${deployDir.replace(/\/+$/, "")}/`);
+  const via = `sudo -n -- ${shQuote(helperPath)} docker "$1"`;
+  if (argv2[0] === "sqlite3") {
+    const into = /^VACUUM INTO '([^']+)';?$/.exec(argv2.at(-1) ?? "")?.[1];
+    const database = argv2.at(-2) ?? "";
+    if (into && inDeploy(into) && VOLUME_PATH.test(database)) {
+      const script = `${via} @volume-sqlite-copy "$2" "$3" > "$4"`;
+      return { argv: ["sh", "-c", script, "sh", app, volume, database, into], sudo: false };
+    }
+  }
+  if (argv2[0] === "cp" && argv2[1] === "--" && argv2.length === 4 && inDeploy(argv2[2] ?? "")) {
+    const script = `${via} @volume-put "$2" "$3" < "$4"`;
+    return { argv: ["sh", "-c", script, "sh", app, volume, argv2[3] ?? "", argv2[2] ?? ""], sudo: false };
+  }
+  if (argv2[2] === PRIVATE_COPY && VOLUME_PATH.test(argv2[4] ?? "") && inDeploy(argv2[5] ?? "")) {
+    const script = `umask 077; ${via} @volume-cat "$2" "$3" > "$4"`;
+    return { argv: ["sh", "-c", script, "sh", app, volume, argv2[4] ?? "", argv2[5] ?? ""], sudo: false };
+  }
+  if (argv2[0] === "cmp" && argv2[1] === "--" && argv2.length === 4) {
+    const [a = "", b = ""] = argv2.slice(2);
+    const [inVolume, other] = VOLUME_PATH.test(a) ? [a, b] : [b, a];
+    if (inDeploy(other)) {
+      const script = `${via} @volume-cat "$2" "$3" | cmp -- - "$4"`;
+      return { argv: ["sh", "-c", script, "sh", app, volume, inVolume, other], sudo: false };
+    }
+  }
+  if (!paths.every((p) => VOLUME_PATH.test(p))) return void 0;
+  return { argv: [helperPath, "docker", app, "@volume", volume, ...argv2], sudo: true };
+}
+
 // src/remote/privilege.ts
 var HELPER_PATH = "/usr/local/libexec/slipway/slipway-helper";
 function describePrivilege(mode, user) {
   return mode === "helper" ? `privilege: helper (${user} runs only ${HELPER_PATH} as root)` : `privilege: root (${user} is root-equivalent: sudo for every privileged step)`;
+}
+function isHelperRefusal(code, stderr) {
+  return code === 64 && /^slipway-helper: refused/m.test(stderr);
+}
+function helperRefusalHint(app = "<app>") {
+  return `the helper acts only on what bootstrap recorded for ${app} (/etc/slipway/apps/${app}.conf: deploy dir, domains); if ${app} or a name in proxy.domains is new on this host, run playbooks/bootstrap.yml for it again (-e app_name=${app}); otherwise see docs/security.md for what helper mode allows`;
 }
 var HELPER = [HELPER_PATH];
 var FILE_SCRIPTS = {
@@ -57821,28 +58325,38 @@ var SYSTEM_PREFIXES = ["/etc/", "/var/www/", "/run/slipway"];
 var UNIT_ACTIONS = /* @__PURE__ */ new Set(["start", "stop", "restart", "reload", "enable", "disable"]);
 var UNIT_QUERIES = /* @__PURE__ */ new Set(["show", "is-active", "is-enabled", "is-failed"]);
 function planCommand(argv2, become, context) {
+  const inner = argv2[0] === "sudo" && argv2[1] === "-n" ? argv2.slice(argv2[2] === "--" ? 3 : 2) : argv2;
+  const gate = context.mode === "helper" ? dockerGateArgs(inner, context.app) : void 0;
+  if (gate) return helper(...gate);
   if (!become) return { argv: [...argv2], sudo: false };
   if (context.mode === "root") return { argv: [...argv2], sudo: true };
-  const inner = argv2[0] === "sudo" && argv2[1] === "-n" ? argv2.slice(argv2[2] === "--" ? 3 : 2) : argv2;
+  const volumeFile = volumeFileCommand(argv2, context.app, context.deployDir, HELPER_PATH);
+  if (volumeFile) return volumeFile;
   const planned = helperCommand(inner, context);
   if (planned) return planned;
-  const program2 = (inner[0] ?? "").replace(/^.*\//, "");
-  const why = ROOT_ONLY_PROGRAMS.has(program2) ? "the docker socket is root-equivalent, so the helper has no docker verb: runtimes container and compose need" : "the helper does not run this command as root; set";
+  const why = "the helper does not run this command as root; set";
   throw new SlipwayError(`helper mode has no privileged operation for \`${inner.slice(0, 2).join(" ")}\``, {
     step: "privilege",
     command: inner.join(" "),
     hint: `this host is in helper mode (ssh.privilege: helper): ${why} \`ssh.privilege: root\` for this host (bootstrap with -e deploy_privilege=root gives its deploy user NOPASSWD: ALL)`
   });
 }
-var ROOT_ONLY_PROGRAMS = /* @__PURE__ */ new Set(["docker", "docker-compose"]);
 function helperCommand(argv2, ctx2) {
-  if (ROOT_ONLY_PROGRAMS.has((argv2[0] ?? "").replace(/^.*\//, ""))) return void 0;
-  const system = fileCommand(argv2) ?? systemCommand(argv2, ctx2);
+  const system = fileCommand(argv2, ctx2) ?? systemCommand(argv2, ctx2);
   if (system) return system;
   if (SYSTEM_PROGRAMS.has((argv2[0] ?? "").replace(/^.*\//, ""))) return void 0;
   return databaseCopy(argv2, ctx2) ?? byPaths(argv2, ctx2);
 }
-var SYSTEM_PROGRAMS = /* @__PURE__ */ new Set(["systemctl", "systemd-analyze", "nginx", "certbot", "useradd", "usermod", "chown"]);
+var SYSTEM_PROGRAMS = /* @__PURE__ */ new Set([
+  "systemctl",
+  "systemd-analyze",
+  "journalctl",
+  "nginx",
+  "certbot",
+  "useradd",
+  "usermod",
+  "chown"
+]);
 var helper = (...args) => ({ argv: [...HELPER, ...args], sudo: true });
 var plain = (argv2) => ({ argv: [...argv2], sudo: false });
 function under(path6, dir) {
@@ -57851,7 +58365,7 @@ function under(path6, dir) {
   return path6 === base || path6.startsWith(`${base}/`);
 }
 var isSystemPath = (path6) => SYSTEM_PREFIXES.some((p) => path6.startsWith(p));
-function fileCommand(argv2) {
+function fileCommand(argv2, ctx2) {
   const script = argv2[0] === "/bin/sh" && argv2[1] === "-c" ? FILE_SCRIPTS[argv2[3] ?? ""] : void 0;
   if (script) {
     const [path6 = "", ...rest] = argv2.slice(4);
@@ -57861,18 +58375,25 @@ function fileCommand(argv2) {
   if (argv2[0] === "mkdir" && argv2[1] === "-p") {
     const paths = argv2.slice(argv2.indexOf("--") + 1);
     if (argv2.indexOf("--") === -1 || !paths.every(isSystemPath)) return void 0;
-    if (paths.length === 1) return helper("file", "mkdir", paths[0]);
-    const loop = `for p; do sudo -n -- ${shQuote(HELPER_PATH)} file mkdir "$p" || exit; done`;
-    return plain(["sh", "-c", loop, "sh", ...paths]);
+    return perPath("mkdir", paths);
   }
   if (argv2[0] === "test" && argv2[1] === "-f" && argv2.length === 3 && isSystemPath(argv2[2])) {
     return helper("file", "exists", argv2[2]);
   }
-  if (argv2[0] === "rm" && (argv2[1] === "-f" || argv2[1] === "-rf") && argv2[2] === "--" && argv2.length === 4) {
-    const path6 = argv2[3];
-    return isSystemPath(path6) ? helper("file", "rm", path6) : void 0;
+  if (argv2[0] === "rm" && (argv2[1] === "-f" || argv2[1] === "-rf") && argv2[2] === "--" && argv2.length >= 4) {
+    const paths = argv2.slice(3);
+    if (!paths.every(isSystemPath)) return void 0;
+    if (ctx2.app && argv2[1] === "-f" && paths.every((p) => SOCKET_LINK.test(p)))
+      return helper("links", ctx2.app, "rm", ...paths);
+    return perPath("rm", paths);
   }
   return void 0;
+}
+var SOCKET_LINK = /^\/etc\/nginx\/slipway\/[a-z][a-z0-9_-]*(\.preview)?\.sock$/;
+function perPath(verb, paths) {
+  if (paths.length === 1) return helper("file", verb, paths[0]);
+  const loop = `for p; do sudo -n -- ${shQuote(HELPER_PATH)} file ${verb} "$p" || exit; done`;
+  return plain(["sh", "-c", loop, "sh", ...paths]);
 }
 function systemCommand(argv2, ctx2) {
   const [program2 = "", first = "", ...rest] = argv2;
@@ -57884,6 +58405,13 @@ function systemCommand(argv2, ctx2) {
     if (UNIT_ACTIONS.has(first) && units.length > 0 && !units.some((u) => u.startsWith("-"))) {
       return helper("unit", first, ...units);
     }
+    return void 0;
+  }
+  if (base === "journalctl" && first === "--no-pager" && rest[0] === "-n" && rest.length >= 4) {
+    const units = rest.slice(2).filter((_, i) => i % 2 === 1);
+    const flags = rest.slice(2).filter((_, i) => i % 2 === 0);
+    if (flags.every((f) => f === "-u") && units.length === flags.length)
+      return helper("unit", "journal", rest[1], ...units);
     return void 0;
   }
   if (base === "systemd-analyze" && first === "verify" && rest.length === 1) {
@@ -57954,7 +58482,7 @@ var Semaphore = class {
   }
   async run(task) {
     if (this.#available > 0) this.#available--;
-    else await new Promise((resolve14) => this.#waiters.push(resolve14));
+    else await new Promise((resolve15) => this.#waiters.push(resolve15));
     try {
       return await task();
     } finally {
@@ -57980,7 +58508,7 @@ function sudoersRule(user, runAs, commandPath) {
   return `${user} ALL=(${runAs}) NOPASSWD: ${commandPath}`;
 }
 function sudoHint(user, runAs, commandPath) {
-  return `sudo asked ${user} for a password (Slipway runs sudo -n and never types one). Add a NOPASSWD rule on the host with \`visudo -f /etc/sudoers.d/slipway\`: ${sudoersRule(user, runAs, commandPath)} (or ${sudoersRule(user, runAs, "ALL")} to allow every command)`;
+  return `sudo asked ${user} for a password (Slipway runs sudo -n and never types one). Add a NOPASSWD rule on the host with \`visudo -f /etc/sudoers.d/slipway-user-${user}\`: ${sudoersRule(user, runAs, commandPath)} (or ${sudoersRule(user, runAs, "ALL")} to allow every command)`;
 }
 
 // src/remote/ssh-host.ts
@@ -58217,6 +58745,13 @@ var SshRemoteHost = class {
         hint: "something on the host killed it (out of memory? a restart?); check the host's logs"
       });
     }
+    const privilege = this.target.privilege;
+    if (privilege?.mode === "helper" && isHelperRefusal(raw.code, stderrText)) {
+      throw new RemoteCommandError("the privilege helper refused the request", {
+        ...context,
+        hint: helperRefusalHint(privilege.app)
+      });
+    }
     if (raw.code !== 0) {
       throw new RemoteCommandError(`command failed with exit code ${raw.code}${signalNote(raw.code)}`, {
         ...context,
@@ -58398,6 +58933,17 @@ function detailedExitcodeOption(command) {
 function extraVarsOption(command) {
   return command.option("-e, --extra-vars <vars>", "key=value, JSON or @file (repeatable)", collect);
 }
+function lockWaitSeconds(value, flag = "--lock-wait") {
+  if (value === void 0) return void 0;
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  if (!match?.[1] || !match[2]) {
+    throw new UsageError(`${flag} ${value}: expected a duration like "30s", "5m" or "1h"`, {
+      hint: `e.g. ${flag} 10m (wait up to ten minutes for the deploy holding the lock)`
+    });
+  }
+  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 };
+  return Math.ceil(Number(match[1]) * (unit[match[2]] ?? 1));
+}
 function yesOption(command, what = "do not ask before acting (implied when stdin is not a terminal)") {
   return command.option("-y, --yes", what);
 }
@@ -58473,7 +59019,7 @@ function formatList(manifests) {
   ).join("\n");
 }
 function register(program2, run2) {
-  const print = (flags, value, text) => flags.json ? run2.json(value) : run2.out(text);
+  const print = (flags, value, text2) => flags.json ? run2.json(value) : run2.out(text2);
   const withSession = (flags, work) => openSession(run2, flags, work);
   const backup = program2.command("backup").description("database backups: list, create, restore, prune");
   common(backup.command("list").description("list the backups on a host, newest first")).action(
@@ -58678,7 +59224,7 @@ var LocalCommandError = class extends SlipwayError {
 async function runLocal(argv2, options = {}) {
   const [command, ...args] = argv2;
   if (!command) throw new Error("an empty command cannot be run");
-  const redact = (text) => new Redactor(options.secrets).redact(text);
+  const redact = (text2) => new Redactor(options.secrets).redact(text2);
   const output2 = await spawnCollect(command, args, options);
   if (output2.startError) {
     if (options.check === false) return { code: 127, stdout: "", stderr: `${command}: ${output2.startError.message}` };
@@ -58722,16 +59268,16 @@ function spawnCollect(command, args, options) {
   child.stdin.on("error", () => {
   });
   child.stdin.end(options.input);
-  return new Promise((resolve14) => {
-    child.on("error", (startError) => resolve14({ code: null, stdout: "", stderr: "", startError }));
+  return new Promise((resolve15) => {
+    child.on("error", (startError) => resolve15({ code: null, stdout: "", stderr: "", startError }));
     child.on(
       "close",
-      (code) => resolve14({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
+      (code) => resolve15({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
     );
   });
 }
-function tail3(text, lines) {
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
+function tail3(text2, lines) {
+  return text2.trimEnd().split("\n").slice(-lines).join("\n");
 }
 function forEachLine(stream, onLine) {
   let pending = "";
@@ -59099,6 +59645,17 @@ async function detectCommit(cwd, env2 = process.env) {
     hint: "run from a git checkout, or give the commit explicitly (slipway build --commit <full sha>)"
   });
 }
+async function uncommittedPaths(dir, env2 = process.env) {
+  if (gitInfoFromEnv(env2).commitSha) return null;
+  const git = (...args) => runLocal(["git", ...args], { cwd: dir, check: false, step: "git info" });
+  const [tracked, untracked] = await Promise.all([
+    git("diff", "--name-only", "-z", "--relative", "HEAD", "--", "."),
+    git("ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+  ]);
+  if (tracked.code !== 0 || untracked.code !== 0) return null;
+  const paths = `${tracked.stdout}\0${untracked.stdout}`.split("\0").filter(Boolean);
+  return [...new Set(paths)].sort();
+}
 async function detectGitInfo(cwd, env2 = process.env) {
   const fromEnv = gitInfoFromEnv(env2);
   const git = async (...args) => {
@@ -59194,11 +59751,11 @@ async function gitInfo(dir, flags, tagBranch) {
   const branch = flags.branch ?? detected.branch;
   return { ...detected, branch: tagBranch ? branch : null };
 }
-function splitAssignment(text) {
-  const eq = text.indexOf("=");
+function splitAssignment(text2) {
+  const eq = text2.indexOf("=");
   if (eq <= 0)
-    throw new UsageError(`expected KEY=VALUE, got "${text}"`, { step: "build", hint: "write --build-arg KEY=VALUE" });
-  return [text.slice(0, eq), text.slice(eq + 1)];
+    throw new UsageError(`expected KEY=VALUE, got "${text2}"`, { step: "build", hint: "write --build-arg KEY=VALUE" });
+  return [text2.slice(0, eq), text2.slice(eq + 1)];
 }
 
 // src/cli/certs.ts
@@ -59232,6 +59789,7 @@ function firewallPorts(config2, hostName) {
   const upstream = upstreamPorts(config2, hostName);
   const sources = nginxHosts.filter((h) => h.name !== hostName);
   const upstreamRules = upstream.length > 0 && sources.length > 0 ? sourceRules(sources, upstream) : [];
+  if (config2.runtime === "swarm") upstreamRules.push(...swarmRules(hosts.filter((h) => h.name !== hostName)));
   return { tcp: [...tcp].sort((a, b) => a - b), upstreamRules };
 }
 function upstreamPorts(config2, hostName) {
@@ -59249,7 +59807,11 @@ function upstreamPorts(config2, hostName) {
   }
   return [...ports].sort((a, b) => a - b);
 }
-function sourceRules(sources, ports) {
+function swarmRules(nodes) {
+  if (nodes.length === 0) return [];
+  return [...sourceRules(nodes, []), ...sourceRules(nodes, [], "udp dport { 7946, 4789 } accept")];
+}
+function sourceRules(sources, ports, accept = `tcp dport { ${ports.join(", ")} } accept`) {
   const named = sources.find((h) => isIP2(h.address) === 0);
   if (named) {
     throw new ConfigError(
@@ -59260,7 +59822,7 @@ function sourceRules(sources, ports) {
       }
     );
   }
-  const dport = `tcp dport { ${ports.join(", ")} } accept`;
+  const dport = ports.length > 0 || accept.startsWith("udp") ? accept : "meta l4proto tcp accept";
   const v4 = sources.filter((h) => isIP2(h.address) === 4).map((h) => h.address);
   const v6 = sources.filter((h) => isIP2(h.address) === 6).map((h) => h.address);
   return [
@@ -59269,7 +59831,43 @@ function sourceRules(sources, ports) {
   ];
 }
 
+// src/config/swarm.ts
+var SWARM_DEPLOY_MISSING = "runtime swarm: `slipway deploy` and `rollback` do not deploy stacks yet; the cluster set-up does (playbooks/swarm.yml)";
+var SWARM_DEPLOY_HINT = "see docs/swarm.md for what runtime swarm does today; deploy with runtime compose meanwhile";
+function swarmManager(config2) {
+  const first = Object.keys(config2.inventory.hosts)[0];
+  const manager = config2.swarm.manager ?? first;
+  if (manager === void 0) throw new Error("the inventory has no host");
+  return manager;
+}
+function swarmNodes(config2) {
+  const manager = swarmManager(config2);
+  const labels = config2.swarm.node_labels;
+  const nodes = Object.entries(config2.inventory.hosts).map(([name, host]) => ({
+    name,
+    address: host.address,
+    role: name === manager ? "manager" : "worker",
+    labels: { ...labels[name] ?? {} }
+  }));
+  return [...nodes.filter((n) => n.role === "manager"), ...nodes.filter((n) => n.role === "worker")];
+}
+function swarmPlaybookVars(config2, host) {
+  const nodes = swarmNodes(config2);
+  const self2 = nodes.find((n) => n.name === host);
+  return {
+    slipway_swarm_manager: nodes[0]?.name,
+    slipway_swarm_manager_address: nodes[0]?.address,
+    slipway_swarm_role: self2?.role,
+    slipway_swarm_address: self2?.address,
+    slipway_swarm_nodes: nodes
+  };
+}
+
 // src/deploy/connect.ts
+function unreachableLine(c) {
+  return `[${c.resolved.name}] UNREACHABLE: ${c.error ?? "unreachable"}${c.next ? `
+  next: ${c.next}` : ""}`;
+}
 function inventoryOf(config2) {
   return {
     hosts: Object.fromEntries(
@@ -59292,7 +59890,8 @@ async function connectAll(config2, hosts, pool2) {
         const host = await pool2.get(await sshTargetFor(resolved, all, config2.source.dir));
         return { resolved, host };
       } catch (e) {
-        return { resolved, error: e instanceof Error ? e.message : String(e) };
+        const next = e instanceof SlipwayError ? e.hint : void 0;
+        return { resolved, error: e instanceof Error ? e.message : String(e), ...next ? { next } : {} };
       }
     })
   );
@@ -59307,20 +59906,20 @@ import { readFileSync as readFileSync2 } from "node:fs";
 import { relative } from "node:path";
 function loadYamlFile(path6, problems) {
   const display = relative(process.cwd(), path6) || path6;
-  let text;
+  let text2;
   try {
-    text = readFileSync2(path6, "utf8");
+    text2 = readFileSync2(path6, "utf8");
   } catch (error62) {
     throw new ConfigError(`${display}: cannot read the file (${error62.message})`, {
       hint: "check the path of the playbook or the imported task file",
       cause: error62
     });
   }
-  return parseYamlText(text, path6, problems);
+  return parseYamlText(text2, path6, problems);
 }
-function parseYamlText(text, path6, problems) {
+function parseYamlText(text2, path6, problems) {
   const lines = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter: lines, keepSourceTokens: false });
+  const doc = (0, import_yaml3.parseDocument)(text2, { lineCounter: lines, keepSourceTokens: false });
   const file2 = { path: path6, display: relative(process.cwd(), path6) || path6, root: doc.contents, lines };
   for (const error62 of doc.errors) {
     const [line, col] = error62.linePos?.[0] ? [error62.linePos[0].line, error62.linePos[0].col] : [1, 1];
@@ -59513,9 +60112,11 @@ var FILTERS = {
   last: (v) => asList(v).at(-1),
   list: (v) => asList(v),
   unique: (v) => [...new Set(asList(v))],
+  // Ansible's set difference: the items of v not in other, in v's order.
+  difference: (v, other) => asList(v).filter((item) => !asList(other).includes(item)),
   sort: (v) => [...asList(v)].sort(),
-  join: (v, sep = "") => asList(v).map(toText).join(toText(sep)),
-  split: (v, sep = " ") => toText(v).split(toText(sep)),
+  join: (v, sep2 = "") => asList(v).map(toText).join(toText(sep2)),
+  split: (v, sep2 = " ") => toText(v).split(toText(sep2)),
   replace: (v, from, to) => toText(v).replaceAll(toText(from), toText(to)),
   basename: (v) => posix4.basename(toText(v)),
   dirname: (v) => posix4.dirname(toText(v)),
@@ -59935,11 +60536,11 @@ var PART = /\{\{((?:(?!\}\}).)*)\}\}/gs;
 function hasTemplate(value) {
   return value.includes("{{");
 }
-function renderString(text, scope) {
-  if (!hasTemplate(text)) return text;
-  const whole = WHOLE.exec(text.trim());
+function renderString(text2, scope) {
+  if (!hasTemplate(text2)) return text2;
+  const whole = WHOLE.exec(text2.trim());
   if (whole) return must(evaluate(compiled(whole[1].trim()), scope));
-  return text.replace(PART, (_m, src) => {
+  return text2.replace(PART, (_m, src) => {
     const value = must(evaluate(compiled(src.trim()), scope));
     if (value === null || value === void 0) return "";
     return typeof value === "object" ? JSON.stringify(value) : String(value);
@@ -59960,13 +60561,13 @@ function evalCondition(condition, scope) {
   const source = whole ? whole[1].trim() : trimmed;
   return truthy(must(evaluate(compiled(source), scope)));
 }
-function checkSyntax(text, bare) {
+function checkSyntax(text2, bare) {
   if (bare) {
-    const whole = WHOLE.exec(text.trim());
-    compiled(whole ? whole[1].trim() : text.trim());
+    const whole = WHOLE.exec(text2.trim());
+    compiled(whole ? whole[1].trim() : text2.trim());
     return;
   }
-  for (const m of text.matchAll(PART)) compiled(m[1].trim());
+  for (const m of text2.matchAll(PART)) compiled(m[1].trim());
 }
 
 // src/engine/parse/renamed-args.ts
@@ -59986,21 +60587,21 @@ function setPath(obj, path6, value) {
   at2[path6[path6.length - 1]] = value;
 }
 function renameArgs(args, renamed) {
-  const out = { ...args };
+  const out2 = { ...args };
   const moved = [];
   const clashes = [];
   for (const [old, current] of Object.entries(renamed)) {
-    if (!(old in out)) continue;
+    if (!(old in out2)) continue;
     const path6 = current.split(".");
-    if (getPath(out, path6) !== void 0) {
+    if (getPath(out2, path6) !== void 0) {
       clashes.push([old, current]);
       continue;
     }
-    setPath(out, path6, out[old]);
-    delete out[old];
+    setPath(out2, path6, out2[old]);
+    delete out2[old];
     moved.push([old, current]);
   }
-  return { args: out, moved, clashes };
+  return { args: out2, moved, clashes };
 }
 function movedArgs(problems, file2, node2, where, args, renamed) {
   const result = renameArgs(args, renamed);
@@ -60026,7 +60627,8 @@ var COMMON_KEYS = [
   "no_log",
   "diff",
   "ignore_errors",
-  "vars"
+  "vars",
+  "run_once"
 ];
 var MODULE_KEYS = [
   "loop",
@@ -60081,9 +60683,9 @@ function conditions(ctx2, node2, where) {
   }
   return list2;
 }
-function reportExpr(ctx2, node2, where, text, error62) {
+function reportExpr(ctx2, node2, where, text2, error62) {
   const detail = error62 instanceof ExprSyntaxError ? `${error62.message} at column ${error62.at + 1}` : String(error62);
-  ctx2.problems.add(ctx2.file, node2, where, `invalid expression "${text}": ${detail}`);
+  ctx2.problems.add(ctx2.file, node2, where, `invalid expression "${text2}": ${detail}`);
 }
 function checkTemplates(ctx2, node2, where) {
   const walk2 = (value) => {
@@ -60146,6 +60748,9 @@ function parseTask(ctx2, node2, where) {
         break;
       case "ignore_errors":
         common2.ignoreErrors = bool2(ctx2, value, at2) ?? false;
+        break;
+      case "run_once":
+        common2.runOnce = bool2(ctx2, value, at2);
         break;
       case "vars":
         if (!(0, import_yaml6.isMap)(value)) problems.add(file2, value ?? keyNode, at2, `expected a mapping, got ${describeType(value)}`);
@@ -60267,7 +60872,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
   const loopEntry = byKey.get("loop") ?? byKey.get("with_items");
   if (loopEntry) checkTemplates(ctx2, loopEntry.value, `${where}.loop`);
   const loopControl = toJs(byKey.get("loop_control")?.value);
-  const register13 = byKey.get("register");
+  const register19 = byKey.get("register");
   return {
     ...common2,
     kind: "module",
@@ -60275,7 +60880,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
     args,
     loop: loopEntry ? toJs(loopEntry.value) : void 0,
     loopVar: loopControl?.loop_var ?? "item",
-    register: register13 ? String(toJs(register13.value)) : void 0,
+    register: register19 ? String(toJs(register19.value)) : void 0,
     notify: byKey.has("notify") ? strings(ctx2, byKey.get("notify")?.value ?? null, `${where}.notify`) : [],
     changedWhen: byKey.has("changed_when") ? conditions(ctx2, byKey.get("changed_when")?.value ?? null, `${where}.changed_when`) : void 0,
     failedWhen: byKey.has("failed_when") ? conditions(ctx2, byKey.get("failed_when")?.value ?? null, `${where}.failed_when`) : void 0,
@@ -61036,9 +61641,9 @@ function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader
     } }));
   }
 }
-function splitLines(text) {
-  const hasTrailingNl = text.endsWith("\n");
-  const result = text.split("\n").map((line) => line + "\n");
+function splitLines(text2) {
+  const hasTrailingNl = text2.endsWith("\n");
+  const result = text2.split("\n").map((line) => line + "\n");
   if (hasTrailingNl) {
     result.pop();
   } else {
@@ -61132,17 +61737,17 @@ var LABEL2 = {
   unreachable: "UNREACHABLE"
 };
 function formatOutcome(o, options = {}) {
-  const label = o.rescued ? "failed (rescued)" : o.ignored ? "failed (ignored)" : LABEL2[o.status];
+  const label2 = o.rescued ? "failed (rescued)" : o.ignored ? "failed (ignored)" : LABEL2[o.status];
   const handler = o.handler ? "handler " : "";
   const at2 = o.pos && (o.status === "failed" || o.status === "unreachable") ? ` at ${o.pos}` : "";
-  const lines = [`${label}: [${o.host}] ${handler}${o.task} (${formatSeconds(o.durationMs)})${at2}`];
+  const lines = [`${label2}: [${o.host}] ${handler}${o.task} (${formatSeconds(o.durationMs)})${at2}`];
   const showMsg = o.status === "failed" || o.status === "unreachable" || options.verbose || o.msg && o.status === "changed";
   if (o.msg && showMsg) lines.push(...o.msg.split("\n").map((l) => `    ${l}`));
   for (const d of o.diffs ?? []) lines.push(unifiedDiff(d));
   return lines.join("\n");
 }
 function consoleReporter(options = {}) {
-  const write = options.write ?? ((text) => process.stdout.write(text));
+  const write = options.write ?? ((text2) => process.stdout.write(text2));
   return {
     playStart(play, hosts) {
       write(`
@@ -61404,6 +62009,29 @@ async function runModuleTask(input2) {
   };
 }
 
+// src/engine/run-once.ts
+var RunOnce = class {
+  #results = /* @__PURE__ */ new Map();
+  /**
+   * `key` names the task (its file:line:col and place, plus check mode); the first caller gets `run` and must call
+   * it exactly once with its result (also when the task failed), every later caller gets `wait`.
+   */
+  claim(key) {
+    const pending = this.#results.get(key);
+    if (pending) return { wait: pending };
+    let resolve15 = () => {
+    };
+    this.#results.set(key, new Promise((r) => resolve15 = r));
+    return { run: (result) => resolve15(result) };
+  }
+};
+function followerOutcome(result) {
+  if (result.status === "failed" || result.status === "unreachable") {
+    return { status: "failed", msg: `run_once: failed on ${result.host}${result.msg ? `: ${result.msg}` : ""}` };
+  }
+  return { status: result.status === "changed" ? "ok" : result.status, msg: `run_once: ran on ${result.host}` };
+}
+
 // src/engine/host-run.ts
 function displayName(name, scope) {
   if (!name?.includes("{{")) return name;
@@ -61415,6 +62043,16 @@ function displayName(name, scope) {
 }
 function posText(task) {
   return `${task.pos.file}:${task.pos.line}:${task.pos.col}`;
+}
+function hostvarsOf(states) {
+  const out2 = {};
+  for (const [name, state] of states ?? []) {
+    Object.defineProperty(out2, name, {
+      enumerable: true,
+      get: () => ({ ...state.inventoryVars, ...state.hostFacts, inventory_hostname: name })
+    });
+  }
+  return out2;
 }
 var HostRun = class {
   constructor(ctx2, state) {
@@ -61456,7 +62094,8 @@ var HostRun = class {
         check_mode: ctx2.check,
         ansible_check_mode: ctx2.check,
         inventory_hostname: state.name,
-        play_name: ctx2.play.name
+        play_name: ctx2.play.name,
+        hostvars: hostvarsOf(ctx2.states)
       },
       ctx2.extraVars
     ]);
@@ -61485,6 +62124,7 @@ var HostRun = class {
       noLog: task.noLog || inherited.noLog,
       diff: task.diff ?? inherited.diff,
       ignoreErrors: task.ignoreErrors || inherited.ignoreErrors,
+      runOnce: task.runOnce ?? inherited.runOnce,
       vars: { ...inherited.vars, ...task.vars },
       rescuable: inherited.rescuable
     };
@@ -61545,6 +62185,36 @@ var HostRun = class {
   async runModule(task, inherited, handler) {
     const merged = this.inherit(inherited, { ...task, when: [] });
     if (!handler && !this.selectedByTags(merged.tags)) return "ok";
+    if (!merged.runOnce || handler) return this.runModuleHere(task, merged, handler);
+    const check2 = merged.checkMode ?? this.ctx.check;
+    const claim2 = this.ctx.once.claim(`${posText(task)} ${task.where}${check2 ? " check" : ""}`);
+    if ("wait" in claim2) return this.followOnce(task, merged, await claim2.wait);
+    let result = { host: this.state.name, status: "failed", msg: "the run-once task did not finish" };
+    const record2 = (outcome) => {
+      result = { host: this.state.name, status: outcome.status, msg: outcome.msg };
+      if (task.register) result.registered = this.state.hostFacts[task.register];
+    };
+    try {
+      return await this.runModuleHere(task, merged, handler, record2);
+    } finally {
+      claim2.run(result);
+    }
+  }
+  /** Another host ran this run-once task: take its registered value and its outcome (a failure fails here too). */
+  followOnce(task, merged, result) {
+    if (task.register && result.registered !== void 0) this.state.hostFacts[task.register] = result.registered;
+    const scope = this.scope(merged, task);
+    const outcome = {
+      host: this.state.name,
+      task: displayName(task.name, scope) ?? task.module,
+      where: task.where,
+      pos: posText(task),
+      ...followerOutcome(result),
+      durationMs: 0
+    };
+    return this.finish(outcome, merged);
+  }
+  async runModuleHere(task, merged, handler, record2) {
     const started = performance.now();
     const scope = this.scope(merged, task);
     const check2 = merged.checkMode ?? this.ctx.check;
@@ -61565,7 +62235,7 @@ var HostRun = class {
     if (result.status === "changed") {
       for (const name of task.notify) this.notified.add(name);
     }
-    const redact = (text) => this.ctx.redactor.redact(text);
+    const redact = (text2) => this.ctx.redactor.redact(text2);
     const showDiff = (this.ctx.diff || check2) && merged.diff !== false && !merged.noLog;
     const outcome = {
       host: this.state.name,
@@ -61581,6 +62251,7 @@ var HostRun = class {
       noLog: merged.noLog
     };
     if (result.status === "unreachable") this.state.unreachable = true;
+    record2?.(outcome);
     return this.finish(outcome, merged);
   }
   finish(outcome, merged) {
@@ -61633,7 +62304,7 @@ function hostVars(inventory, host) {
 }
 
 // src/engine/types.ts
-var identityRedactor = { redact: (text) => text };
+var identityRedactor = { redact: (text2) => text2 };
 
 // src/engine/run.ts
 async function pool(items, limit, work) {
@@ -61688,11 +62359,14 @@ async function runPlay(play, hosts, options, states, emit) {
     configVars: { ...options.config ?? {}, config: options.config ?? {} },
     redactor: options.redactor ?? identityRedactor,
     abort: { set: false },
+    states,
+    once: options.once ?? new RunOnce(),
     emit
   };
   const batches = computeBatches(hosts, play.serial);
   for (const [index, batch] of batches.entries()) {
     options.reporter?.batchStart?.(index, batches.length, batch);
+    if (!options.once) ctx2.once = new RunOnce();
     let failed = 0;
     await pool(batch, options.forks ?? 10, async (name) => {
       const state = await prepareHost(name, play, options, states, emit);
@@ -61799,8 +62473,8 @@ function inventoryFromSandbox(file2) {
   };
 }
 async function loadInventoryFile(path6) {
-  const { parse: parse4 } = await import("./chunk-UMTBELPV.js");
-  const data = parse4(await readFile5(path6, "utf8"));
+  const { parse: parse5 } = await import("./chunk-UMTBELPV.js");
+  const data = parse5(await readFile5(path6, "utf8"));
   if (Array.isArray(data.targets)) return inventoryFromSandbox(data);
   const { ssh, ...inventory } = data;
   return {
@@ -62340,8 +63014,8 @@ async function restore(host, put, plan, original) {
     });
   }
 }
-function tail4(text, lines = 15) {
-  return text.trim().split("\n").slice(-lines).join("\n");
+function tail4(text2, lines = 15) {
+  return text2.trim().split("\n").slice(-lines).join("\n");
 }
 
 // src/install/apply.ts
@@ -62383,7 +63057,7 @@ async function applyNginxSite(host, model, options) {
   const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
   if (options.check) return installNginxFiles(host, files, options, "nginx site");
   const dirs = prepareSiteDirs(host, model, { become: options.become, step: options.step });
-  return installNginxFiles(host, files, { ...options, ready: dirs }, "nginx site");
+  return installNginxFiles(host, files, { ...options, ready: Promise.all([dirs, options.ready]) }, "nginx site");
 }
 async function applySystemdUnit(host, model, options) {
   const path6 = `${options.unitDir ?? "/etc/systemd/system"}/${templateUnitName(model.app, model.service)}`;
@@ -62502,8 +63176,8 @@ async function checkCaBundle(host, spec, become, step) {
     hint: `copy the PEM certificate of your ACME server's CA to ${spec.caBundle} on the host (or fix tls.ca_bundle; remove it for a public CA such as Let's Encrypt), then run again`
   });
 }
-function tail5(text, lines = 15) {
-  return text.trim().split("\n").slice(-lines).join("\n");
+function tail5(text2, lines = 15) {
+  return text2.trim().split("\n").slice(-lines).join("\n");
 }
 
 // src/certs/files.ts
@@ -62972,8 +63646,8 @@ var debugModule = {
   freeForm: "msg",
   async run(ctx2, args) {
     const value = args.var !== void 0 ? ctx2.vars[args.var] : args.msg;
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    return { status: "ok", msg: text, data: { value } };
+    const text2 = typeof value === "string" ? value : JSON.stringify(value);
+    return { status: "ok", msg: text2, data: { value } };
   }
 };
 
@@ -63286,8 +63960,9 @@ function pollDelayMs(attempt, intervalS, fastPolls = FAST_POLLS) {
   const doublings = Math.max(0, attempt - fastPolls);
   return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(doublings, 20));
 }
-async function waitHealthy(exec, probe) {
-  const deadline = Date.now() + probe.timeout_s * 1e3;
+async function waitHealthy(exec, probe, onPoll) {
+  const started = Date.now();
+  const deadline = started + probe.timeout_s * 1e3;
   let streak = 0;
   let attempts = 0;
   for (; ; ) {
@@ -63298,6 +63973,7 @@ async function waitHealthy(exec, probe) {
     const outcome = { attempts, last, status: response.status };
     streak = healthy(probe, response) ? streak + 1 : 0;
     if (streak >= probe.successes) return { ok: true, ...outcome };
+    onPoll?.({ attempts, elapsedMs: Date.now() - started, last });
     const pause = streak > 0 ? Math.min(FIRST_POLL_MS, probe.interval_s * 1e3) : pollDelayMs(attempts, probe.interval_s);
     if (Date.now() + pause > deadline) return { ok: false, ...outcome };
     await new Promise((r) => setTimeout(r, pause));
@@ -63592,9 +64268,9 @@ async function streamToHosts(hosts, image, imageId, options) {
   save.stderr.on("data", (chunk) => {
     saveStderr += chunk.toString();
   });
-  const saveExit = new Promise((resolve14, reject) => {
+  const saveExit = new Promise((resolve15, reject) => {
     save.on("error", reject);
-    save.on("close", resolve14);
+    save.on("close", resolve15);
   });
   const gzip = createGzip({ level: options.gzipLevel ?? 6 });
   save.stdout.pipe(gzip);
@@ -63759,12 +64435,12 @@ async function removeUnder(host, parent, path6, options = {}) {
 function lockDir(deployDir) {
   return `${deployDir.replace(/\/+$/, "")}/.slipway-lock`;
 }
-function parseHolder(text) {
-  if (!text) return void 0;
+function parseHolder(text2) {
+  if (!text2) return void 0;
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch {
-    return { holder: text.trim() || "(unknown)", commit: "", since: "" };
+    return { holder: text2.trim() || "(unknown)", commit: "", since: "" };
   }
 }
 function describeHolder(held) {
@@ -63777,11 +64453,24 @@ function describeHolder(held) {
   const since = held.since ? ` since ${held.since}` : " since an unknown time";
   return `${held.holder}${commit}${since}`;
 }
-function lockHeldError(hostName, path6, held) {
-  return new SlipwayError(`deploy lock ${path6} is held by ${describeHolder(held)}`, {
+function lockHeldError(hostName, path6, held, wait) {
+  const waited = wait === void 0 ? "" : wait.interrupted ? ` (stopped waiting after ${wait.waitedSeconds}s of --lock-wait ${wait.limitSeconds}s: the run was interrupted)` : ` (still, after waiting ${wait.waitedSeconds}s: --lock-wait)`;
+  return new SlipwayError(`deploy lock ${path6} is held by ${describeHolder(held)}${waited}`, {
     host: hostName,
     step: "lock",
     hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
+  });
+}
+async function lockPresent(host, path6, become) {
+  return (await host.exec(lockHeldArgv(path6), { check: false, become, step: "lock" })).code === 0;
+}
+function cannotLockError(hostName, path6, made) {
+  const reason = made.stderr?.trim() || `exit code ${made.code}`;
+  return new SlipwayError(`cannot take the deploy lock ${path6}: ${reason}`, {
+    host: hostName,
+    step: "lock",
+    command: takeLockArgv(path6).join(" "),
+    hint: `nobody holds the lock: this ssh user cannot create ${path6}; run as the user that owns ${dirname9(path6)} (the one that deploys it), or fix its owner`
   });
 }
 function newRunId() {
@@ -63805,17 +64494,28 @@ function pidAlive(pid) {
 async function readLockHolder(host, path6, become = false) {
   const exists = await host.exec(lockHeldArgv(path6), { check: false, become, step: "lock status" });
   if (exists.code !== 0) return void 0;
-  const text = (await host.readFile(`${path6}/holder`, { become }))?.toString("utf8");
-  return parseHolder(text) ?? { holder: "(unknown)", commit: "", since: "" };
+  const text2 = (await host.readFile(`${path6}/holder`, { become }))?.toString("utf8");
+  return parseHolder(text2) ?? { holder: "(unknown)", commit: "", since: "" };
 }
 async function acquireLock(host, path6, holder, commit, options = {}) {
   const become = options.become ?? false;
   const mkdir4 = () => host.exec(takeLockArgv(path6), { check: false, become, step: "lock" });
   let made = await mkdir4();
-  if (made.code !== 0) {
+  if (made.code !== 0 && !await lockPresent(host, path6, become)) {
+    made = await mkdir4();
+    if (made.code !== 0 && !await lockPresent(host, path6, become)) throw cannotLockError(host.name, path6, made);
+  }
+  const waitSeconds = options.force ? 0 : options.waitSeconds ?? 0;
+  let taken = made.code === 0;
+  let wait;
+  if (!taken && waitSeconds > 0) {
+    wait = await waitForLock(host, path6, mkdir4, { ...options, waitSeconds, become });
+    taken = wait.taken;
+  }
+  if (!taken) {
     const held = await readHolderOf(host, path6, become);
     const dead = held !== void 0 && holderAlive(held) === false;
-    if (!options.force && !dead) throw lockHeldError(host.name, path6, held);
+    if (!options.force && !dead) throw lockHeldError(host.name, path6, held, wait);
     options.say?.(
       dead ? `taking over the stale lock ${path6}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path6} held by ${describeHolder(held)}`
     );
@@ -63835,6 +64535,37 @@ async function acquireLock(host, path6, holder, commit, options = {}) {
     // The directory was just made by this mkdir: no record is there to compare with.
     unconditional: true
   });
+}
+async function waitForLock(host, path6, mkdir4, options) {
+  const started = Date.now();
+  const outcome = (taken, interrupted = false) => ({
+    taken,
+    interrupted,
+    waitedSeconds: Math.round((Date.now() - started) / 1e3),
+    limitSeconds: options.waitSeconds
+  });
+  const deadline = started + options.waitSeconds * 1e3;
+  let said = "";
+  let saidAt = 0;
+  for (; ; ) {
+    const held = await readHolderOf(host, path6, options.become);
+    if (held !== void 0 && holderAlive(held) === false) return outcome(false);
+    const who = describeHolder(held);
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1e3));
+    if (who !== said || Date.now() - saidAt >= 15e3) {
+      options.say?.(`waiting for the deploy lock ${path6} (up to ${left}s more): held by ${who}`);
+      said = who;
+      saidAt = Date.now();
+    }
+    if (options.stopped?.()) return outcome(false, true);
+    if (Date.now() >= deadline) return outcome(false);
+    await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? 2e3, Math.max(1, deadline - Date.now()))));
+    if ((await mkdir4()).code === 0) {
+      const done = outcome(true);
+      options.say?.(`took the deploy lock ${path6} after waiting ${done.waitedSeconds}s`);
+      return done;
+    }
+  }
 }
 async function readHolderOf(host, path6, become) {
   for (let attempt = 0; ; attempt++) {
@@ -63936,8 +64667,71 @@ var nginxSiteModule = {
   }
 };
 
-// src/modules/systemd.ts
+// src/modules/swarm.ts
 var argsSchema17 = external_exports.object({
+  role: external_exports.enum(["manager", "worker"]),
+  advertise_addr: external_exports.string().min(1),
+  manager_addr: external_exports.string().optional(),
+  join_token: external_exports.string().optional(),
+  /** A node (id or hostname) to label from this manager with `labels`. Default: this node. */
+  node: external_exports.string().optional(),
+  labels: external_exports.record(external_exports.string(), external_exports.string()).default({})
+}).strict().refine((a) => a.role === "manager" || a.manager_addr && a.join_token, {
+  message: "a worker needs manager_addr and join_token (the manager's `swarm` result: token)"
+});
+function labelsToSet(current, wanted) {
+  return Object.fromEntries(Object.entries(wanted).filter(([k, v]) => current?.[k] !== v));
+}
+async function out(ctx2, argv2) {
+  return (await ctx2.host.exec(argv2, execOptions(ctx2))).stdout.trim();
+}
+async function join4(ctx2, args) {
+  const state = await out(ctx2, swarmStateArgv());
+  if (state === "active") return [];
+  if (state !== "inactive") {
+    throw new SlipwayError(`the node's swarm state is ${state}`, {
+      host: ctx2.host.name,
+      step: ctx2.step,
+      hint: "look at `docker info` on the host; `docker swarm leave --force` resets a node that failed to join"
+    });
+  }
+  if (ctx2.check) return [`would ${args.role === "manager" ? "initialise the swarm" : "join the swarm"}`];
+  if (args.role === "manager") {
+    await ctx2.host.exec(swarmInitArgv(args.advertise_addr), execOptions(ctx2));
+    return [`initialised the swarm on ${args.advertise_addr}`];
+  }
+  const argv2 = swarmJoinArgv(args.advertise_addr, args.manager_addr ?? "");
+  await ctx2.host.exec(argv2, execOptions(ctx2, { stdin: `${args.join_token}
+`, timeoutMs: 6e4 }));
+  return [`joined the swarm of ${args.manager_addr}`];
+}
+async function label(ctx2, node2, wanted) {
+  if (Object.keys(wanted).length === 0) return [];
+  const text2 = await out(ctx2, nodeLabelsArgv(node2));
+  const add = labelsToSet(JSON.parse(text2 || "null"), wanted);
+  if (Object.keys(add).length === 0) return [];
+  if (!ctx2.check) await ctx2.host.exec(nodeLabelArgv(node2, add), execOptions(ctx2));
+  const pairs = Object.entries(add).map(([k, v]) => `${k}=${v}`);
+  return [`${ctx2.check ? "would label" : "labelled"} ${node2}: ${pairs.join(", ")}`];
+}
+var swarmModule = {
+  name: "swarm",
+  argsSchema: argsSchema17,
+  async run(ctx2, args) {
+    const changes = await join4(ctx2, args);
+    const joined = !ctx2.check || changes.length === 0;
+    const data = { node_id: joined ? await out(ctx2, swarmNodeIdArgv()) : "" };
+    if (args.role === "manager" && joined) {
+      changes.push(...await label(ctx2, args.node ?? data.node_id, args.labels));
+      data.token = await out(ctx2, swarmJoinTokenArgv());
+    }
+    if (changes.length === 0) return { status: "ok", data };
+    return { status: "changed", msg: changes.join("; "), data };
+  }
+};
+
+// src/modules/systemd.ts
+var argsSchema18 = external_exports.object({
   name: external_exports.string().optional(),
   state: external_exports.enum(["started", "stopped", "restarted", "reloaded"]).optional(),
   enabled: external_exports.boolean().optional(),
@@ -63968,7 +64762,7 @@ function planUnit(args, current) {
 }
 var systemdModule = {
   name: "systemd",
-  argsSchema: argsSchema17,
+  argsSchema: argsSchema18,
   async run(ctx2, args) {
     if (args.daemon_reload && !ctx2.check) await runAll(ctx2, [daemonReloadArgv()]);
     if (!args.name) return { status: "ok", msg: "daemon-reload" };
@@ -63985,29 +64779,29 @@ var systemdModule = {
 var import_handlebars4 = __toESM(require_lib(), 1);
 import { readFile as readFile7 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
-var argsSchema18 = external_exports.object({
+var argsSchema19 = external_exports.object({
   ...fileInstallArgs,
   vars: external_exports.record(external_exports.string(), external_exports.unknown()).default({})
 }).strict().refine(oneContentSource, oneContentSourceMessage).refine((a) => !inPlaceConflict(a), inPlaceConflictMessage);
 var handlebars = import_handlebars4.default.create();
-function renderTemplateText(text, scope, handlebarsSyntax) {
-  if (handlebarsSyntax) return handlebars.compile(text, { strict: true, noEscape: true })(scope);
-  const rendered = renderString(text, scope);
+function renderTemplateText(text2, scope, handlebarsSyntax) {
+  if (handlebarsSyntax) return handlebars.compile(text2, { strict: true, noEscape: true })(scope);
+  const rendered = renderString(text2, scope);
   return typeof rendered === "string" ? rendered : JSON.stringify(rendered);
 }
 var templateModule = {
   name: "template",
-  argsSchema: argsSchema18,
+  argsSchema: argsSchema19,
   async run(ctx2, args) {
-    const text = args.content ?? await readFile7(resolve10(ctx2.baseDir, args.src), "utf8");
+    const text2 = args.content ?? await readFile7(resolve10(ctx2.baseDir, args.src), "utf8");
     const scope = extendScope(ctx2.vars, args.vars);
-    const content = renderTemplateText(text, scope, (args.src ?? "").endsWith(".hbs"));
+    const content = renderTemplateText(text2, scope, (args.src ?? "").endsWith(".hbs"));
     return installContent(ctx2, { ...args, content });
   }
 };
 
 // src/modules/user.ts
-var argsSchema19 = external_exports.object({
+var argsSchema20 = external_exports.object({
   name: external_exports.string().regex(/^[a-z_][a-z0-9_-]*\$?$/, "expected a user name like deploy"),
   state: external_exports.enum(["present", "absent"]).default("present"),
   shell: external_exports.string().default("/bin/bash"),
@@ -64039,7 +64833,7 @@ function missingKeys(existing, wanted) {
 }
 var userModule = {
   name: "user",
-  argsSchema: argsSchema19,
+  argsSchema: argsSchema20,
   async run(ctx2, args) {
     const opts = execOptions(ctx2, { check: false });
     const passwd = await ctx2.host.exec(userExistsArgv(args.name), opts);
@@ -64094,6 +64888,7 @@ var builtinModules = [
   imageDeliveryModule,
   lockModule,
   nginxSiteModule,
+  swarmModule,
   systemdModule,
   templateModule,
   userModule
@@ -64148,10 +64943,10 @@ function withHookFiles(hooks, values = []) {
   return merged;
 }
 async function parseExtraVars(values = []) {
-  const { parse: parse4 } = await import("./chunk-UMTBELPV.js");
+  const { parse: parse5 } = await import("./chunk-UMTBELPV.js");
   const vars2 = {};
   for (const value of values) {
-    if (value.startsWith("@")) Object.assign(vars2, parse4(await readFile8(value.slice(1), "utf8")));
+    if (value.startsWith("@")) Object.assign(vars2, parse5(await readFile8(value.slice(1), "utf8")));
     else if (value.trim().startsWith("{")) Object.assign(vars2, JSON.parse(value));
     else {
       const at2 = value.indexOf("=");
@@ -64201,6 +64996,7 @@ function hostVarsFromConfig(config2, host, vars2) {
       slipway_acme_email: tls.email ?? "",
       slipway_acme_ca_bundle: tls.ca_bundle ?? ""
     } : {},
+    ...config2.runtime === "swarm" ? swarmPlaybookVars(config2, host) : {},
     ...vars2
   };
 }
@@ -64268,6 +65064,51 @@ function register3(program2, run2) {
   });
 }
 
+// src/cli/config.ts
+var config_exports = {};
+__export(config_exports, {
+  register: () => register4
+});
+
+// src/config/merged.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+function mergedConfig(file2, config2, environment, env2 = process.env) {
+  const secrets = secretReferences(config2).map((ref) => ({
+    name: ref.name,
+    usedBy: ref.usedBy,
+    set: (env2[ref.name] ?? "") !== ""
+  }));
+  return { file: file2, ...environment ? { environment } : {}, secrets, config: config2 };
+}
+function mergedConfigYaml(merged) {
+  const doc = new import_yaml8.Document(merged.config);
+  const head = [
+    ` merged config of ${merged.file}${merged.environment ? ` (environment ${merged.environment})` : " (no --env)"}`,
+    " every default filled in; secrets appear by name, their values come from the environment of the deploy"
+  ];
+  if (merged.secrets.length === 0) head.push(" secrets: none referenced");
+  for (const s of merged.secrets) {
+    head.push(` secret ${s.name}: ${s.set ? "set" : "NOT set"} here; used by ${s.usedBy.join(", ")}`);
+  }
+  doc.commentBefore = head.join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+// src/cli/config.ts
+function register4(program2, run2) {
+  const command = program2.command("config").description("print the merged config of an environment (defaults filled in, secrets by name) as YAML");
+  configOptions(command);
+  jsonOption(command, "print {file, environment, secrets: [{name, usedBy, set}], config} as JSON");
+  command.action(async (flags) => {
+    const file2 = configFile(void 0, flags, run2, "config");
+    const config2 = await loadConfig(file2, { environment: flags.env });
+    run2.addSecretsOf(config2);
+    const merged = mergedConfig(file2, config2, flags.env);
+    if (flags.json) run2.json(merged);
+    else run2.write(mergedConfigYaml(merged));
+  });
+}
+
 // src/cli/deploy.ts
 var deploy_exports = {};
 __export(deploy_exports, {
@@ -64278,13 +65119,13 @@ __export(deploy_exports, {
   parseEnvPairs: () => parseEnvPairs,
   parseImagePairs: () => parseImagePairs,
   planAskRun: () => planAskRun,
-  register: () => register4,
+  register: () => register5,
   runOptions: () => runOptions
 });
 import { createInterface } from "node:readline/promises";
 
 // src/deploy/compose/accessories.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/deploy/container/delivery.ts
 function deliveryMethod(image) {
@@ -64333,7 +65174,7 @@ import { PassThrough as PassThrough2 } from "node:stream";
 // src/deploy/ship-files.ts
 var import_dockerignore = __toESM(require_ignore(), 1);
 import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var ignore = import_dockerignore.default.default;
 var SHIP_EXCLUDES = [
   "**/.git",
@@ -64356,7 +65197,7 @@ var IGNORE_FILES = [".dockerignore", ".slipwayignore"];
 function shipPatterns(dir) {
   const patterns = [...SHIP_EXCLUDES];
   for (const name of IGNORE_FILES) {
-    const file2 = join4(dir, name);
+    const file2 = join5(dir, name);
     if (existsSync2(file2)) patterns.push(...readFileSync3(file2, "utf8").split(/\r?\n/));
   }
   return patterns;
@@ -64364,20 +65205,20 @@ function shipPatterns(dir) {
 function shippedPaths(dir, patterns = shipPatterns(dir)) {
   const matcher = ignore().add([...patterns]);
   const mayReinclude = patterns.some((p) => p.trim().startsWith("!"));
-  const out = [];
+  const out2 = [];
   const walk2 = (relativeDir) => {
-    const entries = readdirSync(join4(dir, relativeDir), { withFileTypes: true }).sort(
+    const entries = readdirSync(join5(dir, relativeDir), { withFileTypes: true }).sort(
       (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
     );
     for (const entry of entries) {
       const path6 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
       const excluded = matcher.ignores(path6);
-      if (!excluded) out.push(path6);
+      if (!excluded) out2.push(path6);
       if (entry.isDirectory() && (!excluded || mayReinclude)) walk2(path6);
     }
   };
   walk2("");
-  return out;
+  return out2;
 }
 
 // src/deploy/ship.ts
@@ -64447,9 +65288,9 @@ async function pullWhenMissing(host, service, image, check2) {
 }
 async function deliverWhenMissing(host, config2, service, image, input2) {
   if (deliveryMethod(config2.image) === "ssh") {
-    const onHost = await hostImageId(host, image);
-    const onRunner = onHost ? await runnerImageId(image) : null;
-    if (onHost && (onRunner === null || onRunner === onHost)) return null;
+    const onHost2 = await hostImageId(host, image);
+    const onRunner = onHost2 ? await runnerImageId(image) : null;
+    if (onHost2 && (onRunner === null || onRunner === onHost2)) return null;
     if (input2.check) return `stream ${image} over SSH`;
     const [streamed] = await deliverByStream([host], [{ service, reference: image }]);
     if (streamed?.error) throw streamed.error;
@@ -64603,13 +65444,13 @@ async function accessoryImages(host, config2, names, input2, result) {
   return images;
 }
 function liveImage(live, name) {
-  const image = live === void 0 ? void 0 : (0, import_yaml8.parse)(live)?.services?.[name]?.image;
+  const image = live === void 0 ? void 0 : (0, import_yaml9.parse)(live)?.services?.[name]?.image;
   return typeof image === "string" ? image : void 0;
 }
 function changedAccessories(before, after, names, envChanged) {
-  const section = (text, name) => {
-    if (text === void 0) return void 0;
-    const { image: _, ...rest } = (0, import_yaml8.parse)(text)?.services?.[name] ?? {};
+  const section = (text2, name) => {
+    if (text2 === void 0) return void 0;
+    const { image: _, ...rest } = (0, import_yaml9.parse)(text2)?.services?.[name] ?? {};
     return JSON.stringify(rest);
   };
   return names.filter(
@@ -64871,7 +65712,10 @@ function composeRuntime(config2, host) {
     },
     async start(color) {
       await detect();
-      await host.exec(composeUpArgv(base(color)), { ...asRoot3, step: "start", timeoutMs: 18e4 });
+      const bound = composeUpBoundSeconds(config2);
+      await host.exec(composeUpArgv(base(color)), { ...asRoot3, step: "start", timeoutMs: bound.seconds * 1e3 }).catch((error62) => {
+        throw upTimedOut(error62, host.name, bound) ?? error62;
+      });
     },
     async stop(color) {
       await detect();
@@ -64900,15 +65744,28 @@ function composeRuntime(config2, host) {
     }
   };
 }
+function upTimedOut(error62, hostName, bound) {
+  if (!(error62 instanceof Error) || !/timed out after/.test(error62.message)) return null;
+  const from = bound.health.length > 0 ? `: ${bound.health.join("; ")}` : " (no dependency with a container check)";
+  return new SlipwayError(
+    `compose up did not finish within ${bound.seconds} s, the bound derived from the health settings (${COMPOSE_UP_BASE_SECONDS} s base${from})`,
+    {
+      host: hostName,
+      step: "start",
+      hint: "a dependency's container healthcheck neither passed nor failed in time: look at `docker ps` and its logs on the host; if the app is just slow to start, raise its health.start_period",
+      cause: error62
+    }
+  );
+}
 
 // src/deploy/container/images.ts
-import { isAbsolute as isAbsolute3, join as join5 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
 async function buildForDeploy(config2, options) {
-  const contexts = serviceSources(config2, options.releaseDir);
+  const contexts2 = serviceSources(config2, options.releaseDir);
   const images = imagesFromConfig(config2, config2.source.dir).map((image) => {
-    const context = contexts[image.service] ?? image.context;
+    const context = contexts2[image.service] ?? image.context;
     const dockerfile = config2.services[image.service]?.build?.dockerfile ?? "Dockerfile";
-    return { ...image, context, dockerfile: isAbsolute3(dockerfile) ? dockerfile : join5(context, dockerfile) };
+    return { ...image, context, dockerfile: isAbsolute3(dockerfile) ? dockerfile : join6(context, dockerfile) };
   });
   if (images.length === 0) return {};
   const detected = await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => null);
@@ -65088,23 +65945,23 @@ function containerRuntime(config2, host) {
       return (await inspect(color)).every((c) => c?.running === true);
     },
     async logs(color, lines) {
-      const out = [];
+      const out2 = [];
       for (const name of names(color)) {
         const r = await host.exec(containerLogsArgv(name, lines), {
           become: true,
           check: false
         });
-        out.push(`${name}:`, r.stdout);
+        out2.push(`${name}:`, r.stdout);
       }
-      return out.join("\n");
+      return out2.join("\n");
     }
   };
 }
 
 // src/deploy/history.ts
-function parseHistory(text) {
-  if (!text?.trim()) return { releases: [] };
-  const parsed = JSON.parse(text);
+function parseHistory(text2) {
+  if (!text2?.trim()) return { releases: [] };
+  const parsed = JSON.parse(text2);
   return { releases: Array.isArray(parsed.releases) ? parsed.releases : [] };
 }
 function renderHistory(history) {
@@ -65316,6 +66173,17 @@ var HostEmitter = class _HostEmitter {
     };
     return { emitter, flush };
   }
+  /** A progress event of the running step (callers throttle: about one a second). */
+  progress(what, waitedMs, last) {
+    this.sink({
+      kind: "progress",
+      host: this.host,
+      step: this.step ?? "wait",
+      what,
+      waitedMs,
+      ...last ? { last } : {}
+    });
+  }
   stepEvent(step, status, extra = {}) {
     this.sink({ kind: "step", host: this.host, step, status, ...extra });
   }
@@ -65338,7 +66206,7 @@ async function faultAt(fault, step, when) {
   if (!fault || fired || fault.step !== step || fault.when !== when) return;
   fired = true;
   process.kill(process.pid, fault.signal);
-  await new Promise((resolve14) => setTimeout(resolve14, 100));
+  await new Promise((resolve15) => setTimeout(resolve15, 100));
 }
 
 // src/deploy/host-state.ts
@@ -65370,48 +66238,7 @@ async function markLive(host, paths, releaseId2, color) {
   ]);
 }
 
-// src/render/public-port.ts
-function publicPortUnits(app, service, publicPort, target) {
-  const base = `${app}-${service}-public`;
-  const header2 = `# Managed by Slipway: ${app} ${service} on its public port (proxy.mode internal).`;
-  const socket = [
-    header2,
-    "[Unit]",
-    `Description=${app} ${service}: public port ${positiveInt2(publicPort, "public_port")}`,
-    "",
-    "[Socket]",
-    `ListenStream=${publicPort}`,
-    "",
-    "[Install]",
-    "WantedBy=sockets.target",
-    ""
-  ].join("\n");
-  const forwarder = [
-    header2,
-    "[Unit]",
-    `Description=${app} ${service}: forward the public port to the live color (127.0.0.1:${positiveInt2(target, "port")})`,
-    `Requires=${base}.socket`,
-    `After=${base}.socket`,
-    "",
-    "[Service]",
-    `ExecStart=/lib/systemd/systemd-socket-proxyd 127.0.0.1:${target}`,
-    "DynamicUser=yes",
-    "PrivateTmp=yes",
-    "NoNewPrivileges=yes",
-    ""
-  ].join("\n");
-  return {
-    socket: { name: `${base}.socket`, path: `/etc/systemd/system/${base}.socket`, content: socket },
-    service: { name: `${base}.service`, path: `/etc/systemd/system/${base}.service`, content: forwarder }
-  };
-}
-
 // src/deploy/public-port.ts
-function publicPortFiles(config2, color) {
-  return Object.entries(config2.services).flatMap(
-    ([name, service]) => service.public_port === void 0 ? [] : [publicPortUnits(config2.app, name, service.public_port, colorPort(service, color))]
-  );
-}
 async function switchPublicPorts(host, config2, color, check2 = false) {
   const units = publicPortFiles(config2, color);
   if (units.length === 0) return null;
@@ -65431,10 +66258,40 @@ async function switchPublicPorts(host, config2, color, check2 = false) {
   }
   return result;
 }
+function publicPortChecks(config2) {
+  return Object.entries(config2.services).flatMap(
+    ([name, service]) => service.public_port === void 0 ? [] : [
+      {
+        service: name,
+        port: service.public_port,
+        path: service.health?.path ?? "/",
+        status: service.health?.expected_status ?? 200,
+        ...service.health?.expected_body !== void 0 ? { bodyContains: service.health.expected_body } : {}
+      }
+    ]
+  );
+}
+async function verifyPublicPorts(host, config2) {
+  const failures = [];
+  const urls = [];
+  for (const check2 of publicPortChecks(config2)) {
+    const argv2 = routeCheckArgv(check2.path, void 0, { kind: "preview", port: check2.port });
+    const result = await host.exec(argv2, { check: false, step: "verify" });
+    const answer = parseRouteCheck(result.stdout);
+    const where = `GET http://127.0.0.1:${check2.port}${check2.path} (${check2.service}'s public port)`;
+    const mismatch = answer.status ? answerMismatch(check2, answer.status, answer.body) : null;
+    if (!answer.status || mismatch !== null) {
+      const what = mismatch ?? (result.stderr.trim() || "no answer");
+      const body = answer.body.slice(0, 120).trim();
+      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
+    } else urls.push(`:${check2.port}${check2.path}`);
+  }
+  return { ok: failures.length === 0, failures, urls };
+}
 
 // src/deploy/release-id.ts
 function releaseId(commit, now) {
-  const short = /^[0-9a-f]{7,}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
+  const short = /^[0-9a-f]{7,}(-dirty\.[0-9a-f]+)?$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
   const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
   return `${short}-${stamp}`;
 }
@@ -65498,12 +66355,18 @@ async function switchTo(host, config2, color, check2 = false) {
   }
   const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
   if (!site) return null;
-  const apply = () => applyNginxSite(host, site, { become: true, check: check2, sitePath: sitePathFromConfig(config2), step: "switch" });
   const moving = site.colorSockets ? pointSocketLinks(host, config2, color, check2) : Promise.resolve([]);
-  const [links, files] = check2 ? await Promise.all([moving, apply()]) : [await moving, await apply()];
+  const files = applyNginxSite(host, site, {
+    become: true,
+    check: check2,
+    sitePath: sitePathFromConfig(config2),
+    step: "switch",
+    ready: moving
+  });
+  const [links, installed2] = await Promise.all([moving, files]);
   const moved = links.map((l) => `socket link ${l.link} -> ${l.target}
 `).join("");
-  return { ...files, changed: files.changed || links.length > 0, diff: `${files.diff}${moved}`, links };
+  return { ...installed2, changed: installed2.changed || links.length > 0, diff: `${installed2.diff}${moved}`, links };
 }
 function routeChecks(config2) {
   const base = config2.proxy.base_path.replace(/\/$/, "");
@@ -65521,8 +66384,8 @@ function routeCheckArgv(path6, domain3, target) {
   const name = domain3 ?? "localhost";
   const request = { maxTimeSeconds: 10, writeOut: `${VERIFY_MARK}%{http_code}`, dumpHeaders: true };
   if (target.kind === "public" && target.https) {
-    const resolve14 = `${name}:443:127.0.0.1`;
-    return curlArgv({ ...request, resolve: resolve14, insecure: true, url: `https://${name}${path6}` });
+    const resolve15 = `${name}:443:127.0.0.1`;
+    return curlArgv({ ...request, resolve: resolve15, insecure: true, url: `https://${name}${path6}` });
   }
   const port3 = target.kind === "preview" ? `:${target.port}` : "";
   return curlArgv({ ...request, hostHeader: name, url: `http://127.0.0.1${port3}${path6}` });
@@ -65674,6 +66537,181 @@ function formatTimings(timings) {
   return timings.map((t) => `${t.step}${t.status === "failed" ? " FAILED" : ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
 }
 
+// src/engine/run-tasks.ts
+async function runTasks(tasks, hosts, options) {
+  const started = performance.now();
+  const play = {
+    name: options.name,
+    pos: tasks[0]?.pos ?? { file: "", line: 1, col: 1 },
+    hosts: "all",
+    vars: {},
+    tasks: [...tasks],
+    handlers: [],
+    serial: [],
+    anyErrorsFatal: false,
+    forceHandlers: false,
+    gatherFacts: options.gatherFacts ?? true,
+    tags: []
+  };
+  const inventory = {
+    hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.name, vars: h.vars ?? {} }])),
+    groups: {}
+  };
+  const states = new Map(
+    hosts.map(({ name, remote }) => [
+      name,
+      { name, remote, facts: void 0, inventoryVars: hostVars(inventory, name), hostFacts: {}, unreachable: false }
+    ])
+  );
+  const outcomes = [];
+  const emit = (outcome) => {
+    outcomes.push(outcome);
+    options.reporter?.outcome?.(outcome);
+  };
+  const connect2 = async (name) => {
+    throw new Error(`host "${name}" has no open connection`);
+  };
+  await runPlay(play, [...states.keys()], { ...options, inventory, connect: connect2 }, states, emit);
+  const recap = recapFor([...states.keys()], outcomes);
+  const ok = Object.values(recap).every((r) => r.failed === 0 && r.unreachable === 0);
+  return { recap, outcomes, ok, durationMs: performance.now() - started };
+}
+
+// src/deploy/hooks.ts
+var DEPLOY_HOOKS = ["before_switch", "after_switch", "on_failure", "on_rollback"];
+var OUTCOME = {
+  before_switch: "deploying",
+  after_switch: "deployed",
+  on_failure: "failed",
+  on_rollback: "rolled_back"
+};
+function hookVars(config2, input2) {
+  const ports = (color) => Object.fromEntries(Object.entries(config2.services).map(([name, service]) => [name, colorPort(service, color)]));
+  return {
+    deploy_dir: config2.deploy_dir,
+    SLIPWAY_RELEASE: input2.releaseId,
+    SLIPWAY_COLOR: input2.color,
+    SLIPWAY_PREVIOUS_RELEASE: input2.previousRelease ?? "",
+    SLIPWAY_OUTCOME: OUTCOME[input2.hook],
+    slipway: {
+      app: config2.app,
+      release: input2.releaseId,
+      color: input2.color,
+      previous_color: input2.previousColor,
+      port: ports(input2.color),
+      release_dir: `${config2.deploy_dir}/releases/${input2.releaseId}`,
+      color_dir: `${config2.deploy_dir}/colors/${input2.color}`,
+      check_mode: input2.check
+    }
+  };
+}
+function checkDeployHooks(config2) {
+  const warnings = [];
+  for (const name of DEPLOY_HOOKS) {
+    if (hookTaskCount(config2, name) > 0) warnings.push(...hookTasks(config2, name).warnings);
+  }
+  return warnings;
+}
+function hookTasks(config2, name) {
+  return parseHookPoint(name, {
+    modules: defaultRegistry(),
+    hooks: hooksFromConfig(config2),
+    hooksFile: config2.source.file
+  });
+}
+function deployHookTasks(config2) {
+  const { before_switch, after_switch, on_failure, on_rollback } = config2.hooks;
+  return { before_switch, after_switch, on_failure, on_rollback };
+}
+function hookTaskCount(config2, name) {
+  return (deployHookTasks(config2)[name] ?? []).length;
+}
+function firstFailure(outcomes) {
+  return outcomes.find((o) => (o.status === "failed" || o.status === "unreachable") && !o.rescued && !o.ignored);
+}
+function hookFailure(hostName, name, failed) {
+  const task = failed ? `task "${failed.task}"${failed.pos ? ` (${failed.pos})` : ""}` : "a task";
+  const msg = failed?.msg ? `: ${failed.msg.split("\n")[0]}` : "";
+  return new SlipwayError(`hook ${name}: ${task} failed${msg}`, {
+    host: hostName,
+    step: `hook ${name}`,
+    hint: `fix hooks.${name} in slipway.yml (or what it runs) and deploy again`
+  });
+}
+async function runDeployHook(host, options) {
+  const { config: config2, name } = options;
+  const count = hookTaskCount(config2, name);
+  if (count === 0) return 0;
+  const { tasks, warnings } = hookTasks(config2, name);
+  for (const warning of warnings) options.report(`  hook ${name}: ${warning}`);
+  const result = await runTasks(tasks, [{ name: host.name, remote: host }], {
+    name: `hook ${name}`,
+    modules: defaultRegistry(),
+    check: options.check,
+    config: config2,
+    extraVars: options.vars,
+    ...options.once ? { once: options.once } : {},
+    redactor: new Redactor(Object.values(options.secrets)),
+    reporter: {
+      outcome: (o) => {
+        for (const line of formatOutcome(o).split("\n")) options.report(`  hook ${name}: ${line}`);
+      },
+      warn: (message2) => options.report(`  hook ${name}: ${message2}`)
+    }
+  });
+  if (!result.ok) throw hookFailure(host.name, name, firstFailure(result.outcomes));
+  return count;
+}
+
+// src/deploy/steps/hooks.ts
+async function runHooks(s, name, check2) {
+  const { run: run2 } = s;
+  if (s.role.services.length === 0) return 0;
+  const vars2 = hookVars(run2.config, {
+    releaseId: run2.releaseId,
+    color: s.idle,
+    previousColor: s.liveColor,
+    previousRelease: s.live.release,
+    hook: name,
+    check: check2
+  });
+  const count = await runDeployHook(run2.host, {
+    config: run2.config,
+    name,
+    vars: vars2,
+    check: check2,
+    secrets: run2.secrets,
+    report: s.raw,
+    ...run2.once ? { once: run2.once } : {}
+  });
+  if (count > 0) s.say(`${check2 ? "  checked" : "ran"} hook ${name} (${count} task${count === 1 ? "" : "s"})`);
+  return count;
+}
+function hookStep(name) {
+  return {
+    name,
+    async plan(s) {
+      if (s.run.kind === "deploy") await runHooks(s, name, true);
+    },
+    async run(s) {
+      const count = s.run.kind === "deploy" ? await runHooks(s, name, false) : 0;
+      return count > 0 ? { status: "changed", data: { tasks: count } } : { status: "skipped" };
+    }
+  };
+}
+var beforeSwitchStep = hookStep("before_switch");
+var afterSwitchStep = hookStep("after_switch");
+async function runAfterHook(s, name) {
+  try {
+    await runHooks(s, name, false);
+    return null;
+  } catch (e) {
+    const message2 = `hook ${name} failed: ${e instanceof Error ? e.message : String(e)}`;
+    s.say(message2);
+    return message2;
+  }
+}
+
 // src/deploy/steps/backup.ts
 var backupStep = {
   name: "backup",
@@ -65711,10 +66749,10 @@ var backupStep = {
 };
 
 // src/deploy/intent.ts
-function parseIntent(text) {
-  if (!text?.trim()) return null;
+function parseIntent(text2) {
+  if (!text2?.trim()) return null;
   try {
-    const value = JSON.parse(text);
+    const value = JSON.parse(text2);
     if (value.to !== "blue" && value.to !== "green") return null;
     return {
       to: value.to,
@@ -65924,13 +66962,13 @@ async function drainConnections(host, ports, limitS) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     const pause = open2 === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
-    await new Promise((resolve14) => setTimeout(resolve14, pause));
+    await new Promise((resolve15) => setTimeout(resolve15, pause));
   }
   return { ms: Date.now() - started, open: open2 };
 }
 
 // src/deploy/health.ts
-function gateArgs(name, service, port3, address2 = "127.0.0.1") {
+function gateArgs2(name, service, port3, address2 = "127.0.0.1") {
   const h = service.health;
   const field = `services.${name}.health`;
   return {
@@ -65943,15 +66981,21 @@ function gateArgs(name, service, port3, address2 = "127.0.0.1") {
     request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5
   };
 }
-function healthGate(host, args) {
-  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args);
+function healthGate(host, args, onPoll) {
+  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll);
 }
 
 // src/deploy/steps/gate.ts
 async function gatePort(s, name, service, port3) {
   const { host, runtime } = s.run;
-  const args = gateArgs(name, service, port3, probeAddress(s.run.config, name, host.name));
-  const gate = await healthGate(host, args);
+  const args = gateArgs2(name, service, port3, probeAddress(s.run.config, name, host.name));
+  let shown = 0;
+  const path6 = new URL(args.url).pathname;
+  const gate = await healthGate(host, args, ({ elapsedMs, last }) => {
+    if (elapsedMs - shown < 1e3) return;
+    shown = elapsedMs;
+    s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
+  });
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
@@ -65975,156 +67019,22 @@ var gateStep = {
   }
 };
 
-// src/engine/run-tasks.ts
-async function runTasks(tasks, hosts, options) {
-  const started = performance.now();
-  const play = {
-    name: options.name,
-    pos: tasks[0]?.pos ?? { file: "", line: 1, col: 1 },
-    hosts: "all",
-    vars: {},
-    tasks: [...tasks],
-    handlers: [],
-    serial: [],
-    anyErrorsFatal: false,
-    forceHandlers: false,
-    gatherFacts: options.gatherFacts ?? true,
-    tags: []
-  };
-  const inventory = {
-    hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.name, vars: h.vars ?? {} }])),
-    groups: {}
-  };
-  const states = new Map(
-    hosts.map(({ name, remote }) => [
-      name,
-      { name, remote, facts: void 0, inventoryVars: hostVars(inventory, name), hostFacts: {}, unreachable: false }
-    ])
-  );
-  const outcomes = [];
-  const emit = (outcome) => {
-    outcomes.push(outcome);
-    options.reporter?.outcome?.(outcome);
-  };
-  const connect2 = async (name) => {
-    throw new Error(`host "${name}" has no open connection`);
-  };
-  await runPlay(play, [...states.keys()], { ...options, inventory, connect: connect2 }, states, emit);
-  const recap = recapFor([...states.keys()], outcomes);
-  const ok = Object.values(recap).every((r) => r.failed === 0 && r.unreachable === 0);
-  return { recap, outcomes, ok, durationMs: performance.now() - started };
-}
-
-// src/deploy/hooks.ts
-function hookVars(config2, input2) {
-  const ports = (color) => Object.fromEntries(Object.entries(config2.services).map(([name, service]) => [name, colorPort(service, color)]));
-  return {
-    deploy_dir: config2.deploy_dir,
-    slipway: {
-      app: config2.app,
-      release: input2.releaseId,
-      color: input2.color,
-      previous_color: input2.previousColor,
-      port: ports(input2.color),
-      release_dir: `${config2.deploy_dir}/releases/${input2.releaseId}`,
-      color_dir: `${config2.deploy_dir}/colors/${input2.color}`,
-      check_mode: input2.check
-    }
-  };
-}
-function checkDeployHooks(config2) {
-  const warnings = [];
-  for (const name of ["before_switch", "after_switch"]) {
-    if (hookTaskCount(config2, name) > 0) warnings.push(...hookTasks(config2, name).warnings);
-  }
-  return warnings;
-}
-function hookTasks(config2, name) {
-  return parseHookPoint(name, {
-    modules: defaultRegistry(),
-    hooks: hooksFromConfig(config2),
-    hooksFile: config2.source.file
-  });
-}
-function hookTaskCount(config2, name) {
-  return (config2.hooks[name] ?? []).length;
-}
-function firstFailure(outcomes) {
-  return outcomes.find((o) => (o.status === "failed" || o.status === "unreachable") && !o.rescued && !o.ignored);
-}
-function hookFailure(hostName, name, failed) {
-  const task = failed ? `task "${failed.task}"${failed.pos ? ` (${failed.pos})` : ""}` : "a task";
-  const msg = failed?.msg ? `: ${failed.msg.split("\n")[0]}` : "";
-  return new SlipwayError(`hook ${name}: ${task} failed${msg}`, {
-    host: hostName,
-    step: `hook ${name}`,
-    hint: `fix hooks.${name} in slipway.yml (or what it runs) and deploy again`
-  });
-}
-async function runDeployHook(host, options) {
-  const { config: config2, name } = options;
-  const count = hookTaskCount(config2, name);
-  if (count === 0) return 0;
-  const { tasks, warnings } = hookTasks(config2, name);
-  for (const warning of warnings) options.report(`  hook ${name}: ${warning}`);
-  const result = await runTasks(tasks, [{ name: host.name, remote: host }], {
-    name: `hook ${name}`,
-    modules: defaultRegistry(),
-    check: options.check,
-    config: config2,
-    extraVars: options.vars,
-    redactor: new Redactor(Object.values(options.secrets)),
-    reporter: {
-      outcome: (o) => {
-        for (const line of formatOutcome(o).split("\n")) options.report(`  hook ${name}: ${line}`);
-      },
-      warn: (message2) => options.report(`  hook ${name}: ${message2}`)
-    }
-  });
-  if (!result.ok) throw hookFailure(host.name, name, firstFailure(result.outcomes));
-  return count;
-}
-
-// src/deploy/steps/hooks.ts
-async function runHooks(s, name, check2) {
-  const { run: run2 } = s;
-  if (run2.kind !== "deploy" || s.role.services.length === 0) return 0;
-  const vars2 = hookVars(run2.config, { releaseId: run2.releaseId, color: s.idle, previousColor: s.liveColor, check: check2 });
-  const count = await runDeployHook(run2.host, {
-    config: run2.config,
-    name,
-    vars: vars2,
-    check: check2,
-    secrets: run2.secrets,
-    report: s.raw
-  });
-  if (count > 0) s.say(`${check2 ? "  checked" : "ran"} hook ${name} (${count} task${count === 1 ? "" : "s"})`);
-  return count;
-}
-function hookStep(name) {
-  return {
-    name,
-    async plan(s) {
-      await runHooks(s, name, true);
-    },
-    async run(s) {
-      const count = await runHooks(s, name, false);
-      return count > 0 ? { status: "changed", data: { tasks: count } } : { status: "skipped" };
-    }
-  };
-}
-var beforeSwitchStep = hookStep("before_switch");
-var afterSwitchStep = hookStep("after_switch");
-
 // src/deploy/steps/lock.ts
 var lockStep = {
   name: "lock",
   async run(s) {
-    const { host, user, actor, commit, forceUnlock, runId } = s.run;
+    const { host, user, actor, commit, forceUnlock, runId, lockWaitSeconds: lockWaitSeconds2, interrupt } = s.run;
     if (s.live.release === null) {
       await host.exec(ownedDirArgv(s.paths.root, user), { become: true, step: "deploy dir" });
     }
-    await acquireLock(host, s.paths.lock, actor, commit, { force: forceUnlock, say: s.say, runId });
+    await acquireLock(host, s.paths.lock, actor, commit, {
+      force: forceUnlock,
+      say: s.say,
+      runId,
+      waitSeconds: lockWaitSeconds2,
+      // `reason` is null until a signal arrives.
+      stopped: () => Boolean(interrupt?.reason)
+    });
     s.say(`locked ${s.paths.lock}`);
     return { status: "changed", data: { run_id: runId } };
   },
@@ -66138,6 +67048,8 @@ var lockStep = {
 // src/deploy/steps/preflight.ts
 function requireServiceSecrets(s) {
   const { host, config: config2 } = s.run;
+  const missing = missingRunSecrets(config2, s.run.secrets ?? {}, process.env, s.role.services);
+  if (missing.length > 0) throw new MissingSecretsError(missing);
   for (const service of s.role.services) colorEnvFile(host, config2, service, s.idle, s.run.secrets);
 }
 async function checkDatabase2(s) {
@@ -66153,8 +67065,8 @@ var preflightStep = {
   name: "preflight",
   async plan(s) {
     s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
-    await checkDatabase2(s);
     requireServiceSecrets(s);
+    await checkDatabase2(s);
     if (s.role.switches) {
       nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
     }
@@ -66162,8 +67074,8 @@ var preflightStep = {
   async run(s) {
     const { host, config: config2 } = s.run;
     s.say(privilegeLine(config2, host.name));
-    await checkDatabase2(s);
     requireServiceSecrets(s);
+    await checkDatabase2(s);
     const site = s.role.switches ? nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await tlsReady(host, config2) }) : null;
     if (site) {
       const test = nginxTest();
@@ -66253,12 +67165,19 @@ function releaseRecord(s, result) {
     color: s.idle,
     ...run2.environment ? { environment: run2.environment } : {},
     env: run2.env,
-    fingerprint: s.fingerprint
+    fingerprint: s.fingerprint,
+    units: run2.runtime.names(s.idle)
   };
 }
 var recordStep = {
   name: "record",
   commits: true,
+  async plan(s) {
+    const { runtime } = s.run;
+    if (!runtime.bootColor || s.role.services.length === 0) return;
+    const idle = otherColor(s.idle);
+    s.say(`  at boot: start ${runtime.names(s.idle).join(", ")}, not ${runtime.names(idle).join(", ")}`);
+  },
   async run(s) {
     const { host, kind, releaseId: releaseId2, actor } = s.run;
     if (kind === "rollback") {
@@ -66277,6 +67196,7 @@ var recordStep = {
     }
     await Promise.all([markLive(host, s.paths, releaseId2, s.idle), writeHistory(host, s.paths, s.history)]);
     await clearIntent(host, s.paths);
+    if (s.role.services.length > 0) await s.run.runtime.bootColor?.(s.idle, otherColor(s.idle));
     return { status: "changed", data: { release: releaseId2, color: s.idle } };
   }
 };
@@ -66353,7 +67273,7 @@ async function gateAfterRestore(s) {
   for (const [name, service] of Object.entries(s.local.services)) {
     if (service.accessory) continue;
     const address2 = probeAddress(s.run.config, name, s.run.host.name);
-    const args = gateArgs(name, service, colorPort(service, s.idle), address2);
+    const args = gateArgs2(name, service, colorPort(service, s.idle), address2);
     const gate = await healthGate(s.run.host, args);
     if (!gate.ok) {
       throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
@@ -66363,6 +67283,21 @@ async function gateAfterRestore(s) {
       });
     }
   }
+}
+function leftoverUnits(s, old) {
+  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
+  const current = new Set(s.run.runtime.names(old));
+  return (record2?.units ?? []).filter((u) => !current.has(u));
+}
+async function stopLeftovers(s, old) {
+  const left = leftoverUnits(s, old);
+  if (left.length === 0) return;
+  if (!s.run.runtime.stopNames) {
+    s.say(`still running from the previous release, no longer in the config: ${left.join(", ")} (stop them by hand)`);
+    return;
+  }
+  await s.run.runtime.stopNames(left);
+  s.say(`stopped ${left.join(", ")}: the previous release ran them, the config no longer names them`);
 }
 async function drainAndStop(s, old) {
   const { host, runtime } = s.run;
@@ -66374,20 +67309,34 @@ async function drainAndStop(s, old) {
   }
   await runtime.stop(old);
   s.say(`stopped ${old}`);
+  await stopLeftovers(s, old);
+}
+function restorePlanLine(s) {
+  if (s.run.kind !== "rollback" || !s.run.restoreDb || !s.spec) return void 0;
+  const from = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!from?.backup) return `  no backup recorded with ${s.live.release ?? "the live release"}: database left as is`;
+  return `  restore the database from backup ${from.backup} (taken before ${from.id} was deployed): writes since then are lost`;
 }
 var retireStep = {
   name: "retire",
   async plan(s) {
-    if (!s.liveColor || s.stopFirst || s.role.services.length === 0) return;
-    const limit = drainSeconds(s);
-    const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
-    s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
+    if (s.role.services.length === 0) return;
+    if (s.liveColor && !s.stopFirst) {
+      const limit = drainSeconds(s);
+      const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
+      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
+      const left = leftoverUnits(s, s.liveColor);
+      if (left.length > 0)
+        s.say(`  stop ${left.join(", ")}: the previous release ran them, the config no longer names them`);
+    }
+    const restore2 = restorePlanLine(s);
+    if (restore2) s.say(restore2);
   },
   async run(s) {
     const { host, config: config2, kind, restoreDb, releaseId: releaseId2 } = s.run;
     if (s.role.services.length === 0) return { status: "skipped" };
     const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
-    const stopping = old ? drainAndStop(s, old) : Promise.resolve();
+    const stopping = old ? drainAndStop(s, old) : s.liveColor ? stopLeftovers(s, s.liveColor) : Promise.resolve();
     if (kind === "rollback" && restoreDb && s.spec) {
       await stopping;
       const from = s.live.history.releases.find((r) => r.id === s.live.release);
@@ -66503,6 +67452,7 @@ var verifyStep = {
   name: "verify",
   async run(s) {
     if (!s.role.switches) return { status: "skipped" };
+    if (s.run.config.proxy.mode === "internal") return verifyInternal(s);
     const verify = await verifyThroughNginx(s.run.host, s.run.config, s.idle);
     if (!verify.ok) {
       for (const f of verify.failures) s.say(`verify failed: ${f}`);
@@ -66516,6 +67466,22 @@ var verifyStep = {
     return { status: "ok" };
   }
 };
+async function verifyInternal(s) {
+  if (publicPortChecks(s.run.config).length === 0) {
+    return { status: "skipped", message: "proxy.mode internal without a public_port: nothing is public" };
+  }
+  const verify = await verifyPublicPorts(s.run.host, s.run.config);
+  if (!verify.ok) {
+    for (const f of verify.failures) s.say(`verify failed: ${f}`);
+    throw new SlipwayError(`verification of the public ports failed after the switch: ${verify.failures.join("; ")}`, {
+      host: s.run.host.name,
+      step: "verify",
+      hint: s.liveColor ? "fix the release and deploy again" : "no previous release to go back to"
+    });
+  }
+  s.say(`verified the public ports (${verify.urls.join(", ")}) against ${s.idle}`);
+  return { status: "ok" };
+}
 
 // src/deploy/steps/index.ts
 function hostSteps(stopFirst, split = false) {
@@ -66558,6 +67524,10 @@ function releaseFingerprint(commit, env2, images) {
   return createHash6("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
 }
 function siteUrl(config2, address2) {
+  if (config2.proxy.mode === "internal") {
+    const port3 = Object.values(config2.services).find((s) => s.public_port !== void 0)?.public_port;
+    return port3 === void 0 ? void 0 : `http://${address2.includes(":") ? `[${address2}]` : address2}:${port3}/`;
+  }
   const domain3 = config2.proxy.domains[0] ?? address2;
   return `${config2.tls.enabled ? "https" : "http"}://${domain3}${config2.proxy.base_path}`;
 }
@@ -66565,19 +67535,19 @@ async function flowState(run2, address2, emitter) {
   const { host, config: config2, runtime } = run2;
   const paths = deployPaths(config2.deploy_dir);
   const live = await readLiveState(host, paths);
-  const liveColor2 = live.color;
+  const liveColor3 = live.color;
   return {
     run: run2,
     local: configOnHost(config2, host.name),
     role: hostRole(config2, host.name),
     paths,
     live,
-    liveColor: liveColor2,
-    idle: liveColor2 ? otherColor(liveColor2) : "blue",
+    liveColor: liveColor3,
+    idle: liveColor3 ? otherColor(liveColor3) : "blue",
     fingerprint: releaseFingerprint(run2.commit, run2.env, run2.images),
     url: siteUrl(config2, address2),
     spec: databaseSpec(config2, run2.secrets),
-    stopFirst: config2.strategy === "stop-first" && liveColor2 !== null,
+    stopFirst: config2.strategy === "stop-first" && liveColor3 !== null,
     emitter,
     say: (line) => emitter.log(line),
     raw: (line) => emitter.raw(line),
@@ -66653,8 +67623,12 @@ async function executeHost({ s, steps, same }) {
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (outcome.error) {
     await recordFailure(s, outcome);
+    const hookError = run2.kind === "deploy" ? await runAfterHook(s, "on_failure") : null;
+    if (hookError) outcome.alwaysErrors.push(hookError);
     throw failureError(s, outcome);
   }
+  const rolledBack = run2.kind === "rollback" ? await runAfterHook(s, "on_rollback") : null;
+  if (rolledBack) outcome.alwaysErrors.push(rolledBack);
   const unlock = outcome.alwaysErrors.length > 0 ? `; ${outcome.alwaysErrors.join("; ")}` : "";
   return {
     name: host.name,
@@ -66886,7 +67860,7 @@ var LayoutSync = class {
     for (const w of wake) w();
   }
   async #until(done) {
-    while (!done()) await new Promise((resolve14) => this.#wake.push(resolve14));
+    while (!done()) await new Promise((resolve15) => this.#wake.push(resolve15));
   }
 };
 
@@ -67090,6 +68064,14 @@ function systemdRuntime(config2, host) {
     async stop(color) {
       await host.exec(systemctlArgv("stop", units(color), ["--"]), { become: true, step: "stop", check: false });
     },
+    async stopNames(names) {
+      await host.exec(systemctlArgv("stop", names, ["--"]), { become: true, step: "retire", check: false });
+      await host.exec(systemctlArgv("disable", names, ["--"]), { become: true, step: "retire", check: false });
+    },
+    async bootColor(live, idle) {
+      await host.exec(systemctlArgv("enable", units(live), ["--"]), { become: true, step: "record" });
+      await host.exec(systemctlArgv("disable", units(idle), ["--"]), { become: true, step: "record", check: false });
+    },
     async isRunning(color) {
       const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
       return r.code === 0;
@@ -67122,8 +68104,34 @@ async function refuseSquatters(host, config2, color) {
   }
 }
 
+// src/deploy/uncommitted.ts
+var import_dockerignore2 = __toESM(require_ignore(), 1);
+import { createHash as createHash7 } from "node:crypto";
+import { readFile as readFile9 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+var ignore2 = import_dockerignore2.default.default;
+async function uncommittedId(dir, env2 = process.env) {
+  const paths = await uncommittedPaths(dir, env2);
+  if (!paths) return null;
+  const matcher = ignore2().add(shipPatterns(dir));
+  const shipped = paths.filter((p) => !matcher.ignores(p));
+  if (shipped.length === 0) return null;
+  const hash2 = createHash7("sha256");
+  for (const path6 of shipped) {
+    hash2.update(`\0${path6}\0`);
+    hash2.update(await readFile9(join7(dir, path6)).catch(() => Buffer.alloc(0)));
+  }
+  return hash2.digest("hex").slice(0, 12);
+}
+function recordedCommit(sha, uncommitted) {
+  return uncommitted ? `${sha}-dirty.${uncommitted}` : sha;
+}
+
 // src/deploy/deploy.ts
 function runtimeFor(config2) {
+  if (config2.runtime === "swarm") {
+    throw new UsageError(SWARM_DEPLOY_MISSING, { hint: SWARM_DEPLOY_HINT });
+  }
   const make = config2.runtime === "systemd" ? systemdRuntime : config2.runtime === "container" ? containerRuntime : composeRuntime;
   return (host) => make(configOnHost(config2, host.name), host);
 }
@@ -67143,6 +68151,10 @@ async function guarded(base, name, work) {
     return hostEnd(base, { name, status: "failed", error: errorText(e) });
   }
 }
+function unreachableEnd(base, c) {
+  base.sink({ kind: "log", level: "info", message: unreachableLine(c) });
+  return hostEnd(base, { name: c.resolved.name, status: "unreachable", error: c.error });
+}
 function resultOf(hosts, release, base, recap) {
   const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
   return { ok, release, hosts, images: base.images, recap };
@@ -67151,8 +68163,9 @@ async function planThenRun(connected, base, ctx2) {
   const prepared = /* @__PURE__ */ new Map();
   let release = base.releaseId;
   const failedPrepare = await Promise.all(
-    connected.map(({ resolved, host, error: error62 }) => {
-      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error: error62 });
+    connected.map((c) => {
+      const { resolved, host } = c;
+      if (!host) return unreachableEnd(base, c);
       return guarded(base, resolved.name, async () => {
         const run2 = await ctx2.runOf(host);
         if (ctx2.kind === "rollback") release = run2.releaseId;
@@ -67192,7 +68205,7 @@ async function planThenRun(connected, base, ctx2) {
 function failedHost(name) {
   return { name, status: "failed", error: "not prepared" };
 }
-async function onEveryHost(config2, limit, kind, input2, perHost, confirm2) {
+async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late = Promise.resolve({})) {
   const started = Date.now();
   const redactor = (input2.redactor ?? new Redactor()).addAll(Object.values(input2.secrets));
   const tally = /* @__PURE__ */ new Map();
@@ -67200,7 +68213,7 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2) {
     tallyEvent(tally, event);
     input2.sink(redactor.redactValue(event));
   };
-  let base = { ...input2, sink };
+  let base = { ...input2, sink, once: new RunOnce() };
   const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
   const runtime = runtimeFor(config2);
   const pool2 = new ConnectionPool({ redactor });
@@ -67210,7 +68223,9 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2) {
   try {
     const chosen = chosenHosts(config2, limit);
     if (split) requireWholeLayout(resolveHosts(config2), chosen);
-    const connected = await connectAll(config2, chosen, pool2);
+    const [connected, identity] = await Promise.all([connectAll(config2, chosen, pool2), late]);
+    base = { ...base, ...identity };
+    release = base.releaseId;
     const down = split ? unreachableLayout(connected) : null;
     if (down) {
       const results = down.map((h) => hostEnd(base, h));
@@ -67241,8 +68256,9 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2) {
       if (ran.plan) return ran.plan;
       return finalResult(kind, ran.release, ran.hosts, started, base, tally);
     }
-    const one = async ({ resolved, host, error: error62 }) => {
-      if (!host) return hostEnd(base, { name: resolved.name, status: "unreachable", error: error62 });
+    const one = async (c) => {
+      const { resolved, host } = c;
+      if (!host) return unreachableEnd(base, c);
       return guarded(base, resolved.name, async () => {
         const run2 = perHost ? await perHost(base) : base;
         if (!run2) return { name: resolved.name, status: "ok" };
@@ -67281,19 +68297,35 @@ function hostEnd(base, result) {
 }
 async function deploy(options) {
   const { config: config2 } = options;
-  const commit = options.commit ?? await detectCommit(options.releaseDir ?? config2.source.dir).catch(() => "local");
-  const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
-  if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+  if (options.releaseId !== void 0 && !isReleaseId(options.releaseId)) {
+    throw releaseIdError(options.releaseId, "--release-id");
+  }
+  const dir = options.releaseDir ?? config2.source.dir;
+  const commitOf = options.commit !== void 0 ? Promise.resolve(options.commit) : detectCommit(dir).catch(() => "local");
+  const uncommittedOf = options.commit !== void 0 ? Promise.resolve(null) : uncommittedId(dir).catch(() => null);
   checkDeployHooks(config2);
+  const missing = missingRunSecrets(config2, options.secrets ?? resolveSecrets(config2).values);
+  if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => void 0);
   const report = (message2) => sink({ kind: "log", level: "info", message: message2 });
   const images = options.images ?? (config2.runtime !== "systemd" && !options.check ? await buildForDeploy(config2, {
-    commit,
+    commit: await commitOf,
     releaseDir: options.releaseDir,
     insecure: options.insecureRegistry ?? config2.image.insecure,
     secrets: options.secrets ?? resolveSecrets(config2).values,
     report
   }) : {});
+  const identity = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
+    if (uncommitted)
+      report(
+        `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`
+      );
+    const commit = recordedCommit(sha, uncommitted);
+    const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
+    if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
+    return { commit, releaseId: id };
+  });
+  identity.catch(() => void 0);
   return withInterrupts(
     (interrupt) => onEveryHost(
       config2,
@@ -67302,14 +68334,16 @@ async function deploy(options) {
       {
         ...sharedRun(options, sink, interrupt),
         kind: "deploy",
-        releaseId: id,
-        commit,
+        // Set once the commit is known (identity), before anything is planned.
+        releaseId: "",
+        commit: "",
         env: options.versionEnv ?? {},
         images,
         releaseDir: options.releaseDir
       },
       null,
-      options.confirm
+      options.confirm,
+      identity
     )
   );
 }
@@ -67345,6 +68379,7 @@ function sharedRun(options, sink, interrupt) {
     restoreDb: options.restoreDb ?? false,
     drainSeconds: options.drainSeconds,
     forceUnlock: options.forceUnlock,
+    lockWaitSeconds: options.lockWaitSeconds,
     runId: options.runId ?? newRunId(),
     redactor: options.redactor,
     sink,
@@ -67426,6 +68461,12 @@ function cleanupLines(hosts) {
   });
 }
 
+// src/deploy/events.ts
+function progressText(event) {
+  const last = event.last ? `, last: ${event.last.split("\n")[0]?.slice(0, 120)}` : "";
+  return `${event.what}, ${Math.round(event.waitedMs / 1e3)} s${last}`;
+}
+
 // src/cli/deploy-events.ts
 function formatEvent(event) {
   switch (event.kind) {
@@ -67433,6 +68474,8 @@ function formatEvent(event) {
       return event.host ? `[${event.host}] ${event.message}` : event.message;
     case "diff":
       return event.diff;
+    case "progress":
+      return `[${event.host}] ${progressText(event)}`;
     case "step": {
       if (event.status !== "failed" && event.status !== "undone" && event.status !== "interrupted") return null;
       const ms = event.ms === void 0 ? "" : ` (${(event.ms / 1e3).toFixed(1)}s)`;
@@ -67449,12 +68492,29 @@ function terminalSink(write, json2 = false) {
     if (line !== null) write(line);
   };
 }
+function liveLine(write) {
+  let shown = false;
+  const width = process.stdout.columns || 120;
+  return {
+    show: (line) => {
+      write(`\r\x1B[2K${line.slice(0, width - 1)}`);
+      shown = true;
+    },
+    clear: () => {
+      if (shown) write("\r\x1B[2K");
+      shown = false;
+    }
+  };
+}
 function runSink(run2, flags) {
   let interrupted = false;
   const print = terminalSink(flags.json ? run2.err : run2.out, flags.events);
+  const live = !flags.events && !flags.json && run2.live ? liveLine(run2.live) : null;
   return {
     sink: (event) => {
       if (event.kind === "step" && event.status === "interrupted") interrupted = true;
+      if (live && event.kind === "progress") return live.show(formatEvent(event) ?? "");
+      live?.clear();
       print(event);
     },
     interrupted: () => interrupted
@@ -67463,14 +68523,14 @@ function runSink(run2, flags) {
 
 // src/cli/deploy.ts
 function parseEnvPairs(pairs, flag = "--version-env", example = "APP_VERSION=2.0.0") {
-  const out = {};
+  const out2 = {};
   for (const pair of pairs) {
     const at2 = pair.indexOf("=");
     if (at2 <= 0 || at2 === pair.length - 1)
       throw new UsageError(`${flag} ${pair}: expected KEY=VALUE`, { hint: `e.g. ${flag} ${example}` });
-    out[pair.slice(0, at2)] = pair.slice(at2 + 1);
+    out2[pair.slice(0, at2)] = pair.slice(at2 + 1);
   }
-  return out;
+  return out2;
 }
 function parseImagePairs(pairs, services) {
   const images = parseEnvPairs(pairs, "--image", "web=registry/app@sha256:...");
@@ -67500,7 +68560,8 @@ function deployOptionsFromFlags(config2, flags) {
     restoreDb: flags.restoreDb,
     ...images ? { images } : {},
     ...flags.insecureRegistry ? { insecureRegistry: true } : {},
-    ...flags.forceUnlock ? { forceUnlock: true } : {}
+    ...flags.forceUnlock ? { forceUnlock: true } : {},
+    ...flags.lockWait !== void 0 ? { lockWaitSeconds: lockWaitSeconds(flags.lockWait) } : {}
   };
 }
 async function confirm(question) {
@@ -67514,16 +68575,16 @@ async function confirm(question) {
 }
 function asker(yes, question) {
   const state = { declined: false };
-  const ask = async () => {
+  const ask2 = async () => {
     state.declined = !yes && !await confirm(question);
     return !state.declined;
   };
-  return { ask, state };
+  return { ask: ask2, state };
 }
 async function planAskRun(start, flags, question, ctx2) {
   if (flags.check) return finish(await start({ check: true }), ctx2);
-  const { ask, state } = asker(flags.yes, question);
-  const result = await start({ confirm: ask });
+  const { ask: ask2, state } = asker(flags.yes, question);
+  const result = await start({ confirm: ask2 });
   if (!state.declined) finish(result, ctx2);
 }
 function finish(result, ctx2) {
@@ -67544,12 +68605,13 @@ function runOptions(command) {
   limitOption(command);
   checkOption(command, "print the plan only, change nothing");
   command.option("--force-unlock", "remove a stale deploy lock (its holder is printed) instead of failing");
+  command.option("--lock-wait <duration>", "wait up to this long (30s, 10m) for a lock another run holds, saying who");
   yesOption(command);
   jsonOption(command);
   eventsOption(command);
   return detailedExitcodeOption(command);
 }
-function register4(program2, run2) {
+function register5(program2, run2) {
   const command = program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").option(
     "--version-env <K=V>",
     "extra env for every service of this release (repeatable; recorded in releases.json and shown: not for secrets)",
@@ -67577,10 +68639,1091 @@ function register4(program2, run2) {
   });
 }
 
+// src/cli/exec.ts
+var exec_exports = {};
+__export(exec_exports, {
+  register: () => register7
+});
+
+// src/deploy/day-two.ts
+import { PassThrough as PassThrough3 } from "node:stream";
+
+// src/commands/logs.ts
+function journalLogsArgv(units, query) {
+  return [
+    "journalctl",
+    "--no-pager",
+    "-o",
+    "short-iso",
+    ...query.lines !== void 0 ? ["-n", String(query.lines)] : [],
+    ...query.sinceSeconds !== void 0 ? ["--since", `-${query.sinceSeconds}s`] : [],
+    ...query.follow ? ["-f"] : [],
+    ...units.flatMap((u) => ["-u", u])
+  ];
+}
+function dockerLogsArgv(container, query) {
+  return [
+    "sh",
+    "-c",
+    'exec docker logs "$@" 2>&1',
+    "sh",
+    "--timestamps",
+    ...query.lines !== void 0 ? ["--tail", String(query.lines)] : [],
+    ...query.sinceSeconds !== void 0 ? ["--since", `${query.sinceSeconds}s`] : [],
+    ...query.follow ? ["--follow"] : [],
+    "--",
+    container
+  ];
+}
+function composeServiceContainersArgv(project, service) {
+  return [
+    "docker",
+    "ps",
+    "-a",
+    "-q",
+    "--filter",
+    `label=com.docker.compose.project=${project}`,
+    "--filter",
+    `label=com.docker.compose.service=${service}`
+  ];
+}
+function untilStdinClosesArgv(argv2) {
+  return [
+    "sh",
+    "-c",
+    '"$@" </dev/null & p=$!; cat >/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; exit 0',
+    "sh",
+    ...argv2
+  ];
+}
+function inReleaseArgv(envFile, dir, user, argv2) {
+  return [
+    "sh",
+    "-c",
+    '[ -r "$1" ] || exit 126; set -a; . "$1"; set +a; cd "$2" || exit 126; u=$3; shift 3; exec runuser -u "$u" -- "$@"',
+    "sh",
+    envFile,
+    dir,
+    user,
+    ...argv2
+  ];
+}
+function dockerExecArgv(container, argv2, tty = false) {
+  return ["docker", "exec", "-i", ...tty ? ["-t"] : [], container, ...argv2];
+}
+
+// src/deploy/day-two.ts
+function servicesAsked(config2, service) {
+  const all = Object.keys(config2.services);
+  if (service === void 0) return all;
+  if (!all.includes(service)) {
+    throw new UsageError(`no service "${service}" in slipway.yml`, { hint: `services are: ${all.join(", ")}` });
+  }
+  return [service];
+}
+function serviceProcesses(config2, host, services, color) {
+  const many = serviceInstances(config2).length > 1;
+  return serviceInstances(config2).filter((u) => services.includes(u.service)).map(({ service, instance }) => {
+    const label2 = many ? `${host}/${service}${instance > 0 ? `#${instance + 1}` : ""}` : host;
+    if (config2.runtime === "systemd") {
+      return { service, instance, label: label2, kind: "unit", name: instanceUnitName(config2.app, service, color, instance) };
+    }
+    if (config2.runtime === "container") {
+      return {
+        service,
+        instance,
+        label: label2,
+        kind: "container",
+        name: containerName(config2.app, service, color, instance)
+      };
+    }
+    return { service, instance, label: label2, kind: "compose", name: composeProjectName(config2.app, color) };
+  });
+}
+async function liveColor2(host, config2) {
+  const text2 = (await host.readFile(deployPaths(config2.deploy_dir).color))?.toString("utf8").trim();
+  return text2 === "blue" || text2 === "green" ? text2 : null;
+}
+async function containersOf(host, p) {
+  if (p.kind === "container") return [p.name];
+  const r = await host.exec(composeServiceContainersArgv(p.name, p.service), {
+    become: true,
+    check: false,
+    step: "logs"
+  });
+  return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+function streamLogs(host, processes, query, line) {
+  const inputs = [];
+  const run2 = async (argv2, label2) => {
+    const stdin = query.follow ? new PassThrough3() : void 0;
+    if (stdin) inputs.push(stdin);
+    await host.exec(query.follow ? untilStdinClosesArgv(argv2) : argv2, {
+      become: true,
+      check: false,
+      step: "logs",
+      ...stdin ? { stdin } : {},
+      onStdout: (text2) => line(label2, text2),
+      onStderr: (text2) => line(label2, text2)
+    });
+  };
+  const units = processes.filter((p) => p.kind === "unit");
+  const jobs = [];
+  if (units.length > 0)
+    jobs.push(
+      run2(
+        journalLogsArgv(
+          units.map((u) => u.name),
+          query
+        ),
+        host.name
+      )
+    );
+  for (const p of processes.filter((q) => q.kind !== "unit")) {
+    jobs.push(
+      containersOf(host, p).then(
+        (ids) => Promise.all(ids.map((id) => run2(dockerLogsArgv(id, query), p.label))).then(() => void 0)
+      )
+    );
+  }
+  let stopped = false;
+  return {
+    done: Promise.all(jobs).then(() => void 0),
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      for (const input2 of inputs) input2.end();
+    }
+  };
+}
+async function execInService(host, config2, input2) {
+  const { process: p, color } = input2;
+  const stream = {
+    check: false,
+    step: "exec",
+    onStdout: input2.out,
+    onStderr: input2.err,
+    ...input2.stdin ? { stdin: input2.stdin } : {}
+  };
+  if (p.kind === "unit") {
+    const envFile = environmentFilePath(envDir(config2), p.service, color, p.instance);
+    const dir = `${deployPaths(config2.deploy_dir).colorLink(color)}/${p.service}`;
+    return host.exec(inReleaseArgv(envFile, dir, serviceUser(config2, p.service), input2.argv), {
+      ...stream,
+      become: true
+    });
+  }
+  const [container] = await containersOf(host, p);
+  if (!container) {
+    throw new UsageError(`${p.service} has no ${color} container on ${host.name}`, {
+      hint: "deploy first, or pick the color that runs with --color"
+    });
+  }
+  return host.exec(dockerExecArgv(container, input2.argv, input2.tty), { ...stream, become: true });
+}
+async function onConnectedHosts(config2, limit, fn, down, options = {}) {
+  const pool2 = new ConnectionPool();
+  try {
+    const chosen = chosenHosts(config2, limit ? [...limit] : void 0);
+    const connected = await connectAll(config2, options.first ? chosen.slice(0, 1) : chosen, pool2);
+    await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        if (!host) down(resolved.name, error62 ?? "unreachable");
+        else await fn(host);
+      })
+    );
+  } finally {
+    await pool2.closeAll();
+  }
+}
+
+// src/cli/logs.ts
+var logs_exports = {};
+__export(logs_exports, {
+  colorFlag: () => colorFlag,
+  register: () => register6
+});
+function colorFlag(value) {
+  if (value === void 0 || value === "blue" || value === "green") return value;
+  throw new UsageError(`--color ${value}: expected blue or green`, { hint: "omit --color for the live color" });
+}
+function sinceFlag(value) {
+  if (value === void 0) return void 0;
+  try {
+    return durationSeconds(value, "--since");
+  } catch {
+    throw new UsageError(`--since ${value}: expected a duration like 30s, 10m or 2h`, {
+      hint: "slipway logs --since 10m"
+    });
+  }
+}
+function linesFlag(value) {
+  if (value === void 0) return void 0;
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`--lines ${value}: expected a whole number`, { hint: "slipway logs -n 200" });
+  return Number(value);
+}
+function register6(program2, run2) {
+  const command = program2.command("logs [service]").description("the logs of a service (default: all) on every host, live color unless --color; -f follows").option("-f, --follow", "keep printing new lines until Ctrl-C").option("--since <duration>", "only lines newer than this (30s, 10m, 2h)").option("-n, --lines <n>", "the last N lines per host (default 100; 10 with -f)").option("--color <color>", "blue or green instead of the live color");
+  configOptions(command);
+  limitOption(command);
+  command.action(async (service, flags) => {
+    const color = colorFlag(flags.color);
+    const sinceSeconds = sinceFlag(flags.since);
+    const lines = linesFlag(flags.lines) ?? (sinceSeconds !== void 0 ? void 0 : flags.follow ? 10 : 100);
+    const config2 = await loadConfig(configFile(void 0, flags, run2, "logs"), { environment: flags.env });
+    run2.addSecretsOf(config2);
+    const services = servicesAsked(config2, service);
+    const streams = [];
+    let interrupted = false;
+    const stop = () => {
+      interrupted = true;
+      for (const s of streams) s.stop();
+    };
+    if (flags.follow) process.once("SIGINT", stop).once("SIGTERM", stop);
+    let failed = false;
+    try {
+      await onConnectedHosts(
+        config2,
+        flags.limit,
+        async (host) => {
+          const local = configOnHost(config2, host.name);
+          const shown = services.filter((s) => s in local.services);
+          const which = color ?? await liveColor2(host, config2);
+          if (shown.length === 0) return;
+          if (!which) {
+            run2.err(`${host.name}: nothing deployed (no live color); give --color to read a color's logs`);
+            failed = true;
+            return;
+          }
+          const processes = serviceProcesses(local, host.name, shown, which);
+          const stream = streamLogs(
+            host,
+            processes,
+            { follow: flags.follow, sinceSeconds, ...lines !== void 0 ? { lines } : {} },
+            (label2, text2) => run2.out(`${label2} | ${text2}`)
+          );
+          streams.push(stream);
+          if (interrupted) stream.stop();
+          await stream.done;
+        },
+        (name, error62) => {
+          run2.err(`${name}: unreachable (${error62})`);
+          failed = true;
+        }
+      );
+    } finally {
+      process.off("SIGINT", stop).off("SIGTERM", stop);
+    }
+    if (interrupted) process.exitCode = EXIT.interrupted;
+    else if (failed) process.exitCode = EXIT.unreachable;
+  });
+}
+
+// src/cli/exec.ts
+function register7(program2, run2) {
+  const command = program2.command("exec <service> [argv...]").description("run a command with the service's release and env file (after --), on the first host unless --all").option("--color <color>", "blue or green instead of the live color").option("--all", "run on every chosen host, one after another in output order");
+  configOptions(command);
+  limitOption(command);
+  command.action(async (service, argv2, flags) => {
+    const color = colorFlag(flags.color);
+    if (argv2.length === 0) {
+      throw new UsageError("exec needs a command after --", {
+        hint: `slipway exec ${service} -- python -m app.migrate`
+      });
+    }
+    const config2 = await loadConfig(configFile(void 0, flags, run2, "exec"), { environment: flags.env });
+    run2.addSecretsOf(config2);
+    const [name] = servicesAsked(config2, service);
+    const codes = [];
+    const prefix = (host, text2) => flags.all ? `${host} | ${text2}` : text2;
+    await onConnectedHosts(
+      config2,
+      flags.limit,
+      async (host) => {
+        const local = configOnHost(config2, host.name);
+        if (!(name in local.services)) return;
+        const which = color ?? await liveColor2(host, config2);
+        if (!which) {
+          throw new SlipwayError(`${name} is not deployed on ${host.name}`, {
+            host: host.name,
+            step: "exec",
+            hint: "deploy first, or give --color"
+          });
+        }
+        const [first] = serviceProcesses(local, host.name, [name], which);
+        if (!first) return;
+        const result = await execInService(host, local, {
+          argv: argv2,
+          process: first,
+          color: which,
+          tty: false,
+          ...process.stdin.isTTY || flags.all ? {} : { stdin: process.stdin },
+          out: (text2) => run2.out(prefix(host.name, text2)),
+          err: (text2) => run2.err(prefix(host.name, text2))
+        });
+        codes.push(result.code ?? EXIT.error);
+      },
+      (host, error62) => {
+        run2.err(`${host}: unreachable (${error62})`);
+        codes.push(EXIT.unreachable);
+      },
+      { first: !flags.all }
+    );
+    const code = codes.find((c) => c !== 0);
+    if (code !== void 0) process.exitCode = code;
+  });
+}
+
+// src/cli/init.ts
+var init_exports = {};
+__export(init_exports, {
+  parseHost: () => parseHost,
+  register: () => register8
+});
+import { existsSync as existsSync5, mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname as dirname12, join as join10, relative as relative5, resolve as resolve14 } from "node:path";
+import { createInterface as createInterface2 } from "node:readline/promises";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+
+// src/config/init/compose-file.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+var DATABASE_IMAGE = /(^|\/)(postgres|postgis|mysql|mariadb)(:|@|$)/;
+var DATABASE_PORTS = { postgres: 5432, postgis: 5432, mysql: 3306, mariadb: 3306 };
+var DATA_DIRS = {
+  postgres: "/var/lib/postgresql/data",
+  postgis: "/var/lib/postgresql/data",
+  mysql: "/var/lib/mysql",
+  mariadb: "/var/lib/mysql"
+};
+var SECRET_NAME = /PASSWORD|SECRET|TOKEN|_KEY$|^KEY$/;
+function composeServices(text2, file2) {
+  let doc;
+  try {
+    doc = (0, import_yaml10.parse)(text2);
+  } catch (error62) {
+    return { services: [], notes: [`${file2}: not valid YAML (${error62.message.split("\n")[0]}), ignored`] };
+  }
+  const raw = doc?.services;
+  if (!raw || typeof raw !== "object") return { services: [], notes: [`${file2}: no services, ignored`] };
+  const services = [];
+  const notes = [];
+  for (const [name, value] of Object.entries(raw)) {
+    const image = typeof value?.image === "string" ? value.image : void 0;
+    if (image && /(^|\/)nginx(:|@|$)/.test(image)) {
+      notes.push(`${file2}: service ${name} (nginx) left out: Slipway runs nginx on the host and routes to the app`);
+      continue;
+    }
+    const service = composeService2(name, value ?? {}, image);
+    if (service) services.push(service);
+    else
+      notes.push(
+        `${file2}: service ${name} (image ${image}) left out: add it by hand as an accessory if the app needs it`
+      );
+  }
+  return { services, notes };
+}
+function composeService2(name, value, image) {
+  const { env: env2, secrets } = environmentOf(value.environment);
+  const dependsOn2 = Array.isArray(value.depends_on) ? value.depends_on.map(String) : value.depends_on && typeof value.depends_on === "object" ? Object.keys(value.depends_on) : [];
+  const base = { name, env: env2, secrets, dependsOn: dependsOn2, dockerfile: false, volumes: namedVolumes(value.volumes) };
+  if (value.build !== void 0) {
+    const context = typeof value.build === "string" ? value.build : String(value.build.context ?? ".");
+    const port3 = portOf(value) ?? 8e3;
+    return { ...base, context: context.replace(/^\.\/?/, "") || ".", port: port3, dockerfile: true };
+  }
+  const kind = image ? DATABASE_IMAGE.exec(image)?.[2] : void 0;
+  if (!image || !kind) return void 0;
+  const volumes = base.volumes.length > 0 ? base.volumes : [`${name}-data:${DATA_DIRS[kind]}`];
+  return { ...base, context: ".", image, accessory: true, port: DATABASE_PORTS[kind] ?? 5432, volumes };
+}
+function portOf(value) {
+  const first = [
+    ...Array.isArray(value.ports) ? value.ports : [],
+    ...Array.isArray(value.expose) ? value.expose : []
+  ][0];
+  if (first === void 0) return void 0;
+  if (typeof first === "object" && first !== null) return Number(first.target) || void 0;
+  const container = String(first).split("/")[0]?.split(":").pop();
+  return Number(container) || void 0;
+}
+function environmentOf(environment) {
+  const pairs = Array.isArray(environment) ? environment.map((line) => {
+    const [key = "", ...rest] = String(line).split("=");
+    return [key, rest.join("=")];
+  }) : Object.entries(environment ?? {}).map(([k, v]) => [k, v === null ? "" : String(v)]);
+  const env2 = {};
+  const secrets = [];
+  for (const [key, value] of pairs) {
+    if (SECRET_NAME.test(key) || /\$\{/.test(value)) secrets.push(key);
+    else env2[key] = value;
+  }
+  return { env: env2, secrets };
+}
+function namedVolumes(volumes) {
+  if (!Array.isArray(volumes)) return [];
+  return volumes.map((v) => typeof v === "string" ? v : `${v.source}:${v.target}`).filter((v) => /^[a-z0-9][a-z0-9_.-]*:\//i.test(v)).map((v) => v.split(":").slice(0, 2).join(":"));
+}
+
+// src/config/init/python.ts
+function frameworkOf(dependencies) {
+  const names = new Set(
+    dependencies.toLowerCase().split(/[\s,"'[\]=<>~!;]+/).map((word) => word.replace(/\[.*$/, ""))
+  );
+  for (const framework of ["dash", "fastapi", "django", "flask"]) if (names.has(framework)) return framework;
+  return void 0;
+}
+function dependsOn(dependencies, name) {
+  return new RegExp(`(^|[\\s"',\\[])${name}([\\s"',\\]=<>~!;\\[]|$)`, "im").test(dependencies);
+}
+var CONSTRUCTORS = {
+  flask: /^(\w+)\s*=\s*(?:flask\.)?Flask\(/m,
+  fastapi: /^(\w+)\s*=\s*(?:fastapi\.)?FastAPI\(/m,
+  dash: /^(\w+)\s*=\s*(?:dash\.)?Dash\(/m,
+  django: /^(application)\s*=\s*get_wsgi_application\(/m
+};
+function appModuleOf(framework, files) {
+  const python = files.filter((f) => f.path.endsWith(".py") && (!f.path.includes("/") || framework === "django"));
+  const ordered = [...python].sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
+  for (const file2 of ordered) {
+    const match = CONSTRUCTORS[framework].exec(file2.text) ?? factoryApp(framework, file2.text);
+    if (!match?.[1]) continue;
+    const module = file2.path.replace(/\.py$/, "").replaceAll("/", ".");
+    if (framework !== "dash") return `${module}:${match[1]}`;
+    const server = new RegExp(`^(\\w+)\\s*=\\s*${match[1]}\\.server\\b`, "m").exec(file2.text);
+    return `${module}:${server?.[1] ?? `${match[1]}.server`}`;
+  }
+  return void 0;
+}
+function factoryApp(framework, text2) {
+  const inside = new RegExp(CONSTRUCTORS[framework].source.replace("^", "^\\s+"), "m");
+  return framework !== "dash" && inside.test(text2) ? /^(app|application)\s*=\s*\w+\(/m.exec(text2) : null;
+}
+function rank(path6) {
+  const base = path6.replace(/^.*\//, "");
+  if (/^(wsgi|asgi|app|main|server)\.py$/.test(base)) return 0;
+  if (/test/.test(path6)) return 2;
+  return 1;
+}
+function portOf2(files) {
+  const patterns = [
+    [/^\s*bind\s*=\s*\[?\s*["'][^"':]*:(\d{2,5})["']/m, (p) => /gunicorn\.conf\.py$/.test(p)],
+    [/^\s*EXPOSE\s+(\d{2,5})/im, (p) => /(^|\/)Dockerfile$/.test(p)],
+    [/(?:--bind|-b)[\s=]+["']?[^\s"':]*:(\d{2,5})/, () => true],
+    [/--port[\s=]+["']?(\d{2,5})/, () => true],
+    [/\.run(?:_server)?\([^)]*\bport\s*=\s*(\d{2,5})/, (p) => p.endsWith(".py")],
+    [/environ\.get\(\s*["']PORT["']\s*,\s*["']?(\d{2,5})/, (p) => p.endsWith(".py")]
+  ];
+  for (const [pattern, applies] of patterns) {
+    for (const file2 of files) {
+      if (!applies(file2.path)) continue;
+      const match = pattern.exec(file2.text);
+      if (match?.[1]) return { port: Number(match[1]), from: file2.path };
+    }
+  }
+  return void 0;
+}
+function healthPathOf(files) {
+  const python = files.filter((f) => f.path.endsWith(".py") && !/test/.test(f.path));
+  for (const route of ["/api/health", "/health", "/healthz", "/api/healthz"]) {
+    const quoted = new RegExp(`\\.(?:route|get|api_route)\\(\\s*["']${route.replaceAll("/", "\\/")}["']`);
+    if (python.some((f) => quoted.test(f.text))) return route;
+  }
+  return void 0;
+}
+function databaseEnvOf(files, kind) {
+  const wanted = kind === "path" ? /^(?:\w*_)?(?:DATABASE|DB|SQLITE|DUCKDB)(?:_\w*)?_?(?:PATH|FILE)$/ : /URL|URI|DSN/;
+  const read = /(?:environ\.get|environ\[|getenv)\(?\s*["']([A-Z][A-Z0-9_]*)["']/g;
+  for (const file2 of files) {
+    if (!file2.path.endsWith(".py") || /test/.test(file2.path)) continue;
+    for (const match of file2.text.matchAll(read)) {
+      const name = match[1] ?? "";
+      if (wanted.test(name) && (kind === "path" || /DATABASE|DB|SQL/.test(name))) return name;
+    }
+  }
+  return void 0;
+}
+function importedModules(files) {
+  const names = /* @__PURE__ */ new Set();
+  for (const file2 of files) {
+    if (!file2.path.endsWith(".py") || /test/.test(file2.path)) continue;
+    for (const match of file2.text.matchAll(/^\s*(?:from|import)\s+([A-Za-z_]\w*)/gm)) if (match[1]) names.add(match[1]);
+  }
+  return [...names].join("\n");
+}
+function secretEnvOf(files) {
+  const names = /* @__PURE__ */ new Set();
+  for (const file2 of files) {
+    if (!file2.path.endsWith(".py") || /test/.test(file2.path)) continue;
+    for (const match of file2.text.matchAll(/(?:environ\.get|environ\[|getenv)\(?\s*["']([A-Z][A-Z0-9_]*)["']/g)) {
+      const name = match[1] ?? "";
+      if (/PASSWORD|SECRET|TOKEN|_KEY$/.test(name) && !/^SLIPWAY_/.test(name)) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+// src/config/init/detect.ts
+var SKIP = /(^|\/)(\.git|\.github|node_modules|\.venv|venv|env|__pycache__|tests?|static|templates|instance|data|docs)(\/|$)/;
+var COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+var DEPENDENCY_FILES = ["requirements.txt", "pyproject.toml", "Pipfile", "setup.cfg"];
+function appNameOf(directoryName) {
+  const name = directoryName.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  return /^[a-z]/.test(name) ? name : `app-${name || "1"}`;
+}
+function detectApp(tree, directoryName, runtime) {
+  const app = appNameOf(directoryName);
+  const reasons = [];
+  const composeFile = COMPOSE_FILES.find((f) => tree.files.includes(f));
+  const composeText = composeFile ? tree.text(composeFile) : void 0;
+  const fromCompose = composeFile && composeText !== void 0 ? composeServices(composeText, composeFile) : void 0;
+  let services;
+  if (fromCompose && fromCompose.services.length > 0) {
+    reasons.push(`${composeFile}: services ${fromCompose.services.map((s) => s.name).join(", ")}`);
+    reasons.push(...fromCompose.notes);
+    services = fromCompose.services.map((s) => s.image ? s : { ...s, ...pythonFacts(tree, s.context, s.port) });
+  } else {
+    services = contexts(tree).map((context, i) => serviceIn(tree, context, i));
+  }
+  const chosen = runtime ?? runtimeOf(services, composeFile);
+  reasons.push(runtimeReason(chosen, runtime, services, composeFile));
+  for (const s of services) reasons.push(...serviceReasons(s));
+  const database = databaseOf(tree, app, chosen, services, reasons);
+  return { app, runtime: chosen, services, ...database ? { database } : {}, reasons };
+}
+function contexts(tree) {
+  const holds = (dir) => ["Dockerfile", ...DEPENDENCY_FILES].some((f) => tree.files.includes(dir === "." ? f : `${dir}/${f}`));
+  if (holds(".")) return ["."];
+  const dirs = /* @__PURE__ */ new Set();
+  for (const file2 of tree.files) {
+    const parts = file2.split("/");
+    if (parts.length === 2 && parts[0] && !SKIP.test(`${parts[0]}/`)) dirs.add(parts[0]);
+  }
+  const found = [...dirs].filter(holds).sort(byRole);
+  return found.length > 0 ? found : ["."];
+}
+function byRole(a, b) {
+  const role = (d) => /^(backend|api|server)$/.test(d) ? 0 : 1;
+  return role(a) - role(b) || a.localeCompare(b);
+}
+function serviceIn(tree, context, index) {
+  const name = context === "." ? "web" : appNameOf(context);
+  const dockerfile = tree.files.includes(join8(context, "Dockerfile"));
+  const base = {
+    name,
+    context,
+    port: 0,
+    dockerfile,
+    env: {},
+    secrets: [],
+    volumes: [],
+    dependsOn: []
+  };
+  const facts = pythonFacts(tree, context, void 0);
+  const port3 = facts.port ?? (facts.framework === "dash" ? 8050 : 8e3 + index);
+  const staticDir = tree.files.some((f) => f.startsWith(`${join8(context, "static")}/`)) ? join8(context, "static") : void 0;
+  return { ...base, ...facts, port: port3, ...staticDir ? { staticDir } : {} };
+}
+function pythonFacts(tree, context, knownPort) {
+  const files = sourceFiles(tree, context);
+  const dependencies = [
+    ...files.filter((f) => DEPENDENCY_FILES.includes(f.path)).map((f) => f.text),
+    importedModules(files)
+  ].join("\n");
+  const framework = frameworkOf(dependencies);
+  const facts = {};
+  if (framework) {
+    facts.framework = framework;
+    facts.server = framework === "fastapi" && !dependsOn(dependencies, "gunicorn") ? "uvicorn" : "gunicorn";
+    const appModule = appModuleOf(framework, files);
+    if (appModule) facts.appModule = appModule;
+  }
+  const port3 = knownPort ?? portOf2(files)?.port;
+  if (port3) facts.port = port3;
+  const health = healthPathOf(files);
+  if (health) facts.healthPath = health;
+  const secrets = secretEnvOf(files);
+  if (secrets.length > 0) facts.secrets = secrets;
+  return facts;
+}
+function sourceFiles(tree, context) {
+  const prefix = context === "." ? "" : `${context}/`;
+  const out2 = [];
+  for (const file2 of tree.files) {
+    if (!file2.startsWith(prefix)) continue;
+    const text2 = tree.text(file2);
+    if (text2 !== void 0) out2.push({ path: file2.slice(prefix.length), text: text2 });
+  }
+  return out2;
+}
+function join8(context, path6) {
+  return context === "." ? path6 : `${context}/${path6}`;
+}
+function runtimeOf(services, composeFile) {
+  if (composeFile) return "compose";
+  if (services.every((s) => s.dockerfile)) return "container";
+  return "systemd";
+}
+function runtimeReason(chosen, given, services, composeFile) {
+  if (given) return `runtime ${chosen}: given with --runtime`;
+  if (chosen === "compose") return `runtime compose: ${composeFile} found`;
+  if (chosen === "container")
+    return "runtime container: every service has a Dockerfile (built here, streamed over SSH)";
+  const without = services.filter((s) => !s.dockerfile).map((s) => join8(s.context, "Dockerfile"));
+  return `runtime systemd: no ${without.join(", ")} (the code is shipped and run by gunicorn/uvicorn under systemd)`;
+}
+function serviceReasons(s) {
+  if (s.image) return [`service ${s.name}: image ${s.image}${s.accessory ? " (a database server: accessory)" : ""}`];
+  const what = s.framework ? `${s.framework}, ${s.server}${s.appModule ? ` ${s.appModule}` : ""}` : "no Python framework found";
+  const lines = [
+    `service ${s.name} (${s.context}): ${what}, port ${s.port}, health ${s.healthPath ?? "/ (no health route found)"}`
+  ];
+  if (s.staticDir) lines.push(`static files: ${s.staticDir}/ served by nginx at /static/`);
+  return lines;
+}
+function databaseOf(tree, app, runtime, services, reasons) {
+  const server = services.find((s) => s.accessory && s.image);
+  if (server?.image) {
+    const engine = /postgres/.test(server.image) ? "postgres" : "mysql";
+    reasons.push(`database: ${engine} in service ${server.name}`);
+    const passwordSecret = server.secrets[0];
+    return { engine, composeService: server.name, ...passwordSecret ? { passwordSecret } : {} };
+  }
+  const dependencies = [
+    ...DEPENDENCY_FILES.flatMap(
+      (f) => tree.files.filter((p) => p === f || p.endsWith(`/${f}`)).map((p) => tree.text(p) ?? "")
+    ),
+    ...services.filter((s) => !s.image).map((s) => importedModules(sourceFiles(tree, s.context)))
+  ].join("\n");
+  const dbFile = tree.files.find((f) => /\.(db|sqlite3?|duckdb)$/.test(f) && !/(^|\/)(tests?|\.git)\//.test(f));
+  const duck = dependsOn(dependencies, "duckdb") || dbFile?.endsWith(".duckdb");
+  const sqliteInCode = services.some(
+    (s) => sourceFiles(tree, s.context).some((f) => f.path.endsWith(".py") && /sqlite3|sqlite:\/\//.test(f.text))
+  );
+  if (duck || dbFile || sqliteInCode || /sqlite/i.test(dependencies)) {
+    const engine = duck ? "duckdb" : "sqlite";
+    const fileName2 = dbFile?.replace(/^.*\//, "") ?? `${app}.db`;
+    reasons.push(
+      `database: ${engine} (${dbFile ? `file ${dbFile}` : duck ? "duckdb in the dependencies" : "sqlite in the code"})`
+    );
+    return fileDatabase(tree, app, runtime, services, engine, fileName2, reasons);
+  }
+  const driver = ["psycopg", "psycopg2", "psycopg2-binary", "asyncpg"].some((d) => dependsOn(dependencies, d)) ? "postgres" : ["pymysql", "mysqlclient", "aiomysql"].some((d) => dependsOn(dependencies, d)) ? "mysql" : void 0;
+  if (!driver) return void 0;
+  reasons.push(`database: ${driver} server (driver in the dependencies), reached through the secret DATABASE_URL`);
+  for (const s of services) if (!s.image && !s.secrets.includes("DATABASE_URL")) s.secrets.push("DATABASE_URL");
+  return { engine: driver, urlSecret: "DATABASE_URL" };
+}
+function fileDatabase(tree, app, runtime, services, engine, fileName2, reasons) {
+  const owner = services.find((s) => !s.image) ?? services[0];
+  const envName2 = owner ? databaseEnvOf(sourceFiles(tree, owner.context), "path") : void 0;
+  const inContainer = runtime !== "systemd";
+  const path6 = inContainer ? `/app/data/${fileName2}` : `/var/lib/${app}/${fileName2}`;
+  if (owner && envName2) {
+    owner.env[envName2] = path6;
+    reasons.push(`the code reads the database path from ${envName2}: set to ${path6}`);
+  } else {
+    reasons.push(`no environment variable for the database path found in the code: point the app at ${path6}`);
+  }
+  if (!inContainer) return { engine, path: path6 };
+  const volume = `${app}-data`;
+  if (owner) owner.volumes.push(`${volume}:/app/data`);
+  return { engine, path: fileName2, volume };
+}
+
+// src/config/init/read-tree.ts
+import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync } from "node:fs";
+import { join as join9, relative as relative4, sep } from "node:path";
+var SKIP_DIRS = /* @__PURE__ */ new Set([
+  ".git",
+  "node_modules",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".tox",
+  ".mypy_cache",
+  "dist",
+  "build"
+]);
+var READ = /(\.py|\.txt|\.toml|\.cfg|\.ya?ml|(^|\/)Dockerfile|(^|\/)Pipfile)$/;
+var MAX_FILES = 5e3;
+var MAX_BYTES = 256 * 1024;
+function readAppTree(dir) {
+  const files = [];
+  const walk2 = (at2, depth2) => {
+    for (const entry of readdirSync2(at2, { withFileTypes: true })) {
+      if (files.length >= MAX_FILES) return;
+      const path6 = join9(at2, entry.name);
+      if (entry.isDirectory()) {
+        if (depth2 < 4 && !SKIP_DIRS.has(entry.name)) walk2(path6, depth2 + 1);
+      } else if (entry.isFile()) {
+        files.push(relative4(dir, path6).split(sep).join("/"));
+      }
+    }
+  };
+  walk2(dir, 1);
+  files.sort();
+  return {
+    files,
+    text(path6) {
+      if (!READ.test(path6)) return void 0;
+      try {
+        const full = join9(dir, path6);
+        return statSync(full).size <= MAX_BYTES ? readFileSync5(full, "utf8") : void 0;
+      } catch {
+        return void 0;
+      }
+    }
+  };
+}
+
+// src/config/init/workflows.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+var CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683";
+var SLIPWAY = "slipway/slipway/actions/deploy@SLIPWAY_COMMIT_SHA";
+function gh(expression) {
+  return `\${{ ${expression} }}`;
+}
+function secretEnv(secrets) {
+  return Object.fromEntries(secrets.map((name) => [name, gh(`secrets.${name}`)]));
+}
+function checkout() {
+  return { uses: CHECKOUT, with: { "persist-credentials": false } };
+}
+function deployJob(environment, command, secrets) {
+  const inputs = { config: "slipway.yml", environment, command };
+  if (command === "deploy") inputs["version-env"] = `APP_VERSION=${gh("github.sha")}`;
+  else Object.assign(inputs, { release: gh("inputs.release"), "restore-db": gh("inputs.restore-db") });
+  inputs["ssh-private-key"] = gh("secrets.DEPLOY_SSH_KEY");
+  return {
+    ...command === "deploy" ? { if: "github.event_name == 'push' && github.ref == 'refs/heads/main'" } : {},
+    "runs-on": "ubuntu-latest",
+    "timeout-minutes": command === "deploy" ? 30 : 20,
+    environment: { name: environment, url: gh("steps.slipway.outputs.url") },
+    concurrency: { group: `deploy-${environment}`, "cancel-in-progress": false },
+    permissions: { contents: "read", deployments: "write" },
+    steps: [
+      checkout(),
+      { uses: SLIPWAY, id: "slipway", with: inputs, ...secrets.length > 0 ? { env: secretEnv(secrets) } : {} }
+    ]
+  };
+}
+function text(value, head) {
+  const doc = new import_yaml11.Document(value);
+  doc.commentBefore = head.map((line) => ` ${line}`).join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+function initWorkflows(environment, secrets) {
+  const deploy2 = {
+    name: "deploy",
+    on: { push: { branches: ["main"] }, pull_request: null },
+    permissions: {},
+    jobs: {
+      validate: {
+        if: "github.event_name == 'pull_request'",
+        "runs-on": "ubuntu-latest",
+        "timeout-minutes": 5,
+        permissions: { contents: "read" },
+        steps: [checkout(), { uses: SLIPWAY, with: { command: "validate", environment, "github-token": "" } }]
+      },
+      deploy: deployJob(environment, "deploy", secrets)
+    }
+  };
+  const rollback2 = {
+    name: "rollback",
+    on: {
+      workflow_dispatch: {
+        inputs: {
+          release: {
+            description: "Release id to go back to; empty for the release before the live one",
+            required: false,
+            type: "string"
+          },
+          "restore-db": {
+            description: "Also restore the database backup taken before the release being rolled back",
+            required: false,
+            type: "boolean",
+            default: false
+          }
+        }
+      }
+    },
+    permissions: {},
+    jobs: { rollback: deployJob(environment, "rollback", secrets) }
+  };
+  const pin = "Replace SLIPWAY_COMMIT_SHA with the full commit of the Slipway release you use.";
+  const keys = `The GitHub environment "${environment}" holds DEPLOY_SSH_KEY${secrets.length > 0 ? ` and ${secrets.join(", ")}` : ""}.`;
+  return [
+    {
+      path: ".github/workflows/deploy.yml",
+      text: text(deploy2, [
+        "Written by `slipway init`: deploy on every push to main; pull requests only validate slipway.yml (no key,",
+        "no secret, no server). One concurrency group per environment: a deploy is never cancelled half-way.",
+        keys,
+        pin
+      ])
+    },
+    {
+      path: ".github/workflows/rollback.yml",
+      text: text(rollback2, [
+        "Written by `slipway init`: Actions tab -> rollback -> Run workflow. Same environment and concurrency group",
+        "as the deploy, so a rollback never runs beside a deploy.",
+        keys,
+        pin
+      ])
+    }
+  ];
+}
+
+// src/config/init/write.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+var PLACEHOLDER_HOST = { name: "web1", address: "203.0.113.10" };
+function initConfigYaml(detection, answers, environment = "production") {
+  const { value, comments } = initConfig(detection, answers);
+  value.environments = { [environment]: {} };
+  comments.push([
+    ["environments"],
+    ` What differs in ${environment} (the environment the workflows deploy), e.g. proxy.domains.`
+  ]);
+  const doc = new import_yaml12.Document(value);
+  doc.commentBefore = [
+    ` Written by \`slipway init\` from what it found in this directory; check it with \`slipway validate\`,`,
+    " see what it resolves to with `slipway config`, and the reference in docs/config.md.",
+    ` yaml-language-server: $schema=${answers.schema}`
+  ].join("\n");
+  for (const [path6, comment] of comments) commentKey(doc, path6, comment);
+  if ((0, import_yaml12.isMap)(doc.contents)) {
+    for (const pair of doc.contents.items.slice(2)) if ((0, import_yaml12.isScalar)(pair.key)) pair.key.spaceBefore = true;
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+function initConfig(detection, answers) {
+  const comments = [];
+  const value = { app: detection.app, runtime: detection.runtime };
+  comments.push([["runtime"], detection.reasons.find((r) => r.startsWith("runtime ")) ?? ""]);
+  if (detection.database?.engine === "duckdb") {
+    value.strategy = "stop-first";
+    comments.push([
+      ["strategy"],
+      " DuckDB allows one writer: blue and green cannot both run (a short downtime per deploy)"
+    ]);
+  }
+  if (detection.runtime !== "systemd" && answers.registry) {
+    value.image = { registry: answers.registry, repository: detection.app };
+  } else if (detection.runtime !== "systemd") {
+    comments.push([
+      ["services"],
+      " Images are built here and streamed to each host over SSH; set image.registry to push and pull instead."
+    ]);
+  }
+  value.services = Object.fromEntries(detection.services.map((s) => [s.name, serviceConfig(s, detection)]));
+  for (const s of detection.services) comments.push([["services", s.name], ` ${serviceComment(s)}`]);
+  const hosts = answers.hosts.length > 0 ? answers.hosts : [PLACEHOLDER_HOST];
+  value.inventory = {
+    ...answers.sshUser ? { ssh: { user: answers.sshUser } } : {},
+    hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.address }]))
+  };
+  const placeholder = answers.hosts.length === 0 ? " Replace the placeholder with your server (slipway init --host name=address).\n" : "";
+  comments.push([["inventory"], `${placeholder}${SSH_KEY_COMMENT}`]);
+  value.proxy = proxyConfig(detection, answers);
+  if (!answers.domain) comments.push([["proxy"], " No --domain: nginx answers any name on port 80 (default server)."]);
+  value.tls = answers.domain && answers.email ? { enabled: true, email: answers.email } : { enabled: false };
+  if (!(answers.domain && answers.email)) {
+    comments.push([
+      ["tls"],
+      " HTTPS from Let's Encrypt: give --domain and --email (or set enabled: true and email here)."
+    ]);
+  }
+  const database = databaseConfig(detection);
+  if (database) {
+    value.database = database;
+    comments.push([
+      ["database"],
+      ` ${detection.reasons.find((r) => r.startsWith("database")) ?? ""}; backed up before each deploy`
+    ]);
+  }
+  return { value, comments };
+}
+function serviceConfig(s, detection) {
+  const compose = detection.runtime === "compose";
+  const out2 = s.image ? { image: s.image } : { build: { context: s.context } };
+  out2.port = s.port;
+  if (s.accessory) {
+    out2.accessory = true;
+    out2.health = { container_check: ["pg_isready", "-q"] };
+    if (!s.image?.includes("postgres") && !s.image?.includes("postgis")) {
+      out2.health = { container_check: ["mysqladmin", "ping", "--silent"] };
+    }
+    out2.container = { capabilities: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"] };
+  } else {
+    const health = { path: s.healthPath ?? "/" };
+    if (compose && s.framework) health.container_check = "python";
+    out2.health = health;
+  }
+  if (detection.runtime === "systemd" && !s.image) {
+    out2.systemd = {
+      ...s.server && s.server !== "gunicorn" ? { server: s.server } : {},
+      app_module: s.appModule ?? "wsgi:app"
+    };
+  }
+  if (Object.keys(s.env).length > 0) out2.env = s.env;
+  if (s.secrets.length > 0) out2.secrets = s.secrets;
+  if (s.volumes.length > 0 && detection.runtime !== "systemd") out2.volumes = s.volumes;
+  if (s.dependsOn.length > 0 && compose) out2.depends_on = s.dependsOn;
+  return out2;
+}
+function serviceComment(s) {
+  if (s.image) return `${s.image}: run once beside the colors, kept across deploys`;
+  const what = s.framework ? `${s.framework} app` : "app";
+  const module = s.appModule ? `, ${s.appModule}` : ", app module not found: set systemd.app_module";
+  return `${what} in ${s.context}${s.framework ? module : ""}; health: ${s.healthPath ? "its own route" : "no health route found, / is polled"}`;
+}
+var SSH_KEY_COMMENT = [
+  " SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys",
+  "   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent and no default key.",
+  "   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check",
+  "   its fingerprint) or pinned with ssh.known_hosts_file."
+].join("\n");
+function proxyConfig(detection, answers) {
+  const web = detection.services.filter((s) => !s.accessory);
+  const api = web.length > 1 ? web.find((s) => /^(backend|api)$/.test(s.name)) : void 0;
+  const front = web.find((s) => s !== api);
+  const apiCheck = api?.healthPath?.startsWith("/api/") ? { check: { path: api.healthPath } } : {};
+  const frontCheck = !api && front?.healthPath?.startsWith("/api/") ? { check: { path: front.healthPath } } : {};
+  const routes = [
+    ...api ? [{ path: "/api/", service: api.name, ...apiCheck }] : [],
+    ...front ? [{ path: "/", service: front.name, ...frontCheck }] : []
+  ];
+  const staticDir = web.find((s) => s.staticDir)?.staticDir;
+  return {
+    ...answers.domain ? { domains: [answers.domain] } : { default_server: true },
+    routes,
+    ...staticDir ? { static: { source: staticDir, path: "/static/" } } : {}
+  };
+}
+function databaseConfig(detection) {
+  const db = detection.database;
+  if (!db) return void 0;
+  if (db.composeService) {
+    return {
+      engine: db.engine,
+      compose_service: db.composeService,
+      ...db.passwordSecret ? { password_secret: db.passwordSecret } : {}
+    };
+  }
+  if (db.urlSecret) return { engine: db.engine, url_secret: db.urlSecret };
+  return { engine: db.engine, path: db.path, ...db.volume ? { volume: db.volume } : {} };
+}
+function commentKey(doc, path6, comment) {
+  if (!comment.trim()) return;
+  const parent = path6.length === 1 ? doc.contents : doc.getIn(path6.slice(0, -1), true);
+  if (!(0, import_yaml12.isMap)(parent)) return;
+  const pair = parent.items.find((p) => ((0, import_yaml12.isScalar)(p.key) ? p.key.value : p.key) === path6.at(-1));
+  if (pair && (0, import_yaml12.isScalar)(pair.key)) pair.key.commentBefore = comment.startsWith(" ") ? comment : ` ${comment}`;
+}
+
+// src/cli/init.ts
+var RUNTIMES2 = ["systemd", "container", "compose"];
+function parseHost(value, index) {
+  const [name, address2] = value.includes("=") ? value.split("=", 2) : [`web${index + 1}`, value];
+  if (!name || !address2 || !/^[A-Za-z0-9_.-]+$/.test(name) || /\s/.test(address2)) {
+    throw new UsageError(`--host ${value}: expected NAME=ADDRESS or ADDRESS`, {
+      hint: "e.g. --host web1=203.0.113.10"
+    });
+  }
+  return { name, address: address2 };
+}
+function schemaPath(dir) {
+  const schema = fileURLToPath3(new URL("../../schema/slipway.schema.json", import.meta.url));
+  const path6 = relative5(dir, schema);
+  return path6.startsWith("../../../") || path6 === "" ? schema : path6;
+}
+async function ask(question) {
+  const rl = createInterface2({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim() || void 0;
+  } finally {
+    rl.close();
+  }
+}
+async function answersOf(dir, flags) {
+  const hosts = flags.host.map(parseHost);
+  let domain3 = flags.domain;
+  if (process.stdin.isTTY && !flags.json) {
+    if (hosts.length === 0) {
+      const given = await ask("server address (NAME=ADDRESS or ADDRESS, empty for a placeholder): ");
+      if (given) hosts.push(parseHost(given, 0));
+    }
+    domain3 ??= await ask("domain (empty: answer any name on port 80): ");
+  }
+  return {
+    hosts,
+    schema: schemaPath(dir),
+    ...domain3 ? { domain: domain3 } : {},
+    ...flags.email ? { email: flags.email } : {},
+    ...flags.sshUser ? { sshUser: flags.sshUser } : {},
+    ...flags.registry ? { registry: flags.registry } : {}
+  };
+}
+function runtimeOf2(value) {
+  if (value === void 0) return void 0;
+  if (RUNTIMES2.includes(value)) return value;
+  throw new UsageError(`--runtime ${value}: expected one of ${RUNTIMES2.join(", ")}`, {
+    hint: "e.g. --runtime systemd"
+  });
+}
+function filesToWrite(dir, config2, detection, flags) {
+  const files = [{ path: DEFAULT_CONFIG, text: config2 }];
+  if (flags.workflows) {
+    const secrets = detection.services.flatMap((s) => s.secrets);
+    files.push(...initWorkflows(flags.env, [...new Set(secrets)]));
+  }
+  const existing = files.filter((f) => existsSync5(join10(dir, f.path))).map((f) => f.path);
+  if (existing.length > 0 && !flags.force) {
+    throw new SlipwayError(`${existing.map((f) => join10(dir, f)).join(", ")}: already exists, left as it is`, {
+      hint: "compare with `slipway init --force` in a copy, or pass --force to overwrite"
+    });
+  }
+  return files;
+}
+function register8(program2, run2) {
+  const command = program2.command("init").description("write a commented slipway.yml (and deploy/rollback workflows) from what the app directory holds").argument("[dir]", "the app directory", ".").option("--host <host>", "a server: NAME=ADDRESS or ADDRESS (repeatable)", collect, []).option("--domain <name>", "the site's domain (nginx server_name, and the certificate with --email)").option("--email <address>", "ACME account e-mail: enables HTTPS from Let's Encrypt for --domain").option("--runtime <runtime>", `override the detected runtime: ${RUNTIMES2.join(", ")}`).option("--registry <host>", "image registry (container/compose); default: images streamed over SSH").option("--ssh-user <user>", "SSH user on the servers (default: deploy)").option("--app <name>", "app name (default: the directory's name)").option("--env <name>", "the environment the workflows deploy (an empty overlay in slipway.yml)", "production").option("--no-workflows", "do not write .github/workflows/deploy.yml and rollback.yml").option("-f, --force", "overwrite slipway.yml and the workflows when they exist");
+  jsonOption(command, "print {dir, app, runtime, services, database, reasons, files} as JSON");
+  command.action(async (dirArg, flags) => {
+    const dir = resolve14(dirArg);
+    if (!existsSync5(dir)) throw new SlipwayError(`${dirArg}: no such directory`, { hint: "give the app's directory" });
+    const detection = detectApp(readAppTree(dir), flags.app ?? basename(dir), runtimeOf2(flags.runtime));
+    const text2 = initConfigYaml(detection, await answersOf(dir, flags), flags.env);
+    const file2 = join10(dir, DEFAULT_CONFIG);
+    const checked = validateConfigText(text2, file2, { environment: flags.env });
+    if (!checked.ok) {
+      throw new ConfigError(`the config init made does not validate:
+${checked.issues.map(formatIssue).join("\n")}`, {
+        hint: "a bug in slipway init's detection: pass --runtime or --app, or report the directory layout"
+      });
+    }
+    const files = filesToWrite(dir, text2, detection, flags);
+    for (const f of files) {
+      mkdirSync(dirname12(join10(dir, f.path)), { recursive: true });
+      writeFileSync(join10(dir, f.path), f.text);
+    }
+    const secrets = checked.configs[0] ? secretReferences(checked.configs[0]).map((s) => s.name) : [];
+    if (flags.json) {
+      const { app, runtime, services, database, reasons } = detection;
+      run2.json({ dir, app, runtime, services, database, reasons, files: files.map((f) => f.path), secrets });
+      return;
+    }
+    for (const reason of detection.reasons) run2.out(`found: ${reason}`);
+    for (const f of files) run2.out(`wrote ${join10(dirArg, f.path)}`);
+    run2.out(`next: review ${join10(dirArg, DEFAULT_CONFIG)}, then \`slipway validate\` and \`slipway deploy -C\``);
+    if (secrets.length > 0) run2.out(`secrets the deploy reads from its environment: ${secrets.join(", ")}`);
+  });
+}
+
 // src/cli/lock.ts
 var lock_exports = {};
 __export(lock_exports, {
-  register: () => register5
+  register: () => register9
 });
 
 // src/deploy/lock-status.ts
@@ -67636,7 +69779,7 @@ async function configOf(positional, flags, run2, sub) {
   run2.addSecretsOf(config2);
   return config2;
 }
-function register5(program2, run2) {
+function register9(program2, run2) {
   const lock = program2.command("lock").description("show or release the deploy lock on each host");
   const status = lock.command("status").description("who holds each host's deploy lock (run id, pid, runner host, commit, since)");
   jsonOption(configAndHosts(status), "print the holders as JSON").action(
@@ -67667,15 +69810,15 @@ function register5(program2, run2) {
 }
 
 // src/cli/main.ts
-import { readdirSync as readdirSync2 } from "node:fs";
-import { basename, dirname as dirname12, join as join6 } from "node:path";
-import { fileURLToPath as fileURLToPath3, pathToFileURL } from "node:url";
+import { readdirSync as readdirSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname13, join as join11 } from "node:path";
+import { fileURLToPath as fileURLToPath4, pathToFileURL } from "node:url";
 
 // src/cli/_version.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 function slipwayVersion(packageJson = new URL("../../package.json", import.meta.url)) {
   try {
-    const pkg = JSON.parse(readFileSync5(packageJson, "utf8"));
+    const pkg = JSON.parse(readFileSync6(packageJson, "utf8"));
     return pkg.name === "slipway" && pkg.version ? pkg.version : "unknown";
   } catch {
     return "unknown";
@@ -67688,12 +69831,12 @@ function createProgram(modules, run2) {
   for (const module of modules) module.register(program2, run2);
   return program2;
 }
-async function discoverCommands(dir = dirname12(fileURLToPath3(import.meta.url))) {
+async function discoverCommands(dir = dirname13(fileURLToPath4(import.meta.url))) {
   const skip = /* @__PURE__ */ new Set(["main", "index"]);
-  const files = readdirSync2(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has(basename(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
+  const files = readdirSync3(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has(basename2(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
   const modules = [];
   for (const file2 of files) {
-    const module = await import(pathToFileURL(join6(dir, file2)).href);
+    const module = await import(pathToFileURL(join11(dir, file2)).href);
     if (typeof module.register === "function") modules.push(module);
   }
   return modules;
@@ -67717,17 +69860,110 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   await main();
 }
 
+// src/cli/maintenance.ts
+var maintenance_exports = {};
+__export(maintenance_exports, {
+  register: () => register10
+});
+
+// src/deploy/maintenance.ts
+var STEP2 = "maintenance";
+function maintenancePage(app) {
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title></head>',
+    `<body><h1>Down for maintenance</h1><p>${app} is being updated. Please try again in a few minutes.</p></body>`,
+    "</html>",
+    ""
+  ].join("\n");
+}
+async function setMaintenance(config2, action, limit) {
+  const hint = "maintenance pages are served by the nginx site Slipway renders";
+  if (config2.proxy.mode === "internal") {
+    throw new ConfigError("proxy.mode is internal: this app has no nginx site to answer 503", { hint });
+  }
+  const nginxHosts = new Set(selectHosts2(config2, config2.proxy.hosts).map((h) => h.name));
+  const hosts = chosenHosts(config2, limit).filter((h) => nginxHosts.has(h.name));
+  if (hosts.length === 0) {
+    throw new ConfigError("--limit selects no host that runs nginx (proxy.hosts)", { hint: "name a proxy host" });
+  }
+  const pool2 = new ConnectionPool();
+  try {
+    const connected = await connectAll(config2, hosts, pool2);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        if (!host) return { host: resolved.name, error: error62 ?? "unreachable", unreachable: true };
+        try {
+          return await onHost(config2, host, action);
+        } catch (e) {
+          return { host: resolved.name, error: e instanceof Error ? e.message : String(e) };
+        }
+      })
+    );
+  } finally {
+    await pool2.closeAll();
+  }
+}
+async function onHost(config2, host, action) {
+  const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app);
+  const was = await host.readFile(page, { become: true }) !== void 0;
+  if (action === "status" || action === "on" === was) return { host: host.name, maintenance: was, changed: false };
+  if (action === "off") {
+    await host.exec(removeArgv(page), { become: true, step: STEP2 });
+    return { host: host.name, maintenance: false, changed: true };
+  }
+  const site = (await host.readFile(sitePathFromConfig(config2), { become: true }))?.toString("utf8");
+  if (!site?.includes(MAINTENANCE_URI)) {
+    throw new ConfigError(`${sitePathFromConfig(config2)} has no maintenance block: nothing would answer 503`, {
+      host: host.name,
+      step: STEP2,
+      hint: "deploy once with this Slipway version (its nginx site tests for the page), then run maintenance on"
+    });
+  }
+  await host.putFile(page, maintenancePage(config2.app), { become: true, mode: 420 });
+  return { host: host.name, maintenance: true, changed: true };
+}
+function formatMaintenance(results) {
+  return results.map((r) => {
+    if (r.error) return `${r.host}: ${r.unreachable ? "unreachable" : "failed"} (${r.error})`;
+    return `${r.host}: maintenance ${r.maintenance ? "on" : "off"}${r.changed ? " (changed)" : ""}`;
+  }).join("\n");
+}
+
+// src/cli/maintenance.ts
+var ACTIONS = ["on", "off", "status"];
+function register10(program2, run2) {
+  const command = program2.command("maintenance").argument("<on|off|status>", "on: answer every route with 503 and Retry-After; off: serve the app again").description("put up or take down the maintenance page on each nginx host (health paths stay open)");
+  configOptions(command);
+  limitOption(command);
+  jsonOption(command, "print each host's maintenance state as JSON");
+  command.action(async (action, flags) => {
+    if (!ACTIONS.includes(action)) {
+      throw new UsageError(`maintenance ${action}: expected on, off or status`, {
+        hint: "slipway maintenance on | off | status"
+      });
+    }
+    const config2 = await loadConfig(configFile(void 0, flags, run2, "maintenance"), { environment: flags.env });
+    run2.addSecretsOf(config2);
+    const results = await setMaintenance(config2, action, flags.limit);
+    if (flags.json) run2.json(results);
+    else run2.out(formatMaintenance(results));
+    if (results.some((r) => r.error && !r.unreachable)) process.exitCode = EXIT.hostFailed;
+    else if (results.some((r) => r.error)) process.exitCode = EXIT.unreachable;
+  });
+}
+
 // src/cli/plan.ts
 var plan_exports = {};
 __export(plan_exports, {
-  register: () => register7
+  register: () => register12
 });
 
 // src/cli/playbook.ts
 var playbook_exports = {};
 __export(playbook_exports, {
   playbookOptions: () => playbookOptions,
-  register: () => register6
+  register: () => register11
 });
 function playbookOptions(command) {
   command.option(
@@ -67746,7 +69982,7 @@ function playbookOptions(command) {
     collect
   ).option("-v, --verbose", "print every task's message");
 }
-function register6(program2, run2) {
+function register11(program2, run2) {
   playbookOptions(
     program2.command("run").description("run a playbook: changed/ok per task and host, diffs with --diff, then the recap").argument("<playbook>", "playbook file, e.g. playbooks/bootstrap.yml").option("-D, --diff", "show file diffs while applying")
   ).action(async (playbook, options) => {
@@ -67783,7 +70019,7 @@ async function planDeploy(run2, flags) {
   });
   finish(plan, { run: run2, json: flags.json, detailedExitcode: flags.detailedExitcode, interrupted: progress.interrupted });
 }
-function register7(program2, run2) {
+function register12(program2, run2) {
   playbookOptions(
     program2.command("plan").description("show what would change on each host, changing nothing: a playbook's plan, or the deploy's").argument("[playbook]", "playbook file (default: plan the deploy of slipway.yml)")
   ).option("--events", "without a playbook: the deploy's progress as JSON events, one per line").option("--release-dir <dir>", "without a playbook: local directory holding the service code, as deploy's").action(async (playbook, options) => {
@@ -67795,7 +70031,7 @@ function register7(program2, run2) {
 // src/cli/releases.ts
 var releases_exports = {};
 __export(releases_exports, {
-  register: () => register8
+  register: () => register13
 });
 
 // src/deploy/releases.ts
@@ -67832,20 +70068,20 @@ function formatHistory(history, live) {
   return rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd());
 }
 function formatHostReleases(hosts) {
-  const out = [];
+  const out2 = [];
   for (const h of hosts) {
     if (!h.live) {
-      out.push(`${h.name}: unreachable (${h.error})`);
+      out2.push(`${h.name}: unreachable (${h.error})`);
       continue;
     }
-    out.push(`${h.name}: live ${h.live.release ?? "none"} on ${h.live.color ?? "-"}`);
-    out.push(...formatHistory(h.live.history, h.live.release));
+    out2.push(`${h.name}: live ${h.live.release ?? "none"} on ${h.live.color ?? "-"}`);
+    out2.push(...formatHistory(h.live.history, h.live.release));
   }
-  return out.join("\n");
+  return out2.join("\n");
 }
 
 // src/cli/releases.ts
-function register8(program2, run2) {
+function register13(program2, run2) {
   const command = program2.command("releases").description("list each host's releases (newest first; * = live) from <deploy_dir>/releases.json");
   configOptions(command, { positional: true });
   limitOption(command);
@@ -67872,11 +70108,11 @@ function register8(program2, run2) {
 // src/cli/remove.ts
 var remove_exports = {};
 __export(remove_exports, {
-  register: () => register9
+  register: () => register14
 });
 
 // src/deploy/remove-app.ts
-import { dirname as dirname13 } from "node:path";
+import { dirname as dirname14 } from "node:path";
 var COLORS2 = ["blue", "green"];
 var asRoot2 = { become: true, step: "remove" };
 async function removeApp(host, config2, options = {}) {
@@ -67899,9 +70135,34 @@ async function removeApp(host, config2, options = {}) {
   }
   return actions;
 }
+function recordedUnitsNotIn(history, current) {
+  const known = new Set(current);
+  const recorded = history.releases.flatMap((r) => r.units ?? []).filter((u) => !known.has(u));
+  return [...new Set(recorded)].sort();
+}
+async function stopRecordedLeftovers(host, config2, current, act) {
+  const { history } = await readLiveState(host, deployPaths(config2.deploy_dir));
+  const left = recordedUnitsNotIn(history, current);
+  if (left.length === 0) return;
+  const templates = [...new Set(left.map((u) => `/etc/systemd/system/${u.replace(/@[^@]*\.service$/, "@.service")}`))];
+  await act(
+    `stop and disable ${left.join(", ")} (a recorded release ran them; the config no longer names them); remove ${templates.join(", ")}`,
+    async () => {
+      await host.exec(systemctlArgv("disable", left, ["--now"]), { ...asRoot2, check: false });
+      await host.exec(removeFilesArgv(templates), asRoot2);
+      await host.exec(daemonReloadArgv(), asRoot2);
+    }
+  );
+}
 async function stopProcesses(host, config2, options, act) {
   const services = Object.keys(config2.services);
   if (config2.runtime === "systemd") {
+    const current = services.flatMap(
+      (service) => COLORS2.flatMap(
+        (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => instanceUnitName(config2.app, service, color, i))
+      )
+    );
+    await stopRecordedLeftovers(host, config2, current, act);
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config2.app, service)}`;
       if ((await host.exec(testArgv("-e", template), { check: false })).code !== 0) continue;
@@ -67909,7 +70170,13 @@ async function stopProcesses(host, config2, options, act) {
         (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => instanceUnitName(config2.app, service, color, i))
       );
       await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
-        await host.exec(systemctlArgv("disable", units, ["--now"]), { ...asRoot2, check: false });
+        await host.exec(systemctlArgv("stop", units), { ...asRoot2, check: false });
+        await host.exec(systemctlArgv("disable", units), { ...asRoot2, check: false });
+        for (const unit of units) {
+          const dir = `/etc/systemd/system/${unit}.d`;
+          if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0)
+            await host.exec(removeTreeArgv(dir), asRoot2);
+        }
         await host.exec(removeFilesArgv([template]), asRoot2);
         await host.exec(daemonReloadArgv(), asRoot2);
       });
@@ -67964,11 +70231,13 @@ async function removeSite(host, config2, act) {
   const present = [];
   for (const file2 of files)
     if ((await host.exec(testArgv("-e", file2), { check: false })).code === 0) present.push(file2);
+  const links = [];
   for (const link of socketLinkPaths(config2))
-    if ((await host.exec(testArgv("-L", link), { check: false })).code === 0) present.push(link);
-  if (present.length === 0) return;
-  await act(`remove the nginx files ${present.join(", ")} and reload nginx`, async () => {
-    await host.exec(removeFilesArgv(present), asRoot2);
+    if ((await host.exec(testArgv("-L", link), { check: false })).code === 0) links.push(link);
+  if (present.length + links.length === 0) return;
+  await act(`remove the nginx files ${[...present, ...links].join(", ")} and reload nginx`, async () => {
+    if (present.length > 0) await host.exec(removeFilesArgv(present), asRoot2);
+    if (links.length > 0) await host.exec(removeFilesArgv(links), asRoot2);
     await host.exec(nginxTest().argv, asRoot2);
     await host.exec(nginxReload().argv, asRoot2);
   });
@@ -67976,11 +70245,20 @@ async function removeSite(host, config2, act) {
 async function removeDeployDir(host, config2, options, act, actions) {
   const root = deployPaths(config2.deploy_dir).root;
   if (options.purge) {
-    const volumes = namedVolumes(config2);
+    const volumes = namedVolumes2(config2);
     if (volumes.length > 0) {
       await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot2));
     }
-    await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname13(root), root, asRoot2));
+    if (!helperMode(host, config2)) {
+      await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname14(root), root, asRoot2));
+      return;
+    }
+    const listing2 = await host.exec(listDirArgv(root), { ...asRoot2, check: false });
+    const entries2 = listing2.stdout.split("\n").filter((p) => p && p !== `${root}/.slipway-lock`);
+    await act(`remove everything in ${root} (backups included)`, async () => {
+      for (const entry of entries2) await removeUnder(host, root, entry, asRoot2);
+    });
+    actions.push(`kept: ${root} itself, empty (bootstrap made it; helper mode cannot remove it)`);
     return;
   }
   const listing = await host.exec(listDirArgv(root), { ...asRoot2, check: false });
@@ -68006,7 +70284,11 @@ async function removeKeepingAccessories(host, config2, dir, act) {
     await act(`remove ${entry}`, () => removeUnder(host, config2.deploy_dir, entry, asRoot2));
   }
 }
-function namedVolumes(config2) {
+function helperMode(host, config2) {
+  const { ssh, hosts } = config2.inventory;
+  return (hosts[host.name]?.privilege ?? ssh.privilege) === "helper";
+}
+function namedVolumes2(config2) {
   const names = Object.values(config2.services).flatMap(
     (s) => s.volumes.map((v) => v.split(":")[0] ?? "").filter((v) => v !== "" && !v.startsWith("/"))
   );
@@ -68014,7 +70296,7 @@ function namedVolumes(config2) {
 }
 
 // src/cli/remove.ts
-function register9(program2, run2) {
+function register14(program2, run2) {
   const command = program2.command("remove").description("take the app off its hosts: processes, units, nginx site, deploy dir (backups and volumes stay)");
   configOptions(command, { positional: true });
   limitOption(command);
@@ -68068,12 +70350,12 @@ __export(render_exports, {
   UNPINNED_TAG: () => UNPINNED_TAG,
   markUnpinned: () => markUnpinned,
   parseImages: () => parseImages,
-  register: () => register10,
+  register: () => register15,
   runRender: () => runRender,
   writeRendered: () => writeRendered
 });
 import { chmod, mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname14, join as join7 } from "node:path";
+import { dirname as dirname15, join as join12 } from "node:path";
 var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 var UNPINNED_TAG = "<tag>";
 var RenderUsageError = class extends UsageError {
@@ -68126,22 +70408,22 @@ async function runRender(file2, options = {}) {
     images,
     secrets: {}
   }).map((f) => f.kind === "compose" ? { ...f, content: markUnpinned(f.content) } : f);
-  const text = files.map((f) => `${header(f)}
+  const text2 = files.map((f) => `${header(f)}
 ${f.content}`).join("\n");
-  return { files, text };
+  return { files, text: text2 };
 }
 async function writeRendered(dir, files) {
   const written = [];
   for (const f of files) {
-    const target = join7(dir, f.path);
-    await mkdir3(dirname14(target), { recursive: true });
+    const target = join12(dir, f.path);
+    await mkdir3(dirname15(target), { recursive: true });
     await writeFile2(target, f.content, { mode: f.mode });
     await chmod(target, f.mode);
     written.push(target);
   }
   return written;
 }
-function register10(program2, run2) {
+function register15(program2, run2) {
   const command = program2.command("render").description("print (or write under --out) every file Slipway would install for a config; secrets by name only");
   configOptions(command, { positional: true });
   jsonOption(command, "print the files as JSON: [{path, kind, mode, content, redacted}]");
@@ -68171,7 +70453,7 @@ function register10(program2, run2) {
 // src/cli/rollback.ts
 var rollback_exports = {};
 __export(rollback_exports, {
-  register: () => register11
+  register: () => register16
 });
 function drainSeconds2(value) {
   if (value === void 0) return void 0;
@@ -68179,7 +70461,7 @@ function drainSeconds2(value) {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds;
   throw new UsageError(`--drain ${value}: expected a number of seconds`, { hint: "e.g. --drain 5" });
 }
-function register11(program2, run2) {
+function register16(program2, run2) {
   const command = program2.command("rollback").description("switch back to an earlier release (default: the one before the live one)").option("--to <release>", "release id to go back to").option("--restore-db", "also restore the database backup taken before the release being left was deployed").option("--drain <seconds>", "seconds the old color keeps running after the switch");
   runOptions(command).action(async (positional, flags) => {
     const file2 = configFile(positional, flags, run2, "rollback");
@@ -68195,6 +70477,7 @@ function register11(program2, run2) {
       restoreDb: flags.restoreDb,
       drainSeconds: drainSeconds2(flags.drain),
       forceUnlock: flags.forceUnlock,
+      lockWaitSeconds: lockWaitSeconds(flags.lockWait),
       onEvent: progress.sink,
       redactor: run2.redactor,
       runId: newRunId()
@@ -68203,10 +70486,307 @@ function register11(program2, run2) {
   });
 }
 
+// src/cli/status.ts
+var status_exports = {};
+__export(status_exports, {
+  register: () => register17
+});
+
+// src/commands/status.ts
+function probeKey(probe) {
+  return `${probe.kind}|${probe.target}`;
+}
+var STATUS_SCRIPT = [
+  "d=$1; lock=$2; shift 2",
+  `printf '@@current\\n'; readlink "$d/current" 2>/dev/null`,
+  `printf '@@color\\n'; cat "$d/color" 2>/dev/null`,
+  `printf '@@lock\\n'; cat "$lock/holder" 2>/dev/null; echo`,
+  `printf '@@disk\\n'; df -Pk "$d" 2>/dev/null | tail -n 1`,
+  'for item in "$@"; do',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
+  "  kind=${item%%|*}; target=${item#*|}",
+  `  printf '@@%s\\n' "$item"`,
+  "  case $kind in",
+  '    unit) systemctl show --property=ActiveState,SubState -- "$target" 2>/dev/null ;;',
+  `    container) docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$target" 2>/dev/null ;;`,
+  `    compose) docker ps -a --filter "label=com.docker.compose.project=$target" --format '{{.Names}} {{.State}} {{.Status}}' 2>/dev/null ;;`,
+  `    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$target" 2>/dev/null; echo ;;`,
+  '    file) cat "$target" 2>/dev/null ;;',
+  "  esac",
+  "done"
+].join("\n");
+function statusArgv(deployDir, lockDir2, probes) {
+  return ["sh", "-c", STATUS_SCRIPT, "sh", deployDir, lockDir2, ...probes.map(probeKey)];
+}
+function parseStatusSections(stdout) {
+  const sections = /* @__PURE__ */ new Map();
+  let current = null;
+  for (const line of stdout.split("\n")) {
+    if (line.startsWith("@@")) {
+      current = [];
+      sections.set(line.slice(2), current);
+    } else if (current) current.push(line);
+  }
+  for (const lines of sections.values()) while (lines.length > 0 && lines.at(-1)?.trim() === "") lines.pop();
+  return sections;
+}
+
+// src/deploy/status.ts
+var COLORS3 = ["blue", "green"];
+function statusPlan(config2, names, cert, maintenancePage2 = null) {
+  const kind = config2.runtime === "systemd" ? "unit" : config2.runtime === "container" ? "container" : "compose";
+  const units = COLORS3.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
+  const health = COLORS3.flatMap(
+    (color) => Object.entries(config2.services).map(([service, spec]) => {
+      const args = gateArgs2(service, spec, colorPort(spec, color));
+      return { probe: { kind: "health", target: args.url }, color, service, expected: args.status };
+    })
+  );
+  const certPlan = cert ? { ...cert, probe: { kind: "file", target: cert.path } } : null;
+  const maintenance = maintenancePage2 ? { probe: { kind: "file", target: maintenancePage2 } } : null;
+  return {
+    probes: [
+      ...units.map((u) => u.probe),
+      ...health.map((h) => h.probe),
+      ...certPlan ? [certPlan.probe] : [],
+      ...maintenance ? [maintenance.probe] : []
+    ],
+    units,
+    health,
+    cert: certPlan,
+    maintenance
+  };
+}
+function unitStates(kind, target, lines) {
+  if (kind === "unit") {
+    const props = Object.fromEntries(lines.map((l) => l.split("=", 2)));
+    const active = props.ActiveState ?? "unknown";
+    const sub = props.SubState ? ` (${props.SubState})` : "";
+    return [
+      {
+        name: target,
+        state: active === "inactive" && !props.SubState ? "not found" : `${active}${sub}`,
+        running: active === "active"
+      }
+    ];
+  }
+  if (kind === "container") {
+    const [status = "", health = ""] = (lines[0] ?? "").trim().split(" ");
+    if (!status) return [{ name: target, state: "not found", running: false }];
+    return [
+      {
+        name: target,
+        state: `${status}${health ? ` ${health}` : ""}`,
+        running: status === "running" && health !== "unhealthy"
+      }
+    ];
+  }
+  if (lines.length === 0) return [{ name: target, state: "no containers", running: false }];
+  return lines.map((line) => {
+    const [name = "", state = "", ...rest] = line.split(" ");
+    return { name: `${target}/${name}`, state: [state, ...rest].join(" "), running: state === "running" };
+  });
+}
+function diskOf(path6, line) {
+  const fields = (line ?? "").trim().split(/\s+/);
+  const free = Number(fields[3]);
+  const used = Number((fields[4] ?? "").replace("%", ""));
+  return Number.isFinite(free) && fields.length >= 5 ? { path: path6, freeBytes: free * 1024, usedPercent: used } : null;
+}
+var LOW_DISK_BYTES = 1024 ** 3;
+function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ new Date(), alive = holderAlive) {
+  const sections = parseStatusSections(stdout);
+  const first = (key) => (sections.get(key) ?? [])[0]?.trim() ?? "";
+  const link = first("current");
+  const colorText = first("color");
+  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const release = link ? link.split("/").pop() ?? null : null;
+  const units = plan.units.flatMap(
+    ({ probe, color: c }) => unitStates(probe.kind, probe.target, sections.get(probeKey(probe)) ?? []).map((u) => ({
+      ...u,
+      color: c,
+      live: c === color
+    }))
+  );
+  const health = plan.health.filter((h) => h.color === color).map(({ probe, service, expected }) => {
+    const status2 = Number(first(probeKey(probe))) || 0;
+    return { service, url: probe.target, status: status2, expected, healthy: status2 === expected };
+  });
+  const holder = parseHolder((sections.get("lock") ?? []).join("\n").trim() || void 0);
+  const lock = holder ? {
+    state: "held",
+    holder,
+    ...holder.since ? { ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(holder.since)) / 1e3)) } : {},
+    ...alive(holder) === false ? { stale: true } : {}
+  } : { state: "free" };
+  const disk = diskOf(deployDir, first("disk"));
+  const certificate = plan.cert ? certificateOf(plan.cert, sections.get(probeKey(plan.cert.probe)), now) : null;
+  const status = { host, release, color, units, health, lock, disk, certificate, problems: [] };
+  if (plan.maintenance) status.maintenance = (sections.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
+  status.problems = problemsOf(status);
+  return status;
+}
+function certificateOf(cert, lines, now) {
+  const pem = lines && lines.length > 0 ? lines.join("\n") : void 0;
+  const state = certState(pem, cert.domains, now, cert.renewBeforeDays);
+  return {
+    name: cert.name,
+    state: state.kind,
+    ..."notAfter" in state ? { notAfter: state.notAfter.toISOString(), daysLeft: state.daysLeft } : {}
+  };
+}
+function problemsOf(s) {
+  const problems = [];
+  if (!s.release || !s.color) problems.push("nothing deployed");
+  for (const u of s.units) if (u.live && !u.running) problems.push(`${u.name} is ${u.state}`);
+  for (const h of s.health)
+    if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);
+  if (s.lock.stale) problems.push("stale lock");
+  if (s.disk && s.disk.freeBytes < LOW_DISK_BYTES) problems.push(`low disk: ${formatBytes2(s.disk.freeBytes)} free`);
+  if (s.certificate && s.certificate.state !== "valid") problems.push(`certificate ${s.certificate.state}`);
+  return problems;
+}
+function formatBytes2(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return `${value.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+// src/deploy/status-format.ts
+function table(rows) {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd());
+}
+function age(seconds) {
+  if (seconds === void 0) return "";
+  if (seconds < 120) return ` for ${seconds} s`;
+  if (seconds < 7200) return ` for ${Math.round(seconds / 60)} min`;
+  return ` for ${Math.round(seconds / 3600)} h`;
+}
+function headLine(s) {
+  const live = s.release && s.color ? `${s.release} on ${s.color}` : "nothing deployed";
+  const lock = s.lock.state === "held" ? `held by ${describeHolder(s.lock.holder)}${age(s.lock.ageSeconds)}${s.lock.stale ? " (stale)" : ""}` : "free";
+  const disk = s.disk ? `${formatBytes2(s.disk.freeBytes)} free (${s.disk.usedPercent}% used)` : "unknown";
+  const maintenance = s.maintenance === void 0 ? "" : `; maintenance ${s.maintenance ? "on" : "off"}`;
+  return `${s.host}: ${live}; lock ${lock}; disk ${disk}${maintenance}`;
+}
+function certLine(s) {
+  const c = s.certificate;
+  if (!c) return null;
+  const until = c.notAfter ? ` until ${c.notAfter} (${c.daysLeft} days)` : "";
+  return `  certificate ${c.name}: ${c.state}${until}`;
+}
+function formatHostStatus(s) {
+  if (s.error) return `${s.host}: unreachable (${s.error})`;
+  const lines = [headLine(s)];
+  if (s.units.length > 0) {
+    lines.push(
+      ...table([
+        ["UNIT", "COLOR", "STATE"],
+        ...s.units.map((u) => [u.name, `${u.color}${u.live ? "*" : ""}`, u.state])
+      ])
+    );
+  }
+  if (s.health.length > 0) {
+    lines.push(
+      ...table([
+        ["SERVICE", "HEALTH", "ANSWER"],
+        ...s.health.map((h) => [
+          h.service,
+          h.url,
+          h.status ? `${h.status}${h.healthy ? " ok" : ` (want ${h.expected})`}` : "no answer"
+        ])
+      ])
+    );
+  }
+  const cert = certLine(s);
+  if (cert) lines.push(cert);
+  lines.push(s.problems.length === 0 ? "  healthy" : `  UNHEALTHY: ${s.problems.join("; ")}`);
+  return lines.join("\n");
+}
+function formatStatus(hosts) {
+  return hosts.map(formatHostStatus).join("\n\n");
+}
+
+// src/deploy/status-read.ts
+function certOf(config2) {
+  const spec = certSpecFromConfig(config2);
+  if (!spec) return null;
+  return {
+    path: liveCertPath(spec.certName),
+    name: spec.certName,
+    domains: spec.domains,
+    renewBeforeDays: spec.renewBeforeDays
+  };
+}
+async function readStatus(config2, limit) {
+  const pool2 = new ConnectionPool();
+  const runtime = runtimeFor(config2);
+  const cert = certOf(config2);
+  const nginxHosts = new Set(
+    config2.proxy.mode === "internal" ? [] : selectHosts2(config2, config2.proxy.hosts).map((h) => h.name)
+  );
+  try {
+    const connected = await connectAll(config2, chosenHosts(config2, limit), pool2);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        const unreachable = (message2) => ({
+          host: resolved.name,
+          release: null,
+          color: null,
+          units: [],
+          health: [],
+          lock: { state: "free" },
+          disk: null,
+          certificate: null,
+          problems: ["unreachable"],
+          error: message2
+        });
+        if (!host) return unreachable(error62 ?? "unreachable");
+        try {
+          const page = nginxHosts.has(host.name) ? maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app) : null;
+          const plan = statusPlan(configOnHost(config2, host.name), (c) => runtime(host).names(c), cert, page);
+          const argv2 = statusArgv(config2.deploy_dir, lockDir(config2.deploy_dir), plan.probes);
+          const result = await host.exec(argv2, { become: true, check: false, step: "status", timeoutMs: 6e4 });
+          return parseHostStatus(host.name, config2.deploy_dir, plan, result.stdout);
+        } catch (e) {
+          return unreachable(e instanceof Error ? e.message : String(e));
+        }
+      })
+    );
+  } finally {
+    await pool2.closeAll();
+  }
+}
+
+// src/cli/status.ts
+function register17(program2, run2) {
+  const command = program2.command("status").description(
+    "what runs on each host: release, color, units and health, lock, disk, certificate (exit 2: unhealthy)"
+  );
+  configOptions(command);
+  limitOption(command);
+  jsonOption(command, "print each host's status as JSON");
+  command.action(async (flags) => {
+    const config2 = await loadConfig(configFile(void 0, flags, run2, "status"), { environment: flags.env });
+    run2.addSecretsOf(config2);
+    const hosts = await readStatus(config2, flags.limit);
+    if (flags.json) run2.json(hosts);
+    else run2.out(formatStatus(hosts));
+    if (hosts.some((h) => !h.error && h.problems.length > 0)) process.exitCode = EXIT.hostFailed;
+    else if (hosts.some((h) => h.error)) process.exitCode = EXIT.unreachable;
+  });
+}
+
 // src/cli/validate.ts
 var validate_exports = {};
 __export(validate_exports, {
-  register: () => register12,
+  register: () => register18,
   runValidate: () => runValidate
 });
 function reportIssue(issue2) {
@@ -68214,15 +70794,15 @@ function reportIssue(issue2) {
   return { file: file2, line, col, key: formatPath(issue2.path), message: message2, ...environment ? { environment } : {} };
 }
 async function runValidate(file2, options = {}) {
-  let text;
+  let text2;
   try {
-    text = await readConfigText(file2);
+    text2 = await readConfigText(file2);
   } catch (error62) {
     if (!(error62 instanceof ConfigFileUnreadable)) throw error62;
     const report = { file: file2, ok: false, issues: [{ file: file2, line: 0, col: 0, key: "", message: error62.reason }] };
     return { exitCode: EXIT.error, stdout: [], stderr: [error62.message], report };
   }
-  const result = validateConfigText(text, file2, { environment: options.env });
+  const result = validateConfigText(text2, file2, { environment: options.env });
   if (!result.ok) {
     const count = result.issues.length;
     return {
@@ -68249,6 +70829,8 @@ async function runValidate(file2, options = {}) {
   const config2 = result.configs[0];
   const environments = options.env ? [] : result.environments;
   const summary = config2 ? validSummary(file2, config2, environments) : `${file2}: valid`;
+  if (result.configs.some((c) => c.runtime === "swarm"))
+    warnings.push(`${SWARM_DEPLOY_MISSING} (${SWARM_DEPLOY_HINT})`);
   const stderr = warnings.map((w) => `warning: ${w}`);
   return { exitCode: EXIT.ok, stdout: [summary], stderr, report: { file: file2, ok: true, environments, issues: [] } };
 }
@@ -68265,7 +70847,7 @@ function hookIssues(configs) {
   }
   return { problems: [...found.values()], warnings: [...warnings] };
 }
-function register12(program2, run2) {
+function register18(program2, run2) {
   const command = program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col");
   configOptions(command, { positional: true });
   jsonOption(command, "print {file, ok, environments, issues: [{file, line, col, key, message}]} on stdout");
@@ -68283,14 +70865,20 @@ var commandModules = [
   backup_exports,
   build_exports,
   certs_exports,
+  config_exports,
   deploy_exports,
+  exec_exports,
+  init_exports,
   lock_exports,
+  logs_exports,
+  maintenance_exports,
   plan_exports,
   playbook_exports,
   releases_exports,
   remove_exports,
   render_exports,
   rollback_exports,
+  status_exports,
   validate_exports
 ];
 async function main2(argv2 = process.argv) {

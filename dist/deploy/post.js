@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-XFUYTZUZ.js";
+} from "./chunk-FC3HM6IQ.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
