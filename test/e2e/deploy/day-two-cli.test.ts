@@ -7,37 +7,15 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CliRun } from "../../../src/cli/_run.js";
-import { commandModules } from "../../../src/cli/index.js";
-import { createProgram, runProgram } from "../../../src/cli/main.js";
 import { loadConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import type { HostStatus } from "../../../src/deploy/status.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
+import { slipway } from "../../support/cli-in-process.js";
 import { REPO_ROOT } from "../support/sandbox.js";
 import { cleanHost, connectTarget, writeOverlay } from "./support.js";
 
 const APP = "dayops";
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI in this process (as main() runs it), its stdout and stderr apart. */
-async function slipway(...argv: string[]): Promise<Ran> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const run = new CliRun({ stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-  process.exitCode = undefined;
-  try {
-    const code = await runProgram(createProgram(commandModules, run), ["node", "slipway", ...argv], run);
-    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-  } finally {
-    process.exitCode = undefined;
-  }
-}
 
 describe("status, logs, exec (harvest on t1)", () => {
   let host: RemoteHost;

@@ -6,37 +6,16 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CliRun } from "../../../src/cli/_run.js";
-import { commandModules } from "../../../src/cli/index.js";
-import { createProgram, runProgram } from "../../../src/cli/main.js";
 import { loadConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
+import { slipway } from "../../support/cli-in-process.js";
 import { REPO_ROOT } from "../support/sandbox.js";
 import { cleanHost, connectTarget, writeOverlay } from "./support.js";
 
 const APP = "maintcli";
 const DOMAIN = "maintcli.e2e.test";
 const PAGE = `/etc/nginx/slipway/${APP}.maintenance.html`;
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function slipway(...argv: string[]): Promise<Ran> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const run = new CliRun({ stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-  process.exitCode = undefined;
-  try {
-    const code = await runProgram(createProgram(commandModules, run), ["node", "slipway", ...argv], run);
-    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-  } finally {
-    process.exitCode = undefined;
-  }
-}
 
 interface Reply {
   status: number;

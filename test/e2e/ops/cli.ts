@@ -2,29 +2,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { CliRun } from "../../../src/cli/_run.js";
-import { commandModules } from "../../../src/cli/index.js";
-import { createProgram, runProgram } from "../../../src/cli/main.js";
 import { loadSandbox, sandboxTarget } from "../support/sandbox.js";
 
-export interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export async function slipway(...argv: string[]): Promise<Ran> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const run = new CliRun({ stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-  process.exitCode = undefined;
-  try {
-    const code = await runProgram(createProgram(commandModules, run), ["node", "slipway", ...argv], run);
-    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-  } finally {
-    process.exitCode = undefined;
-  }
-}
+export { type Ran, slipway } from "../../support/cli-in-process.js";
 
 /**
  * What a user does after `slipway init --host NAME=ADDRESS` for the sandbox: the SSH user, key and known_hosts of

@@ -1,22 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CliRun } from "../../../src/cli/_run.js";
-import { commandModules } from "../../../src/cli/index.js";
-import { createProgram, runProgram } from "../../../src/cli/main.js";
+import { slipway } from "../../support/cli-in-process.js";
 
 const CONFIG = ["-c", "examples/harvest/slipway.yml"];
-
-async function slipway(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const run = new CliRun({ stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-  process.exitCode = undefined;
-  try {
-    const code = await runProgram(createProgram(commandModules, run), ["node", "slipway", ...argv], run);
-    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-  } finally {
-    process.exitCode = undefined;
-  }
-}
 
 describe("status, logs, exec: help and usage errors (no host reached)", () => {
   it("--help names the options", async () => {

@@ -8,9 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT } from "../../../src/cli/_exit.js";
-import { CliRun } from "../../../src/cli/_run.js";
-import { commandModules } from "../../../src/cli/index.js";
-import { createProgram, runProgram } from "../../../src/cli/main.js";
+import { slipway } from "../../support/cli-in-process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "slipway-cli-vocabulary-"));
 const GOOD = join(dir, "good.yml");
@@ -41,25 +39,6 @@ writeFileSync(BAD, good.replace("port: 8000", "port: eighty"));
 // init refuses to overwrite an existing slipway.yml.
 writeFileSync(join(dir, "slipway.yml"), good);
 writeFileSync(PLAYBOOK, "- hosts: all\n  tasks:\n    - command: echo hi\n");
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function slipway(...argv: string[]): Promise<Ran> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const run = new CliRun({ stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-  process.exitCode = undefined;
-  try {
-    const code = await runProgram(createProgram(commandModules, run), ["node", "slipway", ...argv], run);
-    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-  } finally {
-    process.exitCode = undefined;
-  }
-}
 
 interface Spec {
   /** The command words (`lock status`); `run` gets the playbook. */
