@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-FC3HM6IQ.js";
+} from "./chunk-MRDY7LDM.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -42,7 +42,7 @@ export function readInputs(get: InputGetter): ActionInputs {
   if (!COMMANDS.includes(command as ActionCommand)) {
     throw inputError(
       `input command: "${command}" is not one of ${COMMANDS.join(", ")}`,
-      "set `command:` to deploy, plan, rollback, validate or config",
+      `set \`command:\` to ${COMMANDS.slice(0, -1).join(", ")} or ${COMMANDS.at(-1)}`,
     );
   }
   const release = text("release");
