@@ -52902,9 +52902,10 @@ function composeLogsArgv(base, lines) {
 function runningContainersArgv(project) {
   return ["docker", "ps", "--quiet", "--filter", `label=com.docker.compose.project=${project}`];
 }
-function composeContainerArgv(project, service) {
+function composeContainerArgv(project, service, options = {}) {
   const byProject = project ? ["--filter", `label=com.docker.compose.project=${project}`] : [];
-  return ["docker", "ps", "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
+  const all = options.all ? ["-a"] : [];
+  return ["docker", "ps", ...all, "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
 }
 function composeConfigCheck(flavour, project, file2) {
   const base = composeBinary(flavour);
@@ -68675,18 +68676,6 @@ function dockerLogsArgv(container, query) {
     container
   ];
 }
-function composeServiceContainersArgv(project, service) {
-  return [
-    "docker",
-    "ps",
-    "-a",
-    "-q",
-    "--filter",
-    `label=com.docker.compose.project=${project}`,
-    "--filter",
-    `label=com.docker.compose.service=${service}`
-  ];
-}
 function untilStdinClosesArgv(argv2) {
   return [
     "sh",
@@ -68746,7 +68735,7 @@ async function liveColor2(host, config2) {
 }
 async function containersOf(host, p) {
   if (p.kind === "container") return [p.name];
-  const r = await host.exec(composeServiceContainersArgv(p.name, p.service), {
+  const r = await host.exec(composeContainerArgv(p.name, p.service, { all: true }), {
     become: true,
     check: false,
     step: "logs"

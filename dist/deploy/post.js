@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-MRDY7LDM.js";
+} from "./chunk-VEWPPIBF.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -62,10 +62,18 @@ export function runningContainersArgv(project: string): string[] {
   return ["docker", "ps", "--quiet", "--filter", `label=com.docker.compose.project=${project}`];
 }
 
-/** Lists the running container of a compose service; works with compose v1 and v2 (both set these labels). */
-export function composeContainerArgv(project: string | undefined, service: string): string[] {
+/**
+ * Lists the running container of a compose service (with `all`: every one, stopped too, as `slipway logs` wants);
+ * works with compose v1 and v2 (both set these labels).
+ */
+export function composeContainerArgv(
+  project: string | undefined,
+  service: string,
+  options: { all?: boolean } = {},
+): string[] {
   const byProject = project ? ["--filter", `label=com.docker.compose.project=${project}`] : [];
-  return ["docker", "ps", "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
+  const all = options.all ? ["-a"] : [];
+  return ["docker", "ps", ...all, "-q", ...byProject, "--filter", `label=com.docker.compose.service=${service}`];
 }
 
 /** `<compose> -p <project> -f <file> config -q`: compose's own check of a candidate file, before it goes live. */

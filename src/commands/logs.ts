@@ -42,20 +42,6 @@ export function dockerLogsArgv(container: string, query: LogQuery): string[] {
   ];
 }
 
-/** Every container (running or not) of a compose project's service: ids, one a line. */
-export function composeServiceContainersArgv(project: string, service: string): string[] {
-  return [
-    "docker",
-    "ps",
-    "-a",
-    "-q",
-    "--filter",
-    `label=com.docker.compose.project=${project}`,
-    "--filter",
-    `label=com.docker.compose.service=${service}`,
-  ];
-}
-
 /**
  * Runs `argv` in the background and ends it when the command's stdin closes: a `-f` follower stops when the runner
  * closes stdin (Ctrl-C), not when the SSH channel happens to be torn down.

@@ -3,8 +3,8 @@
  * naming), the live color read from the host, and running the log or exec commands (commands/logs.ts) there.
  */
 import { PassThrough } from "node:stream";
+import { composeContainerArgv } from "../commands/compose.js";
 import {
-  composeServiceContainersArgv,
   dockerExecArgv,
   dockerLogsArgv,
   inReleaseArgv,
@@ -83,7 +83,7 @@ export async function liveColor(host: RemoteHost, config: SlipwayConfig): Promis
 /** A compose service's container ids (running or stopped), or the container's own name for the other runtimes. */
 async function containersOf(host: RemoteHost, p: ServiceProcess): Promise<string[]> {
   if (p.kind === "container") return [p.name];
-  const r = await host.exec(composeServiceContainersArgv(p.name, p.service), {
+  const r = await host.exec(composeContainerArgv(p.name, p.service, { all: true }), {
     become: true,
     check: false,
     step: "logs",

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { composeContainerArgv } from "../../../src/commands/compose.js";
 import {
-  composeServiceContainersArgv,
   dockerExecArgv,
   dockerLogsArgv,
   inReleaseArgv,
@@ -44,7 +44,7 @@ describe("logs and exec builders", () => {
       "--",
       "a-web-blue",
     ]);
-    expect(composeServiceContainersArgv("a-blue", "web")).toEqual([
+    expect(composeContainerArgv("a-blue", "web", { all: true })).toEqual([
       "docker",
       "ps",
       "-a",
