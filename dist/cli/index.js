@@ -68706,7 +68706,9 @@ function servicesAsked(config2, service) {
   const all = Object.keys(config2.services);
   if (service === void 0) return all;
   if (!all.includes(service)) {
-    throw new UsageError(`no service "${service}" in slipway.yml`, { hint: `services are: ${all.join(", ")}` });
+    throw new UsageError(`no service "${service}" in slipway.yml${didYouMeanText(service, all)}`, {
+      hint: `services are: ${all.join(", ")}`
+    });
   }
   return [service];
 }

@@ -20,6 +20,7 @@ import { composeProjectName } from "../render/compose.js";
 import { envDir } from "../render/from-config/common.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { environmentFilePath, instanceUnitName } from "../render/systemd.js";
+import { didYouMeanText } from "../suggest.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { containerName } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
@@ -41,7 +42,9 @@ export function servicesAsked(config: SlipwayConfig, service: string | undefined
   const all = Object.keys(config.services);
   if (service === undefined) return all;
   if (!all.includes(service)) {
-    throw new UsageError(`no service "${service}" in slipway.yml`, { hint: `services are: ${all.join(", ")}` });
+    throw new UsageError(`no service "${service}" in slipway.yml${didYouMeanText(service, all)}`, {
+      hint: `services are: ${all.join(", ")}`,
+    });
   }
   return [service];
 }
