@@ -4,12 +4,16 @@
  * text; each section starts with a line `@@<probe>` so the output parses without guessing (deploy/status.ts).
  */
 
-/** What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file's content. */
-export type StatusProbeKind = "unit" | "container" | "compose" | "health" | "file";
+/**
+ * What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file's content, and on
+ * a swarm manager the nodes (`docker node inspect` with the target as its format: `docker node ls` has no labels)
+ * and a stack's tasks (`docker stack ps` as one JSON object a line).
+ */
+export type StatusProbeKind = "unit" | "container" | "compose" | "health" | "file" | "nodes" | "stack";
 
 export interface StatusProbe {
   kind: StatusProbeKind;
-  /** The unit, container or project name, the URL, or the file's path. */
+  /** The unit, container or project name, the URL, the file's path, the node format, or the stack name. */
   target: string;
 }
 
@@ -34,6 +38,9 @@ export const STATUS_SCRIPT = [
   "    compose) docker ps -a --filter \"label=com.docker.compose.project=$target\" --format '{{.Names}} {{.State}} {{.Status}}' 2>/dev/null ;;",
   "    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 \"$target\" 2>/dev/null; echo ;;",
   '    file) cat "$target" 2>/dev/null ;;',
+  // Not a manager (or no swarm): the daemon's sentence becomes the section, so status can say why.
+  '    nodes) if ids=$(docker node ls -q 2>&1); then docker node inspect --format "$target" $ids 2>&1; else printf "%s\\n" "$ids"; fi ;;',
+  "    stack) docker stack ps --no-trunc --format '{{json .}}' \"$target\" 2>/dev/null ;;",
   "  esac",
   "done",
 ].join("\n");
