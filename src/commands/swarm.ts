@@ -152,6 +152,36 @@ export function swarmObjectRemoveArgv(kind: "secret" | "config", names: readonly
 }
 
 /**
+ * Every node of the swarm as `hostname address` lines (run on a manager): where a host-mode port of a task on that
+ * node is reached. One `docker node inspect` of all node ids.
+ */
+export function nodeAddressesArgv(): string[] {
+  return [
+    "sh",
+    "-c",
+    'ids=$(docker node ls -q) && exec docker node inspect --format "{{.Description.Hostname}} {{.Status.Addr}}" $ids',
+  ];
+}
+
+/** A service's recent tasks as `node|desired|current state|error` lines, newest first: why a task does not run. */
+export function serviceTasksArgv(service: string): string[] {
+  return [
+    "docker",
+    "service",
+    "ps",
+    "--no-trunc",
+    "--format",
+    "{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
+    service,
+  ];
+}
+
+/** The networks a stack created (ids, one per line); empty once `docker stack rm` has removed them. */
+export function stackNetworksArgv(stack: string): string[] {
+  return ["docker", "network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}
+
+/**
  * The `docker node inspect` format `slipway status` reads the nodes with (commands/status.ts, kind `nodes`): one JSON
  * object a line with the hostname, role, availability, state, address, labels and whether the node leads the raft.
  * `docker node ls --format '{{json .}}'` would be shorter but has no labels.
