@@ -180,7 +180,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     async logs(color, lines) {
       const out: string[] = [];
       for (const name of names(color)) {
-        const r = await host.exec(containerLogsArgv(name, lines), {
+        const r = await host.exec(containerLogsArgv(name, { lines }), {
           become: true,
           check: false,
         });
