@@ -150,3 +150,19 @@ export function swarmObjectListArgv(kind: "secret" | "config", label: string): s
 export function swarmObjectRemoveArgv(kind: "secret" | "config", names: readonly string[]): string[] {
   return ["docker", kind, "rm", ...names];
 }
+
+/**
+ * The `docker node inspect` format `slipway status` reads the nodes with (commands/status.ts, kind `nodes`): one JSON
+ * object a line with the hostname, role, availability, state, address, labels and whether the node leads the raft.
+ * `docker node ls --format '{{json .}}'` would be shorter but has no labels.
+ */
+export const NODE_STATUS_FORMAT = [
+  '{"id":{{json .ID}}',
+  '"hostname":{{json .Description.Hostname}}',
+  '"role":{{json .Spec.Role}}',
+  '"availability":{{json .Spec.Availability}}',
+  '"state":{{json .Status.State}}',
+  '"address":{{json .Status.Addr}}',
+  '"labels":{{json .Spec.Labels}}',
+  '"leader":{{if .ManagerStatus}}{{.ManagerStatus.Leader}}{{else}}false{{end}}}',
+].join(",");
