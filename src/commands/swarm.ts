@@ -180,3 +180,8 @@ export function serviceTasksArgv(service: string): string[] {
 export function stackNetworksArgv(stack: string): string[] {
   return ["docker", "network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`];
 }
+
+/** This node's containers of a stack's tasks, stopped ones included (ids); empty once they are removed. */
+export function stackContainersArgv(stack: string): string[] {
+  return ["docker", "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}
