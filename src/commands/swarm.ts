@@ -166,3 +166,38 @@ export const NODE_STATUS_FORMAT = [
   '"labels":{{json .Spec.Labels}}',
   '"leader":{{if .ManagerStatus}}{{.ManagerStatus.Leader}}{{else}}false{{end}}}',
 ].join(",");
+
+/**
+ * Every node of the swarm as `hostname address` lines (run on a manager): where a host-mode port of a task on that
+ * node is reached. One `docker node inspect` of all node ids.
+ */
+export function nodeAddressesArgv(): string[] {
+  return [
+    "sh",
+    "-c",
+    'ids=$(docker node ls -q) && exec docker node inspect --format "{{.Description.Hostname}} {{.Status.Addr}}" $ids',
+  ];
+}
+
+/** A service's recent tasks as `node|desired|current state|error` lines, newest first: why a task does not run. */
+export function serviceTasksArgv(service: string): string[] {
+  return [
+    "docker",
+    "service",
+    "ps",
+    "--no-trunc",
+    "--format",
+    "{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
+    service,
+  ];
+}
+
+/** The networks a stack created (ids, one per line); empty once `docker stack rm` has removed them. */
+export function stackNetworksArgv(stack: string): string[] {
+  return ["docker", "network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}
+
+/** This node's containers of a stack's tasks, stopped ones included (ids); empty once they are removed. */
+export function stackContainersArgv(stack: string): string[] {
+  return ["docker", "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}

@@ -37,6 +37,11 @@ export interface ColorRuntime {
    * of live's units, `disable` of idle's). Absent where the start itself decides it (containers: restart policy).
    */
   bootColor?(live: Color, idle: Color): Promise<void>;
+  /**
+   * Where the gate reaches a service of the color, when that is not the host itself: the addresses of the nodes
+   * running its tasks (runtime swarm, host-mode ports). Absent: the host's own listen address.
+   */
+  gateAddresses?(color: Color, service: string): Promise<string[]>;
   logs(color: Color, lines: number): Promise<string>;
   /** Unit or container names of a color, for backup writers and messages. */
   names(color: Color): string[];

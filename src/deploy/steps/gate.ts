@@ -10,9 +10,15 @@ import { colorPortsOf } from "../drain.js";
 import { gateArgs, healthGate } from "../health.js";
 import type { FlowState, Step } from "./types.js";
 
-async function gatePort(s: FlowState, name: string, service: ServiceConfig, port: number): Promise<void> {
+async function gatePort(
+  s: FlowState,
+  name: string,
+  service: ServiceConfig,
+  port: number,
+  address: string,
+): Promise<void> {
   const { host, runtime } = s.run;
-  const args = gateArgs(name, service, port, probeAddress(s.run.config, name, host.name));
+  const args = gateArgs(name, service, port, address);
   // About once a second: what the gate waits for and the last answer (a live line in the CLI).
   let shown = 0;
   const path = new URL(args.url).pathname;
@@ -33,12 +39,29 @@ async function gatePort(s: FlowState, name: string, service: ServiceConfig, port
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
 }
 
+/** The runtime's addresses of the service (swarm: every node running a task), else the host's own. */
+async function gateAddresses(s: FlowState, name: string): Promise<string[]> {
+  const { host, runtime, config } = s.run;
+  if (!runtime.gateAddresses) return [probeAddress(config, name, host.name)];
+  const addresses = await runtime.gateAddresses(s.idle, name);
+  if (addresses.length > 0) return addresses;
+  throw new SlipwayError(`${name} (${s.idle}) runs no task`, {
+    host: host.name,
+    step: "gate",
+    hint: `see \`docker service ps ${runtime.names(s.idle)[0]}_${name}\` on the manager`,
+  });
+}
+
 export const gateStep: Step = {
   name: "gate",
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
     const ports = colorPortsOf(s.local, s.idle);
-    const results = await Promise.allSettled(ports.map((p) => gatePort(s, p.name, p.service, p.port)));
+    const results = await Promise.allSettled(
+      (await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap((p) =>
+        p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address)),
+      ),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     return { status: "ok" };
