@@ -21,9 +21,13 @@ export function composeProjectName(app: string, color: Color | typeof ACCESSORIE
   return `${identifier(app, "app")}-${color}`;
 }
 
+/**
+ * Pinned: by digest (a registry's pull), or by the full commit tag of an image streamed over SSH (`image.delivery:
+ * ssh`; the deploy built it from that commit and loaded it on the host, no registry could move the tag).
+ */
 const imageByDigest = matching(
-  /^[a-z0-9][a-z0-9._/:-]{0,254}@sha256:[a-f0-9]{64}$/,
-  "an image pinned by digest (name@sha256:<64 hex>)",
+  /^[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64}|:[a-f0-9]{40}|:[a-f0-9]{64})$/,
+  "an image pinned by digest (name@sha256:<64 hex>) or by a full commit tag (name:<40 hex>, streamed over SSH)",
 );
 const duration = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a compose duration like 10s or 1m30s");
 const memoryLimit = matching(/^[0-9]{1,9}[bkmg]?$/, "a memory limit like 512m or 2g");

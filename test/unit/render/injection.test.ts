@@ -144,6 +144,14 @@ describe("compose injection corpus", () => {
     const m = compose();
     m.services[0]!.image = "duckapp:latest";
     expectRefused(() => renderCompose(m), "services.backend.image");
+    m.services[0]!.image = "duckapp:0123456"; // a short commit: not pinned
+    expectRefused(() => renderCompose(m), "services.backend.image");
+  });
+
+  it("accepts the full-commit tag of an image streamed over SSH (image.delivery: ssh, no registry)", () => {
+    const m = compose();
+    m.services[0]!.image = `initd2-backend:${"ab12".repeat(10)}`;
+    expect(renderCompose(m)).toContain(`image: initd2-backend:${"ab12".repeat(10)}\n`);
   });
 
   it("refuses an environment value with a newline", () => {
