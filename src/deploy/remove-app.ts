@@ -12,6 +12,7 @@ import { listDirArgv, removeFilesArgv, removeTreeArgv, testArgv } from "../comma
 import { nginxReload, nginxTest } from "../commands/nginx.js";
 import { daemonReloadArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { helperMode } from "../config/inventory.js";
 import { previousPath } from "../install/validated.js";
 import { acquireLock, releaseLock } from "../lock/lock.js";
 import { removeUnder } from "../remote/remove.js";
@@ -220,7 +221,7 @@ async function removeDeployDir(
     if (volumes.length > 0) {
       await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot));
     }
-    if (!helperMode(host, config)) {
+    if (!helperMode(config, host.name)) {
       await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname(root), root, asRoot));
       return;
     }
@@ -261,12 +262,6 @@ async function removeKeepingAccessories(host: RemoteHost, config: SlipwayConfig,
   for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {
     await act(`remove ${entry}`, () => removeUnder(host, config.deploy_dir, entry, asRoot));
   }
-}
-
-/** Whether `host` runs privileged commands through the helper (slipway.yml's `privilege`, the host's over ssh's). */
-function helperMode(host: RemoteHost, config: SlipwayConfig): boolean {
-  const { ssh, hosts } = config.inventory;
-  return (hosts[host.name]?.privilege ?? ssh.privilege) === "helper";
 }
 
 /** Named volumes (`name:/path`) of every service. */
