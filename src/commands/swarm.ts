@@ -152,6 +152,22 @@ export function swarmObjectRemoveArgv(kind: "secret" | "config", names: readonly
 }
 
 /**
+ * The `docker node inspect` format `slipway status` reads the nodes with (commands/status.ts, kind `nodes`): one JSON
+ * object a line with the hostname, role, availability, state, address, labels and whether the node leads the raft.
+ * `docker node ls --format '{{json .}}'` would be shorter but has no labels.
+ */
+export const NODE_STATUS_FORMAT = [
+  '{"id":{{json .ID}}',
+  '"hostname":{{json .Description.Hostname}}',
+  '"role":{{json .Spec.Role}}',
+  '"availability":{{json .Spec.Availability}}',
+  '"state":{{json .Status.State}}',
+  '"address":{{json .Status.Addr}}',
+  '"labels":{{json .Spec.Labels}}',
+  '"leader":{{if .ManagerStatus}}{{.ManagerStatus.Leader}}{{else}}false{{end}}}',
+].join(",");
+
+/**
  * Every node of the swarm as `hostname address` lines (run on a manager): where a host-mode port of a task on that
  * node is reached. One `docker node inspect` of all node ids.
  */
@@ -181,18 +197,7 @@ export function stackNetworksArgv(stack: string): string[] {
   return ["docker", "network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`];
 }
 
-/**
- * The `docker node inspect` format `slipway status` reads the nodes with (commands/status.ts, kind `nodes`): one JSON
- * object a line with the hostname, role, availability, state, address, labels and whether the node leads the raft.
- * `docker node ls --format '{{json .}}'` would be shorter but has no labels.
- */
-export const NODE_STATUS_FORMAT = [
-  '{"id":{{json .ID}}',
-  '"hostname":{{json .Description.Hostname}}',
-  '"role":{{json .Spec.Role}}',
-  '"availability":{{json .Spec.Availability}}',
-  '"state":{{json .Status.State}}',
-  '"address":{{json .Status.Addr}}',
-  '"labels":{{json .Spec.Labels}}',
-  '"leader":{{if .ManagerStatus}}{{.ManagerStatus.Leader}}{{else}}false{{end}}}',
-].join(",");
+/** This node's containers of a stack's tasks, stopped ones included (ids); empty once they are removed. */
+export function stackContainersArgv(stack: string): string[] {
+  return ["docker", "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}

@@ -285,25 +285,27 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
+  // Uncommitted changes ship as they are: recorded, fingerprinted and (images) built as `<sha>-dirty.<id>` (D27, D41).
+  const recorded = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
+    if (uncommitted)
+      report(
+        `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`,
+      );
+    return recordedCommit(sha, uncommitted);
+  });
   // Runtime container: images built on the runner (unless the caller has them), then pulled or streamed (image.delivery).
   const images =
     options.images ??
     (config.runtime !== "systemd" && !options.check
       ? await buildForDeploy(config, {
-          commit: await commitOf,
+          commit: await recorded,
           releaseDir: options.releaseDir,
           insecure: options.insecureRegistry ?? config.image.insecure,
           secrets: options.secrets ?? resolveSecrets(config).values,
           report,
         })
       : {});
-  // Uncommitted changes ship as they are: recorded and fingerprinted as `<sha>-dirty.<id>`, and said (D27).
-  const identity = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
-    if (uncommitted)
-      report(
-        `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`,
-      );
-    const commit = recordedCommit(sha, uncommitted);
+  const identity = recorded.then((commit) => {
     const id = options.releaseId ?? releaseId(commit, new Date());
     if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
     return { commit, releaseId: id };

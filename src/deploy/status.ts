@@ -84,7 +84,7 @@ export function statusPlan(
       return { probe: { kind: "health" as const, target: args.url }, color, service, expected: args.status };
     }),
   );
-  const certPlan = cert ? { ...cert, probe: { kind: "file" as const, target: cert.path } } : null;
+  const certPlan = cert ? { ...cert, probe: { kind: "cert" as const, target: cert.path } } : null;
   const maintenance = maintenancePage ? { probe: { kind: "file" as const, target: maintenancePage } } : null;
   return {
     probes: [
@@ -119,7 +119,7 @@ function unitStates(
     ];
   }
   if (kind === "container") {
-    const [status = "", health = ""] = (lines[0] ?? "").trim().split(" ");
+    const { status, health } = containerState(lines[0]);
     if (!status) return [{ name: target, state: "not found", running: false }];
     return [
       {
@@ -134,6 +134,20 @@ function unitStates(
     const [name = "", state = "", ...rest] = line.split(" ");
     return { name: `${target}/${name}`, state: [state, ...rest].join(" "), running: state === "running" };
   });
+}
+
+/** docker's `{{json .State}}` line -> its status and health (empty strings when absent or not JSON). */
+function containerState(line: string | undefined): { status: string; health: string } {
+  try {
+    const state = JSON.parse(line ?? "") as { Status?: unknown; Health?: { Status?: unknown } | null };
+    const health = state.Health?.Status;
+    return {
+      status: typeof state.Status === "string" ? state.Status : "",
+      health: typeof health === "string" ? health : "",
+    };
+  } catch {
+    return { status: "", health: "" };
+  }
 }
 
 /** `df -Pk` data line -> free bytes and use%. */

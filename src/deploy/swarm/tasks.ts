@@ -6,6 +6,7 @@
 import {
   nodeAddressesArgv,
   serviceTasksArgv,
+  stackContainersArgv,
   stackNetworksArgv,
   stackServicesArgv,
   stackTasksArgv,
@@ -111,13 +112,17 @@ async function lastTaskErrors(host: RemoteHost, service: string): Promise<string
   return lines.map((l) => `${service}: ${l}`).join("\n");
 }
 
-/** Waits (at most `limitS` seconds) until `docker stack rm` removed the stack's services and networks; never throws. */
+/**
+ * Waits (at most `limitS` seconds) until `docker stack rm` removed the stack's services, networks and the
+ * manager's own task containers (a volume in use by one cannot be removed); returns whether it did; never throws.
+ */
 export async function waitForStackGone(host: RemoteHost, stack: string, limitS: number): Promise<boolean> {
   const deadline = Date.now() + limitS * 1000;
   while (Date.now() < deadline) {
     const services = Object.keys(await stackReplicas(host, stack));
     const networks = (await host.exec(stackNetworksArgv(stack), asRoot)).stdout.trim();
-    if (services.length === 0 && networks === "") return true;
+    const containers = (await host.exec(stackContainersArgv(stack), asRoot)).stdout.trim();
+    if (services.length === 0 && networks === "" && containers === "") return true;
     await sleep(1000);
   }
   return false;

@@ -17,6 +17,7 @@ import { nodeAvailabilityArgv, stackRemoveArgv } from "../../../src/commands/swa
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import type { DeployEvent } from "../../../src/deploy/events.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
+import { removeApp as slipwayRemove } from "../../../src/deploy/remove-app.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { requestFlood } from "../deploy/fault-support.js";
 import { cleanHost, connectTarget, viaNginx } from "../deploy/support.js";
@@ -159,6 +160,18 @@ describe("deploy runtime swarm on t4..t6 (stacks per color, nginx on t4)", () =>
     expect(tasks.stdout.trim().split("\n")).toHaveLength(2);
   }, 420_000);
 
+  it("slipway plan (check mode) plans the same steps and changes nothing", async () => {
+    const result = await run("v2", { check: true });
+    expect(result.ok).toBe(true);
+    const plan = lines.join("\n");
+    expect(plan).toContain(`plan: deploy`);
+    expect(plan).toContain(`start ${APP}-green and gate on health`);
+    expect(plan).toContain(`stop ${APP}-blue`);
+    const stacks = await host.exec(["docker", "stack", "ls", "--format", "{{.Name}}"], sudo);
+    expect(stacks.stdout.split("\n")).not.toContain(`${APP}-green`);
+    expect(await body()).toMatchObject({ version: "v1", color: "blue" });
+  }, 300_000);
+
   it("an update under load: 0 failed answers, the database backed up first and its container untouched", async () => {
     const flood = requestFlood(address(), DOMAIN, "/", 4, '"broken"');
     const result = await run("v2");
@@ -252,4 +265,20 @@ describe("deploy runtime swarm on t4..t6 (stacks per color, nginx on t4)", () =>
     expect(await body()).toMatchObject({ version: "v2" });
     expect(await dbContainer()).toBe(firstDb);
   }, 420_000);
+
+  it("slipway remove takes the colors' stacks off and keeps the database; --purge removes it, its volume and secrets", async () => {
+    const removed = await slipwayRemove(host, config);
+    // The live color (blue after the rollback); the other one was retired by the last deploy.
+    expect(removed.filter((l) => l.startsWith("remove stack "))).toEqual([`remove stack ${APP}-blue`]);
+    const stacks = await host.exec(["docker", "stack", "ls", "--format", "{{.Name}}"], sudo);
+    expect(stacks.stdout.split("\n").filter((n) => n.startsWith(`${APP}-`))).toEqual([`${APP}-accessories`]);
+    expect(await dbContainer()).toBe(firstDb);
+    const purged = await slipwayRemove(host, config, { purge: true });
+    expect(purged).toContain(`remove stack ${APP}-accessories`);
+    expect(await dbContainer()).toBe("");
+    const secrets = await host.exec(["docker", "secret", "ls", "-q", "--filter", `label=slipway.app=${APP}`], sudo);
+    expect(secrets.stdout.trim()).toBe("");
+    const volume = await host.exec(["docker", "volume", "ls", "-q", "--filter", `name=^${VOLUME}$`], sudo);
+    expect(volume.stdout.trim()).toBe("");
+  }, 300_000);
 });

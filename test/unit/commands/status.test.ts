@@ -3,7 +3,13 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseStatusSections, probeKey, STATUS_SCRIPT, statusArgv } from "../../../src/commands/status.js";
+import {
+  helperStatusArgv,
+  parseStatusSections,
+  probeKey,
+  STATUS_SCRIPT,
+  statusArgv,
+} from "../../../src/commands/status.js";
 
 describe("status script", () => {
   it("passes every value as a positional parameter", () => {
@@ -12,6 +18,8 @@ describe("status script", () => {
       "-c",
       STATUS_SCRIPT,
       "sh",
+      "",
+      "",
       "/opt/a",
       "/opt/a/.slipway-lock",
       "unit|a-web@blue.service",
@@ -39,6 +47,52 @@ describe("status script", () => {
     expect(JSON.parse((sections.get("lock") ?? []).join(""))).toMatchObject({ holder: "bob" });
     expect(sections.get("disk")?.[0]).toMatch(/\d+%/);
     expect(sections.get(`file|${odd}`)).toEqual(["x", "y"]);
+  });
+
+  it("helper mode: docker through the gate's grammar, the certificate through `file read`, the rest as the user (D34)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
+    // A stand-in for sudo that prints the argv it was given, one `|`-ended field each.
+    execFileSync("sh", [
+      "-c",
+      `mkdir -p "$1/bin" && printf '#!/bin/sh\\nprintf "%%s|" "$@"; echo\\n' > "$1/bin/sudo" && chmod +x "$1/bin/sudo"`,
+      "sh",
+      dir,
+    ]);
+    writeFileSync(join(dir, "page.html"), "<p>down</p>\n");
+    const probes = [
+      { kind: "container" as const, target: "hv-web-blue" },
+      { kind: "compose" as const, target: "hv-blue" },
+      { kind: "cert" as const, target: "/etc/letsencrypt/live/hv.test/fullchain.pem" },
+      { kind: "file" as const, target: join(dir, "page.html") },
+    ];
+    const argv = helperStatusArgv(
+      statusArgv(dir, join(dir, ".slipway-lock"), probes),
+      "/usr/local/libexec/slipway/slipway-helper",
+      "hv",
+    );
+    expect(argv.slice(3, 8)).toEqual([
+      "sh",
+      "/usr/local/libexec/slipway/slipway-helper",
+      "hv",
+      dir,
+      join(dir, ".slipway-lock"),
+    ]);
+    const out = execFileSync(argv[0] as string, argv.slice(1), {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}` },
+    });
+    const sections = parseStatusSections(out);
+    const helper = "-n|--|/usr/local/libexec/slipway/slipway-helper";
+    expect(sections.get("container|hv-web-blue")).toEqual([
+      `${helper}|docker|hv|inspect|--format|{{json .State}}|--|hv-web-blue|`,
+    ]);
+    expect(sections.get("compose|hv-blue")).toEqual([
+      `${helper}|docker|hv|ps|--all|--filter|label=com.docker.compose.project=hv-blue|--format|{{.Names}} {{.State}} {{.Status}}|`,
+    ]);
+    expect(sections.get("cert|/etc/letsencrypt/live/hv.test/fullchain.pem")).toEqual([
+      `${helper}|file|read|/etc/letsencrypt/live/hv.test/fullchain.pem|`,
+    ]);
+    expect(sections.get(`file|${join(dir, "page.html")}`)).toEqual(["<p>down</p>"]);
   });
 
   it("reads a swarm manager's nodes (every id from node ls to node inspect) and a stack's tasks as JSON lines", () => {
