@@ -152,14 +152,32 @@ export function swarmObjectRemoveArgv(kind: "secret" | "config", names: readonly
 }
 
 /**
- * Every node of the swarm as `hostname address` lines (run on a manager): where a host-mode port of a task on that
- * node is reached. One `docker node inspect` of all node ids.
+ * The `docker node inspect` format `slipway status` reads the nodes with (commands/status.ts, kind `nodes`): one JSON
+ * object a line with the hostname, role, availability, state, address, labels and whether the node leads the raft.
+ * `docker node ls --format '{{json .}}'` would be shorter but has no labels.
  */
-export function nodeAddressesArgv(): string[] {
+export const NODE_STATUS_FORMAT = [
+  '{"id":{{json .ID}}',
+  '"hostname":{{json .Description.Hostname}}',
+  '"role":{{json .Spec.Role}}',
+  '"availability":{{json .Spec.Availability}}',
+  '"state":{{json .Status.State}}',
+  '"address":{{json .Status.Addr}}',
+  '"labels":{{json .Spec.Labels}}',
+  '"leader":{{if .ManagerStatus}}{{.ManagerStatus.Leader}}{{else}}false{{end}}}',
+].join(",");
+
+/**
+ * Every node of the swarm as one JSON object a line in NODE_STATUS_FORMAT (run on a manager; parsed by
+ * deploy/status-swarm.ts parseNodes): where a host-mode port of a task on a node is reached (`address`).
+ */
+export function nodesInspectArgv(): string[] {
   return [
     "sh",
     "-c",
-    'ids=$(docker node ls -q) && exec docker node inspect --format "{{.Description.Hostname}} {{.Status.Addr}}" $ids',
+    'ids=$(docker node ls -q) && exec docker node inspect --format "$1" $ids',
+    "sh",
+    NODE_STATUS_FORMAT,
   ];
 }
 

@@ -155,7 +155,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       return r.code === 0;
     },
     async logs(color, lines) {
-      const argv = journalArgv(units(color), lines);
+      const argv = journalArgv(units(color), { lines });
       return (await host.exec(argv, { become: true, check: false })).stdout;
     },
   };
