@@ -26,6 +26,7 @@ import { checkDeployHooks } from "./hooks.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
 import { agreeOnLayout, requireWholeLayout, shareSync, unreachableLayout } from "./layout-run.js";
+import { runnerProgress, withProgress } from "./progress.js";
 import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
@@ -312,13 +313,15 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const images =
     options.images ??
     (config.runtime !== "systemd" && !options.check
-      ? await buildForDeploy(config, {
-          commit: await recorded,
-          releaseDir: options.releaseDir,
-          insecure: options.insecureRegistry ?? config.image.insecure,
-          secrets: options.secrets ?? resolveSecrets(config).values,
-          report,
-        })
+      ? await withProgress(runnerProgress(sink, "build"), "building the images on this machine", async () =>
+          buildForDeploy(config, {
+            commit: await recorded,
+            releaseDir: options.releaseDir,
+            insecure: options.insecureRegistry ?? config.image.insecure,
+            secrets: options.secrets ?? resolveSecrets(config).values,
+            report,
+          }),
+        )
       : {});
   const identity = recorded.then((commit) => {
     const id = options.releaseId ?? releaseId(commit, new Date());

@@ -8,6 +8,7 @@ import { runLocal } from "../build/local.js";
 import { imageIdArgv } from "../commands/docker-image.js";
 import { chownArgv, mkdirsArgv, parentDir, privateDirArgv, testArgv } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { describeProgress } from "../delivery/progress_printer.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { deliverByStream } from "../delivery/stream.js";
 import { SlipwayError } from "../errors.js";
@@ -17,6 +18,7 @@ import { type EnvFileOptions, envFileFromConfig } from "../render/from-config/in
 import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
 import { deliveryMethod, pullFailureHint, registryLogin } from "./container/delivery.js";
 import { deployPaths } from "./paths.js";
+import { type ProgressReporter, withProgress } from "./progress.js";
 import { shipService } from "./ship.js";
 
 /**
@@ -68,7 +70,7 @@ export async function deliverWhenMissing(
   config: SlipwayConfig,
   service: string,
   image: string,
-  input: { check: boolean; secrets: Readonly<Record<string, string>> },
+  input: { check: boolean; secrets: Readonly<Record<string, string>>; progress?: ProgressReporter },
 ): Promise<string | null> {
   if (deliveryMethod(config.image) === "ssh") {
     const onHost = await hostImageId(host, image);
@@ -77,14 +79,21 @@ export async function deliverWhenMissing(
     const onRunner = onHost ? await runnerImageId(image) : null;
     if (onHost && (onRunner === null || onRunner === onHost)) return null;
     if (input.check) return `stream ${image} over SSH`;
-    const [streamed] = await deliverByStream([host], [{ service, reference: image }]);
+    const [streamed] = await withProgress(input.progress, `${service}: streaming ${image} over SSH`, (note) =>
+      deliverByStream([host], [{ service, reference: image }], { onProgress: (e) => note(describeProgress(e)) }),
+    );
     if (streamed?.error) throw streamed.error;
     return streamed?.images.some((i) => i.action === "streamed") ? `streamed ${image} over SSH` : null;
   }
   if (await hostImageId(host, image)) return null;
   if (input.check) return `pull ${image}`;
   const login = registryLogin(config.image, input.secrets);
-  const [pulled] = await deliverByPull([host], [{ service, reference: image }], { logins: { [host.name]: login } });
+  const [pulled] = await withProgress(input.progress, `${service}: pulling ${image}`, (note) =>
+    deliverByPull([host], [{ service, reference: image }], {
+      logins: { [host.name]: login },
+      onProgress: (e) => note(describeProgress(e)),
+    }),
+  );
   const error = pulled?.error;
   if (error) {
     throw new SlipwayError(`cannot pull the ${service} image: ${error.message}`, {
