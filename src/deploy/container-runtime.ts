@@ -34,6 +34,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
   const names = (color: Color) => units.map((u) => containerName(config.app, u.service, color, u.instance));
   /** The argv stage() decided on, per color: start() runs them. */
   const staged = new Map<Color, string[][]>();
+  /**
+   * Each env file as the plan (check mode) read it, null when absent: the run then writes it without asking again
+   * (one round trip instead of mkdir, inspect and write) or not at all when it already holds the content.
+   */
+  const plannedEnv = new Map<string, string | null>();
   /** Host ports of the color's containers that were running at stage: theirs, freed by their own replacement. */
   const ownPorts = new Map<Color, Set<number>>();
 
@@ -90,19 +95,31 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
   async function writeEnvFile(env: EnvFile, check: boolean): Promise<string | null> {
     if (check) {
       const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
+      plannedEnv.set(env.path, now ?? null);
       return now === env.content ? null : `write ${env.path}`;
     }
-    await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
-    const e = await host.putFile(env.path, env.content, { mode: 0o600, become: true, step: "env file" });
+    const planned = plannedEnv.get(env.path);
+    plannedEnv.delete(env.path);
+    if (planned === env.content) return null;
+    // Absent at the plan (a first deploy) or not planned: its directory may be missing too.
+    if (planned === undefined || planned === null) await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
+    const e = await host.putFile(env.path, env.content, {
+      mode: 0o600,
+      become: true,
+      step: "env file",
+      unconditional: planned !== undefined,
+    });
     return e.changed ? `wrote ${env.path}` : null;
   }
 
   /** A release directory, so `current` -> releases/<id> points at something: what the release ran. */
   async function writeRelease(release: string, input: StageInput): Promise<void> {
     await host.exec(mkdirsArgv([release]), { step: "stage" });
+    // Written whatever is there (no inspect first): the manifest is small and the write is atomic.
     await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, input.images), {
       mode: 0o644,
       step: "stage",
+      unconditional: true,
     });
   }
 
@@ -196,7 +213,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       return Promise.all(
         picked.map(async ({ service, instance }) => {
           const name = containerName(config.app, service, color, instance);
-          const r = await host.exec(containerLogsArgv(name, lines), { become: true, check: false, step: "gate" });
+          const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
           return { service, name, lines: logLines(r.stdout) };
         }),
       );

@@ -29,6 +29,7 @@ import type { ReleaseHistory } from "./history.js";
 import { readLiveState } from "./host-state.js";
 import { deployPaths } from "./paths.js";
 import { socketLinkPaths } from "./socket-links.js";
+import { removeSwarmStacks } from "./swarm/remove.js";
 
 export interface RemoveAppOptions {
   /** Also remove the backups, the named volumes and the accessories. */
@@ -151,6 +152,7 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
       await act(`remove containers ${found.join(", ")}`, () => host.exec(removeContainersArgv(found), asRoot));
     return;
   }
+  if (config.runtime === "swarm") return removeSwarmStacks(host, config, options.purge ?? false, act);
   const flavour = await hostComposeFlavour(host, config);
   const projects: (Color | typeof ACCESSORIES)[] = options.purge ? [...COLORS, ACCESSORIES] : [...COLORS];
   for (const group of projects) {
@@ -243,7 +245,7 @@ async function removeDeployDir(
   const accessories = Object.values(config.services).some((s) => s.accessory);
   const entries = listing.stdout.split("\n").filter((p) => p && !keep.has(p));
   for (const entry of entries) {
-    if (accessories && (entry === `${root}/compose` || entry === `${root}/env`)) {
+    if (accessories && (entry === `${root}/compose` || entry === `${root}/env` || entry === `${root}/swarm`)) {
       await removeKeepingAccessories(host, config, entry, act);
       continue;
     }
@@ -254,11 +256,15 @@ async function removeDeployDir(
   );
 }
 
-/** compose/ and env/ without the accessories' project directory and env files (they keep running). */
+/** compose/, env/ and swarm/ without the accessories' project directory, env and stack files (they keep running). */
 async function removeKeepingAccessories(host: RemoteHost, config: SlipwayConfig, dir: string, act: Act) {
   const listing = await host.exec(listDirArgv(dir), { ...asRoot, check: false });
   const accessories = Object.keys(config.services).filter((name) => config.services[name]?.accessory);
-  const kept = new Set([`${dir}/${ACCESSORIES}`, ...accessories.map((name) => `${dir}/${name}.env`)]);
+  const kept = new Set([
+    `${dir}/${ACCESSORIES}`,
+    `${dir}/${ACCESSORIES}.yml`,
+    ...accessories.map((name) => `${dir}/${name}.env`),
+  ]);
   for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {
     await act(`remove ${entry}`, () => removeUnder(host, config.deploy_dir, entry, asRoot));
   }

@@ -39,6 +39,11 @@ export interface ColorRuntime {
    */
   bootColor?(live: Color, idle: Color): Promise<void>;
   /**
+   * Where the gate reaches a service of the color, when that is not the host itself: the addresses of the nodes
+   * running its tasks (runtime swarm, host-mode ports). Absent: the host's own listen address.
+   */
+  gateAddresses?(color: Color, service: string): Promise<string[]>;
+  /**
    * The last `lines` lines of each process of the color (of `services` only, when given): one group per unit or
    * container, in the config's service order.
    */

@@ -131,7 +131,7 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       return Promise.all(
         picked.map(async ({ service, instance }) => {
           const name = instanceUnitName(config.app, service, color, instance);
-          const r = await host.exec(journalArgv([name], lines), { become: true, check: false, step: "gate" });
+          const r = await host.exec(journalArgv([name], { lines }), { become: true, check: false, step: "gate" });
           return { service, name, lines: logLines(r.stdout) };
         }),
       );

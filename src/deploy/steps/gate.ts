@@ -5,14 +5,21 @@
  */
 import type { ServiceConfig } from "../../config/index.js";
 import { probeAddress } from "../../config/layout.js";
+import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
 import type { ServiceLogs } from "../events.js";
 import { gateArgs, healthGate } from "../health.js";
 import { type FlowState, type Step, StepFailure } from "./types.js";
 
-async function gatePort(s: FlowState, name: string, service: ServiceConfig, port: number): Promise<void> {
+async function gatePort(
+  s: FlowState,
+  name: string,
+  service: ServiceConfig,
+  port: number,
+  address: string,
+): Promise<void> {
   const { host, runtime } = s.run;
-  const args = gateArgs(name, service, port, probeAddress(s.run.config, name, host.name));
+  const args = gateArgs(name, service, port, address);
   // About once a second: what the gate waits for and the last answer (a live line in the CLI).
   let shown = 0;
   const path = new URL(args.url).pathname;
@@ -35,6 +42,19 @@ async function gatePort(s: FlowState, name: string, service: ServiceConfig, port
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
 }
 
+/** The runtime's addresses of the service (swarm: every node running a task), else the host's own. */
+async function gateAddresses(s: FlowState, name: string): Promise<string[]> {
+  const { host, runtime, config } = s.run;
+  if (!runtime.gateAddresses) return [probeAddress(config, name, host.name)];
+  const addresses = await runtime.gateAddresses(s.idle, name);
+  if (addresses.length > 0) return addresses;
+  throw new SlipwayError(`${name} (${s.idle}) runs no task`, {
+    host: host.name,
+    step: "gate",
+    hint: `see \`docker service ps ${runtime.names(s.idle)[0]}_${name}\` on the manager`,
+  });
+}
+
 /** How many of each process's last lines a failed gate shows. */
 export const LOG_LINES = 30;
 
@@ -54,7 +74,11 @@ export const gateStep: Step = {
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
     const ports = colorPortsOf(s.local, s.idle);
-    const results = await Promise.allSettled(ports.map((p) => gatePort(s, p.name, p.service, p.port)));
+    const results = await Promise.allSettled(
+      (await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap((p) =>
+        p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address)),
+      ),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     return { status: "ok" };

@@ -372,7 +372,9 @@ describe("deploy step runner on one host", () => {
     );
     const error = await failure(runHost(hostRun(host, await config(), [], []), "10.0.0.1"));
     expect(error.message).toContain("did not become healthy");
-    expect(error.hint).toContain("also: lock: command failed: rm -rf -- /opt/shop/.slipway-lock");
+    expect(error.hint).toContain(
+      "also: lock: cannot remove the deploy lock /opt/shop/.slipway-lock: rm: Read-only file system",
+    );
   });
 
   it("a lock held by another run fails the host and is left in place", async () => {
@@ -670,7 +672,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
   });
 
-  it("round trips one after another: read 1, plan 1, then 10 up to the switch, 15 in all (a wave: what runs at once)", async () => {
+  it("round trips one after another: read 1, plan 1, then 9 up to the switch, 13 in all (a wave: what runs at once)", async () => {
     const { host: fake, cfg } = await liveGreen();
     const host = new WaveHost(fake);
     const serving: number[] = [];
@@ -684,7 +686,8 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const planned = host.waves - read;
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 10, 15]);
+    // The lock and its record are one command, and so are the unlock's read of the record and its removal.
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 9, 13]);
   });
 
   it("reads the site while the links move, and writes a changed site only once they have moved", async () => {
