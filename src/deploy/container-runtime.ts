@@ -13,16 +13,16 @@ import { listenAddress } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
-import { serviceImageRef } from "../render/from-config/index.js";
+import { type ConfigRenderedFile, colorRuntimeFiles, serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
 import { containerName, dockerRunArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { settleAll } from "./settle.js";
-import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
+import { deliverWhenMissing, requireSecrets, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
-type EnvFile = ReturnType<typeof colorEnvFile>;
+type EnvFile = ConfigRenderedFile;
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -128,13 +128,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     writers: (color) => containerWriters(names(color)),
     async stage(color: Color, input: StageInput): Promise<StageResult> {
       const colored = configWithEnv(config, input.env, color);
-      // Every env file is rendered first: a missing secret refuses before anything is pulled or written.
-      const envs = new Map(
-        services.map((name) => [
-          name,
-          colorEnvFile(host, colored, name, color, input.secrets, { runtimeFormat: true }),
-        ]),
-      );
+      // Every env file is rendered first (what `slipway render` lists for the color): a missing secret refuses
+      // before anything is pulled or written.
+      const files = colorRuntimeFiles(colored, color, { hostName: host.name, secrets: input.secrets });
+      requireSecrets(host, files);
+      const envs = new Map(files.map((file) => [file.service, file]));
       const release = paths.release(input.releaseId);
       // The inspection, each service's delivery and files, and the release directory do not depend on each other:
       // one round trip's wait for all of them instead of one per command.
