@@ -12,10 +12,23 @@ export function backupDir(deployDir: string, override?: string): string {
   return override ?? path.join(deployDir, "backups");
 }
 
-/** Release names come from users (branches, tags): keep only characters that are safe in a file name. */
+/**
+ * Release names come from users (branches, tags): keep only characters that are safe in a file name. `-` is kept, so
+ * a release id as written (`ba6f0a6-20261130165844`) is found in its backup's id by grep; ids written before with `_`
+ * for `-` are still listed and restored (by their manifest's id).
+ */
 export function safeRelease(release: string): string {
-  const cleaned = release.replace(/[^A-Za-z0-9._]+/g, "_").replace(/^[._]+/, "");
+  const cleaned = release.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._-]+/, "");
   return cleaned === "" ? "unreleased" : cleaned.slice(0, 80);
+}
+
+/**
+ * The names a release's backups may carry in their manifest: today's `safeRelease` and the one written before `-`
+ * was kept (`-` as `_`), so the backups of a release taken before the change are still matched to it.
+ */
+export function releaseNames(release: string): string[] {
+  const legacy = release.replace(/[^A-Za-z0-9._]+/g, "_").replace(/^[._]+/, "") || "unreleased";
+  return [...new Set([release, safeRelease(release), legacy.slice(0, 80)])];
 }
 
 export function utcStamp(date: Date): string {

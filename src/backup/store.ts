@@ -81,6 +81,8 @@ export async function pruneBackups(
   options: {
     keep?: number;
     protectReleases?: readonly (string | null | undefined)[];
+    /** Backup ids never pruned (those the host's release history names). */
+    protectIds?: readonly string[];
     dryRun?: boolean;
     /** The config's `database.backups.dir` (default `<deployDir>/backups`). */
     backupsDir?: string;

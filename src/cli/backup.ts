@@ -20,6 +20,10 @@ import type { BackupManifest } from "../backup/types.js";
 import { writersForRuntime } from "../backup/writers.js";
 import { loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
+import { rollbackTarget } from "../deploy/history.js";
+import { readLiveState } from "../deploy/host-state.js";
+import { deployPaths } from "../deploy/paths.js";
+import { historyBackups } from "../deploy/retire.js";
 import { ConfigError, SlipwayError } from "../errors.js";
 import { connect } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -168,17 +172,27 @@ export function register(program: Command, run: CliRun): void {
       });
     });
 
-  common(backup.command("prune").description("delete backups beyond --keep (never the live or previous release's)"))
+  common(
+    backup
+      .command("prune")
+      .description(
+        "delete backups beyond --keep (never the live or previous release's, nor one `slipway releases` names)",
+      ),
+  )
     .option("--keep <n>", "how many to keep", (v) => Number.parseInt(v, 10))
     .option("--protect <release...>", "also never prune these releases' backups")
     .option("--dry-run", "only say what would be deleted")
     .action(async (flags: CommonFlags & { keep?: number; protect?: string[]; dryRun?: boolean }) => {
       await withSession(flags, async ({ config, job }) => {
         const keep = flags.keep ?? config.database?.backups.keep;
+        // The deploy's retire rule: the live and previous releases' backups and every backup the history names.
+        const live = await readLiveState(job.host, deployPaths(job.deployDir));
+        const previous = rollbackTarget(live.history, live.release)?.id;
         const decision = await pruneBackups(execContext(job), job.deployDir, {
           backupsDir: job.database.backupsDir,
           keep,
-          protectReleases: [job.release, ...(flags.protect ?? [])],
+          protectReleases: [job.release, previous, ...(flags.protect ?? [])],
+          protectIds: historyBackups(live.history),
           dryRun: flags.dryRun,
         });
         const verb = flags.dryRun ? "would prune" : "pruned";

@@ -21,6 +21,10 @@ import { EXIT } from "./_exit.js";
 import { type ConfigFlags, configFile, configOptions, limitOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
 
+/** What to check when a host's log command fails (helper mode needs a bootstrap from this Slipway version). */
+const LOGS_HINT =
+  "check that the service runs (slipway status); in helper mode re-run playbooks/bootstrap.yml so the host's helper knows this query";
+
 interface LogsFlags extends ConfigFlags {
   limit: string[];
   follow?: boolean;
@@ -78,6 +82,7 @@ export function register(program: Command, run: CliRun): void {
     };
     if (flags.follow) process.once("SIGINT", stop).once("SIGTERM", stop);
     let failed = false;
+    let hostFailed = false;
     try {
       await onConnectedHosts(
         config,
@@ -101,7 +106,11 @@ export function register(program: Command, run: CliRun): void {
           );
           streams.push(stream);
           if (interrupted) stream.stop();
-          await stream.done;
+          for (const f of await stream.done) {
+            const how = f.code === null ? "could not be started" : `exited ${f.code}`;
+            run.err(`${f.label}: reading ${f.what} failed (${how}): its output is above; ${LOGS_HINT}`);
+            hostFailed = true;
+          }
         },
         (name, error) => {
           run.err(`${name}: unreachable (${error})`);
@@ -112,6 +121,7 @@ export function register(program: Command, run: CliRun): void {
       process.off("SIGINT", stop).off("SIGTERM", stop);
     }
     if (interrupted) process.exitCode = EXIT.interrupted;
+    else if (hostFailed) process.exitCode = EXIT.hostFailed;
     else if (failed) process.exitCode = EXIT.unreachable;
   });
 }

@@ -5,6 +5,7 @@
  * later run can tell whether the running container already is the one it would start (same hash: leave it).
  */
 import { createHash } from "node:crypto";
+import type { LogQuery } from "./logs.js";
 
 /** One container to start. Flags come out in this field order; empty fields add nothing. */
 export interface ContainerRun {
@@ -114,13 +115,27 @@ export function containerStateArgv(name: string): string[] {
   return ["docker", "container", "inspect", "--format", format, "--", name];
 }
 
-/** The last `lines` of a container's output, stderr merged into stdout. */
-export function containerLogsArgv(name: string, lines: number): string[] {
-  return ["sh", "-c", CONTAINER_LOGS, "sh", String(lines), name];
+/**
+ * `docker logs [--timestamps] [--tail N] [--since Ss] [--follow] -- <container>` (by name or id), stderr merged into
+ * stdout: the gate's failure lines (`{ lines }`) and `slipway logs`.
+ */
+export function containerLogsArgv(name: string, query: LogQuery): string[] {
+  return [
+    "sh",
+    "-c",
+    CONTAINER_LOGS,
+    "sh",
+    ...(query.timestamps ? ["--timestamps"] : []),
+    ...(query.lines !== undefined ? ["--tail", String(query.lines)] : []),
+    ...(query.sinceSeconds !== undefined ? ["--since", `${query.sinceSeconds}s`] : []),
+    ...(query.follow ? ["--follow"] : []),
+    "--",
+    name,
+  ];
 }
 
-/** `sh -c` script of containerLogsArgv: `$1` lines of container `$2`, stderr merged. */
-export const CONTAINER_LOGS = 'docker logs --tail "$1" -- "$2" 2>&1';
+/** `sh -c` script of containerLogsArgv: `docker logs` with the arguments given, stderr merged. */
+export const CONTAINER_LOGS = 'exec docker logs "$@" 2>&1';
 
 /** Runs a tool inside a container (`docker exec -i`, stdin kept), as `runAs` and with `env` when given. */
 export function execInContainerPrefix(container: string, runAs?: string, env: readonly string[] = []): string[] {

@@ -1,6 +1,6 @@
 /**
- * `slipway logs` and `slipway exec` on a host: journald and docker logs (tail, since, follow), a follower that ends
- * when its stdin closes (so Ctrl-C on the runner ends every remote follower), and the one-off command in a systemd
+ * `slipway logs` and `slipway exec` on a host: the log query (tail, since, follow) that journalArgv and
+ * containerLogsArgv take, a follower that ends when its stdin closes (so Ctrl-C on the runner ends every remote follower), and the one-off command in a systemd
  * service's release directory with its env file, or in its container.
  */
 
@@ -10,51 +10,23 @@ export interface LogQuery {
   /** Only entries newer than this many seconds. */
   sinceSeconds?: number;
   follow?: boolean;
+  /** Each line with its time (journalctl -o short-iso, docker logs --timestamps): what `slipway logs` shows. */
+  timestamps?: boolean;
 }
 
-/** `journalctl --no-pager -o short-iso [-n N] [--since -Ss] [-f] -u unit...`. */
-export function journalLogsArgv(units: readonly string[], query: LogQuery): string[] {
-  return [
-    "journalctl",
-    "--no-pager",
-    "-o",
-    "short-iso",
-    ...(query.lines !== undefined ? ["-n", String(query.lines)] : []),
-    ...(query.sinceSeconds !== undefined ? ["--since", `-${query.sinceSeconds}s`] : []),
-    ...(query.follow ? ["-f"] : []),
-    ...units.flatMap((u) => ["-u", u]),
-  ];
-}
-
-/** `docker logs` of one container (by name or id), stderr merged into stdout, with the query's tail/since/follow. */
-export function dockerLogsArgv(container: string, query: LogQuery): string[] {
-  return [
-    "sh",
-    "-c",
-    'exec docker logs "$@" 2>&1',
-    "sh",
-    "--timestamps",
-    ...(query.lines !== undefined ? ["--tail", String(query.lines)] : []),
-    ...(query.sinceSeconds !== undefined ? ["--since", `${query.sinceSeconds}s`] : []),
-    ...(query.follow ? ["--follow"] : []),
-    "--",
-    container,
-  ];
-}
+/** The journal's builder is commands/systemd.ts journalArgv, docker's commands/docker.ts containerLogsArgv. */
 
 /**
  * Runs `argv` in the background and ends it when the command's stdin closes: a `-f` follower stops when the runner
  * closes stdin (Ctrl-C), not when the SSH channel happens to be torn down.
  */
 export function untilStdinClosesArgv(argv: readonly string[]): string[] {
-  return [
-    "sh",
-    "-c",
-    '"$@" </dev/null & p=$!; cat >/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; exit 0',
-    "sh",
-    ...argv,
-  ];
+  return ["sh", "-c", UNTIL_STDIN_CLOSES, "sh", ...argv];
 }
+
+/** `sh -c` script of untilStdinClosesArgv (remote/privilege.ts recognizes it to plan the command inside). */
+export const UNTIL_STDIN_CLOSES =
+  '"$@" </dev/null & p=$!; cat >/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; exit 0';
 
 /**
  * `argv` as `user` in `dir` with the variables of a systemd EnvironmentFile (render/systemd.ts writes them

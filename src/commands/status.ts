@@ -4,12 +4,17 @@
  * text; each section starts with a line `@@<probe>` so the output parses without guessing (deploy/status.ts).
  */
 
-/** What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file's content. */
-export type StatusProbeKind = "unit" | "container" | "compose" | "health" | "file";
+/**
+ * What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file anyone may read
+ * (the maintenance page), a certificate (root's to read), and on a swarm manager the nodes (`docker node inspect`
+ * with the target as its format: `docker node ls` has no labels) and a stack's tasks (`docker stack ps` as one JSON
+ * object a line). Swarm is refused in helper mode, so those two call docker directly.
+ */
+export type StatusProbeKind = "unit" | "container" | "compose" | "health" | "file" | "cert" | "nodes" | "stack";
 
 export interface StatusProbe {
   kind: StatusProbeKind;
-  /** The unit, container or project name, the URL, or the file's path. */
+  /** The unit, container or project name, the URL, the file's path, the node format, or the stack name. */
   target: string;
 }
 
@@ -18,8 +23,20 @@ export function probeKey(probe: StatusProbe): string {
   return `${probe.kind}|${probe.target}`;
 }
 
+/** docker's view of a container's state (status, health), one JSON line: a format the helper's docker gate allows. */
+export const CONTAINER_STATE_FORMAT = "{{json .State}}";
+/** One line per container of a compose project, stopped ones included: name, state, docker's status text. */
+export const COMPOSE_PS_FORMAT = "{{.Names}} {{.State}} {{.Status}}";
+
+/**
+ * `$1` the helper's path and `$2` the app in helper mode (both empty in root mode, where the script runs as root):
+ * docker then goes through the helper's docker gate (`dk`) and the certificate through its `file read` (`rd`); the
+ * rest needs no privilege (the deploy dir is the deploy user's, `systemctl show` and curl are anyone's).
+ */
 export const STATUS_SCRIPT = [
-  "d=$1; lock=$2; shift 2",
+  "h=$1; app=$2; d=$3; lock=$4; shift 4",
+  'dk() { if [ -n "$h" ]; then sudo -n -- "$h" docker "$app" "$@"; else docker "$@"; fi; }',
+  'rd() { if [ -n "$h" ]; then sudo -n -- "$h" file read "$1"; else cat -- "$1"; fi; }',
   "printf '@@current\\n'; readlink \"$d/current\" 2>/dev/null",
   "printf '@@color\\n'; cat \"$d/color\" 2>/dev/null",
   "printf '@@lock\\n'; cat \"$lock/holder\" 2>/dev/null; echo",
@@ -30,20 +47,30 @@ export const STATUS_SCRIPT = [
   "  printf '@@%s\\n' \"$item\"",
   "  case $kind in",
   '    unit) systemctl show --property=ActiveState,SubState -- "$target" 2>/dev/null ;;',
-  "    container) docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' \"$target\" 2>/dev/null ;;",
-  "    compose) docker ps -a --filter \"label=com.docker.compose.project=$target\" --format '{{.Names}} {{.State}} {{.Status}}' 2>/dev/null ;;",
+  `    container) dk inspect --format '${CONTAINER_STATE_FORMAT}' -- "$target" 2>/dev/null ;;`,
+  `    compose) dk ps --all --filter "label=com.docker.compose.project=$target" --format '${COMPOSE_PS_FORMAT}' 2>/dev/null ;;`,
   "    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 \"$target\" 2>/dev/null; echo ;;",
-  '    file) cat "$target" 2>/dev/null ;;',
+  '    file) cat -- "$target" 2>/dev/null ;;',
+  '    cert) rd "$target" 2>/dev/null ;;',
+  // Not a manager (or no swarm): the daemon's sentence becomes the section, so status can say why.
+  '    nodes) if ids=$(docker node ls -q 2>&1); then docker node inspect --format "$target" $ids 2>&1; else printf "%s\\n" "$ids"; fi ;;',
+  "    stack) docker stack ps --no-trunc --format '{{json .}}' \"$target\" 2>/dev/null ;;",
   "  esac",
   "done",
 ].join("\n");
 
 /**
- * `sh -c STATUS_SCRIPT sh <deployDir> <lockDir> <kind|target>...`. Exit 0 whatever it finds (a missing unit or file
- * is an empty section). Run it with root (docker, certificates under /etc/letsencrypt).
+ * `sh -c STATUS_SCRIPT sh "" "" <deployDir> <lockDir> <kind|target>...`. Exit 0 whatever it finds (a missing unit or
+ * file is an empty section). Run it with become: root mode runs it as root; helper mode (remote/privilege.ts
+ * helperStatusArgv) fills in the helper's path and the app and runs it as the deploy user.
  */
 export function statusArgv(deployDir: string, lockDir: string, probes: readonly StatusProbe[]): string[] {
-  return ["sh", "-c", STATUS_SCRIPT, "sh", deployDir, lockDir, ...probes.map(probeKey)];
+  return ["sh", "-c", STATUS_SCRIPT, "sh", "", "", deployDir, lockDir, ...probes.map(probeKey)];
+}
+
+/** statusArgv's argv for helper mode: the same script given the helper's path and the app (no sudo around it). */
+export function helperStatusArgv(argv: readonly string[], helperPath: string, app: string): string[] {
+  return [...argv.slice(0, 4), helperPath, app, ...argv.slice(6)];
 }
 
 /** The script's output split into its sections: `@@name` -> the lines after it (trailing empty lines dropped). */

@@ -3,6 +3,7 @@
  * remote/privilege.ts maps systemctl argv onto the privilege helper's verbs, so these shapes are kept byte for byte.
  */
 import type { Command } from "./command.js";
+import type { LogQuery } from "./logs.js";
 
 export type SystemctlVerb =
   | "start"
@@ -37,9 +38,20 @@ export function unitLoadStateArgv(unit: string): string[] {
   return ["systemctl", "show", "--property=LoadState", "--value", unit];
 }
 
-/** The last `lines` journal lines of the units, without a pager. */
-export function journalArgv(units: readonly string[], lines: number): string[] {
-  return ["journalctl", "--no-pager", "-n", String(lines), ...units.flatMap((u) => ["-u", u])];
+/**
+ * `journalctl --no-pager [-o short-iso] [-n N] [--since -Ss] [-f] -u <unit>...`: the units' journal, one command for
+ * all of them (journald interleaves them by time): the gate's failure lines (`{ lines }`) and `slipway logs`.
+ */
+export function journalArgv(units: readonly string[], query: LogQuery): string[] {
+  return [
+    "journalctl",
+    "--no-pager",
+    ...(query.timestamps ? ["-o", "short-iso"] : []),
+    ...(query.lines !== undefined ? ["-n", String(query.lines)] : []),
+    ...(query.sinceSeconds !== undefined ? ["--since", `-${query.sinceSeconds}s`] : []),
+    ...(query.follow ? ["-f"] : []),
+    ...units.flatMap((u) => ["-u", u]),
+  ];
 }
 
 /**

@@ -8,7 +8,7 @@
 import { containerWriters } from "../backup/writers.js";
 import { containerLogsArgv, replaceContainerArgv, specStateArgv, stopContainersArgv } from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
-import type { Color, SlipwayConfig } from "../config/index.js";
+import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import { listenAddress } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -17,7 +17,8 @@ import { serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
 import { containerName, dockerRunArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
-import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { readListeners, refusePortSquatters } from "./port-squatters.js";
+import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { settleAll } from "./settle.js";
 import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
@@ -47,6 +48,10 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
    */
   const plannedContainers = new Map<Color, Awaited<ReturnType<typeof inspect>>>();
   const plannedImages = new Set<string>();
+  /** Host ports of the color's containers that were running at stage: theirs, freed by their own replacement. */
+  const ownPorts = new Map<Color, Set<number>>();
+  /** The color's listeners, read with the stage's commands for start()'s squatter check. */
+  const listeners = new Map<Color, ReturnType<typeof readListeners>>();
 
   /** Spec label and running state of each of the color's containers (null when it does not exist). */
   async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
@@ -162,6 +167,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       const release = paths.release(input.releaseId);
       // The inspection, each service's delivery and files, and the release directory do not depend on each other:
       // one round trip's wait for all of them instead of one per command.
+      if (!input.check) listeners.set(color, readListeners(host, config, color));
       const [current, perUnit, staticFiles] = await settleAll([
         inspectPlanned(color, input.check),
         settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service) as EnvFile, input))),
@@ -187,6 +193,14 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         }
       }
       staged.set(color, runs);
+      ownPorts.set(
+        color,
+        new Set(
+          units
+            .filter((_, i) => current[i]?.running)
+            .map((u) => colorPort(config.services[u.service] as ServiceConfig, color, u.instance)),
+        ),
+      );
       if (staticFiles) {
         actions.push(staticFiles);
         changed = true;
@@ -198,6 +212,13 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       if (!runs) {
         throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
       }
+      // A port another process holds fails `docker run` with exit code 125: said first, as what it is (the listeners
+      // were read with the stage's commands, just before).
+      await refusePortSquatters(host, config, color, {
+        owner: (service, instance) => `the container ${containerName(config.app, service, color, instance)}`,
+        own: ownPorts.get(color),
+        listeners: listeners.get(color)?.finally(() => listeners.delete(color)),
+      });
       for (const [i, argv] of runs.entries()) {
         const name = names(color)[i] as string;
         // A container of this name from an earlier deploy (running or stopped) gives way to the new one: one round
@@ -221,16 +242,15 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     async isRunning(color) {
       return (await inspect(color)).every((c) => c?.running === true);
     },
-    async logs(color, lines) {
-      const out: string[] = [];
-      for (const name of names(color)) {
-        const r = await host.exec(containerLogsArgv(name, lines), {
-          become: true,
-          check: false,
-        });
-        out.push(`${name}:`, r.stdout);
-      }
-      return out.join("\n");
+    async logs(color, lines, only) {
+      const picked = units.filter((u) => wanted(only, u.service));
+      return Promise.all(
+        picked.map(async ({ service, instance }) => {
+          const name = containerName(config.app, service, color, instance);
+          const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
+          return { service, name, lines: logLines(r.stdout) };
+        }),
+      );
     },
   };
 }

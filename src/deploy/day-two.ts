@@ -4,16 +4,11 @@
  */
 import { PassThrough } from "node:stream";
 import { composeContainerArgv } from "../commands/compose.js";
-import {
-  dockerExecArgv,
-  dockerLogsArgv,
-  inReleaseArgv,
-  journalLogsArgv,
-  type LogQuery,
-  untilStdinClosesArgv,
-} from "../commands/logs.js";
+import { containerLogsArgv } from "../commands/docker.js";
+import { dockerExecArgv, inReleaseArgv, type LogQuery, untilStdinClosesArgv } from "../commands/logs.js";
+import { journalArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
-import { UsageError } from "../errors.js";
+import { SlipwayError, UsageError } from "../errors.js";
 import { ConnectionPool } from "../remote/index.js";
 import type { ExecResult, RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
@@ -91,22 +86,45 @@ async function containersOf(host: RemoteHost, p: ServiceProcess): Promise<string
     check: false,
     step: "logs",
   });
+  if (r.code !== 0) {
+    throw new SlipwayError(`could not list the ${p.name} containers of ${p.service}: ${lastLine(r)}`, {
+      host: host.name,
+      step: "logs",
+      command: "docker ps",
+    });
+  }
   return r.stdout
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);
 }
 
+/** The last line a failed command printed (stderr, else stdout), for its message. */
+function lastLine(r: ExecResult): string {
+  const text = r.stderr.trim() || r.stdout.trim();
+  return text.split("\n").at(-1) ?? `exit ${r.code}`;
+}
+
+/** A log command that ended with a non-zero exit (docker or journalctl refused, a container gone...). */
+export interface LogFailure {
+  /** The prefix of its lines (`host`, `host/web#2`). */
+  label: string;
+  /** What was read: the units or the container. */
+  what: string;
+  code: number | null;
+}
+
 export interface LogStream {
-  /** Resolves when every log command of the host ended. */
-  done: Promise<void>;
+  /** Resolves when every log command of the host ended, with the ones that failed (empty: all read). */
+  done: Promise<LogFailure[]>;
   /** Ends a `follow` (closes the followers' stdin: the remote processes stop). */
   stop(): void;
 }
 
 /**
- * Streams the logs of `processes` on `host`, each line to `line(label, text)`. With `query.follow` the commands run
- * until stop(); each remote follower ends when its stdin closes (commands/logs.ts untilStdinClosesArgv).
+ * Streams the logs of `processes` on `host`, each line to `line(label, text)`, with timestamps. With `query.follow`
+ * the commands run until stop(); each remote follower ends when its stdin closes (commands/logs.ts
+ * untilStdinClosesArgv). A command that exits non-zero is returned in `done` (its output was streamed as lines).
  */
 export function streamLogs(
   host: RemoteHost,
@@ -115,10 +133,12 @@ export function streamLogs(
   line: (label: string, text: string) => void,
 ): LogStream {
   const inputs: NodeJS.WritableStream[] = [];
-  const run = async (argv: string[], label: string): Promise<void> => {
+  const failures: LogFailure[] = [];
+  const asked = { ...query, timestamps: true };
+  const run = async (argv: string[], label: string, what: string): Promise<void> => {
     const stdin = query.follow ? new PassThrough() : undefined;
     if (stdin) inputs.push(stdin);
-    await host.exec(query.follow ? untilStdinClosesArgv(argv) : argv, {
+    const result = await host.exec(query.follow ? untilStdinClosesArgv(argv) : argv, {
       become: true,
       check: false,
       step: "logs",
@@ -126,30 +146,26 @@ export function streamLogs(
       onStdout: (text) => line(label, text),
       onStderr: (text) => line(label, text),
     });
+    if (result.code !== 0) failures.push({ label, what, code: result.code });
   };
-  const units = processes.filter((p) => p.kind === "unit");
-  const jobs: Promise<void>[] = [];
+  const units = processes.filter((p) => p.kind === "unit").map((u) => u.name);
+  const jobs: Promise<unknown>[] = [];
   // journald interleaves the units of one host by time: one command for all of them.
-  if (units.length > 0)
-    jobs.push(
-      run(
-        journalLogsArgv(
-          units.map((u) => u.name),
-          query,
-        ),
-        host.name,
-      ),
-    );
+  if (units.length > 0) jobs.push(run(journalArgv(units, asked), host.name, `the journal of ${units.join(", ")}`));
   for (const p of processes.filter((q) => q.kind !== "unit")) {
     jobs.push(
-      containersOf(host, p).then((ids) =>
-        Promise.all(ids.map((id) => run(dockerLogsArgv(id, query), p.label))).then(() => undefined),
+      containersOf(host, p).then(
+        (ids) => Promise.all(ids.map((id) => run(containerLogsArgv(id, asked), p.label, `docker logs of ${id}`))),
+        (e: unknown) => {
+          line(p.label, e instanceof Error ? e.message : String(e));
+          failures.push({ label: p.label, what: `the containers of ${p.service}`, code: null });
+        },
       ),
     );
   }
   let stopped = false;
   return {
-    done: Promise.all(jobs).then(() => undefined),
+    done: Promise.all(jobs).then(() => failures),
     stop: () => {
       if (stopped) return;
       stopped = true;

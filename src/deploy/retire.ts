@@ -2,8 +2,9 @@
  * Retiring what a deploy no longer needs, after the release was recorded: release directories beyond `releases.keep`,
  * the images only those releases ran (src/delivery pruneImages), and database backups beyond
  * `database.backups.keep` (src/backup pruneBackups). The live release and the previous one (the rollback target)
- * always keep their code, images and backups. A failed image or backup prune is reported, never fatal: the deploy
- * itself succeeded.
+ * always keep their code, images and backups, and a backup that a release kept in the history names (`slipway
+ * releases`, `rollback --restore-db`) is never pruned. A failed image or backup prune is reported, never fatal: the
+ * deploy itself succeeded.
  */
 import { pruneBackups } from "../backup/index.js";
 import { parseImageReference, repositoryName } from "../build/reference.js";
@@ -38,6 +39,11 @@ export interface RetireInput {
   live: string;
   previous: string | null;
   say: (line: string) => void;
+}
+
+/** The backup ids the history's records name (the pre-deploy backup each release took). */
+export function historyBackups(history: ReleaseHistory): string[] {
+  return history.releases.flatMap((record) => (record.backup ? [record.backup] : []));
 }
 
 /** Prunes releases, images and backups; returns the history that remains (written to the host when it changed). */
@@ -80,6 +86,7 @@ export async function retireOld(input: RetireInput): Promise<ReleaseHistory> {
       const decision = await pruneBackups({ host, become: true, step: "prune backups" }, config.deploy_dir, {
         keep: config.database.backups.keep,
         protectReleases: protectedIds,
+        protectIds: historyBackups(kept),
         backupsDir: config.database.backups.dir,
       });
       if (decision.prune.length > 0) {

@@ -31,7 +31,9 @@ function gateArgs(argv: readonly string[]): string[] | undefined {
   if (base === "docker-compose") return ["compose", "v1", ...argv.slice(1)];
   if (program !== "sh" || first !== "-c") return undefined;
   if (script === REPLACE_CONTAINER) return ["@replace", ...rest];
-  if (script === CONTAINER_LOGS) return ["@logs", ...rest];
+  // The gate's failure lines (`--tail N` only) keep the form every gate knows, `@logs N NAME`.
+  if (script === CONTAINER_LOGS)
+    return rest[0] === "--tail" && rest.length === 4 ? ["@logs", rest[1] ?? "", rest[3] ?? ""] : ["@logs", ...rest];
   if (script === VOLUME_HAS_PATH) return ["@volume-has", ...rest];
   return undefined;
 }

@@ -11,7 +11,9 @@
  *   (`helper as-app`). Anything else is refused here with a hint, before it reaches the host.
  */
 import { OWNED_TREE_SCRIPT } from "../commands/files.js";
+import { UNTIL_STDIN_CLOSES, untilStdinClosesArgv } from "../commands/logs.js";
 import { NGINX_RELOAD_AND_WAIT, POINT_LINKS_SCRIPT } from "../commands/nginx.js";
+import { helperStatusArgv, STATUS_SCRIPT } from "../commands/status.js";
 import { ENSURE_USER_SCRIPT } from "../commands/users.js";
 import { SlipwayError } from "../errors.js";
 import { dockerGateArgs, volumeFileCommand } from "./privilege-docker.js";
@@ -43,6 +45,12 @@ export function describePrivilege(mode: PrivilegeMode, user: string): string {
 /** Whether a command's outcome is the helper refusing it (exit 64, `slipway-helper: refused ...` on stderr). */
 export function isHelperRefusal(code: number | null, stderr: string): boolean {
   return code === 64 && /^slipway-helper: refused/m.test(stderr);
+}
+
+/** The refusal as the helper worded it (`the privilege helper refused: <what and why>`), D37: it named nothing. */
+export function helperRefusalMessage(stderr: string): string {
+  const reason = /^slipway-helper: (refused.*)$/m.exec(stderr)?.[1];
+  return reason ? `the privilege helper ${reason}` : "the privilege helper refused the request";
 }
 
 /**
@@ -77,6 +85,12 @@ const UNIT_QUERIES = new Set(["show", "is-active", "is-enabled", "is-failed"]);
  * "privilege") for a become command that helper mode has no verb for.
  */
 export function planCommand(argv: readonly string[], become: boolean, context: PrivilegeContext): PlannedCommand {
+  // A `slipway logs -f` follower: the wrapper runs as the deploy user (it must be able to end what it started), the
+  // command inside it as planned on its own.
+  if (context.mode === "helper" && argv[2] === UNTIL_STDIN_CLOSES && argv[0] === "sh" && argv[1] === "-c") {
+    const inner = planCommand(argv.slice(4), become, context);
+    return plain(untilStdinClosesArgv(inner.sudo ? ["sudo", "-n", "--", ...inner.argv] : inner.argv));
+  }
   // A command that itself starts with `sudo -n` (restore stops writers that way) is the same request.
   const inner = argv[0] === "sudo" && argv[1] === "-n" ? argv.slice(argv[2] === "--" ? 3 : 2) : argv;
   // Docker with or without become: the deploy user is in no docker group, the gate is its only way to the socket.
@@ -178,14 +192,7 @@ function systemCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedC
     }
     return undefined;
   }
-  // journalArgv's shape: the app's units' last lines, which a failed gate prints (the helper checks each unit).
-  if (base === "journalctl" && first === "--no-pager" && rest[0] === "-n" && rest.length >= 4) {
-    const units = rest.slice(2).filter((_, i) => i % 2 === 1);
-    const flags = rest.slice(2).filter((_, i) => i % 2 === 0);
-    if (flags.every((f) => f === "-u") && units.length === flags.length)
-      return helper("unit", "journal", rest[1] as string, ...units);
-    return undefined;
-  }
+  if (base === "journalctl" && first === "--no-pager") return journalCommand(rest);
   if (base === "systemd-analyze" && first === "verify" && rest.length === 1) {
     return helper("unit", "verify", (rest[0] as string).replace(/^.*\//, ""));
   }
@@ -195,6 +202,10 @@ function systemCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedC
   if (base === "certbot" && first === "certonly" && ctx.app) {
     const names = argv.flatMap((a, i) => (argv[i - 1] === "-d" ? [a] : []));
     return helper("certbot", ctx.app, ...names);
+  }
+  // `slipway status` (D34): the script runs as the deploy user and asks the gate and `file read` for what is root's.
+  if (program === "sh" && first === "-c" && rest[0] === STATUS_SCRIPT && ctx.app) {
+    return plain(helperStatusArgv(argv, HELPER_PATH, ctx.app));
   }
   if (program === "sh" && first === "-c" && rest[0] === POINT_LINKS_SCRIPT && ctx.app) {
     return helper("links", ctx.app, ...rest.slice(2));
@@ -213,6 +224,22 @@ function systemCommand(argv: readonly string[], ctx: PrivilegeContext): PlannedC
     }
   }
   return undefined;
+}
+
+/**
+ * journalArgv's shape (`[-o short-iso] [-n N] [--since -Ss] [-f] -u UNIT...`): the app's units' journal through the
+ * helper, which checks each unit. The gate's failure lines (`-n N` only) keep the form every helper knows,
+ * `unit journal N UNIT...`; `slipway logs`' queries pass their flags, then `--` and the units.
+ */
+function journalCommand(args: readonly string[]): PlannedCommand | undefined {
+  const firstUnit = args.indexOf("-u");
+  if (firstUnit === -1) return undefined;
+  const flags = args.slice(0, firstUnit);
+  const pairs = args.slice(firstUnit);
+  const units = pairs.filter((_, i) => i % 2 === 1);
+  if (pairs.length % 2 !== 0 || pairs.some((a, i) => i % 2 === 0 && a !== "-u")) return undefined;
+  if (flags.length === 2 && flags[0] === "-n") return helper("unit", "journal", flags[1] as string, ...units);
+  return helper("unit", "journal", ...flags, "--", ...units);
 }
 
 /**

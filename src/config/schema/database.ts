@@ -7,7 +7,11 @@ export const FILE_ENGINES: readonly string[] = ["sqlite", "duckdb"];
 
 const backupsSchema = z
   .strictObject({
-    keep: positiveInt().default(10).describe("Backups kept; those of the live and previous release are never pruned."),
+    keep: positiveInt()
+      .default(10)
+      .describe(
+        "Backups kept; those of the live and previous release, and any backup a release kept in the history names (`slipway releases`), are never pruned.",
+      ),
     dir: absolutePath().optional().describe("Where backups are written on the host. Default: `<deploy_dir>/backups`."),
     verify: bool()
       .default(true)

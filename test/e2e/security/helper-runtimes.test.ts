@@ -6,7 +6,7 @@
  * A t7 an earlier run of this file bootstrapped is accepted (bootstrap converges), never needed.
  * Run under `flock /tmp/slipway-t7.lock`.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
@@ -18,6 +18,7 @@ import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.
 import { removeApp } from "../../../src/deploy/remove-app.js";
 import { HELPER_PATH } from "../../../src/remote/privilege.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
+import { slipway } from "../../support/cli-in-process.js";
 import { addDnsRecord } from "../certs/support.js";
 import { cleanHost, connectTarget, removeComposeProjects, writeOverlay } from "../deploy/support.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
@@ -86,6 +87,47 @@ async function removeAndCheck(root: RemoteHost, config: SlipwayConfig, purge = t
   );
   expect(running.stdout.trim()).toBe("");
   expect((await root.exec(["nginx", "-t"], { become: true, check: false })).code).toBe(0);
+}
+
+/**
+ * D34, D35: `slipway status` and `slipway logs` as the helper-only user, whose docker and journal reads go through the
+ * helper: healthy (containers found, certificate read), log lines and exit 0; `logs -f` ends on Ctrl-C (130) and so
+ * does its follower on the host (matched by `follower`, run as root by the helper).
+ */
+async function statusAndLogs(root: RemoteHost, file: string, follower: string): Promise<void> {
+  const status = await slipway("status", "-c", file);
+  expect(status.code, `${status.stdout}${status.stderr}`).toBe(0);
+  expect(status.stdout.trim().split("\n").at(-1)).toBe("  healthy");
+  // The live color's units (marked `*`) were "not found" and the certificate "missing" before.
+  expect(status.stdout).toMatch(/\* +(running|active)/);
+  expect(status.stdout).not.toMatch(/\* +not found|certificate .*missing/);
+  for (const query of [
+    ["-n", "5"],
+    ["--since", "30m"],
+  ]) {
+    const logs = await slipway("logs", "-c", file, ...query);
+    expect(logs.code, `${logs.stdout}${logs.stderr}`).toBe(0);
+    expect(logs.stdout).toMatch(new RegExp(`^${TARGET}[ /]`, "m"));
+    expect(logs.stdout).not.toMatch(/permission denied|slipway-(helper|docker): refused/i);
+  }
+  const child = spawn(process.execPath, [`${REPO_ROOT}/bin/slipway.js`, "logs", "-f", "-c", file], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (d: Buffer) => {
+      output += d.toString();
+      if (output.includes("\n")) resolve();
+    });
+  });
+  const pgrep = () => root.exec(["pgrep", "-f", follower], { check: false });
+  expect((await pgrep()).code).toBe(0);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  child.kill("SIGINT");
+  expect(await exited).toBe(130);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect((await pgrep()).stdout).toBe("");
 }
 
 function tlsFor(): Record<string, unknown> {
@@ -187,6 +229,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
 
   describe("runtime container (flask-docker, SQLite in a named volume)", () => {
     let config: SlipwayConfig;
+    let file = "";
     let v1Images: Record<string, string> = {};
     const base = (): DeployOptions => ({
       config,
@@ -204,7 +247,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
     const addNote = (title: string) => https(root, CT_DOMAIN, "/api/notes", "POST", JSON.stringify({ title }));
 
     beforeAll(async () => {
-      const file = writeOverlay("flask-docker", {
+      file = writeOverlay("flask-docker", {
         app: CT,
         domain: CT_DOMAIN,
         target: TARGET,
@@ -246,6 +289,22 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       expect((await addNote("before-v2")).status).toBe(201);
     });
 
+    it("status and logs (-n, --since, -f) through the helper (D34, D35)", () =>
+      statusAndLogs(root, file, `[d]ocker logs .*--follow -- ${CT}-`));
+
+    it("maintenance on, status, off as the helper-only user (D37: every verb refused before)", async () => {
+      const on = await slipway("maintenance", "on", "-c", file);
+      expect(on.code, `${on.stdout}${on.stderr}`).toBe(0);
+      expect(on.stdout.trim()).toBe(`${TARGET}: maintenance on (changed)`);
+      const page = await get("/api/health");
+      expect(page.status).toBe(503);
+      expect(page.body).toContain("Down for maintenance");
+      expect((await slipway("maintenance", "status", "-c", file)).stdout.trim()).toBe(`${TARGET}: maintenance on`);
+      const off = await slipway("maintenance", "off", "-c", file);
+      expect(off.stdout.trim()).toBe(`${TARGET}: maintenance off (changed)`);
+      expect((await get("/api/health")).status).toBe(200);
+    });
+
     it("update: the SQLite file in the volume is backed up through the gate, then v2 serves", async () => {
       const result = await deploy({ ...base(), images: v1Images, versionEnv: { APP_VERSION: "v2" } });
       expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
@@ -276,6 +335,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
 
   describe("runtime compose (duckdb-compose, stop-first, DuckDB in a named volume)", () => {
     let config: SlipwayConfig;
+    let file = "";
     let v1Images: Record<string, string> = {};
     const base = (): DeployOptions => ({
       config,
@@ -292,7 +352,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
     const addItem = (name: string) => https(root, CP_DOMAIN, "/api/items", "POST", JSON.stringify({ name }));
 
     beforeAll(async () => {
-      const file = writeOverlay("duckdb-compose", {
+      file = writeOverlay("duckdb-compose", {
         app: CP,
         domain: CP_DOMAIN,
         target: TARGET,
@@ -324,6 +384,9 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       expect((await addItem("before-v2")).status).toBeLessThan(300);
     });
 
+    it("status and logs (-n, --since, -f) through the helper (D34, D35)", () =>
+      statusAndLogs(root, file, "[d]ocker logs .*--follow -- [0-9a-f]{12}"));
+
     it("update (stop-first): the DuckDB file is copied out of the volume through the gate, then v2 serves", async () => {
       const result = await deploy({ ...base(), images: v1Images, versionEnv: { APP_VERSION: "v2" } });
       expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
@@ -353,6 +416,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
 
   describe("runtime systemd (harvest: socket switch, SQLite in the app's data dir)", () => {
     let config: SlipwayConfig;
+    let file = "";
     const base = (): DeployOptions => ({
       config,
       commit: COMMIT,
@@ -368,7 +432,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
     const add = (crop: string) => get("/api/harvests", "POST", JSON.stringify({ crop, kg: 1 }));
 
     beforeAll(async () => {
-      const file = writeOverlay("harvest", {
+      file = writeOverlay("harvest", {
         app: SD,
         domain: SD_DOMAIN,
         target: TARGET,
@@ -401,6 +465,9 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       expect(names).toContain("before-v2");
       expect(names).not.toContain("after-v2");
     });
+
+    it("status and logs (-n, --since, -f) through the helper (D34, D35)", () =>
+      statusAndLogs(root, file, `[j]ournalctl .*-f -- ${SD}-|[j]ournalctl .*-f -u ${SD}-`));
 
     it("remove --purge as the helper-only user (D33: `systemctl disable --now` refused before)", () =>
       removeAndCheck(root, config));

@@ -4,6 +4,7 @@ import {
   backupId,
   manifestFile,
   parseBackupId,
+  releaseNames,
   safeRelease,
   utcStamp,
 } from "../../../src/backup/naming.js";
@@ -27,6 +28,20 @@ describe("backup names", () => {
     expect(safeRelease("feature/x y'z")).toBe("feature_x_y_z");
     expect(safeRelease("../..")).toBe("unreleased");
     expect(safeRelease("")).toBe("unreleased");
+    expect(safeRelease("--rm")).toBe("rm");
+  });
+
+  it("holds the release id as written, so grep of the release id finds its backup (trial 3)", () => {
+    expect(backupId("ba6f0a6-20261130165844", at)).toBe("ba6f0a6-20261130165844-20260102T030405678Z");
+    expect(parseBackupId("ba6f0a6-20261130165844-20260102T030405678Z")).toEqual({
+      release: "ba6f0a6-20261130165844",
+      stamp: "20260102T030405678Z",
+    });
+  });
+
+  it("matches a release to its backups' names, the old `_` form included", () => {
+    expect(releaseNames("ba6f0a6-20261130165844")).toEqual(["ba6f0a6-20261130165844", "ba6f0a6_20261130165844"]);
+    expect(releaseNames("feature/x")).toEqual(["feature/x", "feature_x"]);
   });
 
   it("parses an id back, releases with dashes included", () => {

@@ -54,6 +54,20 @@ describe("retention", () => {
     expect(decision.prune).toEqual([]);
   });
 
+  it("matches a protected release to its backups written before `-` was kept", () => {
+    const decision = selectForPruning([manifest("ba6f0a6_20261130165844", 0), manifest("b", 1)], {
+      keep: 1,
+      protectReleases: ["ba6f0a6-20261130165844"],
+    });
+    expect(decision.prune).toEqual([]);
+  });
+
+  it("never prunes a backup protected by id (one the release history names)", () => {
+    const decision = selectForPruning(all, { keep: 2, protectReleases: ["r14"], protectIds: ["r3-3", "r0-0"] });
+    expect(decision.keep.map((m) => m.id)).toEqual(["r14-14", "r13-13", "r3-3", "r0-0"]);
+    expect(decision.protectedKept.map((m) => m.id)).toEqual(["r3-3", "r0-0"]);
+  });
+
   it("refuses keep below 1", () => {
     expect(() => selectForPruning(all, { keep: 0 })).toThrow(/at least 1/);
   });

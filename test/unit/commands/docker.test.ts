@@ -104,12 +104,14 @@ describe("docker container builders", () => {
       "--",
       "web",
     ]);
-    expect(containerLogsArgv("a-web-blue", 50)).toEqual([
+    expect(containerLogsArgv("a-web-blue", { lines: 50 })).toEqual([
       "sh",
       "-c",
-      'docker logs --tail "$1" -- "$2" 2>&1',
+      'exec docker logs "$@" 2>&1',
       "sh",
+      "--tail",
       "50",
+      "--",
       "a-web-blue",
     ]);
   });

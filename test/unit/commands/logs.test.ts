@@ -1,18 +1,19 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { composeContainerArgv } from "../../../src/commands/compose.js";
-import {
-  dockerExecArgv,
-  dockerLogsArgv,
-  inReleaseArgv,
-  journalLogsArgv,
-  untilStdinClosesArgv,
-} from "../../../src/commands/logs.js";
+import { containerLogsArgv } from "../../../src/commands/docker.js";
+import { dockerExecArgv, inReleaseArgv, untilStdinClosesArgv } from "../../../src/commands/logs.js";
+import { journalArgv } from "../../../src/commands/systemd.js";
 
 describe("logs and exec builders", () => {
   it("journalctl: lines, since, follow, one -u per unit", () => {
     expect(
-      journalLogsArgv(["a-web@blue.service", "a-web@blue-2.service"], { lines: 50, sinceSeconds: 600, follow: true }),
+      journalArgv(["a-web@blue.service", "a-web@blue-2.service"], {
+        lines: 50,
+        sinceSeconds: 600,
+        follow: true,
+        timestamps: true,
+      }),
     ).toEqual([
       "journalctl",
       "--no-pager",
@@ -28,11 +29,18 @@ describe("logs and exec builders", () => {
       "-u",
       "a-web@blue-2.service",
     ]);
-    expect(journalLogsArgv(["u"], {})).toEqual(["journalctl", "--no-pager", "-o", "short-iso", "-u", "u"]);
+    expect(journalArgv(["u"], { timestamps: true })).toEqual([
+      "journalctl",
+      "--no-pager",
+      "-o",
+      "short-iso",
+      "-u",
+      "u",
+    ]);
   });
 
   it("docker logs: stderr merged, the container after --", () => {
-    expect(dockerLogsArgv("a-web-blue", { lines: 10, follow: true })).toEqual([
+    expect(containerLogsArgv("a-web-blue", { lines: 10, follow: true, timestamps: true, sinceSeconds: 60 })).toEqual([
       "sh",
       "-c",
       'exec docker logs "$@" 2>&1',
@@ -40,6 +48,8 @@ describe("logs and exec builders", () => {
       "--timestamps",
       "--tail",
       "10",
+      "--since",
+      "60s",
       "--follow",
       "--",
       "a-web-blue",

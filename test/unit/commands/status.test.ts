@@ -1,9 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseStatusSections, probeKey, STATUS_SCRIPT, statusArgv } from "../../../src/commands/status.js";
+import {
+  helperStatusArgv,
+  parseStatusSections,
+  probeKey,
+  STATUS_SCRIPT,
+  statusArgv,
+} from "../../../src/commands/status.js";
 
 describe("status script", () => {
   it("passes every value as a positional parameter", () => {
@@ -12,6 +18,8 @@ describe("status script", () => {
       "-c",
       STATUS_SCRIPT,
       "sh",
+      "",
+      "",
       "/opt/a",
       "/opt/a/.slipway-lock",
       "unit|a-web@blue.service",
@@ -39,6 +47,86 @@ describe("status script", () => {
     expect(JSON.parse((sections.get("lock") ?? []).join(""))).toMatchObject({ holder: "bob" });
     expect(sections.get("disk")?.[0]).toMatch(/\d+%/);
     expect(sections.get(`file|${odd}`)).toEqual(["x", "y"]);
+  });
+
+  it("helper mode: docker through the gate's grammar, the certificate through `file read`, the rest as the user (D34)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
+    // A stand-in for sudo that prints the argv it was given, one `|`-ended field each.
+    execFileSync("sh", [
+      "-c",
+      `mkdir -p "$1/bin" && printf '#!/bin/sh\\nprintf "%%s|" "$@"; echo\\n' > "$1/bin/sudo" && chmod +x "$1/bin/sudo"`,
+      "sh",
+      dir,
+    ]);
+    writeFileSync(join(dir, "page.html"), "<p>down</p>\n");
+    const probes = [
+      { kind: "container" as const, target: "hv-web-blue" },
+      { kind: "compose" as const, target: "hv-blue" },
+      { kind: "cert" as const, target: "/etc/letsencrypt/live/hv.test/fullchain.pem" },
+      { kind: "file" as const, target: join(dir, "page.html") },
+    ];
+    const argv = helperStatusArgv(
+      statusArgv(dir, join(dir, ".slipway-lock"), probes),
+      "/usr/local/libexec/slipway/slipway-helper",
+      "hv",
+    );
+    expect(argv.slice(3, 8)).toEqual([
+      "sh",
+      "/usr/local/libexec/slipway/slipway-helper",
+      "hv",
+      dir,
+      join(dir, ".slipway-lock"),
+    ]);
+    const out = execFileSync(argv[0] as string, argv.slice(1), {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}` },
+    });
+    const sections = parseStatusSections(out);
+    const helper = "-n|--|/usr/local/libexec/slipway/slipway-helper";
+    expect(sections.get("container|hv-web-blue")).toEqual([
+      `${helper}|docker|hv|inspect|--format|{{json .State}}|--|hv-web-blue|`,
+    ]);
+    expect(sections.get("compose|hv-blue")).toEqual([
+      `${helper}|docker|hv|ps|--all|--filter|label=com.docker.compose.project=hv-blue|--format|{{.Names}} {{.State}} {{.Status}}|`,
+    ]);
+    expect(sections.get("cert|/etc/letsencrypt/live/hv.test/fullchain.pem")).toEqual([
+      `${helper}|file|read|/etc/letsencrypt/live/hv.test/fullchain.pem|`,
+    ]);
+    expect(sections.get(`file|${join(dir, "page.html")}`)).toEqual(["<p>down</p>"]);
+  });
+
+  it("reads a swarm manager's nodes (every id from node ls to node inspect) and a stack's tasks as JSON lines", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
+    // A stand-in docker that echoes how it was called: which argv the script builds is what is checked.
+    writeFileSync(
+      join(dir, "docker"),
+      [
+        "#!/bin/sh",
+        'if [ "$1 $2" = "node ls" ]; then [ -f "$0.worker" ] && { echo "Error response from daemon: This node is not a swarm manager." >&2; exit 1; }; printf "id1\\nid2\\n"; exit 0; fi',
+        'printf "%s|" "$@"; echo',
+      ].join("\n"),
+    );
+    chmodSync(join(dir, "docker"), 0o755);
+    const run = () => {
+      const argv = statusArgv(dir, join(dir, "lock"), [
+        { kind: "nodes", target: '{"h":{{json .Description.Hostname}}}' },
+        { kind: "stack", target: "shop-blue" },
+      ]);
+      const out = execFileSync(argv[0] as string, argv.slice(1), {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+      });
+      return parseStatusSections(out);
+    };
+    const sections = run();
+    expect(sections.get('nodes|{"h":{{json .Description.Hostname}}}')).toEqual([
+      'node|inspect|--format|{"h":{{json .Description.Hostname}}}|id1|id2|',
+    ]);
+    expect(sections.get("stack|shop-blue")).toEqual(["stack|ps|--no-trunc|--format|{{json .}}|shop-blue|"]);
+    writeFileSync(join(dir, "docker.worker"), "");
+    expect(run().get('nodes|{"h":{{json .Description.Hostname}}}')).toEqual([
+      "Error response from daemon: This node is not a swarm manager.",
+    ]);
   });
 
   it("parses sections, dropping trailing empty lines", () => {

@@ -38,7 +38,7 @@ describe("systemd builders", () => {
       "--value",
       "certbot.timer",
     ]);
-    expect(journalArgv(["a@blue.service", "b@blue.service"], 40)).toEqual([
+    expect(journalArgv(["a@blue.service", "b@blue.service"], { lines: 40 })).toEqual([
       "journalctl",
       "--no-pager",
       "-n",

@@ -73,7 +73,7 @@ function fakeRuntime(calls: string[]): ColorRuntime {
       return false;
     },
     async logs() {
-      return "Traceback: boom";
+      return [{ service: "web", name: "shop-web@green.service", lines: ["Traceback: boom"] }];
     },
     names: (color: Color) => [`shop-web@${color}`],
   };
@@ -242,7 +242,16 @@ describe("deploy step runner on one host", () => {
     const gateLines = logLines(events, "gate");
     // Polled every 100 ms until the next pause would pass the 1 s timeout (how many fit depends on the timers).
     expect(gateLines[0]).toMatch(/^web on blue is unhealthy after \d+ checks \(HTTP 500 ok\); its last log lines:$/);
-    expect(gateLines.slice(1)).toEqual(["    Traceback: boom"]);
+    expect(gateLines.slice(1)).toEqual([
+      "  services.web: shop-web@green.service, last 1 lines:",
+      "    Traceback: boom",
+    ]);
+    // The structured event carries the same lines, grouped per process under the service's key.
+    const failed = events.find((e) => e.kind === "step" && e.step === "gate" && e.status === "failed");
+    expect(failed && "data" in failed ? failed.data : undefined).toEqual({
+      service: "web",
+      logs: [{ service: "web", name: "shop-web@green.service", lines: ["Traceback: boom"] }],
+    });
     expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
     expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
     expect(host.files.has(LOCK)).toBe(false);

@@ -115,4 +115,48 @@ describe("slipway status (parsing)", () => {
     ]);
     expect(parseHostStatus("h1", "/opt/shop", plan, "@@current\n@@color\n", NOW).problems[0]).toBe("nothing deployed");
   });
+
+  it("reads containers from docker's JSON state and the certificate from a `cert` probe (D34: helper mode reads both)", async () => {
+    const cfg = { ...(await config()), runtime: "container" as const };
+    const cert = {
+      path: "/etc/letsencrypt/live/shop.example/fullchain.pem",
+      name: "shop.example",
+      domains: ["shop.example"],
+      renewBeforeDays: 30,
+    };
+    const plan = statusPlan(cfg, (color) => [`shop-web-${color}`], cert);
+    expect(plan.probes.filter((p) => p.kind !== "health")).toEqual([
+      { kind: "container", target: "shop-web-blue" },
+      { kind: "container", target: "shop-web-green" },
+      { kind: "cert", target: "/etc/letsencrypt/live/shop.example/fullchain.pem" },
+    ]);
+    const out = [
+      "@@current",
+      "/opt/shop/releases/abc-1",
+      "@@color",
+      "blue",
+      "@@lock",
+      "",
+      "@@disk",
+      "/dev/sda1 10485760 5242880 5242880 50% /",
+      "@@container|shop-web-blue",
+      '{"Status":"running","Running":true,"Health":{"Status":"healthy","FailingStreak":0,"Log":[]}}',
+      "@@container|shop-web-green",
+      '{"Status":"exited","Running":false,"ExitCode":0}',
+      "@@health|http://127.0.0.1:5001/health",
+      "200",
+      `@@cert|${cert.path}`,
+    ].join("\n");
+    const s = parseHostStatus("h1", "/opt/shop", plan, out, NOW, () => null);
+    expect(s.units).toEqual([
+      { name: "shop-web-blue", color: "blue", live: true, state: "running healthy", running: true },
+      { name: "shop-web-green", color: "green", live: false, state: "exited", running: false },
+    ]);
+    expect(s.problems).toEqual(["certificate missing"]);
+    const unhealthy = out.replace('"healthy"', '"unhealthy"');
+    expect(parseHostStatus("h1", "/opt/shop", plan, unhealthy, NOW, () => null).problems).toEqual([
+      "shop-web-blue is running unhealthy",
+      "certificate missing",
+    ]);
+  });
 });

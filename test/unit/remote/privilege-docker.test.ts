@@ -66,11 +66,26 @@ describe("helper mode's docker goes to the gate", () => {
       "shop-web-blue",
       ...run,
     ]);
-    expect(dockerGateArgs(containerLogsArgv("shop-web-blue", 30), "shop")).toEqual([
+    expect(dockerGateArgs(containerLogsArgv("shop-web-blue", { lines: 30 }), "shop")).toEqual([
       "docker",
       "shop",
       "@logs",
       "30",
+      "shop-web-blue",
+    ]);
+    // slipway logs (D35): its flags as the gate's `@logs` grammar reads them.
+    const query = { lines: 5, sinceSeconds: 120, follow: true, timestamps: true };
+    expect(dockerGateArgs(containerLogsArgv("shop-web-blue", query), "shop")).toEqual([
+      "docker",
+      "shop",
+      "@logs",
+      "--timestamps",
+      "--tail",
+      "5",
+      "--since",
+      "120s",
+      "--follow",
+      "--",
       "shop-web-blue",
     ]);
     expect(dockerGateArgs(volumeHasPathArgv("shop-data", "app.db"), "shop")).toEqual([

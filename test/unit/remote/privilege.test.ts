@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { certbotCertonlyArgv } from "../../../src/commands/certbot.js";
+import { containerLogsArgv } from "../../../src/commands/docker.js";
 import { inspectArgv, mkdirArgv, readArgv, removeFilesArgv, writeArgv } from "../../../src/commands/files.js";
+import { untilStdinClosesArgv } from "../../../src/commands/logs.js";
 import { nginxReload, pointLinksArgv } from "../../../src/commands/nginx.js";
+import { STATUS_SCRIPT, statusArgv } from "../../../src/commands/status.js";
 import { journalArgv, systemctlArgv, unitLoadStateArgv } from "../../../src/commands/systemd.js";
 import { ensureUserArgv } from "../../../src/commands/users.js";
 import { SlipwayError } from "../../../src/errors.js";
@@ -9,6 +12,7 @@ import {
   describePrivilege,
   HELPER_PATH,
   helperRefusalHint,
+  helperRefusalMessage,
   isHelperRefusal,
   type PrivilegeContext,
   planCommand,
@@ -113,12 +117,77 @@ describe("planCommand", () => {
   });
 
   it("reads the app's units' journal through the helper (D22: a failed gate showed `-- No entries --`)", () => {
-    const argv = journalArgv(["shop-web@blue.service", "shop-api@blue.service"], 40);
+    const argv = journalArgv(["shop-web@blue.service", "shop-api@blue.service"], { lines: 40 });
     expect(planCommand(argv, true, ctx)).toEqual({
       argv: [H, "unit", "journal", "40", "shop-web@blue.service", "shop-api@blue.service"],
       sudo: true,
     });
     expect(() => planCommand(["journalctl", "--no-pager", "-n", "5", "-f", "x"], true, ctx)).toThrow(/helper mode/);
+    expect(() => planCommand(["journalctl", "--no-pager", "-u", "a", "-n", "5"], true, ctx)).toThrow(/helper mode/);
+  });
+
+  it("`slipway logs` in helper mode (D35): the journal's flags to the helper, a follower wrapped as the deploy user", () => {
+    const query = { lines: 5, sinceSeconds: 120, timestamps: true };
+    const argv = journalArgv(["shop-web@blue.service"], query);
+    const flags = ["-o", "short-iso", "-n", "5", "--since", "-120s"];
+    expect(planCommand(argv, true, ctx)).toEqual({
+      argv: [H, "unit", "journal", ...flags, "--", "shop-web@blue.service"],
+      sudo: true,
+    });
+    const follow = untilStdinClosesArgv(journalArgv(["shop-web@blue.service"], { ...query, follow: true }));
+    expect(planCommand(follow, true, ctx)).toEqual({
+      argv: untilStdinClosesArgv([
+        "sudo",
+        "-n",
+        "--",
+        H,
+        "unit",
+        "journal",
+        ...flags,
+        "-f",
+        "--",
+        "shop-web@blue.service",
+      ]),
+      sudo: false,
+    });
+    const docker = untilStdinClosesArgv(containerLogsArgv("shop-web-blue", { lines: 10, follow: true }));
+    expect(planCommand(docker, true, ctx)).toEqual({
+      argv: untilStdinClosesArgv([
+        "sudo",
+        "-n",
+        "--",
+        H,
+        "docker",
+        "shop",
+        "@logs",
+        "--tail",
+        "10",
+        "--follow",
+        "--",
+        "shop-web-blue",
+      ]),
+      sudo: false,
+    });
+    expect(planCommand(follow, true, { mode: "root" })).toEqual({ argv: follow, sudo: true });
+  });
+
+  it("runs `slipway status` as the deploy user, its docker and certificate reads through the helper (D34)", () => {
+    const argv = statusArgv("/opt/shop", "/opt/shop/.slipway-lock", [{ kind: "container", target: "shop-web-blue" }]);
+    expect(planCommand(argv, true, ctx)).toEqual({
+      argv: [
+        "sh",
+        "-c",
+        STATUS_SCRIPT,
+        "sh",
+        H,
+        "shop",
+        "/opt/shop",
+        "/opt/shop/.slipway-lock",
+        "container|shop-web-blue",
+      ],
+      sudo: false,
+    });
+    expect(planCommand(argv, true, { mode: "root" })).toEqual({ argv, sudo: true });
   });
 
   it("passes certbot only the names asked for; read-only systemctl queries and the CA bundle probe need no sudo", () => {
@@ -234,6 +303,11 @@ describe("planCommand", () => {
     expect(isHelperRefusal(64, stderr)).toBe(true);
     expect(isHelperRefusal(1, stderr)).toBe(false);
     expect(isHelperRefusal(64, "slipway-helper: /etc/nginx/slipway is not a directory")).toBe(false);
+    // D37: the message names what was refused, as the helper said it.
+    expect(helperRefusalMessage(`sudo: x\n${stderr}`)).toBe(
+      "the privilege helper refused: read of '/etc/letsencrypt/live/b.test/fullchain.pem' (only ...)",
+    );
+    expect(helperRefusalMessage("")).toBe("the privilege helper refused the request");
     expect(helperRefusalHint("shop")).toBe(
       "the helper acts only on what bootstrap recorded for shop (/etc/slipway/apps/shop.conf: deploy dir, domains); if shop or a name in proxy.domains is new on this host, run playbooks/bootstrap.yml for it again (-e app_name=shop); otherwise see docs/security.md for what helper mode allows",
     );
