@@ -10,6 +10,32 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { composeContainerArgv } from "../../../src/commands/compose.js";
+import {
+  containerLogsArgv,
+  containerNamesArgv,
+  containerStateArgv,
+  removeContainersArgv,
+  removeVolumesArgv,
+  serviceStatesArgv,
+  specStateArgv,
+  stopContainersArgv,
+  volumeMountpointArgv,
+} from "../../../src/commands/docker.js";
+import {
+  containerImageArgv,
+  imageContentArgv,
+  imageIdArgv,
+  inspectImagesArgv,
+  listContainersArgv,
+  loadArgv,
+  pullArgv,
+  registryLoginArgv,
+  removeImageArgv,
+  tagArgv,
+} from "../../../src/commands/docker-image.js";
+import { COMPOSE_PS_FORMAT, CONTAINER_STATE_FORMAT } from "../../../src/commands/status.js";
+import { dockerGateArgs } from "../../../src/remote/privilege-docker.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const WORK = mkdtempSync(join(tmpdir(), "slipway-gate-"));
@@ -448,5 +474,45 @@ describe("the docker gate: compose", () => {
     ]),
   )("refuses %j", (argv, document, stderr) => {
     expect(one(argv, Object.keys(document).length > 0 ? { doc: document } : {})).toEqual(refused(stderr));
+  });
+});
+
+describe("the docker gate runs what Slipway's builders send it (helper mode)", () => {
+  /** The builder's argv as privilege-docker.ts hands it to the gate (without `docker APP`). */
+  const viaGate = (argv: string[]) => (dockerGateArgs(argv, "shop") ?? []).slice(2);
+  const sent: Array<[string, string[]]> = [
+    // D43: `slipway remove` found no container (`{{.Name}}` was no allowed format) and left them running.
+    ["remove's container names", containerNamesArgv(["shop-web-blue", "shop-web-green"])],
+    ["the accessories' wait", serviceStatesArgv(["0123456789ab"])],
+    ["the spec and running state", specStateArgv(["shop-web-blue"])],
+    ["the docker_container module's state", containerStateArgv("shop-web-blue")],
+    ["a failed gate's lines", containerLogsArgv("shop-web-blue", { lines: 30 })],
+    [
+      "slipway logs -f",
+      containerLogsArgv("shop-web-blue", { lines: 10, sinceSeconds: 60, follow: true, timestamps: true }),
+    ],
+    ["a compose service's containers", composeContainerArgv("shop-blue", "web", { all: true })],
+    ["status: a container", ["docker", "inspect", "--format", CONTAINER_STATE_FORMAT, "--", "shop-web-blue"]],
+    ["status: a compose project", ["docker", "ps", "--all", "--filter", PROJECT, "--format", COMPOSE_PS_FORMAT]],
+    ["the stop", stopContainersArgv(["shop-web-blue"], 10)],
+    ["the removal", removeContainersArgv(["shop-web-blue"])],
+    ["a volume's mountpoint", volumeMountpointArgv("shop-data")],
+    ["remove --purge's volumes", removeVolumesArgv(["shop-data"])],
+    ["the pull", pullArgv(IMG)],
+    ["an image id", imageIdArgv(IMG, true)],
+    ["the SSH stream's load", loadArgv()],
+    ["a tag", tagArgv(IMG, "shop-web:abc")],
+    ["prune: the images", inspectImagesArgv([IMG])],
+    ["prune: the containers", listContainersArgv()],
+    ["prune: a container's image", containerImageArgv("shop-web-blue")],
+    ["prune: the removal", removeImageArgv([IMG])],
+    ["the image's content", imageContentArgv(IMG)],
+    ["the registry login", registryLoginArgv("10.213.0.1:5000", "ci")],
+  ];
+  rows(sent.map(([, argv]) => [viaGate(argv)]));
+
+  it.each(sent)("%s", (_what, argv) => {
+    const result = one(viaGate(argv));
+    expect(result && "exec" in result ? result.exec[0] : result).toBe("docker");
   });
 });
