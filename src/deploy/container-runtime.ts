@@ -8,7 +8,7 @@
 import { containerWriters } from "../backup/writers.js";
 import { containerLogsArgv, replaceContainerArgv, specStateArgv, stopContainersArgv } from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
-import type { Color, SlipwayConfig } from "../config/index.js";
+import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import { listenAddress } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -17,7 +17,8 @@ import { serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
 import { containerName, dockerRunArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
-import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { refusePortSquatters } from "./port-squatters.js";
+import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { settleAll } from "./settle.js";
 import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
@@ -33,6 +34,13 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
   const names = (color: Color) => units.map((u) => containerName(config.app, u.service, color, u.instance));
   /** The argv stage() decided on, per color: start() runs them. */
   const staged = new Map<Color, string[][]>();
+  /**
+   * Each env file as the plan (check mode) read it, null when absent: the run then writes it without asking again
+   * (one round trip instead of mkdir, inspect and write) or not at all when it already holds the content.
+   */
+  const plannedEnv = new Map<string, string | null>();
+  /** Host ports of the color's containers that were running at stage: theirs, freed by their own replacement. */
+  const ownPorts = new Map<Color, Set<number>>();
 
   /** Spec label and running state of each of the color's containers (null when it does not exist). */
   async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
@@ -87,19 +95,31 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
   async function writeEnvFile(env: EnvFile, check: boolean): Promise<string | null> {
     if (check) {
       const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
+      plannedEnv.set(env.path, now ?? null);
       return now === env.content ? null : `write ${env.path}`;
     }
-    await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
-    const e = await host.putFile(env.path, env.content, { mode: 0o600, become: true, step: "env file" });
+    const planned = plannedEnv.get(env.path);
+    plannedEnv.delete(env.path);
+    if (planned === env.content) return null;
+    // Absent at the plan (a first deploy) or not planned: its directory may be missing too.
+    if (planned === undefined || planned === null) await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
+    const e = await host.putFile(env.path, env.content, {
+      mode: 0o600,
+      become: true,
+      step: "env file",
+      unconditional: planned !== undefined,
+    });
     return e.changed ? `wrote ${env.path}` : null;
   }
 
   /** A release directory, so `current` -> releases/<id> points at something: what the release ran. */
   async function writeRelease(release: string, input: StageInput): Promise<void> {
     await host.exec(mkdirsArgv([release]), { step: "stage" });
+    // Written whatever is there (no inspect first): the manifest is small and the write is atomic.
     await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, input.images), {
       mode: 0o644,
       step: "stage",
+      unconditional: true,
     });
   }
 
@@ -143,6 +163,14 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         }
       }
       staged.set(color, runs);
+      ownPorts.set(
+        color,
+        new Set(
+          units
+            .filter((_, i) => current[i]?.running)
+            .map((u) => colorPort(config.services[u.service] as ServiceConfig, color, u.instance)),
+        ),
+      );
       if (staticFiles) {
         actions.push(staticFiles);
         changed = true;
@@ -154,6 +182,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       if (!runs) {
         throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
       }
+      // A port another process holds fails `docker run` with exit code 125: said first, as what it is.
+      await refusePortSquatters(host, config, color, {
+        owner: (service, instance) => `the container ${containerName(config.app, service, color, instance)}`,
+        own: ownPorts.get(color),
+      });
       for (const [i, argv] of runs.entries()) {
         const name = names(color)[i] as string;
         // A container of this name from an earlier deploy (running or stopped) gives way to the new one: one round
@@ -177,16 +210,15 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     async isRunning(color) {
       return (await inspect(color)).every((c) => c?.running === true);
     },
-    async logs(color, lines) {
-      const out: string[] = [];
-      for (const name of names(color)) {
-        const r = await host.exec(containerLogsArgv(name, { lines }), {
-          become: true,
-          check: false,
-        });
-        out.push(`${name}:`, r.stdout);
-      }
-      return out.join("\n");
+    async logs(color, lines, only) {
+      const picked = units.filter((u) => wanted(only, u.service));
+      return Promise.all(
+        picked.map(async ({ service, instance }) => {
+          const name = containerName(config.app, service, color, instance);
+          const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
+          return { service, name, lines: logLines(r.stdout) };
+        }),
+      );
     },
   };
 }

@@ -3,15 +3,8 @@
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
 import { detectCommit } from "../build/git_info.js";
-import {
-  MissingSecretsError,
-  missingRunSecrets,
-  resolveHosts,
-  resolveSecrets,
-  type SlipwayConfig,
-} from "../config/index.js";
+import { MissingSecretsError, missingRunSecrets, resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
-import { SWARM_DEPLOY_HINT, SWARM_DEPLOY_MISSING } from "../config/swarm.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
@@ -30,6 +23,7 @@ import { agreeOnLayout, requireWholeLayout, shareSync, unreachableLayout } from 
 import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
+import { swarmRuntime } from "./swarm-runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
 import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
 import { recordedCommit, uncommittedId } from "./uncommitted.js";
@@ -39,12 +33,14 @@ import { recordedCommit, uncommittedId } from "./uncommitted.js";
  * the services that host runs (`services.*.hosts`).
  */
 export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
-  // Not the compose runtime by default: a swarm's nodes must not get compose projects behind the user's back.
-  if (config.runtime === "swarm") {
-    throw new UsageError(SWARM_DEPLOY_MISSING, { hint: SWARM_DEPLOY_HINT });
-  }
   const make =
-    config.runtime === "systemd" ? systemdRuntime : config.runtime === "container" ? containerRuntime : composeRuntime;
+    config.runtime === "systemd"
+      ? systemdRuntime
+      : config.runtime === "container"
+        ? containerRuntime
+        : config.runtime === "swarm"
+          ? swarmRuntime
+          : composeRuntime;
   return (host) => make(configOnHost(config, host.name), host);
 }
 
@@ -187,7 +183,7 @@ async function onEveryHost(
   const split = isSplitLayout(config);
   try {
     const chosen = chosenHosts(config, limit);
-    if (split) requireWholeLayout(resolveHosts(config), chosen);
+    if (split) requireWholeLayout(chosenHosts(config), chosen);
     // Connecting waits on the network; the runner's own look-up (git) runs meanwhile.
     const [connected, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
     base = { ...base, ...identity };

@@ -33,6 +33,7 @@ import {
   type PlannedCommand,
   planCommand,
 } from "./privilege.js";
+import { ReadBatcher } from "./read-batch.js";
 import { Redactor } from "./redact.js";
 import { Semaphore } from "./semaphore.js";
 import { recognizeSudoFailure, sudoersRule, sudoHint } from "./sudo.js";
@@ -68,6 +69,10 @@ export class SshRemoteHost implements RemoteHost {
   readonly #reconnect: () => Promise<NodeSSH>;
   readonly #facts = new Map<string, HostFacts>();
   readonly #onClose: Array<() => Promise<void>> = [];
+  readonly #reads = new ReadBatcher(
+    async (argv, become) => (await this.#execRaw(argv, { become, step: "read files" })).raw,
+    (path, become) => this.#readOne(path, become),
+  );
   #ssh: NodeSSH;
   #closed = false;
   /** How many SSH connections this host has opened (1 unless one dropped and was reopened). */
@@ -131,12 +136,22 @@ export class SshRemoteHost implements RemoteHost {
     return previous === undefined ? { changed: true, sha256 } : { changed: true, previous, sha256 };
   }
 
+  /**
+   * The file's bytes, undefined when absent. Reads started together share one command (ReadBatcher), except
+   * privileged reads in helper mode: the helper has a verb for one file's read only.
+   */
   async readFile(path: string, options: { become?: boolean } = {}): Promise<Buffer | undefined> {
+    const become = options.become === true;
+    if (become && this.target.privilege?.mode === "helper") return this.#readOne(path, become);
+    return this.#reads.read(path, become);
+  }
+
+  async #readOne(path: string, become: boolean): Promise<Buffer | undefined> {
     const step = `read ${path}`;
-    const outcome = await this.#execRaw(readArgv(path), { become: options.become, step });
+    const outcome = await this.#execRaw(readArgv(path), { become, step });
     const { raw } = outcome;
     if (raw.code === ABSENT_EXIT_CODE && raw.stderr.toString().includes(ABSENT_MARKER)) return undefined;
-    await this.#check(outcome, { become: options.become, step });
+    await this.#check(outcome, { become, step });
     return raw.stdout;
   }
 

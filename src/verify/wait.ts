@@ -1,9 +1,9 @@
 /**
  * The one health wait: poll an HTTP probe on a host until N consecutive healthy answers, or time out. The deploy's
- * gate (src/deploy/health.ts) and the `http_wait` module both run it. Polls come every 100 ms for the first 3 s (an
+ * gate (src/deploy/health.ts) and the `http_wait` module both run it. Polls come every 50 ms for the first 3 s (an
  * app that boots in under a second is seen then, not at the next 2 s tick), then back off to the configured interval,
  * so a slow app costs no more polls than a fixed interval would, give or take a few. The answers after a healthy one
- * come at 100 ms again: the streak is confirmed, not waited for. Each request is bounded by the probe's request
+ * come at 50 ms again: the streak is confirmed, not waited for. Each request is bounded by the probe's request
  * timeout (curl --max-time) and never runs past the deadline: an endpoint that accepts the connection and never
  * answers fails the wait within `timeout_s`.
  */
@@ -21,10 +21,13 @@ export interface WaitOutcome {
 /** Runs one argv on the host and returns its output (the caller picks sudo, step name and the like). */
 export type ProbeExec = (argv: string[]) => Promise<{ stdout: string; stderr: string }>;
 
-/** The pause between the first polls, in ms. */
-export const FIRST_POLL_MS = 100;
-/** How many polls come FIRST_POLL_MS apart before the pauses double up to the interval. */
-export const FAST_POLLS = 30;
+/**
+ * The pause between the first polls, in ms: each poll is one command on an open connection (~10-40 ms), so an app
+ * that is up is seen within a poll or two of it.
+ */
+export const FIRST_POLL_MS = 50;
+/** How many polls come FIRST_POLL_MS apart (3 s) before the pauses double up to the interval. */
+export const FAST_POLLS = 60;
 
 /** One request's --max-time: the request timeout, cut to what is left before the deadline (at least 0.1 s). */
 export function requestBudget(probe: HttpProbe, msLeft: number): number {
@@ -32,8 +35,8 @@ export function requestBudget(probe: HttpProbe, msLeft: number): number {
 }
 
 /**
- * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 100 ms for the first FAST_POLLS polls, then
- * 200, 400, ... capped at the interval (seconds). Pure, so the schedule is unit-tested.
+ * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 50 ms for the first FAST_POLLS polls, then
+ * 100, 200, ... capped at the interval (seconds). Pure, so the schedule is unit-tested.
  */
 export function pollDelayMs(attempt: number, intervalS: number, fastPolls = FAST_POLLS): number {
   const cap = intervalS * 1000;

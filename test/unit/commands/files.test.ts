@@ -28,11 +28,13 @@ import {
   ownerOnlyArgv,
   parentDir,
   parseInspection,
+  parseReadFiles,
   privateCopyArgv,
   privateDirArgv,
   privateWriteArgv,
   readArgv,
   readableFileArgv,
+  readFilesArgv,
   readlinkArgv,
   removeArgv,
   removeFilesArgv,
@@ -251,5 +253,52 @@ describe("database file builders", () => {
     expect(() => execFileSync(program as string, args, { stdio: "pipe" })).not.toThrow();
     writeFileSync(`${db}.wal`, "");
     expect(() => execFileSync(program as string, args, { stdio: "pipe" })).toThrow(/did not shut down cleanly/);
+  });
+});
+
+describe("readFilesArgv: several files in one command (run by sh)", () => {
+  const B = "0123456789abcdef";
+  const run = (paths: string[]) => {
+    const [program, ...args] = readFilesArgv(paths, B);
+    return execFileSync(program as string, args, { stdio: ["ignore", "pipe", "ignore"] });
+  };
+
+  it("is one sh script with the boundary and the paths as positional parameters", () => {
+    expect(readFilesArgv(["/a", "/b c"], B)).toEqual([
+      "/bin/sh",
+      "-c",
+      `b=$1; shift; for p; do if [ -e "$p" ]; then printf '\\n%s present\\n' "$b"; cat -- "$p" || printf '\\n%s failed\\n' "$b"; else printf '\\n%s absent\\n' "$b"; fi; done`,
+      "slipway-read-all",
+      B,
+      "/a",
+      "/b c",
+    ]);
+  });
+
+  it("gives each file's exact bytes (no trailing newline added, empty files, binary), absent ones, failed ones", () => {
+    const dir = mkdtempSync(join(tmpdir(), "read-all-"));
+    writeFileSync(join(dir, "a"), "server { }\n");
+    writeFileSync(join(dir, "no-newline"), "x");
+    writeFileSync(join(dir, "empty"), "");
+    writeFileSync(join(dir, "binary"), Buffer.from([0, 10, 255, 10]));
+    const paths = ["a", "missing", "no-newline", "empty", "binary", "."].map((p) => join(dir, p));
+    const reads = parseReadFiles(run(paths), B, paths.length);
+    expect(reads).toEqual([
+      { kind: "present", content: Buffer.from("server { }\n") },
+      { kind: "absent" },
+      { kind: "present", content: Buffer.from("x") },
+      { kind: "present", content: Buffer.from("") },
+      { kind: "present", content: Buffer.from([0, 10, 255, 10]) },
+      // A directory: cat fails after the header.
+      { kind: "failed" },
+    ]);
+  });
+
+  it("an answer that does not hold exactly the files asked for is undefined (the caller reads each alone)", () => {
+    const one = Buffer.from(`\n${B} present\nx`);
+    expect(parseReadFiles(one, B, 1)).toEqual([{ kind: "present", content: Buffer.from("x") }]);
+    expect(parseReadFiles(one, B, 2)).toBeUndefined();
+    expect(parseReadFiles(Buffer.from("noise"), B, 1)).toBeUndefined();
+    expect(parseReadFiles(Buffer.from(`\n${B} what\n`), B, 1)).toBeUndefined();
   });
 });

@@ -15,17 +15,20 @@ const input = (check: boolean) => ({
   check,
 });
 
-async function staging(check: boolean) {
+async function staging(check: boolean, envBefore?: string) {
   const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/flask-docker/slipway.yml"));
   const fake = new FakeHost("t1");
+  if (envBefore !== undefined) fake.writeFile(ENV, envBefore, "0600");
   // The image is on the host already; no container of the color exists yet.
   fake.handlers.set("docker", (argv) =>
     argv.includes("image") ? { stdout: `sha256:${"b".repeat(64)}\n` } : { code: 1, stderr: "No such object" },
   );
   const host = new WaveHost(fake);
-  const result = await host.run(() => containerRuntime(config, host).stage("green", input(check)));
-  return { result, host };
+  const runtime = containerRuntime(config, host);
+  const result = await host.run(() => runtime.stage("green", input(check)));
+  return { result, host, fake, runtime };
 }
+const ENV = "/opt/flask-docker/env/backend-green.env";
 
 describe("container stage round trips", () => {
   it("stages in 3 waves: inspect, image check, env file and release manifest at once (was 8 in a row)", async () => {
@@ -35,7 +38,34 @@ describe("container stage round trips", () => {
       `run flask-docker-backend-green from ${IMAGE}`,
     ]);
     expect(host.waves).toBe(3);
-    expect(host.log.map((wave) => wave.length)).toEqual([4, 2, 2]);
+    // The release manifest is written without an inspect first (a new release's directory is empty).
+    expect(host.log.map((wave) => wave.length)).toEqual([4, 2, 1]);
+  });
+
+  it("after the plan, the env file the plan read is written in 1 round trip (no mkdir, no inspect): 2 waves", async () => {
+    const { host, fake, runtime } = await staging(true, "APP_VERSION=1\n");
+    host.log.length = 0;
+    host.waves = 0;
+    const result = await host.run(() => runtime.stage("green", input(false)));
+    expect(result.actions).toEqual([`wrote ${ENV}`, `run flask-docker-backend-green from ${IMAGE}`]);
+    expect(host.log).toEqual([
+      expect.arrayContaining([`putFile ${ENV}`, "exec mkdir -p -- /opt/flask-docker/releases/r2"]),
+      ["putFile /opt/flask-docker/releases/r2/images.json"],
+    ]);
+    expect(fake.files.get(ENV)?.content).toContain("APP_VERSION=2");
+  });
+
+  it("after the plan, an env file that already holds the content is not touched", async () => {
+    // A first run wrote the env file; a new run plans (reads it: the same) and then stages.
+    const { fake } = await staging(false);
+    const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/flask-docker/slipway.yml"));
+    const host = new WaveHost(fake);
+    const runtime = containerRuntime(config, host);
+    const planned = await host.run(() => runtime.stage("green", input(true)));
+    expect(planned.actions).not.toContain(`write ${ENV}`);
+    host.log.length = 0;
+    await host.run(() => runtime.stage("green", input(false)));
+    expect(host.log.flat().filter((call) => call.includes(ENV))).toEqual([]);
   });
 
   it("plans in 1 wave: inspect, image check and the env file read at once", async () => {

@@ -9,15 +9,15 @@ import { pollDelayMs } from "../../../src/verify/wait.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 describe("health poll schedule", () => {
-  it("polls every 100 ms for 30 polls, then doubles up to the configured interval", () => {
-    expect([1, 2, 30, 31, 32, 33, 34, 35, 36].map((n) => pollDelayMs(n, 2))).toEqual([
-      100, 100, 100, 200, 400, 800, 1600, 2000, 2000,
+  it("polls every 50 ms for 60 polls (3 s), then doubles up to the configured interval", () => {
+    expect([1, 2, 60, 61, 62, 63, 64, 65, 66, 67].map((n) => pollDelayMs(n, 2))).toEqual([
+      50, 50, 50, 100, 200, 400, 800, 1600, 2000, 2000,
     ]);
-    expect([1, 2, 3, 4].map((n) => pollDelayMs(n, 2, 1))).toEqual([100, 200, 400, 800]);
+    expect([1, 2, 3, 4].map((n) => pollDelayMs(n, 2, 1))).toEqual([50, 100, 200, 400]);
   });
 
   it("never waits longer than a short interval", () => {
-    expect([30, 31, 32].map((n) => pollDelayMs(n, 0.15))).toEqual([100, 150, 150]);
+    expect([60, 61, 62, 63].map((n) => pollDelayMs(n, 0.15))).toEqual([50, 100, 150, 150]);
   });
 });
 
@@ -57,8 +57,8 @@ proxy:
     const outcome = await drainConnections(host, [15001], 5);
     expect(outcome.open).toBe(0);
     expect(polls).toBe(3);
-    // Pauses of 100 and 200 ms between the three polls.
-    expect(outcome.ms).toBeGreaterThanOrEqual(290);
+    // Pauses of 50 and 100 ms between the three polls.
+    expect(outcome.ms).toBeGreaterThanOrEqual(145);
     expect(outcome.ms).toBeLessThan(2000);
   });
 
