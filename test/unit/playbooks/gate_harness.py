@@ -27,6 +27,7 @@ class Exec(Exception):
 
 
 def load(path):
+    sys.dont_write_bytecode = True  # no __pycache__ next to the shipped gate
     loader = importlib.machinery.SourceFileLoader("slipway_docker", path)
     spec = importlib.util.spec_from_loader("slipway_docker", loader)
     module = importlib.util.module_from_spec(spec)
