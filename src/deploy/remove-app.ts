@@ -7,7 +7,7 @@
  */
 import { dirname } from "node:path";
 import { composeBase, composeDownArgv } from "../commands/compose.js";
-import { dockerInspectArgv, removeContainersArgv, removeVolumesArgv } from "../commands/docker.js";
+import { containerNamesArgv, removeContainersArgv, removeVolumesArgv } from "../commands/docker.js";
 import { listDirArgv, removeFilesArgv, removeTreeArgv, testArgv } from "../commands/files.js";
 import { nginxReload, nginxTest } from "../commands/nginx.js";
 import { daemonReloadArgv, systemctlArgv } from "../commands/systemd.js";
@@ -140,7 +140,7 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
         Array.from({ length: instancesOf(config, service) }, (_, i) => containerName(config.app, service, color, i)),
       ),
     );
-    const present = await host.exec(dockerInspectArgv("{{.Name}}", names), {
+    const present = await host.exec(containerNamesArgv(names), {
       ...asRoot,
       check: false,
     });
