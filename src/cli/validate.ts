@@ -4,7 +4,6 @@ import type { SlipwayConfig } from "../config/index.js";
 import { type ConfigIssue, formatIssue, formatPath } from "../config/issues.js";
 import { ConfigFileUnreadable, readConfigText, validateConfigText } from "../config/load.js";
 import { validSummary } from "../config/summary.js";
-import { SWARM_DEPLOY_HINT, SWARM_DEPLOY_MISSING } from "../config/swarm.js";
 import { checkDeployHooks } from "../deploy/hooks.js";
 import { formatProblem, type ParseProblem, PlaybookParseError } from "../engine/parse/source.js";
 import { EXIT } from "./_exit.js";
@@ -73,12 +72,21 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
   const config = result.configs[0];
   const environments = options.env ? [] : result.environments;
   const summary = config ? validSummary(file, config, environments) : `${file}: valid`;
-  // Renamed module arguments in hooks: valid, and said on stderr so the file gets updated. Runtime swarm: valid for the
-  // cluster set-up and render, refused by deploy: said here, so validate never passes quietly what deploy refuses.
-  if (result.configs.some((c) => c.runtime === "swarm"))
-    warnings.push(`${SWARM_DEPLOY_MISSING} (${SWARM_DEPLOY_HINT})`);
+  // Renamed module arguments in hooks: valid, and said on stderr so the file gets updated.
+  if (result.configs.some(noPublicPort)) warnings.push(INTERNAL_WITHOUT_PUBLIC_PORT);
   const stderr = warnings.map((w) => `warning: ${w}`);
   return { exitCode: EXIT.ok, stdout: [summary], stderr, report: { file, ok: true, environments, issues: [] } };
+}
+
+/**
+ * proxy.mode internal binds every service to 127.0.0.1 and has no nginx: without a `public_port` nothing is reachable
+ * from outside the host. Right for a worker only app, so a warning (valid), not a refusal.
+ */
+export const INTERNAL_WITHOUT_PUBLIC_PORT =
+  "proxy.mode internal and no service has `public_port`: nothing is reachable from outside the host (the services listen on 127.0.0.1); give the service users reach `public_port: <port>`, unless the app only works in the background";
+
+function noPublicPort(config: SlipwayConfig): boolean {
+  return config.proxy.mode === "internal" && Object.values(config.services).every((s) => s.public_port === undefined);
 }
 
 /** The hooks' problems and warnings as the deploy's parser finds them, once each (the same hook in every environment). */

@@ -6,13 +6,15 @@
 
 /**
  * What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file anyone may read
- * (the maintenance page), a certificate (root's to read).
+ * (the maintenance page), a certificate (root's to read), and on a swarm manager the nodes (`docker node inspect`
+ * with the target as its format: `docker node ls` has no labels) and a stack's tasks (`docker stack ps` as one JSON
+ * object a line). Swarm is refused in helper mode, so those two call docker directly.
  */
-export type StatusProbeKind = "unit" | "container" | "compose" | "health" | "file" | "cert";
+export type StatusProbeKind = "unit" | "container" | "compose" | "health" | "file" | "cert" | "nodes" | "stack";
 
 export interface StatusProbe {
   kind: StatusProbeKind;
-  /** The unit, container or project name, the URL, or the file's path. */
+  /** The unit, container or project name, the URL, the file's path, the node format, or the stack name. */
   target: string;
 }
 
@@ -50,6 +52,9 @@ export const STATUS_SCRIPT = [
   "    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 \"$target\" 2>/dev/null; echo ;;",
   '    file) cat -- "$target" 2>/dev/null ;;',
   '    cert) rd "$target" 2>/dev/null ;;',
+  // Not a manager (or no swarm): the daemon's sentence becomes the section, so status can say why.
+  '    nodes) if ids=$(docker node ls -q 2>&1); then docker node inspect --format "$target" $ids 2>&1; else printf "%s\\n" "$ids"; fi ;;',
+  "    stack) docker stack ps --no-trunc --format '{{json .}}' \"$target\" 2>/dev/null ;;",
   "  esac",
   "done",
 ].join("\n");

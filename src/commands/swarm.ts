@@ -150,3 +150,54 @@ export function swarmObjectListArgv(kind: "secret" | "config", label: string): s
 export function swarmObjectRemoveArgv(kind: "secret" | "config", names: readonly string[]): string[] {
   return ["docker", kind, "rm", ...names];
 }
+
+/**
+ * The `docker node inspect` format `slipway status` reads the nodes with (commands/status.ts, kind `nodes`): one JSON
+ * object a line with the hostname, role, availability, state, address, labels and whether the node leads the raft.
+ * `docker node ls --format '{{json .}}'` would be shorter but has no labels.
+ */
+export const NODE_STATUS_FORMAT = [
+  '{"id":{{json .ID}}',
+  '"hostname":{{json .Description.Hostname}}',
+  '"role":{{json .Spec.Role}}',
+  '"availability":{{json .Spec.Availability}}',
+  '"state":{{json .Status.State}}',
+  '"address":{{json .Status.Addr}}',
+  '"labels":{{json .Spec.Labels}}',
+  '"leader":{{if .ManagerStatus}}{{.ManagerStatus.Leader}}{{else}}false{{end}}}',
+].join(",");
+
+/**
+ * Every node of the swarm as `hostname address` lines (run on a manager): where a host-mode port of a task on that
+ * node is reached. One `docker node inspect` of all node ids.
+ */
+export function nodeAddressesArgv(): string[] {
+  return [
+    "sh",
+    "-c",
+    'ids=$(docker node ls -q) && exec docker node inspect --format "{{.Description.Hostname}} {{.Status.Addr}}" $ids',
+  ];
+}
+
+/** A service's recent tasks as `node|desired|current state|error` lines, newest first: why a task does not run. */
+export function serviceTasksArgv(service: string): string[] {
+  return [
+    "docker",
+    "service",
+    "ps",
+    "--no-trunc",
+    "--format",
+    "{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
+    service,
+  ];
+}
+
+/** The networks a stack created (ids, one per line); empty once `docker stack rm` has removed them. */
+export function stackNetworksArgv(stack: string): string[] {
+  return ["docker", "network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}
+
+/** This node's containers of a stack's tasks, stopped ones included (ids); empty once they are removed. */
+export function stackContainersArgv(stack: string): string[] {
+  return ["docker", "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}

@@ -46,7 +46,8 @@ export function firewallPorts(config: SlipwayConfig, hostName: string): Firewall
 
 /** Both colors' ports (every instance) of the services on this host that nginx reaches over the network. */
 function upstreamPorts(config: SlipwayConfig, hostName: string): number[] {
-  if (config.proxy.mode !== "nginx") return [];
+  // Runtime swarm: swarmRules open every TCP port to the other nodes (host-mode ports move with the tasks).
+  if (config.proxy.mode !== "nginx" || config.runtime === "swarm") return [];
   const ports = new Set<number>();
   for (const [name, service] of Object.entries(config.services)) {
     const on = selectHosts(config, service.hosts);

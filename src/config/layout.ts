@@ -7,6 +7,7 @@
 import { isIP } from "node:net";
 import { selectHosts } from "./inventory.js";
 import type { ServiceConfig, SlipwayConfig } from "./schema.js";
+import { swarmManager } from "./swarm.js";
 
 /** What one inventory host does in a deploy. */
 export interface HostRole {
@@ -16,8 +17,12 @@ export interface HostRole {
   services: string[];
 }
 
-/** The names of the services whose `hosts` select `hostName` (every service when `hosts` is unset). */
+/**
+ * The names of the services whose `hosts` select `hostName` (every service when `hosts` is unset). Runtime swarm:
+ * every service on the manager (the deploy runs them through it; the engine places their tasks) and none elsewhere.
+ */
 export function servicesOn(config: SlipwayConfig, hostName: string): string[] {
+  if (config.runtime === "swarm") return hostName === swarmManager(config) ? Object.keys(config.services) : [];
   return Object.entries(config.services)
     .filter(([, service]) => selectHosts(config, service.hosts).some((h) => h.name === hostName))
     .map(([name]) => name);
@@ -41,11 +46,24 @@ export function hostRole(config: SlipwayConfig, hostName: string): HostRole {
  * some service is missing from some host.
  */
 export function isSplitLayout(config: SlipwayConfig): boolean {
-  const all = selectHosts(config, undefined);
+  const all = deployHosts(config);
   const total = Object.keys(config.services).length;
   return all.some((h) => {
     const role = hostRole(config, h.name);
     return role.services.length !== total || (config.proxy.mode === "nginx" && !role.switches);
+  });
+}
+
+/**
+ * The inventory hosts a deploy runs on: every host, except under runtime swarm, where it is the manager and the
+ * nginx hosts (a worker only runs the tasks the engine gives it).
+ */
+export function deployHosts(config: SlipwayConfig): ReturnType<typeof selectHosts> {
+  const all = selectHosts(config, undefined);
+  if (config.runtime !== "swarm") return all;
+  return all.filter((h) => {
+    const role = hostRole(config, h.name);
+    return role.switches || role.services.length > 0;
   });
 }
 
@@ -55,7 +73,8 @@ export function isSplitLayout(config: SlipwayConfig): boolean {
  * on more than loopback.
  */
 export function upstreamIsLocal(config: SlipwayConfig, service: Pick<ServiceConfig, "hosts">): boolean {
-  if (config.proxy.hosts !== undefined) return false;
+  // Runtime swarm: a task runs on whichever node the engine picks; nginx lists every node.
+  if (config.proxy.hosts !== undefined || config.runtime === "swarm") return false;
   return selectHosts(config, service.hosts).length === selectHosts(config, undefined).length;
 }
 

@@ -5,15 +5,6 @@
  */
 import type { SlipwayConfig } from "./schema.js";
 
-/**
- * What runtime swarm cannot do yet, said the same way by `slipway validate` (a warning: the cluster set-up and render
- * accept the config) and by deploy/rollback (a usage error before anything connects).
- */
-export const SWARM_DEPLOY_MISSING =
-  "runtime swarm: `slipway deploy` and `rollback` do not deploy stacks yet; the cluster set-up does (playbooks/swarm.yml)";
-export const SWARM_DEPLOY_HINT =
-  "see docs/swarm.md for what runtime swarm does today; deploy with runtime compose meanwhile";
-
 export interface SwarmNode {
   /** Inventory name (the node's hostname in the sandbox and usually on real servers). */
   name: string;

@@ -8,7 +8,7 @@
 import { containerWriters } from "../backup/writers.js";
 import { containerLogsArgv, replaceContainerArgv, specStateArgv, stopContainersArgv } from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
-import type { Color, SlipwayConfig } from "../config/index.js";
+import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import { listenAddress } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -17,7 +17,8 @@ import { serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
 import { containerName, dockerRunArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
-import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { refusePortSquatters } from "./port-squatters.js";
+import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { settleAll } from "./settle.js";
 import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
@@ -38,6 +39,8 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
    * (one round trip instead of mkdir, inspect and write) or not at all when it already holds the content.
    */
   const plannedEnv = new Map<string, string | null>();
+  /** Host ports of the color's containers that were running at stage: theirs, freed by their own replacement. */
+  const ownPorts = new Map<Color, Set<number>>();
 
   /** Spec label and running state of each of the color's containers (null when it does not exist). */
   async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
@@ -160,6 +163,14 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         }
       }
       staged.set(color, runs);
+      ownPorts.set(
+        color,
+        new Set(
+          units
+            .filter((_, i) => current[i]?.running)
+            .map((u) => colorPort(config.services[u.service] as ServiceConfig, color, u.instance)),
+        ),
+      );
       if (staticFiles) {
         actions.push(staticFiles);
         changed = true;
@@ -171,6 +182,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       if (!runs) {
         throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
       }
+      // A port another process holds fails `docker run` with exit code 125: said first, as what it is.
+      await refusePortSquatters(host, config, color, {
+        owner: (service, instance) => `the container ${containerName(config.app, service, color, instance)}`,
+        own: ownPorts.get(color),
+      });
       for (const [i, argv] of runs.entries()) {
         const name = names(color)[i] as string;
         // A container of this name from an earlier deploy (running or stopped) gives way to the new one: one round
@@ -194,16 +210,15 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     async isRunning(color) {
       return (await inspect(color)).every((c) => c?.running === true);
     },
-    async logs(color, lines) {
-      const out: string[] = [];
-      for (const name of names(color)) {
-        const r = await host.exec(containerLogsArgv(name, { lines }), {
-          become: true,
-          check: false,
-        });
-        out.push(`${name}:`, r.stdout);
-      }
-      return out.join("\n");
+    async logs(color, lines, only) {
+      const picked = units.filter((u) => wanted(only, u.service));
+      return Promise.all(
+        picked.map(async ({ service, instance }) => {
+          const name = containerName(config.app, service, color, instance);
+          const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
+          return { service, name, lines: logLines(r.stdout) };
+        }),
+      );
     },
   };
 }

@@ -3,15 +3,8 @@
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
 import { detectCommit } from "../build/git_info.js";
-import {
-  MissingSecretsError,
-  missingRunSecrets,
-  resolveHosts,
-  resolveSecrets,
-  type SlipwayConfig,
-} from "../config/index.js";
+import { MissingSecretsError, missingRunSecrets, resolveSecrets, type SlipwayConfig } from "../config/index.js";
 import { configOnHost, isSplitLayout } from "../config/layout.js";
-import { SWARM_DEPLOY_HINT, SWARM_DEPLOY_MISSING } from "../config/swarm.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
@@ -30,6 +23,7 @@ import { agreeOnLayout, requireWholeLayout, shareSync, unreachableLayout } from 
 import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
+import { swarmRuntime } from "./swarm-runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
 import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
 import { recordedCommit, uncommittedId } from "./uncommitted.js";
@@ -39,12 +33,14 @@ import { recordedCommit, uncommittedId } from "./uncommitted.js";
  * the services that host runs (`services.*.hosts`).
  */
 export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => ColorRuntime {
-  // Not the compose runtime by default: a swarm's nodes must not get compose projects behind the user's back.
-  if (config.runtime === "swarm") {
-    throw new UsageError(SWARM_DEPLOY_MISSING, { hint: SWARM_DEPLOY_HINT });
-  }
   const make =
-    config.runtime === "systemd" ? systemdRuntime : config.runtime === "container" ? containerRuntime : composeRuntime;
+    config.runtime === "systemd"
+      ? systemdRuntime
+      : config.runtime === "container"
+        ? containerRuntime
+        : config.runtime === "swarm"
+          ? swarmRuntime
+          : composeRuntime;
   return (host) => make(configOnHost(config, host.name), host);
 }
 
@@ -187,7 +183,7 @@ async function onEveryHost(
   const split = isSplitLayout(config);
   try {
     const chosen = chosenHosts(config, limit);
-    if (split) requireWholeLayout(resolveHosts(config), chosen);
+    if (split) requireWholeLayout(chosenHosts(config), chosen);
     // Connecting waits on the network; the runner's own look-up (git) runs meanwhile.
     const [connected, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
     base = { ...base, ...identity };
@@ -289,25 +285,27 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
+  // Uncommitted changes ship as they are: recorded, fingerprinted and (images) built as `<sha>-dirty.<id>` (D27, D41).
+  const recorded = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
+    if (uncommitted)
+      report(
+        `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`,
+      );
+    return recordedCommit(sha, uncommitted);
+  });
   // Runtime container: images built on the runner (unless the caller has them), then pulled or streamed (image.delivery).
   const images =
     options.images ??
     (config.runtime !== "systemd" && !options.check
       ? await buildForDeploy(config, {
-          commit: await commitOf,
+          commit: await recorded,
           releaseDir: options.releaseDir,
           insecure: options.insecureRegistry ?? config.image.insecure,
           secrets: options.secrets ?? resolveSecrets(config).values,
           report,
         })
       : {});
-  // Uncommitted changes ship as they are: recorded and fingerprinted as `<sha>-dirty.<id>`, and said (D27).
-  const identity = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
-    if (uncommitted)
-      report(
-        `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`,
-      );
-    const commit = recordedCommit(sha, uncommitted);
+  const identity = recorded.then((commit) => {
     const id = options.releaseId ?? releaseId(commit, new Date());
     if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
     return { commit, releaseId: id };

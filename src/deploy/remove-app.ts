@@ -12,6 +12,7 @@ import { listDirArgv, removeFilesArgv, removeTreeArgv, testArgv } from "../comma
 import { nginxReload, nginxTest } from "../commands/nginx.js";
 import { daemonReloadArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { helperMode } from "../config/inventory.js";
 import { previousPath } from "../install/validated.js";
 import { acquireLock, releaseLock } from "../lock/lock.js";
 import { removeUnder } from "../remote/remove.js";
@@ -28,6 +29,7 @@ import type { ReleaseHistory } from "./history.js";
 import { readLiveState } from "./host-state.js";
 import { deployPaths } from "./paths.js";
 import { socketLinkPaths } from "./socket-links.js";
+import { removeSwarmStacks } from "./swarm/remove.js";
 
 export interface RemoveAppOptions {
   /** Also remove the backups, the named volumes and the accessories. */
@@ -148,6 +150,7 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
       await act(`remove containers ${found.join(", ")}`, () => host.exec(removeContainersArgv(found), asRoot));
     return;
   }
+  if (config.runtime === "swarm") return removeSwarmStacks(host, config, options.purge ?? false, act);
   const flavour = await hostComposeFlavour(host, config);
   const projects: (Color | typeof ACCESSORIES)[] = options.purge ? [...COLORS, ACCESSORIES] : [...COLORS];
   for (const group of projects) {
@@ -218,7 +221,7 @@ async function removeDeployDir(
     if (volumes.length > 0) {
       await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot));
     }
-    if (!helperMode(host, config)) {
+    if (!helperMode(config, host.name)) {
       await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname(root), root, asRoot));
       return;
     }
@@ -236,7 +239,7 @@ async function removeDeployDir(
   const accessories = Object.values(config.services).some((s) => s.accessory);
   const entries = listing.stdout.split("\n").filter((p) => p && !keep.has(p));
   for (const entry of entries) {
-    if (accessories && (entry === `${root}/compose` || entry === `${root}/env`)) {
+    if (accessories && (entry === `${root}/compose` || entry === `${root}/env` || entry === `${root}/swarm`)) {
       await removeKeepingAccessories(host, config, entry, act);
       continue;
     }
@@ -247,20 +250,18 @@ async function removeDeployDir(
   );
 }
 
-/** compose/ and env/ without the accessories' project directory and env files (they keep running). */
+/** compose/, env/ and swarm/ without the accessories' project directory, env and stack files (they keep running). */
 async function removeKeepingAccessories(host: RemoteHost, config: SlipwayConfig, dir: string, act: Act) {
   const listing = await host.exec(listDirArgv(dir), { ...asRoot, check: false });
   const accessories = Object.keys(config.services).filter((name) => config.services[name]?.accessory);
-  const kept = new Set([`${dir}/${ACCESSORIES}`, ...accessories.map((name) => `${dir}/${name}.env`)]);
+  const kept = new Set([
+    `${dir}/${ACCESSORIES}`,
+    `${dir}/${ACCESSORIES}.yml`,
+    ...accessories.map((name) => `${dir}/${name}.env`),
+  ]);
   for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {
     await act(`remove ${entry}`, () => removeUnder(host, config.deploy_dir, entry, asRoot));
   }
-}
-
-/** Whether `host` runs privileged commands through the helper (slipway.yml's `privilege`, the host's over ssh's). */
-function helperMode(host: RemoteHost, config: SlipwayConfig): boolean {
-  const { ssh, hosts } = config.inventory;
-  return (hosts[host.name]?.privilege ?? ssh.privilege) === "helper";
 }
 
 /** Named volumes (`name:/path`) of every service. */

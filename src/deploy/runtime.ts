@@ -6,6 +6,7 @@
 import type { Writers } from "../backup/types.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
+import type { ServiceLogs } from "./events.js";
 
 export interface StageInput {
   releaseId: string;
@@ -37,13 +38,32 @@ export interface ColorRuntime {
    * of live's units, `disable` of idle's). Absent where the start itself decides it (containers: restart policy).
    */
   bootColor?(live: Color, idle: Color): Promise<void>;
-  logs(color: Color, lines: number): Promise<string>;
+  /**
+   * Where the gate reaches a service of the color, when that is not the host itself: the addresses of the nodes
+   * running its tasks (runtime swarm, host-mode ports). Absent: the host's own listen address.
+   */
+  gateAddresses?(color: Color, service: string): Promise<string[]>;
+  /**
+   * The last `lines` lines of each process of the color (of `services` only, when given): one group per unit or
+   * container, in the config's service order.
+   */
+  logs(color: Color, lines: number, services?: readonly string[]): Promise<ServiceLogs[]>;
   /** Unit or container names of a color, for backup writers and messages. */
   names(color: Color): string[];
   /** Stops units by name (those of a service the config no longer names, from the release record). */
   stopNames?(names: string[]): Promise<void>;
   /** Commands (run through sudo) that stop and start the color's database writers; default: systemctl on names(). */
   writers?(color: Color): Writers;
+}
+
+/** Output lines worth showing: journalctl's `-- No entries --` style markers and blank lines dropped. */
+export function logLines(stdout: string): string[] {
+  return stdout.split("\n").filter((line) => line.trim() !== "" && !/^-- .* --$/.test(line.trim()));
+}
+
+/** Whether a process of `service` is wanted: every service when `services` is not given. */
+export function wanted(services: readonly string[] | undefined, service: string): boolean {
+  return services === undefined || services.includes(service);
 }
 
 export type RuntimeFactory = (config: SlipwayConfig, host: RemoteHost) => ColorRuntime;

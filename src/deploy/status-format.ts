@@ -1,6 +1,7 @@
 /** `slipway status`'s human output: a head line and a table per host, then the problems (status.ts has the data). */
 import { describeHolder } from "../lock/lock.js";
 import { formatBytes, type HostStatus } from "./status.js";
+import type { ClusterStatus, SwarmTaskStatus } from "./status-swarm.js";
 
 /** Columns padded to their widest cell, two spaces apart, each row indented by two. */
 function table(rows: string[][]): string[] {
@@ -57,10 +58,57 @@ export function formatHostStatus(s: HostStatus): string {
       ]),
     );
   }
+  if (s.cluster) lines.push(...clusterLines(s.cluster));
   const cert = certLine(s);
   if (cert) lines.push(cert);
   lines.push(s.problems.length === 0 ? "  healthy" : `  UNHEALTHY: ${s.problems.join("; ")}`);
   return lines.join("\n");
+}
+
+function labelsText(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+}
+
+function taskHealth(t: SwarmTaskStatus): string {
+  if (!t.health) return "";
+  if (!t.health.status) return "no answer";
+  return `${t.health.status}${t.health.healthy ? " ok" : ` (want ${t.health.expected})`}`;
+}
+
+/** `repo:tag@sha256:<64 hex>` -> `repo:tag@sha256:<12 hex>` (the table stays readable; --json has it whole). */
+export function shortImage(image: string): string {
+  return image.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, "@sha256:$1");
+}
+
+/** Runtime swarm: the nodes, then each stack's current tasks (the live stacks marked `*`). */
+function clusterLines(c: ClusterStatus): string[] {
+  if (c.error) return [`  swarm (manager ${c.manager}): ${c.error}`];
+  const lines = table([
+    ["NODE", "ROLE", "AVAILABILITY", "STATE", "LABELS"],
+    ...c.nodes.map((n) => [
+      n.hostname,
+      n.leader ? `${n.role} (leader)` : n.role,
+      n.availability,
+      n.state,
+      labelsText(n.labels),
+    ]),
+  ]);
+  const rows = c.stacks.flatMap((s) =>
+    s.tasks.map((t) => [
+      `${s.stack}${s.live ? "*" : ""}`,
+      `${t.service}.${t.slot}`,
+      t.node,
+      t.desired,
+      `${t.state} ${t.since}`.trim(),
+      taskHealth(t),
+      shortImage(t.image),
+      [t.error, t.failures > 0 ? `${t.failures} failed before` : ""].filter(Boolean).join("; "),
+    ]),
+  );
+  if (rows.length === 0) return [...lines, "  no stacks of this app"];
+  return [...lines, ...table([["STACK", "TASK", "NODE", "DESIRED", "CURRENT", "HEALTH", "IMAGE", "ERROR"], ...rows])];
 }
 
 export function formatStatus(hosts: readonly HostStatus[]): string {

@@ -4,13 +4,15 @@ import { statusArgv } from "../commands/status.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { selectHosts } from "../config/inventory.js";
 import { configOnHost } from "../config/layout.js";
+import { swarmManager } from "../config/swarm.js";
 import { lockDir } from "../lock/lock.js";
 import { ConnectionPool } from "../remote/index.js";
 import { UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
 import { maintenancePagePath } from "../render/nginx-maintenance.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { runtimeFor } from "./deploy.js";
-import { type HostStatus, parseHostStatus, statusPlan } from "./status.js";
+import { type HostStatus, parseHostStatus, type StatusPlan, statusPlan } from "./status.js";
+import { swarmProbes, swarmStatusPlan } from "./status-swarm.js";
 
 /** The certificate `status` reads: the ACME lineage's fullchain.pem (null when TLS is off or the cert is provided). */
 function certOf(config: SlipwayConfig) {
@@ -24,13 +26,28 @@ function certOf(config: SlipwayConfig) {
   };
 }
 
+type Cert = ReturnType<typeof certOf>;
+
+/**
+ * Runtime swarm: every node gets the base status (lock, disk, certificate and maintenance on the nginx hosts); the
+ * manager's script also reads the cluster (nodes, the stacks' tasks, each app task's health through its node's port)
+ * and holds the release. No units per host: tasks move between nodes.
+ */
+function swarmHostPlan(config: SlipwayConfig, host: string, cert: Cert, page: string | null): StatusPlan {
+  const base = statusPlan({ ...config, services: {} }, () => [], cert, page);
+  if (host !== swarmManager(config)) return { ...base, expectRelease: false };
+  const swarm = swarmStatusPlan(config);
+  return { ...base, swarm, probes: [...base.probes, ...swarmProbes(swarm)] };
+}
+
 /**
  * Each chosen host's status (`limit`: host patterns as for `--limit`), in inventory order. A host that cannot be
  * reached or read is returned with `error` and problems `["unreachable"]`; never throws for a host.
  */
 export async function readStatus(config: SlipwayConfig, limit?: string[]): Promise<HostStatus[]> {
   const pool = new ConnectionPool();
-  const runtime = runtimeFor(config);
+  // runtimeFor refuses swarm (no per-host color runtime there): its plan is swarmHostPlan.
+  const runtime = config.runtime === "swarm" ? null : runtimeFor(config);
   const cert = certOf(config);
   const nginxHosts = new Set(
     config.proxy.mode === "internal" ? [] : selectHosts(config, config.proxy.hosts).map((h) => h.name),
@@ -54,7 +71,9 @@ export async function readStatus(config: SlipwayConfig, limit?: string[]): Promi
         if (!host) return unreachable(error ?? "unreachable");
         try {
           const page = nginxHosts.has(host.name) ? maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app) : null;
-          const plan = statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), cert, page);
+          const plan = runtime
+            ? statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), cert, page)
+            : swarmHostPlan(config, host.name, cert, page);
           const argv = statusArgv(config.deploy_dir, lockDir(config.deploy_dir), plan.probes);
           const result = await host.exec(argv, { become: true, check: false, step: "status", timeoutMs: 60_000 });
           return parseHostStatus(host.name, config.deploy_dir, plan, result.stdout);

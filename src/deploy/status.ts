@@ -9,6 +9,7 @@ import { parseStatusSections, probeKey, type StatusProbe, type StatusProbeKind }
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { holderAlive, type LockHolder, parseHolder } from "../lock/lock.js";
 import { gateArgs } from "./health.js";
+import { type ClusterStatus, clusterProblems, clusterStatus, type SwarmStatusPlan } from "./status-swarm.js";
 
 export interface UnitStatus {
   /** Unit, container or compose project name (for compose: `project/container`). */
@@ -40,6 +41,8 @@ export interface HostStatus {
   certificate: { name: string; state: CertState["kind"]; notAfter?: string; daysLeft?: number } | null;
   /** `slipway maintenance`: whether the page is up (absent on a host without the app's nginx site). */
   maintenance?: boolean;
+  /** Runtime swarm, on the manager: the nodes and the stacks' tasks (deploy/status-swarm.ts). */
+  cluster?: ClusterStatus;
   /** What makes the host unhealthy, one phrase each (empty: healthy). */
   problems: string[];
   /** Set when the host could not be read (then nothing else is). */
@@ -54,6 +57,10 @@ export interface StatusPlan {
   cert: { probe: StatusProbe; name: string; domains: string[]; renewBeforeDays: number } | null;
   /** The maintenance page's file (src/deploy/maintenance.ts), on a host running the app's nginx site. */
   maintenance?: { probe: StatusProbe } | null;
+  /** Runtime swarm, on the manager: the cluster's probes (their sections become HostStatus.cluster). */
+  swarm?: SwarmStatusPlan;
+  /** false: the host keeps no release of its own (a swarm node other than the manager): none is not a problem. */
+  expectRelease?: boolean;
 }
 
 const COLORS: readonly Color[] = ["blue", "green"];
@@ -200,7 +207,8 @@ export function parseHostStatus(
   const certificate = plan.cert ? certificateOf(plan.cert, sections.get(probeKey(plan.cert.probe)), now) : null;
   const status: HostStatus = { host, release, color, units, health, lock, disk, certificate, problems: [] };
   if (plan.maintenance) status.maintenance = (sections.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
-  status.problems = problemsOf(status);
+  if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections, color);
+  status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
 }
 
@@ -215,15 +223,16 @@ function certificateOf(cert: NonNullable<StatusPlan["cert"]>, lines: readonly st
 }
 
 /** What is wrong with a host, for the exit code and the human output. */
-function problemsOf(s: HostStatus): string[] {
+function problemsOf(s: HostStatus, expectRelease: boolean): string[] {
   const problems: string[] = [];
-  if (!s.release || !s.color) problems.push("nothing deployed");
+  if (expectRelease && (!s.release || !s.color)) problems.push("nothing deployed");
   for (const u of s.units) if (u.live && !u.running) problems.push(`${u.name} is ${u.state}`);
   for (const h of s.health)
     if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);
   if (s.lock.stale) problems.push("stale lock");
   if (s.disk && s.disk.freeBytes < LOW_DISK_BYTES) problems.push(`low disk: ${formatBytes(s.disk.freeBytes)} free`);
   if (s.certificate && s.certificate.state !== "valid") problems.push(`certificate ${s.certificate.state}`);
+  if (s.cluster) problems.push(...clusterProblems(s.cluster));
   return problems;
 }
 

@@ -58,6 +58,9 @@ export function buildStackObject(model: StackModel): Record<string, unknown> {
     const swarm = model.swarm[name];
     if (!swarm) throw new RenderError(`${field}.swarm`, undefined, "is missing");
     for (const key of NOT_IN_STACKS) delete service[key];
+    // Container labels (not `deploy.labels`): each task's container carries its stack and service under compose's
+    // names, so what finds a compose service's container on a node (the backup's `docker exec`, logs) finds it too.
+    service.labels = { "com.docker.compose.project": stackName(model.compose), "com.docker.compose.service": name };
     if (Array.isArray(service.ports)) service.ports = (service.ports as string[]).map(hostModePort);
     service.deploy = deploySection(swarm, field);
     if (swarm.secrets.length > 0) {
@@ -79,6 +82,9 @@ export function buildStackObject(model: StackModel): Record<string, unknown> {
       for (const c of swarm.configs) configs.add(c.source);
     }
   }
+  // The accessories' stack creates the network every color joins: an overlay, so tasks on any node reach them.
+  const networks = base.networks as Record<string, Record<string, unknown>> | undefined;
+  if (networks?.default) networks.default = { ...networks.default, driver: "overlay" };
   const external = (names: Set<string>) => Object.fromEntries([...names].sort().map((n) => [n, { external: true }]));
   return {
     version: "3.8",

@@ -7,12 +7,19 @@ import type { ServiceConfig } from "../../config/index.js";
 import { probeAddress } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
+import type { ServiceLogs } from "../events.js";
 import { gateArgs, healthGate } from "../health.js";
-import type { FlowState, Step } from "./types.js";
+import { type FlowState, type Step, StepFailure } from "./types.js";
 
-async function gatePort(s: FlowState, name: string, service: ServiceConfig, port: number): Promise<void> {
+async function gatePort(
+  s: FlowState,
+  name: string,
+  service: ServiceConfig,
+  port: number,
+  address: string,
+): Promise<void> {
   const { host, runtime } = s.run;
-  const args = gateArgs(name, service, port, probeAddress(s.run.config, name, host.name));
+  const args = gateArgs(name, service, port, address);
   // About once a second: what the gate waits for and the last answer (a live line in the CLI).
   let shown = 0;
   const path = new URL(args.url).pathname;
@@ -23,14 +30,43 @@ async function gatePort(s: FlowState, name: string, service: ServiceConfig, port
   });
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-    for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
-    throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
-      host: host.name,
-      step: "gate",
-      hint: "fix the release and deploy again",
-    });
+    // The failing service's processes only, each under its own name (the others' lines would bury the cause).
+    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    for (const line of logLines(logs)) s.raw(line);
+    throw new StepFailure(
+      `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
+      { host: host.name, step: "gate", hint: "fix the release and deploy again" },
+      { service: name, logs },
+    );
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
+
+/** The runtime's addresses of the service (swarm: every node running a task), else the host's own. */
+async function gateAddresses(s: FlowState, name: string): Promise<string[]> {
+  const { host, runtime, config } = s.run;
+  if (!runtime.gateAddresses) return [probeAddress(config, name, host.name)];
+  const addresses = await runtime.gateAddresses(s.idle, name);
+  if (addresses.length > 0) return addresses;
+  throw new SlipwayError(`${name} (${s.idle}) runs no task`, {
+    host: host.name,
+    step: "gate",
+    hint: `see \`docker service ps ${runtime.names(s.idle)[0]}_${name}\` on the manager`,
+  });
+}
+
+/** How many of each process's last lines a failed gate shows. */
+export const LOG_LINES = 30;
+
+/**
+ * A failed gate's log lines for people: a header per process (`services.web: shop-web@green.service, last 30
+ * lines:`), then its lines indented; a process with none says so.
+ */
+export function logLines(groups: readonly ServiceLogs[]): string[] {
+  return groups.flatMap((g) => [
+    `  services.${g.service}: ${g.name}, ${g.lines.length === 0 ? "no output" : `last ${g.lines.length} lines:`}`,
+    ...g.lines.map((line) => `    ${line}`),
+  ]);
 }
 
 export const gateStep: Step = {
@@ -38,7 +74,11 @@ export const gateStep: Step = {
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
     const ports = colorPortsOf(s.local, s.idle);
-    const results = await Promise.allSettled(ports.map((p) => gatePort(s, p.name, p.service, p.port)));
+    const results = await Promise.allSettled(
+      (await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap((p) =>
+        p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address)),
+      ),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     return { status: "ok" };

@@ -10,7 +10,7 @@ import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import type { Color } from "../model.js";
 import type { StackModel, SwarmServiceModel, SwarmUpdateModel } from "../swarm-stack.js";
 import { integerSize, serviceOf } from "./common.js";
-import { composeFromConfig } from "./compose.js";
+import { accessoriesComposeFromConfig, composeFromConfig } from "./compose.js";
 
 export interface StackFromConfigOptions {
   color: Color;
@@ -44,6 +44,27 @@ export function stackFromConfig(config: SlipwayConfig, options: StackFromConfigO
     delete model.files;
     const service = serviceOf(config, model.name, `services.${model.name}`);
     swarm[model.name] = swarmService(config, model.name, service, options);
+  }
+  return { compose, swarm };
+}
+
+/**
+ * The accessories' stack (`<app>-accessories`): the services marked `accessory: true` (a database server), each
+ * pinned by its placement (validate requires it for a stateful one), no published port (the colors reach them by
+ * service name on the `<app>-accessories` overlay network). Null when the config has none. `color` is ignored.
+ */
+export function accessoriesStackFromConfig(
+  config: SlipwayConfig,
+  options: Omit<StackFromConfigOptions, "color">,
+): StackModel | null {
+  const compose = accessoriesComposeFromConfig(config, options.images);
+  if (!compose) return null;
+  const swarm: Record<string, SwarmServiceModel> = {};
+  for (const model of compose.services) {
+    delete model.envFile;
+    delete model.files;
+    const service = serviceOf(config, model.name, `services.${model.name}`);
+    swarm[model.name] = swarmService(config, model.name, service, { ...options, color: "blue" });
   }
   return { compose, swarm };
 }

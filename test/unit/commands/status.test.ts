@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -93,6 +93,40 @@ describe("status script", () => {
       `${helper}|file|read|/etc/letsencrypt/live/hv.test/fullchain.pem|`,
     ]);
     expect(sections.get(`file|${join(dir, "page.html")}`)).toEqual(["<p>down</p>"]);
+  });
+
+  it("reads a swarm manager's nodes (every id from node ls to node inspect) and a stack's tasks as JSON lines", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
+    // A stand-in docker that echoes how it was called: which argv the script builds is what is checked.
+    writeFileSync(
+      join(dir, "docker"),
+      [
+        "#!/bin/sh",
+        'if [ "$1 $2" = "node ls" ]; then [ -f "$0.worker" ] && { echo "Error response from daemon: This node is not a swarm manager." >&2; exit 1; }; printf "id1\\nid2\\n"; exit 0; fi',
+        'printf "%s|" "$@"; echo',
+      ].join("\n"),
+    );
+    chmodSync(join(dir, "docker"), 0o755);
+    const run = () => {
+      const argv = statusArgv(dir, join(dir, "lock"), [
+        { kind: "nodes", target: '{"h":{{json .Description.Hostname}}}' },
+        { kind: "stack", target: "shop-blue" },
+      ]);
+      const out = execFileSync(argv[0] as string, argv.slice(1), {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+      });
+      return parseStatusSections(out);
+    };
+    const sections = run();
+    expect(sections.get('nodes|{"h":{{json .Description.Hostname}}}')).toEqual([
+      'node|inspect|--format|{"h":{{json .Description.Hostname}}}|id1|id2|',
+    ]);
+    expect(sections.get("stack|shop-blue")).toEqual(["stack|ps|--no-trunc|--format|{{json .}}|shop-blue|"]);
+    writeFileSync(join(dir, "docker.worker"), "");
+    expect(run().get('nodes|{"h":{{json .Description.Hostname}}}')).toEqual([
+      "Error response from daemon: This node is not a swarm manager.",
+    ]);
   });
 
   it("parses sections, dropping trailing empty lines", () => {

@@ -2,10 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { swarmStackWriters } from "../../../src/backup/writers.js";
 import {
+  nodeAddressesArgv,
   nodeAvailabilityArgv,
   nodeLabelArgv,
   serviceScaleArgv,
+  serviceTasksArgv,
+  stackContainersArgv,
   stackDeployArgv,
+  stackNetworksArgv,
   stackTasksArgv,
   swarmInitArgv,
   swarmJoinArgv,
@@ -97,5 +101,37 @@ describe("swarm argv", () => {
       stop: [serviceScaleArgv("shop-blue_api", 0)],
       start: [["docker", "service", "scale", "--detach=false", "shop-blue_api=1"]],
     });
+  });
+
+  it("reads where tasks run, why they do not, and what a removed stack left", () => {
+    expect(nodeAddressesArgv()).toEqual([
+      "sh",
+      "-c",
+      'ids=$(docker node ls -q) && exec docker node inspect --format "{{.Description.Hostname}} {{.Status.Addr}}" $ids',
+    ]);
+    expect(serviceTasksArgv("shop-blue_api")).toEqual([
+      "docker",
+      "service",
+      "ps",
+      "--no-trunc",
+      "--format",
+      "{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
+      "shop-blue_api",
+    ]);
+    expect(stackNetworksArgv("shop-blue")).toEqual([
+      "docker",
+      "network",
+      "ls",
+      "-q",
+      "--filter",
+      "label=com.docker.stack.namespace=shop-blue",
+    ]);
+    expect(stackContainersArgv("shop-blue")).toEqual([
+      "docker",
+      "ps",
+      "-aq",
+      "--filter",
+      "label=com.docker.stack.namespace=shop-blue",
+    ]);
   });
 });

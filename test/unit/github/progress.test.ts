@@ -61,6 +61,13 @@ describe("log groups from deploy events", () => {
     expect(groups.report.steps[0]).toMatchObject({ status: "failed", message: "nginx -t failed" });
   });
 
+  it("a failed gate's grouped log lines go from the event's data to the report", () => {
+    const groups = new ProgressGroups(recorder().sink);
+    const logs = [{ service: "web", name: "shop-web-green", lines: ["Traceback"] }];
+    groups.onEvent({ kind: "step", host: "t1", step: "gate", status: "failed", ms: 5, data: { service: "web", logs } });
+    expect(groups.report.steps[0]?.logs).toEqual(logs);
+  });
+
   it("an interrupted run: flush writes the step that never ended, marked unfinished", () => {
     const { out, sink } = recorder();
     const groups = new ProgressGroups(sink);

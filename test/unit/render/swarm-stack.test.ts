@@ -1,6 +1,6 @@
 /** The stack file of runtime swarm (src/render/swarm-stack.ts, from-config/swarm.ts), by exact value. */
 import { describe, expect, it } from "vitest";
-import { stackFromConfig } from "../../../src/render/from-config/swarm.js";
+import { accessoriesStackFromConfig, stackFromConfig } from "../../../src/render/from-config/swarm.js";
 import { buildStackObject, renderStack, stackName } from "../../../src/render/swarm-stack.js";
 import { configWith } from "./from-config/config.js";
 
@@ -39,6 +39,7 @@ describe("swarm stack file", () => {
       services: {
         api: {
           image: digest("api"),
+          labels: { "com.docker.compose.project": "shop-green", "com.docker.compose.service": "api" },
           ports: [{ target: 5001, published: 15001, protocol: "tcp", mode: "host" }],
           environment: ["PORT=5001", "MODE=x$$y", "SLIPWAY_COLOR=green"],
           deploy: {
@@ -75,5 +76,33 @@ describe("swarm stack file", () => {
     expect(text).toContain("published: 5001");
     expect(text).toContain("mode: host");
     expect(text).not.toContain("env_file");
+  });
+
+  it("runs the accessories in their own stack, pinned, on the overlay network the colors join", () => {
+    const cfg = configWith({
+      runtime: "swarm",
+      services: {
+        web: { image: "10.213.0.1:5000/shop-web", port: 8000 },
+        db: {
+          image: "10.213.0.1:5000/shop-db",
+          port: 5432,
+          accessory: true,
+          volumes: ["pgdata:/var/lib/postgresql/data"],
+          swarm: { placement: ["node.labels.db == true"] },
+        },
+      },
+      proxy: { routes: [{ path: "/", service: "web" }] },
+    });
+    const model = accessoriesStackFromConfig(cfg, { images: { db: digest("db") } });
+    const object = buildStackObject(model as NonNullable<typeof model>) as Record<string, Record<string, unknown>>;
+    expect(stackName((model as NonNullable<typeof model>).compose)).toBe("shop-accessories");
+    const db = object.services?.db as Record<string, unknown>;
+    expect(db.ports).toBeUndefined();
+    expect(db.labels).toEqual({ "com.docker.compose.project": "shop-accessories", "com.docker.compose.service": "db" });
+    expect((db.deploy as Record<string, unknown>).placement).toEqual({ constraints: ["node.labels.db == true"] });
+    expect(object.networks).toEqual({ default: { name: "shop-accessories", driver: "overlay" } });
+    const color = buildStackObject(stackFromConfig(cfg, { color: "blue", images: { web: digest("web") } }));
+    expect(color.networks).toEqual({ accessories: { name: "shop-accessories", external: true } });
+    expect(accessoriesStackFromConfig(config(), { images: {} })).toBeNull();
   });
 });

@@ -1,0 +1,164 @@
+/**
+ * Runtime swarm (docs/swarm.md): each color is a stack `<app>-<color>` deployed through the manager, its services
+ * published in host mode on the color's port of whichever node runs a task; nginx lists every node at that port.
+ * Images come from the registry by digest (every node pulls; `--with-registry-auth`). Secrets are versioned swarm
+ * secrets (swarm/secrets.ts); the accessories run in their own stack (swarm/accessories.ts). The runtime is
+ * built for the manager: the host flow gives the manager every service and the other nodes none (config/layout.ts).
+ */
+import { swarmStackWriters } from "../backup/writers.js";
+import { mkdirsArgv, parentDir } from "../commands/files.js";
+import { serviceLogsArgv, stackDeployArgv, stackRemoveArgv, swarmIsManagerArgv } from "../commands/swarm.js";
+import type { Color, SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
+import { unifiedDiff } from "../install/validated.js";
+import type { RemoteHost } from "../remote/types.js";
+import { durationSeconds } from "../render/from-config/common.js";
+import { serviceImageRef } from "../render/from-config/index.js";
+import { stackFromConfig, swarmObjectName } from "../render/from-config/swarm.js";
+import { renderStack } from "../render/swarm-stack.js";
+import { buildAction } from "./container/delivery.js";
+import { releaseManifest } from "./container/run-spec.js";
+import { deployPaths } from "./paths.js";
+import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
+import { shipStatic } from "./stage-steps.js";
+import { ensureSwarmAccessories, stackFilePath } from "./swarm/accessories.js";
+import { ensureSwarmSecrets, pruneSwarmSecrets, type SecretNames } from "./swarm/secrets.js";
+import { stackReplicas, taskAddresses, waitForReplicas, waitForStackGone } from "./swarm/tasks.js";
+
+const asRoot = { become: true };
+
+/** The versioned secret names without creating anything (check mode), or created when missing (a run). */
+async function secretNamesFor(host: RemoteHost, config: SlipwayConfig, input: StageInput): Promise<SecretNames> {
+  if (!input.check) return (await ensureSwarmSecrets(host, config, input.secrets)).names;
+  const names: SecretNames = {};
+  for (const [service, settings] of Object.entries(config.services)) {
+    for (const secret of settings.secrets) {
+      const value = input.secrets[secret] ?? "";
+      names[service] = { ...names[service], [secret]: swarmObjectName(config.app, service, secret, value) };
+    }
+  }
+  return names;
+}
+
+/** Seconds a color may take until every replica runs: the slowest service's health timeout plus pull and schedule. */
+function startLimitS(config: SlipwayConfig): number {
+  const timeouts = Object.entries(config.services).map(([name, s]) =>
+    s.health ? durationSeconds(s.health.timeout, `services.${name}.health.timeout`) : 60,
+  );
+  return Math.max(60, ...timeouts) + 60;
+}
+
+export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
+  const paths = deployPaths(config.deploy_dir);
+  const services = Object.keys(config.services).filter((name) => !config.services[name]?.accessory);
+  const stack = (color: Color) => `${config.app}-${color}`;
+  const full = (color: Color) => services.map((s) => `${stack(color)}_${s}`);
+  // The secret versions this run staged: kept when the old color's stack is gone and older versions are pruned.
+  let staged: SecretNames = {};
+  return {
+    names: (color) => [stack(color)],
+    async prepare() {
+      const manager = await host.exec(swarmIsManagerArgv(), { ...asRoot, check: false });
+      if (manager.stdout.trim() === "true") return;
+      throw new SlipwayError(`${host.name} is not a manager of a swarm`, {
+        host: host.name,
+        step: "prepare",
+        hint: "form the swarm first (slipway run playbooks/swarm.yml, or bootstrap), and name its manager in swarm.manager",
+      });
+    },
+    writers: (color) => swarmStackWriters(stack(color), services),
+    async stage(color: Color, input: StageInput): Promise<StageResult> {
+      const result: StageResult = { changed: false, diffs: [], actions: [] };
+      for (const name of Object.keys(config.services)) {
+        if ((config.services[name]?.files ?? []).length > 0) {
+          throw new SlipwayError(`service ${name}: config files (\`files\`) are not deployed by runtime swarm yet`, {
+            host: host.name,
+            step: "stage",
+            hint: "bake the file into the image, or pass its values as env or secrets (mounted at /run/secrets/<NAME>)",
+          });
+        }
+      }
+      const images: Record<string, string> = {};
+      for (const name of services) {
+        const image = serviceImageRef(config, name, input.images);
+        if (image) images[name] = image;
+        else if (input.check) result.actions.push(buildAction(config, name));
+        else {
+          throw new SlipwayError(`service ${name} has no image to run`, {
+            host: host.name,
+            step: "stage",
+            hint: "give it a build section (deploy builds and pushes it to the registry) or pass --image service=ref",
+          });
+        }
+      }
+      const secretNames = await secretNamesFor(host, config, input);
+      if (!input.check) staged = secretNames;
+      const accessories = await ensureSwarmAccessories(host, config, { ...input, secretNames });
+      result.actions.push(...accessories.actions);
+      result.diffs.push(...accessories.diffs);
+      if (Object.keys(images).length === services.length) {
+        const colored = configWithEnv(config, input.env, color);
+        const text = renderStack(stackFromConfig(colored, { color, images, secretNames }));
+        const file = stackFilePath(config, color);
+        const live = (await host.readFile(file, asRoot))?.toString("utf8");
+        if (live !== text) {
+          result.actions.push(`${input.check ? "would write" : "wrote"} ${file} (stack ${stack(color)})`);
+          result.diffs.push(unifiedDiff([{ path: file, before: live, after: text }]));
+          if (!input.check) {
+            await host.exec(mkdirsArgv([parentDir(file)]), { ...asRoot, step: "stage" });
+            await host.putFile(file, text, { mode: 0o644, become: true, step: "stage" });
+          }
+        }
+      }
+      if (!input.check) {
+        const release = paths.release(input.releaseId);
+        await host.exec(mkdirsArgv([release]), { step: "stage" });
+        await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, images), {
+          mode: 0o644,
+          step: "stage",
+        });
+      }
+      const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
+      if (staticFiles) result.actions.push(staticFiles);
+      result.changed = result.actions.length > 0;
+      return result;
+    },
+    async start(color) {
+      await host.exec(stackDeployArgv(stack(color), stackFilePath(config, color)), {
+        ...asRoot,
+        step: "start",
+        timeoutMs: 180_000,
+      });
+      await waitForReplicas(host, stack(color), full(color), startLimitS(config));
+    },
+    async stop(color) {
+      if (Object.keys(await stackReplicas(host, stack(color))).length === 0) return;
+      await host.exec(stackRemoveArgv(stack(color)), { ...asRoot, check: false, step: "stop" });
+      // The next deploy of this color needs its networks gone and its nodes' host-mode ports free.
+      await waitForStackGone(host, stack(color), 90);
+      // Versions no stack uses any more (a rotated value); docker refuses to remove one in use, which keeps those.
+      await pruneSwarmSecrets(host, config, staged);
+    },
+    async isRunning(color) {
+      const replicas = await stackReplicas(host, stack(color));
+      return full(color).every((s) => {
+        const r = replicas[s];
+        return r !== undefined && r.running >= r.wanted && r.wanted > 0;
+      });
+    },
+    async gateAddresses(color, service) {
+      return (await taskAddresses(host, stack(color)))[`${stack(color)}_${service}`] ?? [];
+    },
+    async logs(color, lines, only) {
+      return Promise.all(
+        services
+          .filter((service) => wanted(only, service))
+          .map(async (service) => {
+            const name = `${stack(color)}_${service}`;
+            const r = await host.exec(serviceLogsArgv(name, lines), { ...asRoot, check: false, step: "gate" });
+            return { service, name, lines: logLines(`${r.stdout}${r.stderr}`) };
+          }),
+      );
+    },
+  };
+}

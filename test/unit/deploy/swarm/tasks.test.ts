@@ -1,0 +1,30 @@
+/** Runtime swarm's reading of `docker service ls`, `docker stack ps` and the nodes' addresses, by exact value. */
+import { describe, expect, it } from "vitest";
+import { parseNodeAddresses, parseServiceReplicas, parseTaskNodes } from "../../../../src/deploy/swarm/tasks.js";
+
+describe("swarm task parsing", () => {
+  it("reads replica counts, with or without the max-per-node note", () => {
+    expect(parseServiceReplicas("shop-blue_web 1/2 (max 1 per node)\nshop-blue_api 3/3\n\n")).toEqual({
+      "shop-blue_web": { running: 1, wanted: 2 },
+      "shop-blue_api": { running: 3, wanted: 3 },
+    });
+    expect(parseServiceReplicas("")).toEqual({});
+  });
+
+  it("keeps the nodes of running tasks only, by service", () => {
+    const out = [
+      "shop-blue_web.1 t5 Running 3 seconds ago",
+      "shop-blue_web.2 t6 Starting 1 second ago",
+      "shop-blue_web.3 t4 Running 2 minutes ago",
+      "shop-blue_api.1 t4 Preparing 1 second ago",
+    ].join("\n");
+    expect(parseTaskNodes(out)).toEqual({ "shop-blue_web": ["t5", "t4"] });
+  });
+
+  it("maps node hostnames to their addresses", () => {
+    expect(parseNodeAddresses("t4 10.213.0.14\nt5 10.213.0.15\n\nbroken\n")).toEqual({
+      t4: "10.213.0.14",
+      t5: "10.213.0.15",
+    });
+  });
+});
