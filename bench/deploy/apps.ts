@@ -26,7 +26,8 @@ export interface Release {
 
 /** Each tool's app on the targets: its own name, site and ports, so both live side by side on the same hosts. */
 export interface ToolApp {
-  tool: "slipway" | "ansible";
+  /** Who deploys it: Slipway or Ansible, or in the runtime comparison Slipway with that runtime. */
+  tool: "slipway" | "ansible" | "container" | "swarm";
   app: string;
   domain: string;
   ports: { blue: number; green: number };

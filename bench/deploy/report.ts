@@ -43,7 +43,23 @@ interface Scale {
   phases: Record<string, PhaseResult>;
 }
 
-const results = JSON.parse(readFileSync("bench/results/deploy.json", "utf8")) as { scales: Record<string, Scale> };
+/** `run.ts --runtimes a,b`: the same phases, sides named by runtime, ratios b / a. */
+interface RuntimeComparison {
+  targets: string[];
+  layout?: string;
+  phases: Record<
+    string,
+    Omit<PhaseResult, "summary" | "ratios"> & {
+      summary: Record<string, Side>;
+      ratios: Array<{ round: number; baseMs: number; otherMs: number; ratio: number }>;
+    }
+  >;
+}
+
+const results = JSON.parse(readFileSync("bench/results/deploy.json", "utf8")) as {
+  scales: Record<string, Scale>;
+  runtimes?: Record<string, RuntimeComparison>;
+};
 const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? "-" : (ms / 1000).toFixed(1));
 const out: string[] = [];
 // The tables are collected, then printed or written into the README (`--write`).
@@ -150,6 +166,52 @@ for (const [n, scale] of Object.entries(results.scales)) {
       `${nothing("slipway")}/${nothing("ansible")}`,
     ]),
   );
+}
+
+for (const [key, cmp] of Object.entries(results.runtimes ?? {})) {
+  const [base = "?", other = "?"] = key.split("-");
+  console.log(`\nRuntimes: ${base} and ${other} (Slipway both, ${cmp.layout ?? cmp.targets.join(", ")}; medians):\n`);
+  console.log(
+    row([
+      "phase",
+      "runtime",
+      "wall s",
+      "start to serving s",
+      "requests",
+      "failed answers",
+      "conn. errors",
+      "as expected",
+    ]),
+  );
+  console.log(row(Array(8).fill("---")));
+  for (const [phase, r] of Object.entries(cmp.phases)) {
+    for (const runtime of [base, other]) {
+      const x = r.summary[runtime];
+      if (!x) continue;
+      console.log(
+        row([
+          phase,
+          runtime,
+          s(x.wallMs),
+          s(x.toServingMs),
+          x.requests,
+          x.failedAnswers,
+          x.connectionErrors,
+          x.allExpected ? "yes" : "NO",
+        ]),
+      );
+    }
+  }
+  console.log(`\nPairs (${other} wall / ${base} wall, each pair back to back):\n`);
+  console.log(
+    row(["phase", "round", `${base} s`, `${other} s`, "ratio", "load avg (1 min) start-end", "run (commit, date)"]),
+  );
+  console.log(row(Array(7).fill("---")));
+  for (const [phase, r] of Object.entries(cmp.phases)) {
+    const la = `${r.machine.loadAverage.start[0]}-${r.machine.loadAverage.end[0]}`;
+    const run = `${r.slipwayCommit ?? "?"}, ${r.date?.slice(0, 16) ?? "?"}`;
+    for (const p of r.ratios) console.log(row([phase, p.round, s(p.baseMs), s(p.otherMs), `${p.ratio}x`, la, run]));
+  }
 }
 
 console.log("\nSlipway's own step times (its `steps:` line), good release:\n");

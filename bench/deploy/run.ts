@@ -8,6 +8,13 @@
  *     [--cli bundle|source] [--hosts t4,t5 (instead of --targets: these targets, e.g. ones outside the e2e lock)]
  *
  * Merges its figures into bench/results/deploy.json under `scales.<targets>` (other scales' figures are kept).
+ *
+ * `--runtimes container,swarm` compares Slipway's runtimes instead of Slipway and Ansible: the same app, load and
+ * phases, nginx on the first host (the swarm's manager) in front of the app on the other two (bench/deploy/runtimes.ts),
+ * on t4,t5,t6 (the swarm's nodes) unless --hosts says otherwise, under the swarm lock; ratios are swarm / container.
+ * Its figures go under `runtimes.container-swarm`:
+ *
+ *   flock /tmp/slipway-swarm.lock npx tsx bench/deploy/run.ts --runtimes container,swarm [--phases good,redeploy]
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,12 +23,14 @@ import { loadConfig } from "../../src/config/index.js";
 import type { RemoteHost } from "../../src/remote/types.js";
 import { durationSeconds } from "../../src/render/from-config/common.js";
 import { connectTarget, loadSandbox } from "../../test/e2e/support/sandbox.js";
+import { formSwarm } from "../../test/e2e/swarm/support.js";
 import { ansibleDeploy, type EqualSettings, writeAnsibleSetup } from "./ansible.js";
 import { ANSIBLE_APP, APP_PORT, buildBenchImage, HEALTH_PATH, PUBLIC_PATH, SLIPWAY_APP } from "./apps.js";
 import { appBootMs, bareReloads, cleanBenchApps } from "./hosts.js";
 import { type Measurement, measurePhase, measureWindow, PHASES, type Phase, type ToolDriver } from "./phases.js";
+import { cleanRuntimeApps, parseRuntimes, runtimeDriver, writeRuntimeConfig } from "./runtimes.js";
 import { slipwayCli, slipwayDeploy, slipwayRollback, useCli, writeSlipwayConfig } from "./slipway.js";
-import { median, pairRatios, windowFor } from "./stats.js";
+import { median, pairRatios, pairSides, windowFor } from "./stats.js";
 
 const RESULTS = "bench/results/deploy.json";
 const args = process.argv.slice(2);
@@ -29,8 +38,11 @@ const option = (name: string, fallback: string) => {
   const at = args.indexOf(`--${name}`);
   return at >= 0 && args[at + 1] ? (args[at + 1] as string) : fallback;
 };
+const runtimes = option("runtimes", "") ? parseRuntimes(option("runtimes", "")) : null;
 // --hosts t4,t5 picks the targets by name (targets nobody else uses need no e2e lock); --targets N takes t1..tN.
-const hostNames = option("hosts", "").split(",").filter(Boolean);
+const hostNames = option("hosts", runtimes ? "t4,t5,t6" : "")
+  .split(",")
+  .filter(Boolean);
 const targetCount = hostNames.length || Number(option("targets", "1"));
 const rounds = Number(option("rounds", "1"));
 const minRequests = Number(option("min-requests", "20000"));
@@ -70,7 +82,16 @@ useCli(await slipwayCli(cliKind));
 const image = await buildBenchImage(sandbox);
 log(`image ${image}; cleaning both bench apps on ${targets.map((t) => t.name).join(", ")}`);
 const hosts: RemoteHost[] = await Promise.all(targets.map((t) => connectTarget(t.name)));
-await Promise.all(hosts.map(cleanBenchApps));
+const clean = async () => {
+  if (runtimes) await cleanRuntimeApps(hosts);
+  else await Promise.all(hosts.map(cleanBenchApps));
+};
+await clean();
+if (runtimes?.includes("swarm")) {
+  // The sandbox swarm of the swarm e2e tests (t4 manager, t5 and t6 workers): formed, or left as it is.
+  const formed = await formSwarm();
+  if (!formed.ok) throw new Error("playbooks/swarm.yml failed on t4..t6: run test/e2e/swarm/cluster.test.ts");
+}
 
 const configPath = writeSlipwayConfig(targets, sandbox);
 const config = await loadConfig(configPath);
@@ -96,13 +117,21 @@ const ansible: ToolDriver = {
   deploy: (release) => ansibleDeploy(ansibleSetup, image, release, settings),
   rollback: () => ansibleDeploy(ansibleSetup, image, ansible.previous ?? { version: "none", broken: "" }, settings),
 };
+// The two sides, the first the base of the ratios (Ansible / Slipway; swarm / container).
+const [first, second] = runtimes
+  ? runtimes.map((r) => runtimeDriver(r, writeRuntimeConfig(r, targets, sandbox), image))
+  : [slipway, ansible];
+if (!first || !second) throw new Error("two sides expected");
+// Where the load and the version watch go: every target's nginx, or the one nginx host of the runtime comparison.
+const edge = runtimes ? targets.slice(0, 1) : targets;
 
 // Warm-up, not measured: the first deploy pulls the image and writes the sites; a rollback needs a release before.
-const firstDeploys: Record<string, number[]> = { slipway: [], ansible: [] };
-for (const driver of [slipway, ansible]) {
+const firstDeploys: Record<string, number[]> = { [first.app.tool]: [], [second.app.tool]: [] };
+for (const driver of [first, second]) {
   for (const version of phases.includes("rollback") ? ["w1", "w2"] : ["w1"]) {
     const run = await driver.deploy({ version, broken: "" });
     if (run.exitCode !== 0) {
+      await clean(); // the shared targets as found
       throw new Error(`${driver.app.tool} warm-up deploy failed:\n${run.lines.map((l) => l.line).join("\n")}`);
     }
     firstDeploys[driver.app.tool]?.push(run.wallMs);
@@ -114,7 +143,7 @@ for (const driver of [slipway, ansible]) {
 // The load's rate here sets how long each window runs to reach --min-requests; meanwhile, under the same load, the
 // app's own boot time (docker run to first healthy answer) on the first target.
 let bootMs = 0;
-const probe = await measureWindow(targets[0] as (typeof targets)[0], SLIPWAY_APP, 3000, async () => {
+const probe = await measureWindow(targets[0] as (typeof targets)[0], first.app, 3000, async () => {
   bootMs = await appBootMs(hosts[0] as RemoteHost, image, APP_PORT, HEALTH_PATH);
 });
 log(`app boot (docker run to healthy, under load): ${bootMs} ms`);
@@ -123,12 +152,12 @@ log(`load probe: ${probe.requestsPerSecond} requests/s through nginx; each windo
 
 const baselines: Record<string, unknown> = {};
 if (withBaselines) {
-  const first = targets[0] as (typeof targets)[0];
-  baselines.noDeploy = await measureWindow(first, SLIPWAY_APP, windowMs, async () => undefined);
+  const firstTarget = targets[0] as (typeof targets)[0];
+  baselines.noDeploy = await measureWindow(firstTarget, first.app, windowMs, async () => undefined);
   log(`baseline, no deploy: ${JSON.stringify(baselines.noDeploy)}`);
   baselines.bareReloads = {
     reloads: 5,
-    ...(await measureWindow(first, SLIPWAY_APP, windowMs, () => bareReloads(hosts[0] as RemoteHost, 5, 1000))),
+    ...(await measureWindow(firstTarget, first.app, windowMs, () => bareReloads(hosts[0] as RemoteHost, 5, 1000))),
   };
   log(`baseline, 5 bare reloads: ${JSON.stringify(baselines.bareReloads)}`);
 }
@@ -137,9 +166,9 @@ const measurements: Measurement[] = [];
 for (let round = 1; round <= rounds; round++) {
   for (const phase of phases) {
     // A B in odd rounds, B A in even ones: neither tool always runs second, on a warmer machine.
-    const order = round % 2 ? [slipway, ansible] : [ansible, slipway];
+    const order = round % 2 ? [first, second] : [second, first];
     for (const driver of order) {
-      const m = await measurePhase(driver, phase, round, targets, hosts, windowMs);
+      const m = await measurePhase(driver, phase, round, edge, hosts, windowMs);
       measurements.push(m);
       log(
         `round ${round} ${phase} ${m.tool}: exit ${m.exitCode}${m.expectedOutcome ? "" : " (UNEXPECTED)"}, ` +
@@ -151,7 +180,7 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 // Leave the shared targets as found: both bench apps removed (their containers would hold memory on every target).
-await Promise.all(hosts.map(cleanBenchApps));
+await clean();
 await Promise.all(hosts.map((h) => h.close()));
 
 // Each invocation writes the phases it ran (and its baselines) under its scale, keeping what other invocations wrote:
@@ -182,7 +211,7 @@ const phaseResults = Object.fromEntries(
         allExpected: of.every((m) => m.expectedOutcome),
       };
     };
-    const summary = { slipway: side("slipway"), ansible: side("ansible") };
+    const summary = { [first.app.tool]: side(first.app.tool), [second.app.tool]: side(second.app.tool) };
     log(`${phase}: ${JSON.stringify(summary)}`);
     return [
       phase,
@@ -196,16 +225,25 @@ const phaseResults = Object.fromEntries(
         load,
         appBootMs: bootMs,
         summary,
-        ratios: pairRatios(runs),
+        ratios: runtimes ? pairSides(runs, first.app.tool, second.app.tool) : pairRatios(runs),
         runs,
       },
     ];
   }),
 );
 const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
-const before = previous.scales?.[String(targetCount)] ?? {};
+const key = runtimes ? runtimes.join("-") : String(targetCount);
+const before = (runtimes ? previous.runtimes : previous.scales)?.[key] ?? {};
 const scale = {
   targets: targets.map((t) => t.name),
+  ...(runtimes
+    ? {
+        layout: `nginx on ${targets[0]?.name}, the app on ${targets
+          .slice(1)
+          .map((t) => t.name)
+          .join(" and ")}`,
+      }
+    : {}),
   equalSettings: settings,
   slipwayCli: cliKind,
   image,
@@ -217,8 +255,11 @@ const scale = {
 const output = {
   benchmark: "blue-green deploy under load: Slipway (defaults) vs a hand-written Ansible playbook, same settings",
   ...previous,
-  scales: { ...(previous.scales ?? {}), [String(targetCount)]: scale },
+  ...(runtimes
+    ? { runtimes: { ...(previous.runtimes ?? {}), [key]: scale } }
+    : { scales: { ...(previous.scales ?? {}), [key]: scale } }),
 };
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
-log(`ratios (ansible / slipway wall time): ${JSON.stringify(measurements.length ? pairRatios(measurements) : [])}`);
+const ratioOf = runtimes ? pairSides(measurements, first.app.tool, second.app.tool) : pairRatios(measurements);
+log(`ratios (${second.app.tool} / ${first.app.tool} wall time): ${JSON.stringify(ratioOf)}`);

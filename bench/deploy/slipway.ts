@@ -9,13 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { REPO_ROOT, type SandboxInventory, type SandboxTarget } from "../../test/e2e/support/sandbox.js";
-import { APP_CONTEXT, APP_PORT, HEALTH_PATH, PUBLIC_PATH, type Release, SLIPWAY_APP } from "./apps.js";
+import { APP_CONTEXT, APP_PORT, HEALTH_PATH, PUBLIC_PATH, type Release, SLIPWAY_APP, type ToolApp } from "./apps.js";
 import { type CommandRun, timedCommand } from "./command.js";
 
-/** Writes the config into a temp dir; returns its path. */
-export function writeSlipwayConfig(targets: readonly SandboxTarget[], sandbox: SandboxInventory): string {
-  const config = {
-    app: SLIPWAY_APP.app,
+/** The config of `app` (the Slipway side by default) on `targets`: every target runs nginx and the app. */
+export function slipwayConfig(
+  targets: readonly SandboxTarget[],
+  sandbox: SandboxInventory,
+  app: ToolApp = SLIPWAY_APP,
+): SlipwayYaml {
+  return {
+    app: app.app,
     runtime: "container",
     image: { registry: sandbox.registry, repository: "bench-deploy/frontend" },
     services: {
@@ -23,7 +27,7 @@ export function writeSlipwayConfig(targets: readonly SandboxTarget[], sandbox: S
         // Never built by the bench (it passes --image), but a container service names how it would be.
         build: { context: join(REPO_ROOT, APP_CONTEXT) },
         port: APP_PORT,
-        ports: SLIPWAY_APP.ports,
+        ports: app.ports,
         // Defaults but the timeout (60s): it only bounds the unhealthy release, which would otherwise hold the
         // shared targets a minute per deploy. Ansible gets the same (bench/deploy/ansible.ts EqualSettings).
         health: { path: HEALTH_PATH, timeout: "15s" },
@@ -38,9 +42,27 @@ export function writeSlipwayConfig(targets: readonly SandboxTarget[], sandbox: S
       hosts: Object.fromEntries(targets.map((t) => [t.name, { address: t.host }])),
     },
     // `/` is verified through nginx after the switch: the broken release's 500 there switches back.
-    proxy: { mode: "nginx", domains: [SLIPWAY_APP.domain], routes: [{ path: PUBLIC_PATH, service: "frontend" }] },
+    proxy: { mode: "nginx", domains: [app.domain], routes: [{ path: PUBLIC_PATH, service: "frontend" }] },
     tls: { enabled: false },
   };
+}
+
+/** The parts of the bench's slipway.yml the runtime comparison rewrites (bench/deploy/runtimes.ts). */
+export interface SlipwayYaml {
+  app: string;
+  runtime: string;
+  services: { frontend: Record<string, unknown> };
+  proxy: Record<string, unknown>;
+  swarm?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** Writes `config` (default: slipwayConfig of the targets) into a temp dir; returns its path. */
+export function writeSlipwayConfig(
+  targets: readonly SandboxTarget[],
+  sandbox: SandboxInventory,
+  config: SlipwayYaml = slipwayConfig(targets, sandbox),
+): string {
   const path = join(mkdtempSync(join(tmpdir(), "slipway-bench-deploy-")), "slipway.yml");
   writeFileSync(path, stringify(config));
   return path;

@@ -1,4 +1,4 @@
-/** Pure logic of the deploy benchmark: wrk's totals, medians, and Ansible/Slipway ratios pair by pair. */
+/** Pure logic of the deploy benchmark: wrk's totals, medians, and wall-time ratios pair by pair (Ansible/Slipway, swarm/container). */
 
 /** wrk's totals for one window. Connection errors are wrk's socket errors; failed answers are statuses >= 400. */
 export interface WrkReport {
@@ -47,7 +47,8 @@ export function median(values: readonly number[]): number | null {
 export interface PairSide {
   round: number;
   phase: string;
-  tool: "slipway" | "ansible";
+  /** `slipway`/`ansible`, or the runtime (`container`/`swarm`) in a runtime comparison. */
+  tool: string;
   wallMs: number;
 }
 
@@ -60,25 +61,45 @@ export interface PairRatio {
   ratio: number;
 }
 
+/** A pair of any two sides: `otherMs / baseMs`, 2 decimals. */
+export interface SidePair {
+  round: number;
+  phase: string;
+  baseMs: number;
+  otherMs: number;
+  ratio: number;
+}
+
 /**
- * Pairs each Slipway deploy with the Ansible deploy of the same round and phase (the runs alternate A B A B, so a
- * pair ran back to back under the same machine load) and gives Ansible's wall time over Slipway's, pair by pair.
+ * Pairs each deploy of `base` with the deploy of `other` of the same round and phase (the runs alternate A B / B A,
+ * so a pair ran back to back under the same machine load) and gives other's wall time over base's, pair by pair.
  * A side without its partner is left out.
  */
-export function pairRatios(runs: readonly PairSide[]): PairRatio[] {
-  const out: PairRatio[] = [];
-  for (const s of runs.filter((r) => r.tool === "slipway")) {
-    const a = runs.find((r) => r.tool === "ansible" && r.round === s.round && r.phase === s.phase);
-    if (!a || s.wallMs <= 0) continue;
+export function pairSides(runs: readonly PairSide[], base: string, other: string): SidePair[] {
+  const out: SidePair[] = [];
+  for (const s of runs.filter((r) => r.tool === base)) {
+    const o = runs.find((r) => r.tool === other && r.round === s.round && r.phase === s.phase);
+    if (!o || s.wallMs <= 0) continue;
     out.push({
       round: s.round,
       phase: s.phase,
-      slipwayMs: s.wallMs,
-      ansibleMs: a.wallMs,
-      ratio: round2(a.wallMs / s.wallMs),
+      baseMs: s.wallMs,
+      otherMs: o.wallMs,
+      ratio: round2(o.wallMs / s.wallMs),
     });
   }
   return out;
+}
+
+/** Slipway against Ansible: pairSides with Ansible's wall time over Slipway's (how many times faster Slipway was). */
+export function pairRatios(runs: readonly PairSide[]): PairRatio[] {
+  return pairSides(runs, "slipway", "ansible").map((p) => ({
+    round: p.round,
+    phase: p.phase,
+    slipwayMs: p.baseMs,
+    ansibleMs: p.otherMs,
+    ratio: p.ratio,
+  }));
 }
 
 /**

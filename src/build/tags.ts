@@ -2,7 +2,8 @@ import { isValidTag } from "./reference.js";
 
 /**
  * Tags for one build: the full commit SHA (what deploys pin and what the registry is asked about), the branch (so
- * people can find "what main is"), and `latest` when asked.
+ * people can find "what main is"), and `latest` when asked. A working tree with uncommitted changes builds under
+ * `<sha>-dirty.<id>` alone, so the edit is built (not the commit's cached image) and never tagged as the branch.
  */
 export interface TagInput {
   commitSha: string;
@@ -11,9 +12,11 @@ export interface TagInput {
 }
 
 export function imageTags(input: TagInput): string[] {
-  if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(input.commitSha)) {
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]{12})?$/.test(input.commitSha)) {
     throw new Error(`commit SHA must be the full 40 (or 64) hex digits, got "${input.commitSha}"`);
   }
+  // A build of uncommitted changes (`<sha>-dirty.<id>`, deploy/uncommitted.ts) is not what the branch or latest is.
+  if (input.commitSha.includes("-dirty.")) return [input.commitSha];
   const tags = [input.commitSha];
   const branchTag = input.branch ? branchToTag(input.branch) : null;
   if (branchTag && !tags.includes(branchTag)) tags.push(branchTag);

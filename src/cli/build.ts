@@ -6,6 +6,7 @@ import { detectGitInfo, type GitInfo } from "../build/git_info.js";
 import { parseImageReference } from "../build/reference.js";
 import type { RegistryCredentials } from "../build/registry.js";
 import { loadConfig } from "../config/load.js";
+import { recordedCommit, uncommittedId } from "../deploy/uncommitted.js";
 import { UsageError } from "../errors.js";
 import { type ConfigFlags, configFile, configOptions, jsonOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
@@ -150,6 +151,9 @@ async function gitInfo(dir: string, flags: BuildFlags, tagBranch: boolean): Prom
   const detected: GitInfo = flags.commit
     ? { commitSha: flags.commit, branch: null, source: null }
     : await detectGitInfo(dir);
+  // A working tree with uncommitted changes (not CI's GITHUB_SHA checkout) builds as `<sha>-dirty.<id>` (D41).
+  const uncommitted = flags.commit || process.env.GITHUB_SHA ? null : await uncommittedId(dir).catch(() => null);
+  if (uncommitted) detected.commitSha = recordedCommit(detected.commitSha, uncommitted);
   const branch = flags.branch ?? detected.branch;
   return { ...detected, branch: tagBranch ? branch : null };
 }

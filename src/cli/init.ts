@@ -4,7 +4,8 @@
  * answer has a flag. Refuses to overwrite unless --force; the config is validated before anything is written.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { homedir } from "node:os";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
@@ -13,6 +14,7 @@ import { readAppTree } from "../config/init/read-tree.js";
 import { initWorkflows } from "../config/init/workflows.js";
 import { type InitAnswers, type InitHost, initConfigYaml } from "../config/init/write.js";
 import { formatIssue } from "../config/issues.js";
+import { JSON_SCHEMA_ID } from "../config/json-schema.js";
 import { validateConfigText } from "../config/load.js";
 import { secretReferences } from "../config/secrets.js";
 import { ConfigError, SlipwayError, UsageError } from "../errors.js";
@@ -26,6 +28,8 @@ interface InitFlags {
   runtime?: string;
   registry?: string;
   sshUser?: string;
+  sshKey?: string;
+  knownHosts?: string;
   app?: string;
   env: string;
   workflows: boolean;
@@ -46,12 +50,45 @@ export function parseHost(value: string, index: number): InitHost {
   return { name, address };
 }
 
-/** The schema for the editor line: Slipway's own schema/, relative to the app directory. */
+/**
+ * The schema for the editor line: a relative path when the app sits inside the Slipway checkout (examples/x) or has
+ * Slipway installed under it (node_modules/slipway); else the published URL (a path into a checkout elsewhere breaks
+ * once the app is committed and cloned).
+ */
 function schemaPath(dir: string): string {
   const schema = fileURLToPath(new URL("../../schema/slipway.schema.json", import.meta.url));
-  const path = relative(dir, schema);
-  // Relative inside a checkout (examples/x), absolute from anywhere else (an app beside an npm install).
-  return path.startsWith("../../../") || path === "" ? schema : path;
+  const checkout = dirname(dirname(schema));
+  const inside = (parent: string, child: string) => !relative(parent, child).startsWith("..");
+  return inside(dir, schema) || inside(checkout, dir) ? relative(dir, schema) : JSON_SCHEMA_ID;
+}
+
+/** ssh's default key files, in the order ssh tries them. */
+const DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
+
+/** A local path as slipway.yml holds it: `~/...` under the home directory, else absolute (the cwd is not the config's dir). */
+function configPath(path: string): string {
+  const absolute = resolve(path.replace(/^~(?=\/|$)/, homedir()));
+  const home = relative(homedir(), absolute);
+  return home && !home.startsWith("..") && !isAbsolute(home) ? `~/${home}` : absolute;
+}
+
+/** --ssh-key (must exist), else the first of ssh's default keys in ~/.ssh; --known-hosts (must exist). */
+function sshAnswers(flags: InitFlags): Pick<InitAnswers, "identityFile" | "knownHostsFile"> {
+  const must = (flag: string, path: string) => {
+    if (!existsSync(resolve(path.replace(/^~(?=\/|$)/, homedir()))))
+      throw new UsageError(`${flag} ${path}: no such file`, { hint: `give the path of an existing file to ${flag}` });
+    return configPath(path);
+  };
+  const found = DEFAULT_KEYS.find((k) => existsSync(join(homedir(), ".ssh", k)));
+  const identityFile = flags.sshKey
+    ? { path: must("--ssh-key", flags.sshKey), found: false }
+    : found
+      ? { path: `~/.ssh/${found}`, found: true }
+      : undefined;
+  return {
+    ...(identityFile ? { identityFile } : {}),
+    ...(flags.knownHosts ? { knownHostsFile: must("--known-hosts", flags.knownHosts) } : {}),
+  };
 }
 
 async function ask(question: string): Promise<string | undefined> {
@@ -80,6 +117,7 @@ async function answersOf(dir: string, flags: InitFlags): Promise<InitAnswers> {
     ...(domain ? { domain } : {}),
     ...(flags.email ? { email: flags.email } : {}),
     ...(flags.sshUser ? { sshUser: flags.sshUser } : {}),
+    ...sshAnswers(flags),
     ...(flags.registry ? { registry: flags.registry } : {}),
   };
 }
@@ -119,6 +157,8 @@ export function register(program: Command, run: CliRun): void {
     .option("--runtime <runtime>", `override the detected runtime: ${RUNTIMES.join(", ")}`)
     .option("--registry <host>", "image registry (container/compose); default: images streamed over SSH")
     .option("--ssh-user <user>", "SSH user on the servers (default: deploy)")
+    .option("--ssh-key <file>", "private key for SSH (default: the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa)")
+    .option("--known-hosts <file>", "known_hosts file pinning the servers' host keys (default: ~/.ssh/known_hosts)")
     .option("--app <name>", "app name (default: the directory's name)")
     .option("--env <name>", "the environment the workflows deploy (an empty overlay in slipway.yml)", "production")
     .option("--no-workflows", "do not write .github/workflows/deploy.yml and rollback.yml")

@@ -73,8 +73,20 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
   const environments = options.env ? [] : result.environments;
   const summary = config ? validSummary(file, config, environments) : `${file}: valid`;
   // Renamed module arguments in hooks: valid, and said on stderr so the file gets updated.
+  if (result.configs.some(noPublicPort)) warnings.push(INTERNAL_WITHOUT_PUBLIC_PORT);
   const stderr = warnings.map((w) => `warning: ${w}`);
   return { exitCode: EXIT.ok, stdout: [summary], stderr, report: { file, ok: true, environments, issues: [] } };
+}
+
+/**
+ * proxy.mode internal binds every service to 127.0.0.1 and has no nginx: without a `public_port` nothing is reachable
+ * from outside the host. Right for a worker only app, so a warning (valid), not a refusal.
+ */
+export const INTERNAL_WITHOUT_PUBLIC_PORT =
+  "proxy.mode internal and no service has `public_port`: nothing is reachable from outside the host (the services listen on 127.0.0.1); give the service users reach `public_port: <port>`, unless the app only works in the background";
+
+function noPublicPort(config: SlipwayConfig): boolean {
+  return config.proxy.mode === "internal" && Object.values(config.services).every((s) => s.public_port === undefined);
 }
 
 /** The hooks' problems and warnings as the deploy's parser finds them, once each (the same hook in every environment). */

@@ -57,6 +57,31 @@ export function composeLogsArgv(base: readonly string[], lines: number): string[
   return [...base, "logs", "--no-color", "--tail", String(lines)];
 }
 
+/**
+ * `compose logs --no-color` output split per container: each line is `<container> | <text>` (v1 names containers
+ * `<project>_<service>_<n>`, v2 `<project>-<service>-<n>`); the service is the one of `services` the name ends with
+ * before its number. Lines without that prefix (v1's "Attaching to ...") are dropped. Groups in first-seen order.
+ */
+export function composeLogGroups(
+  stdout: string,
+  services: readonly string[],
+): Array<{ service: string; name: string; lines: string[] }> {
+  const groups = new Map<string, { service: string; name: string; lines: string[] }>();
+  const byLength = [...services].sort((a, b) => b.length - a.length);
+  for (const line of stdout.split("\n")) {
+    const bar = line.indexOf(" | ");
+    if (bar < 0) continue;
+    const name = line.slice(0, bar).trim();
+    const base = name.replace(/[-_]\d+$/, "");
+    const service = byLength.find((s) => base === s || base.endsWith(`_${s}`) || base.endsWith(`-${s}`));
+    if (!service || !/^\S+$/.test(name)) continue;
+    const group = groups.get(name) ?? { service, name, lines: [] };
+    group.lines.push(line.slice(bar + 3));
+    groups.set(name, group);
+  }
+  return [...groups.values()];
+}
+
 /** Ids of the project's running containers (compose v1 and v2 both label them with the project). */
 export function runningContainersArgv(project: string): string[] {
   return ["docker", "ps", "--quiet", "--filter", `label=com.docker.compose.project=${project}`];

@@ -75,3 +75,12 @@ export function selectHosts(config: SlipwayConfig, patterns: readonly string[] |
   const chosen = new Set(selectPattern({ hosts: config.inventory.hosts, groups }, patterns).hosts);
   return all.filter((host) => chosen.has(host.name));
 }
+
+/**
+ * Whether `hostName` runs privileged commands through the helper (`privilege: helper` on the host, else on `ssh`):
+ * the helper has verbs for Slipway's own operations only, so a read such as `ss -p` runs as the deploy user there.
+ */
+export function helperMode(config: SlipwayConfig, hostName: string): boolean {
+  const { ssh, hosts } = config.inventory;
+  return (hosts[hostName]?.privilege ?? ssh.privilege) === "helper";
+}

@@ -9,6 +9,7 @@
 import { composeProjectWriters } from "../backup/writers.js";
 import {
   composeBase,
+  composeLogGroups,
   composeLogsArgv,
   composeStopArgv,
   composeUpArgv,
@@ -28,7 +29,8 @@ import { ensureAccessories } from "./compose/accessories.js";
 import { buildAction } from "./container/delivery.js";
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
-import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { refusePortSquatters } from "./port-squatters.js";
+import { type ColorRuntime, configWithEnv, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
 /** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
@@ -161,6 +163,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     },
     async start(color) {
       await detect();
+      await refuseComposeSquatters(host, config, color);
       const bound = composeUpBoundSeconds(config);
       await host
         .exec(composeUpArgv(base(color)), { ...asRoot, step: "start", timeoutMs: bound.seconds * 1000 })
@@ -189,12 +192,27 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       const wanted = services.reduce((n, name) => n + instancesOf(config, name), 0);
       return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= wanted;
     },
-    async logs(color, lines) {
+    async logs(color, lines, only) {
       await detect();
+      // One read for the project (the helper's docker gate takes no service names): split by compose's line prefix.
       const argv = mergeStderrArgv(composeLogsArgv(base(color), lines));
-      return (await host.exec(argv, { ...asRoot, check: false })).stdout;
+      const r = await host.exec(argv, { ...asRoot, check: false, step: "gate" });
+      return composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
     },
   };
+}
+
+/**
+ * The color's ports are free before `compose up` (else docker's "exit code 125" is all it says). A project of the
+ * color still running holds its own ports (up recreates its containers in place): checked only when none runs.
+ */
+async function refuseComposeSquatters(host: RemoteHost, config: SlipwayConfig, color: Color): Promise<void> {
+  const project = composeProjectName(config.app, color);
+  const running = await host.exec(runningContainersArgv(project), { become: true, check: false, step: "start" });
+  if (running.code === 0 && running.stdout.trim() !== "") return;
+  await refusePortSquatters(host, config, color, {
+    owner: (service) => `the compose service ${service} of project ${project}`,
+  });
 }
 
 /** A timed-out `compose up` said as what it is: the bound, where it came from, what to change. Null: another error. */

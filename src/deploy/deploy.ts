@@ -26,6 +26,7 @@ import { checkDeployHooks } from "./hooks.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
 import { agreeOnLayout, requireWholeLayout, shareSync, unreachableLayout } from "./layout-run.js";
+import { runnerProgress, withProgress } from "./progress.js";
 import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
@@ -300,25 +301,29 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
-  // Runtime container: images built on the runner (unless the caller has them), then pulled or streamed (image.delivery).
-  const images =
-    options.images ??
-    (config.runtime !== "systemd" && !options.check
-      ? await buildForDeploy(config, {
-          commit: await commitOf,
-          releaseDir: options.releaseDir,
-          insecure: options.insecureRegistry ?? config.image.insecure,
-          secrets: options.secrets ?? resolveSecrets(config).values,
-          report,
-        })
-      : {});
-  // Uncommitted changes ship as they are: recorded and fingerprinted as `<sha>-dirty.<id>`, and said (D27).
-  const identity = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
+  // Uncommitted changes ship as they are: recorded, fingerprinted and (images) built as `<sha>-dirty.<id>` (D27, D41).
+  const recorded = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
     if (uncommitted)
       report(
         `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`,
       );
-    const commit = recordedCommit(sha, uncommitted);
+    return recordedCommit(sha, uncommitted);
+  });
+  // Runtime container: images built on the runner (unless the caller has them), then pulled or streamed (image.delivery).
+  const images =
+    options.images ??
+    (config.runtime !== "systemd" && !options.check
+      ? await withProgress(runnerProgress(sink, "build"), "building the images on this machine", async () =>
+          buildForDeploy(config, {
+            commit: await recorded,
+            releaseDir: options.releaseDir,
+            insecure: options.insecureRegistry ?? config.image.insecure,
+            secrets: options.secrets ?? resolveSecrets(config).values,
+            report,
+          }),
+        )
+      : {});
+  const identity = recorded.then((commit) => {
     const id = options.releaseId ?? releaseId(commit, new Date());
     if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
     return { commit, releaseId: id };

@@ -8,6 +8,18 @@
  */
 import type { HostStatus } from "./types.js";
 
+/**
+ * The last lines of one process of a service (a systemd unit or instance, a container): what a failed gate shows,
+ * one group per process under its name. A failed `gate` StepEvent carries them as `data.logs: ServiceLogs[]`.
+ */
+export interface ServiceLogs {
+  /** The service's key in slipway.yml (`services.<service>`). */
+  service: string;
+  /** The unit or container: `shop-web@green.service`, `shop-web-green-2`, `shop-green_web_1`. */
+  name: string;
+  lines: string[];
+}
+
 /** What happened to one step on one host. `undone`: its undo ran after a later failure or an interruption. */
 export type StepStatus = "started" | "ok" | "changed" | "skipped" | "failed" | "undone" | "interrupted";
 

@@ -6,7 +6,7 @@
 import { removeArgv } from "../commands/files.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { selectHosts } from "../config/inventory.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, SlipwayError } from "../errors.js";
 import { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { sitePathFromConfig, UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
@@ -66,7 +66,9 @@ export async function setMaintenance(
         try {
           return await onHost(config, host, action);
         } catch (e) {
-          return { host: resolved.name, error: e instanceof Error ? e.message : String(e) };
+          // The hint says what to do next (bootstrap again, deploy first...): the one line printed must carry it.
+          const hint = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
+          return { host: resolved.name, error: `${e instanceof Error ? e.message : String(e)}${hint}` };
         }
       }),
     );

@@ -9,7 +9,7 @@ import { SlipwayError } from "../errors.js";
 import type { HostEmitter } from "./emitter.js";
 import { type FaultPoint, faultAt } from "./fault.js";
 import type { Interrupt } from "./interrupt.js";
-import type { FlowState, Step } from "./steps/types.js";
+import { type FlowState, type Step, StepFailure } from "./steps/types.js";
 
 export interface RunnerOptions {
   emitter: HostEmitter;
@@ -78,7 +78,11 @@ export async function runSteps(steps: readonly Step[], state: FlowState, options
     } catch (e) {
       const ms = Date.now() - t0;
       outcome.timings.push({ step: step.name, status: "failed", ms });
-      emitter.stepEvent(step.name, "failed", { ms, message: message(e) });
+      emitter.stepEvent(step.name, "failed", {
+        ms,
+        message: message(e),
+        ...(e instanceof StepFailure ? { data: e.data } : {}),
+      });
       outcome.error = e;
       break;
     }

@@ -6,6 +6,8 @@
 import type { Writers } from "../backup/types.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
+import type { ServiceLogs } from "./events.js";
+import type { ProgressReporter } from "./progress.js";
 
 export interface StageInput {
   releaseId: string;
@@ -15,6 +17,8 @@ export interface StageInput {
   secrets: Record<string, string>;
   releaseDir?: string;
   check: boolean;
+  /** Progress of a long wait (an image streamed or pulled), about once a second. */
+  progress?: ProgressReporter;
 }
 
 export interface StageResult {
@@ -42,13 +46,27 @@ export interface ColorRuntime {
    * running its tasks (runtime swarm, host-mode ports). Absent: the host's own listen address.
    */
   gateAddresses?(color: Color, service: string): Promise<string[]>;
-  logs(color: Color, lines: number): Promise<string>;
+  /**
+   * The last `lines` lines of each process of the color (of `services` only, when given): one group per unit or
+   * container, in the config's service order.
+   */
+  logs(color: Color, lines: number, services?: readonly string[]): Promise<ServiceLogs[]>;
   /** Unit or container names of a color, for backup writers and messages. */
   names(color: Color): string[];
   /** Stops units by name (those of a service the config no longer names, from the release record). */
   stopNames?(names: string[]): Promise<void>;
   /** Commands (run through sudo) that stop and start the color's database writers; default: systemctl on names(). */
   writers?(color: Color): Writers;
+}
+
+/** Output lines worth showing: journalctl's `-- No entries --` style markers and blank lines dropped. */
+export function logLines(stdout: string): string[] {
+  return stdout.split("\n").filter((line) => line.trim() !== "" && !/^-- .* --$/.test(line.trim()));
+}
+
+/** Whether a process of `service` is wanted: every service when `services` is not given. */
+export function wanted(services: readonly string[] | undefined, service: string): boolean {
+  return services === undefined || services.includes(service);
 }
 
 export type RuntimeFactory = (config: SlipwayConfig, host: RemoteHost) => ColorRuntime;

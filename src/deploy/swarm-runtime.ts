@@ -19,7 +19,7 @@ import { renderStack } from "../render/swarm-stack.js";
 import { buildAction, deliveryMethod } from "./container/delivery.js";
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
-import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { shipStatic } from "./stage-steps.js";
 import { ensureSwarmAccessories, stackFilePath } from "./swarm/accessories.js";
 import { ensureSwarmSecrets, pruneSwarmSecrets, type SecretNames } from "./swarm/secrets.js";
@@ -156,11 +156,16 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
     async gateAddresses(color, service) {
       return (await taskAddresses(host, stack(color)))[`${stack(color)}_${service}`] ?? [];
     },
-    async logs(color, lines) {
-      const outs = await Promise.all(
-        full(color).map((s) => host.exec(serviceLogsArgv(s, lines), { ...asRoot, check: false })),
+    async logs(color, lines, only) {
+      return Promise.all(
+        services
+          .filter((service) => wanted(only, service))
+          .map(async (service) => {
+            const name = `${stack(color)}_${service}`;
+            const r = await host.exec(serviceLogsArgv(name, lines), { ...asRoot, check: false, step: "gate" });
+            return { service, name, lines: logLines(`${r.stdout}${r.stderr}`) };
+          }),
       );
-      return outs.map((o) => `${o.stdout}${o.stderr}`).join("\n");
     },
   };
 }

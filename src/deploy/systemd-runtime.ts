@@ -6,39 +6,25 @@
  * own env file (PORT = the color's port + n) and drop-in: nginx's upstream lists those ports.
  */
 
-import { mkdirsArgv, parentDir, readlinkArgv, symlinkArgv, testArgv } from "../commands/files.js";
-import { listenersArgv, parseListeners } from "../commands/sockets.js";
-import { daemonReloadArgv, journalArgv, systemctlArgv } from "../commands/systemd.js";
+import { mkdirsArgv, readlinkArgv, symlinkArgv, testArgv } from "../commands/files.js";
+import { journalArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
-import { SlipwayError } from "../errors.js";
 import { applySystemdUnit } from "../install/apply.js";
 import type { RemoteHost } from "../remote/types.js";
-import { instancesOf } from "../render/from-config/common.js";
-import { systemdUnitFromConfig } from "../render/from-config/index.js";
+import { serviceInstances } from "../render/from-config/common.js";
+import { colorRuntimeFiles, systemdUnitFiles, systemdUnitFromConfig } from "../render/from-config/index.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { instanceUnitName } from "../render/systemd.js";
 import { ensureSystemUser } from "./app-user.js";
-import { colorPortsOf } from "./drain.js";
 import { deployPaths } from "./paths.js";
-import { type ColorRuntime, configWithEnv, type StageInput, type StageResult } from "./runtime.js";
+import { refusePortSquatters } from "./port-squatters.js";
+import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { serviceSources, shipService } from "./ship.js";
-import { colorEnvFile, shipStatic } from "./stage-steps.js";
+import { requireSecrets, shipStatic, writeRuntimeFiles } from "./stage-steps.js";
 
-export function dropInPath(app: string, service: string, color: Color, instance = 0): string {
-  return `/etc/systemd/system/${instanceUnitName(app, service, color, instance)}.d/slipway-release.conf`;
-}
+export { dropInContent, dropInPath } from "../render/systemd.js";
 
-export function dropInContent(deployDir: string, service: string, color: Color): string {
-  const dir = `${deployPaths(deployDir).colorLink(color)}/${service}`;
-  return `# Managed by Slipway: the ${color} instance runs the release ${deployDir}/colors/${color} points at.\n[Service]\nWorkingDirectory=${dir}\n`;
-}
-
-/** Every (service, instance) of a color: one per service, `instances` of a load-balanced one. */
-export function serviceInstances(config: SlipwayConfig): Array<{ service: string; instance: number }> {
-  return Object.keys(config.services).flatMap((service) =>
-    Array.from({ length: instancesOf(config, service) }, (_, instance) => ({ service, instance })),
-  );
-}
+export { serviceInstances };
 
 export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -81,32 +67,15 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           changed = true;
         }
       }
+      // What `slipway render` lists for the color: each process's env file and drop-in (the one source).
       const colored = configWithEnv(config, input.env, color);
-      for (const { service: name, instance } of serviceInstances(config)) {
-        const env = colorEnvFile(host, colored, name, color, input.secrets, { instance });
-        const drop = dropInPath(config.app, name, color, instance);
-        if (input.check) {
-          const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
-          if (now !== env.content) actions.push(`write ${env.path}`);
-          const dropNow = (await host.readFile(drop))?.toString("utf8");
-          if (dropNow !== dropInContent(config.deploy_dir, name, color)) actions.push(`write ${drop}`);
-        } else {
-          await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
-          const e = await host.putFile(env.path, env.content, { mode: 0o600, become: true, step: "env file" });
-          if (e.changed) actions.push(`wrote ${env.path}`);
-          await host.exec(mkdirsArgv([parentDir(drop)]), { become: true });
-          const d = await host.putFile(drop, dropInContent(config.deploy_dir, name, color), {
-            mode: 0o644,
-            become: true,
-            step: "unit drop-in",
-          });
-          if (d.changed) {
-            actions.push(`wrote ${drop}`);
-            await host.exec(daemonReloadArgv(), { become: true, step: "unit drop-in" });
-          }
-          changed ||= e.changed || d.changed;
-        }
-        if (instance > 0) continue;
+      const files = colorRuntimeFiles(colored, color, { hostName: host.name, secrets: input.secrets });
+      requireSecrets(host, files);
+      const written = await writeRuntimeFiles(host, files, input.check);
+      actions.push(...written.actions);
+      changed ||= written.changed;
+      for (const unitFile of systemdUnitFiles(config, host.name)) {
+        const name = unitFile.service as string;
         const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name, host.name), {
           become: true,
           check: input.check,
@@ -130,7 +99,9 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       // Stop the idle color first (start would restart it anyway), so whatever still listens on its ports is not
       // ours: a squatter there would answer the gate in place of the new release.
       await host.exec(systemctlArgv("stop", units(color), ["--"]), { become: true, step: "start", check: false });
-      await refuseSquatters(host, config, color);
+      await refusePortSquatters(host, config, color, {
+        owner: (service, instance) => instanceUnitName(config.app, service, color, instance).replace(/\.service$/, ""),
+      });
       await host.exec(systemctlArgv("start", units(color), ["--"]), {
         become: true,
         step: "start",
@@ -154,36 +125,16 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
       return r.code === 0;
     },
-    async logs(color, lines) {
-      const argv = journalArgv(units(color), { lines });
-      return (await host.exec(argv, { become: true, check: false })).stdout;
+    async logs(color, lines, only) {
+      // One journal read per unit (at once): interleaved lines of several units could not be told apart.
+      const picked = serviceInstances(config).filter((u) => wanted(only, u.service));
+      return Promise.all(
+        picked.map(async ({ service, instance }) => {
+          const name = instanceUnitName(config.app, service, color, instance);
+          const r = await host.exec(journalArgv([name], { lines }), { become: true, check: false, step: "gate" });
+          return { service, name, lines: logLines(r.stdout) };
+        }),
+      );
     },
   };
-}
-
-/**
- * Throws (step "start") when a process outside the color's units listens on one of the color's ports, naming the port,
- * the service and the process when `ss` shows it (run as the deploy user, it names only that user's processes). Without `ss` on the host (exit 127 or no output) nothing is refused.
- */
-async function refuseSquatters(host: RemoteHost, config: SlipwayConfig, color: Color): Promise<void> {
-  const ports = colorPortsOf(config, color);
-  const argv = listenersArgv(ports.map((p) => p.port));
-  // Not as root: helper mode has no verb for ss, and the port shows without it (the process only when it is ours).
-  const r = await host.exec(argv, { check: false, step: "start" });
-  if (r.code !== 0) return;
-  const taken = parseListeners(r.stdout);
-  for (const { name, port } of ports) {
-    const squatter = taken.find((l) => l.port === port);
-    if (!squatter) continue;
-    const who = squatter.process ? `${squatter.process} ` : "a process ";
-    throw new SlipwayError(
-      `port ${port} of ${name} (${color}) is already in use: ${who}listens on ${squatter.address}:${port}, not ${config.app}-${name}@${color}`,
-      {
-        host: host.name,
-        step: "start",
-        command: argv.join(" "),
-        hint: `stop it, or change services.${name}.port (the ${color} color's port); the live color was not touched`,
-      },
-    );
-  }
 }

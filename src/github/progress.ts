@@ -3,7 +3,7 @@
  * them. Hosts run in parallel but a log group cannot interleave with another, so each host's lines are held until
  * its step ends, then written at once as one group `host: step (status, time)`. Nothing here parses text.
  */
-import { type DeployEvent, progressText, type StepEvent } from "../deploy/events.js";
+import { type DeployEvent, progressText, type ServiceLogs, type StepEvent } from "../deploy/events.js";
 
 /** One finished step on one host, for the summary's timing table. */
 export interface StepTiming {
@@ -12,6 +12,8 @@ export interface StepTiming {
   status: StepEvent["status"];
   ms?: number;
   message?: string;
+  /** A failed gate's last log lines, one group per process (the event's `data.logs`). */
+  logs?: ServiceLogs[];
 }
 
 /** A file diff from check mode or a real run (already redacted by the deploy, redacted again on output). */
@@ -69,8 +71,10 @@ export class ProgressGroups {
       if (event.host && event.step) this.hold(event.host, event.step, event.message);
       else this.log.line(event.level, event.host ? `[${event.host}] ${event.message}` : event.message);
     } else if (event.kind === "progress") {
-      // Inside the step's group, in order with its other lines.
-      this.hold(event.host, event.step, progressText(event));
+      // Inside the step's group, in order with its other lines; work outside a host's steps (the image build on the
+      // runner) has no group to wait for: a line as it happens.
+      if (this.pending.has(keyOf(event.host, event.step))) this.hold(event.host, event.step, progressText(event));
+      else this.log.line("info", `[${event.host}] ${progressText(event)}`);
     } else {
       if (event.backup) this.report.backups[event.host] = event.backup;
       const live = event.release ? ` (release ${event.release}${event.color ? ` on ${event.color}` : ""})` : "";
@@ -99,12 +103,14 @@ export class ProgressGroups {
     }
     if (event.message) this.hold(event.host, event.step, event.message);
     if (!ENDED.has(event.status)) return;
+    const logs = event.data?.logs;
     this.report.steps.push({
       host: event.host,
       step: event.step,
       status: event.status,
       ms: event.ms,
       message: event.message,
+      ...(Array.isArray(logs) ? { logs: logs as ServiceLogs[] } : {}),
     });
     const key = keyOf(event.host, event.step);
     const lines = this.pending.get(key) ?? [];

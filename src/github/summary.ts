@@ -3,6 +3,7 @@
  * images with digests, the database backups taken and, for a plan, the file diffs. Everything passes through the
  * redactor before it is written.
  */
+import type { ServiceLogs } from "../deploy/events.js";
 import type { DeployResult } from "../deploy/types.js";
 import type { ActionCommand } from "./inputs.js";
 import { type FileDiff, formatMs, type StepTiming } from "./progress.js";
@@ -32,6 +33,8 @@ const TITLES: Record<ActionCommand, string> = {
   rollback: "rollback",
   validate: "validate",
   config: "config (the merged config; nothing changed)",
+  "maintenance-on": "maintenance on (nginx answers 503, health paths open)",
+  "maintenance-off": "maintenance off",
 };
 
 /** Pipes and newlines would break a table row. */
@@ -81,27 +84,43 @@ function stepLines(steps: readonly StepTiming[]): string[] {
     const status = s.message && s.status === "failed" ? `${s.status}: ${s.message}` : s.status;
     lines.push(`| ${cell(s.host)} | ${cell(s.step)} | ${cell(status)} | ${s.ms === undefined ? "" : formatMs(s.ms)} |`);
   }
-  return [...lines, ""];
+  lines.push("");
+  for (const s of steps) for (const group of s.logs ?? []) lines.push(...fenced(logTitle(s, group), group.lines, ""));
+  return lines;
 }
 
-/** Each diff in a collapsed block; a fence longer than any backtick run inside keeps the block closed. */
+/** `t1: gate failed: services.web (shop-web@green.service), last 30 lines`. */
+function logTitle(step: StepTiming, group: ServiceLogs): string {
+  const count = group.lines.length === 0 ? "no output" : `last ${group.lines.length} lines`;
+  return `${step.host}: ${step.step} ${step.status}: services.${group.service} (${group.name}), ${count}`;
+}
+
+/** Each diff in a collapsed block. */
 function diffLines(diffs: readonly FileDiff[]): string[] {
-  const lines: string[] = [];
-  for (const d of diffs) {
-    const longest = Math.max(2, ...(d.diff.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = "`".repeat(longest + 1);
-    lines.push(
-      `<details><summary>${escapeHtml(`${d.host}: ${d.path}${d.step === d.path ? "" : ` (${d.step})`}`)}</summary>`,
-      "",
-      `${fence}diff`,
-      d.diff.replace(/\n$/, ""),
-      fence,
-      "",
-      "</details>",
-      "",
-    );
-  }
-  return lines;
+  return diffs.flatMap((d) =>
+    fenced(
+      `${d.host}: ${d.path}${d.step === d.path ? "" : ` (${d.step})`}`,
+      d.diff.replace(/\n$/, "").split("\n"),
+      "diff",
+    ),
+  );
+}
+
+/** A collapsed block of lines; a fence longer than any backtick run inside keeps the block closed. */
+function fenced(title: string, body: readonly string[], language: string): string[] {
+  const text = body.join("\n");
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return [
+    `<details><summary>${escapeHtml(title)}</summary>`,
+    "",
+    `${fence}${language}`,
+    text,
+    fence,
+    "",
+    "</details>",
+    "",
+  ];
 }
 
 function escapeHtml(text: string): string {

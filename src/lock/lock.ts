@@ -7,9 +7,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { lockHeldArgv, takeLockArgv } from "../commands/lock.js";
+import { type LockRelease, lockHeldArgv, releaseLockArgv, takeLockArgv } from "../commands/lock.js";
 import { SlipwayError } from "../errors.js";
-import { removeUnder } from "../remote/remove.js";
+import { assertStrictlyUnder, removeUnder } from "../remote/remove.js";
 import type { RemoteHost } from "../remote/types.js";
 
 /** The lock directory of a deploy dir (`/opt/app` -> `/opt/app/.slipway-lock`). */
@@ -90,7 +90,7 @@ function cannotLockError(hostName: string, path: string, made: { code: number | 
   return new SlipwayError(`cannot take the deploy lock ${path}: ${reason}`, {
     host: hostName,
     step: "lock",
-    command: takeLockArgv(path).join(" "),
+    command: `mkdir -- ${path}`,
     hint: `nobody holds the lock: this ssh user cannot create ${path}; run as the user that owns ${dirname(path)} (the one that deploys it), or fix its owner`,
   });
 }
@@ -148,7 +148,7 @@ export async function readLockHolder(host: RemoteHost, path: string, become = fa
 }
 
 /**
- * Takes the lock (atomic mkdir) and writes the record. Throws lockHeldError naming the holder when it is held and
+ * Takes the lock (atomic mkdir) and writes the record, both in one command. Throws lockHeldError naming the holder when it is held and
  * `force` is not set; with `force` the held lock is removed (reported through `say`) and taken again.
  */
 export async function acquireLock(
@@ -159,7 +159,14 @@ export async function acquireLock(
   options: AcquireOptions = {},
 ): Promise<void> {
   const become = options.become ?? false;
-  const mkdir = () => host.exec(takeLockArgv(path), { check: false, become, step: "lock" });
+  const runId = options.runId ?? newRunId();
+  // The record is made at each attempt: `since` is when this run took the lock, not when it first asked.
+  const mkdir = () =>
+    host.exec(takeLockArgv(path, JSON.stringify(lockRecord(holder, commit, runId))), {
+      check: false,
+      become,
+      step: "lock",
+    });
   let made = await mkdir();
   // Not there after a failed mkdir: a holder that just released it (try again), or the mkdir itself failed.
   if (made.code !== 0 && !(await lockPresent(host, path, become))) {
@@ -191,14 +198,6 @@ export async function acquireLock(
       throw lockHeldError(host.name, path, again);
     }
   }
-  const record = lockRecord(holder, commit, options.runId ?? newRunId());
-  await host.putFile(`${path}/holder`, `${JSON.stringify(record)}\n`, {
-    mode: 0o644,
-    become,
-    step: "lock",
-    // The directory was just made by this mkdir: no record is there to compare with.
-    unconditional: true,
-  });
 }
 
 /** How a `--lock-wait` wait ended: seconds are whole seconds actually waited and the flag's limit. */
@@ -273,16 +272,19 @@ export async function releaseLock(host: RemoteHost, path: string, become = false
  * Releases the lock only when its record names `runId` (a cancelled run's cleanup, `slipway lock release --run`).
  * `not-held`: the lock is free; `held-by-other`: another run holds it, left alone. Throws on a connection error.
  */
-export async function releaseLockHeldBy(
-  host: RemoteHost,
-  lockPath: string,
-  runId: string,
-): Promise<"released" | "not-held" | "held-by-other"> {
-  // The record first: a run releasing its own lock (the usual case) needs no separate look at the directory.
-  const record = parseHolder((await host.readFile(`${lockPath}/holder`))?.toString("utf8"));
-  const held = record ?? (await readLockHolder(host, lockPath));
-  if (!held) return "not-held";
-  if (held.run_id !== runId) return "held-by-other";
-  await releaseLock(host, lockPath);
-  return "released";
+export async function releaseLockHeldBy(host: RemoteHost, lockPath: string, runId: string): Promise<LockRelease> {
+  assertStrictlyUnder(host.name, dirname(lockPath), lockPath, "unlock");
+  // One command reads the record, compares the run id and removes the lock: one round trip at the end of a run.
+  const done = await host.exec(releaseLockArgv(lockPath, runId), { step: "unlock", check: false });
+  const answer = done.stdout.trim();
+  if (done.code === 0 && (answer === "released" || answer === "not-held" || answer === "held-by-other")) return answer;
+  throw new SlipwayError(
+    `cannot remove the deploy lock ${lockPath}: ${done.stderr.trim() || `exit code ${done.code}`}`,
+    {
+      host: host.name,
+      step: "unlock",
+      command: `rm -rf -- ${lockPath}`,
+      hint: "see `slipway lock status`; release it with `slipway lock release` if it is this run's",
+    },
+  );
 }

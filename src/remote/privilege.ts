@@ -47,6 +47,12 @@ export function isHelperRefusal(code: number | null, stderr: string): boolean {
   return code === 64 && /^slipway-helper: refused/m.test(stderr);
 }
 
+/** The refusal as the helper worded it (`the privilege helper refused: <what and why>`), D37: it named nothing. */
+export function helperRefusalMessage(stderr: string): string {
+  const reason = /^slipway-helper: (refused.*)$/m.exec(stderr)?.[1];
+  return reason ? `the privilege helper ${reason}` : "the privilege helper refused the request";
+}
+
 /**
  * The next step after a helper refusal (D23): the helper acts only on what bootstrap recorded, so a new app or domain
  * is the usual cause, not the command (retrying it by hand gets the same refusal).

@@ -16,6 +16,17 @@ export function isStrictlyUnder(parent: string, path: string): boolean {
   );
 }
 
+/** Throws (a SlipwayError naming host and step) unless isStrictlyUnder(parent, path): before any `rm -rf` of path. */
+export function assertStrictlyUnder(hostName: string, parent: string, path: string, step?: string): void {
+  if (!isStrictlyUnder(parent, path)) {
+    throw new SlipwayError(`refusing to remove ${path}: it is not inside ${parent}`, {
+      host: hostName,
+      step,
+      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand",
+    });
+  }
+}
+
 /** `rm -rf -- path` after isStrictlyUnder(parent, path); throws (removing nothing) when the path escapes. */
 export async function removeUnder(
   host: RemoteHost,
@@ -23,12 +34,6 @@ export async function removeUnder(
   path: string,
   options: Pick<ExecOptions, "become" | "check" | "step"> = {},
 ): Promise<void> {
-  if (!isStrictlyUnder(parent, path)) {
-    throw new SlipwayError(`refusing to remove ${path}: it is not inside ${parent}`, {
-      host: host.name,
-      step: options.step,
-      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand",
-    });
-  }
+  assertStrictlyUnder(host.name, parent, path, options.step);
   await host.exec(["rm", "-rf", "--", path], options);
 }

@@ -25,7 +25,14 @@ import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapC
 import { backoffDelay } from "./connect-errors.js";
 import { DEFAULT_DEPLOY_DIR, FACTS_SCRIPT, parseFacts } from "./facts.js";
 import { LineSplitter, type OutputStream, tail } from "./lines.js";
-import { HELPER_PATH, helperRefusalHint, isHelperRefusal, type PlannedCommand, planCommand } from "./privilege.js";
+import {
+  HELPER_PATH,
+  helperRefusalHint,
+  helperRefusalMessage,
+  isHelperRefusal,
+  type PlannedCommand,
+  planCommand,
+} from "./privilege.js";
 import { ReadBatcher } from "./read-batch.js";
 import { Redactor } from "./redact.js";
 import { Semaphore } from "./semaphore.js";
@@ -321,7 +328,7 @@ export class SshRemoteHost implements RemoteHost {
     }
     const privilege = this.target.privilege;
     if (privilege?.mode === "helper" && isHelperRefusal(raw.code, stderrText)) {
-      throw new RemoteCommandError("the privilege helper refused the request", {
+      throw new RemoteCommandError(helperRefusalMessage(stderrText), {
         ...context,
         hint: helperRefusalHint(privilege.app),
       });

@@ -21,9 +21,13 @@ export function composeProjectName(app: string, color: Color | typeof ACCESSORIE
   return `${identifier(app, "app")}-${color}`;
 }
 
-const imageByDigest = matching(
-  /^[a-z0-9][a-z0-9._/:-]{0,254}@sha256:[a-f0-9]{64}$/,
-  "an image pinned by digest (name@sha256:<64 hex>)",
+/**
+ * An image that cannot change under the file: pinned by digest (the registry delivery), or the commit tag the runner
+ * built and `image.delivery: ssh` streams to the host (`name:<commit sha>[-dirty.<id>]`, D39), never a moving tag.
+ */
+const pinnedImage = matching(
+  /^[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64}|:([a-f0-9]{40}|[a-f0-9]{64})(-dirty\.[a-f0-9]{12})?)$/,
+  "an image pinned by digest (name@sha256:<64 hex>) or by commit (name:<commit sha>, as image.delivery ssh streams it)",
 );
 const duration = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a compose duration like 10s or 1m30s");
 const memoryLimit = matching(/^[0-9]{1,9}[bkmg]?$/, "a memory limit like 512m or 2g");
@@ -79,7 +83,7 @@ function buildService(
   volumeKeys: Set<string>,
   serviceNames: Set<string>,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { image: imageByDigest(service.image, `${field}.image`) };
+  const out: Record<string, unknown> = { image: pinnedImage(service.image, `${field}.image`) };
   if (service.command) out.command = service.command.map((c, i) => inert(c, `${field}.command[${i}]`));
   if (service.user !== undefined) out.user = userSpec(service.user, `${field}.user`);
   if (service.ports.length > 0) {

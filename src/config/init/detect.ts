@@ -15,7 +15,9 @@ import {
   portOf,
   type SourceFile,
   secretEnvOf,
+  sqliteUrlEnvOf,
 } from "./python.js";
+import { backendCalls, wireToBackend } from "./wiring.js";
 
 /** The app directory: every file path relative to it (`/`-separated), and the text of a file (undefined: unread). */
 export interface AppTree {
@@ -94,9 +96,11 @@ export function detectApp(tree: AppTree, directoryName: string, runtime?: Runtim
   } else {
     services = contexts(tree).map((context, i) => serviceIn(tree, context, i));
   }
-  const chosen = runtime ?? runtimeOf(services, composeFile);
+  const calls = backendCalls(services, (s) => sourceFiles(tree, s.context));
+  const chosen = runtime ?? runtimeOf(services, composeFile, calls.length > 0);
   reasons.push(runtimeReason(chosen, runtime, services, composeFile));
   for (const s of services) reasons.push(...serviceReasons(s));
+  wireToBackend(calls, chosen, reasons);
   const database = databaseOf(tree, app, chosen, services, reasons);
   return { app, runtime: chosen, services, ...(database ? { database } : {}), reasons };
 }
@@ -187,9 +191,10 @@ function join(context: string, path: string): string {
   return context === "." ? path : `${context}/${path}`;
 }
 
-function runtimeOf(services: readonly DetectedService[], composeFile: string | undefined): Runtime {
+/** Services that call each other over the network need compose's network: runtime container has none. */
+function runtimeOf(services: readonly DetectedService[], composeFile: string | undefined, calls: boolean): Runtime {
   if (composeFile) return "compose";
-  if (services.every((s) => s.dockerfile)) return "container";
+  if (services.every((s) => s.dockerfile)) return calls ? "compose" : "container";
   return "systemd";
 }
 
@@ -200,7 +205,9 @@ function runtimeReason(
   composeFile: string | undefined,
 ): string {
   if (given) return `runtime ${chosen}: given with --runtime`;
-  if (chosen === "compose") return `runtime compose: ${composeFile} found`;
+  if (chosen === "compose" && composeFile) return `runtime compose: ${composeFile} found`;
+  if (chosen === "compose")
+    return "runtime compose: every service has a Dockerfile and one calls another (a network between the containers)";
   if (chosen === "container")
     return "runtime container: every service has a Dockerfile (built here, streamed over SSH)";
   const without = services.filter((s) => !s.dockerfile).map((s) => join(s.context, "Dockerfile"));
@@ -241,16 +248,24 @@ function databaseOf(
     ...services.filter((s) => !s.image).map((s) => importedModules(sourceFiles(tree, s.context))),
   ].join("\n");
   const dbFile = tree.files.find((f) => /\.(db|sqlite3?|duckdb)$/.test(f) && !/(^|\/)(tests?|\.git)\//.test(f));
-  const duck = dependsOn(dependencies, "duckdb") || dbFile?.endsWith(".duckdb");
-  const sqliteInCode = services.some((s) =>
-    sourceFiles(tree, s.context).some((f) => f.path.endsWith(".py") && /sqlite3|sqlite:\/\//.test(f.text)),
-  );
-  if (duck || dbFile || sqliteInCode || /sqlite/i.test(dependencies)) {
+  const python = services.filter((s) => !s.image).flatMap((s) => sourceFiles(tree, s.context));
+  const code = python.filter((f) => f.path.endsWith(".py") && !/test/.test(f.path));
+  // A store standing in for DuckDB keeps its one-writer rule: the code naming it is enough.
+  const duck =
+    dependsOn(dependencies, "duckdb") || dbFile?.endsWith(".duckdb") || code.some((f) => /duckdb/i.test(f.text));
+  const sqliteInCode = code.some((f) => /sqlite3|sqlite:\/\//.test(f.text));
+  const pathEnv = databaseEnvOf(code, "path");
+  if (duck || dbFile || sqliteInCode || pathEnv || /sqlite/i.test(dependencies)) {
     const engine = duck ? "duckdb" : "sqlite";
     const fileName = dbFile?.replace(/^.*\//, "") ?? `${app}.db`;
-    reasons.push(
-      `database: ${engine} (${dbFile ? `file ${dbFile}` : duck ? "duckdb in the dependencies" : "sqlite in the code"})`,
-    );
+    const why = dbFile
+      ? `file ${dbFile}`
+      : duck
+        ? "duckdb in the code or dependencies"
+        : sqliteInCode || /sqlite/i.test(dependencies)
+          ? "sqlite in the code"
+          : `the code reads its path from ${pathEnv}`;
+    reasons.push(`database: ${engine} (${why})`);
     return fileDatabase(tree, app, runtime, services, engine, fileName, reasons);
   }
   const driver = ["psycopg", "psycopg2", "psycopg2-binary", "asyncpg"].some((d) => dependsOn(dependencies, d))
@@ -274,18 +289,33 @@ function fileDatabase(
   fileName: string,
   reasons: string[],
 ): DetectedDatabase {
-  const owner = services.find((s) => !s.image) ?? services[0];
-  const envName = owner ? databaseEnvOf(sourceFiles(tree, owner.context), "path") : undefined;
+  // The service that reads the database's location, else the first built one (the backend comes first).
+  const built = services.filter((s) => !s.image);
+  const reads = (s: DetectedService) => {
+    const files = sourceFiles(tree, s.context);
+    return databaseEnvOf(files, "path") !== undefined || sqliteUrlEnvOf(files) !== undefined;
+  };
+  const owner = built.find(reads) ?? built[0] ?? services[0];
+  const files = owner ? sourceFiles(tree, owner.context) : [];
+  const envName = databaseEnvOf(files, "path");
+  const url = envName ? undefined : sqliteUrlEnvOf(files);
   const inContainer = runtime !== "systemd";
-  const path = inContainer ? `/app/data/${fileName}` : `/var/lib/${app}/${fileName}`;
+  const name = url && engine === "sqlite" ? url.file : fileName;
+  const path = inContainer ? `/app/data/${name}` : `/var/lib/${app}/${name}`;
   if (owner && envName) {
     owner.env[envName] = path;
     reasons.push(`the code reads the database path from ${envName}: set to ${path}`);
+  } else if (owner && url) {
+    // Four slashes: an absolute path. The default's relative one lands in the release (or Flask's instance/).
+    owner.env[url.name] = `sqlite:///${path}`;
+    reasons.push(
+      `the code reads a sqlite:/// URL from ${url.name} (default ${url.file}, replaced by each deploy): set to sqlite:///${path}`,
+    );
   } else {
     reasons.push(`no environment variable for the database path found in the code: point the app at ${path}`);
   }
   if (!inContainer) return { engine, path };
   const volume = `${app}-data`;
   if (owner) owner.volumes.push(`${volume}:/app/data`);
-  return { engine, path: fileName, volume };
+  return { engine, path: name, volume };
 }

@@ -126,13 +126,37 @@ export function importedModules(files: readonly SourceFile[]): string {
 
 /** Password-like environment variables the code reads (`SECRET_KEY`, `API_TOKEN`): secrets of the service. */
 export function secretEnvOf(files: readonly SourceFile[]): string[] {
+  return [...envReadsOf(files)]
+    .filter((name) => /PASSWORD|SECRET|TOKEN|_KEY$/.test(name) && !/^SLIPWAY_/.test(name))
+    .sort();
+}
+
+/**
+ * A SQLAlchemy-style URL the code reads with a SQLite default (`os.environ.get("DATABASE_URL") or
+ * "sqlite:///notes.db"`, `getenv("DB_URL", "sqlite:///./app.db")`): the variable and the default file's name. The
+ * relative default lands in the working directory (or Flask's instance/), which a deploy replaces: init points the
+ * variable at the kept location instead.
+ */
+export function sqliteUrlEnvOf(files: readonly SourceFile[]): { name: string; file: string } | undefined {
+  const read =
+    /(?:environ\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]*)["']\s*(?:,\s*|\)\s*or\s+)["']sqlite(?:\+\w+)?:\/\/\/([^"'?]+)/;
+  for (const file of files) {
+    if (!file.path.endsWith(".py") || /test/.test(file.path)) continue;
+    const match = read.exec(file.text);
+    const name = match?.[1];
+    const path = match?.[2]?.replace(/^.*\//, "");
+    if (name && path) return { name, file: path };
+  }
+  return undefined;
+}
+
+/** Every upper-case environment variable the code reads (`environ.get("X")`, `environ["X"]`, `getenv("X")`). */
+export function envReadsOf(files: readonly SourceFile[]): Set<string> {
   const names = new Set<string>();
   for (const file of files) {
     if (!file.path.endsWith(".py") || /test/.test(file.path)) continue;
-    for (const match of file.text.matchAll(/(?:environ\.get|environ\[|getenv)\(?\s*["']([A-Z][A-Z0-9_]*)["']/g)) {
-      const name = match[1] ?? "";
-      if (/PASSWORD|SECRET|TOKEN|_KEY$/.test(name) && !/^SLIPWAY_/.test(name)) names.add(name);
-    }
+    for (const match of file.text.matchAll(/(?:environ\.get|environ\[|getenv)\(?\s*["']([A-Z][A-Z0-9_]*)["']/g))
+      if (match[1]) names.add(match[1]);
   }
-  return [...names].sort();
+  return names;
 }

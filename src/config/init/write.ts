@@ -5,6 +5,7 @@
  */
 import { Document, isMap, isScalar, type Pair, type YAMLMap } from "yaml";
 import type { DetectedService, Detection } from "./detect.js";
+import { backendOf } from "./wiring.js";
 
 export interface InitHost {
   name: string;
@@ -17,6 +18,10 @@ export interface InitAnswers {
   domain?: string;
   email?: string;
   sshUser?: string;
+  /** The private key: from --ssh-key, or the first of ssh's default keys found in ~/.ssh (`found`). */
+  identityFile?: { path: string; found: boolean };
+  /** --known-hosts: the host keys to pin (without it, ~/.ssh/known_hosts is read, as ssh does). */
+  knownHostsFile?: string;
   registry?: string;
   /** Path or URL of slipway.schema.json for the editor line. */
   schema: string;
@@ -74,13 +79,18 @@ export function initConfig(
   value.services = Object.fromEntries(detection.services.map((s) => [s.name, serviceConfig(s, detection)]));
   for (const s of detection.services) comments.push([["services", s.name], ` ${serviceComment(s)}`]);
   const hosts = answers.hosts.length > 0 ? answers.hosts : [PLACEHOLDER_HOST];
+  const ssh = {
+    ...(answers.sshUser ? { user: answers.sshUser } : {}),
+    ...(answers.identityFile ? { identity_file: answers.identityFile.path } : {}),
+    ...(answers.knownHostsFile ? { known_hosts_file: answers.knownHostsFile } : {}),
+  };
   value.inventory = {
-    ...(answers.sshUser ? { ssh: { user: answers.sshUser } } : {}),
+    ...(Object.keys(ssh).length > 0 ? { ssh } : {}),
     hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.address }])),
   };
   const placeholder =
     answers.hosts.length === 0 ? " Replace the placeholder with your server (slipway init --host name=address).\n" : "";
-  comments.push([["inventory"], `${placeholder}${SSH_KEY_COMMENT}`]);
+  comments.push([["inventory"], `${placeholder}${sshComment(answers)}`]);
   value.proxy = proxyConfig(detection, answers);
   if (!answers.domain) comments.push([["proxy"], " No --domain: nginx answers any name on port 80 (default server)."]);
   value.tls = answers.domain && answers.email ? { enabled: true, email: answers.email } : { enabled: false };
@@ -138,21 +148,33 @@ function serviceComment(s: DetectedService): string {
   return `${what} in ${s.context}${s.framework ? module : ""}; health: ${s.healthPath ? "its own route" : "no health route found, / is polled"}`;
 }
 
-/** Routes: a backend/api service gets /api/ when another service serves /; static/ is served by nginx. */
 /**
- * Slipway connects with a key file it is given (no ssh-agent, no default key): without this the first deploy stops at
- * "no private key configured". The host key is read from ~/.ssh/known_hosts as ssh does.
+ * Slipway connects with a key file it is given (no ssh-agent): without one the first deploy stops at "no private key
+ * configured". The host key is read from ~/.ssh/known_hosts as ssh does, unless a file is pinned.
  */
-const SSH_KEY_COMMENT = [
-  " SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys",
-  "   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent and no default key.",
-  "   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check",
-  "   its fingerprint) or pinned with ssh.known_hosts_file.",
-].join("\n");
+function sshComment(answers: InitAnswers): string {
+  const key = answers.identityFile
+    ? answers.identityFile.found
+      ? ` SSH: ssh.identity_file is the key found in ~/.ssh (ssh's default); its public half must be in the server's
+   ~USER/.ssh/authorized_keys (pass --ssh-key to choose another). Slipway uses no ssh-agent.`
+      : " SSH: ssh.identity_file (from --ssh-key): its public half must be in the server's ~USER/.ssh/authorized_keys."
+    : [
+        " SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys",
+        "   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent.",
+      ].join("\n");
+  const hostKey = answers.knownHostsFile
+    ? "   The servers' host keys are pinned in ssh.known_hosts_file (from --known-hosts)."
+    : [
+        "   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check",
+        "   its fingerprint) or pinned with ssh.known_hosts_file.",
+      ].join("\n");
+  return `${key}\n${hostKey}`;
+}
 
+/** Routes: a backend/api service gets /api/ when another service serves /; static/ is served by nginx. */
 function proxyConfig(detection: Detection, answers: InitAnswers): Record<string, unknown> {
   const web = detection.services.filter((s) => !s.accessory);
-  const api = web.length > 1 ? web.find((s) => /^(backend|api)$/.test(s.name)) : undefined;
+  const api = backendOf(detection.services);
   const front = web.find((s) => s !== api);
   // The verify after the switch GETs each route's path: `/api/` itself is mostly a 404, its health route is not.
   const apiCheck = api?.healthPath?.startsWith("/api/") ? { check: { path: api.healthPath } } : {};

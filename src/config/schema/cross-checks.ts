@@ -54,7 +54,7 @@ export interface CheckedConfig {
   >;
   inventory: {
     ssh: { user: string; port: number; privilege?: string };
-    hosts: Record<string, { jump?: string; privilege?: string }>;
+    hosts: Record<string, { jump?: string; privilege?: string; port?: number }>;
     groups: Record<string, { hosts: string[] }>;
   };
   proxy: {

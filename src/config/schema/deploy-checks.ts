@@ -95,8 +95,20 @@ export function checkReservedPorts(config: CheckedConfig, issue: Issue): void {
     reserved.set(80, "nginx's HTTP port");
     reserved.set(443, "nginx's HTTPS port");
   }
-  reserved.set(config.inventory.ssh.port, "the SSH port");
+  // Every SSH port the inventory connects to (a host's own `port` too): sshd holds it on that host.
+  for (const port of [config.inventory.ssh.port, ...Object.values(config.inventory.hosts).map((h) => h.port)]) {
+    if (port !== undefined) reserved.set(port, "the SSH port");
+  }
   for (const [name, service] of Object.entries(config.services)) {
+    // A public port (proxy.mode internal) is a socket on every address of the host: the same ports are taken.
+    const publicOwner = service.public_port === undefined ? undefined : reserved.get(service.public_port);
+    if (publicOwner) {
+      issue(
+        ["services", name, "public_port"],
+        `port ${service.public_port} is ${publicOwner}: the public port's socket could not listen there; choose a free port (e.g. ${service.port})`,
+        service.public_port,
+      );
+    }
     const hostPorts: [Path, number][] = [
       [
         service.ports?.blue === undefined ? ["services", name, "port"] : ["services", name, "ports", "blue"],

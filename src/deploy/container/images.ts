@@ -11,6 +11,7 @@ import { detectGitInfo, type GitInfo } from "../../build/git_info.js";
 import { runLocal } from "../../build/local.js";
 import { imageIdArgv } from "../../commands/docker-image.js";
 import type { SlipwayConfig } from "../../config/index.js";
+import { SlipwayError } from "../../errors.js";
 import { serviceSources } from "../ship.js";
 import { deliveryMethod, registryLogin } from "./delivery.js";
 
@@ -36,6 +37,13 @@ export async function buildForDeploy(
     return { ...image, context, dockerfile: isAbsolute(dockerfile) ? dockerfile : join(context, dockerfile) };
   });
   if (images.length === 0) return {};
+  // Images are tagged by the full commit: a directory outside git (right after `slipway init`) has none.
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]+)?$/.test(options.commit)) {
+    throw new SlipwayError(`${options.releaseDir ?? config.source.dir} has no git commit to tag the images with`, {
+      step: "build",
+      hint: "commit the app first (git init && git add -A && git commit -m 'first deploy'), or pass --image SERVICE=REF",
+    });
+  }
   const detected = await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => null);
   const git: GitInfo = {
     commitSha: options.commit,

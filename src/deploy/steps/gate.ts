@@ -7,8 +7,9 @@ import type { ServiceConfig } from "../../config/index.js";
 import { probeAddress } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
+import type { ServiceLogs } from "../events.js";
 import { gateArgs, healthGate } from "../health.js";
-import type { FlowState, Step } from "./types.js";
+import { type FlowState, type Step, StepFailure } from "./types.js";
 
 async function gatePort(
   s: FlowState,
@@ -29,12 +30,14 @@ async function gatePort(
   });
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-    for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
-    throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
-      host: host.name,
-      step: "gate",
-      hint: "fix the release and deploy again",
-    });
+    // The failing service's processes only, each under its own name (the others' lines would bury the cause).
+    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    for (const line of logLines(logs)) s.raw(line);
+    throw new StepFailure(
+      `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
+      { host: host.name, step: "gate", hint: "fix the release and deploy again" },
+      { service: name, logs },
+    );
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
 }
@@ -50,6 +53,20 @@ async function gateAddresses(s: FlowState, name: string): Promise<string[]> {
     step: "gate",
     hint: `see \`docker service ps ${runtime.names(s.idle)[0]}_${name}\` on the manager`,
   });
+}
+
+/** How many of each process's last lines a failed gate shows. */
+export const LOG_LINES = 30;
+
+/**
+ * A failed gate's log lines for people: a header per process (`services.web: shop-web@green.service, last 30
+ * lines:`), then its lines indented; a process with none says so.
+ */
+export function logLines(groups: readonly ServiceLogs[]): string[] {
+  return groups.flatMap((g) => [
+    `  services.${g.service}: ${g.name}, ${g.lines.length === 0 ? "no output" : `last ${g.lines.length} lines:`}`,
+    ...g.lines.map((line) => `    ${line}`),
+  ]);
 }
 
 export const gateStep: Step = {

@@ -7,6 +7,7 @@
 import type { DatabaseSpec, Writers } from "../../backup/types.js";
 import type { Color, SlipwayConfig } from "../../config/index.js";
 import type { HostRole } from "../../config/layout.js";
+import { type ErrorContext, SlipwayError } from "../../errors.js";
 import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
 import type { HostRun } from "../host-run.js";
@@ -45,6 +46,17 @@ export interface FlowState {
   switched: boolean;
   /** What the undos did, for the failure's hint ("switched back to green"). */
   undoNotes: string[];
+}
+
+/** A step's failure with facts for its `failed` event's `data` (a failed gate's log lines, per process). */
+export class StepFailure extends SlipwayError {
+  constructor(
+    message: string,
+    context: ErrorContext,
+    readonly data: Record<string, unknown>,
+  ) {
+    super(message, context);
+  }
 }
 
 /** What a step's run reports: `ok` (nothing needed doing), `changed`, `skipped` (does not apply to this run). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { median, pairRatios, parseWrkReport, windowFor } from "../../../bench/deploy/stats.js";
+import { median, pairRatios, pairSides, parseWrkReport, windowFor } from "../../../bench/deploy/stats.js";
 
 describe("bench/deploy stats", () => {
   it("reads wrk's WRK_JSON line, failed answers apart from connection errors", () => {
@@ -43,6 +43,20 @@ describe("bench/deploy stats", () => {
     expect(ratios).toEqual([
       { round: 1, phase: "good", slipwayMs: 4000, ansibleMs: 21000, ratio: 5.25 },
       { round: 2, phase: "good", slipwayMs: 3000, ansibleMs: 20000, ratio: 6.67 },
+    ]);
+  });
+
+  it("pairs any two sides (swarm over container) the same way", () => {
+    const runs = [
+      { round: 1, phase: "good", tool: "container", wallMs: 4000 },
+      { round: 1, phase: "good", tool: "swarm", wallMs: 10000 },
+      { round: 1, phase: "redeploy", tool: "swarm", wallMs: 2000 },
+    ];
+    expect(pairSides(runs, "container", "swarm")).toEqual([
+      { round: 1, phase: "good", baseMs: 4000, otherMs: 10000, ratio: 2.5 },
+    ]);
+    expect(pairSides(runs, "swarm", "container")).toEqual([
+      { round: 1, phase: "good", baseMs: 10000, otherMs: 4000, ratio: 0.4 },
     ]);
   });
 

@@ -20,6 +20,12 @@ describe("imageTags", () => {
 
   it("refuses a short SHA", () => {
     expect(() => imageTags({ commitSha: "0123456" })).toThrow(/full 40/);
+    expect(() => imageTags({ commitSha: `${SHA}-dirty.x` })).toThrow(/full 40/);
+  });
+
+  it("tags a build of uncommitted changes with its `<sha>-dirty.<id>` alone, never the branch or latest (D41)", () => {
+    const dirty = `${SHA}-dirty.bed5e4e8f61b`;
+    expect(imageTags({ commitSha: dirty, branch: "main", latest: true })).toEqual([dirty]);
   });
 });
 

@@ -1,8 +1,12 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runValidate } from "../../../src/cli/validate.js";
+import { EXIT } from "../../../src/cli/_exit.js";
+import { INTERNAL_WITHOUT_PUBLIC_PORT, runValidate } from "../../../src/cli/validate.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = `${root}test/fixtures/config/`;
@@ -46,6 +50,18 @@ describe("slipway validate", () => {
         /^warning: .*renamed-argument\.yml:22:7: hooks\.before_switch\[0\]\.backup\.keep: `keep` is deprecated: write `backups\.keep`$/,
       ),
     ]);
+  });
+
+  it("internal mode: SSH port as public_port refused at the key; no public_port at all valid with a warning", async () => {
+    const ssh = await runValidate(`${fixtures}invalid/public-port-ssh.yml`);
+    expect(ssh.exitCode).toBe(EXIT.config);
+    expect(ssh.report.issues.map((i) => `${i.line}:${i.col} ${i.key}`)).toEqual(["8:18 services.frontend.public_port"]);
+    const dir = mkdtempSync(join(tmpdir(), "slipway-validate-"));
+    const text = readFileSync(`${fixtures}invalid/public-port-ssh.yml`, "utf8").replace("    public_port: 22\n", "");
+    writeFileSync(join(dir, "slipway.yml"), text);
+    const none = await runValidate(join(dir, "slipway.yml"));
+    expect(none.exitCode).toBe(EXIT.ok);
+    expect(none.stderr).toEqual([`warning: ${INTERNAL_WITHOUT_PUBLIC_PORT}`]);
   });
 
   it("runtime swarm: valid (exit 0) without a warning (the deploy runs stacks)", async () => {

@@ -73,7 +73,7 @@ function fakeRuntime(calls: string[]): ColorRuntime {
       return false;
     },
     async logs() {
-      return "Traceback: boom";
+      return [{ service: "web", name: "shop-web@green.service", lines: ["Traceback: boom"] }];
     },
     names: (color: Color) => [`shop-web@${color}`],
   };
@@ -242,7 +242,16 @@ describe("deploy step runner on one host", () => {
     const gateLines = logLines(events, "gate");
     // Polled every 100 ms until the next pause would pass the 1 s timeout (how many fit depends on the timers).
     expect(gateLines[0]).toMatch(/^web on blue is unhealthy after \d+ checks \(HTTP 500 ok\); its last log lines:$/);
-    expect(gateLines.slice(1)).toEqual(["    Traceback: boom"]);
+    expect(gateLines.slice(1)).toEqual([
+      "  services.web: shop-web@green.service, last 1 lines:",
+      "    Traceback: boom",
+    ]);
+    // The structured event carries the same lines, grouped per process under the service's key.
+    const failed = events.find((e) => e.kind === "step" && e.step === "gate" && e.status === "failed");
+    expect(failed && "data" in failed ? failed.data : undefined).toEqual({
+      service: "web",
+      logs: [{ service: "web", name: "shop-web@green.service", lines: ["Traceback: boom"] }],
+    });
     expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
     expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
     expect(host.files.has(LOCK)).toBe(false);
@@ -363,7 +372,9 @@ describe("deploy step runner on one host", () => {
     );
     const error = await failure(runHost(hostRun(host, await config(), [], []), "10.0.0.1"));
     expect(error.message).toContain("did not become healthy");
-    expect(error.hint).toContain("also: lock: command failed: rm -rf -- /opt/shop/.slipway-lock");
+    expect(error.hint).toContain(
+      "also: lock: cannot remove the deploy lock /opt/shop/.slipway-lock: rm: Read-only file system",
+    );
   });
 
   it("a lock held by another run fails the host and is left in place", async () => {
@@ -661,7 +672,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
   });
 
-  it("round trips one after another: read 1, plan 1, then 10 up to the switch, 15 in all (a wave: what runs at once)", async () => {
+  it("round trips one after another: read 1, plan 1, then 9 up to the switch, 13 in all (a wave: what runs at once)", async () => {
     const { host: fake, cfg } = await liveGreen();
     const host = new WaveHost(fake);
     const serving: number[] = [];
@@ -675,7 +686,8 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const planned = host.waves - read;
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 10, 15]);
+    // The lock and its record are one command, and so are the unlock's read of the record and its removal.
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 9, 13]);
   });
 
   it("reads the site while the links move, and writes a changed site only once they have moved", async () => {

@@ -1,5 +1,9 @@
 /** D12: under runtime systemd, a process already on the idle color's port must not pass the gate for the release. */
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/index.js";
+import { composeRuntime } from "../../../src/deploy/compose-runtime.js";
+import { containerRuntime } from "../../../src/deploy/container-runtime.js";
 import { systemdRuntime } from "../../../src/deploy/systemd-runtime.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { FakeHost } from "../engine/fake-host.js";
@@ -20,12 +24,12 @@ describe("start refuses a port already in use (runtime systemd)", () => {
     expect(error).toBeInstanceOf(SlipwayError);
     const e = error as SlipwayError;
     expect(e.message).toBe(
-      "port 15001 of api (green) is already in use: gunicorn (pid 4242) listens on 127.0.0.1:15001, not shop-api@green",
+      "port 15001 of services.api (green) is already in use: gunicorn (pid 4242) listens on 127.0.0.1:15001, not shop-api@green",
     );
     expect({ host: e.host, step: e.step, hint: e.hint }).toEqual({
       host: "t7",
       step: "start",
-      hint: "stop it, or change services.api.port (the green color's port); the live color was not touched",
+      hint: "stop that process, or change services.api.port (the green color's port is derived from it)",
     });
     expect(host.ran).toEqual([
       "systemctl stop -- shop-api@green.service shop-web@green.service",
@@ -34,13 +38,30 @@ describe("start refuses a port already in use (runtime systemd)", () => {
     expect(host.ran.some((c) => c.includes("@blue"))).toBe(false);
   });
 
+  it("runs ss as root (so it names another user's process); in helper mode as the deploy user", async () => {
+    const host = squatted(null);
+    await systemdRuntime(configWith({}), host).start("blue");
+    expect(host.commands.find((c) => c.argv[0] === "ss")?.become).toBe(true);
+    const helper = squatted("LISTEN 0 5 0.0.0.0:18050 0.0.0.0:*");
+    const config = configWith({
+      inventory: { ssh: { privilege: "helper" }, hosts: { t7: { address: "10.213.0.17" } } },
+    });
+    const error = (await systemdRuntime(config, helper)
+      .start("green")
+      .catch((e: unknown) => e)) as SlipwayError;
+    expect(helper.commands.find((c) => c.argv[0] === "ss")?.become).toBe(false);
+    expect(error.message).toBe(
+      "port 18050 of services.web (green) is already in use: another user's process listens on 0.0.0.0:18050, not shop-web@green",
+    );
+  });
+
   it("names the port alone when ss cannot see the process (another user's)", async () => {
     const host = squatted("LISTEN 0 5 0.0.0.0:18050 0.0.0.0:*");
     const error = (await systemdRuntime(configWith({}), host)
       .start("green")
       .catch((e: unknown) => e)) as SlipwayError;
     expect(error.message).toBe(
-      "port 18050 of web (green) is already in use: a process listens on 0.0.0.0:18050, not shop-web@green",
+      "port 18050 of services.web (green) is already in use: a process listens on 0.0.0.0:18050, not shop-web@green",
     );
   });
 
@@ -53,5 +74,57 @@ describe("start refuses a port already in use (runtime systemd)", () => {
         "systemctl start -- shop-api@blue.service shop-web@blue.service",
       ]);
     }
+  });
+});
+
+const example = (name: string) => loadConfig(resolve(import.meta.dirname, `../../../examples/${name}/slipway.yml`));
+const IMAGE = `10.213.0.1:5000/slipway/flask-docker-backend@sha256:${"a".repeat(64)}`;
+
+/** A host whose docker has the image, whose containers of the color are `running` (or absent), and ss says `line`. */
+function dockerHost(line: string, running: boolean | null) {
+  const host = squatted(line);
+  host.handlers.set("docker", (argv) => {
+    if (argv.includes("image")) return { stdout: `sha256:${"b".repeat(64)}\n` };
+    if (argv[1] === "inspect") return running === null ? { code: 1 } : { stdout: `x ${running}\n` };
+    if (argv[1] === "ps") return { stdout: running ? "c0ffee\n" : "" };
+    return {};
+  });
+  return host;
+}
+
+describe("start refuses a port already in use (runtime container and compose)", () => {
+  const stageInput = { releaseId: "r2", env: {}, images: { backend: IMAGE }, secrets: { SECRET_KEY: "s" } };
+
+  it("container: refused before docker run (not docker's exit code 125), naming the port, process and key", async () => {
+    const host = dockerHost('LISTEN 0 5 0.0.0.0:18887 0.0.0.0:* users:(("python3",pid=77,fd=3))', null);
+    const runtime = containerRuntime(await example("flask-docker"), host);
+    await runtime.stage("green", { ...stageInput, check: false });
+    const error = (await runtime.start("green").catch((e: unknown) => e)) as SlipwayError;
+    expect(error.message).toBe(
+      "port 18887 of services.backend (green) is already in use: python3 (pid 77) listens on 0.0.0.0:18887, not the container flask-docker-backend-green",
+    );
+    expect(error.hint).toBe(
+      "stop that process, or change services.backend.port (the green color's port is derived from it)",
+    );
+    expect(host.ran.filter((c) => c.startsWith("sh -c docker rm"))).toEqual([]);
+  });
+
+  it("container: the color's own running container holds its port (replaced in place): started", async () => {
+    const host = dockerHost('LISTEN 0 5 127.0.0.1:18887 0.0.0.0:* users:(("docker-proxy",pid=9,fd=4))', true);
+    const runtime = containerRuntime(await example("flask-docker"), host);
+    await runtime.stage("green", { ...stageInput, check: false });
+    await runtime.start("green");
+    expect(host.ran.filter((c) => c.startsWith("sh -c docker rm")).length).toBe(1);
+  });
+
+  it("compose: refused before compose up when the color's project is not running", async () => {
+    const host = dockerHost('LISTEN 0 5 127.0.0.1:12016 0.0.0.0:* users:(("nc",pid=5,fd=3))', false);
+    const runtime = composeRuntime(await example("duckdb-compose"), host);
+    await runtime.prepare?.();
+    const error = (await runtime.start("blue").catch((e: unknown) => e)) as SlipwayError;
+    expect(error.message).toBe(
+      "port 12016 of services.frontend (blue) is already in use: nc (pid 5) listens on 127.0.0.1:12016, not the compose service frontend of project duckdb-compose-blue",
+    );
+    expect(host.ran.some((c) => c.includes(" up "))).toBe(false);
   });
 });

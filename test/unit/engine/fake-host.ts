@@ -1,6 +1,7 @@
 /**
  * In-memory RemoteHost for engine and module unit tests: records every command, keeps a virtual file system and
- * emulates the handful of coreutils the modules use (stat, test, mkdir, rm, chmod, chown, touch, ln, readlink).
+ * emulates the handful of coreutils the modules use (stat, test, mkdir, rm, chmod, chown, touch, ln, readlink) and the
+ * lock's two scripts (commands/lock.ts).
  * Anything else goes to `handlers` (by program name) or succeeds with empty output.
  */
 import { createHash } from "node:crypto";
@@ -89,6 +90,8 @@ export class FakeHost implements RemoteHost {
   }
 
   private builtin(argv: readonly string[]): FakeAnswer {
+    if (argv[0] === "sh" && argv[3] === "slipway-lock") return this.takeLock(argv[4] as string, argv[5] as string);
+    if (argv[0] === "sh" && argv[3] === "slipway-unlock") return this.releaseLock(argv[4] as string, argv[5] as string);
     const args = argv.filter((a) => a !== "--");
     const [program] = args;
     const path = args.at(-1) as string;
@@ -118,8 +121,10 @@ export class FakeHost implements RemoteHost {
         return {};
       }
       case "rm":
-        for (const key of [...this.files.keys()])
-          if (key === path || key.startsWith(`${path}/`)) this.files.delete(key);
+        // Every operand (rm -f -- a b c), not only the last.
+        for (const target of args.slice(1).filter((a) => !a.startsWith("-")))
+          for (const key of [...this.files.keys()])
+            if (key === target || key.startsWith(`${target}/`)) this.files.delete(key);
         return {};
       case "touch":
         if (!node) this.writeFile(path, "");
@@ -142,6 +147,26 @@ export class FakeHost implements RemoteHost {
       default:
         return {};
     }
+  }
+
+  /** commands/lock.ts takeLockArgv: mkdir (fails when present), then the record. */
+  private takeLock(dir: string, record: string): FakeAnswer {
+    const mkdir = ["mkdir", "--", dir];
+    const made = this.handlers.get("mkdir")?.(mkdir, {}) ?? this.builtin(mkdir);
+    if (made.code) return made;
+    this.writeFile(`${dir}/holder`, `${record}\n`);
+    return {};
+  }
+
+  /** commands/lock.ts releaseLockArgv: removes the lock only when its record names the run. */
+  private releaseLock(dir: string, runId: string): FakeAnswer {
+    if (this.files.get(dir)?.kind !== "directory") return { stdout: "not-held\n" };
+    if (!(this.files.get(`${dir}/holder`)?.content ?? "").includes(`"run_id":"${runId}"`)) {
+      return { stdout: "held-by-other\n" };
+    }
+    const rm = ["rm", "-rf", "--", dir];
+    const removed = this.handlers.get("rm")?.(rm, {}) ?? this.builtin(rm);
+    return removed.code ? removed : { stdout: "released\n" };
   }
 
   async putFile(path: string, content: string | Buffer, options: PutFileOptions = {}): Promise<PutFileResult> {

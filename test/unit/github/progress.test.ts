@@ -43,6 +43,28 @@ describe("log groups from deploy events", () => {
     ]);
   });
 
+  it("progress joins its step's group; the runner's build (no host step) is a line as it happens", () => {
+    const { out, sink } = recorder();
+    const groups = new ProgressGroups(sink);
+    groups.onEvent({ kind: "progress", host: "local", step: "build", what: "building the images", waitedMs: 2000 });
+    groups.onEvent({ kind: "step", host: "t1", step: "stage", status: "started" });
+    groups.onEvent({
+      kind: "progress",
+      host: "t1",
+      step: "stage",
+      what: "web: streaming app-web:abc over SSH",
+      waitedMs: 1000,
+      last: "12.5 MB sent",
+    });
+    groups.onEvent({ kind: "step", host: "t1", step: "stage", status: "changed", ms: 1200 });
+    expect(out).toEqual([
+      "info: [local] building the images, 2 s",
+      "::group::t1: stage (changed, 1.2s)",
+      "web: streaming app-web:abc over SSH, 1 s, last: 12.5 MB sent",
+      "::endgroup::",
+    ]);
+  });
+
   it("a diff joins its step's group and the report; a failed step keeps its message", () => {
     const { out, sink } = recorder();
     const groups = new ProgressGroups(sink);
@@ -59,6 +81,13 @@ describe("log groups from deploy events", () => {
     ]);
     expect(groups.report.diffs).toEqual([{ host: "t1", step: "switch", path: "/etc/nginx/x.conf", diff: "-a\n+b" }]);
     expect(groups.report.steps[0]).toMatchObject({ status: "failed", message: "nginx -t failed" });
+  });
+
+  it("a failed gate's grouped log lines go from the event's data to the report", () => {
+    const groups = new ProgressGroups(recorder().sink);
+    const logs = [{ service: "web", name: "shop-web-green", lines: ["Traceback"] }];
+    groups.onEvent({ kind: "step", host: "t1", step: "gate", status: "failed", ms: 5, data: { service: "web", logs } });
+    expect(groups.report.steps[0]?.logs).toEqual(logs);
   });
 
   it("an interrupted run: flush writes the step that never ended, marked unfinished", () => {

@@ -97,6 +97,45 @@ describe("job summary", () => {
     );
   });
 
+  it("a failed gate's log lines: one collapsed block per process, titled with the service key and its unit", () => {
+    const logs = [
+      { service: "frontend", name: "shop-frontend@green.service", lines: ["Booting worker", "boom <3"] },
+      { service: "frontend", name: "shop-frontend@green-2.service", lines: [] },
+    ];
+    const md = summaryMarkdown({
+      command: "deploy",
+      app: "shop",
+      steps: [{ host: "t1", step: "gate", status: "failed", ms: 900, message: "frontend unhealthy", logs }],
+    });
+    expect(md).toBe(
+      [
+        "### Slipway deploy: shop: ok",
+        "",
+        "| host | step | result | time |",
+        "| --- | --- | --- | --- |",
+        "| t1 | gate | failed: frontend unhealthy | 900ms |",
+        "",
+        "<details><summary>t1: gate failed: services.frontend (shop-frontend@green.service), last 2 lines</summary>",
+        "",
+        "```",
+        "Booting worker",
+        "boom <3",
+        "```",
+        "",
+        "</details>",
+        "",
+        "<details><summary>t1: gate failed: services.frontend (shop-frontend@green-2.service), no output</summary>",
+        "",
+        "```",
+        "",
+        "```",
+        "",
+        "</details>",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("the release before this run next to the new one", () => {
     expect(summaryMarkdown({ command: "deploy", app: "shop", result, previousRelease: "old-1" })).toContain(
       "Release: `abc1234-20260101120000` (before: `old-1`)",

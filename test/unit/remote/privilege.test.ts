@@ -12,6 +12,7 @@ import {
   describePrivilege,
   HELPER_PATH,
   helperRefusalHint,
+  helperRefusalMessage,
   isHelperRefusal,
   type PrivilegeContext,
   planCommand,
@@ -302,6 +303,11 @@ describe("planCommand", () => {
     expect(isHelperRefusal(64, stderr)).toBe(true);
     expect(isHelperRefusal(1, stderr)).toBe(false);
     expect(isHelperRefusal(64, "slipway-helper: /etc/nginx/slipway is not a directory")).toBe(false);
+    // D37: the message names what was refused, as the helper said it.
+    expect(helperRefusalMessage(`sudo: x\n${stderr}`)).toBe(
+      "the privilege helper refused: read of '/etc/letsencrypt/live/b.test/fullchain.pem' (only ...)",
+    );
+    expect(helperRefusalMessage("")).toBe("the privilege helper refused the request");
     expect(helperRefusalHint("shop")).toBe(
       "the helper acts only on what bootstrap recorded for shop (/etc/slipway/apps/shop.conf: deploy dir, domains); if shop or a name in proxy.domains is new on this host, run playbooks/bootstrap.yml for it again (-e app_name=shop); otherwise see docs/security.md for what helper mode allows",
     );

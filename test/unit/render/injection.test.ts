@@ -3,6 +3,7 @@
  * the field, or come out inert (escaped so the file means exactly what the model says).
  */
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { renderCompose } from "../../../src/render/compose.js";
 import { RenderError } from "../../../src/render/errors.js";
 import type { ComposeModel, NginxSiteModel, SystemdUnitModel } from "../../../src/render/model.js";
@@ -140,10 +141,20 @@ describe("systemd injection corpus", () => {
 });
 
 describe("compose injection corpus", () => {
-  it("refuses an image without a digest", () => {
-    const m = compose();
-    m.services[0]!.image = "duckapp:latest";
-    expectRefused(() => renderCompose(m), "services.backend.image");
+  it("refuses an image without a digest or a commit tag", () => {
+    for (const image of ["duckapp:latest", "duckapp:0123456", `duckapp:${"a".repeat(40)}-dirty`]) {
+      const m = compose();
+      m.services[0]!.image = image;
+      expectRefused(() => renderCompose(m), "services.backend.image");
+    }
+  });
+
+  it("runs the commit tag image.delivery ssh streams (D39: init's compose config could not deploy)", () => {
+    for (const tag of ["a".repeat(40), `${"b".repeat(40)}-dirty.0123456789ab`]) {
+      const m = compose();
+      m.services[0]!.image = `nu-dk4-backend:${tag}`;
+      expect(parse(renderCompose(m)).services.backend.image).toBe(`nu-dk4-backend:${tag}`);
+    }
   });
 
   it("refuses an environment value with a newline", () => {

@@ -67,3 +67,49 @@ export const DASH = {
   "pyproject.toml": '[project]\nname = "board"\ndependencies = ["dash>=2", "gunicorn"]\n',
   "board.py": "import dash\n\napp = dash.Dash(__name__)\nserver = app.server\n",
 };
+
+/** Seed 001: Flask in Docker, Flask-SQLAlchemy reading DATABASE_URL with a relative SQLite default (instance/). */
+export const FLASK_DOCKER_URL = {
+  Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nEXPOSE 8887\nCMD ["gunicorn", "main:app"]\n',
+  "main.py": [
+    "import os",
+    "from flask import Flask",
+    "from flask_sqlalchemy import SQLAlchemy",
+    "",
+    "app = Flask(__name__)",
+    'app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or "sqlite:///notes.db"',
+    "",
+    '@app.route("/api/health")',
+    "def health():",
+    '    return {"status": "ok"}',
+    "",
+  ].join("\n"),
+};
+
+/** Seed 000: a Flask backend and a Dash-like frontend, each with a Dockerfile; the frontend relays to BACKEND_URL. */
+export const FRONT_BACK = {
+  "backend/Dockerfile": 'FROM python:3.12-slim\nEXPOSE 5001\nCMD ["gunicorn", "be:app"]\n',
+  "backend/be.py": [
+    "import os",
+    "from flask import Flask",
+    "app = Flask(__name__)",
+    'DB = os.environ.get("DATABASE_PATH", "harvest.db")',
+    '@app.get("/api/health")',
+    "def health():",
+    '    return "ok"',
+    "",
+  ].join("\n"),
+  "frontend/Dockerfile": 'FROM python:3.12-slim\nEXPOSE 8050\nCMD ["gunicorn", "fe:server"]\n',
+  "frontend/fe.py": [
+    "import os",
+    "from flask import Flask",
+    "server = Flask(__name__)",
+    'MODE = os.environ.get("DEPLOYMENT_MODE") or "internal"',
+    'BACKEND = os.environ.get("BACKEND_URL") or "http://127.0.0.1:5001"',
+    'PUBLIC = os.environ.get("BACKEND_PUBLIC_URL")',
+    '@server.get("/health")',
+    "def health():",
+    '    return "ok" if MODE in ("internal", "nginx") else "?"',
+    "",
+  ].join("\n"),
+};

@@ -8,7 +8,7 @@ import { detectApp } from "../../../../src/config/init/detect.js";
 import { initWorkflows } from "../../../../src/config/init/workflows.js";
 import { initConfigYaml } from "../../../../src/config/init/write.js";
 import { validateConfigText } from "../../../../src/config/load.js";
-import { DASH, FASTAPI_POSTGRES_COMPOSE, FLASK_SQLITE, tree } from "./trees.js";
+import { DASH, FASTAPI_POSTGRES_COMPOSE, FLASK_DOCKER_URL, FLASK_SQLITE, FRONT_BACK, tree } from "./trees.js";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
 const answers = { hosts: [{ name: "web1", address: "10.0.0.5" }], schema: "schema/slipway.schema.json" };
@@ -113,10 +113,55 @@ describe("slipway init: the slipway.yml it writes", () => {
     const text = initConfigYaml(detectApp(tree(DASH), "board"), answers);
     expect(text).toContain(
       "# SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys\n" +
-        "#   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent and no default key.\n" +
+        "#   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent.\n" +
         "#   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check\n" +
         "#   its fingerprint) or pinned with ssh.known_hosts_file.\ninventory:\n",
     );
+  });
+
+  it("a key found in ~/.ssh and a pinned known_hosts are written with where they came from (D30)", () => {
+    const text = initConfigYaml(detectApp(tree(DASH), "board"), {
+      ...answers,
+      sshUser: "deploy",
+      identityFile: { path: "~/.ssh/id_ed25519", found: true },
+      knownHostsFile: "/srv/keys/known_hosts",
+    });
+    expect(parse(text).inventory).toEqual({
+      ssh: { user: "deploy", identity_file: "~/.ssh/id_ed25519", known_hosts_file: "/srv/keys/known_hosts" },
+      hosts: { web1: { address: "10.0.0.5" } },
+    });
+    expect(text).toContain(
+      "# SSH: ssh.identity_file is the key found in ~/.ssh (ssh's default); its public half must be in the server's\n" +
+        "#   ~USER/.ssh/authorized_keys (pass --ssh-key to choose another). Slipway uses no ssh-agent.\n" +
+        "#   The servers' host keys are pinned in ssh.known_hosts_file (from --known-hosts).\ninventory:\n",
+    );
+    validates(text);
+  });
+
+  it("seed 001: DATABASE_URL with a relative sqlite:/// default is pointed into the volume (D30)", () => {
+    const detection = detectApp(tree(FLASK_DOCKER_URL), "notes");
+    expect(detection.runtime).toBe("container");
+    expect(detection.database).toEqual({ engine: "sqlite", path: "notes.db", volume: "notes-data" });
+    expect(detection.services[0]?.env).toEqual({ DATABASE_URL: "sqlite:////app/data/notes.db" });
+    expect(detection.services[0]?.volumes).toEqual(["notes-data:/app/data"]);
+    validates(initConfigYaml(detection, answers));
+  });
+
+  it("seed 000: the frontend reads BACKEND_URL and DEPLOYMENT_MODE: compose, the same color's backend, nginx mode (D30)", () => {
+    const detection = detectApp(tree(FRONT_BACK), "harvest");
+    expect(detection.runtime).toBe("compose");
+    const front = detection.services.find((s) => s.name === "frontend");
+    expect(front?.env).toEqual({ BACKEND_URL: "${service:backend.url}", DEPLOYMENT_MODE: "nginx" });
+    expect(front?.dependsOn).toEqual(["backend"]);
+    expect(detection.reasons).toContain(
+      "runtime compose: every service has a Dockerfile and one calls another (a network between the containers)",
+    );
+    validates(initConfigYaml(detection, answers));
+  });
+
+  it("--runtime container: no address to give (no network between containers), the mode still nginx", () => {
+    const detection = detectApp(tree(FRONT_BACK), "harvest", "container");
+    expect(detection.services.find((s) => s.name === "frontend")?.env).toEqual({ DEPLOYMENT_MODE: "nginx" });
   });
 
   it("no --host: a placeholder address that says to replace it", () => {

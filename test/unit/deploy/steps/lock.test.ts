@@ -26,7 +26,7 @@ describe("lock step (D32)", () => {
       JSON.stringify({ holder: "alice", commit: "abc1234", since: "2026-11-30T17:34:56Z" }),
     );
     // The other deploy finishes after our first retry was refused.
-    const mkdirs = () => host.commands.filter((c) => c.argv[0] === "mkdir").length;
+    const mkdirs = () => host.commands.filter((c) => c.argv[3] === "slipway-lock").length;
     const releaser = setInterval(() => {
       if (mkdirs() >= 1) host.files.delete(path);
     }, 1);
