@@ -54,14 +54,20 @@ export async function headManifest(image: string, options: RegistryQueryOptions 
     try {
       return await doFetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      throw new RegistryError(`cannot reach registry ${reference.registry}`, {
+      const code = causeCode(error);
+      // https to a registry that speaks plain http fails in the TLS handshake (D39: only "cannot reach" was said).
+      const plainHttp = !options.insecure && /SSL|EPROTO|TLS/i.test(code ?? "");
+      const why = plainHttp ? ": it answers plain http, not https" : code ? ` (${code})` : "";
+      throw new RegistryError(`cannot reach registry ${reference.registry}${why}`, {
         host: reference.registry,
         step,
         command: `${method} ${url}`,
         cause: error,
-        hint: options.insecure
-          ? "check that the registry is running and reachable from this machine"
-          : "check the registry address; a plain-http registry needs `insecure: true`",
+        hint: plainHttp
+          ? "a registry without TLS needs `image.insecure: true` in slipway.yml (or --insecure-registry)"
+          : options.insecure
+            ? "check that the registry is running and reachable from this machine"
+            : "check the registry address; a registry that speaks plain http needs `image.insecure: true` in slipway.yml (or --insecure-registry)",
       });
     }
   };
@@ -90,6 +96,12 @@ export async function headManifest(image: string, options: RegistryQueryOptions 
   // Some registries leave the header off HEAD answers: the digest is then the sha256 of the manifest bytes.
   const body = Buffer.from(await (await request("GET", authorization)).arrayBuffer());
   return { digest: `sha256:${createHash("sha256").update(body).digest("hex")}`, mediaType };
+}
+
+/** The system error code under a failed fetch (`ECONNREFUSED`, `ERR_SSL_WRONG_VERSION_NUMBER`...), if any. */
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === "string" ? cause.code : undefined;
 }
 
 export interface AuthChallenge {

@@ -104,6 +104,19 @@ export function dockerInspectArgv(format: string, names: readonly string[]): str
   return ["docker", "inspect", "--format", format, ...names];
 }
 
+/** The names of those of `names` that exist (`/<name>` per line; exit 1 when any is missing): `slipway remove`. */
+export function containerNamesArgv(names: readonly string[]): string[] {
+  return dockerInspectArgv("{{.Name}}", names);
+}
+
+/** Per container: its compose service, state and health (`db running healthy`): the accessories' wait. */
+export function serviceStatesArgv(ids: readonly string[]): string[] {
+  return dockerInspectArgv(
+    '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
+    ids,
+  );
+}
+
 /** `docker inspect` of the spec label and running state: prints `<spec> <running>` per container. */
 export function specStateArgv(names: readonly string[]): string[] {
   return dockerInspectArgv('{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', names);

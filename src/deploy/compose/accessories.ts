@@ -14,7 +14,7 @@ import {
   composeUpKeepArgv,
   runningContainersArgv,
 } from "../../commands/compose.js";
-import { dockerInspectArgv } from "../../commands/docker.js";
+import { serviceStatesArgv } from "../../commands/docker.js";
 import { containerImageArgv, imageContentArgv } from "../../commands/docker-image.js";
 import { mkdirsArgv, parentDir } from "../../commands/files.js";
 import type { SlipwayConfig } from "../../config/index.js";
@@ -223,14 +223,12 @@ async function runningIds(host: RemoteHost, app: string): Promise<string[]> {
 
 /** Polls `docker inspect` until every accessory container runs and none reports a health other than healthy. */
 async function waitUntilUp(host: RemoteHost, app: string, names: readonly string[], waitMs: number): Promise<void> {
-  const format =
-    '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}';
   const deadline = Date.now() + waitMs;
   let last = "no container";
   for (;;) {
     const ids = await runningIds(host, app);
     if (ids.length > 0) {
-      const r = await host.exec(dockerInspectArgv(format, ids), { ...asRoot, check: false });
+      const r = await host.exec(serviceStatesArgv(ids), { ...asRoot, check: false });
       const states = r.stdout.split("\n").filter((l) => l.trim());
       const up = states.filter((l) => / running( healthy)?$/.test(l.trim()));
       if (up.length >= names.length) return;

@@ -134,4 +134,19 @@ describe("headManifest", () => {
       hint: expect.stringMatching(/user name and password/),
     });
   });
+
+  it("says a registry answers plain http when https fails in the handshake, naming image.insecure (D39)", async () => {
+    const failing = (code: string) => async () => {
+      throw new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
+    };
+    await expect(
+      headManifest("10.213.0.1:5000/a:t", { fetch: failing("ERR_SSL_WRONG_VERSION_NUMBER") }),
+    ).rejects.toMatchObject({
+      message: "cannot reach registry 10.213.0.1:5000: it answers plain http, not https",
+      hint: "a registry without TLS needs `image.insecure: true` in slipway.yml (or --insecure-registry)",
+    });
+    await expect(headManifest("10.213.0.1:5000/a:t", { fetch: failing("ECONNREFUSED") })).rejects.toMatchObject({
+      message: "cannot reach registry 10.213.0.1:5000 (ECONNREFUSED)",
+    });
+  });
 });
