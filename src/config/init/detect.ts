@@ -7,6 +7,7 @@ import { composeServices } from "./compose-file.js";
 import {
   appModuleOf,
   databaseEnvOf,
+  dataRouteOf,
   dependsOn,
   type Framework,
   frameworkOf,
@@ -37,6 +38,8 @@ export interface DetectedService {
   server?: "gunicorn" | "uvicorn";
   appModule?: string;
   healthPath?: string;
+  /** A GET route under /api/ reading the app's data: the route check after the switch (python.ts dataRouteOf). */
+  dataPath?: string;
   /** A prebuilt image (a database server from the compose file). */
   image?: string;
   accessory?: boolean;
@@ -170,6 +173,8 @@ function pythonFacts(
   if (port) facts.port = port;
   const health = healthPathOf(files);
   if (health) facts.healthPath = health;
+  const data = dataRouteOf(files);
+  if (data) facts.dataPath = data;
   const secrets = secretEnvOf(files);
   if (secrets.length > 0) facts.secrets = secrets;
   return facts;

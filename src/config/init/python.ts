@@ -160,3 +160,25 @@ export function envReadsOf(files: readonly SourceFile[]): Set<string> {
   }
   return names;
 }
+
+/** Routes that prove nothing beyond the health gate, or that change something / take long when called. */
+const NOT_DATA = /^(health|healthz|ready|readyz|live|livez|ping|info|version|status|metrics|slow|upload|echo.*)$/;
+
+/**
+ * A GET route under /api/ that reads the app's data (`/api/notes`, `/api/items`), in code order: what the route
+ * check after the switch requests (D44: the health path only repeats the gate, so a release broken past its health
+ * route would go live). Undefined when the code declares none.
+ */
+export function dataRouteOf(files: readonly SourceFile[]): string | undefined {
+  const declared = /\.(get|route)\(\s*["'](\/api\/([A-Za-z0-9_-]+))\/?["']([^)]*)\)/g;
+  for (const file of files) {
+    if (!file.path.endsWith(".py") || /test/.test(file.path)) continue;
+    for (const match of file.text.matchAll(declared)) {
+      const [, verb, path, name = "", rest = ""] = match;
+      // `.route` is GET unless its methods leave GET out.
+      if (verb === "route" && /methods/.test(rest) && !/["']GET["']/.test(rest)) continue;
+      if (path && !NOT_DATA.test(name)) return path;
+    }
+  }
+  return undefined;
+}

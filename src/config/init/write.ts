@@ -176,10 +176,15 @@ function proxyConfig(detection: Detection, answers: InitAnswers): Record<string,
   const web = detection.services.filter((s) => !s.accessory);
   const api = backendOf(detection.services);
   const front = web.find((s) => s !== api);
-  // The verify after the switch GETs each route's path: `/api/` itself is mostly a 404, its health route is not.
-  const apiCheck = api?.healthPath?.startsWith("/api/") ? { check: { path: api.healthPath } } : {};
-  // A lone service whose health is under /api/ is an API: its `/` is a 404 too (seed 001), so `/` checks the health.
-  const frontCheck = !api && front?.healthPath?.startsWith("/api/") ? { check: { path: front.healthPath } } : {};
+  // The verify after the switch GETs each route's path: `/api/` itself is mostly a 404. A data route proves more than
+  // the health route the gate already polled (D44); the health route when the code declares none.
+  const checkOf = (s: DetectedService | undefined) => {
+    const path = s?.dataPath ?? (s?.healthPath?.startsWith("/api/") ? s.healthPath : undefined);
+    return path ? { check: { path } } : {};
+  };
+  const apiCheck = checkOf(api);
+  // A lone service whose routes are under /api/ is an API: its `/` is a 404 too (seed 001).
+  const frontCheck = !api && (front?.dataPath || front?.healthPath?.startsWith("/api/")) ? checkOf(front) : {};
   const routes = [
     ...(api ? [{ path: "/api/", service: api.name, ...apiCheck }] : []),
     ...(front ? [{ path: "/", service: front.name, ...frontCheck }] : []),

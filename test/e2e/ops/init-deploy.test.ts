@@ -128,6 +128,8 @@ interface Case {
   target: "t1" | "t2" | "t3";
   make: (app: string) => string;
   runtime: string;
+  /** The first route's check.path init chose: a data route (D44), not the health path. */
+  check?: string;
   /** Route answers checked after each deploy: path -> a text the body contains. */
   routes: Record<string, string>;
   /** The write between the deploys, and the read that must show it after the second. */
@@ -141,6 +143,7 @@ const CASES: Case[] = [
     target: "t1",
     make: (app) => exampleCopy("flask-docker", app),
     runtime: "container",
+    check: "/api/notes",
     routes: { "/api/health": '"status"', "/api/notes": "[" },
     write: { path: "/api/notes", body: { title: "kept across deploys" } },
     read: { path: "/api/notes", contains: "kept across deploys" },
@@ -150,6 +153,7 @@ const CASES: Case[] = [
     target: "t2",
     make: (app) => exampleCopy("harvest", app),
     runtime: "compose",
+    check: "/api/harvests",
     routes: { "/api/health": '"status"', "/": "<", "/health": '"status"' },
     write: { path: "/api/harvests", body: { crop: "kept-beans", kg: 3 } },
     read: { path: "/api/harvests", contains: "kept-beans" },
@@ -159,6 +163,7 @@ const CASES: Case[] = [
     target: "t3",
     make: (app) => exampleCopy("duckdb-compose", app),
     runtime: "compose",
+    check: "/api/items",
     routes: { "/api/health": '"status"', "/": "<" },
     write: { path: "/api/items", body: { name: "kept-duck" } },
     read: { path: "/api/items", contains: "kept-duck" },
@@ -177,6 +182,7 @@ const CASES: Case[] = [
     target: "t3",
     make: (app) => writeApp(app, ITEMS),
     runtime: "container",
+    check: "/api/items",
     routes: { "/api/health": "sqlite:////app/data/items.db", "/api/items": "[" },
     write: { path: "/api/items", body: { name: "kept-item" } },
     read: { path: "/api/items", contains: "kept-item" },
@@ -235,6 +241,7 @@ describe.each(CASES.map((c, i) => ({ ...c, app: `initd${i}` })))("init'd $name d
       identity_file: sandbox.privateKeyPath,
       known_hosts_file: sandbox.knownHostsPath,
     });
+    expect(parse(text).proxy.routes[0].check?.path).toBe(c.check);
     const validate = await slipway("validate", "-c", config);
     expect(validate.code, validate.stdout + validate.stderr).toBe(0);
   });

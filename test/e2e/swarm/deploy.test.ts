@@ -176,6 +176,9 @@ describe("deploy runtime swarm on t4..t6 (stacks per color, nginx on t4)", () =>
     const flood = requestFlood(address(), DOMAIN, "/", 4, '"broken"');
     const result = await run("v2");
     const counts = await flood.stop(50);
+    console.log(
+      `update under load: ${counts.ok} ok, ${counts.failed} failed (${counts.duringDeploy} during the deploy)`,
+    );
     expect(result.ok).toBe(true);
     releases.v2 = result.release;
     expect(counts.failed, counts.samples.join("; ")).toBe(0);
@@ -235,6 +238,9 @@ describe("deploy runtime swarm on t4..t6 (stacks per color, nginx on t4)", () =>
     });
     await drained;
     const counts = await flood.stop(50);
+    console.log(
+      `drain under load: ${counts.ok} ok, ${counts.failed} failed (${counts.duringDeploy} during the deploy)`,
+    );
     try {
       expect(result.ok).toBe(true);
       expect(counts.failed, counts.samples.join("; ")).toBe(0);

@@ -109,6 +109,30 @@ describe("slipway init: the slipway.yml it writes", () => {
     ]);
   });
 
+  it("D44: the route check is a data GET route the code declares, not the health path the gate already polled", () => {
+    const app = tree({
+      "requirements.txt": "flask\n",
+      "main.py": [
+        "from flask import Flask",
+        "app = Flask(__name__)",
+        '@app.get("/api/health")',
+        "def h(): return 'ok'",
+        '@app.get("/api/info")',
+        "def i(): return 'v1'",
+        '@app.route("/api/upload", methods=["POST"])',
+        "def u(): return ''",
+        '@app.route("/api/notes", methods=["GET", "POST"])',
+        "def n(): return '[]'",
+        "",
+      ].join("\n"),
+    });
+    const detection = detectApp(app, "notes");
+    expect(detection.services[0]?.dataPath).toBe("/api/notes");
+    expect(parse(initConfigYaml(detection, answers)).proxy.routes).toEqual([
+      { path: "/", service: "web", check: { path: "/api/notes" } },
+    ]);
+  });
+
   it("says how to give the SSH key and host key, which the first deploy needs (D30)", () => {
     const text = initConfigYaml(detectApp(tree(DASH), "board"), answers);
     expect(text).toContain(
