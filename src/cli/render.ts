@@ -1,7 +1,9 @@
 /**
  * `slipway render [-c config] [--env NAME] [--color blue|green] [--out DIR] [--json]`: every file Slipway would install for a
- * config (nginx site + upstream includes, systemd template units, per-color env files, compose files), printed or
- * written under DIR at their host paths. Secrets are never resolved here: env files show each secret by name only.
+ * config (nginx site + upstream includes, systemd template units and each instance's drop-in, internal mode's
+ * public-port units, per-color env files, compose files: the list the runtimes install, render/from-config/
+ * runtime-files.ts), printed or written under DIR at their host paths. Secrets are never resolved here: env files
+ * show each secret by name only.
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";

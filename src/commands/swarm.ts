@@ -168,14 +168,16 @@ export const NODE_STATUS_FORMAT = [
 ].join(",");
 
 /**
- * Every node of the swarm as `hostname address` lines (run on a manager): where a host-mode port of a task on that
- * node is reached. One `docker node inspect` of all node ids.
+ * Every node of the swarm as one JSON object a line in NODE_STATUS_FORMAT (run on a manager; parsed by
+ * deploy/status-swarm.ts parseNodes): where a host-mode port of a task on a node is reached (`address`).
  */
-export function nodeAddressesArgv(): string[] {
+export function nodesInspectArgv(): string[] {
   return [
     "sh",
     "-c",
-    'ids=$(docker node ls -q) && exec docker node inspect --format "{{.Description.Hostname}} {{.Status.Addr}}" $ids',
+    'ids=$(docker node ls -q) && exec docker node inspect --format "$1" $ids',
+    "sh",
+    NODE_STATUS_FORMAT,
   ];
 }
 

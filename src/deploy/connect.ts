@@ -1,7 +1,6 @@
 /** SSH connections for a deploy: the config's hosts (optionally limited), host keys verified as configured. */
 
 import { type ResolvedHost, resolveHosts, type SlipwayConfig } from "../config/index.js";
-import { deployHosts } from "../config/layout.js";
 import { sshTargetFor } from "../config/ssh-target.js";
 import type { Inventory } from "../engine/inventory.js";
 import { SlipwayError } from "../errors.js";
@@ -33,14 +32,12 @@ export function inventoryOf(config: SlipwayConfig): Inventory {
 }
 
 /**
- * The hosts `--limit` selects among those a deploy runs on (config/layout.ts deployHosts: every host, or under
- * runtime swarm the manager and the nginx hosts), in inventory order, or all of those without one. The pattern language is Ansible's
+ * The hosts `--limit` selects, in inventory order, or every host without one. The pattern language is Ansible's
  * (src/host-pattern.ts: globs, `~regex`, `!`, `&`, groups); a term naming no host or group, or a pattern
  * selecting nothing, throws ConfigError before anything connects.
  */
 export function chosenHosts(config: SlipwayConfig, limit?: readonly string[]): ResolvedHost[] {
-  const taking = new Set(deployHosts(config).map((h) => h.name));
-  const all = resolveHosts(config).filter((h) => taking.has(h.name));
+  const all = resolveHosts(config);
   if (!limit || limit.length === 0) return all;
   const chosen = new Set(limitHosts(inventoryOf(config), limit));
   return all.filter((h) => chosen.has(h.name));

@@ -13,16 +13,16 @@ import { listenAddress } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
-import { serviceImageRef } from "../render/from-config/index.js";
+import { type ConfigRenderedFile, colorRuntimeFiles, serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
 import { containerName, dockerRunArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
-import { refusePortSquatters } from "./port-squatters.js";
+import { readListeners, refusePortSquatters } from "./port-squatters.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { settleAll } from "./settle.js";
-import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
+import { deliverWhenMissing, requireSecrets, shipStatic, writeConfigFiles } from "./stage-steps.js";
 
-type EnvFile = ReturnType<typeof colorEnvFile>;
+type EnvFile = ConfigRenderedFile;
 
 export function containerRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -39,8 +39,19 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
    * (one round trip instead of mkdir, inspect and write) or not at all when it already holds the content.
    */
   const plannedEnv = new Map<string, string | null>();
+  /**
+   * What the plan found on the host, used once by the run instead of asking docker again (each `docker` call costs a
+   * Go binary's start, 0.2-0.9 s on a loaded 2-core host): the color's containers (their spec decides only the plan's
+   * wording, start() replaces them anyway) and the images already there. An image removed in between (by a
+   * deploy that ran between this plan and this run's lock) is pulled by `docker run` itself, or fails the start,
+   * which undoes as any start failure does.
+   */
+  const plannedContainers = new Map<Color, Awaited<ReturnType<typeof inspect>>>();
+  const plannedImages = new Set<string>();
   /** Host ports of the color's containers that were running at stage: theirs, freed by their own replacement. */
   const ownPorts = new Map<Color, Set<number>>();
+  /** The color's listeners, read with the stage's commands for start()'s squatter check. */
+  const listeners = new Map<Color, ReturnType<typeof readListeners>>();
 
   /** Spec label and running state of each of the color's containers (null when it does not exist). */
   async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
@@ -70,7 +81,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     const image = serviceImage(config, service, input.images);
     const first = instance === 0;
     const [pull, wroteEnv, configFiles] = await settleAll([
-      first ? deliverWhenMissing(host, config, service, image, input) : null,
+      first ? deliverPlanned(service, image, input) : null,
       first ? writeEnvFile(env, input.check) : null,
       // Config files from templates (seed 004), written once per service; every instance mounts them.
       writeConfigFiles(host, config, service, color, { ...input, check: input.check || !first }),
@@ -89,6 +100,24 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       bindAddress: listenAddress(config, service, host.name),
     });
     return { actions, run, image };
+  }
+
+  /** The image onto the host unless the plan saw it there (check mode records what it saw). */
+  async function deliverPlanned(service: string, image: string, input: StageInput): Promise<string | null> {
+    if (!input.check && plannedImages.delete(image)) return null;
+    const action = await deliverWhenMissing(host, config, service, image, input);
+    if (input.check && action === null) plannedImages.add(image);
+    return action;
+  }
+
+  /** The color's containers as the plan saw them (once), else asked now; check mode records them. */
+  async function inspectPlanned(color: Color, check: boolean): ReturnType<typeof inspect> {
+    const planned = check ? undefined : plannedContainers.get(color);
+    plannedContainers.delete(color);
+    if (planned) return planned;
+    const now = await inspect(color);
+    if (check) plannedContainers.set(color, now);
+    return now;
   }
 
   /** The env file (`docker run --env-file` takes NAME=value literally: the docker writer); returns the action. */
@@ -128,18 +157,17 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     writers: (color) => containerWriters(names(color)),
     async stage(color: Color, input: StageInput): Promise<StageResult> {
       const colored = configWithEnv(config, input.env, color);
-      // Every env file is rendered first: a missing secret refuses before anything is pulled or written.
-      const envs = new Map(
-        services.map((name) => [
-          name,
-          colorEnvFile(host, colored, name, color, input.secrets, { runtimeFormat: true }),
-        ]),
-      );
+      // Every env file is rendered first (what `slipway render` lists for the color): a missing secret refuses
+      // before anything is pulled or written.
+      const files = colorRuntimeFiles(colored, color, { hostName: host.name, secrets: input.secrets });
+      requireSecrets(host, files);
+      const envs = new Map(files.map((file) => [file.service, file]));
       const release = paths.release(input.releaseId);
       // The inspection, each service's delivery and files, and the release directory do not depend on each other:
       // one round trip's wait for all of them instead of one per command.
+      if (!input.check) listeners.set(color, readListeners(host, config, color));
       const [current, perUnit, staticFiles] = await settleAll([
-        inspect(color),
+        inspectPlanned(color, input.check),
         settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service) as EnvFile, input))),
         input.check
           ? shipStatic(host, config, input.releaseId, input.releaseDir, true)
@@ -182,10 +210,12 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       if (!runs) {
         throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
       }
-      // A port another process holds fails `docker run` with exit code 125: said first, as what it is.
+      // A port another process holds fails `docker run` with exit code 125: said first, as what it is (the listeners
+      // were read with the stage's commands, just before).
       await refusePortSquatters(host, config, color, {
         owner: (service, instance) => `the container ${containerName(config.app, service, color, instance)}`,
         own: ownPorts.get(color),
+        listeners: listeners.get(color)?.finally(() => listeners.delete(color)),
       });
       for (const [i, argv] of runs.entries()) {
         const name = names(color)[i] as string;

@@ -3,8 +3,14 @@
  * build the recap. A host that fails does not stop the others; the result says which failed and why.
  */
 import { detectCommit } from "../build/git_info.js";
-import { MissingSecretsError, missingRunSecrets, resolveSecrets, type SlipwayConfig } from "../config/index.js";
-import { configOnHost, isSplitLayout } from "../config/layout.js";
+import {
+  MissingSecretsError,
+  missingRunSecrets,
+  type ResolvedHost,
+  resolveSecrets,
+  type SlipwayConfig,
+} from "../config/index.js";
+import { configOnHost, deployHosts, isSplitLayout } from "../config/layout.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
@@ -20,6 +26,7 @@ import { checkDeployHooks } from "./hooks.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
 import { agreeOnLayout, requireWholeLayout, shareSync, unreachableLayout } from "./layout-run.js";
+import { runnerProgress, withProgress } from "./progress.js";
 import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
@@ -42,6 +49,15 @@ export function runtimeFor(config: SlipwayConfig): (host: HostRun["host"]) => Co
           ? swarmRuntime
           : composeRuntime;
   return (host) => make(configOnHost(config, host.name), host);
+}
+
+/**
+ * The hosts `--limit` selects among those a deploy runs on (config/layout.ts deployHosts: every host, or under
+ * runtime swarm the manager and the nginx hosts; a worker runs only the tasks the engine gives it).
+ */
+function deployingHosts(config: SlipwayConfig, limit?: readonly string[]): ResolvedHost[] {
+  const taking = new Set(deployHosts(config).map((h) => h.name));
+  return chosenHosts(config, limit).filter((h) => taking.has(h.name));
 }
 
 function defaultActor(): string {
@@ -182,8 +198,8 @@ async function onEveryHost(
   let release = base.releaseId;
   const split = isSplitLayout(config);
   try {
-    const chosen = chosenHosts(config, limit);
-    if (split) requireWholeLayout(chosenHosts(config), chosen);
+    const chosen = deployingHosts(config, limit);
+    if (split) requireWholeLayout(deployingHosts(config), chosen);
     // Connecting waits on the network; the runner's own look-up (git) runs meanwhile.
     const [connected, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
     base = { ...base, ...identity };
@@ -297,13 +313,15 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const images =
     options.images ??
     (config.runtime !== "systemd" && !options.check
-      ? await buildForDeploy(config, {
-          commit: await recorded,
-          releaseDir: options.releaseDir,
-          insecure: options.insecureRegistry ?? config.image.insecure,
-          secrets: options.secrets ?? resolveSecrets(config).values,
-          report,
-        })
+      ? await withProgress(runnerProgress(sink, "build"), "building the images on this machine", async () =>
+          buildForDeploy(config, {
+            commit: await recorded,
+            releaseDir: options.releaseDir,
+            insecure: options.insecureRegistry ?? config.image.insecure,
+            secrets: options.secrets ?? resolveSecrets(config).values,
+            report,
+          }),
+        )
       : {});
   const identity = recorded.then((commit) => {
     const id = options.releaseId ?? releaseId(commit, new Date());

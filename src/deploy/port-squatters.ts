@@ -7,7 +7,7 @@ import { listenersArgv, parseListeners } from "../commands/sockets.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { helperMode } from "../config/inventory.js";
 import { SlipwayError } from "../errors.js";
-import type { RemoteHost } from "../remote/types.js";
+import type { ExecResult, RemoteHost } from "../remote/types.js";
 import { colorPortsOf } from "./drain.js";
 
 export interface SquatterCheck {
@@ -15,6 +15,28 @@ export interface SquatterCheck {
   owner(service: string, instance: number): string;
   /** Ports the color's own processes hold (a container still running before it is replaced): not squatters. */
   own?: ReadonlySet<number>;
+  /** The listeners as readListeners read them earlier (in the stage's round trip); read now when absent. */
+  listeners?: Promise<ExecResult>;
+}
+
+/** The color's ports, each with its service and instance. */
+function portsOf(config: SlipwayConfig, color: Color) {
+  return colorPortsOf(config, color).map((p, i, all) => ({
+    ...p,
+    instance: all.slice(0, i).filter((q) => q.name === p.name).length,
+  }));
+}
+
+/**
+ * Starts the `ss` read of the color's listeners (as root where sudo may run it), for refusePortSquatters to judge
+ * later: a runtime starts it with its stage's other commands, so the check costs no round trip of its own before the
+ * start. Never rejects (a failed read refuses nothing, as a missing `ss` does).
+ */
+export function readListeners(host: RemoteHost, config: SlipwayConfig, color: Color): Promise<ExecResult> {
+  const argv = listenersArgv(portsOf(config, color).map((p) => p.port));
+  const asRoot = !helperMode(config, host.name);
+  const failed: ExecResult = { code: 1, signal: null, stdout: "", stderr: "", durationMs: 0 };
+  return host.exec(argv, { check: false, step: "start", become: asRoot }).catch(() => failed);
 }
 
 /**
@@ -29,14 +51,11 @@ export async function refusePortSquatters(
   color: Color,
   check: SquatterCheck,
 ): Promise<void> {
-  const ports = colorPortsOf(config, color).map((p, i, all) => ({
-    ...p,
-    instance: all.slice(0, i).filter((q) => q.name === p.name).length,
-  }));
+  const ports = portsOf(config, color);
   if (ports.length === 0) return;
   const argv = listenersArgv(ports.map((p) => p.port));
   const asRoot = !helperMode(config, host.name);
-  const r = await host.exec(argv, { check: false, step: "start", become: asRoot });
+  const r = await (check.listeners ?? host.exec(argv, { check: false, step: "start", become: asRoot }));
   if (r.code !== 0) return;
   const taken = parseListeners(r.stdout);
   for (const { name, port, instance } of ports) {

@@ -112,21 +112,23 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
     await stopRecordedLeftovers(host, config, current, act);
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config.app, service)}`;
-      if ((await host.exec(testArgv("-e", template), { check: false })).code !== 0) continue;
       const units = COLORS.flatMap((color) =>
         Array.from({ length: instancesOf(config, service) }, (_, i) => instanceUnitName(config.app, service, color, i)),
       );
-      await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
+      // Each instance's drop-in dir (the deploy's slipway-release.conf, what `slipway render` lists): removed even
+      // when the template is gone already (an earlier remove that left them).
+      const dirs: string[] = [];
+      for (const dir of units.map((unit) => `/etc/systemd/system/${unit}.d`))
+        if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0) dirs.push(dir);
+      const hasTemplate = (await host.exec(testArgv("-e", template), { check: false })).code === 0;
+      if (!hasTemplate && dirs.length === 0) continue;
+      const what = [...(hasTemplate ? [template] : []), ...dirs].join(", ");
+      await act(`stop and disable ${units.join(", ")}; remove ${what}`, async () => {
         // stop, then disable (not `disable --now`): the helper's unit verbs take no flags, root mode runs the same.
         await host.exec(systemctlArgv("stop", units), { ...asRoot, check: false });
         await host.exec(systemctlArgv("disable", units), { ...asRoot, check: false });
-        // Each instance's drop-in dir (slipway-*.conf: env, limits) goes with the template.
-        for (const unit of units) {
-          const dir = `/etc/systemd/system/${unit}.d`;
-          if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0)
-            await host.exec(removeTreeArgv(dir), asRoot);
-        }
-        await host.exec(removeFilesArgv([template]), asRoot);
+        for (const dir of dirs) await host.exec(removeTreeArgv(dir), asRoot);
+        if (hasTemplate) await host.exec(removeFilesArgv([template]), asRoot);
         await host.exec(daemonReloadArgv(), asRoot);
       });
     }
@@ -170,9 +172,13 @@ async function stopProcesses(host: RemoteHost, config: SlipwayConfig, options: R
 async function removePublicPorts(host: RemoteHost, config: SlipwayConfig, act: Act) {
   for (const { socket, service } of publicPortFiles(config, "blue")) {
     if ((await host.exec(testArgv("-e", socket.path), { check: false })).code !== 0) continue;
-    await act(`stop and remove ${socket.name}, ${service.name}`, async () => {
+    // The switch installs them validated, keeping each replaced version as <path>.slipway-prev: those go too.
+    const kept: string[] = [];
+    for (const path of [socket.path, service.path].map(previousPath))
+      if ((await host.exec(testArgv("-e", path), { check: false })).code === 0) kept.push(path);
+    await act(`stop and remove ${[socket.name, service.name, ...kept].join(", ")}`, async () => {
       await host.exec(systemctlArgv("disable", [socket.name, service.name], ["--now"]), { ...asRoot, check: false });
-      await host.exec(removeFilesArgv([socket.path, service.path]), asRoot);
+      await host.exec(removeFilesArgv([socket.path, service.path, ...kept]), asRoot);
       await host.exec(daemonReloadArgv(), asRoot);
     });
   }

@@ -7,6 +7,7 @@ import type { Writers } from "../backup/types.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { ServiceLogs } from "./events.js";
+import type { ProgressReporter } from "./progress.js";
 
 export interface StageInput {
   releaseId: string;
@@ -16,6 +17,8 @@ export interface StageInput {
   secrets: Record<string, string>;
   releaseDir?: string;
   check: boolean;
+  /** Progress of a long wait (an image streamed or pulled), about once a second. */
+  progress?: ProgressReporter;
 }
 
 export interface StageResult {

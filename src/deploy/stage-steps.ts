@@ -7,16 +7,19 @@ import { relative, resolve } from "node:path";
 import { runLocal } from "../build/local.js";
 import { imageIdArgv } from "../commands/docker-image.js";
 import { chownArgv, mkdirsArgv, parentDir, privateDirArgv, testArgv } from "../commands/files.js";
+import { daemonReloadArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { describeProgress } from "../delivery/progress_printer.js";
 import { deliverByPull, hostImageId } from "../delivery/pull.js";
 import { deliverByStream } from "../delivery/stream.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { configFileHostPath, renderConfigFile } from "../render/config-file.js";
-import { type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
+import { type ConfigRenderedFile, type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
 import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
 import { deliveryMethod, pullFailureHint, registryLogin } from "./container/delivery.js";
 import { deployPaths } from "./paths.js";
+import { type ProgressReporter, withProgress } from "./progress.js";
 import { shipService } from "./ship.js";
 
 /**
@@ -40,6 +43,49 @@ export function colorEnvFile(
     });
   }
   return env;
+}
+
+/** Refuses (before anything is written) when a rendered env file lacks a secret's value: colorEnvFile's error. */
+export function requireSecrets(host: RemoteHost, files: readonly ConfigRenderedFile[]): void {
+  for (const file of files) {
+    if (!file.redacted || file.redacted.length === 0) continue;
+    throw new SlipwayError(`service ${file.service} needs secrets that are not set: ${file.redacted.join(", ")}`, {
+      host: host.name,
+      step: "env file",
+      hint: `export ${file.redacted[0]}=... before deploying (or pass secrets to deploy())`,
+    });
+  }
+}
+
+/**
+ * Writes rendered runtime files as root with their modes (check mode: reads and says which would change); one
+ * daemon-reload when a systemd drop-in changed. Returns the action lines and whether anything changed.
+ */
+export async function writeRuntimeFiles(
+  host: RemoteHost,
+  files: readonly ConfigRenderedFile[],
+  check: boolean,
+): Promise<{ changed: boolean; actions: string[] }> {
+  const actions: string[] = [];
+  let changed = false;
+  let dropIns = false;
+  for (const file of files) {
+    const step = file.kind === "systemd-drop-in" ? "unit drop-in" : "env file";
+    if (check) {
+      // Env files are root's 0600; the drop-ins are world-readable (read as the deploy user, as before).
+      const now = (await host.readFile(file.path, { become: file.mode === 0o600 }))?.toString("utf8");
+      if (now !== file.content) actions.push(`write ${file.path}`);
+      continue;
+    }
+    await host.exec(mkdirsArgv([parentDir(file.path)]), { become: true });
+    const put = await host.putFile(file.path, file.content, { mode: file.mode, become: true, step });
+    if (!put.changed) continue;
+    actions.push(`wrote ${file.path}`);
+    changed = true;
+    dropIns ||= file.kind === "systemd-drop-in";
+  }
+  if (dropIns) await host.exec(daemonReloadArgv(), { become: true, step: "unit drop-in" });
+  return { changed, actions };
 }
 
 /** Pulls an image by digest when the host lacks it (check mode: only says so). Returns the action, or null. */
@@ -68,7 +114,7 @@ export async function deliverWhenMissing(
   config: SlipwayConfig,
   service: string,
   image: string,
-  input: { check: boolean; secrets: Readonly<Record<string, string>> },
+  input: { check: boolean; secrets: Readonly<Record<string, string>>; progress?: ProgressReporter },
 ): Promise<string | null> {
   if (deliveryMethod(config.image) === "ssh") {
     const onHost = await hostImageId(host, image);
@@ -77,14 +123,21 @@ export async function deliverWhenMissing(
     const onRunner = onHost ? await runnerImageId(image) : null;
     if (onHost && (onRunner === null || onRunner === onHost)) return null;
     if (input.check) return `stream ${image} over SSH`;
-    const [streamed] = await deliverByStream([host], [{ service, reference: image }]);
+    const [streamed] = await withProgress(input.progress, `${service}: streaming ${image} over SSH`, (note) =>
+      deliverByStream([host], [{ service, reference: image }], { onProgress: (e) => note(describeProgress(e)) }),
+    );
     if (streamed?.error) throw streamed.error;
     return streamed?.images.some((i) => i.action === "streamed") ? `streamed ${image} over SSH` : null;
   }
   if (await hostImageId(host, image)) return null;
   if (input.check) return `pull ${image}`;
   const login = registryLogin(config.image, input.secrets);
-  const [pulled] = await deliverByPull([host], [{ service, reference: image }], { logins: { [host.name]: login } });
+  const [pulled] = await withProgress(input.progress, `${service}: pulling ${image}`, (note) =>
+    deliverByPull([host], [{ service, reference: image }], {
+      logins: { [host.name]: login },
+      onProgress: (e) => note(describeProgress(e)),
+    }),
+  );
   const error = pulled?.error;
   if (error) {
     throw new SlipwayError(`cannot pull the ${service} image: ${error.message}`, {

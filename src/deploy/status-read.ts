@@ -3,7 +3,7 @@ import { certSpecFromConfig, liveCertPath } from "../certs/spec.js";
 import { statusArgv } from "../commands/status.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { selectHosts } from "../config/inventory.js";
-import { configOnHost } from "../config/layout.js";
+import { configOnHost, deployHosts } from "../config/layout.js";
 import { swarmManager } from "../config/swarm.js";
 import { lockDir } from "../lock/lock.js";
 import { ConnectionPool } from "../remote/index.js";
@@ -30,12 +30,15 @@ type Cert = ReturnType<typeof certOf>;
 
 /**
  * Runtime swarm: every node gets the base status (lock, disk, certificate and maintenance on the nginx hosts); the
- * manager's script also reads the cluster (nodes, the stacks' tasks, each app task's health through its node's port)
- * and holds the release. No units per host: tasks move between nodes.
+ * manager's script also reads the cluster (nodes, the stacks' tasks, each app task's health through its node's port).
+ * No units per host: tasks move between nodes. The manager and the nginx hosts hold the release; workers none.
  */
 function swarmHostPlan(config: SlipwayConfig, host: string, cert: Cert, page: string | null): StatusPlan {
   const base = statusPlan({ ...config, services: {} }, () => [], cert, page);
-  if (host !== swarmManager(config)) return { ...base, expectRelease: false };
+  if (host !== swarmManager(config)) {
+    // The deploy runs on the manager and the nginx hosts only (config/layout.ts deployHosts); a worker keeps none.
+    return { ...base, expectRelease: deployHosts(config).some((h) => h.name === host) };
+  }
   const swarm = swarmStatusPlan(config);
   return { ...base, swarm, probes: [...base.probes, ...swarmProbes(swarm)] };
 }

@@ -16,7 +16,7 @@ import { durationSeconds } from "../render/from-config/common.js";
 import { serviceImageRef } from "../render/from-config/index.js";
 import { stackFromConfig, swarmObjectName } from "../render/from-config/swarm.js";
 import { renderStack } from "../render/swarm-stack.js";
-import { buildAction } from "./container/delivery.js";
+import { buildAction, deliveryMethod } from "./container/delivery.js";
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
@@ -58,6 +58,13 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
   return {
     names: (color) => [stack(color)],
     async prepare() {
+      if (deliveryMethod(config.image) === "ssh") {
+        throw new SlipwayError("runtime swarm pulls images from a registry on every node: image.delivery is ssh", {
+          host: host.name,
+          step: "prepare",
+          hint: "set image.registry (a registry every node reaches) and leave image.delivery unset or `registry`",
+        });
+      }
       const manager = await host.exec(swarmIsManagerArgv(), { ...asRoot, check: false });
       if (manager.stdout.trim() === "true") return;
       throw new SlipwayError(`${host.name} is not a manager of a swarm`, {

@@ -6,13 +6,13 @@
  * own env file (PORT = the color's port + n) and drop-in: nginx's upstream lists those ports.
  */
 
-import { mkdirsArgv, parentDir, readlinkArgv, symlinkArgv, testArgv } from "../commands/files.js";
-import { daemonReloadArgv, journalArgv, systemctlArgv } from "../commands/systemd.js";
+import { mkdirsArgv, readlinkArgv, symlinkArgv, testArgv } from "../commands/files.js";
+import { journalArgv, systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { applySystemdUnit } from "../install/apply.js";
 import type { RemoteHost } from "../remote/types.js";
-import { instancesOf } from "../render/from-config/common.js";
-import { systemdUnitFromConfig } from "../render/from-config/index.js";
+import { serviceInstances } from "../render/from-config/common.js";
+import { colorRuntimeFiles, systemdUnitFiles, systemdUnitFromConfig } from "../render/from-config/index.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { instanceUnitName } from "../render/systemd.js";
 import { ensureSystemUser } from "./app-user.js";
@@ -20,23 +20,11 @@ import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { serviceSources, shipService } from "./ship.js";
-import { colorEnvFile, shipStatic } from "./stage-steps.js";
+import { requireSecrets, shipStatic, writeRuntimeFiles } from "./stage-steps.js";
 
-export function dropInPath(app: string, service: string, color: Color, instance = 0): string {
-  return `/etc/systemd/system/${instanceUnitName(app, service, color, instance)}.d/slipway-release.conf`;
-}
+export { dropInContent, dropInPath } from "../render/systemd.js";
 
-export function dropInContent(deployDir: string, service: string, color: Color): string {
-  const dir = `${deployPaths(deployDir).colorLink(color)}/${service}`;
-  return `# Managed by Slipway: the ${color} instance runs the release ${deployDir}/colors/${color} points at.\n[Service]\nWorkingDirectory=${dir}\n`;
-}
-
-/** Every (service, instance) of a color: one per service, `instances` of a load-balanced one. */
-export function serviceInstances(config: SlipwayConfig): Array<{ service: string; instance: number }> {
-  return Object.keys(config.services).flatMap((service) =>
-    Array.from({ length: instancesOf(config, service) }, (_, instance) => ({ service, instance })),
-  );
-}
+export { serviceInstances };
 
 export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRuntime {
   const paths = deployPaths(config.deploy_dir);
@@ -79,32 +67,15 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           changed = true;
         }
       }
+      // What `slipway render` lists for the color: each process's env file and drop-in (the one source).
       const colored = configWithEnv(config, input.env, color);
-      for (const { service: name, instance } of serviceInstances(config)) {
-        const env = colorEnvFile(host, colored, name, color, input.secrets, { instance });
-        const drop = dropInPath(config.app, name, color, instance);
-        if (input.check) {
-          const now = (await host.readFile(env.path, { become: true }))?.toString("utf8");
-          if (now !== env.content) actions.push(`write ${env.path}`);
-          const dropNow = (await host.readFile(drop))?.toString("utf8");
-          if (dropNow !== dropInContent(config.deploy_dir, name, color)) actions.push(`write ${drop}`);
-        } else {
-          await host.exec(mkdirsArgv([parentDir(env.path)]), { become: true });
-          const e = await host.putFile(env.path, env.content, { mode: 0o600, become: true, step: "env file" });
-          if (e.changed) actions.push(`wrote ${env.path}`);
-          await host.exec(mkdirsArgv([parentDir(drop)]), { become: true });
-          const d = await host.putFile(drop, dropInContent(config.deploy_dir, name, color), {
-            mode: 0o644,
-            become: true,
-            step: "unit drop-in",
-          });
-          if (d.changed) {
-            actions.push(`wrote ${drop}`);
-            await host.exec(daemonReloadArgv(), { become: true, step: "unit drop-in" });
-          }
-          changed ||= e.changed || d.changed;
-        }
-        if (instance > 0) continue;
+      const files = colorRuntimeFiles(colored, color, { hostName: host.name, secrets: input.secrets });
+      requireSecrets(host, files);
+      const written = await writeRuntimeFiles(host, files, input.check);
+      actions.push(...written.actions);
+      changed ||= written.changed;
+      for (const unitFile of systemdUnitFiles(config, host.name)) {
+        const name = unitFile.service as string;
         const unit = await applySystemdUnit(host, systemdUnitFromConfig(config, name, host.name), {
           become: true,
           check: input.check,

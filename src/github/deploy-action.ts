@@ -18,6 +18,7 @@ import { runConfigAction } from "./config-action.js";
 import { type DeploymentsClient, deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { deployEngine, type Engine } from "./engine.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
+import { runMaintenanceAction } from "./maintenance-action.js";
 import { actionOutputs, environmentUrl } from "./outputs.js";
 import { ProgressGroups } from "./progress.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
@@ -41,6 +42,10 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
     if (ctx.inputs.command === "config") return await runConfigAction(ctx, ctx.inputs);
     const config = await loadConfig(ctx.inputs.config, { environment: ctx.inputs.environment });
     ctx.config = config;
+    if (ctx.inputs.command === "maintenance-on" || ctx.inputs.command === "maintenance-off") {
+      await placeSshKey(ctx, ctx.inputs, config);
+      return await runMaintenanceAction(ctx, ctx.inputs, config);
+    }
     const secrets = await prepareRunner(ctx, ctx.inputs, config);
     const command = ctx.inputs.command;
     const before =
@@ -109,13 +114,8 @@ export async function runDeployAction(deps: DeployActionDeps = {}): Promise<void
   }
 }
 
-/** The SSH key in place, every secret masked, the token where the runner's ghcr.io push reads it; the secrets. */
-async function prepareRunner(
-  ctx: ActionContext,
-  inputs: ActionInputs,
-  config: SlipwayConfig,
-): Promise<Record<string, string>> {
-  // The key first: a host's private_key_secret is then set like any other secret.
+/** The `ssh-private-key` input where the config's hosts read their key (ssh-key.ts), before any connection. */
+async function placeSshKey(ctx: ActionContext, inputs: ActionInputs, config: SlipwayConfig): Promise<void> {
   if (inputs.sshPrivateKey) {
     const placement = keyPlacement(resolveHosts(config), dirname(resolve(inputs.config)));
     const written = await placeKey(inputs.sshPrivateKey, placement, ctx.env);
@@ -126,6 +126,16 @@ async function prepareRunner(
       );
     }
   }
+}
+
+/** The SSH key in place, every secret masked, the token where the runner's ghcr.io push reads it; the secrets. */
+async function prepareRunner(
+  ctx: ActionContext,
+  inputs: ActionInputs,
+  config: SlipwayConfig,
+): Promise<Record<string, string>> {
+  // The key first: a host's private_key_secret is then set like any other secret.
+  await placeSshKey(ctx, inputs, config);
   exportRegistryToken(ctx.env, inputs.githubToken);
   ctx.mask(secretValues(config, [], ctx.env));
   const { values, missing } = resolveSecrets(config, ctx.env);

@@ -4,7 +4,15 @@ import { lockWaitSeconds } from "../cli/_options.js";
 import { parseEnvPairs } from "../cli/deploy.js";
 import { SlipwayError } from "../errors.js";
 
-export const COMMANDS = ["deploy", "plan", "rollback", "validate", "config"] as const;
+export const COMMANDS = [
+  "deploy",
+  "plan",
+  "rollback",
+  "validate",
+  "config",
+  "maintenance-on",
+  "maintenance-off",
+] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 export interface ActionInputs {

@@ -71,8 +71,10 @@ export class ProgressGroups {
       if (event.host && event.step) this.hold(event.host, event.step, event.message);
       else this.log.line(event.level, event.host ? `[${event.host}] ${event.message}` : event.message);
     } else if (event.kind === "progress") {
-      // Inside the step's group, in order with its other lines.
-      this.hold(event.host, event.step, progressText(event));
+      // Inside the step's group, in order with its other lines; work outside a host's steps (the image build on the
+      // runner) has no group to wait for: a line as it happens.
+      if (this.pending.has(keyOf(event.host, event.step))) this.hold(event.host, event.step, progressText(event));
+      else this.log.line("info", `[${event.host}] ${progressText(event)}`);
     } else {
       if (event.backup) this.report.backups[event.host] = event.backup;
       const live = event.release ? ` (release ${event.release}${event.color ? ` on ${event.color}` : ""})` : "";

@@ -33,6 +33,8 @@ const TITLES: Record<ActionCommand, string> = {
   rollback: "rollback",
   validate: "validate",
   config: "config (the merged config; nothing changed)",
+  "maintenance-on": "maintenance on (nginx answers 503, health paths open)",
+  "maintenance-off": "maintenance off",
 };
 
 /** Pipes and newlines would break a table row. */

@@ -38,6 +38,21 @@ export function environmentFilePath(dir: string, service: string, color: Color |
   return `${dir.replace(/\/$/, "")}/${service}-${id}.env`;
 }
 
+/**
+ * The per-instance drop-in the deploy installs beside the template: `<unit>@<color>.service.d/slipway-release.conf`,
+ * pointing the instance's WorkingDirectory at `<deploy_dir>/colors/<color>/<service>` (so blue and green run
+ * different releases from one template).
+ */
+export function dropInPath(app: string, service: string, color: Color, instance = 0): string {
+  return `/etc/systemd/system/${instanceUnitName(app, service, color, instance)}.d/slipway-release.conf`;
+}
+
+export function dropInContent(deployDir: string, service: string, color: Color): string {
+  const root = deployDir.replace(/\/$/, "");
+  const dir = `${root}/colors/${color}/${service}`;
+  return `# Managed by Slipway: the ${color} instance runs the release ${deployDir}/colors/${color} points at.\n[Service]\nWorkingDirectory=${dir}\n`;
+}
+
 export function renderSystemdUnit(model: SystemdUnitModel): string {
   const app = identifier(model.app, "app");
   const service = identifier(model.service, "service");

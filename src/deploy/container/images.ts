@@ -38,7 +38,7 @@ export async function buildForDeploy(
   });
   if (images.length === 0) return {};
   // Images are tagged by the full commit: a directory outside git (right after `slipway init`) has none.
-  if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(options.commit)) {
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]+)?$/.test(options.commit)) {
     throw new SlipwayError(`${options.releaseDir ?? config.source.dir} has no git commit to tag the images with`, {
       step: "build",
       hint: "commit the app first (git init && git add -A && git commit -m 'first deploy'), or pass --image SERVICE=REF",

@@ -4,6 +4,8 @@
  * config or `--restore-db` asks for it (the new code may have written to the database).
  */
 import { backupBeforeChange, prepareDatabaseDir, restoreBeforeRelease } from "../backup-step.js";
+import { withProgress } from "../progress.js";
+import { progressOf } from "./progress.js";
 import type { Step } from "./types.js";
 
 export const backupStep: Step = {
@@ -18,7 +20,10 @@ export const backupStep: Step = {
     await prepareDatabaseDir(host, config, user);
     if (kind !== "deploy" || !s.spec) return { status: "skipped" };
     const writers = s.stopFirst || !s.liveColor ? { stop: [], start: [] } : s.writersOf(s.liveColor);
-    s.backup = await backupBeforeChange(host, config, s.spec, releaseId, writers, s.say, s.live.release);
+    const spec = s.spec;
+    s.backup = await withProgress(progressOf(s), `backing up the ${spec.engine} database`, () =>
+      backupBeforeChange(host, config, spec, releaseId, writers, s.say, s.live.release),
+    );
     if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
     s.say(`backed up the database${s.stopFirst ? " while stopped" : ""}: ${s.backup}`);
     return { status: "changed", data: { backup: s.backup } };

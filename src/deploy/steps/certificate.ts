@@ -17,6 +17,8 @@ import type { RemoteHost } from "../../remote/types.js";
 import { nginxSiteFromConfig, sitePathFromConfig } from "../../render/from-config/index.js";
 import type { Color } from "../../render/model.js";
 import { tlsReady } from "../nginx.js";
+import { withProgress } from "../progress.js";
+import { progressOf } from "./progress.js";
 import { reloadNginx } from "./switch.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -73,7 +75,9 @@ export const certificateStep: Step = {
       installed.set(s, changes);
       if (changes.length > 0) s.say(`installed the site with ${spec.domains.join(", ")} for the ACME challenge`);
     }
-    const obtained = await ensureCertificate(host, spec, { become: true, check: false, step: STEP });
+    const obtained = await withProgress(progressOf(s), `certbot: certificate for ${spec.domains.join(", ")}`, () =>
+      ensureCertificate(host, spec, { become: true, check: false, step: STEP }),
+    );
     if (obtained.changed) s.say(`certificate for ${spec.domains.join(", ")}: ${obtained.msg}`);
     const renewal = await ensureRenewal(host, spec, { become: true, check: false, step: STEP });
     for (const action of renewal.actions) s.say(`renewal: ${action}`);

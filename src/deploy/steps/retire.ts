@@ -10,7 +10,9 @@ import { durationSeconds } from "../../render/from-config/common.js";
 import { restoreBeforeRelease } from "../backup-step.js";
 import { colorPorts, drainConnections } from "../drain.js";
 import { gateArgs, healthGate } from "../health.js";
+import { withProgress } from "../progress.js";
 import { retireOld } from "../retire.js";
+import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
 
 export function drainSeconds(s: FlowState): number {
@@ -61,7 +63,9 @@ async function drainAndStop(s: FlowState, old: Color): Promise<void> {
   const { host, runtime } = s.run;
   const limit = drainSeconds(s);
   if (limit > 0) {
-    const drain = await drainConnections(host, colorPorts(s.local, old), limit);
+    const drain = await withProgress(progressOf(s), `${old}: draining connections (at most ${limit}s)`, () =>
+      drainConnections(host, colorPorts(s.local, old), limit),
+    );
     const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
     s.say(`drained ${old} in ${(drain.ms / 1000).toFixed(1)}s (limit ${limit}s${left})`);
   }

@@ -4,11 +4,12 @@
  */
 import type { StageInput, StageResult } from "../runtime.js";
 import { shipStatic } from "../stage-steps.js";
+import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
 
 function stageInput(s: FlowState, check: boolean): StageInput {
   const { releaseId, env, images, secrets, releaseDir } = s.run;
-  return { releaseId, env, images, secrets, releaseDir, check };
+  return { releaseId, env, images, secrets, releaseDir, check, progress: progressOf(s) };
 }
 
 /** The runtime's stage where the host runs services; elsewhere `proxy.static.source` for nginx (or nothing). */

@@ -9,7 +9,8 @@ import { type Color, type SlipwayConfig, selectHosts } from "../../config/index.
 import { isSplitLayout } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import type { RemoteHost } from "../../remote/types.js";
-import { upstreamFromConfig } from "../../render/from-config/nginx.js";
+import { UPSTREAM_INCLUDE_DIR, upstreamFromConfig } from "../../render/from-config/nginx.js";
+import { maintenancePagePath } from "../../render/nginx-maintenance.js";
 import { clearIntent, writeIntent } from "../intent.js";
 import { servedColor, switchTo } from "../nginx.js";
 import type { Step } from "./types.js";
@@ -79,10 +80,21 @@ export const switchStep: Step = {
       if (config.proxy.mode === "nginx") s.say(`  ${s.idle} is switched to by nginx on ${nginx.join(", ")}`);
       return;
     }
-    const site = await switchTo(s.run.host, config, s.idle, true);
+    // Read beside the site's check: the maintenance page stays up across the deploy, which the plan must say.
+    const [site, maintenance] = await Promise.all([
+      switchTo(s.run.host, config, s.idle, true),
+      // Only informative: a host that refuses the read (helper mode's list) plans as before.
+      s.run.host
+        .readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app), { become: true })
+        .catch(() => undefined),
+    ]);
     s.say(
       `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config.proxy.switch})`,
     );
+    if (maintenance !== undefined) {
+      s.say("  maintenance is on: users keep getting the maintenance page (503) after the switch; the deploy keeps it");
+      s.say("    on (`slipway maintenance off` takes it down)");
+    }
     // The load-balancer layout: say which app hosts the new color's upstreams name.
     if (isSplitLayout(config)) for (const line of upstreamLines(config, s.idle)) s.say(`    ${line}`);
     if (site?.diff) s.emitter.diff("switch", site.diff);

@@ -4,7 +4,7 @@
  * after `docker stack rm`. Parsing is pure (exported for unit tests); the waits poll through the manager.
  */
 import {
-  nodeAddressesArgv,
+  nodesInspectArgv,
   serviceTasksArgv,
   stackContainersArgv,
   stackNetworksArgv,
@@ -13,6 +13,7 @@ import {
 } from "../../commands/swarm.js";
 import { SlipwayError } from "../../errors.js";
 import type { RemoteHost } from "../../remote/types.js";
+import { parseNodes } from "../status-swarm.js";
 
 const asRoot = { become: true, check: false };
 
@@ -41,16 +42,6 @@ export function parseTaskNodes(out: string): Record<string, string[]> {
   return nodes;
 }
 
-/** `t4 10.213.0.14` lines -> `{ t4: "10.213.0.14" }`. */
-export function parseNodeAddresses(out: string): Record<string, string> {
-  return Object.fromEntries(
-    out
-      .split("\n")
-      .map((l) => l.trim().split(/\s+/))
-      .filter((p): p is [string, string] => p.length === 2 && p[0] !== "" && p[1] !== ""),
-  );
-}
-
 /** The replica counts of a stack's services (empty: no such stack). */
 export async function stackReplicas(host: RemoteHost, stack: string) {
   return parseServiceReplicas((await host.exec(stackServicesArgv(stack), asRoot)).stdout);
@@ -60,9 +51,9 @@ export async function stackReplicas(host: RemoteHost, stack: string) {
 export async function taskAddresses(host: RemoteHost, stack: string): Promise<Record<string, string[]>> {
   const [tasks, addresses] = await Promise.all([
     host.exec(stackTasksArgv(stack), asRoot),
-    host.exec(nodeAddressesArgv(), asRoot),
+    host.exec(nodesInspectArgv(), asRoot),
   ]);
-  const byNode = parseNodeAddresses(addresses.stdout);
+  const byNode = Object.fromEntries(parseNodes(addresses.stdout.split("\n")).nodes.map((n) => [n.hostname, n.address]));
   const nodes = parseTaskNodes(tasks.stdout);
   return Object.fromEntries(
     Object.entries(nodes).map(([service, list]) => [service, [...new Set(list.map((n) => byNode[n] ?? n))]]),

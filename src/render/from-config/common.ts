@@ -50,6 +50,13 @@ export function instancesOf(config: SlipwayConfig, service: string): number {
   return config.proxy.load_balance[service]?.instances ?? 1;
 }
 
+/** Every (service, instance) of a color: one per service, `instances` of a load-balanced one. */
+export function serviceInstances(config: SlipwayConfig): Array<{ service: string; instance: number }> {
+  return Object.keys(config.services).flatMap((service) =>
+    Array.from({ length: instancesOf(config, service) }, (_, instance) => ({ service, instance })),
+  );
+}
+
 /** Config env values are strings, numbers or booleans; files take them as written. */
 export function envString(value: string | number | boolean): string {
   return String(value);

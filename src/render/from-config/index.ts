@@ -5,15 +5,18 @@
  */
 import type { SlipwayConfig } from "../../config/schema.js";
 import { renderCompose } from "../compose.js";
-import type { DotenvFlavour } from "../dotenv.js";
 import type { Color } from "../model.js";
 import { renderNginxFiles } from "../nginx.js";
 import { publicPortFiles } from "../public-port.js";
-import { renderSystemdUnit, templateUnitName } from "../systemd.js";
-import { accessoriesComposeFromConfig, accessoryEnvFilePath, accessoryNames, composeFromConfig } from "./compose.js";
+import { accessoriesComposeFromConfig, accessoryEnvFilePath, accessoryNames } from "./compose.js";
 import { envFileFromConfig } from "./env-files.js";
 import { nginxSiteFromConfig, sitePathFromConfig } from "./nginx.js";
-import { systemdUnitsFromConfig } from "./systemd.js";
+import {
+  type ConfigRenderedFile,
+  colorRuntimeFiles,
+  type RuntimeFilesOptions,
+  systemdUnitFiles,
+} from "./runtime-files.js";
 
 export {
   accessoriesComposeFromConfig,
@@ -27,41 +30,30 @@ export {
 export { type EnvFileOptions, envFileFromConfig, secretPlaceholder } from "./env-files.js";
 export { ConfigMappingError } from "./errors.js";
 export { nginxSiteFromConfig, sitePathFromConfig, tlsModel, upstreamFromConfig } from "./nginx.js";
+export {
+  type ConfigFileKind,
+  type ConfigRenderedFile,
+  colorRuntimeFiles,
+  composeFilePath,
+  type RuntimeFilesOptions,
+  systemdUnitFiles,
+} from "./runtime-files.js";
 export { releaseCodeDir, systemdUnitFromConfig, systemdUnitsFromConfig } from "./systemd.js";
 
-export type ConfigFileKind = "nginx-upstream" | "nginx-site" | "systemd-unit" | "env-file" | "compose";
-
-export interface ConfigRenderedFile {
-  kind: ConfigFileKind;
-  path: string;
-  content: string;
-  /** File mode on the host: env files hold secrets (0600). */
-  mode: number;
-  color?: Color;
-  /** Secret names rendered as placeholders: the file is for reading, not for installing. */
-  redacted?: string[];
-}
-
-export interface RenderFromConfigOptions {
-  /** The live color: what the nginx upstreams point at. */
+export interface RenderFromConfigOptions extends RuntimeFilesOptions {
+  /** The live color: what the nginx upstreams (and internal mode's public ports) point at. */
   color: Color;
-  /** Colors whose env and compose files to render. Default: both. */
+  /** Colors whose runtime files to render. Default: both. */
   colors?: readonly Color[];
   /** The certificate exists on the host (TLS on): render the HTTPS server block. */
   tlsReady: boolean;
-  /** Runtime compose: image per service, pinned by digest. */
-  images?: Readonly<Record<string, string>>;
-  /** Compose flavour of the host (runtime compose env files). Default: the dotenv form v1 and v2 both read. */
-  composeFlavour?: DotenvFlavour;
-  /** Secret values by name; a secret without one is rendered as a placeholder and listed in `redacted`. */
-  secrets?: Readonly<Record<string, string>>;
 }
 
-/** `/opt/<app>/compose/<color>/compose.yml`: one directory per color, each its own compose project. */
-export function composeFilePath(config: SlipwayConfig, color: Color): string {
-  return `${config.deploy_dir}/compose/${color}/compose.yml`;
-}
-
+/**
+ * Every file a deploy installs for the config (on `hostName` when given): the nginx site, the systemd template units,
+ * internal mode's public-port units pointed at the live color, each color's runtime files (colorRuntimeFiles: what
+ * the runtimes install) and the accessories' files.
+ */
 export function renderFromConfig(config: SlipwayConfig, options: RenderFromConfigOptions): ConfigRenderedFile[] {
   const colors = options.colors ?? (["blue", "green"] as const);
   const files: ConfigRenderedFile[] = [];
@@ -73,45 +65,14 @@ export function renderFromConfig(config: SlipwayConfig, options: RenderFromConfi
       files.push({ kind, ...file, mode: 0o644 });
     }
   }
-  for (const unit of systemdUnitsFromConfig(config)) {
-    const path = `/etc/systemd/system/${templateUnitName(unit.app, unit.service)}`;
-    files.push({ kind: "systemd-unit", path, content: renderSystemdUnit(unit), mode: 0o644 });
-  }
-  // proxy.mode internal: the public ports' socket and forwarder, pointed at this color (what the switch installs).
+  files.push(...systemdUnitFiles(config, options.hostName));
+  // proxy.mode internal: the public ports' socket and forwarder, pointed at the live color (what the switch installs).
   for (const units of publicPortFiles(config, options.color)) {
     for (const unit of [units.socket, units.service]) {
       files.push({ kind: "systemd-unit", path: unit.path, content: unit.content, mode: 0o644 });
     }
   }
-  for (const color of colors) {
-    for (const name of Object.keys(config.services)) {
-      const service = config.services[name];
-      // Under compose the plain env is in the compose file; the env file exists only for secrets.
-      if (config.runtime === "compose" && (service?.secrets.length === 0 || service?.accessory)) continue;
-      const env = envFileFromConfig(config, name, color, options.secrets, {
-        runtimeFormat: true,
-        composeFlavour: options.composeFlavour,
-      });
-      files.push({
-        kind: "env-file",
-        path: env.path,
-        content: env.content,
-        mode: 0o600,
-        color,
-        redacted: env.redacted,
-      });
-    }
-    if (config.runtime === "compose") {
-      const model = composeFromConfig(config, { color, images: options.images ?? {} });
-      files.push({
-        kind: "compose",
-        path: composeFilePath(config, color),
-        content: renderCompose(model),
-        mode: 0o640,
-        color,
-      });
-    }
-  }
+  for (const color of colors) files.push(...colorRuntimeFiles(config, color, options));
   files.push(...accessoryFiles(config, options));
   return files;
 }

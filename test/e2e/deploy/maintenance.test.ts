@@ -135,6 +135,11 @@ describe("maintenance on|off (harvest on t1)", () => {
 
   it("a deploy while on keeps it on (the new release is checked and switched behind the page); off serves it", async () => {
     expect((await slipway("maintenance", "on", ...c())).code).toBe(0);
+    // The plan says so: the deploy keeps the page up.
+    process.env.SECRET_KEY ??= "e2e";
+    const plan = await slipway("plan", ...c());
+    expect(plan.stdout).toContain("maintenance is on: users keep getting the maintenance page (503) after the switch");
+    expect(plan.stdout).toContain("(`slipway maintenance off` takes it down)");
     const result = await deployRelease("maint-v2");
     expect(result.ok).toBe(true);
     const during = await get(address, "/");

@@ -1,7 +1,8 @@
 /**
  * A real process already listening on the idle color's port (another user's `python3 -m http.server`, started with
  * systemd-run as `nobody`), runtime systemd (harvest on t1) and container (flask-docker on t2): the deploy is refused
- * at `start` naming the port, the process, the service key; the live color keeps serving; once the squatter stops the
+ * at `start` naming the port, the process, the service key (the sandbox's targets are containers without
+ * CAP_SYS_PTRACE, where even root's `ss -p` cannot name another user's process: "a process" there); the live color keeps serving; once the squatter stops the
  * same deploy succeeds. Then (systemd) a release whose frontend crashes: the gate's error shows the frontend's own
  * journal lines under its unit's name, in the output and in the failed step's event, and not the backend's.
  */
@@ -97,7 +98,7 @@ describe("a port already taken on the idle color (harvest on t1, runtime systemd
     expect(refused.ok).toBe(false);
     const error = refused.hosts[0]?.error ?? "";
     expect(error).toMatch(
-      /^port 18386 of services\.frontend \(green\) is already in use: python3 \(pid \d+\) listens on 0\.0\.0\.0:18386, not hvsquat-frontend@green \(stop that process, or change services\.frontend\.port \(the green color's port is derived from it\); the live color blue is untouched\)$/,
+      /^port 18386 of services\.frontend \(green\) is already in use: (python3 \(pid \d+\)|a process) listens on 0\.0\.0\.0:18386, not hvsquat-frontend@green \(stop that process, or change services\.frontend\.port \(the green color's port is derived from it\); the live color blue is untouched\)$/,
     );
     const failed = v2.events.find((e) => e.kind === "step" && e.status === "failed");
     expect(failed).toMatchObject({ step: "start" });
@@ -208,7 +209,7 @@ describe("a port already taken on the idle color (flask-docker on t2, runtime co
     await stop();
     expect(refused.ok).toBe(false);
     expect(refused.hosts[0]?.error ?? "").toMatch(
-      /^port 15396 of services\.backend \(green\) is already in use: python3 \(pid \d+\) listens on 0\.0\.0\.0:15396, not the container ctsquat-backend-green \(stop that process, or change services\.backend\.port \(the green color's port is derived from it\); the live color blue is untouched\)$/,
+      /^port 15396 of services\.backend \(green\) is already in use: (python3 \(pid \d+\)|a process) listens on 0\.0\.0\.0:15396, not the container ctsquat-backend-green \(stop that process, or change services\.backend\.port \(the green color's port is derived from it\); the live color blue is untouched\)$/,
     );
     const health = await viaNginx(sandboxTarget("t2").host, DOMAIN, "/api/health");
     expect(health.status, health.body).toBe(200);

@@ -62,9 +62,11 @@ describe("slipway remove, runtime systemd (harvest on t1)", () => {
     await host.exec(["touch", `/opt/${APP}/backups/keep-me`], sudo);
 
     const plan = await removeApp(host, config, { check: true });
+    // The template and the live color's drop-in dir (the deploy's slipway-release.conf, listed by `slipway render`).
     expect(plan[0]).toBe(
-      `would stop and disable ${APP}-backend@blue.service, ${APP}-backend@green.service; remove /etc/systemd/system/${APP}-backend@.service`,
+      `would stop and disable ${APP}-backend@blue.service, ${APP}-backend@green.service; remove /etc/systemd/system/${APP}-backend@.service, /etc/systemd/system/${APP}-backend@blue.service.d`,
     );
+    expect(await exists(`/etc/systemd/system/${APP}-backend@blue.service.d/slipway-release.conf`)).toBe(true);
     expect((await viaNginx(address(), DOMAIN, "/api/health")).status).toBe(200);
 
     const done = await removeApp(host, config);
@@ -72,6 +74,9 @@ describe("slipway remove, runtime systemd (harvest on t1)", () => {
     const active = await host.exec(["systemctl", "is-active", `${APP}-backend@blue`, `${APP}-frontend@blue`], sudo);
     expect(active.stdout.split("\n").filter(Boolean)).toEqual(["inactive", "inactive"]);
     expect(await exists(`/etc/systemd/system/${APP}-backend@.service`)).toBe(false);
+    // Nothing of the app is left among the units: no template, no per-color drop-in dir, no kept copy.
+    const left = await host.exec(["find", "/etc/systemd/system", "-name", `${APP}-*`], sudo);
+    expect(left.stdout.trim()).toBe("");
     expect((await viaNginx(address(), DOMAIN, "/api/health")).body).not.toContain('"version"');
     expect((await host.exec(["nginx", "-t"], sudo)).code).toBe(0);
     // The socket switch's links (dangling once the colors stopped) go too (D18/D10).

@@ -2,7 +2,7 @@
  * The deploy action, run from action.yml the way the runner runs it (runner.ts), deploys harvest to sandbox target t2
  * for real: a copy of examples/harvest as a checkout would be, the SSH key only as the `ssh-private-key` input
  * (private_key_secret), the GitHub API a recording server. Deploy, plan, a deploy cancelled mid-way (SIGTERM to the
- * main step, then the post step as the runner runs it), rollback. Which release serves is read from the frontend's
+ * main step, then the post step as the runner runs it), rollback, maintenance-on/-off. Which release serves is read from the frontend's
  * /health, which reports APP_VERSION (the `version-env` input).
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -246,5 +246,21 @@ describe("deploy action from action.yml on t2", () => {
     expect(main.outputs.release).toBe(firstRelease);
     expect(main.outputs["previous-release"]).toMatch(/^0011223-/);
     expect(await version()).toBe("v1");
+  });
+
+  it("maintenance-on: every route 503 (health open), no deployment; maintenance-off serves the app again", async () => {
+    api.requests.length = 0;
+    const address = sandboxTarget("t2").host;
+    const on = await runAction(REPO_ROOT, options(SHA3, { command: "maintenance-on" }));
+    expect(on.main.stdout).not.toContain("::error");
+    expect(on.main.code).toBe(0);
+    expect(on.main.stdout).toContain("::group::maintenance on\nt2: maintenance on (changed)\n::endgroup::");
+    expect(api.requests).toEqual([]);
+    expect((await viaNginx(address, DOMAIN, "/")).status).toBe(503);
+    expect((await viaNginx(address, DOMAIN, "/health")).status).toBe(200);
+    const off = await runAction(REPO_ROOT, options(SHA3, { command: "maintenance-off" }));
+    expect(off.main.code).toBe(0);
+    expect(off.main.stdout).toContain("t2: maintenance off (changed)");
+    expect((await viaNginx(address, DOMAIN, "/")).status).toBe(200);
   });
 });

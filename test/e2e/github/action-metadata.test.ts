@@ -142,7 +142,7 @@ describe.each(NODES)("deploy action through its metadata on %s", (node) => {
     const { main } = await runAction(ROOT_ACTION, options({ command: "destroy" }));
     expect(main.code).toBe(1);
     expect(main.stdout).toContain(
-      '::error::step "inputs": input command: "destroy" is not one of deploy, plan, rollback, validate, config%0A  next: set `command:` to deploy, plan, rollback, validate or config',
+      '::error::step "inputs": input command: "destroy" is not one of deploy, plan, rollback, validate, config, maintenance-on, maintenance-off%0A  next: set `command:` to deploy, plan, rollback, validate, config, maintenance-on or maintenance-off',
     );
     expect(api.requests).toEqual([]);
   });

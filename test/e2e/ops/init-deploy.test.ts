@@ -255,6 +255,12 @@ describe.each(CASES.map((c, i) => ({ ...c, app: `initd${i}` })))("init'd $name d
     commitApp(join(config, ".."));
     const first = await slipway("deploy", "-c", config, "--yes", "--version-env", "APP_VERSION=v1");
     expect(first.code, first.stdout + first.stderr).toBe(0);
+    if (c.runtime !== "systemd") {
+      // A long step says what it waits for about once a second (plain lines without a terminal): the image stream.
+      expect(first.stdout).toMatch(
+        new RegExp(`\\[${c.target}\\] \\w+: streaming ${c.app}-?\\S* over SSH, \\d+ s(, last: [\\d.]+ MB sent)?\\n`),
+      );
+    }
     for (const [path, contains] of Object.entries(c.routes)) {
       const answer = await viaNginx(address(), domain, path);
       expect(answer.status, `${path}: ${answer.body}`).toBe(200);

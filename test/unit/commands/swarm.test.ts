@@ -2,9 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { swarmStackWriters } from "../../../src/backup/writers.js";
 import {
-  nodeAddressesArgv,
+  NODE_STATUS_FORMAT,
   nodeAvailabilityArgv,
   nodeLabelArgv,
+  nodesInspectArgv,
   serviceScaleArgv,
   serviceTasksArgv,
   stackContainersArgv,
@@ -104,10 +105,12 @@ describe("swarm argv", () => {
   });
 
   it("reads where tasks run, why they do not, and what a removed stack left", () => {
-    expect(nodeAddressesArgv()).toEqual([
+    expect(nodesInspectArgv()).toEqual([
       "sh",
       "-c",
-      'ids=$(docker node ls -q) && exec docker node inspect --format "{{.Description.Hostname}} {{.Status.Addr}}" $ids',
+      'ids=$(docker node ls -q) && exec docker node inspect --format "$1" $ids',
+      "sh",
+      NODE_STATUS_FORMAT,
     ]);
     expect(serviceTasksArgv("shop-blue_api")).toEqual([
       "docker",

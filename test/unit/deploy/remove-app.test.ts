@@ -55,3 +55,36 @@ describe("a renamed service's units, from the host's release history (D25)", () 
     );
   });
 });
+
+describe("remove takes every file the deploy installed (what `slipway render` lists)", () => {
+  it("each color's drop-in dir even without the template, and internal mode's public units with their kept copies", async () => {
+    const internal = `${CONFIG.replace(/proxy:[\s\S]*$/, "proxy:\n  mode: internal\n")}`.replace(
+      "    port: 8081\n",
+      "    port: 8081\n    public_port: 8090\n",
+    );
+    const file = join(mkdtempSync(join(tmpdir(), "slipway-remove-")), "slipway.yml");
+    writeFileSync(file, internal);
+    const config = await loadConfig(file);
+    const host = new FakeHost("t10");
+    const unitDir = "/etc/systemd/system";
+    host.files.set(`${unitDir}/nu-static-web@green.service.d`, {
+      kind: "directory",
+      mode: "0755",
+      owner: "root",
+      group: "root",
+    });
+    for (const path of [
+      "nu-static-web-public.socket",
+      "nu-static-web-public.service",
+      "nu-static-web-public.service.slipway-prev",
+    ])
+      host.writeFile(`${unitDir}/${path}`, "x");
+    const actions = await removeApp(host, config, { check: true });
+    expect(actions).toEqual([
+      `would stop and remove nu-static-web-public.socket, nu-static-web-public.service, ${unitDir}/nu-static-web-public.service.slipway-prev`,
+      `would stop and disable nu-static-web@blue.service, nu-static-web@green.service; remove ${unitDir}/nu-static-web@green.service.d`,
+    ]);
+    await removeApp(host, config);
+    expect([...host.files.keys()].filter((p) => p.startsWith(`${unitDir}/nu-static`))).toEqual([]);
+  });
+});

@@ -38,20 +38,27 @@ describe("container stage round trips", () => {
       `run flask-docker-backend-green from ${IMAGE}`,
     ]);
     expect(host.waves).toBe(3);
-    // The release manifest is written without an inspect first (a new release's directory is empty).
-    expect(host.log.map((wave) => wave.length)).toEqual([4, 2, 1]);
+    // The release manifest is written without an inspect first (a new release's directory is empty); the port
+    // squatter check's `ss` (judged by start()) rides in the first wave.
+    expect(host.log.map((wave) => wave.length)).toEqual([5, 2, 1]);
+    expect(host.log[0]).toContain("exec ss -Hltnp ( sport = :18887 )");
   });
 
-  it("after the plan, the env file the plan read is written in 1 round trip (no mkdir, no inspect): 2 waves", async () => {
+  it("after the plan: no docker call (containers and image as the plan saw them), the env file in 1 round trip (no mkdir, no inspect): 2 waves", async () => {
     const { host, fake, runtime } = await staging(true, "APP_VERSION=1\n");
     host.log.length = 0;
     host.waves = 0;
     const result = await host.run(() => runtime.stage("green", input(false)));
     expect(result.actions).toEqual([`wrote ${ENV}`, `run flask-docker-backend-green from ${IMAGE}`]);
     expect(host.log).toEqual([
-      expect.arrayContaining([`putFile ${ENV}`, "exec mkdir -p -- /opt/flask-docker/releases/r2"]),
+      ["exec ss -Hltnp ( sport = :18887 )", `putFile ${ENV}`, "exec mkdir -p -- /opt/flask-docker/releases/r2"],
       ["putFile /opt/flask-docker/releases/r2/images.json"],
     ]);
+    // start() judges the listeners read in the stage: no command of its own before `docker run`.
+    const started = host.waves;
+    await host.run(() => runtime.start("green"));
+    expect(host.waves - started).toBe(1);
+    expect(host.log.at(-1)?.[0]).toMatch(/^exec sh -c docker rm/);
     expect(fake.files.get(ENV)?.content).toContain("APP_VERSION=2");
   });
 

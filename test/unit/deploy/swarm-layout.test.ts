@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { deployHosts, isSplitLayout, servicesOn, upstreamIsLocal } from "../../../src/config/layout.js";
-import { chosenHosts } from "../../../src/deploy/connect.js";
 import { runtimeFor } from "../../../src/deploy/deploy.js";
 import { upstreamFromConfig } from "../../../src/render/from-config/nginx.js";
 import { configWith } from "../render/from-config/config.js";
@@ -26,7 +25,6 @@ describe("runtime swarm layout", () => {
     expect(servicesOn(config, "t4")).toEqual(["web"]);
     expect(servicesOn(config, "t5")).toEqual([]);
     expect(deployHosts(config).map((h) => h.name)).toEqual(["t4"]);
-    expect(chosenHosts(config).map((h) => h.name)).toEqual(["t4"]);
     expect(isSplitLayout(config)).toBe(false);
     expect(typeof runtimeFor(config)).toBe("function");
   });

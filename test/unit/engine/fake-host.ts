@@ -121,8 +121,10 @@ export class FakeHost implements RemoteHost {
         return {};
       }
       case "rm":
-        for (const key of [...this.files.keys()])
-          if (key === path || key.startsWith(`${path}/`)) this.files.delete(key);
+        // Every operand (rm -f -- a b c), not only the last.
+        for (const target of args.slice(1).filter((a) => !a.startsWith("-")))
+          for (const key of [...this.files.keys()])
+            if (key === target || key.startsWith(`${target}/`)) this.files.delete(key);
         return {};
       case "touch":
         if (!node) this.writeFile(path, "");

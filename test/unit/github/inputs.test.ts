@@ -47,7 +47,7 @@ describe("readInputs", () => {
 
   it("rejects an unknown command, a release outside rollback and a non-boolean restore-db", () => {
     expect(() => readInputs(getter({ command: "destroy" }))).toThrow(
-      'input command: "destroy" is not one of deploy, plan, rollback, validate, config',
+      'input command: "destroy" is not one of deploy, plan, rollback, validate, config, maintenance-on, maintenance-off',
     );
     expect(() => readInputs(getter({ release: "x" }))).toThrow("input release is only for command rollback");
     expect(() => readInputs(getter({ "restore-db": "yes" }))).toThrow('input restore-db: "yes" is not a boolean');

@@ -43,6 +43,28 @@ describe("log groups from deploy events", () => {
     ]);
   });
 
+  it("progress joins its step's group; the runner's build (no host step) is a line as it happens", () => {
+    const { out, sink } = recorder();
+    const groups = new ProgressGroups(sink);
+    groups.onEvent({ kind: "progress", host: "local", step: "build", what: "building the images", waitedMs: 2000 });
+    groups.onEvent({ kind: "step", host: "t1", step: "stage", status: "started" });
+    groups.onEvent({
+      kind: "progress",
+      host: "t1",
+      step: "stage",
+      what: "web: streaming app-web:abc over SSH",
+      waitedMs: 1000,
+      last: "12.5 MB sent",
+    });
+    groups.onEvent({ kind: "step", host: "t1", step: "stage", status: "changed", ms: 1200 });
+    expect(out).toEqual([
+      "info: [local] building the images, 2 s",
+      "::group::t1: stage (changed, 1.2s)",
+      "web: streaming app-web:abc over SSH, 1 s, last: 12.5 MB sent",
+      "::endgroup::",
+    ]);
+  });
+
   it("a diff joins its step's group and the report; a failed step keeps its message", () => {
     const { out, sink } = recorder();
     const groups = new ProgressGroups(sink);

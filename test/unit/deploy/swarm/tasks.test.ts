@@ -1,6 +1,6 @@
 /** Runtime swarm's reading of `docker service ls`, `docker stack ps` and the nodes' addresses, by exact value. */
 import { describe, expect, it } from "vitest";
-import { parseNodeAddresses, parseServiceReplicas, parseTaskNodes } from "../../../../src/deploy/swarm/tasks.js";
+import { parseServiceReplicas, parseTaskNodes } from "../../../../src/deploy/swarm/tasks.js";
 
 describe("swarm task parsing", () => {
   it("reads replica counts, with or without the max-per-node note", () => {
@@ -19,12 +19,5 @@ describe("swarm task parsing", () => {
       "shop-blue_api.1 t4 Preparing 1 second ago",
     ].join("\n");
     expect(parseTaskNodes(out)).toEqual({ "shop-blue_web": ["t5", "t4"] });
-  });
-
-  it("maps node hostnames to their addresses", () => {
-    expect(parseNodeAddresses("t4 10.213.0.14\nt5 10.213.0.15\n\nbroken\n")).toEqual({
-      t4: "10.213.0.14",
-      t5: "10.213.0.15",
-    });
   });
 });
