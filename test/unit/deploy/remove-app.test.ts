@@ -62,9 +62,7 @@ describe("remove takes every file the deploy installed (what `slipway render` li
       "    port: 8081\n",
       "    port: 8081\n    public_port: 8090\n",
     );
-    const file = join(mkdtempSync(join(tmpdir(), "slipway-remove-")), "slipway.yml");
-    writeFileSync(file, internal);
-    const config = await loadConfig(file);
+    const config = await loadConfigText(internal);
     const host = new FakeHost("t10");
     const unitDir = "/etc/systemd/system";
     host.files.set(`${unitDir}/nu-static-web@green.service.d`, {
