@@ -181,7 +181,7 @@ export function nodesInspectArgv(): string[] {
   ];
 }
 
-/** A service's recent tasks as `node|desired|current state|error` lines, newest first: why a task does not run. */
+/** A service's recent tasks as `name|node|desired|current state|error` lines, newest first: why a task does not run. */
 export function serviceTasksArgv(service: string): string[] {
   return [
     "docker",
@@ -189,7 +189,7 @@ export function serviceTasksArgv(service: string): string[] {
     "ps",
     "--no-trunc",
     "--format",
-    "{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
+    "{{.Name}}|{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
     service,
   ];
 }

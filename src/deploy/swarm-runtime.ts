@@ -18,12 +18,15 @@ import { stackFromConfig, swarmObjectName } from "../render/from-config/swarm.js
 import { renderStack } from "../render/swarm-stack.js";
 import { buildAction, deliveryMethod } from "./container/delivery.js";
 import { releaseManifest } from "./container/run-spec.js";
+import type { ServiceLogs } from "./events.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { shipStatic } from "./stage-steps.js";
+import { LOG_LINES, logLines as logGroupLines } from "./steps/gate.js";
+import { StepFailure } from "./steps/types.js";
 import { ensureSwarmAccessories, stackFilePath } from "./swarm/accessories.js";
 import { ensureSwarmSecrets, pruneSwarmSecrets, type SecretNames } from "./swarm/secrets.js";
-import { stackReplicas, taskAddresses, waitForReplicas, waitForStackGone } from "./swarm/tasks.js";
+import { SwarmTasksFailed, stackReplicas, taskAddresses, waitForReplicas, waitForStackGone } from "./swarm/tasks.js";
 
 const asRoot = { become: true };
 
@@ -55,6 +58,17 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
   const full = (color: Color) => services.map((s) => `${stack(color)}_${s}`);
   // The secret versions this run staged: kept when the old color's stack is gone and older versions are pruned.
   let staged: SecretNames = {};
+  const logs = async (color: Color, lines: number, only?: readonly string[]): Promise<ServiceLogs[]> => {
+    return Promise.all(
+      services
+        .filter((service) => wanted(only, service))
+        .map(async (service) => {
+          const name = `${stack(color)}_${service}`;
+          const r = await host.exec(serviceLogsArgv(name, lines), { ...asRoot, check: false, step: "gate" });
+          return { service, name, lines: logLines(`${r.stdout}${r.stderr}`) };
+        }),
+    );
+  };
   return {
     names: (color) => [stack(color)],
     async prepare() {
@@ -136,7 +150,21 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
         step: "start",
         timeoutMs: 180_000,
       });
-      await waitForReplicas(host, stack(color), full(color), startLimitS(config));
+      try {
+        await waitForReplicas(host, stack(color), full(color), startLimitS(config));
+      } catch (error) {
+        if (!(error instanceof SwarmTasksFailed)) throw error;
+        // The failing service's own last lines, grouped as the gate's (why the task exited or stayed unhealthy).
+        const service = error.service.slice(`${stack(color)}_`.length);
+        const groups = await logs(color, LOG_LINES, [service]);
+        const { host: on, step, hint } = error;
+        const stderrTail = [error.stderrTail ?? "", ...logGroupLines(groups)].join("\n");
+        throw new StepFailure(
+          error.message,
+          { host: on, step, stderrTail, hint, cause: error },
+          { service, logs: groups },
+        );
+      }
     },
     async stop(color) {
       if (Object.keys(await stackReplicas(host, stack(color))).length === 0) return;
@@ -156,16 +184,6 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
     async gateAddresses(color, service) {
       return (await taskAddresses(host, stack(color)))[`${stack(color)}_${service}`] ?? [];
     },
-    async logs(color, lines, only) {
-      return Promise.all(
-        services
-          .filter((service) => wanted(only, service))
-          .map(async (service) => {
-            const name = `${stack(color)}_${service}`;
-            const r = await host.exec(serviceLogsArgv(name, lines), { ...asRoot, check: false, step: "gate" });
-            return { service, name, lines: logLines(`${r.stdout}${r.stderr}`) };
-          }),
-      );
-    },
+    logs,
   };
 }

@@ -11,9 +11,10 @@ import {
   stackServicesArgv,
   stackTasksArgv,
 } from "../../commands/swarm.js";
-import { SlipwayError } from "../../errors.js";
+import { type ErrorContext, SlipwayError } from "../../errors.js";
 import type { RemoteHost } from "../../remote/types.js";
 import { parseNodes } from "../status-swarm.js";
+import { failedOutcome, parseServiceTasks, type SwarmTaskFailure } from "./task-failures.js";
 
 const asRoot = { become: true, check: false };
 
@@ -62,10 +63,23 @@ export async function taskAddresses(host: RemoteHost, stack: string): Promise<Re
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A service whose tasks failed for good before every replica ran: the slot, node and engine error (`failure`). */
+export class SwarmTasksFailed extends SlipwayError {
+  constructor(
+    message: string,
+    context: ErrorContext,
+    readonly service: string,
+    readonly failure: SwarmTaskFailure,
+  ) {
+    super(message, context);
+  }
+}
+
 /**
- * Waits until every one of `services` (full names) runs all its replicas, for at most `limitS` seconds. Throws
- * SlipwayError (step `start`) naming the services short of tasks and their last task errors (an image the nodes
- * cannot pull, a placement no node satisfies, a port taken).
+ * Waits until every one of `services` (full names) runs all its replicas, for at most `limitS` seconds. Ends at once
+ * with SwarmTasksFailed (step `start`) when a service's tasks already failed for good (task-failures.ts: a task the
+ * healthcheck killed, a slot failed twice). Past `limitS`, throws SlipwayError naming the services short of tasks and
+ * their last task errors (a placement no node satisfies, an image still pulling).
  */
 export async function waitForReplicas(
   host: RemoteHost,
@@ -73,7 +87,8 @@ export async function waitForReplicas(
   services: readonly string[],
   limitS: number,
 ): Promise<void> {
-  const deadline = Date.now() + limitS * 1000;
+  const started = Date.now();
+  const deadline = started + limitS * 1000;
   let short: string[] = [];
   for (;;) {
     const replicas = await stackReplicas(host, stack);
@@ -82,10 +97,29 @@ export async function waitForReplicas(
       return !r || r.running < r.wanted;
     });
     if (short.length === 0) return;
+    for (const service of short) {
+      const out = (await host.exec(serviceTasksArgv(service), asRoot)).stdout;
+      const failure = failedOutcome(parseServiceTasks(out));
+      if (!failure) continue;
+      const seconds = Math.round((Date.now() - started) / 1000);
+      throw new SwarmTasksFailed(
+        `${service}: task ${failure.slot} on ${failure.node} ${failure.reason} (${failure.error}) after ${seconds} s`,
+        {
+          host: host.name,
+          step: "start",
+          stderrTail: taskLines(service, out),
+          hint: "fix the release and deploy again; see `docker service ps --no-trunc <service>` on the manager",
+        },
+        service,
+        failure,
+      );
+    }
     if (Date.now() > deadline) break;
     await sleep(1000);
   }
-  const why = await Promise.all(short.map((s) => lastTaskErrors(host, s)));
+  const why = await Promise.all(
+    short.map(async (s) => taskLines(s, (await host.exec(serviceTasksArgv(s), asRoot)).stdout)),
+  );
   throw new SlipwayError(`${short.join(", ")}: not every replica is running after ${limitS} s`, {
     host: host.name,
     step: "start",
@@ -94,8 +128,8 @@ export async function waitForReplicas(
   });
 }
 
-async function lastTaskErrors(host: RemoteHost, service: string): Promise<string> {
-  const out = (await host.exec(serviceTasksArgv(service), asRoot)).stdout;
+/** The newest three task lines of a service, each under its name. */
+function taskLines(service: string, out: string): string {
   const lines = out
     .split("\n")
     .filter((l) => l.trim() !== "")

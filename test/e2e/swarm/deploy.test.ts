@@ -15,7 +15,7 @@ import { stringify } from "yaml";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { nodeAvailabilityArgv, stackRemoveArgv } from "../../../src/commands/swarm.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
-import type { DeployEvent } from "../../../src/deploy/events.js";
+import type { DeployEvent, ServiceLogs, StepEvent } from "../../../src/deploy/events.js";
 import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.js";
 import { removeApp as slipwayRemove } from "../../../src/deploy/remove-app.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
@@ -193,17 +193,66 @@ describe("deploy runtime swarm on t4..t6 (stacks per color, nginx on t4)", () =>
     expect(blue.stdout.split("\n")).not.toContain(`${APP}-blue`);
   }, 420_000);
 
-  it("a broken release (unhealthy) is never served: the deploy fails at the gate, v2 keeps serving", async () => {
+  it("a broken release (unhealthy) is never served: the deploy fails as soon as the outcome is known", async () => {
     const flood = requestFlood(address(), DOMAIN, "/", 2, '"v3"');
-    const result = await run("v3", { versionEnv: { APP_VERSION: "v3", APP_BROKEN: "1" } });
+    let failed: StepEvent | undefined;
+    const began = Date.now();
+    const result = await run("v3", {
+      versionEnv: { APP_VERSION: "v3", APP_BROKEN: "1" },
+      onEvent: (event: DeployEvent) => {
+        if (event.kind === "step" && event.status !== "started") steps.push(`${event.step}:${event.status}`);
+        if (event.kind === "step" && event.status === "failed") failed ??= event;
+        terminalSink((line) => lines.push(line))(event);
+      },
+    });
+    const seconds = (Date.now() - began) / 1000;
     const counts = await flood.stop(20);
+    console.log(
+      `unhealthy release under swarm: failed after ${seconds.toFixed(1)} s (step ${failed?.step} ${failed?.ms} ms)`,
+    );
     expect(result.ok).toBe(false);
-    expect(steps).toContain("gate:failed");
+    // Whichever sees it first ends the run: the engine's task list (a task killed as unhealthy or failing twice ends
+    // the start) or the gate (a task running but unhealthy). The old start wait was the health timeout plus 60 s.
+    expect(failed?.step).toMatch(/^(start|gate)$/);
+    expect(steps).toContain(`${failed?.step}:failed`);
+    expect(seconds).toBeLessThan(60);
+    expect(failed?.ms ?? Number.POSITIVE_INFINITY).toBeLessThan(45_000);
+    expect(failed?.message).toMatch(/\bweb\b/);
+    const logs = (failed?.data?.logs ?? []) as ServiceLogs[];
+    expect(logs.map((g) => g.service)).toEqual(["web"]);
     expect(counts.failed, counts.samples.join("; ")).toBe(0);
     expect(await body()).toMatchObject({ version: "v2", color: "green" });
     const stacks = await host.exec(["docker", "stack", "ls", "--format", "{{.Name}}"], sudo);
     expect(stacks.stdout.split("\n")).not.toContain(`${APP}-blue`);
     expect(await dbContainer()).toBe(firstDb);
+  }, 420_000);
+
+  it("a release whose process exits at boot: the start fails within seconds with the task, node, error and logs", async () => {
+    let failed: StepEvent | undefined;
+    const result = await run("v3c", {
+      versionEnv: { APP_VERSION: "v3c", APP_CRASH: "1" },
+      onEvent: (event: DeployEvent) => {
+        if (event.kind === "step" && event.status !== "started") steps.push(`${event.step}:${event.status}`);
+        if (event.kind === "step" && event.status === "failed") failed ??= event;
+        terminalSink((line) => lines.push(line))(event);
+      },
+    });
+    console.log(`crash-looping release under swarm: start failed after ${failed?.ms} ms`);
+    expect(result.ok).toBe(false);
+    expect(failed?.step).toBe("start");
+    // Before, the start waited for the replicas until the health timeout plus 60 s (120 s here).
+    expect(failed?.ms ?? Number.POSITIVE_INFINITY).toBeLessThan(60_000);
+    expect(failed?.message).toMatch(
+      new RegExp(
+        `^${APP}-blue_web: task ${APP}-blue_web\\.\\d on t\\d failed 2 times \\(task: non-zero exit \\(3\\)\\)`,
+      ),
+    );
+    const logs = (failed?.data?.logs ?? []) as ServiceLogs[];
+    expect(logs.map((g) => g.service)).toEqual(["web"]);
+    expect(logs[0]?.lines.join("\n")).toContain("APP_CRASH is set");
+    expect(await body()).toMatchObject({ version: "v2", color: "green" });
+    const stacks = await host.exec(["docker", "stack", "ls", "--format", "{{.Name}}"], sudo);
+    expect(stacks.stdout.split("\n")).not.toContain(`${APP}-blue`);
   }, 420_000);
 
   it("a secret rotated: the new value is a new swarm secret, the tasks read it, the old version is pruned", async () => {

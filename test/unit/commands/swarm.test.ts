@@ -118,7 +118,7 @@ describe("swarm argv", () => {
       "ps",
       "--no-trunc",
       "--format",
-      "{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
+      "{{.Name}}|{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
       "shop-blue_api",
     ]);
     expect(stackNetworksArgv("shop-blue")).toEqual([
