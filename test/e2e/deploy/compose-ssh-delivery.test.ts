@@ -36,10 +36,10 @@ function writeConfig(): string {
   });
   const config = parse(readFileSync(file, "utf8"));
   config.image = { repository, delivery: "ssh" };
-  config.services.backend.ports = { blue: 5431, green: 15431 };
+  config.services.backend.ports = { blue: 5437, green: 15437 };
   config.services.backend.env.DATABASE_PATH = "/app/data/app.db";
   config.services.backend.volumes = [`${VOLUME}:/app/data`];
-  config.services.frontend.ports = { blue: 5432, green: 15432 };
+  config.services.frontend.ports = { blue: 5438, green: 15438 };
   config.database = { engine: "duckdb", volume: VOLUME, path: "app.db", backups: { keep: 2 } };
   config.tls = { enabled: false };
   config.releases = { keep: 1 };

@@ -161,6 +161,9 @@ async function cleanUp(root: RemoteHost): Promise<void> {
     become: true,
     check: false,
   });
+  // A maintenance page a stopped run left on would answer 503 to the next run's verification.
+  const pages = [CT, CP, SD].map((app) => `/etc/nginx/slipway/${app}.maintenance.html`);
+  await root.exec(["rm", "-f", "--", ...pages], { become: true, check: false });
 }
 
 describe("every runtime as the helper-only user on a freshly bootstrapped t7", () => {

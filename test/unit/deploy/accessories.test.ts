@@ -3,14 +3,12 @@
  * (the CLI's `slipway plan`) names the accessory's build instead of failing; a changed image or env recreates that
  * accessory alone and the plan announces it as a restart of a stateful service; unchanged leaves it alone.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { composeRecreateArgv, composeUpKeepArgv as composeStartMissingArgv } from "../../../src/commands/compose.js";
 import { containerImageArgv, imageContentArgv } from "../../../src/commands/docker-image.js";
-import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import type { SlipwayConfig } from "../../../src/config/index.js";
 import { changedAccessories, ensureAccessories } from "../../../src/deploy/compose/accessories.js";
+import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const FILE = "/opt/shop/compose/accessories/compose.yml";
@@ -21,10 +19,7 @@ const REBUILT = `10.0.0.9:5000/shop/db@sha256:${"c".repeat(64)}`;
 const BASE = ["docker-compose", "-p", "shop-accessories", "-f", FILE];
 
 async function config(db: string): Promise<SlipwayConfig> {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-accessories-"));
-  const file = join(dir, "slipway.yml");
-  writeFileSync(
-    file,
+  return loadConfigText(
     `app: shop
 runtime: compose
 deploy_dir: /opt/shop
@@ -49,7 +44,6 @@ proxy:
   routes: [{ path: /, service: web }]
 `,
   );
-  return loadConfig(file);
 }
 
 /** What each image runs (layers and run config): a rebuild of the same code (REBUILT) runs the same. */

@@ -3,14 +3,12 @@
  * name or is due; before it runs, the site with this config's names is in place (upstreams on the live color, the
  * idle one on a first deploy); a failure puts the site files back as they were.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CertificateError } from "../../../src/certs/index.js";
-import { type Color, loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import type { Color, SlipwayConfig } from "../../../src/config/index.js";
 import { certificateStep } from "../../../src/deploy/steps/certificate.js";
 import type { FlowState } from "../../../src/deploy/steps/types.js";
+import { loadConfigText } from "../../support/config-text.js";
 import { selfSigned } from "../certs/self-signed.js";
 import { FakeHost } from "../engine/fake-host.js";
 
@@ -22,10 +20,7 @@ async function config(
   domains: string[],
   tls = "tls: { enabled: true, email: ops@shop.example }",
 ): Promise<SlipwayConfig> {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-cert-step-"));
-  const file = join(dir, "slipway.yml");
-  writeFileSync(
-    file,
+  return loadConfigText(
     `app: shop
 runtime: systemd
 deploy_dir: /opt/shop
@@ -46,7 +41,6 @@ proxy:
 ${tls}
 `,
   );
-  return loadConfig(file);
 }
 
 /** A host whose certbot issues a 90-day certificate for the `-d` names; certbot.timer exists and runs. */

@@ -1,11 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config/index.js";
 import { chosenHosts, connectAll, unreachableLine } from "../../../src/deploy/connect.js";
 import { connectionError } from "../../../src/remote/connect-errors.js";
 import type { ConnectionPool } from "../../../src/remote/index.js";
+import { loadConfigText } from "../../support/config-text.js";
 
 const CONFIG = `app: shop
 runtime: systemd
@@ -26,9 +23,7 @@ proxy:
 `;
 
 async function config() {
-  const file = join(mkdtempSync(join(tmpdir(), "slipway-connect-")), "slipway.yml");
-  writeFileSync(file, CONFIG);
-  return loadConfig(file);
+  return loadConfigText(CONFIG);
 }
 
 /** A pool whose host refuses the key, as ssh2 reports it. */

@@ -1,11 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config/index.js";
 import { checkDeployHooks, firstFailure, hookFailure, hookVars, runDeployHook } from "../../../src/deploy/hooks.js";
 import { RunOnce } from "../../../src/engine/run-once.js";
 import type { TaskOutcome } from "../../../src/engine/types.js";
+import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const CONFIG = `app: shop
@@ -35,11 +32,8 @@ hooks:
       argv: [echo, "{{ deploy_dir }}"]
 `;
 
-async function config() {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-hooks-"));
-  const file = join(dir, "slipway.yml");
-  writeFileSync(file, CONFIG);
-  return loadConfig(file);
+function config() {
+  return loadConfigText(CONFIG);
 }
 
 /** The one fake host; every command exits with `exitCode`. */

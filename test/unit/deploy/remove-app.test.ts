@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config/index.js";
 import { renderHistory } from "../../../src/deploy/history.js";
 import { deployPaths } from "../../../src/deploy/paths.js";
 import { recordedUnitsNotIn, removeApp } from "../../../src/deploy/remove-app.js";
 import type { ReleaseRecord } from "../../../src/deploy/types.js";
+import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 /** The service was `app`, renamed to `web` (the tester's r3/static-helper-renamed.yml). */
@@ -49,9 +46,7 @@ describe("a renamed service's units, from the host's release history (D25)", () 
   });
 
   it("remove lists them (and their template) with what it would do", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "slipway-remove-")), "slipway.yml");
-    writeFileSync(file, CONFIG);
-    const config = await loadConfig(file);
+    const config = await loadConfigText(CONFIG);
     const host = new FakeHost("t10");
     host.writeFile(deployPaths(config.deploy_dir).history, renderHistory(history));
     const actions = await removeApp(host, config, { check: true });
@@ -67,9 +62,7 @@ describe("remove takes every file the deploy installed (what `slipway render` li
       "    port: 8081\n",
       "    port: 8081\n    public_port: 8090\n",
     );
-    const file = join(mkdtempSync(join(tmpdir(), "slipway-remove-")), "slipway.yml");
-    writeFileSync(file, internal);
-    const config = await loadConfig(file);
+    const config = await loadConfigText(internal);
     const host = new FakeHost("t10");
     const unitDir = "/etc/systemd/system";
     host.files.set(`${unitDir}/nu-static-web@green.service.d`, {

@@ -1,10 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config/index.js";
 import { parseHostStatus, statusPlan } from "../../../src/deploy/status.js";
 import { formatHostStatus } from "../../../src/deploy/status-format.js";
+import { loadConfigText } from "../../support/config-text.js";
 
 const CONFIG = `app: shop
 runtime: systemd
@@ -24,10 +21,8 @@ proxy:
     - { path: /, service: web }
 `;
 
-async function config() {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
-  writeFileSync(join(dir, "slipway.yml"), CONFIG);
-  return loadConfig(join(dir, "slipway.yml"));
+function config() {
+  return loadConfigText(CONFIG);
 }
 
 const names = (color: string) => [`shop-web@${color}.service`];

@@ -1,11 +1,8 @@
 /** The watched waits of a deploy: the health poll schedule and the drain that ends when the old color's connections do. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config/index.js";
 import { colorPorts, drainConnections, establishedArgv } from "../../../src/deploy/drain.js";
 import { pollDelayMs } from "../../../src/verify/wait.js";
+import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 describe("health poll schedule", () => {
@@ -29,9 +26,7 @@ describe("drain", () => {
   });
 
   it("names every instance's port of the color", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "slipway-drain-"));
-    writeFileSync(
-      join(dir, "slipway.yml"),
+    const config = await loadConfigText(
       `app: shop
 services:
   web: { build: { context: web }, port: 5001 }
@@ -42,7 +37,6 @@ proxy:
   routes: [{ path: /, service: web }, { path: /api/, service: api }]
 `,
     );
-    const config = await loadConfig(join(dir, "slipway.yml"));
     expect(colorPorts(config, "green")).toEqual([15001, 15002, 16001]);
     expect(colorPorts(config, "blue")).toEqual([5001, 5002, 6001]);
   });

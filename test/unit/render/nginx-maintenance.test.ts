@@ -1,18 +1,13 @@
 /** The maintenance page's nginx parts: which URIs stay open, where the page is, what a bad open path gets. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config/index.js";
 import { formatMaintenance } from "../../../src/deploy/maintenance.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
 import { renderNginxSite } from "../../../src/render/nginx.js";
 import { maintenanceMapView, maintenancePagePath } from "../../../src/render/nginx-maintenance.js";
+import { loadConfigText } from "../../support/config-text.js";
 
 async function shop(webHealth: string) {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-maint-"));
-  writeFileSync(
-    join(dir, "slipway.yml"),
+  const config = await loadConfigText(
     `app: shop
 services:
   web: { build: { context: web }, port: 5001, health: { path: "${webHealth}" } }
@@ -23,7 +18,7 @@ proxy:
   routes: [{ path: /, service: web }, { path: /api/, service: api }]
 `,
   );
-  const site = nginxSiteFromConfig(await loadConfig(join(dir, "slipway.yml")), { color: "blue", tlsReady: false });
+  const site = nginxSiteFromConfig(config, { color: "blue", tlsReady: false });
   if (!site) throw new Error("no site");
   return site;
 }

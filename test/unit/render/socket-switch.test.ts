@@ -1,19 +1,14 @@
 /** The reload-free switch's pieces: where links and listeners are, what the host gets for the socket directory. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pointLinksArgv } from "../../../src/commands/nginx.js";
-import { loadConfig } from "../../../src/config/index.js";
 import { socketLinks } from "../../../src/deploy/socket-links.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
 import { renderNginxFiles } from "../../../src/render/nginx.js";
 import { nginxSocketsDropIn, tmpfilesLine, tmpfilesPath } from "../../../src/render/nginx-host-files.js";
+import { loadConfigText } from "../../support/config-text.js";
 
 async function shop(extra = "") {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-socket-"));
-  writeFileSync(
-    join(dir, "slipway.yml"),
+  return loadConfigText(
     `app: shop
 services:
   web: { build: { context: web }, port: 5001 }
@@ -24,7 +19,6 @@ proxy:
   routes: [{ path: /, service: web }, { path: /api/, service: api }]
 ${extra}`,
   );
-  return loadConfig(join(dir, "slipway.yml"));
 }
 
 describe("switch by socket links", () => {
