@@ -240,7 +240,16 @@ async function upFailedOnSick(
   const logs = await runtime.logs(color, LOG_LINES, names).catch(() => []);
   return new StepFailure(
     `compose up failed: ${sickMessage(sick, color)}`,
-    { host: host.name, step: "start", hint: SICK_HINT, cause: error },
+    {
+      // compose's own command, exit code and stderr stay in the error: only the message and the hint change.
+      ...(error instanceof SlipwayError
+        ? { command: error.command, exitCode: error.exitCode, stderrTail: error.stderrTail }
+        : {}),
+      host: host.name,
+      step: "start",
+      hint: SICK_HINT,
+      cause: error,
+    },
     { service: names[0], logs },
   );
 }

@@ -69,7 +69,9 @@ describe("compose up failing on an unhealthy dependency", () => {
     expect(failure.message).toBe(
       "compose up failed: backend (green) is unhealthy: exit 1: curl: (7) Failed to connect to localhost port 8000",
     );
-    expect(failure).toMatchObject({ host: "t10", step: "start" });
+    expect(failure).toMatchObject({ host: "t10", step: "start", exitCode: 1 });
+    expect(failure.command).toContain("up --detach --remove-orphans");
+    expect(failure.stderrTail).toContain('Container "c66b" is unhealthy');
     expect(failure.hint).toContain("depends_on");
     expect(failure.data).toEqual({
       service: "backend",
