@@ -120,6 +120,27 @@ export async function runWriters(ctx: ExecContext, commands: readonly string[][]
   }
 }
 
+/**
+ * Stops the writers. When a stop fails, those stopped before it are started again (best effort) and the error says
+ * what really happened: the app still runs and nothing was copied or restored.
+ */
+export async function stopWriters(ctx: ExecContext, writers: Writers, what: string): Promise<void> {
+  const asRoot = { ...ctx, become: true };
+  for (const [i, argv] of writers.stop.entries()) {
+    const already = i === 0 ? "nothing was stopped" : "the writers stopped before it were started again";
+    try {
+      await runStep(
+        asRoot,
+        { argv, what },
+        `${already}, so the app keeps running and nothing was backed up or restored; fix the cause shown above and run the command again`,
+      );
+    } catch (error) {
+      if (i > 0) for (const start of writers.start) await tryRun(asRoot, start);
+      throw error;
+    }
+  }
+}
+
 export interface CreateOptions {
   /** The caller already stopped the writers (a restore, or a stop-first deploy): do not stop/start them here. */
   writersStopped?: boolean;
@@ -163,7 +184,7 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
         const size = recipe.size ? Number((await runStep(ctx, recipe.size)).stdout.trim()) : undefined;
         await checkSpace(ctx, dir, size, "the database's size");
       }
-      if (stopHere && job.writers) await runWriters(ctx, job.writers.stop, "stop the app for the copy");
+      if (stopHere && job.writers) await stopWriters(ctx, job.writers, "stop the app for the copy");
       try {
         await runSteps(ctx, recipe.dump);
         await runSteps(ctx, recipe.verify);

@@ -5,7 +5,15 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path/posix";
 import { restoreRecipe } from "./adapters/index.js";
-import { type BackupJob, createBackup, execContext, jobBackupDir, runWriters, withSecret } from "./create.js";
+import {
+  type BackupJob,
+  createBackup,
+  execContext,
+  jobBackupDir,
+  runWriters,
+  stopWriters,
+  withSecret,
+} from "./create.js";
 import { BackupError } from "./errors.js";
 import { runSteps } from "./exec.js";
 import { resolveLocation } from "./resolve.js";
@@ -44,7 +52,7 @@ export async function restoreBackup(job: BackupJob & { id: string }): Promise<Re
   const resolved = await resolveLocation(ctx, job.database);
   const recipe = restoreRecipe(job.database, resolved, file, randomBytes(6).toString("hex"));
   const writers = job.writers;
-  if (writers) await runWriters(ctx, writers.stop, "stop the app's writers");
+  if (writers) await stopWriters(ctx, writers, "stop the app's writers");
   let preRestore: BackupManifest | undefined;
   try {
     preRestore = await createBackup({ ...job, reason: "pre-restore" }, { writersStopped: true });

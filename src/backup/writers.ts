@@ -1,6 +1,6 @@
 /** Stop/start commands for the usual kinds of app, so a restore (or DuckDB's copy) can pause the writers. */
 
-import { composeBinary, composeStopArgv } from "../commands/compose.js";
+import { composeBase, composeBinary, composeStopArgv } from "../commands/compose.js";
 import { containersArgv } from "../commands/docker.js";
 import { serviceScaleArgv } from "../commands/swarm.js";
 import { systemctlArgv } from "../commands/systemd.js";
@@ -55,9 +55,17 @@ export function writersForRuntime(input: {
   /** The systemd units of a service in the color (several for a load-balanced one). */
   unitName: (service: string) => string | string[];
   composeProject: string;
+  /** The color's compose file (render's composeFilePath): the helper's docker gate takes compose only with `-f`. */
+  composeFile?: string;
 }): Writers {
   if (input.runtime === "systemd") return systemdWriters(input.services.flatMap(input.unitName));
-  if (input.runtime === "compose") return composeWriters(input.composeProject, input.services, input.composeFlavour);
+  if (input.runtime === "compose") {
+    // The deploy's own writers (compose-runtime.ts): the whole project of the color, through its file.
+    if (input.composeFile) {
+      return composeProjectWriters(composeBase(input.composeFlavour ?? "v2", input.composeProject, input.composeFile));
+    }
+    return composeWriters(input.composeProject, input.services, input.composeFlavour);
+  }
   // The color's stack is named like its compose project (`<app>-<color>`).
   if (input.runtime === "swarm") return swarmStackWriters(input.composeProject, input.services);
   return containerWriters(input.services.map((service) => `${input.app}-${service}-${input.color}`));

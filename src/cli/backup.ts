@@ -29,6 +29,7 @@ import { connect } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
 import { instancesOf } from "../render/from-config/common.js";
+import { composeFilePath } from "../render/from-config/index.js";
 import { instanceUnitName } from "../render/systemd.js";
 import { type ConfigFlags, configOptions, DEFAULT_CONFIG, jsonOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
@@ -102,6 +103,7 @@ async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: S
             instanceUnitName(config.app, service, color, i),
           ),
         composeProject: composeProjectName(config.app, color),
+        composeFile: composeFilePath(config, color),
       });
     }
     return await work({ config, host, job });
@@ -163,7 +165,7 @@ export function register(program: Command, run: CliRun): void {
             hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file",
           });
         }
-        const result = await restoreBackup({ ...job, id });
+        const result = await restoreBackup({ ...job, id, step: "restore" });
         print(
           flags,
           result,

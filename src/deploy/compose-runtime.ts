@@ -26,12 +26,15 @@ import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js
 import { COMPOSE_UP_BASE_SECONDS, composeUpBoundSeconds } from "../render/from-config/compose.js";
 import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/from-config/index.js";
 import { ensureAccessories } from "./compose/accessories.js";
+import { SICK_HINT, sickMessage, sickServices } from "./compose/unhealthy.js";
 import { buildAction } from "./container/delivery.js";
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
+import { LOG_LINES } from "./steps/gate.js";
+import { StepFailure } from "./steps/types.js";
 
 /** Compose flavour from the host's facts; a host without compose cannot run this runtime. */
 export async function hostComposeFlavour(host: RemoteHost, config: SlipwayConfig): Promise<ComposeFlavour> {
@@ -59,7 +62,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
   };
   const asRoot = { become: true };
 
-  return {
+  const runtime: ColorRuntime = {
     names: (color) => [composeProjectName(config.app, color)],
     async prepare() {
       await detect();
@@ -165,11 +168,14 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       await detect();
       await refuseComposeSquatters(host, config, color);
       const bound = composeUpBoundSeconds(config);
-      await host
-        .exec(composeUpArgv(base(color)), { ...asRoot, step: "start", timeoutMs: bound.seconds * 1000 })
-        .catch((error: unknown) => {
-          throw upTimedOut(error, host.name, bound) ?? error;
-        });
+      const up = host.exec(composeUpArgv(base(color)), { ...asRoot, step: "start", timeoutMs: bound.seconds * 1000 });
+      await up.catch(async (error: unknown) => {
+        throw (
+          upTimedOut(error, host.name, bound) ??
+          (await upFailedOnSick(runtime, error, color, host, composeProjectName(config.app, color), services)) ??
+          error
+        );
+      });
     },
     async stop(color) {
       await detect();
@@ -200,6 +206,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       return composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
     },
   };
+  return runtime;
 }
 
 /**
@@ -213,6 +220,38 @@ async function refuseComposeSquatters(host: RemoteHost, config: SlipwayConfig, c
   await refusePortSquatters(host, config, color, {
     owner: (service) => `the compose service ${service} of project ${project}`,
   });
+}
+
+/**
+ * A failed `compose up` re-said as the services that are not healthy, with their last health answer and log lines
+ * (`data.logs`, the gate's ServiceLogs); null when every container looks fine (another cause: compose's stderr).
+ */
+async function upFailedOnSick(
+  runtime: ColorRuntime,
+  error: unknown,
+  color: Color,
+  host: RemoteHost,
+  project: string,
+  services: readonly string[],
+): Promise<StepFailure | null> {
+  const sick = await sickServices(host, project, services).catch(() => []);
+  if (sick.length === 0) return null;
+  const names = sick.map((s) => s.service);
+  const logs = await runtime.logs(color, LOG_LINES, names).catch(() => []);
+  return new StepFailure(
+    `compose up failed: ${sickMessage(sick, color)}`,
+    {
+      // compose's own command, exit code and stderr stay in the error: only the message and the hint change.
+      ...(error instanceof SlipwayError
+        ? { command: error.command, exitCode: error.exitCode, stderrTail: error.stderrTail }
+        : {}),
+      host: host.name,
+      step: "start",
+      hint: SICK_HINT,
+      cause: error,
+    },
+    { service: names[0], logs },
+  );
 }
 
 /** A timed-out `compose up` said as what it is: the bound, where it came from, what to change. Null: another error. */

@@ -25,8 +25,15 @@ const DATA_DIRS: Record<string, string> = {
 };
 const SECRET_NAME = /PASSWORD|SECRET|TOKEN|_KEY$|^KEY$/;
 
-/** The compose file's services; an unparsable file gives none and a note saying why. */
-export function composeServices(text: string, file: string): ComposeServices {
+/**
+ * The compose file's services; an unparsable file gives none and a note saying why. `read` gives the text of a file
+ * of the app directory (an `env_file:`), undefined when it is missing or unreadable.
+ */
+export function composeServices(
+  text: string,
+  file: string,
+  read: (path: string) => string | undefined = () => undefined,
+): ComposeServices {
   let doc: unknown;
   try {
     doc = parse(text);
@@ -44,8 +51,12 @@ export function composeServices(text: string, file: string): ComposeServices {
       continue;
     }
     const service = composeService(name, value ?? {}, image);
-    if (service) services.push(service);
-    else
+    if (service) {
+      const carried = carryEnvFiles(service, value?.env_file, read);
+      notes.push(...carried.map((line) => `${file}: service ${name}: ${line}`));
+      if (carried.length > 0) service.envFileNote = carried.join("; ");
+      services.push(service);
+    } else
       notes.push(
         `${file}: service ${name} (image ${image}) left out: add it by hand as an accessory if the app needs it`,
       );
@@ -109,4 +120,53 @@ function namedVolumes(volumes: unknown): string[] {
     .map((v) => (typeof v === "string" ? v : `${(v as Raw).source}:${(v as Raw).target}`))
     .filter((v) => /^[a-z0-9][a-z0-9_.-]*:\//i.test(v))
     .map((v) => v.split(":").slice(0, 2).join(":"));
+}
+
+/** `env_file:` as compose takes it: a path, a list of paths, or a list of `{path, required}`. */
+export function envFilePaths(envFile: unknown): string[] {
+  const list = Array.isArray(envFile) ? envFile : envFile === undefined || envFile === null ? [] : [envFile];
+  return list
+    .map((e) => (typeof e === "object" && e !== null ? (e as Raw).path : e))
+    .filter((p): p is string => typeof p === "string" && p !== "")
+    .map((p) => p.replace(/^\.\//, ""));
+}
+
+/** The variable names of a dotenv file (`KEY=value`, `export KEY=value`); comments, blanks and values ignored. */
+export function dotenvNames(text: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line);
+    if (m?.[1] && !names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
+}
+
+/**
+ * The `env_file:` variables of a service become its secrets, by name only (an env file holds secrets and their values
+ * are never written to slipway.yml); `environment:` wins over the file, as in compose. Returns what was done, one line
+ * per file, for init's output and the service's comment.
+ */
+function carryEnvFiles(
+  service: DetectedService,
+  envFile: unknown,
+  read: (path: string) => string | undefined,
+): string[] {
+  const lines: string[] = [];
+  for (const path of envFilePaths(envFile)) {
+    const text = read(path);
+    if (text === undefined) {
+      lines.push(
+        `env_file ${path} not found: its variables are not carried over; list them under services.${service.name}.secrets (values from the deploy's environment) or env`,
+      );
+      continue;
+    }
+    const names = dotenvNames(text).filter((n) => !(n in service.env) && !service.secrets.includes(n));
+    service.secrets.push(...names);
+    lines.push(
+      names.length > 0
+        ? `env_file ${path}: ${names.join(", ")} carried as secrets (names only; set their values in the deploy's environment)`
+        : `env_file ${path}: no variables to carry`,
+    );
+  }
+  return lines;
 }

@@ -49,6 +49,8 @@ export interface DetectedService {
   dependsOn: string[];
   /** `static/` inside the context. */
   staticDir?: string;
+  /** What became of the compose service's `env_file:` (its variables are carried as secrets, by name). */
+  envFileNote?: string;
 }
 
 export interface DetectedDatabase {
@@ -90,7 +92,10 @@ export function detectApp(tree: AppTree, directoryName: string, runtime?: Runtim
   const reasons: string[] = [];
   const composeFile = COMPOSE_FILES.find((f) => tree.files.includes(f));
   const composeText = composeFile ? tree.text(composeFile) : undefined;
-  const fromCompose = composeFile && composeText !== undefined ? composeServices(composeText, composeFile) : undefined;
+  const fromCompose =
+    composeFile && composeText !== undefined
+      ? composeServices(composeText, composeFile, (path) => tree.text(path))
+      : undefined;
   let services: DetectedService[];
   if (fromCompose && fromCompose.services.length > 0) {
     reasons.push(`${composeFile}: services ${fromCompose.services.map((s) => s.name).join(", ")}`);

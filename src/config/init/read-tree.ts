@@ -1,7 +1,7 @@
 /**
  * The app directory as `slipway init` sees it (an AppTree for detect.ts): file paths up to four levels deep, without
  * VCS, virtualenv and dependency folders, and the text of the files detection reads (Python, dependency lists,
- * Dockerfiles, compose files), each up to 256 KiB.
+ * Dockerfiles, compose files, `.env` files for their names), each up to 256 KiB.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
@@ -18,7 +18,8 @@ const SKIP_DIRS = new Set([
   "dist",
   "build",
 ]);
-const READ = /(\.py|\.txt|\.toml|\.cfg|\.ya?ml|(^|\/)Dockerfile|(^|\/)Pipfile)$/;
+// `.env` files: a compose `env_file:`, read for its variable names only (compose-file.ts), never its values.
+const READ = /(\.py|\.txt|\.toml|\.cfg|\.ya?ml|(^|\/)Dockerfile|(^|\/)Pipfile|(^|\/)\.env(\.[\w.-]+)?)$/;
 const MAX_FILES = 5000;
 const MAX_BYTES = 256 * 1024;
 

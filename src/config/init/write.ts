@@ -77,7 +77,10 @@ export function initConfig(
     ]);
   }
   value.services = Object.fromEntries(detection.services.map((s) => [s.name, serviceConfig(s, detection)]));
-  for (const s of detection.services) comments.push([["services", s.name], ` ${serviceComment(s)}`]);
+  for (const s of detection.services) {
+    const envFile = s.envFileNote ? `\n compose ${s.envFileNote}` : "";
+    comments.push([["services", s.name], ` ${serviceComment(s)}${envFile}`]);
+  }
   const hosts = answers.hosts.length > 0 ? answers.hosts : [PLACEHOLDER_HOST];
   const ssh = {
     ...(answers.sshUser ? { user: answers.sshUser } : {}),

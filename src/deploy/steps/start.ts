@@ -1,5 +1,7 @@
 /** start: the idle color's services start on their own ports (users still reach the live color). Undo stops them. */
-import type { Step } from "./types.js";
+import type { ServiceLogs } from "../events.js";
+import { logLines } from "./gate.js";
+import { type Step, StepFailure } from "./types.js";
 
 export const startStep: Step = {
   name: "start",
@@ -10,7 +12,17 @@ export const startStep: Step = {
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
     s.say(`starting ${s.run.runtime.names(s.idle).join(", ")}`);
-    await s.run.runtime.start(s.idle);
+    try {
+      await s.run.runtime.start(s.idle);
+    } catch (error) {
+      // A start that failed on a sick service (compose's depends_on wait) shows its log lines as the gate does.
+      const logs = error instanceof StepFailure ? error.data.logs : undefined;
+      if (Array.isArray(logs) && logs.length > 0) {
+        s.say(`${error instanceof Error ? error.message : String(error)}; its last log lines:`);
+        for (const line of logLines(logs as ServiceLogs[])) s.raw(line);
+      }
+      throw error;
+    }
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {

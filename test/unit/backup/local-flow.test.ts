@@ -117,6 +117,40 @@ describe("backup flow on local files", () => {
     expect(manifest.verified).toEqual(["the copy equals the stopped database byte for byte"]);
   });
 
+  it("a refused stop says the app keeps running, and starts again what an earlier stop stopped (D48)", async () => {
+    const { deployDir, job, marker } = setup();
+    const duck = path.join(deployDir, "app.duckdb");
+    writeFileSync(duck, "pretend duckdb file");
+    const database = {
+      engine: "duckdb",
+      location: { kind: "file", path: duck },
+      safety: { mode: "stop-first" },
+    } as const;
+    const refuse = ["sh", "-c", "echo 'slipway-docker: usage' >&2; exit 64"];
+    const first = await createBackup({
+      ...job,
+      database,
+      writers: { stop: [refuse], start: job.writers?.start ?? [] },
+    }).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(BackupError);
+    expect((first as BackupError).message).toBe("stop the app for the copy: failed");
+    expect((first as BackupError).hint).toBe(
+      "nothing was stopped, so the app keeps running and nothing was backed up or restored; fix the cause shown above and run the command again",
+    );
+    expect(existsSync(marker)).toBe(false);
+    const taken = await createBackup({ ...job, database });
+    const second = await restoreBackup({
+      ...job,
+      database,
+      id: taken.id,
+      writers: { stop: [...(job.writers?.stop ?? []), refuse], start: job.writers?.start ?? [] },
+    }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(BackupError);
+    expect((second as BackupError).hint).toMatch(/^the writers stopped before it were started again, so the app keeps/);
+    // The backup's stop and start, then the restore's first stop and its start again after the refused second one.
+    expect(readFileSync(marker, "utf8")).toBe("stop\nstart\nstop\nstart\n");
+  });
+
   it("fails closed and leaves no partial file when the database is missing", async () => {
     const { deployDir, job } = setup();
     const error = await createBackup({

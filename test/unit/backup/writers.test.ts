@@ -6,9 +6,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { containerWriters, writersForRuntime } from "../../../src/backup/writers.js";
 import { loadConfig } from "../../../src/config/index.js";
+import { composeRuntime } from "../../../src/deploy/compose-runtime.js";
 import { containerRuntime } from "../../../src/deploy/container-runtime.js";
 import { systemdRuntime } from "../../../src/deploy/systemd-runtime.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
+import { composeProjectName } from "../../../src/render/compose.js";
+import { composeFilePath } from "../../../src/render/from-config/index.js";
 import { instanceUnitName } from "../../../src/render/systemd.js";
 
 const EXAMPLES = path.resolve(import.meta.dirname, "../../../examples");
@@ -46,6 +49,24 @@ describe("container writers", () => {
         composeProject: "unused",
       });
       expect(fromCli.stop).toEqual([["systemctl", "stop", ...runtime.names(color)]]);
+    }
+  });
+
+  it("stop the compose project through its file, exactly as the deploy's compose runtime does (D48)", async () => {
+    const config = await loadConfig(path.join(EXAMPLES, "duckdb-compose/slipway.yml"));
+    const runtime = composeRuntime(config, {} as RemoteHost);
+    for (const color of ["blue", "green"] as const) {
+      const fromCli = writersForRuntime({
+        runtime: "compose",
+        app: config.app,
+        services: Object.keys(config.services),
+        color,
+        unitName: () => "unused",
+        composeProject: composeProjectName(config.app, color),
+        composeFile: composeFilePath(config, color),
+      });
+      expect(fromCli).toEqual(runtime.writers?.(color));
+      expect(fromCli.stop[0]).toContain("-f");
     }
   });
 });

@@ -10,6 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writersForRuntime } from "../../../src/backup/writers.js";
 import { composeContainerArgv } from "../../../src/commands/compose.js";
 import {
   containerLogsArgv,
@@ -514,5 +515,38 @@ describe("the docker gate runs what Slipway's builders send it (helper mode)", (
   it.each(sent)("%s", (_what, argv) => {
     const result = one(viaGate(argv));
     expect(result && "exec" in result ? result.exec[0] : result).toBe("docker");
+  });
+});
+
+describe("the docker gate runs the backup CLI's compose writers (D48)", () => {
+  const viaGate = (argv: string[]) => (dockerGateArgs(argv, "shop") ?? []).slice(2);
+  const file = `${DEPLOY}/compose/blue/compose.yml`;
+  const doc = { services: { web: { image: IMG, cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] } } };
+  const copy = `${WORK}/gate/shop/compose/shop-blue.yml`;
+  const writers = (composeFile?: string) =>
+    writersForRuntime({
+      runtime: "compose",
+      app: "shop",
+      services: ["web"],
+      color: "blue",
+      composeFlavour: "v1",
+      unitName: () => "unused",
+      composeProject: "shop-blue",
+      ...(composeFile ? { composeFile } : {}),
+    });
+
+  it("stops and starts the color's project through its file, as the deploy does", () => {
+    const { stop, start } = writers(file);
+    expect(stop.map((argv) => one(viaGate(argv), { doc }))).toEqual([
+      { exec: ["docker-compose", "-p", "shop-blue", "-f", copy, "stop", "--timeout", "10"] },
+    ]);
+    expect(start.map((argv) => one(viaGate(argv), { doc }))).toEqual([
+      { exec: ["docker-compose", "-p", "shop-blue", "-f", copy, "start"] },
+    ]);
+  });
+
+  it("refuses the old form without the file", () => {
+    const [stop = []] = writers().stop;
+    expect(one(viaGate(stop))).toEqual(refused("usage: compose v1|v2 -p PROJECT -f FILE VERB ..."));
   });
 });

@@ -183,6 +183,42 @@ describe("slipway init: the slipway.yml it writes", () => {
     validates(initConfigYaml(detection, answers));
   });
 
+  it("compose env_file: its variables become secrets by name, never their values, and init says so (D38)", () => {
+    const files = {
+      "docker-compose.yml": [
+        "services:",
+        "  backend:",
+        "    build: ./backend",
+        "    ports: ['12015:12015']",
+        "    env_file: .env",
+        "    environment:",
+        "      - DATA_DIR=/app/data",
+        "  worker:",
+        "    build: ./backend",
+        "    env_file: [./config/worker.env]",
+        "",
+      ].join("\n"),
+      ".env": "# local\nAPP_SECRET=hunter2-do-not-copy\nexport DATA_DIR=/tmp/x\n\nLOG_LEVEL=debug\n",
+      "backend/Dockerfile": "FROM python:3.12-slim\n",
+    };
+    const detection = detectApp(tree(files), "dk");
+    expect(detection.services.find((s) => s.name === "backend")?.secrets).toEqual(["APP_SECRET", "LOG_LEVEL"]);
+    expect(detection.reasons).toContain(
+      "docker-compose.yml: service backend: env_file .env: APP_SECRET, LOG_LEVEL carried as secrets (names only; set their values in the deploy's environment)",
+    );
+    expect(detection.reasons).toContain(
+      "docker-compose.yml: service worker: env_file config/worker.env not found: its variables are not carried over; list them under services.worker.secrets (values from the deploy's environment) or env",
+    );
+    const text = initConfigYaml(detection, answers);
+    expect(text).not.toContain("hunter2");
+    expect(text).toContain(
+      "# compose env_file .env: APP_SECRET, LOG_LEVEL carried as secrets (names only; set their values in the deploy's environment)\n",
+    );
+    expect(parse(text).services.backend.secrets).toEqual(["APP_SECRET", "LOG_LEVEL"]);
+    expect(parse(text).services.backend.env).toEqual({ DATA_DIR: "/app/data" });
+    validates(text);
+  });
+
   it("--runtime container: no address to give (no network between containers), the mode still nginx", () => {
     const detection = detectApp(tree(FRONT_BACK), "harvest", "container");
     expect(detection.services.find((s) => s.name === "frontend")?.env).toEqual({ DEPLOYMENT_MODE: "nginx" });
