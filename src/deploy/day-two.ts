@@ -10,7 +10,7 @@ import { journalArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { ConnectionPool } from "../remote/index.js";
-import type { ExecResult, RemoteHost } from "../remote/types.js";
+import type { ExecResult, InteractiveOptions, RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
 import { envDir } from "../render/from-config/common.js";
 import { serviceUser } from "../render/from-config/systemd.js";
@@ -182,6 +182,8 @@ export interface ExecInput {
   stdin?: NodeJS.ReadableStream;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** With `tty`: the local terminal the remote pty is attached to (RemoteHost.interactive). */
+  terminal?: Omit<InteractiveOptions, "become" | "becomeUser" | "step">;
 }
 
 /**
@@ -189,8 +191,19 @@ export interface ExecInput {
  * its env file; containers with `docker exec` in the color's container (compose: the service's first container).
  * Returns the remote command's result (its exit code is the caller's).
  */
-export async function execInService(host: RemoteHost, config: SlipwayConfig, input: ExecInput): Promise<ExecResult> {
+export async function execInService(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  input: ExecInput,
+): Promise<{ code: number | null }> {
   const { process: p, color } = input;
+  const run = (argv: string[]) => {
+    if (!input.tty) return host.exec(argv, { ...stream, become: true });
+    if (!host.interactive || !input.terminal) {
+      throw new SlipwayError(`${host.name} cannot run a command with a terminal`, { host: host.name, step: "exec" });
+    }
+    return host.interactive(argv, { ...input.terminal, become: true, step: "exec" });
+  };
   const stream = {
     check: false,
     step: "exec",
@@ -201,10 +214,7 @@ export async function execInService(host: RemoteHost, config: SlipwayConfig, inp
   if (p.kind === "unit") {
     const envFile = environmentFilePath(envDir(config), p.service, color, p.instance);
     const dir = `${deployPaths(config.deploy_dir).colorLink(color)}/${p.service}`;
-    return host.exec(inReleaseArgv(envFile, dir, serviceUser(config, p.service), input.argv), {
-      ...stream,
-      become: true,
-    });
+    return run(inReleaseArgv(envFile, dir, serviceUser(config, p.service), input.argv));
   }
   const [container] = await containersOf(host, p);
   if (!container) {
@@ -212,7 +222,7 @@ export async function execInService(host: RemoteHost, config: SlipwayConfig, inp
       hint: "deploy first, or pick the color that runs with --color",
     });
   }
-  return host.exec(dockerExecArgv(container, input.argv, input.tty), { ...stream, become: true });
+  return run(dockerExecArgv(container, input.argv, input.tty));
 }
 
 /**

@@ -15,7 +15,7 @@ import { parseFault } from "./fault.js";
 import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
-import { switchTo } from "./nginx.js";
+import { alreadyLive } from "./live-check.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
@@ -84,24 +84,8 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
     oldStopped: false,
     switched: false,
     undoNotes: [],
+    sameAfterLock: null,
   };
-}
-
-/** Same release already live and healthy: nothing to do (no restart, no reload). */
-async function alreadyLive(s: FlowState): Promise<string | null> {
-  const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
-  const record = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
-  // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
-  // read-only and independent: all at once.
-  const runs = s.role.services.length > 0;
-  const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
-  const [running, stage, site] = await settleAll([
-    runs ? runtime.isRunning(s.liveColor) : true,
-    runs ? runtime.stage(s.liveColor, input) : { changed: false },
-    s.role.switches ? switchTo(host, config, s.liveColor, true) : null,
-  ]);
-  return running && !stage.changed && !site?.changed ? record.id : null;
 }
 
 /**
@@ -174,6 +158,10 @@ export async function executeHost({ s, steps, same }: PreparedHost): Promise<Hos
     onError: (e) => run.layout?.fail(host.name, e),
   }).finally(() => run.layout?.end(host.name));
   s.say(`steps: ${formatTimings(outcome.timings)}`);
+  if (!outcome.error && s.sameAfterLock) {
+    s.say(`release ${s.sameAfterLock} is already live on ${s.liveColor}: nothing to do`);
+    return alreadyLiveResult(s, s.sameAfterLock);
+  }
   if (outcome.error) {
     await recordFailure(s, outcome);
     // The hook's own failure goes into the hint: the step's error stays the message.

@@ -75,6 +75,7 @@ export async function runSteps(steps: readonly Step[], state: FlowState, options
         ...(result.data ? { data: result.data } : {}),
       });
       if (step.commits) undos = [];
+      if (result.done) break;
     } catch (e) {
       const ms = Date.now() - t0;
       outcome.timings.push({ step: step.name, status: "failed", ms });

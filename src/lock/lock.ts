@@ -149,7 +149,9 @@ export async function readLockHolder(host: RemoteHost, path: string, become = fa
 
 /**
  * Takes the lock (atomic mkdir) and writes the record, both in one command. Throws lockHeldError naming the holder when it is held and
- * `force` is not set; with `force` the held lock is removed (reported through `say`) and taken again.
+ * `force` is not set; with `force` the held lock is removed (reported through `say`) and taken again. Resolves true when
+ * another run held the lock as this one asked (it waited, or took a stale or forced lock over): what the caller read
+ * before may have changed meanwhile.
  */
 export async function acquireLock(
   host: RemoteHost,
@@ -157,7 +159,7 @@ export async function acquireLock(
   holder: string,
   commit: string,
   options: AcquireOptions = {},
-): Promise<void> {
+): Promise<boolean> {
   const become = options.become ?? false;
   const runId = options.runId ?? newRunId();
   // The record is made at each attempt: `since` is when this run took the lock, not when it first asked.
@@ -175,6 +177,7 @@ export async function acquireLock(
   }
   const waitSeconds = options.force ? 0 : (options.waitSeconds ?? 0);
   let taken = made.code === 0;
+  const heldWhenAsked = !taken;
   let wait: LockWaitOutcome | undefined;
   if (!taken && waitSeconds > 0) {
     wait = await waitForLock(host, path, mkdir, { ...options, waitSeconds, become });
@@ -198,6 +201,7 @@ export async function acquireLock(
       throw lockHeldError(host.name, path, again);
     }
   }
+  return heldWhenAsked;
 }
 
 /** How a `--lock-wait` wait ended: seconds are whole seconds actually waited and the flag's limit. */

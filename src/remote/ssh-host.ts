@@ -21,6 +21,7 @@ import {
 } from "../commands/files.js";
 import { ConnectionError, RemoteCommandError, SlipwayError } from "../errors.js";
 import { ChannelOpenError, CommandStartLostError, type RawExecResult, runRaw } from "./channel-exec.js";
+import { runPty } from "./channel-pty.js";
 import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
 import { backoffDelay } from "./connect-errors.js";
 import { DEFAULT_DEPLOY_DIR, FACTS_SCRIPT, parseFacts } from "./facts.js";
@@ -38,7 +39,15 @@ import { Redactor } from "./redact.js";
 import { Semaphore } from "./semaphore.js";
 import { recognizeSudoFailure, sudoersRule, sudoHint } from "./sudo.js";
 import { type ConnectOptions, DEFAULTS, type TargetSpec } from "./target.js";
-import type { ExecOptions, ExecResult, HostFacts, PutFileOptions, PutFileResult, RemoteHost } from "./types.js";
+import type {
+  ExecOptions,
+  ExecResult,
+  HostFacts,
+  InteractiveOptions,
+  PutFileOptions,
+  PutFileResult,
+  RemoteHost,
+} from "./types.js";
 
 /**
  * Shells report a child killed by signal N as exit code 128+N (the command runs under the process-group wrapper's
@@ -102,6 +111,30 @@ export class SshRemoteHost implements RemoteHost {
       stderr: raw.stderr.toString("utf8"),
       durationMs: raw.durationMs,
     };
+  }
+
+  /** With a pty the process-group wrapper is not used: its marker would reach the terminal, and sshd hangs up the
+   * terminal's session (SIGHUP) when the channel closes. The same privilege plan and sudo wrapping as exec. */
+  async interactive(
+    argv: readonly string[],
+    options: InteractiveOptions,
+  ): Promise<{ code: number | null; signal: string | null }> {
+    const planned = this.#plan(argv, options);
+    const shape = { become: planned.sudo, becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root" };
+    const command = innerCommand(planned.argv, shape);
+    const { term, rows, cols } = options;
+    return this.#withConnection(options.step, (ssh) =>
+      runPty(ssh.connection as NonNullable<NodeSSH["connection"]>, { ...options, command, pty: { term, rows, cols } }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ChannelOpenError)) throw error;
+      throw new ConnectionError(`could not start the command: ${error.message}`, {
+        host: this.name,
+        step: options.step,
+        command: this.#redactor.redact(command),
+        hint: "nothing ran on the host; check that it is reachable and try again",
+        cause: error,
+      });
+    });
   }
 
   async putFile(path: string, content: string | Buffer, options: PutFileOptions = {}): Promise<PutFileResult> {

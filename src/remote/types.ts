@@ -36,6 +36,24 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/** A command run with a pseudo-terminal (`slipway exec -it`): bytes through, no line splitting, no timeout. */
+export interface InteractiveOptions {
+  /** Run through the host's privilege mode as exec's `become` does. */
+  become?: boolean;
+  becomeUser?: string;
+  step?: string;
+  /** $TERM for the remote terminal and its size in characters. */
+  term: string;
+  rows: number;
+  cols: number;
+  /** Local input piped to the terminal (`-i`); absent: the remote side reads nothing. */
+  stdin?: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Registers a listener for local window size changes (SIGWINCH); returns its removal. */
+  onResize?: (listener: (rows: number, cols: number) => void) => () => void;
+}
+
 export interface PutFileOptions {
   mode?: number;
   owner?: string;
@@ -75,6 +93,11 @@ export interface RemoteHost {
   /** Inventory name of the host (what errors and logs show). */
   readonly name: string;
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs argv with a pseudo-terminal; resolves with the remote exit code (null and a signal when killed by one). */
+  interactive?(
+    argv: readonly string[],
+    options: InteractiveOptions,
+  ): Promise<{ code: number | null; signal: string | null }>;
   /** Atomic upload of content: temp file in the target dir, mode/owner, rename; unchanged content is not written. */
   putFile(path: string, content: string | Buffer, options?: PutFileOptions): Promise<PutFileResult>;
   /** File content, or undefined when absent. */

@@ -1,6 +1,10 @@
-/** lock: the deploy dir exists (made on a first deploy), then the deploy lock is taken with this run's record; released by this run at the end. */
+/**
+ * lock: the deploy dir exists (made on a first deploy), then the deploy lock is taken with this run's record; released by
+ * this run at the end. After waiting for another run's lock, the host's state is read again (live-check.ts).
+ */
 import { ownedDirArgv } from "../../commands/files.js";
 import { acquireLock, releaseLockHeldBy } from "../../lock/lock.js";
+import { replanUnderLock } from "../live-check.js";
 import type { Step } from "./types.js";
 
 export const lockStep: Step = {
@@ -11,7 +15,7 @@ export const lockStep: Step = {
     if (s.live.release === null) {
       await host.exec(ownedDirArgv(s.paths.root, user), { become: true, step: "deploy dir" });
     }
-    await acquireLock(host, s.paths.lock, actor, commit, {
+    const waited = await acquireLock(host, s.paths.lock, actor, commit, {
       force: forceUnlock,
       say: s.say,
       runId,
@@ -20,7 +24,9 @@ export const lockStep: Step = {
       stopped: () => Boolean(interrupt?.reason),
     });
     s.say(`locked ${s.paths.lock}`);
-    return { status: "changed", data: { run_id: runId } };
+    // Another run held the lock: what was read before (live color, release, history) is read again and re-planned on.
+    s.sameAfterLock = waited ? await replanUnderLock(s) : null;
+    return { status: "changed", data: { run_id: runId }, ...(s.sameAfterLock ? { done: true } : {}) };
   },
   // Only a lock recording this run's id is removed: a lock we failed to take belongs to someone else.
   async always(s) {

@@ -22,7 +22,8 @@ export interface FlowState {
   /** What this host does: run services, run the switch (config/layout.ts). */
   readonly role: HostRole;
   readonly paths: DeployPaths;
-  readonly live: LiveState;
+  /** What was live when read (again under the lock after another run held it: live-check.ts replanUnderLock). */
+  live: LiveState;
   /** The live color (reconcile may correct it from what nginx serves) and the one this run deploys to. */
   liveColor: Color | null;
   idle: Color;
@@ -46,6 +47,8 @@ export interface FlowState {
   switched: boolean;
   /** What the undos did, for the failure's hint ("switched back to green"). */
   undoNotes: string[];
+  /** The release asked for, found live once the lock was held (another run deployed it): the run ends there. */
+  sameAfterLock: string | null;
 }
 
 /** A step's failure with facts for its `failed` event's `data` (a failed gate's log lines, per process). */
@@ -64,6 +67,8 @@ export interface StepResult {
   status: "ok" | "changed" | "skipped";
   message?: string;
   data?: Record<string, unknown>;
+  /** Nothing is left to do: no later step runs (the `always` parts do). */
+  done?: boolean;
 }
 
 export interface Step {

@@ -2,7 +2,7 @@
  * `slipway status`, `logs` and `exec` on a real host (harvest, systemd runtime, sandbox target t1): what a user sees
  * before anything is deployed, on a healthy deploy, with a stopped unit; logs of one service and of all, a follow that
  * Ctrl-C ends without leaving a remote journalctl behind; a command run in the release with the unit's env file and
- * its exit code; every command's --help and its usage errors.
+ * its exit code, also with a pseudo-terminal (exec -it); every command's --help and its usage errors.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
 import type { HostStatus } from "../../../src/deploy/status.js";
+import { shJoin } from "../../../src/remote/quote.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { slipway } from "../../support/cli-in-process.js";
 import { REPO_ROOT } from "../support/sandbox.js";
@@ -148,6 +149,23 @@ describe("status, logs, exec (harvest on t1)", () => {
     expect([failing.code, failing.stderr.trim()]).toEqual([7, "oops"]);
     const green = await slipway("exec", "backend", "--color", "green", ...c(), "--", "true");
     expect(green.code).toBe(126);
+  });
+
+  it("exec -it: a pseudo-terminal on the host (under script(1), which gives the CLI a terminal); exit code kept", async () => {
+    const cli = [process.execPath, join(REPO_ROOT, "bin/slipway.js"), "exec", "-it", "backend", ...c()];
+    const line = shJoin([...cli, "--", "sh", "-c", "tty; echo color=$SLIPWAY_COLOR; exit 7"]);
+    const ran = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn("script", ["-qec", line, "/dev/null"], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "pipe"] });
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => {
+        output += d.toString();
+      });
+      child.on("close", (code) => resolve({ code, output }));
+    });
+    // The remote pty writes \r\n; the local terminal (raw mode by libuv keeps ONLCR) may add one more \r.
+    expect(ran.output).toMatch(/\/dev\/pts\/\d+\r*\n/);
+    expect(ran.output).toContain("color=blue");
+    expect(ran.code).toBe(7);
   });
 
   it("status with the live backend stopped: exit 2 naming the unit and its health", async () => {

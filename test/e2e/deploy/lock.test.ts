@@ -1,7 +1,8 @@
 /**
  * The deploy lock on a real host (harvest, runtime systemd, on t2): a lock left by a deploy that died fails the next
  * deploy with its holder, commit and time, and stays; `forceUnlock` removes it (printing whose it was) and deploys;
- * `lockWaitSeconds` waits for a held lock and deploys once it goes.
+ * `lockWaitSeconds` waits for a held lock and deploys once it goes, reading the host again: a second push of the same
+ * commit finds it live and does nothing (D36).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
@@ -94,5 +95,28 @@ describe("deploy lock (harvest on t2)", () => {
     expect(lines.join("\n")).toMatch(/took the deploy lock \/opt\/lockdeploy\/\.slipway-lock after waiting [6-9]s/);
     const health = await viaNginx(sandboxTarget("t2").host, DOMAIN, "/api/health");
     expect(JSON.parse(health.body).version).toBe("v2");
+  });
+
+  it("a second push of the same commit waits, then finds it live: nothing to do, and the history keeps the first (D36)", async () => {
+    lines.length = 0;
+    const env = { APP_VERSION: "v3" };
+    const first = deploy({ ...base(), versionEnv: env });
+    // The second starts once the first holds the lock, as a second CI run of the same commit does.
+    const held = async () => (await host.exec(["test", "-d", LOCK], { check: false })).code === 0;
+    for (let i = 0; i < 300 && !(await held()); i++) await new Promise((r) => setTimeout(r, 100));
+    const second = await deploy({ ...base(), versionEnv: env, lockWaitSeconds: 120 });
+    const a = await first;
+    if (!a.ok || !second.ok) console.log(lines.join("\n"));
+    expect(a.ok).toBe(true);
+    expect(second.ok).toBe(true);
+    expect(second.hosts[0]).toMatchObject({ status: "ok", release: a.release });
+    expect(lines.join("\n")).toMatch(/took the deploy lock \/opt\/lockdeploy\/\.slipway-lock after waiting \d+s/);
+    expect(lines.join("\n")).toContain(`release ${a.release} is already live on`);
+    const history = JSON.parse((await host.readFile(`/opt/${APP}/releases.json`))?.toString("utf8") ?? "{}");
+    const ids = (history.releases as { id: string; result: string }[]).map((r) => `${r.id}:${r.result}`);
+    // The release before (v2's) and the first push's, each once: no second deploy of the same commit.
+    expect(ids.slice(-2)).toEqual([expect.stringMatching(/:deployed$/), `${a.release}:deployed`]);
+    const health = await viaNginx(sandboxTarget("t2").host, DOMAIN, "/api/health");
+    expect(JSON.parse(health.body).version).toBe("v3");
   });
 });

@@ -27,4 +27,16 @@ describe("status, logs, exec: help and usage errors (no host reached)", () => {
     });
     expect((await slipway("exec", "nosuch", ...CONFIG, "--", "true")).code).toBe(5);
   });
+
+  it("-t needs a terminal on stdin and one host: exit 5 with docker's sentence and what to do", async () => {
+    expect(await slipway("exec", "-it", "backend", ...CONFIG, "--", "sh")).toMatchObject({
+      code: 5,
+      stderr: expect.stringContaining("exec -t: the input device is not a TTY"),
+    });
+    expect(await slipway("exec", "-t", "--all", "backend", ...CONFIG, "--", "sh")).toMatchObject({
+      code: 5,
+      stderr: expect.stringContaining("exec -t cannot be used with --all: a terminal attaches to one host"),
+    });
+    expect((await slipway("exec", "--help")).stdout).toContain("-t, --tty");
+  });
 });

@@ -11,6 +11,7 @@ import type {
   ExecOptions,
   ExecResult,
   HostFacts,
+  InteractiveOptions,
   PutFileOptions,
   PutFileResult,
   RemoteHost,
@@ -46,7 +47,7 @@ export const fakeFacts: HostFacts = {
  * host), then `handlers` by program name, then the built-in coreutils.
  */
 export class FakeHost implements RemoteHost {
-  readonly commands: Array<{ argv: string[]; become: boolean; stdin?: string }> = [];
+  readonly commands: Array<{ argv: string[]; become: boolean; stdin?: string; tty?: boolean }> = [];
   readonly files = new Map<string, FakeNode>();
   readonly handlers = new Map<string, FakeHandler>();
   unreachable = false;
@@ -87,6 +88,18 @@ export class FakeHost implements RemoteHost {
       });
     }
     return result;
+  }
+
+  /** Records the command with `tty: true`; its answer's stdout (or lines) is written to the terminal as bytes. */
+  async interactive(
+    argv: readonly string[],
+    options: InteractiveOptions,
+  ): Promise<{ code: number | null; signal: string | null }> {
+    if (this.unreachable) throw new ConnectionError("connection refused", { host: this.name });
+    this.commands.push({ argv: [...argv], become: options.become ?? false, tty: true });
+    const answer = this.answer?.(argv, {}) ?? this.handlers.get(argv[0] as string)?.(argv, {}) ?? {};
+    options.stdout.write(answer.stdout ?? (answer.lines ?? []).join("\r\n"));
+    return { code: answer.code ?? 0, signal: answer.signal ?? null };
   }
 
   private builtin(argv: readonly string[]): FakeAnswer {

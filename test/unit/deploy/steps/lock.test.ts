@@ -1,18 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { Interrupt } from "../../../../src/deploy/interrupt.js";
+import { deployPaths } from "../../../../src/deploy/paths.js";
 import { lockStep } from "../../../../src/deploy/steps/lock.js";
 import { FakeHost } from "../../engine/fake-host.js";
 
 const path = "/opt/x/.slipway-lock";
 type StepState = Parameters<typeof lockStep.run>[0];
 
-/** The lock step's state with only what it reads: a deploy whose live release exists and a fresh interrupt. */
+/** The lock step's state with only what it reads: a first deploy and a fresh interrupt. */
 function stateFor(host: FakeHost, interrupt: Interrupt, said: string[]): StepState {
   const run = { host, user: "deploy", actor: "bob", commit: "def5678", forceUnlock: false, runId: "r2" };
   return {
     run: { ...run, lockWaitSeconds: 5, interrupt },
-    live: { release: "abc1234-20261130000000" },
-    paths: { lock: path },
+    paths: deployPaths("/opt/x"),
+    // Nothing live, as the host has nothing: the read again under the lock finds the same.
+    live: { release: null, color: null, history: { releases: [] } },
     say: (line: string) => said.push(line),
   } as unknown as StepState;
 }

@@ -1,0 +1,58 @@
+/**
+ * Whether the release asked for is already live, and reading the host's state again once the lock is held after
+ * another run held it (`--lock-wait`, a stale or forced lock): that run may have deployed, so the color, the live
+ * release and the history read before the wait are stale (D36).
+ */
+import { SlipwayError } from "../errors.js";
+import { readLiveState } from "./host-state.js";
+import { switchTo } from "./nginx.js";
+import { otherColor } from "./release-id.js";
+import { settleAll } from "./settle.js";
+import type { FlowState } from "./steps/types.js";
+
+/** Same release already live and healthy: its id, else null (no restart, no reload either way). */
+export async function alreadyLive(s: FlowState): Promise<string | null> {
+  const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
+  const record = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
+  // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
+  // read-only and independent: all at once.
+  const runs = s.role.services.length > 0;
+  const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
+  const [running, stage, site] = await settleAll([
+    runs ? runtime.isRunning(s.liveColor) : true,
+    runs ? runtime.stage(s.liveColor, input) : { changed: false },
+    s.role.switches ? switchTo(host, config, s.liveColor, true) : null,
+  ]);
+  return running && !stage.changed && !site?.changed ? record.id : null;
+}
+
+/**
+ * Reads the live release, color and history again under the lock and re-plans on them: the history this run writes
+ * is then the one under the lock (the other run's release kept). Resolves the live release's id when it is now the
+ * release asked for (nothing to do), else null with `live`, `liveColor`, `idle` and `history` updated.
+ * Throws when the other run turned a first deploy into one with a live color under stop-first (a different step list).
+ */
+export async function replanUnderLock(s: FlowState): Promise<string | null> {
+  const live = await readLiveState(s.run.host, s.paths);
+  s.history = live.history;
+  const changed = live.release !== s.live.release || live.color !== s.live.color;
+  s.live = live;
+  if (!changed) return null;
+  s.liveColor = live.color;
+  s.idle = live.color ? otherColor(live.color) : "blue";
+  s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
+  if (s.run.kind === "deploy") {
+    const same = await alreadyLive(s);
+    if (same) return same;
+  }
+  if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
+    throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
+      host: s.run.host.name,
+      step: "lock",
+      hint: "nothing was changed by this run; deploy again to replace that release",
+    });
+  }
+  s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
+  return null;
+}
