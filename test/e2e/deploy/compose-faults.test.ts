@@ -101,7 +101,12 @@ describe("fault injection (duckdb-compose on t2, runtime compose, stop-first)", 
       stopFirst: true,
       // The frontend waits for the backend's docker healthcheck: 10 retries of 1 s interval + 2 s request timeout,
       // after the 5 s start period.
-      hangFailsAt: { step: "start", error: /up --detach .*started again and serves/, withinSeconds: 50 },
+      hangFailsAt: {
+        step: "start",
+        error:
+          /compose up failed: backend \((blue|green)\) is unhealthy.*started again and serves the previous release/,
+        withinSeconds: 50,
+      },
       healthTimeoutSeconds: HEALTH_TIMEOUT,
     }));
   });
