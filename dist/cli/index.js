@@ -1470,7 +1470,7 @@ var require_parser = __commonJS({
         parseError: function parseError(str, hash2) {
           throw new Error(str);
         },
-        parse: function parse5(input2) {
+        parse: function parse6(input2) {
           var self2 = this, stack = [0], vstack = [null], lstack = [], table2 = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
           this.lexer.setInput(input2);
           this.lexer.yy = this.yy;
@@ -2398,7 +2398,7 @@ var require_base2 = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.parseWithoutProcessing = parseWithoutProcessing;
-    exports.parse = parse5;
+    exports.parse = parse6;
     function _interopRequireWildcard(obj) {
       if (obj && obj.__esModule) {
         return obj;
@@ -2437,7 +2437,7 @@ var require_base2 = __commonJS({
       var ast = _parser2["default"].parse(input2);
       return ast;
     }
-    function parse5(input2, options) {
+    function parse6(input2, options) {
       var ast = parseWithoutProcessing(input2, options);
       var strip = new _whitespaceControl2["default"](options);
       return strip.accept(ast);
@@ -3088,7 +3088,7 @@ var require_util = __commonJS({
         }
         path6 = url2.path;
       }
-      var isAbsolute4 = exports.isAbsolute(path6);
+      var isAbsolute5 = exports.isAbsolute(path6);
       var parts = path6.split(/\/+/);
       for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
         part = parts[i];
@@ -3108,7 +3108,7 @@ var require_util = __commonJS({
       }
       path6 = parts.join("/");
       if (path6 === "") {
-        path6 = isAbsolute4 ? "/" : ".";
+        path6 = isAbsolute5 ? "/" : ".";
       }
       if (url2) {
         url2.path = path6;
@@ -4252,7 +4252,7 @@ var require_source_map_consumer = __commonJS({
         sourceMap = util.parseSourceMapInput(aSourceMap);
       }
       var version2 = util.getArg(sourceMap, "version");
-      var sections = util.getArg(sourceMap, "sections");
+      var sections2 = util.getArg(sourceMap, "sections");
       if (version2 != this._version) {
         throw new Error("Unsupported version: " + version2);
       }
@@ -4262,7 +4262,7 @@ var require_source_map_consumer = __commonJS({
         line: -1,
         column: 0
       };
-      this._sections = sections.map(function(s) {
+      this._sections = sections2.map(function(s) {
         if (s.url) {
           throw new Error("Support for url field in sections not implemented.");
         }
@@ -6116,8 +6116,8 @@ var require_semver = __commonJS({
       }
     }
     var i;
-    exports.parse = parse5;
-    function parse5(version2, options) {
+    exports.parse = parse6;
+    function parse6(version2, options) {
       if (!options || typeof options !== "object") {
         options = {
           loose: !!options,
@@ -6145,12 +6145,12 @@ var require_semver = __commonJS({
     }
     exports.valid = valid;
     function valid(version2, options) {
-      var v = parse5(version2, options);
+      var v = parse6(version2, options);
       return v ? v.version : null;
     }
     exports.clean = clean;
     function clean(version2, options) {
-      var s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      var s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     }
     exports.SemVer = SemVer;
@@ -6386,8 +6386,8 @@ var require_semver = __commonJS({
       if (eq(version1, version2)) {
         return null;
       } else {
-        var v1 = parse5(version1);
-        var v2 = parse5(version2);
+        var v1 = parse6(version1);
+        var v2 = parse6(version2);
         var prefix = "";
         if (v1.prerelease.length || v2.prerelease.length) {
           prefix = "pre";
@@ -7274,7 +7274,7 @@ var require_semver = __commonJS({
     }
     exports.prerelease = prerelease;
     function prerelease(version2, options) {
-      var parsed = parse5(version2, options);
+      var parsed = parse6(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     }
     exports.intersects = intersects;
@@ -7311,7 +7311,7 @@ var require_semver = __commonJS({
       if (match === null) {
         return null;
       }
-      return parse5(match[2] + "." + (match[3] || "0") + "." + (match[4] || "0"), options);
+      return parse6(match[2] + "." + (match[3] || "0") + "." + (match[4] || "0"), options);
     }
   }
 });
@@ -13966,7 +13966,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash9,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -14654,11 +14654,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash9("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash9("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -14823,8 +14823,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash9("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash9("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -14864,7 +14864,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac3) {
           if (encrypted) {
@@ -17186,7 +17186,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash9,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -17612,7 +17612,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash8(this.hashName);
+          const hash2 = createHash9(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -18620,9 +18620,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret2, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash8(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash9(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash8(hashName).update(secret2).update(exchangeHash).update(digest).digest();
+          const chunk = createHash9(hashName).update(secret2).update(exchangeHash).update(digest).digest();
           const extended2 = Buffer.allocUnsafe(digest.length + chunk.length);
           extended2.set(digest, 0);
           extended2.set(chunk, digest.length);
@@ -24057,7 +24057,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash8,
+      createHash: createHash9,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -24279,7 +24279,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash8(hashAlgo).update(key).digest("hex");
+              key = createHash9(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -27118,7 +27118,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes5
+      randomBytes: randomBytes6
     } = __require("crypto");
     var { Ber } = require_lib2();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -27382,7 +27382,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes5(SALT_LEN);
+            const salt = randomBytes6(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -27421,7 +27421,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes5(4);
+          const checkInt = randomBytes6(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -31412,12 +31412,12 @@ function editDistance(a, b) {
 }
 function didYouMean(input2, candidates) {
   const list2 = [...candidates];
-  const lower = input2.toLowerCase();
+  const lower2 = input2.toLowerCase();
   const limit = Math.min(3, Math.max(1, Math.floor(input2.length / 3)));
   let best;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of list2) {
-    const distance = editDistance(lower, candidate.toLowerCase());
+    const distance = editDistance(lower2, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -31426,8 +31426,8 @@ function didYouMean(input2, candidates) {
   const normalized = snakeCase(input2);
   if (normalized !== input2 && list2.includes(normalized)) return normalized;
   if (bestDistance <= limit) return best;
-  const expanded = lower.length >= 3 ? list2.find((c) => c.toLowerCase().startsWith(lower)) : void 0;
-  return expanded ?? list2.find((c) => c.length >= 4 && lower.startsWith(c.toLowerCase()));
+  const expanded = lower2.length >= 3 ? list2.find((c) => c.toLowerCase().startsWith(lower2)) : void 0;
+  return expanded ?? list2.find((c) => c.length >= 4 && lower2.startsWith(c.toLowerCase()));
 }
 function snakeCase(input2) {
   return input2.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase();
@@ -33338,18 +33338,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx2 = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx2, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx2, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -34844,7 +34844,7 @@ function capSize(inst, size3) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx2) => {
     const n = size3(payload.value);
     if (n > cap && !ctx2?.skipChecks && ctx2?.direction !== "backward") {
@@ -34858,7 +34858,7 @@ function capSize(inst, size3) {
         }
       }
     }
-    return parse5(payload, ctx2);
+    return parse6(payload, ctx2);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -47358,9 +47358,9 @@ function foldObjects(members2) {
   } else {
     const constraints = [];
     for (const object2 of objects) {
-      const constraint = undeclaredConstraint(object2);
-      if (constraint && !constraints.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint)))
-        constraints.push(constraint);
+      const constraint2 = undeclaredConstraint(object2);
+      if (constraint2 && !constraints.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint2)))
+        constraints.push(constraint2);
     }
     if (constraints.length === 1)
       folded.additionalProperties = constraints[0];
@@ -52089,6 +52089,34 @@ function readArgv(path6) {
   const script = `if [ -e "$1" ]; then exec cat -- "$1"; else echo ${ABSENT_MARKER} >&2; exit ${ABSENT_EXIT_CODE}; fi`;
   return ["/bin/sh", "-c", script, "slipway-read", path6];
 }
+function readFilesArgv(paths, boundary) {
+  const header2 = (status) => `printf '\\n%s ${status}\\n' "$b"`;
+  const script = `b=$1; shift; for p; do if [ -e "$p" ]; then ${header2("present")}; cat -- "$p" || ${header2("failed")}; else ${header2("absent")}; fi; done`;
+  return ["/bin/sh", "-c", script, "slipway-read-all", boundary, ...paths];
+}
+function parseReadFiles(stdout, boundary, count) {
+  const separator = Buffer.from(`
+${boundary} `);
+  const parts = [];
+  let at2 = stdout.indexOf(separator);
+  if (at2 !== 0 && count > 0) return void 0;
+  while (at2 >= 0) {
+    const next = stdout.indexOf(separator, at2 + separator.length);
+    parts.push(stdout.subarray(at2 + separator.length, next < 0 ? stdout.length : next));
+    at2 = next;
+  }
+  const reads = [];
+  for (const part of parts) {
+    const newline = part.indexOf(10);
+    const status = part.subarray(0, newline < 0 ? part.length : newline).toString("utf8");
+    const content = part.subarray(newline + 1);
+    if (status === "present") reads.push({ kind: "present", content: Buffer.from(content) });
+    else if (status === "absent") reads.push({ kind: "absent" });
+    else if (status === "failed" && reads.length > 0) reads[reads.length - 1] = { kind: "failed" };
+    else return void 0;
+  }
+  return reads.length === count ? reads : void 0;
+}
 function mkdirArgv(path6, mode) {
   return mode === void 0 ? ["mkdir", "-p", "--", path6] : ["mkdir", "-p", "-m", octalMode(mode), "--", path6];
 }
@@ -52359,6 +52387,15 @@ function removeContainersArgv(names) {
 function dockerInspectArgv(format, names) {
   return ["docker", "inspect", "--format", format, ...names];
 }
+function containerNamesArgv(names) {
+  return dockerInspectArgv("{{.Name}}", names);
+}
+function serviceStatesArgv(ids) {
+  return dockerInspectArgv(
+    '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
+    ids
+  );
+}
 function specStateArgv(names) {
   return dockerInspectArgv('{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', names);
 }
@@ -52366,10 +52403,21 @@ function containerStateArgv(name) {
   const format = '{{.Image}}|{{.State.Running}}|{{index .Config.Labels "slipway.spec"}}';
   return ["docker", "container", "inspect", "--format", format, "--", name];
 }
-function containerLogsArgv(name, lines) {
-  return ["sh", "-c", CONTAINER_LOGS, "sh", String(lines), name];
+function containerLogsArgv(name, query) {
+  return [
+    "sh",
+    "-c",
+    CONTAINER_LOGS,
+    "sh",
+    ...query.timestamps ? ["--timestamps"] : [],
+    ...query.lines !== void 0 ? ["--tail", String(query.lines)] : [],
+    ...query.sinceSeconds !== void 0 ? ["--since", `${query.sinceSeconds}s`] : [],
+    ...query.follow ? ["--follow"] : [],
+    "--",
+    name
+  ];
 }
-var CONTAINER_LOGS = 'docker logs --tail "$1" -- "$2" 2>&1';
+var CONTAINER_LOGS = 'exec docker logs "$@" 2>&1';
 function execInContainerPrefix(container, runAs, env2 = []) {
   return ["docker", "exec", "-i", ...runAs ? ["-u", runAs] : [], ...env2.flatMap((pair) => ["-e", pair]), container];
 }
@@ -52858,8 +52906,12 @@ function backupDir(deployDir, override) {
   return override ?? path2.join(deployDir, "backups");
 }
 function safeRelease(release) {
-  const cleaned = release.replace(/[^A-Za-z0-9._]+/g, "_").replace(/^[._]+/, "");
+  const cleaned = release.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._-]+/, "");
   return cleaned === "" ? "unreleased" : cleaned.slice(0, 80);
+}
+function releaseNames(release) {
+  const legacy = release.replace(/[^A-Za-z0-9._]+/g, "_").replace(/^[._]+/, "") || "unreleased";
+  return [.../* @__PURE__ */ new Set([release, safeRelease(release), legacy.slice(0, 80)])];
 }
 function utcStamp(date5) {
   return `${date5.toISOString().replace(/[-:.]/g, "").replace("Z", "")}Z`;
@@ -52898,6 +52950,22 @@ function composeStopArgv(base, timeoutS = 10) {
 }
 function composeLogsArgv(base, lines) {
   return [...base, "logs", "--no-color", "--tail", String(lines)];
+}
+function composeLogGroups(stdout, services) {
+  const groups = /* @__PURE__ */ new Map();
+  const byLength = [...services].sort((a, b) => b.length - a.length);
+  for (const line of stdout.split("\n")) {
+    const bar = line.indexOf(" | ");
+    if (bar < 0) continue;
+    const name = line.slice(0, bar).trim();
+    const base = name.replace(/[-_]\d+$/, "");
+    const service = byLength.find((s) => base === s || base.endsWith(`_${s}`) || base.endsWith(`-${s}`));
+    if (!service || !/^\S+$/.test(name)) continue;
+    const group = groups.get(name) ?? { service, name, lines: [] };
+    group.lines.push(line.slice(bar + 3));
+    groups.set(name, group);
+  }
+  return [...groups.values()];
 }
 function runningContainersArgv(project) {
   return ["docker", "ps", "--quiet", "--filter", `label=com.docker.compose.project=${project}`];
@@ -53029,16 +53097,14 @@ function selectForPruning(manifests, options) {
     throw new Error(`keep must be a whole number of at least 1 (got ${keepCount})`);
   const protectedReleases = /* @__PURE__ */ new Set();
   for (const release of options.protectReleases ?? []) {
-    if (release) {
-      protectedReleases.add(release);
-      protectedReleases.add(safeRelease(release));
-    }
+    if (release) for (const name of releaseNames(release)) protectedReleases.add(name);
   }
+  const protectedIds = new Set(options.protectIds ?? []);
   const sorted = newestFirst(manifests);
   const decision = { keep: [], prune: [], protectedKept: [] };
   sorted.forEach((manifest, index) => {
     if (index < keepCount) decision.keep.push(manifest);
-    else if (protectedReleases.has(manifest.release)) {
+    else if (protectedReleases.has(manifest.release) || protectedIds.has(manifest.id)) {
       decision.keep.push(manifest);
       decision.protectedKept.push(manifest);
     } else decision.prune.push(manifest);
@@ -53182,9 +53248,25 @@ async function withSecret(ctx2, secret2, body) {
   }
 }
 async function runWriters(ctx2, commands, what) {
-  const asRoot3 = { ...ctx2, become: true };
+  const asRoot7 = { ...ctx2, become: true };
   for (const argv2 of commands) {
-    await runStep(asRoot3, { argv: argv2, what }, "check the app's service on the host; it may need starting by hand");
+    await runStep(asRoot7, { argv: argv2, what }, "check the app's service on the host; it may need starting by hand");
+  }
+}
+async function stopWriters(ctx2, writers, what) {
+  const asRoot7 = { ...ctx2, become: true };
+  for (const [i, argv2] of writers.stop.entries()) {
+    const already = i === 0 ? "nothing was stopped" : "the writers stopped before it were started again";
+    try {
+      await runStep(
+        asRoot7,
+        { argv: argv2, what },
+        `${already}, so the app keeps running and nothing was backed up or restored; fix the cause shown above and run the command again`
+      );
+    } catch (error62) {
+      if (i > 0) for (const start of writers.start) await tryRun(asRoot7, start);
+      throw error62;
+    }
   }
 }
 async function createBackup(job, options = {}) {
@@ -53221,7 +53303,7 @@ async function createBackup(job, options = {}) {
         const size3 = recipe.size ? Number((await runStep(ctx2, recipe.size)).stdout.trim()) : void 0;
         await checkSpace(ctx2, dir, size3, "the database's size");
       }
-      if (stopHere && job.writers) await runWriters(ctx2, job.writers.stop, "stop the app for the copy");
+      if (stopHere && job.writers) await stopWriters(ctx2, job.writers, "stop the app for the copy");
       try {
         await runSteps(ctx2, recipe.dump);
         await runSteps(ctx2, recipe.verify);
@@ -53361,7 +53443,7 @@ async function restoreBackup(job) {
   const resolved = await resolveLocation(ctx2, job.database);
   const recipe = restoreRecipe(job.database, resolved, file2, randomBytes2(6).toString("hex"));
   const writers = job.writers;
-  if (writers) await runWriters(ctx2, writers.stop, "stop the app's writers");
+  if (writers) await stopWriters(ctx2, writers, "stop the app's writers");
   let preRestore;
   try {
     preRestore = await createBackup({ ...job, reason: "pre-restore" }, { writersStopped: true });
@@ -53387,6 +53469,9 @@ async function restoreBackup(job) {
 // src/commands/swarm.ts
 function swarmStateArgv() {
   return ["docker", "info", "--format", "{{.Swarm.LocalNodeState}}"];
+}
+function swarmIsManagerArgv() {
+  return ["docker", "info", "--format", "{{.Swarm.ControlAvailable}}"];
 }
 function swarmInitArgv(address2) {
   return ["docker", "swarm", "init", "--advertise-addr", address2, "--listen-addr", `${address2}:2377`];
@@ -53414,8 +53499,97 @@ function nodeLabelArgv(node2, labels) {
   const adds = Object.entries(labels).flatMap(([k, v]) => ["--label-add", `${k}=${v}`]);
   return ["docker", "node", "update", ...adds, "--", node2];
 }
+function stackDeployArgv(stack, file2) {
+  return [
+    "docker",
+    "stack",
+    "deploy",
+    "--compose-file",
+    file2,
+    "--with-registry-auth",
+    "--prune",
+    "--resolve-image",
+    "always",
+    stack
+  ];
+}
+function stackRemoveArgv(stack) {
+  return ["docker", "stack", "rm", stack];
+}
+function stackServicesArgv(stack) {
+  return [
+    "docker",
+    "service",
+    "ls",
+    "--filter",
+    `label=com.docker.stack.namespace=${stack}`,
+    "--format",
+    "{{.Name}} {{.Replicas}}"
+  ];
+}
+function stackTasksArgv(stack) {
+  return [
+    "docker",
+    "stack",
+    "ps",
+    "--filter",
+    "desired-state=running",
+    "--format",
+    "{{.Name}} {{.Node}} {{.CurrentState}}",
+    stack
+  ];
+}
 function serviceScaleArgv(service, replicas) {
   return ["docker", "service", "scale", "--detach=false", `${service}=${replicas}`];
+}
+function serviceLogsArgv(service, lines) {
+  return ["docker", "service", "logs", "--no-task-ids", "--tail", String(lines), service];
+}
+function swarmObjectCreateArgv(kind, name, labels) {
+  const flags = Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+  return ["docker", kind, "create", ...flags, name, "-"];
+}
+function swarmObjectListArgv(kind, label2) {
+  return ["docker", kind, "ls", "--filter", `label=${label2}`, "--format", "{{.Name}}"];
+}
+function swarmObjectRemoveArgv(kind, names) {
+  return ["docker", kind, "rm", ...names];
+}
+var NODE_STATUS_FORMAT = [
+  '{"id":{{json .ID}}',
+  '"hostname":{{json .Description.Hostname}}',
+  '"role":{{json .Spec.Role}}',
+  '"availability":{{json .Spec.Availability}}',
+  '"state":{{json .Status.State}}',
+  '"address":{{json .Status.Addr}}',
+  '"labels":{{json .Spec.Labels}}',
+  '"leader":{{if .ManagerStatus}}{{.ManagerStatus.Leader}}{{else}}false{{end}}}'
+].join(",");
+function nodesInspectArgv() {
+  return [
+    "sh",
+    "-c",
+    'ids=$(docker node ls -q) && exec docker node inspect --format "$1" $ids',
+    "sh",
+    NODE_STATUS_FORMAT
+  ];
+}
+function serviceTasksArgv(service) {
+  return [
+    "docker",
+    "service",
+    "ps",
+    "--no-trunc",
+    "--format",
+    "{{.Name}}|{{.Node}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}",
+    service
+  ];
+}
+function stackNetworksArgv(stack) {
+  return ["docker", "network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}
+function stackContainersArgv(stack) {
+  return ["docker", "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${stack}`];
 }
 
 // src/commands/systemd.ts
@@ -53431,8 +53605,16 @@ function unitStateArgv(unit) {
 function unitLoadStateArgv(unit) {
   return ["systemctl", "show", "--property=LoadState", "--value", unit];
 }
-function journalArgv(units, lines) {
-  return ["journalctl", "--no-pager", "-n", String(lines), ...units.flatMap((u) => ["-u", u])];
+function journalArgv(units, query) {
+  return [
+    "journalctl",
+    "--no-pager",
+    ...query.timestamps ? ["-o", "short-iso"] : [],
+    ...query.lines !== void 0 ? ["-n", String(query.lines)] : [],
+    ...query.sinceSeconds !== void 0 ? ["--since", `-${query.sinceSeconds}s`] : [],
+    ...query.follow ? ["-f"] : [],
+    ...units.flatMap((u) => ["-u", u])
+  ];
 }
 function systemdVerify(templatePath, color) {
   const instancePath = templatePath.replace(/@\.service$/, `@${color}.service`);
@@ -53465,7 +53647,12 @@ function swarmStackWriters(stack, services, replicas = 1) {
 }
 function writersForRuntime(input2) {
   if (input2.runtime === "systemd") return systemdWriters(input2.services.flatMap(input2.unitName));
-  if (input2.runtime === "compose") return composeWriters(input2.composeProject, input2.services, input2.composeFlavour);
+  if (input2.runtime === "compose") {
+    if (input2.composeFile) {
+      return composeProjectWriters(composeBase(input2.composeFlavour ?? "v2", input2.composeProject, input2.composeFile));
+    }
+    return composeWriters(input2.composeProject, input2.services, input2.composeFlavour);
+  }
   if (input2.runtime === "swarm") return swarmStackWriters(input2.composeProject, input2.services);
   return containerWriters(input2.services.map((service) => `${input2.app}-${service}-${input2.color}`));
 }
@@ -53591,6 +53778,10 @@ function selectHosts2(config2, patterns) {
   const chosen = new Set(selectHosts({ hosts: config2.inventory.hosts, groups }, patterns).hosts);
   return all.filter((host) => chosen.has(host.name));
 }
+function helperMode(config2, hostName) {
+  const { ssh, hosts } = config2.inventory;
+  return (hosts[hostName]?.privilege ?? ssh.privilege) === "helper";
+}
 
 // src/config/load.ts
 import { readFile } from "node:fs/promises";
@@ -53612,7 +53803,40 @@ var RenderError = class extends SlipwayError {
 
 // src/config/layout.ts
 import { isIP } from "node:net";
+
+// src/config/swarm.ts
+function swarmManager(config2) {
+  const first = Object.keys(config2.inventory.hosts)[0];
+  const manager = config2.swarm.manager ?? first;
+  if (manager === void 0) throw new Error("the inventory has no host");
+  return manager;
+}
+function swarmNodes(config2) {
+  const manager = swarmManager(config2);
+  const labels = config2.swarm.node_labels;
+  const nodes = Object.entries(config2.inventory.hosts).map(([name, host]) => ({
+    name,
+    address: host.address,
+    role: name === manager ? "manager" : "worker",
+    labels: { ...labels[name] ?? {} }
+  }));
+  return [...nodes.filter((n) => n.role === "manager"), ...nodes.filter((n) => n.role === "worker")];
+}
+function swarmPlaybookVars(config2, host) {
+  const nodes = swarmNodes(config2);
+  const self2 = nodes.find((n) => n.name === host);
+  return {
+    slipway_swarm_manager: nodes[0]?.name,
+    slipway_swarm_manager_address: nodes[0]?.address,
+    slipway_swarm_role: self2?.role,
+    slipway_swarm_address: self2?.address,
+    slipway_swarm_nodes: nodes
+  };
+}
+
+// src/config/layout.ts
 function servicesOn(config2, hostName) {
+  if (config2.runtime === "swarm") return hostName === swarmManager(config2) ? Object.keys(config2.services) : [];
   return Object.entries(config2.services).filter(([, service]) => selectHosts2(config2, service.hosts).some((h) => h.name === hostName)).map(([name]) => name);
 }
 function runsNginx(config2, hostName) {
@@ -53625,15 +53849,23 @@ function hostRole(config2, hostName) {
   return { switches, services };
 }
 function isSplitLayout(config2) {
-  const all = selectHosts2(config2, void 0);
+  const all = deployHosts(config2);
   const total = Object.keys(config2.services).length;
   return all.some((h) => {
     const role = hostRole(config2, h.name);
     return role.services.length !== total || config2.proxy.mode === "nginx" && !role.switches;
   });
 }
+function deployHosts(config2) {
+  const all = selectHosts2(config2, void 0);
+  if (config2.runtime !== "swarm") return all;
+  return all.filter((h) => {
+    const role = hostRole(config2, h.name);
+    return role.switches || role.services.length > 0;
+  });
+}
 function upstreamIsLocal(config2, service) {
-  if (config2.proxy.hosts !== void 0) return false;
+  if (config2.proxy.hosts !== void 0 || config2.runtime === "swarm") return false;
   return selectHosts2(config2, service.hosts).length === selectHosts2(config2, void 0).length;
 }
 function listenAddress(config2, serviceName, hostName) {
@@ -53729,7 +53961,9 @@ function previewPort(config2) {
 var DATABASE_ENGINES = ["sqlite", "duckdb", "postgres", "mysql", "mongodb"];
 var FILE_ENGINES = ["sqlite", "duckdb"];
 var backupsSchema = external_exports.strictObject({
-  keep: positiveInt().default(10).describe("Backups kept; those of the live and previous release are never pruned."),
+  keep: positiveInt().default(10).describe(
+    "Backups kept; those of the live and previous release, and any backup a release kept in the history names (`slipway releases`), are never pruned."
+  ),
   dir: absolutePath().optional().describe("Where backups are written on the host. Default: `<deploy_dir>/backups`."),
   verify: bool().default(true).describe("Check every dump (integrity_check, pg_restore --list, ...) before going on."),
   copy_to: patternString(/^[^\0\n\r]+$/, "expected a local path").optional().describe("Also copy each backup to this local directory (CLI) or upload it as an artifact (Actions).")
@@ -53892,8 +54126,18 @@ function checkReservedPorts(config2, issue2) {
     reserved.set(80, "nginx's HTTP port");
     reserved.set(443, "nginx's HTTPS port");
   }
-  reserved.set(config2.inventory.ssh.port, "the SSH port");
+  for (const port3 of [config2.inventory.ssh.port, ...Object.values(config2.inventory.hosts).map((h) => h.port)]) {
+    if (port3 !== void 0) reserved.set(port3, "the SSH port");
+  }
   for (const [name, service] of Object.entries(config2.services)) {
+    const publicOwner = service.public_port === void 0 ? void 0 : reserved.get(service.public_port);
+    if (publicOwner) {
+      issue2(
+        ["services", name, "public_port"],
+        `port ${service.public_port} is ${publicOwner}: the public port's socket could not listen there; choose a free port (e.g. ${service.port})`,
+        service.public_port
+      );
+    }
     const hostPorts = [
       [
         service.ports?.blue === void 0 ? ["services", name, "port"] : ["services", name, "ports", "blue"],
@@ -54592,6 +54836,17 @@ function environmentFilePath(dir, service, color, instance = 0) {
   const id = color === "%i" ? color : colorInstance(color, instance);
   return `${dir.replace(/\/$/, "")}/${service}-${id}.env`;
 }
+function dropInPath(app, service, color, instance = 0) {
+  return `/etc/systemd/system/${instanceUnitName(app, service, color, instance)}.d/slipway-release.conf`;
+}
+function dropInContent(deployDir, service, color) {
+  const root = deployDir.replace(/\/$/, "");
+  const dir = `${root}/colors/${color}/${service}`;
+  return `# Managed by Slipway: the ${color} instance runs the release ${deployDir}/colors/${color} points at.
+[Service]
+WorkingDirectory=${dir}
+`;
+}
 function renderSystemdUnit(model) {
   const app = identifier(model.app, "app");
   const service = identifier(model.service, "service");
@@ -54685,12 +54940,12 @@ var ConfigMappingError = class extends SlipwayError {
   problem;
   /** The hint given where the problem was found, when there is one beyond "change the key". */
   specificHint;
-  constructor(configPath, problem, hint) {
-    super(`${configPath}: ${problem}`, {
+  constructor(configPath2, problem, hint) {
+    super(`${configPath2}: ${problem}`, {
       step: "render",
-      hint: hint ?? `change ${configPath} in slipway.yml, then check with \`slipway render\``
+      hint: hint ?? `change ${configPath2} in slipway.yml, then check with \`slipway render\``
     });
-    this.configPath = configPath;
+    this.configPath = configPath2;
     this.problem = problem;
     this.specificHint = hint;
   }
@@ -54698,21 +54953,21 @@ var ConfigMappingError = class extends SlipwayError {
 
 // src/render/from-config/common.ts
 var UNIT_SECONDS = { ms: 1e-3, s: 1, m: 60, h: 3600 };
-function durationSeconds(value, configPath, min = 1) {
+function durationSeconds(value, configPath2, min = 1) {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   const unit = match?.[2];
   if (!match || unit === void 0)
-    throw new ConfigMappingError(configPath, `${JSON.stringify(value)} is not a duration`);
+    throw new ConfigMappingError(configPath2, `${JSON.stringify(value)} is not a duration`);
   return Math.max(min, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
 }
 function stopTimeoutSeconds(config2) {
   return durationSeconds(config2.stop_timeout, "stop_timeout", 0);
 }
-function integerSize(value, configPath) {
+function integerSize(value, configPath2) {
   const match = /^(\d+)([kKmMgG]?)$/.exec(value);
   if (!match) {
     throw new ConfigMappingError(
-      configPath,
+      configPath2,
       `${JSON.stringify(value)} cannot be written for nginx/systemd/docker alike`,
       `write it as a whole number with k, M or G (e.g. "1536M" instead of "1.5G")`
     );
@@ -54725,12 +54980,17 @@ function envDir(config2) {
 function instancesOf(config2, service) {
   return config2.proxy.load_balance[service]?.instances ?? 1;
 }
+function serviceInstances(config2) {
+  return Object.keys(config2.services).flatMap(
+    (service) => Array.from({ length: instancesOf(config2, service) }, (_, instance) => ({ service, instance }))
+  );
+}
 function envString(value) {
   return String(value);
 }
-function serviceOf(config2, name, configPath) {
+function serviceOf(config2, name, configPath2) {
   const service = config2.services[name];
-  if (!service) throw new ConfigMappingError(configPath, `names service "${name}", which is not in \`services\``);
+  if (!service) throw new ConfigMappingError(configPath2, `names service "${name}", which is not in \`services\``);
   return service;
 }
 function serviceAddress(config2, name, color) {
@@ -54967,9 +55227,9 @@ var import_yaml2 = __toESM(require_dist(), 1);
 function composeProjectName(app, color) {
   return `${identifier(app, "app")}-${color}`;
 }
-var imageByDigest = matching(
-  /^[a-z0-9][a-z0-9._/:-]{0,254}@sha256:[a-f0-9]{64}$/,
-  "an image pinned by digest (name@sha256:<64 hex>)"
+var pinnedImage = matching(
+  /^[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64}|:([a-f0-9]{40}|[a-f0-9]{64})(-dirty\.[a-f0-9]{12})?)$/,
+  "an image pinned by digest (name@sha256:<64 hex>) or by commit (name:<commit sha>, as image.delivery ssh streams it)"
 );
 var duration4 = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a compose duration like 10s or 1m30s");
 var memoryLimit = matching(/^[0-9]{1,9}[bkmg]?$/, "a memory limit like 512m or 2g");
@@ -55012,7 +55272,7 @@ function composeNetworks(model) {
   return model.color === ACCESSORIES ? { default: { name } } : { [ACCESSORIES]: { name, external: true } };
 }
 function buildService(service, field, volumeKeys, serviceNames) {
-  const out2 = { image: imageByDigest(service.image, `${field}.image`) };
+  const out2 = { image: pinnedImage(service.image, `${field}.image`) };
   if (service.command) out2.command = service.command.map((c, i) => inert(c, `${field}.command[${i}]`));
   if (service.user !== void 0) out2.user = userSpec(service.user, `${field}.user`);
   if (service.ports.length > 0) {
@@ -55851,8 +56111,8 @@ function corsModel(config2) {
 }
 var RateLimitZones = class {
   #zones = /* @__PURE__ */ new Map();
-  ref(limit, name, configPath) {
-    const size3 = nginxSize(limit.zone_size, `${configPath}.zone_size`);
+  ref(limit, name, configPath2) {
+    const size3 = nginxSize(limit.zone_size, `${configPath2}.zone_size`);
     this.#zones.set(name, { name, size: size3, rate: limit.rate });
     return withOptional({ zone: name, burst: limit.burst || void 0, nodelay: limit.nodelay || void 0 });
   }
@@ -55910,8 +56170,8 @@ function tlsModel(config2, tlsReady2) {
     http2: false
   };
 }
-function nginxSize(value, configPath) {
-  const { amount, unit } = integerSize(value, configPath);
+function nginxSize(value, configPath2) {
+  const { amount, unit } = integerSize(value, configPath2);
   return `${amount}${unit.toLowerCase()}`;
 }
 function withOptional(value) {
@@ -55923,10 +56183,6 @@ import { dirname as dirname2 } from "node:path";
 var SYSTEM_BINARIES = { gunicorn: "/usr/bin/gunicorn", uvicorn: "/usr/bin/uvicorn" };
 function releaseCodeDir(config2, service) {
   return `${config2.deploy_dir}/current/${service}`;
-}
-function systemdUnitsFromConfig(config2) {
-  if (config2.runtime !== "systemd") return [];
-  return Object.keys(config2.services).map((name) => systemdUnitFromConfig(config2, name));
 }
 function systemdUnitFromConfig(config2, name, hostName) {
   const field = `services.${name}`;
@@ -55995,15 +56251,74 @@ function databaseDirFor(config2, name) {
   const users = Object.keys(config2.services).filter(mentions);
   return users.length === 0 || users.includes(name) ? [dir] : [];
 }
-function systemdMemory(value, configPath) {
-  const { amount, unit } = integerSize(value, configPath);
+function systemdMemory(value, configPath2) {
+  const { amount, unit } = integerSize(value, configPath2);
   return `${amount}${unit}`;
 }
 
-// src/render/from-config/index.ts
+// src/render/from-config/runtime-files.ts
 function composeFilePath(config2, color) {
   return `${config2.deploy_dir}/compose/${color}/compose.yml`;
 }
+function systemdUnitFiles(config2, hostName) {
+  if (config2.runtime !== "systemd") return [];
+  return Object.keys(config2.services).map((service) => ({
+    kind: "systemd-unit",
+    path: `/etc/systemd/system/${templateUnitName(config2.app, service)}`,
+    content: renderSystemdUnit(systemdUnitFromConfig(config2, service, hostName)),
+    mode: 420,
+    service
+  }));
+}
+function colorRuntimeFiles(config2, color, options = {}) {
+  const files = [];
+  const env2 = (service, instance = 0) => {
+    const file2 = envFileFromConfig(config2, service, color, options.secrets, {
+      runtimeFormat: true,
+      composeFlavour: options.composeFlavour,
+      instance
+    });
+    return {
+      kind: "env-file",
+      path: file2.path,
+      content: file2.content,
+      mode: 384,
+      color,
+      service,
+      redacted: file2.redacted
+    };
+  };
+  if (config2.runtime === "systemd") {
+    for (const { service, instance } of serviceInstances(config2)) {
+      files.push(env2(service, instance), {
+        kind: "systemd-drop-in",
+        path: dropInPath(config2.app, service, color, instance),
+        content: dropInContent(config2.deploy_dir, service, color),
+        mode: 420,
+        color,
+        service
+      });
+    }
+    return files;
+  }
+  for (const [name, service] of Object.entries(config2.services)) {
+    if (config2.runtime === "compose" && (service.secrets.length === 0 || service.accessory)) continue;
+    files.push(env2(name));
+  }
+  if (config2.runtime === "compose") {
+    const model = composeFromConfig(config2, { color, images: options.images ?? {}, hostName: options.hostName });
+    files.push({
+      kind: "compose",
+      path: composeFilePath(config2, color),
+      content: renderCompose(model),
+      mode: 416,
+      color
+    });
+  }
+  return files;
+}
+
+// src/render/from-config/index.ts
 function renderFromConfig(config2, options) {
   const colors = options.colors ?? ["blue", "green"];
   const files = [];
@@ -56014,43 +56329,13 @@ function renderFromConfig(config2, options) {
       files.push({ kind, ...file2, mode: 420 });
     }
   }
-  for (const unit of systemdUnitsFromConfig(config2)) {
-    const path6 = `/etc/systemd/system/${templateUnitName(unit.app, unit.service)}`;
-    files.push({ kind: "systemd-unit", path: path6, content: renderSystemdUnit(unit), mode: 420 });
-  }
+  files.push(...systemdUnitFiles(config2, options.hostName));
   for (const units of publicPortFiles(config2, options.color)) {
     for (const unit of [units.socket, units.service]) {
       files.push({ kind: "systemd-unit", path: unit.path, content: unit.content, mode: 420 });
     }
   }
-  for (const color of colors) {
-    for (const name of Object.keys(config2.services)) {
-      const service = config2.services[name];
-      if (config2.runtime === "compose" && (service?.secrets.length === 0 || service?.accessory)) continue;
-      const env2 = envFileFromConfig(config2, name, color, options.secrets, {
-        runtimeFormat: true,
-        composeFlavour: options.composeFlavour
-      });
-      files.push({
-        kind: "env-file",
-        path: env2.path,
-        content: env2.content,
-        mode: 384,
-        color,
-        redacted: env2.redacted
-      });
-    }
-    if (config2.runtime === "compose") {
-      const model = composeFromConfig(config2, { color, images: options.images ?? {} });
-      files.push({
-        kind: "compose",
-        path: composeFilePath(config2, color),
-        content: renderCompose(model),
-        mode: 416,
-        color
-      });
-    }
-  }
+  for (const color of colors) files.push(...colorRuntimeFiles(config2, color, options));
   files.push(...accessoryFiles(config2, options));
   return files;
 }
@@ -56731,6 +57016,721 @@ async function sshTargetFor(host, all, baseDir, env2 = process.env) {
   };
 }
 
+// src/deploy/history.ts
+function parseHistory(text2) {
+  if (!text2?.trim()) return { releases: [] };
+  const parsed = JSON.parse(text2);
+  return { releases: Array.isArray(parsed.releases) ? parsed.releases : [] };
+}
+function renderHistory(history) {
+  return `${JSON.stringify(history, null, 2)}
+`;
+}
+function withRecord(history, record2) {
+  return { releases: [...history.releases.filter((r) => r.id !== record2.id), record2] };
+}
+function releasesToPrune(history, keep, protectedIds) {
+  const deployed = history.releases.filter((r) => r.result === "deployed");
+  const kept = new Set(deployed.slice(-Math.max(1, keep)).map((r) => r.id));
+  for (const id of protectedIds) kept.add(id);
+  const newest = history.releases.at(-1)?.id;
+  if (newest) kept.add(newest);
+  const prune = history.releases.filter((r) => !kept.has(r.id)).map((r) => r.id);
+  return { prune, history: { releases: history.releases.filter((r) => kept.has(r.id)) } };
+}
+function rollbackTarget(history, live, to) {
+  const deployed = history.releases.filter((r) => r.result === "deployed");
+  if (to) return deployed.find((r) => r.id === to);
+  const liveIndex = live ? deployed.findIndex((r) => r.id === live) : deployed.length;
+  const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
+  return before.at(-1);
+}
+function noRollbackTarget(history, live, to) {
+  const deployed = history.releases.filter((r) => r.result === "deployed").map((r) => r.id);
+  const targets = `deployed releases on the host (a rollback can go to one of these): ${deployed.join(", ") || "none"}`;
+  if (to) {
+    const record2 = history.releases.find((r) => r.id === to);
+    if (record2?.result === "failed") {
+      return { message: `release ${to} failed its deploy on this host: it cannot be rolled back to`, hint: targets };
+    }
+    if (record2?.result === "rolled-back") {
+      const again = "it cannot be rolled back to; deploy its commit again instead";
+      return { message: `release ${to} was rolled back from on this host: ${again}`, hint: targets };
+    }
+    const all = history.releases.map((r) => r.id).join(", ") || "none";
+    return { message: `release ${to} is not in the host's history`, hint: `releases on the host: ${all}` };
+  }
+  const message2 = live && deployed.includes(live) ? `no earlier release to roll back to: ${live} is the first deployed release on this host` : "no release is deployed on this host yet: nothing to roll back to";
+  return { message: message2, hint: `${targets}; to run an older commit, deploy it` };
+}
+
+// src/deploy/host-state.ts
+async function readLiveState(host, paths) {
+  const [linked, colorFile, historyFile] = await Promise.all([
+    host.exec(readlinkArgv(paths.current), { check: false }),
+    host.readFile(paths.color),
+    host.readFile(paths.history)
+  ]);
+  const link = linked.stdout.trim();
+  const colorText = colorFile?.toString("utf8").trim();
+  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const history = parseHistory(historyFile?.toString("utf8"));
+  return { release: link ? link.split("/").pop() ?? null : null, color, history };
+}
+async function writeHistory(host, paths, history) {
+  await host.putFile(paths.history, renderHistory(history), {
+    mode: 420,
+    step: "record release",
+    unconditional: true
+  });
+}
+async function markLive(host, paths, releaseId2, color) {
+  await Promise.all([
+    host.exec(swapSymlinkArgv(paths.release(releaseId2), paths.current), { step: "record release" }),
+    // A run records the color it switched to: written without comparing first.
+    host.putFile(paths.color, `${color}
+`, { mode: 420, step: "record release", unconditional: true })
+  ]);
+}
+
+// src/deploy/paths.ts
+function deployPaths(deployDir) {
+  const root = deployDir.replace(/\/$/, "");
+  return {
+    root,
+    releases: `${root}/releases`,
+    release: (id) => `${root}/releases/${id}`,
+    colorLink: (color) => `${root}/colors/${color}`,
+    current: `${root}/current`,
+    color: `${root}/color`,
+    history: `${root}/releases.json`,
+    lock: `${root}/.slipway-lock`,
+    intent: `${root}/intent.json`
+  };
+}
+
+// src/build/reference.ts
+var DOCKER_HUB = "docker.io";
+var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+function parseImageReference(reference) {
+  let rest = reference.trim();
+  let digest;
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    digest = rest.slice(at2 + 1);
+    rest = rest.slice(0, at2);
+    if (!DIGEST.test(digest)) throw new Error(`invalid digest in image reference "${reference}"`);
+  }
+  let tag;
+  const lastSlash = rest.lastIndexOf("/");
+  const lastColon = rest.lastIndexOf(":");
+  if (lastColon > lastSlash) {
+    tag = rest.slice(lastColon + 1);
+    rest = rest.slice(0, lastColon);
+    if (!isValidTag(tag)) throw new Error(`invalid tag "${tag}" in image reference "${reference}"`);
+  }
+  const [first, ...others] = rest.split("/");
+  let registry2 = DOCKER_HUB;
+  let path6 = rest;
+  if (others.length > 0 && first !== void 0 && (first.includes(".") || first.includes(":") || first === "localhost")) {
+    registry2 = first;
+    path6 = others.join("/");
+  }
+  if (registry2 === DOCKER_HUB && !path6.includes("/")) path6 = `library/${path6}`;
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(path6)) {
+    throw new Error(
+      `invalid repository "${path6}" in image reference "${reference}" (lowercase letters, digits, . _ - /)`
+    );
+  }
+  return { registry: registry2, path: path6, tag, digest };
+}
+function repositoryName(reference) {
+  if (reference.registry === DOCKER_HUB) return reference.path.replace(/^library\//, "");
+  return `${reference.registry}/${reference.path}`;
+}
+function digestReference(repository, digest) {
+  if (!DIGEST.test(digest)) throw new Error(`invalid digest "${digest}"`);
+  return `${repository}@${digest}`;
+}
+function isValidTag(tag) {
+  return /^[\w][\w.-]{0,127}$/.test(tag);
+}
+
+// src/commands/docker-image.ts
+function pullArgv(digestReference2) {
+  if (!/@sha256:[0-9a-f]{64}$/.test(digestReference2)) {
+    throw new Error(`hosts pull by digest (repo@sha256:...), got "${digestReference2}"`);
+  }
+  return ["docker", "pull", digestReference2];
+}
+function imageIdArgv(reference, endOfOptions = false) {
+  return ["docker", "image", "inspect", "--format", "{{.Id}}", ...endOfOptions ? ["--"] : [], reference];
+}
+function pullQuietArgv(reference) {
+  return ["docker", "pull", "--quiet", reference];
+}
+function tagArgv(source, target) {
+  return ["docker", "image", "tag", source, target];
+}
+function loadArgv() {
+  return ["docker", "image", "load"];
+}
+function saveArgv(references) {
+  return ["docker", "image", "save", ...references];
+}
+function registryLoginArgv(registry2, username) {
+  return ["docker", "login", "--username", username, "--password-stdin", registry2];
+}
+function registryLogoutArgv(registry2) {
+  return ["docker", "logout", registry2];
+}
+function listRepositoryImagesArgv(repository) {
+  return ["docker", "image", "ls", "--no-trunc", "--format", "{{.ID}}", repository];
+}
+function inspectImagesArgv(ids) {
+  return ["docker", "image", "inspect", ...ids];
+}
+function listContainersArgv() {
+  return ["docker", "container", "ls", "--all", "--quiet", "--no-trunc"];
+}
+function containerImagesArgv(containerIds) {
+  return ["docker", "container", "inspect", "--format", "{{.Image}}", ...containerIds];
+}
+function removeImageArgv(references) {
+  return ["docker", "image", "rm", ...references];
+}
+function containerImageArgv(container) {
+  return ["docker", "inspect", "--format", "{{.Image}}", "--", container];
+}
+function imageContentArgv(image) {
+  const fields = [
+    "Entrypoint",
+    "Cmd",
+    "Env",
+    "User",
+    "WorkingDir",
+    "ExposedPorts",
+    "Volumes",
+    "Healthcheck",
+    "StopSignal"
+  ];
+  const format = ["{{json .RootFS.Layers}}", ...fields.map((f) => `{{json .Config.${f}}}`)].join(" ");
+  return ["docker", "image", "inspect", "--format", format, "--", image];
+}
+
+// src/delivery/login.ts
+async function loginHost(host, login) {
+  await host.exec(registryLoginArgv(login.registry, login.username), {
+    stdin: `${login.password}
+`,
+    step: "registry login",
+    timeoutMs: 6e4
+  });
+}
+async function logoutHost(host, registry2) {
+  await host.exec(registryLogoutArgv(registry2), { step: "registry logout", check: false, timeoutMs: 3e4 });
+}
+async function withHostLogin(host, login, work) {
+  if (!login) return work();
+  await loginHost(host, login);
+  try {
+    return await work();
+  } finally {
+    await logoutHost(host, login.registry);
+  }
+}
+
+// src/delivery/progress.ts
+var LAYER_LINE = /^([0-9a-f]{12,64}): (.+)$/;
+var DONE = /* @__PURE__ */ new Set(["Pull complete", "Already exists"]);
+var PullProgressTracker = class {
+  layers = /* @__PURE__ */ new Map();
+  lastStatus = "";
+  /** Feeds one output line; returns the new progress when the line changed anything. */
+  feed(line) {
+    const trimmed = line.trim();
+    if (trimmed === "") return null;
+    const match = LAYER_LINE.exec(trimmed);
+    if (match) {
+      const [, layer = "", status = ""] = match;
+      const wasDone = this.layers.get(layer) ?? false;
+      this.layers.set(layer, wasDone || DONE.has(status));
+    }
+    this.lastStatus = trimmed;
+    return this.progress();
+  }
+  progress() {
+    let done = 0;
+    for (const isDone of this.layers.values()) if (isDone) done++;
+    return { layersTotal: this.layers.size, layersDone: done, status: this.lastStatus };
+  }
+};
+
+// src/delivery/progress_printer.ts
+function describeProgress(event) {
+  switch (event.kind) {
+    case "layers":
+      return `${event.done}/${event.total ?? "?"} layers`;
+    case "bytes":
+      return `${(event.done / 1e6).toFixed(1)} MB sent`;
+    case "done":
+      return event.status;
+  }
+}
+
+// src/delivery/prune_plan.ts
+function planImagePrune(input2) {
+  if (!Number.isInteger(input2.keep) || input2.keep < 0) throw new Error(`keep must be a whole number >= 0`);
+  const keptReleases = /* @__PURE__ */ new Map();
+  for (const release of input2.keep > 0 ? input2.releases.slice(-input2.keep) : []) {
+    keptReleases.set(release.id, `release ${release.id} is among the last ${input2.keep}`);
+  }
+  if (input2.live) keptReleases.set(input2.live, `release ${input2.live} is live`);
+  if (input2.previous && !keptReleases.has(input2.previous)) {
+    keptReleases.set(input2.previous, `release ${input2.previous} is the previous one (rollback target)`);
+  }
+  const wanted2 = [];
+  for (const release of input2.releases) {
+    const reason = keptReleases.get(release.id);
+    if (reason) for (const reference of release.images) wanted2.push({ reference: normalize(reference), reason });
+  }
+  const inUse = new Set(input2.inUse);
+  const plan = { keep: [], remove: [], reasons: {} };
+  for (const image of input2.hostImages) {
+    const names = /* @__PURE__ */ new Set([image.id, ...image.repoTags.map(normalize), ...image.repoDigests.map(normalize)]);
+    const reasons = wanted2.filter((want) => names.has(want.reference)).map((want) => want.reason);
+    if (inUse.has(image.id)) reasons.push("a container uses it");
+    if (reasons.length > 0) {
+      plan.keep.push(image);
+      plan.reasons[image.id] = [...new Set(reasons)];
+    } else {
+      plan.remove.push(image);
+    }
+  }
+  return plan;
+}
+function normalize(reference) {
+  if (reference.startsWith("sha256:")) return reference;
+  try {
+    const parsed = parseImageReference(reference);
+    const name = repositoryName(parsed);
+    if (parsed.digest) return `${name}@${parsed.digest}`;
+    return `${name}:${parsed.tag ?? "latest"}`;
+  } catch {
+    return reference;
+  }
+}
+
+// src/delivery/prune.ts
+async function pruneImages(host, options) {
+  const hostImages = await listHostImages(host, options.repositories);
+  const inUse = await containerImageIds(host);
+  const plan = planImagePrune({ ...options, hostImages, inUse });
+  const result = { plan, removed: [], failed: [] };
+  if (options.dryRun) return result;
+  for (const image of plan.remove) {
+    const references = [...image.repoTags, ...image.repoDigests];
+    const run2 = await host.exec(removeImageArgv(references.length > 0 ? references : [image.id]), {
+      step: "prune images",
+      check: false
+    });
+    if (run2.code === 0) result.removed.push(image.id);
+    else result.failed.push({ id: image.id, message: run2.stderr.trim() });
+  }
+  return result;
+}
+async function listHostImages(host, repositories) {
+  const ids = /* @__PURE__ */ new Set();
+  for (const repository of repositories) {
+    const listed = await host.exec(listRepositoryImagesArgv(repository), { step: "list images" });
+    for (const id of listed.stdout.split("\n").map((line) => line.trim())) if (id) ids.add(id);
+  }
+  if (ids.size === 0) return [];
+  const inspected = await host.exec(inspectImagesArgv([...ids]), { step: "inspect images" });
+  return parseImageInspect(inspected.stdout);
+}
+function parseImageInspect(json2) {
+  const raw = JSON.parse(json2);
+  return raw.map((image) => ({ id: image.Id, repoTags: image.RepoTags ?? [], repoDigests: image.RepoDigests ?? [] }));
+}
+async function containerImageIds(host) {
+  const listed = await host.exec(listContainersArgv(), { step: "list containers" });
+  const containers = listed.stdout.split("\n").filter((line) => line.trim() !== "");
+  if (containers.length === 0) return [];
+  const inspected = await host.exec(containerImagesArgv(containers), { step: "inspect containers", check: false });
+  return inspected.stdout.split("\n").filter((line) => line.startsWith("sha256:"));
+}
+
+// src/delivery/pull.ts
+async function deliverByPull(hosts, images, options = {}) {
+  return Promise.all(
+    hosts.map(async (host) => {
+      const started = Date.now();
+      const delivered = [];
+      try {
+        await withHostLogin(host, options.logins?.[host.name], async () => {
+          for (const image of images) delivered.push(await pullOne(host, image, options));
+        });
+        return { host: host.name, ok: true, images: delivered, durationMs: Date.now() - started };
+      } catch (error62) {
+        return {
+          host: host.name,
+          ok: false,
+          images: delivered,
+          error: asSlipwayError(error62, host.name),
+          durationMs: Date.now() - started
+        };
+      }
+    })
+  );
+}
+async function pullOne(host, image, options) {
+  const emit = (event) => options.onProgress?.({ host: host.name, service: image.service, ...event });
+  let imageId = await hostImageId(host, image.reference);
+  let action = "present";
+  if (!imageId) {
+    const tracker = new PullProgressTracker();
+    await host.exec(pullArgv(image.reference), {
+      step: `pull ${image.service}`,
+      timeoutMs: options.timeoutMs ?? 15 * 6e4,
+      onStdout: (line) => {
+        const progress = tracker.feed(line);
+        if (progress) {
+          emit({ kind: "layers", done: progress.layersDone, total: progress.layersTotal, status: progress.status });
+        }
+      }
+    });
+    imageId = await hostImageId(host, image.reference);
+    if (!imageId) {
+      throw new SlipwayError(`${image.reference} is not on the host after the pull`, {
+        host: host.name,
+        step: `pull ${image.service}`,
+        hint: "check the host's docker daemon (disk space, `docker image ls`)"
+      });
+    }
+    action = "pulled";
+  }
+  if (image.tagAs) await host.exec(tagArgv(image.reference, image.tagAs), { step: `tag ${image.service}` });
+  emit({ kind: "done", done: 1, total: 1, status: action });
+  return { service: image.service, reference: image.reference, imageId, action };
+}
+async function hostImageId(host, reference) {
+  const result = await host.exec(imageIdArgv(reference), { check: false, step: "image inspect", timeoutMs: 3e4 });
+  const id = result.stdout.trim();
+  return result.code === 0 && id.startsWith("sha256:") ? id : null;
+}
+function asSlipwayError(error62, host) {
+  if (error62 instanceof SlipwayError) return error62;
+  return new SlipwayError(error62 instanceof Error ? error62.message : String(error62), { host, cause: error62 });
+}
+
+// src/delivery/stream.ts
+import { spawn as spawn2 } from "node:child_process";
+import { PassThrough } from "node:stream";
+import { createGzip } from "node:zlib";
+
+// src/build/local.ts
+import { spawn } from "node:child_process";
+var LocalCommandError = class extends SlipwayError {
+};
+async function runLocal(argv2, options = {}) {
+  const [command, ...args] = argv2;
+  if (!command) throw new Error("an empty command cannot be run");
+  const redact = (text2) => new Redactor(options.secrets).redact(text2);
+  const output2 = await spawnCollect(command, args, options);
+  if (output2.startError) {
+    if (options.check === false) return { code: 127, stdout: "", stderr: `${command}: ${output2.startError.message}` };
+    throw new LocalCommandError(`could not run ${command}`, {
+      host: "local",
+      step: options.step,
+      command: redact(shJoin(argv2)),
+      cause: output2.startError,
+      hint: `check that ${command} is installed and on PATH`
+    });
+  }
+  const result = { code: output2.code, stdout: output2.stdout, stderr: output2.stderr };
+  if (options.check !== false && result.code !== 0) {
+    throw new LocalCommandError(`${command} ${args[0] ?? ""} failed`.trim(), {
+      host: "local",
+      step: options.step,
+      command: redact(shJoin(argv2)),
+      exitCode: result.code,
+      stderrTail: redact(tail2(result.stderr || result.stdout, 20)),
+      hint: options.hint
+    });
+  }
+  return result;
+}
+function spawnCollect(command, args, options) {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    // stdin is closed at once without input: nothing on the runner waits for a terminal.
+    stdio: ["pipe", "pipe", "pipe"]
+  });
+  const stdout = [];
+  const stderr = [];
+  child.stdout.on("data", (chunk) => stdout.push(chunk));
+  child.stderr.on("data", (chunk) => stderr.push(chunk));
+  if (options.onLine) {
+    const onLine = options.onLine;
+    forEachLine(child.stdout, (line) => onLine(line, "stdout"));
+    forEachLine(child.stderr, (line) => onLine(line, "stderr"));
+  }
+  child.stdin.on("error", () => {
+  });
+  child.stdin.end(options.input);
+  return new Promise((resolve15) => {
+    child.on("error", (startError) => resolve15({ code: null, stdout: "", stderr: "", startError }));
+    child.on(
+      "close",
+      (code) => resolve15({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
+    );
+  });
+}
+function tail2(text2, lines) {
+  return text2.trimEnd().split("\n").slice(-lines).join("\n");
+}
+function forEachLine(stream, onLine) {
+  let pending = "";
+  stream.on("data", (chunk) => {
+    pending += chunk.toString();
+    const lines = pending.split(/\r?\n|\r/);
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line !== "") onLine(line);
+  });
+  stream.on("end", () => {
+    if (pending !== "") onLine(pending);
+    pending = "";
+  });
+}
+
+// src/delivery/stream.ts
+async function deliverByStream(hosts, images, options = {}) {
+  const started = new Map(hosts.map((host) => [host.name, Date.now()]));
+  const delivered = new Map(hosts.map((host) => [host.name, []]));
+  const failed2 = /* @__PURE__ */ new Map();
+  for (const image of images) {
+    const imageId = options.localImageIds?.[image.reference] ?? await localImageId(image.reference);
+    const live = hosts.filter((host) => !failed2.has(host.name));
+    const present = await Promise.all(
+      live.map(async (host) => {
+        try {
+          return await hostImageId(host, imageId) === imageId;
+        } catch (error62) {
+          failed2.set(host.name, asSlipwayError(error62, host.name));
+          return true;
+        }
+      })
+    );
+    const needing = live.filter((_host, index) => !present[index]);
+    for (const host of live.filter((host2, index) => present[index] && !failed2.has(host2.name))) {
+      delivered.get(host.name)?.push({ service: image.service, reference: image.reference, imageId, action: "present" });
+    }
+    if (needing.length > 0) {
+      const outcomes = await streamToHosts(needing, image, imageId, options);
+      needing.forEach((host, index) => {
+        const outcome = outcomes[index];
+        if (outcome instanceof SlipwayError) failed2.set(host.name, outcome);
+        else {
+          delivered.get(host.name)?.push({ service: image.service, reference: image.reference, imageId, action: "streamed" });
+        }
+      });
+    }
+    for (const host of live.filter((host2) => !failed2.has(host2.name))) {
+      try {
+        if (image.tagAs) await host.exec(tagArgv(imageId, image.tagAs), { step: `tag ${image.service}` });
+        options.onProgress?.({
+          host: host.name,
+          service: image.service,
+          kind: "done",
+          done: 1,
+          total: 1,
+          status: "loaded"
+        });
+      } catch (error62) {
+        failed2.set(host.name, asSlipwayError(error62, host.name));
+      }
+    }
+  }
+  return hosts.map((host) => ({
+    host: host.name,
+    ok: !failed2.has(host.name),
+    images: delivered.get(host.name) ?? [],
+    error: failed2.get(host.name),
+    durationMs: Date.now() - (started.get(host.name) ?? Date.now())
+  }));
+}
+async function streamToHosts(hosts, image, imageId, options) {
+  const argv2 = saveArgv([image.reference]);
+  const save = spawn2(argv2[0], argv2.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+  let saveStderr = "";
+  save.stderr.on("data", (chunk) => {
+    saveStderr += chunk.toString();
+  });
+  const saveExit = new Promise((resolve15, reject) => {
+    save.on("error", reject);
+    save.on("close", resolve15);
+  });
+  const gzip = createGzip({ level: options.gzipLevel ?? 6 });
+  save.stdout.pipe(gzip);
+  let sent = 0;
+  gzip.on("data", (chunk) => {
+    sent += chunk.length;
+  });
+  const ticker = setInterval(() => {
+    for (const host of hosts) {
+      options.onProgress?.({
+        host: host.name,
+        service: image.service,
+        kind: "bytes",
+        done: sent,
+        total: null,
+        status: ""
+      });
+    }
+  }, 1e3);
+  const loads = hosts.map((host) => {
+    const input2 = new PassThrough({ highWaterMark: 1 << 20 });
+    gzip.pipe(input2);
+    return host.exec(loadArgv(), { stdin: input2, step: `load ${image.service}`, timeoutMs: options.timeoutMs ?? 30 * 6e4 }).then(
+      () => void 0,
+      (error62) => {
+        gzip.unpipe(input2);
+        input2.resume();
+        return asSlipwayError(error62, host.name);
+      }
+    );
+  });
+  let outcomes;
+  try {
+    const [code, ...results] = await Promise.all([saveExit, ...loads]);
+    outcomes = results;
+    if (code !== 0) {
+      const failure3 = new SlipwayError(`docker save ${image.reference} failed on the runner`, {
+        host: "local",
+        step: `save ${image.service}`,
+        command: shJoin(argv2),
+        exitCode: code,
+        stderrTail: saveStderr.trim().split("\n").slice(-10).join("\n"),
+        hint: "check that the image was built on this machine (`docker image ls`)"
+      });
+      outcomes = hosts.map(() => failure3);
+    }
+  } finally {
+    clearInterval(ticker);
+  }
+  return Promise.all(
+    hosts.map(async (host, index) => {
+      const outcome = outcomes[index];
+      if (outcome) return outcome;
+      const loadedId = await hostImageId(host, imageId).catch(() => null);
+      return loadedId === imageId ? void 0 : new SlipwayError(`${image.reference} (${imageId}) is not on the host after docker load`, {
+        host: host.name,
+        step: `load ${image.service}`,
+        hint: "check the host's free disk space and its docker daemon's log"
+      });
+    })
+  );
+}
+async function localImageId(reference) {
+  const result = await runLocal(imageIdArgv(reference), {
+    step: "image id",
+    hint: `build the image first: ${reference} is not on this machine`
+  });
+  return result.stdout.trim();
+}
+
+// src/remote/remove.ts
+import { posix as posix4 } from "node:path";
+function isStrictlyUnder(parent, path6) {
+  const dir = parent.replace(/\/+$/, "");
+  if (!dir.startsWith("/") || !path6.startsWith(`${dir}/`)) return false;
+  const rest = path6.slice(dir.length + 1);
+  return rest !== "" && posix4.normalize(path6) === path6 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
+}
+function assertStrictlyUnder(hostName, parent, path6, step) {
+  if (!isStrictlyUnder(parent, path6)) {
+    throw new SlipwayError(`refusing to remove ${path6}: it is not inside ${parent}`, {
+      host: hostName,
+      step,
+      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
+    });
+  }
+}
+async function removeUnder(host, parent, path6, options = {}) {
+  assertStrictlyUnder(host.name, parent, path6, options.step);
+  await host.exec(["rm", "-rf", "--", path6], options);
+}
+
+// src/deploy/retire.ts
+function historyRepositories(history) {
+  const repositories = /* @__PURE__ */ new Set();
+  for (const record2 of history.releases) {
+    for (const reference of Object.values(record2.images ?? {})) {
+      try {
+        repositories.add(repositoryName(parseImageReference(reference)));
+      } catch {
+      }
+    }
+  }
+  return [...repositories].sort();
+}
+function historyBackups(history) {
+  return history.releases.flatMap((record2) => record2.backup ? [record2.backup] : []);
+}
+async function retireOld(input2) {
+  const { host, config: config2, live, previous, say } = input2;
+  const paths = deployPaths(config2.deploy_dir);
+  const protectedIds = [live, ...previous ? [previous] : []];
+  const { prune, history: kept } = releasesToPrune(input2.history, config2.releases.keep, protectedIds);
+  for (const id of prune) {
+    try {
+      await removeUnder(host, paths.releases, paths.release(id), { check: false, step: "prune" });
+    } catch (e) {
+      say(`not pruned: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (prune.length > 0) {
+    await writeHistory(host, paths, kept);
+    say(`pruned releases ${prune.join(", ")}`);
+  }
+  const repositories = historyRepositories(input2.history);
+  if (repositories.length > 0) {
+    try {
+      const result = await pruneImages(host, {
+        repositories,
+        releases: input2.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) })),
+        keep: config2.releases.keep,
+        live,
+        previous
+      });
+      if (result.removed.length > 0) say(`pruned ${result.removed.length} image(s) of releases beyond releases.keep`);
+      for (const f of result.failed) say(`could not prune image ${f.id}: ${f.message}`);
+    } catch (e) {
+      say(`image prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (config2.database) {
+    try {
+      const decision = await pruneBackups({ host, become: true, step: "prune backups" }, config2.deploy_dir, {
+        keep: config2.database.backups.keep,
+        protectReleases: protectedIds,
+        protectIds: historyBackups(kept),
+        backupsDir: config2.database.backups.dir
+      });
+      if (decision.prune.length > 0) {
+        say(
+          `pruned backups ${decision.prune.map((m) => m.id).join(", ")} (database.backups.keep ${config2.database.backups.keep})`
+        );
+      }
+    } catch (e) {
+      say(`backup prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return prune.length > 0 ? kept : input2.history;
+}
+
 // src/remote/command.ts
 var PGID_MARKER = "SLIPWAY-PGID";
 function effectiveArgv(argv2, shape) {
@@ -57041,7 +58041,7 @@ var LineSplitter = class {
     this.#pending = "";
   }
 };
-function tail2(text2, maxLines = 20) {
+function tail3(text2, maxLines = 20) {
   const lines = text2.replace(/\n+$/, "").split("\n");
   return lines.slice(-maxLines).join("\n");
 }
@@ -57647,7 +58647,7 @@ var NodeSSH = class {
     const files = scanned.files.map((item) => fsPath2.relative(localDirectory, item));
     const directories = scanned.directories.map((item) => fsPath2.relative(localDirectory, item));
     directories.sort((a, b) => a.length - b.length);
-    let failed = false;
+    let failed2 = false;
     try {
       await new Promise((resolve15, reject) => {
         const queue = new PromiseQueue({ concurrency });
@@ -57668,7 +58668,7 @@ var NodeSSH = class {
               await this.putFile(localFile, remoteFile, sftp, transferOptions);
               tick(localFile, remoteFile, null);
             } catch (_) {
-              failed = true;
+              failed2 = true;
               tick(localFile, remoteFile, _);
             }
           }).catch(reject);
@@ -57680,7 +58680,7 @@ var NodeSSH = class {
         sftp.end();
       }
     }
-    return !failed;
+    return !failed2;
   }
   async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
@@ -57731,7 +58731,7 @@ var NodeSSH = class {
     const files = scanned.files.map((item) => fsPath2.relative(remoteDirectory, item));
     const directories = scanned.directories.map((item) => fsPath2.relative(remoteDirectory, item));
     directories.sort((a, b) => a.length - b.length);
-    let failed = false;
+    let failed2 = false;
     try {
       await new Promise((resolve15, reject) => {
         const queue = new PromiseQueue({ concurrency });
@@ -57752,7 +58752,7 @@ var NodeSSH = class {
               await this.getFile(localFile, remoteFile, sftp, transferOptions);
               tick(localFile, remoteFile, null);
             } catch (_) {
-              failed = true;
+              failed2 = true;
               tick(localFile, remoteFile, _);
             }
           }).catch(reject);
@@ -57764,7 +58764,7 @@ var NodeSSH = class {
         sftp.end();
       }
     }
-    return !failed;
+    return !failed2;
   }
   forwardIn(remoteAddr, remotePort, onConnection) {
     const connection = this.getConnection();
@@ -58168,6 +59168,63 @@ async function runRaw(client, request) {
   };
 }
 
+// src/remote/channel-pty.ts
+function runPty(client, request) {
+  const { term, rows, cols } = request.pty;
+  const pty = { term, rows, cols, width: 0, height: 0 };
+  return new Promise((resolve15, reject) => {
+    try {
+      client.exec(request.command, { pty }, (error62, channel) => {
+        if (error62) return reject(new ChannelOpenError(error62.message, { cause: error62 }));
+        attach(channel, request, resolve15);
+      });
+    } catch (error62) {
+      reject(new ChannelOpenError(error62 instanceof Error ? error62.message : String(error62), { cause: error62 }));
+    }
+  });
+}
+function attach(channel, request, done) {
+  let code = null;
+  let signal = null;
+  const stopResize = request.onResize?.((rows, cols) => channel.setWindow(rows, cols, 0, 0));
+  channel.on("exit", (exitCode2, exitSignal) => {
+    code = exitCode2 ?? null;
+    signal = exitSignal ?? null;
+  });
+  channel.on("data", (chunk) => request.stdout.write(chunk));
+  channel.stderr.on("data", (chunk) => request.stderr.write(chunk));
+  const stdin = request.stdin;
+  const forward = (chunk) => channel.write(chunk);
+  stdin?.on("data", forward);
+  channel.on("close", () => {
+    stdin?.off("data", forward);
+    stdin?.pause();
+    stopResize?.();
+    done({ code, signal });
+  });
+}
+
+// src/commands/logs.ts
+function untilStdinClosesArgv(argv2) {
+  return ["sh", "-c", UNTIL_STDIN_CLOSES, "sh", ...argv2];
+}
+var UNTIL_STDIN_CLOSES = '"$@" </dev/null & p=$!; cat >/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; exit 0';
+function inReleaseArgv(envFile, dir, user, argv2) {
+  return [
+    "sh",
+    "-c",
+    '[ -r "$1" ] || exit 126; set -a; . "$1"; set +a; cd "$2" || exit 126; u=$3; shift 3; exec runuser -u "$u" -- "$@"',
+    "sh",
+    envFile,
+    dir,
+    user,
+    ...argv2
+  ];
+}
+function dockerExecArgv(container, argv2, tty = false) {
+  return ["docker", "exec", "-i", ...tty ? ["-t"] : [], container, ...argv2];
+}
+
 // src/commands/nginx.ts
 function nginxTest(binary2 = "nginx") {
   return { argv: [binary2, "-t"], what: "nginx -t" };
@@ -58205,6 +59262,56 @@ var POINT_LINKS_SCRIPT = [
 ].join("\n");
 function pointLinksArgv(links, mode) {
   return ["sh", "-c", POINT_LINKS_SCRIPT, "sh", mode, ...links.flatMap((l) => [l.target, l.link])];
+}
+
+// src/commands/status.ts
+function probeKey(probe) {
+  return `${probe.kind}|${probe.target}`;
+}
+var CONTAINER_STATE_FORMAT = "{{json .State}}";
+var COMPOSE_PS_FORMAT = "{{.Names}} {{.State}} {{.Status}}";
+var STATUS_SCRIPT = [
+  "h=$1; app=$2; d=$3; lock=$4; shift 4",
+  'dk() { if [ -n "$h" ]; then sudo -n -- "$h" docker "$app" "$@"; else docker "$@"; fi; }',
+  'rd() { if [ -n "$h" ]; then sudo -n -- "$h" file read "$1"; else cat -- "$1"; fi; }',
+  `printf '@@current\\n'; readlink "$d/current" 2>/dev/null`,
+  `printf '@@color\\n'; cat "$d/color" 2>/dev/null`,
+  `printf '@@lock\\n'; cat "$lock/holder" 2>/dev/null; echo`,
+  `printf '@@disk\\n'; df -Pk "$d" 2>/dev/null | tail -n 1`,
+  'for item in "$@"; do',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
+  "  kind=${item%%|*}; target=${item#*|}",
+  `  printf '@@%s\\n' "$item"`,
+  "  case $kind in",
+  '    unit) systemctl show --property=ActiveState,SubState -- "$target" 2>/dev/null ;;',
+  `    container) dk inspect --format '${CONTAINER_STATE_FORMAT}' -- "$target" 2>/dev/null ;;`,
+  `    compose) dk ps --all --filter "label=com.docker.compose.project=$target" --format '${COMPOSE_PS_FORMAT}' 2>/dev/null ;;`,
+  `    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$target" 2>/dev/null; echo ;;`,
+  '    file) cat -- "$target" 2>/dev/null ;;',
+  '    cert) rd "$target" 2>/dev/null ;;',
+  // Not a manager (or no swarm): the daemon's sentence becomes the section, so status can say why.
+  '    nodes) if ids=$(docker node ls -q 2>&1); then docker node inspect --format "$target" $ids 2>&1; else printf "%s\\n" "$ids"; fi ;;',
+  `    stack) docker stack ps --no-trunc --format '{{json .}}' "$target" 2>/dev/null ;;`,
+  "  esac",
+  "done"
+].join("\n");
+function statusArgv(deployDir, lockDir2, probes) {
+  return ["sh", "-c", STATUS_SCRIPT, "sh", "", "", deployDir, lockDir2, ...probes.map(probeKey)];
+}
+function helperStatusArgv(argv2, helperPath, app) {
+  return [...argv2.slice(0, 4), helperPath, app, ...argv2.slice(6)];
+}
+function parseStatusSections(stdout) {
+  const sections2 = /* @__PURE__ */ new Map();
+  let current = null;
+  for (const line of stdout.split("\n")) {
+    if (line.startsWith("@@")) {
+      current = [];
+      sections2.set(line.slice(2), current);
+    } else if (current) current.push(line);
+  }
+  for (const lines of sections2.values()) while (lines.length > 0 && lines.at(-1)?.trim() === "") lines.pop();
+  return sections2;
 }
 
 // src/commands/users.ts
@@ -58263,7 +59370,8 @@ function gateArgs(argv2) {
   if (base === "docker-compose") return ["compose", "v1", ...argv2.slice(1)];
   if (program2 !== "sh" || first !== "-c") return void 0;
   if (script === REPLACE_CONTAINER) return ["@replace", ...rest];
-  if (script === CONTAINER_LOGS) return ["@logs", ...rest];
+  if (script === CONTAINER_LOGS)
+    return rest[0] === "--tail" && rest.length === 4 ? ["@logs", rest[1] ?? "", rest[3] ?? ""] : ["@logs", ...rest];
   if (script === VOLUME_HAS_PATH) return ["@volume-has", ...rest];
   return void 0;
 }
@@ -58312,6 +59420,10 @@ function describePrivilege(mode, user) {
 function isHelperRefusal(code, stderr) {
   return code === 64 && /^slipway-helper: refused/m.test(stderr);
 }
+function helperRefusalMessage(stderr) {
+  const reason = /^slipway-helper: (refused.*)$/m.exec(stderr)?.[1];
+  return reason ? `the privilege helper ${reason}` : "the privilege helper refused the request";
+}
 function helperRefusalHint(app = "<app>") {
   return `the helper acts only on what bootstrap recorded for ${app} (/etc/slipway/apps/${app}.conf: deploy dir, domains); if ${app} or a name in proxy.domains is new on this host, run playbooks/bootstrap.yml for it again (-e app_name=${app}); otherwise see docs/security.md for what helper mode allows`;
 }
@@ -58326,6 +59438,10 @@ var SYSTEM_PREFIXES = ["/etc/", "/var/www/", "/run/slipway"];
 var UNIT_ACTIONS = /* @__PURE__ */ new Set(["start", "stop", "restart", "reload", "enable", "disable"]);
 var UNIT_QUERIES = /* @__PURE__ */ new Set(["show", "is-active", "is-enabled", "is-failed"]);
 function planCommand(argv2, become, context) {
+  if (context.mode === "helper" && argv2[2] === UNTIL_STDIN_CLOSES && argv2[0] === "sh" && argv2[1] === "-c") {
+    const inner2 = planCommand(argv2.slice(4), become, context);
+    return plain(untilStdinClosesArgv(inner2.sudo ? ["sudo", "-n", "--", ...inner2.argv] : inner2.argv));
+  }
   const inner = argv2[0] === "sudo" && argv2[1] === "-n" ? argv2.slice(argv2[2] === "--" ? 3 : 2) : argv2;
   const gate = context.mode === "helper" ? dockerGateArgs(inner, context.app) : void 0;
   if (gate) return helper(...gate);
@@ -58408,13 +59524,7 @@ function systemCommand(argv2, ctx2) {
     }
     return void 0;
   }
-  if (base === "journalctl" && first === "--no-pager" && rest[0] === "-n" && rest.length >= 4) {
-    const units = rest.slice(2).filter((_, i) => i % 2 === 1);
-    const flags = rest.slice(2).filter((_, i) => i % 2 === 0);
-    if (flags.every((f) => f === "-u") && units.length === flags.length)
-      return helper("unit", "journal", rest[1], ...units);
-    return void 0;
-  }
+  if (base === "journalctl" && first === "--no-pager") return journalCommand(rest);
   if (base === "systemd-analyze" && first === "verify" && rest.length === 1) {
     return helper("unit", "verify", rest[0].replace(/^.*\//, ""));
   }
@@ -58423,6 +59533,9 @@ function systemCommand(argv2, ctx2) {
   if (base === "certbot" && first === "certonly" && ctx2.app) {
     const names = argv2.flatMap((a, i) => argv2[i - 1] === "-d" ? [a] : []);
     return helper("certbot", ctx2.app, ...names);
+  }
+  if (program2 === "sh" && first === "-c" && rest[0] === STATUS_SCRIPT && ctx2.app) {
+    return plain(helperStatusArgv(argv2, HELPER_PATH, ctx2.app));
   }
   if (program2 === "sh" && first === "-c" && rest[0] === POINT_LINKS_SCRIPT && ctx2.app) {
     return helper("links", ctx2.app, ...rest.slice(2));
@@ -58439,6 +59552,16 @@ function systemCommand(argv2, ctx2) {
     }
   }
   return void 0;
+}
+function journalCommand(args) {
+  const firstUnit = args.indexOf("-u");
+  if (firstUnit === -1) return void 0;
+  const flags = args.slice(0, firstUnit);
+  const pairs = args.slice(firstUnit);
+  const units = pairs.filter((_, i) => i % 2 === 1);
+  if (pairs.length % 2 !== 0 || pairs.some((a, i) => i % 2 === 0 && a !== "-u")) return void 0;
+  if (flags.length === 2 && flags[0] === "-n") return helper("unit", "journal", flags[1], ...units);
+  return helper("unit", "journal", ...flags, "--", ...units);
 }
 function databaseCopy(argv2, ctx2) {
   if (!ctx2.app) return void 0;
@@ -58473,6 +59596,64 @@ function byPaths(argv2, ctx2) {
   }
   return void 0;
 }
+
+// src/remote/read-batch.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+function readFilesBoundary() {
+  return randomBytes3(16).toString("hex");
+}
+var ReadBatcher = class {
+  constructor(runRaw2, readOne) {
+    this.runRaw = runRaw2;
+    this.readOne = readOne;
+  }
+  runRaw;
+  readOne;
+  #waves = /* @__PURE__ */ new Map();
+  /** Reads `path` with the reads of the same turn; resolves with its bytes, undefined when absent. */
+  read(path6, become) {
+    return new Promise((resolve15, reject) => {
+      const wave = this.#waves.get(become);
+      if (wave) {
+        wave.push({ path: path6, resolve: resolve15, reject });
+        return;
+      }
+      this.#waves.set(become, [{ path: path6, resolve: resolve15, reject }]);
+      setImmediate(() => {
+        const reads = this.#waves.get(become) ?? [];
+        this.#waves.delete(become);
+        void this.#flush(reads, become);
+      });
+    });
+  }
+  async #flush(reads, become) {
+    const alone = (r) => this.readOne(r.path, become).then(r.resolve, r.reject);
+    if (reads.length === 1) return alone(reads[0]);
+    const boundary = readFilesBoundary();
+    let answer;
+    try {
+      answer = await this.runRaw(
+        readFilesArgv(
+          reads.map((r) => r.path),
+          boundary
+        ),
+        become
+      );
+    } catch (error62) {
+      for (const r of reads) r.reject(error62);
+      return;
+    }
+    const files = answer.code === 0 ? parseReadFiles(answer.stdout, boundary, reads.length) : void 0;
+    await Promise.all(
+      reads.map((r, i) => {
+        const file2 = files?.[i];
+        if (file2?.kind === "present") return r.resolve(file2.content);
+        if (file2?.kind === "absent") return r.resolve(void 0);
+        return alone(r);
+      })
+    );
+  }
+};
 
 // src/remote/semaphore.ts
 var Semaphore = class {
@@ -58527,6 +59708,10 @@ var SshRemoteHost = class {
   #reconnect;
   #facts = /* @__PURE__ */ new Map();
   #onClose = [];
+  #reads = new ReadBatcher(
+    async (argv2, become) => (await this.#execRaw(argv2, { become, step: "read files" })).raw,
+    (path6, become) => this.#readOne(path6, become)
+  );
   #ssh;
   #closed = false;
   /** How many SSH connections this host has opened (1 unless one dropped and was reopened). */
@@ -58553,6 +59738,27 @@ var SshRemoteHost = class {
       stderr: raw.stderr.toString("utf8"),
       durationMs: raw.durationMs
     };
+  }
+  /** With a pty the process-group wrapper is not used: its marker would reach the terminal, and sshd hangs up the
+   * terminal's session (SIGHUP) when the channel closes. The same privilege plan and sudo wrapping as exec. */
+  async interactive(argv2, options) {
+    const planned = this.#plan(argv2, options);
+    const shape = { become: planned.sudo, becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root" };
+    const command = innerCommand(planned.argv, shape);
+    const { term, rows, cols } = options;
+    return this.#withConnection(
+      options.step,
+      (ssh) => runPty(ssh.connection, { ...options, command, pty: { term, rows, cols } })
+    ).catch((error62) => {
+      if (!(error62 instanceof ChannelOpenError)) throw error62;
+      throw new ConnectionError(`could not start the command: ${error62.message}`, {
+        host: this.name,
+        step: options.step,
+        command: this.#redactor.redact(command),
+        hint: "nothing ran on the host; check that it is reachable and try again",
+        cause: error62
+      });
+    });
   }
   async putFile(path6, content, options = {}) {
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
@@ -58582,12 +59788,21 @@ var SshRemoteHost = class {
     const previous = info.kind === "present" ? info.content?.toString("utf8") : void 0;
     return previous === void 0 ? { changed: true, sha256 } : { changed: true, previous, sha256 };
   }
+  /**
+   * The file's bytes, undefined when absent. Reads started together share one command (ReadBatcher), except
+   * privileged reads in helper mode: the helper has a verb for one file's read only.
+   */
   async readFile(path6, options = {}) {
+    const become = options.become === true;
+    if (become && this.target.privilege?.mode === "helper") return this.#readOne(path6, become);
+    return this.#reads.read(path6, become);
+  }
+  async #readOne(path6, become) {
     const step = `read ${path6}`;
-    const outcome = await this.#execRaw(readArgv(path6), { become: options.become, step });
+    const outcome = await this.#execRaw(readArgv(path6), { become, step });
     const { raw } = outcome;
     if (raw.code === ABSENT_EXIT_CODE && raw.stderr.toString().includes(ABSENT_MARKER)) return void 0;
-    await this.#check(outcome, { become: options.become, step });
+    await this.#check(outcome, { become, step });
     return raw.stdout;
   }
   /** `mkdir -p` (mode applies to the last component). */
@@ -58688,7 +59903,7 @@ var SshRemoteHost = class {
         step: options.step,
         command: display,
         exitCode: null,
-        stderrTail: this.#redactor.redact(tail2(raw.stderr.toString("utf8"))),
+        stderrTail: this.#redactor.redact(tail3(raw.stderr.toString("utf8"))),
         hint: "raise timeoutMs for this step if the command is just slow, or look at why it hangs (its stderr is above)",
         cause: raw.killError
       });
@@ -58717,7 +59932,7 @@ var SshRemoteHost = class {
       step: options.step,
       command: display,
       exitCode: raw.code,
-      stderrTail: this.#redactor.redact(tail2(stderrText))
+      stderrTail: this.#redactor.redact(tail3(stderrText))
     };
     if (options.become && recognizeSudoFailure(raw.code, stderrText)) {
       const runAs = options.becomeUser ?? this.target.becomeUser ?? "root";
@@ -58748,7 +59963,7 @@ var SshRemoteHost = class {
     }
     const privilege = this.target.privilege;
     if (privilege?.mode === "helper" && isHelperRefusal(raw.code, stderrText)) {
-      throw new RemoteCommandError("the privilege helper refused the request", {
+      throw new RemoteCommandError(helperRefusalMessage(stderrText), {
         ...context,
         hint: helperRefusalHint(privilege.app)
       });
@@ -59005,7 +60220,8 @@ async function openSession(run2, flags, work) {
           { length: instancesOf(config2, service) },
           (_, i) => instanceUnitName(config2.app, service, color, i)
         ),
-        composeProject: composeProjectName(config2.app, color)
+        composeProject: composeProjectName(config2.app, color),
+        composeFile: composeFilePath(config2, color)
       });
     }
     return await work({ config: config2, host, job });
@@ -59052,7 +60268,7 @@ function register(program2, run2) {
           hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file"
         });
       }
-      const result = await restoreBackup({ ...job, id });
+      const result = await restoreBackup({ ...job, id, step: "restore" });
       print(
         flags,
         result,
@@ -59060,13 +60276,20 @@ function register(program2, run2) {
       );
     });
   });
-  common(backup.command("prune").description("delete backups beyond --keep (never the live or previous release's)")).option("--keep <n>", "how many to keep", (v) => Number.parseInt(v, 10)).option("--protect <release...>", "also never prune these releases' backups").option("--dry-run", "only say what would be deleted").action(async (flags) => {
+  common(
+    backup.command("prune").description(
+      "delete backups beyond --keep (never the live or previous release's, nor one `slipway releases` names)"
+    )
+  ).option("--keep <n>", "how many to keep", (v) => Number.parseInt(v, 10)).option("--protect <release...>", "also never prune these releases' backups").option("--dry-run", "only say what would be deleted").action(async (flags) => {
     await withSession(flags, async ({ config: config2, job }) => {
       const keep = flags.keep ?? config2.database?.backups.keep;
+      const live = await readLiveState(job.host, deployPaths(job.deployDir));
+      const previous = rollbackTarget(live.history, live.release)?.id;
       const decision = await pruneBackups(execContext(job), job.deployDir, {
         backupsDir: job.database.backupsDir,
         keep,
-        protectReleases: [job.release, ...flags.protect ?? []],
+        protectReleases: [job.release, previous, ...flags.protect ?? []],
+        protectIds: historyBackups(live.history),
         dryRun: flags.dryRun
       });
       const verb = flags.dryRun ? "would prune" : "pruned";
@@ -59085,68 +60308,6 @@ __export(build_exports, {
   register: () => register2
 });
 import { dirname as dirname6, resolve as resolve6 } from "node:path";
-
-// src/commands/docker-image.ts
-function pullArgv(digestReference2) {
-  if (!/@sha256:[0-9a-f]{64}$/.test(digestReference2)) {
-    throw new Error(`hosts pull by digest (repo@sha256:...), got "${digestReference2}"`);
-  }
-  return ["docker", "pull", digestReference2];
-}
-function imageIdArgv(reference, endOfOptions = false) {
-  return ["docker", "image", "inspect", "--format", "{{.Id}}", ...endOfOptions ? ["--"] : [], reference];
-}
-function pullQuietArgv(reference) {
-  return ["docker", "pull", "--quiet", reference];
-}
-function tagArgv(source, target) {
-  return ["docker", "image", "tag", source, target];
-}
-function loadArgv() {
-  return ["docker", "image", "load"];
-}
-function saveArgv(references) {
-  return ["docker", "image", "save", ...references];
-}
-function registryLoginArgv(registry2, username) {
-  return ["docker", "login", "--username", username, "--password-stdin", registry2];
-}
-function registryLogoutArgv(registry2) {
-  return ["docker", "logout", registry2];
-}
-function listRepositoryImagesArgv(repository) {
-  return ["docker", "image", "ls", "--no-trunc", "--format", "{{.ID}}", repository];
-}
-function inspectImagesArgv(ids) {
-  return ["docker", "image", "inspect", ...ids];
-}
-function listContainersArgv() {
-  return ["docker", "container", "ls", "--all", "--quiet", "--no-trunc"];
-}
-function containerImagesArgv(containerIds) {
-  return ["docker", "container", "inspect", "--format", "{{.Image}}", ...containerIds];
-}
-function removeImageArgv(references) {
-  return ["docker", "image", "rm", ...references];
-}
-function containerImageArgv(container) {
-  return ["docker", "inspect", "--format", "{{.Image}}", "--", container];
-}
-function imageContentArgv(image) {
-  const fields = [
-    "Entrypoint",
-    "Cmd",
-    "Env",
-    "User",
-    "WorkingDir",
-    "ExposedPorts",
-    "Volumes",
-    "Healthcheck",
-    "StopSignal"
-  ];
-  const format = ["{{json .RootFS.Layers}}", ...fields.map((f) => `{{json .Config.${f}}}`)].join(" ");
-  return ["docker", "image", "inspect", "--format", format, "--", image];
-}
 
 // src/build/commands.ts
 var BuildSpecError = class extends Error {
@@ -59218,82 +60379,6 @@ function stripCredentials(url2) {
   }
 }
 
-// src/build/local.ts
-import { spawn } from "node:child_process";
-var LocalCommandError = class extends SlipwayError {
-};
-async function runLocal(argv2, options = {}) {
-  const [command, ...args] = argv2;
-  if (!command) throw new Error("an empty command cannot be run");
-  const redact = (text2) => new Redactor(options.secrets).redact(text2);
-  const output2 = await spawnCollect(command, args, options);
-  if (output2.startError) {
-    if (options.check === false) return { code: 127, stdout: "", stderr: `${command}: ${output2.startError.message}` };
-    throw new LocalCommandError(`could not run ${command}`, {
-      host: "local",
-      step: options.step,
-      command: redact(shJoin(argv2)),
-      cause: output2.startError,
-      hint: `check that ${command} is installed and on PATH`
-    });
-  }
-  const result = { code: output2.code, stdout: output2.stdout, stderr: output2.stderr };
-  if (options.check !== false && result.code !== 0) {
-    throw new LocalCommandError(`${command} ${args[0] ?? ""} failed`.trim(), {
-      host: "local",
-      step: options.step,
-      command: redact(shJoin(argv2)),
-      exitCode: result.code,
-      stderrTail: redact(tail3(result.stderr || result.stdout, 20)),
-      hint: options.hint
-    });
-  }
-  return result;
-}
-function spawnCollect(command, args, options) {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    // stdin is closed at once without input: nothing on the runner waits for a terminal.
-    stdio: ["pipe", "pipe", "pipe"]
-  });
-  const stdout = [];
-  const stderr = [];
-  child.stdout.on("data", (chunk) => stdout.push(chunk));
-  child.stderr.on("data", (chunk) => stderr.push(chunk));
-  if (options.onLine) {
-    const onLine = options.onLine;
-    forEachLine(child.stdout, (line) => onLine(line, "stdout"));
-    forEachLine(child.stderr, (line) => onLine(line, "stderr"));
-  }
-  child.stdin.on("error", () => {
-  });
-  child.stdin.end(options.input);
-  return new Promise((resolve15) => {
-    child.on("error", (startError) => resolve15({ code: null, stdout: "", stderr: "", startError }));
-    child.on(
-      "close",
-      (code) => resolve15({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
-    );
-  });
-}
-function tail3(text2, lines) {
-  return text2.trimEnd().split("\n").slice(-lines).join("\n");
-}
-function forEachLine(stream, onLine) {
-  let pending = "";
-  stream.on("data", (chunk) => {
-    pending += chunk.toString();
-    const lines = pending.split(/\r?\n|\r/);
-    pending = lines.pop() ?? "";
-    for (const line of lines) if (line !== "") onLine(line);
-  });
-  stream.on("end", () => {
-    if (pending !== "") onLine(pending);
-    pending = "";
-  });
-}
-
 // src/build/login.ts
 function runnerCredentials(registry2, explicit, env2) {
   if (explicit?.username && explicit.password) return { username: explicit.username, password: explicit.password };
@@ -59313,53 +60398,6 @@ async function loginRunner(registry2, credentials) {
 }
 async function logoutRunner(registry2) {
   await runLocal(registryLogoutArgv(registry2), { step: "registry logout (runner)", check: false });
-}
-
-// src/build/reference.ts
-var DOCKER_HUB = "docker.io";
-var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
-function parseImageReference(reference) {
-  let rest = reference.trim();
-  let digest;
-  const at2 = rest.indexOf("@");
-  if (at2 >= 0) {
-    digest = rest.slice(at2 + 1);
-    rest = rest.slice(0, at2);
-    if (!DIGEST.test(digest)) throw new Error(`invalid digest in image reference "${reference}"`);
-  }
-  let tag;
-  const lastSlash = rest.lastIndexOf("/");
-  const lastColon = rest.lastIndexOf(":");
-  if (lastColon > lastSlash) {
-    tag = rest.slice(lastColon + 1);
-    rest = rest.slice(0, lastColon);
-    if (!isValidTag(tag)) throw new Error(`invalid tag "${tag}" in image reference "${reference}"`);
-  }
-  const [first, ...others] = rest.split("/");
-  let registry2 = DOCKER_HUB;
-  let path6 = rest;
-  if (others.length > 0 && first !== void 0 && (first.includes(".") || first.includes(":") || first === "localhost")) {
-    registry2 = first;
-    path6 = others.join("/");
-  }
-  if (registry2 === DOCKER_HUB && !path6.includes("/")) path6 = `library/${path6}`;
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(path6)) {
-    throw new Error(
-      `invalid repository "${path6}" in image reference "${reference}" (lowercase letters, digits, . _ - /)`
-    );
-  }
-  return { registry: registry2, path: path6, tag, digest };
-}
-function repositoryName(reference) {
-  if (reference.registry === DOCKER_HUB) return reference.path.replace(/^library\//, "");
-  return `${reference.registry}/${reference.path}`;
-}
-function digestReference(repository, digest) {
-  if (!DIGEST.test(digest)) throw new Error(`invalid digest "${digest}"`);
-  return `${repository}@${digest}`;
-}
-function isValidTag(tag) {
-  return /^[\w][\w.-]{0,127}$/.test(tag);
 }
 
 // src/build/registry.ts
@@ -59389,12 +60427,15 @@ async function headManifest(image, options = {}) {
     try {
       return await doFetch(url2, { method, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error62) {
-      throw new RegistryError(`cannot reach registry ${reference.registry}`, {
+      const code = causeCode(error62);
+      const plainHttp = !options.insecure && /SSL|EPROTO|TLS/i.test(code ?? "");
+      const why = plainHttp ? ": it answers plain http, not https" : code ? ` (${code})` : "";
+      throw new RegistryError(`cannot reach registry ${reference.registry}${why}`, {
         host: reference.registry,
         step,
         command: `${method} ${url2}`,
         cause: error62,
-        hint: options.insecure ? "check that the registry is running and reachable from this machine" : "check the registry address; a plain-http registry needs `insecure: true`"
+        hint: plainHttp ? "a registry without TLS needs `image.insecure: true` in slipway.yml (or --insecure-registry)" : options.insecure ? "check that the registry is running and reachable from this machine" : "check the registry address; a registry that speaks plain http needs `image.insecure: true` in slipway.yml (or --insecure-registry)"
       });
     }
   };
@@ -59418,6 +60459,10 @@ async function headManifest(image, options = {}) {
   if (digest) return { digest, mediaType };
   const body = Buffer.from(await (await request("GET", authorization)).arrayBuffer());
   return { digest: `sha256:${createHash5("sha256").update(body).digest("hex")}`, mediaType };
+}
+function causeCode(error62) {
+  const cause = error62?.cause;
+  return typeof cause?.code === "string" ? cause.code : void 0;
 }
 function parseAuthChallenge(header2) {
   const space = header2.indexOf(" ");
@@ -59462,9 +60507,10 @@ async function authorize(header2, reference, options, doFetch, timeoutMs) {
 
 // src/build/tags.ts
 function imageTags(input2) {
-  if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(input2.commitSha)) {
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]{12})?$/.test(input2.commitSha)) {
     throw new Error(`commit SHA must be the full 40 (or 64) hex digits, got "${input2.commitSha}"`);
   }
+  if (input2.commitSha.includes("-dirty.")) return [input2.commitSha];
   const tags = [input2.commitSha];
   const branchTag = input2.branch ? branchToTag(input2.branch) : null;
   if (branchTag && !tags.includes(branchTag)) tags.push(branchTag);
@@ -59530,7 +60576,7 @@ async function buildImages(images, options) {
           });
         }
       }
-      const imageId = await localImageId(commitRef);
+      const imageId = await localImageId2(commitRef);
       let digest = null;
       if (push) {
         const pushed = await headManifest(commitRef, query);
@@ -59600,7 +60646,7 @@ async function chooseBuildx(builder) {
   const result = await runLocal(buildxVersionArgv(), { check: false, step: "detect buildx" });
   return result.code === 0;
 }
-async function localImageId(reference) {
+async function localImageId2(reference) {
   const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
   return result.code === 0 ? result.stdout.trim() : null;
 }
@@ -59671,6 +60717,81 @@ async function detectGitInfo(cwd, env2 = process.env) {
   }
   const source = fromEnv.source !== void 0 ? fromEnv.source : await git("remote", "get-url", "origin");
   return { commitSha, branch, source };
+}
+
+// src/deploy/uncommitted.ts
+var import_dockerignore2 = __toESM(require_ignore(), 1);
+import { createHash as createHash6 } from "node:crypto";
+import { readFile as readFile5 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+
+// src/deploy/ship-files.ts
+var import_dockerignore = __toESM(require_ignore(), 1);
+import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { join as join4 } from "node:path";
+var ignore = import_dockerignore.default.default;
+var SHIP_EXCLUDES = [
+  "**/.git",
+  "**/.env",
+  "**/.env.*",
+  "**/*.db",
+  "**/*.sqlite",
+  "**/*.sqlite?",
+  "**/*.sqlite-*",
+  "**/*.sqlite?-*",
+  "**/instance",
+  "**/__pycache__",
+  "**/*.pyc",
+  "**/node_modules",
+  "**/.venv",
+  "**/data",
+  "**/tests"
+];
+var IGNORE_FILES = [".dockerignore", ".slipwayignore"];
+function shipPatterns(dir) {
+  const patterns = [...SHIP_EXCLUDES];
+  for (const name of IGNORE_FILES) {
+    const file2 = join4(dir, name);
+    if (existsSync2(file2)) patterns.push(...readFileSync2(file2, "utf8").split(/\r?\n/));
+  }
+  return patterns;
+}
+function shippedPaths(dir, patterns = shipPatterns(dir)) {
+  const matcher = ignore().add([...patterns]);
+  const mayReinclude = patterns.some((p) => p.trim().startsWith("!"));
+  const out2 = [];
+  const walk2 = (relativeDir) => {
+    const entries = readdirSync(join4(dir, relativeDir), { withFileTypes: true }).sort(
+      (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    );
+    for (const entry of entries) {
+      const path6 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
+      const excluded = matcher.ignores(path6);
+      if (!excluded) out2.push(path6);
+      if (entry.isDirectory() && (!excluded || mayReinclude)) walk2(path6);
+    }
+  };
+  walk2("");
+  return out2;
+}
+
+// src/deploy/uncommitted.ts
+var ignore2 = import_dockerignore2.default.default;
+async function uncommittedId(dir, env2 = process.env) {
+  const paths = await uncommittedPaths(dir, env2);
+  if (!paths) return null;
+  const matcher = ignore2().add(shipPatterns(dir));
+  const shipped = paths.filter((p) => !matcher.ignores(p));
+  if (shipped.length === 0) return null;
+  const hash2 = createHash6("sha256");
+  for (const path6 of shipped) {
+    hash2.update(`\0${path6}\0`);
+    hash2.update(await readFile5(join5(dir, path6)).catch(() => Buffer.alloc(0)));
+  }
+  return hash2.digest("hex").slice(0, 12);
+}
+function recordedCommit(sha, uncommitted) {
+  return uncommitted ? `${sha}-dirty.${uncommitted}` : sha;
 }
 
 // src/cli/build.ts
@@ -59749,6 +60870,8 @@ async function configImages(file2, flags) {
 }
 async function gitInfo(dir, flags, tagBranch) {
   const detected = flags.commit ? { commitSha: flags.commit, branch: null, source: null } : await detectGitInfo(dir);
+  const uncommitted = flags.commit || process.env.GITHUB_SHA ? null : await uncommittedId(dir).catch(() => null);
+  if (uncommitted) detected.commitSha = recordedCommit(detected.commitSha, uncommitted);
   const branch = flags.branch ?? detected.branch;
   return { ...detected, branch: tagBranch ? branch : null };
 }
@@ -59768,7 +60891,7 @@ __export(certs_exports, {
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/cli/_playbook-run.ts
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { dirname as dirname10, resolve as resolve11 } from "node:path";
 
 // src/config/firewall.ts
@@ -59794,7 +60917,7 @@ function firewallPorts(config2, hostName) {
   return { tcp: [...tcp].sort((a, b) => a - b), upstreamRules };
 }
 function upstreamPorts(config2, hostName) {
-  if (config2.proxy.mode !== "nginx") return [];
+  if (config2.proxy.mode !== "nginx" || config2.runtime === "swarm") return [];
   const ports = /* @__PURE__ */ new Set();
   for (const [name, service] of Object.entries(config2.services)) {
     const on = selectHosts2(config2, service.hosts);
@@ -59830,38 +60953,6 @@ function sourceRules(sources, ports, accept = `tcp dport { ${ports.join(", ")} }
     ...v4.length > 0 ? [`ip saddr { ${v4.join(", ")} } ${dport}`] : [],
     ...v6.length > 0 ? [`ip6 saddr { ${v6.join(", ")} } ${dport}`] : []
   ];
-}
-
-// src/config/swarm.ts
-var SWARM_DEPLOY_MISSING = "runtime swarm: `slipway deploy` and `rollback` do not deploy stacks yet; the cluster set-up does (playbooks/swarm.yml)";
-var SWARM_DEPLOY_HINT = "see docs/swarm.md for what runtime swarm does today; deploy with runtime compose meanwhile";
-function swarmManager(config2) {
-  const first = Object.keys(config2.inventory.hosts)[0];
-  const manager = config2.swarm.manager ?? first;
-  if (manager === void 0) throw new Error("the inventory has no host");
-  return manager;
-}
-function swarmNodes(config2) {
-  const manager = swarmManager(config2);
-  const labels = config2.swarm.node_labels;
-  const nodes = Object.entries(config2.inventory.hosts).map(([name, host]) => ({
-    name,
-    address: host.address,
-    role: name === manager ? "manager" : "worker",
-    labels: { ...labels[name] ?? {} }
-  }));
-  return [...nodes.filter((n) => n.role === "manager"), ...nodes.filter((n) => n.role === "worker")];
-}
-function swarmPlaybookVars(config2, host) {
-  const nodes = swarmNodes(config2);
-  const self2 = nodes.find((n) => n.name === host);
-  return {
-    slipway_swarm_manager: nodes[0]?.name,
-    slipway_swarm_manager_address: nodes[0]?.address,
-    slipway_swarm_role: self2?.role,
-    slipway_swarm_address: self2?.address,
-    slipway_swarm_nodes: nodes
-  };
 }
 
 // src/deploy/connect.ts
@@ -59903,13 +60994,13 @@ var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/engine/parse/source.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import { relative } from "node:path";
 function loadYamlFile(path6, problems) {
   const display = relative(process.cwd(), path6) || path6;
   let text2;
   try {
-    text2 = readFileSync2(path6, "utf8");
+    text2 = readFileSync3(path6, "utf8");
   } catch (error62) {
     throw new ConfigError(`${display}: cannot read the file (${error62.message})`, {
       hint: "check the path of the playbook or the imported task file",
@@ -60044,7 +61135,7 @@ var import_yaml6 = __toESM(require_dist(), 1);
 import { dirname as dirname7, resolve as resolve7 } from "node:path";
 
 // src/engine/expr/filters.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 
 // src/engine/expr/undefined.ts
 var Undefined = class {
@@ -60119,8 +61210,8 @@ var FILTERS = {
   join: (v, sep2 = "") => asList(v).map(toText).join(toText(sep2)),
   split: (v, sep2 = " ") => toText(v).split(toText(sep2)),
   replace: (v, from, to) => toText(v).replaceAll(toText(from), toText(to)),
-  basename: (v) => posix4.basename(toText(v)),
-  dirname: (v) => posix4.dirname(toText(v)),
+  basename: (v) => posix5.basename(toText(v)),
+  dirname: (v) => posix5.dirname(toText(v)),
   to_json: (v) => JSON.stringify(must(v)),
   from_json: (v) => JSON.parse(toText(v)),
   quote: (v) => shQuote(toText(v)),
@@ -61797,10 +62888,10 @@ function computeBatches(hosts, serial) {
   }
   return batches;
 }
-function batchAborts(failed, size3, maxFailPercentage) {
-  if (size3 === 0 || failed === 0) return false;
-  if (maxFailPercentage === void 0) return failed >= size3;
-  return failed / size3 * 100 > maxFailPercentage;
+function batchAborts(failed2, size3, maxFailPercentage) {
+  if (size3 === 0 || failed2 === 0) return false;
+  if (maxFailPercentage === void 0) return failed2 >= size3;
+  return failed2 / size3 * 100 > maxFailPercentage;
 }
 
 // src/engine/errors.ts
@@ -61940,8 +63031,8 @@ function applyOverrides(input2, scope, result) {
   try {
     let status = result.status;
     if (task.failedWhen) {
-      const failed = task.failedWhen.some((c) => evalCondition(c, view));
-      if (failed) status = "failed";
+      const failed2 = task.failedWhen.some((c) => evalCondition(c, view));
+      if (failed2) status = "failed";
       else if (status === "failed") status = "ok";
     }
     if (task.changedWhen && status !== "failed") {
@@ -62368,23 +63459,23 @@ async function runPlay(play, hosts, options, states, emit) {
   for (const [index, batch] of batches.entries()) {
     options.reporter?.batchStart?.(index, batches.length, batch);
     if (!options.once) ctx2.once = new RunOnce();
-    let failed = 0;
+    let failed2 = 0;
     await pool(batch, options.forks ?? 10, async (name) => {
       const state = await prepareHost(name, play, options, states, emit);
       if (!state) {
-        failed++;
+        failed2++;
         return;
       }
       const run2 = new HostRun(ctx2, state);
       await run2.run();
-      if (run2.failed || state.unreachable) failed++;
+      if (run2.failed || state.unreachable) failed2++;
     });
     if (ctx2.abort.set) {
       options.reporter?.warn?.(`play "${play.name}": a host failed and any_errors_fatal is set: stopping`);
       return true;
     }
-    if (batchAborts(failed, batch.length, play.maxFailPercentage)) {
-      const rule = play.maxFailPercentage === void 0 ? "every host in the batch failed" : `${failed} of ${batch.length} hosts failed, more than max_fail_percentage ${play.maxFailPercentage}%`;
+    if (batchAborts(failed2, batch.length, play.maxFailPercentage)) {
+      const rule = play.maxFailPercentage === void 0 ? "every host in the batch failed" : `${failed2} of ${batch.length} hosts failed, more than max_fail_percentage ${play.maxFailPercentage}%`;
       options.reporter?.warn?.(`play "${play.name}": ${rule}: stopping before the next batch`);
       return true;
     }
@@ -62445,11 +63536,11 @@ async function prepareHost(name, play, options, states, emit) {
 }
 
 // src/engine/ssh.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 function sshConnect(defaults, options = {}) {
   let knownHosts;
   return async (name, host) => {
-    knownHosts ??= defaults.knownHosts !== void 0 ? Promise.resolve(defaults.knownHosts) : defaults.knownHostsPath ? readFile5(defaults.knownHostsPath, "utf8") : Promise.resolve(void 0);
+    knownHosts ??= defaults.knownHosts !== void 0 ? Promise.resolve(defaults.knownHosts) : defaults.knownHostsPath ? readFile6(defaults.knownHostsPath, "utf8") : Promise.resolve(void 0);
     return connect(
       {
         name,
@@ -62474,8 +63565,8 @@ function inventoryFromSandbox(file2) {
   };
 }
 async function loadInventoryFile(path6) {
-  const { parse: parse5 } = await import("./chunk-UMTBELPV.js");
-  const data = parse5(await readFile5(path6, "utf8"));
+  const { parse: parse6 } = await import("./chunk-UMTBELPV.js");
+  const data = parse6(await readFile6(path6, "utf8"));
   if (Array.isArray(data.targets)) return inventoryFromSandbox(data);
   const { ssh, ...inventory } = data;
   return {
@@ -63021,12 +64112,12 @@ function tail4(text2, lines = 15) {
 
 // src/install/apply.ts
 async function installSocketDirSupport(host, dir, step) {
-  const wanted = [
+  const wanted2 = [
     { path: tmpfilesPath(dir), content: tmpfilesLine(dir) },
     { path: NGINX_SOCKETS_DROP_IN, content: nginxSocketsDropIn(dir) }
   ];
-  const lives = await Promise.all(wanted.map((f) => host.readFile(f.path, { become: step.become })));
-  const differ = wanted.filter((f, i) => lives[i]?.toString("utf8") !== f.content);
+  const lives = await Promise.all(wanted2.map((f) => host.readFile(f.path, { become: step.become })));
+  const differ = wanted2.filter((f, i) => lives[i]?.toString("utf8") !== f.content);
   if (differ.length === 0) return;
   await host.exec(mkdirsArgv([parentDir(NGINX_SOCKETS_DROP_IN)]), step);
   const written = await Promise.all(differ.map((f) => host.putFile(f.path, f.content, { mode: 420, ...step })));
@@ -63472,12 +64563,12 @@ ${up.stderr}`;
 };
 
 // src/modules/copy.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 import { resolve as resolve9 } from "node:path";
 
 // src/modules/support/install.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { posix as posix5 } from "node:path";
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { posix as posix6 } from "node:path";
 
 // src/modules/support/stat.ts
 function statArgv(path6) {
@@ -63555,7 +64646,7 @@ function validateArgv(validate2, candidate) {
   return argv2.map((a) => a.replaceAll("%s", candidate));
 }
 function candidatePath(dest) {
-  return `/tmp/.slipway-validate-${randomBytes3(6).toString("hex")}-${posix5.basename(dest)}`;
+  return `/tmp/.slipway-validate-${randomBytes4(6).toString("hex")}-${posix6.basename(dest)}`;
 }
 async function installContent(ctx2, spec) {
   const opts = execOptions(ctx2);
@@ -63634,7 +64725,7 @@ var copyModule = {
   name: "copy",
   argsSchema: argsSchema7,
   async run(ctx2, args) {
-    const content = args.content ?? await readFile6(resolve9(ctx2.baseDir, args.src), "utf8");
+    const content = args.content ?? await readFile7(resolve9(ctx2.baseDir, args.src), "utf8");
     return installContent(ctx2, { ...args, content });
   }
 };
@@ -63771,10 +64862,10 @@ var dockerContainerModule = {
       if (!ctx2.check) await runAll(ctx2, [removeContainersArgv([args.name])]);
       return { status: "changed", msg: `removed ${args.name}` };
     }
-    const wanted = await ctx2.host.exec(imageIdArgv(args.image, true), opts);
-    if (wanted.code !== 0)
+    const wanted2 = await ctx2.host.exec(imageIdArgv(args.image, true), opts);
+    if (wanted2.code !== 0)
       return { status: "failed", msg: `image ${args.image} is not on the host (pull it with docker_image first)` };
-    const wantedId = wanted.stdout.trim();
+    const wantedId = wanted2.stdout.trim();
     const commands = [];
     const run2 = containerRunArgv(containerRunOf(args, wantedId));
     const upToDate = exists && imageId === wantedId && hash2 === run2.spec;
@@ -63951,8 +65042,8 @@ function healthy(probe, response) {
 }
 
 // src/verify/wait.ts
-var FIRST_POLL_MS = 100;
-var FAST_POLLS = 30;
+var FIRST_POLL_MS = 50;
+var FAST_POLLS = 60;
 function requestBudget(probe, msLeft) {
   return Math.max(0.1, Math.min(requestSeconds(probe), Math.floor(msLeft / 100) / 10));
 }
@@ -64009,339 +65100,6 @@ var httpWaitModule = {
   }
 };
 
-// src/delivery/prune_plan.ts
-function planImagePrune(input2) {
-  if (!Number.isInteger(input2.keep) || input2.keep < 0) throw new Error(`keep must be a whole number >= 0`);
-  const keptReleases = /* @__PURE__ */ new Map();
-  for (const release of input2.keep > 0 ? input2.releases.slice(-input2.keep) : []) {
-    keptReleases.set(release.id, `release ${release.id} is among the last ${input2.keep}`);
-  }
-  if (input2.live) keptReleases.set(input2.live, `release ${input2.live} is live`);
-  if (input2.previous && !keptReleases.has(input2.previous)) {
-    keptReleases.set(input2.previous, `release ${input2.previous} is the previous one (rollback target)`);
-  }
-  const wanted = [];
-  for (const release of input2.releases) {
-    const reason = keptReleases.get(release.id);
-    if (reason) for (const reference of release.images) wanted.push({ reference: normalize(reference), reason });
-  }
-  const inUse = new Set(input2.inUse);
-  const plan = { keep: [], remove: [], reasons: {} };
-  for (const image of input2.hostImages) {
-    const names = /* @__PURE__ */ new Set([image.id, ...image.repoTags.map(normalize), ...image.repoDigests.map(normalize)]);
-    const reasons = wanted.filter((want) => names.has(want.reference)).map((want) => want.reason);
-    if (inUse.has(image.id)) reasons.push("a container uses it");
-    if (reasons.length > 0) {
-      plan.keep.push(image);
-      plan.reasons[image.id] = [...new Set(reasons)];
-    } else {
-      plan.remove.push(image);
-    }
-  }
-  return plan;
-}
-function normalize(reference) {
-  if (reference.startsWith("sha256:")) return reference;
-  try {
-    const parsed = parseImageReference(reference);
-    const name = repositoryName(parsed);
-    if (parsed.digest) return `${name}@${parsed.digest}`;
-    return `${name}:${parsed.tag ?? "latest"}`;
-  } catch {
-    return reference;
-  }
-}
-
-// src/delivery/prune.ts
-async function pruneImages(host, options) {
-  const hostImages = await listHostImages(host, options.repositories);
-  const inUse = await containerImageIds(host);
-  const plan = planImagePrune({ ...options, hostImages, inUse });
-  const result = { plan, removed: [], failed: [] };
-  if (options.dryRun) return result;
-  for (const image of plan.remove) {
-    const references = [...image.repoTags, ...image.repoDigests];
-    const run2 = await host.exec(removeImageArgv(references.length > 0 ? references : [image.id]), {
-      step: "prune images",
-      check: false
-    });
-    if (run2.code === 0) result.removed.push(image.id);
-    else result.failed.push({ id: image.id, message: run2.stderr.trim() });
-  }
-  return result;
-}
-async function listHostImages(host, repositories) {
-  const ids = /* @__PURE__ */ new Set();
-  for (const repository of repositories) {
-    const listed = await host.exec(listRepositoryImagesArgv(repository), { step: "list images" });
-    for (const id of listed.stdout.split("\n").map((line) => line.trim())) if (id) ids.add(id);
-  }
-  if (ids.size === 0) return [];
-  const inspected = await host.exec(inspectImagesArgv([...ids]), { step: "inspect images" });
-  return parseImageInspect(inspected.stdout);
-}
-function parseImageInspect(json2) {
-  const raw = JSON.parse(json2);
-  return raw.map((image) => ({ id: image.Id, repoTags: image.RepoTags ?? [], repoDigests: image.RepoDigests ?? [] }));
-}
-async function containerImageIds(host) {
-  const listed = await host.exec(listContainersArgv(), { step: "list containers" });
-  const containers = listed.stdout.split("\n").filter((line) => line.trim() !== "");
-  if (containers.length === 0) return [];
-  const inspected = await host.exec(containerImagesArgv(containers), { step: "inspect containers", check: false });
-  return inspected.stdout.split("\n").filter((line) => line.startsWith("sha256:"));
-}
-
-// src/delivery/login.ts
-async function loginHost(host, login) {
-  await host.exec(registryLoginArgv(login.registry, login.username), {
-    stdin: `${login.password}
-`,
-    step: "registry login",
-    timeoutMs: 6e4
-  });
-}
-async function logoutHost(host, registry2) {
-  await host.exec(registryLogoutArgv(registry2), { step: "registry logout", check: false, timeoutMs: 3e4 });
-}
-async function withHostLogin(host, login, work) {
-  if (!login) return work();
-  await loginHost(host, login);
-  try {
-    return await work();
-  } finally {
-    await logoutHost(host, login.registry);
-  }
-}
-
-// src/delivery/progress.ts
-var LAYER_LINE = /^([0-9a-f]{12,64}): (.+)$/;
-var DONE = /* @__PURE__ */ new Set(["Pull complete", "Already exists"]);
-var PullProgressTracker = class {
-  layers = /* @__PURE__ */ new Map();
-  lastStatus = "";
-  /** Feeds one output line; returns the new progress when the line changed anything. */
-  feed(line) {
-    const trimmed = line.trim();
-    if (trimmed === "") return null;
-    const match = LAYER_LINE.exec(trimmed);
-    if (match) {
-      const [, layer = "", status = ""] = match;
-      const wasDone = this.layers.get(layer) ?? false;
-      this.layers.set(layer, wasDone || DONE.has(status));
-    }
-    this.lastStatus = trimmed;
-    return this.progress();
-  }
-  progress() {
-    let done = 0;
-    for (const isDone of this.layers.values()) if (isDone) done++;
-    return { layersTotal: this.layers.size, layersDone: done, status: this.lastStatus };
-  }
-};
-
-// src/delivery/pull.ts
-async function deliverByPull(hosts, images, options = {}) {
-  return Promise.all(
-    hosts.map(async (host) => {
-      const started = Date.now();
-      const delivered = [];
-      try {
-        await withHostLogin(host, options.logins?.[host.name], async () => {
-          for (const image of images) delivered.push(await pullOne(host, image, options));
-        });
-        return { host: host.name, ok: true, images: delivered, durationMs: Date.now() - started };
-      } catch (error62) {
-        return {
-          host: host.name,
-          ok: false,
-          images: delivered,
-          error: asSlipwayError(error62, host.name),
-          durationMs: Date.now() - started
-        };
-      }
-    })
-  );
-}
-async function pullOne(host, image, options) {
-  const emit = (event) => options.onProgress?.({ host: host.name, service: image.service, ...event });
-  let imageId = await hostImageId(host, image.reference);
-  let action = "present";
-  if (!imageId) {
-    const tracker = new PullProgressTracker();
-    await host.exec(pullArgv(image.reference), {
-      step: `pull ${image.service}`,
-      timeoutMs: options.timeoutMs ?? 15 * 6e4,
-      onStdout: (line) => {
-        const progress = tracker.feed(line);
-        if (progress) {
-          emit({ kind: "layers", done: progress.layersDone, total: progress.layersTotal, status: progress.status });
-        }
-      }
-    });
-    imageId = await hostImageId(host, image.reference);
-    if (!imageId) {
-      throw new SlipwayError(`${image.reference} is not on the host after the pull`, {
-        host: host.name,
-        step: `pull ${image.service}`,
-        hint: "check the host's docker daemon (disk space, `docker image ls`)"
-      });
-    }
-    action = "pulled";
-  }
-  if (image.tagAs) await host.exec(tagArgv(image.reference, image.tagAs), { step: `tag ${image.service}` });
-  emit({ kind: "done", done: 1, total: 1, status: action });
-  return { service: image.service, reference: image.reference, imageId, action };
-}
-async function hostImageId(host, reference) {
-  const result = await host.exec(imageIdArgv(reference), { check: false, step: "image inspect", timeoutMs: 3e4 });
-  const id = result.stdout.trim();
-  return result.code === 0 && id.startsWith("sha256:") ? id : null;
-}
-function asSlipwayError(error62, host) {
-  if (error62 instanceof SlipwayError) return error62;
-  return new SlipwayError(error62 instanceof Error ? error62.message : String(error62), { host, cause: error62 });
-}
-
-// src/delivery/stream.ts
-import { spawn as spawn2 } from "node:child_process";
-import { PassThrough } from "node:stream";
-import { createGzip } from "node:zlib";
-async function deliverByStream(hosts, images, options = {}) {
-  const started = new Map(hosts.map((host) => [host.name, Date.now()]));
-  const delivered = new Map(hosts.map((host) => [host.name, []]));
-  const failed = /* @__PURE__ */ new Map();
-  for (const image of images) {
-    const imageId = options.localImageIds?.[image.reference] ?? await localImageId2(image.reference);
-    const live = hosts.filter((host) => !failed.has(host.name));
-    const present = await Promise.all(
-      live.map(async (host) => {
-        try {
-          return await hostImageId(host, imageId) === imageId;
-        } catch (error62) {
-          failed.set(host.name, asSlipwayError(error62, host.name));
-          return true;
-        }
-      })
-    );
-    const needing = live.filter((_host, index) => !present[index]);
-    for (const host of live.filter((host2, index) => present[index] && !failed.has(host2.name))) {
-      delivered.get(host.name)?.push({ service: image.service, reference: image.reference, imageId, action: "present" });
-    }
-    if (needing.length > 0) {
-      const outcomes = await streamToHosts(needing, image, imageId, options);
-      needing.forEach((host, index) => {
-        const outcome = outcomes[index];
-        if (outcome instanceof SlipwayError) failed.set(host.name, outcome);
-        else {
-          delivered.get(host.name)?.push({ service: image.service, reference: image.reference, imageId, action: "streamed" });
-        }
-      });
-    }
-    for (const host of live.filter((host2) => !failed.has(host2.name))) {
-      try {
-        if (image.tagAs) await host.exec(tagArgv(imageId, image.tagAs), { step: `tag ${image.service}` });
-        options.onProgress?.({
-          host: host.name,
-          service: image.service,
-          kind: "done",
-          done: 1,
-          total: 1,
-          status: "loaded"
-        });
-      } catch (error62) {
-        failed.set(host.name, asSlipwayError(error62, host.name));
-      }
-    }
-  }
-  return hosts.map((host) => ({
-    host: host.name,
-    ok: !failed.has(host.name),
-    images: delivered.get(host.name) ?? [],
-    error: failed.get(host.name),
-    durationMs: Date.now() - (started.get(host.name) ?? Date.now())
-  }));
-}
-async function streamToHosts(hosts, image, imageId, options) {
-  const argv2 = saveArgv([image.reference]);
-  const save = spawn2(argv2[0], argv2.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-  let saveStderr = "";
-  save.stderr.on("data", (chunk) => {
-    saveStderr += chunk.toString();
-  });
-  const saveExit = new Promise((resolve15, reject) => {
-    save.on("error", reject);
-    save.on("close", resolve15);
-  });
-  const gzip = createGzip({ level: options.gzipLevel ?? 6 });
-  save.stdout.pipe(gzip);
-  let sent = 0;
-  gzip.on("data", (chunk) => {
-    sent += chunk.length;
-  });
-  const ticker = setInterval(() => {
-    for (const host of hosts) {
-      options.onProgress?.({
-        host: host.name,
-        service: image.service,
-        kind: "bytes",
-        done: sent,
-        total: null,
-        status: ""
-      });
-    }
-  }, 1e3);
-  const loads = hosts.map((host) => {
-    const input2 = new PassThrough({ highWaterMark: 1 << 20 });
-    gzip.pipe(input2);
-    return host.exec(loadArgv(), { stdin: input2, step: `load ${image.service}`, timeoutMs: options.timeoutMs ?? 30 * 6e4 }).then(
-      () => void 0,
-      (error62) => {
-        gzip.unpipe(input2);
-        input2.resume();
-        return asSlipwayError(error62, host.name);
-      }
-    );
-  });
-  let outcomes;
-  try {
-    const [code, ...results] = await Promise.all([saveExit, ...loads]);
-    outcomes = results;
-    if (code !== 0) {
-      const failure3 = new SlipwayError(`docker save ${image.reference} failed on the runner`, {
-        host: "local",
-        step: `save ${image.service}`,
-        command: shJoin(argv2),
-        exitCode: code,
-        stderrTail: saveStderr.trim().split("\n").slice(-10).join("\n"),
-        hint: "check that the image was built on this machine (`docker image ls`)"
-      });
-      outcomes = hosts.map(() => failure3);
-    }
-  } finally {
-    clearInterval(ticker);
-  }
-  return Promise.all(
-    hosts.map(async (host, index) => {
-      const outcome = outcomes[index];
-      if (outcome) return outcome;
-      const loadedId = await hostImageId(host, imageId).catch(() => null);
-      return loadedId === imageId ? void 0 : new SlipwayError(`${image.reference} (${imageId}) is not on the host after docker load`, {
-        host: host.name,
-        step: `load ${image.service}`,
-        hint: "check the host's free disk space and its docker daemon's log"
-      });
-    })
-  );
-}
-async function localImageId2(reference) {
-  const result = await runLocal(imageIdArgv(reference), {
-    step: "image id",
-    hint: `build the image first: ${reference} is not on this machine`
-  });
-  return result.stdout.trim();
-}
-
 // src/modules/image_delivery.ts
 var imageSchema2 = external_exports.object({ service: external_exports.string(), reference: external_exports.string(), tag_as: external_exports.string().optional() }).strict();
 var argsSchema14 = external_exports.discriminatedUnion("action", [
@@ -64367,10 +65125,10 @@ var imageDeliveryModule = {
     if (args.action === "prune") {
       const result2 = await pruneImages(ctx2.host, { ...args, dryRun: ctx2.check });
       const count = ctx2.check ? result2.plan.remove.length : result2.removed.length;
-      const failed = result2.failed.map((f) => `${f.id}: ${f.message}`).join("; ");
+      const failed2 = result2.failed.map((f) => `${f.id}: ${f.message}`).join("; ");
       return {
         status: count > 0 ? "changed" : "ok",
-        msg: `${ctx2.check ? "would remove" : "removed"} ${count} image(s)${failed ? `; kept (docker refused): ${failed}` : ""}`,
+        msg: `${ctx2.check ? "would remove" : "removed"} ${count} image(s)${failed2 ? `; kept (docker refused): ${failed2}` : ""}`,
         data: { removed: result2.removed, kept: result2.plan.keep.map((image) => image.id) }
       };
     }
@@ -64401,35 +65159,33 @@ var imageDeliveryModule = {
 };
 
 // src/lock/lock.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { randomBytes as randomBytes5 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 import { dirname as dirname9 } from "node:path";
 
 // src/commands/lock.ts
-function takeLockArgv(lockDir2) {
-  return ["mkdir", "--", lockDir2];
+var LOCK_RECORD_FAILED = 4;
+function takeLockArgv(lockDir2, record2) {
+  const script = [
+    'mkdir -- "$1" || exit 1',
+    "umask 022",
+    `printf '%s\\n' "$2" > "$1/.holder.tmp" && mv -fT -- "$1/.holder.tmp" "$1/holder" && exit 0`,
+    `rm -f -- "$1/.holder.tmp"; rmdir -- "$1"; exit ${LOCK_RECORD_FAILED}`
+  ].join("\n");
+  return ["sh", "-c", script, "slipway-lock", lockDir2, record2];
 }
 function lockHeldArgv(lockDir2) {
   return ["test", "-d", lockDir2];
 }
-
-// src/remote/remove.ts
-import { posix as posix6 } from "node:path";
-function isStrictlyUnder(parent, path6) {
-  const dir = parent.replace(/\/+$/, "");
-  if (!dir.startsWith("/") || !path6.startsWith(`${dir}/`)) return false;
-  const rest = path6.slice(dir.length + 1);
-  return rest !== "" && posix6.normalize(path6) === path6 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
-}
-async function removeUnder(host, parent, path6, options = {}) {
-  if (!isStrictlyUnder(parent, path6)) {
-    throw new SlipwayError(`refusing to remove ${path6}: it is not inside ${parent}`, {
-      host: host.name,
-      step: options.step,
-      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
-    });
-  }
-  await host.exec(["rm", "-rf", "--", path6], options);
+function releaseLockArgv(lockDir2, runId) {
+  const script = [
+    '[ -d "$1" ] || { echo not-held; exit 0; }',
+    'case "$(cat -- "$1/holder" 2>/dev/null)" in',
+    `  *'"run_id":"'"$2"'"'*) rm -rf -- "$1" && echo released ;;`,
+    "  *) echo held-by-other ;;",
+    "esac"
+  ].join("\n");
+  return ["sh", "-c", script, "slipway-unlock", lockDir2, runId];
 }
 
 // src/lock/lock.ts
@@ -64470,12 +65226,12 @@ function cannotLockError(hostName, path6, made) {
   return new SlipwayError(`cannot take the deploy lock ${path6}: ${reason}`, {
     host: hostName,
     step: "lock",
-    command: takeLockArgv(path6).join(" "),
+    command: `mkdir -- ${path6}`,
     hint: `nobody holds the lock: this ssh user cannot create ${path6}; run as the user that owns ${dirname9(path6)} (the one that deploys it), or fix its owner`
   });
 }
 function newRunId() {
-  return randomBytes4(6).toString("hex");
+  return randomBytes5(6).toString("hex");
 }
 function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
   return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: hostname3() };
@@ -64500,7 +65256,12 @@ async function readLockHolder(host, path6, become = false) {
 }
 async function acquireLock(host, path6, holder, commit, options = {}) {
   const become = options.become ?? false;
-  const mkdir4 = () => host.exec(takeLockArgv(path6), { check: false, become, step: "lock" });
+  const runId = options.runId ?? newRunId();
+  const mkdir4 = () => host.exec(takeLockArgv(path6, JSON.stringify(lockRecord(holder, commit, runId))), {
+    check: false,
+    become,
+    step: "lock"
+  });
   let made = await mkdir4();
   if (made.code !== 0 && !await lockPresent(host, path6, become)) {
     made = await mkdir4();
@@ -64508,6 +65269,7 @@ async function acquireLock(host, path6, holder, commit, options = {}) {
   }
   const waitSeconds = options.force ? 0 : options.waitSeconds ?? 0;
   let taken = made.code === 0;
+  const heldWhenAsked = !taken;
   let wait;
   if (!taken && waitSeconds > 0) {
     wait = await waitForLock(host, path6, mkdir4, { ...options, waitSeconds, become });
@@ -64527,15 +65289,7 @@ async function acquireLock(host, path6, holder, commit, options = {}) {
       throw lockHeldError(host.name, path6, again);
     }
   }
-  const record2 = lockRecord(holder, commit, options.runId ?? newRunId());
-  await host.putFile(`${path6}/holder`, `${JSON.stringify(record2)}
-`, {
-    mode: 420,
-    become,
-    step: "lock",
-    // The directory was just made by this mkdir: no record is there to compare with.
-    unconditional: true
-  });
+  return heldWhenAsked;
 }
 async function waitForLock(host, path6, mkdir4, options) {
   const started = Date.now();
@@ -64579,12 +65333,19 @@ async function releaseLock(host, path6, become = false) {
   await removeUnder(host, dirname9(path6), path6, { become, step: "unlock" });
 }
 async function releaseLockHeldBy(host, lockPath2, runId) {
-  const record2 = parseHolder((await host.readFile(`${lockPath2}/holder`))?.toString("utf8"));
-  const held = record2 ?? await readLockHolder(host, lockPath2);
-  if (!held) return "not-held";
-  if (held.run_id !== runId) return "held-by-other";
-  await releaseLock(host, lockPath2);
-  return "released";
+  assertStrictlyUnder(host.name, dirname9(lockPath2), lockPath2, "unlock");
+  const done = await host.exec(releaseLockArgv(lockPath2, runId), { step: "unlock", check: false });
+  const answer = done.stdout.trim();
+  if (done.code === 0 && (answer === "released" || answer === "not-held" || answer === "held-by-other")) return answer;
+  throw new SlipwayError(
+    `cannot remove the deploy lock ${lockPath2}: ${done.stderr.trim() || `exit code ${done.code}`}`,
+    {
+      host: host.name,
+      step: "unlock",
+      command: `rm -rf -- ${lockPath2}`,
+      hint: "see `slipway lock status`; release it with `slipway lock release` if it is this run's"
+    }
+  );
 }
 
 // src/modules/lock.ts
@@ -64680,13 +65441,13 @@ var argsSchema17 = external_exports.object({
 }).strict().refine((a) => a.role === "manager" || a.manager_addr && a.join_token, {
   message: "a worker needs manager_addr and join_token (the manager's `swarm` result: token)"
 });
-function labelsToSet(current, wanted) {
-  return Object.fromEntries(Object.entries(wanted).filter(([k, v]) => current?.[k] !== v));
+function labelsToSet(current, wanted2) {
+  return Object.fromEntries(Object.entries(wanted2).filter(([k, v]) => current?.[k] !== v));
 }
 async function out(ctx2, argv2) {
   return (await ctx2.host.exec(argv2, execOptions(ctx2))).stdout.trim();
 }
-async function join4(ctx2, args) {
+async function join6(ctx2, args) {
   const state = await out(ctx2, swarmStateArgv());
   if (state === "active") return [];
   if (state !== "inactive") {
@@ -64706,10 +65467,10 @@ async function join4(ctx2, args) {
 `, timeoutMs: 6e4 }));
   return [`joined the swarm of ${args.manager_addr}`];
 }
-async function label(ctx2, node2, wanted) {
-  if (Object.keys(wanted).length === 0) return [];
+async function label(ctx2, node2, wanted2) {
+  if (Object.keys(wanted2).length === 0) return [];
   const text2 = await out(ctx2, nodeLabelsArgv(node2));
-  const add = labelsToSet(JSON.parse(text2 || "null"), wanted);
+  const add = labelsToSet(JSON.parse(text2 || "null"), wanted2);
   if (Object.keys(add).length === 0) return [];
   if (!ctx2.check) await ctx2.host.exec(nodeLabelArgv(node2, add), execOptions(ctx2));
   const pairs = Object.entries(add).map(([k, v]) => `${k}=${v}`);
@@ -64719,7 +65480,7 @@ var swarmModule = {
   name: "swarm",
   argsSchema: argsSchema17,
   async run(ctx2, args) {
-    const changes = await join4(ctx2, args);
+    const changes = await join6(ctx2, args);
     const joined = !ctx2.check || changes.length === 0;
     const data = { node_id: joined ? await out(ctx2, swarmNodeIdArgv()) : "" };
     if (args.role === "manager" && joined) {
@@ -64778,7 +65539,7 @@ var systemdModule = {
 
 // src/modules/template.ts
 var import_handlebars4 = __toESM(require_lib(), 1);
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
 var argsSchema19 = external_exports.object({
   ...fileInstallArgs,
@@ -64794,7 +65555,7 @@ var templateModule = {
   name: "template",
   argsSchema: argsSchema19,
   async run(ctx2, args) {
-    const text2 = args.content ?? await readFile7(resolve10(ctx2.baseDir, args.src), "utf8");
+    const text2 = args.content ?? await readFile8(resolve10(ctx2.baseDir, args.src), "utf8");
     const scope = extendScope(ctx2.vars, args.vars);
     const content = renderTemplateText(text2, scope, (args.src ?? "").endsWith(".hbs"));
     return installContent(ctx2, { ...args, content });
@@ -64825,12 +65586,12 @@ function planUser(args, current) {
   if (missing.length) commands.push(addGroupsArgv(args.name, missing));
   return commands;
 }
-function missingKeys(existing, wanted) {
+function missingKeys(existing, wanted2) {
   const material = (line) => line.trim().split(/\s+/).slice(0, 2).join(" ");
   const have = new Set(
     existing.split("\n").filter((l) => l.trim() && !l.startsWith("#")).map(material)
   );
-  return wanted.filter((k) => k.trim() && !have.has(material(k)));
+  return wanted2.filter((k) => k.trim() && !have.has(material(k)));
 }
 var userModule = {
   name: "user",
@@ -64944,10 +65705,10 @@ function withHookFiles(hooks, values = []) {
   return merged;
 }
 async function parseExtraVars(values = []) {
-  const { parse: parse5 } = await import("./chunk-UMTBELPV.js");
+  const { parse: parse6 } = await import("./chunk-UMTBELPV.js");
   const vars2 = {};
   for (const value of values) {
-    if (value.startsWith("@")) Object.assign(vars2, parse5(await readFile8(value.slice(1), "utf8")));
+    if (value.startsWith("@")) Object.assign(vars2, parse6(await readFile9(value.slice(1), "utf8")));
     else if (value.trim().startsWith("{")) Object.assign(vars2, JSON.parse(value));
     else {
       const at2 = value.indexOf("=");
@@ -65150,20 +65911,24 @@ function pullFailureHint(registry2) {
 import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
 import { relative as relative3, resolve as resolve13 } from "node:path";
 
-// src/deploy/paths.ts
-function deployPaths(deployDir) {
-  const root = deployDir.replace(/\/$/, "");
-  return {
-    root,
-    releases: `${root}/releases`,
-    release: (id) => `${root}/releases/${id}`,
-    colorLink: (color) => `${root}/colors/${color}`,
-    current: `${root}/current`,
-    color: `${root}/color`,
-    history: `${root}/releases.json`,
-    lock: `${root}/.slipway-lock`,
-    intent: `${root}/intent.json`
+// src/deploy/progress.ts
+async function withProgress(report, what, work, options = {}) {
+  let detail;
+  const note = (text2) => {
+    detail = text2;
   };
+  if (!report) return work(note);
+  const now = options.now ?? Date.now;
+  const started = now();
+  const timer = setInterval(() => report(what, now() - started, detail), options.everyMs ?? 1e3);
+  try {
+    return await work(note);
+  } finally {
+    clearInterval(timer);
+  }
+}
+function runnerProgress(sink, step) {
+  return (what, waitedMs, last) => sink({ kind: "progress", host: "local", step, what, waitedMs, ...last ? { last } : {} });
 }
 
 // src/deploy/ship.ts
@@ -65171,58 +65936,6 @@ import { spawn as spawn3 } from "node:child_process";
 import { existsSync as existsSync3 } from "node:fs";
 import { relative as relative2, resolve as resolve12 } from "node:path";
 import { PassThrough as PassThrough2 } from "node:stream";
-
-// src/deploy/ship-files.ts
-var import_dockerignore = __toESM(require_ignore(), 1);
-import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
-var ignore = import_dockerignore.default.default;
-var SHIP_EXCLUDES = [
-  "**/.git",
-  "**/.env",
-  "**/.env.*",
-  "**/*.db",
-  "**/*.sqlite",
-  "**/*.sqlite?",
-  "**/*.sqlite-*",
-  "**/*.sqlite?-*",
-  "**/instance",
-  "**/__pycache__",
-  "**/*.pyc",
-  "**/node_modules",
-  "**/.venv",
-  "**/data",
-  "**/tests"
-];
-var IGNORE_FILES = [".dockerignore", ".slipwayignore"];
-function shipPatterns(dir) {
-  const patterns = [...SHIP_EXCLUDES];
-  for (const name of IGNORE_FILES) {
-    const file2 = join5(dir, name);
-    if (existsSync2(file2)) patterns.push(...readFileSync3(file2, "utf8").split(/\r?\n/));
-  }
-  return patterns;
-}
-function shippedPaths(dir, patterns = shipPatterns(dir)) {
-  const matcher = ignore().add([...patterns]);
-  const mayReinclude = patterns.some((p) => p.trim().startsWith("!"));
-  const out2 = [];
-  const walk2 = (relativeDir) => {
-    const entries = readdirSync(join5(dir, relativeDir), { withFileTypes: true }).sort(
-      (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
-    );
-    for (const entry of entries) {
-      const path6 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
-      const excluded = matcher.ignores(path6);
-      if (!excluded) out2.push(path6);
-      if (entry.isDirectory() && (!excluded || mayReinclude)) walk2(path6);
-    }
-  };
-  walk2("");
-  return out2;
-}
-
-// src/deploy/ship.ts
 function tarCreateArgv(dir) {
   return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
 }
@@ -65279,6 +65992,37 @@ function colorEnvFile(host, config2, service, color, secrets, options = {}) {
   }
   return env2;
 }
+function requireSecrets2(host, files) {
+  for (const file2 of files) {
+    if (!file2.redacted || file2.redacted.length === 0) continue;
+    throw new SlipwayError(`service ${file2.service} needs secrets that are not set: ${file2.redacted.join(", ")}`, {
+      host: host.name,
+      step: "env file",
+      hint: `export ${file2.redacted[0]}=... before deploying (or pass secrets to deploy())`
+    });
+  }
+}
+async function writeRuntimeFiles(host, files, check2) {
+  const actions = [];
+  let changed = false;
+  let dropIns = false;
+  for (const file2 of files) {
+    const step = file2.kind === "systemd-drop-in" ? "unit drop-in" : "env file";
+    if (check2) {
+      const now = (await host.readFile(file2.path, { become: file2.mode === 384 }))?.toString("utf8");
+      if (now !== file2.content) actions.push(`write ${file2.path}`);
+      continue;
+    }
+    await host.exec(mkdirsArgv([parentDir(file2.path)]), { become: true });
+    const put = await host.putFile(file2.path, file2.content, { mode: file2.mode, become: true, step });
+    if (!put.changed) continue;
+    actions.push(`wrote ${file2.path}`);
+    changed = true;
+    dropIns ||= file2.kind === "systemd-drop-in";
+  }
+  if (dropIns) await host.exec(daemonReloadArgv(), { become: true, step: "unit drop-in" });
+  return { changed, actions };
+}
 async function pullWhenMissing(host, service, image, check2) {
   if (await hostImageId(host, image)) return null;
   if (!check2) {
@@ -65293,14 +66037,25 @@ async function deliverWhenMissing(host, config2, service, image, input2) {
     const onRunner = onHost2 ? await runnerImageId(image) : null;
     if (onHost2 && (onRunner === null || onRunner === onHost2)) return null;
     if (input2.check) return `stream ${image} over SSH`;
-    const [streamed] = await deliverByStream([host], [{ service, reference: image }]);
+    const [streamed] = await withProgress(
+      input2.progress,
+      `${service}: streaming ${image} over SSH`,
+      (note) => deliverByStream([host], [{ service, reference: image }], { onProgress: (e) => note(describeProgress(e)) })
+    );
     if (streamed?.error) throw streamed.error;
     return streamed?.images.some((i) => i.action === "streamed") ? `streamed ${image} over SSH` : null;
   }
   if (await hostImageId(host, image)) return null;
   if (input2.check) return `pull ${image}`;
   const login = registryLogin(config2.image, input2.secrets);
-  const [pulled] = await deliverByPull([host], [{ service, reference: image }], { logins: { [host.name]: login } });
+  const [pulled] = await withProgress(
+    input2.progress,
+    `${service}: pulling ${image}`,
+    (note) => deliverByPull([host], [{ service, reference: image }], {
+      logins: { [host.name]: login },
+      onProgress: (e) => note(describeProgress(e))
+    })
+  );
   const error62 = pulled?.error;
   if (error62) {
     throw new SlipwayError(`cannot pull the ${service} image: ${error62.message}`, {
@@ -65500,13 +66255,12 @@ async function runningIds(host, app) {
   return r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim()) : [];
 }
 async function waitUntilUp(host, app, names, waitMs) {
-  const format = '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}';
   const deadline = Date.now() + waitMs;
   let last = "no container";
   for (; ; ) {
     const ids = await runningIds(host, app);
     if (ids.length > 0) {
-      const r = await host.exec(dockerInspectArgv(format, ids), { ...asRoot, check: false });
+      const r = await host.exec(serviceStatesArgv(ids), { ...asRoot, check: false });
       const states = r.stdout.split("\n").filter((l) => l.trim());
       const up = states.filter((l) => / running( healthy)?$/.test(l.trim()));
       if (up.length >= names.length) return;
@@ -65523,6 +66277,44 @@ async function waitUntilUp(host, app, names, waitMs) {
     await new Promise((r) => setTimeout(r, 1e3));
   }
 }
+
+// src/deploy/compose/unhealthy.ts
+var ANSWER_CHARS = 300;
+function containerHealth(line) {
+  try {
+    const state = JSON.parse(line);
+    const status = typeof state.Status === "string" ? state.Status : "";
+    const health = typeof state.Health?.Status === "string" ? state.Health.Status : "";
+    const last = state.Health?.Log?.at(-1);
+    const output2 = typeof last?.Output === "string" ? last.Output.replace(/\s+/g, " ").trim() : "";
+    const answer = last ? `exit ${String(last.ExitCode)}${output2 ? `: ${output2.slice(0, ANSWER_CHARS)}` : ""}` : status === "exited" ? `exited with code ${String(state.ExitCode)}` : "";
+    return { status, health, answer };
+  } catch {
+    return { status: "", health: "", answer: "" };
+  }
+}
+function isSick(c) {
+  return c.health === "unhealthy" || ["exited", "dead", "restarting"].includes(c.status);
+}
+async function sickServices(host, project, services) {
+  const found = [];
+  for (const service of services) {
+    const opts = { become: true, check: false, step: "start" };
+    const ids = (await host.exec(composeContainerArgv(project, service, { all: true }), opts)).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    if (ids.length === 0) continue;
+    const r = await host.exec(dockerInspectArgv(CONTAINER_STATE_FORMAT, ids), opts);
+    const sick = r.stdout.split("\n").filter(Boolean).map(containerHealth).find(isSick);
+    if (sick) found.push({ service, state: sick });
+  }
+  return found;
+}
+function sickMessage(sick, color) {
+  return sick.map(({ service, state }) => {
+    const what = state.health === "unhealthy" ? "is unhealthy" : `is ${state.status}`;
+    return `${service} (${color}) ${what}${state.answer ? `: ${state.answer}` : ""}`;
+  }).join("; ");
+}
+var SICK_HINT = "compose waits for a `depends_on` service to be healthy: fix that service (its health answer and log lines are above) and deploy again";
 
 // src/deploy/container/run-spec.ts
 function containerName(app, service, color, instance = 0) {
@@ -65581,7 +66373,108 @@ function releaseManifest(releaseId2, images) {
 `;
 }
 
+// src/commands/sockets.ts
+function listenersArgv(ports) {
+  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`]);
+  return ["ss", "-Hltnp", ...terms.length > 0 ? ["(", ...terms, ")"] : []];
+}
+function parseListeners(stdout) {
+  const listeners = [];
+  for (const line of stdout.split("\n")) {
+    const cols = line.trim().split(/\s+/);
+    const local = cols[3];
+    if (cols[0] !== "LISTEN" || !local) continue;
+    const colon = local.lastIndexOf(":");
+    const port3 = Number(local.slice(colon + 1));
+    if (colon < 0 || !Number.isInteger(port3)) continue;
+    const owner = /users:\(\("([^"]+)",pid=(\d+)/.exec(line);
+    listeners.push({
+      port: port3,
+      address: local.slice(0, colon),
+      process: owner ? `${owner[1]} (pid ${owner[2]})` : null
+    });
+  }
+  return listeners;
+}
+
+// src/deploy/drain.ts
+function colorPortsOf(config2, color) {
+  return Object.entries(config2.services).flatMap(
+    ([name, service]) => service.accessory ? [] : Array.from({ length: instancesOf(config2, name) }, (_, i) => ({
+      name,
+      service,
+      port: colorPort(service, color, i)
+    }))
+  );
+}
+function colorPorts(config2, color) {
+  return colorPortsOf(config2, color).map((p) => p.port);
+}
+function establishedArgv(ports) {
+  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`, "or", "dport", "=", `:${p}`]);
+  return ["ss", "-Htn", "state", "established", "(", ...terms, ")"];
+}
+async function drainConnections(host, ports, limitS) {
+  const started = Date.now();
+  const deadline = started + limitS * 1e3;
+  let open2 = null;
+  for (let attempt = 1; ; attempt++) {
+    const r = ports.length > 0 ? await host.exec(establishedArgv(ports), { check: false, step: "drain" }) : null;
+    open2 = r && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "").length : null;
+    if (open2 === 0) break;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    const pause = open2 === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
+    await new Promise((resolve15) => setTimeout(resolve15, pause));
+  }
+  return { ms: Date.now() - started, open: open2 };
+}
+
+// src/deploy/port-squatters.ts
+function portsOf(config2, color) {
+  return colorPortsOf(config2, color).map((p, i, all) => ({
+    ...p,
+    instance: all.slice(0, i).filter((q) => q.name === p.name).length
+  }));
+}
+function readListeners(host, config2, color) {
+  const argv2 = listenersArgv(portsOf(config2, color).map((p) => p.port));
+  const asRoot7 = !helperMode(config2, host.name);
+  const failed2 = { code: 1, signal: null, stdout: "", stderr: "", durationMs: 0 };
+  return host.exec(argv2, { check: false, step: "start", become: asRoot7 }).catch(() => failed2);
+}
+async function refusePortSquatters(host, config2, color, check2) {
+  const ports = portsOf(config2, color);
+  if (ports.length === 0) return;
+  const argv2 = listenersArgv(ports.map((p) => p.port));
+  const asRoot7 = !helperMode(config2, host.name);
+  const r = await (check2.listeners ?? host.exec(argv2, { check: false, step: "start", become: asRoot7 }));
+  if (r.code !== 0) return;
+  const taken = parseListeners(r.stdout);
+  for (const { name, port: port3, instance } of ports) {
+    if (check2.own?.has(port3)) continue;
+    const squatter = taken.find((l) => l.port === port3);
+    if (!squatter) continue;
+    const who = squatter.process ?? (asRoot7 ? "a process" : "another user's process");
+    throw new SlipwayError(
+      `port ${port3} of services.${name} (${color}) is already in use: ${who} listens on ${squatter.address}:${port3}, not ${check2.owner(name, instance)}`,
+      {
+        host: host.name,
+        step: "start",
+        command: `${asRoot7 ? "sudo " : ""}${argv2.join(" ")}`,
+        hint: `stop that process, or change services.${name}.port (the ${color} color's port is derived from it)`
+      }
+    );
+  }
+}
+
 // src/deploy/runtime.ts
+function logLines(stdout) {
+  return stdout.split("\n").filter((line) => line.trim() !== "" && !/^-- .* --$/.test(line.trim()));
+}
+function wanted(services, service) {
+  return services === void 0 || services.includes(service);
+}
 function configWithEnv(config2, extra, color) {
   const services = Object.fromEntries(
     Object.entries(config2.services).map(([name, s]) => [
@@ -65591,6 +66484,90 @@ function configWithEnv(config2, extra, color) {
   );
   return { ...config2, services };
 }
+
+// src/deploy/health.ts
+function gateArgs2(name, service, port3, address2 = "127.0.0.1") {
+  const h = service.health;
+  const field = `services.${name}.health`;
+  return {
+    url: `http://${address2}:${port3}${h?.path ?? "/"}`,
+    status: h?.expected_status ?? 200,
+    body_contains: h?.expected_body,
+    timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,
+    interval_s: h ? durationSeconds(h.interval, `${field}.interval`) : 2,
+    successes: h?.consecutive_successes ?? 2,
+    request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5
+  };
+}
+function healthGate(host, args, onPoll) {
+  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll);
+}
+
+// src/deploy/steps/types.ts
+var StepFailure = class extends SlipwayError {
+  constructor(message2, context, data) {
+    super(message2, context);
+    this.data = data;
+  }
+  data;
+};
+
+// src/deploy/steps/gate.ts
+async function gatePort(s, name, service, port3, address2) {
+  const { host, runtime } = s.run;
+  const args = gateArgs2(name, service, port3, address2);
+  let shown = 0;
+  const path6 = new URL(args.url).pathname;
+  const gate = await healthGate(host, args, ({ elapsedMs, last }) => {
+    if (elapsedMs - shown < 1e3) return;
+    shown = elapsedMs;
+    s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
+  });
+  if (!gate.ok) {
+    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
+    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    for (const line of logLines2(logs)) s.raw(line);
+    throw new StepFailure(
+      `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
+      { host: host.name, step: "gate", hint: "fix the release and deploy again" },
+      { service: name, logs }
+    );
+  }
+  s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
+async function gateAddresses(s, name) {
+  const { host, runtime, config: config2 } = s.run;
+  if (!runtime.gateAddresses) return [probeAddress(config2, name, host.name)];
+  const addresses = await runtime.gateAddresses(s.idle, name);
+  if (addresses.length > 0) return addresses;
+  throw new SlipwayError(`${name} (${s.idle}) runs no task`, {
+    host: host.name,
+    step: "gate",
+    hint: `see \`docker service ps ${runtime.names(s.idle)[0]}_${name}\` on the manager`
+  });
+}
+var LOG_LINES = 30;
+function logLines2(groups) {
+  return groups.flatMap((g) => [
+    `  services.${g.service}: ${g.name}, ${g.lines.length === 0 ? "no output" : `last ${g.lines.length} lines:`}`,
+    ...g.lines.map((line) => `    ${line}`)
+  ]);
+}
+var gateStep = {
+  name: "gate",
+  async run(s) {
+    if (s.role.services.length === 0) return { status: "skipped" };
+    const ports = colorPortsOf(s.local, s.idle);
+    const results = await Promise.allSettled(
+      (await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
+        (p) => p.addresses.map((address2) => gatePort(s, p.name, p.service, p.port, address2))
+      )
+    );
+    const failed2 = results.find((r) => r.status === "rejected");
+    if (failed2) throw failed2.reason;
+    return { status: "ok" };
+  }
+};
 
 // src/deploy/compose-runtime.ts
 async function hostComposeFlavour(host, config2) {
@@ -65614,8 +66591,8 @@ function composeRuntime(config2, host) {
     flavour ??= await hostComposeFlavour(host, config2);
     return flavour;
   };
-  const asRoot3 = { become: true };
-  return {
+  const asRoot7 = { become: true };
+  const runtime = {
     names: (color) => [composeProjectName(config2.app, color)],
     async prepare() {
       await detect();
@@ -65665,10 +66642,10 @@ function composeRuntime(config2, host) {
         });
         const content = env2.content;
         if (input2.check) {
-          if ((await host.readFile(env2.path, asRoot3))?.toString("utf8") !== content) actions.push(`write ${env2.path}`);
+          if ((await host.readFile(env2.path, asRoot7))?.toString("utf8") !== content) actions.push(`write ${env2.path}`);
           continue;
         }
-        await host.exec(mkdirsArgv([parentDir(env2.path)]), asRoot3);
+        await host.exec(mkdirsArgv([parentDir(env2.path)]), asRoot7);
         const e = await host.putFile(env2.path, content, { mode: 384, become: true, step: "env file" });
         if (e.changed) actions.push(`wrote ${env2.path}`);
         changed ||= e.changed;
@@ -65679,7 +66656,7 @@ function composeRuntime(config2, host) {
       changed ||= accessories.changed;
       if (Object.keys(images).length === services.length) {
         const file2 = composeFilePath(config2, color);
-        if (!input2.check) await host.exec(mkdirsArgv([parentDir(file2)]), asRoot3);
+        if (!input2.check) await host.exec(mkdirsArgv([parentDir(file2)]), asRoot7);
         const model = composeFromConfig(colored, { color, images, hostName: host.name });
         const applied = await applyComposeFile(host, model, {
           path: file2,
@@ -65713,18 +66690,20 @@ function composeRuntime(config2, host) {
     },
     async start(color) {
       await detect();
+      await refuseComposeSquatters(host, config2, color);
       const bound = composeUpBoundSeconds(config2);
-      await host.exec(composeUpArgv(base(color)), { ...asRoot3, step: "start", timeoutMs: bound.seconds * 1e3 }).catch((error62) => {
-        throw upTimedOut(error62, host.name, bound) ?? error62;
+      const up = host.exec(composeUpArgv(base(color)), { ...asRoot7, step: "start", timeoutMs: bound.seconds * 1e3 });
+      await up.catch(async (error62) => {
+        throw upTimedOut(error62, host.name, bound) ?? await upFailedOnSick(runtime, error62, color, host, composeProjectName(config2.app, color), services) ?? error62;
       });
     },
     async stop(color) {
       await detect();
       const file2 = composeFilePath(config2, color);
-      if ((await host.exec(testArgv("-f", file2), { ...asRoot3, check: false })).code !== 0) return;
+      if ((await host.exec(testArgv("-f", file2), { ...asRoot7, check: false })).code !== 0) return;
       const timeoutS = stopTimeoutSeconds(config2);
       await host.exec(composeStopArgv(base(color), timeoutS), {
-        ...asRoot3,
+        ...asRoot7,
         check: false,
         step: "stop",
         timeoutMs: (timeoutS + 80) * 1e3
@@ -65732,18 +66711,46 @@ function composeRuntime(config2, host) {
     },
     async isRunning(color) {
       const r = await host.exec(runningContainersArgv(composeProjectName(config2.app, color)), {
-        ...asRoot3,
+        ...asRoot7,
         check: false
       });
-      const wanted = services.reduce((n, name) => n + instancesOf(config2, name), 0);
-      return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= wanted;
+      const wanted2 = services.reduce((n, name) => n + instancesOf(config2, name), 0);
+      return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= wanted2;
     },
-    async logs(color, lines) {
+    async logs(color, lines, only) {
       await detect();
       const argv2 = mergeStderrArgv(composeLogsArgv(base(color), lines));
-      return (await host.exec(argv2, { ...asRoot3, check: false })).stdout;
+      const r = await host.exec(argv2, { ...asRoot7, check: false, step: "gate" });
+      return composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
     }
   };
+  return runtime;
+}
+async function refuseComposeSquatters(host, config2, color) {
+  const project = composeProjectName(config2.app, color);
+  const running = await host.exec(runningContainersArgv(project), { become: true, check: false, step: "start" });
+  if (running.code === 0 && running.stdout.trim() !== "") return;
+  await refusePortSquatters(host, config2, color, {
+    owner: (service) => `the compose service ${service} of project ${project}`
+  });
+}
+async function upFailedOnSick(runtime, error62, color, host, project, services) {
+  const sick = await sickServices(host, project, services).catch(() => []);
+  if (sick.length === 0) return null;
+  const names = sick.map((s) => s.service);
+  const logs = await runtime.logs(color, LOG_LINES, names).catch(() => []);
+  return new StepFailure(
+    `compose up failed: ${sickMessage(sick, color)}`,
+    {
+      // compose's own command, exit code and stderr stay in the error: only the message and the hint change.
+      ...error62 instanceof SlipwayError ? { command: error62.command, exitCode: error62.exitCode, stderrTail: error62.stderrTail } : {},
+      host: host.name,
+      step: "start",
+      hint: SICK_HINT,
+      cause: error62
+    },
+    { service: names[0], logs }
+  );
 }
 function upTimedOut(error62, hostName, bound) {
   if (!(error62 instanceof Error) || !/timed out after/.test(error62.message)) return null;
@@ -65760,15 +66767,21 @@ function upTimedOut(error62, hostName, bound) {
 }
 
 // src/deploy/container/images.ts
-import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
 async function buildForDeploy(config2, options) {
   const contexts2 = serviceSources(config2, options.releaseDir);
   const images = imagesFromConfig(config2, config2.source.dir).map((image) => {
     const context = contexts2[image.service] ?? image.context;
     const dockerfile = config2.services[image.service]?.build?.dockerfile ?? "Dockerfile";
-    return { ...image, context, dockerfile: isAbsolute3(dockerfile) ? dockerfile : join6(context, dockerfile) };
+    return { ...image, context, dockerfile: isAbsolute3(dockerfile) ? dockerfile : join7(context, dockerfile) };
   });
   if (images.length === 0) return {};
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]+)?$/.test(options.commit)) {
+    throw new SlipwayError(`${options.releaseDir ?? config2.source.dir} has no git commit to tag the images with`, {
+      step: "build",
+      hint: "commit the app first (git init && git add -A && git commit -m 'first deploy'), or pass --image SERVICE=REF"
+    });
+  }
   const detected = await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => null);
   const git = {
     commitSha: options.commit,
@@ -65825,6 +66838,11 @@ function containerRuntime(config2, host) {
   );
   const names = (color) => units.map((u) => containerName(config2.app, u.service, color, u.instance));
   const staged = /* @__PURE__ */ new Map();
+  const plannedEnv = /* @__PURE__ */ new Map();
+  const plannedContainers = /* @__PURE__ */ new Map();
+  const plannedImages = /* @__PURE__ */ new Set();
+  const ownPorts = /* @__PURE__ */ new Map();
+  const listeners = /* @__PURE__ */ new Map();
   async function inspect(color) {
     return Promise.all(
       names(color).map(async (name) => {
@@ -65842,7 +66860,7 @@ function containerRuntime(config2, host) {
     const image = serviceImage(config2, service, input2.images);
     const first = instance === 0;
     const [pull, wroteEnv, configFiles] = await settleAll([
-      first ? deliverWhenMissing(host, config2, service, image, input2) : null,
+      first ? deliverPlanned(service, image, input2) : null,
       first ? writeEnvFile(env2, input2.check) : null,
       // Config files from templates (seed 004), written once per service; every instance mounts them.
       writeConfigFiles(host, config2, service, color, { ...input2, check: input2.check || !first })
@@ -65862,20 +66880,44 @@ function containerRuntime(config2, host) {
     });
     return { actions, run: run2, image };
   }
+  async function deliverPlanned(service, image, input2) {
+    if (!input2.check && plannedImages.delete(image)) return null;
+    const action = await deliverWhenMissing(host, config2, service, image, input2);
+    if (input2.check && action === null) plannedImages.add(image);
+    return action;
+  }
+  async function inspectPlanned(color, check2) {
+    const planned = check2 ? void 0 : plannedContainers.get(color);
+    plannedContainers.delete(color);
+    if (planned) return planned;
+    const now = await inspect(color);
+    if (check2) plannedContainers.set(color, now);
+    return now;
+  }
   async function writeEnvFile(env2, check2) {
     if (check2) {
       const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
+      plannedEnv.set(env2.path, now ?? null);
       return now === env2.content ? null : `write ${env2.path}`;
     }
-    await host.exec(mkdirsArgv([parentDir(env2.path)]), { become: true });
-    const e = await host.putFile(env2.path, env2.content, { mode: 384, become: true, step: "env file" });
+    const planned = plannedEnv.get(env2.path);
+    plannedEnv.delete(env2.path);
+    if (planned === env2.content) return null;
+    if (planned === void 0 || planned === null) await host.exec(mkdirsArgv([parentDir(env2.path)]), { become: true });
+    const e = await host.putFile(env2.path, env2.content, {
+      mode: 384,
+      become: true,
+      step: "env file",
+      unconditional: planned !== void 0
+    });
     return e.changed ? `wrote ${env2.path}` : null;
   }
   async function writeRelease(release, input2) {
     await host.exec(mkdirsArgv([release]), { step: "stage" });
     await host.putFile(`${release}/images.json`, releaseManifest(input2.releaseId, input2.images), {
       mode: 420,
-      step: "stage"
+      step: "stage",
+      unconditional: true
     });
   }
   return {
@@ -65883,15 +66925,13 @@ function containerRuntime(config2, host) {
     writers: (color) => containerWriters(names(color)),
     async stage(color, input2) {
       const colored = configWithEnv(config2, input2.env, color);
-      const envs = new Map(
-        services.map((name) => [
-          name,
-          colorEnvFile(host, colored, name, color, input2.secrets, { runtimeFormat: true })
-        ])
-      );
+      const files = colorRuntimeFiles(colored, color, { hostName: host.name, secrets: input2.secrets });
+      requireSecrets2(host, files);
+      const envs = new Map(files.map((file2) => [file2.service, file2]));
       const release = paths.release(input2.releaseId);
+      if (!input2.check) listeners.set(color, readListeners(host, config2, color));
       const [current, perUnit, staticFiles] = await settleAll([
-        inspect(color),
+        inspectPlanned(color, input2.check),
         settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service), input2))),
         input2.check ? shipStatic(host, config2, input2.releaseId, input2.releaseDir, true) : writeRelease(release, input2).then(() => shipStatic(host, config2, input2.releaseId, input2.releaseDir, false))
       ]);
@@ -65913,6 +66953,12 @@ function containerRuntime(config2, host) {
         }
       }
       staged.set(color, runs);
+      ownPorts.set(
+        color,
+        new Set(
+          units.filter((_, i) => current[i]?.running).map((u) => colorPort(config2.services[u.service], color, u.instance))
+        )
+      );
       if (staticFiles) {
         actions.push(staticFiles);
         changed = true;
@@ -65924,6 +66970,11 @@ function containerRuntime(config2, host) {
       if (!runs) {
         throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
       }
+      await refusePortSquatters(host, config2, color, {
+        owner: (service, instance) => `the container ${containerName(config2.app, service, color, instance)}`,
+        own: ownPorts.get(color),
+        listeners: listeners.get(color)?.finally(() => listeners.delete(color))
+      });
       for (const [i, argv2] of runs.entries()) {
         const name = names(color)[i];
         await host.exec(replaceContainerArgv(name, argv2), {
@@ -65945,66 +66996,17 @@ function containerRuntime(config2, host) {
     async isRunning(color) {
       return (await inspect(color)).every((c) => c?.running === true);
     },
-    async logs(color, lines) {
-      const out2 = [];
-      for (const name of names(color)) {
-        const r = await host.exec(containerLogsArgv(name, lines), {
-          become: true,
-          check: false
-        });
-        out2.push(`${name}:`, r.stdout);
-      }
-      return out2.join("\n");
+    async logs(color, lines, only) {
+      const picked = units.filter((u) => wanted(only, u.service));
+      return Promise.all(
+        picked.map(async ({ service, instance }) => {
+          const name = containerName(config2.app, service, color, instance);
+          const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
+          return { service, name, lines: logLines(r.stdout) };
+        })
+      );
     }
   };
-}
-
-// src/deploy/history.ts
-function parseHistory(text2) {
-  if (!text2?.trim()) return { releases: [] };
-  const parsed = JSON.parse(text2);
-  return { releases: Array.isArray(parsed.releases) ? parsed.releases : [] };
-}
-function renderHistory(history) {
-  return `${JSON.stringify(history, null, 2)}
-`;
-}
-function withRecord(history, record2) {
-  return { releases: [...history.releases.filter((r) => r.id !== record2.id), record2] };
-}
-function releasesToPrune(history, keep, protectedIds) {
-  const deployed = history.releases.filter((r) => r.result === "deployed");
-  const kept = new Set(deployed.slice(-Math.max(1, keep)).map((r) => r.id));
-  for (const id of protectedIds) kept.add(id);
-  const newest = history.releases.at(-1)?.id;
-  if (newest) kept.add(newest);
-  const prune = history.releases.filter((r) => !kept.has(r.id)).map((r) => r.id);
-  return { prune, history: { releases: history.releases.filter((r) => kept.has(r.id)) } };
-}
-function rollbackTarget(history, live, to) {
-  const deployed = history.releases.filter((r) => r.result === "deployed");
-  if (to) return deployed.find((r) => r.id === to);
-  const liveIndex = live ? deployed.findIndex((r) => r.id === live) : deployed.length;
-  const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
-  return before.at(-1);
-}
-function noRollbackTarget(history, live, to) {
-  const deployed = history.releases.filter((r) => r.result === "deployed").map((r) => r.id);
-  const targets = `deployed releases on the host (a rollback can go to one of these): ${deployed.join(", ") || "none"}`;
-  if (to) {
-    const record2 = history.releases.find((r) => r.id === to);
-    if (record2?.result === "failed") {
-      return { message: `release ${to} failed its deploy on this host: it cannot be rolled back to`, hint: targets };
-    }
-    if (record2?.result === "rolled-back") {
-      const again = "it cannot be rolled back to; deploy its commit again instead";
-      return { message: `release ${to} was rolled back from on this host: ${again}`, hint: targets };
-    }
-    const all = history.releases.map((r) => r.id).join(", ") || "none";
-    return { message: `release ${to} is not in the host's history`, hint: `releases on the host: ${all}` };
-  }
-  const message2 = live && deployed.includes(live) ? `no earlier release to roll back to: ${live} is the first deployed release on this host` : "no release is deployed on this host yet: nothing to roll back to";
-  return { message: message2, hint: `${targets}; to run an older commit, deploy it` };
 }
 
 // src/deploy/batches.ts
@@ -66021,7 +67023,7 @@ function fleetRollbackTarget(lives) {
 }
 
 // src/deploy/host-flow.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 
 // src/deploy/backup-step.ts
 import { dirname as dirname11 } from "node:path";
@@ -66208,35 +67210,6 @@ async function faultAt(fault, step, when) {
   fired = true;
   process.kill(process.pid, fault.signal);
   await new Promise((resolve15) => setTimeout(resolve15, 100));
-}
-
-// src/deploy/host-state.ts
-async function readLiveState(host, paths) {
-  const [linked, colorFile, historyFile] = await Promise.all([
-    host.exec(readlinkArgv(paths.current), { check: false }),
-    host.readFile(paths.color),
-    host.readFile(paths.history)
-  ]);
-  const link = linked.stdout.trim();
-  const colorText = colorFile?.toString("utf8").trim();
-  const color = colorText === "blue" || colorText === "green" ? colorText : null;
-  const history = parseHistory(historyFile?.toString("utf8"));
-  return { release: link ? link.split("/").pop() ?? null : null, color, history };
-}
-async function writeHistory(host, paths, history) {
-  await host.putFile(paths.history, renderHistory(history), {
-    mode: 420,
-    step: "record release",
-    unconditional: true
-  });
-}
-async function markLive(host, paths, releaseId2, color) {
-  await Promise.all([
-    host.exec(swapSymlinkArgv(paths.release(releaseId2), paths.current), { step: "record release" }),
-    // A run records the color it switched to: written without comparing first.
-    host.putFile(paths.color, `${color}
-`, { mode: 420, step: "record release", unconditional: true })
-  ]);
 }
 
 // src/deploy/public-port.ts
@@ -66435,6 +67408,44 @@ async function servedColor(host, config2) {
   return color === "blue" || color === "green" ? color : null;
 }
 
+// src/deploy/live-check.ts
+async function alreadyLive(s) {
+  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
+  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!s.liveColor || record2?.fingerprint !== s.fingerprint) return null;
+  const runs = s.role.services.length > 0;
+  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
+  const [running, stage2, site] = await settleAll([
+    runs ? runtime.isRunning(s.liveColor) : true,
+    runs ? runtime.stage(s.liveColor, input2) : { changed: false },
+    s.role.switches ? switchTo(host, config2, s.liveColor, true) : null
+  ]);
+  return running && !stage2.changed && !site?.changed ? record2.id : null;
+}
+async function replanUnderLock(s) {
+  const live = await readLiveState(s.run.host, s.paths);
+  s.history = live.history;
+  const changed = live.release !== s.live.release || live.color !== s.live.color;
+  s.live = live;
+  if (!changed) return null;
+  s.liveColor = live.color;
+  s.idle = live.color ? otherColor(live.color) : "blue";
+  s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
+  if (s.run.kind === "deploy") {
+    const same = await alreadyLive(s);
+    if (same) return same;
+  }
+  if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
+    throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
+      host: s.run.host.name,
+      step: "lock",
+      hint: "nothing was changed by this run; deploy again to replace that release"
+    });
+  }
+  s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
+  return null;
+}
+
 // src/deploy/runner.ts
 var InterruptedError = class extends SlipwayError {
 };
@@ -66471,10 +67482,15 @@ async function runSteps2(steps, state, options) {
         ...result.data ? { data: result.data } : {}
       });
       if (step.commits) undos = [];
+      if (result.done) break;
     } catch (e) {
       const ms = Date.now() - t0;
       outcome.timings.push({ step: step.name, status: "failed", ms });
-      emitter.stepEvent(step.name, "failed", { ms, message: message(e) });
+      emitter.stepEvent(step.name, "failed", {
+        ms,
+        message: message(e),
+        ...e instanceof StepFailure ? { data: e.data } : {}
+      });
       outcome.error = e;
       break;
     }
@@ -66630,9 +67646,9 @@ function hookTaskCount(config2, name) {
 function firstFailure(outcomes) {
   return outcomes.find((o) => (o.status === "failed" || o.status === "unreachable") && !o.rescued && !o.ignored);
 }
-function hookFailure(hostName, name, failed) {
-  const task = failed ? `task "${failed.task}"${failed.pos ? ` (${failed.pos})` : ""}` : "a task";
-  const msg = failed?.msg ? `: ${failed.msg.split("\n")[0]}` : "";
+function hookFailure(hostName, name, failed2) {
+  const task = failed2 ? `task "${failed2.task}"${failed2.pos ? ` (${failed2.pos})` : ""}` : "a task";
+  const msg = failed2?.msg ? `: ${failed2.msg.split("\n")[0]}` : "";
   return new SlipwayError(`hook ${name}: ${task} failed${msg}`, {
     host: hostName,
     step: `hook ${name}`,
@@ -66713,6 +67729,11 @@ async function runAfterHook(s, name) {
   }
 }
 
+// src/deploy/steps/progress.ts
+function progressOf(s) {
+  return (what, waitedMs, last) => s.emitter.progress(what, waitedMs, last);
+}
+
 // src/deploy/steps/backup.ts
 var backupStep = {
   name: "backup",
@@ -66725,7 +67746,12 @@ var backupStep = {
     await prepareDatabaseDir(host, config2, user);
     if (kind !== "deploy" || !s.spec) return { status: "skipped" };
     const writers = s.stopFirst || !s.liveColor ? { stop: [], start: [] } : s.writersOf(s.liveColor);
-    s.backup = await backupBeforeChange(host, config2, s.spec, releaseId2, writers, s.say, s.live.release);
+    const spec = s.spec;
+    s.backup = await withProgress(
+      progressOf(s),
+      `backing up the ${spec.engine} database`,
+      () => backupBeforeChange(host, config2, spec, releaseId2, writers, s.say, s.live.release)
+    );
     if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
     s.say(`backed up the database${s.stopFirst ? " while stopped" : ""}: ${s.backup}`);
     return { status: "changed", data: { backup: s.backup } };
@@ -66831,10 +67857,18 @@ var switchStep = {
       if (config2.proxy.mode === "nginx") s.say(`  ${s.idle} is switched to by nginx on ${nginx.join(", ")}`);
       return;
     }
-    const site = await switchTo(s.run.host, config2, s.idle, true);
+    const [site, maintenance] = await Promise.all([
+      switchTo(s.run.host, config2, s.idle, true),
+      // Only informative: a host that refuses the read (helper mode's list) plans as before.
+      s.run.host.readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app), { become: true }).catch(() => void 0)
+    ]);
     s.say(
       `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config2.proxy.switch})`
     );
+    if (maintenance !== void 0) {
+      s.say("  maintenance is on: users keep getting the maintenance page (503) after the switch; the deploy keeps it");
+      s.say("    on (`slipway maintenance off` takes it down)");
+    }
     if (isSplitLayout(config2)) for (const line of upstreamLines(config2, s.idle)) s.say(`    ${line}`);
     if (site?.diff) s.emitter.diff("switch", site.diff);
   },
@@ -66905,7 +67939,11 @@ var certificateStep = {
       installed.set(s, changes);
       if (changes.length > 0) s.say(`installed the site with ${spec.domains.join(", ")} for the ACME challenge`);
     }
-    const obtained = await ensureCertificate(host, spec, { become: true, check: false, step: STEP });
+    const obtained = await withProgress(
+      progressOf(s),
+      `certbot: certificate for ${spec.domains.join(", ")}`,
+      () => ensureCertificate(host, spec, { become: true, check: false, step: STEP })
+    );
     if (obtained.changed) s.say(`certificate for ${spec.domains.join(", ")}: ${obtained.msg}`);
     const renewal = await ensureRenewal(host, spec, { become: true, check: false, step: STEP });
     for (const action of renewal.actions) s.say(`renewal: ${action}`);
@@ -66935,91 +67973,6 @@ async function restoreFiles(host, changes) {
   await reloadNginx(host);
 }
 
-// src/deploy/drain.ts
-function colorPortsOf(config2, color) {
-  return Object.entries(config2.services).flatMap(
-    ([name, service]) => service.accessory ? [] : Array.from({ length: instancesOf(config2, name) }, (_, i) => ({
-      name,
-      service,
-      port: colorPort(service, color, i)
-    }))
-  );
-}
-function colorPorts(config2, color) {
-  return colorPortsOf(config2, color).map((p) => p.port);
-}
-function establishedArgv(ports) {
-  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`, "or", "dport", "=", `:${p}`]);
-  return ["ss", "-Htn", "state", "established", "(", ...terms, ")"];
-}
-async function drainConnections(host, ports, limitS) {
-  const started = Date.now();
-  const deadline = started + limitS * 1e3;
-  let open2 = null;
-  for (let attempt = 1; ; attempt++) {
-    const r = ports.length > 0 ? await host.exec(establishedArgv(ports), { check: false, step: "drain" }) : null;
-    open2 = r && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "").length : null;
-    if (open2 === 0) break;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
-    const pause = open2 === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
-    await new Promise((resolve15) => setTimeout(resolve15, pause));
-  }
-  return { ms: Date.now() - started, open: open2 };
-}
-
-// src/deploy/health.ts
-function gateArgs2(name, service, port3, address2 = "127.0.0.1") {
-  const h = service.health;
-  const field = `services.${name}.health`;
-  return {
-    url: `http://${address2}:${port3}${h?.path ?? "/"}`,
-    status: h?.expected_status ?? 200,
-    body_contains: h?.expected_body,
-    timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,
-    interval_s: h ? durationSeconds(h.interval, `${field}.interval`) : 2,
-    successes: h?.consecutive_successes ?? 2,
-    request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5
-  };
-}
-function healthGate(host, args, onPoll) {
-  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll);
-}
-
-// src/deploy/steps/gate.ts
-async function gatePort(s, name, service, port3) {
-  const { host, runtime } = s.run;
-  const args = gateArgs2(name, service, port3, probeAddress(s.run.config, name, host.name));
-  let shown = 0;
-  const path6 = new URL(args.url).pathname;
-  const gate = await healthGate(host, args, ({ elapsedMs, last }) => {
-    if (elapsedMs - shown < 1e3) return;
-    shown = elapsedMs;
-    s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
-  });
-  if (!gate.ok) {
-    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-    for (const line of (await runtime.logs(s.idle, 30)).split("\n")) if (line) s.raw(`    ${line}`);
-    throw new SlipwayError(`${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`, {
-      host: host.name,
-      step: "gate",
-      hint: "fix the release and deploy again"
-    });
-  }
-  s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
-}
-var gateStep = {
-  name: "gate",
-  async run(s) {
-    if (s.role.services.length === 0) return { status: "skipped" };
-    const ports = colorPortsOf(s.local, s.idle);
-    const results = await Promise.allSettled(ports.map((p) => gatePort(s, p.name, p.service, p.port)));
-    const failed = results.find((r) => r.status === "rejected");
-    if (failed) throw failed.reason;
-    return { status: "ok" };
-  }
-};
-
 // src/deploy/steps/lock.ts
 var lockStep = {
   name: "lock",
@@ -67028,7 +67981,7 @@ var lockStep = {
     if (s.live.release === null) {
       await host.exec(ownedDirArgv(s.paths.root, user), { become: true, step: "deploy dir" });
     }
-    await acquireLock(host, s.paths.lock, actor, commit, {
+    const waited = await acquireLock(host, s.paths.lock, actor, commit, {
       force: forceUnlock,
       say: s.say,
       runId,
@@ -67037,7 +67990,8 @@ var lockStep = {
       stopped: () => Boolean(interrupt?.reason)
     });
     s.say(`locked ${s.paths.lock}`);
-    return { status: "changed", data: { run_id: runId } };
+    s.sameAfterLock = waited ? await replanUnderLock(s) : null;
+    return { status: "changed", data: { run_id: runId }, ...s.sameAfterLock ? { done: true } : {} };
   },
   // Only a lock recording this run's id is removed: a lock we failed to take belongs to someone else.
   async always(s) {
@@ -67202,70 +68156,6 @@ var recordStep = {
   }
 };
 
-// src/deploy/retire.ts
-function historyRepositories(history) {
-  const repositories = /* @__PURE__ */ new Set();
-  for (const record2 of history.releases) {
-    for (const reference of Object.values(record2.images ?? {})) {
-      try {
-        repositories.add(repositoryName(parseImageReference(reference)));
-      } catch {
-      }
-    }
-  }
-  return [...repositories].sort();
-}
-async function retireOld(input2) {
-  const { host, config: config2, live, previous, say } = input2;
-  const paths = deployPaths(config2.deploy_dir);
-  const protectedIds = [live, ...previous ? [previous] : []];
-  const { prune, history: kept } = releasesToPrune(input2.history, config2.releases.keep, protectedIds);
-  for (const id of prune) {
-    try {
-      await removeUnder(host, paths.releases, paths.release(id), { check: false, step: "prune" });
-    } catch (e) {
-      say(`not pruned: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  if (prune.length > 0) {
-    await writeHistory(host, paths, kept);
-    say(`pruned releases ${prune.join(", ")}`);
-  }
-  const repositories = historyRepositories(input2.history);
-  if (repositories.length > 0) {
-    try {
-      const result = await pruneImages(host, {
-        repositories,
-        releases: input2.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) })),
-        keep: config2.releases.keep,
-        live,
-        previous
-      });
-      if (result.removed.length > 0) say(`pruned ${result.removed.length} image(s) of releases beyond releases.keep`);
-      for (const f of result.failed) say(`could not prune image ${f.id}: ${f.message}`);
-    } catch (e) {
-      say(`image prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  if (config2.database) {
-    try {
-      const decision = await pruneBackups({ host, become: true, step: "prune backups" }, config2.deploy_dir, {
-        keep: config2.database.backups.keep,
-        protectReleases: protectedIds,
-        backupsDir: config2.database.backups.dir
-      });
-      if (decision.prune.length > 0) {
-        say(
-          `pruned backups ${decision.prune.map((m) => m.id).join(", ")} (database.backups.keep ${config2.database.backups.keep})`
-        );
-      }
-    } catch (e) {
-      say(`backup prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  return prune.length > 0 ? kept : input2.history;
-}
-
 // src/deploy/steps/retire.ts
 function drainSeconds(s) {
   return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain", 0);
@@ -67304,7 +68194,11 @@ async function drainAndStop(s, old) {
   const { host, runtime } = s.run;
   const limit = drainSeconds(s);
   if (limit > 0) {
-    const drain = await drainConnections(host, colorPorts(s.local, old), limit);
+    const drain = await withProgress(
+      progressOf(s),
+      `${old}: draining connections (at most ${limit}s)`,
+      () => drainConnections(host, colorPorts(s.local, old), limit)
+    );
     const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
     s.say(`drained ${old} in ${(drain.ms / 1e3).toFixed(1)}s (limit ${limit}s${left})`);
   }
@@ -67360,7 +68254,7 @@ var retireStep = {
 // src/deploy/steps/stage.ts
 function stageInput(s, check2) {
   const { releaseId: releaseId2, env: env2, images, secrets, releaseDir } = s.run;
-  return { releaseId: releaseId2, env: env2, images, secrets, releaseDir, check: check2 };
+  return { releaseId: releaseId2, env: env2, images, secrets, releaseDir, check: check2, progress: progressOf(s) };
 }
 async function stage(s, check2) {
   if (s.role.services.length > 0) return s.run.runtime.stage(s.idle, stageInput(s, check2));
@@ -67393,7 +68287,16 @@ var startStep = {
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
     s.say(`starting ${s.run.runtime.names(s.idle).join(", ")}`);
-    await s.run.runtime.start(s.idle);
+    try {
+      await s.run.runtime.start(s.idle);
+    } catch (error62) {
+      const logs = error62 instanceof StepFailure ? error62.data.logs : void 0;
+      if (Array.isArray(logs) && logs.length > 0) {
+        s.say(`${error62 instanceof Error ? error62.message : String(error62)}; its last log lines:`);
+        for (const line of logLines2(logs)) s.raw(line);
+      }
+      throw error62;
+    }
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {
@@ -67522,7 +68425,7 @@ function splitSteps(before) {
 // src/deploy/host-flow.ts
 function releaseFingerprint(commit, env2, images) {
   const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  return createHash6("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
+  return createHash7("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
 }
 function siteUrl(config2, address2) {
   if (config2.proxy.mode === "internal") {
@@ -67562,21 +68465,9 @@ async function flowState(run2, address2, emitter) {
     backup: null,
     oldStopped: false,
     switched: false,
-    undoNotes: []
+    undoNotes: [],
+    sameAfterLock: null
   };
-}
-async function alreadyLive(s) {
-  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
-  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || record2?.fingerprint !== s.fingerprint) return null;
-  const runs = s.role.services.length > 0;
-  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
-  const [running, stage2, site] = await settleAll([
-    runs ? runtime.isRunning(s.liveColor) : true,
-    runs ? runtime.stage(s.liveColor, input2) : { changed: false },
-    s.role.switches ? switchTo(host, config2, s.liveColor, true) : null
-  ]);
-  return running && !stage2.changed && !site?.changed ? record2.id : null;
 }
 async function lockIsFree(s, holder) {
   if (s.run.check || !holder) return true;
@@ -67622,6 +68513,10 @@ async function executeHost({ s, steps, same }) {
     onError: (e) => run2.layout?.fail(host.name, e)
   }).finally(() => run2.layout?.end(host.name));
   s.say(`steps: ${formatTimings(outcome.timings)}`);
+  if (!outcome.error && s.sameAfterLock) {
+    s.say(`release ${s.sameAfterLock} is already live on ${s.liveColor}: nothing to do`);
+    return alreadyLiveResult(s, s.sameAfterLock);
+  }
   if (outcome.error) {
     await recordFailure(s, outcome);
     const hookError = run2.kind === "deploy" ? await runAfterHook(s, "on_failure") : null;
@@ -67690,12 +68585,12 @@ async function fleetTarget(connected, config2) {
   return fleetRollbackTarget(lives);
 }
 async function switchBackBatch(batch, results, ctx2) {
-  const failed = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
-  if (failed.length === 0) return;
+  const failed2 = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
+  if (failed2.length === 0) return;
   for (const [i, result] of results.entries()) {
     const c = batch[i];
     if (result.status !== "changed" || !c?.host) continue;
-    const why = `${failed.join(", ")} failed in the same batch (inventory.on_batch_failure: switch_back)`;
+    const why = `${failed2.join(", ")} failed in the same batch (inventory.on_batch_failure: switch_back)`;
     if (!result.previousRelease) {
       results[i] = { ...result, error: `deployed, but ${why}: no previous release to switch back to` };
       continue;
@@ -67734,11 +68629,11 @@ async function runBatches(connected, one, ctx2) {
       await switchBackBatch(batch, results, ctx2);
     }
     hosts.push(...results);
-    const failed = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
-    if (i < batches.length - 1 && batchAborts(failed, batch.length, config2.inventory.max_fail_percentage)) {
+    const failed2 = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
+    if (i < batches.length - 1 && batchAborts(failed2, batch.length, config2.inventory.max_fail_percentage)) {
       const rest = batches.slice(i + 1).flat();
       report(
-        `rollout stopped: ${failed} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
+        `rollout stopped: ${failed2} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
       );
       for (const c of rest)
         hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
@@ -67930,46 +68825,703 @@ function formatRecap2(kind, release, hosts, seconds, check2 = false, tally = /* 
   return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally)))].join("\n");
 }
 
-// src/commands/sockets.ts
-function listenersArgv(ports) {
-  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`]);
-  return ["ss", "-Hltnp", ...terms.length > 0 ? ["(", ...terms, ")"] : []];
+// src/render/from-config/swarm.ts
+import { createHash as createHash8 } from "node:crypto";
+function swarmObjectName(app, service, name, value) {
+  return `${swarmObjectPrefix(app, service, name)}_${createHash8("sha256").update(value).digest("hex").slice(0, 12)}`;
 }
-function parseListeners(stdout) {
-  const listeners = [];
-  for (const line of stdout.split("\n")) {
-    const cols = line.trim().split(/\s+/);
-    const local = cols[3];
-    if (cols[0] !== "LISTEN" || !local) continue;
-    const colon = local.lastIndexOf(":");
-    const port3 = Number(local.slice(colon + 1));
-    if (colon < 0 || !Number.isInteger(port3)) continue;
-    const owner = /users:\(\("([^"]+)",pid=(\d+)/.exec(line);
-    listeners.push({
-      port: port3,
-      address: local.slice(0, colon),
-      process: owner ? `${owner[1]} (pid ${owner[2]})` : null
+function swarmObjectPrefix(app, service, name) {
+  return `${app}_${service}_${name}`;
+}
+function stackFromConfig(config2, options) {
+  const compose = composeFromConfig(config2, { color: options.color, images: options.images });
+  const swarm = {};
+  for (const model of compose.services) {
+    delete model.envFile;
+    delete model.files;
+    const service = serviceOf(config2, model.name, `services.${model.name}`);
+    swarm[model.name] = swarmService(config2, model.name, service, options);
+  }
+  return { compose, swarm };
+}
+function accessoriesStackFromConfig(config2, options) {
+  const compose = accessoriesComposeFromConfig(config2, options.images);
+  if (!compose) return null;
+  const swarm = {};
+  for (const model of compose.services) {
+    delete model.envFile;
+    delete model.files;
+    const service = serviceOf(config2, model.name, `services.${model.name}`);
+    swarm[model.name] = swarmService(config2, model.name, service, { ...options, color: "blue" });
+  }
+  return { compose, swarm };
+}
+function swarmService(config2, name, service, options) {
+  const settings = service.swarm;
+  const secretNames = options.secretNames?.[name] ?? {};
+  const configNames = options.configNames?.[name] ?? [];
+  const model = {
+    replicas: settings?.replicas ?? 1,
+    constraints: settings?.placement ?? [],
+    update: update(settings?.update, "rollback"),
+    rollback: update(settings?.rollback, "pause"),
+    secrets: service.secrets.map((secret2) => ({
+      source: secretNames[secret2] ?? swarmObjectPrefix(config2.app, name, secret2),
+      target: secret2
+    })),
+    configs: service.files.map((file2, i) => ({
+      source: configNames[i] ?? swarmObjectPrefix(config2.app, name, `file${i}`),
+      target: file2.path
+    }))
+  };
+  if (settings?.max_replicas_per_node !== void 0) model.maxReplicasPerNode = settings.max_replicas_per_node;
+  if (service.resources?.memory !== void 0) {
+    const { amount, unit } = integerSize(service.resources.memory, `services.${name}.resources.memory`);
+    model.memoryLimit = `${amount}${unit.toUpperCase()}`;
+  }
+  if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
+  return model;
+}
+function update(u, failureAction) {
+  return {
+    parallelism: u?.parallelism ?? 1,
+    delay: u?.delay ?? "0s",
+    order: u?.order ?? "start-first",
+    monitor: u?.monitor ?? "10s",
+    failureAction: u?.failure_action ?? failureAction
+  };
+}
+
+// src/render/swarm-stack.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+var objectName = matching(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, "a swarm secret or config name");
+var duration5 = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a duration like 10s");
+var constraint = matching(/^node\.[a-z.A-Z0-9_-]+\s*(==|!=)\s*\S+$/, 'a constraint like "node.labels.db == true"');
+var NOT_IN_STACKS = ["restart", "mem_limit", "cpus", "depends_on", "env_file", "cap_drop", "cap_add", "security_opt"];
+function buildStackObject(model) {
+  const base = buildComposeObject(model.compose);
+  const services = base.services;
+  const secrets = /* @__PURE__ */ new Set();
+  const configs = /* @__PURE__ */ new Set();
+  for (const [name, service] of Object.entries(services)) {
+    const field = `services.${name}`;
+    const swarm = model.swarm[name];
+    if (!swarm) throw new RenderError(`${field}.swarm`, void 0, "is missing");
+    for (const key of NOT_IN_STACKS) delete service[key];
+    service.labels = { "com.docker.compose.project": stackName(model.compose), "com.docker.compose.service": name };
+    if (Array.isArray(service.ports)) service.ports = service.ports.map(hostModePort);
+    service.deploy = deploySection(swarm, field);
+    if (swarm.secrets.length > 0) {
+      service.secrets = swarm.secrets.map((s, i) => ({
+        source: objectName(s.source, `${field}.secrets[${i}].source`),
+        target: objectName(s.target, `${field}.secrets[${i}].target`),
+        // Docker's default 0444: the file is root's, and the app may run as another user (`container.user`); the
+        // mount is private to the service's own containers.
+        mode: 292
+      }));
+      for (const s of swarm.secrets) secrets.add(s.source);
+    }
+    if (swarm.configs.length > 0) {
+      service.configs = swarm.configs.map((c, i) => ({
+        source: objectName(c.source, `${field}.configs[${i}].source`),
+        target: c.target,
+        mode: 292
+      }));
+      for (const c of swarm.configs) configs.add(c.source);
+    }
+  }
+  const networks = base.networks;
+  if (networks?.default) networks.default = { ...networks.default, driver: "overlay" };
+  const external = (names) => Object.fromEntries([...names].sort().map((n) => [n, { external: true }]));
+  return {
+    version: "3.8",
+    ...base,
+    ...secrets.size > 0 ? { secrets: external(secrets) } : {},
+    ...configs.size > 0 ? { configs: external(configs) } : {}
+  };
+}
+function hostModePort(short) {
+  const parts = short.split(":");
+  return { target: Number(parts[2]), published: Number(parts[1]), protocol: "tcp", mode: "host" };
+}
+function deploySection(swarm, field) {
+  const placement = {};
+  if (swarm.constraints.length > 0) {
+    placement.constraints = swarm.constraints.map((c, i) => constraint(c, `${field}.constraints[${i}]`));
+  }
+  if (swarm.maxReplicasPerNode !== void 0) {
+    placement.max_replicas_per_node = positiveInt2(swarm.maxReplicasPerNode, `${field}.maxReplicasPerNode`);
+  }
+  const limits = {};
+  if (swarm.memoryLimit !== void 0) limits.memory = swarm.memoryLimit;
+  if (swarm.cpus !== void 0) limits.cpus = String(swarm.cpus);
+  return {
+    mode: "replicated",
+    replicas: positiveInt2(swarm.replicas, `${field}.replicas`),
+    ...Object.keys(placement).length > 0 ? { placement } : {},
+    update_config: updateConfig(swarm.update, `${field}.update`),
+    rollback_config: updateConfig(swarm.rollback, `${field}.rollback`),
+    restart_policy: { condition: "any", delay: "2s" },
+    ...Object.keys(limits).length > 0 ? { resources: { limits } } : {}
+  };
+}
+function updateConfig(u, field) {
+  return {
+    parallelism: positiveInt2(u.parallelism, `${field}.parallelism`, 0),
+    delay: duration5(u.delay, `${field}.delay`),
+    order: u.order,
+    monitor: duration5(u.monitor, `${field}.monitor`),
+    failure_action: u.failureAction
+  };
+}
+function stackName(model) {
+  return composeProjectName(model.app, model.color);
+}
+function renderStack(model) {
+  const body = (0, import_yaml10.stringify)(buildStackObject(model), { version: "1.1", lineWidth: 0 });
+  return `# Managed by Slipway: stack ${stackName(model.compose)}.
+${body}`;
+}
+
+// src/deploy/swarm/accessories.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+
+// src/deploy/status-swarm.ts
+var COLORS2 = ["blue", "green"];
+function swarmStatusPlan(config2) {
+  const stack = (color) => ({
+    probe: { kind: "stack", target: composeProjectName(config2.app, color ?? "accessories") },
+    color
+  });
+  const apps = Object.entries(config2.services).filter(([, spec]) => !spec.accessory);
+  const hasAccessories = apps.length < Object.keys(config2.services).length;
+  const health = COLORS2.flatMap(
+    (color) => apps.flatMap(
+      ([service, spec]) => swarmNodes(config2).map((node2) => {
+        const args = gateArgs2(service, spec, colorPort(spec, color), node2.address);
+        const probe = { kind: "health", target: args.url };
+        return { probe, color, service, address: node2.address, expected: args.status };
+      })
+    )
+  );
+  return {
+    manager: swarmManager(config2),
+    nodes: { kind: "nodes", target: NODE_STATUS_FORMAT },
+    stacks: [stack("blue"), stack("green"), ...hasAccessories ? [stack(null)] : []],
+    health
+  };
+}
+function swarmProbes(plan) {
+  return [plan.nodes, ...plan.stacks.map((s) => s.probe), ...plan.health.map((h) => h.probe)];
+}
+function parseNodes(lines) {
+  const nodes = [];
+  const other = [];
+  for (const line of lines) {
+    const text2 = line.trim();
+    if (!text2.startsWith("{")) {
+      if (text2) other.push(text2);
+      continue;
+    }
+    const n = JSON.parse(text2);
+    nodes.push({
+      hostname: n.hostname ?? "",
+      role: n.role ?? "",
+      availability: n.availability ?? "",
+      state: n.state ?? "",
+      address: n.address ?? "",
+      labels: n.labels ?? {},
+      leader: n.leader === true
     });
   }
-  return listeners;
+  if (nodes.length > 0) return { nodes };
+  return { nodes, error: other.join(" ") || "no answer from docker node ls" };
+}
+var FAILED = /* @__PURE__ */ new Set(["failed", "rejected"]);
+var GONE = /* @__PURE__ */ new Set(["shutdown", "remove"]);
+function parseStackTasks(stack, lines) {
+  const rows = lines.filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l));
+  const bySlot = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const name = (row.Name ?? "").replace(/^\s*\\_\s*/, "");
+    bySlot.set(name, [...bySlot.get(name) ?? [], row]);
+  }
+  const tasks = [];
+  for (const [name, slotRows] of bySlot) {
+    const current = slotRows.filter((r) => !GONE.has(lower(r.DesiredState)));
+    const history = slotRows.filter((r) => GONE.has(lower(r.DesiredState)));
+    const failures = history.filter((r) => FAILED.has(firstWord(r.CurrentState))).length;
+    const latestError = history.find((r) => r.Error)?.Error ?? "";
+    const { service, slot } = taskName(stack, name);
+    for (const row of current) {
+      const state = firstWord(row.CurrentState);
+      const error62 = row.Error || (state === "running" ? "" : latestError);
+      tasks.push({
+        service,
+        slot,
+        node: row.Node ?? "",
+        desired: lower(row.DesiredState),
+        state,
+        since: (row.CurrentState ?? "").split(" ").slice(1).join(" "),
+        error: unquote(error62),
+        image: row.Image ?? "",
+        failures
+      });
+    }
+  }
+  return tasks;
+}
+function taskName(stack, name) {
+  const local = name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name;
+  const dot = local.lastIndexOf(".");
+  return dot < 0 ? { service: local, slot: "" } : { service: local.slice(0, dot), slot: local.slice(dot + 1) };
+}
+function lower(s) {
+  return (s ?? "").toLowerCase();
+}
+function firstWord(s) {
+  return lower((s ?? "").split(" ")[0]);
+}
+function unquote(s) {
+  return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
+}
+function clusterStatus(plan, sections2, live) {
+  const key = (p) => `${p.kind}|${p.target}`;
+  const { nodes, error: error62 } = parseNodes(sections2.get(key(plan.nodes)) ?? []);
+  const addressOf = new Map(nodes.map((n) => [n.hostname, n.address]));
+  const stacks = plan.stacks.map(({ probe, color }) => {
+    const tasks = parseStackTasks(probe.target, sections2.get(key(probe)) ?? []);
+    for (const task of tasks) {
+      const h = plan.health.find(
+        (p) => p.color === color && p.service === task.service && p.address === addressOf.get(task.node)
+      );
+      if (!h || task.state !== "running") continue;
+      const status = Number((sections2.get(key(h.probe)) ?? [])[0]?.trim()) || 0;
+      task.health = { url: h.probe.target, status, expected: h.expected, healthy: status === h.expected };
+    }
+    return { stack: probe.target, color, live: color === null || color === live, tasks };
+  });
+  return { manager: plan.manager, nodes, stacks, ...error62 ? { error: error62 } : {} };
+}
+function clusterProblems(cluster) {
+  if (cluster.error) return [`swarm: ${cluster.error}`];
+  const problems = cluster.nodes.filter((n) => n.state !== "ready").map((n) => `node ${n.hostname} is ${n.state}`);
+  for (const stack of cluster.stacks.filter((s) => s.live)) {
+    if (stack.tasks.length === 0) problems.push(`stack ${stack.stack} has no tasks`);
+    for (const t of stack.tasks) {
+      const name = `${stack.stack}_${t.service}.${t.slot}`;
+      if (t.state !== "running") problems.push(`${name} is ${t.state}${t.error ? ` (${t.error})` : ""}`);
+      else if (t.health && !t.health.healthy)
+        problems.push(`${name} on ${t.node} health ${t.health.status || "no answer"} (want ${t.health.expected})`);
+    }
+  }
+  return problems;
+}
+
+// src/deploy/swarm/task-failures.ts
+var FAILED_TASKS_PER_SLOT = 2;
+function parseServiceTasks(out2) {
+  const tasks = [];
+  for (const line of out2.split("\n")) {
+    const [name = "", node2 = "", desired = "", current = "", ...error62] = line.trim().split("|");
+    if (name === "") continue;
+    const slot = name.replace(/^\\_\s*/, "").replace(/^(.+\.\d+)\.[a-z0-9]{20,}$/, "$1");
+    const why = error62.join("|").trim().replace(/^"(.*)"$/, "$1");
+    tasks.push({ slot, node: node2, desired, state: current.split(/\s+/)[0] ?? "", error: why });
+  }
+  return tasks;
+}
+function failed(task) {
+  if (task.state === "Failed" || task.state === "Rejected") return true;
+  return task.state === "Shutdown" && task.error !== "";
+}
+function failedOutcome(tasks) {
+  const unhealthy = tasks.find((t) => failed(t) && /unhealthy/i.test(t.error));
+  if (unhealthy) return { ...pick2(unhealthy), reason: "failed its container healthcheck" };
+  const perSlot = /* @__PURE__ */ new Map();
+  for (const task of tasks.filter(failed)) perSlot.set(task.slot, [...perSlot.get(task.slot) ?? [], task]);
+  for (const [, list2] of perSlot) {
+    const newest = list2[0];
+    if (newest && list2.length >= FAILED_TASKS_PER_SLOT) {
+      return { ...pick2(newest), reason: `failed ${list2.length} times` };
+    }
+  }
+  return void 0;
+}
+function pick2(task) {
+  return { slot: task.slot, node: task.node, error: task.error || task.state };
+}
+
+// src/deploy/swarm/tasks.ts
+var asRoot2 = { become: true, check: false };
+function parseServiceReplicas(out2) {
+  const services = {};
+  for (const line of out2.split("\n")) {
+    const m = /^(\S+) (\d+)\/(\d+)/.exec(line.trim());
+    if (m) services[m[1]] = { running: Number(m[2]), wanted: Number(m[3]) };
+  }
+  return services;
+}
+function parseTaskNodes(out2) {
+  const nodes = {};
+  for (const line of out2.split("\n")) {
+    const [task, node2, state] = line.trim().split(/\s+/);
+    if (!task || !node2 || state !== "Running") continue;
+    const service = task.replace(/\.[^.]+$/, "");
+    nodes[service] = [...nodes[service] ?? [], node2];
+  }
+  return nodes;
+}
+async function stackReplicas(host, stack) {
+  return parseServiceReplicas((await host.exec(stackServicesArgv(stack), asRoot2)).stdout);
+}
+async function taskAddresses(host, stack) {
+  const [tasks, addresses] = await Promise.all([
+    host.exec(stackTasksArgv(stack), asRoot2),
+    host.exec(nodesInspectArgv(), asRoot2)
+  ]);
+  const byNode = Object.fromEntries(parseNodes(addresses.stdout.split("\n")).nodes.map((n) => [n.hostname, n.address]));
+  const nodes = parseTaskNodes(tasks.stdout);
+  return Object.fromEntries(
+    Object.entries(nodes).map(([service, list2]) => [service, [...new Set(list2.map((n) => byNode[n] ?? n))]])
+  );
+}
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+var SwarmTasksFailed = class extends SlipwayError {
+  constructor(message2, context, service, failure3) {
+    super(message2, context);
+    this.service = service;
+    this.failure = failure3;
+  }
+  service;
+  failure;
+};
+async function waitForReplicas(host, stack, services, limitS) {
+  const started = Date.now();
+  const deadline = started + limitS * 1e3;
+  let short = [];
+  for (; ; ) {
+    const replicas = await stackReplicas(host, stack);
+    short = services.filter((s) => {
+      const r = replicas[s];
+      return !r || r.running < r.wanted;
+    });
+    if (short.length === 0) return;
+    for (const service of short) {
+      const out2 = (await host.exec(serviceTasksArgv(service), asRoot2)).stdout;
+      const failure3 = failedOutcome(parseServiceTasks(out2));
+      if (!failure3) continue;
+      const seconds = Math.round((Date.now() - started) / 1e3);
+      throw new SwarmTasksFailed(
+        `${service}: task ${failure3.slot} on ${failure3.node} ${failure3.reason} (${failure3.error}) after ${seconds} s`,
+        {
+          host: host.name,
+          step: "start",
+          stderrTail: taskLines(service, out2),
+          hint: "fix the release and deploy again; see `docker service ps --no-trunc <service>` on the manager"
+        },
+        service,
+        failure3
+      );
+    }
+    if (Date.now() > deadline) break;
+    await sleep3(1e3);
+  }
+  const why = await Promise.all(
+    short.map(async (s) => taskLines(s, (await host.exec(serviceTasksArgv(s), asRoot2)).stdout))
+  );
+  throw new SlipwayError(`${short.join(", ")}: not every replica is running after ${limitS} s`, {
+    host: host.name,
+    step: "start",
+    stderrTail: why.join("\n"),
+    hint: "see `docker service ps --no-trunc <service>` on the manager: an image the nodes cannot pull, a placement no active node satisfies, or a host-mode port already taken on every allowed node"
+  });
+}
+function taskLines(service, out2) {
+  const lines = out2.split("\n").filter((l) => l.trim() !== "").slice(0, 3);
+  return lines.map((l) => `${service}: ${l}`).join("\n");
+}
+async function waitForStackGone(host, stack, limitS) {
+  const deadline = Date.now() + limitS * 1e3;
+  while (Date.now() < deadline) {
+    const services = Object.keys(await stackReplicas(host, stack));
+    const networks = (await host.exec(stackNetworksArgv(stack), asRoot2)).stdout.trim();
+    const containers = (await host.exec(stackContainersArgv(stack), asRoot2)).stdout.trim();
+    if (services.length === 0 && networks === "" && containers === "") return true;
+    await sleep3(1e3);
+  }
+  return false;
+}
+
+// src/deploy/swarm/accessories.ts
+function stackFilePath(config2, name) {
+  return `${config2.deploy_dir.replace(/\/$/, "")}/swarm/${name}.yml`;
+}
+function accessoriesStack(app) {
+  return `${app}-${ACCESSORIES}`;
+}
+function sections(text2) {
+  if (text2 === void 0) return {};
+  const services = (0, import_yaml11.parse)(text2)?.services ?? {};
+  return Object.fromEntries(
+    Object.entries(services).map(([name, { image: _, ...rest }]) => [name, JSON.stringify(rest)])
+  );
+}
+function liveImage2(text2, name) {
+  const image = text2 === void 0 ? void 0 : (0, import_yaml11.parse)(text2)?.services?.[name]?.image;
+  return typeof image === "string" ? image : void 0;
+}
+async function ensureSwarmAccessories(host, config2, input2, waitS = 180) {
+  const result = { changed: false, diffs: [], actions: [] };
+  const names = accessoryNames(config2);
+  if (names.length === 0) return result;
+  const stack = accessoriesStack(config2.app);
+  const file2 = stackFilePath(config2, ACCESSORIES);
+  const live = (await host.readFile(file2, { become: true }))?.toString("utf8");
+  const images = {};
+  for (const name of names) {
+    const image = liveImage2(live, name) ?? serviceImageRef(config2, name, input2.images);
+    if (!image) {
+      if (input2.check) continue;
+      throw new SlipwayError(`accessory ${name} has no image to run`, {
+        host: host.name,
+        step: "accessories",
+        hint: "give it `image:` (pinned by digest) or a build section, or pass --image service=ref"
+      });
+    }
+    images[name] = image;
+  }
+  if (Object.keys(images).length < names.length) {
+    result.actions.push(`build and deploy the accessories' stack ${stack}`);
+    result.changed = true;
+    return result;
+  }
+  const model = accessoriesStackFromConfig(config2, { images, secretNames: input2.secretNames });
+  if (!model) return result;
+  let text2 = renderStack(model);
+  const changed = JSON.stringify(sections(live)) !== JSON.stringify(sections(text2));
+  if (changed && live !== void 0) {
+    text2 = renderStack(
+      accessoriesStackFromConfig(config2, {
+        images: fresh(config2, names, input2.images, images),
+        secretNames: input2.secretNames
+      }) ?? model
+    );
+  }
+  const running = Object.keys(await stackReplicas(host, stack)).length >= names.length;
+  if (!changed && running) return result;
+  const verb = live === void 0 || !running ? "start" : "redeploy (the stateful services restart, volumes kept)";
+  result.actions.push(`${input2.check ? "would " : ""}${verb} the accessories' stack ${stack}`);
+  if (text2 !== live) result.diffs.push(unifiedDiff2([{ path: file2, before: live, after: text2 }]));
+  result.changed = true;
+  if (input2.check) return result;
+  await host.exec(mkdirsArgv([parentDir(file2)]), { become: true, step: "accessories" });
+  await host.putFile(file2, text2, { mode: 420, become: true, step: "accessories" });
+  await host.exec(stackDeployArgv(stack, file2), { become: true, step: "accessories", timeoutMs: 18e4 });
+  await waitForReplicas(
+    host,
+    stack,
+    names.map((n) => `${stack}_${n}`),
+    waitS
+  );
+  return result;
+}
+function fresh(config2, names, deployed, live) {
+  return Object.fromEntries(names.map((n) => [n, serviceImageRef(config2, n, deployed) ?? live[n]]));
+}
+
+// src/deploy/swarm/secrets.ts
+var asRoot3 = { become: true, step: "secrets" };
+async function ensureSwarmSecrets(host, config2, values) {
+  const label2 = `slipway.app=${config2.app}`;
+  const existing = new Set((await host.exec(swarmObjectListArgv("secret", label2), asRoot3)).stdout.split("\n"));
+  const names = {};
+  const created = [];
+  for (const [service, settings] of Object.entries(config2.services)) {
+    for (const secret2 of settings.secrets) {
+      const value = values[secret2];
+      if (value === void 0) {
+        throw new SlipwayError(`secret ${secret2} of service ${service} has no value`, {
+          host: host.name,
+          step: "secrets",
+          hint: `set ${secret2} in the deploy's environment (GitHub: a repository secret)`
+        });
+      }
+      const name = swarmObjectName(config2.app, service, secret2, value);
+      names[service] = { ...names[service], [secret2]: name };
+      if (existing.has(name)) continue;
+      await host.exec(swarmObjectCreateArgv("secret", name, { "slipway.app": config2.app }), {
+        ...asRoot3,
+        stdin: value
+      });
+      created.push(name);
+    }
+  }
+  return { names, created };
+}
+async function pruneSwarmSecrets(host, config2, keep) {
+  const live = new Set(Object.values(keep).flatMap((s) => Object.values(s)));
+  const list2 = await host.exec(swarmObjectListArgv("secret", `slipway.app=${config2.app}`), asRoot3);
+  const prefixes = Object.entries(config2.services).flatMap(
+    ([service, s]) => s.secrets.map((secret2) => `${swarmObjectPrefix(config2.app, service, secret2)}_`)
+  );
+  for (const name of list2.stdout.split("\n").filter(Boolean)) {
+    if (live.has(name) || !prefixes.some((p) => name.startsWith(p))) continue;
+    await host.exec(swarmObjectRemoveArgv("secret", [name]), { ...asRoot3, check: false });
+  }
+}
+
+// src/deploy/swarm-runtime.ts
+var asRoot4 = { become: true };
+async function secretNamesFor(host, config2, input2) {
+  if (!input2.check) return (await ensureSwarmSecrets(host, config2, input2.secrets)).names;
+  const names = {};
+  for (const [service, settings] of Object.entries(config2.services)) {
+    for (const secret2 of settings.secrets) {
+      const value = input2.secrets[secret2] ?? "";
+      names[service] = { ...names[service], [secret2]: swarmObjectName(config2.app, service, secret2, value) };
+    }
+  }
+  return names;
+}
+function startLimitS(config2) {
+  const timeouts = Object.entries(config2.services).map(
+    ([name, s]) => s.health ? durationSeconds(s.health.timeout, `services.${name}.health.timeout`) : 60
+  );
+  return Math.max(60, ...timeouts) + 60;
+}
+function swarmRuntime(config2, host) {
+  const paths = deployPaths(config2.deploy_dir);
+  const services = Object.keys(config2.services).filter((name) => !config2.services[name]?.accessory);
+  const stack = (color) => `${config2.app}-${color}`;
+  const full = (color) => services.map((s) => `${stack(color)}_${s}`);
+  let staged = {};
+  const logs = async (color, lines, only) => {
+    return Promise.all(
+      services.filter((service) => wanted(only, service)).map(async (service) => {
+        const name = `${stack(color)}_${service}`;
+        const r = await host.exec(serviceLogsArgv(name, lines), { ...asRoot4, check: false, step: "gate" });
+        return { service, name, lines: logLines(`${r.stdout}${r.stderr}`) };
+      })
+    );
+  };
+  return {
+    names: (color) => [stack(color)],
+    async prepare() {
+      if (deliveryMethod(config2.image) === "ssh") {
+        throw new SlipwayError("runtime swarm pulls images from a registry on every node: image.delivery is ssh", {
+          host: host.name,
+          step: "prepare",
+          hint: "set image.registry (a registry every node reaches) and leave image.delivery unset or `registry`"
+        });
+      }
+      const manager = await host.exec(swarmIsManagerArgv(), { ...asRoot4, check: false });
+      if (manager.stdout.trim() === "true") return;
+      throw new SlipwayError(`${host.name} is not a manager of a swarm`, {
+        host: host.name,
+        step: "prepare",
+        hint: "form the swarm first (slipway run playbooks/swarm.yml, or bootstrap), and name its manager in swarm.manager"
+      });
+    },
+    writers: (color) => swarmStackWriters(stack(color), services),
+    async stage(color, input2) {
+      const result = { changed: false, diffs: [], actions: [] };
+      for (const name of Object.keys(config2.services)) {
+        if ((config2.services[name]?.files ?? []).length > 0) {
+          throw new SlipwayError(`service ${name}: config files (\`files\`) are not deployed by runtime swarm yet`, {
+            host: host.name,
+            step: "stage",
+            hint: "bake the file into the image, or pass its values as env or secrets (mounted at /run/secrets/<NAME>)"
+          });
+        }
+      }
+      const images = {};
+      for (const name of services) {
+        const image = serviceImageRef(config2, name, input2.images);
+        if (image) images[name] = image;
+        else if (input2.check) result.actions.push(buildAction(config2, name));
+        else {
+          throw new SlipwayError(`service ${name} has no image to run`, {
+            host: host.name,
+            step: "stage",
+            hint: "give it a build section (deploy builds and pushes it to the registry) or pass --image service=ref"
+          });
+        }
+      }
+      const secretNames = await secretNamesFor(host, config2, input2);
+      if (!input2.check) staged = secretNames;
+      const accessories = await ensureSwarmAccessories(host, config2, { ...input2, secretNames });
+      result.actions.push(...accessories.actions);
+      result.diffs.push(...accessories.diffs);
+      if (Object.keys(images).length === services.length) {
+        const colored = configWithEnv(config2, input2.env, color);
+        const text2 = renderStack(stackFromConfig(colored, { color, images, secretNames }));
+        const file2 = stackFilePath(config2, color);
+        const live = (await host.readFile(file2, asRoot4))?.toString("utf8");
+        if (live !== text2) {
+          result.actions.push(`${input2.check ? "would write" : "wrote"} ${file2} (stack ${stack(color)})`);
+          result.diffs.push(unifiedDiff2([{ path: file2, before: live, after: text2 }]));
+          if (!input2.check) {
+            await host.exec(mkdirsArgv([parentDir(file2)]), { ...asRoot4, step: "stage" });
+            await host.putFile(file2, text2, { mode: 420, become: true, step: "stage" });
+          }
+        }
+      }
+      if (!input2.check) {
+        const release = paths.release(input2.releaseId);
+        await host.exec(mkdirsArgv([release]), { step: "stage" });
+        await host.putFile(`${release}/images.json`, releaseManifest(input2.releaseId, images), {
+          mode: 420,
+          step: "stage"
+        });
+      }
+      const staticFiles = await shipStatic(host, config2, input2.releaseId, input2.releaseDir, input2.check);
+      if (staticFiles) result.actions.push(staticFiles);
+      result.changed = result.actions.length > 0;
+      return result;
+    },
+    async start(color) {
+      await host.exec(stackDeployArgv(stack(color), stackFilePath(config2, color)), {
+        ...asRoot4,
+        step: "start",
+        timeoutMs: 18e4
+      });
+      try {
+        await waitForReplicas(host, stack(color), full(color), startLimitS(config2));
+      } catch (error62) {
+        if (!(error62 instanceof SwarmTasksFailed)) throw error62;
+        const service = error62.service.slice(`${stack(color)}_`.length);
+        const groups = await logs(color, LOG_LINES, [service]);
+        const { host: on, step, hint } = error62;
+        const stderrTail = [error62.stderrTail ?? "", ...logLines2(groups)].join("\n");
+        throw new StepFailure(
+          error62.message,
+          { host: on, step, stderrTail, hint, cause: error62 },
+          { service, logs: groups }
+        );
+      }
+    },
+    async stop(color) {
+      if (Object.keys(await stackReplicas(host, stack(color))).length === 0) return;
+      await host.exec(stackRemoveArgv(stack(color)), { ...asRoot4, check: false, step: "stop" });
+      await waitForStackGone(host, stack(color), 90);
+      await pruneSwarmSecrets(host, config2, staged);
+    },
+    async isRunning(color) {
+      const replicas = await stackReplicas(host, stack(color));
+      return full(color).every((s) => {
+        const r = replicas[s];
+        return r !== void 0 && r.running >= r.wanted && r.wanted > 0;
+      });
+    },
+    async gateAddresses(color, service) {
+      return (await taskAddresses(host, stack(color)))[`${stack(color)}_${service}`] ?? [];
+    },
+    logs
+  };
 }
 
 // src/deploy/systemd-runtime.ts
-function dropInPath(app, service, color, instance = 0) {
-  return `/etc/systemd/system/${instanceUnitName(app, service, color, instance)}.d/slipway-release.conf`;
-}
-function dropInContent(deployDir, service, color) {
-  const dir = `${deployPaths(deployDir).colorLink(color)}/${service}`;
-  return `# Managed by Slipway: the ${color} instance runs the release ${deployDir}/colors/${color} points at.
-[Service]
-WorkingDirectory=${dir}
-`;
-}
-function serviceInstances(config2) {
-  return Object.keys(config2.services).flatMap(
-    (service) => Array.from({ length: instancesOf(config2, service) }, (_, instance) => ({ service, instance }))
-  );
-}
 function systemdRuntime(config2, host) {
   const paths = deployPaths(config2.deploy_dir);
   const services = Object.keys(config2.services);
@@ -68009,31 +69561,13 @@ function systemdRuntime(config2, host) {
         }
       }
       const colored = configWithEnv(config2, input2.env, color);
-      for (const { service: name, instance } of serviceInstances(config2)) {
-        const env2 = colorEnvFile(host, colored, name, color, input2.secrets, { instance });
-        const drop = dropInPath(config2.app, name, color, instance);
-        if (input2.check) {
-          const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
-          if (now !== env2.content) actions.push(`write ${env2.path}`);
-          const dropNow = (await host.readFile(drop))?.toString("utf8");
-          if (dropNow !== dropInContent(config2.deploy_dir, name, color)) actions.push(`write ${drop}`);
-        } else {
-          await host.exec(mkdirsArgv([parentDir(env2.path)]), { become: true });
-          const e = await host.putFile(env2.path, env2.content, { mode: 384, become: true, step: "env file" });
-          if (e.changed) actions.push(`wrote ${env2.path}`);
-          await host.exec(mkdirsArgv([parentDir(drop)]), { become: true });
-          const d = await host.putFile(drop, dropInContent(config2.deploy_dir, name, color), {
-            mode: 420,
-            become: true,
-            step: "unit drop-in"
-          });
-          if (d.changed) {
-            actions.push(`wrote ${drop}`);
-            await host.exec(daemonReloadArgv(), { become: true, step: "unit drop-in" });
-          }
-          changed ||= e.changed || d.changed;
-        }
-        if (instance > 0) continue;
+      const files = colorRuntimeFiles(colored, color, { hostName: host.name, secrets: input2.secrets });
+      requireSecrets2(host, files);
+      const written = await writeRuntimeFiles(host, files, input2.check);
+      actions.push(...written.actions);
+      changed ||= written.changed;
+      for (const unitFile of systemdUnitFiles(config2, host.name)) {
+        const name = unitFile.service;
         const unit = await applySystemdUnit(host, systemdUnitFromConfig(config2, name, host.name), {
           become: true,
           check: input2.check,
@@ -68055,7 +69589,9 @@ function systemdRuntime(config2, host) {
     },
     async start(color) {
       await host.exec(systemctlArgv("stop", units(color), ["--"]), { become: true, step: "start", check: false });
-      await refuseSquatters(host, config2, color);
+      await refusePortSquatters(host, config2, color, {
+        owner: (service, instance) => instanceUnitName(config2.app, service, color, instance).replace(/\.service$/, "")
+      });
       await host.exec(systemctlArgv("start", units(color), ["--"]), {
         become: true,
         step: "start",
@@ -68077,64 +69613,27 @@ function systemdRuntime(config2, host) {
       const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
       return r.code === 0;
     },
-    async logs(color, lines) {
-      const argv2 = journalArgv(units(color), lines);
-      return (await host.exec(argv2, { become: true, check: false })).stdout;
+    async logs(color, lines, only) {
+      const picked = serviceInstances(config2).filter((u) => wanted(only, u.service));
+      return Promise.all(
+        picked.map(async ({ service, instance }) => {
+          const name = instanceUnitName(config2.app, service, color, instance);
+          const r = await host.exec(journalArgv([name], { lines }), { become: true, check: false, step: "gate" });
+          return { service, name, lines: logLines(r.stdout) };
+        })
+      );
     }
   };
-}
-async function refuseSquatters(host, config2, color) {
-  const ports = colorPortsOf(config2, color);
-  const argv2 = listenersArgv(ports.map((p) => p.port));
-  const r = await host.exec(argv2, { check: false, step: "start" });
-  if (r.code !== 0) return;
-  const taken = parseListeners(r.stdout);
-  for (const { name, port: port3 } of ports) {
-    const squatter = taken.find((l) => l.port === port3);
-    if (!squatter) continue;
-    const who = squatter.process ? `${squatter.process} ` : "a process ";
-    throw new SlipwayError(
-      `port ${port3} of ${name} (${color}) is already in use: ${who}listens on ${squatter.address}:${port3}, not ${config2.app}-${name}@${color}`,
-      {
-        host: host.name,
-        step: "start",
-        command: argv2.join(" "),
-        hint: `stop it, or change services.${name}.port (the ${color} color's port); the live color was not touched`
-      }
-    );
-  }
-}
-
-// src/deploy/uncommitted.ts
-var import_dockerignore2 = __toESM(require_ignore(), 1);
-import { createHash as createHash7 } from "node:crypto";
-import { readFile as readFile9 } from "node:fs/promises";
-import { join as join7 } from "node:path";
-var ignore2 = import_dockerignore2.default.default;
-async function uncommittedId(dir, env2 = process.env) {
-  const paths = await uncommittedPaths(dir, env2);
-  if (!paths) return null;
-  const matcher = ignore2().add(shipPatterns(dir));
-  const shipped = paths.filter((p) => !matcher.ignores(p));
-  if (shipped.length === 0) return null;
-  const hash2 = createHash7("sha256");
-  for (const path6 of shipped) {
-    hash2.update(`\0${path6}\0`);
-    hash2.update(await readFile9(join7(dir, path6)).catch(() => Buffer.alloc(0)));
-  }
-  return hash2.digest("hex").slice(0, 12);
-}
-function recordedCommit(sha, uncommitted) {
-  return uncommitted ? `${sha}-dirty.${uncommitted}` : sha;
 }
 
 // src/deploy/deploy.ts
 function runtimeFor(config2) {
-  if (config2.runtime === "swarm") {
-    throw new UsageError(SWARM_DEPLOY_MISSING, { hint: SWARM_DEPLOY_HINT });
-  }
-  const make = config2.runtime === "systemd" ? systemdRuntime : config2.runtime === "container" ? containerRuntime : composeRuntime;
+  const make = config2.runtime === "systemd" ? systemdRuntime : config2.runtime === "container" ? containerRuntime : config2.runtime === "swarm" ? swarmRuntime : composeRuntime;
   return (host) => make(configOnHost(config2, host.name), host);
+}
+function deployingHosts(config2, limit) {
+  const taking = new Set(deployHosts(config2).map((h) => h.name));
+  return chosenHosts(config2, limit).filter((h) => taking.has(h.name));
 }
 function defaultActor() {
   return process.env.GITHUB_ACTOR ?? process.env.USER ?? "slipway";
@@ -68222,8 +69721,8 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
   let release = base.releaseId;
   const split = isSplitLayout(config2);
   try {
-    const chosen = chosenHosts(config2, limit);
-    if (split) requireWholeLayout(resolveHosts(config2), chosen);
+    const chosen = deployingHosts(config2, limit);
+    if (split) requireWholeLayout(deployingHosts(config2), chosen);
     const [connected, identity] = await Promise.all([connectAll(config2, chosen, pool2), late]);
     base = { ...base, ...identity };
     release = base.releaseId;
@@ -68309,19 +69808,25 @@ async function deploy(options) {
   if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => void 0);
   const report = (message2) => sink({ kind: "log", level: "info", message: message2 });
-  const images = options.images ?? (config2.runtime !== "systemd" && !options.check ? await buildForDeploy(config2, {
-    commit: await commitOf,
-    releaseDir: options.releaseDir,
-    insecure: options.insecureRegistry ?? config2.image.insecure,
-    secrets: options.secrets ?? resolveSecrets(config2).values,
-    report
-  }) : {});
-  const identity = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
+  const recorded = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
     if (uncommitted)
       report(
         `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`
       );
-    const commit = recordedCommit(sha, uncommitted);
+    return recordedCommit(sha, uncommitted);
+  });
+  const images = options.images ?? (config2.runtime !== "systemd" && !options.check ? await withProgress(
+    runnerProgress(sink, "build"),
+    "building the images on this machine",
+    async () => buildForDeploy(config2, {
+      commit: await recorded,
+      releaseDir: options.releaseDir,
+      insecure: options.insecureRegistry ?? config2.image.insecure,
+      secrets: options.secrets ?? resolveSecrets(config2).values,
+      report
+    })
+  ) : {});
+  const identity = recorded.then((commit) => {
     const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
     if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
     return { commit, releaseId: id };
@@ -68643,65 +70148,12 @@ function register5(program2, run2) {
 // src/cli/exec.ts
 var exec_exports = {};
 __export(exec_exports, {
+  checkTtyFlags: () => checkTtyFlags,
   register: () => register7
 });
 
 // src/deploy/day-two.ts
 import { PassThrough as PassThrough3 } from "node:stream";
-
-// src/commands/logs.ts
-function journalLogsArgv(units, query) {
-  return [
-    "journalctl",
-    "--no-pager",
-    "-o",
-    "short-iso",
-    ...query.lines !== void 0 ? ["-n", String(query.lines)] : [],
-    ...query.sinceSeconds !== void 0 ? ["--since", `-${query.sinceSeconds}s`] : [],
-    ...query.follow ? ["-f"] : [],
-    ...units.flatMap((u) => ["-u", u])
-  ];
-}
-function dockerLogsArgv(container, query) {
-  return [
-    "sh",
-    "-c",
-    'exec docker logs "$@" 2>&1',
-    "sh",
-    "--timestamps",
-    ...query.lines !== void 0 ? ["--tail", String(query.lines)] : [],
-    ...query.sinceSeconds !== void 0 ? ["--since", `${query.sinceSeconds}s`] : [],
-    ...query.follow ? ["--follow"] : [],
-    "--",
-    container
-  ];
-}
-function untilStdinClosesArgv(argv2) {
-  return [
-    "sh",
-    "-c",
-    '"$@" </dev/null & p=$!; cat >/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; exit 0',
-    "sh",
-    ...argv2
-  ];
-}
-function inReleaseArgv(envFile, dir, user, argv2) {
-  return [
-    "sh",
-    "-c",
-    '[ -r "$1" ] || exit 126; set -a; . "$1"; set +a; cd "$2" || exit 126; u=$3; shift 3; exec runuser -u "$u" -- "$@"',
-    "sh",
-    envFile,
-    dir,
-    user,
-    ...argv2
-  ];
-}
-function dockerExecArgv(container, argv2, tty = false) {
-  return ["docker", "exec", "-i", ...tty ? ["-t"] : [], container, ...argv2];
-}
-
-// src/deploy/day-two.ts
 function servicesAsked(config2, service) {
   const all = Object.keys(config2.services);
   if (service === void 0) return all;
@@ -68742,14 +70194,27 @@ async function containersOf(host, p) {
     check: false,
     step: "logs"
   });
+  if (r.code !== 0) {
+    throw new SlipwayError(`could not list the ${p.name} containers of ${p.service}: ${lastLine(r)}`, {
+      host: host.name,
+      step: "logs",
+      command: "docker ps"
+    });
+  }
   return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+function lastLine(r) {
+  const text2 = r.stderr.trim() || r.stdout.trim();
+  return text2.split("\n").at(-1) ?? `exit ${r.code}`;
 }
 function streamLogs(host, processes, query, line) {
   const inputs = [];
-  const run2 = async (argv2, label2) => {
+  const failures = [];
+  const asked = { ...query, timestamps: true };
+  const run2 = async (argv2, label2, what) => {
     const stdin = query.follow ? new PassThrough3() : void 0;
     if (stdin) inputs.push(stdin);
-    await host.exec(query.follow ? untilStdinClosesArgv(argv2) : argv2, {
+    const result = await host.exec(query.follow ? untilStdinClosesArgv(argv2) : argv2, {
       become: true,
       check: false,
       step: "logs",
@@ -68757,29 +70222,25 @@ function streamLogs(host, processes, query, line) {
       onStdout: (text2) => line(label2, text2),
       onStderr: (text2) => line(label2, text2)
     });
+    if (result.code !== 0) failures.push({ label: label2, what, code: result.code });
   };
-  const units = processes.filter((p) => p.kind === "unit");
+  const units = processes.filter((p) => p.kind === "unit").map((u) => u.name);
   const jobs = [];
-  if (units.length > 0)
-    jobs.push(
-      run2(
-        journalLogsArgv(
-          units.map((u) => u.name),
-          query
-        ),
-        host.name
-      )
-    );
+  if (units.length > 0) jobs.push(run2(journalArgv(units, asked), host.name, `the journal of ${units.join(", ")}`));
   for (const p of processes.filter((q) => q.kind !== "unit")) {
     jobs.push(
       containersOf(host, p).then(
-        (ids) => Promise.all(ids.map((id) => run2(dockerLogsArgv(id, query), p.label))).then(() => void 0)
+        (ids) => Promise.all(ids.map((id) => run2(containerLogsArgv(id, asked), p.label, `docker logs of ${id}`))),
+        (e) => {
+          line(p.label, e instanceof Error ? e.message : String(e));
+          failures.push({ label: p.label, what: `the containers of ${p.service}`, code: null });
+        }
       )
     );
   }
   let stopped = false;
   return {
-    done: Promise.all(jobs).then(() => void 0),
+    done: Promise.all(jobs).then(() => failures),
     stop: () => {
       if (stopped) return;
       stopped = true;
@@ -68789,6 +70250,13 @@ function streamLogs(host, processes, query, line) {
 }
 async function execInService(host, config2, input2) {
   const { process: p, color } = input2;
+  const run2 = (argv2) => {
+    if (!input2.tty) return host.exec(argv2, { ...stream, become: true });
+    if (!host.interactive || !input2.terminal) {
+      throw new SlipwayError(`${host.name} cannot run a command with a terminal`, { host: host.name, step: "exec" });
+    }
+    return host.interactive(argv2, { ...input2.terminal, become: true, step: "exec" });
+  };
   const stream = {
     check: false,
     step: "exec",
@@ -68799,10 +70267,7 @@ async function execInService(host, config2, input2) {
   if (p.kind === "unit") {
     const envFile = environmentFilePath(envDir(config2), p.service, color, p.instance);
     const dir = `${deployPaths(config2.deploy_dir).colorLink(color)}/${p.service}`;
-    return host.exec(inReleaseArgv(envFile, dir, serviceUser(config2, p.service), input2.argv), {
-      ...stream,
-      become: true
-    });
+    return run2(inReleaseArgv(envFile, dir, serviceUser(config2, p.service), input2.argv));
   }
   const [container] = await containersOf(host, p);
   if (!container) {
@@ -68810,7 +70275,7 @@ async function execInService(host, config2, input2) {
       hint: "deploy first, or pick the color that runs with --color"
     });
   }
-  return host.exec(dockerExecArgv(container, input2.argv, input2.tty), { ...stream, become: true });
+  return run2(dockerExecArgv(container, input2.argv, input2.tty));
 }
 async function onConnectedHosts(config2, limit, fn, down, options = {}) {
   const pool2 = new ConnectionPool();
@@ -68828,12 +70293,45 @@ async function onConnectedHosts(config2, limit, fn, down, options = {}) {
   }
 }
 
+// src/cli/_terminal.ts
+function openLocalTerminal(input2) {
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+  const raw = input2 && stdin.isTTY === true;
+  const restore2 = () => {
+    if (raw && stdin.isRaw) stdin.setRawMode(false);
+    stdin.pause();
+    process.off("exit", restore2);
+  };
+  if (raw) stdin.setRawMode(true);
+  process.on("exit", restore2);
+  if (input2) stdin.resume();
+  const onResize = (listener) => {
+    const handler = () => listener(stdout.rows ?? 24, stdout.columns ?? 80);
+    process.on("SIGWINCH", handler);
+    return () => {
+      process.off("SIGWINCH", handler);
+    };
+  };
+  return {
+    term: process.env.TERM || "xterm-256color",
+    rows: stdout.rows ?? 24,
+    cols: stdout.columns ?? 80,
+    ...input2 ? { stdin } : {},
+    stdout,
+    stderr: process.stderr,
+    onResize,
+    restore: restore2
+  };
+}
+
 // src/cli/logs.ts
 var logs_exports = {};
 __export(logs_exports, {
   colorFlag: () => colorFlag,
   register: () => register6
 });
+var LOGS_HINT = "check that the service runs (slipway status); in helper mode re-run playbooks/bootstrap.yml so the host's helper knows this query";
 function colorFlag(value) {
   if (value === void 0 || value === "blue" || value === "green") return value;
   throw new UsageError(`--color ${value}: expected blue or green`, { hint: "omit --color for the live color" });
@@ -68872,7 +70370,8 @@ function register6(program2, run2) {
       for (const s of streams) s.stop();
     };
     if (flags.follow) process.once("SIGINT", stop).once("SIGTERM", stop);
-    let failed = false;
+    let failed2 = false;
+    let hostFailed = false;
     try {
       await onConnectedHosts(
         config2,
@@ -68884,7 +70383,7 @@ function register6(program2, run2) {
           if (shown.length === 0) return;
           if (!which) {
             run2.err(`${host.name}: nothing deployed (no live color); give --color to read a color's logs`);
-            failed = true;
+            failed2 = true;
             return;
           }
           const processes = serviceProcesses(local, host.name, shown, which);
@@ -68896,28 +70395,47 @@ function register6(program2, run2) {
           );
           streams.push(stream);
           if (interrupted) stream.stop();
-          await stream.done;
+          for (const f of await stream.done) {
+            const how = f.code === null ? "could not be started" : `exited ${f.code}`;
+            run2.err(`${f.label}: reading ${f.what} failed (${how}): its output is above; ${LOGS_HINT}`);
+            hostFailed = true;
+          }
         },
         (name, error62) => {
           run2.err(`${name}: unreachable (${error62})`);
-          failed = true;
+          failed2 = true;
         }
       );
     } finally {
       process.off("SIGINT", stop).off("SIGTERM", stop);
     }
     if (interrupted) process.exitCode = EXIT.interrupted;
-    else if (failed) process.exitCode = EXIT.unreachable;
+    else if (hostFailed) process.exitCode = EXIT.hostFailed;
+    else if (failed2) process.exitCode = EXIT.unreachable;
   });
 }
 
 // src/cli/exec.ts
+function checkTtyFlags(flags, stdinIsTty) {
+  if (!flags.tty) return;
+  if (flags.all) {
+    throw new UsageError("exec -t cannot be used with --all: a terminal attaches to one host", {
+      hint: "choose the host with -l NAME, or drop -t"
+    });
+  }
+  if (!stdinIsTty) {
+    throw new UsageError("exec -t: the input device is not a TTY", {
+      hint: "run it from a terminal, or drop -t (stdin is then piped through: echo 'select 1;' | slipway exec db -- psql)"
+    });
+  }
+}
 function register7(program2, run2) {
-  const command = program2.command("exec <service> [argv...]").description("run a command with the service's release and env file (after --), on the first host unless --all").option("--color <color>", "blue or green instead of the live color").option("--all", "run on every chosen host, one after another in output order");
+  const command = program2.command("exec <service> [argv...]").description("run a command with the service's release and env file (after --), on the first host unless --all").option("--color <color>", "blue or green instead of the live color").option("--all", "run on every chosen host, one after another in output order").option("-i, --interactive", "keep stdin attached (also when it is a terminal)").option("-t, --tty", "run with a pseudo-terminal (an interactive shell: slipway exec -it web -- sh)");
   configOptions(command);
   limitOption(command);
   command.action(async (service, argv2, flags) => {
     const color = colorFlag(flags.color);
+    checkTtyFlags(flags, process.stdin.isTTY === true);
     if (argv2.length === 0) {
       throw new UsageError("exec needs a command after --", {
         hint: `slipway exec ${service} -- python -m app.migrate`
@@ -68944,16 +70462,23 @@ function register7(program2, run2) {
         }
         const [first] = serviceProcesses(local, host.name, [name], which);
         if (!first) return;
-        const result = await execInService(host, local, {
-          argv: argv2,
-          process: first,
-          color: which,
-          tty: false,
-          ...process.stdin.isTTY || flags.all ? {} : { stdin: process.stdin },
-          out: (text2) => run2.out(prefix(host.name, text2)),
-          err: (text2) => run2.err(prefix(host.name, text2))
-        });
-        codes.push(result.code ?? EXIT.error);
+        const terminal = flags.tty ? openLocalTerminal(flags.interactive === true) : void 0;
+        const pipeStdin = !flags.all && (flags.interactive || !process.stdin.isTTY);
+        try {
+          const result = await execInService(host, local, {
+            argv: argv2,
+            process: first,
+            color: which,
+            tty: flags.tty === true,
+            ...terminal ? { terminal } : {},
+            ...pipeStdin && !terminal ? { stdin: process.stdin } : {},
+            out: (text2) => run2.out(prefix(host.name, text2)),
+            err: (text2) => run2.err(prefix(host.name, text2))
+          });
+          codes.push(result.code ?? EXIT.error);
+        } finally {
+          terminal?.restore();
+        }
       },
       (host, error62) => {
         run2.err(`${host}: unreachable (${error62})`);
@@ -68973,12 +70498,13 @@ __export(init_exports, {
   register: () => register8
 });
 import { existsSync as existsSync5, mkdirSync, writeFileSync } from "node:fs";
-import { basename, dirname as dirname12, join as join10, relative as relative5, resolve as resolve14 } from "node:path";
+import { homedir as homedir3 } from "node:os";
+import { basename, dirname as dirname12, isAbsolute as isAbsolute4, join as join10, relative as relative5, resolve as resolve14 } from "node:path";
 import { createInterface as createInterface2 } from "node:readline/promises";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 
 // src/config/init/compose-file.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 var DATABASE_IMAGE = /(^|\/)(postgres|postgis|mysql|mariadb)(:|@|$)/;
 var DATABASE_PORTS = { postgres: 5432, postgis: 5432, mysql: 3306, mariadb: 3306 };
 var DATA_DIRS = {
@@ -68988,10 +70514,10 @@ var DATA_DIRS = {
   mariadb: "/var/lib/mysql"
 };
 var SECRET_NAME = /PASSWORD|SECRET|TOKEN|_KEY$|^KEY$/;
-function composeServices(text2, file2) {
+function composeServices(text2, file2, read = () => void 0) {
   let doc;
   try {
-    doc = (0, import_yaml10.parse)(text2);
+    doc = (0, import_yaml12.parse)(text2);
   } catch (error62) {
     return { services: [], notes: [`${file2}: not valid YAML (${error62.message.split("\n")[0]}), ignored`] };
   }
@@ -69006,8 +70532,12 @@ function composeServices(text2, file2) {
       continue;
     }
     const service = composeService2(name, value ?? {}, image);
-    if (service) services.push(service);
-    else
+    if (service) {
+      const carried = carryEnvFiles(service, value?.env_file, read);
+      notes.push(...carried.map((line) => `${file2}: service ${name}: ${line}`));
+      if (carried.length > 0) service.envFileNote = carried.join("; ");
+      services.push(service);
+    } else
       notes.push(
         `${file2}: service ${name} (image ${image}) left out: add it by hand as an accessory if the app needs it`
       );
@@ -69054,6 +70584,36 @@ function environmentOf(environment) {
 function namedVolumes(volumes) {
   if (!Array.isArray(volumes)) return [];
   return volumes.map((v) => typeof v === "string" ? v : `${v.source}:${v.target}`).filter((v) => /^[a-z0-9][a-z0-9_.-]*:\//i.test(v)).map((v) => v.split(":").slice(0, 2).join(":"));
+}
+function envFilePaths(envFile) {
+  const list2 = Array.isArray(envFile) ? envFile : envFile === void 0 || envFile === null ? [] : [envFile];
+  return list2.map((e) => typeof e === "object" && e !== null ? e.path : e).filter((p) => typeof p === "string" && p !== "").map((p) => p.replace(/^\.\//, ""));
+}
+function dotenvNames(text2) {
+  const names = [];
+  for (const line of text2.split("\n")) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line);
+    if (m?.[1] && !names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
+}
+function carryEnvFiles(service, envFile, read) {
+  const lines = [];
+  for (const path6 of envFilePaths(envFile)) {
+    const text2 = read(path6);
+    if (text2 === void 0) {
+      lines.push(
+        `env_file ${path6} not found: its variables are not carried over; list them under services.${service.name}.secrets (values from the deploy's environment) or env`
+      );
+      continue;
+    }
+    const names = dotenvNames(text2).filter((n) => !(n in service.env) && !service.secrets.includes(n));
+    service.secrets.push(...names);
+    lines.push(
+      names.length > 0 ? `env_file ${path6}: ${names.join(", ")} carried as secrets (names only; set their values in the deploy's environment)` : `env_file ${path6}: no variables to carry`
+    );
+  }
+  return lines;
 }
 
 // src/config/init/python.ts
@@ -69123,13 +70683,13 @@ function healthPathOf(files) {
   return void 0;
 }
 function databaseEnvOf(files, kind) {
-  const wanted = kind === "path" ? /^(?:\w*_)?(?:DATABASE|DB|SQLITE|DUCKDB)(?:_\w*)?_?(?:PATH|FILE)$/ : /URL|URI|DSN/;
+  const wanted2 = kind === "path" ? /^(?:\w*_)?(?:DATABASE|DB|SQLITE|DUCKDB)(?:_\w*)?_?(?:PATH|FILE)$/ : /URL|URI|DSN/;
   const read = /(?:environ\.get|environ\[|getenv)\(?\s*["']([A-Z][A-Z0-9_]*)["']/g;
   for (const file2 of files) {
     if (!file2.path.endsWith(".py") || /test/.test(file2.path)) continue;
     for (const match of file2.text.matchAll(read)) {
       const name = match[1] ?? "";
-      if (wanted.test(name) && (kind === "path" || /DATABASE|DB|SQL/.test(name))) return name;
+      if (wanted2.test(name) && (kind === "path" || /DATABASE|DB|SQL/.test(name))) return name;
     }
   }
   return void 0;
@@ -69143,15 +70703,75 @@ function importedModules(files) {
   return [...names].join("\n");
 }
 function secretEnvOf(files) {
+  return [...envReadsOf(files)].filter((name) => /PASSWORD|SECRET|TOKEN|_KEY$/.test(name) && !/^SLIPWAY_/.test(name)).sort();
+}
+function sqliteUrlEnvOf(files) {
+  const read = /(?:environ\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]*)["']\s*(?:,\s*|\)\s*or\s+)["']sqlite(?:\+\w+)?:\/\/\/([^"'?]+)/;
+  for (const file2 of files) {
+    if (!file2.path.endsWith(".py") || /test/.test(file2.path)) continue;
+    const match = read.exec(file2.text);
+    const name = match?.[1];
+    const path6 = match?.[2]?.replace(/^.*\//, "");
+    if (name && path6) return { name, file: path6 };
+  }
+  return void 0;
+}
+function envReadsOf(files) {
   const names = /* @__PURE__ */ new Set();
   for (const file2 of files) {
     if (!file2.path.endsWith(".py") || /test/.test(file2.path)) continue;
-    for (const match of file2.text.matchAll(/(?:environ\.get|environ\[|getenv)\(?\s*["']([A-Z][A-Z0-9_]*)["']/g)) {
-      const name = match[1] ?? "";
-      if (/PASSWORD|SECRET|TOKEN|_KEY$/.test(name) && !/^SLIPWAY_/.test(name)) names.add(name);
+    for (const match of file2.text.matchAll(/(?:environ\.get|environ\[|getenv)\(?\s*["']([A-Z][A-Z0-9_]*)["']/g))
+      if (match[1]) names.add(match[1]);
+  }
+  return names;
+}
+var NOT_DATA = /^(health|healthz|ready|readyz|live|livez|ping|info|version|status|metrics|slow|upload|echo.*)$/;
+function dataRouteOf(files) {
+  const declared = /\.(get|route)\(\s*["'](\/api\/([A-Za-z0-9_-]+))\/?["']([^)]*)\)/g;
+  for (const file2 of files) {
+    if (!file2.path.endsWith(".py") || /test/.test(file2.path)) continue;
+    for (const match of file2.text.matchAll(declared)) {
+      const [, verb, path6, name = "", rest = ""] = match;
+      if (verb === "route" && /methods/.test(rest) && !/["']GET["']/.test(rest)) continue;
+      if (path6 && !NOT_DATA.test(name)) return path6;
     }
   }
-  return [...names].sort();
+  return void 0;
+}
+
+// src/config/init/wiring.ts
+function backendOf(services) {
+  const web = services.filter((s) => !s.accessory);
+  return web.length > 1 ? web.find((s) => /^(backend|api|server)$/.test(s.name)) : void 0;
+}
+function backendCalls(services, filesOf) {
+  const backend = backendOf(services);
+  if (!backend) return [];
+  const calls = [];
+  for (const service of services) {
+    if (service === backend || service.image) continue;
+    const files = filesOf(service);
+    const reads = [...envReadsOf(files)];
+    const urlEnv = reads.find((n) => /^(\w+_)?(BACKEND|API)_(URL|BASE_URL|ORIGIN)$/.test(n) && !/PUBLIC/.test(n));
+    const mode = reads.find((n) => /(^|_)DEPLOYMENT_MODE$/.test(n));
+    const modeEnv = mode && files.some((f) => f.path.endsWith(".py") && /["']nginx["']/.test(f.text)) ? mode : void 0;
+    if (urlEnv || modeEnv)
+      calls.push({ service, backend, ...urlEnv ? { urlEnv } : {}, ...modeEnv ? { modeEnv } : {} });
+  }
+  return calls;
+}
+function wireToBackend(calls, runtime, reasons) {
+  for (const { service, backend, urlEnv, modeEnv } of calls) {
+    if (urlEnv && runtime !== "container") {
+      service.env[urlEnv] = `\${service:${backend.name}.url}`;
+      reasons.push(`service ${service.name} reads ${urlEnv}: set to ${backend.name} of the same color`);
+      if (runtime === "compose" && !service.dependsOn.includes(backend.name)) service.dependsOn.push(backend.name);
+    }
+    if (modeEnv) {
+      service.env[modeEnv] = "nginx";
+      reasons.push(`service ${service.name} reads ${modeEnv}: set to nginx (nginx routes /api/ to ${backend.name})`);
+    }
+  }
 }
 
 // src/config/init/detect.ts
@@ -69167,7 +70787,7 @@ function detectApp(tree, directoryName, runtime) {
   const reasons = [];
   const composeFile = COMPOSE_FILES.find((f) => tree.files.includes(f));
   const composeText = composeFile ? tree.text(composeFile) : void 0;
-  const fromCompose = composeFile && composeText !== void 0 ? composeServices(composeText, composeFile) : void 0;
+  const fromCompose = composeFile && composeText !== void 0 ? composeServices(composeText, composeFile, (path6) => tree.text(path6)) : void 0;
   let services;
   if (fromCompose && fromCompose.services.length > 0) {
     reasons.push(`${composeFile}: services ${fromCompose.services.map((s) => s.name).join(", ")}`);
@@ -69176,9 +70796,11 @@ function detectApp(tree, directoryName, runtime) {
   } else {
     services = contexts(tree).map((context, i) => serviceIn(tree, context, i));
   }
-  const chosen = runtime ?? runtimeOf(services, composeFile);
+  const calls = backendCalls(services, (s) => sourceFiles(tree, s.context));
+  const chosen = runtime ?? runtimeOf(services, composeFile, calls.length > 0);
   reasons.push(runtimeReason(chosen, runtime, services, composeFile));
   for (const s of services) reasons.push(...serviceReasons(s));
+  wireToBackend(calls, chosen, reasons);
   const database = databaseOf(tree, app, chosen, services, reasons);
   return { app, runtime: chosen, services, ...database ? { database } : {}, reasons };
 }
@@ -69233,6 +70855,8 @@ function pythonFacts(tree, context, knownPort) {
   if (port3) facts.port = port3;
   const health = healthPathOf(files);
   if (health) facts.healthPath = health;
+  const data = dataRouteOf(files);
+  if (data) facts.dataPath = data;
   const secrets = secretEnvOf(files);
   if (secrets.length > 0) facts.secrets = secrets;
   return facts;
@@ -69250,14 +70874,16 @@ function sourceFiles(tree, context) {
 function join8(context, path6) {
   return context === "." ? path6 : `${context}/${path6}`;
 }
-function runtimeOf(services, composeFile) {
+function runtimeOf(services, composeFile, calls) {
   if (composeFile) return "compose";
-  if (services.every((s) => s.dockerfile)) return "container";
+  if (services.every((s) => s.dockerfile)) return calls ? "compose" : "container";
   return "systemd";
 }
 function runtimeReason(chosen, given, services, composeFile) {
   if (given) return `runtime ${chosen}: given with --runtime`;
-  if (chosen === "compose") return `runtime compose: ${composeFile} found`;
+  if (chosen === "compose" && composeFile) return `runtime compose: ${composeFile} found`;
+  if (chosen === "compose")
+    return "runtime compose: every service has a Dockerfile and one calls another (a network between the containers)";
   if (chosen === "container")
     return "runtime container: every service has a Dockerfile (built here, streamed over SSH)";
   const without = services.filter((s) => !s.dockerfile).map((s) => join8(s.context, "Dockerfile"));
@@ -69287,16 +70913,16 @@ function databaseOf(tree, app, runtime, services, reasons) {
     ...services.filter((s) => !s.image).map((s) => importedModules(sourceFiles(tree, s.context)))
   ].join("\n");
   const dbFile = tree.files.find((f) => /\.(db|sqlite3?|duckdb)$/.test(f) && !/(^|\/)(tests?|\.git)\//.test(f));
-  const duck = dependsOn(dependencies, "duckdb") || dbFile?.endsWith(".duckdb");
-  const sqliteInCode = services.some(
-    (s) => sourceFiles(tree, s.context).some((f) => f.path.endsWith(".py") && /sqlite3|sqlite:\/\//.test(f.text))
-  );
-  if (duck || dbFile || sqliteInCode || /sqlite/i.test(dependencies)) {
+  const python = services.filter((s) => !s.image).flatMap((s) => sourceFiles(tree, s.context));
+  const code = python.filter((f) => f.path.endsWith(".py") && !/test/.test(f.path));
+  const duck = dependsOn(dependencies, "duckdb") || dbFile?.endsWith(".duckdb") || code.some((f) => /duckdb/i.test(f.text));
+  const sqliteInCode = code.some((f) => /sqlite3|sqlite:\/\//.test(f.text));
+  const pathEnv = databaseEnvOf(code, "path");
+  if (duck || dbFile || sqliteInCode || pathEnv || /sqlite/i.test(dependencies)) {
     const engine = duck ? "duckdb" : "sqlite";
     const fileName2 = dbFile?.replace(/^.*\//, "") ?? `${app}.db`;
-    reasons.push(
-      `database: ${engine} (${dbFile ? `file ${dbFile}` : duck ? "duckdb in the dependencies" : "sqlite in the code"})`
-    );
+    const why = dbFile ? `file ${dbFile}` : duck ? "duckdb in the code or dependencies" : sqliteInCode || /sqlite/i.test(dependencies) ? "sqlite in the code" : `the code reads its path from ${pathEnv}`;
+    reasons.push(`database: ${engine} (${why})`);
     return fileDatabase(tree, app, runtime, services, engine, fileName2, reasons);
   }
   const driver = ["psycopg", "psycopg2", "psycopg2-binary", "asyncpg"].some((d) => dependsOn(dependencies, d)) ? "postgres" : ["pymysql", "mysqlclient", "aiomysql"].some((d) => dependsOn(dependencies, d)) ? "mysql" : void 0;
@@ -69306,20 +70932,33 @@ function databaseOf(tree, app, runtime, services, reasons) {
   return { engine: driver, urlSecret: "DATABASE_URL" };
 }
 function fileDatabase(tree, app, runtime, services, engine, fileName2, reasons) {
-  const owner = services.find((s) => !s.image) ?? services[0];
-  const envName2 = owner ? databaseEnvOf(sourceFiles(tree, owner.context), "path") : void 0;
+  const built = services.filter((s) => !s.image);
+  const reads = (s) => {
+    const files2 = sourceFiles(tree, s.context);
+    return databaseEnvOf(files2, "path") !== void 0 || sqliteUrlEnvOf(files2) !== void 0;
+  };
+  const owner = built.find(reads) ?? built[0] ?? services[0];
+  const files = owner ? sourceFiles(tree, owner.context) : [];
+  const envName2 = databaseEnvOf(files, "path");
+  const url2 = envName2 ? void 0 : sqliteUrlEnvOf(files);
   const inContainer = runtime !== "systemd";
-  const path6 = inContainer ? `/app/data/${fileName2}` : `/var/lib/${app}/${fileName2}`;
+  const name = url2 && engine === "sqlite" ? url2.file : fileName2;
+  const path6 = inContainer ? `/app/data/${name}` : `/var/lib/${app}/${name}`;
   if (owner && envName2) {
     owner.env[envName2] = path6;
     reasons.push(`the code reads the database path from ${envName2}: set to ${path6}`);
+  } else if (owner && url2) {
+    owner.env[url2.name] = `sqlite:///${path6}`;
+    reasons.push(
+      `the code reads a sqlite:/// URL from ${url2.name} (default ${url2.file}, replaced by each deploy): set to sqlite:///${path6}`
+    );
   } else {
     reasons.push(`no environment variable for the database path found in the code: point the app at ${path6}`);
   }
   if (!inContainer) return { engine, path: path6 };
   const volume = `${app}-data`;
   if (owner) owner.volumes.push(`${volume}:/app/data`);
-  return { engine, path: fileName2, volume };
+  return { engine, path: name, volume };
 }
 
 // src/config/init/read-tree.ts
@@ -69336,7 +70975,7 @@ var SKIP_DIRS = /* @__PURE__ */ new Set([
   "dist",
   "build"
 ]);
-var READ = /(\.py|\.txt|\.toml|\.cfg|\.ya?ml|(^|\/)Dockerfile|(^|\/)Pipfile)$/;
+var READ = /(\.py|\.txt|\.toml|\.cfg|\.ya?ml|(^|\/)Dockerfile|(^|\/)Pipfile|(^|\/)\.env(\.[\w.-]+)?)$/;
 var MAX_FILES = 5e3;
 var MAX_BYTES = 256 * 1024;
 function readAppTree(dir) {
@@ -69369,7 +71008,7 @@ function readAppTree(dir) {
 }
 
 // src/config/init/workflows.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 var CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683";
 var SLIPWAY = "slipway/slipway/actions/deploy@SLIPWAY_COMMIT_SHA";
 function gh(expression) {
@@ -69400,7 +71039,7 @@ function deployJob(environment, command, secrets) {
   };
 }
 function text(value, head) {
-  const doc = new import_yaml11.Document(value);
+  const doc = new import_yaml13.Document(value);
   doc.commentBefore = head.map((line) => ` ${line}`).join("\n");
   return doc.toString({ lineWidth: 0 });
 }
@@ -69467,7 +71106,7 @@ function initWorkflows(environment, secrets) {
 }
 
 // src/config/init/write.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 var PLACEHOLDER_HOST = { name: "web1", address: "203.0.113.10" };
 function initConfigYaml(detection, answers, environment = "production") {
   const { value, comments } = initConfig(detection, answers);
@@ -69476,15 +71115,15 @@ function initConfigYaml(detection, answers, environment = "production") {
     ["environments"],
     ` What differs in ${environment} (the environment the workflows deploy), e.g. proxy.domains.`
   ]);
-  const doc = new import_yaml12.Document(value);
+  const doc = new import_yaml14.Document(value);
   doc.commentBefore = [
     ` Written by \`slipway init\` from what it found in this directory; check it with \`slipway validate\`,`,
     " see what it resolves to with `slipway config`, and the reference in docs/config.md.",
     ` yaml-language-server: $schema=${answers.schema}`
   ].join("\n");
   for (const [path6, comment] of comments) commentKey(doc, path6, comment);
-  if ((0, import_yaml12.isMap)(doc.contents)) {
-    for (const pair of doc.contents.items.slice(2)) if ((0, import_yaml12.isScalar)(pair.key)) pair.key.spaceBefore = true;
+  if ((0, import_yaml14.isMap)(doc.contents)) {
+    for (const pair of doc.contents.items.slice(2)) if ((0, import_yaml14.isScalar)(pair.key)) pair.key.spaceBefore = true;
   }
   return doc.toString({ lineWidth: 0 });
 }
@@ -69508,14 +71147,23 @@ function initConfig(detection, answers) {
     ]);
   }
   value.services = Object.fromEntries(detection.services.map((s) => [s.name, serviceConfig(s, detection)]));
-  for (const s of detection.services) comments.push([["services", s.name], ` ${serviceComment(s)}`]);
+  for (const s of detection.services) {
+    const envFile = s.envFileNote ? `
+ compose ${s.envFileNote}` : "";
+    comments.push([["services", s.name], ` ${serviceComment(s)}${envFile}`]);
+  }
   const hosts = answers.hosts.length > 0 ? answers.hosts : [PLACEHOLDER_HOST];
+  const ssh = {
+    ...answers.sshUser ? { user: answers.sshUser } : {},
+    ...answers.identityFile ? { identity_file: answers.identityFile.path } : {},
+    ...answers.knownHostsFile ? { known_hosts_file: answers.knownHostsFile } : {}
+  };
   value.inventory = {
-    ...answers.sshUser ? { ssh: { user: answers.sshUser } } : {},
+    ...Object.keys(ssh).length > 0 ? { ssh } : {},
     hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.address }]))
   };
   const placeholder = answers.hosts.length === 0 ? " Replace the placeholder with your server (slipway init --host name=address).\n" : "";
-  comments.push([["inventory"], `${placeholder}${SSH_KEY_COMMENT}`]);
+  comments.push([["inventory"], `${placeholder}${sshComment(answers)}`]);
   value.proxy = proxyConfig(detection, answers);
   if (!answers.domain) comments.push([["proxy"], " No --domain: nginx answers any name on port 80 (default server)."]);
   value.tls = answers.domain && answers.email ? { enabled: true, email: answers.email } : { enabled: false };
@@ -69569,18 +71217,29 @@ function serviceComment(s) {
   const module = s.appModule ? `, ${s.appModule}` : ", app module not found: set systemd.app_module";
   return `${what} in ${s.context}${s.framework ? module : ""}; health: ${s.healthPath ? "its own route" : "no health route found, / is polled"}`;
 }
-var SSH_KEY_COMMENT = [
-  " SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys",
-  "   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent and no default key.",
-  "   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check",
-  "   its fingerprint) or pinned with ssh.known_hosts_file."
-].join("\n");
+function sshComment(answers) {
+  const key = answers.identityFile ? answers.identityFile.found ? ` SSH: ssh.identity_file is the key found in ~/.ssh (ssh's default); its public half must be in the server's
+   ~USER/.ssh/authorized_keys (pass --ssh-key to choose another). Slipway uses no ssh-agent.` : " SSH: ssh.identity_file (from --ssh-key): its public half must be in the server's ~USER/.ssh/authorized_keys." : [
+    " SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys",
+    "   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent."
+  ].join("\n");
+  const hostKey = answers.knownHostsFile ? "   The servers' host keys are pinned in ssh.known_hosts_file (from --known-hosts)." : [
+    "   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check",
+    "   its fingerprint) or pinned with ssh.known_hosts_file."
+  ].join("\n");
+  return `${key}
+${hostKey}`;
+}
 function proxyConfig(detection, answers) {
   const web = detection.services.filter((s) => !s.accessory);
-  const api = web.length > 1 ? web.find((s) => /^(backend|api)$/.test(s.name)) : void 0;
+  const api = backendOf(detection.services);
   const front = web.find((s) => s !== api);
-  const apiCheck = api?.healthPath?.startsWith("/api/") ? { check: { path: api.healthPath } } : {};
-  const frontCheck = !api && front?.healthPath?.startsWith("/api/") ? { check: { path: front.healthPath } } : {};
+  const checkOf = (s) => {
+    const path6 = s?.dataPath ?? (s?.healthPath?.startsWith("/api/") ? s.healthPath : void 0);
+    return path6 ? { check: { path: path6 } } : {};
+  };
+  const apiCheck = checkOf(api);
+  const frontCheck = !api && (front?.dataPath || front?.healthPath?.startsWith("/api/")) ? checkOf(front) : {};
   const routes = [
     ...api ? [{ path: "/api/", service: api.name, ...apiCheck }] : [],
     ...front ? [{ path: "/", service: front.name, ...frontCheck }] : []
@@ -69608,10 +71267,13 @@ function databaseConfig(detection) {
 function commentKey(doc, path6, comment) {
   if (!comment.trim()) return;
   const parent = path6.length === 1 ? doc.contents : doc.getIn(path6.slice(0, -1), true);
-  if (!(0, import_yaml12.isMap)(parent)) return;
-  const pair = parent.items.find((p) => ((0, import_yaml12.isScalar)(p.key) ? p.key.value : p.key) === path6.at(-1));
-  if (pair && (0, import_yaml12.isScalar)(pair.key)) pair.key.commentBefore = comment.startsWith(" ") ? comment : ` ${comment}`;
+  if (!(0, import_yaml14.isMap)(parent)) return;
+  const pair = parent.items.find((p) => ((0, import_yaml14.isScalar)(p.key) ? p.key.value : p.key) === path6.at(-1));
+  if (pair && (0, import_yaml14.isScalar)(pair.key)) pair.key.commentBefore = comment.startsWith(" ") ? comment : ` ${comment}`;
 }
+
+// src/config/json-schema.ts
+var JSON_SCHEMA_ID = "https://slipway.dev/schema/slipway.schema.json";
 
 // src/cli/init.ts
 var RUNTIMES2 = ["systemd", "container", "compose"];
@@ -69626,8 +71288,28 @@ function parseHost(value, index) {
 }
 function schemaPath(dir) {
   const schema = fileURLToPath3(new URL("../../schema/slipway.schema.json", import.meta.url));
-  const path6 = relative5(dir, schema);
-  return path6.startsWith("../../../") || path6 === "" ? schema : path6;
+  const checkout2 = dirname12(dirname12(schema));
+  const inside = (parent, child) => !relative5(parent, child).startsWith("..");
+  return inside(dir, schema) || inside(checkout2, dir) ? relative5(dir, schema) : JSON_SCHEMA_ID;
+}
+var DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
+function configPath(path6) {
+  const absolute = resolve14(path6.replace(/^~(?=\/|$)/, homedir3()));
+  const home = relative5(homedir3(), absolute);
+  return home && !home.startsWith("..") && !isAbsolute4(home) ? `~/${home}` : absolute;
+}
+function sshAnswers(flags) {
+  const must2 = (flag, path6) => {
+    if (!existsSync5(resolve14(path6.replace(/^~(?=\/|$)/, homedir3()))))
+      throw new UsageError(`${flag} ${path6}: no such file`, { hint: `give the path of an existing file to ${flag}` });
+    return configPath(path6);
+  };
+  const found = DEFAULT_KEYS.find((k) => existsSync5(join10(homedir3(), ".ssh", k)));
+  const identityFile = flags.sshKey ? { path: must2("--ssh-key", flags.sshKey), found: false } : found ? { path: `~/.ssh/${found}`, found: true } : void 0;
+  return {
+    ...identityFile ? { identityFile } : {},
+    ...flags.knownHosts ? { knownHostsFile: must2("--known-hosts", flags.knownHosts) } : {}
+  };
 }
 async function ask(question) {
   const rl = createInterface2({ input: process.stdin, output: process.stderr });
@@ -69653,6 +71335,7 @@ async function answersOf(dir, flags) {
     ...domain3 ? { domain: domain3 } : {},
     ...flags.email ? { email: flags.email } : {},
     ...flags.sshUser ? { sshUser: flags.sshUser } : {},
+    ...sshAnswers(flags),
     ...flags.registry ? { registry: flags.registry } : {}
   };
 }
@@ -69678,7 +71361,7 @@ function filesToWrite(dir, config2, detection, flags) {
   return files;
 }
 function register8(program2, run2) {
-  const command = program2.command("init").description("write a commented slipway.yml (and deploy/rollback workflows) from what the app directory holds").argument("[dir]", "the app directory", ".").option("--host <host>", "a server: NAME=ADDRESS or ADDRESS (repeatable)", collect, []).option("--domain <name>", "the site's domain (nginx server_name, and the certificate with --email)").option("--email <address>", "ACME account e-mail: enables HTTPS from Let's Encrypt for --domain").option("--runtime <runtime>", `override the detected runtime: ${RUNTIMES2.join(", ")}`).option("--registry <host>", "image registry (container/compose); default: images streamed over SSH").option("--ssh-user <user>", "SSH user on the servers (default: deploy)").option("--app <name>", "app name (default: the directory's name)").option("--env <name>", "the environment the workflows deploy (an empty overlay in slipway.yml)", "production").option("--no-workflows", "do not write .github/workflows/deploy.yml and rollback.yml").option("-f, --force", "overwrite slipway.yml and the workflows when they exist");
+  const command = program2.command("init").description("write a commented slipway.yml (and deploy/rollback workflows) from what the app directory holds").argument("[dir]", "the app directory", ".").option("--host <host>", "a server: NAME=ADDRESS or ADDRESS (repeatable)", collect, []).option("--domain <name>", "the site's domain (nginx server_name, and the certificate with --email)").option("--email <address>", "ACME account e-mail: enables HTTPS from Let's Encrypt for --domain").option("--runtime <runtime>", `override the detected runtime: ${RUNTIMES2.join(", ")}`).option("--registry <host>", "image registry (container/compose); default: images streamed over SSH").option("--ssh-user <user>", "SSH user on the servers (default: deploy)").option("--ssh-key <file>", "private key for SSH (default: the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa)").option("--known-hosts <file>", "known_hosts file pinning the servers' host keys (default: ~/.ssh/known_hosts)").option("--app <name>", "app name (default: the directory's name)").option("--env <name>", "the environment the workflows deploy (an empty overlay in slipway.yml)", "production").option("--no-workflows", "do not write .github/workflows/deploy.yml and rollback.yml").option("-f, --force", "overwrite slipway.yml and the workflows when they exist");
   jsonOption(command, "print {dir, app, runtime, services, database, reasons, files} as JSON");
   command.action(async (dirArg, flags) => {
     const dir = resolve14(dirArg);
@@ -69887,7 +71570,8 @@ async function setMaintenance(config2, action, limit) {
         try {
           return await onHost(config2, host, action);
         } catch (e) {
-          return { host: resolved.name, error: e instanceof Error ? e.message : String(e) };
+          const hint2 = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
+          return { host: resolved.name, error: `${e instanceof Error ? e.message : String(e)}${hint2}` };
         }
       })
     );
@@ -70104,8 +71788,34 @@ __export(remove_exports, {
 
 // src/deploy/remove-app.ts
 import { dirname as dirname14 } from "node:path";
-var COLORS2 = ["blue", "green"];
-var asRoot2 = { become: true, step: "remove" };
+
+// src/deploy/swarm/remove.ts
+var asRoot5 = { become: true, step: "remove" };
+async function removeSwarmStacks(host, config2, purge, act) {
+  if (host.name !== swarmManager(config2)) return;
+  const groups = purge ? ["blue", "green", ACCESSORIES] : ["blue", "green"];
+  for (const group of groups) {
+    const stack = `${config2.app}-${group}`;
+    if (Object.keys(await stackReplicas(host, stack)).length === 0) continue;
+    await act(`remove stack ${stack}`, async () => {
+      await host.exec(stackRemoveArgv(stack), asRoot5);
+      await waitForStackGone(host, stack, 90);
+    });
+  }
+  if (!purge) return;
+  const list2 = await host.exec(swarmObjectListArgv("secret", `slipway.app=${config2.app}`), { ...asRoot5, check: false });
+  const secrets = list2.stdout.split("\n").filter(Boolean);
+  if (secrets.length > 0) {
+    await act(
+      `remove the swarm secrets ${secrets.join(", ")}`,
+      () => host.exec(swarmObjectRemoveArgv("secret", secrets), asRoot5)
+    );
+  }
+}
+
+// src/deploy/remove-app.ts
+var COLORS3 = ["blue", "green"];
+var asRoot6 = { become: true, step: "remove" };
 async function removeApp(host, config2, options = {}) {
   const paths = deployPaths(config2.deploy_dir);
   const deployed = (await host.exec(testArgv("-d", paths.root), { check: false })).code === 0;
@@ -70139,9 +71849,9 @@ async function stopRecordedLeftovers(host, config2, current, act) {
   await act(
     `stop and disable ${left.join(", ")} (a recorded release ran them; the config no longer names them); remove ${templates.join(", ")}`,
     async () => {
-      await host.exec(systemctlArgv("disable", left, ["--now"]), { ...asRoot2, check: false });
-      await host.exec(removeFilesArgv(templates), asRoot2);
-      await host.exec(daemonReloadArgv(), asRoot2);
+      await host.exec(systemctlArgv("disable", left, ["--now"]), { ...asRoot6, check: false });
+      await host.exec(removeFilesArgv(templates), asRoot6);
+      await host.exec(daemonReloadArgv(), asRoot6);
     }
   );
 }
@@ -70149,56 +71859,58 @@ async function stopProcesses(host, config2, options, act) {
   const services = Object.keys(config2.services);
   if (config2.runtime === "systemd") {
     const current = services.flatMap(
-      (service) => COLORS2.flatMap(
+      (service) => COLORS3.flatMap(
         (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => instanceUnitName(config2.app, service, color, i))
       )
     );
     await stopRecordedLeftovers(host, config2, current, act);
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config2.app, service)}`;
-      if ((await host.exec(testArgv("-e", template), { check: false })).code !== 0) continue;
-      const units = COLORS2.flatMap(
+      const units = COLORS3.flatMap(
         (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => instanceUnitName(config2.app, service, color, i))
       );
-      await act(`stop and disable ${units.join(", ")}; remove ${template}`, async () => {
-        await host.exec(systemctlArgv("stop", units), { ...asRoot2, check: false });
-        await host.exec(systemctlArgv("disable", units), { ...asRoot2, check: false });
-        for (const unit of units) {
-          const dir = `/etc/systemd/system/${unit}.d`;
-          if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0)
-            await host.exec(removeTreeArgv(dir), asRoot2);
-        }
-        await host.exec(removeFilesArgv([template]), asRoot2);
-        await host.exec(daemonReloadArgv(), asRoot2);
+      const dirs = [];
+      for (const dir of units.map((unit) => `/etc/systemd/system/${unit}.d`))
+        if ((await host.exec(testArgv("-d", dir), { check: false })).code === 0) dirs.push(dir);
+      const hasTemplate2 = (await host.exec(testArgv("-e", template), { check: false })).code === 0;
+      if (!hasTemplate2 && dirs.length === 0) continue;
+      const what = [...hasTemplate2 ? [template] : [], ...dirs].join(", ");
+      await act(`stop and disable ${units.join(", ")}; remove ${what}`, async () => {
+        await host.exec(systemctlArgv("stop", units), { ...asRoot6, check: false });
+        await host.exec(systemctlArgv("disable", units), { ...asRoot6, check: false });
+        for (const dir of dirs) await host.exec(removeTreeArgv(dir), asRoot6);
+        if (hasTemplate2) await host.exec(removeFilesArgv([template]), asRoot6);
+        await host.exec(daemonReloadArgv(), asRoot6);
       });
     }
     return;
   }
   if (config2.runtime === "container") {
     const names = services.flatMap(
-      (service) => COLORS2.flatMap(
+      (service) => COLORS3.flatMap(
         (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => containerName(config2.app, service, color, i))
       )
     );
-    const present = await host.exec(dockerInspectArgv("{{.Name}}", names), {
-      ...asRoot2,
+    const present = await host.exec(containerNamesArgv(names), {
+      ...asRoot6,
       check: false
     });
     const found = present.stdout.split("\n").map((l) => l.trim().replace(/^\//, "")).filter(Boolean);
     if (found.length > 0)
-      await act(`remove containers ${found.join(", ")}`, () => host.exec(removeContainersArgv(found), asRoot2));
+      await act(`remove containers ${found.join(", ")}`, () => host.exec(removeContainersArgv(found), asRoot6));
     return;
   }
+  if (config2.runtime === "swarm") return removeSwarmStacks(host, config2, options.purge ?? false, act);
   const flavour = await hostComposeFlavour(host, config2);
-  const projects = options.purge ? [...COLORS2, ACCESSORIES] : [...COLORS2];
+  const projects = options.purge ? [...COLORS3, ACCESSORIES] : [...COLORS3];
   for (const group of projects) {
     const file2 = `${config2.deploy_dir}/compose/${group}/compose.yml`;
-    if ((await host.exec(testArgv("-f", file2), { ...asRoot2, check: false })).code !== 0) continue;
+    if ((await host.exec(testArgv("-f", file2), { ...asRoot6, check: false })).code !== 0) continue;
     const project = composeProjectName(config2.app, group);
     await act(
       `compose down project ${project}`,
       () => host.exec(composeDownArgv(composeBase(flavour, project, file2)), {
-        ...asRoot2,
+        ...asRoot6,
         timeoutMs: 12e4
       })
     );
@@ -70207,10 +71919,13 @@ async function stopProcesses(host, config2, options, act) {
 async function removePublicPorts(host, config2, act) {
   for (const { socket, service } of publicPortFiles(config2, "blue")) {
     if ((await host.exec(testArgv("-e", socket.path), { check: false })).code !== 0) continue;
-    await act(`stop and remove ${socket.name}, ${service.name}`, async () => {
-      await host.exec(systemctlArgv("disable", [socket.name, service.name], ["--now"]), { ...asRoot2, check: false });
-      await host.exec(removeFilesArgv([socket.path, service.path]), asRoot2);
-      await host.exec(daemonReloadArgv(), asRoot2);
+    const kept = [];
+    for (const path6 of [socket.path, service.path].map(previousPath))
+      if ((await host.exec(testArgv("-e", path6), { check: false })).code === 0) kept.push(path6);
+    await act(`stop and remove ${[socket.name, service.name, ...kept].join(", ")}`, async () => {
+      await host.exec(systemctlArgv("disable", [socket.name, service.name], ["--now"]), { ...asRoot6, check: false });
+      await host.exec(removeFilesArgv([socket.path, service.path, ...kept]), asRoot6);
+      await host.exec(daemonReloadArgv(), asRoot6);
     });
   }
 }
@@ -70227,10 +71942,10 @@ async function removeSite(host, config2, act) {
     if ((await host.exec(testArgv("-L", link), { check: false })).code === 0) links.push(link);
   if (present.length + links.length === 0) return;
   await act(`remove the nginx files ${[...present, ...links].join(", ")} and reload nginx`, async () => {
-    if (present.length > 0) await host.exec(removeFilesArgv(present), asRoot2);
-    if (links.length > 0) await host.exec(removeFilesArgv(links), asRoot2);
-    await host.exec(nginxTest().argv, asRoot2);
-    await host.exec(nginxReload().argv, asRoot2);
+    if (present.length > 0) await host.exec(removeFilesArgv(present), asRoot6);
+    if (links.length > 0) await host.exec(removeFilesArgv(links), asRoot6);
+    await host.exec(nginxTest().argv, asRoot6);
+    await host.exec(nginxReload().argv, asRoot6);
   });
 }
 async function removeDeployDir(host, config2, options, act, actions) {
@@ -70238,46 +71953,46 @@ async function removeDeployDir(host, config2, options, act, actions) {
   if (options.purge) {
     const volumes = namedVolumes2(config2);
     if (volumes.length > 0) {
-      await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot2));
+      await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot6));
     }
-    if (!helperMode(host, config2)) {
-      await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname14(root), root, asRoot2));
+    if (!helperMode(config2, host.name)) {
+      await act(`remove ${root} (backups included)`, () => removeUnder(host, dirname14(root), root, asRoot6));
       return;
     }
-    const listing2 = await host.exec(listDirArgv(root), { ...asRoot2, check: false });
+    const listing2 = await host.exec(listDirArgv(root), { ...asRoot6, check: false });
     const entries2 = listing2.stdout.split("\n").filter((p) => p && p !== `${root}/.slipway-lock`);
     await act(`remove everything in ${root} (backups included)`, async () => {
-      for (const entry of entries2) await removeUnder(host, root, entry, asRoot2);
+      for (const entry of entries2) await removeUnder(host, root, entry, asRoot6);
     });
     actions.push(`kept: ${root} itself, empty (bootstrap made it; helper mode cannot remove it)`);
     return;
   }
-  const listing = await host.exec(listDirArgv(root), { ...asRoot2, check: false });
+  const listing = await host.exec(listDirArgv(root), { ...asRoot6, check: false });
   const keep = /* @__PURE__ */ new Set([`${root}/backups`, `${root}/.slipway-lock`]);
   const accessories = Object.values(config2.services).some((s) => s.accessory);
   const entries = listing.stdout.split("\n").filter((p) => p && !keep.has(p));
   for (const entry of entries) {
-    if (accessories && (entry === `${root}/compose` || entry === `${root}/env`)) {
+    if (accessories && (entry === `${root}/compose` || entry === `${root}/env` || entry === `${root}/swarm`)) {
       await removeKeepingAccessories(host, config2, entry, act);
       continue;
     }
-    await act(`remove ${entry}`, () => removeUnder(host, root, entry, asRoot2));
+    await act(`remove ${entry}`, () => removeUnder(host, root, entry, asRoot6));
   }
   actions.push(
     `kept: ${root}/backups, the named volumes${accessories ? ", the accessories" : ""} (--purge removes them)`
   );
 }
 async function removeKeepingAccessories(host, config2, dir, act) {
-  const listing = await host.exec(listDirArgv(dir), { ...asRoot2, check: false });
+  const listing = await host.exec(listDirArgv(dir), { ...asRoot6, check: false });
   const accessories = Object.keys(config2.services).filter((name) => config2.services[name]?.accessory);
-  const kept = /* @__PURE__ */ new Set([`${dir}/${ACCESSORIES}`, ...accessories.map((name) => `${dir}/${name}.env`)]);
+  const kept = /* @__PURE__ */ new Set([
+    `${dir}/${ACCESSORIES}`,
+    `${dir}/${ACCESSORIES}.yml`,
+    ...accessories.map((name) => `${dir}/${name}.env`)
+  ]);
   for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {
-    await act(`remove ${entry}`, () => removeUnder(host, config2.deploy_dir, entry, asRoot2));
+    await act(`remove ${entry}`, () => removeUnder(host, config2.deploy_dir, entry, asRoot6));
   }
-}
-function helperMode(host, config2) {
-  const { ssh, hosts } = config2.inventory;
-  return (hosts[host.name]?.privilege ?? ssh.privilege) === "helper";
 }
 function namedVolumes2(config2) {
   const names = Object.values(config2.services).flatMap(
@@ -70483,57 +72198,18 @@ __export(status_exports, {
   register: () => register17
 });
 
-// src/commands/status.ts
-function probeKey(probe) {
-  return `${probe.kind}|${probe.target}`;
-}
-var STATUS_SCRIPT = [
-  "d=$1; lock=$2; shift 2",
-  `printf '@@current\\n'; readlink "$d/current" 2>/dev/null`,
-  `printf '@@color\\n'; cat "$d/color" 2>/dev/null`,
-  `printf '@@lock\\n'; cat "$lock/holder" 2>/dev/null; echo`,
-  `printf '@@disk\\n'; df -Pk "$d" 2>/dev/null | tail -n 1`,
-  'for item in "$@"; do',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
-  "  kind=${item%%|*}; target=${item#*|}",
-  `  printf '@@%s\\n' "$item"`,
-  "  case $kind in",
-  '    unit) systemctl show --property=ActiveState,SubState -- "$target" 2>/dev/null ;;',
-  `    container) docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$target" 2>/dev/null ;;`,
-  `    compose) docker ps -a --filter "label=com.docker.compose.project=$target" --format '{{.Names}} {{.State}} {{.Status}}' 2>/dev/null ;;`,
-  `    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$target" 2>/dev/null; echo ;;`,
-  '    file) cat "$target" 2>/dev/null ;;',
-  "  esac",
-  "done"
-].join("\n");
-function statusArgv(deployDir, lockDir2, probes) {
-  return ["sh", "-c", STATUS_SCRIPT, "sh", deployDir, lockDir2, ...probes.map(probeKey)];
-}
-function parseStatusSections(stdout) {
-  const sections = /* @__PURE__ */ new Map();
-  let current = null;
-  for (const line of stdout.split("\n")) {
-    if (line.startsWith("@@")) {
-      current = [];
-      sections.set(line.slice(2), current);
-    } else if (current) current.push(line);
-  }
-  for (const lines of sections.values()) while (lines.length > 0 && lines.at(-1)?.trim() === "") lines.pop();
-  return sections;
-}
-
 // src/deploy/status.ts
-var COLORS3 = ["blue", "green"];
+var COLORS4 = ["blue", "green"];
 function statusPlan(config2, names, cert, maintenancePage2 = null) {
   const kind = config2.runtime === "systemd" ? "unit" : config2.runtime === "container" ? "container" : "compose";
-  const units = COLORS3.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
-  const health = COLORS3.flatMap(
+  const units = COLORS4.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
+  const health = COLORS4.flatMap(
     (color) => Object.entries(config2.services).map(([service, spec]) => {
       const args = gateArgs2(service, spec, colorPort(spec, color));
       return { probe: { kind: "health", target: args.url }, color, service, expected: args.status };
     })
   );
-  const certPlan = cert ? { ...cert, probe: { kind: "file", target: cert.path } } : null;
+  const certPlan = cert ? { ...cert, probe: { kind: "cert", target: cert.path } } : null;
   const maintenance = maintenancePage2 ? { probe: { kind: "file", target: maintenancePage2 } } : null;
   return {
     probes: [
@@ -70562,7 +72238,7 @@ function unitStates(kind, target, lines) {
     ];
   }
   if (kind === "container") {
-    const [status = "", health = ""] = (lines[0] ?? "").trim().split(" ");
+    const { status, health } = containerState(lines[0]);
     if (!status) return [{ name: target, state: "not found", running: false }];
     return [
       {
@@ -70578,6 +72254,18 @@ function unitStates(kind, target, lines) {
     return { name: `${target}/${name}`, state: [state, ...rest].join(" "), running: state === "running" };
   });
 }
+function containerState(line) {
+  try {
+    const state = JSON.parse(line ?? "");
+    const health = state.Health?.Status;
+    return {
+      status: typeof state.Status === "string" ? state.Status : "",
+      health: typeof health === "string" ? health : ""
+    };
+  } catch {
+    return { status: "", health: "" };
+  }
+}
 function diskOf(path6, line) {
   const fields = (line ?? "").trim().split(/\s+/);
   const free = Number(fields[3]);
@@ -70586,14 +72274,14 @@ function diskOf(path6, line) {
 }
 var LOW_DISK_BYTES = 1024 ** 3;
 function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ new Date(), alive = holderAlive) {
-  const sections = parseStatusSections(stdout);
-  const first = (key) => (sections.get(key) ?? [])[0]?.trim() ?? "";
+  const sections2 = parseStatusSections(stdout);
+  const first = (key) => (sections2.get(key) ?? [])[0]?.trim() ?? "";
   const link = first("current");
   const colorText = first("color");
   const color = colorText === "blue" || colorText === "green" ? colorText : null;
   const release = link ? link.split("/").pop() ?? null : null;
   const units = plan.units.flatMap(
-    ({ probe, color: c }) => unitStates(probe.kind, probe.target, sections.get(probeKey(probe)) ?? []).map((u) => ({
+    ({ probe, color: c }) => unitStates(probe.kind, probe.target, sections2.get(probeKey(probe)) ?? []).map((u) => ({
       ...u,
       color: c,
       live: c === color
@@ -70603,7 +72291,7 @@ function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ ne
     const status2 = Number(first(probeKey(probe))) || 0;
     return { service, url: probe.target, status: status2, expected, healthy: status2 === expected };
   });
-  const holder = parseHolder((sections.get("lock") ?? []).join("\n").trim() || void 0);
+  const holder = parseHolder((sections2.get("lock") ?? []).join("\n").trim() || void 0);
   const lock = holder ? {
     state: "held",
     holder,
@@ -70611,10 +72299,11 @@ function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ ne
     ...alive(holder) === false ? { stale: true } : {}
   } : { state: "free" };
   const disk = diskOf(deployDir, first("disk"));
-  const certificate = plan.cert ? certificateOf(plan.cert, sections.get(probeKey(plan.cert.probe)), now) : null;
+  const certificate = plan.cert ? certificateOf(plan.cert, sections2.get(probeKey(plan.cert.probe)), now) : null;
   const status = { host, release, color, units, health, lock, disk, certificate, problems: [] };
-  if (plan.maintenance) status.maintenance = (sections.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
-  status.problems = problemsOf(status);
+  if (plan.maintenance) status.maintenance = (sections2.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
+  if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections2, color);
+  status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
 }
 function certificateOf(cert, lines, now) {
@@ -70626,15 +72315,16 @@ function certificateOf(cert, lines, now) {
     ..."notAfter" in state ? { notAfter: state.notAfter.toISOString(), daysLeft: state.daysLeft } : {}
   };
 }
-function problemsOf(s) {
+function problemsOf(s, expectRelease) {
   const problems = [];
-  if (!s.release || !s.color) problems.push("nothing deployed");
+  if (expectRelease && (!s.release || !s.color)) problems.push("nothing deployed");
   for (const u of s.units) if (u.live && !u.running) problems.push(`${u.name} is ${u.state}`);
   for (const h of s.health)
     if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);
   if (s.lock.stale) problems.push("stale lock");
   if (s.disk && s.disk.freeBytes < LOW_DISK_BYTES) problems.push(`low disk: ${formatBytes2(s.disk.freeBytes)} free`);
   if (s.certificate && s.certificate.state !== "valid") problems.push(`certificate ${s.certificate.state}`);
+  if (s.cluster) problems.push(...clusterProblems(s.cluster));
   return problems;
 }
 function formatBytes2(bytes) {
@@ -70695,10 +72385,49 @@ function formatHostStatus(s) {
       ])
     );
   }
+  if (s.cluster) lines.push(...clusterLines(s.cluster));
   const cert = certLine(s);
   if (cert) lines.push(cert);
   lines.push(s.problems.length === 0 ? "  healthy" : `  UNHEALTHY: ${s.problems.join("; ")}`);
   return lines.join("\n");
+}
+function labelsText(labels) {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+}
+function taskHealth(t) {
+  if (!t.health) return "";
+  if (!t.health.status) return "no answer";
+  return `${t.health.status}${t.health.healthy ? " ok" : ` (want ${t.health.expected})`}`;
+}
+function shortImage(image) {
+  return image.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, "@sha256:$1");
+}
+function clusterLines(c) {
+  if (c.error) return [`  swarm (manager ${c.manager}): ${c.error}`];
+  const lines = table([
+    ["NODE", "ROLE", "AVAILABILITY", "STATE", "LABELS"],
+    ...c.nodes.map((n) => [
+      n.hostname,
+      n.leader ? `${n.role} (leader)` : n.role,
+      n.availability,
+      n.state,
+      labelsText(n.labels)
+    ])
+  ]);
+  const rows = c.stacks.flatMap(
+    (s) => s.tasks.map((t) => [
+      `${s.stack}${s.live ? "*" : ""}`,
+      `${t.service}.${t.slot}`,
+      t.node,
+      t.desired,
+      `${t.state} ${t.since}`.trim(),
+      taskHealth(t),
+      shortImage(t.image),
+      [t.error, t.failures > 0 ? `${t.failures} failed before` : ""].filter(Boolean).join("; ")
+    ])
+  );
+  if (rows.length === 0) return [...lines, "  no stacks of this app"];
+  return [...lines, ...table([["STACK", "TASK", "NODE", "DESIRED", "CURRENT", "HEALTH", "IMAGE", "ERROR"], ...rows])];
 }
 function formatStatus(hosts) {
   return hosts.map(formatHostStatus).join("\n\n");
@@ -70715,9 +72444,17 @@ function certOf(config2) {
     renewBeforeDays: spec.renewBeforeDays
   };
 }
+function swarmHostPlan(config2, host, cert, page) {
+  const base = statusPlan({ ...config2, services: {} }, () => [], cert, page);
+  if (host !== swarmManager(config2)) {
+    return { ...base, expectRelease: deployHosts(config2).some((h) => h.name === host) };
+  }
+  const swarm = swarmStatusPlan(config2);
+  return { ...base, swarm, probes: [...base.probes, ...swarmProbes(swarm)] };
+}
 async function readStatus(config2, limit) {
   const pool2 = new ConnectionPool();
-  const runtime = runtimeFor(config2);
+  const runtime = config2.runtime === "swarm" ? null : runtimeFor(config2);
   const cert = certOf(config2);
   const nginxHosts = new Set(
     config2.proxy.mode === "internal" ? [] : selectHosts2(config2, config2.proxy.hosts).map((h) => h.name)
@@ -70741,7 +72478,7 @@ async function readStatus(config2, limit) {
         if (!host) return unreachable(error62 ?? "unreachable");
         try {
           const page = nginxHosts.has(host.name) ? maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app) : null;
-          const plan = statusPlan(configOnHost(config2, host.name), (c) => runtime(host).names(c), cert, page);
+          const plan = runtime ? statusPlan(configOnHost(config2, host.name), (c) => runtime(host).names(c), cert, page) : swarmHostPlan(config2, host.name, cert, page);
           const argv2 = statusArgv(config2.deploy_dir, lockDir(config2.deploy_dir), plan.probes);
           const result = await host.exec(argv2, { become: true, check: false, step: "status", timeoutMs: 6e4 });
           return parseHostStatus(host.name, config2.deploy_dir, plan, result.stdout);
@@ -70777,6 +72514,7 @@ function register17(program2, run2) {
 // src/cli/validate.ts
 var validate_exports = {};
 __export(validate_exports, {
+  INTERNAL_WITHOUT_PUBLIC_PORT: () => INTERNAL_WITHOUT_PUBLIC_PORT,
   register: () => register18,
   runValidate: () => runValidate
 });
@@ -70820,10 +72558,13 @@ async function runValidate(file2, options = {}) {
   const config2 = result.configs[0];
   const environments = options.env ? [] : result.environments;
   const summary = config2 ? validSummary(file2, config2, environments) : `${file2}: valid`;
-  if (result.configs.some((c) => c.runtime === "swarm"))
-    warnings.push(`${SWARM_DEPLOY_MISSING} (${SWARM_DEPLOY_HINT})`);
+  if (result.configs.some(noPublicPort)) warnings.push(INTERNAL_WITHOUT_PUBLIC_PORT);
   const stderr = warnings.map((w) => `warning: ${w}`);
   return { exitCode: EXIT.ok, stdout: [summary], stderr, report: { file: file2, ok: true, environments, issues: [] } };
+}
+var INTERNAL_WITHOUT_PUBLIC_PORT = "proxy.mode internal and no service has `public_port`: nothing is reachable from outside the host (the services listen on 127.0.0.1); give the service users reach `public_port: <port>`, unless the app only works in the background";
+function noPublicPort(config2) {
+  return config2.proxy.mode === "internal" && Object.values(config2.services).every((s) => s.public_port === void 0);
 }
 function hookIssues(configs) {
   const found = /* @__PURE__ */ new Map();

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-VEWPPIBF.js";
+} from "./chunk-LEXBYIJM.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
