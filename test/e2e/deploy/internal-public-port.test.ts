@@ -110,10 +110,13 @@ describe("proxy.mode internal with a public frontend port (harvest on t1)", () =
     const unit = await host.readFile(`/etc/systemd/system/${APP}-frontend-public.service`);
     expect(unit?.toString()).toContain("systemd-socket-proxyd 127.0.0.1:18371");
 
-    // slipway remove takes the public port down with the app.
-    expect(await removeApp(host, config)).toContain(
-      `stop and remove ${APP}-frontend-public.socket, ${APP}-frontend-public.service`,
+    // slipway remove takes the public port down with the app, and the copies the switch kept (`.slipway-prev`).
+    const removed = (await removeApp(host, config)).find((a) => a.startsWith("stop and remove"));
+    expect(removed).toMatch(
+      new RegExp(`^stop and remove ${APP}-frontend-public\\.socket, ${APP}-frontend-public\\.service\\b`),
     );
     expect(await fromOutside(PUBLIC, "/health")).toBeNull();
+    const left = await host.exec(["sh", "-c", `ls /etc/systemd/system | grep -c '^${APP}-frontend-public' || true`]);
+    expect(left.stdout.trim()).toBe("0");
   });
 });
