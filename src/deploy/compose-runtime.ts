@@ -28,11 +28,10 @@ import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/f
 import { ensureAccessories } from "./compose/accessories.js";
 import { SICK_HINT, sickMessage, sickServices } from "./compose/unhealthy.js";
 import { buildAction } from "./container/delivery.js";
-import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
 import { type ColorRuntime, configWithEnv, type StageInput, type StageResult, wanted } from "./runtime.js";
-import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles } from "./stage-steps.js";
+import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles, writeReleaseManifest } from "./stage-steps.js";
 import { LOG_LINES } from "./steps/gate.js";
 import { StepFailure } from "./steps/types.js";
 
@@ -149,12 +148,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         }
       }
       if (!input.check) {
-        const release = paths.release(input.releaseId);
-        await host.exec(mkdirsArgv([release]), { step: "stage" });
-        await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, images), {
-          mode: 0o644,
-          step: "stage",
-        });
+        await writeReleaseManifest(host, paths.release(input.releaseId), input.releaseId, images);
       }
       const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
       if (staticFiles) {

@@ -15,12 +15,18 @@ import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
 import { type ConfigRenderedFile, colorRuntimeFiles, serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
-import { containerName, dockerRunArgv, releaseManifest, serviceImage } from "./container/run-spec.js";
+import { containerName, dockerRunArgv, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { readListeners, refusePortSquatters } from "./port-squatters.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { settleAll } from "./settle.js";
-import { deliverWhenMissing, requireSecrets, shipStatic, writeConfigFiles } from "./stage-steps.js";
+import {
+  deliverWhenMissing,
+  requireSecrets,
+  shipStatic,
+  writeConfigFiles,
+  writeReleaseManifest,
+} from "./stage-steps.js";
 
 type EnvFile = ConfigRenderedFile;
 
@@ -141,17 +147,6 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     return e.changed ? `wrote ${env.path}` : null;
   }
 
-  /** A release directory, so `current` -> releases/<id> points at something: what the release ran. */
-  async function writeRelease(release: string, input: StageInput): Promise<void> {
-    await host.exec(mkdirsArgv([release]), { step: "stage" });
-    // Written whatever is there (no inspect first): the manifest is small and the write is atomic.
-    await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, input.images), {
-      mode: 0o644,
-      step: "stage",
-      unconditional: true,
-    });
-  }
-
   return {
     names,
     writers: (color) => containerWriters(names(color)),
@@ -171,7 +166,9 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service) as EnvFile, input))),
         input.check
           ? shipStatic(host, config, input.releaseId, input.releaseDir, true)
-          : writeRelease(release, input).then(() => shipStatic(host, config, input.releaseId, input.releaseDir, false)),
+          : writeReleaseManifest(host, release, input.releaseId, input.images).then(() =>
+              shipStatic(host, config, input.releaseId, input.releaseDir, false),
+            ),
       ]);
       const actions: string[] = [];
       let changed = false;

@@ -18,6 +18,7 @@ import { configFileHostPath, renderConfigFile } from "../render/config-file.js";
 import { type ConfigRenderedFile, type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
 import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
 import { deliveryMethod, pullFailureHint, registryLogin } from "./container/delivery.js";
+import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ProgressReporter, withProgress } from "./progress.js";
 import { shipService } from "./ship.js";
@@ -233,4 +234,23 @@ export async function writeConfigFiles(
     if (written.changed) actions.push(`wrote ${source}`);
   }
   return { files, actions };
+}
+
+/**
+ * The release directory of an image runtime (container, compose, swarm) with its `images.json` (what the release ran,
+ * read by rollback and `slipway releases`), so `current` -> releases/<id> points at something. Written whatever is
+ * there (no read first): the manifest is small and the write is atomic.
+ */
+export async function writeReleaseManifest(
+  host: RemoteHost,
+  release: string,
+  releaseId: string,
+  images: Record<string, string>,
+): Promise<void> {
+  await host.exec(mkdirsArgv([release]), { step: "stage" });
+  await host.putFile(`${release}/images.json`, releaseManifest(releaseId, images), {
+    mode: 0o644,
+    step: "stage",
+    unconditional: true,
+  });
 }

@@ -49,7 +49,7 @@ function swarmHostPlan(config: SlipwayConfig, host: string, cert: Cert, page: st
  */
 export async function readStatus(config: SlipwayConfig, limit?: string[]): Promise<HostStatus[]> {
   const pool = new ConnectionPool();
-  // runtimeFor refuses swarm (no per-host color runtime there): its plan is swarmHostPlan.
+  // Swarm's status is read from the manager's node and stack probes (swarmHostPlan), not from a color runtime.
   const runtime = config.runtime === "swarm" ? null : runtimeFor(config);
   const cert = certOf(config);
   const nginxHosts = new Set(

@@ -17,12 +17,11 @@ import { serviceImageRef } from "../render/from-config/index.js";
 import { stackFromConfig, swarmObjectName } from "../render/from-config/swarm.js";
 import { renderStack } from "../render/swarm-stack.js";
 import { buildAction, deliveryMethod } from "./container/delivery.js";
-import { releaseManifest } from "./container/run-spec.js";
 import type { ServiceLogs } from "./events.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
-import { shipStatic } from "./stage-steps.js";
-import { LOG_LINES, logLines as logGroupLines } from "./steps/gate.js";
+import { shipStatic, writeReleaseManifest } from "./stage-steps.js";
+import { formatLogGroups, LOG_LINES } from "./steps/gate.js";
 import { StepFailure } from "./steps/types.js";
 import { ensureSwarmAccessories, stackFilePath } from "./swarm/accessories.js";
 import { ensureSwarmSecrets, pruneSwarmSecrets, type SecretNames } from "./swarm/secrets.js";
@@ -132,12 +131,7 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
         }
       }
       if (!input.check) {
-        const release = paths.release(input.releaseId);
-        await host.exec(mkdirsArgv([release]), { step: "stage" });
-        await host.putFile(`${release}/images.json`, releaseManifest(input.releaseId, images), {
-          mode: 0o644,
-          step: "stage",
-        });
+        await writeReleaseManifest(host, paths.release(input.releaseId), input.releaseId, images);
       }
       const staticFiles = await shipStatic(host, config, input.releaseId, input.releaseDir, input.check);
       if (staticFiles) result.actions.push(staticFiles);
@@ -158,7 +152,7 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
         const service = error.service.slice(`${stack(color)}_`.length);
         const groups = await logs(color, LOG_LINES, [service]);
         const { host: on, step, hint } = error;
-        const stderrTail = [error.stderrTail ?? "", ...logGroupLines(groups)].join("\n");
+        const stderrTail = [error.stderrTail ?? "", ...formatLogGroups(groups)].join("\n");
         throw new StepFailure(
           error.message,
           { host: on, step, stderrTail, hint, cause: error },

@@ -32,7 +32,7 @@ async function gatePort(
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     // The failing service's processes only, each under its own name (the others' lines would bury the cause).
     const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
-    for (const line of logLines(logs)) s.raw(line);
+    for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
       `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
       { host: host.name, step: "gate", hint: "fix the release and deploy again" },
@@ -62,7 +62,7 @@ export const LOG_LINES = 30;
  * A failed gate's log lines for people: a header per process (`services.web: shop-web@green.service, last 30
  * lines:`), then its lines indented; a process with none says so.
  */
-export function logLines(groups: readonly ServiceLogs[]): string[] {
+export function formatLogGroups(groups: readonly ServiceLogs[]): string[] {
   return groups.flatMap((g) => [
     `  services.${g.service}: ${g.name}, ${g.lines.length === 0 ? "no output" : `last ${g.lines.length} lines:`}`,
     ...g.lines.map((line) => `    ${line}`),

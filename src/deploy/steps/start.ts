@@ -1,6 +1,6 @@
 /** start: the idle color's services start on their own ports (users still reach the live color). Undo stops them. */
 import type { ServiceLogs } from "../events.js";
-import { logLines } from "./gate.js";
+import { formatLogGroups } from "./gate.js";
 import { type Step, StepFailure } from "./types.js";
 
 export const startStep: Step = {
@@ -19,7 +19,7 @@ export const startStep: Step = {
       const logs = error instanceof StepFailure ? error.data.logs : undefined;
       if (Array.isArray(logs) && logs.length > 0) {
         s.say(`${error instanceof Error ? error.message : String(error)}; its last log lines:`);
-        for (const line of logLines(logs as ServiceLogs[])) s.raw(line);
+        for (const line of formatLogGroups(logs as ServiceLogs[])) s.raw(line);
       }
       throw error;
     }

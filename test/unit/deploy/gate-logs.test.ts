@@ -5,7 +5,7 @@ import { composeLogGroups } from "../../../src/commands/compose.js";
 import { loadConfig } from "../../../src/config/index.js";
 import { composeRuntime } from "../../../src/deploy/compose-runtime.js";
 import { containerRuntime } from "../../../src/deploy/container-runtime.js";
-import { logLines } from "../../../src/deploy/steps/gate.js";
+import { formatLogGroups } from "../../../src/deploy/steps/gate.js";
 import { systemdRuntime } from "../../../src/deploy/systemd-runtime.js";
 import { FakeHost } from "../engine/fake-host.js";
 import { configWith } from "../render/from-config/config.js";
@@ -36,12 +36,12 @@ describe("a failed gate's log lines, per process", () => {
         lines: ["shop-api@green-2.service line 1", "shop-api@green-2.service line 2"],
       },
     ]);
-    expect(logLines(logs.slice(0, 1))).toEqual([
+    expect(formatLogGroups(logs.slice(0, 1))).toEqual([
       "  services.api: shop-api@green.service, last 2 lines:",
       "    shop-api@green.service line 1",
       "    shop-api@green.service line 2",
     ]);
-    expect(logLines([{ service: "web", name: "shop-web@green.service", lines: [] }])).toEqual([
+    expect(formatLogGroups([{ service: "web", name: "shop-web@green.service", lines: [] }])).toEqual([
       "  services.web: shop-web@green.service, no output",
     ]);
   });
