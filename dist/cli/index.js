@@ -65911,6 +65911,63 @@ function pullFailureHint(registry2) {
 import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
 import { relative as relative3, resolve as resolve13 } from "node:path";
 
+// src/deploy/container/run-spec.ts
+function containerName(app, service, color, instance = 0) {
+  return instance === 0 ? `${app}-${service}-${color}` : `${app}-${service}-${color}-${instance + 1}`;
+}
+function containerLabels(app, color, releaseId2) {
+  return { "slipway.app": app, "slipway.color": color, "slipway.release": releaseId2 };
+}
+function containerRunOf2(input2) {
+  const { config: config2 } = input2;
+  return {
+    name: containerName(input2.app, input2.service, input2.color, input2.instance ?? 0),
+    restart: "unless-stopped",
+    security: hardeningArgs(config2.container),
+    envFile: input2.envFile,
+    publish: [
+      `${input2.bindAddress ?? "127.0.0.1"}:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`
+    ],
+    volumes: [...config2.volumes, ...(input2.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
+    limits: [
+      ...config2.resources?.memory ? ["--memory", config2.resources.memory] : [],
+      ...config2.resources?.cpus !== void 0 ? ["--cpus", String(config2.resources.cpus)] : [],
+      ...config2.resources?.nofile !== void 0 ? ["--ulimit", `nofile=${config2.resources.nofile}:${config2.resources.nofile}`] : []
+    ],
+    labels: containerLabels(input2.app, input2.color, input2.releaseId),
+    image: input2.image,
+    command: containerCommandArgv(config2.command)
+  };
+}
+function hardeningArgs(container) {
+  return [
+    "--cap-drop",
+    "ALL",
+    ...(container?.capabilities ?? []).flatMap((cap) => ["--cap-add", cap]),
+    "--security-opt",
+    "no-new-privileges",
+    ...container?.user ? ["--user", container.user] : [],
+    ...container?.read_only ? ["--read-only", "--tmpfs", "/tmp"] : []
+  ];
+}
+function dockerRunArgv(input2) {
+  return containerRunArgv(containerRunOf2(input2));
+}
+function serviceImage(config2, service, images) {
+  const image = serviceImageRef(config2, service, images);
+  if (!image) {
+    throw new SlipwayError(`no image for service ${service}`, {
+      step: "stage",
+      hint: "give the service `image:` in slipway.yml, or deploy with images built by `slipway build` (DeployOptions.images)"
+    });
+  }
+  return image;
+}
+function releaseManifest(releaseId2, images) {
+  return `${JSON.stringify({ release: releaseId2, images }, null, 2)}
+`;
+}
+
 // src/deploy/progress.ts
 async function withProgress(report, what, work, options = {}) {
   let detail;
@@ -66126,6 +66183,14 @@ async function writeConfigFiles(host, config2, service, color, input2) {
   }
   return { files, actions };
 }
+async function writeReleaseManifest(host, release, releaseId2, images) {
+  await host.exec(mkdirsArgv([release]), { step: "stage" });
+  await host.putFile(`${release}/images.json`, releaseManifest(releaseId2, images), {
+    mode: 420,
+    step: "stage",
+    unconditional: true
+  });
+}
 
 // src/deploy/compose/accessories.ts
 var asRoot = { become: true };
@@ -66316,63 +66381,6 @@ function sickMessage(sick, color) {
 }
 var SICK_HINT = "compose waits for a `depends_on` service to be healthy: fix that service (its health answer and log lines are above) and deploy again";
 
-// src/deploy/container/run-spec.ts
-function containerName(app, service, color, instance = 0) {
-  return instance === 0 ? `${app}-${service}-${color}` : `${app}-${service}-${color}-${instance + 1}`;
-}
-function containerLabels(app, color, releaseId2) {
-  return { "slipway.app": app, "slipway.color": color, "slipway.release": releaseId2 };
-}
-function containerRunOf2(input2) {
-  const { config: config2 } = input2;
-  return {
-    name: containerName(input2.app, input2.service, input2.color, input2.instance ?? 0),
-    restart: "unless-stopped",
-    security: hardeningArgs(config2.container),
-    envFile: input2.envFile,
-    publish: [
-      `${input2.bindAddress ?? "127.0.0.1"}:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`
-    ],
-    volumes: [...config2.volumes, ...(input2.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
-    limits: [
-      ...config2.resources?.memory ? ["--memory", config2.resources.memory] : [],
-      ...config2.resources?.cpus !== void 0 ? ["--cpus", String(config2.resources.cpus)] : [],
-      ...config2.resources?.nofile !== void 0 ? ["--ulimit", `nofile=${config2.resources.nofile}:${config2.resources.nofile}`] : []
-    ],
-    labels: containerLabels(input2.app, input2.color, input2.releaseId),
-    image: input2.image,
-    command: containerCommandArgv(config2.command)
-  };
-}
-function hardeningArgs(container) {
-  return [
-    "--cap-drop",
-    "ALL",
-    ...(container?.capabilities ?? []).flatMap((cap) => ["--cap-add", cap]),
-    "--security-opt",
-    "no-new-privileges",
-    ...container?.user ? ["--user", container.user] : [],
-    ...container?.read_only ? ["--read-only", "--tmpfs", "/tmp"] : []
-  ];
-}
-function dockerRunArgv(input2) {
-  return containerRunArgv(containerRunOf2(input2));
-}
-function serviceImage(config2, service, images) {
-  const image = serviceImageRef(config2, service, images);
-  if (!image) {
-    throw new SlipwayError(`no image for service ${service}`, {
-      step: "stage",
-      hint: "give the service `image:` in slipway.yml, or deploy with images built by `slipway build` (DeployOptions.images)"
-    });
-  }
-  return image;
-}
-function releaseManifest(releaseId2, images) {
-  return `${JSON.stringify({ release: releaseId2, images }, null, 2)}
-`;
-}
-
 // src/commands/sockets.ts
 function listenersArgv(ports) {
   const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`]);
@@ -66526,7 +66534,7 @@ async function gatePort(s, name, service, port3, address2) {
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
-    for (const line of logLines2(logs)) s.raw(line);
+    for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
       `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
       { host: host.name, step: "gate", hint: "fix the release and deploy again" },
@@ -66547,7 +66555,7 @@ async function gateAddresses(s, name) {
   });
 }
 var LOG_LINES = 30;
-function logLines2(groups) {
+function formatLogGroups(groups) {
   return groups.flatMap((g) => [
     `  services.${g.service}: ${g.name}, ${g.lines.length === 0 ? "no output" : `last ${g.lines.length} lines:`}`,
     ...g.lines.map((line) => `    ${line}`)
@@ -66673,12 +66681,7 @@ function composeRuntime(config2, host) {
         }
       }
       if (!input2.check) {
-        const release = paths.release(input2.releaseId);
-        await host.exec(mkdirsArgv([release]), { step: "stage" });
-        await host.putFile(`${release}/images.json`, releaseManifest(input2.releaseId, images), {
-          mode: 420,
-          step: "stage"
-        });
+        await writeReleaseManifest(host, paths.release(input2.releaseId), input2.releaseId, images);
       }
       const staticFiles = await shipStatic(host, config2, input2.releaseId, input2.releaseDir, input2.check);
       if (staticFiles) {
@@ -66912,14 +66915,6 @@ function containerRuntime(config2, host) {
     });
     return e.changed ? `wrote ${env2.path}` : null;
   }
-  async function writeRelease(release, input2) {
-    await host.exec(mkdirsArgv([release]), { step: "stage" });
-    await host.putFile(`${release}/images.json`, releaseManifest(input2.releaseId, input2.images), {
-      mode: 420,
-      step: "stage",
-      unconditional: true
-    });
-  }
   return {
     names,
     writers: (color) => containerWriters(names(color)),
@@ -66933,7 +66928,9 @@ function containerRuntime(config2, host) {
       const [current, perUnit, staticFiles] = await settleAll([
         inspectPlanned(color, input2.check),
         settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service), input2))),
-        input2.check ? shipStatic(host, config2, input2.releaseId, input2.releaseDir, true) : writeRelease(release, input2).then(() => shipStatic(host, config2, input2.releaseId, input2.releaseDir, false))
+        input2.check ? shipStatic(host, config2, input2.releaseId, input2.releaseDir, true) : writeReleaseManifest(host, release, input2.releaseId, input2.images).then(
+          () => shipStatic(host, config2, input2.releaseId, input2.releaseDir, false)
+        )
       ]);
       const actions = [];
       let changed = false;
@@ -68293,7 +68290,7 @@ var startStep = {
       const logs = error62 instanceof StepFailure ? error62.data.logs : void 0;
       if (Array.isArray(logs) && logs.length > 0) {
         s.say(`${error62 instanceof Error ? error62.message : String(error62)}; its last log lines:`);
-        for (const line of logLines2(logs)) s.raw(line);
+        for (const line of formatLogGroups(logs)) s.raw(line);
       }
       throw error62;
     }
@@ -69468,12 +69465,7 @@ function swarmRuntime(config2, host) {
         }
       }
       if (!input2.check) {
-        const release = paths.release(input2.releaseId);
-        await host.exec(mkdirsArgv([release]), { step: "stage" });
-        await host.putFile(`${release}/images.json`, releaseManifest(input2.releaseId, images), {
-          mode: 420,
-          step: "stage"
-        });
+        await writeReleaseManifest(host, paths.release(input2.releaseId), input2.releaseId, images);
       }
       const staticFiles = await shipStatic(host, config2, input2.releaseId, input2.releaseDir, input2.check);
       if (staticFiles) result.actions.push(staticFiles);
@@ -69493,7 +69485,7 @@ function swarmRuntime(config2, host) {
         const service = error62.service.slice(`${stack(color)}_`.length);
         const groups = await logs(color, LOG_LINES, [service]);
         const { host: on, step, hint } = error62;
-        const stderrTail = [error62.stderrTail ?? "", ...logLines2(groups)].join("\n");
+        const stderrTail = [error62.stderrTail ?? "", ...formatLogGroups(groups)].join("\n");
         throw new StepFailure(
           error62.message,
           { host: on, step, stderrTail, hint, cause: error62 },

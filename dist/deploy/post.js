@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-LEXBYIJM.js";
+} from "./chunk-YC5XH7TW.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
