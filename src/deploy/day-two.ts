@@ -200,7 +200,11 @@ export async function execInService(
   const run = (argv: string[]) => {
     if (!input.tty) return host.exec(argv, { ...stream, become: true });
     if (!host.interactive || !input.terminal) {
-      throw new SlipwayError(`${host.name} cannot run a command with a terminal`, { host: host.name, step: "exec" });
+      throw new SlipwayError(`${host.name} cannot run a command with a terminal`, {
+        host: host.name,
+        step: "exec",
+        hint: "run it without -t (stdin is still passed through with -i), or from a terminal",
+      });
     }
     return host.interactive(argv, { ...input.terminal, become: true, step: "exec" });
   };
