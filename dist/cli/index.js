@@ -70245,7 +70245,11 @@ async function execInService(host, config2, input2) {
   const run2 = (argv2) => {
     if (!input2.tty) return host.exec(argv2, { ...stream, become: true });
     if (!host.interactive || !input2.terminal) {
-      throw new SlipwayError(`${host.name} cannot run a command with a terminal`, { host: host.name, step: "exec" });
+      throw new SlipwayError(`${host.name} cannot run a command with a terminal`, {
+        host: host.name,
+        step: "exec",
+        hint: "run it without -t (stdin is still passed through with -i), or from a terminal"
+      });
     }
     return host.interactive(argv2, { ...input2.terminal, become: true, step: "exec" });
   };
