@@ -57,6 +57,8 @@ export interface FlowState {
    * trip less before the stage); preflight judges it. Unset when it was not started early or reconcile changed nginx.
    */
   nginxTest?: Promise<ExecResult>;
+  /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
+  previewSetup?: Promise<unknown>;
 }
 
 /** A step's failure with facts for its `failed` event's `data` (a failed gate's log lines, per process). */

@@ -690,7 +690,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
   });
 
-  it("round trips one after another: read 1, plan 1, then 7 up to the switch, 11 in all (a wave: what runs at once)", async () => {
+  it("round trips one after another: read 1, plan 1, then 6 up to the switch, 10 in all (a wave: what runs at once)", async () => {
     const { host: fake, cfg } = await liveGreen();
     const host = new WaveHost(fake);
     const serving: number[] = [];
@@ -705,11 +705,13 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
     // The lock and its record are one command, and so are the unlock's read of the record and its removal; `nginx -t`
-    // rides with the reconcile's reads and the switch intent with the preview's check.
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 7, 11]);
+    // rides with the reconcile's reads, the preview's setup with the gate's polls and the switch intent with the
+    // preview's check.
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 6, 10]);
     const wave = (what: string) => host.log.findIndex((w) => w.some((c) => c.startsWith(what)));
     expect(wave("exec nginx -t")).toBe(wave("readFile /opt/shop/intent.json"));
     expect(host.log[wave("putFile /opt/shop/intent.json")]?.some((c) => c.startsWith("exec curl"))).toBe(true);
+    expect(wave("exec mkdir -p -- /etc/nginx/slipway")).toBe(wave("exec curl --silent --show-error --max-time 1 "));
   });
 
   it("reads the site while the links move, and writes a changed site only once they have moved", async () => {
