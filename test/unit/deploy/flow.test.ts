@@ -824,6 +824,44 @@ describe("--lock-wait: the host read again once the lock is held (D36)", () => {
     expect(host.files.has(LOCK)).toBe(false);
   });
 
+  /** B is prepared (green r1 live, lock free), then A deploys `aCommit` in full before B runs: no lock wait at all. */
+  async function deployedBetween(aCommit: string) {
+    const host = hostWithLiveGreen();
+    const cfg = await config();
+    const sh = host.handlers.get("sh");
+    host.handlers.set("sh", (argv, options) => {
+      if (argv[2] !== swapSymlinkArgv("", "")[2]) return sh?.(argv, options);
+      host.files.set(argv[5] as string, { kind: "link", mode: "0777", owner: "root", group: "root", target: argv[4] });
+      return {};
+    });
+    const bCalls: string[] = [];
+    const events: DeployEvent[] = [];
+    const b = { ...hostRun(host, cfg, bCalls, events), runId: "run-B" };
+    b.runtime = { ...b.runtime, isRunning: async () => true };
+    b.runtime.stage = async (color, input) => {
+      bCalls.push(`stage ${color}`);
+      return { changed: !input?.check, diffs: [], actions: [] };
+    };
+    const prepared = await prepareHost(b, "10.0.0.1");
+    await runHost({ ...hostRun(host, cfg, [], []), releaseId: "rA", commit: aCommit, runId: "run-A" }, "10.0.0.1");
+    const result = await executeHost(prepared);
+    return { host, result, bCalls, events };
+  }
+
+  it("A deployed between B's plan and B's lock (the lock free): B re-plans under the lock, onto the idle color", async () => {
+    const { host, result, bCalls, events } = await deployedBetween("cA");
+    expect(result).toMatchObject({ status: "changed", color: "green", release: "r2", previousRelease: "rA" });
+    expect(bCalls).toEqual(["stage green", "start green", "stop blue"]);
+    expect(logLines(events, "reconcile")).toContain("re-planned: deploy r2 to green");
+    expect(history(host)).toEqual(["r1:deployed:green", "rA:deployed:blue", "r2:deployed:green"]);
+  });
+
+  it("A deployed the same commit between B's plan and B's lock: B does nothing", async () => {
+    const { result, events } = await deployedBetween("c2");
+    expect(result).toMatchObject({ status: "ok", color: "blue", release: "rA" });
+    expect(stepTrail(events)).toEqual(["lock:changed", "reconcile:ok"]);
+  });
+
   it("A deployed another commit: B deploys to the idle color of the new state and appends to A's history", async () => {
     const { host, result, bCalls, events } = await waitBehind("cA");
     expect(result).toMatchObject({ status: "changed", color: "green", release: "r2", previousRelease: "rA" });
