@@ -1,5 +1,5 @@
 /**
- * Entry of the bundled CLI (dist/cli/index.js). A single-file bundle cannot discover command files at run time, so
+ * Entry of the bundled CLI (dist/cli/cli.cjs, loaded by dist/cli/index.js: _launch.ts). A single-file bundle cannot discover command files at run time, so
  * they are listed here; a unit test checks this list against the files main.ts discovers.
  */
 
