@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import esbuildPluginLicense from "esbuild-plugin-license";
+import { precompiledTemplatesModule } from "./precompile-templates.mjs";
 
 const outdir = process.argv[2] ?? "dist";
 
@@ -25,6 +26,18 @@ const withoutUndici = {
       contents:
         "export class ProxyAgent { constructor() { throw new Error('this bundle has no HTTP proxy support (undici is not bundled)'); } }",
       loader: "js",
+    }));
+  },
+};
+
+/** templates/ precompiled into the bundle (src/render/precompiled-templates.ts is empty in the source). */
+const precompiledTemplates = {
+  name: "precompiled-templates",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({
+      contents: precompiledTemplatesModule("templates"),
+      loader: "js",
+      resolveDir: "templates",
     }));
   },
 };
@@ -89,6 +102,7 @@ for (const [name, { entries: entryPoints, plugins, format = "esm", launcher }] o
     metafile: true,
     plugins: [
       ...plugins,
+      precompiledTemplates,
       esbuildPluginLicense({
         banner: "",
         thirdParty: {
