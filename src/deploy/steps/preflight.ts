@@ -9,11 +9,25 @@ import { nginxTest } from "../../commands/nginx.js";
 import { MissingSecretsError, missingRunSecrets, resolveHosts, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { describePrivilege } from "../../remote/privilege.js";
+import type { ExecResult } from "../../remote/types.js";
 import { nginxSiteFromConfig } from "../../render/from-config/index.js";
 import { checkDatabasePresent } from "../backup-step.js";
 import { tlsReady } from "../nginx.js";
 import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
+
+/**
+ * Starts `nginx -t` on a host that switches, once per run (later calls get the same promise): reconcile starts it with
+ * its own reads, preflight awaits it. A failure to run it (connection) surfaces where preflight awaits it.
+ */
+export function startNginxTest(s: FlowState): Promise<ExecResult> {
+  if (!s.nginxTest) {
+    s.nginxTest = s.run.host.exec(nginxTest().argv, { become: true, check: false, step: "preflight" });
+    // Awaited by preflight, which a failure before it (a missing secret) may never reach: not an unhandled rejection.
+    s.nginxTest.catch(() => {});
+  }
+  return s.nginxTest;
+}
 
 /**
  * Every secret this host's services and the database need, checked together: one MissingSecretsError lists each
@@ -62,7 +76,7 @@ export const preflightStep: Step = {
       : null;
     if (site) {
       const test = nginxTest();
-      const result = await host.exec(test.argv, { become: true, check: false, step: "preflight" });
+      const result = await startNginxTest(s);
       if (result.code !== 0) {
         throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
           host: host.name,

@@ -6,8 +6,18 @@
  */
 import { SlipwayError } from "../../errors.js";
 import { previewPort } from "../../render/from-config/nginx.js";
+import { clearIntent } from "../intent.js";
 import { checkRoutes, switchTo } from "../nginx.js";
-import type { Step } from "./types.js";
+import { writeSwitchIntent } from "./switch.js";
+import type { FlowState, Step } from "./types.js";
+
+/** An intent the preview wrote for a switch that did not happen: removed (the preview failed, or the run stopped). */
+async function dropIntent(s: FlowState): Promise<boolean> {
+  if (!s.intentWritten || s.switched) return false;
+  await clearIntent(s.run.host, s.paths);
+  s.intentWritten = false;
+  return true;
+}
 
 export const previewStep: Step = {
   name: "preview",
@@ -23,8 +33,13 @@ export const previewStep: Step = {
     // The installed site gets its preview listener (routed to the idle color); users stay on the live color.
     await switchTo(host, config, s.liveColor);
     const port = previewPort(config);
-    const check = await checkRoutes(host, config, { kind: "preview", port }, s.idle);
+    // The switch's intent is written while the routes are checked (read-only): the switch then starts at the links.
+    const [check] = await Promise.all([
+      checkRoutes(host, config, { kind: "preview", port }, s.idle),
+      writeSwitchIntent(s),
+    ]);
     if (!check.ok) {
+      await dropIntent(s);
       for (const f of check.failures) s.say(`preview failed: ${f}`);
       throw new SlipwayError(`the new release fails through nginx before the switch: ${check.failures.join("; ")}`, {
         host: host.name,
@@ -34,5 +49,9 @@ export const previewStep: Step = {
     }
     s.say(`previewed every route through nginx on ${s.idle}`);
     return { status: "ok", data: { port } };
+  },
+  // Interrupted before the switch: the intent written for it goes (after the switch, the switch's undo removes it).
+  async undo(s) {
+    return (await dropIntent(s)) ? undefined : "nothing";
   },
 };

@@ -7,6 +7,7 @@
 import { clearIntent, readIntent } from "../intent.js";
 import { servedColor } from "../nginx.js";
 import { otherColor } from "../release-id.js";
+import { startNginxTest } from "./preflight.js";
 import { switchAndReload } from "./switch.js";
 import type { Step } from "./types.js";
 
@@ -16,8 +17,13 @@ export const reconcileStep: Step = {
     const { host, config, runtime } = s.run;
     // The intent and the served color live where the switch runs (the nginx hosts of a load-balancer layout).
     if (!s.role.switches) return { status: "skipped" };
+    // Preflight's `nginx -t` (read-only, independent of what is read here) starts in the same round trip; preflight
+    // awaits it.
+    void startNginxTest(s);
     const [intent, served] = await Promise.all([readIntent(host, s.paths), servedColor(host, config)]);
     if (intent) {
+      // nginx is pointed back below: preflight tests what is there afterwards.
+      s.nginxTest = undefined;
       s.say(
         `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`,
       );

@@ -299,6 +299,23 @@ describe("deploy step runner on one host", () => {
     expect(stepTrail(events)).not.toContain("switch:changed");
     expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
     expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
+    // The intent written beside the preview's check is gone with it: the next run finds nothing to reconcile.
+    expect(host.files.has("/opt/shop/intent.json")).toBe(false);
+  });
+
+  it("an interruption after the preview removes the intent written beside its check", async () => {
+    const host = hostWithLiveGreen();
+    const events: DeployEvent[] = [];
+    const interrupt = new Interrupt();
+    const run = { ...hostRun(host, await config(), [], events), interrupt };
+    run.sink = (e: DeployEvent) => {
+      events.push(e);
+      if (e.kind === "step" && e.step === "preview" && e.status === "ok") interrupt.reason = "SIGINT";
+    };
+    const error = await failure(runHost(run, "10.0.0.1"));
+    expect(error.message).toBe("interrupted by SIGINT before step before_switch");
+    expect(stepTrail(events).slice(-3)).toEqual(["before_switch:interrupted", "preview:undone", "start:undone"]);
+    expect(host.files.has("/opt/shop/intent.json")).toBe(false);
   });
 
   it("with the preview off, the same release is switched to and switched back by the check after the switch", async () => {
@@ -673,7 +690,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
   });
 
-  it("round trips one after another: read 1, plan 1, then 9 up to the switch, 13 in all (a wave: what runs at once)", async () => {
+  it("round trips one after another: read 1, plan 1, then 7 up to the switch, 11 in all (a wave: what runs at once)", async () => {
     const { host: fake, cfg } = await liveGreen();
     const host = new WaveHost(fake);
     const serving: number[] = [];
@@ -687,8 +704,12 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const planned = host.waves - read;
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
-    // The lock and its record are one command, and so are the unlock's read of the record and its removal.
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 9, 13]);
+    // The lock and its record are one command, and so are the unlock's read of the record and its removal; `nginx -t`
+    // rides with the reconcile's reads and the switch intent with the preview's check.
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 7, 11]);
+    const wave = (what: string) => host.log.findIndex((w) => w.some((c) => c.startsWith(what)));
+    expect(wave("exec nginx -t")).toBe(wave("readFile /opt/shop/intent.json"));
+    expect(host.log[wave("putFile /opt/shop/intent.json")]?.some((c) => c.startsWith("exec curl"))).toBe(true);
   });
 
   it("reads the site while the links move, and writes a changed site only once they have moved", async () => {
