@@ -11,11 +11,20 @@ import { otherColor } from "./release-id.js";
 import { settleAll } from "./settle.js";
 import type { FlowState } from "./steps/types.js";
 
-/** Same release already live and healthy: its id, else null (no restart, no reload either way). */
+/**
+ * Same release already live and healthy: its id, else null (no restart, no reload either way). A deploy compares the
+ * fingerprint (commit, env, images) and what staging and the site would change; a rollback to the release that is live
+ * is "already live" while its color runs (D52: it was started again on the other color, which is not a rollback).
+ */
 export async function alreadyLive(s: FlowState): Promise<string | null> {
   const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
+  if (!s.liveColor || !record) return null;
+  if (s.run.kind === "rollback") {
+    if (record.id !== s.run.releaseId) return null;
+    return s.role.services.length === 0 || (await runtime.isRunning(s.liveColor)) ? record.id : null;
+  }
+  if (record.fingerprint !== s.fingerprint) return null;
   // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
   // read-only and independent: all at once.
   const runs = s.role.services.length > 0;
@@ -43,10 +52,8 @@ export async function replanUnderLock(s: FlowState): Promise<string | null> {
   s.liveColor = live.color;
   s.idle = live.color ? otherColor(live.color) : "blue";
   s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
-  if (s.run.kind === "deploy") {
-    const same = await alreadyLive(s);
-    if (same) return same;
-  }
+  const same = await alreadyLive(s);
+  if (same) return same;
   if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
     throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
       host: s.run.host.name,

@@ -14,6 +14,7 @@ import { HostEmitter } from "../../../src/deploy/emitter.js";
 import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
 import { executeHost, type HostRun, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
+import { ensureBypassToken } from "../../../src/deploy/maintenance-bypass.js";
 import { switchTo } from "../../../src/deploy/nginx.js";
 import { formatTimings, planSteps, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
@@ -653,6 +654,8 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const cfg = await socketConfig(extra);
     host.files.delete(UPSTREAM);
     await switchTo(host, cfg, "green");
+    // The maintenance bypass token an earlier deploy made (the first switch on a host writes it).
+    await ensureBypassToken(host, cfg);
     host.commands.length = 0;
     return { host, cfg };
   }
