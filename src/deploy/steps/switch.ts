@@ -15,7 +15,20 @@ import { MAINTENANCE_BYPASS_HEADER, maintenancePagePath } from "../../render/ngi
 import { clearIntent, writeIntent } from "../intent.js";
 import { ensureBypassToken, readBypassToken } from "../maintenance-bypass.js";
 import { servedColor, switchTo } from "../nginx.js";
-import type { Step } from "./types.js";
+import type { FlowState, Step } from "./types.js";
+
+/**
+ * Writes the switch intent (this run is about to point nginx at the idle color) unless it is written already. Written
+ * before the links move; an intent with nginx still on the live color is harmless (reconcile points nginx at the
+ * recorded color, where it is), so the preview writes it beside its own check: one round trip less before the switch.
+ */
+export async function writeSwitchIntent(s: FlowState): Promise<void> {
+  if (s.intentWritten) return;
+  const { host, releaseId, runId } = s.run;
+  const intent = { to: s.idle, from: s.liveColor, release: releaseId, run_id: runId, since: new Date().toISOString() };
+  await writeIntent(host, s.paths, intent);
+  s.intentWritten = true;
+}
 
 /** `nginx -t` then the graceful reload that waits for the old workers; throws naming the command that failed. */
 export async function reloadNginx(host: RemoteHost, step = "switch"): Promise<void> {
@@ -116,17 +129,10 @@ export const switchStep: Step = {
     if (site?.diff) s.emitter.diff("switch", site.diff);
   },
   async run(s) {
-    const { host, releaseId, runId } = s.run;
+    const { host } = s.run;
     // The load-balancer layout: the app hosts have no site; the nginx hosts switch for them.
     if (!s.role.switches) return { status: "skipped" };
-    const intent = {
-      to: s.idle,
-      from: s.liveColor,
-      release: releaseId,
-      run_id: runId,
-      since: new Date().toISOString(),
-    };
-    await writeIntent(host, s.paths, intent);
+    await writeSwitchIntent(s);
     s.switched = true;
     const changed = await switchAndReload(host, s.run.config, s.idle, s.run.redactor);
     s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
@@ -136,6 +142,7 @@ export const switchStep: Step = {
     if (!s.liveColor || !s.role.switches) return "nothing";
     await switchAndReload(s.run.host, s.run.config, s.liveColor, s.run.redactor);
     await clearIntent(s.run.host, s.paths);
+    s.intentWritten = false;
     s.say(`switched back to ${s.liveColor}`);
     s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
     return undefined;
