@@ -96,7 +96,14 @@ describe("argv builders", () => {
     expect(WRITE_WITH_DIR_SCRIPT.split("\n").slice(0, 3)).toEqual([
       "set -e",
       'mkdir -p -- "$(dirname -- "$1")"',
-      "p=$1; mode=$2; own=$3; keep=$4",
+      "p=$1; mode=$2; own=$3; keep=$4; size=$5",
+    ]);
+    expect(writeWithDirArgv("/opt/a/r/images.json", { size: 12 }).slice(4)).toEqual([
+      "/opt/a/r/images.json",
+      "",
+      "",
+      "",
+      "12",
     ]);
   });
 
