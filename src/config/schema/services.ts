@@ -47,9 +47,21 @@ const healthSchema = z
       .string({ error: "expected a string" })
       .optional()
       .describe("Substring the response body must contain (e.g. the version)."),
-    interval: duration().default("2s").describe("Time between polls."),
-    consecutive_successes: positiveInt().default(2).describe("Healthy answers in a row needed to pass."),
-    timeout: duration().default("60s").describe("Give up (and fail the deploy) after this long."),
+    interval: duration()
+      .default("2s")
+      .describe(
+        "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 50 ms for 3 s, then 100, 200, 400 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one.",
+      ),
+    consecutive_successes: positiveInt()
+      .default(1)
+      .describe(
+        "Healthy answers in a row needed to pass, one `interval` apart: N means the service stayed healthy for (N-1) x interval (1: pass on the first healthy answer, as docker and Kubernetes readiness do). An unhealthy answer starts the count again.",
+      ),
+    timeout: duration()
+      .default("60s")
+      .describe(
+        "Give up (and fail the deploy) after this long, counted from the first poll: the streak must end within it, so it must exceed (consecutive_successes - 1) x interval plus the time the service takes to come up.",
+      ),
     request_timeout: duration().default("5s").describe("Timeout of one health request."),
     start_period: duration().default("0s").describe("Grace time after start before failures count."),
     container_check: z
