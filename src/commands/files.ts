@@ -107,6 +107,17 @@ export function writeArgv(
   return options.size === undefined ? argv : [...argv, String(options.size)];
 }
 
+/**
+ * WRITE_SCRIPT after `mkdir -p` of the file's directory: a file in a directory that may not exist yet (a new release's)
+ * in one round trip instead of two. Same positional parameters as WRITE_SCRIPT; content on stdin.
+ */
+export const WRITE_WITH_DIR_SCRIPT = WRITE_SCRIPT.replace("set -e\n", 'set -e\nmkdir -p -- "$(dirname -- "$1")"\n');
+
+/** writeArgv that makes the file's directory first (WRITE_WITH_DIR_SCRIPT); no backup of a previous file. */
+export function writeWithDirArgv(path: string, options: { mode?: number; owner?: string; group?: string }): string[] {
+  return ["/bin/sh", "-c", WRITE_WITH_DIR_SCRIPT, "slipway-write", path, ...writeArgv(path, options).slice(5)];
+}
+
 /** Same content, different mode/owner: fix the metadata in place (no rewrite, mtime kept). */
 export function fixMetadataArgv(path: string, options: { mode?: number; owner?: string; group?: string }): string[] {
   const script = 'p=$1; [ -z "$2" ] || chmod "$2" -- "$p"; [ -z "$3" ] || chown "$3" -- "$p"';

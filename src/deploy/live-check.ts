@@ -4,6 +4,7 @@
  * release and the history read before the wait are stale (D36).
  */
 import { SlipwayError } from "../errors.js";
+import { parseHistory, renderHistory } from "./history.js";
 import { readLiveState } from "./host-state.js";
 import { switchTo } from "./nginx.js";
 import { otherColor } from "./release-id.js";
@@ -62,4 +63,23 @@ export async function replanUnderLock(s: FlowState): Promise<string | null> {
   }
   s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
   return null;
+}
+
+/**
+ * Under the lock, whether the host still is as the plan read it (before the lock): the color file and the history,
+ * read in one command beside the reconcile's own reads. A run that deployed between this run's plan and its lock (the
+ * plan waited at the confirmation prompt, or for an earlier batch) changed both; then everything is read again and
+ * re-planned (replanUnderLock). Resolves the live release's id when it is now the release asked for, else null.
+ */
+export async function recheckUnderLock(s: FlowState): Promise<string | null> {
+  const [colorFile, historyFile] = await Promise.all([
+    s.run.host.readFile(s.paths.color),
+    s.run.host.readFile(s.paths.history),
+  ]);
+  const text = colorFile?.toString("utf8").trim();
+  const color = text === "blue" || text === "green" ? text : null;
+  const same =
+    color === s.live.color &&
+    renderHistory(parseHistory(historyFile?.toString("utf8"))) === renderHistory(s.live.history);
+  return same ? null : replanUnderLock(s);
 }

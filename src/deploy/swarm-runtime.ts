@@ -9,6 +9,7 @@ import { swarmStackWriters } from "../backup/writers.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
 import { serviceLogsArgv, stackDeployArgv, stackRemoveArgv, swarmIsManagerArgv } from "../commands/swarm.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { swarmDeliveryProblem, swarmFilesProblem } from "../config/schema/swarm.js";
 import { SlipwayError } from "../errors.js";
 import { unifiedDiff } from "../install/validated.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -16,7 +17,7 @@ import { durationSeconds } from "../render/from-config/common.js";
 import { serviceImageRef } from "../render/from-config/index.js";
 import { stackFromConfig, swarmObjectName } from "../render/from-config/swarm.js";
 import { renderStack } from "../render/swarm-stack.js";
-import { buildAction, deliveryMethod } from "./container/delivery.js";
+import { buildAction } from "./container/delivery.js";
 import type { ServiceLogs } from "./events.js";
 import { deployPaths } from "./paths.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
@@ -71,13 +72,9 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
   return {
     names: (color) => [stack(color)],
     async prepare() {
-      if (deliveryMethod(config.image) === "ssh") {
-        throw new SlipwayError("runtime swarm pulls images from a registry on every node: image.delivery is ssh", {
-          host: host.name,
-          step: "prepare",
-          hint: "set image.registry (a registry every node reaches) and leave image.delivery unset or `registry`",
-        });
-      }
+      // validate refuses the same (config/schema/swarm.ts); kept for a config built in code, never a half deploy.
+      const delivery = swarmDeliveryProblem(config.image);
+      if (delivery) throw new SlipwayError(delivery.message, { host: host.name, step: "prepare", hint: delivery.hint });
       const manager = await host.exec(swarmIsManagerArgv(), { ...asRoot, check: false });
       if (manager.stdout.trim() === "true") return;
       throw new SlipwayError(`${host.name} is not a manager of a swarm`, {
@@ -89,14 +86,14 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
     writers: (color) => swarmStackWriters(stack(color), services),
     async stage(color: Color, input: StageInput): Promise<StageResult> {
       const result: StageResult = { changed: false, diffs: [], actions: [] };
-      for (const name of Object.keys(config.services)) {
-        if ((config.services[name]?.files ?? []).length > 0) {
-          throw new SlipwayError(`service ${name}: config files (\`files\`) are not deployed by runtime swarm yet`, {
+      for (const [name, service] of Object.entries(config.services)) {
+        const files = swarmFilesProblem(name, service);
+        if (files)
+          throw new SlipwayError(`services.${name}.files: ${files.message}`, {
             host: host.name,
             step: "stage",
-            hint: "bake the file into the image, or pass its values as env or secrets (mounted at /run/secrets/<NAME>)",
+            hint: files.hint,
           });
-        }
       }
       const images: Record<string, string> = {};
       for (const name of services) {

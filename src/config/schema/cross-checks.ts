@@ -73,6 +73,7 @@ export interface CheckedConfig {
   tls: { enabled: boolean; email?: string; domains?: string[]; certificate_path?: string; key_path?: string };
   database?: { engine: string; volume?: string; compose_service?: string };
   swarm?: { manager?: string; node_labels: Record<string, Record<string, string>> };
+  image: { registry?: string; delivery?: string };
 }
 
 export const GREEN_PORT_OFFSET = 10000;

@@ -100,8 +100,9 @@ export interface SwarmCheckedConfig {
   runtime: string;
   services: Record<
     string,
-    { volumes: string[]; accessory?: boolean; swarm?: { replicas: number; placement: string[] } }
+    { volumes: string[]; accessory?: boolean; files?: unknown[]; swarm?: { replicas: number; placement: string[] } }
   >;
+  image: { registry?: string; delivery?: string };
   inventory: { hosts: Record<string, unknown> };
   swarm?: { manager?: string; node_labels: Record<string, Record<string, string>> };
   database?: { compose_service?: string };
@@ -135,6 +136,11 @@ export function checkSwarm(config: SwarmCheckedConfig, issue: Issue): void {
     if (!hosts.includes(host))
       issue(["swarm", "node_labels", host], `expected an inventory host (${hosts.join(", ")})`);
   }
+  const problems = [
+    swarmDeliveryProblem(config.image),
+    ...Object.entries(config.services).map(([name, service]) => swarmFilesProblem(name, service)),
+  ];
+  for (const p of problems) if (p) issue(p.path, `${p.message}: ${p.hint}`);
   for (const [name, service] of Object.entries(config.services)) checkPinned(config, name, service, issue);
   for (const name of Object.keys(config.proxy.load_balance)) {
     issue(
@@ -142,6 +148,49 @@ export function checkSwarm(config: SwarmCheckedConfig, issue: Issue): void {
       `runtime swarm runs copies of a service as tasks of one service: set \`services.${name}.swarm.replicas\` instead`,
     );
   }
+}
+
+/** A swarm refusal shared by validate (at `path`) and the deploy (with `hint` as its next step). */
+export interface SwarmProblem {
+  path: Path;
+  message: string;
+  hint: string;
+}
+
+/**
+ * Every node pulls the release's images itself (a task may be scheduled on any node), so runtime swarm needs a
+ * registry: the SSH stream reaches only the hosts the runner connects to. Undefined when the images are pulled. The
+ * deploy's `prepare` refuses the same (swarm-runtime.ts), so validate refuses what the deploy would.
+ */
+export function swarmDeliveryProblem(image: { registry?: string; delivery?: string }): SwarmProblem | undefined {
+  const hint =
+    "set image.registry (a registry every node reaches, e.g. ghcr.io or 10.213.0.1:5000) and leave image.delivery unset or `registry`";
+  if (image.delivery === "ssh") {
+    return {
+      path: ["image", "delivery"],
+      message: "runtime swarm pulls images from a registry on every node, not over SSH",
+      hint,
+    };
+  }
+  if (image.registry === undefined && image.delivery === undefined) {
+    return {
+      path: ["runtime"],
+      message:
+        "runtime swarm pulls images from a registry on every node, and image.registry is not set (images would go over SSH)",
+      hint,
+    };
+  }
+  return undefined;
+}
+
+/** `files` are not turned into swarm configs yet: the service's refusal, or undefined when it has none. */
+export function swarmFilesProblem(name: string, service: { files?: unknown[] }): SwarmProblem | undefined {
+  if ((service.files ?? []).length === 0) return undefined;
+  return {
+    path: ["services", name, "files"],
+    message: `runtime swarm does not deploy config files (\`files\`) yet`,
+    hint: "bake the file into the image, or pass its values as `env` or `secrets` (mounted at /run/secrets/<NAME>)",
+  };
 }
 
 function checkPinned(

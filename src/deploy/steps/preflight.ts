@@ -2,18 +2,34 @@
  * preflight: what must hold before anything changes. The database is where the config says whenever a release is live
  * (else "nothing to back up" would hide a wrong path on every deploy), and nginx's whole configuration passes
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
- * before a stop-first deploy stops anything). Every secret the services' env files name has a value.
+ * before a stop-first deploy stops anything). Every secret the services' env files name has a value. In helper mode
+ * the helper's record of the app exists and names this deploy_dir (helper-record.ts).
  */
 
 import { nginxTest } from "../../commands/nginx.js";
 import { MissingSecretsError, missingRunSecrets, resolveHosts, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { describePrivilege } from "../../remote/privilege.js";
+import type { ExecResult } from "../../remote/types.js";
 import { nginxSiteFromConfig } from "../../render/from-config/index.js";
 import { checkDatabasePresent } from "../backup-step.js";
+import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { tlsReady } from "../nginx.js";
 import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
+
+/**
+ * Starts `nginx -t` on a host that switches, once per run (later calls get the same promise): reconcile starts it with
+ * its own reads, preflight awaits it. A failure to run it (connection) surfaces where preflight awaits it.
+ */
+export function startNginxTest(s: FlowState): Promise<ExecResult> {
+  if (!s.nginxTest) {
+    s.nginxTest = s.run.host.exec(nginxTest().argv, { become: true, check: false, step: "preflight" });
+    // Awaited by preflight, which a failure before it (a missing secret) may never reach: not an unhandled rejection.
+    s.nginxTest.catch(() => {});
+  }
+  return s.nginxTest;
+}
 
 /**
  * Every secret this host's services and the database need, checked together: one MissingSecretsError lists each
@@ -34,6 +50,15 @@ async function checkDatabase(s: FlowState): Promise<void> {
   }
 }
 
+/**
+ * In helper mode, the helper's record of the app (D47): a missing record or another deploy_dir stops the plan, which
+ * every run makes first (deploy.ts planThenRun), so the run itself spends no round trip on it.
+ */
+async function checkRecord(s: FlowState): Promise<void> {
+  const { host, config } = s.run;
+  if (inHelperMode(config, host.name)) await checkHelperRecord(host, config, { step: "preflight" });
+}
+
 /** Which privilege mode the host is in (docs/security.md "The deploy user"): the plan says it before anything runs. */
 function privilegeLine(config: SlipwayConfig, hostName: string): string {
   const host = resolveHosts(config).find((h) => h.name === hostName);
@@ -44,6 +69,7 @@ export const preflightStep: Step = {
   name: "preflight",
   async plan(s) {
     s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
+    await checkRecord(s);
     // A plan that says "ready" must not hide a missing secret the run would stop at.
     requireServiceSecrets(s);
     await checkDatabase(s);
@@ -62,7 +88,7 @@ export const preflightStep: Step = {
       : null;
     if (site) {
       const test = nginxTest();
-      const result = await host.exec(test.argv, { become: true, check: false, step: "preflight" });
+      const result = await startNginxTest(s);
       if (result.code !== 0) {
         throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
           host: host.name,

@@ -47,8 +47,10 @@ import {
   touchArgv,
   unpackArgv,
   WRITE_SCRIPT,
+  WRITE_WITH_DIR_SCRIPT,
   writableDirArgv,
   writeArgv,
+  writeWithDirArgv,
 } from "../../../src/commands/files.js";
 
 const SHA = "a".repeat(64);
@@ -78,6 +80,24 @@ describe("argv builders", () => {
       "1",
     ]);
     expect(writeArgv("/x", {}).slice(4)).toEqual(["/x", "", "", ""]);
+  });
+
+  it("write after making the directory (a new release's manifest)", () => {
+    expect(writeWithDirArgv("/opt/a/releases/r2/images.json", { mode: 0o644 })).toEqual([
+      "/bin/sh",
+      "-c",
+      WRITE_WITH_DIR_SCRIPT,
+      "slipway-write",
+      "/opt/a/releases/r2/images.json",
+      "0644",
+      "",
+      "",
+    ]);
+    expect(WRITE_WITH_DIR_SCRIPT.split("\n").slice(0, 3)).toEqual([
+      "set -e",
+      'mkdir -p -- "$(dirname -- "$1")"',
+      "p=$1; mode=$2; own=$3; keep=$4",
+    ]);
   });
 
   it("chown specs and modes", () => {

@@ -15,7 +15,8 @@ const db = {
   volumes: ["pgdata:/var/lib/postgresql/data"],
   swarm: { placement: ["node.labels.db == true"] },
 };
-const swarmConfig = (over: Record<string, unknown> = {}) => configWith({ runtime: "swarm", services, ...over });
+const swarmConfig = (over: Record<string, unknown> = {}) =>
+  configWith({ runtime: "swarm", image: { registry: "10.213.0.1:5000" }, services, ...over });
 
 function problems(over: Record<string, unknown>): string {
   try {

@@ -14,6 +14,7 @@ import {
 
 const CONFIG = `app: shop
 runtime: swarm
+image: { registry: "10.0.0.9:5000" }
 services:
   web:
     image: 10.0.0.9:5000/shop-web

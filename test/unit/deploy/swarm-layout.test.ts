@@ -11,6 +11,7 @@ import { configWith } from "../render/from-config/config.js";
 const swarm = (proxyHosts?: string) =>
   configWith({
     runtime: "swarm",
+    image: { registry: "10.213.0.1:5000" },
     services: { web: { image: "10.213.0.1:5000/shop-web", port: 8050, swarm: { replicas: 2 } } },
     inventory: {
       hosts: { t4: { address: "10.213.0.14" }, t5: { address: "10.213.0.15" }, t6: { address: "10.213.0.16" } },

@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { formatMaintenance } from "../../../src/deploy/maintenance.js";
 import { nginxSiteFromConfig } from "../../../src/render/from-config/index.js";
 import { renderNginxSite } from "../../../src/render/nginx.js";
-import { maintenanceMapView, maintenancePagePath } from "../../../src/render/nginx-maintenance.js";
+import {
+  maintenanceBypassFile,
+  maintenanceBypassPath,
+  maintenanceMapView,
+  maintenancePagePath,
+  parseMaintenanceBypass,
+} from "../../../src/render/nginx-maintenance.js";
 import { loadConfigText } from "../../support/config-text.js";
 
 async function shop(webHealth: string) {
@@ -28,7 +34,10 @@ describe("maintenance page in the nginx site", () => {
     const site = await shop("/");
     expect(site.maintenance).toEqual({ openPaths: ["/api/health"], retryAfterSeconds: 300 });
     expect(maintenanceMapView(site, "shop")).toEqual({
+      uriVariable: "$shop_maintenance_uri_page",
       variable: "$shop_maintenance_page",
+      bypassHeader: "$http_x_slipway_maintenance_bypass",
+      bypassInclude: "/etc/nginx/slipway/shop-maintenance-bypass.*conf",
       page: "/etc/nginx/slipway/shop.maintenance.html",
       uri: "/__slipway/maintenance.html",
       openPaths: ["/api/health"],
@@ -38,9 +47,49 @@ describe("maintenance page in the nginx site", () => {
   it("answers 503 from the public server only, not the deploy's preview listener", async () => {
     const text = renderNginxSite(await shop("/healthz"));
     expect(text).toContain('    "/healthz" "";\n');
-    expect(text.match(/if \(-f \$shop_maintenance_page\) \{\n {8}return 503;/g)).toHaveLength(1);
+    expect(text.match(/if \(-f \$shop_maintenance_page\) \{\n {8}return 592;/g)).toHaveLength(1);
     const preview = text.slice(text.indexOf("listen 127.0.0.1:"));
-    expect(preview.split("\nserver {")[0]).not.toContain("maintenance");
+    expect(preview.split("\nserver {")[0]).not.toContain("maintenance_page");
+  });
+
+  it("only the maintenance test's answer becomes the page: no error_page for nginx's own 503", async () => {
+    const text = renderNginxSite(await shop("/healthz"));
+    expect(text.match(/^ *error_page .*$/gm)?.map((l) => l.trim())).toEqual([
+      "error_page 592 =503 /__slipway/maintenance.html;",
+    ]);
+    expect(text).not.toMatch(/error_page[^;=]*\b503\b/);
+  });
+
+  it("the bypass token's map: the token file (a glob only it matches) maps the header to no page", async () => {
+    const text = renderNginxSite(await shop("/healthz"));
+    expect(text).toContain(
+      [
+        "map $http_x_slipway_maintenance_bypass $shop_maintenance_page {",
+        "    volatile;",
+        "    default $shop_maintenance_uri_page;",
+        "    include /etc/nginx/slipway/shop-maintenance-bypass.*conf;",
+        "}",
+      ].join("\n"),
+    );
+    // Dropped in every location that proxies (public and preview; the color listeners get what these pass on): the
+    // app never sees the token.
+    const proxied = text.match(/proxy_set_header X-Forwarded-Proto /g)?.length ?? 0;
+    expect(text.match(/proxy_set_header X-Slipway-Maintenance-Bypass "";/g)).toHaveLength(proxied);
+    expect(proxied).toBeGreaterThan(0);
+  });
+
+  it("writes and reads the token file; refuses a token of another shape", () => {
+    const token = "0f".repeat(16);
+    const file = maintenanceBypassFile(token);
+    expect(file).toBe(
+      `# Managed by Slipway: requests with this X-Slipway-Maintenance-Bypass pass the maintenance page.\n"${token}" "";\n`,
+    );
+    expect(parseMaintenanceBypass(file)).toBe(token);
+    expect(parseMaintenanceBypass('"0f" "";\n')).toBeNull();
+    expect(() => maintenanceBypassFile('x" ""; default 1')).toThrow(/maintenance.bypassToken "\(hidden\)"/);
+    expect(maintenanceBypassPath("/etc/nginx/slipway/", "shop")).toBe(
+      "/etc/nginx/slipway/shop-maintenance-bypass.conf",
+    );
   });
 
   it("refuses an open path nginx would read as syntax", async () => {

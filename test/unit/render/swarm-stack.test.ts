@@ -8,6 +8,7 @@ const digest = (name: string) => `10.213.0.1:5000/shop-${name}@sha256:${"a".repe
 const config = () =>
   configWith({
     runtime: "swarm",
+    image: { registry: "10.213.0.1:5000" },
     services: {
       api: {
         image: "10.213.0.1:5000/shop-api",
@@ -81,6 +82,7 @@ describe("swarm stack file", () => {
   it("runs the accessories in their own stack, pinned, on the overlay network the colors join", () => {
     const cfg = configWith({
       runtime: "swarm",
+      image: { registry: "10.213.0.1:5000" },
       services: {
         web: { image: "10.213.0.1:5000/shop-web", port: 8000 },
         db: {

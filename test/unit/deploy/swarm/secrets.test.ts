@@ -8,6 +8,7 @@ import { configWith } from "../../render/from-config/config.js";
 const config = () =>
   configWith({
     runtime: "swarm",
+    image: { registry: "10.213.0.1:5000" },
     services: { web: { image: "10.213.0.1:5000/shop-web", port: 8050, secrets: ["SECRET_KEY"] } },
     proxy: { routes: [{ path: "/", service: "web" }] },
   });
