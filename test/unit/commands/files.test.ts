@@ -96,7 +96,7 @@ describe("argv builders", () => {
     expect(WRITE_WITH_DIR_SCRIPT.split("\n").slice(0, 3)).toEqual([
       "set -e",
       'mkdir -p -- "$(dirname -- "$1")"',
-      "p=$1; mode=$2; own=$3; keep=$4",
+      "p=$1; mode=$2; own=$3; keep=$4; size=$5",
     ]);
   });
 
