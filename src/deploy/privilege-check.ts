@@ -62,14 +62,17 @@ export function rootModeProblem(
   return undefined;
 }
 
-/** Throws rootModeProblem's error for a root-mode host (one round trip); helper mode is checked by helper-record.ts. */
-export async function checkRootMode(host: RemoteHost, config: SlipwayConfig): Promise<void> {
+/**
+ * Throws rootModeProblem's error for a root-mode host (one round trip); helper mode is checked by helper-record.ts.
+ * `runsServices`: the host runs the app's colors (an nginx-only host of a load-balancer layout needs no docker).
+ */
+export async function checkRootMode(host: RemoteHost, config: SlipwayConfig, runsServices = true): Promise<void> {
   const target = resolveHosts(config).find((h) => h.name === host.name);
   if (target?.privilege.mode !== "root") return;
   const own = config.inventory.hosts[host.name]?.privilege;
   const key = own ? `inventory.hosts.${host.name}.privilege` : "inventory.ssh.privilege";
   const defaulted = !own && !config.inventory.ssh.privilege;
-  const result = await host.exec(rootModeProbeArgv(HELPER_PATH, config.runtime !== "systemd"), {
+  const result = await host.exec(rootModeProbeArgv(HELPER_PATH, runsServices && config.runtime !== "systemd"), {
     check: false,
     step: "preflight",
   });

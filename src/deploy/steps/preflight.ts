@@ -60,7 +60,7 @@ async function checkDatabase(s: FlowState): Promise<void> {
 async function checkRecord(s: FlowState): Promise<void> {
   const { host, config } = s.run;
   if (inHelperMode(config, host.name)) await checkHelperRecord(host, config, { step: "preflight" });
-  else await checkRootMode(host, config);
+  else await checkRootMode(host, config, s.role.services.length > 0);
 }
 
 /** Which privilege mode the host is in (docs/security.md "The deploy user"): the plan says it before anything runs. */
