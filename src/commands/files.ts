@@ -114,7 +114,10 @@ export function writeArgv(
 export const WRITE_WITH_DIR_SCRIPT = WRITE_SCRIPT.replace("set -e\n", 'set -e\nmkdir -p -- "$(dirname -- "$1")"\n');
 
 /** writeArgv that makes the file's directory first (WRITE_WITH_DIR_SCRIPT); no backup of a previous file. */
-export function writeWithDirArgv(path: string, options: { mode?: number; owner?: string; group?: string }): string[] {
+export function writeWithDirArgv(
+  path: string,
+  options: { mode?: number; owner?: string; group?: string; size?: number },
+): string[] {
   return ["/bin/sh", "-c", WRITE_WITH_DIR_SCRIPT, "slipway-write", path, ...writeArgv(path, options).slice(5)];
 }
 

@@ -247,8 +247,9 @@ export async function writeReleaseManifest(
   releaseId: string,
   images: Record<string, string>,
 ): Promise<void> {
-  await host.exec(writeWithDirArgv(`${release}/images.json`, { mode: 0o644 }), {
+  const manifest = releaseManifest(releaseId, images);
+  await host.exec(writeWithDirArgv(`${release}/images.json`, { mode: 0o644, size: Buffer.byteLength(manifest) }), {
     step: "stage",
-    stdin: releaseManifest(releaseId, images),
+    stdin: manifest,
   });
 }

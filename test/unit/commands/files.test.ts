@@ -98,6 +98,13 @@ describe("argv builders", () => {
       'mkdir -p -- "$(dirname -- "$1")"',
       "p=$1; mode=$2; own=$3; keep=$4; size=$5",
     ]);
+    expect(writeWithDirArgv("/opt/a/r/images.json", { size: 12 }).slice(4)).toEqual([
+      "/opt/a/r/images.json",
+      "",
+      "",
+      "",
+      "12",
+    ]);
   });
 
   it("chown specs and modes", () => {

@@ -55,7 +55,7 @@ describe("container stage round trips", () => {
       [
         "exec ss -Hltnp ( sport = :18887 )",
         `putFile ${ENV}`,
-        `exec ${writeWithDirArgv("/opt/flask-docker/releases/r2/images.json", { mode: 0o644 }).join(" ")}`,
+        `exec ${writeWithDirArgv("/opt/flask-docker/releases/r2/images.json", { mode: 0o644, size: 175 }).join(" ")}`,
       ],
     ]);
     // start() judges the listeners read in the stage: no command of its own before `docker run`.
