@@ -3,6 +3,7 @@ import {
   absolutePath,
   bool,
   duration,
+  durationMs,
   envName,
   envValue,
   httpStatus,
@@ -38,6 +39,33 @@ const buildSchema = z
       .describe("Build secrets by environment variable name, passed with `--secret id=NAME,env=NAME` (buildx)."),
   })
   .describe("How to build the service's image (container/compose), or which directory to ship (systemd).");
+
+/**
+ * A health block every deploy would fail (D53): a zero timeout, or a streak of healthy answers one interval apart that
+ * cannot end before the timeout (src/verify/wait.ts: N answers take (N-1) x interval after the first).
+ */
+function checkHealthTiming(
+  h: { timeout: string; interval: string; consecutive_successes: number },
+  ctx: z.RefinementCtx,
+): void {
+  const timeout = durationMs(h.timeout);
+  const streak = (h.consecutive_successes - 1) * durationMs(h.interval);
+  if (timeout === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["timeout"],
+      input: h.timeout,
+      message: "expected a timeout above 0: the health gate would fail every deploy",
+    });
+  } else if (streak >= timeout) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["consecutive_successes"],
+      input: h.consecutive_successes,
+      message: `${h.consecutive_successes} healthy answers ${h.interval} apart take ${streak / 1000}s, not less than timeout ${h.timeout}: every deploy would fail; lower consecutive_successes or interval, or raise timeout`,
+    });
+  }
+}
 
 const healthSchema = z
   .strictObject({
@@ -77,6 +105,7 @@ const healthSchema = z
         "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
       ),
   })
+  .superRefine(checkHealthTiming)
   .describe("Health check gating the switch.");
 
 const resourcesSchema = z
