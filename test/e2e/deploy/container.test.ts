@@ -205,8 +205,10 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
       to: v1,
       actor: "e2e",
       drainSeconds: 1,
+      secrets,
       onEvent: terminalSink((l) => lines.push(l)),
     });
+    if (!back.ok) console.log(lines.join("\n"));
     expect(back.hosts[0]).toMatchObject({ status: "changed", color: "green", release: v1 });
     const history = JSON.parse((await host.readFile(`/opt/${APP}/releases.json`))?.toString() ?? "{}");
     expect(history.releases.find((r: { id: string }) => r.id === v1)).toMatchObject({
