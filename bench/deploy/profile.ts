@@ -3,13 +3,14 @@
  * bundled CLI's `deploy --events`, every event stamped in ms since the command started, then the step durations and
  * the stretches before the first step. For finding where a deploy's time goes, not for the figures (run.ts).
  *
- *   npx tsx bench/deploy/profile.ts [--targets t3] [--deploys 3] [--cli bundle|source] [--image REF] [--cpu-prof DIR]
+ *   npx tsx bench/deploy/profile.ts [--targets t3] [--deploys 3] [--cli bundle|source] [--image REF] [--cpu-prof DIR] [--app frontend|tiny]
  *     [--version V (every deploy the same release: the second one on is a re-deploy of the live release)]
+ *     [--trace (the source CLI with trace-exec.mjs: every SSH command stamped, then the count and the sudo spawns)]
  */
 import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { loadSandbox } from "../../test/e2e/support/sandbox.js";
-import { buildBenchImage } from "./apps.js";
+import { type BenchApp, buildBenchImage } from "./apps.js";
 import { timedCommand } from "./command.js";
 import { slipwayCli, writeSlipwayConfig } from "./slipway.js";
 
@@ -21,10 +22,12 @@ const option = (name: string, fallback: string) => {
 const sandbox = loadSandbox();
 const names = option("targets", "t3").split(",");
 const targets = sandbox.targets.filter((t) => names.includes(t.name));
-const cli = await slipwayCli(option("cli", "bundle") as "bundle" | "source");
+const trace = args.includes("--trace");
+const cli = await slipwayCli(trace ? "source" : (option("cli", "bundle") as "bundle" | "source"));
+if (trace) cli.splice(1, 0, "--import", new URL("./trace-exec.mjs", import.meta.url).pathname);
 const profDir = option("cpu-prof", "");
 if (profDir) mkdirSync(profDir, { recursive: true });
-const image = option("image", "") || (await buildBenchImage(sandbox));
+const image = option("image", "") || (await buildBenchImage(sandbox, option("app", "frontend") as BenchApp));
 console.log(`image ${image}`);
 const configPath = writeSlipwayConfig(targets, sandbox);
 
@@ -45,12 +48,26 @@ for (let i = 0; i < Number(option("deploys", "3")); i++) {
     `APP_VERSION=${option("version", "") || `p${Date.now()}`}`,
   ]);
   console.log(`\n# deploy ${i + 1}: exit ${run.exitCode}, wall ${run.wallMs} ms, load ${load}`);
+  let commands = 0;
+  let sudo = 0;
+  // Trace lines come when a command ends; every line is printed in the order its moment came.
+  const out: [number, string][] = [];
+  const print = (at: number, text: string) => out.push([at, `${String(at).padStart(6)} ${text}`]);
   for (const { atMs, line } of run.lines) {
+    if (line.startsWith("TRACE ")) {
+      const t = JSON.parse(line.slice(6)) as { at: number; ms: number; sudo: number; cmd: string };
+      commands++;
+      sudo += t.sudo;
+      print(t.at, `> ${String(t.ms).padStart(5)} ms${t.sudo ? " sudo" : ""} ${t.cmd}`);
+      continue;
+    }
     const event = line.startsWith("{") ? (JSON.parse(line) as Record<string, unknown>) : null;
-    if (!event) console.log(`${String(atMs).padStart(6)} ${line}`);
+    if (!event) print(atMs, line);
     else if (event.kind === "step" && event.status !== "started")
-      console.log(`${String(atMs).padStart(6)} [${event.host}] ${event.step} ${event.status} ${event.ms} ms`);
-    else if (event.kind === "step") console.log(`${String(atMs).padStart(6)} [${event.host}] ${event.step} started`);
-    else if (event.kind === "log") console.log(`${String(atMs).padStart(6)} ${String(event.message).split("\n")[0]}`);
+      print(atMs, `[${event.host}] ${event.step} ${event.status} ${event.ms} ms`);
+    else if (event.kind === "step") print(atMs, `[${event.host}] ${event.step} started`);
+    else if (event.kind === "log") print(atMs, String(event.message).split("\n")[0] ?? "");
   }
+  for (const [, text] of out.sort((a, b) => a[0] - b[0])) console.log(text);
+  if (trace) console.log(`# ${commands} remote commands, ${sudo} sudo spawns`);
 }

@@ -191,7 +191,7 @@ async function onEveryHost(
     input.sink(redactor.redactValue(event));
   };
   // One run_once scope for the run: a hook's run-once task runs on one host of all batches.
-  let base: BaseRun = { ...input, sink, once: new RunOnce() };
+  let base: BaseRun = { ...input, sink, redactor, once: new RunOnce() };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
   const pool = new ConnectionPool({ redactor });

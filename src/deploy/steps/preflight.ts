@@ -3,19 +3,35 @@
  * (else "nothing to back up" would hide a wrong path on every deploy), and nginx's whole configuration passes
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
  * before a stop-first deploy stops anything). Every secret the services' env files name has a value. In helper mode
- * the helper's record of the app exists and names this deploy_dir (helper-record.ts).
+ * the helper's record of the app exists and names this deploy_dir (helper-record.ts); in root mode the SSH user has
+ * passwordless sudo and, for the docker runtimes, the docker daemon (privilege-check.ts).
  */
 
 import { nginxTest } from "../../commands/nginx.js";
 import { MissingSecretsError, missingRunSecrets, resolveHosts, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { describePrivilege } from "../../remote/privilege.js";
+import type { ExecResult } from "../../remote/types.js";
 import { nginxSiteFromConfig } from "../../render/from-config/index.js";
 import { checkDatabasePresent } from "../backup-step.js";
 import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { tlsReady } from "../nginx.js";
+import { checkRootMode } from "../privilege-check.js";
 import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
+
+/**
+ * Starts `nginx -t` on a host that switches, once per run (later calls get the same promise): reconcile starts it with
+ * its own reads, preflight awaits it. A failure to run it (connection) surfaces where preflight awaits it.
+ */
+export function startNginxTest(s: FlowState): Promise<ExecResult> {
+  if (!s.nginxTest) {
+    s.nginxTest = s.run.host.exec(nginxTest().argv, { become: true, check: false, step: "preflight" });
+    // Awaited by preflight, which a failure before it (a missing secret) may never reach: not an unhandled rejection.
+    s.nginxTest.catch(() => {});
+  }
+  return s.nginxTest;
+}
 
 /**
  * Every secret this host's services and the database need, checked together: one MissingSecretsError lists each
@@ -37,12 +53,14 @@ async function checkDatabase(s: FlowState): Promise<void> {
 }
 
 /**
- * In helper mode, the helper's record of the app (D47): a missing record or another deploy_dir stops the plan, which
+ * In helper mode, the helper's record of the app (D47), in root mode the SSH user's sudo and docker (D50): a problem
+ * stops the plan, which
  * every run makes first (deploy.ts planThenRun), so the run itself spends no round trip on it.
  */
 async function checkRecord(s: FlowState): Promise<void> {
   const { host, config } = s.run;
   if (inHelperMode(config, host.name)) await checkHelperRecord(host, config, { step: "preflight" });
+  else await checkRootMode(host, config, s.role.services.length > 0);
 }
 
 /** Which privilege mode the host is in (docs/security.md "The deploy user"): the plan says it before anything runs. */
@@ -74,7 +92,7 @@ export const preflightStep: Step = {
       : null;
     if (site) {
       const test = nginxTest();
-      const result = await host.exec(test.argv, { become: true, check: false, step: "preflight" });
+      const result = await startNginxTest(s);
       if (result.code !== 0) {
         throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
           host: host.name,

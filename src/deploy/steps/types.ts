@@ -8,6 +8,7 @@ import type { DatabaseSpec, Writers } from "../../backup/types.js";
 import type { Color, SlipwayConfig } from "../../config/index.js";
 import type { HostRole } from "../../config/layout.js";
 import { type ErrorContext, SlipwayError } from "../../errors.js";
+import type { ExecResult } from "../../remote/types.js";
 import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
 import type { HostRun } from "../host-run.js";
@@ -44,11 +45,22 @@ export interface FlowState {
   backup: string | null;
   /** Set by steps as they change things, read by later undos. */
   oldStopped: boolean;
+  /** The switch intent is on the host (written beside the preview's check, else by the switch). */
+  intentWritten?: boolean;
   switched: boolean;
   /** What the undos did, for the failure's hint ("switched back to green"). */
   undoNotes: string[];
   /** The release asked for, found live once the lock was held (another run deployed it): the run ends there. */
   sameAfterLock: string | null;
+  /** The lock was held when this run asked for it: the lock step read the host again (replanUnderLock). */
+  lockWaited?: boolean;
+  /**
+   * Preflight's `nginx -t`, started beside the reconcile's reads under the lock (it does not depend on them: one round
+   * trip less before the stage); preflight judges it. Unset when it was not started early or reconcile changed nginx.
+   */
+  nginxTest?: Promise<ExecResult>;
+  /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
+  previewSetup?: Promise<unknown>;
 }
 
 /** A step's failure with facts for its `failed` event's `data` (a failed gate's log lines, per process). */
