@@ -2,15 +2,15 @@
  * Entry of the bundled CLI (dist/cli/index.js). It loads the CLI itself, the CommonJS bundle dist/cli/cli.cjs, through
  * a V8 code cache: compiling the 3 MB bundle costs ~60-70 ms of CPU at every start on Node 20, which has no compile
  * cache of its own (`module.enableCompileCache` is Node 22), and a CommonJS script is what `vm.Script` can cache on
- * every Node from 20 on. The cache is written once per bundle and Node version, after the first run (so it holds the
- * functions that run compiled too), to `$XDG_CACHE_HOME/slipway` (else `~/.cache/slipway`), a directory of the user's
- * own (mode 0700). It is only ever a speed-up: a cache that cannot be read, written or that V8 rejects means a plain
- * compile, never an error.
+ * every Node from 20 on. The cache is written once per bundle and Node version (replacing the earlier ones), after the
+ * first run (so it holds the functions that ran, compiled, too), to `$XDG_CACHE_HOME/slipway` (else
+ * `~/.cache/slipway`), a directory of the user's own (mode 0700). It is only ever a speed-up: a cache that cannot be
+ * read, written or that V8 rejects means a plain compile, never an error.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 
@@ -62,6 +62,10 @@ function writeCache(file: string, data: Buffer): void {
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, data, { mode: 0o600 });
     renameSync(partial, file);
+    // The caches of earlier bundles (an upgrade) or Node versions: ~2 MB each, never read again.
+    for (const old of readdirSync(dirname(file))) {
+      if (/^cli-.*\.v8cache$/.test(old) && old !== basename(file)) rmSync(join(dirname(file), old), { force: true });
+    }
   } catch {
     // A read-only or full home directory: the next run compiles again.
   }

@@ -113,12 +113,12 @@ export function writeArgv(
  */
 export const WRITE_WITH_DIR_SCRIPT = WRITE_SCRIPT.replace("set -e\n", 'set -e\nmkdir -p -- "$(dirname -- "$1")"\n');
 
-/** writeArgv that makes the file's directory first (WRITE_WITH_DIR_SCRIPT); no backup of a previous file. */
+/** writeArgv that makes the file's directory first (WRITE_WITH_DIR_SCRIPT); `size` as in writeArgv; no backup. */
 export function writeWithDirArgv(
   path: string,
   options: { mode?: number; owner?: string; group?: string; size?: number },
 ): string[] {
-  return ["/bin/sh", "-c", WRITE_WITH_DIR_SCRIPT, "slipway-write", path, ...writeArgv(path, options).slice(5)];
+  return ["/bin/sh", "-c", WRITE_WITH_DIR_SCRIPT, ...writeArgv(path, options).slice(3)];
 }
 
 /** Same content, different mode/owner: fix the metadata in place (no rewrite, mtime kept). */

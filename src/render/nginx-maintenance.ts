@@ -41,11 +41,15 @@ export function maintenanceBypassPath(includeDir: string, app: string): string {
 }
 
 /**
- * What the site includes: the token file as a glob that only it matches (`harvest-maintenance-bypass.*conf`), so a
- * host without the file (a site rendered before the first deploy wrote it) still passes `nginx -t`, with no bypass.
+ * What the site includes: a file as a glob that only it matches (`harvest-maintenance-bypass.*conf`), so a host
+ * without the file (the token not made yet, no --retry-after asked) still passes `nginx -t`.
  */
+function optionalInclude(path: string): string {
+  return path.replace(/\.conf$/, ".*conf");
+}
+
 function bypassInclude(includeDir: string, app: string): string {
-  return maintenanceBypassPath(includeDir, app).replace(/\.conf$/, ".*conf");
+  return optionalInclude(maintenanceBypassPath(includeDir, app));
 }
 
 const TOKEN = /^[0-9a-f]{32}$/;
@@ -62,6 +66,23 @@ export function parseMaintenanceBypass(content: string): string | null {
   return match ? (match[1] as string) : null;
 }
 
+/**
+ * `/etc/nginx/slipway/harvest-maintenance-retry-after.conf`: the seconds `slipway maintenance on --retry-after` asked
+ * for, as the one entry of the site's Retry-After map (absent: the site's default). A reload reads it.
+ */
+export function maintenanceRetryAfterPath(includeDir: string, app: string): string {
+  return `${includeDir.replace(/\/$/, "")}/${app}-maintenance-retry-after.conf`;
+}
+
+/** The constant the Retry-After map looks up (the map needs a source; the file's one entry names this key). */
+const RETRY_AFTER_KEY = "retry-after";
+
+/** The Retry-After file's content for `seconds` (a positive integer). */
+export function maintenanceRetryAfterFile(seconds: number): string {
+  const value = positiveInt(seconds, "maintenance.retryAfterSeconds");
+  return `# Managed by Slipway: slipway maintenance on --retry-after.\n"${RETRY_AFTER_KEY}" ${value};\n`;
+}
+
 /** The http-level maps' view, or null when the site has no maintenance support. */
 export function maintenanceMapView(model: NginxSiteModel, appId: string) {
   if (!model.maintenance) return null;
@@ -71,6 +92,12 @@ export function maintenanceMapView(model: NginxSiteModel, appId: string) {
     variable: maintenanceVariable(appId),
     bypassHeader: `$http_${MAINTENANCE_BYPASS_HEADER.toLowerCase().replaceAll("-", "_")}`,
     bypassInclude: bypassInclude(model.upstreamIncludeDir, model.app),
+    retryAfter: {
+      key: RETRY_AFTER_KEY,
+      variable: retryAfterVariable(appId),
+      default: positiveInt(model.maintenance.retryAfterSeconds, "maintenance.retryAfterSeconds"),
+      include: optionalInclude(maintenanceRetryAfterPath(model.upstreamIncludeDir, model.app)),
+    },
     page: maintenancePagePath(model.upstreamIncludeDir, model.app),
     uri: MAINTENANCE_URI,
     openPaths,
@@ -85,8 +112,12 @@ export function maintenanceServerView(model: NginxSiteModel, appId: string) {
     signal: MAINTENANCE_SIGNAL_STATUS,
     uri: MAINTENANCE_URI,
     page: maintenancePagePath(model.upstreamIncludeDir, model.app),
-    retryAfter: positiveInt(model.maintenance.retryAfterSeconds, "maintenance.retryAfterSeconds"),
+    retryAfter: retryAfterVariable(appId),
   };
+}
+
+function retryAfterVariable(appId: string): string {
+  return `$${appId}_maintenance_retry_after`;
 }
 
 function maintenanceVariable(appId: string): string {

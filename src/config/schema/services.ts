@@ -239,7 +239,9 @@ export const serviceSchema = z
     secrets: z
       .array(secretName())
       .default([])
-      .describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
+      .describe(
+        "Environment variables read from the deploy's environment and written to the 0600 env file. Runtime swarm differs: each is a swarm secret the app reads as the file `/run/secrets/<NAME>` (its path in `<NAME>_FILE`), not as the variable; validate and plan warn (docs/swarm.md).",
+      ),
     files: z
       .array(configFileSchema)
       .default([])

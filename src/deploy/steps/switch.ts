@@ -31,13 +31,13 @@ export async function writeSwitchIntent(s: FlowState): Promise<void> {
 }
 
 /** `nginx -t` then the graceful reload that waits for the old workers; throws naming the command that failed. */
-export async function reloadNginx(host: RemoteHost): Promise<void> {
+export async function reloadNginx(host: RemoteHost, step = "switch"): Promise<void> {
   for (const command of [nginxTest(), nginxReload()]) {
-    const result = await host.exec(command.argv, { become: true, check: false, step: "switch" });
+    const result = await host.exec(command.argv, { become: true, check: false, step });
     if (result.code !== 0) {
       throw new SlipwayError(`${command.what} failed`, {
         host: host.name,
-        step: "switch",
+        step,
         command: command.argv.join(" "),
         exitCode: result.code,
         stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),

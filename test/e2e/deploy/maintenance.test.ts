@@ -118,7 +118,7 @@ describe("maintenance on|off (harvest on t1)", () => {
 
     const on = await slipway("maintenance", "on", "--json", ...c());
     expect(on.code).toBe(0);
-    expect(JSON.parse(on.stdout)).toEqual([{ host: "t1", maintenance: true, changed: true }]);
+    expect(JSON.parse(on.stdout)).toEqual([{ host: "t1", maintenance: true, changed: true, retryAfterSeconds: 300 }]);
     for (const path of ["/", "/api/harvests", "/static/app.js", "/no/such/page"]) {
       const reply = await get(address, path);
       expect([path, reply.status, reply.retryAfter]).toEqual([path, 503, "300"]);
@@ -199,4 +199,26 @@ describe("maintenance on|off (harvest on t1)", () => {
     const after = await get(address, "/api/harvests");
     expect([after.status, after.color]).toEqual([200, next]);
   }, 300_000);
+  it("on --retry-after sets the page's Retry-After (a validated reload); on without it goes back to 300", async () => {
+    const bad = await slipway("maintenance", "off", "--retry-after", "1m", ...c());
+    expect([bad.code, bad.stderr]).toEqual([
+      5,
+      expect.stringContaining("--retry-after is a setting of maintenance on"),
+    ]);
+    const unitless = await slipway("maintenance", "on", "--retry-after", "600", ...c());
+    expect([unitless.code, unitless.stderr]).toEqual([5, expect.stringContaining('expected a duration like "30s"')]);
+
+    const on = await slipway("maintenance", "on", "--retry-after", "10m", ...c());
+    expect([on.code, on.stdout.trim()]).toEqual([0, "t1: maintenance on, Retry-After 600 (changed)"]);
+    const page = await get(address, "/");
+    expect([page.status, page.retryAfter, page.body.includes("Down for maintenance")]).toEqual([503, "600", true]);
+    const same = await slipway("maintenance", "on", "--retry-after", "10m", ...c());
+    expect(same.stdout.trim()).toBe("t1: maintenance on, Retry-After 600");
+
+    const back = await slipway("maintenance", "on", "--json", ...c());
+    expect(JSON.parse(back.stdout)).toEqual([{ host: "t1", maintenance: true, changed: true, retryAfterSeconds: 300 }]);
+    expect((await get(address, "/")).retryAfter).toBe("300");
+    expect((await slipway("maintenance", "off", ...c())).code).toBe(0);
+    expect((await get(address, "/")).status).toBe(200);
+  }, 120_000);
 });

@@ -8,6 +8,8 @@ import {
   maintenanceBypassPath,
   maintenanceMapView,
   maintenancePagePath,
+  maintenanceRetryAfterFile,
+  maintenanceRetryAfterPath,
   parseMaintenanceBypass,
 } from "../../../src/render/nginx-maintenance.js";
 import { loadConfigText } from "../../support/config-text.js";
@@ -38,6 +40,12 @@ describe("maintenance page in the nginx site", () => {
       variable: "$shop_maintenance_page",
       bypassHeader: "$http_x_slipway_maintenance_bypass",
       bypassInclude: "/etc/nginx/slipway/shop-maintenance-bypass.*conf",
+      retryAfter: {
+        key: "retry-after",
+        variable: "$shop_maintenance_retry_after",
+        default: 300,
+        include: "/etc/nginx/slipway/shop-maintenance-retry-after.*conf",
+      },
       page: "/etc/nginx/slipway/shop.maintenance.html",
       uri: "/__slipway/maintenance.html",
       openPaths: ["/api/health"],
@@ -78,6 +86,26 @@ describe("maintenance page in the nginx site", () => {
     expect(proxied).toBeGreaterThan(0);
   });
 
+  it("Retry-After: the site's default unless the file `maintenance on --retry-after` writes says otherwise", async () => {
+    const text = renderNginxSite(await shop("/healthz"));
+    expect(text).toContain(
+      [
+        'map "retry-after" $shop_maintenance_retry_after {',
+        "    default 300;",
+        "    include /etc/nginx/slipway/shop-maintenance-retry-after.*conf;",
+        "}",
+      ].join("\n"),
+    );
+    expect(text).toContain("add_header Retry-After $shop_maintenance_retry_after always;");
+    expect(maintenanceRetryAfterFile(600)).toBe(
+      '# Managed by Slipway: slipway maintenance on --retry-after.\n"retry-after" 600;\n',
+    );
+    expect(() => maintenanceRetryAfterFile(0)).toThrow(/maintenance.retryAfterSeconds/);
+    expect(maintenanceRetryAfterPath("/etc/nginx/slipway", "shop")).toBe(
+      "/etc/nginx/slipway/shop-maintenance-retry-after.conf",
+    );
+  });
+
   it("writes and reads the token file; refuses a token of another shape", () => {
     const token = "0f".repeat(16);
     const file = maintenanceBypassFile(token);
@@ -101,7 +129,8 @@ describe("maintenance page in the nginx site", () => {
     expect(maintenancePagePath("/etc/nginx/slipway/", "shop")).toBe("/etc/nginx/slipway/shop.maintenance.html");
     expect(
       formatMaintenance([
-        { host: "t1", maintenance: true, changed: true },
+        { host: "t1", maintenance: true, changed: true, retryAfterSeconds: 300 },
+        { host: "t5", maintenance: true, changed: true, retryAfterSeconds: 600 },
         { host: "t2", maintenance: false, changed: false },
         { host: "t3", error: "connect ETIMEDOUT", unreachable: true },
         { host: "t4", error: "no maintenance block" },
@@ -109,6 +138,7 @@ describe("maintenance page in the nginx site", () => {
     ).toBe(
       [
         "t1: maintenance on (changed)",
+        "t5: maintenance on, Retry-After 600 (changed)",
         "t2: maintenance off",
         "t3: unreachable (connect ETIMEDOUT)",
         "t4: failed (no maintenance block)",
