@@ -46,7 +46,10 @@ export async function resolveLocation(ctx: ExecContext, spec: DatabaseSpec): Pro
       {
         host: ctx.host.name,
         step: ctx.step,
-        hint: `start the database service ${service} (docker compose up -d ${service}) and retry`,
+        // Runtime swarm finds the accessory's task container on the manager only (docs/swarm.md).
+        hint:
+          `start the database service ${service} (compose: docker compose up -d ${service}; swarm: its task must run ` +
+          `on the manager, where the backup looks: docker service ps ${project ? `${project}_` : ""}${service} shows its node) and retry`,
       },
     );
   }

@@ -203,3 +203,30 @@ export function stackNetworksArgv(stack: string): string[] {
 export function stackContainersArgv(stack: string): string[] {
   return ["docker", "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${stack}`];
 }
+
+/**
+ * A service's placement constraints as the engine holds them now (a JSON array, or `null` without any), which a
+ * hand-run `docker service update --constraint-add/--constraint-rm` changes too. Fails when no such service exists.
+ */
+export function serviceConstraintsArgv(service: string): string[] {
+  return ["docker", "service", "inspect", "--format", "{{json .Spec.TaskTemplate.Placement.Constraints}}", service];
+}
+
+/**
+ * Replaces a service's placement constraints `remove` by `add` (docker service update; the engine reschedules the
+ * task). Printed for the user in the refusal of an accessory's move, never run by Slipway.
+ */
+export function serviceConstraintsUpdateArgv(
+  service: string,
+  remove: readonly string[],
+  add: readonly string[],
+): string[] {
+  return [
+    "docker",
+    "service",
+    "update",
+    ...remove.flatMap((c) => ["--constraint-rm", c]),
+    ...add.flatMap((c) => ["--constraint-add", c]),
+    service,
+  ];
+}

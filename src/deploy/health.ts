@@ -28,11 +28,15 @@ export function gateArgs(name: string, service: ServiceConfig, port: number, add
   };
 }
 
-/** Waits for `args` on `host` (step "health gate"); never throws for an unhealthy or silent service. */
+/**
+ * Waits for `args` on `host` (step "health gate"); never throws for an unhealthy or silent service. An aborted
+ * `signal` (the run's interrupt) ends the wait within a poll by throwing its reason.
+ */
 export function healthGate(
   host: RemoteHost,
   args: HttpWaitArgs,
   onPoll?: Parameters<typeof waitHealthy>[2],
+  signal?: AbortSignal,
 ): Promise<GateOutcome> {
-  return waitHealthy((argv) => host.exec(argv, { check: false, step: "health gate" }), args, onPoll);
+  return waitHealthy((argv) => host.exec(argv, { check: false, step: "health gate" }), args, onPoll, signal);
 }

@@ -10,6 +10,17 @@ type InterruptSignal = (typeof INTERRUPT_SIGNALS)[number];
 /** Shared by every host's runner: `reason` is the first signal's name once one arrived. */
 export class Interrupt {
   reason: string | null = null;
+  private readonly controller = new AbortController();
+  /**
+   * Aborted (reason: the signal's name) by the first signal: a long wait (the health gate's polls) ends within a
+   * poll instead of running to its own timeout.
+   */
+  readonly signal: AbortSignal = this.controller.signal;
+  /** Records the first signal and aborts `signal`. */
+  raise(signal: string): void {
+    this.reason = signal;
+    this.controller.abort(signal);
+  }
   /** What is still held or running, per host (for the message on a hard exit). */
   readonly pending = new Map<string, string>();
 }
@@ -64,7 +75,7 @@ export async function withInterrupts<T>(
       if (relayed) return;
       return hardExit(`second signal (${signal})`, signal);
     }
-    interrupt.reason = signal;
+    interrupt.raise(signal);
     firstAt = Date.now();
     write(`slipway: ${signal}: no new step starts; undoing what this run changed (send it again to exit at once)`);
     timer = setTimeout(() => hardExit("the undo did not finish in time", signal), options.deadlineMs ?? 60_000);

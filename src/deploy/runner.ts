@@ -24,7 +24,7 @@ export class InterruptedError extends SlipwayError {}
 
 export interface StepTiming {
   step: string;
-  status: "ok" | "changed" | "skipped" | "failed";
+  status: "ok" | "changed" | "skipped" | "failed" | "interrupted";
   ms: number;
 }
 
@@ -78,6 +78,13 @@ export async function runSteps(steps: readonly Step[], state: FlowState, options
       if (result.done) break;
     } catch (e) {
       const ms = Date.now() - t0;
+      if (interrupt?.reason) {
+        // A wait cut short by the signal (or anything failing after it) is the interrupt, not the step's failure.
+        outcome.timings.push({ step: step.name, status: "interrupted", ms });
+        emitter.stepEvent(step.name, "interrupted", { ms, message: `${interrupt.reason} during the step` });
+        outcome.error = interruptedDuring(interrupt.reason, step.name, emitter.host, e);
+        break;
+      }
       outcome.timings.push({ step: step.name, status: "failed", ms });
       emitter.stepEvent(step.name, "failed", {
         ms,
@@ -97,6 +104,16 @@ export async function runSteps(steps: readonly Step[], state: FlowState, options
   emitter.step = undefined;
   interrupt?.pending.delete(emitter.host);
   return outcome;
+}
+
+/** The error of a step the interrupt ended; the step's own error is named when it was not the abort itself. */
+function interruptedDuring(reason: string, step: string, host: string, e: unknown): InterruptedError {
+  const own = e === reason ? "" : ` (${message(e)})`;
+  return new InterruptedError(`interrupted by ${reason} during step ${step}${own}`, {
+    host,
+    step,
+    hint: "what this run had changed was undone; deploy again when ready",
+  });
 }
 
 async function undoAll(undos: Step[], state: FlowState, emitter: HostEmitter, outcome: RunOutcome): Promise<void> {
@@ -153,9 +170,9 @@ export async function planSteps(steps: readonly Step[], state: FlowState, emitte
   }
 }
 
-/** The recap's per-step durations: `lock 0.1s, backup 2.3s, ...` (failed steps marked). */
+const mark: Partial<Record<StepTiming["status"], string>> = { failed: " FAILED", interrupted: " INTERRUPTED" };
+
+/** The recap's per-step durations: `lock 0.1s, backup 2.3s, ...` (failed and interrupted steps marked). */
 export function formatTimings(timings: readonly StepTiming[]): string {
-  return timings
-    .map((t) => `${t.step}${t.status === "failed" ? " FAILED" : ""} ${(t.ms / 1000).toFixed(1)}s`)
-    .join(", ");
+  return timings.map((t) => `${t.step}${mark[t.status] ?? ""} ${(t.ms / 1000).toFixed(1)}s`).join(", ");
 }

@@ -9,6 +9,7 @@
  * --max-time) and never runs past the deadline: an endpoint that accepts the connection and never answers fails the
  * wait within `timeout_s`.
  */
+import { pauseUnlessAborted } from "./pause.js";
 import { curlArgv, type HttpProbe, healthy, parseCurl, requestSeconds } from "./probe.js";
 
 export interface WaitOutcome {
@@ -58,18 +59,21 @@ export function pauseAfterMs(attempt: number, streak: number, intervalS: number)
 /**
  * Polls until `probe.successes` healthy answers in a row ({ ok: true }) or until `probe.timeout_s` has passed
  * ({ ok: false } with the last answer or curl's error); `onPoll` hears every poll that did not end the wait. Never throws for an unhealthy or silent service; an `exec`
- * that throws (the connection is gone) is not caught.
+ * that throws (the connection is gone) is not caught. An aborted `signal` (the deploy's interrupt) ends the wait
+ * between polls or during a pause: it throws the signal's reason.
  */
 export async function waitHealthy(
   exec: ProbeExec,
   probe: HttpProbe,
   onPoll?: (poll: { attempts: number; elapsedMs: number; last: string }) => void,
+  signal?: AbortSignal,
 ): Promise<WaitOutcome> {
   const started = Date.now();
   const deadline = started + probe.timeout_s * 1000;
   let streak = 0;
   let attempts = 0;
   for (;;) {
+    signal?.throwIfAborted();
     attempts++;
     const result = await exec(curlArgv({ ...probe, request_timeout_s: requestBudget(probe, deadline - Date.now()) }));
     const response = parseCurl(result.stdout);
@@ -86,6 +90,6 @@ export async function waitHealthy(
       const short = `${streak} of ${probe.successes} healthy answers in a row, ${probe.interval_s}s apart, before the timeout`;
       return { ok: false, ...outcome, ...(streak > 0 ? { last: `${last} (${short})` } : {}) };
     }
-    await new Promise((r) => setTimeout(r, pause));
+    await pauseUnlessAborted(pause, signal);
   }
 }

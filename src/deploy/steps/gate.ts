@@ -9,6 +9,7 @@ import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
 import type { ServiceLogs } from "../events.js";
 import { gateArgs, healthGate } from "../health.js";
+import { gateFailureHint } from "./gate-hint.js";
 import { startPreviewSetup } from "./preview.js";
 import { type FlowState, type Step, StepFailure } from "./types.js";
 
@@ -24,11 +25,16 @@ async function gatePort(
   // About once a second: what the gate waits for and the last answer (a live line in the CLI).
   let shown = 0;
   const path = new URL(args.url).pathname;
-  const gate = await healthGate(host, args, ({ elapsedMs, last }) => {
-    if (elapsedMs - shown < 1000) return;
-    shown = elapsedMs;
-    s.emitter.progress(`${name}@${s.idle}: waiting for ${path}`, elapsedMs, last);
-  });
+  const gate = await healthGate(
+    host,
+    args,
+    ({ elapsedMs, last }) => {
+      if (elapsedMs - shown < 1000) return;
+      shown = elapsedMs;
+      s.emitter.progress(`${name}@${s.idle}: waiting for ${path}`, elapsedMs, last);
+    },
+    s.run.interrupt?.signal,
+  );
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     // The failing service's processes only, each under its own name (the others' lines would bury the cause).
@@ -36,7 +42,7 @@ async function gatePort(
     for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
       `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
-      { host: host.name, step: "gate", hint: "fix the release and deploy again" },
+      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate.last, logs) },
       { service: name, logs },
     );
   }

@@ -26,7 +26,7 @@ async function gateAfterRestore(s: FlowState): Promise<void> {
     if (service.accessory) continue; // not in the colors
     const address = probeAddress(s.run.config, name, s.run.host.name);
     const args = gateArgs(name, service, colorPort(service, s.idle), address);
-    const gate = await healthGate(s.run.host, args);
+    const gate = await healthGate(s.run.host, args, undefined, s.run.interrupt?.signal);
     if (!gate.ok) {
       throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
         host: s.run.host.name,

@@ -2,7 +2,8 @@
  * Runtime swarm's accessories (`services.*.accessory: true`, a database server): one stack `<app>-accessories`,
  * pinned by each service's placement, deployed through the manager when it is missing or its services' sections
  * changed (environment, volumes, placement, ...), never because of a release: a rebuilt image alone (a new digest
- * every deploy) leaves the running task alone, so the server and its data stay across deploys.
+ * every deploy) leaves the running task alone, so the server and its data stay across deploys. A placement change
+ * of an accessory with volumes is refused (accessory-placement.ts): its data would not follow it to another node.
  */
 import { parse } from "yaml";
 import { mkdirsArgv, parentDir } from "../../commands/files.js";
@@ -16,6 +17,7 @@ import { accessoriesStackFromConfig } from "../../render/from-config/swarm.js";
 import { ACCESSORIES } from "../../render/model.js";
 import { renderStack } from "../../render/swarm-stack.js";
 import type { StageResult } from "../runtime.js";
+import { placementMoves, refusePlacementMoves } from "./accessory-placement.js";
 import type { SecretNames } from "./secrets.js";
 import { stackReplicas, waitForReplicas } from "./tasks.js";
 
@@ -91,6 +93,7 @@ export async function ensureSwarmAccessories(
       }) ?? model,
     );
   }
+  if (changed) await refusePlacementMoves(host, stack, placementMoves(live, text));
   const running = Object.keys(await stackReplicas(host, stack)).length >= names.length;
   if (!changed && running) return result;
   const verb = live === undefined || !running ? "start" : "redeploy (the stateful services restart, volumes kept)";

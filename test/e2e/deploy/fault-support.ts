@@ -3,7 +3,7 @@
  * nginx with keep-alive connections, what a host serves and holds after a fault, and the fault matrix itself (one
  * driver for every runtime's test file).
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -19,8 +19,15 @@ export interface CliRun {
   output: string;
 }
 
-/** `node bin/slipway.js ...args` with `env` on top of the test's environment; resolves when it exits. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * `node bin/slipway.js ...args` with `env` on top of the test's environment; resolves when it exits. `onOutput` hears
+ * the output so far after each chunk, with the child (to signal it at a given line).
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  onOutput?: (output: string, child: ChildProcess) => void,
+): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, "bin/slipway.js"), ...args], {
       cwd: REPO_ROOT,
@@ -28,12 +35,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout.on("data", (d: Buffer) => {
+    const add = (d: Buffer) => {
       output += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
+      onOutput?.(output, child);
+    };
+    child.stdout.on("data", add);
+    child.stderr.on("data", add);
     child.on("exit", (code, signal) => resolve({ code, signal, output }));
   });
 }

@@ -125,6 +125,31 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     await expectServing(`f${FAULTS.length - 1}`);
   });
 
+  it("SIGINT during the gate of a release not yet healthy ends within 2 s: interrupted, live untouched, lock released", async () => {
+    const live = await version();
+    let sentAt = 0;
+    let interruptedAt = 0;
+    const args = [...site.cliArgs("sigint-gate"), "--version-env", "BROKEN=unhealthy"];
+    const run = await runCli(args, site.cliEnv, (output, child) => {
+      if (!sentAt && output.includes("waiting for /api/health")) {
+        sentAt = Date.now();
+        child.kill("SIGINT");
+      }
+      if (sentAt && !interruptedAt && output.includes("interrupted by SIGINT during step gate")) {
+        interruptedAt = Date.now();
+      }
+    });
+    console.log(
+      `SIGINT during the gate: the gate ended ${interruptedAt - sentAt} ms after it, the run exited (undo done) ${Date.now() - sentAt} ms after it (health.timeout ${HEALTH_TIMEOUT} s)`,
+    );
+    expect(sentAt, run.output).toBeGreaterThan(0);
+    expect(run.code, run.output).toBe(130);
+    expect(interruptedAt - sentAt, run.output).toBeLessThan(2000);
+    expect(run.output).not.toContain("did not become healthy");
+    expect(await version()).toBe(live);
+    expect(await readLockHolder(host, `/opt/${APP}/.slipway-lock`)).toBeUndefined();
+  });
+
   it("an unrelated broken nginx file stops the deploy before any change, naming nginx's error", async () => {
     await host.putFile("/etc/nginx/conf.d/zz-hvfault-broken.conf", "this is not nginx;\n", { become: true });
     try {

@@ -172,6 +172,23 @@ describe("deploy runtime swarm on t4..t6 (stacks per color, nginx on t4)", () =>
     expect(await body()).toMatchObject({ version: "v1", color: "blue" });
   }, 300_000);
 
+  it("a new placement of the database (another node) is refused by plan and deploy: its volume stays on t4", async () => {
+    const db = config.services.db as NonNullable<SlipwayConfig["services"][string]>;
+    const moved = {
+      ...config,
+      services: { ...config.services, db: { ...db, swarm: { ...db.swarm, placement: ["node.hostname == t5"] } } },
+    } as SlipwayConfig;
+    for (const check of [true, false]) {
+      const result = await run("v2", { config: moved, check });
+      expect(result.ok).toBe(false);
+      const output = lines.join("\n");
+      expect(output).toContain(`accessory db keeps its data in volume(s) ${VOLUME} on the node it runs on`);
+      expect(output).toContain(`--constraint-add 'node.hostname == t5' ${APP}-accessories_db`);
+    }
+    expect(await dbContainer()).toBe(firstDb);
+    expect(await body()).toMatchObject({ version: "v1", color: "blue" });
+  }, 420_000);
+
   it("an update under load: 0 failed answers, the database backed up first and its container untouched", async () => {
     const flood = requestFlood(address(), DOMAIN, "/", 4, '"broken"');
     const result = await run("v2");

@@ -6,6 +6,8 @@ import {
   nodeAvailabilityArgv,
   nodeLabelArgv,
   nodesInspectArgv,
+  serviceConstraintsArgv,
+  serviceConstraintsUpdateArgv,
   serviceScaleArgv,
   serviceTasksArgv,
   stackContainersArgv,
@@ -102,6 +104,29 @@ describe("swarm argv", () => {
       stop: [serviceScaleArgv("shop-blue_api", 0)],
       start: [["docker", "service", "scale", "--detach=false", "shop-blue_api=1"]],
     });
+  });
+
+  it("reads a service's placement constraints as the engine holds them", () => {
+    expect(serviceConstraintsArgv("shop-accessories_db")).toEqual([
+      "docker",
+      "service",
+      "inspect",
+      "--format",
+      "{{json .Spec.TaskTemplate.Placement.Constraints}}",
+      "shop-accessories_db",
+    ]);
+    expect(
+      serviceConstraintsUpdateArgv("shop-accessories_db", ["node.labels.db == true"], ["node.hostname == t5"]),
+    ).toEqual([
+      "docker",
+      "service",
+      "update",
+      "--constraint-rm",
+      "node.labels.db == true",
+      "--constraint-add",
+      "node.hostname == t5",
+      "shop-accessories_db",
+    ]);
   });
 
   it("reads where tasks run, why they do not, and what a removed stack left", () => {

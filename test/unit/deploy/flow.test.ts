@@ -384,6 +384,30 @@ describe("deploy step runner on one host", () => {
     expect(host.files.has(LOCK)).toBe(false);
   });
 
+  it("a signal during the health gate ends the wait within a poll: interrupted, start undone, lock freed", async () => {
+    const host = hostWithLiveGreen({ health: 500 });
+    const events: DeployEvent[] = [];
+    const interrupt = new Interrupt();
+    const run = { ...hostRun(host, await config(), [], events), interrupt };
+    // The gate's first answer (500) arrives, then the signal: without it the gate would poll on until its timeout.
+    const curl = host.handlers.get("curl");
+    let raisedAt = 0;
+    host.handlers.set("curl", (argv, options) => {
+      if (!argv.includes("--dump-header") && !raisedAt) {
+        raisedAt = Date.now();
+        interrupt.raise("SIGINT");
+      }
+      return curl?.(argv, options);
+    });
+    const error = await failure(runHost(run, "10.0.0.1"));
+    // The gate's timeout is 1 s: the run ends with the undo, not after the gate's remaining polls.
+    expect(Date.now() - raisedAt).toBeLessThan(500);
+    expect(error.message).toBe("interrupted by SIGINT during step gate");
+    expect(stepTrail(events).slice(-2)).toEqual(["gate:interrupted", "start:undone"]);
+    expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
+    expect(host.files.has(LOCK)).toBe(false);
+  });
+
   it("an unlock error is reported beside the failure, not instead of it", async () => {
     const host = hostWithLiveGreen({ health: 500 });
     host.handlers.set("rm", (argv) =>
