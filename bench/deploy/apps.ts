@@ -47,16 +47,27 @@ export const ANSIBLE_APP: ToolApp = {
 };
 
 /**
+ * The images the bench can deploy: the harvest frontend (the default, what every published figure uses), or `tiny`
+ * (bench/deploy/tiny-app: the same answers from Python's http.server, booting in ~0 CPU) to see Slipway's own cost
+ * on many targets apart from the app's boot. Both answer on APP_PORT, HEALTH_PATH and PUBLIC_PATH.
+ */
+export const BENCH_APPS = {
+  frontend: { repository: "bench-deploy/frontend", context: APP_CONTEXT },
+  tiny: { repository: "bench-deploy/tiny", context: "bench/deploy/tiny-app" },
+} as const;
+export type BenchApp = keyof typeof BENCH_APPS;
+
+/**
  * Builds the app once with the deploy's own builder and pushes it to the sandbox registry.
  * Returns the image reference by digest (`10.213.0.1:5000/bench-deploy/frontend@sha256:...`).
  */
-export async function buildBenchImage(sandbox: SandboxInventory): Promise<string> {
+export async function buildBenchImage(sandbox: SandboxInventory, app: BenchApp = "frontend"): Promise<string> {
   const [built] = await buildImages(
     [
       {
         service: "frontend",
-        repository: `${sandbox.registry}/bench-deploy/frontend`,
-        context: `${REPO_ROOT}/${APP_CONTEXT}`,
+        repository: `${sandbox.registry}/${BENCH_APPS[app].repository}`,
+        context: `${REPO_ROOT}/${BENCH_APPS[app].context}`,
         buildArgs: {},
       },
     ],

@@ -3,14 +3,14 @@
  * bundled CLI's `deploy --events`, every event stamped in ms since the command started, then the step durations and
  * the stretches before the first step. For finding where a deploy's time goes, not for the figures (run.ts).
  *
- *   npx tsx bench/deploy/profile.ts [--targets t3] [--deploys 3] [--cli bundle|source] [--image REF] [--cpu-prof DIR]
+ *   npx tsx bench/deploy/profile.ts [--targets t3] [--deploys 3] [--cli bundle|source] [--image REF] [--cpu-prof DIR] [--app frontend|tiny]
  *     [--version V (every deploy the same release: the second one on is a re-deploy of the live release)]
  *     [--trace (the source CLI with trace-exec.mjs: every SSH command stamped, then the count and the sudo spawns)]
  */
 import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { loadSandbox } from "../../test/e2e/support/sandbox.js";
-import { buildBenchImage } from "./apps.js";
+import { type BenchApp, buildBenchImage } from "./apps.js";
 import { timedCommand } from "./command.js";
 import { slipwayCli, writeSlipwayConfig } from "./slipway.js";
 
@@ -27,7 +27,7 @@ const cli = await slipwayCli(trace ? "source" : (option("cli", "bundle") as "bun
 if (trace) cli.splice(1, 0, "--import", new URL("./trace-exec.mjs", import.meta.url).pathname);
 const profDir = option("cpu-prof", "");
 if (profDir) mkdirSync(profDir, { recursive: true });
-const image = option("image", "") || (await buildBenchImage(sandbox));
+const image = option("image", "") || (await buildBenchImage(sandbox, option("app", "frontend") as BenchApp));
 console.log(`image ${image}`);
 const configPath = writeSlipwayConfig(targets, sandbox);
 

@@ -98,7 +98,7 @@ const config = await loadConfig(configPath);
 const health = config.services.frontend?.health;
 const settings: EqualSettings = {
   healthIntervalS: durationSeconds(health?.interval ?? "2s", "health.interval"),
-  healthSuccesses: health?.consecutive_successes ?? 2,
+  healthSuccesses: health?.consecutive_successes ?? 1,
   healthTimeoutS: durationSeconds(health?.timeout ?? "60s", "health.timeout"),
   drainS: durationSeconds(config.drain, "drain"),
 };

@@ -58,9 +58,10 @@ export async function findBackup(
 
 export async function writeManifest(ctx: ExecContext, dir: string, manifest: BackupManifest): Promise<void> {
   const file = path.join(dir, `${manifest.id}.json`);
+  const text = renderManifest(manifest);
   await runStep(ctx, {
-    argv: privateWriteArgv(file),
-    stdin: renderManifest(manifest),
+    argv: privateWriteArgv(file, Buffer.byteLength(text)),
+    stdin: text,
     what: `write the manifest ${file}`,
   });
 }

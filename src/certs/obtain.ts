@@ -6,6 +6,7 @@
 
 import { certbotCertonlyArgv, certbotEnv } from "../commands/certbot.js";
 import { mkdirsArgv, readableFileArgv } from "../commands/files.js";
+import { helperRefusalHint, helperRefusalMessage, isHelperRefusal } from "../remote/privilege.js";
 import { shJoin } from "../remote/quote.js";
 import type { RemoteHost } from "../remote/types.js";
 import { CertificateError } from "./errors.js";
@@ -32,7 +33,7 @@ export async function inspectCertificate(
 export async function ensureCertificate(
   host: RemoteHost,
   spec: CertSpec,
-  options: StepOptions & { now?: Date },
+  options: StepOptions & { now?: Date; app?: string },
 ): Promise<ObtainResult> {
   const step = options.step ?? "certificate";
   await checkCaBundle(host, spec, options.become, step);
@@ -50,6 +51,16 @@ export async function ensureCertificate(
     timeoutMs: 300_000,
     step,
   });
+  if (isHelperRefusal(run.code, run.stderr)) {
+    // The helper's certbot takes only what bootstrap recorded (D47): DNS advice would send the user the wrong way.
+    throw new CertificateError(helperRefusalMessage(run.stderr), {
+      host: host.name,
+      step,
+      command: shJoin(argv),
+      exitCode: run.code,
+      hint: helperRefusalHint(options.app),
+    });
+  }
   if (run.code !== 0) {
     throw new CertificateError(`certbot could not get a certificate for ${spec.domains.join(", ")}`, {
       host: host.name,

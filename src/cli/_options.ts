@@ -96,11 +96,19 @@ export function extraVarsOption(command: Command): Command {
  * a value without a unit.
  */
 export function lockWaitSeconds(value: string | undefined, flag = "--lock-wait"): number | undefined {
+  return durationFlagSeconds(value, flag, "10m (wait up to ten minutes for the deploy holding the lock)");
+}
+
+/**
+ * A DURATION flag ("30s", "5m", "1h", "500ms") in whole seconds, rounded up; undefined when not given. Throws
+ * UsageError for a value without a unit; `example` completes the hint's "e.g. FLAG ...".
+ */
+export function durationFlagSeconds(value: string | undefined, flag: string, example: string): number | undefined {
   if (value === undefined) return undefined;
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   if (!match?.[1] || !match[2]) {
     throw new UsageError(`${flag} ${value}: expected a duration like "30s", "5m" or "1h"`, {
-      hint: `e.g. ${flag} 10m (wait up to ten minutes for the deploy holding the lock)`,
+      hint: `e.g. ${flag} ${example}`,
     });
   }
   const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };

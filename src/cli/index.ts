@@ -1,6 +1,7 @@
 /**
- * Entry of the bundled CLI (dist/cli/index.js). A single-file bundle cannot discover command files at run time, so
- * they are listed here; a unit test checks this list against the files main.ts discovers.
+ * Entry of the bundled CLI (dist/cli/cli.cjs, loaded by dist/cli/index.js: _launch.ts). A single-file bundle cannot
+ * discover command files at run time, so they are listed here; a unit test checks this list against the files main.ts
+ * discovers.
  */
 
 import { CliRun } from "./_run.js";

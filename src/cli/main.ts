@@ -73,5 +73,5 @@ export async function runProgram(program: Command, argv: readonly string[], run:
 
 // Run when executed directly (`tsx src/cli/main.ts`, `node build/cli/main.js`), not when imported by bin/slipway.js.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main();
+  void main();
 }

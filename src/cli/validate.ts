@@ -4,6 +4,7 @@ import type { SlipwayConfig } from "../config/index.js";
 import { type ConfigIssue, formatIssue, formatPath } from "../config/issues.js";
 import { ConfigFileUnreadable, readConfigText, validateConfigText } from "../config/load.js";
 import { validSummary } from "../config/summary.js";
+import { swarmSecretWarnings } from "../config/swarm.js";
 import { checkDeployHooks } from "../deploy/hooks.js";
 import { formatProblem, type ParseProblem, PlaybookParseError } from "../engine/parse/source.js";
 import { EXIT } from "./_exit.js";
@@ -74,6 +75,7 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
   const summary = config ? validSummary(file, config, environments) : `${file}: valid`;
   // Renamed module arguments in hooks: valid, and said on stderr so the file gets updated.
   if (result.configs.some(noPublicPort)) warnings.push(INTERNAL_WITHOUT_PUBLIC_PORT);
+  for (const warning of new Set(result.configs.flatMap(swarmSecretWarnings))) warnings.push(warning);
   const stderr = warnings.map((w) => `warning: ${w}`);
   return { exitCode: EXIT.ok, stdout: [summary], stderr, report: { file, ok: true, environments, issues: [] } };
 }

@@ -17,6 +17,8 @@ export interface CurlRequest {
   insecure?: boolean;
   /** The Host header to send. */
   hostHeader?: string | undefined;
+  /** Read more request headers from stdin (`--header @-`, one `Name: value` a line): a secret header stays out of argv. */
+  headersFromStdin?: boolean;
 }
 
 /** Silent but with errors on stderr; redirects are not followed. Flags come out in this order, for exact tests. */
@@ -35,6 +37,7 @@ export function curlArgv(request: CurlRequest): string[] {
     ...(request.resolve ? ["--resolve", request.resolve] : []),
     ...(request.insecure ? ["--insecure"] : []),
     ...(request.hostHeader ? ["--header", `Host: ${request.hostHeader}`] : []),
+    ...(request.headersFromStdin ? ["--header", "@-"] : []),
     "--",
     request.url,
   ];

@@ -55,15 +55,18 @@ export function parseInspection(stdout: Buffer): Inspection {
 
 /**
  * $1 path, $2 octal mode or "", $3 chown spec (`user`, `user:group`, `:group`) or "", $4 "1" to keep the old file as
- * `<path>.slipway-prev` (a hard link, so it costs no copy). Content on stdin. The temp file sits in the target directory
- * so the final mv is a rename on one filesystem: readers see the old file or the new one, never a partial one.
+ * `<path>.slipway-prev` (a hard link, so it costs no copy), $5 the content's length in bytes or "". Content on stdin.
+ * The temp file sits in the target directory so the final mv is a rename on one filesystem: readers see the old file
+ * or the new one, never a partial one. The length check is what makes that hold when the sender dies mid-write (D55:
+ * a killed CLI closes the channel, `cat` sees end-of-file and exits 0): a short temp file is dropped, not renamed.
  */
 export const WRITE_SCRIPT = `set -e
-p=$1; mode=$2; own=$3; keep=$4
+p=$1; mode=$2; own=$3; keep=$4; size=$5
 dir=$(dirname -- "$p"); base=$(basename -- "$p")
 tmp=$(mktemp "$dir/.$base.slipway-XXXXXX")
 trap 'rm -f -- "$tmp"' EXIT
 cat > "$tmp"
+if [ -n "$size" ] && [ "$(wc -c < "$tmp")" -ne "$size" ]; then echo "slipway: $p: content cut off, old file kept" >&2; exit 1; fi
 if [ -n "$mode" ]; then chmod "$mode" "$tmp"; elif [ -f "$p" ]; then chmod --reference="$p" "$tmp"; else chmod 644 "$tmp"; fi
 if [ -n "$own" ]; then chown "$own" "$tmp"; elif [ -f "$p" ] && [ "$(id -u)" = 0 ]; then chown --reference="$p" "$tmp"; fi
 sync -- "$tmp" 2>/dev/null || true
@@ -83,8 +86,15 @@ export function octalMode(mode: number): string {
   return mode.toString(8).padStart(4, "0");
 }
 
-export function writeArgv(path: string, options: { mode?: number; owner?: string; group?: string; backup?: boolean }) {
-  return [
+/**
+ * The argv of WRITE_SCRIPT. `size` (bytes of the content sent on stdin) makes the script refuse a cut-off transfer;
+ * without it (callers that stream content of unknown length) the argument is left out.
+ */
+export function writeArgv(
+  path: string,
+  options: { mode?: number; owner?: string; group?: string; backup?: boolean; size?: number },
+) {
+  const argv = [
     "/bin/sh",
     "-c",
     WRITE_SCRIPT,
@@ -94,6 +104,21 @@ export function writeArgv(path: string, options: { mode?: number; owner?: string
     chownSpec(options.owner, options.group),
     options.backup ? "1" : "",
   ];
+  return options.size === undefined ? argv : [...argv, String(options.size)];
+}
+
+/**
+ * WRITE_SCRIPT after `mkdir -p` of the file's directory: a file in a directory that may not exist yet (a new release's)
+ * in one round trip instead of two. Same positional parameters as WRITE_SCRIPT; content on stdin.
+ */
+export const WRITE_WITH_DIR_SCRIPT = WRITE_SCRIPT.replace("set -e\n", 'set -e\nmkdir -p -- "$(dirname -- "$1")"\n');
+
+/** writeArgv that makes the file's directory first (WRITE_WITH_DIR_SCRIPT); `size` as in writeArgv; no backup. */
+export function writeWithDirArgv(
+  path: string,
+  options: { mode?: number; owner?: string; group?: string; size?: number },
+): string[] {
+  return ["/bin/sh", "-c", WRITE_WITH_DIR_SCRIPT, ...writeArgv(path, options).slice(3)];
 }
 
 /** Same content, different mode/owner: fix the metadata in place (no rewrite, mtime kept). */
@@ -286,9 +311,14 @@ export function writableDirArgv(dir: string): string[] {
   return ["sh", "-c", script, "sh", dir];
 }
 
-/** Atomic 0600 write of stdin: temp file then rename, so a reader never sees half a file. */
-export function privateWriteArgv(file: string): string[] {
-  return ["sh", "-c", 'umask 077; cat > "$1.tmp" && mv -f "$1.tmp" "$1"', "sh", file];
+/**
+ * Atomic 0600 write of stdin: temp file then rename, so a reader never sees half a file. With `size` (bytes), a
+ * transfer cut off by the sender's death is not renamed (see WRITE_SCRIPT).
+ */
+export function privateWriteArgv(file: string, size?: number): string[] {
+  if (size === undefined) return ["sh", "-c", 'umask 077; cat > "$1.tmp" && mv -f "$1.tmp" "$1"', "sh", file];
+  const script = 'umask 077; cat > "$1.tmp" && [ "$(wc -c < "$1.tmp")" -eq "$2" ] && mv -f "$1.tmp" "$1"';
+  return ["sh", "-c", script, "sh", file, String(size)];
 }
 
 /**

@@ -57,3 +57,18 @@ export function setShellArgv(name: string, shell: string): string[] {
 export function addGroupsArgv(name: string, groups: readonly string[]): string[] {
   return ["usermod", "--append", "--groups", groups.join(","), "--", name];
 }
+
+/**
+ * What root mode needs of the SSH user, one `key=value` line each: `uid=<n>`, `sudo=ok|no` (`sudo -n true`: NOPASSWD),
+ * `helper=yes|no` ($1, the privilege helper helper-mode bootstrap installs: a host bootstrapped for helper mode), and
+ * with $2 = 1 `docker=ok|no` (the daemon reached without sudo: delivery pulls and loads as the SSH user).
+ */
+export const ROOT_MODE_PROBE_SCRIPT = `echo "uid=$(id -u)"
+if sudo -n true 2>/dev/null; then echo sudo=ok; else echo sudo=no; fi
+if [ -x "$1" ]; then echo helper=yes; else echo helper=no; fi
+[ "$2" = 1 ] || exit 0
+if docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then echo docker=ok; else echo docker=no; fi`;
+
+export function rootModeProbeArgv(helperPath: string, needsDocker: boolean): string[] {
+  return ["sh", "-c", ROOT_MODE_PROBE_SCRIPT, "sh", helperPath, needsDocker ? "1" : "0"];
+}

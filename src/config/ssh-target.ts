@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { PASSPHRASE_ENV } from "../remote/ssh-key.js";
 import type { TargetSpec } from "../remote/target.js";
 import type { ResolvedHost } from "./inventory.js";
 
@@ -51,6 +52,8 @@ export async function sshTargetFor(
     user: host.user,
     privateKeyPath: host.identityFile ? resolve(baseDir, host.identityFile) : undefined,
     privateKey: host.privateKeySecret ? env[host.privateKeySecret] : undefined,
+    passphrase: env[PASSPHRASE_ENV] || undefined,
+    agentSocket: env.SSH_AUTH_SOCK || undefined,
     knownHosts: [known.text, ...host.hostKeys.filter((k) => !k.startsWith("SHA256:"))].join("\n"),
     fingerprints: host.hostKeys.filter((k) => k.startsWith("SHA256:")),
     trustOnFirstUse: host.trustOnFirstUse,

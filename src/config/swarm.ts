@@ -49,3 +49,39 @@ export function swarmPlaybookVars(config: Pick<SlipwayConfig, "swarm" | "invento
     slipway_swarm_nodes: nodes,
   };
 }
+
+/** Where a swarm secret is mounted in each task: the engine's fixed place. */
+export function swarmSecretPath(name: string): string {
+  return `/run/secrets/${name}`;
+}
+
+/**
+ * The variables runtime swarm adds to a service's environment for its secrets (D49): `<NAME>_FILE` = the mounted
+ * file, the convention of the official images (postgres' POSTGRES_PASSWORD_FILE) and of many frameworks. The value
+ * itself never enters the stack file. A `<NAME>_FILE` the service's `env` sets is left to it.
+ */
+export function swarmSecretFileEnv(service: {
+  secrets: readonly string[];
+  env?: Readonly<Record<string, unknown>>;
+}): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const secret of service.secrets) {
+    if (service.env?.[`${secret}_FILE`] === undefined) vars[`${secret}_FILE`] = swarmSecretPath(secret);
+  }
+  return vars;
+}
+
+/**
+ * One warning per service with secrets under runtime swarm (D49): the other runtimes put each secret in the
+ * environment as NAME; swarm mounts it as a file (and sets NAME_FILE), so an app that reads only NAME from its
+ * environment runs without it. Empty under another runtime.
+ */
+export function swarmSecretWarnings(config: Pick<SlipwayConfig, "runtime" | "services">): string[] {
+  if (config.runtime !== "swarm") return [];
+  return Object.entries(config.services)
+    .filter(([, service]) => service.secrets.length > 0)
+    .map(([name, service]) => {
+      const each = service.secrets.map((s) => `${s} as ${swarmSecretPath(s)} (${s}_FILE)`).join(", ");
+      return `services.${name}.secrets: runtime swarm gives the app each secret as a file, not as an environment variable as the other runtimes do: ${each}; an app that reads only the variable runs without it, so read the file (or the _FILE variable) in the app`;
+    });
+}

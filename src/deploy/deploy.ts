@@ -11,6 +11,7 @@ import {
   type SlipwayConfig,
 } from "../config/index.js";
 import { configOnHost, deployHosts, isSplitLayout } from "../config/layout.js";
+import { swarmSecretWarnings } from "../config/swarm.js";
 import { RunOnce } from "../engine/run-once.js";
 import { SlipwayError, UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
@@ -190,7 +191,7 @@ async function onEveryHost(
     input.sink(redactor.redactValue(event));
   };
   // One run_once scope for the run: a hook's run-once task runs on one host of all batches.
-  let base: BaseRun = { ...input, sink, once: new RunOnce() };
+  let base: BaseRun = { ...input, sink, redactor, once: new RunOnce() };
   const report = (message: string) => base.sink({ kind: "log", level: "info", message });
   const runtime = runtimeFor(config);
   const pool = new ConnectionPool({ redactor });
@@ -301,6 +302,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => undefined);
   const report = (message: string) => sink({ kind: "log", level: "info", message });
+  // The plan (and the deploy) say it too: a secret that is a file under swarm is the app's to read (D49).
+  for (const warning of swarmSecretWarnings(config))
+    sink({ kind: "log", level: "warn", message: `warning: ${warning}` });
   // Uncommitted changes ship as they are: recorded, fingerprinted and (images) built as `<sha>-dirty.<id>` (D27, D41).
   const recorded = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
     if (uncommitted)

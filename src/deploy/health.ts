@@ -23,7 +23,7 @@ export function gateArgs(name: string, service: ServiceConfig, port: number, add
     body_contains: h?.expected_body,
     timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,
     interval_s: h ? durationSeconds(h.interval, `${field}.interval`) : 2,
-    successes: h?.consecutive_successes ?? 2,
+    successes: h?.consecutive_successes ?? 1,
     request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5,
   };
 }

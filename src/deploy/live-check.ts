@@ -4,17 +4,27 @@
  * release and the history read before the wait are stale (D36).
  */
 import { SlipwayError } from "../errors.js";
+import { parseHistory, renderHistory } from "./history.js";
 import { readLiveState } from "./host-state.js";
 import { switchTo } from "./nginx.js";
 import { otherColor } from "./release-id.js";
 import { settleAll } from "./settle.js";
 import type { FlowState } from "./steps/types.js";
 
-/** Same release already live and healthy: its id, else null (no restart, no reload either way). */
+/**
+ * Same release already live and healthy: its id, else null (no restart, no reload either way). A deploy compares the
+ * fingerprint (commit, env, images) and what staging and the site would change; a rollback to the release that is live
+ * is "already live" while its color runs (D52: it was started again on the other color, which is not a rollback).
+ */
 export async function alreadyLive(s: FlowState): Promise<string | null> {
   const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || record?.fingerprint !== s.fingerprint) return null;
+  if (!s.liveColor || !record) return null;
+  if (s.run.kind === "rollback") {
+    if (record.id !== s.run.releaseId) return null;
+    return s.role.services.length === 0 || (await runtime.isRunning(s.liveColor)) ? record.id : null;
+  }
+  if (record.fingerprint !== s.fingerprint) return null;
   // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
   // read-only and independent: all at once.
   const runs = s.role.services.length > 0;
@@ -42,10 +52,8 @@ export async function replanUnderLock(s: FlowState): Promise<string | null> {
   s.liveColor = live.color;
   s.idle = live.color ? otherColor(live.color) : "blue";
   s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
-  if (s.run.kind === "deploy") {
-    const same = await alreadyLive(s);
-    if (same) return same;
-  }
+  const same = await alreadyLive(s);
+  if (same) return same;
   if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
     throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
       host: s.run.host.name,
@@ -55,4 +63,23 @@ export async function replanUnderLock(s: FlowState): Promise<string | null> {
   }
   s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
   return null;
+}
+
+/**
+ * Under the lock, whether the host still is as the plan read it (before the lock): the color file and the history,
+ * read in one command beside the reconcile's own reads. A run that deployed between this run's plan and its lock (the
+ * plan waited at the confirmation prompt, or for an earlier batch) changed both; then everything is read again and
+ * re-planned (replanUnderLock). Resolves the live release's id when it is now the release asked for, else null.
+ */
+export async function recheckUnderLock(s: FlowState): Promise<string | null> {
+  const [colorFile, historyFile] = await Promise.all([
+    s.run.host.readFile(s.paths.color),
+    s.run.host.readFile(s.paths.history),
+  ]);
+  const text = colorFile?.toString("utf8").trim();
+  const color = text === "blue" || text === "green" ? text : null;
+  const same =
+    color === s.live.color &&
+    renderHistory(parseHistory(historyFile?.toString("utf8"))) === renderHistory(s.live.history);
+  return same ? null : replanUnderLock(s);
 }

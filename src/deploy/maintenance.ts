@@ -1,24 +1,35 @@
 /**
  * `slipway maintenance on|off|status`: writes or removes the app's maintenance page on every nginx host. The site the
- * deploy renders tests for that file per request (src/render/nginx-maintenance.ts), so neither needs a reload, and a
- * deploy while it is on keeps it on (the page is not one of the files a deploy writes).
+ * deploy renders tests for that file per request (src/render/nginx-maintenance.ts), so neither needs a reload (only
+ * a changed `on --retry-after` does), and a deploy while it is on keeps it on (the page is not one of the files a
+ * deploy writes).
  */
 import { removeArgv } from "../commands/files.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { selectHosts } from "../config/inventory.js";
 import { ConfigError, SlipwayError } from "../errors.js";
+import { applyNginxFiles } from "../install/apply.js";
 import { ConnectionPool } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { sitePathFromConfig, UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
-import { MAINTENANCE_URI, maintenancePagePath } from "../render/nginx-maintenance.js";
+import {
+  DEFAULT_RETRY_AFTER_SECONDS,
+  MAINTENANCE_URI,
+  maintenancePagePath,
+  maintenanceRetryAfterFile,
+  maintenanceRetryAfterPath,
+} from "../render/nginx-maintenance.js";
 import { chosenHosts, connectAll } from "./connect.js";
+import { reloadNginx } from "./steps/switch.js";
 
 export interface HostMaintenance {
   host: string;
   /** Whether the page is in place after the command (what `status` reads). */
   maintenance?: boolean;
-  /** on/off: whether this run wrote or removed the page (false: it already was so). */
+  /** on/off: whether this run wrote or removed the page or changed its Retry-After (false: it already was so). */
   changed?: boolean;
+  /** on: the seconds the page's Retry-After says. */
+  retryAfterSeconds?: number;
   error?: string;
   /** The host could not be connected to (error says why); else an error is a failure on the host. */
   unreachable?: boolean;
@@ -47,6 +58,7 @@ export async function setMaintenance(
   config: SlipwayConfig,
   action: MaintenanceAction,
   limit?: string[],
+  retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS,
 ): Promise<HostMaintenance[]> {
   const hint = "maintenance pages are served by the nginx site Slipway renders";
   if (config.proxy.mode === "internal") {
@@ -64,7 +76,7 @@ export async function setMaintenance(
       connected.map(async ({ resolved, host, error }) => {
         if (!host) return { host: resolved.name, error: error ?? "unreachable", unreachable: true };
         try {
-          return await onHost(config, host, action);
+          return await onHost(config, host, action, retryAfterSeconds);
         } catch (e) {
           // The hint says what to do next (bootstrap again, deploy first...): the one line printed must carry it.
           const hint = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
@@ -77,25 +89,60 @@ export async function setMaintenance(
   }
 }
 
-async function onHost(config: SlipwayConfig, host: RemoteHost, action: MaintenanceAction): Promise<HostMaintenance> {
+async function onHost(
+  config: SlipwayConfig,
+  host: RemoteHost,
+  action: MaintenanceAction,
+  retryAfter: number,
+): Promise<HostMaintenance> {
   const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app);
   const was = (await host.readFile(page, { become: true })) !== undefined;
-  if (action === "status" || (action === "on") === was) return { host: host.name, maintenance: was, changed: false };
+  if (action === "status" || (action === "off" && !was)) return { host: host.name, maintenance: was, changed: false };
   if (action === "off") {
     await host.exec(removeArgv(page), { become: true, step: STEP });
     return { host: host.name, maintenance: false, changed: true };
   }
-  // A site rendered before maintenance support would ignore the page: say so rather than report "on".
-  const site = (await host.readFile(sitePathFromConfig(config), { become: true }))?.toString("utf8");
+  if (!was || retryAfter !== DEFAULT_RETRY_AFTER_SECONDS) await checkSite(config, host, retryAfter);
+  const retried = await setRetryAfter(config, host, retryAfter);
+  if (!was) await host.putFile(page, maintenancePage(config.app), { become: true, mode: 0o644 });
+  return { host: host.name, maintenance: true, changed: !was || retried, retryAfterSeconds: retryAfter };
+}
+
+/** A site rendered before maintenance support (or before --retry-after) would ignore the page or the value. */
+async function checkSite(config: SlipwayConfig, host: RemoteHost, retryAfter: number): Promise<void> {
+  const path = sitePathFromConfig(config);
+  const site = (await host.readFile(path, { become: true }))?.toString("utf8");
+  const hint = "deploy once with this Slipway version (its nginx site tests for the page), then run maintenance on";
   if (!site?.includes(MAINTENANCE_URI)) {
-    throw new ConfigError(`${sitePathFromConfig(config)} has no maintenance block: nothing would answer 503`, {
+    throw new ConfigError(`${path} has no maintenance block: nothing would answer 503`, {
       host: host.name,
       step: STEP,
-      hint: "deploy once with this Slipway version (its nginx site tests for the page), then run maintenance on",
+      hint,
     });
   }
-  await host.putFile(page, maintenancePage(config.app), { become: true, mode: 0o644 });
-  return { host: host.name, maintenance: true, changed: true };
+  if (retryAfter !== DEFAULT_RETRY_AFTER_SECONDS && !site.includes(`${config.app}-maintenance-retry-after.`)) {
+    throw new ConfigError(`${path} has a fixed Retry-After: --retry-after would not be sent`, {
+      host: host.name,
+      step: STEP,
+      hint,
+    });
+  }
+}
+
+/**
+ * The page's Retry-After: the default is the site's own (the file removed), another value is the file the site
+ * includes; nginx reads it at a reload, made (after `nginx -t`) only when the file changed. Returns whether it did.
+ */
+async function setRetryAfter(config: SlipwayConfig, host: RemoteHost, seconds: number): Promise<boolean> {
+  const path = maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, config.app);
+  if (seconds === DEFAULT_RETRY_AFTER_SECONDS) {
+    if ((await host.readFile(path, { become: true })) === undefined) return false;
+    await host.exec(removeArgv(path), { become: true, step: STEP });
+    await reloadNginx(host, STEP);
+    return true;
+  }
+  const file = { path, content: maintenanceRetryAfterFile(seconds) };
+  return (await applyNginxFiles(host, [file], { become: true, step: STEP })).changed;
 }
 
 /** `t1: maintenance on (changed)` / `t1: maintenance off` / `t1: unreachable (...)`. */
@@ -103,7 +150,11 @@ export function formatMaintenance(results: readonly HostMaintenance[]): string {
   return results
     .map((r) => {
       if (r.error) return `${r.host}: ${r.unreachable ? "unreachable" : "failed"} (${r.error})`;
-      return `${r.host}: maintenance ${r.maintenance ? "on" : "off"}${r.changed ? " (changed)" : ""}`;
+      const retry =
+        r.retryAfterSeconds !== undefined && r.retryAfterSeconds !== DEFAULT_RETRY_AFTER_SECONDS
+          ? `, Retry-After ${r.retryAfterSeconds}`
+          : "";
+      return `${r.host}: maintenance ${r.maintenance ? "on" : "off"}${retry}${r.changed ? " (changed)" : ""}`;
     })
     .join("\n");
 }

@@ -15,6 +15,7 @@ import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
 import { parseCurl } from "../verify/probe.js";
 import type { RouteCheck } from "../verify/spec.js";
+import { bypassHeaderLine, readBypassToken } from "./maintenance-bypass.js";
 import { switchPublicPorts } from "./public-port.js";
 import { pointSocketLinks, type SocketLink } from "./socket-links.js";
 
@@ -103,10 +104,21 @@ const VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
  * in place (`--resolve`, so the name need not resolve on the host), else HTTP on 80 with the Host header. Preview:
  * HTTP on 127.0.0.1:<port> with the Host header. Redirects are not followed (a 301 to HTTPS is a failure, not a
  * pass). `--insecure`: the certificate chain is the certs step's check; this one is about which code answers.
+ * `bypass`: the maintenance bypass header is read from stdin (`--header @-`; deploy/maintenance-bypass.ts).
  */
-export function routeCheckArgv(path: string, domain: string | undefined, target: RouteTarget): string[] {
+export function routeCheckArgv(
+  path: string,
+  domain: string | undefined,
+  target: RouteTarget,
+  bypass = false,
+): string[] {
   const name = domain ?? "localhost";
-  const request = { maxTimeSeconds: 10, writeOut: `${VERIFY_MARK}%{http_code}`, dumpHeaders: true };
+  const request = {
+    maxTimeSeconds: 10,
+    writeOut: `${VERIFY_MARK}%{http_code}`,
+    dumpHeaders: true,
+    ...(bypass ? { headersFromStdin: true } : {}),
+  };
   if (target.kind === "public" && target.https) {
     const resolve = `${name}:443:127.0.0.1`;
     return curlArgv({ ...request, resolve, insecure: true, url: `https://${name}${path}` });
@@ -138,9 +150,14 @@ export async function checkRoutes(
 ): Promise<VerifyOutcome> {
   const domain = config.proxy.domains[0];
   const failures: string[] = [];
+  const bypass = target.kind === "public" ? await readBypassToken(host, config) : null;
   for (const check of routeChecks(config)) {
     const { path } = check;
-    const result = await host.exec(routeCheckArgv(path, domain, target), { check: false, step: target.kind });
+    const result = await host.exec(routeCheckArgv(path, domain, target, bypass !== null), {
+      check: false,
+      step: target.kind,
+      ...(bypass ? { stdin: bypassHeaderLine(bypass) } : {}),
+    });
     const answer = parseRouteCheck(result.stdout);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
     const port = target.kind === "preview" ? `:${target.port}` : "";
@@ -173,10 +190,14 @@ export async function verifyThroughNginx(
 export async function servedColor(host: RemoteHost, config: SlipwayConfig): Promise<Color | null> {
   const path = routeChecks(config)[0]?.path;
   if (config.proxy.mode === "internal" || path === undefined) return null;
-  const target = { kind: "public" as const, https: await tlsReady(host, config) };
-  const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target), {
+  // With maintenance on, the page has no color header: the token passes it (none yet: the page answers, null). Read
+  // beside the certificate's test: no round trip of its own.
+  const [https, bypass] = await Promise.all([tlsReady(host, config), readBypassToken(host, config)]);
+  const target = { kind: "public" as const, https };
+  const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target, bypass !== null), {
     check: false,
     step: "served color",
+    ...(bypass ? { stdin: bypassHeaderLine(bypass) } : {}),
   });
   const color = parseRouteCheck(result.stdout).color;
   return color === "blue" || color === "green" ? color : null;

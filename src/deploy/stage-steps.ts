@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { runLocal } from "../build/local.js";
 import { imageIdArgv } from "../commands/docker-image.js";
-import { chownArgv, mkdirsArgv, parentDir, privateDirArgv, testArgv } from "../commands/files.js";
+import { chownArgv, mkdirsArgv, parentDir, privateDirArgv, testArgv, writeWithDirArgv } from "../commands/files.js";
 import { daemonReloadArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { describeProgress } from "../delivery/progress_printer.js";
@@ -239,7 +239,7 @@ export async function writeConfigFiles(
 /**
  * The release directory of an image runtime (container, compose, swarm) with its `images.json` (what the release ran,
  * read by rollback and `slipway releases`), so `current` -> releases/<id> points at something. Written whatever is
- * there (no read first): the manifest is small and the write is atomic.
+ * there (no read first): the manifest is small and the write is atomic; the directory is made by the same command.
  */
 export async function writeReleaseManifest(
   host: RemoteHost,
@@ -247,10 +247,9 @@ export async function writeReleaseManifest(
   releaseId: string,
   images: Record<string, string>,
 ): Promise<void> {
-  await host.exec(mkdirsArgv([release]), { step: "stage" });
-  await host.putFile(`${release}/images.json`, releaseManifest(releaseId, images), {
-    mode: 0o644,
+  const manifest = releaseManifest(releaseId, images);
+  await host.exec(writeWithDirArgv(`${release}/images.json`, { mode: 0o644, size: Buffer.byteLength(manifest) }), {
     step: "stage",
-    unconditional: true,
+    stdin: manifest,
   });
 }

@@ -96,6 +96,15 @@ export async function applyNginxSite(
   return installNginxFiles(host, files, { ...options, ready: Promise.all([dirs, options.ready]) }, "nginx site");
 }
 
+/** nginx files of the site's own (a setting the site includes), written, validated and reloaded when they changed. */
+export function applyNginxFiles(
+  host: RemoteHost,
+  files: readonly { path: string; content: string }[],
+  options: ApplyOptions,
+): Promise<InstallResult> {
+  return installNginxFiles(host, files, options, "nginx file");
+}
+
 /** The blue-green switch: point one service's upstream at other servers (the new color's port), validated. */
 export async function applyNginxUpstream(
   host: RemoteHost,

@@ -5,10 +5,8 @@ import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { NodeSSH } from "node-ssh";
-import ssh2 from "ssh2";
-import { ConnectionError, type HostKeyError } from "../errors.js";
-import { backoffDelay, connectionError, isTransientConnectError, type KeyDescription } from "./connect-errors.js";
-import { keyTypeOf, sha256Fingerprint } from "./fingerprint.js";
+import type { HostKeyError } from "../errors.js";
+import { backoffDelay, connectionError, isTransientConnectError } from "./connect-errors.js";
 import {
   decideHostKey,
   type HostKeyVerdict,
@@ -16,50 +14,8 @@ import {
   pinnedHostKeyAlgorithms,
   trustOnFirstUseWarning,
 } from "./host-key-policy.js";
+import { type LoadedKey, loadPrivateKey } from "./ssh-key.js";
 import { type ConnectOptions, DEFAULTS, type TargetSpec } from "./target.js";
-
-export interface LoadedKey {
-  text: string;
-  description: KeyDescription;
-}
-
-export async function loadPrivateKey(target: TargetSpec): Promise<LoadedKey> {
-  let text: string;
-  let source: string;
-  if (target.privateKey !== undefined) {
-    text = target.privateKey.toString();
-    source = "inline key";
-  } else if (target.privateKeyPath) {
-    try {
-      text = await readFile(target.privateKeyPath, "utf8");
-    } catch (error) {
-      throw new ConnectionError(`cannot read private key ${target.privateKeyPath}`, {
-        host: target.name,
-        step: "connect",
-        cause: error,
-        hint: "check privateKeyPath (it must be readable by the user running Slipway)",
-      });
-    }
-    source = target.privateKeyPath;
-  } else {
-    throw new ConnectionError(`no private key configured for ${target.user}@${target.host}`, {
-      host: target.name,
-      step: "connect",
-      hint:
-        "set inventory.ssh.identity_file (or the host's identity_file) to the private key whose public half is in the " +
-        "server's authorized_keys, or private_key_secret to the variable holding it (CI); Slipway does not use ssh-agent",
-    });
-  }
-  return { text, description: { source, fingerprint: publicFingerprint(text, target.passphrase) } };
-}
-
-function publicFingerprint(keyText: string, passphrase?: string): string | null {
-  const parsed = ssh2.utils.parseKey(keyText, passphrase);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error) return null;
-  const blob = key.getPublicSSH();
-  return `${keyTypeOf(blob)} ${sha256Fingerprint(blob)}`;
-}
 
 /** known_hosts lines of keys accepted by trust-on-first-use, per target, for reconnects within this process. */
 const trustedOnFirstUse = new WeakMap<TargetSpec, string>();
@@ -72,7 +28,7 @@ export async function openSsh(
   options: ConnectOptions,
   viaJump?: { name: string; open: SocketFactory },
 ): Promise<NodeSSH> {
-  const key = await loadPrivateKey(target);
+  const key = await loadPrivateKey(target, options.warn ?? defaultWarn);
   const port = target.port ?? DEFAULTS.port;
   const retries = options.retries ?? DEFAULTS.retries;
   let lastError: unknown;
@@ -123,10 +79,11 @@ async function attemptOnce(
       host: target.host,
       port,
       username: target.user,
+      // The configured key, or ssh-agent when no key is configured or it holds the encrypted one (ssh-key.ts);
+      // never other keys found on the machine running Slipway.
       privateKey: key.text,
-      passphrase: target.passphrase,
-      // Only the configured key: never an agent or other keys found on the machine running Slipway.
-      agent: undefined,
+      passphrase: key.passphrase,
+      agent: key.agent,
       tryKeyboard: false,
       readyTimeout: target.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
       keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULTS.keepaliveIntervalMs,

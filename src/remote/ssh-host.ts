@@ -142,7 +142,11 @@ export class SshRemoteHost implements RemoteHost {
     const sha256 = createHash("sha256").update(data).digest("hex");
     const step = options.step ?? `put ${path}`;
     if (options.unconditional) {
-      await this.#execChecked(writeArgv(path, options), { become: options.become, step, stdin: data });
+      await this.#execChecked(writeArgv(path, { ...options, size: data.length }), {
+        become: options.become,
+        step,
+        stdin: data,
+      });
       return { changed: true, sha256 };
     }
     const inspected = await this.#execChecked(inspectArgv(path, sha256), { become: options.become, step });
@@ -164,7 +168,11 @@ export class SshRemoteHost implements RemoteHost {
       await this.#execChecked(fixMetadataArgv(path, options), { become: options.become, step });
       return { changed: true, previous, sha256 };
     }
-    await this.#execChecked(writeArgv(path, options), { become: options.become, step, stdin: data });
+    await this.#execChecked(writeArgv(path, { ...options, size: data.length }), {
+      become: options.become,
+      step,
+      stdin: data,
+    });
     const previous = info.kind === "present" ? info.content?.toString("utf8") : undefined;
     return previous === undefined ? { changed: true, sha256 } : { changed: true, previous, sha256 };
   }

@@ -13,10 +13,13 @@ export interface TargetSpec extends HostKeyPins {
   /** Default 22. */
   port?: number;
   user: string;
-  /** Private key text (PEM or OpenSSH format). One of privateKey / privateKeyPath is required. */
+  /** Private key text (PEM or OpenSSH format). One of privateKey / privateKeyPath / agentSocket is required. */
   privateKey?: string | Buffer;
   privateKeyPath?: string;
+  /** Passphrase of an encrypted key (the CLI reads SLIPWAY_SSH_PASSPHRASE); never prompted for. */
   passphrase?: string;
+  /** ssh-agent's socket (SSH_AUTH_SOCK): used when no key is configured or the configured one is encrypted. */
+  agentSocket?: string;
   /** Reach this host through another one (an SSH `direct-tcpip` channel, like `ssh -J`); checked with its own pins. */
   jump?: TargetSpec;
   /** Default user for `become` (default root). */

@@ -8,6 +8,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import { SlipwayError } from "../errors.js";
+import { precompiledTemplates } from "./precompiled-templates.js";
+
+/** The compile options of every template; scripts/bundle.mjs precompiles templates/ with the same. */
+export const TEMPLATE_OPTIONS = { strict: true, noEscape: true, knownHelpersOnly: true } as const;
 
 const env = Handlebars.create();
 const cache = new Map<string, Handlebars.TemplateDelegate>();
@@ -28,8 +32,10 @@ export function templatesDir(): string {
 export function renderTemplate(name: string, view: object): string {
   let template = cache.get(name);
   if (!template) {
-    const source = readFileSync(join(templatesDir(), name), "utf8");
-    template = env.compile(source, { strict: true, noEscape: true, knownHelpersOnly: true });
+    const precompiled = precompiledTemplates[name];
+    template = precompiled
+      ? env.template(precompiled)
+      : env.compile(readFileSync(join(templatesDir(), name), "utf8"), { ...TEMPLATE_OPTIONS });
     cache.set(name, template);
   }
   try {

@@ -6,7 +6,7 @@
 import { RenderError } from "./errors.js";
 import { renderTemplate } from "./handlebars.js";
 import type { NginxSiteModel, RouteModel, ServerModel, TlsModel, UpstreamModel } from "./model.js";
-import { maintenanceMapView, maintenanceServerView } from "./nginx-maintenance.js";
+import { MAINTENANCE_BYPASS_HEADER, maintenanceMapView, maintenanceServerView } from "./nginx-maintenance.js";
 import * as nx from "./nginx-values.js";
 import { absolutePath, hostAddress, identifier, nginxIdent, port, positiveInt, uniqueBy } from "./validate.js";
 
@@ -158,7 +158,15 @@ function buildSiteView(model: NginxSiteModel) {
   const maintenance = maintenanceServerView(model, appId);
   const listenOn = (p: string) => (model.listen.ipv6 ? [`${p}${flags}`, `[::]:${p}${flags}`] : [`${p}${flags}`]);
 
-  const ctx: RouteContext = { appId, services, zones, corsMaps: [], websockets: false, corsVary: false };
+  const ctx: RouteContext = {
+    appId,
+    services,
+    zones,
+    corsMaps: [],
+    websockets: false,
+    corsVary: false,
+    dropBypass: Boolean(model.maintenance),
+  };
   if (model.servers.length === 0) throw new RenderError("servers", [], "is empty: a site needs a server block");
   const servers: object[] = model.servers.flatMap((server, i) => {
     const field = `servers[${i}]`;
@@ -289,6 +297,8 @@ interface RouteContext {
   websockets: boolean;
   /** Some location adds `Vary: Origin`: the site defines the map merging it with the app's Vary. */
   corsVary: boolean;
+  /** The site has the maintenance page: the bypass token's header is dropped before proxying (the app never sees it). */
+  dropBypass: boolean;
 }
 
 interface LocationView {
@@ -346,6 +356,7 @@ function locationView(route: RouteModel, field: string, ctx: RouteContext): Loca
   } else {
     proxyHeaders.push('Connection ""');
   }
+  if (ctx.dropBypass) proxyHeaders.push(`${MAINTENANCE_BYPASS_HEADER} ""`);
 
   let rateLimit: string | null = null;
   if (route.rateLimit) {

@@ -1,11 +1,13 @@
 /**
  * The one health wait: poll an HTTP probe on a host until N consecutive healthy answers, or time out. The deploy's
- * gate (src/deploy/health.ts) and the `http_wait` module both run it. Polls come every 50 ms for the first 3 s (an
- * app that boots in under a second is seen then, not at the next 2 s tick), then back off to the configured interval,
- * so a slow app costs no more polls than a fixed interval would, give or take a few. The answers after a healthy one
- * come at 50 ms again: the streak is confirmed, not waited for. Each request is bounded by the probe's request
- * timeout (curl --max-time) and never runs past the deadline: an endpoint that accepts the connection and never
- * answers fails the wait within `timeout_s`.
+ * gate (src/deploy/health.ts) and the `http_wait` module both run it. Until the first healthy answer, polls come every
+ * 50 ms for the first 3 s (an app that boots in under a second is seen then, not at the next 2 s tick), then back off
+ * (100, 200, 400 ms ...) to the configured interval, so a slow app costs no more polls than a fixed interval would,
+ * give or take a few. Each further answer of the streak comes one interval after the previous one, so N successes
+ * mean the app stayed healthy for (N-1) x interval (docker HEALTHCHECK's interval, Kubernetes' successThreshold x
+ * periodSeconds); an unhealthy answer ends the streak. Each request is bounded by the probe's request timeout (curl
+ * --max-time) and never runs past the deadline: an endpoint that accepts the connection and never answers fails the
+ * wait within `timeout_s`.
  */
 import { pauseUnlessAborted } from "./pause.js";
 import { curlArgv, type HttpProbe, healthy, parseCurl, requestSeconds } from "./probe.js";
@@ -46,6 +48,15 @@ export function pollDelayMs(attempt: number, intervalS: number, fastPolls = FAST
 }
 
 /**
+ * The pause (ms) after poll number `attempt` when the streak of healthy answers is `streak` long: one interval while
+ * a streak is being confirmed (D51: it was 50 ms, so `consecutive_successes: 3, interval: 3s` passed within a second),
+ * else pollDelayMs's schedule.
+ */
+export function pauseAfterMs(attempt: number, streak: number, intervalS: number): number {
+  return streak > 0 ? intervalS * 1000 : pollDelayMs(attempt, intervalS);
+}
+
+/**
  * Polls until `probe.successes` healthy answers in a row ({ ok: true }) or until `probe.timeout_s` has passed
  * ({ ok: false } with the last answer or curl's error); `onPoll` hears every poll that did not end the wait. Never throws for an unhealthy or silent service; an `exec`
  * that throws (the connection is gone) is not caught. An aborted `signal` (the deploy's interrupt) ends the wait
@@ -73,9 +84,12 @@ export async function waitHealthy(
     streak = healthy(probe, response) ? streak + 1 : 0;
     if (streak >= probe.successes) return { ok: true, ...outcome };
     onPoll?.({ attempts, elapsedMs: Date.now() - started, last });
-    const pause =
-      streak > 0 ? Math.min(FIRST_POLL_MS, probe.interval_s * 1000) : pollDelayMs(attempts, probe.interval_s);
-    if (Date.now() + pause > deadline) return { ok: false, ...outcome };
+    const pause = pauseAfterMs(attempts, streak, probe.interval_s);
+    if (Date.now() + pause > deadline) {
+      // A streak cut short by the timeout says so: the last answer alone (healthy) would not explain the failure.
+      const short = `${streak} of ${probe.successes} healthy answers in a row, ${probe.interval_s}s apart, before the timeout`;
+      return { ok: false, ...outcome, ...(streak > 0 ? { last: `${last} (${short})` } : {}) };
+    }
     await pauseUnlessAborted(pause, signal);
   }
 }

@@ -152,18 +152,18 @@ function serviceComment(s: DetectedService): string {
 }
 
 /**
- * Slipway connects with a key file it is given (no ssh-agent): without one the first deploy stops at "no private key
- * configured". The host key is read from ~/.ssh/known_hosts as ssh does, unless a file is pinned.
+ * Slipway connects with the key file it is given (a passphrase-protected one opens with SLIPWAY_SSH_PASSPHRASE or
+ * ssh-agent); without one and without ssh-agent the first deploy stops at "no private key configured". The host key is read from ~/.ssh/known_hosts as ssh does, unless a file is pinned.
  */
 function sshComment(answers: InitAnswers): string {
   const key = answers.identityFile
     ? answers.identityFile.found
       ? ` SSH: ssh.identity_file is the key found in ~/.ssh (ssh's default); its public half must be in the server's
-   ~USER/.ssh/authorized_keys (pass --ssh-key to choose another). Slipway uses no ssh-agent.`
+   ~USER/.ssh/authorized_keys (pass --ssh-key to choose another). A passphrase-protected key: ssh-agent or SLIPWAY_SSH_PASSPHRASE.`
       : " SSH: ssh.identity_file (from --ssh-key): its public half must be in the server's ~USER/.ssh/authorized_keys."
     : [
         " SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys",
-        "   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent.",
+        "   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }), or load it into ssh-agent.",
       ].join("\n");
   const hostKey = answers.knownHostsFile
     ? "   The servers' host keys are pinned in ssh.known_hosts_file (from --known-hosts)."

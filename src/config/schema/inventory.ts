@@ -48,7 +48,11 @@ const connectionFields = {
     .describe(
       "How privileged steps run: `root`, plain `sudo -n` (the SSH user is root-equivalent: NOPASSWD: ALL), or `helper`, through the root-owned helper playbooks/bootstrap.yml installs (the SSH user's only sudo rule; docker through its checked gate). See docs/security.md.",
     ),
-  identity_file: localPath().optional().describe("Private key file on the machine running Slipway."),
+  identity_file: localPath()
+    .optional()
+    .describe(
+      "Private key file on the machine running Slipway (mode 0600: a key others can read is used with a warning). A passphrase-protected key opens with the passphrase in the environment variable `SLIPWAY_SSH_PASSPHRASE`, or through ssh-agent (`SSH_AUTH_SOCK`, after `ssh-add`); Slipway never prompts. Without `identity_file` and `private_key_secret`, ssh-agent's keys are used when `SSH_AUTH_SOCK` is set.",
+    ),
   private_key_secret: secretName()
     .optional()
     .describe("Name of the environment variable holding the private key (CI), instead of `identity_file`."),

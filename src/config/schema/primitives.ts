@@ -43,6 +43,13 @@ export function duration() {
   return patternString(DURATION_PATTERN, 'expected a duration like "30s", "500ms", "5m" or "1h"');
 }
 
+/** A duration (DURATION_PATTERN) in milliseconds; NaN for anything else (its own check reports it). */
+export function durationMs(value: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match?.[2] ?? ""];
+  return match && unit ? Number(match[1]) * unit : Number.NaN;
+}
+
 /** "/api/", "/": an absolute URL path with no spaces, quotes, semicolons or braces (it lands in nginx config). */
 export const URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
 export function urlPath() {

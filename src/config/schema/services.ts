@@ -3,6 +3,7 @@ import {
   absolutePath,
   bool,
   duration,
+  durationMs,
   envName,
   envValue,
   httpStatus,
@@ -39,6 +40,33 @@ const buildSchema = z
   })
   .describe("How to build the service's image (container/compose), or which directory to ship (systemd).");
 
+/**
+ * A health block every deploy would fail (D53): a zero timeout, or a streak of healthy answers one interval apart that
+ * cannot end before the timeout (src/verify/wait.ts: N answers take (N-1) x interval after the first).
+ */
+function checkHealthTiming(
+  h: { timeout: string; interval: string; consecutive_successes: number },
+  ctx: z.RefinementCtx,
+): void {
+  const timeout = durationMs(h.timeout);
+  const streak = (h.consecutive_successes - 1) * durationMs(h.interval);
+  if (timeout === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["timeout"],
+      input: h.timeout,
+      message: "expected a timeout above 0: the health gate would fail every deploy",
+    });
+  } else if (streak >= timeout) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["consecutive_successes"],
+      input: h.consecutive_successes,
+      message: `${h.consecutive_successes} healthy answers ${h.interval} apart take ${streak / 1000}s, not less than timeout ${h.timeout}: every deploy would fail; lower consecutive_successes or interval, or raise timeout`,
+    });
+  }
+}
+
 const healthSchema = z
   .strictObject({
     path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
@@ -47,9 +75,21 @@ const healthSchema = z
       .string({ error: "expected a string" })
       .optional()
       .describe("Substring the response body must contain (e.g. the version)."),
-    interval: duration().default("2s").describe("Time between polls."),
-    consecutive_successes: positiveInt().default(2).describe("Healthy answers in a row needed to pass."),
-    timeout: duration().default("60s").describe("Give up (and fail the deploy) after this long."),
+    interval: duration()
+      .default("2s")
+      .describe(
+        "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 50 ms for 3 s, then 100, 200, 400 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one.",
+      ),
+    consecutive_successes: positiveInt()
+      .default(1)
+      .describe(
+        "Healthy answers in a row needed to pass, one `interval` apart: N means the service stayed healthy for (N-1) x interval (1: pass on the first healthy answer, as docker and Kubernetes readiness do). An unhealthy answer starts the count again.",
+      ),
+    timeout: duration()
+      .default("60s")
+      .describe(
+        "Give up (and fail the deploy) after this long, counted from the first poll: the streak must end within it, so it must exceed (consecutive_successes - 1) x interval plus the time the service takes to come up.",
+      ),
     request_timeout: duration().default("5s").describe("Timeout of one health request."),
     start_period: duration().default("0s").describe("Grace time after start before failures count."),
     container_check: z
@@ -65,6 +105,7 @@ const healthSchema = z
         "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
       ),
   })
+  .superRefine(checkHealthTiming)
   .describe("Health check gating the switch.");
 
 const resourcesSchema = z
@@ -198,7 +239,9 @@ export const serviceSchema = z
     secrets: z
       .array(secretName())
       .default([])
-      .describe("Environment variables read from the deploy's environment and written to the 0600 env file."),
+      .describe(
+        "Environment variables read from the deploy's environment and written to the 0600 env file. Runtime swarm differs: each is a swarm secret the app reads as the file `/run/secrets/<NAME>` (its path in `<NAME>_FILE`), not as the variable; validate and plan warn (docs/swarm.md).",
+      ),
     files: z
       .array(configFileSchema)
       .default([])

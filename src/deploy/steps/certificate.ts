@@ -16,6 +16,7 @@ import type { FileChange } from "../../install/validated.js";
 import type { RemoteHost } from "../../remote/types.js";
 import { nginxSiteFromConfig, sitePathFromConfig } from "../../render/from-config/index.js";
 import type { Color } from "../../render/model.js";
+import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { tlsReady } from "../nginx.js";
 import { withProgress } from "../progress.js";
 import { progressOf } from "./progress.js";
@@ -55,12 +56,22 @@ async function installSiteForChallenge(s: FlowState, check: boolean): Promise<Fi
   return result.files;
 }
 
+/**
+ * In helper mode certbot runs with the names, webroot and server bootstrap recorded, not this config's (D47): a name
+ * added to proxy.domains since is refused by the helper. Said before anything changes, with bootstrap as the fix.
+ */
+async function checkCertbotAllowed(s: FlowState, spec: CertSpec): Promise<void> {
+  const { host, config } = s.run;
+  if (inHelperMode(config, host.name)) await checkHelperRecord(host, config, { step: STEP, cert: spec });
+}
+
 export const certificateStep: Step = {
   name: STEP,
   async plan(s) {
     const spec = specOf(s.run.config);
     if (!spec || !s.role.switches) return;
     const planned = await ensureCertificate(s.run.host, spec, { become: true, check: true, step: STEP });
+    if (planned.changed) await checkCertbotAllowed(s, spec);
     if (planned.changed) s.say(`  certificate for ${spec.domains.join(", ")}: ${planned.msg}`);
   },
   async run(s) {
@@ -70,13 +81,14 @@ export const certificateStep: Step = {
     // The certificate is where nginx serves it: the nginx hosts of a load-balancer layout.
     if (!s.role.switches) return { status: "skipped", message: "no nginx site on this host" };
     const state = await inspectCertificate(host, spec, { become: true });
+    if (state.kind !== "valid") await checkCertbotAllowed(s, spec);
     if (state.kind === "missing" || state.kind === "names-differ") {
       const changes = await installSiteForChallenge(s, false);
       installed.set(s, changes);
       if (changes.length > 0) s.say(`installed the site with ${spec.domains.join(", ")} for the ACME challenge`);
     }
     const obtained = await withProgress(progressOf(s), `certbot: certificate for ${spec.domains.join(", ")}`, () =>
-      ensureCertificate(host, spec, { become: true, check: false, step: STEP }),
+      ensureCertificate(host, spec, { become: true, check: false, step: STEP, app: s.run.config.app }),
     );
     if (obtained.changed) s.say(`certificate for ${spec.domains.join(", ")}: ${obtained.msg}`);
     const renewal = await ensureRenewal(host, spec, { become: true, check: false, step: STEP });

@@ -4,12 +4,13 @@
  * takes as long as the slowest one.
  */
 import type { ServiceConfig } from "../../config/index.js";
-import { probeAddress } from "../../config/layout.js";
+import { isSplitLayout, probeAddress } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
 import type { ServiceLogs } from "../events.js";
 import { gateArgs, healthGate } from "../health.js";
 import { gateFailureHint } from "./gate-hint.js";
+import { startPreviewSetup } from "./preview.js";
 import { type FlowState, type Step, StepFailure } from "./types.js";
 
 async function gatePort(
@@ -80,11 +81,16 @@ export const gateStep: Step = {
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
     const ports = colorPortsOf(s.local, s.idle);
+    // The preview's setup (loopback-only listener, no user traffic) goes on while the new color boots. Not across hosts
+    // (the load-balancer layout's nginx hosts set it up after every gate passed).
+    const setup = isSplitLayout(s.run.config) ? undefined : startPreviewSetup(s);
     const results = await Promise.allSettled(
       (await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap((p) =>
         p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address)),
       ),
     );
+    // Nothing of the setup is in flight when the gate ends (an undo or the unlock may follow); its error is the preview's.
+    await setup?.catch(() => {});
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     return { status: "ok" };

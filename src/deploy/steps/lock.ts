@@ -25,6 +25,7 @@ export const lockStep: Step = {
     });
     s.say(`locked ${s.paths.lock}`);
     // Another run held the lock: what was read before (live color, release, history) is read again and re-planned on.
+    s.lockWaited = waited;
     s.sameAfterLock = waited ? await replanUnderLock(s) : null;
     return { status: "changed", data: { run_id: runId }, ...(s.sameAfterLock ? { done: true } : {}) };
   },

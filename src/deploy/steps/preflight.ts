@@ -2,7 +2,9 @@
  * preflight: what must hold before anything changes. The database is where the config says whenever a release is live
  * (else "nothing to back up" would hide a wrong path on every deploy), and nginx's whole configuration passes
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
- * before a stop-first deploy stops anything). Every secret the services' env files name has a value.
+ * before a stop-first deploy stops anything). Every secret the services' env files name has a value. In helper mode
+ * the helper's record of the app exists and names this deploy_dir (helper-record.ts); in root mode the SSH user has
+ * passwordless sudo and, for the docker runtimes, the docker daemon (privilege-check.ts).
  */
 
 import { nginxTest } from "../../commands/nginx.js";
@@ -12,7 +14,9 @@ import { describePrivilege } from "../../remote/privilege.js";
 import type { ExecResult } from "../../remote/types.js";
 import { nginxSiteFromConfig } from "../../render/from-config/index.js";
 import { checkDatabasePresent } from "../backup-step.js";
+import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { tlsReady } from "../nginx.js";
+import { checkRootMode } from "../privilege-check.js";
 import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -48,6 +52,17 @@ async function checkDatabase(s: FlowState): Promise<void> {
   }
 }
 
+/**
+ * In helper mode, the helper's record of the app (D47), in root mode the SSH user's sudo and docker (D50): a problem
+ * stops the plan, which
+ * every run makes first (deploy.ts planThenRun), so the run itself spends no round trip on it.
+ */
+async function checkRecord(s: FlowState): Promise<void> {
+  const { host, config } = s.run;
+  if (inHelperMode(config, host.name)) await checkHelperRecord(host, config, { step: "preflight" });
+  else await checkRootMode(host, config, s.role.services.length > 0);
+}
+
 /** Which privilege mode the host is in (docs/security.md "The deploy user"): the plan says it before anything runs. */
 function privilegeLine(config: SlipwayConfig, hostName: string): string {
   const host = resolveHosts(config).find((h) => h.name === hostName);
@@ -58,6 +73,7 @@ export const preflightStep: Step = {
   name: "preflight",
   async plan(s) {
     s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
+    await checkRecord(s);
     // A plan that says "ready" must not hide a missing secret the run would stop at.
     requireServiceSecrets(s);
     await checkDatabase(s);

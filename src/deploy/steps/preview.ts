@@ -19,6 +19,26 @@ async function dropIntent(s: FlowState): Promise<boolean> {
   return true;
 }
 
+function previewApplies(s: FlowState): boolean {
+  const { proxy } = s.run.config;
+  return Boolean(proxy.preview && proxy.mode !== "internal" && s.liveColor && s.role.switches);
+}
+
+/**
+ * The preview's setup: the installed site gets its preview listener, routed to the idle color (users stay on the live
+ * color). Started once (later calls get the same promise): the gate starts it while it polls, so it costs no round
+ * trip of its own before the preview's check. Undefined where the preview does not apply.
+ */
+export function startPreviewSetup(s: FlowState): Promise<unknown> | undefined {
+  if (!previewApplies(s) || !s.liveColor) return undefined;
+  if (!s.previewSetup) {
+    s.previewSetup = switchTo(s.run.host, s.run.config, s.liveColor);
+    // Its error is the preview's (awaited there); a gate that fails first never gets that far.
+    s.previewSetup.catch(() => {});
+  }
+  return s.previewSetup;
+}
+
 export const previewStep: Step = {
   name: "preview",
   async plan(s) {
@@ -28,10 +48,8 @@ export const previewStep: Step = {
   },
   async run(s) {
     const { host, config } = s.run;
-    const applies = config.proxy.preview && config.proxy.mode !== "internal" && s.liveColor && s.role.switches;
-    if (!applies || !s.liveColor) return { status: "skipped" };
-    // The installed site gets its preview listener (routed to the idle color); users stay on the live color.
-    await switchTo(host, config, s.liveColor);
+    if (!previewApplies(s)) return { status: "skipped" };
+    await startPreviewSetup(s);
     const port = previewPort(config);
     // The switch's intent is written while the routes are checked (read-only): the switch then starts at the links.
     const [check] = await Promise.all([

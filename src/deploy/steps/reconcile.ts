@@ -5,22 +5,34 @@
  */
 
 import { clearIntent, readIntent } from "../intent.js";
+import { recheckUnderLock } from "../live-check.js";
 import { servedColor } from "../nginx.js";
 import { otherColor } from "../release-id.js";
 import { startNginxTest } from "./preflight.js";
 import { switchAndReload } from "./switch.js";
-import type { Step } from "./types.js";
+import type { FlowState, Step, StepResult } from "./types.js";
+
+/** The release asked for turned out live under the lock: the run ends here (host-flow says so). */
+function sameAfterLock(s: FlowState, same: string | null): StepResult | null {
+  if (!same) return null;
+  s.sameAfterLock = same;
+  return { status: "ok", done: true };
+}
 
 export const reconcileStep: Step = {
   name: "reconcile",
   async run(s) {
     const { host, config, runtime } = s.run;
+    // The lock step re-planned already when it had to wait; otherwise the plan was read before the lock (D36 again).
+    const recheck = s.lockWaited ? Promise.resolve(null) : recheckUnderLock(s);
     // The intent and the served color live where the switch runs (the nginx hosts of a load-balancer layout).
-    if (!s.role.switches) return { status: "skipped" };
+    if (!s.role.switches) return sameAfterLock(s, await recheck) ?? { status: "skipped" };
     // Preflight's `nginx -t` (read-only, independent of what is read here) starts in the same round trip; preflight
     // awaits it.
     void startNginxTest(s);
-    const [intent, served] = await Promise.all([readIntent(host, s.paths), servedColor(host, config)]);
+    const [intent, served, same] = await Promise.all([readIntent(host, s.paths), servedColor(host, config), recheck]);
+    const done = sameAfterLock(s, same);
+    if (done) return done;
     if (intent) {
       // nginx is pointed back below: preflight tests what is there afterwards.
       s.nginxTest = undefined;

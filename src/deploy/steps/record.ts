@@ -48,6 +48,9 @@ export const recordStep: Step = {
         ...(to ?? releaseRecord(s, "deployed")),
         result: "deployed",
         color: s.idle,
+        // The units follow the color (D52): the record kept those of its first deploy on the other color, and the
+        // next deploy then named the live container a leftover to stop by hand.
+        units: s.run.runtime.names(s.idle),
         time: new Date().toISOString(),
         actor,
       });

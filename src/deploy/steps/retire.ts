@@ -11,6 +11,7 @@ import { restoreBeforeRelease } from "../backup-step.js";
 import { colorPorts, drainConnections } from "../drain.js";
 import { gateArgs, healthGate } from "../health.js";
 import { withProgress } from "../progress.js";
+import { otherColor } from "../release-id.js";
 import { retireOld } from "../retire.js";
 import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
@@ -37,12 +38,13 @@ async function gateAfterRestore(s: FlowState): Promise<void> {
 }
 
 /**
- * Units the release being left ran (its record's `units`) that the config no longer names on that color: a renamed or
- * dropped service. Empty for a record written before units were recorded.
+ * Units the release being left ran (its record's `units`) that the config no longer names on either color: a renamed
+ * or dropped service. Never a unit of this app's blue or green (a record whose units lag its color must not name the
+ * live one: D52). Empty for a record written before units were recorded.
  */
 export function leftoverUnits(s: FlowState, old: Color): string[] {
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
-  const current = new Set(s.run.runtime.names(old));
+  const current = new Set([...s.run.runtime.names(old), ...s.run.runtime.names(otherColor(old))]);
   return (record?.units ?? []).filter((u) => !current.has(u));
 }
 

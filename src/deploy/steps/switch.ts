@@ -8,10 +8,12 @@ import { nginxReload, nginxTest } from "../../commands/nginx.js";
 import { type Color, type SlipwayConfig, selectHosts } from "../../config/index.js";
 import { isSplitLayout } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
+import type { Redactor } from "../../remote/redact.js";
 import type { RemoteHost } from "../../remote/types.js";
 import { UPSTREAM_INCLUDE_DIR, upstreamFromConfig } from "../../render/from-config/nginx.js";
-import { maintenancePagePath } from "../../render/nginx-maintenance.js";
+import { MAINTENANCE_BYPASS_HEADER, maintenancePagePath } from "../../render/nginx-maintenance.js";
 import { clearIntent, writeIntent } from "../intent.js";
+import { ensureBypassToken, readBypassToken } from "../maintenance-bypass.js";
 import { servedColor, switchTo } from "../nginx.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -29,13 +31,13 @@ export async function writeSwitchIntent(s: FlowState): Promise<void> {
 }
 
 /** `nginx -t` then the graceful reload that waits for the old workers; throws naming the command that failed. */
-export async function reloadNginx(host: RemoteHost): Promise<void> {
+export async function reloadNginx(host: RemoteHost, step = "switch"): Promise<void> {
   for (const command of [nginxTest(), nginxReload()]) {
-    const result = await host.exec(command.argv, { become: true, check: false, step: "switch" });
+    const result = await host.exec(command.argv, { become: true, check: false, step });
     if (result.code !== 0) {
       throw new SlipwayError(`${command.what} failed`, {
         host: host.name,
-        step: "switch",
+        step,
         command: command.argv.join(" "),
         exitCode: result.code,
         stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
@@ -49,14 +51,23 @@ export async function reloadNginx(host: RemoteHost): Promise<void> {
  * Points nginx at `color`, makes sure the running nginx has loaded it, and confirms that answers now come from
  * `color` (the header nginx adds per color); throws when they do not. proxy.switch socket reloads only when the
  * answers say the running nginx lacks the files (a run killed between writing and reloading them): a reload closes
- * users' idle keep-alive connections.
+ * users' idle keep-alive connections. The host's maintenance bypass token is made first when it has none (and
+ * added to `redactor`), so the checks after the switch pass the page while maintenance is on.
  */
-export async function switchAndReload(host: RemoteHost, config: SlipwayConfig, color: Color): Promise<boolean> {
+export async function switchAndReload(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  color: Color,
+  redactor?: Redactor,
+): Promise<boolean> {
+  const nginx = config.proxy.mode !== "internal";
+  const bypass = nginx ? await ensureBypassToken(host, config, redactor) : null;
   const result = await switchTo(host, config, color);
   if (!result) return false;
   const socket = config.proxy.switch === "socket";
-  // installValidated reloads only when a file changed; a kill before an earlier reload needs one now.
-  if (!socket && !result.changed && config.proxy.mode !== "internal") await reloadNginx(host);
+  // installValidated reloads only when a file changed; a kill before an earlier reload needs one now, and so does a
+  // token nginx has not read yet (the site includes its file).
+  if (nginx && !result.changed && (!socket || bypass?.created)) await reloadNginx(host);
   let served = await servedColor(host, config);
   if (socket && served !== color) {
     await reloadNginx(host);
@@ -94,19 +105,24 @@ export const switchStep: Step = {
       return;
     }
     // Read beside the site's check: the maintenance page stays up across the deploy, which the plan must say.
-    const [site, maintenance] = await Promise.all([
+    const [site, maintenance, token] = await Promise.all([
       switchTo(s.run.host, config, s.idle, true),
       // Only informative: a host that refuses the read (helper mode's list) plans as before.
       s.run.host
         .readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app), { become: true })
         .catch(() => undefined),
+      config.proxy.mode === "internal" ? null : readBypassToken(s.run.host, config),
     ]);
+    if (token) s.run.redactor?.add(token);
     s.say(
       `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config.proxy.switch})`,
     );
     if (maintenance !== undefined) {
       s.say("  maintenance is on: users keep getting the maintenance page (503) after the switch; the deploy keeps it");
       s.say("    on (`slipway maintenance off` takes it down)");
+      s.say(
+        `  the checks after the switch pass the page with this host's bypass token (${MAINTENANCE_BYPASS_HEADER}${token ? "" : ", made at the switch"})`,
+      );
     }
     // The load-balancer layout: say which app hosts the new color's upstreams name.
     if (isSplitLayout(config)) for (const line of upstreamLines(config, s.idle)) s.say(`    ${line}`);
@@ -118,13 +134,13 @@ export const switchStep: Step = {
     if (!s.role.switches) return { status: "skipped" };
     await writeSwitchIntent(s);
     s.switched = true;
-    const changed = await switchAndReload(host, s.run.config, s.idle);
+    const changed = await switchAndReload(host, s.run.config, s.idle, s.run.redactor);
     s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {
     if (!s.liveColor || !s.role.switches) return "nothing";
-    await switchAndReload(s.run.host, s.run.config, s.liveColor);
+    await switchAndReload(s.run.host, s.run.config, s.liveColor, s.run.redactor);
     await clearIntent(s.run.host, s.paths);
     s.intentWritten = false;
     s.say(`switched back to ${s.liveColor}`);

@@ -52,11 +52,15 @@ export interface FlowState {
   undoNotes: string[];
   /** The release asked for, found live once the lock was held (another run deployed it): the run ends there. */
   sameAfterLock: string | null;
+  /** The lock was held when this run asked for it: the lock step read the host again (replanUnderLock). */
+  lockWaited?: boolean;
   /**
    * Preflight's `nginx -t`, started beside the reconcile's reads under the lock (it does not depend on them: one round
    * trip less before the stage); preflight judges it. Unset when it was not started early or reconcile changed nginx.
    */
   nginxTest?: Promise<ExecResult>;
+  /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
+  previewSetup?: Promise<unknown>;
 }
 
 /** A step's failure with facts for its `failed` event's `data` (a failed gate's log lines, per process). */

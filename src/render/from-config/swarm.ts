@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
+import { swarmSecretFileEnv } from "../../config/swarm.js";
 import type { Color } from "../model.js";
 import type { StackModel, SwarmServiceModel, SwarmUpdateModel } from "../swarm-stack.js";
 import { integerSize, serviceOf } from "./common.js";
@@ -43,6 +44,7 @@ export function stackFromConfig(config: SlipwayConfig, options: StackFromConfigO
     delete model.envFile;
     delete model.files;
     const service = serviceOf(config, model.name, `services.${model.name}`);
+    model.environment = { ...model.environment, ...swarmSecretFileEnv(service) };
     swarm[model.name] = swarmService(config, model.name, service, options);
   }
   return { compose, swarm };
@@ -64,6 +66,7 @@ export function accessoriesStackFromConfig(
     delete model.envFile;
     delete model.files;
     const service = serviceOf(config, model.name, `services.${model.name}`);
+    model.environment = { ...model.environment, ...swarmSecretFileEnv(service) };
     swarm[model.name] = swarmService(config, model.name, service, { ...options, color: "blue" });
   }
   return { compose, swarm };

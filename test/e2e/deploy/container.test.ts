@@ -47,6 +47,7 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
   let config: SlipwayConfig;
   const references: string[] = [];
   let v1Images: Record<string, string> = {};
+  let v1Release = "";
   const lines: string[] = [];
   const base = (): DeployOptions => ({
     config,
@@ -85,6 +86,7 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
     );
     references.push(result.images.backend as string);
     v1Images = result.images;
+    v1Release = result.release;
     expect(result.hosts).toEqual([expect.objectContaining({ name: "t2", status: "changed", color: "blue" })]);
     expect(await version()).toBe("v1");
     const labels = JSON.parse(
@@ -184,5 +186,48 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
     expect(result.hosts[0]?.color).toBe("blue");
     expect(await version()).toBe("v1");
     expect(await noteTitles()).toContain("before-v2");
+  });
+
+  it("a rollback --to a release first deployed on the other color, then a deploy: no live container named a leftover (D52)", async () => {
+    const v1 = v1Release;
+    const secrets = { SECRET_KEY: "e2e-secret" };
+    const next = async (v: string) => {
+      const result = await deploy({ ...base(), images: v1Images, versionEnv: { APP_VERSION: v } });
+      expect(result.ok).toBe(true);
+      return result;
+    };
+    await next("v5"); // green
+    await next("v6"); // blue
+    lines.length = 0;
+    // v1 was deployed on blue: blue is live now, so it comes back on green.
+    const back = await rollback({
+      config,
+      to: v1,
+      actor: "e2e",
+      drainSeconds: 1,
+      secrets,
+      onEvent: terminalSink((l) => lines.push(l)),
+    });
+    if (!back.ok) console.log(lines.join("\n"));
+    expect(back.hosts[0]).toMatchObject({ status: "changed", color: "green", release: v1 });
+    const history = JSON.parse((await host.readFile(`/opt/${APP}/releases.json`))?.toString() ?? "{}");
+    expect(history.releases.find((r: { id: string }) => r.id === v1)).toMatchObject({
+      color: "green",
+      units: [`${APP}-backend-green`],
+    });
+    // A rollback to the release already live changes nothing.
+    const again = await rollback({
+      config,
+      to: v1,
+      actor: "e2e",
+      secrets,
+      onEvent: terminalSink((l) => lines.push(l)),
+    });
+    expect(again.hosts[0]).toMatchObject({ status: "ok", color: "green", release: v1 });
+    expect(lines.join("\n")).toContain(`release ${v1} is already live on green: nothing to do`);
+    lines.length = 0;
+    await next("v7"); // blue; green (the rolled-back-to v1) stops
+    expect(lines.join("\n")).not.toMatch(/no longer in the config|stop them by hand/);
+    expect(await version()).toBe("v7");
   });
 });

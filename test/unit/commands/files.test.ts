@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   chmodArgv,
@@ -47,8 +47,10 @@ import {
   touchArgv,
   unpackArgv,
   WRITE_SCRIPT,
+  WRITE_WITH_DIR_SCRIPT,
   writableDirArgv,
   writeArgv,
+  writeWithDirArgv,
 } from "../../../src/commands/files.js";
 
 const SHA = "a".repeat(64);
@@ -78,6 +80,25 @@ describe("argv builders", () => {
       "1",
     ]);
     expect(writeArgv("/x", {}).slice(4)).toEqual(["/x", "", "", ""]);
+  });
+
+  it("write after making the directory (a new release's manifest)", () => {
+    expect(writeWithDirArgv("/opt/a/releases/r2/images.json", { mode: 0o644, size: 42 })).toEqual([
+      "/bin/sh",
+      "-c",
+      WRITE_WITH_DIR_SCRIPT,
+      "slipway-write",
+      "/opt/a/releases/r2/images.json",
+      "0644",
+      "",
+      "",
+      "42",
+    ]);
+    expect(WRITE_WITH_DIR_SCRIPT.split("\n").slice(0, 3)).toEqual([
+      "set -e",
+      'mkdir -p -- "$(dirname -- "$1")"',
+      "p=$1; mode=$2; own=$3; keep=$4; size=$5",
+    ]);
   });
 
   it("chown specs and modes", () => {
@@ -175,6 +196,21 @@ describe("file builders of the deploy and the modules", () => {
     return execFileSync(program as string, args, { encoding: "utf8", input });
   };
 
+  it("writeArgv with a size renames a complete transfer and drops a cut-off one (D55, run by sh)", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "write-")), "releases.json");
+    expect(writeArgv(file, { mode: 0o644, size: 5 }).slice(4)).toEqual([file, "0644", "", "", "5"]);
+    const write = (content: string, size: number) => {
+      const [program, ...args] = writeArgv(file, { mode: 0o644, size });
+      execFileSync(program as string, args, { input: content, stdio: ["pipe", "pipe", "pipe"] });
+    };
+    write("[1,2]", 5);
+    // The sender died after 0 or 2 of 5 bytes: the channel's end-of-file ends `cat` with status 0.
+    expect(() => write("", 5)).toThrow(/content cut off, old file kept/);
+    expect(() => write("[1", 5)).toThrow(/content cut off/);
+    expect(readFileSync(file, "utf8")).toBe("[1,2]");
+    expect(readdirSync(dirname(file))).toEqual(["releases.json"]);
+  });
+
   it("swapSymlinkArgv repoints a link through a rename (run by sh)", () => {
     const dir = mkdtempSync(join(tmpdir(), "swap-"));
     const link = join(dir, "current");
@@ -229,6 +265,14 @@ describe("backup directory builders (run by sh)", () => {
     expect(run(fileSizeArgv(join(dir, "a.json")))).toBe("10\n");
     expect(run(jsonFilesArgv(dir, "--end--"))).toBe('{"id":"a"}\n--end--\n');
     expect(run(jsonFilesArgv(join(dir, "missing"), "--end--"))).toBe("");
+  });
+
+  it("privateWriteArgv with a size keeps the old file when the content is cut off (D55)", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "bk-")), "a.json");
+    expect(privateWriteArgv(file, 10).slice(4)).toEqual([file, "10"]);
+    run(privateWriteArgv(file, 10), '{"id":"a"}');
+    expect(() => run(privateWriteArgv(file, 10), '{"id"')).toThrow();
+    expect(readFileSync(file, "utf8")).toBe('{"id":"a"}');
   });
 });
 

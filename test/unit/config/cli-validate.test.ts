@@ -70,6 +70,20 @@ describe("slipway validate", () => {
     expect(output.stderr).toEqual([]);
   });
 
+  it("runtime swarm with secrets: valid (exit 0), warned that each is a file, not an env var (D49)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-validate-"));
+    const text = readFileSync(`${fixtures}valid/swarm.yml`, "utf8").replace(
+      "    port: 8000\n",
+      "    port: 8000\n    secrets: [SECRET_KEY]\n",
+    );
+    writeFileSync(join(dir, "slipway.yml"), text);
+    const output = await runValidate(join(dir, "slipway.yml"));
+    expect(output.exitCode).toBe(0);
+    expect(output.stderr).toEqual([
+      "warning: services.web.secrets: runtime swarm gives the app each secret as a file, not as an environment variable as the other runtimes do: SECRET_KEY as /run/secrets/SECRET_KEY (SECRET_KEY_FILE); an app that reads only the variable runs without it, so read the file (or the _FILE variable) in the app",
+    ]);
+  });
+
   it("--env checks that environment only; an unknown one fails", async () => {
     expect((await runValidate(`${fixtures}valid/overlays.yml`, { env: "staging" })).stdout).toEqual([
       `${fixtures}valid/overlays.yml [staging]: valid (app shop, 1 service, 1 host, runtime container)`,

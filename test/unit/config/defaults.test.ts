@@ -41,7 +41,7 @@ describe("defaults of a minimal config", () => {
       path: "/health",
       expected_status: 200,
       interval: "2s",
-      consecutive_successes: 2,
+      consecutive_successes: 1,
       timeout: "60s",
       request_timeout: "5s",
       start_period: "0s",

@@ -25,7 +25,7 @@ describe("files generated from the schema", () => {
     const rows = listFields();
     expect(rows.find((row) => row.path === "services.<service>.health.consecutive_successes")).toMatchObject({
       type: "integer",
-      defaultValue: 2,
+      defaultValue: 1,
     });
     expect(rows.find((row) => row.path === "releases.keep")).toMatchObject({ defaultValue: 5 });
     expect(rows.find((row) => row.path === "database.backups.keep")).toMatchObject({ defaultValue: 10 });

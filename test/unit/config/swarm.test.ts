@@ -1,7 +1,7 @@
 /** Runtime swarm's config (src/config/schema/swarm.ts, src/config/swarm.ts): sections, pinned stateful services, nodes. */
 import { describe, expect, it } from "vitest";
 import { firewallPorts } from "../../../src/config/firewall.js";
-import { swarmManager, swarmNodes } from "../../../src/config/swarm.js";
+import { swarmManager, swarmNodes, swarmSecretWarnings } from "../../../src/config/swarm.js";
 import { configWith } from "../render/from-config/config.js";
 
 const services = {
@@ -77,6 +77,15 @@ describe("runtime swarm config", () => {
     expect(text).toContain('expected a constraint like "node.labels.db == true"');
     expect(text).toContain("swarm.manager: expected an inventory host (a, b, lb)");
     expect(text).toContain("set `services.web.swarm.replicas` instead");
+  });
+
+  it("warns per service that its secrets are files under swarm, not env vars (D49); nothing elsewhere", () => {
+    const withSecrets = { ...services, api: { ...services.api, secrets: ["SECRET_KEY", "API_TOKEN"] } };
+    expect(swarmSecretWarnings(swarmConfig({ services: withSecrets }))).toEqual([
+      "services.api.secrets: runtime swarm gives the app each secret as a file, not as an environment variable as the other runtimes do: SECRET_KEY as /run/secrets/SECRET_KEY (SECRET_KEY_FILE), API_TOKEN as /run/secrets/API_TOKEN (API_TOKEN_FILE); an app that reads only the variable runs without it, so read the file (or the _FILE variable) in the app",
+    ]);
+    expect(swarmSecretWarnings(swarmConfig())).toEqual([]);
+    expect(swarmSecretWarnings({ ...swarmConfig({ services: withSecrets }), runtime: "compose" })).toEqual([]);
   });
 
   it("refuses swarm sections under another runtime", () => {

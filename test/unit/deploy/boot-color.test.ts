@@ -10,6 +10,7 @@ import type { ColorRuntime } from "../../../src/deploy/runtime.js";
 import { recordStep } from "../../../src/deploy/steps/record.js";
 import type { FlowState } from "../../../src/deploy/steps/types.js";
 import { systemdRuntime } from "../../../src/deploy/systemd-runtime.js";
+import type { ReleaseRecord } from "../../../src/deploy/types.js";
 import { HELPER_PATH, planCommand } from "../../../src/remote/privilege.js";
 import { FakeHost } from "../engine/fake-host.js";
 import { configWith } from "../render/from-config/config.js";
@@ -122,6 +123,21 @@ describe("record: the new color becomes the one that starts at boot", () => {
     const { state } = recordState("green", ["web"], calls, "rollback");
     await recordStep.run(state);
     expect(calls).toEqual(["boot green not blue (color file green)"]);
+  });
+
+  it("a rollback re-records its release on the new color with that color's units (D52)", async () => {
+    const { state } = recordState("green", ["web"], [], "rollback");
+    const first = { id: "r2", commit: "c2", images: {}, time: "t", actor: "a", result: "deployed" as const };
+    const r1 = { ...first, id: "r1", commit: "c1" };
+    const records = [{ ...first, color: "blue" as const, units: ["shop-web@blue.service"] }, r1];
+    Object.assign(state, { history: { releases: records }, live: { release: "r1", history: { releases: records } } });
+    await recordStep.run(state);
+    const host = state.run.host as FakeHost;
+    const written: { releases: ReleaseRecord[] } = JSON.parse(host.files.get("/opt/shop/releases.json")?.content ?? "");
+    expect(written.releases.map((r) => [r.id, r.result, r.color, r.units])).toEqual([
+      ["r1", "rolled-back", undefined, undefined],
+      ["r2", "deployed", "green", ["shop-web@green.service"]],
+    ]);
   });
 
   it("an nginx-only host of the load-balancer layout runs no color: nothing enabled or planned", async () => {

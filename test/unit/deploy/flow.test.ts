@@ -14,6 +14,7 @@ import { HostEmitter } from "../../../src/deploy/emitter.js";
 import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
 import { executeHost, type HostRun, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
+import { ensureBypassToken } from "../../../src/deploy/maintenance-bypass.js";
 import { switchTo } from "../../../src/deploy/nginx.js";
 import { formatTimings, planSteps, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
@@ -677,6 +678,8 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const cfg = await socketConfig(extra);
     host.files.delete(UPSTREAM);
     await switchTo(host, cfg, "green");
+    // The maintenance bypass token an earlier deploy made (the first switch on a host writes it).
+    await ensureBypassToken(host, cfg);
     host.commands.length = 0;
     return { host, cfg };
   }
@@ -714,7 +717,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
   });
 
-  it("round trips one after another: read 1, plan 1, then 7 up to the switch, 11 in all (a wave: what runs at once)", async () => {
+  it("round trips one after another: read 1, plan 1, then 6 up to the switch, 10 in all (a wave: what runs at once)", async () => {
     const { host: fake, cfg } = await liveGreen();
     const host = new WaveHost(fake);
     const serving: number[] = [];
@@ -729,11 +732,13 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
     // The lock and its record are one command, and so are the unlock's read of the record and its removal; `nginx -t`
-    // rides with the reconcile's reads and the switch intent with the preview's check.
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 7, 11]);
+    // rides with the reconcile's reads, the preview's setup with the gate's polls and the switch intent with the
+    // preview's check.
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 6, 10]);
     const wave = (what: string) => host.log.findIndex((w) => w.some((c) => c.startsWith(what)));
     expect(wave("exec nginx -t")).toBe(wave("readFile /opt/shop/intent.json"));
     expect(host.log[wave("putFile /opt/shop/intent.json")]?.some((c) => c.startsWith("exec curl"))).toBe(true);
+    expect(wave("exec mkdir -p -- /etc/nginx/slipway")).toBe(wave("exec curl --silent --show-error --max-time 1 "));
   });
 
   it("reads the site while the links move, and writes a changed site only once they have moved", async () => {
@@ -844,6 +849,44 @@ describe("--lock-wait: the host read again once the lock is held (D36)", () => {
     expect(history(host)).toEqual(["r1:deployed:green", "rA:deployed:blue"]);
     expect(host.files.get("/opt/shop/color")?.content).toBe("blue\n");
     expect(host.files.has(LOCK)).toBe(false);
+  });
+
+  /** B is prepared (green r1 live, lock free), then A deploys `aCommit` in full before B runs: no lock wait at all. */
+  async function deployedBetween(aCommit: string) {
+    const host = hostWithLiveGreen();
+    const cfg = await config();
+    const sh = host.handlers.get("sh");
+    host.handlers.set("sh", (argv, options) => {
+      if (argv[2] !== swapSymlinkArgv("", "")[2]) return sh?.(argv, options);
+      host.files.set(argv[5] as string, { kind: "link", mode: "0777", owner: "root", group: "root", target: argv[4] });
+      return {};
+    });
+    const bCalls: string[] = [];
+    const events: DeployEvent[] = [];
+    const b = { ...hostRun(host, cfg, bCalls, events), runId: "run-B" };
+    b.runtime = { ...b.runtime, isRunning: async () => true };
+    b.runtime.stage = async (color, input) => {
+      bCalls.push(`stage ${color}`);
+      return { changed: !input?.check, diffs: [], actions: [] };
+    };
+    const prepared = await prepareHost(b, "10.0.0.1");
+    await runHost({ ...hostRun(host, cfg, [], []), releaseId: "rA", commit: aCommit, runId: "run-A" }, "10.0.0.1");
+    const result = await executeHost(prepared);
+    return { host, result, bCalls, events };
+  }
+
+  it("A deployed between B's plan and B's lock (the lock free): B re-plans under the lock, onto the idle color", async () => {
+    const { host, result, bCalls, events } = await deployedBetween("cA");
+    expect(result).toMatchObject({ status: "changed", color: "green", release: "r2", previousRelease: "rA" });
+    expect(bCalls).toEqual(["stage green", "start green", "stop blue"]);
+    expect(logLines(events, "reconcile")).toContain("re-planned: deploy r2 to green");
+    expect(history(host)).toEqual(["r1:deployed:green", "rA:deployed:blue", "r2:deployed:green"]);
+  });
+
+  it("A deployed the same commit between B's plan and B's lock: B does nothing", async () => {
+    const { result, events } = await deployedBetween("c2");
+    expect(result).toMatchObject({ status: "ok", color: "blue", release: "rA" });
+    expect(stepTrail(events)).toEqual(["lock:changed", "reconcile:ok"]);
   });
 
   it("A deployed another commit: B deploys to the idle color of the new state and appends to A's history", async () => {

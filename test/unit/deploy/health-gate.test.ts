@@ -80,16 +80,17 @@ describe("http_wait runs the gate's wait (src/verify/wait.ts): same schedule, sa
       step: "wait",
     }) as never;
 
-  it("polls fast at first (100 ms apart, not interval_s) and passes on the streak", async () => {
+  it("polls fast until the first healthy answer (50 ms apart, not interval_s), then one interval to the next", async () => {
     const host = new FakeHost("h1");
     let calls = 0;
     host.handlers.set("curl", () =>
       ++calls < 3 ? { code: 7, stderr: "curl: (7) Failed to connect" } : { stdout: "ok\n__SLIPWAY_STATUS__:200" },
     );
     const t0 = Date.now();
-    const args = httpWaitModule.argsSchema.parse({ url: "http://127.0.0.1:8000/", interval_s: 5, successes: 2 });
+    const args = httpWaitModule.argsSchema.parse({ url: "http://127.0.0.1:8000/", interval_s: 0.5, successes: 2 });
     expect(await httpWaitModule.run(ctx(host), args)).toEqual({ status: "ok", data: { status: 200 } });
     expect(host.commands).toHaveLength(4);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
     expect(Date.now() - t0).toBeLessThan(2_000);
   });
 

@@ -1,7 +1,8 @@
 /** The watched waits of a deploy: the health poll schedule and the drain that ends when the old color's connections do. */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { colorPorts, drainConnections, establishedArgv } from "../../../src/deploy/drain.js";
-import { pollDelayMs } from "../../../src/verify/wait.js";
+import type { HttpProbe } from "../../../src/verify/probe.js";
+import { pauseAfterMs, pollDelayMs, waitHealthy } from "../../../src/verify/wait.js";
 import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
 
@@ -15,6 +16,67 @@ describe("health poll schedule", () => {
 
   it("never waits longer than a short interval", () => {
     expect([60, 61, 62, 63].map((n) => pollDelayMs(n, 0.15))).toEqual([50, 100, 150, 150]);
+  });
+});
+
+describe("health streak: each answer after the first healthy one comes one interval later (D51)", () => {
+  afterEach(() => vi.useRealTimers());
+  const probe = (over: Partial<HttpProbe>): HttpProbe => ({
+    url: "http://127.0.0.1:5001/health",
+    status: 200,
+    timeout_s: 20,
+    interval_s: 3,
+    successes: 3,
+    request_timeout_s: 5,
+    ...over,
+  });
+  /** Runs the wait on fake timers; the answers' statuses in order (the last repeats); the ms of each poll. */
+  async function schedule(p: HttpProbe, statuses: number[]) {
+    vi.useFakeTimers({ now: 0 });
+    const at: number[] = [];
+    const exec = async () => {
+      at.push(Date.now());
+      const status = statuses[Math.min(at.length, statuses.length) - 1];
+      return { stdout: `ok\n__SLIPWAY_STATUS__:${status}`, stderr: "" };
+    };
+    const done = waitHealthy(exec, p);
+    await vi.advanceTimersByTimeAsync(p.timeout_s * 1000 + 1000);
+    return { outcome: await done, at };
+  }
+
+  it("the pause is one interval while a streak runs, the fast schedule otherwise", () => {
+    expect([pauseAfterMs(1, 1, 3), pauseAfterMs(70, 2, 0.5), pauseAfterMs(1, 0, 3), pauseAfterMs(61, 0, 3)]).toEqual([
+      3000, 500, 50, 100,
+    ]);
+  });
+
+  it("3 successes 3 s apart: fast polls until the first healthy answer, then 3 s, 3 s", async () => {
+    const { outcome, at } = await schedule(probe({}), [503, 503, 200]);
+    expect(outcome).toMatchObject({ ok: true, attempts: 5 });
+    expect(at).toEqual([0, 50, 100, 3100, 6100]);
+  });
+
+  it("an unhealthy answer ends the streak: the fast schedule again, then a new streak", async () => {
+    const { outcome, at } = await schedule(probe({ successes: 2 }), [200, 503, 200]);
+    expect(outcome).toMatchObject({ ok: true, attempts: 4 });
+    expect(at).toEqual([0, 3000, 3050, 6050]);
+  });
+
+  it("the default of 1 success passes on the first healthy answer", async () => {
+    const { outcome, at } = await schedule(probe({ successes: 1 }), [503, 200]);
+    expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+    expect(at).toEqual([0, 50]);
+  });
+
+  it("a streak that cannot fit in the timeout fails, saying how far it got", async () => {
+    const { outcome, at } = await schedule(probe({ successes: 10, interval_s: 5, timeout_s: 10 }), [200]);
+    expect(at).toEqual([0, 5000, 10000]);
+    expect(outcome).toEqual({
+      ok: false,
+      attempts: 3,
+      status: 200,
+      last: "HTTP 200 ok (3 of 10 healthy answers in a row, 5s apart, before the timeout)",
+    });
   });
 });
 

@@ -42,7 +42,8 @@ describe("swarm stack file", () => {
           image: digest("api"),
           labels: { "com.docker.compose.project": "shop-green", "com.docker.compose.service": "api" },
           ports: [{ target: 5001, published: 15001, protocol: "tcp", mode: "host" }],
-          environment: ["PORT=5001", "MODE=x$$y", "SLIPWAY_COLOR=green"],
+          // D49: the secret's file path in SECRET_KEY_FILE, never its value.
+          environment: ["PORT=5001", "MODE=x$$y", "SLIPWAY_COLOR=green", "SECRET_KEY_FILE=/run/secrets/SECRET_KEY"],
           deploy: {
             mode: "replicated",
             replicas: 2,
@@ -69,6 +70,19 @@ describe("swarm stack file", () => {
       },
       secrets: { shop_api_SECRET_KEY_0123abcd: { external: true } },
     });
+  });
+
+  it("a SECRET_KEY_FILE the service's env sets is kept (D49)", () => {
+    const cfg = config();
+    const api = cfg.services.api as (typeof cfg.services)[string];
+    const own = { ...cfg, services: { api: { ...api, env: { ...api.env, SECRET_KEY_FILE: "/run/secrets/other" } } } };
+    const env = buildStackObject(stackFromConfig(own, { color: "blue", images: { api: digest("api") } })).services;
+    expect((env as Record<string, { environment: string[] }>).api?.environment).toEqual([
+      "PORT=5001",
+      "MODE=x$$y",
+      "SECRET_KEY_FILE=/run/secrets/other",
+      "SLIPWAY_COLOR=blue",
+    ]);
   });
 
   it("writes a file that names its stack and keeps secrets' values out (only their names)", () => {

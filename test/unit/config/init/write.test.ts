@@ -137,7 +137,7 @@ describe("slipway init: the slipway.yml it writes", () => {
     const text = initConfigYaml(detectApp(tree(DASH), "board"), answers);
     expect(text).toContain(
       "# SSH: set ssh.identity_file to the private key whose public half is in the server's ~USER/.ssh/authorized_keys\n" +
-        "#   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }); Slipway uses no ssh-agent.\n" +
+        "#   (e.g. ssh: { user: deploy, identity_file: ~/.ssh/id_ed25519 }), or load it into ssh-agent.\n" +
         "#   The server's host key must be in ~/.ssh/known_hosts (ssh-keyscan -H ADDRESS >> ~/.ssh/known_hosts, then check\n" +
         "#   its fingerprint) or pinned with ssh.known_hosts_file.\ninventory:\n",
     );
@@ -156,7 +156,7 @@ describe("slipway init: the slipway.yml it writes", () => {
     });
     expect(text).toContain(
       "# SSH: ssh.identity_file is the key found in ~/.ssh (ssh's default); its public half must be in the server's\n" +
-        "#   ~USER/.ssh/authorized_keys (pass --ssh-key to choose another). Slipway uses no ssh-agent.\n" +
+        "#   ~USER/.ssh/authorized_keys (pass --ssh-key to choose another). A passphrase-protected key: ssh-agent or SLIPWAY_SSH_PASSPHRASE.\n" +
         "#   The servers' host keys are pinned in ssh.known_hosts_file (from --known-hosts).\ninventory:\n",
     );
     validates(text);

@@ -44,6 +44,16 @@ describe("retire: a renamed service (D25)", () => {
     ]);
     expect(leftoverUnits(state, "green")).toEqual(["nu-static-app@green"]);
   });
+
+  it("never names a unit of this app's blue or green, whatever the record says (D52)", () => {
+    const s = rollbackState(false, undefined, []) as unknown as {
+      live: { history: { releases: Array<Record<string, unknown>> } };
+    };
+    const record = s.live.history.releases[0] ?? {};
+    // A record rewritten by a rollback to green that kept the units of its first deploy on blue.
+    record.units = ["nu-static-web@blue", "nu-static-app@blue"];
+    expect(leftoverUnits(s as unknown as FlowState, "green")).toEqual(["nu-static-app@blue"]);
+  });
 });
 
 describe("retire plan (D28)", () => {

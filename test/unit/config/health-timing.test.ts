@@ -1,0 +1,44 @@
+/** D53: a health block every deploy would fail is refused by validate at the key (the streak is interval-spaced, D51). */
+import { describe, expect, it } from "vitest";
+import { durationMs } from "../../../src/config/schema/primitives.js";
+import { configWith } from "../render/from-config/config.js";
+
+function problems(health: Record<string, unknown>): string {
+  try {
+    configWith({
+      runtime: "container",
+      services: { api: { image: "ghcr.io/acme/api:1", port: 5001, health } },
+      proxy: { domains: ["x.example.com"], routes: [{ path: "/", service: "api" }] },
+    });
+  } catch (e) {
+    return String((e as Error).message);
+  }
+  return "";
+}
+
+describe("health timing", () => {
+  it("durations in ms", () => {
+    expect([durationMs("500ms"), durationMs("3s"), durationMs("2m"), durationMs("1h")]).toEqual([
+      500, 3000, 120_000, 3_600_000,
+    ]);
+    expect(durationMs("soon")).toBeNaN();
+  });
+
+  it("refuses a zero timeout and a streak that cannot end before the timeout, at the key", () => {
+    expect(problems({ timeout: "0s" })).toContain(
+      "services.api.health.timeout: expected a timeout above 0: the health gate would fail every deploy",
+    );
+    expect(problems({ interval: "5s", consecutive_successes: 10, timeout: "10s" })).toContain(
+      "services.api.health.consecutive_successes: 10 healthy answers 5s apart take 45s, not less than timeout 10s: every deploy would fail; lower consecutive_successes or interval, or raise timeout",
+    );
+    expect(problems({ interval: "5s", consecutive_successes: 3, timeout: "10s" })).toContain(
+      "3 healthy answers 5s apart take 10s, not less than timeout 10s",
+    );
+  });
+
+  it("accepts a streak that fits, one answer whatever the interval, and the defaults", () => {
+    expect(problems({ interval: "3s", consecutive_successes: 3, timeout: "12s" })).toBe("");
+    expect(problems({ interval: "30s", timeout: "5s" })).toBe("");
+    expect(problems({})).toBe("");
+  });
+});

@@ -1,0 +1,40 @@
+/** Whether the release asked for is already live: a rollback to the live release changes nothing (D52). */
+import { describe, expect, it } from "vitest";
+import { alreadyLive } from "../../../src/deploy/live-check.js";
+import type { FlowState } from "../../../src/deploy/steps/types.js";
+
+const record = (id: string, color: string) => ({
+  id,
+  commit: "c",
+  images: {},
+  time: "t",
+  actor: "a",
+  result: "deployed",
+  color,
+});
+
+/** A rollback to `to` on a host where r2 is live on green (its record's fingerprint is not this run's). */
+function rollbackTo(to: string, running: boolean, services = ["web"]): FlowState {
+  return {
+    run: { kind: "rollback", releaseId: to, runtime: { isRunning: async () => running } },
+    role: { services },
+    liveColor: "green",
+    fingerprint: "other",
+    live: { release: "r2", color: "green", history: { releases: [record("r1", "blue"), record("r2", "green")] } },
+  } as unknown as FlowState;
+}
+
+describe("alreadyLive for a rollback", () => {
+  it("the live release while its color runs: already live (not started again on the other color)", async () => {
+    expect(await alreadyLive(rollbackTo("r2", true))).toBe("r2");
+  });
+
+  it("an nginx-only host of the load-balancer layout: already live without asking the runtime", async () => {
+    expect(await alreadyLive(rollbackTo("r2", false, []))).toBe("r2");
+  });
+
+  it("another release, or the live one whose color is down: a real rollback", async () => {
+    expect(await alreadyLive(rollbackTo("r1", true))).toBeNull();
+    expect(await alreadyLive(rollbackTo("r2", false))).toBeNull();
+  });
+});
