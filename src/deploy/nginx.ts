@@ -37,6 +37,8 @@ export async function tlsReady(host: RemoteHost, config: SlipwayConfig): Promise
 export interface SwitchResult extends InstallResult {
   /** Socket links pointed at another color's listener (proxy.switch socket). */
   links: SocketLink[];
+  /** The site's files changed, so installing them reloads nginx (idle keep-alive connections close). */
+  filesChanged: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function switchTo(
   // proxy.mode internal: no site; the public ports (if any) are switched instead.
   if (config.proxy.mode === "internal") {
     const ports = await switchPublicPorts(host, config, color, check);
-    return ports && { ...ports, links: [] };
+    return ports && { ...ports, links: [], filesChanged: false };
   }
   const site = nginxSiteFromConfig(config, { color, tlsReady: await tlsReady(host, config) });
   if (!site) return null;
@@ -68,7 +70,8 @@ export async function switchTo(
   });
   const [links, installed] = await Promise.all([moving, files]);
   const moved = links.map((l) => `socket link ${l.link} -> ${l.target}\n`).join("");
-  return { ...installed, changed: installed.changed || links.length > 0, diff: `${installed.diff}${moved}`, links };
+  const changed = installed.changed || links.length > 0;
+  return { ...installed, changed, diff: `${installed.diff}${moved}`, links, filesChanged: installed.changed };
 }
 
 /**

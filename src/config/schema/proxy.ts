@@ -220,7 +220,7 @@ export const proxySchema = z
       .enum(["socket", "reload"], { error: 'expected "socket" or "reload"' })
       .default("socket")
       .describe(
-        "How nginx moves to the new color. `socket`: each upstream is a unix socket link the deploy repoints at the color's own listener in the site, so no reload closes users' keep-alive connections (nginx resolves the link at every connect). `reload`: rewrite the upstream files and reload nginx.",
+        "How nginx moves to the new color. `socket`: each upstream is a unix socket link the deploy repoints at the color's own listener in the site, so no reload closes users' keep-alive connections (nginx resolves the link at every connect), both ways: the switch back after a failed check and a rollback move the links the same way. A deploy whose site itself changes (a route, `proxy.preview` turned on or off, a domain) still reloads once at its switch, which closes idle keep-alive connections (clients retry them; the plan shows the site's diff). `reload`: rewrite the upstream files and reload nginx.",
       ),
     preview_port: port()
       .optional()

@@ -117,6 +117,10 @@ export const switchStep: Step = {
     s.say(
       `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config.proxy.switch})`,
     );
+    // D61: the links move without a reload; a changed site (a route, the preview toggled) reloads all the same.
+    if (site?.filesChanged && config.proxy.switch === "socket" && config.proxy.mode !== "internal") {
+      s.say("  the site's files change: nginx reloads once (its idle keep-alive connections close; clients retry)");
+    }
     if (maintenance !== undefined) {
       s.say("  maintenance is on: users keep getting the maintenance page (503) after the switch; the deploy keeps it");
       s.say("    on (`slipway maintenance off` takes it down)");

@@ -44,9 +44,13 @@ export function parseServiceTasks(out: string): SwarmTask[] {
   return tasks;
 }
 
-/** A task that ended without doing its job: failed, rejected, or shut down by the engine with an error. */
+/**
+ * A task that ended without doing its job: failed, rejected, shut down by the engine with an error, or `Complete`
+ * (a service's task never completes on its own: the engine ended it, e.g. after its healthcheck never passed, with
+ * an empty error column: seen on docker 27 as `Shutdown Complete`).
+ */
 function failed(task: SwarmTask): boolean {
-  if (task.state === "Failed" || task.state === "Rejected") return true;
+  if (task.state === "Failed" || task.state === "Rejected" || task.state === "Complete") return true;
   return task.state === "Shutdown" && task.error !== "";
 }
 
@@ -55,7 +59,8 @@ function failed(task: SwarmTask): boolean {
  * `unhealthy container` ends it at once: the container healthcheck is rendered from `services.*.health` (its
  * retries cover the health timeout, after start_period), so a slow boot that ends healthy is never cut short. A slot
  * with FAILED_TASKS_PER_SLOT failed tasks ends it too (the process exits, the image cannot be pulled, the port is
- * taken): the engine would only keep restarting it. A task shut down without an error (a drained node) is no failure.
+ * taken, a task `Complete` again and again): the engine would only keep restarting it. A task shut down without an
+ * error (`Shutdown`: a drained node) is no failure.
  */
 export function failedOutcome(tasks: readonly SwarmTask[]): SwarmTaskFailure | undefined {
   const unhealthy = tasks.find((t) => failed(t) && /unhealthy/i.test(t.error));
@@ -72,5 +77,6 @@ export function failedOutcome(tasks: readonly SwarmTask[]): SwarmTaskFailure | u
 }
 
 function pick(task: SwarmTask): Omit<SwarmTaskFailure, "reason"> {
-  return { slot: task.slot, node: task.node, error: task.error || task.state };
+  const ended = "ended without an error (Complete): its process exited, or its container healthcheck never passed";
+  return { slot: task.slot, node: task.node, error: task.error || (task.state === "Complete" ? ended : task.state) };
 }

@@ -18,6 +18,7 @@ import { ensureBypassToken } from "../../../src/deploy/maintenance-bypass.js";
 import { switchTo } from "../../../src/deploy/nginx.js";
 import { formatTimings, planSteps, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
+import { switchAndReload } from "../../../src/deploy/steps/switch.js";
 import type { FlowState, Step } from "../../../src/deploy/steps/types.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { previewPort } from "../../../src/render/from-config/nginx.js";
@@ -707,6 +708,32 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(host.files.get(LINK)?.target).toBe(listener("green"));
     expect(reloads(host)).toBe(0);
     expect(cfg.proxy.switch).toBe("socket");
+  });
+
+  it("the switch back issues the same commands as the switch, the color aside: the links, then one look, no reload (D61)", async () => {
+    const { host, cfg } = await liveGreen();
+    // Each command with the colors blanked: what the switch does, whichever way it goes (undo calls it with the live color).
+    const kinds = () => host.ran.map((c) => c.replaceAll(/green|blue/g, "<color>"));
+    await switchAndReload(host, cfg, "blue");
+    const forward = kinds();
+    host.commands.length = 0;
+    await switchAndReload(host, cfg, "green");
+    expect(kinds()).toEqual(forward);
+    expect(forward.map((c) => c.split(" ")[0])).toEqual(["sh", "curl"]);
+    expect(reloads(host)).toBe(0);
+  });
+
+  it("only a changed site file reloads (proxy.preview toggled): on the way there, not back (D61)", async () => {
+    const { host } = await liveGreen();
+    const noPreview = await socketConfig("  preview: false\n");
+    // What the plan reads (check mode) to say that this switch reloads.
+    expect((await switchTo(host, noPreview, "blue", true))?.filesChanged).toBe(true);
+    await switchAndReload(host, noPreview, "blue");
+    expect(reloads(host)).toBe(1);
+    host.commands.length = 0;
+    await switchAndReload(host, noPreview, "green");
+    expect(reloads(host)).toBe(0);
+    expect((await switchTo(host, noPreview, "blue", true))?.filesChanged).toBe(false);
   });
 
   it("reloads once when the running nginx does not answer from the color the link names", async () => {

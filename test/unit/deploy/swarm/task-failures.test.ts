@@ -60,6 +60,31 @@ describe("swarm task failures", () => {
     expect(failedOutcome(rejected)?.reason).toBe("failed 2 times");
   });
 
+  it("ends when one slot's tasks end `Complete` twice with an empty error (D62: a healthcheck that never passes)", () => {
+    // Recorded on t10..t12 (docker 27): each task `Starting` ~30 s, then `Shutdown Complete`, no error.
+    const tasks = lines(
+      "nu-sw5-blue_web.1|t10|Running|Preparing 4 seconds ago|",
+      "\\_ nu-sw5-blue_web.1|t12|Shutdown|Complete 4 seconds ago|",
+      "\\_ nu-sw5-blue_web.1|t12|Shutdown|Complete 35 seconds ago|",
+      "nu-sw5-blue_web.2|t12|Running|Preparing 2 seconds ago|",
+      "\\_ nu-sw5-blue_web.2|t11|Shutdown|Complete 3 seconds ago|",
+      "\\_ nu-sw5-blue_web.2|t10|Shutdown|Complete 35 seconds ago|",
+    );
+    expect(failedOutcome(tasks)).toEqual({
+      slot: "nu-sw5-blue_web.1",
+      node: "t12",
+      error: "ended without an error (Complete): its process exited, or its container healthcheck never passed",
+      reason: "failed 2 times",
+    });
+    const once = lines(
+      "nu-sw5-blue_web.1|t12|Running|Starting 9 seconds ago|",
+      "\\_ nu-sw5-blue_web.1|t12|Shutdown|Complete 13 seconds ago|",
+      "nu-sw5-blue_web.2|t11|Running|Starting 9 seconds ago|",
+      "\\_ nu-sw5-blue_web.2|t10|Shutdown|Complete 12 seconds ago|",
+    );
+    expect(failedOutcome(once)).toBeUndefined();
+  });
+
   it("keeps waiting on a slow boot, one failure per slot, or tasks shut down without an error (a drained node)", () => {
     expect(failedOutcome(lines("shop-blue_web.1|t5|Running|Starting 50 seconds ago|"))).toBeUndefined();
     expect(
