@@ -14,6 +14,7 @@ import {
   MAINTENANCE_BYPASS_HEADER,
   maintenanceBypassFile,
   maintenanceBypassPath,
+  maintenanceRetryAfterPath,
   parseMaintenanceBypass,
 } from "../render/nginx-maintenance.js";
 
@@ -67,6 +68,11 @@ export async function ensureBypassToken(
   });
   tokens.set(host, token);
   return { token, created: true };
+}
+
+/** The files of the app's maintenance settings the site includes (the token, the Retry-After): `slipway remove` takes them. */
+export function maintenanceSiteFiles(app: string): string[] {
+  return [maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, app), maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, app)];
 }
 
 /** What curl reads from stdin with `--header @-`: the bypass header line. */

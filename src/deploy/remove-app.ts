@@ -27,6 +27,7 @@ import { hostComposeFlavour } from "./compose-runtime.js";
 import { containerName } from "./container/run-spec.js";
 import type { ReleaseHistory } from "./history.js";
 import { readLiveState } from "./host-state.js";
+import { maintenanceSiteFiles } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
 import { socketLinkPaths } from "./socket-links.js";
 import { removeSwarmStacks } from "./swarm/remove.js";
@@ -196,6 +197,8 @@ async function removeSite(host: RemoteHost, config: SlipwayConfig, act: Act) {
     .filter((f) => f.kind === "nginx-site" || f.kind === "nginx-upstream")
     // The install keeps each replaced file as <path>.slipway-prev: it goes with the site.
     .flatMap((f) => [f.path, previousPath(f.path)]);
+  // The maintenance bypass token and Retry-After the site includes (deploy/maintenance-bypass.ts, maintenance on).
+  files.push(...maintenanceSiteFiles(config.app));
   const present: string[] = [];
   for (const file of files)
     if ((await host.exec(testArgv("-e", file), { check: false })).code === 0) present.push(file);
