@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-YC5XH7TW.js";
+} from "./chunk-FTFVKGCN.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

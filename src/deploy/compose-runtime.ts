@@ -158,6 +158,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       if (input.check && actions.length > 0) changed = true;
       return { changed, diffs, actions };
     },
+    refuseSquatters: (color) => refuseComposeSquatters(host, config, color),
     async start(color) {
       await detect();
       await refuseComposeSquatters(host, config, color);

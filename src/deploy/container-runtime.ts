@@ -202,6 +202,12 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       }
       return { changed, diffs: [], actions };
     },
+    refuseSquatters: (color) =>
+      refusePortSquatters(host, config, color, {
+        owner: (service, instance) => `the container ${containerName(config.app, service, color, instance)}`,
+        own: ownPorts.get(color),
+        listeners: listeners.get(color),
+      }),
     async start(color) {
       const runs = staged.get(color);
       if (!runs) {

@@ -34,6 +34,11 @@ export interface ColorRuntime {
   prepare?(): Promise<void>;
   stage(color: Color, input: StageInput): Promise<StageResult>;
   start(color: Color): Promise<void>;
+  /**
+   * Throws (SlipwayError naming port, process and key) when another process holds one of the color's ports. start()
+   * checks it too; stop-first calls it before the live color stops, so a taken port costs no downtime (D40).
+   */
+  refuseSquatters?(color: Color): Promise<void>;
   stop(color: Color): Promise<void>;
   isRunning(color: Color): Promise<boolean>;
   /**

@@ -54,8 +54,7 @@ async function checkDatabase(s: FlowState): Promise<void> {
 
 /**
  * In helper mode, the helper's record of the app (D47), in root mode the SSH user's sudo and docker (D50): a problem
- * stops the plan, which
- * every run makes first (deploy.ts planThenRun), so the run itself spends no round trip on it.
+ * stops the plan, which every run makes first (deploy.ts planThenRun), so the run itself spends no round trip on it.
  */
 async function checkRecord(s: FlowState): Promise<void> {
   const { host, config } = s.run;

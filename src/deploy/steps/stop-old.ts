@@ -1,6 +1,7 @@
 /**
  * stop-old (strategy stop-first, when a color is live): the old color stops before the new one starts (one writer,
- * e.g. DuckDB). Everything after it is guarded by its undo, which starts the old color again.
+ * e.g. DuckDB). Everything after it is guarded by its undo, which starts the old color again. The new color's ports
+ * are checked for another process first (runtime.refuseSquatters): a clash known before the stop costs no outage.
  */
 import type { Step } from "./types.js";
 
@@ -8,12 +9,16 @@ export const stopOldStep: Step = {
   name: "stop-old",
   async plan(s) {
     if (!s.liveColor || s.role.services.length === 0) return;
+    // A port of the new color another process holds would fail its start after the outage began (D40).
+    await s.run.runtime.refuseSquatters?.(s.idle);
     s.say(
       `  downtime: stop-first: stop ${s.run.runtime.names(s.liveColor).join(", ")} before ${s.idle} starts, then back up`,
     );
   },
   async run(s) {
     if (!s.liveColor || s.role.services.length === 0) return { status: "skipped" };
+    // Before the stop, not at start: a taken port refused here costs no downtime (D40).
+    await s.run.runtime.refuseSquatters?.(s.idle);
     s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
     s.oldStopped = true;
     await s.run.runtime.stop(s.liveColor);

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
 import { composeRuntime } from "../../../src/deploy/compose-runtime.js";
 import { containerRuntime } from "../../../src/deploy/container-runtime.js";
+import { stopOldStep } from "../../../src/deploy/steps/stop-old.js";
+import type { FlowState } from "../../../src/deploy/steps/types.js";
 import { systemdRuntime } from "../../../src/deploy/systemd-runtime.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { FakeHost } from "../engine/fake-host.js";
@@ -126,5 +128,49 @@ describe("start refuses a port already in use (runtime container and compose)", 
       "port 12016 of services.frontend (blue) is already in use: nc (pid 5) listens on 127.0.0.1:12016, not the compose service frontend of project duckdb-compose-blue",
     );
     expect(host.ran.some((c) => c.includes(" up "))).toBe(false);
+  });
+});
+
+describe("stop-first: the squatter check runs before the live color stops (D40)", () => {
+  const stopOldState = (runtime: ReturnType<typeof composeRuntime>, host: FakeHost, lines: string[]) =>
+    ({
+      run: { host, runtime },
+      liveColor: "green",
+      idle: "blue",
+      role: { services: ["backend", "frontend"] },
+      say: (line: string) => lines.push(line),
+    }) as unknown as FlowState;
+
+  it("compose: a taken port of the new color refuses stop-old itself; green never stopped, nothing said of downtime", async () => {
+    const host = dockerHost('LISTEN 0 5 127.0.0.1:12016 0.0.0.0:* users:(("nc",pid=5,fd=3))', false);
+    const runtime = composeRuntime(await example("duckdb-compose"), host);
+    await runtime.prepare?.();
+    const lines: string[] = [];
+    const state = stopOldState(runtime, host, lines);
+    const error = (await stopOldStep.run(state).catch((e: unknown) => e)) as SlipwayError;
+    expect(error.message).toBe(
+      "port 12016 of services.frontend (blue) is already in use: nc (pid 5) listens on 127.0.0.1:12016, not the compose service frontend of project duckdb-compose-blue",
+    );
+    expect(lines).toEqual([]);
+    expect((state as unknown as { oldStopped?: boolean }).oldStopped).toBeUndefined();
+    expect(host.ran.filter((c) => / (stop|down)\b/.test(c))).toEqual([]);
+    // The plan refuses the same, so `slipway plan` says it before any run.
+    await expect(stopOldStep.plan?.(stopOldState(runtime, host, []))).rejects.toThrow(
+      "port 12016 of services.frontend",
+    );
+  });
+
+  it("compose: the ports free, the check (ss) comes before the stop of green", async () => {
+    const host = dockerHost("", false);
+    host.writeFile("/opt/duckdb-compose/compose/green/compose.yml", "services: {}\n");
+    const runtime = composeRuntime(await example("duckdb-compose"), host);
+    await runtime.prepare?.();
+    const lines: string[] = [];
+    await stopOldStep.run(stopOldState(runtime, host, lines));
+    const ss = host.ran.findIndex((c) => c.startsWith("ss -Hltnp"));
+    const stop = host.ran.findIndex((c) => c.includes("-p duckdb-compose-green") && / (stop|down)\b/.test(c));
+    expect(ss).toBeGreaterThanOrEqual(0);
+    expect(stop).toBeGreaterThan(ss);
+    expect(lines).toEqual(["downtime: stop-first: stopping duckdb-compose-green"]);
   });
 });
