@@ -18,6 +18,8 @@ function swarmConfig(sandbox: SandboxInventoryFile) {
   const text = stringify({
     app: "swarmdemo",
     runtime: "swarm",
+    // Every node pulls: validate refuses runtime swarm without a registry.
+    image: { registry: "10.213.0.1:5000" },
     services: { web: { image: "10.213.0.1:5000/swarmdemo-web", port: 8000 } },
     inventory: { hosts },
     proxy: { routes: [{ path: "/", service: "web" }] },
