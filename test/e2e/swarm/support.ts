@@ -18,7 +18,7 @@ function swarmConfig(sandbox: SandboxInventoryFile) {
   const text = stringify({
     app: "swarmdemo",
     runtime: "swarm",
-    // Validate requires a registry every node reaches for runtime swarm.
+    // Every node pulls: validate refuses runtime swarm without a registry.
     image: { registry: "10.213.0.1:5000" },
     services: { web: { image: "10.213.0.1:5000/swarmdemo-web", port: 8000 } },
     inventory: { hosts },
