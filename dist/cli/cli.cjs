@@ -7266,7 +7266,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options) {
+    function parse7(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7307,7 +7307,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document4.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse6;
+    exports2.parse = parse7;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify4;
@@ -8828,7 +8828,7 @@ var require_parser2 = __commonJS({
         parseError: function parseError(str, hash2) {
           throw new Error(str);
         },
-        parse: function parse6(input2) {
+        parse: function parse7(input2) {
           var self2 = this, stack = [0], vstack = [null], lstack = [], table2 = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
           this.lexer.setInput(input2);
           this.lexer.yy = this.yy;
@@ -9756,7 +9756,7 @@ var require_base2 = __commonJS({
     "use strict";
     exports2.__esModule = true;
     exports2.parseWithoutProcessing = parseWithoutProcessing;
-    exports2.parse = parse6;
+    exports2.parse = parse7;
     function _interopRequireWildcard(obj) {
       if (obj && obj.__esModule) {
         return obj;
@@ -9795,7 +9795,7 @@ var require_base2 = __commonJS({
       var ast = _parser2["default"].parse(input2);
       return ast;
     }
-    function parse6(input2, options) {
+    function parse7(input2, options) {
       var ast = parseWithoutProcessing(input2, options);
       var strip = new _whitespaceControl2["default"](options);
       return strip.accept(ast);
@@ -33594,8 +33594,8 @@ var require_semver = __commonJS({
       }
     }
     var i;
-    exports2.parse = parse6;
-    function parse6(version2, options) {
+    exports2.parse = parse7;
+    function parse7(version2, options) {
       if (!options || typeof options !== "object") {
         options = {
           loose: !!options,
@@ -33623,12 +33623,12 @@ var require_semver = __commonJS({
     }
     exports2.valid = valid;
     function valid(version2, options) {
-      var v = parse6(version2, options);
+      var v = parse7(version2, options);
       return v ? v.version : null;
     }
     exports2.clean = clean;
     function clean(version2, options) {
-      var s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
+      var s = parse7(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     }
     exports2.SemVer = SemVer;
@@ -33864,8 +33864,8 @@ var require_semver = __commonJS({
       if (eq(version1, version2)) {
         return null;
       } else {
-        var v1 = parse6(version1);
-        var v2 = parse6(version2);
+        var v1 = parse7(version1);
+        var v2 = parse7(version2);
         var prefix = "";
         if (v1.prerelease.length || v2.prerelease.length) {
           prefix = "pre";
@@ -34752,7 +34752,7 @@ var require_semver = __commonJS({
     }
     exports2.prerelease = prerelease;
     function prerelease(version2, options) {
-      var parsed = parse6(version2, options);
+      var parsed = parse7(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     }
     exports2.intersects = intersects;
@@ -34789,7 +34789,7 @@ var require_semver = __commonJS({
       if (match === null) {
         return null;
       }
-      return parse6(match[2] + "." + (match[3] || "0") + "." + (match[4] || "0"), options);
+      return parse7(match[2] + "." + (match[3] || "0") + "." + (match[4] || "0"), options);
     }
   }
 });
@@ -40704,18 +40704,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx2 = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse6(schema, value, ctx2, finalizeParams(fn, _params));
+    return parse7(schema, value, ctx2, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -42210,7 +42210,7 @@ function capSize(inst, size3) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx2) => {
     const n = size3(payload.value);
     if (n > cap && !ctx2?.skipChecks && ctx2?.direction !== "backward") {
@@ -42224,7 +42224,7 @@ function capSize(inst, size3) {
         }
       }
     }
-    return parse6(payload, ctx2);
+    return parse7(payload, ctx2);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -54722,16 +54722,16 @@ function foldObjects(members2) {
   if (objects.every((object2) => object2.additionalProperties === false)) {
     folded.additionalProperties = false;
   } else {
-    const constraints = [];
+    const constraints2 = [];
     for (const object2 of objects) {
       const constraint2 = undeclaredConstraint(object2);
-      if (constraint2 && !constraints.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint2)))
-        constraints.push(constraint2);
+      if (constraint2 && !constraints2.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint2)))
+        constraints2.push(constraint2);
     }
-    if (constraints.length === 1)
-      folded.additionalProperties = constraints[0];
-    else if (constraints.length > 1)
-      folded.additionalProperties = { allOf: constraints };
+    if (constraints2.length === 1)
+      folded.additionalProperties = constraints2[0];
+    else if (constraints2.length > 1)
+      folded.additionalProperties = { allOf: constraints2 };
   }
   return folded;
 }
@@ -60449,7 +60449,8 @@ async function resolveLocation(ctx2, spec) {
       {
         host: ctx2.host.name,
         step: ctx2.step,
-        hint: `start the database service ${service} (docker compose up -d ${service}) and retry`
+        // Runtime swarm finds the accessory's task container on the manager only (docs/swarm.md).
+        hint: `start the database service ${service} (compose: docker compose up -d ${service}; swarm: its task must run on the manager, where the backup looks: docker service ps ${project ? `${project}_` : ""}${service} shows its node) and retry`
       }
     );
   }
@@ -61028,6 +61029,19 @@ function stackNetworksArgv(stack) {
 }
 function stackContainersArgv(stack) {
   return ["docker", "ps", "-aq", "--filter", `label=com.docker.stack.namespace=${stack}`];
+}
+function serviceConstraintsArgv(service) {
+  return ["docker", "service", "inspect", "--format", "{{json .Spec.TaskTemplate.Placement.Constraints}}", service];
+}
+function serviceConstraintsUpdateArgv(service, remove, add) {
+  return [
+    "docker",
+    "service",
+    "update",
+    ...remove.flatMap((c) => ["--constraint-rm", c]),
+    ...add.flatMap((c) => ["--constraint-add", c]),
+    service
+  ];
 }
 
 // src/commands/systemd.ts
@@ -63558,6 +63572,7 @@ function publicPortFiles(config2, color) {
 }
 
 // src/render/docker-env.ts
+var DOCKER_ENV_LINE_MAX = 64 * 1024 - 1;
 function renderDockerEnvFile(vars2, field = "env file") {
   const lines = Object.entries(vars2).map(([name, value]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`${field} name`, name, "is not a variable name");
@@ -63569,7 +63584,16 @@ function renderDockerEnvFile(vars2, field = "env file") {
         "put the value on one line (e.g. base64-encode it)"
       );
     }
-    return `${name}=${value}`;
+    const line = `${name}=${value}`;
+    const bytes = Buffer.byteLength(line, "utf8");
+    if (bytes > DOCKER_ENV_LINE_MAX) {
+      throw new RenderError(
+        `${field}.${name}`,
+        `${bytes} bytes`,
+        `is too long: docker's env file holds at most ${DOCKER_ENV_LINE_MAX} bytes a line (NAME=value) and docker run would fail with "bufio.Scanner: token too long"; put the value in a file (services.*.files) and pass its path`
+      );
+    }
+    return line;
   });
   return `# Managed by Slipway (docker --env-file: values are literal).
 ${lines.join("\n")}
@@ -64492,7 +64516,7 @@ var proxySchema = external_exports.strictObject({
     "Before the switch, check every route through nginx against the new color on a loopback-only listener: a release failing there is never switched to."
   ),
   switch: external_exports.enum(["socket", "reload"], { error: 'expected "socket" or "reload"' }).default("socket").describe(
-    "How nginx moves to the new color. `socket`: each upstream is a unix socket link the deploy repoints at the color's own listener in the site, so no reload closes users' keep-alive connections (nginx resolves the link at every connect). `reload`: rewrite the upstream files and reload nginx."
+    "How nginx moves to the new color. `socket`: each upstream is a unix socket link the deploy repoints at the color's own listener in the site, so no reload closes users' keep-alive connections (nginx resolves the link at every connect), both ways: the switch back after a failed check and a rollback move the links the same way. A deploy whose site itself changes (a route, `proxy.preview` turned on or off, a domain) still reloads once at its switch, which closes idle keep-alive connections (clients retry them; the plan shows the site's diff). `reload`: rewrite the upstream files and reload nginx."
   ),
   preview_port: port().optional().describe(
     "Port of the preview listener on 127.0.0.1. Default: 30000-32699 (below the ephemeral range), derived from the app name."
@@ -71379,8 +71403,8 @@ function inventoryFromSandbox(file2) {
   };
 }
 async function loadInventoryFile(path6) {
-  const { parse: parse6 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
-  const data = parse6(await (0, import_promises9.readFile)(path6, "utf8"));
+  const { parse: parse7 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
+  const data = parse7(await (0, import_promises9.readFile)(path6, "utf8"));
   if (Array.isArray(data.targets)) return inventoryFromSandbox(data);
   const { ssh, ...inventory } = data;
   return {
@@ -72814,6 +72838,23 @@ var fileModule = {
   }
 };
 
+// src/verify/pause.ts
+function pauseUnlessAborted(ms, signal) {
+  if (!signal) return new Promise((resolve15) => setTimeout(resolve15, ms));
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve15, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve15();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 // src/commands/curl.ts
 function curlArgv(request) {
   return [
@@ -72882,12 +72923,13 @@ function pollDelayMs(attempt, intervalS, fastPolls = FAST_POLLS) {
 function pauseAfterMs(attempt, streak, intervalS) {
   return streak > 0 ? intervalS * 1e3 : pollDelayMs(attempt, intervalS);
 }
-async function waitHealthy(exec, probe, onPoll) {
+async function waitHealthy(exec, probe, onPoll, signal) {
   const started = Date.now();
   const deadline = started + probe.timeout_s * 1e3;
   let streak = 0;
   let attempts = 0;
   for (; ; ) {
+    signal?.throwIfAborted();
     attempts++;
     const result = await exec(curlArgv2({ ...probe, request_timeout_s: requestBudget(probe, deadline - Date.now()) }));
     const response = parseCurl(result.stdout);
@@ -72901,7 +72943,7 @@ async function waitHealthy(exec, probe, onPoll) {
       const short = `${streak} of ${probe.successes} healthy answers in a row, ${probe.interval_s}s apart, before the timeout`;
       return { ok: false, ...outcome, ...streak > 0 ? { last: `${last} (${short})` } : {} };
     }
-    await new Promise((r) => setTimeout(r, pause));
+    await pauseUnlessAborted(pause, signal);
   }
 }
 
@@ -73538,10 +73580,10 @@ function withHookFiles(hooks, values = []) {
   return merged;
 }
 async function parseExtraVars(values = []) {
-  const { parse: parse6 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
+  const { parse: parse7 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
   const vars2 = {};
   for (const value of values) {
-    if (value.startsWith("@")) Object.assign(vars2, parse6(await (0, import_promises12.readFile)(value.slice(1), "utf8")));
+    if (value.startsWith("@")) Object.assign(vars2, parse7(await (0, import_promises12.readFile)(value.slice(1), "utf8")));
     else if (value.trim().startsWith("{")) Object.assign(vars2, JSON.parse(value));
     else {
       const at2 = value.indexOf("=");
@@ -74339,8 +74381,19 @@ function gateArgs2(name, service, port3, address2 = "127.0.0.1") {
     request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5
   };
 }
-function healthGate(host, args, onPoll) {
-  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll);
+function healthGate(host, args, onPoll, signal) {
+  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll, signal);
+}
+
+// src/deploy/steps/gate-hint.ts
+var GENERIC = "fix the release and deploy again";
+var NO_ANSWER = /Connection reset by peer|Connection refused|Failed to connect|Empty reply from server|\(5[26]\)/;
+var LOOPBACK_LISTEN = /(listen|running on|bound|serving)[^\n]*\b(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/i;
+function gateFailureHint(runtime, last, logs) {
+  if (runtime === "systemd" || !NO_ANSWER.test(last)) return GENERIC;
+  const line = logs.flatMap((l) => l.lines).find((l) => LOOPBACK_LISTEN.test(l));
+  const seen = line ? `its log says \`${line.trim().slice(0, 160)}\`: ` : "";
+  return `${seen}an app listening on 127.0.0.1 inside its container is not reachable on the container's port: bind 0.0.0.0 (gunicorn -b 0.0.0.0:$PORT, uvicorn --host 0.0.0.0, flask run --host 0.0.0.0, node: listen(port, "0.0.0.0")); else the app is not listening on services.*.port yet, or crashed (see the log lines above); ${GENERIC}`;
 }
 
 // src/deploy/intent.ts
@@ -74403,6 +74456,9 @@ async function ensureBypassToken(host, config2, redactor) {
   });
   tokens.set(host, token);
   return { token, created: true };
+}
+function maintenanceSiteFiles(app) {
+  return [maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, app), maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, app)];
 }
 function bypassHeaderLine(token) {
   return `${MAINTENANCE_BYPASS_HEADER}: ${token}
@@ -74522,7 +74578,7 @@ async function tlsReady(host, config2) {
 async function switchTo(host, config2, color, check2 = false) {
   if (config2.proxy.mode === "internal") {
     const ports = await switchPublicPorts(host, config2, color, check2);
-    return ports && { ...ports, links: [] };
+    return ports && { ...ports, links: [], filesChanged: false };
   }
   const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
   if (!site) return null;
@@ -74537,7 +74593,8 @@ async function switchTo(host, config2, color, check2 = false) {
   const [links, installed2] = await Promise.all([moving, files]);
   const moved = links.map((l) => `socket link ${l.link} -> ${l.target}
 `).join("");
-  return { ...installed2, changed: installed2.changed || links.length > 0, diff: `${installed2.diff}${moved}`, links };
+  const changed = installed2.changed || links.length > 0;
+  return { ...installed2, changed, diff: `${installed2.diff}${moved}`, links, filesChanged: installed2.changed };
 }
 function routeChecks(config2) {
   const base = config2.proxy.base_path.replace(/\/$/, "");
@@ -74690,6 +74747,9 @@ var switchStep = {
     s.say(
       `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config2.proxy.switch})`
     );
+    if (site?.filesChanged && config2.proxy.switch === "socket" && config2.proxy.mode !== "internal") {
+      s.say("  the site's files change: nginx reloads once (its idle keep-alive connections close; clients retry)");
+    }
     if (maintenance !== void 0) {
       s.say("  maintenance is on: users keep getting the maintenance page (503) after the switch; the deploy keeps it");
       s.say("    on (`slipway maintenance off` takes it down)");
@@ -74789,18 +74849,23 @@ async function gatePort(s, name, service, port3, address2) {
   const args = gateArgs2(name, service, port3, address2);
   let shown = 0;
   const path6 = new URL(args.url).pathname;
-  const gate = await healthGate(host, args, ({ elapsedMs, last }) => {
-    if (elapsedMs - shown < 1e3) return;
-    shown = elapsedMs;
-    s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
-  });
+  const gate = await healthGate(
+    host,
+    args,
+    ({ elapsedMs, last }) => {
+      if (elapsedMs - shown < 1e3) return;
+      shown = elapsedMs;
+      s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
+    },
+    s.run.interrupt?.signal
+  );
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
     for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
       `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
-      { host: host.name, step: "gate", hint: "fix the release and deploy again" },
+      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate.last, logs) },
       { service: name, logs }
     );
   }
@@ -74957,6 +75022,7 @@ function composeRuntime(config2, host) {
       if (input2.check && actions.length > 0) changed = true;
       return { changed, diffs, actions };
     },
+    refuseSquatters: (color) => refuseComposeSquatters(host, config2, color),
     async start(color) {
       await detect();
       await refuseComposeSquatters(host, config2, color);
@@ -75228,6 +75294,11 @@ function containerRuntime(config2, host) {
       }
       return { changed, diffs: [], actions };
     },
+    refuseSquatters: (color) => refusePortSquatters(host, config2, color, {
+      owner: (service, instance) => `the container ${containerName(config2.app, service, color, instance)}`,
+      own: ownPorts.get(color),
+      listeners: listeners.get(color)
+    }),
     async start(color) {
       const runs = staged.get(color);
       if (!runs) {
@@ -75565,6 +75636,12 @@ async function runSteps2(steps, state, options) {
       if (result.done) break;
     } catch (e) {
       const ms = Date.now() - t0;
+      if (interrupt?.reason) {
+        outcome.timings.push({ step: step.name, status: "interrupted", ms });
+        emitter.stepEvent(step.name, "interrupted", { ms, message: `${interrupt.reason} during the step` });
+        outcome.error = interruptedDuring(interrupt.reason, step.name, emitter.host, e);
+        break;
+      }
       outcome.timings.push({ step: step.name, status: "failed", ms });
       emitter.stepEvent(step.name, "failed", {
         ms,
@@ -75584,6 +75661,14 @@ async function runSteps2(steps, state, options) {
   emitter.step = void 0;
   interrupt?.pending.delete(emitter.host);
   return outcome;
+}
+function interruptedDuring(reason, step, host, e) {
+  const own2 = e === reason ? "" : ` (${message(e)})`;
+  return new InterruptedError(`interrupted by ${reason} during step ${step}${own2}`, {
+    host,
+    step,
+    hint: "what this run had changed was undone; deploy again when ready"
+  });
 }
 async function undoAll(undos, state, emitter, outcome) {
   for (const step of [...undos].reverse()) {
@@ -75630,8 +75715,9 @@ async function planSteps(steps, state, emitter) {
     if (result?.status === "rejected") throw result.reason;
   }
 }
+var mark = { failed: " FAILED", interrupted: " INTERRUPTED" };
 function formatTimings(timings) {
-  return timings.map((t) => `${t.step}${t.status === "failed" ? " FAILED" : ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
+  return timings.map((t) => `${t.step}${mark[t.status] ?? ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
 }
 
 // src/engine/run-tasks.ts
@@ -76246,7 +76332,7 @@ async function gateAfterRestore(s) {
     if (service.accessory) continue;
     const address2 = probeAddress(s.run.config, name, s.run.host.name);
     const args = gateArgs2(name, service, colorPort(service, s.idle), address2);
-    const gate = await healthGate(s.run.host, args);
+    const gate = await healthGate(s.run.host, args, void 0, s.run.interrupt?.signal);
     if (!gate.ok) {
       throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
         host: s.run.host.name,
@@ -76393,12 +76479,14 @@ var stopOldStep = {
   name: "stop-old",
   async plan(s) {
     if (!s.liveColor || s.role.services.length === 0) return;
+    await s.run.runtime.refuseSquatters?.(s.idle);
     s.say(
       `  downtime: stop-first: stop ${s.run.runtime.names(s.liveColor).join(", ")} before ${s.idle} starts, then back up`
     );
   },
   async run(s) {
     if (!s.liveColor || s.role.services.length === 0) return { status: "skipped" };
+    await s.run.runtime.refuseSquatters?.(s.idle);
     s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
     s.oldStopped = true;
     await s.run.runtime.stop(s.liveColor);
@@ -76728,6 +76816,17 @@ async function runBatches(connected, one, ctx2) {
 var INTERRUPT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
 var Interrupt = class {
   reason = null;
+  controller = new AbortController();
+  /**
+   * Aborted (reason: the signal's name) by the first signal: a long wait (the health gate's polls) ends within a
+   * poll instead of running to its own timeout.
+   */
+  signal = this.controller.signal;
+  /** Records the first signal and aborts `signal`. */
+  raise(signal) {
+    this.reason = signal;
+    this.controller.abort(signal);
+  }
   /** What is still held or running, per host (for the message on a hard exit). */
   pending = /* @__PURE__ */ new Map();
 };
@@ -76755,7 +76854,7 @@ async function withInterrupts(body, options = {}) {
       if (relayed) return;
       return hardExit(`second signal (${signal})`, signal);
     }
-    interrupt.reason = signal;
+    interrupt.raise(signal);
     firstAt = Date.now();
     write(`slipway: ${signal}: no new step starts; undoing what this run changed (send it again to exit at once)`);
     timer = setTimeout(() => hardExit("the undo did not finish in time", signal), options.deadlineMs ?? 6e4);
@@ -77067,7 +77166,54 @@ ${body}`;
 }
 
 // src/deploy/swarm/accessories.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+
+// src/deploy/swarm/accessory-placement.ts
 var import_yaml11 = __toESM(require_dist(), 1);
+function stackFile(text2) {
+  const doc = (0, import_yaml11.parse)(text2) ?? {};
+  return { services: doc.services ?? {}, volumes: doc.volumes ?? {} };
+}
+function constraints(service) {
+  return [...service?.deploy?.placement?.constraints ?? []].sort();
+}
+function volumeNames(service, declared) {
+  return (service.volumes ?? []).map((v) => {
+    const source = String(typeof v === "string" ? v.split(":")[0] : v.source);
+    return declared[source]?.name ?? source;
+  });
+}
+function placementMoves(live, next) {
+  if (live === void 0) return [];
+  const before = stackFile(live).services;
+  const { services, volumes: declared } = stackFile(next);
+  return Object.entries(services).flatMap(([service, section]) => {
+    const volumes = volumeNames(section, declared);
+    const was = before[service];
+    if (volumes.length === 0 || was === void 0) return [];
+    const [from, to] = [constraints(was), constraints(section)];
+    return JSON.stringify(from) === JSON.stringify(to) ? [] : [{ service, volumes, from, to }];
+  });
+}
+function moveHint(stack, move) {
+  const update2 = shJoin(serviceConstraintsUpdateArgv(`${stack}_${move.service}`, move.from, move.to));
+  return `keep services.${move.service}.swarm.placement as it is (${JSON.stringify(move.from)}), or move the data first: slipway backup create; copy volume(s) ${move.volumes.join(", ")} to the new node (e.g. docker run --rm -v <volume>:/v alpine tar -C /v -c . | ssh <new node> docker run --rm -i -v <volume>:/v alpine tar -C /v -x); then on the manager: ${update2}; then deploy again`;
+}
+async function refusePlacementMoves(host, stack, moves) {
+  for (const move of moves) {
+    const out2 = await host.exec(serviceConstraintsArgv(`${stack}_${move.service}`), {
+      become: true,
+      check: false,
+      step: "accessories"
+    });
+    const running = out2.code === 0 ? JSON.parse(out2.stdout.trim() || "null") ?? [] : void 0;
+    if (running !== void 0 && JSON.stringify([...running].sort()) === JSON.stringify(move.to)) continue;
+    throw new SlipwayError(
+      `accessory ${move.service} keeps its data in volume(s) ${move.volumes.join(", ")} on the node it runs on; its new placement ${JSON.stringify(move.to)} (was ${JSON.stringify(move.from)}) would start it on another node's empty volume: refusing (nothing was changed)`,
+      { host: host.name, step: "accessories", hint: moveHint(stack, move) }
+    );
+  }
+}
 
 // src/deploy/status-swarm.ts
 var COLORS2 = ["blue", "green"];
@@ -77215,7 +77361,7 @@ function parseServiceTasks(out2) {
   return tasks;
 }
 function failed(task) {
-  if (task.state === "Failed" || task.state === "Rejected") return true;
+  if (task.state === "Failed" || task.state === "Rejected" || task.state === "Complete") return true;
   return task.state === "Shutdown" && task.error !== "";
 }
 function failedOutcome(tasks) {
@@ -77232,7 +77378,8 @@ function failedOutcome(tasks) {
   return void 0;
 }
 function pick2(task) {
-  return { slot: task.slot, node: task.node, error: task.error || task.state };
+  const ended = "ended without an error (Complete): its process exited, or its container healthcheck never passed";
+  return { slot: task.slot, node: task.node, error: task.error || (task.state === "Complete" ? ended : task.state) };
 }
 
 // src/deploy/swarm/tasks.ts
@@ -77345,13 +77492,13 @@ function accessoriesStack(app) {
 }
 function sections(text2) {
   if (text2 === void 0) return {};
-  const services = (0, import_yaml11.parse)(text2)?.services ?? {};
+  const services = (0, import_yaml12.parse)(text2)?.services ?? {};
   return Object.fromEntries(
     Object.entries(services).map(([name, { image: _, ...rest }]) => [name, JSON.stringify(rest)])
   );
 }
 function liveImage2(text2, name) {
-  const image = text2 === void 0 ? void 0 : (0, import_yaml11.parse)(text2)?.services?.[name]?.image;
+  const image = text2 === void 0 ? void 0 : (0, import_yaml12.parse)(text2)?.services?.[name]?.image;
   return typeof image === "string" ? image : void 0;
 }
 async function ensureSwarmAccessories(host, config2, input2, waitS = 180) {
@@ -77391,6 +77538,7 @@ async function ensureSwarmAccessories(host, config2, input2, waitS = 180) {
       }) ?? model
     );
   }
+  if (changed) await refusePlacementMoves(host, stack, placementMoves(live, text2));
   const running = Object.keys(await stackReplicas(host, stack)).length >= names.length;
   if (!changed && running) return result;
   const verb = live === void 0 || !running ? "start" : "redeploy (the stateful services restart, volumes kept)";
@@ -78583,7 +78731,7 @@ var import_promises14 = require("node:readline/promises");
 var import_node_url3 = require("node:url");
 
 // src/config/init/compose-file.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 var DATABASE_IMAGE = /(^|\/)(postgres|postgis|mysql|mariadb)(:|@|$)/;
 var DATABASE_PORTS = { postgres: 5432, postgis: 5432, mysql: 3306, mariadb: 3306 };
 var DATA_DIRS = {
@@ -78596,7 +78744,7 @@ var SECRET_NAME = /PASSWORD|SECRET|TOKEN|_KEY$|^KEY$/;
 function composeServices(text2, file2, read = () => void 0) {
   let doc;
   try {
-    doc = (0, import_yaml12.parse)(text2);
+    doc = (0, import_yaml13.parse)(text2);
   } catch (error62) {
     return { services: [], notes: [`${file2}: not valid YAML (${error62.message.split("\n")[0]}), ignored`] };
   }
@@ -79087,7 +79235,7 @@ function readAppTree(dir) {
 }
 
 // src/config/init/workflows.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 var CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683";
 var SLIPWAY = "slipway/slipway/actions/deploy@SLIPWAY_COMMIT_SHA";
 function gh(expression) {
@@ -79118,7 +79266,7 @@ function deployJob(environment, command, secrets) {
   };
 }
 function text(value, head) {
-  const doc = new import_yaml13.Document(value);
+  const doc = new import_yaml14.Document(value);
   doc.commentBefore = head.map((line) => ` ${line}`).join("\n");
   return doc.toString({ lineWidth: 0 });
 }
@@ -79185,7 +79333,7 @@ function initWorkflows(environment, secrets) {
 }
 
 // src/config/init/write.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 var PLACEHOLDER_HOST = { name: "web1", address: "203.0.113.10" };
 function initConfigYaml(detection, answers, environment = "production") {
   const { value, comments } = initConfig(detection, answers);
@@ -79194,15 +79342,15 @@ function initConfigYaml(detection, answers, environment = "production") {
     ["environments"],
     ` What differs in ${environment} (the environment the workflows deploy), e.g. proxy.domains.`
   ]);
-  const doc = new import_yaml14.Document(value);
+  const doc = new import_yaml15.Document(value);
   doc.commentBefore = [
     ` Written by \`slipway init\` from what it found in this directory; check it with \`slipway validate\`,`,
     " see what it resolves to with `slipway config`, and the reference in docs/config.md.",
     ` yaml-language-server: $schema=${answers.schema}`
   ].join("\n");
   for (const [path6, comment] of comments) commentKey(doc, path6, comment);
-  if ((0, import_yaml14.isMap)(doc.contents)) {
-    for (const pair of doc.contents.items.slice(2)) if ((0, import_yaml14.isScalar)(pair.key)) pair.key.spaceBefore = true;
+  if ((0, import_yaml15.isMap)(doc.contents)) {
+    for (const pair of doc.contents.items.slice(2)) if ((0, import_yaml15.isScalar)(pair.key)) pair.key.spaceBefore = true;
   }
   return doc.toString({ lineWidth: 0 });
 }
@@ -79346,9 +79494,9 @@ function databaseConfig(detection) {
 function commentKey(doc, path6, comment) {
   if (!comment.trim()) return;
   const parent = path6.length === 1 ? doc.contents : doc.getIn(path6.slice(0, -1), true);
-  if (!(0, import_yaml14.isMap)(parent)) return;
-  const pair = parent.items.find((p) => ((0, import_yaml14.isScalar)(p.key) ? p.key.value : p.key) === path6.at(-1));
-  if (pair && (0, import_yaml14.isScalar)(pair.key)) pair.key.commentBefore = comment.startsWith(" ") ? comment : ` ${comment}`;
+  if (!(0, import_yaml15.isMap)(parent)) return;
+  const pair = parent.items.find((p) => ((0, import_yaml15.isScalar)(p.key) ? p.key.value : p.key) === path6.at(-1));
+  if (pair && (0, import_yaml15.isScalar)(pair.key)) pair.key.commentBefore = comment.startsWith(" ") ? comment : ` ${comment}`;
 }
 
 // src/config/json-schema.ts
@@ -80051,6 +80199,7 @@ async function removeSite(host, config2, act) {
   const digest = `@sha256:${"0".repeat(64)}`;
   const images = Object.fromEntries(Object.keys(config2.services).map((name) => [name, `x${digest}`]));
   const files = renderFromConfig(config2, { color: "blue", colors: [], tlsReady: false, images }).filter((f) => f.kind === "nginx-site" || f.kind === "nginx-upstream").flatMap((f) => [f.path, previousPath(f.path)]);
+  files.push(...maintenanceSiteFiles(config2.app));
   const present = [];
   for (const file2 of files)
     if ((await host.exec(testArgv("-e", file2), { check: false })).code === 0) present.push(file2);

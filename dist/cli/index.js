@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("20ab12e6f930200dfcc4b166425ab63f2f57d6701d6a441a2a9b7dfa94d5bdbe", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("e8dc9b03cd061728e483562ae404caf49f79dce69ea7d4451fd6d420331b3c56", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-FTFVKGCN.js";
+} from "./chunk-AOAJMYBD.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
