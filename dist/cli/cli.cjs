@@ -76132,13 +76132,14 @@ function parseRootModeProbe(stdout) {
   );
 }
 var FIX_BOOTSTRAP = "re-run playbooks/bootstrap.yml for this host with -e deploy_privilege=root";
-function rootModeProblem(probe, user, key, defaulted) {
+function rootModeProblem(probe, user, key, defaulted, host) {
   if (probe.uid === "0") return void 0;
   const helperHost = probe.helper === "yes";
   if (probe.sudo === "no") {
     const why = helperHost ? `this host was bootstrapped with deploy_privilege=helper (${HELPER_PATH} is ${user}'s only sudo command)` : `${user} cannot run \`sudo -n\` without a password`;
     const mode = `${key} is root${defaulted ? " (its default)" : ""}`;
     return new SlipwayError(`${mode}, which needs passwordless sudo for everything: ${why}`, {
+      host,
       step: "preflight",
       hint: helperHost ? `set ${key}: helper (least privilege; docs/security.md), or ${FIX_BOOTSTRAP}` : `run playbooks/bootstrap.yml for this host (-e deploy_privilege=root), or set ${key}: helper after bootstrapping with the default`
     });
@@ -76147,6 +76148,7 @@ function rootModeProblem(probe, user, key, defaulted) {
     return new SlipwayError(
       `${user} cannot reach the docker daemon: ${key} is root, which runs docker pull and load as ${user}`,
       {
+        host,
         step: "preflight",
         hint: helperHost ? `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or set ${key}: helper` : `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or check that docker runs (systemctl status docker)`
       }
@@ -76164,8 +76166,8 @@ async function checkRootMode(host, config2, runsServices = true) {
     check: false,
     step: "preflight"
   });
-  const problem = rootModeProblem(parseRootModeProbe(result.stdout), target.user, key, defaulted);
-  if (problem) throw new SlipwayError(problem.message, { host: host.name, step: "preflight", hint: problem.hint });
+  const problem = rootModeProblem(parseRootModeProbe(result.stdout), target.user, key, defaulted, host.name);
+  if (problem) throw problem;
 }
 
 // src/deploy/steps/preflight.ts

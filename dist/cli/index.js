@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("e8dc9b03cd061728e483562ae404caf49f79dce69ea7d4451fd6d420331b3c56", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("052e8f0520a8ff7e50b7fbcb83d7164c8f85c393d910c538fa3912ba76ba4219", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

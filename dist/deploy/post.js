@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-AOAJMYBD.js";
+} from "./chunk-VGLX7TYJ.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -26,13 +26,15 @@ const FIX_BOOTSTRAP = "re-run playbooks/bootstrap.yml for this host with -e depl
 
 /**
  * What root mode cannot do on this host, as the error to throw (undefined: all is there). `user` is the SSH user,
- * `key` the config key that chose root mode, `defaulted` when it is unset (root is its default).
+ * `key` the config key that chose root mode, `defaulted` when it is unset (root is its default), `host` the host the
+ * error names.
  */
 export function rootModeProblem(
   probe: RootModeProbe,
   user: string,
   key: string,
   defaulted: boolean,
+  host?: string,
 ): SlipwayError | undefined {
   if (probe.uid === "0") return undefined;
   const helperHost = probe.helper === "yes";
@@ -42,6 +44,7 @@ export function rootModeProblem(
       : `${user} cannot run \`sudo -n\` without a password`;
     const mode = `${key} is root${defaulted ? " (its default)" : ""}`;
     return new SlipwayError(`${mode}, which needs passwordless sudo for everything: ${why}`, {
+      host,
       step: "preflight",
       hint: helperHost
         ? `set ${key}: helper (least privilege; docs/security.md), or ${FIX_BOOTSTRAP}`
@@ -52,6 +55,7 @@ export function rootModeProblem(
     return new SlipwayError(
       `${user} cannot reach the docker daemon: ${key} is root, which runs docker pull and load as ${user}`,
       {
+        host,
         step: "preflight",
         hint: helperHost
           ? `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or set ${key}: helper`
@@ -76,6 +80,6 @@ export async function checkRootMode(host: RemoteHost, config: SlipwayConfig, run
     check: false,
     step: "preflight",
   });
-  const problem = rootModeProblem(parseRootModeProbe(result.stdout), target.user, key, defaulted);
-  if (problem) throw new SlipwayError(problem.message, { host: host.name, step: "preflight", hint: problem.hint });
+  const problem = rootModeProblem(parseRootModeProbe(result.stdout), target.user, key, defaulted, host.name);
+  if (problem) throw problem;
 }
