@@ -64950,6 +64950,10 @@ function noRollbackTarget(history, live, to) {
 }
 
 // src/deploy/host-state.ts
+function parseColorFile(text2) {
+  const color = text2?.trim();
+  return color === "blue" || color === "green" ? color : null;
+}
 async function readLiveState(host, paths) {
   const [linked, colorFile, historyFile] = await Promise.all([
     host.exec(readlinkArgv(paths.current), { check: false }),
@@ -64957,8 +64961,7 @@ async function readLiveState(host, paths) {
     host.readFile(paths.history)
   ]);
   const link = linked.stdout.trim();
-  const colorText = colorFile?.toString("utf8").trim();
-  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const color = parseColorFile(colorFile?.toString("utf8"));
   const history = parseHistory(historyFile?.toString("utf8"));
   return { release: link ? link.split("/").pop() ?? null : null, color, history };
 }
@@ -75591,8 +75594,7 @@ async function recheckUnderLock(s) {
     s.run.host.readFile(s.paths.color),
     s.run.host.readFile(s.paths.history)
   ]);
-  const text2 = colorFile?.toString("utf8").trim();
-  const color = text2 === "blue" || text2 === "green" ? text2 : null;
+  const color = parseColorFile(colorFile?.toString("utf8"));
   const same = color === s.live.color && renderHistory(parseHistory(historyFile?.toString("utf8"))) === renderHistory(s.live.history);
   return same ? null : replanUnderLock(s);
 }
@@ -78409,8 +78411,7 @@ function serviceProcesses(config2, host, services, color) {
   });
 }
 async function liveColor2(host, config2) {
-  const text2 = (await host.readFile(deployPaths(config2.deploy_dir).color))?.toString("utf8").trim();
-  return text2 === "blue" || text2 === "green" ? text2 : null;
+  return parseColorFile((await host.readFile(deployPaths(config2.deploy_dir).color))?.toString("utf8"));
 }
 async function containersOf(host, p) {
   if (p.kind === "container") return [p.name];
@@ -80545,8 +80546,7 @@ function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ ne
   const sections2 = parseStatusSections(stdout);
   const first = (key) => (sections2.get(key) ?? [])[0]?.trim() ?? "";
   const link = first("current");
-  const colorText = first("color");
-  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const color = parseColorFile(first("color"));
   const release = link ? link.split("/").pop() ?? null : null;
   const units = plan.units.flatMap(
     ({ probe, color: c }) => unitStates(probe.kind, probe.target, sections2.get(probeKey(probe)) ?? []).map((u) => ({

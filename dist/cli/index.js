@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("052e8f0520a8ff7e50b7fbcb83d7164c8f85c393d910c538fa3912ba76ba4219", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("fd7aa940277eabd8951a45bc69d07701c84400909599e9915508ed4400f6dccf", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

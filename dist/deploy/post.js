@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-VGLX7TYJ.js";
+} from "./chunk-ZDEWI34W.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -2,6 +2,7 @@
  * `slipway logs` and `slipway exec`: which unit or container of a service runs a color on a host (the runtimes'
  * naming), the live color read from the host, and running the log or exec commands (commands/logs.ts) there.
  */
+
 import { PassThrough } from "node:stream";
 import { composeContainerArgv } from "../commands/compose.js";
 import { containerLogsArgv } from "../commands/docker.js";
@@ -18,6 +19,7 @@ import { environmentFilePath, instanceUnitName } from "../render/systemd.js";
 import { didYouMeanText } from "../suggest.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { containerName } from "./container/run-spec.js";
+import { parseColorFile } from "./host-state.js";
 import { deployPaths } from "./paths.js";
 import { serviceInstances } from "./systemd-runtime.js";
 
@@ -74,8 +76,7 @@ export function serviceProcesses(
 
 /** The color the host serves (its `color` file), or null when nothing was deployed there. */
 export async function liveColor(host: RemoteHost, config: SlipwayConfig): Promise<Color | null> {
-  const text = (await host.readFile(deployPaths(config.deploy_dir).color))?.toString("utf8").trim();
-  return text === "blue" || text === "green" ? text : null;
+  return parseColorFile((await host.readFile(deployPaths(config.deploy_dir).color))?.toString("utf8"));
 }
 
 /** A compose service's container ids (running or stopped), or the container's own name for the other runtimes. */

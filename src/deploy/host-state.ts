@@ -12,6 +12,12 @@ export interface LiveState {
   history: ReleaseHistory;
 }
 
+/** The color a host's `color` file names (its text, surrounding whitespace ignored), or null for anything else. */
+export function parseColorFile(text: string | undefined): Color | null {
+  const color = text?.trim();
+  return color === "blue" || color === "green" ? color : null;
+}
+
 export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promise<LiveState> {
   // Three independent reads, at once (each is a round trip).
   const [linked, colorFile, historyFile] = await Promise.all([
@@ -20,8 +26,7 @@ export async function readLiveState(host: RemoteHost, paths: DeployPaths): Promi
     host.readFile(paths.history),
   ]);
   const link = linked.stdout.trim();
-  const colorText = colorFile?.toString("utf8").trim();
-  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const color = parseColorFile(colorFile?.toString("utf8"));
   const history = parseHistory(historyFile?.toString("utf8"));
   return { release: link ? (link.split("/").pop() ?? null) : null, color, history };
 }

@@ -5,7 +5,7 @@
  */
 import { SlipwayError } from "../errors.js";
 import { parseHistory, renderHistory } from "./history.js";
-import { readLiveState } from "./host-state.js";
+import { parseColorFile, readLiveState } from "./host-state.js";
 import { switchTo } from "./nginx.js";
 import { otherColor } from "./release-id.js";
 import { settleAll } from "./settle.js";
@@ -76,8 +76,7 @@ export async function recheckUnderLock(s: FlowState): Promise<string | null> {
     s.run.host.readFile(s.paths.color),
     s.run.host.readFile(s.paths.history),
   ]);
-  const text = colorFile?.toString("utf8").trim();
-  const color = text === "blue" || text === "green" ? text : null;
+  const color = parseColorFile(colorFile?.toString("utf8"));
   const same =
     color === s.live.color &&
     renderHistory(parseHistory(historyFile?.toString("utf8"))) === renderHistory(s.live.history);

@@ -9,6 +9,7 @@ import { parseStatusSections, probeKey, type StatusProbe, type StatusProbeKind }
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { holderAlive, type LockHolder, parseHolder } from "../lock/lock.js";
 import { gateArgs } from "./health.js";
+import { parseColorFile } from "./host-state.js";
 import { type ClusterStatus, clusterProblems, clusterStatus, type SwarmStatusPlan } from "./status-swarm.js";
 
 export interface UnitStatus {
@@ -176,8 +177,7 @@ export function parseHostStatus(
   const sections = parseStatusSections(stdout);
   const first = (key: string) => (sections.get(key) ?? [])[0]?.trim() ?? "";
   const link = first("current");
-  const colorText = first("color");
-  const color = colorText === "blue" || colorText === "green" ? colorText : null;
+  const color = parseColorFile(first("color"));
   const release = link ? (link.split("/").pop() ?? null) : null;
   const units = plan.units.flatMap(({ probe, color: c }) =>
     unitStates(probe.kind, probe.target, sections.get(probeKey(probe)) ?? []).map((u) => ({
