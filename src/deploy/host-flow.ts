@@ -156,7 +156,11 @@ export async function executeHost({ s, steps, same }: PreparedHost): Promise<Hos
     interrupt: run.interrupt,
     fault: parseFault(process.env.SLIPWAY_FAULT),
     onError: (e) => run.layout?.fail(host.name, e),
-  }).finally(() => run.layout?.end(host.name));
+  }).finally(() => {
+    run.layout?.end(host.name);
+    // A drain record started for a retire that did not run (record failed, an interrupt) ends now: no timer left.
+    s.drain?.abort();
+  });
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (!outcome.error && s.sameAfterLock) {
     s.say(`release ${s.sameAfterLock} is already live on ${s.liveColor}: nothing to do`);

@@ -9,6 +9,7 @@ import type { Color, SlipwayConfig } from "../../config/index.js";
 import type { HostRole } from "../../config/layout.js";
 import { type ErrorContext, SlipwayError } from "../../errors.js";
 import type { ExecResult } from "../../remote/types.js";
+import type { DrainOutcome } from "../drain.js";
 import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
 import type { HostRun } from "../host-run.js";
@@ -61,6 +62,11 @@ export interface FlowState {
   nginxTest?: Promise<ExecResult>;
   /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
   previewSetup?: Promise<unknown>;
+  /**
+   * The old color's drain, started by record beside its writes (the switch is verified; the drain only watches `ss`)
+   * and awaited by retire; `abort` ends it when retire does not run (record failed, an interrupt before retire).
+   */
+  drain?: { outcome: Promise<DrainOutcome>; abort(): void };
 }
 
 /** A step's failure with facts for its `failed` event's `data` (a failed gate's log lines, per process). */
