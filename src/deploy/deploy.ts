@@ -134,7 +134,7 @@ async function planThenRun(
       }).then((r) => (r.status === "ok" ? null : r));
     }),
   );
-  if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout(base.config, [...prepared.values()]);
+  if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
   const planned = await Promise.all(
     connected.map(({ resolved }, i) => {
       const p = prepared.get(resolved.name);
