@@ -16,6 +16,7 @@ import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
+import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
@@ -70,6 +71,7 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
     spec: databaseSpec(config, run.secrets),
     stopFirst: config.strategy === "stop-first" && liveColor !== null,
     emitter,
+    bypass: new MaintenanceBypass(host, config),
     say: (line) => emitter.log(line),
     raw: (line) => emitter.raw(line),
     writersOf: (color: Color) =>

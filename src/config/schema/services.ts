@@ -26,7 +26,11 @@ export const SECRET_LIKE_NAME =
 
 const buildSchema = z
   .strictObject({
-    context: localPath().default(".").describe("Build context directory, relative to slipway.yml."),
+    context: localPath()
+      .default(".")
+      .describe(
+        "Build context directory, relative to slipway.yml (or to `--release-dir`). An absolute path (or `~/`) stays as written, `--release-dir` or not: code kept in another repository than the config. The release's commit (its id, image tags, the uncommitted-changes check) is read from the repository the code is built from; services (accessories aside) built from two repositories are refused: one release records one commit.",
+      ),
     dockerfile: localPath().default("Dockerfile").describe("Dockerfile path, relative to the context."),
     target: z.string({ error: "expected a stage name" }).optional().describe("Multi-stage build target."),
     args: z

@@ -8,11 +8,13 @@ import type { DatabaseSpec, Writers } from "../../backup/types.js";
 import type { Color, SlipwayConfig } from "../../config/index.js";
 import type { HostRole } from "../../config/layout.js";
 import { type ErrorContext, SlipwayError } from "../../errors.js";
+import type { FileChange } from "../../install/validated.js";
 import type { ExecResult } from "../../remote/types.js";
 import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
 import type { HostRun } from "../host-run.js";
 import type { LiveState } from "../host-state.js";
+import type { MaintenanceBypass } from "../maintenance-bypass.js";
 import type { DeployPaths } from "../paths.js";
 
 /** What the steps of one host's run share: read at the start, filled in as steps run. */
@@ -39,10 +41,14 @@ export interface FlowState {
   raw(line: string): void;
   /** Where step events, diffs and lines go for this host. */
   readonly emitter: HostEmitter;
+  /** The host's maintenance bypass token as this run knows it (read once, made by the switch). */
+  readonly bypass: MaintenanceBypass;
   /** Stop/start commands of a color's database writers (through sudo). */
   writersOf(color: Color): Writers;
   history: ReleaseHistory;
   backup: string | null;
+  /** The site files the certificate step installed for the ACME challenge, as they were before (for its undo). */
+  certificateSiteChanges?: FileChange[];
   /** Set by steps as they change things, read by later undos. */
   oldStopped: boolean;
   /** The switch intent is on the host (written beside the preview's check, else by the switch). */

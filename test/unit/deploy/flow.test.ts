@@ -14,7 +14,7 @@ import { HostEmitter } from "../../../src/deploy/emitter.js";
 import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
 import { executeHost, type HostRun, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
-import { ensureBypassToken } from "../../../src/deploy/maintenance-bypass.js";
+import { MaintenanceBypass } from "../../../src/deploy/maintenance-bypass.js";
 import { switchTo } from "../../../src/deploy/nginx.js";
 import { formatTimings, planSteps, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
@@ -680,7 +680,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     host.files.delete(UPSTREAM);
     await switchTo(host, cfg, "green");
     // The maintenance bypass token an earlier deploy made (the first switch on a host writes it).
-    await ensureBypassToken(host, cfg);
+    await new MaintenanceBypass(host, cfg).ensure();
     host.commands.length = 0;
     return { host, cfg };
   }
@@ -714,10 +714,10 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const { host, cfg } = await liveGreen();
     // Each command with the colors blanked: what the switch does, whichever way it goes (undo calls it with the live color).
     const kinds = () => host.ran.map((c) => c.replaceAll(/green|blue/g, "<color>"));
-    await switchAndReload(host, cfg, "blue");
+    await switchAndReload(new MaintenanceBypass(host, cfg), "blue");
     const forward = kinds();
     host.commands.length = 0;
-    await switchAndReload(host, cfg, "green");
+    await switchAndReload(new MaintenanceBypass(host, cfg), "green");
     expect(kinds()).toEqual(forward);
     expect(forward.map((c) => c.split(" ")[0])).toEqual(["sh", "curl"]);
     expect(reloads(host)).toBe(0);
@@ -728,10 +728,10 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const noPreview = await socketConfig("  preview: false\n");
     // What the plan reads (check mode) to say that this switch reloads.
     expect((await switchTo(host, noPreview, "blue", true))?.filesChanged).toBe(true);
-    await switchAndReload(host, noPreview, "blue");
+    await switchAndReload(new MaintenanceBypass(host, noPreview), "blue");
     expect(reloads(host)).toBe(1);
     host.commands.length = 0;
-    await switchAndReload(host, noPreview, "green");
+    await switchAndReload(new MaintenanceBypass(host, noPreview), "green");
     expect(reloads(host)).toBe(0);
     expect((await switchTo(host, noPreview, "blue", true))?.filesChanged).toBe(false);
   });
