@@ -123,7 +123,9 @@ export async function prepareHost(run: HostRun, address: string): Promise<Prepar
   const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock]);
   const same = (await lockIsFree(s, holder)) ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  return { s, steps: hostSteps(s.stopFirst, isSplitLayout(run.config)), same: s.liveColor ? same : null };
+  const restoring = run.kind === "rollback" && run.restoreDb === true && s.spec !== null;
+  const steps = hostSteps(s.stopFirst, isSplitLayout(run.config), restoring);
+  return { s, steps, same: s.liveColor ? same : null };
 }
 
 /** The plan of a prepared host (check mode's output): each step's plan, changing nothing. */

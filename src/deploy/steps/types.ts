@@ -55,6 +55,11 @@ export interface FlowState {
   /** The switch intent is on the host (written beside the preview's check, else by the switch). */
   intentWritten?: boolean;
   switched: boolean;
+  /** A restoring rollback put the maintenance page on (it was off): maintenance-off or the undo removes it. */
+  maintenanceSet?: boolean;
+  /** A restoring rollback stopped the live color's writers; `preRestore`: the backup of the data before the restore. */
+  writersStopped?: boolean;
+  preRestore?: string;
   /** What the undos did, for the failure's hint ("switched back to green"). */
   undoNotes: string[];
   /** The release asked for, found live once the lock was held (another run deployed it): the run ends there. */
