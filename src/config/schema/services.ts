@@ -9,6 +9,7 @@ import {
   httpStatus,
   inventoryName,
   localPath,
+  nonZeroDuration,
   patternString,
   port,
   positiveInt,
@@ -94,7 +95,9 @@ const healthSchema = z
       .describe(
         "Give up (and fail the deploy) after this long, counted from the first poll: the streak must end within it, so it must exceed (consecutive_successes - 1) x interval plus the time the service takes to come up.",
       ),
-    request_timeout: duration().default("5s").describe("Timeout of one health request."),
+    request_timeout: nonZeroDuration("leaves no time for a health request: the gate would fail every deploy")
+      .default("5s")
+      .describe("Timeout of one health request (above 0)."),
     start_period: duration().default("0s").describe("Grace time after start before failures count."),
     container_check: z
       .union(
