@@ -13,6 +13,7 @@ import { gateArgs, healthGate } from "../health.js";
 import { withProgress } from "../progress.js";
 import { otherColor } from "../release-id.js";
 import { retireOld } from "../retire.js";
+import { InterruptedError } from "../runner.js";
 import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -60,14 +61,29 @@ async function stopLeftovers(s: FlowState, old: Color): Promise<void> {
   s.say(`stopped ${left.join(", ")}: the previous release ran them, the config no longer names them`);
 }
 
+/**
+ * Ctrl-C during the drain: the release is live and recorded (nothing to undo); the old color keeps its open requests
+ * and keeps running, which the next deploy replaces. Any other error is passed on as it is.
+ */
+function drainInterrupted(s: FlowState, old: Color, e: unknown): unknown {
+  if (!s.run.interrupt?.reason) return e;
+  return new InterruptedError(`the drain of ${old} stopped waiting`, {
+    host: s.run.host.name,
+    step: "retire",
+    hint: `${old} (the previous release) still runs, nginx sends it no new request: the next deploy replaces it`,
+  });
+}
+
 /** The old color stops once it has no connection left (at most the drain limit), bounded by stop_timeout. */
 async function drainAndStop(s: FlowState, old: Color): Promise<void> {
   const { host, runtime } = s.run;
   const limit = drainSeconds(s);
   if (limit > 0) {
     const drain = await withProgress(progressOf(s), `${old}: draining connections (at most ${limit}s)`, () =>
-      drainConnections(host, colorPorts(s.local, old), limit),
-    );
+      drainConnections(host, colorPorts(s.local, old), limit, s.run.interrupt?.signal),
+    ).catch((e: unknown) => {
+      throw drainInterrupted(s, old, e);
+    });
     const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
     s.say(`drained ${old} in ${(drain.ms / 1000).toFixed(1)}s (limit ${limit}s${left})`);
   }
