@@ -39,7 +39,7 @@ export interface ColorRuntime {
   /** Learns what the host offers (e.g. compose v1 or v2) before anything else is called. */
   prepare?(): Promise<void>;
   stage(color: Color, input: StageInput): Promise<StageResult>;
-  start(color: Color): Promise<void>;
+  start(color: Color, signal?: AbortSignal): Promise<void>;
   /**
    * Throws (SlipwayError naming port, process and key) when another process holds one of the color's ports. start()
    * checks it too; stop-first calls it before the live color stops, so a taken port costs no downtime (D40).

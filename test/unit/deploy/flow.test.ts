@@ -409,6 +409,34 @@ describe("deploy step runner on one host", () => {
     expect(host.files.has(LOCK)).toBe(false);
   });
 
+  it("a signal during the drain ends it within a poll: the recorded release stays, the old color runs on (D56)", async () => {
+    const host = hostWithLiveGreen();
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const interrupt = new Interrupt();
+    const run = { ...hostRun(host, await config(), calls, events), interrupt, drainSeconds: 30 };
+    let raisedAt = 0;
+    host.handlers.set("ss", () => {
+      if (!raisedAt) {
+        raisedAt = Date.now();
+        setTimeout(() => interrupt.raise("SIGINT"), 10);
+      }
+      return { stdout: "ESTAB 0 0 127.0.0.1:15001 127.0.0.1:40000\n" };
+    });
+    const error = await failure(runHost(run, "10.0.0.1"));
+    expect(Date.now() - raisedAt).toBeLessThan(500);
+    expect(error.message).toBe("interrupted by SIGINT during step retire (the drain of green stopped waiting)");
+    expect(error.hint).toBe(
+      "green (the previous release) still runs, nginx sends it no new request: the next deploy replaces it; release r2 is live on blue and recorded",
+    );
+    expect(calls).toEqual(["stage blue", "start blue"]);
+    expect(host.files.get("/opt/shop/color")?.content).toBe("blue\n");
+    // The record the run made stays: a failure after it is not a failed release.
+    const history = JSON.parse(String(host.files.get("/opt/shop/releases.json")?.content));
+    expect(history.releases.at(-1)).toMatchObject({ id: "r2", color: "blue", result: "deployed" });
+    expect(host.files.has(LOCK)).toBe(false);
+  });
+
   it("an unlock error is reported beside the failure, not instead of it", async () => {
     const host = hostWithLiveGreen({ health: 500 });
     host.handlers.set("rm", (argv) =>
