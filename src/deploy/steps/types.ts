@@ -10,6 +10,7 @@ import type { HostRole } from "../../config/layout.js";
 import { type ErrorContext, SlipwayError } from "../../errors.js";
 import type { FileChange } from "../../install/validated.js";
 import type { ExecResult } from "../../remote/types.js";
+import type { DrainOutcome } from "../drain.js";
 import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
 import type { HostRun } from "../host-run.js";
@@ -54,6 +55,11 @@ export interface FlowState {
   /** The switch intent is on the host (written beside the preview's check, else by the switch). */
   intentWritten?: boolean;
   switched: boolean;
+  /** A restoring rollback put the maintenance page on (it was off): maintenance-off or the undo removes it. */
+  maintenanceSet?: boolean;
+  /** A restoring rollback stopped the live color's writers; `preRestore`: the backup of the data before the restore. */
+  writersStopped?: boolean;
+  preRestore?: string;
   /** What the undos did, for the failure's hint ("switched back to green"). */
   undoNotes: string[];
   /** The release asked for, found live once the lock was held (another run deployed it): the run ends there. */
@@ -67,6 +73,11 @@ export interface FlowState {
   nginxTest?: Promise<ExecResult>;
   /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
   previewSetup?: Promise<unknown>;
+  /**
+   * The old color's drain, started by record beside its writes (the switch is verified; the drain only watches `ss`)
+   * and awaited by retire; `abort` ends it when retire does not run (record failed, an interrupt before retire).
+   */
+  drain?: { outcome: Promise<DrainOutcome>; abort(): void };
 }
 
 /** A step's failure with facts for its `failed` event's `data` (a failed gate's log lines, per process). */

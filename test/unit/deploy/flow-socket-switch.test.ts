@@ -120,6 +120,24 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(wave("exec mkdir -p -- /etc/nginx/slipway")).toBe(wave("exec curl --silent --show-error --max-time 1 "));
   });
 
+  it("drains the old color beside the record's writes: no round trip of its own after serving", async () => {
+    const wavesWith = async (drainSeconds: number) => {
+      const { host: fake, cfg } = await liveGreen();
+      const host = new WaveHost(fake);
+      const prepared = await host.run(() => prepareHost({ ...hostRun(fake, cfg, [], []), host, drainSeconds }, "h"));
+      const before = host.waves;
+      expect((await host.run(() => executeHost(prepared))).status).toBe("changed");
+      return { host, waves: host.waves - before };
+    };
+    const { host, waves } = await wavesWith(5);
+    const wave = (what: (c: string) => boolean) => host.log.findIndex((w) => w.some(what));
+    const drained = wave((c) => c.startsWith("exec ss -Htn state established"));
+    expect(drained).toBeGreaterThan(0);
+    expect(drained).toBe(wave((c) => c === "putFile /opt/shop/releases.json"));
+    // As many round trips one after another as with no drain at all (drain 0s).
+    expect(waves).toBe((await wavesWith(0)).waves);
+  });
+
   it("reads the site while the links move, and writes a changed site only once they have moved", async () => {
     const { host: fake, cfg } = await liveGreen();
     const site = [...fake.files.keys()].find((p) => p.startsWith("/etc/nginx/conf.d/")) as string;

@@ -160,6 +160,16 @@ proxy:
     expect(outcome.ms).toBeLessThan(1600);
   });
 
+  it("ends at once when its signal aborts (a retire that will not run), the connections still counted", async () => {
+    const host = new FakeHost("h1");
+    host.handlers.set("ss", () => ({ stdout: "ESTAB a\n" }));
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const outcome = await drainConnections(host, [15001], 5, abort.signal);
+    expect(outcome.open).toBe(1);
+    expect(outcome.ms).toBeLessThan(1000);
+  });
+
   it("waits the whole limit when the host has no ss", async () => {
     const host = new FakeHost("h1");
     host.handlers.set("ss", () => ({ code: 127, stderr: "sh: ss: not found" }));
