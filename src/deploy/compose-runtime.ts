@@ -28,9 +28,17 @@ import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/f
 import { ensureAccessories } from "./compose/accessories.js";
 import { SICK_HINT, sickMessage, sickServices } from "./compose/unhealthy.js";
 import { buildAction } from "./container/delivery.js";
+import { configFilesOwner } from "./container/file-owner.js";
 import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
-import { type ColorRuntime, configWithEnv, type StageInput, type StageResult, wanted } from "./runtime.js";
+import {
+  type ColorRuntime,
+  configWithEnv,
+  type StageInput,
+  type StageResult,
+  wanted,
+  withExitCode,
+} from "./runtime.js";
 import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles, writeReleaseManifest } from "./stage-steps.js";
 import { LOG_LINES } from "./steps/gate.js";
 import { StepFailure } from "./steps/types.js";
@@ -141,7 +149,9 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       }
       // Config files from templates (seed 004), in place before the color starts; the compose file mounts them.
       for (const name of services) {
-        const written = await writeConfigFiles(host, config, name, color, input);
+        const image = images[name];
+        const owner = image && !input.check ? await configFilesOwner(host, config, name, image) : undefined;
+        const written = await writeConfigFiles(host, config, name, color, { ...input, ...(owner ? { owner } : {}) });
         actions.push(...written.actions);
         changed ||= written.actions.length > 0;
       }
@@ -202,7 +212,8 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       // One read for the project (the helper's docker gate takes no service names): split by compose's line prefix.
       const argv = mergeStderrArgv(composeLogsArgv(base(color), lines));
       const r = await host.exec(argv, { ...asRoot, check: false, step: "gate" });
-      return composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
+      const groups = composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
+      return Promise.all(groups.map((g) => withExitCode(host, g)));
     },
   };
   return runtime;

@@ -17,10 +17,15 @@ const LOOPBACK_LISTEN = /(listen|running on|bound|serving)[^\n]*\b(127\.0\.0\.1|
 
 /**
  * The hint of a gate that failed with curl's last answer `last` for a service run by `runtime`, given the service's
- * last log lines: the loopback hint for a container runtime whose port resets or refuses (naming the log line that
- * shows the loopback listen when there is one), else the generic one. Pure.
+ * last log lines: a container that exited (`exited` set) is named with its exit code; else the loopback hint for a
+ * container runtime whose port resets or refuses (naming the log line that shows the loopback listen when there is
+ * one), else the generic one. Pure.
  */
 export function gateFailureHint(runtime: Runtime, last: string, logs: readonly ServiceLogs[]): string {
+  // A crashed process: its own lines say why, not a listen address (D65: a crash loop got the loopback hint).
+  const crashed = logs.find((l) => l.exited !== undefined);
+  if (crashed)
+    return `the container ${crashed.name} exited (code ${crashed.exited}): its last log lines above; ${GENERIC}`;
   if (runtime === "systemd" || !NO_ANSWER.test(last)) return GENERIC;
   const line = logs.flatMap((l) => l.lines).find((l) => LOOPBACK_LISTEN.test(l));
   const seen = line ? `its log says \`${line.trim().slice(0, 160)}\`: ` : "";

@@ -39,4 +39,14 @@ describe("gateFailureHint", () => {
     expect(gateFailureHint("container", "curl: (28) Operation timed out after 5000 milliseconds", logs)).toBe(generic);
     expect(gateFailureHint("systemd", reset, logs)).toBe(generic);
   });
+
+  it("names an exited container and its code instead of the loopback advice (D65: a crash loop)", () => {
+    const crashed = [{ ...logs[0], name: "shop-backend-green", lines: ["PermissionError: [Errno 13]"], exited: 1 }];
+    expect(gateFailureHint("container", reset, crashed as never)).toBe(
+      "the container shop-backend-green exited (code 1): its last log lines above; fix the release and deploy again",
+    );
+    expect(gateFailureHint("compose", "HTTP 502", crashed as never)).toBe(
+      "the container shop-backend-green exited (code 1): its last log lines above; fix the release and deploy again",
+    );
+  });
 });
