@@ -39,7 +39,14 @@ import {
   wanted,
   withExitCode,
 } from "./runtime.js";
-import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles, writeReleaseManifest } from "./stage-steps.js";
+import {
+  colorEnvFile,
+  deliverWhenMissing,
+  ownConfigFiles,
+  shipStatic,
+  writeConfigFiles,
+  writeReleaseManifest,
+} from "./stage-steps.js";
 import { LOG_LINES } from "./steps/gate.js";
 import { StepFailure } from "./steps/types.js";
 
@@ -120,6 +127,15 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         if (e.changed) actions.push(`wrote ${env.path}`);
         changed ||= e.changed;
       }
+      // Config files from templates (seed 004), in place before the color starts; the compose file mounts them (and
+      // the helper's gate copies them when it checks the file, so they exist before).
+      const mounted = new Map<string, Array<{ source: string }>>();
+      for (const name of services) {
+        const written = await writeConfigFiles(host, config, name, color, input);
+        mounted.set(name, written.files);
+        actions.push(...written.actions);
+        changed ||= written.actions.length > 0;
+      }
       // The color's file is written and checked (`compose config`, the helper's gate) before anything is pulled: a
       // refused file fails in a second, not after the pulls (D64). `config` needs the env files, not the images.
       if (Object.keys(images).length === services.length) {
@@ -147,14 +163,8 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           changed = true;
         }
       }
-      // Config files from templates (seed 004), in place before the color starts; the compose file mounts them.
-      for (const name of services) {
-        const image = images[name];
-        const owner = image && !input.check ? await configFilesOwner(host, config, name, image) : undefined;
-        const written = await writeConfigFiles(host, config, name, color, { ...input, ...(owner ? { owner } : {}) });
-        actions.push(...written.actions);
-        changed ||= written.actions.length > 0;
-      }
+      // Owned by the uid the image runs as (D65): known once the image is on the host.
+      if (!input.check) await ownAllConfigFiles(host, config, images, mounted);
       // Before the color starts: the color joins the accessories' network, which their project creates.
       // The config without the release's env: an accessory's file does not change with every release.
       const accessories = await ensureAccessories(host, config, used, input);
@@ -217,6 +227,20 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     },
   };
   return runtime;
+}
+
+/** Each service's config files handed to the uid:gid its image runs as (configFilesOwner; none in helper mode). */
+async function ownAllConfigFiles(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  images: Readonly<Record<string, string>>,
+  mounted: ReadonlyMap<string, ReadonlyArray<{ source: string }>>,
+): Promise<void> {
+  for (const [name, files] of mounted) {
+    const image = images[name];
+    if (files.length === 0 || !image) continue;
+    await ownConfigFiles(host, files, await configFilesOwner(host, config, name, image));
+  }
 }
 
 /**

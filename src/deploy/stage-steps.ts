@@ -231,13 +231,26 @@ export async function writeConfigFiles(
     const dir = source.replace(/\/[^/]*$/, "");
     await host.exec(privateDirArgv(dir), become);
     const written = await host.putFile(source, content, { mode: 0o600, ...become });
-    // The container's own uid:gid (file-owner.ts): with every capability dropped, only the owner reads a 0600 file.
-    // By number, every deploy (stat names owners, so putFile's owner compare would see a change each time).
-    const { owner } = input;
-    if (owner) await host.exec(chownArgv(`${owner.uid}:${owner.gid}`, source), become);
+    await ownConfigFiles(host, [{ source }], input.owner);
     if (written.changed) actions.push(`wrote ${source}`);
   }
   return { files, actions };
+}
+
+/**
+ * Hands config files to the container's own uid:gid (file-owner.ts): with every capability dropped, only the owner
+ * reads a 0600 file. By number, every deploy (stat names owners, so putFile's owner compare would see a change each
+ * time). `owner` undefined: left as written (helper mode: the gate mounts a root-owned 0644 copy).
+ */
+export async function ownConfigFiles(
+  host: RemoteHost,
+  files: ReadonlyArray<{ source: string }>,
+  owner: FileOwner | undefined,
+): Promise<void> {
+  if (!owner) return;
+  for (const { source } of files) {
+    await host.exec(chownArgv(`${owner.uid}:${owner.gid}`, source), { become: true, step: "config files" });
+  }
 }
 
 /**
