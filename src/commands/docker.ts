@@ -129,6 +129,20 @@ export function containerStateArgv(name: string): string[] {
 }
 
 /**
+ * `<status> <exit code>` of one container (`running 0`, `restarting 1`, `exited 137`): a failed gate tells a crashed
+ * process from one that runs but does not answer.
+ */
+export function exitStateArgv(name: string): string[] {
+  return ["docker", "container", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "--", name];
+}
+
+/** The exit code of a container not running (`exited`, `restarting` between crashes, `dead`): exitStateArgv's line. */
+export function exitCodeOf(line: string): number | undefined {
+  const [status = "", code = ""] = line.trim().split(" ");
+  return ["exited", "restarting", "dead"].includes(status) && /^\d+$/.test(code) ? Number(code) : undefined;
+}
+
+/**
  * `docker logs [--timestamps] [--tail N] [--since Ss] [--follow] -- <container>` (by name or id), stderr merged into
  * stdout: the gate's failure lines (`{ lines }`) and `slipway logs`.
  */

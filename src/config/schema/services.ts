@@ -253,7 +253,7 @@ export const serviceSchema = z
       .array(configFileSchema)
       .default([])
       .describe(
-        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Runtime container and compose.",
+        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Each is owned by the uid:gid the container runs as (`container.user`, else the image's `USER` looked up in the image, else root), since a container without capabilities reads only its own 0600 files; in helper mode the docker gate mounts a root-owned 0644 copy. Runtime container and compose.",
       ),
     volumes: z
       .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))

@@ -15,6 +15,7 @@ import {
   containerLogsArgv,
   containerNamesArgv,
   containerStateArgv,
+  exitStateArgv,
   removeContainersArgv,
   removeVolumesArgv,
   serviceStatesArgv,
@@ -462,6 +463,7 @@ describe("the docker gate runs what Slipway's builders send it (helper mode)", (
     ["the spec and running state", specStateArgv(["shop-web-blue"])],
     ["the docker_container module's state", containerStateArgv("shop-web-blue")],
     ["a failed gate's lines", containerLogsArgv("shop-web-blue", { lines: 30 })],
+    ["a failed gate's exit state (D65)", exitStateArgv("shop-web-blue")],
     [
       "slipway logs -f",
       containerLogsArgv("shop-web-blue", { lines: 10, sinceSeconds: 60, follow: true, timestamps: true }),
