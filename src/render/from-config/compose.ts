@@ -17,7 +17,16 @@ import {
   type ComposeVolumeModel,
 } from "../model.js";
 import { environmentFilePath } from "../systemd.js";
-import { colorEnv, dependencyUrls, durationSeconds, envDir, instancesOf, integerSize, logRotation, serviceOf } from "./common.js";
+import {
+  colorEnv,
+  dependencyUrls,
+  durationSeconds,
+  envDir,
+  instancesOf,
+  integerSize,
+  logRotation,
+  serviceOf,
+} from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 export interface ComposeFromConfigOptions {
