@@ -22,6 +22,8 @@ export interface ContainerRun {
   volumes?: readonly string[];
   /** Flags after the volumes (the deploy's `--memory`, `--cpus`, `--ulimit`). */
   limits?: readonly string[];
+  /** docker's json-file driver bounded to `maxFiles` files of `maxSize` (e.g. "10m"): without it logs grow forever. */
+  logging?: { maxSize: string; maxFiles: number };
   network?: string | undefined;
   labels?: Readonly<Record<string, string>>;
   /** What to run: a reference (ideally `repo@sha256:...`) or an image id. */
@@ -47,10 +49,23 @@ export function containerRunBase(run: ContainerRun): string[] {
     ...(run.publish ?? []).flatMap((p) => ["--publish", p]),
     ...(run.volumes ?? []).flatMap((v) => ["--volume", v]),
     ...(run.limits ?? []),
+    ...(run.logging ? logArgs(run.logging) : []),
     ...(run.network ? ["--network", run.network] : []),
     ...pairs("--label", run.labels),
     run.image,
     ...(run.command ?? []),
+  ];
+}
+
+/** `--log-driver json-file --log-opt max-size=10m --log-opt max-file=5`. */
+export function logArgs(logging: { maxSize: string; maxFiles: number }): string[] {
+  return [
+    "--log-driver",
+    "json-file",
+    "--log-opt",
+    `max-size=${logging.maxSize}`,
+    "--log-opt",
+    `max-file=${logging.maxFiles}`,
   ];
 }
 

@@ -127,6 +127,19 @@ const resourcesSchema = z
   })
   .describe("Resource limits.");
 
+const logsSchema = z
+  .strictObject({
+    max_size: size()
+      .optional()
+      .describe('Size of one log file before docker starts the next (`--log-opt max-size`). Default "10m".'),
+    max_files: positiveInt()
+      .optional()
+      .describe("Log files docker keeps per container, the current one included (`--log-opt max-file`). Default 5."),
+  })
+  .describe(
+    "Runtime container and compose: the containers log to docker's `json-file` driver, bounded to `max_files` files of `max_size` (default 10m x 5: at most 50 MB per container; `slipway logs` and `docker logs` read them). Runtime systemd: the units log to journald, which rotates by its own limits (`SystemMaxUse` in journald.conf); these keys do not apply.",
+  );
+
 const systemdSchema = z
   .strictObject({
     server: z
@@ -266,6 +279,7 @@ export const serviceSchema = z
         "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host.",
       ),
     resources: resourcesSchema.optional(),
+    logs: logsSchema.optional(),
     container: containerSchema.optional(),
     systemd: systemdSchema.optional(),
     swarm: serviceSwarmSchema.optional(),
