@@ -23,7 +23,8 @@ export function drainSeconds(s: FlowState): number {
 /** Health gate of every service of the live color after a restore restarted them; throws when one stays unhealthy. */
 async function gateAfterRestore(s: FlowState): Promise<void> {
   for (const [name, service] of Object.entries(s.local.services)) {
-    if (service.accessory) continue; // not in the colors
+    // Accessories are not in the colors; a worker (no port) has no HTTP to answer (the deploy's gate watched it run).
+    if (service.accessory || service.port === undefined) continue;
     const address = probeAddress(s.run.config, name, s.run.host.name);
     const args = gateArgs(name, service, colorPort(service, s.idle), address);
     const gate = await healthGate(s.run.host, args, undefined, s.run.interrupt?.signal);
