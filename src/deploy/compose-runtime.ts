@@ -95,19 +95,8 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           continue;
         }
         images[name] = image;
-        const pull = await deliverWhenMissing(host, config, name, image, input);
-        if (pull) {
-          actions.push(pull);
-          changed = true;
-        }
       }
       const colored = configWithEnv(config, input.env, color);
-      // Config files from templates (seed 004), in place before the color starts; the compose file mounts them.
-      for (const name of services) {
-        const written = await writeConfigFiles(host, config, name, color, input);
-        actions.push(...written.actions);
-        changed ||= written.actions.length > 0;
-      }
       // Secrets go to the color's 0600 env file only (the compose file is readable and shown in diffs).
       for (const name of services) {
         if ((config.services[name]?.secrets ?? []).length === 0) continue;
@@ -126,12 +115,8 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         if (e.changed) actions.push(`wrote ${env.path}`);
         changed ||= e.changed;
       }
-      // Before the color's file: the color joins the accessories' network, which their project creates.
-      // The config without the release's env: an accessory's file does not change with every release.
-      const accessories = await ensureAccessories(host, config, used, input);
-      actions.push(...accessories.actions);
-      diffs.push(...accessories.diffs);
-      changed ||= accessories.changed;
+      // The color's file is written and checked (`compose config`, the helper's gate) before anything is pulled: a
+      // refused file fails in a second, not after the pulls (D64). `config` needs the env files, not the images.
       if (Object.keys(images).length === services.length) {
         const file = composeFilePath(config, color);
         if (!input.check) await host.exec(mkdirsArgv([parentDir(file)]), asRoot);
@@ -150,6 +135,25 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           if (applied.diff) diffs.push(applied.diff);
         }
       }
+      for (const [name, image] of Object.entries(images)) {
+        const pull = await deliverWhenMissing(host, config, name, image, input);
+        if (pull) {
+          actions.push(pull);
+          changed = true;
+        }
+      }
+      // Config files from templates (seed 004), in place before the color starts; the compose file mounts them.
+      for (const name of services) {
+        const written = await writeConfigFiles(host, config, name, color, input);
+        actions.push(...written.actions);
+        changed ||= written.actions.length > 0;
+      }
+      // Before the color starts: the color joins the accessories' network, which their project creates.
+      // The config without the release's env: an accessory's file does not change with every release.
+      const accessories = await ensureAccessories(host, config, used, input);
+      actions.push(...accessories.actions);
+      diffs.push(...accessories.diffs);
+      changed ||= accessories.changed;
       if (!input.check) {
         await writeReleaseManifest(host, paths.release(input.releaseId), input.releaseId, images);
       }

@@ -48,11 +48,15 @@ export interface DrainOutcome {
   open: number | null;
 }
 
-/** Waits until no connection is left on `ports` or `limitS` seconds have passed; never throws. */
+/**
+ * Waits until no connection is left on `ports` or `limitS` seconds have passed, or `signal` aborts (then it ends at
+ * once, with the count of its last poll); never throws for `ss`'s own failure (a lost connection still throws).
+ */
 export async function drainConnections(
   host: RemoteHost,
   ports: readonly number[],
   limitS: number,
+  signal?: AbortSignal,
 ): Promise<DrainOutcome> {
   const started = Date.now();
   const deadline = started + limitS * 1000;
@@ -60,12 +64,26 @@ export async function drainConnections(
   for (let attempt = 1; ; attempt++) {
     const r = ports.length > 0 ? await host.exec(establishedArgv(ports), { check: false, step: "drain" }) : null;
     open = r && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "").length : null;
-    if (open === 0) break;
+    if (open === 0 || signal?.aborted) break;
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     // No `ss`: the limit is all there is to go by.
     const pause = open === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
-    await new Promise((resolve) => setTimeout(resolve, pause));
+    await abortableSleep(pause, signal);
   }
   return { ms: Date.now() - started, open };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (no timer is left behind either way). */
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }

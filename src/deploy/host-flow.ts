@@ -16,6 +16,7 @@ import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
+import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
@@ -70,6 +71,7 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
     spec: databaseSpec(config, run.secrets),
     stopFirst: config.strategy === "stop-first" && liveColor !== null,
     emitter,
+    bypass: new MaintenanceBypass(host, config),
     say: (line) => emitter.log(line),
     raw: (line) => emitter.raw(line),
     writersOf: (color: Color) =>
@@ -121,7 +123,9 @@ export async function prepareHost(run: HostRun, address: string): Promise<Prepar
   const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock]);
   const same = (await lockIsFree(s, holder)) ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  return { s, steps: hostSteps(s.stopFirst, isSplitLayout(run.config)), same: s.liveColor ? same : null };
+  const restoring = run.kind === "rollback" && run.restoreDb === true && s.spec !== null;
+  const steps = hostSteps(s.stopFirst, isSplitLayout(run.config), restoring);
+  return { s, steps, same: s.liveColor ? same : null };
 }
 
 /** The plan of a prepared host (check mode's output): each step's plan, changing nothing. */
@@ -156,7 +160,11 @@ export async function executeHost({ s, steps, same }: PreparedHost): Promise<Hos
     interrupt: run.interrupt,
     fault: parseFault(process.env.SLIPWAY_FAULT),
     onError: (e) => run.layout?.fail(host.name, e),
-  }).finally(() => run.layout?.end(host.name));
+  }).finally(() => {
+    run.layout?.end(host.name);
+    // A drain record started for a retire that did not run (record failed, an interrupt) ends now: no timer left.
+    s.drain?.abort();
+  });
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (!outcome.error && s.sameAfterLock) {
     s.say(`release ${s.sameAfterLock} is already live on ${s.liveColor}: nothing to do`);

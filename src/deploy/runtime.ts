@@ -10,6 +10,12 @@ import type { ServiceLogs } from "./events.js";
 import type { ProcessState } from "./process-state.js";
 import type { ProgressReporter } from "./progress.js";
 
+/**
+ * The step that runs a runtime's stage (steps/stage.ts): what the stage does on a host, its accessories included, is
+ * attributed to it in errors and events.
+ */
+export const STAGE_STEP = "stage";
+
 export interface StageInput {
   releaseId: string;
   /** Extra env of the release (versionEnv), on top of each service's `env`. */

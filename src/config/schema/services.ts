@@ -9,6 +9,7 @@ import {
   httpStatus,
   inventoryName,
   localPath,
+  nonZeroDuration,
   patternString,
   port,
   positiveInt,
@@ -26,7 +27,11 @@ export const SECRET_LIKE_NAME =
 
 const buildSchema = z
   .strictObject({
-    context: localPath().default(".").describe("Build context directory, relative to slipway.yml."),
+    context: localPath()
+      .default(".")
+      .describe(
+        "Build context directory, relative to slipway.yml (or to `--release-dir`). An absolute path (or `~/`) stays as written, `--release-dir` or not: code kept in another repository than the config. The release's commit (its id, image tags, the uncommitted-changes check) is read from the repository the code is built from; services (accessories aside) built from two repositories are refused: one release records one commit.",
+      ),
     dockerfile: localPath().default("Dockerfile").describe("Dockerfile path, relative to the context."),
     target: z.string({ error: "expected a stage name" }).optional().describe("Multi-stage build target."),
     args: z
@@ -103,7 +108,9 @@ const healthSchema = z
       .describe(
         "Give up (and fail the deploy) after this long, counted from the first poll: the streak must end within it, so it must exceed (consecutive_successes - 1) x interval plus the time the service takes to come up.",
       ),
-    request_timeout: duration().default("5s").describe("Timeout of one health request."),
+    request_timeout: nonZeroDuration("leaves no time for a health request: the gate would fail every deploy")
+      .default("5s")
+      .describe("Timeout of one health request (above 0)."),
     start_period: duration().default("0s").describe("Grace time after start before failures count."),
     container_check: z
       .union(

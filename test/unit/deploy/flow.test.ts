@@ -14,7 +14,7 @@ import { HostEmitter } from "../../../src/deploy/emitter.js";
 import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
 import { executeHost, type HostRun, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
-import { ensureBypassToken } from "../../../src/deploy/maintenance-bypass.js";
+import { MaintenanceBypass } from "../../../src/deploy/maintenance-bypass.js";
 import { switchTo } from "../../../src/deploy/nginx.js";
 import { formatTimings, planSteps, runSteps } from "../../../src/deploy/runner.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
@@ -680,7 +680,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     host.files.delete(UPSTREAM);
     await switchTo(host, cfg, "green");
     // The maintenance bypass token an earlier deploy made (the first switch on a host writes it).
-    await ensureBypassToken(host, cfg);
+    await new MaintenanceBypass(host, cfg).ensure();
     host.commands.length = 0;
     return { host, cfg };
   }
@@ -714,10 +714,10 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const { host, cfg } = await liveGreen();
     // Each command with the colors blanked: what the switch does, whichever way it goes (undo calls it with the live color).
     const kinds = () => host.ran.map((c) => c.replaceAll(/green|blue/g, "<color>"));
-    await switchAndReload(host, cfg, "blue");
+    await switchAndReload(new MaintenanceBypass(host, cfg), "blue");
     const forward = kinds();
     host.commands.length = 0;
-    await switchAndReload(host, cfg, "green");
+    await switchAndReload(new MaintenanceBypass(host, cfg), "green");
     expect(kinds()).toEqual(forward);
     expect(forward.map((c) => c.split(" ")[0])).toEqual(["sh", "curl"]);
     expect(reloads(host)).toBe(0);
@@ -728,10 +728,10 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const noPreview = await socketConfig("  preview: false\n");
     // What the plan reads (check mode) to say that this switch reloads.
     expect((await switchTo(host, noPreview, "blue", true))?.filesChanged).toBe(true);
-    await switchAndReload(host, noPreview, "blue");
+    await switchAndReload(new MaintenanceBypass(host, noPreview), "blue");
     expect(reloads(host)).toBe(1);
     host.commands.length = 0;
-    await switchAndReload(host, noPreview, "green");
+    await switchAndReload(new MaintenanceBypass(host, noPreview), "green");
     expect(reloads(host)).toBe(0);
     expect((await switchTo(host, noPreview, "blue", true))?.filesChanged).toBe(false);
   });
@@ -766,6 +766,24 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(wave("exec nginx -t")).toBe(wave("readFile /opt/shop/intent.json"));
     expect(host.log[wave("putFile /opt/shop/intent.json")]?.some((c) => c.startsWith("exec curl"))).toBe(true);
     expect(wave("exec mkdir -p -- /etc/nginx/slipway")).toBe(wave("exec curl --silent --show-error --max-time 1 "));
+  });
+
+  it("drains the old color beside the record's writes: no round trip of its own after serving", async () => {
+    const wavesWith = async (drainSeconds: number) => {
+      const { host: fake, cfg } = await liveGreen();
+      const host = new WaveHost(fake);
+      const prepared = await host.run(() => prepareHost({ ...hostRun(fake, cfg, [], []), host, drainSeconds }, "h"));
+      const before = host.waves;
+      expect((await host.run(() => executeHost(prepared))).status).toBe("changed");
+      return { host, waves: host.waves - before };
+    };
+    const { host, waves } = await wavesWith(5);
+    const wave = (what: (c: string) => boolean) => host.log.findIndex((w) => w.some(what));
+    const drained = wave((c) => c.startsWith("exec ss -Htn state established"));
+    expect(drained).toBeGreaterThan(0);
+    expect(drained).toBe(wave((c) => c === "putFile /opt/shop/releases.json"));
+    // As many round trips one after another as with no drain at all (drain 0s).
+    expect(waves).toBe((await wavesWith(0)).waves);
   });
 
   it("reads the site while the links move, and writes a changed site only once they have moved", async () => {
