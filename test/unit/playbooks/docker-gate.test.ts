@@ -15,6 +15,7 @@ import {
   containerLogsArgv,
   containerNamesArgv,
   containerStateArgv,
+  processStateArgv,
   removeContainersArgv,
   removeVolumesArgv,
   serviceStatesArgv,
@@ -459,6 +460,7 @@ describe("the docker gate runs what Slipway's builders send it (helper mode)", (
     // D43: `slipway remove` found no container (`{{.Name}}` was no allowed format) and left them running.
     ["remove's container names", containerNamesArgv(["shop-web-blue", "shop-web-green"])],
     ["the accessories' wait", serviceStatesArgv(["0123456789ab"])],
+    ["a worker's running gate", processStateArgv(["shop-worker-blue"])],
     ["the spec and running state", specStateArgv(["shop-web-blue"])],
     ["the docker_container module's state", containerStateArgv("shop-web-blue")],
     ["a failed gate's lines", containerLogsArgv("shop-web-blue", { lines: 30 })],
