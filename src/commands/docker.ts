@@ -132,6 +132,17 @@ export function serviceStatesArgv(ids: readonly string[]): string[] {
   );
 }
 
+/**
+ * Per container: `<name> <status> <restart count> <exit code> [<health>]` (`/shop-worker-green running 0 0 healthy`;
+ * health only when the image or compose file has a healthcheck): the running gate of a worker.
+ */
+export function processStateArgv(names: readonly string[]): string[] {
+  return dockerInspectArgv(
+    "{{.Name}} {{.State.Status}} {{.RestartCount}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
+    names,
+  );
+}
+
 /** `docker inspect` of the spec label and running state: prints `<spec> <running>` per container. */
 export function specStateArgv(names: readonly string[]): string[] {
   return dockerInspectArgv('{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', names);

@@ -9,12 +9,14 @@
 import { composeProjectWriters } from "../backup/writers.js";
 import {
   composeBase,
+  composeContainerArgv,
   composeLogGroups,
   composeLogsArgv,
   composeStopArgv,
   composeUpArgv,
   runningContainersArgv,
 } from "../commands/compose.js";
+import { processStateArgv } from "../commands/docker.js";
 import { mergeStderrArgv, mkdirsArgv, parentDir, testArgv } from "../commands/files.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
@@ -31,6 +33,7 @@ import { buildAction } from "./container/delivery.js";
 import { configFilesOwner } from "./container/file-owner.js";
 import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
+import { parseProcessStates } from "./process-state.js";
 import {
   type ColorRuntime,
   configWithEnv,
@@ -216,6 +219,14 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       // One container per instance of a load-balanced service.
       const wanted = services.reduce((n, name) => n + instancesOf(config, name), 0);
       return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= wanted;
+    },
+    async processStates(color, service) {
+      const project = composeProjectName(config.app, color);
+      const ids = await host.exec(composeContainerArgv(project, service, { all: true }), { ...asRoot, check: false });
+      const list = ids.stdout.split("\n").filter((l) => l.trim() !== "");
+      if (list.length === 0) return [];
+      const r = await host.exec(processStateArgv(list), { ...asRoot, check: false, step: "gate" });
+      return parseProcessStates(r.stdout);
     },
     async logs(color, lines, only) {
       await detect();

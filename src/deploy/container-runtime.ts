@@ -6,7 +6,13 @@
  */
 
 import { containerWriters } from "../backup/writers.js";
-import { containerLogsArgv, replaceContainerArgv, specStateArgv, stopContainersArgv } from "../commands/docker.js";
+import {
+  containerLogsArgv,
+  processStateArgv,
+  replaceContainerArgv,
+  specStateArgv,
+  stopContainersArgv,
+} from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import { listenAddress } from "../config/layout.js";
@@ -19,6 +25,7 @@ import { configFilesOwner } from "./container/file-owner.js";
 import { containerName, dockerRunArgv, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { readListeners, refusePortSquatters } from "./port-squatters.js";
+import { parseProcessStates } from "./process-state.js";
 import {
   type ColorRuntime,
   configWithEnv,
@@ -207,7 +214,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         color,
         new Set(
           units
-            .filter((_, i) => current[i]?.running)
+            .filter((u, i) => current[i]?.running && config.services[u.service]?.port !== undefined)
             .map((u) => colorPort(config.services[u.service] as ServiceConfig, color, u.instance)),
         ),
       );
@@ -257,6 +264,13 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     },
     async isRunning(color) {
       return (await inspect(color)).every((c) => c?.running === true);
+    },
+    async processStates(color, service) {
+      const names = units
+        .filter((u) => u.service === service)
+        .map((u) => containerName(config.app, u.service, color, u.instance));
+      const r = await host.exec(processStateArgv(names), { become: true, check: false, step: "gate" });
+      return parseProcessStates(r.stdout);
     },
     async logs(color, lines, only) {
       const picked = units.filter((u) => wanted(only, u.service));

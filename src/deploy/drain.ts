@@ -11,14 +11,14 @@ import { pollDelayMs } from "../verify/wait.js";
 
 /**
  * Every port a color's services listen on, by service: each instance of a load-balanced service has its own (every
- * runtime); accessories are not in the colors.
+ * runtime); accessories are not in the colors, workers (no port) listen nowhere.
  */
 export function colorPortsOf(
   config: SlipwayConfig,
   color: Color,
 ): Array<{ name: string; service: ServiceConfig; port: number }> {
   return Object.entries(config.services).flatMap(([name, service]) =>
-    service.accessory
+    service.accessory || service.port === undefined
       ? []
       : Array.from({ length: instancesOf(config, name) }, (_, i) => ({
           name,

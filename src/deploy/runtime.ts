@@ -8,6 +8,7 @@ import { exitCodeOf, exitStateArgv } from "../commands/docker.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { ServiceLogs } from "./events.js";
+import type { ProcessState } from "./process-state.js";
 import type { ProgressReporter } from "./progress.js";
 
 /**
@@ -58,6 +59,11 @@ export interface ColorRuntime {
    * running its tasks (runtime swarm, host-mode ports). Absent: the host's own listen address.
    */
   gateAddresses?(color: Color, service: string): Promise<string[]>;
+  /**
+   * The state of each process (container or unit) of `service` in `color`: the running gate of a worker
+   * (deploy/running-gate.ts). Absent where the runtime cannot tell (swarm: validate refuses workers there).
+   */
+  processStates?(color: Color, service: string): Promise<ProcessState[]>;
   /**
    * The last `lines` lines of each process of the color (of `services` only, when given): one group per unit or
    * container, in the config's service order.

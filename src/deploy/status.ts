@@ -91,7 +91,9 @@ export function statusPlan(
     config.runtime === "systemd" ? "unit" : config.runtime === "container" ? "container" : "compose";
   const units = COLORS.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
   const health = COLORS.flatMap((color) =>
-    Object.entries(config.services).map(([service, spec]) => {
+    // A worker (no port) has no health URL: its state is its unit or container line.
+    Object.entries(config.services).flatMap(([service, spec]) => {
+      if (spec.port === undefined) return [];
       const args = gateArgs(service, spec, colorPort(spec, color));
       return { probe: { kind: "health" as const, target: args.url }, color, service, expected: args.status };
     }),

@@ -74,7 +74,20 @@ function checkHealthTiming(
 
 const healthSchema = z
   .strictObject({
-    path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
+    type: z
+      .enum(["http", "running"], { error: 'expected "http" or "running"' })
+      .optional()
+      .describe(
+        "What the gate waits for. `http`: `path` on the service's port answers `expected_status`. `running`: the process is running and stays running (no exit, no restart) for `stable`, and its container healthcheck (compose `container_check`, or the image's own `HEALTHCHECK`) reports healthy if it has one: a worker or queue consumer that serves no HTTP. Default: `http` when the service has a `port`, `running` when it has none (a worker).",
+      ),
+    stable: duration()
+      .default("5s")
+      .describe(
+        "`type: running`: how long the process must keep running, without exiting or being restarted, before the gate passes (Kamal's readiness for a role without a proxy is the container running; this also catches a worker that crashes a second after it starts). Within `timeout`.",
+      ),
+    path: urlPath()
+      .optional()
+      .describe("Path polled on the service's own port, e.g. `/api/health` (type `http`). Default: `/`."),
     expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
     expected_body: z
       .string({ error: "expected a string" })
@@ -239,8 +252,9 @@ export const serviceSchema = z
       .union([z.string(), z.array(z.string())], { error: "expected a command string or a list of arguments" })
       .optional()
       .describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
-    port: port().describe(
-      "Port the service listens on (inside its container, or the base port under systemd). The app gets it as `PORT`: under systemd the color's port (set by Slipway), in a container this port (also with `image_from`; the service's own `env.PORT` wins there).",
+    port: port().optional().describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference syntax, documented
+      "Port the service listens on (inside its container, or the base port under systemd). The app gets it as `PORT`: under systemd the color's port (set by Slipway), in a container this port (also with `image_from`; the service's own `env.PORT` wins there). Without `port` the service is a worker (a queue consumer, a process pool): started and stopped with its color and rolled back with it, gated on staying running (`health.type: running`), never routed to by nginx; no route, `proxy` key or `${service:NAME.url}` may point at it. Runtime container and compose.",
     ),
     ports: z
       .strictObject({

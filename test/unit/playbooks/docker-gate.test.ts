@@ -16,6 +16,7 @@ import {
   containerNamesArgv,
   containerStateArgv,
   exitStateArgv,
+  processStateArgv,
   removeContainersArgv,
   removeVolumesArgv,
   serviceStatesArgv,
@@ -132,6 +133,16 @@ describe("the docker gate: docker run", () => {
         "refused: container name 'other-web-blue' (must start with shop-)",
       ],
       ["a restart policy", runWith("--restart", "sometimes"), "refused: --restart sometimes"],
+      [
+        "a log driver that ships logs off the host",
+        runWith("--log-driver", "syslog"),
+        "refused: --log-driver syslog (only json-file local: logs stay on the host)",
+      ],
+      [
+        "a log option beyond the bounds",
+        runWith("--log-opt", "syslog-address=udp://1.2.3.4:514"),
+        "refused: --log-opt syslog-address=udp://1.2.3.4:514 (only max-size=N[kmg], max-file=N)",
+      ],
       [
         "a capability off the list",
         runWith("--cap-add", "SYS_ADMIN"),
@@ -460,6 +471,7 @@ describe("the docker gate runs what Slipway's builders send it (helper mode)", (
     // D43: `slipway remove` found no container (`{{.Name}}` was no allowed format) and left them running.
     ["remove's container names", containerNamesArgv(["shop-web-blue", "shop-web-green"])],
     ["the accessories' wait", serviceStatesArgv(["0123456789ab"])],
+    ["a worker's running gate", processStateArgv(["shop-worker-blue"])],
     ["the spec and running state", specStateArgv(["shop-web-blue"])],
     ["the docker_container module's state", containerStateArgv("shop-web-blue")],
     ["a failed gate's lines", containerLogsArgv("shop-web-blue", { lines: 30 })],
