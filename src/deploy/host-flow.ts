@@ -16,6 +16,8 @@ import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
+import { startLockAhead } from "./lock-ahead.js";
+import { readBypassToken } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
@@ -110,6 +112,8 @@ export interface PreparedHost {
   steps: Step[];
   /** The release id when it is already live and healthy: nothing to do. */
   same: string | null;
+  /** Nobody held the lock when the host was read (a stale lock was removed): the plan may take it ahead. */
+  lockFree: boolean;
 }
 
 /** Reads the host's state; says so when the release asked for is already live. */
@@ -117,17 +121,29 @@ export async function prepareHost(run: HostRun, address: string): Promise<Prepar
   const emitter = new HostEmitter(run.host.name, run.sink);
   // What is live, who holds the lock and what the runtime offers are read at once (the runtime only where services run).
   const lock = run.check ? undefined : readLockHolder(run.host, deployPaths(run.config.deploy_dir).lock);
-  const prepare = hostRole(run.config, run.host.name).services.length > 0 ? run.runtime.prepare?.() : undefined;
-  const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock]);
-  const same = (await lockIsFree(s, holder)) ? await alreadyLive(s) : null;
+  const role = hostRole(run.config, run.host.name);
+  const prepare = role.services.length > 0 ? run.runtime.prepare?.() : undefined;
+  // The maintenance token (read once per host and run) of the request that asks nginx which color it serves: read
+  // now, that request goes out with the reads under the lock (lock-ahead.ts), not one round trip after them.
+  const token = role.switches && !run.check ? readBypassToken(run.host, run.config) : null;
+  const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock, token]);
+  const lockFree = await lockIsFree(s, holder);
+  const same = lockFree ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  return { s, steps: hostSteps(s.stopFirst, isSplitLayout(run.config)), same: s.liveColor ? same : null };
+  return { s, steps: hostSteps(s.stopFirst, isSplitLayout(run.config)), same: s.liveColor ? same : null, lockFree };
 }
 
-/** The plan of a prepared host (check mode's output): each step's plan, changing nothing. */
-export async function planHost({ s, steps, same }: PreparedHost): Promise<HostResult> {
+/**
+ * The plan of a prepared host (check mode's output): each step's plan, changing nothing. With `lockAhead` (a plan a
+ * run follows) the deploy lock is taken meanwhile and the reconcile's reads made under it (lock-ahead.ts).
+ */
+export async function planHost(
+  { s, steps, same, lockFree }: PreparedHost,
+  options: { lockAhead?: boolean } = {},
+): Promise<HostResult> {
   const { run } = s;
   if (same) return alreadyLiveResult(s, same);
+  if (options.lockAhead) startLockAhead(s, lockFree);
   s.say(`plan: ${run.kind} ${run.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
   await planSteps(steps, s, s.emitter);
   return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };

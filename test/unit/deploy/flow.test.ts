@@ -7,196 +7,37 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { swapSymlinkArgv } from "../../../src/commands/files.js";
-import { POINT_LINKS_SCRIPT } from "../../../src/commands/nginx.js";
-import { type Color, loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import { loadConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/deploy.js";
 import { HostEmitter } from "../../../src/deploy/emitter.js";
-import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
-import { executeHost, type HostRun, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
+import type { DeployEvent, StepEvent } from "../../../src/deploy/events.js";
+import { executeHost, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
-import { ensureBypassToken } from "../../../src/deploy/maintenance-bypass.js";
 import { switchTo } from "../../../src/deploy/nginx.js";
 import { formatTimings, planSteps, runSteps } from "../../../src/deploy/runner.js";
-import type { ColorRuntime } from "../../../src/deploy/runtime.js";
 import { switchAndReload } from "../../../src/deploy/steps/switch.js";
 import type { FlowState, Step } from "../../../src/deploy/steps/types.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { previewPort } from "../../../src/render/from-config/nginx.js";
-import { FakeHost } from "../engine/fake-host.js";
+import type { FakeHost } from "../engine/fake-host.js";
+import {
+  config,
+  configText,
+  failure,
+  hostRun,
+  hostWithLiveGreen,
+  LINK,
+  LOCK,
+  listener,
+  liveGreen,
+  logLines,
+  PREVIEW_LINK,
+  reloads,
+  socketConfig,
+  stepTrail,
+  UPSTREAM,
+} from "./flow-fixtures.js";
 import { WaveHost } from "./wave-host.js";
-
-const LOCK = "/opt/shop/.slipway-lock";
-
-/** The switch these tests run: the file-rewriting one (the socket links have their own tests below). */
-let SWITCH = "reload";
-
-function configText(extra = ""): string {
-  return `app: shop
-runtime: systemd
-deploy_dir: /opt/shop
-services:
-  web:
-    build: { context: web }
-    port: 5001
-    health: { path: /health, interval: 1s, timeout: 1s, consecutive_successes: 1 }
-    systemd: { app_module: "shop:app" }
-inventory:
-  ssh: { user: deploy }
-  hosts:
-    h1: { address: 10.0.0.1 }
-proxy:
-  domains: [shop.example]
-  switch: ${SWITCH}
-  routes:
-    - { path: /, service: web }
-${extra}`;
-}
-
-async function config(extra = ""): Promise<SlipwayConfig> {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-flow-"));
-  const file = join(dir, "slipway.yml");
-  writeFileSync(file, configText(extra));
-  return loadConfig(file);
-}
-
-/** A runtime that records start/stop per color. */
-function fakeRuntime(calls: string[]): ColorRuntime {
-  return {
-    async stage(color) {
-      calls.push(`stage ${color}`);
-      return { changed: true, diffs: [], actions: [`wrote shop-web@${color}`] };
-    },
-    async start(color) {
-      calls.push(`start ${color}`);
-    },
-    async stop(color) {
-      calls.push(`stop ${color}`);
-    },
-    async isRunning() {
-      return false;
-    },
-    async logs() {
-      return [{ service: "web", name: "shop-web@green.service", lines: ["Traceback: boom"] }];
-    },
-    names: (color: Color) => [`shop-web@${color}`],
-  };
-}
-
-interface Answers {
-  /** Status of the health check on the new color's port. */
-  health?: number;
-  /** Status of the routes through nginx (public server block) and through the preview listener. */
-  route?: number;
-  preview?: number;
-  /** The public server answers from this color whatever nginx's files say (a shadowing site). */
-  routeColor?: string;
-  nginxTest?: number;
-}
-
-const UPSTREAM = "/etc/nginx/slipway/shop-web.upstream.conf";
-const PREVIEW_UPSTREAM = "/etc/nginx/slipway/shop-web.preview.upstream.conf";
-const LINK = "/etc/nginx/slipway/shop-web.sock";
-const PREVIEW_LINK = "/etc/nginx/slipway/shop-web.preview.sock";
-const listener = (color: Color) => `/run/slipway/shop-web-${color}.sock`;
-
-/** POINT_LINKS_SCRIPT on the fake host: `set`/`check`, then (target, link) pairs; prints the links that differ. */
-function pointLinks(host: FakeHost, [mode, ...pairs]: string[]) {
-  const moved: string[] = [];
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const [target, link] = [pairs[i] as string, pairs[i + 1] as string];
-    if (host.files.get(link)?.target === target) continue;
-    moved.push(link);
-    if (mode === "set") host.files.set(link, { kind: "link", mode: "0777", owner: "root", group: "root", target });
-  }
-  return { stdout: moved.map((l) => `${l}\n`).join("") };
-}
-
-/** The reloads of nginx the run made (NGINX_RELOAD_AND_WAIT takes the pid file as its argument). */
-const reloads = (host: FakeHost) =>
-  host.commands.filter((c) => c.argv[0] === "sh" && c.argv.at(-1) === "/run/nginx.pid").length;
-
-/**
- * The shared fake host with green live (release r1) when `live`, curl and nginx answering as `answers` say. nginx
- * answers from the color its installed upstream file points at (port 5001 blue, 15001 green), as the real one does.
- */
-function hostWithLiveGreen(answers: Answers = {}, live = true): FakeHost {
-  const host = new FakeHost("h1");
-  if (live) {
-    host.writeFile("/opt/shop/color", "green\n");
-    host.files.set("/opt/shop/current", {
-      kind: "link",
-      mode: "0777",
-      owner: "root",
-      group: "root",
-      target: "/opt/shop/releases/r1",
-    });
-    host.writeFile(
-      "/opt/shop/releases.json",
-      JSON.stringify({
-        releases: [{ id: "r1", commit: "c1", images: {}, time: "t", actor: "a", result: "deployed", color: "green" }],
-      }),
-    );
-    host.writeFile(UPSTREAM, "upstream shop_web {\n    server 127.0.0.1:15001;\n}\n");
-  }
-  const colorOf = (file: string) => {
-    // proxy.switch socket: the upstream's socket link names the color's listener.
-    const link = host.files.get(file === UPSTREAM ? LINK : PREVIEW_LINK);
-    if (link?.kind === "link") return link.target?.endsWith("-green.sock") ? "green" : "blue";
-    const text = host.files.get(file)?.content;
-    if (!text) return null;
-    return text.includes(":15001;") ? "green" : "blue";
-  };
-  host.handlers.set("curl", (argv) => {
-    const mark = "\n__SLIPWAY_STATUS__:";
-    if (!argv.includes("--dump-header")) return { stdout: `ok${mark}${answers.health ?? 200}` };
-    const preview = /127\.0\.0\.1:3\d{4}\//.test(argv.at(-1) ?? "");
-    const color = preview ? colorOf(PREVIEW_UPSTREAM) : (answers.routeColor ?? colorOf(UPSTREAM));
-    if (!color) return { code: 7, stderr: "curl: (7) Failed to connect" };
-    const status = (preview ? answers.preview : answers.route) ?? 200;
-    return { stdout: `HTTP/1.1 ${status} X\r\nX-Slipway-Color: ${color}\r\n\r\nhello${mark}${status}` };
-  });
-  host.handlers.set("sh", (argv) => (argv[2] === POINT_LINKS_SCRIPT ? pointLinks(host, argv.slice(4)) : undefined));
-  host.handlers.set("nginx", () => ({ code: answers.nginxTest ?? 0, stderr: "nginx: [emerg] unknown directive" }));
-  return host;
-}
-
-function hostRun(host: FakeHost, cfg: SlipwayConfig, calls: string[], events: DeployEvent[]): HostRun {
-  return {
-    host,
-    user: "deploy",
-    config: cfg,
-    runtime: fakeRuntime(calls),
-    kind: "deploy",
-    releaseId: "r2",
-    commit: "c2",
-    actor: "tester",
-    env: {},
-    images: {},
-    secrets: {},
-    check: false,
-    restoreDb: false,
-    drainSeconds: 0,
-    runId: "run-1",
-    sink: (e) => events.push(e),
-  };
-}
-
-const stepTrail = (events: DeployEvent[]) =>
-  events.filter((e): e is StepEvent => e.kind === "step" && e.status !== "started").map((e) => `${e.step}:${e.status}`);
-
-const logLines = (events: DeployEvent[], step?: string) =>
-  events
-    .filter((e): e is LogEvent => e.kind === "log" && (step === undefined || e.step === step))
-    .map((e) => e.message);
-
-async function failure(p: Promise<unknown>): Promise<SlipwayError> {
-  const e = await p.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(SlipwayError);
-  return e as SlipwayError;
-}
 
 describe("deploy step runner on one host", () => {
   it("runs every step in order, records the release and frees the lock", async () => {
@@ -665,26 +506,6 @@ describe("runner", () => {
 });
 
 describe("the switch by socket links (proxy.switch socket)", () => {
-  const socketConfig = async (extra = "") => {
-    SWITCH = "socket";
-    try {
-      return await config(extra);
-    } finally {
-      SWITCH = "reload";
-    }
-  };
-  /** Green live, served through its socket link, with the socket site installed as a deploy left it. */
-  async function liveGreen(answers: Answers = {}, extra = "") {
-    const host = hostWithLiveGreen(answers);
-    const cfg = await socketConfig(extra);
-    host.files.delete(UPSTREAM);
-    await switchTo(host, cfg, "green");
-    // The maintenance bypass token an earlier deploy made (the first switch on a host writes it).
-    await ensureBypassToken(host, cfg);
-    host.commands.length = 0;
-    return { host, cfg };
-  }
-
   it("moves users to the new color by repointing the link: no nginx reload, preview link on the old color", async () => {
     const { host, cfg } = await liveGreen();
     expect(host.files.get(LINK)?.target).toBe(listener("green"));
@@ -744,7 +565,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
   });
 
-  it("round trips one after another: read 1, plan 1, then 6 up to the switch, 10 in all (a wave: what runs at once)", async () => {
+  it("round trips one after another: read 1, plan 2 (the lock, then the reads under it), then 4 up to the switch, 8 in all (a wave: what runs at once)", async () => {
     const { host: fake, cfg } = await liveGreen();
     const host = new WaveHost(fake);
     const serving: number[] = [];
@@ -754,15 +575,18 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const run = { ...hostRun(fake, cfg, [], []), host, sink };
     const prepared = await host.run(() => prepareHost(run, "10.0.0.1"));
     const read = host.waves;
-    await host.run(() => planHost(prepared));
+    await host.run(() => planHost(prepared, { lockAhead: true }));
     const planned = host.waves - read;
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
-    // The lock and its record are one command, and so are the unlock's read of the record and its removal; `nginx -t`
-    // rides with the reconcile's reads, the preview's setup with the gate's polls and the switch intent with the
-    // preview's check.
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 6, 10]);
+    // The lock and its record are one command, taken beside the plan's reads, and so are the unlock's read of the
+    // record and its removal; the reconcile's reads and `nginx -t` come under the lock while the plan reads (the run
+    // starts at the stage), the preview's setup with the gate's polls and the switch intent with the preview's check.
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 2, 4, 8]);
     const wave = (what: string) => host.log.findIndex((w) => w.some((c) => c.startsWith(what)));
+    expect(wave("exec sh -c mkdir")).toBe(wave('exec sh -c echo "uid=$(id -u)"'));
+    expect(host.log.filter((w) => w.some((c) => c.startsWith("exec sh -c mkdir")))).toHaveLength(1);
+    expect(wave("exec nginx -t")).toBe(wave("exec sh -c mkdir") + 1);
     expect(wave("exec nginx -t")).toBe(wave("readFile /opt/shop/intent.json"));
     expect(host.log[wave("putFile /opt/shop/intent.json")]?.some((c) => c.startsWith("exec curl"))).toBe(true);
     expect(wave("exec mkdir -p -- /etc/nginx/slipway")).toBe(wave("exec curl --silent --show-error --max-time 1 "));
