@@ -17,7 +17,6 @@ import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
 import { startLockAhead } from "./lock-ahead.js";
-import { readBypassToken } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
@@ -121,12 +120,8 @@ export async function prepareHost(run: HostRun, address: string): Promise<Prepar
   const emitter = new HostEmitter(run.host.name, run.sink);
   // What is live, who holds the lock and what the runtime offers are read at once (the runtime only where services run).
   const lock = run.check ? undefined : readLockHolder(run.host, deployPaths(run.config.deploy_dir).lock);
-  const role = hostRole(run.config, run.host.name);
-  const prepare = role.services.length > 0 ? run.runtime.prepare?.() : undefined;
-  // The maintenance token (read once per host and run) of the request that asks nginx which color it serves: read
-  // now, that request goes out with the reads under the lock (lock-ahead.ts), not one round trip after them.
-  const token = role.switches && !run.check ? readBypassToken(run.host, run.config) : null;
-  const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock, token]);
+  const prepare = hostRole(run.config, run.host.name).services.length > 0 ? run.runtime.prepare?.() : undefined;
+  const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock]);
   const lockFree = await lockIsFree(s, holder);
   const same = lockFree ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);

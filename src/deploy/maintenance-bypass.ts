@@ -26,6 +26,11 @@ export function bypassTokenPath(config: SlipwayConfig): string {
   return maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, config.app);
 }
 
+/** The token this run read or made on the host already: undefined when not read yet (no round trip). */
+export function knownBypassToken(host: RemoteHost): string | null | undefined {
+  return tokens.get(host);
+}
+
 /**
  * The host's token, or null when it has none yet (or the read is refused: then the checks go without, as before).
  * Read once per host and run.

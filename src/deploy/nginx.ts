@@ -15,7 +15,7 @@ import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
 import { parseCurl } from "../verify/probe.js";
 import type { RouteCheck } from "../verify/spec.js";
-import { bypassHeaderLine, readBypassToken } from "./maintenance-bypass.js";
+import { bypassHeaderLine, knownBypassToken, readBypassToken } from "./maintenance-bypass.js";
 import { switchPublicPorts } from "./public-port.js";
 import { pointSocketLinks, type SocketLink } from "./socket-links.js";
 
@@ -193,15 +193,23 @@ export async function verifyThroughNginx(
 export async function servedColor(host: RemoteHost, config: SlipwayConfig): Promise<Color | null> {
   const path = routeChecks(config)[0]?.path;
   if (config.proxy.mode === "internal" || path === undefined) return null;
-  // With maintenance on, the page has no color header: the token passes it (none yet: the page answers, null). Read
-  // beside the certificate's test: no round trip of its own.
-  const [https, bypass] = await Promise.all([tlsReady(host, config), readBypassToken(host, config)]);
-  const target = { kind: "public" as const, https };
-  const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target, bypass !== null), {
-    check: false,
-    step: "served color",
-    ...(bypass ? { stdin: bypassHeaderLine(bypass) } : {}),
-  });
-  const color = parseRouteCheck(result.stdout).color;
-  return color === "blue" || color === "green" ? color : null;
+  // With maintenance on, the page has no color header: the token passes it (none yet: the page answers, null). A token
+  // this run read already goes with the request; else it is read only when nginx answered without a color (the
+  // maintenance page), then asked again: no round trip for it while the site serves (the lock taken ahead asks first).
+  const target = { kind: "public" as const, https: await tlsReady(host, config) };
+  const ask = async (bypass: string | null) => {
+    const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target, bypass !== null), {
+      check: false,
+      step: "served color",
+      ...(bypass ? { stdin: bypassHeaderLine(bypass) } : {}),
+    });
+    return parseRouteCheck(result.stdout);
+  };
+  const known = knownBypassToken(host);
+  let answer = await ask(known ?? null);
+  if (answer.color === null && answer.status !== 0 && known === undefined) {
+    const token = await readBypassToken(host, config);
+    if (token) answer = await ask(token);
+  }
+  return answer.color === "blue" || answer.color === "green" ? answer.color : null;
 }
