@@ -26,7 +26,14 @@ export interface RestoreResult {
   preRestore: BackupManifest;
 }
 
-export async function restoreBackup(job: BackupJob & { id: string }): Promise<RestoreResult> {
+/**
+ * `onPreRestore` hears of the pre-restore backup as soon as it is taken, so a caller whose restore then fails can
+ * still put that state back (a rollback's undo).
+ */
+export async function restoreBackup(
+  job: BackupJob & { id: string },
+  onPreRestore?: (taken: BackupManifest) => void,
+): Promise<RestoreResult> {
   const ctx = execContext(job);
   const dir = jobBackupDir(job);
   const restored = await findBackup(ctx, job.deployDir, job.id, job.database.backupsDir);
@@ -57,6 +64,7 @@ export async function restoreBackup(job: BackupJob & { id: string }): Promise<Re
   try {
     preRestore = await createBackup({ ...job, reason: "pre-restore" }, { writersStopped: true });
     const taken = preRestore;
+    onPreRestore?.(taken);
     await withSecret(ctx, recipe.secret, async () => {
       await runSteps(
         ctx,

@@ -35,14 +35,14 @@ export function startLockAhead(s: FlowState, lockFree: boolean): void {
 }
 
 async function lockThenRead(s: FlowState): Promise<LockedReads | null> {
-  const { host, config, actor, commit, runId } = s.run;
+  const { host, actor, commit, runId } = s.run;
   if (!(await tryLock(host, s.paths.lock, actor, commit, runId))) return null;
   if (s.role.switches) void startNginxTest(s);
   const [colorFile, historyFile, intent, served] = await settleAll([
     host.readFile(s.paths.color),
     host.readFile(s.paths.history),
     s.role.switches ? readIntent(host, s.paths) : null,
-    s.role.switches ? servedColor(host, config) : null,
+    s.role.switches ? servedColor(s.bypass) : null,
   ]);
   return { colorFile: colorFile?.toString("utf8"), historyFile: historyFile?.toString("utf8"), intent, served };
 }

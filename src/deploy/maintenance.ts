@@ -76,7 +76,7 @@ export async function setMaintenance(
       connected.map(async ({ resolved, host, error }) => {
         if (!host) return { host: resolved.name, error: error ?? "unreachable", unreachable: true };
         try {
-          return await onHost(config, host, action, retryAfterSeconds);
+          return await maintenanceOnHost(config, host, action, retryAfterSeconds);
         } catch (e) {
           // The hint says what to do next (bootstrap again, deploy first...): the one line printed must carry it.
           const hint = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
@@ -89,11 +89,15 @@ export async function setMaintenance(
   }
 }
 
-async function onHost(
+/**
+ * `action` on one connected nginx host (what `slipway maintenance` does per host; a restoring rollback's page). Throws
+ * ConfigError when turning it on and the installed site has no maintenance block (nothing would answer 503).
+ */
+export async function maintenanceOnHost(
   config: SlipwayConfig,
   host: RemoteHost,
   action: MaintenanceAction,
-  retryAfter: number,
+  retryAfter = DEFAULT_RETRY_AFTER_SECONDS,
 ): Promise<HostMaintenance> {
   const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app);
   const was = (await host.readFile(page, { become: true })) !== undefined;

@@ -80,7 +80,7 @@ export async function planThenRun(
       }).then((r) => (r.status === "ok" ? null : r));
     }),
   );
-  if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout(base.config, [...prepared.values()]);
+  if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
   // A plan a run follows takes each host's lock while it reads (lock-ahead.ts); what runs nothing releases it below.
   const lockAhead = !base.check && !ctx.split;
   try {

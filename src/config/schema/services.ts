@@ -9,6 +9,7 @@ import {
   httpStatus,
   inventoryName,
   localPath,
+  nonZeroDuration,
   patternString,
   port,
   positiveInt,
@@ -26,7 +27,11 @@ export const SECRET_LIKE_NAME =
 
 const buildSchema = z
   .strictObject({
-    context: localPath().default(".").describe("Build context directory, relative to slipway.yml."),
+    context: localPath()
+      .default(".")
+      .describe(
+        "Build context directory, relative to slipway.yml (or to `--release-dir`). An absolute path (or `~/`) stays as written, `--release-dir` or not: code kept in another repository than the config. The release's commit (its id, image tags, the uncommitted-changes check) is read from the repository the code is built from; services (accessories aside) built from two repositories are refused: one release records one commit.",
+      ),
     dockerfile: localPath().default("Dockerfile").describe("Dockerfile path, relative to the context."),
     target: z.string({ error: "expected a stage name" }).optional().describe("Multi-stage build target."),
     args: z
@@ -90,7 +95,9 @@ const healthSchema = z
       .describe(
         "Give up (and fail the deploy) after this long, counted from the first poll: the streak must end within it, so it must exceed (consecutive_successes - 1) x interval plus the time the service takes to come up.",
       ),
-    request_timeout: duration().default("5s").describe("Timeout of one health request."),
+    request_timeout: nonZeroDuration("leaves no time for a health request: the gate would fail every deploy")
+      .default("5s")
+      .describe("Timeout of one health request (above 0)."),
     start_period: duration().default("0s").describe("Grace time after start before failures count."),
     container_check: z
       .union(
@@ -119,6 +126,19 @@ const resourcesSchema = z
     nofile: positiveInt().optional().describe("Open files limit (LimitNOFILE)."),
   })
   .describe("Resource limits.");
+
+const logsSchema = z
+  .strictObject({
+    max_size: size()
+      .optional()
+      .describe('Size of one log file before docker starts the next (`--log-opt max-size`). Default "10m".'),
+    max_files: positiveInt()
+      .optional()
+      .describe("Log files docker keeps per container, the current one included (`--log-opt max-file`). Default 5."),
+  })
+  .describe(
+    "Runtime container and compose: the containers log to docker's `json-file` driver, bounded to `max_files` files of `max_size` (default 10m x 5: at most 50 MB per container; `slipway logs` and `docker logs` read them). Runtime systemd: the units log to journald, which rotates by its own limits (`SystemMaxUse` in journald.conf); these keys do not apply.",
+  );
 
 const systemdSchema = z
   .strictObject({
@@ -246,7 +266,7 @@ export const serviceSchema = z
       .array(configFileSchema)
       .default([])
       .describe(
-        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Runtime container and compose.",
+        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Each is owned by the uid:gid the container runs as (`container.user`, else the image's `USER` looked up in the image, else root), since a container without capabilities reads only its own 0600 files; in helper mode the docker gate mounts a root-owned 0644 copy. Runtime container and compose.",
       ),
     volumes: z
       .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))
@@ -259,6 +279,7 @@ export const serviceSchema = z
         "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host.",
       ),
     resources: resourcesSchema.optional(),
+    logs: logsSchema.optional(),
     container: containerSchema.optional(),
     systemd: systemdSchema.optional(),
     swarm: serviceSwarmSchema.optional(),

@@ -42,7 +42,7 @@ async function gatePort(
     for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
       `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
-      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate.last, logs) },
+      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate, logs) },
       { service: name, logs },
     );
   }

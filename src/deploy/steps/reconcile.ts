@@ -22,7 +22,7 @@ function sameAfterLock(s: FlowState, same: string | null): StepResult | null {
 export const reconcileStep: Step = {
   name: "reconcile",
   async run(s) {
-    const { host, config, runtime } = s.run;
+    const { host, runtime } = s.run;
     // Read under the lock taken ahead, while the plan read the host (lock-ahead.ts): no round trip here.
     const ahead = s.lockAhead ? await s.lockAhead : null;
     // The lock step re-planned already when it had to wait; otherwise the plan was read before the lock (D36 again).
@@ -38,7 +38,7 @@ export const reconcileStep: Step = {
     void startNginxTest(s);
     const [intent, served, same] = await Promise.all([
       ahead ? ahead.intent : readIntent(host, s.paths),
-      ahead ? ahead.served : servedColor(host, config),
+      ahead ? ahead.served : servedColor(s.bypass),
       recheck,
     ]);
     const done = sameAfterLock(s, same);
@@ -50,7 +50,7 @@ export const reconcileStep: Step = {
         `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`,
       );
       if (s.liveColor && (await runtime.isRunning(s.liveColor))) {
-        await switchAndReload(host, config, s.liveColor);
+        await switchAndReload(s.bypass, s.liveColor);
         s.say(`nginx points at the recorded color ${s.liveColor} again`);
       }
       await clearIntent(host, s.paths);

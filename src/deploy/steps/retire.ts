@@ -1,40 +1,20 @@
 /**
  * retire: once the old color has no connection left (or the drain limit passed) it stops (stop-first: already
- * stopped); a rollback with --restore-db
- * restores the backup taken before the release it left; releases, images and backups beyond `keep` are pruned.
+ * stopped; a restoring rollback stopped its writers before the restore: restore-db.ts); releases, images and backups
+ * beyond `keep` are pruned.
  */
-import { type Color, colorPort } from "../../config/index.js";
-import { probeAddress } from "../../config/layout.js";
-import { SlipwayError } from "../../errors.js";
+import type { Color } from "../../config/index.js";
 import { durationSeconds } from "../../render/from-config/common.js";
-import { restoreBeforeRelease } from "../backup-step.js";
 import { colorPorts, drainConnections } from "../drain.js";
-import { gateArgs, healthGate } from "../health.js";
 import { withProgress } from "../progress.js";
 import { otherColor } from "../release-id.js";
 import { retireOld } from "../retire.js";
+import { InterruptedError } from "../runner.js";
 import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
 
 export function drainSeconds(s: FlowState): number {
   return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain", 0);
-}
-
-/** Health gate of every service of the live color after a restore restarted them; throws when one stays unhealthy. */
-async function gateAfterRestore(s: FlowState): Promise<void> {
-  for (const [name, service] of Object.entries(s.local.services)) {
-    if (service.accessory) continue; // not in the colors
-    const address = probeAddress(s.run.config, name, s.run.host.name);
-    const args = gateArgs(name, service, colorPort(service, s.idle), address);
-    const gate = await healthGate(s.run.host, args, undefined, s.run.interrupt?.signal);
-    if (!gate.ok) {
-      throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
-        host: s.run.host.name,
-        step: "restore",
-        hint: `see the logs of ${s.run.runtime.names(s.idle).join(", ")} on the host`,
-      });
-    }
-  }
 }
 
 /**
@@ -60,31 +40,59 @@ async function stopLeftovers(s: FlowState, old: Color): Promise<void> {
   s.say(`stopped ${left.join(", ")}: the previous release ran them, the config no longer names them`);
 }
 
+/** The color retire will stop once drained; null when it drains none (stop-first, no live color, no services). */
+function drainedColor(s: FlowState): Color | null {
+  return s.liveColor && !s.stopFirst && s.role.services.length > 0 && drainSeconds(s) > 0 ? s.liveColor : null;
+}
+
+/**
+ * Starts the old color's drain (record calls it beside its writes: the drain only reads `ss`, and the limit then
+ * counts from nearer the switch) unless it runs already or retire will not drain. The outcome never rejects: a lost
+ * connection counts as "could not tell", and retire's own commands report it.
+ */
+export function startDrain(s: FlowState): void {
+  const old = drainedColor(s);
+  if (!old || s.drain) return;
+  const abort = new AbortController();
+  const interrupt = s.run.interrupt?.signal;
+  // Ends on either: retire no longer draining (abort) or the user's Ctrl-C (drainAndStop reports that one).
+  const signal = interrupt ? AbortSignal.any([abort.signal, interrupt]) : abort.signal;
+  const started = Date.now();
+  const outcome = drainConnections(s.run.host, colorPorts(s.local, old), drainSeconds(s), signal).catch(() => ({
+    ms: Date.now() - started,
+    open: null,
+  }));
+  s.drain = { outcome, abort: () => abort.abort() };
+}
+
+/**
+ * Ctrl-C during the drain: the release is live and recorded (nothing to undo); the old color keeps its open requests
+ * and keeps running, which the next deploy replaces. Any other error is passed on as it is.
+ */
+function drainInterrupted(s: FlowState, old: Color, e: unknown): unknown {
+  if (!s.run.interrupt?.reason) return e;
+  return new InterruptedError(`the drain of ${old} stopped waiting`, {
+    host: s.run.host.name,
+    step: "retire",
+    hint: `${old} (the previous release) still runs, nginx sends it no new request: the next deploy replaces it`,
+  });
+}
+
 /** The old color stops once it has no connection left (at most the drain limit), bounded by stop_timeout. */
 async function drainAndStop(s: FlowState, old: Color): Promise<void> {
-  const { host, runtime } = s.run;
+  const { runtime } = s.run;
   const limit = drainSeconds(s);
   if (limit > 0) {
-    const drain = await withProgress(progressOf(s), `${old}: draining connections (at most ${limit}s)`, () =>
-      drainConnections(host, colorPorts(s.local, old), limit),
-    );
+    startDrain(s);
+    const started = s.drain?.outcome ?? Promise.resolve({ ms: 0, open: null });
+    const drain = await withProgress(progressOf(s), `${old}: draining connections (at most ${limit}s)`, () => started);
+    if (s.run.interrupt?.reason) throw drainInterrupted(s, old, s.run.interrupt.reason);
     const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
     s.say(`drained ${old} in ${(drain.ms / 1000).toFixed(1)}s (limit ${limit}s${left})`);
   }
   await runtime.stop(old);
   s.say(`stopped ${old}`);
   await stopLeftovers(s, old);
-}
-
-/**
- * The plan's line for `rollback --restore-db` (the one irreversible action, so the user confirming the plan must see
- * it): which backup, taken before which release, and that writes since are lost. Undefined when no restore is asked.
- */
-export function restorePlanLine(s: FlowState): string | undefined {
-  if (s.run.kind !== "rollback" || !s.run.restoreDb || !s.spec) return undefined;
-  const from = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!from?.backup) return `  no backup recorded with ${s.live.release ?? "the live release"}: database left as is`;
-  return `  restore the database from backup ${from.backup} (taken before ${from.id} was deployed): writes since then are lost`;
 }
 
 export const retireStep: Step = {
@@ -99,25 +107,14 @@ export const retireStep: Step = {
       if (left.length > 0)
         s.say(`  stop ${left.join(", ")}: the previous release ran them, the config no longer names them`);
     }
-    const restore = restorePlanLine(s);
-    if (restore) s.say(restore);
   },
   async run(s) {
-    const { host, config, kind, restoreDb, releaseId } = s.run;
+    const { host, releaseId } = s.run;
     // An nginx-only host of a load-balancer layout runs no color: nothing to stop, restore or prune.
     if (s.role.services.length === 0) return { status: "skipped" };
     const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
     // Stop-first: stop-old already stopped the old color's units; a renamed service's are still ours to stop.
     const stopping = old ? drainAndStop(s, old) : s.liveColor ? stopLeftovers(s, s.liveColor) : Promise.resolve();
-    if (kind === "rollback" && restoreDb && s.spec) {
-      await stopping;
-      const from = s.live.history.releases.find((r) => r.id === s.live.release);
-      if (from?.backup) {
-        await restoreBeforeRelease(host, config, s.spec, from.backup, releaseId, s.writersOf(s.idle), s.say);
-        s.say(`restored the database from ${from.backup}`);
-        await gateAfterRestore(s);
-      } else s.say("no backup recorded with the release rolled back from: database left as is");
-    }
     const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
     // Pruning keeps the previous release (what the old color runs): it goes on while the old color stops.
     const [, history] = await Promise.all([

@@ -4,8 +4,11 @@
  */
 import type { Step } from "./types.js";
 
-/** The points, in order: app hosts healthy (and hooked), nginx hosts switched and verified, after_switch hooks done. */
-export type SyncPoint = "gated" | "switched" | "after-switch";
+/**
+ * The points, in order: (a restoring rollback) every nginx host shows the maintenance page; app hosts healthy (and
+ * hooked), nginx hosts switched and verified, after_switch hooks done.
+ */
+export type SyncPoint = "maintenance" | "gated" | "switched" | "after-switch";
 
 export function syncStep(point: SyncPoint): Step {
   return {

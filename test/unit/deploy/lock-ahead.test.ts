@@ -8,8 +8,10 @@ import { swapSymlinkArgv } from "../../../src/commands/files.js";
 import type { DeployEvent } from "../../../src/deploy/events.js";
 import { executeHost, type HostRun, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
 import { releaseLocksAhead } from "../../../src/deploy/lock-ahead.js";
+import { MaintenanceBypass } from "../../../src/deploy/maintenance-bypass.js";
+import { switchTo } from "../../../src/deploy/nginx.js";
 import type { FakeHost } from "../engine/fake-host.js";
-import { config, failure, hostRun, hostWithLiveGreen, LOCK, liveGreen, logLines, stepTrail } from "./flow-fixtures.js";
+import { config, failure, hostRun, hostWithLiveGreen, LOCK, logLines, stepTrail, UPSTREAM } from "./flow-support.js";
 
 const takes = (host: FakeHost) => host.commands.filter((c) => c.argv[0] === "sh" && c.argv[3] === "slipway-lock");
 const holderOf = (host: FakeHost) => JSON.parse(host.files.get(`${LOCK}/holder`)?.content ?? "null");
@@ -26,6 +28,17 @@ async function runOn(host: FakeHost, extra: Partial<HostRun> = {}) {
   const events: DeployEvent[] = [];
   const run: HostRun = { ...hostRun(host, await config(), calls, events), ...extra };
   return { run, calls, events };
+}
+
+/** Green live behind its socket link (proxy.switch socket), the maintenance token made, as a deploy left it. */
+async function liveGreen() {
+  const host = hostWithLiveGreen();
+  const cfg = await config("", "socket");
+  host.files.delete(UPSTREAM);
+  await switchTo(host, cfg, "green");
+  await new MaintenanceBypass(host, cfg).ensure();
+  host.commands.length = 0;
+  return { host, cfg };
 }
 
 const CAROL = { holder: "carol", commit: "feed", since: "2026-11-01T08:00:00Z", run_id: "77-1", pid: 9, host: "r" };

@@ -3,12 +3,7 @@
  * the route checks through the public server from stdin (never argv), not to the preview listener.
  */
 import { describe, expect, it } from "vitest";
-import {
-  bypassHeaderLine,
-  ensureBypassToken,
-  knownBypassToken,
-  readBypassToken,
-} from "../../../src/deploy/maintenance-bypass.js";
+import { bypassHeaderLine, MaintenanceBypass } from "../../../src/deploy/maintenance-bypass.js";
 import { checkRoutes, servedColor } from "../../../src/deploy/nginx.js";
 import { Redactor } from "../../../src/remote/redact.js";
 import { loadConfigText } from "../../support/config-text.js";
@@ -32,7 +27,7 @@ describe("maintenance bypass token", () => {
   it("is made on a host without one: 32 hex digits, root's file mode 0600, one write, added to the redactor", async () => {
     const host = new FakeHost();
     const redactor = new Redactor();
-    const made = await ensureBypassToken(host, await shop(), redactor);
+    const made = await new MaintenanceBypass(host, await shop()).ensure(redactor);
     expect(made.created).toBe(true);
     expect(made.token).toMatch(/^[0-9a-f]{32}$/);
     expect(host.files.get(FILE)).toMatchObject({ mode: "0600", owner: "root" });
@@ -45,7 +40,7 @@ describe("maintenance bypass token", () => {
   it("is kept: a later run (a new connection) reads the same token and writes nothing", async () => {
     const host = new FakeHost();
     host.writeFile(FILE, `"${TOKEN}" "";\n`, "0600");
-    const again = await ensureBypassToken(host, await shop());
+    const again = await new MaintenanceBypass(host, await shop()).ensure();
     expect(again).toEqual({ token: TOKEN, created: false });
     expect(host.commands.filter((c) => c.argv[0] === "<putFile>")).toEqual([]);
   });
@@ -53,8 +48,8 @@ describe("maintenance bypass token", () => {
   it("a file of another shape is no token: a new one replaces it", async () => {
     const host = new FakeHost();
     host.writeFile(FILE, '"short" "";\n', "0600");
-    expect(await readBypassToken(new FakeHost(), await shop())).toBeNull();
-    const made = await ensureBypassToken(host, await shop());
+    expect(await new MaintenanceBypass(new FakeHost(), await shop()).read()).toBeNull();
+    const made = await new MaintenanceBypass(host, await shop()).ensure();
     expect([made.created, made.token === "short"]).toEqual([true, false]);
   });
 
@@ -62,8 +57,9 @@ describe("maintenance bypass token", () => {
     const host = new FakeHost();
     host.writeFile(FILE, `"${TOKEN}" "";\n`, "0600");
     const config = await shop();
-    await checkRoutes(host, config, { kind: "public", https: false });
-    await checkRoutes(host, config, { kind: "preview", port: 31234 });
+    const bypass = new MaintenanceBypass(host, config);
+    await checkRoutes(host, config, { kind: "public", https: false }, undefined, bypass);
+    await checkRoutes(host, config, { kind: "preview", port: 31234 }, undefined, bypass);
     const curls = host.commands.filter((c) => c.argv[0] === "curl");
     expect(curls.map((c) => [c.argv.slice(-4), c.stdin])).toEqual([
       [["--header", "@-", "--", "http://127.0.0.1/orders"], `X-Slipway-Maintenance-Bypass: ${TOKEN}\n`],
@@ -89,28 +85,30 @@ describe("maintenance bypass token", () => {
     host.handlers.set("curl", () => ({
       stdout: "HTTP/1.1 200 OK\r\nX-Slipway-Color: blue\r\n\r\nok\n__SLIPWAY_STATUS__:200",
     }));
-    expect(await servedColor(host, await shop())).toBe("blue");
+    const bypass = new MaintenanceBypass(host, await shop());
+    expect(await servedColor(bypass)).toBe("blue");
     expect(host.commands.map((c) => c.argv[0])).toEqual(["curl"]);
-    // Never read (the read caches it for the run).
-    expect(knownBypassToken(host)).toBeUndefined();
+    // Never read (a read is kept for the run).
+    expect(bypass.peek()).toBeUndefined();
   });
 
   it("the served color behind the maintenance page: the token is read and the question asked again with it", async () => {
     const host = new FakeHost();
     maintenanceOn(host);
-    expect(await servedColor(host, await shop())).toBe("green");
+    const bypass = new MaintenanceBypass(host, await shop());
+    expect(await servedColor(bypass)).toBe("green");
     const curls = host.commands.filter((c) => c.argv[0] === "curl");
     expect(curls.map((c) => c.stdin)).toEqual([undefined, `X-Slipway-Maintenance-Bypass: ${TOKEN}\n`]);
-    expect(knownBypassToken(host)).toBe(TOKEN);
+    expect(bypass.peek()).toBe(TOKEN);
   });
 
   it("the served color with the token read before (the plan): one request, carrying it", async () => {
     const host = new FakeHost();
     maintenanceOn(host);
-    const config = await shop();
-    await readBypassToken(host, config);
+    const bypass = new MaintenanceBypass(host, await shop());
+    await bypass.read();
     host.commands.length = 0;
-    expect(await servedColor(host, config)).toBe("green");
+    expect(await servedColor(bypass)).toBe("green");
     expect(host.commands.map((c) => [c.argv[0], c.stdin])).toEqual([
       ["curl", `X-Slipway-Maintenance-Bypass: ${TOKEN}\n`],
     ]);
@@ -118,8 +116,27 @@ describe("maintenance bypass token", () => {
 
   it("without a token the public check is as before (no header from stdin)", async () => {
     const host = new FakeHost();
-    await checkRoutes(host, await shop(), { kind: "public", https: false });
+    const config = await shop();
+    await checkRoutes(host, config, { kind: "public", https: false }, undefined, new MaintenanceBypass(host, config));
     const curl = host.commands.find((c) => c.argv[0] === "curl");
     expect([curl?.argv.includes("@-"), curl?.stdin]).toEqual([false, undefined]);
+  });
+
+  it("is the run's state: read once per run (MaintenanceBypass), a new run reads the host again", async () => {
+    const host = new FakeHost();
+    const config = await shop();
+    let reads = 0;
+    const readFile = host.readFile.bind(host);
+    host.readFile = (path: string) => {
+      reads++;
+      return readFile(path);
+    };
+    const run = new MaintenanceBypass(host, config);
+    expect([await run.read(), await run.read()]).toEqual([null, null]);
+    expect(reads).toBe(1);
+    const made = await run.ensure();
+    expect([await run.read(), reads]).toEqual([made.token, 1]);
+    expect(await new MaintenanceBypass(host, config).read()).toBe(made.token);
+    expect(reads).toBe(2);
   });
 });

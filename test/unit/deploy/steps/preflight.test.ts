@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { prepareHost } from "../../../../src/deploy/host-flow.js";
 import { preflightStep } from "../../../../src/deploy/steps/preflight.js";
-import { config, failure, hostRun, hostWithLiveGreen } from "../flow-fixtures.js";
+import { config, failure, hostRun, hostWithLiveGreen } from "../flow-support.js";
 import { WaveHost } from "../wave-host.js";
 
 const WITH_DB_AND_TLS =

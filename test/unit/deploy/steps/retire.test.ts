@@ -55,26 +55,3 @@ describe("retire: a renamed service (D25)", () => {
     expect(leftoverUnits(s as unknown as FlowState, "green")).toEqual(["nu-static-app@blue"]);
   });
 });
-
-describe("retire plan (D28)", () => {
-  it("rollback --restore-db: the plan names the backup, the release and that writes since are lost", async () => {
-    const said: string[] = [];
-    await retireStep.plan?.(rollbackState(true, left.backup, said));
-    expect(said).toEqual([
-      "  stop nu-static-web@green right after the switch (drain 0s)",
-      "  restore the database from backup fcc2d02_20261130171431-20261130T171436192Z (taken before fcc2d02-20261130171431 was deployed): writes since then are lost",
-    ]);
-  });
-
-  it("says the database is left as is when the release left recorded no backup", async () => {
-    const said: string[] = [];
-    await retireStep.plan?.(rollbackState(true, undefined, said));
-    expect(said.at(-1)).toBe("  no backup recorded with fcc2d02-20261130171431: database left as is");
-  });
-
-  it("a rollback without --restore-db plans no restore", async () => {
-    const said: string[] = [];
-    await retireStep.plan?.(rollbackState(false, left.backup, said));
-    expect(said).toEqual(["  stop nu-static-web@green right after the switch (drain 0s)"]);
-  });
-});

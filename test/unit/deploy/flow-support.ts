@@ -1,6 +1,6 @@
 /**
- * The fixtures of the one-host deploy tests (flow.test.ts, lock-ahead.test.ts): the shared FakeHost with green live,
- * nginx and curl answering as a test says, a fake runtime, the config, and the readers of the events.
+ * What the one-host deploy flow tests share (flow*.test.ts): the config, a fake runtime that records start/stop, the
+ * shared fake host with green live and nginx answering from the color its files (or socket links) name.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,16 +10,14 @@ import { POINT_LINKS_SCRIPT } from "../../../src/commands/nginx.js";
 import { type Color, loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
 import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
 import type { HostRun } from "../../../src/deploy/host-flow.js";
-import { ensureBypassToken } from "../../../src/deploy/maintenance-bypass.js";
-import { switchTo } from "../../../src/deploy/nginx.js";
 import type { ColorRuntime } from "../../../src/deploy/runtime.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 export const LOCK = "/opt/shop/.slipway-lock";
 
-/** The config of these tests; `proxy.switch` is the file-rewriting one unless a test asks for the socket links. */
-export function configText(extra = "", SWITCH: "reload" | "socket" = "reload"): string {
+/** slipway.yml of the flow tests; `proxySwitch`: the file-rewriting switch unless a test asks for the socket links. */
+export function configText(extra = "", proxySwitch = "reload"): string {
   return `app: shop
 runtime: systemd
 deploy_dir: /opt/shop
@@ -35,16 +33,17 @@ inventory:
     h1: { address: 10.0.0.1 }
 proxy:
   domains: [shop.example]
-  switch: ${SWITCH}
+  switch: ${proxySwitch}
   routes:
     - { path: /, service: web }
 ${extra}`;
 }
 
-export async function config(extra = "", SWITCH: "reload" | "socket" = "reload"): Promise<SlipwayConfig> {
+/** configText written to a temporary slipway.yml and loaded as the CLI loads it. */
+export async function config(extra = "", proxySwitch = "reload"): Promise<SlipwayConfig> {
   const dir = mkdtempSync(join(tmpdir(), "slipway-flow-"));
   const file = join(dir, "slipway.yml");
-  writeFileSync(file, configText(extra, SWITCH));
+  writeFileSync(file, configText(extra, proxySwitch));
   return loadConfig(file);
 }
 
@@ -185,19 +184,4 @@ export async function failure(p: Promise<unknown>): Promise<SlipwayError> {
   );
   expect(e).toBeInstanceOf(SlipwayError);
   return e as SlipwayError;
-}
-
-/** The config with `proxy.switch: socket`. */
-export const socketConfig = (extra = "") => config(extra, "socket");
-
-/** Green live, served through its socket link, with the socket site installed as a deploy left it. */
-export async function liveGreen(answers: Answers = {}, extra = "") {
-  const host = hostWithLiveGreen(answers);
-  const cfg = await socketConfig(extra);
-  host.files.delete(UPSTREAM);
-  await switchTo(host, cfg, "green");
-  // The maintenance bypass token an earlier deploy made (the first switch on a host writes it).
-  await ensureBypassToken(host, cfg);
-  host.commands.length = 0;
-  return { host, cfg };
 }
