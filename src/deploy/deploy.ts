@@ -13,20 +13,21 @@ import {
 import { configOnHost, deployHosts, isSplitLayout } from "../config/layout.js";
 import { swarmSecretWarnings } from "../config/swarm.js";
 import { RunOnce } from "../engine/run-once.js";
-import { SlipwayError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeRuntime } from "./compose-runtime.js";
-import { type Connected, chosenHosts, connectAll, unreachableLine } from "./connect.js";
+import { chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import type { DeployEventSink } from "./events.js";
 import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
-import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost, runHost } from "./host-flow.js";
+import { type HostRun, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
-import { agreeOnLayout, requireWholeLayout, shareSync, unreachableLayout } from "./layout-run.js";
+import { requireWholeLayout, unreachableLayout } from "./layout-run.js";
+import { type BaseRun, type Confirm, guarded, hostEnd, planThenRun, resultOf, unreachableEnd } from "./plan-run.js";
 import { runnerProgress, withProgress } from "./progress.js";
 import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
@@ -66,109 +67,7 @@ function defaultActor(): string {
   return process.env.GITHUB_ACTOR ?? process.env.USER ?? "slipway";
 }
 
-function errorText(e: unknown): string {
-  if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
-  return e instanceof Error ? e.message : String(e);
-}
-
-export type BaseRun = Omit<HostRun, "host" | "user" | "runtime">;
 type PerHost = (base: BaseRun) => Promise<BaseRun | null>;
-type Confirm = NonNullable<DeployOptions["confirm"]>;
-
-/** A host's result from `work`, or `failed` with the error (logged in full) when it throws; emits the host's end. */
-async function guarded(base: BaseRun, name: string, work: () => Promise<HostResult>): Promise<HostResult> {
-  try {
-    return hostEnd(base, await work());
-  } catch (e) {
-    // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
-    const message = `[${name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`;
-    base.sink({ kind: "log", level: "info", message });
-    return hostEnd(base, { name, status: "failed", error: errorText(e) });
-  }
-}
-
-/** A host that could not be reached: the log gets the next step (which key was tried), the recap the message. */
-function unreachableEnd(base: BaseRun, c: Connected): HostResult {
-  base.sink({ kind: "log", level: "info", message: unreachableLine(c) });
-  return hostEnd(base, { name: c.resolved.name, status: "unreachable", error: c.error });
-}
-
-function resultOf(hosts: HostResult[], release: string, base: BaseRun, recap: string): DeployResult {
-  const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
-  return { ok, release, hosts, images: base.images, recap };
-}
-
-/**
- * The plan of every host, then (when `confirm` says so) the run, on the same connections and the same facts: no
- * second connect, no second read of what is live. Returns the plan's result when nothing runs. The load-balancer
- * layout (`split`) agrees on one color first and runs every host at once with sync points (layout-run.ts).
- */
-async function planThenRun(
-  connected: Connected[],
-  base: BaseRun,
-  ctx: {
-    kind: "deploy" | "rollback";
-    started: number;
-    confirm: Confirm;
-    runtime: (host: RemoteHost) => ColorRuntime;
-    /** The host's own run (a rollback takes its release from the host's history). */
-    runOf: (host: RemoteHost) => Promise<BaseRun>;
-    split: boolean;
-    /** Log the plan's recap (off when the caller asked for no confirmation). */
-    showPlan: boolean;
-    tally: StepTally;
-  },
-): Promise<{ plan?: DeployResult; hosts: HostResult[]; release: string }> {
-  const prepared = new Map<string, PreparedHost>();
-  let release = base.releaseId;
-  const failedPrepare = await Promise.all(
-    connected.map((c) => {
-      const { resolved, host } = c;
-      if (!host) return unreachableEnd(base, c);
-      return guarded(base, resolved.name, async () => {
-        const run = await ctx.runOf(host);
-        if (ctx.kind === "rollback") release = run.releaseId;
-        const hostRun = { ...run, host, user: resolved.user, runtime: ctx.runtime(host) };
-        prepared.set(resolved.name, await prepareHost(hostRun, resolved.address));
-        return { name: resolved.name, status: "ok" } as HostResult;
-      }).then((r) => (r.status === "ok" ? null : r));
-    }),
-  );
-  if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
-  const planned = await Promise.all(
-    connected.map(({ resolved }, i) => {
-      const p = prepared.get(resolved.name);
-      return (
-        failedPrepare[i] ??
-        (p ? guarded(base, resolved.name, () => planHost(p)) : hostEnd(base, failedHost(resolved.name)))
-      );
-    }),
-  );
-  // Every host already runs it: the result names the live release (its id may be older than this run's).
-  const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : undefined;
-  release = same ?? release;
-  const recap = formatRecap(ctx.kind, release, planned, (Date.now() - ctx.started) / 1000, true, ctx.tally);
-  if (ctx.showPlan || base.check) base.sink({ kind: "log", level: "info", message: recap });
-  const plan = resultOf(planned, release, base, recap);
-  if (base.check || !plan.ok || planned.every((h) => h.status === "ok") || !(await ctx.confirm(plan))) {
-    return { plan, hosts: [], release };
-  }
-  const one = ({ resolved }: Connected) => {
-    const p = prepared.get(resolved.name) as PreparedHost;
-    return guarded(base, resolved.name, () => executeHost(p));
-  };
-  if (ctx.split) {
-    shareSync([...prepared.values()]);
-    return { hosts: await Promise.all(connected.map(one)), release };
-  }
-  const report = (message: string) => base.sink({ kind: "log", level: "info", message });
-  const hosts = await runBatches(connected, one, { ...base, kind: ctx.kind, runtime: ctx.runtime, report });
-  return { hosts, release };
-}
-
-function failedHost(name: string): HostResult {
-  return { name, status: "failed", error: "not prepared" };
-}
 
 /** What a run may learn on the runner while its hosts connect (a deploy's commit and release id). */
 type LateIdentity = Promise<Partial<Pick<BaseRun, "commit" | "releaseId">>>;
@@ -271,20 +170,6 @@ function finalResult(
   const recap = formatRecap(kind, release, hosts, (Date.now() - started) / 1000, base.check, tally);
   base.sink({ kind: "log", level: "info", message: recap });
   return resultOf(hosts, release, base, recap);
-}
-
-/** Emits the host's end event and returns its result unchanged. */
-function hostEnd(base: BaseRun, result: HostResult): HostResult {
-  base.sink({
-    kind: "host",
-    host: result.name,
-    status: result.status,
-    ...(result.release ? { release: result.release } : {}),
-    ...(result.color ? { color: result.color } : {}),
-    ...(result.backup ? { backup: result.backup } : {}),
-    ...(result.error ? { error: result.error } : {}),
-  });
-  return result;
 }
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {

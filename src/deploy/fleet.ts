@@ -9,11 +9,11 @@ import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { fleetRollbackTarget } from "./batches.js";
 import type { Connected } from "./connect.js";
-import type { BaseRun } from "./deploy.js";
 import { noRollbackTarget, rollbackTarget } from "./history.js";
 import { runHost } from "./host-flow.js";
 import { readLiveState } from "./host-state.js";
 import { deployPaths } from "./paths.js";
+import type { BaseRun } from "./plan-run.js";
 import type { ColorRuntime } from "./runtime.js";
 import type { HostResult } from "./types.js";
 

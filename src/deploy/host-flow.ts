@@ -16,6 +16,7 @@ import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
+import { startLockAhead } from "./lock-ahead.js";
 import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
@@ -112,6 +113,8 @@ export interface PreparedHost {
   steps: Step[];
   /** The release id when it is already live and healthy: nothing to do. */
   same: string | null;
+  /** Nobody held the lock when the host was read (a stale lock was removed): the plan may take it ahead. */
+  lockFree: boolean;
 }
 
 /** Reads the host's state; says so when the release asked for is already live. */
@@ -121,17 +124,25 @@ export async function prepareHost(run: HostRun, address: string): Promise<Prepar
   const lock = run.check ? undefined : readLockHolder(run.host, deployPaths(run.config.deploy_dir).lock);
   const prepare = hostRole(run.config, run.host.name).services.length > 0 ? run.runtime.prepare?.() : undefined;
   const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock]);
-  const same = (await lockIsFree(s, holder)) ? await alreadyLive(s) : null;
+  const lockFree = await lockIsFree(s, holder);
+  const same = lockFree ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
   const restoring = run.kind === "rollback" && run.restoreDb === true && s.spec !== null;
   const steps = hostSteps(s.stopFirst, isSplitLayout(run.config), restoring);
-  return { s, steps, same: s.liveColor ? same : null };
+  return { s, steps, same: s.liveColor ? same : null, lockFree };
 }
 
-/** The plan of a prepared host (check mode's output): each step's plan, changing nothing. */
-export async function planHost({ s, steps, same }: PreparedHost): Promise<HostResult> {
+/**
+ * The plan of a prepared host (check mode's output): each step's plan, changing nothing. With `lockAhead` (a plan a
+ * run follows) the deploy lock is taken meanwhile and the reconcile's reads made under it (lock-ahead.ts).
+ */
+export async function planHost(
+  { s, steps, same, lockFree }: PreparedHost,
+  options: { lockAhead?: boolean } = {},
+): Promise<HostResult> {
   const { run } = s;
   if (same) return alreadyLiveResult(s, same);
+  if (options.lockAhead) startLockAhead(s, lockFree);
   s.say(`plan: ${run.kind} ${run.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
   await planSteps(steps, s, s.emitter);
   return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };

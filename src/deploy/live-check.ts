@@ -76,9 +76,17 @@ export async function recheckUnderLock(s: FlowState): Promise<string | null> {
     s.run.host.readFile(s.paths.color),
     s.run.host.readFile(s.paths.history),
   ]);
-  const color = parseColorFile(colorFile?.toString("utf8"));
+  return recheckRead(s, colorFile?.toString("utf8"), historyFile?.toString("utf8"));
+}
+
+/** recheckUnderLock on the color file's and the history's texts as read under the lock (lock-ahead.ts read them). */
+export async function recheckRead(
+  s: FlowState,
+  colorFile: string | undefined,
+  historyFile: string | undefined,
+): Promise<string | null> {
   const same =
-    color === s.live.color &&
-    renderHistory(parseHistory(historyFile?.toString("utf8"))) === renderHistory(s.live.history);
+    parseColorFile(colorFile) === s.live.color &&
+    renderHistory(parseHistory(historyFile)) === renderHistory(s.live.history);
   return same ? null : replanUnderLock(s);
 }

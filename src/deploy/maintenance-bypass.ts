@@ -37,6 +37,11 @@ export class MaintenanceBypass {
     readonly config: SlipwayConfig,
   ) {}
 
+  /** The token as this run knows it already, no round trip: undefined when not read yet, null when there is none. */
+  peek(): string | null | undefined {
+    return this.known;
+  }
+
   /**
    * The host's token, or null when it has none yet (or the read is refused: then the checks go without, as before).
    * Read once per host and run.

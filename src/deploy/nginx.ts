@@ -196,15 +196,23 @@ export async function servedColor(bypass: MaintenanceBypass): Promise<Color | nu
   const { host, config } = bypass;
   const path = routeChecks(config)[0]?.path;
   if (config.proxy.mode === "internal" || path === undefined) return null;
-  // With maintenance on, the page has no color header: the token passes it (none yet: the page answers, null). Read
-  // beside the certificate's test: no round trip of its own.
-  const [https, token] = await Promise.all([tlsReady(host, config), bypass.read()]);
-  const target = { kind: "public" as const, https };
-  const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target, token !== null), {
-    check: false,
-    step: "served color",
-    ...(token ? { stdin: bypassHeaderLine(token) } : {}),
-  });
-  const color = parseRouteCheck(result.stdout).color;
-  return color === "blue" || color === "green" ? color : null;
+  // With maintenance on, the page has no color header: the token passes it (none yet: the page answers, null). A token
+  // this run read already goes with the request; else it is read only when nginx answered without a color (the
+  // maintenance page), then asked again: no round trip for it while the site serves (the lock taken ahead asks first).
+  const target = { kind: "public" as const, https: await tlsReady(host, config) };
+  const ask = async (token: string | null) => {
+    const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target, token !== null), {
+      check: false,
+      step: "served color",
+      ...(token ? { stdin: bypassHeaderLine(token) } : {}),
+    });
+    return parseRouteCheck(result.stdout);
+  };
+  const known = bypass.peek();
+  let answer = await ask(known ?? null);
+  if (answer.color === null && answer.status !== 0 && known === undefined) {
+    const token = await bypass.read();
+    if (token) answer = await ask(token);
+  }
+  return answer.color === "blue" || answer.color === "green" ? answer.color : null;
 }

@@ -204,6 +204,21 @@ export async function acquireLock(
   return heldWhenAsked;
 }
 
+/**
+ * One attempt at the lock (mkdir and record in one command, as acquireLock's): true when this run took it, false when
+ * it is held or could not be made (acquireLock, run after, says which and waits, takes over or fails as asked).
+ */
+export async function tryLock(
+  host: RemoteHost,
+  path: string,
+  holder: string,
+  commit: string,
+  runId: string,
+): Promise<boolean> {
+  const record = JSON.stringify(lockRecord(holder, commit, runId));
+  return (await host.exec(takeLockArgv(path, record), { check: false, step: "lock" })).code === 0;
+}
+
 /** How a `--lock-wait` wait ended: seconds are whole seconds actually waited and the flag's limit. */
 export interface LockWaitOutcome {
   taken: boolean;

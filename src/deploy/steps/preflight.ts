@@ -17,6 +17,7 @@ import { checkDatabasePresent } from "../backup-step.js";
 import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { tlsReady } from "../nginx.js";
 import { checkRootMode } from "../privilege-check.js";
+import { settleAll } from "../settle.js";
 import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -72,13 +73,16 @@ export const preflightStep: Step = {
   name: "preflight",
   async plan(s) {
     s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
-    await checkRecord(s);
-    // A plan that says "ready" must not hide a missing secret the run would stop at.
-    requireServiceSecrets(s);
-    await checkDatabase(s);
-    if (s.role.switches) {
-      nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
-    }
+    // The privilege probe (or the helper's record), the database and the certificate are read at once (one round
+    // trip's wait); a failure is reported in this order, as when they were read one after another.
+    const [, , , tls] = await settleAll([
+      checkRecord(s),
+      // A plan that says "ready" must not hide a missing secret the run would stop at.
+      (async () => requireServiceSecrets(s))(),
+      checkDatabase(s),
+      s.role.switches ? tlsReady(s.run.host, s.run.config) : false,
+    ]);
+    if (s.role.switches) nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: tls });
   },
   async run(s) {
     const { host, config } = s.run;

@@ -5,7 +5,7 @@
  */
 
 import { clearIntent, readIntent } from "../intent.js";
-import { recheckUnderLock } from "../live-check.js";
+import { recheckRead, recheckUnderLock } from "../live-check.js";
 import { servedColor } from "../nginx.js";
 import { otherColor } from "../release-id.js";
 import { startNginxTest } from "./preflight.js";
@@ -23,14 +23,24 @@ export const reconcileStep: Step = {
   name: "reconcile",
   async run(s) {
     const { host, runtime } = s.run;
+    // Read under the lock taken ahead, while the plan read the host (lock-ahead.ts): no round trip here.
+    const ahead = s.lockAhead ? await s.lockAhead : null;
     // The lock step re-planned already when it had to wait; otherwise the plan was read before the lock (D36 again).
-    const recheck = s.lockWaited ? Promise.resolve(null) : recheckUnderLock(s);
+    const recheck = s.lockWaited
+      ? Promise.resolve(null)
+      : ahead
+        ? recheckRead(s, ahead.colorFile, ahead.historyFile)
+        : recheckUnderLock(s);
     // The intent and the served color live where the switch runs (the nginx hosts of a load-balancer layout).
     if (!s.role.switches) return sameAfterLock(s, await recheck) ?? { status: "skipped" };
     // Preflight's `nginx -t` (read-only, independent of what is read here) starts in the same round trip; preflight
     // awaits it.
     void startNginxTest(s);
-    const [intent, served, same] = await Promise.all([readIntent(host, s.paths), servedColor(s.bypass), recheck]);
+    const [intent, served, same] = await Promise.all([
+      ahead ? ahead.intent : readIntent(host, s.paths),
+      ahead ? ahead.served : servedColor(s.bypass),
+      recheck,
+    ]);
     const done = sameAfterLock(s, same);
     if (done) return done;
     if (intent) {

@@ -15,6 +15,7 @@ import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
 import type { HostRun } from "../host-run.js";
 import type { LiveState } from "../host-state.js";
+import type { LockedReads } from "../lock-ahead.js";
 import type { MaintenanceBypass } from "../maintenance-bypass.js";
 import type { DeployPaths } from "../paths.js";
 
@@ -66,6 +67,10 @@ export interface FlowState {
   sameAfterLock: string | null;
   /** The lock was held when this run asked for it: the lock step read the host again (replanUnderLock). */
   lockWaited?: boolean;
+  /** The lock taken while the plan read the host, with the reads made under it (lock-ahead.ts); null: not taken. */
+  lockAhead?: Promise<LockedReads | null>;
+  /** The lock step took over the lock taken ahead (its `always` releases it): no one else releases it. */
+  lockHanded?: boolean;
   /**
    * Preflight's `nginx -t`, started beside the reconcile's reads under the lock (it does not depend on them: one round
    * trip less before the stage); preflight judges it. Unset when it was not started early or reconcile changed nginx.

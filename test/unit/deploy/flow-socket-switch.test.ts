@@ -96,7 +96,7 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     expect(reloads(host)).toBeGreaterThanOrEqual(1);
   });
 
-  it("round trips one after another: read 1, plan 1, then 6 up to the switch, 10 in all (a wave: what runs at once)", async () => {
+  it("round trips one after another: read 1, plan 2 (the lock, then the reads under it), then 4 up to the switch, 8 in all (a wave: what runs at once)", async () => {
     const { host: fake, cfg } = await liveGreen();
     const host = new WaveHost(fake);
     const serving: number[] = [];
@@ -106,15 +106,18 @@ describe("the switch by socket links (proxy.switch socket)", () => {
     const run = { ...hostRun(fake, cfg, [], []), host, sink };
     const prepared = await host.run(() => prepareHost(run, "10.0.0.1"));
     const read = host.waves;
-    await host.run(() => planHost(prepared));
+    await host.run(() => planHost(prepared, { lockAhead: true }));
     const planned = host.waves - read;
     const result = await host.run(() => executeHost(prepared));
     expect(result.status).toBe("changed");
-    // The lock and its record are one command, and so are the unlock's read of the record and its removal; `nginx -t`
-    // rides with the reconcile's reads, the preview's setup with the gate's polls and the switch intent with the
-    // preview's check.
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 6, 10]);
+    // The lock and its record are one command, taken beside the plan's reads, and so are the unlock's read of the
+    // record and its removal; the reconcile's reads and `nginx -t` come under the lock while the plan reads (the run
+    // starts at the stage), the preview's setup with the gate's polls and the switch intent with the preview's check.
+    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 2, 4, 8]);
     const wave = (what: string) => host.log.findIndex((w) => w.some((c) => c.startsWith(what)));
+    expect(wave("exec sh -c mkdir")).toBe(wave('exec sh -c echo "uid=$(id -u)"'));
+    expect(host.log.filter((w) => w.some((c) => c.startsWith("exec sh -c mkdir")))).toHaveLength(1);
+    expect(wave("exec nginx -t")).toBe(wave("exec sh -c mkdir") + 1);
     expect(wave("exec nginx -t")).toBe(wave("readFile /opt/shop/intent.json"));
     expect(host.log[wave("putFile /opt/shop/intent.json")]?.some((c) => c.startsWith("exec curl"))).toBe(true);
     expect(wave("exec mkdir -p -- /etc/nginx/slipway")).toBe(wave("exec curl --silent --show-error --max-time 1 "));

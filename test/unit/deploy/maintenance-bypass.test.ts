@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { bypassHeaderLine, MaintenanceBypass } from "../../../src/deploy/maintenance-bypass.js";
-import { checkRoutes } from "../../../src/deploy/nginx.js";
+import { checkRoutes, servedColor } from "../../../src/deploy/nginx.js";
 import { Redactor } from "../../../src/remote/redact.js";
 import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
@@ -67,6 +67,51 @@ describe("maintenance bypass token", () => {
     ]);
     expect(curls.some((c) => c.argv.join(" ").includes(TOKEN))).toBe(false);
     expect(bypassHeaderLine(TOKEN)).toBe(`X-Slipway-Maintenance-Bypass: ${TOKEN}\n`);
+  });
+
+  /** nginx on `host` answers the maintenance page (503, no color) unless the request carries the token. */
+  function maintenanceOn(host: FakeHost): void {
+    host.writeFile(FILE, `"${TOKEN}" "";\n`, "0600");
+    host.handlers.set("curl", (_argv, options) =>
+      options?.stdin?.toString().includes(TOKEN)
+        ? { stdout: "HTTP/1.1 200 OK\r\nX-Slipway-Color: green\r\n\r\nok\n__SLIPWAY_STATUS__:200" }
+        : { stdout: "HTTP/1.1 503 X\r\n\r\nmaintenance\n__SLIPWAY_STATUS__:503" },
+    );
+  }
+
+  it("the served color is asked without reading the token while the site answers with its color", async () => {
+    const host = new FakeHost();
+    host.writeFile(FILE, `"${TOKEN}" "";\n`, "0600");
+    host.handlers.set("curl", () => ({
+      stdout: "HTTP/1.1 200 OK\r\nX-Slipway-Color: blue\r\n\r\nok\n__SLIPWAY_STATUS__:200",
+    }));
+    const bypass = new MaintenanceBypass(host, await shop());
+    expect(await servedColor(bypass)).toBe("blue");
+    expect(host.commands.map((c) => c.argv[0])).toEqual(["curl"]);
+    // Never read (a read is kept for the run).
+    expect(bypass.peek()).toBeUndefined();
+  });
+
+  it("the served color behind the maintenance page: the token is read and the question asked again with it", async () => {
+    const host = new FakeHost();
+    maintenanceOn(host);
+    const bypass = new MaintenanceBypass(host, await shop());
+    expect(await servedColor(bypass)).toBe("green");
+    const curls = host.commands.filter((c) => c.argv[0] === "curl");
+    expect(curls.map((c) => c.stdin)).toEqual([undefined, `X-Slipway-Maintenance-Bypass: ${TOKEN}\n`]);
+    expect(bypass.peek()).toBe(TOKEN);
+  });
+
+  it("the served color with the token read before (the plan): one request, carrying it", async () => {
+    const host = new FakeHost();
+    maintenanceOn(host);
+    const bypass = new MaintenanceBypass(host, await shop());
+    await bypass.read();
+    host.commands.length = 0;
+    expect(await servedColor(bypass)).toBe("green");
+    expect(host.commands.map((c) => [c.argv[0], c.stdin])).toEqual([
+      ["curl", `X-Slipway-Maintenance-Bypass: ${TOKEN}\n`],
+    ]);
   });
 
   it("without a token the public check is as before (no header from stdin)", async () => {
