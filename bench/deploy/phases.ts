@@ -8,7 +8,7 @@ import type { SandboxTarget } from "../../test/e2e/support/sandbox.js";
 import { PUBLIC_PATH, type Release, type ToolApp } from "./apps.js";
 import type { CommandRun } from "./command.js";
 import { appState } from "./hosts.js";
-import { startLoad } from "./load.js";
+import { type LoadShape, startLoad } from "./load.js";
 import type { WrkReport } from "./stats.js";
 import { watchVersion } from "./version-watch.js";
 
@@ -73,11 +73,12 @@ export async function measurePhase(
   targets: readonly SandboxTarget[],
   hosts: readonly RemoteHost[],
   windowMs: number,
+  shape: LoadShape = { kind: "closed" },
 ): Promise<Measurement> {
   const step = plan(driver, phase, round);
   const state = () => Promise.all(hosts.map((h) => appState(h, driver.app.app)));
   const stateBefore = phase === "redeploy" ? await state() : null;
-  const load = startLoad(targets[0]?.host as string, driver.app.domain, PUBLIC_PATH);
+  const load = startLoad(targets[0]?.host as string, driver.app.domain, PUBLIC_PATH, shape);
   let commandStart = Number.POSITIVE_INFINITY;
   // A broken release's version is watched too: it shows how long users met the broken release, if at all.
   const watched = step.expect ?? (phase === "redeploy" ? null : step.release.version);
@@ -117,8 +118,9 @@ export async function measureWindow(
   app: ToolApp,
   windowMs: number,
   during: () => Promise<void>,
+  shape: LoadShape = { kind: "closed" },
 ): Promise<WrkReport> {
-  const load = startLoad(target.host, app.domain, PUBLIC_PATH);
+  const load = startLoad(target.host, app.domain, PUBLIC_PATH, shape);
   await sleep(1000);
   await during();
   while (load.elapsedMs() < windowMs) await sleep(100);

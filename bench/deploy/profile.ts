@@ -6,12 +6,15 @@
  *   npx tsx bench/deploy/profile.ts [--targets t3] [--deploys 3] [--cli bundle|source] [--image REF] [--cpu-prof DIR] [--app frontend|tiny]
  *     [--version V (every deploy the same release: the second one on is a re-deploy of the live release)]
  *     [--trace (the source CLI with trace-exec.mjs: every SSH command stamped, then the count and the sudo spawns)]
+ *     [--load closed|paced:MS (wrk through the first target's nginx during each deploy, as run.ts: closed loop, or
+ *      each connection waiting MS ms between requests; its totals after the deploy)]
  */
 import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { loadSandbox } from "../../test/e2e/support/sandbox.js";
-import { type BenchApp, buildBenchImage } from "./apps.js";
+import { type BenchApp, buildBenchImage, PUBLIC_PATH, SLIPWAY_APP } from "./apps.js";
 import { timedCommand } from "./command.js";
+import { type LoadShape, startLoad } from "./load.js";
 import { slipwayCli, writeSlipwayConfig } from "./slipway.js";
 
 const args = process.argv.slice(2);
@@ -30,10 +33,18 @@ if (profDir) mkdirSync(profDir, { recursive: true });
 const image = option("image", "") || (await buildBenchImage(sandbox, option("app", "frontend") as BenchApp));
 console.log(`image ${image}`);
 const configPath = writeSlipwayConfig(targets, sandbox);
+const loadOption = option("load", "");
+const shape: LoadShape | null = !loadOption
+  ? null
+  : loadOption === "closed"
+    ? { kind: "closed" }
+    : { kind: "paced", delayMs: Number(loadOption.split(":")[1] ?? "32") };
 
 for (let i = 0; i < Number(option("deploys", "3")); i++) {
   const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
   const argv = [cli[0] as string, ...prof, ...cli.slice(1)];
+  const wrk = shape ? startLoad(targets[0]?.host as string, SLIPWAY_APP.domain, PUBLIC_PATH, shape) : null;
+  if (wrk) await new Promise((resolve) => setTimeout(resolve, 1000));
   const load = loadavg()[0]?.toFixed(2);
   const run = await timedCommand([
     ...argv,
@@ -47,7 +58,9 @@ for (let i = 0; i < Number(option("deploys", "3")); i++) {
     "--version-env",
     `APP_VERSION=${option("version", "") || `p${Date.now()}`}`,
   ]);
+  const report = wrk ? await wrk.stop() : null;
   console.log(`\n# deploy ${i + 1}: exit ${run.exitCode}, wall ${run.wallMs} ms, load ${load}`);
+  if (report) console.log(`# load ${loadOption}: ${JSON.stringify(report)}`);
   let commands = 0;
   let sudo = 0;
   // Trace lines come when a command ends; every line is printed in the order its moment came.

@@ -6,8 +6,12 @@
  *   flock /tmp/slipway-e2e.lock npx tsx bench/deploy/run.ts [--targets 1] [--rounds 1]
  *     [--phases good,unhealthy,after-switch,rollback,redeploy] [--baselines] [--min-requests 20000]
  *     [--cli bundle|source] [--hosts t4,t5 (instead of --targets: these targets, e.g. ones outside the e2e lock)]
+ *     [--load closed|paced] [--load-share 0.5]
  *
  * Merges its figures into bench/results/deploy.json under `scales.<targets>` (other scales' figures are kept).
+ * `--load paced` runs every window at about `--load-share` of the rate the closed-loop probe measured (each wrk
+ * connection waits between requests: bench/deploy/load.ts), to see how much of each tool's wall time is the load
+ * generator's CPU; its figures go under `paced.<targets>`, beside the closed-loop ones, never over them.
  *
  * `--runtimes container,swarm` compares Slipway's runtimes instead of Slipway and Ansible: the same app, load and
  * phases, nginx on the first host (the swarm's manager) in front of the app on the other two (bench/deploy/runtimes.ts),
@@ -27,10 +31,11 @@ import { formSwarm } from "../../test/e2e/swarm/support.js";
 import { ansibleDeploy, type EqualSettings, writeAnsibleSetup } from "./ansible.js";
 import { ANSIBLE_APP, APP_PORT, buildBenchImage, HEALTH_PATH, PUBLIC_PATH, SLIPWAY_APP } from "./apps.js";
 import { appBootMs, bareReloads, cleanBenchApps } from "./hosts.js";
+import { describeLoad, LOAD_CONNECTIONS, type LoadShape } from "./load.js";
 import { type Measurement, measurePhase, measureWindow, PHASES, type Phase, type ToolDriver } from "./phases.js";
 import { cleanRuntimeApps, parseRuntimes, runtimeDriver, writeRuntimeConfig } from "./runtimes.js";
 import { slipwayCli, slipwayDeploy, slipwayRollback, useCli, writeSlipwayConfig } from "./slipway.js";
-import { median, pairRatios, pairSides, windowFor } from "./stats.js";
+import { median, pacedDelayMs, pairRatios, pairSides, windowFor } from "./stats.js";
 
 const RESULTS = "bench/results/deploy.json";
 const args = process.argv.slice(2);
@@ -49,6 +54,9 @@ const minRequests = Number(option("min-requests", "20000"));
 const phases = option("phases", PHASES.join(",")).split(",") as Phase[];
 const withBaselines = args.includes("--baselines");
 const cliKind = option("cli", "bundle") as "bundle" | "source";
+const loadKind = option("load", "closed");
+if (loadKind !== "closed" && loadKind !== "paced") throw new Error(`--load: closed or paced, not ${loadKind}`);
+const loadShare = Number(option("load-share", "0.5"));
 for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--phases: unknown phase ${p} (${PHASES.join(", ")})`);
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -141,23 +149,51 @@ for (const driver of [first, second]) {
 }
 
 // The load's rate here sets how long each window runs to reach --min-requests; meanwhile, under the same load, the
-// app's own boot time (docker run to first healthy answer) on the first target.
+// app's own boot time (docker run to first healthy answer) on the first target. A paced load is set from the closed
+// probe's rate (its share of it), then measured once more paced to take the answer time off each connection's wait.
 let bootMs = 0;
-const probe = await measureWindow(targets[0] as (typeof targets)[0], first.app, 3000, async () => {
+const firstTarget = targets[0] as (typeof targets)[0];
+const bootDuring = async () => {
   bootMs = await appBootMs(hosts[0] as RemoteHost, image, APP_PORT, HEALTH_PATH);
-});
+};
+const closedProbe = await measureWindow(
+  firstTarget,
+  first.app,
+  3000,
+  loadKind === "closed" ? bootDuring : async () => {},
+);
+let shape: LoadShape = { kind: "closed" };
+let probe = closedProbe;
+let pacedRate: number | null = null;
+if (loadKind === "paced") {
+  pacedRate = Math.round(closedProbe.requestsPerSecond * loadShare);
+  const guess = pacedDelayMs(pacedRate, LOAD_CONNECTIONS);
+  probe = await measureWindow(firstTarget, first.app, 3000, bootDuring, { kind: "paced", delayMs: guess });
+  shape = {
+    kind: "paced",
+    delayMs: pacedDelayMs(pacedRate, LOAD_CONNECTIONS, { delayMs: guess, requestsPerSecond: probe.requestsPerSecond }),
+  };
+  log(`paced load: ${pacedRate} requests/s (${loadShare} of the closed probe's ${closedProbe.requestsPerSecond})`);
+}
 log(`app boot (docker run to healthy, under load): ${bootMs} ms`);
-const windowMs = windowFor(minRequests, probe.requestsPerSecond, 3000);
-log(`load probe: ${probe.requestsPerSecond} requests/s through nginx; each window runs >= ${windowMs} ms`);
+const windowMs = windowFor(minRequests, pacedRate ?? probe.requestsPerSecond, 3000);
+log(
+  `load probe: ${probe.requestsPerSecond} requests/s through nginx; each window runs >= ${windowMs} ms (${describeLoad(shape)})`,
+);
 
 const baselines: Record<string, unknown> = {};
 if (withBaselines) {
-  const firstTarget = targets[0] as (typeof targets)[0];
-  baselines.noDeploy = await measureWindow(firstTarget, first.app, windowMs, async () => undefined);
+  baselines.noDeploy = await measureWindow(firstTarget, first.app, windowMs, async () => undefined, shape);
   log(`baseline, no deploy: ${JSON.stringify(baselines.noDeploy)}`);
   baselines.bareReloads = {
     reloads: 5,
-    ...(await measureWindow(firstTarget, first.app, windowMs, () => bareReloads(hosts[0] as RemoteHost, 5, 1000))),
+    ...(await measureWindow(
+      firstTarget,
+      first.app,
+      windowMs,
+      () => bareReloads(hosts[0] as RemoteHost, 5, 1000),
+      shape,
+    )),
   };
   log(`baseline, 5 bare reloads: ${JSON.stringify(baselines.bareReloads)}`);
 }
@@ -168,7 +204,7 @@ for (let round = 1; round <= rounds; round++) {
     // A B in odd rounds, B A in even ones: neither tool always runs second, on a warmer machine.
     const order = round % 2 ? [first, second] : [second, first];
     for (const driver of order) {
-      const m = await measurePhase(driver, phase, round, edge, hosts, windowMs);
+      const m = await measurePhase(driver, phase, round, edge, hosts, windowMs, shape);
       measurements.push(m);
       log(
         `round ${round} ${phase} ${m.tool}: exit ${m.exitCode}${m.expectedOutcome ? "" : " (UNEXPECTED)"}, ` +
@@ -192,9 +228,10 @@ const machine = {
   loadAverage: { start: loadAtStart, end: loadavg().map(round2) },
 };
 const load = {
-  tool: "wrk -t1 -c16, keep-alive, through nginx on the first target",
+  tool: describeLoad(shape),
   path: PUBLIC_PATH,
   probe,
+  ...(pacedRate === null ? {} : { closedProbe, share: loadShare, pacedRequestsPerSecond: pacedRate }),
   windowMs,
 };
 const phaseResults = Object.fromEntries(
@@ -233,7 +270,9 @@ const phaseResults = Object.fromEntries(
 );
 const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
 const key = runtimes ? runtimes.join("-") : String(targetCount);
-const before = (runtimes ? previous.runtimes : previous.scales)?.[key] ?? {};
+// Where this run's figures go: the runtime comparison, the paced-load scales, or the closed-loop scales.
+const section = runtimes ? "runtimes" : shape.kind === "paced" ? "paced" : "scales";
+const before = previous[section]?.[key] ?? {};
 const scale = {
   targets: targets.map((t) => t.name),
   ...(runtimes
@@ -255,9 +294,7 @@ const scale = {
 const output = {
   benchmark: "blue-green deploy under load: Slipway (defaults) vs a hand-written Ansible playbook, same settings",
   ...previous,
-  ...(runtimes
-    ? { runtimes: { ...(previous.runtimes ?? {}), [key]: scale } }
-    : { scales: { ...(previous.scales ?? {}), [key]: scale } }),
+  [section]: { ...(previous[section] ?? {}), [key]: scale },
 };
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(RESULTS, `${JSON.stringify(output, null, 2)}\n`);

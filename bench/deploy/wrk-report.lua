@@ -1,4 +1,14 @@
 -- Prints wrk's totals as one JSON line at the end (also after SIGINT), so the bench reads numbers, not prose.
+-- `-- DELAY_MS` after the URL paces the load: each connection waits that long after an answer before its next
+-- request (wrk's `delay` hook), so 16 connections send at most 16000 / DELAY_MS requests/s instead of as fast as
+-- nginx answers (bench/deploy/load.ts, `paced`).
+init = function(args)
+  local ms = tonumber(args[1] or "")
+  if ms and ms > 0 then
+    delay = function() return ms end
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

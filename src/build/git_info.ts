@@ -67,3 +67,9 @@ export async function detectGitInfo(cwd: string, env: NodeJS.ProcessEnv = proces
   const source = fromEnv.source !== undefined ? fromEnv.source : await git("remote", "get-url", "origin");
   return { commitSha, branch, source };
 }
+
+/** The top directory of the git work tree holding `dir` (absolute), or null outside git (or when `dir` is missing). */
+export async function gitToplevel(dir: string): Promise<string | null> {
+  const result = await runLocal(["git", "rev-parse", "--show-toplevel"], { cwd: dir, check: false, step: "git info" });
+  return result.code === 0 && result.stdout.trim() ? result.stdout.trim() : null;
+}

@@ -6,6 +6,7 @@ import { detectGitInfo, type GitInfo } from "../build/git_info.js";
 import { parseImageReference } from "../build/reference.js";
 import type { RegistryCredentials } from "../build/registry.js";
 import { loadConfig } from "../config/load.js";
+import { releaseSourceDir } from "../deploy/source-root.js";
 import { recordedCommit, uncommittedId } from "../deploy/uncommitted.js";
 import { UsageError } from "../errors.js";
 import { type ConfigFlags, configFile, configOptions, jsonOption } from "./_options.js";
@@ -96,6 +97,7 @@ export function register(program: Command, run: CliRun): void {
 
 interface BuildInput {
   images: ImageToBuild[];
+  /** Where the commit is read: the context (--repository), or the services' code (deploy/source-root.ts). */
   configDir: string;
   credentials?: RegistryCredentials;
   /** The config's image.tag_branch / tag_latest (flags decide in --repository mode). */
@@ -139,7 +141,8 @@ async function configImages(file: string, flags: BuildFlags): Promise<BuildInput
   if (flags.platform) for (const image of images) image.platforms = flags.platform;
   return {
     images,
-    configDir,
+    // The commit tagged is the code's: an absolute build.context in another repository reads that one (D54).
+    configDir: flags.commit ? configDir : await releaseSourceDir(config),
     tagBranch: config.image.tag_branch,
     latest: config.image.tag_latest,
     insecure: config.image.insecure,

@@ -132,6 +132,17 @@ export function serviceStatesArgv(ids: readonly string[]): string[] {
   );
 }
 
+/**
+ * Per container: `<name> <status> <restart count> <exit code> [<health>]` (`/shop-worker-green running 0 0 healthy`;
+ * health only when the image or compose file has a healthcheck): the running gate of a worker.
+ */
+export function processStateArgv(names: readonly string[]): string[] {
+  return dockerInspectArgv(
+    "{{.Name}} {{.State.Status}} {{.RestartCount}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
+    names,
+  );
+}
+
 /** `docker inspect` of the spec label and running state: prints `<spec> <running>` per container. */
 export function specStateArgv(names: readonly string[]): string[] {
   return dockerInspectArgv('{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', names);
@@ -141,6 +152,20 @@ export function specStateArgv(names: readonly string[]): string[] {
 export function containerStateArgv(name: string): string[] {
   const format = '{{.Image}}|{{.State.Running}}|{{index .Config.Labels "slipway.spec"}}';
   return ["docker", "container", "inspect", "--format", format, "--", name];
+}
+
+/**
+ * `<status> <exit code>` of one container (`running 0`, `restarting 1`, `exited 137`): a failed gate tells a crashed
+ * process from one that runs but does not answer.
+ */
+export function exitStateArgv(name: string): string[] {
+  return ["docker", "container", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "--", name];
+}
+
+/** The exit code of a container not running (`exited`, `restarting` between crashes, `dead`): exitStateArgv's line. */
+export function exitCodeOf(line: string): number | undefined {
+  const [status = "", code = ""] = line.trim().split(" ");
+  return ["exited", "restarting", "dead"].includes(status) && /^\d+$/.test(code) ? Number(code) : undefined;
 }
 
 /**

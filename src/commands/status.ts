@@ -1,16 +1,27 @@
 /**
- * The one script `slipway status` runs on a host (one round trip): the deploy dir's live release, color, lock holder
- * and free space, then one section per probe the caller lists. Every value is a positional parameter, never shell
- * text; each section starts with a line `@@<probe>` so the output parses without guessing (deploy/status.ts).
+ * The one script `slipway status` runs on a host (one round trip): the deploy dir's live release, color, switch
+ * intent, lock holder and free space, then one section per probe the caller lists. Every value is a positional
+ * parameter, never shell text; each section starts with a line `@@<probe>` so the output parses without guessing
+ * (deploy/status.ts).
  */
 
 /**
  * What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file anyone may read
- * (the maintenance page), a certificate (root's to read), and on a swarm manager the nodes (`docker node inspect`
- * with the target as its format: `docker node ls` has no labels) and a stack's tasks (`docker stack ps` as one JSON
- * object a line). Swarm is refused in helper mode, so those two call docker directly.
+ * (the maintenance page, an upstream include), a symlink's target (a socket link), a certificate (root's to read),
+ * and on a swarm manager the nodes (`docker node inspect` with the target as its format: `docker node ls` has no
+ * labels) and a stack's tasks (`docker stack ps` as one JSON object a line). Swarm is refused in helper mode, so those
+ * two call docker directly.
  */
-export type StatusProbeKind = "unit" | "container" | "compose" | "health" | "file" | "cert" | "nodes" | "stack";
+export type StatusProbeKind =
+  | "unit"
+  | "container"
+  | "compose"
+  | "health"
+  | "file"
+  | "link"
+  | "cert"
+  | "nodes"
+  | "stack";
 
 export interface StatusProbe {
   kind: StatusProbeKind;
@@ -39,6 +50,8 @@ export const STATUS_SCRIPT = [
   'rd() { if [ -n "$h" ]; then sudo -n -- "$h" file read "$1"; else cat -- "$1"; fi; }',
   "printf '@@current\\n'; readlink \"$d/current\" 2>/dev/null",
   "printf '@@color\\n'; cat \"$d/color\" 2>/dev/null",
+  // A switch intent left by a run that died between moving nginx and its record (deploy/intent.ts).
+  "printf '@@intent\\n'; cat \"$d/intent.json\" 2>/dev/null",
   "printf '@@lock\\n'; cat \"$lock/holder\" 2>/dev/null; echo",
   "printf '@@disk\\n'; df -Pk \"$d\" 2>/dev/null | tail -n 1",
   'for item in "$@"; do',
@@ -51,6 +64,7 @@ export const STATUS_SCRIPT = [
   `    compose) dk ps --all --filter "label=com.docker.compose.project=$target" --format '${COMPOSE_PS_FORMAT}' 2>/dev/null ;;`,
   "    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 \"$target\" 2>/dev/null; echo ;;",
   '    file) cat -- "$target" 2>/dev/null ;;',
+  '    link) readlink -- "$target" 2>/dev/null || : ;;',
   '    cert) rd "$target" 2>/dev/null ;;',
   // Not a manager (or no swarm): the daemon's sentence becomes the section, so status can say why.
   '    nodes) if ids=$(docker node ls -q 2>&1); then docker node inspect --format "$target" $ids 2>&1; else printf "%s\\n" "$ids"; fi ;;',

@@ -33,6 +33,11 @@ export function unitStateArgv(unit: string): string[] {
   return ["systemctl", "show", "--property=ActiveState,UnitFileState", "--", unit];
 }
 
+/** `ActiveState=`, `SubState=`, `NRestarts=`, `ExecMainStatus=` lines of one unit: the running gate. */
+export function unitProcessArgv(unit: string): string[] {
+  return ["systemctl", "show", "--property=ActiveState,SubState,NRestarts,ExecMainStatus", "--", unit];
+}
+
 /** `loaded` when the unit exists, `not-found` otherwise (exit 0 either way). */
 export function unitLoadStateArgv(unit: string): string[] {
   return ["systemctl", "show", "--property=LoadState", "--value", unit];

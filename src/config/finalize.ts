@@ -26,6 +26,10 @@ export function finalizeConfig(
         : service,
     ]),
   );
+  // An absolute context names a directory of its own (code in another repository, D57): --release-dir keeps it.
+  const absoluteContexts = Object.entries(rest.services)
+    .filter(([, service]) => service.build && writtenAbsolute(service.build.context))
+    .map(([name]) => name);
   return {
     ...rest,
     services,
@@ -36,8 +40,13 @@ export function finalizeConfig(
     },
     deploy_dir: rest.deploy_dir ?? `/opt/${rest.app}`,
     environment,
-    source,
+    source: absoluteContexts.length > 0 ? { ...source, absoluteContexts } : source,
   };
+}
+
+/** A local path that does not depend on the config's directory: absolute, `~` or `~/...`. */
+function writtenAbsolute(path: string): boolean {
+  return path === "~" || path.startsWith("~/") || isAbsolute(path);
 }
 
 /** `~/x` is the home directory; relative paths are relative to the config file's directory. */

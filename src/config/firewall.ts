@@ -52,7 +52,7 @@ function upstreamPorts(config: SlipwayConfig, hostName: string): number[] {
   for (const [name, service] of Object.entries(config.services)) {
     const on = selectHosts(config, service.hosts);
     if (!on.some((h) => h.name === hostName)) continue;
-    if (upstreamIsLocal(config, service)) continue;
+    if (upstreamIsLocal(config, service) || service.port === undefined) continue; // a worker listens nowhere
     const instances = config.proxy.load_balance[name]?.instances ?? 1;
     for (let i = 0; i < instances; i++) {
       ports.add(colorPort(service, "blue", i));

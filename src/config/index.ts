@@ -10,7 +10,7 @@ export {
   type ValidationResult,
   validateConfigText,
 } from "./load.js";
-export { type Color, colorPort } from "./ports.js";
+export { type Color, colorPort, isWorker } from "./ports.js";
 export { GREEN_PORT_OFFSET } from "./schema/cross-checks.js";
 export {
   type DatabaseConfig,

@@ -108,8 +108,11 @@ export type SlipwayConfig = Omit<ParsedConfig, "deploy_dir" | "$schema"> & {
   deploy_dir: string;
   /** The environment whose overlay was merged, or null. */
   environment: string | null;
-  /** The config file (absolute) and its directory: local paths in the config are relative to it. */
-  source: { file: string; dir: string };
+  /**
+   * The config file (absolute) and its directory: local paths in the config are relative to it. `absoluteContexts`:
+   * the services whose `build.context` was written absolute (or `~/`): `--release-dir` does not move them.
+   */
+  source: { file: string; dir: string; absoluteContexts?: readonly string[] };
 };
 export type ServiceConfig = SlipwayConfig["services"][string];
 export type HostConfig = SlipwayConfig["inventory"]["hosts"][string];

@@ -11,6 +11,7 @@ import { chosenHosts, connectAll } from "./connect.js";
 import { runtimeFor } from "./deploy.js";
 import { readLiveState } from "./host-state.js";
 import { clearIntent, readIntent } from "./intent.js";
+import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { servedColor } from "./nginx.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
@@ -69,13 +70,14 @@ async function cleanupHost(host: RemoteHost, options: CleanupOptions): Promise<C
   await runtime.prepare?.();
   const live = await readLiveState(host, paths);
   const intent = await readIntent(host, paths);
+  const bypass = new MaintenanceBypass(host, config);
   if (intent && live.color && (await runtime.isRunning(live.color))) {
-    await switchAndReload(host, config, live.color);
+    await switchAndReload(bypass, live.color);
     result.switchedBack = live.color;
     say(`the cancelled run was switching to ${intent.to}: nginx points at ${live.color} again`);
   }
   if (intent) await clearIntent(host, paths);
-  const routed = (await servedColor(host, config)) ?? live.color;
+  const routed = (await servedColor(bypass)) ?? live.color;
   if (routed) {
     const idle = otherColor(routed);
     if (await runtime.isRunning(idle)) {

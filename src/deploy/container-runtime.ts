@@ -6,7 +6,13 @@
  */
 
 import { containerWriters } from "../backup/writers.js";
-import { containerLogsArgv, replaceContainerArgv, specStateArgv, stopContainersArgv } from "../commands/docker.js";
+import {
+  containerLogsArgv,
+  processStateArgv,
+  replaceContainerArgv,
+  specStateArgv,
+  stopContainersArgv,
+} from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import { listenAddress } from "../config/layout.js";
@@ -15,10 +21,20 @@ import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
 import { type ConfigRenderedFile, colorRuntimeFiles, serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
+import { configFilesOwner } from "./container/file-owner.js";
 import { containerName, dockerRunArgv, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { readListeners, refusePortSquatters } from "./port-squatters.js";
-import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
+import { parseProcessStates } from "./process-state.js";
+import {
+  type ColorRuntime,
+  configWithEnv,
+  logLines,
+  type StageInput,
+  type StageResult,
+  wanted,
+  withExitCode,
+} from "./runtime.js";
 import { settleAll } from "./settle.js";
 import {
   deliverWhenMissing,
@@ -86,12 +102,18 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     }
     const image = serviceImage(config, service, input.images);
     const first = instance === 0;
-    const [pull, wroteEnv, configFiles] = await settleAll([
+    const [pull, wroteEnv] = await settleAll([
       first ? deliverPlanned(service, image, input) : null,
       first ? writeEnvFile(env, input.check) : null,
-      // Config files from templates (seed 004), written once per service; every instance mounts them.
-      writeConfigFiles(host, config, service, color, { ...input, check: input.check || !first }),
     ]);
+    // Config files from templates (seed 004), written once per service (every instance mounts them), after the pull:
+    // they belong to the uid the image runs as.
+    const owner = first && !input.check ? await configFilesOwner(host, config, service, image) : undefined;
+    const configFiles = await writeConfigFiles(host, config, service, color, {
+      ...input,
+      check: input.check || !first,
+      ...(owner ? { owner } : {}),
+    });
     const actions = [pull, wroteEnv, ...(first ? configFiles.actions : [])].filter((a): a is string => !!a);
     const run = dockerRunArgv({
       app: config.app,
@@ -192,7 +214,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         color,
         new Set(
           units
-            .filter((_, i) => current[i]?.running)
+            .filter((u, i) => current[i]?.running && config.services[u.service]?.port !== undefined)
             .map((u) => colorPort(config.services[u.service] as ServiceConfig, color, u.instance)),
         ),
       );
@@ -243,13 +265,20 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     async isRunning(color) {
       return (await inspect(color)).every((c) => c?.running === true);
     },
+    async processStates(color, service) {
+      const names = units
+        .filter((u) => u.service === service)
+        .map((u) => containerName(config.app, u.service, color, u.instance));
+      const r = await host.exec(processStateArgv(names), { become: true, check: false, step: "gate" });
+      return parseProcessStates(r.stdout);
+    },
     async logs(color, lines, only) {
       const picked = units.filter((u) => wanted(only, u.service));
       return Promise.all(
         picked.map(async ({ service, instance }) => {
           const name = containerName(config.app, service, color, instance);
           const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
-          return { service, name, lines: logLines(r.stdout) };
+          return withExitCode(host, { service, name, lines: logLines(r.stdout) });
         }),
       );
     },

@@ -31,6 +31,7 @@ import { runnerProgress, withProgress } from "./progress.js";
 import { formatRecap, type StepTally, tallyEvent } from "./recap.js";
 import { isReleaseId, releaseId } from "./release-id.js";
 import type { ColorRuntime } from "./runtime.js";
+import { releaseSourceDir } from "./source-root.js";
 import { swarmRuntime } from "./swarm-runtime.js";
 import { systemdRuntime } from "./systemd-runtime.js";
 import type { DeployOptions, DeployResult, HostResult, RollbackOptions } from "./types.js";
@@ -133,7 +134,7 @@ async function planThenRun(
       }).then((r) => (r.status === "ok" ? null : r));
     }),
   );
-  if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout(base.config, [...prepared.values()]);
+  if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
   const planned = await Promise.all(
     connected.map(({ resolved }, i) => {
       const p = prepared.get(resolved.name);
@@ -291,8 +292,13 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (options.releaseId !== undefined && !isReleaseId(options.releaseId)) {
     throw releaseIdError(options.releaseId, "--release-id");
   }
+  // The commit is the code's (D54: an absolute build.context in another repository); no git call unless a context is
+  // outside the release directory.
+  const dir =
+    options.commit !== undefined
+      ? (options.releaseDir ?? config.source.dir)
+      : await releaseSourceDir(config, options.releaseDir);
   // One `git rev-parse` (unless given): awaited here only when images are built, else while the hosts connect.
-  const dir = options.releaseDir ?? config.source.dir;
   const commitOf =
     options.commit !== undefined ? Promise.resolve(options.commit) : detectCommit(dir).catch(() => "local");
   const uncommittedOf = options.commit !== undefined ? Promise.resolve(null) : uncommittedId(dir).catch(() => null);
@@ -321,6 +327,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           buildForDeploy(config, {
             commit: await recorded,
             releaseDir: options.releaseDir,
+            gitDir: dir,
             insecure: options.insecureRegistry ?? config.image.insecure,
             secrets: options.secrets ?? resolveSecrets(config).values,
             report,

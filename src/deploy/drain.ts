@@ -6,18 +6,19 @@
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf } from "../render/from-config/common.js";
+import { pauseUnlessAborted } from "../verify/pause.js";
 import { pollDelayMs } from "../verify/wait.js";
 
 /**
  * Every port a color's services listen on, by service: each instance of a load-balanced service has its own (every
- * runtime); accessories are not in the colors.
+ * runtime); accessories are not in the colors, workers (no port) listen nowhere.
  */
 export function colorPortsOf(
   config: SlipwayConfig,
   color: Color,
 ): Array<{ name: string; service: ServiceConfig; port: number }> {
   return Object.entries(config.services).flatMap(([name, service]) =>
-    service.accessory
+    service.accessory || service.port === undefined
       ? []
       : Array.from({ length: instancesOf(config, name) }, (_, i) => ({
           name,
@@ -48,11 +49,16 @@ export interface DrainOutcome {
   open: number | null;
 }
 
-/** Waits until no connection is left on `ports` or `limitS` seconds have passed; never throws. */
+/**
+ * Waits until no connection is left on `ports` or `limitS` seconds have passed; never throws for the host's answers.
+ * Rejects with `signal.reason` when `signal` aborts during a pause (an interrupt, or a drain no longer wanted, ends
+ * the wait within a poll).
+ */
 export async function drainConnections(
   host: RemoteHost,
   ports: readonly number[],
   limitS: number,
+  signal?: AbortSignal,
 ): Promise<DrainOutcome> {
   const started = Date.now();
   const deadline = started + limitS * 1000;
@@ -65,7 +71,7 @@ export async function drainConnections(
     if (remaining <= 0) break;
     // No `ss`: the limit is all there is to go by.
     const pause = open === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
-    await new Promise((resolve) => setTimeout(resolve, pause));
+    await pauseUnlessAborted(pause, signal);
   }
   return { ms: Date.now() - started, open };
 }

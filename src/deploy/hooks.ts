@@ -48,7 +48,11 @@ export interface HookVarsInput {
  */
 export function hookVars(config: SlipwayConfig, input: HookVarsInput): Record<string, unknown> {
   const ports = (color: Color) =>
-    Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, colorPort(service, color)]));
+    Object.fromEntries(
+      Object.entries(config.services)
+        .filter(([, service]) => service.port !== undefined) // a worker has no port
+        .map(([name, service]) => [name, colorPort(service, color)]),
+    );
   return {
     deploy_dir: config.deploy_dir,
     SLIPWAY_RELEASE: input.releaseId,

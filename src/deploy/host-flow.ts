@@ -16,6 +16,7 @@ import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
+import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
@@ -70,6 +71,7 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
     spec: databaseSpec(config, run.secrets),
     stopFirst: config.strategy === "stop-first" && liveColor !== null,
     emitter,
+    bypass: new MaintenanceBypass(host, config),
     say: (line) => emitter.log(line),
     raw: (line) => emitter.raw(line),
     writersOf: (color: Color) =>
@@ -158,7 +160,11 @@ export async function executeHost({ s, steps, same }: PreparedHost): Promise<Hos
     interrupt: run.interrupt,
     fault: parseFault(process.env.SLIPWAY_FAULT),
     onError: (e) => run.layout?.fail(host.name, e),
-  }).finally(() => run.layout?.end(host.name));
+  }).finally(() => {
+    run.layout?.end(host.name);
+    // A drain record started for a retire that did not run (record failed, an interrupt) ends now: no timer left.
+    s.drain?.abort();
+  });
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (!outcome.error && s.sameAfterLock) {
     s.say(`release ${s.sameAfterLock} is already live on ${s.liveColor}: nothing to do`);
@@ -186,9 +192,17 @@ export async function executeHost({ s, steps, same }: PreparedHost): Promise<Hos
   };
 }
 
-/** A deploy that got as far as starting the new color leaves a `failed` entry in the history. */
+/** The release was recorded live before the failure (it came after `record`: the retire's drain or stop). */
+function recorded(outcome: RunOutcome): boolean {
+  return outcome.timings.some((t) => t.step === "record" && (t.status === "changed" || t.status === "ok"));
+}
+
+/**
+ * A deploy that got as far as starting the new color leaves a `failed` entry in the history; one that failed after
+ * its record keeps the record it made (the release is live).
+ */
 async function recordFailure(s: FlowState, outcome: RunOutcome): Promise<void> {
-  if (s.run.kind !== "deploy" || !outcome.timings.some((t) => t.step === "start")) return;
+  if (s.run.kind !== "deploy" || !outcome.timings.some((t) => t.step === "start") || recorded(outcome)) return;
   try {
     await writeHistory(s.run.host, s.paths, withRecord(s.history, releaseRecord(s, "failed")));
   } catch (e) {
@@ -200,7 +214,11 @@ async function recordFailure(s: FlowState, outcome: RunOutcome): Promise<void> {
 function failureError(s: FlowState, outcome: RunOutcome): SlipwayError {
   const e = outcome.error;
   const base = e instanceof SlipwayError ? e : new SlipwayError(e instanceof Error ? e.message : String(e));
-  const untouched = s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before";
+  const untouched = recorded(outcome)
+    ? `release ${s.run.releaseId} is live on ${s.idle} and recorded`
+    : s.liveColor
+      ? `the live color ${s.liveColor} is untouched`
+      : "nothing was live before";
   const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
   const hint = [
     base.hint,

@@ -3,7 +3,7 @@
  * together rather than in batches: one color for all of them (what the nginx hosts serve), one decision whether
  * anything changes, and the sync points of layout-sync.ts between the app hosts' and the nginx hosts' steps.
  */
-import type { ResolvedHost, SlipwayConfig } from "../config/index.js";
+import type { ResolvedHost } from "../config/index.js";
 import { UsageError } from "../errors.js";
 import type { Connected } from "./connect.js";
 import type { PreparedHost } from "./host-flow.js";
@@ -48,9 +48,9 @@ export function unreachableLayout(connected: readonly Connected[]): HostResult[]
  * "nothing to do": only when it holds on every host (else an nginx host with nothing to do would skip the switch
  * the app hosts wait for).
  */
-export async function agreeOnLayout(config: SlipwayConfig, prepared: readonly PreparedHost[]): Promise<void> {
+export async function agreeOnLayout(prepared: readonly PreparedHost[]): Promise<void> {
   const switching = prepared.filter((p) => p.s.role.switches);
-  const served = await Promise.all(switching.map((p) => servedColor(p.s.run.host, config)));
+  const served = await Promise.all(switching.map((p) => servedColor(p.s.bypass)));
   const live = served.find((c) => c !== null) ?? switching.find((p) => p.s.liveColor)?.s.liveColor ?? null;
   for (const p of prepared) {
     p.s.liveColor = live;

@@ -18,56 +18,62 @@ import {
   parseMaintenanceBypass,
 } from "../render/nginx-maintenance.js";
 
-/** Tokens read or made on each host in this run (a connection lives for one run): null = the host has none. */
-const tokens = new WeakMap<RemoteHost, string | null>();
-
 /** `/etc/nginx/slipway/<app>-maintenance-bypass.conf`. */
 export function bypassTokenPath(config: SlipwayConfig): string {
   return maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, config.app);
 }
 
 /**
- * The host's token, or null when it has none yet (or the read is refused: then the checks go without, as before).
- * Read once per host and run.
+ * One host's bypass token as one run knows it: read from the host at most once, kept once made. State of the run, not
+ * of the module: a host run makes one (host-flow.ts flowState, `FlowState.bypass`), a cancelled run's cleanup its own,
+ * and passes it to the switch and the route checks.
  */
-export async function readBypassToken(host: RemoteHost, config: SlipwayConfig): Promise<string | null> {
-  const known = tokens.get(host);
-  if (known !== undefined) return known;
-  const content = await host.readFile(bypassTokenPath(config), { become: true }).catch(() => undefined);
-  const token = content === undefined ? null : parseMaintenanceBypass(content.toString("utf8"));
-  tokens.set(host, token);
-  return token;
-}
+export class MaintenanceBypass {
+  /** undefined: not read yet; null: the host has none (or refused the read). */
+  private known: string | null | undefined;
 
-/**
- * The host's token, made when it has none (or an unreadable one): 16 random bytes (128 bits) as 32 hex digits (a
- * longer map key overflows nginx's default map_hash_bucket_size), written mode 0600 as root.
- * `created`: nginx has not loaded it yet, so the caller reloads nginx if installing the site did not. The token is
- * added to `redactor`. Throws the write's error (a host that refuses it cannot pass the page).
- */
-export async function ensureBypassToken(
-  host: RemoteHost,
-  config: SlipwayConfig,
-  redactor?: Redactor,
-): Promise<{ token: string; created: boolean }> {
-  const existing = await readBypassToken(host, config);
-  if (existing) {
-    redactor?.add(existing);
-    return { token: existing, created: false };
+  constructor(
+    readonly host: RemoteHost,
+    readonly config: SlipwayConfig,
+  ) {}
+
+  /**
+   * The host's token, or null when it has none yet (or the read is refused: then the checks go without, as before).
+   * Read once per host and run.
+   */
+  async read(): Promise<string | null> {
+    if (this.known !== undefined) return this.known;
+    const content = await this.host.readFile(bypassTokenPath(this.config), { become: true }).catch(() => undefined);
+    this.known = content === undefined ? null : parseMaintenanceBypass(content.toString("utf8"));
+    return this.known;
   }
-  const token = randomBytes(16).toString("hex");
-  redactor?.add(token);
-  // A fresh host has no include directory before its first site is installed (which comes after this).
-  await host.exec(mkdirsArgv([UPSTREAM_INCLUDE_DIR]), { become: true, step: "switch" });
-  await host.putFile(bypassTokenPath(config), maintenanceBypassFile(token), {
-    become: true,
-    mode: 0o600,
-    step: "switch",
-    // Known to be absent or unreadable: one round trip, not a look first.
-    unconditional: true,
-  });
-  tokens.set(host, token);
-  return { token, created: true };
+
+  /**
+   * The host's token, made when it has none (or an unreadable one): 16 random bytes (128 bits) as 32 hex digits (a
+   * longer map key overflows nginx's default map_hash_bucket_size), written mode 0600 as root.
+   * `created`: nginx has not loaded it yet, so the caller reloads nginx if installing the site did not. The token is
+   * added to `redactor`. Throws the write's error (a host that refuses it cannot pass the page).
+   */
+  async ensure(redactor?: Redactor): Promise<{ token: string; created: boolean }> {
+    const existing = await this.read();
+    if (existing) {
+      redactor?.add(existing);
+      return { token: existing, created: false };
+    }
+    const token = randomBytes(16).toString("hex");
+    redactor?.add(token);
+    // A fresh host has no include directory before its first site is installed (which comes after this).
+    await this.host.exec(mkdirsArgv([UPSTREAM_INCLUDE_DIR]), { become: true, step: "switch" });
+    await this.host.putFile(bypassTokenPath(this.config), maintenanceBypassFile(token), {
+      become: true,
+      mode: 0o600,
+      step: "switch",
+      // Known to be absent or unreadable: one round trip, not a look first.
+      unconditional: true,
+    });
+    this.known = token;
+    return { token, created: true };
+  }
 }
 
 /** The files of the app's maintenance settings the site includes (the token, the Retry-After): `slipway remove` takes them. */

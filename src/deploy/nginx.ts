@@ -15,7 +15,7 @@ import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
 import { parseCurl } from "../verify/probe.js";
 import type { RouteCheck } from "../verify/spec.js";
-import { bypassHeaderLine, readBypassToken } from "./maintenance-bypass.js";
+import { bypassHeaderLine, type MaintenanceBypass } from "./maintenance-bypass.js";
 import { switchPublicPorts } from "./public-port.js";
 import { pointSocketLinks, type SocketLink } from "./socket-links.js";
 
@@ -143,23 +143,25 @@ export function parseRouteCheck(stdout: string): { status: number; color: string
 /**
  * GET each checked route through `target`. Fails on no answer, any status but the route's expected one (a redirect
  * included), a missing body substring, or an answer from another color than `color` (nginx names the color in
- * COLOR_HEADER). Never throws for a bad answer.
+ * COLOR_HEADER). Never throws for a bad answer. A public target sends the run's maintenance bypass token when the
+ * host has one (`bypass`; the preview listener has no page).
  */
 export async function checkRoutes(
   host: RemoteHost,
   config: SlipwayConfig,
   target: RouteTarget,
   color?: Color,
+  bypass?: MaintenanceBypass,
 ): Promise<VerifyOutcome> {
   const domain = config.proxy.domains[0];
   const failures: string[] = [];
-  const bypass = target.kind === "public" ? await readBypassToken(host, config) : null;
+  const token = target.kind === "public" ? await bypass?.read() : undefined;
   for (const check of routeChecks(config)) {
     const { path } = check;
-    const result = await host.exec(routeCheckArgv(path, domain, target, bypass !== null), {
+    const result = await host.exec(routeCheckArgv(path, domain, target, Boolean(token)), {
       check: false,
       step: target.kind,
-      ...(bypass ? { stdin: bypassHeaderLine(bypass) } : {}),
+      ...(token ? { stdin: bypassHeaderLine(token) } : {}),
     });
     const answer = parseRouteCheck(result.stdout);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
@@ -177,30 +179,31 @@ export async function checkRoutes(
   return { ok: failures.length === 0, failures };
 }
 
-/** The routes as users reach them (HTTPS with the site's name once the certificate exists). */
-export async function verifyThroughNginx(
-  host: RemoteHost,
-  config: SlipwayConfig,
-  color?: Color,
-): Promise<VerifyOutcome> {
-  return checkRoutes(host, config, { kind: "public", https: await tlsReady(host, config) }, color);
+/**
+ * The routes as users reach them (HTTPS with the site's name once the certificate exists), passing the maintenance
+ * page with the host's token of `bypass`.
+ */
+export async function verifyThroughNginx(bypass: MaintenanceBypass, color?: Color): Promise<VerifyOutcome> {
+  const { host, config } = bypass;
+  return checkRoutes(host, config, { kind: "public", https: await tlsReady(host, config) }, color, bypass);
 }
 
 /**
  * The color nginx serves now, from COLOR_HEADER on the first route as users reach it; null when nothing answers
- * with the header (no site yet, proxy.mode internal, nginx down).
+ * with the header (no site yet, proxy.mode internal, nginx down). `bypass`: the run's token of the host and its config.
  */
-export async function servedColor(host: RemoteHost, config: SlipwayConfig): Promise<Color | null> {
+export async function servedColor(bypass: MaintenanceBypass): Promise<Color | null> {
+  const { host, config } = bypass;
   const path = routeChecks(config)[0]?.path;
   if (config.proxy.mode === "internal" || path === undefined) return null;
   // With maintenance on, the page has no color header: the token passes it (none yet: the page answers, null). Read
   // beside the certificate's test: no round trip of its own.
-  const [https, bypass] = await Promise.all([tlsReady(host, config), readBypassToken(host, config)]);
+  const [https, token] = await Promise.all([tlsReady(host, config), bypass.read()]);
   const target = { kind: "public" as const, https };
-  const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target, bypass !== null), {
+  const result = await host.exec(routeCheckArgv(path, config.proxy.domains[0], target, token !== null), {
     check: false,
     step: "served color",
-    ...(bypass ? { stdin: bypassHeaderLine(bypass) } : {}),
+    ...(token ? { stdin: bypassHeaderLine(token) } : {}),
   });
   const color = parseRouteCheck(result.stdout).color;
   return color === "blue" || color === "green" ? color : null;

@@ -17,14 +17,19 @@ export function tarCreateArgv(dir: string): string[] {
   return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
 }
 
-/** Local directory of each service's code: `build.context` relative to `releaseDir` (default: slipway.yml's dir). */
+/**
+ * Local directory of each service's code: `build.context` relative to `releaseDir` (default: slipway.yml's dir); a
+ * context written absolute stays where it is (D57: `--release-dir` stands in for the config's directory only).
+ */
 export function serviceSources(config: SlipwayConfig, releaseDir?: string): Record<string, string> {
   const base = releaseDir ?? config.source.dir;
+  const absolute = new Set(config.source.absoluteContexts ?? []);
   return Object.fromEntries(
     Object.entries(config.services).map(([name, s]) => {
-      // The loader may have made the context absolute (relative to slipway.yml): re-base it on releaseDir.
-      const context = relative(config.source.dir, resolve(config.source.dir, s.build?.context ?? name));
-      return [name, resolve(base, context)];
+      const written = resolve(config.source.dir, s.build?.context ?? name);
+      if (absolute.has(name)) return [name, written];
+      // The loader made the context absolute (relative to slipway.yml): re-base it on releaseDir.
+      return [name, resolve(base, relative(config.source.dir, written))];
     }),
   );
 }

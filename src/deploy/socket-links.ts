@@ -18,7 +18,7 @@ export interface SocketLink {
 }
 
 /** The services nginx routes to (routes and the API subdomain), each once. */
-function routedServices(config: SlipwayConfig): string[] {
+export function routedServices(config: SlipwayConfig): string[] {
   const services = config.proxy.routes.map((r) => r.service);
   if (config.proxy.api_subdomain) services.push(config.proxy.api_subdomain.service);
   return [...new Set(services)];

@@ -17,7 +17,11 @@ function age(seconds: number | undefined): string {
 }
 
 function headLine(s: HostStatus): string {
-  const live = s.release && s.color ? `${s.release} on ${s.color}` : "nothing deployed";
+  const recorded = s.release && s.color ? `${s.release} on ${s.color}` : "nothing deployed";
+  // nginx moved and the record did not (a run killed mid-switch): say what users get first.
+  const unrecorded = s.intent?.to === s.served ? ` (release ${s.intent?.release}, not recorded)` : "";
+  const live =
+    s.served && s.served !== s.color ? `nginx serves ${s.served}${unrecorded}; recorded ${recorded}` : recorded;
   const lock =
     s.lock.state === "held"
       ? `held by ${describeHolder(s.lock.holder)}${age(s.lock.ageSeconds)}${s.lock.stale ? " (stale)" : ""}`

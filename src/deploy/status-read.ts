@@ -12,6 +12,7 @@ import { maintenancePagePath } from "../render/nginx-maintenance.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { runtimeFor } from "./deploy.js";
 import { type HostStatus, parseHostStatus, type StatusPlan, statusPlan } from "./status.js";
+import { servedPlan } from "./status-served.js";
 import { swarmProbes, swarmStatusPlan } from "./status-swarm.js";
 
 /** The certificate `status` reads: the ACME lineage's fullchain.pem (null when TLS is off or the cert is provided). */
@@ -74,9 +75,13 @@ export async function readStatus(config: SlipwayConfig, limit?: string[]): Promi
         if (!host) return unreachable(error ?? "unreachable");
         try {
           const page = nginxHosts.has(host.name) ? maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app) : null;
-          const plan = runtime
-            ? statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), cert, page)
-            : swarmHostPlan(config, host.name, cert, page);
+          const plan = {
+            ...(runtime
+              ? statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), cert, page)
+              : swarmHostPlan(config, host.name, cert, page)),
+            served: page ? servedPlan(config) : null,
+          };
+          plan.probes = [...plan.probes, ...(plan.served?.probes.map((p) => p.probe) ?? [])];
           const argv = statusArgv(config.deploy_dir, lockDir(config.deploy_dir), plan.probes);
           const result = await host.exec(argv, { become: true, check: false, step: "status", timeoutMs: 60_000 });
           return parseHostStatus(host.name, config.deploy_dir, plan, result.stdout);

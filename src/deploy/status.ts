@@ -10,6 +10,8 @@ import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { holderAlive, type LockHolder, parseHolder } from "../lock/lock.js";
 import { gateArgs } from "./health.js";
 import { parseColorFile } from "./host-state.js";
+import { parseIntent, type SwitchIntent } from "./intent.js";
+import { type ServedPlan, servedColorOf, switchProblem } from "./status-served.js";
 import { type ClusterStatus, clusterProblems, clusterStatus, type SwarmStatusPlan } from "./status-swarm.js";
 
 export interface UnitStatus {
@@ -40,6 +42,13 @@ export interface HostStatus {
   lock: { state: "free" | "held"; holder?: LockHolder; ageSeconds?: number; stale?: boolean };
   disk: { path: string; freeBytes: number; usedPercent: number } | null;
   certificate: { name: string; state: CertState["kind"]; notAfter?: string; daysLeft?: number } | null;
+  /**
+   * On a host running the app's nginx site: the color nginx routes users to (socket links or upstream files), null
+   * when they name neither. Units are marked live and health read by this color when it differs from `color`.
+   */
+  served?: Color | null;
+  /** A switch intent left on the host: a run is switching, or died between moving nginx and its record. */
+  intent?: SwitchIntent;
   /** `slipway maintenance`: whether the page is up (absent on a host without the app's nginx site). */
   maintenance?: boolean;
   /** Runtime swarm, on the manager: the nodes and the stacks' tasks (deploy/status-swarm.ts). */
@@ -62,6 +71,8 @@ export interface StatusPlan {
   swarm?: SwarmStatusPlan;
   /** false: the host keeps no release of its own (a swarm node other than the manager): none is not a problem. */
   expectRelease?: boolean;
+  /** On a host running the app's nginx site: what tells the color nginx serves (deploy/status-served.ts). */
+  served?: ServedPlan | null;
 }
 
 const COLORS: readonly Color[] = ["blue", "green"];
@@ -80,7 +91,9 @@ export function statusPlan(
     config.runtime === "systemd" ? "unit" : config.runtime === "container" ? "container" : "compose";
   const units = COLORS.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
   const health = COLORS.flatMap((color) =>
-    Object.entries(config.services).map(([service, spec]) => {
+    // A worker (no port) has no health URL: its state is its unit or container line.
+    Object.entries(config.services).flatMap(([service, spec]) => {
+      if (spec.port === undefined) return [];
       const args = gateArgs(service, spec, colorPort(spec, color));
       return { probe: { kind: "health" as const, target: args.url }, color, service, expected: args.status };
     }),
@@ -179,15 +192,19 @@ export function parseHostStatus(
   const link = first("current");
   const color = parseColorFile(first("color"));
   const release = link ? (link.split("/").pop() ?? null) : null;
+  const served = plan.served ? servedColorOf(plan.served, (p) => sections.get(probeKey(p)) ?? []) : undefined;
+  const intent = parseIntent((sections.get("intent") ?? []).join("\n"));
+  // What users get is what nginx serves: the record may lag behind it (a run killed mid-switch, D63).
+  const live = served ?? color;
   const units = plan.units.flatMap(({ probe, color: c }) =>
     unitStates(probe.kind, probe.target, sections.get(probeKey(probe)) ?? []).map((u) => ({
       ...u,
       color: c,
-      live: c === color,
+      live: c === live,
     })),
   );
   const health = plan.health
-    .filter((h) => h.color === color)
+    .filter((h) => h.color === live)
     .map(({ probe, service, expected }) => {
       const status = Number(first(probeKey(probe))) || 0;
       return { service, url: probe.target, status, expected, healthy: status === expected };
@@ -206,8 +223,10 @@ export function parseHostStatus(
   const disk = diskOf(deployDir, first("disk"));
   const certificate = plan.cert ? certificateOf(plan.cert, sections.get(probeKey(plan.cert.probe)), now) : null;
   const status: HostStatus = { host, release, color, units, health, lock, disk, certificate, problems: [] };
+  if (served !== undefined) status.served = served;
+  if (intent) status.intent = intent;
   if (plan.maintenance) status.maintenance = (sections.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
-  if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections, color);
+  if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections, live);
   status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
 }
@@ -225,7 +244,15 @@ function certificateOf(cert: NonNullable<StatusPlan["cert"]>, lines: readonly st
 /** What is wrong with a host, for the exit code and the human output. */
 function problemsOf(s: HostStatus, expectRelease: boolean): string[] {
   const problems: string[] = [];
-  if (expectRelease && (!s.release || !s.color)) problems.push("nothing deployed");
+  if (expectRelease && (!s.release || !s.color) && !s.served) problems.push("nothing deployed");
+  const lockRun = s.lock.holder?.run_id;
+  const facts = {
+    served: s.served ?? null,
+    recorded: { color: s.color, release: s.release },
+    intent: s.intent ?? null,
+  };
+  const switched = switchProblem(lockRun ? { ...facts, lockRun } : facts);
+  if (switched) problems.push(switched);
   for (const u of s.units) if (u.live && !u.running) problems.push(`${u.name} is ${u.state}`);
   for (const h of s.health)
     if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);

@@ -7,7 +7,7 @@
  */
 
 import { mkdirsArgv, readlinkArgv, symlinkArgv, testArgv } from "../commands/files.js";
-import { journalArgv, systemctlArgv } from "../commands/systemd.js";
+import { journalArgv, systemctlArgv, unitProcessArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { applySystemdUnit } from "../install/apply.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -18,6 +18,7 @@ import { instanceUnitName } from "../render/systemd.js";
 import { ensureSystemUser } from "./app-user.js";
 import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
+import { parseUnitProcessState } from "./process-state.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { serviceSources, shipService } from "./ship.js";
 import { requireSecrets, shipStatic, writeRuntimeFiles } from "./stage-steps.js";
@@ -124,6 +125,16 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
     async isRunning(color) {
       const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
       return r.code === 0;
+    },
+    async processStates(color, service) {
+      const picked = serviceInstances(config).filter((u) => u.service === service);
+      return Promise.all(
+        picked.map(async (u) => {
+          const unit = instanceUnitName(config.app, u.service, color, u.instance);
+          const r = await host.exec(unitProcessArgv(unit), { check: false, step: "gate" });
+          return parseUnitProcessState(unit, r.stdout);
+        }),
+      );
     },
     async logs(color, lines, only) {
       // One journal read per unit (at once): interleaved lines of several units could not be told apart.

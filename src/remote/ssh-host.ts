@@ -4,7 +4,6 @@
  * between commands (nothing was running, so that is safe); a command is never retried.
  */
 import { createHash } from "node:crypto";
-import { constants } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NodeSSH } from "node-ssh";
 import type { Channel } from "ssh2";
@@ -20,24 +19,17 @@ import {
   writeArgv,
 } from "../commands/files.js";
 import { ConnectionError, RemoteCommandError, SlipwayError } from "../errors.js";
-import { ChannelOpenError, CommandStartLostError, type RawExecResult, runRaw } from "./channel-exec.js";
+import { ChannelOpenError, CommandStartLostError, runRaw } from "./channel-exec.js";
 import { runPty } from "./channel-pty.js";
-import { type CommandShape, effectiveArgv, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
+import { type CommandShape, innerCommand, killGroupCommand, wrapCommand } from "./command.js";
 import { backoffDelay } from "./connect-errors.js";
+import { checkExit, type RawOutcome } from "./exit-status.js";
 import { DEFAULT_DEPLOY_DIR, FACTS_SCRIPT, parseFacts } from "./facts.js";
 import { LineSplitter, type OutputStream, tail } from "./lines.js";
-import {
-  HELPER_PATH,
-  helperRefusalHint,
-  helperRefusalMessage,
-  isHelperRefusal,
-  type PlannedCommand,
-  planCommand,
-} from "./privilege.js";
+import { HELPER_PATH, type PlannedCommand, planCommand } from "./privilege.js";
 import { ReadBatcher } from "./read-batch.js";
 import { Redactor } from "./redact.js";
 import { Semaphore } from "./semaphore.js";
-import { recognizeSudoFailure, sudoersRule, sudoHint } from "./sudo.js";
 import { type ConnectOptions, DEFAULTS, type TargetSpec } from "./target.js";
 import type {
   ExecOptions,
@@ -49,25 +41,8 @@ import type {
   RemoteHost,
 } from "./types.js";
 
-/**
- * Shells report a child killed by signal N as exit code 128+N (the command runs under the process-group wrapper's
- * shell, so sshd sees that code rather than the signal): name the likely signal.
- */
-export function signalNote(code: number): string {
-  const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];
-  return code > 128 && name ? ` (128+${code - 128}: probably killed by ${name})` : "";
-}
-
 /** Tries to open a channel for one command (each failure is cheap: nothing ran). */
 const CHANNEL_OPEN_ATTEMPTS = 8;
-
-interface RawOutcome {
-  raw: RawExecResult;
-  /** The redacted command as shown to users. */
-  display: string;
-  /** What ran: the argv after the host's privilege mode translated it, and whether sudo wrapped it. */
-  planned: PlannedCommand;
-}
 
 export class SshRemoteHost implements RemoteHost {
   readonly name: string;
@@ -329,57 +304,12 @@ export class SshRemoteHost implements RemoteHost {
     }
   }
 
-  async #check(outcome: RawOutcome, options: ExecOptions): Promise<void> {
-    const { raw, display, planned } = outcome;
-    const stderrText = raw.stderr.toString("utf8");
-    const context = {
-      host: this.name,
-      step: options.step,
-      command: display,
-      exitCode: raw.code,
-      stderrTail: this.#redactor.redact(tail(stderrText)),
-    };
-    if (options.become && recognizeSudoFailure(raw.code, stderrText)) {
-      const runAs = options.becomeUser ?? this.target.becomeUser ?? "root";
-      if (this.target.privilege?.mode === "helper") {
-        throw new RemoteCommandError(`sudo refused to run the privilege helper for ${this.target.user}`, {
-          ...context,
-          hint: `run playbooks/bootstrap.yml on this host (it installs ${HELPER_PATH} and the one sudoers rule: ${sudoersRule(this.target.user, "root", HELPER_PATH)})`,
-        });
-      }
-      const program = await this.#resolveProgram(effectiveArgv(planned.argv, { env: options.env })[0] ?? "");
-      throw new RemoteCommandError(`sudo refused to run ${program} as ${runAs} for ${this.target.user}`, {
-        ...context,
-        hint: sudoHint(this.target.user, runAs, program),
-      });
-    }
-    // No exit status at all is not a result a caller could inspect (check: false or not): the command's fate is unknown.
-    if (raw.code === null && raw.signal === null) {
-      throw new RemoteCommandError("no exit status: the connection was lost while the command ran", {
-        ...context,
-        hint: "the command may have run in part or in full; check the host's state before running it again",
-      });
-    }
-    if (options.check === false) return;
-    if (raw.code === null) {
-      throw new RemoteCommandError(`command was killed by signal ${raw.signal}`, {
-        ...context,
-        hint: "something on the host killed it (out of memory? a restart?); check the host's logs",
-      });
-    }
-    const privilege = this.target.privilege;
-    if (privilege?.mode === "helper" && isHelperRefusal(raw.code, stderrText)) {
-      throw new RemoteCommandError(helperRefusalMessage(stderrText), {
-        ...context,
-        hint: helperRefusalHint(privilege.app),
-      });
-    }
-    if (raw.code !== 0) {
-      throw new RemoteCommandError(`command failed with exit code ${raw.code}${signalNote(raw.code)}`, {
-        ...context,
-        hint: `read the stderr above; to retry by hand: ssh ${this.target.user}@${this.target.host} ${display}`,
-      });
-    }
+  #check(outcome: RawOutcome, options: ExecOptions): Promise<void> {
+    return checkExit(outcome, options, {
+      target: this.target,
+      redactor: this.#redactor,
+      resolveProgram: (program) => this.#resolveProgram(program),
+    });
   }
 
   /** The absolute path sudoers needs for a program name (an extra round trip, only on the sudo error path). */

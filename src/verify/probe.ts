@@ -51,6 +51,51 @@ export function parseCurl(stdout: string): { status: number; body: string } {
   return { status: Number(stdout.slice(at + MARK.length).trim()) || 0, body: stdout.slice(0, at) };
 }
 
+/**
+ * curl's exit codes a probe meets (libcurl's CURLE_* numbers, `man curl` EXIT CODES): what went wrong when no HTTP
+ * answer came. 0 is an answer (whatever its status).
+ */
+export const CURL_EXIT = {
+  /** CURLE_COULDNT_RESOLVE_HOST: the URL's host name does not resolve. */
+  couldntResolveHost: 6,
+  /** CURLE_COULDNT_CONNECT: nothing accepts connections on the port (refused), or the address is unreachable. */
+  couldntConnect: 7,
+  /** CURLE_OPERATION_TIMEDOUT: --max-time passed before the answer was complete. */
+  operationTimedout: 28,
+  /** CURLE_SSL_CONNECT_ERROR: the TLS handshake failed (an http port spoken to with https, a protocol mismatch). */
+  sslConnectError: 35,
+  /** CURLE_GOT_NOTHING: the connection was closed without a byte of answer ("Empty reply from server"). */
+  gotNothing: 52,
+  /** CURLE_RECV_ERROR: the connection broke while reading, typically "Connection reset by peer". */
+  recvError: 56,
+  /** CURLE_PEER_FAILED_VERIFICATION: the server's certificate or name did not verify. */
+  peerFailedVerification: 60,
+} as const;
+
+/** Why a probe got no HTTP answer, from curl's exit code; undefined for an answer (0), a kill, or another code. */
+export type CurlFailure = "resolve" | "refused" | "timeout" | "tls" | "empty reply" | "reset";
+
+/** The CurlFailure of curl's exit code `exit` (null: killed by a signal). Pure. */
+export function curlFailure(exit: number | null): CurlFailure | undefined {
+  switch (exit) {
+    case CURL_EXIT.couldntResolveHost:
+      return "resolve";
+    case CURL_EXIT.couldntConnect:
+      return "refused";
+    case CURL_EXIT.operationTimedout:
+      return "timeout";
+    case CURL_EXIT.sslConnectError:
+    case CURL_EXIT.peerFailedVerification:
+      return "tls";
+    case CURL_EXIT.gotNothing:
+      return "empty reply";
+    case CURL_EXIT.recvError:
+      return "reset";
+    default:
+      return undefined;
+  }
+}
+
 /** The verify action's rule (judge.ts): exactly the expected status, and the body substring when one is asked for. */
 export function healthy(probe: HttpProbe, response: { status: number; body: string }): boolean {
   return (

@@ -19,10 +19,18 @@ export interface WaitOutcome {
   last: string;
   /** The last HTTP status; 0 when nothing answered. */
   status: number;
+  /**
+   * curl's exit code of the last poll: 0 when an HTTP answer came (see `status`), else why none came (probe.ts
+   * CURL_EXIT, curlFailure); null when curl was killed by a signal.
+   */
+  curlExit: number | null;
 }
 
-/** Runs one argv on the host and returns its output (the caller picks sudo, step name and the like). */
-export type ProbeExec = (argv: string[]) => Promise<{ stdout: string; stderr: string }>;
+/**
+ * Runs one argv on the host and returns its output and exit code (the caller picks sudo, step name and the like);
+ * `code` is null when the command was killed by a signal (remote/types.ts ExecResult).
+ */
+export type ProbeExec = (argv: string[]) => Promise<{ stdout: string; stderr: string; code: number | null }>;
 
 /**
  * The pause between the first polls, in ms: each poll is one command on an open connection (~10-40 ms), so an app
@@ -80,7 +88,7 @@ export async function waitHealthy(
     const last = response.status
       ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}`
       : result.stderr.trim();
-    const outcome = { attempts, last, status: response.status };
+    const outcome = { attempts, last, status: response.status, curlExit: result.code };
     streak = healthy(probe, response) ? streak + 1 : 0;
     if (streak >= probe.successes) return { ok: true, ...outcome };
     onPoll?.({ attempts, elapsedMs: Date.now() - started, last });

@@ -21,6 +21,7 @@ import { checkEnvReferences } from "./env-refs.js";
 import { checkLayout } from "./layout-checks.js";
 import { checkDependencyCycles, checkImageOrBuild } from "./service-checks.js";
 import { checkSwarm } from "./swarm.js";
+import { checkWorkers } from "./worker-checks.js";
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -39,7 +40,8 @@ export interface CheckedConfig {
       files?: unknown[];
       public_port?: number;
       command?: unknown;
-      port: number;
+      port?: number;
+      health?: { type?: string; path?: string; container_check?: unknown; stable?: string; timeout?: string };
       ports?: { blue?: number; green?: number };
       systemd?: { app_module?: string; user?: string };
       volumes: string[];
@@ -106,6 +108,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkAccessories,
     checkSystemdInstances,
     checkSwarm,
+    checkWorkers,
     checkSwarmPrivilege,
     checkHelperFilesOwner,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),
@@ -166,6 +169,7 @@ function checkServices(config: CheckedConfig, issue: Issue, needService: NeedSer
 /** A public port is held by its socket on every address: no color of any service may use it on 127.0.0.1. */
 function checkPublicPort(config: CheckedConfig, name: string, publicPort: number, issue: Issue): void {
   for (const [other, service] of Object.entries(config.services)) {
+    if (service.port === undefined) continue; // a worker listens nowhere
     const blue = service.ports?.blue ?? service.port;
     const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
     const color = blue === publicPort ? "blue" : green === publicPort ? "green" : null;
@@ -340,6 +344,7 @@ function checkDatabase(config: CheckedConfig, issue: Issue, needService: NeedSer
 function checkPorts(config: CheckedConfig, issue: Issue, _needService?: NeedService) {
   const owners = new Map<number, string>();
   for (const [name, service] of Object.entries(config.services)) {
+    if (service.port === undefined) continue; // a worker listens nowhere
     const blue = service.ports?.blue ?? service.port;
     const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
     if (!(service.port >= 1 && service.port <= 65535)) continue; // already reported by the port's own check

@@ -109,6 +109,7 @@ export function checkReservedPorts(config: CheckedConfig, issue: Issue): void {
         service.public_port,
       );
     }
+    if (service.port === undefined) continue; // a worker has no host port
     const hostPorts: [Path, number][] = [
       [
         service.ports?.blue === undefined ? ["services", name, "port"] : ["services", name, "ports", "blue"],

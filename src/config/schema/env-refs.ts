@@ -77,6 +77,9 @@ function refProblem(config: CheckedConfig, self: string, ref: ServiceRef, names:
   if (!(SERVICE_REF_ATTRIBUTES as readonly string[]).includes(ref.attribute)) {
     return `expected .url, .host or .port after the service name; ${form}`;
   }
+  if (config.services[ref.service]?.port === undefined) {
+    return `${ref.service} has no \`port\` (a worker): it has no address to reach; give it a \`port\` if it serves HTTP`;
+  }
   if (ref.service === self) return "a service's own address is its `PORT` (and `SLIPWAY_COLOR`), not a reference";
   if (config.services[self]?.accessory && !config.services[ref.service]?.accessory) {
     return `${ref.service} runs in two colors and an accessory runs once, outside them: it has no one address to reach`;

@@ -43,6 +43,17 @@ export function duration() {
   return patternString(DURATION_PATTERN, 'expected a duration like "30s", "500ms", "5m" or "1h"');
 }
 
+/**
+ * A duration whose 0 would fail every deploy (`why`: what 0 does, said after "0 "): refused at the key. nginx arms its
+ * proxy timers with the value as given, so `proxy_read_timeout 0` times out at once (504 on every route, D53).
+ */
+export function nonZeroDuration(why: string) {
+  return duration().refine((value) => !(durationMs(value) === 0), {
+    message: `expected a duration above 0: 0 ${why}`,
+    abort: true,
+  });
+}
+
 /** A duration (DURATION_PATTERN) in milliseconds; NaN for anything else (its own check reports it). */
 export function durationMs(value: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);

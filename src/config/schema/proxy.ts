@@ -9,6 +9,7 @@ import {
   inventoryName,
   localPath,
   nonNegativeInt,
+  nonZeroDuration,
   origin,
   patternString,
   port,
@@ -112,9 +113,15 @@ const securityHeadersSchema = z
 
 const timeoutsSchema = z
   .strictObject({
-    connect: duration().default("60s").describe("proxy_connect_timeout."),
-    send: duration().default("60s").describe("proxy_send_timeout."),
-    read: duration().default("60s").describe("proxy_read_timeout."),
+    connect: nonZeroDuration("makes nginx give up (504) on every connection to the app that does not open at once")
+      .default("60s")
+      .describe("proxy_connect_timeout (above 0)."),
+    send: nonZeroDuration("makes nginx give up on any request it cannot hand to the app at once (504)")
+      .default("60s")
+      .describe("proxy_send_timeout (above 0)."),
+    read: nonZeroDuration("makes nginx answer 504 on every route before the app answers")
+      .default("60s")
+      .describe("proxy_read_timeout (above 0): the longest wait for the app's next bytes."),
   })
   .describe("Proxy timeouts (raise them for long requests).");
 

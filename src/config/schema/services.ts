@@ -9,6 +9,7 @@ import {
   httpStatus,
   inventoryName,
   localPath,
+  nonZeroDuration,
   patternString,
   port,
   positiveInt,
@@ -26,7 +27,11 @@ export const SECRET_LIKE_NAME =
 
 const buildSchema = z
   .strictObject({
-    context: localPath().default(".").describe("Build context directory, relative to slipway.yml."),
+    context: localPath()
+      .default(".")
+      .describe(
+        "Build context directory, relative to slipway.yml (or to `--release-dir`). An absolute path (or `~/`) stays as written, `--release-dir` or not: code kept in another repository than the config. The release's commit (its id, image tags, the uncommitted-changes check) is read from the repository the code is built from; services (accessories aside) built from two repositories are refused: one release records one commit.",
+      ),
     dockerfile: localPath().default("Dockerfile").describe("Dockerfile path, relative to the context."),
     target: z.string({ error: "expected a stage name" }).optional().describe("Multi-stage build target."),
     args: z
@@ -69,7 +74,20 @@ function checkHealthTiming(
 
 const healthSchema = z
   .strictObject({
-    path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
+    type: z
+      .enum(["http", "running"], { error: 'expected "http" or "running"' })
+      .optional()
+      .describe(
+        "What the gate waits for. `http`: `path` on the service's port answers `expected_status`. `running`: the process is running and stays running (no exit, no restart) for `stable`, and its container healthcheck (compose `container_check`, or the image's own `HEALTHCHECK`) reports healthy if it has one: a worker or queue consumer that serves no HTTP. Default: `http` when the service has a `port`, `running` when it has none (a worker).",
+      ),
+    stable: duration()
+      .default("5s")
+      .describe(
+        "`type: running`: how long the process must keep running, without exiting or being restarted, before the gate passes (Kamal's readiness for a role without a proxy is the container running; this also catches a worker that crashes a second after it starts). Within `timeout`.",
+      ),
+    path: urlPath()
+      .optional()
+      .describe("Path polled on the service's own port, e.g. `/api/health` (type `http`). Default: `/`."),
     expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
     expected_body: z
       .string({ error: "expected a string" })
@@ -90,7 +108,9 @@ const healthSchema = z
       .describe(
         "Give up (and fail the deploy) after this long, counted from the first poll: the streak must end within it, so it must exceed (consecutive_successes - 1) x interval plus the time the service takes to come up.",
       ),
-    request_timeout: duration().default("5s").describe("Timeout of one health request."),
+    request_timeout: nonZeroDuration("leaves no time for a health request: the gate would fail every deploy")
+      .default("5s")
+      .describe("Timeout of one health request (above 0)."),
     start_period: duration().default("0s").describe("Grace time after start before failures count."),
     container_check: z
       .union(
@@ -232,8 +252,9 @@ export const serviceSchema = z
       .union([z.string(), z.array(z.string())], { error: "expected a command string or a list of arguments" })
       .optional()
       .describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
-    port: port().describe(
-      "Port the service listens on (inside its container, or the base port under systemd). The app gets it as `PORT`: under systemd the color's port (set by Slipway), in a container this port (also with `image_from`; the service's own `env.PORT` wins there).",
+    port: port().optional().describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference syntax, documented
+      "Port the service listens on (inside its container, or the base port under systemd). The app gets it as `PORT`: under systemd the color's port (set by Slipway), in a container this port (also with `image_from`; the service's own `env.PORT` wins there). Without `port` the service is a worker (a queue consumer, a process pool): started and stopped with its color and rolled back with it, gated on staying running (`health.type: running`), never routed to by nginx; no route, `proxy` key or `${service:NAME.url}` may point at it. Runtime container and compose.",
     ),
     ports: z
       .strictObject({
@@ -259,7 +280,7 @@ export const serviceSchema = z
       .array(configFileSchema)
       .default([])
       .describe(
-        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Runtime container and compose.",
+        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Each is owned by the uid:gid the container runs as (`container.user`, else the image's `USER` looked up in the image, else root), since a container without capabilities reads only its own 0600 files; in helper mode the docker gate mounts a root-owned 0644 copy. Runtime container and compose.",
       ),
     volumes: z
       .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))

@@ -32,7 +32,7 @@ import {
 } from "../../render/from-config/index.js";
 import { ACCESSORIES } from "../../render/model.js";
 import { buildAction } from "../container/delivery.js";
-import type { StageInput, StageResult } from "../runtime.js";
+import { STAGE_STEP, type StageInput, type StageResult } from "../runtime.js";
 import { colorEnvFile, pullWhenMissing } from "../stage-steps.js";
 
 const asRoot = { become: true };
@@ -85,13 +85,13 @@ export async function ensureAccessories(
       `${input.check ? "would restart" : "restarted"} ${what}: recreated with the changed image/env (volumes kept)`,
     );
     if (!input.check) {
-      await host.exec(composeRecreateArgv(base, changed), { ...asRoot, step: "accessories", timeoutMs: 180_000 });
+      await host.exec(composeRecreateArgv(base, changed), { ...asRoot, step: STAGE_STEP, timeoutMs: 180_000 });
     }
   }
   if ((await runningIds(host, config.app)).length < names.length) {
     result.actions.push(`${input.check ? "would start" : "start"} the accessories ${names.join(", ")}`);
     if (!input.check) {
-      await host.exec(composeUpKeepArgv(base), { ...asRoot, step: "accessories", timeoutMs: 180_000 });
+      await host.exec(composeUpKeepArgv(base), { ...asRoot, step: STAGE_STEP, timeoutMs: 180_000 });
     }
   }
   if (!input.check) await waitUntilUp(host, config.app, names, waitMs);
@@ -124,7 +124,7 @@ async function accessoryImages(
       }
       throw new SlipwayError(`accessory ${name} has no image to run`, {
         host: host.name,
-        step: "accessories",
+        step: STAGE_STEP,
         hint: "give it `image:` (pinned by digest) or a build section, or pass --image service=ref",
       });
     }
@@ -237,7 +237,7 @@ async function waitUntilUp(host: RemoteHost, app: string, names: readonly string
     if (Date.now() > deadline) {
       throw new SlipwayError(`the accessories did not come up within ${Math.round(waitMs / 1000)} s (${last})`, {
         host: host.name,
-        step: "accessories",
+        step: STAGE_STEP,
         command: `docker ps --filter label=com.docker.compose.project=${accessoriesProject(app)}`,
         hint: `see \`docker logs\` of the ${accessoriesProject(app)} containers on the host`,
       });

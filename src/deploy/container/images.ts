@@ -19,10 +19,16 @@ export interface DeployBuildOptions {
   commit: string;
   /** Where the build contexts are read from; default: slipway.yml's directory. */
   releaseDir?: string;
+  /** Where the commit was read (deploy/source-root.ts releaseSourceDir); default: releaseDir. */
+  gitDir?: string;
   insecure?: boolean;
   /** Secret values by variable name: the registry password is `secrets[image.password_secret]`. */
   secrets?: Readonly<Record<string, string>>;
   report: (line: string) => void;
+}
+
+function gitDirOf(config: SlipwayConfig, options: DeployBuildOptions): string {
+  return options.gitDir ?? options.releaseDir ?? config.source.dir;
 }
 
 export async function buildForDeploy(
@@ -39,12 +45,12 @@ export async function buildForDeploy(
   if (images.length === 0) return {};
   // Images are tagged by the full commit: a directory outside git (right after `slipway init`) has none.
   if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]+)?$/.test(options.commit)) {
-    throw new SlipwayError(`${options.releaseDir ?? config.source.dir} has no git commit to tag the images with`, {
+    throw new SlipwayError(`${gitDirOf(config, options)} has no git commit to tag the images with`, {
       step: "build",
       hint: "commit the app first (git init && git add -A && git commit -m 'first deploy'), or pass --image SERVICE=REF",
     });
   }
-  const detected = await detectGitInfo(options.releaseDir ?? config.source.dir).catch(() => null);
+  const detected = await detectGitInfo(gitDirOf(config, options)).catch(() => null);
   const git: GitInfo = {
     commitSha: options.commit,
     branch: config.image.tag_branch ? (detected?.branch ?? null) : null,

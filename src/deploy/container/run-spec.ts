@@ -49,9 +49,11 @@ export function containerRunOf(input: RunSpecInput): ContainerRun {
     restart: "unless-stopped",
     security: hardeningArgs(config.container),
     envFile: input.envFile,
-    publish: [
-      `${input.bindAddress ?? "127.0.0.1"}:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`,
-    ],
+    // A worker (no port) publishes nothing.
+    publish:
+      config.port === undefined
+        ? []
+        : [`${input.bindAddress ?? "127.0.0.1"}:${colorPort(config, input.color, input.instance ?? 0)}:${config.port}`],
     volumes: [...config.volumes, ...(input.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
     limits: [
       ...(config.resources?.memory ? ["--memory", config.resources.memory] : []),

@@ -25,9 +25,6 @@ import type { FlowState, Step } from "./types.js";
 
 const STEP = "certificate";
 
-/** The site files this step installed on each host's run, as they were before (for undo). */
-const installed = new WeakMap<FlowState, FileChange[]>();
-
 /** The ACME request of this run, or null when the step does not apply (TLS off, internal, provided certificate). */
 function specOf(config: SlipwayConfig): CertSpec | null {
   if (config.proxy.mode === "internal") return null;
@@ -84,7 +81,7 @@ export const certificateStep: Step = {
     if (state.kind !== "valid") await checkCertbotAllowed(s, spec);
     if (state.kind === "missing" || state.kind === "names-differ") {
       const changes = await installSiteForChallenge(s, false);
-      installed.set(s, changes);
+      s.certificateSiteChanges = changes;
       if (changes.length > 0) s.say(`installed the site with ${spec.domains.join(", ")} for the ACME challenge`);
     }
     const obtained = await withProgress(progressOf(s), `certbot: certificate for ${spec.domains.join(", ")}`, () =>
@@ -93,7 +90,7 @@ export const certificateStep: Step = {
     if (obtained.changed) s.say(`certificate for ${spec.domains.join(", ")}: ${obtained.msg}`);
     const renewal = await ensureRenewal(host, spec, { become: true, check: false, step: STEP });
     for (const action of renewal.actions) s.say(`renewal: ${action}`);
-    const changed = obtained.changed || renewal.changed || (installed.get(s)?.length ?? 0) > 0;
+    const changed = obtained.changed || renewal.changed || (s.certificateSiteChanges?.length ?? 0) > 0;
     return {
       status: changed ? "changed" : "ok",
       message: obtained.msg,
@@ -101,7 +98,7 @@ export const certificateStep: Step = {
     };
   },
   async undo(s) {
-    const changes = installed.get(s) ?? [];
+    const changes = s.certificateSiteChanges ?? [];
     if (changes.length === 0) return "nothing";
     await restoreFiles(s.run.host, changes);
     s.say("put back the nginx site as it was before the certificate step");

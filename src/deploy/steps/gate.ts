@@ -9,6 +9,7 @@ import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
 import type { ServiceLogs } from "../events.js";
 import { gateArgs, healthGate } from "../health.js";
+import { gateKind, runningGateArgs, waitRunning } from "../running-gate.js";
 import { gateFailureHint } from "./gate-hint.js";
 import { startPreviewSetup } from "./preview.js";
 import { type FlowState, type Step, StepFailure } from "./types.js";
@@ -42,11 +43,48 @@ async function gatePort(
     for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
       `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
-      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate.last, logs) },
+      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate, logs) },
       { service: name, logs },
     );
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
+
+/**
+ * The running gate of a service that serves no HTTP (a worker, or `health.type: running`): its processes stay up for
+ * health.stable (deploy/running-gate.ts), or the run fails with the exit and the logs.
+ */
+async function gateRunning(s: FlowState, name: string, service: ServiceConfig): Promise<void> {
+  const { host, runtime } = s.run;
+  const read = runtime.processStates;
+  if (!read) throw new SlipwayError(`${name}: runtime ${s.run.config.runtime} cannot gate a process without a port`);
+  const args = runningGateArgs(name, service);
+  let shown = 0;
+  const gate = await waitRunning(
+    () => read.call(runtime, s.idle, name),
+    args,
+    ({ elapsedMs, last }) => {
+      if (elapsedMs - shown < 1000) return;
+      shown = elapsedMs;
+      s.emitter.progress(`${name}@${s.idle}: waiting for ${args.stableMs / 1000}s running`, elapsedMs, last);
+    },
+    s.run.interrupt?.signal,
+  );
+  if (!gate.ok) {
+    s.say(`${name} on ${s.idle} did not stay running (${gate.last}); its last log lines:`);
+    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    for (const line of formatLogGroups(logs)) s.raw(line);
+    throw new StepFailure(
+      `${name} (${s.idle}) did not stay running for ${args.stableMs / 1000}s: ${gate.last}`,
+      {
+        host: host.name,
+        step: "gate",
+        hint: `a worker must keep running: see its log lines above (a missing queue or database address, a crash at start); health.stable sets the window, health.timeout the limit`,
+      },
+      { service: name, logs },
+    );
+  }
+  s.say(`${name} on ${s.idle} is running (${gate.last})`);
 }
 
 /** The runtime's addresses of the service (swarm: every node running a task), else the host's own. */
@@ -80,15 +118,17 @@ export const gateStep: Step = {
   name: "gate",
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
-    const ports = colorPortsOf(s.local, s.idle);
+    const ports = colorPortsOf(s.local, s.idle).filter((p) => gateKind(p.service) === "http");
+    const running = Object.entries(s.local.services).filter(([, svc]) => !svc.accessory && gateKind(svc) === "running");
     // The preview's setup (loopback-only listener, no user traffic) goes on while the new color boots. Not across hosts
     // (the load-balancer layout's nginx hosts set it up after every gate passed).
     const setup = isSplitLayout(s.run.config) ? undefined : startPreviewSetup(s);
-    const results = await Promise.allSettled(
-      (await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap((p) =>
-        p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address)),
+    const results = await Promise.allSettled([
+      ...(await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
+        (p) => p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address)),
       ),
-    );
+      ...running.map(([name, service]) => gateRunning(s, name, service)),
+    ]);
     // Nothing of the setup is in flight when the gate ends (an undo or the unlock may follow); its error is the preview's.
     await setup?.catch(() => {});
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");

@@ -22,7 +22,7 @@ function sameAfterLock(s: FlowState, same: string | null): StepResult | null {
 export const reconcileStep: Step = {
   name: "reconcile",
   async run(s) {
-    const { host, config, runtime } = s.run;
+    const { host, runtime } = s.run;
     // The lock step re-planned already when it had to wait; otherwise the plan was read before the lock (D36 again).
     const recheck = s.lockWaited ? Promise.resolve(null) : recheckUnderLock(s);
     // The intent and the served color live where the switch runs (the nginx hosts of a load-balancer layout).
@@ -30,7 +30,7 @@ export const reconcileStep: Step = {
     // Preflight's `nginx -t` (read-only, independent of what is read here) starts in the same round trip; preflight
     // awaits it.
     void startNginxTest(s);
-    const [intent, served, same] = await Promise.all([readIntent(host, s.paths), servedColor(host, config), recheck]);
+    const [intent, served, same] = await Promise.all([readIntent(host, s.paths), servedColor(s.bypass), recheck]);
     const done = sameAfterLock(s, same);
     if (done) return done;
     if (intent) {
@@ -40,7 +40,7 @@ export const reconcileStep: Step = {
         `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`,
       );
       if (s.liveColor && (await runtime.isRunning(s.liveColor))) {
-        await switchAndReload(host, config, s.liveColor);
+        await switchAndReload(s.bypass, s.liveColor);
         s.say(`nginx points at the recorded color ${s.liveColor} again`);
       }
       await clearIntent(host, s.paths);

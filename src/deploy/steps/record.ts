@@ -8,6 +8,7 @@ import { markLive, writeHistory } from "../host-state.js";
 import { clearIntent } from "../intent.js";
 import { otherColor } from "../release-id.js";
 import type { ReleaseRecord } from "../types.js";
+import { startDrain } from "./retire.js";
 import type { FlowState, Step } from "./types.js";
 
 /** The history entry of this run's release with `result` (also the `failed` record written after a failed run). */
@@ -57,6 +58,8 @@ export const recordStep: Step = {
     } else {
       s.history = withRecord(s.history, releaseRecord(s, "deployed"));
     }
+    // The old color's drain starts now (retire waits for it): the switch is verified, and it only reads `ss`.
+    startDrain(s);
     // The record (current, color) and the history are written at once; the intent goes last, so a run killed
     // before it is still reconciled by the next one.
     await Promise.all([markLive(host, s.paths, releaseId, s.idle), writeHistory(host, s.paths, s.history)]);

@@ -2,7 +2,7 @@
  * stage: the idle color's code or images, env file and unit/compose file (nothing the live site uses changes). An
  * nginx-only host of a load-balancer layout stages no color, only the static files nginx serves there.
  */
-import type { StageInput, StageResult } from "../runtime.js";
+import { STAGE_STEP, type StageInput, type StageResult } from "../runtime.js";
 import { shipStatic } from "../stage-steps.js";
 import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
@@ -21,7 +21,7 @@ async function stage(s: FlowState, check: boolean): Promise<StageResult> {
 }
 
 export const stageStep: Step = {
-  name: "stage",
+  name: STAGE_STEP,
   async plan(s) {
     const staged = await stage(s, true);
     for (const a of staged.actions) s.say(`  ${a}`);

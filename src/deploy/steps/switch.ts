@@ -13,7 +13,7 @@ import type { RemoteHost } from "../../remote/types.js";
 import { UPSTREAM_INCLUDE_DIR, upstreamFromConfig } from "../../render/from-config/nginx.js";
 import { MAINTENANCE_BYPASS_HEADER, maintenancePagePath } from "../../render/nginx-maintenance.js";
 import { clearIntent, writeIntent } from "../intent.js";
-import { ensureBypassToken, readBypassToken } from "../maintenance-bypass.js";
+import type { MaintenanceBypass } from "../maintenance-bypass.js";
 import { servedColor, switchTo } from "../nginx.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -51,27 +51,24 @@ export async function reloadNginx(host: RemoteHost, step = "switch"): Promise<vo
  * Points nginx at `color`, makes sure the running nginx has loaded it, and confirms that answers now come from
  * `color` (the header nginx adds per color); throws when they do not. proxy.switch socket reloads only when the
  * answers say the running nginx lacks the files (a run killed between writing and reloading them): a reload closes
- * users' idle keep-alive connections. The host's maintenance bypass token is made first when it has none (and
- * added to `redactor`), so the checks after the switch pass the page while maintenance is on.
+ * users' idle keep-alive connections. The host's maintenance bypass token (`bypass`: the run's, with the host and
+ * config) is made first when it has none (and added to `redactor`), so the checks after the switch pass the page
+ * while maintenance is on.
  */
-export async function switchAndReload(
-  host: RemoteHost,
-  config: SlipwayConfig,
-  color: Color,
-  redactor?: Redactor,
-): Promise<boolean> {
+export async function switchAndReload(bypass: MaintenanceBypass, color: Color, redactor?: Redactor): Promise<boolean> {
+  const { host, config } = bypass;
   const nginx = config.proxy.mode !== "internal";
-  const bypass = nginx ? await ensureBypassToken(host, config, redactor) : null;
+  const token = nginx ? await bypass.ensure(redactor) : null;
   const result = await switchTo(host, config, color);
   if (!result) return false;
   const socket = config.proxy.switch === "socket";
   // installValidated reloads only when a file changed; a kill before an earlier reload needs one now, and so does a
   // token nginx has not read yet (the site includes its file).
-  if (nginx && !result.changed && (!socket || bypass?.created)) await reloadNginx(host);
-  let served = await servedColor(host, config);
+  if (nginx && !result.changed && (!socket || token?.created)) await reloadNginx(host);
+  let served = await servedColor(bypass);
   if (socket && served !== color) {
     await reloadNginx(host);
-    served = await servedColor(host, config);
+    served = await servedColor(bypass);
   }
   if (served !== null && served !== color) {
     throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
@@ -111,7 +108,7 @@ export const switchStep: Step = {
       s.run.host
         .readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app), { become: true })
         .catch(() => undefined),
-      config.proxy.mode === "internal" ? null : readBypassToken(s.run.host, config),
+      config.proxy.mode === "internal" ? null : s.bypass.read(),
     ]);
     if (token) s.run.redactor?.add(token);
     s.say(
@@ -133,18 +130,17 @@ export const switchStep: Step = {
     if (site?.diff) s.emitter.diff("switch", site.diff);
   },
   async run(s) {
-    const { host } = s.run;
     // The load-balancer layout: the app hosts have no site; the nginx hosts switch for them.
     if (!s.role.switches) return { status: "skipped" };
     await writeSwitchIntent(s);
     s.switched = true;
-    const changed = await switchAndReload(host, s.run.config, s.idle, s.run.redactor);
+    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor);
     s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {
     if (!s.liveColor || !s.role.switches) return "nothing";
-    await switchAndReload(s.run.host, s.run.config, s.liveColor, s.run.redactor);
+    await switchAndReload(s.bypass, s.liveColor, s.run.redactor);
     await clearIntent(s.run.host, s.paths);
     s.intentWritten = false;
     s.say(`switched back to ${s.liveColor}`);

@@ -8,11 +8,14 @@ import type { DatabaseSpec, Writers } from "../../backup/types.js";
 import type { Color, SlipwayConfig } from "../../config/index.js";
 import type { HostRole } from "../../config/layout.js";
 import { type ErrorContext, SlipwayError } from "../../errors.js";
+import type { FileChange } from "../../install/validated.js";
 import type { ExecResult } from "../../remote/types.js";
+import type { DrainOutcome } from "../drain.js";
 import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
 import type { HostRun } from "../host-run.js";
 import type { LiveState } from "../host-state.js";
+import type { MaintenanceBypass } from "../maintenance-bypass.js";
 import type { DeployPaths } from "../paths.js";
 
 /** What the steps of one host's run share: read at the start, filled in as steps run. */
@@ -39,10 +42,14 @@ export interface FlowState {
   raw(line: string): void;
   /** Where step events, diffs and lines go for this host. */
   readonly emitter: HostEmitter;
+  /** The host's maintenance bypass token as this run knows it (read once, made by the switch). */
+  readonly bypass: MaintenanceBypass;
   /** Stop/start commands of a color's database writers (through sudo). */
   writersOf(color: Color): Writers;
   history: ReleaseHistory;
   backup: string | null;
+  /** The site files the certificate step installed for the ACME challenge, as they were before (for its undo). */
+  certificateSiteChanges?: FileChange[];
   /** Set by steps as they change things, read by later undos. */
   oldStopped: boolean;
   /** The switch intent is on the host (written beside the preview's check, else by the switch). */
@@ -66,6 +73,11 @@ export interface FlowState {
   nginxTest?: Promise<ExecResult>;
   /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
   previewSetup?: Promise<unknown>;
+  /**
+   * The old color's drain, started by record beside its writes (the switch is verified; the drain only watches `ss`)
+   * and awaited by retire; `abort` ends it when retire does not run (record failed, an interrupt before retire).
+   */
+  drain?: { outcome: Promise<DrainOutcome>; abort(): void };
 }
 
 /** A step's failure with facts for its `failed` event's `data` (a failed gate's log lines, per process). */

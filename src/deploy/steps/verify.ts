@@ -13,7 +13,7 @@ export const verifyStep: Step = {
   async run(s) {
     if (!s.role.switches) return { status: "skipped" };
     if (s.run.config.proxy.mode === "internal") return verifyInternal(s);
-    const verify = await verifyThroughNginx(s.run.host, s.run.config, s.idle);
+    const verify = await verifyThroughNginx(s.bypass, s.idle);
     if (!verify.ok) {
       for (const f of verify.failures) s.say(`verify failed: ${f}`);
       throw new SlipwayError(`verification through nginx failed after the switch: ${verify.failures.join("; ")}`, {

@@ -16,7 +16,7 @@ import { accessoryNames, serviceImageRef } from "../../render/from-config/index.
 import { accessoriesStackFromConfig } from "../../render/from-config/swarm.js";
 import { ACCESSORIES } from "../../render/model.js";
 import { renderStack } from "../../render/swarm-stack.js";
-import type { StageResult } from "../runtime.js";
+import { STAGE_STEP, type StageResult } from "../runtime.js";
 import { placementMoves, refusePlacementMoves } from "./accessory-placement.js";
 import type { SecretNames } from "./secrets.js";
 import { stackReplicas, waitForReplicas } from "./tasks.js";
@@ -69,7 +69,7 @@ export async function ensureSwarmAccessories(
       if (input.check) continue;
       throw new SlipwayError(`accessory ${name} has no image to run`, {
         host: host.name,
-        step: "accessories",
+        step: STAGE_STEP,
         hint: "give it `image:` (pinned by digest) or a build section, or pass --image service=ref",
       });
     }
@@ -101,9 +101,9 @@ export async function ensureSwarmAccessories(
   if (text !== live) result.diffs.push(unifiedDiff([{ path: file, before: live, after: text }]));
   result.changed = true;
   if (input.check) return result;
-  await host.exec(mkdirsArgv([parentDir(file)]), { become: true, step: "accessories" });
-  await host.putFile(file, text, { mode: 0o644, become: true, step: "accessories" });
-  await host.exec(stackDeployArgv(stack, file), { become: true, step: "accessories", timeoutMs: 180_000 });
+  await host.exec(mkdirsArgv([parentDir(file)]), { become: true, step: STAGE_STEP });
+  await host.putFile(file, text, { mode: 0o644, become: true, step: STAGE_STEP });
+  await host.exec(stackDeployArgv(stack, file), { become: true, step: STAGE_STEP, timeoutMs: 180_000 });
   await waitForReplicas(
     host,
     stack,

@@ -9,6 +9,7 @@ import { serviceConstraintsArgv, serviceConstraintsUpdateArgv } from "../../comm
 import { SlipwayError } from "../../errors.js";
 import { shJoin } from "../../remote/quote.js";
 import type { RemoteHost } from "../../remote/types.js";
+import { STAGE_STEP } from "../runtime.js";
 
 /** An accessory whose placement constraints would change while it holds volumes. */
 export interface PlacementMove {
@@ -68,7 +69,7 @@ export function moveHint(stack: string, move: PlacementMove): string {
 
 /**
  * Refuses the first move whose running service (through the manager) does not already have the new constraints.
- * Throws SlipwayError (step `accessories`) naming the service, its volumes, both placements and the way to move.
+ * Throws SlipwayError (step `stage`: the runtime stages the accessories) naming the service, its volumes, both placements and the way to move.
  */
 export async function refusePlacementMoves(
   host: RemoteHost,
@@ -79,7 +80,7 @@ export async function refusePlacementMoves(
     const out = await host.exec(serviceConstraintsArgv(`${stack}_${move.service}`), {
       become: true,
       check: false,
-      step: "accessories",
+      step: STAGE_STEP,
     });
     const running = out.code === 0 ? ((JSON.parse(out.stdout.trim() || "null") as string[] | null) ?? []) : undefined;
     if (running !== undefined && JSON.stringify([...running].sort()) === JSON.stringify(move.to)) continue;
@@ -87,7 +88,7 @@ export async function refusePlacementMoves(
       `accessory ${move.service} keeps its data in volume(s) ${move.volumes.join(", ")} on the node it runs on; ` +
         `its new placement ${JSON.stringify(move.to)} (was ${JSON.stringify(move.from)}) would start it on another ` +
         "node's empty volume: refusing (nothing was changed)",
-      { host: host.name, step: "accessories", hint: moveHint(stack, move) },
+      { host: host.name, step: STAGE_STEP, hint: moveHint(stack, move) },
     );
   }
 }

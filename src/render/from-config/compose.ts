@@ -140,15 +140,20 @@ function composeService(
     // the first keeps the service's name, which other services, depends_on and backups use.
     name: instance === 0 ? name : `${name}-${instance + 1}`,
     image,
-    ports: [
-      {
-        hostIp: listenAddress(config, name, options.hostName),
-        hostPort: colorPort(service, options.color, instance),
-        containerPort: service.port,
-      },
-    ],
+    // A worker (no port) publishes nothing and gets no PORT.
+    ports:
+      service.port === undefined
+        ? []
+        : [
+            {
+              hostIp: listenAddress(config, name, options.hostName),
+              hostPort: colorPort(service, options.color, instance),
+              containerPort: service.port,
+            },
+          ],
     environment: {
-      PORT: String(service.port), // where the app listens inside the container; the service's env.PORT wins
+      // where the app listens inside the container; the service's env.PORT wins
+      ...(service.port === undefined ? {} : { PORT: String(service.port) }),
       ...colorEnv(config, name, options.color),
       SLIPWAY_COLOR: options.color,
       ...dependencyUrls(config, name, options.color),
@@ -230,7 +235,8 @@ function hasContainerCheck(service: ServiceConfig | undefined): boolean {
 function healthcheck(service: ServiceConfig, field: string): ComposeHealthcheck {
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
-  const url = `http://127.0.0.1:${service.port}${h.path}`;
+  // A worker's check is a command (validate refuses the port-probing kinds without a port).
+  const url = `http://127.0.0.1:${service.port ?? 0}${h.path ?? "/"}`;
   const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const interval = durationSeconds(h.interval, `${field}.health.interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);

@@ -57,9 +57,10 @@ export function envFileFromConfig(
   const vars: Record<string, string | number> = {};
   // Under systemd the unit is a template shared by both colors: the port is the one thing per instance. In a
   // container the app listens on `port` whatever the color (the color's port is the host side of the publish); the
-  // service's own `env.PORT`, if any, wins there.
-  if (config.runtime === "systemd") vars.PORT = colorPort(service, color, options.instance ?? 0);
-  else if (includePlainEnv) vars.PORT = service.port;
+  // service's own `env.PORT`, if any, wins there. A worker (no port) listens nowhere: no PORT.
+  if (service.port !== undefined && config.runtime === "systemd") {
+    vars.PORT = colorPort(service, color, options.instance ?? 0);
+  } else if (service.port !== undefined && includePlainEnv) vars.PORT = service.port;
   for (const [key, value] of Object.entries(includePlainEnv ? colorEnv(config, name, color) : {})) {
     if (key === "PORT" && config.runtime === "systemd") {
       throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");

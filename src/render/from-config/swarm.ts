@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { swarmSecretFileEnv } from "../../config/swarm.js";
-import type { Color } from "../model.js";
+import type { Color, ComposeModel } from "../model.js";
 import type { StackModel, SwarmServiceModel, SwarmUpdateModel } from "../swarm-stack.js";
 import { integerSize, serviceOf } from "./common.js";
 import { accessoriesComposeFromConfig, composeFromConfig } from "./compose.js";
@@ -37,7 +37,11 @@ export function swarmObjectPrefix(app: string, service: string, name: string): s
 }
 
 export function stackFromConfig(config: SlipwayConfig, options: StackFromConfigOptions): StackModel {
-  const compose = composeFromConfig(config, { color: options.color, images: options.images });
+  return stackOf(config, composeFromConfig(config, { color: options.color, images: options.images }), options);
+}
+
+/** The swarm stack of a compose model: each service's engine settings beside it (the one mapping of both stacks). */
+function stackOf(config: SlipwayConfig, compose: ComposeModel, options: StackFromConfigOptions): StackModel {
   const swarm: Record<string, SwarmServiceModel> = {};
   for (const model of compose.services) {
     // Secrets and config files are the engine's objects here, not the compose runtime's env file and bind mounts.
@@ -60,16 +64,7 @@ export function accessoriesStackFromConfig(
   options: Omit<StackFromConfigOptions, "color">,
 ): StackModel | null {
   const compose = accessoriesComposeFromConfig(config, options.images);
-  if (!compose) return null;
-  const swarm: Record<string, SwarmServiceModel> = {};
-  for (const model of compose.services) {
-    delete model.envFile;
-    delete model.files;
-    const service = serviceOf(config, model.name, `services.${model.name}`);
-    model.environment = { ...model.environment, ...swarmSecretFileEnv(service) };
-    swarm[model.name] = swarmService(config, model.name, service, { ...options, color: "blue" });
-  }
-  return { compose, swarm };
+  return compose ? stackOf(config, compose, { ...options, color: "blue" }) : null;
 }
 
 function swarmService(

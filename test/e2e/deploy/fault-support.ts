@@ -182,6 +182,26 @@ export async function expectConverged(site: FaultSite, release: string, rows: re
 }
 
 /**
+ * After a kill between the switch and the record (D63): users get the killed run's release, and `slipway status`
+ * says so (nginx's color, the unrecorded release, the way out), exit 2, instead of naming the recorded one as live.
+ */
+async function expectStatusSaysUnrecorded(site: FaultSite, release: string): Promise<void> {
+  expect(await servedVersion(site)).toBe(release);
+  const [, , file] = site.cliArgs(release);
+  const status = await runCli(["status", "-c", file as string], site.cliEnv);
+  expect(status.code, status.output).toBe(2);
+  const head = new RegExp(
+    `: nginx serves (blue|green) \\(release ${release}, not recorded\\); recorded \\S+ on (blue|green)`,
+  );
+  expect(status.output).toMatch(head);
+  expect(status.output).toMatch(
+    new RegExp(
+      `release ${release}, not recorded: run \\S+ was killed during its switch at .*the next deploy points nginx back at the recorded (blue|green)`,
+    ),
+  );
+}
+
+/**
  * The fault matrix over one site (registers one test per fault, then a rollback and a health hang): before each
  * fault a row is written; the CLI deploys release `f<i>` with SLIPWAY_FAULT=<fault>; a plain deploy of the same
  * release converges (expectConverged). Blue-green: the site answers right after the fault, and a row written then is
@@ -215,6 +235,7 @@ export function faultMatrix(faults: readonly string[], first: string, site: () =
         expect(answer.status, run.output).toBe(200);
         await addRow(`row-${release}-after`);
       }
+      if (fault === "switch:after:kill" || fault === "verify:after:kill") await expectStatusSaysUnrecorded(s, release);
       const converge = await s.deploy(release);
       expect(converge.ok, converge.recap).toBe(true);
       await expectConverged(s, release, rows);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { median, pairRatios, pairSides, parseWrkReport, windowFor } from "../../../bench/deploy/stats.js";
+import { median, pacedDelayMs, pairRatios, pairSides, parseWrkReport, windowFor } from "../../../bench/deploy/stats.js";
 
 describe("bench/deploy stats", () => {
   it("reads wrk's WRK_JSON line, failed answers apart from connection errors", () => {
@@ -64,5 +64,24 @@ describe("bench/deploy stats", () => {
     expect(windowFor(20000, 1000, 3000)).toBe(30000);
     expect(windowFor(2000, 1000, 3000)).toBe(3000);
     expect(windowFor(20000, 0, 3000)).toBe(3000);
+  });
+});
+
+describe("bench/deploy paced load", () => {
+  it("waits one cycle per connection when the answer time is not known", () => {
+    // 16 connections at 500 requests/s: each sends every 32 ms.
+    expect(pacedDelayMs(500, 16)).toBe(32);
+  });
+
+  it("takes the answer time a paced window showed off the wait", () => {
+    // Waiting 32 ms gave 400/s: a cycle of 40 ms, so 8 ms of answer; 500/s needs 32 - 8 = 24 ms.
+    expect(pacedDelayMs(500, 16, { delayMs: 32, requestsPerSecond: 400 })).toBe(24);
+  });
+
+  it("never waits less than half the cycle (a load that jumped between the probes), and ignores a window that sent nothing", () => {
+    // 100/s at a 2 ms wait looks like 158 ms of answer: 32 - 158 would be no wait at all, a closed loop again.
+    expect(pacedDelayMs(500, 16, { delayMs: 2, requestsPerSecond: 100 })).toBe(16);
+    expect(pacedDelayMs(500, 16, { delayMs: 32, requestsPerSecond: 0 })).toBe(32);
+    expect(pacedDelayMs(20000, 16)).toBe(1);
   });
 });

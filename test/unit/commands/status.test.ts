@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,7 +27,7 @@ describe("status script", () => {
     expect(probeKey({ kind: "health", target: "http://127.0.0.1:5001/h" })).toBe("health|http://127.0.0.1:5001/h");
   });
 
-  it("runs in sh and heads each section: live release, color, lock, disk, files (a value with spaces and quotes)", () => {
+  it("runs in sh and heads each section: live release, color, intent, lock, disk, files, links (spaces and quotes)", () => {
     const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
     execFileSync("sh", [
       "-c",
@@ -37,13 +37,22 @@ describe("status script", () => {
     ]);
     writeFileSync(join(dir, "color"), "green\n");
     writeFileSync(join(dir, ".slipway-lock/holder"), '{"holder":"bob","commit":"c","since":"2026-01-01T00:00:00Z"}');
+    writeFileSync(join(dir, "intent.json"), '{"to":"blue","from":"green","release":"r2"}\n');
     const odd = join(dir, 'a file\'s "name"');
     writeFileSync(odd, "x\ny\n");
-    const argv = statusArgv(dir, join(dir, ".slipway-lock"), [{ kind: "file", target: odd }]);
+    symlinkSync("/run/slipway/a-web-blue.sock", join(dir, "a-web.sock"));
+    const argv = statusArgv(dir, join(dir, ".slipway-lock"), [
+      { kind: "file", target: odd },
+      { kind: "link", target: join(dir, "a-web.sock") },
+      { kind: "link", target: join(dir, "no-such.sock") },
+    ]);
     const out = execFileSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
     const sections = parseStatusSections(out);
     expect(sections.get("current")).toEqual([join(dir, "releases/r1")]);
     expect(sections.get("color")).toEqual(["green"]);
+    expect(sections.get("intent")).toEqual(['{"to":"blue","from":"green","release":"r2"}']);
+    expect(sections.get(`link|${join(dir, "a-web.sock")}`)).toEqual(["/run/slipway/a-web-blue.sock"]);
+    expect(sections.get(`link|${join(dir, "no-such.sock")}`)).toEqual([]);
     expect(JSON.parse((sections.get("lock") ?? []).join(""))).toMatchObject({ holder: "bob" });
     expect(sections.get("disk")?.[0]).toMatch(/\d+%/);
     expect(sections.get(`file|${odd}`)).toEqual(["x", "y"]);

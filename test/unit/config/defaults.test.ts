@@ -46,6 +46,7 @@ describe("defaults of a minimal config", () => {
       request_timeout: "5s",
       start_period: "0s",
       container_check: "none",
+      stable: "5s",
     });
     expect(config.database?.backups.keep).toBe(20);
     expect(config.deploy_dir).toBe("/srv/harvest");

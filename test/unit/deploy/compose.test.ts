@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { composeProjectWriters } from "../../../src/backup/writers.js";
 import {
@@ -7,8 +8,10 @@ import {
   composeUpArgv,
   runningContainersArgv,
 } from "../../../src/commands/compose.js";
-import { upTimedOut } from "../../../src/deploy/compose-runtime.js";
+import { loadConfig } from "../../../src/config/index.js";
+import { composeRuntime, upTimedOut } from "../../../src/deploy/compose-runtime.js";
 import { composeProjectName } from "../../../src/render/compose.js";
+import { FakeHost } from "../engine/fake-host.js";
 
 const FILE = "/opt/duck/compose/green/compose.yml";
 
@@ -58,5 +61,31 @@ describe("a compose up that outlives its bound", () => {
     expect(error).toMatchObject({ host: "t1", step: "start" });
     expect(error?.hint).toContain("health.start_period");
     expect(upTimedOut(new Error("exit code 1"), "t1", bound)).toBeNull();
+  });
+});
+
+describe("the compose stage's order (D64)", () => {
+  it("checks the color's file (compose config, the helper's gate) before any image is pulled", async () => {
+    const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/duckdb-compose/slipway.yml"));
+    const host = new FakeHost("t1");
+    // No image on the host until it is pulled.
+    const pulled = new Set<string>();
+    host.handlers.set("docker", (argv) => {
+      if (argv[1] === "pull") pulled.add(argv.at(-1) as string);
+      if (argv[1] !== "image") return undefined;
+      return pulled.has(argv.at(-1) as string) ? { stdout: "sha256:1\n" } : { code: 1, stderr: "No such image" };
+    });
+    const images = {
+      backend: `10.213.0.1:5000/slipway/duckdb-compose-backend@sha256:${"a".repeat(64)}`,
+      frontend: `10.213.0.1:5000/slipway/duckdb-compose-frontend@sha256:${"b".repeat(64)}`,
+    };
+    const runtime = composeRuntime(config, host);
+    await runtime.prepare?.();
+    await runtime.stage("blue", { releaseId: "r1", env: {}, images, secrets: {}, check: false });
+    const kinds = host.commands
+      .map((c) => c.argv.join(" "))
+      .filter((line) => line.includes(" config -q") || line.includes(" pull "))
+      .map((line) => (line.includes(" config -q") ? "check" : "pull"));
+    expect(kinds).toEqual(["check", "pull", "pull"]);
   });
 });

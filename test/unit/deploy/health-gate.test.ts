@@ -50,6 +50,7 @@ describe("health gate bounds", () => {
       attempts: gate.attempts,
       last: "curl: (28) Operation timed out after 2000 milliseconds with 0 bytes received",
       status: 0,
+      curlExit: 28,
     });
     expect(gate.attempts).toBeGreaterThanOrEqual(3);
     for (const argv of host.commands.map((c) => c.argv)) expect(maxTime(argv)).toBeLessThanOrEqual(0.6);
@@ -63,6 +64,7 @@ describe("health gate bounds", () => {
       attempts: 2,
       last: 'HTTP 200 {"status": "ok"}',
       status: 200,
+      curlExit: 0,
     });
   });
 });

@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { NODE_STATUS_FORMAT, stackDeployArgv } from "../../../src/commands/swarm.js";
+import type { SlipwayConfig } from "../../../src/config/index.js";
 import { swarmRuntime } from "../../../src/deploy/swarm-runtime.js";
+import { accessoriesStackFromConfig } from "../../../src/render/from-config/swarm.js";
+import { renderStack } from "../../../src/render/swarm-stack.js";
 import { FakeHost } from "../engine/fake-host.js";
 import { configWith } from "../render/from-config/config.js";
 
@@ -61,5 +64,40 @@ describe("swarm runtime", () => {
     expect(host.commands[0]?.argv).toEqual(stackDeployArgv("shop-blue", "/opt/shop/swarm/blue.yml"));
     expect(await runtime.isRunning("blue")).toBe(true);
     expect(await runtime.gateAddresses?.("blue", "web")).toEqual(["10.213.0.15", "10.213.0.16"]);
+  });
+
+  it("a refused accessory move is attributed to the step that runs it, stage (not 'accessories')", async () => {
+    const pg = `10.213.0.1:5000/shop-db@sha256:${"c".repeat(64)}`;
+    const withDb = (placement: string[]): SlipwayConfig =>
+      configWith({
+        runtime: "swarm",
+        image: { registry: "10.213.0.1:5000" },
+        services: {
+          web: { build: { context: "." }, port: 8000, swarm: { replicas: 2 } },
+          db: { image: pg, port: 5432, accessory: true, volumes: ["pg:/data"], swarm: { placement } },
+        },
+        proxy: { routes: [{ path: "/", service: "web" }] },
+      });
+    const live = accessoriesStackFromConfig(withDb(["node.labels.db == true"]), {
+      images: { db: pg },
+      secretNames: {},
+    });
+    const steps: (string | undefined)[] = [];
+    const host = new FakeHost("t4", (argv, options) => {
+      steps.push(options.step);
+      if (argv.slice(0, 3).join(" ") === "docker service inspect") return { stdout: '["node.labels.db == true"]\n' };
+      return undefined;
+    });
+    host.writeFile("/opt/shop/swarm/accessories.yml", renderStack(live as NonNullable<typeof live>));
+    const staged = swarmRuntime(withDb(["node.hostname == t5"]), host).stage("blue", {
+      releaseId: "r1",
+      env: {},
+      images: { web: digest },
+      secrets: {},
+      check: true,
+    });
+    await expect(staged).rejects.toMatchObject({ host: "t4", step: "stage" });
+    const inspect = host.commands.findIndex((c) => c.argv.slice(0, 3).join(" ") === "docker service inspect");
+    expect(steps[inspect]).toBe("stage");
   });
 });

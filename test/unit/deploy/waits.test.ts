@@ -37,7 +37,7 @@ describe("health streak: each answer after the first healthy one comes one inter
     const exec = async () => {
       at.push(Date.now());
       const status = statuses[Math.min(at.length, statuses.length) - 1];
-      return { stdout: `ok\n__SLIPWAY_STATUS__:${status}`, stderr: "" };
+      return { stdout: `ok\n__SLIPWAY_STATUS__:${status}`, stderr: "", code: 0 };
     };
     const done = waitHealthy(exec, p);
     await vi.advanceTimersByTimeAsync(p.timeout_s * 1000 + 1000);
@@ -75,8 +75,41 @@ describe("health streak: each answer after the first healthy one comes one inter
       ok: false,
       attempts: 3,
       status: 200,
+      curlExit: 0,
       last: "HTTP 200 ok (3 of 10 healthy answers in a row, 5s apart, before the timeout)",
     });
+  });
+});
+
+describe("the wait's outcome carries curl's exit code", () => {
+  it("a refused port: status 0, curl's exit 7 and its message as the last answer", async () => {
+    const probe: HttpProbe = {
+      url: "http://127.0.0.1:5001/health",
+      status: 200,
+      timeout_s: 0.01,
+      interval_s: 1,
+      successes: 1,
+    };
+    const exec = async () => ({ stdout: "\n__SLIPWAY_STATUS__:000", stderr: "curl: (7) Failed to connect\n", code: 7 });
+    expect(await waitHealthy(exec, probe)).toEqual({
+      ok: false,
+      attempts: 1,
+      status: 0,
+      curlExit: 7,
+      last: "curl: (7) Failed to connect",
+    });
+  });
+
+  it("a curl killed by a signal: curlExit null", async () => {
+    const probe: HttpProbe = {
+      url: "http://127.0.0.1:5001/",
+      status: 200,
+      timeout_s: 0.01,
+      interval_s: 1,
+      successes: 1,
+    };
+    const exec = async () => ({ stdout: "", stderr: "", code: null });
+    expect(await waitHealthy(exec, probe)).toMatchObject({ ok: false, status: 0, curlExit: null });
   });
 });
 
@@ -125,6 +158,22 @@ proxy:
     expect(outcome.open).toBe(2);
     expect(outcome.ms).toBeGreaterThanOrEqual(1000);
     expect(outcome.ms).toBeLessThan(1600);
+  });
+
+  it("an interrupt ends the wait within a poll, rejecting with the signal's name (D56)", async () => {
+    const host = new FakeHost("h1");
+    const controller = new AbortController();
+    let polls = 0;
+    host.handlers.set("ss", () => {
+      polls++;
+      if (polls === 2) setTimeout(() => controller.abort("SIGINT"), 10);
+      return { stdout: "ESTAB 0 0 127.0.0.1:15001 127.0.0.1:40000\n" };
+    });
+    const started = Date.now();
+    const error = await drainConnections(host, [15001], 30, controller.signal).catch((e: unknown) => e);
+    expect(error).toBe("SIGINT");
+    expect(polls).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("waits the whole limit when the host has no ss", async () => {

@@ -5,10 +5,9 @@
  * daemon's answers (containers, volumes) and every exec (reported, not run). The e2e suite
  * (test/e2e/security/helper-*.test.ts) runs the real gate as root on t7.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writersForRuntime } from "../../../src/backup/writers.js";
 import { composeContainerArgv } from "../../../src/commands/compose.js";
@@ -16,6 +15,8 @@ import {
   containerLogsArgv,
   containerNamesArgv,
   containerStateArgv,
+  exitStateArgv,
+  processStateArgv,
   removeContainersArgv,
   removeVolumesArgv,
   serviceStatesArgv,
@@ -37,43 +38,18 @@ import {
 } from "../../../src/commands/docker-image.js";
 import { COMPOSE_PS_FORMAT, CONTAINER_STATE_FORMAT } from "../../../src/commands/status.js";
 import { dockerGateArgs } from "../../../src/remote/privilege-docker.js";
+import { type GateCase, type GateResult, runGate } from "./gate-run.js";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
 const WORK = mkdtempSync(join(tmpdir(), "slipway-gate-"));
 const DEPLOY = `${WORK}/opt/shop`;
 const IMG = `10.213.0.1:5000/shop-web@sha256:${"a".repeat(64)}`;
 const PROJECT = "label=com.docker.compose.project=shop-blue";
 
-interface Case {
-  app?: string;
-  argv: string[];
-  doc?: unknown;
-}
-type Result = { exec: string[] } | { exit: number | null; stderr: string };
+type Case = GateCase;
+type Result = GateResult;
 
 /** Runs every case through the gate in one python process (one start-up for the whole file). */
-function gate(cases: readonly Case[]): Result[] {
-  const request = {
-    gate: join(ROOT, "playbooks/files/slipway-docker"),
-    work: WORK,
-    cases: cases.map((c) => ({
-      app: c.app ?? "shop",
-      argv: c.argv,
-      ...(c.doc ? { doc: c.doc } : {}),
-      containers: {
-        "shop-web-blue": { app: "shop" },
-        "other-web-blue": { app: "other" },
-        "0123456789ab": { project: "shop-blue" },
-      },
-      volumes: { "shop-data": "shop", "other-data": "other", unlabelled: "" },
-    })),
-  };
-  const out = execFileSync("python3", ["-I", join(import.meta.dirname, "gate_harness.py")], {
-    input: JSON.stringify(request),
-    encoding: "utf8",
-  });
-  return JSON.parse(out) as Result[];
-}
+const gate = (cases: readonly Case[]): Result[] => runGate(cases, WORK);
 
 const key = (c: Case) => JSON.stringify([c.app ?? "shop", c.argv, c.doc ?? null]);
 const results = new Map<string, Result>();
@@ -157,6 +133,16 @@ describe("the docker gate: docker run", () => {
         "refused: container name 'other-web-blue' (must start with shop-)",
       ],
       ["a restart policy", runWith("--restart", "sometimes"), "refused: --restart sometimes"],
+      [
+        "a log driver that ships logs off the host",
+        runWith("--log-driver", "syslog"),
+        "refused: --log-driver syslog (only json-file local: logs stay on the host)",
+      ],
+      [
+        "a log option beyond the bounds",
+        runWith("--log-opt", "syslog-address=udp://1.2.3.4:514"),
+        "refused: --log-opt syslog-address=udp://1.2.3.4:514 (only max-size=N[kmg], max-file=N)",
+      ],
       [
         "a capability off the list",
         runWith("--cap-add", "SYS_ADMIN"),
@@ -485,9 +471,11 @@ describe("the docker gate runs what Slipway's builders send it (helper mode)", (
     // D43: `slipway remove` found no container (`{{.Name}}` was no allowed format) and left them running.
     ["remove's container names", containerNamesArgv(["shop-web-blue", "shop-web-green"])],
     ["the accessories' wait", serviceStatesArgv(["0123456789ab"])],
+    ["a worker's running gate", processStateArgv(["shop-worker-blue"])],
     ["the spec and running state", specStateArgv(["shop-web-blue"])],
     ["the docker_container module's state", containerStateArgv("shop-web-blue")],
     ["a failed gate's lines", containerLogsArgv("shop-web-blue", { lines: 30 })],
+    ["a failed gate's exit state (D65)", exitStateArgv("shop-web-blue")],
     [
       "slipway logs -f",
       containerLogsArgv("shop-web-blue", { lines: 10, sinceSeconds: 60, follow: true, timestamps: true }),

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Semaphore } from "../../../src/remote/semaphore.js";
-import { signalNote } from "../../../src/remote/ssh-host.js";
 import { targetKey } from "../../../src/remote/target.js";
-
-describe("signalNote", () => {
-  it("names the signal behind a 128+N exit code", () => {
-    expect(signalNote(143)).toBe(" (128+15: probably killed by SIGTERM)");
-    expect(signalNote(137)).toBe(" (128+9: probably killed by SIGKILL)");
-    expect(signalNote(1)).toBe("");
-    expect(signalNote(128)).toBe("");
-    expect(signalNote(255)).toBe("");
-  });
-});
 
 describe("Semaphore", () => {
   it("never runs more than its count at once, and runs everything", async () => {

@@ -37,7 +37,7 @@ describe("waitHealthy with a signal", () => {
     const exec = async () => {
       polls++;
       if (polls === 3) controller.abort("SIGTERM");
-      return { stdout: "", stderr: "curl: (7) Failed to connect" };
+      return { stdout: "", stderr: "curl: (7) Failed to connect", code: 7 };
     };
     await expect(waitHealthy(exec, probe, undefined, controller.signal)).rejects.toBe("SIGTERM");
     expect(polls).toBe(3);

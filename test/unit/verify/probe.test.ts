@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { curlArgv, healthy, parseCurl, requestSeconds } from "../../../src/verify/probe.js";
+import { curlArgv, curlFailure, healthy, parseCurl, requestSeconds } from "../../../src/verify/probe.js";
 
 describe("the HTTP probe on a host (deploy health gate and http_wait)", () => {
   it("builds curl's argv and reads status and body back", () => {
@@ -63,5 +63,20 @@ describe("the HTTP probe on a host (deploy health gate and http_wait)", () => {
     expect(requestSeconds({ ...probe, interval_s: 2 })).toBe(10);
     expect(requestSeconds({ ...probe, request_timeout_s: 0.25 })).toBe(0.3);
     expect(curlArgv({ ...probe, request_timeout_s: 3 }).slice(3, 5)).toEqual(["--max-time", "3"]);
+  });
+});
+
+describe("curlFailure", () => {
+  it("names curl's exit codes a probe meets; an answer, a kill or another code is none", () => {
+    expect([6, 7, 28, 35, 52, 56, 60].map(curlFailure)).toEqual([
+      "resolve",
+      "refused",
+      "timeout",
+      "tls",
+      "empty reply",
+      "reset",
+      "tls",
+    ]);
+    expect([0, null, 22, 1].map(curlFailure)).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

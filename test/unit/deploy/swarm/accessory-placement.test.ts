@@ -54,7 +54,7 @@ describe("refusePlacementMoves", () => {
         'accessory db keeps its data in volume(s) shop-pg on the node it runs on; its new placement ["node.hostname == t12"] ' +
         `(was ["node.labels.db == true"]) would start it on another node's empty volume: refusing (nothing was changed)`,
       host: "t10",
-      step: "accessories",
+      step: "stage",
     });
     expect((error as { hint: string }).hint).toContain(
       "then on the manager: docker service update --constraint-rm 'node.labels.db == true' --constraint-add 'node.hostname == t12' shop-accessories_db; then deploy again",

@@ -1,0 +1,91 @@
+/**
+ * The state of one process of a color (a container or a systemd unit) as the running gate reads it: what a worker
+ * (a service without `port`) is gated on, since it answers no HTTP.
+ */
+
+export interface ProcessState {
+  /** Container or unit name. */
+  name: string;
+  /** Up now: docker `running`, systemd `active (running)`. */
+  running: boolean;
+  /** The runtime's own words for the state (`exited`, `restarting`, `activating (auto-restart)`), for messages. */
+  status: string;
+  /** Restarts so far (docker RestartCount, systemd NRestarts). */
+  restarts: number;
+  /** Last exit code (docker ExitCode, systemd ExecMainStatus); 0 when it never exited. */
+  exitCode: number;
+  /** The container healthcheck's verdict; "" without a healthcheck (and always under systemd). */
+  health: "" | "starting" | "healthy" | "unhealthy";
+}
+
+const HEALTH = new Set(["starting", "healthy", "unhealthy"]);
+
+/** One line of commands/docker.ts processStateArgv (`/shop-worker-green running 0 0 healthy`); null if malformed. */
+export function parseDockerProcessState(line: string): ProcessState | null {
+  const [name, status, restarts, exitCode, health = ""] = line.trim().split(/\s+/);
+  if (!name || !status || restarts === undefined || exitCode === undefined) return null;
+  return {
+    name: name.replace(/^\//, ""),
+    running: status === "running",
+    status,
+    restarts: Number(restarts) || 0,
+    exitCode: Number(exitCode) || 0,
+    health: HEALTH.has(health) ? (health as ProcessState["health"]) : "",
+  };
+}
+
+/** Every well-formed line of processStateArgv's output (a missing container prints none: docker exits 1). */
+export function parseProcessStates(stdout: string): ProcessState[] {
+  return stdout
+    .split("\n")
+    .map(parseDockerProcessState)
+    .filter((p): p is ProcessState => p !== null);
+}
+
+/** commands/systemd.ts unitProcessArgv's output for `unit`. */
+export function parseUnitProcessState(unit: string, stdout: string): ProcessState {
+  const props = new Map(
+    stdout
+      .split("\n")
+      .map((line) => line.trim().split("=", 2))
+      .filter((kv): kv is [string, string] => kv.length === 2),
+  );
+  const active = props.get("ActiveState") ?? "unknown";
+  const sub = props.get("SubState") ?? "unknown";
+  return {
+    name: unit,
+    running: active === "active" && sub === "running",
+    status: `${active} (${sub})`,
+    restarts: Number(props.get("NRestarts")) || 0,
+    exitCode: Number(props.get("ExecMainStatus")) || 0,
+    health: "",
+  };
+}
+
+/** Where one poll of the running gate leaves it. */
+export type RunningVerdict =
+  | { kind: "failed"; reason: string }
+  | { kind: "up"; last: string }
+  | { kind: "waiting"; last: string };
+
+/**
+ * Judges one poll: `failed` at once when a process exited, was restarted since the first poll (`baseline`, restarts
+ * by name) or its healthcheck says unhealthy (the retries docker already spent); `up` when every process runs and is
+ * healthy (or has no healthcheck); else `waiting` (created, starting, a healthcheck not decided yet). No process at
+ * all is `waiting` (the runtime may still be creating it; the gate's timeout ends it).
+ */
+export function judgeProcesses(states: readonly ProcessState[], baseline: ReadonlyMap<string, number>): RunningVerdict {
+  if (states.length === 0) return { kind: "waiting", last: "no process yet" };
+  for (const p of states) {
+    const before = baseline.get(p.name) ?? p.restarts;
+    if (p.restarts > before || p.status === "exited" || p.status === "dead" || /auto-restart|failed/.test(p.status)) {
+      const times = p.restarts - before;
+      const restarted = times > 0 ? `, restarted ${times} time${times === 1 ? "" : "s"}` : "";
+      return { kind: "failed", reason: `${p.name} exited (code ${p.exitCode}${restarted}; now ${p.status})` };
+    }
+    if (p.health === "unhealthy") return { kind: "failed", reason: `${p.name}'s container healthcheck says unhealthy` };
+  }
+  const last = states.map((p) => `${p.name} ${p.status}${p.health ? ` ${p.health}` : ""}`).join(", ");
+  const up = states.every((p) => p.running && (p.health === "" || p.health === "healthy"));
+  return up ? { kind: "up", last } : { kind: "waiting", last };
+}
