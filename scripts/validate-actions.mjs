@@ -3,6 +3,10 @@
 //
 // Usage: node scripts/validate-actions.mjs [FILE...]
 //   default: action.yml, actions/*/action.yml and examples/workflows/*.yml
+// In a workflow, every step that uses one of Slipway's actions (`<owner>/slipway@<ref>`,
+// `<owner>/slipway/actions/<name>@<ref>`) also has its `with:` checked against that action's inputs (this checkout's
+// action.yml files): an unknown input (GitHub only warns and runs the step without it), a required one left out, and a
+// literal `command` or boolean outside its allowed values (src/github/workflow-check.ts, run through tsx).
 // Prints one line per problem (`file:line:col: title: detail` or `file: /json/path: title: detail`) and exits 1 when
 // any file is invalid, 0 when all are valid.
 //
@@ -10,8 +14,34 @@
 // is checked as node20 (same line, same column) so every other rule still applies, and `using` itself is checked here
 // against the runtimes the runner accepts.
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { validateAction, validateWorkflow } from "@action-validator/core";
+import { register } from "tsx/esm/api";
+import { parse } from "yaml";
+
+register();
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { checkSlipwaySteps } = await import("../src/github/workflow-check.ts");
+
+/** Slipway's actions (this checkout's metadata): name -> input -> whether a step must give it. */
+function slipwayActions() {
+  const files = { deploy: join(ROOT, "action.yml") };
+  for (const entry of readdirSync(join(ROOT, "actions"), { withFileTypes: true })) {
+    if (entry.isDirectory()) files[entry.name] = join(ROOT, "actions", entry.name, "action.yml");
+  }
+  const actions = {};
+  for (const [name, file] of Object.entries(files)) {
+    const inputs = parse(readFileSync(file, "utf8")).inputs ?? {};
+    actions[name] = Object.fromEntries(
+      Object.entries(inputs).map(([input, spec]) => [
+        input,
+        { mustGive: spec?.required === true && spec?.default === undefined },
+      ]),
+    );
+  }
+  return actions;
+}
 
 const NODE_RUNTIMES = ["node20", "node24"];
 const USING = /^(\s*using:\s*)(["']?)(node\d+)\2(\s*(#.*)?)$/m;
@@ -47,7 +77,10 @@ function problemsOf(file) {
   } catch (error) {
     return [`${file}: cannot read: ${error.message}`];
   }
-  if (!isAction(file)) return leaves(validateWorkflow(text).errors).map((e) => describe(file, e));
+  if (!isAction(file)) {
+    const schema = leaves(validateWorkflow(text).errors).map((e) => describe(file, e));
+    return [...schema, ...checkSlipwaySteps(file, text, slipwayActions())];
+  }
   const problems = [];
   const using = USING.exec(text);
   if (using && !NODE_RUNTIMES.includes(using[3])) {

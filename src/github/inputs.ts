@@ -4,16 +4,9 @@ import { lockWaitSeconds } from "../cli/_options.js";
 import { parseEnvPairs } from "../cli/deploy.js";
 import { SlipwayError } from "../errors.js";
 
-export const COMMANDS = [
-  "deploy",
-  "plan",
-  "rollback",
-  "validate",
-  "config",
-  "maintenance-on",
-  "maintenance-off",
-] as const;
-export type ActionCommand = (typeof COMMANDS)[number];
+import { type ActionCommand, COMMANDS } from "./commands.js";
+
+export { type ActionCommand, COMMANDS };
 
 export interface ActionInputs {
   config: string;

@@ -33,7 +33,7 @@ function brokenCopy(file: string, edit: (text: string) => string): string {
 
 const metadata = (file: string) => parse(readFileSync(join(ROOT, file), "utf8"));
 
-describe("metadata validation (scripts/validate-actions.mjs)", () => {
+describe("metadata validation (scripts/validate-actions.mjs)", { timeout: 30_000 }, () => {
   it("every action.yml and example workflow of the repository is valid", () => {
     const run = validate();
     expect(run.stderr).toBe("");
@@ -59,6 +59,20 @@ describe("metadata validation (scripts/validate-actions.mjs)", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${bad}: /runs/using: "node18" is not a runtime the runner has (node20, node24)`);
     expect(run.stderr).toContain("Additional property 'mian' is not allowed");
+  });
+
+  it("a workflow step giving Slipway's deploy action an input it does not have fails, naming the closest (D69)", () => {
+    const bad = brokenCopy("examples/workflows/deploy.yml", (t) =>
+      t
+        .replace("          version-env: APP_VERSION", "          version_env: APP_VERSION")
+        .replace("command: deploy", "command: deplyo"),
+    );
+    const run = validate(bad);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split("\n").filter(Boolean)).toEqual([
+      `${bad}:60:20: slipway/slipway/actions/deploy@SLIPWAY_COMMIT_SHA: input command: "deplyo" is not one of deploy, plan, rollback, validate, config, maintenance-on, maintenance-off; did you mean "deploy"?`,
+      `${bad}:61:11: slipway/slipway/actions/deploy@SLIPWAY_COMMIT_SHA: unknown input "version_env"; did you mean "version-env"? GitHub would run the step without it`,
+    ]);
   });
 
   it("a workflow with a job key GitHub does not know fails", () => {
