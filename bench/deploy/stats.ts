@@ -112,9 +112,11 @@ export function windowFor(minRequests: number, requestsPerSecond: number, floorM
 }
 
 /**
- * The wait per connection (ms, whole, at least 1) that makes `connections` paced connections send `rate` requests/s.
- * Each connection's cycle is its answer's time plus the wait; `measured` (a paced window: its wait and the rate it
- * reached) gives that answer time (cycle minus wait), else it is taken as 0 (the first guess, a rate somewhat low).
+ * The wait per connection (ms, whole) that makes `connections` paced connections send `rate` requests/s. Each
+ * connection's cycle is its answer's time plus the wait; `measured` (a paced window: its wait and the rate it reached)
+ * gives that answer time (cycle minus wait), else it is taken as 0 (the first guess, a rate somewhat low). The wait
+ * never drops below half the cycle: on a machine whose load jumped between the probes the answer time can look as
+ * long as the cycle, and a wait near 0 would make the paced load a closed loop again.
  */
 export function pacedDelayMs(
   rate: number,
@@ -126,5 +128,5 @@ export function pacedDelayMs(
     measured && measured.requestsPerSecond > 0
       ? Math.max(0, (connections * 1000) / measured.requestsPerSecond - measured.delayMs)
       : 0;
-  return Math.max(1, Math.round(cycleMs - answerMs));
+  return Math.max(1, Math.round(cycleMs / 2), Math.round(cycleMs - answerMs));
 }

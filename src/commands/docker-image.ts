@@ -96,3 +96,33 @@ export function imageContentArgv(image: string): string[] {
   const format = ["{{json .RootFS.Layers}}", ...fields.map((f) => `{{json .Config.${f}}}`)].join(" ");
   return ["docker", "image", "inspect", "--format", format, "--", image];
 }
+
+/** The user an image's containers run as (`USER`: `name`, `uid`, `name:group`, ...); empty when it sets none (root). */
+export function imageUserArgv(image: string): string[] {
+  return ["docker", "image", "inspect", "--format", "{{.Config.User}}", "--", image];
+}
+
+/**
+ * The image's own `/etc/passwd` then `/etc/group`, printed by a throwaway container (no network, no capability):
+ * where docker itself looks a `--user name` up. Fails on an image without `cat` or those files (distroless).
+ */
+export function imageAccountsArgv(image: string): string[] {
+  return [
+    "docker",
+    "run",
+    "--rm",
+    "--network",
+    "none",
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges",
+    "--user",
+    "0:0",
+    "--entrypoint",
+    "cat",
+    image,
+    "/etc/passwd",
+    "/etc/group",
+  ];
+}

@@ -22,6 +22,8 @@ export interface ContainerRun {
   volumes?: readonly string[];
   /** Flags after the volumes (the deploy's `--memory`, `--cpus`, `--ulimit`). */
   limits?: readonly string[];
+  /** docker's json-file driver bounded to `maxFiles` files of `maxSize` (e.g. "10m"): without it logs grow forever. */
+  logging?: { maxSize: string; maxFiles: number };
   network?: string | undefined;
   labels?: Readonly<Record<string, string>>;
   /** What to run: a reference (ideally `repo@sha256:...`) or an image id. */
@@ -47,10 +49,23 @@ export function containerRunBase(run: ContainerRun): string[] {
     ...(run.publish ?? []).flatMap((p) => ["--publish", p]),
     ...(run.volumes ?? []).flatMap((v) => ["--volume", v]),
     ...(run.limits ?? []),
+    ...(run.logging ? logArgs(run.logging) : []),
     ...(run.network ? ["--network", run.network] : []),
     ...pairs("--label", run.labels),
     run.image,
     ...(run.command ?? []),
+  ];
+}
+
+/** `--log-driver json-file --log-opt max-size=10m --log-opt max-file=5`. */
+export function logArgs(logging: { maxSize: string; maxFiles: number }): string[] {
+  return [
+    "--log-driver",
+    "json-file",
+    "--log-opt",
+    `max-size=${logging.maxSize}`,
+    "--log-opt",
+    `max-file=${logging.maxFiles}`,
   ];
 }
 
@@ -137,6 +152,20 @@ export function specStateArgv(names: readonly string[]): string[] {
 export function containerStateArgv(name: string): string[] {
   const format = '{{.Image}}|{{.State.Running}}|{{index .Config.Labels "slipway.spec"}}';
   return ["docker", "container", "inspect", "--format", format, "--", name];
+}
+
+/**
+ * `<status> <exit code>` of one container (`running 0`, `restarting 1`, `exited 137`): a failed gate tells a crashed
+ * process from one that runs but does not answer.
+ */
+export function exitStateArgv(name: string): string[] {
+  return ["docker", "container", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "--", name];
+}
+
+/** The exit code of a container not running (`exited`, `restarting` between crashes, `dead`): exitStateArgv's line. */
+export function exitCodeOf(line: string): number | undefined {
+  const [status = "", code = ""] = line.trim().split(" ");
+  return ["exited", "restarting", "dead"].includes(status) && /^\d+$/.test(code) ? Number(code) : undefined;
 }
 
 /**

@@ -30,11 +30,26 @@ import { composeFilePath, composeFromConfig, serviceImageRef } from "../render/f
 import { ensureAccessories } from "./compose/accessories.js";
 import { SICK_HINT, sickMessage, sickServices } from "./compose/unhealthy.js";
 import { buildAction } from "./container/delivery.js";
+import { configFilesOwner } from "./container/file-owner.js";
 import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
 import { parseProcessStates } from "./process-state.js";
-import { type ColorRuntime, configWithEnv, type StageInput, type StageResult, wanted } from "./runtime.js";
-import { colorEnvFile, deliverWhenMissing, shipStatic, writeConfigFiles, writeReleaseManifest } from "./stage-steps.js";
+import {
+  type ColorRuntime,
+  configWithEnv,
+  type StageInput,
+  type StageResult,
+  wanted,
+  withExitCode,
+} from "./runtime.js";
+import {
+  colorEnvFile,
+  deliverWhenMissing,
+  ownConfigFiles,
+  shipStatic,
+  writeConfigFiles,
+  writeReleaseManifest,
+} from "./stage-steps.js";
 import { LOG_LINES } from "./steps/gate.js";
 import { StepFailure } from "./steps/types.js";
 
@@ -115,6 +130,15 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         if (e.changed) actions.push(`wrote ${env.path}`);
         changed ||= e.changed;
       }
+      // Config files from templates (seed 004), in place before the color starts; the compose file mounts them (and
+      // the helper's gate copies them when it checks the file, so they exist before).
+      const mounted = new Map<string, Array<{ source: string }>>();
+      for (const name of services) {
+        const written = await writeConfigFiles(host, config, name, color, input);
+        mounted.set(name, written.files);
+        actions.push(...written.actions);
+        changed ||= written.actions.length > 0;
+      }
       // The color's file is written and checked (`compose config`, the helper's gate) before anything is pulled: a
       // refused file fails in a second, not after the pulls (D64). `config` needs the env files, not the images.
       if (Object.keys(images).length === services.length) {
@@ -142,12 +166,8 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           changed = true;
         }
       }
-      // Config files from templates (seed 004), in place before the color starts; the compose file mounts them.
-      for (const name of services) {
-        const written = await writeConfigFiles(host, config, name, color, input);
-        actions.push(...written.actions);
-        changed ||= written.actions.length > 0;
-      }
+      // Owned by the uid the image runs as (D65): known once the image is on the host.
+      if (!input.check) await ownAllConfigFiles(host, config, images, mounted);
       // Before the color starts: the color joins the accessories' network, which their project creates.
       // The config without the release's env: an accessory's file does not change with every release.
       const accessories = await ensureAccessories(host, config, used, input);
@@ -213,10 +233,25 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       // One read for the project (the helper's docker gate takes no service names): split by compose's line prefix.
       const argv = mergeStderrArgv(composeLogsArgv(base(color), lines));
       const r = await host.exec(argv, { ...asRoot, check: false, step: "gate" });
-      return composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
+      const groups = composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
+      return Promise.all(groups.map((g) => withExitCode(host, g)));
     },
   };
   return runtime;
+}
+
+/** Each service's config files handed to the uid:gid its image runs as (configFilesOwner; none in helper mode). */
+async function ownAllConfigFiles(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  images: Readonly<Record<string, string>>,
+  mounted: ReadonlyMap<string, ReadonlyArray<{ source: string }>>,
+): Promise<void> {
+  for (const [name, files] of mounted) {
+    const image = images[name];
+    if (files.length === 0 || !image) continue;
+    await ownConfigFiles(host, files, await configFilesOwner(host, config, name, image));
+  }
 }
 
 /**

@@ -21,11 +21,20 @@ import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
 import { type ConfigRenderedFile, colorRuntimeFiles, serviceImageRef } from "../render/from-config/index.js";
 import { buildAction } from "./container/delivery.js";
+import { configFilesOwner } from "./container/file-owner.js";
 import { containerName, dockerRunArgv, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { readListeners, refusePortSquatters } from "./port-squatters.js";
 import { parseProcessStates } from "./process-state.js";
-import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
+import {
+  type ColorRuntime,
+  configWithEnv,
+  logLines,
+  type StageInput,
+  type StageResult,
+  wanted,
+  withExitCode,
+} from "./runtime.js";
 import { settleAll } from "./settle.js";
 import {
   deliverWhenMissing,
@@ -93,12 +102,18 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     }
     const image = serviceImage(config, service, input.images);
     const first = instance === 0;
-    const [pull, wroteEnv, configFiles] = await settleAll([
+    const [pull, wroteEnv] = await settleAll([
       first ? deliverPlanned(service, image, input) : null,
       first ? writeEnvFile(env, input.check) : null,
-      // Config files from templates (seed 004), written once per service; every instance mounts them.
-      writeConfigFiles(host, config, service, color, { ...input, check: input.check || !first }),
     ]);
+    // Config files from templates (seed 004), written once per service (every instance mounts them), after the pull:
+    // they belong to the uid the image runs as.
+    const owner = first && !input.check ? await configFilesOwner(host, config, service, image) : undefined;
+    const configFiles = await writeConfigFiles(host, config, service, color, {
+      ...input,
+      check: input.check || !first,
+      ...(owner ? { owner } : {}),
+    });
     const actions = [pull, wroteEnv, ...(first ? configFiles.actions : [])].filter((a): a is string => !!a);
     const run = dockerRunArgv({
       app: config.app,
@@ -263,7 +278,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         picked.map(async ({ service, instance }) => {
           const name = containerName(config.app, service, color, instance);
           const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
-          return { service, name, lines: logLines(r.stdout) };
+          return withExitCode(host, { service, name, lines: logLines(r.stdout) });
         }),
       );
     },

@@ -6,6 +6,7 @@
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf } from "../render/from-config/common.js";
+import { pauseUnlessAborted } from "../verify/pause.js";
 import { pollDelayMs } from "../verify/wait.js";
 
 /**
@@ -49,8 +50,9 @@ export interface DrainOutcome {
 }
 
 /**
- * Waits until no connection is left on `ports` or `limitS` seconds have passed, or `signal` aborts (then it ends at
- * once, with the count of its last poll); never throws for `ss`'s own failure (a lost connection still throws).
+ * Waits until no connection is left on `ports` or `limitS` seconds have passed; never throws for the host's answers.
+ * Rejects with `signal.reason` when `signal` aborts during a pause (an interrupt, or a drain no longer wanted, ends
+ * the wait within a poll).
  */
 export async function drainConnections(
   host: RemoteHost,
@@ -64,26 +66,12 @@ export async function drainConnections(
   for (let attempt = 1; ; attempt++) {
     const r = ports.length > 0 ? await host.exec(establishedArgv(ports), { check: false, step: "drain" }) : null;
     open = r && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "").length : null;
-    if (open === 0 || signal?.aborted) break;
+    if (open === 0) break;
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     // No `ss`: the limit is all there is to go by.
     const pause = open === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
-    await abortableSleep(pause, signal);
+    await pauseUnlessAborted(pause, signal);
   }
   return { ms: Date.now() - started, open };
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (no timer is left behind either way). */
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

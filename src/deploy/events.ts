@@ -18,6 +18,8 @@ export interface ServiceLogs {
   /** The unit or container: `shop-web@green.service`, `shop-web-green-2`, `shop-green_web_1`. */
   name: string;
   lines: string[];
+  /** The container's exit code when it is not running (exited, or restarting after a crash); absent while it runs. */
+  exited?: number;
 }
 
 /** What happened to one step on one host. `undone`: its undo ran after a later failure or an interruption. */

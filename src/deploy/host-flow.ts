@@ -192,9 +192,17 @@ export async function executeHost({ s, steps, same }: PreparedHost): Promise<Hos
   };
 }
 
-/** A deploy that got as far as starting the new color leaves a `failed` entry in the history. */
+/** The release was recorded live before the failure (it came after `record`: the retire's drain or stop). */
+function recorded(outcome: RunOutcome): boolean {
+  return outcome.timings.some((t) => t.step === "record" && (t.status === "changed" || t.status === "ok"));
+}
+
+/**
+ * A deploy that got as far as starting the new color leaves a `failed` entry in the history; one that failed after
+ * its record keeps the record it made (the release is live).
+ */
 async function recordFailure(s: FlowState, outcome: RunOutcome): Promise<void> {
-  if (s.run.kind !== "deploy" || !outcome.timings.some((t) => t.step === "start")) return;
+  if (s.run.kind !== "deploy" || !outcome.timings.some((t) => t.step === "start") || recorded(outcome)) return;
   try {
     await writeHistory(s.run.host, s.paths, withRecord(s.history, releaseRecord(s, "failed")));
   } catch (e) {
@@ -206,7 +214,11 @@ async function recordFailure(s: FlowState, outcome: RunOutcome): Promise<void> {
 function failureError(s: FlowState, outcome: RunOutcome): SlipwayError {
   const e = outcome.error;
   const base = e instanceof SlipwayError ? e : new SlipwayError(e instanceof Error ? e.message : String(e));
-  const untouched = s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before";
+  const untouched = recorded(outcome)
+    ? `release ${s.run.releaseId} is live on ${s.idle} and recorded`
+    : s.liveColor
+      ? `the live color ${s.liveColor} is untouched`
+      : "nothing was live before";
   const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
   const hint = [
     base.hint,

@@ -109,11 +109,10 @@ export async function runSteps(steps: readonly Step[], state: FlowState, options
 /** The error of a step the interrupt ended; the step's own error is named when it was not the abort itself. */
 function interruptedDuring(reason: string, step: string, host: string, e: unknown): InterruptedError {
   const own = e === reason ? "" : ` (${message(e)})`;
-  return new InterruptedError(`interrupted by ${reason} during step ${step}${own}`, {
-    host,
-    step,
-    hint: "what this run had changed was undone; deploy again when ready",
-  });
+  // A step that knows what its interruption leaves (a committed release's drain) says so in its own hint.
+  const hint =
+    e instanceof InterruptedError && e.hint ? e.hint : "what this run had changed was undone; deploy again when ready";
+  return new InterruptedError(`interrupted by ${reason} during step ${step}${own}`, { host, step, hint });
 }
 
 async function undoAll(undos: Step[], state: FlowState, emitter: HostEmitter, outcome: RunOutcome): Promise<void> {

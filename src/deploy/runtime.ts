@@ -4,6 +4,7 @@
  */
 
 import type { Writers } from "../backup/types.js";
+import { exitCodeOf, exitStateArgv } from "../commands/docker.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { ServiceLogs } from "./events.js";
@@ -40,7 +41,7 @@ export interface ColorRuntime {
   /** Learns what the host offers (e.g. compose v1 or v2) before anything else is called. */
   prepare?(): Promise<void>;
   stage(color: Color, input: StageInput): Promise<StageResult>;
-  start(color: Color): Promise<void>;
+  start(color: Color, signal?: AbortSignal): Promise<void>;
   /**
    * Throws (SlipwayError naming port, process and key) when another process holds one of the color's ports. start()
    * checks it too; stop-first calls it before the live color stops, so a taken port costs no downtime (D40).
@@ -79,6 +80,16 @@ export interface ColorRuntime {
 /** Output lines worth showing: journalctl's `-- No entries --` style markers and blank lines dropped. */
 export function logLines(stdout: string): string[] {
   return stdout.split("\n").filter((line) => line.trim() !== "" && !/^-- .* --$/.test(line.trim()));
+}
+
+/**
+ * `group` with the exit code of its container when that is not running (exited, or restarting after a crash): the
+ * gate's hint then names the crash. A container that cannot be inspected is left as it is.
+ */
+export async function withExitCode(host: RemoteHost, group: ServiceLogs): Promise<ServiceLogs> {
+  const r = await host.exec(exitStateArgv(group.name), { become: true, check: false, step: "gate" });
+  const exited = r.code === 0 ? exitCodeOf(r.stdout) : undefined;
+  return exited === undefined ? group : { ...group, exited };
 }
 
 /** Whether a process of `service` is wanted: every service when `services` is not given. */

@@ -18,6 +18,7 @@ import { configFileHostPath, renderConfigFile } from "../render/config-file.js";
 import { type ConfigRenderedFile, type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
 import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
 import { deliveryMethod, pullFailureHint, registryLogin } from "./container/delivery.js";
+import type { FileOwner } from "./container/file-owner.js";
 import { releaseManifest } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { type ProgressReporter, withProgress } from "./progress.js";
@@ -190,14 +191,15 @@ export async function shipStatic(
 /**
  * A service's `files` for a color: each template (local, relative to slipway.yml, re-based on `releaseDir`) rendered
  * with the service's secrets and installed at `<deploy_dir>/files/<service>-<color>/<n>-<name>` (directory 0700, file
- * 0600; owned by `container.user` when it is a numeric uid[:gid], else root). Returns the mounts and the actions.
+ * 0600; owned by `input.owner`, the uid:gid the container runs as: configFilesOwner). Returns the mounts and the
+ * actions.
  */
 export async function writeConfigFiles(
   host: RemoteHost,
   config: SlipwayConfig,
   service: string,
   color: Color,
-  input: { secrets: Readonly<Record<string, string>>; releaseDir?: string; check: boolean },
+  input: { secrets: Readonly<Record<string, string>>; releaseDir?: string; check: boolean; owner?: FileOwner },
 ): Promise<{ files: Array<{ source: string; target: string }>; actions: string[] }> {
   const spec = config.services[service];
   const files: Array<{ source: string; target: string }> = [];
@@ -229,11 +231,26 @@ export async function writeConfigFiles(
     const dir = source.replace(/\/[^/]*$/, "");
     await host.exec(privateDirArgv(dir), become);
     const written = await host.putFile(source, content, { mode: 0o600, ...become });
-    const owner = spec?.container?.user;
-    if (owner && /^\d+(:\d+)?$/.test(owner)) await host.exec(chownArgv(owner, source), become);
+    await ownConfigFiles(host, [{ source }], input.owner);
     if (written.changed) actions.push(`wrote ${source}`);
   }
   return { files, actions };
+}
+
+/**
+ * Hands config files to the container's own uid:gid (file-owner.ts): with every capability dropped, only the owner
+ * reads a 0600 file. By number, every deploy (stat names owners, so putFile's owner compare would see a change each
+ * time). `owner` undefined: left as written (helper mode: the gate mounts a root-owned 0644 copy).
+ */
+export async function ownConfigFiles(
+  host: RemoteHost,
+  files: ReadonlyArray<{ source: string }>,
+  owner: FileOwner | undefined,
+): Promise<void> {
+  if (!owner) return;
+  for (const { source } of files) {
+    await host.exec(chownArgv(`${owner.uid}:${owner.gid}`, source), { become: true, step: "config files" });
+  }
 }
 
 /**

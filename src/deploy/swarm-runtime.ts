@@ -135,14 +135,14 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
       result.changed = result.actions.length > 0;
       return result;
     },
-    async start(color) {
+    async start(color, signal) {
       await host.exec(stackDeployArgv(stack(color), stackFilePath(config, color)), {
         ...asRoot,
         step: "start",
         timeoutMs: 180_000,
       });
       try {
-        await waitForReplicas(host, stack(color), full(color), startLimitS(config));
+        await waitForReplicas(host, stack(color), full(color), startLimitS(config), signal);
       } catch (error) {
         if (!(error instanceof SwarmTasksFailed)) throw error;
         // The failing service's own last lines, grouped as the gate's (why the task exited or stayed unhealthy).

@@ -128,6 +128,7 @@ function buildService(
   }
   Object.assign(out, hardening(service, field));
   out.restart = service.restart;
+  if (service.logging) out.logging = logging(service.logging, `${field}.logging`);
   // mem_limit/cpus rather than deploy.resources: docker-compose v1 ignores `deploy` outside swarm.
   if (service.memoryLimit !== undefined) out.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
   if (service.cpus !== undefined) {
@@ -137,6 +138,15 @@ function buildService(
     out.cpus = service.cpus;
   }
   return out;
+}
+
+/** docker's json-file driver with a bound: compose's `logging:` (the same options as `docker run --log-opt`). */
+function logging(l: { maxSize: string; maxFiles: number }, field: string): Record<string, unknown> {
+  matching(/^[1-9][0-9]*[kmg]?$/, 'a size like "10m"')(l.maxSize, `${field}.maxSize`);
+  if (!(Number.isInteger(l.maxFiles) && l.maxFiles > 0)) {
+    throw new RenderError(`${field}.maxFiles`, l.maxFiles, "is not a positive whole number");
+  }
+  return { driver: "json-file", options: { "max-size": l.maxSize, "max-file": String(l.maxFiles) } };
 }
 
 /** No capability but the listed ones, no setuid gains; optionally a read-only root (same as the container runtime). */

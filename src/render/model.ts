@@ -253,6 +253,8 @@ export interface ComposeServiceModel {
   capAdd?: string[];
   /** Read-only root filesystem, with a private /tmp. */
   readOnly?: boolean;
+  /** docker's json-file driver bounded to `maxFiles` files of `maxSize` (e.g. "10m"). */
+  logging?: { maxSize: string; maxFiles: number };
 }
 
 export interface ComposeVolumeModel {

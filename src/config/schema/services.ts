@@ -140,6 +140,19 @@ const resourcesSchema = z
   })
   .describe("Resource limits.");
 
+const logsSchema = z
+  .strictObject({
+    max_size: size()
+      .optional()
+      .describe('Size of one log file before docker starts the next (`--log-opt max-size`). Default "10m".'),
+    max_files: positiveInt()
+      .optional()
+      .describe("Log files docker keeps per container, the current one included (`--log-opt max-file`). Default 5."),
+  })
+  .describe(
+    "Runtime container and compose: the containers log to docker's `json-file` driver, bounded to `max_files` files of `max_size` (default 10m x 5: at most 50 MB per container; `slipway logs` and `docker logs` read them). Runtime systemd: the units log to journald, which rotates by its own limits (`SystemMaxUse` in journald.conf); these keys do not apply.",
+  );
+
 const systemdSchema = z
   .strictObject({
     server: z
@@ -267,7 +280,7 @@ export const serviceSchema = z
       .array(configFileSchema)
       .default([])
       .describe(
-        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Runtime container and compose.",
+        "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Each is owned by the uid:gid the container runs as (`container.user`, else the image's `USER` looked up in the image, else root), since a container without capabilities reads only its own 0600 files; in helper mode the docker gate mounts a root-owned 0644 copy. Runtime container and compose.",
       ),
     volumes: z
       .array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED))
@@ -280,6 +293,7 @@ export const serviceSchema = z
         "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host.",
       ),
     resources: resourcesSchema.optional(),
+    logs: logsSchema.optional(),
     container: containerSchema.optional(),
     systemd: systemdSchema.optional(),
     swarm: serviceSwarmSchema.optional(),

@@ -6,6 +6,7 @@
 import { type ContainerRun, containerCommandArgv, containerRunArgv, containerRunBase } from "../../commands/docker.js";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
+import { logRotation } from "../../render/from-config/common.js";
 import { serviceImageRef } from "../../render/from-config/index.js";
 
 /**
@@ -23,7 +24,7 @@ export function containerLabels(app: string, color: Color, releaseId: string): R
 export interface RunSpecInput {
   app: string;
   service: string;
-  config: Pick<ServiceConfig, "port" | "ports" | "volumes" | "command" | "resources" | "container">;
+  config: Pick<ServiceConfig, "port" | "ports" | "volumes" | "command" | "resources" | "container" | "logs">;
   color: Color;
   releaseId: string;
   /** What to run, ideally `repo@sha256:...`. */
@@ -61,6 +62,7 @@ export function containerRunOf(input: RunSpecInput): ContainerRun {
         ? ["--ulimit", `nofile=${config.resources.nofile}:${config.resources.nofile}`]
         : []),
     ],
+    logging: logRotation(config.logs, `services.${input.service}`),
     labels: containerLabels(input.app, input.color, input.releaseId),
     image: input.image,
     command: containerCommandArgv(config.command),

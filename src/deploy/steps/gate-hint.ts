@@ -38,6 +38,10 @@ export function gateFailureHint(
   last: Pick<WaitOutcome, "status" | "curlExit">,
   logs: readonly ServiceLogs[],
 ): string {
+  // A crashed process: its own lines say why, not a listen address (D65: a crash loop got the loopback hint).
+  const crashed = logs.find((l) => l.exited !== undefined);
+  if (crashed)
+    return `the container ${crashed.name} exited (code ${crashed.exited}): its last log lines above; ${GENERIC}`;
   if (last.status > 0) return GENERIC;
   const failure = curlFailure(last.curlExit);
   if (failure === "refused" || failure === "reset" || failure === "empty reply") {

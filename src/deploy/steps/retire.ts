@@ -9,6 +9,7 @@ import { colorPorts, drainConnections } from "../drain.js";
 import { withProgress } from "../progress.js";
 import { otherColor } from "../release-id.js";
 import { retireOld } from "../retire.js";
+import { InterruptedError } from "../runner.js";
 import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -53,12 +54,28 @@ export function startDrain(s: FlowState): void {
   const old = drainedColor(s);
   if (!old || s.drain) return;
   const abort = new AbortController();
+  const interrupt = s.run.interrupt?.signal;
+  // Ends on either: retire no longer draining (abort) or the user's Ctrl-C (drainAndStop reports that one).
+  const signal = interrupt ? AbortSignal.any([abort.signal, interrupt]) : abort.signal;
   const started = Date.now();
-  const outcome = drainConnections(s.run.host, colorPorts(s.local, old), drainSeconds(s), abort.signal).catch(() => ({
+  const outcome = drainConnections(s.run.host, colorPorts(s.local, old), drainSeconds(s), signal).catch(() => ({
     ms: Date.now() - started,
     open: null,
   }));
   s.drain = { outcome, abort: () => abort.abort() };
+}
+
+/**
+ * Ctrl-C during the drain: the release is live and recorded (nothing to undo); the old color keeps its open requests
+ * and keeps running, which the next deploy replaces. Any other error is passed on as it is.
+ */
+function drainInterrupted(s: FlowState, old: Color, e: unknown): unknown {
+  if (!s.run.interrupt?.reason) return e;
+  return new InterruptedError(`the drain of ${old} stopped waiting`, {
+    host: s.run.host.name,
+    step: "retire",
+    hint: `${old} (the previous release) still runs, nginx sends it no new request: the next deploy replaces it`,
+  });
 }
 
 /** The old color stops once it has no connection left (at most the drain limit), bounded by stop_timeout. */
@@ -69,6 +86,7 @@ async function drainAndStop(s: FlowState, old: Color): Promise<void> {
     startDrain(s);
     const started = s.drain?.outcome ?? Promise.resolve({ ms: 0, open: null });
     const drain = await withProgress(progressOf(s), `${old}: draining connections (at most ${limit}s)`, () => started);
+    if (s.run.interrupt?.reason) throw drainInterrupted(s, old, s.run.interrupt.reason);
     const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
     s.say(`drained ${old} in ${(drain.ms / 1000).toFixed(1)}s (limit ${limit}s${left})`);
   }

@@ -13,7 +13,7 @@ export const startStep: Step = {
     if (s.role.services.length === 0) return { status: "skipped" };
     s.say(`starting ${s.run.runtime.names(s.idle).join(", ")}`);
     try {
-      await s.run.runtime.start(s.idle);
+      await s.run.runtime.start(s.idle, s.run.interrupt?.signal);
     } catch (error) {
       // A start that failed on a sick service (compose's depends_on wait) shows its log lines as the gate does.
       const logs = error instanceof StepFailure ? error.data.logs : undefined;

@@ -13,6 +13,7 @@ import {
 } from "../../commands/swarm.js";
 import { type ErrorContext, SlipwayError } from "../../errors.js";
 import type { RemoteHost } from "../../remote/types.js";
+import { pauseUnlessAborted } from "../../verify/pause.js";
 import { parseNodes } from "../status-swarm.js";
 import { failedOutcome, parseServiceTasks, type SwarmTaskFailure } from "./task-failures.js";
 
@@ -86,6 +87,7 @@ export async function waitForReplicas(
   stack: string,
   services: readonly string[],
   limitS: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const started = Date.now();
   const deadline = started + limitS * 1000;
@@ -115,7 +117,8 @@ export async function waitForReplicas(
       );
     }
     if (Date.now() > deadline) break;
-    await sleep(1000);
+    // An interrupt ends the wait within this pause (rejects with the signal's reason: the runner's interruption).
+    await pauseUnlessAborted(1000, signal);
   }
   const why = await Promise.all(
     short.map(async (s) => taskLines(s, (await host.exec(serviceTasksArgv(s), asRoot)).stdout)),

@@ -40,6 +40,18 @@ export function integerSize(value: string, configPath: string): { amount: string
   return { amount: match[1] ?? "", unit: (match[2] ?? "").toUpperCase() };
 }
 
+/** Docker's json-file bound of a service's logs (`services.*.logs`): one file's size ("10m") and the files kept. */
+export interface LogRotation {
+  maxSize: string;
+  maxFiles: number;
+}
+
+/** `services.<name>.logs` with its defaults (10m x 5); `field` names it in the error of a size docker cannot take. */
+export function logRotation(logs: { max_size?: string; max_files?: number } | undefined, field: string): LogRotation {
+  const { amount, unit } = integerSize(logs?.max_size ?? "10m", `${field}.logs.max_size`);
+  return { maxSize: `${amount}${unit.toLowerCase()}`, maxFiles: logs?.max_files ?? 5 };
+}
+
 /** `/opt/app/env`: the per-color env files (directory created 0700 by bootstrap). */
 export function envDir(config: SlipwayConfig): string {
   return `${config.deploy_dir}/env`;

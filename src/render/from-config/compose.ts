@@ -17,7 +17,16 @@ import {
   type ComposeVolumeModel,
 } from "../model.js";
 import { environmentFilePath } from "../systemd.js";
-import { colorEnv, dependencyUrls, durationSeconds, envDir, instancesOf, integerSize, serviceOf } from "./common.js";
+import {
+  colorEnv,
+  dependencyUrls,
+  durationSeconds,
+  envDir,
+  instancesOf,
+  integerSize,
+  logRotation,
+  serviceOf,
+} from "./common.js";
 import { ConfigMappingError } from "./errors.js";
 
 export interface ComposeFromConfigOptions {
@@ -160,6 +169,7 @@ function composeService(
           : ("service_started" as const),
       })),
     restart: "unless-stopped",
+    logging: logRotation(service.logs, field),
   };
   if (service.command !== undefined) model.command = commandWords(service.command, `${field}.command`);
   if (service.files.length > 0) {

@@ -108,6 +108,20 @@ describe("deploy, runtime compose with stop-first (duckdb-compose on t2)", () =>
     expect(result.hosts).toEqual([expect.objectContaining({ name: "t2", status: "changed", color: "blue" })]);
     expect(await version()).toBe("v1");
     expect(await running(`${APP}-blue`)).toBe(2);
+    // D68: compose's `logging:` reaches docker: json-file bounded to 10m x 5 (services.*.logs defaults).
+    const ids = (
+      await host.exec(["docker", "ps", "-q", "--filter", `label=com.docker.compose.project=${APP}-blue`], {
+        become: true,
+      })
+    ).stdout
+      .trim()
+      .split("\n");
+    for (const id of ids) {
+      const log = await host.exec(["docker", "inspect", "--format", "{{json .HostConfig.LogConfig}}", id], {
+        become: true,
+      });
+      expect(JSON.parse(log.stdout)).toEqual({ Type: "json-file", Config: { "max-size": "10m", "max-file": "5" } });
+    }
     const front = await viaNginx(address(), DOMAIN, "/");
     expect(front.status).toBe(200);
     const added = await viaNginx(address(), DOMAIN, "/api/items", "POST", JSON.stringify({ name: "before-v2" }));

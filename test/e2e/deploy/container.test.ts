@@ -97,6 +97,14 @@ describe("deploy, runtime container (flask-docker on t2)", () => {
       ).stdout,
     );
     expect(labels).toMatchObject({ "slipway.app": APP, "slipway.color": "blue", "slipway.release": result.release });
+    // D68: docker's json-file log, bounded by services.*.logs (default 10m x 5).
+    const log = await host.exec(
+      ["docker", "inspect", "--format", "{{json .HostConfig.LogConfig}}", `${APP}-backend-blue`],
+      {
+        become: true,
+      },
+    );
+    expect(JSON.parse(log.stdout)).toEqual({ Type: "json-file", Config: { "max-size": "10m", "max-file": "5" } });
     const ports = (await host.exec(["docker", "port", `${APP}-backend-blue`], { become: true })).stdout.trim();
     expect(ports).toBe("8887/tcp -> 127.0.0.1:5411");
     const mode = await host.exec(["stat", "-c", "%a %U", `/opt/${APP}/env/backend-blue.env`], { become: true });

@@ -19,7 +19,6 @@ const MANAGED = [
   "/etc/slipway/firewall.d/app.nft",
   "/etc/systemd/system/slipway-firewall.service",
   "/etc/nginx/conf.d/slipway.conf",
-  "/etc/logrotate.d/slipway-app",
   "/home/deploy/.ssh/authorized_keys",
 ];
 
@@ -61,12 +60,14 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
 
   it("converges, then a second run reports changed=0", async () => {
     // Drift the target first, so the first run has something to converge (other suites may have bootstrapped t2).
-    await onTarget(["rm", "-f", "--", "/etc/logrotate.d/slipway-app", "/etc/slipway/firewall.d/app.nft"]);
+    // The unused log rotation file of earlier versions (D68) is there to be removed.
+    await onTarget(["rm", "-f", "--", "/etc/slipway/firewall.d/app.nft"]);
+    await onTarget(["sh", "-c", "echo '/opt/app/logs/*.log {}' > /etc/logrotate.d/slipway-app"]);
     const first = await bootstrap();
     expect(first.outcomes.filter((o) => o.status === "changed").map((o) => o.task)).toEqual(
       expect.arrayContaining([
         "firewall rules (inbound 22, 80, 443 only; Docker's tables untouched)",
-        "log rotation for the app's logs",
+        "the unused per-app log rotation file removed",
         "reload firewall",
       ]),
     );

@@ -78,8 +78,10 @@ describe("bench/deploy paced load", () => {
     expect(pacedDelayMs(500, 16, { delayMs: 32, requestsPerSecond: 400 })).toBe(24);
   });
 
-  it("never waits less than 1 ms, and ignores a window that sent nothing", () => {
-    expect(pacedDelayMs(500, 16, { delayMs: 2, requestsPerSecond: 100 })).toBe(1);
+  it("never waits less than half the cycle (a load that jumped between the probes), and ignores a window that sent nothing", () => {
+    // 100/s at a 2 ms wait looks like 158 ms of answer: 32 - 158 would be no wait at all, a closed loop again.
+    expect(pacedDelayMs(500, 16, { delayMs: 2, requestsPerSecond: 100 })).toBe(16);
     expect(pacedDelayMs(500, 16, { delayMs: 32, requestsPerSecond: 0 })).toBe(32);
+    expect(pacedDelayMs(20000, 16)).toBe(1);
   });
 });

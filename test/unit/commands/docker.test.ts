@@ -7,6 +7,8 @@ import {
   containersArgv,
   dockerInspectArgv,
   execInContainerPrefix,
+  exitCodeOf,
+  exitStateArgv,
   REPLACE_CONTAINER,
   removeContainersArgv,
   removeVolumesArgv,
@@ -145,5 +147,27 @@ describe("docker container builders", () => {
       "app.db",
     ]);
     expect(removeVolumesArgv(["a", "b"])).toEqual(["docker", "volume", "rm", "--force", "--", "a", "b"]);
+  });
+});
+
+describe("a container's exit state (the gate's crash hint, D65)", () => {
+  it("inspects status and exit code; an exit code only when the container is not running", () => {
+    expect(exitStateArgv("shop-web-blue")).toEqual([
+      "docker",
+      "container",
+      "inspect",
+      "--format",
+      "{{.State.Status}} {{.State.ExitCode}}",
+      "--",
+      "shop-web-blue",
+    ]);
+    expect(["exited 1\n", "restarting 3", "dead 137", "running 0", "created 0", ""].map(exitCodeOf)).toEqual([
+      1,
+      3,
+      137,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -60,6 +60,12 @@ describe("container runtime builders", () => {
       "127.0.0.1:18887:8887",
       "--volume",
       "notes-instance:/app/instance",
+      "--log-driver",
+      "json-file",
+      "--log-opt",
+      "max-size=10m",
+      "--log-opt",
+      "max-file=5",
       "--label",
       "slipway.app=flask-docker",
       "--label",
@@ -130,7 +136,7 @@ describe("container runtime builders", () => {
     ]);
   });
 
-  it("adds limits and the command after the image", () => {
+  it("adds limits, the configured log bound (D68) and the command after the image", () => {
     const argv = dockerRunArgv({
       app: "a",
       service: "worker",
@@ -140,6 +146,7 @@ describe("container runtime builders", () => {
         volumes: ["/srv/data:/data:ro"],
         command: ["python3", "worker.py"],
         resources: { memory: "512M", cpus: 1.5, nofile: 4096 },
+        logs: { max_size: "50M", max_files: 3 },
       },
       color: "blue",
       releaseId: "r2",
@@ -157,6 +164,12 @@ describe("container runtime builders", () => {
       "1.5",
       "--ulimit",
       "nofile=4096:4096",
+      "--log-driver",
+      "json-file",
+      "--log-opt",
+      "max-size=50m",
+      "--log-opt",
+      "max-file=3",
       "--label",
       "slipway.app=a",
       "--label",

@@ -6,197 +6,25 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { swapSymlinkArgv } from "../../../src/commands/files.js";
-import { POINT_LINKS_SCRIPT } from "../../../src/commands/nginx.js";
-import { type Color, loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
+import { loadConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/deploy.js";
-import { HostEmitter } from "../../../src/deploy/emitter.js";
-import type { DeployEvent, LogEvent, StepEvent } from "../../../src/deploy/events.js";
-import { executeHost, type HostRun, planHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
+import type { DeployEvent } from "../../../src/deploy/events.js";
+import { runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
-import { MaintenanceBypass } from "../../../src/deploy/maintenance-bypass.js";
-import { switchTo } from "../../../src/deploy/nginx.js";
-import { formatTimings, planSteps, runSteps } from "../../../src/deploy/runner.js";
-import type { ColorRuntime } from "../../../src/deploy/runtime.js";
-import { switchAndReload } from "../../../src/deploy/steps/switch.js";
-import type { FlowState, Step } from "../../../src/deploy/steps/types.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { previewPort } from "../../../src/render/from-config/nginx.js";
-import { FakeHost } from "../engine/fake-host.js";
-import { WaveHost } from "./wave-host.js";
-
-const LOCK = "/opt/shop/.slipway-lock";
-
-/** The switch these tests run: the file-rewriting one (the socket links have their own tests below). */
-let SWITCH = "reload";
-
-function configText(extra = ""): string {
-  return `app: shop
-runtime: systemd
-deploy_dir: /opt/shop
-services:
-  web:
-    build: { context: web }
-    port: 5001
-    health: { path: /health, interval: 1s, timeout: 1s, consecutive_successes: 1 }
-    systemd: { app_module: "shop:app" }
-inventory:
-  ssh: { user: deploy }
-  hosts:
-    h1: { address: 10.0.0.1 }
-proxy:
-  domains: [shop.example]
-  switch: ${SWITCH}
-  routes:
-    - { path: /, service: web }
-${extra}`;
-}
-
-async function config(extra = ""): Promise<SlipwayConfig> {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-flow-"));
-  const file = join(dir, "slipway.yml");
-  writeFileSync(file, configText(extra));
-  return loadConfig(file);
-}
-
-/** A runtime that records start/stop per color. */
-function fakeRuntime(calls: string[]): ColorRuntime {
-  return {
-    async stage(color) {
-      calls.push(`stage ${color}`);
-      return { changed: true, diffs: [], actions: [`wrote shop-web@${color}`] };
-    },
-    async start(color) {
-      calls.push(`start ${color}`);
-    },
-    async stop(color) {
-      calls.push(`stop ${color}`);
-    },
-    async isRunning() {
-      return false;
-    },
-    async logs() {
-      return [{ service: "web", name: "shop-web@green.service", lines: ["Traceback: boom"] }];
-    },
-    names: (color: Color) => [`shop-web@${color}`],
-  };
-}
-
-interface Answers {
-  /** Status of the health check on the new color's port. */
-  health?: number;
-  /** Status of the routes through nginx (public server block) and through the preview listener. */
-  route?: number;
-  preview?: number;
-  /** The public server answers from this color whatever nginx's files say (a shadowing site). */
-  routeColor?: string;
-  nginxTest?: number;
-}
-
-const UPSTREAM = "/etc/nginx/slipway/shop-web.upstream.conf";
-const PREVIEW_UPSTREAM = "/etc/nginx/slipway/shop-web.preview.upstream.conf";
-const LINK = "/etc/nginx/slipway/shop-web.sock";
-const PREVIEW_LINK = "/etc/nginx/slipway/shop-web.preview.sock";
-const listener = (color: Color) => `/run/slipway/shop-web-${color}.sock`;
-
-/** POINT_LINKS_SCRIPT on the fake host: `set`/`check`, then (target, link) pairs; prints the links that differ. */
-function pointLinks(host: FakeHost, [mode, ...pairs]: string[]) {
-  const moved: string[] = [];
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const [target, link] = [pairs[i] as string, pairs[i + 1] as string];
-    if (host.files.get(link)?.target === target) continue;
-    moved.push(link);
-    if (mode === "set") host.files.set(link, { kind: "link", mode: "0777", owner: "root", group: "root", target });
-  }
-  return { stdout: moved.map((l) => `${l}\n`).join("") };
-}
-
-/** The reloads of nginx the run made (NGINX_RELOAD_AND_WAIT takes the pid file as its argument). */
-const reloads = (host: FakeHost) =>
-  host.commands.filter((c) => c.argv[0] === "sh" && c.argv.at(-1) === "/run/nginx.pid").length;
-
-/**
- * The shared fake host with green live (release r1) when `live`, curl and nginx answering as `answers` say. nginx
- * answers from the color its installed upstream file points at (port 5001 blue, 15001 green), as the real one does.
- */
-function hostWithLiveGreen(answers: Answers = {}, live = true): FakeHost {
-  const host = new FakeHost("h1");
-  if (live) {
-    host.writeFile("/opt/shop/color", "green\n");
-    host.files.set("/opt/shop/current", {
-      kind: "link",
-      mode: "0777",
-      owner: "root",
-      group: "root",
-      target: "/opt/shop/releases/r1",
-    });
-    host.writeFile(
-      "/opt/shop/releases.json",
-      JSON.stringify({
-        releases: [{ id: "r1", commit: "c1", images: {}, time: "t", actor: "a", result: "deployed", color: "green" }],
-      }),
-    );
-    host.writeFile(UPSTREAM, "upstream shop_web {\n    server 127.0.0.1:15001;\n}\n");
-  }
-  const colorOf = (file: string) => {
-    // proxy.switch socket: the upstream's socket link names the color's listener.
-    const link = host.files.get(file === UPSTREAM ? LINK : PREVIEW_LINK);
-    if (link?.kind === "link") return link.target?.endsWith("-green.sock") ? "green" : "blue";
-    const text = host.files.get(file)?.content;
-    if (!text) return null;
-    return text.includes(":15001;") ? "green" : "blue";
-  };
-  host.handlers.set("curl", (argv) => {
-    const mark = "\n__SLIPWAY_STATUS__:";
-    if (!argv.includes("--dump-header")) return { stdout: `ok${mark}${answers.health ?? 200}` };
-    const preview = /127\.0\.0\.1:3\d{4}\//.test(argv.at(-1) ?? "");
-    const color = preview ? colorOf(PREVIEW_UPSTREAM) : (answers.routeColor ?? colorOf(UPSTREAM));
-    if (!color) return { code: 7, stderr: "curl: (7) Failed to connect" };
-    const status = (preview ? answers.preview : answers.route) ?? 200;
-    return { stdout: `HTTP/1.1 ${status} X\r\nX-Slipway-Color: ${color}\r\n\r\nhello${mark}${status}` };
-  });
-  host.handlers.set("sh", (argv) => (argv[2] === POINT_LINKS_SCRIPT ? pointLinks(host, argv.slice(4)) : undefined));
-  host.handlers.set("nginx", () => ({ code: answers.nginxTest ?? 0, stderr: "nginx: [emerg] unknown directive" }));
-  return host;
-}
-
-function hostRun(host: FakeHost, cfg: SlipwayConfig, calls: string[], events: DeployEvent[]): HostRun {
-  return {
-    host,
-    user: "deploy",
-    config: cfg,
-    runtime: fakeRuntime(calls),
-    kind: "deploy",
-    releaseId: "r2",
-    commit: "c2",
-    actor: "tester",
-    env: {},
-    images: {},
-    secrets: {},
-    check: false,
-    restoreDb: false,
-    drainSeconds: 0,
-    runId: "run-1",
-    sink: (e) => events.push(e),
-  };
-}
-
-const stepTrail = (events: DeployEvent[]) =>
-  events.filter((e): e is StepEvent => e.kind === "step" && e.status !== "started").map((e) => `${e.step}:${e.status}`);
-
-const logLines = (events: DeployEvent[], step?: string) =>
-  events
-    .filter((e): e is LogEvent => e.kind === "log" && (step === undefined || e.step === step))
-    .map((e) => e.message);
-
-async function failure(p: Promise<unknown>): Promise<SlipwayError> {
-  const e = await p.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(SlipwayError);
-  return e as SlipwayError;
-}
+import type { FakeHost } from "../engine/fake-host.js";
+import {
+  config,
+  configText,
+  failure,
+  hostRun,
+  hostWithLiveGreen,
+  LOCK,
+  logLines,
+  stepTrail,
+  UPSTREAM,
+} from "./flow-support.js";
 
 describe("deploy step runner on one host", () => {
   it("runs every step in order, records the release and frees the lock", async () => {
@@ -409,6 +237,34 @@ describe("deploy step runner on one host", () => {
     expect(host.files.has(LOCK)).toBe(false);
   });
 
+  it("a signal during the drain ends it within a poll: the recorded release stays, the old color runs on (D56)", async () => {
+    const host = hostWithLiveGreen();
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const interrupt = new Interrupt();
+    const run = { ...hostRun(host, await config(), calls, events), interrupt, drainSeconds: 30 };
+    let raisedAt = 0;
+    host.handlers.set("ss", () => {
+      if (!raisedAt) {
+        raisedAt = Date.now();
+        setTimeout(() => interrupt.raise("SIGINT"), 10);
+      }
+      return { stdout: "ESTAB 0 0 127.0.0.1:15001 127.0.0.1:40000\n" };
+    });
+    const error = await failure(runHost(run, "10.0.0.1"));
+    expect(Date.now() - raisedAt).toBeLessThan(500);
+    expect(error.message).toBe("interrupted by SIGINT during step retire (the drain of green stopped waiting)");
+    expect(error.hint).toBe(
+      "green (the previous release) still runs, nginx sends it no new request: the next deploy replaces it; release r2 is live on blue and recorded",
+    );
+    expect(calls).toEqual(["stage blue", "start blue"]);
+    expect(host.files.get("/opt/shop/color")?.content).toBe("blue\n");
+    // The record the run made stays: a failure after it is not a failed release.
+    const history = JSON.parse(String(host.files.get("/opt/shop/releases.json")?.content));
+    expect(history.releases.at(-1)).toMatchObject({ id: "r2", color: "blue", result: "deployed" });
+    expect(host.files.has(LOCK)).toBe(false);
+  });
+
   it("an unlock error is reported beside the failure, not instead of it", async () => {
     const host = hostWithLiveGreen({ health: 500 });
     host.handlers.set("rm", (argv) =>
@@ -546,400 +402,5 @@ describe("deploy step runner on one host", () => {
     const cfg = await config();
     const error = await failure(deploy({ config: cfg, releaseId: "../backups", commit: "c", check: true }));
     expect(error.message).toBe('--release-id "../backups" is not a release id');
-  });
-});
-
-describe("runner", () => {
-  const state = {} as FlowState;
-  const emitter = () => {
-    const events: DeployEvent[] = [];
-    return { events, emitter: new HostEmitter("h1", (e) => events.push(e)) };
-  };
-  const step = (name: string, log: string[], fail?: string, extra: Partial<Step> = {}): Step => ({
-    name,
-    async run() {
-      log.push(`run ${name}`);
-      if (fail) throw new Error(fail);
-      return { status: "changed" };
-    },
-    async undo() {
-      log.push(`undo ${name}`);
-      return undefined;
-    },
-    ...extra,
-  });
-
-  it("undoes the steps that started, newest first, including the one that failed", async () => {
-    const log: string[] = [];
-    const { emitter: e } = emitter();
-    const outcome = await runSteps([step("a", log), step("b", log), step("c", log, "boom"), step("d", log)], state, {
-      emitter: e,
-    });
-    expect(log).toEqual(["run a", "run b", "run c", "undo c", "undo b", "undo a"]);
-    expect(outcome.undone).toEqual(["c", "b", "a"]);
-    expect((outcome.error as Error).message).toBe("boom");
-  });
-
-  it("a failing undo is reported and the chain goes on", async () => {
-    const log: string[] = [];
-    const { emitter: e, events } = emitter();
-    const broken = step("b", log, undefined, {
-      async undo() {
-        throw new Error("cannot stop");
-      },
-    });
-    const outcome = await runSteps([step("a", log), broken, step("c", log, "boom")], state, { emitter: e });
-    expect(log).toEqual(["run a", "run b", "run c", "undo c", "undo a"]);
-    expect(outcome.undoErrors).toEqual(["undo of b failed: cannot stop"]);
-    expect(events.filter((x) => x.kind === "step" && x.step === "b").map((x) => (x as StepEvent).status)).toEqual([
-      "started",
-      "changed",
-      "failed",
-    ]);
-  });
-
-  it("after a committing step, a later failure undoes nothing before it; `always` runs whatever happened", async () => {
-    const log: string[] = [];
-    const { emitter: e } = emitter();
-    const lock = step("lock", log, undefined, {
-      undo: undefined,
-      async always() {
-        log.push("unlock");
-      },
-    });
-    const record = step("record", log, undefined, { commits: true });
-    await runSteps([lock, step("a", log), record, step("retire", log, "prune failed")], state, { emitter: e });
-    expect(log).toEqual(["run lock", "run a", "run record", "run retire", "undo retire", "unlock"]);
-  });
-
-  it("plans every step at once; each plan's lines come out in step order, a failed plan's last before its error", async () => {
-    const { emitter: e, events } = emitter();
-    const started: string[] = [];
-    let releaseFirst = () => {};
-    const first = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
-    });
-    const planning: Step[] = [
-      step("slow", [], undefined, {
-        async plan(s) {
-          started.push("slow");
-          await first;
-          s.say("  slow line");
-        },
-      }),
-      step("quick", [], undefined, {
-        async plan(s) {
-          started.push("quick");
-          s.say("  quick line");
-          s.emitter.diff("/etc/x", "+x");
-          releaseFirst();
-        },
-      }),
-      step("broken", [], undefined, {
-        async plan(s) {
-          s.say("  broken line");
-          throw new Error("cannot read");
-        },
-      }),
-      step("after", [], undefined, {
-        async plan(s) {
-          s.say("  after line");
-        },
-      }),
-    ];
-    await expect(planSteps(planning, state, e)).rejects.toThrow("cannot read");
-    expect(started).toEqual(["slow", "quick"]);
-    expect(
-      events.map((x) => (x.kind === "log" ? `${x.step}: ${x.message}` : `${x.kind} ${"step" in x && x.step}`)),
-    ).toEqual(["slow:   slow line", "quick:   quick line", "diff quick", "broken:   broken line"]);
-  });
-
-  it("formats per-step durations for the recap", () => {
-    expect(
-      formatTimings([
-        { step: "lock", status: "changed", ms: 120 },
-        { step: "gate", status: "failed", ms: 2_345 },
-      ]),
-    ).toBe("lock 0.1s, gate FAILED 2.3s");
-  });
-});
-
-describe("the switch by socket links (proxy.switch socket)", () => {
-  const socketConfig = async (extra = "") => {
-    SWITCH = "socket";
-    try {
-      return await config(extra);
-    } finally {
-      SWITCH = "reload";
-    }
-  };
-  /** Green live, served through its socket link, with the socket site installed as a deploy left it. */
-  async function liveGreen(answers: Answers = {}, extra = "") {
-    const host = hostWithLiveGreen(answers);
-    const cfg = await socketConfig(extra);
-    host.files.delete(UPSTREAM);
-    await switchTo(host, cfg, "green");
-    // The maintenance bypass token an earlier deploy made (the first switch on a host writes it).
-    await new MaintenanceBypass(host, cfg).ensure();
-    host.commands.length = 0;
-    return { host, cfg };
-  }
-
-  it("moves users to the new color by repointing the link: no nginx reload, preview link on the old color", async () => {
-    const { host, cfg } = await liveGreen();
-    expect(host.files.get(LINK)?.target).toBe(listener("green"));
-    expect(host.files.get(PREVIEW_LINK)?.target).toBe(listener("blue"));
-    const events: DeployEvent[] = [];
-    const result = await runHost(hostRun(host, cfg, [], events), "10.0.0.1");
-    expect(result).toMatchObject({ status: "changed", color: "blue" });
-    expect(host.files.get(LINK)?.target).toBe(listener("blue"));
-    expect(host.files.get(PREVIEW_LINK)?.target).toBe(listener("green"));
-    expect(reloads(host)).toBe(0);
-    // The site's files do not name the live color: the deploy rewrote none of them.
-    const written = host.commands.filter((c) => c.argv[0] === "<putFile>" && c.argv[1]?.startsWith("/etc/nginx"));
-    expect(written).toEqual([]);
-    expect(logLines(events, "switch")).toEqual(["switched nginx to blue"]);
-  });
-
-  it("a failure after the switch points the link back at the old color, still without a reload", async () => {
-    const { host, cfg } = await liveGreen({ route: 502 }, "  preview: false\n");
-    const error = await failure(runHost(hostRun(host, cfg, [], []), "10.0.0.1"));
-    expect(error.message).toContain("verification through nginx failed after the switch");
-    expect(host.files.get(LINK)?.target).toBe(listener("green"));
-    expect(reloads(host)).toBe(0);
-    expect(cfg.proxy.switch).toBe("socket");
-  });
-
-  it("the switch back issues the same commands as the switch, the color aside: the links, then one look, no reload (D61)", async () => {
-    const { host, cfg } = await liveGreen();
-    // Each command with the colors blanked: what the switch does, whichever way it goes (undo calls it with the live color).
-    const kinds = () => host.ran.map((c) => c.replaceAll(/green|blue/g, "<color>"));
-    await switchAndReload(new MaintenanceBypass(host, cfg), "blue");
-    const forward = kinds();
-    host.commands.length = 0;
-    await switchAndReload(new MaintenanceBypass(host, cfg), "green");
-    expect(kinds()).toEqual(forward);
-    expect(forward.map((c) => c.split(" ")[0])).toEqual(["sh", "curl"]);
-    expect(reloads(host)).toBe(0);
-  });
-
-  it("only a changed site file reloads (proxy.preview toggled): on the way there, not back (D61)", async () => {
-    const { host } = await liveGreen();
-    const noPreview = await socketConfig("  preview: false\n");
-    // What the plan reads (check mode) to say that this switch reloads.
-    expect((await switchTo(host, noPreview, "blue", true))?.filesChanged).toBe(true);
-    await switchAndReload(new MaintenanceBypass(host, noPreview), "blue");
-    expect(reloads(host)).toBe(1);
-    host.commands.length = 0;
-    await switchAndReload(new MaintenanceBypass(host, noPreview), "green");
-    expect(reloads(host)).toBe(0);
-    expect((await switchTo(host, noPreview, "blue", true))?.filesChanged).toBe(false);
-  });
-
-  it("reloads once when the running nginx does not answer from the color the link names", async () => {
-    const { host, cfg } = await liveGreen({ routeColor: "green" });
-    const error = await failure(runHost(hostRun(host, cfg, [], []), "10.0.0.1"));
-    // The reload did not help (a shadowing site): the run fails and goes back.
-    expect(error.message).toBe("nginx still answers from green after switching to blue");
-    expect(reloads(host)).toBeGreaterThanOrEqual(1);
-  });
-
-  it("round trips one after another: read 1, plan 1, then 6 up to the switch, 10 in all (a wave: what runs at once)", async () => {
-    const { host: fake, cfg } = await liveGreen();
-    const host = new WaveHost(fake);
-    const serving: number[] = [];
-    const sink = (e: DeployEvent) => {
-      if (e.kind === "step" && e.step === "switch" && e.status === "changed") serving.push(host.waves);
-    };
-    const run = { ...hostRun(fake, cfg, [], []), host, sink };
-    const prepared = await host.run(() => prepareHost(run, "10.0.0.1"));
-    const read = host.waves;
-    await host.run(() => planHost(prepared));
-    const planned = host.waves - read;
-    const result = await host.run(() => executeHost(prepared));
-    expect(result.status).toBe("changed");
-    // The lock and its record are one command, and so are the unlock's read of the record and its removal; `nginx -t`
-    // rides with the reconcile's reads, the preview's setup with the gate's polls and the switch intent with the
-    // preview's check.
-    expect([read, planned, (serving[0] ?? 0) - read - planned, host.waves - read - planned]).toEqual([1, 1, 6, 10]);
-    const wave = (what: string) => host.log.findIndex((w) => w.some((c) => c.startsWith(what)));
-    expect(wave("exec nginx -t")).toBe(wave("readFile /opt/shop/intent.json"));
-    expect(host.log[wave("putFile /opt/shop/intent.json")]?.some((c) => c.startsWith("exec curl"))).toBe(true);
-    expect(wave("exec mkdir -p -- /etc/nginx/slipway")).toBe(wave("exec curl --silent --show-error --max-time 1 "));
-  });
-
-  it("drains the old color beside the record's writes: no round trip of its own after serving", async () => {
-    const wavesWith = async (drainSeconds: number) => {
-      const { host: fake, cfg } = await liveGreen();
-      const host = new WaveHost(fake);
-      const prepared = await host.run(() => prepareHost({ ...hostRun(fake, cfg, [], []), host, drainSeconds }, "h"));
-      const before = host.waves;
-      expect((await host.run(() => executeHost(prepared))).status).toBe("changed");
-      return { host, waves: host.waves - before };
-    };
-    const { host, waves } = await wavesWith(5);
-    const wave = (what: (c: string) => boolean) => host.log.findIndex((w) => w.some(what));
-    const drained = wave((c) => c.startsWith("exec ss -Htn state established"));
-    expect(drained).toBeGreaterThan(0);
-    expect(drained).toBe(wave((c) => c === "putFile /opt/shop/releases.json"));
-    // As many round trips one after another as with no drain at all (drain 0s).
-    expect(waves).toBe((await wavesWith(0)).waves);
-  });
-
-  it("reads the site while the links move, and writes a changed site only once they have moved", async () => {
-    const { host: fake, cfg } = await liveGreen();
-    const site = [...fake.files.keys()].find((p) => p.startsWith("/etc/nginx/conf.d/")) as string;
-    fake.writeFile(site, "# an older site\n");
-    const host = new WaveHost(fake);
-    await host.run(() => switchTo(host, cfg, "blue"));
-    const waveOf = (what: (c: string) => boolean) => host.log.findIndex((wave) => wave.some(what));
-    const moved = waveOf((c) => c.startsWith("exec sh -c") && c.includes(" set "));
-    expect(waveOf((c) => c === `readFile ${site}`)).toBe(moved);
-    expect(waveOf((c) => c === `write ${site}`)).toBeGreaterThan(moved);
-    expect(fake.files.get(LINK)?.target).toBe(listener("blue"));
-  });
-
-  it("the same release again is known in 2 round trips one after another: what is live, then 3 looks at once", async () => {
-    const { host: fake, cfg } = await liveGreen();
-    await runHost(hostRun(fake, cfg, [], []), "10.0.0.1");
-    fake.files.set("/opt/shop/current", { kind: "link", mode: "0777", owner: "root", group: "root", target: "r2" });
-    const host = new WaveHost(fake);
-    const run = { ...hostRun(fake, cfg, [], []), host };
-    run.runtime = {
-      ...run.runtime,
-      isRunning: async () => (await host.exec(["docker", "inspect"])).code === 0,
-      stage: async () =>
-        (await host.readFile("/opt/shop/env")) ? undefined : { changed: false, diffs: [], actions: [] },
-    } as typeof run.runtime;
-    const prepared = await host.run(() => prepareHost(run, "10.0.0.1"));
-    expect(prepared.same).toBe("r2");
-    expect(host.waves).toBe(2);
-    expect(host.log[1]?.some((c) => c.startsWith("exec docker inspect"))).toBe(true);
-    expect(host.log[1]?.some((c) => c.startsWith("readFile /opt/shop/env"))).toBe(true);
-  });
-
-  it("the same release again changes nothing: the links already point where they should", async () => {
-    const { host, cfg } = await liveGreen();
-    const first = await runHost(hostRun(host, cfg, [], []), "10.0.0.1");
-    expect(first.status).toBe("changed");
-    const run = hostRun(host, cfg, [], []);
-    run.runtime = {
-      ...run.runtime,
-      isRunning: async () => true,
-      stage: async () => ({ changed: false, diffs: [], actions: [] }),
-    };
-    host.commands.length = 0;
-    // markLive's `sh -c` rename is not run by the fake host: `current` is set as it would leave it.
-    host.files.set("/opt/shop/current", { kind: "link", mode: "0777", owner: "root", group: "root", target: "r2" });
-    const again = await runHost(run, "10.0.0.1");
-    expect(again).toMatchObject({ status: "ok", color: "blue", release: "r2" });
-    expect(host.files.get(LINK)?.target).toBe(listener("blue"));
-    expect(host.commands.some((c) => c.argv[0] === "sh" && c.argv[4] === "set")).toBe(false);
-  });
-});
-
-describe("--lock-wait: the host read again once the lock is held (D36)", () => {
-  const history = (host: FakeHost) =>
-    JSON.parse(host.files.get("/opt/shop/releases.json")?.content ?? "{}").releases.map(
-      (r: { id: string; result: string; color: string }) => `${r.id}:${r.result}:${r.color}`,
-    );
-
-  /**
-   * B is prepared (green r1 live), then waits for alice's lock; meanwhile A deploys `aCommit` (forcing alice's lock
-   * over, as a run that found it stale would) and frees the lock. Resolves B's result and what B's runtime did.
-   */
-  async function waitBehind(aCommit: string) {
-    const host = hostWithLiveGreen();
-    const cfg = await config();
-    // The record's `current` link swap (commands/files.ts swapSymlinkArgv), as the real `ln` + `mv -T` do it.
-    const sh = host.handlers.get("sh");
-    host.handlers.set("sh", (argv, options) => {
-      if (argv[2] !== swapSymlinkArgv("", "")[2]) return sh?.(argv, options);
-      host.files.set(argv[5] as string, { kind: "link", mode: "0777", owner: "root", group: "root", target: argv[4] });
-      return {};
-    });
-    host.files.set(LOCK, { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
-    host.writeFile(`${LOCK}/holder`, JSON.stringify({ holder: "alice", commit: "c0", since: "2026-11-30T17:34:56Z" }));
-    const bCalls: string[] = [];
-    const events: DeployEvent[] = [];
-    const b = { ...hostRun(host, cfg, bCalls, events), runId: "run-B", lockWaitSeconds: 5, interrupt: new Interrupt() };
-    // B's color runs once started, and nothing differs from what a deploy of the same release staged.
-    b.runtime = { ...b.runtime, isRunning: async () => true };
-    b.runtime.stage = async (color, input) => {
-      bCalls.push(`stage ${color}`);
-      return { changed: !input?.check, diffs: [], actions: [] };
-    };
-    const prepared = await prepareHost(b, "10.0.0.1");
-    const a = { ...hostRun(host, cfg, [], []), releaseId: "rA", commit: aCommit, runId: "run-A", forceUnlock: true };
-    let ranA: Promise<unknown> | null = null;
-    const mkdirs = () => host.commands.filter((c) => c.argv[3] === "slipway-lock").length;
-    const trigger = setInterval(() => {
-      if (mkdirs() >= 1 && !ranA) ranA = runHost(a, "10.0.0.1");
-    }, 1);
-    try {
-      const result = await executeHost(prepared);
-      await ranA;
-      return { host, result, bCalls, events };
-    } finally {
-      clearInterval(trigger);
-    }
-  }
-
-  it("A deployed the same commit while B waited: B does nothing (exit 0) and the history keeps A's release", async () => {
-    const { host, result, bCalls, events } = await waitBehind("c2");
-    expect(result).toMatchObject({ status: "ok", color: "blue", release: "rA" });
-    expect(bCalls).toEqual(["stage blue"]);
-    expect(stepTrail(events)).toEqual(["lock:changed"]);
-    expect(logLines(events)).toContain("release rA is already live on blue: nothing to do");
-    expect(history(host)).toEqual(["r1:deployed:green", "rA:deployed:blue"]);
-    expect(host.files.get("/opt/shop/color")?.content).toBe("blue\n");
-    expect(host.files.has(LOCK)).toBe(false);
-  });
-
-  /** B is prepared (green r1 live, lock free), then A deploys `aCommit` in full before B runs: no lock wait at all. */
-  async function deployedBetween(aCommit: string) {
-    const host = hostWithLiveGreen();
-    const cfg = await config();
-    const sh = host.handlers.get("sh");
-    host.handlers.set("sh", (argv, options) => {
-      if (argv[2] !== swapSymlinkArgv("", "")[2]) return sh?.(argv, options);
-      host.files.set(argv[5] as string, { kind: "link", mode: "0777", owner: "root", group: "root", target: argv[4] });
-      return {};
-    });
-    const bCalls: string[] = [];
-    const events: DeployEvent[] = [];
-    const b = { ...hostRun(host, cfg, bCalls, events), runId: "run-B" };
-    b.runtime = { ...b.runtime, isRunning: async () => true };
-    b.runtime.stage = async (color, input) => {
-      bCalls.push(`stage ${color}`);
-      return { changed: !input?.check, diffs: [], actions: [] };
-    };
-    const prepared = await prepareHost(b, "10.0.0.1");
-    await runHost({ ...hostRun(host, cfg, [], []), releaseId: "rA", commit: aCommit, runId: "run-A" }, "10.0.0.1");
-    const result = await executeHost(prepared);
-    return { host, result, bCalls, events };
-  }
-
-  it("A deployed between B's plan and B's lock (the lock free): B re-plans under the lock, onto the idle color", async () => {
-    const { host, result, bCalls, events } = await deployedBetween("cA");
-    expect(result).toMatchObject({ status: "changed", color: "green", release: "r2", previousRelease: "rA" });
-    expect(bCalls).toEqual(["stage green", "start green", "stop blue"]);
-    expect(logLines(events, "reconcile")).toContain("re-planned: deploy r2 to green");
-    expect(history(host)).toEqual(["r1:deployed:green", "rA:deployed:blue", "r2:deployed:green"]);
-  });
-
-  it("A deployed the same commit between B's plan and B's lock: B does nothing", async () => {
-    const { result, events } = await deployedBetween("c2");
-    expect(result).toMatchObject({ status: "ok", color: "blue", release: "rA" });
-    expect(stepTrail(events)).toEqual(["lock:changed", "reconcile:ok"]);
-  });
-
-  it("A deployed another commit: B deploys to the idle color of the new state and appends to A's history", async () => {
-    const { host, result, bCalls, events } = await waitBehind("cA");
-    expect(result).toMatchObject({ status: "changed", color: "green", release: "r2", previousRelease: "rA" });
-    expect(bCalls).toEqual(["stage green", "start green", "stop blue"]);
-    expect(logLines(events, "lock")).toContain("re-planned: deploy r2 to green");
-    expect(history(host)).toEqual(["r1:deployed:green", "rA:deployed:blue", "r2:deployed:green"]);
-    expect(host.files.get("/opt/shop/color")?.content).toBe("green\n");
   });
 });

@@ -160,14 +160,20 @@ proxy:
     expect(outcome.ms).toBeLessThan(1600);
   });
 
-  it("ends at once when its signal aborts (a retire that will not run), the connections still counted", async () => {
+  it("an interrupt ends the wait within a poll, rejecting with the signal's name (D56)", async () => {
     const host = new FakeHost("h1");
-    host.handlers.set("ss", () => ({ stdout: "ESTAB a\n" }));
-    const abort = new AbortController();
-    setTimeout(() => abort.abort(), 100);
-    const outcome = await drainConnections(host, [15001], 5, abort.signal);
-    expect(outcome.open).toBe(1);
-    expect(outcome.ms).toBeLessThan(1000);
+    const controller = new AbortController();
+    let polls = 0;
+    host.handlers.set("ss", () => {
+      polls++;
+      if (polls === 2) setTimeout(() => controller.abort("SIGINT"), 10);
+      return { stdout: "ESTAB 0 0 127.0.0.1:15001 127.0.0.1:40000\n" };
+    });
+    const started = Date.now();
+    const error = await drainConnections(host, [15001], 30, controller.signal).catch((e: unknown) => e);
+    expect(error).toBe("SIGINT");
+    expect(polls).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("waits the whole limit when the host has no ss", async () => {

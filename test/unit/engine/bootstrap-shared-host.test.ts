@@ -87,35 +87,20 @@ table inet slipway_firewall {
     // No file both runs write gets different content from the second app.
     expect([...a].filter(([path, text]) => b.has(path) && b.get(path) !== text).map(([path]) => path)).toEqual([]);
     expect(own(a)).toEqual([
-      "/etc/logrotate.d/slipway-shop",
       "/etc/slipway/apps/shop.conf",
       "/etc/slipway/firewall.d/shop.nft",
       "/etc/sudoers.d/slipway-user-deploy",
     ]);
     expect(own(b)).toEqual([
-      "/etc/logrotate.d/slipway-api",
       "/etc/slipway/apps/api.conf",
       "/etc/slipway/firewall.d/api.nft",
       "/etc/sudoers.d/slipway-user-apideploy",
     ]);
   });
 
-  it("rotates each app's logs in a file of its own", async () => {
+  it("writes no log rotation rule for <deploy_dir>/logs, which nothing writes (D68)", async () => {
     const files = await rendered("api", api);
-    expect(
-      files.get("/etc/logrotate.d/slipway-api"),
-    ).toBe(`# Managed by Slipway (playbooks/bootstrap.yml): api's logs (one file per app on a shared host).
-/opt/api/logs/*.log {
-    weekly
-    rotate 8
-    compress
-    delaycompress
-    missingok
-    notifempty
-    copytruncate
-    su apideploy apideploy
-}
-`);
+    expect([...files.keys()].filter((p) => p.startsWith("/etc/logrotate.d/"))).toEqual([]);
   });
 
   it("gives each deploy user one sudoers file, the same for every app it deploys", async () => {

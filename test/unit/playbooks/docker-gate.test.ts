@@ -15,6 +15,7 @@ import {
   containerLogsArgv,
   containerNamesArgv,
   containerStateArgv,
+  exitStateArgv,
   processStateArgv,
   removeContainersArgv,
   removeVolumesArgv,
@@ -132,6 +133,16 @@ describe("the docker gate: docker run", () => {
         "refused: container name 'other-web-blue' (must start with shop-)",
       ],
       ["a restart policy", runWith("--restart", "sometimes"), "refused: --restart sometimes"],
+      [
+        "a log driver that ships logs off the host",
+        runWith("--log-driver", "syslog"),
+        "refused: --log-driver syslog (only json-file local: logs stay on the host)",
+      ],
+      [
+        "a log option beyond the bounds",
+        runWith("--log-opt", "syslog-address=udp://1.2.3.4:514"),
+        "refused: --log-opt syslog-address=udp://1.2.3.4:514 (only max-size=N[kmg], max-file=N)",
+      ],
       [
         "a capability off the list",
         runWith("--cap-add", "SYS_ADMIN"),
@@ -464,6 +475,7 @@ describe("the docker gate runs what Slipway's builders send it (helper mode)", (
     ["the spec and running state", specStateArgv(["shop-web-blue"])],
     ["the docker_container module's state", containerStateArgv("shop-web-blue")],
     ["a failed gate's lines", containerLogsArgv("shop-web-blue", { lines: 30 })],
+    ["a failed gate's exit state (D65)", exitStateArgv("shop-web-blue")],
     [
       "slipway logs -f",
       containerLogsArgv("shop-web-blue", { lines: 10, sinceSeconds: 60, follow: true, timestamps: true }),

@@ -41,6 +41,7 @@ describe("swarm stack file", () => {
         api: {
           image: digest("api"),
           labels: { "com.docker.compose.project": "shop-green", "com.docker.compose.service": "api" },
+          logging: { driver: "json-file", options: { "max-size": "10m", "max-file": "5" } },
           ports: [{ target: 5001, published: 15001, protocol: "tcp", mode: "host" }],
           // D49: the secret's file path in SECRET_KEY_FILE, never its value.
           environment: ["PORT=5001", "MODE=x$$y", "SLIPWAY_COLOR=green", "SECRET_KEY_FILE=/run/secrets/SECRET_KEY"],

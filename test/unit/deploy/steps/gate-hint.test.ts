@@ -60,4 +60,14 @@ describe("gateFailureHint", () => {
   it("reads the exit code, not curl's message: a reset with no message still gets the loopback advice", () => {
     expect(gateFailureHint("container", { status: 0, curlExit: 56 }, [])).toBe(advice);
   });
+
+  it("names an exited container and its code instead of the loopback advice (D65: a crash loop)", () => {
+    const crashed = [{ ...logs[0], name: "shop-backend-green", lines: ["PermissionError: [Errno 13]"], exited: 1 }];
+    expect(gateFailureHint("container", curl(56), crashed as never)).toBe(
+      "the container shop-backend-green exited (code 1): its last log lines above; fix the release and deploy again",
+    );
+    expect(gateFailureHint("compose", { status: 502, curlExit: 0 }, crashed as never)).toBe(
+      "the container shop-backend-green exited (code 1): its last log lines above; fix the release and deploy again",
+    );
+  });
 });

@@ -211,6 +211,7 @@ describe("compose from slipway.yml", () => {
       },
       dependsOn: [],
       restart: "unless-stopped",
+      logging: { maxSize: "10m", maxFiles: 5 },
       memoryLimit: "512m",
       cpus: 0.5,
     });
