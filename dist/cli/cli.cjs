@@ -3774,7 +3774,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
-    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -3789,7 +3789,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start = null;
-      for (const token of tokens2) {
+      for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -3880,7 +3880,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens2[tokens2.length - 1];
+      const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -5220,8 +5220,8 @@ ${cb}` : comment;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens2, forceDoc = false, endOffset = -1) {
-        for (const token of tokens2)
+      *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -10511,7 +10511,7 @@ var require_util = __commonJS({
     exports2.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative6(aRoot, aPath) {
+    function relative7(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -10530,7 +10530,7 @@ var require_util = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports2.relative = relative6;
+    exports2.relative = relative7;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -22877,7 +22877,7 @@ var require_handlers_misc = __commonJS({
             case "pty-req": {
               const term = bufferParser.readString(true);
               const cols = bufferParser.readUInt32BE();
-              const rows = bufferParser.readUInt32BE();
+              const rows2 = bufferParser.readUInt32BE();
               const width = bufferParser.readUInt32BE();
               const height = bufferParser.readUInt32BE();
               const modesBinary = bufferParser.readString();
@@ -22897,7 +22897,7 @@ var require_handlers_misc = __commonJS({
                   modes[name] = value;
                 }
                 if (modes !== void 0)
-                  data = { term, cols, rows, width, height, modes };
+                  data = { term, cols, rows: rows2, width, height, modes };
               }
               self2._debug && self2._debug(
                 `Inbound: CHANNEL_REQUEST (r:${recipient}, ${type})`
@@ -22906,11 +22906,11 @@ var require_handlers_misc = __commonJS({
             }
             case "window-change": {
               const cols = bufferParser.readUInt32BE();
-              const rows = bufferParser.readUInt32BE();
+              const rows2 = bufferParser.readUInt32BE();
               const width = bufferParser.readUInt32BE();
               const height = bufferParser.readUInt32BE();
               if (height !== void 0)
-                data = { cols, rows, width, height };
+                data = { cols, rows: rows2, width, height };
               self2._debug && self2._debug(
                 `Inbound: CHANNEL_REQUEST (r:${recipient}, ${type})`
               );
@@ -25544,7 +25544,7 @@ var require_Protocol = __commonJS({
         this._debug && this._debug(`Outbound: Sending CHANNEL_OPEN (r:${chan}, session)`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
-      windowChange(chan, rows, cols, height, width) {
+      windowChange(chan, rows2, cols, height, width) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
         let p = this._packetRW.write.allocStart;
@@ -25557,7 +25557,7 @@ var require_Protocol = __commonJS({
         packet.utf8Write("window-change", p += 4, 13);
         packet[p += 13] = 0;
         writeUInt32BE(packet, cols, ++p);
-        writeUInt32BE(packet, rows, p += 4);
+        writeUInt32BE(packet, rows2, p += 4);
         writeUInt32BE(packet, width, p += 4);
         writeUInt32BE(packet, height, p += 4);
         this._debug && this._debug(
@@ -25565,7 +25565,7 @@ var require_Protocol = __commonJS({
         );
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
-      pty(chan, rows, cols, height, width, term, modes, wantReply) {
+      pty(chan, rows2, cols, height, width, term, modes, wantReply) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
         if (!term || !term.length)
@@ -25589,7 +25589,7 @@ var require_Protocol = __commonJS({
         writeUInt32BE(packet, termLen, ++p);
         packet.utf8Write(term, p += 4, termLen);
         writeUInt32BE(packet, cols, p += termLen);
-        writeUInt32BE(packet, rows, p += 4);
+        writeUInt32BE(packet, rows2, p += 4);
         writeUInt32BE(packet, width, p += 4);
         writeUInt32BE(packet, height, p += 4);
         writeUInt32BE(packet, modesLen, p += 4);
@@ -29573,13 +29573,13 @@ var require_Channel = __commonJS({
         return this;
       }
       // Session type-specific methods =============================================
-      setWindow(rows, cols, height, width) {
+      setWindow(rows2, cols, height, width) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (this.type === "session" && (this.subtype === "shell" || this.subtype === "exec") && this.writable && this.outgoing.state === "open") {
           this._client._protocol.windowChange(
             this.outgoing.id,
-            rows,
+            rows2,
             cols,
             height,
             width
@@ -31361,7 +31361,7 @@ var require_client = __commonJS({
       chan._client._protocol.x11Forward(chan.outgoing.id, cfg, wantReply);
     }
     function reqPty(chan, opts, cb) {
-      let rows = 24;
+      let rows2 = 24;
       let cols = 80;
       let width = 640;
       let height = 480;
@@ -31371,7 +31371,7 @@ var require_client = __commonJS({
         cb = opts;
       } else if (typeof opts === "object" && opts !== null) {
         if (typeof opts.rows === "number")
-          rows = opts.rows;
+          rows2 = opts.rows;
         if (typeof opts.cols === "number")
           cols = opts.cols;
         if (typeof opts.width === "number")
@@ -31400,7 +31400,7 @@ var require_client = __commonJS({
       }
       chan._client._protocol.pty(
         chan.outgoing.id,
-        rows,
+        rows2,
         cols,
         height,
         width,
@@ -58592,6 +58592,12 @@ var DURATION_PATTERN = /^\d+(ms|s|m|h)$/;
 function duration3() {
   return patternString(DURATION_PATTERN, 'expected a duration like "30s", "500ms", "5m" or "1h"');
 }
+function nonZeroDuration(why) {
+  return duration3().refine((value) => !(durationMs(value) === 0), {
+    message: `expected a duration above 0: 0 ${why}`,
+    abort: true
+  });
+}
 function durationMs(value) {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[match?.[2] ?? ""];
@@ -58809,7 +58815,9 @@ function checkPinned(config2, name, service, issue2) {
 // src/config/schema/services.ts
 var SECRET_LIKE_NAME = /(pass(word|wd|phrase)?|secret|token|(api|private|secret|access|signing|encryption|master)_?key|credentials?)$/i;
 var buildSchema = external_exports.strictObject({
-  context: localPath().default(".").describe("Build context directory, relative to slipway.yml."),
+  context: localPath().default(".").describe(
+    "Build context directory, relative to slipway.yml (or to `--release-dir`). An absolute path (or `~/`) stays as written, `--release-dir` or not: code kept in another repository than the config. The release's commit (its id, image tags, the uncommitted-changes check) is read from the repository the code is built from; services (accessories aside) built from two repositories are refused: one release records one commit."
+  ),
   dockerfile: localPath().default("Dockerfile").describe("Dockerfile path, relative to the context."),
   target: external_exports.string({ error: "expected a stage name" }).optional().describe("Multi-stage build target."),
   args: external_exports.record(envName(), external_exports.string({ error: "expected a string" })).default({}).describe("Build arguments (`--build-arg`). Not for secrets: use `secrets`."),
@@ -58835,7 +58843,13 @@ function checkHealthTiming(h, ctx2) {
   }
 }
 var healthSchema = external_exports.strictObject({
-  path: urlPath().default("/").describe("Path polled on the service's own port, e.g. `/api/health`."),
+  type: external_exports.enum(["http", "running"], { error: 'expected "http" or "running"' }).optional().describe(
+    "What the gate waits for. `http`: `path` on the service's port answers `expected_status`. `running`: the process is running and stays running (no exit, no restart) for `stable`, and its container healthcheck (compose `container_check`, or the image's own `HEALTHCHECK`) reports healthy if it has one: a worker or queue consumer that serves no HTTP. Default: `http` when the service has a `port`, `running` when it has none (a worker)."
+  ),
+  stable: duration3().default("5s").describe(
+    "`type: running`: how long the process must keep running, without exiting or being restarted, before the gate passes (Kamal's readiness for a role without a proxy is the container running; this also catches a worker that crashes a second after it starts). Within `timeout`."
+  ),
+  path: urlPath().optional().describe("Path polled on the service's own port, e.g. `/api/health` (type `http`). Default: `/`."),
   expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
   expected_body: external_exports.string({ error: "expected a string" }).optional().describe("Substring the response body must contain (e.g. the version)."),
   interval: duration3().default("2s").describe(
@@ -58847,7 +58861,7 @@ var healthSchema = external_exports.strictObject({
   timeout: duration3().default("60s").describe(
     "Give up (and fail the deploy) after this long, counted from the first poll: the streak must end within it, so it must exceed (consecutive_successes - 1) x interval plus the time the service takes to come up."
   ),
-  request_timeout: duration3().default("5s").describe("Timeout of one health request."),
+  request_timeout: nonZeroDuration("leaves no time for a health request: the gate would fail every deploy").default("5s").describe("Timeout of one health request (above 0)."),
   start_period: duration3().default("0s").describe("Grace time after start before failures count."),
   container_check: external_exports.union(
     [
@@ -58864,6 +58878,12 @@ var resourcesSchema = external_exports.strictObject({
   cpus: external_exports.number({ error: "expected a number of CPUs like 1.5" }).positive({ error: "expected a number of CPUs like 1.5" }).optional().describe("CPU limit in CPUs (systemd CPUQuota=cpus*100%, docker --cpus)."),
   nofile: positiveInt().optional().describe("Open files limit (LimitNOFILE).")
 }).describe("Resource limits.");
+var logsSchema = external_exports.strictObject({
+  max_size: size().optional().describe('Size of one log file before docker starts the next (`--log-opt max-size`). Default "10m".'),
+  max_files: positiveInt().optional().describe("Log files docker keeps per container, the current one included (`--log-opt max-file`). Default 5.")
+}).describe(
+  "Runtime container and compose: the containers log to docker's `json-file` driver, bounded to `max_files` files of `max_size` (default 10m x 5: at most 50 MB per container; `slipway logs` and `docker logs` read them). Runtime systemd: the units log to journald, which rotates by its own limits (`SystemMaxUse` in journald.conf); these keys do not apply."
+);
 var systemdSchema = external_exports.strictObject({
   server: external_exports.enum(["gunicorn", "uvicorn"], { error: 'expected "gunicorn" or "uvicorn"' }).default("gunicorn").describe("Application server started by the unit."),
   app_module: patternString(
@@ -58914,8 +58934,9 @@ var serviceSchema = external_exports.strictObject({
     "Run the image built for this other service (one build, several processes: give each its own `command`). Runtime container and compose."
   ),
   command: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())], { error: "expected a command string or a list of arguments" }).optional().describe("Command overriding the image's CMD (container/compose) or the server command line (systemd)."),
-  port: port().describe(
-    "Port the service listens on (inside its container, or the base port under systemd). The app gets it as `PORT`: under systemd the color's port (set by Slipway), in a container this port (also with `image_from`; the service's own `env.PORT` wins there)."
+  port: port().optional().describe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference syntax, documented
+    "Port the service listens on (inside its container, or the base port under systemd). The app gets it as `PORT`: under systemd the color's port (set by Slipway), in a container this port (also with `image_from`; the service's own `env.PORT` wins there). Without `port` the service is a worker (a queue consumer, a process pool): started and stopped with its color and rolled back with it, gated on staying running (`health.type: running`), never routed to by nginx; no route, `proxy` key or `${service:NAME.url}` may point at it. Runtime container and compose."
   ),
   ports: external_exports.strictObject({
     blue: port().optional().describe("Host port of the blue color. Default: `port`."),
@@ -58932,13 +58953,14 @@ var serviceSchema = external_exports.strictObject({
     "Environment variables read from the deploy's environment and written to the 0600 env file. Runtime swarm differs: each is a swarm secret the app reads as the file `/run/secrets/<NAME>` (its path in `<NAME>_FILE`), not as the variable; validate and plan warn (docs/swarm.md)."
   ),
   files: external_exports.array(configFileSchema).default([]).describe(
-    "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Runtime container and compose."
+    "Config files the service reads (seed 004's JSON config): rendered from a local template with the service's secrets, installed 0600 before the color starts, mounted read-only. Each is owned by the uid:gid the container runs as (`container.user`, else the image's `USER` looked up in the image, else root), since a container without capabilities reads only its own 0600 files; in helper mode the docker gate mounts a root-owned 0644 copy. Runtime container and compose."
   ),
   volumes: external_exports.array(patternString(VOLUME_PATTERN, VOLUME_EXPECTED)).default([]).describe("Volumes (`name:/path`) or bind mounts (`/host/path:/path`); named volumes are shared by both colors."),
   allow_host_paths: external_exports.array(external_exports.string()).optional().describe(
     "Host paths this service may bind-mount although they are refused by default: `/`, system directories (`/etc`, `/var/run`, ...) and the docker socket. Each one hands the container part of the host."
   ),
   resources: resourcesSchema.optional(),
+  logs: logsSchema.optional(),
   container: containerSchema.optional(),
   systemd: systemdSchema.optional(),
   swarm: serviceSwarmSchema.optional(),
@@ -59789,10 +59811,21 @@ function containerRunBase(run2) {
     ...(run2.publish ?? []).flatMap((p) => ["--publish", p]),
     ...(run2.volumes ?? []).flatMap((v) => ["--volume", v]),
     ...run2.limits ?? [],
+    ...run2.logging ? logArgs(run2.logging) : [],
     ...run2.network ? ["--network", run2.network] : [],
     ...pairs("--label", run2.labels),
     run2.image,
     ...run2.command ?? []
+  ];
+}
+function logArgs(logging2) {
+  return [
+    "--log-driver",
+    "json-file",
+    "--log-opt",
+    `max-size=${logging2.maxSize}`,
+    "--log-opt",
+    `max-file=${logging2.maxFiles}`
   ];
 }
 function specHash(argv2) {
@@ -59833,12 +59866,25 @@ function serviceStatesArgv(ids) {
     ids
   );
 }
+function processStateArgv(names) {
+  return dockerInspectArgv(
+    "{{.Name}} {{.State.Status}} {{.RestartCount}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
+    names
+  );
+}
 function specStateArgv(names) {
   return dockerInspectArgv('{{index .Config.Labels "slipway.spec"}} {{.State.Running}}', names);
 }
 function containerStateArgv(name) {
   const format = '{{.Image}}|{{.State.Running}}|{{index .Config.Labels "slipway.spec"}}';
   return ["docker", "container", "inspect", "--format", format, "--", name];
+}
+function exitStateArgv(name) {
+  return ["docker", "container", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "--", name];
+}
+function exitCodeOf(line) {
+  const [status = "", code = ""] = line.trim().split(" ");
+  return ["exited", "restarting", "dead"].includes(status) && /^\d+$/.test(code) ? Number(code) : void 0;
 }
 function containerLogsArgv(name, query) {
   return [
@@ -60856,7 +60902,7 @@ function planLines(spec, deployDir, keep = DEFAULT_KEEP) {
 // src/backup/restore.ts
 var import_node_crypto4 = require("node:crypto");
 var import_posix5 = __toESM(require("node:path/posix"), 1);
-async function restoreBackup(job) {
+async function restoreBackup(job, onPreRestore) {
   const ctx2 = execContext(job);
   const dir = jobBackupDir(job);
   const restored = await findBackup(ctx2, job.deployDir, job.id, job.database.backupsDir);
@@ -60887,6 +60933,7 @@ async function restoreBackup(job) {
   try {
     preRestore = await createBackup({ ...job, reason: "pre-restore" }, { writersStopped: true });
     const taken = preRestore;
+    onPreRestore?.(taken);
     await withSecret(ctx2, recipe.secret, async () => {
       await runSteps(
         ctx2,
@@ -61053,6 +61100,9 @@ function daemonReloadArgv() {
 }
 function unitStateArgv(unit) {
   return ["systemctl", "show", "--property=ActiveState,UnitFileState", "--", unit];
+}
+function unitProcessArgv(unit) {
+  return ["systemctl", "show", "--property=ActiveState,SubState,NRestarts,ExecMainStatus", "--", unit];
 }
 function unitLoadStateArgv(unit) {
   return ["systemctl", "show", "--property=LoadState", "--value", unit];
@@ -61607,6 +61657,7 @@ function checkReservedPorts(config2, issue2) {
         service.public_port
       );
     }
+    if (service.port === void 0) continue;
     const hostPorts = [
       [
         service.ports?.blue === void 0 ? ["services", name, "port"] : ["services", name, "ports", "blue"],
@@ -61741,6 +61792,9 @@ function refProblem(config2, self2, ref, names) {
   if (!SERVICE_REF_ATTRIBUTES.includes(ref.attribute)) {
     return `expected .url, .host or .port after the service name; ${form}`;
   }
+  if (config2.services[ref.service]?.port === void 0) {
+    return `${ref.service} has no \`port\` (a worker): it has no address to reach; give it a \`port\` if it serves HTTP`;
+  }
   if (ref.service === self2) return "a service's own address is its `PORT` (and `SLIPWAY_COLOR`), not a reference";
   if (config2.services[self2]?.accessory && !config2.services[ref.service]?.accessory) {
     return `${ref.service} runs in two colors and an accessory runs once, outside them: it has no one address to reach`;
@@ -61835,6 +61889,94 @@ function checkDependencyCycles(config2, issue2) {
   for (const name of Object.keys(config2.services)) if (!state.has(name)) walk2(name, []);
 }
 
+// src/config/schema/worker-checks.ts
+function isWorker(service) {
+  return service.port === void 0;
+}
+var GIVE_PORT = "give it a `port` if it serves HTTP";
+function checkWorkers(config2, issue2) {
+  const workers = Object.keys(config2.services).filter((name) => {
+    const service = config2.services[name];
+    return service !== void 0 && isWorker(service);
+  });
+  for (const name of workers) checkWorkerKeys(config2, name, config2.services[name], issue2);
+  checkRunningGateRuntime(config2, issue2);
+  checkStableWindow(config2, issue2);
+  checkProxyTargets(config2, new Set(workers), issue2);
+}
+function checkWorkerKeys(config2, name, service, issue2) {
+  const at2 = (...keys) => ["services", name, ...keys];
+  const what = `services.${name} has no \`port\` (a worker)`;
+  if (config2.runtime === "systemd" || config2.runtime === "swarm") {
+    issue2(
+      at2(),
+      `${what}: runtime ${config2.runtime} runs only services with a port (systemd starts gunicorn/uvicorn on it; swarm's workers are not supported yet); add \`port\`, or use runtime container or compose for a worker`
+    );
+  }
+  if (service.ports !== void 0) issue2(at2("ports"), `${what}: the colors' host ports need \`port\``);
+  if (service.public_port !== void 0) {
+    issue2(at2("public_port"), `${what}: nothing listens behind a public port; ${GIVE_PORT}`, service.public_port);
+  }
+  const health = service.health;
+  if (health?.path !== void 0) {
+    issue2(
+      at2("health", "path"),
+      `${what}: there is no port to poll; remove health.path (the gate waits for the process to stay running for health.stable) or ${GIVE_PORT}`,
+      health.path
+    );
+  }
+  if (health?.type === "http") {
+    issue2(at2("health", "type"), `${what}: an HTTP check needs a port; use \`running\` or ${GIVE_PORT}`, "http");
+  }
+  const check2 = health?.container_check;
+  if (typeof check2 === "string" && check2 !== "none") {
+    issue2(
+      at2("health", "container_check"),
+      `${what}: "${check2}" polls the port inside the container; give a command as a list (like [/app/healthcheck]) or "none"`,
+      check2
+    );
+  }
+}
+function checkRunningGateRuntime(config2, issue2) {
+  if (config2.runtime !== "swarm") return;
+  for (const [name, service] of Object.entries(config2.services)) {
+    if (service.health?.type !== "running" || isWorker(service)) continue;
+    issue2(
+      ["services", name, "health", "type"],
+      "runtime swarm gates on the service's port: `running` is for runtime container, compose and systemd",
+      "running"
+    );
+  }
+}
+function checkStableWindow(config2, issue2) {
+  for (const [name, service] of Object.entries(config2.services)) {
+    const h = service.health;
+    if (!h?.stable || !h.timeout || (h.type ?? (isWorker(service) ? "running" : "http")) !== "running") continue;
+    if (durationMs(h.stable) < durationMs(h.timeout)) continue;
+    issue2(
+      ["services", name, "health", "stable"],
+      `the process must stay running for ${h.stable}, not less than health.timeout ${h.timeout}: every deploy would fail; lower stable or raise timeout`,
+      h.stable
+    );
+  }
+}
+function checkProxyTargets(config2, workers, issue2) {
+  const refused = (name) => `services.${name} has no \`port\` (a worker): nginx cannot send requests to it; point this at a service with a port, or ${GIVE_PORT}`;
+  config2.proxy.routes.forEach((route, i) => {
+    if (workers.has(route.service)) issue2(["proxy", "routes", i, "service"], refused(route.service), route.service);
+  });
+  const sub = config2.proxy.api_subdomain;
+  if (sub && workers.has(sub.service)) issue2(["proxy", "api_subdomain", "service"], refused(sub.service), sub.service);
+  for (const name of Object.keys(config2.proxy.load_balance)) {
+    if (workers.has(name)) {
+      issue2(
+        ["proxy", "load_balance", name],
+        `services.${name} has no \`port\` (a worker): load_balance spreads requests over ports; ${GIVE_PORT}`
+      );
+    }
+  }
+}
+
 // src/config/schema/cross-checks.ts
 var GREEN_PORT_OFFSET = 1e4;
 function crossCheck(config2, ctx2) {
@@ -61863,6 +62005,7 @@ function crossCheck(config2, ctx2) {
     checkAccessories,
     checkSystemdInstances,
     checkSwarm,
+    checkWorkers,
     checkSwarmPrivilege,
     checkHelperFilesOwner,
     (c, i) => checkVolumes(c.services, i)
@@ -61915,6 +62058,7 @@ function checkServices(config2, issue2, needService) {
 }
 function checkPublicPort(config2, name, publicPort, issue2) {
   for (const [other, service] of Object.entries(config2.services)) {
+    if (service.port === void 0) continue;
     const blue = service.ports?.blue ?? service.port;
     const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
     const color = blue === publicPort ? "blue" : green === publicPort ? "green" : null;
@@ -62066,6 +62210,7 @@ function checkDatabase(config2, issue2, needService) {
 function checkPorts(config2, issue2, _needService) {
   const owners = /* @__PURE__ */ new Map();
   for (const [name, service] of Object.entries(config2.services)) {
+    if (service.port === void 0) continue;
     const blue = service.ports?.blue ?? service.port;
     const green = service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
     if (!(service.port >= 1 && service.port <= 65535)) continue;
@@ -62116,7 +62261,13 @@ function list(names) {
 
 // src/config/ports.ts
 function colorPort(service, color, instance = 0) {
-  const base = color === "blue" ? service.ports?.blue ?? service.port : service.ports?.green ?? service.port + GREEN_PORT_OFFSET;
+  const port3 = service.port;
+  if (port3 === void 0) {
+    throw new SlipwayError("a service without a port (a worker) has no color port", {
+      hint: "this is a bug in Slipway: a worker must be left out of every port list"
+    });
+  }
+  const base = color === "blue" ? service.ports?.blue ?? port3 : service.ports?.green ?? port3 + GREEN_PORT_OFFSET;
   return base + instance;
 }
 
@@ -62677,6 +62828,10 @@ function integerSize(value, configPath2) {
   }
   return { amount: match[1] ?? "", unit: (match[2] ?? "").toUpperCase() };
 }
+function logRotation(logs, field) {
+  const { amount, unit } = integerSize(logs?.max_size ?? "10m", `${field}.logs.max_size`);
+  return { maxSize: `${amount}${unit.toLowerCase()}`, maxFiles: logs?.max_files ?? 5 };
+}
 function envDir(config2) {
   return `${config2.deploy_dir}/env`;
 }
@@ -62791,7 +62946,8 @@ function composeService(config2, name, service, options, volumes, instance = 0) 
     // the first keeps the service's name, which other services, depends_on and backups use.
     name: instance === 0 ? name : `${name}-${instance + 1}`,
     image,
-    ports: [
+    // A worker (no port) publishes nothing and gets no PORT.
+    ports: service.port === void 0 ? [] : [
       {
         hostIp: listenAddress(config2, name, options.hostName),
         hostPort: colorPort(service, options.color, instance),
@@ -62799,8 +62955,8 @@ function composeService(config2, name, service, options, volumes, instance = 0) 
       }
     ],
     environment: {
-      PORT: String(service.port),
       // where the app listens inside the container; the service's env.PORT wins
+      ...service.port === void 0 ? {} : { PORT: String(service.port) },
       ...colorEnv(config2, name, options.color),
       SLIPWAY_COLOR: options.color,
       ...dependencyUrls(config2, name, options.color)
@@ -62811,7 +62967,8 @@ function composeService(config2, name, service, options, volumes, instance = 0) 
       service: dep,
       condition: hasContainerCheck(config2.services[dep]) ? "service_healthy" : "service_started"
     })),
-    restart: "unless-stopped"
+    restart: "unless-stopped",
+    logging: logRotation(service.logs, field)
   };
   if (service.command !== void 0) model.command = commandWords(service.command, `${field}.command`);
   if (service.files.length > 0) {
@@ -62863,7 +63020,7 @@ function hasContainerCheck(service) {
 function healthcheck(service, field) {
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
-  const url2 = `http://127.0.0.1:${service.port}${h.path}`;
+  const url2 = `http://127.0.0.1:${service.port ?? 0}${h.path ?? "/"}`;
   const requestSeconds2 = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const interval = durationSeconds(h.interval, `${field}.health.interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
@@ -63018,6 +63175,7 @@ function buildService(service, field, volumeKeys, serviceNames) {
   }
   Object.assign(out2, hardening(service, field));
   out2.restart = service.restart;
+  if (service.logging) out2.logging = logging(service.logging, `${field}.logging`);
   if (service.memoryLimit !== void 0) out2.mem_limit = memoryLimit(service.memoryLimit, `${field}.memoryLimit`);
   if (service.cpus !== void 0) {
     if (!(typeof service.cpus === "number" && service.cpus > 0 && service.cpus <= 1024)) {
@@ -63026,6 +63184,13 @@ function buildService(service, field, volumeKeys, serviceNames) {
     out2.cpus = service.cpus;
   }
   return out2;
+}
+function logging(l, field) {
+  matching(/^[1-9][0-9]*[kmg]?$/, 'a size like "10m"')(l.maxSize, `${field}.maxSize`);
+  if (!(Number.isInteger(l.maxFiles) && l.maxFiles > 0)) {
+    throw new RenderError(`${field}.maxFiles`, l.maxFiles, "is not a positive whole number");
+  }
+  return { driver: "json-file", options: { "max-size": l.maxSize, "max-file": String(l.maxFiles) } };
 }
 function hardening(service, field) {
   const capAdd = (service.capAdd ?? []).map(
@@ -63184,6 +63349,130 @@ var origin2 = matching(
 var httpMethod = matching(/^[A-Z]{1,16}$/, "an HTTP method in capitals");
 var mimeType = matching(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+*-]*$/, "a MIME type like text/css");
 var fileName = matching(/^[A-Za-z0-9._-]{1,255}$/, "a file name (letters, digits, ._-)");
+
+// src/render/nginx-locations.ts
+function coversRoot(locations) {
+  return locations.some((l) => l.path === "/");
+}
+function withHeaders(locations, headers) {
+  return locations.map((l) => ({ ...l, headers: [...l.corsHeaders, ...headers] }));
+}
+function locationViews(server, field, ctx2) {
+  uniqueBy(server.routes, (r) => r.path, `${field}.routes`);
+  return server.routes.map((route, i) => locationView(route, `${field}.routes[${i}]`, ctx2));
+}
+function locationView(route, field, ctx2) {
+  const path6 = locationPath(route.path, `${field}.path`);
+  if (!ctx2.services.has(route.upstream)) {
+    throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
+  }
+  const upstreamPath2 = route.upstreamPath === null ? "" : locationPath(route.upstreamPath, `${field}.upstreamPath`);
+  const variant = ctx2.upstreamVariant ? `_${ctx2.upstreamVariant}` : "";
+  const proxyPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${variant}${upstreamPath2}`;
+  const proxyHeaders = [
+    "Host $host",
+    "X-Real-IP $remote_addr",
+    "X-Forwarded-For $proxy_add_x_forwarded_for",
+    "X-Forwarded-Proto $scheme"
+  ];
+  if (route.scriptName !== void 0) {
+    proxyHeaders.push(`X-Script-Name ${mountPoint(route.scriptName, `${field}.scriptName`)}`);
+  }
+  if (route.websockets) {
+    ctx2.websockets = true;
+    proxyHeaders.push("Upgrade $http_upgrade", `Connection $${ctx2.appId}_connection_upgrade`);
+  } else {
+    proxyHeaders.push('Connection ""');
+  }
+  if (ctx2.dropBypass) proxyHeaders.push(`${MAINTENANCE_BYPASS_HEADER} ""`);
+  let rateLimit = null;
+  if (route.rateLimit) {
+    const rl = route.rateLimit;
+    if (!ctx2.zones.has(rl.zone)) {
+      throw new RenderError(`${field}.rateLimit.zone`, rl.zone, "is not one of rateLimitZones");
+    }
+    rateLimit = `zone=${ctx2.appId}_${nginxIdent(rl.zone)}`;
+    if (rl.burst !== void 0) rateLimit += ` burst=${positiveInt2(rl.burst, `${field}.rateLimit.burst`)}`;
+    if (rl.nodelay) rateLimit += " nodelay";
+  }
+  const { cors, corsHeaders, hideHeaders } = corsView(route, field, ctx2);
+  let staticView = null;
+  let fallbackPass = proxyPass;
+  if (route.static) {
+    fallbackPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${variant}`;
+    staticView = {
+      rewrite: upstreamPath2 === "" ? null : `^${path6.replaceAll(/[.+]/g, (c) => `\\${c}`)}(.*)$ ${upstreamPath2}$1`,
+      root: absolutePath2(route.static.root, `${field}.static.root`),
+      index: route.static.index?.map((n, j) => fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
+      expires: expires(route.static.expires, `${field}.static.expires`),
+      fallback: `@${nginxIdent(route.upstream)}_app${path6 === "/" ? "" : path6.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`
+    };
+  }
+  return {
+    path: path6,
+    rateLimit,
+    cors,
+    corsHeaders,
+    headers: [],
+    static: staticView,
+    proxyPass: fallbackPass,
+    proxyHeaders,
+    hideHeaders
+  };
+}
+function corsView(route, field, ctx2) {
+  const cors = route.cors;
+  if (!cors) return { cors: null, corsHeaders: [], hideHeaders: [] };
+  const f = `${field}.cors`;
+  let allowOrigin;
+  if (cors.allowAnyOrigin) {
+    if (cors.credentials) throw new RenderError(`${f}.credentials`, true, "cannot be combined with allowAnyOrigin");
+    allowOrigin = '"*"';
+  } else {
+    if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
+    const origins = cors.origins.map((o, i) => origin2(o, `${f}.origins[${i}]`));
+    allowOrigin = corsMapVariable(ctx2, origins);
+  }
+  const methods = cors.methods.map((m, i) => httpMethod(m, `${f}.methods[${i}]`)).join(", ");
+  const headers = cors.headers.map((h, i) => headerName(h, `${f}.headers[${i}]`)).join(", ");
+  const common2 = [`Access-Control-Allow-Origin ${allowOrigin}`];
+  if (cors.credentials) common2.push('Access-Control-Allow-Credentials "true"');
+  if (!cors.allowAnyOrigin) {
+    ctx2.corsVary = true;
+    common2.push(`Vary ${corsVaryVariable(ctx2.appId)}`);
+  }
+  const preflight = [...common2, `Access-Control-Allow-Methods "${methods}"`];
+  if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
+  if (cors.maxAgeSeconds !== void 0) {
+    preflight.push(`Access-Control-Max-Age ${positiveInt2(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
+  }
+  const hideHeaders = [...CORS_RESPONSE_HEADERS, ...cors.allowAnyOrigin ? [] : ["Vary"]];
+  const deny = cors.allowAnyOrigin ? null : corsDenyVariable(ctx2, allowOrigin);
+  return { cors: { preflightHeaders: preflight, deny }, corsHeaders: common2, hideHeaders };
+}
+var CORS_RESPONSE_HEADERS = [
+  "Access-Control-Allow-Origin",
+  "Access-Control-Allow-Credentials",
+  "Access-Control-Allow-Methods",
+  "Access-Control-Allow-Headers",
+  "Access-Control-Max-Age"
+];
+function corsVaryVariable(appId) {
+  return `$${appId}_cors_vary`;
+}
+function corsMapVariable(ctx2, origins) {
+  const unique = [...new Set(origins)];
+  const key = [...unique].sort().join(" ");
+  const existing = ctx2.corsMaps.find((m) => [...m.origins].sort().join(" ") === key);
+  if (existing) return existing.variable;
+  const n = ctx2.corsMaps.length + 1;
+  const variable = `$${ctx2.appId}_cors_origin_${n}`;
+  ctx2.corsMaps.push({ variable, origins: unique, deny: `$${ctx2.appId}_cors_deny_${n}` });
+  return variable;
+}
+function corsDenyVariable(ctx2, allowOrigin) {
+  return ctx2.corsMaps.find((m) => m.variable === allowOrigin)?.deny ?? null;
+}
 
 // src/render/nginx.ts
 function upstreamIncludePath(includeDir, app, service, variant = "") {
@@ -63407,128 +63696,6 @@ function tlsView(tls) {
     hsts
   };
 }
-function coversRoot(locations) {
-  return locations.some((l) => l.path === "/");
-}
-function withHeaders(locations, headers) {
-  return locations.map((l) => ({ ...l, headers: [...l.corsHeaders, ...headers] }));
-}
-function locationViews(server, field, ctx2) {
-  uniqueBy(server.routes, (r) => r.path, `${field}.routes`);
-  return server.routes.map((route, i) => locationView(route, `${field}.routes[${i}]`, ctx2));
-}
-function locationView(route, field, ctx2) {
-  const path6 = locationPath(route.path, `${field}.path`);
-  if (!ctx2.services.has(route.upstream)) {
-    throw new RenderError(`${field}.upstream`, route.upstream, "is not one of the upstreams' services");
-  }
-  const upstreamPath2 = route.upstreamPath === null ? "" : locationPath(route.upstreamPath, `${field}.upstreamPath`);
-  const variant = ctx2.upstreamVariant ? `_${ctx2.upstreamVariant}` : "";
-  const proxyPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${variant}${upstreamPath2}`;
-  const proxyHeaders = [
-    "Host $host",
-    "X-Real-IP $remote_addr",
-    "X-Forwarded-For $proxy_add_x_forwarded_for",
-    "X-Forwarded-Proto $scheme"
-  ];
-  if (route.scriptName !== void 0) {
-    proxyHeaders.push(`X-Script-Name ${mountPoint(route.scriptName, `${field}.scriptName`)}`);
-  }
-  if (route.websockets) {
-    ctx2.websockets = true;
-    proxyHeaders.push("Upgrade $http_upgrade", `Connection $${ctx2.appId}_connection_upgrade`);
-  } else {
-    proxyHeaders.push('Connection ""');
-  }
-  if (ctx2.dropBypass) proxyHeaders.push(`${MAINTENANCE_BYPASS_HEADER} ""`);
-  let rateLimit = null;
-  if (route.rateLimit) {
-    const rl = route.rateLimit;
-    if (!ctx2.zones.has(rl.zone)) {
-      throw new RenderError(`${field}.rateLimit.zone`, rl.zone, "is not one of rateLimitZones");
-    }
-    rateLimit = `zone=${ctx2.appId}_${nginxIdent(rl.zone)}`;
-    if (rl.burst !== void 0) rateLimit += ` burst=${positiveInt2(rl.burst, `${field}.rateLimit.burst`)}`;
-    if (rl.nodelay) rateLimit += " nodelay";
-  }
-  const { cors, corsHeaders, hideHeaders } = corsView(route, field, ctx2);
-  let staticView = null;
-  let fallbackPass = proxyPass;
-  if (route.static) {
-    fallbackPass = `http://${ctx2.appId}_${nginxIdent(route.upstream)}${variant}`;
-    staticView = {
-      rewrite: upstreamPath2 === "" ? null : `^${path6.replaceAll(/[.+]/g, (c) => `\\${c}`)}(.*)$ ${upstreamPath2}$1`,
-      root: absolutePath2(route.static.root, `${field}.static.root`),
-      index: route.static.index?.map((n, j) => fileName(n, `${field}.static.index[${j}]`)).join(" ") || null,
-      expires: expires(route.static.expires, `${field}.static.expires`),
-      fallback: `@${nginxIdent(route.upstream)}_app${path6 === "/" ? "" : path6.replaceAll(/[^A-Za-z0-9]+/g, "_").replace(/_$/, "")}`
-    };
-  }
-  return {
-    path: path6,
-    rateLimit,
-    cors,
-    corsHeaders,
-    headers: [],
-    static: staticView,
-    proxyPass: fallbackPass,
-    proxyHeaders,
-    hideHeaders
-  };
-}
-function corsView(route, field, ctx2) {
-  const cors = route.cors;
-  if (!cors) return { cors: null, corsHeaders: [], hideHeaders: [] };
-  const f = `${field}.cors`;
-  let allowOrigin;
-  if (cors.allowAnyOrigin) {
-    if (cors.credentials) throw new RenderError(`${f}.credentials`, true, "cannot be combined with allowAnyOrigin");
-    allowOrigin = '"*"';
-  } else {
-    if (cors.origins.length === 0) throw new RenderError(`${f}.origins`, [], "is empty (set allowAnyOrigin for *)");
-    const origins = cors.origins.map((o, i) => origin2(o, `${f}.origins[${i}]`));
-    allowOrigin = corsMapVariable(ctx2, origins);
-  }
-  const methods = cors.methods.map((m, i) => httpMethod(m, `${f}.methods[${i}]`)).join(", ");
-  const headers = cors.headers.map((h, i) => headerName(h, `${f}.headers[${i}]`)).join(", ");
-  const common2 = [`Access-Control-Allow-Origin ${allowOrigin}`];
-  if (cors.credentials) common2.push('Access-Control-Allow-Credentials "true"');
-  if (!cors.allowAnyOrigin) {
-    ctx2.corsVary = true;
-    common2.push(`Vary ${corsVaryVariable(ctx2.appId)}`);
-  }
-  const preflight = [...common2, `Access-Control-Allow-Methods "${methods}"`];
-  if (headers) preflight.push(`Access-Control-Allow-Headers "${headers}"`);
-  if (cors.maxAgeSeconds !== void 0) {
-    preflight.push(`Access-Control-Max-Age ${positiveInt2(cors.maxAgeSeconds, `${f}.maxAgeSeconds`, 0)}`);
-  }
-  const hideHeaders = [...CORS_RESPONSE_HEADERS, ...cors.allowAnyOrigin ? [] : ["Vary"]];
-  const deny = cors.allowAnyOrigin ? null : corsDenyVariable(ctx2, allowOrigin);
-  return { cors: { preflightHeaders: preflight, deny }, corsHeaders: common2, hideHeaders };
-}
-var CORS_RESPONSE_HEADERS = [
-  "Access-Control-Allow-Origin",
-  "Access-Control-Allow-Credentials",
-  "Access-Control-Allow-Methods",
-  "Access-Control-Allow-Headers",
-  "Access-Control-Max-Age"
-];
-function corsVaryVariable(appId) {
-  return `$${appId}_cors_vary`;
-}
-function corsMapVariable(ctx2, origins) {
-  const unique = [...new Set(origins)];
-  const key = [...unique].sort().join(" ");
-  const existing = ctx2.corsMaps.find((m) => [...m.origins].sort().join(" ") === key);
-  if (existing) return existing.variable;
-  const n = ctx2.corsMaps.length + 1;
-  const variable = `$${ctx2.appId}_cors_origin_${n}`;
-  ctx2.corsMaps.push({ variable, origins: unique, deny: `$${ctx2.appId}_cors_deny_${n}` });
-  return variable;
-}
-function corsDenyVariable(ctx2, allowOrigin) {
-  return ctx2.corsMaps.find((m) => m.variable === allowOrigin)?.deny ?? null;
-}
 
 // src/render/public-port.ts
 function publicPortUnits(app, service, publicPort, target) {
@@ -63646,8 +63813,9 @@ function envFileFromConfig(config2, name, color, secretValues2 = {}, options = {
   const includePlainEnv = !(options.runtimeFormat && config2.runtime === "compose");
   const service = serviceOf(config2, name, `services.${name}`);
   const vars2 = {};
-  if (config2.runtime === "systemd") vars2.PORT = colorPort(service, color, options.instance ?? 0);
-  else if (includePlainEnv) vars2.PORT = service.port;
+  if (service.port !== void 0 && config2.runtime === "systemd") {
+    vars2.PORT = colorPort(service, color, options.instance ?? 0);
+  } else if (service.port !== void 0 && includePlainEnv) vars2.PORT = service.port;
   for (const [key, value] of Object.entries(includePlainEnv ? colorEnv(config2, name, color) : {})) {
     if (key === "PORT" && config2.runtime === "systemd") {
       throw new ConfigMappingError(`services.${name}.env.PORT`, "is set by Slipway from the color's port", "remove it");
@@ -64190,6 +64358,7 @@ function finalizeConfig(parsed, source, environment) {
       service.build ? { ...service, build: { ...service.build, context: localToAbsolute(service.build.context, source.dir) } } : service
     ])
   );
+  const absoluteContexts = Object.entries(rest.services).filter(([, service]) => service.build && writtenAbsolute(service.build.context)).map(([name]) => name);
   return {
     ...rest,
     services,
@@ -64200,8 +64369,11 @@ function finalizeConfig(parsed, source, environment) {
     },
     deploy_dir: rest.deploy_dir ?? `/opt/${rest.app}`,
     environment,
-    source
+    source: absoluteContexts.length > 0 ? { ...source, absoluteContexts } : source
   };
+}
+function writtenAbsolute(path6) {
+  return path6 === "~" || path6.startsWith("~/") || (0, import_node_path7.isAbsolute)(path6);
 }
 function localToAbsolute(path6, dir) {
   if (path6 === "~" || path6.startsWith("~/")) return (0, import_node_path7.resolve)((0, import_node_os.homedir)(), path6.slice(2));
@@ -64457,9 +64629,9 @@ var securityHeadersSchema = external_exports.strictObject({
   extra: external_exports.record(patternString(/^[A-Za-z0-9-]+$/, 'expected a header name like "X-Robots-Tag"'), headerValue()).default({}).describe("Other response headers.")
 }).describe("Security response headers (`{}` turns on the defaults).");
 var timeoutsSchema = external_exports.strictObject({
-  connect: duration3().default("60s").describe("proxy_connect_timeout."),
-  send: duration3().default("60s").describe("proxy_send_timeout."),
-  read: duration3().default("60s").describe("proxy_read_timeout.")
+  connect: nonZeroDuration("makes nginx give up (504) on every connection to the app that does not open at once").default("60s").describe("proxy_connect_timeout (above 0)."),
+  send: nonZeroDuration("makes nginx give up on any request it cannot hand to the app at once (504)").default("60s").describe("proxy_send_timeout (above 0)."),
+  read: nonZeroDuration("makes nginx answer 504 on every route before the app answers").default("60s").describe("proxy_read_timeout (above 0): the longest wait for the app's next bytes.")
 }).describe("Proxy timeouts (raise them for long requests).");
 var staticSchema = external_exports.strictObject({
   root: absolutePath().optional().describe("Directory on the host served by nginx. Default with `source`: the live release's copy of it."),
@@ -65104,6 +65276,29 @@ function imageContentArgv(image) {
   ];
   const format = ["{{json .RootFS.Layers}}", ...fields.map((f) => `{{json .Config.${f}}}`)].join(" ");
   return ["docker", "image", "inspect", "--format", format, "--", image];
+}
+function imageUserArgv(image) {
+  return ["docker", "image", "inspect", "--format", "{{.Config.User}}", "--", image];
+}
+function imageAccountsArgv(image) {
+  return [
+    "docker",
+    "run",
+    "--rm",
+    "--network",
+    "none",
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges",
+    "--user",
+    "0:0",
+    "--entrypoint",
+    "cat",
+    image,
+    "/etc/passwd",
+    "/etc/group"
+  ];
 }
 
 // src/delivery/login.ts
@@ -66880,7 +67075,6 @@ function defaultWarn(message2) {
 
 // src/remote/ssh-host.ts
 var import_node_crypto8 = require("node:crypto");
-var import_node_os3 = require("node:os");
 var import_promises7 = require("node:timers/promises");
 
 // src/remote/channel-exec.ts
@@ -66992,8 +67186,8 @@ async function runRaw(client, request) {
 
 // src/remote/channel-pty.ts
 function runPty(client, request) {
-  const { term, rows, cols } = request.pty;
-  const pty = { term, rows, cols, width: 0, height: 0 };
+  const { term, rows: rows2, cols } = request.pty;
+  const pty = { term, rows: rows2, cols, width: 0, height: 0 };
   return new Promise((resolve15, reject) => {
     try {
       client.exec(request.command, { pty }, (error62, channel) => {
@@ -67008,7 +67202,7 @@ function runPty(client, request) {
 function attach(channel, request, done) {
   let code = null;
   let signal = null;
-  const stopResize = request.onResize?.((rows, cols) => channel.setWindow(rows, cols, 0, 0));
+  const stopResize = request.onResize?.((rows2, cols) => channel.setWindow(rows2, cols, 0, 0));
   channel.on("exit", (exitCode2, exitSignal) => {
     code = exitCode2 ?? null;
     signal = exitSignal ?? null;
@@ -67025,6 +67219,9 @@ function attach(channel, request, done) {
     done({ code, signal });
   });
 }
+
+// src/remote/exit-status.ts
+var import_node_os3 = require("node:os");
 
 // src/commands/logs.ts
 function untilStdinClosesArgv(argv2) {
@@ -67098,6 +67295,8 @@ var STATUS_SCRIPT = [
   'rd() { if [ -n "$h" ]; then sudo -n -- "$h" file read "$1"; else cat -- "$1"; fi; }',
   `printf '@@current\\n'; readlink "$d/current" 2>/dev/null`,
   `printf '@@color\\n'; cat "$d/color" 2>/dev/null`,
+  // A switch intent left by a run that died between moving nginx and its record (deploy/intent.ts).
+  `printf '@@intent\\n'; cat "$d/intent.json" 2>/dev/null`,
   `printf '@@lock\\n'; cat "$lock/holder" 2>/dev/null; echo`,
   `printf '@@disk\\n'; df -Pk "$d" 2>/dev/null | tail -n 1`,
   'for item in "$@"; do',
@@ -67110,6 +67309,7 @@ var STATUS_SCRIPT = [
   `    compose) dk ps --all --filter "label=com.docker.compose.project=$target" --format '${COMPOSE_PS_FORMAT}' 2>/dev/null ;;`,
   `    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$target" 2>/dev/null; echo ;;`,
   '    file) cat -- "$target" 2>/dev/null ;;',
+  '    link) readlink -- "$target" 2>/dev/null || : ;;',
   '    cert) rd "$target" 2>/dev/null ;;',
   // Not a manager (or no swarm): the daemon's sentence becomes the section, so status can say why.
   '    nodes) if ids=$(docker node ls -q 2>&1); then docker node inspect --format "$target" $ids 2>&1; else printf "%s\\n" "$ids"; fi ;;',
@@ -67427,6 +67627,81 @@ function byPaths(argv2, ctx2) {
   return void 0;
 }
 
+// src/remote/sudo.ts
+function recognizeSudoFailure(exitCode2, stderr) {
+  if (exitCode2 !== 1) return null;
+  const first = stderr.trimStart().split("\n", 1)[0] ?? "";
+  if (!first.startsWith("sudo:")) return null;
+  if (/a password is required/i.test(first)) return "password-required";
+  if (/a terminal is required|no tty present/i.test(first)) return "no-tty";
+  if (/is not in the sudoers file/i.test(first)) return "not-in-sudoers";
+  if (/is not allowed to (execute|run)|may not run/i.test(first)) return "not-allowed";
+  return null;
+}
+function sudoersRule(user, runAs, commandPath) {
+  return `${user} ALL=(${runAs}) NOPASSWD: ${commandPath}`;
+}
+function sudoHint(user, runAs, commandPath) {
+  return `sudo asked ${user} for a password (Slipway runs sudo -n and never types one). Add a NOPASSWD rule on the host with \`visudo -f /etc/sudoers.d/slipway-user-${user}\`: ${sudoersRule(user, runAs, commandPath)} (or ${sudoersRule(user, runAs, "ALL")} to allow every command)`;
+}
+
+// src/remote/exit-status.ts
+function signalNote(code) {
+  const name = Object.entries(import_node_os3.constants.signals).find(([, number4]) => number4 === code - 128)?.[0];
+  return code > 128 && name ? ` (128+${code - 128}: probably killed by ${name})` : "";
+}
+async function checkExit(outcome, options, host) {
+  const { raw, display, planned } = outcome;
+  const stderrText = raw.stderr.toString("utf8");
+  const context = {
+    host: host.target.name,
+    step: options.step,
+    command: display,
+    exitCode: raw.code,
+    stderrTail: host.redactor.redact(tail3(stderrText))
+  };
+  if (options.become && recognizeSudoFailure(raw.code, stderrText)) {
+    const runAs = options.becomeUser ?? host.target.becomeUser ?? "root";
+    if (host.target.privilege?.mode === "helper") {
+      throw new RemoteCommandError(`sudo refused to run the privilege helper for ${host.target.user}`, {
+        ...context,
+        hint: `run playbooks/bootstrap.yml on this host (it installs ${HELPER_PATH} and the one sudoers rule: ${sudoersRule(host.target.user, "root", HELPER_PATH)})`
+      });
+    }
+    const program2 = await host.resolveProgram(effectiveArgv(planned.argv, { env: options.env })[0] ?? "");
+    throw new RemoteCommandError(`sudo refused to run ${program2} as ${runAs} for ${host.target.user}`, {
+      ...context,
+      hint: sudoHint(host.target.user, runAs, program2)
+    });
+  }
+  if (raw.code === null && raw.signal === null) {
+    throw new RemoteCommandError("no exit status: the connection was lost while the command ran", {
+      ...context,
+      hint: "the command may have run in part or in full; check the host's state before running it again"
+    });
+  }
+  if (options.check === false) return;
+  if (raw.code === null) {
+    throw new RemoteCommandError(`command was killed by signal ${raw.signal}`, {
+      ...context,
+      hint: "something on the host killed it (out of memory? a restart?); check the host's logs"
+    });
+  }
+  const privilege = host.target.privilege;
+  if (privilege?.mode === "helper" && isHelperRefusal(raw.code, stderrText)) {
+    throw new RemoteCommandError(helperRefusalMessage(stderrText), {
+      ...context,
+      hint: helperRefusalHint(privilege.app)
+    });
+  }
+  if (raw.code !== 0) {
+    throw new RemoteCommandError(`command failed with exit code ${raw.code}${signalNote(raw.code)}`, {
+      ...context,
+      hint: `read the stderr above; to retry by hand: ssh ${host.target.user}@${host.target.host} ${display}`
+    });
+  }
+}
+
 // src/remote/read-batch.ts
 var import_node_crypto7 = require("node:crypto");
 function readFilesBoundary() {
@@ -67505,29 +67780,7 @@ var Semaphore = class {
   }
 };
 
-// src/remote/sudo.ts
-function recognizeSudoFailure(exitCode2, stderr) {
-  if (exitCode2 !== 1) return null;
-  const first = stderr.trimStart().split("\n", 1)[0] ?? "";
-  if (!first.startsWith("sudo:")) return null;
-  if (/a password is required/i.test(first)) return "password-required";
-  if (/a terminal is required|no tty present/i.test(first)) return "no-tty";
-  if (/is not in the sudoers file/i.test(first)) return "not-in-sudoers";
-  if (/is not allowed to (execute|run)|may not run/i.test(first)) return "not-allowed";
-  return null;
-}
-function sudoersRule(user, runAs, commandPath) {
-  return `${user} ALL=(${runAs}) NOPASSWD: ${commandPath}`;
-}
-function sudoHint(user, runAs, commandPath) {
-  return `sudo asked ${user} for a password (Slipway runs sudo -n and never types one). Add a NOPASSWD rule on the host with \`visudo -f /etc/sudoers.d/slipway-user-${user}\`: ${sudoersRule(user, runAs, commandPath)} (or ${sudoersRule(user, runAs, "ALL")} to allow every command)`;
-}
-
 // src/remote/ssh-host.ts
-function signalNote(code) {
-  const name = Object.entries(import_node_os3.constants.signals).find(([, number4]) => number4 === code - 128)?.[0];
-  return code > 128 && name ? ` (128+${code - 128}: probably killed by ${name})` : "";
-}
 var CHANNEL_OPEN_ATTEMPTS = 8;
 var SshRemoteHost = class {
   name;
@@ -67575,10 +67828,10 @@ var SshRemoteHost = class {
     const planned = this.#plan(argv2, options);
     const shape = { become: planned.sudo, becomeUser: options.becomeUser ?? this.target.becomeUser ?? "root" };
     const command = innerCommand(planned.argv, shape);
-    const { term, rows, cols } = options;
+    const { term, rows: rows2, cols } = options;
     return this.#withConnection(
       options.step,
-      (ssh) => runPty(ssh.connection, { ...options, command, pty: { term, rows, cols } })
+      (ssh) => runPty(ssh.connection, { ...options, command, pty: { term, rows: rows2, cols } })
     ).catch((error62) => {
       if (!(error62 instanceof ChannelOpenError)) throw error62;
       throw new ConnectionError(`could not start the command: ${error62.message}`, {
@@ -67762,56 +68015,12 @@ var SshRemoteHost = class {
       });
     }
   }
-  async #check(outcome, options) {
-    const { raw, display, planned } = outcome;
-    const stderrText = raw.stderr.toString("utf8");
-    const context = {
-      host: this.name,
-      step: options.step,
-      command: display,
-      exitCode: raw.code,
-      stderrTail: this.#redactor.redact(tail3(stderrText))
-    };
-    if (options.become && recognizeSudoFailure(raw.code, stderrText)) {
-      const runAs = options.becomeUser ?? this.target.becomeUser ?? "root";
-      if (this.target.privilege?.mode === "helper") {
-        throw new RemoteCommandError(`sudo refused to run the privilege helper for ${this.target.user}`, {
-          ...context,
-          hint: `run playbooks/bootstrap.yml on this host (it installs ${HELPER_PATH} and the one sudoers rule: ${sudoersRule(this.target.user, "root", HELPER_PATH)})`
-        });
-      }
-      const program2 = await this.#resolveProgram(effectiveArgv(planned.argv, { env: options.env })[0] ?? "");
-      throw new RemoteCommandError(`sudo refused to run ${program2} as ${runAs} for ${this.target.user}`, {
-        ...context,
-        hint: sudoHint(this.target.user, runAs, program2)
-      });
-    }
-    if (raw.code === null && raw.signal === null) {
-      throw new RemoteCommandError("no exit status: the connection was lost while the command ran", {
-        ...context,
-        hint: "the command may have run in part or in full; check the host's state before running it again"
-      });
-    }
-    if (options.check === false) return;
-    if (raw.code === null) {
-      throw new RemoteCommandError(`command was killed by signal ${raw.signal}`, {
-        ...context,
-        hint: "something on the host killed it (out of memory? a restart?); check the host's logs"
-      });
-    }
-    const privilege = this.target.privilege;
-    if (privilege?.mode === "helper" && isHelperRefusal(raw.code, stderrText)) {
-      throw new RemoteCommandError(helperRefusalMessage(stderrText), {
-        ...context,
-        hint: helperRefusalHint(privilege.app)
-      });
-    }
-    if (raw.code !== 0) {
-      throw new RemoteCommandError(`command failed with exit code ${raw.code}${signalNote(raw.code)}`, {
-        ...context,
-        hint: `read the stderr above; to retry by hand: ssh ${this.target.user}@${this.target.host} ${display}`
-      });
-    }
+  #check(outcome, options) {
+    return checkExit(outcome, options, {
+      target: this.target,
+      redactor: this.#redactor,
+      resolveProgram: (program2) => this.#resolveProgram(program2)
+    });
   }
   /** The absolute path sudoers needs for a program name (an extra round trip, only on the sudo error path). */
   async #resolveProgram(program2) {
@@ -68148,7 +68357,7 @@ var build_exports = {};
 __export(build_exports, {
   register: () => register2
 });
-var import_node_path16 = require("node:path");
+var import_node_path18 = require("node:path");
 
 // src/build/commands.ts
 var BuildSpecError = class extends Error {
@@ -68559,12 +68768,19 @@ async function detectGitInfo(cwd, env2 = process.env) {
   const source = fromEnv.source !== void 0 ? fromEnv.source : await git("remote", "get-url", "origin");
   return { commitSha, branch, source };
 }
+async function gitToplevel(dir) {
+  const result = await runLocal(["git", "rev-parse", "--show-toplevel"], { cwd: dir, check: false, step: "git info" });
+  return result.code === 0 && result.stdout.trim() ? result.stdout.trim() : null;
+}
 
-// src/deploy/uncommitted.ts
-var import_node_crypto10 = require("node:crypto");
-var import_promises8 = require("node:fs/promises");
+// src/deploy/source-root.ts
+var import_node_path16 = require("node:path");
+
+// src/deploy/ship.ts
+var import_node_child_process3 = require("node:child_process");
+var import_node_fs3 = require("node:fs");
 var import_node_path15 = require("node:path");
-var import_dockerignore2 = __toESM(require_ignore(), 1);
+var import_node_stream2 = require("node:stream");
 
 // src/deploy/ship-files.ts
 var import_node_fs2 = require("node:fs");
@@ -68616,7 +68832,97 @@ function shippedPaths(dir, patterns = shipPatterns(dir)) {
   return out2;
 }
 
+// src/deploy/ship.ts
+function tarCreateArgv(dir) {
+  return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
+}
+function serviceSources(config2, releaseDir) {
+  const base = releaseDir ?? config2.source.dir;
+  const absolute = new Set(config2.source.absoluteContexts ?? []);
+  return Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => {
+      const written = (0, import_node_path15.resolve)(config2.source.dir, s.build?.context ?? name);
+      if (absolute.has(name)) return [name, written];
+      return [name, (0, import_node_path15.resolve)(base, (0, import_node_path15.relative)(config2.source.dir, written))];
+    })
+  );
+}
+async function shipService(host, localDir, target) {
+  const exists = await host.exec(testArgv("-d", target), { check: false, step: "ship" });
+  if (exists.code === 0) return false;
+  if (!(0, import_node_fs3.existsSync)(localDir)) {
+    throw new SlipwayError(`the code to ship is not there: ${localDir}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check the service's build.context (relative to slipway.yml) or pass --release-dir"
+    });
+  }
+  const paths = shippedPaths(localDir);
+  const [cmd, ...args] = tarCreateArgv(localDir);
+  const tar = (0, import_node_child_process3.spawn)(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+  tar.stdin.end(paths.map((path6) => `${path6}\0`).join(""));
+  let stderr = "";
+  tar.stderr.on("data", (d) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise((r) => tar.on("close", r));
+  const archive = tar.stdout.pipe(new import_node_stream2.PassThrough({ highWaterMark: 1 << 20 }));
+  await host.exec(unpackArgv(target), { stdin: archive, step: "ship", timeoutMs: 3e5 });
+  const code = await exited;
+  if (code !== 0) {
+    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check that the service's build.context exists (or pass --release-dir)"
+    });
+  }
+  return true;
+}
+
+// src/deploy/source-root.ts
+function under2(base, dir) {
+  const rel = (0, import_node_path16.relative)(base, dir);
+  return rel === "" || !rel.startsWith("..") && !rel.startsWith("/");
+}
+function sourceRootOf(base, contexts2, baseToplevel) {
+  const outside = contexts2.filter((c) => !under2(base, c.dir));
+  if (outside.length === 0) return base;
+  const inside = contexts2.length > outside.length;
+  const rootOf = (c) => c.toplevel ?? c.dir;
+  const roots = new Set(outside.map(rootOf));
+  if (inside) roots.add(baseToplevel ?? base);
+  const [only] = [...roots];
+  if (roots.size === 1 && only) return only;
+  const named = contexts2.map((c) => {
+    const root = under2(base, c.dir) ? baseToplevel ?? base : rootOf(c);
+    return `services.${c.service}.build.context ${c.dir} (${c.toplevel || under2(base, c.dir) ? "repository" : "directory"} ${root})`;
+  });
+  throw new SlipwayError(`the services' code comes from ${roots.size} repositories; a release records one commit`, {
+    host: "local",
+    step: "release id",
+    hint: `${named.join("; ")}: build every service from one repository (a submodule or a copy), or deploy them as separate apps`
+  });
+}
+async function releaseSourceDir(config2, releaseDir) {
+  const base = releaseDir ?? config2.source.dir;
+  const sources = serviceSources(config2, releaseDir);
+  const built = Object.entries(config2.services).filter(([, spec]) => !spec.accessory && (config2.runtime === "systemd" || spec.build)).map(([name]) => name);
+  const dirs = built.map((service) => ({ service, dir: sources[service] ?? base }));
+  if (dirs.every((c) => under2(base, c.dir))) return base;
+  const toplevels = await Promise.all(dirs.map((c) => under2(base, c.dir) ? null : gitToplevel(c.dir)));
+  const baseToplevel = dirs.some((c) => under2(base, c.dir)) ? await gitToplevel(base) : null;
+  return sourceRootOf(
+    base,
+    dirs.map((c, i) => ({ ...c, toplevel: toplevels[i] ?? null })),
+    baseToplevel
+  );
+}
+
 // src/deploy/uncommitted.ts
+var import_node_crypto10 = require("node:crypto");
+var import_promises8 = require("node:fs/promises");
+var import_node_path17 = require("node:path");
+var import_dockerignore2 = __toESM(require_ignore(), 1);
 var ignore2 = import_dockerignore2.default.default;
 async function uncommittedId(dir, env2 = process.env) {
   const paths = await uncommittedPaths(dir, env2);
@@ -68627,7 +68933,7 @@ async function uncommittedId(dir, env2 = process.env) {
   const hash2 = (0, import_node_crypto10.createHash)("sha256");
   for (const path6 of shipped) {
     hash2.update(`\0${path6}\0`);
-    hash2.update(await (0, import_promises8.readFile)((0, import_node_path15.join)(dir, path6)).catch(() => Buffer.alloc(0)));
+    hash2.update(await (0, import_promises8.readFile)((0, import_node_path17.join)(dir, path6)).catch(() => Buffer.alloc(0)));
   }
   return hash2.digest("hex").slice(0, 12);
 }
@@ -68671,7 +68977,7 @@ function register2(program2, run2) {
   });
 }
 function singleImage(repository, flags) {
-  const context = (0, import_node_path16.resolve)(flags.context);
+  const context = (0, import_node_path18.resolve)(flags.context);
   const password = process.env[flags.passwordEnv];
   return {
     configDir: context,
@@ -68684,7 +68990,7 @@ function singleImage(repository, flags) {
         service: flags.service,
         repository,
         context,
-        dockerfile: flags.dockerfile ? (0, import_node_path16.resolve)(flags.dockerfile) : void 0,
+        dockerfile: flags.dockerfile ? (0, import_node_path18.resolve)(flags.dockerfile) : void 0,
         target: flags.target,
         platforms: flags.platform,
         buildArgs: Object.fromEntries((flags.buildArg ?? []).map(splitAssignment)),
@@ -68695,14 +69001,15 @@ function singleImage(repository, flags) {
 }
 async function configImages(file2, flags) {
   const config2 = await loadConfig(file2, { environment: flags.env });
-  const configDir = (0, import_node_path16.dirname)((0, import_node_path16.resolve)(file2));
+  const configDir = (0, import_node_path18.dirname)((0, import_node_path18.resolve)(file2));
   const username = flags.username ?? config2.image.username;
   const password = process.env[config2.image.password_secret ?? flags.passwordEnv];
   const images = config2.runtime === "systemd" ? [] : imagesFromConfig(config2, configDir);
   if (flags.platform) for (const image of images) image.platforms = flags.platform;
   return {
     images,
-    configDir,
+    // The commit tagged is the code's: an absolute build.context in another repository reads that one (D54).
+    configDir: flags.commit ? configDir : await releaseSourceDir(config2),
     tagBranch: config2.image.tag_branch,
     latest: config2.image.tag_latest,
     insecure: config2.image.insecure,
@@ -68733,7 +69040,7 @@ var import_node_url2 = require("node:url");
 
 // src/cli/_playbook-run.ts
 var import_promises12 = require("node:fs/promises");
-var import_node_path25 = require("node:path");
+var import_node_path27 = require("node:path");
 
 // src/config/firewall.ts
 var import_node_net2 = require("node:net");
@@ -68763,7 +69070,7 @@ function upstreamPorts(config2, hostName) {
   for (const [name, service] of Object.entries(config2.services)) {
     const on = selectHosts2(config2, service.hosts);
     if (!on.some((h) => h.name === hostName)) continue;
-    if (upstreamIsLocal(config2, service)) continue;
+    if (upstreamIsLocal(config2, service) || service.port === void 0) continue;
     const instances = config2.proxy.load_balance[name]?.instances ?? 1;
     for (let i = 0; i < instances; i++) {
       ports.add(colorPort(service, "blue", i));
@@ -68834,14 +69141,14 @@ async function connectAll(config2, hosts, pool2) {
 var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/engine/parse/source.ts
-var import_node_fs3 = require("node:fs");
-var import_node_path17 = require("node:path");
+var import_node_fs4 = require("node:fs");
+var import_node_path19 = require("node:path");
 var import_yaml3 = __toESM(require_dist(), 1);
 function loadYamlFile(path6, problems) {
-  const display = (0, import_node_path17.relative)(process.cwd(), path6) || path6;
+  const display = (0, import_node_path19.relative)(process.cwd(), path6) || path6;
   let text2;
   try {
-    text2 = (0, import_node_fs3.readFileSync)(path6, "utf8");
+    text2 = (0, import_node_fs4.readFileSync)(path6, "utf8");
   } catch (error62) {
     throw new ConfigError(`${display}: cannot read the file (${error62.message})`, {
       hint: "check the path of the playbook or the imported task file",
@@ -68853,7 +69160,7 @@ function loadYamlFile(path6, problems) {
 function parseYamlText(text2, path6, problems) {
   const lines = new import_yaml3.LineCounter();
   const doc = (0, import_yaml3.parseDocument)(text2, { lineCounter: lines, keepSourceTokens: false });
-  const file2 = { path: path6, display: (0, import_node_path17.relative)(process.cwd(), path6) || path6, root: doc.contents, lines };
+  const file2 = { path: path6, display: (0, import_node_path19.relative)(process.cwd(), path6) || path6, root: doc.contents, lines };
   for (const error62 of doc.errors) {
     const [line, col] = error62.linePos?.[0] ? [error62.linePos[0].line, error62.linePos[0].col] : [1, 1];
     problems.addAt({ file: file2.display, line, col }, "", `YAML syntax: ${error62.message.split("\n")[0]}`);
@@ -68968,15 +69275,15 @@ function hooksFromConfig(config2) {
 }
 
 // src/engine/parse/playbook.ts
-var import_node_path20 = require("node:path");
+var import_node_path22 = require("node:path");
 var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/engine/parse/task.ts
-var import_node_path19 = require("node:path");
+var import_node_path21 = require("node:path");
 var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/engine/expr/filters.ts
-var import_node_path18 = require("node:path");
+var import_node_path20 = require("node:path");
 
 // src/engine/expr/undefined.ts
 var Undefined = class {
@@ -69051,8 +69358,8 @@ var FILTERS = {
   join: (v, sep2 = "") => asList(v).map(toText).join(toText(sep2)),
   split: (v, sep2 = " ") => toText(v).split(toText(sep2)),
   replace: (v, from, to) => toText(v).replaceAll(toText(from), toText(to)),
-  basename: (v) => import_node_path18.posix.basename(toText(v)),
-  dirname: (v) => import_node_path18.posix.dirname(toText(v)),
+  basename: (v) => import_node_path20.posix.basename(toText(v)),
+  dirname: (v) => import_node_path20.posix.dirname(toText(v)),
   to_json: (v) => JSON.stringify(must(v)),
   from_json: (v) => JSON.parse(toText(v)),
   quote: (v) => shQuote(toText(v)),
@@ -69200,7 +69507,7 @@ var ExprSyntaxError = class extends Error {
   at;
 };
 function tokenize(src) {
-  const tokens2 = [];
+  const tokens = [];
   let i = 0;
   while (i < src.length) {
     const ch = src[i];
@@ -69210,13 +69517,13 @@ function tokenize(src) {
     }
     if (/[0-9]/.test(ch)) {
       const m = /^[0-9]+(\.[0-9]+)?/.exec(src.slice(i));
-      tokens2.push({ kind: "num", value: Number(m[0]), at: i });
+      tokens.push({ kind: "num", value: Number(m[0]), at: i });
       i += m[0].length;
       continue;
     }
     if (/[A-Za-z_]/.test(ch)) {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
-      tokens2.push({ kind: "name", value: m[0], at: i });
+      tokens.push({ kind: "name", value: m[0], at: i });
       i += m[0].length;
       continue;
     }
@@ -69236,16 +69543,16 @@ function tokenize(src) {
       }
       if (i >= src.length) throw new ExprSyntaxError("unterminated string", start);
       i++;
-      tokens2.push({ kind: "str", value, at: start });
+      tokens.push({ kind: "str", value, at: start });
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
     if (!op) throw new ExprSyntaxError(`unexpected character "${ch}"`, i);
-    tokens2.push({ kind: "op", value: op, at: i });
+    tokens.push({ kind: "op", value: op, at: i });
     i += op.length;
   }
-  tokens2.push({ kind: "end", at: src.length });
-  return tokens2;
+  tokens.push({ kind: "end", at: src.length });
+  return tokens;
 }
 
 // src/engine/expr/parse.ts
@@ -69265,8 +69572,8 @@ function parseExpression(src) {
   return expr;
 }
 var Parser = class {
-  constructor(tokens2) {
-    this.tokens = tokens2;
+  constructor(tokens) {
+    this.tokens = tokens;
   }
   tokens;
   i = 0;
@@ -69649,7 +69956,7 @@ function parseTask(ctx2, node2, where) {
     noLog: false,
     ignoreErrors: false,
     vars: {},
-    baseDir: (0, import_node_path19.dirname)(file2.path)
+    baseDir: (0, import_node_path21.dirname)(file2.path)
   };
   const moduleKeys = [];
   for (const { key, keyNode, value } of entries) {
@@ -69853,7 +70160,7 @@ function parseImport(ctx2, common2, byKey, directive) {
     );
     return void 0;
   }
-  const tasks = importTaskFile(ctx2, (0, import_node_path19.resolve)((0, import_node_path19.dirname)(ctx2.file.path), target), entry?.value ?? null, common2.where);
+  const tasks = importTaskFile(ctx2, (0, import_node_path21.resolve)((0, import_node_path21.dirname)(ctx2.file.path), target), entry?.value ?? null, common2.where);
   return { ...common2, kind: "block", block: tasks, rescue: [], always: [] };
 }
 function parseHook(ctx2, common2, byKey) {
@@ -69865,7 +70172,7 @@ function hookPointTasks(ctx2, name, node2, where) {
   const entries = ctx2.hooks[name] ?? [];
   const files = entries.filter((e) => typeof e === "string");
   const inline = entries.filter((e) => typeof e !== "string");
-  const tasks = files.flatMap((path6) => importTaskFile(ctx2, (0, import_node_path19.resolve)(path6), node2, where));
+  const tasks = files.flatMap((path6) => importTaskFile(ctx2, (0, import_node_path21.resolve)(path6), node2, where));
   if (inline.length > 0) {
     const located = ctx2.hooksFile ? locateInlineHooks(ctx2.hooksFile, name, inline, TASK_KEYWORDS) : void 0;
     if (located) tasks.push(...parseTaskList({ ...ctx2, file: located.file }, located.tasks, `hooks.${name}`));
@@ -69922,14 +70229,14 @@ var PLAY_KEYS = [
 ];
 function parsePlaybookFile(path6, options) {
   const problems = new Problems();
-  const file2 = loadYamlFile((0, import_node_path20.resolve)(path6), problems);
+  const file2 = loadYamlFile((0, import_node_path22.resolve)(path6), problems);
   const plays = parsePlays(file2, problems, options, [file2.path]);
   problems.throwIfAny();
   return { file: file2.display, plays, warnings: problems.warningLines() };
 }
 function parseHookPoint(name, options) {
   const problems = new Problems();
-  const file2 = parseYamlText("", options.hooksFile ?? (0, import_node_path20.resolve)("slipway.yml"), problems);
+  const file2 = parseYamlText("", options.hooksFile ?? (0, import_node_path22.resolve)("slipway.yml"), problems);
   const ctx2 = taskContext(file2, problems, options, []);
   const tasks = hookPointTasks(ctx2, name, null, `hooks.${name}`);
   problems.throwIfAny();
@@ -69948,7 +70255,7 @@ function parsePlays(file2, problems, options, importing) {
     const where = items.length === 1 ? "" : `plays[${index}]`;
     if ((0, import_yaml7.isMap)(node2) && node2.has("import_playbook")) {
       const target = String(toJs(node2.get("import_playbook", true)));
-      const path6 = (0, import_node_path20.resolve)((0, import_node_path20.dirname)(file2.path), target);
+      const path6 = (0, import_node_path22.resolve)((0, import_node_path22.dirname)(file2.path), target);
       if (importing.includes(path6)) {
         problems.add(file2, node2, where, `import cycle: ${[...importing, path6].join(" -> ")}`);
         return;
@@ -70620,11 +70927,11 @@ function recapFor(hosts, outcomes) {
   }
   return recap;
 }
-function formatRecapRows(rows) {
-  const width = Math.max(0, ...rows.map((r) => r.host.length));
+function formatRecapRows(rows2) {
+  const width = Math.max(0, ...rows2.map((r) => r.host.length));
   return [
     "PLAY RECAP",
-    ...rows.map(({ host, counts: r, ms, note }) => {
+    ...rows2.map(({ host, counts: r, ms, note }) => {
       const time4 = ms === void 0 ? "" : `  ${formatSeconds(ms)}`;
       return `${host.padEnd(width)} : ok=${r.ok} changed=${r.changed} unreachable=${r.unreachable} failed=${r.failed} skipped=${r.skipped} rescued=${r.rescued} ignored=${r.ignored}${time4}${note ? `  ${note}` : ""}`;
     })
@@ -71489,25 +71796,25 @@ var argsSchema = external_exports.object({
   install_recommends: external_exports.boolean().default(false)
 }).strict();
 function parseInstalled(stdout) {
-  const installed2 = /* @__PURE__ */ new Set();
+  const installed = /* @__PURE__ */ new Set();
   for (const line of stdout.split("\n")) {
     const [name, status] = line.trim().split(/\s+/);
-    if (name && status?.startsWith("ii")) installed2.add(name.split(":")[0]);
+    if (name && status?.startsWith("ii")) installed.add(name.split(":")[0]);
   }
-  return installed2;
+  return installed;
 }
 var aptModule = {
   name: "apt",
   argsSchema,
   async run(ctx2, args) {
     const query = await ctx2.host.exec(dpkgQueryArgv(args.name), execOptions(ctx2, { check: false, become: false }));
-    const installed2 = parseInstalled(query.stdout);
-    const todo = args.state === "present" ? args.name.filter((p) => !installed2.has(p)) : args.name.filter((p) => installed2.has(p));
+    const installed = parseInstalled(query.stdout);
+    const todo = args.state === "present" ? args.name.filter((p) => !installed.has(p)) : args.name.filter((p) => installed.has(p));
     if (todo.length === 0) return { status: "ok" };
     const verb = args.state === "present" ? "install" : "remove";
     const diff = {
       path: "packages",
-      before: `${args.name.filter((p) => installed2.has(p)).join("\n")}
+      before: `${args.name.filter((p) => installed.has(p)).join("\n")}
 `,
       after: `${args.state === "present" ? args.name.join("\n") : args.name.filter((p) => !todo.includes(p)).join("\n")}
 `
@@ -72417,11 +72724,11 @@ ${up.stderr}`;
 
 // src/modules/copy.ts
 var import_promises10 = require("node:fs/promises");
-var import_node_path22 = require("node:path");
+var import_node_path24 = require("node:path");
 
 // src/modules/support/install.ts
 var import_node_crypto12 = require("node:crypto");
-var import_node_path21 = require("node:path");
+var import_node_path23 = require("node:path");
 
 // src/modules/support/stat.ts
 function statArgv(path6) {
@@ -72499,7 +72806,7 @@ function validateArgv(validate2, candidate) {
   return argv2.map((a) => a.replaceAll("%s", candidate));
 }
 function candidatePath(dest) {
-  return `/tmp/.slipway-validate-${(0, import_node_crypto12.randomBytes)(6).toString("hex")}-${import_node_path21.posix.basename(dest)}`;
+  return `/tmp/.slipway-validate-${(0, import_node_crypto12.randomBytes)(6).toString("hex")}-${import_node_path23.posix.basename(dest)}`;
 }
 async function installContent(ctx2, spec) {
   const opts = execOptions(ctx2);
@@ -72578,7 +72885,7 @@ var copyModule = {
   name: "copy",
   argsSchema: argsSchema7,
   async run(ctx2, args) {
-    const content = args.content ?? await (0, import_promises10.readFile)((0, import_node_path22.resolve)(ctx2.baseDir, args.src), "utf8");
+    const content = args.content ?? await (0, import_promises10.readFile)((0, import_node_path24.resolve)(ctx2.baseDir, args.src), "utf8");
     return installContent(ctx2, { ...args, content });
   }
 };
@@ -72908,6 +73215,41 @@ function parseCurl(stdout) {
   if (at2 < 0) return { status: 0, body: stdout };
   return { status: Number(stdout.slice(at2 + MARK.length).trim()) || 0, body: stdout.slice(0, at2) };
 }
+var CURL_EXIT = {
+  /** CURLE_COULDNT_RESOLVE_HOST: the URL's host name does not resolve. */
+  couldntResolveHost: 6,
+  /** CURLE_COULDNT_CONNECT: nothing accepts connections on the port (refused), or the address is unreachable. */
+  couldntConnect: 7,
+  /** CURLE_OPERATION_TIMEDOUT: --max-time passed before the answer was complete. */
+  operationTimedout: 28,
+  /** CURLE_SSL_CONNECT_ERROR: the TLS handshake failed (an http port spoken to with https, a protocol mismatch). */
+  sslConnectError: 35,
+  /** CURLE_GOT_NOTHING: the connection was closed without a byte of answer ("Empty reply from server"). */
+  gotNothing: 52,
+  /** CURLE_RECV_ERROR: the connection broke while reading, typically "Connection reset by peer". */
+  recvError: 56,
+  /** CURLE_PEER_FAILED_VERIFICATION: the server's certificate or name did not verify. */
+  peerFailedVerification: 60
+};
+function curlFailure(exit) {
+  switch (exit) {
+    case CURL_EXIT.couldntResolveHost:
+      return "resolve";
+    case CURL_EXIT.couldntConnect:
+      return "refused";
+    case CURL_EXIT.operationTimedout:
+      return "timeout";
+    case CURL_EXIT.sslConnectError:
+    case CURL_EXIT.peerFailedVerification:
+      return "tls";
+    case CURL_EXIT.gotNothing:
+      return "empty reply";
+    case CURL_EXIT.recvError:
+      return "reset";
+    default:
+      return void 0;
+  }
+}
 function healthy(probe, response) {
   return answerMismatch({ status: probe.status, bodyContains: probe.body_contains }, response.status, response.body) === null;
 }
@@ -72937,7 +73279,7 @@ async function waitHealthy(exec, probe, onPoll, signal) {
     const result = await exec(curlArgv2({ ...probe, request_timeout_s: requestBudget(probe, deadline - Date.now()) }));
     const response = parseCurl(result.stdout);
     const last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
-    const outcome = { attempts, last, status: response.status };
+    const outcome = { attempts, last, status: response.status, curlExit: result.code };
     streak = healthy(probe, response) ? streak + 1 : 0;
     if (streak >= probe.successes) return { ok: true, ...outcome };
     onPoll?.({ attempts, elapsedMs: Date.now() - started, last });
@@ -73039,7 +73381,7 @@ var imageDeliveryModule = {
 // src/lock/lock.ts
 var import_node_crypto13 = require("node:crypto");
 var import_node_os4 = require("node:os");
-var import_node_path23 = require("node:path");
+var import_node_path25 = require("node:path");
 
 // src/commands/lock.ts
 var LOCK_RECORD_FAILED = 4;
@@ -73105,7 +73447,7 @@ function cannotLockError(hostName, path6, made) {
     host: hostName,
     step: "lock",
     command: `mkdir -- ${path6}`,
-    hint: `nobody holds the lock: this ssh user cannot create ${path6}; run as the user that owns ${(0, import_node_path23.dirname)(path6)} (the one that deploys it), or fix its owner`
+    hint: `nobody holds the lock: this ssh user cannot create ${path6}; run as the user that owns ${(0, import_node_path25.dirname)(path6)} (the one that deploys it), or fix its owner`
   });
 }
 function newRunId() {
@@ -73160,7 +73502,7 @@ async function acquireLock(host, path6, holder, commit, options = {}) {
     options.say?.(
       dead ? `taking over the stale lock ${path6}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path6} held by ${describeHolder(held)}`
     );
-    await removeUnder(host, (0, import_node_path23.dirname)(path6), path6, { become, step: "force unlock" });
+    await removeUnder(host, (0, import_node_path25.dirname)(path6), path6, { become, step: "force unlock" });
     made = await mkdir4();
     if (made.code !== 0) {
       const again = parseHolder((await host.readFile(`${path6}/holder`, { become }))?.toString("utf8"));
@@ -73168,6 +73510,10 @@ async function acquireLock(host, path6, holder, commit, options = {}) {
     }
   }
   return heldWhenAsked;
+}
+async function tryLock(host, path6, holder, commit, runId) {
+  const record2 = JSON.stringify(lockRecord(holder, commit, runId));
+  return (await host.exec(takeLockArgv(path6, record2), { check: false, step: "lock" })).code === 0;
 }
 async function waitForLock(host, path6, mkdir4, options) {
   const started = Date.now();
@@ -73208,10 +73554,10 @@ async function readHolderOf(host, path6, become) {
   }
 }
 async function releaseLock(host, path6, become = false) {
-  await removeUnder(host, (0, import_node_path23.dirname)(path6), path6, { become, step: "unlock" });
+  await removeUnder(host, (0, import_node_path25.dirname)(path6), path6, { become, step: "unlock" });
 }
 async function releaseLockHeldBy(host, lockPath2, runId) {
-  assertStrictlyUnder(host.name, (0, import_node_path23.dirname)(lockPath2), lockPath2, "unlock");
+  assertStrictlyUnder(host.name, (0, import_node_path25.dirname)(lockPath2), lockPath2, "unlock");
   const done = await host.exec(releaseLockArgv(lockPath2, runId), { step: "unlock", check: false });
   const answer = done.stdout.trim();
   if (done.code === 0 && (answer === "released" || answer === "not-held" || answer === "held-by-other")) return answer;
@@ -73417,7 +73763,7 @@ var systemdModule = {
 
 // src/modules/template.ts
 var import_promises11 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_node_path26 = require("node:path");
 var import_handlebars4 = __toESM(require_lib(), 1);
 var argsSchema19 = external_exports.object({
   ...fileInstallArgs,
@@ -73433,7 +73779,7 @@ var templateModule = {
   name: "template",
   argsSchema: argsSchema19,
   async run(ctx2, args) {
-    const text2 = args.content ?? await (0, import_promises11.readFile)((0, import_node_path24.resolve)(ctx2.baseDir, args.src), "utf8");
+    const text2 = args.content ?? await (0, import_promises11.readFile)((0, import_node_path26.resolve)(ctx2.baseDir, args.src), "utf8");
     const scope = extendScope(ctx2.vars, args.vars);
     const content = renderTemplateText(text2, scope, (args.src ?? "").endsWith(".hbs"));
     return installContent(ctx2, { ...args, content });
@@ -73578,7 +73924,7 @@ function withHookFiles(hooks, values = []) {
     const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(value);
     if (!match) throw new UsageError(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
     const [, name, file2] = match;
-    merged[name] = [...merged[name] ?? [], (0, import_node_path25.resolve)(file2)];
+    merged[name] = [...merged[name] ?? [], (0, import_node_path27.resolve)(file2)];
   }
   return merged;
 }
@@ -73600,7 +73946,7 @@ async function fromConfig(file2, env2, redactor) {
   const config2 = await loadConfig(file2, { environment: env2 });
   for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor.add(value);
   const hosts = resolveHosts(config2);
-  const base = (0, import_node_path25.dirname)((0, import_node_path25.resolve)(file2));
+  const base = (0, import_node_path27.dirname)((0, import_node_path27.resolve)(file2));
   const byName2 = new Map(hosts.map((h) => [h.name, h]));
   const listed = inventoryOf(config2);
   const inventory = {
@@ -73620,7 +73966,7 @@ async function fromConfig(file2, env2, redactor) {
     connect: connectHost,
     config: config2,
     hooks,
-    hooksFile: (0, import_node_path25.resolve)(file2)
+    hooksFile: (0, import_node_path27.resolve)(file2)
   };
 }
 function hostVarsFromConfig(config2, host, vars2) {
@@ -73785,9 +74131,32 @@ function pullFailureHint(registry2) {
   return `check that the host can reach ${where}and log in to it (image.username, image.password_secret); a host without registry access can get the image from the runner with \`image.delivery: ssh\``;
 }
 
+// src/deploy/runtime.ts
+var STAGE_STEP = "stage";
+function logLines(stdout) {
+  return stdout.split("\n").filter((line) => line.trim() !== "" && !/^-- .* --$/.test(line.trim()));
+}
+async function withExitCode(host, group) {
+  const r = await host.exec(exitStateArgv(group.name), { become: true, check: false, step: "gate" });
+  const exited = r.code === 0 ? exitCodeOf(r.stdout) : void 0;
+  return exited === void 0 ? group : { ...group, exited };
+}
+function wanted(services, service) {
+  return services === void 0 || services.includes(service);
+}
+function configWithEnv(config2, extra, color) {
+  const services = Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => [
+      name,
+      { ...s, env: { ...s.env, ...extra, SLIPWAY_COLOR: color } }
+    ])
+  );
+  return { ...config2, services };
+}
+
 // src/deploy/stage-steps.ts
 var import_node_fs5 = require("node:fs");
-var import_node_path27 = require("node:path");
+var import_node_path28 = require("node:path");
 
 // src/deploy/container/run-spec.ts
 function containerName(app, service, color, instance = 0) {
@@ -73803,15 +74172,15 @@ function containerRunOf2(input2) {
     restart: "unless-stopped",
     security: hardeningArgs(config2.container),
     envFile: input2.envFile,
-    publish: [
-      `${input2.bindAddress ?? "127.0.0.1"}:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`
-    ],
+    // A worker (no port) publishes nothing.
+    publish: config2.port === void 0 ? [] : [`${input2.bindAddress ?? "127.0.0.1"}:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`],
     volumes: [...config2.volumes, ...(input2.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
     limits: [
       ...config2.resources?.memory ? ["--memory", config2.resources.memory] : [],
       ...config2.resources?.cpus !== void 0 ? ["--cpus", String(config2.resources.cpus)] : [],
       ...config2.resources?.nofile !== void 0 ? ["--ulimit", `nofile=${config2.resources.nofile}:${config2.resources.nofile}`] : []
     ],
+    logging: logRotation(config2.logs, `services.${input2.service}`),
     labels: containerLabels(input2.app, input2.color, input2.releaseId),
     image: input2.image,
     command: containerCommandArgv(config2.command)
@@ -73864,55 +74233,6 @@ async function withProgress(report, what, work, options = {}) {
 }
 function runnerProgress(sink, step) {
   return (what, waitedMs, last) => sink({ kind: "progress", host: "local", step, what, waitedMs, ...last ? { last } : {} });
-}
-
-// src/deploy/ship.ts
-var import_node_child_process3 = require("node:child_process");
-var import_node_fs4 = require("node:fs");
-var import_node_path26 = require("node:path");
-var import_node_stream2 = require("node:stream");
-function tarCreateArgv(dir) {
-  return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
-}
-function serviceSources(config2, releaseDir) {
-  const base = releaseDir ?? config2.source.dir;
-  return Object.fromEntries(
-    Object.entries(config2.services).map(([name, s]) => {
-      const context = (0, import_node_path26.relative)(config2.source.dir, (0, import_node_path26.resolve)(config2.source.dir, s.build?.context ?? name));
-      return [name, (0, import_node_path26.resolve)(base, context)];
-    })
-  );
-}
-async function shipService(host, localDir, target) {
-  const exists = await host.exec(testArgv("-d", target), { check: false, step: "ship" });
-  if (exists.code === 0) return false;
-  if (!(0, import_node_fs4.existsSync)(localDir)) {
-    throw new SlipwayError(`the code to ship is not there: ${localDir}`, {
-      host: host.name,
-      step: "ship",
-      hint: "check the service's build.context (relative to slipway.yml) or pass --release-dir"
-    });
-  }
-  const paths = shippedPaths(localDir);
-  const [cmd, ...args] = tarCreateArgv(localDir);
-  const tar = (0, import_node_child_process3.spawn)(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
-  tar.stdin.end(paths.map((path6) => `${path6}\0`).join(""));
-  let stderr = "";
-  tar.stderr.on("data", (d) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise((r) => tar.on("close", r));
-  const archive = tar.stdout.pipe(new import_node_stream2.PassThrough({ highWaterMark: 1 << 20 }));
-  await host.exec(unpackArgv(target), { stdin: archive, step: "ship", timeoutMs: 3e5 });
-  const code = await exited;
-  if (code !== 0) {
-    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
-      host: host.name,
-      step: "ship",
-      hint: "check that the service's build.context exists (or pass --release-dir)"
-    });
-  }
-  return true;
 }
 
 // src/deploy/stage-steps.ts
@@ -73968,9 +74288,9 @@ async function pullWhenMissing(host, service, image, check2) {
 }
 async function deliverWhenMissing(host, config2, service, image, input2) {
   if (deliveryMethod(config2.image) === "ssh") {
-    const onHost2 = await hostImageId(host, image);
-    const onRunner = onHost2 ? await runnerImageId(image) : null;
-    if (onHost2 && (onRunner === null || onRunner === onHost2)) return null;
+    const onHost = await hostImageId(host, image);
+    const onRunner = onHost ? await runnerImageId(image) : null;
+    if (onHost && (onRunner === null || onRunner === onHost)) return null;
     if (input2.check) return `stream ${image} over SSH`;
     const [streamed] = await withProgress(
       input2.progress,
@@ -74015,9 +74335,9 @@ async function shipStatic(host, config2, releaseId2, releaseDir, check2) {
   const release = deployPaths(config2.deploy_dir).release(releaseId2);
   if ((await host.exec(testArgv("-d", `${release}/${STATIC_DIR}`), { check: false })).code === 0) return null;
   const target = `${release}/${staticShipDir(config2)}`;
-  const local = (0, import_node_path27.resolve)(
+  const local = (0, import_node_path28.resolve)(
     releaseDir ?? config2.source.dir,
-    (0, import_node_path27.relative)(config2.source.dir, (0, import_node_path27.resolve)(config2.source.dir, source))
+    (0, import_node_path28.relative)(config2.source.dir, (0, import_node_path28.resolve)(config2.source.dir, source))
   );
   if (check2) return `ship the static files ${source} to ${target}`;
   await host.exec(mkdirsArgv([parentDir(target)]), { step: "static files" });
@@ -74031,9 +74351,9 @@ async function writeConfigFiles(host, config2, service, color, input2) {
   for (const [i, file2] of (spec?.files ?? []).entries()) {
     const source = configFileHostPath(config2.deploy_dir, service, color, i, file2.path);
     files.push({ source, target: file2.path });
-    const local = (0, import_node_path27.resolve)(
+    const local = (0, import_node_path28.resolve)(
       input2.releaseDir ?? config2.source.dir,
-      (0, import_node_path27.relative)(config2.source.dir, (0, import_node_path27.resolve)(config2.source.dir, file2.template))
+      (0, import_node_path28.relative)(config2.source.dir, (0, import_node_path28.resolve)(config2.source.dir, file2.template))
     );
     if (!(0, import_node_fs5.existsSync)(local)) {
       throw new SlipwayError(`services.${service}.files[${i}].template: ${local} does not exist`, {
@@ -74055,11 +74375,16 @@ async function writeConfigFiles(host, config2, service, color, input2) {
     const dir = source.replace(/\/[^/]*$/, "");
     await host.exec(privateDirArgv(dir), become);
     const written = await host.putFile(source, content, { mode: 384, ...become });
-    const owner = spec?.container?.user;
-    if (owner && /^\d+(:\d+)?$/.test(owner)) await host.exec(chownArgv(owner, source), become);
+    await ownConfigFiles(host, [{ source }], input2.owner);
     if (written.changed) actions.push(`wrote ${source}`);
   }
   return { files, actions };
+}
+async function ownConfigFiles(host, files, owner) {
+  if (!owner) return;
+  for (const { source } of files) {
+    await host.exec(chownArgv(`${owner.uid}:${owner.gid}`, source), { become: true, step: "config files" });
+  }
 }
 async function writeReleaseManifest(host, release, releaseId2, images) {
   const manifest = releaseManifest(releaseId2, images);
@@ -74105,13 +74430,13 @@ async function ensureAccessories(host, config2, flavour, input2, waitMs = 12e4) 
       `${input2.check ? "would restart" : "restarted"} ${what}: recreated with the changed image/env (volumes kept)`
     );
     if (!input2.check) {
-      await host.exec(composeRecreateArgv(base, changed), { ...asRoot, step: "accessories", timeoutMs: 18e4 });
+      await host.exec(composeRecreateArgv(base, changed), { ...asRoot, step: STAGE_STEP, timeoutMs: 18e4 });
     }
   }
   if ((await runningIds(host, config2.app)).length < names.length) {
     result.actions.push(`${input2.check ? "would start" : "start"} the accessories ${names.join(", ")}`);
     if (!input2.check) {
-      await host.exec(composeUpKeepArgv(base), { ...asRoot, step: "accessories", timeoutMs: 18e4 });
+      await host.exec(composeUpKeepArgv(base), { ...asRoot, step: STAGE_STEP, timeoutMs: 18e4 });
     }
   }
   if (!input2.check) await waitUntilUp(host, config2.app, names, waitMs);
@@ -74131,7 +74456,7 @@ async function accessoryImages(host, config2, names, input2, result) {
       }
       throw new SlipwayError(`accessory ${name} has no image to run`, {
         host: host.name,
-        step: "accessories",
+        step: STAGE_STEP,
         hint: "give it `image:` (pinned by digest) or a build section, or pass --image service=ref"
       });
     }
@@ -74211,7 +74536,7 @@ async function waitUntilUp(host, app, names, waitMs) {
     if (Date.now() > deadline) {
       throw new SlipwayError(`the accessories did not come up within ${Math.round(waitMs / 1e3)} s (${last})`, {
         host: host.name,
-        step: "accessories",
+        step: STAGE_STEP,
         command: `docker ps --filter label=com.docker.compose.project=${accessoriesProject(app)}`,
         hint: `see \`docker logs\` of the ${accessoriesProject(app)} containers on the host`
       });
@@ -74258,6 +74583,62 @@ function sickMessage(sick, color) {
 }
 var SICK_HINT = "compose waits for a `depends_on` service to be healthy: fix that service (its health answer and log lines are above) and deploy again";
 
+// src/deploy/container/file-owner.ts
+function splitAccounts(output2) {
+  const lines = output2.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  return {
+    passwd: lines.filter((l) => l.split(":").length === 7).join("\n"),
+    group: lines.filter((l) => l.split(":").length === 4).join("\n")
+  };
+}
+var NUMERIC = /^\d+$/;
+function needsAccounts(user) {
+  return user !== "" && !/^\d+:\d+$/.test(user);
+}
+function resolveFileOwner(user, accounts) {
+  if (user === "") return { uid: 0, gid: 0 };
+  const [name = "", group] = user.split(":");
+  const passwd = rows(accounts?.passwd ?? "");
+  const entry = NUMERIC.test(name) ? passwd.find((r) => r[2] === name) : passwd.find((r) => r[0] === name);
+  if (!NUMERIC.test(name) && !entry) {
+    throw new Error(`user "${name}" is not in the image's /etc/passwd${accounts ? "" : " (it could not be read)"}`);
+  }
+  const uid = Number(NUMERIC.test(name) ? name : entry?.[2]);
+  if (group === void 0) return { uid, gid: Number(entry?.[3] ?? 0) };
+  if (NUMERIC.test(group)) return { uid, gid: Number(group) };
+  const found = rows(accounts?.group ?? "").find((r) => r[0] === group);
+  if (!found) {
+    throw new Error(`group "${group}" is not in the image's /etc/group${accounts ? "" : " (it could not be read)"}`);
+  }
+  return { uid, gid: Number(found[2]) };
+}
+function rows(text2) {
+  return text2.split("\n").filter((l) => l.trim() !== "").map((l) => l.split(":"));
+}
+async function configFilesOwner(host, config2, service, image) {
+  const spec = config2.services[service];
+  if ((spec?.files ?? []).length === 0 || helperMode(config2, host.name)) return void 0;
+  const step = "config files";
+  const configured = spec?.container?.user;
+  const user = configured ?? (await host.exec(imageUserArgv(image), { become: true, step })).stdout.trim();
+  let accounts;
+  if (needsAccounts(user)) {
+    const read = await host.exec(imageAccountsArgv(image), { become: true, step, check: false });
+    if (read.code === 0) accounts = splitAccounts(read.stdout);
+  }
+  try {
+    return resolveFileOwner(user, accounts);
+  } catch (error62) {
+    const where = configured ? `services.${service}.container.user` : `the image's USER (${image})`;
+    throw new SlipwayError(`cannot give services.${service}.files to ${where}: ${error62.message}`, {
+      host: host.name,
+      step,
+      command: imageAccountsArgv(image).join(" "),
+      hint: `set services.${service}.container.user to numbers (uid:gid, e.g. "1000:1000") so no lookup in the image is needed`
+    });
+  }
+}
+
 // src/commands/sockets.ts
 function listenersArgv(ports) {
   const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`]);
@@ -74285,7 +74666,7 @@ function parseListeners(stdout) {
 // src/deploy/drain.ts
 function colorPortsOf(config2, color) {
   return Object.entries(config2.services).flatMap(
-    ([name, service]) => service.accessory ? [] : Array.from({ length: instancesOf(config2, name) }, (_, i) => ({
+    ([name, service]) => service.accessory || service.port === void 0 ? [] : Array.from({ length: instancesOf(config2, name) }, (_, i) => ({
       name,
       service,
       port: colorPort(service, color, i)
@@ -74299,7 +74680,7 @@ function establishedArgv(ports) {
   const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`, "or", "dport", "=", `:${p}`]);
   return ["ss", "-Htn", "state", "established", "(", ...terms, ")"];
 }
-async function drainConnections(host, ports, limitS) {
+async function drainConnections(host, ports, limitS, signal) {
   const started = Date.now();
   const deadline = started + limitS * 1e3;
   let open2 = null;
@@ -74310,7 +74691,7 @@ async function drainConnections(host, ports, limitS) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     const pause = open2 === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
-    await new Promise((resolve15) => setTimeout(resolve15, pause));
+    await pauseUnlessAborted(pause, signal);
   }
   return { ms: Date.now() - started, open: open2 };
 }
@@ -74353,21 +74734,52 @@ async function refusePortSquatters(host, config2, color, check2) {
   }
 }
 
-// src/deploy/runtime.ts
-function logLines(stdout) {
-  return stdout.split("\n").filter((line) => line.trim() !== "" && !/^-- .* --$/.test(line.trim()));
+// src/deploy/process-state.ts
+var HEALTH = /* @__PURE__ */ new Set(["starting", "healthy", "unhealthy"]);
+function parseDockerProcessState(line) {
+  const [name, status, restarts, exitCode2, health = ""] = line.trim().split(/\s+/);
+  if (!name || !status || restarts === void 0 || exitCode2 === void 0) return null;
+  return {
+    name: name.replace(/^\//, ""),
+    running: status === "running",
+    status,
+    restarts: Number(restarts) || 0,
+    exitCode: Number(exitCode2) || 0,
+    health: HEALTH.has(health) ? health : ""
+  };
 }
-function wanted(services, service) {
-  return services === void 0 || services.includes(service);
+function parseProcessStates(stdout) {
+  return stdout.split("\n").map(parseDockerProcessState).filter((p) => p !== null);
 }
-function configWithEnv(config2, extra, color) {
-  const services = Object.fromEntries(
-    Object.entries(config2.services).map(([name, s]) => [
-      name,
-      { ...s, env: { ...s.env, ...extra, SLIPWAY_COLOR: color } }
-    ])
+function parseUnitProcessState(unit, stdout) {
+  const props = new Map(
+    stdout.split("\n").map((line) => line.trim().split("=", 2)).filter((kv) => kv.length === 2)
   );
-  return { ...config2, services };
+  const active = props.get("ActiveState") ?? "unknown";
+  const sub = props.get("SubState") ?? "unknown";
+  return {
+    name: unit,
+    running: active === "active" && sub === "running",
+    status: `${active} (${sub})`,
+    restarts: Number(props.get("NRestarts")) || 0,
+    exitCode: Number(props.get("ExecMainStatus")) || 0,
+    health: ""
+  };
+}
+function judgeProcesses(states, baseline) {
+  if (states.length === 0) return { kind: "waiting", last: "no process yet" };
+  for (const p of states) {
+    const before = baseline.get(p.name) ?? p.restarts;
+    if (p.restarts > before || p.status === "exited" || p.status === "dead" || /auto-restart|failed/.test(p.status)) {
+      const times = p.restarts - before;
+      const restarted = times > 0 ? `, restarted ${times} time${times === 1 ? "" : "s"}` : "";
+      return { kind: "failed", reason: `${p.name} exited (code ${p.exitCode}${restarted}; now ${p.status})` };
+    }
+    if (p.health === "unhealthy") return { kind: "failed", reason: `${p.name}'s container healthcheck says unhealthy` };
+  }
+  const last = states.map((p) => `${p.name} ${p.status}${p.health ? ` ${p.health}` : ""}`).join(", ");
+  const up = states.every((p) => p.running && (p.health === "" || p.health === "healthy"));
+  return up ? { kind: "up", last } : { kind: "waiting", last };
 }
 
 // src/deploy/health.ts
@@ -74388,15 +74800,68 @@ function healthGate(host, args, onPoll, signal) {
   return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll, signal);
 }
 
+// src/deploy/running-gate.ts
+function gateKind(service) {
+  return service.health?.type ?? (service.port === void 0 ? "running" : "http");
+}
+var RUNNING_POLL_MS = 500;
+function runningGateArgs(name, service) {
+  const h = service.health;
+  const field = `services.${name}.health`;
+  return {
+    stableMs: (h ? durationSeconds(h.stable, `${field}.stable`) : 5) * 1e3,
+    timeoutMs: (h ? durationSeconds(h.timeout, `${field}.timeout`) : 60) * 1e3,
+    pollMs: RUNNING_POLL_MS
+  };
+}
+async function waitRunning(read, args, onPoll, signal, now = Date.now) {
+  const started = now();
+  let upSince = null;
+  let baseline = null;
+  for (let attempts = 1; ; attempts++) {
+    signal?.throwIfAborted();
+    const states = await read();
+    if (baseline === null && states.length > 0) baseline = new Map(states.map((p) => [p.name, p.restarts]));
+    const verdict = judgeProcesses(states, baseline ?? /* @__PURE__ */ new Map());
+    const at2 = now();
+    if (verdict.kind === "failed") return { ok: false, attempts, last: verdict.reason };
+    upSince = verdict.kind === "up" ? upSince ?? at2 : null;
+    if (upSince !== null && at2 - upSince >= args.stableMs) {
+      return { ok: true, attempts, last: `${verdict.last} for ${Math.round((at2 - upSince) / 100) / 10}s` };
+    }
+    if (at2 - started >= args.timeoutMs) {
+      const up = upSince === null ? "" : ` (up ${Math.round((at2 - upSince) / 100) / 10}s of ${args.stableMs / 1e3}s)`;
+      return { ok: false, attempts, last: `${verdict.last}${up} after ${args.timeoutMs / 1e3}s` };
+    }
+    onPoll?.({ attempts, elapsedMs: at2 - started, last: verdict.last });
+    await pauseUnlessAborted(args.pollMs, signal);
+  }
+}
+
 // src/deploy/steps/gate-hint.ts
 var GENERIC = "fix the release and deploy again";
-var NO_ANSWER = /Connection reset by peer|Connection refused|Failed to connect|Empty reply from server|\(5[26]\)/;
 var LOOPBACK_LISTEN = /(listen|running on|bound|serving)[^\n]*\b(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/i;
-function gateFailureHint(runtime, last, logs) {
-  if (runtime === "systemd" || !NO_ANSWER.test(last)) return GENERIC;
+function loopbackHint(logs) {
   const line = logs.flatMap((l) => l.lines).find((l) => LOOPBACK_LISTEN.test(l));
   const seen = line ? `its log says \`${line.trim().slice(0, 160)}\`: ` : "";
   return `${seen}an app listening on 127.0.0.1 inside its container is not reachable on the container's port: bind 0.0.0.0 (gunicorn -b 0.0.0.0:$PORT, uvicorn --host 0.0.0.0, flask run --host 0.0.0.0, node: listen(port, "0.0.0.0")); else the app is not listening on services.*.port yet, or crashed (see the log lines above); ${GENERIC}`;
+}
+function gateFailureHint(runtime, last, logs) {
+  const crashed = logs.find((l) => l.exited !== void 0);
+  if (crashed)
+    return `the container ${crashed.name} exited (code ${crashed.exited}): its last log lines above; ${GENERIC}`;
+  if (last.status > 0) return GENERIC;
+  const failure3 = curlFailure(last.curlExit);
+  if (failure3 === "refused" || failure3 === "reset" || failure3 === "empty reply") {
+    if (runtime !== "systemd") return loopbackHint(logs);
+    if (failure3 === "refused") {
+      return `nothing listens on the service's port: the app is not listening on services.*.port yet, or crashed (see the log lines above); ${GENERIC}`;
+    }
+  }
+  if (failure3 === "timeout") {
+    return `the app took the connection but did not answer within services.*.health.request_timeout: a health path that does slow work (a database call) or workers still busy at boot; make the path cheap or raise the timeout; ${GENERIC}`;
+  }
+  return GENERIC;
 }
 
 // src/deploy/intent.ts
@@ -74429,37 +74894,58 @@ async function clearIntent(host, paths) {
 
 // src/deploy/maintenance-bypass.ts
 var import_node_crypto14 = require("node:crypto");
-var tokens = /* @__PURE__ */ new WeakMap();
 function bypassTokenPath(config2) {
   return maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, config2.app);
 }
-async function readBypassToken(host, config2) {
-  const known = tokens.get(host);
-  if (known !== void 0) return known;
-  const content = await host.readFile(bypassTokenPath(config2), { become: true }).catch(() => void 0);
-  const token = content === void 0 ? null : parseMaintenanceBypass(content.toString("utf8"));
-  tokens.set(host, token);
-  return token;
-}
-async function ensureBypassToken(host, config2, redactor) {
-  const existing = await readBypassToken(host, config2);
-  if (existing) {
-    redactor?.add(existing);
-    return { token: existing, created: false };
+var MaintenanceBypass = class {
+  constructor(host, config2) {
+    this.host = host;
+    this.config = config2;
   }
-  const token = (0, import_node_crypto14.randomBytes)(16).toString("hex");
-  redactor?.add(token);
-  await host.exec(mkdirsArgv([UPSTREAM_INCLUDE_DIR]), { become: true, step: "switch" });
-  await host.putFile(bypassTokenPath(config2), maintenanceBypassFile(token), {
-    become: true,
-    mode: 384,
-    step: "switch",
-    // Known to be absent or unreadable: one round trip, not a look first.
-    unconditional: true
-  });
-  tokens.set(host, token);
-  return { token, created: true };
-}
+  host;
+  config;
+  /** undefined: not read yet; null: the host has none (or refused the read). */
+  known;
+  /** The token as this run knows it already, no round trip: undefined when not read yet, null when there is none. */
+  peek() {
+    return this.known;
+  }
+  /**
+   * The host's token, or null when it has none yet (or the read is refused: then the checks go without, as before).
+   * Read once per host and run.
+   */
+  async read() {
+    if (this.known !== void 0) return this.known;
+    const content = await this.host.readFile(bypassTokenPath(this.config), { become: true }).catch(() => void 0);
+    this.known = content === void 0 ? null : parseMaintenanceBypass(content.toString("utf8"));
+    return this.known;
+  }
+  /**
+   * The host's token, made when it has none (or an unreadable one): 16 random bytes (128 bits) as 32 hex digits (a
+   * longer map key overflows nginx's default map_hash_bucket_size), written mode 0600 as root.
+   * `created`: nginx has not loaded it yet, so the caller reloads nginx if installing the site did not. The token is
+   * added to `redactor`. Throws the write's error (a host that refuses it cannot pass the page).
+   */
+  async ensure(redactor) {
+    const existing = await this.read();
+    if (existing) {
+      redactor?.add(existing);
+      return { token: existing, created: false };
+    }
+    const token = (0, import_node_crypto14.randomBytes)(16).toString("hex");
+    redactor?.add(token);
+    await this.host.exec(mkdirsArgv([UPSTREAM_INCLUDE_DIR]), { become: true, step: "switch" });
+    await this.host.putFile(bypassTokenPath(this.config), maintenanceBypassFile(token), {
+      become: true,
+      mode: 384,
+      step: "switch",
+      // Known to be absent or unreadable: one round trip, not a look first.
+      unconditional: true
+    });
+    this.known = token;
+    return { token, created: true };
+  }
+};
 function maintenanceSiteFiles(app) {
   return [maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, app), maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, app)];
 }
@@ -74593,11 +75079,11 @@ async function switchTo(host, config2, color, check2 = false) {
     step: "switch",
     ready: moving
   });
-  const [links, installed2] = await Promise.all([moving, files]);
+  const [links, installed] = await Promise.all([moving, files]);
   const moved = links.map((l) => `socket link ${l.link} -> ${l.target}
 `).join("");
-  const changed = installed2.changed || links.length > 0;
-  return { ...installed2, changed, diff: `${installed2.diff}${moved}`, links, filesChanged: installed2.changed };
+  const changed = installed.changed || links.length > 0;
+  return { ...installed, changed, diff: `${installed.diff}${moved}`, links, filesChanged: installed.changed };
 }
 function routeChecks(config2) {
   const base = config2.proxy.base_path.replace(/\/$/, "");
@@ -74634,16 +75120,16 @@ function parseRouteCheck(stdout) {
   const match = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head);
   return { status, color: match?.[1] ?? null, body };
 }
-async function checkRoutes(host, config2, target, color) {
+async function checkRoutes(host, config2, target, color, bypass) {
   const domain3 = config2.proxy.domains[0];
   const failures = [];
-  const bypass = target.kind === "public" ? await readBypassToken(host, config2) : null;
+  const token = target.kind === "public" ? await bypass?.read() : void 0;
   for (const check2 of routeChecks(config2)) {
     const { path: path6 } = check2;
-    const result = await host.exec(routeCheckArgv(path6, domain3, target, bypass !== null), {
+    const result = await host.exec(routeCheckArgv(path6, domain3, target, Boolean(token)), {
       check: false,
       step: target.kind,
-      ...bypass ? { stdin: bypassHeaderLine(bypass) } : {}
+      ...token ? { stdin: bypassHeaderLine(token) } : {}
     });
     const answer = parseRouteCheck(result.stdout);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
@@ -74660,21 +75146,30 @@ async function checkRoutes(host, config2, target, color) {
   }
   return { ok: failures.length === 0, failures };
 }
-async function verifyThroughNginx(host, config2, color) {
-  return checkRoutes(host, config2, { kind: "public", https: await tlsReady(host, config2) }, color);
+async function verifyThroughNginx(bypass, color) {
+  const { host, config: config2 } = bypass;
+  return checkRoutes(host, config2, { kind: "public", https: await tlsReady(host, config2) }, color, bypass);
 }
-async function servedColor(host, config2) {
+async function servedColor(bypass) {
+  const { host, config: config2 } = bypass;
   const path6 = routeChecks(config2)[0]?.path;
   if (config2.proxy.mode === "internal" || path6 === void 0) return null;
-  const [https, bypass] = await Promise.all([tlsReady(host, config2), readBypassToken(host, config2)]);
-  const target = { kind: "public", https };
-  const result = await host.exec(routeCheckArgv(path6, config2.proxy.domains[0], target, bypass !== null), {
-    check: false,
-    step: "served color",
-    ...bypass ? { stdin: bypassHeaderLine(bypass) } : {}
-  });
-  const color = parseRouteCheck(result.stdout).color;
-  return color === "blue" || color === "green" ? color : null;
+  const target = { kind: "public", https: await tlsReady(host, config2) };
+  const ask2 = async (token) => {
+    const result = await host.exec(routeCheckArgv(path6, config2.proxy.domains[0], target, token !== null), {
+      check: false,
+      step: "served color",
+      ...token ? { stdin: bypassHeaderLine(token) } : {}
+    });
+    return parseRouteCheck(result.stdout);
+  };
+  const known = bypass.peek();
+  let answer = await ask2(known ?? null);
+  if (answer.color === null && answer.status !== 0 && known === void 0) {
+    const token = await bypass.read();
+    if (token) answer = await ask2(token);
+  }
+  return answer.color === "blue" || answer.color === "green" ? answer.color : null;
 }
 
 // src/deploy/steps/switch.ts
@@ -74700,17 +75195,18 @@ async function reloadNginx(host, step = "switch") {
     }
   }
 }
-async function switchAndReload(host, config2, color, redactor) {
+async function switchAndReload(bypass, color, redactor) {
+  const { host, config: config2 } = bypass;
   const nginx = config2.proxy.mode !== "internal";
-  const bypass = nginx ? await ensureBypassToken(host, config2, redactor) : null;
+  const token = nginx ? await bypass.ensure(redactor) : null;
   const result = await switchTo(host, config2, color);
   if (!result) return false;
   const socket = config2.proxy.switch === "socket";
-  if (nginx && !result.changed && (!socket || bypass?.created)) await reloadNginx(host);
-  let served = await servedColor(host, config2);
+  if (nginx && !result.changed && (!socket || token?.created)) await reloadNginx(host);
+  let served = await servedColor(bypass);
   if (socket && served !== color) {
     await reloadNginx(host);
-    served = await servedColor(host, config2);
+    served = await servedColor(bypass);
   }
   if (served !== null && served !== color) {
     throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
@@ -74744,7 +75240,7 @@ var switchStep = {
       switchTo(s.run.host, config2, s.idle, true),
       // Only informative: a host that refuses the read (helper mode's list) plans as before.
       s.run.host.readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app), { become: true }).catch(() => void 0),
-      config2.proxy.mode === "internal" ? null : readBypassToken(s.run.host, config2)
+      config2.proxy.mode === "internal" ? null : s.bypass.read()
     ]);
     if (token) s.run.redactor?.add(token);
     s.say(
@@ -74764,17 +75260,16 @@ var switchStep = {
     if (site?.diff) s.emitter.diff("switch", site.diff);
   },
   async run(s) {
-    const { host } = s.run;
     if (!s.role.switches) return { status: "skipped" };
     await writeSwitchIntent(s);
     s.switched = true;
-    const changed = await switchAndReload(host, s.run.config, s.idle, s.run.redactor);
+    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor);
     s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {
     if (!s.liveColor || !s.role.switches) return "nothing";
-    await switchAndReload(s.run.host, s.run.config, s.liveColor, s.run.redactor);
+    await switchAndReload(s.bypass, s.liveColor, s.run.redactor);
     await clearIntent(s.run.host, s.paths);
     s.intentWritten = false;
     s.say(`switched back to ${s.liveColor}`);
@@ -74868,11 +75363,43 @@ async function gatePort(s, name, service, port3, address2) {
     for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
       `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
-      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate.last, logs) },
+      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate, logs) },
       { service: name, logs }
     );
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
+async function gateRunning(s, name, service) {
+  const { host, runtime } = s.run;
+  const read = runtime.processStates;
+  if (!read) throw new SlipwayError(`${name}: runtime ${s.run.config.runtime} cannot gate a process without a port`);
+  const args = runningGateArgs(name, service);
+  let shown = 0;
+  const gate = await waitRunning(
+    () => read.call(runtime, s.idle, name),
+    args,
+    ({ elapsedMs, last }) => {
+      if (elapsedMs - shown < 1e3) return;
+      shown = elapsedMs;
+      s.emitter.progress(`${name}@${s.idle}: waiting for ${args.stableMs / 1e3}s running`, elapsedMs, last);
+    },
+    s.run.interrupt?.signal
+  );
+  if (!gate.ok) {
+    s.say(`${name} on ${s.idle} did not stay running (${gate.last}); its last log lines:`);
+    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    for (const line of formatLogGroups(logs)) s.raw(line);
+    throw new StepFailure(
+      `${name} (${s.idle}) did not stay running for ${args.stableMs / 1e3}s: ${gate.last}`,
+      {
+        host: host.name,
+        step: "gate",
+        hint: `a worker must keep running: see its log lines above (a missing queue or database address, a crash at start); health.stable sets the window, health.timeout the limit`
+      },
+      { service: name, logs }
+    );
+  }
+  s.say(`${name} on ${s.idle} is running (${gate.last})`);
 }
 async function gateAddresses(s, name) {
   const { host, runtime, config: config2 } = s.run;
@@ -74896,13 +75423,15 @@ var gateStep = {
   name: "gate",
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
-    const ports = colorPortsOf(s.local, s.idle);
+    const ports = colorPortsOf(s.local, s.idle).filter((p) => gateKind(p.service) === "http");
+    const running = Object.entries(s.local.services).filter(([, svc]) => !svc.accessory && gateKind(svc) === "running");
     const setup = isSplitLayout(s.run.config) ? void 0 : startPreviewSetup(s);
-    const results = await Promise.allSettled(
-      (await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
+    const results = await Promise.allSettled([
+      ...(await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
         (p) => p.addresses.map((address2) => gatePort(s, p.name, p.service, p.port, address2))
-      )
-    );
+      ),
+      ...running.map(([name, service]) => gateRunning(s, name, service))
+    ]);
     await setup?.catch(() => {
     });
     const failed2 = results.find((r) => r.status === "rejected");
@@ -74964,18 +75493,8 @@ function composeRuntime(config2, host) {
           continue;
         }
         images[name] = image;
-        const pull = await deliverWhenMissing(host, config2, name, image, input2);
-        if (pull) {
-          actions.push(pull);
-          changed = true;
-        }
       }
       const colored = configWithEnv(config2, input2.env, color);
-      for (const name of services) {
-        const written = await writeConfigFiles(host, config2, name, color, input2);
-        actions.push(...written.actions);
-        changed ||= written.actions.length > 0;
-      }
       for (const name of services) {
         if ((config2.services[name]?.secrets ?? []).length === 0) continue;
         const env2 = colorEnvFile(host, colored, name, color, input2.secrets, {
@@ -74992,10 +75511,13 @@ function composeRuntime(config2, host) {
         if (e.changed) actions.push(`wrote ${env2.path}`);
         changed ||= e.changed;
       }
-      const accessories = await ensureAccessories(host, config2, used, input2);
-      actions.push(...accessories.actions);
-      diffs.push(...accessories.diffs);
-      changed ||= accessories.changed;
+      const mounted = /* @__PURE__ */ new Map();
+      for (const name of services) {
+        const written = await writeConfigFiles(host, config2, name, color, input2);
+        mounted.set(name, written.files);
+        actions.push(...written.actions);
+        changed ||= written.actions.length > 0;
+      }
       if (Object.keys(images).length === services.length) {
         const file2 = composeFilePath(config2, color);
         if (!input2.check) await host.exec(mkdirsArgv([parentDir(file2)]), asRoot7);
@@ -75014,6 +75536,18 @@ function composeRuntime(config2, host) {
           if (applied.diff) diffs.push(applied.diff);
         }
       }
+      for (const [name, image] of Object.entries(images)) {
+        const pull = await deliverWhenMissing(host, config2, name, image, input2);
+        if (pull) {
+          actions.push(pull);
+          changed = true;
+        }
+      }
+      if (!input2.check) await ownAllConfigFiles(host, config2, images, mounted);
+      const accessories = await ensureAccessories(host, config2, used, input2);
+      actions.push(...accessories.actions);
+      diffs.push(...accessories.diffs);
+      changed ||= accessories.changed;
       if (!input2.check) {
         await writeReleaseManifest(host, paths.release(input2.releaseId), input2.releaseId, images);
       }
@@ -75055,14 +75589,30 @@ function composeRuntime(config2, host) {
       const wanted2 = services.reduce((n, name) => n + instancesOf(config2, name), 0);
       return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= wanted2;
     },
+    async processStates(color, service) {
+      const project = composeProjectName(config2.app, color);
+      const ids = await host.exec(composeContainerArgv(project, service, { all: true }), { ...asRoot7, check: false });
+      const list2 = ids.stdout.split("\n").filter((l) => l.trim() !== "");
+      if (list2.length === 0) return [];
+      const r = await host.exec(processStateArgv(list2), { ...asRoot7, check: false, step: "gate" });
+      return parseProcessStates(r.stdout);
+    },
     async logs(color, lines, only) {
       await detect();
       const argv2 = mergeStderrArgv(composeLogsArgv(base(color), lines));
       const r = await host.exec(argv2, { ...asRoot7, check: false, step: "gate" });
-      return composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
+      const groups = composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
+      return Promise.all(groups.map((g) => withExitCode(host, g)));
     }
   };
   return runtime;
+}
+async function ownAllConfigFiles(host, config2, images, mounted) {
+  for (const [name, files] of mounted) {
+    const image = images[name];
+    if (files.length === 0 || !image) continue;
+    await ownConfigFiles(host, files, await configFilesOwner(host, config2, name, image));
+  }
 }
 async function refuseComposeSquatters(host, config2, color) {
   const project = composeProjectName(config2.app, color);
@@ -75105,22 +75655,25 @@ function upTimedOut(error62, hostName, bound) {
 }
 
 // src/deploy/container/images.ts
-var import_node_path28 = require("node:path");
+var import_node_path29 = require("node:path");
+function gitDirOf(config2, options) {
+  return options.gitDir ?? options.releaseDir ?? config2.source.dir;
+}
 async function buildForDeploy(config2, options) {
   const contexts2 = serviceSources(config2, options.releaseDir);
   const images = imagesFromConfig(config2, config2.source.dir).map((image) => {
     const context = contexts2[image.service] ?? image.context;
     const dockerfile = config2.services[image.service]?.build?.dockerfile ?? "Dockerfile";
-    return { ...image, context, dockerfile: (0, import_node_path28.isAbsolute)(dockerfile) ? dockerfile : (0, import_node_path28.join)(context, dockerfile) };
+    return { ...image, context, dockerfile: (0, import_node_path29.isAbsolute)(dockerfile) ? dockerfile : (0, import_node_path29.join)(context, dockerfile) };
   });
   if (images.length === 0) return {};
   if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]+)?$/.test(options.commit)) {
-    throw new SlipwayError(`${options.releaseDir ?? config2.source.dir} has no git commit to tag the images with`, {
+    throw new SlipwayError(`${gitDirOf(config2, options)} has no git commit to tag the images with`, {
       step: "build",
       hint: "commit the app first (git init && git add -A && git commit -m 'first deploy'), or pass --image SERVICE=REF"
     });
   }
-  const detected = await detectGitInfo(options.releaseDir ?? config2.source.dir).catch(() => null);
+  const detected = await detectGitInfo(gitDirOf(config2, options)).catch(() => null);
   const git = {
     commitSha: options.commit,
     branch: config2.image.tag_branch ? detected?.branch ?? null : null,
@@ -75197,12 +75750,16 @@ function containerRuntime(config2, host) {
     }
     const image = serviceImage(config2, service, input2.images);
     const first = instance === 0;
-    const [pull, wroteEnv, configFiles] = await settleAll([
+    const [pull, wroteEnv] = await settleAll([
       first ? deliverPlanned(service, image, input2) : null,
-      first ? writeEnvFile(env2, input2.check) : null,
-      // Config files from templates (seed 004), written once per service; every instance mounts them.
-      writeConfigFiles(host, config2, service, color, { ...input2, check: input2.check || !first })
+      first ? writeEnvFile(env2, input2.check) : null
     ]);
+    const owner = first && !input2.check ? await configFilesOwner(host, config2, service, image) : void 0;
+    const configFiles = await writeConfigFiles(host, config2, service, color, {
+      ...input2,
+      check: input2.check || !first,
+      ...owner ? { owner } : {}
+    });
     const actions = [pull, wroteEnv, ...first ? configFiles.actions : []].filter((a) => !!a);
     const run2 = dockerRunArgv({
       app: config2.app,
@@ -75288,7 +75845,7 @@ function containerRuntime(config2, host) {
       ownPorts.set(
         color,
         new Set(
-          units.filter((_, i) => current[i]?.running).map((u) => colorPort(config2.services[u.service], color, u.instance))
+          units.filter((u, i) => current[i]?.running && config2.services[u.service]?.port !== void 0).map((u) => colorPort(config2.services[u.service], color, u.instance))
         )
       );
       if (staticFiles) {
@@ -75333,13 +75890,18 @@ function containerRuntime(config2, host) {
     async isRunning(color) {
       return (await inspect(color)).every((c) => c?.running === true);
     },
+    async processStates(color, service) {
+      const names2 = units.filter((u) => u.service === service).map((u) => containerName(config2.app, u.service, color, u.instance));
+      const r = await host.exec(processStateArgv(names2), { become: true, check: false, step: "gate" });
+      return parseProcessStates(r.stdout);
+    },
     async logs(color, lines, only) {
       const picked = units.filter((u) => wanted(only, u.service));
       return Promise.all(
         picked.map(async ({ service, instance }) => {
           const name = containerName(config2.app, service, color, instance);
           const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
-          return { service, name, lines: logLines(r.stdout) };
+          return withExitCode(host, { service, name, lines: logLines(r.stdout) });
         })
       );
     }
@@ -75363,7 +75925,7 @@ function fleetRollbackTarget(lives) {
 var import_node_crypto15 = require("node:crypto");
 
 // src/deploy/backup-step.ts
-var import_node_path29 = require("node:path");
+var import_node_path30 = require("node:path");
 
 // src/deploy/app-user.ts
 async function ensureSystemUser(host, name, check2 = false) {
@@ -75392,7 +75954,7 @@ function sudoWriters(stopStart) {
 async function prepareDatabaseDir(host, config2, user) {
   const db = config2.database;
   if (!db?.path?.startsWith("/") || db.volume) return;
-  const dir = (0, import_node_path29.dirname)(db.path);
+  const dir = (0, import_node_path30.dirname)(db.path);
   if (!db.create_dir && (await host.exec(testArgv("-d", dir), { become: true, check: false })).code !== 0) {
     throw new SlipwayError(`the database directory ${dir} is missing and database.create_dir is false`, {
       host: host.name,
@@ -75594,9 +76156,227 @@ async function recheckUnderLock(s) {
     s.run.host.readFile(s.paths.color),
     s.run.host.readFile(s.paths.history)
   ]);
-  const color = parseColorFile(colorFile?.toString("utf8"));
-  const same = color === s.live.color && renderHistory(parseHistory(historyFile?.toString("utf8"))) === renderHistory(s.live.history);
+  return recheckRead(s, colorFile?.toString("utf8"), historyFile?.toString("utf8"));
+}
+async function recheckRead(s, colorFile, historyFile) {
+  const same = parseColorFile(colorFile) === s.live.color && renderHistory(parseHistory(historyFile)) === renderHistory(s.live.history);
   return same ? null : replanUnderLock(s);
+}
+
+// src/deploy/helper-record.ts
+var CERTBOT_DEFAULT_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
+function inHelperMode(config2, hostName) {
+  return resolveHosts(config2).find((h) => h.name === hostName)?.privilege.mode === "helper";
+}
+function helperRecordPath(app) {
+  return `/etc/slipway/apps/${app}.conf`;
+}
+function parseHelperRecord(text2) {
+  const record2 = {};
+  for (const line of text2.split("\n")) {
+    const match = /^([a-z_]+)=(.*)$/.exec(line);
+    if (match?.[1] && !(match[1] in record2)) record2[match[1]] = match[2] ?? "";
+  }
+  return record2;
+}
+function helperRecordProblems(config2, record2, cert) {
+  const problems = [];
+  const recorded2 = (key) => record2[key] ?? "";
+  if (recorded2("deploy_dir") !== config2.deploy_dir) {
+    problems.push(
+      `deploy_dir is ${config2.deploy_dir}, the helper's record says ${recorded2("deploy_dir") || "nothing"}`
+    );
+  }
+  if (!cert) return problems;
+  const names = recorded2("domains").split(/\s+/).filter(Boolean);
+  const missing = cert.domains.filter((d) => !names.includes(d));
+  if (missing.length > 0) {
+    problems.push(
+      `the certificate needs ${missing.join(", ")}, not among the names recorded for ${config2.app} (${names.join(" ") || "none"}): the helper's certbot refuses it`
+    );
+  }
+  if ((recorded2("acme_webroot") || ACME_WEBROOT) !== cert.webroot) {
+    problems.push(
+      `tls.webroot is ${cert.webroot}, the helper's certbot writes challenges to ${recorded2("acme_webroot") || ACME_WEBROOT}`
+    );
+  }
+  if ((recorded2("acme_server") || CERTBOT_DEFAULT_SERVER) !== cert.acmeServer) {
+    problems.push(
+      `tls.acme_server is ${cert.acmeServer}, the helper's certbot asks ${recorded2("acme_server") || CERTBOT_DEFAULT_SERVER}`
+    );
+  }
+  if (recorded2("acme_ca_bundle") !== (cert.caBundle ?? "")) {
+    problems.push(
+      `tls.ca_bundle is ${cert.caBundle ?? "unset"}, the helper's certbot trusts ${recorded2("acme_ca_bundle") || "the system's store"}`
+    );
+  }
+  return problems;
+}
+function helperRecordHint(app, host) {
+  return `bootstrap records what the helper allows: run it again for ${app} with this slipway.yml as an admin user (slipway run playbooks/bootstrap.yml -c slipway.yml -l ${host} -e app_name=${app}), then deploy again`;
+}
+async function checkHelperRecord(host, config2, options) {
+  const path6 = helperRecordPath(config2.app);
+  const text2 = (await host.readFile(path6, { become: false }))?.toString("utf8");
+  const hint = helperRecordHint(config2.app, host.name);
+  if (text2 === void 0) {
+    throw new SlipwayError(
+      `${config2.app} is not registered with the privilege helper on ${host.name} (${path6} is missing)`,
+      {
+        host: host.name,
+        step: options.step,
+        hint
+      }
+    );
+  }
+  const problems = helperRecordProblems(config2, parseHelperRecord(text2), options.cert);
+  if (problems.length === 0) return;
+  throw new SlipwayError(`the privilege helper would refuse this deploy (${path6}): ${problems.join("; ")}`, {
+    host: host.name,
+    step: options.step,
+    hint
+  });
+}
+
+// src/deploy/privilege-check.ts
+function parseRootModeProbe(stdout) {
+  return Object.fromEntries(
+    stdout.split("\n").map((line) => /^([a-z]+)=(\S*)$/.exec(line.trim())).filter((m) => m !== null).map((m) => [m[1], m[2]])
+  );
+}
+var FIX_BOOTSTRAP = "re-run playbooks/bootstrap.yml for this host with -e deploy_privilege=root";
+function rootModeProblem(probe, user, key, defaulted, host) {
+  if (probe.uid === "0") return void 0;
+  const helperHost = probe.helper === "yes";
+  if (probe.sudo === "no") {
+    const why = helperHost ? `this host was bootstrapped with deploy_privilege=helper (${HELPER_PATH} is ${user}'s only sudo command)` : `${user} cannot run \`sudo -n\` without a password`;
+    const mode = `${key} is root${defaulted ? " (its default)" : ""}`;
+    return new SlipwayError(`${mode}, which needs passwordless sudo for everything: ${why}`, {
+      host,
+      step: "preflight",
+      hint: helperHost ? `set ${key}: helper (least privilege; docs/security.md), or ${FIX_BOOTSTRAP}` : `run playbooks/bootstrap.yml for this host (-e deploy_privilege=root), or set ${key}: helper after bootstrapping with the default`
+    });
+  }
+  if (probe.docker === "no") {
+    return new SlipwayError(
+      `${user} cannot reach the docker daemon: ${key} is root, which runs docker pull and load as ${user}`,
+      {
+        host,
+        step: "preflight",
+        hint: helperHost ? `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or set ${key}: helper` : `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or check that docker runs (systemctl status docker)`
+      }
+    );
+  }
+  return void 0;
+}
+async function checkRootMode(host, config2, runsServices = true) {
+  const target = resolveHosts(config2).find((h) => h.name === host.name);
+  if (target?.privilege.mode !== "root") return;
+  const own2 = config2.inventory.hosts[host.name]?.privilege;
+  const key = own2 ? `inventory.hosts.${host.name}.privilege` : "inventory.ssh.privilege";
+  const defaulted = !own2 && !config2.inventory.ssh.privilege;
+  const result = await host.exec(rootModeProbeArgv(HELPER_PATH, runsServices && config2.runtime !== "systemd"), {
+    check: false,
+    step: "preflight"
+  });
+  const problem = rootModeProblem(parseRootModeProbe(result.stdout), target.user, key, defaulted, host.name);
+  if (problem) throw problem;
+}
+
+// src/deploy/steps/preflight.ts
+function startNginxTest(s) {
+  if (!s.nginxTest) {
+    s.nginxTest = s.run.host.exec(nginxTest().argv, { become: true, check: false, step: "preflight" });
+    s.nginxTest.catch(() => {
+    });
+  }
+  return s.nginxTest;
+}
+function requireServiceSecrets(s) {
+  const { host, config: config2 } = s.run;
+  const missing = missingRunSecrets(config2, s.run.secrets ?? {}, process.env, s.role.services);
+  if (missing.length > 0) throw new MissingSecretsError(missing);
+  for (const service of s.role.services) colorEnvFile(host, config2, service, s.idle, s.run.secrets);
+}
+async function checkDatabase2(s) {
+  if (s.run.kind === "deploy" && s.role.services.length > 0) {
+    await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+  }
+}
+async function checkRecord(s) {
+  const { host, config: config2 } = s.run;
+  if (inHelperMode(config2, host.name)) await checkHelperRecord(host, config2, { step: "preflight" });
+  else await checkRootMode(host, config2, s.role.services.length > 0);
+}
+function privilegeLine(config2, hostName) {
+  const host = resolveHosts(config2).find((h) => h.name === hostName);
+  return describePrivilege(host?.privilege.mode ?? "root", host?.user ?? "the SSH user");
+}
+var preflightStep = {
+  name: "preflight",
+  async plan(s) {
+    s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
+    const [, , , tls] = await settleAll([
+      checkRecord(s),
+      // A plan that says "ready" must not hide a missing secret the run would stop at.
+      (async () => requireServiceSecrets(s))(),
+      checkDatabase2(s),
+      s.role.switches ? tlsReady(s.run.host, s.run.config) : false
+    ]);
+    if (s.role.switches) nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: tls });
+  },
+  async run(s) {
+    const { host, config: config2 } = s.run;
+    s.say(privilegeLine(config2, host.name));
+    requireServiceSecrets(s);
+    await checkDatabase2(s);
+    const site = s.role.switches ? nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await tlsReady(host, config2) }) : null;
+    if (site) {
+      const test = nginxTest();
+      const result = await startNginxTest(s);
+      if (result.code !== 0) {
+        throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
+          host: host.name,
+          step: "preflight",
+          command: test.argv.join(" "),
+          exitCode: result.code,
+          stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+          hint: "fix the file nginx names above (it may belong to another site), check with `sudo nginx -t`, then deploy again"
+        });
+      }
+    }
+    return { status: "ok" };
+  }
+};
+
+// src/deploy/lock-ahead.ts
+function startLockAhead(s, lockFree) {
+  if (s.run.check || !lockFree || s.live.release === null) return;
+  s.lockAhead = lockThenRead(s);
+  s.lockAhead.catch(() => void 0);
+}
+async function lockThenRead(s) {
+  const { host, actor, commit, runId } = s.run;
+  if (!await tryLock(host, s.paths.lock, actor, commit, runId)) return null;
+  if (s.role.switches) void startNginxTest(s);
+  const [colorFile, historyFile, intent, served] = await settleAll([
+    host.readFile(s.paths.color),
+    host.readFile(s.paths.history),
+    s.role.switches ? readIntent(host, s.paths) : null,
+    s.role.switches ? servedColor(s.bypass) : null
+  ]);
+  return { colorFile: colorFile?.toString("utf8"), historyFile: historyFile?.toString("utf8"), intent, served };
+}
+async function releaseLocksAhead(states) {
+  await Promise.all(
+    states.filter((s) => s.lockAhead && !s.lockHanded).map(async (s) => {
+      s.lockHanded = true;
+      if (!await s.lockAhead?.catch(() => true)) return;
+      await releaseLockHeldBy(s.run.host, s.paths.lock, s.run.runId).catch(
+        (e) => s.say(`could not release the deploy lock ${s.paths.lock}: ${e instanceof Error ? e.message : String(e)}`)
+      );
+    })
+  );
 }
 
 // src/deploy/runner.ts
@@ -75666,11 +76446,8 @@ async function runSteps2(steps, state, options) {
 }
 function interruptedDuring(reason, step, host, e) {
   const own2 = e === reason ? "" : ` (${message(e)})`;
-  return new InterruptedError(`interrupted by ${reason} during step ${step}${own2}`, {
-    host,
-    step,
-    hint: "what this run had changed was undone; deploy again when ready"
-  });
+  const hint = e instanceof InterruptedError && e.hint ? e.hint : "what this run had changed was undone; deploy again when ready";
+  return new InterruptedError(`interrupted by ${reason} during step ${step}${own2}`, { host, step, hint });
 }
 async function undoAll(undos, state, emitter, outcome) {
   for (const step of [...undos].reverse()) {
@@ -75771,7 +76548,9 @@ var OUTCOME = {
   on_rollback: "rolled_back"
 };
 function hookVars(config2, input2) {
-  const ports = (color) => Object.fromEntries(Object.entries(config2.services).map(([name, service]) => [name, colorPort(service, color)]));
+  const ports = (color) => Object.fromEntries(
+    Object.entries(config2.services).filter(([, service]) => service.port !== void 0).map(([name, service]) => [name, colorPort(service, color)])
+  );
   return {
     deploy_dir: config2.deploy_dir,
     SLIPWAY_RELEASE: input2.releaseId,
@@ -75943,84 +76722,8 @@ var backupStep = {
   }
 };
 
-// src/deploy/helper-record.ts
-var CERTBOT_DEFAULT_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
-function inHelperMode(config2, hostName) {
-  return resolveHosts(config2).find((h) => h.name === hostName)?.privilege.mode === "helper";
-}
-function helperRecordPath(app) {
-  return `/etc/slipway/apps/${app}.conf`;
-}
-function parseHelperRecord(text2) {
-  const record2 = {};
-  for (const line of text2.split("\n")) {
-    const match = /^([a-z_]+)=(.*)$/.exec(line);
-    if (match?.[1] && !(match[1] in record2)) record2[match[1]] = match[2] ?? "";
-  }
-  return record2;
-}
-function helperRecordProblems(config2, record2, cert) {
-  const problems = [];
-  const recorded = (key) => record2[key] ?? "";
-  if (recorded("deploy_dir") !== config2.deploy_dir) {
-    problems.push(
-      `deploy_dir is ${config2.deploy_dir}, the helper's record says ${recorded("deploy_dir") || "nothing"}`
-    );
-  }
-  if (!cert) return problems;
-  const names = recorded("domains").split(/\s+/).filter(Boolean);
-  const missing = cert.domains.filter((d) => !names.includes(d));
-  if (missing.length > 0) {
-    problems.push(
-      `the certificate needs ${missing.join(", ")}, not among the names recorded for ${config2.app} (${names.join(" ") || "none"}): the helper's certbot refuses it`
-    );
-  }
-  if ((recorded("acme_webroot") || ACME_WEBROOT) !== cert.webroot) {
-    problems.push(
-      `tls.webroot is ${cert.webroot}, the helper's certbot writes challenges to ${recorded("acme_webroot") || ACME_WEBROOT}`
-    );
-  }
-  if ((recorded("acme_server") || CERTBOT_DEFAULT_SERVER) !== cert.acmeServer) {
-    problems.push(
-      `tls.acme_server is ${cert.acmeServer}, the helper's certbot asks ${recorded("acme_server") || CERTBOT_DEFAULT_SERVER}`
-    );
-  }
-  if (recorded("acme_ca_bundle") !== (cert.caBundle ?? "")) {
-    problems.push(
-      `tls.ca_bundle is ${cert.caBundle ?? "unset"}, the helper's certbot trusts ${recorded("acme_ca_bundle") || "the system's store"}`
-    );
-  }
-  return problems;
-}
-function helperRecordHint(app, host) {
-  return `bootstrap records what the helper allows: run it again for ${app} with this slipway.yml as an admin user (slipway run playbooks/bootstrap.yml -c slipway.yml -l ${host} -e app_name=${app}), then deploy again`;
-}
-async function checkHelperRecord(host, config2, options) {
-  const path6 = helperRecordPath(config2.app);
-  const text2 = (await host.readFile(path6, { become: false }))?.toString("utf8");
-  const hint = helperRecordHint(config2.app, host.name);
-  if (text2 === void 0) {
-    throw new SlipwayError(
-      `${config2.app} is not registered with the privilege helper on ${host.name} (${path6} is missing)`,
-      {
-        host: host.name,
-        step: options.step,
-        hint
-      }
-    );
-  }
-  const problems = helperRecordProblems(config2, parseHelperRecord(text2), options.cert);
-  if (problems.length === 0) return;
-  throw new SlipwayError(`the privilege helper would refuse this deploy (${path6}): ${problems.join("; ")}`, {
-    host: host.name,
-    step: options.step,
-    hint
-  });
-}
-
 // src/deploy/steps/certificate.ts
 var STEP = "certificate";
-var installed = /* @__PURE__ */ new WeakMap();
 function specOf(config2) {
   if (config2.proxy.mode === "internal") return null;
   return certSpecFromConfig(config2);
@@ -76062,7 +76765,7 @@ var certificateStep = {
     if (state.kind !== "valid") await checkCertbotAllowed(s, spec);
     if (state.kind === "missing" || state.kind === "names-differ") {
       const changes = await installSiteForChallenge(s, false);
-      installed.set(s, changes);
+      s.certificateSiteChanges = changes;
       if (changes.length > 0) s.say(`installed the site with ${spec.domains.join(", ")} for the ACME challenge`);
     }
     const obtained = await withProgress(
@@ -76073,7 +76776,7 @@ var certificateStep = {
     if (obtained.changed) s.say(`certificate for ${spec.domains.join(", ")}: ${obtained.msg}`);
     const renewal = await ensureRenewal(host, spec, { become: true, check: false, step: STEP });
     for (const action of renewal.actions) s.say(`renewal: ${action}`);
-    const changed = obtained.changed || renewal.changed || (installed.get(s)?.length ?? 0) > 0;
+    const changed = obtained.changed || renewal.changed || (s.certificateSiteChanges?.length ?? 0) > 0;
     return {
       status: changed ? "changed" : "ok",
       message: obtained.msg,
@@ -76081,7 +76784,7 @@ var certificateStep = {
     };
   },
   async undo(s) {
-    const changes = installed.get(s) ?? [];
+    const changes = s.certificateSiteChanges ?? [];
     if (changes.length === 0) return "nothing";
     await restoreFiles(s.run.host, changes);
     s.say("put back the nginx site as it was before the certificate step");
@@ -76104,6 +76807,11 @@ var lockStep = {
   name: "lock",
   async run(s) {
     const { host, user, actor, commit, forceUnlock, runId, lockWaitSeconds: lockWaitSeconds2, interrupt } = s.run;
+    s.lockHanded = true;
+    if (s.lockAhead && await s.lockAhead) {
+      s.say(`locked ${s.paths.lock}`);
+      return { status: "changed", data: { run_id: runId } };
+    }
     if (s.live.release === null) {
       await host.exec(ownedDirArgv(s.paths.root, user), { become: true, step: "deploy dir" });
     }
@@ -76127,115 +76835,6 @@ var lockStep = {
   }
 };
 
-// src/deploy/privilege-check.ts
-function parseRootModeProbe(stdout) {
-  return Object.fromEntries(
-    stdout.split("\n").map((line) => /^([a-z]+)=(\S*)$/.exec(line.trim())).filter((m) => m !== null).map((m) => [m[1], m[2]])
-  );
-}
-var FIX_BOOTSTRAP = "re-run playbooks/bootstrap.yml for this host with -e deploy_privilege=root";
-function rootModeProblem(probe, user, key, defaulted, host) {
-  if (probe.uid === "0") return void 0;
-  const helperHost = probe.helper === "yes";
-  if (probe.sudo === "no") {
-    const why = helperHost ? `this host was bootstrapped with deploy_privilege=helper (${HELPER_PATH} is ${user}'s only sudo command)` : `${user} cannot run \`sudo -n\` without a password`;
-    const mode = `${key} is root${defaulted ? " (its default)" : ""}`;
-    return new SlipwayError(`${mode}, which needs passwordless sudo for everything: ${why}`, {
-      host,
-      step: "preflight",
-      hint: helperHost ? `set ${key}: helper (least privilege; docs/security.md), or ${FIX_BOOTSTRAP}` : `run playbooks/bootstrap.yml for this host (-e deploy_privilege=root), or set ${key}: helper after bootstrapping with the default`
-    });
-  }
-  if (probe.docker === "no") {
-    return new SlipwayError(
-      `${user} cannot reach the docker daemon: ${key} is root, which runs docker pull and load as ${user}`,
-      {
-        host,
-        step: "preflight",
-        hint: helperHost ? `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or set ${key}: helper` : `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or check that docker runs (systemctl status docker)`
-      }
-    );
-  }
-  return void 0;
-}
-async function checkRootMode(host, config2, runsServices = true) {
-  const target = resolveHosts(config2).find((h) => h.name === host.name);
-  if (target?.privilege.mode !== "root") return;
-  const own2 = config2.inventory.hosts[host.name]?.privilege;
-  const key = own2 ? `inventory.hosts.${host.name}.privilege` : "inventory.ssh.privilege";
-  const defaulted = !own2 && !config2.inventory.ssh.privilege;
-  const result = await host.exec(rootModeProbeArgv(HELPER_PATH, runsServices && config2.runtime !== "systemd"), {
-    check: false,
-    step: "preflight"
-  });
-  const problem = rootModeProblem(parseRootModeProbe(result.stdout), target.user, key, defaulted, host.name);
-  if (problem) throw problem;
-}
-
-// src/deploy/steps/preflight.ts
-function startNginxTest(s) {
-  if (!s.nginxTest) {
-    s.nginxTest = s.run.host.exec(nginxTest().argv, { become: true, check: false, step: "preflight" });
-    s.nginxTest.catch(() => {
-    });
-  }
-  return s.nginxTest;
-}
-function requireServiceSecrets(s) {
-  const { host, config: config2 } = s.run;
-  const missing = missingRunSecrets(config2, s.run.secrets ?? {}, process.env, s.role.services);
-  if (missing.length > 0) throw new MissingSecretsError(missing);
-  for (const service of s.role.services) colorEnvFile(host, config2, service, s.idle, s.run.secrets);
-}
-async function checkDatabase2(s) {
-  if (s.run.kind === "deploy" && s.role.services.length > 0) {
-    await checkDatabasePresent(s.run.host, s.spec, s.live.release);
-  }
-}
-async function checkRecord(s) {
-  const { host, config: config2 } = s.run;
-  if (inHelperMode(config2, host.name)) await checkHelperRecord(host, config2, { step: "preflight" });
-  else await checkRootMode(host, config2, s.role.services.length > 0);
-}
-function privilegeLine(config2, hostName) {
-  const host = resolveHosts(config2).find((h) => h.name === hostName);
-  return describePrivilege(host?.privilege.mode ?? "root", host?.user ?? "the SSH user");
-}
-var preflightStep = {
-  name: "preflight",
-  async plan(s) {
-    s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
-    await checkRecord(s);
-    requireServiceSecrets(s);
-    await checkDatabase2(s);
-    if (s.role.switches) {
-      nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: await tlsReady(s.run.host, s.run.config) });
-    }
-  },
-  async run(s) {
-    const { host, config: config2 } = s.run;
-    s.say(privilegeLine(config2, host.name));
-    requireServiceSecrets(s);
-    await checkDatabase2(s);
-    const site = s.role.switches ? nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await tlsReady(host, config2) }) : null;
-    if (site) {
-      const test = nginxTest();
-      const result = await startNginxTest(s);
-      if (result.code !== 0) {
-        throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
-          host: host.name,
-          step: "preflight",
-          command: test.argv.join(" "),
-          exitCode: result.code,
-          stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
-          hint: "fix the file nginx names above (it may belong to another site), check with `sudo nginx -t`, then deploy again"
-        });
-      }
-    }
-    return { status: "ok" };
-  }
-};
-
 // src/deploy/steps/reconcile.ts
 function sameAfterLock(s, same) {
   if (!same) return null;
@@ -76245,11 +76844,16 @@ function sameAfterLock(s, same) {
 var reconcileStep = {
   name: "reconcile",
   async run(s) {
-    const { host, config: config2, runtime } = s.run;
-    const recheck = s.lockWaited ? Promise.resolve(null) : recheckUnderLock(s);
+    const { host, runtime } = s.run;
+    const ahead = s.lockAhead ? await s.lockAhead : null;
+    const recheck = s.lockWaited ? Promise.resolve(null) : ahead ? recheckRead(s, ahead.colorFile, ahead.historyFile) : recheckUnderLock(s);
     if (!s.role.switches) return sameAfterLock(s, await recheck) ?? { status: "skipped" };
     void startNginxTest(s);
-    const [intent, served, same] = await Promise.all([readIntent(host, s.paths), servedColor(host, config2), recheck]);
+    const [intent, served, same] = await Promise.all([
+      ahead ? ahead.intent : readIntent(host, s.paths),
+      ahead ? ahead.served : servedColor(s.bypass),
+      recheck
+    ]);
     const done = sameAfterLock(s, same);
     if (done) return done;
     if (intent) {
@@ -76258,7 +76862,7 @@ var reconcileStep = {
         `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`
       );
       if (s.liveColor && await runtime.isRunning(s.liveColor)) {
-        await switchAndReload(host, config2, s.liveColor);
+        await switchAndReload(s.bypass, s.liveColor);
         s.say(`nginx points at the recorded color ${s.liveColor} again`);
       }
       await clearIntent(host, s.paths);
@@ -76271,6 +76875,92 @@ var reconcileStep = {
       return { status: "changed", data: { served } };
     }
     return { status: "ok", ...served ? { data: { served } } : {} };
+  }
+};
+
+// src/deploy/steps/retire.ts
+function drainSeconds(s) {
+  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain", 0);
+}
+function leftoverUnits(s, old) {
+  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
+  const current = /* @__PURE__ */ new Set([...s.run.runtime.names(old), ...s.run.runtime.names(otherColor(old))]);
+  return (record2?.units ?? []).filter((u) => !current.has(u));
+}
+async function stopLeftovers(s, old) {
+  const left = leftoverUnits(s, old);
+  if (left.length === 0) return;
+  if (!s.run.runtime.stopNames) {
+    s.say(`still running from the previous release, no longer in the config: ${left.join(", ")} (stop them by hand)`);
+    return;
+  }
+  await s.run.runtime.stopNames(left);
+  s.say(`stopped ${left.join(", ")}: the previous release ran them, the config no longer names them`);
+}
+function drainedColor(s) {
+  return s.liveColor && !s.stopFirst && s.role.services.length > 0 && drainSeconds(s) > 0 ? s.liveColor : null;
+}
+function startDrain(s) {
+  const old = drainedColor(s);
+  if (!old || s.drain) return;
+  const abort = new AbortController();
+  const interrupt = s.run.interrupt?.signal;
+  const signal = interrupt ? AbortSignal.any([abort.signal, interrupt]) : abort.signal;
+  const started = Date.now();
+  const outcome = drainConnections(s.run.host, colorPorts(s.local, old), drainSeconds(s), signal).catch(() => ({
+    ms: Date.now() - started,
+    open: null
+  }));
+  s.drain = { outcome, abort: () => abort.abort() };
+}
+function drainInterrupted(s, old, e) {
+  if (!s.run.interrupt?.reason) return e;
+  return new InterruptedError(`the drain of ${old} stopped waiting`, {
+    host: s.run.host.name,
+    step: "retire",
+    hint: `${old} (the previous release) still runs, nginx sends it no new request: the next deploy replaces it`
+  });
+}
+async function drainAndStop(s, old) {
+  const { runtime } = s.run;
+  const limit = drainSeconds(s);
+  if (limit > 0) {
+    startDrain(s);
+    const started = s.drain?.outcome ?? Promise.resolve({ ms: 0, open: null });
+    const drain = await withProgress(progressOf(s), `${old}: draining connections (at most ${limit}s)`, () => started);
+    if (s.run.interrupt?.reason) throw drainInterrupted(s, old, s.run.interrupt.reason);
+    const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
+    s.say(`drained ${old} in ${(drain.ms / 1e3).toFixed(1)}s (limit ${limit}s${left})`);
+  }
+  await runtime.stop(old);
+  s.say(`stopped ${old}`);
+  await stopLeftovers(s, old);
+}
+var retireStep = {
+  name: "retire",
+  async plan(s) {
+    if (s.role.services.length === 0) return;
+    if (s.liveColor && !s.stopFirst) {
+      const limit = drainSeconds(s);
+      const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
+      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
+      const left = leftoverUnits(s, s.liveColor);
+      if (left.length > 0)
+        s.say(`  stop ${left.join(", ")}: the previous release ran them, the config no longer names them`);
+    }
+  },
+  async run(s) {
+    const { host, releaseId: releaseId2 } = s.run;
+    if (s.role.services.length === 0) return { status: "skipped" };
+    const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
+    const stopping = old ? drainAndStop(s, old) : s.liveColor ? stopLeftovers(s, s.liveColor) : Promise.resolve();
+    const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
+    const [, history] = await Promise.all([
+      stopping,
+      retireOld({ host, config: s.local, history: s.history, live: releaseId2, previous: linked ?? null, say: s.say })
+    ]);
+    s.history = history;
+    return { status: "changed" };
   }
 };
 
@@ -76320,6 +77010,7 @@ var recordStep = {
     } else {
       s.history = withRecord(s.history, releaseRecord(s, "deployed"));
     }
+    startDrain(s);
     await Promise.all([markLive(host, s.paths, releaseId2, s.idle), writeHistory(host, s.paths, s.history)]);
     await clearIntent(host, s.paths);
     if (s.role.services.length > 0) await s.run.runtime.bootColor?.(s.idle, otherColor(s.idle));
@@ -76327,98 +77018,207 @@ var recordStep = {
   }
 };
 
-// src/deploy/steps/retire.ts
-function drainSeconds(s) {
-  return s.run.drainSeconds ?? durationSeconds(s.run.config.drain, "drain", 0);
+// src/deploy/maintenance.ts
+var STEP2 = "maintenance";
+function maintenancePage(app) {
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title></head>',
+    `<body><h1>Down for maintenance</h1><p>${app} is being updated. Please try again in a few minutes.</p></body>`,
+    "</html>",
+    ""
+  ].join("\n");
 }
-async function gateAfterRestore(s) {
-  for (const [name, service] of Object.entries(s.local.services)) {
-    if (service.accessory) continue;
-    const address2 = probeAddress(s.run.config, name, s.run.host.name);
-    const args = gateArgs2(name, service, colorPort(service, s.idle), address2);
-    const gate = await healthGate(s.run.host, args, void 0, s.run.interrupt?.signal);
-    if (!gate.ok) {
-      throw new SlipwayError(`${name} (${s.idle}) is unhealthy after the database restore: ${gate.last}`, {
-        host: s.run.host.name,
-        step: "restore",
-        hint: `see the logs of ${s.run.runtime.names(s.idle).join(", ")} on the host`
-      });
-    }
+async function setMaintenance(config2, action, limit, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS) {
+  const hint = "maintenance pages are served by the nginx site Slipway renders";
+  if (config2.proxy.mode === "internal") {
+    throw new ConfigError("proxy.mode is internal: this app has no nginx site to answer 503", { hint });
   }
-}
-function leftoverUnits(s, old) {
-  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
-  const current = /* @__PURE__ */ new Set([...s.run.runtime.names(old), ...s.run.runtime.names(otherColor(old))]);
-  return (record2?.units ?? []).filter((u) => !current.has(u));
-}
-async function stopLeftovers(s, old) {
-  const left = leftoverUnits(s, old);
-  if (left.length === 0) return;
-  if (!s.run.runtime.stopNames) {
-    s.say(`still running from the previous release, no longer in the config: ${left.join(", ")} (stop them by hand)`);
-    return;
+  const nginxHosts = new Set(selectHosts2(config2, config2.proxy.hosts).map((h) => h.name));
+  const hosts = chosenHosts(config2, limit).filter((h) => nginxHosts.has(h.name));
+  if (hosts.length === 0) {
+    throw new ConfigError("--limit selects no host that runs nginx (proxy.hosts)", { hint: "name a proxy host" });
   }
-  await s.run.runtime.stopNames(left);
-  s.say(`stopped ${left.join(", ")}: the previous release ran them, the config no longer names them`);
-}
-async function drainAndStop(s, old) {
-  const { host, runtime } = s.run;
-  const limit = drainSeconds(s);
-  if (limit > 0) {
-    const drain = await withProgress(
-      progressOf(s),
-      `${old}: draining connections (at most ${limit}s)`,
-      () => drainConnections(host, colorPorts(s.local, old), limit)
+  const pool2 = new ConnectionPool();
+  try {
+    const connected = await connectAll(config2, hosts, pool2);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        if (!host) return { host: resolved.name, error: error62 ?? "unreachable", unreachable: true };
+        try {
+          return await maintenanceOnHost(config2, host, action, retryAfterSeconds);
+        } catch (e) {
+          const hint2 = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
+          return { host: resolved.name, error: `${e instanceof Error ? e.message : String(e)}${hint2}` };
+        }
+      })
     );
-    const left = drain.open === null ? "" : drain.open === 0 ? ", no connection left" : `, ${drain.open} still open`;
-    s.say(`drained ${old} in ${(drain.ms / 1e3).toFixed(1)}s (limit ${limit}s${left})`);
+  } finally {
+    await pool2.closeAll();
   }
-  await runtime.stop(old);
-  s.say(`stopped ${old}`);
-  await stopLeftovers(s, old);
 }
-function restorePlanLine(s) {
-  if (s.run.kind !== "rollback" || !s.run.restoreDb || !s.spec) return void 0;
-  const from = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!from?.backup) return `  no backup recorded with ${s.live.release ?? "the live release"}: database left as is`;
-  return `  restore the database from backup ${from.backup} (taken before ${from.id} was deployed): writes since then are lost`;
+async function maintenanceOnHost(config2, host, action, retryAfter = DEFAULT_RETRY_AFTER_SECONDS) {
+  const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app);
+  const was = await host.readFile(page, { become: true }) !== void 0;
+  if (action === "status" || action === "off" && !was) return { host: host.name, maintenance: was, changed: false };
+  if (action === "off") {
+    await host.exec(removeArgv(page), { become: true, step: STEP2 });
+    return { host: host.name, maintenance: false, changed: true };
+  }
+  if (!was || retryAfter !== DEFAULT_RETRY_AFTER_SECONDS) await checkSite(config2, host, retryAfter);
+  const retried = await setRetryAfter(config2, host, retryAfter);
+  if (!was) await host.putFile(page, maintenancePage(config2.app), { become: true, mode: 420 });
+  return { host: host.name, maintenance: true, changed: !was || retried, retryAfterSeconds: retryAfter };
 }
-var retireStep = {
-  name: "retire",
+async function checkSite(config2, host, retryAfter) {
+  const path6 = sitePathFromConfig(config2);
+  const site = (await host.readFile(path6, { become: true }))?.toString("utf8");
+  const hint = "deploy once with this Slipway version (its nginx site tests for the page), then run maintenance on";
+  if (!site?.includes(MAINTENANCE_URI)) {
+    throw new ConfigError(`${path6} has no maintenance block: nothing would answer 503`, {
+      host: host.name,
+      step: STEP2,
+      hint
+    });
+  }
+  if (retryAfter !== DEFAULT_RETRY_AFTER_SECONDS && !site.includes(`${config2.app}-maintenance-retry-after.`)) {
+    throw new ConfigError(`${path6} has a fixed Retry-After: --retry-after would not be sent`, {
+      host: host.name,
+      step: STEP2,
+      hint
+    });
+  }
+}
+async function setRetryAfter(config2, host, seconds) {
+  const path6 = maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, config2.app);
+  if (seconds === DEFAULT_RETRY_AFTER_SECONDS) {
+    if (await host.readFile(path6, { become: true }) === void 0) return false;
+    await host.exec(removeArgv(path6), { become: true, step: STEP2 });
+    await reloadNginx(host, STEP2);
+    return true;
+  }
+  const file2 = { path: path6, content: maintenanceRetryAfterFile(seconds) };
+  return (await applyNginxFiles(host, [file2], { become: true, step: STEP2 })).changed;
+}
+function formatMaintenance(results) {
+  return results.map((r) => {
+    if (r.error) return `${r.host}: ${r.unreachable ? "unreachable" : "failed"} (${r.error})`;
+    const retry = r.retryAfterSeconds !== void 0 && r.retryAfterSeconds !== DEFAULT_RETRY_AFTER_SECONDS ? `, Retry-After ${r.retryAfterSeconds}` : "";
+    return `${r.host}: maintenance ${r.maintenance ? "on" : "off"}${retry}${r.changed ? " (changed)" : ""}`;
+  }).join("\n");
+}
+
+// src/deploy/steps/restore-db.ts
+function restoring(s) {
+  return s.run.kind === "rollback" && s.run.restoreDb === true && s.spec !== null;
+}
+function backupToRestore(s) {
+  return s.live.history.releases.find((r) => r.id === s.live.release)?.backup;
+}
+function showsPage(s) {
+  return s.role.switches && s.run.config.proxy.mode !== "internal";
+}
+function nothingToRestore(s) {
+  return s.role.services.length > 0 && backupToRestore(s) === void 0;
+}
+function restorePlanLines(s) {
+  if (!restoring(s) || s.role.services.length === 0) return [];
+  const from = backupToRestore(s);
+  const left = s.live.release ?? "the live release";
+  if (!from) return [`  no backup recorded with ${left}: database left as is`];
+  const writers = s.liveColor ? `stop ${s.run.runtime.names(s.liveColor).join(", ")}, ` : "";
+  return [
+    `  ${writers}back up the database as it is (pre-restore backup named after ${left}), restore backup ${from}`,
+    `  lost from the database: every write since backup ${from} (taken before ${left} was deployed); kept in the pre-restore backup (their ids may be handed out again)`
+  ];
+}
+var maintenanceOnStep = {
+  name: "maintenance-on",
   async plan(s) {
-    if (s.role.services.length === 0) return;
-    if (s.liveColor && !s.stopFirst) {
-      const limit = drainSeconds(s);
-      const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
-      s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
-      const left = leftoverUnits(s, s.liveColor);
-      if (left.length > 0)
-        s.say(`  stop ${left.join(", ")}: the previous release ran them, the config no longer names them`);
-    }
-    const restore2 = restorePlanLine(s);
-    if (restore2) s.say(restore2);
+    if (!restoring(s) || !showsPage(s) || nothingToRestore(s)) return;
+    s.say(
+      `  downtime: maintenance page (503, Retry-After ${DEFAULT_RETRY_AFTER_SECONDS}s) from before the restore until ${s.idle} is switched to and verified (restore, start, gate)`
+    );
   },
   async run(s) {
-    const { host, config: config2, kind, restoreDb, releaseId: releaseId2 } = s.run;
-    if (s.role.services.length === 0) return { status: "skipped" };
-    const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
-    const stopping = old ? drainAndStop(s, old) : s.liveColor ? stopLeftovers(s, s.liveColor) : Promise.resolve();
-    if (kind === "rollback" && restoreDb && s.spec) {
-      await stopping;
-      const from = s.live.history.releases.find((r) => r.id === s.live.release);
-      if (from?.backup) {
-        await restoreBeforeRelease(host, config2, s.spec, from.backup, releaseId2, s.writersOf(s.idle), s.say);
-        s.say(`restored the database from ${from.backup}`);
-        await gateAfterRestore(s);
-      } else s.say("no backup recorded with the release rolled back from: database left as is");
-    }
-    const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
-    const [, history] = await Promise.all([
-      stopping,
-      retireOld({ host, config: s.local, history: s.history, live: releaseId2, previous: linked ?? null, say: s.say })
-    ]);
-    s.history = history;
+    if (!restoring(s) || !showsPage(s) || nothingToRestore(s)) return { status: "skipped" };
+    const result = await maintenanceOnHost(s.run.config, s.run.host, "on");
+    s.maintenanceSet = result.changed === true;
+    s.say(s.maintenanceSet ? "maintenance page on for the restore" : "maintenance was already on: left on");
+    return { status: s.maintenanceSet ? "changed" : "ok" };
+  },
+  async undo(s) {
+    if (!s.maintenanceSet) return "nothing";
+    await maintenanceOnHost(s.run.config, s.run.host, "off");
+    s.maintenanceSet = false;
+    s.undoNotes.push("maintenance page off");
+    return void 0;
+  }
+};
+var maintenanceOffStep = {
+  name: "maintenance-off",
+  async plan(s) {
+    if (restoring(s) && showsPage(s) && !nothingToRestore(s)) s.say("  maintenance page off once verified");
+  },
+  async run(s) {
+    if (!s.maintenanceSet) return { status: "skipped" };
+    await maintenanceOnHost(s.run.config, s.run.host, "off");
+    s.maintenanceSet = false;
+    s.say("maintenance page off");
     return { status: "changed" };
+  }
+};
+function restoreContext(s) {
+  return { host: s.run.host, become: true, step: "restore", log: s.say };
+}
+async function putBack(s, id) {
+  const { host, config: config2 } = s.run;
+  const database = s.spec;
+  if (!database) return;
+  const release = s.live.release ?? s.run.releaseId;
+  await restoreBackup({ host, deployDir: config2.deploy_dir, database, release, id, step: "restore", log: s.say });
+  s.undoNotes.push(`put the database back as it was before the restore (backup ${id})`);
+}
+var restoreStep = {
+  name: "restore",
+  async plan(s) {
+    for (const line of restorePlanLines(s)) s.say(line);
+  },
+  async run(s) {
+    if (!restoring(s) || s.role.services.length === 0) return { status: "skipped" };
+    const id = backupToRestore(s);
+    if (!id) {
+      s.say(`no backup recorded with ${s.live.release ?? "the live release"}: database left as is`);
+      return { status: "skipped" };
+    }
+    const { host, config: config2 } = s.run;
+    const database = s.spec;
+    if (!database) return { status: "skipped" };
+    if (s.liveColor) {
+      s.writersStopped = true;
+      await stopWriters(restoreContext(s), s.writersOf(s.liveColor), `stop ${s.liveColor}'s writers for the restore`);
+    }
+    const release = s.live.release ?? s.run.releaseId;
+    const job = { host, deployDir: config2.deploy_dir, database, release, id, step: "restore", log: s.say };
+    await withProgress(
+      progressOf(s),
+      `restoring the database from ${id}`,
+      () => restoreBackup(job, (taken) => {
+        s.preRestore = taken.id;
+      })
+    );
+    s.say(`restored the database from ${id}; the data before it is backup ${s.preRestore}`);
+    return { status: "changed", data: { restored: id, preRestore: s.preRestore } };
+  },
+  async undo(s) {
+    if (!s.writersStopped && !s.preRestore) return "nothing";
+    if (s.preRestore) await putBack(s, s.preRestore);
+    if (s.writersStopped && s.liveColor) {
+      await runWriters(restoreContext(s), s.writersOf(s.liveColor).start, `start ${s.liveColor}'s writers again`);
+      s.undoNotes.push(`started ${s.liveColor}'s writers again`);
+    }
+    s.writersStopped = false;
+    return void 0;
   }
 };
 
@@ -76434,7 +77234,7 @@ async function stage(s, check2) {
   return { changed: shipped !== null, diffs: [], actions: shipped ? [shipped] : [] };
 }
 var stageStep = {
-  name: "stage",
+  name: STAGE_STEP,
   async plan(s) {
     const staged = await stage(s, true);
     for (const a of staged.actions) s.say(`  ${a}`);
@@ -76459,7 +77259,7 @@ var startStep = {
     if (s.role.services.length === 0) return { status: "skipped" };
     s.say(`starting ${s.run.runtime.names(s.idle).join(", ")}`);
     try {
-      await s.run.runtime.start(s.idle);
+      await s.run.runtime.start(s.idle, s.run.interrupt?.signal);
     } catch (error62) {
       const logs = error62 instanceof StepFailure ? error62.data.logs : void 0;
       if (Array.isArray(logs) && logs.length > 0) {
@@ -76530,7 +77330,7 @@ var verifyStep = {
   async run(s) {
     if (!s.role.switches) return { status: "skipped" };
     if (s.run.config.proxy.mode === "internal") return verifyInternal(s);
-    const verify = await verifyThroughNginx(s.run.host, s.run.config, s.idle);
+    const verify = await verifyThroughNginx(s.bypass, s.idle);
     if (!verify.ok) {
       for (const f of verify.failures) s.say(`verify failed: ${f}`);
       throw new SlipwayError(`verification through nginx failed after the switch: ${verify.failures.join("; ")}`, {
@@ -76561,23 +77361,29 @@ async function verifyInternal(s) {
 }
 
 // src/deploy/steps/index.ts
-function hostSteps(stopFirst, split = false) {
-  const before = stopFirst ? [lockStep, reconcileStep, preflightStep, certificateStep, stageStep, stopOldStep, backupStep] : [lockStep, reconcileStep, preflightStep, certificateStep, backupStep, stageStep];
-  if (split) return splitSteps(before);
+function hostSteps(stopFirst, split = false, restoring2 = false) {
+  const sync = (point) => split ? [syncStep(point)] : [];
+  const paging = restoring2 ? [maintenanceOnStep, ...sync("maintenance")] : [];
+  const before = stopFirst ? [lockStep, reconcileStep, preflightStep, certificateStep, stageStep, ...paging, stopOldStep, backupStep] : [lockStep, reconcileStep, preflightStep, certificateStep, backupStep, stageStep, ...paging];
+  const restore2 = restoring2 ? [restoreStep] : [];
+  const reopen = restoring2 ? [maintenanceOffStep] : [];
+  if (split) return splitSteps([...before, ...restore2], reopen);
   return [
     ...before,
+    ...restore2,
     startStep,
     gateStep,
     previewStep,
     beforeSwitchStep,
     switchStep,
     verifyStep,
+    ...reopen,
     afterSwitchStep,
     recordStep,
     retireStep
   ];
 }
-function splitSteps(before) {
+function splitSteps(before, reopen) {
   return [
     ...before,
     startStep,
@@ -76587,6 +77393,7 @@ function splitSteps(before) {
     previewStep,
     switchStep,
     verifyStep,
+    ...reopen,
     syncStep("switched"),
     afterSwitchStep,
     syncStep("after-switch"),
@@ -76626,6 +77433,7 @@ async function flowState(run2, address2, emitter) {
     spec: databaseSpec(config2, run2.secrets),
     stopFirst: config2.strategy === "stop-first" && liveColor3 !== null,
     emitter,
+    bypass: new MaintenanceBypass(host, config2),
     say: (line) => emitter.log(line),
     raw: (line) => emitter.raw(line),
     writersOf: (color) => sudoWriters(
@@ -76654,13 +77462,17 @@ async function prepareHost2(run2, address2) {
   const lock = run2.check ? void 0 : readLockHolder(run2.host, deployPaths(run2.config.deploy_dir).lock);
   const prepare = hostRole(run2.config, run2.host.name).services.length > 0 ? run2.runtime.prepare?.() : void 0;
   const [s, , holder] = await settleAll([flowState(run2, address2, emitter), prepare, lock]);
-  const same = await lockIsFree(s, holder) ? await alreadyLive(s) : null;
+  const lockFree = await lockIsFree(s, holder);
+  const same = lockFree ? await alreadyLive(s) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  return { s, steps: hostSteps(s.stopFirst, isSplitLayout(run2.config)), same: s.liveColor ? same : null };
+  const restoring2 = run2.kind === "rollback" && run2.restoreDb === true && s.spec !== null;
+  const steps = hostSteps(s.stopFirst, isSplitLayout(run2.config), restoring2);
+  return { s, steps, same: s.liveColor ? same : null, lockFree };
 }
-async function planHost({ s, steps, same }) {
+async function planHost({ s, steps, same, lockFree }, options = {}) {
   const { run: run2 } = s;
   if (same) return alreadyLiveResult(s, same);
+  if (options.lockAhead) startLockAhead(s, lockFree);
   s.say(`plan: ${run2.kind} ${run2.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
   await planSteps(steps, s, s.emitter);
   return { name: run2.host.name, status: "changed", color: s.liveColor ?? void 0, url: s.url };
@@ -76684,7 +77496,10 @@ async function executeHost({ s, steps, same }) {
     interrupt: run2.interrupt,
     fault: parseFault(process.env.SLIPWAY_FAULT),
     onError: (e) => run2.layout?.fail(host.name, e)
-  }).finally(() => run2.layout?.end(host.name));
+  }).finally(() => {
+    run2.layout?.end(host.name);
+    s.drain?.abort();
+  });
   s.say(`steps: ${formatTimings(outcome.timings)}`);
   if (!outcome.error && s.sameAfterLock) {
     s.say(`release ${s.sameAfterLock} is already live on ${s.liveColor}: nothing to do`);
@@ -76710,8 +77525,11 @@ async function executeHost({ s, steps, same }) {
     ...unlock ? { error: `deployed, but${unlock.slice(1)}` } : {}
   };
 }
+function recorded(outcome) {
+  return outcome.timings.some((t) => t.step === "record" && (t.status === "changed" || t.status === "ok"));
+}
 async function recordFailure(s, outcome) {
-  if (s.run.kind !== "deploy" || !outcome.timings.some((t) => t.step === "start")) return;
+  if (s.run.kind !== "deploy" || !outcome.timings.some((t) => t.step === "start") || recorded(outcome)) return;
   try {
     await writeHistory(s.run.host, s.paths, withRecord(s.history, releaseRecord(s, "failed")));
   } catch (e) {
@@ -76721,7 +77539,7 @@ async function recordFailure(s, outcome) {
 function failureError(s, outcome) {
   const e = outcome.error;
   const base = e instanceof SlipwayError ? e : new SlipwayError(e instanceof Error ? e.message : String(e));
-  const untouched = s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before";
+  const untouched = recorded(outcome) ? `release ${s.run.releaseId} is live on ${s.idle} and recorded` : s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before";
   const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
   const hint = [
     base.hint,
@@ -76963,9 +77781,9 @@ function unreachableLayout(connected) {
     } : { name: resolved.name, status: "unreachable", error: error62 }
   );
 }
-async function agreeOnLayout(config2, prepared) {
+async function agreeOnLayout(prepared) {
   const switching = prepared.filter((p) => p.s.role.switches);
-  const served = await Promise.all(switching.map((p) => servedColor(p.s.run.host, config2)));
+  const served = await Promise.all(switching.map((p) => servedColor(p.s.bypass)));
   const live = served.find((c) => c !== null) ?? switching.find((p) => p.s.liveColor)?.s.liveColor ?? null;
   for (const p of prepared) {
     p.s.liveColor = live;
@@ -77009,6 +77827,97 @@ function formatRecap2(kind, release, hosts, seconds, check2 = false, tally = /* 
   return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally)))].join("\n");
 }
 
+// src/deploy/plan-run.ts
+function errorText(e) {
+  if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+async function guarded(base, name, work) {
+  try {
+    return hostEnd(base, await work());
+  } catch (e) {
+    const message2 = `[${name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`;
+    base.sink({ kind: "log", level: "info", message: message2 });
+    return hostEnd(base, { name, status: "failed", error: errorText(e) });
+  }
+}
+function unreachableEnd(base, c) {
+  base.sink({ kind: "log", level: "info", message: unreachableLine(c) });
+  return hostEnd(base, { name: c.resolved.name, status: "unreachable", error: c.error });
+}
+function resultOf(hosts, release, base, recap) {
+  const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
+  return { ok, release, hosts, images: base.images, recap };
+}
+async function planThenRun(connected, base, ctx2) {
+  const prepared = /* @__PURE__ */ new Map();
+  let release = base.releaseId;
+  const failedPrepare = await Promise.all(
+    connected.map((c) => {
+      const { resolved, host } = c;
+      if (!host) return unreachableEnd(base, c);
+      return guarded(base, resolved.name, async () => {
+        const run2 = await ctx2.runOf(host);
+        if (ctx2.kind === "rollback") release = run2.releaseId;
+        const hostRun = { ...run2, host, user: resolved.user, runtime: ctx2.runtime(host) };
+        prepared.set(resolved.name, await prepareHost2(hostRun, resolved.address));
+        return { name: resolved.name, status: "ok" };
+      }).then((r) => r.status === "ok" ? null : r);
+    })
+  );
+  if (ctx2.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
+  const lockAhead = !base.check && !ctx2.split;
+  try {
+    return await planAndRun(connected, base, ctx2, { prepared, failedPrepare, lockAhead, release });
+  } finally {
+    await releaseLocksAhead([...prepared.values()].map((p) => p.s));
+  }
+}
+async function planAndRun(connected, base, ctx2, prep) {
+  const { prepared, failedPrepare, lockAhead } = prep;
+  let release = prep.release;
+  const planned = await Promise.all(
+    connected.map(({ resolved }, i) => {
+      const p = prepared.get(resolved.name);
+      return failedPrepare[i] ?? (p ? guarded(base, resolved.name, () => planHost(p, { lockAhead })) : hostEnd(base, failedHost(resolved.name)));
+    })
+  );
+  const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : void 0;
+  release = same ?? release;
+  const recap = formatRecap2(ctx2.kind, release, planned, (Date.now() - ctx2.started) / 1e3, true, ctx2.tally);
+  if (ctx2.showPlan || base.check) base.sink({ kind: "log", level: "info", message: recap });
+  const plan = resultOf(planned, release, base, recap);
+  if (base.check || !plan.ok || planned.every((h) => h.status === "ok") || !await ctx2.confirm(plan)) {
+    return { plan, hosts: [], release };
+  }
+  const one = ({ resolved }) => {
+    const p = prepared.get(resolved.name);
+    return guarded(base, resolved.name, () => executeHost(p));
+  };
+  if (ctx2.split) {
+    shareSync([...prepared.values()]);
+    return { hosts: await Promise.all(connected.map(one)), release };
+  }
+  const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
+  const hosts = await runBatches(connected, one, { ...base, kind: ctx2.kind, runtime: ctx2.runtime, report });
+  return { hosts, release };
+}
+function failedHost(name) {
+  return { name, status: "failed", error: "not prepared" };
+}
+function hostEnd(base, result) {
+  base.sink({
+    kind: "host",
+    host: result.name,
+    status: result.status,
+    ...result.release ? { release: result.release } : {},
+    ...result.color ? { color: result.color } : {},
+    ...result.backup ? { backup: result.backup } : {},
+    ...result.error ? { error: result.error } : {}
+  });
+  return result;
+}
+
 // src/render/from-config/swarm.ts
 var import_node_crypto16 = require("node:crypto");
 function swarmObjectName(app, service, name, value) {
@@ -77018,7 +77927,9 @@ function swarmObjectPrefix(app, service, name) {
   return `${app}_${service}_${name}`;
 }
 function stackFromConfig(config2, options) {
-  const compose = composeFromConfig(config2, { color: options.color, images: options.images });
+  return stackOf(config2, composeFromConfig(config2, { color: options.color, images: options.images }), options);
+}
+function stackOf(config2, compose, options) {
   const swarm = {};
   for (const model of compose.services) {
     delete model.envFile;
@@ -77031,16 +77942,7 @@ function stackFromConfig(config2, options) {
 }
 function accessoriesStackFromConfig(config2, options) {
   const compose = accessoriesComposeFromConfig(config2, options.images);
-  if (!compose) return null;
-  const swarm = {};
-  for (const model of compose.services) {
-    delete model.envFile;
-    delete model.files;
-    const service = serviceOf(config2, model.name, `services.${model.name}`);
-    model.environment = { ...model.environment, ...swarmSecretFileEnv(service) };
-    swarm[model.name] = swarmService(config2, model.name, service, { ...options, color: "blue" });
-  }
-  return { compose, swarm };
+  return compose ? stackOf(config2, compose, { ...options, color: "blue" }) : null;
 }
 function swarmService(config2, name, service, options) {
   const settings = service.swarm;
@@ -77208,13 +78110,13 @@ async function refusePlacementMoves(host, stack, moves) {
     const out2 = await host.exec(serviceConstraintsArgv(`${stack}_${move.service}`), {
       become: true,
       check: false,
-      step: "accessories"
+      step: STAGE_STEP
     });
     const running = out2.code === 0 ? JSON.parse(out2.stdout.trim() || "null") ?? [] : void 0;
     if (running !== void 0 && JSON.stringify([...running].sort()) === JSON.stringify(move.to)) continue;
     throw new SlipwayError(
       `accessory ${move.service} keeps its data in volume(s) ${move.volumes.join(", ")} on the node it runs on; its new placement ${JSON.stringify(move.to)} (was ${JSON.stringify(move.from)}) would start it on another node's empty volume: refusing (nothing was changed)`,
-      { host: host.name, step: "accessories", hint: moveHint(stack, move) }
+      { host: host.name, step: STAGE_STEP, hint: moveHint(stack, move) }
     );
   }
 }
@@ -77273,9 +78175,9 @@ function parseNodes(lines) {
 var FAILED = /* @__PURE__ */ new Set(["failed", "rejected"]);
 var GONE = /* @__PURE__ */ new Set(["shutdown", "remove"]);
 function parseStackTasks(stack, lines) {
-  const rows = lines.filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l));
+  const rows2 = lines.filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l));
   const bySlot = /* @__PURE__ */ new Map();
-  for (const row of rows) {
+  for (const row of rows2) {
     const name = (row.Name ?? "").replace(/^\s*\\_\s*/, "");
     bySlot.set(name, [...bySlot.get(name) ?? [], row]);
   }
@@ -77430,7 +78332,7 @@ var SwarmTasksFailed = class extends SlipwayError {
   service;
   failure;
 };
-async function waitForReplicas(host, stack, services, limitS) {
+async function waitForReplicas(host, stack, services, limitS, signal) {
   const started = Date.now();
   const deadline = started + limitS * 1e3;
   let short = [];
@@ -77459,7 +78361,7 @@ async function waitForReplicas(host, stack, services, limitS) {
       );
     }
     if (Date.now() > deadline) break;
-    await sleep3(1e3);
+    await pauseUnlessAborted(1e3, signal);
   }
   const why = await Promise.all(
     short.map(async (s) => taskLines(s, (await host.exec(serviceTasksArgv(s), asRoot2)).stdout))
@@ -77519,7 +78421,7 @@ async function ensureSwarmAccessories(host, config2, input2, waitS = 180) {
       if (input2.check) continue;
       throw new SlipwayError(`accessory ${name} has no image to run`, {
         host: host.name,
-        step: "accessories",
+        step: STAGE_STEP,
         hint: "give it `image:` (pinned by digest) or a build section, or pass --image service=ref"
       });
     }
@@ -77550,9 +78452,9 @@ async function ensureSwarmAccessories(host, config2, input2, waitS = 180) {
   if (text2 !== live) result.diffs.push(unifiedDiff2([{ path: file2, before: live, after: text2 }]));
   result.changed = true;
   if (input2.check) return result;
-  await host.exec(mkdirsArgv([parentDir(file2)]), { become: true, step: "accessories" });
-  await host.putFile(file2, text2, { mode: 420, become: true, step: "accessories" });
-  await host.exec(stackDeployArgv(stack, file2), { become: true, step: "accessories", timeoutMs: 18e4 });
+  await host.exec(mkdirsArgv([parentDir(file2)]), { become: true, step: STAGE_STEP });
+  await host.putFile(file2, text2, { mode: 420, become: true, step: STAGE_STEP });
+  await host.exec(stackDeployArgv(stack, file2), { become: true, step: STAGE_STEP, timeoutMs: 18e4 });
   await waitForReplicas(
     host,
     stack,
@@ -77705,14 +78607,14 @@ function swarmRuntime(config2, host) {
       result.changed = result.actions.length > 0;
       return result;
     },
-    async start(color) {
+    async start(color, signal) {
       await host.exec(stackDeployArgv(stack(color), stackFilePath(config2, color)), {
         ...asRoot4,
         step: "start",
         timeoutMs: 18e4
       });
       try {
-        await waitForReplicas(host, stack(color), full(color), startLimitS(config2));
+        await waitForReplicas(host, stack(color), full(color), startLimitS(config2), signal);
       } catch (error62) {
         if (!(error62 instanceof SwarmTasksFailed)) throw error62;
         const service = error62.service.slice(`${stack(color)}_`.length);
@@ -77838,6 +78740,16 @@ function systemdRuntime(config2, host) {
       const r = await host.exec(systemctlArgv("is-active", units(color), ["--"]), { check: false });
       return r.code === 0;
     },
+    async processStates(color, service) {
+      const picked = serviceInstances(config2).filter((u) => u.service === service);
+      return Promise.all(
+        picked.map(async (u) => {
+          const unit = instanceUnitName(config2.app, u.service, color, u.instance);
+          const r = await host.exec(unitProcessArgv(unit), { check: false, step: "gate" });
+          return parseUnitProcessState(unit, r.stdout);
+        })
+      );
+    },
     async logs(color, lines, only) {
       const picked = serviceInstances(config2).filter((u) => wanted(only, u.service));
       return Promise.all(
@@ -77862,73 +78774,6 @@ function deployingHosts(config2, limit) {
 }
 function defaultActor() {
   return process.env.GITHUB_ACTOR ?? process.env.USER ?? "slipway";
-}
-function errorText(e) {
-  if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
-  return e instanceof Error ? e.message : String(e);
-}
-async function guarded(base, name, work) {
-  try {
-    return hostEnd(base, await work());
-  } catch (e) {
-    const message2 = `[${name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`;
-    base.sink({ kind: "log", level: "info", message: message2 });
-    return hostEnd(base, { name, status: "failed", error: errorText(e) });
-  }
-}
-function unreachableEnd(base, c) {
-  base.sink({ kind: "log", level: "info", message: unreachableLine(c) });
-  return hostEnd(base, { name: c.resolved.name, status: "unreachable", error: c.error });
-}
-function resultOf(hosts, release, base, recap) {
-  const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
-  return { ok, release, hosts, images: base.images, recap };
-}
-async function planThenRun(connected, base, ctx2) {
-  const prepared = /* @__PURE__ */ new Map();
-  let release = base.releaseId;
-  const failedPrepare = await Promise.all(
-    connected.map((c) => {
-      const { resolved, host } = c;
-      if (!host) return unreachableEnd(base, c);
-      return guarded(base, resolved.name, async () => {
-        const run2 = await ctx2.runOf(host);
-        if (ctx2.kind === "rollback") release = run2.releaseId;
-        const hostRun = { ...run2, host, user: resolved.user, runtime: ctx2.runtime(host) };
-        prepared.set(resolved.name, await prepareHost2(hostRun, resolved.address));
-        return { name: resolved.name, status: "ok" };
-      }).then((r) => r.status === "ok" ? null : r);
-    })
-  );
-  if (ctx2.split && failedPrepare.every((r) => r === null)) await agreeOnLayout(base.config, [...prepared.values()]);
-  const planned = await Promise.all(
-    connected.map(({ resolved }, i) => {
-      const p = prepared.get(resolved.name);
-      return failedPrepare[i] ?? (p ? guarded(base, resolved.name, () => planHost(p)) : hostEnd(base, failedHost(resolved.name)));
-    })
-  );
-  const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : void 0;
-  release = same ?? release;
-  const recap = formatRecap2(ctx2.kind, release, planned, (Date.now() - ctx2.started) / 1e3, true, ctx2.tally);
-  if (ctx2.showPlan || base.check) base.sink({ kind: "log", level: "info", message: recap });
-  const plan = resultOf(planned, release, base, recap);
-  if (base.check || !plan.ok || planned.every((h) => h.status === "ok") || !await ctx2.confirm(plan)) {
-    return { plan, hosts: [], release };
-  }
-  const one = ({ resolved }) => {
-    const p = prepared.get(resolved.name);
-    return guarded(base, resolved.name, () => executeHost(p));
-  };
-  if (ctx2.split) {
-    shareSync([...prepared.values()]);
-    return { hosts: await Promise.all(connected.map(one)), release };
-  }
-  const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
-  const hosts = await runBatches(connected, one, { ...base, kind: ctx2.kind, runtime: ctx2.runtime, report });
-  return { hosts, release };
-}
-function failedHost(name) {
-  return { name, status: "failed", error: "not prepared" };
 }
 async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late = Promise.resolve({})) {
   const started = Date.now();
@@ -78008,24 +78853,12 @@ function finalResult(kind, release, hosts, started, base, tally) {
   base.sink({ kind: "log", level: "info", message: recap });
   return resultOf(hosts, release, base, recap);
 }
-function hostEnd(base, result) {
-  base.sink({
-    kind: "host",
-    host: result.name,
-    status: result.status,
-    ...result.release ? { release: result.release } : {},
-    ...result.color ? { color: result.color } : {},
-    ...result.backup ? { backup: result.backup } : {},
-    ...result.error ? { error: result.error } : {}
-  });
-  return result;
-}
 async function deploy(options) {
   const { config: config2 } = options;
   if (options.releaseId !== void 0 && !isReleaseId(options.releaseId)) {
     throw releaseIdError(options.releaseId, "--release-id");
   }
-  const dir = options.releaseDir ?? config2.source.dir;
+  const dir = options.commit !== void 0 ? options.releaseDir ?? config2.source.dir : await releaseSourceDir(config2, options.releaseDir);
   const commitOf = options.commit !== void 0 ? Promise.resolve(options.commit) : detectCommit(dir).catch(() => "local");
   const uncommittedOf = options.commit !== void 0 ? Promise.resolve(null) : uncommittedId(dir).catch(() => null);
   checkDeployHooks(config2);
@@ -78035,7 +78868,7 @@ async function deploy(options) {
   const report = (message2) => sink({ kind: "log", level: "info", message: message2 });
   for (const warning of swarmSecretWarnings(config2))
     sink({ kind: "log", level: "warn", message: `warning: ${warning}` });
-  const recorded = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
+  const recorded2 = Promise.all([commitOf, uncommittedOf]).then(([sha, uncommitted]) => {
     if (uncommitted)
       report(
         `${dir} has uncommitted changes: they ship as they are, recorded as ${sha.slice(0, 7)}-dirty.${uncommitted}`
@@ -78046,14 +78879,15 @@ async function deploy(options) {
     runnerProgress(sink, "build"),
     "building the images on this machine",
     async () => buildForDeploy(config2, {
-      commit: await recorded,
+      commit: await recorded2,
       releaseDir: options.releaseDir,
+      gitDir: dir,
       insecure: options.insecureRegistry ?? config2.image.insecure,
       secrets: options.secrets ?? resolveSecrets(config2).values,
       report
     })
   ) : {});
-  const identity = recorded.then((commit) => {
+  const identity = recorded2.then((commit) => {
     const id = options.releaseId ?? releaseId(commit, /* @__PURE__ */ new Date());
     if (!isReleaseId(id)) throw releaseIdError(id, "--release-id");
     return { commit, releaseId: id };
@@ -78157,13 +78991,14 @@ async function cleanupHost(host, options) {
   await runtime.prepare?.();
   const live = await readLiveState(host, paths);
   const intent = await readIntent(host, paths);
+  const bypass = new MaintenanceBypass(host, config2);
   if (intent && live.color && await runtime.isRunning(live.color)) {
-    await switchAndReload(host, config2, live.color);
+    await switchAndReload(bypass, live.color);
     result.switchedBack = live.color;
     say(`the cancelled run was switching to ${intent.to}: nginx points at ${live.color} again`);
   }
   if (intent) await clearIntent(host, paths);
-  const routed = await servedColor(host, config2) ?? live.color;
+  const routed = await servedColor(bypass) ?? live.color;
   if (routed) {
     const idle = otherColor(routed);
     if (await runtime.isRunning(idle)) {
@@ -78729,7 +79564,7 @@ __export(init_exports, {
 });
 var import_node_fs7 = require("node:fs");
 var import_node_os5 = require("node:os");
-var import_node_path31 = require("node:path");
+var import_node_path32 = require("node:path");
 var import_promises14 = require("node:readline/promises");
 var import_node_url3 = require("node:url");
 
@@ -79193,7 +80028,7 @@ function fileDatabase(tree, app, runtime, services, engine, fileName2, reasons) 
 
 // src/config/init/read-tree.ts
 var import_node_fs6 = require("node:fs");
-var import_node_path30 = require("node:path");
+var import_node_path31 = require("node:path");
 var SKIP_DIRS = /* @__PURE__ */ new Set([
   ".git",
   "node_modules",
@@ -79213,11 +80048,11 @@ function readAppTree(dir) {
   const walk2 = (at2, depth2) => {
     for (const entry of (0, import_node_fs6.readdirSync)(at2, { withFileTypes: true })) {
       if (files.length >= MAX_FILES) return;
-      const path6 = (0, import_node_path30.join)(at2, entry.name);
+      const path6 = (0, import_node_path31.join)(at2, entry.name);
       if (entry.isDirectory()) {
         if (depth2 < 4 && !SKIP_DIRS.has(entry.name)) walk2(path6, depth2 + 1);
       } else if (entry.isFile()) {
-        files.push((0, import_node_path30.relative)(dir, path6).split(import_node_path30.sep).join("/"));
+        files.push((0, import_node_path31.relative)(dir, path6).split(import_node_path31.sep).join("/"));
       }
     }
   };
@@ -79228,7 +80063,7 @@ function readAppTree(dir) {
     text(path6) {
       if (!READ.test(path6)) return void 0;
       try {
-        const full = (0, import_node_path30.join)(dir, path6);
+        const full = (0, import_node_path31.join)(dir, path6);
         return (0, import_node_fs6.statSync)(full).size <= MAX_BYTES ? (0, import_node_fs6.readFileSync)(full, "utf8") : void 0;
       } catch {
         return void 0;
@@ -79518,23 +80353,23 @@ function parseHost(value, index) {
 }
 function schemaPath(dir) {
   const schema = (0, import_node_url3.fileURLToPath)(new URL("../../schema/slipway.schema.json", __slipwayImportMetaUrl));
-  const checkout2 = (0, import_node_path31.dirname)((0, import_node_path31.dirname)(schema));
-  const inside = (parent, child) => !(0, import_node_path31.relative)(parent, child).startsWith("..");
-  return inside(dir, schema) || inside(checkout2, dir) ? (0, import_node_path31.relative)(dir, schema) : JSON_SCHEMA_ID;
+  const checkout2 = (0, import_node_path32.dirname)((0, import_node_path32.dirname)(schema));
+  const inside = (parent, child) => !(0, import_node_path32.relative)(parent, child).startsWith("..");
+  return inside(dir, schema) || inside(checkout2, dir) ? (0, import_node_path32.relative)(dir, schema) : JSON_SCHEMA_ID;
 }
 var DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
 function configPath(path6) {
-  const absolute = (0, import_node_path31.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()));
-  const home = (0, import_node_path31.relative)((0, import_node_os5.homedir)(), absolute);
-  return home && !home.startsWith("..") && !(0, import_node_path31.isAbsolute)(home) ? `~/${home}` : absolute;
+  const absolute = (0, import_node_path32.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()));
+  const home = (0, import_node_path32.relative)((0, import_node_os5.homedir)(), absolute);
+  return home && !home.startsWith("..") && !(0, import_node_path32.isAbsolute)(home) ? `~/${home}` : absolute;
 }
 function sshAnswers(flags) {
   const must2 = (flag, path6) => {
-    if (!(0, import_node_fs7.existsSync)((0, import_node_path31.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()))))
+    if (!(0, import_node_fs7.existsSync)((0, import_node_path32.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()))))
       throw new UsageError(`${flag} ${path6}: no such file`, { hint: `give the path of an existing file to ${flag}` });
     return configPath(path6);
   };
-  const found = DEFAULT_KEYS.find((k) => (0, import_node_fs7.existsSync)((0, import_node_path31.join)((0, import_node_os5.homedir)(), ".ssh", k)));
+  const found = DEFAULT_KEYS.find((k) => (0, import_node_fs7.existsSync)((0, import_node_path32.join)((0, import_node_os5.homedir)(), ".ssh", k)));
   const identityFile = flags.sshKey ? { path: must2("--ssh-key", flags.sshKey), found: false } : found ? { path: `~/.ssh/${found}`, found: true } : void 0;
   return {
     ...identityFile ? { identityFile } : {},
@@ -79582,9 +80417,9 @@ function filesToWrite(dir, config2, detection, flags) {
     const secrets = detection.services.flatMap((s) => s.secrets);
     files.push(...initWorkflows(flags.env, [...new Set(secrets)]));
   }
-  const existing = files.filter((f) => (0, import_node_fs7.existsSync)((0, import_node_path31.join)(dir, f.path))).map((f) => f.path);
+  const existing = files.filter((f) => (0, import_node_fs7.existsSync)((0, import_node_path32.join)(dir, f.path))).map((f) => f.path);
   if (existing.length > 0 && !flags.force) {
-    throw new SlipwayError(`${existing.map((f) => (0, import_node_path31.join)(dir, f)).join(", ")}: already exists, left as it is`, {
+    throw new SlipwayError(`${existing.map((f) => (0, import_node_path32.join)(dir, f)).join(", ")}: already exists, left as it is`, {
       hint: "compare with `slipway init --force` in a copy, or pass --force to overwrite"
     });
   }
@@ -79594,11 +80429,11 @@ function register8(program2, run2) {
   const command = program2.command("init").description("write a commented slipway.yml (and deploy/rollback workflows) from what the app directory holds").argument("[dir]", "the app directory", ".").option("--host <host>", "a server: NAME=ADDRESS or ADDRESS (repeatable)", collect, []).option("--domain <name>", "the site's domain (nginx server_name, and the certificate with --email)").option("--email <address>", "ACME account e-mail: enables HTTPS from Let's Encrypt for --domain").option("--runtime <runtime>", `override the detected runtime: ${RUNTIMES2.join(", ")}`).option("--registry <host>", "image registry (container/compose); default: images streamed over SSH").option("--ssh-user <user>", "SSH user on the servers (default: deploy)").option("--ssh-key <file>", "private key for SSH (default: the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa)").option("--known-hosts <file>", "known_hosts file pinning the servers' host keys (default: ~/.ssh/known_hosts)").option("--app <name>", "app name (default: the directory's name)").option("--env <name>", "the environment the workflows deploy (an empty overlay in slipway.yml)", "production").option("--no-workflows", "do not write .github/workflows/deploy.yml and rollback.yml").option("-f, --force", "overwrite slipway.yml and the workflows when they exist");
   jsonOption(command, "print {dir, app, runtime, services, database, reasons, files} as JSON");
   command.action(async (dirArg, flags) => {
-    const dir = (0, import_node_path31.resolve)(dirArg);
+    const dir = (0, import_node_path32.resolve)(dirArg);
     if (!(0, import_node_fs7.existsSync)(dir)) throw new SlipwayError(`${dirArg}: no such directory`, { hint: "give the app's directory" });
-    const detection = detectApp(readAppTree(dir), flags.app ?? (0, import_node_path31.basename)(dir), runtimeOf2(flags.runtime));
+    const detection = detectApp(readAppTree(dir), flags.app ?? (0, import_node_path32.basename)(dir), runtimeOf2(flags.runtime));
     const text2 = initConfigYaml(detection, await answersOf(dir, flags), flags.env);
-    const file2 = (0, import_node_path31.join)(dir, DEFAULT_CONFIG);
+    const file2 = (0, import_node_path32.join)(dir, DEFAULT_CONFIG);
     const checked = validateConfigText(text2, file2, { environment: flags.env });
     if (!checked.ok) {
       throw new ConfigError(`the config init made does not validate:
@@ -79608,8 +80443,8 @@ ${checked.issues.map(formatIssue).join("\n")}`, {
     }
     const files = filesToWrite(dir, text2, detection, flags);
     for (const f of files) {
-      (0, import_node_fs7.mkdirSync)((0, import_node_path31.dirname)((0, import_node_path31.join)(dir, f.path)), { recursive: true });
-      (0, import_node_fs7.writeFileSync)((0, import_node_path31.join)(dir, f.path), f.text);
+      (0, import_node_fs7.mkdirSync)((0, import_node_path32.dirname)((0, import_node_path32.join)(dir, f.path)), { recursive: true });
+      (0, import_node_fs7.writeFileSync)((0, import_node_path32.join)(dir, f.path), f.text);
     }
     const secrets = checked.configs[0] ? secretReferences(checked.configs[0]).map((s) => s.name) : [];
     if (flags.json) {
@@ -79618,8 +80453,8 @@ ${checked.issues.map(formatIssue).join("\n")}`, {
       return;
     }
     for (const reason of detection.reasons) run2.out(`found: ${reason}`);
-    for (const f of files) run2.out(`wrote ${(0, import_node_path31.join)(dirArg, f.path)}`);
-    run2.out(`next: review ${(0, import_node_path31.join)(dirArg, DEFAULT_CONFIG)}, then \`slipway validate\` and \`slipway deploy -C\``);
+    for (const f of files) run2.out(`wrote ${(0, import_node_path32.join)(dirArg, f.path)}`);
+    run2.out(`next: review ${(0, import_node_path32.join)(dirArg, DEFAULT_CONFIG)}, then \`slipway validate\` and \`slipway deploy -C\``);
     if (secrets.length > 0) run2.out(`secrets the deploy reads from its environment: ${secrets.join(", ")}`);
   });
 }
@@ -79715,7 +80550,7 @@ function register9(program2, run2) {
 
 // src/cli/main.ts
 var import_node_fs9 = require("node:fs");
-var import_node_path32 = require("node:path");
+var import_node_path33 = require("node:path");
 var import_node_url4 = require("node:url");
 
 // src/cli/_version.ts
@@ -79735,12 +80570,12 @@ function createProgram(modules, run2) {
   for (const module2 of modules) module2.register(program2, run2);
   return program2;
 }
-async function discoverCommands(dir = (0, import_node_path32.dirname)((0, import_node_url4.fileURLToPath)(__slipwayImportMetaUrl))) {
+async function discoverCommands(dir = (0, import_node_path33.dirname)((0, import_node_url4.fileURLToPath)(__slipwayImportMetaUrl))) {
   const skip = /* @__PURE__ */ new Set(["main", "index"]);
-  const files = (0, import_node_fs9.readdirSync)(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has((0, import_node_path32.basename)(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
+  const files = (0, import_node_fs9.readdirSync)(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has((0, import_node_path33.basename)(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
   const modules = [];
   for (const file2 of files) {
-    const module2 = await import((0, import_node_url4.pathToFileURL)((0, import_node_path32.join)(dir, file2)).href);
+    const module2 = await import((0, import_node_url4.pathToFileURL)((0, import_node_path33.join)(dir, file2)).href);
     if (typeof module2.register === "function") modules.push(module2);
   }
   return modules;
@@ -79769,98 +80604,6 @@ var maintenance_exports = {};
 __export(maintenance_exports, {
   register: () => register10
 });
-
-// src/deploy/maintenance.ts
-var STEP2 = "maintenance";
-function maintenancePage(app) {
-  return [
-    "<!doctype html>",
-    '<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title></head>',
-    `<body><h1>Down for maintenance</h1><p>${app} is being updated. Please try again in a few minutes.</p></body>`,
-    "</html>",
-    ""
-  ].join("\n");
-}
-async function setMaintenance(config2, action, limit, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS) {
-  const hint = "maintenance pages are served by the nginx site Slipway renders";
-  if (config2.proxy.mode === "internal") {
-    throw new ConfigError("proxy.mode is internal: this app has no nginx site to answer 503", { hint });
-  }
-  const nginxHosts = new Set(selectHosts2(config2, config2.proxy.hosts).map((h) => h.name));
-  const hosts = chosenHosts(config2, limit).filter((h) => nginxHosts.has(h.name));
-  if (hosts.length === 0) {
-    throw new ConfigError("--limit selects no host that runs nginx (proxy.hosts)", { hint: "name a proxy host" });
-  }
-  const pool2 = new ConnectionPool();
-  try {
-    const connected = await connectAll(config2, hosts, pool2);
-    return await Promise.all(
-      connected.map(async ({ resolved, host, error: error62 }) => {
-        if (!host) return { host: resolved.name, error: error62 ?? "unreachable", unreachable: true };
-        try {
-          return await onHost(config2, host, action, retryAfterSeconds);
-        } catch (e) {
-          const hint2 = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
-          return { host: resolved.name, error: `${e instanceof Error ? e.message : String(e)}${hint2}` };
-        }
-      })
-    );
-  } finally {
-    await pool2.closeAll();
-  }
-}
-async function onHost(config2, host, action, retryAfter) {
-  const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app);
-  const was = await host.readFile(page, { become: true }) !== void 0;
-  if (action === "status" || action === "off" && !was) return { host: host.name, maintenance: was, changed: false };
-  if (action === "off") {
-    await host.exec(removeArgv(page), { become: true, step: STEP2 });
-    return { host: host.name, maintenance: false, changed: true };
-  }
-  if (!was || retryAfter !== DEFAULT_RETRY_AFTER_SECONDS) await checkSite(config2, host, retryAfter);
-  const retried = await setRetryAfter(config2, host, retryAfter);
-  if (!was) await host.putFile(page, maintenancePage(config2.app), { become: true, mode: 420 });
-  return { host: host.name, maintenance: true, changed: !was || retried, retryAfterSeconds: retryAfter };
-}
-async function checkSite(config2, host, retryAfter) {
-  const path6 = sitePathFromConfig(config2);
-  const site = (await host.readFile(path6, { become: true }))?.toString("utf8");
-  const hint = "deploy once with this Slipway version (its nginx site tests for the page), then run maintenance on";
-  if (!site?.includes(MAINTENANCE_URI)) {
-    throw new ConfigError(`${path6} has no maintenance block: nothing would answer 503`, {
-      host: host.name,
-      step: STEP2,
-      hint
-    });
-  }
-  if (retryAfter !== DEFAULT_RETRY_AFTER_SECONDS && !site.includes(`${config2.app}-maintenance-retry-after.`)) {
-    throw new ConfigError(`${path6} has a fixed Retry-After: --retry-after would not be sent`, {
-      host: host.name,
-      step: STEP2,
-      hint
-    });
-  }
-}
-async function setRetryAfter(config2, host, seconds) {
-  const path6 = maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, config2.app);
-  if (seconds === DEFAULT_RETRY_AFTER_SECONDS) {
-    if (await host.readFile(path6, { become: true }) === void 0) return false;
-    await host.exec(removeArgv(path6), { become: true, step: STEP2 });
-    await reloadNginx(host, STEP2);
-    return true;
-  }
-  const file2 = { path: path6, content: maintenanceRetryAfterFile(seconds) };
-  return (await applyNginxFiles(host, [file2], { become: true, step: STEP2 })).changed;
-}
-function formatMaintenance(results) {
-  return results.map((r) => {
-    if (r.error) return `${r.host}: ${r.unreachable ? "unreachable" : "failed"} (${r.error})`;
-    const retry = r.retryAfterSeconds !== void 0 && r.retryAfterSeconds !== DEFAULT_RETRY_AFTER_SECONDS ? `, Retry-After ${r.retryAfterSeconds}` : "";
-    return `${r.host}: maintenance ${r.maintenance ? "on" : "off"}${retry}${r.changed ? " (changed)" : ""}`;
-  }).join("\n");
-}
-
-// src/cli/maintenance.ts
 var ACTIONS = ["on", "off", "status"];
 function register10(program2, run2) {
   const command = program2.command("maintenance").argument("<on|off|status>", "on: answer every route with 503 and Retry-After; off: serve the app again").description("put up or take down the maintenance page on each nginx host (health paths stay open)");
@@ -79998,7 +80741,7 @@ async function listReleases(config2, limit) {
 }
 function formatHistory(history, live) {
   if (history.releases.length === 0) return ["  (no releases)"];
-  const rows = [...history.releases].reverse().map((r) => [
+  const rows2 = [...history.releases].reverse().map((r) => [
     `${r.id === live ? "*" : " "} ${r.id}`,
     r.result,
     r.color ?? "-",
@@ -80007,8 +80750,8 @@ function formatHistory(history, live) {
     r.commit ? `commit ${r.commit.slice(0, 12)}` : "-",
     r.backup ? `backup ${r.backup}` : ""
   ]);
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
-  return rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd());
+  const widths = rows2[0]?.map((_, i) => Math.max(...rows2.map((row) => (row[i] ?? "").length))) ?? [];
+  return rows2.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd());
 }
 function formatHostReleases(hosts) {
   const out2 = [];
@@ -80055,7 +80798,7 @@ __export(remove_exports, {
 });
 
 // src/deploy/remove-app.ts
-var import_node_path33 = require("node:path");
+var import_node_path34 = require("node:path");
 
 // src/deploy/swarm/remove.ts
 var asRoot5 = { become: true, step: "remove" };
@@ -80106,8 +80849,8 @@ async function removeApp(host, config2, options = {}) {
 }
 function recordedUnitsNotIn(history, current) {
   const known = new Set(current);
-  const recorded = history.releases.flatMap((r) => r.units ?? []).filter((u) => !known.has(u));
-  return [...new Set(recorded)].sort();
+  const recorded2 = history.releases.flatMap((r) => r.units ?? []).filter((u) => !known.has(u));
+  return [...new Set(recorded2)].sort();
 }
 async function stopRecordedLeftovers(host, config2, current, act) {
   const { history } = await readLiveState(host, deployPaths(config2.deploy_dir));
@@ -80225,7 +80968,7 @@ async function removeDeployDir(host, config2, options, act, actions) {
       await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot6));
     }
     if (!helperMode(config2, host.name)) {
-      await act(`remove ${root} (backups included)`, () => removeUnder(host, (0, import_node_path33.dirname)(root), root, asRoot6));
+      await act(`remove ${root} (backups included)`, () => removeUnder(host, (0, import_node_path34.dirname)(root), root, asRoot6));
       return;
     }
     const listing2 = await host.exec(listDirArgv(root), { ...asRoot6, check: false });
@@ -80330,7 +81073,7 @@ __export(render_exports, {
   writeRendered: () => writeRendered
 });
 var import_promises15 = require("node:fs/promises");
-var import_node_path34 = require("node:path");
+var import_node_path35 = require("node:path");
 var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 var UNPINNED_TAG = "<tag>";
 var RenderUsageError = class extends UsageError {
@@ -80390,8 +81133,8 @@ ${f.content}`).join("\n");
 async function writeRendered(dir, files) {
   const written = [];
   for (const f of files) {
-    const target = (0, import_node_path34.join)(dir, f.path);
-    await (0, import_promises15.mkdir)((0, import_node_path34.dirname)(target), { recursive: true });
+    const target = (0, import_node_path35.join)(dir, f.path);
+    await (0, import_promises15.mkdir)((0, import_node_path35.dirname)(target), { recursive: true });
     await (0, import_promises15.writeFile)(target, f.content, { mode: f.mode });
     await (0, import_promises15.chmod)(target, f.mode);
     written.push(target);
@@ -80467,16 +81210,68 @@ __export(status_exports, {
   register: () => register17
 });
 
-// src/deploy/status.ts
+// src/deploy/status-served.ts
 var COLORS4 = ["blue", "green"];
+function servedPlan(config2) {
+  if (config2.proxy.mode === "internal") return null;
+  const { app } = config2;
+  if (config2.proxy.switch === "socket") {
+    return {
+      probes: routedServices(config2).map((service) => ({
+        probe: { kind: "link", target: socketLinkPath(UPSTREAM_INCLUDE_DIR, app, service) },
+        blue: colorSocketPath(COLOR_SOCKET_DIR, app, service, "blue"),
+        green: colorSocketPath(COLOR_SOCKET_DIR, app, service, "green")
+      }))
+    };
+  }
+  const [blue, green] = COLORS4.map((color) => {
+    const site = nginxSiteFromConfig(config2, { color, tlsReady: false });
+    return (site?.upstreams ?? []).map((u) => renderNginxUpstream(app, u, UPSTREAM_INCLUDE_DIR));
+  });
+  return {
+    probes: (blue ?? []).map((file2, i) => ({
+      probe: { kind: "file", target: file2.path },
+      blue: file2.content.trimEnd(),
+      green: (green?.[i]?.content ?? "").trimEnd()
+    }))
+  };
+}
+function servedColorOf(plan, lines) {
+  const seen = new Set(
+    plan.probes.map(({ probe, blue, green }) => {
+      const text2 = lines(probe).join("\n").trimEnd();
+      return text2 === blue ? "blue" : text2 === green ? "green" : null;
+    })
+  );
+  const [only] = [...seen];
+  return seen.size === 1 && only ? only : null;
+}
+function switchProblem(f) {
+  const { served, recorded: recorded2, intent } = f;
+  if (!served || served === recorded2.color) return null;
+  const back = recorded2.color ? `points nginx back at the recorded ${recorded2.color}${recorded2.release ? ` (release ${recorded2.release})` : ""} before it starts` : "clears it";
+  if (intent && intent.to === served) {
+    const run2 = intent.run_id || "unknown";
+    const now = intent.run_id && f.lockRun === intent.run_id ? `, or \`slipway lock release --run ${run2}\` does it now` : "";
+    return `nginx serves ${served} (release ${intent.release || "unknown"}, not recorded: run ${run2} was killed during its switch at ${intent.since || "an unknown time"}); the next deploy ${back}${now}`;
+  }
+  return `nginx serves ${served} while the record says ${recorded2.color ?? "nothing"}: the next deploy goes by what nginx serves`;
+}
+
+// src/deploy/status.ts
+var COLORS5 = ["blue", "green"];
 function statusPlan(config2, names, cert, maintenancePage2 = null) {
   const kind = config2.runtime === "systemd" ? "unit" : config2.runtime === "container" ? "container" : "compose";
-  const units = COLORS4.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
-  const health = COLORS4.flatMap(
-    (color) => Object.entries(config2.services).map(([service, spec]) => {
-      const args = gateArgs2(service, spec, colorPort(spec, color));
-      return { probe: { kind: "health", target: args.url }, color, service, expected: args.status };
-    })
+  const units = COLORS5.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
+  const health = COLORS5.flatMap(
+    (color) => (
+      // A worker (no port) has no health URL: its state is its unit or container line.
+      Object.entries(config2.services).flatMap(([service, spec]) => {
+        if (spec.port === void 0) return [];
+        const args = gateArgs2(service, spec, colorPort(spec, color));
+        return { probe: { kind: "health", target: args.url }, color, service, expected: args.status };
+      })
+    )
   );
   const certPlan = cert ? { ...cert, probe: { kind: "cert", target: cert.path } } : null;
   const maintenance = maintenancePage2 ? { probe: { kind: "file", target: maintenancePage2 } } : null;
@@ -80548,14 +81343,17 @@ function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ ne
   const link = first("current");
   const color = parseColorFile(first("color"));
   const release = link ? link.split("/").pop() ?? null : null;
+  const served = plan.served ? servedColorOf(plan.served, (p) => sections2.get(probeKey(p)) ?? []) : void 0;
+  const intent = parseIntent((sections2.get("intent") ?? []).join("\n"));
+  const live = served ?? color;
   const units = plan.units.flatMap(
     ({ probe, color: c }) => unitStates(probe.kind, probe.target, sections2.get(probeKey(probe)) ?? []).map((u) => ({
       ...u,
       color: c,
-      live: c === color
+      live: c === live
     }))
   );
-  const health = plan.health.filter((h) => h.color === color).map(({ probe, service, expected }) => {
+  const health = plan.health.filter((h) => h.color === live).map(({ probe, service, expected }) => {
     const status2 = Number(first(probeKey(probe))) || 0;
     return { service, url: probe.target, status: status2, expected, healthy: status2 === expected };
   });
@@ -80569,8 +81367,10 @@ function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ ne
   const disk = diskOf(deployDir, first("disk"));
   const certificate = plan.cert ? certificateOf(plan.cert, sections2.get(probeKey(plan.cert.probe)), now) : null;
   const status = { host, release, color, units, health, lock, disk, certificate, problems: [] };
+  if (served !== void 0) status.served = served;
+  if (intent) status.intent = intent;
   if (plan.maintenance) status.maintenance = (sections2.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
-  if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections2, color);
+  if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections2, live);
   status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
 }
@@ -80585,7 +81385,15 @@ function certificateOf(cert, lines, now) {
 }
 function problemsOf(s, expectRelease) {
   const problems = [];
-  if (expectRelease && (!s.release || !s.color)) problems.push("nothing deployed");
+  if (expectRelease && (!s.release || !s.color) && !s.served) problems.push("nothing deployed");
+  const lockRun = s.lock.holder?.run_id;
+  const facts = {
+    served: s.served ?? null,
+    recorded: { color: s.color, release: s.release },
+    intent: s.intent ?? null
+  };
+  const switched = switchProblem(lockRun ? { ...facts, lockRun } : facts);
+  if (switched) problems.push(switched);
   for (const u of s.units) if (u.live && !u.running) problems.push(`${u.name} is ${u.state}`);
   for (const h of s.health)
     if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);
@@ -80607,9 +81415,9 @@ function formatBytes2(bytes) {
 }
 
 // src/deploy/status-format.ts
-function table(rows) {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd());
+function table(rows2) {
+  const widths = rows2[0]?.map((_, i) => Math.max(...rows2.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows2.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd());
 }
 function age(seconds) {
   if (seconds === void 0) return "";
@@ -80618,7 +81426,9 @@ function age(seconds) {
   return ` for ${Math.round(seconds / 3600)} h`;
 }
 function headLine(s) {
-  const live = s.release && s.color ? `${s.release} on ${s.color}` : "nothing deployed";
+  const recorded2 = s.release && s.color ? `${s.release} on ${s.color}` : "nothing deployed";
+  const unrecorded = s.intent?.to === s.served ? ` (release ${s.intent?.release}, not recorded)` : "";
+  const live = s.served && s.served !== s.color ? `nginx serves ${s.served}${unrecorded}; recorded ${recorded2}` : recorded2;
   const lock = s.lock.state === "held" ? `held by ${describeHolder(s.lock.holder)}${age(s.lock.ageSeconds)}${s.lock.stale ? " (stale)" : ""}` : "free";
   const disk = s.disk ? `${formatBytes2(s.disk.freeBytes)} free (${s.disk.usedPercent}% used)` : "unknown";
   const maintenance = s.maintenance === void 0 ? "" : `; maintenance ${s.maintenance ? "on" : "off"}`;
@@ -80682,7 +81492,7 @@ function clusterLines(c) {
       labelsText(n.labels)
     ])
   ]);
-  const rows = c.stacks.flatMap(
+  const rows2 = c.stacks.flatMap(
     (s) => s.tasks.map((t) => [
       `${s.stack}${s.live ? "*" : ""}`,
       `${t.service}.${t.slot}`,
@@ -80694,8 +81504,8 @@ function clusterLines(c) {
       [t.error, t.failures > 0 ? `${t.failures} failed before` : ""].filter(Boolean).join("; ")
     ])
   );
-  if (rows.length === 0) return [...lines, "  no stacks of this app"];
-  return [...lines, ...table([["STACK", "TASK", "NODE", "DESIRED", "CURRENT", "HEALTH", "IMAGE", "ERROR"], ...rows])];
+  if (rows2.length === 0) return [...lines, "  no stacks of this app"];
+  return [...lines, ...table([["STACK", "TASK", "NODE", "DESIRED", "CURRENT", "HEALTH", "IMAGE", "ERROR"], ...rows2])];
 }
 function formatStatus(hosts) {
   return hosts.map(formatHostStatus).join("\n\n");
@@ -80746,7 +81556,11 @@ async function readStatus(config2, limit) {
         if (!host) return unreachable(error62 ?? "unreachable");
         try {
           const page = nginxHosts.has(host.name) ? maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app) : null;
-          const plan = runtime ? statusPlan(configOnHost(config2, host.name), (c) => runtime(host).names(c), cert, page) : swarmHostPlan(config2, host.name, cert, page);
+          const plan = {
+            ...runtime ? statusPlan(configOnHost(config2, host.name), (c) => runtime(host).names(c), cert, page) : swarmHostPlan(config2, host.name, cert, page),
+            served: page ? servedPlan(config2) : null
+          };
+          plan.probes = [...plan.probes, ...plan.served?.probes.map((p) => p.probe) ?? []];
           const argv2 = statusArgv(config2.deploy_dir, lockDir(config2.deploy_dir), plan.probes);
           const result = await host.exec(argv2, { become: true, check: false, step: "status", timeoutMs: 6e4 });
           return parseHostStatus(host.name, config2.deploy_dir, plan, result.stdout);

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("fd7aa940277eabd8951a45bc69d07701c84400909599e9915508ed4400f6dccf", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("ee2fa53cf595d8d549f71b75ac5745a2ea33a5ee01e445e1f83bd5950fca5fd8", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

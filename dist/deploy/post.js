@@ -18,7 +18,7 @@ import {
   secretValues,
   setSecret,
   warning
-} from "./chunk-ZDEWI34W.js";
+} from "./chunk-OBRSQWRC.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
