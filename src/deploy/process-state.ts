@@ -80,8 +80,12 @@ export function judgeProcesses(states: readonly ProcessState[], baseline: Readon
     const before = baseline.get(p.name) ?? p.restarts;
     if (p.restarts > before || p.status === "exited" || p.status === "dead" || /auto-restart|failed/.test(p.status)) {
       const times = p.restarts - before;
-      const restarted = times > 0 ? `, restarted ${times} time${times === 1 ? "" : "s"}` : "";
-      return { kind: "failed", reason: `${p.name} exited (code ${p.exitCode}${restarted}; now ${p.status})` };
+      const restarted = times > 0 ? `restarted ${times} time${times === 1 ? "" : "s"}` : "";
+      // A process restarted by its policy and running again reads the new run's code (docker resets it to 0), not
+      // the exit's: a 0 then says nothing and is left out.
+      const code = p.running && p.exitCode === 0 ? "" : `code ${p.exitCode}`;
+      const detail = [code, restarted].filter(Boolean).join(", ");
+      return { kind: "failed", reason: `${p.name} exited (${detail}; now ${p.status})` };
     }
     if (p.health === "unhealthy") return { kind: "failed", reason: `${p.name}'s container healthcheck says unhealthy` };
   }

@@ -81,6 +81,10 @@ describe("process states", () => {
       kind: "failed",
       reason: "w exited (code 1, restarted 1 time; now running)",
     });
+    expect(judgeProcesses([up("w", { restarts: 2, exitCode: 0 })], base)).toEqual({
+      kind: "failed",
+      reason: "w exited (restarted 2 times; now running)",
+    });
     expect(judgeProcesses([up("w", { health: "unhealthy" })], base)).toEqual({
       kind: "failed",
       reason: "w's container healthcheck says unhealthy",
