@@ -7,8 +7,12 @@
  * command that restores it instead of calling the live color untouched.
  */
 import { restoreBackup } from "../../backup/index.js";
+import { probeAddress } from "../../config/layout.js";
+import { colorPortsOf } from "../drain.js";
+import { gateArgs, healthGate } from "../health.js";
 import { maintenanceOnHost } from "../maintenance.js";
 import { withProgress } from "../progress.js";
+import { gateKind } from "../running-gate.js";
 import { progressOf } from "./progress.js";
 import type { FlowState } from "./types.js";
 
@@ -65,6 +69,25 @@ async function pageOn(s: FlowState): Promise<boolean> {
 }
 
 /**
+ * After the restore the live color's writers were started again: its HTTP services answer their health check before
+ * the page goes off (else users would get nginx's bare 502 while they boot). One that does not is said, not thrown:
+ * the restore is done, and the failure being undone is the one to report.
+ */
+async function waitLive(s: FlowState): Promise<void> {
+  const color = s.liveColor;
+  if (!color || s.stopFirst) return;
+  const { host, config } = s.run;
+  const ports = colorPortsOf(s.local, color).filter((p) => gateKind(p.service) === "http");
+  await Promise.all(
+    ports.map(async ({ name, service, port }) => {
+      const args = gateArgs(name, service, port, probeAddress(config, name, host.name));
+      const gate = await healthGate(host, args, undefined, s.run.interrupt?.signal);
+      if (!gate.ok) s.say(`${name} on ${color} is not healthy after the restore: ${gate.last}`);
+    }),
+  );
+}
+
+/**
  * The backup step's undo: restores this deploy's backup when asked to (restoreReason) and the new color started (or
  * users were switched to it), under the page. Resolves "nothing" when it does not apply. The data as the failed
  * release left it is kept as a pre-restore backup (restoreBackup), named after the live release.
@@ -85,6 +108,7 @@ export async function restoreOnFailure(s: FlowState): Promise<"nothing" | undefi
         pre = taken.id;
       }),
     );
+    await waitLive(s);
   } finally {
     if (paged) {
       await maintenanceOnHost(config, host, "off");

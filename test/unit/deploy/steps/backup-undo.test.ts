@@ -52,6 +52,8 @@ function deployState(host: unknown, deployDir: string, db: string, said: string[
       runtime: { names: (c: string) => [`shop-web@${c}`] },
     },
     spec: database ? { engine: "sqlite", location: { kind: "file", path: db } } : null,
+    // No HTTP service: nothing to wait for once the restore started the live color again.
+    local: { services: {} },
     role: { services: ["web"], switches: o.switches ?? true },
     liveColor: o.live === false ? null : "green",
     idle: "blue",
