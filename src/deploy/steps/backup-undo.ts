@@ -81,7 +81,8 @@ async function waitLive(s: FlowState): Promise<void> {
   await Promise.all(
     ports.map(async ({ name, service, port }) => {
       const args = gateArgs(name, service, port, probeAddress(config, name, host.name));
-      const gate = await healthGate(host, args, undefined, s.run.interrupt?.signal);
+      // Not cut short by the run's interrupt: an interrupted deploy is undoing, and the page waits for this.
+      const gate = await healthGate(host, args).catch((e: unknown) => ({ ok: false, last: String(e) }));
       if (!gate.ok) s.say(`${name} on ${color} is not healthy after the restore: ${gate.last}`);
     }),
   );
@@ -108,6 +109,12 @@ export async function restoreOnFailure(s: FlowState): Promise<"nothing" | undefi
         pre = taken.id;
       }),
     );
+    // Said at once: a page that fails to go off after this is reported beside it, not instead of it.
+    s.restoredBackup = id;
+    const since = s.backupAt ? clock(s.backupAt) : "the backup";
+    const note = `restored the database from backup ${id} (taken before this deploy): writes made since ${since} are lost`;
+    s.say(`${note}; the data before the restore is backup ${pre}`);
+    s.undoNotes.push(`${note} (the data before the restore is backup ${pre})`);
     await waitLive(s);
   } finally {
     if (paged) {
@@ -115,11 +122,6 @@ export async function restoreOnFailure(s: FlowState): Promise<"nothing" | undefi
       s.say("maintenance page off");
     }
   }
-  s.restoredBackup = id;
-  const since = s.backupAt ? clock(s.backupAt) : "the backup";
-  const note = `restored the database from backup ${id} (taken before this deploy): writes made since ${since} are lost`;
-  s.say(`${note}; the data before the restore is backup ${pre}`);
-  s.undoNotes.push(`${note} (the data before the restore is backup ${pre})`);
   return undefined;
 }
 

@@ -184,8 +184,8 @@ describe("restore_on_rollback: a failure before the switch restores the pre-depl
     const lost = `restored the database from backup ${id} (taken before this deploy): writes made since 2026-12-01T03:08:18Z are lost`;
     expect(said.filter((l) => /maintenance|restored the database/.test(l))).toEqual([
       "maintenance page on for the restore",
-      "maintenance page off",
       `${lost}; the data before the restore is backup ${pre}`,
+      "maintenance page off",
     ]);
     expect(s.undoNotes).toEqual([`${lost} (the data before the restore is backup ${pre})`]);
     expect(unrestoredNote(s)).toBeUndefined();
