@@ -178,7 +178,7 @@ export function register(program: Command, run: CliRun): void {
     .option("--release-dir <dir>", "local directory holding the service code (default: next to the config)")
     .option("--release-id <id>", "release id (default: <commit>-<time>)")
     .option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)")
-    .option("--restore-db", "restore the database backup when verification after the switch fails")
+    .option("--restore-db", "restore the pre-deploy backup when the deploy fails once the new color started")
     .option(
       "--image <service=ref>",
       "image of a service (repo@sha256:..., e.g. from slipway build): no build",

@@ -1,7 +1,7 @@
 /** Backing up before a change and restoring on the way back, from the config's `database:`. */
 import { dirname } from "node:path";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
-import { copyToRunner, createBackup, restoreBackup } from "../backup/index.js";
+import { copyToRunner, createBackup } from "../backup/index.js";
 import { checkBackupTool } from "../backup/tool.js";
 import type { DatabaseSpec, Writers } from "../backup/types.js";
 import { composeContainerArgv } from "../commands/compose.js";
@@ -162,25 +162,4 @@ export async function backupBeforeChange(
     log(`copied backup ${manifest.id} to ${copied}`);
   }
   return manifest.id;
-}
-
-export async function restoreBeforeRelease(
-  host: RemoteHost,
-  config: SlipwayConfig,
-  spec: DatabaseSpec,
-  id: string,
-  release: string,
-  writers: Writers,
-  log: (line: string) => void,
-): Promise<void> {
-  await restoreBackup({
-    host,
-    deployDir: config.deploy_dir,
-    database: spec,
-    release,
-    writers,
-    id,
-    step: "restore",
-    log,
-  });
 }

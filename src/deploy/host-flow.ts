@@ -22,6 +22,7 @@ import { deployPaths } from "./paths.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
 import { settleAll } from "./settle.js";
+import { unrestoredNote } from "./steps/backup-undo.js";
 import { runAfterHook } from "./steps/hooks.js";
 import { hostSteps } from "./steps/index.js";
 import { releaseRecord } from "./steps/record.js";
@@ -225,15 +226,15 @@ async function recordFailure(s: FlowState, outcome: RunOutcome): Promise<void> {
 function failureError(s: FlowState, outcome: RunOutcome): SlipwayError {
   const e = outcome.error;
   const base = e instanceof SlipwayError ? e : new SlipwayError(e instanceof Error ? e.message : String(e));
-  const untouched = recorded(outcome)
+  // The new color ran against the live database and nothing restored it: not "untouched" (D72).
+  const database = recorded(outcome) ? undefined : unrestoredNote(s);
+  const left = recorded(outcome)
     ? `release ${s.run.releaseId} is live on ${s.idle} and recorded`
-    : s.liveColor
-      ? `the live color ${s.liveColor} is untouched`
-      : "nothing was live before";
+    : (database ?? (s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before"));
   const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
   const hint = [
     base.hint,
-    notes.length > 0 ? notes.join("; ") : untouched,
+    ...(notes.length > 0 ? [...notes, database] : [left]),
     ...outcome.undoErrors,
     ...outcome.alwaysErrors.map((a) => `also: ${a}`),
   ].filter(Boolean);

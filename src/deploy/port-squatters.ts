@@ -10,6 +10,9 @@ import { SlipwayError } from "../errors.js";
 import type { ExecResult, RemoteHost } from "../remote/types.js";
 import { colorPortsOf } from "./drain.js";
 
+/** A port of the color is held by another process: refused before anything of the new color started. */
+export class PortTakenError extends SlipwayError {}
+
 export interface SquatterCheck {
   /** What should listen on a service's port: `shop-api@green` (a unit), `shop-api-green` (a container). */
   owner(service: string, instance: number): string;
@@ -63,7 +66,7 @@ export async function refusePortSquatters(
     const squatter = taken.find((l) => l.port === port);
     if (!squatter) continue;
     const who = squatter.process ?? (asRoot ? "a process" : "another user's process");
-    throw new SlipwayError(
+    throw new PortTakenError(
       `port ${port} of services.${name} (${color}) is already in use: ${who} listens on ${squatter.address}:${port}, not ${check.owner(name, instance)}`,
       {
         host: host.name,

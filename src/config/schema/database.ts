@@ -62,7 +62,9 @@ export const databaseSchema = z
     backups: backupsSchema.prefault({}),
     restore_on_rollback: bool()
       .default(false)
-      .describe("Restore the pre-deploy backup when a deploy is rolled back (data written since is lost)."),
+      .describe(
+        "Restore the pre-deploy backup when a deploy fails once its new color started (gate, preview, before_switch: the new release ran against the live database) or after the switch; the live color's writers stop behind the maintenance page meanwhile. Data written since the backup is lost. Off: the failure names the backup and the `slipway backup restore` command.",
+      ),
   })
   .superRefine((db, ctx) => {
     const isFile = FILE_ENGINES.includes(db.engine);

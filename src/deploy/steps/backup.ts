@@ -1,17 +1,19 @@
 /**
  * backup: the database dump before anything changes (blue-green: the live color's writers paused meanwhile; stop-first:
- * after the old color stopped). Its undo restores the dump only when users were switched to the new release and the
- * config or `--restore-db` asks for it (the new code may have written to the database).
+ * after the old color stopped). Its undo restores the dump when the config or `--restore-db` asks for it and the new
+ * release started (it runs against the live database: a migration at start changes it before any check; D72) or
+ * users were switched to it: backup-undo.ts.
  */
-import { backupBeforeChange, prepareDatabaseDir, restoreBeforeRelease } from "../backup-step.js";
+import { backupBeforeChange, prepareDatabaseDir } from "../backup-step.js";
 import { withProgress } from "../progress.js";
+import { backupPlanLines, restoreOnFailure } from "./backup-undo.js";
 import { progressOf } from "./progress.js";
 import type { Step } from "./types.js";
 
 export const backupStep: Step = {
   name: "backup",
   async plan(s) {
-    if (s.run.kind === "deploy" && s.run.config.database && s.role.services.length > 0) s.say("  back up the database");
+    for (const line of backupPlanLines(s)) s.say(line);
   },
   async run(s) {
     const { host, config, user, kind, releaseId } = s.run;
@@ -25,24 +27,11 @@ export const backupStep: Step = {
       backupBeforeChange(host, config, spec, releaseId, writers, s.say, s.live.release),
     );
     if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
+    s.backupAt = new Date();
     s.say(`backed up the database${s.stopFirst ? " while stopped" : ""}: ${s.backup}`);
     return { status: "changed", data: { backup: s.backup } };
   },
   async undo(s) {
-    const { host, config, restoreDb } = s.run;
-    if (!s.backup || !s.spec || !s.liveColor || !s.switched) return "nothing";
-    if (!restoreDb && !config.database?.restore_on_rollback) return "nothing";
-    await restoreBeforeRelease(
-      host,
-      config,
-      s.spec,
-      s.backup,
-      s.live.release ?? s.run.releaseId,
-      s.writersOf(s.liveColor),
-      s.say,
-    );
-    s.say(`restored the database from ${s.backup}`);
-    s.undoNotes.push(`restored the database from ${s.backup}`);
-    return undefined;
+    return restoreOnFailure(s);
   },
 };

@@ -49,6 +49,16 @@ export interface FlowState {
   writersOf(color: Color): Writers;
   history: ReleaseHistory;
   backup: string | null;
+  /** When this deploy's backup was taken: the writes since are what restoring it loses (backup-undo.ts). */
+  backupAt?: Date;
+  /**
+   * When the new color was asked to start: from then on it may have changed the shared database (a migration at
+   * start), so a failure before the switch is no longer "untouched" (backup-undo.ts). Unset again when the start was
+   * refused before anything ran (a port taken).
+   */
+  startedAt?: Date;
+  /** The backup undo restored this deploy's backup (the failure's hint then says so instead of naming it). */
+  restoredBackup?: string;
   /** The site files the certificate step installed for the ACME challenge, as they were before (for its undo). */
   certificateSiteChanges?: FileChange[];
   /** Set by steps as they change things, read by later undos. */
