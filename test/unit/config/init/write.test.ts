@@ -257,5 +257,5 @@ describe("slipway init: the workflows it writes", () => {
     });
     expect(rollback.on.workflow_dispatch.inputs.release.required).toBe(false);
     expect(rollback.jobs.rollback.steps[1].with.command).toBe("rollback");
-  });
+  }, 30_000); // spawns node on the validator: seconds on a loaded machine
 });
