@@ -1,8 +1,7 @@
 /**
  * `slipway logs [service]`: journald (systemd) or docker logs (container, compose) of the live color (or --color) on
  * every chosen host at once, each line prefixed by its host (and instance); an accessory's container log whatever the
- * color. `-f` follows until Ctrl-C, which ends every
- * remote follower before the command exits (130).
+ * color. `-f` follows until Ctrl-C, which ends every remote follower before the command exits (130).
  */
 import type { Command } from "commander";
 import type { Color } from "../config/index.js";
@@ -100,6 +99,7 @@ export function register(program: Command, run: CliRun): void {
             failed = true;
             return;
           }
+          // Without a live color only accessories are shown here, whose project has no color: any one will do.
           const processes = serviceProcesses(local, host.name, shown, which ?? "blue");
           const stream = streamLogs(
             host,
