@@ -8,7 +8,7 @@ import { relative, resolve } from "node:path";
 import { type ConfigIssue, locate, sortIssues } from "../config/issues.js";
 import type { SlipwayConfig } from "../config/schema.js";
 import { type PathSegment, parseYamlWithPositions } from "../config/yaml-positions.js";
-import { SlipwayError } from "../errors.js";
+import { ConfigError, SlipwayError } from "../errors.js";
 import { renderConfigFile } from "./config-file.js";
 import { RenderError } from "./errors.js";
 
@@ -92,9 +92,10 @@ export function configFileIssues(text: string, file: string, configs: readonly S
 
 /**
  * Refuses, before any host is connected, the first `files` template plan would refuse on a host (deploy and plan call
- * it with the deploy's `releaseDir`). Throws plan's SlipwayError (step "config files").
+ * it with the deploy's `releaseDir`). Throws a ConfigError (exit 4, as validate) with plan's message and hint, step
+ * "config files".
  */
 export function checkConfigFiles(config: SlipwayConfig, releaseDir?: string): void {
   const [first] = configFileProblems(config, releaseDir);
-  if (first) throw first.error;
+  if (first) throw new ConfigError(first.error.message, { step: "config files", hint: first.error.hint });
 }

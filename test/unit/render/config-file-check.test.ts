@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SlipwayError } from "../../../src/errors.js";
+import { ConfigError } from "../../../src/errors.js";
 import { checkConfigFiles, configFileProblems } from "../../../src/render/config-file-check.js";
 import { project } from "./config-file-project.js";
 
@@ -59,7 +59,7 @@ describe("configFileProblems: what plan refuses about services.*.files, found wi
 });
 
 describe("checkConfigFiles: the deploy's check before any host is connected", () => {
-  it("throws plan's error for the first problem; nothing when every template renders", () => {
+  it("throws plan's message and hint for the first problem as a ConfigError (exit 4); nothing when all render", () => {
     expect(() => checkConfigFiles(project("[DB_PASSWORD, VAULT_SECRET]").config)).not.toThrow();
     const thrown = (() => {
       try {
@@ -68,7 +68,13 @@ describe("checkConfigFiles: the deploy's check before any host is connected", ()
         return error;
       }
     })();
-    expect(thrown).toBeInstanceOf(SlipwayError);
-    expect((thrown as SlipwayError).hint).toBe("add VAULT_SECRET to the service's secrets");
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const { message, step, hint } = thrown as ConfigError;
+    expect({ message, step, hint }).toEqual({
+      message:
+        'services.worker.files[0] (etc/instance_config.json.tpl):3 "VAULT_SECRET" is not in the service\'s `secrets`',
+      step: "config files",
+      hint: "add VAULT_SECRET to the service's secrets",
+    });
   });
 });
