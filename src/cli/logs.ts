@@ -1,7 +1,7 @@
 /**
  * `slipway logs [service]`: journald (systemd) or docker logs (container, compose) of the live color (or --color) on
- * every chosen host at once, each line prefixed by its host (and instance). `-f` follows until Ctrl-C, which ends every
- * remote follower before the command exits (130).
+ * every chosen host at once, each line prefixed by its host (and instance); an accessory's container log whatever the
+ * color. `-f` follows until Ctrl-C, which ends every remote follower before the command exits (130).
  */
 import type { Command } from "commander";
 import type { Color } from "../config/index.js";
@@ -92,12 +92,15 @@ export function register(program: Command, run: CliRun): void {
           const shown = services.filter((s) => s in local.services);
           const which = color ?? (await liveColor(host, config));
           if (shown.length === 0) return;
-          if (!which) {
+          // The accessories run outside the colors: their logs need no live color.
+          const colored = shown.some((s) => !local.services[s]?.accessory);
+          if (!which && colored) {
             run.err(`${host.name}: nothing deployed (no live color); give --color to read a color's logs`);
             failed = true;
             return;
           }
-          const processes = serviceProcesses(local, host.name, shown, which);
+          // Without a live color only accessories are shown here, whose project has no color: any one will do.
+          const processes = serviceProcesses(local, host.name, shown, which ?? "blue");
           const stream = streamLogs(
             host,
             processes,

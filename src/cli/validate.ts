@@ -7,6 +7,7 @@ import { validSummary } from "../config/summary.js";
 import { swarmSecretWarnings } from "../config/swarm.js";
 import { checkDeployHooks } from "../deploy/hooks.js";
 import { formatProblem, type ParseProblem, PlaybookParseError } from "../engine/parse/source.js";
+import { configFileIssues } from "../render/config-file-check.js";
 import { EXIT } from "./_exit.js";
 import { type ConfigFlags, configFile, configOptions, jsonOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
@@ -68,6 +69,16 @@ export async function runValidate(file: string, options: ValidateCommandOptions 
         ok: false,
         issues: hookProblems.map((p) => ({ file: p.file, line: p.line, col: p.col, key: p.where, message: p.message })),
       },
+    };
+  }
+  const fileIssues = configFileIssues(text, file, result.configs);
+  if (fileIssues.length > 0) {
+    const count = fileIssues.length;
+    return {
+      exitCode: EXIT.config,
+      stdout: [],
+      stderr: [...fileIssues.map(formatIssue), `${file}: ${count} problem${count === 1 ? "" : "s"}`],
+      report: { file, ok: false, issues: fileIssues.map(reportIssue) },
     };
   }
   const config = result.configs[0];

@@ -124,12 +124,16 @@ export function containerNamesArgv(names: readonly string[]): string[] {
   return dockerInspectArgv("{{.Name}}", names);
 }
 
-/** Per container: its compose service, state and health (`db running healthy`): the accessories' wait. */
+/**
+ * A container's compose service, docker state and health (`db running healthy`; `redis running ` without a
+ * healthcheck): one of the helper gate's inspect formats (playbooks/files/slipway-docker FORMATS).
+ */
+export const SERVICE_STATE_FORMAT =
+  '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}';
+
+/** Per container: SERVICE_STATE_FORMAT's line: the accessories' wait. */
 export function serviceStatesArgv(ids: readonly string[]): string[] {
-  return dockerInspectArgv(
-    '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
-    ids,
-  );
+  return dockerInspectArgv(SERVICE_STATE_FORMAT, ids);
 }
 
 /**

@@ -5,17 +5,21 @@
  * (deploy/status.ts).
  */
 
+import { SERVICE_STATE_FORMAT } from "./docker.js";
+
 /**
  * What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file anyone may read
  * (the maintenance page, an upstream include), a symlink's target (a socket link), a certificate (root's to read),
  * and on a swarm manager the nodes (`docker node inspect` with the target as its format: `docker node ls` has no
  * labels) and a stack's tasks (`docker stack ps` as one JSON object a line). Swarm is refused in helper mode, so those
- * two call docker directly.
+ * two call docker directly. `accessories`: every container of a compose project (the accessories' `<app>-accessories`)
+ * as SERVICE_STATE_FORMAT lines (compose service, docker state, docker health), no HTTP.
  */
 export type StatusProbeKind =
   | "unit"
   | "container"
   | "compose"
+  | "accessories"
   | "health"
   | "file"
   | "link"
@@ -62,6 +66,8 @@ export const STATUS_SCRIPT = [
   '    unit) systemctl show --property=ActiveState,SubState -- "$target" 2>/dev/null ;;',
   `    container) dk inspect --format '${CONTAINER_STATE_FORMAT}' -- "$target" 2>/dev/null ;;`,
   `    compose) dk ps --all --filter "label=com.docker.compose.project=$target" --format '${COMPOSE_PS_FORMAT}' 2>/dev/null ;;`,
+  // The ids unquoted: one word each (docker's hex ids); none listed: an empty section (no container).
+  `    accessories) ids=$(dk ps --all --quiet --filter "label=com.docker.compose.project=$target" 2>/dev/null); [ -z "$ids" ] || dk inspect --format '${SERVICE_STATE_FORMAT}' $ids 2>/dev/null ;;`,
   "    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 \"$target\" 2>/dev/null; echo ;;",
   '    file) cat -- "$target" 2>/dev/null ;;',
   '    link) readlink -- "$target" 2>/dev/null || : ;;',

@@ -17,6 +17,7 @@ import { envDir } from "../render/from-config/common.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { environmentFilePath, instanceUnitName } from "../render/systemd.js";
 import { didYouMeanText } from "../suggest.js";
+import { accessoriesProject } from "./compose/accessories.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { containerName } from "./container/run-spec.js";
 import { parseColorFile } from "./host-state.js";
@@ -46,7 +47,10 @@ export function servicesAsked(config: SlipwayConfig, service: string | undefined
   return [service];
 }
 
-/** The processes of `services` running `color` on `host` (`config`: only this host's services, configOnHost). */
+/**
+ * The processes of `services` running `color` on `host` (`config`: only this host's services, configOnHost); an
+ * accessory's (runtime compose) is its project `<app>-accessories`, the same for either color.
+ */
 export function serviceProcesses(
   config: SlipwayConfig,
   host: string,
@@ -70,7 +74,11 @@ export function serviceProcesses(
           name: containerName(config.app, service, color, instance),
         };
       }
-      return { service, instance, label, kind: "compose", name: composeProjectName(config.app, color) };
+      // An accessory runs outside the colors, in its own project (compose/accessories.ts), whatever the color.
+      const project = config.services[service]?.accessory
+        ? accessoriesProject(config.app)
+        : composeProjectName(config.app, color);
+      return { service, instance, label, kind: "compose", name: project };
     });
 }
 

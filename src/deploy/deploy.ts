@@ -17,6 +17,7 @@ import { UsageError } from "../errors.js";
 import { newRunId } from "../lock/lock.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
+import { checkConfigFiles } from "../render/config-file-check.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
@@ -188,6 +189,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     options.commit !== undefined ? Promise.resolve(options.commit) : detectCommit(dir).catch(() => "local");
   const uncommittedOf = options.commit !== undefined ? Promise.resolve(null) : uncommittedId(dir).catch(() => null);
   checkDeployHooks(config);
+  // A template plan would refuse on every host is refused before any host is connected (as validate refuses it).
+  checkConfigFiles(config, options.releaseDir);
   // Every unset secret at once, before an image is built and pushed for a deploy that cannot run.
   const missing = missingRunSecrets(config, options.secrets ?? resolveSecrets(config).values);
   if (missing.length > 0) throw new MissingSecretsError(missing);

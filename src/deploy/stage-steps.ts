@@ -15,6 +15,12 @@ import { deliverByStream } from "../delivery/stream.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { configFileHostPath, renderConfigFile } from "../render/config-file.js";
+import {
+  configFileTemplatePath,
+  configFileWhere,
+  MISSING_TEMPLATE_HINT,
+  missingTemplateMessage,
+} from "../render/config-file-check.js";
 import { type ConfigRenderedFile, type EnvFileOptions, envFileFromConfig } from "../render/from-config/index.js";
 import { STATIC_DIR, staticShipDir } from "../render/from-config/nginx.js";
 import { deliveryMethod, pullFailureHint, registryLogin } from "./container/delivery.js";
@@ -207,20 +213,17 @@ export async function writeConfigFiles(
   for (const [i, file] of (spec?.files ?? []).entries()) {
     const source = configFileHostPath(config.deploy_dir, service, color, i, file.path);
     files.push({ source, target: file.path });
-    const local = resolve(
-      input.releaseDir ?? config.source.dir,
-      relative(config.source.dir, resolve(config.source.dir, file.template)),
-    );
+    const local = configFileTemplatePath(config, file.template, input.releaseDir);
     if (!existsSync(local)) {
-      throw new SlipwayError(`services.${service}.files[${i}].template: ${local} does not exist`, {
+      throw new SlipwayError(`services.${service}.files[${i}].template: ${missingTemplateMessage(local)}`, {
         host: host.name,
         step: "config files",
-        hint: "the template path is relative to slipway.yml (or to --release-dir)",
+        hint: MISSING_TEMPLATE_HINT,
       });
     }
     const content = renderConfigFile(readFileSync(local, "utf8"), input.secrets, {
       json: /\.json$/i.test(file.path),
-      where: `services.${service}.files[${i}] (${file.template})`,
+      where: configFileWhere(service, i, file.template),
       listed: spec?.secrets ?? [],
     });
     const become = { become: true, step: "config files" };

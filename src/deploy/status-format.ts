@@ -38,7 +38,7 @@ function certLine(s: HostStatus): string | null {
   return `  certificate ${c.name}: ${c.state}${until}`;
 }
 
-/** One host's block: head line, units (live color marked `*`), health answers, certificate, verdict. */
+/** One host's block: head line, units (live color marked `*`), health answers, accessories, certificate, verdict. */
 export function formatHostStatus(s: HostStatus): string {
   if (s.error) return `${s.host}: unreachable (${s.error})`;
   const lines = [headLine(s)];
@@ -60,6 +60,11 @@ export function formatHostStatus(s: HostStatus): string {
           h.status ? `${h.status}${h.healthy ? " ok" : ` (want ${h.expected})`}` : "no answer",
         ]),
       ]),
+    );
+  }
+  if (s.accessories && s.accessories.length > 0) {
+    lines.push(
+      ...table([["ACCESSORY", "STATE", "HEALTH"], ...s.accessories.map((a) => [a.service, a.state, a.health])]),
     );
   }
   if (s.cluster) lines.push(...clusterLines(s.cluster));

@@ -11,6 +11,13 @@ import { holderAlive, type LockHolder, parseHolder } from "../lock/lock.js";
 import { gateArgs } from "./health.js";
 import { parseColorFile } from "./host-state.js";
 import { parseIntent, type SwitchIntent } from "./intent.js";
+import {
+  type AccessoriesPlan,
+  type AccessoryStatus,
+  accessoriesPlan,
+  accessoryProblems,
+  accessoryStatuses,
+} from "./status-accessories.js";
 import { type ServedPlan, servedColorOf, switchProblem } from "./status-served.js";
 import { type ClusterStatus, clusterProblems, clusterStatus, type SwarmStatusPlan } from "./status-swarm.js";
 
@@ -39,6 +46,8 @@ export interface HostStatus {
   color: Color | null;
   units: UnitStatus[];
   health: HealthStatus[];
+  /** Runtime compose: the accessories this host runs, by docker's state and health (status-accessories.ts). */
+  accessories?: AccessoryStatus[];
   lock: { state: "free" | "held"; holder?: LockHolder; ageSeconds?: number; stale?: boolean };
   disk: { path: string; freeBytes: number; usedPercent: number } | null;
   certificate: { name: string; state: CertState["kind"]; notAfter?: string; daysLeft?: number } | null;
@@ -65,6 +74,8 @@ export interface StatusPlan {
   units: Array<{ probe: StatusProbe; color: Color }>;
   health: Array<{ probe: StatusProbe; color: Color; service: string; expected: number }>;
   cert: { probe: StatusProbe; name: string; domains: string[]; renewBeforeDays: number } | null;
+  /** Runtime compose: the accessories' project (their state and docker health; no HTTP probe). */
+  accessories?: AccessoriesPlan | null;
   /** The maintenance page's file (src/deploy/maintenance.ts), on a host running the app's nginx site. */
   maintenance?: { probe: StatusProbe } | null;
   /** Runtime swarm, on the manager: the cluster's probes (their sections become HostStatus.cluster). */
@@ -91,18 +102,21 @@ export function statusPlan(
     config.runtime === "systemd" ? "unit" : config.runtime === "container" ? "container" : "compose";
   const units = COLORS.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
   const health = COLORS.flatMap((color) =>
-    // A worker (no port) has no health URL: its state is its unit or container line.
+    // A worker (no port) has no health URL: its state is its unit or container line. An accessory publishes no port
+    // (its `port` is where the colors reach it by name): docker's health is its health (status-accessories.ts, D71).
     Object.entries(config.services).flatMap(([service, spec]) => {
-      if (spec.port === undefined) return [];
+      if (spec.port === undefined || spec.accessory) return [];
       const args = gateArgs(service, spec, colorPort(spec, color));
       return { probe: { kind: "health" as const, target: args.url }, color, service, expected: args.status };
     }),
   );
   const certPlan = cert ? { ...cert, probe: { kind: "cert" as const, target: cert.path } } : null;
   const maintenance = maintenancePage ? { probe: { kind: "file" as const, target: maintenancePage } } : null;
+  const accessories = accessoriesPlan(config);
   return {
     probes: [
       ...units.map((u) => u.probe),
+      ...(accessories ? [accessories.probe] : []),
       ...health.map((h) => h.probe),
       ...(certPlan ? [certPlan.probe] : []),
       ...(maintenance ? [maintenance.probe] : []),
@@ -110,6 +124,7 @@ export function statusPlan(
     units,
     health,
     cert: certPlan,
+    ...(accessories ? { accessories } : {}),
     maintenance,
   };
 }
@@ -223,6 +238,8 @@ export function parseHostStatus(
   const disk = diskOf(deployDir, first("disk"));
   const certificate = plan.cert ? certificateOf(plan.cert, sections.get(probeKey(plan.cert.probe)), now) : null;
   const status: HostStatus = { host, release, color, units, health, lock, disk, certificate, problems: [] };
+  if (plan.accessories)
+    status.accessories = accessoryStatuses(plan.accessories, sections.get(probeKey(plan.accessories.probe)) ?? []);
   if (served !== undefined) status.served = served;
   if (intent) status.intent = intent;
   if (plan.maintenance) status.maintenance = (sections.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
@@ -256,6 +273,7 @@ function problemsOf(s: HostStatus, expectRelease: boolean): string[] {
   for (const u of s.units) if (u.live && !u.running) problems.push(`${u.name} is ${u.state}`);
   for (const h of s.health)
     if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);
+  problems.push(...accessoryProblems(s.accessories ?? []));
   if (s.lock.stale) problems.push("stale lock");
   if (s.disk && s.disk.freeBytes < LOW_DISK_BYTES) problems.push(`low disk: ${formatBytes(s.disk.freeBytes)} free`);
   if (s.certificate && s.certificate.state !== "valid") problems.push(`certificate ${s.certificate.state}`);

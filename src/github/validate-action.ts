@@ -2,6 +2,7 @@
 import * as core from "@actions/core";
 import { ConfigFileUnreadable, readConfigText, validateConfigText } from "../config/load.js";
 import { validSummary } from "../config/summary.js";
+import { configFileIssues } from "../render/config-file-check.js";
 import { type ActionContext, reportConfigIssues } from "./action-context.js";
 import type { ActionInputs } from "./inputs.js";
 
@@ -18,6 +19,12 @@ export async function runValidateAction(ctx: ActionContext, inputs: ActionInputs
   const result = validateConfigText(text, inputs.config, { environment: inputs.environment });
   if (!result.ok) {
     await reportConfigIssues(ctx, result.issues);
+    return;
+  }
+  // The templates of `services.*.files` as plan reads them: a PR that breaks one fails here, not at deploy (D73).
+  const fileIssues = configFileIssues(text, inputs.config, result.configs);
+  if (fileIssues.length > 0) {
+    await reportConfigIssues(ctx, fileIssues);
     return;
   }
   const config = result.configs[0];

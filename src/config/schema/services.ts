@@ -231,7 +231,7 @@ const configFileSchema = z
     path: absolutePath().describe("Where the service reads it (inside its container), e.g. `/app/etc/config.json`."),
     template: localPath().describe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the template syntax, documented
-      "Local template (relative to slipway.yml, or to --release-dir): `${secret:NAME}` is replaced by that secret of the service (JSON-escaped in a `.json` file).",
+      "Local template (relative to slipway.yml, or to --release-dir): `${secret:NAME}` is replaced by that secret of the service (JSON-escaped in a `.json` file). `slipway validate` refuses a template that does not exist or names a secret the service does not list.",
     ),
   })
   .describe("A config file rendered from a template with secrets.");

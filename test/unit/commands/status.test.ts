@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -71,6 +71,7 @@ describe("status script", () => {
     const probes = [
       { kind: "container" as const, target: "hv-web-blue" },
       { kind: "compose" as const, target: "hv-blue" },
+      { kind: "accessories" as const, target: "hv-accessories" },
       { kind: "cert" as const, target: "/etc/letsencrypt/live/hv.test/fullchain.pem" },
       { kind: "file" as const, target: join(dir, "page.html") },
     ];
@@ -97,6 +98,11 @@ describe("status script", () => {
     ]);
     expect(sections.get("compose|hv-blue")).toEqual([
       `${helper}|docker|hv|ps|--all|--filter|label=com.docker.compose.project=hv-blue|--format|{{.Names}} {{.State}} {{.Status}}|`,
+    ]);
+    // The stand-in sudo's echo of the gate's `ps` stands for the ids: the `inspect` that follows takes it as one.
+    const ps = `${helper}|docker|hv|ps|--all|--quiet|--filter|label=com.docker.compose.project=hv-accessories|`;
+    expect(sections.get("accessories|hv-accessories")).toEqual([
+      `${helper}|docker|hv|inspect|--format|{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}|${ps}|`,
     ]);
     expect(sections.get("cert|/etc/letsencrypt/live/hv.test/fullchain.pem")).toEqual([
       `${helper}|file|read|/etc/letsencrypt/live/hv.test/fullchain.pem|`,
@@ -136,6 +142,36 @@ describe("status script", () => {
     expect(run().get('nodes|{"h":{{json .Description.Hostname}}}')).toEqual([
       "Error response from daemon: This node is not a swarm manager.",
     ]);
+  });
+
+  it("reads the accessories' project: every container's id from ps to inspect, by the gate's format; none: empty (D71)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-status-"));
+    // A stand-in docker: `ps` lists two ids unless `$0.none` exists; anything else echoes its argv.
+    writeFileSync(
+      join(dir, "docker"),
+      [
+        "#!/bin/sh",
+        'if [ "$1" = "ps" ]; then printf "%s|" "$@" >> "$0.calls"; echo >> "$0.calls"; [ -f "$0.none" ] || printf "c1\\nc2\\n"; exit 0; fi',
+        'printf "%s|" "$@"; echo',
+      ].join("\n"),
+    );
+    chmodSync(join(dir, "docker"), 0o755);
+    const run = () => {
+      const argv = statusArgv(dir, join(dir, "lock"), [{ kind: "accessories", target: "shop-accessories" }]);
+      const out = execFileSync(argv[0] as string, argv.slice(1), {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+      });
+      return parseStatusSections(out).get("accessories|shop-accessories");
+    };
+    expect(run()).toEqual([
+      'inspect|--format|{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}|c1|c2|',
+    ]);
+    expect(readFileSync(join(dir, "docker.calls"), "utf8")).toBe(
+      "ps|--all|--quiet|--filter|label=com.docker.compose.project=shop-accessories|\n",
+    );
+    writeFileSync(join(dir, "docker.none"), "");
+    expect(run()).toEqual([]);
   });
 
   it("parses sections, dropping trailing empty lines", () => {

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { EXIT } from "../../../src/cli/_exit.js";
 import { INTERNAL_WITHOUT_PUBLIC_PORT, runValidate } from "../../../src/cli/validate.js";
+import { project } from "../render/config-file-project.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = `${root}test/fixtures/config/`;
@@ -40,6 +41,31 @@ describe("slipway validate", () => {
       expect.objectContaining({ line: 18, col: 15, key: "hooks.before_switch[0]" }),
     ]);
     expect(output.stderr[0]).toMatch(/unknown-module\.yml:18:15: hooks\.before_switch\[0\]: unknown module "shel"/);
+  });
+
+  it("refuses a files template plan would refuse (missing, or an unlisted secret), exit 4 at files[i].template", async () => {
+    const typo = project("[DB_PASSWORD, VAULT_SECRET]", "etc/instance-config.json.tpl");
+    const missing = await runValidate(typo.file);
+    expect(missing.exitCode).toBe(EXIT.config);
+    expect(missing.stdout).toEqual([]);
+    expect(missing.stderr).toEqual([
+      `${typo.file}:17:19: services.worker.files[0].template: ${typo.dir}/etc/instance-config.json.tpl does not exist (the template path is relative to slipway.yml)`,
+      `${typo.file}: 1 problem`,
+    ]);
+    const unlisted = project("[DB_PASSWORD]");
+    const output = await runValidate(unlisted.file);
+    expect(output.exitCode).toBe(EXIT.config);
+    expect(output.report.issues).toEqual([
+      {
+        file: unlisted.file,
+        line: 17,
+        col: 19,
+        key: "services.worker.files[0].template",
+        message:
+          "services.worker.files[0] (etc/instance_config.json.tpl):3 \"VAULT_SECRET\" is not in the service's `secrets`: add VAULT_SECRET to the service's secrets",
+      },
+    ]);
+    expect((await runValidate(project("[DB_PASSWORD, VAULT_SECRET]").file)).exitCode).toBe(EXIT.ok);
   });
 
   it("accepts a hook's renamed module argument (exit 0) and warns on stderr with its position and the new name", async () => {

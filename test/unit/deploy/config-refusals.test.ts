@@ -6,7 +6,8 @@
  *
  * Reviewed and not config-only (they depend on the host, the build or the environment, so validate cannot know):
  * a missing database directory, no image for a service (built by this run or given by --image), a secret without a
- * value, a port held by another process, a template file missing on disk, a node that is not a swarm manager.
+ * value, a port held by another process, a node that is not a swarm manager. (A `files` template missing on disk or
+ * naming an unlisted secret is refused by validate too: render/config-file-check, test/unit/render.)
  */
 import { describe, expect, it } from "vitest";
 import type { SlipwayConfig } from "../../../src/config/schema.js";

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type ServiceProcess, streamLogs } from "../../../src/deploy/day-two.js";
+import { type ServiceProcess, serviceProcesses, streamLogs } from "../../../src/deploy/day-two.js";
+import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const container = (name: string, label = "t10"): ServiceProcess => ({
@@ -63,5 +65,45 @@ describe("streamLogs", () => {
     expect(seen).toEqual([
       "t11/db | could not list the a-blue containers of db: slipway-docker: refused: docker ps -a",
     ]);
+  });
+});
+
+describe("serviceProcesses: which log `slipway logs` reads", () => {
+  it("an accessory (runtime compose) is read in `<app>-accessories`, whatever the color; the others in the color (D71)", async () => {
+    const text = readFileSync("test/fixtures/config/valid/postgres-accessory-blue-green.yml", "utf8");
+    const config = await loadConfigText(text);
+    expect(serviceProcesses(config, "t1", ["web", "db"], "green")).toEqual([
+      { service: "web", instance: 0, label: "t1/web", kind: "compose", name: "shop-green" },
+      { service: "db", instance: 0, label: "t1/db", kind: "compose", name: "shop-accessories" },
+    ]);
+  });
+
+  it("the accessory's containers are listed in its project, stopped ones too, then its log read by id", async () => {
+    const host = new FakeHost("t1", (argv) => (argv[0] === "docker" ? { lines: ["c0ffee"] } : { lines: ["ready"] }));
+    const db: ServiceProcess = {
+      service: "db",
+      instance: 0,
+      label: "t1/db",
+      kind: "compose",
+      name: "shop-accessories",
+    };
+    const seen: string[] = [];
+    expect(await streamLogs(host, [db], { lines: 3 }, (label, text) => seen.push(`${label} | ${text}`)).done).toEqual(
+      [],
+    );
+    expect(host.commands.map((c) => c.argv)).toEqual([
+      [
+        "docker",
+        "ps",
+        "-a",
+        "-q",
+        "--filter",
+        "label=com.docker.compose.project=shop-accessories",
+        "--filter",
+        "label=com.docker.compose.service=db",
+      ],
+      ["sh", "-c", 'exec docker logs "$@" 2>&1', "sh", "--timestamps", "--tail", "3", "--", "c0ffee"],
+    ]);
+    expect(seen).toEqual(["t1/db | ready"]);
   });
 });

@@ -19,6 +19,7 @@ import {
   processStateArgv,
   removeContainersArgv,
   removeVolumesArgv,
+  SERVICE_STATE_FORMAT,
   serviceStatesArgv,
   specStateArgv,
   stopContainersArgv,
@@ -483,6 +484,12 @@ describe("the docker gate runs what Slipway's builders send it (helper mode)", (
     ["a compose service's containers", composeContainerArgv("shop-blue", "web", { all: true })],
     ["status: a container", ["docker", "inspect", "--format", CONTAINER_STATE_FORMAT, "--", "shop-web-blue"]],
     ["status: a compose project", ["docker", "ps", "--all", "--filter", PROJECT, "--format", COMPOSE_PS_FORMAT]],
+    // D71: the status script's `accessories` probe (commands/status.ts), both calls as the script makes them.
+    [
+      "status: the accessories' ids",
+      ["docker", "ps", "--all", "--quiet", "--filter", "label=com.docker.compose.project=shop-accessories"],
+    ],
+    ["status: the accessories' states", ["docker", "inspect", "--format", SERVICE_STATE_FORMAT, "0123456789ab"]],
     ["the stop", stopContainersArgv(["shop-web-blue"], 10)],
     ["the removal", removeContainersArgv(["shop-web-blue"])],
     ["a volume's mountpoint", volumeMountpointArgv("shop-data")],
