@@ -98,6 +98,11 @@ export interface BackupRecipe {
   ext: string;
   tool: string;
   versionArgv: string[];
+  /**
+   * The other client programs the verify, the size query and a restore run (mongorestore, pg_restore and psql,
+   * mysql), each with its `--version` argv run where they would run: checked with `tool` before anything changes.
+   */
+  otherTools?: { tool: string; versionArgv: string[] }[];
   secret?: SecretFile;
   /** Writes the backup to `part` (the caller renames it once verified). */
   dump: Step[];

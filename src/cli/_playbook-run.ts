@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { firewallPorts } from "../config/firewall.js";
-import { resolveHosts } from "../config/inventory.js";
+import { type ResolvedHost, resolveHosts } from "../config/inventory.js";
 import { loadConfig } from "../config/load.js";
 import type { SlipwayConfig } from "../config/schema.js";
 import { resolveSecrets } from "../config/secrets.js";
@@ -45,6 +45,31 @@ export interface PlaybookCommandOptions {
   /** `NAME=FILE`: a task file run at the playbook's `hook: NAME` point (after slipway.yml's own hook tasks). */
   hook?: string[];
   verbose?: boolean;
+  /**
+   * `-u, --user`: connect to slipway.yml's hosts as this admin (root, or full sudo) instead of `ssh.user`, for a
+   * playbook such as bootstrap.yml on a host the config reaches in helper mode; `--private-key` its key.
+   */
+  user?: string;
+  privateKey?: string;
+}
+
+/** The admin a playbook connects as instead of the config's deploy user (`--user`, `--private-key`). */
+export interface AdminLogin {
+  user: string;
+  privateKey?: string;
+}
+
+/**
+ * The host as the admin reaches it: its user, full sudo (privilege root: the helper only serves the deploy user) and
+ * its key when given (relative to the working directory); everything else (address, host keys, jump) as configured.
+ */
+export function asAdmin(host: ResolvedHost, admin: AdminLogin): ResolvedHost {
+  return {
+    ...host,
+    user: admin.user,
+    privilege: { ...host.privilege, mode: "root" },
+    ...(admin.privateKey ? { identityFile: resolve(admin.privateKey), privateKeySecret: undefined } : {}),
+  };
 }
 
 /** Adds `--hook NAME=FILE` task files to the hooks from slipway.yml (any hook name: after_bootstrap too). */
@@ -87,7 +112,12 @@ interface Target {
   hooksFile?: string;
 }
 
-async function fromConfig(file: string, env: string | undefined, redactor: Redactor): Promise<Target> {
+async function fromConfig(
+  file: string,
+  env: string | undefined,
+  redactor: Redactor,
+  admin: AdminLogin | undefined,
+): Promise<Target> {
   const config = await loadConfig(file, { environment: env });
   // Secret values slipway.yml names are masked in every message and diff the run prints.
   for (const value of Object.values(resolveSecrets(config, process.env).values)) redactor.add(value);
@@ -98,13 +128,19 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
   const inventory: Inventory = {
     ...listed,
     hosts: Object.fromEntries(
-      Object.entries(listed.hosts).map(([name, h]) => [name, { ...h, vars: hostVarsFromConfig(config, name, h.vars) }]),
+      Object.entries(listed.hosts).map(([name, h]) => {
+        const vars = {
+          ...(admin ? deployUserVars(byName.get(name)) : {}),
+          ...hostVarsFromConfig(config, name, h.vars),
+        };
+        return [name, { ...h, ...(admin ? { user: admin.user } : {}), vars }];
+      }),
     ),
   };
   const connectHost: Connect = async (name) => {
     const h = byName.get(name);
     if (!h) throw new Error(`host ${name} is not in ${file}`);
-    return connect(await sshTargetFor(h, hosts, base), { redactor });
+    return connect(await sshTargetFor(admin ? asAdmin(h, admin) : h, hosts, base), { redactor });
   };
   const hooks = hooksFromConfig(config as unknown as { hooks: Record<string, unknown[]> });
   return {
@@ -114,6 +150,14 @@ async function fromConfig(file: string, env: string | undefined, redactor: Redac
     hooks,
     hooksFile: resolve(file),
   };
+}
+
+/**
+ * With `--user`, the config's own SSH user and privilege mode are the deploy user bootstrap.yml sets up
+ * (`slipway_deploy_user`, `slipway_deploy_privilege`; `-e deploy_user=...` still wins).
+ */
+function deployUserVars(host: ResolvedHost | undefined): Record<string, unknown> {
+  return host ? { slipway_deploy_user: host.user, slipway_deploy_privilege: host.privilege.mode } : {};
 }
 
 /**
@@ -156,12 +200,19 @@ export async function runPlaybookCommand(
   options: PlaybookCommandOptions,
 ): Promise<number> {
   const redactor = run.redactor;
+  if (options.privateKey && !options.user) throw new UsageError("--private-key goes with --user (the admin's key)");
+  const admin = options.user ? { user: options.user, privateKey: options.privateKey } : undefined;
+  if (options.inventory && (options.user || options.privateKey)) {
+    throw new UsageError(
+      "--user and --private-key apply to slipway.yml's inventory; an inventory file names its own ssh user and key",
+    );
+  }
   const target: Target = options.inventory
     ? await (async () => {
         const loaded = await loadInventoryFile(options.inventory as string);
         return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor }), hooks: {} };
       })()
-    : await fromConfig(options.config ?? DEFAULT_CONFIG, options.env, redactor);
+    : await fromConfig(options.config ?? DEFAULT_CONFIG, options.env, redactor, admin);
   const modules = defaultRegistry();
   const playbook = parsePlaybookFile(playbookPath, {
     modules,

@@ -16,6 +16,7 @@ import {
   restoreBackup,
 } from "../backup/index.js";
 import { formatBytes } from "../backup/space.js";
+import { checkBackupTool } from "../backup/tool.js";
 import type { BackupManifest } from "../backup/types.js";
 import { writersForRuntime } from "../backup/writers.js";
 import { loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
@@ -43,6 +44,8 @@ interface Session {
   config: SlipwayConfig;
   host: RemoteHost;
   job: BackupJob;
+  /** The host's live release, null when nothing is deployed there yet. */
+  live: string | null;
 }
 
 /** One backup host, named by --host; the backup commands work on one host at a time, so they take no --limit. */
@@ -106,10 +109,31 @@ async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: S
         composeFile: composeFilePath(config, color),
       });
     }
-    return await work({ config, host, job });
+    return await work({ config, host, job, live: facts.current.release });
   } finally {
     await host.close();
   }
+}
+
+/**
+ * Before a manual backup: the app is deployed on the host (its deploy_dir, where backups go, exists only then: else
+ * "nothing deployed yet" rather than mkdir's permission error) and the dump and restore tools are installed where the
+ * dump runs (checkBackupTool throws naming what to install, rather than the shell's "not found").
+ */
+export async function readyToBackUp(
+  config: Pick<SlipwayConfig, "app">,
+  job: BackupJob,
+  live: string | null,
+): Promise<void> {
+  if (live === null) {
+    throw new SlipwayError(`nothing deployed yet: ${config.app} has no live release on ${job.host.name}`, {
+      host: job.host.name,
+      step: "backup",
+      hint: "deploy first (`slipway deploy`); each deploy then backs the database up before it changes anything",
+    });
+  }
+  const file = job.database.engine === "sqlite" || job.database.engine === "duckdb";
+  await checkBackupTool({ host: job.host, become: file, step: "backup" }, job.database);
 }
 
 export function formatList(manifests: readonly BackupManifest[]): string {
@@ -140,7 +164,8 @@ export function register(program: Command, run: CliRun): void {
     .option("--release <name>", "record it against this release (default: the live one)")
     .option("--copy-to <dir>", "also copy it to this local directory (default: database.backups.copy_to)")
     .action(async (flags: CommonFlags & { release?: string; copyTo?: string }) => {
-      await withSession(flags, async ({ config, job }) => {
+      await withSession(flags, async ({ config, job, live }) => {
+        await readyToBackUp(config, job, live);
         const manifest = await createBackup({ ...job, release: flags.release ?? job.release, reason: "manual" });
         const copyTo = flags.copyTo ?? config.database?.backups.copy_to;
         const copied = copyTo

@@ -33,6 +33,14 @@ export function playbookOptions(command: Command): Command {
       "run a task file at the playbook's `hook: NAME` point, e.g. after_bootstrap=ops/extra.yml (repeatable)",
       collect,
     )
+    .option(
+      "-u, --user <name>",
+      "with slipway.yml's inventory: connect as this admin (root or full sudo) instead of ssh.user, e.g. to run playbooks/bootstrap.yml for a helper-mode config; bootstrap then sets up ssh.user as the deploy user",
+    )
+    .option(
+      "--private-key <file>",
+      "with --user: the admin's SSH key (default: the config's identity_file, then the agent)",
+    )
     .option("-v, --verbose", "print every task's message");
 }
 

@@ -27,7 +27,9 @@ const releasesSchema = z
   .strictObject({
     keep: positiveInt()
       .default(5)
-      .describe("Releases kept on each host (images, code, records); live and previous are never pruned."),
+      .describe(
+        "Releases kept on each host (images, code, records): the newest that went live, rolled-back ones counted like deployed ones; live and previous are never pruned, a failed release goes once a later one is recorded.",
+      ),
   })
   .describe("Release history retention.");
 

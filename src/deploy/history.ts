@@ -24,16 +24,18 @@ export function withRecord(history: ReleaseHistory, record: ReleaseRecord): Rele
 }
 
 /**
- * Release directories to delete: the deployed ones beyond the newest `keep`, never the live one or the one the
- * idle color still runs (rollback needs it), and failed releases once they are not the newest.
+ * Release directories to delete: those that went live (`deployed`, and `rolled-back`: a rollback moves the release
+ * it leaves to the end of the history, so it counts as recent) beyond the newest `keep`, never the live one or the
+ * one the idle color still runs (rollback needs it), and failed releases once they are not the newest. A rolled-back
+ * release is thus listed by `slipway releases` for as long as `keep` allows, like any other.
  */
 export function releasesToPrune(
   history: ReleaseHistory,
   keep: number,
   protectedIds: readonly string[],
 ): { prune: string[]; history: ReleaseHistory } {
-  const deployed = history.releases.filter((r) => r.result === "deployed");
-  const kept = new Set(deployed.slice(-Math.max(1, keep)).map((r) => r.id));
+  const wentLive = history.releases.filter((r) => r.result !== "failed");
+  const kept = new Set(wentLive.slice(-Math.max(1, keep)).map((r) => r.id));
   for (const id of protectedIds) kept.add(id);
   const newest = history.releases.at(-1)?.id;
   if (newest) kept.add(newest);

@@ -1,9 +1,10 @@
 /**
  * `slipway remove`: takes the app off one host. Its processes (both colors' systemd instances, containers or compose
  * projects), its units, its nginx site, upstream files and socket links, and everything in `deploy_dir` but `backups/` go. Kept
- * unless `purge` is set: the backups, the named volumes and the accessories (database servers, with their project
- * files so they keep running and can be removed later). Certificates and a database file outside `deploy_dir` are
- * never removed. Under the deploy lock, so a deploy cannot run at the same time.
+ * unless `purge` is set: the backups, the named volumes, the accessories (database servers, with their project
+ * files so they keep running and can be removed later), the images the app built and bootstrap's firewall and log
+ * rotation files of the app (remove-extras.ts). Certificates, public images (`image:`) and a database file outside
+ * `deploy_dir` are never removed. Under the deploy lock, so a deploy cannot run at the same time.
  */
 import { dirname } from "node:path";
 import { composeBase, composeDownArgv } from "../commands/compose.js";
@@ -29,6 +30,7 @@ import type { ReleaseHistory } from "./history.js";
 import { readLiveState } from "./host-state.js";
 import { maintenanceSiteFiles } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
+import { removeAppImages, removeBootstrapFiles } from "./remove-extras.js";
 import { socketLinkPaths } from "./socket-links.js";
 import { removeSwarmStacks } from "./swarm/remove.js";
 
@@ -63,10 +65,16 @@ export async function removeApp(
   const locked = deployed && !options.check;
   if (locked) await acquireLock(host, paths.lock, options.holder ?? "slipway remove", "");
   try {
+    // Read before deploy_dir goes: which images the app's releases ran (purge removes them).
+    const { history } = deployed ? await readLiveState(host, paths) : { history: { releases: [] } };
     await removePublicPorts(host, config, act);
     await stopProcesses(host, config, options, act);
     await removeSite(host, config, act);
     if (deployed) await removeDeployDir(host, config, options, act, actions);
+    if (options.purge) {
+      await removeAppImages(host, config, history, options.check ?? false, actions);
+      await removeBootstrapFiles(host, config, act, actions);
+    }
   } finally {
     // Gone with deploy_dir under purge; otherwise the one thing left besides backups/ (and the accessories' files).
     if (locked) await releaseLock(host, paths.lock);
@@ -255,7 +263,7 @@ async function removeDeployDir(
     await act(`remove ${entry}`, () => removeUnder(host, root, entry, asRoot));
   }
   actions.push(
-    `kept: ${root}/backups, the named volumes${accessories ? ", the accessories" : ""} (--purge removes them)`,
+    `kept: ${root}/backups, the named volumes${accessories ? ", the accessories" : ""}${config.runtime === "systemd" ? "" : ", the app's images"}, bootstrap's firewall rules of the app (--purge removes them)`,
   );
 }
 

@@ -106,7 +106,7 @@ export function planCommand(argv: readonly string[], become: boolean, context: P
   throw new SlipwayError(`helper mode has no privileged operation for \`${inner.slice(0, 2).join(" ")}\``, {
     step: "privilege",
     command: inner.join(" "),
-    hint: `this host is in helper mode (ssh.privilege: helper): ${why} \`ssh.privilege: root\` for this host (bootstrap with -e deploy_privilege=root gives its deploy user NOPASSWD: ALL)`,
+    hint: `this host is in helper mode (ssh.privilege: helper): ${why} \`ssh.privilege: root\` for this host (bootstrap with -e deploy_privilege=root gives its deploy user NOPASSWD: ALL); a playbook such as bootstrap.yml runs as an admin with \`slipway run PLAYBOOK -c slipway.yml --user <root or an admin with full sudo>\``,
   });
 }
 

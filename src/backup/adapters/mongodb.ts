@@ -41,6 +41,7 @@ export function mongoBackupRecipe(spec: MongodbSpec, where: ResolvedServer, part
     ext: "archive.gz",
     tool: "mongodump",
     versionArgv: [...prefix, "mongodump", "--version"],
+    otherTools: [{ tool: "mongorestore", versionArgv: [...prefix, "mongorestore", "--version"] }],
     secret,
     dump: [
       {

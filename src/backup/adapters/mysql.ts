@@ -51,6 +51,7 @@ export function mysqlBackupRecipe(spec: MysqlSpec, where: ResolvedServer, part: 
     ext: "sql.gz",
     tool: "mysqldump",
     versionArgv: [...prefix, "mysqldump", "--version"],
+    otherTools: [{ tool: "mysql", versionArgv: [...prefix, "mysql", "--version"] }],
     secret,
     dump: [
       {

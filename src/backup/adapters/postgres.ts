@@ -81,6 +81,10 @@ export function postgresBackupRecipe(
     ext: "dump",
     tool: "pg_dump",
     versionArgv: [...toolPrefix(where), "pg_dump", "--version"],
+    otherTools: ["pg_restore", "psql"].map((tool) => ({
+      tool,
+      versionArgv: [...toolPrefix(where), tool, "--version"],
+    })),
     secret,
     dump: [
       {

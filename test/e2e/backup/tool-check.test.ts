@@ -20,13 +20,13 @@ describe("the dump tool is checked where the dump would run (t2)", () => {
     await host?.close();
   });
 
-  it("mongodump missing: a BackupError naming it and what to install", async () => {
+  it("mongodump and mongorestore missing: a BackupError naming them and what to install", async () => {
     const ctx = { host, become: false, step: "preflight" };
     const spec = { engine: "mongodb" as const, location: { kind: "server" as const }, database: "cv3" };
     const error = await checkBackupTool(ctx, spec).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackupError);
     expect((error as BackupError).message).toBe(
-      "mongodump is not installed for server local socket: the backup before the deploy cannot run",
+      "mongodump and mongorestore are not installed for server local socket: the backup before the deploy cannot run",
     );
     expect((error as BackupError).hint).toContain("install mongodb-database-tools");
     expect((error as BackupError).host).toBe("t2");

@@ -65,7 +65,7 @@ describe("backup module", () => {
   it("in check mode refuses a backup whose tool is missing on the host (seed 004: mongodump), naming what to install", async () => {
     class NoMongodump extends LocalHost {
       override exec(argv: readonly string[], options: Parameters<LocalHost["exec"]>[1] = {}) {
-        if (argv[0] === "mongodump") {
+        if (argv[0]?.startsWith("mongo")) {
           this.commands.push([...argv]);
           return Promise.resolve({
             code: 127,
@@ -94,10 +94,13 @@ describe("backup module", () => {
       .run(ctx, args({ engine: "mongodb", name: "cv3", deploy_dir: "/opt/app" }))
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe(
-      "mongodump is not installed for server local socket: the backup before the deploy cannot run",
+      "mongodump and mongorestore are not installed for server local socket: the backup cannot run",
     );
     expect((error as { hint?: string }).hint).toMatch(/^install mongodb-database-tools .* on the host/);
-    expect(host.commands).toEqual([["mongodump", "--version"]]);
+    expect(host.commands).toEqual([
+      ["mongodump", "--version"],
+      ["mongorestore", "--version"],
+    ]);
   });
 });
 

@@ -90,4 +90,14 @@ describe("release history", () => {
     expect(prune).toEqual(["b", "f"]);
     expect(history.releases.map((r) => r.id)).toEqual(["a", "c", "d", "g"]);
   });
+
+  it("keeps a release rolled back from like a deployed one: it is pruned only once beyond keep", () => {
+    // The tester's case: a, b, c deployed; rollback c -> b records [a, c rolled-back, b]; then d is deployed.
+    const h = { releases: [rec("a"), rec("c", "rolled-back"), rec("b"), rec("d")] };
+    expect(releasesToPrune(h, 5, ["d", "b"]).prune).toEqual([]);
+    expect(releasesToPrune(h, 3, ["d", "b"]).prune).toEqual(["a"]);
+    const { prune, history } = releasesToPrune(h, 2, ["d", "b"]);
+    expect(prune).toEqual(["a", "c"]);
+    expect(history.releases.map((r) => r.id)).toEqual(["b", "d"]);
+  });
 });
