@@ -13,16 +13,16 @@ import {
   findBackup,
   listBackups,
   pruneBackups,
-  restoreBackup,
 } from "../backup/index.js";
 import { formatBytes } from "../backup/space.js";
 import type { BackupManifest } from "../backup/types.js";
 import { writersForRuntime } from "../backup/writers.js";
-import { loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
+import { type Color, loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
 import { rollbackTarget } from "../deploy/history.js";
 import { readLiveState } from "../deploy/host-state.js";
 import { deployPaths } from "../deploy/paths.js";
+import { restoreUnderMaintenance } from "../deploy/restore-paged.js";
 import { historyBackups } from "../deploy/retire.js";
 import { ConfigError, SlipwayError } from "../errors.js";
 import { connect } from "../remote/index.js";
@@ -31,8 +31,9 @@ import { composeProjectName } from "../render/compose.js";
 import { instancesOf } from "../render/from-config/common.js";
 import { composeFilePath } from "../render/from-config/index.js";
 import { instanceUnitName } from "../render/systemd.js";
-import { type ConfigFlags, configOptions, DEFAULT_CONFIG, jsonOption } from "./_options.js";
+import { type ConfigFlags, configOptions, DEFAULT_CONFIG, jsonOption, yesOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
+import { confirmIrreversible } from "./deploy.js";
 
 interface CommonFlags extends ConfigFlags {
   host?: string;
@@ -43,6 +44,8 @@ interface Session {
   config: SlipwayConfig;
   host: RemoteHost;
   job: BackupJob;
+  /** The host's live color (null before the first deploy). */
+  color: Color | null;
 }
 
 /** One backup host, named by --host; the backup commands work on one host at a time, so they take no --limit. */
@@ -106,7 +109,7 @@ async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: S
         composeFile: composeFilePath(config, color),
       });
     }
-    return await work({ config, host, job });
+    return await work({ config, host, job, color: color ?? null });
   } finally {
     await host.close();
   }
@@ -154,25 +157,45 @@ export function register(program: Command, run: CliRun): void {
       });
     });
 
-  common(backup.command("restore").description("restore a backup (the current state is backed up first)"))
-    .argument("<id>", "backup id (slipway backup list)")
-    .action(async (id: string, flags: CommonFlags) => {
-      await withSession(flags, async ({ job }) => {
-        await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
-        if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
-          throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
-            host: job.host.name,
-            hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file",
-          });
-        }
-        const result = await restoreBackup({ ...job, id, step: "restore" });
-        print(
-          flags,
-          result,
-          `restored ${result.restored.id}; the state before the restore is backup ${result.preRestore.id}`,
+  const restore = common(
+    backup
+      .command("restore")
+      .description(
+        "restore a backup over the database (asks first; the current state is backed up first; the maintenance page is up meanwhile)",
+      ),
+  ).argument("<id>", "backup id (slipway backup list)");
+  yesOption(restore, "do not ask before restoring (required when stdin is not a terminal)");
+  restore.action(async (id: string, flags: CommonFlags & { yes?: boolean }) => {
+    // Refused before connecting: without a terminal nobody could answer the question.
+    if (!flags.yes && !process.stdin.isTTY) await confirmIrreversible(false, "restore?", `restore backup ${id}`);
+    await withSession(flags, async ({ config, job, color }) => {
+      const found = await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
+      if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
+        throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
+          host: job.host.name,
+          hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file",
+        });
+      }
+      if (!flags.yes) {
+        run.err(
+          `backup ${found.id}: taken ${found.createdAt} (${found.reason}, release ${found.release}); every write since then is replaced, the current state is kept as a pre-restore backup`,
         );
+      }
+      const question = `restore backup ${found.id} over ${config.app}'s database on ${job.host.name}?`;
+      if (!(await confirmIrreversible(flags.yes, question, `restore backup ${id}`))) return;
+      const result = await restoreUnderMaintenance({
+        config,
+        job: { ...job, id, step: "restore" },
+        color,
+        log: (line) => (flags.json ? undefined : run.err(line)),
       });
+      print(
+        flags,
+        result,
+        `restored ${result.restored.id}; the state before the restore is backup ${result.preRestore.id}`,
+      );
     });
+  });
 
   common(
     backup
