@@ -59,7 +59,7 @@ export function servedProblem(
 
 /**
  * Why nginx did not load the file, from `nginx -t`: `nginx -t fails: unknown directive "x" in /etc/nginx/a.conf:3`
- * (nginx's first [emerg]/[alert]/[crit] line without its `nginx: [emerg] ` prefix, else its last line), or, when it
+ * (nginx's first [emerg]/[alert]/[crit] line without its prefix, else its last line), or, when it
  * passes, that a reload is all that is missing.
  */
 export function nginxTestVerdict(code: number | null, stderr: string): string {
@@ -69,7 +69,8 @@ export function nginxTestVerdict(code: number | null, stderr: string): string {
     .map((l) => l.trim())
     .filter(Boolean);
   const severe = lines.find((l) => /\[(emerg|alert|crit)\]/.test(l));
-  const reason = (severe ?? lines.at(-1) ?? `exit ${code ?? "unknown"}`).replace(/^nginx: \[\w+\] /, "");
+  // `nginx: [emerg] ...` on a terminal; `2026/12/01 04:24:15 [emerg] 23416#23416: ...` (the error log's form) otherwise.
+  const reason = (severe ?? lines.at(-1) ?? `exit ${code ?? "unknown"}`).replace(/^.*?\[\w+\] (\d+#\d+: )?/, "");
   return `nginx -t fails: ${reason}`;
 }
 

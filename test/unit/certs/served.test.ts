@@ -48,6 +48,13 @@ describe("served certificate against the file (D70)", () => {
     expect(nginxTestVerdict(1, stderr)).toBe(
       'nginx -t fails: unknown directive "bogus_directive" in /etc/nginx/slipway/shop-admin.conf:2',
     );
+    // Not on a terminal, nginx writes the error log's form.
+    expect(
+      nginxTestVerdict(
+        1,
+        '2026/12/01 04:24:15 [emerg] 23416#23416: unknown directive "bogus" in /etc/nginx/conf.d/zz.conf:1\nnginx: configuration file /etc/nginx/nginx.conf test failed\n',
+      ),
+    ).toBe('nginx -t fails: unknown directive "bogus" in /etc/nginx/conf.d/zz.conf:1');
     expect(nginxTestVerdict(1, "sudo: a password is required\n")).toBe("nginx -t fails: sudo: a password is required");
     expect(nginxTestVerdict(1, "")).toBe("nginx -t fails: exit 1");
     expect(nginxTestVerdict(0, "nginx: configuration file /etc/nginx/nginx.conf test is successful\n")).toBe(
