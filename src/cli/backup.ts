@@ -55,7 +55,13 @@ function common(command: Command): Command {
   return command.option("--host <name>", "inventory host (default: the first)");
 }
 
-async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: Session) => Promise<T>): Promise<T> {
+/** `beforeConnect` runs once slipway.yml is read and valid, before any connection (a refusal there reaches no host). */
+async function openSession<T>(
+  run: CliRun,
+  flags: CommonFlags,
+  work: (session: Session) => Promise<T>,
+  beforeConnect?: () => Promise<unknown>,
+): Promise<T> {
   const file = flags.config ?? DEFAULT_CONFIG;
   const config = await loadConfig(file, { environment: flags.env });
   run.addSecretsOf(config);
@@ -80,6 +86,7 @@ async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: S
     "password" in database ? database.password : undefined,
   ];
   const redactor = run.redactor.addAll(secrets);
+  await beforeConnect?.();
   const host = await connect(await sshTargetFor(chosen, hosts, dirname(resolve(file))), { redactor });
   try {
     const deployDir = config.deploy_dir ?? `/opt/${config.app}`;
@@ -127,7 +134,11 @@ export function formatList(manifests: readonly BackupManifest[]): string {
 
 export function register(program: Command, run: CliRun): void {
   const print = (flags: CommonFlags, value: unknown, text: string) => (flags.json ? run.json(value) : run.out(text));
-  const withSession = <T>(flags: CommonFlags, work: (session: Session) => Promise<T>) => openSession(run, flags, work);
+  const withSession = <T>(
+    flags: CommonFlags,
+    work: (session: Session) => Promise<T>,
+    beforeConnect?: () => Promise<unknown>,
+  ) => openSession(run, flags, work, beforeConnect);
   const backup = program.command("backup").description("database backups: list, create, restore, prune");
 
   common(backup.command("list").description("list the backups on a host, newest first")).action(
@@ -166,35 +177,38 @@ export function register(program: Command, run: CliRun): void {
   ).argument("<id>", "backup id (slipway backup list)");
   yesOption(restore, "do not ask before restoring (required when stdin is not a terminal)");
   restore.action(async (id: string, flags: CommonFlags & { yes?: boolean }) => {
-    // Refused before connecting: without a terminal nobody could answer the question.
-    if (!flags.yes && !process.stdin.isTTY) await confirmIrreversible(false, "restore?", `restore backup ${id}`);
-    await withSession(flags, async ({ config, job, color }) => {
-      const found = await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
-      if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
-        throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
-          host: job.host.name,
-          hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file",
+    await withSession(
+      flags,
+      async ({ config, job, color }) => {
+        const found = await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
+        if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
+          throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
+            host: job.host.name,
+            hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file",
+          });
+        }
+        if (!flags.yes) {
+          run.err(
+            `backup ${found.id}: taken ${found.createdAt} (${found.reason}, release ${found.release}); every write since then is replaced, the current state is kept as a pre-restore backup`,
+          );
+        }
+        const question = `restore backup ${found.id} over ${config.app}'s database on ${job.host.name}?`;
+        if (!(await confirmIrreversible(flags.yes, question, `restore backup ${id}`))) return;
+        const result = await restoreUnderMaintenance({
+          config,
+          job: { ...job, id, step: "restore" },
+          color,
+          log: (line) => (flags.json ? undefined : run.err(line)),
         });
-      }
-      if (!flags.yes) {
-        run.err(
-          `backup ${found.id}: taken ${found.createdAt} (${found.reason}, release ${found.release}); every write since then is replaced, the current state is kept as a pre-restore backup`,
+        print(
+          flags,
+          result,
+          `restored ${result.restored.id}; the state before the restore is backup ${result.preRestore.id}`,
         );
-      }
-      const question = `restore backup ${found.id} over ${config.app}'s database on ${job.host.name}?`;
-      if (!(await confirmIrreversible(flags.yes, question, `restore backup ${id}`))) return;
-      const result = await restoreUnderMaintenance({
-        config,
-        job: { ...job, id, step: "restore" },
-        color,
-        log: (line) => (flags.json ? undefined : run.err(line)),
-      });
-      print(
-        flags,
-        result,
-        `restored ${result.restored.id}; the state before the restore is backup ${result.preRestore.id}`,
-      );
-    });
+      },
+      // Refused before connecting: without a terminal nobody could answer the question.
+      async () => !flags.yes && !process.stdin.isTTY && confirmIrreversible(false, "restore?", `restore backup ${id}`),
+    );
   });
 
   common(
