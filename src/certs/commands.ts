@@ -3,17 +3,33 @@
  * them by value; the argv it runs is built in src/commands/ (certbot.ts, systemd.ts).
  */
 import { environmentAssignment, systemdPath } from "../render/systemd-values.js";
+import { HOOK_LOG_TAG } from "./served.js";
 import { type CertSpec, LETSENCRYPT_DIR } from "./spec.js";
 
 export const DEPLOY_HOOK_PATH = `${LETSENCRYPT_DIR}/renewal-hooks/deploy/slipway-reload-nginx.sh`;
 
-/** Runs after every successful renewal: reload nginx only when its config is valid (a broken one keeps serving). */
+/**
+ * Runs after every successful renewal: reload nginx only when its config is valid (a broken one keeps serving the old
+ * certificate). A failure goes to the journal under HOOK_LOG_TAG with nginx's own words (D70: certbot reports the
+ * renewal as a success either way), where `slipway status`'s hint points; certbot's RENEWED_DOMAINS names the site.
+ */
 export function deployHookScript(nginxBinary = "/usr/sbin/nginx"): string {
+  const log = `logger -t ${HOOK_LOG_TAG} -p daemon.err`;
   return [
     "#!/bin/sh",
     "# Installed by slipway: certbot runs this after it renews a certificate.",
-    "set -e",
-    `${nginxBinary} -t -q && systemctl reload nginx`,
+    `# A failure is logged: journalctl -t ${HOOK_LOG_TAG}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
+    'what="renewed certificate for ${RENEWED_DOMAINS:-?} not loaded"',
+    `if ! out=$(${nginxBinary} -t -q 2>&1); then`,
+    `  ${log} "$what: nginx -t fails: $out"`,
+    "  printf '%s\\n' \"$out\" >&2",
+    "  exit 1",
+    "fi",
+    "if ! systemctl reload nginx; then",
+    `  ${log} "$what: systemctl reload nginx failed"`,
+    "  exit 1",
+    "fi",
     "",
   ].join("\n");
 }

@@ -13,17 +13,17 @@ import {
   findBackup,
   listBackups,
   pruneBackups,
-  restoreBackup,
 } from "../backup/index.js";
 import { formatBytes } from "../backup/space.js";
 import { checkBackupTool } from "../backup/tool.js";
 import type { BackupManifest } from "../backup/types.js";
 import { writersForRuntime } from "../backup/writers.js";
-import { loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
+import { type Color, loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
 import { rollbackTarget } from "../deploy/history.js";
 import { readLiveState } from "../deploy/host-state.js";
 import { deployPaths } from "../deploy/paths.js";
+import { restoreUnderMaintenance } from "../deploy/restore-paged.js";
 import { historyBackups } from "../deploy/retire.js";
 import { ConfigError, SlipwayError } from "../errors.js";
 import { connect } from "../remote/index.js";
@@ -32,8 +32,9 @@ import { composeProjectName } from "../render/compose.js";
 import { instancesOf } from "../render/from-config/common.js";
 import { composeFilePath } from "../render/from-config/index.js";
 import { instanceUnitName } from "../render/systemd.js";
-import { type ConfigFlags, configOptions, DEFAULT_CONFIG, jsonOption } from "./_options.js";
+import { type ConfigFlags, configOptions, DEFAULT_CONFIG, jsonOption, yesOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
+import { confirmIrreversible } from "./deploy.js";
 
 interface CommonFlags extends ConfigFlags {
   host?: string;
@@ -46,6 +47,8 @@ interface Session {
   job: BackupJob;
   /** The host's live release, null when nothing is deployed there yet. */
   live: string | null;
+  /** The host's live color (null before the first deploy). */
+  color: Color | null;
 }
 
 /** One backup host, named by --host; the backup commands work on one host at a time, so they take no --limit. */
@@ -55,7 +58,13 @@ function common(command: Command): Command {
   return command.option("--host <name>", "inventory host (default: the first)");
 }
 
-async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: Session) => Promise<T>): Promise<T> {
+/** `beforeConnect` runs once slipway.yml is read and valid, before any connection (a refusal there reaches no host). */
+async function openSession<T>(
+  run: CliRun,
+  flags: CommonFlags,
+  work: (session: Session) => Promise<T>,
+  beforeConnect?: () => Promise<unknown>,
+): Promise<T> {
   const file = flags.config ?? DEFAULT_CONFIG;
   const config = await loadConfig(file, { environment: flags.env });
   run.addSecretsOf(config);
@@ -80,6 +89,7 @@ async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: S
     "password" in database ? database.password : undefined,
   ];
   const redactor = run.redactor.addAll(secrets);
+  await beforeConnect?.();
   const host = await connect(await sshTargetFor(chosen, hosts, dirname(resolve(file))), { redactor });
   try {
     const deployDir = config.deploy_dir ?? `/opt/${config.app}`;
@@ -109,7 +119,7 @@ async function openSession<T>(run: CliRun, flags: CommonFlags, work: (session: S
         composeFile: composeFilePath(config, color),
       });
     }
-    return await work({ config, host, job, live: facts.current.release });
+    return await work({ config, host, job, live: facts.current.release, color: color ?? null });
   } finally {
     await host.close();
   }
@@ -148,7 +158,11 @@ export function formatList(manifests: readonly BackupManifest[]): string {
 
 export function register(program: Command, run: CliRun): void {
   const print = (flags: CommonFlags, value: unknown, text: string) => (flags.json ? run.json(value) : run.out(text));
-  const withSession = <T>(flags: CommonFlags, work: (session: Session) => Promise<T>) => openSession(run, flags, work);
+  const withSession = <T>(
+    flags: CommonFlags,
+    work: (session: Session) => Promise<T>,
+    beforeConnect?: () => Promise<unknown>,
+  ) => openSession(run, flags, work, beforeConnect);
   const backup = program.command("backup").description("database backups: list, create, restore, prune");
 
   common(backup.command("list").description("list the backups on a host, newest first")).action(
@@ -179,25 +193,48 @@ export function register(program: Command, run: CliRun): void {
       });
     });
 
-  common(backup.command("restore").description("restore a backup (the current state is backed up first)"))
-    .argument("<id>", "backup id (slipway backup list)")
-    .action(async (id: string, flags: CommonFlags) => {
-      await withSession(flags, async ({ job }) => {
-        await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
+  const restore = common(
+    backup
+      .command("restore")
+      .description(
+        "restore a backup over the database (asks first; the current state is backed up first; the maintenance page is up meanwhile)",
+      ),
+  ).argument("<id>", "backup id (slipway backup list)");
+  yesOption(restore, "do not ask before restoring (required when stdin is not a terminal)");
+  restore.action(async (id: string, flags: CommonFlags & { yes?: boolean }) => {
+    await withSession(
+      flags,
+      async ({ config, job, color }) => {
+        const found = await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
         if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
           throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
             host: job.host.name,
             hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file",
           });
         }
-        const result = await restoreBackup({ ...job, id, step: "restore" });
+        if (!flags.yes) {
+          run.err(
+            `backup ${found.id}: taken ${found.createdAt} (${found.reason}, release ${found.release}); every write since then is replaced, the current state is kept as a pre-restore backup`,
+          );
+        }
+        const question = `restore backup ${found.id} over ${config.app}'s database on ${job.host.name}?`;
+        if (!(await confirmIrreversible(flags.yes, question, `restore backup ${id}`))) return;
+        const result = await restoreUnderMaintenance({
+          config,
+          job: { ...job, id, step: "restore" },
+          color,
+          log: (line) => (flags.json ? undefined : run.err(line)),
+        });
         print(
           flags,
           result,
           `restored ${result.restored.id}; the state before the restore is backup ${result.preRestore.id}`,
         );
-      });
-    });
+      },
+      // Refused before connecting: without a terminal nobody could answer the question.
+      async () => !flags.yes && !process.stdin.isTTY && confirmIrreversible(false, "restore?", `restore backup ${id}`),
+    );
+  });
 
   common(
     backup

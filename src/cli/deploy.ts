@@ -102,6 +102,20 @@ export async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/**
+ * The question before a change that cannot be undone (`remove`, `backup restore`): true with `--yes`; asks on a
+ * terminal; without one refuses with a UsageError (exit 5) naming `--yes`, where deploy would go ahead (a CI run).
+ */
+export async function confirmIrreversible(yes: boolean | undefined, question: string, what: string): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY) {
+    throw new UsageError(`no terminal to ask on: pass --yes to ${what}`, {
+      hint: "nothing was changed; a script that means it adds --yes",
+    });
+  }
+  return confirm(question);
+}
+
 /** The `confirm` of a one-pass deploy or rollback: asks once (unless --yes); `declined` says what was answered. */
 export function asker(yes: boolean | undefined, question: string) {
   const state = { declined: false };

@@ -7,12 +7,12 @@ import type { Command } from "commander";
 import { loadConfig, type SlipwayConfig } from "../config/index.js";
 import { chosenHosts, connectAll } from "../deploy/connect.js";
 import { removeApp } from "../deploy/remove-app.js";
-import { SlipwayError, UsageError } from "../errors.js";
+import { SlipwayError } from "../errors.js";
 import { ConnectionPool } from "../remote/index.js";
 import { exitCodeForOutcome } from "./_exit.js";
 import { type ConfigFlags, checkOption, configFile, configOptions, limitOption, yesOption } from "./_options.js";
 import type { CliRun } from "./_run.js";
-import { confirm } from "./deploy.js";
+import { confirmIrreversible } from "./deploy.js";
 
 interface RemoveFlags extends ConfigFlags {
   limit: string[];
@@ -38,10 +38,7 @@ export function register(program: Command, run: CliRun): void {
       process.exitCode = exitCodeForOutcome(planned);
       if (flags.check || process.exitCode !== 0) return;
       const what = flags.purge ? `${config.app} and its data` : config.app;
-      if (!flags.yes && !process.stdin.isTTY) {
-        throw new UsageError(`no terminal to ask on: pass --yes to remove ${what}`);
-      }
-      if (!flags.yes && !(await confirm(`remove ${what}?`))) return;
+      if (!(await confirmIrreversible(flags.yes, `remove ${what}?`, `remove ${what}`))) return;
       process.exitCode = exitCodeForOutcome(await removeEverywhere(config, flags, false, run));
     });
 }

@@ -10,7 +10,8 @@ import { SERVICE_STATE_FORMAT } from "./docker.js";
 /**
  * What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file anyone may read
  * (the maintenance page, an upstream include), a symlink's target (a socket link), a certificate (root's to read),
- * and on a swarm manager the nodes (`docker node inspect` with the target as its format: `docker node ls` has no
+ * the certificate nginx serves on 127.0.0.1:443 for a name (SNI; its PEM, empty when nothing answers or openssl is
+ * missing: no privilege needed), and on a swarm manager the nodes (`docker node inspect` with the target as its format: `docker node ls` has no
  * labels) and a stack's tasks (`docker stack ps` as one JSON object a line). Swarm is refused in helper mode, so those
  * two call docker directly. `accessories`: every container of a compose project (the accessories' `<app>-accessories`)
  * as SERVICE_STATE_FORMAT lines (compose service, docker state, docker health), no HTTP.
@@ -24,6 +25,7 @@ export type StatusProbeKind =
   | "file"
   | "link"
   | "cert"
+  | "tls"
   | "nodes"
   | "stack";
 
@@ -72,6 +74,8 @@ export const STATUS_SCRIPT = [
   '    file) cat -- "$target" 2>/dev/null ;;',
   '    link) readlink -- "$target" 2>/dev/null || : ;;',
   '    cert) rd "$target" 2>/dev/null ;;',
+  // What nginx has loaded, not what certbot wrote (D70): the leaf of the handshake, as PEM.
+  '    tls) if command -v openssl >/dev/null 2>&1; then timeout 10 openssl s_client -connect 127.0.0.1:443 -servername "$target" </dev/null 2>/dev/null | openssl x509 2>/dev/null; fi; : ;;',
   // Not a manager (or no swarm): the daemon's sentence becomes the section, so status can say why.
   '    nodes) if ids=$(docker node ls -q 2>&1); then docker node inspect --format "$target" $ids 2>&1; else printf "%s\\n" "$ids"; fi ;;',
   "    stack) docker stack ps --no-trunc --format '{{json .}}' \"$target\" 2>/dev/null ;;",

@@ -1,4 +1,5 @@
 /** `slipway status`'s human output: a head line and a table per host, then the problems (status.ts has the data). */
+import { HOOK_LOG_TAG } from "../certs/served.js";
 import { describeHolder } from "../lock/lock.js";
 import { formatBytes, type HostStatus } from "./status.js";
 import type { ClusterStatus, SwarmTaskStatus } from "./status-swarm.js";
@@ -35,7 +36,14 @@ function certLine(s: HostStatus): string | null {
   const c = s.certificate;
   if (!c) return null;
   const until = c.notAfter ? ` until ${c.notAfter} (${c.daysLeft} days)` : "";
-  return `  certificate ${c.name}: ${c.state}${until}`;
+  return `  certificate ${c.name}: ${c.state}${until}${servedText(c)}`;
+}
+
+/** What nginx serves against the file (D70): nothing said when unknown (no nginx here, nothing on 443). */
+function servedText(c: NonNullable<HostStatus["certificate"]>): string {
+  if (c.servedState === "loaded") return "; served by nginx";
+  if (!c.servedState || !c.served) return "";
+  return `; nginx serves serial ${c.served.serial} until ${c.served.notAfter} (see journalctl -t ${HOOK_LOG_TAG})`;
 }
 
 /** One host's block: head line, units (live color marked `*`), health answers, accessories, certificate, verdict. */

@@ -1,5 +1,8 @@
 /** `slipway status` over SSH: one status script per host, all hosts at once (the pure part is status.ts). */
+
+import { nginxTestVerdict } from "../certs/served.js";
 import { certSpecFromConfig, liveCertPath } from "../certs/spec.js";
+import { nginxTest } from "../commands/nginx.js";
 import { statusArgv } from "../commands/status.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { selectHosts } from "../config/inventory.js";
@@ -7,11 +10,19 @@ import { configOnHost, deployHosts } from "../config/layout.js";
 import { swarmManager } from "../config/swarm.js";
 import { lockDir } from "../lock/lock.js";
 import { ConnectionPool } from "../remote/index.js";
+import type { RemoteHost } from "../remote/types.js";
 import { UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
 import { maintenancePagePath } from "../render/nginx-maintenance.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { runtimeFor } from "./deploy.js";
-import { type HostStatus, parseHostStatus, type StatusPlan, statusPlan } from "./status.js";
+import {
+  certificateServedProblem,
+  type HostStatus,
+  parseHostStatus,
+  type StatusPlan,
+  statusPlan,
+  withServedReason,
+} from "./status.js";
 import { servedPlan } from "./status-served.js";
 import { swarmProbes, swarmStatusPlan } from "./status-swarm.js";
 
@@ -27,7 +38,17 @@ function certOf(config: SlipwayConfig) {
   };
 }
 
-type Cert = ReturnType<typeof certOf>;
+type Cert = (NonNullable<ReturnType<typeof certOf>> & { servedName?: string }) | null;
+
+/**
+ * nginx serves another certificate than the file (a renewal it never loaded, D70): one more round trip, `nginx -t`,
+ * says why (its error names the file and line), or that only the reload is missing.
+ */
+async function explainServed(host: RemoteHost, status: HostStatus): Promise<HostStatus> {
+  if (!status.certificate || !certificateServedProblem(status.certificate)) return status;
+  const test = await host.exec(nginxTest().argv, { become: true, check: false, step: "status", timeoutMs: 30_000 });
+  return withServedReason(status, nginxTestVerdict(test.code, test.stderr));
+}
 
 /**
  * Runtime swarm: every node gets the base status (lock, disk, certificate and maintenance on the nginx hosts); the
@@ -75,16 +96,18 @@ export async function readStatus(config: SlipwayConfig, limit?: string[]): Promi
         if (!host) return unreachable(error ?? "unreachable");
         try {
           const page = nginxHosts.has(host.name) ? maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app) : null;
+          // Only nginx serves the certificate: there `status` asks it which one (D70).
+          const hostCert = cert && page ? { ...cert, servedName: cert.domains[0] } : cert;
           const plan = {
             ...(runtime
-              ? statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), cert, page)
-              : swarmHostPlan(config, host.name, cert, page)),
+              ? statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), hostCert, page)
+              : swarmHostPlan(config, host.name, hostCert, page)),
             served: page ? servedPlan(config) : null,
           };
           plan.probes = [...plan.probes, ...(plan.served?.probes.map((p) => p.probe) ?? [])];
           const argv = statusArgv(config.deploy_dir, lockDir(config.deploy_dir), plan.probes);
           const result = await host.exec(argv, { become: true, check: false, step: "status", timeoutMs: 60_000 });
-          return parseHostStatus(host.name, config.deploy_dir, plan, result.stdout);
+          return await explainServed(host, parseHostStatus(host.name, config.deploy_dir, plan, result.stdout));
         } catch (e) {
           return unreachable(e instanceof Error ? e.message : String(e));
         }

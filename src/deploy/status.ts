@@ -5,6 +5,7 @@
  */
 
 import { type CertState, certState } from "../certs/inspect.js";
+import { type CertIdentity, certIdentity, type ServedState, servedProblem, servedState } from "../certs/served.js";
 import { parseStatusSections, probeKey, type StatusProbe, type StatusProbeKind } from "../commands/status.js";
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { holderAlive, type LockHolder, parseHolder } from "../lock/lock.js";
@@ -40,6 +41,21 @@ export interface HealthStatus {
   healthy: boolean;
 }
 
+export interface CertificateStatus {
+  name: string;
+  state: CertState["kind"];
+  notAfter?: string;
+  daysLeft?: number;
+  /** The file's leaf: serial and end of validity (whatever `state` says of its names). */
+  file?: CertIdentity;
+  /** On an nginx host: the certificate nginx serves for the first domain (null: nothing answered on 443). */
+  served?: CertIdentity | null;
+  /** The file against the served certificate (certs/served.ts), when both are known. */
+  servedState?: ServedState;
+  /** Why nginx serves another certificate (`nginx -t fails: ...`), read by deploy/status-read.ts after the script. */
+  why?: string;
+}
+
 export interface HostStatus {
   host: string;
   release: string | null;
@@ -50,7 +66,7 @@ export interface HostStatus {
   accessories?: AccessoryStatus[];
   lock: { state: "free" | "held"; holder?: LockHolder; ageSeconds?: number; stale?: boolean };
   disk: { path: string; freeBytes: number; usedPercent: number } | null;
-  certificate: { name: string; state: CertState["kind"]; notAfter?: string; daysLeft?: number } | null;
+  certificate: CertificateStatus | null;
   /**
    * On a host running the app's nginx site: the color nginx routes users to (socket links or upstream files), null
    * when they name neither. Units are marked live and health read by this color when it differs from `color`.
@@ -73,7 +89,14 @@ export interface StatusPlan {
   probes: StatusProbe[];
   units: Array<{ probe: StatusProbe; color: Color }>;
   health: Array<{ probe: StatusProbe; color: Color; service: string; expected: number }>;
-  cert: { probe: StatusProbe; name: string; domains: string[]; renewBeforeDays: number } | null;
+  cert: {
+    probe: StatusProbe;
+    name: string;
+    domains: string[];
+    renewBeforeDays: number;
+    /** The `tls` probe of what nginx serves (on a host running the app's nginx site). */
+    served?: StatusProbe;
+  } | null;
   /** Runtime compose: the accessories' project (their state and docker health; no HTTP probe). */
   accessories?: AccessoriesPlan | null;
   /** The maintenance page's file (src/deploy/maintenance.ts), on a host running the app's nginx site. */
@@ -90,12 +113,13 @@ const COLORS: readonly Color[] = ["blue", "green"];
 
 /**
  * The probes for one host. `names` is the runtime's names of a color (ColorRuntime.names); `config` has only the
- * services of this host (configOnHost); `cert` the live certificate path and names when the site has ACME TLS.
+ * services of this host (configOnHost); `cert` the live certificate path and names when the site has ACME TLS, with
+ * `servedName` (the name to ask nginx for over SNI) on a host running the app's nginx site.
  */
 export function statusPlan(
   config: SlipwayConfig,
   names: (color: Color) => string[],
-  cert: { path: string; name: string; domains: string[]; renewBeforeDays: number } | null,
+  cert: { path: string; name: string; domains: string[]; renewBeforeDays: number; servedName?: string } | null,
   maintenancePage: string | null = null,
 ): StatusPlan {
   const kind: StatusProbeKind =
@@ -110,7 +134,7 @@ export function statusPlan(
       return { probe: { kind: "health" as const, target: args.url }, color, service, expected: args.status };
     }),
   );
-  const certPlan = cert ? { ...cert, probe: { kind: "cert" as const, target: cert.path } } : null;
+  const certPlan = cert ? certProbes(cert) : null;
   const maintenance = maintenancePage ? { probe: { kind: "file" as const, target: maintenancePage } } : null;
   const accessories = accessoriesPlan(config);
   return {
@@ -118,7 +142,7 @@ export function statusPlan(
       ...units.map((u) => u.probe),
       ...(accessories ? [accessories.probe] : []),
       ...health.map((h) => h.probe),
-      ...(certPlan ? [certPlan.probe] : []),
+      ...(certPlan ? [certPlan.probe, ...(certPlan.served ? [certPlan.served] : [])] : []),
       ...(maintenance ? [maintenance.probe] : []),
     ],
     units,
@@ -127,6 +151,12 @@ export function statusPlan(
     ...(accessories ? { accessories } : {}),
     maintenance,
   };
+}
+
+function certProbes(cert: NonNullable<Parameters<typeof statusPlan>[2]>): NonNullable<StatusPlan["cert"]> {
+  const { servedName, path, ...rest } = cert;
+  const probe: StatusProbe = { kind: "cert", target: path };
+  return servedName ? { ...rest, probe, served: { kind: "tls", target: servedName } } : { ...rest, probe };
 }
 
 /** `ActiveState=active` + `SubState=running` -> `active (running)`; docker's `running healthy`; compose's rows. */
@@ -236,7 +266,7 @@ export function parseHostStatus(
       }
     : { state: "free" };
   const disk = diskOf(deployDir, first("disk"));
-  const certificate = plan.cert ? certificateOf(plan.cert, sections.get(probeKey(plan.cert.probe)), now) : null;
+  const certificate = plan.cert ? certificateOf(plan.cert, sections, now) : null;
   const status: HostStatus = { host, release, color, units, health, lock, disk, certificate, problems: [] };
   if (plan.accessories)
     status.accessories = accessoryStatuses(plan.accessories, sections.get(probeKey(plan.accessories.probe)) ?? []);
@@ -248,14 +278,44 @@ export function parseHostStatus(
   return status;
 }
 
-function certificateOf(cert: NonNullable<StatusPlan["cert"]>, lines: readonly string[] | undefined, now: Date) {
-  const pem = lines && lines.length > 0 ? lines.join("\n") : undefined;
+function certificateOf(
+  cert: NonNullable<StatusPlan["cert"]>,
+  sections: ReadonlyMap<string, string[]>,
+  now: Date,
+): CertificateStatus {
+  const pemOf = (probe: StatusProbe) => (sections.get(probeKey(probe)) ?? []).join("\n") || undefined;
+  const pem = pemOf(cert.probe);
   const state = certState(pem, cert.domains, now, cert.renewBeforeDays);
-  return {
+  const file = certIdentity(pem);
+  const status: CertificateStatus = {
     name: cert.name,
     state: state.kind,
     ...("notAfter" in state ? { notAfter: state.notAfter.toISOString(), daysLeft: state.daysLeft } : {}),
+    ...(file ? { file } : {}),
   };
+  if (!cert.served) return status;
+  status.served = certIdentity(pemOf(cert.served));
+  const served = servedState(file, status.served);
+  if (served) status.servedState = served;
+  return status;
+}
+
+/** The certificate's problem when nginx serves another one than the file (certs/served.ts), else null. */
+export function certificateServedProblem(c: CertificateStatus): string | null {
+  return servedProblem(c.servedState ?? null, c.file ?? null, c.served ?? null, c.why);
+}
+
+/**
+ * The host's status with `why` nginx serves another certificate (certs/served.ts nginxTestVerdict) set on its
+ * certificate and in its problem phrase. Unchanged when nginx serves the file.
+ */
+export function withServedReason(s: HostStatus, why: string): HostStatus {
+  if (!s.certificate) return s;
+  const before = certificateServedProblem(s.certificate);
+  if (!before) return s;
+  const certificate = { ...s.certificate, why };
+  const after = certificateServedProblem(certificate) ?? before;
+  return { ...s, certificate, problems: s.problems.map((p) => (p === before ? after : p)) };
 }
 
 /** What is wrong with a host, for the exit code and the human output. */
@@ -277,6 +337,8 @@ function problemsOf(s: HostStatus, expectRelease: boolean): string[] {
   if (s.lock.stale) problems.push("stale lock");
   if (s.disk && s.disk.freeBytes < LOW_DISK_BYTES) problems.push(`low disk: ${formatBytes(s.disk.freeBytes)} free`);
   if (s.certificate && s.certificate.state !== "valid") problems.push(`certificate ${s.certificate.state}`);
+  const served = s.certificate ? certificateServedProblem(s.certificate) : null;
+  if (served) problems.push(served);
   if (s.cluster) problems.push(...clusterProblems(s.cluster));
   return problems;
 }

@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { caBundleDropIn, DEPLOY_HOOK_PATH, deployHookScript, renewServiceUnit } from "../../../src/certs/commands.js";
 import { type CertState, certState } from "../../../src/certs/inspect.js";
@@ -54,11 +58,55 @@ describe("certbot argv", () => {
 });
 
 describe("renewal files", () => {
-  it("deploy hook reloads nginx only after nginx -t passes", () => {
+  it("deploy hook reloads nginx only after nginx -t passes, and logs a failure to the journal (D70)", () => {
     expect(DEPLOY_HOOK_PATH).toBe("/etc/letsencrypt/renewal-hooks/deploy/slipway-reload-nginx.sh");
     expect(deployHookScript()).toBe(
-      "#!/bin/sh\n# Installed by slipway: certbot runs this after it renews a certificate.\nset -e\n/usr/sbin/nginx -t -q && systemctl reload nginx\n",
+      [
+        "#!/bin/sh",
+        "# Installed by slipway: certbot runs this after it renews a certificate.",
+        "# A failure is logged: journalctl -t slipway-certbot",
+        'what="renewed certificate for ${RENEWED_DOMAINS:-?} not loaded"',
+        "if ! out=$(/usr/sbin/nginx -t -q 2>&1); then",
+        '  logger -t slipway-certbot -p daemon.err "$what: nginx -t fails: $out"',
+        "  printf '%s\\n' \"$out\" >&2",
+        "  exit 1",
+        "fi",
+        "if ! systemctl reload nginx; then",
+        '  logger -t slipway-certbot -p daemon.err "$what: systemctl reload nginx failed"',
+        "  exit 1",
+        "fi",
+        "",
+      ].join("\n"),
     );
+  });
+
+  it("the hook, run with stand-ins: a failing nginx -t is logged with nginx's words and no reload happens", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-hook-"));
+    const record = join(dir, "calls");
+    const stub = (name: string, body: string) => {
+      writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(dir, name), 0o755);
+    };
+    stub("logger", `printf 'logger %s\\n' "$*" >> ${record}`);
+    stub("systemctl", `printf 'systemctl %s\\n' "$*" >> ${record}`);
+    stub("nginx-bad", `echo 'nginx: [emerg] unknown directive "x" in /etc/nginx/a.conf:3' >&2; exit 1`);
+    stub("nginx-good", "exit 0");
+    const run = (nginx: string) => {
+      writeFileSync(record, "");
+      writeFileSync(join(dir, "hook"), deployHookScript(join(dir, nginx)));
+      const result = spawnSync("sh", [join(dir, "hook")], {
+        encoding: "utf8",
+        env: { PATH: `${dir}:/usr/bin:/bin`, RENEWED_DOMAINS: "a.example b.example" },
+      });
+      return { code: result.status, stderr: result.stderr, calls: readFileSync(record, "utf8") };
+    };
+    expect(run("nginx-bad")).toEqual({
+      code: 1,
+      stderr: 'nginx: [emerg] unknown directive "x" in /etc/nginx/a.conf:3\n',
+      calls:
+        'logger -t slipway-certbot -p daemon.err renewed certificate for a.example b.example not loaded: nginx -t fails: nginx: [emerg] unknown directive "x" in /etc/nginx/a.conf:3\n',
+    });
+    expect(run("nginx-good")).toEqual({ code: 0, stderr: "", calls: "systemctl reload nginx\n" });
   });
 
   it("fallback service carries the CA bundle; distro drop-in too", () => {

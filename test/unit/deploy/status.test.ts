@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseHostStatus, statusPlan } from "../../../src/deploy/status.js";
+import { certIdentity } from "../../../src/certs/served.js";
+import { parseHostStatus, statusPlan, withServedReason } from "../../../src/deploy/status.js";
 import { formatHostStatus } from "../../../src/deploy/status-format.js";
 import { loadConfigText } from "../../support/config-text.js";
+import { selfSigned } from "../certs/self-signed.js";
 
 const CONFIG = `app: shop
 runtime: systemd
@@ -153,5 +155,67 @@ describe("slipway status (parsing)", () => {
       "shop-web-blue is running unhealthy",
       "certificate missing",
     ]);
+  });
+
+  it("compares the certificate nginx serves with the file (D70): a renewal nginx never loaded is a problem", async () => {
+    const cfg = await config();
+    const cert = {
+      path: "/etc/letsencrypt/live/shop.example/fullchain.pem",
+      name: "shop.example",
+      domains: ["shop.example"],
+      renewBeforeDays: 30,
+      servedName: "shop.example",
+    };
+    const plan = statusPlan(cfg, names, cert);
+    expect(plan.probes.slice(-2)).toEqual([
+      { kind: "cert", target: "/etc/letsencrypt/live/shop.example/fullchain.pem" },
+      { kind: "tls", target: "shop.example" },
+    ]);
+    const renewed = selfSigned(["shop.example"], 90);
+    const old = selfSigned(["shop.example"], 60);
+    const file = certIdentity(renewed);
+    const served = certIdentity(old);
+    if (!file || !served) throw new Error("test certificates do not parse");
+    const out = (servedPem: string) =>
+      [
+        "@@current",
+        "/opt/shop/releases/abc-1",
+        "@@color",
+        "blue",
+        "@@disk",
+        "/dev/sda1 10485760 5242880 5242880 50% /",
+        "@@unit|shop-web@blue.service",
+        "ActiveState=active",
+        "SubState=running",
+        "@@health|http://127.0.0.1:5001/health",
+        "200",
+        `@@cert|${cert.path}`,
+        renewed.trim(),
+        "@@tls|shop.example",
+        servedPem.trim(),
+      ].join("\n");
+    const now = new Date();
+    const fine = parseHostStatus("h1", "/opt/shop", plan, out(renewed), now, () => null);
+    expect(fine.certificate).toMatchObject({ state: "valid", file, served: file, servedState: "loaded" });
+    expect(fine.problems).toEqual([]);
+    expect(formatHostStatus(fine)).toContain("; served by nginx\n  healthy");
+
+    const stale = parseHostStatus("h1", "/opt/shop", plan, out(old), now, () => null);
+    const facts = `serves serial ${served.serial} until ${served.notAfter}, the file has serial ${file.serial} until ${file.notAfter}`;
+    expect(stale.certificate?.servedState).toBe("not-loaded");
+    expect(stale.problems).toEqual([`renewed certificate not loaded by nginx (${facts})`]);
+    const why = 'nginx -t fails: unknown directive "bogus" in /etc/nginx/conf.d/zz.conf:1';
+    const explained = withServedReason(stale, why);
+    expect(explained.problems).toEqual([`renewed certificate not loaded by nginx (${facts}): ${why}`]);
+    expect(explained.certificate?.why).toBe(why);
+    expect(formatHostStatus(explained).split("\n").slice(-2)).toEqual([
+      `  certificate shop.example: valid until ${file.notAfter} (${stale.certificate?.daysLeft} days); nginx serves serial ${served.serial} until ${served.notAfter} (see journalctl -t slipway-certbot)`,
+      `  UNHEALTHY: renewed certificate not loaded by nginx (${facts}): ${why}`,
+    ]);
+    // Nothing answered on 443 (or no openssl): not known, so not a problem.
+    const unknown = parseHostStatus("h1", "/opt/shop", plan, out(""), now, () => null);
+    expect(unknown.certificate?.served).toBeNull();
+    expect(unknown.problems).toEqual([]);
+    expect(withServedReason(fine, why)).toBe(fine);
   });
 });
