@@ -199,6 +199,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
   return {
     names,
     prepare: (input) => prefetch(input?.images ?? {}),
+    forget() {
+      plannedContainers.clear();
+      plannedImages.clear();
+      plannedEnv.clear();
+    },
     writers: (color) => containerWriters(names(color)),
     async stage(color: Color, input: StageInput): Promise<StageResult> {
       const colored = configWithEnv(config, input.env, color);

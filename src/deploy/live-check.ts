@@ -45,6 +45,8 @@ export async function alreadyLive(s: FlowState): Promise<string | null> {
  */
 export async function replanUnderLock(s: FlowState): Promise<string | null> {
   const live = await readLiveState(s.run.host, s.paths);
+  // The containers and images the plan saw are another run's past: staged from what is there now.
+  s.run.runtime.forget?.();
   s.history = live.history;
   const changed = live.release !== s.live.release || live.color !== s.live.color;
   s.live = live;

@@ -43,6 +43,8 @@ export interface ColorRuntime {
    * the flow's first reads, what its plan would ask the host for later (the containers, the `images` present).
    */
   prepare?(input?: { images: Record<string, string> }): Promise<void>;
+  /** Drops what prepare() and the plan read (the run reads afresh): another run changed the host meanwhile. */
+  forget?(): void;
   stage(color: Color, input: StageInput): Promise<StageResult>;
   start(color: Color, signal?: AbortSignal): Promise<void>;
   /**
