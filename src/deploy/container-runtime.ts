@@ -16,11 +16,12 @@ import {
 import { mkdirsArgv, parentDir } from "../commands/files.js";
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import { listenAddress } from "../config/layout.js";
+import { hostImageId } from "../delivery/pull.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js";
 import { type ConfigRenderedFile, colorRuntimeFiles, serviceImageRef } from "../render/from-config/index.js";
-import { buildAction } from "./container/delivery.js";
+import { buildAction, deliveryMethod } from "./container/delivery.js";
 import { configFilesOwner } from "./container/file-owner.js";
 import { containerName, dockerRunArgv, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
@@ -130,19 +131,45 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     return { actions, run, image };
   }
 
-  /** The image onto the host unless the plan saw it there (check mode records what it saw). */
+  /**
+   * What prepare() reads with the flow's first reads, for the plan's stage: both colors' containers (the live color is
+   * not known yet; one docker call per container, the helper's gate takes no other format) and, for registry
+   * delivery, whether each service's image is there. Each is used once, by the first stage of its color.
+   */
+  async function prefetch(images: Record<string, string>): Promise<void> {
+    const refs =
+      deliveryMethod(config.image) === "ssh"
+        ? []
+        : [...new Set(services.flatMap((service) => serviceImageRef(config, service, images) ?? []))];
+    const [blue, green, present] = await settleAll([
+      inspect("blue"),
+      inspect("green"),
+      Promise.all(refs.map(async (ref) => ((await hostImageId(host, ref)) ? ref : null))),
+    ]);
+    plannedContainers.set("blue", blue);
+    plannedContainers.set("green", green);
+    for (const ref of present) if (ref) plannedImages.add(ref);
+  }
+
+  /** The image onto the host unless the plan (or prepare) saw it there (check mode records what it saw). */
   async function deliverPlanned(service: string, image: string, input: StageInput): Promise<string | null> {
-    if (!input.check && plannedImages.delete(image)) return null;
+    if (plannedImages.has(image)) {
+      if (!input.check) plannedImages.delete(image);
+      return null;
+    }
     const action = await deliverWhenMissing(host, config, service, image, input);
     if (input.check && action === null) plannedImages.add(image);
     return action;
   }
 
-  /** The color's containers as the plan saw them (once), else asked now; check mode records them. */
+  /** The color's containers as prepare() or the plan saw them (once), else asked now; check mode records them. */
   async function inspectPlanned(color: Color, check: boolean): ReturnType<typeof inspect> {
-    const planned = check ? undefined : plannedContainers.get(color);
-    plannedContainers.delete(color);
-    if (planned) return planned;
+    const planned = plannedContainers.get(color);
+    // The plan keeps what it used for the run; the run uses it up.
+    if (planned) {
+      if (!check) plannedContainers.delete(color);
+      return planned;
+    }
     const now = await inspect(color);
     if (check) plannedContainers.set(color, now);
     return now;
@@ -171,6 +198,12 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
 
   return {
     names,
+    prepare: (input) => prefetch(input?.images ?? {}),
+    forget() {
+      plannedContainers.clear();
+      plannedImages.clear();
+      plannedEnv.clear();
+    },
     writers: (color) => containerWriters(names(color)),
     async stage(color: Color, input: StageInput): Promise<StageResult> {
       const colored = configWithEnv(config, input.env, color);

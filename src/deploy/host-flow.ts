@@ -8,17 +8,27 @@ import { systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { configOnHost, hostRole, isSplitLayout } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
-import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLock } from "../lock/lock.js";
+import {
+  describeHolder,
+  holderAlive,
+  type LockHolder,
+  readLockHolder,
+  releaseLock,
+  releaseLockHeldBy,
+  tryLock,
+} from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
 import { HostEmitter } from "./emitter.js";
 import { parseFault } from "./fault.js";
+import { checkHelperRecord, inHelperMode } from "./helper-record.js";
 import { withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
-import { startLockAhead } from "./lock-ahead.js";
+import { readUnderLock, startLockAhead } from "./lock-ahead.js";
 import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
+import { checkRootMode } from "./privilege-check.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
 import { settleAll } from "./settle.js";
@@ -118,19 +128,89 @@ export interface PreparedHost {
   lockFree: boolean;
 }
 
+/** How prepareHost reads: for a plan (`plan`), and for a plan a run follows (`lockAhead`: the lock taken at once). */
+export interface PrepareOptions {
+  /** A plan follows: preflight's privilege probe (or the helper's record) is read with the host's state. */
+  plan?: boolean;
+  /**
+   * A run follows the plan (not check mode): the deploy lock is tried in the same round trip as the host's state
+   * (lock-ahead.ts), and the reads under it start as soon as that state is known.
+   */
+  lockAhead?: boolean;
+}
+
+/** The lock tried (taken: this run's now) or, when the mkdir failed, who holds it (undefined: nobody, no deploy dir). */
+interface LockRead {
+  taken: boolean;
+  holder: LockHolder | undefined;
+}
+
+function readLock(run: HostRun, take: boolean): Promise<LockRead> | undefined {
+  if (run.check) return undefined;
+  const path = deployPaths(run.config.deploy_dir).lock;
+  const holder = () => readLockHolder(run.host, path).then((h) => ({ taken: false, holder: h }));
+  if (!take) return holder();
+  // A failed mkdir (held, or no deploy dir yet) reads the holder as before: one more round trip only then.
+  return tryLock(run.host, path, run.actor, run.commit, run.runId).then((taken) =>
+    taken ? { taken: true, holder: undefined } : holder(),
+  );
+}
+
+/**
+ * Preflight's plan-time check of the host's privileges (helper-record.ts, privilege-check.ts), started with the
+ * host's reads: it depends on none of them. Preflight's plan awaits it.
+ */
+function startPrivilegeCheck(run: HostRun): Promise<void> {
+  const { host, config } = run;
+  const services = hostRole(config, host.name).services.length > 0;
+  const check = inHelperMode(config, host.name)
+    ? checkHelperRecord(host, config, { step: "preflight" })
+    : checkRootMode(host, config, services);
+  // Awaited by preflight's plan; a failure before it must not be an unhandled rejection meanwhile.
+  check.catch(() => undefined);
+  return check;
+}
+
 /** Reads the host's state; says so when the release asked for is already live. */
-export async function prepareHost(run: HostRun, address: string): Promise<PreparedHost> {
+export async function prepareHost(run: HostRun, address: string, options: PrepareOptions = {}): Promise<PreparedHost> {
   const emitter = new HostEmitter(run.host.name, run.sink);
-  // What is live, who holds the lock and what the runtime offers are read at once (the runtime only where services run).
-  const lock = run.check ? undefined : readLockHolder(run.host, deployPaths(run.config.deploy_dir).lock);
-  const prepare = hostRole(run.config, run.host.name).services.length > 0 ? run.runtime.prepare?.() : undefined;
-  const [s, , holder] = await settleAll([flowState(run, address, emitter), prepare, lock]);
-  const lockFree = await lockIsFree(s, holder);
-  const same = lockFree ? await alreadyLive(s) : null;
+  // What is live, the lock (tried, or who holds it) and what the runtime offers are read at once (the runtime only
+  // where services run), with the plan's privilege check.
+  const lock = readLock(run, options.lockAhead === true && options.plan === true);
+  const services = hostRole(run.config, run.host.name).services.length > 0;
+  const prepare = services ? run.runtime.prepare?.({ images: run.images }) : undefined;
+  const privilege = options.plan ? startPrivilegeCheck(run) : undefined;
+  let read: [FlowState, unknown, LockRead | undefined];
+  try {
+    read = await settleAll([flowState(run, address, emitter), prepare, lock]);
+  } catch (e) {
+    // A lock taken beside a read that failed is freed here: no PreparedHost carries it to releaseLocksAhead.
+    if ((await lock?.catch(() => undefined))?.taken) await releaseTaken(run).catch(() => undefined);
+    throw e;
+  }
+  const [s, , locked] = read;
+  if (privilege) s.privilegeCheck = privilege;
+  const lockFree = locked?.taken ? true : await lockIsFree(s, locked?.holder);
+  const same = lockFree
+    ? await alreadyLive(s).catch(async (e) => {
+        if (locked?.taken) await releaseTaken(run).catch(() => undefined);
+        throw e;
+      })
+    : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
+  if (locked?.taken) {
+    // Nothing to do (or nothing live to read under it: the lock step takes the lock of a first deploy): freed now.
+    if ((same && s.liveColor) || s.live.release === null) await releaseTaken(run);
+    else s.lockAhead = readUnderLock(s);
+  }
   const restoring = run.kind === "rollback" && run.restoreDb === true && s.spec !== null;
   const steps = hostSteps(s.stopFirst, isSplitLayout(run.config), restoring);
   return { s, steps, same: s.liveColor ? same : null, lockFree };
+}
+
+/** Frees the lock prepareHost took (only a lock recording this run's id). */
+async function releaseTaken(run: HostRun): Promise<void> {
+  await releaseLockHeldBy(run.host, deployPaths(run.config.deploy_dir).lock, run.runId);
 }
 
 /**
@@ -143,7 +223,7 @@ export async function planHost(
 ): Promise<HostResult> {
   const { run } = s;
   if (same) return alreadyLiveResult(s, same);
-  if (options.lockAhead) startLockAhead(s, lockFree);
+  if (options.lockAhead && !s.lockAhead) startLockAhead(s, lockFree);
   s.say(`plan: ${run.kind} ${run.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
   await planSteps(steps, s, s.emitter);
   return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };
@@ -155,7 +235,7 @@ function alreadyLiveResult(s: FlowState, same: string): HostResult {
 
 /** Plans (check mode) or runs one host's deploy or rollback. */
 export async function runHost(run: HostRun, address: string): Promise<HostResult> {
-  const prepared = await prepareHost(run, address);
+  const prepared = await prepareHost(run, address, { plan: run.check });
   return run.check ? planHost(prepared) : executeHost(prepared);
 }
 

@@ -49,6 +49,8 @@ export async function replanUnderLock(s: FlowState): Promise<string | null> {
   const changed = live.release !== s.live.release || live.color !== s.live.color;
   s.live = live;
   if (!changed) return null;
+  // The containers and images the plan saw are another run's past: staged from what is there now.
+  s.run.runtime.forget?.();
   s.liveColor = live.color;
   s.idle = live.color ? otherColor(live.color) : "blue";
   s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);

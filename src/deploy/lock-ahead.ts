@@ -37,6 +37,15 @@ export function startLockAhead(s: FlowState, lockFree: boolean): void {
 async function lockThenRead(s: FlowState): Promise<LockedReads | null> {
   const { host, actor, commit, runId } = s.run;
   if (!(await tryLock(host, s.paths.lock, actor, commit, runId))) return null;
+  return readUnderLock(s);
+}
+
+/**
+ * The reads under a lock this run holds (taken by lockThenRead, or by prepareHost beside the host's first reads):
+ * `nginx -t` started, the color file and history again, the intent and the color nginx serves, at once.
+ */
+export async function readUnderLock(s: FlowState): Promise<LockedReads> {
+  const { host } = s.run;
   if (s.role.switches) void startNginxTest(s);
   const [colorFile, historyFile, intent, served] = await settleAll([
     host.readFile(s.paths.color),

@@ -67,6 +67,8 @@ export async function planThenRun(
 ): Promise<{ plan?: DeployResult; hosts: HostResult[]; release: string }> {
   const prepared = new Map<string, PreparedHost>();
   let release = base.releaseId;
+  // A plan a run follows takes each host's lock while it reads (lock-ahead.ts); what runs nothing releases it below.
+  const lockAhead = !base.check && !ctx.split;
   const failedPrepare = await Promise.all(
     connected.map((c) => {
       const { resolved, host } = c;
@@ -75,14 +77,12 @@ export async function planThenRun(
         const run = await ctx.runOf(host);
         if (ctx.kind === "rollback") release = run.releaseId;
         const hostRun = { ...run, host, user: resolved.user, runtime: ctx.runtime(host) };
-        prepared.set(resolved.name, await prepareHost(hostRun, resolved.address));
+        prepared.set(resolved.name, await prepareHost(hostRun, resolved.address, { plan: true, lockAhead }));
         return { name: resolved.name, status: "ok" } as HostResult;
       }).then((r) => (r.status === "ok" ? null : r));
     }),
   );
   if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
-  // A plan a run follows takes each host's lock while it reads (lock-ahead.ts); what runs nothing releases it below.
-  const lockAhead = !base.check && !ctx.split;
   try {
     return await planAndRun(connected, base, ctx, { prepared, failedPrepare, lockAhead, release });
   } finally {

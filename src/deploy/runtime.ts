@@ -38,8 +38,13 @@ export interface StageResult {
 }
 
 export interface ColorRuntime {
-  /** Learns what the host offers (e.g. compose v1 or v2) before anything else is called. */
-  prepare?(): Promise<void>;
+  /**
+   * Learns what the host offers (e.g. compose v1 or v2) before anything else is called; a runtime may read here, with
+   * the flow's first reads, what its plan would ask the host for later (the containers, the `images` present).
+   */
+  prepare?(input?: { images: Record<string, string> }): Promise<void>;
+  /** Drops what prepare() and the plan read (the run reads afresh): another run changed the host meanwhile. */
+  forget?(): void;
   stage(color: Color, input: StageInput): Promise<StageResult>;
   start(color: Color, signal?: AbortSignal): Promise<void>;
   /**

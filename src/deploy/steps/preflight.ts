@@ -59,6 +59,7 @@ async function checkDatabase(s: FlowState): Promise<void> {
  */
 async function checkRecord(s: FlowState): Promise<void> {
   const { host, config } = s.run;
+  if (s.privilegeCheck) return s.privilegeCheck;
   if (inHelperMode(config, host.name)) await checkHelperRecord(host, config, { step: "preflight" });
   else await checkRootMode(host, config, s.role.services.length > 0);
 }

@@ -79,6 +79,8 @@ export interface FlowState {
   lockWaited?: boolean;
   /** The lock taken while the plan read the host, with the reads made under it (lock-ahead.ts); null: not taken. */
   lockAhead?: Promise<LockedReads | null>;
+  /** Preflight's plan-time privilege check, started with the host's first reads (host-flow.ts prepareHost). */
+  privilegeCheck?: Promise<void>;
   /** The lock step took over the lock taken ahead (its `always` releases it): no one else releases it. */
   lockHanded?: boolean;
   /**

@@ -176,3 +176,67 @@ describe("the lock taken while the plan reads", () => {
     expect(host.files.has(LOCK)).toBe(false);
   });
 });
+
+describe("the lock tried with the host's first reads (prepareHost { plan, lockAhead })", () => {
+  const ahead = { plan: true, lockAhead: true };
+  /** The argv (joined) of each command the host saw, in order. */
+  const trail = (host: FakeHost) => host.commands.map((c) => c.argv.join(" "));
+
+  it("takes the lock before the plan; the reads under it are made before the plan reads the stage", async () => {
+    const { host, cfg } = await liveGreen();
+    const events: DeployEvent[] = [];
+    const run = hostRun(host, cfg, [], events);
+    const prepared = await prepareHost(run, "10.0.0.1", ahead);
+    // Taken in prepareHost, beside the first reads: the plan takes none.
+    expect(takes(host)).toHaveLength(1);
+    expect(holderOf(host)).toMatchObject({ holder: "tester", commit: "c2", run_id: "run-1" });
+    await planHost(prepared, { lockAhead: true });
+    expect(takes(host)).toHaveLength(1);
+    expect(trail(host).filter((c) => c === "nginx -t")).toHaveLength(1);
+    const result = await executeHost(prepared);
+    expect(result).toMatchObject({ status: "changed", color: "blue", release: "r2" });
+    expect(takes(host)).toHaveLength(1);
+    expect(stepTrail(events).slice(0, 2)).toEqual(["lock:changed", "reconcile:ok"]);
+    expect(host.files.has(LOCK)).toBe(false);
+  });
+
+  it("held by another run: the holder is read, the lock untouched, and the run fails naming it", async () => {
+    const host = hostWithLiveGreen();
+    lockedByCarol(host);
+    const { run } = await runOn(host);
+    const prepared = await prepareHost(run, "10.0.0.1", ahead);
+    expect(prepared.lockFree).toBe(false);
+    await planHost(prepared, { lockAhead: true });
+    expect(takes(host)).toHaveLength(1);
+    const error = await failure(executeHost(prepared));
+    expect(error.message).toContain("is held by carol");
+    await releaseLocksAhead([prepared.s]);
+    expect(holderOf(host)).toEqual(CAROL);
+  });
+
+  it("a first deploy (no deploy dir): the try fails, the lock step takes it after making the dir", async () => {
+    const host = hostWithLiveGreen({}, false);
+    const { run } = await runOn(host);
+    const prepared = await prepareHost(run, "10.0.0.1", ahead);
+    await planHost(prepared, { lockAhead: true });
+    expect(prepared.s.lockAhead).toBeUndefined();
+    expect((await executeHost(prepared)).status).toBe("changed");
+    expect(host.files.has(LOCK)).toBe(false);
+  });
+
+  it("check mode tries no lock; a plan alone (no run) is read the same way", async () => {
+    const host = hostWithLiveGreen();
+    const { run } = await runOn(host, { check: true });
+    await planHost(await prepareHost(run, "10.0.0.1", ahead), { lockAhead: true });
+    expect(takes(host)).toEqual([]);
+  });
+
+  it("a plan that runs nothing frees the lock taken with the first reads", async () => {
+    const host = hostWithLiveGreen();
+    const { run } = await runOn(host);
+    const prepared = await prepareHost(run, "10.0.0.1", ahead);
+    expect(host.files.has(LOCK)).toBe(true);
+    await releaseLocksAhead([prepared.s]);
+    expect(host.files.has(LOCK)).toBe(false);
+  });
+});

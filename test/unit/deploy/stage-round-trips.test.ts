@@ -109,3 +109,49 @@ describe("settleAll", () => {
     expect(await settleAll([Promise.resolve(1), "two", null])).toEqual([1, "two", null]);
   });
 });
+
+describe("container prepare(): what the plan's stage reads, read with the flow's first reads", () => {
+  async function prepared() {
+    const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/flask-docker/slipway.yml"));
+    const fake = new FakeHost("t1");
+    fake.writeFile(ENV, "APP_VERSION=1\n", "0600");
+    fake.handlers.set("docker", (argv) =>
+      argv.includes("image") ? { stdout: `sha256:${"b".repeat(64)}\n` } : { code: 1, stderr: "No such object" },
+    );
+    const host = new WaveHost(fake);
+    const runtime = containerRuntime(config, host);
+    await host.run(() => runtime.prepare?.({ images: { backend: IMAGE } }) ?? Promise.resolve());
+    return { host, runtime };
+  }
+
+  it("both colors' containers and the image in 1 wave; the plan's stage then calls no docker", async () => {
+    const { host, runtime } = await prepared();
+    expect(host.log).toEqual([
+      [
+        `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-blue`,
+        `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-green`,
+        `exec docker image inspect --format {{.Id}} ${IMAGE}`,
+      ],
+    ]);
+    host.log.length = 0;
+    const plan = await host.run(() => runtime.stage("green", input(true)));
+    expect(plan.actions).toEqual([`write ${ENV}`, `would run flask-docker-backend-green from ${IMAGE}`]);
+    expect(host.log.flat().filter((c) => c.startsWith("exec docker"))).toEqual([]);
+    // The run uses what the plan saw: still no docker call before `docker run`.
+    host.log.length = 0;
+    await host.run(() => runtime.stage("green", input(false)));
+    expect(host.log.flat().filter((c) => c.startsWith("exec docker"))).toEqual([]);
+  });
+
+  it("forget() (another run changed the host): the run inspects the color and the image again", async () => {
+    const { host, runtime } = await prepared();
+    await host.run(() => runtime.stage("green", input(true)));
+    runtime.forget?.();
+    host.log.length = 0;
+    await host.run(() => runtime.stage("green", input(false)));
+    expect(host.log.flat().filter((c) => c.startsWith("exec docker"))).toEqual([
+      `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-green`,
+      `exec docker image inspect --format {{.Id}} ${IMAGE}`,
+    ]);
+  });
+});
