@@ -11,7 +11,10 @@ export interface ConfigContext {
   strategy: "blue-green" | "stop-first";
   /** Environment variables (secrets resolved by the config layer). */
   env: Readonly<Record<string, string | undefined>>;
-  /** Compose project running `database.compose_service` (`<app>-accessories`); unset: found in any project. */
+  /**
+   * Compose project running `database.compose_service` (`<app>-accessories`, or the live color's: deploy/backup-step.ts
+   * databaseSpec); unset: found in any project (root mode only: helper mode's docker gate lists one project at a time).
+   */
   composeProject?: string;
 }
 

@@ -4,7 +4,6 @@
  */
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import { databaseSpecFromConfig } from "../backup/from-config.js";
 import {
   type BackupJob,
   copyToRunner,
@@ -16,10 +15,11 @@ import {
 } from "../backup/index.js";
 import { formatBytes } from "../backup/space.js";
 import { checkBackupTool } from "../backup/tool.js";
-import type { BackupManifest } from "../backup/types.js";
+import type { BackupManifest, DatabaseSpec } from "../backup/types.js";
 import { writersForRuntime } from "../backup/writers.js";
 import { type Color, loadConfig, resolveHosts, type SlipwayConfig } from "../config/index.js";
 import { sshTargetFor } from "../config/ssh-target.js";
+import { databaseSpec } from "../deploy/backup-step.js";
 import { rollbackTarget } from "../deploy/history.js";
 import { readLiveState } from "../deploy/host-state.js";
 import { deployPaths } from "../deploy/paths.js";
@@ -79,11 +79,9 @@ async function openSession<T>(
     throw new ConfigError(`--host ${flags.host ?? ""}: no such host in the inventory`, {
       hint: `pick one of: ${hosts.map((h) => h.name).join(", ")}`,
     });
-  const database = databaseSpecFromConfig(db, {
-    app: config.app,
-    strategy: config.strategy,
-    env: process.env,
-  });
+  // The deploy's own spec (D74: a compose service in its project, which helper mode's docker gate requires).
+  const spec = (color: Color | null) => databaseSpec(config, {}, color) as DatabaseSpec;
+  const database = spec(null);
   const secrets = [
     database.engine === "mongodb" ? database.uri : undefined,
     "password" in database ? database.password : undefined,
@@ -97,7 +95,7 @@ async function openSession<T>(
     const job: BackupJob = {
       host,
       deployDir,
-      database,
+      database: spec(facts.current.color),
       release: facts.current.release ?? "manual",
       step: "backup",
       log: flags.json ? undefined : (line) => run.err(`${host.name}: ${line}`),

@@ -7,22 +7,39 @@ import type { DatabaseSpec, Writers } from "../backup/types.js";
 import { composeContainerArgv } from "../commands/compose.js";
 import { volumeHasPathArgv } from "../commands/docker.js";
 import { ownedTreeArgv, testArgv } from "../commands/files.js";
-import type { SlipwayConfig } from "../config/index.js";
+import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
+import { composeProjectName } from "../render/compose.js";
 import { serviceUser } from "../render/from-config/systemd.js";
 import { ensureSystemUser } from "./app-user.js";
 import { accessoriesProject } from "./compose/accessories.js";
 
-export function databaseSpec(config: SlipwayConfig, secrets: Record<string, string>): DatabaseSpec | null {
+/**
+ * The config's database as a DatabaseSpec (null without `database:`). A compose service is looked for in its own
+ * project, never by its service name across the host (another app's `db` would match, and helper mode's docker gate
+ * lists the app's projects only, D74): an accessory in `<app>-accessories`, whatever color is live; a service of the
+ * colors (runtime compose, stop-first) in the live color's project, when one is live.
+ */
+export function databaseSpec(
+  config: SlipwayConfig,
+  secrets: Record<string, string>,
+  liveColor: Color | null = null,
+): DatabaseSpec | null {
   if (!config.database) return null;
   const server = config.database.compose_service;
+  const project = !server
+    ? undefined
+    : config.services[server]?.accessory
+      ? accessoriesProject(config.app)
+      : config.runtime === "compose" && liveColor
+        ? composeProjectName(config.app, liveColor)
+        : undefined;
   return databaseSpecFromConfig(config.database, {
     app: config.app,
     strategy: config.strategy,
     env: { ...process.env, ...secrets },
-    // An accessory runs in the one project of the accessories, whatever color is live.
-    ...(server && config.services[server]?.accessory ? { composeProject: accessoriesProject(config.app) } : {}),
+    ...(project ? { composeProject: project } : {}),
   });
 }
 

@@ -80,7 +80,7 @@ async function flowState(run: HostRun, address: string, emitter: HostEmitter): P
     idle: liveColor ? otherColor(liveColor) : "blue",
     fingerprint: releaseFingerprint(run.commit, run.env, run.images),
     url: siteUrl(config, address),
-    spec: databaseSpec(config, run.secrets),
+    spec: databaseSpec(config, run.secrets, liveColor),
     stopFirst: config.strategy === "stop-first" && liveColor !== null,
     emitter,
     bypass: new MaintenanceBypass(host, config),

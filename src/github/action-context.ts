@@ -25,6 +25,17 @@ export interface ActionContext {
   summary(input: Omit<SummaryInput, "redact" | "app" | "command">): Promise<void>;
 }
 
+/**
+ * Registers `values` with the Actions runner's log masking (`::add-mask::VALUE` on stdout), but only under the runner
+ * (`GITHUB_ACTIONS=true`): the runner swallows those lines, while a terminal, a `| tee` or a pasted log would show
+ * every value in clear (D76: docs/github-action.md's local run printed the SSH key 24 times). Outside the runner our
+ * own redactor is the only masking, and it never prints what it masks.
+ */
+export function maskOnRunner(env: NodeJS.ProcessEnv, values: readonly string[]): void {
+  if (env.GITHUB_ACTIONS !== "true") return;
+  for (const value of values) core.setSecret(value);
+}
+
 export function actionContext(env: NodeJS.ProcessEnv): ActionContext {
   const redactor = new Redactor();
   const redact = (text: string) => redactor.redact(text);
@@ -35,7 +46,10 @@ export function actionContext(env: NodeJS.ProcessEnv): ActionContext {
       // Every encoded form goes to the runner's mask too, so lines printed by child processes are masked as well.
       const before = new Set(redactor.forms());
       redactor.addAll(values);
-      for (const form of redactor.forms()) if (!before.has(form)) core.setSecret(form);
+      maskOnRunner(
+        env,
+        redactor.forms().filter((form) => !before.has(form)),
+      );
     },
     log: {
       group(title, lines) {

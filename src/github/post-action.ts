@@ -11,6 +11,7 @@ import { loadConfig } from "../config/load.js";
 import { secretValues } from "../config/secret-redactor.js";
 import { cleanupAfterCancel, cleanupLines } from "../deploy/cleanup.js";
 import { Redactor } from "../remote/redact.js";
+import { maskOnRunner } from "./action-context.js";
 import { deploymentsClient, runContextFromEnv } from "./deployments.js";
 import { readInputs } from "./inputs.js";
 import { keyPlacement, placeKey } from "./ssh-key.js";
@@ -25,10 +26,9 @@ export async function runPostAction(env: NodeJS.ProcessEnv = process.env): Promi
   const redactor = new Redactor();
   try {
     const inputs = readInputs((name) => core.getInput(name));
-    for (const value of secretValues(undefined, [inputs.sshPrivateKey, inputs.githubToken], env)) {
-      core.setSecret(value);
-      redactor.add(value);
-    }
+    const secrets = secretValues(undefined, [inputs.sshPrivateKey, inputs.githubToken], env);
+    maskOnRunner(env, secrets);
+    redactor.addAll(secrets);
     const config = await loadConfig(inputs.config, { environment: inputs.environment });
     // A new process: the key the main step placed in its environment is gone; files it wrote are still there.
     if (inputs.sshPrivateKey) {

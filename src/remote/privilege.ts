@@ -14,6 +14,7 @@ import { OWNED_TREE_SCRIPT } from "../commands/files.js";
 import { UNTIL_STDIN_CLOSES, untilStdinClosesArgv } from "../commands/logs.js";
 import { NGINX_RELOAD_AND_WAIT, POINT_LINKS_SCRIPT } from "../commands/nginx.js";
 import { helperStatusArgv, STATUS_SCRIPT } from "../commands/status.js";
+import { streamParts } from "../commands/stream.js";
 import { ENSURE_USER_SCRIPT } from "../commands/users.js";
 import { SlipwayError } from "../errors.js";
 import { dockerGateArgs, volumeFileCommand } from "./privilege-docker.js";
@@ -89,8 +90,12 @@ export function planCommand(argv: readonly string[], become: boolean, context: P
   // command inside it as planned on its own.
   if (context.mode === "helper" && argv[2] === UNTIL_STDIN_CLOSES && argv[0] === "sh" && argv[1] === "-c") {
     const inner = planCommand(argv.slice(4), become, context);
-    return plain(untilStdinClosesArgv(inner.sudo ? ["sudo", "-n", "--", ...inner.argv] : inner.argv));
+    return plain(untilStdinClosesArgv(asArgv(inner)));
   }
+  // A dump or restore's redirection (commands/stream.ts): the wrapper stays the deploy user's (its files are in the
+  // backup dir), each command inside is planned on its own, so a `docker exec` reaches the gate (D74).
+  const stream = context.mode === "helper" ? streamParts(argv) : undefined;
+  if (stream) return plain(stream.rebuild(stream.commands.map((c) => asArgv(planCommand(c, become, context)))));
   // A command that itself starts with `sudo -n` (restore stops writers that way) is the same request.
   const inner = argv[0] === "sudo" && argv[1] === "-n" ? argv.slice(argv[2] === "--" ? 3 : 2) : argv;
   // Docker with or without become: the deploy user is in no docker group, the gate is its only way to the socket.
@@ -129,6 +134,9 @@ const SYSTEM_PROGRAMS = new Set([
   "chown",
 ]);
 
+/** A planned command as the argv a script runs (its sudo written out: the script itself runs without). */
+const asArgv = (planned: PlannedCommand): string[] =>
+  planned.sudo ? ["sudo", "-n", "--", ...planned.argv] : planned.argv;
 const helper = (...args: string[]): PlannedCommand => ({ argv: [...HELPER, ...args], sudo: true });
 const plain = (argv: readonly string[]): PlannedCommand => ({ argv: [...argv], sudo: false });
 

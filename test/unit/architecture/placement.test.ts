@@ -43,7 +43,6 @@ const EXCEPTIONS: Record<string, string> = {
     "a compose healthcheck's `test:` argv is file content: docker runs it inside the container, Slipway never does",
   "certs/commands.ts: script": "the renewal deploy hook is a file certbot runs on the host after a renewal (content)",
   "backup/shell.ts: argv": BACKUP,
-  "backup/shell.ts: script": BACKUP,
 };
 
 function sourceFiles(dir: string): string[] {

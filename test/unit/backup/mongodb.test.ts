@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mongoBackupRecipe, mongoConfigContent, mongoRestoreRecipe } from "../../../src/backup/adapters/mongodb.js";
 import type { MongodbSpec } from "../../../src/backup/types.js";
+import { FROM_FILE, TO_FILE } from "../../../src/commands/stream.js";
 
 describe("mongodb adapter (unit-tested only: no MongoDB in the sandbox)", () => {
   const spec: MongodbSpec = {
@@ -35,9 +36,8 @@ describe("mongodb adapter (unit-tested only: no MongoDB in the sandbox)", () => 
     expect(recipe.dump).toEqual([
       {
         argv: [
-          "sh",
-          "-c",
-          "umask 077; exec docker exec -i f00d mongodump --config=/tmp/slipway-mongo-t1.yaml --db=cv3 --archive --gzip > /b/x.archive.gz.part",
+          ...["sh", "-c", TO_FILE, "sh", "/b/x.archive.gz.part", "docker", "exec", "-i", "f00d", "mongodump"],
+          ...["--config=/tmp/slipway-mongo-t1.yaml", "--db=cv3", "--archive", "--gzip"],
         ],
         what: "mongodump --archive --gzip",
       },
@@ -45,9 +45,8 @@ describe("mongodb adapter (unit-tested only: no MongoDB in the sandbox)", () => 
     expect(recipe.verify).toEqual([
       {
         argv: [
-          "sh",
-          "-c",
-          "exec docker exec -i f00d mongorestore --config=/tmp/slipway-mongo-t1.yaml --db=cv3 --archive --gzip --dryRun < /b/x.archive.gz.part",
+          ...["sh", "-c", FROM_FILE, "sh", "/b/x.archive.gz.part", "docker", "exec", "-i", "f00d", "mongorestore"],
+          ...["--config=/tmp/slipway-mongo-t1.yaml", "--db=cv3", "--archive", "--gzip", "--dryRun"],
         ],
         what: "mongorestore --dryRun reads the archive",
       },
@@ -64,9 +63,7 @@ describe("mongodb adapter (unit-tested only: no MongoDB in the sandbox)", () => 
     );
     expect(recipe.secret).toBeUndefined();
     expect(recipe.restore[0]?.argv).toEqual([
-      "sh",
-      "-c",
-      "exec mongorestore --archive --gzip --drop < /b/x.archive.gz",
+      ...["sh", "-c", FROM_FILE, "sh", "/b/x.archive.gz", "mongorestore", "--archive", "--gzip", "--drop"],
     ]);
   });
 });

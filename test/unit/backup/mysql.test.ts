@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mysqlBackupRecipe, mysqlRestoreRecipe, optionFileValue } from "../../../src/backup/adapters/mysql.js";
 import type { MysqlSpec } from "../../../src/backup/types.js";
+import { PIPE } from "../../../src/commands/stream.js";
 
 const PART = "/srv/app/backups/r1-20260102T030405678Z.sql.gz.part";
 const STATUS = `${PART}.status`;
@@ -26,15 +27,10 @@ describe("mysql adapter", () => {
     expect(recipe.dump).toEqual([
       {
         argv: [
-          "sh",
-          "-c",
-          [
-            "set -e",
-            "umask 077",
-            `rm -f ${STATUS}`,
-            `{ mysqldump --defaults-extra-file=/tmp/slipway-my-abc123.cnf -h 127.0.0.1 -P 3306 -u app --single-transaction --quick --routines --triggers --hex-blob --no-tablespaces shop || echo "$?" > ${STATUS}; } | gzip -c > /srv/app/backups/r1-20260102T030405678Z.sql.gz.part`,
-            `if [ -s ${STATUS} ]; then rc=$(cat ${STATUS}); rm -f ${STATUS}; echo "mysqldump exited with status $rc" >&2; exit 1; fi`,
-          ].join("\n"),
+          ...["sh", "-c", PIPE, "sh", STATUS, "", PART, "15", "mysqldump"],
+          ...["--defaults-extra-file=/tmp/slipway-my-abc123.cnf", "-h", "127.0.0.1", "-P", "3306", "-u", "app"],
+          ...["--single-transaction", "--quick", "--routines", "--triggers", "--hex-blob", "--no-tablespaces", "shop"],
+          ...["gzip", "-c"],
         ],
         what: "mysqldump --single-transaction --quick shop | gzip",
       },
@@ -73,9 +69,11 @@ describe("mysql adapter", () => {
     };
     const recipe = mysqlBackupRecipe(spec, { kind: "container", container: "db" }, PART, "t");
     expect(recipe.secret).toBeUndefined();
-    expect(recipe.dump[0]?.argv[2]).toContain(
-      "{ docker exec -i db mysqldump -u root --single-transaction --quick --routines --triggers --hex-blob --no-tablespaces shop ||",
-    );
+    expect(recipe.dump[0]?.argv).toEqual([
+      ...["sh", "-c", PIPE, "sh", STATUS, "", PART, "14", "docker", "exec", "-i", "db", "mysqldump", "-u", "root"],
+      ...["--single-transaction", "--quick", "--routines", "--triggers", "--hex-blob", "--no-tablespaces", "shop"],
+      ...["gzip", "-c"],
+    ]);
   });
 
   it("restores through gunzip into mysql and checks the server answers", () => {
@@ -88,15 +86,8 @@ describe("mysql adapter", () => {
     const recipe = mysqlRestoreRecipe(spec, { kind: "server", runAs: "root" }, "/b/r1.sql.gz", "t9");
     const status = "/b/r1.sql.gz.restore-status";
     expect(recipe.restore[0]?.argv).toEqual([
-      "sh",
-      "-c",
-      [
-        "set -e",
-        "umask 077",
-        `rm -f ${status}`,
-        `{ gzip -dc < /b/r1.sql.gz || echo "$?" > ${status}; } | sudo -n -u root -- mysql --defaults-extra-file=/tmp/slipway-my-t9.cnf shop`,
-        `if [ -s ${status} ]; then rc=$(cat ${status}); rm -f ${status}; echo "gzip exited with status $rc" >&2; exit 1; fi`,
-      ].join("\n"),
+      ...["sh", "-c", PIPE, "sh", status, "/b/r1.sql.gz", "", "2", "gzip", "-dc"],
+      ...["sudo", "-n", "-u", "root", "--", "mysql", "--defaults-extra-file=/tmp/slipway-my-t9.cnf", "shop"],
     ]);
     expect(recipe.verify).toEqual([
       {

@@ -8,6 +8,7 @@ import {
   postgresScratchVerify,
 } from "../../../src/backup/adapters/postgres.js";
 import type { PostgresSpec } from "../../../src/backup/types.js";
+import { FROM_FILE, TO_FILE } from "../../../src/commands/stream.js";
 
 const peer: PostgresSpec = { engine: "postgres", location: { kind: "server", runAs: "postgres" }, database: "shop" };
 const SUDO = ["sudo", "-n", "-u", "postgres", "--"];
@@ -18,10 +19,10 @@ describe("postgres adapter", () => {
     expect(recipe.secret).toBeUndefined();
     expect(recipe.versionArgv).toEqual([...SUDO, "pg_dump", "--version"]);
     expect(recipe.dump.map((step) => step.argv)).toEqual([
-      ["sh", "-c", "umask 077; exec sudo -n -u postgres -- pg_dump -Fc --no-password -d shop > /b/r.dump.part"],
+      ["sh", "-c", TO_FILE, "sh", "/b/r.dump.part", ...SUDO, "pg_dump", "-Fc", "--no-password", "-d", "shop"],
     ]);
     expect(recipe.verify.map((step) => step.argv)).toEqual([
-      ["sh", "-c", "exec sudo -n -u postgres -- pg_restore --list < /b/r.dump.part"],
+      ["sh", "-c", FROM_FILE, "sh", "/b/r.dump.part", ...SUDO, "pg_restore", "--list"],
     ]);
   });
 
@@ -41,9 +42,8 @@ describe("postgres adapter", () => {
     );
     expect(recipe.secret?.content).toBe("*:*:*:*:p\\:w\\\\d\n");
     expect(recipe.dump[0]?.argv).toEqual([
-      "sh",
-      "-c",
-      "umask 077; exec env PGPASSFILE=/tmp/slipway-pgpass-k pg_dump -Fc --no-password -h db.internal -p 5433 -U app -d shop > /b/r.dump.part",
+      ...["sh", "-c", TO_FILE, "sh", "/b/r.dump.part", "env", "PGPASSFILE=/tmp/slipway-pgpass-k", "pg_dump", "-Fc"],
+      ...["--no-password", "-h", "db.internal", "-p", "5433", "-U", "app", "-d", "shop"],
     ]);
     expect(pgpassLine("plain")).toBe("*:*:*:*:plain\n");
   });
@@ -75,9 +75,8 @@ describe("postgres adapter", () => {
     expect(plan.scratch).toBe("slipway_verify_ab12");
     expect(plan.create.argv).toEqual([...SUDO, "createdb", "--no-password", "slipway_verify_ab12"]);
     expect(plan.restore.argv).toEqual([
-      "sh",
-      "-c",
-      "exec sudo -n -u postgres -- pg_restore --no-owner --no-acl --exit-on-error --no-password -d slipway_verify_ab12 < /b/r.dump.part",
+      ...["sh", "-c", FROM_FILE, "sh", "/b/r.dump.part", ...SUDO, "pg_restore", "--no-owner", "--no-acl"],
+      ...["--exit-on-error", "--no-password", "-d", "slipway_verify_ab12"],
     ]);
     expect(plan.countScratch.argv.slice(0, 15)).toEqual([
       ...SUDO,
@@ -111,9 +110,8 @@ describe("postgres adapter", () => {
   it("restores with --clean in one transaction, then checks the database answers", () => {
     const recipe = postgresRestoreRecipe(peer, { kind: "server", runAs: "postgres" }, "/b/r.dump", "t");
     expect(recipe.restore[0]?.argv).toEqual([
-      "sh",
-      "-c",
-      "exec sudo -n -u postgres -- pg_restore --clean --if-exists --single-transaction --exit-on-error --no-password -d shop < /b/r.dump",
+      ...["sh", "-c", FROM_FILE, "sh", "/b/r.dump", ...SUDO, "pg_restore", "--clean", "--if-exists"],
+      ...["--single-transaction", "--exit-on-error", "--no-password", "-d", "shop"],
     ]);
     expect(recipe.verify[0]?.expectStdout).toBe("1");
   });

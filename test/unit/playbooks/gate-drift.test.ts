@@ -9,9 +9,21 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { composeBase, composeConfigCheck, composeUpArgv, composeUpKeepArgv } from "../../../src/commands/compose.js";
+import { backupRecipe, restoreRecipe } from "../../../src/backup/adapters/index.js";
+import { postgresScratchVerify } from "../../../src/backup/adapters/postgres.js";
+import type { PostgresSpec } from "../../../src/backup/types.js";
+import {
+  composeBase,
+  composeConfigCheck,
+  composeContainerArgv,
+  composeUpArgv,
+  composeUpKeepArgv,
+} from "../../../src/commands/compose.js";
+import { streamParts } from "../../../src/commands/stream.js";
 import type { SlipwayConfig } from "../../../src/config/index.js";
+import { databaseSpec } from "../../../src/deploy/backup-step.js";
 import { dockerRunArgv } from "../../../src/deploy/container/run-spec.js";
+import { HELPER_PATH, type PrivilegeContext, planCommand } from "../../../src/remote/privilege.js";
 import { dockerGateArgs } from "../../../src/remote/privilege-docker.js";
 import { buildComposeObject, composeProjectName } from "../../../src/render/compose.js";
 import { configFileHostPath } from "../../../src/render/config-file.js";
@@ -162,5 +174,80 @@ describe("the docker gate accepts what the deploy sends it (runtime container)",
       files: [{ source: configFile, target: "/app/etc/config.json" }],
     });
     expect(runGate([{ argv: viaGate(argv) }], WORK).map(ran)).toEqual(["ran"]);
+  });
+});
+
+describe("the docker gate accepts what a backup and a restore send it (a Postgres accessory, D74)", () => {
+  const DATABASE = `database:
+  engine: postgres
+  compose_service: db
+  name: shop
+  user: postgres
+  password_secret: POSTGRES_PASSWORD
+`;
+  const helperMode: PrivilegeContext = { mode: "helper", app: "shop", deployDir: DEPLOY };
+  /** The gate's argv (after `docker shop`) of each command a planned argv runs through the helper. */
+  function gateCalls(planned: readonly string[]): string[][] {
+    const commands = streamParts(planned)?.commands ?? [planned];
+    return commands
+      .map((c) => {
+        const at = c.indexOf(HELPER_PATH);
+        expect(
+          c[0] === "docker" || (c.includes("docker") && at === -1),
+          `a docker call outside the gate: ${c.join(" ")}`,
+        ).toBe(false);
+        return at === -1 || c[at + 1] !== "docker" ? [] : c.slice(at + 3);
+      })
+      .filter((c) => c.length > 0);
+  }
+
+  it("finds the container by the accessories' project, then dumps, verifies, restores through the gate", async () => {
+    const config = await loadConfigText(yamlConfig("compose") + DATABASE);
+    const spec = databaseSpec(config, { POSTGRES_PASSWORD: "pw" }) as PostgresSpec;
+    expect(spec.location).toEqual({ kind: "service", compose: { project: "shop-accessories", service: "db" } });
+    const resolved = { kind: "server" as const, where: { kind: "container" as const, container: "fedcba987654" } };
+    const backup = backupRecipe(spec, resolved, `${DEPLOY}/backups/r.dump.part`, "k");
+    const restore = restoreRecipe(spec, resolved, `${DEPLOY}/backups/r.dump`, "k");
+    const scratch = postgresScratchVerify(spec, resolved.where, `${DEPLOY}/backups/r.dump.part`, "k");
+    const steps = [
+      composeContainerArgv("shop-accessories", "db"),
+      backup.versionArgv,
+      backup.secret?.writeArgv ?? [],
+      backup.size?.argv ?? [],
+      ...[...backup.dump, ...backup.verify, ...restore.restore, ...restore.verify].map((s) => s.argv),
+      ...[scratch.create, scratch.restore, scratch.countSource, scratch.drop].map((s) => s.argv),
+      backup.secret?.removeArgv ?? [],
+    ];
+    const calls = steps.flatMap((argv) => gateCalls(planCommand(argv, false, helperMode).argv));
+    expect(calls.length).toBe(steps.length);
+    expect(calls[0]).toEqual([
+      "ps",
+      "-q",
+      "--filter",
+      "label=com.docker.compose.project=shop-accessories",
+      "--filter",
+      "label=com.docker.compose.service=db",
+    ]);
+    expect(calls[4]?.slice(0, 6)).toEqual([
+      "exec",
+      "-i",
+      "-e",
+      "PGPASSFILE=/tmp/slipway-pgpass-k",
+      "fedcba987654",
+      "pg_dump",
+    ]);
+    expect(
+      runGate(
+        calls.map((argv) => ({ argv })),
+        WORK,
+      ).map(ran),
+    ).toEqual(calls.map(() => "ran"));
+  });
+
+  it("without the project filter (what `backup create` sent before, D74) the gate refuses", () => {
+    const argv = viaGate(composeContainerArgv(undefined, "db"));
+    expect(runGate([{ argv }], WORK)).toEqual([
+      { exit: 64, stderr: "slipway-docker: refused: docker ps lists one of shop's compose projects only" },
+    ]);
   });
 });

@@ -19,7 +19,8 @@ export type GateResult = { exec: string[] } | { exit: number | null; stderr: str
 
 /**
  * Every case through the gate; `work` is the fake root (app `X`'s deploy_dir is `<work>/opt/X`, data_dir
- * `<work>/data/X`). Containers: shop-web-blue (shop), other-web-blue (other), 0123456789ab (project shop-blue);
+ * `<work>/data/X`). Containers: shop-web-blue (shop), other-web-blue (other), 0123456789ab (project shop-blue),
+ * fedcba987654 (project shop-accessories);
  * volumes: shop-data (shop), other-data (other), unlabelled.
  */
 export function runGate(cases: readonly GateCase[], work: string): GateResult[] {
@@ -34,6 +35,7 @@ export function runGate(cases: readonly GateCase[], work: string): GateResult[] 
         "shop-web-blue": { app: "shop" },
         "other-web-blue": { app: "other" },
         "0123456789ab": { project: "shop-blue" },
+        fedcba987654: { project: "shop-accessories" },
       },
       volumes: { "shop-data": "shop", "other-data": "other", unlabelled: "" },
     })),

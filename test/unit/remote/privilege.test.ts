@@ -5,6 +5,7 @@ import { inspectArgv, mkdirArgv, readArgv, removeFilesArgv, writeArgv } from "..
 import { untilStdinClosesArgv } from "../../../src/commands/logs.js";
 import { nginxReload, pointLinksArgv } from "../../../src/commands/nginx.js";
 import { STATUS_SCRIPT, statusArgv } from "../../../src/commands/status.js";
+import { fromFileArgv, pipeArgv, toFileArgv } from "../../../src/commands/stream.js";
 import { journalArgv, systemctlArgv, unitLoadStateArgv } from "../../../src/commands/systemd.js";
 import { ensureUserArgv } from "../../../src/commands/users.js";
 import { SlipwayError } from "../../../src/errors.js";
@@ -169,6 +170,35 @@ describe("planCommand", () => {
       sudo: false,
     });
     expect(planCommand(follow, true, { mode: "root" })).toEqual({ argv: follow, sudo: true });
+  });
+
+  it("a backup's dump and restore: the redirection stays the deploy user's, each docker exec goes to the gate (D74)", () => {
+    const exec = ["docker", "exec", "-i", "-e", "PGPASSFILE=/tmp/slipway-pgpass-k", "0123456789ab"];
+    const gate = ["sudo", "-n", "--", H, "docker", "shop", "exec", "-i", "-e", "PGPASSFILE=/tmp/slipway-pgpass-k"];
+    const dump = toFileArgv([...exec, "pg_dump", "-Fc", "-d", "shop"], "/opt/shop/backups/r.dump.part");
+    expect(planCommand(dump, false, ctx)).toEqual({
+      argv: toFileArgv([...gate, "0123456789ab", "pg_dump", "-Fc", "-d", "shop"], "/opt/shop/backups/r.dump.part"),
+      sudo: false,
+    });
+    const restore = fromFileArgv([...exec, "pg_restore", "--clean"], "/opt/shop/backups/r.dump");
+    expect(planCommand(restore, false, ctx)).toEqual({
+      argv: fromFileArgv([...gate, "0123456789ab", "pg_restore", "--clean"], "/opt/shop/backups/r.dump"),
+      sudo: false,
+    });
+    // A pipe: only the container's stage changes; a host command (gzip) runs as it is.
+    const io = { input: "/opt/shop/backups/r.sql.gz", statusFile: "/opt/shop/backups/r.st" };
+    const mysql = pipeArgv(["gzip", "-dc"], ["docker", "exec", "-i", "shop-db", "mysql", "shop"], io);
+    expect(planCommand(mysql, false, ctx)).toEqual({
+      argv: pipeArgv(
+        ["gzip", "-dc"],
+        ["sudo", "-n", "--", H, "docker", "shop", "exec", "-i", "shop-db", "mysql", "shop"],
+        io,
+      ),
+      sudo: false,
+    });
+    // Root mode: the script as built, with sudo for the whole of it when asked.
+    expect(planCommand(dump, false, { mode: "root" })).toEqual({ argv: dump, sudo: false });
+    expect(planCommand(dump, true, { mode: "root" })).toEqual({ argv: dump, sudo: true });
   });
 
   it("runs `slipway status` as the deploy user, its docker and certificate reads through the helper (D34)", () => {
