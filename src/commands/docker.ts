@@ -215,3 +215,38 @@ export const VOLUME_HAS_PATH =
 export function removeVolumesArgv(volumes: readonly string[]): string[] {
   return ["docker", "volume", "rm", "--force", "--", ...volumes];
 }
+
+/**
+ * The running containers labelled `slipway.app=<app>` with their color label and published ports, one
+ * `<name>\t<color>\t<ports>` line each (ports as `docker ps` shows them: `127.0.0.1:12015->12015/tcp, ...`).
+ */
+export function appPortsArgv(app: string): string[] {
+  const format = '{{.Names}}\t{{.Label "slipway.color"}}\t{{.Ports}}';
+  return ["docker", "ps", "--filter", `label=slipway.app=${app}`, "--format", format];
+}
+
+/** A host port a running container of the app publishes (docker's userland proxy listens there for it). */
+export interface PublishedPort {
+  port: number;
+  /** The container's name, e.g. `shop-api-blue`. */
+  name: string;
+  /** Its `slipway.color` label ("" when absent). */
+  color: string;
+}
+
+/** Parses appPortsArgv's lines: one entry per published host port (a range `8000-8001->...` gives each port). */
+export function parsePublishedPorts(stdout: string): PublishedPort[] {
+  const out: PublishedPort[] = [];
+  for (const line of stdout.split("\n")) {
+    const [name = "", color = "", ports = ""] = line.trim().split("\t");
+    if (!name) continue;
+    for (const m of ports.matchAll(/:(\d+)(?:-(\d+))?->/g)) {
+      const first = Number(m[1]);
+      const last = m[2] ? Number(m[2]) : first;
+      for (let port = first; port <= last; port++) {
+        if (!out.some((p) => p.port === port && p.name === name)) out.push({ port, name, color });
+      }
+    }
+  }
+  return out;
+}

@@ -7,14 +7,18 @@
 
 import { containerWriters } from "../backup/writers.js";
 import {
+  appPortsArgv,
   containerLogsArgv,
+  type PublishedPort,
+  parsePublishedPorts,
   processStateArgv,
+  removeContainersArgv,
   replaceContainerArgv,
   specStateArgv,
   stopContainersArgv,
 } from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
-import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
+import type { Color, SlipwayConfig } from "../config/index.js";
 import { listenAddress } from "../config/layout.js";
 import { hostImageId } from "../delivery/pull.js";
 import { SlipwayError } from "../errors.js";
@@ -71,10 +75,32 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
    */
   const plannedContainers = new Map<Color, Awaited<ReturnType<typeof inspect>>>();
   const plannedImages = new Set<string>();
-  /** Host ports of the color's containers that were running at stage: theirs, freed by their own replacement. */
-  const ownPorts = new Map<Color, Set<number>>();
   /** The color's listeners, read with the stage's commands for start()'s squatter check. */
   const listeners = new Map<Color, ReturnType<typeof readListeners>>();
+
+  /**
+   * The host ports the app's running containers publish: whose docker-proxy holds a taken port (D77). Read when the
+   * check finds one (the plan's checks run at once with the stage's, so nothing the stage read can be relied on
+   * there). A failed read is an empty list: every listener stays a squatter.
+   */
+  function readPublished(): Promise<PublishedPort[]> {
+    return host
+      .exec(appPortsArgv(config.app), { become: true, check: false, step: "start" })
+      .then((r) => (r.code === 0 ? parsePublishedPorts(r.stdout) : []))
+      .catch(() => []);
+  }
+
+  /** The squatter check's inputs: with `consume` (start), the listeners read with the stage; else read now. */
+  function squatterCheck(color: Color, consume: boolean) {
+    const staged = consume ? listeners.get(color) : undefined;
+    if (consume) listeners.delete(color);
+    return {
+      owner: (service: string, instance: number) =>
+        `the container ${containerName(config.app, service, color, instance)}`,
+      published: readPublished,
+      ...(staged ? { listeners: staged } : {}),
+    };
+  }
 
   /** Spec label and running state of each of the color's containers (null when it does not exist). */
   async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
@@ -243,38 +269,26 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         }
       }
       staged.set(color, runs);
-      ownPorts.set(
-        color,
-        new Set(
-          units
-            .filter((u, i) => current[i]?.running && config.services[u.service]?.port !== undefined)
-            .map((u) => colorPort(config.services[u.service] as ServiceConfig, color, u.instance)),
-        ),
-      );
       if (staticFiles) {
         actions.push(staticFiles);
         changed = true;
       }
       return { changed, diffs: [], actions };
     },
-    refuseSquatters: (color) =>
-      refusePortSquatters(host, config, color, {
-        owner: (service, instance) => `the container ${containerName(config.app, service, color, instance)}`,
-        own: ownPorts.get(color),
-        listeners: listeners.get(color),
-      }),
+    async refuseSquatters(color) {
+      await refusePortSquatters(host, config, color, squatterCheck(color, false));
+    },
     async start(color) {
       const runs = staged.get(color);
       if (!runs) {
         throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
       }
       // A port another process holds fails `docker run` with exit code 125: said first, as what it is (the listeners
-      // were read with the stage's commands, just before).
-      await refusePortSquatters(host, config, color, {
-        owner: (service, instance) => `the container ${containerName(config.app, service, color, instance)}`,
-        own: ownPorts.get(color),
-        listeners: listeners.get(color)?.finally(() => listeners.delete(color)),
-      });
+      // were read with the stage's commands, just before). A container of this color holding one (a killed run's
+      // leftover, D77) is replaced below, or removed first when its name is not one the color runs now.
+      const own = await refusePortSquatters(host, config, color, squatterCheck(color, true));
+      const strays = own.filter((name) => !names(color).includes(name));
+      if (strays.length > 0) await host.exec(removeContainersArgv(strays), { become: true, step: "start" });
       for (const [i, argv] of runs.entries()) {
         const name = names(color)[i] as string;
         // A container of this name from an earlier deploy (running or stopped) gives way to the new one: one round

@@ -2,7 +2,9 @@
  * `slipway maintenance on|off|status`: writes or removes the app's maintenance page on every nginx host. The site the
  * deploy renders tests for that file per request (src/render/nginx-maintenance.ts), so neither needs a reload (only
  * a changed `on --retry-after` does), and a deploy while it is on keeps it on (the page is not one of the files a
- * deploy writes).
+ * deploy writes). The page records who put it on (`user`, or `run <id>` for a restoring rollback's page): a page a run
+ * left on when it was killed is taken over by the next run that restores (and off once it is verified), the user's
+ * stays on (D80).
  */
 import { removeArgv } from "../commands/files.js";
 import type { SlipwayConfig } from "../config/index.js";
@@ -15,9 +17,12 @@ import { sitePathFromConfig, UPSTREAM_INCLUDE_DIR } from "../render/from-config/
 import {
   DEFAULT_RETRY_AFTER_SECONDS,
   MAINTENANCE_URI,
+  maintenanceOwnerLine,
   maintenancePagePath,
   maintenanceRetryAfterFile,
   maintenanceRetryAfterPath,
+  ownerRun,
+  pageOwner,
 } from "../render/nginx-maintenance.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { reloadNginx } from "./steps/switch.js";
@@ -30,6 +35,8 @@ export interface HostMaintenance {
   changed?: boolean;
   /** on: the seconds the page's Retry-After says. */
   retryAfterSeconds?: number;
+  /** on: who had put the page on when it already was (`user`, or `run <id>`); absent when it was off. */
+  previousOwner?: string;
   error?: string;
   /** The host could not be connected to (error says why); else an error is a failure on the host. */
   unreachable?: boolean;
@@ -39,10 +46,11 @@ export type MaintenanceAction = "on" | "off" | "status";
 
 const STEP = "maintenance";
 
-/** The page users see: plain, self-contained (no asset the 503 would also answer). */
-export function maintenancePage(app: string): string {
+/** The page users see: plain, self-contained (no asset the 503 would also answer); `owner` as pageOwner reads it. */
+export function maintenancePage(app: string, owner = "user"): string {
   return [
     "<!doctype html>",
+    maintenanceOwnerLine(owner),
     '<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title></head>',
     `<body><h1>Down for maintenance</h1><p>${app} is being updated. Please try again in a few minutes.</p></body>`,
     "</html>",
@@ -91,25 +99,58 @@ export async function setMaintenance(
 
 /**
  * `action` on one connected nginx host (what `slipway maintenance` does per host; a restoring rollback's page). Throws
- * ConfigError when turning it on and the installed site has no maintenance block (nothing would answer 503).
+ * ConfigError when turning it on and the installed site has no maintenance block (nothing would answer 503). `on`
+ * records `owner` in the page (`user`, `run <id>`): a page already on is rewritten for a user (who then owns it) and
+ * for a run when another run had put it on (that run is gone: this one holds the host's lock), never for a run when
+ * the user had; `previousOwner` says who had.
  */
 export async function maintenanceOnHost(
   config: SlipwayConfig,
   host: RemoteHost,
   action: MaintenanceAction,
   retryAfter = DEFAULT_RETRY_AFTER_SECONDS,
+  owner = "user",
 ): Promise<HostMaintenance> {
   const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config.app);
-  const was = (await host.readFile(page, { become: true })) !== undefined;
+  const content = await host.readFile(page, { become: true });
+  const was = content !== undefined;
   if (action === "status" || (action === "off" && !was)) return { host: host.name, maintenance: was, changed: false };
   if (action === "off") {
     await host.exec(removeArgv(page), { become: true, step: STEP });
     return { host: host.name, maintenance: false, changed: true };
   }
+  const previous = was ? pageOwner(content.toString("utf8")) : undefined;
+  const claim = !was || (previous !== owner && (owner === "user" || ownerRun(previous ?? "user") !== null));
   if (!was || retryAfter !== DEFAULT_RETRY_AFTER_SECONDS) await checkSite(config, host, retryAfter);
   const retried = await setRetryAfter(config, host, retryAfter);
-  if (!was) await host.putFile(page, maintenancePage(config.app), { become: true, mode: 0o644 });
-  return { host: host.name, maintenance: true, changed: !was || retried, retryAfterSeconds: retryAfter };
+  if (claim) await host.putFile(page, maintenancePage(config.app, owner), { become: true, mode: 0o644 });
+  return {
+    host: host.name,
+    maintenance: true,
+    changed: claim || retried,
+    retryAfterSeconds: retryAfter,
+    ...(previous ? { previousOwner: previous } : {}),
+  };
+}
+
+/**
+ * A restoring run's page on (maintenance-on, backup-undo's restore): on, or taken over from a run that was killed
+ * with it on (D80); left on when the user put it on. Says which; resolves whether this run owns the page now, i.e.
+ * must take it off once verified.
+ */
+export async function runPageOn(
+  config: SlipwayConfig,
+  host: RemoteHost,
+  runId: string,
+  say: (line: string) => void,
+): Promise<boolean> {
+  const result = await maintenanceOnHost(config, host, "on", DEFAULT_RETRY_AFTER_SECONDS, `run ${runId}`);
+  const killed = ownerRun(result.previousOwner ?? "user");
+  if (!result.previousOwner) say("maintenance page on for the restore");
+  else if (killed && killed !== runId) {
+    say(`maintenance page left on by killed run ${killed}: taken over, off once verified`);
+  } else if (!killed) say("maintenance was already on (`slipway maintenance on`): left on");
+  return killed !== null || !result.previousOwner;
 }
 
 /** A site rendered before maintenance support (or before --retry-after) would ignore the page or the value. */

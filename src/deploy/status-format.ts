@@ -28,7 +28,8 @@ function headLine(s: HostStatus): string {
       ? `held by ${describeHolder(s.lock.holder)}${age(s.lock.ageSeconds)}${s.lock.stale ? " (stale)" : ""}`
       : "free";
   const disk = s.disk ? `${formatBytes(s.disk.freeBytes)} free (${s.disk.usedPercent}% used)` : "unknown";
-  const maintenance = s.maintenance === undefined ? "" : `; maintenance ${s.maintenance ? "on" : "off"}`;
+  const left = s.maintenanceLeftBy ? ` (left by killed run ${s.maintenanceLeftBy})` : "";
+  const maintenance = s.maintenance === undefined ? "" : `; maintenance ${s.maintenance ? "on" : "off"}${left}`;
   return `${s.host}: ${live}; lock ${lock}; disk ${disk}${maintenance}`;
 }
 

@@ -9,6 +9,7 @@ import { type CertIdentity, certIdentity, type ServedState, servedProblem, serve
 import { parseStatusSections, probeKey, type StatusProbe, type StatusProbeKind } from "../commands/status.js";
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { holderAlive, type LockHolder, parseHolder } from "../lock/lock.js";
+import { ownerRun, pageOwner } from "../render/nginx-maintenance.js";
 import { gateArgs } from "./health.js";
 import { parseColorFile } from "./host-state.js";
 import { parseIntent, type SwitchIntent } from "./intent.js";
@@ -76,6 +77,8 @@ export interface HostStatus {
   intent?: SwitchIntent;
   /** `slipway maintenance`: whether the page is up (absent on a host without the app's nginx site). */
   maintenance?: boolean;
+  /** The page is up and a run put it on that holds no live lock: it was killed with the page on (D80). */
+  maintenanceLeftBy?: string;
   /** Runtime swarm, on the manager: the nodes and the stacks' tasks (deploy/status-swarm.ts). */
   cluster?: ClusterStatus;
   /** What makes the host unhealthy, one phrase each (empty: healthy). */
@@ -272,7 +275,12 @@ export function parseHostStatus(
     status.accessories = accessoryStatuses(plan.accessories, sections.get(probeKey(plan.accessories.probe)) ?? []);
   if (served !== undefined) status.served = served;
   if (intent) status.intent = intent;
-  if (plan.maintenance) status.maintenance = (sections.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
+  if (plan.maintenance) {
+    const page = sections.get(probeKey(plan.maintenance.probe)) ?? [];
+    status.maintenance = page.length > 0;
+    const run = page.length > 0 ? ownerRun(pageOwner(page.join("\n"))) : null;
+    if (run && !(lock.holder?.run_id === run && !lock.stale)) status.maintenanceLeftBy = run;
+  }
   if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections, live);
   status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
@@ -335,6 +343,7 @@ function problemsOf(s: HostStatus, expectRelease: boolean): string[] {
     if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);
   problems.push(...accessoryProblems(s.accessories ?? []));
   if (s.lock.stale) problems.push("stale lock");
+  if (s.maintenanceLeftBy) problems.push(`maintenance page left on by killed run ${s.maintenanceLeftBy}`);
   if (s.disk && s.disk.freeBytes < LOW_DISK_BYTES) problems.push(`low disk: ${formatBytes(s.disk.freeBytes)} free`);
   if (s.certificate && s.certificate.state !== "valid") problems.push(`certificate ${s.certificate.state}`);
   const served = s.certificate ? certificateServedProblem(s.certificate) : null;

@@ -27,6 +27,24 @@ export const MAINTENANCE_BYPASS_HEADER = "X-Slipway-Maintenance-Bypass";
  */
 export const MAINTENANCE_SIGNAL_STATUS = 592;
 
+/** Who turned the page on, in a comment of the page itself (one file: written and removed with it). */
+const OWNER = /<!-- slipway maintenance owner: ([^<>]+?) -->/;
+
+/** The page's line recording its owner (`user`, `run <id>`), read back by pageOwner. */
+export function maintenanceOwnerLine(owner: string): string {
+  return `<!-- slipway maintenance owner: ${owner} -->`;
+}
+
+/** The owner a page's content records: `user`, or `run <id>`; a page without the comment (older Slipway) is `user`. */
+export function pageOwner(content: string): string {
+  return OWNER.exec(content)?.[1] ?? "user";
+}
+
+/** The run id of a page a run put on, null when the user did. */
+export function ownerRun(owner: string): string | null {
+  return owner.startsWith("run ") ? owner.slice(4) : null;
+}
+
 /** `/etc/nginx/slipway/harvest.maintenance.html`: exists exactly while maintenance is on. */
 export function maintenancePagePath(includeDir: string, app: string): string {
   return `${includeDir.replace(/\/$/, "")}/${app}.maintenance.html`;

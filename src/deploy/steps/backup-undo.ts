@@ -10,7 +10,7 @@ import { restoreBackup } from "../../backup/index.js";
 import { probeAddress } from "../../config/layout.js";
 import { colorPortsOf } from "../drain.js";
 import { gateArgs, healthGate } from "../health.js";
-import { maintenanceOnHost } from "../maintenance.js";
+import { maintenanceOnHost, runPageOn } from "../maintenance.js";
 import { withProgress } from "../progress.js";
 import { gateKind } from "../running-gate.js";
 import { progressOf } from "./progress.js";
@@ -59,9 +59,7 @@ export function backupPlanLines(s: FlowState): string[] {
 async function pageOn(s: FlowState): Promise<boolean> {
   if (!pages(s)) return false;
   try {
-    const result = await maintenanceOnHost(s.run.config, s.run.host, "on");
-    s.say(result.changed ? "maintenance page on for the restore" : "maintenance was already on: left on");
-    return result.changed === true;
+    return await runPageOn(s.run.config, s.run.host, s.run.runId, s.say);
   } catch (e) {
     s.say(`restoring without the maintenance page: ${e instanceof Error ? e.message : String(e)}`);
     return false;

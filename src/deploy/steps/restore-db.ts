@@ -11,15 +11,13 @@ import { runWriters, stopWriters } from "../../backup/create.js";
 import type { ExecContext } from "../../backup/exec.js";
 import { restoreBackup } from "../../backup/index.js";
 import { DEFAULT_RETRY_AFTER_SECONDS } from "../../render/nginx-maintenance.js";
-import { maintenanceOnHost } from "../maintenance.js";
+import { maintenanceOnHost, runPageOn } from "../maintenance.js";
 import { withProgress } from "../progress.js";
 import { progressOf } from "./progress.js";
+import { restoring } from "./restoring.js";
 import type { FlowState, Step } from "./types.js";
 
-/** A rollback that restores the database (the steps of this file exist only then: hostSteps). */
-export function restoring(s: FlowState): boolean {
-  return s.run.kind === "rollback" && s.run.restoreDb === true && s.spec !== null;
-}
+export { restoring } from "./restoring.js";
 
 /** The backup recorded with the release being left (taken before it was deployed), if any. */
 export function backupToRestore(s: FlowState): string | undefined {
@@ -62,9 +60,7 @@ export const maintenanceOnStep: Step = {
   },
   async run(s) {
     if (!restoring(s) || !showsPage(s) || nothingToRestore(s)) return { status: "skipped" };
-    const result = await maintenanceOnHost(s.run.config, s.run.host, "on");
-    s.maintenanceSet = result.changed === true;
-    s.say(s.maintenanceSet ? "maintenance page on for the restore" : "maintenance was already on: left on");
+    s.maintenanceSet = await runPageOn(s.run.config, s.run.host, s.run.runId, s.say);
     return { status: s.maintenanceSet ? "changed" : "ok" };
   },
   async undo(s) {

@@ -11,11 +11,27 @@ import { SlipwayError } from "../../errors.js";
 import type { Redactor } from "../../remote/redact.js";
 import type { RemoteHost } from "../../remote/types.js";
 import { UPSTREAM_INCLUDE_DIR, upstreamFromConfig } from "../../render/from-config/nginx.js";
-import { MAINTENANCE_BYPASS_HEADER, maintenancePagePath } from "../../render/nginx-maintenance.js";
+import { MAINTENANCE_BYPASS_HEADER, maintenancePagePath, ownerRun, pageOwner } from "../../render/nginx-maintenance.js";
 import { clearIntent, writeIntent } from "../intent.js";
 import type { MaintenanceBypass } from "../maintenance-bypass.js";
 import { servedColor, switchTo } from "../nginx.js";
+import { restoring } from "./restoring.js";
 import type { FlowState, Step } from "./types.js";
+
+/**
+ * The plan's lines about a maintenance page already on: the user's stays on; one a killed run left (`killed`, its id)
+ * is taken over by a restoring rollback (off once verified), else stays until `slipway maintenance off` (D80).
+ */
+export function maintenancePlanLines(killed: string | null, restoringRun: boolean): string[] {
+  if (killed && restoringRun) {
+    return [`  maintenance page left on by killed run ${killed}: this run takes it over (off once verified)`];
+  }
+  const who = killed ? `maintenance page left on by killed run ${killed}` : "maintenance is on";
+  return [
+    `  ${who}: users keep getting the maintenance page (503) after the switch; the deploy keeps it`,
+    "    on (`slipway maintenance off` takes it down)",
+  ];
+}
 
 /**
  * Writes the switch intent (this run is about to point nginx at the idle color) unless it is written already. Written
@@ -119,8 +135,9 @@ export const switchStep: Step = {
       s.say("  the site's files change: nginx reloads once (its idle keep-alive connections close; clients retry)");
     }
     if (maintenance !== undefined) {
-      s.say("  maintenance is on: users keep getting the maintenance page (503) after the switch; the deploy keeps it");
-      s.say("    on (`slipway maintenance off` takes it down)");
+      for (const line of maintenancePlanLines(ownerRun(pageOwner(maintenance.toString("utf8"))), restoring(s))) {
+        s.say(line);
+      }
       s.say(
         `  the checks after the switch pass the page with this host's bypass token (${MAINTENANCE_BYPASS_HEADER}${token ? "" : ", made at the switch"})`,
       );

@@ -82,12 +82,16 @@ describe("start refuses a port already in use (runtime systemd)", () => {
 const example = (name: string) => loadConfig(resolve(import.meta.dirname, `../../../examples/${name}/slipway.yml`));
 const IMAGE = `10.213.0.1:5000/slipway/flask-docker-backend@sha256:${"a".repeat(64)}`;
 
-/** A host whose docker has the image, whose containers of the color are `running` (or absent), and ss says `line`. */
-function dockerHost(line: string, running: boolean | null) {
+/**
+ * A host whose docker has the image, whose containers of the color are `running` (or absent), and ss says `line`;
+ * `published`: `docker ps` lines of the app's containers (name, color label, ports).
+ */
+function dockerHost(line: string, running: boolean | null, published = "") {
   const host = squatted(line);
   host.handlers.set("docker", (argv) => {
     if (argv.includes("image")) return { stdout: `sha256:${"b".repeat(64)}\n` };
     if (argv[1] === "inspect") return running === null ? { code: 1 } : { stdout: `x ${running}\n` };
+    if (argv[1] === "ps" && argv.includes("--format")) return { stdout: published };
     if (argv[1] === "ps") return { stdout: running ? "c0ffee\n" : "" };
     return {};
   });
@@ -112,11 +116,50 @@ describe("start refuses a port already in use (runtime container and compose)", 
   });
 
   it("container: the color's own running container holds its port (replaced in place): started", async () => {
-    const host = dockerHost('LISTEN 0 5 127.0.0.1:18887 0.0.0.0:* users:(("docker-proxy",pid=9,fd=4))', true);
+    const host = dockerHost(
+      'LISTEN 0 5 127.0.0.1:18887 0.0.0.0:* users:(("docker-proxy",pid=9,fd=4))',
+      true,
+      "flask-docker-backend-green\tgreen\t127.0.0.1:18887->8000/tcp\n",
+    );
     const runtime = containerRuntime(await example("flask-docker"), host);
     await runtime.stage("green", { ...stageInput, check: false });
     await runtime.start("green");
     expect(host.ran.filter((c) => c.startsWith("sh -c docker rm")).length).toBe(1);
+    expect(host.ran.filter((c) => c.startsWith("docker rm"))).toEqual([]);
+  });
+
+  const PROXY = 'LISTEN 0 4096 127.0.0.1:18887 0.0.0.0:* users:(("docker-proxy",pid=4423,fd=4))';
+
+  it("D77: a killed run's leftover of the color (its docker-proxy) is no squatter in stop-old's plan, read with no stage", async () => {
+    // planSteps runs stage's and stop-old's plans at once: the check reads the app's containers itself.
+    const host = dockerHost(PROXY, true, "flask-docker-backend-green\tgreen\t127.0.0.1:18887->8000/tcp\n");
+    const runtime = containerRuntime(await example("flask-docker"), host);
+    await expect(runtime.refuseSquatters?.("green")).resolves.toBeUndefined();
+    expect(host.ran).toContain(
+      'docker ps --filter label=slipway.app=flask-docker --format {{.Names}}\t{{.Label "slipway.color"}}\t{{.Ports}}',
+    );
+  });
+
+  it("D77: a container of the color under another name holding its port is removed before docker run", async () => {
+    const host = dockerHost(PROXY, false, "flask-docker-old-green\tgreen\t127.0.0.1:18887->8000/tcp\n");
+    const runtime = containerRuntime(await example("flask-docker"), host);
+    await runtime.stage("green", { ...stageInput, check: false });
+    await runtime.start("green");
+    const rm = host.ran.indexOf("docker rm --force -- flask-docker-old-green");
+    expect(rm).toBeGreaterThanOrEqual(0);
+    expect(host.ran.findIndex((c) => c.startsWith("sh -c docker rm"))).toBeGreaterThan(rm);
+  });
+
+  it("D77: the other color's container holding the port is refused, naming it", async () => {
+    const host = dockerHost(PROXY, false, "flask-docker-backend-blue\tblue\t127.0.0.1:18887->8000/tcp\n");
+    const runtime = containerRuntime(await example("flask-docker"), host);
+    const error = (await runtime.refuseSquatters?.("green").catch((e: unknown) => e)) as SlipwayError;
+    expect(error.message).toBe(
+      "port 18887 of services.backend (green) is already in use: docker-proxy (pid 4423) listens on 127.0.0.1:18887 for the container flask-docker-backend-blue (blue), not the container flask-docker-backend-green",
+    );
+    expect(error.hint).toBe(
+      "the blue color of this app publishes that port: change services.backend.port (each color's port is derived from it)",
+    );
   });
 
   it("compose: refused before compose up when the color's project is not running", async () => {

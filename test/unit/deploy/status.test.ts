@@ -219,3 +219,53 @@ describe("slipway status (parsing)", () => {
     expect(withServedReason(fine, why)).toBe(fine);
   });
 });
+
+describe("slipway status: a maintenance page a killed run left (D80)", () => {
+  const PAGE = "/etc/nginx/slipway/shop.maintenance.html";
+  const hostOut = (page: string[], lock: string) =>
+    [
+      "@@current",
+      "/opt/shop/releases/abc-1",
+      "@@color",
+      "green",
+      "@@lock",
+      lock,
+      "@@disk",
+      "/dev/sda1 10485760 5242880 5242880 50% /",
+      "@@unit|shop-web@green.service",
+      "ActiveState=active",
+      "SubState=running",
+      "@@health|http://127.0.0.1:15001/health",
+      "200",
+      `@@file|${PAGE}`,
+      ...page,
+    ].join("\n");
+  const RUN_PAGE = ["<!doctype html>", "<!-- slipway maintenance owner: run f38ad8d591bd -->", "</html>"];
+  const LOCK = '{"holder":"bob","commit":"c","since":"2026-01-01T00:00:00Z","run_id":"f38ad8d591bd","pid":1}';
+
+  it("the run that put it on is gone (lock stale or free): named in the head line and as a problem", async () => {
+    const plan = statusPlan(await config(), names, null, PAGE);
+    for (const [lock, alive] of [
+      [LOCK, false],
+      ["", null],
+    ] as const) {
+      const s = parseHostStatus("h1", "/opt/shop", plan, hostOut(RUN_PAGE, lock), NOW, () => alive);
+      expect(s.maintenanceLeftBy).toBe("f38ad8d591bd");
+      expect(s.problems.at(-1)).toBe("maintenance page left on by killed run f38ad8d591bd");
+      expect(formatHostStatus(s).split("\n")[0]).toMatch(/; maintenance on \(left by killed run f38ad8d591bd\)$/);
+    }
+  });
+
+  it("the run still holds the lock, or the user put the page on: maintenance on, no problem", async () => {
+    const plan = statusPlan(await config(), names, null, PAGE);
+    const running = parseHostStatus("h1", "/opt/shop", plan, hostOut(RUN_PAGE, LOCK), NOW, () => true);
+    const user = ["<!doctype html>", "<!-- slipway maintenance owner: user -->", "</html>"];
+    const users = parseHostStatus("h1", "/opt/shop", plan, hostOut(user, ""), NOW, () => null);
+    for (const s of [running, users]) {
+      expect(s.maintenance).toBe(true);
+      expect(s.maintenanceLeftBy).toBeUndefined();
+      expect(s.problems).toEqual([]);
+      expect(formatHostStatus(s).split("\n")[0]).toMatch(/; maintenance on$/);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createBackup } from "../../../../src/backup/index.js";
+import { maintenancePage } from "../../../../src/deploy/maintenance.js";
 import { hostSteps } from "../../../../src/deploy/steps/index.js";
 import {
   maintenanceOffStep,
@@ -34,6 +35,7 @@ function rollbackState(host: unknown, deployDir: string, db: string, backup: str
     run: {
       kind: "rollback",
       restoreDb: true,
+      runId: "f38ad8d591bd",
       releaseId: "53f1d23-20261201020000",
       host,
       config: { app: "shop", deploy_dir: deployDir, proxy: { mode: "nginx" } },
@@ -206,5 +208,34 @@ describe("rollback --restore-db: the maintenance page (D66)", () => {
     expect(await maintenanceOffStep.run(again)).toEqual({ status: "skipped" });
     expect(await maintenanceOnStep.undo?.(again)).toBe("nothing");
     expect(host.files.get(PAGE)?.content).toBe("the user's own page");
+  });
+
+  it("D80: records this run as its owner; a page a killed run left is taken over and off once verified", async () => {
+    const host = pagedHost();
+    const said: string[] = [];
+    const { state } = rollbackState(host, "/opt/shop", "/db", "b1", said);
+    await maintenanceOnStep.run(state);
+    expect(host.files.get(PAGE)?.content).toContain("<!-- slipway maintenance owner: run f38ad8d591bd -->");
+
+    // The run is killed here: the page stays, owned by it. The next restoring rollback takes it over.
+    host.writeFile(PAGE, maintenancePage("shop", "run 0123456789ab"));
+    const next: string[] = [];
+    const { state: again } = rollbackState(host, "/opt/shop", "/db", "b1", next);
+    expect(await maintenanceOnStep.run(again)).toEqual({ status: "changed" });
+    expect(next).toEqual(["maintenance page left on by killed run 0123456789ab: taken over, off once verified"]);
+    expect(host.files.get(PAGE)?.content).toBe(maintenancePage("shop", "run f38ad8d591bd"));
+    expect(await maintenanceOffStep.run(again)).toEqual({ status: "changed" });
+    expect(host.files.has(PAGE)).toBe(false);
+  });
+
+  it("D80: a page the user turned on (`slipway maintenance on`) stays on, said as the user's", async () => {
+    const host = pagedHost();
+    host.writeFile(PAGE, maintenancePage("shop", "user"));
+    const said: string[] = [];
+    const { state } = rollbackState(host, "/opt/shop", "/db", "b1", said);
+    expect(await maintenanceOnStep.run(state)).toEqual({ status: "ok" });
+    expect(said).toEqual(["maintenance was already on (`slipway maintenance on`): left on"]);
+    expect(await maintenanceOffStep.run(state)).toEqual({ status: "skipped" });
+    expect(host.files.get(PAGE)?.content).toBe(maintenancePage("shop", "user"));
   });
 });
