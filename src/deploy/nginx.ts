@@ -130,14 +130,25 @@ export function routeCheckArgv(
   return curlArgv({ ...request, hostHeader: name, url: `http://127.0.0.1${port}${path}` });
 }
 
-/** Status, the color header and the body of routeCheckArgv's output. */
-export function parseRouteCheck(stdout: string): { status: number; color: string | null; body: string } {
+/**
+ * Status, the color header and the body of routeCheckArgv's output. The header counts for `app` only: `app/color`
+ * gives the color, another app's value gives `foreign` (that app's name) and no color; a bare color (a site rendered
+ * by an older Slipway, which named no app) is read as before.
+ */
+export function parseRouteCheck(
+  stdout: string,
+  app: string,
+): { status: number; color: string | null; foreign: string | null; body: string } {
   const { status, body: all } = parseCurl(stdout);
   const split = all.search(/\r?\n\r?\n/);
   const head = split >= 0 ? all.slice(0, split) : all;
   const body = split >= 0 ? all.slice(split).trimStart() : "";
-  const match = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head);
-  return { status, color: match?.[1] ?? null, body };
+  const value = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head)?.[1] ?? null;
+  const slash = value?.lastIndexOf("/") ?? -1;
+  if (value === null || slash < 0) return { status, color: value, foreign: null, body };
+  const owner = value.slice(0, slash);
+  if (owner !== app) return { status, color: null, foreign: owner, body };
+  return { status, color: value.slice(slash + 1), foreign: null, body };
 }
 
 /**
@@ -163,7 +174,7 @@ export async function checkRoutes(
       step: target.kind,
       ...(token ? { stdin: bypassHeaderLine(token) } : {}),
     });
-    const answer = parseRouteCheck(result.stdout);
+    const answer = parseRouteCheck(result.stdout, config.app);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
     const port = target.kind === "preview" ? `:${target.port}` : "";
     const where = `GET ${scheme}://${domain ?? "-"}${port}${path}${target.kind === "preview" ? " (preview listener)" : ""}`;
@@ -172,6 +183,10 @@ export async function checkRoutes(
       const what = mismatch ?? (result.stderr.trim() || "no answer");
       const body = answer.body.slice(0, 120).trim();
       failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
+    } else if (answer.foreign !== null) {
+      failures.push(
+        `${where}: answered by the site of another app (${answer.foreign}), not this app's: another nginx site serves this name`,
+      );
     } else if (color && answer.color !== color) {
       failures.push(`${where}: answered by ${answer.color ?? "an unmarked server"}, expected ${color}`);
     }
@@ -206,7 +221,7 @@ export async function servedColor(bypass: MaintenanceBypass): Promise<Color | nu
       step: "served color",
       ...(token ? { stdin: bypassHeaderLine(token) } : {}),
     });
-    return parseRouteCheck(result.stdout);
+    return parseRouteCheck(result.stdout, config.app);
   };
   const known = bypass.peek();
   let answer = await ask(known ?? null);

@@ -69,7 +69,7 @@ export async function verifyPublicPorts(
   for (const check of publicPortChecks(config)) {
     const argv = routeCheckArgv(check.path, undefined, { kind: "preview", port: check.port });
     const result = await host.exec(argv, { check: false, step: "verify" });
-    const answer = parseRouteCheck(result.stdout);
+    const answer = parseRouteCheck(result.stdout, config.app);
     const where = `GET http://127.0.0.1:${check.port}${check.path} (${check.service}'s public port)`;
     const mismatch = answer.status ? answerMismatch(check, answer.status, answer.body) : null;
     if (!answer.status || mismatch !== null) {

@@ -28,6 +28,14 @@ export function upstreamName(app: string, service: string, variant = ""): string
 /** The response header naming the color that answered (read by the deploy's verification). */
 export const COLOR_HEADER = "X-Slipway-Color";
 
+/**
+ * COLOR_HEADER's value: the app and the color (`shop/blue`), so a reader trusts only its own app's site (D84: another
+ * app's site serving the same name answers with its own color). Sites rendered before carry the bare color.
+ */
+export function colorHeaderValue(app: string, color: string): string {
+  return `${app}/${color}`;
+}
+
 /** The include file for one upstream: what the blue-green switch rewrites to point at the other color. */
 export function renderNginxUpstream(
   app: string,
@@ -136,7 +144,8 @@ function buildSiteView(model: NginxSiteModel) {
     (h, i) =>
       `${nx.headerName(h.name, `securityHeaders[${i}].name`)} ${nx.quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`,
   );
-  const colorHeader = (color: string, field: string) => `${COLOR_HEADER} ${nx.quotedHeaderValue(color, field)}`;
+  const colorHeader = (color: string, field: string) =>
+    `${COLOR_HEADER} ${nx.quotedHeaderValue(colorHeaderValue(model.app, color), field)}`;
   // With colorSockets each color's listener names itself: a header here would name the color of the render.
   const marked = model.color !== undefined && !model.colorSockets;
   const headers = [...securityHeaders, ...(marked ? [colorHeader(model.color as string, "color")] : [])];
@@ -233,7 +242,7 @@ function colorListenerViews(model: NginxSiteModel, timeouts: object | null) {
       service: u.service,
       socket: colorSocketPath(runDir, model.app, identifier(u.service, `colorSockets.colors[${i}].service`), color),
       upstream: upstreamName(model.app, u.service, identifier(color, `colorSockets.colors[${i}].color`)),
-      header: `${COLOR_HEADER} ${nx.quotedHeaderValue(color, `colorSockets.colors[${i}].color`)}`,
+      header: `${COLOR_HEADER} ${nx.quotedHeaderValue(colorHeaderValue(model.app, color), `colorSockets.colors[${i}].color`)}`,
       timeouts,
     })),
   );

@@ -298,6 +298,14 @@ function checkProxy(config: CheckedConfig, issue: Issue, needService: NeedServic
     );
   }
   if (proxy.api_subdomain) needService(["proxy", "api_subdomain", "service"], proxy.api_subdomain.service);
+  if (proxy.api_subdomain && proxy.domains.includes(proxy.api_subdomain.domain)) {
+    // Two server blocks with one name: nginx keeps the first and ignores the other (D84).
+    issue(
+      ["proxy", "api_subdomain", "domain"],
+      "expected a domain other than the `proxy.domains` entries: nginx would serve only one of the two server blocks",
+      proxy.api_subdomain.domain,
+    );
+  }
   for (const name of Object.keys(proxy.load_balance)) needService(["proxy", "load_balance", name], name);
   if (proxy.mode === "nginx" && proxy.routes.length === 0 && !proxy.api_subdomain) {
     issue(["proxy", "routes"], "expected at least one route when `proxy.mode` is nginx");

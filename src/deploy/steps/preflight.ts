@@ -12,9 +12,11 @@ import { MissingSecretsError, missingRunSecrets, resolveHosts, type SlipwayConfi
 import { SlipwayError } from "../../errors.js";
 import { describePrivilege } from "../../remote/privilege.js";
 import type { ExecResult } from "../../remote/types.js";
-import { nginxSiteFromConfig } from "../../render/from-config/index.js";
+import { nginxSiteFromConfig, sitePathFromConfig } from "../../render/from-config/index.js";
+import type { NginxSiteModel } from "../../render/model.js";
 import { checkDatabasePresent } from "../backup-step.js";
 import { checkHelperRecord, inHelperMode } from "../helper-record.js";
+import { nameConflictError, nameConflictsCommand, parseNameConflicts } from "../name-conflicts.js";
 import { tlsReady } from "../nginx.js";
 import { checkRootMode } from "../privilege-check.js";
 import { settleAll } from "../settle.js";
@@ -31,7 +33,36 @@ export function startNginxTest(s: FlowState): Promise<ExecResult> {
     // Awaited by preflight, which a failure before it (a missing secret) may never reach: not an unhandled rejection.
     s.nginxTest.catch(() => {});
   }
+  if (!s.nameConflicts) {
+    // Another site serving this site's names (D84), read beside `nginx -t` (same wait); judged with it by preflight.
+    const names = siteNames(s);
+    const read = nameConflictsCommand(sitePathFromConfig(s.run.config), names);
+    const found =
+      names.length === 0
+        ? Promise.resolve("")
+        : s.run.host.exec(read.argv, { check: false, step: "preflight" }).then((r) => r.stdout);
+    found.catch(() => {});
+    s.nameConflicts = found;
+  }
   return s.nginxTest;
+}
+
+/** The server names of the site as rendered (domains or the hosts' addresses); none when it cannot render. */
+function siteNames(s: FlowState): string[] {
+  let site: NginxSiteModel | null = null;
+  try {
+    site = nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: false });
+  } catch {
+    // The render error surfaces where preflight renders the site.
+  }
+  return [...new Set(site?.servers.flatMap((server) => server.serverNames) ?? [])];
+}
+
+/** Refuses when another enabled nginx site serves one of this site's names (name-conflicts.ts). */
+async function checkNameConflicts(s: FlowState, nginxStderr: string): Promise<void> {
+  const found = (await s.nameConflicts) ?? "";
+  const conflicts = parseNameConflicts(siteNames(s), found, nginxStderr);
+  if (conflicts.length > 0) throw nameConflictError(s.run.host.name, conflicts, s.run.config.proxy.domains.length > 0);
 }
 
 /**
@@ -107,6 +138,7 @@ export const preflightStep: Step = {
           hint: "fix the file nginx names above (it may belong to another site), check with `sudo nginx -t`, then deploy again",
         });
       }
+      await checkNameConflicts(s, result.stderr);
     }
     return { status: "ok" };
   },

@@ -88,6 +88,8 @@ export interface FlowState {
    * trip less before the stage); preflight judges it. Unset when it was not started early or reconcile changed nginx.
    */
   nginxTest?: Promise<ExecResult>;
+  /** The read of other nginx sites serving this site's names (deploy/name-conflicts.ts): its stdout, started with `nginxTest`. */
+  nameConflicts?: Promise<string>;
   /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
   previewSetup?: Promise<unknown>;
   /**

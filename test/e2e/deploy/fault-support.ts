@@ -172,7 +172,7 @@ export async function expectConverged(site: FaultSite, release: string, rows: re
   const color = (await host.readFile(`/opt/${app}/color`))?.toString().trim();
   const headers = ["curl", "-s", "-D", "-", "-o", "/dev/null", "-H", `Host: ${site.domain}`];
   const served = await host.exec([...headers, `http://127.0.0.1${site.healthPath}`], { check: false });
-  expect(served.stdout).toMatch(new RegExp(`X-Slipway-Color: ${color}\\r?\\n`, "i"));
+  expect(served.stdout).toMatch(new RegExp(`X-Slipway-Color: ${app}/${color}\\r?\\n`, "i"));
   const current = await host.exec(["readlink", `/opt/${app}/current`], { check: false });
   expect(current.stdout.trim()).toBe(`/opt/${app}/releases/${release}`);
   expect(await lastRecord(site, "deployed")).toMatchObject({ id: release, color });

@@ -40,9 +40,20 @@ describe("route checks through nginx", () => {
   });
 
   it("reads status, the color header and the body", () => {
-    const out = 'HTTP/1.1 200 OK\r\nServer: nginx\r\nx-slipway-color: green\r\n\r\n{"ok":1}\n__SLIPWAY_STATUS__:200';
-    expect(parseRouteCheck(out)).toEqual({ status: 200, color: "green", body: '{"ok":1}' });
-    expect(parseRouteCheck("curl: (7) refused")).toEqual({ status: 0, color: null, body: "" });
+    const out =
+      'HTTP/1.1 200 OK\r\nServer: nginx\r\nx-slipway-color: shop/green\r\n\r\n{"ok":1}\n__SLIPWAY_STATUS__:200';
+    expect(parseRouteCheck(out, "shop")).toEqual({ status: 200, color: "green", foreign: null, body: '{"ok":1}' });
+    expect(parseRouteCheck("curl: (7) refused", "shop")).toEqual({ status: 0, color: null, foreign: null, body: "" });
+  });
+
+  it("another app's color header is no color: the answer is that app's (D84)", () => {
+    const out = "HTTP/1.1 200 OK\r\nX-Slipway-Color: blog/green\r\n\r\nhi\n__SLIPWAY_STATUS__:200";
+    expect(parseRouteCheck(out, "shop")).toEqual({ status: 200, color: null, foreign: "blog", body: "hi" });
+  });
+
+  it("a bare color (a site rendered by an older Slipway) is read as before", () => {
+    const out = "HTTP/1.1 200 OK\r\nX-Slipway-Color: blue\r\n\r\nhi\n__SLIPWAY_STATUS__:200";
+    expect(parseRouteCheck(out, "shop")).toEqual({ status: 200, color: "blue", foreign: null, body: "hi" });
   });
 
   it("exactly the expected status passes: a redirect, a 404 or a 204 where 200 is expected fail", () => {

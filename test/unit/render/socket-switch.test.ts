@@ -60,7 +60,7 @@ describe("switch by socket links", () => {
       "    listen unix:/run/slipway/shop-api-green.sock;\n    access_log off;\n    client_max_body_size 0;\n",
     );
     expect(site).toContain(
-      '        add_header X-Slipway-Color "green" always;\n        proxy_pass http://shop_api_green;\n',
+      '        add_header X-Slipway-Color "shop/green" always;\n        proxy_pass http://shop_api_green;\n',
     );
     // Only the four listeners name a color: the public and preview blocks pass the listener's header through.
     expect(site.match(/X-Slipway-Color/g)).toHaveLength(4);
