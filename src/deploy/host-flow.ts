@@ -12,7 +12,7 @@ import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLo
 import { databaseSpec, sudoWriters } from "./backup-step.js";
 import { HostEmitter } from "./emitter.js";
 import { parseFault } from "./fault.js";
-import { withRecord } from "./history.js";
+import { leftSwitchLine, withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
@@ -144,10 +144,19 @@ export async function planHost(
   const { run } = s;
   if (same) return alreadyLiveResult(s, same);
   if (options.lockAhead) startLockAhead(s, lockFree);
+  if (run.leftSwitch) s.say(leftSwitchLine(run.leftSwitch, s.liveColor, run.releaseId));
   s.say(`plan: ${run.kind} ${run.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
+  if (run.kind === "rollback") s.say(`  ${TODAYS_CONFIG}`);
   await planSteps(steps, s, s.emitter);
   return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };
 }
+
+/**
+ * What a rollback does not bring back (D75): the release record keeps the commit, images and `--version-env`, not the
+ * config; the old images run with the services, env, files and routes of the slipway.yml the rollback is run with.
+ */
+export const TODAYS_CONFIG =
+  "the release's images run with today's slipway.yml: its env, files, services and routes, not the release's";
 
 function alreadyLiveResult(s: FlowState, same: string): HostResult {
   return { name: s.run.host.name, status: "ok", color: s.liveColor ?? undefined, url: s.url, release: same };
