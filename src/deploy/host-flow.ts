@@ -10,6 +10,7 @@ import { configOnHost, hostRole, isSplitLayout } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
 import { describeHolder, holderAlive, type LockHolder, readLockHolder, releaseLock } from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
+import { runConfigHash, todaysConfigLine } from "./config-hash.js";
 import { HostEmitter } from "./emitter.js";
 import { parseFault } from "./fault.js";
 import { leftSwitchLine, withRecord } from "./history.js";
@@ -146,17 +147,13 @@ export async function planHost(
   if (options.lockAhead) startLockAhead(s, lockFree);
   if (run.leftSwitch) s.say(leftSwitchLine(run.leftSwitch, s.liveColor, run.releaseId));
   s.say(`plan: ${run.kind} ${run.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
-  if (run.kind === "rollback") s.say(`  ${TODAYS_CONFIG}`);
+  if (run.kind === "rollback") {
+    const target = s.live.history.releases.find((r) => r.id === run.releaseId);
+    s.say(`  ${todaysConfigLine(target, runConfigHash(run.config))}`);
+  }
   await planSteps(steps, s, s.emitter);
   return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };
 }
-
-/**
- * What a rollback does not bring back (D75): the release record keeps the commit, images and `--version-env`, not the
- * config; the old images run with the services, env, files and routes of the slipway.yml the rollback is run with.
- */
-export const TODAYS_CONFIG =
-  "the release's images run with today's slipway.yml: its env, files, services and routes, not the release's";
 
 function alreadyLiveResult(s: FlowState, same: string): HostResult {
   return { name: s.run.host.name, status: "ok", color: s.liveColor ?? undefined, url: s.url, release: same };
