@@ -3,29 +3,51 @@
  * previous release (`inventory.on_batch_failure: switch_back`, the default), so no host is left on another release
  * without the recap saying so; a rollback without `--to` takes the whole fleet to one release.
  */
-import type { SlipwayConfig } from "../config/index.js";
+import type { Color, SlipwayConfig } from "../config/index.js";
+import { hostRole } from "../config/layout.js";
 import { batchAborts, computeBatches } from "../engine/batches.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { fleetRollbackTarget } from "./batches.js";
 import type { Connected } from "./connect.js";
-import { noRollbackTarget, rollbackTarget } from "./history.js";
+import { type LeftSwitch, noRollbackTarget, rollbackTarget } from "./history.js";
 import { runHost } from "./host-flow.js";
 import { readLiveState } from "./host-state.js";
+import { readIntent } from "./intent.js";
+import { MaintenanceBypass } from "./maintenance-bypass.js";
+import { servedColor } from "./nginx.js";
 import { deployPaths } from "./paths.js";
 import type { BaseRun } from "./plan-run.js";
 import type { ColorRuntime } from "./runtime.js";
+import { leftSwitch } from "./status-served.js";
 import type { HostResult } from "./types.js";
 
-/** A rollback's release, commit, env and images from the host's own history (`releaseId` empty: its previous one). */
+/**
+ * A switch a killed run left on the host that nginx still follows (D82), read as the reconcile step reads it (the
+ * intent, then the color nginx serves); null when there is no intent or the host does not switch.
+ */
+async function readLeftSwitch(run: BaseRun, host: RemoteHost, recorded: Color | null): Promise<LeftSwitch | null> {
+  if (!hostRole(run.config, host.name).switches) return null;
+  const intent = await readIntent(host, deployPaths(run.config.deploy_dir));
+  if (!intent) return null;
+  const served = await servedColor(new MaintenanceBypass(host, run.config));
+  return leftSwitch({ served, recorded: { color: recorded, release: null }, intent });
+}
+
+/**
+ * A rollback's release, commit, env and images from the host's own history (`releaseId` empty: its previous one, or
+ * the recorded live release when users are on a killed run's unrecorded one: `leftSwitch`, D82).
+ */
 export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<BaseRun> {
   const live = await readLiveState(host, deployPaths(run.config.deploy_dir));
-  const target = rollbackTarget(live.history, live.release, run.releaseId || undefined);
+  const left = run.releaseId ? null : await readLeftSwitch(run, host, live.color);
+  const target = rollbackTarget(live.history, live.release, run.releaseId || undefined, left);
   if (!target) {
     const why = noRollbackTarget(live.history, live.release, run.releaseId || undefined);
     throw new SlipwayError(why.message, { host: host.name, hint: why.hint });
   }
-  return { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+  const base = { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+  return left ? { ...base, leftSwitch: left } : base;
 }
 
 /** The fleet's rollback target from every reachable host's history (fleetRollbackTarget); null when unknown. */

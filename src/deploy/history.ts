@@ -2,6 +2,7 @@
  * The host's release history, `<deploy_dir>/releases.json`: newest last. Pure functions here; reading and writing the
  * file is in host-state.ts.
  */
+import type { Color } from "../config/index.js";
 import type { ReleaseRecord } from "./types.js";
 
 export interface ReleaseHistory {
@@ -43,13 +44,40 @@ export function releasesToPrune(
   return { prune, history: { releases: history.releases.filter((r) => kept.has(r.id)) } };
 }
 
-/** The release a rollback goes to: `to` when given, else the deployed release before the live one. */
-export function rollbackTarget(history: ReleaseHistory, live: string | null, to?: string): ReleaseRecord | undefined {
+/**
+ * A dead run's switch nginx still follows (status-served.ts leftSwitch): users are on `release` on `served`, which the
+ * history does not name; the run's reconcile step points nginx back at the recorded color before anything else.
+ */
+export interface LeftSwitch {
+  served: Color;
+  release: string;
+  run: string;
+}
+
+/**
+ * The release a rollback goes to: `to` when given, else the deployed release before the one users are on. With a
+ * switch a killed run left (`left`, D82), users are on that run's unrecorded release, so the release before it is the
+ * recorded live one: the rollback goes there, not one further.
+ */
+export function rollbackTarget(
+  history: ReleaseHistory,
+  live: string | null,
+  to?: string,
+  left?: LeftSwitch | null,
+): ReleaseRecord | undefined {
   const deployed = history.releases.filter((r) => r.result === "deployed");
   if (to) return deployed.find((r) => r.id === to);
+  const recorded = live ? deployed.find((r) => r.id === live) : undefined;
+  if (left && recorded) return recorded;
   const liveIndex = live ? deployed.findIndex((r) => r.id === live) : deployed.length;
   const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
   return before.at(-1);
+}
+
+/** The rollback plan's line on what users get now when a killed run's switch is left (D82), before the run undoes it. */
+export function leftSwitchLine(left: LeftSwitch, recordedColor: Color | null, target: string): string {
+  const back = recordedColor ? `reconcile first points nginx back at the recorded ${recordedColor}, then ` : "";
+  return `nginx serves ${left.served} (release ${left.release || "unknown"}, not recorded: left by run ${left.run || "unknown"}); rollback goes to ${target}: ${back}the rollback deploys it`;
 }
 
 /**

@@ -18,10 +18,11 @@ import {
   tryLock,
 } from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
+import { runConfigHash, todaysConfigLine } from "./config-hash.js";
 import { HostEmitter } from "./emitter.js";
 import { parseFault } from "./fault.js";
 import { checkHelperRecord, inHelperMode } from "./helper-record.js";
-import { withRecord } from "./history.js";
+import { leftSwitchLine, withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
 import { alreadyLive } from "./live-check.js";
@@ -224,7 +225,12 @@ export async function planHost(
   const { run } = s;
   if (same) return alreadyLiveResult(s, same);
   if (options.lockAhead && !s.lockAhead) startLockAhead(s, lockFree);
+  if (run.leftSwitch) s.say(leftSwitchLine(run.leftSwitch, s.liveColor, run.releaseId));
   s.say(`plan: ${run.kind} ${run.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
+  if (run.kind === "rollback") {
+    const target = s.live.history.releases.find((r) => r.id === run.releaseId);
+    s.say(`  ${todaysConfigLine(target, runConfigHash(run.config))}`);
+  }
   await planSteps(steps, s, s.emitter);
   return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };
 }

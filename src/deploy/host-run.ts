@@ -4,6 +4,7 @@ import type { RunOnce } from "../engine/run-once.js";
 import type { Redactor } from "../remote/redact.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { DeployEventSink } from "./events.js";
+import type { LeftSwitch } from "./history.js";
 import type { Interrupt } from "./interrupt.js";
 import type { LayoutSync } from "./layout-sync.js";
 import type { ColorRuntime } from "./runtime.js";
@@ -38,6 +39,11 @@ export interface HostRun {
   interrupt?: Interrupt;
   /** The load-balancer layout's sync points, shared by every host of the run (absent when hosts are alike). */
   layout?: LayoutSync;
+  /**
+   * A rollback only: the switch a killed run left that nginx follows (D82). The target is then the recorded live
+   * release, run again although it is recorded live: reconcile puts nginx back, the rollback deploys it and says so.
+   */
+  leftSwitch?: LeftSwitch;
   /** The scope of the hooks' `run_once` tasks, shared by every host and batch of the run. */
   once?: RunOnce;
 }

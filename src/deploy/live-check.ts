@@ -21,7 +21,8 @@ export async function alreadyLive(s: FlowState): Promise<string | null> {
   const record = s.live.history.releases.find((r) => r.id === s.live.release);
   if (!s.liveColor || !record) return null;
   if (s.run.kind === "rollback") {
-    if (record.id !== s.run.releaseId) return null;
+    // A killed run's switch left nginx on another color (D82): the recorded release is not what users get.
+    if (record.id !== s.run.releaseId || s.run.leftSwitch) return null;
     return s.role.services.length === 0 || (await runtime.isRunning(s.liveColor)) ? record.id : null;
   }
   if (record.fingerprint !== s.fingerprint) return null;

@@ -9,6 +9,7 @@ import type { StatusProbe } from "../commands/status.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { COLOR_SOCKET_DIR, nginxSiteFromConfig, UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
 import { colorSocketPath, renderNginxUpstream, socketLinkPath } from "../render/nginx.js";
+import type { LeftSwitch } from "./history.js";
 import type { SwitchIntent } from "./intent.js";
 import { routedServices } from "./socket-links.js";
 
@@ -73,6 +74,16 @@ export interface SwitchFacts {
 }
 
 /**
+ * The switch a killed run left that nginx still follows (its intent names the color nginx serves, not the recorded
+ * one): users are on that run's unrecorded release. Null otherwise (status and rollback read it the same way, D82).
+ */
+export function leftSwitch(f: Pick<SwitchFacts, "served" | "recorded" | "intent">): LeftSwitch | null {
+  const { served, recorded, intent } = f;
+  if (!served || served === recorded.color || !intent || intent.to !== served) return null;
+  return { served, release: intent.release, run: intent.run_id };
+}
+
+/**
  * The problem a switch left, one phrase with the way out; null when nginx serves the recorded color (an intent left
  * with nginx still on it is harmless: the next deploy removes it).
  */
@@ -82,7 +93,7 @@ export function switchProblem(f: SwitchFacts): string | null {
   const back = recorded.color
     ? `points nginx back at the recorded ${recorded.color}${recorded.release ? ` (release ${recorded.release})` : ""} before it starts`
     : "clears it";
-  if (intent && intent.to === served) {
+  if (intent && leftSwitch(f)) {
     const run = intent.run_id || "unknown";
     const now =
       intent.run_id && f.lockRun === intent.run_id ? `, or \`slipway lock release --run ${run}\` does it now` : "";

@@ -135,6 +135,11 @@ export interface ReleaseRecord {
   /** Hash of commit, env and images: a deploy of the same fingerprint onto a live release changes nothing. */
   fingerprint?: string;
   /**
+   * Hash of the config's services and proxy the release last ran with (config-hash.ts): a rollback runs today's, and
+   * its plan says when they differ (D75). Absent in records written before it.
+   */
+  config_hash?: string;
+  /**
    * Unit or container names the release ran on its color (the runtime's names()): the next deploy stops those its
    * config no longer names (a renamed or dropped service would otherwise keep running and hold its port).
    */

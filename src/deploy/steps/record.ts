@@ -3,6 +3,7 @@
  * release it left as rolled back). From here the release stays: later failures no longer switch back. The new color is
  * the one that comes back after a reboot, the other one is not (runtime.bootColor; a rollback the same way back).
  */
+import { runConfigHash } from "../config-hash.js";
 import { withRecord } from "../history.js";
 import { markLive, writeHistory } from "../host-state.js";
 import { clearIntent } from "../intent.js";
@@ -26,6 +27,7 @@ export function releaseRecord(s: FlowState, result: ReleaseRecord["result"]): Re
     ...(run.environment ? { environment: run.environment } : {}),
     env: run.env,
     fingerprint: s.fingerprint,
+    config_hash: runConfigHash(run.config),
     units: run.runtime.names(s.idle),
   };
 }
@@ -52,6 +54,8 @@ export const recordStep: Step = {
         // The units follow the color (D52): the record kept those of its first deploy on the other color, and the
         // next deploy then named the live container a leftover to stop by hand.
         units: s.run.runtime.names(s.idle),
+        // It runs with today's services and proxy from now on (D75).
+        config_hash: runConfigHash(s.run.config),
         time: new Date().toISOString(),
         actor,
       });

@@ -95,7 +95,18 @@ function recordState(idle: Color, services: string[], calls: string[], kind: "de
   const lines: string[] = [];
   const state = {
     // drainSeconds 0: record starts no drain (retire's, tested in retire-drain.test.ts).
-    run: { host, kind, releaseId: "r2", actor: "tester", runtime, env: {}, images: {}, commit: "c2", drainSeconds: 0 },
+    run: {
+      host,
+      kind,
+      releaseId: "r2",
+      actor: "tester",
+      runtime,
+      env: {},
+      images: {},
+      commit: "c2",
+      drainSeconds: 0,
+      config: balanced(),
+    },
     role: { services },
     paths: deployPaths("/opt/shop"),
     live: { release: "r1", history: { releases: [] } },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  leftSwitchLine,
   noRollbackTarget,
   parseHistory,
   releasesToPrune,
@@ -56,6 +57,23 @@ describe("release history", () => {
     expect(rollbackTarget(h, "a")).toBeUndefined();
     expect(rollbackTarget(h, "e", "a")?.id).toBe("a");
     expect(rollbackTarget(h, "e", "d")).toBeUndefined();
+  });
+
+  it("goes to the recorded live release when users are on a killed run's unrecorded one (D82)", () => {
+    const h = { releases: [rec("a"), rec("b", "rolled-back"), rec("c"), rec("e")] };
+    const left = { served: "green" as const, release: "k", run: "r1" };
+    expect(rollbackTarget(h, "e", undefined, left)?.id).toBe("e");
+    expect(rollbackTarget(h, "e", undefined, null)?.id).toBe("c");
+    // --to wins; a live release the history does not name as deployed falls back to the usual rule.
+    expect(rollbackTarget(h, "e", "a", left)?.id).toBe("a");
+    expect(rollbackTarget(h, "x", undefined, left)?.id).toBe("e");
+    expect(rollbackTarget(h, null, undefined, left)?.id).toBe("e");
+    expect(leftSwitchLine(left, "blue", "e")).toBe(
+      "nginx serves green (release k, not recorded: left by run r1); rollback goes to e: reconcile first points nginx back at the recorded blue, then the rollback deploys it",
+    );
+    expect(leftSwitchLine({ served: "blue", release: "", run: "" }, null, "e")).toBe(
+      "nginx serves blue (release unknown, not recorded: left by run unknown); rollback goes to e: the rollback deploys it",
+    );
   });
 
   it("says why there is no rollback target: a failed or rolled-back --to, an unknown id, nothing earlier", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseHostStatus, statusPlan } from "../../../src/deploy/status.js";
 import { formatHostStatus } from "../../../src/deploy/status-format.js";
-import { servedColorOf, servedPlan } from "../../../src/deploy/status-served.js";
+import { leftSwitch, servedColorOf, servedPlan } from "../../../src/deploy/status-served.js";
 import { loadConfigText } from "../../support/config-text.js";
 
 const CONFIG = `app: shop
@@ -150,5 +150,19 @@ describe("slipway status: the color nginx serves and a switch left half done (D6
     expect(s.served).toBe(null);
     expect(s.units.map((u) => u.live)).toEqual([false, true]);
     expect(s.problems).toEqual([]);
+  });
+});
+
+describe("leftSwitch: a killed run's switch nginx still follows (D82)", () => {
+  const intent = { to: "green" as const, from: "blue" as const, release: "k", run_id: "r1", since: "t" };
+  const recorded = { color: "blue" as const, release: "e" };
+  it("is the intent's release when nginx serves the intent's color, not the recorded one", () => {
+    expect(leftSwitch({ served: "green", recorded, intent })).toEqual({ served: "green", release: "k", run: "r1" });
+  });
+  it("is null when nginx serves the recorded color, another color than the intent's, or nothing is known", () => {
+    expect(leftSwitch({ served: "blue", recorded, intent })).toBeNull();
+    expect(leftSwitch({ served: "green", recorded, intent: { ...intent, to: "blue" } })).toBeNull();
+    expect(leftSwitch({ served: "green", recorded, intent: null })).toBeNull();
+    expect(leftSwitch({ served: null, recorded, intent })).toBeNull();
   });
 });
