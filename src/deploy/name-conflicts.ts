@@ -3,41 +3,18 @@
  * it reads for a name on a port ("conflicting server name ... ignored"), so the deploy would switch a site nobody
  * reaches, and the color header read back would be the other app's. Preflight refuses before anything changes.
  *
- * Read in the round trip of preflight's `nginx -t`: a grep of the enabled configuration (conf.d, sites-enabled) for a
+ * Read in the round trip of preflight's `nginx -t` (commands/nginx-names.ts): a grep of the enabled configuration (conf.d, sites-enabled) for a
  * `server_name` line naming any of this site's names, in a file other than the site's own. The files are
  * world-readable (install/apply.ts), so no privilege is needed. `nginx -t`'s own warnings for these names count too
  * (the other file unknown there: `sudo nginx -T` shows it).
  */
 
-import type { Command } from "../commands/command.js";
 import { SlipwayError } from "../errors.js";
 
 /** One name of this site that another file serves; `file` null when only `nginx -t` warned. */
 export interface NameConflict {
   name: string;
   file: string | null;
-}
-
-/**
- * sh script: $1 = this site's file (never reported), then the names. Prints `name<TAB>file` per other enabled file
- * whose `server_name` lists the name; always exits 0 (nothing found prints nothing).
- */
-export const NAME_CONFLICTS_SCRIPT = [
-  'self="$1"; shift',
-  'for n in "$@"; do',
-  "  re=$(printf '%s' \"$n\" | sed 's/[].[*]/\\\\&/g')",
-  '  grep -RlE "server_name[^;]*[[:space:]]$re([[:space:];]|\\$)" /etc/nginx/conf.d /etc/nginx/sites-enabled 2>/dev/null |',
-  '    while IFS= read -r f; do [ "$f" = "$self" ] || printf \'%s\\t%s\\n\' "$n" "$f"; done',
-  "done",
-  "exit 0",
-].join("\n");
-
-/** The read of NAME_CONFLICTS_SCRIPT for a site file and its server names (as rendered: domains or addresses). */
-export function nameConflictsCommand(sitePath: string, names: readonly string[]): Command {
-  return {
-    argv: ["sh", "-c", NAME_CONFLICTS_SCRIPT, "sh", sitePath, ...names],
-    what: "find other sites serving the names",
-  };
 }
 
 /**

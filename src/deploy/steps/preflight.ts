@@ -8,6 +8,7 @@
  */
 
 import { nginxTest } from "../../commands/nginx.js";
+import { nameConflictsCommand } from "../../commands/nginx-names.js";
 import { MissingSecretsError, missingRunSecrets, resolveHosts, type SlipwayConfig } from "../../config/index.js";
 import { SlipwayError } from "../../errors.js";
 import { describePrivilege } from "../../remote/privilege.js";
@@ -16,7 +17,7 @@ import { nginxSiteFromConfig, sitePathFromConfig } from "../../render/from-confi
 import type { NginxSiteModel } from "../../render/model.js";
 import { checkDatabasePresent } from "../backup-step.js";
 import { checkHelperRecord, inHelperMode } from "../helper-record.js";
-import { nameConflictError, nameConflictsCommand, parseNameConflicts } from "../name-conflicts.js";
+import { nameConflictError, parseNameConflicts } from "../name-conflicts.js";
 import { tlsReady } from "../nginx.js";
 import { checkRootMode } from "../privilege-check.js";
 import { settleAll } from "../settle.js";

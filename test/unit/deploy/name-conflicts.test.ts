@@ -3,12 +3,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import {
-  NAME_CONFLICTS_SCRIPT,
-  nameConflictError,
-  nameConflictsCommand,
-  parseNameConflicts,
-} from "../../../src/deploy/name-conflicts.js";
+import { NAME_CONFLICTS_SCRIPT, nameConflictsCommand } from "../../../src/commands/nginx-names.js";
+import { nameConflictError, parseNameConflicts } from "../../../src/deploy/name-conflicts.js";
 
 describe("nameConflictsCommand", () => {
   it("passes the site's file then the names to the script", () => {
