@@ -19,6 +19,7 @@ async function stopOld(freeKiB: number) {
     stdout: `Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/x 1024 1024 ${freeKiB} 100% /b\n`,
   }));
   host.handlers.set("stat", () => ({ stdout: "81920\n" }));
+  host.writeFile("/var/lib/harvest/harvest.db", "SQLite format 3");
   const lines: string[] = [];
   const runtime = systemdRuntime(config, host);
   const state = {
