@@ -1,6 +1,7 @@
 /** D78: a provided certificate missing, unreadable, mismatched or expired refuses preflight before any change. */
 import { describe, expect, it } from "vitest";
 import { checkProvidedCertificate, providedCertArgv, providedCertProblem } from "../../../src/deploy/provided-cert.js";
+import { certOf } from "../../../src/deploy/status-read.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { FakeHost } from "../engine/fake-host.js";
 import { configWith } from "../render/from-config/config.js";
@@ -60,5 +61,12 @@ describe("provided certificate check (D78)", () => {
     const host = new FakeHost("t13");
     expect(await checkProvidedCertificate(host, configWith({}), "preflight")).toBe(false);
     expect(host.ran).toEqual([]);
+  });
+});
+
+describe("status reads a provided certificate (D78)", () => {
+  it("the file at tls.certificate_path, no names to cover, a problem once missing or past its end", () => {
+    const config = configWith({ tls: { enabled: true, certificate_path: cert, key_path: key } });
+    expect(certOf(config)).toEqual({ path: cert, name: cert, domains: [], renewBeforeDays: 0 });
   });
 });
