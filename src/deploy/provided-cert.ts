@@ -3,26 +3,10 @@
  * (its master reads them as root), and the key must match the certificate, or the site would be rendered without
  * HTTPS while every output says https://. Checked in one command (one round trip, with preflight's other reads).
  */
+import { providedCertArgv } from "../commands/tls.js";
 import type { SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
-import { shQuote } from "../remote/quote.js";
 import type { RemoteHost } from "../remote/types.js";
-
-/** What the host said: each line `missing <path>`, `mismatch`, `expired`, or `ok`. */
-export function providedCertArgv(certificate: string, key: string): string[] {
-  const c = shQuote(certificate);
-  const k = shQuote(key);
-  const script = [
-    `for f in ${c} ${k}; do test -f "$f" && test -r "$f" || echo "missing $f"; done`,
-    `test -f ${c} && test -f ${k} || exit 0`,
-    "command -v openssl >/dev/null 2>&1 || { echo ok; exit 0; }",
-    `a=$(openssl x509 -noout -pubkey -in ${c} 2>/dev/null); b=$(openssl pkey -pubout -in ${k} 2>/dev/null)`,
-    `if [ -z "$a" ] || [ "$a" != "$b" ]; then echo mismatch; fi`,
-    `openssl x509 -noout -checkend 0 -in ${c} >/dev/null 2>&1 || echo expired`,
-    "echo ok",
-  ].join("\n");
-  return ["sh", "-c", script];
-}
 
 /** The problem the host's answer shows, as one message; null when the certificate is usable. */
 export function providedCertProblem(stdout: string, certificate: string, key: string): string | null {

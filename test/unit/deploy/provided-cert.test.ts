@@ -1,6 +1,7 @@
 /** D78: a provided certificate missing, unreadable, mismatched or expired refuses preflight before any change. */
 import { describe, expect, it } from "vitest";
-import { checkProvidedCertificate, providedCertArgv, providedCertProblem } from "../../../src/deploy/provided-cert.js";
+import { providedCertArgv } from "../../../src/commands/tls.js";
+import { checkProvidedCertificate, providedCertProblem } from "../../../src/deploy/provided-cert.js";
 import { certOf } from "../../../src/deploy/status-read.js";
 import { SlipwayError } from "../../../src/errors.js";
 import { FakeHost } from "../engine/fake-host.js";
@@ -10,16 +11,16 @@ const cert = "/etc/ssl/nu/missing.pem";
 const key = "/etc/ssl/nu/missing.key";
 
 describe("provided certificate check (D78)", () => {
-  it("one sh -c: readability of both files, then openssl's public keys compared and the expiry", () => {
+  it("one sh -c, the paths as positional parameters: readability, then openssl's public keys compared and the expiry", () => {
     const argv = providedCertArgv(cert, key);
-    expect(argv.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect([...argv.slice(0, 2), ...argv.slice(3)]).toEqual(["sh", "-c", "sh", cert, key]);
     expect(argv[2]?.split("\n")).toEqual([
-      `for f in ${cert} ${key}; do test -f "$f" && test -r "$f" || echo "missing $f"; done`,
-      `test -f ${cert} && test -f ${key} || exit 0`,
+      'for f in "$1" "$2"; do test -f "$f" && test -r "$f" || echo "missing $f"; done',
+      'test -f "$1" && test -f "$2" || exit 0',
       "command -v openssl >/dev/null 2>&1 || { echo ok; exit 0; }",
-      `a=$(openssl x509 -noout -pubkey -in ${cert} 2>/dev/null); b=$(openssl pkey -pubout -in ${key} 2>/dev/null)`,
-      `if [ -z "$a" ] || [ "$a" != "$b" ]; then echo mismatch; fi`,
-      `openssl x509 -noout -checkend 0 -in ${cert} >/dev/null 2>&1 || echo expired`,
+      'a=$(openssl x509 -noout -pubkey -in "$1" 2>/dev/null); b=$(openssl pkey -pubout -in "$2" 2>/dev/null)',
+      'if [ -z "$a" ] || [ "$a" != "$b" ]; then echo mismatch; fi',
+      'openssl x509 -noout -checkend 0 -in "$1" >/dev/null 2>&1 || echo expired',
       "echo ok",
     ]);
   });
