@@ -141,6 +141,34 @@ export async function stopWriters(ctx: ExecContext, writers: Writers, what: stri
   }
 }
 
+/**
+ * The backup directory writable and with room for the next backup, without dumping anything: a stop-first deploy
+ * runs it before the old color stops (D79), so a full disk refuses the deploy while users are still served. Throws
+ * the BackupError createBackup would (step `job.step`, "nothing was changed"). A database server without an earlier
+ * backup is sized with its credentials, inside createBackup only.
+ */
+export async function checkBackupRoom(job: BackupJob): Promise<void> {
+  await backupRoom(execContext(job), job);
+}
+
+async function backupRoom(
+  ctx: ExecContext,
+  job: BackupJob,
+): Promise<{ resolved: Awaited<ReturnType<typeof resolveLocation>>; previous: BackupManifest | undefined }> {
+  const spec = job.database;
+  const dir = jobBackupDir(job);
+  await checkWritable(ctx, dir);
+  const resolved = await resolveLocation(ctx, spec);
+  const previous = (await listBackups(ctx, job.deployDir, spec.backupsDir))[0];
+  // Twice the last backup's size; for the first backup twice the database file's size, or (a server) the size the
+  // server reports, queried in createBackup with the recipe's credentials.
+  const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx, resolved.path) : undefined);
+  if (previous || resolved.kind === "path") {
+    await checkSpace(ctx, dir, reference, previous ? "the last backup's size" : "the database file's size");
+  }
+  return { resolved, previous };
+}
+
 export interface CreateOptions {
   /** The caller already stopped the writers (a restore, or a stop-first deploy): do not stop/start them here. */
   writersStopped?: boolean;
@@ -151,15 +179,7 @@ export async function createBackup(job: BackupJob, options: CreateOptions = {}):
   const spec = job.database;
   const started = Date.now();
   const dir = jobBackupDir(job);
-  await checkWritable(ctx, dir);
-  const resolved = await resolveLocation(ctx, spec);
-  const previous = (await listBackups(ctx, job.deployDir, spec.backupsDir))[0];
-  // Twice the last backup's size; for the first backup twice the database file's size, or (a server) the size the
-  // server reports, queried below with the recipe's credentials.
-  const reference = previous?.sizeBytes ?? (resolved.kind === "path" ? await fileSize(ctx, resolved.path) : undefined);
-  if (previous || resolved.kind === "path") {
-    await checkSpace(ctx, dir, reference, previous ? "the last backup's size" : "the database file's size");
-  }
+  const { resolved, previous } = await backupRoom(ctx, job);
 
   const takenAt = (job.now ?? (() => new Date()))();
   const id = backupId(job.release, takenAt);

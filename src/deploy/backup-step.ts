@@ -1,5 +1,6 @@
 /** Backing up before a change and restoring on the way back, from the config's `database:`. */
 import { dirname } from "node:path";
+import { checkBackupRoom } from "../backup/create.js";
 import { databaseSpecFromConfig } from "../backup/from-config.js";
 import { copyToRunner, createBackup } from "../backup/index.js";
 import { checkBackupTool } from "../backup/tool.js";
@@ -179,4 +180,21 @@ export async function backupBeforeChange(
     log(`copied backup ${manifest.id} to ${copied}`);
   }
   return manifest.id;
+}
+
+/**
+ * Stop-first (D79): the backup directory's room checked before the old color stops, so "nothing was changed" holds
+ * when it is full. Nothing to check without a database or on a first deploy (no file yet); the backup step itself
+ * still checks again (the database may grow meanwhile).
+ */
+export async function checkBackupRoomBeforeStop(
+  host: RemoteHost,
+  config: SlipwayConfig,
+  spec: DatabaseSpec | null,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!spec) return;
+  const state = await fileDatabaseState(host, spec);
+  if (state && !state.exists) return;
+  await checkBackupRoom({ host, deployDir: config.deploy_dir, database: spec, release: "", step: "backup", log });
 }

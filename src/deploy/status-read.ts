@@ -26,8 +26,13 @@ import {
 import { servedPlan } from "./status-served.js";
 import { swarmProbes, swarmStatusPlan } from "./status-swarm.js";
 
-/** The certificate `status` reads: the ACME lineage's fullchain.pem (null when TLS is off or the cert is provided). */
-function certOf(config: SlipwayConfig) {
+/**
+ * The certificate `status` reads: the ACME lineage's fullchain.pem, or a provided `tls.certificate_path` (D78: missing
+ * or past its end, a problem; its names are the user's business); null when TLS is off.
+ */
+export function certOf(config: SlipwayConfig) {
+  const provided = config.tls.enabled ? config.tls.certificate_path : undefined;
+  if (provided !== undefined) return { path: provided, name: provided, domains: [] as string[], renewBeforeDays: 0 };
   const spec = certSpecFromConfig(config);
   if (!spec) return null;
   return {

@@ -6,6 +6,7 @@
 import { isAbsolute, relative } from "node:path";
 import type { AnnotationProperties } from "@actions/core";
 import { type ConfigIssue, formatPath } from "../config/issues.js";
+import { problemText, type ValidationProblem } from "../deploy/validate-config.js";
 
 export interface Annotation {
   message: string;
@@ -35,4 +36,22 @@ function workspaceRelative(file: string, workspace: string | undefined): string 
   if (!workspace || !isAbsolute(file)) return file;
   const rel = relative(workspace, file);
   return rel.startsWith("..") ? file : rel;
+}
+
+/** validate's problems (schema, hooks, files) as annotations: the CLI's words without its `file:line:col: ` prefix. */
+export function validationAnnotations(
+  problems: readonly ValidationProblem[],
+  workspace: string | undefined,
+): Annotation[] {
+  const seen = new Set<string>();
+  const out: Annotation[] = [];
+  for (const p of problems) {
+    const message = problemText(p);
+    const file = workspaceRelative(p.file, workspace);
+    const key = `${file}:${p.line}:${p.col}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ message, properties: { title: "slipway config", file, startLine: p.line, startColumn: p.col } });
+  }
+  return out;
 }

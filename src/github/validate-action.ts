@@ -1,36 +1,33 @@
-/** `command: validate`: slipway.yml checked without touching a server; each problem annotated on its line. */
+/**
+ * `command: validate`: slipway.yml checked without touching a server; each problem annotated on its line. The checks
+ * are the CLI's `slipway validate` ({@link validateConfigFile}); this file only turns the answer into annotations.
+ */
 import * as core from "@actions/core";
-import { ConfigFileUnreadable, readConfigText, validateConfigText } from "../config/load.js";
-import { validSummary } from "../config/summary.js";
-import { configFileIssues } from "../render/config-file-check.js";
-import { type ActionContext, reportConfigIssues } from "./action-context.js";
+import { formatValidationProblem, validateConfigFile } from "../deploy/validate-config.js";
+import type { ActionContext } from "./action-context.js";
+import { validationAnnotations } from "./annotations.js";
 import type { ActionInputs } from "./inputs.js";
 
 export async function runValidateAction(ctx: ActionContext, inputs: ActionInputs): Promise<void> {
-  let text: string;
-  try {
-    text = await readConfigText(inputs.config);
-  } catch (error) {
-    if (!(error instanceof ConfigFileUnreadable)) throw error;
-    core.setFailed(`${error.message} (the config input is relative to the workspace)`);
-    await ctx.summary({ error: error.message });
+  const result = await validateConfigFile(inputs.config, { environment: inputs.environment });
+  if (result.kind === "unreadable") {
+    core.setFailed(`${result.message} (the config input is relative to the workspace)`);
+    await ctx.summary({ error: result.message });
     return;
   }
-  const result = validateConfigText(text, inputs.config, { environment: inputs.environment });
-  if (!result.ok) {
-    await reportConfigIssues(ctx, result.issues);
+  if (result.kind === "invalid") {
+    const { problems } = result;
+    for (const a of validationAnnotations(problems, ctx.env.GITHUB_WORKSPACE)) {
+      core.error(ctx.redact(a.message), a.properties);
+    }
+    const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+    await ctx
+      .summary({ notes: problems.map(formatValidationProblem), error: `${inputs.config}: ${count}` })
+      .catch(() => undefined);
+    process.exitCode = 1;
     return;
   }
-  // The templates of `services.*.files` as plan reads them: a PR that breaks one fails here, not at deploy (D73).
-  const fileIssues = configFileIssues(text, inputs.config, result.configs);
-  if (fileIssues.length > 0) {
-    await reportConfigIssues(ctx, fileIssues);
-    return;
-  }
-  const config = result.configs[0];
-  const line = config
-    ? validSummary(inputs.config, config, inputs.environment ? [] : result.environments)
-    : `${inputs.config}: valid`;
-  core.info(ctx.redact(line));
-  await ctx.summary({ notes: [line] });
+  for (const warning of result.warnings) core.warning(ctx.redact(warning));
+  core.info(ctx.redact(result.summary));
+  await ctx.summary({ notes: [result.summary] });
 }

@@ -20,6 +20,7 @@ import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { nameConflictError, parseNameConflicts } from "../name-conflicts.js";
 import { tlsReady } from "../nginx.js";
 import { checkRootMode } from "../privilege-check.js";
+import { checkProvidedCertificate } from "../provided-cert.js";
 import { settleAll } from "../settle.js";
 import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
@@ -102,6 +103,18 @@ function privilegeLine(config: SlipwayConfig, hostName: string): string {
   return describePrivilege(host?.privilege.mode ?? "root", host?.user ?? "the SSH user");
 }
 
+/**
+ * Whether the site gets its HTTPS block. A provided certificate (D78) must be on the host, readable, matching its key
+ * and not expired, or this throws: rendering the site without HTTPS would ship plain HTTP under an https:// URL.
+ */
+async function siteTls(s: FlowState): Promise<boolean> {
+  const { host, config } = s.run;
+  if (config.tls.enabled && config.tls.certificate_path !== undefined) {
+    return checkProvidedCertificate(host, config, "preflight");
+  }
+  return tlsReady(host, config);
+}
+
 export const preflightStep: Step = {
   name: "preflight",
   async plan(s) {
@@ -113,7 +126,7 @@ export const preflightStep: Step = {
       // A plan that says "ready" must not hide a missing secret the run would stop at.
       (async () => requireServiceSecrets(s))(),
       checkDatabase(s),
-      s.role.switches ? tlsReady(s.run.host, s.run.config) : false,
+      s.role.switches ? siteTls(s) : false,
     ]);
     if (s.role.switches) nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: tls });
   },
@@ -123,9 +136,7 @@ export const preflightStep: Step = {
     // A secret with no value stops the run here, not at stage after the lock and the backup (throws, naming them).
     requireServiceSecrets(s);
     await checkDatabase(s);
-    const site = s.role.switches
-      ? nginxSiteFromConfig(config, { color: s.idle, tlsReady: await tlsReady(host, config) })
-      : null;
+    const site = s.role.switches ? nginxSiteFromConfig(config, { color: s.idle, tlsReady: await siteTls(s) }) : null;
     if (site) {
       const test = nginxTest();
       const result = await startNginxTest(s);

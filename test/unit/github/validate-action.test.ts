@@ -1,4 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { runValidate } from "../../../src/cli/validate.js";
 import { actionContext } from "../../../src/github/action-context.js";
 import type { ActionInputs } from "../../../src/github/inputs.js";
 import { runValidateAction } from "../../../src/github/validate-action.js";
@@ -49,5 +51,36 @@ describe("the action's command: validate checks services.*.files as the CLI does
       lines: [`${file}: valid (app cv, 2 services, 1 host, runtime container)`],
       exitCode: undefined,
     });
+  });
+});
+
+const fixtures = fileURLToPath(new URL("../../../test/fixtures/config/", import.meta.url));
+
+describe("the action's command: validate makes the CLI's checks (one function)", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("a hook the CLI refuses (unknown module) is refused by the action with the same words at the same place", async () => {
+    const file = `${fixtures}hooks/unknown-module.yml`;
+    const cli = await runValidate(file);
+    expect(cli.exitCode).toBe(4);
+    const [where, words] = (cli.stderr[0] ?? "").split(/(?<=:18:15): /);
+    expect(where).toMatch(/unknown-module\.yml:18:15$/);
+    expect(words).toMatch(/^hooks\.before_switch\[0\]: unknown module "shel"/);
+    expect(await validate(file)).toEqual({
+      lines: [`::error title=slipway config,file=${where?.slice(0, -":18:15".length)},line=18,col=15::${words}`],
+      exitCode: 1,
+    });
+  });
+
+  it("a hook's renamed argument: valid for both, the CLI's warning is the action's ::warning", async () => {
+    const file = `${fixtures}hooks/renamed-argument.yml`;
+    const cli = await runValidate(file);
+    expect(cli.exitCode).toBe(0);
+    const { lines, exitCode } = await validate(file);
+    expect(exitCode).toBeUndefined();
+    expect(lines).toEqual([
+      ...cli.stderr.map((w) => `::warning::${w.slice("warning: ".length).replaceAll("\n", "%0A")}`),
+      ...cli.stdout,
+    ]);
   });
 });
