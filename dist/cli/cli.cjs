@@ -10511,7 +10511,7 @@ var require_util = __commonJS({
     exports2.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative7(aRoot, aPath) {
+    function relative8(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -10530,7 +10530,7 @@ var require_util = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports2.relative = relative7;
+    exports2.relative = relative8;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -19802,7 +19802,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve15, reject) => {
+        return new Promise(async (resolve16, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -19814,7 +19814,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve15();
+          resolve16();
         });
       })(),
       NullCipher,
@@ -19832,7 +19832,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash9,
+      createHash: createHash10,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -20520,11 +20520,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash9("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash10("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash9("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash10("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -20689,8 +20689,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash9("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash9("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash10("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash10("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -20730,7 +20730,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash10("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac3) {
           if (encrypted) {
@@ -21072,7 +21072,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = require("net");
     var { Duplex } = require("stream");
-    var { resolve: resolve15 } = require("path");
+    var { resolve: resolve16 } = require("path");
     var { readFile: readFile11 } = require("fs");
     var { execFile, spawn: spawn4 } = require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -21208,7 +21208,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve15(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve16(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -23052,7 +23052,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash9,
+      createHash: createHash10,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -23478,7 +23478,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash9(this.hashName);
+          const hash2 = createHash10(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -24486,9 +24486,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret2, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash9(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash10(hashName).update(secret2).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash9(hashName).update(secret2).update(exchangeHash).update(digest).digest();
+          const chunk = createHash10(hashName).update(secret2).update(exchangeHash).update(digest).digest();
           const extended2 = Buffer.allocUnsafe(digest.length + chunk.length);
           extended2.set(digest, 0);
           extended2.set(chunk, digest.length);
@@ -29923,7 +29923,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports2, module2) {
     "use strict";
     var {
-      createHash: createHash9,
+      createHash: createHash10,
       getHashes,
       randomFillSync
     } = require("crypto");
@@ -30145,7 +30145,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash9(hashAlgo).update(key).digest("hex");
+              key = createHash10(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -33440,6 +33440,220 @@ var require_lib3 = __commonJS({
           STATUS_CODE,
           stringToFlags
         }
+      }
+    };
+  }
+});
+
+// node_modules/@balena/dockerignore/ignore.js
+var require_ignore = __commonJS({
+  "node_modules/@balena/dockerignore/ignore.js"(exports2, module2) {
+    "use strict";
+    var path6 = require("path");
+    var factory = (options) => new IgnoreBase(options);
+    factory.default = factory;
+    module2.exports = factory;
+    function make_array(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
+    var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
+    var REGEX_TRAILING_PATH_SEP = path6.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
+    function cleanPath(file2) {
+      return path6.normalize(file2).replace(REGEX_TRAILING_PATH_SEP, "");
+    }
+    function toSlash(file2) {
+      if (path6.sep === "/") {
+        return file2;
+      }
+      return file2.replace(/\\/g, "/");
+    }
+    function fromSlash(file2) {
+      if (path6.sep === "/") {
+        return file2;
+      }
+      return file2.replace(/\//g, path6.sep);
+    }
+    var IgnoreBase = class {
+      constructor({
+        // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
+        ignorecase = true
+      } = {}) {
+        this._rules = [];
+        this._ignorecase = ignorecase;
+        this[KEY_IGNORE] = true;
+        this._initCache();
+      }
+      _initCache() {
+        this._cache = {};
+      }
+      // @param {Array.<string>|string|Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        if (typeof pattern === "string") {
+          pattern = pattern.split(/\r?\n/g);
+        }
+        make_array(pattern).forEach(this._addPattern, this);
+        if (this._added) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      _addPattern(pattern) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules);
+          this._added = true;
+          return;
+        }
+        if (this._checkPattern(pattern)) {
+          const rule = this._createRule(pattern.trim());
+          if (rule !== null) {
+            this._added = true;
+            this._rules.push(rule);
+          }
+        }
+      }
+      _checkPattern(pattern) {
+        return pattern && typeof pattern === "string" && pattern.indexOf("#") !== 0 && pattern.trim() !== "";
+      }
+      filter(paths) {
+        return make_array(paths).filter((path7) => this._filter(path7));
+      }
+      createFilter() {
+        return (path7) => this._filter(path7);
+      }
+      ignores(path7) {
+        return !this._filter(path7);
+      }
+      // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
+      _createRule(pattern) {
+        const origin3 = pattern;
+        let negative = false;
+        if (pattern[0] === "!") {
+          negative = true;
+          pattern = pattern.substring(1).trim();
+        }
+        if (pattern.length > 0) {
+          pattern = cleanPath(pattern);
+          pattern = toSlash(pattern);
+          if (pattern.length > 1 && pattern[0] === "/") {
+            pattern = pattern.slice(1);
+          }
+        }
+        if (negative) {
+          pattern = "!" + pattern;
+        }
+        pattern = pattern.trim();
+        if (pattern === "") {
+          return null;
+        }
+        pattern = cleanPath(pattern);
+        if (pattern[0] === "!") {
+          if (pattern.length === 1) {
+            return null;
+          }
+          negative = true;
+          pattern = pattern.substring(1);
+        } else {
+          negative = false;
+        }
+        return {
+          origin: origin3,
+          pattern,
+          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
+          dirs: pattern.split(path6.sep),
+          negative
+        };
+      }
+      // @returns `Boolean` true if the `path` is NOT ignored
+      _filter(path7) {
+        if (!path7) {
+          return false;
+        }
+        if (path7 in this._cache) {
+          return this._cache[path7];
+        }
+        return this._cache[path7] = this._test(path7);
+      }
+      // @returns {Boolean} true if a file is NOT ignored
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
+      _test(file2) {
+        file2 = fromSlash(file2);
+        const parentPath = cleanPath(path6.dirname(file2));
+        const parentPathDirs = parentPath.split(path6.sep);
+        let matched = false;
+        this._rules.forEach((rule) => {
+          let match = this._match(file2, rule);
+          if (!match && parentPath !== ".") {
+            if (rule.dirs.includes("**")) {
+              for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
+                match = match || this._match(parentPathDirs.slice(0, i).join(path6.sep), rule);
+              }
+            } else if (rule.dirs.length <= parentPathDirs.length) {
+              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path6.sep), rule);
+            }
+          }
+          if (match) {
+            matched = !rule.negative;
+          }
+        });
+        return !matched;
+      }
+      // @returns {Boolean} true if a file is matched by a rule
+      _match(file2, rule) {
+        return this._compile(rule).regexp.test(file2);
+      }
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
+      _compile(rule) {
+        if (rule.regexp) {
+          return rule;
+        }
+        let regStr = "^";
+        let escapedSlash = path6.sep === "\\" ? "\\\\" : path6.sep;
+        for (let i = 0; i < rule.pattern.length; i++) {
+          const ch = rule.pattern[i];
+          if (ch === "*") {
+            if (rule.pattern[i + 1] === "*") {
+              i++;
+              if (rule.pattern[i + 1] === path6.sep) {
+                i++;
+              }
+              if (rule.pattern[i + 1] === void 0) {
+                regStr += ".*";
+              } else {
+                regStr += `(.*${escapedSlash})?`;
+              }
+            } else {
+              regStr += `[^${escapedSlash}]*`;
+            }
+          } else if (ch === "?") {
+            regStr += `[^${escapedSlash}]`;
+          } else if (ch === "." || ch === "$") {
+            regStr += `\\${ch}`;
+          } else if (ch === "\\") {
+            if (path6.sep === "\\") {
+              regStr += escapedSlash;
+              continue;
+            }
+            if (rule.pattern[i + 1] !== void 0) {
+              regStr += "\\" + rule.pattern[i + 1];
+              i++;
+            } else {
+              regStr += "\\";
+            }
+          } else {
+            regStr += ch;
+          }
+        }
+        regStr += "$";
+        rule.regexp = new RegExp(regStr, this._ignorecase ? "i" : "");
+        return rule;
       }
     };
   }
@@ -38360,220 +38574,6 @@ var require_commander = __commonJS({
     exports2.CommanderError = CommanderError2;
     exports2.InvalidArgumentError = InvalidArgumentError2;
     exports2.InvalidOptionArgumentError = InvalidArgumentError2;
-  }
-});
-
-// node_modules/@balena/dockerignore/ignore.js
-var require_ignore = __commonJS({
-  "node_modules/@balena/dockerignore/ignore.js"(exports2, module2) {
-    "use strict";
-    var path6 = require("path");
-    var factory = (options) => new IgnoreBase(options);
-    factory.default = factory;
-    module2.exports = factory;
-    function make_array(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
-    var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
-    var REGEX_TRAILING_PATH_SEP = path6.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
-    var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
-    function cleanPath(file2) {
-      return path6.normalize(file2).replace(REGEX_TRAILING_PATH_SEP, "");
-    }
-    function toSlash(file2) {
-      if (path6.sep === "/") {
-        return file2;
-      }
-      return file2.replace(/\\/g, "/");
-    }
-    function fromSlash(file2) {
-      if (path6.sep === "/") {
-        return file2;
-      }
-      return file2.replace(/\//g, path6.sep);
-    }
-    var IgnoreBase = class {
-      constructor({
-        // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
-        ignorecase = true
-      } = {}) {
-        this._rules = [];
-        this._ignorecase = ignorecase;
-        this[KEY_IGNORE] = true;
-        this._initCache();
-      }
-      _initCache() {
-        this._cache = {};
-      }
-      // @param {Array.<string>|string|Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        if (typeof pattern === "string") {
-          pattern = pattern.split(/\r?\n/g);
-        }
-        make_array(pattern).forEach(this._addPattern, this);
-        if (this._added) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      _addPattern(pattern) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules);
-          this._added = true;
-          return;
-        }
-        if (this._checkPattern(pattern)) {
-          const rule = this._createRule(pattern.trim());
-          if (rule !== null) {
-            this._added = true;
-            this._rules.push(rule);
-          }
-        }
-      }
-      _checkPattern(pattern) {
-        return pattern && typeof pattern === "string" && pattern.indexOf("#") !== 0 && pattern.trim() !== "";
-      }
-      filter(paths) {
-        return make_array(paths).filter((path7) => this._filter(path7));
-      }
-      createFilter() {
-        return (path7) => this._filter(path7);
-      }
-      ignores(path7) {
-        return !this._filter(path7);
-      }
-      // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
-      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
-      _createRule(pattern) {
-        const origin3 = pattern;
-        let negative = false;
-        if (pattern[0] === "!") {
-          negative = true;
-          pattern = pattern.substring(1).trim();
-        }
-        if (pattern.length > 0) {
-          pattern = cleanPath(pattern);
-          pattern = toSlash(pattern);
-          if (pattern.length > 1 && pattern[0] === "/") {
-            pattern = pattern.slice(1);
-          }
-        }
-        if (negative) {
-          pattern = "!" + pattern;
-        }
-        pattern = pattern.trim();
-        if (pattern === "") {
-          return null;
-        }
-        pattern = cleanPath(pattern);
-        if (pattern[0] === "!") {
-          if (pattern.length === 1) {
-            return null;
-          }
-          negative = true;
-          pattern = pattern.substring(1);
-        } else {
-          negative = false;
-        }
-        return {
-          origin: origin3,
-          pattern,
-          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
-          dirs: pattern.split(path6.sep),
-          negative
-        };
-      }
-      // @returns `Boolean` true if the `path` is NOT ignored
-      _filter(path7) {
-        if (!path7) {
-          return false;
-        }
-        if (path7 in this._cache) {
-          return this._cache[path7];
-        }
-        return this._cache[path7] = this._test(path7);
-      }
-      // @returns {Boolean} true if a file is NOT ignored
-      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
-      _test(file2) {
-        file2 = fromSlash(file2);
-        const parentPath = cleanPath(path6.dirname(file2));
-        const parentPathDirs = parentPath.split(path6.sep);
-        let matched = false;
-        this._rules.forEach((rule) => {
-          let match = this._match(file2, rule);
-          if (!match && parentPath !== ".") {
-            if (rule.dirs.includes("**")) {
-              for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
-                match = match || this._match(parentPathDirs.slice(0, i).join(path6.sep), rule);
-              }
-            } else if (rule.dirs.length <= parentPathDirs.length) {
-              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path6.sep), rule);
-            }
-          }
-          if (match) {
-            matched = !rule.negative;
-          }
-        });
-        return !matched;
-      }
-      // @returns {Boolean} true if a file is matched by a rule
-      _match(file2, rule) {
-        return this._compile(rule).regexp.test(file2);
-      }
-      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
-      _compile(rule) {
-        if (rule.regexp) {
-          return rule;
-        }
-        let regStr = "^";
-        let escapedSlash = path6.sep === "\\" ? "\\\\" : path6.sep;
-        for (let i = 0; i < rule.pattern.length; i++) {
-          const ch = rule.pattern[i];
-          if (ch === "*") {
-            if (rule.pattern[i + 1] === "*") {
-              i++;
-              if (rule.pattern[i + 1] === path6.sep) {
-                i++;
-              }
-              if (rule.pattern[i + 1] === void 0) {
-                regStr += ".*";
-              } else {
-                regStr += `(.*${escapedSlash})?`;
-              }
-            } else {
-              regStr += `[^${escapedSlash}]*`;
-            }
-          } else if (ch === "?") {
-            regStr += `[^${escapedSlash}]`;
-          } else if (ch === "." || ch === "$") {
-            regStr += `\\${ch}`;
-          } else if (ch === "\\") {
-            if (path6.sep === "\\") {
-              regStr += escapedSlash;
-              continue;
-            }
-            if (rule.pattern[i + 1] !== void 0) {
-              regStr += "\\" + rule.pattern[i + 1];
-              i++;
-            } else {
-              regStr += "\\";
-            }
-          } else {
-            regStr += ch;
-          }
-        }
-        regStr += "$";
-        rule.regexp = new RegExp(regStr, this._ignorecase ? "i" : "");
-        return rule;
-      }
-    };
   }
 });
 
@@ -43913,7 +43913,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve15) {
+function isRecursive(inst, stack, resolve16) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -43923,7 +43923,7 @@ function isRecursive(inst, stack, resolve15) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve15);
+      const answer = isRecursive(child, stack, resolve16);
       if (answer > result)
         result = answer;
     }
@@ -43934,7 +43934,7 @@ function isRecursive(inst, stack, resolve15) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve15) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve16) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -43998,7 +43998,7 @@ function isRecursive(inst, stack, resolve15) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve15 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve16 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -58924,7 +58924,7 @@ var configFileSchema = external_exports.strictObject({
   path: absolutePath().describe("Where the service reads it (inside its container), e.g. `/app/etc/config.json`."),
   template: localPath().describe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the template syntax, documented
-    "Local template (relative to slipway.yml, or to --release-dir): `${secret:NAME}` is replaced by that secret of the service (JSON-escaped in a `.json` file)."
+    "Local template (relative to slipway.yml, or to --release-dir): `${secret:NAME}` is replaced by that secret of the service (JSON-escaped in a `.json` file). `slipway validate` refuses a template that does not exist or names a secret the service does not list."
   )
 }).describe("A config file rendered from a template with secrets.");
 var serviceSchema = external_exports.strictObject({
@@ -59378,88 +59378,10 @@ var CliRun = class {
 var backup_exports = {};
 __export(backup_exports, {
   formatList: () => formatList,
-  register: () => register
+  readyToBackUp: () => readyToBackUp,
+  register: () => register2
 });
-var import_node_path12 = require("node:path");
-
-// src/backup/errors.ts
-var BackupError = class extends SlipwayError {
-};
-
-// src/backup/from-config.ts
-function secret(env2, name, what) {
-  if (name === void 0) return void 0;
-  const value = env2[name];
-  if (value === void 0) {
-    throw new BackupError(`the ${what} is read from $${name}, which is not set`, {
-      hint: `export ${name}=... (or set it as a secret in Actions)`
-    });
-  }
-  return value;
-}
-function parseServerUrl(url2) {
-  let parsed;
-  try {
-    parsed = new URL(url2);
-  } catch {
-    throw new BackupError("the database URL is not a valid URL", {
-      hint: "expected e.g. postgres://user:password@host:5432/name"
-    });
-  }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || void 0;
-  return {
-    location: {
-      kind: "server",
-      host: parsed.hostname || void 0,
-      port: parsed.port ? Number(parsed.port) : void 0
-    },
-    user: parsed.username ? decodeURIComponent(parsed.username) : void 0,
-    password: parsed.password ? decodeURIComponent(parsed.password) : void 0,
-    database
-  };
-}
-function mongoHosts(url2) {
-  const hosts = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(url2)?.[1];
-  if (!hosts) return {};
-  const single = /^([^:,]+):(\d+)$/.exec(hosts);
-  return single ? { host: single[1], port: Number(single[2]) } : { host: hosts };
-}
-function databaseSpecFromConfig(db, ctx2) {
-  const spec = specWithoutStorage(db, ctx2);
-  return db.backups.dir ? { ...spec, backupsDir: db.backups.dir } : spec;
-}
-function specWithoutStorage(db, ctx2) {
-  const password = secret(ctx2.env, db.password_secret, "database password");
-  if (db.engine === "sqlite" || db.engine === "duckdb") {
-    const path6 = db.path ?? "";
-    const location = db.volume ? { kind: "volume", volume: db.volume, path: path6 } : { kind: "file", path: path6 };
-    if (db.engine === "sqlite") return { engine: "sqlite", location };
-    if (ctx2.strategy !== "stop-first") {
-      throw new BackupError("DuckDB allows one writer only: it can be backed up only while the app is stopped", {
-        hint: "set `strategy: stop-first` (the plan will say it has downtime)"
-      });
-    }
-    return { engine: "duckdb", location, safety: { mode: "stop-first" } };
-  }
-  const url2 = secret(ctx2.env, db.url_secret, "database URL");
-  if (db.engine === "mongodb") {
-    const location = url2 ? { kind: "server", ...mongoHosts(url2) } : { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } };
-    return { engine: "mongodb", location, uri: url2, database: db.name, password };
-  }
-  const fromUrl = url2 ? parseServerUrl(url2) : { location: { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } } };
-  const database = db.name ?? fromUrl.database;
-  if (!database)
-    throw new BackupError(`no ${db.engine} database name`, {
-      hint: "set `database.name` (or put it in the URL's path)"
-    });
-  return {
-    engine: db.engine,
-    location: fromUrl.location,
-    database,
-    user: db.user ?? fromUrl.user,
-    password: password ?? fromUrl.password
-  };
-}
+var import_node_path29 = require("node:path");
 
 // src/commands/files.ts
 var MAX_PREVIOUS_BYTES = 1024 * 1024;
@@ -59860,11 +59782,9 @@ function dockerInspectArgv(format, names) {
 function containerNamesArgv(names) {
   return dockerInspectArgv("{{.Name}}", names);
 }
+var SERVICE_STATE_FORMAT = '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}';
 function serviceStatesArgv(ids) {
-  return dockerInspectArgv(
-    '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
-    ids
-  );
+  return dockerInspectArgv(SERVICE_STATE_FORMAT, ids);
 }
 function processStateArgv(names) {
   return dockerInspectArgv(
@@ -59914,6 +59834,25 @@ var VOLUME_HAS_PATH = 'm=$(docker volume inspect --format "{{ .Mountpoint }}" --
 function removeVolumesArgv(volumes) {
   return ["docker", "volume", "rm", "--force", "--", ...volumes];
 }
+function appPortsArgv(app) {
+  const format = '{{.Names}}	{{.Label "slipway.color"}}	{{.Ports}}';
+  return ["docker", "ps", "--filter", `label=slipway.app=${app}`, "--format", format];
+}
+function parsePublishedPorts(stdout) {
+  const out2 = [];
+  for (const line of stdout.split("\n")) {
+    const [name = "", color = "", ports = ""] = line.trim().split("	");
+    if (!name) continue;
+    for (const m of ports.matchAll(/:(\d+)(?:-(\d+))?->/g)) {
+      const first = Number(m[1]);
+      const last = m[2] ? Number(m[2]) : first;
+      for (let port3 = first; port3 <= last; port3++) {
+        if (!out2.some((p) => p.port === port3 && p.name === name)) out2.push({ port: port3, name, color });
+      }
+    }
+  }
+  return out2;
+}
 
 // src/backup/location.ts
 function toolPrefix(where, env2 = {}) {
@@ -59945,26 +59884,61 @@ function describeServerLocation(location) {
   return `container ${location.container}${as}`;
 }
 
+// src/commands/stream.ts
+var TO_FILE = 'umask 077; f=$1; shift; exec "$@" > "$f"';
+var FROM_FILE = 'f=$1; shift; exec "$@" < "$f"';
+var PIPE = [
+  "set -e",
+  "umask 077",
+  "status=$1 input=$2 output=$3 n=$4",
+  "shift 4",
+  'rm -f "$status"',
+  'first() { i=0; for a do i=$((i + 1)); shift; if [ "$i" -le "$n" ]; then set -- "$@" "$a"; fi; done; "$@"; }',
+  'second() { shift "$n"; "$@"; }',
+  '{ if [ -n "$input" ]; then first "$@" < "$input"; else first "$@"; fi || echo "$?" > "$status"; } |',
+  '  if [ -n "$output" ]; then second "$@" > "$output"; else second "$@"; fi',
+  'if [ -s "$status" ]; then rc=$(cat "$status"); rm -f "$status"; echo "$1 exited with status $rc" >&2; exit 1; fi'
+].join("\n");
+function toFileArgv(producer, out2) {
+  return ["sh", "-c", TO_FILE, "sh", out2, ...producer];
+}
+function fromFileArgv(consumer, input2) {
+  return ["sh", "-c", FROM_FILE, "sh", input2, ...consumer];
+}
+function pipeArgv(first, second, io) {
+  return [
+    "sh",
+    "-c",
+    PIPE,
+    "sh",
+    io.statusFile,
+    io.input ?? "",
+    io.output ?? "",
+    String(first.length),
+    ...first,
+    ...second
+  ];
+}
+function streamParts(argv2) {
+  if (argv2[0] !== "sh" || argv2[1] !== "-c" || argv2[3] !== "sh") return void 0;
+  const script = argv2[2];
+  if (script === TO_FILE || script === FROM_FILE) {
+    const file2 = argv2[4] ?? "";
+    return {
+      commands: [argv2.slice(5)],
+      rebuild: ([command = []]) => ["sh", "-c", script, "sh", file2, ...command]
+    };
+  }
+  if (script !== PIPE) return void 0;
+  const [statusFile = "", input2 = "", output2 = "", count = "0"] = argv2.slice(4, 8);
+  const n = Number(count);
+  return {
+    commands: [argv2.slice(8, 8 + n), argv2.slice(8 + n)],
+    rebuild: ([first = [], second = []]) => pipeArgv(first, second, { statusFile, ...input2 ? { input: input2 } : {}, ...output2 ? { output: output2 } : {} })
+  };
+}
+
 // src/backup/shell.ts
-function toFileScript(producer, out2) {
-  return ["sh", "-c", `umask 077; exec ${shJoin(producer)} > ${shQuote(out2)}`];
-}
-function fromFileScript(consumer, input2) {
-  return ["sh", "-c", `exec ${shJoin(consumer)} < ${shQuote(input2)}`];
-}
-function pipeScript(first, second, io) {
-  const status = shQuote(io.statusFile);
-  const input2 = io.input === void 0 ? "" : ` < ${shQuote(io.input)}`;
-  const output2 = io.output === void 0 ? "" : ` > ${shQuote(io.output)}`;
-  const script = [
-    "set -e",
-    "umask 077",
-    `rm -f ${status}`,
-    `{ ${shJoin(first)}${input2} || echo "$?" > ${status}; } | ${shJoin(second)}${output2}`,
-    `if [ -s ${status} ]; then rc=$(cat ${status}); rm -f ${status}; echo "${first[0]} exited with status $rc" >&2; exit 1; fi`
-  ].join("\n");
-  return ["sh", "-c", script];
-}
 function writeSecretArgv(prefix, path6) {
   return [...prefix, "sh", "-c", 'umask 077; set -C; cat > "$1"', "sh", path6];
 }
@@ -60004,16 +59978,17 @@ function mongoBackupRecipe(spec, where, part, token) {
     ext: "archive.gz",
     tool: "mongodump",
     versionArgv: [...prefix, "mongodump", "--version"],
+    otherTools: [{ tool: "mongorestore", versionArgv: [...prefix, "mongorestore", "--version"] }],
     secret: secret2,
     dump: [
       {
-        argv: toFileScript([...prefix, "mongodump", ...clientArgs(spec, secret2), "--archive", "--gzip"], part),
+        argv: toFileArgv([...prefix, "mongodump", ...clientArgs(spec, secret2), "--archive", "--gzip"], part),
         what: "mongodump --archive --gzip"
       }
     ],
     verify: [
       {
-        argv: fromFileScript(
+        argv: fromFileArgv(
           [...prefix, "mongorestore", ...clientArgs(spec, secret2), "--archive", "--gzip", "--dryRun"],
           part
         ),
@@ -60031,7 +60006,7 @@ function mongoRestoreRecipe(spec, where, backup, token) {
     secret: secret2,
     restore: [
       {
-        argv: fromFileScript(
+        argv: fromFileArgv(
           [...prefix, "mongorestore", ...clientArgs(spec, secret2), "--archive", "--gzip", "--drop"],
           backup
         ),
@@ -60084,10 +60059,11 @@ function mysqlBackupRecipe(spec, where, part, token) {
     ext: "sql.gz",
     tool: "mysqldump",
     versionArgv: [...prefix, "mysqldump", "--version"],
+    otherTools: [{ tool: "mysql", versionArgv: [...prefix, "mysql", "--version"] }],
     secret: secret2,
     dump: [
       {
-        argv: pipeScript(
+        argv: pipeArgv(
           [...prefix, "mysqldump", ...clientArgs2(spec, where, secret2), ...MYSQLDUMP_OPTIONS, spec.database],
           ["gzip", "-c"],
           { output: part, statusFile: `${part}.status` }
@@ -60098,7 +60074,7 @@ function mysqlBackupRecipe(spec, where, part, token) {
     verify: [
       { argv: ["gzip", "-t", part], what: "gzip -t: the archive is complete" },
       {
-        argv: pipeScript(["gzip", "-dc"], ["tail", "-n", "1"], { input: part, statusFile: `${part}.tail-status` }),
+        argv: pipeArgv(["gzip", "-dc"], ["tail", "-n", "1"], { input: part, statusFile: `${part}.tail-status` }),
         what: "the dump ends with mysqldump's completion line",
         expectStdout: /^-- Dump completed/
       }
@@ -60121,7 +60097,7 @@ function mysqlRestoreRecipe(spec, where, backup, token) {
     secret: secret2,
     restore: [
       {
-        argv: pipeScript(["gzip", "-dc"], [...client, spec.database], {
+        argv: pipeArgv(["gzip", "-dc"], [...client, spec.database], {
           input: backup,
           statusFile: `${backup}.restore-status`
         }),
@@ -60195,16 +60171,20 @@ function postgresBackupRecipe(spec, where, part, token) {
     ext: "dump",
     tool: "pg_dump",
     versionArgv: [...toolPrefix(where), "pg_dump", "--version"],
+    otherTools: ["pg_restore", "psql"].map((tool) => ({
+      tool,
+      versionArgv: [...toolPrefix(where), tool, "--version"]
+    })),
     secret: secret2,
     dump: [
       {
-        argv: toFileScript([...prefix, "pg_dump", "-Fc", ...connArgs(spec, where), "-d", spec.database], part),
+        argv: toFileArgv([...prefix, "pg_dump", "-Fc", ...connArgs(spec, where), "-d", spec.database], part),
         what: `pg_dump -Fc of ${spec.database}`
       }
     ],
     verify: [
       {
-        argv: fromFileScript([...toolPrefix(where), "pg_restore", "--list"], part),
+        argv: fromFileArgv([...toolPrefix(where), "pg_restore", "--list"], part),
         what: "pg_restore --list reads the dump"
       }
     ],
@@ -60225,7 +60205,7 @@ function postgresScratchVerify(spec, where, part, token) {
     scratch,
     create: { argv: [...prefix, "createdb", ...conn, scratch], what: `create the scratch database ${scratch}` },
     restore: {
-      argv: fromFileScript(
+      argv: fromFileArgv(
         [...prefix, "pg_restore", "--no-owner", "--no-acl", "--exit-on-error", ...conn, "-d", scratch],
         part
       ),
@@ -60264,7 +60244,7 @@ function postgresRestoreRecipe(spec, where, backup, token) {
     secret: secret2,
     restore: [
       {
-        argv: fromFileScript(
+        argv: fromFileArgv(
           [
             ...prefix,
             "pg_restore",
@@ -60332,6 +60312,10 @@ function restoreRecipe(spec, resolved, backup, token) {
 // src/backup/create.ts
 var import_node_crypto3 = require("node:crypto");
 var import_posix4 = __toESM(require("node:path/posix"), 1);
+
+// src/backup/errors.ts
+var BackupError = class extends SlipwayError {
+};
 
 // src/backup/exec.ts
 function tail(text2, lines = 20) {
@@ -60733,31 +60717,32 @@ async function withSecret(ctx2, secret2, body) {
   }
 }
 async function runWriters(ctx2, commands, what) {
-  const asRoot7 = { ...ctx2, become: true };
+  const asRoot8 = { ...ctx2, become: true };
   for (const argv2 of commands) {
-    await runStep(asRoot7, { argv: argv2, what }, "check the app's service on the host; it may need starting by hand");
+    await runStep(asRoot8, { argv: argv2, what }, "check the app's service on the host; it may need starting by hand");
   }
 }
 async function stopWriters(ctx2, writers, what) {
-  const asRoot7 = { ...ctx2, become: true };
+  const asRoot8 = { ...ctx2, become: true };
   for (const [i, argv2] of writers.stop.entries()) {
     const already = i === 0 ? "nothing was stopped" : "the writers stopped before it were started again";
     try {
       await runStep(
-        asRoot7,
+        asRoot8,
         { argv: argv2, what },
         `${already}, so the app keeps running and nothing was backed up or restored; fix the cause shown above and run the command again`
       );
     } catch (error62) {
-      if (i > 0) for (const start of writers.start) await tryRun(asRoot7, start);
+      if (i > 0) for (const start of writers.start) await tryRun(asRoot8, start);
       throw error62;
     }
   }
 }
-async function createBackup(job, options = {}) {
-  const ctx2 = execContext(job);
+async function checkBackupRoom(job) {
+  await backupRoom(execContext(job), job);
+}
+async function backupRoom(ctx2, job) {
   const spec = job.database;
-  const started = Date.now();
   const dir = jobBackupDir(job);
   await checkWritable(ctx2, dir);
   const resolved = await resolveLocation(ctx2, spec);
@@ -60766,6 +60751,14 @@ async function createBackup(job, options = {}) {
   if (previous || resolved.kind === "path") {
     await checkSpace(ctx2, dir, reference, previous ? "the last backup's size" : "the database file's size");
   }
+  return { resolved, previous };
+}
+async function createBackup(job, options = {}) {
+  const ctx2 = execContext(job);
+  const spec = job.database;
+  const started = Date.now();
+  const dir = jobBackupDir(job);
+  const { resolved, previous } = await backupRoom(ctx2, job);
   const takenAt = (job.now ?? (() => /* @__PURE__ */ new Date()))();
   const id = backupId(job.release, takenAt);
   const token = (0, import_node_crypto3.randomBytes)(6).toString("hex");
@@ -61159,6 +61152,47 @@ function writersForRuntime(input2) {
   return containerWriters(input2.services.map((service) => `${input2.app}-${service}-${input2.color}`));
 }
 
+// src/backup/tool.ts
+var PACKAGE = {
+  sqlite3: "sqlite3",
+  pg_dump: "postgresql-client",
+  pg_restore: "postgresql-client",
+  psql: "postgresql-client",
+  mysqldump: "default-mysql-client (or mariadb-client)",
+  mysql: "default-mysql-client (or mariadb-client)",
+  mongodump: "mongodb-database-tools (MongoDB's repository; Debian has no package)",
+  mongorestore: "mongodb-database-tools (MongoDB's repository; Debian has no package)",
+  duckdb: "the duckdb CLI (github.com/duckdb/duckdb/releases)"
+};
+function listed(names) {
+  return names.length < 2 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+async function checkBackupTool(ctx2, spec) {
+  const resolved = await resolveLocation(ctx2, spec);
+  const recipe = backupRecipe(spec, resolved, "/dev/null", "toolcheck");
+  const tools = [{ tool: recipe.tool, versionArgv: recipe.versionArgv }, ...recipe.otherTools ?? []];
+  const results = await Promise.all(
+    tools.map((t) => ctx2.host.exec(t.versionArgv, { become: ctx2.become, check: false, step: ctx2.step }))
+  );
+  const missing = tools.filter((_, i) => results[i]?.code !== 0);
+  const first = results[0];
+  if (missing.length === 0) return first?.stdout.trim().split("\n")[0] ?? "";
+  const file2 = spec.engine === "sqlite" || spec.engine === "duckdb";
+  const where = file2 ? "on the host" : `for ${describeServerLocation(spec.location)}`;
+  const names = missing.map((t) => t.tool);
+  const packages = [...new Set(names.map((tool) => PACKAGE[tool] ?? tool))].join(" and ");
+  const inImage = resolved.kind === "server" && resolved.where.kind === "container";
+  const failed2 = results[tools.indexOf(missing[0])];
+  const cannot = names.includes(recipe.tool) ? `the backup${ctx2.step === "preflight" ? " before the deploy" : ""} cannot run` : "the backup's check and a restore cannot run";
+  throw new BackupError(`${listed(names)} ${names.length > 1 ? "are" : "is"} not installed ${where}: ${cannot}`, {
+    host: ctx2.host.name,
+    step: ctx2.step,
+    command: missing.map((t) => t.versionArgv.join(" ")).join("; "),
+    exitCode: failed2?.code ?? null,
+    hint: `install ${packages} ${inImage ? "in the database's image" : "on the host"}, or remove \`database\` from slipway.yml to deploy without backups${file2 ? ` (database at ${describeFileLocation(spec.location)})` : ""}`
+  });
+}
+
 // src/config/inventory.ts
 var import_node_path2 = require("node:path");
 
@@ -61503,7 +61537,9 @@ var databaseSchema = external_exports.strictObject({
   ),
   owner: external_exports.string({ error: "expected a user name" }).optional().describe("Owner of the database directory (systemd)."),
   backups: backupsSchema.prefault({}),
-  restore_on_rollback: bool().default(false).describe("Restore the pre-deploy backup when a deploy is rolled back (data written since is lost).")
+  restore_on_rollback: bool().default(false).describe(
+    "Restore the pre-deploy backup when a deploy fails once its new color started (gate, preview, before_switch: the new release ran against the live database) or after the switch; the live color's writers stop behind the maintenance page meanwhile. Data written since the backup is lost. Off: the failure names the backup and the `slipway backup restore` command."
+  )
 }).superRefine((db, ctx2) => {
   const isFile = FILE_ENGINES.includes(db.engine);
   if (isFile) {
@@ -61764,10 +61800,10 @@ function serviceRefs(value) {
     };
   });
 }
-function replaceServiceRefs(value, resolve15) {
+function replaceServiceRefs(value, resolve16) {
   return value.replace(REFERENCE, (text2) => {
     const [ref] = serviceRefs(text2);
-    return ref ? resolve15(ref.service, ref.attribute) : text2;
+    return ref ? resolve16(ref.service, ref.attribute) : text2;
   });
 }
 function checkEnvReferences(config2, issue2) {
@@ -62167,6 +62203,13 @@ function checkProxy(config2, issue2, needService) {
     );
   }
   if (proxy.api_subdomain) needService(["proxy", "api_subdomain", "service"], proxy.api_subdomain.service);
+  if (proxy.api_subdomain && proxy.domains.includes(proxy.api_subdomain.domain)) {
+    issue2(
+      ["proxy", "api_subdomain", "domain"],
+      "expected a domain other than the `proxy.domains` entries: nginx would serve only one of the two server blocks",
+      proxy.api_subdomain.domain
+    );
+  }
   for (const name of Object.keys(proxy.load_balance)) needService(["proxy", "load_balance", name], name);
   if (proxy.mode === "nginx" && proxy.routes.length === 0 && !proxy.api_subdomain) {
     issue2(["proxy", "routes"], "expected at least one route when `proxy.mode` is nginx");
@@ -62868,14 +62911,14 @@ function dependencyUrls(config2, name, color) {
 }
 function colorEnv(config2, name, color) {
   const service = serviceOf(config2, name, `services.${name}`);
-  const resolve15 = (dep, attribute) => {
+  const resolve16 = (dep, attribute) => {
     const { host, port: port3 } = serviceAddress(config2, dep, color);
     if (attribute === "host") return host;
     if (attribute === "port") return String(port3);
     return `http://${host}:${port3}`;
   };
   return Object.fromEntries(
-    Object.entries(service.env).map(([key, value]) => [key, replaceServiceRefs(envString(value), resolve15)])
+    Object.entries(service.env).map(([key, value]) => [key, replaceServiceRefs(envString(value), resolve16)])
   );
 }
 
@@ -63228,6 +63271,16 @@ var MAINTENANCE_URI = "/__slipway/maintenance.html";
 var DEFAULT_RETRY_AFTER_SECONDS = 300;
 var MAINTENANCE_BYPASS_HEADER = "X-Slipway-Maintenance-Bypass";
 var MAINTENANCE_SIGNAL_STATUS = 592;
+var OWNER = /<!-- slipway maintenance owner: ([^<>]+?) -->/;
+function maintenanceOwnerLine(owner) {
+  return `<!-- slipway maintenance owner: ${owner} -->`;
+}
+function pageOwner(content) {
+  return OWNER.exec(content)?.[1] ?? "user";
+}
+function ownerRun(owner) {
+  return owner.startsWith("run ") ? owner.slice(4) : null;
+}
 function maintenancePagePath(includeDir, app) {
   return `${includeDir.replace(/\/$/, "")}/${app}.maintenance.html`;
 }
@@ -63482,6 +63535,9 @@ function upstreamName(app, service, variant = "") {
   return `${nginxIdent(app)}_${nginxIdent(service)}${variant ? `_${variant}` : ""}`;
 }
 var COLOR_HEADER = "X-Slipway-Color";
+function colorHeaderValue(app, color) {
+  return `${app}/${color}`;
+}
 function renderNginxUpstream(app, upstream, includeDir, variant = "") {
   identifier(app, "app");
   const field = `upstreams[${upstream.service}]`;
@@ -63569,7 +63625,7 @@ function buildSiteView(model) {
   const securityHeaders2 = model.securityHeaders.map(
     (h, i) => `${headerName(h.name, `securityHeaders[${i}].name`)} ${quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`
   );
-  const colorHeader = (color, field) => `${COLOR_HEADER} ${quotedHeaderValue(color, field)}`;
+  const colorHeader = (color, field) => `${COLOR_HEADER} ${quotedHeaderValue(colorHeaderValue(model.app, color), field)}`;
   const marked = model.color !== void 0 && !model.colorSockets;
   const headers = [...securityHeaders2, ...marked ? [colorHeader(model.color, "color")] : []];
   const tls = model.tls ? tlsView(model.tls) : null;
@@ -63657,7 +63713,7 @@ function colorListenerViews(model, timeouts) {
       service: u.service,
       socket: colorSocketPath(runDir, model.app, identifier(u.service, `colorSockets.colors[${i}].service`), color),
       upstream: upstreamName(model.app, u.service, identifier(color, `colorSockets.colors[${i}].color`)),
-      header: `${COLOR_HEADER} ${quotedHeaderValue(color, `colorSockets.colors[${i}].color`)}`,
+      header: `${COLOR_HEADER} ${quotedHeaderValue(colorHeaderValue(model.app, color), `colorSockets.colors[${i}].color`)}`,
       timeouts
     }))
   );
@@ -64717,7 +64773,9 @@ var STRATEGIES = ["blue-green", "stop-first"];
 var ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
 var NOT_A_DEPLOY_DIR = /* @__PURE__ */ new Set(["/", ...SYSTEM_DIRS, "/opt", "/srv", "/tmp", "/var"]);
 var releasesSchema = external_exports.strictObject({
-  keep: positiveInt().default(5).describe("Releases kept on each host (images, code, records); live and previous are never pruned.")
+  keep: positiveInt().default(5).describe(
+    "Releases kept on each host (images, code, records): the newest that went live, rolled-back ones counted like deployed ones; live and previous are never pruned, a failed release goes once a later one is recorded."
+  )
 }).describe("Release history retention.");
 var configFields = {
   $schema: external_exports.string().optional().describe("JSON Schema URL for editors; ignored by Slipway."),
@@ -65073,148 +65131,137 @@ async function sshTargetFor(host, all, baseDir, env2 = process.env) {
   };
 }
 
-// src/deploy/history.ts
-function parseHistory(text2) {
-  if (!text2?.trim()) return { releases: [] };
-  const parsed = JSON.parse(text2);
-  return { releases: Array.isArray(parsed.releases) ? parsed.releases : [] };
-}
-function renderHistory(history) {
-  return `${JSON.stringify(history, null, 2)}
-`;
-}
-function withRecord(history, record2) {
-  return { releases: [...history.releases.filter((r) => r.id !== record2.id), record2] };
-}
-function releasesToPrune(history, keep, protectedIds) {
-  const deployed = history.releases.filter((r) => r.result === "deployed");
-  const kept = new Set(deployed.slice(-Math.max(1, keep)).map((r) => r.id));
-  for (const id of protectedIds) kept.add(id);
-  const newest = history.releases.at(-1)?.id;
-  if (newest) kept.add(newest);
-  const prune = history.releases.filter((r) => !kept.has(r.id)).map((r) => r.id);
-  return { prune, history: { releases: history.releases.filter((r) => kept.has(r.id)) } };
-}
-function rollbackTarget(history, live, to) {
-  const deployed = history.releases.filter((r) => r.result === "deployed");
-  if (to) return deployed.find((r) => r.id === to);
-  const liveIndex = live ? deployed.findIndex((r) => r.id === live) : deployed.length;
-  const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
-  return before.at(-1);
-}
-function noRollbackTarget(history, live, to) {
-  const deployed = history.releases.filter((r) => r.result === "deployed").map((r) => r.id);
-  const targets = `deployed releases on the host (a rollback can go to one of these): ${deployed.join(", ") || "none"}`;
-  if (to) {
-    const record2 = history.releases.find((r) => r.id === to);
-    if (record2?.result === "failed") {
-      return { message: `release ${to} failed its deploy on this host: it cannot be rolled back to`, hint: targets };
-    }
-    if (record2?.result === "rolled-back") {
-      const again = "it cannot be rolled back to; deploy its commit again instead";
-      return { message: `release ${to} was rolled back from on this host: ${again}`, hint: targets };
-    }
-    const all = history.releases.map((r) => r.id).join(", ") || "none";
-    return { message: `release ${to} is not in the host's history`, hint: `releases on the host: ${all}` };
+// src/deploy/backup-step.ts
+var import_node_path14 = require("node:path");
+
+// src/backup/from-config.ts
+function secret(env2, name, what) {
+  if (name === void 0) return void 0;
+  const value = env2[name];
+  if (value === void 0) {
+    throw new BackupError(`the ${what} is read from $${name}, which is not set`, {
+      hint: `export ${name}=... (or set it as a secret in Actions)`
+    });
   }
-  const message2 = live && deployed.includes(live) ? `no earlier release to roll back to: ${live} is the first deployed release on this host` : "no release is deployed on this host yet: nothing to roll back to";
-  return { message: message2, hint: `${targets}; to run an older commit, deploy it` };
+  return value;
 }
-
-// src/deploy/host-state.ts
-function parseColorFile(text2) {
-  const color = text2?.trim();
-  return color === "blue" || color === "green" ? color : null;
-}
-async function readLiveState(host, paths) {
-  const [linked, colorFile, historyFile] = await Promise.all([
-    host.exec(readlinkArgv(paths.current), { check: false }),
-    host.readFile(paths.color),
-    host.readFile(paths.history)
-  ]);
-  const link = linked.stdout.trim();
-  const color = parseColorFile(colorFile?.toString("utf8"));
-  const history = parseHistory(historyFile?.toString("utf8"));
-  return { release: link ? link.split("/").pop() ?? null : null, color, history };
-}
-async function writeHistory(host, paths, history) {
-  await host.putFile(paths.history, renderHistory(history), {
-    mode: 420,
-    step: "record release",
-    unconditional: true
-  });
-}
-async function markLive(host, paths, releaseId2, color) {
-  await Promise.all([
-    host.exec(swapSymlinkArgv(paths.release(releaseId2), paths.current), { step: "record release" }),
-    // A run records the color it switched to: written without comparing first.
-    host.putFile(paths.color, `${color}
-`, { mode: 420, step: "record release", unconditional: true })
-  ]);
-}
-
-// src/deploy/paths.ts
-function deployPaths(deployDir) {
-  const root = deployDir.replace(/\/$/, "");
+function parseServerUrl(url2) {
+  let parsed;
+  try {
+    parsed = new URL(url2);
+  } catch {
+    throw new BackupError("the database URL is not a valid URL", {
+      hint: "expected e.g. postgres://user:password@host:5432/name"
+    });
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || void 0;
   return {
-    root,
-    releases: `${root}/releases`,
-    release: (id) => `${root}/releases/${id}`,
-    colorLink: (color) => `${root}/colors/${color}`,
-    current: `${root}/current`,
-    color: `${root}/color`,
-    history: `${root}/releases.json`,
-    lock: `${root}/.slipway-lock`,
-    intent: `${root}/intent.json`
+    location: {
+      kind: "server",
+      host: parsed.hostname || void 0,
+      port: parsed.port ? Number(parsed.port) : void 0
+    },
+    user: parsed.username ? decodeURIComponent(parsed.username) : void 0,
+    password: parsed.password ? decodeURIComponent(parsed.password) : void 0,
+    database
+  };
+}
+function mongoHosts(url2) {
+  const hosts = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(url2)?.[1];
+  if (!hosts) return {};
+  const single = /^([^:,]+):(\d+)$/.exec(hosts);
+  return single ? { host: single[1], port: Number(single[2]) } : { host: hosts };
+}
+function databaseSpecFromConfig(db, ctx2) {
+  const spec = specWithoutStorage(db, ctx2);
+  return db.backups.dir ? { ...spec, backupsDir: db.backups.dir } : spec;
+}
+function specWithoutStorage(db, ctx2) {
+  const password = secret(ctx2.env, db.password_secret, "database password");
+  if (db.engine === "sqlite" || db.engine === "duckdb") {
+    const path6 = db.path ?? "";
+    const location = db.volume ? { kind: "volume", volume: db.volume, path: path6 } : { kind: "file", path: path6 };
+    if (db.engine === "sqlite") return { engine: "sqlite", location };
+    if (ctx2.strategy !== "stop-first") {
+      throw new BackupError("DuckDB allows one writer only: it can be backed up only while the app is stopped", {
+        hint: "set `strategy: stop-first` (the plan will say it has downtime)"
+      });
+    }
+    return { engine: "duckdb", location, safety: { mode: "stop-first" } };
+  }
+  const url2 = secret(ctx2.env, db.url_secret, "database URL");
+  if (db.engine === "mongodb") {
+    const location = url2 ? { kind: "server", ...mongoHosts(url2) } : { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } };
+    return { engine: "mongodb", location, uri: url2, database: db.name, password };
+  }
+  const fromUrl = url2 ? parseServerUrl(url2) : { location: { kind: "service", compose: { project: ctx2.composeProject, service: db.compose_service ?? "" } } };
+  const database = db.name ?? fromUrl.database;
+  if (!database)
+    throw new BackupError(`no ${db.engine} database name`, {
+      hint: "set `database.name` (or put it in the URL's path)"
+    });
+  return {
+    engine: db.engine,
+    location: fromUrl.location,
+    database,
+    user: db.user ?? fromUrl.user,
+    password: password ?? fromUrl.password
   };
 }
 
-// src/build/reference.ts
-var DOCKER_HUB = "docker.io";
-var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
-function parseImageReference(reference) {
-  let rest = reference.trim();
-  let digest;
-  const at2 = rest.indexOf("@");
-  if (at2 >= 0) {
-    digest = rest.slice(at2 + 1);
-    rest = rest.slice(0, at2);
-    if (!DIGEST.test(digest)) throw new Error(`invalid digest in image reference "${reference}"`);
-  }
-  let tag;
-  const lastSlash = rest.lastIndexOf("/");
-  const lastColon = rest.lastIndexOf(":");
-  if (lastColon > lastSlash) {
-    tag = rest.slice(lastColon + 1);
-    rest = rest.slice(0, lastColon);
-    if (!isValidTag(tag)) throw new Error(`invalid tag "${tag}" in image reference "${reference}"`);
-  }
-  const [first, ...others] = rest.split("/");
-  let registry2 = DOCKER_HUB;
-  let path6 = rest;
-  if (others.length > 0 && first !== void 0 && (first.includes(".") || first.includes(":") || first === "localhost")) {
-    registry2 = first;
-    path6 = others.join("/");
-  }
-  if (registry2 === DOCKER_HUB && !path6.includes("/")) path6 = `library/${path6}`;
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(path6)) {
-    throw new Error(
-      `invalid repository "${path6}" in image reference "${reference}" (lowercase letters, digits, . _ - /)`
-    );
-  }
-  return { registry: registry2, path: path6, tag, digest };
+// src/commands/users.ts
+function userExistsArgv(name) {
+  return ["getent", "passwd", name];
 }
-function repositoryName(reference) {
-  if (reference.registry === DOCKER_HUB) return reference.path.replace(/^library\//, "");
-  return `${reference.registry}/${reference.path}`;
+function userGroupsArgv(name) {
+  return ["id", "-nG", name];
 }
-function digestReference(repository, digest) {
-  if (!DIGEST.test(digest)) throw new Error(`invalid digest "${digest}"`);
-  return `${repository}@${digest}`;
+var ENSURE_USER_SCRIPT = 'getent passwd "$1" >/dev/null && exit 0; useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin -- "$1"';
+function ensureUserArgv(name) {
+  return ["sh", "-c", ENSURE_USER_SCRIPT, "sh", name];
 }
-function isValidTag(tag) {
-  return /^[\w][\w.-]{0,127}$/.test(tag);
+function addUserArgv(user) {
+  const groups = user.groups ?? [];
+  return [
+    "useradd",
+    "--create-home",
+    "--shell",
+    user.shell,
+    ...user.home ? ["--home-dir", user.home] : [],
+    ...user.system ? ["--system"] : [],
+    ...groups.length ? ["--groups", groups.join(",")] : [],
+    "--",
+    user.name
+  ];
 }
+function removeUserArgv(name) {
+  return ["userdel", "--", name];
+}
+function setShellArgv(name, shell) {
+  return ["usermod", "--shell", shell, "--", name];
+}
+function addGroupsArgv(name, groups) {
+  return ["usermod", "--append", "--groups", groups.join(","), "--", name];
+}
+var ROOT_MODE_PROBE_SCRIPT = `echo "uid=$(id -u)"
+if sudo -n true 2>/dev/null; then echo sudo=ok; else echo sudo=no; fi
+if [ -x "$1" ]; then echo helper=yes; else echo helper=no; fi
+[ "$2" = 1 ] || exit 0
+if docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then echo docker=ok; else echo docker=no; fi`;
+function rootModeProbeArgv(helperPath, needsDocker) {
+  return ["sh", "-c", ROOT_MODE_PROBE_SCRIPT, "sh", helperPath, needsDocker ? "1" : "0"];
+}
+
+// src/deploy/app-user.ts
+async function ensureSystemUser(host, name, check2 = false) {
+  const exists = await host.exec(userExistsArgv(name), { check: false, step: "app user" });
+  if (exists.code === 0) return null;
+  if (!check2) await host.exec(ensureUserArgv(name), { become: true, step: "app user" });
+  return `create system user ${name} (no home, no shell, no extra group)`;
+}
+
+// src/deploy/compose/accessories.ts
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // src/commands/docker-image.ts
 function pullArgv(digestReference2) {
@@ -65301,6 +65348,857 @@ function imageAccountsArgv(image) {
   ];
 }
 
+// src/commands/nginx.ts
+function nginxTest(binary2 = "nginx") {
+  return { argv: [binary2, "-t"], what: "nginx -t" };
+}
+var NGINX_RELOAD_AND_WAIT = [
+  'master=$(cat "$1")',
+  'old=$(pgrep -P "$master" | tr "\\n" " ")',
+  "systemctl reload nginx || exit $?",
+  "i=0",
+  'while [ "$i" -lt 100 ]; do',
+  "  busy=0",
+  "  for p in $old; do",
+  "    if [ -r /proc/$p/cmdline ] && ! tr '\\0' ' ' < /proc/$p/cmdline | grep -q 'shutting down'; then busy=1; fi",
+  "  done",
+  '  [ "$busy" = 0 ] && exit 0',
+  "  i=$((i + 1))",
+  "  sleep 0.1",
+  "done",
+  'echo "nginx did not replace its workers within 10 s of the reload: the new configuration is not active (see journalctl -u nginx)" >&2',
+  "exit 1"
+].join("\n");
+function nginxReload(pidFile = "/run/nginx.pid") {
+  return { argv: ["sh", "-c", NGINX_RELOAD_AND_WAIT, "sh", pidFile], what: "reload nginx" };
+}
+var POINT_LINKS_SCRIPT = [
+  'mode="$1"; shift',
+  'while [ "$#" -ge 2 ]; do',
+  '  if [ "$(readlink -- "$2")" != "$1" ]; then',
+  // A host's first deploy reaches the switch before the site's files (and their directory) are installed.
+  '    if [ "$mode" = set ]; then mkdir -p -- "$(dirname -- "$2")" && ln -sfn -- "$1" "$2.slipway-new" && mv -Tf -- "$2.slipway-new" "$2" || exit 1; fi',
+  '    printf "%s\\n" "$2"',
+  "  fi",
+  "  shift 2",
+  "done"
+].join("\n");
+function pointLinksArgv(links, mode) {
+  return ["sh", "-c", POINT_LINKS_SCRIPT, "sh", mode, ...links.flatMap((l) => [l.target, l.link])];
+}
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a3;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a3 = options.timeout) !== null && _a3 !== void 0 ? _a3 : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path6, added, removed, oldPosInc, options) {
+    const last = path6.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path6.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path6.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array2) {
+    const ret = [];
+    for (let i = 0; i < array2.length; i++) {
+      if (array2[i]) {
+        ret.push(array2[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// node_modules/diff/libesm/patch/create.js
+function needsQuoting(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] < " " || s[i] > "~" || s[i] === '"' || s[i] === "\\") {
+      return true;
+    }
+  }
+  return false;
+}
+function quoteFileNameIfNeeded(s) {
+  if (!needsQuoting(s)) {
+    return s;
+  }
+  let result = '"';
+  const bytes = new TextEncoder().encode(s);
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b === 7) {
+      result += "\\a";
+    } else if (b === 8) {
+      result += "\\b";
+    } else if (b === 9) {
+      result += "\\t";
+    } else if (b === 10) {
+      result += "\\n";
+    } else if (b === 11) {
+      result += "\\v";
+    } else if (b === 12) {
+      result += "\\f";
+    } else if (b === 13) {
+      result += "\\r";
+    } else if (b === 34) {
+      result += '\\"';
+    } else if (b === 92) {
+      result += "\\\\";
+    } else if (b >= 32 && b <= 126) {
+      result += String.fromCharCode(b);
+    } else {
+      result += "\\" + b.toString(8).padStart(3, "0");
+    }
+    i++;
+  }
+  result += '"';
+  return result;
+}
+var INCLUDE_HEADERS = {
+  includeIndex: true,
+  includeUnderline: true,
+  includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function formatPatch(patch, headerOptions) {
+  var _a3, _b, _c, _d, _e, _f;
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p) => p.isGit)) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
+  }
+  const ret = [];
+  if (patch.isGit) {
+    headerOptions = INCLUDE_HEADERS;
+    if (!patch.oldFileName) {
+      throw new Error("oldFileName must be specified for Git patches");
+    }
+    if (!patch.newFileName) {
+      throw new Error("newFileName must be specified for Git patches");
+    }
+    let gitOldName = patch.oldFileName;
+    let gitNewName = patch.newFileName;
+    if (patch.isCreate && gitOldName === "/dev/null") {
+      gitOldName = gitNewName.replace(/^b\//, "a/");
+    } else if (patch.isDelete && gitNewName === "/dev/null") {
+      gitNewName = gitOldName.replace(/^a\//, "b/");
+    }
+    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
+    if (patch.isDelete) {
+      ret.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
+    }
+    if (patch.isCreate) {
+      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
+    }
+    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+      ret.push("old mode " + patch.oldMode);
+      ret.push("new mode " + patch.newMode);
+    }
+    if (patch.isRename) {
+      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
+      ret.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
+    }
+    if (patch.isCopy) {
+      ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
+      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
+    }
+  } else {
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
+      ret.push("Index: " + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+      ret.push("===================================================================");
+    }
+  }
+  const hasHunks = patch.hunks.length > 0;
+  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
+    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
+    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
+  }
+  for (let i = 0; i < patch.hunks.length; i++) {
+    const hunk = patch.hunks[i];
+    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret.push(line);
+    }
+  }
+  return ret.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function splitLines(text2) {
+  const hasTrailingNl = text2.endsWith("\n");
+  const result = text2.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+
+// src/install/validated.ts
+function previousPath(path6) {
+  return `${path6}.slipway-prev`;
+}
+function unifiedDiff(changes) {
+  return changes.map(
+    (c) => c.secret ? `--- ${c.path}
++++ ${c.path}
+${SECRET_CONTENT_CHANGED}
+` : createTwoFilesPatch(
+      c.before === void 0 ? "/dev/null" : c.path,
+      c.path,
+      c.before ?? "",
+      c.after,
+      "live",
+      "new"
+    )
+  ).join("");
+}
+async function installValidated(host, plan) {
+  const changes = [];
+  const [lives] = await Promise.all([
+    Promise.all(plan.files.map((file2) => host.readFile(file2.path, { become: plan.become }))),
+    plan.ready
+  ]);
+  for (const [i, file2] of plan.files.entries()) {
+    const before = lives[i]?.toString("utf8");
+    if (before !== file2.content) {
+      changes.push({ path: file2.path, before, after: file2.content, file: file2, secret: isPrivateMode(file2.mode) });
+    }
+  }
+  const result = {
+    changed: changes.length > 0,
+    files: changes.map(({ path: path6, before, after, secret: secret2 }) => ({ path: path6, before, after, ...secret2 ? { secret: secret2 } : {} })),
+    diff: unifiedDiff(changes)
+  };
+  if (changes.length === 0 || plan.check) return result;
+  const step = plan.step ?? "install";
+  for (const change of changes) {
+    if (change.before !== void 0) {
+      await host.putFile(previousPath(change.path), change.before, { mode: 384, become: plan.become, step });
+    }
+  }
+  const put = [];
+  try {
+    for (const change of changes) {
+      const { mode, owner, group } = change.file;
+      await host.putFile(change.path, change.after, { mode, owner, group, become: plan.become, step });
+      put.push(change);
+    }
+    for (const command of plan.validate) await mustSucceed(host, command, plan, "rejected the new files");
+  } catch (error62) {
+    await restore(host, put, plan, error62);
+    throw error62;
+  }
+  try {
+    for (const command of plan.reload) await mustSucceed(host, command, plan, "failed with the new files");
+  } catch (error62) {
+    await restore(host, put, plan, error62);
+    for (const command of plan.reload) await run(host, command, plan);
+    throw error62;
+  }
+  return result;
+}
+async function run(host, command, plan) {
+  return host.exec(command.argv, { become: plan.become, check: false, step: plan.step ?? command.what });
+}
+async function mustSucceed(host, command, plan, failure3) {
+  const result = await run(host, command, plan);
+  if (result.code === 0) return;
+  throw new RemoteCommandError(`${command.what} ${failure3}; the previous files are back in place`, {
+    host: host.name,
+    step: plan.step ?? command.what,
+    command: command.argv.join(" "),
+    exitCode: result.code,
+    stderrTail: tail2(result.stderr || result.stdout),
+    hint: "the rendered configuration is invalid on this host: read the message above, fix the value in slipway.yml and deploy again"
+  });
+}
+async function restore(host, put, plan, original) {
+  const step = plan.step ?? "install";
+  try {
+    for (const change of [...put].reverse()) {
+      if (change.before === void 0) {
+        await host.exec(removeFilesArgv([change.path]), { become: plan.become, step });
+      } else {
+        const { mode, owner, group } = change.file;
+        await host.putFile(change.path, change.before, { mode, owner, group, become: plan.become, step });
+      }
+    }
+  } catch (error62) {
+    throw new SlipwayError(`restoring the previous files failed after: ${original.message}`, {
+      host: host.name,
+      step,
+      cause: error62,
+      hint: `the candidates may still be in place: copy each ${previousPath("<file>")} back by hand and reload`
+    });
+  }
+}
+function tail2(text2, lines = 15) {
+  return text2.trim().split("\n").slice(-lines).join("\n");
+}
+
+// src/install/apply.ts
+async function installSocketDirSupport(host, dir, step) {
+  const wanted2 = [
+    { path: tmpfilesPath(dir), content: tmpfilesLine(dir) },
+    { path: NGINX_SOCKETS_DROP_IN, content: nginxSocketsDropIn(dir) }
+  ];
+  const lives = await Promise.all(wanted2.map((f) => host.readFile(f.path, { become: step.become })));
+  const differ = wanted2.filter((f, i) => lives[i]?.toString("utf8") !== f.content);
+  if (differ.length === 0) return;
+  await host.exec(mkdirsArgv([parentDir(NGINX_SOCKETS_DROP_IN)]), step);
+  const written = await Promise.all(differ.map((f) => host.putFile(f.path, f.content, { mode: 420, ...step })));
+  const dropIn = written[differ.findIndex((f) => f.path === NGINX_SOCKETS_DROP_IN)];
+  if (dropIn?.changed) await host.exec(daemonReloadArgv(), { ...step, check: false });
+}
+function installNginxFiles(host, files, options, defaultStep) {
+  return installValidated(host, {
+    ready: options.ready,
+    files: files.map((f) => ({ ...f, mode: 420 })),
+    validate: [nginxTest()],
+    reload: [nginxReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? defaultStep
+  });
+}
+var siteDirsReady = /* @__PURE__ */ new WeakMap();
+async function prepareSiteDirs(host, model, step) {
+  const runDir = model.colorSockets?.runDir;
+  const dirs = [model.upstreamIncludeDir, model.acmeWebroot, ...runDir ? [runDir] : []];
+  const key = dirs.join("\0");
+  const ready = siteDirsReady.get(host) ?? /* @__PURE__ */ new Set();
+  if (ready.has(key)) return;
+  await Promise.all([host.exec(mkdirsArgv(dirs), step), runDir ? installSocketDirSupport(host, runDir, step) : null]);
+  siteDirsReady.set(host, ready.add(key));
+}
+async function applyNginxSite(host, model, options) {
+  const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
+  if (options.check) return installNginxFiles(host, files, options, "nginx site");
+  const dirs = prepareSiteDirs(host, model, { become: options.become, step: options.step });
+  return installNginxFiles(host, files, { ...options, ready: Promise.all([dirs, options.ready]) }, "nginx site");
+}
+function applyNginxFiles(host, files, options) {
+  return installNginxFiles(host, files, options, "nginx file");
+}
+async function applySystemdUnit(host, model, options) {
+  const path6 = `${options.unitDir ?? "/etc/systemd/system"}/${templateUnitName(model.app, model.service)}`;
+  return installValidated(host, {
+    files: [{ path: path6, content: renderSystemdUnit(model), mode: 420 }],
+    validate: [systemdVerify(path6, options.verifyColor ?? "blue")],
+    reload: [systemdDaemonReload()],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "systemd unit"
+  });
+}
+async function applyComposeFile(host, model, options) {
+  const project = composeProjectName(model.app, model.color);
+  return installValidated(host, {
+    files: [{ path: options.path, content: renderCompose(model), mode: 416 }],
+    validate: [composeConfigCheck(options.flavour, project, options.path)],
+    reload: [],
+    become: options.become,
+    check: options.check,
+    step: options.step ?? "compose file"
+  });
+}
+
+// src/deploy/container/delivery.ts
+function deliveryMethod(image) {
+  return image.delivery ?? (image.registry ? "registry" : "ssh");
+}
+function registryLogin(image, secrets) {
+  const registry2 = image.registry?.split("/")[0];
+  const password = image.password_secret ? secrets[image.password_secret] : void 0;
+  if (!registry2 || !image.username || !password) return void 0;
+  return { registry: registry2, username: image.username, password };
+}
+function buildAction(config2, service) {
+  return deliveryMethod(config2.image) === "ssh" ? `build the ${service} image, stream it over SSH` : `build and push the ${service} image, pull it by digest`;
+}
+function pullFailureHint(registry2) {
+  const where = registry2 ? `${registry2} ` : "the registry ";
+  return `check that the host can reach ${where}and log in to it (image.username, image.password_secret); a host without registry access can get the image from the runner with \`image.delivery: ssh\``;
+}
+
+// src/deploy/runtime.ts
+var STAGE_STEP = "stage";
+function logLines(stdout) {
+  return stdout.split("\n").filter((line) => line.trim() !== "" && !/^-- .* --$/.test(line.trim()));
+}
+async function withExitCode(host, group) {
+  const r = await host.exec(exitStateArgv(group.name), { become: true, check: false, step: "gate" });
+  const exited = r.code === 0 ? exitCodeOf(r.stdout) : void 0;
+  return exited === void 0 ? group : { ...group, exited };
+}
+function wanted(services, service) {
+  return services === void 0 || services.includes(service);
+}
+function configWithEnv(config2, extra, color) {
+  const services = Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => [
+      name,
+      { ...s, env: { ...s.env, ...extra, SLIPWAY_COLOR: color } }
+    ])
+  );
+  return { ...config2, services };
+}
+
+// src/deploy/stage-steps.ts
+var import_node_fs5 = require("node:fs");
+var import_node_path13 = require("node:path");
+
+// src/build/local.ts
+var import_node_child_process = require("node:child_process");
+var LocalCommandError = class extends SlipwayError {
+};
+async function runLocal(argv2, options = {}) {
+  const [command, ...args] = argv2;
+  if (!command) throw new Error("an empty command cannot be run");
+  const redact = (text2) => new Redactor(options.secrets).redact(text2);
+  const output2 = await spawnCollect(command, args, options);
+  if (output2.startError) {
+    if (options.check === false) return { code: 127, stdout: "", stderr: `${command}: ${output2.startError.message}` };
+    throw new LocalCommandError(`could not run ${command}`, {
+      host: "local",
+      step: options.step,
+      command: redact(shJoin(argv2)),
+      cause: output2.startError,
+      hint: `check that ${command} is installed and on PATH`
+    });
+  }
+  const result = { code: output2.code, stdout: output2.stdout, stderr: output2.stderr };
+  if (options.check !== false && result.code !== 0) {
+    throw new LocalCommandError(`${command} ${args[0] ?? ""} failed`.trim(), {
+      host: "local",
+      step: options.step,
+      command: redact(shJoin(argv2)),
+      exitCode: result.code,
+      stderrTail: redact(tail3(result.stderr || result.stdout, 20)),
+      hint: options.hint
+    });
+  }
+  return result;
+}
+function spawnCollect(command, args, options) {
+  const child = (0, import_node_child_process.spawn)(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    // stdin is closed at once without input: nothing on the runner waits for a terminal.
+    stdio: ["pipe", "pipe", "pipe"]
+  });
+  const stdout = [];
+  const stderr = [];
+  child.stdout.on("data", (chunk) => stdout.push(chunk));
+  child.stderr.on("data", (chunk) => stderr.push(chunk));
+  if (options.onLine) {
+    const onLine = options.onLine;
+    forEachLine(child.stdout, (line) => onLine(line, "stdout"));
+    forEachLine(child.stderr, (line) => onLine(line, "stderr"));
+  }
+  child.stdin.on("error", () => {
+  });
+  child.stdin.end(options.input);
+  return new Promise((resolve16) => {
+    child.on("error", (startError) => resolve16({ code: null, stdout: "", stderr: "", startError }));
+    child.on(
+      "close",
+      (code) => resolve16({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
+    );
+  });
+}
+function tail3(text2, lines) {
+  return text2.trimEnd().split("\n").slice(-lines).join("\n");
+}
+function forEachLine(stream, onLine) {
+  let pending = "";
+  stream.on("data", (chunk) => {
+    pending += chunk.toString();
+    const lines = pending.split(/\r?\n|\r/);
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line !== "") onLine(line);
+  });
+  stream.on("end", () => {
+    if (pending !== "") onLine(pending);
+    pending = "";
+  });
+}
+
+// src/delivery/progress_printer.ts
+function describeProgress(event) {
+  switch (event.kind) {
+    case "layers":
+      return `${event.done}/${event.total ?? "?"} layers`;
+    case "bytes":
+      return `${(event.done / 1e6).toFixed(1)} MB sent`;
+    case "done":
+      return event.status;
+  }
+}
+
 // src/delivery/login.ts
 async function loginHost(host, login) {
   await host.exec(registryLoginArgv(login.registry, login.username), {
@@ -65348,101 +66246,6 @@ var PullProgressTracker = class {
     return { layersTotal: this.layers.size, layersDone: done, status: this.lastStatus };
   }
 };
-
-// src/delivery/progress_printer.ts
-function describeProgress(event) {
-  switch (event.kind) {
-    case "layers":
-      return `${event.done}/${event.total ?? "?"} layers`;
-    case "bytes":
-      return `${(event.done / 1e6).toFixed(1)} MB sent`;
-    case "done":
-      return event.status;
-  }
-}
-
-// src/delivery/prune_plan.ts
-function planImagePrune(input2) {
-  if (!Number.isInteger(input2.keep) || input2.keep < 0) throw new Error(`keep must be a whole number >= 0`);
-  const keptReleases = /* @__PURE__ */ new Map();
-  for (const release of input2.keep > 0 ? input2.releases.slice(-input2.keep) : []) {
-    keptReleases.set(release.id, `release ${release.id} is among the last ${input2.keep}`);
-  }
-  if (input2.live) keptReleases.set(input2.live, `release ${input2.live} is live`);
-  if (input2.previous && !keptReleases.has(input2.previous)) {
-    keptReleases.set(input2.previous, `release ${input2.previous} is the previous one (rollback target)`);
-  }
-  const wanted2 = [];
-  for (const release of input2.releases) {
-    const reason = keptReleases.get(release.id);
-    if (reason) for (const reference of release.images) wanted2.push({ reference: normalize(reference), reason });
-  }
-  const inUse = new Set(input2.inUse);
-  const plan = { keep: [], remove: [], reasons: {} };
-  for (const image of input2.hostImages) {
-    const names = /* @__PURE__ */ new Set([image.id, ...image.repoTags.map(normalize), ...image.repoDigests.map(normalize)]);
-    const reasons = wanted2.filter((want) => names.has(want.reference)).map((want) => want.reason);
-    if (inUse.has(image.id)) reasons.push("a container uses it");
-    if (reasons.length > 0) {
-      plan.keep.push(image);
-      plan.reasons[image.id] = [...new Set(reasons)];
-    } else {
-      plan.remove.push(image);
-    }
-  }
-  return plan;
-}
-function normalize(reference) {
-  if (reference.startsWith("sha256:")) return reference;
-  try {
-    const parsed = parseImageReference(reference);
-    const name = repositoryName(parsed);
-    if (parsed.digest) return `${name}@${parsed.digest}`;
-    return `${name}:${parsed.tag ?? "latest"}`;
-  } catch {
-    return reference;
-  }
-}
-
-// src/delivery/prune.ts
-async function pruneImages(host, options) {
-  const hostImages = await listHostImages(host, options.repositories);
-  const inUse = await containerImageIds(host);
-  const plan = planImagePrune({ ...options, hostImages, inUse });
-  const result = { plan, removed: [], failed: [] };
-  if (options.dryRun) return result;
-  for (const image of plan.remove) {
-    const references = [...image.repoTags, ...image.repoDigests];
-    const run2 = await host.exec(removeImageArgv(references.length > 0 ? references : [image.id]), {
-      step: "prune images",
-      check: false
-    });
-    if (run2.code === 0) result.removed.push(image.id);
-    else result.failed.push({ id: image.id, message: run2.stderr.trim() });
-  }
-  return result;
-}
-async function listHostImages(host, repositories) {
-  const ids = /* @__PURE__ */ new Set();
-  for (const repository of repositories) {
-    const listed = await host.exec(listRepositoryImagesArgv(repository), { step: "list images" });
-    for (const id of listed.stdout.split("\n").map((line) => line.trim())) if (id) ids.add(id);
-  }
-  if (ids.size === 0) return [];
-  const inspected = await host.exec(inspectImagesArgv([...ids]), { step: "inspect images" });
-  return parseImageInspect(inspected.stdout);
-}
-function parseImageInspect(json2) {
-  const raw = JSON.parse(json2);
-  return raw.map((image) => ({ id: image.Id, repoTags: image.RepoTags ?? [], repoDigests: image.RepoDigests ?? [] }));
-}
-async function containerImageIds(host) {
-  const listed = await host.exec(listContainersArgv(), { step: "list containers" });
-  const containers = listed.stdout.split("\n").filter((line) => line.trim() !== "");
-  if (containers.length === 0) return [];
-  const inspected = await host.exec(containerImagesArgv(containers), { step: "inspect containers", check: false });
-  return inspected.stdout.split("\n").filter((line) => line.startsWith("sha256:"));
-}
 
 // src/delivery/pull.ts
 async function deliverByPull(hosts, images, options = {}) {
@@ -65511,84 +66314,6 @@ function asSlipwayError(error62, host) {
 var import_node_child_process2 = require("node:child_process");
 var import_node_stream = require("node:stream");
 var import_node_zlib = require("node:zlib");
-
-// src/build/local.ts
-var import_node_child_process = require("node:child_process");
-var LocalCommandError = class extends SlipwayError {
-};
-async function runLocal(argv2, options = {}) {
-  const [command, ...args] = argv2;
-  if (!command) throw new Error("an empty command cannot be run");
-  const redact = (text2) => new Redactor(options.secrets).redact(text2);
-  const output2 = await spawnCollect(command, args, options);
-  if (output2.startError) {
-    if (options.check === false) return { code: 127, stdout: "", stderr: `${command}: ${output2.startError.message}` };
-    throw new LocalCommandError(`could not run ${command}`, {
-      host: "local",
-      step: options.step,
-      command: redact(shJoin(argv2)),
-      cause: output2.startError,
-      hint: `check that ${command} is installed and on PATH`
-    });
-  }
-  const result = { code: output2.code, stdout: output2.stdout, stderr: output2.stderr };
-  if (options.check !== false && result.code !== 0) {
-    throw new LocalCommandError(`${command} ${args[0] ?? ""} failed`.trim(), {
-      host: "local",
-      step: options.step,
-      command: redact(shJoin(argv2)),
-      exitCode: result.code,
-      stderrTail: redact(tail2(result.stderr || result.stdout, 20)),
-      hint: options.hint
-    });
-  }
-  return result;
-}
-function spawnCollect(command, args, options) {
-  const child = (0, import_node_child_process.spawn)(command, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    // stdin is closed at once without input: nothing on the runner waits for a terminal.
-    stdio: ["pipe", "pipe", "pipe"]
-  });
-  const stdout = [];
-  const stderr = [];
-  child.stdout.on("data", (chunk) => stdout.push(chunk));
-  child.stderr.on("data", (chunk) => stderr.push(chunk));
-  if (options.onLine) {
-    const onLine = options.onLine;
-    forEachLine(child.stdout, (line) => onLine(line, "stdout"));
-    forEachLine(child.stderr, (line) => onLine(line, "stderr"));
-  }
-  child.stdin.on("error", () => {
-  });
-  child.stdin.end(options.input);
-  return new Promise((resolve15) => {
-    child.on("error", (startError) => resolve15({ code: null, stdout: "", stderr: "", startError }));
-    child.on(
-      "close",
-      (code) => resolve15({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") })
-    );
-  });
-}
-function tail2(text2, lines) {
-  return text2.trimEnd().split("\n").slice(-lines).join("\n");
-}
-function forEachLine(stream, onLine) {
-  let pending = "";
-  stream.on("data", (chunk) => {
-    pending += chunk.toString();
-    const lines = pending.split(/\r?\n|\r/);
-    pending = lines.pop() ?? "";
-    for (const line of lines) if (line !== "") onLine(line);
-  });
-  stream.on("end", () => {
-    if (pending !== "") onLine(pending);
-    pending = "";
-  });
-}
-
-// src/delivery/stream.ts
 async function deliverByStream(hosts, images, options = {}) {
   const started = new Map(hosts.map((host) => [host.name, Date.now()]));
   const delivered = new Map(hosts.map((host) => [host.name, []]));
@@ -65651,9 +66376,9 @@ async function streamToHosts(hosts, image, imageId, options) {
   save.stderr.on("data", (chunk) => {
     saveStderr += chunk.toString();
   });
-  const saveExit = new Promise((resolve15, reject) => {
+  const saveExit = new Promise((resolve16, reject) => {
     save.on("error", reject);
-    save.on("close", resolve15);
+    save.on("close", resolve16);
   });
   const gzip = (0, import_node_zlib.createGzip)({ level: options.gzipLevel ?? 6 });
   save.stdout.pipe(gzip);
@@ -65724,94 +66449,911 @@ async function localImageId(reference) {
   return result.stdout.trim();
 }
 
-// src/remote/remove.ts
+// src/render/config-file-check.ts
+var import_node_fs2 = require("node:fs");
 var import_node_path10 = require("node:path");
-function isStrictlyUnder(parent, path6) {
-  const dir = parent.replace(/\/+$/, "");
-  if (!dir.startsWith("/") || !path6.startsWith(`${dir}/`)) return false;
-  const rest = path6.slice(dir.length + 1);
-  return rest !== "" && import_node_path10.posix.normalize(path6) === path6 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
+var MISSING_TEMPLATE_HINT = "the template path is relative to slipway.yml (or to --release-dir)";
+function configFileTemplatePath(config2, template, releaseDir) {
+  return (0, import_node_path10.resolve)(releaseDir ?? config2.source.dir, (0, import_node_path10.relative)(config2.source.dir, (0, import_node_path10.resolve)(config2.source.dir, template)));
 }
-function assertStrictlyUnder(hostName, parent, path6, step) {
-  if (!isStrictlyUnder(parent, path6)) {
-    throw new SlipwayError(`refusing to remove ${path6}: it is not inside ${parent}`, {
-      host: hostName,
-      step,
-      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
+function missingTemplateMessage(local) {
+  return `${local} does not exist (the template path is relative to slipway.yml)`;
+}
+function configFileWhere(service, index, template) {
+  return `services.${service}.files[${index}] (${template})`;
+}
+function configFileProblems(config2, releaseDir) {
+  const problems = [];
+  for (const [service, spec] of Object.entries(config2.services)) {
+    const standIns = Object.fromEntries(spec.secrets.map((name) => [name, ""]));
+    for (const [i, file2] of spec.files.entries()) {
+      const path6 = ["services", service, "files", i, "template"];
+      const local = configFileTemplatePath(config2, file2.template, releaseDir);
+      if (!(0, import_node_fs2.existsSync)(local)) {
+        const message2 = missingTemplateMessage(local);
+        const error62 = new SlipwayError(`services.${service}.files[${i}].template: ${message2}`, {
+          step: "config files",
+          hint: MISSING_TEMPLATE_HINT
+        });
+        problems.push({ path: path6, message: message2, error: error62 });
+        continue;
+      }
+      try {
+        renderConfigFile((0, import_node_fs2.readFileSync)(local, "utf8"), standIns, {
+          json: /\.json$/i.test(file2.path),
+          where: configFileWhere(service, i, file2.template),
+          listed: spec.secrets
+        });
+      } catch (error62) {
+        if (!(error62 instanceof RenderError)) throw error62;
+        problems.push({ path: path6, message: `${error62.message}: ${error62.hint}`, error: error62 });
+      }
+    }
+  }
+  return problems;
+}
+function configFileIssues(text2, file2, configs) {
+  const { positions } = parseYamlWithPositions(text2);
+  const issues = configs.flatMap(
+    (config2) => configFileProblems(config2).map((p) => locate({ file: file2, positions }, p.path, p.message, "value"))
+  );
+  return sortIssues(issues);
+}
+function checkConfigFiles(config2, releaseDir) {
+  const [first] = configFileProblems(config2, releaseDir);
+  if (first) throw new ConfigError(first.error.message, { step: "config files", hint: first.error.hint });
+}
+
+// src/deploy/container/run-spec.ts
+function containerName(app, service, color, instance = 0) {
+  return instance === 0 ? `${app}-${service}-${color}` : `${app}-${service}-${color}-${instance + 1}`;
+}
+function containerLabels(app, color, releaseId2) {
+  return { "slipway.app": app, "slipway.color": color, "slipway.release": releaseId2 };
+}
+function containerRunOf(input2) {
+  const { config: config2 } = input2;
+  return {
+    name: containerName(input2.app, input2.service, input2.color, input2.instance ?? 0),
+    restart: "unless-stopped",
+    security: hardeningArgs(config2.container),
+    envFile: input2.envFile,
+    // A worker (no port) publishes nothing.
+    publish: config2.port === void 0 ? [] : [`${input2.bindAddress ?? "127.0.0.1"}:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`],
+    volumes: [...config2.volumes, ...(input2.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
+    limits: [
+      ...config2.resources?.memory ? ["--memory", config2.resources.memory] : [],
+      ...config2.resources?.cpus !== void 0 ? ["--cpus", String(config2.resources.cpus)] : [],
+      ...config2.resources?.nofile !== void 0 ? ["--ulimit", `nofile=${config2.resources.nofile}:${config2.resources.nofile}`] : []
+    ],
+    logging: logRotation(config2.logs, `services.${input2.service}`),
+    labels: containerLabels(input2.app, input2.color, input2.releaseId),
+    image: input2.image,
+    command: containerCommandArgv(config2.command)
+  };
+}
+function hardeningArgs(container) {
+  return [
+    "--cap-drop",
+    "ALL",
+    ...(container?.capabilities ?? []).flatMap((cap) => ["--cap-add", cap]),
+    "--security-opt",
+    "no-new-privileges",
+    ...container?.user ? ["--user", container.user] : [],
+    ...container?.read_only ? ["--read-only", "--tmpfs", "/tmp"] : []
+  ];
+}
+function dockerRunArgv(input2) {
+  return containerRunArgv(containerRunOf(input2));
+}
+function serviceImage(config2, service, images) {
+  const image = serviceImageRef(config2, service, images);
+  if (!image) {
+    throw new SlipwayError(`no image for service ${service}`, {
+      step: "stage",
+      hint: "give the service `image:` in slipway.yml, or deploy with images built by `slipway build` (DeployOptions.images)"
+    });
+  }
+  return image;
+}
+function releaseManifest(releaseId2, images) {
+  return `${JSON.stringify({ release: releaseId2, images }, null, 2)}
+`;
+}
+
+// src/deploy/paths.ts
+function deployPaths(deployDir) {
+  const root = deployDir.replace(/\/$/, "");
+  return {
+    root,
+    releases: `${root}/releases`,
+    release: (id) => `${root}/releases/${id}`,
+    colorLink: (color) => `${root}/colors/${color}`,
+    current: `${root}/current`,
+    color: `${root}/color`,
+    history: `${root}/releases.json`,
+    lock: `${root}/.slipway-lock`,
+    intent: `${root}/intent.json`
+  };
+}
+
+// src/deploy/progress.ts
+async function withProgress(report, what, work, options = {}) {
+  let detail;
+  const note = (text2) => {
+    detail = text2;
+  };
+  if (!report) return work(note);
+  const now = options.now ?? Date.now;
+  const started = now();
+  const timer = setInterval(() => report(what, now() - started, detail), options.everyMs ?? 1e3);
+  try {
+    return await work(note);
+  } finally {
+    clearInterval(timer);
+  }
+}
+function runnerProgress(sink, step) {
+  return (what, waitedMs, last) => sink({ kind: "progress", host: "local", step, what, waitedMs, ...last ? { last } : {} });
+}
+
+// src/deploy/ship.ts
+var import_node_child_process3 = require("node:child_process");
+var import_node_fs4 = require("node:fs");
+var import_node_path12 = require("node:path");
+var import_node_stream2 = require("node:stream");
+
+// src/deploy/ship-files.ts
+var import_node_fs3 = require("node:fs");
+var import_node_path11 = require("node:path");
+var import_dockerignore = __toESM(require_ignore(), 1);
+var ignore = import_dockerignore.default.default;
+var SHIP_EXCLUDES = [
+  "**/.git",
+  "**/.env",
+  "**/.env.*",
+  "**/*.db",
+  "**/*.sqlite",
+  "**/*.sqlite?",
+  "**/*.sqlite-*",
+  "**/*.sqlite?-*",
+  "**/instance",
+  "**/__pycache__",
+  "**/*.pyc",
+  "**/node_modules",
+  "**/.venv",
+  "**/data",
+  "**/tests"
+];
+var IGNORE_FILES = [".dockerignore", ".slipwayignore"];
+function shipPatterns(dir) {
+  const patterns = [...SHIP_EXCLUDES];
+  for (const name of IGNORE_FILES) {
+    const file2 = (0, import_node_path11.join)(dir, name);
+    if ((0, import_node_fs3.existsSync)(file2)) patterns.push(...(0, import_node_fs3.readFileSync)(file2, "utf8").split(/\r?\n/));
+  }
+  return patterns;
+}
+function shippedPaths(dir, patterns = shipPatterns(dir)) {
+  const matcher = ignore().add([...patterns]);
+  const mayReinclude = patterns.some((p) => p.trim().startsWith("!"));
+  const out2 = [];
+  const walk2 = (relativeDir) => {
+    const entries = (0, import_node_fs3.readdirSync)((0, import_node_path11.join)(dir, relativeDir), { withFileTypes: true }).sort(
+      (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    );
+    for (const entry of entries) {
+      const path6 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
+      const excluded = matcher.ignores(path6);
+      if (!excluded) out2.push(path6);
+      if (entry.isDirectory() && (!excluded || mayReinclude)) walk2(path6);
+    }
+  };
+  walk2("");
+  return out2;
+}
+
+// src/deploy/ship.ts
+function tarCreateArgv(dir) {
+  return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
+}
+function serviceSources(config2, releaseDir) {
+  const base = releaseDir ?? config2.source.dir;
+  const absolute = new Set(config2.source.absoluteContexts ?? []);
+  return Object.fromEntries(
+    Object.entries(config2.services).map(([name, s]) => {
+      const written = (0, import_node_path12.resolve)(config2.source.dir, s.build?.context ?? name);
+      if (absolute.has(name)) return [name, written];
+      return [name, (0, import_node_path12.resolve)(base, (0, import_node_path12.relative)(config2.source.dir, written))];
+    })
+  );
+}
+async function shipService(host, localDir, target) {
+  const exists = await host.exec(testArgv("-d", target), { check: false, step: "ship" });
+  if (exists.code === 0) return false;
+  if (!(0, import_node_fs4.existsSync)(localDir)) {
+    throw new SlipwayError(`the code to ship is not there: ${localDir}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check the service's build.context (relative to slipway.yml) or pass --release-dir"
+    });
+  }
+  const paths = shippedPaths(localDir);
+  const [cmd, ...args] = tarCreateArgv(localDir);
+  const tar = (0, import_node_child_process3.spawn)(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+  tar.stdin.end(paths.map((path6) => `${path6}\0`).join(""));
+  let stderr = "";
+  tar.stderr.on("data", (d) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise((r) => tar.on("close", r));
+  const archive = tar.stdout.pipe(new import_node_stream2.PassThrough({ highWaterMark: 1 << 20 }));
+  await host.exec(unpackArgv(target), { stdin: archive, step: "ship", timeoutMs: 3e5 });
+  const code = await exited;
+  if (code !== 0) {
+    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
+      host: host.name,
+      step: "ship",
+      hint: "check that the service's build.context exists (or pass --release-dir)"
+    });
+  }
+  return true;
+}
+
+// src/deploy/stage-steps.ts
+function colorEnvFile(host, config2, service, color, secrets, options = {}) {
+  const env2 = envFileFromConfig(config2, service, color, secrets, options);
+  if (env2.redacted.length > 0) {
+    throw new SlipwayError(`service ${service} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
+      host: host.name,
+      step: "env file",
+      hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
+    });
+  }
+  return env2;
+}
+function requireSecrets2(host, files) {
+  for (const file2 of files) {
+    if (!file2.redacted || file2.redacted.length === 0) continue;
+    throw new SlipwayError(`service ${file2.service} needs secrets that are not set: ${file2.redacted.join(", ")}`, {
+      host: host.name,
+      step: "env file",
+      hint: `export ${file2.redacted[0]}=... before deploying (or pass secrets to deploy())`
     });
   }
 }
-async function removeUnder(host, parent, path6, options = {}) {
-  assertStrictlyUnder(host.name, parent, path6, options.step);
-  await host.exec(["rm", "-rf", "--", path6], options);
+async function writeRuntimeFiles(host, files, check2) {
+  const actions = [];
+  let changed = false;
+  let dropIns = false;
+  for (const file2 of files) {
+    const step = file2.kind === "systemd-drop-in" ? "unit drop-in" : "env file";
+    if (check2) {
+      const now = (await host.readFile(file2.path, { become: file2.mode === 384 }))?.toString("utf8");
+      if (now !== file2.content) actions.push(`write ${file2.path}`);
+      continue;
+    }
+    await host.exec(mkdirsArgv([parentDir(file2.path)]), { become: true });
+    const put = await host.putFile(file2.path, file2.content, { mode: file2.mode, become: true, step });
+    if (!put.changed) continue;
+    actions.push(`wrote ${file2.path}`);
+    changed = true;
+    dropIns ||= file2.kind === "systemd-drop-in";
+  }
+  if (dropIns) await host.exec(daemonReloadArgv(), { become: true, step: "unit drop-in" });
+  return { changed, actions };
+}
+async function pullWhenMissing(host, service, image, check2) {
+  if (await hostImageId(host, image)) return null;
+  if (!check2) {
+    const [pulled] = await deliverByPull([host], [{ service, reference: image }]);
+    if (pulled?.error) throw pulled.error;
+  }
+  return `pull ${image}`;
+}
+async function deliverWhenMissing(host, config2, service, image, input2) {
+  if (deliveryMethod(config2.image) === "ssh") {
+    const onHost = await hostImageId(host, image);
+    const onRunner = onHost ? await runnerImageId(image) : null;
+    if (onHost && (onRunner === null || onRunner === onHost)) return null;
+    if (input2.check) return `stream ${image} over SSH`;
+    const [streamed] = await withProgress(
+      input2.progress,
+      `${service}: streaming ${image} over SSH`,
+      (note) => deliverByStream([host], [{ service, reference: image }], { onProgress: (e) => note(describeProgress(e)) })
+    );
+    if (streamed?.error) throw streamed.error;
+    return streamed?.images.some((i) => i.action === "streamed") ? `streamed ${image} over SSH` : null;
+  }
+  if (await hostImageId(host, image)) return null;
+  if (input2.check) return `pull ${image}`;
+  const login = registryLogin(config2.image, input2.secrets);
+  const [pulled] = await withProgress(
+    input2.progress,
+    `${service}: pulling ${image}`,
+    (note) => deliverByPull([host], [{ service, reference: image }], {
+      logins: { [host.name]: login },
+      onProgress: (e) => note(describeProgress(e))
+    })
+  );
+  const error62 = pulled?.error;
+  if (error62) {
+    throw new SlipwayError(`cannot pull the ${service} image: ${error62.message}`, {
+      host: host.name,
+      step: error62.step ?? `pull ${service}`,
+      command: error62.command,
+      exitCode: error62.exitCode,
+      stderrTail: error62.stderrTail,
+      hint: pullFailureHint(config2.image.registry),
+      cause: error62
+    });
+  }
+  return `pull ${image}`;
+}
+async function runnerImageId(reference) {
+  const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
+  return result.code === 0 ? result.stdout.trim() : null;
+}
+async function shipStatic(host, config2, releaseId2, releaseDir, check2) {
+  const source = config2.proxy.static?.source;
+  if (source === void 0) return null;
+  const release = deployPaths(config2.deploy_dir).release(releaseId2);
+  if ((await host.exec(testArgv("-d", `${release}/${STATIC_DIR}`), { check: false })).code === 0) return null;
+  const target = `${release}/${staticShipDir(config2)}`;
+  const local = (0, import_node_path13.resolve)(
+    releaseDir ?? config2.source.dir,
+    (0, import_node_path13.relative)(config2.source.dir, (0, import_node_path13.resolve)(config2.source.dir, source))
+  );
+  if (check2) return `ship the static files ${source} to ${target}`;
+  await host.exec(mkdirsArgv([parentDir(target)]), { step: "static files" });
+  await shipService(host, local, target);
+  return `shipped the static files ${source} to ${target}`;
+}
+async function writeConfigFiles(host, config2, service, color, input2) {
+  const spec = config2.services[service];
+  const files = [];
+  const actions = [];
+  for (const [i, file2] of (spec?.files ?? []).entries()) {
+    const source = configFileHostPath(config2.deploy_dir, service, color, i, file2.path);
+    files.push({ source, target: file2.path });
+    const local = configFileTemplatePath(config2, file2.template, input2.releaseDir);
+    if (!(0, import_node_fs5.existsSync)(local)) {
+      throw new SlipwayError(`services.${service}.files[${i}].template: ${missingTemplateMessage(local)}`, {
+        host: host.name,
+        step: "config files",
+        hint: MISSING_TEMPLATE_HINT
+      });
+    }
+    const content = renderConfigFile((0, import_node_fs5.readFileSync)(local, "utf8"), input2.secrets, {
+      json: /\.json$/i.test(file2.path),
+      where: configFileWhere(service, i, file2.template),
+      listed: spec?.secrets ?? []
+    });
+    const become = { become: true, step: "config files" };
+    if (input2.check) {
+      if ((await host.readFile(source, become))?.toString("utf8") !== content) actions.push(`write ${source}`);
+      continue;
+    }
+    const dir = source.replace(/\/[^/]*$/, "");
+    await host.exec(privateDirArgv(dir), become);
+    const written = await host.putFile(source, content, { mode: 384, ...become });
+    await ownConfigFiles(host, [{ source }], input2.owner);
+    if (written.changed) actions.push(`wrote ${source}`);
+  }
+  return { files, actions };
+}
+async function ownConfigFiles(host, files, owner) {
+  if (!owner) return;
+  for (const { source } of files) {
+    await host.exec(chownArgv(`${owner.uid}:${owner.gid}`, source), { become: true, step: "config files" });
+  }
+}
+async function writeReleaseManifest(host, release, releaseId2, images) {
+  const manifest = releaseManifest(releaseId2, images);
+  await host.exec(writeWithDirArgv(`${release}/images.json`, { mode: 420, size: Buffer.byteLength(manifest) }), {
+    step: "stage",
+    stdin: manifest
+  });
 }
 
-// src/deploy/retire.ts
-function historyRepositories(history) {
-  const repositories = /* @__PURE__ */ new Set();
-  for (const record2 of history.releases) {
-    for (const reference of Object.values(record2.images ?? {})) {
-      try {
-        repositories.add(repositoryName(parseImageReference(reference)));
-      } catch {
-      }
-    }
-  }
-  return [...repositories].sort();
+// src/deploy/compose/accessories.ts
+var asRoot = { become: true };
+function accessoriesProject(app) {
+  return composeProjectName(app, ACCESSORIES);
 }
-function historyBackups(history) {
-  return history.releases.flatMap((record2) => record2.backup ? [record2.backup] : []);
+async function ensureAccessories(host, config2, flavour, input2, waitMs = 12e4) {
+  const names = accessoryNames(config2);
+  const result = { changed: false, diffs: [], actions: [] };
+  if (names.length === 0) return result;
+  const file2 = accessoriesComposeFilePath(config2);
+  const live = (await host.readFile(file2, asRoot))?.toString("utf8");
+  const images = await accessoryImages(host, config2, names, { ...input2, live }, result);
+  const envChanged = await writeEnvFiles(host, config2, flavour, input2, result);
+  const model = Object.keys(images).length < names.length ? null : accessoriesComposeFromConfig(config2, images);
+  if (!model) {
+    result.changed = result.actions.length > 0;
+    return result;
+  }
+  if (!input2.check) await host.exec(mkdirsArgv([parentDir(file2)]), asRoot);
+  const applied = await applyComposeFile(host, model, { path: file2, flavour, become: true, check: input2.check });
+  if (applied.changed) {
+    result.actions.push(`${input2.check ? "would write" : "wrote"} ${file2} (project ${accessoriesProject(config2.app)})`);
+    if (applied.diff) result.diffs.push(applied.diff);
+  }
+  const base = composeBase(flavour, accessoriesProject(config2.app), file2);
+  const changed = changedAccessories(applied.files[0]?.before, applied.files[0]?.after, names, envChanged);
+  for (const name of names) {
+    const image = images[name];
+    if (!changed.includes(name) && await imageContentChanged(host, config2.app, name, image)) changed.push(name);
+  }
+  if (changed.length > 0) {
+    const what = `the stateful accessor${changed.length > 1 ? "ies" : "y"} ${changed.join(", ")}`;
+    result.actions.push(
+      `${input2.check ? "would restart" : "restarted"} ${what}: recreated with the changed image/env (volumes kept)`
+    );
+    if (!input2.check) {
+      await host.exec(composeRecreateArgv(base, changed), { ...asRoot, step: STAGE_STEP, timeoutMs: 18e4 });
+    }
+  }
+  if ((await runningIds(host, config2.app)).length < names.length) {
+    result.actions.push(`${input2.check ? "would start" : "start"} the accessories ${names.join(", ")}`);
+    if (!input2.check) {
+      await host.exec(composeUpKeepArgv(base), { ...asRoot, step: STAGE_STEP, timeoutMs: 18e4 });
+    }
+  }
+  if (!input2.check) await waitUntilUp(host, config2.app, names, waitMs);
+  result.changed = result.actions.length > 0;
+  return result;
 }
-async function retireOld(input2) {
-  const { host, config: config2, live, previous, say } = input2;
-  const paths = deployPaths(config2.deploy_dir);
-  const protectedIds = [live, ...previous ? [previous] : []];
-  const { prune, history: kept } = releasesToPrune(input2.history, config2.releases.keep, protectedIds);
-  for (const id of prune) {
-    try {
-      await removeUnder(host, paths.releases, paths.release(id), { check: false, step: "prune" });
-    } catch (e) {
-      say(`not pruned: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  if (prune.length > 0) {
-    await writeHistory(host, paths, kept);
-    say(`pruned releases ${prune.join(", ")}`);
-  }
-  const repositories = historyRepositories(input2.history);
-  if (repositories.length > 0) {
-    try {
-      const result = await pruneImages(host, {
-        repositories,
-        releases: input2.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) })),
-        keep: config2.releases.keep,
-        live,
-        previous
-      });
-      if (result.removed.length > 0) say(`pruned ${result.removed.length} image(s) of releases beyond releases.keep`);
-      for (const f of result.failed) say(`could not prune image ${f.id}: ${f.message}`);
-    } catch (e) {
-      say(`image prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  if (config2.database) {
-    try {
-      const decision = await pruneBackups({ host, become: true, step: "prune backups" }, config2.deploy_dir, {
-        keep: config2.database.backups.keep,
-        protectReleases: protectedIds,
-        protectIds: historyBackups(kept),
-        backupsDir: config2.database.backups.dir
-      });
-      if (decision.prune.length > 0) {
-        say(
-          `pruned backups ${decision.prune.map((m) => m.id).join(", ")} (database.backups.keep ${config2.database.backups.keep})`
-        );
+async function accessoryImages(host, config2, names, input2, result) {
+  const images = {};
+  for (const name of names) {
+    const image = serviceImageRef(config2, name, input2.images);
+    if (!image) {
+      if (input2.check && config2.services[name]?.build) {
+        result.actions.push(`${buildAction(config2, name)} (a new image restarts the accessory)`);
+        const running = liveImage(input2.live, name);
+        if (running) images[name] = running;
+        continue;
       }
-    } catch (e) {
-      say(`backup prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
+      throw new SlipwayError(`accessory ${name} has no image to run`, {
+        host: host.name,
+        step: STAGE_STEP,
+        hint: "give it `image:` (pinned by digest) or a build section, or pass --image service=ref"
+      });
     }
+    images[name] = image;
+    const pull = await pullWhenMissing(host, name, image, input2.check);
+    if (pull) result.actions.push(pull);
   }
-  return prune.length > 0 ? kept : input2.history;
+  return images;
+}
+function liveImage(live, name) {
+  const image = live === void 0 ? void 0 : (0, import_yaml3.parse)(live)?.services?.[name]?.image;
+  return typeof image === "string" ? image : void 0;
+}
+function changedAccessories(before, after, names, envChanged) {
+  const section = (text2, name) => {
+    if (text2 === void 0) return void 0;
+    const { image: _, ...rest } = (0, import_yaml3.parse)(text2)?.services?.[name] ?? {};
+    return JSON.stringify(rest);
+  };
+  return names.filter(
+    (name) => envChanged.has(name) || before !== void 0 && after !== void 0 && section(before, name) !== section(after, name)
+  );
+}
+async function writeEnvFiles(host, config2, flavour, input2, result) {
+  const changed = /* @__PURE__ */ new Set();
+  for (const name of accessoryNames(config2)) {
+    if ((config2.services[name]?.secrets.length ?? 0) === 0) continue;
+    const env2 = colorEnvFile(host, config2, name, "blue", input2.secrets, {
+      runtimeFormat: true,
+      composeFlavour: flavour
+    });
+    const path6 = accessoryEnvFilePath(config2, name);
+    const current = (await host.readFile(path6, asRoot))?.toString("utf8");
+    if (current === env2.content) continue;
+    if (current !== void 0) changed.add(name);
+    if (input2.check) {
+      result.actions.push(`write ${path6}`);
+      continue;
+    }
+    await host.exec(mkdirsArgv([parentDir(path6)]), asRoot);
+    await host.putFile(path6, env2.content, { mode: 384, become: true, step: "env file" });
+    result.actions.push(`wrote ${path6}`);
+  }
+  return changed;
+}
+async function imageContentChanged(host, app, name, image) {
+  const quiet = { ...asRoot, check: false };
+  const ids = await host.exec(composeContainerArgv(accessoriesProject(app), name), quiet);
+  const container = ids.stdout.split("\n")[0]?.trim();
+  if (!container) return false;
+  const running = (await host.exec(containerImageArgv(container), quiet)).stdout.trim();
+  if (!running) return false;
+  const [now, next] = await Promise.all(
+    [running, image].map(async (ref) => {
+      const r = await host.exec(imageContentArgv(ref), quiet);
+      return r.code === 0 ? r.stdout.trim() : null;
+    })
+  );
+  return now !== null && next !== null && now !== next;
+}
+async function runningIds(host, app) {
+  const r = await host.exec(runningContainersArgv(accessoriesProject(app)), { ...asRoot, check: false });
+  return r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim()) : [];
+}
+async function waitUntilUp(host, app, names, waitMs) {
+  const deadline = Date.now() + waitMs;
+  let last = "no container";
+  for (; ; ) {
+    const ids = await runningIds(host, app);
+    if (ids.length > 0) {
+      const r = await host.exec(serviceStatesArgv(ids), { ...asRoot, check: false });
+      const states = r.stdout.split("\n").filter((l) => l.trim());
+      const up = states.filter((l) => / running( healthy)?$/.test(l.trim()));
+      if (up.length >= names.length) return;
+      last = states.join("; ");
+    }
+    if (Date.now() > deadline) {
+      throw new SlipwayError(`the accessories did not come up within ${Math.round(waitMs / 1e3)} s (${last})`, {
+        host: host.name,
+        step: STAGE_STEP,
+        command: `docker ps --filter label=com.docker.compose.project=${accessoriesProject(app)}`,
+        hint: `see \`docker logs\` of the ${accessoriesProject(app)} containers on the host`
+      });
+    }
+    await new Promise((r) => setTimeout(r, 1e3));
+  }
+}
+
+// src/deploy/backup-step.ts
+function databaseSpec(config2, secrets, liveColor3 = null) {
+  if (!config2.database) return null;
+  const server = config2.database.compose_service;
+  const project = !server ? void 0 : config2.services[server]?.accessory ? accessoriesProject(config2.app) : config2.runtime === "compose" && liveColor3 ? composeProjectName(config2.app, liveColor3) : void 0;
+  return databaseSpecFromConfig(config2.database, {
+    app: config2.app,
+    strategy: config2.strategy,
+    env: { ...process.env, ...secrets },
+    ...project ? { composeProject: project } : {}
+  });
+}
+function sudoWriters(stopStart) {
+  const sudo = (argv2) => ["sudo", "-n", ...argv2];
+  return { stop: stopStart.stop.map(sudo), start: stopStart.start.map(sudo) };
+}
+async function prepareDatabaseDir(host, config2, user) {
+  const db = config2.database;
+  if (!db?.path?.startsWith("/") || db.volume) return;
+  const dir = (0, import_node_path14.dirname)(db.path);
+  if (!db.create_dir && (await host.exec(testArgv("-d", dir), { become: true, check: false })).code !== 0) {
+    throw new SlipwayError(`the database directory ${dir} is missing and database.create_dir is false`, {
+      host: host.name,
+      step: "backup",
+      hint: `create ${dir} on the host (or mount what should be there), or set database.create_dir: true`
+    });
+  }
+  const first = Object.keys(config2.services)[0] ?? "";
+  const owner = db.owner ?? (config2.runtime === "systemd" ? serviceUser(config2, first) : user);
+  if (config2.runtime === "systemd" && !db.owner) await ensureSystemUser(host, owner);
+  await host.exec(ownedTreeArgv(dir, owner), { become: true, step: "database dir" });
+}
+async function fileDatabaseState(host, spec) {
+  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return composeServerState(host, spec);
+  if (spec.location.kind === "file") {
+    const exists = await host.exec(testArgv("-e", spec.location.path), { check: false, become: true });
+    return { exists: exists.code === 0, where: spec.location.path };
+  }
+  if (spec.location.kind === "volume") {
+    const { volume, path: path6 } = spec.location;
+    const exists = await host.exec(volumeHasPathArgv(volume, path6), { check: false, become: true });
+    return { exists: exists.code === 0, where: `${volume}:${path6}` };
+  }
+  return null;
+}
+async function composeServerState(host, spec) {
+  const location = spec.location;
+  if (location.kind !== "service" || !("compose" in location)) return null;
+  const { project, service } = location.compose;
+  const ids = await host.exec(composeContainerArgv(project, service), { become: true, check: false });
+  return { exists: ids.stdout.trim() !== "", where: `compose service ${project ? `${project}/` : ""}${service}` };
+}
+async function checkDatabasePresent(host, spec, liveRelease) {
+  if (!spec) return "none";
+  const state = await fileDatabaseState(host, spec);
+  if (!state || state.exists) {
+    const file2 = spec.engine === "sqlite" || spec.engine === "duckdb";
+    await checkBackupTool({ host, become: file2, step: "preflight" }, spec);
+    return "present";
+  }
+  if (liveRelease === null) return "first-deploy";
+  throw new SlipwayError(
+    `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
+    {
+      host: host.name,
+      step: "preflight",
+      hint: spec.engine === "sqlite" || spec.engine === "duckdb" ? "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed" : `start the database server's container (\`docker ps -a\` shows why it stopped) or fix database.compose_service; nothing was changed`
+    }
+  );
+}
+async function backupBeforeChange(host, config2, spec, release, writers, log, liveRelease = null) {
+  if (!spec) return null;
+  if (await checkDatabasePresent(host, spec, liveRelease) === "first-deploy") {
+    log(`no database at ${(await fileDatabaseState(host, spec))?.where} yet (first deploy): nothing to back up`);
+    return null;
+  }
+  const manifest = await createBackup({
+    host,
+    deployDir: config2.deploy_dir,
+    database: spec,
+    release,
+    reason: "deploy",
+    writers,
+    step: "backup",
+    log
+  });
+  const copyTo = config2.database?.backups.copy_to;
+  if (copyTo) {
+    const ctx2 = { host, become: true, step: "backup copy_to", log };
+    const copied = await copyToRunner(ctx2, config2.deploy_dir, manifest, copyTo, config2.database?.backups.dir);
+    log(`copied backup ${manifest.id} to ${copied}`);
+  }
+  return manifest.id;
+}
+async function checkBackupRoomBeforeStop(host, config2, spec, log) {
+  if (!spec) return;
+  const state = await fileDatabaseState(host, spec);
+  if (state && !state.exists) return;
+  await checkBackupRoom({ host, deployDir: config2.deploy_dir, database: spec, release: "", step: "backup", log });
+}
+
+// src/deploy/history.ts
+function parseHistory(text2) {
+  if (!text2?.trim()) return { releases: [] };
+  const parsed = JSON.parse(text2);
+  return { releases: Array.isArray(parsed.releases) ? parsed.releases : [] };
+}
+function renderHistory(history) {
+  return `${JSON.stringify(history, null, 2)}
+`;
+}
+function withRecord(history, record2) {
+  return { releases: [...history.releases.filter((r) => r.id !== record2.id), record2] };
+}
+function releasesToPrune(history, keep, protectedIds) {
+  const wentLive = history.releases.filter((r) => r.result !== "failed");
+  const kept = new Set(wentLive.slice(-Math.max(1, keep)).map((r) => r.id));
+  for (const id of protectedIds) kept.add(id);
+  const newest = history.releases.at(-1)?.id;
+  if (newest) kept.add(newest);
+  const prune = history.releases.filter((r) => !kept.has(r.id)).map((r) => r.id);
+  return { prune, history: { releases: history.releases.filter((r) => kept.has(r.id)) } };
+}
+function rollbackTarget(history, live, to, left) {
+  const deployed = history.releases.filter((r) => r.result === "deployed");
+  if (to) return deployed.find((r) => r.id === to);
+  const recorded2 = live ? deployed.find((r) => r.id === live) : void 0;
+  if (left && recorded2) return recorded2;
+  const liveIndex = live ? deployed.findIndex((r) => r.id === live) : deployed.length;
+  const before = deployed.slice(0, liveIndex === -1 ? deployed.length : liveIndex);
+  return before.at(-1);
+}
+function leftSwitchLine(left, recordedColor, target) {
+  const back = recordedColor ? `reconcile first points nginx back at the recorded ${recordedColor}, then ` : "";
+  return `nginx serves ${left.served} (release ${left.release || "unknown"}, not recorded: left by run ${left.run || "unknown"}); rollback goes to ${target}: ${back}the rollback deploys it`;
+}
+function noRollbackTarget(history, live, to) {
+  const deployed = history.releases.filter((r) => r.result === "deployed").map((r) => r.id);
+  const targets = `deployed releases on the host (a rollback can go to one of these): ${deployed.join(", ") || "none"}`;
+  if (to) {
+    const record2 = history.releases.find((r) => r.id === to);
+    if (record2?.result === "failed") {
+      return { message: `release ${to} failed its deploy on this host: it cannot be rolled back to`, hint: targets };
+    }
+    if (record2?.result === "rolled-back") {
+      const again = "it cannot be rolled back to; deploy its commit again instead";
+      return { message: `release ${to} was rolled back from on this host: ${again}`, hint: targets };
+    }
+    const all = history.releases.map((r) => r.id).join(", ") || "none";
+    return { message: `release ${to} is not in the host's history`, hint: `releases on the host: ${all}` };
+  }
+  const message2 = live && deployed.includes(live) ? `no earlier release to roll back to: ${live} is the first deployed release on this host` : "no release is deployed on this host yet: nothing to roll back to";
+  return { message: message2, hint: `${targets}; to run an older commit, deploy it` };
+}
+
+// src/deploy/host-state.ts
+function parseColorFile(text2) {
+  const color = text2?.trim();
+  return color === "blue" || color === "green" ? color : null;
+}
+async function readLiveState(host, paths) {
+  const [linked, colorFile, historyFile] = await Promise.all([
+    host.exec(readlinkArgv(paths.current), { check: false }),
+    host.readFile(paths.color),
+    host.readFile(paths.history)
+  ]);
+  const link = linked.stdout.trim();
+  const color = parseColorFile(colorFile?.toString("utf8"));
+  const history = parseHistory(historyFile?.toString("utf8"));
+  return { release: link ? link.split("/").pop() ?? null : null, color, history };
+}
+async function writeHistory(host, paths, history) {
+  await host.putFile(paths.history, renderHistory(history), {
+    mode: 420,
+    step: "record release",
+    unconditional: true
+  });
+}
+async function markLive(host, paths, releaseId2, color) {
+  await Promise.all([
+    host.exec(swapSymlinkArgv(paths.release(releaseId2), paths.current), { step: "record release" }),
+    // A run records the color it switched to: written without comparing first.
+    host.putFile(paths.color, `${color}
+`, { mode: 420, step: "record release", unconditional: true })
+  ]);
+}
+
+// src/verify/pause.ts
+function pauseUnlessAborted(ms, signal) {
+  if (!signal) return new Promise((resolve16) => setTimeout(resolve16, ms));
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve16, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve16();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+// src/commands/curl.ts
+function curlArgv(request) {
+  return [
+    "curl",
+    "--silent",
+    "--show-error",
+    "--max-time",
+    String(request.maxTimeSeconds),
+    ...request.dumpHeaders ? ["--dump-header", "-"] : [],
+    "--output",
+    "-",
+    "--write-out",
+    request.writeOut,
+    ...request.resolve ? ["--resolve", request.resolve] : [],
+    ...request.insecure ? ["--insecure"] : [],
+    ...request.hostHeader ? ["--header", `Host: ${request.hostHeader}`] : [],
+    ...request.headersFromStdin ? ["--header", "@-"] : [],
+    "--",
+    request.url
+  ];
+}
+
+// src/verify/judge.ts
+function answerMismatch(expected, status, body) {
+  if (status !== expected.status) return `expected status ${expected.status}, got ${status}`;
+  if (expected.bodyContains !== void 0 && !body.includes(expected.bodyContains)) {
+    return `status ${status} but the body lacks "${expected.bodyContains}"`;
+  }
+  return null;
+}
+
+// src/verify/probe.ts
+var MARK = "\n__SLIPWAY_STATUS__:";
+function requestSeconds(probe) {
+  if (probe.request_timeout_s !== void 0) return Math.max(0.1, Math.ceil(probe.request_timeout_s * 10) / 10);
+  return Math.max(1, Math.ceil(probe.interval_s * 5));
+}
+function curlArgv2(probe) {
+  return curlArgv({
+    url: probe.url,
+    maxTimeSeconds: requestSeconds(probe),
+    writeOut: `${MARK}%{http_code}`,
+    hostHeader: probe.host_header
+  });
+}
+function parseCurl(stdout) {
+  const at2 = stdout.lastIndexOf(MARK);
+  if (at2 < 0) return { status: 0, body: stdout };
+  return { status: Number(stdout.slice(at2 + MARK.length).trim()) || 0, body: stdout.slice(0, at2) };
+}
+var CURL_EXIT = {
+  /** CURLE_COULDNT_RESOLVE_HOST: the URL's host name does not resolve. */
+  couldntResolveHost: 6,
+  /** CURLE_COULDNT_CONNECT: nothing accepts connections on the port (refused), or the address is unreachable. */
+  couldntConnect: 7,
+  /** CURLE_OPERATION_TIMEDOUT: --max-time passed before the answer was complete. */
+  operationTimedout: 28,
+  /** CURLE_SSL_CONNECT_ERROR: the TLS handshake failed (an http port spoken to with https, a protocol mismatch). */
+  sslConnectError: 35,
+  /** CURLE_GOT_NOTHING: the connection was closed without a byte of answer ("Empty reply from server"). */
+  gotNothing: 52,
+  /** CURLE_RECV_ERROR: the connection broke while reading, typically "Connection reset by peer". */
+  recvError: 56,
+  /** CURLE_PEER_FAILED_VERIFICATION: the server's certificate or name did not verify. */
+  peerFailedVerification: 60
+};
+function curlFailure(exit) {
+  switch (exit) {
+    case CURL_EXIT.couldntResolveHost:
+      return "resolve";
+    case CURL_EXIT.couldntConnect:
+      return "refused";
+    case CURL_EXIT.operationTimedout:
+      return "timeout";
+    case CURL_EXIT.sslConnectError:
+    case CURL_EXIT.peerFailedVerification:
+      return "tls";
+    case CURL_EXIT.gotNothing:
+      return "empty reply";
+    case CURL_EXIT.recvError:
+      return "reset";
+    default:
+      return void 0;
+  }
+}
+function healthy(probe, response) {
+  return answerMismatch({ status: probe.status, bodyContains: probe.body_contains }, response.status, response.body) === null;
+}
+
+// src/verify/wait.ts
+var FIRST_POLL_MS = 50;
+var FAST_POLLS = 60;
+function requestBudget(probe, msLeft) {
+  return Math.max(0.1, Math.min(requestSeconds(probe), Math.floor(msLeft / 100) / 10));
+}
+function pollDelayMs(attempt, intervalS, fastPolls = FAST_POLLS) {
+  const cap = intervalS * 1e3;
+  const doublings = Math.max(0, attempt - fastPolls);
+  return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(doublings, 20));
+}
+function pauseAfterMs(attempt, streak, intervalS) {
+  return streak > 0 ? intervalS * 1e3 : pollDelayMs(attempt, intervalS);
+}
+async function waitHealthy(exec, probe, onPoll, signal) {
+  const started = Date.now();
+  const deadline = started + probe.timeout_s * 1e3;
+  let streak = 0;
+  let attempts = 0;
+  for (; ; ) {
+    signal?.throwIfAborted();
+    attempts++;
+    const result = await exec(curlArgv2({ ...probe, request_timeout_s: requestBudget(probe, deadline - Date.now()) }));
+    const response = parseCurl(result.stdout);
+    const last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
+    const outcome = { attempts, last, status: response.status, curlExit: result.code };
+    streak = healthy(probe, response) ? streak + 1 : 0;
+    if (streak >= probe.successes) return { ok: true, ...outcome };
+    onPoll?.({ attempts, elapsedMs: Date.now() - started, last });
+    const pause = pauseAfterMs(attempts, streak, probe.interval_s);
+    if (Date.now() + pause > deadline) {
+      const short = `${streak} of ${probe.successes} healthy answers in a row, ${probe.interval_s}s apart, before the timeout`;
+      return { ok: false, ...outcome, ...streak > 0 ? { last: `${last} (${short})` } : {} };
+    }
+    await pauseUnlessAborted(pause, signal);
+  }
+}
+
+// src/deploy/health.ts
+function gateArgs(name, service, port3, address2 = "127.0.0.1") {
+  const h = service.health;
+  const field = `services.${name}.health`;
+  return {
+    url: `http://${address2}:${port3}${h?.path ?? "/"}`,
+    status: h?.expected_status ?? 200,
+    body_contains: h?.expected_body,
+    timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,
+    interval_s: h ? durationSeconds(h.interval, `${field}.interval`) : 2,
+    successes: h?.consecutive_successes ?? 1,
+    request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5
+  };
+}
+function healthGate(host, args, onPoll, signal) {
+  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll, signal);
 }
 
 // src/remote/command.ts
@@ -66094,14 +67636,14 @@ var LineSplitter = class {
     this.#pending = "";
   }
 };
-function tail3(text2, maxLines = 20) {
+function tail4(text2, maxLines = 20) {
   const lines = text2.replace(/\n+$/, "").split("\n");
   return lines.slice(-maxLines).join("\n");
 }
 
 // src/remote/ssh-connect.ts
 var import_promises5 = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_node_path15 = require("node:path");
 var import_promises6 = require("node:timers/promises");
 
 // node_modules/node-ssh/lib/esm/index.mjs
@@ -66132,24 +67674,24 @@ var PromiseQueue = class {
     };
   }
   waitTillIdle() {
-    return new Promise((resolve15) => {
+    return new Promise((resolve16) => {
       if (this.running === 0) {
-        resolve15();
+        resolve16();
         return;
       }
       const dispose = this.onIdle(() => {
         dispose();
-        resolve15();
+        resolve16();
       });
     });
   }
   add(callback) {
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       const runCallback = () => {
         this.running += 1;
         try {
           Promise.resolve(callback()).then((val) => {
-            resolve15(val);
+            resolve16(val);
             this.processNext();
           }, (err) => {
             reject(err);
@@ -66191,23 +67733,23 @@ var defaultFilesystem = {
     return import_path.default.basename(path6);
   },
   stat(path6) {
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       import_fs.default.stat(path6, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve15(res);
+          resolve16(res);
         }
       });
     });
   },
   readdir(path6) {
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       import_fs.default.readdir(path6, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve15(res);
+          resolve16(res);
         }
       });
     });
@@ -66251,7 +67793,7 @@ async function scanDirectory(path6, { recursive: recursive2 = true, validate: va
   });
   const result = { files: [], directories: [] };
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-  await new Promise((resolve15, reject) => {
+  await new Promise((resolve16, reject) => {
     scanDirectoryInternal({
       path: path6,
       recursive: recursive2 ? "deep" : "shallow",
@@ -66260,7 +67802,7 @@ async function scanDirectory(path6, { recursive: recursive2 = true, validate: va
       fileSystem: mergedFileSystem,
       queue,
       reject
-    }).then(() => queue.waitTillIdle()).then(resolve15, reject);
+    }).then(() => queue.waitTillIdle()).then(resolve16, reject);
   });
   return result;
 }
@@ -66286,12 +67828,12 @@ function unixifyPath(path6) {
   return path6;
 }
 async function readFile4(filePath) {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     import_fs2.default.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
-        resolve15(res);
+        resolve16(res);
       }
     });
   });
@@ -66300,12 +67842,12 @@ var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
 async function makeDirectoryWithSftp(path6, sftp) {
   let stats = null;
   try {
-    stats = await new Promise((resolve15, reject) => {
+    stats = await new Promise((resolve16, reject) => {
       sftp.stat(path6, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve15(res);
+          resolve16(res);
         }
       });
     });
@@ -66318,12 +67860,12 @@ async function makeDirectoryWithSftp(path6, sftp) {
     throw new Error("mkdir() failed, target already exists and is not a directory");
   }
   try {
-    await new Promise((resolve15, reject) => {
+    await new Promise((resolve16, reject) => {
       sftp.mkdir(path6, (err) => {
         if (err) {
           reject(err);
         } else {
-          resolve15();
+          resolve16();
         }
       });
     });
@@ -66398,14 +67940,14 @@ var NodeSSH = class {
     }
     const connection = new import_ssh22.default.Client();
     this.connection = connection;
-    await new Promise((resolve15, reject) => {
+    await new Promise((resolve16, reject) => {
       connection.on("error", reject);
       if (config2.onKeyboardInteractive) {
         connection.on("keyboard-interactive", config2.onKeyboardInteractive);
       }
       connection.on("ready", () => {
         connection.removeListener("error", reject);
-        resolve15();
+        resolve16();
       });
       connection.on("end", () => {
         if (this.connection === connection) {
@@ -66427,14 +67969,14 @@ var NodeSSH = class {
   }
   async requestShell(options) {
     const connection = this.getConnection();
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       connection.on("error", reject);
       const callback = (err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve15(res);
+          resolve16(res);
         }
       };
       if (options == null) {
@@ -66455,14 +67997,14 @@ var NodeSSH = class {
   }
   async requestSFTP() {
     const connection = this.getConnection();
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       connection.on("error", reject);
       connection.sftp((err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve15(res);
+          resolve16(res);
         }
       });
     });
@@ -66493,7 +68035,7 @@ var NodeSSH = class {
     }
     const connection = this.getConnection();
     const output2 = { stdout: [], stderr: [] };
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       connection.on("error", reject);
       connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
         connection.removeListener("error", reject);
@@ -66539,7 +68081,7 @@ var NodeSSH = class {
             stdout = stdout.trim();
             stderr = stderr.trim();
           }
-          resolve15({
+          resolve16({
             code: code != null ? code : null,
             signal: signal != null ? signal : null,
             stdout,
@@ -66601,12 +68143,12 @@ var NodeSSH = class {
     (0, import_assert2.default)(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     const sftp = givenSftp || await this.requestSFTP();
     try {
-      await new Promise((resolve15, reject) => {
+      await new Promise((resolve16, reject) => {
         sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
           if (err) {
             reject(err);
           } else {
-            resolve15();
+            resolve16();
           }
         });
       });
@@ -66621,21 +68163,21 @@ var NodeSSH = class {
     (0, import_assert2.default)(typeof remoteFile === "string", "remoteFile must be a valid string");
     (0, import_assert2.default)(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     (0, import_assert2.default)(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
-    (0, import_assert2.default)(await new Promise((resolve15) => {
+    (0, import_assert2.default)(await new Promise((resolve16) => {
       import_fs2.default.access(localFile, import_fs2.default.constants.R_OK, (err) => {
-        resolve15(err === null);
+        resolve16(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
     const sftp = givenSftp || await this.requestSFTP();
     const putFile = (retry) => {
-      return new Promise((resolve15, reject) => {
+      return new Promise((resolve16, reject) => {
         sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
           if (err == null) {
-            resolve15();
+            resolve16();
             return;
           }
           if (err.message === "No such file" && retry) {
-            resolve15(this.mkdir(import_path2.default.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
+            resolve16(this.mkdir(import_path2.default.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
           } else {
             reject(err);
           }
@@ -66662,14 +68204,14 @@ var NodeSSH = class {
     const sftp = givenSftp || await this.requestSFTP();
     const queue = new PromiseQueue({ concurrency });
     try {
-      await new Promise((resolve15, reject) => {
+      await new Promise((resolve16, reject) => {
         files.forEach((file2) => {
           queue.add(async () => {
             await this.putFile(file2.local, file2.remote, sftp, transferOptions);
             transferred.push(file2);
           }).catch(reject);
         });
-        queue.waitTillIdle().then(resolve15);
+        queue.waitTillIdle().then(resolve16);
       });
     } catch (error62) {
       if (error62 != null) {
@@ -66685,9 +68227,9 @@ var NodeSSH = class {
   async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     (0, import_assert2.default)(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     (0, import_assert2.default)(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve15) => {
+    const localDirectoryStat = await new Promise((resolve16) => {
       import_fs2.default.stat(localDirectory, (err, stat2) => {
-        resolve15(stat2 || null);
+        resolve16(stat2 || null);
       });
     });
     (0, import_assert2.default)(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -66702,16 +68244,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed2 = false;
     try {
-      await new Promise((resolve15, reject) => {
+      await new Promise((resolve16, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await this.mkdir(import_path2.default.join(remoteDirectory, directory), "sftp", sftp);
           }).catch(reject);
         });
-        resolve15(queue.waitTillIdle());
+        resolve16(queue.waitTillIdle());
       });
-      await new Promise((resolve15, reject) => {
+      await new Promise((resolve16, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -66726,7 +68268,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve15(queue.waitTillIdle());
+        resolve16(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -66738,9 +68280,9 @@ var NodeSSH = class {
   async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive: recursive2 = true, tick = DEFAULT_TICK, validate: validate2 = DEFAULT_VALIDATE } = {}) {
     (0, import_assert2.default)(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     (0, import_assert2.default)(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve15) => {
+    const localDirectoryStat = await new Promise((resolve16) => {
       import_fs2.default.stat(localDirectory, (err, stat2) => {
-        resolve15(stat2 || null);
+        resolve16(stat2 || null);
       });
     });
     (0, import_assert2.default)(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -66758,23 +68300,23 @@ var NodeSSH = class {
           return import_path2.default.posix.join(pathA, pathB);
         },
         readdir(path6) {
-          return new Promise((resolve15, reject) => {
+          return new Promise((resolve16, reject) => {
             sftp.readdir(path6, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve15(res.map((item) => item.filename));
+                resolve16(res.map((item) => item.filename));
               }
             });
           });
         },
         stat(path6) {
-          return new Promise((resolve15, reject) => {
+          return new Promise((resolve16, reject) => {
             sftp.stat(path6, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve15(res);
+                resolve16(res);
               }
             });
           });
@@ -66786,16 +68328,16 @@ var NodeSSH = class {
     directories.sort((a, b) => a.length - b.length);
     let failed2 = false;
     try {
-      await new Promise((resolve15, reject) => {
+      await new Promise((resolve16, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await (0, import_make_dir.default)(import_path2.default.join(localDirectory, directory));
           }).catch(reject);
         });
-        resolve15(queue.waitTillIdle());
+        resolve16(queue.waitTillIdle());
       });
-      await new Promise((resolve15, reject) => {
+      await new Promise((resolve16, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file2) => {
           queue.add(async () => {
@@ -66810,7 +68352,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve15(queue.waitTillIdle());
+        resolve16(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -66821,7 +68363,7 @@ var NodeSSH = class {
   }
   forwardIn(remoteAddr, remotePort, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       connection.forwardIn(remoteAddr, remotePort, (error62, port3) => {
         if (error62) {
           reject(error62);
@@ -66846,25 +68388,25 @@ var NodeSSH = class {
             });
           });
         };
-        resolve15({ port: port3, dispose });
+        resolve16({ port: port3, dispose });
       });
     });
   }
   forwardOut(srcIP, srcPort, dstIP, dstPort) {
     const connection = this.getConnection();
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve15(channel);
+        resolve16(channel);
       });
     });
   }
   forwardInStreamLocal(socketPath, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       connection.openssh_forwardInStreamLocal(socketPath, (error62) => {
         if (error62) {
           reject(error62);
@@ -66889,19 +68431,19 @@ var NodeSSH = class {
             });
           });
         };
-        resolve15({ dispose });
+        resolve16({ dispose });
       });
     });
   }
   forwardOutStreamLocal(socketPath) {
     const connection = this.getConnection();
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       connection.openssh_forwardOutStreamLocal(socketPath, (error62, channel) => {
         if (error62) {
           reject(error62);
           return;
         }
-        resolve15(channel);
+        resolve16(channel);
       });
     });
   }
@@ -67062,7 +68604,7 @@ async function attemptOnce(target, port3, key, options, viaJump) {
   }
 }
 async function recordHostKey(file2, line) {
-  await (0, import_promises5.mkdir)((0, import_node_path11.dirname)(file2), { recursive: true, mode: 448 });
+  await (0, import_promises5.mkdir)((0, import_node_path15.dirname)(file2), { recursive: true, mode: 448 });
   const existing = await (0, import_promises5.readFile)(file2, "utf8").catch(() => "");
   const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
   await (0, import_promises5.appendFile)(file2, `${separator}${line}
@@ -67084,7 +68626,7 @@ var CommandStartLostError = class extends Error {
 };
 var EXEC_REQUEST_FAILED = "Unable to exec";
 function openExecChannel(client, command, setup) {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     let connectionLost = false;
     const onLost = () => {
       connectionLost = true;
@@ -67099,7 +68641,7 @@ function openExecChannel(client, command, setup) {
           return reject(sent ? new CommandStartLostError(error62.message, { cause: error62 }) : channelOpenError(error62));
         }
         setup(channel);
-        resolve15(channel);
+        resolve16(channel);
       });
     } catch (error62) {
       settle2();
@@ -67127,7 +68669,7 @@ async function runRaw(client, request) {
     request.onStderr?.(chunk);
   };
   const channel = await openExecChannel(client, request.command, (channel2) => {
-    closed = new Promise((resolve15) => channel2.on("close", () => resolve15()));
+    closed = new Promise((resolve16) => channel2.on("close", () => resolve16()));
     channel2.on("exit", (exitCode2, exitSignal) => {
       code = exitCode2 ?? null;
       signal = exitSignal ?? null;
@@ -67152,8 +68694,8 @@ async function runRaw(client, request) {
   else if (typeof request.stdin === "string" || Buffer.isBuffer(request.stdin)) channel.end(request.stdin);
   else request.stdin.pipe(channel);
   let timer;
-  const timeout = new Promise((resolve15) => {
-    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve15("timeout"), request.timeoutMs);
+  const timeout = new Promise((resolve16) => {
+    if (request.timeoutMs !== void 0) timer = setTimeout(() => resolve16("timeout"), request.timeoutMs);
   });
   const first = await Promise.race([closed.then(() => "closed"), timeout]);
   clearTimeout(timer);
@@ -67188,11 +68730,11 @@ async function runRaw(client, request) {
 function runPty(client, request) {
   const { term, rows: rows2, cols } = request.pty;
   const pty = { term, rows: rows2, cols, width: 0, height: 0 };
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     try {
       client.exec(request.command, { pty }, (error62, channel) => {
         if (error62) return reject(new ChannelOpenError(error62.message, { cause: error62 }));
-        attach(channel, request, resolve15);
+        attach(channel, request, resolve16);
       });
     } catch (error62) {
       reject(new ChannelOpenError(error62 instanceof Error ? error62.message : String(error62), { cause: error62 }));
@@ -67244,45 +68786,6 @@ function dockerExecArgv(container, argv2, tty = false) {
   return ["docker", "exec", "-i", ...tty ? ["-t"] : [], container, ...argv2];
 }
 
-// src/commands/nginx.ts
-function nginxTest(binary2 = "nginx") {
-  return { argv: [binary2, "-t"], what: "nginx -t" };
-}
-var NGINX_RELOAD_AND_WAIT = [
-  'master=$(cat "$1")',
-  'old=$(pgrep -P "$master" | tr "\\n" " ")',
-  "systemctl reload nginx || exit $?",
-  "i=0",
-  'while [ "$i" -lt 100 ]; do',
-  "  busy=0",
-  "  for p in $old; do",
-  "    if [ -r /proc/$p/cmdline ] && ! tr '\\0' ' ' < /proc/$p/cmdline | grep -q 'shutting down'; then busy=1; fi",
-  "  done",
-  '  [ "$busy" = 0 ] && exit 0',
-  "  i=$((i + 1))",
-  "  sleep 0.1",
-  "done",
-  'echo "nginx did not replace its workers within 10 s of the reload: the new configuration is not active (see journalctl -u nginx)" >&2',
-  "exit 1"
-].join("\n");
-function nginxReload(pidFile = "/run/nginx.pid") {
-  return { argv: ["sh", "-c", NGINX_RELOAD_AND_WAIT, "sh", pidFile], what: "reload nginx" };
-}
-var POINT_LINKS_SCRIPT = [
-  'mode="$1"; shift',
-  'while [ "$#" -ge 2 ]; do',
-  '  if [ "$(readlink -- "$2")" != "$1" ]; then',
-  // A host's first deploy reaches the switch before the site's files (and their directory) are installed.
-  '    if [ "$mode" = set ]; then mkdir -p -- "$(dirname -- "$2")" && ln -sfn -- "$1" "$2.slipway-new" && mv -Tf -- "$2.slipway-new" "$2" || exit 1; fi',
-  '    printf "%s\\n" "$2"',
-  "  fi",
-  "  shift 2",
-  "done"
-].join("\n");
-function pointLinksArgv(links, mode) {
-  return ["sh", "-c", POINT_LINKS_SCRIPT, "sh", mode, ...links.flatMap((l) => [l.target, l.link])];
-}
-
 // src/commands/status.ts
 function probeKey(probe) {
   return `${probe.kind}|${probe.target}`;
@@ -67307,10 +68810,14 @@ var STATUS_SCRIPT = [
   '    unit) systemctl show --property=ActiveState,SubState -- "$target" 2>/dev/null ;;',
   `    container) dk inspect --format '${CONTAINER_STATE_FORMAT}' -- "$target" 2>/dev/null ;;`,
   `    compose) dk ps --all --filter "label=com.docker.compose.project=$target" --format '${COMPOSE_PS_FORMAT}' 2>/dev/null ;;`,
+  // The ids unquoted: one word each (docker's hex ids); none listed: an empty section (no container).
+  `    accessories) ids=$(dk ps --all --quiet --filter "label=com.docker.compose.project=$target" 2>/dev/null); [ -z "$ids" ] || dk inspect --format '${SERVICE_STATE_FORMAT}' $ids 2>/dev/null ;;`,
   `    health) curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$target" 2>/dev/null; echo ;;`,
   '    file) cat -- "$target" 2>/dev/null ;;',
   '    link) readlink -- "$target" 2>/dev/null || : ;;',
   '    cert) rd "$target" 2>/dev/null ;;',
+  // What nginx has loaded, not what certbot wrote (D70): the leaf of the handshake, as PEM.
+  '    tls) if command -v openssl >/dev/null 2>&1; then timeout 10 openssl s_client -connect 127.0.0.1:443 -servername "$target" </dev/null 2>/dev/null | openssl x509 2>/dev/null; fi; : ;;',
   // Not a manager (or no swarm): the daemon's sentence becomes the section, so status can say why.
   '    nodes) if ids=$(docker node ls -q 2>&1); then docker node inspect --format "$target" $ids 2>&1; else printf "%s\\n" "$ids"; fi ;;',
   `    stack) docker stack ps --no-trunc --format '{{json .}}' "$target" 2>/dev/null ;;`,
@@ -67336,52 +68843,9 @@ function parseStatusSections(stdout) {
   return sections2;
 }
 
-// src/commands/users.ts
-function userExistsArgv(name) {
-  return ["getent", "passwd", name];
-}
-function userGroupsArgv(name) {
-  return ["id", "-nG", name];
-}
-var ENSURE_USER_SCRIPT = 'getent passwd "$1" >/dev/null && exit 0; useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin -- "$1"';
-function ensureUserArgv(name) {
-  return ["sh", "-c", ENSURE_USER_SCRIPT, "sh", name];
-}
-function addUserArgv(user) {
-  const groups = user.groups ?? [];
-  return [
-    "useradd",
-    "--create-home",
-    "--shell",
-    user.shell,
-    ...user.home ? ["--home-dir", user.home] : [],
-    ...user.system ? ["--system"] : [],
-    ...groups.length ? ["--groups", groups.join(",")] : [],
-    "--",
-    user.name
-  ];
-}
-function removeUserArgv(name) {
-  return ["userdel", "--", name];
-}
-function setShellArgv(name, shell) {
-  return ["usermod", "--shell", shell, "--", name];
-}
-function addGroupsArgv(name, groups) {
-  return ["usermod", "--append", "--groups", groups.join(","), "--", name];
-}
-var ROOT_MODE_PROBE_SCRIPT = `echo "uid=$(id -u)"
-if sudo -n true 2>/dev/null; then echo sudo=ok; else echo sudo=no; fi
-if [ -x "$1" ]; then echo helper=yes; else echo helper=no; fi
-[ "$2" = 1 ] || exit 0
-if docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then echo docker=ok; else echo docker=no; fi`;
-function rootModeProbeArgv(helperPath, needsDocker) {
-  return ["sh", "-c", ROOT_MODE_PROBE_SCRIPT, "sh", helperPath, needsDocker ? "1" : "0"];
-}
-
 // src/remote/privilege-docker.ts
 function dockerGateArgs(argv2, app) {
-  const gate = gateArgs(argv2);
+  const gate = gateArgs2(argv2);
   if (!gate) return void 0;
   if (!app) {
     throw new SlipwayError("helper mode runs docker only for a named app", {
@@ -67392,7 +68856,7 @@ function dockerGateArgs(argv2, app) {
   }
   return ["docker", app, ...gate];
 }
-function gateArgs(argv2) {
+function gateArgs2(argv2) {
   const [program2 = "", first = "", script = "", , ...rest] = argv2;
   const base = program2.replace(/^.*\//, "");
   if (base === "docker" && first === "compose") return ["compose", "v2", ...argv2.slice(2)];
@@ -67470,8 +68934,10 @@ var UNIT_QUERIES = /* @__PURE__ */ new Set(["show", "is-active", "is-enabled", "
 function planCommand(argv2, become, context) {
   if (context.mode === "helper" && argv2[2] === UNTIL_STDIN_CLOSES && argv2[0] === "sh" && argv2[1] === "-c") {
     const inner2 = planCommand(argv2.slice(4), become, context);
-    return plain(untilStdinClosesArgv(inner2.sudo ? ["sudo", "-n", "--", ...inner2.argv] : inner2.argv));
+    return plain(untilStdinClosesArgv(asArgv(inner2)));
   }
+  const stream = context.mode === "helper" ? streamParts(argv2) : void 0;
+  if (stream) return plain(stream.rebuild(stream.commands.map((c) => asArgv(planCommand(c, become, context)))));
   const inner = argv2[0] === "sudo" && argv2[1] === "-n" ? argv2.slice(argv2[2] === "--" ? 3 : 2) : argv2;
   const gate = context.mode === "helper" ? dockerGateArgs(inner, context.app) : void 0;
   if (gate) return helper(...gate);
@@ -67485,7 +68951,7 @@ function planCommand(argv2, become, context) {
   throw new SlipwayError(`helper mode has no privileged operation for \`${inner.slice(0, 2).join(" ")}\``, {
     step: "privilege",
     command: inner.join(" "),
-    hint: `this host is in helper mode (ssh.privilege: helper): ${why} \`ssh.privilege: root\` for this host (bootstrap with -e deploy_privilege=root gives its deploy user NOPASSWD: ALL)`
+    hint: `this host is in helper mode (ssh.privilege: helper): ${why} \`ssh.privilege: root\` for this host (bootstrap with -e deploy_privilege=root gives its deploy user NOPASSWD: ALL); a playbook such as bootstrap.yml runs as an admin with \`slipway run PLAYBOOK -c slipway.yml --user <root or an admin with full sudo>\``
   });
 }
 function helperCommand(argv2, ctx2) {
@@ -67504,6 +68970,7 @@ var SYSTEM_PROGRAMS = /* @__PURE__ */ new Set([
   "usermod",
   "chown"
 ]);
+var asArgv = (planned) => planned.sudo ? ["sudo", "-n", "--", ...planned.argv] : planned.argv;
 var helper = (...args) => ({ argv: [...HELPER, ...args], sudo: true });
 var plain = (argv2) => ({ argv: [...argv2], sudo: false });
 function under(path6, dir) {
@@ -67658,7 +69125,7 @@ async function checkExit(outcome, options, host) {
     step: options.step,
     command: display,
     exitCode: raw.code,
-    stderrTail: host.redactor.redact(tail3(stderrText))
+    stderrTail: host.redactor.redact(tail4(stderrText))
   };
   if (options.become && recognizeSudoFailure(raw.code, stderrText)) {
     const runAs = options.becomeUser ?? host.target.becomeUser ?? "root";
@@ -67717,13 +69184,13 @@ var ReadBatcher = class {
   #waves = /* @__PURE__ */ new Map();
   /** Reads `path` with the reads of the same turn; resolves with its bytes, undefined when absent. */
   read(path6, become) {
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       const wave = this.#waves.get(become);
       if (wave) {
-        wave.push({ path: path6, resolve: resolve15, reject });
+        wave.push({ path: path6, resolve: resolve16, reject });
         return;
       }
-      this.#waves.set(become, [{ path: path6, resolve: resolve15, reject }]);
+      this.#waves.set(become, [{ path: path6, resolve: resolve16, reject }]);
       setImmediate(() => {
         const reads = this.#waves.get(become) ?? [];
         this.#waves.delete(become);
@@ -67769,7 +69236,7 @@ var Semaphore = class {
   }
   async run(task) {
     if (this.#available > 0) this.#available--;
-    else await new Promise((resolve15) => this.#waiters.push(resolve15));
+    else await new Promise((resolve16) => this.#waiters.push(resolve16));
     try {
       return await task();
     } finally {
@@ -67994,7 +69461,7 @@ var SshRemoteHost = class {
         step: options.step,
         command: display,
         exitCode: null,
-        stderrTail: this.#redactor.redact(tail3(raw.stderr.toString("utf8"))),
+        stderrTail: this.#redactor.redact(tail4(raw.stderr.toString("utf8"))),
         hint: "raise timeoutMs for this step if the command is just slow, or look at why it hangs (its stderr is above)",
         cause: raw.killError
       });
@@ -68132,6 +69599,853 @@ function depth(key) {
   return key.split(" via ").length;
 }
 
+// src/deploy/connect.ts
+function unreachableLine(c) {
+  return `[${c.resolved.name}] UNREACHABLE: ${c.error ?? "unreachable"}${c.next ? `
+  next: ${c.next}` : ""}`;
+}
+function inventoryOf(config2) {
+  return {
+    hosts: Object.fromEntries(
+      resolveHosts(config2).map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }])
+    ),
+    groups: Object.fromEntries(Object.entries(config2.inventory.groups).map(([g, v]) => [g, v.hosts]))
+  };
+}
+function chosenHosts(config2, limit) {
+  const all = resolveHosts(config2);
+  if (!limit || limit.length === 0) return all;
+  const chosen = new Set(limitHosts(inventoryOf(config2), limit));
+  return all.filter((h) => chosen.has(h.name));
+}
+async function connectAll(config2, hosts, pool2) {
+  const all = resolveHosts(config2);
+  return Promise.all(
+    hosts.map(async (resolved) => {
+      try {
+        const host = await pool2.get(await sshTargetFor(resolved, all, config2.source.dir));
+        return { resolved, host };
+      } catch (e) {
+        const next = e instanceof SlipwayError ? e.hint : void 0;
+        return { resolved, error: e instanceof Error ? e.message : String(e), ...next ? { next } : {} };
+      }
+    })
+  );
+}
+
+// src/deploy/intent.ts
+function parseIntent(text2) {
+  if (!text2?.trim()) return null;
+  try {
+    const value = JSON.parse(text2);
+    if (value.to !== "blue" && value.to !== "green") return null;
+    return {
+      to: value.to,
+      from: value.from === "blue" || value.from === "green" ? value.from : null,
+      release: String(value.release ?? ""),
+      run_id: String(value.run_id ?? ""),
+      since: String(value.since ?? "")
+    };
+  } catch {
+    return null;
+  }
+}
+async function readIntent(host, paths) {
+  return parseIntent((await host.readFile(paths.intent))?.toString("utf8"));
+}
+async function writeIntent(host, paths, intent) {
+  await host.putFile(paths.intent, `${JSON.stringify(intent)}
+`, { mode: 420, step: "switch", unconditional: true });
+}
+async function clearIntent(host, paths) {
+  await host.exec(removeFilesArgv([paths.intent]), { step: "switch" });
+}
+
+// src/deploy/maintenance-bypass.ts
+var import_node_crypto9 = require("node:crypto");
+function bypassTokenPath(config2) {
+  return maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, config2.app);
+}
+var MaintenanceBypass = class {
+  constructor(host, config2) {
+    this.host = host;
+    this.config = config2;
+  }
+  host;
+  config;
+  /** undefined: not read yet; null: the host has none (or refused the read). */
+  known;
+  /** The token as this run knows it already, no round trip: undefined when not read yet, null when there is none. */
+  peek() {
+    return this.known;
+  }
+  /**
+   * The host's token, or null when it has none yet (or the read is refused: then the checks go without, as before).
+   * Read once per host and run.
+   */
+  async read() {
+    if (this.known !== void 0) return this.known;
+    const content = await this.host.readFile(bypassTokenPath(this.config), { become: true }).catch(() => void 0);
+    this.known = content === void 0 ? null : parseMaintenanceBypass(content.toString("utf8"));
+    return this.known;
+  }
+  /**
+   * The host's token, made when it has none (or an unreadable one): 16 random bytes (128 bits) as 32 hex digits (a
+   * longer map key overflows nginx's default map_hash_bucket_size), written mode 0600 as root.
+   * `created`: nginx has not loaded it yet, so the caller reloads nginx if installing the site did not. The token is
+   * added to `redactor`. Throws the write's error (a host that refuses it cannot pass the page).
+   */
+  async ensure(redactor) {
+    const existing = await this.read();
+    if (existing) {
+      redactor?.add(existing);
+      return { token: existing, created: false };
+    }
+    const token = (0, import_node_crypto9.randomBytes)(16).toString("hex");
+    redactor?.add(token);
+    await this.host.exec(mkdirsArgv([UPSTREAM_INCLUDE_DIR]), { become: true, step: "switch" });
+    await this.host.putFile(bypassTokenPath(this.config), maintenanceBypassFile(token), {
+      become: true,
+      mode: 384,
+      step: "switch",
+      // Known to be absent or unreadable: one round trip, not a look first.
+      unconditional: true
+    });
+    this.known = token;
+    return { token, created: true };
+  }
+};
+function maintenanceSiteFiles(app) {
+  return [maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, app), maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, app)];
+}
+function bypassHeaderLine(token) {
+  return `${MAINTENANCE_BYPASS_HEADER}: ${token}
+`;
+}
+
+// src/deploy/public-port.ts
+async function switchPublicPorts(host, config2, color, check2 = false) {
+  const units = publicPortFiles(config2, color);
+  if (units.length === 0) return null;
+  const result = await installValidated(host, {
+    files: units.flatMap((u) => [u.socket, u.service].map((f) => ({ path: f.path, content: f.content, mode: 420 }))),
+    validate: [],
+    reload: [systemdDaemonReload()],
+    become: true,
+    check: check2,
+    step: "switch"
+  });
+  if (check2) return result;
+  for (const u of units) {
+    await host.exec(systemctlArgv("enable", [u.socket.name], ["--now"]), { become: true, step: "switch" });
+    if (result.changed)
+      await host.exec(systemctlArgv("try-restart", [u.service.name]), { become: true, step: "switch" });
+  }
+  return result;
+}
+function publicPortChecks(config2) {
+  return Object.entries(config2.services).flatMap(
+    ([name, service]) => service.public_port === void 0 ? [] : [
+      {
+        service: name,
+        port: service.public_port,
+        path: service.health?.path ?? "/",
+        status: service.health?.expected_status ?? 200,
+        ...service.health?.expected_body !== void 0 ? { bodyContains: service.health.expected_body } : {}
+      }
+    ]
+  );
+}
+async function verifyPublicPorts(host, config2) {
+  const failures = [];
+  const urls = [];
+  for (const check2 of publicPortChecks(config2)) {
+    const argv2 = routeCheckArgv(check2.path, void 0, { kind: "preview", port: check2.port });
+    const result = await host.exec(argv2, { check: false, step: "verify" });
+    const answer = parseRouteCheck(result.stdout, config2.app);
+    const where = `GET http://127.0.0.1:${check2.port}${check2.path} (${check2.service}'s public port)`;
+    const mismatch = answer.status ? answerMismatch(check2, answer.status, answer.body) : null;
+    if (!answer.status || mismatch !== null) {
+      const what = mismatch ?? (result.stderr.trim() || "no answer");
+      const body = answer.body.slice(0, 120).trim();
+      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
+    } else urls.push(`:${check2.port}${check2.path}`);
+  }
+  return { ok: failures.length === 0, failures, urls };
+}
+
+// src/deploy/release-id.ts
+function releaseId(commit, now) {
+  const short = /^[0-9a-f]{7,}(-dirty\.[0-9a-f]+)?$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
+  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
+  return `${short}-${stamp}`;
+}
+function isReleaseId(value) {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value);
+}
+function otherColor(color) {
+  return color === "blue" ? "green" : "blue";
+}
+
+// src/deploy/socket-links.ts
+function routedServices(config2) {
+  const services = config2.proxy.routes.map((r) => r.service);
+  if (config2.proxy.api_subdomain) services.push(config2.proxy.api_subdomain.service);
+  return [...new Set(services)];
+}
+function socketLinks(config2, live) {
+  const idle = otherColor(live);
+  return routedServices(config2).flatMap((service) => [
+    {
+      link: socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service),
+      target: colorSocketPath(COLOR_SOCKET_DIR, config2.app, service, live)
+    },
+    ...config2.proxy.preview ? [
+      {
+        link: socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service, "preview"),
+        target: colorSocketPath(COLOR_SOCKET_DIR, config2.app, service, idle)
+      }
+    ] : []
+  ]);
+}
+function socketLinkPaths(config2) {
+  return routedServices(config2).flatMap((service) => [
+    socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service),
+    socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service, "preview")
+  ]);
+}
+async function pointSocketLinks(host, config2, live, check2 = false) {
+  const links = socketLinks(config2, live);
+  if (links.length === 0) return [];
+  const r = await host.exec(pointLinksArgv(links, check2 ? "check" : "set"), { become: true, step: "switch" });
+  const moved = new Set(r.stdout.split("\n").filter((l) => l !== ""));
+  return links.filter((l) => moved.has(l.link));
+}
+
+// src/deploy/nginx.ts
+var certificatesSeen = /* @__PURE__ */ new WeakMap();
+async function tlsReady(host, config2) {
+  const tls = tlsModel(config2, true);
+  if (!tls) return false;
+  const seen = certificatesSeen.get(host) ?? /* @__PURE__ */ new Set();
+  if (seen.has(tls.certificate)) return true;
+  const r = await host.exec(testArgv("-f", tls.certificate), { become: true, check: false });
+  if (r.code === 0) certificatesSeen.set(host, seen.add(tls.certificate));
+  return r.code === 0;
+}
+async function switchTo(host, config2, color, check2 = false) {
+  if (config2.proxy.mode === "internal") {
+    const ports = await switchPublicPorts(host, config2, color, check2);
+    return ports && { ...ports, links: [], filesChanged: false };
+  }
+  const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
+  if (!site) return null;
+  const moving = site.colorSockets ? pointSocketLinks(host, config2, color, check2) : Promise.resolve([]);
+  const files = applyNginxSite(host, site, {
+    become: true,
+    check: check2,
+    sitePath: sitePathFromConfig(config2),
+    step: "switch",
+    ready: moving
+  });
+  const [links, installed] = await Promise.all([moving, files]);
+  const moved = links.map((l) => `socket link ${l.link} -> ${l.target}
+`).join("");
+  const changed = installed.changed || links.length > 0;
+  return { ...installed, changed, diff: `${installed.diff}${moved}`, links, filesChanged: installed.changed };
+}
+function routeChecks(config2) {
+  const base = config2.proxy.base_path.replace(/\/$/, "");
+  return config2.proxy.routes.flatMap((route) => {
+    if (route.check === false) return [];
+    const path6 = route.check.path ?? route.path;
+    const body = route.check.body;
+    return [
+      { path: `${base}${path6}`, status: route.check.status, ...body !== void 0 ? { bodyContains: body } : {} }
+    ];
+  });
+}
+var VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
+function routeCheckArgv(path6, domain3, target, bypass = false) {
+  const name = domain3 ?? "localhost";
+  const request = {
+    maxTimeSeconds: 10,
+    writeOut: `${VERIFY_MARK}%{http_code}`,
+    dumpHeaders: true,
+    ...bypass ? { headersFromStdin: true } : {}
+  };
+  if (target.kind === "public" && target.https) {
+    const resolve16 = `${name}:443:127.0.0.1`;
+    return curlArgv({ ...request, resolve: resolve16, insecure: true, url: `https://${name}${path6}` });
+  }
+  const port3 = target.kind === "preview" ? `:${target.port}` : "";
+  return curlArgv({ ...request, hostHeader: name, url: `http://127.0.0.1${port3}${path6}` });
+}
+function parseRouteCheck(stdout, app) {
+  const { status, body: all } = parseCurl(stdout);
+  const split = all.search(/\r?\n\r?\n/);
+  const head = split >= 0 ? all.slice(0, split) : all;
+  const body = split >= 0 ? all.slice(split).trimStart() : "";
+  const value = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head)?.[1] ?? null;
+  const slash = value?.lastIndexOf("/") ?? -1;
+  if (value === null || slash < 0) return { status, color: value, foreign: null, body };
+  const owner = value.slice(0, slash);
+  if (owner !== app) return { status, color: null, foreign: owner, body };
+  return { status, color: value.slice(slash + 1), foreign: null, body };
+}
+async function checkRoutes(host, config2, target, color, bypass) {
+  const domain3 = config2.proxy.domains[0];
+  const failures = [];
+  const token = target.kind === "public" ? await bypass?.read() : void 0;
+  for (const check2 of routeChecks(config2)) {
+    const { path: path6 } = check2;
+    const result = await host.exec(routeCheckArgv(path6, domain3, target, Boolean(token)), {
+      check: false,
+      step: target.kind,
+      ...token ? { stdin: bypassHeaderLine(token) } : {}
+    });
+    const answer = parseRouteCheck(result.stdout, config2.app);
+    const scheme = target.kind === "public" && target.https ? "https" : "http";
+    const port3 = target.kind === "preview" ? `:${target.port}` : "";
+    const where = `GET ${scheme}://${domain3 ?? "-"}${port3}${path6}${target.kind === "preview" ? " (preview listener)" : ""}`;
+    const mismatch = answer.status ? answerMismatch(check2, answer.status, answer.body) : null;
+    if (!answer.status || mismatch !== null) {
+      const what = mismatch ?? (result.stderr.trim() || "no answer");
+      const body = answer.body.slice(0, 120).trim();
+      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
+    } else if (answer.foreign !== null) {
+      failures.push(
+        `${where}: answered by the site of another app (${answer.foreign}), not this app's: another nginx site serves this name`
+      );
+    } else if (color && answer.color !== color) {
+      failures.push(`${where}: answered by ${answer.color ?? "an unmarked server"}, expected ${color}`);
+    }
+  }
+  return { ok: failures.length === 0, failures };
+}
+async function verifyThroughNginx(bypass, color) {
+  const { host, config: config2 } = bypass;
+  return checkRoutes(host, config2, { kind: "public", https: await tlsReady(host, config2) }, color, bypass);
+}
+async function servedColor(bypass) {
+  const { host, config: config2 } = bypass;
+  const path6 = routeChecks(config2)[0]?.path;
+  if (config2.proxy.mode === "internal" || path6 === void 0) return null;
+  const target = { kind: "public", https: await tlsReady(host, config2) };
+  const ask2 = async (token) => {
+    const result = await host.exec(routeCheckArgv(path6, config2.proxy.domains[0], target, token !== null), {
+      check: false,
+      step: "served color",
+      ...token ? { stdin: bypassHeaderLine(token) } : {}
+    });
+    return parseRouteCheck(result.stdout, config2.app);
+  };
+  const known = bypass.peek();
+  let answer = await ask2(known ?? null);
+  if (answer.color === null && answer.status !== 0 && known === void 0) {
+    const token = await bypass.read();
+    if (token) answer = await ask2(token);
+  }
+  return answer.color === "blue" || answer.color === "green" ? answer.color : null;
+}
+
+// src/deploy/steps/restoring.ts
+function restoring(s) {
+  return s.run.kind === "rollback" && s.run.restoreDb === true && s.spec !== null;
+}
+
+// src/deploy/steps/switch.ts
+function maintenancePlanLines(killed, restoringRun) {
+  if (killed && restoringRun) {
+    return [`  maintenance page left on by killed run ${killed}: this run takes it over (off once verified)`];
+  }
+  const who = killed ? `maintenance page left on by killed run ${killed}` : "maintenance is on";
+  return [
+    `  ${who}: users keep getting the maintenance page (503) after the switch; the deploy keeps it`,
+    "    on (`slipway maintenance off` takes it down)"
+  ];
+}
+async function writeSwitchIntent(s) {
+  if (s.intentWritten) return;
+  const { host, releaseId: releaseId2, runId } = s.run;
+  const intent = { to: s.idle, from: s.liveColor, release: releaseId2, run_id: runId, since: (/* @__PURE__ */ new Date()).toISOString() };
+  await writeIntent(host, s.paths, intent);
+  s.intentWritten = true;
+}
+async function reloadNginx(host, step = "switch") {
+  for (const command of [nginxTest(), nginxReload()]) {
+    const result = await host.exec(command.argv, { become: true, check: false, step });
+    if (result.code !== 0) {
+      throw new SlipwayError(`${command.what} failed`, {
+        host: host.name,
+        step,
+        command: command.argv.join(" "),
+        exitCode: result.code,
+        stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+        hint: "see `sudo nginx -t` and `journalctl -u nginx` on the host"
+      });
+    }
+  }
+}
+async function switchAndReload(bypass, color, redactor) {
+  const { host, config: config2 } = bypass;
+  const nginx = config2.proxy.mode !== "internal";
+  const token = nginx ? await bypass.ensure(redactor) : null;
+  const result = await switchTo(host, config2, color);
+  if (!result) return false;
+  const socket = config2.proxy.switch === "socket";
+  if (nginx && !result.changed && (!socket || token?.created)) await reloadNginx(host);
+  let served = await servedColor(bypass);
+  if (socket && served !== color) {
+    await reloadNginx(host);
+    served = await servedColor(bypass);
+  }
+  if (served !== null && served !== color) {
+    throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
+      host: host.name,
+      step: "switch",
+      hint: "another nginx site may shadow this one (same server_name); see `sudo nginx -T` on the host"
+    });
+  }
+  return result.changed;
+}
+function upstreamLines(config2, color) {
+  const services = [...new Set(config2.proxy.routes.map((r) => r.service))];
+  if (config2.proxy.api_subdomain && !services.includes(config2.proxy.api_subdomain.service)) {
+    services.push(config2.proxy.api_subdomain.service);
+  }
+  return services.map((name) => {
+    const servers = upstreamFromConfig(config2, name, color).servers.map((v) => `${v.host}:${v.port}`);
+    return `${name} -> ${servers.join(", ")}`;
+  });
+}
+var switchStep = {
+  name: "switch",
+  async plan(s) {
+    const { config: config2 } = s.run;
+    if (!s.role.switches) {
+      const nginx = selectHosts2(config2, config2.proxy.hosts).map((h) => h.name);
+      if (config2.proxy.mode === "nginx") s.say(`  ${s.idle} is switched to by nginx on ${nginx.join(", ")}`);
+      return;
+    }
+    const [site, maintenance, token] = await Promise.all([
+      switchTo(s.run.host, config2, s.idle, true),
+      // Only informative: a host that refuses the read (helper mode's list) plans as before.
+      s.run.host.readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app), { become: true }).catch(() => void 0),
+      config2.proxy.mode === "internal" ? null : s.bypass.read()
+    ]);
+    if (token) s.run.redactor?.add(token);
+    s.say(
+      `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config2.proxy.switch})`
+    );
+    if (site?.filesChanged && config2.proxy.switch === "socket" && config2.proxy.mode !== "internal") {
+      s.say("  the site's files change: nginx reloads once (its idle keep-alive connections close; clients retry)");
+    }
+    if (maintenance !== void 0) {
+      for (const line of maintenancePlanLines(ownerRun(pageOwner(maintenance.toString("utf8"))), restoring(s))) {
+        s.say(line);
+      }
+      s.say(
+        `  the checks after the switch pass the page with this host's bypass token (${MAINTENANCE_BYPASS_HEADER}${token ? "" : ", made at the switch"})`
+      );
+    }
+    if (isSplitLayout(config2)) for (const line of upstreamLines(config2, s.idle)) s.say(`    ${line}`);
+    if (site?.diff) s.emitter.diff("switch", site.diff);
+  },
+  async run(s) {
+    if (!s.role.switches) return { status: "skipped" };
+    await writeSwitchIntent(s);
+    s.switched = true;
+    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor);
+    s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
+    return { status: "changed", data: { color: s.idle } };
+  },
+  async undo(s) {
+    if (!s.liveColor || !s.role.switches) return "nothing";
+    await switchAndReload(s.bypass, s.liveColor, s.run.redactor);
+    await clearIntent(s.run.host, s.paths);
+    s.intentWritten = false;
+    s.say(`switched back to ${s.liveColor}`);
+    s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
+    return void 0;
+  }
+};
+
+// src/deploy/maintenance.ts
+var STEP = "maintenance";
+function maintenancePage(app, owner = "user") {
+  return [
+    "<!doctype html>",
+    maintenanceOwnerLine(owner),
+    '<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title></head>',
+    `<body><h1>Down for maintenance</h1><p>${app} is being updated. Please try again in a few minutes.</p></body>`,
+    "</html>",
+    ""
+  ].join("\n");
+}
+async function setMaintenance(config2, action, limit, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS) {
+  const hint = "maintenance pages are served by the nginx site Slipway renders";
+  if (config2.proxy.mode === "internal") {
+    throw new ConfigError("proxy.mode is internal: this app has no nginx site to answer 503", { hint });
+  }
+  const nginxHosts = new Set(selectHosts2(config2, config2.proxy.hosts).map((h) => h.name));
+  const hosts = chosenHosts(config2, limit).filter((h) => nginxHosts.has(h.name));
+  if (hosts.length === 0) {
+    throw new ConfigError("--limit selects no host that runs nginx (proxy.hosts)", { hint: "name a proxy host" });
+  }
+  const pool2 = new ConnectionPool();
+  try {
+    const connected = await connectAll(config2, hosts, pool2);
+    return await Promise.all(
+      connected.map(async ({ resolved, host, error: error62 }) => {
+        if (!host) return { host: resolved.name, error: error62 ?? "unreachable", unreachable: true };
+        try {
+          return await maintenanceOnHost(config2, host, action, retryAfterSeconds);
+        } catch (e) {
+          const hint2 = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
+          return { host: resolved.name, error: `${e instanceof Error ? e.message : String(e)}${hint2}` };
+        }
+      })
+    );
+  } finally {
+    await pool2.closeAll();
+  }
+}
+async function maintenanceOnHost(config2, host, action, retryAfter = DEFAULT_RETRY_AFTER_SECONDS, owner = "user") {
+  const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app);
+  const content = await host.readFile(page, { become: true });
+  const was = content !== void 0;
+  if (action === "status" || action === "off" && !was) return { host: host.name, maintenance: was, changed: false };
+  if (action === "off") {
+    await host.exec(removeArgv(page), { become: true, step: STEP });
+    return { host: host.name, maintenance: false, changed: true };
+  }
+  const previous = was ? pageOwner(content.toString("utf8")) : void 0;
+  const claim2 = !was || previous !== owner && (owner === "user" || ownerRun(previous ?? "user") !== null);
+  if (!was || retryAfter !== DEFAULT_RETRY_AFTER_SECONDS) await checkSite(config2, host, retryAfter);
+  const retried = await setRetryAfter(config2, host, retryAfter);
+  if (claim2) await host.putFile(page, maintenancePage(config2.app, owner), { become: true, mode: 420 });
+  return {
+    host: host.name,
+    maintenance: true,
+    changed: claim2 || retried,
+    retryAfterSeconds: retryAfter,
+    ...previous ? { previousOwner: previous } : {}
+  };
+}
+async function runPageOn(config2, host, runId, say) {
+  const result = await maintenanceOnHost(config2, host, "on", DEFAULT_RETRY_AFTER_SECONDS, `run ${runId}`);
+  const killed = ownerRun(result.previousOwner ?? "user");
+  if (!result.previousOwner) say("maintenance page on for the restore");
+  else if (killed && killed !== runId) {
+    say(`maintenance page left on by killed run ${killed}: taken over, off once verified`);
+  } else if (!killed) say("maintenance was already on (`slipway maintenance on`): left on");
+  return killed !== null || !result.previousOwner;
+}
+async function checkSite(config2, host, retryAfter) {
+  const path6 = sitePathFromConfig(config2);
+  const site = (await host.readFile(path6, { become: true }))?.toString("utf8");
+  const hint = "deploy once with this Slipway version (its nginx site tests for the page), then run maintenance on";
+  if (!site?.includes(MAINTENANCE_URI)) {
+    throw new ConfigError(`${path6} has no maintenance block: nothing would answer 503`, {
+      host: host.name,
+      step: STEP,
+      hint
+    });
+  }
+  if (retryAfter !== DEFAULT_RETRY_AFTER_SECONDS && !site.includes(`${config2.app}-maintenance-retry-after.`)) {
+    throw new ConfigError(`${path6} has a fixed Retry-After: --retry-after would not be sent`, {
+      host: host.name,
+      step: STEP,
+      hint
+    });
+  }
+}
+async function setRetryAfter(config2, host, seconds) {
+  const path6 = maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, config2.app);
+  if (seconds === DEFAULT_RETRY_AFTER_SECONDS) {
+    if (await host.readFile(path6, { become: true }) === void 0) return false;
+    await host.exec(removeArgv(path6), { become: true, step: STEP });
+    await reloadNginx(host, STEP);
+    return true;
+  }
+  const file2 = { path: path6, content: maintenanceRetryAfterFile(seconds) };
+  return (await applyNginxFiles(host, [file2], { become: true, step: STEP })).changed;
+}
+function formatMaintenance(results) {
+  return results.map((r) => {
+    if (r.error) return `${r.host}: ${r.unreachable ? "unreachable" : "failed"} (${r.error})`;
+    const retry = r.retryAfterSeconds !== void 0 && r.retryAfterSeconds !== DEFAULT_RETRY_AFTER_SECONDS ? `, Retry-After ${r.retryAfterSeconds}` : "";
+    return `${r.host}: maintenance ${r.maintenance ? "on" : "off"}${retry}${r.changed ? " (changed)" : ""}`;
+  }).join("\n");
+}
+
+// src/deploy/restore-paged.ts
+async function restoreUnderMaintenance(input2) {
+  const { config: config2, job, log } = input2;
+  const maintenance = input2.maintenance ?? ((action, hosts) => setMaintenance(config2, action, hosts));
+  const paged = await pageOn(config2, maintenance, log);
+  try {
+    const result = await (input2.restore ?? restoreBackup)(job);
+    await awaitLive(input2);
+    return result;
+  } finally {
+    if (paged.length > 0) {
+      const off = await maintenance("off", paged);
+      for (const r of off)
+        log(r.error ? `${r.host}: maintenance page still on (${r.error})` : `${r.host}: maintenance page off`);
+    }
+  }
+}
+async function pageOn(config2, maintenance, log) {
+  if (config2.proxy.mode === "internal") {
+    log("no maintenance page (proxy.mode internal): the app does not answer while its writers are stopped");
+    return [];
+  }
+  const results = await maintenance("on");
+  const paged = results.filter((r) => r.changed && !r.error).map((r) => r.host);
+  const failed2 = results.filter((r) => r.error);
+  if (failed2.length > 0) {
+    if (paged.length > 0) await maintenance("off", paged);
+    const what = failed2.map((r) => `${r.host}: ${r.error}`).join("; ");
+    throw new SlipwayError(`the maintenance page could not go up for the restore (${what})`, {
+      step: "maintenance",
+      hint: "nothing was changed: the database is untouched and the app still runs. Fix the host named above, or put the page up with slipway maintenance on, then restore again"
+    });
+  }
+  for (const r of results)
+    log(`${r.host}: maintenance page ${r.changed ? "on for the restore" : "was already on: left on"}`);
+  return paged;
+}
+async function awaitLive({ config: config2, job, color, log }) {
+  if (!color || config2.runtime === "swarm") return;
+  for (const [service, spec] of Object.entries(configOnHost(config2, job.host.name).services)) {
+    if (spec.port === void 0 || spec.accessory) continue;
+    const outcome = await healthGate(job.host, gateArgs(service, spec, colorPort(spec, color)));
+    if (!outcome.ok) log(`${service} is not healthy after the restore (${outcome.last || "no answer"})`);
+  }
+}
+
+// src/build/reference.ts
+var DOCKER_HUB = "docker.io";
+var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+function parseImageReference(reference) {
+  let rest = reference.trim();
+  let digest;
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    digest = rest.slice(at2 + 1);
+    rest = rest.slice(0, at2);
+    if (!DIGEST.test(digest)) throw new Error(`invalid digest in image reference "${reference}"`);
+  }
+  let tag;
+  const lastSlash = rest.lastIndexOf("/");
+  const lastColon = rest.lastIndexOf(":");
+  if (lastColon > lastSlash) {
+    tag = rest.slice(lastColon + 1);
+    rest = rest.slice(0, lastColon);
+    if (!isValidTag(tag)) throw new Error(`invalid tag "${tag}" in image reference "${reference}"`);
+  }
+  const [first, ...others] = rest.split("/");
+  let registry2 = DOCKER_HUB;
+  let path6 = rest;
+  if (others.length > 0 && first !== void 0 && (first.includes(".") || first.includes(":") || first === "localhost")) {
+    registry2 = first;
+    path6 = others.join("/");
+  }
+  if (registry2 === DOCKER_HUB && !path6.includes("/")) path6 = `library/${path6}`;
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(path6)) {
+    throw new Error(
+      `invalid repository "${path6}" in image reference "${reference}" (lowercase letters, digits, . _ - /)`
+    );
+  }
+  return { registry: registry2, path: path6, tag, digest };
+}
+function repositoryName(reference) {
+  if (reference.registry === DOCKER_HUB) return reference.path.replace(/^library\//, "");
+  return `${reference.registry}/${reference.path}`;
+}
+function digestReference(repository, digest) {
+  if (!DIGEST.test(digest)) throw new Error(`invalid digest "${digest}"`);
+  return `${repository}@${digest}`;
+}
+function isValidTag(tag) {
+  return /^[\w][\w.-]{0,127}$/.test(tag);
+}
+
+// src/delivery/prune_plan.ts
+function planImagePrune(input2) {
+  if (!Number.isInteger(input2.keep) || input2.keep < 0) throw new Error(`keep must be a whole number >= 0`);
+  const keptReleases = /* @__PURE__ */ new Map();
+  for (const release of input2.keep > 0 ? input2.releases.slice(-input2.keep) : []) {
+    keptReleases.set(release.id, `release ${release.id} is among the last ${input2.keep}`);
+  }
+  if (input2.live) keptReleases.set(input2.live, `release ${input2.live} is live`);
+  if (input2.previous && !keptReleases.has(input2.previous)) {
+    keptReleases.set(input2.previous, `release ${input2.previous} is the previous one (rollback target)`);
+  }
+  const wanted2 = [];
+  for (const release of input2.releases) {
+    const reason = keptReleases.get(release.id);
+    if (reason) for (const reference of release.images) wanted2.push({ reference: normalize(reference), reason });
+  }
+  const inUse = new Set(input2.inUse);
+  const plan = { keep: [], remove: [], reasons: {} };
+  for (const image of input2.hostImages) {
+    const names = /* @__PURE__ */ new Set([image.id, ...image.repoTags.map(normalize), ...image.repoDigests.map(normalize)]);
+    const reasons = wanted2.filter((want) => names.has(want.reference)).map((want) => want.reason);
+    if (inUse.has(image.id)) reasons.push("a container uses it");
+    if (reasons.length > 0) {
+      plan.keep.push(image);
+      plan.reasons[image.id] = [...new Set(reasons)];
+    } else {
+      plan.remove.push(image);
+    }
+  }
+  return plan;
+}
+function normalize(reference) {
+  if (reference.startsWith("sha256:")) return reference;
+  try {
+    const parsed = parseImageReference(reference);
+    const name = repositoryName(parsed);
+    if (parsed.digest) return `${name}@${parsed.digest}`;
+    return `${name}:${parsed.tag ?? "latest"}`;
+  } catch {
+    return reference;
+  }
+}
+
+// src/delivery/prune.ts
+async function pruneImages(host, options) {
+  const hostImages = await listHostImages(host, options.repositories);
+  const inUse = await containerImageIds(host);
+  const plan = planImagePrune({ ...options, hostImages, inUse });
+  const result = { plan, removed: [], failed: [] };
+  if (options.dryRun) return result;
+  for (const image of plan.remove) {
+    const references = [...image.repoTags, ...image.repoDigests];
+    const run2 = await host.exec(removeImageArgv(references.length > 0 ? references : [image.id]), {
+      step: "prune images",
+      check: false
+    });
+    if (run2.code === 0) result.removed.push(image.id);
+    else result.failed.push({ id: image.id, message: run2.stderr.trim() });
+  }
+  return result;
+}
+async function listHostImages(host, repositories) {
+  const ids = /* @__PURE__ */ new Set();
+  for (const repository of repositories) {
+    const listed2 = await host.exec(listRepositoryImagesArgv(repository), { step: "list images" });
+    for (const id of listed2.stdout.split("\n").map((line) => line.trim())) if (id) ids.add(id);
+  }
+  if (ids.size === 0) return [];
+  const inspected = await host.exec(inspectImagesArgv([...ids]), { step: "inspect images" });
+  return parseImageInspect(inspected.stdout);
+}
+function parseImageInspect(json2) {
+  const raw = JSON.parse(json2);
+  return raw.map((image) => ({ id: image.Id, repoTags: image.RepoTags ?? [], repoDigests: image.RepoDigests ?? [] }));
+}
+async function containerImageIds(host) {
+  const listed2 = await host.exec(listContainersArgv(), { step: "list containers" });
+  const containers = listed2.stdout.split("\n").filter((line) => line.trim() !== "");
+  if (containers.length === 0) return [];
+  const inspected = await host.exec(containerImagesArgv(containers), { step: "inspect containers", check: false });
+  return inspected.stdout.split("\n").filter((line) => line.startsWith("sha256:"));
+}
+
+// src/remote/remove.ts
+var import_node_path16 = require("node:path");
+function isStrictlyUnder(parent, path6) {
+  const dir = parent.replace(/\/+$/, "");
+  if (!dir.startsWith("/") || !path6.startsWith(`${dir}/`)) return false;
+  const rest = path6.slice(dir.length + 1);
+  return rest !== "" && import_node_path16.posix.normalize(path6) === path6 && !rest.split("/").some((s) => s === "" || s === "." || s === "..");
+}
+function assertStrictlyUnder(hostName, parent, path6, step) {
+  if (!isStrictlyUnder(parent, path6)) {
+    throw new SlipwayError(`refusing to remove ${path6}: it is not inside ${parent}`, {
+      host: hostName,
+      step,
+      hint: "an id in releases.json or a --release-id is not one path segment; fix releases.json by hand"
+    });
+  }
+}
+async function removeUnder(host, parent, path6, options = {}) {
+  assertStrictlyUnder(host.name, parent, path6, options.step);
+  await host.exec(["rm", "-rf", "--", path6], options);
+}
+
+// src/deploy/retire.ts
+function historyRepositories(history) {
+  const repositories = /* @__PURE__ */ new Set();
+  for (const record2 of history.releases) {
+    for (const reference of Object.values(record2.images ?? {})) {
+      try {
+        repositories.add(repositoryName(parseImageReference(reference)));
+      } catch {
+      }
+    }
+  }
+  return [...repositories].sort();
+}
+function historyBackups(history) {
+  return history.releases.flatMap((record2) => record2.backup ? [record2.backup] : []);
+}
+async function retireOld(input2) {
+  const { host, config: config2, live, previous, say } = input2;
+  const paths = deployPaths(config2.deploy_dir);
+  const protectedIds = [live, ...previous ? [previous] : []];
+  const { prune, history: kept } = releasesToPrune(input2.history, config2.releases.keep, protectedIds);
+  for (const id of prune) {
+    try {
+      await removeUnder(host, paths.releases, paths.release(id), { check: false, step: "prune" });
+    } catch (e) {
+      say(`not pruned: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (prune.length > 0) {
+    await writeHistory(host, paths, kept);
+    say(`pruned releases ${prune.join(", ")}`);
+  }
+  const repositories = historyRepositories(input2.history);
+  if (repositories.length > 0) {
+    try {
+      const result = await pruneImages(host, {
+        repositories,
+        releases: input2.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) })),
+        keep: config2.releases.keep,
+        live,
+        previous
+      });
+      if (result.removed.length > 0) say(`pruned ${result.removed.length} image(s) of releases beyond releases.keep`);
+      for (const f of result.failed) say(`could not prune image ${f.id}: ${f.message}`);
+    } catch (e) {
+      say(`image prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (config2.database) {
+    try {
+      const decision = await pruneBackups({ host, become: true, step: "prune backups" }, config2.deploy_dir, {
+        keep: config2.database.backups.keep,
+        protectReleases: protectedIds,
+        protectIds: historyBackups(kept),
+        backupsDir: config2.database.backups.dir
+      });
+      if (decision.prune.length > 0) {
+        say(
+          `pruned backups ${decision.prune.map((m) => m.id).join(", ")} (database.backups.keep ${config2.database.backups.keep})`
+        );
+      }
+    } catch (e) {
+      say(`backup prune failed (left for the next deploy): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return prune.length > 0 ? kept : input2.history;
+}
+
 // node_modules/commander/esm.mjs
 var import_index2 = __toESM(require_commander(), 1);
 var {
@@ -68214,150 +70528,980 @@ function yesOption(command, what = "do not ask before acting (implied when stdin
   return command.option("-y, --yes", what);
 }
 
-// src/cli/backup.ts
-function common(command) {
-  configOptions(command);
-  jsonOption(command, "print JSON");
-  return command.option("--host <name>", "inventory host (default: the first)");
+// src/cli/deploy.ts
+var deploy_exports = {};
+__export(deploy_exports, {
+  asker: () => asker,
+  confirm: () => confirm,
+  confirmIrreversible: () => confirmIrreversible,
+  deployOptionsFromFlags: () => deployOptionsFromFlags,
+  finish: () => finish,
+  parseEnvPairs: () => parseEnvPairs,
+  parseImagePairs: () => parseImagePairs,
+  planAskRun: () => planAskRun,
+  register: () => register,
+  runOptions: () => runOptions
+});
+var import_promises11 = require("node:readline/promises");
+
+// src/lock/lock.ts
+var import_node_crypto10 = require("node:crypto");
+var import_node_os4 = require("node:os");
+var import_node_path17 = require("node:path");
+
+// src/commands/lock.ts
+var LOCK_RECORD_FAILED = 4;
+function takeLockArgv(lockDir2, record2) {
+  const script = [
+    'mkdir -- "$1" || exit 1',
+    "umask 022",
+    `printf '%s\\n' "$2" > "$1/.holder.tmp" && mv -fT -- "$1/.holder.tmp" "$1/holder" && exit 0`,
+    `rm -f -- "$1/.holder.tmp"; rmdir -- "$1"; exit ${LOCK_RECORD_FAILED}`
+  ].join("\n");
+  return ["sh", "-c", script, "slipway-lock", lockDir2, record2];
 }
-async function openSession(run2, flags, work) {
-  const file2 = flags.config ?? DEFAULT_CONFIG;
-  const config2 = await loadConfig(file2, { environment: flags.env });
-  run2.addSecretsOf(config2);
-  const db = config2.database;
-  if (!db)
-    throw new ConfigError(`${file2} has no \`database:\``, {
-      hint: "describe the app's database under `database:`"
-    });
-  const hosts = resolveHosts(config2);
-  const chosen = flags.host ? hosts.find((h) => h.name === flags.host) : hosts[0];
-  if (!chosen)
-    throw new ConfigError(`--host ${flags.host ?? ""}: no such host in the inventory`, {
-      hint: `pick one of: ${hosts.map((h) => h.name).join(", ")}`
-    });
-  const database = databaseSpecFromConfig(db, {
-    app: config2.app,
-    strategy: config2.strategy,
-    env: process.env
-  });
-  const secrets = [
-    database.engine === "mongodb" ? database.uri : void 0,
-    "password" in database ? database.password : void 0
-  ];
-  const redactor = run2.redactor.addAll(secrets);
-  const host = await connect(await sshTargetFor(chosen, hosts, (0, import_node_path12.dirname)((0, import_node_path12.resolve)(file2))), { redactor });
-  try {
-    const deployDir = config2.deploy_dir ?? `/opt/${config2.app}`;
-    const facts = await host.facts({ deployDir });
-    const job = {
-      host,
-      deployDir,
-      database,
-      release: facts.current.release ?? "manual",
-      step: "backup",
-      log: flags.json ? void 0 : (line) => run2.err(`${host.name}: ${line}`)
-    };
-    const color = facts.current.color;
-    if (color) {
-      const services = Object.keys(config2.services).filter((s) => s !== db.compose_service);
-      job.writers = writersForRuntime({
-        runtime: config2.runtime,
-        app: config2.app,
-        services,
-        color,
-        composeFlavour: facts.docker.compose ?? void 0,
-        unitName: (service) => Array.from(
-          { length: instancesOf(config2, service) },
-          (_, i) => instanceUnitName(config2.app, service, color, i)
-        ),
-        composeProject: composeProjectName(config2.app, color),
-        composeFile: composeFilePath(config2, color)
-      });
-    }
-    return await work({ config: config2, host, job });
-  } finally {
-    await host.close();
-  }
+function lockHeldArgv(lockDir2) {
+  return ["test", "-d", lockDir2];
 }
-function formatList(manifests) {
-  if (manifests.length === 0) return "no backups";
-  return manifests.map(
-    (m) => `${m.id}  ${m.createdAt}  ${formatBytes(m.sizeBytes).padStart(10)}  ${m.database.engine} ${m.database.name}  ${m.reason}`
-  ).join("\n");
-}
-function register(program2, run2) {
-  const print = (flags, value, text2) => flags.json ? run2.json(value) : run2.out(text2);
-  const withSession = (flags, work) => openSession(run2, flags, work);
-  const backup = program2.command("backup").description("database backups: list, create, restore, prune");
-  common(backup.command("list").description("list the backups on a host, newest first")).action(
-    async (flags) => {
-      await withSession(flags, async ({ job }) => {
-        const all = await listBackups(execContext(job), job.deployDir, job.database.backupsDir);
-        print(flags, all, formatList(all));
-      });
-    }
-  );
-  common(backup.command("create").description("take a verified backup now")).option("--release <name>", "record it against this release (default: the live one)").option("--copy-to <dir>", "also copy it to this local directory (default: database.backups.copy_to)").action(async (flags) => {
-    await withSession(flags, async ({ config: config2, job }) => {
-      const manifest = await createBackup({ ...job, release: flags.release ?? job.release, reason: "manual" });
-      const copyTo = flags.copyTo ?? config2.database?.backups.copy_to;
-      const copied = copyTo ? await copyToRunner(execContext(job), job.deployDir, manifest, copyTo, job.database.backupsDir) : void 0;
-      print(
-        flags,
-        { ...manifest, copiedTo: copied },
-        `backup ${manifest.id} (${formatBytes(manifest.sizeBytes)}) verified${copied ? `, copied to ${copied}` : ""}`
-      );
-    });
-  });
-  common(backup.command("restore").description("restore a backup (the current state is backed up first)")).argument("<id>", "backup id (slipway backup list)").action(async (id, flags) => {
-    await withSession(flags, async ({ job }) => {
-      await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
-      if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
-        throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
-          host: job.host.name,
-          hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file"
-        });
-      }
-      const result = await restoreBackup({ ...job, id, step: "restore" });
-      print(
-        flags,
-        result,
-        `restored ${result.restored.id}; the state before the restore is backup ${result.preRestore.id}`
-      );
-    });
-  });
-  common(
-    backup.command("prune").description(
-      "delete backups beyond --keep (never the live or previous release's, nor one `slipway releases` names)"
-    )
-  ).option("--keep <n>", "how many to keep", (v) => Number.parseInt(v, 10)).option("--protect <release...>", "also never prune these releases' backups").option("--dry-run", "only say what would be deleted").action(async (flags) => {
-    await withSession(flags, async ({ config: config2, job }) => {
-      const keep = flags.keep ?? config2.database?.backups.keep;
-      const live = await readLiveState(job.host, deployPaths(job.deployDir));
-      const previous = rollbackTarget(live.history, live.release)?.id;
-      const decision = await pruneBackups(execContext(job), job.deployDir, {
-        backupsDir: job.database.backupsDir,
-        keep,
-        protectReleases: [job.release, previous, ...flags.protect ?? []],
-        protectIds: historyBackups(live.history),
-        dryRun: flags.dryRun
-      });
-      const verb = flags.dryRun ? "would prune" : "pruned";
-      print(
-        flags,
-        decision,
-        `${verb} ${decision.prune.length}: ${decision.prune.map((m) => m.id).join(", ") || "nothing"}; kept ${decision.keep.length}`
-      );
-    });
-  });
+function releaseLockArgv(lockDir2, runId) {
+  const script = [
+    '[ -d "$1" ] || { echo not-held; exit 0; }',
+    'case "$(cat -- "$1/holder" 2>/dev/null)" in',
+    `  *'"run_id":"'"$2"'"'*) rm -rf -- "$1" && echo released ;;`,
+    "  *) echo held-by-other ;;",
+    "esac"
+  ].join("\n");
+  return ["sh", "-c", script, "slipway-unlock", lockDir2, runId];
 }
 
-// src/cli/build.ts
-var build_exports = {};
-__export(build_exports, {
-  register: () => register2
-});
-var import_node_path18 = require("node:path");
+// src/lock/lock.ts
+function lockDir(deployDir) {
+  return `${deployDir.replace(/\/+$/, "")}/.slipway-lock`;
+}
+function parseHolder(text2) {
+  if (!text2) return void 0;
+  try {
+    return JSON.parse(text2);
+  } catch {
+    return { holder: text2.trim() || "(unknown)", commit: "", since: "" };
+  }
+}
+function describeHolder(held) {
+  if (!held) return "an unknown holder";
+  const run2 = [
+    held.run_id ? `run ${held.run_id}` : "",
+    held.pid !== void 0 ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : ""
+  ].filter(Boolean);
+  const commit = held.commit ? ` (commit ${held.commit}${run2.length ? `, ${run2.join(", ")}` : ""})` : " (commit unknown)";
+  const since = held.since ? ` since ${held.since}` : " since an unknown time";
+  return `${held.holder}${commit}${since}`;
+}
+function lockHeldError(hostName, path6, held, wait) {
+  const waited = wait === void 0 ? "" : wait.interrupted ? ` (stopped waiting after ${wait.waitedSeconds}s of --lock-wait ${wait.limitSeconds}s: the run was interrupted)` : ` (still, after waiting ${wait.waitedSeconds}s: --lock-wait)`;
+  return new SlipwayError(`deploy lock ${path6} is held by ${describeHolder(held)}${waited}`, {
+    host: hostName,
+    step: "lock",
+    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
+  });
+}
+async function lockPresent(host, path6, become) {
+  return (await host.exec(lockHeldArgv(path6), { check: false, become, step: "lock" })).code === 0;
+}
+function cannotLockError(hostName, path6, made) {
+  const reason = made.stderr?.trim() || `exit code ${made.code}`;
+  return new SlipwayError(`cannot take the deploy lock ${path6}: ${reason}`, {
+    host: hostName,
+    step: "lock",
+    command: `mkdir -- ${path6}`,
+    hint: `nobody holds the lock: this ssh user cannot create ${path6}; run as the user that owns ${(0, import_node_path17.dirname)(path6)} (the one that deploys it), or fix its owner`
+  });
+}
+function newRunId() {
+  return (0, import_node_crypto10.randomBytes)(6).toString("hex");
+}
+function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
+  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: (0, import_node_os4.hostname)() };
+}
+function holderAlive(holder, isAlive = pidAlive) {
+  if (holder.pid === void 0 || holder.host !== (0, import_node_os4.hostname)()) return null;
+  return isAlive(holder.pid);
+}
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+async function readLockHolder(host, path6, become = false) {
+  const exists = await host.exec(lockHeldArgv(path6), { check: false, become, step: "lock status" });
+  if (exists.code !== 0) return void 0;
+  const text2 = (await host.readFile(`${path6}/holder`, { become }))?.toString("utf8");
+  return parseHolder(text2) ?? { holder: "(unknown)", commit: "", since: "" };
+}
+async function acquireLock(host, path6, holder, commit, options = {}) {
+  const become = options.become ?? false;
+  const runId = options.runId ?? newRunId();
+  const mkdir4 = () => host.exec(takeLockArgv(path6, JSON.stringify(lockRecord(holder, commit, runId))), {
+    check: false,
+    become,
+    step: "lock"
+  });
+  let made = await mkdir4();
+  if (made.code !== 0 && !await lockPresent(host, path6, become)) {
+    made = await mkdir4();
+    if (made.code !== 0 && !await lockPresent(host, path6, become)) throw cannotLockError(host.name, path6, made);
+  }
+  const waitSeconds = options.force ? 0 : options.waitSeconds ?? 0;
+  let taken = made.code === 0;
+  const heldWhenAsked = !taken;
+  let wait;
+  if (!taken && waitSeconds > 0) {
+    wait = await waitForLock(host, path6, mkdir4, { ...options, waitSeconds, become });
+    taken = wait.taken;
+  }
+  if (!taken) {
+    const held = await readHolderOf(host, path6, become);
+    const dead = held !== void 0 && holderAlive(held) === false;
+    if (!options.force && !dead) throw lockHeldError(host.name, path6, held, wait);
+    options.say?.(
+      dead ? `taking over the stale lock ${path6}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path6} held by ${describeHolder(held)}`
+    );
+    await removeUnder(host, (0, import_node_path17.dirname)(path6), path6, { become, step: "force unlock" });
+    made = await mkdir4();
+    if (made.code !== 0) {
+      const again = parseHolder((await host.readFile(`${path6}/holder`, { become }))?.toString("utf8"));
+      throw lockHeldError(host.name, path6, again);
+    }
+  }
+  return heldWhenAsked;
+}
+async function tryLock(host, path6, holder, commit, runId) {
+  const record2 = JSON.stringify(lockRecord(holder, commit, runId));
+  return (await host.exec(takeLockArgv(path6, record2), { check: false, step: "lock" })).code === 0;
+}
+async function waitForLock(host, path6, mkdir4, options) {
+  const started = Date.now();
+  const outcome = (taken, interrupted = false) => ({
+    taken,
+    interrupted,
+    waitedSeconds: Math.round((Date.now() - started) / 1e3),
+    limitSeconds: options.waitSeconds
+  });
+  const deadline = started + options.waitSeconds * 1e3;
+  let said = "";
+  let saidAt = 0;
+  for (; ; ) {
+    const held = await readHolderOf(host, path6, options.become);
+    if (held !== void 0 && holderAlive(held) === false) return outcome(false);
+    const who = describeHolder(held);
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1e3));
+    if (who !== said || Date.now() - saidAt >= 15e3) {
+      options.say?.(`waiting for the deploy lock ${path6} (up to ${left}s more): held by ${who}`);
+      said = who;
+      saidAt = Date.now();
+    }
+    if (options.stopped?.()) return outcome(false, true);
+    if (Date.now() >= deadline) return outcome(false);
+    await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? 2e3, Math.max(1, deadline - Date.now()))));
+    if ((await mkdir4()).code === 0) {
+      const done = outcome(true);
+      options.say?.(`took the deploy lock ${path6} after waiting ${done.waitedSeconds}s`);
+      return done;
+    }
+  }
+}
+async function readHolderOf(host, path6, become) {
+  for (let attempt = 0; ; attempt++) {
+    const held = parseHolder((await host.readFile(`${path6}/holder`, { become }))?.toString("utf8"));
+    if (held || attempt >= 10) return held;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+async function releaseLock(host, path6, become = false) {
+  await removeUnder(host, (0, import_node_path17.dirname)(path6), path6, { become, step: "unlock" });
+}
+async function releaseLockHeldBy(host, lockPath2, runId) {
+  assertStrictlyUnder(host.name, (0, import_node_path17.dirname)(lockPath2), lockPath2, "unlock");
+  const done = await host.exec(releaseLockArgv(lockPath2, runId), { step: "unlock", check: false });
+  const answer = done.stdout.trim();
+  if (done.code === 0 && (answer === "released" || answer === "not-held" || answer === "held-by-other")) return answer;
+  throw new SlipwayError(
+    `cannot remove the deploy lock ${lockPath2}: ${done.stderr.trim() || `exit code ${done.code}`}`,
+    {
+      host: host.name,
+      step: "unlock",
+      command: `rm -rf -- ${lockPath2}`,
+      hint: "see `slipway lock status`; release it with `slipway lock release` if it is this run's"
+    }
+  );
+}
+
+// src/build/git_info.ts
+function gitInfoFromEnv(env2) {
+  if (env2.GITHUB_ACTIONS !== "true") return {};
+  const branch = env2.GITHUB_HEAD_REF || (env2.GITHUB_REF_TYPE === "branch" ? env2.GITHUB_REF_NAME : void 0);
+  const source = env2.GITHUB_SERVER_URL && env2.GITHUB_REPOSITORY ? `${env2.GITHUB_SERVER_URL}/${env2.GITHUB_REPOSITORY}` : void 0;
+  return { commitSha: env2.GITHUB_SHA, branch: branch ?? null, source: source ?? null };
+}
+async function detectCommit(cwd, env2 = process.env) {
+  const fromEnv = gitInfoFromEnv(env2).commitSha;
+  if (fromEnv) return fromEnv;
+  const result = await runLocal(["git", "rev-parse", "HEAD"], { cwd, check: false, step: "git info" });
+  const sha = result.code === 0 ? result.stdout.trim() : "";
+  if (sha) return sha;
+  throw new SlipwayError(`cannot tell the commit: ${cwd} is not a git checkout and GITHUB_SHA is not set`, {
+    host: "local",
+    step: "git info",
+    hint: "run from a git checkout, or give the commit explicitly (slipway build --commit <full sha>)"
+  });
+}
+async function uncommittedPaths(dir, env2 = process.env) {
+  if (gitInfoFromEnv(env2).commitSha) return null;
+  const git = (...args) => runLocal(["git", ...args], { cwd: dir, check: false, step: "git info" });
+  const [tracked, untracked] = await Promise.all([
+    git("diff", "--name-only", "-z", "--relative", "HEAD", "--", "."),
+    git("ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+  ]);
+  if (tracked.code !== 0 || untracked.code !== 0) return null;
+  const paths = `${tracked.stdout}\0${untracked.stdout}`.split("\0").filter(Boolean);
+  return [...new Set(paths)].sort();
+}
+async function detectGitInfo(cwd, env2 = process.env) {
+  const fromEnv = gitInfoFromEnv(env2);
+  const git = async (...args) => {
+    const result = await runLocal(["git", ...args], { cwd, check: false, step: "git info" });
+    return result.code === 0 ? result.stdout.trim() : null;
+  };
+  const commitSha = await detectCommit(cwd, env2);
+  let branch = fromEnv.branch;
+  if (branch === void 0) {
+    const head = await git("rev-parse", "--abbrev-ref", "HEAD");
+    branch = head && head !== "HEAD" ? head : null;
+  }
+  const source = fromEnv.source !== void 0 ? fromEnv.source : await git("remote", "get-url", "origin");
+  return { commitSha, branch, source };
+}
+async function gitToplevel(dir) {
+  const result = await runLocal(["git", "rev-parse", "--show-toplevel"], { cwd: dir, check: false, step: "git info" });
+  return result.code === 0 && result.stdout.trim() ? result.stdout.trim() : null;
+}
+
+// src/engine/run-once.ts
+var RunOnce = class {
+  #results = /* @__PURE__ */ new Map();
+  /**
+   * `key` names the task (its file:line:col and place, plus check mode); the first caller gets `run` and must call
+   * it exactly once with its result (also when the task failed), every later caller gets `wait`.
+   */
+  claim(key) {
+    const pending = this.#results.get(key);
+    if (pending) return { wait: pending };
+    let resolve16 = () => {
+    };
+    this.#results.set(key, new Promise((r) => resolve16 = r));
+    return { run: (result) => resolve16(result) };
+  }
+};
+function followerOutcome(result) {
+  if (result.status === "failed" || result.status === "unreachable") {
+    return { status: "failed", msg: `run_once: failed on ${result.host}${result.msg ? `: ${result.msg}` : ""}` };
+  }
+  return { status: result.status === "changed" ? "ok" : result.status, msg: `run_once: ran on ${result.host}` };
+}
+
+// src/deploy/compose/unhealthy.ts
+var ANSWER_CHARS = 300;
+function containerHealth(line) {
+  try {
+    const state = JSON.parse(line);
+    const status = typeof state.Status === "string" ? state.Status : "";
+    const health = typeof state.Health?.Status === "string" ? state.Health.Status : "";
+    const last = state.Health?.Log?.at(-1);
+    const output2 = typeof last?.Output === "string" ? last.Output.replace(/\s+/g, " ").trim() : "";
+    const answer = last ? `exit ${String(last.ExitCode)}${output2 ? `: ${output2.slice(0, ANSWER_CHARS)}` : ""}` : status === "exited" ? `exited with code ${String(state.ExitCode)}` : "";
+    return { status, health, answer };
+  } catch {
+    return { status: "", health: "", answer: "" };
+  }
+}
+function isSick(c) {
+  return c.health === "unhealthy" || ["exited", "dead", "restarting"].includes(c.status);
+}
+async function sickServices(host, project, services) {
+  const found = [];
+  for (const service of services) {
+    const opts = { become: true, check: false, step: "start" };
+    const ids = (await host.exec(composeContainerArgv(project, service, { all: true }), opts)).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    if (ids.length === 0) continue;
+    const r = await host.exec(dockerInspectArgv(CONTAINER_STATE_FORMAT, ids), opts);
+    const sick = r.stdout.split("\n").filter(Boolean).map(containerHealth).find(isSick);
+    if (sick) found.push({ service, state: sick });
+  }
+  return found;
+}
+function sickMessage(sick, color) {
+  return sick.map(({ service, state }) => {
+    const what = state.health === "unhealthy" ? "is unhealthy" : `is ${state.status}`;
+    return `${service} (${color}) ${what}${state.answer ? `: ${state.answer}` : ""}`;
+  }).join("; ");
+}
+var SICK_HINT = "compose waits for a `depends_on` service to be healthy: fix that service (its health answer and log lines are above) and deploy again";
+
+// src/deploy/container/file-owner.ts
+function splitAccounts(output2) {
+  const lines = output2.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  return {
+    passwd: lines.filter((l) => l.split(":").length === 7).join("\n"),
+    group: lines.filter((l) => l.split(":").length === 4).join("\n")
+  };
+}
+var NUMERIC = /^\d+$/;
+function needsAccounts(user) {
+  return user !== "" && !/^\d+:\d+$/.test(user);
+}
+function resolveFileOwner(user, accounts) {
+  if (user === "") return { uid: 0, gid: 0 };
+  const [name = "", group] = user.split(":");
+  const passwd = rows(accounts?.passwd ?? "");
+  const entry = NUMERIC.test(name) ? passwd.find((r) => r[2] === name) : passwd.find((r) => r[0] === name);
+  if (!NUMERIC.test(name) && !entry) {
+    throw new Error(`user "${name}" is not in the image's /etc/passwd${accounts ? "" : " (it could not be read)"}`);
+  }
+  const uid = Number(NUMERIC.test(name) ? name : entry?.[2]);
+  if (group === void 0) return { uid, gid: Number(entry?.[3] ?? 0) };
+  if (NUMERIC.test(group)) return { uid, gid: Number(group) };
+  const found = rows(accounts?.group ?? "").find((r) => r[0] === group);
+  if (!found) {
+    throw new Error(`group "${group}" is not in the image's /etc/group${accounts ? "" : " (it could not be read)"}`);
+  }
+  return { uid, gid: Number(found[2]) };
+}
+function rows(text2) {
+  return text2.split("\n").filter((l) => l.trim() !== "").map((l) => l.split(":"));
+}
+async function configFilesOwner(host, config2, service, image) {
+  const spec = config2.services[service];
+  if ((spec?.files ?? []).length === 0 || helperMode(config2, host.name)) return void 0;
+  const step = "config files";
+  const configured = spec?.container?.user;
+  const user = configured ?? (await host.exec(imageUserArgv(image), { become: true, step })).stdout.trim();
+  let accounts;
+  if (needsAccounts(user)) {
+    const read = await host.exec(imageAccountsArgv(image), { become: true, step, check: false });
+    if (read.code === 0) accounts = splitAccounts(read.stdout);
+  }
+  try {
+    return resolveFileOwner(user, accounts);
+  } catch (error62) {
+    const where = configured ? `services.${service}.container.user` : `the image's USER (${image})`;
+    throw new SlipwayError(`cannot give services.${service}.files to ${where}: ${error62.message}`, {
+      host: host.name,
+      step,
+      command: imageAccountsArgv(image).join(" "),
+      hint: `set services.${service}.container.user to numbers (uid:gid, e.g. "1000:1000") so no lookup in the image is needed`
+    });
+  }
+}
+
+// src/commands/sockets.ts
+function listenersArgv(ports) {
+  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`]);
+  return ["ss", "-Hltnp", ...terms.length > 0 ? ["(", ...terms, ")"] : []];
+}
+function parseListeners(stdout) {
+  const listeners = [];
+  for (const line of stdout.split("\n")) {
+    const cols = line.trim().split(/\s+/);
+    const local = cols[3];
+    if (cols[0] !== "LISTEN" || !local) continue;
+    const colon = local.lastIndexOf(":");
+    const port3 = Number(local.slice(colon + 1));
+    if (colon < 0 || !Number.isInteger(port3)) continue;
+    const owner = /users:\(\("([^"]+)",pid=(\d+)/.exec(line);
+    listeners.push({
+      port: port3,
+      address: local.slice(0, colon),
+      process: owner ? `${owner[1]} (pid ${owner[2]})` : null
+    });
+  }
+  return listeners;
+}
+
+// src/deploy/drain.ts
+function colorPortsOf(config2, color) {
+  return Object.entries(config2.services).flatMap(
+    ([name, service]) => service.accessory || service.port === void 0 ? [] : Array.from({ length: instancesOf(config2, name) }, (_, i) => ({
+      name,
+      service,
+      port: colorPort(service, color, i)
+    }))
+  );
+}
+function colorPorts(config2, color) {
+  return colorPortsOf(config2, color).map((p) => p.port);
+}
+function establishedArgv(ports) {
+  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`, "or", "dport", "=", `:${p}`]);
+  return ["ss", "-Htn", "state", "established", "(", ...terms, ")"];
+}
+async function drainConnections(host, ports, limitS, signal) {
+  const started = Date.now();
+  const deadline = started + limitS * 1e3;
+  let open2 = null;
+  for (let attempt = 1; ; attempt++) {
+    const r = ports.length > 0 ? await host.exec(establishedArgv(ports), { check: false, step: "drain" }) : null;
+    open2 = r && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "").length : null;
+    if (open2 === 0) break;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    const pause = open2 === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
+    await pauseUnlessAborted(pause, signal);
+  }
+  return { ms: Date.now() - started, open: open2 };
+}
+
+// src/deploy/port-squatters.ts
+var PortTakenError = class extends SlipwayError {
+};
+function portsOf(config2, color) {
+  return colorPortsOf(config2, color).map((p, i, all) => ({
+    ...p,
+    instance: all.slice(0, i).filter((q) => q.name === p.name).length
+  }));
+}
+function readListeners(host, config2, color) {
+  const argv2 = listenersArgv(portsOf(config2, color).map((p) => p.port));
+  const asRoot8 = !helperMode(config2, host.name);
+  const failed2 = { code: 1, signal: null, stdout: "", stderr: "", durationMs: 0 };
+  return host.exec(argv2, { check: false, step: "start", become: asRoot8 }).catch(() => failed2);
+}
+async function refusePortSquatters(host, config2, color, check2) {
+  const ports = portsOf(config2, color);
+  if (ports.length === 0) return [];
+  const argv2 = listenersArgv(ports.map((p) => p.port));
+  const asRoot8 = !helperMode(config2, host.name);
+  const r = await (check2.listeners ?? host.exec(argv2, { check: false, step: "start", become: asRoot8 }));
+  if (r.code !== 0) return [];
+  const taken = parseListeners(r.stdout);
+  const published = taken.length > 0 && check2.published ? await check2.published() : [];
+  const own2 = [];
+  for (const { name, port: port3, instance } of ports) {
+    const squatter = taken.find((l) => l.port === port3);
+    if (!squatter) continue;
+    const holder = published.find((p) => p.port === port3);
+    if (holder?.color === color) {
+      if (!own2.includes(holder.name)) own2.push(holder.name);
+      continue;
+    }
+    const who = squatter.process ?? (asRoot8 ? "a process" : "another user's process");
+    const of = holder ? ` for the container ${holder.name} (${holder.color || "no color"})` : "";
+    throw new PortTakenError(
+      `port ${port3} of services.${name} (${color}) is already in use: ${who} listens on ${squatter.address}:${port3}${of}, not ${check2.owner(name, instance)}`,
+      {
+        host: host.name,
+        step: "start",
+        command: `${asRoot8 ? "sudo " : ""}${argv2.join(" ")}`,
+        hint: holder ? `the ${holder.color} color of this app publishes that port: change services.${name}.port (each color's port is derived from it)` : `stop that process, or change services.${name}.port (the ${color} color's port is derived from it)`
+      }
+    );
+  }
+  return own2;
+}
+
+// src/deploy/process-state.ts
+var HEALTH = /* @__PURE__ */ new Set(["starting", "healthy", "unhealthy"]);
+function parseDockerProcessState(line) {
+  const [name, status, restarts, exitCode2, health = ""] = line.trim().split(/\s+/);
+  if (!name || !status || restarts === void 0 || exitCode2 === void 0) return null;
+  return {
+    name: name.replace(/^\//, ""),
+    running: status === "running",
+    status,
+    restarts: Number(restarts) || 0,
+    exitCode: Number(exitCode2) || 0,
+    health: HEALTH.has(health) ? health : ""
+  };
+}
+function parseProcessStates(stdout) {
+  return stdout.split("\n").map(parseDockerProcessState).filter((p) => p !== null);
+}
+function parseUnitProcessState(unit, stdout) {
+  const props = new Map(
+    stdout.split("\n").map((line) => line.trim().split("=", 2)).filter((kv) => kv.length === 2)
+  );
+  const active = props.get("ActiveState") ?? "unknown";
+  const sub = props.get("SubState") ?? "unknown";
+  return {
+    name: unit,
+    running: active === "active" && sub === "running",
+    status: `${active} (${sub})`,
+    restarts: Number(props.get("NRestarts")) || 0,
+    exitCode: Number(props.get("ExecMainStatus")) || 0,
+    health: ""
+  };
+}
+function judgeProcesses(states, baseline) {
+  if (states.length === 0) return { kind: "waiting", last: "no process yet" };
+  for (const p of states) {
+    const before = baseline.get(p.name) ?? p.restarts;
+    if (p.restarts > before || p.status === "exited" || p.status === "dead" || /auto-restart|failed/.test(p.status)) {
+      const times = p.restarts - before;
+      const restarted = times > 0 ? `restarted ${times} time${times === 1 ? "" : "s"}` : "";
+      const code = p.running && p.exitCode === 0 ? "" : `code ${p.exitCode}`;
+      const detail = [code, restarted].filter(Boolean).join(", ");
+      return { kind: "failed", reason: `${p.name} exited (${detail}; now ${p.status})` };
+    }
+    if (p.health === "unhealthy") return { kind: "failed", reason: `${p.name}'s container healthcheck says unhealthy` };
+  }
+  const last = states.map((p) => `${p.name} ${p.status}${p.health ? ` ${p.health}` : ""}`).join(", ");
+  const up = states.every((p) => p.running && (p.health === "" || p.health === "healthy"));
+  return up ? { kind: "up", last } : { kind: "waiting", last };
+}
+
+// src/deploy/running-gate.ts
+function gateKind(service) {
+  return service.health?.type ?? (service.port === void 0 ? "running" : "http");
+}
+var RUNNING_POLL_MS = 500;
+function runningGateArgs(name, service) {
+  const h = service.health;
+  const field = `services.${name}.health`;
+  return {
+    stableMs: (h ? durationSeconds(h.stable, `${field}.stable`) : 5) * 1e3,
+    timeoutMs: (h ? durationSeconds(h.timeout, `${field}.timeout`) : 60) * 1e3,
+    pollMs: RUNNING_POLL_MS
+  };
+}
+async function waitRunning(read, args, onPoll, signal, now = Date.now) {
+  const started = now();
+  let upSince = null;
+  let baseline = null;
+  for (let attempts = 1; ; attempts++) {
+    signal?.throwIfAborted();
+    const states = await read();
+    if (baseline === null && states.length > 0) baseline = new Map(states.map((p) => [p.name, p.restarts]));
+    const verdict = judgeProcesses(states, baseline ?? /* @__PURE__ */ new Map());
+    const at2 = now();
+    if (verdict.kind === "failed") return { ok: false, attempts, last: verdict.reason };
+    upSince = verdict.kind === "up" ? upSince ?? at2 : null;
+    if (upSince !== null && at2 - upSince >= args.stableMs) {
+      return { ok: true, attempts, last: `${verdict.last} for ${Math.round((at2 - upSince) / 100) / 10}s` };
+    }
+    if (at2 - started >= args.timeoutMs) {
+      const up = upSince === null ? "" : ` (up ${Math.round((at2 - upSince) / 100) / 10}s of ${args.stableMs / 1e3}s)`;
+      return { ok: false, attempts, last: `${verdict.last}${up} after ${args.timeoutMs / 1e3}s` };
+    }
+    onPoll?.({ attempts, elapsedMs: at2 - started, last: verdict.last });
+    await pauseUnlessAborted(args.pollMs, signal);
+  }
+}
+
+// src/deploy/steps/gate-hint.ts
+var GENERIC = "fix the release and deploy again";
+var LOOPBACK_LISTEN = /(listen|running on|bound|serving)[^\n]*\b(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/i;
+function loopbackHint(logs) {
+  const line = logs.flatMap((l) => l.lines).find((l) => LOOPBACK_LISTEN.test(l));
+  const seen = line ? `its log says \`${line.trim().slice(0, 160)}\`: ` : "";
+  return `${seen}an app listening on 127.0.0.1 inside its container is not reachable on the container's port: bind 0.0.0.0 (gunicorn -b 0.0.0.0:$PORT, uvicorn --host 0.0.0.0, flask run --host 0.0.0.0, node: listen(port, "0.0.0.0")); else the app is not listening on services.*.port yet, or crashed (see the log lines above); ${GENERIC}`;
+}
+function gateFailureHint(runtime, last, logs) {
+  const crashed = logs.find((l) => l.exited !== void 0);
+  if (crashed)
+    return `the container ${crashed.name} exited (code ${crashed.exited}): its last log lines above; ${GENERIC}`;
+  if (last.status > 0) return GENERIC;
+  const failure3 = curlFailure(last.curlExit);
+  if (failure3 === "refused" || failure3 === "reset" || failure3 === "empty reply") {
+    if (runtime !== "systemd") return loopbackHint(logs);
+    if (failure3 === "refused") {
+      return `nothing listens on the service's port: the app is not listening on services.*.port yet, or crashed (see the log lines above); ${GENERIC}`;
+    }
+  }
+  if (failure3 === "timeout") {
+    return `the app took the connection but did not answer within services.*.health.request_timeout: a health path that does slow work (a database call) or workers still busy at boot; make the path cheap or raise the timeout; ${GENERIC}`;
+  }
+  return GENERIC;
+}
+
+// src/deploy/steps/preview.ts
+async function dropIntent(s) {
+  if (!s.intentWritten || s.switched) return false;
+  await clearIntent(s.run.host, s.paths);
+  s.intentWritten = false;
+  return true;
+}
+function previewApplies(s) {
+  const { proxy } = s.run.config;
+  return Boolean(proxy.preview && proxy.mode !== "internal" && s.liveColor && s.role.switches);
+}
+function startPreviewSetup(s) {
+  if (!previewApplies(s) || !s.liveColor) return void 0;
+  if (!s.previewSetup) {
+    s.previewSetup = switchTo(s.run.host, s.run.config, s.liveColor);
+    s.previewSetup.catch(() => {
+    });
+  }
+  return s.previewSetup;
+}
+var previewStep = {
+  name: "preview",
+  async plan(s) {
+    const { proxy } = s.run.config;
+    if (proxy.preview && proxy.mode !== "internal" && s.liveColor && s.role.switches)
+      s.say(`  check every route through nginx on 127.0.0.1:${previewPort(s.run.config)} against ${s.idle}`);
+  },
+  async run(s) {
+    const { host, config: config2 } = s.run;
+    if (!previewApplies(s)) return { status: "skipped" };
+    await startPreviewSetup(s);
+    const port3 = previewPort(config2);
+    const [check2] = await Promise.all([
+      checkRoutes(host, config2, { kind: "preview", port: port3 }, s.idle),
+      writeSwitchIntent(s)
+    ]);
+    if (!check2.ok) {
+      await dropIntent(s);
+      for (const f of check2.failures) s.say(`preview failed: ${f}`);
+      throw new SlipwayError(`the new release fails through nginx before the switch: ${check2.failures.join("; ")}`, {
+        host: host.name,
+        step: "preview",
+        hint: "no user request reached it; fix the release and deploy again"
+      });
+    }
+    s.say(`previewed every route through nginx on ${s.idle}`);
+    return { status: "ok", data: { port: port3 } };
+  },
+  // Interrupted before the switch: the intent written for it goes (after the switch, the switch's undo removes it).
+  async undo(s) {
+    return await dropIntent(s) ? void 0 : "nothing";
+  }
+};
+
+// src/deploy/steps/types.ts
+var StepFailure = class extends SlipwayError {
+  constructor(message2, context, data) {
+    super(message2, context);
+    this.data = data;
+  }
+  data;
+};
+
+// src/deploy/steps/gate.ts
+async function gatePort(s, name, service, port3, address2) {
+  const { host, runtime } = s.run;
+  const args = gateArgs(name, service, port3, address2);
+  let shown = 0;
+  const path6 = new URL(args.url).pathname;
+  const gate = await healthGate(
+    host,
+    args,
+    ({ elapsedMs, last }) => {
+      if (elapsedMs - shown < 1e3) return;
+      shown = elapsedMs;
+      s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
+    },
+    s.run.interrupt?.signal
+  );
+  if (!gate.ok) {
+    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
+    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    for (const line of formatLogGroups(logs)) s.raw(line);
+    throw new StepFailure(
+      `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
+      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate, logs) },
+      { service: name, logs }
+    );
+  }
+  s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
+async function gateRunning(s, name, service) {
+  const { host, runtime } = s.run;
+  const read = runtime.processStates;
+  if (!read) throw new SlipwayError(`${name}: runtime ${s.run.config.runtime} cannot gate a process without a port`);
+  const args = runningGateArgs(name, service);
+  let shown = 0;
+  const gate = await waitRunning(
+    () => read.call(runtime, s.idle, name),
+    args,
+    ({ elapsedMs, last }) => {
+      if (elapsedMs - shown < 1e3) return;
+      shown = elapsedMs;
+      s.emitter.progress(`${name}@${s.idle}: waiting for ${args.stableMs / 1e3}s running`, elapsedMs, last);
+    },
+    s.run.interrupt?.signal
+  );
+  if (!gate.ok) {
+    s.say(`${name} on ${s.idle} did not stay running (${gate.last}); its last log lines:`);
+    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    for (const line of formatLogGroups(logs)) s.raw(line);
+    throw new StepFailure(
+      `${name} (${s.idle}) did not stay running for ${args.stableMs / 1e3}s: ${gate.last}`,
+      {
+        host: host.name,
+        step: "gate",
+        hint: `a worker must keep running: see its log lines above (a missing queue or database address, a crash at start); health.stable sets the window, health.timeout the limit`
+      },
+      { service: name, logs }
+    );
+  }
+  s.say(`${name} on ${s.idle} is running (${gate.last})`);
+}
+async function gateAddresses(s, name) {
+  const { host, runtime, config: config2 } = s.run;
+  if (!runtime.gateAddresses) return [probeAddress(config2, name, host.name)];
+  const addresses = await runtime.gateAddresses(s.idle, name);
+  if (addresses.length > 0) return addresses;
+  throw new SlipwayError(`${name} (${s.idle}) runs no task`, {
+    host: host.name,
+    step: "gate",
+    hint: `see \`docker service ps ${runtime.names(s.idle)[0]}_${name}\` on the manager`
+  });
+}
+var LOG_LINES = 30;
+function formatLogGroups(groups) {
+  return groups.flatMap((g) => [
+    `  services.${g.service}: ${g.name}, ${g.lines.length === 0 ? "no output" : `last ${g.lines.length} lines:`}`,
+    ...g.lines.map((line) => `    ${line}`)
+  ]);
+}
+var gateStep = {
+  name: "gate",
+  async run(s) {
+    if (s.role.services.length === 0) return { status: "skipped" };
+    const ports = colorPortsOf(s.local, s.idle).filter((p) => gateKind(p.service) === "http");
+    const running = Object.entries(s.local.services).filter(([, svc]) => !svc.accessory && gateKind(svc) === "running");
+    const setup = isSplitLayout(s.run.config) ? void 0 : startPreviewSetup(s);
+    const results = await Promise.allSettled([
+      ...(await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
+        (p) => p.addresses.map((address2) => gatePort(s, p.name, p.service, p.port, address2))
+      ),
+      ...running.map(([name, service]) => gateRunning(s, name, service))
+    ]);
+    await setup?.catch(() => {
+    });
+    const failed2 = results.find((r) => r.status === "rejected");
+    if (failed2) throw failed2.reason;
+    return { status: "ok" };
+  }
+};
+
+// src/deploy/compose-runtime.ts
+async function hostComposeFlavour(host, config2) {
+  const facts = await host.facts({ deployDir: config2.deploy_dir });
+  if (facts.docker.compose) return facts.docker.compose;
+  throw new SlipwayError("neither `docker compose` (v2) nor `docker-compose` (v1) is installed", {
+    host: host.name,
+    step: "compose",
+    hint: "install the docker compose plugin (or docker-compose) on the host, e.g. with playbooks/bootstrap.yml"
+  });
+}
+function composeRuntime(config2, host) {
+  const paths = deployPaths(config2.deploy_dir);
+  const services = Object.keys(config2.services).filter((name) => !config2.services[name]?.accessory);
+  let flavour;
+  const base = (color) => {
+    if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
+    return composeBase(flavour, composeProjectName(config2.app, color), composeFilePath(config2, color));
+  };
+  const detect = async () => {
+    flavour ??= await hostComposeFlavour(host, config2);
+    return flavour;
+  };
+  const asRoot8 = { become: true };
+  const runtime = {
+    names: (color) => [composeProjectName(config2.app, color)],
+    async prepare() {
+      await detect();
+    },
+    // The flow calls prepare() first, so the flavour is known here (v2 is only a fallback).
+    writers: (color) => composeProjectWriters(
+      composeBase(flavour ?? "v2", composeProjectName(config2.app, color), composeFilePath(config2, color))
+    ),
+    async stage(color, input2) {
+      const actions = [];
+      const diffs = [];
+      let changed = false;
+      const used = await detect();
+      const images = {};
+      for (const name of services) {
+        const image = serviceImageRef(config2, name, input2.images);
+        if (!image) {
+          if (!input2.check) {
+            throw new SlipwayError(`service ${name} has no image to run`, {
+              host: host.name,
+              step: "stage",
+              hint: "give it a build section (deploy builds and pushes it) or pass --image service=ref"
+            });
+          }
+          actions.push(buildAction(config2, name));
+          changed = true;
+          continue;
+        }
+        images[name] = image;
+      }
+      const colored = configWithEnv(config2, input2.env, color);
+      for (const name of services) {
+        if ((config2.services[name]?.secrets ?? []).length === 0) continue;
+        const env2 = colorEnvFile(host, colored, name, color, input2.secrets, {
+          runtimeFormat: true,
+          composeFlavour: used
+        });
+        const content = env2.content;
+        if (input2.check) {
+          if ((await host.readFile(env2.path, asRoot8))?.toString("utf8") !== content) actions.push(`write ${env2.path}`);
+          continue;
+        }
+        await host.exec(mkdirsArgv([parentDir(env2.path)]), asRoot8);
+        const e = await host.putFile(env2.path, content, { mode: 384, become: true, step: "env file" });
+        if (e.changed) actions.push(`wrote ${env2.path}`);
+        changed ||= e.changed;
+      }
+      const mounted = /* @__PURE__ */ new Map();
+      for (const name of services) {
+        const written = await writeConfigFiles(host, config2, name, color, input2);
+        mounted.set(name, written.files);
+        actions.push(...written.actions);
+        changed ||= written.actions.length > 0;
+      }
+      if (Object.keys(images).length === services.length) {
+        const file2 = composeFilePath(config2, color);
+        if (!input2.check) await host.exec(mkdirsArgv([parentDir(file2)]), asRoot8);
+        const model = composeFromConfig(colored, { color, images, hostName: host.name });
+        const applied = await applyComposeFile(host, model, {
+          path: file2,
+          flavour: used,
+          become: true,
+          check: input2.check
+        });
+        if (applied.changed) {
+          changed = true;
+          actions.push(
+            `${input2.check ? "would write" : "wrote"} ${file2} (project ${composeProjectName(config2.app, color)})`
+          );
+          if (applied.diff) diffs.push(applied.diff);
+        }
+      }
+      for (const [name, image] of Object.entries(images)) {
+        const pull = await deliverWhenMissing(host, config2, name, image, input2);
+        if (pull) {
+          actions.push(pull);
+          changed = true;
+        }
+      }
+      if (!input2.check) await ownAllConfigFiles(host, config2, images, mounted);
+      const accessories = await ensureAccessories(host, config2, used, input2);
+      actions.push(...accessories.actions);
+      diffs.push(...accessories.diffs);
+      changed ||= accessories.changed;
+      if (!input2.check) {
+        await writeReleaseManifest(host, paths.release(input2.releaseId), input2.releaseId, images);
+      }
+      const staticFiles = await shipStatic(host, config2, input2.releaseId, input2.releaseDir, input2.check);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
+      }
+      if (input2.check && actions.length > 0) changed = true;
+      return { changed, diffs, actions };
+    },
+    refuseSquatters: (color) => refuseComposeSquatters(host, config2, color),
+    async start(color) {
+      await detect();
+      await refuseComposeSquatters(host, config2, color);
+      const bound = composeUpBoundSeconds(config2);
+      const up = host.exec(composeUpArgv(base(color)), { ...asRoot8, step: "start", timeoutMs: bound.seconds * 1e3 });
+      await up.catch(async (error62) => {
+        throw upTimedOut(error62, host.name, bound) ?? await upFailedOnSick(runtime, error62, color, host, composeProjectName(config2.app, color), services) ?? error62;
+      });
+    },
+    async stop(color) {
+      await detect();
+      const file2 = composeFilePath(config2, color);
+      if ((await host.exec(testArgv("-f", file2), { ...asRoot8, check: false })).code !== 0) return;
+      const timeoutS = stopTimeoutSeconds(config2);
+      await host.exec(composeStopArgv(base(color), timeoutS), {
+        ...asRoot8,
+        check: false,
+        step: "stop",
+        timeoutMs: (timeoutS + 80) * 1e3
+      });
+    },
+    async isRunning(color) {
+      const r = await host.exec(runningContainersArgv(composeProjectName(config2.app, color)), {
+        ...asRoot8,
+        check: false
+      });
+      const wanted2 = services.reduce((n, name) => n + instancesOf(config2, name), 0);
+      return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= wanted2;
+    },
+    async processStates(color, service) {
+      const project = composeProjectName(config2.app, color);
+      const ids = await host.exec(composeContainerArgv(project, service, { all: true }), { ...asRoot8, check: false });
+      const list2 = ids.stdout.split("\n").filter((l) => l.trim() !== "");
+      if (list2.length === 0) return [];
+      const r = await host.exec(processStateArgv(list2), { ...asRoot8, check: false, step: "gate" });
+      return parseProcessStates(r.stdout);
+    },
+    async logs(color, lines, only) {
+      await detect();
+      const argv2 = mergeStderrArgv(composeLogsArgv(base(color), lines));
+      const r = await host.exec(argv2, { ...asRoot8, check: false, step: "gate" });
+      const groups = composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
+      return Promise.all(groups.map((g) => withExitCode(host, g)));
+    }
+  };
+  return runtime;
+}
+async function ownAllConfigFiles(host, config2, images, mounted) {
+  for (const [name, files] of mounted) {
+    const image = images[name];
+    if (files.length === 0 || !image) continue;
+    await ownConfigFiles(host, files, await configFilesOwner(host, config2, name, image));
+  }
+}
+async function refuseComposeSquatters(host, config2, color) {
+  const project = composeProjectName(config2.app, color);
+  const running = await host.exec(runningContainersArgv(project), { become: true, check: false, step: "start" });
+  if (running.code === 0 && running.stdout.trim() !== "") return;
+  await refusePortSquatters(host, config2, color, {
+    owner: (service) => `the compose service ${service} of project ${project}`
+  });
+}
+async function upFailedOnSick(runtime, error62, color, host, project, services) {
+  const sick = await sickServices(host, project, services).catch(() => []);
+  if (sick.length === 0) return null;
+  const names = sick.map((s) => s.service);
+  const logs = await runtime.logs(color, LOG_LINES, names).catch(() => []);
+  return new StepFailure(
+    `compose up failed: ${sickMessage(sick, color)}`,
+    {
+      // compose's own command, exit code and stderr stay in the error: only the message and the hint change.
+      ...error62 instanceof SlipwayError ? { command: error62.command, exitCode: error62.exitCode, stderrTail: error62.stderrTail } : {},
+      host: host.name,
+      step: "start",
+      hint: SICK_HINT,
+      cause: error62
+    },
+    { service: names[0], logs }
+  );
+}
+function upTimedOut(error62, hostName, bound) {
+  if (!(error62 instanceof Error) || !/timed out after/.test(error62.message)) return null;
+  const from = bound.health.length > 0 ? `: ${bound.health.join("; ")}` : " (no dependency with a container check)";
+  return new SlipwayError(
+    `compose up did not finish within ${bound.seconds} s, the bound derived from the health settings (${COMPOSE_UP_BASE_SECONDS} s base${from})`,
+    {
+      host: hostName,
+      step: "start",
+      hint: "a dependency's container healthcheck neither passed nor failed in time: look at `docker ps` and its logs on the host; if the app is just slow to start, raise its health.start_period",
+      cause: error62
+    }
+  );
+}
+
+// src/deploy/container/images.ts
+var import_node_path19 = require("node:path");
 
 // src/build/commands.ts
 var BuildSpecError = class extends Error {
@@ -68451,7 +71595,7 @@ async function logoutRunner(registry2) {
 }
 
 // src/build/registry.ts
-var import_node_crypto9 = require("node:crypto");
+var import_node_crypto11 = require("node:crypto");
 var MANIFEST_ACCEPT = [
   "application/vnd.oci.image.index.v1+json",
   "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -68508,7 +71652,7 @@ async function headManifest(image, options = {}) {
   const digest = response.headers.get("docker-content-digest");
   if (digest) return { digest, mediaType };
   const body = Buffer.from(await (await request("GET", authorization)).arrayBuffer());
-  return { digest: `sha256:${(0, import_node_crypto9.createHash)("sha256").update(body).digest("hex")}`, mediaType };
+  return { digest: `sha256:${(0, import_node_crypto11.createHash)("sha256").update(body).digest("hex")}`, mediaType };
 }
 function causeCode(error62) {
   const cause = error62?.cause;
@@ -68702,7 +71846,7 @@ async function localImageId2(reference) {
 }
 
 // src/build/from_config.ts
-var import_node_path13 = require("node:path");
+var import_node_path18 = require("node:path");
 function serviceRepository(config2, service) {
   const repository = `${config2.image.repository ?? config2.app}-${service}`;
   return config2.image.registry ? `${config2.image.registry}/${repository}` : repository;
@@ -68710,12 +71854,12 @@ function serviceRepository(config2, service) {
 function imagesFromConfig(config2, configDir) {
   return Object.entries(config2.services).filter(([, service]) => service.build !== void 0).map(([name, service]) => {
     const build = service.build;
-    const context = (0, import_node_path13.isAbsolute)(build.context) ? build.context : (0, import_node_path13.resolve)(configDir, build.context);
+    const context = (0, import_node_path18.isAbsolute)(build.context) ? build.context : (0, import_node_path18.resolve)(configDir, build.context);
     return {
       service: name,
       repository: serviceRepository(config2, name),
       context,
-      dockerfile: (0, import_node_path13.isAbsolute)(build.dockerfile) ? build.dockerfile : (0, import_node_path13.join)(context, build.dockerfile),
+      dockerfile: (0, import_node_path18.isAbsolute)(build.dockerfile) ? build.dockerfile : (0, import_node_path18.join)(context, build.dockerfile),
       target: build.target,
       buildArgs: build.args,
       secrets: build.secrets.map((secret2) => ({ id: secret2, env: secret2 }))
@@ -68723,432 +71867,1027 @@ function imagesFromConfig(config2, configDir) {
   });
 }
 
-// src/build/git_info.ts
-function gitInfoFromEnv(env2) {
-  if (env2.GITHUB_ACTIONS !== "true") return {};
-  const branch = env2.GITHUB_HEAD_REF || (env2.GITHUB_REF_TYPE === "branch" ? env2.GITHUB_REF_NAME : void 0);
-  const source = env2.GITHUB_SERVER_URL && env2.GITHUB_REPOSITORY ? `${env2.GITHUB_SERVER_URL}/${env2.GITHUB_REPOSITORY}` : void 0;
-  return { commitSha: env2.GITHUB_SHA, branch: branch ?? null, source: source ?? null };
+// src/deploy/container/images.ts
+function gitDirOf(config2, options) {
+  return options.gitDir ?? options.releaseDir ?? config2.source.dir;
 }
-async function detectCommit(cwd, env2 = process.env) {
-  const fromEnv = gitInfoFromEnv(env2).commitSha;
-  if (fromEnv) return fromEnv;
-  const result = await runLocal(["git", "rev-parse", "HEAD"], { cwd, check: false, step: "git info" });
-  const sha = result.code === 0 ? result.stdout.trim() : "";
-  if (sha) return sha;
-  throw new SlipwayError(`cannot tell the commit: ${cwd} is not a git checkout and GITHUB_SHA is not set`, {
-    host: "local",
-    step: "git info",
-    hint: "run from a git checkout, or give the commit explicitly (slipway build --commit <full sha>)"
+async function buildForDeploy(config2, options) {
+  const contexts2 = serviceSources(config2, options.releaseDir);
+  const images = imagesFromConfig(config2, config2.source.dir).map((image) => {
+    const context = contexts2[image.service] ?? image.context;
+    const dockerfile = config2.services[image.service]?.build?.dockerfile ?? "Dockerfile";
+    return { ...image, context, dockerfile: (0, import_node_path19.isAbsolute)(dockerfile) ? dockerfile : (0, import_node_path19.join)(context, dockerfile) };
   });
-}
-async function uncommittedPaths(dir, env2 = process.env) {
-  if (gitInfoFromEnv(env2).commitSha) return null;
-  const git = (...args) => runLocal(["git", ...args], { cwd: dir, check: false, step: "git info" });
-  const [tracked, untracked] = await Promise.all([
-    git("diff", "--name-only", "-z", "--relative", "HEAD", "--", "."),
-    git("ls-files", "--others", "--exclude-standard", "-z", "--", ".")
-  ]);
-  if (tracked.code !== 0 || untracked.code !== 0) return null;
-  const paths = `${tracked.stdout}\0${untracked.stdout}`.split("\0").filter(Boolean);
-  return [...new Set(paths)].sort();
-}
-async function detectGitInfo(cwd, env2 = process.env) {
-  const fromEnv = gitInfoFromEnv(env2);
-  const git = async (...args) => {
-    const result = await runLocal(["git", ...args], { cwd, check: false, step: "git info" });
-    return result.code === 0 ? result.stdout.trim() : null;
+  if (images.length === 0) return {};
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]+)?$/.test(options.commit)) {
+    throw new SlipwayError(`${gitDirOf(config2, options)} has no git commit to tag the images with`, {
+      step: "build",
+      hint: "commit the app first (git init && git add -A && git commit -m 'first deploy'), or pass --image SERVICE=REF"
+    });
+  }
+  const detected = await detectGitInfo(gitDirOf(config2, options)).catch(() => null);
+  const git = {
+    commitSha: options.commit,
+    branch: config2.image.tag_branch ? detected?.branch ?? null : null,
+    source: detected?.source ?? null
   };
-  const commitSha = await detectCommit(cwd, env2);
-  let branch = fromEnv.branch;
-  if (branch === void 0) {
-    const head = await git("rev-parse", "--abbrev-ref", "HEAD");
-    branch = head && head !== "HEAD" ? head : null;
+  const registry2 = config2.image.registry?.split("/")[0];
+  const push = deliveryMethod(config2.image) === "registry";
+  const credentials = registryLogin(config2.image, options.secrets ?? {});
+  const local = push ? {} : await localCommitImages(images, options.commit);
+  const built = await buildImages(
+    images.filter((image) => !local[image.service]),
+    {
+      git,
+      push,
+      latest: config2.image.tag_latest,
+      registries: registry2 ? { [registry2]: { insecure: options.insecure, credentials } } : void 0,
+      onLine: (service, line) => options.report(`  build ${service}: ${line}`)
+    }
+  );
+  for (const [service, reference] of Object.entries(local))
+    options.report(`image ${service}: ${reference} (already built on this machine)`);
+  for (const image of built)
+    options.report(`image ${image.service}: ${image.reference}${image.skipped ? " (already pushed)" : ""}`);
+  return { ...local, ...Object.fromEntries(built.map((image) => [image.service, image.reference])) };
+}
+async function localCommitImages(images, commit) {
+  const found = {};
+  for (const image of images) {
+    const reference = `${image.repository}:${commit}`;
+    const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
+    if (result.code === 0) found[image.service] = reference;
   }
-  const source = fromEnv.source !== void 0 ? fromEnv.source : await git("remote", "get-url", "origin");
-  return { commitSha, branch, source };
-}
-async function gitToplevel(dir) {
-  const result = await runLocal(["git", "rev-parse", "--show-toplevel"], { cwd: dir, check: false, step: "git info" });
-  return result.code === 0 && result.stdout.trim() ? result.stdout.trim() : null;
+  return found;
 }
 
-// src/deploy/source-root.ts
-var import_node_path16 = require("node:path");
-
-// src/deploy/ship.ts
-var import_node_child_process3 = require("node:child_process");
-var import_node_fs3 = require("node:fs");
-var import_node_path15 = require("node:path");
-var import_node_stream2 = require("node:stream");
-
-// src/deploy/ship-files.ts
-var import_node_fs2 = require("node:fs");
-var import_node_path14 = require("node:path");
-var import_dockerignore = __toESM(require_ignore(), 1);
-var ignore = import_dockerignore.default.default;
-var SHIP_EXCLUDES = [
-  "**/.git",
-  "**/.env",
-  "**/.env.*",
-  "**/*.db",
-  "**/*.sqlite",
-  "**/*.sqlite?",
-  "**/*.sqlite-*",
-  "**/*.sqlite?-*",
-  "**/instance",
-  "**/__pycache__",
-  "**/*.pyc",
-  "**/node_modules",
-  "**/.venv",
-  "**/data",
-  "**/tests"
-];
-var IGNORE_FILES = [".dockerignore", ".slipwayignore"];
-function shipPatterns(dir) {
-  const patterns = [...SHIP_EXCLUDES];
-  for (const name of IGNORE_FILES) {
-    const file2 = (0, import_node_path14.join)(dir, name);
-    if ((0, import_node_fs2.existsSync)(file2)) patterns.push(...(0, import_node_fs2.readFileSync)(file2, "utf8").split(/\r?\n/));
+// src/deploy/settle.ts
+async function settleAll(values) {
+  const results = await Promise.allSettled(values);
+  const settled = [];
+  for (const result of results) {
+    if (result.status === "rejected") throw result.reason;
+    settled.push(result.value);
   }
-  return patterns;
+  return settled;
 }
-function shippedPaths(dir, patterns = shipPatterns(dir)) {
-  const matcher = ignore().add([...patterns]);
-  const mayReinclude = patterns.some((p) => p.trim().startsWith("!"));
-  const out2 = [];
-  const walk2 = (relativeDir) => {
-    const entries = (0, import_node_fs2.readdirSync)((0, import_node_path14.join)(dir, relativeDir), { withFileTypes: true }).sort(
-      (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+
+// src/deploy/container-runtime.ts
+function containerRuntime(config2, host) {
+  const paths = deployPaths(config2.deploy_dir);
+  const services = Object.keys(config2.services);
+  const units = services.flatMap(
+    (service) => Array.from({ length: instancesOf(config2, service) }, (_, instance) => ({ service, instance }))
+  );
+  const names = (color) => units.map((u) => containerName(config2.app, u.service, color, u.instance));
+  const staged = /* @__PURE__ */ new Map();
+  const plannedEnv = /* @__PURE__ */ new Map();
+  const plannedContainers = /* @__PURE__ */ new Map();
+  const plannedImages = /* @__PURE__ */ new Set();
+  const listeners = /* @__PURE__ */ new Map();
+  function readPublished() {
+    return host.exec(appPortsArgv(config2.app), { become: true, check: false, step: "start" }).then((r) => r.code === 0 ? parsePublishedPorts(r.stdout) : []).catch(() => []);
+  }
+  function squatterCheck(color, consume) {
+    const staged2 = consume ? listeners.get(color) : void 0;
+    if (consume) listeners.delete(color);
+    return {
+      owner: (service, instance) => `the container ${containerName(config2.app, service, color, instance)}`,
+      published: readPublished,
+      ...staged2 ? { listeners: staged2 } : {}
+    };
+  }
+  async function inspect(color) {
+    return Promise.all(
+      names(color).map(async (name) => {
+        const r = await host.exec(specStateArgv([name]), { become: true, check: false, step: "inspect" });
+        if (r.code !== 0) return null;
+        const [spec = "", running = ""] = r.stdout.trim().split(" ");
+        return { spec, running: running === "true" };
+      })
     );
-    for (const entry of entries) {
-      const path6 = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
-      const excluded = matcher.ignores(path6);
-      if (!excluded) out2.push(path6);
-      if (entry.isDirectory() && (!excluded || mayReinclude)) walk2(path6);
+  }
+  async function stageUnit({ service, instance }, color, env2, input2) {
+    if (input2.check && !serviceImageRef(config2, service, input2.images)) {
+      return instance > 0 ? null : { actions: [buildAction(config2, service)] };
+    }
+    const image = serviceImage(config2, service, input2.images);
+    const first = instance === 0;
+    const [pull, wroteEnv] = await settleAll([
+      first ? deliverPlanned(service, image, input2) : null,
+      first ? writeEnvFile(env2, input2.check) : null
+    ]);
+    const owner = first && !input2.check ? await configFilesOwner(host, config2, service, image) : void 0;
+    const configFiles = await writeConfigFiles(host, config2, service, color, {
+      ...input2,
+      check: input2.check || !first,
+      ...owner ? { owner } : {}
+    });
+    const actions = [pull, wroteEnv, ...first ? configFiles.actions : []].filter((a) => !!a);
+    const run2 = dockerRunArgv({
+      app: config2.app,
+      service,
+      config: config2.services[service],
+      color,
+      releaseId: input2.releaseId,
+      image,
+      envFile: env2.path,
+      instance,
+      files: configFiles.files,
+      bindAddress: listenAddress(config2, service, host.name)
+    });
+    return { actions, run: run2, image };
+  }
+  async function prefetch(images) {
+    const refs = deliveryMethod(config2.image) === "ssh" ? [] : [...new Set(services.flatMap((service) => serviceImageRef(config2, service, images) ?? []))];
+    const [blue, green, present] = await settleAll([
+      inspect("blue"),
+      inspect("green"),
+      Promise.all(refs.map(async (ref) => await hostImageId(host, ref) ? ref : null))
+    ]);
+    plannedContainers.set("blue", blue);
+    plannedContainers.set("green", green);
+    for (const ref of present) if (ref) plannedImages.add(ref);
+  }
+  async function deliverPlanned(service, image, input2) {
+    if (plannedImages.has(image)) {
+      if (!input2.check) plannedImages.delete(image);
+      return null;
+    }
+    const action = await deliverWhenMissing(host, config2, service, image, input2);
+    if (input2.check && action === null) plannedImages.add(image);
+    return action;
+  }
+  async function inspectPlanned(color, check2) {
+    const planned = plannedContainers.get(color);
+    if (planned) {
+      if (!check2) plannedContainers.delete(color);
+      return planned;
+    }
+    const now = await inspect(color);
+    if (check2) plannedContainers.set(color, now);
+    return now;
+  }
+  async function writeEnvFile(env2, check2) {
+    if (check2) {
+      const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
+      plannedEnv.set(env2.path, now ?? null);
+      return now === env2.content ? null : `write ${env2.path}`;
+    }
+    const planned = plannedEnv.get(env2.path);
+    plannedEnv.delete(env2.path);
+    if (planned === env2.content) return null;
+    if (planned === void 0 || planned === null) await host.exec(mkdirsArgv([parentDir(env2.path)]), { become: true });
+    const e = await host.putFile(env2.path, env2.content, {
+      mode: 384,
+      become: true,
+      step: "env file",
+      unconditional: planned !== void 0
+    });
+    return e.changed ? `wrote ${env2.path}` : null;
+  }
+  return {
+    names,
+    prepare: (input2) => prefetch(input2?.images ?? {}),
+    forget() {
+      plannedContainers.clear();
+      plannedImages.clear();
+      plannedEnv.clear();
+    },
+    writers: (color) => containerWriters(names(color)),
+    async stage(color, input2) {
+      const colored = configWithEnv(config2, input2.env, color);
+      const files = colorRuntimeFiles(colored, color, { hostName: host.name, secrets: input2.secrets });
+      requireSecrets2(host, files);
+      const envs = new Map(files.map((file2) => [file2.service, file2]));
+      const release = paths.release(input2.releaseId);
+      if (!input2.check) listeners.set(color, readListeners(host, config2, color));
+      const [current, perUnit, staticFiles] = await settleAll([
+        inspectPlanned(color, input2.check),
+        settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service), input2))),
+        input2.check ? shipStatic(host, config2, input2.releaseId, input2.releaseDir, true) : writeReleaseManifest(host, release, input2.releaseId, input2.images).then(
+          () => shipStatic(host, config2, input2.releaseId, input2.releaseDir, false)
+        )
+      ]);
+      const actions = [];
+      let changed = false;
+      const runs = [];
+      for (const [i, unit] of perUnit.entries()) {
+        if (!unit) continue;
+        actions.push(...unit.actions);
+        changed ||= unit.actions.length > 0;
+        if (!unit.run) continue;
+        runs.push(unit.run.argv);
+        if (current[i]?.spec !== unit.run.spec) {
+          const { service, instance } = units[i];
+          actions.push(
+            `${input2.check ? "would run" : "run"} ${containerName(config2.app, service, color, instance)} from ${unit.image}`
+          );
+          changed = true;
+        }
+      }
+      staged.set(color, runs);
+      if (staticFiles) {
+        actions.push(staticFiles);
+        changed = true;
+      }
+      return { changed, diffs: [], actions };
+    },
+    async refuseSquatters(color) {
+      await refusePortSquatters(host, config2, color, squatterCheck(color, false));
+    },
+    async start(color) {
+      const runs = staged.get(color);
+      if (!runs) {
+        throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
+      }
+      const own2 = await refusePortSquatters(host, config2, color, squatterCheck(color, true));
+      const strays = own2.filter((name) => !names(color).includes(name));
+      if (strays.length > 0) await host.exec(removeContainersArgv(strays), { become: true, step: "start" });
+      for (const [i, argv2] of runs.entries()) {
+        const name = names(color)[i];
+        await host.exec(replaceContainerArgv(name, argv2), {
+          become: true,
+          step: "start",
+          timeoutMs: 12e4
+        });
+      }
+    },
+    async stop(color) {
+      const timeoutS = stopTimeoutSeconds(config2);
+      await host.exec(stopContainersArgv(names(color), timeoutS), {
+        become: true,
+        check: false,
+        step: "stop",
+        timeoutMs: (timeoutS + 50) * 1e3
+      });
+    },
+    async isRunning(color) {
+      return (await inspect(color)).every((c) => c?.running === true);
+    },
+    async processStates(color, service) {
+      const names2 = units.filter((u) => u.service === service).map((u) => containerName(config2.app, u.service, color, u.instance));
+      const r = await host.exec(processStateArgv(names2), { become: true, check: false, step: "gate" });
+      return parseProcessStates(r.stdout);
+    },
+    async logs(color, lines, only) {
+      const picked = units.filter((u) => wanted(only, u.service));
+      return Promise.all(
+        picked.map(async ({ service, instance }) => {
+          const name = containerName(config2.app, service, color, instance);
+          const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
+          return withExitCode(host, { service, name, lines: logLines(r.stdout) });
+        })
+      );
     }
   };
-  walk2("");
-  return out2;
 }
 
-// src/deploy/ship.ts
-function tarCreateArgv(dir) {
-  return ["tar", "-cz", "-C", dir, "--no-recursion", "--null", "-T", "-"];
+// src/engine/batches.ts
+function batchSize(entry, total) {
+  if (typeof entry === "number") return Math.max(1, Math.floor(entry));
+  const percent = Number.parseFloat(entry);
+  return Math.max(1, Math.floor(total * percent / 100));
 }
-function serviceSources(config2, releaseDir) {
-  const base = releaseDir ?? config2.source.dir;
-  const absolute = new Set(config2.source.absoluteContexts ?? []);
+function computeBatches(hosts, serial) {
+  if (hosts.length === 0) return [];
+  if (serial.length === 0) return [[...hosts]];
+  const batches = [];
+  let index = 0;
+  let entry = 0;
+  while (index < hosts.length) {
+    const spec = serial[Math.min(entry, serial.length - 1)];
+    const size3 = batchSize(spec, hosts.length);
+    batches.push(hosts.slice(index, index + size3));
+    index += size3;
+    entry++;
+  }
+  return batches;
+}
+function batchAborts(failed2, size3, maxFailPercentage) {
+  if (size3 === 0 || failed2 === 0) return false;
+  if (maxFailPercentage === void 0) return failed2 >= size3;
+  return failed2 / size3 * 100 > maxFailPercentage;
+}
+
+// src/deploy/batches.ts
+function fleetRollbackTarget(lives) {
+  const timeOf = (id) => lives.flatMap((l) => l.history.releases.filter((r) => r.id === id).map((r) => r.time)).sort().at(-1) ?? "";
+  const live = [...new Set(lives.map((l) => l.release).filter((r) => r !== null))];
+  const last = live.sort((a, b) => timeOf(a).localeCompare(timeOf(b))).at(-1);
+  if (!last) return null;
+  for (const l of lives) {
+    const target = rollbackTarget(l.history, last);
+    if (target) return target.id;
+  }
+  return null;
+}
+
+// src/deploy/host-flow.ts
+var import_node_crypto16 = require("node:crypto");
+
+// src/deploy/config-hash.ts
+var import_node_crypto12 = require("node:crypto");
+function stableJson(value) {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function runConfigHash(config2) {
+  return (0, import_node_crypto12.createHash)("sha256").update(stableJson({ services: config2.services, proxy: config2.proxy })).digest("hex").slice(0, 16);
+}
+function todaysConfigLine(target, hash2) {
+  const base = "env, files, services and routes are today's slipway.yml's, not the release's";
+  if (!target?.config_hash) return base;
+  return target.config_hash === hash2 ? `${base} (the same as ${target.id} last ran with)` : `${base}: they differ from what ${target.id} last ran with (its images run with today's env and files)`;
+}
+
+// src/deploy/emitter.ts
+var HostEmitter = class _HostEmitter {
+  constructor(host, sink) {
+    this.host = host;
+    this.sink = sink;
+  }
+  host;
+  sink;
+  /** The step running now (set by the runner); log lines carry it. */
+  step;
+  log(message2, level = "info") {
+    this.sink({ kind: "log", level, message: message2, host: this.host, ...this.step ? { step: this.step } : {} });
+  }
+  /** A line shown as is (a log tail, a diff), without a `[host]` prefix. */
+  raw(message2) {
+    this.sink({ kind: "log", level: "info", message: message2, ...this.step ? { step: this.step } : {} });
+  }
+  diff(path6, diff) {
+    this.sink({ kind: "diff", host: this.host, step: this.step ?? "plan", path: path6, diff });
+  }
+  /**
+   * An emitter for `step` whose events are held back until `flush()` sends them here: steps planned at once still
+   * print in step order.
+   */
+  held(step) {
+    const events = [];
+    const emitter = new _HostEmitter(this.host, (event) => events.push(event));
+    emitter.step = step;
+    const flush = () => {
+      for (const event of events.splice(0)) this.sink(event);
+    };
+    return { emitter, flush };
+  }
+  /** A progress event of the running step (callers throttle: about one a second). */
+  progress(what, waitedMs, last) {
+    this.sink({
+      kind: "progress",
+      host: this.host,
+      step: this.step ?? "wait",
+      what,
+      waitedMs,
+      ...last ? { last } : {}
+    });
+  }
+  stepEvent(step, status, extra = {}) {
+    this.sink({ kind: "step", host: this.host, step, status, ...extra });
+  }
+};
+
+// src/deploy/fault.ts
+function parseFault(value) {
+  if (!value) return null;
+  const match = /^([a-z_-]+):(before|after):(kill|term)$/.exec(value);
+  if (!match) {
+    throw new SlipwayError(`SLIPWAY_FAULT=${value}: expected <step>:<before|after>:<kill|term>`, {
+      hint: "e.g. SLIPWAY_FAULT=switch:after:kill (test-only; unset it for real deploys)"
+    });
+  }
+  const [, step, when, how] = match;
+  return { step, when, signal: how === "kill" ? "SIGKILL" : "SIGTERM" };
+}
+var fired = false;
+async function faultAt(fault, step, when) {
+  if (!fault || fired || fault.step !== step || fault.when !== when) return;
+  fired = true;
+  process.kill(process.pid, fault.signal);
+  await new Promise((resolve16) => setTimeout(resolve16, 100));
+}
+
+// src/deploy/helper-record.ts
+var CERTBOT_DEFAULT_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
+function inHelperMode(config2, hostName) {
+  return resolveHosts(config2).find((h) => h.name === hostName)?.privilege.mode === "helper";
+}
+function helperRecordPath(app) {
+  return `/etc/slipway/apps/${app}.conf`;
+}
+function parseHelperRecord(text2) {
+  const record2 = {};
+  for (const line of text2.split("\n")) {
+    const match = /^([a-z_]+)=(.*)$/.exec(line);
+    if (match?.[1] && !(match[1] in record2)) record2[match[1]] = match[2] ?? "";
+  }
+  return record2;
+}
+function helperRecordProblems(config2, record2, cert) {
+  const problems = [];
+  const recorded2 = (key) => record2[key] ?? "";
+  if (recorded2("deploy_dir") !== config2.deploy_dir) {
+    problems.push(
+      `deploy_dir is ${config2.deploy_dir}, the helper's record says ${recorded2("deploy_dir") || "nothing"}`
+    );
+  }
+  if (!cert) return problems;
+  const names = recorded2("domains").split(/\s+/).filter(Boolean);
+  const missing = cert.domains.filter((d) => !names.includes(d));
+  if (missing.length > 0) {
+    problems.push(
+      `the certificate needs ${missing.join(", ")}, not among the names recorded for ${config2.app} (${names.join(" ") || "none"}): the helper's certbot refuses it`
+    );
+  }
+  if ((recorded2("acme_webroot") || ACME_WEBROOT) !== cert.webroot) {
+    problems.push(
+      `tls.webroot is ${cert.webroot}, the helper's certbot writes challenges to ${recorded2("acme_webroot") || ACME_WEBROOT}`
+    );
+  }
+  if ((recorded2("acme_server") || CERTBOT_DEFAULT_SERVER) !== cert.acmeServer) {
+    problems.push(
+      `tls.acme_server is ${cert.acmeServer}, the helper's certbot asks ${recorded2("acme_server") || CERTBOT_DEFAULT_SERVER}`
+    );
+  }
+  if (recorded2("acme_ca_bundle") !== (cert.caBundle ?? "")) {
+    problems.push(
+      `tls.ca_bundle is ${cert.caBundle ?? "unset"}, the helper's certbot trusts ${recorded2("acme_ca_bundle") || "the system's store"}`
+    );
+  }
+  return problems;
+}
+function helperRecordHint(app, host) {
+  return `bootstrap records what the helper allows: run it again for ${app} with this slipway.yml as an admin user (slipway run playbooks/bootstrap.yml -c slipway.yml -l ${host} -e app_name=${app}), then deploy again`;
+}
+async function checkHelperRecord(host, config2, options) {
+  const path6 = helperRecordPath(config2.app);
+  const text2 = (await host.readFile(path6, { become: false }))?.toString("utf8");
+  const hint = helperRecordHint(config2.app, host.name);
+  if (text2 === void 0) {
+    throw new SlipwayError(
+      `${config2.app} is not registered with the privilege helper on ${host.name} (${path6} is missing)`,
+      {
+        host: host.name,
+        step: options.step,
+        hint
+      }
+    );
+  }
+  const problems = helperRecordProblems(config2, parseHelperRecord(text2), options.cert);
+  if (problems.length === 0) return;
+  throw new SlipwayError(`the privilege helper would refuse this deploy (${path6}): ${problems.join("; ")}`, {
+    host: host.name,
+    step: options.step,
+    hint
+  });
+}
+
+// src/deploy/live-check.ts
+async function alreadyLive(s) {
+  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
+  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!s.liveColor || !record2) return null;
+  if (s.run.kind === "rollback") {
+    if (record2.id !== s.run.releaseId || s.run.leftSwitch) return null;
+    return s.role.services.length === 0 || await runtime.isRunning(s.liveColor) ? record2.id : null;
+  }
+  if (record2.fingerprint !== s.fingerprint) return null;
+  const runs = s.role.services.length > 0;
+  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
+  const [running, stage2, site] = await settleAll([
+    runs ? runtime.isRunning(s.liveColor) : true,
+    runs ? runtime.stage(s.liveColor, input2) : { changed: false },
+    s.role.switches ? switchTo(host, config2, s.liveColor, true) : null
+  ]);
+  return running && !stage2.changed && !site?.changed ? record2.id : null;
+}
+async function replanUnderLock(s) {
+  const live = await readLiveState(s.run.host, s.paths);
+  s.history = live.history;
+  const changed = live.release !== s.live.release || live.color !== s.live.color;
+  s.live = live;
+  if (!changed) return null;
+  s.run.runtime.forget?.();
+  s.liveColor = live.color;
+  s.idle = live.color ? otherColor(live.color) : "blue";
+  s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
+  const same = await alreadyLive(s);
+  if (same) return same;
+  if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
+    throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
+      host: s.run.host.name,
+      step: "lock",
+      hint: "nothing was changed by this run; deploy again to replace that release"
+    });
+  }
+  s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
+  return null;
+}
+async function recheckUnderLock(s) {
+  const [colorFile, historyFile] = await Promise.all([
+    s.run.host.readFile(s.paths.color),
+    s.run.host.readFile(s.paths.history)
+  ]);
+  return recheckRead(s, colorFile?.toString("utf8"), historyFile?.toString("utf8"));
+}
+async function recheckRead(s, colorFile, historyFile) {
+  const same = parseColorFile(colorFile) === s.live.color && renderHistory(parseHistory(historyFile)) === renderHistory(s.live.history);
+  return same ? null : replanUnderLock(s);
+}
+
+// src/commands/nginx-names.ts
+var NAME_CONFLICTS_SCRIPT = [
+  'self="$1"; shift',
+  'for n in "$@"; do',
+  `  re=$(printf '%s' "$n" | sed 's/[].[*]/\\\\&/g')`,
+  '  grep -RlE "server_name[^;]*[[:space:]]$re([[:space:];]|\\$)" /etc/nginx/conf.d /etc/nginx/sites-enabled 2>/dev/null |',
+  `    while IFS= read -r f; do [ "$f" = "$self" ] || printf '%s\\t%s\\n' "$n" "$f"; done`,
+  "done",
+  "exit 0"
+].join("\n");
+function nameConflictsCommand(sitePath, names) {
+  return {
+    argv: ["sh", "-c", NAME_CONFLICTS_SCRIPT, "sh", sitePath, ...names],
+    what: "find other sites serving the names"
+  };
+}
+
+// src/deploy/name-conflicts.ts
+function parseNameConflicts(names, grepOut, nginxStderr) {
+  const found = /* @__PURE__ */ new Map();
+  for (const line of grepOut.split("\n")) {
+    const tab = line.indexOf("	");
+    if (tab > 0 && !found.has(line.slice(0, tab))) found.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  for (const m of nginxStderr.matchAll(/conflicting server name "([^"]+)" on \S+, ignored/g)) {
+    if (!found.has(m[1])) found.set(m[1], null);
+  }
+  return names.filter((n) => found.has(n)).map((name) => ({ name, file: found.get(name) ?? null }));
+}
+function nameConflictError(host, conflicts, hasDomains) {
+  const lines = conflicts.map(
+    (c) => `${c.name} is already served by ${c.file ?? "another nginx site (see `sudo nginx -T`)"}`
+  );
+  const hint = hasDomains ? "give this app a proxy.domains entry no other site on the host serves (a copy-paste of another app's domain?), then deploy again" : "set proxy.domains: without it the site answers the host's address, which another app on the host already serves";
+  return new SlipwayError(`another nginx site serves this app's names: nothing was changed
+${lines.join("\n")}`, {
+    host,
+    step: "preflight",
+    hint
+  });
+}
+
+// src/deploy/privilege-check.ts
+function parseRootModeProbe(stdout) {
   return Object.fromEntries(
-    Object.entries(config2.services).map(([name, s]) => {
-      const written = (0, import_node_path15.resolve)(config2.source.dir, s.build?.context ?? name);
-      if (absolute.has(name)) return [name, written];
-      return [name, (0, import_node_path15.resolve)(base, (0, import_node_path15.relative)(config2.source.dir, written))];
+    stdout.split("\n").map((line) => /^([a-z]+)=(\S*)$/.exec(line.trim())).filter((m) => m !== null).map((m) => [m[1], m[2]])
+  );
+}
+var FIX_BOOTSTRAP = "re-run playbooks/bootstrap.yml for this host with -e deploy_privilege=root";
+function rootModeProblem(probe, user, key, defaulted, host) {
+  if (probe.uid === "0") return void 0;
+  const helperHost = probe.helper === "yes";
+  if (probe.sudo === "no") {
+    const why = helperHost ? `this host was bootstrapped with deploy_privilege=helper (${HELPER_PATH} is ${user}'s only sudo command)` : `${user} cannot run \`sudo -n\` without a password`;
+    const mode = `${key} is root${defaulted ? " (its default)" : ""}`;
+    return new SlipwayError(`${mode}, which needs passwordless sudo for everything: ${why}`, {
+      host,
+      step: "preflight",
+      hint: helperHost ? `set ${key}: helper (least privilege; docs/security.md), or ${FIX_BOOTSTRAP}` : `run playbooks/bootstrap.yml for this host (-e deploy_privilege=root), or set ${key}: helper after bootstrapping with the default`
+    });
+  }
+  if (probe.docker === "no") {
+    return new SlipwayError(
+      `${user} cannot reach the docker daemon: ${key} is root, which runs docker pull and load as ${user}`,
+      {
+        host,
+        step: "preflight",
+        hint: helperHost ? `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or set ${key}: helper` : `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or check that docker runs (systemctl status docker)`
+      }
+    );
+  }
+  return void 0;
+}
+async function checkRootMode(host, config2, runsServices = true) {
+  const target = resolveHosts(config2).find((h) => h.name === host.name);
+  if (target?.privilege.mode !== "root") return;
+  const own2 = config2.inventory.hosts[host.name]?.privilege;
+  const key = own2 ? `inventory.hosts.${host.name}.privilege` : "inventory.ssh.privilege";
+  const defaulted = !own2 && !config2.inventory.ssh.privilege;
+  const result = await host.exec(rootModeProbeArgv(HELPER_PATH, runsServices && config2.runtime !== "systemd"), {
+    check: false,
+    step: "preflight"
+  });
+  const problem = rootModeProblem(parseRootModeProbe(result.stdout), target.user, key, defaulted, host.name);
+  if (problem) throw problem;
+}
+
+// src/commands/tls.ts
+var PROVIDED_CERT_SCRIPT = [
+  'for f in "$1" "$2"; do test -f "$f" && test -r "$f" || echo "missing $f"; done',
+  'test -f "$1" && test -f "$2" || exit 0',
+  "command -v openssl >/dev/null 2>&1 || { echo ok; exit 0; }",
+  'a=$(openssl x509 -noout -pubkey -in "$1" 2>/dev/null); b=$(openssl pkey -pubout -in "$2" 2>/dev/null)',
+  'if [ -z "$a" ] || [ "$a" != "$b" ]; then echo mismatch; fi',
+  'openssl x509 -noout -checkend 0 -in "$1" >/dev/null 2>&1 || echo expired',
+  "echo ok"
+].join("\n");
+function providedCertArgv(certificate, key) {
+  return ["sh", "-c", PROVIDED_CERT_SCRIPT, "sh", certificate, key];
+}
+
+// src/deploy/provided-cert.ts
+function providedCertProblem(stdout, certificate, key) {
+  const lines = stdout.trim().split("\n").filter(Boolean);
+  const missing = lines.filter((l) => l.startsWith("missing ")).map((l) => l.slice("missing ".length));
+  if (missing.length > 0) {
+    const named = missing.map((p) => `${p === key ? "tls.key_path" : "tls.certificate_path"} ${p}`);
+    return `${named.join(" and ")} ${missing.length === 1 ? "does" : "do"} not exist or cannot be read`;
+  }
+  if (lines.includes("mismatch")) return `tls.key_path ${key} is not the key of tls.certificate_path ${certificate}`;
+  if (lines.includes("expired")) return `tls.certificate_path ${certificate} has expired`;
+  return null;
+}
+async function checkProvidedCertificate(host, config2, step) {
+  const { certificate_path: certificate, key_path: key } = config2.tls;
+  if (!config2.tls.enabled || certificate === void 0 || key === void 0) return false;
+  const argv2 = providedCertArgv(certificate, key);
+  const result = await host.exec(argv2, { become: true, check: false, step });
+  const problem = providedCertProblem(result.stdout, certificate, key);
+  if (!problem) return true;
+  throw new SlipwayError(`${problem} on ${host.name}: the site would have no HTTPS`, {
+    host: host.name,
+    step,
+    command: "sh -c 'test -r <certificate> <key>; openssl x509/pkey'",
+    hint: `put the certificate and its key on ${host.name} at those paths (readable by root, as nginx reads them), or fix tls.certificate_path and tls.key_path in slipway.yml, then deploy again; nothing was changed`
+  });
+}
+
+// src/deploy/steps/preflight.ts
+function startNginxTest(s) {
+  if (!s.nginxTest) {
+    s.nginxTest = s.run.host.exec(nginxTest().argv, { become: true, check: false, step: "preflight" });
+    s.nginxTest.catch(() => {
+    });
+  }
+  if (!s.nameConflicts) {
+    const names = siteNames2(s);
+    const read = nameConflictsCommand(sitePathFromConfig(s.run.config), names);
+    const found = names.length === 0 ? Promise.resolve("") : s.run.host.exec(read.argv, { check: false, step: "preflight" }).then((r) => r.stdout);
+    found.catch(() => {
+    });
+    s.nameConflicts = found;
+  }
+  return s.nginxTest;
+}
+function siteNames2(s) {
+  let site = null;
+  try {
+    site = nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: false });
+  } catch {
+  }
+  return [...new Set(site?.servers.flatMap((server) => server.serverNames) ?? [])];
+}
+async function checkNameConflicts(s, nginxStderr) {
+  const found = await s.nameConflicts ?? "";
+  const conflicts = parseNameConflicts(siteNames2(s), found, nginxStderr);
+  if (conflicts.length > 0) throw nameConflictError(s.run.host.name, conflicts, s.run.config.proxy.domains.length > 0);
+}
+function requireServiceSecrets(s) {
+  const { host, config: config2 } = s.run;
+  const missing = missingRunSecrets(config2, s.run.secrets ?? {}, process.env, s.role.services);
+  if (missing.length > 0) throw new MissingSecretsError(missing);
+  for (const service of s.role.services) colorEnvFile(host, config2, service, s.idle, s.run.secrets);
+}
+async function checkDatabase2(s) {
+  if (s.run.kind === "deploy" && s.role.services.length > 0) {
+    await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+  }
+}
+async function checkRecord(s) {
+  const { host, config: config2 } = s.run;
+  if (s.privilegeCheck) return s.privilegeCheck;
+  if (inHelperMode(config2, host.name)) await checkHelperRecord(host, config2, { step: "preflight" });
+  else await checkRootMode(host, config2, s.role.services.length > 0);
+}
+function privilegeLine(config2, hostName) {
+  const host = resolveHosts(config2).find((h) => h.name === hostName);
+  return describePrivilege(host?.privilege.mode ?? "root", host?.user ?? "the SSH user");
+}
+async function siteTls(s) {
+  const { host, config: config2 } = s.run;
+  if (config2.tls.enabled && config2.tls.certificate_path !== void 0) {
+    return checkProvidedCertificate(host, config2, "preflight");
+  }
+  return tlsReady(host, config2);
+}
+var preflightStep = {
+  name: "preflight",
+  async plan(s) {
+    s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
+    const [, , , tls] = await settleAll([
+      checkRecord(s),
+      // A plan that says "ready" must not hide a missing secret the run would stop at.
+      (async () => requireServiceSecrets(s))(),
+      checkDatabase2(s),
+      s.role.switches ? siteTls(s) : false
+    ]);
+    if (s.role.switches) nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: tls });
+  },
+  async run(s) {
+    const { host, config: config2 } = s.run;
+    s.say(privilegeLine(config2, host.name));
+    requireServiceSecrets(s);
+    await checkDatabase2(s);
+    const site = s.role.switches ? nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await siteTls(s) }) : null;
+    if (site) {
+      const test = nginxTest();
+      const result = await startNginxTest(s);
+      if (result.code !== 0) {
+        throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
+          host: host.name,
+          step: "preflight",
+          command: test.argv.join(" "),
+          exitCode: result.code,
+          stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+          hint: "fix the file nginx names above (it may belong to another site), check with `sudo nginx -t`, then deploy again"
+        });
+      }
+      await checkNameConflicts(s, result.stderr);
+    }
+    return { status: "ok" };
+  }
+};
+
+// src/deploy/lock-ahead.ts
+function startLockAhead(s, lockFree) {
+  if (s.run.check || !lockFree || s.live.release === null) return;
+  s.lockAhead = lockThenRead(s);
+  s.lockAhead.catch(() => void 0);
+}
+async function lockThenRead(s) {
+  const { host, actor, commit, runId } = s.run;
+  if (!await tryLock(host, s.paths.lock, actor, commit, runId)) return null;
+  return readUnderLock(s);
+}
+async function readUnderLock(s) {
+  const { host } = s.run;
+  if (s.role.switches) void startNginxTest(s);
+  const [colorFile, historyFile, intent, served] = await settleAll([
+    host.readFile(s.paths.color),
+    host.readFile(s.paths.history),
+    s.role.switches ? readIntent(host, s.paths) : null,
+    s.role.switches ? servedColor(s.bypass) : null
+  ]);
+  return { colorFile: colorFile?.toString("utf8"), historyFile: historyFile?.toString("utf8"), intent, served };
+}
+async function releaseLocksAhead(states) {
+  await Promise.all(
+    states.filter((s) => s.lockAhead && !s.lockHanded).map(async (s) => {
+      s.lockHanded = true;
+      if (!await s.lockAhead?.catch(() => true)) return;
+      await releaseLockHeldBy(s.run.host, s.paths.lock, s.run.runId).catch(
+        (e) => s.say(`could not release the deploy lock ${s.paths.lock}: ${e instanceof Error ? e.message : String(e)}`)
+      );
     })
   );
 }
-async function shipService(host, localDir, target) {
-  const exists = await host.exec(testArgv("-d", target), { check: false, step: "ship" });
-  if (exists.code === 0) return false;
-  if (!(0, import_node_fs3.existsSync)(localDir)) {
-    throw new SlipwayError(`the code to ship is not there: ${localDir}`, {
-      host: host.name,
-      step: "ship",
-      hint: "check the service's build.context (relative to slipway.yml) or pass --release-dir"
-    });
-  }
-  const paths = shippedPaths(localDir);
-  const [cmd, ...args] = tarCreateArgv(localDir);
-  const tar = (0, import_node_child_process3.spawn)(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
-  tar.stdin.end(paths.map((path6) => `${path6}\0`).join(""));
-  let stderr = "";
-  tar.stderr.on("data", (d) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise((r) => tar.on("close", r));
-  const archive = tar.stdout.pipe(new import_node_stream2.PassThrough({ highWaterMark: 1 << 20 }));
-  await host.exec(unpackArgv(target), { stdin: archive, step: "ship", timeoutMs: 3e5 });
-  const code = await exited;
-  if (code !== 0) {
-    throw new SlipwayError(`tar of ${localDir} failed: ${stderr.trim()}`, {
-      host: host.name,
-      step: "ship",
-      hint: "check that the service's build.context exists (or pass --release-dir)"
-    });
-  }
-  return true;
-}
 
-// src/deploy/source-root.ts
-function under2(base, dir) {
-  const rel = (0, import_node_path16.relative)(base, dir);
-  return rel === "" || !rel.startsWith("..") && !rel.startsWith("/");
-}
-function sourceRootOf(base, contexts2, baseToplevel) {
-  const outside = contexts2.filter((c) => !under2(base, c.dir));
-  if (outside.length === 0) return base;
-  const inside = contexts2.length > outside.length;
-  const rootOf = (c) => c.toplevel ?? c.dir;
-  const roots = new Set(outside.map(rootOf));
-  if (inside) roots.add(baseToplevel ?? base);
-  const [only] = [...roots];
-  if (roots.size === 1 && only) return only;
-  const named = contexts2.map((c) => {
-    const root = under2(base, c.dir) ? baseToplevel ?? base : rootOf(c);
-    return `services.${c.service}.build.context ${c.dir} (${c.toplevel || under2(base, c.dir) ? "repository" : "directory"} ${root})`;
-  });
-  throw new SlipwayError(`the services' code comes from ${roots.size} repositories; a release records one commit`, {
-    host: "local",
-    step: "release id",
-    hint: `${named.join("; ")}: build every service from one repository (a submodule or a copy), or deploy them as separate apps`
-  });
-}
-async function releaseSourceDir(config2, releaseDir) {
-  const base = releaseDir ?? config2.source.dir;
-  const sources = serviceSources(config2, releaseDir);
-  const built = Object.entries(config2.services).filter(([, spec]) => !spec.accessory && (config2.runtime === "systemd" || spec.build)).map(([name]) => name);
-  const dirs = built.map((service) => ({ service, dir: sources[service] ?? base }));
-  if (dirs.every((c) => under2(base, c.dir))) return base;
-  const toplevels = await Promise.all(dirs.map((c) => under2(base, c.dir) ? null : gitToplevel(c.dir)));
-  const baseToplevel = dirs.some((c) => under2(base, c.dir)) ? await gitToplevel(base) : null;
-  return sourceRootOf(
-    base,
-    dirs.map((c, i) => ({ ...c, toplevel: toplevels[i] ?? null })),
-    baseToplevel
-  );
-}
-
-// src/deploy/uncommitted.ts
-var import_node_crypto10 = require("node:crypto");
-var import_promises8 = require("node:fs/promises");
-var import_node_path17 = require("node:path");
-var import_dockerignore2 = __toESM(require_ignore(), 1);
-var ignore2 = import_dockerignore2.default.default;
-async function uncommittedId(dir, env2 = process.env) {
-  const paths = await uncommittedPaths(dir, env2);
-  if (!paths) return null;
-  const matcher = ignore2().add(shipPatterns(dir));
-  const shipped = paths.filter((p) => !matcher.ignores(p));
-  if (shipped.length === 0) return null;
-  const hash2 = (0, import_node_crypto10.createHash)("sha256");
-  for (const path6 of shipped) {
-    hash2.update(`\0${path6}\0`);
-    hash2.update(await (0, import_promises8.readFile)((0, import_node_path17.join)(dir, path6)).catch(() => Buffer.alloc(0)));
-  }
-  return hash2.digest("hex").slice(0, 12);
-}
-function recordedCommit(sha, uncommitted) {
-  return uncommitted ? `${sha}-dirty.${uncommitted}` : sha;
-}
-
-// src/cli/build.ts
-function register2(program2, run2) {
-  const command = program2.command("build").description(
-    "build and push every service with a `build` section of the config (skipped when the registry has this commit)"
-  );
-  configOptions(command, { positional: true });
-  jsonOption(command, "print the result as JSON");
-  command.option("--repository <repo>", "build one image into this repository instead (e.g. ghcr.io/acme/web)").option("--service <name>", "with --repository: service name (labels output and cache scope)", "app").option("--context <dir>", "build context", ".").option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile)").option("--target <stage>", "multi-stage target").option("--latest", "also tag latest (default: the config's image.tag_latest)").option("--no-push", "build locally only").option("--insecure", "the registry speaks plain http (default: the config's image.insecure)").option("--username <user>", "registry user name").option("--password-env <name>", "environment variable holding the registry password", "SLIPWAY_REGISTRY_PASSWORD").addOption(new Option("--builder <kind>", "builder").choices(["auto", "buildx", "classic"]).default("auto")).option("--platform <platform...>", "target platforms (several need buildx)").option("--build-arg <KEY=VALUE...>", "build arguments (not secrets)").option("--secret <ENV_NAME...>", "build secrets by environment variable name (buildx)").option("--commit <sha>", "full commit SHA (default: GITHUB_SHA or git HEAD)").option("--branch <name>", "branch to tag (default: the checked-out branch)").option("--quiet", "do not print build output").action(async (positional, flags) => {
-    const file2 = configFile(positional, flags, run2, "build");
-    const { images, configDir, credentials, tagBranch, latest, insecure } = flags.repository ? singleImage(flags.repository, flags) : await configImages(file2, flags);
-    run2.redactor.add(credentials?.password);
-    if (images.length === 0) {
-      if (flags.json) run2.json([]);
-      else run2.out("nothing to build: no service has a `build` section (or the runtime is systemd)");
-      return;
+// src/deploy/runner.ts
+var InterruptedError = class extends SlipwayError {
+};
+var message = (e) => e instanceof Error ? e.message : String(e);
+async function runSteps2(steps, state, options) {
+  const { emitter, interrupt } = options;
+  const outcome = { timings: [], undone: [], undoErrors: [], alwaysErrors: [] };
+  let undos = [];
+  const started = [];
+  for (const step of steps) {
+    await faultAt(options.fault ?? null, step.name, "before");
+    if (interrupt?.reason) {
+      emitter.stepEvent(step.name, "interrupted", { message: `${interrupt.reason}: not started` });
+      outcome.error = new InterruptedError(`interrupted by ${interrupt.reason} before step ${step.name}`, {
+        host: emitter.host,
+        step: step.name,
+        hint: "what this run had changed was undone; deploy again when ready"
+      });
+      break;
     }
-    const registries = {};
-    for (const image of images) {
-      registries[parseImageReference(image.repository).registry] = {
-        insecure: flags.insecure || insecure,
-        credentials
-      };
-    }
-    const built = await buildImages(images, {
-      git: await gitInfo(configDir, flags, tagBranch),
-      latest: flags.latest || latest,
-      push: flags.push,
-      builder: flags.builder,
-      registries,
-      onLine: flags.quiet || flags.json ? void 0 : (service, line) => run2.err(`[${service}] ${line}`)
-    });
-    if (flags.json) run2.json(built);
-    else run2.out(formatBuiltImages(built));
-  });
-}
-function singleImage(repository, flags) {
-  const context = (0, import_node_path18.resolve)(flags.context);
-  const password = process.env[flags.passwordEnv];
-  return {
-    configDir: context,
-    tagBranch: true,
-    latest: false,
-    insecure: false,
-    credentials: flags.username && password ? { username: flags.username, password } : void 0,
-    images: [
-      {
-        service: flags.service,
-        repository,
-        context,
-        dockerfile: flags.dockerfile ? (0, import_node_path18.resolve)(flags.dockerfile) : void 0,
-        target: flags.target,
-        platforms: flags.platform,
-        buildArgs: Object.fromEntries((flags.buildArg ?? []).map(splitAssignment)),
-        secrets: (flags.secret ?? []).map((name) => ({ id: name, env: name }))
+    started.push(step);
+    if (step.undo) undos.push(step);
+    emitter.step = step.name;
+    interrupt?.pending.set(emitter.host, `in step ${step.name}`);
+    emitter.stepEvent(step.name, "started");
+    const t0 = Date.now();
+    try {
+      const result = await step.run(state);
+      const ms = Date.now() - t0;
+      outcome.timings.push({ step: step.name, status: result.status, ms });
+      emitter.stepEvent(step.name, result.status, {
+        ms,
+        ...result.message ? { message: result.message } : {},
+        ...result.data ? { data: result.data } : {}
+      });
+      if (step.commits) undos = [];
+      if (result.done) break;
+    } catch (e) {
+      const ms = Date.now() - t0;
+      if (interrupt?.reason) {
+        outcome.timings.push({ step: step.name, status: "interrupted", ms });
+        emitter.stepEvent(step.name, "interrupted", { ms, message: `${interrupt.reason} during the step` });
+        outcome.error = interruptedDuring(interrupt.reason, step.name, emitter.host, e);
+        break;
       }
-    ]
-  };
-}
-async function configImages(file2, flags) {
-  const config2 = await loadConfig(file2, { environment: flags.env });
-  const configDir = (0, import_node_path18.dirname)((0, import_node_path18.resolve)(file2));
-  const username = flags.username ?? config2.image.username;
-  const password = process.env[config2.image.password_secret ?? flags.passwordEnv];
-  const images = config2.runtime === "systemd" ? [] : imagesFromConfig(config2, configDir);
-  if (flags.platform) for (const image of images) image.platforms = flags.platform;
-  return {
-    images,
-    // The commit tagged is the code's: an absolute build.context in another repository reads that one (D54).
-    configDir: flags.commit ? configDir : await releaseSourceDir(config2),
-    tagBranch: config2.image.tag_branch,
-    latest: config2.image.tag_latest,
-    insecure: config2.image.insecure,
-    credentials: username && password ? { username, password } : void 0
-  };
-}
-async function gitInfo(dir, flags, tagBranch) {
-  const detected = flags.commit ? { commitSha: flags.commit, branch: null, source: null } : await detectGitInfo(dir);
-  const uncommitted = flags.commit || process.env.GITHUB_SHA ? null : await uncommittedId(dir).catch(() => null);
-  if (uncommitted) detected.commitSha = recordedCommit(detected.commitSha, uncommitted);
-  const branch = flags.branch ?? detected.branch;
-  return { ...detected, branch: tagBranch ? branch : null };
-}
-function splitAssignment(text2) {
-  const eq = text2.indexOf("=");
-  if (eq <= 0)
-    throw new UsageError(`expected KEY=VALUE, got "${text2}"`, { step: "build", hint: "write --build-arg KEY=VALUE" });
-  return [text2.slice(0, eq), text2.slice(eq + 1)];
-}
-
-// src/cli/certs.ts
-var certs_exports = {};
-__export(certs_exports, {
-  CERTS_PLAYBOOK: () => CERTS_PLAYBOOK,
-  register: () => register3
-});
-var import_node_url2 = require("node:url");
-
-// src/cli/_playbook-run.ts
-var import_promises12 = require("node:fs/promises");
-var import_node_path27 = require("node:path");
-
-// src/config/firewall.ts
-var import_node_net2 = require("node:net");
-function firewallPorts(config2, hostName) {
-  const hosts = resolveHosts(config2);
-  const self2 = hosts.find((h) => h.name === hostName);
-  if (!self2) throw new ConfigError(`inventory.hosts: no host ${hostName}`, { host: hostName, step: "firewall" });
-  const tcp = /* @__PURE__ */ new Set([self2.port]);
-  const nginxHosts = config2.proxy.mode === "nginx" ? selectHosts2(config2, config2.proxy.hosts) : [];
-  if (nginxHosts.some((h) => h.name === hostName)) {
-    tcp.add(80);
-    if (config2.tls.enabled) tcp.add(443);
+      outcome.timings.push({ step: step.name, status: "failed", ms });
+      emitter.stepEvent(step.name, "failed", {
+        ms,
+        message: message(e),
+        ...e instanceof StepFailure ? { data: e.data } : {}
+      });
+      outcome.error = e;
+      break;
+    }
+    await faultAt(options.fault ?? null, step.name, "after");
   }
-  for (const service of Object.values(config2.services)) {
-    const on = selectHosts2(config2, service.hosts).some((h) => h.name === hostName);
-    if (config2.proxy.mode === "internal" && service.public_port !== void 0 && on) tcp.add(service.public_port);
+  if (outcome.error) {
+    options.onError?.(outcome.error);
+    await undoAll(undos, state, emitter, outcome);
   }
-  const upstream = upstreamPorts(config2, hostName);
-  const sources = nginxHosts.filter((h) => h.name !== hostName);
-  const upstreamRules = upstream.length > 0 && sources.length > 0 ? sourceRules(sources, upstream) : [];
-  if (config2.runtime === "swarm") upstreamRules.push(...swarmRules(hosts.filter((h) => h.name !== hostName)));
-  return { tcp: [...tcp].sort((a, b) => a - b), upstreamRules };
+  await runAlways(started, state, emitter, outcome);
+  emitter.step = void 0;
+  interrupt?.pending.delete(emitter.host);
+  return outcome;
 }
-function upstreamPorts(config2, hostName) {
-  if (config2.proxy.mode !== "nginx" || config2.runtime === "swarm") return [];
-  const ports = /* @__PURE__ */ new Set();
-  for (const [name, service] of Object.entries(config2.services)) {
-    const on = selectHosts2(config2, service.hosts);
-    if (!on.some((h) => h.name === hostName)) continue;
-    if (upstreamIsLocal(config2, service) || service.port === void 0) continue;
-    const instances = config2.proxy.load_balance[name]?.instances ?? 1;
-    for (let i = 0; i < instances; i++) {
-      ports.add(colorPort(service, "blue", i));
-      ports.add(colorPort(service, "green", i));
+function interruptedDuring(reason, step, host, e) {
+  const own2 = e === reason ? "" : ` (${message(e)})`;
+  const hint = e instanceof InterruptedError && e.hint ? e.hint : "what this run had changed was undone; deploy again when ready";
+  return new InterruptedError(`interrupted by ${reason} during step ${step}${own2}`, { host, step, hint });
+}
+async function undoAll(undos, state, emitter, outcome) {
+  for (const step of [...undos].reverse()) {
+    emitter.step = step.name;
+    const t0 = Date.now();
+    try {
+      if (await step.undo?.(state) === "nothing") continue;
+      outcome.undone.push(step.name);
+      emitter.stepEvent(step.name, "undone", { ms: Date.now() - t0 });
+    } catch (e) {
+      outcome.undoErrors.push(`undo of ${step.name} failed: ${message(e)}`);
+      emitter.stepEvent(step.name, "failed", { ms: Date.now() - t0, message: `undo failed: ${message(e)}` });
+      emitter.log(`undo of ${step.name} failed: ${message(e)}`, "error");
     }
   }
-  return [...ports].sort((a, b) => a - b);
 }
-function swarmRules(nodes) {
-  if (nodes.length === 0) return [];
-  return [...sourceRules(nodes, []), ...sourceRules(nodes, [], "udp dport { 7946, 4789 } accept")];
-}
-function sourceRules(sources, ports, accept = `tcp dport { ${ports.join(", ")} } accept`) {
-  const named = sources.find((h) => (0, import_node_net2.isIP)(h.address) === 0);
-  if (named) {
-    throw new ConfigError(
-      `inventory.hosts.${named.name}.address: ${named.address} is not an IP, but ${named.name} runs nginx in front of other hosts`,
-      {
-        step: "firewall",
-        hint: "write the host's IP address: the firewall of the service hosts lets only that address reach the upstream ports"
-      }
-    );
+async function runAlways(started, state, emitter, outcome) {
+  for (const step of [...started].reverse()) {
+    if (!step.always) continue;
+    emitter.step = step.name;
+    try {
+      await step.always(state);
+    } catch (e) {
+      outcome.alwaysErrors.push(`${step.name}: ${message(e)}`);
+      emitter.log(`${step.name} cleanup failed: ${message(e)}`, "error");
+    }
   }
-  const dport = ports.length > 0 || accept.startsWith("udp") ? accept : "meta l4proto tcp accept";
-  const v4 = sources.filter((h) => (0, import_node_net2.isIP)(h.address) === 4).map((h) => h.address);
-  const v6 = sources.filter((h) => (0, import_node_net2.isIP)(h.address) === 6).map((h) => h.address);
+}
+async function planSteps(steps, state, emitter) {
+  const planned = steps.flatMap((step) => {
+    if (!step.plan) return [];
+    const held = emitter.held(step.name);
+    const own2 = Object.create(state, {
+      emitter: { value: held.emitter },
+      say: { value: (line) => held.emitter.log(line) },
+      raw: { value: (line) => held.emitter.raw(line) }
+    });
+    return [{ held, done: step.plan(own2) }];
+  });
+  const results = await Promise.allSettled(planned.map((p) => p.done));
+  for (const [i, { held }] of planned.entries()) {
+    held.flush();
+    const result = results[i];
+    if (result?.status === "rejected") throw result.reason;
+  }
+}
+var mark = { failed: " FAILED", interrupted: " INTERRUPTED" };
+function formatTimings(timings) {
+  return timings.map((t) => `${t.step}${mark[t.status] ?? ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
+}
+
+// src/deploy/steps/progress.ts
+function progressOf(s) {
+  return (what, waitedMs, last) => s.emitter.progress(what, waitedMs, last);
+}
+
+// src/deploy/steps/backup-undo.ts
+function clock(at2) {
+  return at2.toISOString().replace(/\.\d+Z$/, "Z");
+}
+function restoreReason(s) {
+  if (s.run.kind !== "deploy") return null;
+  if (s.run.restoreDb) return "--restore-db";
+  return s.run.config.database?.restore_on_rollback ? "database.restore_on_rollback" : null;
+}
+function pages(s) {
+  return !s.stopFirst && s.role.switches && s.run.config.proxy.mode !== "internal";
+}
+function backupPlanLines(s) {
+  if (s.run.kind !== "deploy" || !s.run.config.database || s.role.services.length === 0) return [];
+  if (!s.liveColor) return ["  back up the database"];
+  const reason = restoreReason(s);
+  if (!reason) {
+    return [
+      "  back up the database",
+      `  on a failure once ${s.idle} has started: the database stays as ${s.idle} left it (it runs against the live database; database.restore_on_rollback is off); the failure names the backup to restore`
+    ];
+  }
+  const writers = s.stopFirst ? "" : `, ${s.run.runtime.names(s.liveColor).join(", ")} stopped meanwhile`;
+  const page = pages(s) ? " behind the maintenance page" : "";
   return [
-    ...v4.length > 0 ? [`ip saddr { ${v4.join(", ")} } ${dport}`] : [],
-    ...v6.length > 0 ? [`ip6 saddr { ${v6.join(", ")} } ${dport}`] : []
+    "  back up the database",
+    `  on a failure once ${s.idle} has started (gate, preview, before_switch or after the switch): restore that backup (${reason})${writers}${page}; the writes since the backup are lost`
   ];
 }
-
-// src/deploy/connect.ts
-function unreachableLine(c) {
-  return `[${c.resolved.name}] UNREACHABLE: ${c.error ?? "unreachable"}${c.next ? `
-  next: ${c.next}` : ""}`;
+async function pageOn2(s) {
+  if (!pages(s)) return false;
+  try {
+    return await runPageOn(s.run.config, s.run.host, s.run.runId, s.say);
+  } catch (e) {
+    s.say(`restoring without the maintenance page: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
 }
-function inventoryOf(config2) {
-  return {
-    hosts: Object.fromEntries(
-      resolveHosts(config2).map((h) => [h.name, { address: h.address, port: h.port, user: h.user, vars: h.vars }])
-    ),
-    groups: Object.fromEntries(Object.entries(config2.inventory.groups).map(([g, v]) => [g, v.hosts]))
-  };
-}
-function chosenHosts(config2, limit) {
-  const all = resolveHosts(config2);
-  if (!limit || limit.length === 0) return all;
-  const chosen = new Set(limitHosts(inventoryOf(config2), limit));
-  return all.filter((h) => chosen.has(h.name));
-}
-async function connectAll(config2, hosts, pool2) {
-  const all = resolveHosts(config2);
-  return Promise.all(
-    hosts.map(async (resolved) => {
-      try {
-        const host = await pool2.get(await sshTargetFor(resolved, all, config2.source.dir));
-        return { resolved, host };
-      } catch (e) {
-        const next = e instanceof SlipwayError ? e.hint : void 0;
-        return { resolved, error: e instanceof Error ? e.message : String(e), ...next ? { next } : {} };
-      }
+async function waitLive(s) {
+  const color = s.liveColor;
+  if (!color || s.stopFirst) return;
+  const { host, config: config2 } = s.run;
+  const ports = colorPortsOf(s.local, color).filter((p) => gateKind(p.service) === "http");
+  await Promise.all(
+    ports.map(async ({ name, service, port: port3 }) => {
+      const args = gateArgs(name, service, port3, probeAddress(config2, name, host.name));
+      const gate = await healthGate(host, args).catch((e) => ({ ok: false, last: String(e) }));
+      if (!gate.ok) s.say(`${name} on ${color} is not healthy after the restore: ${gate.last}`);
     })
   );
+}
+async function restoreOnFailure(s) {
+  const { host, config: config2, releaseId: releaseId2 } = s.run;
+  const id = s.backup;
+  const database = s.spec;
+  if (!restoreReason(s) || !id || !database || !s.liveColor) return "nothing";
+  if (!s.switched && !s.startedAt) return "nothing";
+  const writers = s.stopFirst ? {} : { writers: s.writersOf(s.liveColor) };
+  const paged = await pageOn2(s);
+  let pre;
+  try {
+    const job = { host, deployDir: config2.deploy_dir, database, ...writers, id, step: "restore", log: s.say };
+    await withProgress(
+      progressOf(s),
+      `restoring the database from ${id}`,
+      () => restoreBackup({ ...job, release: s.live.release ?? releaseId2 }, (taken) => {
+        pre = taken.id;
+      })
+    );
+    s.restoredBackup = id;
+    const since = s.backupAt ? clock(s.backupAt) : "the backup";
+    const note = `restored the database from backup ${id} (taken before this deploy): writes made since ${since} are lost`;
+    s.say(`${note}; the data before the restore is backup ${pre}`);
+    s.undoNotes.push(`${note} (the data before the restore is backup ${pre})`);
+    await waitLive(s);
+  } finally {
+    if (paged) {
+      await maintenanceOnHost(config2, host, "off");
+      s.say("maintenance page off");
+    }
+  }
+  return void 0;
+}
+function unrestoredNote(s) {
+  if (s.run.kind !== "deploy" || !s.spec || !s.liveColor || !s.startedAt || s.restoredBackup) return void 0;
+  const ran = `the new release ran against the live database from ${clock(s.startedAt)}`;
+  if (!s.backup) return ran;
+  const changes = s.switched ? "if it changed data" : "if it changes data at start";
+  return `${ran}; ${changes}, restore the pre-deploy backup: slipway backup restore ${s.backup} --host ${s.run.host.name}`;
 }
 
 // src/engine/parse/hooks.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/engine/parse/source.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path19 = require("node:path");
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_node_fs6 = require("node:fs");
+var import_node_path20 = require("node:path");
+var import_yaml4 = __toESM(require_dist(), 1);
 function loadYamlFile(path6, problems) {
-  const display = (0, import_node_path19.relative)(process.cwd(), path6) || path6;
+  const display = (0, import_node_path20.relative)(process.cwd(), path6) || path6;
   let text2;
   try {
-    text2 = (0, import_node_fs4.readFileSync)(path6, "utf8");
+    text2 = (0, import_node_fs6.readFileSync)(path6, "utf8");
   } catch (error62) {
     throw new ConfigError(`${display}: cannot read the file (${error62.message})`, {
       hint: "check the path of the playbook or the imported task file",
@@ -69158,9 +72897,9 @@ function loadYamlFile(path6, problems) {
   return parseYamlText(text2, path6, problems);
 }
 function parseYamlText(text2, path6, problems) {
-  const lines = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text2, { lineCounter: lines, keepSourceTokens: false });
-  const file2 = { path: path6, display: (0, import_node_path19.relative)(process.cwd(), path6) || path6, root: doc.contents, lines };
+  const lines = new import_yaml4.LineCounter();
+  const doc = (0, import_yaml4.parseDocument)(text2, { lineCounter: lines, keepSourceTokens: false });
+  const file2 = { path: path6, display: (0, import_node_path20.relative)(process.cwd(), path6) || path6, root: doc.contents, lines };
   for (const error62 of doc.errors) {
     const [line, col] = error62.linePos?.[0] ? [error62.linePos[0].line, error62.linePos[0].col] : [1, 1];
     problems.addAt({ file: file2.display, line, col }, "", `YAML syntax: ${error62.message.split("\n")[0]}`);
@@ -69212,14 +72951,14 @@ function sortedByPosition(list2) {
   return [...list2].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }
 function describeType(node2) {
-  if ((0, import_yaml3.isMap)(node2)) return "a mapping";
-  if ((0, import_yaml3.isSeq)(node2)) return "a list";
-  if ((0, import_yaml3.isScalar)(node2)) return node2.value === null ? "nothing" : `${typeof node2.value} ${JSON.stringify(node2.value)}`;
+  if ((0, import_yaml4.isMap)(node2)) return "a mapping";
+  if ((0, import_yaml4.isSeq)(node2)) return "a list";
+  if ((0, import_yaml4.isScalar)(node2)) return node2.value === null ? "nothing" : `${typeof node2.value} ${JSON.stringify(node2.value)}`;
   return "nothing";
 }
 function entriesOf(map2) {
   return map2.items.map((pair) => ({
-    key: String((0, import_yaml3.isScalar)(pair.key) ? pair.key.value : pair.key),
+    key: String((0, import_yaml4.isScalar)(pair.key) ? pair.key.value : pair.key),
     keyNode: pair.key,
     value: pair.value ?? null
   }));
@@ -69237,18 +72976,18 @@ function canonical(value) {
   );
 }
 function playbookFormNode(item, keywords) {
-  const task = new import_yaml4.YAMLMap();
-  const args = new import_yaml4.YAMLMap();
+  const task = new import_yaml5.YAMLMap();
+  const args = new import_yaml5.YAMLMap();
   task.range = item.range;
   args.range = item.range;
   let module2 = null;
   for (const pair of item.items) {
-    const key = (0, import_yaml4.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+    const key = (0, import_yaml5.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
     if (key === "module") module2 = pair.value;
     else if (keywords.has(key)) task.items.push(pair);
     else args.items.push(pair);
   }
-  if (module2) task.items.push(new import_yaml4.Pair(module2, args));
+  if (module2) task.items.push(new import_yaml5.Pair(module2, args));
   return task;
 }
 function locateInlineHooks(path6, name, inline, keywords) {
@@ -69259,11 +72998,11 @@ function locateInlineHooks(path6, name, inline, keywords) {
     return void 0;
   }
   const root = file2.root;
-  const list2 = (0, import_yaml4.isMap)(root) ? root.getIn(["hooks", name], true) : void 0;
-  if (!(0, import_yaml4.isSeq)(list2)) return void 0;
-  const items = list2.items.filter((item) => (0, import_yaml4.isMap)(item));
+  const list2 = (0, import_yaml5.isMap)(root) ? root.getIn(["hooks", name], true) : void 0;
+  if (!(0, import_yaml5.isSeq)(list2)) return void 0;
+  const items = list2.items.filter((item) => (0, import_yaml5.isMap)(item));
   if (canonical(items.map((item) => item.toJSON())) !== canonical(inline)) return void 0;
-  const tasks = new import_yaml4.YAMLSeq();
+  const tasks = new import_yaml5.YAMLSeq();
   tasks.range = list2.range;
   tasks.items = items.map((item) => playbookFormNode(item, keywords));
   return { file: file2, tasks };
@@ -69275,15 +73014,15 @@ function hooksFromConfig(config2) {
 }
 
 // src/engine/parse/playbook.ts
+var import_node_path23 = require("node:path");
+var import_yaml8 = __toESM(require_dist(), 1);
+
+// src/engine/parse/task.ts
 var import_node_path22 = require("node:path");
 var import_yaml7 = __toESM(require_dist(), 1);
 
-// src/engine/parse/task.ts
-var import_node_path21 = require("node:path");
-var import_yaml6 = __toESM(require_dist(), 1);
-
 // src/engine/expr/filters.ts
-var import_node_path20 = require("node:path");
+var import_node_path21 = require("node:path");
 
 // src/engine/expr/undefined.ts
 var Undefined = class {
@@ -69358,8 +73097,8 @@ var FILTERS = {
   join: (v, sep2 = "") => asList(v).map(toText).join(toText(sep2)),
   split: (v, sep2 = " ") => toText(v).split(toText(sep2)),
   replace: (v, from, to) => toText(v).replaceAll(toText(from), toText(to)),
-  basename: (v) => import_node_path20.posix.basename(toText(v)),
-  dirname: (v) => import_node_path20.posix.dirname(toText(v)),
+  basename: (v) => import_node_path21.posix.basename(toText(v)),
+  dirname: (v) => import_node_path21.posix.dirname(toText(v)),
   to_json: (v) => JSON.stringify(must(v)),
   from_json: (v) => JSON.parse(toText(v)),
   quote: (v) => shQuote(toText(v)),
@@ -69506,7 +73245,7 @@ var ExprSyntaxError = class extends Error {
   }
   at;
 };
-function tokenize(src) {
+function tokenize2(src) {
   const tokens = [];
   let i = 0;
   while (i < src.length) {
@@ -69566,7 +73305,7 @@ var CONSTANTS = {
   null: null
 };
 function parseExpression(src) {
-  const p = new Parser(tokenize(src));
+  const p = new Parser(tokenize2(src));
   const expr = p.conditional();
   p.expectEnd();
   return expr;
@@ -69811,7 +73550,7 @@ function checkSyntax(text2, bare) {
 }
 
 // src/engine/parse/renamed-args.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 function getPath(obj, path6) {
   let at2 = obj;
   for (const key of path6) at2 = at2 && typeof at2 === "object" ? at2[key] : void 0;
@@ -69845,7 +73584,7 @@ function renameArgs(args, renamed) {
 }
 function movedArgs(problems, file2, node2, where, args, renamed) {
   const result = renameArgs(args, renamed);
-  const nodeOf = (key) => (0, import_yaml5.isMap)(node2) ? node2.items.find((pair) => (0, import_yaml5.isScalar)(pair.key) && pair.key.value === key)?.key : void 0;
+  const nodeOf = (key) => (0, import_yaml6.isMap)(node2) ? node2.items.find((pair) => (0, import_yaml6.isScalar)(pair.key) && pair.key.value === key)?.key : void 0;
   for (const [old, current] of result.moved) {
     problems.warn(file2, nodeOf(old) ?? node2, `${where}.${old}`, `\`${old}\` is deprecated: write \`${current}\``);
   }
@@ -69884,8 +73623,8 @@ var MODULE_KEYS = [
 var DIRECTIVES = ["block", "rescue", "always", "meta", "set_fact", "import_tasks", "include_tasks", "hook"];
 var TASK_KEYWORDS = /* @__PURE__ */ new Set([...COMMON_KEYS, ...MODULE_KEYS, ...DIRECTIVES]);
 function parseTaskList(ctx2, node2, where) {
-  if (node2 === null || (0, import_yaml6.isScalar)(node2) && node2.value === null) return [];
-  if (!(0, import_yaml6.isSeq)(node2)) {
+  if (node2 === null || (0, import_yaml7.isScalar)(node2) && node2.value === null) return [];
+  if (!(0, import_yaml7.isSeq)(node2)) {
     ctx2.problems.add(ctx2.file, node2, where, `expected a list of tasks, got ${describeType(node2)}`);
     return [];
   }
@@ -69942,7 +73681,7 @@ function checkTemplates(ctx2, node2, where) {
 }
 function parseTask(ctx2, node2, where) {
   const { file: file2, problems } = ctx2;
-  if (!(0, import_yaml6.isMap)(node2)) {
+  if (!(0, import_yaml7.isMap)(node2)) {
     problems.add(file2, node2, where, `expected a task (a mapping), got ${describeType(node2)}`);
     return void 0;
   }
@@ -69956,7 +73695,7 @@ function parseTask(ctx2, node2, where) {
     noLog: false,
     ignoreErrors: false,
     vars: {},
-    baseDir: (0, import_node_path21.dirname)(file2.path)
+    baseDir: (0, import_node_path22.dirname)(file2.path)
   };
   const moduleKeys = [];
   for (const { key, keyNode, value } of entries) {
@@ -69993,7 +73732,7 @@ function parseTask(ctx2, node2, where) {
         common2.runOnce = bool2(ctx2, value, at2);
         break;
       case "vars":
-        if (!(0, import_yaml6.isMap)(value)) problems.add(file2, value ?? keyNode, at2, `expected a mapping, got ${describeType(value)}`);
+        if (!(0, import_yaml7.isMap)(value)) problems.add(file2, value ?? keyNode, at2, `expected a mapping, got ${describeType(value)}`);
         else common2.vars = toJs(value);
         checkTemplates(ctx2, value, at2);
         break;
@@ -70028,7 +73767,7 @@ function parseTask(ctx2, node2, where) {
   }
   if (directive === "set_fact") {
     const value = byKey.get("set_fact")?.value ?? null;
-    if (!(0, import_yaml6.isMap)(value)) {
+    if (!(0, import_yaml7.isMap)(value)) {
       problems.add(
         file2,
         value,
@@ -70099,7 +73838,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
     if (!parsed.success) {
       for (const issue2 of parsed.error.issues) {
         const path6 = issue2.path.map(String).join(".");
-        const argNode = issue2.path.length && (0, import_yaml6.isMap)(moduleEntry.value) ? moduleEntry.value.get(issue2.path[0], true) : void 0;
+        const argNode = issue2.path.length && (0, import_yaml7.isMap)(moduleEntry.value) ? moduleEntry.value.get(issue2.path[0], true) : void 0;
         problems.add(
           file2,
           argNode ?? moduleEntry.value,
@@ -70160,7 +73899,7 @@ function parseImport(ctx2, common2, byKey, directive) {
     );
     return void 0;
   }
-  const tasks = importTaskFile(ctx2, (0, import_node_path21.resolve)((0, import_node_path21.dirname)(ctx2.file.path), target), entry?.value ?? null, common2.where);
+  const tasks = importTaskFile(ctx2, (0, import_node_path22.resolve)((0, import_node_path22.dirname)(ctx2.file.path), target), entry?.value ?? null, common2.where);
   return { ...common2, kind: "block", block: tasks, rescue: [], always: [] };
 }
 function parseHook(ctx2, common2, byKey) {
@@ -70172,12 +73911,12 @@ function hookPointTasks(ctx2, name, node2, where) {
   const entries = ctx2.hooks[name] ?? [];
   const files = entries.filter((e) => typeof e === "string");
   const inline = entries.filter((e) => typeof e !== "string");
-  const tasks = files.flatMap((path6) => importTaskFile(ctx2, (0, import_node_path21.resolve)(path6), node2, where));
+  const tasks = files.flatMap((path6) => importTaskFile(ctx2, (0, import_node_path22.resolve)(path6), node2, where));
   if (inline.length > 0) {
     const located = ctx2.hooksFile ? locateInlineHooks(ctx2.hooksFile, name, inline, TASK_KEYWORDS) : void 0;
     if (located) tasks.push(...parseTaskList({ ...ctx2, file: located.file }, located.tasks, `hooks.${name}`));
     else {
-      const synthetic = parseYamlText((0, import_yaml6.stringify)(inline.map(playbookForm)), "slipway.yml", ctx2.problems);
+      const synthetic = parseYamlText((0, import_yaml7.stringify)(inline.map(playbookForm)), "slipway.yml", ctx2.problems);
       tasks.push(...parseTaskList({ ...ctx2, file: synthetic }, synthetic.root, `hooks.${name}`));
     }
   }
@@ -70229,14 +73968,14 @@ var PLAY_KEYS = [
 ];
 function parsePlaybookFile(path6, options) {
   const problems = new Problems();
-  const file2 = loadYamlFile((0, import_node_path22.resolve)(path6), problems);
+  const file2 = loadYamlFile((0, import_node_path23.resolve)(path6), problems);
   const plays = parsePlays(file2, problems, options, [file2.path]);
   problems.throwIfAny();
   return { file: file2.display, plays, warnings: problems.warningLines() };
 }
 function parseHookPoint(name, options) {
   const problems = new Problems();
-  const file2 = parseYamlText("", options.hooksFile ?? (0, import_node_path22.resolve)("slipway.yml"), problems);
+  const file2 = parseYamlText("", options.hooksFile ?? (0, import_node_path23.resolve)("slipway.yml"), problems);
   const ctx2 = taskContext(file2, problems, options, []);
   const tasks = hookPointTasks(ctx2, name, null, `hooks.${name}`);
   problems.throwIfAny();
@@ -70245,7 +73984,7 @@ function parseHookPoint(name, options) {
 function parsePlays(file2, problems, options, importing) {
   const root = file2.root;
   if (problems.problems.length) return [];
-  if (!(0, import_yaml7.isSeq)(root)) {
+  if (!(0, import_yaml8.isSeq)(root)) {
     problems.add(file2, root, "", `a playbook is a list of plays, got ${describeType(root)}`);
     return [];
   }
@@ -70253,9 +73992,9 @@ function parsePlays(file2, problems, options, importing) {
   const plays = [];
   items.forEach((node2, index) => {
     const where = items.length === 1 ? "" : `plays[${index}]`;
-    if ((0, import_yaml7.isMap)(node2) && node2.has("import_playbook")) {
+    if ((0, import_yaml8.isMap)(node2) && node2.has("import_playbook")) {
       const target = String(toJs(node2.get("import_playbook", true)));
-      const path6 = (0, import_node_path22.resolve)((0, import_node_path22.dirname)(file2.path), target);
+      const path6 = (0, import_node_path23.resolve)((0, import_node_path23.dirname)(file2.path), target);
       if (importing.includes(path6)) {
         problems.add(file2, node2, where, `import cycle: ${[...importing, path6].join(" -> ")}`);
         return;
@@ -70273,7 +74012,7 @@ function at(where, key) {
   return where ? `${where}.${key}` : key;
 }
 function parsePlay(file2, problems, options, node2, where, importing) {
-  if (!(0, import_yaml7.isMap)(node2)) {
+  if (!(0, import_yaml8.isMap)(node2)) {
     problems.add(file2, node2, where, `expected a play (a mapping with hosts and tasks), got ${describeType(node2)}`);
     return void 0;
   }
@@ -70294,7 +74033,7 @@ function parsePlay(file2, problems, options, node2, where, importing) {
     );
   }
   const vars2 = value("vars");
-  if (vars2 && !(0, import_yaml7.isMap)(vars2))
+  if (vars2 && !(0, import_yaml8.isMap)(vars2))
     problems.add(file2, vars2, at(where, "vars"), `expected a mapping, got ${describeType(vars2)}`);
   const flag = (key, fallback) => {
     const v = toJs(value(key));
@@ -70332,7 +74071,7 @@ function parsePlay(file2, problems, options, node2, where, importing) {
     name: String(toJs(value("name")) ?? hosts ?? ""),
     pos: posOf(file2, node2),
     hosts: typeof hosts === "string" ? hosts : "",
-    vars: (0, import_yaml7.isMap)(vars2) ? toJs(vars2) : {},
+    vars: (0, import_yaml8.isMap)(vars2) ? toJs(vars2) : {},
     tasks,
     handlers,
     serial: parseSerial(file2, problems, value("serial"), at(where, "serial")),
@@ -70376,520 +74115,11 @@ function parseSerial(file2, problems, node2, where) {
     (v) => typeof v === "number" && Number.isInteger(v) && v > 0 || typeof v === "string" && PERCENT.test(v)
   );
   if (!ok || list2.length === 0) {
-    const target = (0, import_yaml7.isSeq)(node2) || (0, import_yaml7.isScalar)(node2) ? node2 : null;
+    const target = (0, import_yaml8.isSeq)(node2) || (0, import_yaml8.isScalar)(node2) ? node2 : null;
     problems.add(file2, target, where, 'expected a positive whole number, a percentage like "30%", or a list of them');
     return [];
   }
   return list2;
-}
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a3;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a3 = options.timeout) !== null && _a3 !== void 0 ? _a3 : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path6, added, removed, oldPosInc, options) {
-    const last = path6.lastComponent;
-    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-      return {
-        oldPos: path6.oldPos + oldPosInc,
-        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path6.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array2) {
-    const ret = [];
-    for (let i = 0; i < array2.length; i++) {
-      if (array2[i]) {
-        ret.push(array2[i]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i) {
-            const oldValue = oldTokens[oldPos + i];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/line.js
-var LineDiff = class extends Diff {
-  constructor() {
-    super(...arguments);
-    this.tokenize = tokenize2;
-  }
-  equals(left, right, options) {
-    if (options.ignoreWhitespace) {
-      if (!options.newlineIsToken || !left.includes("\n")) {
-        left = left.trim();
-      }
-      if (!options.newlineIsToken || !right.includes("\n")) {
-        right = right.trim();
-      }
-    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-      if (left.endsWith("\n")) {
-        left = left.slice(0, -1);
-      }
-      if (right.endsWith("\n")) {
-        right = right.slice(0, -1);
-      }
-    }
-    return super.equals(left, right, options);
-  }
-};
-var lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-  return lineDiff.diff(oldStr, newStr, options);
-}
-function tokenize2(value, options) {
-  if (options.stripTrailingCr) {
-    value = value.replace(/\r\n/g, "\n");
-  }
-  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-    linesAndNewlines.pop();
-  }
-  for (let i = 0; i < linesAndNewlines.length; i++) {
-    const line = linesAndNewlines[i];
-    if (i % 2 && !options.newlineIsToken) {
-      retLines[retLines.length - 1] += line;
-    } else {
-      retLines.push(line);
-    }
-  }
-  return retLines;
-}
-
-// node_modules/diff/libesm/patch/create.js
-function needsQuoting(s) {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] < " " || s[i] > "~" || s[i] === '"' || s[i] === "\\") {
-      return true;
-    }
-  }
-  return false;
-}
-function quoteFileNameIfNeeded(s) {
-  if (!needsQuoting(s)) {
-    return s;
-  }
-  let result = '"';
-  const bytes = new TextEncoder().encode(s);
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    if (b === 7) {
-      result += "\\a";
-    } else if (b === 8) {
-      result += "\\b";
-    } else if (b === 9) {
-      result += "\\t";
-    } else if (b === 10) {
-      result += "\\n";
-    } else if (b === 11) {
-      result += "\\v";
-    } else if (b === 12) {
-      result += "\\f";
-    } else if (b === 13) {
-      result += "\\r";
-    } else if (b === 34) {
-      result += '\\"';
-    } else if (b === 92) {
-      result += "\\\\";
-    } else if (b >= 32 && b <= 126) {
-      result += String.fromCharCode(b);
-    } else {
-      result += "\\" + b.toString(8).padStart(3, "0");
-    }
-    i++;
-  }
-  result += '"';
-  return result;
-}
-var INCLUDE_HEADERS = {
-  includeIndex: true,
-  includeUnderline: true,
-  includeFileHeaders: true
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  let optionsObj;
-  if (!options) {
-    optionsObj = {};
-  } else if (typeof options === "function") {
-    optionsObj = { callback: options };
-  } else {
-    optionsObj = options;
-  }
-  if (typeof optionsObj.context === "undefined") {
-    optionsObj.context = 4;
-  }
-  const context = optionsObj.context;
-  if (optionsObj.newlineIsToken) {
-    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
-  }
-  if (!optionsObj.callback) {
-    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-  } else {
-    const { callback } = optionsObj;
-    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-      const patch = diffLinesResultToPatch(diff);
-      callback(patch);
-    } }));
-  }
-  function diffLinesResultToPatch(diff) {
-    if (!diff) {
-      return;
-    }
-    diff.push({ value: "", lines: [] });
-    function contextLines(lines) {
-      return lines.map(function(entry) {
-        return " " + entry;
-      });
-    }
-    const hunks = [];
-    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-    for (let i = 0; i < diff.length; i++) {
-      const current = diff[i], lines = current.lines || splitLines(current.value);
-      current.lines = lines;
-      if (current.added || current.removed) {
-        if (!oldRangeStart) {
-          const prev = diff[i - 1];
-          oldRangeStart = oldLine;
-          newRangeStart = newLine;
-          if (prev) {
-            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-            oldRangeStart -= curRange.length;
-            newRangeStart -= curRange.length;
-          }
-        }
-        for (const line of lines) {
-          curRange.push((current.added ? "+" : "-") + line);
-        }
-        if (current.added) {
-          newLine += lines.length;
-        } else {
-          oldLine += lines.length;
-        }
-      } else {
-        if (oldRangeStart) {
-          if (lines.length <= context * 2 && i < diff.length - 2) {
-            for (const line of contextLines(lines)) {
-              curRange.push(line);
-            }
-          } else {
-            const contextSize = Math.min(lines.length, context);
-            for (const line of contextLines(lines.slice(0, contextSize))) {
-              curRange.push(line);
-            }
-            const hunk = {
-              oldStart: oldRangeStart,
-              oldLines: oldLine - oldRangeStart + contextSize,
-              newStart: newRangeStart,
-              newLines: newLine - newRangeStart + contextSize,
-              lines: curRange
-            };
-            hunks.push(hunk);
-            oldRangeStart = 0;
-            newRangeStart = 0;
-            curRange = [];
-          }
-        }
-        oldLine += lines.length;
-        newLine += lines.length;
-      }
-    }
-    for (const hunk of hunks) {
-      for (let i = 0; i < hunk.lines.length; i++) {
-        if (hunk.lines[i].endsWith("\n")) {
-          hunk.lines[i] = hunk.lines[i].slice(0, -1);
-        } else {
-          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
-          i++;
-        }
-      }
-    }
-    return {
-      oldFileName,
-      newFileName,
-      oldHeader,
-      newHeader,
-      hunks
-    };
-  }
-}
-function formatPatch(patch, headerOptions) {
-  var _a3, _b, _c, _d, _e, _f;
-  if (!headerOptions) {
-    headerOptions = INCLUDE_HEADERS;
-  }
-  if (Array.isArray(patch)) {
-    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p) => p.isGit)) {
-      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
-    }
-    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
-  }
-  const ret = [];
-  if (patch.isGit) {
-    headerOptions = INCLUDE_HEADERS;
-    if (!patch.oldFileName) {
-      throw new Error("oldFileName must be specified for Git patches");
-    }
-    if (!patch.newFileName) {
-      throw new Error("newFileName must be specified for Git patches");
-    }
-    let gitOldName = patch.oldFileName;
-    let gitNewName = patch.newFileName;
-    if (patch.isCreate && gitOldName === "/dev/null") {
-      gitOldName = gitNewName.replace(/^b\//, "a/");
-    } else if (patch.isDelete && gitNewName === "/dev/null") {
-      gitNewName = gitOldName.replace(/^a\//, "b/");
-    }
-    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
-    if (patch.isDelete) {
-      ret.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
-    }
-    if (patch.isCreate) {
-      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
-    }
-    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-      ret.push("old mode " + patch.oldMode);
-      ret.push("new mode " + patch.newMode);
-    }
-    if (patch.isRename) {
-      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
-      ret.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
-    }
-    if (patch.isCopy) {
-      ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
-      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
-    }
-  } else {
-    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
-      ret.push("Index: " + patch.oldFileName);
-    }
-    if (headerOptions.includeUnderline) {
-      ret.push("===================================================================");
-    }
-  }
-  const hasHunks = patch.hunks.length > 0;
-  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
-    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
-    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
-  }
-  for (let i = 0; i < patch.hunks.length; i++) {
-    const hunk = patch.hunks[i];
-    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
-    for (const line of hunk.lines) {
-      ret.push(line);
-    }
-  }
-  return ret.join("\n") + "\n";
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  if (typeof options === "function") {
-    options = { callback: options };
-  }
-  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-    if (!patchObj) {
-      return;
-    }
-    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-  } else {
-    const { callback } = options;
-    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
-      if (!patchObj) {
-        callback(void 0);
-      } else {
-        callback(formatPatch(patchObj, options.headerOptions));
-      }
-    } }));
-  }
-}
-function splitLines(text2) {
-  const hasTrailingNl = text2.endsWith("\n");
-  const result = text2.split("\n").map((line) => line + "\n");
-  if (hasTrailingNl) {
-    result.pop();
-  } else {
-    result.push(result.pop().slice(0, -1));
-  }
-  return result;
 }
 
 // src/engine/recap.ts
@@ -70960,7 +74190,7 @@ function formatRecap(recap, outcomes) {
 }
 
 // src/engine/reporter.ts
-function unifiedDiff(diff) {
+function unifiedDiff2(diff) {
   if (diff.secret) return `--- ${diff.path}
 +++ ${diff.path}
 ${SECRET_CONTENT_CHANGED}`;
@@ -70983,7 +74213,7 @@ function formatOutcome(o, options = {}) {
   const lines = [`${label2}: [${o.host}] ${handler}${o.task} (${formatSeconds(o.durationMs)})${at2}`];
   const showMsg = o.status === "failed" || o.status === "unreachable" || options.verbose || o.msg && o.status === "changed";
   if (o.msg && showMsg) lines.push(...o.msg.split("\n").map((l) => `    ${l}`));
-  for (const d of o.diffs ?? []) lines.push(unifiedDiff(d));
+  for (const d of o.diffs ?? []) lines.push(unifiedDiff2(d));
   return lines.join("\n");
 }
 function consoleReporter(options = {}) {
@@ -71015,31 +74245,19 @@ ${formatRecap(result.recap, result.outcomes)}
   };
 }
 
-// src/engine/batches.ts
-function batchSize(entry, total) {
-  if (typeof entry === "number") return Math.max(1, Math.floor(entry));
-  const percent = Number.parseFloat(entry);
-  return Math.max(1, Math.floor(total * percent / 100));
-}
-function computeBatches(hosts, serial) {
-  if (hosts.length === 0) return [];
-  if (serial.length === 0) return [[...hosts]];
-  const batches = [];
-  let index = 0;
-  let entry = 0;
-  while (index < hosts.length) {
-    const spec = serial[Math.min(entry, serial.length - 1)];
-    const size3 = batchSize(spec, hosts.length);
-    batches.push(hosts.slice(index, index + size3));
-    index += size3;
-    entry++;
-  }
-  return batches;
-}
-function batchAborts(failed2, size3, maxFailPercentage) {
-  if (size3 === 0 || failed2 === 0) return false;
-  if (maxFailPercentage === void 0) return failed2 >= size3;
-  return failed2 / size3 * 100 > maxFailPercentage;
+// src/engine/inventory.ts
+function hostVars(inventory, host) {
+  const entry = inventory.hosts[host];
+  const groups = Object.keys(inventory.groups).filter((g) => groupMembers(inventory, g).includes(host));
+  return {
+    ...inventory.vars ?? {},
+    ...entry?.vars ?? {},
+    inventory_hostname: host,
+    ansible_host: entry?.address,
+    // The SSH port the run connects to (bootstrap's firewall keeps it open).
+    ...entry?.port !== void 0 ? { ansible_port: entry.port } : {},
+    group_names: groups
+  };
 }
 
 // src/engine/errors.ts
@@ -71247,29 +74465,6 @@ async function runModuleTask(input2) {
       skipped: status === "skipped"
     }
   };
-}
-
-// src/engine/run-once.ts
-var RunOnce = class {
-  #results = /* @__PURE__ */ new Map();
-  /**
-   * `key` names the task (its file:line:col and place, plus check mode); the first caller gets `run` and must call
-   * it exactly once with its result (also when the task failed), every later caller gets `wait`.
-   */
-  claim(key) {
-    const pending = this.#results.get(key);
-    if (pending) return { wait: pending };
-    let resolve15 = () => {
-    };
-    this.#results.set(key, new Promise((r) => resolve15 = r));
-    return { run: (result) => resolve15(result) };
-  }
-};
-function followerOutcome(result) {
-  if (result.status === "failed" || result.status === "unreachable") {
-    return { status: "failed", msg: `run_once: failed on ${result.host}${result.msg ? `: ${result.msg}` : ""}` };
-  }
-  return { status: result.status === "changed" ? "ok" : result.status, msg: `run_once: ran on ${result.host}` };
 }
 
 // src/engine/host-run.ts
@@ -71528,21 +74723,6 @@ var HostRun = class {
   }
 };
 
-// src/engine/inventory.ts
-function hostVars(inventory, host) {
-  const entry = inventory.hosts[host];
-  const groups = Object.keys(inventory.groups).filter((g) => groupMembers(inventory, g).includes(host));
-  return {
-    ...inventory.vars ?? {},
-    ...entry?.vars ?? {},
-    inventory_hostname: host,
-    ansible_host: entry?.address,
-    // The SSH port the run connects to (bootstrap's firewall keeps it open).
-    ...entry?.port !== void 0 ? { ansible_port: entry.port } : {},
-    group_names: groups
-  };
-}
-
 // src/engine/types.ts
 var identityRedactor = { redact: (text2) => text2 };
 
@@ -71683,44 +74863,44 @@ async function prepareHost(name, play, options, states, emit) {
   return state;
 }
 
-// src/engine/ssh.ts
-var import_promises9 = require("node:fs/promises");
-function sshConnect(defaults, options = {}) {
-  let knownHosts;
-  return async (name, host) => {
-    knownHosts ??= defaults.knownHosts !== void 0 ? Promise.resolve(defaults.knownHosts) : defaults.knownHostsPath ? (0, import_promises9.readFile)(defaults.knownHostsPath, "utf8") : Promise.resolve(void 0);
-    return connect(
-      {
-        name,
-        host: host.address,
-        port: host.port,
-        user: host.user ?? defaults.user ?? "deploy",
-        privateKeyPath: defaults.privateKeyPath,
-        knownHosts: await knownHosts,
-        becomeUser: defaults.becomeUser
-      },
-      options
-    );
+// src/engine/run-tasks.ts
+async function runTasks(tasks, hosts, options) {
+  const started = performance.now();
+  const play = {
+    name: options.name,
+    pos: tasks[0]?.pos ?? { file: "", line: 1, col: 1 },
+    hosts: "all",
+    vars: {},
+    tasks: [...tasks],
+    handlers: [],
+    serial: [],
+    anyErrorsFatal: false,
+    forceHandlers: false,
+    gatherFacts: options.gatherFacts ?? true,
+    tags: []
   };
-}
-function inventoryFromSandbox(file2) {
-  return {
-    inventory: {
-      hosts: Object.fromEntries(file2.targets.map((t) => [t.name, { address: t.host, port: t.port, user: t.user }])),
-      groups: { targets: file2.targets.map((t) => t.name) }
-    },
-    ssh: { privateKeyPath: file2.privateKeyPath, knownHostsPath: file2.knownHostsPath }
+  const inventory = {
+    hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.name, vars: h.vars ?? {} }])),
+    groups: {}
   };
-}
-async function loadInventoryFile(path6) {
-  const { parse: parse7 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
-  const data = parse7(await (0, import_promises9.readFile)(path6, "utf8"));
-  if (Array.isArray(data.targets)) return inventoryFromSandbox(data);
-  const { ssh, ...inventory } = data;
-  return {
-    inventory: { hosts: inventory.hosts ?? {}, groups: inventory.groups ?? {}, vars: inventory.vars },
-    ssh: ssh ?? {}
+  const states = new Map(
+    hosts.map(({ name, remote }) => [
+      name,
+      { name, remote, facts: void 0, inventoryVars: hostVars(inventory, name), hostFacts: {}, unreachable: false }
+    ])
+  );
+  const outcomes = [];
+  const emit = (outcome) => {
+    outcomes.push(outcome);
+    options.reporter?.outcome?.(outcome);
   };
+  const connect2 = async (name) => {
+    throw new Error(`host "${name}" has no open connection`);
+  };
+  await runPlay(play, [...states.keys()], { ...options, inventory, connect: connect2 }, states, emit);
+  const recap = recapFor([...states.keys()], outcomes);
+  const ok = Object.values(recap).every((r) => r.failed === 0 && r.unreachable === 0);
+  return { recap, outcomes, ok, durationMs: performance.now() - started };
 }
 
 // src/engine/registry.ts
@@ -71842,29 +75022,6 @@ var assertModule = {
     return { status: "failed", msg: args.msg ?? `assertion failed: ${failing.join(" and ")}` };
   }
 };
-
-// src/backup/tool.ts
-var PACKAGE = {
-  sqlite3: "sqlite3",
-  pg_dump: "postgresql-client",
-  mysqldump: "default-mysql-client (or mariadb-client)",
-  mongodump: "mongodb-database-tools (MongoDB's repository; Debian has no package)",
-  duckdb: "the duckdb CLI (github.com/duckdb/duckdb/releases)"
-};
-async function checkBackupTool(ctx2, spec) {
-  const resolved = await resolveLocation(ctx2, spec);
-  const recipe = backupRecipe(spec, resolved, "/dev/null", "toolcheck");
-  const result = await ctx2.host.exec(recipe.versionArgv, { become: ctx2.become, check: false, step: ctx2.step });
-  if (result.code === 0) return result.stdout.trim().split("\n")[0] ?? "";
-  const where = spec.engine === "sqlite" || spec.engine === "duckdb" ? "on the host" : `for ${describeServerLocation(spec.location)}`;
-  throw new BackupError(`${recipe.tool} is not installed ${where}: the backup before the deploy cannot run`, {
-    host: ctx2.host.name,
-    step: ctx2.step,
-    command: recipe.versionArgv.join(" "),
-    exitCode: result.code,
-    hint: `install ${PACKAGE[recipe.tool] ?? recipe.tool} ${resolved.kind === "server" && resolved.where.kind === "container" ? "in the database's image" : "on the host"}, or remove \`database\` from slipway.yml to deploy without backups${spec.engine === "sqlite" || spec.engine === "duckdb" ? ` (database at ${describeFileLocation(spec.location)})` : ""}`
-  });
-}
 
 // src/modules/backup.ts
 var argv = external_exports.array(external_exports.string()).min(1);
@@ -72058,6 +75215,39 @@ function certbotEnv(spec) {
   return spec.caBundle ? { REQUESTS_CA_BUNDLE: spec.caBundle } : {};
 }
 
+// src/certs/served.ts
+var import_node_crypto13 = require("node:crypto");
+function certIdentity(pem) {
+  if (!pem || pem.trim() === "") return null;
+  try {
+    const cert = new import_node_crypto13.X509Certificate(pem);
+    return { serial: cert.serialNumber.toUpperCase(), notAfter: new Date(cert.validTo).toISOString() };
+  } catch {
+    return null;
+  }
+}
+function servedState(file2, served) {
+  if (!file2 || !served) return null;
+  if (file2.serial === served.serial) return "loaded";
+  return Date.parse(file2.notAfter) > Date.parse(served.notAfter) ? "not-loaded" : "other";
+}
+var NOT_LOADED = "renewed certificate not loaded by nginx";
+var OTHER_SERVED = "nginx serves another certificate";
+function servedProblem(state, file2, served, why) {
+  if (!state || state === "loaded" || !file2 || !served) return null;
+  const head = state === "not-loaded" ? NOT_LOADED : OTHER_SERVED;
+  const facts = `serves serial ${served.serial} until ${served.notAfter}, the file has serial ${file2.serial} until ${file2.notAfter}`;
+  return `${head} (${facts})${why ? `: ${why}` : ""}`;
+}
+function nginxTestVerdict(code, stderr) {
+  if (code === 0) return "nginx -t passes: nginx was not reloaded since the renewal (sudo systemctl reload nginx)";
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const severe = lines.find((l) => /\[(emerg|alert|crit)\]/.test(l));
+  const reason = (severe ?? lines.at(-1) ?? `exit ${code ?? "unknown"}`).replace(/^.*?\[\w+\] (\d+#\d+: )?/, "");
+  return `nginx -t fails: ${reason}`;
+}
+var HOOK_LOG_TAG = "slipway-certbot";
+
 // src/certs/errors.ts
 var CertificateError = class extends SlipwayError {
 };
@@ -72100,11 +75290,22 @@ function certSpecFromConfig(config2) {
 // src/certs/commands.ts
 var DEPLOY_HOOK_PATH = `${LETSENCRYPT_DIR}/renewal-hooks/deploy/slipway-reload-nginx.sh`;
 function deployHookScript(nginxBinary = "/usr/sbin/nginx") {
+  const log = `logger -t ${HOOK_LOG_TAG} -p daemon.err`;
   return [
     "#!/bin/sh",
     "# Installed by slipway: certbot runs this after it renews a certificate.",
-    "set -e",
-    `${nginxBinary} -t -q && systemctl reload nginx`,
+    `# A failure is logged: journalctl -t ${HOOK_LOG_TAG}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
+    'what="renewed certificate for ${RENEWED_DOMAINS:-?} not loaded"',
+    `if ! out=$(${nginxBinary} -t -q 2>&1); then`,
+    `  ${log} "$what: nginx -t fails: $out"`,
+    `  printf '%s\\n' "$out" >&2`,
+    "  exit 1",
+    "fi",
+    "if ! systemctl reload nginx; then",
+    `  ${log} "$what: systemctl reload nginx failed"`,
+    "  exit 1",
+    "fi",
     ""
   ].join("\n");
 }
@@ -72155,178 +75356,8 @@ function caBundleEnvironment(caBundle) {
   return `Environment=${environmentAssignment("REQUESTS_CA_BUNDLE", systemdPath(caBundle, "tls.ca_bundle"), "tls.ca_bundle")}`;
 }
 
-// src/install/validated.ts
-function previousPath(path6) {
-  return `${path6}.slipway-prev`;
-}
-function unifiedDiff2(changes) {
-  return changes.map(
-    (c) => c.secret ? `--- ${c.path}
-+++ ${c.path}
-${SECRET_CONTENT_CHANGED}
-` : createTwoFilesPatch(
-      c.before === void 0 ? "/dev/null" : c.path,
-      c.path,
-      c.before ?? "",
-      c.after,
-      "live",
-      "new"
-    )
-  ).join("");
-}
-async function installValidated(host, plan) {
-  const changes = [];
-  const [lives] = await Promise.all([
-    Promise.all(plan.files.map((file2) => host.readFile(file2.path, { become: plan.become }))),
-    plan.ready
-  ]);
-  for (const [i, file2] of plan.files.entries()) {
-    const before = lives[i]?.toString("utf8");
-    if (before !== file2.content) {
-      changes.push({ path: file2.path, before, after: file2.content, file: file2, secret: isPrivateMode(file2.mode) });
-    }
-  }
-  const result = {
-    changed: changes.length > 0,
-    files: changes.map(({ path: path6, before, after, secret: secret2 }) => ({ path: path6, before, after, ...secret2 ? { secret: secret2 } : {} })),
-    diff: unifiedDiff2(changes)
-  };
-  if (changes.length === 0 || plan.check) return result;
-  const step = plan.step ?? "install";
-  for (const change of changes) {
-    if (change.before !== void 0) {
-      await host.putFile(previousPath(change.path), change.before, { mode: 384, become: plan.become, step });
-    }
-  }
-  const put = [];
-  try {
-    for (const change of changes) {
-      const { mode, owner, group } = change.file;
-      await host.putFile(change.path, change.after, { mode, owner, group, become: plan.become, step });
-      put.push(change);
-    }
-    for (const command of plan.validate) await mustSucceed(host, command, plan, "rejected the new files");
-  } catch (error62) {
-    await restore(host, put, plan, error62);
-    throw error62;
-  }
-  try {
-    for (const command of plan.reload) await mustSucceed(host, command, plan, "failed with the new files");
-  } catch (error62) {
-    await restore(host, put, plan, error62);
-    for (const command of plan.reload) await run(host, command, plan);
-    throw error62;
-  }
-  return result;
-}
-async function run(host, command, plan) {
-  return host.exec(command.argv, { become: plan.become, check: false, step: plan.step ?? command.what });
-}
-async function mustSucceed(host, command, plan, failure3) {
-  const result = await run(host, command, plan);
-  if (result.code === 0) return;
-  throw new RemoteCommandError(`${command.what} ${failure3}; the previous files are back in place`, {
-    host: host.name,
-    step: plan.step ?? command.what,
-    command: command.argv.join(" "),
-    exitCode: result.code,
-    stderrTail: tail4(result.stderr || result.stdout),
-    hint: "the rendered configuration is invalid on this host: read the message above, fix the value in slipway.yml and deploy again"
-  });
-}
-async function restore(host, put, plan, original) {
-  const step = plan.step ?? "install";
-  try {
-    for (const change of [...put].reverse()) {
-      if (change.before === void 0) {
-        await host.exec(removeFilesArgv([change.path]), { become: plan.become, step });
-      } else {
-        const { mode, owner, group } = change.file;
-        await host.putFile(change.path, change.before, { mode, owner, group, become: plan.become, step });
-      }
-    }
-  } catch (error62) {
-    throw new SlipwayError(`restoring the previous files failed after: ${original.message}`, {
-      host: host.name,
-      step,
-      cause: error62,
-      hint: `the candidates may still be in place: copy each ${previousPath("<file>")} back by hand and reload`
-    });
-  }
-}
-function tail4(text2, lines = 15) {
-  return text2.trim().split("\n").slice(-lines).join("\n");
-}
-
-// src/install/apply.ts
-async function installSocketDirSupport(host, dir, step) {
-  const wanted2 = [
-    { path: tmpfilesPath(dir), content: tmpfilesLine(dir) },
-    { path: NGINX_SOCKETS_DROP_IN, content: nginxSocketsDropIn(dir) }
-  ];
-  const lives = await Promise.all(wanted2.map((f) => host.readFile(f.path, { become: step.become })));
-  const differ = wanted2.filter((f, i) => lives[i]?.toString("utf8") !== f.content);
-  if (differ.length === 0) return;
-  await host.exec(mkdirsArgv([parentDir(NGINX_SOCKETS_DROP_IN)]), step);
-  const written = await Promise.all(differ.map((f) => host.putFile(f.path, f.content, { mode: 420, ...step })));
-  const dropIn = written[differ.findIndex((f) => f.path === NGINX_SOCKETS_DROP_IN)];
-  if (dropIn?.changed) await host.exec(daemonReloadArgv(), { ...step, check: false });
-}
-function installNginxFiles(host, files, options, defaultStep) {
-  return installValidated(host, {
-    ready: options.ready,
-    files: files.map((f) => ({ ...f, mode: 420 })),
-    validate: [nginxTest()],
-    reload: [nginxReload()],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? defaultStep
-  });
-}
-var siteDirsReady = /* @__PURE__ */ new WeakMap();
-async function prepareSiteDirs(host, model, step) {
-  const runDir = model.colorSockets?.runDir;
-  const dirs = [model.upstreamIncludeDir, model.acmeWebroot, ...runDir ? [runDir] : []];
-  const key = dirs.join("\0");
-  const ready = siteDirsReady.get(host) ?? /* @__PURE__ */ new Set();
-  if (ready.has(key)) return;
-  await Promise.all([host.exec(mkdirsArgv(dirs), step), runDir ? installSocketDirSupport(host, runDir, step) : null]);
-  siteDirsReady.set(host, ready.add(key));
-}
-async function applyNginxSite(host, model, options) {
-  const files = renderNginxFiles(model, options.sitePath ?? defaultSitePath(model.app));
-  if (options.check) return installNginxFiles(host, files, options, "nginx site");
-  const dirs = prepareSiteDirs(host, model, { become: options.become, step: options.step });
-  return installNginxFiles(host, files, { ...options, ready: Promise.all([dirs, options.ready]) }, "nginx site");
-}
-function applyNginxFiles(host, files, options) {
-  return installNginxFiles(host, files, options, "nginx file");
-}
-async function applySystemdUnit(host, model, options) {
-  const path6 = `${options.unitDir ?? "/etc/systemd/system"}/${templateUnitName(model.app, model.service)}`;
-  return installValidated(host, {
-    files: [{ path: path6, content: renderSystemdUnit(model), mode: 420 }],
-    validate: [systemdVerify(path6, options.verifyColor ?? "blue")],
-    reload: [systemdDaemonReload()],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? "systemd unit"
-  });
-}
-async function applyComposeFile(host, model, options) {
-  const project = composeProjectName(model.app, model.color);
-  return installValidated(host, {
-    files: [{ path: options.path, content: renderCompose(model), mode: 416 }],
-    validate: [composeConfigCheck(options.flavour, project, options.path)],
-    reload: [],
-    become: options.become,
-    check: options.check,
-    step: options.step ?? "compose file"
-  });
-}
-
 // src/certs/inspect.ts
-var import_node_crypto11 = require("node:crypto");
+var import_node_crypto14 = require("node:crypto");
 var DAY_MS = 864e5;
 function certNames(cert) {
   return (cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4).toLowerCase());
@@ -72335,7 +75366,7 @@ function certState(pem, domains, now, renewBeforeDays) {
   if (pem === void 0 || pem.trim() === "") return { kind: "missing" };
   let cert;
   try {
-    cert = new import_node_crypto11.X509Certificate(pem);
+    cert = new import_node_crypto14.X509Certificate(pem);
   } catch (error62) {
     return { kind: "unreadable", reason: error62.message };
   }
@@ -72723,12 +75754,12 @@ ${up.stderr}`;
 };
 
 // src/modules/copy.ts
-var import_promises10 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_promises8 = require("node:fs/promises");
+var import_node_path25 = require("node:path");
 
 // src/modules/support/install.ts
-var import_node_crypto12 = require("node:crypto");
-var import_node_path23 = require("node:path");
+var import_node_crypto15 = require("node:crypto");
+var import_node_path24 = require("node:path");
 
 // src/modules/support/stat.ts
 function statArgv(path6) {
@@ -72806,7 +75837,7 @@ function validateArgv(validate2, candidate) {
   return argv2.map((a) => a.replaceAll("%s", candidate));
 }
 function candidatePath(dest) {
-  return `/tmp/.slipway-validate-${(0, import_node_crypto12.randomBytes)(6).toString("hex")}-${import_node_path23.posix.basename(dest)}`;
+  return `/tmp/.slipway-validate-${(0, import_node_crypto15.randomBytes)(6).toString("hex")}-${import_node_path24.posix.basename(dest)}`;
 }
 async function installContent(ctx2, spec) {
   const opts = execOptions(ctx2);
@@ -72885,7 +75916,7 @@ var copyModule = {
   name: "copy",
   argsSchema: argsSchema7,
   async run(ctx2, args) {
-    const content = args.content ?? await (0, import_promises10.readFile)((0, import_node_path24.resolve)(ctx2.baseDir, args.src), "utf8");
+    const content = args.content ?? await (0, import_promises8.readFile)((0, import_node_path25.resolve)(ctx2.baseDir, args.src), "utf8");
     return installContent(ctx2, { ...args, content });
   }
 };
@@ -72995,7 +76026,7 @@ var argsSchema10 = external_exports.object({
   network: external_exports.string().optional(),
   restart_policy: external_exports.enum(["no", "always", "unless-stopped", "on-failure"]).default("unless-stopped")
 }).strict().refine((a) => a.state === "absent" || a.image !== void 0, "image is required unless state is absent");
-function containerRunOf(args, imageId) {
+function containerRunOf2(args, imageId) {
   return {
     name: args.name,
     restart: args.restart_policy,
@@ -73027,7 +76058,7 @@ var dockerContainerModule = {
       return { status: "failed", msg: `image ${args.image} is not on the host (pull it with docker_image first)` };
     const wantedId = wanted2.stdout.trim();
     const commands = [];
-    const run2 = containerRunArgv(containerRunOf(args, wantedId));
+    const run2 = containerRunArgv(containerRunOf2(args, wantedId));
     const upToDate = exists && imageId === wantedId && hash2 === run2.spec;
     if (!upToDate) {
       if (exists) commands.push(removeContainersArgv([args.name]));
@@ -73148,150 +76179,6 @@ var fileModule = {
   }
 };
 
-// src/verify/pause.ts
-function pauseUnlessAborted(ms, signal) {
-  if (!signal) return new Promise((resolve15) => setTimeout(resolve15, ms));
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve15, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve15();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-// src/commands/curl.ts
-function curlArgv(request) {
-  return [
-    "curl",
-    "--silent",
-    "--show-error",
-    "--max-time",
-    String(request.maxTimeSeconds),
-    ...request.dumpHeaders ? ["--dump-header", "-"] : [],
-    "--output",
-    "-",
-    "--write-out",
-    request.writeOut,
-    ...request.resolve ? ["--resolve", request.resolve] : [],
-    ...request.insecure ? ["--insecure"] : [],
-    ...request.hostHeader ? ["--header", `Host: ${request.hostHeader}`] : [],
-    ...request.headersFromStdin ? ["--header", "@-"] : [],
-    "--",
-    request.url
-  ];
-}
-
-// src/verify/judge.ts
-function answerMismatch(expected, status, body) {
-  if (status !== expected.status) return `expected status ${expected.status}, got ${status}`;
-  if (expected.bodyContains !== void 0 && !body.includes(expected.bodyContains)) {
-    return `status ${status} but the body lacks "${expected.bodyContains}"`;
-  }
-  return null;
-}
-
-// src/verify/probe.ts
-var MARK = "\n__SLIPWAY_STATUS__:";
-function requestSeconds(probe) {
-  if (probe.request_timeout_s !== void 0) return Math.max(0.1, Math.ceil(probe.request_timeout_s * 10) / 10);
-  return Math.max(1, Math.ceil(probe.interval_s * 5));
-}
-function curlArgv2(probe) {
-  return curlArgv({
-    url: probe.url,
-    maxTimeSeconds: requestSeconds(probe),
-    writeOut: `${MARK}%{http_code}`,
-    hostHeader: probe.host_header
-  });
-}
-function parseCurl(stdout) {
-  const at2 = stdout.lastIndexOf(MARK);
-  if (at2 < 0) return { status: 0, body: stdout };
-  return { status: Number(stdout.slice(at2 + MARK.length).trim()) || 0, body: stdout.slice(0, at2) };
-}
-var CURL_EXIT = {
-  /** CURLE_COULDNT_RESOLVE_HOST: the URL's host name does not resolve. */
-  couldntResolveHost: 6,
-  /** CURLE_COULDNT_CONNECT: nothing accepts connections on the port (refused), or the address is unreachable. */
-  couldntConnect: 7,
-  /** CURLE_OPERATION_TIMEDOUT: --max-time passed before the answer was complete. */
-  operationTimedout: 28,
-  /** CURLE_SSL_CONNECT_ERROR: the TLS handshake failed (an http port spoken to with https, a protocol mismatch). */
-  sslConnectError: 35,
-  /** CURLE_GOT_NOTHING: the connection was closed without a byte of answer ("Empty reply from server"). */
-  gotNothing: 52,
-  /** CURLE_RECV_ERROR: the connection broke while reading, typically "Connection reset by peer". */
-  recvError: 56,
-  /** CURLE_PEER_FAILED_VERIFICATION: the server's certificate or name did not verify. */
-  peerFailedVerification: 60
-};
-function curlFailure(exit) {
-  switch (exit) {
-    case CURL_EXIT.couldntResolveHost:
-      return "resolve";
-    case CURL_EXIT.couldntConnect:
-      return "refused";
-    case CURL_EXIT.operationTimedout:
-      return "timeout";
-    case CURL_EXIT.sslConnectError:
-    case CURL_EXIT.peerFailedVerification:
-      return "tls";
-    case CURL_EXIT.gotNothing:
-      return "empty reply";
-    case CURL_EXIT.recvError:
-      return "reset";
-    default:
-      return void 0;
-  }
-}
-function healthy(probe, response) {
-  return answerMismatch({ status: probe.status, bodyContains: probe.body_contains }, response.status, response.body) === null;
-}
-
-// src/verify/wait.ts
-var FIRST_POLL_MS = 50;
-var FAST_POLLS = 60;
-function requestBudget(probe, msLeft) {
-  return Math.max(0.1, Math.min(requestSeconds(probe), Math.floor(msLeft / 100) / 10));
-}
-function pollDelayMs(attempt, intervalS, fastPolls = FAST_POLLS) {
-  const cap = intervalS * 1e3;
-  const doublings = Math.max(0, attempt - fastPolls);
-  return Math.min(cap, FIRST_POLL_MS * 2 ** Math.min(doublings, 20));
-}
-function pauseAfterMs(attempt, streak, intervalS) {
-  return streak > 0 ? intervalS * 1e3 : pollDelayMs(attempt, intervalS);
-}
-async function waitHealthy(exec, probe, onPoll, signal) {
-  const started = Date.now();
-  const deadline = started + probe.timeout_s * 1e3;
-  let streak = 0;
-  let attempts = 0;
-  for (; ; ) {
-    signal?.throwIfAborted();
-    attempts++;
-    const result = await exec(curlArgv2({ ...probe, request_timeout_s: requestBudget(probe, deadline - Date.now()) }));
-    const response = parseCurl(result.stdout);
-    const last = response.status ? `HTTP ${response.status} ${response.body.slice(0, 200).trim()}` : result.stderr.trim();
-    const outcome = { attempts, last, status: response.status, curlExit: result.code };
-    streak = healthy(probe, response) ? streak + 1 : 0;
-    if (streak >= probe.successes) return { ok: true, ...outcome };
-    onPoll?.({ attempts, elapsedMs: Date.now() - started, last });
-    const pause = pauseAfterMs(attempts, streak, probe.interval_s);
-    if (Date.now() + pause > deadline) {
-      const short = `${streak} of ${probe.successes} healthy answers in a row, ${probe.interval_s}s apart, before the timeout`;
-      return { ok: false, ...outcome, ...streak > 0 ? { last: `${last} (${short})` } : {} };
-    }
-    await pauseUnlessAborted(pause, signal);
-  }
-}
-
 // src/modules/http_wait.ts
 var argsSchema13 = external_exports.object({
   url: external_exports.string().url(),
@@ -73377,200 +76264,6 @@ var imageDeliveryModule = {
     };
   }
 };
-
-// src/lock/lock.ts
-var import_node_crypto13 = require("node:crypto");
-var import_node_os4 = require("node:os");
-var import_node_path25 = require("node:path");
-
-// src/commands/lock.ts
-var LOCK_RECORD_FAILED = 4;
-function takeLockArgv(lockDir2, record2) {
-  const script = [
-    'mkdir -- "$1" || exit 1',
-    "umask 022",
-    `printf '%s\\n' "$2" > "$1/.holder.tmp" && mv -fT -- "$1/.holder.tmp" "$1/holder" && exit 0`,
-    `rm -f -- "$1/.holder.tmp"; rmdir -- "$1"; exit ${LOCK_RECORD_FAILED}`
-  ].join("\n");
-  return ["sh", "-c", script, "slipway-lock", lockDir2, record2];
-}
-function lockHeldArgv(lockDir2) {
-  return ["test", "-d", lockDir2];
-}
-function releaseLockArgv(lockDir2, runId) {
-  const script = [
-    '[ -d "$1" ] || { echo not-held; exit 0; }',
-    'case "$(cat -- "$1/holder" 2>/dev/null)" in',
-    `  *'"run_id":"'"$2"'"'*) rm -rf -- "$1" && echo released ;;`,
-    "  *) echo held-by-other ;;",
-    "esac"
-  ].join("\n");
-  return ["sh", "-c", script, "slipway-unlock", lockDir2, runId];
-}
-
-// src/lock/lock.ts
-function lockDir(deployDir) {
-  return `${deployDir.replace(/\/+$/, "")}/.slipway-lock`;
-}
-function parseHolder(text2) {
-  if (!text2) return void 0;
-  try {
-    return JSON.parse(text2);
-  } catch {
-    return { holder: text2.trim() || "(unknown)", commit: "", since: "" };
-  }
-}
-function describeHolder(held) {
-  if (!held) return "an unknown holder";
-  const run2 = [
-    held.run_id ? `run ${held.run_id}` : "",
-    held.pid !== void 0 ? `pid ${held.pid}${held.host ? ` on ${held.host}` : ""}` : ""
-  ].filter(Boolean);
-  const commit = held.commit ? ` (commit ${held.commit}${run2.length ? `, ${run2.join(", ")}` : ""})` : " (commit unknown)";
-  const since = held.since ? ` since ${held.since}` : " since an unknown time";
-  return `${held.holder}${commit}${since}`;
-}
-function lockHeldError(hostName, path6, held, wait) {
-  const waited = wait === void 0 ? "" : wait.interrupted ? ` (stopped waiting after ${wait.waitedSeconds}s of --lock-wait ${wait.limitSeconds}s: the run was interrupted)` : ` (still, after waiting ${wait.waitedSeconds}s: --lock-wait)`;
-  return new SlipwayError(`deploy lock ${path6} is held by ${describeHolder(held)}${waited}`, {
-    host: hostName,
-    step: "lock",
-    hint: "wait for that deploy to finish; if it is stale (the deploy died: see `slipway lock status`), run `slipway lock release` or deploy again with --force-unlock"
-  });
-}
-async function lockPresent(host, path6, become) {
-  return (await host.exec(lockHeldArgv(path6), { check: false, become, step: "lock" })).code === 0;
-}
-function cannotLockError(hostName, path6, made) {
-  const reason = made.stderr?.trim() || `exit code ${made.code}`;
-  return new SlipwayError(`cannot take the deploy lock ${path6}: ${reason}`, {
-    host: hostName,
-    step: "lock",
-    command: `mkdir -- ${path6}`,
-    hint: `nobody holds the lock: this ssh user cannot create ${path6}; run as the user that owns ${(0, import_node_path25.dirname)(path6)} (the one that deploys it), or fix its owner`
-  });
-}
-function newRunId() {
-  return (0, import_node_crypto13.randomBytes)(6).toString("hex");
-}
-function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
-  return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: (0, import_node_os4.hostname)() };
-}
-function holderAlive(holder, isAlive = pidAlive) {
-  if (holder.pid === void 0 || holder.host !== (0, import_node_os4.hostname)()) return null;
-  return isAlive(holder.pid);
-}
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
-  }
-}
-async function readLockHolder(host, path6, become = false) {
-  const exists = await host.exec(lockHeldArgv(path6), { check: false, become, step: "lock status" });
-  if (exists.code !== 0) return void 0;
-  const text2 = (await host.readFile(`${path6}/holder`, { become }))?.toString("utf8");
-  return parseHolder(text2) ?? { holder: "(unknown)", commit: "", since: "" };
-}
-async function acquireLock(host, path6, holder, commit, options = {}) {
-  const become = options.become ?? false;
-  const runId = options.runId ?? newRunId();
-  const mkdir4 = () => host.exec(takeLockArgv(path6, JSON.stringify(lockRecord(holder, commit, runId))), {
-    check: false,
-    become,
-    step: "lock"
-  });
-  let made = await mkdir4();
-  if (made.code !== 0 && !await lockPresent(host, path6, become)) {
-    made = await mkdir4();
-    if (made.code !== 0 && !await lockPresent(host, path6, become)) throw cannotLockError(host.name, path6, made);
-  }
-  const waitSeconds = options.force ? 0 : options.waitSeconds ?? 0;
-  let taken = made.code === 0;
-  const heldWhenAsked = !taken;
-  let wait;
-  if (!taken && waitSeconds > 0) {
-    wait = await waitForLock(host, path6, mkdir4, { ...options, waitSeconds, become });
-    taken = wait.taken;
-  }
-  if (!taken) {
-    const held = await readHolderOf(host, path6, become);
-    const dead = held !== void 0 && holderAlive(held) === false;
-    if (!options.force && !dead) throw lockHeldError(host.name, path6, held, wait);
-    options.say?.(
-      dead ? `taking over the stale lock ${path6}: its holder ${describeHolder(held)} is no longer running on this machine` : `--force-unlock: removing the lock ${path6} held by ${describeHolder(held)}`
-    );
-    await removeUnder(host, (0, import_node_path25.dirname)(path6), path6, { become, step: "force unlock" });
-    made = await mkdir4();
-    if (made.code !== 0) {
-      const again = parseHolder((await host.readFile(`${path6}/holder`, { become }))?.toString("utf8"));
-      throw lockHeldError(host.name, path6, again);
-    }
-  }
-  return heldWhenAsked;
-}
-async function tryLock(host, path6, holder, commit, runId) {
-  const record2 = JSON.stringify(lockRecord(holder, commit, runId));
-  return (await host.exec(takeLockArgv(path6, record2), { check: false, step: "lock" })).code === 0;
-}
-async function waitForLock(host, path6, mkdir4, options) {
-  const started = Date.now();
-  const outcome = (taken, interrupted = false) => ({
-    taken,
-    interrupted,
-    waitedSeconds: Math.round((Date.now() - started) / 1e3),
-    limitSeconds: options.waitSeconds
-  });
-  const deadline = started + options.waitSeconds * 1e3;
-  let said = "";
-  let saidAt = 0;
-  for (; ; ) {
-    const held = await readHolderOf(host, path6, options.become);
-    if (held !== void 0 && holderAlive(held) === false) return outcome(false);
-    const who = describeHolder(held);
-    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1e3));
-    if (who !== said || Date.now() - saidAt >= 15e3) {
-      options.say?.(`waiting for the deploy lock ${path6} (up to ${left}s more): held by ${who}`);
-      said = who;
-      saidAt = Date.now();
-    }
-    if (options.stopped?.()) return outcome(false, true);
-    if (Date.now() >= deadline) return outcome(false);
-    await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? 2e3, Math.max(1, deadline - Date.now()))));
-    if ((await mkdir4()).code === 0) {
-      const done = outcome(true);
-      options.say?.(`took the deploy lock ${path6} after waiting ${done.waitedSeconds}s`);
-      return done;
-    }
-  }
-}
-async function readHolderOf(host, path6, become) {
-  for (let attempt = 0; ; attempt++) {
-    const held = parseHolder((await host.readFile(`${path6}/holder`, { become }))?.toString("utf8"));
-    if (held || attempt >= 10) return held;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-async function releaseLock(host, path6, become = false) {
-  await removeUnder(host, (0, import_node_path25.dirname)(path6), path6, { become, step: "unlock" });
-}
-async function releaseLockHeldBy(host, lockPath2, runId) {
-  assertStrictlyUnder(host.name, (0, import_node_path25.dirname)(lockPath2), lockPath2, "unlock");
-  const done = await host.exec(releaseLockArgv(lockPath2, runId), { step: "unlock", check: false });
-  const answer = done.stdout.trim();
-  if (done.code === 0 && (answer === "released" || answer === "not-held" || answer === "held-by-other")) return answer;
-  throw new SlipwayError(
-    `cannot remove the deploy lock ${lockPath2}: ${done.stderr.trim() || `exit code ${done.code}`}`,
-    {
-      host: host.name,
-      step: "unlock",
-      command: `rm -rf -- ${lockPath2}`,
-      hint: "see `slipway lock status`; release it with `slipway lock release` if it is this run's"
-    }
-  );
-}
 
 // src/modules/lock.ts
 var argsSchema15 = external_exports.object({
@@ -73762,7 +76455,7 @@ var systemdModule = {
 };
 
 // src/modules/template.ts
-var import_promises11 = require("node:fs/promises");
+var import_promises9 = require("node:fs/promises");
 var import_node_path26 = require("node:path");
 var import_handlebars4 = __toESM(require_lib(), 1);
 var argsSchema19 = external_exports.object({
@@ -73779,7 +76472,7 @@ var templateModule = {
   name: "template",
   argsSchema: argsSchema19,
   async run(ctx2, args) {
-    const text2 = args.content ?? await (0, import_promises11.readFile)((0, import_node_path26.resolve)(ctx2.baseDir, args.src), "utf8");
+    const text2 = args.content ?? await (0, import_promises9.readFile)((0, import_node_path26.resolve)(ctx2.baseDir, args.src), "utf8");
     const scope = extendScope(ctx2.vars, args.vars);
     const content = renderTemplateText(text2, scope, (args.src ?? "").endsWith(".hbs"));
     return installContent(ctx2, { ...args, content });
@@ -73881,2662 +76574,6 @@ var builtinModules = [
 ];
 function defaultRegistry() {
   return new ModuleRegistry(builtinModules);
-}
-
-// src/cli/_exit.ts
-var EXIT = {
-  /** Done; with --detailed-exitcode also: nothing changed (or would change). */
-  ok: 0,
-  /** An error that is none of the below (a bug, a local file that cannot be read). */
-  error: 1,
-  /** A host failed: a step, a task, the health gate, the verify after the switch. */
-  hostFailed: 2,
-  /** A host could not be reached or authenticated against (and no host failed). */
-  unreachable: 3,
-  /** slipway.yml, a playbook or an inventory is invalid, or --limit names no host. */
-  config: 4,
-  /** Unknown command or option, missing argument, a flag value of the wrong shape. */
-  usage: 5,
-  /** --detailed-exitcode: the run succeeded and something changed (a plan: would change). */
-  changes: 10,
-  /** A signal (Ctrl-C, a cancelled CI job) stopped the run; what it had changed was undone. */
-  interrupted: 130
-};
-function exitCodeForOutcome(outcome, detailed = false) {
-  if (outcome.interrupted) return EXIT.interrupted;
-  if (outcome.failed > 0) return EXIT.hostFailed;
-  if (outcome.unreachable > 0) return EXIT.unreachable;
-  return detailed && outcome.changed > 0 ? EXIT.changes : EXIT.ok;
-}
-function exitCodeForError(error62) {
-  if (error62 instanceof CommanderError) return error62.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  if (error62 instanceof UsageError) return EXIT.usage;
-  if (error62 instanceof ConfigError) return EXIT.config;
-  if (error62 instanceof ConnectionError || error62 instanceof HostKeyError) return EXIT.unreachable;
-  if (error62 instanceof SlipwayError && error62.host) return EXIT.hostFailed;
-  return EXIT.error;
-}
-
-// src/cli/_playbook-run.ts
-function withHookFiles(hooks, values = []) {
-  const merged = { ...hooks };
-  for (const value of values) {
-    const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(value);
-    if (!match) throw new UsageError(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
-    const [, name, file2] = match;
-    merged[name] = [...merged[name] ?? [], (0, import_node_path27.resolve)(file2)];
-  }
-  return merged;
-}
-async function parseExtraVars(values = []) {
-  const { parse: parse7 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
-  const vars2 = {};
-  for (const value of values) {
-    if (value.startsWith("@")) Object.assign(vars2, parse7(await (0, import_promises12.readFile)(value.slice(1), "utf8")));
-    else if (value.trim().startsWith("{")) Object.assign(vars2, JSON.parse(value));
-    else {
-      const at2 = value.indexOf("=");
-      if (at2 <= 0) throw new UsageError(`-e expects key=value, JSON or @file, got "${value}"`);
-      vars2[value.slice(0, at2)] = value.slice(at2 + 1);
-    }
-  }
-  return vars2;
-}
-async function fromConfig(file2, env2, redactor) {
-  const config2 = await loadConfig(file2, { environment: env2 });
-  for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor.add(value);
-  const hosts = resolveHosts(config2);
-  const base = (0, import_node_path27.dirname)((0, import_node_path27.resolve)(file2));
-  const byName2 = new Map(hosts.map((h) => [h.name, h]));
-  const listed = inventoryOf(config2);
-  const inventory = {
-    ...listed,
-    hosts: Object.fromEntries(
-      Object.entries(listed.hosts).map(([name, h]) => [name, { ...h, vars: hostVarsFromConfig(config2, name, h.vars) }])
-    )
-  };
-  const connectHost = async (name) => {
-    const h = byName2.get(name);
-    if (!h) throw new Error(`host ${name} is not in ${file2}`);
-    return connect(await sshTargetFor(h, hosts, base), { redactor });
-  };
-  const hooks = hooksFromConfig(config2);
-  return {
-    inventory,
-    connect: connectHost,
-    config: config2,
-    hooks,
-    hooksFile: (0, import_node_path27.resolve)(file2)
-  };
-}
-function hostVarsFromConfig(config2, host, vars2) {
-  const firewall = firewallPorts(config2, host);
-  const { tls } = config2;
-  const acme = tls.enabled && tls.certificate_path === void 0;
-  return {
-    slipway_firewall_tcp_ports: firewall.tcp,
-    slipway_firewall_upstream_rules: firewall.upstreamRules,
-    ...acme ? {
-      slipway_certificate_names: certificateNames(config2),
-      slipway_acme_server: tls.acme_server,
-      slipway_acme_email: tls.email ?? "",
-      slipway_acme_ca_bundle: tls.ca_bundle ?? ""
-    } : {},
-    ...config2.runtime === "swarm" ? swarmPlaybookVars(config2, host) : {},
-    ...vars2
-  };
-}
-async function runPlaybookCommand(playbookPath, run2, options) {
-  const redactor = run2.redactor;
-  const target = options.inventory ? await (async () => {
-    const loaded = await loadInventoryFile(options.inventory);
-    return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor }), hooks: {} };
-  })() : await fromConfig(options.config ?? DEFAULT_CONFIG, options.env, redactor);
-  const modules = defaultRegistry();
-  const playbook = parsePlaybookFile(playbookPath, {
-    modules,
-    hooks: withHookFiles(target.hooks, options.hook),
-    hooksFile: target.hooksFile
-  });
-  const reporter = consoleReporter({ verbose: options.verbose, write: options.json ? run2.writeErr : run2.write });
-  for (const warning of playbook.warnings ?? []) reporter.warn?.(warning);
-  const list2 = (v) => v ? v.split(",").map((t) => t.trim()).filter(Boolean) : [];
-  const result = await runPlaybook(playbook, {
-    inventory: target.inventory,
-    connect: target.connect,
-    modules,
-    check: options.check,
-    diff: options.diff,
-    limit: options.limit && options.limit.length > 0 ? options.limit : void 0,
-    tags: list2(options.tags),
-    skipTags: list2(options.skipTags),
-    forks: options.forks ? Number(options.forks) : void 0,
-    extraVars: await parseExtraVars(options.extraVars),
-    config: target.config,
-    redactor,
-    reporter
-  });
-  reporter.recap(result);
-  if (options.check) (options.json ? run2.err : run2.out)("\ncheck mode: nothing was changed");
-  if (options.json) run2.json(result);
-  const hosts = Object.values(result.recap);
-  return exitCodeForOutcome(
-    {
-      failed: hosts.filter((h) => h.failed > 0).length,
-      unreachable: hosts.filter((h) => h.unreachable > 0).length,
-      changed: hosts.filter((h) => h.changed > 0).length
-    },
-    options.detailedExitcode
-  );
-}
-
-// src/cli/certs.ts
-var CERTS_PLAYBOOK = (0, import_node_url2.fileURLToPath)(new URL("../../playbooks/certs.yml", __slipwayImportMetaUrl));
-function register3(program2, run2) {
-  const command = program2.command("certs").description("get or renew TLS certificates through the running nginx, schedule renewal, install the HTTPS site");
-  configOptions(command, { positional: true, extraVars: true });
-  limitOption(command);
-  checkOption(command);
-  extraVarsOption(command);
-  jsonOption(command, "print the run's recap and task outcomes as JSON on stdout (progress on stderr)");
-  detailedExitcodeOption(command);
-  command.option("-v, --verbose", "print every task's message").action(async (positional, options) => {
-    process.exitCode = await runPlaybookCommand(CERTS_PLAYBOOK, run2, {
-      ...options,
-      config: configFile(positional, options, run2, "certs"),
-      diff: options.check,
-      verbose: options.verbose ?? true
-    });
-  });
-}
-
-// src/cli/config.ts
-var config_exports = {};
-__export(config_exports, {
-  register: () => register4
-});
-
-// src/config/merged.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-function mergedConfig(file2, config2, environment, env2 = process.env) {
-  const secrets = secretReferences(config2).map((ref) => ({
-    name: ref.name,
-    usedBy: ref.usedBy,
-    set: (env2[ref.name] ?? "") !== ""
-  }));
-  return { file: file2, ...environment ? { environment } : {}, secrets, config: config2 };
-}
-function mergedConfigYaml(merged) {
-  const doc = new import_yaml8.Document(merged.config);
-  const head = [
-    ` merged config of ${merged.file}${merged.environment ? ` (environment ${merged.environment})` : " (no --env)"}`,
-    " every default filled in; secrets appear by name, their values come from the environment of the deploy"
-  ];
-  if (merged.secrets.length === 0) head.push(" secrets: none referenced");
-  for (const s of merged.secrets) {
-    head.push(` secret ${s.name}: ${s.set ? "set" : "NOT set"} here; used by ${s.usedBy.join(", ")}`);
-  }
-  doc.commentBefore = head.join("\n");
-  return doc.toString({ lineWidth: 0 });
-}
-
-// src/cli/config.ts
-function register4(program2, run2) {
-  const command = program2.command("config").description("print the merged config of an environment (defaults filled in, secrets by name) as YAML");
-  configOptions(command);
-  jsonOption(command, "print {file, environment, secrets: [{name, usedBy, set}], config} as JSON");
-  command.action(async (flags) => {
-    const file2 = configFile(void 0, flags, run2, "config");
-    const config2 = await loadConfig(file2, { environment: flags.env });
-    run2.addSecretsOf(config2);
-    const merged = mergedConfig(file2, config2, flags.env);
-    if (flags.json) run2.json(merged);
-    else run2.write(mergedConfigYaml(merged));
-  });
-}
-
-// src/cli/deploy.ts
-var deploy_exports = {};
-__export(deploy_exports, {
-  asker: () => asker,
-  confirm: () => confirm,
-  deployOptionsFromFlags: () => deployOptionsFromFlags,
-  finish: () => finish,
-  parseEnvPairs: () => parseEnvPairs,
-  parseImagePairs: () => parseImagePairs,
-  planAskRun: () => planAskRun,
-  register: () => register5,
-  runOptions: () => runOptions
-});
-var import_promises13 = require("node:readline/promises");
-
-// src/deploy/compose/accessories.ts
-var import_yaml9 = __toESM(require_dist(), 1);
-
-// src/deploy/container/delivery.ts
-function deliveryMethod(image) {
-  return image.delivery ?? (image.registry ? "registry" : "ssh");
-}
-function registryLogin(image, secrets) {
-  const registry2 = image.registry?.split("/")[0];
-  const password = image.password_secret ? secrets[image.password_secret] : void 0;
-  if (!registry2 || !image.username || !password) return void 0;
-  return { registry: registry2, username: image.username, password };
-}
-function buildAction(config2, service) {
-  return deliveryMethod(config2.image) === "ssh" ? `build the ${service} image, stream it over SSH` : `build and push the ${service} image, pull it by digest`;
-}
-function pullFailureHint(registry2) {
-  const where = registry2 ? `${registry2} ` : "the registry ";
-  return `check that the host can reach ${where}and log in to it (image.username, image.password_secret); a host without registry access can get the image from the runner with \`image.delivery: ssh\``;
-}
-
-// src/deploy/runtime.ts
-var STAGE_STEP = "stage";
-function logLines(stdout) {
-  return stdout.split("\n").filter((line) => line.trim() !== "" && !/^-- .* --$/.test(line.trim()));
-}
-async function withExitCode(host, group) {
-  const r = await host.exec(exitStateArgv(group.name), { become: true, check: false, step: "gate" });
-  const exited = r.code === 0 ? exitCodeOf(r.stdout) : void 0;
-  return exited === void 0 ? group : { ...group, exited };
-}
-function wanted(services, service) {
-  return services === void 0 || services.includes(service);
-}
-function configWithEnv(config2, extra, color) {
-  const services = Object.fromEntries(
-    Object.entries(config2.services).map(([name, s]) => [
-      name,
-      { ...s, env: { ...s.env, ...extra, SLIPWAY_COLOR: color } }
-    ])
-  );
-  return { ...config2, services };
-}
-
-// src/deploy/stage-steps.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path28 = require("node:path");
-
-// src/deploy/container/run-spec.ts
-function containerName(app, service, color, instance = 0) {
-  return instance === 0 ? `${app}-${service}-${color}` : `${app}-${service}-${color}-${instance + 1}`;
-}
-function containerLabels(app, color, releaseId2) {
-  return { "slipway.app": app, "slipway.color": color, "slipway.release": releaseId2 };
-}
-function containerRunOf2(input2) {
-  const { config: config2 } = input2;
-  return {
-    name: containerName(input2.app, input2.service, input2.color, input2.instance ?? 0),
-    restart: "unless-stopped",
-    security: hardeningArgs(config2.container),
-    envFile: input2.envFile,
-    // A worker (no port) publishes nothing.
-    publish: config2.port === void 0 ? [] : [`${input2.bindAddress ?? "127.0.0.1"}:${colorPort(config2, input2.color, input2.instance ?? 0)}:${config2.port}`],
-    volumes: [...config2.volumes, ...(input2.files ?? []).map((f) => `${f.source}:${f.target}:ro`)],
-    limits: [
-      ...config2.resources?.memory ? ["--memory", config2.resources.memory] : [],
-      ...config2.resources?.cpus !== void 0 ? ["--cpus", String(config2.resources.cpus)] : [],
-      ...config2.resources?.nofile !== void 0 ? ["--ulimit", `nofile=${config2.resources.nofile}:${config2.resources.nofile}`] : []
-    ],
-    logging: logRotation(config2.logs, `services.${input2.service}`),
-    labels: containerLabels(input2.app, input2.color, input2.releaseId),
-    image: input2.image,
-    command: containerCommandArgv(config2.command)
-  };
-}
-function hardeningArgs(container) {
-  return [
-    "--cap-drop",
-    "ALL",
-    ...(container?.capabilities ?? []).flatMap((cap) => ["--cap-add", cap]),
-    "--security-opt",
-    "no-new-privileges",
-    ...container?.user ? ["--user", container.user] : [],
-    ...container?.read_only ? ["--read-only", "--tmpfs", "/tmp"] : []
-  ];
-}
-function dockerRunArgv(input2) {
-  return containerRunArgv(containerRunOf2(input2));
-}
-function serviceImage(config2, service, images) {
-  const image = serviceImageRef(config2, service, images);
-  if (!image) {
-    throw new SlipwayError(`no image for service ${service}`, {
-      step: "stage",
-      hint: "give the service `image:` in slipway.yml, or deploy with images built by `slipway build` (DeployOptions.images)"
-    });
-  }
-  return image;
-}
-function releaseManifest(releaseId2, images) {
-  return `${JSON.stringify({ release: releaseId2, images }, null, 2)}
-`;
-}
-
-// src/deploy/progress.ts
-async function withProgress(report, what, work, options = {}) {
-  let detail;
-  const note = (text2) => {
-    detail = text2;
-  };
-  if (!report) return work(note);
-  const now = options.now ?? Date.now;
-  const started = now();
-  const timer = setInterval(() => report(what, now() - started, detail), options.everyMs ?? 1e3);
-  try {
-    return await work(note);
-  } finally {
-    clearInterval(timer);
-  }
-}
-function runnerProgress(sink, step) {
-  return (what, waitedMs, last) => sink({ kind: "progress", host: "local", step, what, waitedMs, ...last ? { last } : {} });
-}
-
-// src/deploy/stage-steps.ts
-function colorEnvFile(host, config2, service, color, secrets, options = {}) {
-  const env2 = envFileFromConfig(config2, service, color, secrets, options);
-  if (env2.redacted.length > 0) {
-    throw new SlipwayError(`service ${service} needs secrets that are not set: ${env2.redacted.join(", ")}`, {
-      host: host.name,
-      step: "env file",
-      hint: `export ${env2.redacted[0]}=... before deploying (or pass secrets to deploy())`
-    });
-  }
-  return env2;
-}
-function requireSecrets2(host, files) {
-  for (const file2 of files) {
-    if (!file2.redacted || file2.redacted.length === 0) continue;
-    throw new SlipwayError(`service ${file2.service} needs secrets that are not set: ${file2.redacted.join(", ")}`, {
-      host: host.name,
-      step: "env file",
-      hint: `export ${file2.redacted[0]}=... before deploying (or pass secrets to deploy())`
-    });
-  }
-}
-async function writeRuntimeFiles(host, files, check2) {
-  const actions = [];
-  let changed = false;
-  let dropIns = false;
-  for (const file2 of files) {
-    const step = file2.kind === "systemd-drop-in" ? "unit drop-in" : "env file";
-    if (check2) {
-      const now = (await host.readFile(file2.path, { become: file2.mode === 384 }))?.toString("utf8");
-      if (now !== file2.content) actions.push(`write ${file2.path}`);
-      continue;
-    }
-    await host.exec(mkdirsArgv([parentDir(file2.path)]), { become: true });
-    const put = await host.putFile(file2.path, file2.content, { mode: file2.mode, become: true, step });
-    if (!put.changed) continue;
-    actions.push(`wrote ${file2.path}`);
-    changed = true;
-    dropIns ||= file2.kind === "systemd-drop-in";
-  }
-  if (dropIns) await host.exec(daemonReloadArgv(), { become: true, step: "unit drop-in" });
-  return { changed, actions };
-}
-async function pullWhenMissing(host, service, image, check2) {
-  if (await hostImageId(host, image)) return null;
-  if (!check2) {
-    const [pulled] = await deliverByPull([host], [{ service, reference: image }]);
-    if (pulled?.error) throw pulled.error;
-  }
-  return `pull ${image}`;
-}
-async function deliverWhenMissing(host, config2, service, image, input2) {
-  if (deliveryMethod(config2.image) === "ssh") {
-    const onHost = await hostImageId(host, image);
-    const onRunner = onHost ? await runnerImageId(image) : null;
-    if (onHost && (onRunner === null || onRunner === onHost)) return null;
-    if (input2.check) return `stream ${image} over SSH`;
-    const [streamed] = await withProgress(
-      input2.progress,
-      `${service}: streaming ${image} over SSH`,
-      (note) => deliverByStream([host], [{ service, reference: image }], { onProgress: (e) => note(describeProgress(e)) })
-    );
-    if (streamed?.error) throw streamed.error;
-    return streamed?.images.some((i) => i.action === "streamed") ? `streamed ${image} over SSH` : null;
-  }
-  if (await hostImageId(host, image)) return null;
-  if (input2.check) return `pull ${image}`;
-  const login = registryLogin(config2.image, input2.secrets);
-  const [pulled] = await withProgress(
-    input2.progress,
-    `${service}: pulling ${image}`,
-    (note) => deliverByPull([host], [{ service, reference: image }], {
-      logins: { [host.name]: login },
-      onProgress: (e) => note(describeProgress(e))
-    })
-  );
-  const error62 = pulled?.error;
-  if (error62) {
-    throw new SlipwayError(`cannot pull the ${service} image: ${error62.message}`, {
-      host: host.name,
-      step: error62.step ?? `pull ${service}`,
-      command: error62.command,
-      exitCode: error62.exitCode,
-      stderrTail: error62.stderrTail,
-      hint: pullFailureHint(config2.image.registry),
-      cause: error62
-    });
-  }
-  return `pull ${image}`;
-}
-async function runnerImageId(reference) {
-  const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
-  return result.code === 0 ? result.stdout.trim() : null;
-}
-async function shipStatic(host, config2, releaseId2, releaseDir, check2) {
-  const source = config2.proxy.static?.source;
-  if (source === void 0) return null;
-  const release = deployPaths(config2.deploy_dir).release(releaseId2);
-  if ((await host.exec(testArgv("-d", `${release}/${STATIC_DIR}`), { check: false })).code === 0) return null;
-  const target = `${release}/${staticShipDir(config2)}`;
-  const local = (0, import_node_path28.resolve)(
-    releaseDir ?? config2.source.dir,
-    (0, import_node_path28.relative)(config2.source.dir, (0, import_node_path28.resolve)(config2.source.dir, source))
-  );
-  if (check2) return `ship the static files ${source} to ${target}`;
-  await host.exec(mkdirsArgv([parentDir(target)]), { step: "static files" });
-  await shipService(host, local, target);
-  return `shipped the static files ${source} to ${target}`;
-}
-async function writeConfigFiles(host, config2, service, color, input2) {
-  const spec = config2.services[service];
-  const files = [];
-  const actions = [];
-  for (const [i, file2] of (spec?.files ?? []).entries()) {
-    const source = configFileHostPath(config2.deploy_dir, service, color, i, file2.path);
-    files.push({ source, target: file2.path });
-    const local = (0, import_node_path28.resolve)(
-      input2.releaseDir ?? config2.source.dir,
-      (0, import_node_path28.relative)(config2.source.dir, (0, import_node_path28.resolve)(config2.source.dir, file2.template))
-    );
-    if (!(0, import_node_fs5.existsSync)(local)) {
-      throw new SlipwayError(`services.${service}.files[${i}].template: ${local} does not exist`, {
-        host: host.name,
-        step: "config files",
-        hint: "the template path is relative to slipway.yml (or to --release-dir)"
-      });
-    }
-    const content = renderConfigFile((0, import_node_fs5.readFileSync)(local, "utf8"), input2.secrets, {
-      json: /\.json$/i.test(file2.path),
-      where: `services.${service}.files[${i}] (${file2.template})`,
-      listed: spec?.secrets ?? []
-    });
-    const become = { become: true, step: "config files" };
-    if (input2.check) {
-      if ((await host.readFile(source, become))?.toString("utf8") !== content) actions.push(`write ${source}`);
-      continue;
-    }
-    const dir = source.replace(/\/[^/]*$/, "");
-    await host.exec(privateDirArgv(dir), become);
-    const written = await host.putFile(source, content, { mode: 384, ...become });
-    await ownConfigFiles(host, [{ source }], input2.owner);
-    if (written.changed) actions.push(`wrote ${source}`);
-  }
-  return { files, actions };
-}
-async function ownConfigFiles(host, files, owner) {
-  if (!owner) return;
-  for (const { source } of files) {
-    await host.exec(chownArgv(`${owner.uid}:${owner.gid}`, source), { become: true, step: "config files" });
-  }
-}
-async function writeReleaseManifest(host, release, releaseId2, images) {
-  const manifest = releaseManifest(releaseId2, images);
-  await host.exec(writeWithDirArgv(`${release}/images.json`, { mode: 420, size: Buffer.byteLength(manifest) }), {
-    step: "stage",
-    stdin: manifest
-  });
-}
-
-// src/deploy/compose/accessories.ts
-var asRoot = { become: true };
-function accessoriesProject(app) {
-  return composeProjectName(app, ACCESSORIES);
-}
-async function ensureAccessories(host, config2, flavour, input2, waitMs = 12e4) {
-  const names = accessoryNames(config2);
-  const result = { changed: false, diffs: [], actions: [] };
-  if (names.length === 0) return result;
-  const file2 = accessoriesComposeFilePath(config2);
-  const live = (await host.readFile(file2, asRoot))?.toString("utf8");
-  const images = await accessoryImages(host, config2, names, { ...input2, live }, result);
-  const envChanged = await writeEnvFiles(host, config2, flavour, input2, result);
-  const model = Object.keys(images).length < names.length ? null : accessoriesComposeFromConfig(config2, images);
-  if (!model) {
-    result.changed = result.actions.length > 0;
-    return result;
-  }
-  if (!input2.check) await host.exec(mkdirsArgv([parentDir(file2)]), asRoot);
-  const applied = await applyComposeFile(host, model, { path: file2, flavour, become: true, check: input2.check });
-  if (applied.changed) {
-    result.actions.push(`${input2.check ? "would write" : "wrote"} ${file2} (project ${accessoriesProject(config2.app)})`);
-    if (applied.diff) result.diffs.push(applied.diff);
-  }
-  const base = composeBase(flavour, accessoriesProject(config2.app), file2);
-  const changed = changedAccessories(applied.files[0]?.before, applied.files[0]?.after, names, envChanged);
-  for (const name of names) {
-    const image = images[name];
-    if (!changed.includes(name) && await imageContentChanged(host, config2.app, name, image)) changed.push(name);
-  }
-  if (changed.length > 0) {
-    const what = `the stateful accessor${changed.length > 1 ? "ies" : "y"} ${changed.join(", ")}`;
-    result.actions.push(
-      `${input2.check ? "would restart" : "restarted"} ${what}: recreated with the changed image/env (volumes kept)`
-    );
-    if (!input2.check) {
-      await host.exec(composeRecreateArgv(base, changed), { ...asRoot, step: STAGE_STEP, timeoutMs: 18e4 });
-    }
-  }
-  if ((await runningIds(host, config2.app)).length < names.length) {
-    result.actions.push(`${input2.check ? "would start" : "start"} the accessories ${names.join(", ")}`);
-    if (!input2.check) {
-      await host.exec(composeUpKeepArgv(base), { ...asRoot, step: STAGE_STEP, timeoutMs: 18e4 });
-    }
-  }
-  if (!input2.check) await waitUntilUp(host, config2.app, names, waitMs);
-  result.changed = result.actions.length > 0;
-  return result;
-}
-async function accessoryImages(host, config2, names, input2, result) {
-  const images = {};
-  for (const name of names) {
-    const image = serviceImageRef(config2, name, input2.images);
-    if (!image) {
-      if (input2.check && config2.services[name]?.build) {
-        result.actions.push(`${buildAction(config2, name)} (a new image restarts the accessory)`);
-        const running = liveImage(input2.live, name);
-        if (running) images[name] = running;
-        continue;
-      }
-      throw new SlipwayError(`accessory ${name} has no image to run`, {
-        host: host.name,
-        step: STAGE_STEP,
-        hint: "give it `image:` (pinned by digest) or a build section, or pass --image service=ref"
-      });
-    }
-    images[name] = image;
-    const pull = await pullWhenMissing(host, name, image, input2.check);
-    if (pull) result.actions.push(pull);
-  }
-  return images;
-}
-function liveImage(live, name) {
-  const image = live === void 0 ? void 0 : (0, import_yaml9.parse)(live)?.services?.[name]?.image;
-  return typeof image === "string" ? image : void 0;
-}
-function changedAccessories(before, after, names, envChanged) {
-  const section = (text2, name) => {
-    if (text2 === void 0) return void 0;
-    const { image: _, ...rest } = (0, import_yaml9.parse)(text2)?.services?.[name] ?? {};
-    return JSON.stringify(rest);
-  };
-  return names.filter(
-    (name) => envChanged.has(name) || before !== void 0 && after !== void 0 && section(before, name) !== section(after, name)
-  );
-}
-async function writeEnvFiles(host, config2, flavour, input2, result) {
-  const changed = /* @__PURE__ */ new Set();
-  for (const name of accessoryNames(config2)) {
-    if ((config2.services[name]?.secrets.length ?? 0) === 0) continue;
-    const env2 = colorEnvFile(host, config2, name, "blue", input2.secrets, {
-      runtimeFormat: true,
-      composeFlavour: flavour
-    });
-    const path6 = accessoryEnvFilePath(config2, name);
-    const current = (await host.readFile(path6, asRoot))?.toString("utf8");
-    if (current === env2.content) continue;
-    if (current !== void 0) changed.add(name);
-    if (input2.check) {
-      result.actions.push(`write ${path6}`);
-      continue;
-    }
-    await host.exec(mkdirsArgv([parentDir(path6)]), asRoot);
-    await host.putFile(path6, env2.content, { mode: 384, become: true, step: "env file" });
-    result.actions.push(`wrote ${path6}`);
-  }
-  return changed;
-}
-async function imageContentChanged(host, app, name, image) {
-  const quiet = { ...asRoot, check: false };
-  const ids = await host.exec(composeContainerArgv(accessoriesProject(app), name), quiet);
-  const container = ids.stdout.split("\n")[0]?.trim();
-  if (!container) return false;
-  const running = (await host.exec(containerImageArgv(container), quiet)).stdout.trim();
-  if (!running) return false;
-  const [now, next] = await Promise.all(
-    [running, image].map(async (ref) => {
-      const r = await host.exec(imageContentArgv(ref), quiet);
-      return r.code === 0 ? r.stdout.trim() : null;
-    })
-  );
-  return now !== null && next !== null && now !== next;
-}
-async function runningIds(host, app) {
-  const r = await host.exec(runningContainersArgv(accessoriesProject(app)), { ...asRoot, check: false });
-  return r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim()) : [];
-}
-async function waitUntilUp(host, app, names, waitMs) {
-  const deadline = Date.now() + waitMs;
-  let last = "no container";
-  for (; ; ) {
-    const ids = await runningIds(host, app);
-    if (ids.length > 0) {
-      const r = await host.exec(serviceStatesArgv(ids), { ...asRoot, check: false });
-      const states = r.stdout.split("\n").filter((l) => l.trim());
-      const up = states.filter((l) => / running( healthy)?$/.test(l.trim()));
-      if (up.length >= names.length) return;
-      last = states.join("; ");
-    }
-    if (Date.now() > deadline) {
-      throw new SlipwayError(`the accessories did not come up within ${Math.round(waitMs / 1e3)} s (${last})`, {
-        host: host.name,
-        step: STAGE_STEP,
-        command: `docker ps --filter label=com.docker.compose.project=${accessoriesProject(app)}`,
-        hint: `see \`docker logs\` of the ${accessoriesProject(app)} containers on the host`
-      });
-    }
-    await new Promise((r) => setTimeout(r, 1e3));
-  }
-}
-
-// src/deploy/compose/unhealthy.ts
-var ANSWER_CHARS = 300;
-function containerHealth(line) {
-  try {
-    const state = JSON.parse(line);
-    const status = typeof state.Status === "string" ? state.Status : "";
-    const health = typeof state.Health?.Status === "string" ? state.Health.Status : "";
-    const last = state.Health?.Log?.at(-1);
-    const output2 = typeof last?.Output === "string" ? last.Output.replace(/\s+/g, " ").trim() : "";
-    const answer = last ? `exit ${String(last.ExitCode)}${output2 ? `: ${output2.slice(0, ANSWER_CHARS)}` : ""}` : status === "exited" ? `exited with code ${String(state.ExitCode)}` : "";
-    return { status, health, answer };
-  } catch {
-    return { status: "", health: "", answer: "" };
-  }
-}
-function isSick(c) {
-  return c.health === "unhealthy" || ["exited", "dead", "restarting"].includes(c.status);
-}
-async function sickServices(host, project, services) {
-  const found = [];
-  for (const service of services) {
-    const opts = { become: true, check: false, step: "start" };
-    const ids = (await host.exec(composeContainerArgv(project, service, { all: true }), opts)).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
-    if (ids.length === 0) continue;
-    const r = await host.exec(dockerInspectArgv(CONTAINER_STATE_FORMAT, ids), opts);
-    const sick = r.stdout.split("\n").filter(Boolean).map(containerHealth).find(isSick);
-    if (sick) found.push({ service, state: sick });
-  }
-  return found;
-}
-function sickMessage(sick, color) {
-  return sick.map(({ service, state }) => {
-    const what = state.health === "unhealthy" ? "is unhealthy" : `is ${state.status}`;
-    return `${service} (${color}) ${what}${state.answer ? `: ${state.answer}` : ""}`;
-  }).join("; ");
-}
-var SICK_HINT = "compose waits for a `depends_on` service to be healthy: fix that service (its health answer and log lines are above) and deploy again";
-
-// src/deploy/container/file-owner.ts
-function splitAccounts(output2) {
-  const lines = output2.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
-  return {
-    passwd: lines.filter((l) => l.split(":").length === 7).join("\n"),
-    group: lines.filter((l) => l.split(":").length === 4).join("\n")
-  };
-}
-var NUMERIC = /^\d+$/;
-function needsAccounts(user) {
-  return user !== "" && !/^\d+:\d+$/.test(user);
-}
-function resolveFileOwner(user, accounts) {
-  if (user === "") return { uid: 0, gid: 0 };
-  const [name = "", group] = user.split(":");
-  const passwd = rows(accounts?.passwd ?? "");
-  const entry = NUMERIC.test(name) ? passwd.find((r) => r[2] === name) : passwd.find((r) => r[0] === name);
-  if (!NUMERIC.test(name) && !entry) {
-    throw new Error(`user "${name}" is not in the image's /etc/passwd${accounts ? "" : " (it could not be read)"}`);
-  }
-  const uid = Number(NUMERIC.test(name) ? name : entry?.[2]);
-  if (group === void 0) return { uid, gid: Number(entry?.[3] ?? 0) };
-  if (NUMERIC.test(group)) return { uid, gid: Number(group) };
-  const found = rows(accounts?.group ?? "").find((r) => r[0] === group);
-  if (!found) {
-    throw new Error(`group "${group}" is not in the image's /etc/group${accounts ? "" : " (it could not be read)"}`);
-  }
-  return { uid, gid: Number(found[2]) };
-}
-function rows(text2) {
-  return text2.split("\n").filter((l) => l.trim() !== "").map((l) => l.split(":"));
-}
-async function configFilesOwner(host, config2, service, image) {
-  const spec = config2.services[service];
-  if ((spec?.files ?? []).length === 0 || helperMode(config2, host.name)) return void 0;
-  const step = "config files";
-  const configured = spec?.container?.user;
-  const user = configured ?? (await host.exec(imageUserArgv(image), { become: true, step })).stdout.trim();
-  let accounts;
-  if (needsAccounts(user)) {
-    const read = await host.exec(imageAccountsArgv(image), { become: true, step, check: false });
-    if (read.code === 0) accounts = splitAccounts(read.stdout);
-  }
-  try {
-    return resolveFileOwner(user, accounts);
-  } catch (error62) {
-    const where = configured ? `services.${service}.container.user` : `the image's USER (${image})`;
-    throw new SlipwayError(`cannot give services.${service}.files to ${where}: ${error62.message}`, {
-      host: host.name,
-      step,
-      command: imageAccountsArgv(image).join(" "),
-      hint: `set services.${service}.container.user to numbers (uid:gid, e.g. "1000:1000") so no lookup in the image is needed`
-    });
-  }
-}
-
-// src/commands/sockets.ts
-function listenersArgv(ports) {
-  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`]);
-  return ["ss", "-Hltnp", ...terms.length > 0 ? ["(", ...terms, ")"] : []];
-}
-function parseListeners(stdout) {
-  const listeners = [];
-  for (const line of stdout.split("\n")) {
-    const cols = line.trim().split(/\s+/);
-    const local = cols[3];
-    if (cols[0] !== "LISTEN" || !local) continue;
-    const colon = local.lastIndexOf(":");
-    const port3 = Number(local.slice(colon + 1));
-    if (colon < 0 || !Number.isInteger(port3)) continue;
-    const owner = /users:\(\("([^"]+)",pid=(\d+)/.exec(line);
-    listeners.push({
-      port: port3,
-      address: local.slice(0, colon),
-      process: owner ? `${owner[1]} (pid ${owner[2]})` : null
-    });
-  }
-  return listeners;
-}
-
-// src/deploy/drain.ts
-function colorPortsOf(config2, color) {
-  return Object.entries(config2.services).flatMap(
-    ([name, service]) => service.accessory || service.port === void 0 ? [] : Array.from({ length: instancesOf(config2, name) }, (_, i) => ({
-      name,
-      service,
-      port: colorPort(service, color, i)
-    }))
-  );
-}
-function colorPorts(config2, color) {
-  return colorPortsOf(config2, color).map((p) => p.port);
-}
-function establishedArgv(ports) {
-  const terms = ports.flatMap((p, i) => [...i > 0 ? ["or"] : [], "sport", "=", `:${p}`, "or", "dport", "=", `:${p}`]);
-  return ["ss", "-Htn", "state", "established", "(", ...terms, ")"];
-}
-async function drainConnections(host, ports, limitS, signal) {
-  const started = Date.now();
-  const deadline = started + limitS * 1e3;
-  let open2 = null;
-  for (let attempt = 1; ; attempt++) {
-    const r = ports.length > 0 ? await host.exec(establishedArgv(ports), { check: false, step: "drain" }) : null;
-    open2 = r && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "").length : null;
-    if (open2 === 0) break;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
-    const pause = open2 === null ? remaining : Math.min(remaining, pollDelayMs(attempt, 0.5, 1));
-    await pauseUnlessAborted(pause, signal);
-  }
-  return { ms: Date.now() - started, open: open2 };
-}
-
-// src/deploy/port-squatters.ts
-function portsOf(config2, color) {
-  return colorPortsOf(config2, color).map((p, i, all) => ({
-    ...p,
-    instance: all.slice(0, i).filter((q) => q.name === p.name).length
-  }));
-}
-function readListeners(host, config2, color) {
-  const argv2 = listenersArgv(portsOf(config2, color).map((p) => p.port));
-  const asRoot7 = !helperMode(config2, host.name);
-  const failed2 = { code: 1, signal: null, stdout: "", stderr: "", durationMs: 0 };
-  return host.exec(argv2, { check: false, step: "start", become: asRoot7 }).catch(() => failed2);
-}
-async function refusePortSquatters(host, config2, color, check2) {
-  const ports = portsOf(config2, color);
-  if (ports.length === 0) return;
-  const argv2 = listenersArgv(ports.map((p) => p.port));
-  const asRoot7 = !helperMode(config2, host.name);
-  const r = await (check2.listeners ?? host.exec(argv2, { check: false, step: "start", become: asRoot7 }));
-  if (r.code !== 0) return;
-  const taken = parseListeners(r.stdout);
-  for (const { name, port: port3, instance } of ports) {
-    if (check2.own?.has(port3)) continue;
-    const squatter = taken.find((l) => l.port === port3);
-    if (!squatter) continue;
-    const who = squatter.process ?? (asRoot7 ? "a process" : "another user's process");
-    throw new SlipwayError(
-      `port ${port3} of services.${name} (${color}) is already in use: ${who} listens on ${squatter.address}:${port3}, not ${check2.owner(name, instance)}`,
-      {
-        host: host.name,
-        step: "start",
-        command: `${asRoot7 ? "sudo " : ""}${argv2.join(" ")}`,
-        hint: `stop that process, or change services.${name}.port (the ${color} color's port is derived from it)`
-      }
-    );
-  }
-}
-
-// src/deploy/process-state.ts
-var HEALTH = /* @__PURE__ */ new Set(["starting", "healthy", "unhealthy"]);
-function parseDockerProcessState(line) {
-  const [name, status, restarts, exitCode2, health = ""] = line.trim().split(/\s+/);
-  if (!name || !status || restarts === void 0 || exitCode2 === void 0) return null;
-  return {
-    name: name.replace(/^\//, ""),
-    running: status === "running",
-    status,
-    restarts: Number(restarts) || 0,
-    exitCode: Number(exitCode2) || 0,
-    health: HEALTH.has(health) ? health : ""
-  };
-}
-function parseProcessStates(stdout) {
-  return stdout.split("\n").map(parseDockerProcessState).filter((p) => p !== null);
-}
-function parseUnitProcessState(unit, stdout) {
-  const props = new Map(
-    stdout.split("\n").map((line) => line.trim().split("=", 2)).filter((kv) => kv.length === 2)
-  );
-  const active = props.get("ActiveState") ?? "unknown";
-  const sub = props.get("SubState") ?? "unknown";
-  return {
-    name: unit,
-    running: active === "active" && sub === "running",
-    status: `${active} (${sub})`,
-    restarts: Number(props.get("NRestarts")) || 0,
-    exitCode: Number(props.get("ExecMainStatus")) || 0,
-    health: ""
-  };
-}
-function judgeProcesses(states, baseline) {
-  if (states.length === 0) return { kind: "waiting", last: "no process yet" };
-  for (const p of states) {
-    const before = baseline.get(p.name) ?? p.restarts;
-    if (p.restarts > before || p.status === "exited" || p.status === "dead" || /auto-restart|failed/.test(p.status)) {
-      const times = p.restarts - before;
-      const restarted = times > 0 ? `, restarted ${times} time${times === 1 ? "" : "s"}` : "";
-      return { kind: "failed", reason: `${p.name} exited (code ${p.exitCode}${restarted}; now ${p.status})` };
-    }
-    if (p.health === "unhealthy") return { kind: "failed", reason: `${p.name}'s container healthcheck says unhealthy` };
-  }
-  const last = states.map((p) => `${p.name} ${p.status}${p.health ? ` ${p.health}` : ""}`).join(", ");
-  const up = states.every((p) => p.running && (p.health === "" || p.health === "healthy"));
-  return up ? { kind: "up", last } : { kind: "waiting", last };
-}
-
-// src/deploy/health.ts
-function gateArgs2(name, service, port3, address2 = "127.0.0.1") {
-  const h = service.health;
-  const field = `services.${name}.health`;
-  return {
-    url: `http://${address2}:${port3}${h?.path ?? "/"}`,
-    status: h?.expected_status ?? 200,
-    body_contains: h?.expected_body,
-    timeout_s: h ? durationSeconds(h.timeout, `${field}.timeout`) : 60,
-    interval_s: h ? durationSeconds(h.interval, `${field}.interval`) : 2,
-    successes: h?.consecutive_successes ?? 1,
-    request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5
-  };
-}
-function healthGate(host, args, onPoll, signal) {
-  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll, signal);
-}
-
-// src/deploy/running-gate.ts
-function gateKind(service) {
-  return service.health?.type ?? (service.port === void 0 ? "running" : "http");
-}
-var RUNNING_POLL_MS = 500;
-function runningGateArgs(name, service) {
-  const h = service.health;
-  const field = `services.${name}.health`;
-  return {
-    stableMs: (h ? durationSeconds(h.stable, `${field}.stable`) : 5) * 1e3,
-    timeoutMs: (h ? durationSeconds(h.timeout, `${field}.timeout`) : 60) * 1e3,
-    pollMs: RUNNING_POLL_MS
-  };
-}
-async function waitRunning(read, args, onPoll, signal, now = Date.now) {
-  const started = now();
-  let upSince = null;
-  let baseline = null;
-  for (let attempts = 1; ; attempts++) {
-    signal?.throwIfAborted();
-    const states = await read();
-    if (baseline === null && states.length > 0) baseline = new Map(states.map((p) => [p.name, p.restarts]));
-    const verdict = judgeProcesses(states, baseline ?? /* @__PURE__ */ new Map());
-    const at2 = now();
-    if (verdict.kind === "failed") return { ok: false, attempts, last: verdict.reason };
-    upSince = verdict.kind === "up" ? upSince ?? at2 : null;
-    if (upSince !== null && at2 - upSince >= args.stableMs) {
-      return { ok: true, attempts, last: `${verdict.last} for ${Math.round((at2 - upSince) / 100) / 10}s` };
-    }
-    if (at2 - started >= args.timeoutMs) {
-      const up = upSince === null ? "" : ` (up ${Math.round((at2 - upSince) / 100) / 10}s of ${args.stableMs / 1e3}s)`;
-      return { ok: false, attempts, last: `${verdict.last}${up} after ${args.timeoutMs / 1e3}s` };
-    }
-    onPoll?.({ attempts, elapsedMs: at2 - started, last: verdict.last });
-    await pauseUnlessAborted(args.pollMs, signal);
-  }
-}
-
-// src/deploy/steps/gate-hint.ts
-var GENERIC = "fix the release and deploy again";
-var LOOPBACK_LISTEN = /(listen|running on|bound|serving)[^\n]*\b(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/i;
-function loopbackHint(logs) {
-  const line = logs.flatMap((l) => l.lines).find((l) => LOOPBACK_LISTEN.test(l));
-  const seen = line ? `its log says \`${line.trim().slice(0, 160)}\`: ` : "";
-  return `${seen}an app listening on 127.0.0.1 inside its container is not reachable on the container's port: bind 0.0.0.0 (gunicorn -b 0.0.0.0:$PORT, uvicorn --host 0.0.0.0, flask run --host 0.0.0.0, node: listen(port, "0.0.0.0")); else the app is not listening on services.*.port yet, or crashed (see the log lines above); ${GENERIC}`;
-}
-function gateFailureHint(runtime, last, logs) {
-  const crashed = logs.find((l) => l.exited !== void 0);
-  if (crashed)
-    return `the container ${crashed.name} exited (code ${crashed.exited}): its last log lines above; ${GENERIC}`;
-  if (last.status > 0) return GENERIC;
-  const failure3 = curlFailure(last.curlExit);
-  if (failure3 === "refused" || failure3 === "reset" || failure3 === "empty reply") {
-    if (runtime !== "systemd") return loopbackHint(logs);
-    if (failure3 === "refused") {
-      return `nothing listens on the service's port: the app is not listening on services.*.port yet, or crashed (see the log lines above); ${GENERIC}`;
-    }
-  }
-  if (failure3 === "timeout") {
-    return `the app took the connection but did not answer within services.*.health.request_timeout: a health path that does slow work (a database call) or workers still busy at boot; make the path cheap or raise the timeout; ${GENERIC}`;
-  }
-  return GENERIC;
-}
-
-// src/deploy/intent.ts
-function parseIntent(text2) {
-  if (!text2?.trim()) return null;
-  try {
-    const value = JSON.parse(text2);
-    if (value.to !== "blue" && value.to !== "green") return null;
-    return {
-      to: value.to,
-      from: value.from === "blue" || value.from === "green" ? value.from : null,
-      release: String(value.release ?? ""),
-      run_id: String(value.run_id ?? ""),
-      since: String(value.since ?? "")
-    };
-  } catch {
-    return null;
-  }
-}
-async function readIntent(host, paths) {
-  return parseIntent((await host.readFile(paths.intent))?.toString("utf8"));
-}
-async function writeIntent(host, paths, intent) {
-  await host.putFile(paths.intent, `${JSON.stringify(intent)}
-`, { mode: 420, step: "switch", unconditional: true });
-}
-async function clearIntent(host, paths) {
-  await host.exec(removeFilesArgv([paths.intent]), { step: "switch" });
-}
-
-// src/deploy/maintenance-bypass.ts
-var import_node_crypto14 = require("node:crypto");
-function bypassTokenPath(config2) {
-  return maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, config2.app);
-}
-var MaintenanceBypass = class {
-  constructor(host, config2) {
-    this.host = host;
-    this.config = config2;
-  }
-  host;
-  config;
-  /** undefined: not read yet; null: the host has none (or refused the read). */
-  known;
-  /** The token as this run knows it already, no round trip: undefined when not read yet, null when there is none. */
-  peek() {
-    return this.known;
-  }
-  /**
-   * The host's token, or null when it has none yet (or the read is refused: then the checks go without, as before).
-   * Read once per host and run.
-   */
-  async read() {
-    if (this.known !== void 0) return this.known;
-    const content = await this.host.readFile(bypassTokenPath(this.config), { become: true }).catch(() => void 0);
-    this.known = content === void 0 ? null : parseMaintenanceBypass(content.toString("utf8"));
-    return this.known;
-  }
-  /**
-   * The host's token, made when it has none (or an unreadable one): 16 random bytes (128 bits) as 32 hex digits (a
-   * longer map key overflows nginx's default map_hash_bucket_size), written mode 0600 as root.
-   * `created`: nginx has not loaded it yet, so the caller reloads nginx if installing the site did not. The token is
-   * added to `redactor`. Throws the write's error (a host that refuses it cannot pass the page).
-   */
-  async ensure(redactor) {
-    const existing = await this.read();
-    if (existing) {
-      redactor?.add(existing);
-      return { token: existing, created: false };
-    }
-    const token = (0, import_node_crypto14.randomBytes)(16).toString("hex");
-    redactor?.add(token);
-    await this.host.exec(mkdirsArgv([UPSTREAM_INCLUDE_DIR]), { become: true, step: "switch" });
-    await this.host.putFile(bypassTokenPath(this.config), maintenanceBypassFile(token), {
-      become: true,
-      mode: 384,
-      step: "switch",
-      // Known to be absent or unreadable: one round trip, not a look first.
-      unconditional: true
-    });
-    this.known = token;
-    return { token, created: true };
-  }
-};
-function maintenanceSiteFiles(app) {
-  return [maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, app), maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, app)];
-}
-function bypassHeaderLine(token) {
-  return `${MAINTENANCE_BYPASS_HEADER}: ${token}
-`;
-}
-
-// src/deploy/public-port.ts
-async function switchPublicPorts(host, config2, color, check2 = false) {
-  const units = publicPortFiles(config2, color);
-  if (units.length === 0) return null;
-  const result = await installValidated(host, {
-    files: units.flatMap((u) => [u.socket, u.service].map((f) => ({ path: f.path, content: f.content, mode: 420 }))),
-    validate: [],
-    reload: [systemdDaemonReload()],
-    become: true,
-    check: check2,
-    step: "switch"
-  });
-  if (check2) return result;
-  for (const u of units) {
-    await host.exec(systemctlArgv("enable", [u.socket.name], ["--now"]), { become: true, step: "switch" });
-    if (result.changed)
-      await host.exec(systemctlArgv("try-restart", [u.service.name]), { become: true, step: "switch" });
-  }
-  return result;
-}
-function publicPortChecks(config2) {
-  return Object.entries(config2.services).flatMap(
-    ([name, service]) => service.public_port === void 0 ? [] : [
-      {
-        service: name,
-        port: service.public_port,
-        path: service.health?.path ?? "/",
-        status: service.health?.expected_status ?? 200,
-        ...service.health?.expected_body !== void 0 ? { bodyContains: service.health.expected_body } : {}
-      }
-    ]
-  );
-}
-async function verifyPublicPorts(host, config2) {
-  const failures = [];
-  const urls = [];
-  for (const check2 of publicPortChecks(config2)) {
-    const argv2 = routeCheckArgv(check2.path, void 0, { kind: "preview", port: check2.port });
-    const result = await host.exec(argv2, { check: false, step: "verify" });
-    const answer = parseRouteCheck(result.stdout);
-    const where = `GET http://127.0.0.1:${check2.port}${check2.path} (${check2.service}'s public port)`;
-    const mismatch = answer.status ? answerMismatch(check2, answer.status, answer.body) : null;
-    if (!answer.status || mismatch !== null) {
-      const what = mismatch ?? (result.stderr.trim() || "no answer");
-      const body = answer.body.slice(0, 120).trim();
-      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
-    } else urls.push(`:${check2.port}${check2.path}`);
-  }
-  return { ok: failures.length === 0, failures, urls };
-}
-
-// src/deploy/release-id.ts
-function releaseId(commit, now) {
-  const short = /^[0-9a-f]{7,}(-dirty\.[0-9a-f]+)?$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : "local";
-  const stamp = now.toISOString().replace(/[-:T]/g, "").replace(/\..*$/, "");
-  return `${short}-${stamp}`;
-}
-function isReleaseId(value) {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value);
-}
-function otherColor(color) {
-  return color === "blue" ? "green" : "blue";
-}
-
-// src/deploy/socket-links.ts
-function routedServices(config2) {
-  const services = config2.proxy.routes.map((r) => r.service);
-  if (config2.proxy.api_subdomain) services.push(config2.proxy.api_subdomain.service);
-  return [...new Set(services)];
-}
-function socketLinks(config2, live) {
-  const idle = otherColor(live);
-  return routedServices(config2).flatMap((service) => [
-    {
-      link: socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service),
-      target: colorSocketPath(COLOR_SOCKET_DIR, config2.app, service, live)
-    },
-    ...config2.proxy.preview ? [
-      {
-        link: socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service, "preview"),
-        target: colorSocketPath(COLOR_SOCKET_DIR, config2.app, service, idle)
-      }
-    ] : []
-  ]);
-}
-function socketLinkPaths(config2) {
-  return routedServices(config2).flatMap((service) => [
-    socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service),
-    socketLinkPath(UPSTREAM_INCLUDE_DIR, config2.app, service, "preview")
-  ]);
-}
-async function pointSocketLinks(host, config2, live, check2 = false) {
-  const links = socketLinks(config2, live);
-  if (links.length === 0) return [];
-  const r = await host.exec(pointLinksArgv(links, check2 ? "check" : "set"), { become: true, step: "switch" });
-  const moved = new Set(r.stdout.split("\n").filter((l) => l !== ""));
-  return links.filter((l) => moved.has(l.link));
-}
-
-// src/deploy/nginx.ts
-var certificatesSeen = /* @__PURE__ */ new WeakMap();
-async function tlsReady(host, config2) {
-  const tls = tlsModel(config2, true);
-  if (!tls) return false;
-  const seen = certificatesSeen.get(host) ?? /* @__PURE__ */ new Set();
-  if (seen.has(tls.certificate)) return true;
-  const r = await host.exec(testArgv("-f", tls.certificate), { become: true, check: false });
-  if (r.code === 0) certificatesSeen.set(host, seen.add(tls.certificate));
-  return r.code === 0;
-}
-async function switchTo(host, config2, color, check2 = false) {
-  if (config2.proxy.mode === "internal") {
-    const ports = await switchPublicPorts(host, config2, color, check2);
-    return ports && { ...ports, links: [], filesChanged: false };
-  }
-  const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
-  if (!site) return null;
-  const moving = site.colorSockets ? pointSocketLinks(host, config2, color, check2) : Promise.resolve([]);
-  const files = applyNginxSite(host, site, {
-    become: true,
-    check: check2,
-    sitePath: sitePathFromConfig(config2),
-    step: "switch",
-    ready: moving
-  });
-  const [links, installed] = await Promise.all([moving, files]);
-  const moved = links.map((l) => `socket link ${l.link} -> ${l.target}
-`).join("");
-  const changed = installed.changed || links.length > 0;
-  return { ...installed, changed, diff: `${installed.diff}${moved}`, links, filesChanged: installed.changed };
-}
-function routeChecks(config2) {
-  const base = config2.proxy.base_path.replace(/\/$/, "");
-  return config2.proxy.routes.flatMap((route) => {
-    if (route.check === false) return [];
-    const path6 = route.check.path ?? route.path;
-    const body = route.check.body;
-    return [
-      { path: `${base}${path6}`, status: route.check.status, ...body !== void 0 ? { bodyContains: body } : {} }
-    ];
-  });
-}
-var VERIFY_MARK = "\n__SLIPWAY_STATUS__:";
-function routeCheckArgv(path6, domain3, target, bypass = false) {
-  const name = domain3 ?? "localhost";
-  const request = {
-    maxTimeSeconds: 10,
-    writeOut: `${VERIFY_MARK}%{http_code}`,
-    dumpHeaders: true,
-    ...bypass ? { headersFromStdin: true } : {}
-  };
-  if (target.kind === "public" && target.https) {
-    const resolve15 = `${name}:443:127.0.0.1`;
-    return curlArgv({ ...request, resolve: resolve15, insecure: true, url: `https://${name}${path6}` });
-  }
-  const port3 = target.kind === "preview" ? `:${target.port}` : "";
-  return curlArgv({ ...request, hostHeader: name, url: `http://127.0.0.1${port3}${path6}` });
-}
-function parseRouteCheck(stdout) {
-  const { status, body: all } = parseCurl(stdout);
-  const split = all.search(/\r?\n\r?\n/);
-  const head = split >= 0 ? all.slice(0, split) : all;
-  const body = split >= 0 ? all.slice(split).trimStart() : "";
-  const match = new RegExp(`^${COLOR_HEADER}:\\s*(\\S+)`, "im").exec(head);
-  return { status, color: match?.[1] ?? null, body };
-}
-async function checkRoutes(host, config2, target, color, bypass) {
-  const domain3 = config2.proxy.domains[0];
-  const failures = [];
-  const token = target.kind === "public" ? await bypass?.read() : void 0;
-  for (const check2 of routeChecks(config2)) {
-    const { path: path6 } = check2;
-    const result = await host.exec(routeCheckArgv(path6, domain3, target, Boolean(token)), {
-      check: false,
-      step: target.kind,
-      ...token ? { stdin: bypassHeaderLine(token) } : {}
-    });
-    const answer = parseRouteCheck(result.stdout);
-    const scheme = target.kind === "public" && target.https ? "https" : "http";
-    const port3 = target.kind === "preview" ? `:${target.port}` : "";
-    const where = `GET ${scheme}://${domain3 ?? "-"}${port3}${path6}${target.kind === "preview" ? " (preview listener)" : ""}`;
-    const mismatch = answer.status ? answerMismatch(check2, answer.status, answer.body) : null;
-    if (!answer.status || mismatch !== null) {
-      const what = mismatch ?? (result.stderr.trim() || "no answer");
-      const body = answer.body.slice(0, 120).trim();
-      failures.push(`${where}: ${what}${body ? `: ${body}` : ""}`);
-    } else if (color && answer.color !== color) {
-      failures.push(`${where}: answered by ${answer.color ?? "an unmarked server"}, expected ${color}`);
-    }
-  }
-  return { ok: failures.length === 0, failures };
-}
-async function verifyThroughNginx(bypass, color) {
-  const { host, config: config2 } = bypass;
-  return checkRoutes(host, config2, { kind: "public", https: await tlsReady(host, config2) }, color, bypass);
-}
-async function servedColor(bypass) {
-  const { host, config: config2 } = bypass;
-  const path6 = routeChecks(config2)[0]?.path;
-  if (config2.proxy.mode === "internal" || path6 === void 0) return null;
-  const target = { kind: "public", https: await tlsReady(host, config2) };
-  const ask2 = async (token) => {
-    const result = await host.exec(routeCheckArgv(path6, config2.proxy.domains[0], target, token !== null), {
-      check: false,
-      step: "served color",
-      ...token ? { stdin: bypassHeaderLine(token) } : {}
-    });
-    return parseRouteCheck(result.stdout);
-  };
-  const known = bypass.peek();
-  let answer = await ask2(known ?? null);
-  if (answer.color === null && answer.status !== 0 && known === void 0) {
-    const token = await bypass.read();
-    if (token) answer = await ask2(token);
-  }
-  return answer.color === "blue" || answer.color === "green" ? answer.color : null;
-}
-
-// src/deploy/steps/switch.ts
-async function writeSwitchIntent(s) {
-  if (s.intentWritten) return;
-  const { host, releaseId: releaseId2, runId } = s.run;
-  const intent = { to: s.idle, from: s.liveColor, release: releaseId2, run_id: runId, since: (/* @__PURE__ */ new Date()).toISOString() };
-  await writeIntent(host, s.paths, intent);
-  s.intentWritten = true;
-}
-async function reloadNginx(host, step = "switch") {
-  for (const command of [nginxTest(), nginxReload()]) {
-    const result = await host.exec(command.argv, { become: true, check: false, step });
-    if (result.code !== 0) {
-      throw new SlipwayError(`${command.what} failed`, {
-        host: host.name,
-        step,
-        command: command.argv.join(" "),
-        exitCode: result.code,
-        stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
-        hint: "see `sudo nginx -t` and `journalctl -u nginx` on the host"
-      });
-    }
-  }
-}
-async function switchAndReload(bypass, color, redactor) {
-  const { host, config: config2 } = bypass;
-  const nginx = config2.proxy.mode !== "internal";
-  const token = nginx ? await bypass.ensure(redactor) : null;
-  const result = await switchTo(host, config2, color);
-  if (!result) return false;
-  const socket = config2.proxy.switch === "socket";
-  if (nginx && !result.changed && (!socket || token?.created)) await reloadNginx(host);
-  let served = await servedColor(bypass);
-  if (socket && served !== color) {
-    await reloadNginx(host);
-    served = await servedColor(bypass);
-  }
-  if (served !== null && served !== color) {
-    throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
-      host: host.name,
-      step: "switch",
-      hint: "another nginx site may shadow this one (same server_name); see `sudo nginx -T` on the host"
-    });
-  }
-  return result.changed;
-}
-function upstreamLines(config2, color) {
-  const services = [...new Set(config2.proxy.routes.map((r) => r.service))];
-  if (config2.proxy.api_subdomain && !services.includes(config2.proxy.api_subdomain.service)) {
-    services.push(config2.proxy.api_subdomain.service);
-  }
-  return services.map((name) => {
-    const servers = upstreamFromConfig(config2, name, color).servers.map((v) => `${v.host}:${v.port}`);
-    return `${name} -> ${servers.join(", ")}`;
-  });
-}
-var switchStep = {
-  name: "switch",
-  async plan(s) {
-    const { config: config2 } = s.run;
-    if (!s.role.switches) {
-      const nginx = selectHosts2(config2, config2.proxy.hosts).map((h) => h.name);
-      if (config2.proxy.mode === "nginx") s.say(`  ${s.idle} is switched to by nginx on ${nginx.join(", ")}`);
-      return;
-    }
-    const [site, maintenance, token] = await Promise.all([
-      switchTo(s.run.host, config2, s.idle, true),
-      // Only informative: a host that refuses the read (helper mode's list) plans as before.
-      s.run.host.readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app), { become: true }).catch(() => void 0),
-      config2.proxy.mode === "internal" ? null : s.bypass.read()
-    ]);
-    if (token) s.run.redactor?.add(token);
-    s.say(
-      `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config2.proxy.switch})`
-    );
-    if (site?.filesChanged && config2.proxy.switch === "socket" && config2.proxy.mode !== "internal") {
-      s.say("  the site's files change: nginx reloads once (its idle keep-alive connections close; clients retry)");
-    }
-    if (maintenance !== void 0) {
-      s.say("  maintenance is on: users keep getting the maintenance page (503) after the switch; the deploy keeps it");
-      s.say("    on (`slipway maintenance off` takes it down)");
-      s.say(
-        `  the checks after the switch pass the page with this host's bypass token (${MAINTENANCE_BYPASS_HEADER}${token ? "" : ", made at the switch"})`
-      );
-    }
-    if (isSplitLayout(config2)) for (const line of upstreamLines(config2, s.idle)) s.say(`    ${line}`);
-    if (site?.diff) s.emitter.diff("switch", site.diff);
-  },
-  async run(s) {
-    if (!s.role.switches) return { status: "skipped" };
-    await writeSwitchIntent(s);
-    s.switched = true;
-    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor);
-    s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
-    return { status: "changed", data: { color: s.idle } };
-  },
-  async undo(s) {
-    if (!s.liveColor || !s.role.switches) return "nothing";
-    await switchAndReload(s.bypass, s.liveColor, s.run.redactor);
-    await clearIntent(s.run.host, s.paths);
-    s.intentWritten = false;
-    s.say(`switched back to ${s.liveColor}`);
-    s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
-    return void 0;
-  }
-};
-
-// src/deploy/steps/preview.ts
-async function dropIntent(s) {
-  if (!s.intentWritten || s.switched) return false;
-  await clearIntent(s.run.host, s.paths);
-  s.intentWritten = false;
-  return true;
-}
-function previewApplies(s) {
-  const { proxy } = s.run.config;
-  return Boolean(proxy.preview && proxy.mode !== "internal" && s.liveColor && s.role.switches);
-}
-function startPreviewSetup(s) {
-  if (!previewApplies(s) || !s.liveColor) return void 0;
-  if (!s.previewSetup) {
-    s.previewSetup = switchTo(s.run.host, s.run.config, s.liveColor);
-    s.previewSetup.catch(() => {
-    });
-  }
-  return s.previewSetup;
-}
-var previewStep = {
-  name: "preview",
-  async plan(s) {
-    const { proxy } = s.run.config;
-    if (proxy.preview && proxy.mode !== "internal" && s.liveColor && s.role.switches)
-      s.say(`  check every route through nginx on 127.0.0.1:${previewPort(s.run.config)} against ${s.idle}`);
-  },
-  async run(s) {
-    const { host, config: config2 } = s.run;
-    if (!previewApplies(s)) return { status: "skipped" };
-    await startPreviewSetup(s);
-    const port3 = previewPort(config2);
-    const [check2] = await Promise.all([
-      checkRoutes(host, config2, { kind: "preview", port: port3 }, s.idle),
-      writeSwitchIntent(s)
-    ]);
-    if (!check2.ok) {
-      await dropIntent(s);
-      for (const f of check2.failures) s.say(`preview failed: ${f}`);
-      throw new SlipwayError(`the new release fails through nginx before the switch: ${check2.failures.join("; ")}`, {
-        host: host.name,
-        step: "preview",
-        hint: "no user request reached it; fix the release and deploy again"
-      });
-    }
-    s.say(`previewed every route through nginx on ${s.idle}`);
-    return { status: "ok", data: { port: port3 } };
-  },
-  // Interrupted before the switch: the intent written for it goes (after the switch, the switch's undo removes it).
-  async undo(s) {
-    return await dropIntent(s) ? void 0 : "nothing";
-  }
-};
-
-// src/deploy/steps/types.ts
-var StepFailure = class extends SlipwayError {
-  constructor(message2, context, data) {
-    super(message2, context);
-    this.data = data;
-  }
-  data;
-};
-
-// src/deploy/steps/gate.ts
-async function gatePort(s, name, service, port3, address2) {
-  const { host, runtime } = s.run;
-  const args = gateArgs2(name, service, port3, address2);
-  let shown = 0;
-  const path6 = new URL(args.url).pathname;
-  const gate = await healthGate(
-    host,
-    args,
-    ({ elapsedMs, last }) => {
-      if (elapsedMs - shown < 1e3) return;
-      shown = elapsedMs;
-      s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
-    },
-    s.run.interrupt?.signal
-  );
-  if (!gate.ok) {
-    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
-    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
-    for (const line of formatLogGroups(logs)) s.raw(line);
-    throw new StepFailure(
-      `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
-      { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate, logs) },
-      { service: name, logs }
-    );
-  }
-  s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
-}
-async function gateRunning(s, name, service) {
-  const { host, runtime } = s.run;
-  const read = runtime.processStates;
-  if (!read) throw new SlipwayError(`${name}: runtime ${s.run.config.runtime} cannot gate a process without a port`);
-  const args = runningGateArgs(name, service);
-  let shown = 0;
-  const gate = await waitRunning(
-    () => read.call(runtime, s.idle, name),
-    args,
-    ({ elapsedMs, last }) => {
-      if (elapsedMs - shown < 1e3) return;
-      shown = elapsedMs;
-      s.emitter.progress(`${name}@${s.idle}: waiting for ${args.stableMs / 1e3}s running`, elapsedMs, last);
-    },
-    s.run.interrupt?.signal
-  );
-  if (!gate.ok) {
-    s.say(`${name} on ${s.idle} did not stay running (${gate.last}); its last log lines:`);
-    const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
-    for (const line of formatLogGroups(logs)) s.raw(line);
-    throw new StepFailure(
-      `${name} (${s.idle}) did not stay running for ${args.stableMs / 1e3}s: ${gate.last}`,
-      {
-        host: host.name,
-        step: "gate",
-        hint: `a worker must keep running: see its log lines above (a missing queue or database address, a crash at start); health.stable sets the window, health.timeout the limit`
-      },
-      { service: name, logs }
-    );
-  }
-  s.say(`${name} on ${s.idle} is running (${gate.last})`);
-}
-async function gateAddresses(s, name) {
-  const { host, runtime, config: config2 } = s.run;
-  if (!runtime.gateAddresses) return [probeAddress(config2, name, host.name)];
-  const addresses = await runtime.gateAddresses(s.idle, name);
-  if (addresses.length > 0) return addresses;
-  throw new SlipwayError(`${name} (${s.idle}) runs no task`, {
-    host: host.name,
-    step: "gate",
-    hint: `see \`docker service ps ${runtime.names(s.idle)[0]}_${name}\` on the manager`
-  });
-}
-var LOG_LINES = 30;
-function formatLogGroups(groups) {
-  return groups.flatMap((g) => [
-    `  services.${g.service}: ${g.name}, ${g.lines.length === 0 ? "no output" : `last ${g.lines.length} lines:`}`,
-    ...g.lines.map((line) => `    ${line}`)
-  ]);
-}
-var gateStep = {
-  name: "gate",
-  async run(s) {
-    if (s.role.services.length === 0) return { status: "skipped" };
-    const ports = colorPortsOf(s.local, s.idle).filter((p) => gateKind(p.service) === "http");
-    const running = Object.entries(s.local.services).filter(([, svc]) => !svc.accessory && gateKind(svc) === "running");
-    const setup = isSplitLayout(s.run.config) ? void 0 : startPreviewSetup(s);
-    const results = await Promise.allSettled([
-      ...(await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
-        (p) => p.addresses.map((address2) => gatePort(s, p.name, p.service, p.port, address2))
-      ),
-      ...running.map(([name, service]) => gateRunning(s, name, service))
-    ]);
-    await setup?.catch(() => {
-    });
-    const failed2 = results.find((r) => r.status === "rejected");
-    if (failed2) throw failed2.reason;
-    return { status: "ok" };
-  }
-};
-
-// src/deploy/compose-runtime.ts
-async function hostComposeFlavour(host, config2) {
-  const facts = await host.facts({ deployDir: config2.deploy_dir });
-  if (facts.docker.compose) return facts.docker.compose;
-  throw new SlipwayError("neither `docker compose` (v2) nor `docker-compose` (v1) is installed", {
-    host: host.name,
-    step: "compose",
-    hint: "install the docker compose plugin (or docker-compose) on the host, e.g. with playbooks/bootstrap.yml"
-  });
-}
-function composeRuntime(config2, host) {
-  const paths = deployPaths(config2.deploy_dir);
-  const services = Object.keys(config2.services).filter((name) => !config2.services[name]?.accessory);
-  let flavour;
-  const base = (color) => {
-    if (!flavour) throw new SlipwayError("compose flavour not detected yet", { host: host.name, step: "compose" });
-    return composeBase(flavour, composeProjectName(config2.app, color), composeFilePath(config2, color));
-  };
-  const detect = async () => {
-    flavour ??= await hostComposeFlavour(host, config2);
-    return flavour;
-  };
-  const asRoot7 = { become: true };
-  const runtime = {
-    names: (color) => [composeProjectName(config2.app, color)],
-    async prepare() {
-      await detect();
-    },
-    // The flow calls prepare() first, so the flavour is known here (v2 is only a fallback).
-    writers: (color) => composeProjectWriters(
-      composeBase(flavour ?? "v2", composeProjectName(config2.app, color), composeFilePath(config2, color))
-    ),
-    async stage(color, input2) {
-      const actions = [];
-      const diffs = [];
-      let changed = false;
-      const used = await detect();
-      const images = {};
-      for (const name of services) {
-        const image = serviceImageRef(config2, name, input2.images);
-        if (!image) {
-          if (!input2.check) {
-            throw new SlipwayError(`service ${name} has no image to run`, {
-              host: host.name,
-              step: "stage",
-              hint: "give it a build section (deploy builds and pushes it) or pass --image service=ref"
-            });
-          }
-          actions.push(buildAction(config2, name));
-          changed = true;
-          continue;
-        }
-        images[name] = image;
-      }
-      const colored = configWithEnv(config2, input2.env, color);
-      for (const name of services) {
-        if ((config2.services[name]?.secrets ?? []).length === 0) continue;
-        const env2 = colorEnvFile(host, colored, name, color, input2.secrets, {
-          runtimeFormat: true,
-          composeFlavour: used
-        });
-        const content = env2.content;
-        if (input2.check) {
-          if ((await host.readFile(env2.path, asRoot7))?.toString("utf8") !== content) actions.push(`write ${env2.path}`);
-          continue;
-        }
-        await host.exec(mkdirsArgv([parentDir(env2.path)]), asRoot7);
-        const e = await host.putFile(env2.path, content, { mode: 384, become: true, step: "env file" });
-        if (e.changed) actions.push(`wrote ${env2.path}`);
-        changed ||= e.changed;
-      }
-      const mounted = /* @__PURE__ */ new Map();
-      for (const name of services) {
-        const written = await writeConfigFiles(host, config2, name, color, input2);
-        mounted.set(name, written.files);
-        actions.push(...written.actions);
-        changed ||= written.actions.length > 0;
-      }
-      if (Object.keys(images).length === services.length) {
-        const file2 = composeFilePath(config2, color);
-        if (!input2.check) await host.exec(mkdirsArgv([parentDir(file2)]), asRoot7);
-        const model = composeFromConfig(colored, { color, images, hostName: host.name });
-        const applied = await applyComposeFile(host, model, {
-          path: file2,
-          flavour: used,
-          become: true,
-          check: input2.check
-        });
-        if (applied.changed) {
-          changed = true;
-          actions.push(
-            `${input2.check ? "would write" : "wrote"} ${file2} (project ${composeProjectName(config2.app, color)})`
-          );
-          if (applied.diff) diffs.push(applied.diff);
-        }
-      }
-      for (const [name, image] of Object.entries(images)) {
-        const pull = await deliverWhenMissing(host, config2, name, image, input2);
-        if (pull) {
-          actions.push(pull);
-          changed = true;
-        }
-      }
-      if (!input2.check) await ownAllConfigFiles(host, config2, images, mounted);
-      const accessories = await ensureAccessories(host, config2, used, input2);
-      actions.push(...accessories.actions);
-      diffs.push(...accessories.diffs);
-      changed ||= accessories.changed;
-      if (!input2.check) {
-        await writeReleaseManifest(host, paths.release(input2.releaseId), input2.releaseId, images);
-      }
-      const staticFiles = await shipStatic(host, config2, input2.releaseId, input2.releaseDir, input2.check);
-      if (staticFiles) {
-        actions.push(staticFiles);
-        changed = true;
-      }
-      if (input2.check && actions.length > 0) changed = true;
-      return { changed, diffs, actions };
-    },
-    refuseSquatters: (color) => refuseComposeSquatters(host, config2, color),
-    async start(color) {
-      await detect();
-      await refuseComposeSquatters(host, config2, color);
-      const bound = composeUpBoundSeconds(config2);
-      const up = host.exec(composeUpArgv(base(color)), { ...asRoot7, step: "start", timeoutMs: bound.seconds * 1e3 });
-      await up.catch(async (error62) => {
-        throw upTimedOut(error62, host.name, bound) ?? await upFailedOnSick(runtime, error62, color, host, composeProjectName(config2.app, color), services) ?? error62;
-      });
-    },
-    async stop(color) {
-      await detect();
-      const file2 = composeFilePath(config2, color);
-      if ((await host.exec(testArgv("-f", file2), { ...asRoot7, check: false })).code !== 0) return;
-      const timeoutS = stopTimeoutSeconds(config2);
-      await host.exec(composeStopArgv(base(color), timeoutS), {
-        ...asRoot7,
-        check: false,
-        step: "stop",
-        timeoutMs: (timeoutS + 80) * 1e3
-      });
-    },
-    async isRunning(color) {
-      const r = await host.exec(runningContainersArgv(composeProjectName(config2.app, color)), {
-        ...asRoot7,
-        check: false
-      });
-      const wanted2 = services.reduce((n, name) => n + instancesOf(config2, name), 0);
-      return r.code === 0 && r.stdout.split("\n").filter((l) => l.trim()).length >= wanted2;
-    },
-    async processStates(color, service) {
-      const project = composeProjectName(config2.app, color);
-      const ids = await host.exec(composeContainerArgv(project, service, { all: true }), { ...asRoot7, check: false });
-      const list2 = ids.stdout.split("\n").filter((l) => l.trim() !== "");
-      if (list2.length === 0) return [];
-      const r = await host.exec(processStateArgv(list2), { ...asRoot7, check: false, step: "gate" });
-      return parseProcessStates(r.stdout);
-    },
-    async logs(color, lines, only) {
-      await detect();
-      const argv2 = mergeStderrArgv(composeLogsArgv(base(color), lines));
-      const r = await host.exec(argv2, { ...asRoot7, check: false, step: "gate" });
-      const groups = composeLogGroups(r.stdout, services).filter((g) => wanted(only, g.service));
-      return Promise.all(groups.map((g) => withExitCode(host, g)));
-    }
-  };
-  return runtime;
-}
-async function ownAllConfigFiles(host, config2, images, mounted) {
-  for (const [name, files] of mounted) {
-    const image = images[name];
-    if (files.length === 0 || !image) continue;
-    await ownConfigFiles(host, files, await configFilesOwner(host, config2, name, image));
-  }
-}
-async function refuseComposeSquatters(host, config2, color) {
-  const project = composeProjectName(config2.app, color);
-  const running = await host.exec(runningContainersArgv(project), { become: true, check: false, step: "start" });
-  if (running.code === 0 && running.stdout.trim() !== "") return;
-  await refusePortSquatters(host, config2, color, {
-    owner: (service) => `the compose service ${service} of project ${project}`
-  });
-}
-async function upFailedOnSick(runtime, error62, color, host, project, services) {
-  const sick = await sickServices(host, project, services).catch(() => []);
-  if (sick.length === 0) return null;
-  const names = sick.map((s) => s.service);
-  const logs = await runtime.logs(color, LOG_LINES, names).catch(() => []);
-  return new StepFailure(
-    `compose up failed: ${sickMessage(sick, color)}`,
-    {
-      // compose's own command, exit code and stderr stay in the error: only the message and the hint change.
-      ...error62 instanceof SlipwayError ? { command: error62.command, exitCode: error62.exitCode, stderrTail: error62.stderrTail } : {},
-      host: host.name,
-      step: "start",
-      hint: SICK_HINT,
-      cause: error62
-    },
-    { service: names[0], logs }
-  );
-}
-function upTimedOut(error62, hostName, bound) {
-  if (!(error62 instanceof Error) || !/timed out after/.test(error62.message)) return null;
-  const from = bound.health.length > 0 ? `: ${bound.health.join("; ")}` : " (no dependency with a container check)";
-  return new SlipwayError(
-    `compose up did not finish within ${bound.seconds} s, the bound derived from the health settings (${COMPOSE_UP_BASE_SECONDS} s base${from})`,
-    {
-      host: hostName,
-      step: "start",
-      hint: "a dependency's container healthcheck neither passed nor failed in time: look at `docker ps` and its logs on the host; if the app is just slow to start, raise its health.start_period",
-      cause: error62
-    }
-  );
-}
-
-// src/deploy/container/images.ts
-var import_node_path29 = require("node:path");
-function gitDirOf(config2, options) {
-  return options.gitDir ?? options.releaseDir ?? config2.source.dir;
-}
-async function buildForDeploy(config2, options) {
-  const contexts2 = serviceSources(config2, options.releaseDir);
-  const images = imagesFromConfig(config2, config2.source.dir).map((image) => {
-    const context = contexts2[image.service] ?? image.context;
-    const dockerfile = config2.services[image.service]?.build?.dockerfile ?? "Dockerfile";
-    return { ...image, context, dockerfile: (0, import_node_path29.isAbsolute)(dockerfile) ? dockerfile : (0, import_node_path29.join)(context, dockerfile) };
-  });
-  if (images.length === 0) return {};
-  if (!/^([0-9a-f]{40}|[0-9a-f]{64})(-dirty\.[0-9a-f]+)?$/.test(options.commit)) {
-    throw new SlipwayError(`${gitDirOf(config2, options)} has no git commit to tag the images with`, {
-      step: "build",
-      hint: "commit the app first (git init && git add -A && git commit -m 'first deploy'), or pass --image SERVICE=REF"
-    });
-  }
-  const detected = await detectGitInfo(gitDirOf(config2, options)).catch(() => null);
-  const git = {
-    commitSha: options.commit,
-    branch: config2.image.tag_branch ? detected?.branch ?? null : null,
-    source: detected?.source ?? null
-  };
-  const registry2 = config2.image.registry?.split("/")[0];
-  const push = deliveryMethod(config2.image) === "registry";
-  const credentials = registryLogin(config2.image, options.secrets ?? {});
-  const local = push ? {} : await localCommitImages(images, options.commit);
-  const built = await buildImages(
-    images.filter((image) => !local[image.service]),
-    {
-      git,
-      push,
-      latest: config2.image.tag_latest,
-      registries: registry2 ? { [registry2]: { insecure: options.insecure, credentials } } : void 0,
-      onLine: (service, line) => options.report(`  build ${service}: ${line}`)
-    }
-  );
-  for (const [service, reference] of Object.entries(local))
-    options.report(`image ${service}: ${reference} (already built on this machine)`);
-  for (const image of built)
-    options.report(`image ${image.service}: ${image.reference}${image.skipped ? " (already pushed)" : ""}`);
-  return { ...local, ...Object.fromEntries(built.map((image) => [image.service, image.reference])) };
-}
-async function localCommitImages(images, commit) {
-  const found = {};
-  for (const image of images) {
-    const reference = `${image.repository}:${commit}`;
-    const result = await runLocal(imageIdArgv(reference), { check: false, step: "image id" });
-    if (result.code === 0) found[image.service] = reference;
-  }
-  return found;
-}
-
-// src/deploy/settle.ts
-async function settleAll(values) {
-  const results = await Promise.allSettled(values);
-  const settled = [];
-  for (const result of results) {
-    if (result.status === "rejected") throw result.reason;
-    settled.push(result.value);
-  }
-  return settled;
-}
-
-// src/deploy/container-runtime.ts
-function containerRuntime(config2, host) {
-  const paths = deployPaths(config2.deploy_dir);
-  const services = Object.keys(config2.services);
-  const units = services.flatMap(
-    (service) => Array.from({ length: instancesOf(config2, service) }, (_, instance) => ({ service, instance }))
-  );
-  const names = (color) => units.map((u) => containerName(config2.app, u.service, color, u.instance));
-  const staged = /* @__PURE__ */ new Map();
-  const plannedEnv = /* @__PURE__ */ new Map();
-  const plannedContainers = /* @__PURE__ */ new Map();
-  const plannedImages = /* @__PURE__ */ new Set();
-  const ownPorts = /* @__PURE__ */ new Map();
-  const listeners = /* @__PURE__ */ new Map();
-  async function inspect(color) {
-    return Promise.all(
-      names(color).map(async (name) => {
-        const r = await host.exec(specStateArgv([name]), { become: true, check: false, step: "inspect" });
-        if (r.code !== 0) return null;
-        const [spec = "", running = ""] = r.stdout.trim().split(" ");
-        return { spec, running: running === "true" };
-      })
-    );
-  }
-  async function stageUnit({ service, instance }, color, env2, input2) {
-    if (input2.check && !serviceImageRef(config2, service, input2.images)) {
-      return instance > 0 ? null : { actions: [buildAction(config2, service)] };
-    }
-    const image = serviceImage(config2, service, input2.images);
-    const first = instance === 0;
-    const [pull, wroteEnv] = await settleAll([
-      first ? deliverPlanned(service, image, input2) : null,
-      first ? writeEnvFile(env2, input2.check) : null
-    ]);
-    const owner = first && !input2.check ? await configFilesOwner(host, config2, service, image) : void 0;
-    const configFiles = await writeConfigFiles(host, config2, service, color, {
-      ...input2,
-      check: input2.check || !first,
-      ...owner ? { owner } : {}
-    });
-    const actions = [pull, wroteEnv, ...first ? configFiles.actions : []].filter((a) => !!a);
-    const run2 = dockerRunArgv({
-      app: config2.app,
-      service,
-      config: config2.services[service],
-      color,
-      releaseId: input2.releaseId,
-      image,
-      envFile: env2.path,
-      instance,
-      files: configFiles.files,
-      bindAddress: listenAddress(config2, service, host.name)
-    });
-    return { actions, run: run2, image };
-  }
-  async function deliverPlanned(service, image, input2) {
-    if (!input2.check && plannedImages.delete(image)) return null;
-    const action = await deliverWhenMissing(host, config2, service, image, input2);
-    if (input2.check && action === null) plannedImages.add(image);
-    return action;
-  }
-  async function inspectPlanned(color, check2) {
-    const planned = check2 ? void 0 : plannedContainers.get(color);
-    plannedContainers.delete(color);
-    if (planned) return planned;
-    const now = await inspect(color);
-    if (check2) plannedContainers.set(color, now);
-    return now;
-  }
-  async function writeEnvFile(env2, check2) {
-    if (check2) {
-      const now = (await host.readFile(env2.path, { become: true }))?.toString("utf8");
-      plannedEnv.set(env2.path, now ?? null);
-      return now === env2.content ? null : `write ${env2.path}`;
-    }
-    const planned = plannedEnv.get(env2.path);
-    plannedEnv.delete(env2.path);
-    if (planned === env2.content) return null;
-    if (planned === void 0 || planned === null) await host.exec(mkdirsArgv([parentDir(env2.path)]), { become: true });
-    const e = await host.putFile(env2.path, env2.content, {
-      mode: 384,
-      become: true,
-      step: "env file",
-      unconditional: planned !== void 0
-    });
-    return e.changed ? `wrote ${env2.path}` : null;
-  }
-  return {
-    names,
-    writers: (color) => containerWriters(names(color)),
-    async stage(color, input2) {
-      const colored = configWithEnv(config2, input2.env, color);
-      const files = colorRuntimeFiles(colored, color, { hostName: host.name, secrets: input2.secrets });
-      requireSecrets2(host, files);
-      const envs = new Map(files.map((file2) => [file2.service, file2]));
-      const release = paths.release(input2.releaseId);
-      if (!input2.check) listeners.set(color, readListeners(host, config2, color));
-      const [current, perUnit, staticFiles] = await settleAll([
-        inspectPlanned(color, input2.check),
-        settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service), input2))),
-        input2.check ? shipStatic(host, config2, input2.releaseId, input2.releaseDir, true) : writeReleaseManifest(host, release, input2.releaseId, input2.images).then(
-          () => shipStatic(host, config2, input2.releaseId, input2.releaseDir, false)
-        )
-      ]);
-      const actions = [];
-      let changed = false;
-      const runs = [];
-      for (const [i, unit] of perUnit.entries()) {
-        if (!unit) continue;
-        actions.push(...unit.actions);
-        changed ||= unit.actions.length > 0;
-        if (!unit.run) continue;
-        runs.push(unit.run.argv);
-        if (current[i]?.spec !== unit.run.spec) {
-          const { service, instance } = units[i];
-          actions.push(
-            `${input2.check ? "would run" : "run"} ${containerName(config2.app, service, color, instance)} from ${unit.image}`
-          );
-          changed = true;
-        }
-      }
-      staged.set(color, runs);
-      ownPorts.set(
-        color,
-        new Set(
-          units.filter((u, i) => current[i]?.running && config2.services[u.service]?.port !== void 0).map((u) => colorPort(config2.services[u.service], color, u.instance))
-        )
-      );
-      if (staticFiles) {
-        actions.push(staticFiles);
-        changed = true;
-      }
-      return { changed, diffs: [], actions };
-    },
-    refuseSquatters: (color) => refusePortSquatters(host, config2, color, {
-      owner: (service, instance) => `the container ${containerName(config2.app, service, color, instance)}`,
-      own: ownPorts.get(color),
-      listeners: listeners.get(color)
-    }),
-    async start(color) {
-      const runs = staged.get(color);
-      if (!runs) {
-        throw new SlipwayError(`the ${color} containers were not staged`, { host: host.name, step: "start" });
-      }
-      await refusePortSquatters(host, config2, color, {
-        owner: (service, instance) => `the container ${containerName(config2.app, service, color, instance)}`,
-        own: ownPorts.get(color),
-        listeners: listeners.get(color)?.finally(() => listeners.delete(color))
-      });
-      for (const [i, argv2] of runs.entries()) {
-        const name = names(color)[i];
-        await host.exec(replaceContainerArgv(name, argv2), {
-          become: true,
-          step: "start",
-          timeoutMs: 12e4
-        });
-      }
-    },
-    async stop(color) {
-      const timeoutS = stopTimeoutSeconds(config2);
-      await host.exec(stopContainersArgv(names(color), timeoutS), {
-        become: true,
-        check: false,
-        step: "stop",
-        timeoutMs: (timeoutS + 50) * 1e3
-      });
-    },
-    async isRunning(color) {
-      return (await inspect(color)).every((c) => c?.running === true);
-    },
-    async processStates(color, service) {
-      const names2 = units.filter((u) => u.service === service).map((u) => containerName(config2.app, u.service, color, u.instance));
-      const r = await host.exec(processStateArgv(names2), { become: true, check: false, step: "gate" });
-      return parseProcessStates(r.stdout);
-    },
-    async logs(color, lines, only) {
-      const picked = units.filter((u) => wanted(only, u.service));
-      return Promise.all(
-        picked.map(async ({ service, instance }) => {
-          const name = containerName(config2.app, service, color, instance);
-          const r = await host.exec(containerLogsArgv(name, { lines }), { become: true, check: false, step: "gate" });
-          return withExitCode(host, { service, name, lines: logLines(r.stdout) });
-        })
-      );
-    }
-  };
-}
-
-// src/deploy/batches.ts
-function fleetRollbackTarget(lives) {
-  const timeOf = (id) => lives.flatMap((l) => l.history.releases.filter((r) => r.id === id).map((r) => r.time)).sort().at(-1) ?? "";
-  const live = [...new Set(lives.map((l) => l.release).filter((r) => r !== null))];
-  const last = live.sort((a, b) => timeOf(a).localeCompare(timeOf(b))).at(-1);
-  if (!last) return null;
-  for (const l of lives) {
-    const target = rollbackTarget(l.history, last);
-    if (target) return target.id;
-  }
-  return null;
-}
-
-// src/deploy/host-flow.ts
-var import_node_crypto15 = require("node:crypto");
-
-// src/deploy/backup-step.ts
-var import_node_path30 = require("node:path");
-
-// src/deploy/app-user.ts
-async function ensureSystemUser(host, name, check2 = false) {
-  const exists = await host.exec(userExistsArgv(name), { check: false, step: "app user" });
-  if (exists.code === 0) return null;
-  if (!check2) await host.exec(ensureUserArgv(name), { become: true, step: "app user" });
-  return `create system user ${name} (no home, no shell, no extra group)`;
-}
-
-// src/deploy/backup-step.ts
-function databaseSpec(config2, secrets) {
-  if (!config2.database) return null;
-  const server = config2.database.compose_service;
-  return databaseSpecFromConfig(config2.database, {
-    app: config2.app,
-    strategy: config2.strategy,
-    env: { ...process.env, ...secrets },
-    // An accessory runs in the one project of the accessories, whatever color is live.
-    ...server && config2.services[server]?.accessory ? { composeProject: accessoriesProject(config2.app) } : {}
-  });
-}
-function sudoWriters(stopStart) {
-  const sudo = (argv2) => ["sudo", "-n", ...argv2];
-  return { stop: stopStart.stop.map(sudo), start: stopStart.start.map(sudo) };
-}
-async function prepareDatabaseDir(host, config2, user) {
-  const db = config2.database;
-  if (!db?.path?.startsWith("/") || db.volume) return;
-  const dir = (0, import_node_path30.dirname)(db.path);
-  if (!db.create_dir && (await host.exec(testArgv("-d", dir), { become: true, check: false })).code !== 0) {
-    throw new SlipwayError(`the database directory ${dir} is missing and database.create_dir is false`, {
-      host: host.name,
-      step: "backup",
-      hint: `create ${dir} on the host (or mount what should be there), or set database.create_dir: true`
-    });
-  }
-  const first = Object.keys(config2.services)[0] ?? "";
-  const owner = db.owner ?? (config2.runtime === "systemd" ? serviceUser(config2, first) : user);
-  if (config2.runtime === "systemd" && !db.owner) await ensureSystemUser(host, owner);
-  await host.exec(ownedTreeArgv(dir, owner), { become: true, step: "database dir" });
-}
-async function fileDatabaseState(host, spec) {
-  if (spec.engine !== "sqlite" && spec.engine !== "duckdb") return composeServerState(host, spec);
-  if (spec.location.kind === "file") {
-    const exists = await host.exec(testArgv("-e", spec.location.path), { check: false, become: true });
-    return { exists: exists.code === 0, where: spec.location.path };
-  }
-  if (spec.location.kind === "volume") {
-    const { volume, path: path6 } = spec.location;
-    const exists = await host.exec(volumeHasPathArgv(volume, path6), { check: false, become: true });
-    return { exists: exists.code === 0, where: `${volume}:${path6}` };
-  }
-  return null;
-}
-async function composeServerState(host, spec) {
-  const location = spec.location;
-  if (location.kind !== "service" || !("compose" in location)) return null;
-  const { project, service } = location.compose;
-  const ids = await host.exec(composeContainerArgv(project, service), { become: true, check: false });
-  return { exists: ids.stdout.trim() !== "", where: `compose service ${project ? `${project}/` : ""}${service}` };
-}
-async function checkDatabasePresent(host, spec, liveRelease) {
-  if (!spec) return "none";
-  const state = await fileDatabaseState(host, spec);
-  if (!state || state.exists) {
-    const file2 = spec.engine === "sqlite" || spec.engine === "duckdb";
-    await checkBackupTool({ host, become: file2, step: "preflight" }, spec);
-    return "present";
-  }
-  if (liveRelease === null) return "first-deploy";
-  throw new SlipwayError(
-    `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
-    {
-      host: host.name,
-      step: "preflight",
-      hint: spec.engine === "sqlite" || spec.engine === "duckdb" ? "check database.path (and database.volume) in slipway.yml against where the app writes its database (an app that creates it on its first write: create it once, e.g. `sqlite3 <path> 'VACUUM'`); nothing was changed" : `start the database server's container (\`docker ps -a\` shows why it stopped) or fix database.compose_service; nothing was changed`
-    }
-  );
-}
-async function backupBeforeChange(host, config2, spec, release, writers, log, liveRelease = null) {
-  if (!spec) return null;
-  if (await checkDatabasePresent(host, spec, liveRelease) === "first-deploy") {
-    log(`no database at ${(await fileDatabaseState(host, spec))?.where} yet (first deploy): nothing to back up`);
-    return null;
-  }
-  const manifest = await createBackup({
-    host,
-    deployDir: config2.deploy_dir,
-    database: spec,
-    release,
-    reason: "deploy",
-    writers,
-    step: "backup",
-    log
-  });
-  const copyTo = config2.database?.backups.copy_to;
-  if (copyTo) {
-    const ctx2 = { host, become: true, step: "backup copy_to", log };
-    const copied = await copyToRunner(ctx2, config2.deploy_dir, manifest, copyTo, config2.database?.backups.dir);
-    log(`copied backup ${manifest.id} to ${copied}`);
-  }
-  return manifest.id;
-}
-async function restoreBeforeRelease(host, config2, spec, id, release, writers, log) {
-  await restoreBackup({
-    host,
-    deployDir: config2.deploy_dir,
-    database: spec,
-    release,
-    writers,
-    id,
-    step: "restore",
-    log
-  });
-}
-
-// src/deploy/emitter.ts
-var HostEmitter = class _HostEmitter {
-  constructor(host, sink) {
-    this.host = host;
-    this.sink = sink;
-  }
-  host;
-  sink;
-  /** The step running now (set by the runner); log lines carry it. */
-  step;
-  log(message2, level = "info") {
-    this.sink({ kind: "log", level, message: message2, host: this.host, ...this.step ? { step: this.step } : {} });
-  }
-  /** A line shown as is (a log tail, a diff), without a `[host]` prefix. */
-  raw(message2) {
-    this.sink({ kind: "log", level: "info", message: message2, ...this.step ? { step: this.step } : {} });
-  }
-  diff(path6, diff) {
-    this.sink({ kind: "diff", host: this.host, step: this.step ?? "plan", path: path6, diff });
-  }
-  /**
-   * An emitter for `step` whose events are held back until `flush()` sends them here: steps planned at once still
-   * print in step order.
-   */
-  held(step) {
-    const events = [];
-    const emitter = new _HostEmitter(this.host, (event) => events.push(event));
-    emitter.step = step;
-    const flush = () => {
-      for (const event of events.splice(0)) this.sink(event);
-    };
-    return { emitter, flush };
-  }
-  /** A progress event of the running step (callers throttle: about one a second). */
-  progress(what, waitedMs, last) {
-    this.sink({
-      kind: "progress",
-      host: this.host,
-      step: this.step ?? "wait",
-      what,
-      waitedMs,
-      ...last ? { last } : {}
-    });
-  }
-  stepEvent(step, status, extra = {}) {
-    this.sink({ kind: "step", host: this.host, step, status, ...extra });
-  }
-};
-
-// src/deploy/fault.ts
-function parseFault(value) {
-  if (!value) return null;
-  const match = /^([a-z_-]+):(before|after):(kill|term)$/.exec(value);
-  if (!match) {
-    throw new SlipwayError(`SLIPWAY_FAULT=${value}: expected <step>:<before|after>:<kill|term>`, {
-      hint: "e.g. SLIPWAY_FAULT=switch:after:kill (test-only; unset it for real deploys)"
-    });
-  }
-  const [, step, when, how] = match;
-  return { step, when, signal: how === "kill" ? "SIGKILL" : "SIGTERM" };
-}
-var fired = false;
-async function faultAt(fault, step, when) {
-  if (!fault || fired || fault.step !== step || fault.when !== when) return;
-  fired = true;
-  process.kill(process.pid, fault.signal);
-  await new Promise((resolve15) => setTimeout(resolve15, 100));
-}
-
-// src/deploy/live-check.ts
-async function alreadyLive(s) {
-  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
-  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || !record2) return null;
-  if (s.run.kind === "rollback") {
-    if (record2.id !== s.run.releaseId) return null;
-    return s.role.services.length === 0 || await runtime.isRunning(s.liveColor) ? record2.id : null;
-  }
-  if (record2.fingerprint !== s.fingerprint) return null;
-  const runs = s.role.services.length > 0;
-  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
-  const [running, stage2, site] = await settleAll([
-    runs ? runtime.isRunning(s.liveColor) : true,
-    runs ? runtime.stage(s.liveColor, input2) : { changed: false },
-    s.role.switches ? switchTo(host, config2, s.liveColor, true) : null
-  ]);
-  return running && !stage2.changed && !site?.changed ? record2.id : null;
-}
-async function replanUnderLock(s) {
-  const live = await readLiveState(s.run.host, s.paths);
-  s.history = live.history;
-  const changed = live.release !== s.live.release || live.color !== s.live.color;
-  s.live = live;
-  if (!changed) return null;
-  s.liveColor = live.color;
-  s.idle = live.color ? otherColor(live.color) : "blue";
-  s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
-  const same = await alreadyLive(s);
-  if (same) return same;
-  if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
-    throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
-      host: s.run.host.name,
-      step: "lock",
-      hint: "nothing was changed by this run; deploy again to replace that release"
-    });
-  }
-  s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
-  return null;
-}
-async function recheckUnderLock(s) {
-  const [colorFile, historyFile] = await Promise.all([
-    s.run.host.readFile(s.paths.color),
-    s.run.host.readFile(s.paths.history)
-  ]);
-  return recheckRead(s, colorFile?.toString("utf8"), historyFile?.toString("utf8"));
-}
-async function recheckRead(s, colorFile, historyFile) {
-  const same = parseColorFile(colorFile) === s.live.color && renderHistory(parseHistory(historyFile)) === renderHistory(s.live.history);
-  return same ? null : replanUnderLock(s);
-}
-
-// src/deploy/helper-record.ts
-var CERTBOT_DEFAULT_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
-function inHelperMode(config2, hostName) {
-  return resolveHosts(config2).find((h) => h.name === hostName)?.privilege.mode === "helper";
-}
-function helperRecordPath(app) {
-  return `/etc/slipway/apps/${app}.conf`;
-}
-function parseHelperRecord(text2) {
-  const record2 = {};
-  for (const line of text2.split("\n")) {
-    const match = /^([a-z_]+)=(.*)$/.exec(line);
-    if (match?.[1] && !(match[1] in record2)) record2[match[1]] = match[2] ?? "";
-  }
-  return record2;
-}
-function helperRecordProblems(config2, record2, cert) {
-  const problems = [];
-  const recorded2 = (key) => record2[key] ?? "";
-  if (recorded2("deploy_dir") !== config2.deploy_dir) {
-    problems.push(
-      `deploy_dir is ${config2.deploy_dir}, the helper's record says ${recorded2("deploy_dir") || "nothing"}`
-    );
-  }
-  if (!cert) return problems;
-  const names = recorded2("domains").split(/\s+/).filter(Boolean);
-  const missing = cert.domains.filter((d) => !names.includes(d));
-  if (missing.length > 0) {
-    problems.push(
-      `the certificate needs ${missing.join(", ")}, not among the names recorded for ${config2.app} (${names.join(" ") || "none"}): the helper's certbot refuses it`
-    );
-  }
-  if ((recorded2("acme_webroot") || ACME_WEBROOT) !== cert.webroot) {
-    problems.push(
-      `tls.webroot is ${cert.webroot}, the helper's certbot writes challenges to ${recorded2("acme_webroot") || ACME_WEBROOT}`
-    );
-  }
-  if ((recorded2("acme_server") || CERTBOT_DEFAULT_SERVER) !== cert.acmeServer) {
-    problems.push(
-      `tls.acme_server is ${cert.acmeServer}, the helper's certbot asks ${recorded2("acme_server") || CERTBOT_DEFAULT_SERVER}`
-    );
-  }
-  if (recorded2("acme_ca_bundle") !== (cert.caBundle ?? "")) {
-    problems.push(
-      `tls.ca_bundle is ${cert.caBundle ?? "unset"}, the helper's certbot trusts ${recorded2("acme_ca_bundle") || "the system's store"}`
-    );
-  }
-  return problems;
-}
-function helperRecordHint(app, host) {
-  return `bootstrap records what the helper allows: run it again for ${app} with this slipway.yml as an admin user (slipway run playbooks/bootstrap.yml -c slipway.yml -l ${host} -e app_name=${app}), then deploy again`;
-}
-async function checkHelperRecord(host, config2, options) {
-  const path6 = helperRecordPath(config2.app);
-  const text2 = (await host.readFile(path6, { become: false }))?.toString("utf8");
-  const hint = helperRecordHint(config2.app, host.name);
-  if (text2 === void 0) {
-    throw new SlipwayError(
-      `${config2.app} is not registered with the privilege helper on ${host.name} (${path6} is missing)`,
-      {
-        host: host.name,
-        step: options.step,
-        hint
-      }
-    );
-  }
-  const problems = helperRecordProblems(config2, parseHelperRecord(text2), options.cert);
-  if (problems.length === 0) return;
-  throw new SlipwayError(`the privilege helper would refuse this deploy (${path6}): ${problems.join("; ")}`, {
-    host: host.name,
-    step: options.step,
-    hint
-  });
-}
-
-// src/deploy/privilege-check.ts
-function parseRootModeProbe(stdout) {
-  return Object.fromEntries(
-    stdout.split("\n").map((line) => /^([a-z]+)=(\S*)$/.exec(line.trim())).filter((m) => m !== null).map((m) => [m[1], m[2]])
-  );
-}
-var FIX_BOOTSTRAP = "re-run playbooks/bootstrap.yml for this host with -e deploy_privilege=root";
-function rootModeProblem(probe, user, key, defaulted, host) {
-  if (probe.uid === "0") return void 0;
-  const helperHost = probe.helper === "yes";
-  if (probe.sudo === "no") {
-    const why = helperHost ? `this host was bootstrapped with deploy_privilege=helper (${HELPER_PATH} is ${user}'s only sudo command)` : `${user} cannot run \`sudo -n\` without a password`;
-    const mode = `${key} is root${defaulted ? " (its default)" : ""}`;
-    return new SlipwayError(`${mode}, which needs passwordless sudo for everything: ${why}`, {
-      host,
-      step: "preflight",
-      hint: helperHost ? `set ${key}: helper (least privilege; docs/security.md), or ${FIX_BOOTSTRAP}` : `run playbooks/bootstrap.yml for this host (-e deploy_privilege=root), or set ${key}: helper after bootstrapping with the default`
-    });
-  }
-  if (probe.docker === "no") {
-    return new SlipwayError(
-      `${user} cannot reach the docker daemon: ${key} is root, which runs docker pull and load as ${user}`,
-      {
-        host,
-        step: "preflight",
-        hint: helperHost ? `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or set ${key}: helper` : `${FIX_BOOTSTRAP} (it puts ${user} into the docker group), or check that docker runs (systemctl status docker)`
-      }
-    );
-  }
-  return void 0;
-}
-async function checkRootMode(host, config2, runsServices = true) {
-  const target = resolveHosts(config2).find((h) => h.name === host.name);
-  if (target?.privilege.mode !== "root") return;
-  const own2 = config2.inventory.hosts[host.name]?.privilege;
-  const key = own2 ? `inventory.hosts.${host.name}.privilege` : "inventory.ssh.privilege";
-  const defaulted = !own2 && !config2.inventory.ssh.privilege;
-  const result = await host.exec(rootModeProbeArgv(HELPER_PATH, runsServices && config2.runtime !== "systemd"), {
-    check: false,
-    step: "preflight"
-  });
-  const problem = rootModeProblem(parseRootModeProbe(result.stdout), target.user, key, defaulted, host.name);
-  if (problem) throw problem;
-}
-
-// src/deploy/steps/preflight.ts
-function startNginxTest(s) {
-  if (!s.nginxTest) {
-    s.nginxTest = s.run.host.exec(nginxTest().argv, { become: true, check: false, step: "preflight" });
-    s.nginxTest.catch(() => {
-    });
-  }
-  return s.nginxTest;
-}
-function requireServiceSecrets(s) {
-  const { host, config: config2 } = s.run;
-  const missing = missingRunSecrets(config2, s.run.secrets ?? {}, process.env, s.role.services);
-  if (missing.length > 0) throw new MissingSecretsError(missing);
-  for (const service of s.role.services) colorEnvFile(host, config2, service, s.idle, s.run.secrets);
-}
-async function checkDatabase2(s) {
-  if (s.run.kind === "deploy" && s.role.services.length > 0) {
-    await checkDatabasePresent(s.run.host, s.spec, s.live.release);
-  }
-}
-async function checkRecord(s) {
-  const { host, config: config2 } = s.run;
-  if (inHelperMode(config2, host.name)) await checkHelperRecord(host, config2, { step: "preflight" });
-  else await checkRootMode(host, config2, s.role.services.length > 0);
-}
-function privilegeLine(config2, hostName) {
-  const host = resolveHosts(config2).find((h) => h.name === hostName);
-  return describePrivilege(host?.privilege.mode ?? "root", host?.user ?? "the SSH user");
-}
-var preflightStep = {
-  name: "preflight",
-  async plan(s) {
-    s.say(`  ${privilegeLine(s.run.config, s.run.host.name)}`);
-    const [, , , tls] = await settleAll([
-      checkRecord(s),
-      // A plan that says "ready" must not hide a missing secret the run would stop at.
-      (async () => requireServiceSecrets(s))(),
-      checkDatabase2(s),
-      s.role.switches ? tlsReady(s.run.host, s.run.config) : false
-    ]);
-    if (s.role.switches) nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: tls });
-  },
-  async run(s) {
-    const { host, config: config2 } = s.run;
-    s.say(privilegeLine(config2, host.name));
-    requireServiceSecrets(s);
-    await checkDatabase2(s);
-    const site = s.role.switches ? nginxSiteFromConfig(config2, { color: s.idle, tlsReady: await tlsReady(host, config2) }) : null;
-    if (site) {
-      const test = nginxTest();
-      const result = await startNginxTest(s);
-      if (result.code !== 0) {
-        throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
-          host: host.name,
-          step: "preflight",
-          command: test.argv.join(" "),
-          exitCode: result.code,
-          stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
-          hint: "fix the file nginx names above (it may belong to another site), check with `sudo nginx -t`, then deploy again"
-        });
-      }
-    }
-    return { status: "ok" };
-  }
-};
-
-// src/deploy/lock-ahead.ts
-function startLockAhead(s, lockFree) {
-  if (s.run.check || !lockFree || s.live.release === null) return;
-  s.lockAhead = lockThenRead(s);
-  s.lockAhead.catch(() => void 0);
-}
-async function lockThenRead(s) {
-  const { host, actor, commit, runId } = s.run;
-  if (!await tryLock(host, s.paths.lock, actor, commit, runId)) return null;
-  if (s.role.switches) void startNginxTest(s);
-  const [colorFile, historyFile, intent, served] = await settleAll([
-    host.readFile(s.paths.color),
-    host.readFile(s.paths.history),
-    s.role.switches ? readIntent(host, s.paths) : null,
-    s.role.switches ? servedColor(s.bypass) : null
-  ]);
-  return { colorFile: colorFile?.toString("utf8"), historyFile: historyFile?.toString("utf8"), intent, served };
-}
-async function releaseLocksAhead(states) {
-  await Promise.all(
-    states.filter((s) => s.lockAhead && !s.lockHanded).map(async (s) => {
-      s.lockHanded = true;
-      if (!await s.lockAhead?.catch(() => true)) return;
-      await releaseLockHeldBy(s.run.host, s.paths.lock, s.run.runId).catch(
-        (e) => s.say(`could not release the deploy lock ${s.paths.lock}: ${e instanceof Error ? e.message : String(e)}`)
-      );
-    })
-  );
-}
-
-// src/deploy/runner.ts
-var InterruptedError = class extends SlipwayError {
-};
-var message = (e) => e instanceof Error ? e.message : String(e);
-async function runSteps2(steps, state, options) {
-  const { emitter, interrupt } = options;
-  const outcome = { timings: [], undone: [], undoErrors: [], alwaysErrors: [] };
-  let undos = [];
-  const started = [];
-  for (const step of steps) {
-    await faultAt(options.fault ?? null, step.name, "before");
-    if (interrupt?.reason) {
-      emitter.stepEvent(step.name, "interrupted", { message: `${interrupt.reason}: not started` });
-      outcome.error = new InterruptedError(`interrupted by ${interrupt.reason} before step ${step.name}`, {
-        host: emitter.host,
-        step: step.name,
-        hint: "what this run had changed was undone; deploy again when ready"
-      });
-      break;
-    }
-    started.push(step);
-    if (step.undo) undos.push(step);
-    emitter.step = step.name;
-    interrupt?.pending.set(emitter.host, `in step ${step.name}`);
-    emitter.stepEvent(step.name, "started");
-    const t0 = Date.now();
-    try {
-      const result = await step.run(state);
-      const ms = Date.now() - t0;
-      outcome.timings.push({ step: step.name, status: result.status, ms });
-      emitter.stepEvent(step.name, result.status, {
-        ms,
-        ...result.message ? { message: result.message } : {},
-        ...result.data ? { data: result.data } : {}
-      });
-      if (step.commits) undos = [];
-      if (result.done) break;
-    } catch (e) {
-      const ms = Date.now() - t0;
-      if (interrupt?.reason) {
-        outcome.timings.push({ step: step.name, status: "interrupted", ms });
-        emitter.stepEvent(step.name, "interrupted", { ms, message: `${interrupt.reason} during the step` });
-        outcome.error = interruptedDuring(interrupt.reason, step.name, emitter.host, e);
-        break;
-      }
-      outcome.timings.push({ step: step.name, status: "failed", ms });
-      emitter.stepEvent(step.name, "failed", {
-        ms,
-        message: message(e),
-        ...e instanceof StepFailure ? { data: e.data } : {}
-      });
-      outcome.error = e;
-      break;
-    }
-    await faultAt(options.fault ?? null, step.name, "after");
-  }
-  if (outcome.error) {
-    options.onError?.(outcome.error);
-    await undoAll(undos, state, emitter, outcome);
-  }
-  await runAlways(started, state, emitter, outcome);
-  emitter.step = void 0;
-  interrupt?.pending.delete(emitter.host);
-  return outcome;
-}
-function interruptedDuring(reason, step, host, e) {
-  const own2 = e === reason ? "" : ` (${message(e)})`;
-  const hint = e instanceof InterruptedError && e.hint ? e.hint : "what this run had changed was undone; deploy again when ready";
-  return new InterruptedError(`interrupted by ${reason} during step ${step}${own2}`, { host, step, hint });
-}
-async function undoAll(undos, state, emitter, outcome) {
-  for (const step of [...undos].reverse()) {
-    emitter.step = step.name;
-    const t0 = Date.now();
-    try {
-      if (await step.undo?.(state) === "nothing") continue;
-      outcome.undone.push(step.name);
-      emitter.stepEvent(step.name, "undone", { ms: Date.now() - t0 });
-    } catch (e) {
-      outcome.undoErrors.push(`undo of ${step.name} failed: ${message(e)}`);
-      emitter.stepEvent(step.name, "failed", { ms: Date.now() - t0, message: `undo failed: ${message(e)}` });
-      emitter.log(`undo of ${step.name} failed: ${message(e)}`, "error");
-    }
-  }
-}
-async function runAlways(started, state, emitter, outcome) {
-  for (const step of [...started].reverse()) {
-    if (!step.always) continue;
-    emitter.step = step.name;
-    try {
-      await step.always(state);
-    } catch (e) {
-      outcome.alwaysErrors.push(`${step.name}: ${message(e)}`);
-      emitter.log(`${step.name} cleanup failed: ${message(e)}`, "error");
-    }
-  }
-}
-async function planSteps(steps, state, emitter) {
-  const planned = steps.flatMap((step) => {
-    if (!step.plan) return [];
-    const held = emitter.held(step.name);
-    const own2 = Object.create(state, {
-      emitter: { value: held.emitter },
-      say: { value: (line) => held.emitter.log(line) },
-      raw: { value: (line) => held.emitter.raw(line) }
-    });
-    return [{ held, done: step.plan(own2) }];
-  });
-  const results = await Promise.allSettled(planned.map((p) => p.done));
-  for (const [i, { held }] of planned.entries()) {
-    held.flush();
-    const result = results[i];
-    if (result?.status === "rejected") throw result.reason;
-  }
-}
-var mark = { failed: " FAILED", interrupted: " INTERRUPTED" };
-function formatTimings(timings) {
-  return timings.map((t) => `${t.step}${mark[t.status] ?? ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
-}
-
-// src/engine/run-tasks.ts
-async function runTasks(tasks, hosts, options) {
-  const started = performance.now();
-  const play = {
-    name: options.name,
-    pos: tasks[0]?.pos ?? { file: "", line: 1, col: 1 },
-    hosts: "all",
-    vars: {},
-    tasks: [...tasks],
-    handlers: [],
-    serial: [],
-    anyErrorsFatal: false,
-    forceHandlers: false,
-    gatherFacts: options.gatherFacts ?? true,
-    tags: []
-  };
-  const inventory = {
-    hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.name, vars: h.vars ?? {} }])),
-    groups: {}
-  };
-  const states = new Map(
-    hosts.map(({ name, remote }) => [
-      name,
-      { name, remote, facts: void 0, inventoryVars: hostVars(inventory, name), hostFacts: {}, unreachable: false }
-    ])
-  );
-  const outcomes = [];
-  const emit = (outcome) => {
-    outcomes.push(outcome);
-    options.reporter?.outcome?.(outcome);
-  };
-  const connect2 = async (name) => {
-    throw new Error(`host "${name}" has no open connection`);
-  };
-  await runPlay(play, [...states.keys()], { ...options, inventory, connect: connect2 }, states, emit);
-  const recap = recapFor([...states.keys()], outcomes);
-  const ok = Object.values(recap).every((r) => r.failed === 0 && r.unreachable === 0);
-  return { recap, outcomes, ok, durationMs: performance.now() - started };
 }
 
 // src/deploy/hooks.ts
@@ -76676,16 +76713,11 @@ async function runAfterHook(s, name) {
   }
 }
 
-// src/deploy/steps/progress.ts
-function progressOf(s) {
-  return (what, waitedMs, last) => s.emitter.progress(what, waitedMs, last);
-}
-
 // src/deploy/steps/backup.ts
 var backupStep = {
   name: "backup",
   async plan(s) {
-    if (s.run.kind === "deploy" && s.run.config.database && s.role.services.length > 0) s.say("  back up the database");
+    for (const line of backupPlanLines(s)) s.say(line);
   },
   async run(s) {
     const { host, config: config2, user, kind, releaseId: releaseId2 } = s.run;
@@ -76700,30 +76732,17 @@ var backupStep = {
       () => backupBeforeChange(host, config2, spec, releaseId2, writers, s.say, s.live.release)
     );
     if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
+    s.backupAt = /* @__PURE__ */ new Date();
     s.say(`backed up the database${s.stopFirst ? " while stopped" : ""}: ${s.backup}`);
     return { status: "changed", data: { backup: s.backup } };
   },
   async undo(s) {
-    const { host, config: config2, restoreDb } = s.run;
-    if (!s.backup || !s.spec || !s.liveColor || !s.switched) return "nothing";
-    if (!restoreDb && !config2.database?.restore_on_rollback) return "nothing";
-    await restoreBeforeRelease(
-      host,
-      config2,
-      s.spec,
-      s.backup,
-      s.live.release ?? s.run.releaseId,
-      s.writersOf(s.liveColor),
-      s.say
-    );
-    s.say(`restored the database from ${s.backup}`);
-    s.undoNotes.push(`restored the database from ${s.backup}`);
-    return void 0;
+    return restoreOnFailure(s);
   }
 };
 
 // src/deploy/steps/certificate.ts
-var STEP = "certificate";
+var STEP2 = "certificate";
 function specOf(config2) {
   if (config2.proxy.mode === "internal") return null;
   return certSpecFromConfig(config2);
@@ -76739,20 +76758,20 @@ async function installSiteForChallenge(s, check2) {
     become: true,
     check: check2,
     sitePath: sitePathFromConfig(config2),
-    step: STEP
+    step: STEP2
   });
   return result.files;
 }
 async function checkCertbotAllowed(s, spec) {
   const { host, config: config2 } = s.run;
-  if (inHelperMode(config2, host.name)) await checkHelperRecord(host, config2, { step: STEP, cert: spec });
+  if (inHelperMode(config2, host.name)) await checkHelperRecord(host, config2, { step: STEP2, cert: spec });
 }
 var certificateStep = {
-  name: STEP,
+  name: STEP2,
   async plan(s) {
     const spec = specOf(s.run.config);
     if (!spec || !s.role.switches) return;
-    const planned = await ensureCertificate(s.run.host, spec, { become: true, check: true, step: STEP });
+    const planned = await ensureCertificate(s.run.host, spec, { become: true, check: true, step: STEP2 });
     if (planned.changed) await checkCertbotAllowed(s, spec);
     if (planned.changed) s.say(`  certificate for ${spec.domains.join(", ")}: ${planned.msg}`);
   },
@@ -76771,10 +76790,10 @@ var certificateStep = {
     const obtained = await withProgress(
       progressOf(s),
       `certbot: certificate for ${spec.domains.join(", ")}`,
-      () => ensureCertificate(host, spec, { become: true, check: false, step: STEP, app: s.run.config.app })
+      () => ensureCertificate(host, spec, { become: true, check: false, step: STEP2, app: s.run.config.app })
     );
     if (obtained.changed) s.say(`certificate for ${spec.domains.join(", ")}: ${obtained.msg}`);
-    const renewal = await ensureRenewal(host, spec, { become: true, check: false, step: STEP });
+    const renewal = await ensureRenewal(host, spec, { become: true, check: false, step: STEP2 });
     for (const action of renewal.actions) s.say(`renewal: ${action}`);
     const changed = obtained.changed || renewal.changed || (s.certificateSiteChanges?.length ?? 0) > 0;
     return {
@@ -76794,9 +76813,9 @@ var certificateStep = {
 async function restoreFiles(host, changes) {
   for (const change of [...changes].reverse()) {
     if (change.before === void 0) {
-      await host.exec(removeFilesArgv([change.path]), { become: true, step: STEP });
+      await host.exec(removeFilesArgv([change.path]), { become: true, step: STEP2 });
     } else {
-      await host.putFile(change.path, change.before, { mode: 420, become: true, step: STEP });
+      await host.putFile(change.path, change.before, { mode: 420, become: true, step: STEP2 });
     }
   }
   await reloadNginx(host);
@@ -76979,6 +76998,7 @@ function releaseRecord(s, result) {
     ...run2.environment ? { environment: run2.environment } : {},
     env: run2.env,
     fingerprint: s.fingerprint,
+    config_hash: runConfigHash(run2.config),
     units: run2.runtime.names(s.idle)
   };
 }
@@ -77004,6 +77024,8 @@ var recordStep = {
         // The units follow the color (D52): the record kept those of its first deploy on the other color, and the
         // next deploy then named the live container a leftover to stop by hand.
         units: s.run.runtime.names(s.idle),
+        // It runs with today's services and proxy from now on (D75).
+        config_hash: runConfigHash(s.run.config),
         time: (/* @__PURE__ */ new Date()).toISOString(),
         actor
       });
@@ -77018,100 +77040,7 @@ var recordStep = {
   }
 };
 
-// src/deploy/maintenance.ts
-var STEP2 = "maintenance";
-function maintenancePage(app) {
-  return [
-    "<!doctype html>",
-    '<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title></head>',
-    `<body><h1>Down for maintenance</h1><p>${app} is being updated. Please try again in a few minutes.</p></body>`,
-    "</html>",
-    ""
-  ].join("\n");
-}
-async function setMaintenance(config2, action, limit, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS) {
-  const hint = "maintenance pages are served by the nginx site Slipway renders";
-  if (config2.proxy.mode === "internal") {
-    throw new ConfigError("proxy.mode is internal: this app has no nginx site to answer 503", { hint });
-  }
-  const nginxHosts = new Set(selectHosts2(config2, config2.proxy.hosts).map((h) => h.name));
-  const hosts = chosenHosts(config2, limit).filter((h) => nginxHosts.has(h.name));
-  if (hosts.length === 0) {
-    throw new ConfigError("--limit selects no host that runs nginx (proxy.hosts)", { hint: "name a proxy host" });
-  }
-  const pool2 = new ConnectionPool();
-  try {
-    const connected = await connectAll(config2, hosts, pool2);
-    return await Promise.all(
-      connected.map(async ({ resolved, host, error: error62 }) => {
-        if (!host) return { host: resolved.name, error: error62 ?? "unreachable", unreachable: true };
-        try {
-          return await maintenanceOnHost(config2, host, action, retryAfterSeconds);
-        } catch (e) {
-          const hint2 = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
-          return { host: resolved.name, error: `${e instanceof Error ? e.message : String(e)}${hint2}` };
-        }
-      })
-    );
-  } finally {
-    await pool2.closeAll();
-  }
-}
-async function maintenanceOnHost(config2, host, action, retryAfter = DEFAULT_RETRY_AFTER_SECONDS) {
-  const page = maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app);
-  const was = await host.readFile(page, { become: true }) !== void 0;
-  if (action === "status" || action === "off" && !was) return { host: host.name, maintenance: was, changed: false };
-  if (action === "off") {
-    await host.exec(removeArgv(page), { become: true, step: STEP2 });
-    return { host: host.name, maintenance: false, changed: true };
-  }
-  if (!was || retryAfter !== DEFAULT_RETRY_AFTER_SECONDS) await checkSite(config2, host, retryAfter);
-  const retried = await setRetryAfter(config2, host, retryAfter);
-  if (!was) await host.putFile(page, maintenancePage(config2.app), { become: true, mode: 420 });
-  return { host: host.name, maintenance: true, changed: !was || retried, retryAfterSeconds: retryAfter };
-}
-async function checkSite(config2, host, retryAfter) {
-  const path6 = sitePathFromConfig(config2);
-  const site = (await host.readFile(path6, { become: true }))?.toString("utf8");
-  const hint = "deploy once with this Slipway version (its nginx site tests for the page), then run maintenance on";
-  if (!site?.includes(MAINTENANCE_URI)) {
-    throw new ConfigError(`${path6} has no maintenance block: nothing would answer 503`, {
-      host: host.name,
-      step: STEP2,
-      hint
-    });
-  }
-  if (retryAfter !== DEFAULT_RETRY_AFTER_SECONDS && !site.includes(`${config2.app}-maintenance-retry-after.`)) {
-    throw new ConfigError(`${path6} has a fixed Retry-After: --retry-after would not be sent`, {
-      host: host.name,
-      step: STEP2,
-      hint
-    });
-  }
-}
-async function setRetryAfter(config2, host, seconds) {
-  const path6 = maintenanceRetryAfterPath(UPSTREAM_INCLUDE_DIR, config2.app);
-  if (seconds === DEFAULT_RETRY_AFTER_SECONDS) {
-    if (await host.readFile(path6, { become: true }) === void 0) return false;
-    await host.exec(removeArgv(path6), { become: true, step: STEP2 });
-    await reloadNginx(host, STEP2);
-    return true;
-  }
-  const file2 = { path: path6, content: maintenanceRetryAfterFile(seconds) };
-  return (await applyNginxFiles(host, [file2], { become: true, step: STEP2 })).changed;
-}
-function formatMaintenance(results) {
-  return results.map((r) => {
-    if (r.error) return `${r.host}: ${r.unreachable ? "unreachable" : "failed"} (${r.error})`;
-    const retry = r.retryAfterSeconds !== void 0 && r.retryAfterSeconds !== DEFAULT_RETRY_AFTER_SECONDS ? `, Retry-After ${r.retryAfterSeconds}` : "";
-    return `${r.host}: maintenance ${r.maintenance ? "on" : "off"}${retry}${r.changed ? " (changed)" : ""}`;
-  }).join("\n");
-}
-
 // src/deploy/steps/restore-db.ts
-function restoring(s) {
-  return s.run.kind === "rollback" && s.run.restoreDb === true && s.spec !== null;
-}
 function backupToRestore(s) {
   return s.live.history.releases.find((r) => r.id === s.live.release)?.backup;
 }
@@ -77142,9 +77071,7 @@ var maintenanceOnStep = {
   },
   async run(s) {
     if (!restoring(s) || !showsPage(s) || nothingToRestore(s)) return { status: "skipped" };
-    const result = await maintenanceOnHost(s.run.config, s.run.host, "on");
-    s.maintenanceSet = result.changed === true;
-    s.say(s.maintenanceSet ? "maintenance page on for the restore" : "maintenance was already on: left on");
+    s.maintenanceSet = await runPageOn(s.run.config, s.run.host, s.run.runId, s.say);
     return { status: s.maintenanceSet ? "changed" : "ok" };
   },
   async undo(s) {
@@ -77258,9 +77185,11 @@ var startStep = {
   async run(s) {
     if (s.role.services.length === 0) return { status: "skipped" };
     s.say(`starting ${s.run.runtime.names(s.idle).join(", ")}`);
+    s.startedAt = /* @__PURE__ */ new Date();
     try {
       await s.run.runtime.start(s.idle, s.run.interrupt?.signal);
     } catch (error62) {
+      if (error62 instanceof PortTakenError) s.startedAt = void 0;
       const logs = error62 instanceof StepFailure ? error62.data.logs : void 0;
       if (Array.isArray(logs) && logs.length > 0) {
         s.say(`${error62 instanceof Error ? error62.message : String(error62)}; its last log lines:`);
@@ -77291,6 +77220,7 @@ var stopOldStep = {
   async run(s) {
     if (!s.liveColor || s.role.services.length === 0) return { status: "skipped" };
     await s.run.runtime.refuseSquatters?.(s.idle);
+    if (s.run.kind === "deploy") await checkBackupRoomBeforeStop(s.run.host, s.run.config, s.spec ?? null, s.say);
     s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
     s.oldStopped = true;
     await s.run.runtime.stop(s.liveColor);
@@ -77405,7 +77335,7 @@ function splitSteps(before, reopen) {
 // src/deploy/host-flow.ts
 function releaseFingerprint(commit, env2, images) {
   const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  return (0, import_node_crypto15.createHash)("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
+  return (0, import_node_crypto16.createHash)("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
 }
 function siteUrl(config2, address2) {
   if (config2.proxy.mode === "internal") {
@@ -77430,7 +77360,7 @@ async function flowState(run2, address2, emitter) {
     idle: liveColor3 ? otherColor(liveColor3) : "blue",
     fingerprint: releaseFingerprint(run2.commit, run2.env, run2.images),
     url: siteUrl(config2, address2),
-    spec: databaseSpec(config2, run2.secrets),
+    spec: databaseSpec(config2, run2.secrets, liveColor3),
     stopFirst: config2.strategy === "stop-first" && liveColor3 !== null,
     emitter,
     bypass: new MaintenanceBypass(host, config2),
@@ -77457,23 +77387,64 @@ async function lockIsFree(s, holder) {
   s.say(`removed the stale lock of ${describeHolder(holder)}: it is no longer running on this machine`);
   return true;
 }
-async function prepareHost2(run2, address2) {
+function readLock(run2, take) {
+  if (run2.check) return void 0;
+  const path6 = deployPaths(run2.config.deploy_dir).lock;
+  const holder = () => readLockHolder(run2.host, path6).then((h) => ({ taken: false, holder: h }));
+  if (!take) return holder();
+  return tryLock(run2.host, path6, run2.actor, run2.commit, run2.runId).then(
+    (taken) => taken ? { taken: true, holder: void 0 } : holder()
+  );
+}
+function startPrivilegeCheck(run2) {
+  const { host, config: config2 } = run2;
+  const services = hostRole(config2, host.name).services.length > 0;
+  const check2 = inHelperMode(config2, host.name) ? checkHelperRecord(host, config2, { step: "preflight" }) : checkRootMode(host, config2, services);
+  check2.catch(() => void 0);
+  return check2;
+}
+async function prepareHost2(run2, address2, options = {}) {
   const emitter = new HostEmitter(run2.host.name, run2.sink);
-  const lock = run2.check ? void 0 : readLockHolder(run2.host, deployPaths(run2.config.deploy_dir).lock);
-  const prepare = hostRole(run2.config, run2.host.name).services.length > 0 ? run2.runtime.prepare?.() : void 0;
-  const [s, , holder] = await settleAll([flowState(run2, address2, emitter), prepare, lock]);
-  const lockFree = await lockIsFree(s, holder);
-  const same = lockFree ? await alreadyLive(s) : null;
+  const lock = readLock(run2, options.lockAhead === true && options.plan === true);
+  const services = hostRole(run2.config, run2.host.name).services.length > 0;
+  const prepare = services ? run2.runtime.prepare?.({ images: run2.images }) : void 0;
+  const privilege = options.plan ? startPrivilegeCheck(run2) : void 0;
+  let read;
+  try {
+    read = await settleAll([flowState(run2, address2, emitter), prepare, lock]);
+  } catch (e) {
+    if ((await lock?.catch(() => void 0))?.taken) await releaseTaken(run2).catch(() => void 0);
+    throw e;
+  }
+  const [s, , locked] = read;
+  if (privilege) s.privilegeCheck = privilege;
+  const lockFree = locked?.taken ? true : await lockIsFree(s, locked?.holder);
+  const same = lockFree ? await alreadyLive(s).catch(async (e) => {
+    if (locked?.taken) await releaseTaken(run2).catch(() => void 0);
+    throw e;
+  }) : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
+  if (locked?.taken) {
+    if (same && s.liveColor || s.live.release === null) await releaseTaken(run2);
+    else s.lockAhead = readUnderLock(s);
+  }
   const restoring2 = run2.kind === "rollback" && run2.restoreDb === true && s.spec !== null;
   const steps = hostSteps(s.stopFirst, isSplitLayout(run2.config), restoring2);
   return { s, steps, same: s.liveColor ? same : null, lockFree };
 }
+async function releaseTaken(run2) {
+  await releaseLockHeldBy(run2.host, deployPaths(run2.config.deploy_dir).lock, run2.runId);
+}
 async function planHost({ s, steps, same, lockFree }, options = {}) {
   const { run: run2 } = s;
   if (same) return alreadyLiveResult(s, same);
-  if (options.lockAhead) startLockAhead(s, lockFree);
+  if (options.lockAhead && !s.lockAhead) startLockAhead(s, lockFree);
+  if (run2.leftSwitch) s.say(leftSwitchLine(run2.leftSwitch, s.liveColor, run2.releaseId));
   s.say(`plan: ${run2.kind} ${run2.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
+  if (run2.kind === "rollback") {
+    const target = s.live.history.releases.find((r) => r.id === run2.releaseId);
+    s.say(`  ${todaysConfigLine(target, runConfigHash(run2.config))}`);
+  }
   await planSteps(steps, s, s.emitter);
   return { name: run2.host.name, status: "changed", color: s.liveColor ?? void 0, url: s.url };
 }
@@ -77481,7 +77452,7 @@ function alreadyLiveResult(s, same) {
   return { name: s.run.host.name, status: "ok", color: s.liveColor ?? void 0, url: s.url, release: same };
 }
 async function runHost(run2, address2) {
-  const prepared = await prepareHost2(run2, address2);
+  const prepared = await prepareHost2(run2, address2, { plan: run2.check });
   return run2.check ? planHost(prepared) : executeHost(prepared);
 }
 async function executeHost({ s, steps, same }) {
@@ -77539,11 +77510,12 @@ async function recordFailure(s, outcome) {
 function failureError(s, outcome) {
   const e = outcome.error;
   const base = e instanceof SlipwayError ? e : new SlipwayError(e instanceof Error ? e.message : String(e));
-  const untouched = recorded(outcome) ? `release ${s.run.releaseId} is live on ${s.idle} and recorded` : s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before";
+  const database = recorded(outcome) ? void 0 : unrestoredNote(s);
+  const left = recorded(outcome) ? `release ${s.run.releaseId} is live on ${s.idle} and recorded` : database ?? (s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before");
   const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
   const hint = [
     base.hint,
-    notes.length > 0 ? notes.join("; ") : untouched,
+    ...notes.length > 0 ? [...notes, database] : [left],
     ...outcome.undoErrors,
     ...outcome.alwaysErrors.map((a) => `also: ${a}`)
   ].filter(Boolean);
@@ -77558,15 +77530,77 @@ function failureError(s, outcome) {
   });
 }
 
+// src/deploy/status-served.ts
+var COLORS2 = ["blue", "green"];
+function servedPlan(config2) {
+  if (config2.proxy.mode === "internal") return null;
+  const { app } = config2;
+  if (config2.proxy.switch === "socket") {
+    return {
+      probes: routedServices(config2).map((service) => ({
+        probe: { kind: "link", target: socketLinkPath(UPSTREAM_INCLUDE_DIR, app, service) },
+        blue: colorSocketPath(COLOR_SOCKET_DIR, app, service, "blue"),
+        green: colorSocketPath(COLOR_SOCKET_DIR, app, service, "green")
+      }))
+    };
+  }
+  const [blue, green] = COLORS2.map((color) => {
+    const site = nginxSiteFromConfig(config2, { color, tlsReady: false });
+    return (site?.upstreams ?? []).map((u) => renderNginxUpstream(app, u, UPSTREAM_INCLUDE_DIR));
+  });
+  return {
+    probes: (blue ?? []).map((file2, i) => ({
+      probe: { kind: "file", target: file2.path },
+      blue: file2.content.trimEnd(),
+      green: (green?.[i]?.content ?? "").trimEnd()
+    }))
+  };
+}
+function servedColorOf(plan, lines) {
+  const seen = new Set(
+    plan.probes.map(({ probe, blue, green }) => {
+      const text2 = lines(probe).join("\n").trimEnd();
+      return text2 === blue ? "blue" : text2 === green ? "green" : null;
+    })
+  );
+  const [only] = [...seen];
+  return seen.size === 1 && only ? only : null;
+}
+function leftSwitch(f) {
+  const { served, recorded: recorded2, intent } = f;
+  if (!served || served === recorded2.color || !intent || intent.to !== served) return null;
+  return { served, release: intent.release, run: intent.run_id };
+}
+function switchProblem(f) {
+  const { served, recorded: recorded2, intent } = f;
+  if (!served || served === recorded2.color) return null;
+  const back = recorded2.color ? `points nginx back at the recorded ${recorded2.color}${recorded2.release ? ` (release ${recorded2.release})` : ""} before it starts` : "clears it";
+  if (intent && leftSwitch(f)) {
+    const run2 = intent.run_id || "unknown";
+    const now = intent.run_id && f.lockRun === intent.run_id ? `, or \`slipway lock release --run ${run2}\` does it now` : "";
+    return `nginx serves ${served} (release ${intent.release || "unknown"}, not recorded: run ${run2} was killed during its switch at ${intent.since || "an unknown time"}); the next deploy ${back}${now}`;
+  }
+  return `nginx serves ${served} while the record says ${recorded2.color ?? "nothing"}: the next deploy goes by what nginx serves`;
+}
+
 // src/deploy/fleet.ts
+async function readLeftSwitch(run2, host, recorded2) {
+  if (!hostRole(run2.config, host.name).switches) return null;
+  const intent = await readIntent(host, deployPaths(run2.config.deploy_dir));
+  if (!intent) return null;
+  const served = await servedColor(new MaintenanceBypass(host, run2.config));
+  return leftSwitch({ served, recorded: { color: recorded2, release: null }, intent });
+}
 async function hostSpecific(run2, host) {
   const live = await readLiveState(host, deployPaths(run2.config.deploy_dir));
-  const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0);
+  const left = run2.releaseId ? null : await readLeftSwitch(run2, host, live.color);
+  const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0, left);
   if (!target) {
     const why = noRollbackTarget(live.history, live.release, run2.releaseId || void 0);
     throw new SlipwayError(why.message, { host: host.name, hint: why.hint });
   }
-  return { ...run2, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+  const base = { ...run2, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+  return left ? { ...base, leftSwitch: left } : base;
 }
 async function fleetTarget(connected, config2) {
   const paths = deployPaths(config2.deploy_dir);
@@ -77758,7 +77792,7 @@ var LayoutSync = class {
     for (const w of wake) w();
   }
   async #until(done) {
-    while (!done()) await new Promise((resolve15) => this.#wake.push(resolve15));
+    while (!done()) await new Promise((resolve16) => this.#wake.push(resolve16));
   }
 };
 
@@ -77852,6 +77886,7 @@ function resultOf(hosts, release, base, recap) {
 async function planThenRun(connected, base, ctx2) {
   const prepared = /* @__PURE__ */ new Map();
   let release = base.releaseId;
+  const lockAhead = !base.check && !ctx2.split;
   const failedPrepare = await Promise.all(
     connected.map((c) => {
       const { resolved, host } = c;
@@ -77860,13 +77895,12 @@ async function planThenRun(connected, base, ctx2) {
         const run2 = await ctx2.runOf(host);
         if (ctx2.kind === "rollback") release = run2.releaseId;
         const hostRun = { ...run2, host, user: resolved.user, runtime: ctx2.runtime(host) };
-        prepared.set(resolved.name, await prepareHost2(hostRun, resolved.address));
+        prepared.set(resolved.name, await prepareHost2(hostRun, resolved.address, { plan: true, lockAhead }));
         return { name: resolved.name, status: "ok" };
       }).then((r) => r.status === "ok" ? null : r);
     })
   );
   if (ctx2.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
-  const lockAhead = !base.check && !ctx2.split;
   try {
     return await planAndRun(connected, base, ctx2, { prepared, failedPrepare, lockAhead, release });
   } finally {
@@ -77918,10 +77952,50 @@ function hostEnd(base, result) {
   return result;
 }
 
+// src/deploy/source-root.ts
+var import_node_path27 = require("node:path");
+function under2(base, dir) {
+  const rel = (0, import_node_path27.relative)(base, dir);
+  return rel === "" || !rel.startsWith("..") && !rel.startsWith("/");
+}
+function sourceRootOf(base, contexts2, baseToplevel) {
+  const outside = contexts2.filter((c) => !under2(base, c.dir));
+  if (outside.length === 0) return base;
+  const inside = contexts2.length > outside.length;
+  const rootOf = (c) => c.toplevel ?? c.dir;
+  const roots = new Set(outside.map(rootOf));
+  if (inside) roots.add(baseToplevel ?? base);
+  const [only] = [...roots];
+  if (roots.size === 1 && only) return only;
+  const named = contexts2.map((c) => {
+    const root = under2(base, c.dir) ? baseToplevel ?? base : rootOf(c);
+    return `services.${c.service}.build.context ${c.dir} (${c.toplevel || under2(base, c.dir) ? "repository" : "directory"} ${root})`;
+  });
+  throw new SlipwayError(`the services' code comes from ${roots.size} repositories; a release records one commit`, {
+    host: "local",
+    step: "release id",
+    hint: `${named.join("; ")}: build every service from one repository (a submodule or a copy), or deploy them as separate apps`
+  });
+}
+async function releaseSourceDir(config2, releaseDir) {
+  const base = releaseDir ?? config2.source.dir;
+  const sources = serviceSources(config2, releaseDir);
+  const built = Object.entries(config2.services).filter(([, spec]) => !spec.accessory && (config2.runtime === "systemd" || spec.build)).map(([name]) => name);
+  const dirs = built.map((service) => ({ service, dir: sources[service] ?? base }));
+  if (dirs.every((c) => under2(base, c.dir))) return base;
+  const toplevels = await Promise.all(dirs.map((c) => under2(base, c.dir) ? null : gitToplevel(c.dir)));
+  const baseToplevel = dirs.some((c) => under2(base, c.dir)) ? await gitToplevel(base) : null;
+  return sourceRootOf(
+    base,
+    dirs.map((c, i) => ({ ...c, toplevel: toplevels[i] ?? null })),
+    baseToplevel
+  );
+}
+
 // src/render/from-config/swarm.ts
-var import_node_crypto16 = require("node:crypto");
+var import_node_crypto17 = require("node:crypto");
 function swarmObjectName(app, service, name, value) {
-  return `${swarmObjectPrefix(app, service, name)}_${(0, import_node_crypto16.createHash)("sha256").update(value).digest("hex").slice(0, 12)}`;
+  return `${swarmObjectPrefix(app, service, name)}_${(0, import_node_crypto17.createHash)("sha256").update(value).digest("hex").slice(0, 12)}`;
 }
 function swarmObjectPrefix(app, service, name) {
   return `${app}_${service}_${name}`;
@@ -77981,7 +78055,7 @@ function update(u, failureAction) {
 }
 
 // src/render/swarm-stack.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 var objectName = matching(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, "a swarm secret or config name");
 var duration5 = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a duration like 10s");
 var constraint = matching(/^node\.[a-z.A-Z0-9_-]+\s*(==|!=)\s*\S+$/, 'a constraint like "node.labels.db == true"');
@@ -78066,18 +78140,18 @@ function stackName(model) {
   return composeProjectName(model.app, model.color);
 }
 function renderStack(model) {
-  const body = (0, import_yaml10.stringify)(buildStackObject(model), { version: "1.1", lineWidth: 0 });
+  const body = (0, import_yaml9.stringify)(buildStackObject(model), { version: "1.1", lineWidth: 0 });
   return `# Managed by Slipway: stack ${stackName(model.compose)}.
 ${body}`;
 }
 
 // src/deploy/swarm/accessories.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 
 // src/deploy/swarm/accessory-placement.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 function stackFile(text2) {
-  const doc = (0, import_yaml11.parse)(text2) ?? {};
+  const doc = (0, import_yaml10.parse)(text2) ?? {};
   return { services: doc.services ?? {}, volumes: doc.volumes ?? {} };
 }
 function constraints(service) {
@@ -78122,7 +78196,7 @@ async function refusePlacementMoves(host, stack, moves) {
 }
 
 // src/deploy/status-swarm.ts
-var COLORS2 = ["blue", "green"];
+var COLORS3 = ["blue", "green"];
 function swarmStatusPlan(config2) {
   const stack = (color) => ({
     probe: { kind: "stack", target: composeProjectName(config2.app, color ?? "accessories") },
@@ -78130,10 +78204,10 @@ function swarmStatusPlan(config2) {
   });
   const apps = Object.entries(config2.services).filter(([, spec]) => !spec.accessory);
   const hasAccessories = apps.length < Object.keys(config2.services).length;
-  const health = COLORS2.flatMap(
+  const health = COLORS3.flatMap(
     (color) => apps.flatMap(
       ([service, spec]) => swarmNodes(config2).map((node2) => {
-        const args = gateArgs2(service, spec, colorPort(spec, color), node2.address);
+        const args = gateArgs(service, spec, colorPort(spec, color), node2.address);
         const probe = { kind: "health", target: args.url };
         return { probe, color, service, address: node2.address, expected: args.status };
       })
@@ -78398,13 +78472,13 @@ function accessoriesStack(app) {
 }
 function sections(text2) {
   if (text2 === void 0) return {};
-  const services = (0, import_yaml12.parse)(text2)?.services ?? {};
+  const services = (0, import_yaml11.parse)(text2)?.services ?? {};
   return Object.fromEntries(
     Object.entries(services).map(([name, { image: _, ...rest }]) => [name, JSON.stringify(rest)])
   );
 }
 function liveImage2(text2, name) {
-  const image = text2 === void 0 ? void 0 : (0, import_yaml12.parse)(text2)?.services?.[name]?.image;
+  const image = text2 === void 0 ? void 0 : (0, import_yaml11.parse)(text2)?.services?.[name]?.image;
   return typeof image === "string" ? image : void 0;
 }
 async function ensureSwarmAccessories(host, config2, input2, waitS = 180) {
@@ -78449,7 +78523,7 @@ async function ensureSwarmAccessories(host, config2, input2, waitS = 180) {
   if (!changed && running) return result;
   const verb = live === void 0 || !running ? "start" : "redeploy (the stateful services restart, volumes kept)";
   result.actions.push(`${input2.check ? "would " : ""}${verb} the accessories' stack ${stack}`);
-  if (text2 !== live) result.diffs.push(unifiedDiff2([{ path: file2, before: live, after: text2 }]));
+  if (text2 !== live) result.diffs.push(unifiedDiff([{ path: file2, before: live, after: text2 }]));
   result.changed = true;
   if (input2.check) return result;
   await host.exec(mkdirsArgv([parentDir(file2)]), { become: true, step: STAGE_STEP });
@@ -78592,7 +78666,7 @@ function swarmRuntime(config2, host) {
         const live = (await host.readFile(file2, asRoot4))?.toString("utf8");
         if (live !== text2) {
           result.actions.push(`${input2.check ? "would write" : "wrote"} ${file2} (stack ${stack(color)})`);
-          result.diffs.push(unifiedDiff2([{ path: file2, before: live, after: text2 }]));
+          result.diffs.push(unifiedDiff([{ path: file2, before: live, after: text2 }]));
           if (!input2.check) {
             await host.exec(mkdirsArgv([parentDir(file2)]), { ...asRoot4, step: "stage" });
             await host.putFile(file2, text2, { mode: 420, become: true, step: "stage" });
@@ -78763,6 +78837,29 @@ function systemdRuntime(config2, host) {
   };
 }
 
+// src/deploy/uncommitted.ts
+var import_node_crypto18 = require("node:crypto");
+var import_promises10 = require("node:fs/promises");
+var import_node_path28 = require("node:path");
+var import_dockerignore2 = __toESM(require_ignore(), 1);
+var ignore2 = import_dockerignore2.default.default;
+async function uncommittedId(dir, env2 = process.env) {
+  const paths = await uncommittedPaths(dir, env2);
+  if (!paths) return null;
+  const matcher = ignore2().add(shipPatterns(dir));
+  const shipped = paths.filter((p) => !matcher.ignores(p));
+  if (shipped.length === 0) return null;
+  const hash2 = (0, import_node_crypto18.createHash)("sha256");
+  for (const path6 of shipped) {
+    hash2.update(`\0${path6}\0`);
+    hash2.update(await (0, import_promises10.readFile)((0, import_node_path28.join)(dir, path6)).catch(() => Buffer.alloc(0)));
+  }
+  return hash2.digest("hex").slice(0, 12);
+}
+function recordedCommit(sha, uncommitted) {
+  return uncommitted ? `${sha}-dirty.${uncommitted}` : sha;
+}
+
 // src/deploy/deploy.ts
 function runtimeFor(config2) {
   const make = config2.runtime === "systemd" ? systemdRuntime : config2.runtime === "container" ? containerRuntime : config2.runtime === "swarm" ? swarmRuntime : composeRuntime;
@@ -78862,6 +78959,7 @@ async function deploy(options) {
   const commitOf = options.commit !== void 0 ? Promise.resolve(options.commit) : detectCommit(dir).catch(() => "local");
   const uncommittedOf = options.commit !== void 0 ? Promise.resolve(null) : uncommittedId(dir).catch(() => null);
   checkDeployHooks(config2);
+  checkConfigFiles(config2, options.releaseDir);
   const missing = missingRunSecrets(config2, options.secrets ?? resolveSecrets(config2).values);
   if (missing.length > 0) throw new MissingSecretsError(missing);
   const sink = options.onEvent ?? (() => void 0);
@@ -79029,6 +79127,40 @@ function cleanupLines(hosts) {
   });
 }
 
+// src/cli/_exit.ts
+var EXIT = {
+  /** Done; with --detailed-exitcode also: nothing changed (or would change). */
+  ok: 0,
+  /** An error that is none of the below (a bug, a local file that cannot be read). */
+  error: 1,
+  /** A host failed: a step, a task, the health gate, the verify after the switch. */
+  hostFailed: 2,
+  /** A host could not be reached or authenticated against (and no host failed). */
+  unreachable: 3,
+  /** slipway.yml, a playbook or an inventory is invalid, or --limit names no host. */
+  config: 4,
+  /** Unknown command or option, missing argument, a flag value of the wrong shape. */
+  usage: 5,
+  /** --detailed-exitcode: the run succeeded and something changed (a plan: would change). */
+  changes: 10,
+  /** A signal (Ctrl-C, a cancelled CI job) stopped the run; what it had changed was undone. */
+  interrupted: 130
+};
+function exitCodeForOutcome(outcome, detailed = false) {
+  if (outcome.interrupted) return EXIT.interrupted;
+  if (outcome.failed > 0) return EXIT.hostFailed;
+  if (outcome.unreachable > 0) return EXIT.unreachable;
+  return detailed && outcome.changed > 0 ? EXIT.changes : EXIT.ok;
+}
+function exitCodeForError(error62) {
+  if (error62 instanceof CommanderError) return error62.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error62 instanceof UsageError) return EXIT.usage;
+  if (error62 instanceof ConfigError) return EXIT.config;
+  if (error62 instanceof ConnectionError || error62 instanceof HostKeyError) return EXIT.unreachable;
+  if (error62 instanceof SlipwayError && error62.host) return EXIT.hostFailed;
+  return EXIT.error;
+}
+
 // src/deploy/events.ts
 function progressText(event) {
   const last = event.last ? `, last: ${event.last.split("\n")[0]?.slice(0, 120)}` : "";
@@ -79134,12 +79266,21 @@ function deployOptionsFromFlags(config2, flags) {
 }
 async function confirm(question) {
   if (!process.stdin.isTTY) return true;
-  const rl = (0, import_promises13.createInterface)({ input: process.stdin, output: process.stderr });
+  const rl = (0, import_promises11.createInterface)({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
   } finally {
     rl.close();
   }
+}
+async function confirmIrreversible(yes, question, what) {
+  if (yes) return true;
+  if (!process.stdin.isTTY) {
+    throw new UsageError(`no terminal to ask on: pass --yes to ${what}`, {
+      hint: "nothing was changed; a script that means it adds --yes"
+    });
+  }
+  return confirm(question);
 }
 function asker(yes, question) {
   const state = { declined: false };
@@ -79179,13 +79320,13 @@ function runOptions(command) {
   eventsOption(command);
   return detailedExitcodeOption(command);
 }
-function register5(program2, run2) {
+function register(program2, run2) {
   const command = program2.command("deploy").description("blue-green deploy: plan, back up, start the idle color, gate, switch, verify, retire").option(
     "--version-env <K=V>",
     "extra env for every service of this release (repeatable; recorded in releases.json and shown: not for secrets)",
     collect,
     []
-  ).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the database backup when verification after the switch fails").option(
+  ).option("--release-dir <dir>", "local directory holding the service code (default: next to the config)").option("--release-id <id>", "release id (default: <commit>-<time>)").option("--drain <seconds>", "seconds the old color keeps running after the switch (default: config drain)").option("--restore-db", "restore the pre-deploy backup when the deploy fails once the new color started").option(
     "--image <service=ref>",
     "image of a service (repo@sha256:..., e.g. from slipway build): no build",
     collect,
@@ -79204,6 +79345,586 @@ function register5(program2, run2) {
       runId: newRunId()
     };
     await planAskRun((mode) => deploy({ ...common2, ...mode }), flags, "deploy?", ctx2);
+  });
+}
+
+// src/cli/backup.ts
+function common(command) {
+  configOptions(command);
+  jsonOption(command, "print JSON");
+  return command.option("--host <name>", "inventory host (default: the first)");
+}
+async function openSession(run2, flags, work, beforeConnect) {
+  const file2 = flags.config ?? DEFAULT_CONFIG;
+  const config2 = await loadConfig(file2, { environment: flags.env });
+  run2.addSecretsOf(config2);
+  const db = config2.database;
+  if (!db)
+    throw new ConfigError(`${file2} has no \`database:\``, {
+      hint: "describe the app's database under `database:`"
+    });
+  const hosts = resolveHosts(config2);
+  const chosen = flags.host ? hosts.find((h) => h.name === flags.host) : hosts[0];
+  if (!chosen)
+    throw new ConfigError(`--host ${flags.host ?? ""}: no such host in the inventory`, {
+      hint: `pick one of: ${hosts.map((h) => h.name).join(", ")}`
+    });
+  const spec = (color) => databaseSpec(config2, {}, color);
+  const database = spec(null);
+  const secrets = [
+    database.engine === "mongodb" ? database.uri : void 0,
+    "password" in database ? database.password : void 0
+  ];
+  const redactor = run2.redactor.addAll(secrets);
+  await beforeConnect?.();
+  const host = await connect(await sshTargetFor(chosen, hosts, (0, import_node_path29.dirname)((0, import_node_path29.resolve)(file2))), { redactor });
+  try {
+    const deployDir = config2.deploy_dir ?? `/opt/${config2.app}`;
+    const facts = await host.facts({ deployDir });
+    const job = {
+      host,
+      deployDir,
+      database: spec(facts.current.color),
+      release: facts.current.release ?? "manual",
+      step: "backup",
+      log: flags.json ? void 0 : (line) => run2.err(`${host.name}: ${line}`)
+    };
+    const color = facts.current.color;
+    if (color) {
+      const services = Object.keys(config2.services).filter((s) => s !== db.compose_service);
+      job.writers = writersForRuntime({
+        runtime: config2.runtime,
+        app: config2.app,
+        services,
+        color,
+        composeFlavour: facts.docker.compose ?? void 0,
+        unitName: (service) => Array.from(
+          { length: instancesOf(config2, service) },
+          (_, i) => instanceUnitName(config2.app, service, color, i)
+        ),
+        composeProject: composeProjectName(config2.app, color),
+        composeFile: composeFilePath(config2, color)
+      });
+    }
+    return await work({ config: config2, host, job, live: facts.current.release, color: color ?? null });
+  } finally {
+    await host.close();
+  }
+}
+async function readyToBackUp(config2, job, live) {
+  if (live === null) {
+    throw new SlipwayError(`nothing deployed yet: ${config2.app} has no live release on ${job.host.name}`, {
+      host: job.host.name,
+      step: "backup",
+      hint: "deploy first (`slipway deploy`); each deploy then backs the database up before it changes anything"
+    });
+  }
+  const file2 = job.database.engine === "sqlite" || job.database.engine === "duckdb";
+  await checkBackupTool({ host: job.host, become: file2, step: "backup" }, job.database);
+}
+function formatList(manifests) {
+  if (manifests.length === 0) return "no backups";
+  return manifests.map(
+    (m) => `${m.id}  ${m.createdAt}  ${formatBytes(m.sizeBytes).padStart(10)}  ${m.database.engine} ${m.database.name}  ${m.reason}`
+  ).join("\n");
+}
+function register2(program2, run2) {
+  const print = (flags, value, text2) => flags.json ? run2.json(value) : run2.out(text2);
+  const withSession = (flags, work, beforeConnect) => openSession(run2, flags, work, beforeConnect);
+  const backup = program2.command("backup").description("database backups: list, create, restore, prune");
+  common(backup.command("list").description("list the backups on a host, newest first")).action(
+    async (flags) => {
+      await withSession(flags, async ({ job }) => {
+        const all = await listBackups(execContext(job), job.deployDir, job.database.backupsDir);
+        print(flags, all, formatList(all));
+      });
+    }
+  );
+  common(backup.command("create").description("take a verified backup now")).option("--release <name>", "record it against this release (default: the live one)").option("--copy-to <dir>", "also copy it to this local directory (default: database.backups.copy_to)").action(async (flags) => {
+    await withSession(flags, async ({ config: config2, job, live }) => {
+      await readyToBackUp(config2, job, live);
+      const manifest = await createBackup({ ...job, release: flags.release ?? job.release, reason: "manual" });
+      const copyTo = flags.copyTo ?? config2.database?.backups.copy_to;
+      const copied = copyTo ? await copyToRunner(execContext(job), job.deployDir, manifest, copyTo, job.database.backupsDir) : void 0;
+      print(
+        flags,
+        { ...manifest, copiedTo: copied },
+        `backup ${manifest.id} (${formatBytes(manifest.sizeBytes)}) verified${copied ? `, copied to ${copied}` : ""}`
+      );
+    });
+  });
+  const restore2 = common(
+    backup.command("restore").description(
+      "restore a backup over the database (asks first; the current state is backed up first; the maintenance page is up meanwhile)"
+    )
+  ).argument("<id>", "backup id (slipway backup list)");
+  yesOption(restore2, "do not ask before restoring (required when stdin is not a terminal)");
+  restore2.action(async (id, flags) => {
+    await withSession(
+      flags,
+      async ({ config: config2, job, color }) => {
+        const found = await findBackup(execContext(job), job.deployDir, id, job.database.backupsDir);
+        if (!job.writers && (job.database.engine === "sqlite" || job.database.engine === "duckdb")) {
+          throw new SlipwayError("the live color is unknown, so the app cannot be stopped for the restore", {
+            host: job.host.name,
+            hint: "deploy once (so the host records its live color), or stop the app by hand and restore the file"
+          });
+        }
+        if (!flags.yes) {
+          run2.err(
+            `backup ${found.id}: taken ${found.createdAt} (${found.reason}, release ${found.release}); every write since then is replaced, the current state is kept as a pre-restore backup`
+          );
+        }
+        const question = `restore backup ${found.id} over ${config2.app}'s database on ${job.host.name}?`;
+        if (!await confirmIrreversible(flags.yes, question, `restore backup ${id}`)) return;
+        const result = await restoreUnderMaintenance({
+          config: config2,
+          job: { ...job, id, step: "restore" },
+          color,
+          log: (line) => flags.json ? void 0 : run2.err(line)
+        });
+        print(
+          flags,
+          result,
+          `restored ${result.restored.id}; the state before the restore is backup ${result.preRestore.id}`
+        );
+      },
+      // Refused before connecting: without a terminal nobody could answer the question.
+      async () => !flags.yes && !process.stdin.isTTY && confirmIrreversible(false, "restore?", `restore backup ${id}`)
+    );
+  });
+  common(
+    backup.command("prune").description(
+      "delete backups beyond --keep (never the live or previous release's, nor one `slipway releases` names)"
+    )
+  ).option("--keep <n>", "how many to keep", (v) => Number.parseInt(v, 10)).option("--protect <release...>", "also never prune these releases' backups").option("--dry-run", "only say what would be deleted").action(async (flags) => {
+    await withSession(flags, async ({ config: config2, job }) => {
+      const keep = flags.keep ?? config2.database?.backups.keep;
+      const live = await readLiveState(job.host, deployPaths(job.deployDir));
+      const previous = rollbackTarget(live.history, live.release)?.id;
+      const decision = await pruneBackups(execContext(job), job.deployDir, {
+        backupsDir: job.database.backupsDir,
+        keep,
+        protectReleases: [job.release, previous, ...flags.protect ?? []],
+        protectIds: historyBackups(live.history),
+        dryRun: flags.dryRun
+      });
+      const verb = flags.dryRun ? "would prune" : "pruned";
+      print(
+        flags,
+        decision,
+        `${verb} ${decision.prune.length}: ${decision.prune.map((m) => m.id).join(", ") || "nothing"}; kept ${decision.keep.length}`
+      );
+    });
+  });
+}
+
+// src/cli/build.ts
+var build_exports = {};
+__export(build_exports, {
+  register: () => register3
+});
+var import_node_path30 = require("node:path");
+function register3(program2, run2) {
+  const command = program2.command("build").description(
+    "build and push every service with a `build` section of the config (skipped when the registry has this commit)"
+  );
+  configOptions(command, { positional: true });
+  jsonOption(command, "print the result as JSON");
+  command.option("--repository <repo>", "build one image into this repository instead (e.g. ghcr.io/acme/web)").option("--service <name>", "with --repository: service name (labels output and cache scope)", "app").option("--context <dir>", "build context", ".").option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile)").option("--target <stage>", "multi-stage target").option("--latest", "also tag latest (default: the config's image.tag_latest)").option("--no-push", "build locally only").option("--insecure", "the registry speaks plain http (default: the config's image.insecure)").option("--username <user>", "registry user name").option("--password-env <name>", "environment variable holding the registry password", "SLIPWAY_REGISTRY_PASSWORD").addOption(new Option("--builder <kind>", "builder").choices(["auto", "buildx", "classic"]).default("auto")).option("--platform <platform...>", "target platforms (several need buildx)").option("--build-arg <KEY=VALUE...>", "build arguments (not secrets)").option("--secret <ENV_NAME...>", "build secrets by environment variable name (buildx)").option("--commit <sha>", "full commit SHA (default: GITHUB_SHA or git HEAD)").option("--branch <name>", "branch to tag (default: the checked-out branch)").option("--quiet", "do not print build output").action(async (positional, flags) => {
+    const file2 = configFile(positional, flags, run2, "build");
+    const { images, configDir, credentials, tagBranch, latest, insecure } = flags.repository ? singleImage(flags.repository, flags) : await configImages(file2, flags);
+    run2.redactor.add(credentials?.password);
+    if (images.length === 0) {
+      if (flags.json) run2.json([]);
+      else run2.out("nothing to build: no service has a `build` section (or the runtime is systemd)");
+      return;
+    }
+    const registries = {};
+    for (const image of images) {
+      registries[parseImageReference(image.repository).registry] = {
+        insecure: flags.insecure || insecure,
+        credentials
+      };
+    }
+    const built = await buildImages(images, {
+      git: await gitInfo(configDir, flags, tagBranch),
+      latest: flags.latest || latest,
+      push: flags.push,
+      builder: flags.builder,
+      registries,
+      onLine: flags.quiet || flags.json ? void 0 : (service, line) => run2.err(`[${service}] ${line}`)
+    });
+    if (flags.json) run2.json(built);
+    else run2.out(formatBuiltImages(built));
+  });
+}
+function singleImage(repository, flags) {
+  const context = (0, import_node_path30.resolve)(flags.context);
+  const password = process.env[flags.passwordEnv];
+  return {
+    configDir: context,
+    tagBranch: true,
+    latest: false,
+    insecure: false,
+    credentials: flags.username && password ? { username: flags.username, password } : void 0,
+    images: [
+      {
+        service: flags.service,
+        repository,
+        context,
+        dockerfile: flags.dockerfile ? (0, import_node_path30.resolve)(flags.dockerfile) : void 0,
+        target: flags.target,
+        platforms: flags.platform,
+        buildArgs: Object.fromEntries((flags.buildArg ?? []).map(splitAssignment)),
+        secrets: (flags.secret ?? []).map((name) => ({ id: name, env: name }))
+      }
+    ]
+  };
+}
+async function configImages(file2, flags) {
+  const config2 = await loadConfig(file2, { environment: flags.env });
+  const configDir = (0, import_node_path30.dirname)((0, import_node_path30.resolve)(file2));
+  const username = flags.username ?? config2.image.username;
+  const password = process.env[config2.image.password_secret ?? flags.passwordEnv];
+  const images = config2.runtime === "systemd" ? [] : imagesFromConfig(config2, configDir);
+  if (flags.platform) for (const image of images) image.platforms = flags.platform;
+  return {
+    images,
+    // The commit tagged is the code's: an absolute build.context in another repository reads that one (D54).
+    configDir: flags.commit ? configDir : await releaseSourceDir(config2),
+    tagBranch: config2.image.tag_branch,
+    latest: config2.image.tag_latest,
+    insecure: config2.image.insecure,
+    credentials: username && password ? { username, password } : void 0
+  };
+}
+async function gitInfo(dir, flags, tagBranch) {
+  const detected = flags.commit ? { commitSha: flags.commit, branch: null, source: null } : await detectGitInfo(dir);
+  const uncommitted = flags.commit || process.env.GITHUB_SHA ? null : await uncommittedId(dir).catch(() => null);
+  if (uncommitted) detected.commitSha = recordedCommit(detected.commitSha, uncommitted);
+  const branch = flags.branch ?? detected.branch;
+  return { ...detected, branch: tagBranch ? branch : null };
+}
+function splitAssignment(text2) {
+  const eq = text2.indexOf("=");
+  if (eq <= 0)
+    throw new UsageError(`expected KEY=VALUE, got "${text2}"`, { step: "build", hint: "write --build-arg KEY=VALUE" });
+  return [text2.slice(0, eq), text2.slice(eq + 1)];
+}
+
+// src/cli/certs.ts
+var certs_exports = {};
+__export(certs_exports, {
+  CERTS_PLAYBOOK: () => CERTS_PLAYBOOK,
+  register: () => register4
+});
+var import_node_url2 = require("node:url");
+
+// src/cli/_playbook-run.ts
+var import_promises13 = require("node:fs/promises");
+var import_node_path31 = require("node:path");
+
+// src/config/firewall.ts
+var import_node_net2 = require("node:net");
+function firewallPorts(config2, hostName) {
+  const hosts = resolveHosts(config2);
+  const self2 = hosts.find((h) => h.name === hostName);
+  if (!self2) throw new ConfigError(`inventory.hosts: no host ${hostName}`, { host: hostName, step: "firewall" });
+  const tcp = /* @__PURE__ */ new Set([self2.port]);
+  const nginxHosts = config2.proxy.mode === "nginx" ? selectHosts2(config2, config2.proxy.hosts) : [];
+  if (nginxHosts.some((h) => h.name === hostName)) {
+    tcp.add(80);
+    if (config2.tls.enabled) tcp.add(443);
+  }
+  for (const service of Object.values(config2.services)) {
+    const on = selectHosts2(config2, service.hosts).some((h) => h.name === hostName);
+    if (config2.proxy.mode === "internal" && service.public_port !== void 0 && on) tcp.add(service.public_port);
+  }
+  const upstream = upstreamPorts(config2, hostName);
+  const sources = nginxHosts.filter((h) => h.name !== hostName);
+  const upstreamRules = upstream.length > 0 && sources.length > 0 ? sourceRules(sources, upstream) : [];
+  if (config2.runtime === "swarm") upstreamRules.push(...swarmRules(hosts.filter((h) => h.name !== hostName)));
+  return { tcp: [...tcp].sort((a, b) => a - b), upstreamRules };
+}
+function upstreamPorts(config2, hostName) {
+  if (config2.proxy.mode !== "nginx" || config2.runtime === "swarm") return [];
+  const ports = /* @__PURE__ */ new Set();
+  for (const [name, service] of Object.entries(config2.services)) {
+    const on = selectHosts2(config2, service.hosts);
+    if (!on.some((h) => h.name === hostName)) continue;
+    if (upstreamIsLocal(config2, service) || service.port === void 0) continue;
+    const instances = config2.proxy.load_balance[name]?.instances ?? 1;
+    for (let i = 0; i < instances; i++) {
+      ports.add(colorPort(service, "blue", i));
+      ports.add(colorPort(service, "green", i));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+function swarmRules(nodes) {
+  if (nodes.length === 0) return [];
+  return [...sourceRules(nodes, []), ...sourceRules(nodes, [], "udp dport { 7946, 4789 } accept")];
+}
+function sourceRules(sources, ports, accept = `tcp dport { ${ports.join(", ")} } accept`) {
+  const named = sources.find((h) => (0, import_node_net2.isIP)(h.address) === 0);
+  if (named) {
+    throw new ConfigError(
+      `inventory.hosts.${named.name}.address: ${named.address} is not an IP, but ${named.name} runs nginx in front of other hosts`,
+      {
+        step: "firewall",
+        hint: "write the host's IP address: the firewall of the service hosts lets only that address reach the upstream ports"
+      }
+    );
+  }
+  const dport = ports.length > 0 || accept.startsWith("udp") ? accept : "meta l4proto tcp accept";
+  const v4 = sources.filter((h) => (0, import_node_net2.isIP)(h.address) === 4).map((h) => h.address);
+  const v6 = sources.filter((h) => (0, import_node_net2.isIP)(h.address) === 6).map((h) => h.address);
+  return [
+    ...v4.length > 0 ? [`ip saddr { ${v4.join(", ")} } ${dport}`] : [],
+    ...v6.length > 0 ? [`ip6 saddr { ${v6.join(", ")} } ${dport}`] : []
+  ];
+}
+
+// src/engine/ssh.ts
+var import_promises12 = require("node:fs/promises");
+function sshConnect(defaults, options = {}) {
+  let knownHosts;
+  return async (name, host) => {
+    knownHosts ??= defaults.knownHosts !== void 0 ? Promise.resolve(defaults.knownHosts) : defaults.knownHostsPath ? (0, import_promises12.readFile)(defaults.knownHostsPath, "utf8") : Promise.resolve(void 0);
+    return connect(
+      {
+        name,
+        host: host.address,
+        port: host.port,
+        user: host.user ?? defaults.user ?? "deploy",
+        privateKeyPath: defaults.privateKeyPath,
+        knownHosts: await knownHosts,
+        becomeUser: defaults.becomeUser
+      },
+      options
+    );
+  };
+}
+function inventoryFromSandbox(file2) {
+  return {
+    inventory: {
+      hosts: Object.fromEntries(file2.targets.map((t) => [t.name, { address: t.host, port: t.port, user: t.user }])),
+      groups: { targets: file2.targets.map((t) => t.name) }
+    },
+    ssh: { privateKeyPath: file2.privateKeyPath, knownHostsPath: file2.knownHostsPath }
+  };
+}
+async function loadInventoryFile(path6) {
+  const { parse: parse7 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
+  const data = parse7(await (0, import_promises12.readFile)(path6, "utf8"));
+  if (Array.isArray(data.targets)) return inventoryFromSandbox(data);
+  const { ssh, ...inventory } = data;
+  return {
+    inventory: { hosts: inventory.hosts ?? {}, groups: inventory.groups ?? {}, vars: inventory.vars },
+    ssh: ssh ?? {}
+  };
+}
+
+// src/cli/_playbook-run.ts
+function asAdmin(host, admin) {
+  return {
+    ...host,
+    user: admin.user,
+    privilege: { ...host.privilege, mode: "root" },
+    ...admin.privateKey ? { identityFile: (0, import_node_path31.resolve)(admin.privateKey), privateKeySecret: void 0 } : {}
+  };
+}
+function withHookFiles(hooks, values = []) {
+  const merged = { ...hooks };
+  for (const value of values) {
+    const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(value);
+    if (!match) throw new UsageError(`--hook expects NAME=FILE (e.g. after_bootstrap=ops/extra.yml), got "${value}"`);
+    const [, name, file2] = match;
+    merged[name] = [...merged[name] ?? [], (0, import_node_path31.resolve)(file2)];
+  }
+  return merged;
+}
+async function parseExtraVars(values = []) {
+  const { parse: parse7 } = await Promise.resolve().then(() => __toESM(require_dist(), 1));
+  const vars2 = {};
+  for (const value of values) {
+    if (value.startsWith("@")) Object.assign(vars2, parse7(await (0, import_promises13.readFile)(value.slice(1), "utf8")));
+    else if (value.trim().startsWith("{")) Object.assign(vars2, JSON.parse(value));
+    else {
+      const at2 = value.indexOf("=");
+      if (at2 <= 0) throw new UsageError(`-e expects key=value, JSON or @file, got "${value}"`);
+      vars2[value.slice(0, at2)] = value.slice(at2 + 1);
+    }
+  }
+  return vars2;
+}
+async function fromConfig(file2, env2, redactor, admin) {
+  const config2 = await loadConfig(file2, { environment: env2 });
+  for (const value of Object.values(resolveSecrets(config2, process.env).values)) redactor.add(value);
+  const hosts = resolveHosts(config2);
+  const base = (0, import_node_path31.dirname)((0, import_node_path31.resolve)(file2));
+  const byName2 = new Map(hosts.map((h) => [h.name, h]));
+  const listed2 = inventoryOf(config2);
+  const inventory = {
+    ...listed2,
+    hosts: Object.fromEntries(
+      Object.entries(listed2.hosts).map(([name, h]) => {
+        const vars2 = {
+          ...admin ? deployUserVars(byName2.get(name)) : {},
+          ...hostVarsFromConfig(config2, name, h.vars)
+        };
+        return [name, { ...h, ...admin ? { user: admin.user } : {}, vars: vars2 }];
+      })
+    )
+  };
+  const connectHost = async (name) => {
+    const h = byName2.get(name);
+    if (!h) throw new Error(`host ${name} is not in ${file2}`);
+    return connect(await sshTargetFor(admin ? asAdmin(h, admin) : h, hosts, base), { redactor });
+  };
+  const hooks = hooksFromConfig(config2);
+  return {
+    inventory,
+    connect: connectHost,
+    config: config2,
+    hooks,
+    hooksFile: (0, import_node_path31.resolve)(file2)
+  };
+}
+function deployUserVars(host) {
+  return host ? { slipway_deploy_user: host.user, slipway_deploy_privilege: host.privilege.mode } : {};
+}
+function hostVarsFromConfig(config2, host, vars2) {
+  const firewall = firewallPorts(config2, host);
+  const { tls } = config2;
+  const acme = tls.enabled && tls.certificate_path === void 0;
+  return {
+    slipway_firewall_tcp_ports: firewall.tcp,
+    slipway_firewall_upstream_rules: firewall.upstreamRules,
+    ...acme ? {
+      slipway_certificate_names: certificateNames(config2),
+      slipway_acme_server: tls.acme_server,
+      slipway_acme_email: tls.email ?? "",
+      slipway_acme_ca_bundle: tls.ca_bundle ?? ""
+    } : {},
+    ...config2.runtime === "swarm" ? swarmPlaybookVars(config2, host) : {},
+    ...vars2
+  };
+}
+async function runPlaybookCommand(playbookPath, run2, options) {
+  const redactor = run2.redactor;
+  if (options.privateKey && !options.user) throw new UsageError("--private-key goes with --user (the admin's key)");
+  const admin = options.user ? { user: options.user, privateKey: options.privateKey } : void 0;
+  if (options.inventory && (options.user || options.privateKey)) {
+    throw new UsageError(
+      "--user and --private-key apply to slipway.yml's inventory; an inventory file names its own ssh user and key"
+    );
+  }
+  const target = options.inventory ? await (async () => {
+    const loaded = await loadInventoryFile(options.inventory);
+    return { inventory: loaded.inventory, connect: sshConnect(loaded.ssh, { redactor }), hooks: {} };
+  })() : await fromConfig(options.config ?? DEFAULT_CONFIG, options.env, redactor, admin);
+  const modules = defaultRegistry();
+  const playbook = parsePlaybookFile(playbookPath, {
+    modules,
+    hooks: withHookFiles(target.hooks, options.hook),
+    hooksFile: target.hooksFile
+  });
+  const reporter = consoleReporter({ verbose: options.verbose, write: options.json ? run2.writeErr : run2.write });
+  for (const warning of playbook.warnings ?? []) reporter.warn?.(warning);
+  const list2 = (v) => v ? v.split(",").map((t) => t.trim()).filter(Boolean) : [];
+  const result = await runPlaybook(playbook, {
+    inventory: target.inventory,
+    connect: target.connect,
+    modules,
+    check: options.check,
+    diff: options.diff,
+    limit: options.limit && options.limit.length > 0 ? options.limit : void 0,
+    tags: list2(options.tags),
+    skipTags: list2(options.skipTags),
+    forks: options.forks ? Number(options.forks) : void 0,
+    extraVars: await parseExtraVars(options.extraVars),
+    config: target.config,
+    redactor,
+    reporter
+  });
+  reporter.recap(result);
+  if (options.check) (options.json ? run2.err : run2.out)("\ncheck mode: nothing was changed");
+  if (options.json) run2.json(result);
+  const hosts = Object.values(result.recap);
+  return exitCodeForOutcome(
+    {
+      failed: hosts.filter((h) => h.failed > 0).length,
+      unreachable: hosts.filter((h) => h.unreachable > 0).length,
+      changed: hosts.filter((h) => h.changed > 0).length
+    },
+    options.detailedExitcode
+  );
+}
+
+// src/cli/certs.ts
+var CERTS_PLAYBOOK = (0, import_node_url2.fileURLToPath)(new URL("../../playbooks/certs.yml", __slipwayImportMetaUrl));
+function register4(program2, run2) {
+  const command = program2.command("certs").description("get or renew TLS certificates through the running nginx, schedule renewal, install the HTTPS site");
+  configOptions(command, { positional: true, extraVars: true });
+  limitOption(command);
+  checkOption(command);
+  extraVarsOption(command);
+  jsonOption(command, "print the run's recap and task outcomes as JSON on stdout (progress on stderr)");
+  detailedExitcodeOption(command);
+  command.option("-v, --verbose", "print every task's message").action(async (positional, options) => {
+    process.exitCode = await runPlaybookCommand(CERTS_PLAYBOOK, run2, {
+      ...options,
+      config: configFile(positional, options, run2, "certs"),
+      diff: options.check,
+      verbose: options.verbose ?? true
+    });
+  });
+}
+
+// src/cli/config.ts
+var config_exports = {};
+__export(config_exports, {
+  register: () => register5
+});
+
+// src/config/merged.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+function mergedConfig(file2, config2, environment, env2 = process.env) {
+  const secrets = secretReferences(config2).map((ref) => ({
+    name: ref.name,
+    usedBy: ref.usedBy,
+    set: (env2[ref.name] ?? "") !== ""
+  }));
+  return { file: file2, ...environment ? { environment } : {}, secrets, config: config2 };
+}
+function mergedConfigYaml(merged) {
+  const doc = new import_yaml12.Document(merged.config);
+  const head = [
+    ` merged config of ${merged.file}${merged.environment ? ` (environment ${merged.environment})` : " (no --env)"}`,
+    " every default filled in; secrets appear by name, their values come from the environment of the deploy"
+  ];
+  if (merged.secrets.length === 0) head.push(" secrets: none referenced");
+  for (const s of merged.secrets) {
+    head.push(` secret ${s.name}: ${s.set ? "set" : "NOT set"} here; used by ${s.usedBy.join(", ")}`);
+  }
+  doc.commentBefore = head.join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+// src/cli/config.ts
+function register5(program2, run2) {
+  const command = program2.command("config").description("print the merged config of an environment (defaults filled in, secrets by name) as YAML");
+  configOptions(command);
+  jsonOption(command, "print {file, environment, secrets: [{name, usedBy, set}], config} as JSON");
+  command.action(async (flags) => {
+    const file2 = configFile(void 0, flags, run2, "config");
+    const config2 = await loadConfig(file2, { environment: flags.env });
+    run2.addSecretsOf(config2);
+    const merged = mergedConfig(file2, config2, flags.env);
+    if (flags.json) run2.json(merged);
+    else run2.write(mergedConfigYaml(merged));
   });
 }
 
@@ -79242,7 +79963,8 @@ function serviceProcesses(config2, host, services, color) {
         name: containerName(config2.app, service, color, instance)
       };
     }
-    return { service, instance, label: label2, kind: "compose", name: composeProjectName(config2.app, color) };
+    const project = config2.services[service]?.accessory ? accessoriesProject(config2.app) : composeProjectName(config2.app, color);
+    return { service, instance, label: label2, kind: "compose", name: project };
   });
 }
 async function liveColor2(host, config2) {
@@ -79446,12 +80168,13 @@ function register6(program2, run2) {
           const shown = services.filter((s) => s in local.services);
           const which = color ?? await liveColor2(host, config2);
           if (shown.length === 0) return;
-          if (!which) {
+          const colored = shown.some((s) => !local.services[s]?.accessory);
+          if (!which && colored) {
             run2.err(`${host.name}: nothing deployed (no live color); give --color to read a color's logs`);
             failed2 = true;
             return;
           }
-          const processes = serviceProcesses(local, host.name, shown, which);
+          const processes = serviceProcesses(local, host.name, shown, which ?? "blue");
           const stream = streamLogs(
             host,
             processes,
@@ -79562,9 +80285,9 @@ __export(init_exports, {
   parseHost: () => parseHost,
   register: () => register8
 });
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_os5 = require("node:os");
-var import_node_path32 = require("node:path");
+var import_node_path33 = require("node:path");
 var import_promises14 = require("node:readline/promises");
 var import_node_url3 = require("node:url");
 
@@ -80027,8 +80750,8 @@ function fileDatabase(tree, app, runtime, services, engine, fileName2, reasons) 
 }
 
 // src/config/init/read-tree.ts
-var import_node_fs6 = require("node:fs");
-var import_node_path31 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_node_path32 = require("node:path");
 var SKIP_DIRS = /* @__PURE__ */ new Set([
   ".git",
   "node_modules",
@@ -80046,13 +80769,13 @@ var MAX_BYTES = 256 * 1024;
 function readAppTree(dir) {
   const files = [];
   const walk2 = (at2, depth2) => {
-    for (const entry of (0, import_node_fs6.readdirSync)(at2, { withFileTypes: true })) {
+    for (const entry of (0, import_node_fs7.readdirSync)(at2, { withFileTypes: true })) {
       if (files.length >= MAX_FILES) return;
-      const path6 = (0, import_node_path31.join)(at2, entry.name);
+      const path6 = (0, import_node_path32.join)(at2, entry.name);
       if (entry.isDirectory()) {
         if (depth2 < 4 && !SKIP_DIRS.has(entry.name)) walk2(path6, depth2 + 1);
       } else if (entry.isFile()) {
-        files.push((0, import_node_path31.relative)(dir, path6).split(import_node_path31.sep).join("/"));
+        files.push((0, import_node_path32.relative)(dir, path6).split(import_node_path32.sep).join("/"));
       }
     }
   };
@@ -80063,8 +80786,8 @@ function readAppTree(dir) {
     text(path6) {
       if (!READ.test(path6)) return void 0;
       try {
-        const full = (0, import_node_path31.join)(dir, path6);
-        return (0, import_node_fs6.statSync)(full).size <= MAX_BYTES ? (0, import_node_fs6.readFileSync)(full, "utf8") : void 0;
+        const full = (0, import_node_path32.join)(dir, path6);
+        return (0, import_node_fs7.statSync)(full).size <= MAX_BYTES ? (0, import_node_fs7.readFileSync)(full, "utf8") : void 0;
       } catch {
         return void 0;
       }
@@ -80353,23 +81076,23 @@ function parseHost(value, index) {
 }
 function schemaPath(dir) {
   const schema = (0, import_node_url3.fileURLToPath)(new URL("../../schema/slipway.schema.json", __slipwayImportMetaUrl));
-  const checkout2 = (0, import_node_path32.dirname)((0, import_node_path32.dirname)(schema));
-  const inside = (parent, child) => !(0, import_node_path32.relative)(parent, child).startsWith("..");
-  return inside(dir, schema) || inside(checkout2, dir) ? (0, import_node_path32.relative)(dir, schema) : JSON_SCHEMA_ID;
+  const checkout2 = (0, import_node_path33.dirname)((0, import_node_path33.dirname)(schema));
+  const inside = (parent, child) => !(0, import_node_path33.relative)(parent, child).startsWith("..");
+  return inside(dir, schema) || inside(checkout2, dir) ? (0, import_node_path33.relative)(dir, schema) : JSON_SCHEMA_ID;
 }
 var DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
 function configPath(path6) {
-  const absolute = (0, import_node_path32.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()));
-  const home = (0, import_node_path32.relative)((0, import_node_os5.homedir)(), absolute);
-  return home && !home.startsWith("..") && !(0, import_node_path32.isAbsolute)(home) ? `~/${home}` : absolute;
+  const absolute = (0, import_node_path33.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()));
+  const home = (0, import_node_path33.relative)((0, import_node_os5.homedir)(), absolute);
+  return home && !home.startsWith("..") && !(0, import_node_path33.isAbsolute)(home) ? `~/${home}` : absolute;
 }
 function sshAnswers(flags) {
   const must2 = (flag, path6) => {
-    if (!(0, import_node_fs7.existsSync)((0, import_node_path32.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()))))
+    if (!(0, import_node_fs8.existsSync)((0, import_node_path33.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()))))
       throw new UsageError(`${flag} ${path6}: no such file`, { hint: `give the path of an existing file to ${flag}` });
     return configPath(path6);
   };
-  const found = DEFAULT_KEYS.find((k) => (0, import_node_fs7.existsSync)((0, import_node_path32.join)((0, import_node_os5.homedir)(), ".ssh", k)));
+  const found = DEFAULT_KEYS.find((k) => (0, import_node_fs8.existsSync)((0, import_node_path33.join)((0, import_node_os5.homedir)(), ".ssh", k)));
   const identityFile = flags.sshKey ? { path: must2("--ssh-key", flags.sshKey), found: false } : found ? { path: `~/.ssh/${found}`, found: true } : void 0;
   return {
     ...identityFile ? { identityFile } : {},
@@ -80417,9 +81140,9 @@ function filesToWrite(dir, config2, detection, flags) {
     const secrets = detection.services.flatMap((s) => s.secrets);
     files.push(...initWorkflows(flags.env, [...new Set(secrets)]));
   }
-  const existing = files.filter((f) => (0, import_node_fs7.existsSync)((0, import_node_path32.join)(dir, f.path))).map((f) => f.path);
+  const existing = files.filter((f) => (0, import_node_fs8.existsSync)((0, import_node_path33.join)(dir, f.path))).map((f) => f.path);
   if (existing.length > 0 && !flags.force) {
-    throw new SlipwayError(`${existing.map((f) => (0, import_node_path32.join)(dir, f)).join(", ")}: already exists, left as it is`, {
+    throw new SlipwayError(`${existing.map((f) => (0, import_node_path33.join)(dir, f)).join(", ")}: already exists, left as it is`, {
       hint: "compare with `slipway init --force` in a copy, or pass --force to overwrite"
     });
   }
@@ -80429,11 +81152,11 @@ function register8(program2, run2) {
   const command = program2.command("init").description("write a commented slipway.yml (and deploy/rollback workflows) from what the app directory holds").argument("[dir]", "the app directory", ".").option("--host <host>", "a server: NAME=ADDRESS or ADDRESS (repeatable)", collect, []).option("--domain <name>", "the site's domain (nginx server_name, and the certificate with --email)").option("--email <address>", "ACME account e-mail: enables HTTPS from Let's Encrypt for --domain").option("--runtime <runtime>", `override the detected runtime: ${RUNTIMES2.join(", ")}`).option("--registry <host>", "image registry (container/compose); default: images streamed over SSH").option("--ssh-user <user>", "SSH user on the servers (default: deploy)").option("--ssh-key <file>", "private key for SSH (default: the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa)").option("--known-hosts <file>", "known_hosts file pinning the servers' host keys (default: ~/.ssh/known_hosts)").option("--app <name>", "app name (default: the directory's name)").option("--env <name>", "the environment the workflows deploy (an empty overlay in slipway.yml)", "production").option("--no-workflows", "do not write .github/workflows/deploy.yml and rollback.yml").option("-f, --force", "overwrite slipway.yml and the workflows when they exist");
   jsonOption(command, "print {dir, app, runtime, services, database, reasons, files} as JSON");
   command.action(async (dirArg, flags) => {
-    const dir = (0, import_node_path32.resolve)(dirArg);
-    if (!(0, import_node_fs7.existsSync)(dir)) throw new SlipwayError(`${dirArg}: no such directory`, { hint: "give the app's directory" });
-    const detection = detectApp(readAppTree(dir), flags.app ?? (0, import_node_path32.basename)(dir), runtimeOf2(flags.runtime));
+    const dir = (0, import_node_path33.resolve)(dirArg);
+    if (!(0, import_node_fs8.existsSync)(dir)) throw new SlipwayError(`${dirArg}: no such directory`, { hint: "give the app's directory" });
+    const detection = detectApp(readAppTree(dir), flags.app ?? (0, import_node_path33.basename)(dir), runtimeOf2(flags.runtime));
     const text2 = initConfigYaml(detection, await answersOf(dir, flags), flags.env);
-    const file2 = (0, import_node_path32.join)(dir, DEFAULT_CONFIG);
+    const file2 = (0, import_node_path33.join)(dir, DEFAULT_CONFIG);
     const checked = validateConfigText(text2, file2, { environment: flags.env });
     if (!checked.ok) {
       throw new ConfigError(`the config init made does not validate:
@@ -80443,8 +81166,8 @@ ${checked.issues.map(formatIssue).join("\n")}`, {
     }
     const files = filesToWrite(dir, text2, detection, flags);
     for (const f of files) {
-      (0, import_node_fs7.mkdirSync)((0, import_node_path32.dirname)((0, import_node_path32.join)(dir, f.path)), { recursive: true });
-      (0, import_node_fs7.writeFileSync)((0, import_node_path32.join)(dir, f.path), f.text);
+      (0, import_node_fs8.mkdirSync)((0, import_node_path33.dirname)((0, import_node_path33.join)(dir, f.path)), { recursive: true });
+      (0, import_node_fs8.writeFileSync)((0, import_node_path33.join)(dir, f.path), f.text);
     }
     const secrets = checked.configs[0] ? secretReferences(checked.configs[0]).map((s) => s.name) : [];
     if (flags.json) {
@@ -80453,8 +81176,8 @@ ${checked.issues.map(formatIssue).join("\n")}`, {
       return;
     }
     for (const reason of detection.reasons) run2.out(`found: ${reason}`);
-    for (const f of files) run2.out(`wrote ${(0, import_node_path32.join)(dirArg, f.path)}`);
-    run2.out(`next: review ${(0, import_node_path32.join)(dirArg, DEFAULT_CONFIG)}, then \`slipway validate\` and \`slipway deploy -C\``);
+    for (const f of files) run2.out(`wrote ${(0, import_node_path33.join)(dirArg, f.path)}`);
+    run2.out(`next: review ${(0, import_node_path33.join)(dirArg, DEFAULT_CONFIG)}, then \`slipway validate\` and \`slipway deploy -C\``);
     if (secrets.length > 0) run2.out(`secrets the deploy reads from its environment: ${secrets.join(", ")}`);
   });
 }
@@ -80549,15 +81272,15 @@ function register9(program2, run2) {
 }
 
 // src/cli/main.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path33 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_node_path34 = require("node:path");
 var import_node_url4 = require("node:url");
 
 // src/cli/_version.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 function slipwayVersion(packageJson = new URL("../../package.json", __slipwayImportMetaUrl)) {
   try {
-    const pkg = JSON.parse((0, import_node_fs8.readFileSync)(packageJson, "utf8"));
+    const pkg = JSON.parse((0, import_node_fs9.readFileSync)(packageJson, "utf8"));
     return pkg.name === "slipway" && pkg.version ? pkg.version : "unknown";
   } catch {
     return "unknown";
@@ -80570,12 +81293,12 @@ function createProgram(modules, run2) {
   for (const module2 of modules) module2.register(program2, run2);
   return program2;
 }
-async function discoverCommands(dir = (0, import_node_path33.dirname)((0, import_node_url4.fileURLToPath)(__slipwayImportMetaUrl))) {
+async function discoverCommands(dir = (0, import_node_path34.dirname)((0, import_node_url4.fileURLToPath)(__slipwayImportMetaUrl))) {
   const skip = /* @__PURE__ */ new Set(["main", "index"]);
-  const files = (0, import_node_fs9.readdirSync)(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has((0, import_node_path33.basename)(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
+  const files = (0, import_node_fs10.readdirSync)(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has((0, import_node_path34.basename)(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
   const modules = [];
   for (const file2 of files) {
-    const module2 = await import((0, import_node_url4.pathToFileURL)((0, import_node_path33.join)(dir, file2)).href);
+    const module2 = await import((0, import_node_url4.pathToFileURL)((0, import_node_path34.join)(dir, file2)).href);
     if (typeof module2.register === "function") modules.push(module2);
   }
   return modules;
@@ -80666,6 +81389,12 @@ function playbookOptions(command) {
     "--hook <name=file>",
     "run a task file at the playbook's `hook: NAME` point, e.g. after_bootstrap=ops/extra.yml (repeatable)",
     collect
+  ).option(
+    "-u, --user <name>",
+    "with slipway.yml's inventory: connect as this admin (root or full sudo) instead of ssh.user, e.g. to run playbooks/bootstrap.yml for a helper-mode config; bootstrap then sets up ssh.user as the deploy user"
+  ).option(
+    "--private-key <file>",
+    "with --user: the admin's SSH key (default: the config's identity_file, then the agent)"
   ).option("-v, --verbose", "print every task's message");
 }
 function register11(program2, run2) {
@@ -80798,10 +81527,72 @@ __export(remove_exports, {
 });
 
 // src/deploy/remove-app.ts
-var import_node_path34 = require("node:path");
+var import_node_path35 = require("node:path");
+
+// src/commands/firewall.ts
+var FIREWALL_RULESET = "/etc/slipway/firewall.nft";
+var FIREWALL_APPS_DIR = "/etc/slipway/firewall.d";
+var FIREWALL_UNIT = "slipway-firewall";
+function appFirewallPath(app) {
+  return `${FIREWALL_APPS_DIR}/${app}.nft`;
+}
+function firewallCheckArgv() {
+  return ["nft", "-c", "-f", FIREWALL_RULESET];
+}
+
+// src/deploy/remove-extras.ts
+var asRoot5 = { become: true, step: "remove" };
+function appLogrotatePath(app) {
+  return `/etc/logrotate.d/slipway-${app}`;
+}
+function builtImagesHistory(config2, history) {
+  const built = (service) => config2.services[service] !== void 0 && !config2.services[service]?.image;
+  const releases = history.releases.map((r) => ({
+    ...r,
+    images: Object.fromEntries(Object.entries(r.images ?? {}).filter(([service]) => built(service)))
+  }));
+  return { releases };
+}
+async function removeAppImages(host, config2, history, check2, actions) {
+  if (config2.runtime === "systemd") return;
+  const repositories = historyRepositories(builtImagesHistory(config2, history));
+  if (repositories.length === 0) return;
+  const options = { repositories, releases: [], keep: 0, live: null, previous: null, dryRun: check2 };
+  const result = await pruneImages(host, options);
+  const ids = check2 ? result.plan.remove.map((i) => i.id) : result.removed;
+  if (ids.length > 0) {
+    const short = ids.map((id) => id.replace(/^sha256:/, "").slice(0, 12)).join(", ");
+    actions.push(
+      `${check2 ? "would remove" : "removed"} ${ids.length} image(s) of ${repositories.join(", ")}: ${short}`
+    );
+  }
+  for (const f of result.failed) actions.push(`kept image ${f.id}: ${f.message}`);
+}
+async function removeBootstrapFiles(host, config2, act, actions) {
+  const firewall = appFirewallPath(config2.app);
+  const logrotate = appLogrotatePath(config2.app);
+  const exists = async (path6) => (await host.exec(testArgv("-e", path6), { check: false })).code === 0;
+  const [hasFirewall, hasLogrotate] = await Promise.all([exists(firewall), exists(logrotate)]);
+  if (helperMode(config2, host.name)) {
+    const left = [...hasFirewall ? [firewall] : [], ...hasLogrotate ? [logrotate] : []];
+    if (left.length === 0) return;
+    const reload = hasFirewall ? ` && sudo systemctl restart ${FIREWALL_UNIT}` : "";
+    actions.push(
+      `kept: ${left.join(", ")} (bootstrap's; helper mode cannot remove them): as an admin, \`sudo rm ${left.join(" ")}${reload}\``
+    );
+    return;
+  }
+  if (hasLogrotate) await act(`remove ${logrotate}`, () => host.exec(removeFilesArgv([logrotate]), asRoot5));
+  if (!hasFirewall) return;
+  await act(`remove ${firewall} (the ports it opened close) and reload the firewall`, async () => {
+    await host.exec(removeFilesArgv([firewall]), asRoot5);
+    await host.exec(firewallCheckArgv(), asRoot5);
+    await host.exec(systemctlArgv("restart", [FIREWALL_UNIT]), asRoot5);
+  });
+}
 
 // src/deploy/swarm/remove.ts
-var asRoot5 = { become: true, step: "remove" };
+var asRoot6 = { become: true, step: "remove" };
 async function removeSwarmStacks(host, config2, purge, act) {
   if (host.name !== swarmManager(config2)) return;
   const groups = purge ? ["blue", "green", ACCESSORIES] : ["blue", "green"];
@@ -80809,24 +81600,24 @@ async function removeSwarmStacks(host, config2, purge, act) {
     const stack = `${config2.app}-${group}`;
     if (Object.keys(await stackReplicas(host, stack)).length === 0) continue;
     await act(`remove stack ${stack}`, async () => {
-      await host.exec(stackRemoveArgv(stack), asRoot5);
+      await host.exec(stackRemoveArgv(stack), asRoot6);
       await waitForStackGone(host, stack, 90);
     });
   }
   if (!purge) return;
-  const list2 = await host.exec(swarmObjectListArgv("secret", `slipway.app=${config2.app}`), { ...asRoot5, check: false });
+  const list2 = await host.exec(swarmObjectListArgv("secret", `slipway.app=${config2.app}`), { ...asRoot6, check: false });
   const secrets = list2.stdout.split("\n").filter(Boolean);
   if (secrets.length > 0) {
     await act(
       `remove the swarm secrets ${secrets.join(", ")}`,
-      () => host.exec(swarmObjectRemoveArgv("secret", secrets), asRoot5)
+      () => host.exec(swarmObjectRemoveArgv("secret", secrets), asRoot6)
     );
   }
 }
 
 // src/deploy/remove-app.ts
-var COLORS3 = ["blue", "green"];
-var asRoot6 = { become: true, step: "remove" };
+var COLORS4 = ["blue", "green"];
+var asRoot7 = { become: true, step: "remove" };
 async function removeApp(host, config2, options = {}) {
   const paths = deployPaths(config2.deploy_dir);
   const deployed = (await host.exec(testArgv("-d", paths.root), { check: false })).code === 0;
@@ -80838,10 +81629,15 @@ async function removeApp(host, config2, options = {}) {
   const locked = deployed && !options.check;
   if (locked) await acquireLock(host, paths.lock, options.holder ?? "slipway remove", "");
   try {
+    const { history } = deployed ? await readLiveState(host, paths) : { history: { releases: [] } };
     await removePublicPorts(host, config2, act);
     await stopProcesses(host, config2, options, act);
     await removeSite(host, config2, act);
     if (deployed) await removeDeployDir(host, config2, options, act, actions);
+    if (options.purge) {
+      await removeAppImages(host, config2, history, options.check ?? false, actions);
+      await removeBootstrapFiles(host, config2, act, actions);
+    }
   } finally {
     if (locked) await releaseLock(host, paths.lock);
   }
@@ -80860,9 +81656,9 @@ async function stopRecordedLeftovers(host, config2, current, act) {
   await act(
     `stop and disable ${left.join(", ")} (a recorded release ran them; the config no longer names them); remove ${templates.join(", ")}`,
     async () => {
-      await host.exec(systemctlArgv("disable", left, ["--now"]), { ...asRoot6, check: false });
-      await host.exec(removeFilesArgv(templates), asRoot6);
-      await host.exec(daemonReloadArgv(), asRoot6);
+      await host.exec(systemctlArgv("disable", left, ["--now"]), { ...asRoot7, check: false });
+      await host.exec(removeFilesArgv(templates), asRoot7);
+      await host.exec(daemonReloadArgv(), asRoot7);
     }
   );
 }
@@ -80870,14 +81666,14 @@ async function stopProcesses(host, config2, options, act) {
   const services = Object.keys(config2.services);
   if (config2.runtime === "systemd") {
     const current = services.flatMap(
-      (service) => COLORS3.flatMap(
+      (service) => COLORS4.flatMap(
         (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => instanceUnitName(config2.app, service, color, i))
       )
     );
     await stopRecordedLeftovers(host, config2, current, act);
     for (const service of services) {
       const template = `/etc/systemd/system/${templateUnitName(config2.app, service)}`;
-      const units = COLORS3.flatMap(
+      const units = COLORS4.flatMap(
         (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => instanceUnitName(config2.app, service, color, i))
       );
       const dirs = [];
@@ -80887,41 +81683,41 @@ async function stopProcesses(host, config2, options, act) {
       if (!hasTemplate2 && dirs.length === 0) continue;
       const what = [...hasTemplate2 ? [template] : [], ...dirs].join(", ");
       await act(`stop and disable ${units.join(", ")}; remove ${what}`, async () => {
-        await host.exec(systemctlArgv("stop", units), { ...asRoot6, check: false });
-        await host.exec(systemctlArgv("disable", units), { ...asRoot6, check: false });
-        for (const dir of dirs) await host.exec(removeTreeArgv(dir), asRoot6);
-        if (hasTemplate2) await host.exec(removeFilesArgv([template]), asRoot6);
-        await host.exec(daemonReloadArgv(), asRoot6);
+        await host.exec(systemctlArgv("stop", units), { ...asRoot7, check: false });
+        await host.exec(systemctlArgv("disable", units), { ...asRoot7, check: false });
+        for (const dir of dirs) await host.exec(removeTreeArgv(dir), asRoot7);
+        if (hasTemplate2) await host.exec(removeFilesArgv([template]), asRoot7);
+        await host.exec(daemonReloadArgv(), asRoot7);
       });
     }
     return;
   }
   if (config2.runtime === "container") {
     const names = services.flatMap(
-      (service) => COLORS3.flatMap(
+      (service) => COLORS4.flatMap(
         (color) => Array.from({ length: instancesOf(config2, service) }, (_, i) => containerName(config2.app, service, color, i))
       )
     );
     const present = await host.exec(containerNamesArgv(names), {
-      ...asRoot6,
+      ...asRoot7,
       check: false
     });
     const found = present.stdout.split("\n").map((l) => l.trim().replace(/^\//, "")).filter(Boolean);
     if (found.length > 0)
-      await act(`remove containers ${found.join(", ")}`, () => host.exec(removeContainersArgv(found), asRoot6));
+      await act(`remove containers ${found.join(", ")}`, () => host.exec(removeContainersArgv(found), asRoot7));
     return;
   }
   if (config2.runtime === "swarm") return removeSwarmStacks(host, config2, options.purge ?? false, act);
   const flavour = await hostComposeFlavour(host, config2);
-  const projects = options.purge ? [...COLORS3, ACCESSORIES] : [...COLORS3];
+  const projects = options.purge ? [...COLORS4, ACCESSORIES] : [...COLORS4];
   for (const group of projects) {
     const file2 = `${config2.deploy_dir}/compose/${group}/compose.yml`;
-    if ((await host.exec(testArgv("-f", file2), { ...asRoot6, check: false })).code !== 0) continue;
+    if ((await host.exec(testArgv("-f", file2), { ...asRoot7, check: false })).code !== 0) continue;
     const project = composeProjectName(config2.app, group);
     await act(
       `compose down project ${project}`,
       () => host.exec(composeDownArgv(composeBase(flavour, project, file2)), {
-        ...asRoot6,
+        ...asRoot7,
         timeoutMs: 12e4
       })
     );
@@ -80934,9 +81730,9 @@ async function removePublicPorts(host, config2, act) {
     for (const path6 of [socket.path, service.path].map(previousPath))
       if ((await host.exec(testArgv("-e", path6), { check: false })).code === 0) kept.push(path6);
     await act(`stop and remove ${[socket.name, service.name, ...kept].join(", ")}`, async () => {
-      await host.exec(systemctlArgv("disable", [socket.name, service.name], ["--now"]), { ...asRoot6, check: false });
-      await host.exec(removeFilesArgv([socket.path, service.path, ...kept]), asRoot6);
-      await host.exec(daemonReloadArgv(), asRoot6);
+      await host.exec(systemctlArgv("disable", [socket.name, service.name], ["--now"]), { ...asRoot7, check: false });
+      await host.exec(removeFilesArgv([socket.path, service.path, ...kept]), asRoot7);
+      await host.exec(daemonReloadArgv(), asRoot7);
     });
   }
 }
@@ -80954,10 +81750,10 @@ async function removeSite(host, config2, act) {
     if ((await host.exec(testArgv("-L", link), { check: false })).code === 0) links.push(link);
   if (present.length + links.length === 0) return;
   await act(`remove the nginx files ${[...present, ...links].join(", ")} and reload nginx`, async () => {
-    if (present.length > 0) await host.exec(removeFilesArgv(present), asRoot6);
-    if (links.length > 0) await host.exec(removeFilesArgv(links), asRoot6);
-    await host.exec(nginxTest().argv, asRoot6);
-    await host.exec(nginxReload().argv, asRoot6);
+    if (present.length > 0) await host.exec(removeFilesArgv(present), asRoot7);
+    if (links.length > 0) await host.exec(removeFilesArgv(links), asRoot7);
+    await host.exec(nginxTest().argv, asRoot7);
+    await host.exec(nginxReload().argv, asRoot7);
   });
 }
 async function removeDeployDir(host, config2, options, act, actions) {
@@ -80965,21 +81761,21 @@ async function removeDeployDir(host, config2, options, act, actions) {
   if (options.purge) {
     const volumes = namedVolumes2(config2);
     if (volumes.length > 0) {
-      await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot6));
+      await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot7));
     }
     if (!helperMode(config2, host.name)) {
-      await act(`remove ${root} (backups included)`, () => removeUnder(host, (0, import_node_path34.dirname)(root), root, asRoot6));
+      await act(`remove ${root} (backups included)`, () => removeUnder(host, (0, import_node_path35.dirname)(root), root, asRoot7));
       return;
     }
-    const listing2 = await host.exec(listDirArgv(root), { ...asRoot6, check: false });
+    const listing2 = await host.exec(listDirArgv(root), { ...asRoot7, check: false });
     const entries2 = listing2.stdout.split("\n").filter((p) => p && p !== `${root}/.slipway-lock`);
     await act(`remove everything in ${root} (backups included)`, async () => {
-      for (const entry of entries2) await removeUnder(host, root, entry, asRoot6);
+      for (const entry of entries2) await removeUnder(host, root, entry, asRoot7);
     });
     actions.push(`kept: ${root} itself, empty (bootstrap made it; helper mode cannot remove it)`);
     return;
   }
-  const listing = await host.exec(listDirArgv(root), { ...asRoot6, check: false });
+  const listing = await host.exec(listDirArgv(root), { ...asRoot7, check: false });
   const keep = /* @__PURE__ */ new Set([`${root}/backups`, `${root}/.slipway-lock`]);
   const accessories = Object.values(config2.services).some((s) => s.accessory);
   const entries = listing.stdout.split("\n").filter((p) => p && !keep.has(p));
@@ -80988,14 +81784,14 @@ async function removeDeployDir(host, config2, options, act, actions) {
       await removeKeepingAccessories(host, config2, entry, act);
       continue;
     }
-    await act(`remove ${entry}`, () => removeUnder(host, root, entry, asRoot6));
+    await act(`remove ${entry}`, () => removeUnder(host, root, entry, asRoot7));
   }
   actions.push(
-    `kept: ${root}/backups, the named volumes${accessories ? ", the accessories" : ""} (--purge removes them)`
+    `kept: ${root}/backups, the named volumes${accessories ? ", the accessories" : ""}${config2.runtime === "systemd" ? "" : ", the app's images"}, bootstrap's firewall rules of the app (--purge removes them)`
   );
 }
 async function removeKeepingAccessories(host, config2, dir, act) {
-  const listing = await host.exec(listDirArgv(dir), { ...asRoot6, check: false });
+  const listing = await host.exec(listDirArgv(dir), { ...asRoot7, check: false });
   const accessories = Object.keys(config2.services).filter((name) => config2.services[name]?.accessory);
   const kept = /* @__PURE__ */ new Set([
     `${dir}/${ACCESSORIES}`,
@@ -81003,7 +81799,7 @@ async function removeKeepingAccessories(host, config2, dir, act) {
     ...accessories.map((name) => `${dir}/${name}.env`)
   ]);
   for (const entry of listing.stdout.split("\n").filter((p) => p && !kept.has(p))) {
-    await act(`remove ${entry}`, () => removeUnder(host, config2.deploy_dir, entry, asRoot6));
+    await act(`remove ${entry}`, () => removeUnder(host, config2.deploy_dir, entry, asRoot7));
   }
 }
 function namedVolumes2(config2) {
@@ -81027,10 +81823,7 @@ function register14(program2, run2) {
     process.exitCode = exitCodeForOutcome(planned);
     if (flags.check || process.exitCode !== 0) return;
     const what = flags.purge ? `${config2.app} and its data` : config2.app;
-    if (!flags.yes && !process.stdin.isTTY) {
-      throw new UsageError(`no terminal to ask on: pass --yes to remove ${what}`);
-    }
-    if (!flags.yes && !await confirm(`remove ${what}?`)) return;
+    if (!await confirmIrreversible(flags.yes, `remove ${what}?`, `remove ${what}`)) return;
     process.exitCode = exitCodeForOutcome(await removeEverywhere(config2, flags, false, run2));
   });
 }
@@ -81073,7 +81866,7 @@ __export(render_exports, {
   writeRendered: () => writeRendered
 });
 var import_promises15 = require("node:fs/promises");
-var import_node_path35 = require("node:path");
+var import_node_path36 = require("node:path");
 var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 var UNPINNED_TAG = "<tag>";
 var RenderUsageError = class extends UsageError {
@@ -81133,8 +81926,8 @@ ${f.content}`).join("\n");
 async function writeRendered(dir, files) {
   const written = [];
   for (const f of files) {
-    const target = (0, import_node_path35.join)(dir, f.path);
-    await (0, import_promises15.mkdir)((0, import_node_path35.dirname)(target), { recursive: true });
+    const target = (0, import_node_path36.join)(dir, f.path);
+    await (0, import_promises15.mkdir)((0, import_node_path36.dirname)(target), { recursive: true });
     await (0, import_promises15.writeFile)(target, f.content, { mode: f.mode });
     await (0, import_promises15.chmod)(target, f.mode);
     written.push(target);
@@ -81210,52 +82003,28 @@ __export(status_exports, {
   register: () => register17
 });
 
-// src/deploy/status-served.ts
-var COLORS4 = ["blue", "green"];
-function servedPlan(config2) {
-  if (config2.proxy.mode === "internal") return null;
-  const { app } = config2;
-  if (config2.proxy.switch === "socket") {
-    return {
-      probes: routedServices(config2).map((service) => ({
-        probe: { kind: "link", target: socketLinkPath(UPSTREAM_INCLUDE_DIR, app, service) },
-        blue: colorSocketPath(COLOR_SOCKET_DIR, app, service, "blue"),
-        green: colorSocketPath(COLOR_SOCKET_DIR, app, service, "green")
-      }))
-    };
-  }
-  const [blue, green] = COLORS4.map((color) => {
-    const site = nginxSiteFromConfig(config2, { color, tlsReady: false });
-    return (site?.upstreams ?? []).map((u) => renderNginxUpstream(app, u, UPSTREAM_INCLUDE_DIR));
+// src/deploy/status-accessories.ts
+function accessoriesPlan(config2) {
+  if (config2.runtime !== "compose") return null;
+  const names = accessoryNames(config2);
+  if (names.length === 0) return null;
+  return { probe: { kind: "accessories", target: accessoriesProject(config2.app) }, names };
+}
+function healthOf(text2) {
+  return text2 === "healthy" || text2 === "unhealthy" || text2 === "starting" ? text2 : "none";
+}
+function accessoryStatuses(plan, lines) {
+  const rows2 = lines.map((line) => line.trim().split(/\s+/)).filter((fields) => fields.length >= 2);
+  return plan.names.map((service) => {
+    const row = rows2.find(([name]) => name === service);
+    if (!row) return { service, state: "not found", health: "none", ok: false };
+    const [, state = "", health] = row;
+    const docker = healthOf(health);
+    return { service, state, health: docker, ok: state === "running" && docker !== "unhealthy" };
   });
-  return {
-    probes: (blue ?? []).map((file2, i) => ({
-      probe: { kind: "file", target: file2.path },
-      blue: file2.content.trimEnd(),
-      green: (green?.[i]?.content ?? "").trimEnd()
-    }))
-  };
 }
-function servedColorOf(plan, lines) {
-  const seen = new Set(
-    plan.probes.map(({ probe, blue, green }) => {
-      const text2 = lines(probe).join("\n").trimEnd();
-      return text2 === blue ? "blue" : text2 === green ? "green" : null;
-    })
-  );
-  const [only] = [...seen];
-  return seen.size === 1 && only ? only : null;
-}
-function switchProblem(f) {
-  const { served, recorded: recorded2, intent } = f;
-  if (!served || served === recorded2.color) return null;
-  const back = recorded2.color ? `points nginx back at the recorded ${recorded2.color}${recorded2.release ? ` (release ${recorded2.release})` : ""} before it starts` : "clears it";
-  if (intent && intent.to === served) {
-    const run2 = intent.run_id || "unknown";
-    const now = intent.run_id && f.lockRun === intent.run_id ? `, or \`slipway lock release --run ${run2}\` does it now` : "";
-    return `nginx serves ${served} (release ${intent.release || "unknown"}, not recorded: run ${run2} was killed during its switch at ${intent.since || "an unknown time"}); the next deploy ${back}${now}`;
-  }
-  return `nginx serves ${served} while the record says ${recorded2.color ?? "nothing"}: the next deploy goes by what nginx serves`;
+function accessoryProblems(accessories) {
+  return accessories.filter((a) => !a.ok).map((a) => `accessory ${a.service} is ${a.state === "running" ? a.health : a.state}`);
 }
 
 // src/deploy/status.ts
@@ -81265,28 +82034,37 @@ function statusPlan(config2, names, cert, maintenancePage2 = null) {
   const units = COLORS5.flatMap((color) => names(color).map((target) => ({ probe: { kind, target }, color })));
   const health = COLORS5.flatMap(
     (color) => (
-      // A worker (no port) has no health URL: its state is its unit or container line.
+      // A worker (no port) has no health URL: its state is its unit or container line. An accessory publishes no port
+      // (its `port` is where the colors reach it by name): docker's health is its health (status-accessories.ts, D71).
       Object.entries(config2.services).flatMap(([service, spec]) => {
-        if (spec.port === void 0) return [];
-        const args = gateArgs2(service, spec, colorPort(spec, color));
+        if (spec.port === void 0 || spec.accessory) return [];
+        const args = gateArgs(service, spec, colorPort(spec, color));
         return { probe: { kind: "health", target: args.url }, color, service, expected: args.status };
       })
     )
   );
-  const certPlan = cert ? { ...cert, probe: { kind: "cert", target: cert.path } } : null;
+  const certPlan = cert ? certProbes(cert) : null;
   const maintenance = maintenancePage2 ? { probe: { kind: "file", target: maintenancePage2 } } : null;
+  const accessories = accessoriesPlan(config2);
   return {
     probes: [
       ...units.map((u) => u.probe),
+      ...accessories ? [accessories.probe] : [],
       ...health.map((h) => h.probe),
-      ...certPlan ? [certPlan.probe] : [],
+      ...certPlan ? [certPlan.probe, ...certPlan.served ? [certPlan.served] : []] : [],
       ...maintenance ? [maintenance.probe] : []
     ],
     units,
     health,
     cert: certPlan,
+    ...accessories ? { accessories } : {},
     maintenance
   };
+}
+function certProbes(cert) {
+  const { servedName, path: path6, ...rest } = cert;
+  const probe = { kind: "cert", target: path6 };
+  return servedName ? { ...rest, probe, served: { kind: "tls", target: servedName } } : { ...rest, probe };
 }
 function unitStates(kind, target, lines) {
   if (kind === "unit") {
@@ -81365,23 +82143,49 @@ function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ ne
     ...alive(holder) === false ? { stale: true } : {}
   } : { state: "free" };
   const disk = diskOf(deployDir, first("disk"));
-  const certificate = plan.cert ? certificateOf(plan.cert, sections2.get(probeKey(plan.cert.probe)), now) : null;
+  const certificate = plan.cert ? certificateOf(plan.cert, sections2, now) : null;
   const status = { host, release, color, units, health, lock, disk, certificate, problems: [] };
+  if (plan.accessories)
+    status.accessories = accessoryStatuses(plan.accessories, sections2.get(probeKey(plan.accessories.probe)) ?? []);
   if (served !== void 0) status.served = served;
   if (intent) status.intent = intent;
-  if (plan.maintenance) status.maintenance = (sections2.get(probeKey(plan.maintenance.probe)) ?? []).length > 0;
+  if (plan.maintenance) {
+    const page = sections2.get(probeKey(plan.maintenance.probe)) ?? [];
+    status.maintenance = page.length > 0;
+    const run2 = page.length > 0 ? ownerRun(pageOwner(page.join("\n"))) : null;
+    if (run2 && !(lock.holder?.run_id === run2 && !lock.stale)) status.maintenanceLeftBy = run2;
+  }
   if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections2, live);
   status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
 }
-function certificateOf(cert, lines, now) {
-  const pem = lines && lines.length > 0 ? lines.join("\n") : void 0;
+function certificateOf(cert, sections2, now) {
+  const pemOf = (probe) => (sections2.get(probeKey(probe)) ?? []).join("\n") || void 0;
+  const pem = pemOf(cert.probe);
   const state = certState(pem, cert.domains, now, cert.renewBeforeDays);
-  return {
+  const file2 = certIdentity(pem);
+  const status = {
     name: cert.name,
     state: state.kind,
-    ..."notAfter" in state ? { notAfter: state.notAfter.toISOString(), daysLeft: state.daysLeft } : {}
+    ..."notAfter" in state ? { notAfter: state.notAfter.toISOString(), daysLeft: state.daysLeft } : {},
+    ...file2 ? { file: file2 } : {}
   };
+  if (!cert.served) return status;
+  status.served = certIdentity(pemOf(cert.served));
+  const served = servedState(file2, status.served);
+  if (served) status.servedState = served;
+  return status;
+}
+function certificateServedProblem(c) {
+  return servedProblem(c.servedState ?? null, c.file ?? null, c.served ?? null, c.why);
+}
+function withServedReason(s, why) {
+  if (!s.certificate) return s;
+  const before = certificateServedProblem(s.certificate);
+  if (!before) return s;
+  const certificate = { ...s.certificate, why };
+  const after = certificateServedProblem(certificate) ?? before;
+  return { ...s, certificate, problems: s.problems.map((p) => p === before ? after : p) };
 }
 function problemsOf(s, expectRelease) {
   const problems = [];
@@ -81397,9 +82201,13 @@ function problemsOf(s, expectRelease) {
   for (const u of s.units) if (u.live && !u.running) problems.push(`${u.name} is ${u.state}`);
   for (const h of s.health)
     if (!h.healthy) problems.push(`${h.service} health ${h.status || "no answer"} (want ${h.expected})`);
+  problems.push(...accessoryProblems(s.accessories ?? []));
   if (s.lock.stale) problems.push("stale lock");
+  if (s.maintenanceLeftBy) problems.push(`maintenance page left on by killed run ${s.maintenanceLeftBy}`);
   if (s.disk && s.disk.freeBytes < LOW_DISK_BYTES) problems.push(`low disk: ${formatBytes2(s.disk.freeBytes)} free`);
   if (s.certificate && s.certificate.state !== "valid") problems.push(`certificate ${s.certificate.state}`);
+  const served = s.certificate ? certificateServedProblem(s.certificate) : null;
+  if (served) problems.push(served);
   if (s.cluster) problems.push(...clusterProblems(s.cluster));
   return problems;
 }
@@ -81431,14 +82239,20 @@ function headLine(s) {
   const live = s.served && s.served !== s.color ? `nginx serves ${s.served}${unrecorded}; recorded ${recorded2}` : recorded2;
   const lock = s.lock.state === "held" ? `held by ${describeHolder(s.lock.holder)}${age(s.lock.ageSeconds)}${s.lock.stale ? " (stale)" : ""}` : "free";
   const disk = s.disk ? `${formatBytes2(s.disk.freeBytes)} free (${s.disk.usedPercent}% used)` : "unknown";
-  const maintenance = s.maintenance === void 0 ? "" : `; maintenance ${s.maintenance ? "on" : "off"}`;
+  const left = s.maintenanceLeftBy ? ` (left by killed run ${s.maintenanceLeftBy})` : "";
+  const maintenance = s.maintenance === void 0 ? "" : `; maintenance ${s.maintenance ? "on" : "off"}${left}`;
   return `${s.host}: ${live}; lock ${lock}; disk ${disk}${maintenance}`;
 }
 function certLine(s) {
   const c = s.certificate;
   if (!c) return null;
   const until = c.notAfter ? ` until ${c.notAfter} (${c.daysLeft} days)` : "";
-  return `  certificate ${c.name}: ${c.state}${until}`;
+  return `  certificate ${c.name}: ${c.state}${until}${servedText(c)}`;
+}
+function servedText(c) {
+  if (c.servedState === "loaded") return "; served by nginx";
+  if (!c.servedState || !c.served) return "";
+  return `; nginx serves serial ${c.served.serial} until ${c.served.notAfter} (see journalctl -t ${HOOK_LOG_TAG})`;
 }
 function formatHostStatus(s) {
   if (s.error) return `${s.host}: unreachable (${s.error})`;
@@ -81461,6 +82275,11 @@ function formatHostStatus(s) {
           h.status ? `${h.status}${h.healthy ? " ok" : ` (want ${h.expected})`}` : "no answer"
         ])
       ])
+    );
+  }
+  if (s.accessories && s.accessories.length > 0) {
+    lines.push(
+      ...table([["ACCESSORY", "STATE", "HEALTH"], ...s.accessories.map((a) => [a.service, a.state, a.health])])
     );
   }
   if (s.cluster) lines.push(...clusterLines(s.cluster));
@@ -81513,6 +82332,8 @@ function formatStatus(hosts) {
 
 // src/deploy/status-read.ts
 function certOf(config2) {
+  const provided = config2.tls.enabled ? config2.tls.certificate_path : void 0;
+  if (provided !== void 0) return { path: provided, name: provided, domains: [], renewBeforeDays: 0 };
   const spec = certSpecFromConfig(config2);
   if (!spec) return null;
   return {
@@ -81521,6 +82342,11 @@ function certOf(config2) {
     domains: spec.domains,
     renewBeforeDays: spec.renewBeforeDays
   };
+}
+async function explainServed(host, status) {
+  if (!status.certificate || !certificateServedProblem(status.certificate)) return status;
+  const test = await host.exec(nginxTest().argv, { become: true, check: false, step: "status", timeoutMs: 3e4 });
+  return withServedReason(status, nginxTestVerdict(test.code, test.stderr));
 }
 function swarmHostPlan(config2, host, cert, page) {
   const base = statusPlan({ ...config2, services: {} }, () => [], cert, page);
@@ -81556,14 +82382,15 @@ async function readStatus(config2, limit) {
         if (!host) return unreachable(error62 ?? "unreachable");
         try {
           const page = nginxHosts.has(host.name) ? maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app) : null;
+          const hostCert = cert && page ? { ...cert, servedName: cert.domains[0] } : cert;
           const plan = {
-            ...runtime ? statusPlan(configOnHost(config2, host.name), (c) => runtime(host).names(c), cert, page) : swarmHostPlan(config2, host.name, cert, page),
+            ...runtime ? statusPlan(configOnHost(config2, host.name), (c) => runtime(host).names(c), hostCert, page) : swarmHostPlan(config2, host.name, hostCert, page),
             served: page ? servedPlan(config2) : null
           };
           plan.probes = [...plan.probes, ...plan.served?.probes.map((p) => p.probe) ?? []];
           const argv2 = statusArgv(config2.deploy_dir, lockDir(config2.deploy_dir), plan.probes);
           const result = await host.exec(argv2, { become: true, check: false, step: "status", timeoutMs: 6e4 });
-          return parseHostStatus(host.name, config2.deploy_dir, plan, result.stdout);
+          return await explainServed(host, parseHostStatus(host.name, config2.deploy_dir, plan, result.stdout));
         } catch (e) {
           return unreachable(e instanceof Error ? e.message : String(e));
         }
@@ -81600,52 +82427,45 @@ __export(validate_exports, {
   register: () => register18,
   runValidate: () => runValidate
 });
-function reportIssue(issue2) {
-  const { file: file2, line, col, message: message2, environment } = issue2;
-  return { file: file2, line, col, key: formatPath(issue2.path), message: message2, ...environment ? { environment } : {} };
-}
-async function runValidate(file2, options = {}) {
+
+// src/deploy/validate-config.ts
+var INTERNAL_WITHOUT_PUBLIC_PORT = "proxy.mode internal and no service has `public_port`: nothing is reachable from outside the host (the services listen on 127.0.0.1); give the service users reach `public_port: <port>`, unless the app only works in the background";
+async function validateConfigFile(file2, options) {
   let text2;
   try {
     text2 = await readConfigText(file2);
   } catch (error62) {
     if (!(error62 instanceof ConfigFileUnreadable)) throw error62;
-    const report = { file: file2, ok: false, issues: [{ file: file2, line: 0, col: 0, key: "", message: error62.reason }] };
-    return { exitCode: EXIT.error, stdout: [], stderr: [error62.message], report };
+    return { kind: "unreadable", message: error62.message, reason: error62.reason };
   }
-  const result = validateConfigText(text2, file2, { environment: options.env });
-  if (!result.ok) {
-    const count = result.issues.length;
-    return {
-      exitCode: EXIT.config,
-      stdout: [],
-      stderr: [...result.issues.map(formatIssue), `${file2}: ${count} problem${count === 1 ? "" : "s"}`],
-      report: { file: file2, ok: false, issues: result.issues.map(reportIssue) }
-    };
-  }
-  const { problems: hookProblems, warnings } = hookIssues(result.configs);
-  if (hookProblems.length > 0) {
-    const count = hookProblems.length;
-    return {
-      exitCode: EXIT.config,
-      stdout: [],
-      stderr: [...hookProblems.map(formatProblem), `${file2}: ${count} problem${count === 1 ? "" : "s"}`],
-      report: {
-        file: file2,
-        ok: false,
-        issues: hookProblems.map((p) => ({ file: p.file, line: p.line, col: p.col, key: p.where, message: p.message }))
-      }
-    };
-  }
+  const result = validateConfigText(text2, file2, { environment: options.environment });
+  if (!result.ok) return { kind: "invalid", problems: result.issues.map(fromIssue) };
+  const hooks = hookIssues(result.configs);
+  if (hooks.problems.length > 0) return { kind: "invalid", problems: hooks.problems.map(fromParseProblem) };
+  const fileIssues = configFileIssues(text2, file2, result.configs);
+  if (fileIssues.length > 0) return { kind: "invalid", problems: fileIssues.map(fromIssue) };
   const config2 = result.configs[0];
-  const environments = options.env ? [] : result.environments;
+  const environments = options.environment ? [] : result.environments;
   const summary = config2 ? validSummary(file2, config2, environments) : `${file2}: valid`;
+  const warnings = hooks.warnings;
   if (result.configs.some(noPublicPort)) warnings.push(INTERNAL_WITHOUT_PUBLIC_PORT);
   for (const warning of new Set(result.configs.flatMap(swarmSecretWarnings))) warnings.push(warning);
-  const stderr = warnings.map((w) => `warning: ${w}`);
-  return { exitCode: EXIT.ok, stdout: [summary], stderr, report: { file: file2, ok: true, environments, issues: [] } };
+  return { kind: "valid", summary, warnings, environments, configs: result.configs };
 }
-var INTERNAL_WITHOUT_PUBLIC_PORT = "proxy.mode internal and no service has `public_port`: nothing is reachable from outside the host (the services listen on 127.0.0.1); give the service users reach `public_port: <port>`, unless the app only works in the background";
+function problemText(p) {
+  const key = p.environment ? p.key ? `environments.${p.environment}.${p.key}` : `environments.${p.environment}` : p.key;
+  return key ? `${key}: ${p.message}` : p.message;
+}
+function formatValidationProblem(p) {
+  return `${p.file}:${p.line}:${p.col}: ${problemText(p)}`;
+}
+function fromIssue(issue2) {
+  const { file: file2, line, col, message: message2, environment } = issue2;
+  return { file: file2, line, col, key: formatPath(issue2.path), message: message2, ...environment ? { environment } : {} };
+}
+function fromParseProblem(p) {
+  return { file: p.file, line: p.line, col: p.col, key: p.where, message: p.message };
+}
 function noPublicPort(config2) {
   return config2.proxy.mode === "internal" && Object.values(config2.services).every((s) => s.public_port === void 0);
 }
@@ -81661,6 +82481,27 @@ function hookIssues(configs) {
     }
   }
   return { problems: [...found.values()], warnings: [...warnings] };
+}
+
+// src/cli/validate.ts
+async function runValidate(file2, options = {}) {
+  const result = await validateConfigFile(file2, { environment: options.env });
+  if (result.kind === "unreadable") {
+    const report = { file: file2, ok: false, issues: [{ file: file2, line: 0, col: 0, key: "", message: result.reason }] };
+    return { exitCode: EXIT.error, stdout: [], stderr: [result.message], report };
+  }
+  if (result.kind === "invalid") {
+    const count = result.problems.length;
+    return {
+      exitCode: EXIT.config,
+      stdout: [],
+      stderr: [...result.problems.map(formatValidationProblem), `${file2}: ${count} problem${count === 1 ? "" : "s"}`],
+      report: { file: file2, ok: false, issues: result.problems }
+    };
+  }
+  const { environments, summary } = result;
+  const stderr = result.warnings.map((w) => `warning: ${w}`);
+  return { exitCode: EXIT.ok, stdout: [summary], stderr, report: { file: file2, ok: true, environments, issues: [] } };
 }
 function register18(program2, run2) {
   const command = program2.command("validate").description("check slipway.yml (every environment, or the one given) and print every problem with file:line:col");

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("ee2fa53cf595d8d549f71b75ac5745a2ea33a5ee01e445e1f83bd5950fca5fd8", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("56b1a936d1a9744e6fb4da9305d2f9809fc56c5dd2ec2f37c81fc4c2b4d8a776", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -11,14 +11,14 @@ import {
   info,
   keyPlacement,
   loadConfig,
+  maskOnRunner,
   placeKey,
   readInputs,
   resolveHosts,
   runContextFromEnv,
   secretValues,
-  setSecret,
   warning
-} from "./chunk-OBRSQWRC.js";
+} from "./chunk-CQSKSXAU.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
@@ -31,10 +31,9 @@ async function runPostAction(env = process.env) {
   const redactor = new Redactor();
   try {
     const inputs = readInputs((name) => getInput(name));
-    for (const value of secretValues(void 0, [inputs.sshPrivateKey, inputs.githubToken], env)) {
-      setSecret(value);
-      redactor.add(value);
-    }
+    const secrets = secretValues(void 0, [inputs.sshPrivateKey, inputs.githubToken], env);
+    maskOnRunner(env, secrets);
+    redactor.addAll(secrets);
     const config = await loadConfig(inputs.config, { environment: inputs.environment });
     if (inputs.sshPrivateKey) {
       await placeKey(inputs.sshPrivateKey, keyPlacement(resolveHosts(config), dirname(resolve(inputs.config))), env);
