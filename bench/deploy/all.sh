@@ -12,6 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 lock="${LOCK:-/tmp/slipway-e2e.lock}"
+# Run alone (not from bench/run.sh) it still needs the Ansible reference and the load generator.
+command -v ansible-playbook >/dev/null || flock /tmp/apt.lock apt-get install -y -q ansible >/dev/null
+command -v wrk >/dev/null || flock /tmp/apt.lock apt-get install -y -q wrk >/dev/null
 started=$SECONDS
 if [ -n "${HOSTS:-}" ]; then
   IFS=, read -r -a named <<<"$HOSTS"
