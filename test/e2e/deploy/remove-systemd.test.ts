@@ -70,7 +70,9 @@ describe("slipway remove, runtime systemd (harvest on t1)", () => {
     expect((await viaNginx(address(), DOMAIN, "/api/health")).status).toBe(200);
 
     const done = await removeApp(host, config);
-    expect(done.at(-1)).toBe(`kept: /opt/${APP}/backups, the named volumes (--purge removes them)`);
+    expect(done.at(-1)).toBe(
+      `kept: /opt/${APP}/backups, the named volumes, bootstrap's firewall rules of the app (--purge removes them)`,
+    );
     const active = await host.exec(["systemctl", "is-active", `${APP}-backend@blue`, `${APP}-frontend@blue`], sudo);
     expect(active.stdout.split("\n").filter(Boolean)).toEqual(["inactive", "inactive"]);
     expect(await exists(`/etc/systemd/system/${APP}-backend@.service`)).toBe(false);
@@ -87,7 +89,7 @@ describe("slipway remove, runtime systemd (harvest on t1)", () => {
     expect(await exists(dbFile)).toBe(true);
 
     expect(await removeApp(host, config)).toEqual([
-      `kept: /opt/${APP}/backups, the named volumes (--purge removes them)`,
+      `kept: /opt/${APP}/backups, the named volumes, bootstrap's firewall rules of the app (--purge removes them)`,
     ]);
   });
 });
