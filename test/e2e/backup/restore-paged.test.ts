@@ -4,7 +4,6 @@
  * write refused meanwhile is a 503 with Retry-After, never nginx's bare 502; afterwards the page is off, the app
  * answers through nginx and the rows are the backup's plus what came after the page went off.
  */
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
 import { loadConfig, type SlipwayConfig } from "../../../src/config/index.js";
@@ -13,76 +12,12 @@ import type { RemoteHost } from "../../../src/remote/types.js";
 import { slipway } from "../../support/cli-in-process.js";
 import { cleanHost, connectTarget, viaNginx, writeOverlay } from "../deploy/support.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { post, writer } from "./harvest-writer.js";
 
 const APP = "hvpaged";
 const DOMAIN = "hvpaged.e2e.test";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const address = () => sandboxTarget("t15").host;
-
-interface Write {
-  crop: string;
-  status: number;
-  id?: number;
-  retryAfter?: string;
-  at: number;
-}
-
-/** One POST through nginx; the answer's status, the row's id (201) and Retry-After. */
-function post(crop: string): Promise<Write> {
-  const body = JSON.stringify({ crop, kg: 1 });
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: address(),
-        port: 80,
-        path: "/api/harvests",
-        method: "POST",
-        headers: { Host: DOMAIN, "Content-Type": "application/json" },
-        timeout: 5000,
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (d: Buffer) => {
-          text += d.toString();
-        });
-        res.on("end", () => {
-          const status = res.statusCode ?? 0;
-          const id = status === 201 ? (JSON.parse(text) as { id: number }).id : undefined;
-          const retryAfter = res.headers["retry-after"];
-          resolve({
-            crop,
-            status,
-            id,
-            retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
-            at: Date.now(),
-          });
-        });
-      },
-    );
-    req.on("error", () => resolve({ crop, status: 0, at: Date.now() }));
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.end(body);
-  });
-}
-
-/** A writer posting every 100 ms until stopped. */
-function writer() {
-  const writes: Write[] = [];
-  let running = true;
-  const done = (async () => {
-    for (let n = 0; running; n++) {
-      writes.push(await post(`w-${n}`));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await done;
-      return writes;
-    },
-  };
-}
 
 describe("backup restore behind the maintenance page (harvest on t15)", () => {
   let host: RemoteHost;
@@ -125,18 +60,18 @@ describe("backup restore behind the maintenance page (harvest on t15)", () => {
   });
 
   it("refuses without a terminal and without --yes, then restores with --yes behind the page (503, never 502)", async () => {
-    for (const crop of ["kept-a", "kept-b"]) expect((await post(crop)).status).toBe(201);
+    for (const crop of ["kept-a", "kept-b"]) expect((await post(address(), DOMAIN, crop)).status).toBe(201);
     const created = await slipway("backup", "create", "-c", file, "--json");
     expect(created.code, created.stderr).toBe(0);
     const id = (JSON.parse(created.stdout) as { id: string }).id;
-    for (const crop of ["lost-a", "lost-b"]) expect((await post(crop)).status).toBe(201);
+    for (const crop of ["lost-a", "lost-b"]) expect((await post(address(), DOMAIN, crop)).status).toBe(201);
 
     const refused = await slipway("backup", "restore", id, "-c", file);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain(`no terminal to ask on: pass --yes to restore backup ${id}`);
     expect(await crops()).toEqual(["kept-a", "kept-b", "lost-a", "lost-b"]);
 
-    const load = writer();
+    const load = writer(address, DOMAIN);
     await new Promise((r) => setTimeout(r, 1000));
     const restored = await slipway("backup", "restore", id, "-c", file, "--yes");
     const paged = Date.now();

@@ -5,7 +5,6 @@
  * is handed out twice to two acknowledged writes that both survive, and while the restore runs users get the
  * maintenance page (503 with Retry-After), never nginx's bare 502.
  */
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBackups } from "../../../src/backup/index.js";
 import { safeRelease } from "../../../src/backup/naming.js";
@@ -15,76 +14,12 @@ import { type DeployOptions, deploy, rollback } from "../../../src/deploy/index.
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { cleanHost, connectTarget, viaNginx, writeOverlay } from "../deploy/support.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { post, writer } from "./harvest-writer.js";
 
 const APP = "hvrestore";
 const DOMAIN = "hvrestore.e2e.test";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const address = () => sandboxTarget("t2").host;
-
-interface Write {
-  crop: string;
-  status: number;
-  id?: number;
-  retryAfter?: string;
-  at: number;
-}
-
-/** One POST through nginx; the answer's status, the row's id (201) and Retry-After. */
-function post(crop: string): Promise<Write> {
-  const body = JSON.stringify({ crop, kg: 1 });
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: address(),
-        port: 80,
-        path: "/api/harvests",
-        method: "POST",
-        headers: { Host: DOMAIN, "Content-Type": "application/json" },
-        timeout: 5000,
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (d: Buffer) => {
-          text += d.toString();
-        });
-        res.on("end", () => {
-          const status = res.statusCode ?? 0;
-          const id = status === 201 ? (JSON.parse(text) as { id: number }).id : undefined;
-          const retryAfter = res.headers["retry-after"];
-          resolve({
-            crop,
-            status,
-            id,
-            retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
-            at: Date.now(),
-          });
-        });
-      },
-    );
-    req.on("error", () => resolve({ crop, status: 0, at: Date.now() }));
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.end(body);
-  });
-}
-
-/** A writer posting every 100 ms until stopped. */
-function writer() {
-  const writes: Write[] = [];
-  let running = true;
-  const done = (async () => {
-    for (let n = 0; running; n++) {
-      writes.push(await post(`w-${n}`));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await done;
-      return writes;
-    },
-  };
-}
 
 describe("rollback --restore-db under a writer (harvest on t2, D66)", () => {
   let host: RemoteHost;
@@ -121,12 +56,12 @@ describe("rollback --restore-db under a writer (harvest on t2, D66)", () => {
 
   it("loses no acknowledged write, hands out no id twice and shows 503 + Retry-After during the restore", async () => {
     expect((await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } })).ok).toBe(true);
-    for (const crop of ["v1-a", "v1-b"]) expect((await post(crop)).status).toBe(201);
+    for (const crop of ["v1-a", "v1-b"]) expect((await post(address(), DOMAIN, crop)).status).toBe(201);
     expect((await deploy({ ...base(), versionEnv: { APP_VERSION: "v2" } })).ok).toBe(true);
     const history = JSON.parse((await host.readFile(`/opt/${APP}/releases.json`))?.toString() ?? "{}");
     const left: string = history.releases.at(-1).id;
 
-    const load = writer();
+    const load = writer(address, DOMAIN);
     await new Promise((r) => setTimeout(r, 2000)); // writes under v2 (the release being left)
     const started = Date.now();
     const result = await rollback({
