@@ -52,8 +52,26 @@ export function loadSandbox(path: string = INVENTORY_PATH): SandboxInventory {
   return parsed.data;
 }
 
-/** A target by name ("t1", "t2", ...). */
+/**
+ * How far target names are shifted: with SLIPWAY_E2E_TARGET_OFFSET=9 a test's "t8" is the sandbox's t17 (still named
+ * "t8" to the test). Engineers run an e2e file on targets of their own this way while others run the suite.
+ */
+function targetOffset(): number {
+  const raw = process.env.SLIPWAY_E2E_TARGET_OFFSET;
+  if (raw === undefined || raw === "") return 0;
+  if (!/^\d+$/.test(raw)) throw new Error(`SLIPWAY_E2E_TARGET_OFFSET=${raw}: expected a whole number of targets`);
+  return Number(raw);
+}
+
+/** A target by name ("t1", "t2", ...), shifted by SLIPWAY_E2E_TARGET_OFFSET when it is set. */
 export function sandboxTarget(name: string, inventory: SandboxInventory = loadSandbox()): SandboxTarget {
+  const offset = targetOffset();
+  const numbered = /^t(\d+)$/.exec(name);
+  if (offset > 0 && numbered) {
+    const real = inventory.targets.find((t) => t.name === `t${Number(numbered[1]) + offset}`);
+    if (!real) throw new Error(`SLIPWAY_E2E_TARGET_OFFSET=${offset} shifts ${name} past the sandbox's last target`);
+    return { ...real, name };
+  }
   const found = inventory.targets.find((t) => t.name === name);
   if (!found) {
     const names = inventory.targets.map((t) => t.name).join(", ");
