@@ -1,5 +1,5 @@
 /**
- * D72 on t14: harvest (runtime systemd, SQLite) with 50 rows live, then a release whose start corrupts the database
+ * D72 on t8: harvest (runtime systemd, SQLite) with 50 rows live, then a release whose start corrupts the database
  * (deletes the even rows, renames the rest) and whose data routes answer 500, so the preview refuses it before the
  * switch. With `database.restore_on_rollback` the deploy restores its pre-deploy backup (every row back, the page off
  * again); without it the live release is left on the corrupted data and the failure names the backup and the exact
@@ -21,7 +21,7 @@ const APP = "hvcorrupt";
 const DOMAIN = "hvcorrupt.e2e.test";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const BLUE_BACKEND = 5361;
-const address = () => sandboxTarget("t14").host;
+const address = () => sandboxTarget("t8").host;
 
 /** The broken release: the tester's `corrupt-fail` (D72), as a migration at start would do it. */
 const CORRUPT_AT_START = `
@@ -43,7 +43,7 @@ function corruptingRelease(): string {
   return dir;
 }
 
-describe("a release that corrupts the database at start and fails the preview (harvest on t14, D72)", () => {
+describe("a release that corrupts the database at start and fails the preview (harvest on t8, D72)", () => {
   let host: RemoteHost;
   let config: SlipwayConfig;
   let file: string;
@@ -82,11 +82,11 @@ describe("a release that corrupts the database at start and fails the preview (h
   }
 
   beforeAll(async () => {
-    host = await connectTarget("t14");
+    host = await connectTarget("t8");
     file = writeOverlay("harvest", {
       app: APP,
       domain: DOMAIN,
-      target: "t14",
+      target: "t8",
       ports: { backend: BLUE_BACKEND, frontend: 8410 },
       healthTimeout: "20s",
     });
@@ -115,7 +115,7 @@ describe("a release that corrupts the database at start and fails the preview (h
       /restored the database from backup \S+ \(taken before this deploy\): writes made since \S+Z are lost \(the data before the restore is backup \S+\)/,
     );
     expect(error).not.toContain("untouched");
-    const paging = lines.filter((l) => /maintenance (page|was)/.test(l)).map((l) => l.replace(/^\[t14\] /, ""));
+    const paging = lines.filter((l) => /maintenance (page|was)/.test(l)).map((l) => l.replace(/^\[t8\] /, ""));
     expect(paging).toEqual(["maintenance page on for the restore", "maintenance page off"]);
     const crops = await harvests();
     expect(crops).toHaveLength(50);
@@ -134,7 +134,7 @@ describe("a release that corrupts the database at start and fails the preview (h
     expect(result.ok).toBe(false);
     const error = result.hosts[0]?.error ?? "";
     const named = error.match(
-      /the new release ran against the live database from \S+Z; if it changes data at start, restore the pre-deploy backup: slipway backup restore (\S+) --host t14/,
+      /the new release ran against the live database from \S+Z; if it changes data at start, restore the pre-deploy backup: slipway backup restore (\S+) --host t8/,
     );
     expect(named, error).not.toBeNull();
     expect(error).not.toContain("untouched");
@@ -142,7 +142,7 @@ describe("a release that corrupts the database at start and fails the preview (h
     expect(crops).toHaveLength(25);
     expect(crops.every((c) => c === "corrupted")).toBe(true);
 
-    const restore = await runCli(["backup", "restore", named?.[1] as string, "--host", "t14", "-c", file]);
+    const restore = await runCli(["backup", "restore", named?.[1] as string, "--host", "t8", "-c", file]);
     expect(restore.code, restore.output).toBe(0);
     // `backup restore` starts the writers again without waiting for them: the first answers may be 502.
     for (let i = 0; i < 60 && (await viaNginx(address(), DOMAIN, "/api/harvests")).status !== 200; i++) {

@@ -1,5 +1,5 @@
 /**
- * `slipway backup restore ID` under a writer (harvest, runtime systemd, SQLite) on t15: without a terminal and without
+ * `slipway backup restore ID` under a writer (harvest, runtime systemd, SQLite) on t8: without a terminal and without
  * --yes it refuses (exit 5) and changes nothing; with --yes the restore runs behind the maintenance page, so every
  * write refused meanwhile is a 503 with Retry-After, never nginx's bare 502; afterwards the page is off, the app
  * answers through nginx and the rows are the backup's plus what came after the page went off.
@@ -17,9 +17,9 @@ import { post, writer } from "./harvest-writer.js";
 const APP = "hvpaged";
 const DOMAIN = "hvpaged.e2e.test";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
-const address = () => sandboxTarget("t15").host;
+const address = () => sandboxTarget("t8").host;
 
-describe("backup restore behind the maintenance page (harvest on t15)", () => {
+describe("backup restore behind the maintenance page (harvest on t8)", () => {
   let host: RemoteHost;
   let config: SlipwayConfig;
   let file: string;
@@ -32,12 +32,12 @@ describe("backup restore behind the maintenance page (harvest on t15)", () => {
       .filter(Boolean);
 
   beforeAll(async () => {
-    host = await connectTarget("t15");
+    host = await connectTarget("t8");
     await cleanHost(host, APP);
     file = writeOverlay("harvest", {
       app: APP,
       domain: DOMAIN,
-      target: "t15",
+      target: "t8",
       ports: { backend: 5343, frontend: 8393 },
       healthTimeout: "20s",
     });
@@ -78,8 +78,8 @@ describe("backup restore behind the maintenance page (harvest on t15)", () => {
     await new Promise((r) => setTimeout(r, 1000));
     const writes = await load.stop();
     expect(restored.code, restored.stderr).toBe(0);
-    expect(restored.stderr).toContain("t15: maintenance page on for the restore");
-    expect(restored.stderr).toContain("t15: maintenance page off");
+    expect(restored.stderr).toContain("t8: maintenance page on for the restore");
+    expect(restored.stderr).toContain("t8: maintenance page off");
 
     const failed = writes.filter((w) => w.status !== 201);
     expect(failed.length, JSON.stringify(writes.map((w) => w.status))).toBeGreaterThan(0);
@@ -94,6 +94,6 @@ describe("backup restore behind the maintenance page (harvest on t15)", () => {
     for (const w of after) expect(rows).toContain(w.crop);
     expect((await viaNginx(address(), DOMAIN, "/api/health")).status).toBe(200);
     const status = await slipway("maintenance", "status", "-c", file);
-    expect(status.stdout).toContain("t15: maintenance off");
+    expect(status.stdout).toContain("t8: maintenance off");
   });
 });

@@ -159,7 +159,7 @@ deploy_dir: ${dir}
     const migrated = await sqlite(host, db, "SELECT * FROM items ORDER BY id;");
     expect(migrated).toBe('1|APPLE\n2|pear\n3|it\'s "quoted"\n4|plum\n5|kiwi');
 
-    const result = (await slipway(["backup", "restore", created.id, "--config", config])) as RestoreResult;
+    const result = (await slipway(["backup", "restore", created.id, "--config", config, "--yes"])) as RestoreResult;
     expect(result.restored.id).toBe(created.id);
 
     expect(await sqlite(host, db, "SELECT * FROM items ORDER BY id;")).toBe(snapshot);
@@ -199,7 +199,7 @@ deploy_dir: ${dir}
 
     const listed = (await slipway(["backup", "list", "--config", moved])) as BackupManifest[];
     expect(listed.map((m) => m.id)).toEqual([created.id]);
-    const result = (await slipway(["backup", "restore", created.id, "--config", moved])) as RestoreResult;
+    const result = (await slipway(["backup", "restore", created.id, "--config", moved, "--yes"])) as RestoreResult;
     expect(result.restored.id).toBe(created.id);
     expect((await host.exec(["test", "-f", `${elsewhere}/${result.preRestore.file}`], { check: false })).code).toBe(0);
     expect((await host.exec(["ls", `${dir}/backups`])).stdout).toBe(before);

@@ -275,7 +275,9 @@ describe("deploy, a Postgres accessory beside blue-green compose (t2)", () => {
     expect(await health()).toMatchObject({ version: "v4" });
 
     const done = await removeApp(host, config);
-    expect(done).toContain(`kept: /opt/${APP}/backups, the named volumes, the accessories (--purge removes them)`);
+    expect(done).toContain(
+      `kept: /opt/${APP}/backups, the named volumes, the accessories, the app's images, bootstrap's firewall rules of the app (--purge removes them)`,
+    );
     const green = await host.exec(
       ["docker", "ps", "-aq", "--filter", `label=com.docker.compose.project=${APP}-green`],
       sudo,

@@ -1,3 +1,4 @@
+// e2e-targets: t2
 /**
  * Fault injection on sandbox target t2 for runtime compose with strategy stop-first (duckdb-compose, DuckDB in a named
  * volume): the SIGKILL/SIGTERM step boundaries of the systemd matrix (shared driver in fault-support.ts) plus

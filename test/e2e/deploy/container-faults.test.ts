@@ -1,3 +1,4 @@
+// e2e-targets: t2
 /**
  * Fault injection on sandbox target t2 for runtime container (flask-docker, SQLite in a named volume): the same
  * SIGKILL/SIGTERM step boundaries as the systemd matrix (faults.test.ts, shared driver in fault-support.ts), each

@@ -1,5 +1,6 @@
+// e2e-targets: t9
 /**
- * D77 on sandbox target t17: runtime container with strategy stop-first (flask-docker, SQLite in a named volume), the
+ * D77 on sandbox target t9: runtime container with strategy stop-first (flask-docker, SQLite in a named volume), the
  * CLI killed (SIGKILL) once the new color started and before its gate: the old color is stopped, the new one runs
  * (its docker-proxy holds its port). The next plain deploy must not take that container's own proxy for a squatter:
  * it converges, and a rollback after it works (the shared driver in fault-support.ts).
@@ -27,12 +28,12 @@ const HEALTH_TIMEOUT = 8;
 /** Killed after start (before the gate) and after the gate: the new color's container left running. */
 const FAULTS = ["start:after:kill", "gate:after:kill"];
 
-/** flask-docker's slipway.yml for t17: own name, ports, volume and repository; plain http; a fast health gate. */
+/** flask-docker's slipway.yml for t9: own name, ports, volume and repository; plain http; a fast health gate. */
 function writeConfig(): string {
   const file = writeOverlay("flask-docker", {
     app: APP,
     domain: DOMAIN,
-    target: "t17",
+    target: "t9",
     ports: {},
     healthTimeout: `${HEALTH_TIMEOUT}s`,
   });
@@ -48,20 +49,20 @@ function writeConfig(): string {
   return file;
 }
 
-describe("D77: a stop-first run killed before its gate (flask-docker on t17, runtime container)", () => {
+describe("D77: a stop-first run killed before its gate (flask-docker on t9, runtime container)", () => {
   let host: RemoteHost;
   let images: Record<string, string> = {};
   let site: FaultSite;
 
   beforeAll(async () => {
-    host = await connectTarget("t17");
+    host = await connectTarget("t9");
     await cleanHost(host, APP);
     await host.exec(["docker", "volume", "rm", "--force", VOLUME], { become: true, check: false });
     const file = writeConfig();
     ({ site, images } = await deployFaultSite(host, {
       app: APP,
       domain: DOMAIN,
-      target: "t17",
+      target: "t9",
       releaseDir: RELEASE_DIR,
       file,
       config: await loadConfig(file),

@@ -1,6 +1,6 @@
 /**
  * D65: `services.*.files` are readable by the container they are for, which runs without capabilities (so not even
- * its root passes another owner's 0600): runtime container on t16, two services from one image without `USER`. `web`
+ * its root passes another owner's 0600): runtime container on t9, two services from one image without `USER`. `web`
  * runs as root, and its file was left owned by the deploy user with the same content (as a helper-mode run leaves it:
  * the tester's case, where the deploy saw nothing to change); `nobody` runs as `container.user: nobody`, a name
  * looked up in the image (65534:65534). Both read their file; each is 0600 and owned by its container's uid:gid.
@@ -19,7 +19,7 @@ import { configFileHostPath, renderConfigFile } from "../../../src/render/config
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { cleanHost, connectTarget, removeTestImages } from "./support.js";
 
-const TARGET = "t16";
+const TARGET = "t9";
 const APP = "filesown";
 const DOMAIN = "filesown.e2e.test";
 const RUN = randomBytes(4).toString("hex");
@@ -67,7 +67,7 @@ function writeConfig(): string {
   return path;
 }
 
-describe("config files owned by the container's own uid (D65, t16)", () => {
+describe("config files owned by the container's own uid (D65, t9)", () => {
   let host: RemoteHost;
   let config: SlipwayConfig;
   const references: string[] = [];

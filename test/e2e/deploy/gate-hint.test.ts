@@ -1,6 +1,6 @@
 /**
  * The gate's hint is chosen from curl's real exit code as it comes back over SSH (through the process-group wrapper),
- * not from curl's message: on t16, a port nothing listens on gives curl exit 7 (the loopback advice for a container,
+ * not from curl's message: on t9, a port nothing listens on gives curl exit 7 (the loopback advice for a container,
  * "nothing listens" under systemd), and an HTTP answer gives exit 0 with its status (the generic hint).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,10 +12,10 @@ import { connectTarget } from "../support/sandbox.js";
 /** A loopback port in the range no test or color uses (the colors: 5000-19999). */
 const CLOSED = 29_871;
 
-describe("gate hint from curl's exit code on a real host (t16)", () => {
+describe("gate hint from curl's exit code on a real host (t9)", () => {
   let host: RemoteHost;
   beforeAll(async () => {
-    host = await connectTarget("t16");
+    host = await connectTarget("t9");
   });
   afterAll(async () => {
     await host?.close();

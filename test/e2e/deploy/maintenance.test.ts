@@ -42,7 +42,8 @@ function get(address: string, path: string, headers: Record<string, string> = {}
           status: res.statusCode ?? 0,
           retryAfter: res.headers["retry-after"] as string | undefined,
           contentType: res.headers["content-type"],
-          color: res.headers["x-slipway-color"] as string | undefined,
+          // "<app>/<color>" (D84): the color alone, as the deploy's result names it.
+          color: (res.headers["x-slipway-color"] as string | undefined)?.split("/").pop(),
           body,
         }),
       );
@@ -118,7 +119,9 @@ describe("maintenance on|off (harvest on t1)", () => {
 
     const on = await slipway("maintenance", "on", "--json", ...c());
     expect(on.code).toBe(0);
-    expect(JSON.parse(on.stdout)).toEqual([{ host: "t1", maintenance: true, changed: true, retryAfterSeconds: 300 }]);
+    expect(JSON.parse(on.stdout)).toEqual([
+      { host: "t1", maintenance: true, changed: true, retryAfterSeconds: 300, previousOwner: "user" },
+    ]);
     for (const path of ["/", "/api/harvests", "/static/app.js", "/no/such/page"]) {
       const reply = await get(address, path);
       expect([path, reply.status, reply.retryAfter]).toEqual([path, 503, "300"]);
@@ -216,7 +219,9 @@ describe("maintenance on|off (harvest on t1)", () => {
     expect(same.stdout.trim()).toBe("t1: maintenance on, Retry-After 600");
 
     const back = await slipway("maintenance", "on", "--json", ...c());
-    expect(JSON.parse(back.stdout)).toEqual([{ host: "t1", maintenance: true, changed: true, retryAfterSeconds: 300 }]);
+    expect(JSON.parse(back.stdout)).toEqual([
+      { host: "t1", maintenance: true, changed: true, retryAfterSeconds: 300, previousOwner: "user" },
+    ]);
     expect((await get(address, "/")).retryAfter).toBe("300");
     expect((await slipway("maintenance", "off", ...c())).code).toBe(0);
     expect((await get(address, "/")).status).toBe(200);

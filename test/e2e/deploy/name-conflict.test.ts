@@ -1,5 +1,5 @@
 /**
- * D84: two apps on one host (harvest twice on t19, runtime systemd). The second, configured with the first's domain
+ * D84: two apps on one host (harvest twice on t9, runtime systemd). The second, configured with the first's domain
  * (a copy-paste of `proxy.domains`), is refused at preflight naming the first's site file, before anything changed:
  * the first keeps serving its release, and the second has no site file.
  */
@@ -11,7 +11,7 @@ import type { RemoteHost } from "../../../src/remote/types.js";
 import { REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
 
-const TARGET = "t19";
+const TARGET = "t9";
 const FIRST = "hvnamea";
 const SECOND = "hvnameb";
 const DOMAIN = "hvnamea.e2e.test";
@@ -30,7 +30,7 @@ async function deployApp(app: string, ports: Record<string, number>, lines: stri
   });
 }
 
-describe("a second app with the first's domain (D84, t19)", () => {
+describe("a second app with the first's domain (D84, t9)", () => {
   let host: RemoteHost;
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * D78 on sandbox target t13: `tls.certificate_path`/`key_path` naming a certificate you provide. Missing files, or a
+ * D78 on sandbox target t8: `tls.certificate_path`/`key_path` naming a certificate you provide. Missing files, or a
  * key of another certificate, refuse `slipway deploy` at preflight (exit != 0, host, step, the path, what to do) before
  * anything is on the host; the right pair deploys the HTTPS site; `status` reports the certificate, and once its file
  * is gone, a problem (exit 2).
@@ -21,7 +21,7 @@ function config(certificate: string, key: string): string {
   const file = writeOverlay("harvest", {
     app: APP,
     domain: DOMAIN,
-    target: "t13",
+    target: "t8",
     ports: { backend: 5393, frontend: 8393 },
     healthTimeout: "20s",
   });
@@ -34,11 +34,11 @@ function config(certificate: string, key: string): string {
 const deploy = (file: string) =>
   runCli(["deploy", "-c", file, "--yes", "--release-dir", `${REPO_ROOT}/examples/harvest`], env);
 
-describe("a provided certificate (D78, t13)", () => {
+describe("a provided certificate (D78, t8)", () => {
   let host: RemoteHost;
 
   beforeAll(async () => {
-    host = await connectTarget("t13");
+    host = await connectTarget("t8");
     await cleanHost(host, APP);
     const script = [
       `rm -rf ${DIR} && mkdir -p ${DIR} && cd ${DIR}`,
@@ -59,7 +59,7 @@ describe("a provided certificate (D78, t13)", () => {
     const run = await deploy(config(`${DIR}/missing.pem`, `${DIR}/missing.key`));
     expect(run.code, run.output).not.toBe(0);
     expect(run.output).toContain(
-      `tls.certificate_path ${DIR}/missing.pem and tls.key_path ${DIR}/missing.key do not exist or cannot be read on t13: the site would have no HTTPS`,
+      `tls.certificate_path ${DIR}/missing.pem and tls.key_path ${DIR}/missing.key do not exist or cannot be read on t8: the site would have no HTTPS`,
     );
     expect(run.output).toMatch(/preflight/);
     expect(run.output).toContain("nothing was changed");

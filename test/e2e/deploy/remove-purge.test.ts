@@ -1,5 +1,5 @@
 /**
- * `remove --purge` takes what bootstrap made for the app and the images it built (t16): bootstrap's firewall part for
+ * `remove --purge` takes what bootstrap made for the app and the images it built (t9): bootstrap's firewall part for
  * the app (port 18091 open), an old per-app log rotation file, a container deploy from the sandbox registry. After
  * the purge the firewall file and the log rotation file are gone, the firewall was reloaded (18091 now drops while the
  * host-wide rules still load), and no image of the app's repository is left.
@@ -24,7 +24,7 @@ import type { RemoteHost } from "../../../src/remote/types.js";
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { cleanHost, connectTarget } from "./support.js";
 
-const TARGET = "t16";
+const TARGET = "t9";
 const APP = "purgeall";
 const RUN = randomBytes(4).toString("hex");
 const PORT = 18091;
@@ -78,7 +78,7 @@ function probe(address: string, port: number): Promise<"open" | "refused" | "dro
   });
 }
 
-describe("remove --purge: images, firewall and log rotation of the app (t16)", () => {
+describe("remove --purge: images, firewall and log rotation of the app (t9)", () => {
   let host: RemoteHost;
   const repository = `e2e-${APP}-${RUN}/web`;
   const sudo = { become: true, check: false };

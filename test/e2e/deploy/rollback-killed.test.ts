@@ -1,5 +1,6 @@
+// e2e-targets: t8
 /**
- * D82 on sandbox target t20 (harvest, runtime systemd): a deploy killed during `verify` (nginx switched to its new
+ * D82 on sandbox target t8 (harvest, runtime systemd): a deploy killed during `verify` (nginx switched to its new
  * color, nothing recorded), then `slipway rollback`: its plan says what users get now, and it goes to the release
  * users were on before the killed deploy (the recorded live one), not one further; the history keeps both earlier
  * releases `deployed`.
@@ -19,10 +20,10 @@ import { cleanHost, connectTarget, viaNginx, writeOverlay } from "./support.js";
 
 const APP = "hvkilled";
 const DOMAIN = "hvkilled.e2e.test";
-const TARGET = "t20";
+const TARGET = "t8";
 const address = () => sandboxTarget(TARGET).host;
 
-describe("rollback after a deploy killed during verify (D82, harvest on t20)", () => {
+describe("rollback after a deploy killed during verify (D82, harvest on t8)", () => {
   let host: RemoteHost;
   let config: SlipwayConfig;
   let site: FaultSite;

@@ -1,3 +1,4 @@
+// e2e-targets: none
 // Runs the example apps the way the systemd runtime does (gunicorn / uvicorn from Debian packages, straight on the
 // host) on loopback ports, and checks the routes Slipway's deploy and verify steps rely on.
 import { type ChildProcess, spawn } from "node:child_process";

@@ -1,3 +1,4 @@
+// e2e-targets: none
 /** The inventory loader and the OpenSSH arguments it gives tests (pure: no sandbox needed). */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

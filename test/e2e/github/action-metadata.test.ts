@@ -1,3 +1,4 @@
+// e2e-targets: none
 /**
  * The deploy and verify actions run from their action.yml the way the runner runs them (runner.ts: inputs with
  * defaults, runs.main, runs.post with main's state), against a local server standing in for the GitHub API. The

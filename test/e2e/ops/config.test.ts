@@ -1,3 +1,4 @@
+// e2e-targets: none
 /**
  * `slipway config` through the real program on a sandbox config (examples/flask-docker with its production overlay):
  * the merged YAML and --json carry the overlay and the defaults, a secret set in the environment shows by name and

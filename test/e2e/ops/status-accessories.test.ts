@@ -1,5 +1,5 @@
 /**
- * D71 on sandbox target t13: a compose app with a database accessory (a stand-in server on 5432 that speaks no HTTP,
+ * D71 on sandbox target t8: a compose app with a database accessory (a stand-in server on 5432 that speaks no HTTP,
  * with a docker healthcheck). `slipway status` shows the accessory by docker's state and health and polls no port of
  * it over HTTP (exit 0); `slipway logs db` prints its container's log, and `slipway logs` (every service) includes it.
  * The accessory stopped: status exit 2, `accessory db is exited`.
@@ -20,7 +20,7 @@ import { cleanHost, connectTarget, removeTestImages } from "../deploy/support.js
 import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 
 const APP = "stacc";
-const TARGET = "t13";
+const TARGET = "t8";
 const RUN = randomBytes(4).toString("hex");
 const REPOSITORY = `e2e-${APP}-${RUN}/acc`;
 const APPS = `${REPO_ROOT}/test/fixtures/apps`;
@@ -72,7 +72,7 @@ async function removeProjects(host: RemoteHost): Promise<void> {
   await host.exec(["sh", "-c", script], { become: true, check: false });
 }
 
-describe("status and logs of a compose accessory (D71, t13)", () => {
+describe("status and logs of a compose accessory (D71, t8)", () => {
   let host: RemoteHost;
   let file: string;
   let config: SlipwayConfig;
@@ -121,7 +121,7 @@ describe("status and logs of a compose accessory (D71, t13)", () => {
   it("logs db prints the accessory's container log; logs (every service) includes it", async () => {
     const db = await runCli(["logs", "-c", file, "db"]);
     expect(db.code, db.output).toBe(0);
-    expect(db.output).toMatch(/^t13\/db \| \S+ stand-in database ready on 5432$/m);
+    expect(db.output).toMatch(/^t8\/db \| \S+ stand-in database ready on 5432$/m);
     const all = await runCli(["logs", "-c", file]);
     expect(all.code, all.output).toBe(0);
     expect(all.output).toContain("stand-in database ready on 5432");

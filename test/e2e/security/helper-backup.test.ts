@@ -159,7 +159,7 @@ describe("helper mode: a Postgres accessory is backed up by the second deploy an
     const id = /"id":\s*"([^"]+)"/.exec(created.output)?.[1] ?? "";
     expect(id, created.output).not.toBe("");
     await psql("INSERT INTO notes VALUES (2, 'after the backup')");
-    const restored = await runCli(["backup", "restore", id, "-c", file, "--json"], secrets);
+    const restored = await runCli(["backup", "restore", id, "-c", file, "--json", "--yes"], secrets);
     expect(restored.code, restored.output).toBe(0);
     expect(await psql("SELECT string_agg(title, ',' ORDER BY id) FROM notes")).toBe("kept");
   });

@@ -1,0 +1,79 @@
+// `npm test` after set-up (scripts/test.sh): the unit project, then the e2e lanes of scripts/e2e-lanes.mjs, lanes "a"
+// and "b" side by side (disjoint sandbox targets), then the "shared" lane. Arguments go to every vitest run; with
+// `--outputFile=F` (CI's JSON report) each run writes F.<part>.json and F is their sum, in vitest's own shape, so
+// scripts/ci-summary.mjs reads one report. Each e2e line is prefixed with its lane ("[a] "): two runs print at once.
+// Exit code: 0 when every run passed, else 1. Ctrl-C or SIGINT (CI's budget) goes to every run.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { lanes } from "./e2e-lanes.mjs";
+
+const args = process.argv.slice(2);
+const outputAt = args.findIndex((a) => a === "--outputFile" || a.startsWith("--outputFile="));
+const output =
+  outputAt < 0 ? undefined : args[outputAt].includes("=") ? args[outputAt].split("=")[1] : args[outputAt + 1];
+const passThrough =
+  outputAt < 0 ? args : args.filter((_, i) => i !== outputAt && !(i === outputAt + 1 && !args[outputAt].includes("=")));
+const children = new Set();
+const reports = [];
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+  });
+}
+
+/** One vitest run; resolves to its exit code. `prefix` marks each line of its output. An empty e2e list: nothing to run (null: no list). */
+function vitest(part, projects, files, prefix) {
+  if (files?.length === 0 && projects.includes("e2e")) return Promise.resolve(0);
+  const report = output ? `${output}.${part}.json` : undefined;
+  if (report) reports.push(report);
+  const argv = [
+    "vitest",
+    "run",
+    ...projects.flatMap((p) => ["--project", p]),
+    ...passThrough,
+    ...(report ? [`--outputFile=${report}`] : []),
+  ];
+  const child = spawn("npx", [...argv, ...(files ?? [])], {
+    stdio: ["ignore", prefix ? "pipe" : "inherit", prefix ? "pipe" : "inherit"],
+  });
+  children.add(child);
+  if (prefix) {
+    createInterface({ input: child.stdout }).on("line", (line) => process.stdout.write(`${prefix}${line}\n`));
+    createInterface({ input: child.stderr }).on("line", (line) => process.stderr.write(`${prefix}${line}\n`));
+  }
+  return new Promise((resolve) =>
+    child.on("close", (code, signal) => {
+      children.delete(child);
+      resolve(code ?? (signal ? 1 : 0));
+    }),
+  );
+}
+
+/** The parts' JSON reports as one: counts summed, file results in run order, success only when all succeeded. */
+function mergeReports() {
+  const parts = reports.filter((file) => existsSync(file)).map((file) => JSON.parse(readFileSync(file, "utf8")));
+  if (parts.length < reports.length) console.error(`${reports.length - parts.length} test run(s) wrote no report`);
+  if (parts.length === 0) return;
+  const merged = { ...parts[0], testResults: parts.flatMap((p) => p.testResults ?? []) };
+  for (const key of Object.keys(parts[0])) {
+    if (typeof parts[0][key] === "number" && key !== "startTime")
+      merged[key] = parts.reduce((n, p) => n + (p[key] ?? 0), 0);
+  }
+  merged.success = parts.length === reports.length && parts.every((p) => p.success);
+  merged.startTime = Math.min(...parts.map((p) => p.startTime ?? Number.POSITIVE_INFINITY));
+  writeFileSync(output, JSON.stringify(merged));
+}
+
+// Files or filters named (`npm test -- test/e2e/x.test.ts`): one plain run of them, as vitest would.
+if (passThrough.some((a) => !a.startsWith("-"))) {
+  process.exit(await vitest("all", ["unit", "e2e"], null, ""));
+}
+const e2e = lanes();
+const codes = [await vitest("unit", ["unit"], [])];
+console.log(`e2e lanes: a ${e2e.a.length} files, b ${e2e.b.length} side by side, then shared ${e2e.shared.length}`);
+codes.push(...(await Promise.all([vitest("a", ["e2e"], e2e.a, "[a] "), vitest("b", ["e2e"], e2e.b, "[b] ")])));
+codes.push(await vitest("shared", ["e2e"], e2e.shared, ""));
+if (output) mergeReports();
+process.exit(codes.every((code) => code === 0) ? 0 : 1);
