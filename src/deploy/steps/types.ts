@@ -90,6 +90,8 @@ export interface FlowState {
   nginxTest?: Promise<ExecResult>;
   /** The read of other nginx sites serving this site's names (deploy/name-conflicts.ts): its stdout, started with `nginxTest`. */
   nameConflicts?: Promise<string>;
+  /** systemd's `ActiveState=`/`SubState=` lines of nginx (deploy/nginx-running.ts), started with `nginxTest`. */
+  nginxUnit?: Promise<string[]>;
   /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
   previewSetup?: Promise<unknown>;
   /**
