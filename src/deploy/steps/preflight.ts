@@ -28,8 +28,9 @@ import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
 
 /**
- * Starts `nginx -t` on a host that switches, once per run (later calls get the same promise): reconcile starts it with
- * its own reads, preflight awaits it. A failure to run it (connection) surfaces where preflight awaits it.
+ * Starts `nginx -t` on a host that switches, once per run (later calls get the same promise), and beside it the reads
+ * preflight judges with it (other sites serving this site's names, whether nginx's unit runs): reconcile starts them
+ * with its own reads, preflight awaits them. A failure to run them (connection) surfaces where preflight awaits them.
  */
 export function startNginxTest(s: FlowState): Promise<ExecResult> {
   if (!s.nginxTest) {
