@@ -6,6 +6,7 @@
  */
 
 import { SERVICE_STATE_FORMAT } from "./docker.js";
+import { UNIT_ACTIVE_PROPERTIES } from "./systemd.js";
 
 /**
  * What the script can look at: a systemd unit, a container, a compose project, an HTTP URL, a file anyone may read
@@ -65,7 +66,7 @@ export const STATUS_SCRIPT = [
   "  kind=${item%%|*}; target=${item#*|}",
   "  printf '@@%s\\n' \"$item\"",
   "  case $kind in",
-  '    unit) systemctl show --property=ActiveState,SubState -- "$target" 2>/dev/null ;;',
+  `    unit) systemctl show --property=${UNIT_ACTIVE_PROPERTIES} -- "$target" 2>/dev/null ;;`,
   `    container) dk inspect --format '${CONTAINER_STATE_FORMAT}' -- "$target" 2>/dev/null ;;`,
   `    compose) dk ps --all --filter "label=com.docker.compose.project=$target" --format '${COMPOSE_PS_FORMAT}' 2>/dev/null ;;`,
   // The ids unquoted: one word each (docker's hex ids); none listed: an empty section (no container).

@@ -33,6 +33,26 @@ export function unitStateArgv(unit: string): string[] {
   return ["systemctl", "show", "--property=ActiveState,UnitFileState", "--", unit];
 }
 
+/** The properties `unitActiveArgv` and the status script's `unit` probe read: whether a unit runs, and how. */
+export const UNIT_ACTIVE_PROPERTIES = "ActiveState,SubState";
+
+/** `ActiveState=` and `SubState=` lines of one unit (exit 0 also for a unit that does not exist): parseUnitActive's input. */
+export function unitActiveArgv(unit: string): string[] {
+  return ["systemctl", "show", `--property=${UNIT_ACTIVE_PROPERTIES}`, "--", unit];
+}
+
+/**
+ * systemd's `ActiveState=`/`SubState=` lines as `systemctl status` says them: `active (running)`, `inactive (dead)`,
+ * `failed (failed)`; `not found` when there is an ActiveState of `inactive` and no SubState, `unknown` when there is
+ * no ActiveState at all (nothing read). `active`: the ActiveState alone.
+ */
+export function parseUnitActive(lines: readonly string[]): { active: string; state: string } {
+  const props = Object.fromEntries(lines.map((l) => l.trim().split("=", 2) as [string, string]));
+  const active = props.ActiveState ?? "unknown";
+  const sub = props.SubState ? ` (${props.SubState})` : "";
+  return { active, state: active === "inactive" && !props.SubState ? "not found" : `${active}${sub}` };
+}
+
 /** `ActiveState=`, `SubState=`, `NRestarts=`, `ExecMainStatus=` lines of one unit: the running gate. */
 export function unitProcessArgv(unit: string): string[] {
   return ["systemctl", "show", "--property=ActiveState,SubState,NRestarts,ExecMainStatus", "--", unit];

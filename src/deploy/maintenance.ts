@@ -25,7 +25,7 @@ import {
   pageOwner,
 } from "../render/nginx-maintenance.js";
 import { chosenHosts, connectAll } from "./connect.js";
-import { reloadNginx } from "./steps/switch.js";
+import { reloadNginx } from "./nginx.js";
 
 export interface HostMaintenance {
   host: string;

@@ -5,10 +5,12 @@
  */
 
 import { curlArgv } from "../commands/curl.js";
-import { testArgv } from "../commands/files.js";
+import { removeFilesArgv, testArgv } from "../commands/files.js";
+import { nginxReload, nginxTest } from "../commands/nginx.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
+import { SlipwayError } from "../errors.js";
 import { applyNginxSite } from "../install/apply.js";
-import type { InstallResult } from "../install/validated.js";
+import type { FileChange, InstallResult } from "../install/validated.js";
 import type { RemoteHost } from "../remote/types.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
 import { COLOR_HEADER } from "../render/nginx.js";
@@ -72,6 +74,52 @@ export async function switchTo(
   const moved = links.map((l) => `socket link ${l.link} -> ${l.target}\n`).join("");
   const changed = installed.changed || links.length > 0;
   return { ...installed, changed, diff: `${installed.diff}${moved}`, links, filesChanged: installed.changed };
+}
+
+/** `nginx -t` then the graceful reload that waits for the old workers; throws naming the command that failed. */
+export async function reloadNginx(host: RemoteHost, step = "switch"): Promise<void> {
+  for (const command of [nginxTest(), nginxReload()]) {
+    const result = await host.exec(command.argv, { become: true, check: false, step });
+    if (result.code !== 0) {
+      throw new SlipwayError(`${command.what} failed`, {
+        host: host.name,
+        step,
+        command: command.argv.join(" "),
+        exitCode: result.code,
+        stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+        hint: "see `sudo nginx -t` and `journalctl -u nginx` on the host",
+      });
+    }
+  }
+}
+
+/**
+ * `kept` with `changes` added: a path already kept keeps its first `before` (what served before the run changed it),
+ * a new path is added. The undos put back these contents byte for byte (restoreSiteFiles).
+ */
+export function keepSiteBefore(kept: readonly FileChange[] | undefined, changes: readonly FileChange[]): FileChange[] {
+  const all = [...(kept ?? [])];
+  for (const change of changes) {
+    const known = all.findIndex((k) => k.path === change.path);
+    if (known < 0) all.push(change);
+    else all[known] = { ...(all[known] as FileChange), after: change.after };
+  }
+  return all;
+}
+
+/**
+ * The nginx files as they were before (`changes[].before`; a file new then is removed), then `nginx -t` and a reload.
+ * Throws as reloadNginx does, the files then left as put back.
+ */
+export async function restoreSiteFiles(host: RemoteHost, changes: readonly FileChange[], step: string): Promise<void> {
+  for (const change of [...changes].reverse()) {
+    if (change.before === undefined) {
+      await host.exec(removeFilesArgv([change.path]), { become: true, step });
+    } else {
+      await host.putFile(change.path, change.before, { mode: 0o644, become: true, step });
+    }
+  }
+  await reloadNginx(host, step);
 }
 
 /**

@@ -15,6 +15,7 @@ import { UPSTREAM_INCLUDE_DIR } from "../render/from-config/nginx.js";
 import { maintenancePagePath } from "../render/nginx-maintenance.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { runtimeFor } from "./deploy.js";
+import { NGINX_UNIT_PROBE } from "./nginx-running.js";
 import {
   certificateServedProblem,
   type HostStatus,
@@ -108,8 +109,11 @@ export async function readStatus(config: SlipwayConfig, limit?: string[]): Promi
               ? statusPlan(configOnHost(config, host.name), (c) => runtime(host).names(c), hostCert, page)
               : swarmHostPlan(config, host.name, hostCert, page)),
             served: page ? servedPlan(config) : null,
+            // Whether nginx runs at all: the served color's files and links say the same when it is stopped (D83).
+            nginx: page ? NGINX_UNIT_PROBE : null,
           };
-          plan.probes = [...plan.probes, ...(plan.served?.probes.map((p) => p.probe) ?? [])];
+          const nginx = plan.nginx ? [plan.nginx] : [];
+          plan.probes = [...plan.probes, ...(plan.served?.probes.map((p) => p.probe) ?? []), ...nginx];
           const argv = statusArgv(config.deploy_dir, lockDir(config.deploy_dir), plan.probes);
           const result = await host.exec(argv, { become: true, check: false, step: "status", timeoutMs: 60_000 });
           return await explainServed(host, parseHostStatus(host.name, config.deploy_dir, plan, result.stdout));

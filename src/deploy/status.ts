@@ -7,12 +7,14 @@
 import { type CertState, certState } from "../certs/inspect.js";
 import { type CertIdentity, certIdentity, type ServedState, servedProblem, servedState } from "../certs/served.js";
 import { parseStatusSections, probeKey, type StatusProbe, type StatusProbeKind } from "../commands/status.js";
+import { parseUnitActive } from "../commands/systemd.js";
 import { type Color, colorPort, type SlipwayConfig } from "../config/index.js";
 import { holderAlive, type LockHolder, parseHolder } from "../lock/lock.js";
 import { ownerRun, pageOwner } from "../render/nginx-maintenance.js";
 import { gateArgs } from "./health.js";
 import { parseColorFile } from "./host-state.js";
 import { parseIntent, type SwitchIntent } from "./intent.js";
+import { nginxDownProblem, nginxDownState } from "./nginx-running.js";
 import {
   type AccessoriesPlan,
   type AccessoryStatus,
@@ -81,6 +83,8 @@ export interface HostStatus {
   maintenanceLeftBy?: string;
   /** Runtime swarm, on the manager: the nodes and the stacks' tasks (deploy/status-swarm.ts). */
   cluster?: ClusterStatus;
+  /** On a host running the app's nginx site: systemd's state of nginx when it does not run (`inactive (dead)`, D83). */
+  nginxDown?: string;
   /** What makes the host unhealthy, one phrase each (empty: healthy). */
   problems: string[];
   /** Set when the host could not be read (then nothing else is). */
@@ -110,6 +114,8 @@ export interface StatusPlan {
   expectRelease?: boolean;
   /** On a host running the app's nginx site: what tells the color nginx serves (deploy/status-served.ts). */
   served?: ServedPlan | null;
+  /** On a host running the app's nginx site: the probe of nginx's unit (deploy/nginx-running.ts). */
+  nginx?: StatusProbe | null;
 }
 
 const COLORS: readonly Color[] = ["blue", "green"];
@@ -169,16 +175,8 @@ function unitStates(
   lines: readonly string[],
 ): Array<Omit<UnitStatus, "color" | "live">> {
   if (kind === "unit") {
-    const props = Object.fromEntries(lines.map((l) => l.split("=", 2) as [string, string]));
-    const active = props.ActiveState ?? "unknown";
-    const sub = props.SubState ? ` (${props.SubState})` : "";
-    return [
-      {
-        name: target,
-        state: active === "inactive" && !props.SubState ? "not found" : `${active}${sub}`,
-        running: active === "active",
-      },
-    ];
+    const { active, state } = parseUnitActive(lines);
+    return [{ name: target, state, running: active === "active" }];
   }
   if (kind === "container") {
     const { status, health } = containerState(lines[0]);
@@ -282,6 +280,8 @@ export function parseHostStatus(
     if (run && !(lock.holder?.run_id === run && !lock.stale)) status.maintenanceLeftBy = run;
   }
   if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections, live);
+  const nginxDown = plan.nginx ? nginxDownState(sections.get(probeKey(plan.nginx)) ?? []) : null;
+  if (nginxDown) status.nginxDown = nginxDown;
   status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
 }
@@ -328,7 +328,8 @@ export function withServedReason(s: HostStatus, why: string): HostStatus {
 
 /** What is wrong with a host, for the exit code and the human output. */
 function problemsOf(s: HostStatus, expectRelease: boolean): string[] {
-  const problems: string[] = [];
+  // First: whatever else holds, users reach nothing (each service still answers on its own port).
+  const problems: string[] = s.nginxDown ? [nginxDownProblem(s.nginxDown)] : [];
   if (expectRelease && (!s.release || !s.color) && !s.served) problems.push("nothing deployed");
   const lockRun = s.lock.holder?.run_id;
   const facts = {

@@ -9,18 +9,15 @@
  */
 import { ensureCertificate, ensureRenewal, inspectCertificate } from "../../certs/index.js";
 import { type CertSpec, certSpecFromConfig } from "../../certs/spec.js";
-import { removeFilesArgv } from "../../commands/files.js";
 import type { SlipwayConfig } from "../../config/index.js";
 import { applyNginxSite } from "../../install/apply.js";
 import type { FileChange } from "../../install/validated.js";
-import type { RemoteHost } from "../../remote/types.js";
 import { nginxSiteFromConfig, sitePathFromConfig } from "../../render/from-config/index.js";
 import type { Color } from "../../render/model.js";
 import { checkHelperRecord, inHelperMode } from "../helper-record.js";
-import { tlsReady } from "../nginx.js";
+import { restoreSiteFiles, tlsReady } from "../nginx.js";
 import { withProgress } from "../progress.js";
 import { progressOf } from "./progress.js";
-import { reloadNginx } from "./switch.js";
 import type { FlowState, Step } from "./types.js";
 
 const STEP = "certificate";
@@ -100,23 +97,9 @@ export const certificateStep: Step = {
   async undo(s) {
     const changes = s.certificateSiteChanges ?? [];
     if (changes.length === 0) return "nothing";
-    await restoreFiles(s.run.host, changes);
+    // The certificate stays: it is valid and the next deploy uses it.
+    await restoreSiteFiles(s.run.host, changes, STEP);
     s.say("put back the nginx site as it was before the certificate step");
     return undefined;
   },
 };
-
-/**
- * The files as they were before the step (a new one removed), then `nginx -t` and a reload. The certificate stays:
- * it is valid and the next deploy uses it.
- */
-async function restoreFiles(host: RemoteHost, changes: readonly FileChange[]): Promise<void> {
-  for (const change of [...changes].reverse()) {
-    if (change.before === undefined) {
-      await host.exec(removeFilesArgv([change.path]), { become: true, step: STEP });
-    } else {
-      await host.putFile(change.path, change.before, { mode: 0o644, become: true, step: STEP });
-    }
-  }
-  await reloadNginx(host);
-}

@@ -12,6 +12,7 @@ import { gateArgs, healthGate } from "../health.js";
 import { gateKind, runningGateArgs, waitRunning } from "../running-gate.js";
 import { gateFailureHint } from "./gate-hint.js";
 import { startPreviewSetup } from "./preview.js";
+import { putSiteBack } from "./site-back.js";
 import { type FlowState, type Step, StepFailure } from "./types.js";
 
 async function gatePort(
@@ -134,5 +135,9 @@ export const gateStep: Step = {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     return { status: "ok" };
+  },
+  // The preview's setup it started changed the site (the preview's undo does it when the preview step started).
+  async undo(s) {
+    return (await putSiteBack(s, "gate")) ? undefined : "nothing";
   },
 };

@@ -2,7 +2,8 @@
  * preflight: what must hold before anything changes. The database is where the config says whenever a release is live
  * (else "nothing to back up" would hide a wrong path on every deploy), and nginx's whole configuration passes
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
- * before a stop-first deploy stops anything). Every secret the services' env files name has a value. In helper mode
+ * before a stop-first deploy stops anything), and nginx runs (D83: a stopped one fails the preview, which would blame
+ * the release). Every secret the services' env files name has a value. In helper mode
  * the helper's record of the app exists and names this deploy_dir (helper-record.ts); in root mode the SSH user has
  * passwordless sudo and, for the docker runtimes, the docker daemon (privilege-check.ts).
  */
@@ -19,6 +20,7 @@ import { checkDatabasePresent } from "../backup-step.js";
 import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { nameConflictError, parseNameConflicts } from "../name-conflicts.js";
 import { tlsReady } from "../nginx.js";
+import { nginxDownError, nginxDownState, nginxUnitArgv } from "../nginx-running.js";
 import { checkRootMode } from "../privilege-check.js";
 import { checkProvidedCertificate } from "../provided-cert.js";
 import { settleAll } from "../settle.js";
@@ -26,8 +28,9 @@ import { colorEnvFile } from "../stage-steps.js";
 import type { FlowState, Step } from "./types.js";
 
 /**
- * Starts `nginx -t` on a host that switches, once per run (later calls get the same promise): reconcile starts it with
- * its own reads, preflight awaits it. A failure to run it (connection) surfaces where preflight awaits it.
+ * Starts `nginx -t` on a host that switches, once per run (later calls get the same promise), and beside it the reads
+ * preflight judges with it (other sites serving this site's names, whether nginx's unit runs): reconcile starts them
+ * with its own reads, preflight awaits them. A failure to run them (connection) surfaces where preflight awaits them.
  */
 export function startNginxTest(s: FlowState): Promise<ExecResult> {
   if (!s.nginxTest) {
@@ -45,6 +48,12 @@ export function startNginxTest(s: FlowState): Promise<ExecResult> {
         : s.run.host.exec(read.argv, { check: false, step: "preflight" }).then((r) => r.stdout);
     found.catch(() => {});
     s.nameConflicts = found;
+  }
+  if (!s.nginxUnit) {
+    // Whether nginx runs (D83): `nginx -t` passes with nginx stopped. A query anyone may make: no privilege.
+    const read = s.run.host.exec(nginxUnitArgv(), { check: false, step: "preflight" });
+    s.nginxUnit = read.then((r) => r.stdout.split("\n"));
+    s.nginxUnit.catch(() => {});
   }
   return s.nginxTest;
 }
@@ -140,6 +149,9 @@ export const preflightStep: Step = {
     if (site) {
       const test = nginxTest();
       const result = await startNginxTest(s);
+      // A stopped nginx first: the site then refuses every connection, and the preview would blame the release.
+      const down = nginxDownState((await s.nginxUnit) ?? []);
+      if (down) throw nginxDownError(host.name, down);
       if (result.code !== 0) {
         throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
           host: host.name,

@@ -8,6 +8,7 @@ import { SlipwayError } from "../../errors.js";
 import { previewPort } from "../../render/from-config/nginx.js";
 import { clearIntent } from "../intent.js";
 import { checkRoutes, switchTo } from "../nginx.js";
+import { keepSite, putSiteBack } from "./site-back.js";
 import { writeSwitchIntent } from "./switch.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -32,7 +33,10 @@ function previewApplies(s: FlowState): boolean {
 export function startPreviewSetup(s: FlowState): Promise<unknown> | undefined {
   if (!previewApplies(s) || !s.liveColor) return undefined;
   if (!s.previewSetup) {
-    s.previewSetup = switchTo(s.run.host, s.run.config, s.liveColor);
+    s.previewSetup = switchTo(s.run.host, s.run.config, s.liveColor).then((result) => {
+      keepSite(s, result?.files ?? []);
+      return result;
+    });
     // Its error is the preview's (awaited there); a gate that fails first never gets that far.
     s.previewSetup.catch(() => {});
   }
@@ -68,8 +72,10 @@ export const previewStep: Step = {
     s.say(`previewed every route through nginx on ${s.idle}`);
     return { status: "ok", data: { port } };
   },
-  // Interrupted before the switch: the intent written for it goes (after the switch, the switch's undo removes it).
+  // Interrupted before the switch: the intent written for it goes (after the switch, the switch's undo removes it),
+  // and the site the setup installed (the switch's undo, when it ran, put it back already).
   async undo(s) {
-    return (await dropIntent(s)) ? undefined : "nothing";
+    const dropped = await dropIntent(s);
+    return (await putSiteBack(s, "preview")) || dropped ? undefined : "nothing";
   },
 };

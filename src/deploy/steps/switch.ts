@@ -4,18 +4,19 @@
  * them back at the color that was live and reloads.
  */
 
-import { nginxReload, nginxTest } from "../../commands/nginx.js";
 import { type Color, type SlipwayConfig, selectHosts } from "../../config/index.js";
 import { isSplitLayout } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
+import type { FileChange } from "../../install/validated.js";
 import type { Redactor } from "../../remote/redact.js";
-import type { RemoteHost } from "../../remote/types.js";
 import { UPSTREAM_INCLUDE_DIR, upstreamFromConfig } from "../../render/from-config/nginx.js";
 import { MAINTENANCE_BYPASS_HEADER, maintenancePagePath, ownerRun, pageOwner } from "../../render/nginx-maintenance.js";
 import { clearIntent, writeIntent } from "../intent.js";
 import type { MaintenanceBypass } from "../maintenance-bypass.js";
-import { servedColor, switchTo } from "../nginx.js";
+import { reloadNginx, servedColor, switchTo } from "../nginx.js";
+import { pointSocketLinks } from "../socket-links.js";
 import { restoring } from "./restoring.js";
+import { keepSite, putSiteBack } from "./site-back.js";
 import type { FlowState, Step } from "./types.js";
 
 /**
@@ -46,37 +47,27 @@ export async function writeSwitchIntent(s: FlowState): Promise<void> {
   s.intentWritten = true;
 }
 
-/** `nginx -t` then the graceful reload that waits for the old workers; throws naming the command that failed. */
-export async function reloadNginx(host: RemoteHost, step = "switch"): Promise<void> {
-  for (const command of [nginxTest(), nginxReload()]) {
-    const result = await host.exec(command.argv, { become: true, check: false, step });
-    if (result.code !== 0) {
-      throw new SlipwayError(`${command.what} failed`, {
-        host: host.name,
-        step,
-        command: command.argv.join(" "),
-        exitCode: result.code,
-        stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
-        hint: "see `sudo nginx -t` and `journalctl -u nginx` on the host",
-      });
-    }
-  }
-}
-
 /**
  * Points nginx at `color`, makes sure the running nginx has loaded it, and confirms that answers now come from
  * `color` (the header nginx adds per color); throws when they do not. proxy.switch socket reloads only when the
  * answers say the running nginx lacks the files (a run killed between writing and reloading them): a reload closes
  * users' idle keep-alive connections. The host's maintenance bypass token (`bypass`: the run's, with the host and
  * config) is made first when it has none (and added to `redactor`), so the checks after the switch pass the page
- * while maintenance is on.
+ * while maintenance is on. `changed` is told the files it changed (with their previous contents) as soon as they are
+ * in place, also when the confirmation then throws: the switch's undo puts them back.
  */
-export async function switchAndReload(bypass: MaintenanceBypass, color: Color, redactor?: Redactor): Promise<boolean> {
+export async function switchAndReload(
+  bypass: MaintenanceBypass,
+  color: Color,
+  redactor?: Redactor,
+  changed?: (files: readonly FileChange[]) => void,
+): Promise<boolean> {
   const { host, config } = bypass;
   const nginx = config.proxy.mode !== "internal";
   const token = nginx ? await bypass.ensure(redactor) : null;
   const result = await switchTo(host, config, color);
   if (!result) return false;
+  changed?.(result.files);
   const socket = config.proxy.switch === "socket";
   // installValidated reloads only when a file changed; a kill before an earlier reload needs one now, and so does a
   // token nginx has not read yet (the site includes its file).
@@ -86,14 +77,43 @@ export async function switchAndReload(bypass: MaintenanceBypass, color: Color, r
     await reloadNginx(host);
     served = await servedColor(bypass);
   }
-  if (served !== null && served !== color) {
-    throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
-      host: host.name,
-      step: "switch",
-      hint: "another nginx site may shadow this one (same server_name); see `sudo nginx -T` on the host",
-    });
-  }
+  if (served !== null && served !== color) throw notServedError(host.name, served, color);
   return result.changed;
+}
+
+/** nginx answers from `served` after being pointed at `color`. */
+function notServedError(host: string, served: Color, color: Color): SlipwayError {
+  return new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
+    host,
+    step: "switch",
+    hint: "another nginx site may shadow this one (same server_name); see `sudo nginx -T` on the host",
+  });
+}
+
+/**
+ * The undo's way back to `color` (D84): the site files as they were before this run's preview setup or switch changed
+ * them (steps/site-back.ts: the config being deployed may render another site, e.g. another domain, than the one that
+ * served), the socket links on `color`, then the answers confirmed. Nothing kept (only links moved): switchAndReload.
+ */
+async function switchBack(s: FlowState, color: Color): Promise<void> {
+  const { host, config } = s.run;
+  if (!s.siteChanges?.length) {
+    await switchAndReload(s.bypass, color, s.run.redactor);
+    return;
+  }
+  if (config.proxy.switch === "socket") await pointSocketLinks(host, config, color, false);
+  try {
+    await putSiteBack(s, "switch");
+  } catch (e) {
+    // The files that served before fail `nginx -t` now (changed beside the run): this config's site on `color` then.
+    s.say(
+      `could not put the previous nginx site back (${e instanceof Error ? e.message : String(e)}): this config's site on ${color} instead`,
+    );
+    await switchAndReload(s.bypass, color, s.run.redactor);
+    return;
+  }
+  const served = await servedColor(s.bypass);
+  if (served !== null && served !== color) throw notServedError(host.name, served, color);
 }
 
 /** `backend -> 10.213.0.12:15001, 10.213.0.13:15001` per routed service: where `color`'s upstreams send requests. */
@@ -151,13 +171,13 @@ export const switchStep: Step = {
     if (!s.role.switches) return { status: "skipped" };
     await writeSwitchIntent(s);
     s.switched = true;
-    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor);
+    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor, (files) => keepSite(s, files));
     s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
     return { status: "changed", data: { color: s.idle } };
   },
   async undo(s) {
     if (!s.liveColor || !s.role.switches) return "nothing";
-    await switchAndReload(s.bypass, s.liveColor, s.run.redactor);
+    await switchBack(s, s.liveColor);
     await clearIntent(s.run.host, s.paths);
     s.intentWritten = false;
     s.say(`switched back to ${s.liveColor}`);

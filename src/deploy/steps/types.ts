@@ -61,6 +61,11 @@ export interface FlowState {
   restoredBackup?: string;
   /** The site files the certificate step installed for the ACME challenge, as they were before (for its undo). */
   certificateSiteChanges?: FileChange[];
+  /**
+   * The site files the preview's setup and the switch changed, each with its content before the first of them: the
+   * undo that runs first puts them back (steps/site-back.ts, D84).
+   */
+  siteChanges?: FileChange[];
   /** Set by steps as they change things, read by later undos. */
   oldStopped: boolean;
   /** The switch intent is on the host (written beside the preview's check, else by the switch). */
@@ -90,6 +95,8 @@ export interface FlowState {
   nginxTest?: Promise<ExecResult>;
   /** The read of other nginx sites serving this site's names (deploy/name-conflicts.ts): its stdout, started with `nginxTest`. */
   nameConflicts?: Promise<string>;
+  /** systemd's `ActiveState=`/`SubState=` lines of nginx (deploy/nginx-running.ts), started with `nginxTest`. */
+  nginxUnit?: Promise<string[]>;
   /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
   previewSetup?: Promise<unknown>;
   /**

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   daemonReloadArgv,
   journalArgv,
+  parseUnitActive,
   systemctlArgv,
   systemdDaemonReload,
   systemdVerify,
+  unitActiveArgv,
   unitLoadStateArgv,
   unitStateArgv,
 } from "../../../src/commands/systemd.js";
@@ -53,5 +55,19 @@ describe("systemd builders", () => {
       what: "systemd-analyze verify",
     });
     expect(systemdDaemonReload()).toEqual({ argv: ["systemctl", "daemon-reload"], what: "systemctl daemon-reload" });
+  });
+
+  it("whether a unit runs: the properties the status script's unit probe reads too, as systemctl status says them", () => {
+    expect(unitActiveArgv("nginx")).toEqual(["systemctl", "show", "--property=ActiveState,SubState", "--", "nginx"]);
+    expect(parseUnitActive(["ActiveState=active", "SubState=running"])).toEqual({
+      active: "active",
+      state: "active (running)",
+    });
+    expect(parseUnitActive(["ActiveState=failed\r", "SubState=failed", ""])).toEqual({
+      active: "failed",
+      state: "failed (failed)",
+    });
+    expect(parseUnitActive(["ActiveState=inactive"])).toEqual({ active: "inactive", state: "not found" });
+    expect(parseUnitActive([""])).toEqual({ active: "unknown", state: "unknown" });
   });
 });

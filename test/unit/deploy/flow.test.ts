@@ -69,13 +69,15 @@ describe("deploy step runner on one host", () => {
     const error = await failure(runHost(hostRun(host, await config(), calls, events), "10.0.0.1"));
     expect(error.message).toBe("web (blue) did not become healthy at http://127.0.0.1:5001/health: HTTP 500 ok");
     expect(error.hint).toBe("fix the release and deploy again; the live color green is untouched");
-    expect(stepTrail(events).slice(-2)).toEqual(["gate:failed", "start:undone"]);
+    // The preview's setup the gate started while it polled is put back by the gate's undo (D84).
+    expect(stepTrail(events).slice(-3)).toEqual(["gate:failed", "gate:undone", "start:undone"]);
     const gateLines = logLines(events, "gate");
     // Polled every 100 ms until the next pause would pass the 1 s timeout (how many fit depends on the timers).
     expect(gateLines[0]).toMatch(/^web on blue is unhealthy after \d+ checks \(HTTP 500 ok\); its last log lines:$/);
     expect(gateLines.slice(1)).toEqual([
       "  services.web: shop-web@green.service, last 1 lines:",
       "    Traceback: boom",
+      "put back the nginx site as it was before this run",
     ]);
     // The structured event carries the same lines, grouped per process under the service's key.
     const failed = events.find((e) => e.kind === "step" && e.step === "gate" && e.status === "failed");
@@ -125,7 +127,7 @@ describe("deploy step runner on one host", () => {
     );
     expect(Number(port)).toBeGreaterThanOrEqual(30000);
     expect(Number(port)).toBeLessThan(32768);
-    expect(stepTrail(events).slice(-2)).toEqual(["preview:failed", "start:undone"]);
+    expect(stepTrail(events).slice(-3)).toEqual(["preview:failed", "preview:undone", "start:undone"]);
     expect(stepTrail(events)).not.toContain("switch:changed");
     expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
     expect(calls).toEqual(["stage blue", "start blue", "stop blue"]);
@@ -232,7 +234,7 @@ describe("deploy step runner on one host", () => {
     // The gate's timeout is 1 s: the run ends with the undo, not after the gate's remaining polls.
     expect(Date.now() - raisedAt).toBeLessThan(500);
     expect(error.message).toBe("interrupted by SIGINT during step gate");
-    expect(stepTrail(events).slice(-2)).toEqual(["gate:interrupted", "start:undone"]);
+    expect(stepTrail(events).slice(-3)).toEqual(["gate:interrupted", "gate:undone", "start:undone"]);
     expect(host.files.get(UPSTREAM)?.content).toContain("127.0.0.1:15001;");
     expect(host.files.has(LOCK)).toBe(false);
   });
