@@ -1,8 +1,10 @@
 /**
- * D77 on sandbox target t17: runtime container with strategy stop-first (flask-docker, SQLite in a named volume), the
+ * D77 on sandbox target t8: runtime container with strategy stop-first (flask-docker, SQLite in a named volume), the
  * CLI killed (SIGKILL) once the new color started and before its gate: the old color is stopped, the new one runs
  * (its docker-proxy holds its port). The next plain deploy must not take that container's own proxy for a squatter:
- * it converges, and a rollback after it works (the shared driver in fault-support.ts).
+ * it converges, and a rollback after it works (the shared driver in fault-support.ts). Then a release whose health
+ * endpoint hangs: the gate gives up, stop-old's undo starts the old color again and waits for its health, so the site
+ * answers 200 from the old release the moment the failed run returns (it answered 502 once, while the old booted).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -27,12 +29,12 @@ const HEALTH_TIMEOUT = 8;
 /** Killed after start (before the gate) and after the gate: the new color's container left running. */
 const FAULTS = ["start:after:kill", "gate:after:kill"];
 
-/** flask-docker's slipway.yml for t17: own name, ports, volume and repository; plain http; a fast health gate. */
+/** flask-docker's slipway.yml for t8: own name, ports, volume and repository; plain http; a fast health gate. */
 function writeConfig(): string {
   const file = writeOverlay("flask-docker", {
     app: APP,
     domain: DOMAIN,
-    target: "t17",
+    target: "t8",
     ports: {},
     healthTimeout: `${HEALTH_TIMEOUT}s`,
   });
@@ -48,20 +50,20 @@ function writeConfig(): string {
   return file;
 }
 
-describe("D77: a stop-first run killed before its gate (flask-docker on t17, runtime container)", () => {
+describe("D77: a stop-first run killed before its gate, then one never healthy (flask-docker on t8, runtime container)", () => {
   let host: RemoteHost;
   let images: Record<string, string> = {};
   let site: FaultSite;
 
   beforeAll(async () => {
-    host = await connectTarget("t17");
+    host = await connectTarget("t8");
     await cleanHost(host, APP);
     await host.exec(["docker", "volume", "rm", "--force", VOLUME], { become: true, check: false });
     const file = writeConfig();
     ({ site, images } = await deployFaultSite(host, {
       app: APP,
       domain: DOMAIN,
-      target: "t17",
+      target: "t8",
       releaseDir: RELEASE_DIR,
       file,
       config: await loadConfig(file),
@@ -88,6 +90,6 @@ describe("D77: a stop-first run killed before its gate (flask-docker on t17, run
     await host.close();
   });
 
-  // The hang test is the blue-green matrix's (container-faults.test.ts): here only the kills and the rollback.
-  faultMatrix(FAULTS, "f0", () => site, { hang: false });
+  // The kills, the rollback, then the hang: a stop-first deploy that fails at the gate leaves the old release serving.
+  faultMatrix(FAULTS, "f0", () => site);
 });
