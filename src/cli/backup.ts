@@ -26,6 +26,7 @@ import { deployPaths } from "../deploy/paths.js";
 import { restoreUnderMaintenance } from "../deploy/restore-paged.js";
 import { historyBackups } from "../deploy/retire.js";
 import { ConfigError, SlipwayError } from "../errors.js";
+import { newRunId } from "../lock/lock.js";
 import { connect } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { composeProjectName } from "../render/compose.js";
@@ -221,6 +222,8 @@ export function register(program: Command, run: CliRun): void {
           config,
           job: { ...job, id, step: "restore" },
           color,
+          // The page records it (D80): a later restoring run takes the page of a killed restore off.
+          runId: newRunId(),
           log: (line) => (flags.json ? undefined : run.err(line)),
         });
         print(

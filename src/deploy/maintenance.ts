@@ -60,6 +60,7 @@ export function maintenancePage(app: string, owner = "user"): string {
 
 /**
  * Runs `action` on each chosen host that runs nginx (`proxy.hosts`); a host that fails is returned with `error`.
+ * `owner`: who puts the page on (maintenanceOnHost's; `run <id>` for `backup restore`'s page).
  * Throws ConfigError when the app has no nginx site (`proxy.mode: internal`) or `limit` selects no nginx host.
  */
 export async function setMaintenance(
@@ -67,6 +68,7 @@ export async function setMaintenance(
   action: MaintenanceAction,
   limit?: string[],
   retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS,
+  owner = "user",
 ): Promise<HostMaintenance[]> {
   const hint = "maintenance pages are served by the nginx site Slipway renders";
   if (config.proxy.mode === "internal") {
@@ -84,7 +86,7 @@ export async function setMaintenance(
       connected.map(async ({ resolved, host, error }) => {
         if (!host) return { host: resolved.name, error: error ?? "unreachable", unreachable: true };
         try {
-          return await maintenanceOnHost(config, host, action, retryAfterSeconds);
+          return await maintenanceOnHost(config, host, action, retryAfterSeconds, owner);
         } catch (e) {
           // The hint says what to do next (bootstrap again, deploy first...): the one line printed must carry it.
           const hint = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
@@ -121,6 +123,9 @@ export async function maintenanceOnHost(
   }
   const previous = was ? pageOwner(content.toString("utf8")) : undefined;
   const claim = !was || (previous !== owner && (owner === "user" || ownerRun(previous ?? "user") !== null));
+  // A run leaves a page it does not take over as it is, its Retry-After too: the user's page is the user's (D80).
+  if (was && !claim && owner !== "user")
+    return { host: host.name, maintenance: true, changed: false, previousOwner: previous };
   if (!was || retryAfter !== DEFAULT_RETRY_AFTER_SECONDS) await checkSite(config, host, retryAfter);
   const retried = await setRetryAfter(config, host, retryAfter);
   if (claim) await host.putFile(page, maintenancePage(config.app, owner), { become: true, mode: 0o644 });
@@ -131,6 +136,24 @@ export async function maintenanceOnHost(
     retryAfterSeconds: retryAfter,
     ...(previous ? { previousOwner: previous } : {}),
   };
+}
+
+/**
+ * What a run (`run <runId>`) that asked for the page on a host owns afterwards, from who had it on before
+ * (`previousOwner`, maintenanceOnHost's; undefined: it was off): the page when it put it on or took it over from a
+ * killed run (D80), which it must take off again; not the user's page, left on. `line` says which for people (none
+ * when the page already was this run's); `off` says when the run takes it off ("once verified").
+ */
+export function runPageClaim(
+  previousOwner: string | undefined,
+  runId: string,
+  off: string,
+): { owns: boolean; line?: string } {
+  if (!previousOwner) return { owns: true, line: "maintenance page on for the restore" };
+  const killed = ownerRun(previousOwner);
+  if (killed === runId) return { owns: true };
+  if (killed) return { owns: true, line: `maintenance page left on by killed run ${killed}: taken over, off ${off}` };
+  return { owns: false, line: "maintenance was already on (`slipway maintenance on`): left on" };
 }
 
 /**
@@ -145,12 +168,9 @@ export async function runPageOn(
   say: (line: string) => void,
 ): Promise<boolean> {
   const result = await maintenanceOnHost(config, host, "on", DEFAULT_RETRY_AFTER_SECONDS, `run ${runId}`);
-  const killed = ownerRun(result.previousOwner ?? "user");
-  if (!result.previousOwner) say("maintenance page on for the restore");
-  else if (killed && killed !== runId) {
-    say(`maintenance page left on by killed run ${killed}: taken over, off once verified`);
-  } else if (!killed) say("maintenance was already on (`slipway maintenance on`): left on");
-  return killed !== null || !result.previousOwner;
+  const claim = runPageClaim(result.previousOwner, runId, "once verified");
+  if (claim.line) say(claim.line);
+  return claim.owns;
 }
 
 /** A site rendered before maintenance support (or before --retry-after) would ignore the page or the value. */

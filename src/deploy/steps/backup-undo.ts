@@ -7,12 +7,9 @@
  * command that restores it instead of calling the live color untouched.
  */
 import { restoreBackup } from "../../backup/index.js";
-import { probeAddress } from "../../config/layout.js";
-import { colorPortsOf } from "../drain.js";
-import { gateArgs, healthGate } from "../health.js";
 import { maintenanceOnHost, runPageOn } from "../maintenance.js";
 import { withProgress } from "../progress.js";
-import { gateKind } from "../running-gate.js";
+import { waitColorHealthy } from "./color-health.js";
 import { progressOf } from "./progress.js";
 import type { FlowState } from "./types.js";
 
@@ -73,17 +70,11 @@ async function pageOn(s: FlowState): Promise<boolean> {
  */
 async function waitLive(s: FlowState): Promise<void> {
   const color = s.liveColor;
+  // Stop-first: the live color is still stopped here; stop-old's undo starts it and waits the same way.
   if (!color || s.stopFirst) return;
-  const { host, config } = s.run;
-  const ports = colorPortsOf(s.local, color).filter((p) => gateKind(p.service) === "http");
-  await Promise.all(
-    ports.map(async ({ name, service, port }) => {
-      const args = gateArgs(name, service, port, probeAddress(config, name, host.name));
-      // Not cut short by the run's interrupt: an interrupted deploy is undoing, and the page waits for this.
-      const gate = await healthGate(host, args).catch((e: unknown) => ({ ok: false, last: String(e) }));
-      if (!gate.ok) s.say(`${name} on ${color} is not healthy after the restore: ${gate.last}`);
-    }),
-  );
+  for (const { name, last } of await waitColorHealthy(s, color)) {
+    s.say(`${name} on ${color} is not healthy after the restore: ${last}`);
+  }
 }
 
 /**

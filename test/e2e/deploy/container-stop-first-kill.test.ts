@@ -3,7 +3,9 @@
  * D77 on sandbox target t9: runtime container with strategy stop-first (flask-docker, SQLite in a named volume), the
  * CLI killed (SIGKILL) once the new color started and before its gate: the old color is stopped, the new one runs
  * (its docker-proxy holds its port). The next plain deploy must not take that container's own proxy for a squatter:
- * it converges, and a rollback after it works (the shared driver in fault-support.ts).
+ * it converges, and a rollback after it works (the shared driver in fault-support.ts). Then a release whose health
+ * endpoint hangs: the gate gives up, stop-old's undo starts the old color again and waits for its health, so the site
+ * answers 200 from the old release the moment the failed run returns (it answered 502 once, while the old booted).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -89,6 +91,6 @@ describe("D77: a stop-first run killed before its gate (flask-docker on t9, runt
     await host.close();
   });
 
-  // The hang test is the blue-green matrix's (container-faults.test.ts): here only the kills and the rollback.
-  faultMatrix(FAULTS, "f0", () => site, { hang: false });
+  // The kills, the rollback, then the hang: a stop-first deploy that fails at the gate leaves the old release serving.
+  faultMatrix(FAULTS, "f0", () => site);
 });
