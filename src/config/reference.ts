@@ -84,7 +84,7 @@ the JSON Schema in \`schema/slipway.schema.json\`: add \`# yaml-language-server:
 
 - **Keys** are snake_case. An unknown key is an error with a "did you mean" suggestion.
 - **Errors** name the file, line and column, the key path, what was expected and what was found, all of them at once:
-  \`slipway.yml:12:13: services.backend.health.path: expected a string starting with "/", found 42\`.
+  \`slipway.yml:12:11: services.backend.port: expected a port number (1-65535), found "8000"\`.
 - **Secrets** are never written in the file: keys ending in \`_secret\` and the \`secrets:\` lists hold the *names* of
   environment variables (\`password_secret: REGISTRY_PASSWORD\`). A literal secret (\`password: hunter2\`, or
   \`DB_PASSWORD: x\` under \`env\`) is an error. Missing variables are reported together, with the keys that use them.

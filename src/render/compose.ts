@@ -97,7 +97,12 @@ function buildService(
   if (env.length > 0) {
     out.environment = env.map(([name, value]) => {
       matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field}.environment name`);
-      if (/[\n\r]/.test(value)) throw new RenderError(`${field}.environment.${name}`, value, "contains a newline");
+      if (/[\n\r]/.test(value))
+        throw new RenderError(
+          `${field}.environment.${name}`,
+          value,
+          "contains a newline, which a compose file's `environment:` cannot hold (a multi-line value such as a PEM key: write it to a file with `files`)",
+        );
       return `${name}=${inert(value, `${field}.environment.${name}`)}`;
     });
   }

@@ -144,6 +144,7 @@ function maintenanceVariable(appId: string): string {
 
 /** An exact URI placed in double quotes in the map: `/healthz`, `/api/health` (no quotes, `$`, spaces, query). */
 function openPath(path: string, field: string): string {
-  if (typeof path === "string" && /^\/[A-Za-z0-9._~@+/-]*$/.test(path)) return path;
-  throw new RenderError(field, path, "is not a URI path like /healthz (letters, digits, ._~@+-/)");
+  // Written as a quoted map key: no `$` (a variable), quotes, backslashes or `%`-escapes (`$uri` is decoded).
+  if (typeof path === "string" && /^\/[A-Za-z0-9._~!&'()*+,=:@/-]*$/.test(path)) return path;
+  throw new RenderError(field, path, "is not a URI path like /healthz (letters, digits, ._~!&'()*+,=:@/-)");
 }

@@ -52,9 +52,9 @@ export function composeServices(
     }
     const service = composeService(name, value ?? {}, image);
     if (service) {
-      const carried = carryEnvFiles(service, value?.env_file, read);
-      notes.push(...carried.map((line) => `${file}: service ${name}: ${line}`));
-      if (carried.length > 0) service.envFileNote = carried.join("; ");
+      const lines = [...carryEnvFiles(service, value?.env_file, read), ...notCarried(service, value ?? {})];
+      notes.push(...lines.map((line) => `${file}: service ${name}: ${line}`));
+      if (lines.length > 0) service.composeNotes = lines;
       services.push(service);
     } else
       notes.push(
@@ -71,7 +71,16 @@ function composeService(name: string, value: Raw, image: string | undefined): De
     : value.depends_on && typeof value.depends_on === "object"
       ? Object.keys(value.depends_on)
       : [];
-  const base = { name, env, secrets, dependsOn, dockerfile: false, volumes: namedVolumes(value.volumes) };
+  const binds = bindMounts(value.volumes);
+  const base = {
+    name,
+    env,
+    secrets,
+    dependsOn,
+    dockerfile: false,
+    volumes: namedVolumes(value.volumes),
+    ...(binds.length > 0 ? { bindMounts: binds } : {}),
+  };
   if (value.build !== undefined) {
     const context = typeof value.build === "string" ? value.build : String((value.build as Raw).context ?? ".");
     const port = portOf(value) ?? 8000;
@@ -113,13 +122,50 @@ function environmentOf(environment: unknown): { env: Record<string, string>; sec
   return { env, secrets };
 }
 
-/** `name:/path` entries (named volumes); bind mounts of the build directory are development-only and dropped. */
-function namedVolumes(volumes: unknown): string[] {
+/** `source:/target` of each `volumes:` entry (the short form or the long one), options dropped. */
+function mounts(volumes: unknown): string[] {
   if (!Array.isArray(volumes)) return [];
   return volumes
     .map((v) => (typeof v === "string" ? v : `${(v as Raw).source}:${(v as Raw).target}`))
-    .filter((v) => /^[a-z0-9][a-z0-9_.-]*:\//i.test(v))
+    .filter((v) => /^[^:]+:\//.test(v))
     .map((v) => v.split(":").slice(0, 2).join(":"));
+}
+
+/** `name:/path` entries (named volumes). */
+function namedVolumes(volumes: unknown): string[] {
+  return mounts(volumes).filter((v) => /^[a-z0-9][a-z0-9_.-]*:\//i.test(v));
+}
+
+/**
+ * Bind mounts (`./instance:/app/instance`, `/srv/x:/x`): a directory of the machine compose ran on, which the
+ * servers do not have; the file database's location may take one over as a named volume (file-database.ts).
+ */
+function bindMounts(volumes: unknown): string[] {
+  return mounts(volumes).filter((v) => /^[.~/]/.test(v));
+}
+
+/** Compose keys Slipway does the same way itself, or carries (above); any other is said not to be carried. */
+const CARRIED = new Set(["build", "image", "ports", "expose", "environment", "env_file", "volumes", "depends_on"]);
+const SAME_RESTART = new Set(["unless-stopped", "always"]);
+
+/** The service's keys init does not carry, one line each for `command` and the rest, so nothing is dropped unsaid. */
+function notCarried(service: DetectedService, value: Raw): string[] {
+  const keys = Object.keys(value).filter(
+    (k) => !CARRIED.has(k) && !(k === "restart" && SAME_RESTART.has(String(value.restart))),
+  );
+  const lines: string[] = [];
+  if (keys.includes("command")) {
+    const command = [value.command].flat().join(" ");
+    lines.push(
+      `command \`${command}\` not carried: the image's CMD runs instead (set services.${service.name}.command to keep it)`,
+    );
+  }
+  const others = keys.filter((k) => k !== "command");
+  if (others.length > 0)
+    lines.push(
+      `not carried: ${others.join(", ")} (set what the app needs under services.${service.name}; see docs/config.md)`,
+    );
+  return lines;
 }
 
 /** `env_file:` as compose takes it: a path, a list of paths, or a list of `{path, required}`. */

@@ -4,6 +4,7 @@
  * with the reason it was made. Pure: the caller lists the files and reads them (src/cli/init.ts).
  */
 import { composeServices } from "./compose-file.js";
+import { fileDatabase } from "./file-database.js";
 import {
   appModuleOf,
   databaseEnvOf,
@@ -16,7 +17,6 @@ import {
   portOf,
   type SourceFile,
   secretEnvOf,
-  sqliteUrlEnvOf,
 } from "./python.js";
 import { backendCalls, wireToBackend } from "./wiring.js";
 
@@ -49,8 +49,10 @@ export interface DetectedService {
   dependsOn: string[];
   /** `static/` inside the context. */
   staticDir?: string;
-  /** What became of the compose service's `env_file:` (its variables are carried as secrets, by name). */
-  envFileNote?: string;
+  /** Compose bind mounts (`./instance:/app/instance`): the servers have no such directory; none is carried as is. */
+  bindMounts?: string[];
+  /** What became of the compose service's keys (`env_file:`, keys not carried), one line each for its comment. */
+  composeNotes?: string[];
 }
 
 export interface DetectedDatabase {
@@ -61,6 +63,8 @@ export interface DetectedDatabase {
   composeService?: string;
   urlSecret?: string;
   passwordSecret?: string;
+  /** A location given by the compose file: how it was kept, or why it was replaced (the config's comment). */
+  note?: string;
 }
 
 export interface Detection {
@@ -100,7 +104,7 @@ export function detectApp(tree: AppTree, directoryName: string, runtime?: Runtim
   if (fromCompose && fromCompose.services.length > 0) {
     reasons.push(`${composeFile}: services ${fromCompose.services.map((s) => s.name).join(", ")}`);
     reasons.push(...fromCompose.notes);
-    services = fromCompose.services.map((s) => (s.image ? s : { ...s, ...pythonFacts(tree, s.context, s.port) }));
+    services = fromCompose.services.map((s) => (s.image ? s : withFacts(s, pythonFacts(tree, s.context, s.port))));
   } else {
     services = contexts(tree).map((context, i) => serviceIn(tree, context, i));
   }
@@ -110,6 +114,7 @@ export function detectApp(tree: AppTree, directoryName: string, runtime?: Runtim
   for (const s of services) reasons.push(...serviceReasons(s));
   wireToBackend(calls, chosen, reasons);
   const database = databaseOf(tree, app, chosen, services, reasons);
+  if (composeFile) reasons.push(...bindMountNotes(services, composeFile));
   return { app, runtime: chosen, services, ...(database ? { database } : {}), reasons };
 }
 
@@ -183,6 +188,27 @@ function pythonFacts(
   const secrets = secretEnvOf(files);
   if (secrets.length > 0) facts.secrets = secrets;
   return facts;
+}
+
+/**
+ * A compose service with what its code says: the code's secrets join the compose file's (`env_file:` names,
+ * password-like `environment:` names), never replacing them.
+ */
+function withFacts(service: DetectedService, facts: Partial<DetectedService>): DetectedService {
+  const fromCode = (facts.secrets ?? []).filter((n) => !service.secrets.includes(n) && !(n in service.env));
+  return { ...service, ...facts, secrets: [...service.secrets, ...fromCode] };
+}
+
+/** The bind mounts no database took: not carried (the servers have no such directory), said once per service. */
+function bindMountNotes(services: DetectedService[], composeFile: string): string[] {
+  const lines: string[] = [];
+  for (const s of services) {
+    if (!s.bindMounts?.length) continue;
+    const line = `bind mount ${s.bindMounts.join(", ")} not carried: the servers have no such directory (a named volume \`name:/path\` in services.${s.name}.volumes keeps data across deploys)`;
+    s.composeNotes = [...(s.composeNotes ?? []), line];
+    lines.push(`${composeFile}: service ${s.name}: ${line}`);
+  }
+  return lines;
 }
 
 /** The service's text files, paths relative to its context. */
@@ -276,7 +302,9 @@ function databaseOf(
           ? "sqlite in the code"
           : `the code reads its path from ${pathEnv}`;
     reasons.push(`database: ${engine} (${why})`);
-    return fileDatabase(tree, app, runtime, services, engine, fileName, reasons);
+    const filesOf = (s: DetectedService) => sourceFiles(tree, s.context);
+    const inContainer = runtime !== "systemd";
+    return fileDatabase({ app, inContainer, services, engine, fileName, filesOf }, reasons);
   }
   const driver = ["psycopg", "psycopg2", "psycopg2-binary", "asyncpg"].some((d) => dependsOn(dependencies, d))
     ? "postgres"
@@ -287,45 +315,4 @@ function databaseOf(
   reasons.push(`database: ${driver} server (driver in the dependencies), reached through the secret DATABASE_URL`);
   for (const s of services) if (!s.image && !s.secrets.includes("DATABASE_URL")) s.secrets.push("DATABASE_URL");
   return { engine: driver, urlSecret: "DATABASE_URL" };
-}
-
-/** A SQLite/DuckDB file: /var/lib/<app>/ under systemd, a named volume mounted at /app/data in a container. */
-function fileDatabase(
-  tree: AppTree,
-  app: string,
-  runtime: Runtime,
-  services: DetectedService[],
-  engine: "sqlite" | "duckdb",
-  fileName: string,
-  reasons: string[],
-): DetectedDatabase {
-  // The service that reads the database's location, else the first built one (the backend comes first).
-  const built = services.filter((s) => !s.image);
-  const reads = (s: DetectedService) => {
-    const files = sourceFiles(tree, s.context);
-    return databaseEnvOf(files, "path") !== undefined || sqliteUrlEnvOf(files) !== undefined;
-  };
-  const owner = built.find(reads) ?? built[0] ?? services[0];
-  const files = owner ? sourceFiles(tree, owner.context) : [];
-  const envName = databaseEnvOf(files, "path");
-  const url = envName ? undefined : sqliteUrlEnvOf(files);
-  const inContainer = runtime !== "systemd";
-  const name = url && engine === "sqlite" ? url.file : fileName;
-  const path = inContainer ? `/app/data/${name}` : `/var/lib/${app}/${name}`;
-  if (owner && envName) {
-    owner.env[envName] = path;
-    reasons.push(`the code reads the database path from ${envName}: set to ${path}`);
-  } else if (owner && url) {
-    // Four slashes: an absolute path. The default's relative one lands in the release (or Flask's instance/).
-    owner.env[url.name] = `sqlite:///${path}`;
-    reasons.push(
-      `the code reads a sqlite:/// URL from ${url.name} (default ${url.file}, replaced by each deploy): set to sqlite:///${path}`,
-    );
-  } else {
-    reasons.push(`no environment variable for the database path found in the code: point the app at ${path}`);
-  }
-  if (!inContainer) return { engine, path };
-  const volume = `${app}-data`;
-  if (owner) owner.volumes.push(`${volume}:/app/data`);
-  return { engine, path: name, volume };
 }

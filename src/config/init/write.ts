@@ -78,8 +78,8 @@ export function initConfig(
   }
   value.services = Object.fromEntries(detection.services.map((s) => [s.name, serviceConfig(s, detection)]));
   for (const s of detection.services) {
-    const envFile = s.envFileNote ? `\n compose ${s.envFileNote}` : "";
-    comments.push([["services", s.name], ` ${serviceComment(s)}${envFile}`]);
+    const compose = (s.composeNotes ?? []).map((line) => `\n compose ${line}`).join("");
+    comments.push([["services", s.name], ` ${serviceComment(s)}${compose}`]);
   }
   const hosts = answers.hosts.length > 0 ? answers.hosts : [PLACEHOLDER_HOST];
   const ssh = {
@@ -106,9 +106,10 @@ export function initConfig(
   const database = databaseConfig(detection);
   if (database) {
     value.database = database;
+    const note = detection.database?.note ? `\n ${detection.database.note}` : "";
     comments.push([
       ["database"],
-      ` ${detection.reasons.find((r) => r.startsWith("database")) ?? ""}; backed up before each deploy`,
+      ` ${detection.reasons.find((r) => r.startsWith("database")) ?? ""}; backed up before each deploy${note}`,
     ]);
   }
   return { value, comments };

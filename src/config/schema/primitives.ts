@@ -11,12 +11,20 @@ export function patternString(pattern: RegExp, expected: string) {
 
 /** Names used in unit names, compose projects, nginx upstreams and paths: lower-case, digits and dashes. */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+/** The most characters a name takes: a DNS label's (compose projects, hostnames derived from it). */
+export const NAME_MAX = 63;
+
+/** A NAME_PATTERN string; a name of the right characters but too long is told its length, not its characters. */
 export function resourceName(what: string) {
   const article = /^[aeiou]/.test(what) ? "an" : "a";
-  return patternString(
-    NAME_PATTERN,
-    `expected ${article} ${what} name of lower-case letters, digits and dashes (like "web")`,
-  );
+  const expected = `expected ${article} ${what} name of lower-case letters, digits and dashes (like "web")`;
+  return z
+    .string({ error: expected })
+    .regex(/^[a-z][a-z0-9-]*$/, { error: expected, abort: true })
+    .max(NAME_MAX, {
+      error: (issue) =>
+        `expected ${article} ${what} name of at most ${NAME_MAX} characters, found ${String(issue.input).length} characters`,
+    });
 }
 
 /** Inventory names for hosts and groups: Ansible allows underscores and dots too. */
@@ -61,10 +69,17 @@ export function durationMs(value: string): number {
   return match && unit ? Number(match[1]) * unit : Number.NaN;
 }
 
-/** "/api/", "/": an absolute URL path with no spaces, quotes, semicolons or braces (it lands in nginx config). */
-export const URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
-export function urlPath() {
-  return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
+/**
+ * A health path: polled with curl and the container healthcheck (a query goes along), and kept open by nginx during
+ * maintenance as an exact URI (without the query: nginx matches `$uri`, which has none). The path part takes what
+ * that quoted map key takes as it is: no `$`, no `%`-escape (`$uri` is decoded), no quotes, spaces or braces.
+ */
+export const HEALTH_PATH_PATTERN = /^\/[A-Za-z0-9._~!&'()*+,=:@/-]*(\?[A-Za-z0-9._~!$&'()*+,=:@%/?-]*)?$/;
+export function healthPath() {
+  return patternString(
+    HEALTH_PATH_PATTERN,
+    'expected a path starting with "/" of letters, digits and ._~!&\'()*+,=:@/- (a query like "?full=1" may follow)',
+  );
 }
 /** A path with an optional query, as requested by a check ("/api/items?limit=1"); it lands only in curl's argv. */
 export const REQUEST_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/?-]*$/;
@@ -168,10 +183,16 @@ export function httpUrl() {
   );
 }
 
-/** Header values in nginx add_header / proxy_set_header: printable, no double quotes or newlines. */
-export const HEADER_VALUE_PATTERN = /^[\x20-\x21\x23-\x7e]*$/;
+/**
+ * Header values in nginx add_header, written in double quotes: 1-4096 printable ASCII characters without what nginx
+ * interprets there (`"`, `\\`, `$` and braces), as render/nginx-values.ts quotedHeaderValue requires.
+ */
+export const HEADER_VALUE_PATTERN = /^[\x20\x21\x23\x25-\x5b\x5d-\x7a\x7c\x7e]{1,4096}$/;
 export function headerValue() {
-  return patternString(HEADER_VALUE_PATTERN, "expected a header value of printable characters without double quotes");
+  return patternString(
+    HEADER_VALUE_PATTERN,
+    'expected a header value of printable characters without double quotes, backslashes, "$", "{" or "}"',
+  );
 }
 
 /** Values of env vars written into env files: strings; numbers and booleans are accepted and kept as written. */

@@ -6,6 +6,7 @@ import {
   durationMs,
   envName,
   envValue,
+  healthPath,
   httpStatus,
   inventoryName,
   localPath,
@@ -16,7 +17,6 @@ import {
   resourceName,
   secretName,
   size,
-  urlPath,
 } from "./primitives.js";
 import { serviceSwarmSchema } from "./swarm.js";
 
@@ -85,9 +85,11 @@ const healthSchema = z
       .describe(
         "`type: running`: how long the process must keep running, without exiting or being restarted, before the gate passes (Kamal's readiness for a role without a proxy is the container running; this also catches a worker that crashes a second after it starts). Within `timeout`.",
       ),
-    path: urlPath()
+    path: healthPath()
       .optional()
-      .describe("Path polled on the service's own port, e.g. `/api/health` (type `http`). Default: `/`."),
+      .describe(
+        "Path polled on the service's own port, e.g. `/api/health` (type `http`); a query may follow (`/api/health?full=1`), and during maintenance nginx keeps the path open whatever the query. Default: `/`.",
+      ),
     expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
     expected_body: z
       .string({ error: "expected a string" })

@@ -26,7 +26,8 @@ async function gatePort(
   const args = gateArgs(name, service, port, address);
   // About once a second: what the gate waits for and the last answer (a live line in the CLI).
   let shown = 0;
-  const path = new URL(args.url).pathname;
+  const { pathname, search } = new URL(args.url);
+  const path = `${pathname}${search}`;
   const gate = await healthGate(
     host,
     args,

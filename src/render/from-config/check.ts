@@ -29,7 +29,7 @@ export function renderProblems(config: SlipwayConfig): RenderProblem[] {
       try {
         renderFromConfig(config, { color, tlsReady, images: placeholderImages(config), secrets });
       } catch (error) {
-        const problem = toProblem(error);
+        const problem = toProblem(error, config);
         problems.set(`${problem.path.join(".")}:${problem.message}`, problem);
       }
     }
@@ -45,14 +45,14 @@ function placeholderImages(config: SlipwayConfig): Record<string, string> {
   return images;
 }
 
-function toProblem(error: unknown): RenderProblem {
+function toProblem(error: unknown, config: SlipwayConfig): RenderProblem {
   if (error instanceof ConfigMappingError) {
     const hint = error.specificHint ? ` (${error.specificHint})` : "";
     return { path: configPathSegments(error.configPath), message: `${error.problem}${hint}` };
   }
   if (error instanceof RenderError) {
     // Writers called from the config mappers name config keys (`services.api.env.X`); model-level ones do not.
-    const path = CONFIG_ROOTS.test(error.field) ? configPathSegments(error.field) : [];
+    const path = CONFIG_ROOTS.test(error.field) ? configPathSegments(configKeyOf(error.field, config)) : [];
     const message = path.length > 0 ? error.message.slice(error.field.length + 1) : error.message;
     return { path, message: `cannot be written safely: ${message}` };
   }
@@ -60,6 +60,19 @@ function toProblem(error: unknown): RenderProblem {
 }
 
 const CONFIG_ROOTS = /^(services|proxy|tls|database|inventory)\./;
+/** The compose renderer names a compose file's keys: `services.api.environment.PEM`. */
+const COMPOSE_ENVIRONMENT = /^services\.([^.]+)\.environment\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/**
+ * The config key a renderer's field stands for: a compose `environment` variable is the service's `env` key of that
+ * name (`services.api.env.PEM`), or the service itself for one Slipway sets (`PORT`, `SLIPWAY_COLOR`).
+ */
+function configKeyOf(field: string, config: SlipwayConfig): string {
+  const env = COMPOSE_ENVIRONMENT.exec(field);
+  if (!env?.[1] || !env[2]) return field;
+  const [, service, name] = env;
+  return name in (config.services[service]?.env ?? {}) ? `services.${service}.env.${name}` : `services.${service}`;
+}
 
 /** `proxy.routes[0].path` -> `["proxy", "routes", 0, "path"]`. */
 export function configPathSegments(path: string): (string | number)[] {

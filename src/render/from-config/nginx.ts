@@ -107,11 +107,12 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
 export { previewPort };
 
 /**
- * What stays open during maintenance: each routed service's health path (exact URI), so
+ * What stays open during maintenance: each routed service's health path (exact URI, any query), so
  * monitors and load balancers keep seeing the service. `/` is the home page and never open.
  */
 function healthPaths(config: SlipwayConfig, services: string[]): string[] {
-  const paths = services.map((s) => config.services[s]?.health?.path);
+  // nginx matches `$uri`, which has no query: `/api/health?full=1` is open as `/api/health`.
+  const paths = services.map((s) => config.services[s]?.health?.path?.replace(/\?.*$/, ""));
   return [...new Set(paths)].filter((p): p is string => p !== undefined && p !== "" && p !== "/");
 }
 

@@ -52,6 +52,12 @@ describe("maintenance page in the nginx site", () => {
     });
   });
 
+  it("opens a health path with a query as its path: nginx matches $uri, which has none (trial 7)", async () => {
+    const text = renderNginxSite(await shop("/health:ready?full=1&x=y"));
+    expect(text).toContain('    "/health:ready" "";\n    "/api/health" "";\n');
+    expect(text).not.toContain("full=1");
+  });
+
   it("answers 503 from the public server only, not the deploy's preview listener", async () => {
     const text = renderNginxSite(await shop("/healthz"));
     expect(text).toContain('    "/healthz" "";\n');
