@@ -273,10 +273,11 @@ describe("deploy runtime swarm on t4..t6 (stacks per color, nginx on t4)", () =>
         `^${APP}-blue_web: task ${APP}-blue_web\\.\\d on t\\d+ failed [2-9] times \\(task: non-zero exit \\(3\\)\\)`,
       ),
     );
-    // Well under the 30 s health timeout from the start step on (the gate used to wait it out, then blame the
-    // listen address); before that, the start waited for the replicas until the health timeout plus 60 s.
+    // The outcome is known when one slot failed twice (a boot, the engine's 2 s restart delay, a boot: 10-18 s on
+    // the sandbox): from the start step on, well under the start plus the 30 s health timeout the gate used to wait
+    // out (then blaming the listen address); before that, the start waited until the health timeout plus 60 s.
     expect(startBegan).toBeGreaterThan(0);
-    expect(seconds).toBeLessThan(20);
+    expect(seconds).toBeLessThan(25);
     const output = lines.join("\n");
     expect(output).not.toContain("did not become healthy");
     expect(output).not.toContain("127.0.0.1 inside its container");
