@@ -39,7 +39,12 @@ async function gatePort(
     ...(stop ? { stop: stop.stop } : {}),
   });
   const failure = gate.stopped === undefined ? undefined : stop?.failure();
-  if (failure) await failStopped(s, name, failure);
+  if (stop && failure) {
+    // The gates of the service's other nodes and instances stop on the same read: one report (logs, error) for all.
+    const report = reported.get(stop) ?? failStopped(s, name, failure);
+    reported.set(stop, report);
+    await report;
+  }
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     // The failing service's processes only, each under its own name (the others' lines would bury the cause).
@@ -53,6 +58,9 @@ async function gatePort(
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
 }
+
+/** The failure report of each early stop that fired (its first gate makes it, the others throw the same error). */
+const reported = new WeakMap<GateStop, Promise<never>>();
 
 /**
  * Fails the gate of `name` at once with the runtime's failure for good (gate-stop.ts): its message and hint, the

@@ -18,7 +18,7 @@ import { FakeHost } from "../engine/fake-host.js";
 
 const UPSTREAM = "/etc/nginx/slipway/shop-web.upstream.conf";
 
-async function config(webTimeout = "1s"): Promise<SlipwayConfig> {
+async function config(webTimeout = "1s", webInstances = 1): Promise<SlipwayConfig> {
   const dir = mkdtempSync(join(tmpdir(), "slipway-worker-flow-"));
   const file = join(dir, "slipway.yml");
   writeFileSync(
@@ -42,7 +42,7 @@ inventory:
 proxy:
   domains: [shop.example]
   switch: reload
-  routes:
+${webInstances > 1 ? `  load_balance: { web: { instances: ${webInstances} } }\n` : ""}  routes:
     - { path: /, service: web }
 `,
   );
@@ -189,11 +189,11 @@ describe("a worker in one host's deploy", () => {
 });
 
 describe("a web process that exits at boot", () => {
-  it("fails the gate when the runtime reports it, with the runtime's message, evidence, hint and the logs", async () => {
+  it("fails the gate when the runtime reports it, with the runtime's message, evidence, hint and the logs, once for both instances", async () => {
     const host = hostWithLiveGreen();
     const answer = host.handlers.get("curl");
     host.handlers.set("curl", (argv, options) =>
-      argv.at(-1) === "http://127.0.0.1:5001/health"
+      /^http:\/\/127\.0\.0\.1:500[12]\/health$/.test(argv.at(-1) ?? "")
         ? { code: 7, stderr: "curl: (7) Failed to connect to 127.0.0.1 port 5001: Connection refused" }
         : answer?.(argv, options),
     );
@@ -216,7 +216,7 @@ describe("a web process that exits at boot", () => {
       },
     };
     const began = Date.now();
-    const error = await runHost(hostRun(host, await config("30s"), runtime, events), "10.0.0.1").then(
+    const error = await runHost(hostRun(host, await config("30s", 2), runtime, events), "10.0.0.1").then(
       () => undefined,
       (e: unknown) => e,
     );
