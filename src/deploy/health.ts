@@ -6,7 +6,7 @@ import type { ServiceConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { durationSeconds } from "../render/from-config/common.js";
 import type { HttpProbe as HttpWaitArgs } from "../verify/probe.js";
-import { type WaitOutcome, waitHealthy } from "../verify/wait.js";
+import { type EarlyStop, type WaitOutcome, waitHealthy } from "../verify/wait.js";
 
 export type GateOutcome = WaitOutcome;
 
@@ -28,15 +28,23 @@ export function gateArgs(name: string, service: ServiceConfig, port: number, add
   };
 }
 
+/** The gate's optional parts: the live line's poll callback, the run's interrupt, the runtime's early stop. */
+export interface HealthGateOptions {
+  onPoll?: Parameters<typeof waitHealthy>[2];
+  signal?: AbortSignal;
+  /** Ends the gate before its timeout when the runtime says the process failed for good (outcome `stopped`). */
+  stop?: EarlyStop;
+}
+
 /**
  * Waits for `args` on `host` (step "health gate"); never throws for an unhealthy or silent service. An aborted
- * `signal` (the run's interrupt) ends the wait within a poll by throwing its reason.
+ * `signal` (the run's interrupt) ends the wait within a poll by throwing its reason; `stop` ends it with
+ * { ok: false, stopped } once the runtime reports a crash loop.
  */
 export function healthGate(
   host: RemoteHost,
   args: HttpWaitArgs,
-  onPoll?: Parameters<typeof waitHealthy>[2],
-  signal?: AbortSignal,
+  { onPoll, signal, stop }: HealthGateOptions = {},
 ): Promise<GateOutcome> {
-  return waitHealthy((argv) => host.exec(argv, { check: false, step: "health gate" }), args, onPoll, signal);
+  return waitHealthy((argv) => host.exec(argv, { check: false, step: "health gate" }), args, onPoll, signal, stop);
 }

@@ -79,17 +79,43 @@ export function judgeProcesses(states: readonly ProcessState[], baseline: Readon
   for (const p of states) {
     const before = baseline.get(p.name) ?? p.restarts;
     if (p.restarts > before || p.status === "exited" || p.status === "dead" || /auto-restart|failed/.test(p.status)) {
-      const times = p.restarts - before;
-      const restarted = times > 0 ? `restarted ${times} time${times === 1 ? "" : "s"}` : "";
-      // A process restarted by its policy and running again reads the new run's code (docker resets it to 0), not
-      // the exit's: a 0 then says nothing and is left out.
-      const code = p.running && p.exitCode === 0 ? "" : `code ${p.exitCode}`;
-      const detail = [code, restarted].filter(Boolean).join(", ");
-      return { kind: "failed", reason: `${p.name} exited (${detail}; now ${p.status})` };
+      return { kind: "failed", reason: exitReason(p, p.restarts - before) };
     }
     if (p.health === "unhealthy") return { kind: "failed", reason: `${p.name}'s container healthcheck says unhealthy` };
   }
   const last = states.map((p) => `${p.name} ${p.status}${p.health ? ` ${p.health}` : ""}`).join(", ");
   const up = states.every((p) => p.running && (p.health === "" || p.health === "healthy"));
   return up ? { kind: "up", last } : { kind: "waiting", last };
+}
+
+/** `shop-worker-green exited (code 1, restarted 2 times; now restarting)`: an exit, as the gates word it. */
+function exitReason(p: ProcessState, times: number): string {
+  const restarted = times > 0 ? `restarted ${times} time${times === 1 ? "" : "s"}` : "";
+  // A process restarted by its policy and running again reads the new run's code (docker resets it to 0), not the
+  // exit's: a 0 then says nothing and is left out.
+  const code = p.running && p.exitCode === 0 ? "" : `code ${p.exitCode}`;
+  const detail = [code, restarted].filter(Boolean).join(", ");
+  return `${p.name} exited (${detail}; now ${p.status})`;
+}
+
+/**
+ * How many restarts since the health gate's first read prove that a process with a port exits at boot: as a swarm
+ * slot's FAILED_TASKS_PER_SLOT, one exit alone (a database not ready at the first boot) may still end healthy.
+ */
+export const RESTARTS_FOR_GOOD = 2;
+
+/**
+ * The health gate's early stop for a service with a port (deploy/gate-stop.ts): the reason a process failed for
+ * good, or undefined while it may still come up. Failed for good: restarted RESTARTS_FOR_GOOD times since the gate's
+ * first read (`baseline`, restarts by name; docker's unless-stopped and systemd's Restart=always restart it after
+ * each exit), or down with no restart to come (docker `exited` or `dead`, systemd `failed`). Unlike the running gate
+ * (judgeProcesses), one restart or a healthcheck verdict does not end it: the HTTP probe judges health. Pure.
+ */
+export function crashLoop(states: readonly ProcessState[], baseline: ReadonlyMap<string, number>): string | undefined {
+  for (const p of states) {
+    const times = p.restarts - (baseline.get(p.name) ?? p.restarts);
+    const over = p.status === "exited" || p.status === "dead" || p.status.startsWith("failed");
+    if (over || times >= RESTARTS_FOR_GOOD) return exitReason(p, times);
+  }
+  return undefined;
 }

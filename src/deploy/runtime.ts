@@ -37,6 +37,15 @@ export interface StageResult {
   actions: string[];
 }
 
+/** A service whose processes failed for good, as the runtime words it: what happened, its evidence, what to do. */
+export interface ServiceFailure {
+  /** `shop-blue_web: task shop-blue_web.1 on t5 failed 2 times (task: non-zero exit (3))`. */
+  message: string;
+  /** The runtime's lines that show it (swarm: the newest task lines), if any. */
+  evidence?: string;
+  hint: string;
+}
+
 export interface ColorRuntime {
   /**
    * Learns what the host offers (e.g. compose v1 or v2) before anything else is called; a runtime may read here, with
@@ -64,6 +73,12 @@ export interface ColorRuntime {
    * running its tasks (runtime swarm, host-mode ports). Absent: the host's own listen address.
    */
   gateAddresses?(color: Color, service: string): Promise<string[]>;
+  /**
+   * Whether the tasks of `service` in `color` failed for good, read while the health gate waits (deploy/gate-stop.ts):
+   * one read of the runtime's own record (swarm: the task list, as the start's wait reads it). Absent: the gate
+   * reads processStates for a crash loop instead.
+   */
+  serviceFailure?(color: Color, service: string): Promise<ServiceFailure | undefined>;
   /**
    * The state of each process (container or unit) of `service` in `color`: the running gate of a worker
    * (deploy/running-gate.ts). Absent where the runtime cannot tell (swarm: validate refuses workers there).

@@ -26,7 +26,15 @@ import { formatLogGroups, LOG_LINES } from "./steps/gate.js";
 import { StepFailure } from "./steps/types.js";
 import { ensureSwarmAccessories, stackFilePath } from "./swarm/accessories.js";
 import { ensureSwarmSecrets, pruneSwarmSecrets, type SecretNames } from "./swarm/secrets.js";
-import { SwarmTasksFailed, stackReplicas, taskAddresses, waitForReplicas, waitForStackGone } from "./swarm/tasks.js";
+import {
+  readTaskFailure,
+  SwarmTasksFailed,
+  stackReplicas,
+  taskAddresses,
+  taskFailureMessage,
+  waitForReplicas,
+  waitForStackGone,
+} from "./swarm/tasks.js";
 
 const asRoot = { become: true };
 
@@ -171,6 +179,19 @@ export function swarmRuntime(config: SlipwayConfig, host: RemoteHost): ColorRunt
         const r = replicas[s];
         return r !== undefined && r.running >= r.wanted && r.wanted > 0;
       });
+    },
+    async serviceFailure(color, service) {
+      const name = `${stack(color)}_${service}`;
+      const found = await readTaskFailure(host, name);
+      if (!found) return undefined;
+      const why = /healthcheck/.test(found.failure.reason)
+        ? "its container healthcheck failed and the engine killed the task"
+        : "its process exits at boot (the engine restarts it again and again)";
+      return {
+        message: taskFailureMessage(name, found.failure),
+        evidence: found.tasks,
+        hint: `${why}: the task's error and its last log lines above say why; fix the release and deploy again; see \`docker service ps --no-trunc ${name}\` on the manager`,
+      };
     },
     async gateAddresses(color, service) {
       return (await taskAddresses(host, stack(color)))[`${stack(color)}_${service}`] ?? [];

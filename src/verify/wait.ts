@@ -7,7 +7,10 @@
  * mean the app stayed healthy for (N-1) x interval (docker HEALTHCHECK's interval, Kubernetes' successThreshold x
  * periodSeconds); an unhealthy answer ends the streak. Each request is bounded by the probe's request timeout (curl
  * --max-time) and never runs past the deadline: an endpoint that accepts the connection and never answers fails the
- * wait within `timeout_s`.
+ * wait within `timeout_s`. An optional early stop (EarlyStop) lets the caller end the wait before the timeout when
+ * the process behind the probe has failed for good (a crash loop the runtime reports): it is read only while the
+ * answers are unhealthy, at most once per `everyMs`, beside the polls (never delaying one), so a healthy app costs no
+ * extra command.
  */
 import { pauseUnlessAborted } from "./pause.js";
 import { curlArgv, type HttpProbe, healthy, parseCurl, requestSeconds } from "./probe.js";
@@ -24,6 +27,19 @@ export interface WaitOutcome {
    * CURL_EXIT, curlFailure); null when curl was killed by a signal.
    */
   curlExit: number | null;
+  /** Why the wait ended before its timeout: the early stop's reason (EarlyStop); absent otherwise. */
+  stopped?: string;
+}
+
+/**
+ * The caller's word that the probe can no longer pass: `check` reads it (a reason, or undefined while the process may
+ * still come up; it may throw, e.g. the connection is gone, and the wait then throws that). The first check starts
+ * `everyMs` after the wait began, each next one at least `everyMs` after the previous one started, and only after an
+ * unhealthy answer; its reason ends the wait after the next unhealthy answer.
+ */
+export interface EarlyStop {
+  check: () => Promise<string | undefined>;
+  everyMs: number;
 }
 
 /**
@@ -65,19 +81,56 @@ export function pauseAfterMs(attempt: number, streak: number, intervalS: number)
 }
 
 /**
+ * The early stop's state across one wait: called after each unhealthy answer with the time (ms), it starts a check
+ * when one is due and none is in flight (not awaited: the polls go on meanwhile) and returns the reason a finished
+ * check gave; it throws what a check threw.
+ */
+function earlyStopper(stop: EarlyStop, started: number): (now: number) => string | undefined {
+  let due = started + stop.everyMs;
+  let inFlight = false;
+  let reason: string | undefined;
+  let thrown: { error: unknown } | undefined;
+  return (now) => {
+    if (thrown) throw thrown.error;
+    if (reason !== undefined) return reason;
+    if (!inFlight && now >= due) {
+      inFlight = true;
+      due = now + stop.everyMs;
+      stop
+        .check()
+        .then(
+          (r) => {
+            reason = r;
+          },
+          (error: unknown) => {
+            thrown = { error };
+          },
+        )
+        .finally(() => {
+          inFlight = false;
+        });
+    }
+    return undefined;
+  };
+}
+
+/**
  * Polls until `probe.successes` healthy answers in a row ({ ok: true }) or until `probe.timeout_s` has passed
- * ({ ok: false } with the last answer or curl's error); `onPoll` hears every poll that did not end the wait. Never throws for an unhealthy or silent service; an `exec`
- * that throws (the connection is gone) is not caught. An aborted `signal` (the deploy's interrupt) ends the wait
- * between polls or during a pause: it throws the signal's reason.
+ * ({ ok: false } with the last answer or curl's error); `onPoll` hears every poll that did not end the wait. Never
+ * throws for an unhealthy or silent service; an `exec` that throws (the connection is gone) is not caught. An aborted
+ * `signal` (the deploy's interrupt) ends the wait between polls or during a pause: it throws the signal's reason.
+ * `stop` (EarlyStop) ends it sooner with { ok: false, stopped: reason } when the process failed for good.
  */
 export async function waitHealthy(
   exec: ProbeExec,
   probe: HttpProbe,
   onPoll?: (poll: { attempts: number; elapsedMs: number; last: string }) => void,
   signal?: AbortSignal,
+  stop?: EarlyStop,
 ): Promise<WaitOutcome> {
   const started = Date.now();
   const deadline = started + probe.timeout_s * 1000;
+  const stopper = stop ? earlyStopper(stop, started) : undefined;
   let streak = 0;
   let attempts = 0;
   for (;;) {
@@ -91,6 +144,9 @@ export async function waitHealthy(
     const outcome = { attempts, last, status: response.status, curlExit: result.code };
     streak = healthy(probe, response) ? streak + 1 : 0;
     if (streak >= probe.successes) return { ok: true, ...outcome };
+    // Only an unhealthy answer hears the runtime: a streak under way is judged by its own answers.
+    const reason = streak === 0 ? stopper?.(Date.now()) : undefined;
+    if (reason !== undefined) return { ok: false, ...outcome, stopped: reason };
     onPoll?.({ attempts, elapsedMs: Date.now() - started, last });
     const pause = pauseAfterMs(attempts, streak, probe.interval_s);
     if (Date.now() + pause > deadline) {

@@ -8,8 +8,10 @@ import { isSplitLayout, probeAddress } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
 import type { ServiceLogs } from "../events.js";
+import { type GateStop, gateStop } from "../gate-stop.js";
 import { gateArgs, healthGate } from "../health.js";
 import { gateKind, runningGateArgs, waitRunning } from "../running-gate.js";
+import type { ServiceFailure } from "../runtime.js";
 import { gateFailureHint } from "./gate-hint.js";
 import { startPreviewSetup } from "./preview.js";
 import { putSiteBack } from "./site-back.js";
@@ -21,6 +23,7 @@ async function gatePort(
   service: ServiceConfig,
   port: number,
   address: string,
+  stop?: GateStop,
 ): Promise<void> {
   const { host, runtime } = s.run;
   const args = gateArgs(name, service, port, address);
@@ -28,16 +31,22 @@ async function gatePort(
   let shown = 0;
   const { pathname, search } = new URL(args.url);
   const path = `${pathname}${search}`;
-  const gate = await healthGate(
-    host,
-    args,
-    ({ elapsedMs, last }) => {
+  const gate = await healthGate(host, args, {
+    onPoll: ({ elapsedMs, last }) => {
       if (elapsedMs - shown < 1000) return;
       shown = elapsedMs;
       s.emitter.progress(`${name}@${s.idle}: waiting for ${path}`, elapsedMs, last);
     },
-    s.run.interrupt?.signal,
-  );
+    signal: s.run.interrupt?.signal,
+    ...(stop ? { stop: stop.stop } : {}),
+  });
+  const failure = gate.stopped === undefined ? undefined : stop?.failure();
+  if (stop && failure) {
+    // The gates of the service's other nodes and instances stop on the same read: one report (logs, error) for all.
+    const report = reported.get(stop) ?? failStopped(s, name, failure);
+    reported.set(stop, report);
+    await report;
+  }
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     // The failing service's processes only, each under its own name (the others' lines would bury the cause).
@@ -50,6 +59,30 @@ async function gatePort(
     );
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
+
+/** The failure report of each early stop that fired (its first gate makes it, the others throw the same error). */
+const reported = new WeakMap<GateStop, Promise<never>>();
+
+/**
+ * Fails the gate of `name` at once with the runtime's failure for good (gate-stop.ts): its message and hint, the
+ * runtime's evidence (swarm's task lines, as stderr) and the service's last log lines, as the start step gives them.
+ */
+async function failStopped(s: FlowState, name: string, failure: ServiceFailure): Promise<never> {
+  const { host, runtime } = s.run;
+  s.say(`${name} on ${s.idle} failed before it became healthy; its last log lines:`);
+  const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+  for (const line of formatLogGroups(logs)) s.raw(line);
+  throw new StepFailure(
+    failure.message,
+    {
+      host: host.name,
+      step: "gate",
+      hint: failure.hint,
+      ...(failure.evidence ? { stderrTail: failure.evidence } : {}),
+    },
+    { service: name, logs },
+  );
 }
 
 /**
@@ -125,9 +158,11 @@ export const gateStep: Step = {
     // The preview's setup (loopback-only listener, no user traffic) goes on while the new color boots. Not across hosts
     // (the load-balancer layout's nginx hosts set it up after every gate passed).
     const setup = isSplitLayout(s.run.config) ? undefined : startPreviewSetup(s);
+    // One early stop per service: its ports and nodes share the runtime's reads.
+    const stops = new Map(ports.map((p) => [p.name, gateStop(s.run.runtime, s.idle, p.name)]));
     const results = await Promise.allSettled([
       ...(await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
-        (p) => p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address)),
+        (p) => p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address, stops.get(p.name))),
       ),
       ...running.map(([name, service]) => gateRunning(s, name, service)),
     ]);

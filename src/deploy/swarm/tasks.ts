@@ -76,6 +76,28 @@ export class SwarmTasksFailed extends SlipwayError {
   }
 }
 
+/** A service's tasks that failed for good: the failure and the newest task lines (taskLines) that show it. */
+export interface FoundTaskFailure {
+  failure: SwarmTaskFailure;
+  tasks: string;
+}
+
+/**
+ * Reads the tasks of `service` (full name) on the manager, one `docker service ps`, and returns their failure for
+ * good (task-failures.ts failedOutcome), or undefined while the service may still come up. The start's wait for
+ * replicas and the health gate (swarm-runtime.ts serviceFailure) both ask it.
+ */
+export async function readTaskFailure(host: RemoteHost, service: string): Promise<FoundTaskFailure | undefined> {
+  const out = (await host.exec(serviceTasksArgv(service), asRoot)).stdout;
+  const failure = failedOutcome(parseServiceTasks(out));
+  return failure ? { failure, tasks: taskLines(service, out) } : undefined;
+}
+
+/** `shop-blue_web: task shop-blue_web.1 on t5 failed 2 times (task: non-zero exit (3))`: start and gate say it so. */
+export function taskFailureMessage(service: string, failure: SwarmTaskFailure): string {
+  return `${service}: task ${failure.slot} on ${failure.node} ${failure.reason} (${failure.error})`;
+}
+
 /**
  * Waits until every one of `services` (full names) runs all its replicas, for at most `limitS` seconds. Ends at once
  * with SwarmTasksFailed (step `start`) when a service's tasks already failed for good (task-failures.ts: a task the
@@ -100,20 +122,19 @@ export async function waitForReplicas(
     });
     if (short.length === 0) return;
     for (const service of short) {
-      const out = (await host.exec(serviceTasksArgv(service), asRoot)).stdout;
-      const failure = failedOutcome(parseServiceTasks(out));
-      if (!failure) continue;
+      const found = await readTaskFailure(host, service);
+      if (!found) continue;
       const seconds = Math.round((Date.now() - started) / 1000);
       throw new SwarmTasksFailed(
-        `${service}: task ${failure.slot} on ${failure.node} ${failure.reason} (${failure.error}) after ${seconds} s`,
+        `${taskFailureMessage(service, found.failure)} after ${seconds} s`,
         {
           host: host.name,
           step: "start",
-          stderrTail: taskLines(service, out),
+          stderrTail: found.tasks,
           hint: "fix the release and deploy again; see `docker service ps --no-trunc <service>` on the manager",
         },
         service,
-        failure,
+        found.failure,
       );
     }
     if (Date.now() > deadline) break;

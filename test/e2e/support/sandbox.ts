@@ -63,14 +63,14 @@ function targetOffset(): number {
   return Number(raw);
 }
 
-/** A target by name ("t1", "t2", ...), shifted by SLIPWAY_E2E_TARGET_OFFSET when it is set. */
-export function sandboxTarget(name: string, inventory: SandboxInventory = loadSandbox()): SandboxTarget {
+/** The sandbox's own entry for a test's target name (shifted by SLIPWAY_E2E_TARGET_OFFSET), its real name kept. */
+function realTarget(name: string, inventory: SandboxInventory): SandboxTarget {
   const offset = targetOffset();
   const numbered = /^t(\d+)$/.exec(name);
   if (offset > 0 && numbered) {
     const real = inventory.targets.find((t) => t.name === `t${Number(numbered[1]) + offset}`);
     if (!real) throw new Error(`SLIPWAY_E2E_TARGET_OFFSET=${offset} shifts ${name} past the sandbox's last target`);
-    return { ...real, name };
+    return real;
   }
   const found = inventory.targets.find((t) => t.name === name);
   if (!found) {
@@ -78,6 +78,19 @@ export function sandboxTarget(name: string, inventory: SandboxInventory = loadSa
     throw new Error(`the sandbox has no target ${name} (it has ${names}); try \`npm run sandbox -- up --targets N\``);
   }
   return found;
+}
+
+/** A target by name ("t1", "t2", ...), shifted by SLIPWAY_E2E_TARGET_OFFSET when it is set (still named `name`). */
+export function sandboxTarget(name: string, inventory: SandboxInventory = loadSandbox()): SandboxTarget {
+  return { ...realTarget(name, inventory), name };
+}
+
+/**
+ * The hostname of a test's target: the sandbox's own name for it (t17 for "t8" under offset 9), which is what the
+ * target itself reports (`hostname`, a swarm node's name), where the test's inventory keeps calling it "t8".
+ */
+export function sandboxHostname(name: string, inventory: SandboxInventory = loadSandbox()): string {
+  return realTarget(name, inventory).name;
 }
 
 /**

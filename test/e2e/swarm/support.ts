@@ -1,5 +1,4 @@
 /** The sandbox swarm of the swarm e2e tests: t4 manager, t5 and t6 workers, formed by playbooks/swarm.yml. */
-import { existsSync, readFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { parseConfigText } from "../../../src/config/load.js";
 import { swarmPlaybookVars } from "../../../src/config/swarm.js";
@@ -7,14 +6,12 @@ import { parsePlaybookFile } from "../../../src/engine/parse/playbook.js";
 import { type RunResult, runPlaybook } from "../../../src/engine/run.js";
 import { inventoryFromSandbox, type SandboxInventoryFile, sshConnect } from "../../../src/engine/ssh.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
-import { INVENTORY_PATH } from "../support/sandbox.js";
+import { loadSandbox, sandboxTarget } from "../support/sandbox.js";
 
 export const NODES = ["t4", "t5", "t6"];
 
 function swarmConfig(sandbox: SandboxInventoryFile) {
-  const hosts = Object.fromEntries(
-    sandbox.targets.filter((t) => NODES.includes(t.name)).map((t) => [t.name, { address: t.host }]),
-  );
+  const hosts = Object.fromEntries(sandbox.targets.map((t) => [t.name, { address: t.host }]));
   const text = stringify({
     app: "swarmdemo",
     runtime: "swarm",
@@ -29,12 +26,17 @@ function swarmConfig(sandbox: SandboxInventoryFile) {
 }
 
 /**
- * Runs playbooks/swarm.yml on t4..t6 with the vars slipway.yml gives it (`slipway_swarm_*`); safe to run again (a
+ * Runs playbooks/swarm.yml on t4..t6 (the test's names, shifted by SLIPWAY_E2E_TARGET_OFFSET) with the vars slipway.yml gives it (`slipway_swarm_*`); safe to run again (a
  * formed swarm is left as it is).
  */
 export async function formSwarm(): Promise<RunResult> {
-  if (!existsSync(INVENTORY_PATH)) throw new Error("start the sandbox first (npm run sandbox -- up)");
-  const sandbox = JSON.parse(readFileSync(INVENTORY_PATH, "utf8")) as SandboxInventoryFile;
+  const inventoryFile = loadSandbox();
+  // Through sandboxTarget: SLIPWAY_E2E_TARGET_OFFSET moves the swarm onto one's own targets (t4 -> t10 with 6); the
+  // playbook's inventory keeps the test's names.
+  const sandbox: SandboxInventoryFile = {
+    ...inventoryFile,
+    targets: NODES.map((name) => sandboxTarget(name, inventoryFile)),
+  };
   const modules = defaultRegistry();
   const { inventory, ssh } = inventoryFromSandbox(sandbox);
   const config = swarmConfig(sandbox);

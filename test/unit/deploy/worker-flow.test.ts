@@ -1,7 +1,8 @@
 /**
  * D67: one host's deploy of a web service and a worker (no port) on the shared fake host with a fake runtime: the
  * gate waits for the worker to stay running, a worker that exits fails the gate and the new color is stopped (the live
- * one untouched), and a passing worker stops with the old color at the retire.
+ * one untouched), and a passing worker stops with the old color at the retire. A web process that exits at boot ends
+ * the gate as soon as the runtime reports it (gate-stop.ts), not at the health timeout.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +18,7 @@ import { FakeHost } from "../engine/fake-host.js";
 
 const UPSTREAM = "/etc/nginx/slipway/shop-web.upstream.conf";
 
-async function config(): Promise<SlipwayConfig> {
+async function config(webTimeout = "1s", webInstances = 1): Promise<SlipwayConfig> {
   const dir = mkdtempSync(join(tmpdir(), "slipway-worker-flow-"));
   const file = join(dir, "slipway.yml");
   writeFileSync(
@@ -29,7 +30,7 @@ services:
   web:
     image: registry.example/shop:1
     port: 5001
-    health: { path: /health, interval: 1s, timeout: 1s }
+    health: { path: /health, interval: 1s, timeout: ${webTimeout} }
   worker:
     image: registry.example/shop:1
     command: [python3, worker.py]
@@ -41,7 +42,7 @@ inventory:
 proxy:
   domains: [shop.example]
   switch: reload
-  routes:
+${webInstances > 1 ? `  load_balance: { web: { instances: ${webInstances} } }\n` : ""}  routes:
     - { path: /, service: web }
 `,
   );
@@ -186,5 +187,69 @@ describe("a worker in one host's deploy", () => {
     expect(host.files.get("/opt/shop/color")?.content).toBe("green\n");
     const history = JSON.parse(host.files.get("/opt/shop/releases.json")?.content ?? "{}");
     expect(history.releases.at(-1)).toMatchObject({ id: "r2", result: "failed" });
+  });
+});
+
+describe("a web process that exits at boot", () => {
+  it("fails the gate when the runtime reports it, with the runtime's message, evidence, hint and the logs, once for both instances", async () => {
+    const host = hostWithLiveGreen();
+    const answer = host.handlers.get("curl");
+    host.handlers.set("curl", (argv, options) =>
+      /^http:\/\/127\.0\.0\.1:500[12]\/health$/.test(argv.at(-1) ?? "")
+        ? { code: 7, stderr: "curl: (7) Failed to connect to 127.0.0.1 port 5001: Connection refused" }
+        : answer?.(argv, options),
+    );
+    const calls: string[] = [];
+    const events: DeployEvent[] = [];
+    const failure = {
+      message: "shop-blue_web: task shop-blue_web.1 on t5 failed 2 times (task: non-zero exit (3))",
+      evidence: "shop-blue_web: shop-blue_web.1|t5|Shutdown|Failed 1 second ago|task: non-zero exit (3)",
+      hint: "its process exits at boot",
+    };
+    const runtime: ColorRuntime = {
+      ...fakeRuntime(calls, () => ({})),
+      async serviceFailure(color, service) {
+        calls.push(`failure ${service}@${color}`);
+        return service === "web" ? failure : undefined;
+      },
+      async logs(color, _lines, only) {
+        calls.push(`logs ${only?.join(",")}@${color}`);
+        return [{ service: "web", name: `shop-web-${color}`, lines: ["APP_CRASH is set: exiting before serving"] }];
+      },
+    };
+    const began = Date.now();
+    const error = await runHost(hostRun(host, await config("30s", 2), runtime, events), "10.0.0.1").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // The first read comes 2 s into the wait (GATE_STOP_EVERY_MS); the health timeout is 30 s.
+    expect(Date.now() - began).toBeLessThan(6_000);
+    expect(error).toBeInstanceOf(SlipwayError);
+    const e = error as SlipwayError;
+    expect([e.message, e.step, e.hint, e.stderrTail]).toEqual([
+      failure.message,
+      "gate",
+      "its process exits at boot; the live color green is untouched",
+      failure.evidence,
+    ]);
+    const failed = events.find((ev): ev is StepEvent => ev.kind === "step" && ev.status === "failed");
+    expect(failed?.data).toEqual({
+      service: "web",
+      logs: [{ service: "web", name: "shop-web-blue", lines: ["APP_CRASH is set: exiting before serving"] }],
+    });
+    expect(gateLines(events).filter((l) => !l.startsWith("worker"))).toEqual([
+      "web on blue failed before it became healthy; its last log lines:",
+      "  services.web: shop-web-blue, last 1 lines:",
+      "    APP_CRASH is set: exiting before serving",
+    ]);
+    expect(stepTrail(events).slice(-2)).toEqual(["gate:failed", "start:undone"]);
+    expect(calls.filter((c) => !c.startsWith("states"))).toEqual([
+      "stage blue",
+      "start blue",
+      "failure web@blue",
+      "logs web@blue",
+      "stop blue",
+    ]);
+    expect(host.files.get("/opt/shop/color")?.content).toBe("green\n");
   });
 });
