@@ -35,14 +35,14 @@ export async function alreadyLive(s: FlowState): Promise<string | null> {
   const record = sameOnRecord(s);
   if (!s.liveColor || !record) return null;
   if (s.run.kind === "rollback") {
-    return s.role.services.length === 0 || (await runtime.isRunning(s.liveColor)) ? record.id : null;
+    return s.role.services.length === 0 || (await runtime.isRunning(s.liveColor, { planned: true })) ? record.id : null;
   }
   // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
   // read-only and independent: all at once.
   const runs = s.role.services.length > 0;
   const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
   const [running, stage, site] = await settleAll([
-    runs ? runtime.isRunning(s.liveColor) : true,
+    runs ? runtime.isRunning(s.liveColor, { planned: true }) : true,
     runs ? runtime.stage(s.liveColor, input) : { changed: false },
     s.role.switches ? switchTo(host, config, s.liveColor, true) : null,
   ]);
