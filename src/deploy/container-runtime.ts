@@ -309,8 +309,9 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         timeoutMs: (timeoutS + 50) * 1000,
       });
     },
-    async isRunning(color) {
-      return (await inspect(color)).every((c) => c?.running === true);
+    async isRunning(color, options) {
+      const planned = options?.planned ? plannedContainers.get(color) : undefined;
+      return (planned ?? (await inspect(color))).every((c) => c?.running === true);
     },
     async processStates(color, service) {
       const names = units

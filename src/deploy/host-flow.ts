@@ -8,28 +8,26 @@ import { systemctlArgv } from "../commands/systemd.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import { configOnHost, hostRole, isSplitLayout } from "../config/layout.js";
 import { SlipwayError } from "../errors.js";
-import {
-  describeHolder,
-  holderAlive,
-  type LockHolder,
-  readLockHolder,
-  releaseLock,
-  releaseLockHeldBy,
-  tryLock,
-} from "../lock/lock.js";
+import { describeHolder, holderAlive, type LockHolder, releaseLock } from "../lock/lock.js";
 import { databaseSpec, sudoWriters } from "./backup-step.js";
 import { runConfigHash, todaysConfigLine } from "./config-hash.js";
 import { HostEmitter } from "./emitter.js";
 import { parseFault } from "./fault.js";
-import { checkHelperRecord, inHelperMode } from "./helper-record.js";
 import { leftSwitchLine, withRecord } from "./history.js";
 import type { HostRun } from "./host-run.js";
 import { readLiveState, writeHistory } from "./host-state.js";
-import { alreadyLive } from "./live-check.js";
-import { readUnderLock, startLockAhead } from "./lock-ahead.js";
+import { alreadyLive, sameOnRecord } from "./live-check.js";
+import { releaseLocksAhead, startLockAhead } from "./lock-ahead.js";
 import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { deployPaths } from "./paths.js";
-import { checkRootMode } from "./privilege-check.js";
+import {
+  type KnownState,
+  lockLook,
+  lookAtLock,
+  type PrepareOptions,
+  probesPrivilege,
+  startPrivilegeCheck,
+} from "./prepare-looks.js";
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
 import { settleAll } from "./settle.js";
@@ -125,93 +123,68 @@ export interface PreparedHost {
   steps: Step[];
   /** The release id when it is already live and healthy: nothing to do. */
   same: string | null;
-  /** Nobody held the lock when the host was read (a stale lock was removed): the plan may take it ahead. */
+  /**
+   * Nobody held the lock when the host was read (a stale lock was removed), or it was not looked at (tried at once:
+   * s.lockAhead says whether it was taken): the plan may take it ahead.
+   */
   lockFree: boolean;
 }
 
-/** How prepareHost reads: for a plan (`plan`), and for a plan a run follows (`lockAhead`: the lock taken at once). */
-export interface PrepareOptions {
-  /** A plan follows: preflight's privilege probe (or the helper's record) is read with the host's state. */
-  plan?: boolean;
-  /**
-   * A run follows the plan (not check mode): the deploy lock is tried in the same round trip as the host's state
-   * (lock-ahead.ts), and the reads under it start as soon as that state is known.
-   */
-  lockAhead?: boolean;
-}
-
-/** The lock tried (taken: this run's now) or, when the mkdir failed, who holds it (undefined: nobody, no deploy dir). */
-interface LockRead {
-  taken: boolean;
-  holder: LockHolder | undefined;
-}
-
-function readLock(run: HostRun, take: boolean): Promise<LockRead> | undefined {
-  if (run.check) return undefined;
-  const path = deployPaths(run.config.deploy_dir).lock;
-  const holder = () => readLockHolder(run.host, path).then((h) => ({ taken: false, holder: h }));
-  if (!take) return holder();
-  // A failed mkdir (held, or no deploy dir yet) reads the holder as before: one more round trip only then.
-  return tryLock(run.host, path, run.actor, run.commit, run.runId).then((taken) =>
-    taken ? { taken: true, holder: undefined } : holder(),
-  );
-}
+export type { PrepareOptions } from "./prepare-looks.js";
 
 /**
- * Preflight's plan-time check of the host's privileges (helper-record.ts, privilege-check.ts), started with the
- * host's reads: it depends on none of them. Preflight's plan awaits it.
+ * Reads the host's state; says so when the release asked for is already live. What is live and what the runtime
+ * offers (only where services run) are read at once; the privilege probe and, for a plan a run follows, the lock
+ * follow what is live (prepare-looks.ts: a release the records name as live takes no lock and starts no probe),
+ * beside the runtime's reads; alreadyLive's looks run beside the lock's.
  */
-function startPrivilegeCheck(run: HostRun): Promise<void> {
-  const { host, config } = run;
-  const services = hostRole(config, host.name).services.length > 0;
-  const check = inHelperMode(config, host.name)
-    ? checkHelperRecord(host, config, { step: "preflight" })
-    : checkRootMode(host, config, services);
-  // Awaited by preflight's plan; a failure before it must not be an unhandled rejection meanwhile.
-  check.catch(() => undefined);
-  return check;
-}
-
-/** Reads the host's state; says so when the release asked for is already live. */
 export async function prepareHost(run: HostRun, address: string, options: PrepareOptions = {}): Promise<PreparedHost> {
   const emitter = new HostEmitter(run.host.name, run.sink);
-  // What is live, the lock (tried, or who holds it) and what the runtime offers are read at once (the runtime only
-  // where services run), with the plan's privilege check.
-  const lock = readLock(run, options.lockAhead === true && options.plan === true);
   const services = hostRole(run.config, run.host.name).services.length > 0;
   const prepare = services ? run.runtime.prepare?.({ images: run.images }) : undefined;
-  const privilege = options.plan ? startPrivilegeCheck(run) : undefined;
-  let read: [FlowState, unknown, LockRead | undefined];
+  const asked = { ...options, check: run.check };
+  const look = lockLook(asked, null);
+  const state = flowState(run, address, emitter).then((s) => {
+    if (probesPrivilege(options, knownState(s))) s.privilegeCheck = startPrivilegeCheck(run);
+    return s;
+  });
+  const holder = look === "after-state" ? state.then((s) => lockAfterState(s, asked)) : lookAtLock(run, look);
+  // alreadyLive's looks only where the records say so (else it answers null at once); they need the runtime's reads.
+  const looked = settleAll([state, prepare]).then(([s]) => (sameOnRecord(s) ? alreadyLive(s) : null));
+  let read: [FlowState, LockHolder | undefined, string | null];
   try {
-    read = await settleAll([flowState(run, address, emitter), prepare, lock]);
+    read = await settleAll([state, holder, looked]);
   } catch (e) {
     // A lock taken beside a read that failed is freed here: no PreparedHost carries it to releaseLocksAhead.
-    if ((await lock?.catch(() => undefined))?.taken) await releaseTaken(run).catch(() => undefined);
+    const s = await state.catch(() => undefined);
+    if (s) await releaseLocksAhead([s]);
     throw e;
   }
-  const [s, , locked] = read;
-  if (privilege) s.privilegeCheck = privilege;
-  const lockFree = locked?.taken ? true : await lockIsFree(s, locked?.holder);
-  const same = lockFree
-    ? await alreadyLive(s).catch(async (e) => {
-        if (locked?.taken) await releaseTaken(run).catch(() => undefined);
-        throw e;
-      })
-    : null;
+  const [s, held, looks] = read;
+  // A lock another run holds sends the run the full way (the lock step waits or fails naming the holder).
+  const lockFree = await lockIsFree(s, held);
+  const same = lockFree ? looks : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  if (locked?.taken) {
-    // Nothing to do (or nothing live to read under it: the lock step takes the lock of a first deploy): freed now.
-    if ((same && s.liveColor) || s.live.release === null) await releaseTaken(run);
-    else s.lockAhead = readUnderLock(s);
-  }
+  // The records named this release but the host differs (or the lock is held): a plan follows after all.
+  if (!same && options.plan && !s.privilegeCheck) s.privilegeCheck = startPrivilegeCheck(run);
   const restoring = run.kind === "rollback" && run.restoreDb === true && s.spec !== null;
   const steps = hostSteps(s.stopFirst, isSplitLayout(run.config), restoring);
   return { s, steps, same: s.liveColor ? same : null, lockFree };
 }
 
-/** Frees the lock prepareHost took (only a lock recording this run's id). */
-async function releaseTaken(run: HostRun): Promise<void> {
-  await releaseLockHeldBy(run.host, deployPaths(run.config.deploy_dir).lock, run.runId);
+function knownState(s: FlowState): KnownState {
+  return { live: s.live.release !== null, sameOnRecord: sameOnRecord(s) !== null };
+}
+
+/**
+ * A plan a run follows, once the state is read: the lock taken for a run that changes the host (not waited for here:
+ * the lock step and the reconcile await s.lockAhead; a held lock leaves it to the lock step), else who holds it.
+ */
+function lockAfterState(s: FlowState, asked: PrepareOptions & { check: boolean }) {
+  const how = lockLook(asked, knownState(s));
+  if (how !== "take") return lookAtLock(s.run, how);
+  startLockAhead(s, true);
+  return undefined;
 }
 
 /**

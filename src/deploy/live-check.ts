@@ -10,6 +10,20 @@ import { switchTo } from "./nginx.js";
 import { otherColor } from "./release-id.js";
 import { settleAll } from "./settle.js";
 import type { FlowState } from "./steps/types.js";
+import type { ReleaseRecord } from "./types.js";
+
+/**
+ * The live release's record when the host's records (the live link, color and history, read by flowState) say it
+ * may be the release asked for, else null: alreadyLive's checks that need no round trip. Null means the run will
+ * change the host; a record means it changes nothing unless the runtime's or nginx's looks (alreadyLive) differ.
+ */
+export function sameOnRecord(s: Pick<FlowState, "run" | "live" | "liveColor" | "fingerprint">): ReleaseRecord | null {
+  const record = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!s.liveColor || !record) return null;
+  // A killed run's switch left nginx on another color (D82): the recorded release is not what users get.
+  if (s.run.kind === "rollback") return record.id === s.run.releaseId && !s.run.leftSwitch ? record : null;
+  return record.fingerprint === s.fingerprint ? record : null;
+}
 
 /**
  * Same release already live and healthy: its id, else null (no restart, no reload either way). A deploy compares the
@@ -18,20 +32,17 @@ import type { FlowState } from "./steps/types.js";
  */
 export async function alreadyLive(s: FlowState): Promise<string | null> {
   const { runtime, host, config, env, images, secrets, releaseDir } = s.run;
-  const record = s.live.history.releases.find((r) => r.id === s.live.release);
+  const record = sameOnRecord(s);
   if (!s.liveColor || !record) return null;
   if (s.run.kind === "rollback") {
-    // A killed run's switch left nginx on another color (D82): the recorded release is not what users get.
-    if (record.id !== s.run.releaseId || s.run.leftSwitch) return null;
-    return s.role.services.length === 0 || (await runtime.isRunning(s.liveColor)) ? record.id : null;
+    return s.role.services.length === 0 || (await runtime.isRunning(s.liveColor, { planned: true })) ? record.id : null;
   }
-  if (record.fingerprint !== s.fingerprint) return null;
   // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
   // read-only and independent: all at once.
   const runs = s.role.services.length > 0;
   const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
   const [running, stage, site] = await settleAll([
-    runs ? runtime.isRunning(s.liveColor) : true,
+    runs ? runtime.isRunning(s.liveColor, { planned: true }) : true,
     runs ? runtime.stage(s.liveColor, input) : { changed: false },
     s.role.switches ? switchTo(host, config, s.liveColor, true) : null,
   ]);

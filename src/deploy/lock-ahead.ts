@@ -1,6 +1,7 @@
 /**
- * The deploy lock taken while the plan reads the host (a deploy or rollback that will run, not check mode), and what
- * the reconcile reads under it (the color file and history again, the switch intent, the color nginx serves) plus
+ * The deploy lock taken while the plan reads the host (a deploy or rollback that will run and change the host: not
+ * check mode, not a re-deploy of the live release, prepare-looks.ts), and what the reconcile reads under it (the
+ * color file and history again, the switch intent, the color nginx serves) plus
  * preflight's `nginx -t`, in the round trip after the lock's: both hide behind the plan's own reads (docker and
  * `sudo`, the slowest of the plan), so the run starts at the stage, two round trips earlier. The lock is then held
  * through the confirmation; a plan that runs nothing releases it (releaseLocksAhead), the lock step's `always` does
@@ -41,10 +42,11 @@ async function lockThenRead(s: FlowState): Promise<LockedReads | null> {
 }
 
 /**
- * The reads under a lock this run holds (taken by lockThenRead, or by prepareHost beside the host's first reads):
+ * The reads under a lock this run holds (taken by lockThenRead, from prepareHost once the host's first reads said
+ * the run changes it, or from planHost):
  * `nginx -t` started, the color file and history again, the intent and the color nginx serves, at once.
  */
-export async function readUnderLock(s: FlowState): Promise<LockedReads> {
+async function readUnderLock(s: FlowState): Promise<LockedReads> {
   const { host } = s.run;
   if (s.role.switches) void startNginxTest(s);
   const [colorFile, historyFile, intent, served] = await settleAll([

@@ -62,7 +62,11 @@ export interface ColorRuntime {
    */
   refuseSquatters?(color: Color): Promise<void>;
   stop(color: Color): Promise<void>;
-  isRunning(color: Color): Promise<boolean>;
+  /**
+   * Whether every process of the color runs. `planned`: as prepare() found it, when it read the color (no round trip;
+   * the plan's own question, asked in the same moment); else, and for every question of the run, asked now.
+   */
+  isRunning(color: Color, options?: { planned?: boolean }): Promise<boolean>;
   /**
    * Makes `live` the color that comes back after a reboot and `idle` one that does not (systemd: `systemctl enable`
    * of live's units, `disable` of idle's). Absent where the start itself decides it (containers: restart policy).

@@ -84,7 +84,10 @@ export interface FlowState {
   lockWaited?: boolean;
   /** The lock taken while the plan read the host, with the reads made under it (lock-ahead.ts); null: not taken. */
   lockAhead?: Promise<LockedReads | null>;
-  /** Preflight's plan-time privilege check, started with the host's first reads (host-flow.ts prepareHost). */
+  /**
+   * Preflight's plan-time privilege check, started once the host's first reads say a plan follows that may change it
+   * (host-flow.ts prepareHost, prepare-looks.ts).
+   */
   privilegeCheck?: Promise<void>;
   /** The lock step took over the lock taken ahead (its `always` releases it): no one else releases it. */
   lockHanded?: boolean;

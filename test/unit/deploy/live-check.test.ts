@@ -1,6 +1,6 @@
 /** Whether the release asked for is already live: a rollback to the live release changes nothing (D52). */
 import { describe, expect, it } from "vitest";
-import { alreadyLive } from "../../../src/deploy/live-check.js";
+import { alreadyLive, sameOnRecord } from "../../../src/deploy/live-check.js";
 import type { FlowState } from "../../../src/deploy/steps/types.js";
 
 const record = (id: string, color: string) => ({
@@ -36,5 +36,40 @@ describe("alreadyLive for a rollback", () => {
   it("another release, or the live one whose color is down: a real rollback", async () => {
     expect(await alreadyLive(rollbackTo("r1", true))).toBeNull();
     expect(await alreadyLive(rollbackTo("r2", false))).toBeNull();
+  });
+});
+
+describe("sameOnRecord (no round trip: the records read with the host's state)", () => {
+  /** A deploy whose fingerprint is `fingerprint` on a host where r2 (fingerprint f2) is live on `color`. */
+  const deployOn = (fingerprint: string, color: string | null = "green") =>
+    ({
+      run: { kind: "deploy", releaseId: "r3" },
+      liveColor: color,
+      fingerprint,
+      live: {
+        release: "r2",
+        color,
+        history: { releases: [record("r1", "blue"), { ...record("r2", "green"), fingerprint: "f2" }] },
+      },
+    }) as unknown as FlowState;
+
+  it("a deploy: the live record when its fingerprint is this run's, else null", () => {
+    expect(sameOnRecord(deployOn("f2"))?.id).toBe("r2");
+    expect(sameOnRecord(deployOn("f3"))).toBeNull();
+  });
+
+  it("no live color, or no record of the live release: null", () => {
+    expect(sameOnRecord(deployOn("f2", null))).toBeNull();
+    const s = deployOn("f2");
+    s.live.release = "r9";
+    expect(sameOnRecord(s)).toBeNull();
+  });
+
+  it("a rollback: the live record when it is the release asked for and no killed run's switch was left", () => {
+    expect(sameOnRecord(rollbackTo("r2", true))?.id).toBe("r2");
+    expect(sameOnRecord(rollbackTo("r1", true))).toBeNull();
+    const left = rollbackTo("r2", true);
+    (left.run as { leftSwitch?: unknown }).leftSwitch = { color: "blue" };
+    expect(sameOnRecord(left)).toBeNull();
   });
 });

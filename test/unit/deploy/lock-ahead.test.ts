@@ -200,12 +200,12 @@ describe("the lock tried with the host's first reads (prepareHost { plan, lockAh
     expect(host.files.has(LOCK)).toBe(false);
   });
 
-  it("held by another run: the holder is read, the lock untouched, and the run fails naming it", async () => {
+  it("held by another run: the try fails, the lock untouched, and the run fails naming the holder", async () => {
     const host = hostWithLiveGreen();
     lockedByCarol(host);
     const { run } = await runOn(host);
     const prepared = await prepareHost(run, "10.0.0.1", ahead);
-    expect(prepared.lockFree).toBe(false);
+    expect(await prepared.s.lockAhead).toBeNull();
     await planHost(prepared, { lockAhead: true });
     expect(takes(host)).toHaveLength(1);
     const error = await failure(executeHost(prepared));
@@ -237,6 +237,68 @@ describe("the lock tried with the host's first reads (prepareHost { plan, lockAh
     const prepared = await prepareHost(run, "10.0.0.1", ahead);
     expect(host.files.has(LOCK)).toBe(true);
     await releaseLocksAhead([prepared.s]);
+    expect(host.files.has(LOCK)).toBe(false);
+  });
+});
+
+describe("a re-deploy of the live release (prepareHost { plan, lockAhead }, as planThenRun reads)", () => {
+  const ahead = { plan: true, lockAhead: true };
+  const probes = (host: FakeHost) => host.commands.filter((c) => c.argv[0] === "sh" && c.argv[2]?.includes("uid=$(id"));
+  const unlocks = (host: FakeHost) => host.commands.filter((c) => c.argv[3] === "slipway-unlock");
+  const looks = (host: FakeHost) => host.commands.filter((c) => c.argv.join(" ") === `test -d ${LOCK}`);
+
+  /** r2 deployed and live on blue; the next run of the same commit finds it running and staged as it is (`staged`). */
+  async function liveR2(staged = true) {
+    const host = hostWithLiveGreen();
+    const cfg = await config();
+    await runHost(hostRun(host, cfg, [], []), "10.0.0.1");
+    host.files.set("/opt/shop/current", { kind: "link", mode: "0777", owner: "root", group: "root", target: "r2" });
+    host.commands.length = 0;
+    const { run, calls, events } = await runOn(host, { runId: "run-2" });
+    run.runtime = { ...run.runtime, isRunning: async () => true };
+    run.runtime.stage = async (color, input) => {
+      calls.push(`stage ${color}`);
+      return { changed: !staged || !input?.check, diffs: [], actions: [] };
+    };
+    return { host, run, calls, events };
+  }
+
+  it("takes no lock, starts no privilege probe and frees nothing: the lock is only looked at", async () => {
+    const { host, run } = await liveR2();
+    const prepared = await prepareHost(run, "10.0.0.1", ahead);
+    expect(prepared.same).toBe("r2");
+    expect(await planHost(prepared, { lockAhead: true })).toMatchObject({ status: "ok", release: "r2" });
+    await releaseLocksAhead([prepared.s]);
+    expect([takes(host).length, looks(host).length, probes(host).length, unlocks(host).length]).toEqual([0, 1, 0, 0]);
+    expect(prepared.s.lockAhead).toBeUndefined();
+    expect(prepared.s.privilegeCheck).toBeUndefined();
+  });
+
+  it("another run holds the lock: not 'already live'; the run fails naming the holder, the lock untouched", async () => {
+    const { host, run, calls } = await liveR2();
+    lockedByCarol(host);
+    const prepared = await prepareHost(run, "10.0.0.1", ahead);
+    expect([prepared.same, prepared.lockFree]).toEqual([null, false]);
+    await planHost(prepared, { lockAhead: true });
+    const error = await failure(executeHost(prepared));
+    expect(error.message).toContain("is held by carol");
+    await releaseLocksAhead([prepared.s]);
+    expect(takes(host)).toHaveLength(1);
+    expect(holderOf(host)).toEqual(CAROL);
+    expect(calls.filter((c) => c.startsWith("start"))).toEqual([]);
+  });
+
+  it("the records name it but the host differs: the probe starts then, the plan takes the lock, the run deploys", async () => {
+    const { host, run, calls } = await liveR2(false);
+    const prepared = await prepareHost(run, "10.0.0.1", ahead);
+    expect(prepared.same).toBeNull();
+    expect(prepared.s.privilegeCheck).toBeDefined();
+    expect(takes(host)).toHaveLength(0);
+    await planHost(prepared, { lockAhead: true });
+    expect(await prepared.s.lockAhead).not.toBeNull();
+    expect((await executeHost(prepared)).status).toBe("changed");
+    expect([takes(host).length, probes(host).length]).toEqual([1, 1]);
+    expect(calls).toContain("start green");
     expect(host.files.has(LOCK)).toBe(false);
   });
 });

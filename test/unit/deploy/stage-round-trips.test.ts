@@ -143,6 +143,21 @@ describe("container prepare(): what the plan's stage reads, read with the flow's
     expect(host.log.flat().filter((c) => c.startsWith("exec docker"))).toEqual([]);
   });
 
+  it("isRunning as planned (alreadyLive's look) asks no docker; asked plainly (the run's reconcile), it inspects", async () => {
+    const { host, runtime } = await prepared();
+    host.log.length = 0;
+    expect(await host.run(() => runtime.isRunning("green", { planned: true }))).toBe(false);
+    expect(host.log).toEqual([]);
+    await host.run(() => runtime.isRunning("green"));
+    expect(host.log.flat()).toEqual([
+      `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-green`,
+    ]);
+    runtime.forget?.();
+    host.log.length = 0;
+    await host.run(() => runtime.isRunning("green", { planned: true }));
+    expect(host.log.flat()).toHaveLength(1);
+  });
+
   it("forget() (another run changed the host): the run inspects the color and the image again", async () => {
     const { host, runtime } = await prepared();
     await host.run(() => runtime.stage("green", input(true)));
