@@ -142,7 +142,7 @@ describe("a release that corrupts the database at start and fails the preview (h
     expect(crops).toHaveLength(25);
     expect(crops.every((c) => c === "corrupted")).toBe(true);
 
-    const restore = await runCli(["backup", "restore", named?.[1] as string, "--host", "t8", "-c", file]);
+    const restore = await runCli(["backup", "restore", named?.[1] as string, "--host", "t8", "-c", file, "--yes"]);
     expect(restore.code, restore.output).toBe(0);
     // `backup restore` starts the writers again without waiting for them: the first answers may be 502.
     for (let i = 0; i < 60 && (await viaNginx(address(), DOMAIN, "/api/harvests")).status !== 200; i++) {
