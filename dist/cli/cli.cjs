@@ -58567,13 +58567,13 @@ function date4(params) {
 function patternString(pattern, expected) {
   return external_exports.string({ error: expected }).regex(pattern, { error: expected });
 }
-var NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+var NAME_MAX = 63;
 function resourceName(what) {
   const article = /^[aeiou]/.test(what) ? "an" : "a";
-  return patternString(
-    NAME_PATTERN,
-    `expected ${article} ${what} name of lower-case letters, digits and dashes (like "web")`
-  );
+  const expected = `expected ${article} ${what} name of lower-case letters, digits and dashes (like "web")`;
+  return external_exports.string({ error: expected }).regex(/^[a-z][a-z0-9-]*$/, { error: expected, abort: true }).max(NAME_MAX, {
+    error: (issue2) => `expected ${article} ${what} name of at most ${NAME_MAX} characters, found ${String(issue2.input).length} characters`
+  });
 }
 var INVENTORY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 function inventoryName(what) {
@@ -58603,9 +58603,12 @@ function durationMs(value) {
   const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[match?.[2] ?? ""];
   return match && unit ? Number(match[1]) * unit : Number.NaN;
 }
-var URL_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$/;
-function urlPath() {
-  return patternString(URL_PATH_PATTERN, 'expected a string starting with "/"');
+var HEALTH_PATH_PATTERN = /^\/[A-Za-z0-9._~!&'()*+,=:@/-]*(\?[A-Za-z0-9._~!$&'()*+,=:@%/?-]*)?$/;
+function healthPath() {
+  return patternString(
+    HEALTH_PATH_PATTERN,
+    `expected a path starting with "/" of letters, digits and ._~!&'()*+,=:@/- (a query like "?full=1" may follow)`
+  );
 }
 var REQUEST_PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,=:@%/?-]*$/;
 function requestPath() {
@@ -58667,9 +58670,12 @@ function httpUrl2() {
     'expected an http(s) URL like "https://acme-v02.api.letsencrypt.org/directory"'
   );
 }
-var HEADER_VALUE_PATTERN = /^[\x20-\x21\x23-\x7e]*$/;
+var HEADER_VALUE_PATTERN = /^[\x20\x21\x23\x25-\x5b\x5d-\x7a\x7c\x7e]{1,4096}$/;
 function headerValue() {
-  return patternString(HEADER_VALUE_PATTERN, "expected a header value of printable characters without double quotes");
+  return patternString(
+    HEADER_VALUE_PATTERN,
+    'expected a header value of printable characters without double quotes, backslashes, "$", "{" or "}"'
+  );
 }
 function envValue() {
   return external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or true/false" });
@@ -58849,7 +58855,9 @@ var healthSchema = external_exports.strictObject({
   stable: duration3().default("5s").describe(
     "`type: running`: how long the process must keep running, without exiting or being restarted, before the gate passes (Kamal's readiness for a role without a proxy is the container running; this also catches a worker that crashes a second after it starts). Within `timeout`."
   ),
-  path: urlPath().optional().describe("Path polled on the service's own port, e.g. `/api/health` (type `http`). Default: `/`."),
+  path: healthPath().optional().describe(
+    "Path polled on the service's own port, e.g. `/api/health` (type `http`); a query may follow (`/api/health?full=1`), and during maintenance nginx keeps the path open whatever the query. Default: `/`."
+  ),
   expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
   expected_body: external_exports.string({ error: "expected a string" }).optional().describe("Substring the response body must contain (e.g. the version)."),
   interval: duration3().default("2s").describe(
@@ -61094,6 +61102,16 @@ function daemonReloadArgv() {
 function unitStateArgv(unit) {
   return ["systemctl", "show", "--property=ActiveState,UnitFileState", "--", unit];
 }
+var UNIT_ACTIVE_PROPERTIES = "ActiveState,SubState";
+function unitActiveArgv(unit) {
+  return ["systemctl", "show", `--property=${UNIT_ACTIVE_PROPERTIES}`, "--", unit];
+}
+function parseUnitActive(lines) {
+  const props = Object.fromEntries(lines.map((l) => l.trim().split("=", 2)));
+  const active = props.ActiveState ?? "unknown";
+  const sub = props.SubState ? ` (${props.SubState})` : "";
+  return { active, state: active === "inactive" && !props.SubState ? "not found" : `${active}${sub}` };
+}
 function unitProcessArgv(unit) {
   return ["systemctl", "show", "--property=ActiveState,SubState,NRestarts,ExecMainStatus", "--", unit];
 }
@@ -63188,7 +63206,12 @@ function buildService(service, field, volumeKeys, serviceNames) {
   if (env2.length > 0) {
     out2.environment = env2.map(([name, value]) => {
       matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")(name, `${field}.environment name`);
-      if (/[\n\r]/.test(value)) throw new RenderError(`${field}.environment.${name}`, value, "contains a newline");
+      if (/[\n\r]/.test(value))
+        throw new RenderError(
+          `${field}.environment.${name}`,
+          value,
+          "contains a newline, which a compose file's `environment:` cannot hold (a multi-line value such as a PEM key: write it to a file with `files`)"
+        );
       return `${name}=${inert(value, `${field}.environment.${name}`)}`;
     });
   }
@@ -63350,8 +63373,8 @@ function maintenanceVariable(appId) {
   return `$${appId}_maintenance_page`;
 }
 function openPath(path6, field) {
-  if (typeof path6 === "string" && /^\/[A-Za-z0-9._~@+/-]*$/.test(path6)) return path6;
-  throw new RenderError(field, path6, "is not a URI path like /healthz (letters, digits, ._~@+-/)");
+  if (typeof path6 === "string" && /^\/[A-Za-z0-9._~!&'()*+,=:@/-]*$/.test(path6)) return path6;
+  throw new RenderError(field, path6, "is not a URI path like /healthz (letters, digits, ._~!&'()*+,=:@/-)");
 }
 
 // src/render/nginx-values.ts
@@ -63987,7 +64010,7 @@ function nginxSiteFromConfig(config2, options) {
   };
 }
 function healthPaths(config2, services) {
-  const paths = services.map((s) => config2.services[s]?.health?.path);
+  const paths = services.map((s) => config2.services[s]?.health?.path?.replace(/\?.*$/, ""));
   return [...new Set(paths)].filter((p) => p !== void 0 && p !== "" && p !== "/");
 }
 function previewModel(config2, services, live) {
@@ -64364,7 +64387,7 @@ function renderProblems(config2) {
       try {
         renderFromConfig(config2, { color, tlsReady: tlsReady2, images: placeholderImages(config2), secrets });
       } catch (error62) {
-        const problem = toProblem(error62);
+        const problem = toProblem(error62, config2);
         problems.set(`${problem.path.join(".")}:${problem.message}`, problem);
       }
     }
@@ -64378,19 +64401,26 @@ function placeholderImages(config2) {
   }
   return images;
 }
-function toProblem(error62) {
+function toProblem(error62, config2) {
   if (error62 instanceof ConfigMappingError) {
     const hint = error62.specificHint ? ` (${error62.specificHint})` : "";
     return { path: configPathSegments(error62.configPath), message: `${error62.problem}${hint}` };
   }
   if (error62 instanceof RenderError) {
-    const path6 = CONFIG_ROOTS.test(error62.field) ? configPathSegments(error62.field) : [];
+    const path6 = CONFIG_ROOTS.test(error62.field) ? configPathSegments(configKeyOf(error62.field, config2)) : [];
     const message2 = path6.length > 0 ? error62.message.slice(error62.field.length + 1) : error62.message;
     return { path: path6, message: `cannot be written safely: ${message2}` };
   }
   throw error62;
 }
 var CONFIG_ROOTS = /^(services|proxy|tls|database|inventory)\./;
+var COMPOSE_ENVIRONMENT = /^services\.([^.]+)\.environment\.([A-Za-z_][A-Za-z0-9_]*)$/;
+function configKeyOf(field, config2) {
+  const env2 = COMPOSE_ENVIRONMENT.exec(field);
+  if (!env2?.[1] || !env2[2]) return field;
+  const [, service, name] = env2;
+  return name in (config2.services[service]?.env ?? {}) ? `services.${service}.env.${name}` : `services.${service}`;
+}
 function configPathSegments(path6) {
   return path6.split(/\.|(?=\[)/).filter(Boolean).map((part) => /^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part);
 }
@@ -67314,9 +67344,35 @@ function pollDelayMs(attempt, intervalS, fastPolls = FAST_POLLS) {
 function pauseAfterMs(attempt, streak, intervalS) {
   return streak > 0 ? intervalS * 1e3 : pollDelayMs(attempt, intervalS);
 }
-async function waitHealthy(exec, probe, onPoll, signal) {
+function earlyStopper(stop, started) {
+  let due = started + stop.everyMs;
+  let inFlight = false;
+  let reason;
+  let thrown;
+  return (now) => {
+    if (thrown) throw thrown.error;
+    if (reason !== void 0) return reason;
+    if (!inFlight && now >= due) {
+      inFlight = true;
+      due = now + stop.everyMs;
+      stop.check().then(
+        (r) => {
+          reason = r;
+        },
+        (error62) => {
+          thrown = { error: error62 };
+        }
+      ).finally(() => {
+        inFlight = false;
+      });
+    }
+    return void 0;
+  };
+}
+async function waitHealthy(exec, probe, onPoll, signal, stop) {
   const started = Date.now();
   const deadline = started + probe.timeout_s * 1e3;
+  const stopper = stop ? earlyStopper(stop, started) : void 0;
   let streak = 0;
   let attempts = 0;
   for (; ; ) {
@@ -67328,6 +67384,8 @@ async function waitHealthy(exec, probe, onPoll, signal) {
     const outcome = { attempts, last, status: response.status, curlExit: result.code };
     streak = healthy(probe, response) ? streak + 1 : 0;
     if (streak >= probe.successes) return { ok: true, ...outcome };
+    const reason = streak === 0 ? stopper?.(Date.now()) : void 0;
+    if (reason !== void 0) return { ok: false, ...outcome, stopped: reason };
     onPoll?.({ attempts, elapsedMs: Date.now() - started, last });
     const pause = pauseAfterMs(attempts, streak, probe.interval_s);
     if (Date.now() + pause > deadline) {
@@ -67352,8 +67410,8 @@ function gateArgs(name, service, port3, address2 = "127.0.0.1") {
     request_timeout_s: h ? durationSeconds(h.request_timeout, `${field}.request_timeout`) : 5
   };
 }
-function healthGate(host, args, onPoll, signal) {
-  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll, signal);
+function healthGate(host, args, { onPoll, signal, stop } = {}) {
+  return waitHealthy((argv2) => host.exec(argv2, { check: false, step: "health gate" }), args, onPoll, signal, stop);
 }
 
 // src/remote/command.ts
@@ -68807,7 +68865,7 @@ var STATUS_SCRIPT = [
   "  kind=${item%%|*}; target=${item#*|}",
   `  printf '@@%s\\n' "$item"`,
   "  case $kind in",
-  '    unit) systemctl show --property=ActiveState,SubState -- "$target" 2>/dev/null ;;',
+  `    unit) systemctl show --property=${UNIT_ACTIVE_PROPERTIES} -- "$target" 2>/dev/null ;;`,
   `    container) dk inspect --format '${CONTAINER_STATE_FORMAT}' -- "$target" 2>/dev/null ;;`,
   `    compose) dk ps --all --filter "label=com.docker.compose.project=$target" --format '${COMPOSE_PS_FORMAT}' 2>/dev/null ;;`,
   // The ids unquoted: one word each (docker's hex ids); none listed: an empty section (no container).
@@ -69633,34 +69691,6 @@ async function connectAll(config2, hosts, pool2) {
   );
 }
 
-// src/deploy/intent.ts
-function parseIntent(text2) {
-  if (!text2?.trim()) return null;
-  try {
-    const value = JSON.parse(text2);
-    if (value.to !== "blue" && value.to !== "green") return null;
-    return {
-      to: value.to,
-      from: value.from === "blue" || value.from === "green" ? value.from : null,
-      release: String(value.release ?? ""),
-      run_id: String(value.run_id ?? ""),
-      since: String(value.since ?? "")
-    };
-  } catch {
-    return null;
-  }
-}
-async function readIntent(host, paths) {
-  return parseIntent((await host.readFile(paths.intent))?.toString("utf8"));
-}
-async function writeIntent(host, paths, intent) {
-  await host.putFile(paths.intent, `${JSON.stringify(intent)}
-`, { mode: 420, step: "switch", unconditional: true });
-}
-async function clearIntent(host, paths) {
-  await host.exec(removeFilesArgv([paths.intent]), { step: "switch" });
-}
-
 // src/deploy/maintenance-bypass.ts
 var import_node_crypto9 = require("node:crypto");
 function bypassTokenPath(config2) {
@@ -69854,6 +69884,40 @@ async function switchTo(host, config2, color, check2 = false) {
   const changed = installed.changed || links.length > 0;
   return { ...installed, changed, diff: `${installed.diff}${moved}`, links, filesChanged: installed.changed };
 }
+async function reloadNginx(host, step = "switch") {
+  for (const command of [nginxTest(), nginxReload()]) {
+    const result = await host.exec(command.argv, { become: true, check: false, step });
+    if (result.code !== 0) {
+      throw new SlipwayError(`${command.what} failed`, {
+        host: host.name,
+        step,
+        command: command.argv.join(" "),
+        exitCode: result.code,
+        stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
+        hint: "see `sudo nginx -t` and `journalctl -u nginx` on the host"
+      });
+    }
+  }
+}
+function keepSiteBefore(kept, changes) {
+  const all = [...kept ?? []];
+  for (const change of changes) {
+    const known = all.findIndex((k) => k.path === change.path);
+    if (known < 0) all.push(change);
+    else all[known] = { ...all[known], after: change.after };
+  }
+  return all;
+}
+async function restoreSiteFiles(host, changes, step) {
+  for (const change of [...changes].reverse()) {
+    if (change.before === void 0) {
+      await host.exec(removeFilesArgv([change.path]), { become: true, step });
+    } else {
+      await host.putFile(change.path, change.before, { mode: 420, become: true, step });
+    }
+  }
+  await reloadNginx(host, step);
+}
 function routeChecks(config2) {
   const base = config2.proxy.base_path.replace(/\/$/, "");
   return config2.proxy.routes.flatMap((route) => {
@@ -69949,128 +70013,6 @@ async function servedColor(bypass) {
   return answer.color === "blue" || answer.color === "green" ? answer.color : null;
 }
 
-// src/deploy/steps/restoring.ts
-function restoring(s) {
-  return s.run.kind === "rollback" && s.run.restoreDb === true && s.spec !== null;
-}
-
-// src/deploy/steps/switch.ts
-function maintenancePlanLines(killed, restoringRun) {
-  if (killed && restoringRun) {
-    return [`  maintenance page left on by killed run ${killed}: this run takes it over (off once verified)`];
-  }
-  const who = killed ? `maintenance page left on by killed run ${killed}` : "maintenance is on";
-  return [
-    `  ${who}: users keep getting the maintenance page (503) after the switch; the deploy keeps it`,
-    "    on (`slipway maintenance off` takes it down)"
-  ];
-}
-async function writeSwitchIntent(s) {
-  if (s.intentWritten) return;
-  const { host, releaseId: releaseId2, runId } = s.run;
-  const intent = { to: s.idle, from: s.liveColor, release: releaseId2, run_id: runId, since: (/* @__PURE__ */ new Date()).toISOString() };
-  await writeIntent(host, s.paths, intent);
-  s.intentWritten = true;
-}
-async function reloadNginx(host, step = "switch") {
-  for (const command of [nginxTest(), nginxReload()]) {
-    const result = await host.exec(command.argv, { become: true, check: false, step });
-    if (result.code !== 0) {
-      throw new SlipwayError(`${command.what} failed`, {
-        host: host.name,
-        step,
-        command: command.argv.join(" "),
-        exitCode: result.code,
-        stderrTail: result.stderr.trim().split("\n").slice(-5).join("\n"),
-        hint: "see `sudo nginx -t` and `journalctl -u nginx` on the host"
-      });
-    }
-  }
-}
-async function switchAndReload(bypass, color, redactor) {
-  const { host, config: config2 } = bypass;
-  const nginx = config2.proxy.mode !== "internal";
-  const token = nginx ? await bypass.ensure(redactor) : null;
-  const result = await switchTo(host, config2, color);
-  if (!result) return false;
-  const socket = config2.proxy.switch === "socket";
-  if (nginx && !result.changed && (!socket || token?.created)) await reloadNginx(host);
-  let served = await servedColor(bypass);
-  if (socket && served !== color) {
-    await reloadNginx(host);
-    served = await servedColor(bypass);
-  }
-  if (served !== null && served !== color) {
-    throw new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
-      host: host.name,
-      step: "switch",
-      hint: "another nginx site may shadow this one (same server_name); see `sudo nginx -T` on the host"
-    });
-  }
-  return result.changed;
-}
-function upstreamLines(config2, color) {
-  const services = [...new Set(config2.proxy.routes.map((r) => r.service))];
-  if (config2.proxy.api_subdomain && !services.includes(config2.proxy.api_subdomain.service)) {
-    services.push(config2.proxy.api_subdomain.service);
-  }
-  return services.map((name) => {
-    const servers = upstreamFromConfig(config2, name, color).servers.map((v) => `${v.host}:${v.port}`);
-    return `${name} -> ${servers.join(", ")}`;
-  });
-}
-var switchStep = {
-  name: "switch",
-  async plan(s) {
-    const { config: config2 } = s.run;
-    if (!s.role.switches) {
-      const nginx = selectHosts2(config2, config2.proxy.hosts).map((h) => h.name);
-      if (config2.proxy.mode === "nginx") s.say(`  ${s.idle} is switched to by nginx on ${nginx.join(", ")}`);
-      return;
-    }
-    const [site, maintenance, token] = await Promise.all([
-      switchTo(s.run.host, config2, s.idle, true),
-      // Only informative: a host that refuses the read (helper mode's list) plans as before.
-      s.run.host.readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app), { become: true }).catch(() => void 0),
-      config2.proxy.mode === "internal" ? null : s.bypass.read()
-    ]);
-    if (token) s.run.redactor?.add(token);
-    s.say(
-      `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config2.proxy.switch})`
-    );
-    if (site?.filesChanged && config2.proxy.switch === "socket" && config2.proxy.mode !== "internal") {
-      s.say("  the site's files change: nginx reloads once (its idle keep-alive connections close; clients retry)");
-    }
-    if (maintenance !== void 0) {
-      for (const line of maintenancePlanLines(ownerRun(pageOwner(maintenance.toString("utf8"))), restoring(s))) {
-        s.say(line);
-      }
-      s.say(
-        `  the checks after the switch pass the page with this host's bypass token (${MAINTENANCE_BYPASS_HEADER}${token ? "" : ", made at the switch"})`
-      );
-    }
-    if (isSplitLayout(config2)) for (const line of upstreamLines(config2, s.idle)) s.say(`    ${line}`);
-    if (site?.diff) s.emitter.diff("switch", site.diff);
-  },
-  async run(s) {
-    if (!s.role.switches) return { status: "skipped" };
-    await writeSwitchIntent(s);
-    s.switched = true;
-    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor);
-    s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
-    return { status: "changed", data: { color: s.idle } };
-  },
-  async undo(s) {
-    if (!s.liveColor || !s.role.switches) return "nothing";
-    await switchAndReload(s.bypass, s.liveColor, s.run.redactor);
-    await clearIntent(s.run.host, s.paths);
-    s.intentWritten = false;
-    s.say(`switched back to ${s.liveColor}`);
-    s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
-    return void 0;
-  }
-};
-
 // src/deploy/maintenance.ts
 var STEP = "maintenance";
 function maintenancePage(app, owner = "user") {
@@ -70083,7 +70025,7 @@ function maintenancePage(app, owner = "user") {
     ""
   ].join("\n");
 }
-async function setMaintenance(config2, action, limit, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS) {
+async function setMaintenance(config2, action, limit, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS, owner = "user") {
   const hint = "maintenance pages are served by the nginx site Slipway renders";
   if (config2.proxy.mode === "internal") {
     throw new ConfigError("proxy.mode is internal: this app has no nginx site to answer 503", { hint });
@@ -70100,7 +70042,7 @@ async function setMaintenance(config2, action, limit, retryAfterSeconds = DEFAUL
       connected.map(async ({ resolved, host, error: error62 }) => {
         if (!host) return { host: resolved.name, error: error62 ?? "unreachable", unreachable: true };
         try {
-          return await maintenanceOnHost(config2, host, action, retryAfterSeconds);
+          return await maintenanceOnHost(config2, host, action, retryAfterSeconds, owner);
         } catch (e) {
           const hint2 = e instanceof SlipwayError && e.hint ? `; ${e.hint}` : "";
           return { host: resolved.name, error: `${e instanceof Error ? e.message : String(e)}${hint2}` };
@@ -70122,6 +70064,8 @@ async function maintenanceOnHost(config2, host, action, retryAfter = DEFAULT_RET
   }
   const previous = was ? pageOwner(content.toString("utf8")) : void 0;
   const claim2 = !was || previous !== owner && (owner === "user" || ownerRun(previous ?? "user") !== null);
+  if (was && !claim2 && owner !== "user")
+    return { host: host.name, maintenance: true, changed: false, previousOwner: previous };
   if (!was || retryAfter !== DEFAULT_RETRY_AFTER_SECONDS) await checkSite(config2, host, retryAfter);
   const retried = await setRetryAfter(config2, host, retryAfter);
   if (claim2) await host.putFile(page, maintenancePage(config2.app, owner), { become: true, mode: 420 });
@@ -70133,14 +70077,18 @@ async function maintenanceOnHost(config2, host, action, retryAfter = DEFAULT_RET
     ...previous ? { previousOwner: previous } : {}
   };
 }
+function runPageClaim(previousOwner, runId, off) {
+  if (!previousOwner) return { owns: true, line: "maintenance page on for the restore" };
+  const killed = ownerRun(previousOwner);
+  if (killed === runId) return { owns: true };
+  if (killed) return { owns: true, line: `maintenance page left on by killed run ${killed}: taken over, off ${off}` };
+  return { owns: false, line: "maintenance was already on (`slipway maintenance on`): left on" };
+}
 async function runPageOn(config2, host, runId, say) {
   const result = await maintenanceOnHost(config2, host, "on", DEFAULT_RETRY_AFTER_SECONDS, `run ${runId}`);
-  const killed = ownerRun(result.previousOwner ?? "user");
-  if (!result.previousOwner) say("maintenance page on for the restore");
-  else if (killed && killed !== runId) {
-    say(`maintenance page left on by killed run ${killed}: taken over, off once verified`);
-  } else if (!killed) say("maintenance was already on (`slipway maintenance on`): left on");
-  return killed !== null || !result.previousOwner;
+  const claim2 = runPageClaim(result.previousOwner, runId, "once verified");
+  if (claim2.line) say(claim2.line);
+  return claim2.owns;
 }
 async function checkSite(config2, host, retryAfter) {
   const path6 = sitePathFromConfig(config2);
@@ -70183,39 +70131,45 @@ function formatMaintenance(results) {
 // src/deploy/restore-paged.ts
 async function restoreUnderMaintenance(input2) {
   const { config: config2, job, log } = input2;
-  const maintenance = input2.maintenance ?? ((action, hosts) => setMaintenance(config2, action, hosts));
-  const paged = await pageOn(config2, maintenance, log);
+  const owner = `run ${input2.runId}`;
+  const maintenance = input2.maintenance ?? ((action, hosts, who) => setMaintenance(config2, action, hosts, DEFAULT_RETRY_AFTER_SECONDS, who));
+  const paged = await pageOn(input2, maintenance);
   try {
     const result = await (input2.restore ?? restoreBackup)(job);
     await awaitLive(input2);
     return result;
   } finally {
     if (paged.length > 0) {
-      const off = await maintenance("off", paged);
+      const off = await maintenance("off", paged, owner);
       for (const r of off)
         log(r.error ? `${r.host}: maintenance page still on (${r.error})` : `${r.host}: maintenance page off`);
     }
   }
 }
-async function pageOn(config2, maintenance, log) {
+async function pageOn({ config: config2, runId, log }, maintenance) {
   if (config2.proxy.mode === "internal") {
     log("no maintenance page (proxy.mode internal): the app does not answer while its writers are stopped");
     return [];
   }
-  const results = await maintenance("on");
-  const paged = results.filter((r) => r.changed && !r.error).map((r) => r.host);
+  const owner = `run ${runId}`;
+  const results = await maintenance("on", void 0, owner);
   const failed2 = results.filter((r) => r.error);
+  const claims = results.filter((r) => !r.error).map((r) => ({
+    host: r.host,
+    fresh: !r.previousOwner,
+    ...runPageClaim(r.previousOwner, runId, "after the restore")
+  }));
   if (failed2.length > 0) {
-    if (paged.length > 0) await maintenance("off", paged);
+    const put = claims.filter((c) => c.fresh).map((c) => c.host);
+    if (put.length > 0) await maintenance("off", put, owner);
     const what = failed2.map((r) => `${r.host}: ${r.error}`).join("; ");
     throw new SlipwayError(`the maintenance page could not go up for the restore (${what})`, {
       step: "maintenance",
       hint: "nothing was changed: the database is untouched and the app still runs. Fix the host named above, or put the page up with slipway maintenance on, then restore again"
     });
   }
-  for (const r of results)
-    log(`${r.host}: maintenance page ${r.changed ? "on for the restore" : "was already on: left on"}`);
-  return paged;
+  for (const c of claims) if (c.line) log(`${c.host}: ${c.line}`);
+  return claims.filter((c) => c.owns).map((c) => c.host);
 }
 async function awaitLive({ config: config2, job, color, log }) {
   if (!color || config2.runtime === "swarm") return;
@@ -70446,104 +70400,6 @@ async function retireOld(input2) {
   return prune.length > 0 ? kept : input2.history;
 }
 
-// node_modules/commander/esm.mjs
-var import_index2 = __toESM(require_commander(), 1);
-var {
-  program,
-  createCommand,
-  createArgument,
-  createOption,
-  CommanderError,
-  InvalidArgumentError,
-  InvalidOptionArgumentError,
-  // deprecated old name
-  Command,
-  Argument,
-  Option,
-  Help
-} = import_index2.default;
-
-// src/cli/_options.ts
-var collect = (value, all = []) => [...all, value];
-var DEFAULT_CONFIG = "slipway.yml";
-function configOptions(command, options = {}) {
-  if (options.positional) command.argument("[config]", "deprecated: use -c/--config");
-  command.option("-c, --config <file>", `slipway.yml to read (default: ${DEFAULT_CONFIG})`).option("--env <name>", "merge this environment's overlay (environments.<name> of the config)");
-  if (!options.extraVars) command.addOption(new Option("-e <value>").hideHelp().argParser(misplacedExtraVars));
-  return command;
-}
-function misplacedExtraVars(value) {
-  throw new UsageError(`-e ${value}: -e is --extra-vars (as in Ansible) and only commands that run playbooks take it`, {
-    hint: `for an environment write --env ${value}; extra variables go to slipway run/plan/certs -e key=value`
-  });
-}
-function configFile(positional, flags, run2, command) {
-  if (positional === void 0) return flags.config ?? DEFAULT_CONFIG;
-  if (flags.config !== void 0 && flags.config !== positional) {
-    throw new UsageError(`two config files: ${positional} and -c ${flags.config}`, {
-      hint: `give one: slipway ${command} -c ${flags.config}`
-    });
-  }
-  run2.err(`note: \`slipway ${command} ${positional}\` is deprecated; write \`slipway ${command} -c ${positional}\``);
-  return positional;
-}
-function limitOption(command) {
-  return command.option(
-    "-l, --limit <pattern>",
-    "only these hosts: names, groups, globs (web*), ~regex, !exclude, &intersect; comma-separated or repeated",
-    collect,
-    []
-  );
-}
-function checkOption(command, what = "show what would change, change nothing") {
-  return command.option("-C, --check", what);
-}
-function jsonOption(command, what = "print the result as JSON on stdout (progress on stderr)") {
-  return command.option("--json", what);
-}
-function eventsOption(command) {
-  return command.option("--events", "progress as JSON events (src/deploy/events.ts), one per line");
-}
-function detailedExitcodeOption(command) {
-  return command.option("--detailed-exitcode", "exit 10 when something changed or would change, 0 when nothing did");
-}
-function extraVarsOption(command) {
-  return command.option("-e, --extra-vars <vars>", "key=value, JSON or @file (repeatable)", collect);
-}
-function lockWaitSeconds(value, flag = "--lock-wait") {
-  return durationFlagSeconds(value, flag, "10m (wait up to ten minutes for the deploy holding the lock)");
-}
-function durationFlagSeconds(value, flag, example) {
-  if (value === void 0) return void 0;
-  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
-  if (!match?.[1] || !match[2]) {
-    throw new UsageError(`${flag} ${value}: expected a duration like "30s", "5m" or "1h"`, {
-      hint: `e.g. ${flag} ${example}`
-    });
-  }
-  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 };
-  return Math.ceil(Number(match[1]) * (unit[match[2]] ?? 1));
-}
-function yesOption(command, what = "do not ask before acting (implied when stdin is not a terminal)") {
-  return command.option("-y, --yes", what);
-}
-
-// src/cli/deploy.ts
-var deploy_exports = {};
-__export(deploy_exports, {
-  asker: () => asker,
-  confirm: () => confirm,
-  confirmIrreversible: () => confirmIrreversible,
-  deployOptionsFromFlags: () => deployOptionsFromFlags,
-  finish: () => finish,
-  parseEnvPairs: () => parseEnvPairs,
-  parseImagePairs: () => parseImagePairs,
-  planAskRun: () => planAskRun,
-  register: () => register,
-  runOptions: () => runOptions
-});
-var import_promises11 = require("node:readline/promises");
-
 // src/lock/lock.ts
 var import_node_crypto10 = require("node:crypto");
 var import_node_os4 = require("node:os");
@@ -70737,6 +70593,104 @@ async function releaseLockHeldBy(host, lockPath2, runId) {
     }
   );
 }
+
+// node_modules/commander/esm.mjs
+var import_index2 = __toESM(require_commander(), 1);
+var {
+  program,
+  createCommand,
+  createArgument,
+  createOption,
+  CommanderError,
+  InvalidArgumentError,
+  InvalidOptionArgumentError,
+  // deprecated old name
+  Command,
+  Argument,
+  Option,
+  Help
+} = import_index2.default;
+
+// src/cli/_options.ts
+var collect = (value, all = []) => [...all, value];
+var DEFAULT_CONFIG = "slipway.yml";
+function configOptions(command, options = {}) {
+  if (options.positional) command.argument("[config]", "deprecated: use -c/--config");
+  command.option("-c, --config <file>", `slipway.yml to read (default: ${DEFAULT_CONFIG})`).option("--env <name>", "merge this environment's overlay (environments.<name> of the config)");
+  if (!options.extraVars) command.addOption(new Option("-e <value>").hideHelp().argParser(misplacedExtraVars));
+  return command;
+}
+function misplacedExtraVars(value) {
+  throw new UsageError(`-e ${value}: -e is --extra-vars (as in Ansible) and only commands that run playbooks take it`, {
+    hint: `for an environment write --env ${value}; extra variables go to slipway run/plan/certs -e key=value`
+  });
+}
+function configFile(positional, flags, run2, command) {
+  if (positional === void 0) return flags.config ?? DEFAULT_CONFIG;
+  if (flags.config !== void 0 && flags.config !== positional) {
+    throw new UsageError(`two config files: ${positional} and -c ${flags.config}`, {
+      hint: `give one: slipway ${command} -c ${flags.config}`
+    });
+  }
+  run2.err(`note: \`slipway ${command} ${positional}\` is deprecated; write \`slipway ${command} -c ${positional}\``);
+  return positional;
+}
+function limitOption(command) {
+  return command.option(
+    "-l, --limit <pattern>",
+    "only these hosts: names, groups, globs (web*), ~regex, !exclude, &intersect; comma-separated or repeated",
+    collect,
+    []
+  );
+}
+function checkOption(command, what = "show what would change, change nothing") {
+  return command.option("-C, --check", what);
+}
+function jsonOption(command, what = "print the result as JSON on stdout (progress on stderr)") {
+  return command.option("--json", what);
+}
+function eventsOption(command) {
+  return command.option("--events", "progress as JSON events (src/deploy/events.ts), one per line");
+}
+function detailedExitcodeOption(command) {
+  return command.option("--detailed-exitcode", "exit 10 when something changed or would change, 0 when nothing did");
+}
+function extraVarsOption(command) {
+  return command.option("-e, --extra-vars <vars>", "key=value, JSON or @file (repeatable)", collect);
+}
+function lockWaitSeconds(value, flag = "--lock-wait") {
+  return durationFlagSeconds(value, flag, "10m (wait up to ten minutes for the deploy holding the lock)");
+}
+function durationFlagSeconds(value, flag, example) {
+  if (value === void 0) return void 0;
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  if (!match?.[1] || !match[2]) {
+    throw new UsageError(`${flag} ${value}: expected a duration like "30s", "5m" or "1h"`, {
+      hint: `e.g. ${flag} ${example}`
+    });
+  }
+  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 };
+  return Math.ceil(Number(match[1]) * (unit[match[2]] ?? 1));
+}
+function yesOption(command, what = "do not ask before acting (implied when stdin is not a terminal)") {
+  return command.option("-y, --yes", what);
+}
+
+// src/cli/deploy.ts
+var deploy_exports = {};
+__export(deploy_exports, {
+  asker: () => asker,
+  confirm: () => confirm,
+  confirmIrreversible: () => confirmIrreversible,
+  deployOptionsFromFlags: () => deployOptionsFromFlags,
+  finish: () => finish,
+  parseEnvPairs: () => parseEnvPairs,
+  parseImagePairs: () => parseImagePairs,
+  planAskRun: () => planAskRun,
+  register: () => register,
+  runOptions: () => runOptions
+});
+var import_promises11 = require("node:readline/promises");
 
 // src/build/git_info.ts
 function gitInfoFromEnv(env2) {
@@ -71047,17 +71001,71 @@ function judgeProcesses(states, baseline) {
   for (const p of states) {
     const before = baseline.get(p.name) ?? p.restarts;
     if (p.restarts > before || p.status === "exited" || p.status === "dead" || /auto-restart|failed/.test(p.status)) {
-      const times = p.restarts - before;
-      const restarted = times > 0 ? `restarted ${times} time${times === 1 ? "" : "s"}` : "";
-      const code = p.running && p.exitCode === 0 ? "" : `code ${p.exitCode}`;
-      const detail = [code, restarted].filter(Boolean).join(", ");
-      return { kind: "failed", reason: `${p.name} exited (${detail}; now ${p.status})` };
+      return { kind: "failed", reason: exitReason(p, p.restarts - before) };
     }
     if (p.health === "unhealthy") return { kind: "failed", reason: `${p.name}'s container healthcheck says unhealthy` };
   }
   const last = states.map((p) => `${p.name} ${p.status}${p.health ? ` ${p.health}` : ""}`).join(", ");
   const up = states.every((p) => p.running && (p.health === "" || p.health === "healthy"));
   return up ? { kind: "up", last } : { kind: "waiting", last };
+}
+function exitReason(p, times) {
+  const restarted = times > 0 ? `restarted ${times} time${times === 1 ? "" : "s"}` : "";
+  const code = p.running && p.exitCode === 0 ? "" : `code ${p.exitCode}`;
+  const detail = [code, restarted].filter(Boolean).join(", ");
+  return `${p.name} exited (${detail}; now ${p.status})`;
+}
+var RESTARTS_FOR_GOOD = 2;
+function crashLoop(states, baseline) {
+  for (const p of states) {
+    const times = p.restarts - (baseline.get(p.name) ?? p.restarts);
+    const over = p.status === "exited" || p.status === "dead" || p.status.startsWith("failed");
+    if (over || times >= RESTARTS_FOR_GOOD) return exitReason(p, times);
+  }
+  return void 0;
+}
+
+// src/deploy/gate-stop.ts
+var GATE_STOP_EVERY_MS = 2e3;
+function sharedRead(read, everyMs, now) {
+  let last;
+  return () => {
+    const at2 = now();
+    if (!last || at2 - last.at >= everyMs) last = { at: at2, answer: read() };
+    return last.answer;
+  };
+}
+function crashLoopRead(runtime, color, service) {
+  const read = runtime.processStates;
+  if (!read) return void 0;
+  let baseline;
+  return async () => {
+    const states = await read.call(runtime, color, service);
+    if (!baseline && states.length > 0) baseline = new Map(states.map((p) => [p.name, p.restarts]));
+    const reason = crashLoop(states, baseline ?? /* @__PURE__ */ new Map());
+    if (reason === void 0) return void 0;
+    return {
+      message: `${service} (${color}) exits at boot: ${reason}`,
+      hint: "its process exits at boot: its last log lines above say why (a missing setting, a failed import or migration, a crash before it listens); fix the release and deploy again"
+    };
+  };
+}
+function gateStop(runtime, color, service, now = Date.now) {
+  const own2 = runtime.serviceFailure;
+  const read = own2 ? () => own2.call(runtime, color, service) : crashLoopRead(runtime, color, service);
+  if (!read) return void 0;
+  let found;
+  const shared = sharedRead(read, GATE_STOP_EVERY_MS, now);
+  return {
+    stop: {
+      everyMs: GATE_STOP_EVERY_MS,
+      check: async () => {
+        found ??= await shared();
+        return found?.message;
+      }
+    },
+    failure: () => found
+  };
 }
 
 // src/deploy/running-gate.ts
@@ -71124,6 +71132,175 @@ function gateFailureHint(runtime, last, logs) {
   return GENERIC;
 }
 
+// src/deploy/intent.ts
+function parseIntent(text2) {
+  if (!text2?.trim()) return null;
+  try {
+    const value = JSON.parse(text2);
+    if (value.to !== "blue" && value.to !== "green") return null;
+    return {
+      to: value.to,
+      from: value.from === "blue" || value.from === "green" ? value.from : null,
+      release: String(value.release ?? ""),
+      run_id: String(value.run_id ?? ""),
+      since: String(value.since ?? "")
+    };
+  } catch {
+    return null;
+  }
+}
+async function readIntent(host, paths) {
+  return parseIntent((await host.readFile(paths.intent))?.toString("utf8"));
+}
+async function writeIntent(host, paths, intent) {
+  await host.putFile(paths.intent, `${JSON.stringify(intent)}
+`, { mode: 420, step: "switch", unconditional: true });
+}
+async function clearIntent(host, paths) {
+  await host.exec(removeFilesArgv([paths.intent]), { step: "switch" });
+}
+
+// src/deploy/steps/site-back.ts
+function keepSite(s, files) {
+  if (files.length > 0) s.siteChanges = keepSiteBefore(s.siteChanges, files);
+}
+async function putSiteBack(s, step) {
+  const kept = s.siteChanges ?? [];
+  if (kept.length === 0) return false;
+  s.siteChanges = void 0;
+  await restoreSiteFiles(s.run.host, kept, step);
+  s.say("put back the nginx site as it was before this run");
+  return true;
+}
+
+// src/deploy/steps/restoring.ts
+function restoring(s) {
+  return s.run.kind === "rollback" && s.run.restoreDb === true && s.spec !== null;
+}
+
+// src/deploy/steps/switch.ts
+function maintenancePlanLines(killed, restoringRun) {
+  if (killed && restoringRun) {
+    return [`  maintenance page left on by killed run ${killed}: this run takes it over (off once verified)`];
+  }
+  const who = killed ? `maintenance page left on by killed run ${killed}` : "maintenance is on";
+  return [
+    `  ${who}: users keep getting the maintenance page (503) after the switch; the deploy keeps it`,
+    "    on (`slipway maintenance off` takes it down)"
+  ];
+}
+async function writeSwitchIntent(s) {
+  if (s.intentWritten) return;
+  const { host, releaseId: releaseId2, runId } = s.run;
+  const intent = { to: s.idle, from: s.liveColor, release: releaseId2, run_id: runId, since: (/* @__PURE__ */ new Date()).toISOString() };
+  await writeIntent(host, s.paths, intent);
+  s.intentWritten = true;
+}
+async function switchAndReload(bypass, color, redactor, changed) {
+  const { host, config: config2 } = bypass;
+  const nginx = config2.proxy.mode !== "internal";
+  const token = nginx ? await bypass.ensure(redactor) : null;
+  const result = await switchTo(host, config2, color);
+  if (!result) return false;
+  changed?.(result.files);
+  const socket = config2.proxy.switch === "socket";
+  if (nginx && !result.changed && (!socket || token?.created)) await reloadNginx(host);
+  let served = await servedColor(bypass);
+  if (socket && served !== color) {
+    await reloadNginx(host);
+    served = await servedColor(bypass);
+  }
+  if (served !== null && served !== color) throw notServedError(host.name, served, color);
+  return result.changed;
+}
+function notServedError(host, served, color) {
+  return new SlipwayError(`nginx still answers from ${served} after switching to ${color}`, {
+    host,
+    step: "switch",
+    hint: "another nginx site may shadow this one (same server_name); see `sudo nginx -T` on the host"
+  });
+}
+async function switchBack(s, color) {
+  const { host, config: config2 } = s.run;
+  if (!s.siteChanges?.length) {
+    await switchAndReload(s.bypass, color, s.run.redactor);
+    return;
+  }
+  if (config2.proxy.switch === "socket") await pointSocketLinks(host, config2, color, false);
+  try {
+    await putSiteBack(s, "switch");
+  } catch (e) {
+    s.say(
+      `could not put the previous nginx site back (${e instanceof Error ? e.message : String(e)}): this config's site on ${color} instead`
+    );
+    await switchAndReload(s.bypass, color, s.run.redactor);
+    return;
+  }
+  const served = await servedColor(s.bypass);
+  if (served !== null && served !== color) throw notServedError(host.name, served, color);
+}
+function upstreamLines(config2, color) {
+  const services = [...new Set(config2.proxy.routes.map((r) => r.service))];
+  if (config2.proxy.api_subdomain && !services.includes(config2.proxy.api_subdomain.service)) {
+    services.push(config2.proxy.api_subdomain.service);
+  }
+  return services.map((name) => {
+    const servers = upstreamFromConfig(config2, name, color).servers.map((v) => `${v.host}:${v.port}`);
+    return `${name} -> ${servers.join(", ")}`;
+  });
+}
+var switchStep = {
+  name: "switch",
+  async plan(s) {
+    const { config: config2 } = s.run;
+    if (!s.role.switches) {
+      const nginx = selectHosts2(config2, config2.proxy.hosts).map((h) => h.name);
+      if (config2.proxy.mode === "nginx") s.say(`  ${s.idle} is switched to by nginx on ${nginx.join(", ")}`);
+      return;
+    }
+    const [site, maintenance, token] = await Promise.all([
+      switchTo(s.run.host, config2, s.idle, true),
+      // Only informative: a host that refuses the read (helper mode's list) plans as before.
+      s.run.host.readFile(maintenancePagePath(UPSTREAM_INCLUDE_DIR, config2.app), { become: true }).catch(() => void 0),
+      config2.proxy.mode === "internal" ? null : s.bypass.read()
+    ]);
+    if (token) s.run.redactor?.add(token);
+    s.say(
+      `  switch nginx to ${s.idle}${site?.changed ? "" : " (no file change)"} (proxy.switch ${config2.proxy.switch})`
+    );
+    if (site?.filesChanged && config2.proxy.switch === "socket" && config2.proxy.mode !== "internal") {
+      s.say("  the site's files change: nginx reloads once (its idle keep-alive connections close; clients retry)");
+    }
+    if (maintenance !== void 0) {
+      for (const line of maintenancePlanLines(ownerRun(pageOwner(maintenance.toString("utf8"))), restoring(s))) {
+        s.say(line);
+      }
+      s.say(
+        `  the checks after the switch pass the page with this host's bypass token (${MAINTENANCE_BYPASS_HEADER}${token ? "" : ", made at the switch"})`
+      );
+    }
+    if (isSplitLayout(config2)) for (const line of upstreamLines(config2, s.idle)) s.say(`    ${line}`);
+    if (site?.diff) s.emitter.diff("switch", site.diff);
+  },
+  async run(s) {
+    if (!s.role.switches) return { status: "skipped" };
+    await writeSwitchIntent(s);
+    s.switched = true;
+    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor, (files) => keepSite(s, files));
+    s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
+    return { status: "changed", data: { color: s.idle } };
+  },
+  async undo(s) {
+    if (!s.liveColor || !s.role.switches) return "nothing";
+    await switchBack(s, s.liveColor);
+    await clearIntent(s.run.host, s.paths);
+    s.intentWritten = false;
+    s.say(`switched back to ${s.liveColor}`);
+    s.undoNotes.push(`switched back to ${s.liveColor}, which serves the previous release`);
+    return void 0;
+  }
+};
+
 // src/deploy/steps/preview.ts
 async function dropIntent(s) {
   if (!s.intentWritten || s.switched) return false;
@@ -71138,7 +71315,10 @@ function previewApplies(s) {
 function startPreviewSetup(s) {
   if (!previewApplies(s) || !s.liveColor) return void 0;
   if (!s.previewSetup) {
-    s.previewSetup = switchTo(s.run.host, s.run.config, s.liveColor);
+    s.previewSetup = switchTo(s.run.host, s.run.config, s.liveColor).then((result) => {
+      keepSite(s, result?.files ?? []);
+      return result;
+    });
     s.previewSetup.catch(() => {
     });
   }
@@ -71172,9 +71352,11 @@ var previewStep = {
     s.say(`previewed every route through nginx on ${s.idle}`);
     return { status: "ok", data: { port: port3 } };
   },
-  // Interrupted before the switch: the intent written for it goes (after the switch, the switch's undo removes it).
+  // Interrupted before the switch: the intent written for it goes (after the switch, the switch's undo removes it),
+  // and the site the setup installed (the switch's undo, when it ran, put it back already).
   async undo(s) {
-    return await dropIntent(s) ? void 0 : "nothing";
+    const dropped = await dropIntent(s);
+    return await putSiteBack(s, "preview") || dropped ? void 0 : "nothing";
   }
 };
 
@@ -71188,21 +71370,27 @@ var StepFailure = class extends SlipwayError {
 };
 
 // src/deploy/steps/gate.ts
-async function gatePort(s, name, service, port3, address2) {
+async function gatePort(s, name, service, port3, address2, stop) {
   const { host, runtime } = s.run;
   const args = gateArgs(name, service, port3, address2);
   let shown = 0;
-  const path6 = new URL(args.url).pathname;
-  const gate = await healthGate(
-    host,
-    args,
-    ({ elapsedMs, last }) => {
+  const { pathname, search } = new URL(args.url);
+  const path6 = `${pathname}${search}`;
+  const gate = await healthGate(host, args, {
+    onPoll: ({ elapsedMs, last }) => {
       if (elapsedMs - shown < 1e3) return;
       shown = elapsedMs;
       s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
     },
-    s.run.interrupt?.signal
-  );
+    signal: s.run.interrupt?.signal,
+    ...stop ? { stop: stop.stop } : {}
+  });
+  const failure3 = gate.stopped === void 0 ? void 0 : stop?.failure();
+  if (stop && failure3) {
+    const report = reported.get(stop) ?? failStopped(s, name, failure3);
+    reported.set(stop, report);
+    await report;
+  }
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
@@ -71214,6 +71402,23 @@ async function gatePort(s, name, service, port3, address2) {
     );
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
+}
+var reported = /* @__PURE__ */ new WeakMap();
+async function failStopped(s, name, failure3) {
+  const { host, runtime } = s.run;
+  s.say(`${name} on ${s.idle} failed before it became healthy; its last log lines:`);
+  const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+  for (const line of formatLogGroups(logs)) s.raw(line);
+  throw new StepFailure(
+    failure3.message,
+    {
+      host: host.name,
+      step: "gate",
+      hint: failure3.hint,
+      ...failure3.evidence ? { stderrTail: failure3.evidence } : {}
+    },
+    { service: name, logs }
+  );
 }
 async function gateRunning(s, name, service) {
   const { host, runtime } = s.run;
@@ -71272,9 +71477,10 @@ var gateStep = {
     const ports = colorPortsOf(s.local, s.idle).filter((p) => gateKind(p.service) === "http");
     const running = Object.entries(s.local.services).filter(([, svc]) => !svc.accessory && gateKind(svc) === "running");
     const setup = isSplitLayout(s.run.config) ? void 0 : startPreviewSetup(s);
+    const stops = new Map(ports.map((p) => [p.name, gateStop(s.run.runtime, s.idle, p.name)]));
     const results = await Promise.allSettled([
       ...(await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
-        (p) => p.addresses.map((address2) => gatePort(s, p.name, p.service, p.port, address2))
+        (p) => p.addresses.map((address2) => gatePort(s, p.name, p.service, p.port, address2, stops.get(p.name)))
       ),
       ...running.map(([name, service]) => gateRunning(s, name, service))
     ]);
@@ -71283,6 +71489,10 @@ var gateStep = {
     const failed2 = results.find((r) => r.status === "rejected");
     if (failed2) throw failed2.reason;
     return { status: "ok" };
+  },
+  // The preview's setup it started changed the site (the preview's undo does it when the preview step started).
+  async undo(s) {
+    return await putSiteBack(s, "gate") ? void 0 : "nothing";
   }
 };
 
@@ -72122,8 +72332,9 @@ function containerRuntime(config2, host) {
         timeoutMs: (timeoutS + 50) * 1e3
       });
     },
-    async isRunning(color) {
-      return (await inspect(color)).every((c) => c?.running === true);
+    async isRunning(color, options) {
+      const planned = options?.planned ? plannedContainers.get(color) : void 0;
+      return (planned ?? await inspect(color)).every((c) => c?.running === true);
     },
     async processStates(color, service) {
       const names2 = units.filter((u) => u.service === service).map((u) => containerName(config2.app, u.service, color, u.instance));
@@ -72274,6 +72485,80 @@ async function faultAt(fault, step, when) {
   await new Promise((resolve16) => setTimeout(resolve16, 100));
 }
 
+// src/deploy/live-check.ts
+function sameOnRecord(s) {
+  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!s.liveColor || !record2) return null;
+  if (s.run.kind === "rollback") return record2.id === s.run.releaseId && !s.run.leftSwitch ? record2 : null;
+  return record2.fingerprint === s.fingerprint ? record2 : null;
+}
+async function alreadyLive(s) {
+  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
+  const record2 = sameOnRecord(s);
+  if (!s.liveColor || !record2) return null;
+  if (s.run.kind === "rollback") {
+    return s.role.services.length === 0 || await runtime.isRunning(s.liveColor, { planned: true }) ? record2.id : null;
+  }
+  const runs = s.role.services.length > 0;
+  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
+  const [running, stage2, site] = await settleAll([
+    runs ? runtime.isRunning(s.liveColor, { planned: true }) : true,
+    runs ? runtime.stage(s.liveColor, input2) : { changed: false },
+    s.role.switches ? switchTo(host, config2, s.liveColor, true) : null
+  ]);
+  return running && !stage2.changed && !site?.changed ? record2.id : null;
+}
+async function replanUnderLock(s) {
+  const live = await readLiveState(s.run.host, s.paths);
+  s.history = live.history;
+  const changed = live.release !== s.live.release || live.color !== s.live.color;
+  s.live = live;
+  if (!changed) return null;
+  s.run.runtime.forget?.();
+  s.liveColor = live.color;
+  s.idle = live.color ? otherColor(live.color) : "blue";
+  s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
+  const same = await alreadyLive(s);
+  if (same) return same;
+  if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
+    throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
+      host: s.run.host.name,
+      step: "lock",
+      hint: "nothing was changed by this run; deploy again to replace that release"
+    });
+  }
+  s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
+  return null;
+}
+async function recheckUnderLock(s) {
+  const [colorFile, historyFile] = await Promise.all([
+    s.run.host.readFile(s.paths.color),
+    s.run.host.readFile(s.paths.history)
+  ]);
+  return recheckRead(s, colorFile?.toString("utf8"), historyFile?.toString("utf8"));
+}
+async function recheckRead(s, colorFile, historyFile) {
+  const same = parseColorFile(colorFile) === s.live.color && renderHistory(parseHistory(historyFile)) === renderHistory(s.live.history);
+  return same ? null : replanUnderLock(s);
+}
+
+// src/commands/nginx-names.ts
+var NAME_CONFLICTS_SCRIPT = [
+  'self="$1"; shift',
+  'for n in "$@"; do',
+  `  re=$(printf '%s' "$n" | sed 's/[].[*]/\\\\&/g')`,
+  '  grep -RlE "server_name[^;]*[[:space:]]$re([[:space:];]|\\$)" /etc/nginx/conf.d /etc/nginx/sites-enabled 2>/dev/null |',
+  `    while IFS= read -r f; do [ "$f" = "$self" ] || printf '%s\\t%s\\n' "$n" "$f"; done`,
+  "done",
+  "exit 0"
+].join("\n");
+function nameConflictsCommand(sitePath, names) {
+  return {
+    argv: ["sh", "-c", NAME_CONFLICTS_SCRIPT, "sh", sitePath, ...names],
+    what: "find other sites serving the names"
+  };
+}
+
 // src/deploy/helper-record.ts
 var CERTBOT_DEFAULT_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
 function inHelperMode(config2, hostName) {
@@ -72349,76 +72634,6 @@ async function checkHelperRecord(host, config2, options) {
   });
 }
 
-// src/deploy/live-check.ts
-async function alreadyLive(s) {
-  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
-  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || !record2) return null;
-  if (s.run.kind === "rollback") {
-    if (record2.id !== s.run.releaseId || s.run.leftSwitch) return null;
-    return s.role.services.length === 0 || await runtime.isRunning(s.liveColor) ? record2.id : null;
-  }
-  if (record2.fingerprint !== s.fingerprint) return null;
-  const runs = s.role.services.length > 0;
-  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
-  const [running, stage2, site] = await settleAll([
-    runs ? runtime.isRunning(s.liveColor) : true,
-    runs ? runtime.stage(s.liveColor, input2) : { changed: false },
-    s.role.switches ? switchTo(host, config2, s.liveColor, true) : null
-  ]);
-  return running && !stage2.changed && !site?.changed ? record2.id : null;
-}
-async function replanUnderLock(s) {
-  const live = await readLiveState(s.run.host, s.paths);
-  s.history = live.history;
-  const changed = live.release !== s.live.release || live.color !== s.live.color;
-  s.live = live;
-  if (!changed) return null;
-  s.run.runtime.forget?.();
-  s.liveColor = live.color;
-  s.idle = live.color ? otherColor(live.color) : "blue";
-  s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
-  const same = await alreadyLive(s);
-  if (same) return same;
-  if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
-    throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
-      host: s.run.host.name,
-      step: "lock",
-      hint: "nothing was changed by this run; deploy again to replace that release"
-    });
-  }
-  s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
-  return null;
-}
-async function recheckUnderLock(s) {
-  const [colorFile, historyFile] = await Promise.all([
-    s.run.host.readFile(s.paths.color),
-    s.run.host.readFile(s.paths.history)
-  ]);
-  return recheckRead(s, colorFile?.toString("utf8"), historyFile?.toString("utf8"));
-}
-async function recheckRead(s, colorFile, historyFile) {
-  const same = parseColorFile(colorFile) === s.live.color && renderHistory(parseHistory(historyFile)) === renderHistory(s.live.history);
-  return same ? null : replanUnderLock(s);
-}
-
-// src/commands/nginx-names.ts
-var NAME_CONFLICTS_SCRIPT = [
-  'self="$1"; shift',
-  'for n in "$@"; do',
-  `  re=$(printf '%s' "$n" | sed 's/[].[*]/\\\\&/g')`,
-  '  grep -RlE "server_name[^;]*[[:space:]]$re([[:space:];]|\\$)" /etc/nginx/conf.d /etc/nginx/sites-enabled 2>/dev/null |',
-  `    while IFS= read -r f; do [ "$f" = "$self" ] || printf '%s\\t%s\\n' "$n" "$f"; done`,
-  "done",
-  "exit 0"
-].join("\n");
-function nameConflictsCommand(sitePath, names) {
-  return {
-    argv: ["sh", "-c", NAME_CONFLICTS_SCRIPT, "sh", sitePath, ...names],
-    what: "find other sites serving the names"
-  };
-}
-
 // src/deploy/name-conflicts.ts
 function parseNameConflicts(names, grepOut, nginxStderr) {
   const found = /* @__PURE__ */ new Map();
@@ -72441,6 +72656,30 @@ ${lines.join("\n")}`, {
     host,
     step: "preflight",
     hint
+  });
+}
+
+// src/deploy/nginx-running.ts
+var NGINX_UNIT = "nginx";
+var NGINX_UNIT_PROBE = { kind: "unit", target: NGINX_UNIT };
+function nginxUnitArgv() {
+  return unitActiveArgv(NGINX_UNIT);
+}
+function nginxDownState(lines) {
+  const { active, state } = parseUnitActive(lines);
+  if (active === "unknown" || active === "active" || active === "reloading") return null;
+  return state;
+}
+var START_HINT = "start it (`sudo systemctl start nginx`; `systemctl status nginx` says why it stopped)";
+function nginxDownProblem(state) {
+  return `nginx is not running (systemctl: ${state}): the site refuses every connection; ${START_HINT}`;
+}
+function nginxDownError(host, state) {
+  return new SlipwayError(`nginx is not running on ${host} (systemctl: ${state}): nothing was changed`, {
+    host,
+    step: "preflight",
+    command: nginxUnitArgv().join(" "),
+    hint: `${START_HINT}, then deploy again`
   });
 }
 
@@ -72545,6 +72784,12 @@ function startNginxTest(s) {
     });
     s.nameConflicts = found;
   }
+  if (!s.nginxUnit) {
+    const read = s.run.host.exec(nginxUnitArgv(), { check: false, step: "preflight" });
+    s.nginxUnit = read.then((r) => r.stdout.split("\n"));
+    s.nginxUnit.catch(() => {
+    });
+  }
   return s.nginxTest;
 }
 function siteNames2(s) {
@@ -72610,6 +72855,8 @@ var preflightStep = {
     if (site) {
       const test = nginxTest();
       const result = await startNginxTest(s);
+      const down = nginxDownState(await s.nginxUnit ?? []);
+      if (down) throw nginxDownError(host.name, down);
       if (result.code !== 0) {
         throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
           host: host.name,
@@ -72658,6 +72905,27 @@ async function releaseLocksAhead(states) {
       );
     })
   );
+}
+
+// src/deploy/prepare-looks.ts
+function lockLook(options, state) {
+  if (options.check) return "none";
+  if (options.plan !== true || options.lockAhead !== true) return "look";
+  if (!state) return "after-state";
+  return state.live && !state.sameOnRecord ? "take" : "look";
+}
+function probesPrivilege(options, state) {
+  return options.plan === true && !state.sameOnRecord;
+}
+function lookAtLock(run2, how) {
+  return how === "none" ? void 0 : readLockHolder(run2.host, deployPaths(run2.config.deploy_dir).lock);
+}
+function startPrivilegeCheck(run2) {
+  const { host, config: config2 } = run2;
+  const services = hostRole(config2, host.name).services.length > 0;
+  const check2 = inHelperMode(config2, host.name) ? checkHelperRecord(host, config2, { step: "preflight" }) : checkRootMode(host, config2, services);
+  check2.catch(() => void 0);
+  return check2;
 }
 
 // src/deploy/runner.ts
@@ -72780,6 +73048,23 @@ function formatTimings(timings) {
   return timings.map((t) => `${t.step}${mark[t.status] ?? ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
 }
 
+// src/deploy/steps/color-health.ts
+async function waitColorHealthy(s, color) {
+  const { host, config: config2 } = s.run;
+  const ports = colorPortsOf(s.local, color).filter((p) => gateKind(p.service) === "http");
+  const outcomes = await Promise.all(
+    ports.map(async ({ name, service, port: port3 }) => {
+      const args = gateArgs(name, service, port3, probeAddress(config2, name, host.name));
+      const gate = await healthGate(host, args).catch((e) => ({
+        ok: false,
+        last: e instanceof Error ? e.message : String(e)
+      }));
+      return gate.ok ? null : { name, last: gate.last || "no answer" };
+    })
+  );
+  return outcomes.filter((o) => o !== null);
+}
+
 // src/deploy/steps/progress.ts
 function progressOf(s) {
   return (what, waitedMs, last) => s.emitter.progress(what, waitedMs, last);
@@ -72826,15 +73111,9 @@ async function pageOn2(s) {
 async function waitLive(s) {
   const color = s.liveColor;
   if (!color || s.stopFirst) return;
-  const { host, config: config2 } = s.run;
-  const ports = colorPortsOf(s.local, color).filter((p) => gateKind(p.service) === "http");
-  await Promise.all(
-    ports.map(async ({ name, service, port: port3 }) => {
-      const args = gateArgs(name, service, port3, probeAddress(config2, name, host.name));
-      const gate = await healthGate(host, args).catch((e) => ({ ok: false, last: String(e) }));
-      if (!gate.ok) s.say(`${name} on ${color} is not healthy after the restore: ${gate.last}`);
-    })
-  );
+  for (const { name, last } of await waitColorHealthy(s, color)) {
+    s.say(`${name} on ${color} is not healthy after the restore: ${last}`);
+  }
 }
 async function restoreOnFailure(s) {
   const { host, config: config2, releaseId: releaseId2 } = s.run;
@@ -76805,21 +77084,11 @@ var certificateStep = {
   async undo(s) {
     const changes = s.certificateSiteChanges ?? [];
     if (changes.length === 0) return "nothing";
-    await restoreFiles(s.run.host, changes);
+    await restoreSiteFiles(s.run.host, changes, STEP2);
     s.say("put back the nginx site as it was before the certificate step");
     return void 0;
   }
 };
-async function restoreFiles(host, changes) {
-  for (const change of [...changes].reverse()) {
-    if (change.before === void 0) {
-      await host.exec(removeFilesArgv([change.path]), { become: true, step: STEP2 });
-    } else {
-      await host.putFile(change.path, change.before, { mode: 420, become: true, step: STEP2 });
-    }
-  }
-  await reloadNginx(host);
-}
 
 // src/deploy/steps/lock.ts
 var lockStep = {
@@ -77228,11 +77497,22 @@ var stopOldStep = {
   },
   async undo(s) {
     if (!s.oldStopped || !s.liveColor) return "nothing";
-    for (const argv2 of s.writersOf(s.liveColor).start)
+    const color = s.liveColor;
+    for (const argv2 of s.writersOf(color).start)
       await s.run.host.exec(argv2, { step: "start old color", timeoutMs: 12e4 });
     s.oldStopped = false;
-    s.say(`started ${s.liveColor} again`);
-    s.undoNotes.push(`${s.liveColor} was started again and serves the previous release`);
+    s.say(`started ${color} again; waiting for its health checks`);
+    const unhealthy = await waitColorHealthy(s, color);
+    if (unhealthy.length === 0) {
+      s.say(`${color} is healthy again`);
+      s.undoNotes.push(`${color} was started again and serves the previous release`);
+      return void 0;
+    }
+    const which = unhealthy.map((u) => `${u.name} (${u.last})`).join(", ");
+    s.say(`${color} was started again but is not healthy: ${which}`);
+    s.undoNotes.push(
+      `${color} was started again but does not pass its health checks: ${which}; see \`slipway status\` and its logs`
+    );
     return void 0;
   }
 };
@@ -77387,53 +77667,43 @@ async function lockIsFree(s, holder) {
   s.say(`removed the stale lock of ${describeHolder(holder)}: it is no longer running on this machine`);
   return true;
 }
-function readLock(run2, take) {
-  if (run2.check) return void 0;
-  const path6 = deployPaths(run2.config.deploy_dir).lock;
-  const holder = () => readLockHolder(run2.host, path6).then((h) => ({ taken: false, holder: h }));
-  if (!take) return holder();
-  return tryLock(run2.host, path6, run2.actor, run2.commit, run2.runId).then(
-    (taken) => taken ? { taken: true, holder: void 0 } : holder()
-  );
-}
-function startPrivilegeCheck(run2) {
-  const { host, config: config2 } = run2;
-  const services = hostRole(config2, host.name).services.length > 0;
-  const check2 = inHelperMode(config2, host.name) ? checkHelperRecord(host, config2, { step: "preflight" }) : checkRootMode(host, config2, services);
-  check2.catch(() => void 0);
-  return check2;
-}
 async function prepareHost2(run2, address2, options = {}) {
   const emitter = new HostEmitter(run2.host.name, run2.sink);
-  const lock = readLock(run2, options.lockAhead === true && options.plan === true);
   const services = hostRole(run2.config, run2.host.name).services.length > 0;
   const prepare = services ? run2.runtime.prepare?.({ images: run2.images }) : void 0;
-  const privilege = options.plan ? startPrivilegeCheck(run2) : void 0;
+  const asked = { ...options, check: run2.check };
+  const look = lockLook(asked, null);
+  const state = flowState(run2, address2, emitter).then((s2) => {
+    if (probesPrivilege(options, knownState(s2))) s2.privilegeCheck = startPrivilegeCheck(run2);
+    return s2;
+  });
+  const holder = look === "after-state" ? state.then((s2) => lockAfterState(s2, asked)) : lookAtLock(run2, look);
+  const looked = settleAll([state, prepare]).then(([s2]) => sameOnRecord(s2) ? alreadyLive(s2) : null);
   let read;
   try {
-    read = await settleAll([flowState(run2, address2, emitter), prepare, lock]);
+    read = await settleAll([state, holder, looked]);
   } catch (e) {
-    if ((await lock?.catch(() => void 0))?.taken) await releaseTaken(run2).catch(() => void 0);
+    const s2 = await state.catch(() => void 0);
+    if (s2) await releaseLocksAhead([s2]);
     throw e;
   }
-  const [s, , locked] = read;
-  if (privilege) s.privilegeCheck = privilege;
-  const lockFree = locked?.taken ? true : await lockIsFree(s, locked?.holder);
-  const same = lockFree ? await alreadyLive(s).catch(async (e) => {
-    if (locked?.taken) await releaseTaken(run2).catch(() => void 0);
-    throw e;
-  }) : null;
+  const [s, held, looks] = read;
+  const lockFree = await lockIsFree(s, held);
+  const same = lockFree ? looks : null;
   if (same && s.liveColor) s.say(`release ${same} is already live on ${s.liveColor}: nothing to do`);
-  if (locked?.taken) {
-    if (same && s.liveColor || s.live.release === null) await releaseTaken(run2);
-    else s.lockAhead = readUnderLock(s);
-  }
+  if (!same && options.plan && !s.privilegeCheck) s.privilegeCheck = startPrivilegeCheck(run2);
   const restoring2 = run2.kind === "rollback" && run2.restoreDb === true && s.spec !== null;
   const steps = hostSteps(s.stopFirst, isSplitLayout(run2.config), restoring2);
   return { s, steps, same: s.liveColor ? same : null, lockFree };
 }
-async function releaseTaken(run2) {
-  await releaseLockHeldBy(run2.host, deployPaths(run2.config.deploy_dir).lock, run2.runId);
+function knownState(s) {
+  return { live: s.live.release !== null, sameOnRecord: sameOnRecord(s) !== null };
+}
+function lockAfterState(s, asked) {
+  const how = lockLook(asked, knownState(s));
+  if (how !== "take") return lookAtLock(s.run, how);
+  startLockAhead(s, true);
+  return void 0;
 }
 async function planHost({ s, steps, same, lockFree }, options = {}) {
   const { run: run2 } = s;
@@ -78406,6 +78676,14 @@ var SwarmTasksFailed = class extends SlipwayError {
   service;
   failure;
 };
+async function readTaskFailure(host, service) {
+  const out2 = (await host.exec(serviceTasksArgv(service), asRoot2)).stdout;
+  const failure3 = failedOutcome(parseServiceTasks(out2));
+  return failure3 ? { failure: failure3, tasks: taskLines(service, out2) } : void 0;
+}
+function taskFailureMessage(service, failure3) {
+  return `${service}: task ${failure3.slot} on ${failure3.node} ${failure3.reason} (${failure3.error})`;
+}
 async function waitForReplicas(host, stack, services, limitS, signal) {
   const started = Date.now();
   const deadline = started + limitS * 1e3;
@@ -78418,20 +78696,19 @@ async function waitForReplicas(host, stack, services, limitS, signal) {
     });
     if (short.length === 0) return;
     for (const service of short) {
-      const out2 = (await host.exec(serviceTasksArgv(service), asRoot2)).stdout;
-      const failure3 = failedOutcome(parseServiceTasks(out2));
-      if (!failure3) continue;
+      const found = await readTaskFailure(host, service);
+      if (!found) continue;
       const seconds = Math.round((Date.now() - started) / 1e3);
       throw new SwarmTasksFailed(
-        `${service}: task ${failure3.slot} on ${failure3.node} ${failure3.reason} (${failure3.error}) after ${seconds} s`,
+        `${taskFailureMessage(service, found.failure)} after ${seconds} s`,
         {
           host: host.name,
           step: "start",
-          stderrTail: taskLines(service, out2),
+          stderrTail: found.tasks,
           hint: "fix the release and deploy again; see `docker service ps --no-trunc <service>` on the manager"
         },
         service,
-        failure3
+        found.failure
       );
     }
     if (Date.now() > deadline) break;
@@ -78714,6 +78991,17 @@ function swarmRuntime(config2, host) {
         const r = replicas[s];
         return r !== void 0 && r.running >= r.wanted && r.wanted > 0;
       });
+    },
+    async serviceFailure(color, service) {
+      const name = `${stack(color)}_${service}`;
+      const found = await readTaskFailure(host, name);
+      if (!found) return void 0;
+      const why = /healthcheck/.test(found.failure.reason) ? "its container healthcheck failed and the engine killed the task" : "its process exits at boot (the engine restarts it again and again)";
+      return {
+        message: taskFailureMessage(name, found.failure),
+        evidence: found.tasks,
+        hint: `${why}: the task's error and its last log lines above say why; fix the release and deploy again; see \`docker service ps --no-trunc ${name}\` on the manager`
+      };
     },
     async gateAddresses(color, service) {
       return (await taskAddresses(host, stack(color)))[`${stack(color)}_${service}`] ?? [];
@@ -79481,6 +79769,8 @@ function register2(program2, run2) {
           config: config2,
           job: { ...job, id, step: "restore" },
           color,
+          // The page records it (D80): a later restoring run takes the page of a killed restore off.
+          runId: newRunId(),
           log: (line) => flags.json ? void 0 : run2.err(line)
         });
         print(
@@ -80321,9 +80611,9 @@ function composeServices(text2, file2, read = () => void 0) {
     }
     const service = composeService2(name, value ?? {}, image);
     if (service) {
-      const carried = carryEnvFiles(service, value?.env_file, read);
-      notes.push(...carried.map((line) => `${file2}: service ${name}: ${line}`));
-      if (carried.length > 0) service.envFileNote = carried.join("; ");
+      const lines = [...carryEnvFiles(service, value?.env_file, read), ...notCarried(service, value ?? {})];
+      notes.push(...lines.map((line) => `${file2}: service ${name}: ${line}`));
+      if (lines.length > 0) service.composeNotes = lines;
       services.push(service);
     } else
       notes.push(
@@ -80335,7 +80625,16 @@ function composeServices(text2, file2, read = () => void 0) {
 function composeService2(name, value, image) {
   const { env: env2, secrets } = environmentOf(value.environment);
   const dependsOn2 = Array.isArray(value.depends_on) ? value.depends_on.map(String) : value.depends_on && typeof value.depends_on === "object" ? Object.keys(value.depends_on) : [];
-  const base = { name, env: env2, secrets, dependsOn: dependsOn2, dockerfile: false, volumes: namedVolumes(value.volumes) };
+  const binds = bindMounts(value.volumes);
+  const base = {
+    name,
+    env: env2,
+    secrets,
+    dependsOn: dependsOn2,
+    dockerfile: false,
+    volumes: namedVolumes(value.volumes),
+    ...binds.length > 0 ? { bindMounts: binds } : {}
+  };
   if (value.build !== void 0) {
     const context = typeof value.build === "string" ? value.build : String(value.build.context ?? ".");
     const port3 = portOf(value) ?? 8e3;
@@ -80369,9 +80668,35 @@ function environmentOf(environment) {
   }
   return { env: env2, secrets };
 }
-function namedVolumes(volumes) {
+function mounts(volumes) {
   if (!Array.isArray(volumes)) return [];
-  return volumes.map((v) => typeof v === "string" ? v : `${v.source}:${v.target}`).filter((v) => /^[a-z0-9][a-z0-9_.-]*:\//i.test(v)).map((v) => v.split(":").slice(0, 2).join(":"));
+  return volumes.map((v) => typeof v === "string" ? v : `${v.source}:${v.target}`).filter((v) => /^[^:]+:\//.test(v)).map((v) => v.split(":").slice(0, 2).join(":"));
+}
+function namedVolumes(volumes) {
+  return mounts(volumes).filter((v) => /^[a-z0-9][a-z0-9_.-]*:\//i.test(v));
+}
+function bindMounts(volumes) {
+  return mounts(volumes).filter((v) => /^[.~/]/.test(v));
+}
+var CARRIED = /* @__PURE__ */ new Set(["build", "image", "ports", "expose", "environment", "env_file", "volumes", "depends_on"]);
+var SAME_RESTART = /* @__PURE__ */ new Set(["unless-stopped", "always"]);
+function notCarried(service, value) {
+  const keys = Object.keys(value).filter(
+    (k) => !CARRIED.has(k) && !(k === "restart" && SAME_RESTART.has(String(value.restart)))
+  );
+  const lines = [];
+  if (keys.includes("command")) {
+    const command = [value.command].flat().join(" ");
+    lines.push(
+      `command \`${command}\` not carried: the image's CMD runs instead (set services.${service.name}.command to keep it)`
+    );
+  }
+  const others = keys.filter((k) => k !== "command");
+  if (others.length > 0)
+    lines.push(
+      `not carried: ${others.join(", ")} (set what the app needs under services.${service.name}; see docs/config.md)`
+    );
+  return lines;
 }
 function envFilePaths(envFile) {
   const list2 = Array.isArray(envFile) ? envFile : envFile === void 0 || envFile === null ? [] : [envFile];
@@ -80527,6 +80852,79 @@ function dataRouteOf(files) {
   return void 0;
 }
 
+// src/config/init/file-database.ts
+var SQLITE_URL = /^sqlite(?:\+\w+)?:\/\/\//;
+function fileDatabase(input2, reasons) {
+  const { app, engine, inContainer } = input2;
+  const built = input2.services.filter((s) => !s.image);
+  const owner = built.find((s) => locationVariable(input2.filesOf(s), s) !== void 0) ?? built[0] ?? input2.services[0];
+  const variable = owner ? locationVariable(input2.filesOf(owner), owner) : void 0;
+  const kept = owner && variable && inContainer ? keptLocation(app, owner, variable, engine) : void 0;
+  if (kept) {
+    reasons.push(kept.note ?? "");
+    return kept;
+  }
+  const name = variable?.kind === "url" && engine === "sqlite" && variable.defaultFile ? variable.defaultFile : input2.fileName;
+  const path6 = inContainer ? `/app/data/${name}` : `/var/lib/${app}/${name}`;
+  const value = variable?.kind === "url" ? `sqlite:///${path6}` : path6;
+  const given = variable ? owner?.env[variable.name] : void 0;
+  const note = given ? `the compose file's ${variable?.name}=${given} is on no volume a deploy keeps: replaced by ${value}` : void 0;
+  if (owner && variable) owner.env[variable.name] = value;
+  if (note) reasons.push(note);
+  else if (variable?.kind === "path")
+    reasons.push(`the code reads the database path from ${variable.name}: set to ${path6}`);
+  else if (variable)
+    reasons.push(
+      `the code reads a sqlite:/// URL from ${variable.name} (default ${variable.defaultFile ?? name}, replaced by each deploy): set to ${value}`
+    );
+  else reasons.push(`no environment variable for the database path found in the code: point the app at ${path6}`);
+  if (!inContainer) return { engine, path: path6, ...note ? { note } : {} };
+  const volume = `${app}-data`;
+  if (owner) owner.volumes.push(`${volume}:/app/data`);
+  return { engine, path: name, volume, ...note ? { note } : {} };
+}
+function locationVariable(files, service) {
+  const pathEnv = databaseEnvOf(files, "path");
+  if (pathEnv) return { name: pathEnv, kind: "path" };
+  const url2 = sqliteUrlEnvOf(files);
+  if (url2) return { name: url2.name, kind: "url", defaultFile: url2.file };
+  const given = Object.entries(service.env).find(([, value]) => SQLITE_URL.test(value));
+  return given ? { name: given[0], kind: "url" } : void 0;
+}
+function keptLocation(app, owner, variable, engine) {
+  const value = owner.env[variable.name];
+  if (value === void 0) return void 0;
+  const file2 = variable.kind === "url" ? value.replace(SQLITE_URL, "").replace(/\?.*$/, "") : value;
+  if (variable.kind === "url" && !SQLITE_URL.test(value)) return void 0;
+  if (!file2.startsWith("/")) return void 0;
+  const within = (target) => file2.startsWith(`${target.replace(/\/+$/, "")}/`);
+  const given = `${variable.name}=${value} kept from the compose file`;
+  for (const mount of owner.volumes) {
+    const [volume = "", target = ""] = mount.split(":");
+    if (!within(target)) continue;
+    const path6 = file2.slice(target.replace(/\/+$/, "").length + 1);
+    return { engine, path: path6, volume, note: `${given}: the database ${path6} on its volume ${volume}` };
+  }
+  for (const mount of owner.bindMounts ?? []) {
+    const [source = "", target = ""] = mount.split(":");
+    if (!within(target)) continue;
+    const path6 = file2.slice(target.replace(/\/+$/, "").length + 1);
+    const volume = volumeNameOf(app, source);
+    const left = (owner.bindMounts ?? []).filter((m) => m !== mount);
+    if (left.length > 0) owner.bindMounts = left;
+    else delete owner.bindMounts;
+    owner.volumes.push(`${volume}:${target}`);
+    const note = `${given}; its bind mount ${mount} is the named volume ${volume} at ${target} (the servers have no ${source}; a named volume is kept across deploys and backed up): copy your ${source.replace(/^\.\/|\/+$/g, "")}/${path6} into it before the first deploy to keep its data`;
+    return { engine, path: path6, volume, note };
+  }
+  return void 0;
+}
+function volumeNameOf(app, source) {
+  const last = source.replace(/\/+$/, "").split("/").pop() ?? "";
+  const part = last.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  return `${app}-${part || "data"}`.slice(0, 63).replace(/-+$/, "");
+}
+
 // src/config/init/wiring.ts
 function backendOf(services) {
   const web = services.filter((s) => !s.accessory);
@@ -80580,7 +80978,7 @@ function detectApp(tree, directoryName, runtime) {
   if (fromCompose && fromCompose.services.length > 0) {
     reasons.push(`${composeFile}: services ${fromCompose.services.map((s) => s.name).join(", ")}`);
     reasons.push(...fromCompose.notes);
-    services = fromCompose.services.map((s) => s.image ? s : { ...s, ...pythonFacts(tree, s.context, s.port) });
+    services = fromCompose.services.map((s) => s.image ? s : withFacts(s, pythonFacts(tree, s.context, s.port)));
   } else {
     services = contexts(tree).map((context, i) => serviceIn(tree, context, i));
   }
@@ -80590,6 +80988,7 @@ function detectApp(tree, directoryName, runtime) {
   for (const s of services) reasons.push(...serviceReasons(s));
   wireToBackend(calls, chosen, reasons);
   const database = databaseOf(tree, app, chosen, services, reasons);
+  if (composeFile) reasons.push(...bindMountNotes(services, composeFile));
   return { app, runtime: chosen, services, ...database ? { database } : {}, reasons };
 }
 function contexts(tree) {
@@ -80648,6 +81047,20 @@ function pythonFacts(tree, context, knownPort) {
   const secrets = secretEnvOf(files);
   if (secrets.length > 0) facts.secrets = secrets;
   return facts;
+}
+function withFacts(service, facts) {
+  const fromCode = (facts.secrets ?? []).filter((n) => !service.secrets.includes(n) && !(n in service.env));
+  return { ...service, ...facts, secrets: [...service.secrets, ...fromCode] };
+}
+function bindMountNotes(services, composeFile) {
+  const lines = [];
+  for (const s of services) {
+    if (!s.bindMounts?.length) continue;
+    const line = `bind mount ${s.bindMounts.join(", ")} not carried: the servers have no such directory (a named volume \`name:/path\` in services.${s.name}.volumes keeps data across deploys)`;
+    s.composeNotes = [...s.composeNotes ?? [], line];
+    lines.push(`${composeFile}: service ${s.name}: ${line}`);
+  }
+  return lines;
 }
 function sourceFiles(tree, context) {
   const prefix = context === "." ? "" : `${context}/`;
@@ -80711,42 +81124,15 @@ function databaseOf(tree, app, runtime, services, reasons) {
     const fileName2 = dbFile?.replace(/^.*\//, "") ?? `${app}.db`;
     const why = dbFile ? `file ${dbFile}` : duck ? "duckdb in the code or dependencies" : sqliteInCode || /sqlite/i.test(dependencies) ? "sqlite in the code" : `the code reads its path from ${pathEnv}`;
     reasons.push(`database: ${engine} (${why})`);
-    return fileDatabase(tree, app, runtime, services, engine, fileName2, reasons);
+    const filesOf = (s) => sourceFiles(tree, s.context);
+    const inContainer = runtime !== "systemd";
+    return fileDatabase({ app, inContainer, services, engine, fileName: fileName2, filesOf }, reasons);
   }
   const driver = ["psycopg", "psycopg2", "psycopg2-binary", "asyncpg"].some((d) => dependsOn(dependencies, d)) ? "postgres" : ["pymysql", "mysqlclient", "aiomysql"].some((d) => dependsOn(dependencies, d)) ? "mysql" : void 0;
   if (!driver) return void 0;
   reasons.push(`database: ${driver} server (driver in the dependencies), reached through the secret DATABASE_URL`);
   for (const s of services) if (!s.image && !s.secrets.includes("DATABASE_URL")) s.secrets.push("DATABASE_URL");
   return { engine: driver, urlSecret: "DATABASE_URL" };
-}
-function fileDatabase(tree, app, runtime, services, engine, fileName2, reasons) {
-  const built = services.filter((s) => !s.image);
-  const reads = (s) => {
-    const files2 = sourceFiles(tree, s.context);
-    return databaseEnvOf(files2, "path") !== void 0 || sqliteUrlEnvOf(files2) !== void 0;
-  };
-  const owner = built.find(reads) ?? built[0] ?? services[0];
-  const files = owner ? sourceFiles(tree, owner.context) : [];
-  const envName2 = databaseEnvOf(files, "path");
-  const url2 = envName2 ? void 0 : sqliteUrlEnvOf(files);
-  const inContainer = runtime !== "systemd";
-  const name = url2 && engine === "sqlite" ? url2.file : fileName2;
-  const path6 = inContainer ? `/app/data/${name}` : `/var/lib/${app}/${name}`;
-  if (owner && envName2) {
-    owner.env[envName2] = path6;
-    reasons.push(`the code reads the database path from ${envName2}: set to ${path6}`);
-  } else if (owner && url2) {
-    owner.env[url2.name] = `sqlite:///${path6}`;
-    reasons.push(
-      `the code reads a sqlite:/// URL from ${url2.name} (default ${url2.file}, replaced by each deploy): set to sqlite:///${path6}`
-    );
-  } else {
-    reasons.push(`no environment variable for the database path found in the code: point the app at ${path6}`);
-  }
-  if (!inContainer) return { engine, path: path6 };
-  const volume = `${app}-data`;
-  if (owner) owner.volumes.push(`${volume}:/app/data`);
-  return { engine, path: name, volume };
 }
 
 // src/config/init/read-tree.ts
@@ -80936,9 +81322,9 @@ function initConfig(detection, answers) {
   }
   value.services = Object.fromEntries(detection.services.map((s) => [s.name, serviceConfig(s, detection)]));
   for (const s of detection.services) {
-    const envFile = s.envFileNote ? `
- compose ${s.envFileNote}` : "";
-    comments.push([["services", s.name], ` ${serviceComment(s)}${envFile}`]);
+    const compose = (s.composeNotes ?? []).map((line) => `
+ compose ${line}`).join("");
+    comments.push([["services", s.name], ` ${serviceComment(s)}${compose}`]);
   }
   const hosts = answers.hosts.length > 0 ? answers.hosts : [PLACEHOLDER_HOST];
   const ssh = {
@@ -80964,9 +81350,11 @@ function initConfig(detection, answers) {
   const database = databaseConfig(detection);
   if (database) {
     value.database = database;
+    const note = detection.database?.note ? `
+ ${detection.database.note}` : "";
     comments.push([
       ["database"],
-      ` ${detection.reasons.find((r) => r.startsWith("database")) ?? ""}; backed up before each deploy`
+      ` ${detection.reasons.find((r) => r.startsWith("database")) ?? ""}; backed up before each deploy${note}`
     ]);
   }
   return { value, comments };
@@ -82068,16 +82456,8 @@ function certProbes(cert) {
 }
 function unitStates(kind, target, lines) {
   if (kind === "unit") {
-    const props = Object.fromEntries(lines.map((l) => l.split("=", 2)));
-    const active = props.ActiveState ?? "unknown";
-    const sub = props.SubState ? ` (${props.SubState})` : "";
-    return [
-      {
-        name: target,
-        state: active === "inactive" && !props.SubState ? "not found" : `${active}${sub}`,
-        running: active === "active"
-      }
-    ];
+    const { active, state } = parseUnitActive(lines);
+    return [{ name: target, state, running: active === "active" }];
   }
   if (kind === "container") {
     const { status, health } = containerState(lines[0]);
@@ -82156,6 +82536,8 @@ function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ ne
     if (run2 && !(lock.holder?.run_id === run2 && !lock.stale)) status.maintenanceLeftBy = run2;
   }
   if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections2, live);
+  const nginxDown = plan.nginx ? nginxDownState(sections2.get(probeKey(plan.nginx)) ?? []) : null;
+  if (nginxDown) status.nginxDown = nginxDown;
   status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
 }
@@ -82188,7 +82570,7 @@ function withServedReason(s, why) {
   return { ...s, certificate, problems: s.problems.map((p) => p === before ? after : p) };
 }
 function problemsOf(s, expectRelease) {
-  const problems = [];
+  const problems = s.nginxDown ? [nginxDownProblem(s.nginxDown)] : [];
   if (expectRelease && (!s.release || !s.color) && !s.served) problems.push("nothing deployed");
   const lockRun = s.lock.holder?.run_id;
   const facts = {
@@ -82385,9 +82767,12 @@ async function readStatus(config2, limit) {
           const hostCert = cert && page ? { ...cert, servedName: cert.domains[0] } : cert;
           const plan = {
             ...runtime ? statusPlan(configOnHost(config2, host.name), (c) => runtime(host).names(c), hostCert, page) : swarmHostPlan(config2, host.name, hostCert, page),
-            served: page ? servedPlan(config2) : null
+            served: page ? servedPlan(config2) : null,
+            // Whether nginx runs at all: the served color's files and links say the same when it is stopped (D83).
+            nginx: page ? NGINX_UNIT_PROBE : null
           };
-          plan.probes = [...plan.probes, ...plan.served?.probes.map((p) => p.probe) ?? []];
+          const nginx = plan.nginx ? [plan.nginx] : [];
+          plan.probes = [...plan.probes, ...plan.served?.probes.map((p) => p.probe) ?? [], ...nginx];
           const argv2 = statusArgv(config2.deploy_dir, lockDir(config2.deploy_dir), plan.probes);
           const result = await host.exec(argv2, { become: true, check: false, step: "status", timeoutMs: 6e4 });
           return await explainServed(host, parseHostStatus(host.name, config2.deploy_dir, plan, result.stdout));

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("56b1a936d1a9744e6fb4da9305d2f9809fc56c5dd2ec2f37c81fc4c2b4d8a776", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("23cb17c5175f82691ed2a6764d16f0a5327c52f9965244029160f786faf4e6d6", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {
