@@ -50,6 +50,8 @@ describe("stop-first: stop-old's undo waits for the old color's health before th
     expect(error.message).toBe("web (blue) did not become healthy at http://127.0.0.1:5001/health: HTTP 500 ok");
     expect(trail.slice(trail.indexOf("gate:failed"))).toEqual([
       "gate:failed",
+      // The gate's undo puts the site files the preview's setup changed back (D84).
+      "gate:undone",
       "start:undone",
       "systemctl start shop-web@green",
       "poll green",
@@ -87,6 +89,8 @@ describe("stop-first: stop-old's undo waits for the old color's health before th
     const { error, trail, events } = await stopFirstRun({ blue: 500, green: 503 });
     expect(trail.slice(trail.indexOf("gate:failed"))).toEqual([
       "gate:failed",
+      // The gate's undo puts the site files the preview's setup changed back (D84).
+      "gate:undone",
       "start:undone",
       "systemctl start shop-web@green",
       "poll green",

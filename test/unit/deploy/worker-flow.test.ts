@@ -241,8 +241,10 @@ describe("a web process that exits at boot", () => {
       "web on blue failed before it became healthy; its last log lines:",
       "  services.web: shop-web-blue, last 1 lines:",
       "    APP_CRASH is set: exiting before serving",
+      // The gate's undo (D84): the site files the preview's setup changed, as they were.
+      "put back the nginx site as it was before this run",
     ]);
-    expect(stepTrail(events).slice(-2)).toEqual(["gate:failed", "start:undone"]);
+    expect(stepTrail(events).slice(-3)).toEqual(["gate:failed", "gate:undone", "start:undone"]);
     expect(calls.filter((c) => !c.startsWith("states"))).toEqual([
       "stage blue",
       "start blue",
