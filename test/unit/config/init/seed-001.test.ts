@@ -1,9 +1,11 @@
 /**
- * D81: `slipway init` on seed 001's compose project (test/fixtures/init/seed-001: examples/flask-docker's files with
- * the seed's compose file and `.env`). Every `env_file` name it says it carries is in `secrets`, and the compose
+ * D81: `slipway init` on seed 001's compose project: examples/flask-docker's app files with the seed's compose file
+ * and `.env` (test/fixtures/init/seed-001), put together in a temporary directory. Every `env_file` name it says it carries is in `secrets`, and the compose
  * file's own DATABASE_URL and its data directory are kept, said in the output and the config's comments.
  */
-import { resolve } from "node:path";
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { detectApp } from "../../../../src/config/init/detect.js";
@@ -13,7 +15,18 @@ import { validateConfigText } from "../../../../src/config/load.js";
 import { FLASK_DOCKER_URL, tree } from "./trees.js";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
-const SEED = resolve(ROOT, "test/fixtures/init/seed-001");
+/** The app files the seed shares with examples/flask-docker, as they are there (not copied into the fixture). */
+const APP_FILES = [".dockerignore", "Dockerfile", "gunicorn.conf.py", "main.py", "models.py", "release_info.py"];
+
+function seedTree(): string {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-seed-001-"));
+  for (const name of APP_FILES) copyFileSync(resolve(ROOT, "examples/flask-docker", name), join(dir, name));
+  for (const name of ["docker-compose.yml", ".env"]) {
+    copyFileSync(resolve(ROOT, "test/fixtures/init/seed-001", name), join(dir, name));
+  }
+  return dir;
+}
+const SEED = seedTree();
 const answers = { hosts: [{ name: "t10", address: "10.213.0.20" }], schema: "schema/slipway.schema.json" };
 
 const KEPT =
