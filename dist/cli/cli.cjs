@@ -71055,6 +71055,7 @@ function gateStop(runtime, color, service, now = Date.now) {
   const read = own2 ? () => own2.call(runtime, color, service) : crashLoopRead(runtime, color, service);
   if (!read) return void 0;
   let found;
+  let report;
   const shared = sharedRead(read, GATE_STOP_EVERY_MS, now);
   return {
     stop: {
@@ -71064,7 +71065,11 @@ function gateStop(runtime, color, service, now = Date.now) {
         return found?.message;
       }
     },
-    failure: () => found
+    failure: () => found,
+    reportOnce: (make) => {
+      report ??= make();
+      return report;
+    }
   };
 }
 
@@ -71387,9 +71392,7 @@ async function gatePort(s, name, service, port3, address2, stop) {
   });
   const failure3 = gate.stopped === void 0 ? void 0 : stop?.failure();
   if (stop && failure3) {
-    const report = reported.get(stop) ?? failStopped(s, name, failure3);
-    reported.set(stop, report);
-    await report;
+    await stop.reportOnce(() => failStopped(s, name, failure3));
   }
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
@@ -71403,7 +71406,6 @@ async function gatePort(s, name, service, port3, address2, stop) {
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
 }
-var reported = /* @__PURE__ */ new WeakMap();
 async function failStopped(s, name, failure3) {
   const { host, runtime } = s.run;
   s.say(`${name} on ${s.idle} failed before it became healthy; its last log lines:`);

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("23cb17c5175f82691ed2a6764d16f0a5327c52f9965244029160f786faf4e6d6", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("5b2ea6d6a275c376172278eb1dfcfda5d61fa6e6440a87b9fa30b6015731eaf2", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-3MNPLAV7.js";
+} from "./chunk-WGIEBRBA.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -19,6 +19,11 @@ export interface GateStop {
   stop: EarlyStop;
   /** What the read that ended the gate found (undefined before one did). */
   failure(): ServiceFailure | undefined;
+  /**
+   * The failure's report, made once: the first gate of the service that stops calls `make` (logs, error), the gates
+   * of its other nodes and instances get the same promise, so the logs print once.
+   */
+  reportOnce(make: () => Promise<never>): Promise<never>;
 }
 
 /**
@@ -66,6 +71,7 @@ export function gateStop(
   const read = own ? () => own.call(runtime, color, service) : crashLoopRead(runtime, color, service);
   if (!read) return undefined;
   let found: ServiceFailure | undefined;
+  let report: Promise<never> | undefined;
   const shared = sharedRead(read, GATE_STOP_EVERY_MS, now);
   return {
     stop: {
@@ -76,5 +82,9 @@ export function gateStop(
       },
     },
     failure: () => found,
+    reportOnce: (make) => {
+      report ??= make();
+      return report;
+    },
   };
 }

@@ -43,9 +43,7 @@ async function gatePort(
   const failure = gate.stopped === undefined ? undefined : stop?.failure();
   if (stop && failure) {
     // The gates of the service's other nodes and instances stop on the same read: one report (logs, error) for all.
-    const report = reported.get(stop) ?? failStopped(s, name, failure);
-    reported.set(stop, report);
-    await report;
+    await stop.reportOnce(() => failStopped(s, name, failure));
   }
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
@@ -60,9 +58,6 @@ async function gatePort(
   }
   s.say(`${name} on ${s.idle} is healthy (${gate.attempts} checks)`);
 }
-
-/** The failure report of each early stop that fired (its first gate makes it, the others throw the same error). */
-const reported = new WeakMap<GateStop, Promise<never>>();
 
 /**
  * Fails the gate of `name` at once with the runtime's failure for good (gate-stop.ts): its message and hint, the
