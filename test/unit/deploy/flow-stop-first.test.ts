@@ -44,19 +44,21 @@ async function stopFirstRun(o: { blue: number; green: number; route?: number }) 
   return { error, trail: squashed, events, calls };
 }
 
+/** After a failed gate: the gate's undo puts the site files back (D84), then green starts and is polled healthy. */
+const GATE_FAILED_TRAIL = [
+  "gate:failed",
+  "gate:undone",
+  "start:undone",
+  "systemctl start shop-web@green",
+  "poll green",
+  "stop-old:undone",
+];
+
 describe("stop-first: stop-old's undo waits for the old color's health before the run ends", () => {
   it("the new color never healthy: green started again, then polled until healthy, then undone; nothing after", async () => {
     const { error, trail, events, calls } = await stopFirstRun({ blue: 500, green: 200 });
     expect(error.message).toBe("web (blue) did not become healthy at http://127.0.0.1:5001/health: HTTP 500 ok");
-    expect(trail.slice(trail.indexOf("gate:failed"))).toEqual([
-      "gate:failed",
-      // The gate's undo puts the site files the preview's setup changed back (D84).
-      "gate:undone",
-      "start:undone",
-      "systemctl start shop-web@green",
-      "poll green",
-      "stop-old:undone",
-    ]);
+    expect(trail.slice(trail.indexOf("gate:failed"))).toEqual(GATE_FAILED_TRAIL);
     expect(calls).toEqual(["stage blue", "stop green", "start blue", "stop blue"]);
     expect(logLines(events, "stop-old").slice(-2)).toEqual([
       "started green again; waiting for its health checks",
@@ -87,15 +89,7 @@ describe("stop-first: stop-old's undo waits for the old color's health before th
 
   it("the old color unhealthy too: waited up to its health.timeout, said, and named in the failure's hint", async () => {
     const { error, trail, events } = await stopFirstRun({ blue: 500, green: 503 });
-    expect(trail.slice(trail.indexOf("gate:failed"))).toEqual([
-      "gate:failed",
-      // The gate's undo puts the site files the preview's setup changed back (D84).
-      "gate:undone",
-      "start:undone",
-      "systemctl start shop-web@green",
-      "poll green",
-      "stop-old:undone",
-    ]);
+    expect(trail.slice(trail.indexOf("gate:failed"))).toEqual(GATE_FAILED_TRAIL);
     expect(logLines(events, "stop-old").slice(-2)).toEqual([
       "started green again; waiting for its health checks",
       "green was started again but is not healthy: web (HTTP 503 ok)",
