@@ -11,7 +11,11 @@ import { lanes } from "./e2e-lanes.mjs";
 const args = process.argv.slice(2);
 const outputAt = args.findIndex((a) => a === "--outputFile" || a.startsWith("--outputFile="));
 const output =
-  outputAt < 0 ? undefined : args[outputAt].includes("=") ? args[outputAt].slice("--outputFile=".length) : args[outputAt + 1];
+  outputAt < 0
+    ? undefined
+    : args[outputAt].includes("=")
+      ? args[outputAt].slice("--outputFile=".length)
+      : args[outputAt + 1];
 const passThrough =
   outputAt < 0 ? args : args.filter((_, i) => i !== outputAt && !(i === outputAt + 1 && !args[outputAt].includes("=")));
 const children = new Set();
