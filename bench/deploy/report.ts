@@ -282,7 +282,9 @@ for (const [n, scale] of Object.entries(results.scales)) {
 }
 const boot = one?.phases.good?.appBootMs;
 if (boot !== undefined)
-  console.log(`\nApp boot (docker run to first healthy answer, under load, first target): ${s(boot)} s`);
+  console.log(
+    `\nApp boot (docker run to first healthy answer, under load, first target, median of 3 boots): ${s(boot)} s`,
+  );
 
 console.log(
   "\nAgainst issue 15's \"Done when\" (from the JSON above; cells may come from different runs: see each pair's commit, date and load):\n",
@@ -324,6 +326,16 @@ console.log(
     ">= 5x Ansible's wall time at equal settings, pair by pair",
     allPairs.map((p) => `${p.n}/${p.phase}/${p.round}: ${p.ratio}x`).join(", ") || "-",
     yes(allPairs.length ? allPairs.every((p) => p.ratio >= 5) : null),
+  ]),
+);
+// The phases that end when the new release serves (a good release, a rollback) apart: an unhealthy release waits for
+// the same health timeout in both tools, and the playbook's re-deploy of the live release ends after its first read.
+const wholePairs = allPairs.filter((p) => p.phase === "good" || p.phase === "rollback");
+console.log(
+  row([
+    ">= 5x, the deploys that switch (good release, rollback), pair by pair",
+    wholePairs.map((p) => `${p.n}/${p.phase}/${p.round}: ${p.ratio}x`).join(", ") || "-",
+    yes(wholePairs.length ? wholePairs.every((p) => p.ratio >= 5) : null),
   ]),
 );
 // The same target under the paced load, on its own row: the closed-loop row above stays the one the issue's figures use.
