@@ -1,3 +1,4 @@
+// e2e-targets: t7
 /**
  * A helper-mode slipway.yml bootstraps its own host (t7): `slipway run playbooks/bootstrap.yml -c slipway.yml --user
  * deploy` connects as the sandbox's admin (`deploy`, full sudo) instead of the config's `ssh.user`, and bootstrap sets

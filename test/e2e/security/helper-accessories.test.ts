@@ -1,3 +1,4 @@
+// e2e-targets: t7
 /**
  * D64: runtime compose with an accessory (deploy.md's database beside blue-green) deploys in helper mode, the
  * default privilege, on t7 (bootstrapped here with the whole playbook: a fresh host in CI). The color's compose file

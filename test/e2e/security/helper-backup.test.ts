@@ -1,3 +1,4 @@
+// e2e-targets: t7
 /**
  * D74: helper mode (bootstrap's default privilege) with a Postgres accessory, on t7 (bootstrapped here with the whole
  * playbook). The first deploy has nothing to back up; the second backs the database up before it changes anything,

@@ -1,3 +1,4 @@
+// e2e-targets: t7
 /**
  * What code inside a CONTAINER app deployed in helper mode can reach (t7): the test-only probe app (a route that runs
  * a shell command) in a container, deployed by `slipdeploy` through the helper's docker gate. From inside: the docker

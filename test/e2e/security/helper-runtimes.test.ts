@@ -1,3 +1,4 @@
+// e2e-targets: t7
 /**
  * Every runtime as a deploy user whose only privilege is the helper, on a FRESH target (t7, never bootstrapped in CI):
  * the whole playbooks/bootstrap.yml first (packages, nginx, firewall, the helper and its docker gate), then each app
