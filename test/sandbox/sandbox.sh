@@ -24,6 +24,7 @@ cmd_up() {
   mkdir -p "$STATE_DIR" "$PID_DIR" "$LOG_DIR"
   ensure_host_packages
   ensure_dockerd
+  ensure_inotify_limits
   ensure_network
   ensure_registry
   ensure_pebble

@@ -42,6 +42,19 @@ docker_has_insecure_registry() {
   docker info --format '{{json .RegistryConfig.IndexConfigs}}' 2>/dev/null | grep -q "\"$REGISTRY_ADDR\""
 }
 
+# Each target's systemd, journald and dockerd hold inotify instances of the host's root user; at the kernel's default
+# of 128, targets past about 18 hang in sysinit (their .path units fail) and never write their SSH host keys.
+ensure_inotify_limits() {
+  local key want have
+  for key in fs.inotify.max_user_instances=8192 fs.inotify.max_user_watches=524288; do
+    want="${key#*=}"
+    have="$(sysctl -n "${key%%=*}")"
+    ((have >= want)) && continue
+    log "raising ${key%%=*} from $have to $want (many systemd targets)"
+    sysctl -qw "$key" || die "cannot set ${key%%=*} (root needed): targets past about 18 would hang at boot"
+  done
+}
+
 ensure_dockerd() {
   configure_docker_daemon_json
   if docker info >/dev/null 2>&1; then
