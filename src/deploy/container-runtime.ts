@@ -13,8 +13,6 @@ import {
   parsePublishedPorts,
   processStateArgv,
   removeContainersArgv,
-  replaceContainerArgv,
-  specStateArgv,
   stopContainersArgv,
 } from "../commands/docker.js";
 import { mkdirsArgv, parentDir } from "../commands/files.js";
@@ -27,6 +25,8 @@ import { instancesOf, stopTimeoutSeconds } from "../render/from-config/common.js
 import { type ConfigRenderedFile, colorRuntimeFiles, serviceImageRef } from "../render/from-config/index.js";
 import { buildAction, deliveryMethod } from "./container/delivery.js";
 import { configFilesOwner } from "./container/file-owner.js";
+import { type ContainerLook, inspectContainers } from "./container/inspect.js";
+import { removeOld, runReplacing } from "./container/replace.js";
 import { containerName, dockerRunArgv, serviceImage } from "./container/run-spec.js";
 import { deployPaths } from "./paths.js";
 import { readListeners, refusePortSquatters } from "./port-squatters.js";
@@ -69,12 +69,14 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
   /**
    * What the plan found on the host, used once by the run instead of asking docker again (each `docker` call costs a
    * Go binary's start, 0.2-0.9 s on a loaded 2-core host): the color's containers (their spec decides only the plan's
-   * wording, start() replaces them anyway) and the images already there. An image removed in between (by a
-   * deploy that ran between this plan and this run's lock) is pulled by `docker run` itself, or fails the start,
-   * which undoes as any start failure does.
+   * wording; the stage removes those it found, and start() replaces one it did not) and the images already there. An
+   * image removed in between (by a deploy that ran between this plan and this run's lock) is pulled by `docker run`
+   * itself, or fails the start, which undoes as any start failure does.
    */
-  const plannedContainers = new Map<Color, Awaited<ReturnType<typeof inspect>>>();
+  const plannedContainers = new Map<Color, ContainerLook[]>();
   const plannedImages = new Set<string>();
+  /** prepare()'s reads while they run: what uses plannedContainers or plannedImages waits for them first. */
+  let prefetching: Promise<void> | undefined;
   /** The color's listeners, read with the stage's commands for start()'s squatter check. */
   const listeners = new Map<Color, ReturnType<typeof readListeners>>();
 
@@ -90,6 +92,19 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       .catch(() => []);
   }
 
+  /**
+   * The color's listeners for start()'s squatter check, read with the stage's commands; read again after the removal
+   * of the color's old containers when one of them ran (a killed run's leftover: its docker-proxy held the port until
+   * then). Never rejects (readListeners does not; a stage that failed never reaches start()).
+   */
+  function listenersAfter(color: Color, looks: Promise<ContainerLook[]>, removed: Promise<void>) {
+    const early = readListeners(host, config, color);
+    const ran = (l: ContainerLook[]) => l.some((look) => look?.running === true);
+    return looks
+      .then((l) => (ran(l) ? removed.then(() => readListeners(host, config, color)) : early))
+      .catch(() => early);
+  }
+
   /** The squatter check's inputs: with `consume` (start), the listeners read with the stage; else read now. */
   function squatterCheck(color: Color, consume: boolean) {
     const staged = consume ? listeners.get(color) : undefined;
@@ -102,16 +117,9 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     };
   }
 
-  /** Spec label and running state of each of the color's containers (null when it does not exist). */
-  async function inspect(color: Color): Promise<({ spec: string; running: boolean } | null)[]> {
-    return Promise.all(
-      names(color).map(async (name) => {
-        const r = await host.exec(specStateArgv([name]), { become: true, check: false, step: "inspect" });
-        if (r.code !== 0) return null;
-        const [spec = "", running = ""] = r.stdout.trim().split(" ");
-        return { spec, running: running === "true" };
-      }),
-    );
+  /** Spec label and running state of each of the color's containers (null when it does not exist): one docker call. */
+  function inspect(color: Color): Promise<ContainerLook[]> {
+    return inspectContainers(host, names(color));
   }
 
   /**
@@ -158,27 +166,37 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
   }
 
   /**
-   * What prepare() reads with the flow's first reads, for the plan's stage: both colors' containers (the live color is
-   * not known yet; one docker call per container, the helper's gate takes no other format) and, for registry
-   * delivery, whether each service's image is there. Each is used once, by the first stage of its color.
+   * What prepare() reads with the flow's first reads, for the plan's stage: both colors' containers in one docker call
+   * (the live color is not known yet) and, for registry delivery, whether each service's image is there. Each is used
+   * once, by the first stage of its color. Not awaited by prepare(): the plan's other reads start meanwhile. A failed
+   * read leaves nothing planned (the stage asks again); forget() meanwhile discards what it would have set.
    */
-  async function prefetch(images: Record<string, string>): Promise<void> {
+  function prefetch(images: Record<string, string>): Promise<void> {
     const refs =
       deliveryMethod(config.image) === "ssh"
         ? []
         : [...new Set(services.flatMap((service) => serviceImageRef(config, service, images) ?? []))];
-    const [blue, green, present] = await settleAll([
-      inspect("blue"),
-      inspect("green"),
+    const both = [...names("blue"), ...names("green")];
+    const reads = settleAll([
+      inspectContainers(host, both),
       Promise.all(refs.map(async (ref) => ((await hostImageId(host, ref)) ? ref : null))),
     ]);
-    plannedContainers.set("blue", blue);
-    plannedContainers.set("green", green);
-    for (const ref of present) if (ref) plannedImages.add(ref);
+    const done: Promise<void> = reads.then(
+      ([looks, present]) => {
+        if (prefetching !== done) return;
+        plannedContainers.set("blue", looks.slice(0, units.length));
+        plannedContainers.set("green", looks.slice(units.length));
+        for (const ref of present) if (ref) plannedImages.add(ref);
+      },
+      () => undefined,
+    );
+    prefetching = done;
+    return done;
   }
 
   /** The image onto the host unless the plan (or prepare) saw it there (check mode records what it saw). */
   async function deliverPlanned(service: string, image: string, input: StageInput): Promise<string | null> {
+    await prefetching;
     if (plannedImages.has(image)) {
       if (!input.check) plannedImages.delete(image);
       return null;
@@ -190,6 +208,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
 
   /** The color's containers as prepare() or the plan saw them (once), else asked now; check mode records them. */
   async function inspectPlanned(color: Color, check: boolean): ReturnType<typeof inspect> {
+    await prefetching;
     const planned = plannedContainers.get(color);
     // The plan keeps what it used for the run; the run uses it up.
     if (planned) {
@@ -224,8 +243,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
 
   return {
     names,
-    prepare: (input) => prefetch(input?.images ?? {}),
+    async prepare(input) {
+      void prefetch(input?.images ?? {});
+    },
     forget() {
+      prefetching = undefined;
       plannedContainers.clear();
       plannedImages.clear();
       plannedEnv.clear();
@@ -240,10 +262,14 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       const envs = new Map(files.map((file) => [file.service, file]));
       const release = paths.release(input.releaseId);
       // The inspection, each service's delivery and files, and the release directory do not depend on each other:
-      // one round trip's wait for all of them instead of one per command.
-      if (!input.check) listeners.set(color, readListeners(host, config, color));
-      const [current, perUnit, staticFiles] = await settleAll([
-        inspectPlanned(color, input.check),
+      // one round trip's wait for all of them instead of one per command. The color's old containers go as soon as
+      // the inspection names them, so start() only runs `docker run`.
+      const inspected = inspectPlanned(color, input.check);
+      const removed = input.check ? null : inspected.then((looks) => removeOld(host, names(color), looks));
+      if (removed) listeners.set(color, listenersAfter(color, inspected, removed));
+      const [current, , perUnit, staticFiles] = await settleAll([
+        inspected,
+        removed,
         settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service) as EnvFile, input))),
         input.check
           ? shipStatic(host, config, input.releaseId, input.releaseDir, true)
@@ -289,16 +315,8 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       const own = await refusePortSquatters(host, config, color, squatterCheck(color, true));
       const strays = own.filter((name) => !names(color).includes(name));
       if (strays.length > 0) await host.exec(removeContainersArgv(strays), { become: true, step: "start" });
-      for (const [i, argv] of runs.entries()) {
-        const name = names(color)[i] as string;
-        // A container of this name from an earlier deploy (running or stopped) gives way to the new one: one round
-        // trip for both (the removal's own failure, e.g. no such container, does not matter).
-        await host.exec(replaceContainerArgv(name, argv), {
-          become: true,
-          step: "start",
-          timeoutMs: 120_000,
-        });
-      }
+      // The stage removed the containers of these names it found; one it did not (or could not) is replaced here.
+      for (const [i, argv] of runs.entries()) await runReplacing(host, names(color)[i] as string, argv);
     },
     async stop(color) {
       const timeoutS = stopTimeoutSeconds(config);
@@ -310,6 +328,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       });
     },
     async isRunning(color, options) {
+      if (options?.planned) await prefetching;
       const planned = options?.planned ? plannedContainers.get(color) : undefined;
       return (planned ?? (await inspect(color))).every((c) => c?.running === true);
     },

@@ -11,7 +11,7 @@ import type { Color, SlipwayConfig } from "../config/index.js";
 import { SlipwayError } from "../errors.js";
 import { applyNginxSite } from "../install/apply.js";
 import type { FileChange, InstallResult } from "../install/validated.js";
-import type { RemoteHost } from "../remote/types.js";
+import type { ExecResult, RemoteHost } from "../remote/types.js";
 import { nginxSiteFromConfig, sitePathFromConfig, tlsModel } from "../render/from-config/index.js";
 import { COLOR_HEADER } from "../render/nginx.js";
 import { answerMismatch } from "../verify/judge.js";
@@ -144,6 +144,17 @@ export interface VerifyOutcome {
   failures: string[];
 }
 
+/**
+ * One answer of the server block users reach to servedColor's request (the first route, with the bypass `token` the run
+ * knew, or none): the switch's confirmation, which verify takes for that route instead of asking again.
+ */
+export interface PublicAnswer {
+  path: string;
+  https: boolean;
+  token: string | null;
+  result: ExecResult;
+}
+
 /** Where a route check goes: the server block users reach, or the loopback preview listener (idle color). */
 export type RouteTarget = { kind: "public"; https: boolean } | { kind: "preview"; port: number };
 
@@ -203,7 +214,8 @@ export function parseRouteCheck(
  * GET each checked route through `target`. Fails on no answer, any status but the route's expected one (a redirect
  * included), a missing body substring, or an answer from another color than `color` (nginx names the color in
  * COLOR_HEADER). Never throws for a bad answer. A public target sends the run's maintenance bypass token when the
- * host has one (`bypass`; the preview listener has no page).
+ * host has one (`bypass`; the preview listener has no page). `answered`: an answer already had to the same request
+ * (same route, scheme and token), judged as if asked now.
  */
 export async function checkRoutes(
   host: RemoteHost,
@@ -211,17 +223,26 @@ export async function checkRoutes(
   target: RouteTarget,
   color?: Color,
   bypass?: MaintenanceBypass,
+  answered?: PublicAnswer,
 ): Promise<VerifyOutcome> {
   const domain = config.proxy.domains[0];
   const failures: string[] = [];
   const token = target.kind === "public" ? await bypass?.read() : undefined;
+  const had = (path: string) =>
+    target.kind === "public" &&
+    answered?.path === path &&
+    answered.https === target.https &&
+    answered.token === (token ?? null);
   for (const check of routeChecks(config)) {
     const { path } = check;
-    const result = await host.exec(routeCheckArgv(path, domain, target, Boolean(token)), {
-      check: false,
-      step: target.kind,
-      ...(token ? { stdin: bypassHeaderLine(token) } : {}),
-    });
+    const result =
+      answered && had(path)
+        ? answered.result
+        : await host.exec(routeCheckArgv(path, domain, target, Boolean(token)), {
+            check: false,
+            step: target.kind,
+            ...(token ? { stdin: bypassHeaderLine(token) } : {}),
+          });
     const answer = parseRouteCheck(result.stdout, config.app);
     const scheme = target.kind === "public" && target.https ? "https" : "http";
     const port = target.kind === "preview" ? `:${target.port}` : "";
@@ -244,18 +265,27 @@ export async function checkRoutes(
 
 /**
  * The routes as users reach them (HTTPS with the site's name once the certificate exists), passing the maintenance
- * page with the host's token of `bypass`.
+ * page with the host's token of `bypass`; `answered` (the switch's confirmation) stands for its route's request.
  */
-export async function verifyThroughNginx(bypass: MaintenanceBypass, color?: Color): Promise<VerifyOutcome> {
+export async function verifyThroughNginx(
+  bypass: MaintenanceBypass,
+  color?: Color,
+  answered?: PublicAnswer,
+): Promise<VerifyOutcome> {
   const { host, config } = bypass;
-  return checkRoutes(host, config, { kind: "public", https: await tlsReady(host, config) }, color, bypass);
+  const target = { kind: "public" as const, https: await tlsReady(host, config) };
+  return checkRoutes(host, config, target, color, bypass, answered);
 }
 
 /**
  * The color nginx serves now, from COLOR_HEADER on the first route as users reach it; null when nothing answers
  * with the header (no site yet, proxy.mode internal, nginx down). `bypass`: the run's token of the host and its config.
+ * `seen` is given the answer the color was read from.
  */
-export async function servedColor(bypass: MaintenanceBypass): Promise<Color | null> {
+export async function servedColor(
+  bypass: MaintenanceBypass,
+  seen?: (answer: PublicAnswer) => void,
+): Promise<Color | null> {
   const { host, config } = bypass;
   const path = routeChecks(config)[0]?.path;
   if (config.proxy.mode === "internal" || path === undefined) return null;
@@ -269,6 +299,7 @@ export async function servedColor(bypass: MaintenanceBypass): Promise<Color | nu
       step: "served color",
       ...(token ? { stdin: bypassHeaderLine(token) } : {}),
     });
+    seen?.({ path, https: target.https, token, result });
     return parseRouteCheck(result.stdout, config.app);
   };
   const known = bypass.peek();

@@ -49,7 +49,8 @@ export interface ServiceFailure {
 export interface ColorRuntime {
   /**
    * Learns what the host offers (e.g. compose v1 or v2) before anything else is called; a runtime may read here, with
-   * the flow's first reads, what its plan would ask the host for later (the containers, the `images` present).
+   * the flow's first reads, what its plan would ask the host for later (the containers, the `images` present), and
+   * may resolve before those reads end (container: its own methods wait for them) so the plan's others start.
    */
   prepare?(input?: { images: Record<string, string> }): Promise<void>;
   /** Drops what prepare() and the plan read (the run reads afresh): another run changed the host meanwhile. */

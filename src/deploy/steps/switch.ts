@@ -13,7 +13,7 @@ import { UPSTREAM_INCLUDE_DIR, upstreamFromConfig } from "../../render/from-conf
 import { MAINTENANCE_BYPASS_HEADER, maintenancePagePath, ownerRun, pageOwner } from "../../render/nginx-maintenance.js";
 import { clearIntent, writeIntent } from "../intent.js";
 import type { MaintenanceBypass } from "../maintenance-bypass.js";
-import { reloadNginx, servedColor, switchTo } from "../nginx.js";
+import { type PublicAnswer, reloadNginx, servedColor, switchTo } from "../nginx.js";
 import { pointSocketLinks } from "../socket-links.js";
 import { restoring } from "./restoring.js";
 import { keepSite, putSiteBack } from "./site-back.js";
@@ -54,13 +54,15 @@ export async function writeSwitchIntent(s: FlowState): Promise<void> {
  * users' idle keep-alive connections. The host's maintenance bypass token (`bypass`: the run's, with the host and
  * config) is made first when it has none (and added to `redactor`), so the checks after the switch pass the page
  * while maintenance is on. `changed` is told the files it changed (with their previous contents) as soon as they are
- * in place, also when the confirmation then throws: the switch's undo puts them back.
+ * in place, also when the confirmation then throws: the switch's undo puts them back. `answered` is given each answer
+ * of the confirmation (the last one is what nginx serves now: verify's request for that route).
  */
 export async function switchAndReload(
   bypass: MaintenanceBypass,
   color: Color,
   redactor?: Redactor,
   changed?: (files: readonly FileChange[]) => void,
+  answered?: (answer: PublicAnswer) => void,
 ): Promise<boolean> {
   const { host, config } = bypass;
   const nginx = config.proxy.mode !== "internal";
@@ -72,10 +74,10 @@ export async function switchAndReload(
   // installValidated reloads only when a file changed; a kill before an earlier reload needs one now, and so does a
   // token nginx has not read yet (the site includes its file).
   if (nginx && !result.changed && (!socket || token?.created)) await reloadNginx(host);
-  let served = await servedColor(bypass);
+  let served = await servedColor(bypass, answered);
   if (socket && served !== color) {
     await reloadNginx(host);
-    served = await servedColor(bypass);
+    served = await servedColor(bypass, answered);
   }
   if (served !== null && served !== color) throw notServedError(host.name, served, color);
   return result.changed;
@@ -171,7 +173,16 @@ export const switchStep: Step = {
     if (!s.role.switches) return { status: "skipped" };
     await writeSwitchIntent(s);
     s.switched = true;
-    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor, (files) => keepSite(s, files));
+    // The confirmation's last answer is verify's request for its route, made a moment later: verify takes it.
+    const changed = await switchAndReload(
+      s.bypass,
+      s.idle,
+      s.run.redactor,
+      (files) => keepSite(s, files),
+      (answer) => {
+        s.switchAnswer = answer;
+      },
+    );
     s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
     return { status: "changed", data: { color: s.idle } };
   },

@@ -17,6 +17,7 @@ import type { HostRun } from "../host-run.js";
 import type { LiveState } from "../host-state.js";
 import type { LockedReads } from "../lock-ahead.js";
 import type { MaintenanceBypass } from "../maintenance-bypass.js";
+import type { PublicAnswer } from "../nginx.js";
 import type { DeployPaths } from "../paths.js";
 
 /** What the steps of one host's run share: read at the start, filled in as steps run. */
@@ -100,6 +101,8 @@ export interface FlowState {
   nameConflicts?: Promise<string>;
   /** systemd's `ActiveState=`/`SubState=` lines of nginx (deploy/nginx-running.ts), started with `nginxTest`. */
   nginxUnit?: Promise<string[]>;
+  /** The switch's last answer through the server block users reach (its confirmation): verify's for that route. */
+  switchAnswer?: PublicAnswer;
   /** The preview's setup (site installed, preview link on the idle color), started by the gate while it polls. */
   previewSetup?: Promise<unknown>;
   /**

@@ -13,7 +13,8 @@ export const verifyStep: Step = {
   async run(s) {
     if (!s.role.switches) return { status: "skipped" };
     if (s.run.config.proxy.mode === "internal") return verifyInternal(s);
-    const verify = await verifyThroughNginx(s.bypass, s.idle);
+    // The switch's confirmation asked the first route as users reach it an instant ago: that answer is its check.
+    const verify = await verifyThroughNginx(s.bypass, s.idle, s.switchAnswer);
     if (!verify.ok) {
       for (const f of verify.failures) s.say(`verify failed: ${f}`);
       throw new SlipwayError(`verification through nginx failed after the switch: ${verify.failures.join("; ")}`, {

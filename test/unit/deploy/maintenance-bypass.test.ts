@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { bypassHeaderLine, MaintenanceBypass } from "../../../src/deploy/maintenance-bypass.js";
-import { checkRoutes, servedColor } from "../../../src/deploy/nginx.js";
+import { checkRoutes, type PublicAnswer, servedColor, verifyThroughNginx } from "../../../src/deploy/nginx.js";
 import { Redactor } from "../../../src/remote/redact.js";
 import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
@@ -138,5 +138,41 @@ describe("maintenance bypass token", () => {
     expect([await run.read(), reads]).toEqual([made.token, 1]);
     expect(await new MaintenanceBypass(host, config).read()).toBe(made.token);
     expect(reads).toBe(2);
+  });
+});
+
+describe("verify takes the switch's confirmation for its route", () => {
+  const GREEN = "HTTP/1.1 200 OK\r\nX-Slipway-Color: shop/green\r\n\r\nok\n__SLIPWAY_STATUS__:200";
+
+  async function confirmed() {
+    const host = new FakeHost();
+    host.writeFile(FILE, `"${TOKEN}" "";\n`, "0600");
+    host.handlers.set("curl", () => ({ stdout: GREEN }));
+    const config = await shop();
+    const bypass = new MaintenanceBypass(host, config);
+    await bypass.read();
+    const answers: PublicAnswer[] = [];
+    expect(await servedColor(bypass, (a) => answers.push(a))).toBe("green");
+    return { host, config, bypass, answer: answers.at(-1) as PublicAnswer };
+  }
+  const curls = (host: FakeHost) => host.commands.filter((c) => c.argv[0] === "curl").length;
+
+  it("the same route, scheme and token: judged from that answer, no request of its own", async () => {
+    const { host, bypass, answer } = await confirmed();
+    expect(answer).toMatchObject({ path: "/orders", https: false, token: TOKEN });
+    expect(await verifyThroughNginx(bypass, "green", answer)).toEqual({ ok: true, failures: [] });
+    expect(curls(host)).toBe(1);
+    // Judged as if asked now: the answer from green fails a verify of blue.
+    expect((await verifyThroughNginx(bypass, "blue", answer)).failures).toEqual([
+      "GET http://shop.example/orders: answered by green, expected blue",
+    ]);
+    expect(curls(host)).toBe(1);
+  });
+
+  it("an answer to another request (another path, without the token) is not taken", async () => {
+    const { host, bypass, answer } = await confirmed();
+    await verifyThroughNginx(bypass, "green", { ...answer, path: "/other" });
+    await verifyThroughNginx(bypass, "green", { ...answer, token: null });
+    expect(curls(host)).toBe(3);
   });
 });

@@ -20,15 +20,20 @@ async function staging(check: boolean, envBefore?: string) {
   const fake = new FakeHost("t1");
   if (envBefore !== undefined) fake.writeFile(ENV, envBefore, "0600");
   // The image is on the host already; no container of the color exists yet.
-  fake.handlers.set("docker", (argv) =>
-    argv.includes("image") ? { stdout: `sha256:${"b".repeat(64)}\n` } : { code: 1, stderr: "No such object" },
-  );
+  fake.handlers.set("docker", (argv) => dockerWithout(argv));
   const host = new WaveHost(fake);
   const runtime = containerRuntime(config, host);
   const result = await host.run(() => runtime.stage("green", input(check)));
   return { result, host, fake, runtime };
 }
 const ENV = "/opt/flask-docker/env/backend-green.env";
+
+/** The host's docker: the image there, `docker run` starts, no container (`looks`: `<spec> <running>` lines). */
+function dockerWithout(argv: readonly string[], looks = "") {
+  if (argv.includes("image")) return { stdout: `sha256:${"b".repeat(64)}\n` };
+  if (argv[1] === "run" || argv[1] === "rm") return { stdout: "" };
+  return looks ? { stdout: looks } : { code: 1, stderr: `Error: No such object: ${argv.at(-1)}` };
+}
 
 describe("container stage round trips", () => {
   it("stages in 3 waves: inspect, image check, env file and release manifest at once (was 8 in a row)", async () => {
@@ -63,7 +68,7 @@ describe("container stage round trips", () => {
     const started = host.waves;
     await host.run(() => runtime.start("green"));
     expect(host.waves - started).toBe(1);
-    expect(host.log.at(-1)?.[0]).toMatch(/^exec sh -c docker rm/);
+    expect(host.log.at(-1)?.[0]).toMatch(/^exec docker run --detach --name flask-docker-backend-green /);
     expect(fake.files.get(ENV)?.content).toContain("APP_VERSION=2");
   });
 
@@ -115,9 +120,7 @@ describe("container prepare(): what the plan's stage reads, read with the flow's
     const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/flask-docker/slipway.yml"));
     const fake = new FakeHost("t1");
     fake.writeFile(ENV, "APP_VERSION=1\n", "0600");
-    fake.handlers.set("docker", (argv) =>
-      argv.includes("image") ? { stdout: `sha256:${"b".repeat(64)}\n` } : { code: 1, stderr: "No such object" },
-    );
+    fake.handlers.set("docker", (argv) => dockerWithout(argv));
     const host = new WaveHost(fake);
     const runtime = containerRuntime(config, host);
     await host.run(() => runtime.prepare?.({ images: { backend: IMAGE } }) ?? Promise.resolve());
@@ -128,8 +131,7 @@ describe("container prepare(): what the plan's stage reads, read with the flow's
     const { host, runtime } = await prepared();
     expect(host.log).toEqual([
       [
-        `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-blue`,
-        `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-green`,
+        `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-blue flask-docker-backend-green`,
         `exec docker image inspect --format {{.Id}} ${IMAGE}`,
       ],
     ]);
@@ -168,5 +170,96 @@ describe("container prepare(): what the plan's stage reads, read with the flow's
       `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-green`,
       `exec docker image inspect --format {{.Id}} ${IMAGE}`,
     ]);
+  });
+});
+
+describe("container stage: the color's old containers go with the stage's commands", () => {
+  const GREEN = "flask-docker-backend-green";
+  /** Blue runs; green is `green` (`<spec> <running>`, "" for no container). */
+  async function planned(green: string, run?: (argv: readonly string[]) => object | undefined) {
+    const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/flask-docker/slipway.yml"));
+    const fake = new FakeHost("t1");
+    fake.writeFile(ENV, "APP_VERSION=1\n", "0600");
+    fake.handlers.set("docker", (argv) => {
+      if (argv[1] === "inspect" && argv.length > 5) {
+        return green
+          ? { stdout: `live true\n${green}\n` }
+          : { code: 1, stdout: "live true\n", stderr: `Error: No such object: ${GREEN}\n` };
+      }
+      return run?.(argv) ?? dockerWithout(argv);
+    });
+    const host = new WaveHost(fake);
+    const runtime = containerRuntime(config, host);
+    await runtime.prepare?.({ images: { backend: IMAGE } });
+    await host.run(() => runtime.stage("green", input(true)));
+    host.log.length = 0;
+    host.waves = 0;
+    return { host, runtime, fake };
+  }
+
+  it("prepare() resolves before its reads answer: the plan's env file read goes out in the same wave", async () => {
+    const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/flask-docker/slipway.yml"));
+    const fake = new FakeHost("t1");
+    fake.handlers.set("docker", (argv) => dockerWithout(argv));
+    const host = new WaveHost(fake);
+    const runtime = containerRuntime(config, host);
+    await runtime.prepare?.({ images: { backend: IMAGE } });
+    expect(host.waves).toBe(0);
+    await host.run(() => runtime.stage("green", input(true)));
+    expect(host.waves).toBe(1);
+    expect(host.log[0]).toEqual([
+      `exec docker inspect --format {{index .Config.Labels "slipway.spec"}} {{.State.Running}} flask-docker-backend-blue ${GREEN}`,
+      `exec docker image inspect --format {{.Id}} ${IMAGE}`,
+      `readFile ${ENV}`,
+    ]);
+  });
+
+  it("a stopped container from two deploys ago: `docker rm` in the stage's one wave, then a bare `docker run`", async () => {
+    const { host, runtime } = await planned("old false");
+    await host.run(() => runtime.stage("green", input(false)));
+    expect(host.waves).toBe(1);
+    expect(host.log[0]).toContain(`exec docker rm --force -- ${GREEN}`);
+    expect(host.log[0]?.filter((c) => c.startsWith("exec ss "))).toHaveLength(1);
+    host.log.length = 0;
+    await host.run(() => runtime.start("green"));
+    expect(host.log).toHaveLength(1);
+    expect(host.log[0]?.[0]).toMatch(new RegExp(`^exec docker run --detach --name ${GREEN} `));
+  });
+
+  it("no container of the color: no `docker rm` at all", async () => {
+    const { host, runtime } = await planned("");
+    await host.run(() => runtime.stage("green", input(false)));
+    expect(host.log.flat().filter((c) => c.includes("docker rm"))).toEqual([]);
+  });
+
+  it("a running leftover of the color: its port is read again once it is removed", async () => {
+    const { host, runtime } = await planned("old true");
+    await host.run(() => runtime.stage("green", input(false)));
+    expect(host.waves).toBe(2);
+    expect(host.log[0]).toContain(`exec docker rm --force -- ${GREEN}`);
+    expect(host.log[1]).toEqual(["exec ss -Hltnp ( sport = :18887 )"]);
+  });
+
+  it("a name taken at the start (a container the stage did not see): replaced in one round trip", async () => {
+    const taken = `docker: Error response from daemon: Conflict. The container name "/${GREEN}" is already in use by container "0123abcd". You have to remove (or rename) that container to be able to reuse that name.`;
+    const { host, runtime, fake } = await planned("", (argv) =>
+      argv[1] === "run" ? { code: 125, stderr: taken } : undefined,
+    );
+    await host.run(() => runtime.stage("green", input(false)));
+    host.log.length = 0;
+    await host.run(() => runtime.start("green"));
+    expect(host.log.map((wave) => wave[0]?.split(" ").slice(0, 6).join(" "))).toEqual([
+      `exec docker run --detach --name ${GREEN}`,
+      "exec sh -c docker rm --force",
+    ]);
+    expect(fake.ran.at(-1)).toContain(`sh ${GREEN} docker run --detach --name ${GREEN} `);
+  });
+
+  it("another failure of `docker run` fails the start as it was", async () => {
+    const { host, runtime } = await planned("", (argv) =>
+      argv[1] === "run" ? { code: 125, stderr: "docker: invalid reference format." } : undefined,
+    );
+    await host.run(() => runtime.stage("green", input(false)));
+    await expect(host.run(() => runtime.start("green"))).rejects.toThrow(/command failed: docker run/);
   });
 });

@@ -474,6 +474,9 @@ describe("the docker gate runs what Slipway's builders send it (helper mode)", (
     ["the accessories' wait", serviceStatesArgv(["0123456789ab"])],
     ["a worker's running gate", processStateArgv(["shop-worker-blue"])],
     ["the spec and running state", specStateArgv(["shop-web-blue"])],
+    // The container runtime's one read of both colors' containers (src/deploy/container/inspect.ts).
+    ["both colors' spec and running state", specStateArgv(["shop-web-blue", "shop-web-green"])],
+    ["a bare docker run's stage removal", removeContainersArgv(["shop-web-blue", "shop-worker-blue"])],
     ["the docker_container module's state", containerStateArgv("shop-web-blue")],
     ["a failed gate's lines", containerLogsArgv("shop-web-blue", { lines: 30 })],
     ["a failed gate's exit state (D65)", exitStateArgv("shop-web-blue")],
