@@ -3,9 +3,10 @@
  * (else "nothing to back up" would hide a wrong path on every deploy), and nginx's whole configuration passes
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
  * before a stop-first deploy stops anything), and nginx runs (D83: a stopped one fails the preview, which would blame
- * the release; the plan refuses it too, so `slipway plan` says so and a deploy stops at its plan). Every secret the services' env files name has a value. In helper mode
- * the helper's record of the app exists and names this deploy_dir (helper-record.ts); in root mode the SSH user has
- * passwordless sudo and, for the docker runtimes, the docker daemon (privilege-check.ts).
+ * the release; the plan refuses it too, so `slipway plan` says so and a deploy stops at its plan). Every secret the
+ * services' env files name has a value. In helper mode the helper's record of the app exists and names this
+ * deploy_dir (helper-record.ts); in root mode the SSH user has passwordless sudo and, for the docker runtimes, the
+ * docker daemon (privilege-check.ts).
  */
 
 import { nginxTest } from "../../commands/nginx.js";
