@@ -34,10 +34,20 @@ function stopFirstConfig(): Promise<SlipwayConfig> {
   return loadConfig(file);
 }
 
-/** A deploy of `version`: its terminal lines in `lines`, its step events (the run's, never the plan's) in `steps`. */
-async function deployVersion(config: SlipwayConfig, version: string, lines: string[], steps: DeployEvent[] = []) {
+/**
+ * A deploy of `version`: its terminal lines in `lines`, its step events (the run's, never the plan's) in `steps`.
+ * `planFirst`: as `slipway deploy --yes` runs it (the plan, then the run); without, as the Action runs it (no plan).
+ */
+async function deployVersion(
+  config: SlipwayConfig,
+  version: string,
+  lines: string[],
+  steps: DeployEvent[] = [],
+  planFirst = false,
+) {
   const terminal = terminalSink((line) => lines.push(line));
   return deploy({
+    ...(planFirst ? { confirm: async () => true } : {}),
     config,
     commit: "0123456789abcdef0123456789abcdef01234567",
     actor: "e2e",
@@ -92,7 +102,7 @@ describe("nginx stopped on the host (D83, t8)", () => {
 
     const refused: string[] = [];
     const steps: DeployEvent[] = [];
-    const second = await deployVersion(config, "v2", refused, steps);
+    const second = await deployVersion(config, "v2", refused, steps, true);
     const output = refused.join("\n");
     expect(second.ok).toBe(false);
     expect(output).toContain(refusal);
@@ -122,7 +132,13 @@ describe("nginx stopped on the host (D83, t8)", () => {
     expect(killed.join("\n")).toContain(
       `nginx is not running on ${name} (systemctl: inactive (dead)); an earlier run (killed-1) did not finish its switch to ${idle}, and nginx cannot be pointed back at the recorded color while it is stopped: nothing was changed`,
     );
-    expect(steps).toEqual([]);
+    expect(killed.join("\n")).toContain(untouched);
+    // Without a plan first (the Action's way) the run's reconcile refuses before it moves anything.
+    const ended = steps.filter((e) => e.kind === "step" && e.status !== "started");
+    expect(ended.map((e) => (e.kind === "step" ? `${e.step}:${e.status}` : ""))).toEqual([
+      "lock:changed",
+      "reconcile:failed",
+    ]);
     expect(await host.readFile(`/opt/${APP}/intent.json`)).toBeDefined();
 
     await nginx("start");
