@@ -57,12 +57,12 @@ const configFields = {
   drain: duration()
     .default("5s")
     .describe(
-      "Longest time the old color keeps running after the switch for its in-flight requests: it stops as soon as no connection to its ports is left (`ss` on the host), at the latest after this.",
+      "Longest time the old color keeps running after the switch for its in-flight requests: it stops as soon as no connection to its ports is left (`ss` on the host), at the latest after this. `0s` stops it right after the switch is recorded, cutting the requests still in flight to it (502s and connection errors under load): allowed (a choice for speed), but `validate` and the plan (`slipway plan`, `deploy --check`, also for `--drain 0`) print a warning under blue-green.",
     ),
   stop_timeout: duration()
     .default("10s")
     .describe(
-      "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`.",
+      "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`. `0s` kills at once under every runtime: systemd reads `TimeoutStopSec=0` as no timeout at all, so it is written `TimeoutStopSec=1ms`, the smallest span it takes.",
     ),
   inventory: inventorySchema,
   proxy: proxySchema.prefault({}),

@@ -5,9 +5,26 @@
  */
 import { type Color, colorPort, type ServiceConfig, type SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
-import { instancesOf } from "../render/from-config/common.js";
+import { durationSeconds, instancesOf } from "../render/from-config/common.js";
 import { pauseUnlessAborted } from "../verify/pause.js";
 import { pollDelayMs } from "../verify/wait.js";
+
+/**
+ * The warning for a drain of 0 s (`drain: 0s`, `--drain 0`) under blue-green, else null: the old color then stops
+ * right after the switch is recorded, and the requests nginx sent it before the switch that are still running are cut
+ * (502s and connection errors under load). A legitimate choice for speed, so a warning (validate, the plan), never a
+ * refusal. `old` names the color being left when the plan knows it. No port: nothing is in flight to cut.
+ */
+export function noDrainWarning(
+  config: Pick<SlipwayConfig, "strategy" | "drain" | "services" | "proxy">,
+  seconds = durationSeconds(config.drain, "drain", 0),
+  old?: Color,
+): string | null {
+  if (seconds > 0 || config.strategy !== "blue-green") return null;
+  if (Object.values(config.services).every((s) => s.accessory || s.port === undefined)) return null;
+  const color = old ? `the old color (${old})` : "the old color";
+  return `drain is 0s: ${color} stops right after the switch, cutting the requests still in flight to it (502s and connection errors under load); a drain of a few seconds lets them finish (it ends as soon as no connection is left; default 5s)`;
+}
 
 /**
  * Every port a color's services listen on, by service: each instance of a load-balanced service has its own (every

@@ -31,7 +31,7 @@ import {
 import { otherColor } from "./release-id.js";
 import { formatTimings, planSteps, type RunOutcome, runSteps } from "./runner.js";
 import { settleAll } from "./settle.js";
-import { unrestoredNote } from "./steps/backup-undo.js";
+import { unrestoredNote, untouchedNote } from "./steps/backup-undo.js";
 import { runAfterHook } from "./steps/hooks.js";
 import { hostSteps } from "./steps/index.js";
 import { releaseRecord } from "./steps/record.js";
@@ -289,7 +289,7 @@ function failureError(s: FlowState, outcome: RunOutcome): SlipwayError {
   const database = recorded(outcome) ? undefined : unrestoredNote(s);
   const left = recorded(outcome)
     ? `release ${s.run.releaseId} is live on ${s.idle} and recorded`
-    : (database ?? (s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before"));
+    : (database ?? untouchedNote(s.liveColor));
   const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
   const hint = [
     base.hint,

@@ -11,6 +11,7 @@ import { validSummary } from "../config/summary.js";
 import { swarmSecretWarnings } from "../config/swarm.js";
 import { formatProblem, type ParseProblem, PlaybookParseError } from "../engine/parse/source.js";
 import { configFileIssues } from "../render/config-file-check.js";
+import { noDrainWarning } from "./drain.js";
 import { checkDeployHooks } from "./hooks.js";
 
 /** One refusal: its position, the key (`services.api.port`, `hooks.before_switch[0]`) and what is wrong. */
@@ -63,6 +64,9 @@ export async function validateConfigFile(file: string, options: { environment?: 
   const warnings = hooks.warnings;
   if (result.configs.some(noPublicPort)) warnings.push(INTERNAL_WITHOUT_PUBLIC_PORT);
   for (const warning of new Set(result.configs.flatMap(swarmSecretWarnings))) warnings.push(warning);
+  // Once for every environment that drains nothing (the words do not depend on the environment).
+  const drain = result.configs.map((c) => noDrainWarning(c)).find((w) => w !== null);
+  if (drain) warnings.push(drain);
   return { kind: "valid", summary, warnings, environments, configs: result.configs };
 }
 

@@ -198,7 +198,7 @@ export interface SystemdUnitModel {
   environment: Record<string, string>;
   restart: "always" | "on-failure";
   restartSeconds: number;
-  /** TimeoutStopSec: seconds between SIGTERM and SIGKILL on a stop (default 30). */
+  /** TimeoutStopSec: seconds between SIGTERM and SIGKILL on a stop (default 30; 0 is written 1ms: systemd-values.ts). */
   stopTimeoutSeconds?: number;
   /** Paths the service may write under ProtectSystem=strict (data, uploads). */
   readWritePaths: string[];

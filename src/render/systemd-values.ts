@@ -22,6 +22,16 @@ export function environmentAssignment(name: string, value: string, field: string
   return `"${escaped}"`;
 }
 
+/**
+ * TimeoutStopSec= for a stop timeout of `seconds` (whole, >= 0). systemd reads 0 as no timeout at all (a stop then
+ * waits for ever for the process to exit), the opposite of what `stop_timeout: 0s` means under the other runtimes
+ * (`docker stop --time 0`, `compose stop --timeout 0`: SIGKILL right after SIGTERM), so 0 is written as the smallest
+ * span systemd takes that is not 0 in its millisecond notation: `1ms`.
+ */
+export function timeoutStopSec(seconds: number): string {
+  return seconds === 0 ? "1ms" : String(seconds);
+}
+
 /** One ExecStart word. The result is exactly one argument with the given bytes when systemd parses the line. */
 export function execArg(value: string, field: string): string {
   if (typeof value !== "string" || hasControlChar(value)) {

@@ -75,7 +75,7 @@ export function renderSystemdUnit(model: SystemdUnitModel): string {
     execStart: execStart(model),
     restart: model.restart === "always" ? "always" : "on-failure",
     restartSeconds: positiveInt(model.restartSeconds, "restartSeconds", 0),
-    stopTimeoutSeconds: positiveInt(model.stopTimeoutSeconds ?? 30, "stopTimeoutSeconds", 0),
+    timeoutStopSec: sd.timeoutStopSec(positiveInt(model.stopTimeoutSeconds ?? 30, "stopTimeoutSeconds", 0)),
     limitNofile: positiveInt(model.limitNofile, "limitNofile"),
     memoryMax: model.memoryMax === null ? null : sd.memory(model.memoryMax, "memoryMax"),
     cpuQuota: model.cpuQuota === null ? null : sd.cpuQuota(model.cpuQuota, "cpuQuota"),

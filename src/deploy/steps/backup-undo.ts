@@ -7,6 +7,7 @@
  * command that restores it instead of calling the live color untouched.
  */
 import { restoreBackup } from "../../backup/index.js";
+import type { Color } from "../../config/index.js";
 import { maintenanceOnHost, runPageOn } from "../maintenance.js";
 import { withProgress } from "../progress.js";
 import { waitColorHealthy } from "./color-health.js";
@@ -112,6 +113,14 @@ export async function restoreOnFailure(s: FlowState): Promise<"nothing" | undefi
     }
   }
   return undefined;
+}
+
+/**
+ * What a run that failed before its new color started leaves: the failure's words (host-flow.ts failureError), also
+ * the plan's refusals' (nginx stopped), so a plan and a run say the same.
+ */
+export function untouchedNote(liveColor: Color | null): string {
+  return liveColor ? `the live color ${liveColor} is untouched` : "nothing was live before";
 }
 
 /**

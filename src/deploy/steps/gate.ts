@@ -1,13 +1,15 @@
 /**
  * gate: every service of the idle color answers its health check N times in a row, or the run fails with its logs.
- * The services (and each instance of a load-balanced one) are polled at once: they boot side by side, so the gate
- * takes as long as the slowest one.
+ * The services (and each instance of a load-balanced one) are polled at once: they boot side by side, so a passing
+ * gate takes as long as the slowest one; a failing one ends when the first service fails (its own `health.timeout`
+ * passed, or its process failed for good), the others' waits cut short (first-failure.ts).
  */
 import type { ServiceConfig } from "../../config/index.js";
 import { isSplitLayout, probeAddress } from "../../config/layout.js";
 import { SlipwayError } from "../../errors.js";
 import { colorPortsOf } from "../drain.js";
 import type { ServiceLogs } from "../events.js";
+import { allOrFirstFailure } from "../first-failure.js";
 import { type GateStop, gateStop } from "../gate-stop.js";
 import { gateArgs, healthGate } from "../health.js";
 import { gateKind, runningGateArgs, waitRunning } from "../running-gate.js";
@@ -19,12 +21,11 @@ import { type FlowState, type Step, StepFailure } from "./types.js";
 
 async function gatePort(
   s: FlowState,
-  name: string,
-  service: ServiceConfig,
-  port: number,
-  address: string,
+  target: { name: string; service: ServiceConfig; port: number; address: string },
+  signal: AbortSignal,
   stop?: GateStop,
 ): Promise<void> {
+  const { name, service, port, address } = target;
   const { host, runtime } = s.run;
   const args = gateArgs(name, service, port, address);
   // About once a second: what the gate waits for and the last answer (a live line in the CLI).
@@ -37,7 +38,7 @@ async function gatePort(
       shown = elapsedMs;
       s.emitter.progress(`${name}@${s.idle}: waiting for ${path}`, elapsedMs, last);
     },
-    signal: s.run.interrupt?.signal,
+    signal,
     ...(stop ? { stop: stop.stop } : {}),
   });
   const failure = gate.stopped === undefined ? undefined : stop?.failure();
@@ -84,7 +85,7 @@ async function failStopped(s: FlowState, name: string, failure: ServiceFailure):
  * The running gate of a service that serves no HTTP (a worker, or `health.type: running`): its processes stay up for
  * health.stable (deploy/running-gate.ts), or the run fails with the exit and the logs.
  */
-async function gateRunning(s: FlowState, name: string, service: ServiceConfig): Promise<void> {
+async function gateRunning(s: FlowState, name: string, service: ServiceConfig, signal: AbortSignal): Promise<void> {
   const { host, runtime } = s.run;
   const read = runtime.processStates;
   if (!read) throw new SlipwayError(`${name}: runtime ${s.run.config.runtime} cannot gate a process without a port`);
@@ -98,7 +99,7 @@ async function gateRunning(s: FlowState, name: string, service: ServiceConfig): 
       shown = elapsedMs;
       s.emitter.progress(`${name}@${s.idle}: waiting for ${args.stableMs / 1000}s running`, elapsedMs, last);
     },
-    s.run.interrupt?.signal,
+    signal,
   );
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} did not stay running (${gate.last}); its last log lines:`);
@@ -155,16 +156,23 @@ export const gateStep: Step = {
     const setup = isSplitLayout(s.run.config) ? undefined : startPreviewSetup(s);
     // One early stop per service: its ports and nodes share the runtime's reads.
     const stops = new Map(ports.map((p) => [p.name, gateStop(s.run.runtime, s.idle, p.name)]));
-    const results = await Promise.allSettled([
-      ...(await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
-        (p) => p.addresses.map((address) => gatePort(s, p.name, p.service, p.port, address, stops.get(p.name))),
-      ),
-      ...running.map(([name, service]) => gateRunning(s, name, service)),
-    ]);
+    const targets = (
+      await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))
+    ).flatMap((p) => p.addresses.map((address) => ({ ...p, address })));
+    // Each service has its own timeout: the first to fail (its timeout passed, a crash) ends the gate at once.
+    const gated = allOrFirstFailure(
+      [
+        ...targets.map((t) => (signal: AbortSignal) => gatePort(s, t, signal, stops.get(t.name))),
+        ...running.map(
+          ([name, service]) =>
+            (signal: AbortSignal) =>
+              gateRunning(s, name, service, signal),
+        ),
+      ],
+      s.run.interrupt?.signal,
+    );
     // Nothing of the setup is in flight when the gate ends (an undo or the unlock may follow); its error is the preview's.
-    await setup?.catch(() => {});
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) throw failed.reason;
+    await gated.finally(() => setup?.catch(() => {}));
     return { status: "ok" };
   },
   // The preview's setup it started changed the site (the preview's undo does it when the preview step started).

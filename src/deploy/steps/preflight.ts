@@ -3,9 +3,10 @@
  * (else "nothing to back up" would hide a wrong path on every deploy), and nginx's whole configuration passes
  * `nginx -t` with the site as it will be rendered (an unrelated broken file or a render error stops the run here,
  * before a stop-first deploy stops anything), and nginx runs (D83: a stopped one fails the preview, which would blame
- * the release). Every secret the services' env files name has a value. In helper mode
- * the helper's record of the app exists and names this deploy_dir (helper-record.ts); in root mode the SSH user has
- * passwordless sudo and, for the docker runtimes, the docker daemon (privilege-check.ts).
+ * the release; the plan refuses it too, so `slipway plan` says so and a deploy stops at its plan). Every secret the
+ * services' env files name has a value. In helper mode the helper's record of the app exists and names this
+ * deploy_dir (helper-record.ts); in root mode the SSH user has passwordless sudo and, for the docker runtimes, the
+ * docker daemon (privilege-check.ts).
  */
 
 import { nginxTest } from "../../commands/nginx.js";
@@ -20,11 +21,12 @@ import { checkDatabasePresent } from "../backup-step.js";
 import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { nameConflictError, parseNameConflicts } from "../name-conflicts.js";
 import { tlsReady } from "../nginx.js";
-import { nginxDownError, nginxDownState, nginxUnitArgv } from "../nginx-running.js";
+import { type NginxDownAt, nginxDownError, nginxDownState, nginxUnitArgv } from "../nginx-running.js";
 import { checkRootMode } from "../privilege-check.js";
 import { checkProvidedCertificate } from "../provided-cert.js";
 import { settleAll } from "../settle.js";
 import { colorEnvFile } from "../stage-steps.js";
+import { untouchedNote } from "./backup-undo.js";
 import type { FlowState, Step } from "./types.js";
 
 /**
@@ -49,13 +51,38 @@ export function startNginxTest(s: FlowState): Promise<ExecResult> {
     found.catch(() => {});
     s.nameConflicts = found;
   }
+  void startNginxUnitRead(s);
+  return s.nginxTest;
+}
+
+/**
+ * Starts the read of nginx's unit state once per run (D83: `nginx -t` passes with nginx stopped): beside `nginx -t`,
+ * or alone by the plan. A query anyone may make: no privilege.
+ */
+function startNginxUnitRead(s: FlowState): Promise<string[]> {
   if (!s.nginxUnit) {
-    // Whether nginx runs (D83): `nginx -t` passes with nginx stopped. A query anyone may make: no privilege.
     const read = s.run.host.exec(nginxUnitArgv(), { check: false, step: "preflight" });
     s.nginxUnit = read.then((r) => r.stdout.split("\n"));
     s.nginxUnit.catch(() => {});
   }
-  return s.nginxTest;
+  return s.nginxUnit;
+}
+
+/**
+ * systemd's state of nginx when it does not run on a host that serves the site (nginx-running.ts nginxDownState);
+ * null when it runs, cannot be told, or the host serves no site (proxy.mode internal, a services-only host).
+ */
+export async function nginxDown(s: FlowState): Promise<string | null> {
+  if (!s.role.switches || s.run.config.proxy.mode !== "nginx") return null;
+  return nginxDownState(await startNginxUnitRead(s));
+}
+
+/** The plan's refusal of a stopped nginx: the run's own, with what the run would leave (nothing ran). */
+export async function refuseNginxDownAtPlan(s: FlowState, intent?: NginxDownAt["intent"]): Promise<void> {
+  const down = await nginxDown(s);
+  if (!down) return;
+  const left = untouchedNote(s.liveColor);
+  throw nginxDownError(s.run.host.name, down, { kind: s.run.kind, left, ...(intent ? { intent } : {}) });
 }
 
 /** The server names of the site as rendered (domains or the hosts' addresses); none when it cannot render. */
@@ -136,6 +163,8 @@ export const preflightStep: Step = {
       (async () => requireServiceSecrets(s))(),
       checkDatabase(s),
       s.role.switches ? siteTls(s) : false,
+      // Nor a stopped nginx (D83): the run refuses it here, so the plan does, with the same words.
+      refuseNginxDownAtPlan(s),
     ]);
     if (s.role.switches) nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: tls });
   },
@@ -150,8 +179,8 @@ export const preflightStep: Step = {
       const test = nginxTest();
       const result = await startNginxTest(s);
       // A stopped nginx first: the site then refuses every connection, and the preview would blame the release.
-      const down = nginxDownState((await s.nginxUnit) ?? []);
-      if (down) throw nginxDownError(host.name, down);
+      const down = await nginxDown(s);
+      if (down) throw nginxDownError(host.name, down, { kind: s.run.kind });
       if (result.code !== 0) {
         throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
           host: host.name,

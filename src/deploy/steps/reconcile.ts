@@ -1,14 +1,16 @@
 /**
  * reconcile: what an earlier run left. A switch intent means a run died between pointing nginx at a new color and
  * recording it: nginx goes back to the recorded color (when it runs) and is reloaded, so this run starts from what
- * the history says. Without an intent, the live color is what nginx serves (its per-color header), not the file.
+ * the history says; with nginx stopped the run (and its plan) refuses before anything moved. Without an intent, the
+ * live color is what nginx serves (its per-color header), not the file.
  */
 
 import { clearIntent, readIntent } from "../intent.js";
 import { recheckRead, recheckUnderLock } from "../live-check.js";
 import { servedColor } from "../nginx.js";
+import { nginxDownError } from "../nginx-running.js";
 import { otherColor } from "../release-id.js";
-import { startNginxTest } from "./preflight.js";
+import { nginxDown, refuseNginxDownAtPlan, startNginxTest } from "./preflight.js";
 import { switchAndReload } from "./switch.js";
 import type { FlowState, Step, StepResult } from "./types.js";
 
@@ -19,8 +21,22 @@ function sameAfterLock(s: FlowState, same: string | null): StepResult | null {
   return { status: "ok", done: true };
 }
 
+/**
+ * A switch intent the plan finds with nginx stopped: the run's reconcile would refuse it, so the plan does, with the
+ * same words (read only when nginx is down: a plan of a running nginx reads nothing more).
+ */
+async function planIntent(s: FlowState): Promise<void> {
+  if (!(await nginxDown(s))) return;
+  const ahead = s.lockAhead ? await s.lockAhead.catch(() => null) : null;
+  const intent = ahead ? ahead.intent : await readIntent(s.run.host, s.paths);
+  if (intent) await refuseNginxDownAtPlan(s, intent);
+}
+
 export const reconcileStep: Step = {
   name: "reconcile",
+  async plan(s) {
+    await planIntent(s);
+  },
   async run(s) {
     const { host, runtime } = s.run;
     // Read under the lock taken ahead, while the plan read the host (lock-ahead.ts): no round trip here.
@@ -44,6 +60,9 @@ export const reconcileStep: Step = {
     const done = sameAfterLock(s, same);
     if (done) return done;
     if (intent) {
+      // Pointing nginx back would fail half-way with nginx stopped (links moved, the reload refused): refused first.
+      const down = await nginxDown(s);
+      if (down) throw nginxDownError(host.name, down, { kind: s.run.kind, intent });
       // nginx is pointed back below: preflight tests what is there afterwards.
       s.nginxTest = undefined;
       s.say(

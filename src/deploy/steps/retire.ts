@@ -5,7 +5,7 @@
  */
 import type { Color } from "../../config/index.js";
 import { durationSeconds } from "../../render/from-config/common.js";
-import { colorPorts, drainConnections } from "../drain.js";
+import { colorPorts, drainConnections, noDrainWarning } from "../drain.js";
 import { withProgress } from "../progress.js";
 import { otherColor } from "../release-id.js";
 import { retireOld } from "../retire.js";
@@ -103,6 +103,8 @@ export const retireStep: Step = {
       const limit = drainSeconds(s);
       const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
       s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
+      const warning = noDrainWarning(s.local, limit, s.liveColor);
+      if (warning) s.emitter.log(`  warning: ${warning}`, "warn");
       const left = leftoverUnits(s, s.liveColor);
       if (left.length > 0)
         s.say(`  stop ${left.join(", ")}: the previous release ran them, the config no longer names them`);

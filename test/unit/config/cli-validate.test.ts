@@ -90,6 +90,21 @@ describe("slipway validate", () => {
     expect(none.stderr).toEqual([`warning: ${INTERNAL_WITHOUT_PUBLIC_PORT}`]);
   });
 
+  it("drain: 0s: valid (a choice for speed) with a warning that in-flight requests are cut; not under stop-first", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-validate-"));
+    const minimal = readFileSync(`${fixtures}valid/minimal.yml`, "utf8");
+    writeFileSync(join(dir, "slipway.yml"), `${minimal}drain: 0s\n`);
+    const zero = await runValidate(join(dir, "slipway.yml"));
+    expect(zero.exitCode).toBe(EXIT.ok);
+    expect(zero.stderr).toEqual([
+      "warning: drain is 0s: the old color stops right after the switch, cutting the requests still in flight to it (502s and connection errors under load); a drain of a few seconds lets them finish (it ends as soon as no connection is left; default 5s)",
+    ]);
+    writeFileSync(join(dir, "slipway.yml"), `${minimal}drain: 0s\nstrategy: stop-first\n`);
+    expect((await runValidate(join(dir, "slipway.yml"))).stderr).toEqual([]);
+    writeFileSync(join(dir, "slipway.yml"), `${minimal}drain: 1s\n`);
+    expect((await runValidate(join(dir, "slipway.yml"))).stderr).toEqual([]);
+  });
+
   it("runtime swarm: valid (exit 0) without a warning (the deploy runs stacks)", async () => {
     const output = await runValidate(`${fixtures}valid/swarm.yml`);
     expect(output.exitCode).toBe(0);

@@ -395,6 +395,7 @@ describe("deploy step runner on one host", () => {
       `  check every route through nginx on 127.0.0.1:${previewPort(cfg)} against blue`,
       "  switch nginx to blue (proxy.switch reload)",
       "  stop shop-web@green right after the switch (drain 0s)",
+      "  warning: drain is 0s: the old color (green) stops right after the switch, cutting the requests still in flight to it (502s and connection errors under load); a drain of a few seconds lets them finish (it ends as soon as no connection is left; default 5s)",
     ]);
     expect(host.files.has(LOCK)).toBe(false);
     expect(host.ran.filter((c) => c.startsWith("mkdir") || c.startsWith("<putFile>"))).toEqual([]);

@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { leftoverUnits, retireStep } from "../../../../src/deploy/steps/retire.js";
 
 type FlowState = Parameters<typeof retireStep.run>[0];
+
+/** The plan's warning for `--drain 0` with green being left (drain.ts noDrainWarning). */
+const DRAIN_0 =
+  "drain is 0s: the old color (green) stops right after the switch, cutting the requests still in flight to it (502s and connection errors under load); a drain of a few seconds lets them finish (it ends as soon as no connection is left; default 5s)";
 const left = { id: "fcc2d02-20261130171431", backup: "fcc2d02_20261130171431-20261130T171436192Z" };
 
 /** A rollback's state with only what retire's plan reads: green live (being left), blue coming back, drain 0s. */
@@ -13,7 +17,9 @@ function rollbackState(restoreDb: boolean, backup: string | undefined, said: str
     liveColor: "green",
     stopFirst: false,
     live: { release: left.id, history: { releases: [{ ...left, backup }] } },
+    local: { strategy: "blue-green", drain: "5s", services: { web: { port: 8080 } } },
     say: (line: string) => said.push(line),
+    emitter: { log: (line: string, level: string) => said.push(`${level}: ${line}`) },
   } as unknown as FlowState;
 }
 
@@ -40,6 +46,7 @@ describe("retire: a renamed service (D25)", () => {
     await retireStep.plan?.(state);
     expect(said).toEqual([
       "  stop nu-static-web@green right after the switch (drain 0s)",
+      `warn:   warning: ${DRAIN_0}`,
       "  stop nu-static-app@green: the previous release ran them, the config no longer names them",
     ]);
     expect(leftoverUnits(state, "green")).toEqual(["nu-static-app@green"]);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { composeStopArgv } from "../../../../src/commands/compose.js";
+import { stopContainersArgv } from "../../../../src/commands/docker.js";
 import {
   ConfigMappingError,
   composeFromConfig,
@@ -7,6 +9,8 @@ import {
   systemdUnitFromConfig,
   systemdUnitsFromConfig,
 } from "../../../../src/render/from-config/index.js";
+import { renderSystemdUnit } from "../../../../src/render/systemd.js";
+import { timeoutStopSec } from "../../../../src/render/systemd-values.js";
 import { configWith } from "./config.js";
 
 const digest = `sha256:${"ab".repeat(32)}`;
@@ -93,6 +97,31 @@ describe("systemd units from slipway.yml", () => {
       after: ["shop-api@%i.service"],
       wants: ["shop-api@%i.service"],
     });
+  });
+
+  it("stop_timeout: 0s (killed at once, as `docker stop --time 0`) is TimeoutStopSec=1ms, never 0 (no timeout)", () => {
+    const stopLine = (c: ReturnType<typeof configWith>) =>
+      renderSystemdUnit(systemdUnitFromConfig(c, "api"))
+        .split("\n")
+        .filter((l) => l.startsWith("TimeoutStopSec="));
+    expect(stopLine(configWith({ stop_timeout: "0s" }))).toEqual(["TimeoutStopSec=1ms"]);
+    expect(stopLine(configWith({ stop_timeout: "0ms" }))).toEqual(["TimeoutStopSec=1ms"]);
+    expect(stopLine(configWith({ stop_timeout: "500ms" }))).toEqual(["TimeoutStopSec=1"]);
+    expect(stopLine(configWith({ stop_timeout: "2m" }))).toEqual(["TimeoutStopSec=120"]);
+    expect(stopLine(config)).toEqual(["TimeoutStopSec=10"]);
+    expect(timeoutStopSec(0)).toBe("1ms");
+    expect(timeoutStopSec(30)).toBe("30");
+    // The container runtimes take 0 as it is: SIGKILL right after SIGTERM.
+    expect(stopContainersArgv(["shop-api-blue"], 0)).toEqual(["docker", "stop", "--time", "0", "--", "shop-api-blue"]);
+    expect(composeStopArgv(["docker", "compose", "-p", "shop-blue"], 0)).toEqual([
+      "docker",
+      "compose",
+      "-p",
+      "shop-blue",
+      "stop",
+      "--timeout",
+      "0",
+    ]);
   });
 
   it("listens beyond loopback when a load balancer on another host connects", () => {
