@@ -43,7 +43,7 @@ describe("a rollback's reads before its plan", () => {
       "readFile /opt/shop/intent.json",
       "readFile /opt/shop/releases.json",
     ]);
-    const prepared = await host.run(() => prepareHost({ ...run, host }, "10.0.0.1"));
+    const prepared = await host.run(() => prepareHost({ ...base, ...run, host }, "10.0.0.1"));
     expect(prepared.s.live.release).toBe("r1");
     expect(prepared.s.idle).toBe("blue");
     // prepareHost read none of those files again.
