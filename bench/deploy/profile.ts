@@ -8,6 +8,7 @@
  *     [--trace (the source CLI with trace-exec.mjs: every SSH command stamped, then the count and the sudo spawns)]
  *     [--load closed|paced:MS (wrk through the first target's nginx during each deploy, as run.ts: closed loop, or
  *      each connection waiting MS ms between requests; its totals after the deploy)]
+ *     [--rollback (after each deploy, `rollback --yes --events` back to the release before it, profiled the same way)]
  */
 import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -40,26 +41,16 @@ const shape: LoadShape | null = !loadOption
     ? { kind: "closed" }
     : { kind: "paced", delayMs: Number(loadOption.split(":")[1] ?? "32") };
 
-for (let i = 0; i < Number(option("deploys", "3")); i++) {
+/** One command under the profile: its events stamped, the trace's commands among them, wrk's totals if loaded. */
+async function profiled(label: string, command: string[]): Promise<void> {
   const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
   const argv = [cli[0] as string, ...prof, ...cli.slice(1)];
   const wrk = shape ? startLoad(targets[0]?.host as string, SLIPWAY_APP.domain, PUBLIC_PATH, shape) : null;
   if (wrk) await new Promise((resolve) => setTimeout(resolve, 1000));
   const load = loadavg()[0]?.toFixed(2);
-  const run = await timedCommand([
-    ...argv,
-    "deploy",
-    "-c",
-    configPath,
-    "--yes",
-    "--events",
-    "--image",
-    `frontend=${image}`,
-    "--version-env",
-    `APP_VERSION=${option("version", "") || `p${Date.now()}`}`,
-  ]);
+  const run = await timedCommand([...argv, ...command]);
   const report = wrk ? await wrk.stop() : null;
-  console.log(`\n# deploy ${i + 1}: exit ${run.exitCode}, wall ${run.wallMs} ms, load ${load}`);
+  console.log(`\n# ${label}: exit ${run.exitCode}, wall ${run.wallMs} ms, load ${load}`);
   if (report) console.log(`# load ${loadOption}: ${JSON.stringify(report)}`);
   let commands = 0;
   let sudo = 0;
@@ -83,4 +74,21 @@ for (let i = 0; i < Number(option("deploys", "3")); i++) {
   }
   for (const [, text] of out.sort((a, b) => a[0] - b[0])) console.log(text);
   if (trace) console.log(`# ${commands} remote commands, ${sudo} sudo spawns`);
+}
+
+for (let i = 0; i < Number(option("deploys", "3")); i++) {
+  const version = option("version", "") || `p${Date.now()}`;
+  await profiled(`deploy ${i + 1}`, [
+    "deploy",
+    "-c",
+    configPath,
+    "--yes",
+    "--events",
+    "--image",
+    `frontend=${image}`,
+    "--version-env",
+    `APP_VERSION=${version}`,
+  ]);
+  if (args.includes("--rollback"))
+    await profiled(`rollback ${i + 1}`, ["rollback", "-c", configPath, "--yes", "--events"]);
 }

@@ -39,16 +39,7 @@ export interface PrunePlan {
  * Kept releases are the last `keep` ones plus the live and previous release, so a rollback always finds its image.
  */
 export function planImagePrune(input: PrunePlanInput): PrunePlan {
-  if (!Number.isInteger(input.keep) || input.keep < 0) throw new Error(`keep must be a whole number >= 0`);
-  const keptReleases = new Map<string, string>();
-  for (const release of input.keep > 0 ? input.releases.slice(-input.keep) : []) {
-    keptReleases.set(release.id, `release ${release.id} is among the last ${input.keep}`);
-  }
-  if (input.live) keptReleases.set(input.live, `release ${input.live} is live`);
-  if (input.previous && !keptReleases.has(input.previous)) {
-    keptReleases.set(input.previous, `release ${input.previous} is the previous one (rollback target)`);
-  }
-
+  const keptReleases = keptReleaseReasons(input);
   const wanted: { reference: string; reason: string }[] = [];
   for (const release of input.releases) {
     const reason = keptReleases.get(release.id);
@@ -69,6 +60,51 @@ export function planImagePrune(input: PrunePlanInput): PrunePlan {
     }
   }
   return plan;
+}
+
+/** The releases whose images stay (release id -> why): the last `keep`, the live one and the previous one. */
+function keptReleaseReasons(input: KeptReleasesInput): Map<string, string> {
+  if (!Number.isInteger(input.keep) || input.keep < 0) throw new Error(`keep must be a whole number >= 0`);
+  const kept = new Map<string, string>();
+  for (const release of input.keep > 0 ? input.releases.slice(-input.keep) : []) {
+    kept.set(release.id, `release ${release.id} is among the last ${input.keep}`);
+  }
+  if (input.live) kept.set(input.live, `release ${input.live} is live`);
+  if (input.previous && !kept.has(input.previous)) {
+    kept.set(input.previous, `release ${input.previous} is the previous one (rollback target)`);
+  }
+  return kept;
+}
+
+export type KeptReleasesInput = Pick<PrunePlanInput, "releases" | "keep" | "live" | "previous">;
+
+export interface PruneNeedInput extends KeptReleasesInput {
+  /**
+   * This run put an image on the host (a pull or an SSH stream, as the runtime's stage reports it); undefined: the
+   * runtime cannot tell (swarm: the engine pulls on its nodes).
+   */
+  delivered: boolean | undefined;
+}
+
+/**
+ * Why the image prune must read the host (four docker calls, 0.2-0.9 s each on a loaded host), or null when it
+ * could remove nothing the history names: this run brought no image and every image a release of the history ran is
+ * one a kept release runs too. An image no record names (its release dropped while a container still used it) waits
+ * for the next run that brings an image.
+ */
+export function imagePruneReason(input: PruneNeedInput): string | null {
+  if (input.delivered === undefined) return "the runtime does not say whether this run brought an image";
+  if (input.delivered) return "this run brought an image onto the host";
+  const kept = keptReleaseReasons(input);
+  const wanted = new Set(
+    input.releases.filter((r) => kept.has(r.id)).flatMap((r) => r.images.map((image) => normalize(image))),
+  );
+  for (const release of input.releases) {
+    if (kept.has(release.id)) continue;
+    const dropped = release.images.find((image) => !wanted.has(normalize(image)));
+    if (dropped) return `release ${release.id} is no longer kept and ran ${dropped}`;
+  }
+  return null;
 }
 
 /** `nginx@sha256:..` and `docker.io/library/nginx@sha256:..` are the same image; ids stay as they are. */

@@ -159,11 +159,13 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
           if (applied.diff) diffs.push(applied.diff);
         }
       }
+      let delivered = false;
       for (const [name, image] of Object.entries(images)) {
         const pull = await deliverWhenMissing(host, config, name, image, input);
         if (pull) {
           actions.push(pull);
           changed = true;
+          delivered ||= !input.check;
         }
       }
       // Owned by the uid the image runs as (D65): known once the image is on the host.
@@ -183,7 +185,7 @@ export function composeRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
         changed = true;
       }
       if (input.check && actions.length > 0) changed = true;
-      return { changed, diffs, actions };
+      return { changed, diffs, actions, delivered };
     },
     refuseSquatters: (color) => refuseComposeSquatters(host, config, color),
     async start(color) {

@@ -131,7 +131,12 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
     color: Color,
     env: EnvFile,
     input: StageInput,
-  ): Promise<{ actions: string[]; run?: ReturnType<typeof dockerRunArgv>; image?: string } | null> {
+  ): Promise<{
+    actions: string[];
+    run?: ReturnType<typeof dockerRunArgv>;
+    image?: string;
+    delivered?: boolean;
+  } | null> {
     if (input.check && !serviceImageRef(config, service, input.images)) {
       return instance > 0 ? null : { actions: [buildAction(config, service)] };
     }
@@ -162,7 +167,8 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       files: configFiles.files,
       bindAddress: listenAddress(config, service, host.name),
     });
-    return { actions, run, image };
+    // The run's delivery says what it did (null: the image was there); check mode delivers nothing.
+    return { actions, run, image, delivered: !input.check && pull !== null };
   }
 
   /**
@@ -279,9 +285,11 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
       ]);
       const actions: string[] = [];
       let changed = false;
+      let delivered = false;
       const runs: string[][] = [];
       for (const [i, unit] of perUnit.entries()) {
         if (!unit) continue;
+        delivered ||= unit.delivered === true;
         actions.push(...unit.actions);
         changed ||= unit.actions.length > 0;
         if (!unit.run) continue;
@@ -299,7 +307,7 @@ export function containerRuntime(config: SlipwayConfig, host: RemoteHost): Color
         actions.push(staticFiles);
         changed = true;
       }
-      return { changed, diffs: [], actions };
+      return { changed, diffs: [], actions, delivered };
     },
     async refuseSquatters(color) {
       await refusePortSquatters(host, config, color, squatterCheck(color, false));

@@ -13,7 +13,7 @@ import type { Connected } from "./connect.js";
 import { type LeftSwitch, noRollbackTarget, rollbackTarget } from "./history.js";
 import { runHost } from "./host-flow.js";
 import { readLiveState } from "./host-state.js";
-import { readIntent } from "./intent.js";
+import { readIntent, type SwitchIntent } from "./intent.js";
 import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { servedColor } from "./nginx.js";
 import { deployPaths } from "./paths.js";
@@ -23,12 +23,15 @@ import { leftSwitch } from "./status-served.js";
 import type { HostResult } from "./types.js";
 
 /**
- * A switch a killed run left on the host that nginx still follows (D82), read as the reconcile step reads it (the
- * intent, then the color nginx serves); null when there is no intent or the host does not switch.
+ * A switch a killed run left on the host that nginx still follows (D82), judged as the reconcile step judges it (the
+ * intent, then the color nginx serves); null when there is no intent.
  */
-async function readLeftSwitch(run: BaseRun, host: RemoteHost, recorded: Color | null): Promise<LeftSwitch | null> {
-  if (!hostRole(run.config, host.name).switches) return null;
-  const intent = await readIntent(host, deployPaths(run.config.deploy_dir));
+async function leftSwitchOf(
+  run: BaseRun,
+  host: RemoteHost,
+  recorded: Color | null,
+  intent: SwitchIntent | null,
+): Promise<LeftSwitch | null> {
   if (!intent) return null;
   const served = await servedColor(new MaintenanceBypass(host, run.config));
   return leftSwitch({ served, recorded: { color: recorded, release: null }, intent });
@@ -36,17 +39,31 @@ async function readLeftSwitch(run: BaseRun, host: RemoteHost, recorded: Color | 
 
 /**
  * A rollback's release, commit, env and images from the host's own history (`releaseId` empty: its previous one, or
- * the recorded live release when users are on a killed run's unrecorded one: `leftSwitch`, D82).
+ * the recorded live release when users are on a killed run's unrecorded one: `leftSwitch`, D82). The live state and
+ * the intent are read at once (one round trip), and the flow starts from that state (`liveRead`).
  */
 export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<BaseRun> {
-  const live = await readLiveState(host, deployPaths(run.config.deploy_dir));
-  const left = run.releaseId ? null : await readLeftSwitch(run, host, live.color);
+  const paths = deployPaths(run.config.deploy_dir);
+  // Only a rollback without --to on a host that switches looks for a killed run's switch.
+  const wantsIntent = !run.releaseId && hostRole(run.config, host.name).switches;
+  const [live, intent] = await Promise.all([
+    readLiveState(host, paths),
+    wantsIntent ? readIntent(host, paths) : Promise.resolve(null),
+  ]);
+  const left = await leftSwitchOf(run, host, live.color, intent);
   const target = rollbackTarget(live.history, live.release, run.releaseId || undefined, left);
   if (!target) {
     const why = noRollbackTarget(live.history, live.release, run.releaseId || undefined);
     throw new SlipwayError(why.message, { host: host.name, hint: why.hint });
   }
-  const base = { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
+  const base = {
+    ...run,
+    releaseId: target.id,
+    commit: target.commit,
+    env: target.env ?? {},
+    images: target.images,
+    liveRead: live,
+  };
   return left ? { ...base, leftSwitch: left } : base;
 }
 

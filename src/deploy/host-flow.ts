@@ -67,7 +67,7 @@ function siteUrl(config: SlipwayConfig, address: string): string | undefined {
 async function flowState(run: HostRun, address: string, emitter: HostEmitter): Promise<FlowState> {
   const { host, config, runtime } = run;
   const paths = deployPaths(config.deploy_dir);
-  const live = await readLiveState(host, paths);
+  const live = run.liveRead ?? (await readLiveState(host, paths));
   const liveColor = live.color;
   return {
     run,

@@ -5,6 +5,7 @@ import type { Redactor } from "../remote/redact.js";
 import type { RemoteHost } from "../remote/types.js";
 import type { DeployEventSink } from "./events.js";
 import type { LeftSwitch } from "./history.js";
+import type { LiveState } from "./host-state.js";
 import type { Interrupt } from "./interrupt.js";
 import type { LayoutSync } from "./layout-sync.js";
 import type { ColorRuntime } from "./runtime.js";
@@ -44,6 +45,11 @@ export interface HostRun {
    * release, run again although it is recorded live: reconcile puts nginx back, the rollback deploys it and says so.
    */
   leftSwitch?: LeftSwitch;
+  /**
+   * A rollback only: what is live as fleet.ts hostSpecific read it to find the target, a moment before the flow starts:
+   * the flow starts from it instead of reading the same three files again (the reconcile reads them under the lock).
+   */
+  liveRead?: LiveState;
   /** The scope of the hooks' `run_once` tasks, shared by every host and batch of the run. */
   once?: RunOnce;
 }

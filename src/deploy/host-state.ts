@@ -1,6 +1,6 @@
 /** Reading and writing a host's deploy state: the release history, the live release (`current`) and color. */
 
-import { readlinkArgv, swapSymlinkArgv } from "../commands/files.js";
+import { readlinkArgv, recordArgv } from "../commands/files.js";
 import type { Color } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { parseHistory, type ReleaseHistory, renderHistory } from "./history.js";
@@ -39,11 +39,25 @@ export async function writeHistory(host: RemoteHost, paths: DeployPaths, history
   });
 }
 
-/** `current` -> releases/<id> and `color`, each replaced atomically (symlink via rename). */
-export async function markLive(host: RemoteHost, paths: DeployPaths, releaseId: string, color: Color): Promise<void> {
-  await Promise.all([
-    host.exec(swapSymlinkArgv(paths.release(releaseId), paths.current), { step: "record release" }),
-    // A run records the color it switched to: written without comparing first.
-    host.putFile(paths.color, `${color}\n`, { mode: 0o644, step: "record release", unconditional: true }),
-  ]);
+/**
+ * The release recorded live in one round trip (commands/files.ts RECORD_SCRIPT): the history, `current` ->
+ * releases/<id> and `color`, each replaced atomically, then the switch intent removed. Written without comparing
+ * first: a run records the color it switched to.
+ */
+export async function recordLive(
+  host: RemoteHost,
+  paths: DeployPaths,
+  live: { releaseId: string; color: Color; history: ReleaseHistory },
+): Promise<void> {
+  const history = Buffer.from(renderHistory(live.history), "utf8");
+  const argv = recordArgv({
+    history: paths.history,
+    historyBytes: history.length,
+    release: paths.release(live.releaseId),
+    current: paths.current,
+    colorFile: paths.color,
+    color: live.color,
+    intent: paths.intent,
+  });
+  await host.exec(argv, { step: "record release", stdin: history });
 }

@@ -1,15 +1,15 @@
 /**
  * Retiring what a deploy no longer needs, after the release was recorded: release directories beyond `releases.keep`,
- * the images only those releases ran (src/delivery pruneImages), and database backups beyond
- * `database.backups.keep` (src/backup pruneBackups). The live release and the previous one (the rollback target)
- * always keep their code, images and backups, and a backup that a release kept in the history names (`slipway
- * releases`, `rollback --restore-db`) is never pruned. A failed image or backup prune is reported, never fatal: the
- * deploy itself succeeded.
+ * the images only those releases ran (src/delivery pruneImages, when imagePruneReason says there may be one), and
+ * database backups beyond `database.backups.keep` (src/backup pruneBackups). The live release and the previous one
+ * (the rollback target) always keep their code, images and backups, and a backup that a release kept in the history
+ * names (`slipway releases`, `rollback --restore-db`) is never pruned. A failed image or backup prune is reported,
+ * never fatal: the deploy itself succeeded.
  */
 import { pruneBackups } from "../backup/index.js";
 import { parseImageReference, repositoryName } from "../build/reference.js";
 import type { SlipwayConfig } from "../config/index.js";
-import { pruneImages } from "../delivery/index.js";
+import { imagePruneReason, pruneImages } from "../delivery/index.js";
 import { removeUnder } from "../remote/remove.js";
 import type { RemoteHost } from "../remote/types.js";
 import { type ReleaseHistory, releasesToPrune } from "./history.js";
@@ -38,6 +38,8 @@ export interface RetireInput {
   /** The release live now and the one live before this run (kept whatever `keep` says). */
   live: string;
   previous: string | null;
+  /** This run brought an image onto the host (FlowState.delivered; undefined: the runtime cannot tell). */
+  delivered: boolean | undefined;
   say: (line: string) => void;
 }
 
@@ -65,15 +67,13 @@ export async function retireOld(input: RetireInput): Promise<ReleaseHistory> {
   }
 
   const repositories = historyRepositories(input.history);
-  if (repositories.length > 0) {
+  const releases = input.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) }));
+  const images = { releases, keep: config.releases.keep, live, previous };
+  // The host's images are read only when the prune may find one to remove (its four docker calls cost seconds under
+  // load): this run brought one, or a release that drops out of `keep` ran an image no kept release runs.
+  if (repositories.length > 0 && imagePruneReason({ ...images, delivered: input.delivered }) !== null) {
     try {
-      const result = await pruneImages(host, {
-        repositories,
-        releases: input.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) })),
-        keep: config.releases.keep,
-        live,
-        previous,
-      });
+      const result = await pruneImages(host, { repositories, ...images });
       if (result.removed.length > 0) say(`pruned ${result.removed.length} image(s) of releases beyond releases.keep`);
       for (const f of result.failed) say(`could not prune image ${f.id}: ${f.message}`);
     } catch (e) {

@@ -35,6 +35,11 @@ export interface StageResult {
   diffs: string[];
   /** One line per action, for the plan. */
   actions: string[];
+  /**
+   * The run put an image of the app onto the host (pulled or streamed): retire's image prune then reads the host.
+   * Absent where the runtime cannot tell (swarm: the engine pulls on its nodes) or runs no image (systemd).
+   */
+  delivered?: boolean;
 }
 
 /** A service whose processes failed for good, as the runtime words it: what happened, its evidence, what to do. */

@@ -5,8 +5,7 @@
  */
 import { runConfigHash } from "../config-hash.js";
 import { withRecord } from "../history.js";
-import { markLive, writeHistory } from "../host-state.js";
-import { clearIntent } from "../intent.js";
+import { recordLive } from "../host-state.js";
 import { otherColor } from "../release-id.js";
 import type { ReleaseRecord } from "../types.js";
 import { startDrain } from "./retire.js";
@@ -64,10 +63,9 @@ export const recordStep: Step = {
     }
     // The old color's drain starts now (retire waits for it): the switch is verified, and it only reads `ss`.
     startDrain(s);
-    // The record (current, color) and the history are written at once; the intent goes last, so a run killed
-    // before it is still reconciled by the next one.
-    await Promise.all([markLive(host, s.paths, releaseId, s.idle), writeHistory(host, s.paths, s.history)]);
-    await clearIntent(host, s.paths);
+    // The history, current and color, then the intent removed, in one round trip: a run killed before the removal
+    // is still reconciled by the next one.
+    await recordLive(host, s.paths, { releaseId, color: s.idle, history: s.history });
     // After the record: were enabling to fail, the release is still live and recorded, the error names the units.
     if (s.role.services.length > 0) await s.run.runtime.bootColor?.(s.idle, otherColor(s.idle));
     return { status: "changed", data: { release: releaseId, color: s.idle } };

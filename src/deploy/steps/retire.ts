@@ -121,7 +121,15 @@ export const retireStep: Step = {
     // Pruning keeps the previous release (what the old color runs): it goes on while the old color stops.
     const [, history] = await Promise.all([
       stopping,
-      retireOld({ host, config: s.local, history: s.history, live: releaseId, previous: linked ?? null, say: s.say }),
+      retireOld({
+        host,
+        config: s.local,
+        history: s.history,
+        live: releaseId,
+        previous: linked ?? null,
+        delivered: s.delivered,
+        say: s.say,
+      }),
     ]);
     s.history = history;
     return { status: "changed" };

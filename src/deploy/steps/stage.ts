@@ -29,6 +29,7 @@ export const stageStep: Step = {
   },
   async run(s) {
     const staged = await stage(s, false);
+    s.delivered = staged.delivered;
     for (const a of staged.actions) s.say(a);
     if (s.role.services.length === 0 && !staged.changed) return { status: "skipped" };
     return { status: staged.changed ? "changed" : "ok", data: { color: s.idle } };

@@ -49,6 +49,8 @@ export interface FlowState {
   /** Stop/start commands of a color's database writers (through sudo). */
   writersOf(color: Color): Writers;
   history: ReleaseHistory;
+  /** The stage put an image onto the host (StageResult.delivered; undefined: not staged, or the runtime cannot tell). */
+  delivered?: boolean;
   backup: string | null;
   /** When this deploy's backup was taken: the writes since are what restoring it loses (backup-undo.ts). */
   backupAt?: Date;

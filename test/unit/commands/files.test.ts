@@ -36,6 +36,7 @@ import {
   readableFileArgv,
   readFilesArgv,
   readlinkArgv,
+  recordArgv,
   removeArgv,
   removeFilesArgv,
   removeTreeArgv,
@@ -218,6 +219,45 @@ describe("file builders of the deploy and the modules", () => {
     sh(swapSymlinkArgv("releases/2", link));
     expect(readlinkSync(link)).toBe("releases/2");
     expect(existsSync(`${link}.tmp`)).toBe(false);
+  });
+
+  it("recordArgv writes the history, swaps current, writes the color, then removes the intent (run by sh)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "record-"));
+    const at = (name: string) => join(dir, name);
+    writeFileSync(at("intent.json"), "{}\n");
+    const files = (history: string, bytes = Buffer.byteLength(history)) => ({
+      history: at("releases.json"),
+      historyBytes: bytes,
+      release: at("releases/r2"),
+      current: at("current"),
+      colorFile: at("color"),
+      color: "green",
+      intent: at("intent.json"),
+    });
+    expect(recordArgv(files("{}")).slice(3)).toEqual([
+      "slipway-record",
+      at("releases.json"),
+      "2",
+      at("releases/r2"),
+      at("current"),
+      at("color"),
+      "green",
+      at("intent.json"),
+    ]);
+    const record = (history: string, bytes?: number) => {
+      const [program, ...args] = recordArgv(files(history, bytes));
+      execFileSync(program as string, args, { input: history, stdio: ["pipe", "pipe", "pipe"] });
+    };
+    // A history cut off on the way (the sender died): nothing else moves, the intent stays for the reconcile.
+    expect(() => record('{"releases":', 20)).toThrow(/content cut off, old file kept/);
+    expect(readdirSync(dir).sort()).toEqual(["intent.json"]);
+    record('{"releases":[]}\n');
+    expect(readFileSync(at("releases.json"), "utf8")).toBe('{"releases":[]}\n');
+    expect(statSync(at("releases.json")).mode & 0o777).toBe(0o644);
+    expect(readlinkSync(at("current"))).toBe(at("releases/r2"));
+    expect(readFileSync(at("color"), "utf8")).toBe("green\n");
+    expect(statSync(at("color")).mode & 0o777).toBe(0o644);
+    expect(readdirSync(dir).sort()).toEqual(["color", "current", "releases.json"]);
   });
 
   it("ownedDirArgv makes a missing directory and leaves an existing one (run by sh)", () => {

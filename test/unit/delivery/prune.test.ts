@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pruneImages } from "../../../src/delivery/prune.js";
-import { type HostImage, planImagePrune } from "../../../src/delivery/prune_plan.js";
+import { type HostImage, imagePruneReason, planImagePrune } from "../../../src/delivery/prune_plan.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 const repo = "10.213.0.1:5000/shop/web";
@@ -17,6 +17,45 @@ const image = (n: number): HostImage => ({
 const releases = [1, 2, 3, 4].map((n) => ({ id: `r${n}`, images: [`${repo}@${digest(n)}`] }));
 const hostImages = [1, 2, 3, 4].map(image);
 const ids = (images: HostImage[]) => images.map((i) => i.id);
+
+describe("imagePruneReason", () => {
+  const kept = { releases, keep: 2, live: "r4", previous: "r3" };
+
+  it("reads the host when this run brought an image, or when the runtime cannot tell", () => {
+    expect(imagePruneReason({ ...kept, releases: releases.slice(2), delivered: true })).toBe(
+      "this run brought an image onto the host",
+    );
+    expect(imagePruneReason({ ...kept, releases: releases.slice(2), delivered: undefined })).toBe(
+      "the runtime does not say whether this run brought an image",
+    );
+  });
+
+  it("reads nothing when no image came and every release of the history is kept", () => {
+    expect(imagePruneReason({ ...kept, releases: releases.slice(2), delivered: false })).toBeNull();
+    // keep 2 of r3, r4 and the live r4 / previous r3 (a rollback between them): nothing drops out.
+    expect(
+      imagePruneReason({ ...kept, releases: releases.slice(2), live: "r3", previous: "r4", delivered: false }),
+    ).toBeNull();
+  });
+
+  it("reads the host when a release drops out of keep with an image no kept release runs", () => {
+    expect(imagePruneReason({ ...kept, delivered: false })).toBe(
+      `release r1 is no longer kept and ran ${repo}@${digest(1)}`,
+    );
+  });
+
+  it("reads nothing when the release dropping out ran a kept release's image (by another name of it)", () => {
+    const same = [
+      { id: "r1", images: [`docker.io/library/nginx@${digest(1)}`] },
+      { id: "r2", images: [`nginx@${digest(1)}`] },
+    ];
+    expect(imagePruneReason({ releases: same, keep: 1, live: "r2", previous: null, delivered: false })).toBeNull();
+  });
+
+  it("refuses a keep that is not a whole number, as the plan does", () => {
+    expect(() => imagePruneReason({ ...kept, keep: -1, delivered: false })).toThrow("keep must be a whole number >= 0");
+  });
+});
 
 describe("planImagePrune", () => {
   it("keeps the last `keep` releases' images", () => {

@@ -3,7 +3,6 @@
  * it finds (D36), on the shared fake host.
  */
 import { describe, expect, it } from "vitest";
-import { swapSymlinkArgv } from "../../../src/commands/files.js";
 import type { DeployEvent } from "../../../src/deploy/events.js";
 import { executeHost, prepareHost, runHost } from "../../../src/deploy/host-flow.js";
 import { Interrupt } from "../../../src/deploy/interrupt.js";
@@ -23,13 +22,6 @@ describe("--lock-wait: the host read again once the lock is held (D36)", () => {
   async function waitBehind(aCommit: string) {
     const host = hostWithLiveGreen();
     const cfg = await config();
-    // The record's `current` link swap (commands/files.ts swapSymlinkArgv), as the real `ln` + `mv -T` do it.
-    const sh = host.handlers.get("sh");
-    host.handlers.set("sh", (argv, options) => {
-      if (argv[2] !== swapSymlinkArgv("", "")[2]) return sh?.(argv, options);
-      host.files.set(argv[5] as string, { kind: "link", mode: "0777", owner: "root", group: "root", target: argv[4] });
-      return {};
-    });
     host.files.set(LOCK, { kind: "directory", mode: "0755", owner: "deploy", group: "deploy" });
     host.writeFile(`${LOCK}/holder`, JSON.stringify({ holder: "alice", commit: "c0", since: "2026-11-30T17:34:56Z" }));
     const bCalls: string[] = [];
@@ -72,12 +64,6 @@ describe("--lock-wait: the host read again once the lock is held (D36)", () => {
   async function deployedBetween(aCommit: string) {
     const host = hostWithLiveGreen();
     const cfg = await config();
-    const sh = host.handlers.get("sh");
-    host.handlers.set("sh", (argv, options) => {
-      if (argv[2] !== swapSymlinkArgv("", "")[2]) return sh?.(argv, options);
-      host.files.set(argv[5] as string, { kind: "link", mode: "0777", owner: "root", group: "root", target: argv[4] });
-      return {};
-    });
     const bCalls: string[] = [];
     const events: DeployEvent[] = [];
     const b = { ...hostRun(host, cfg, bCalls, events), runId: "run-B" };

@@ -90,6 +90,8 @@ describe("retireOld", () => {
       history,
       live: "r3",
       previous: "r2",
+      // No image brought: r1 drops out of keep, and its image is one no kept release runs.
+      delivered: false,
       say: (l) => said.push(l),
     });
     expect(kept.releases.map((r) => r.id)).toEqual(["r2", "r3"]);
@@ -99,6 +101,22 @@ describe("retireOld", () => {
       ["docker", "image", "rm", ref("a")],
     ]);
     expect(said).toContain("pruned 1 image(s) of releases beyond releases.keep");
+  });
+
+  it("reads no image of the host when the run brought none and every release stays kept (a re-deploy, a rollback)", async () => {
+    const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/flask-docker/slipway.yml"));
+    const reads: string[] = [];
+    const { host } = fakeHost();
+    const exec = host.exec.bind(host);
+    host.exec = (argv, options) => {
+      if (argv[0] === "docker") reads.push(argv.slice(0, 3).join(" "));
+      return exec(argv, options);
+    };
+    const input = { host, config, history, live: "r2", previous: "r3", say: () => undefined };
+    await retireOld({ ...input, delivered: false });
+    expect(reads).toEqual([]);
+    await retireOld({ ...input, delivered: true });
+    expect(reads).toEqual(["docker image ls", "docker image inspect", "docker container ls"]);
   });
 
   /** A manifest of backup `id` (`<release>-<stamp>`) taken at minute `minute`. */
@@ -150,6 +168,7 @@ describe("retireOld", () => {
       history: named,
       live: "v3-20261130170000",
       previous: "v2-20261130165844",
+      delivered: false,
       say: (l) => said.push(l),
     });
     const dir = "/opt/flask-docker/backups";

@@ -49,6 +49,22 @@ describe("container stage round trips", () => {
     expect(host.log[0]).toContain("exec ss -Hltnp ( sport = :18887 )");
   });
 
+  it("reports an image it pulled (retire's image prune then reads the host), not one the host had", async () => {
+    expect((await staging(false)).result.delivered).toBe(false);
+    const config = await loadConfig(resolve(import.meta.dirname, "../../../examples/flask-docker/slipway.yml"));
+    const fake = new FakeHost("t1");
+    let pulled = false;
+    fake.handlers.set("docker", (argv) => {
+      if (argv[1] === "pull") pulled = true;
+      if (argv[1] === "pull" || (argv.includes("image") && pulled)) return { stdout: `sha256:${"b".repeat(64)}\n` };
+      return { code: 1, stderr: "No such object" };
+    });
+    const staged = await containerRuntime(config, fake).stage("green", input(false));
+    expect(staged.actions).toContain(`pull ${IMAGE}`);
+    expect(staged.delivered).toBe(true);
+    expect((await containerRuntime(config, fake).stage("green", input(true))).delivered).toBe(false);
+  });
+
   it("after the plan: no docker call (containers and image as the plan saw them), the env file and the manifest (its directory made by the same command) in 1 wave", async () => {
     const { host, fake, runtime } = await staging(true, "APP_VERSION=1\n");
     host.log.length = 0;

@@ -74,7 +74,7 @@ export class FakeHost implements RemoteHost {
     const stdin = typeof options.stdin === "string" ? { stdin: options.stdin } : {};
     this.commands.push({ argv: [...argv], become: options.become ?? false, ...stdin });
     const custom = this.answer?.(argv, options) ?? this.handlers.get(argv[0] as string)?.(argv, options);
-    const { lines, ...partial } = custom ?? this.builtin(argv);
+    const { lines, ...partial } = custom ?? this.builtin(argv, options.stdin);
     for (const line of lines ?? []) options.onStdout?.(line);
     const stdout = partial.stdout ?? (lines ?? []).join("\n");
     const result: ExecResult = { code: 0, signal: null, stderr: "", durationMs: 1, ...partial, stdout };
@@ -102,7 +102,8 @@ export class FakeHost implements RemoteHost {
     return { code: answer.code ?? 0, signal: answer.signal ?? null };
   }
 
-  private builtin(argv: readonly string[]): FakeAnswer {
+  private builtin(argv: readonly string[], stdin?: ExecOptions["stdin"]): FakeAnswer {
+    if (argv[3] === "slipway-record") return this.record(argv.slice(4), stdin);
     if (argv[0] === "sh" && argv[3] === "slipway-lock") return this.takeLock(argv[4] as string, argv[5] as string);
     if (argv[0] === "sh" && argv[3] === "slipway-unlock") return this.releaseLock(argv[4] as string, argv[5] as string);
     const args = argv.filter((a) => a !== "--");
@@ -160,6 +161,15 @@ export class FakeHost implements RemoteHost {
       default:
         return {};
     }
+  }
+
+  /** commands/files.ts recordArgv: the history (from stdin), `current`, the color file, then the intent removed. */
+  private record([history, , release, current, colorFile, color, intent]: string[], stdin: unknown): FakeAnswer {
+    this.writeFile(history as string, String(stdin ?? ""));
+    this.files.set(current as string, { kind: "link", mode: "0777", owner: "root", group: "root", target: release });
+    this.writeFile(colorFile as string, `${color}\n`);
+    this.files.delete(intent as string);
+    return {};
   }
 
   /** commands/lock.ts takeLockArgv: mkdir (fails when present), then the record. */
