@@ -22,7 +22,10 @@ export function rollbackToCoverage(
  * (each host goes to its own previous release).
  */
 export function rollbackToHint(to: string, having: readonly string[]): string {
-  const alone = having.length > 0 ? `roll back the hosts that have it alone (\`slipway rollback --to ${to} -l ${having.join(",")}\`), or ` : "";
+  const alone =
+    having.length > 0
+      ? `roll back the hosts that have it alone (\`slipway rollback --to ${to} -l ${having.join(",")}\`), or `
+      : "";
   return `${alone}run \`slipway rollback\` without --to: each host goes back to its own previous release`;
 }
 

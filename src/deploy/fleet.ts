@@ -56,12 +56,17 @@ export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<Base
  * every host's result (failed where ID is missing, saying why; skipped where it is there) and a log line naming the
  * hosts and the way out (rollbackToHint); null when every host has it (or there is one host: its own error says it).
  */
-export async function refuseMissingTarget(connected: readonly Connected[], base: BaseRun): Promise<HostResult[] | null> {
+export async function refuseMissingTarget(
+  connected: readonly Connected[],
+  base: BaseRun,
+): Promise<HostResult[] | null> {
   const to = base.releaseId;
   if (!to || connected.length < 2) return null;
   const reached = connected.flatMap((c) => (c.host ? [{ name: c.resolved.name, host: c.host }] : []));
   const paths = deployPaths(base.config.deploy_dir);
-  const lives = await Promise.all(reached.map(async (r) => ({ name: r.name, ...(await readLiveState(r.host, paths)) })));
+  const lives = await Promise.all(
+    reached.map(async (r) => ({ name: r.name, ...(await readLiveState(r.host, paths)) })),
+  );
   const { lacking, having } = rollbackToCoverage(lives, to);
   if (lacking.length === 0) return null;
   const hint = rollbackToHint(to, having);
