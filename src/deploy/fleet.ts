@@ -4,7 +4,7 @@
  * without the recap saying so. A rollback without `--to` takes each host to its own previous release (a canary
  * gives hosts different histories); `--to ID` is fleet-wide: refused on every host when one lacks ID.
  */
-import type { Color, SlipwayConfig } from "../config/index.js";
+import type { Color } from "../config/index.js";
 import { hostRole } from "../config/layout.js";
 import { batchAborts, computeBatches } from "../engine/batches.js";
 import { SlipwayError } from "../errors.js";
