@@ -2,7 +2,8 @@
  * A rollback after a canary (harvest, systemd, sandbox targets t1 and t2): a deploy to both (r1), a canary to t1
  * alone (c1), a deploy to both (r2). The hosts' histories differ, so plain `rollback` takes each host to its own
  * previous release (t1 to c1, t2 to r1), the plan naming each; `--to c1` is refused on both, naming t2 and the way out.
- * Runs as the CLI does: the plan first (DeployOptions.confirm), then the run on the same connections.
+ * Runs as the CLI does: the plan first (DeployOptions.confirm), then the run on the same connections. Last, a
+ * release that crashes at boot (health.timeout 12 s: before systemd restarted it twice) is named as an exited unit.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,13 +32,13 @@ describe("rollback after a canary deploy to one host (t1, t2)", () => {
     onEvent: terminalSink((line) => lines.push(line)),
   });
   // The canary ships from a tree with uncommitted changes (its commit recorded `<sha>-dirty.<id>`, as deploy.ts does).
-  const ship = (releaseId: string, limit?: string[]) =>
+  const ship = (releaseId: string, limit?: string[], env: Record<string, string> = {}) =>
     deploy({
       ...common(),
       commit: limit ? `${"0".repeat(40)}-dirty.5f3a2c1d` : "0".repeat(40),
       releaseDir: `${REPO_ROOT}/examples/harvest`,
       releaseId,
-      versionEnv: { APP_VERSION: releaseId },
+      versionEnv: { APP_VERSION: releaseId, ...env },
       ...(limit ? { limit } : {}),
     });
   const version = (t: string) =>
@@ -109,5 +110,18 @@ describe("rollback after a canary deploy to one host (t1, t2)", () => {
       ["t2", "changed", "r1"],
     ]);
     expect([await version("t1"), await version("t2")]).toEqual(["c1", "r1"]);
+  });
+
+  it("a release that exits at boot fails its gate naming the exited unit and its journal, not a slow health path", async () => {
+    lines.length = 0;
+    const result = await ship("crash", ["t2"], { BROKEN: "crash" });
+    expect(result.ok).toBe(false);
+    const error = result.hosts[0]?.error ?? "";
+    expect(error).toMatch(
+      /did not become healthy at http:\S+: the unit canaryrb-\w+@(blue|green)\.service exited \(code \d+/,
+    );
+    expect(error).toContain("its last log lines above");
+    expect(lines.join("\n")).toContain("built with BROKEN=crash, refusing to start");
+    expect(await version("t2")).toBe("r1");
   });
 });
