@@ -45,7 +45,9 @@ export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<Base
   const target = rollbackTarget(live.history, live.release, run.releaseId || undefined, left);
   if (!target) {
     const why = noRollbackTarget(live.history, live.release, run.releaseId || undefined);
-    throw new SlipwayError(why.message, { host: host.name, hint: why.hint });
+    // A host added since the last deploy has nothing to go back to; the others still can, without it.
+    const others = run.releaseId ? "" : `; to roll back the other hosts, leave this one out: -l 'all,!${host.name}'`;
+    throw new SlipwayError(why.message, { host: host.name, hint: `${why.hint}${others}` });
   }
   const base = { ...run, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
   return left ? { ...base, leftSwitch: left } : base;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { oneRelease, rollbackToCoverage, rollbackToHint } from "../../../src/deploy/batches.js";
+import { hostSpecific } from "../../../src/deploy/fleet.js";
 import { rollbackTarget } from "../../../src/deploy/history.js";
+import { FakeHost } from "../engine/fake-host.js";
+import { configWith } from "../render/from-config/config.js";
 
 describe("rollback over a fleet whose hosts have different histories", () => {
   const rec = (id: string, result: "deployed" | "failed" = "deployed") => ({
@@ -33,5 +36,15 @@ describe("rollback over a fleet whose hosts have different histories", () => {
     expect(rollbackToHint("zz", [])).toBe(
       "run `slipway rollback` without --to: each host goes back to its own previous release",
     );
+  });
+});
+
+describe("a rollback on a host added since the last deploy", () => {
+  it("fails there saying how to roll back the others without it", async () => {
+    const run = { config: configWith({}), releaseId: "" } as Parameters<typeof hostSpecific>[0];
+    await expect(hostSpecific(run, new FakeHost("b"))).rejects.toMatchObject({
+      message: "no release is deployed on this host yet: nothing to roll back to",
+      hint: "deployed releases on the host (a rollback can go to one of these): none; to run an older commit, deploy it; to roll back the other hosts, leave this one out: -l 'all,!b'",
+    });
   });
 });
