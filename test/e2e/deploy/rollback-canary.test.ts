@@ -3,7 +3,7 @@
  * alone (c1), a deploy to both (r2). The hosts' histories differ, so plain `rollback` takes each host to its own
  * previous release (t1 to c1, t2 to r1), the plan naming each; `--to c1` is refused on both, naming t2 and the way out.
  * Runs as the CLI does: the plan first (DeployOptions.confirm), then the run on the same connections. Last, a
- * release that crashes at boot (health.timeout 12 s: before systemd restarted it twice) is named as an exited unit.
+ * release that crashes at boot (health.timeout 6 s: before systemd restarted it twice) is named as an exited unit.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,7 +47,7 @@ describe("rollback after a canary deploy to one host (t1, t2)", () => {
   beforeAll(async () => {
     for (const t of TARGETS) hosts.push(await connectTarget(t));
     await Promise.all(hosts.map((h) => cleanHost(h, APP)));
-    const file = writeOverlay("harvest", { app: APP, domain: DOMAIN, target: "t1", ports: {}, healthTimeout: "12s" });
+    const file = writeOverlay("harvest", { app: APP, domain: DOMAIN, target: "t1", ports: {}, healthTimeout: "60s" });
     const yaml = parse(readFileSync(file, "utf8"));
     yaml.inventory.hosts.t2 = { address: sandboxTarget("t2").host };
     yaml.tls = { enabled: false };
