@@ -47,7 +47,7 @@ describe("rollback after a canary deploy to one host (t1, t2)", () => {
   beforeAll(async () => {
     for (const t of TARGETS) hosts.push(await connectTarget(t));
     await Promise.all(hosts.map((h) => cleanHost(h, APP)));
-    const file = writeOverlay("harvest", { app: APP, domain: DOMAIN, target: "t1", ports: {}, healthTimeout: "60s" });
+    const file = writeOverlay("harvest", { app: APP, domain: DOMAIN, target: "t1", ports: {}, healthTimeout: "180s" });
     const yaml = parse(readFileSync(file, "utf8"));
     yaml.inventory.hosts.t2 = { address: sandboxTarget("t2").host };
     yaml.tls = { enabled: false };

@@ -47,7 +47,7 @@ describe("proxy.switch changed between deploys, under a request flood (t1)", () 
   beforeAll(async () => {
     host = await connectTarget("t1");
     await cleanHost(host, APP);
-    const file = writeOverlay("harvest", { app: APP, domain: DOMAIN, target: "t1", ports: {}, healthTimeout: "60s" });
+    const file = writeOverlay("harvest", { app: APP, domain: DOMAIN, target: "t1", ports: {}, healthTimeout: "180s" });
     config = await loadConfig(file);
     config = { ...config, tls: { ...config.tls, enabled: false } } as SlipwayConfig;
     const first = await ship("m1", "socket");
