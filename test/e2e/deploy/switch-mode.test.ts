@@ -2,7 +2,9 @@
  * `proxy.switch` changed between deploys (harvest, systemd, sandbox target t1), under a keep-alive request flood
  * through nginx: socket to reload, then back. The deploy that leaves the socket switch keeps the colors' unix
  * listeners through its reload (nginx's old workers still send their requests through the links) and removes the
- * links only at its retire; the next deploy drops the listeners. 0 failed answers either way.
+ * links only at its retire; the next deploy drops the listeners. No request gets an HTTP error (a 502 from a listener
+ * the reload removed) either way; a changed site's reload still closes keep-alive connections (docs/config.md
+ * proxy.switch), which the client sees as a reset: measured 2, 2 and 4 of 15,000-22,000 requests, all resets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminalSink } from "../../../src/cli/deploy-events.js";
@@ -40,6 +42,11 @@ describe("proxy.switch changed between deploys, under a request flood (t1)", () 
     const counts = await flood.stop(200);
     console.log(`switch ${mode} (${releaseId}) under a flood: ${JSON.stringify(counts)}`);
     expect(result.ok, result.recap).toBe(true);
+    // Every failure sampled is a closed connection (the reload's), none an HTTP answer (a missing listener's 502).
+    expect(
+      counts.samples.filter((why) => why.startsWith("HTTP")),
+      counts.samples.join("\n"),
+    ).toEqual([]);
     return counts;
   };
   const linked = async () => (await host.exec(["test", "-L", LINKS], { check: false })).code === 0;
@@ -61,23 +68,20 @@ describe("proxy.switch changed between deploys, under a request flood (t1)", () 
     await host.close();
   });
 
-  it("socket to reload: 0 failed answers; the links are gone after the deploy", async () => {
-    const counts = await underFlood("m2", "reload");
-    expect(counts.failed, counts.samples.join("\n")).toBe(0);
+  it("socket to reload: no HTTP error; the links are gone after the deploy", async () => {
+    await underFlood("m2", "reload");
     expect(JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version).toBe("m2");
     expect(await linked()).toBe(false);
   });
 
-  it("the next reload deploy drops the listeners: 0 failed answers", async () => {
-    const counts = await underFlood("m3", "reload");
-    expect(counts.failed, counts.samples.join("\n")).toBe(0);
+  it("the next reload deploy drops the listeners: no HTTP error", async () => {
+    await underFlood("m3", "reload");
     const site = await host.readFile(`/etc/nginx/conf.d/slipway-${APP}.conf`);
     expect(site?.toString()).not.toContain("unix:/run/slipway/");
   });
 
-  it("reload back to socket: 0 failed answers", async () => {
-    const counts = await underFlood("m4", "socket");
-    expect(counts.failed, counts.samples.join("\n")).toBe(0);
+  it("reload back to socket: no HTTP error", async () => {
+    await underFlood("m4", "socket");
     expect(await linked()).toBe(true);
     expect(JSON.parse((await viaNginx(address(), DOMAIN, "/api/health")).body).version).toBe("m4");
   });
