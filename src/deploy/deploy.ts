@@ -18,12 +18,13 @@ import { newRunId } from "../lock/lock.js";
 import { ConnectionPool, Redactor } from "../remote/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { checkConfigFiles } from "../render/config-file-check.js";
+import { oneRelease } from "./batches.js";
 import { composeRuntime } from "./compose-runtime.js";
 import { chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import type { DeployEventSink } from "./events.js";
-import { fleetTarget, hostSpecific, runBatches } from "./fleet.js";
+import { hostSpecific, refuseMissingTarget, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
 import { type HostRun, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
@@ -111,12 +112,11 @@ async function onEveryHost(
       const results = down.map((h) => hostEnd(base, h));
       return finalResult(kind, release, results, started, base, tally);
     }
-    if (kind === "rollback" && !base.releaseId) {
-      const target = await fleetTarget(connected, config);
-      if (target) {
-        report(`rollback: the fleet goes back to ${target}, the release before its last deploy`);
-        base = { ...base, releaseId: target };
-        release = target;
+    if (kind === "rollback") {
+      const refused = await refuseMissingTarget(connected, base);
+      if (refused) return finalResult(kind, release, refused, started, base, tally);
+      if (!base.releaseId && connected.length > 1) {
+        report("rollback: each host goes back to its own previous release (its plan names it)");
       }
     }
     if ((confirm && !base.check) || split) {
@@ -136,6 +136,8 @@ async function onEveryHost(
       if (ran.plan) return ran.plan;
       return finalResult(kind, ran.release, ran.hosts, started, base, tally);
     }
+    // A rollback's hosts may each go to another release (their own previous one): the run names one only when alike.
+    const targets = new Set<string>();
     const one = async (c: (typeof connected)[number]): Promise<HostResult> => {
       const { resolved, host } = c;
       if (!host) return unreachableEnd(base, c);
@@ -147,12 +149,14 @@ async function onEveryHost(
           { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
           resolved.address,
         );
-        if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
+        if (kind === "rollback") targets.add(fromHost.releaseId);
+        else if (result.status === "changed") release = fromHost.releaseId;
         else if (result.status === "ok" && result.release) release = result.release;
         return result;
       });
     };
     hosts.push(...(await runBatches(connected, one, { ...base, kind, runtime, report })));
+    if (kind === "rollback") release = oneRelease(targets);
   } finally {
     await pool.closeAll();
   }

@@ -18,8 +18,13 @@ export interface ServiceLogs {
   /** The unit or container: `shop-web@green.service`, `shop-web-green-2`, `shop-green_web_1`. */
   name: string;
   lines: string[];
-  /** The container's exit code when it is not running (exited, or restarting after a crash); absent while it runs. */
+  /**
+   * The process's last exit code when it exited since it was started (a container exited or restarting after a
+   * crash; a systemd unit restarted by Restart=always, or down); absent while it runs as started.
+   */
   exited?: number;
+  /** The exit in the runtime's words, when it says more than the code (`... exited (code 1, restarted 1 time; ...)`). */
+  exit?: string;
 }
 
 /** What happened to one step on one host. `undone`: its undo ran after a later failure or an interruption. */

@@ -1,14 +1,15 @@
 /**
  * The fleet outcome (issue 10 item 9): a failed host in a batch switches the batch's deployed hosts back to their
  * previous release (`inventory.on_batch_failure: switch_back`, the default), so no host is left on another release
- * without the recap saying so; a rollback without `--to` takes the whole fleet to one release.
+ * without the recap saying so. A rollback without `--to` takes each host to its own previous release (a canary
+ * gives hosts different histories); `--to ID` is fleet-wide: refused on every host when one lacks ID.
  */
-import type { Color, SlipwayConfig } from "../config/index.js";
+import type { Color } from "../config/index.js";
 import { hostRole } from "../config/layout.js";
 import { batchAborts, computeBatches } from "../engine/batches.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { fleetRollbackTarget } from "./batches.js";
+import { rollbackToCoverage, rollbackToHint } from "./batches.js";
 import type { Connected } from "./connect.js";
 import { type LeftSwitch, noRollbackTarget, rollbackTarget } from "./history.js";
 import { runHost } from "./host-flow.js";
@@ -17,7 +18,7 @@ import { readIntent, type SwitchIntent } from "./intent.js";
 import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { servedColor } from "./nginx.js";
 import { deployPaths } from "./paths.js";
-import type { BaseRun } from "./plan-run.js";
+import { type BaseRun, hostEnd, unreachableEnd } from "./plan-run.js";
 import type { ColorRuntime } from "./runtime.js";
 import { leftSwitch } from "./status-served.js";
 import type { HostResult } from "./types.js";
@@ -54,7 +55,9 @@ export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<Base
   const target = rollbackTarget(live.history, live.release, run.releaseId || undefined, left);
   if (!target) {
     const why = noRollbackTarget(live.history, live.release, run.releaseId || undefined);
-    throw new SlipwayError(why.message, { host: host.name, hint: why.hint });
+    // A host added since the last deploy has nothing to go back to; the others still can, without it.
+    const others = run.releaseId ? "" : `; to roll back the other hosts, leave this one out: -l 'all,!${host.name}'`;
+    throw new SlipwayError(why.message, { host: host.name, hint: `${why.hint}${others}` });
   }
   const base = {
     ...run,
@@ -67,13 +70,37 @@ export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<Base
   return left ? { ...base, leftSwitch: left } : base;
 }
 
-/** The fleet's rollback target from every reachable host's history (fleetRollbackTarget); null when unknown. */
-export async function fleetTarget(connected: readonly Connected[], config: SlipwayConfig): Promise<string | null> {
-  const paths = deployPaths(config.deploy_dir);
-  const hosts = connected.flatMap((c) => (c.host ? [c.host] : []));
-  if (hosts.length < 2) return null;
-  const lives = await Promise.all(hosts.map((h) => readLiveState(h, paths)));
-  return fleetRollbackTarget(lives);
+/**
+ * `rollback --to ID` over several hosts, before anything is planned: when a reachable host's history cannot go to ID,
+ * every host's result (failed where ID is missing, saying why; skipped where it is there) and a log line naming the
+ * hosts and the way out (rollbackToHint); null when every host has it (or there is one host: its own error says it).
+ */
+export async function refuseMissingTarget(
+  connected: readonly Connected[],
+  base: BaseRun,
+): Promise<HostResult[] | null> {
+  const to = base.releaseId;
+  if (!to || connected.length < 2) return null;
+  const reached = connected.flatMap((c) => (c.host ? [{ name: c.resolved.name, host: c.host }] : []));
+  const paths = deployPaths(base.config.deploy_dir);
+  const lives = await Promise.all(
+    reached.map(async (r) => ({ name: r.name, ...(await readLiveState(r.host, paths)) })),
+  );
+  const { lacking, having } = rollbackToCoverage(lives, to);
+  if (lacking.length === 0) return null;
+  const hint = rollbackToHint(to, having);
+  const message = `rollback --to ${to}: refused on every host, ${lacking.join(", ")} cannot go to it; ${hint}`;
+  base.sink({ kind: "log", level: "warn", message });
+  return connected.map((c) => {
+    if (!c.host) return unreachableEnd(base, c);
+    const live = lives.find((l) => l.name === c.resolved.name);
+    if (!live || !lacking.includes(live.name)) {
+      const error = `not rolled back: ${lacking.join(", ")} cannot go to ${to} (${hint})`;
+      return hostEnd(base, { name: c.resolved.name, status: "skipped", error });
+    }
+    const why = noRollbackTarget(live.history, live.release, to);
+    return hostEnd(base, { name: live.name, status: "failed", error: `${why.message} (${why.hint}; ${hint})` });
+  });
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { Color } from "../config/index.js";
 import type { EarlyStop } from "../verify/wait.js";
-import { crashLoop } from "./process-state.js";
+import { crashLoop, EXITS_AT_BOOT_HINT } from "./process-state.js";
 import type { ColorRuntime, ServiceFailure } from "./runtime.js";
 
 /** At most one read of the runtime per service this often while it is unhealthy, ms (a task list, an inspect). */
@@ -51,7 +51,7 @@ function crashLoopRead(runtime: ColorRuntime, color: Color, service: string) {
     if (reason === undefined) return undefined;
     return {
       message: `${service} (${color}) exits at boot: ${reason}`,
-      hint: "its process exits at boot: its last log lines above say why (a missing setting, a failed import or migration, a crash before it listens); fix the release and deploy again",
+      hint: EXITS_AT_BOOT_HINT,
     };
   };
 }

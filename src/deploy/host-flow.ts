@@ -205,7 +205,9 @@ export async function planHost(
     s.say(`  ${todaysConfigLine(target, runConfigHash(run.config))}`);
   }
   await planSteps(steps, s, s.emitter);
-  return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url };
+  // A rollback's target is each host's own: the recap names it when the hosts' targets differ.
+  const target = run.kind === "rollback" ? { release: run.releaseId } : {};
+  return { name: run.host.name, status: "changed", color: s.liveColor ?? undefined, url: s.url, ...target };
 }
 
 function alreadyLiveResult(s: FlowState, same: string): HostResult {

@@ -19,7 +19,7 @@ import { parseCurl } from "../verify/probe.js";
 import type { RouteCheck } from "../verify/spec.js";
 import { bypassHeaderLine, type MaintenanceBypass } from "./maintenance-bypass.js";
 import { switchPublicPorts } from "./public-port.js";
-import { pointSocketLinks, type SocketLink } from "./socket-links.js";
+import { pointSocketLinks, type SocketLink, socketLinksLeft } from "./socket-links.js";
 
 /** Certificates seen on each host: once there they stay for the run (a deploy asks several times per host). */
 const certificatesSeen = new WeakMap<RemoteHost, Set<string>>();
@@ -46,7 +46,8 @@ export interface SwitchResult extends InstallResult {
 /**
  * Points nginx at `color`: with proxy.switch socket the links move first (until a reload creates the listeners they
  * lead nowhere, and nothing uses them), then the color-independent files are installed (`nginx -t`, reloaded only
- * when they changed); with proxy.switch reload the files name the color. null: no site (proxy.mode internal).
+ * when they changed); with proxy.switch reload the files name the color (and keep the colors' listeners while the
+ * socket switch's links are left: socketLinksLeft). null: no site (proxy.mode internal).
  */
 export async function switchTo(
   host: RemoteHost,
@@ -59,9 +60,11 @@ export async function switchTo(
     const ports = await switchPublicPorts(host, config, color, check);
     return ports && { ...ports, links: [], filesChanged: false };
   }
-  const site = nginxSiteFromConfig(config, { color, tlsReady: await tlsReady(host, config) });
+  const [tls, left] = await Promise.all([tlsReady(host, config), socketLinksLeft(host, config)]);
+  const site = nginxSiteFromConfig(config, { color, tlsReady: tls, keepListeners: left.length > 0 });
   if (!site) return null;
-  const moving = site.colorSockets ? pointSocketLinks(host, config, color, check) : Promise.resolve([]);
+  const socket = config.proxy.switch === "socket";
+  const moving = socket ? pointSocketLinks(host, config, color, check) : Promise.resolve([]);
   // The links move while the live files are read; nothing is written (nor nginx reloaded) before they have moved.
   const files = applyNginxSite(host, site, {
     become: true,

@@ -5,6 +5,7 @@
  */
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
+import { oneRelease } from "./batches.js";
 import { type Connected, unreachableLine } from "./connect.js";
 import { runBatches } from "./fleet.js";
 import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost } from "./host-flow.js";
@@ -66,7 +67,7 @@ export async function planThenRun(
   },
 ): Promise<{ plan?: DeployResult; hosts: HostResult[]; release: string }> {
   const prepared = new Map<string, PreparedHost>();
-  let release = base.releaseId;
+  const targets = new Set<string>();
   // A plan a run follows takes each host's lock while it reads (lock-ahead.ts); what runs nothing releases it below.
   const lockAhead = !base.check && !ctx.split;
   const failedPrepare = await Promise.all(
@@ -75,13 +76,15 @@ export async function planThenRun(
       if (!host) return unreachableEnd(base, c);
       return guarded(base, resolved.name, async () => {
         const run = await ctx.runOf(host);
-        if (ctx.kind === "rollback") release = run.releaseId;
+        if (ctx.kind === "rollback") targets.add(run.releaseId);
         const hostRun = { ...run, host, user: resolved.user, runtime: ctx.runtime(host) };
         prepared.set(resolved.name, await prepareHost(hostRun, resolved.address, { plan: true, lockAhead }));
         return { name: resolved.name, status: "ok" } as HostResult;
       }).then((r) => (r.status === "ok" ? null : r));
     }),
   );
+  // A rollback's hosts each go to their own previous release: the run names one only when they agree.
+  const release = ctx.kind === "rollback" && targets.size > 0 ? oneRelease(targets) : base.releaseId;
   if (ctx.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
   try {
     return await planAndRun(connected, base, ctx, { prepared, failedPrepare, lockAhead, release });

@@ -99,6 +99,20 @@ function exitReason(p: ProcessState, times: number): string {
 }
 
 /**
+ * A systemd unit that exited since it was started (NRestarts counts from its start): restarted by Restart=always, or
+ * down now (`activating (auto-restart)`, `failed`, `inactive (dead)`); the exit as the gates word it, else undefined.
+ * What the container runtime's logs read from `docker inspect` (runtime.ts withExitCode), for a unit. Pure.
+ */
+export function unitExit(p: ProcessState): string | undefined {
+  const down = /auto-restart|failed|dead|exited/.test(p.status);
+  return down || p.restarts > 0 ? exitReason(p, p.restarts) : undefined;
+}
+
+/** The hint of a process that exits at boot, whichever read saw it (the gate's early stop, its logs at the end). */
+export const EXITS_AT_BOOT_HINT =
+  "its process exits at boot: its last log lines above say why (a missing setting, a failed import or migration, a crash before it listens); fix the release and deploy again";
+
+/**
  * How many restarts since the health gate's first read prove that a process with a port exits at boot: as a swarm
  * slot's FAILED_TASKS_PER_SLOT, one exit alone (a database not ready at the first boot) may still end healthy.
  */

@@ -31,8 +31,10 @@ function countsOfStatus(status: HostStatus): HostRecap {
   return counts;
 }
 
-function rowOf(h: HostResult, tally: StepTally): RecapRow {
-  const color = h.color ? ` live=${h.color}` : "";
+/** `perHost`: the run names no one release (a rollback whose hosts go to their own previous ones): each row does. */
+function rowOf(h: HostResult, tally: StepTally, perHost: boolean): RecapRow {
+  const to = perHost && h.release ? ` release=${h.release}` : "";
+  const color = h.color ? `${to} live=${h.color}` : to;
   const url = h.url && h.status !== "failed" && h.status !== "unreachable" ? ` ${h.url}` : "";
   const error = h.error ? `: ${h.error}` : "";
   const ran = tally.get(h.name);
@@ -44,7 +46,7 @@ function rowOf(h: HostResult, tally: StepTally): RecapRow {
 
 /**
  * `deploy <release>: succeeded in 1.2s`, then `PLAY RECAP` and one line per host: its step counts, their time, its
- * status, live color, URL and error. A check-mode run says `plan of deploy <release>: ready` instead, so a log never
+ * status, live color, URL and error (and its release when the head names none: a rollback to several). A check-mode run says `plan of deploy <release>: ready` instead, so a log never
  * shows "succeeded" for a run that only planned (the CLI plans before every real run).
  */
 export function formatRecap(
@@ -59,5 +61,8 @@ export function formatRecap(
   // A rollback that found no target has no release id: `rollback: FAILED`, not `rollback : FAILED`.
   const what = release ? `${kind} ${release}` : kind;
   const head = check ? `plan of ${what}: ${ok ? "ready" : "FAILED"}` : `${what}: ${ok ? "succeeded" : "FAILED"}`;
-  return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally)))].join("\n");
+  const perHost = !release;
+  return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally, perHost)))].join(
+    "\n",
+  );
 }

@@ -34,6 +34,16 @@ export async function listReleases(config: SlipwayConfig, limit?: string[]): Pro
   }
 }
 
+/**
+ * The commit as the table shows it: its first 12 characters, and for a release shipped from a tree with uncommitted
+ * changes (recorded `<sha>-dirty.<id>`, D27) the `-dirty.<id>` too, which a plain cut would drop.
+ */
+export function commitCell(commit: string): string {
+  if (!commit) return "-";
+  const dirty = /-dirty\.[0-9A-Za-z]+$/.exec(commit)?.[0] ?? "";
+  return `commit ${commit.slice(0, commit.length - dirty.length).slice(0, 12)}${dirty}`;
+}
+
 /** Newest first: `* <id>  <result>  <color>  <time>  <actor>  commit <short>  backup <id>` (`*` = live). */
 export function formatHistory(history: ReleaseHistory, live: string | null): string[] {
   if (history.releases.length === 0) return ["  (no releases)"];
@@ -45,7 +55,7 @@ export function formatHistory(history: ReleaseHistory, live: string | null): str
       r.color ?? "-",
       r.time,
       r.actor,
-      r.commit ? `commit ${r.commit.slice(0, 12)}` : "-",
+      commitCell(r.commit),
       r.backup ? `backup ${r.backup}` : "",
     ]);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];

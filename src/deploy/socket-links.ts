@@ -5,6 +5,7 @@
  * through the link for every new request, so new requests go to the new color while the open ones finish where they
  * are and no client connection is closed.
  */
+import { removeFilesArgv, testArgv } from "../commands/files.js";
 import { pointLinksArgv } from "../commands/nginx.js";
 import type { Color, SlipwayConfig } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
@@ -66,4 +67,39 @@ export async function pointSocketLinks(
   const r = await host.exec(pointLinksArgv(links, check ? "check" : "set"), { become: true, step: "switch" });
   const moved = new Set(r.stdout.split("\n").filter((l) => l !== ""));
   return links.filter((l) => moved.has(l.link));
+}
+
+/** Per connection (one run): whether the socket switch's links are left on the host (socketLinksLeft). */
+const linksLeft = new WeakMap<RemoteHost, Promise<string[]>>();
+
+/**
+ * The socket switch's links left on a host whose config now says `proxy.switch: reload` (read once per run; none
+ * under `socket`, where they are the switch). While any is left, the site keeps the colors' listeners
+ * (nginxSiteFromConfig keepListeners): the reload that leaves the socket switch must not remove the listeners that
+ * nginx's old workers still reach through the links, or their requests fail (502) until they exit. The retire step
+ * removes the links (dropSocketLinks); the next deploy's reload then drops the listeners, which nothing uses.
+ */
+export function socketLinksLeft(host: RemoteHost, config: SlipwayConfig): Promise<string[]> {
+  if (config.proxy.switch === "socket" || config.proxy.mode === "internal") return Promise.resolve([]);
+  let left = linksLeft.get(host);
+  if (!left) {
+    const paths = socketLinkPaths(config);
+    left = Promise.all(paths.map((p) => host.exec(testArgv("-L", p), { check: false }))).then((rs) =>
+      paths.filter((_, i) => rs[i]?.code === 0),
+    );
+    linksLeft.set(host, left);
+  }
+  return left;
+}
+
+/**
+ * Removes the links socketLinksLeft found, once the deploy that left the socket switch has switched and drained
+ * (nginx's old workers are gone by then); returns them (none: nothing done). Lists them only when `check`.
+ */
+export async function dropSocketLinks(host: RemoteHost, config: SlipwayConfig, check = false): Promise<string[]> {
+  const left = await socketLinksLeft(host, config);
+  if (left.length === 0 || check) return left;
+  await host.exec(removeFilesArgv(left), { become: true, step: "retire" });
+  linksLeft.set(host, Promise.resolve([]));
+  return left;
 }

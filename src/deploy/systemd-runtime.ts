@@ -18,7 +18,7 @@ import { instanceUnitName } from "../render/systemd.js";
 import { ensureSystemUser } from "./app-user.js";
 import { deployPaths } from "./paths.js";
 import { refusePortSquatters } from "./port-squatters.js";
-import { parseUnitProcessState } from "./process-state.js";
+import { parseUnitProcessState, unitExit } from "./process-state.js";
 import { type ColorRuntime, configWithEnv, logLines, type StageInput, type StageResult, wanted } from "./runtime.js";
 import { serviceSources, shipService } from "./ship.js";
 import { requireSecrets, shipStatic, writeRuntimeFiles } from "./stage-steps.js";
@@ -137,13 +137,19 @@ export function systemdRuntime(config: SlipwayConfig, host: RemoteHost): ColorRu
       );
     },
     async logs(color, lines, only) {
-      // One journal read per unit (at once): interleaved lines of several units could not be told apart.
+      // One journal read per unit (at once): interleaved lines of several units could not be told apart. The unit's
+      // state is read beside it: a unit that exited at boot is named as such (the container runtime's `exited`).
       const picked = serviceInstances(config).filter((u) => wanted(only, u.service));
       return Promise.all(
         picked.map(async ({ service, instance }) => {
           const name = instanceUnitName(config.app, service, color, instance);
-          const r = await host.exec(journalArgv([name], { lines }), { become: true, check: false, step: "gate" });
-          return { service, name, lines: logLines(r.stdout) };
+          const [r, state] = await Promise.all([
+            host.exec(journalArgv([name], { lines }), { become: true, check: false, step: "gate" }),
+            host.exec(unitProcessArgv(name), { check: false, step: "gate" }),
+          ]);
+          const p = parseUnitProcessState(name, state.stdout);
+          const exit = state.code === 0 ? unitExit(p) : undefined;
+          return { service, name, lines: logLines(r.stdout), ...(exit ? { exited: p.exitCode, exit } : {}) };
         }),
       );
     },

@@ -148,7 +148,16 @@ export interface NginxSiteModel {
    * resolves the link at every new upstream connection, so repointing it moves new requests and closes nothing. The
    * files are the same whatever color is live (`color` and `preview.upstreams` are not rendered).
    */
-  colorSockets?: { runDir: string; colors: Array<{ color: string; upstreams: UpstreamModel[] }> };
+  colorSockets?: {
+    runDir: string;
+    colors: Array<{ color: string; upstreams: UpstreamModel[] }>;
+    /**
+     * The listeners only, the upstreams as without colorSockets (`color`'s servers): the first `proxy.switch: reload`
+     * render on a host the socket switch served, so the reload keeps the listeners nginx's old workers still send
+     * requests to through the links (deploy/socket-links.ts socketLinksLeft).
+     */
+    listenersOnly?: boolean;
+  };
   /**
    * `slipway maintenance on|off`: while `<upstreamIncludeDir>/<app>.maintenance.html` exists, the public server blocks
    * answer every request with that page, 503 and `Retry-After: <retryAfterSeconds>`, except `openPaths` (exact URIs:

@@ -100,20 +100,27 @@ function renderSocketUpstream(app: string, service: string, includeDir: string, 
 /** The include files of the upstreams: per service, or with colorSockets the links and each color's servers. */
 function upstreamFiles(model: NginxSiteModel): RenderedFile[] {
   const dir = model.upstreamIncludeDir;
-  if (!model.colorSockets) {
-    return [
-      ...model.upstreams.map((u) => renderNginxUpstream(model.app, u, dir)),
-      ...(model.preview?.upstreams ?? []).map((u) => renderNginxUpstream(model.app, u, dir, "preview")),
-    ];
-  }
   const services = model.upstreams.map((u) => u.service);
+  const own = linked(model)
+    ? [
+        ...services.map((s) => renderSocketUpstream(model.app, s, dir)),
+        ...(model.preview ? services.map((s) => renderSocketUpstream(model.app, s, dir, "preview")) : []),
+      ]
+    : [
+        ...model.upstreams.map((u) => renderNginxUpstream(model.app, u, dir)),
+        ...(model.preview?.upstreams ?? []).map((u) => renderNginxUpstream(model.app, u, dir, "preview")),
+      ];
   return [
-    ...services.map((s) => renderSocketUpstream(model.app, s, dir)),
-    ...(model.preview ? services.map((s) => renderSocketUpstream(model.app, s, dir, "preview")) : []),
-    ...model.colorSockets.colors.flatMap(({ color, upstreams }) =>
+    ...own,
+    ...(model.colorSockets?.colors ?? []).flatMap(({ color, upstreams }) =>
       upstreams.map((u) => renderNginxUpstream(model.app, u, dir, identifier(color, "colorSockets.color"))),
     ),
   ];
+}
+
+/** The public upstreams go through the socket links (colorSockets, not only its listeners). */
+function linked(model: NginxSiteModel): boolean {
+  return model.colorSockets !== undefined && model.colorSockets.listenersOnly !== true;
 }
 
 /** The site file plus one include file per upstream, in the order they must exist for `nginx -t`. */
@@ -147,7 +154,7 @@ function buildSiteView(model: NginxSiteModel) {
   const colorHeader = (color: string, field: string) =>
     `${COLOR_HEADER} ${nx.quotedHeaderValue(colorHeaderValue(model.app, color), field)}`;
   // With colorSockets each color's listener names itself: a header here would name the color of the render.
-  const marked = model.color !== undefined && !model.colorSockets;
+  const marked = model.color !== undefined && !linked(model);
   const headers = [...securityHeaders, ...(marked ? [colorHeader(model.color as string, "color")] : [])];
   const tls = model.tls ? tlsView(model.tls) : null;
   const shared = {
@@ -210,7 +217,7 @@ function buildSiteView(model: NginxSiteModel) {
     return [http, https];
   });
   if (model.preview) {
-    const previewColor = model.colorSockets ? [] : [colorHeader(model.preview.color, "preview.color")];
+    const previewColor = linked(model) ? [] : [colorHeader(model.preview.color, "preview.color")];
     servers.push(previewServer(model, model.preview, ctx, shared, [...securityHeaders, ...previewColor]));
   }
 

@@ -7,6 +7,7 @@
  * its upstreams on the live color (the idle one on a first deploy), and the certificate it has so far (HTTP only when
  * none). Renewal and its nginx-reload hook are made sure of every time. Undo puts back the site files it installed.
  */
+
 import { ensureCertificate, ensureRenewal, inspectCertificate } from "../../certs/index.js";
 import { type CertSpec, certSpecFromConfig } from "../../certs/spec.js";
 import type { SlipwayConfig } from "../../config/index.js";
@@ -17,6 +18,7 @@ import type { Color } from "../../render/model.js";
 import { checkHelperRecord, inHelperMode } from "../helper-record.js";
 import { restoreSiteFiles, tlsReady } from "../nginx.js";
 import { withProgress } from "../progress.js";
+import { socketLinksLeft } from "../socket-links.js";
 import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -39,7 +41,8 @@ function siteColor(s: FlowState): Color {
  */
 async function installSiteForChallenge(s: FlowState, check: boolean): Promise<FileChange[]> {
   const { host, config } = s.run;
-  const model = nginxSiteFromConfig(config, { color: siteColor(s), tlsReady: await tlsReady(host, config) });
+  const [tls, left] = await Promise.all([tlsReady(host, config), socketLinksLeft(host, config)]);
+  const model = nginxSiteFromConfig(config, { color: siteColor(s), tlsReady: tls, keepListeners: left.length > 0 });
   if (!model) return [];
   const result = await applyNginxSite(host, model, {
     become: true,

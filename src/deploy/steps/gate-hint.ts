@@ -27,6 +27,19 @@ function loopbackHint(logs: readonly ServiceLogs[]): string {
 }
 
 /**
+ * How a process that exited reads in a gate's failure: the runtime's words (a systemd unit: `shop-web@green.service
+ * exited (code 1, restarted 1 time; now activating (auto-restart))`), else the container and its code.
+ */
+export function exitText(logs: ServiceLogs): string {
+  return logs.exit ? `the unit ${logs.exit}` : `the container ${logs.name} exited (code ${logs.exited})`;
+}
+
+/** The first of a service's processes that exited at boot (gatePort then says so first), if any. */
+export function exitedProcess(logs: readonly ServiceLogs[]): ServiceLogs | undefined {
+  return logs.find((l) => l.exited !== undefined);
+}
+
+/**
  * The hint of a gate that failed with `last` (its last HTTP status, 0 for none, and curl's exit code) for a service
  * run by `runtime`, given the service's last log lines: for a container runtime whose port refuses, resets or closes
  * (curl 7, 56, 52) the loopback hint (naming the log line that shows the loopback listen when there is one); for a
@@ -39,9 +52,8 @@ export function gateFailureHint(
   logs: readonly ServiceLogs[],
 ): string {
   // A crashed process: its own lines say why, not a listen address (D65: a crash loop got the loopback hint).
-  const crashed = logs.find((l) => l.exited !== undefined);
-  if (crashed)
-    return `the container ${crashed.name} exited (code ${crashed.exited}): its last log lines above; ${GENERIC}`;
+  const crashed = exitedProcess(logs);
+  if (crashed) return `${exitText(crashed)}: its last log lines above; ${GENERIC}`;
   if (last.status > 0) return GENERIC;
   const failure = curlFailure(last.curlExit);
   if (failure === "refused" || failure === "reset" || failure === "empty reply") {

@@ -14,7 +14,7 @@ import { type GateStop, gateStop } from "../gate-stop.js";
 import { gateArgs, healthGate } from "../health.js";
 import { gateKind, runningGateArgs, waitRunning } from "../running-gate.js";
 import type { ServiceFailure } from "../runtime.js";
-import { gateFailureHint } from "./gate-hint.js";
+import { exitedProcess, exitText, gateFailureHint } from "./gate-hint.js";
 import { startPreviewSetup } from "./preview.js";
 import { putSiteBack } from "./site-back.js";
 import { type FlowState, type Step, StepFailure } from "./types.js";
@@ -47,12 +47,15 @@ async function gatePort(
     await stop.reportOnce(() => failStopped(s, name, failure));
   }
   if (!gate.ok) {
-    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     // The failing service's processes only, each under its own name (the others' lines would bury the cause).
     const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    // A process that exited at boot is the cause, whatever the last check said (a refused port, a timeout).
+    const exited = exitedProcess(logs);
+    const why = exited ? `${exitText(exited)} (last check: ${gate.last})` : gate.last;
+    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${why}); its last log lines:`);
     for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
-      `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
+      `${name} (${s.idle}) did not become healthy at ${args.url}: ${why}`,
       { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate, logs) },
       { service: name, logs },
     );

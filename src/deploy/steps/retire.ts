@@ -3,6 +3,7 @@
  * stopped; a restoring rollback stopped its writers before the restore: restore-db.ts); releases, images and backups
  * beyond `keep` are pruned.
  */
+
 import type { Color } from "../../config/index.js";
 import { durationSeconds } from "../../render/from-config/common.js";
 import { colorPorts, drainConnections, noDrainWarning } from "../drain.js";
@@ -10,6 +11,7 @@ import { withProgress } from "../progress.js";
 import { otherColor } from "../release-id.js";
 import { retireOld } from "../retire.js";
 import { InterruptedError } from "../runner.js";
+import { dropSocketLinks } from "../socket-links.js";
 import { progressOf } from "./progress.js";
 import type { FlowState, Step } from "./types.js";
 
@@ -98,6 +100,10 @@ async function drainAndStop(s: FlowState, old: Color): Promise<void> {
 export const retireStep: Step = {
   name: "retire",
   async plan(s) {
+    if (s.role.switches) {
+      const links = await dropSocketLinks(s.run.host, s.run.config, true);
+      if (links.length > 0) s.say(`  ${linksLine(links)}`);
+    }
     if (s.role.services.length === 0) return;
     if (s.liveColor && !s.stopFirst) {
       const limit = drainSeconds(s);
@@ -113,7 +119,7 @@ export const retireStep: Step = {
   async run(s) {
     const { host, releaseId } = s.run;
     // An nginx-only host of a load-balancer layout runs no color: nothing to stop, restore or prune.
-    if (s.role.services.length === 0) return { status: "skipped" };
+    if (s.role.services.length === 0) return (await dropLinks(s)) ? { status: "changed" } : { status: "skipped" };
     const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
     // Stop-first: stop-old already stopped the old color's units; a renamed service's are still ours to stop.
     const stopping = old ? drainAndStop(s, old) : s.liveColor ? stopLeftovers(s, s.liveColor) : Promise.resolve();
@@ -132,6 +138,20 @@ export const retireStep: Step = {
       }),
     ]);
     s.history = history;
+    // After the drain: nginx's old workers, which reached the listeners through the links, are gone.
+    await dropLinks(s);
     return { status: "changed" };
   },
 };
+
+function linksLine(links: readonly string[]): string {
+  return `remove the socket switch's links ${links.join(", ")} (proxy.switch is reload now; the next deploy's reload drops the colors' listeners)`;
+}
+
+/** The socket switch's links a switch to `proxy.switch: reload` left (socket-links.ts); true when any was removed. */
+async function dropLinks(s: FlowState): Promise<boolean> {
+  if (!s.role.switches) return false;
+  const links = await dropSocketLinks(s.run.host, s.run.config);
+  if (links.length > 0) s.say(linksLine(links).replace(/^remove/, "removed"));
+  return links.length > 0;
+}

@@ -31,6 +31,11 @@ export interface NginxFromConfigOptions {
   color: Color;
   /** The certificate exists on the host: only then is the HTTPS server block (and the redirect) rendered. */
   tlsReady: boolean;
+  /**
+   * `proxy.switch: reload` on a host where the socket switch's links are left: the colors' listeners are rendered
+   * too (colorSockets.listenersOnly), so the reload leaving the socket switch removes none nginx still uses.
+   */
+  keepListeners?: boolean;
 }
 
 export const UPSTREAM_INCLUDE_DIR = "/etc/nginx/slipway";
@@ -90,7 +95,7 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
     maintenance: { openPaths: healthPaths(config, routed), retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS },
     color: options.color,
     ...(proxy.preview ? { preview: previewModel(config, routed, options.color) } : {}),
-    ...(proxy.switch === "socket"
+    ...(proxy.switch === "socket" || options.keepListeners
       ? {
           colorSockets: {
             runDir: COLOR_SOCKET_DIR,
@@ -98,6 +103,7 @@ export function nginxSiteFromConfig(config: SlipwayConfig, options: NginxFromCon
               color,
               upstreams: routed.map((service) => upstreamFromConfig(config, service, color)),
             })),
+            ...(proxy.switch === "socket" ? {} : { listenersOnly: true }),
           },
         }
       : {}),

@@ -1,25 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { fleetRollbackTarget } from "../../../src/deploy/batches.js";
+import { oneRelease, rollbackToCoverage, rollbackToHint } from "../../../src/deploy/batches.js";
+import { hostSpecific } from "../../../src/deploy/fleet.js";
+import { rollbackTarget } from "../../../src/deploy/history.js";
+import { FakeHost } from "../engine/fake-host.js";
+import { configWith } from "../render/from-config/config.js";
 
-describe("fleet rollback target", () => {
-  const rec = (id: string, time: string, result: "deployed" | "failed" = "deployed") => ({
+describe("rollback over a fleet whose hosts have different histories", () => {
+  const rec = (id: string, result: "deployed" | "failed" = "deployed") => ({
     id,
     commit: "c",
     images: {},
-    time,
+    time: "t",
     actor: "a",
     result,
   });
-  const h1 = { release: "r3", history: { releases: [rec("r1", "1"), rec("r2", "2"), rec("r3", "3")] } };
-  // h2 failed its r3 deploy and stayed on r2: per host it would roll back to r1; the fleet goes to r2.
-  const h2 = { release: "r2", history: { releases: [rec("r1", "1"), rec("r2", "2"), rec("r3", "3", "failed")] } };
+  // A canary: `deploy -l t1` (c1) between two deploys to all (a, b).
+  const t1 = { name: "t1", release: "b", history: { releases: [rec("a"), rec("c1"), rec("b")] } };
+  const t2 = { name: "t2", release: "b", history: { releases: [rec("a"), rec("b")] } };
 
-  it("is the release before the fleet's last deploy, the same for every host", () => {
-    expect(fleetRollbackTarget([h1, h2])).toBe("r2");
+  it("without --to each host goes to its own previous release", () => {
+    expect(rollbackTarget(t1.history, t1.release)?.id).toBe("c1");
+    expect(rollbackTarget(t2.history, t2.release)?.id).toBe("a");
+    expect(oneRelease(new Set(["c1", "a"]))).toBe("");
+    expect(oneRelease(new Set(["a"]))).toBe("a");
   });
 
-  it("is null when no host has an earlier release", () => {
-    expect(fleetRollbackTarget([{ release: "r1", history: { releases: [rec("r1", "1")] } }])).toBeNull();
-    expect(fleetRollbackTarget([])).toBeNull();
+  it("--to a release only some hosts ran names the others, and the way out", () => {
+    expect(rollbackToCoverage([t1, t2], "c1")).toEqual({ lacking: ["t2"], having: ["t1"] });
+    expect(rollbackToCoverage([t1, t2], "a")).toEqual({ lacking: [], having: ["t1", "t2"] });
+    const failed = { ...t2, history: { releases: [rec("a"), rec("c1", "failed"), rec("b")] } };
+    expect(rollbackToCoverage([t1, failed], "c1").lacking).toEqual(["t2"]);
+    expect(rollbackToHint("c1", ["t1"])).toBe(
+      "roll back the hosts that have it alone (`slipway rollback --to c1 -l t1`), or run `slipway rollback` without --to: each host goes back to its own previous release",
+    );
+    expect(rollbackToHint("zz", [])).toBe(
+      "run `slipway rollback` without --to: each host goes back to its own previous release",
+    );
+  });
+});
+
+describe("a rollback on a host added since the last deploy", () => {
+  it("fails there saying how to roll back the others without it", async () => {
+    const run = { config: configWith({}), releaseId: "" } as Parameters<typeof hostSpecific>[0];
+    await expect(hostSpecific(run, new FakeHost("b"))).rejects.toMatchObject({
+      message: "no release is deployed on this host yet: nothing to roll back to",
+      hint: "deployed releases on the host (a rollback can go to one of these): none; to run an older commit, deploy it; to roll back the other hosts, leave this one out: -l 'all,!b'",
+    });
   });
 });

@@ -22,7 +22,9 @@ describe("a failed gate's log lines, per process", () => {
     const logs = await systemdRuntime(config, host).logs("green", 30, ["api"]);
     expect(host.ran).toEqual([
       "journalctl --no-pager -n 30 -u shop-api@green.service",
+      "systemctl show --property=ActiveState,SubState,NRestarts,ExecMainStatus -- shop-api@green.service",
       "journalctl --no-pager -n 30 -u shop-api@green-2.service",
+      "systemctl show --property=ActiveState,SubState,NRestarts,ExecMainStatus -- shop-api@green-2.service",
     ]);
     expect(logs).toEqual([
       {
@@ -43,6 +45,24 @@ describe("a failed gate's log lines, per process", () => {
     ]);
     expect(formatLogGroups([{ service: "web", name: "shop-web@green.service", lines: [] }])).toEqual([
       "  services.web: shop-web@green.service, no output",
+    ]);
+  });
+
+  it("systemd: a unit that exited at boot is named with its exit, read beside its journal", async () => {
+    const host = new FakeHost("t1");
+    host.handlers.set("journalctl", () => ({ stdout: "ModuleNotFoundError: No module named 'flask'\n" }));
+    host.handlers.set("systemctl", () => ({
+      stdout: "ActiveState=activating\nSubState=auto-restart\nNRestarts=1\nExecMainStatus=1\n",
+    }));
+    const logs = await systemdRuntime(configWith({}), host).logs("green", 30, ["api"]);
+    expect(logs).toEqual([
+      {
+        service: "api",
+        name: "shop-api@green.service",
+        lines: ["ModuleNotFoundError: No module named 'flask'"],
+        exited: 1,
+        exit: "shop-api@green.service exited (code 1, restarted 1 time; now activating (auto-restart))",
+      },
     ]);
   });
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GATE_STOP_EVERY_MS, gateStop } from "../../../src/deploy/gate-stop.js";
-import { crashLoop, type ProcessState } from "../../../src/deploy/process-state.js";
+import { crashLoop, type ProcessState, unitExit } from "../../../src/deploy/process-state.js";
 import type { ColorRuntime, ServiceFailure } from "../../../src/deploy/runtime.js";
 import { readTaskFailure, taskFailureMessage } from "../../../src/deploy/swarm/tasks.js";
 import { swarmRuntime } from "../../../src/deploy/swarm-runtime.js";
@@ -83,6 +83,23 @@ const proc = (name: string, extra: Partial<ProcessState> = {}): ProcessState => 
   exitCode: 0,
   health: "",
   ...extra,
+});
+
+describe("unitExit: a systemd unit that exited since its start (what a failed gate names)", () => {
+  it("restarted, or down; never a unit running as started", () => {
+    const unit = (extra: Partial<ProcessState>) =>
+      proc("shop-web@blue.service", { status: "active (running)", ...extra });
+    expect(unitExit(unit({}))).toBeUndefined();
+    expect(unitExit(unit({ status: "activating (auto-restart)", running: false, exitCode: 1, restarts: 1 }))).toBe(
+      "shop-web@blue.service exited (code 1, restarted 1 time; now activating (auto-restart))",
+    );
+    expect(unitExit(unit({ restarts: 2 }))).toBe(
+      "shop-web@blue.service exited (restarted 2 times; now active (running))",
+    );
+    expect(unitExit(unit({ status: "inactive (dead)", running: false }))).toBe(
+      "shop-web@blue.service exited (code 0; now inactive (dead))",
+    );
+  });
 });
 
 describe("crashLoop: a process with a port that failed for good", () => {

@@ -63,6 +63,21 @@ describe("the one recap (engine/recap.ts formatRecapRows), as the deploy prints 
     );
   });
 
+  it("a rollback whose hosts go to different releases names each host's in its row", () => {
+    const hosts = [
+      { name: "t1", status: "changed" as const, color: "green" as const, release: "c1" },
+      { name: "t2", status: "changed" as const, color: "blue" as const, release: "a" },
+    ];
+    expect(formatRecap("rollback", "", hosts, 0.5, true)).toBe(
+      [
+        "plan of rollback: ready in 0.5s",
+        "PLAY RECAP",
+        "t1 : ok=1 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0  changed release=c1 live=green",
+        "t2 : ok=1 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0  changed release=a live=blue",
+      ].join("\n"),
+    );
+  });
+
   it("the playbook engine prints the same rows, each host with the sum of its tasks' times", () => {
     const counts = { ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
     const base = { where: "tasks[0]", task: "a", status: "changed" as const };

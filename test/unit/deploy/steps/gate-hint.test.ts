@@ -70,4 +70,14 @@ describe("gateFailureHint", () => {
       "the container shop-backend-green exited (code 1): its last log lines above; fix the release and deploy again",
     );
   });
+
+  it("names a systemd unit that exited at boot in its own words, not a slow or empty port", () => {
+    const exit = "shop-backend@green.service exited (code 1, restarted 1 time; now activating (auto-restart))";
+    const unit = [{ service: "backend", name: "shop-backend@green.service", lines: ["ImportError"], exited: 1, exit }];
+    for (const last of [curl(7), curl(28)]) {
+      expect(gateFailureHint("systemd", last, unit)).toBe(
+        `the unit ${exit}: its last log lines above; fix the release and deploy again`,
+      );
+    }
+  });
 });
