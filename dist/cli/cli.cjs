@@ -59532,9 +59532,34 @@ function readableFileArgv(path6) {
 function symlinkArgv(target, link) {
   return ["ln", "-sfn", "--", target, link];
 }
-function swapSymlinkArgv(target, link) {
-  const script = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
-  return ["sh", "-c", script, "sh", target, link];
+var SWAP_SYMLINK_SCRIPT = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
+var RECORD_SCRIPT = `set -e
+write() (
+${WRITE_SCRIPT}
+)
+swap() (
+${SWAP_SYMLINK_SCRIPT}
+)
+write "$1" 0644 "" "" "$2"
+swap "$3" "$4"
+printf '%s
+' "$6" | write "$5" 0644 "" "" ""
+rm -f -- "$7"`;
+function recordArgv(files) {
+  const { history, historyBytes, release, current, colorFile, color, intent } = files;
+  return [
+    "/bin/sh",
+    "-c",
+    RECORD_SCRIPT,
+    "slipway-record",
+    history,
+    String(historyBytes),
+    release,
+    current,
+    colorFile,
+    color,
+    intent
+  ];
 }
 function privateDirArgv(dir, owner) {
   return ["install", "-d", "-m", "0700", ...owner ? ["-o", owner, "-g", owner] : [], "--", dir];
@@ -62589,7 +62614,7 @@ var precompiledTemplates = {
       }
       return void 0;
     };
-    return "# Managed by Slipway: " + ((stack1 = alias2(alias1(depth0, "unit", { "start": { "line": 1, "column": 24 }, "end": { "line": 1, "column": 28 } }), depth0)) != null ? stack1 : "") + ", one instance per color (" + ((stack1 = alias2(alias1(depth0, "unitPrefix", { "start": { "line": 1, "column": 58 }, "end": { "line": 1, "column": 68 } }), depth0)) != null ? stack1 : "") + "@blue, " + ((stack1 = alias2(alias1(depth0, "unitPrefix", { "start": { "line": 1, "column": 79 }, "end": { "line": 1, "column": 89 } }), depth0)) != null ? stack1 : "") + "@green).\n[Unit]\nDescription=" + ((stack1 = alias2(alias1(depth0, "description", { "start": { "line": 3, "column": 14 }, "end": { "line": 3, "column": 25 } }), depth0)) != null ? stack1 : "") + " (%i)\nAfter=network.target" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "after"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 4, "column": 20 }, "end": { "line": 4, "column": 53 } } })) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "wants"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 5, "column": 0 }, "end": { "line": 7, "column": 7 } } })) != null ? stack1 : "") + "\n[Service]\nType=simple\nUser=" + ((stack1 = alias2(alias1(depth0, "user", { "start": { "line": 11, "column": 7 }, "end": { "line": 11, "column": 11 } }), depth0)) != null ? stack1 : "") + "\nGroup=" + ((stack1 = alias2(alias1(depth0, "group", { "start": { "line": 12, "column": 8 }, "end": { "line": 12, "column": 13 } }), depth0)) != null ? stack1 : "") + "\nWorkingDirectory=" + ((stack1 = alias2(alias1(depth0, "workingDirectory", { "start": { "line": 13, "column": 19 }, "end": { "line": 13, "column": 35 } }), depth0)) != null ? stack1 : "") + "\n# PORT (and secrets) come from the instance's file, written 0600 by Slipway.\nEnvironmentFile=" + ((stack1 = alias2(alias1(depth0, "environmentFile", { "start": { "line": 15, "column": 18 }, "end": { "line": 15, "column": 33 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "environment"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 0 }, "end": { "line": 18, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "createDirs"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 19, "column": 0 }, "end": { "line": 21, "column": 9 } } })) != null ? stack1 : "") + "ExecStart=" + ((stack1 = alias2(alias1(depth0, "execStart", { "start": { "line": 22, "column": 12 }, "end": { "line": 22, "column": 21 } }), depth0)) != null ? stack1 : "") + "\nRestart=" + ((stack1 = alias2(alias1(depth0, "restart", { "start": { "line": 23, "column": 10 }, "end": { "line": 23, "column": 17 } }), depth0)) != null ? stack1 : "") + "\nRestartSec=" + ((stack1 = alias2(alias1(depth0, "restartSeconds", { "start": { "line": 24, "column": 13 }, "end": { "line": 24, "column": 27 } }), depth0)) != null ? stack1 : "") + "\nTimeoutStopSec=" + ((stack1 = alias2(alias1(depth0, "stopTimeoutSeconds", { "start": { "line": 25, "column": 17 }, "end": { "line": 25, "column": 35 } }), depth0)) != null ? stack1 : "") + "\nKillMode=mixed\n\nStandardOutput=journal\nStandardError=journal\nSyslogIdentifier=" + ((stack1 = alias2(alias1(depth0, "unitPrefix", { "start": { "line": 30, "column": 19 }, "end": { "line": 30, "column": 29 } }), depth0)) != null ? stack1 : "") + "-%i\n\n# Resource limits (MemoryMax replaces the deprecated MemoryLimit).\nLimitNOFILE=" + ((stack1 = alias2(alias1(depth0, "limitNofile", { "start": { "line": 33, "column": 14 }, "end": { "line": 33, "column": 25 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "memoryMax"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 34, "column": 0 }, "end": { "line": 36, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "cpuQuota"), { "name": "if", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 37, "column": 0 }, "end": { "line": 39, "column": 7 } } })) != null ? stack1 : "") + '\n# Hardening: see docs/security.md for the resulting `systemd-analyze security` exposure.\nNoNewPrivileges=yes\nPrivateTmp=yes\nPrivateDevices=yes\nProtectSystem=strict\nProtectHome=yes\n# "-": a missing directory does not fail the namespace of the ExecStartPre that creates it (the main process\'s\n# namespace is set up after, with the directory writable).\n' + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "readWritePaths"), { "name": "each", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 49, "column": 0 }, "end": { "line": 51, "column": 9 } } })) != null ? stack1 : "") + "ProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectKernelLogs=yes\nProtectControlGroups=yes\nProtectClock=yes\nProtectHostname=yes\nProtectProc=invisible\nProcSubset=pid\nRestrictNamespaces=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nRestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX\n# AF_UNIX is needed (syslog, database sockets), so the docker socket itself is hidden: writing to it is root.\nInaccessiblePaths=-/run/docker.sock -/var/run/docker.sock\nLockPersonality=yes\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "memoryDenyWriteExecute"), { "name": "if", "hash": {}, "fn": container.program(7, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 67, "column": 0 }, "end": { "line": 69, "column": 7 } } })) != null ? stack1 : "") + "RemoveIPC=yes\nCapabilityBoundingSet=\nAmbientCapabilities=\nSystemCallArchitectures=native\nSystemCallFilter=@system-service\nSystemCallFilter=~@privileged @resources\n# gunicorn workers call setuid/setgid to their own ids at boot: keep the @setuid group allowed.\nSystemCallFilter=@setuid\nSystemCallErrorNumber=EPERM\nDevicePolicy=closed\nUMask=0027\n\n[Install]\nWantedBy=multi-user.target\n";
+    return "# Managed by Slipway: " + ((stack1 = alias2(alias1(depth0, "unit", { "start": { "line": 1, "column": 24 }, "end": { "line": 1, "column": 28 } }), depth0)) != null ? stack1 : "") + ", one instance per color (" + ((stack1 = alias2(alias1(depth0, "unitPrefix", { "start": { "line": 1, "column": 58 }, "end": { "line": 1, "column": 68 } }), depth0)) != null ? stack1 : "") + "@blue, " + ((stack1 = alias2(alias1(depth0, "unitPrefix", { "start": { "line": 1, "column": 79 }, "end": { "line": 1, "column": 89 } }), depth0)) != null ? stack1 : "") + "@green).\n[Unit]\nDescription=" + ((stack1 = alias2(alias1(depth0, "description", { "start": { "line": 3, "column": 14 }, "end": { "line": 3, "column": 25 } }), depth0)) != null ? stack1 : "") + " (%i)\nAfter=network.target" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "after"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 4, "column": 20 }, "end": { "line": 4, "column": 53 } } })) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "wants"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 5, "column": 0 }, "end": { "line": 7, "column": 7 } } })) != null ? stack1 : "") + "\n[Service]\nType=simple\nUser=" + ((stack1 = alias2(alias1(depth0, "user", { "start": { "line": 11, "column": 7 }, "end": { "line": 11, "column": 11 } }), depth0)) != null ? stack1 : "") + "\nGroup=" + ((stack1 = alias2(alias1(depth0, "group", { "start": { "line": 12, "column": 8 }, "end": { "line": 12, "column": 13 } }), depth0)) != null ? stack1 : "") + "\nWorkingDirectory=" + ((stack1 = alias2(alias1(depth0, "workingDirectory", { "start": { "line": 13, "column": 19 }, "end": { "line": 13, "column": 35 } }), depth0)) != null ? stack1 : "") + "\n# PORT (and secrets) come from the instance's file, written 0600 by Slipway.\nEnvironmentFile=" + ((stack1 = alias2(alias1(depth0, "environmentFile", { "start": { "line": 15, "column": 18 }, "end": { "line": 15, "column": 33 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "environment"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 0 }, "end": { "line": 18, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "createDirs"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 19, "column": 0 }, "end": { "line": 21, "column": 9 } } })) != null ? stack1 : "") + "ExecStart=" + ((stack1 = alias2(alias1(depth0, "execStart", { "start": { "line": 22, "column": 12 }, "end": { "line": 22, "column": 21 } }), depth0)) != null ? stack1 : "") + "\nRestart=" + ((stack1 = alias2(alias1(depth0, "restart", { "start": { "line": 23, "column": 10 }, "end": { "line": 23, "column": 17 } }), depth0)) != null ? stack1 : "") + "\nRestartSec=" + ((stack1 = alias2(alias1(depth0, "restartSeconds", { "start": { "line": 24, "column": 13 }, "end": { "line": 24, "column": 27 } }), depth0)) != null ? stack1 : "") + "\nTimeoutStopSec=" + ((stack1 = alias2(alias1(depth0, "timeoutStopSec", { "start": { "line": 25, "column": 17 }, "end": { "line": 25, "column": 31 } }), depth0)) != null ? stack1 : "") + "\nKillMode=mixed\n\nStandardOutput=journal\nStandardError=journal\nSyslogIdentifier=" + ((stack1 = alias2(alias1(depth0, "unitPrefix", { "start": { "line": 30, "column": 19 }, "end": { "line": 30, "column": 29 } }), depth0)) != null ? stack1 : "") + "-%i\n\n# Resource limits (MemoryMax replaces the deprecated MemoryLimit).\nLimitNOFILE=" + ((stack1 = alias2(alias1(depth0, "limitNofile", { "start": { "line": 33, "column": 14 }, "end": { "line": 33, "column": 25 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "memoryMax"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 34, "column": 0 }, "end": { "line": 36, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "cpuQuota"), { "name": "if", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 37, "column": 0 }, "end": { "line": 39, "column": 7 } } })) != null ? stack1 : "") + '\n# Hardening: see docs/security.md for the resulting `systemd-analyze security` exposure.\nNoNewPrivileges=yes\nPrivateTmp=yes\nPrivateDevices=yes\nProtectSystem=strict\nProtectHome=yes\n# "-": a missing directory does not fail the namespace of the ExecStartPre that creates it (the main process\'s\n# namespace is set up after, with the directory writable).\n' + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "readWritePaths"), { "name": "each", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 49, "column": 0 }, "end": { "line": 51, "column": 9 } } })) != null ? stack1 : "") + "ProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectKernelLogs=yes\nProtectControlGroups=yes\nProtectClock=yes\nProtectHostname=yes\nProtectProc=invisible\nProcSubset=pid\nRestrictNamespaces=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nRestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX\n# AF_UNIX is needed (syslog, database sockets), so the docker socket itself is hidden: writing to it is root.\nInaccessiblePaths=-/run/docker.sock -/var/run/docker.sock\nLockPersonality=yes\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "memoryDenyWriteExecute"), { "name": "if", "hash": {}, "fn": container.program(7, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 67, "column": 0 }, "end": { "line": 69, "column": 7 } } })) != null ? stack1 : "") + "RemoveIPC=yes\nCapabilityBoundingSet=\nAmbientCapabilities=\nSystemCallArchitectures=native\nSystemCallFilter=@system-service\nSystemCallFilter=~@privileged @resources\n# gunicorn workers call setuid/setgid to their own ids at boot: keep the @setuid group allowed.\nSystemCallFilter=@setuid\nSystemCallErrorNumber=EPERM\nDevicePolicy=closed\nUMask=0027\n\n[Install]\nWantedBy=multi-user.target\n";
   }, "useData": true }
 };
 
@@ -62709,6 +62734,9 @@ function environmentAssignment(name, value, field) {
   const escaped = `${name}=${value}`.replaceAll("%", "%%").replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("	", "\\t");
   return `"${escaped}"`;
 }
+function timeoutStopSec(seconds) {
+  return seconds === 0 ? "1ms" : String(seconds);
+}
 function execArg(value, field) {
   if (typeof value !== "string" || hasControlChar(value)) {
     throw new RenderError(field, value, "contains a newline or control character");
@@ -62784,7 +62812,7 @@ function renderSystemdUnit(model) {
     execStart: execStart(model),
     restart: model.restart === "always" ? "always" : "on-failure",
     restartSeconds: positiveInt2(model.restartSeconds, "restartSeconds", 0),
-    stopTimeoutSeconds: positiveInt2(model.stopTimeoutSeconds ?? 30, "stopTimeoutSeconds", 0),
+    timeoutStopSec: timeoutStopSec(positiveInt2(model.stopTimeoutSeconds ?? 30, "stopTimeoutSeconds", 0)),
     limitNofile: positiveInt2(model.limitNofile, "limitNofile"),
     memoryMax: model.memoryMax === null ? null : memory(model.memoryMax, "memoryMax"),
     cpuQuota: model.cpuQuota === null ? null : cpuQuota(model.cpuQuota, "cpuQuota"),
@@ -63610,20 +63638,23 @@ function renderSocketUpstream(app, service, includeDir, variant = "") {
 }
 function upstreamFiles(model) {
   const dir = model.upstreamIncludeDir;
-  if (!model.colorSockets) {
-    return [
-      ...model.upstreams.map((u) => renderNginxUpstream(model.app, u, dir)),
-      ...(model.preview?.upstreams ?? []).map((u) => renderNginxUpstream(model.app, u, dir, "preview"))
-    ];
-  }
   const services = model.upstreams.map((u) => u.service);
-  return [
+  const own2 = linked(model) ? [
     ...services.map((s) => renderSocketUpstream(model.app, s, dir)),
-    ...model.preview ? services.map((s) => renderSocketUpstream(model.app, s, dir, "preview")) : [],
-    ...model.colorSockets.colors.flatMap(
+    ...model.preview ? services.map((s) => renderSocketUpstream(model.app, s, dir, "preview")) : []
+  ] : [
+    ...model.upstreams.map((u) => renderNginxUpstream(model.app, u, dir)),
+    ...(model.preview?.upstreams ?? []).map((u) => renderNginxUpstream(model.app, u, dir, "preview"))
+  ];
+  return [
+    ...own2,
+    ...(model.colorSockets?.colors ?? []).flatMap(
       ({ color, upstreams }) => upstreams.map((u) => renderNginxUpstream(model.app, u, dir, identifier(color, "colorSockets.color")))
     )
   ];
+}
+function linked(model) {
+  return model.colorSockets !== void 0 && model.colorSockets.listenersOnly !== true;
 }
 function renderNginxFiles(model, sitePath) {
   return [...upstreamFiles(model), { path: sitePath, content: renderNginxSite(model) }];
@@ -63649,7 +63680,7 @@ function buildSiteView(model) {
     (h, i) => `${headerName(h.name, `securityHeaders[${i}].name`)} ${quotedHeaderValue(h.value, `securityHeaders[${i}].value`)}`
   );
   const colorHeader = (color, field) => `${COLOR_HEADER} ${quotedHeaderValue(colorHeaderValue(model.app, color), field)}`;
-  const marked = model.color !== void 0 && !model.colorSockets;
+  const marked = model.color !== void 0 && !linked(model);
   const headers = [...securityHeaders2, ...marked ? [colorHeader(model.color, "color")] : []];
   const tls = model.tls ? tlsView(model.tls) : null;
   const shared = {
@@ -63711,7 +63742,7 @@ function buildSiteView(model) {
     return [http, https];
   });
   if (model.preview) {
-    const previewColor = model.colorSockets ? [] : [colorHeader(model.preview.color, "preview.color")];
+    const previewColor = linked(model) ? [] : [colorHeader(model.preview.color, "preview.color")];
     servers.push(previewServer(model, model.preview, ctx2, shared, [...securityHeaders2, ...previewColor]));
   }
   return {
@@ -63998,13 +64029,14 @@ function nginxSiteFromConfig(config2, options) {
     maintenance: { openPaths: healthPaths(config2, routed), retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS },
     color: options.color,
     ...proxy.preview ? { preview: previewModel(config2, routed, options.color) } : {},
-    ...proxy.switch === "socket" ? {
+    ...proxy.switch === "socket" || options.keepListeners ? {
       colorSockets: {
         runDir: COLOR_SOCKET_DIR,
         colors: COLORS.map((color) => ({
           color,
           upstreams: routed.map((service) => upstreamFromConfig(config2, service, color))
-        }))
+        })),
+        ...proxy.switch === "socket" ? {} : { listenersOnly: true }
       }
     } : {}
   };
@@ -64774,7 +64806,7 @@ var proxySchema = external_exports.strictObject({
     "Before the switch, check every route through nginx against the new color on a loopback-only listener: a release failing there is never switched to."
   ),
   switch: external_exports.enum(["socket", "reload"], { error: 'expected "socket" or "reload"' }).default("socket").describe(
-    "How nginx moves to the new color. `socket`: each upstream is a unix socket link the deploy repoints at the color's own listener in the site, so no reload closes users' keep-alive connections (nginx resolves the link at every connect), both ways: the switch back after a failed check and a rollback move the links the same way. A deploy whose site itself changes (a route, `proxy.preview` turned on or off, a domain) still reloads once at its switch, which closes idle keep-alive connections (clients retry them; the plan shows the site's diff). `reload`: rewrite the upstream files and reload nginx."
+    "How nginx moves to the new color. `socket`: each upstream is a unix socket link the deploy repoints at the color's own listener in the site, so no reload closes users' keep-alive connections (nginx resolves the link at every connect), both ways: the switch back after a failed check and a rollback move the links the same way. A deploy whose site itself changes (a route, `proxy.preview` turned on or off, a domain) still reloads once at its switch, which closes idle keep-alive connections (clients retry them; the plan shows the site's diff). `reload`: rewrite the upstream files and reload nginx. Changing it between deploys is safe under load: the first `reload` deploy after `socket` keeps the colors' listeners in the site through its reload (nginx's old workers still send requests through the links until they exit; a listener removed by that reload failed them with 502) and removes the links at its `retire`, after the drain (its plan says so); the next deploy's reload drops the listeners, which nothing uses then. `reload` to `socket` points the links first and reloads once (`src/deploy/socket-links.ts` `socketLinksLeft`; e2e `test/e2e/deploy/switch-mode.test.ts`)."
   ),
   preview_port: port().optional().describe(
     "Port of the preview listener on 127.0.0.1. Default: 30000-32699 (below the ephemeral range), derived from the app name."
@@ -64819,10 +64851,10 @@ var configFields = {
     "`blue-green`: start the idle color, switch, stop the old one. `stop-first`: stop, then start (downtime)."
   ),
   drain: duration3().default("5s").describe(
-    "Longest time the old color keeps running after the switch for its in-flight requests: it stops as soon as no connection to its ports is left (`ss` on the host), at the latest after this."
+    "Longest time the old color keeps running after the switch for its in-flight requests: it stops as soon as no connection to its ports is left (`ss` on the host), at the latest after this. `0s` stops it right after the switch is recorded, cutting the requests still in flight to it (502s and connection errors under load): allowed (a choice for speed), but `validate` and the plan (`slipway plan`, `deploy --check`, also for `--drain 0`) print a warning under blue-green."
   ),
   stop_timeout: duration3().default("10s").describe(
-    "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`."
+    "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`. `0s` kills at once under every runtime: systemd reads `TimeoutStopSec=0` as no timeout at all, so it is written `TimeoutStopSec=1ms`, the smallest span it takes."
   ),
   inventory: inventorySchema,
   proxy: proxySchema.prefault({}),
@@ -67198,12 +67230,12 @@ function parseColorFile(text2) {
   return color === "blue" || color === "green" ? color : null;
 }
 async function readLiveState(host, paths) {
-  const [linked, colorFile, historyFile] = await Promise.all([
+  const [linked2, colorFile, historyFile] = await Promise.all([
     host.exec(readlinkArgv(paths.current), { check: false }),
     host.readFile(paths.color),
     host.readFile(paths.history)
   ]);
-  const link = linked.stdout.trim();
+  const link = linked2.stdout.trim();
   const color = parseColorFile(colorFile?.toString("utf8"));
   const history = parseHistory(historyFile?.toString("utf8"));
   return { release: link ? link.split("/").pop() ?? null : null, color, history };
@@ -67215,13 +67247,18 @@ async function writeHistory(host, paths, history) {
     unconditional: true
   });
 }
-async function markLive(host, paths, releaseId2, color) {
-  await Promise.all([
-    host.exec(swapSymlinkArgv(paths.release(releaseId2), paths.current), { step: "record release" }),
-    // A run records the color it switched to: written without comparing first.
-    host.putFile(paths.color, `${color}
-`, { mode: 420, step: "record release", unconditional: true })
-  ]);
+async function recordLive(host, paths, live) {
+  const history = Buffer.from(renderHistory(live.history), "utf8");
+  const argv2 = recordArgv({
+    history: paths.history,
+    historyBytes: history.length,
+    release: paths.release(live.releaseId),
+    current: paths.current,
+    colorFile: paths.color,
+    color: live.color,
+    intent: paths.intent
+  });
+  await host.exec(argv2, { step: "record release", stdin: history });
 }
 
 // src/verify/pause.ts
@@ -69851,6 +69888,26 @@ async function pointSocketLinks(host, config2, live, check2 = false) {
   const moved = new Set(r.stdout.split("\n").filter((l) => l !== ""));
   return links.filter((l) => moved.has(l.link));
 }
+var linksLeft = /* @__PURE__ */ new WeakMap();
+function socketLinksLeft(host, config2) {
+  if (config2.proxy.switch === "socket" || config2.proxy.mode === "internal") return Promise.resolve([]);
+  let left = linksLeft.get(host);
+  if (!left) {
+    const paths = socketLinkPaths(config2);
+    left = Promise.all(paths.map((p) => host.exec(testArgv("-L", p), { check: false }))).then(
+      (rs) => paths.filter((_, i) => rs[i]?.code === 0)
+    );
+    linksLeft.set(host, left);
+  }
+  return left;
+}
+async function dropSocketLinks(host, config2, check2 = false) {
+  const left = await socketLinksLeft(host, config2);
+  if (left.length === 0 || check2) return left;
+  await host.exec(removeFilesArgv(left), { become: true, step: "retire" });
+  linksLeft.set(host, Promise.resolve([]));
+  return left;
+}
 
 // src/deploy/nginx.ts
 var certificatesSeen = /* @__PURE__ */ new WeakMap();
@@ -69868,9 +69925,11 @@ async function switchTo(host, config2, color, check2 = false) {
     const ports = await switchPublicPorts(host, config2, color, check2);
     return ports && { ...ports, links: [], filesChanged: false };
   }
-  const site = nginxSiteFromConfig(config2, { color, tlsReady: await tlsReady(host, config2) });
+  const [tls, left] = await Promise.all([tlsReady(host, config2), socketLinksLeft(host, config2)]);
+  const site = nginxSiteFromConfig(config2, { color, tlsReady: tls, keepListeners: left.length > 0 });
   if (!site) return null;
-  const moving = site.colorSockets ? pointSocketLinks(host, config2, color, check2) : Promise.resolve([]);
+  const socket = config2.proxy.switch === "socket";
+  const moving = socket ? pointSocketLinks(host, config2, color, check2) : Promise.resolve([]);
   const files = applyNginxSite(host, site, {
     become: true,
     check: check2,
@@ -69957,13 +70016,14 @@ function parseRouteCheck(stdout, app) {
   if (owner !== app) return { status, color: null, foreign: owner, body };
   return { status, color: value.slice(slash + 1), foreign: null, body };
 }
-async function checkRoutes(host, config2, target, color, bypass) {
+async function checkRoutes(host, config2, target, color, bypass, answered) {
   const domain3 = config2.proxy.domains[0];
   const failures = [];
   const token = target.kind === "public" ? await bypass?.read() : void 0;
+  const had = (path6) => target.kind === "public" && answered?.path === path6 && answered.https === target.https && answered.token === (token ?? null);
   for (const check2 of routeChecks(config2)) {
     const { path: path6 } = check2;
-    const result = await host.exec(routeCheckArgv(path6, domain3, target, Boolean(token)), {
+    const result = answered && had(path6) ? answered.result : await host.exec(routeCheckArgv(path6, domain3, target, Boolean(token)), {
       check: false,
       step: target.kind,
       ...token ? { stdin: bypassHeaderLine(token) } : {}
@@ -69987,11 +70047,12 @@ async function checkRoutes(host, config2, target, color, bypass) {
   }
   return { ok: failures.length === 0, failures };
 }
-async function verifyThroughNginx(bypass, color) {
+async function verifyThroughNginx(bypass, color, answered) {
   const { host, config: config2 } = bypass;
-  return checkRoutes(host, config2, { kind: "public", https: await tlsReady(host, config2) }, color, bypass);
+  const target = { kind: "public", https: await tlsReady(host, config2) };
+  return checkRoutes(host, config2, target, color, bypass, answered);
 }
-async function servedColor(bypass) {
+async function servedColor(bypass, seen) {
   const { host, config: config2 } = bypass;
   const path6 = routeChecks(config2)[0]?.path;
   if (config2.proxy.mode === "internal" || path6 === void 0) return null;
@@ -70002,6 +70063,7 @@ async function servedColor(bypass) {
       step: "served color",
       ...token ? { stdin: bypassHeaderLine(token) } : {}
     });
+    seen?.({ path: path6, https: target.https, token, result });
     return parseRouteCheck(result.stdout, config2.app);
   };
   const known = bypass.peek();
@@ -70229,15 +70291,7 @@ function isValidTag(tag) {
 
 // src/delivery/prune_plan.ts
 function planImagePrune(input2) {
-  if (!Number.isInteger(input2.keep) || input2.keep < 0) throw new Error(`keep must be a whole number >= 0`);
-  const keptReleases = /* @__PURE__ */ new Map();
-  for (const release of input2.keep > 0 ? input2.releases.slice(-input2.keep) : []) {
-    keptReleases.set(release.id, `release ${release.id} is among the last ${input2.keep}`);
-  }
-  if (input2.live) keptReleases.set(input2.live, `release ${input2.live} is live`);
-  if (input2.previous && !keptReleases.has(input2.previous)) {
-    keptReleases.set(input2.previous, `release ${input2.previous} is the previous one (rollback target)`);
-  }
+  const keptReleases = keptReleaseReasons(input2);
   const wanted2 = [];
   for (const release of input2.releases) {
     const reason = keptReleases.get(release.id);
@@ -70257,6 +70311,32 @@ function planImagePrune(input2) {
     }
   }
   return plan;
+}
+function keptReleaseReasons(input2) {
+  if (!Number.isInteger(input2.keep) || input2.keep < 0) throw new Error(`keep must be a whole number >= 0`);
+  const kept = /* @__PURE__ */ new Map();
+  for (const release of input2.keep > 0 ? input2.releases.slice(-input2.keep) : []) {
+    kept.set(release.id, `release ${release.id} is among the last ${input2.keep}`);
+  }
+  if (input2.live) kept.set(input2.live, `release ${input2.live} is live`);
+  if (input2.previous && !kept.has(input2.previous)) {
+    kept.set(input2.previous, `release ${input2.previous} is the previous one (rollback target)`);
+  }
+  return kept;
+}
+function imagePruneReason(input2) {
+  if (input2.delivered === void 0) return "the runtime does not say whether this run brought an image";
+  if (input2.delivered) return "this run brought an image onto the host";
+  const kept = keptReleaseReasons(input2);
+  const wanted2 = new Set(
+    input2.releases.filter((r) => kept.has(r.id)).flatMap((r) => r.images.map((image) => normalize(image)))
+  );
+  for (const release of input2.releases) {
+    if (kept.has(release.id)) continue;
+    const dropped = release.images.find((image) => !wanted2.has(normalize(image)));
+    if (dropped) return `release ${release.id} is no longer kept and ran ${dropped}`;
+  }
+  return null;
 }
 function normalize(reference) {
   if (reference.startsWith("sha256:")) return reference;
@@ -70365,15 +70445,11 @@ async function retireOld(input2) {
     say(`pruned releases ${prune.join(", ")}`);
   }
   const repositories = historyRepositories(input2.history);
-  if (repositories.length > 0) {
+  const releases = input2.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) }));
+  const images = { releases, keep: config2.releases.keep, live, previous };
+  if (repositories.length > 0 && imagePruneReason({ ...images, delivered: input2.delivered }) !== null) {
     try {
-      const result = await pruneImages(host, {
-        repositories,
-        releases: input2.history.releases.map((r) => ({ id: r.id, images: Object.values(r.images ?? {}) })),
-        keep: config2.releases.keep,
-        live,
-        previous
-      });
+      const result = await pruneImages(host, { repositories, ...images });
       if (result.removed.length > 0) say(`pruned ${result.removed.length} image(s) of releases beyond releases.keep`);
       for (const f of result.failed) say(`could not prune image ${f.id}: ${f.message}`);
     } catch (e) {
@@ -70765,6 +70841,19 @@ function followerOutcome(result) {
   return { status: result.status === "changed" ? "ok" : result.status, msg: `run_once: ran on ${result.host}` };
 }
 
+// src/deploy/batches.ts
+function rollbackToCoverage(lives, to) {
+  const can = (l) => rollbackTarget(l.history, l.release, to) !== void 0;
+  return { lacking: lives.filter((l) => !can(l)).map((l) => l.name), having: lives.filter(can).map((l) => l.name) };
+}
+function rollbackToHint(to, having) {
+  const alone = having.length > 0 ? `roll back the hosts that have it alone (\`slipway rollback --to ${to} -l ${having.join(",")}\`), or ` : "";
+  return `${alone}run \`slipway rollback\` without --to: each host goes back to its own previous release`;
+}
+function oneRelease(targets) {
+  return targets.size === 1 ? [...targets][0] : "";
+}
+
 // src/deploy/compose/unhealthy.ts
 var ANSWER_CHARS = 300;
 function containerHealth(line) {
@@ -70884,6 +70973,12 @@ function parseListeners(stdout) {
 }
 
 // src/deploy/drain.ts
+function noDrainWarning(config2, seconds = durationSeconds(config2.drain, "drain", 0), old) {
+  if (seconds > 0 || config2.strategy !== "blue-green") return null;
+  if (Object.values(config2.services).every((s) => s.accessory || s.port === void 0)) return null;
+  const color = old ? `the old color (${old})` : "the old color";
+  return `drain is 0s: ${color} stops right after the switch, cutting the requests still in flight to it (502s and connection errors under load); a drain of a few seconds lets them finish (it ends as soon as no connection is left; default 5s)`;
+}
 function colorPortsOf(config2, color) {
   return Object.entries(config2.services).flatMap(
     ([name, service]) => service.accessory || service.port === void 0 ? [] : Array.from({ length: instancesOf(config2, name) }, (_, i) => ({
@@ -71015,6 +71110,11 @@ function exitReason(p, times) {
   const detail = [code, restarted].filter(Boolean).join(", ");
   return `${p.name} exited (${detail}; now ${p.status})`;
 }
+function unitExit(p) {
+  const down = /auto-restart|failed|dead|exited/.test(p.status);
+  return down || p.restarts > 0 ? exitReason(p, p.restarts) : void 0;
+}
+var EXITS_AT_BOOT_HINT = "its process exits at boot: its last log lines above say why (a missing setting, a failed import or migration, a crash before it listens); fix the release and deploy again";
 var RESTARTS_FOR_GOOD = 2;
 function crashLoop(states, baseline) {
   for (const p of states) {
@@ -71023,6 +71123,27 @@ function crashLoop(states, baseline) {
     if (over || times >= RESTARTS_FOR_GOOD) return exitReason(p, times);
   }
   return void 0;
+}
+
+// src/deploy/first-failure.ts
+var ENDED_BY_ANOTHER = "another service failed the gate";
+async function allOrFirstFailure(tasks, outer) {
+  const ended = new AbortController();
+  const signal = outer ? AbortSignal.any([outer, ended.signal]) : ended.signal;
+  let first;
+  const results = await Promise.allSettled(
+    tasks.map(
+      (task) => task(signal).catch((error62) => {
+        if (!first) {
+          first = { error: error62 };
+          ended.abort(ENDED_BY_ANOTHER);
+        }
+        throw error62;
+      })
+    )
+  );
+  if (first) throw first.error;
+  return results.map((r) => r.value);
 }
 
 // src/deploy/gate-stop.ts
@@ -71046,7 +71167,7 @@ function crashLoopRead(runtime, color, service) {
     if (reason === void 0) return void 0;
     return {
       message: `${service} (${color}) exits at boot: ${reason}`,
-      hint: "its process exits at boot: its last log lines above say why (a missing setting, a failed import or migration, a crash before it listens); fix the release and deploy again"
+      hint: EXITS_AT_BOOT_HINT
     };
   };
 }
@@ -71119,10 +71240,15 @@ function loopbackHint(logs) {
   const seen = line ? `its log says \`${line.trim().slice(0, 160)}\`: ` : "";
   return `${seen}an app listening on 127.0.0.1 inside its container is not reachable on the container's port: bind 0.0.0.0 (gunicorn -b 0.0.0.0:$PORT, uvicorn --host 0.0.0.0, flask run --host 0.0.0.0, node: listen(port, "0.0.0.0")); else the app is not listening on services.*.port yet, or crashed (see the log lines above); ${GENERIC}`;
 }
+function exitText(logs) {
+  return logs.exit ? `the unit ${logs.exit}` : `the container ${logs.name} exited (code ${logs.exited})`;
+}
+function exitedProcess(logs) {
+  return logs.find((l) => l.exited !== void 0);
+}
 function gateFailureHint(runtime, last, logs) {
-  const crashed = logs.find((l) => l.exited !== void 0);
-  if (crashed)
-    return `the container ${crashed.name} exited (code ${crashed.exited}): its last log lines above; ${GENERIC}`;
+  const crashed = exitedProcess(logs);
+  if (crashed) return `${exitText(crashed)}: its last log lines above; ${GENERIC}`;
   if (last.status > 0) return GENERIC;
   const failure3 = curlFailure(last.curlExit);
   if (failure3 === "refused" || failure3 === "reset" || failure3 === "empty reply") {
@@ -71201,7 +71327,7 @@ async function writeSwitchIntent(s) {
   await writeIntent(host, s.paths, intent);
   s.intentWritten = true;
 }
-async function switchAndReload(bypass, color, redactor, changed) {
+async function switchAndReload(bypass, color, redactor, changed, answered) {
   const { host, config: config2 } = bypass;
   const nginx = config2.proxy.mode !== "internal";
   const token = nginx ? await bypass.ensure(redactor) : null;
@@ -71210,10 +71336,10 @@ async function switchAndReload(bypass, color, redactor, changed) {
   changed?.(result.files);
   const socket = config2.proxy.switch === "socket";
   if (nginx && !result.changed && (!socket || token?.created)) await reloadNginx(host);
-  let served = await servedColor(bypass);
+  let served = await servedColor(bypass, answered);
   if (socket && served !== color) {
     await reloadNginx(host);
-    served = await servedColor(bypass);
+    served = await servedColor(bypass, answered);
   }
   if (served !== null && served !== color) throw notServedError(host.name, served, color);
   return result.changed;
@@ -71291,7 +71417,15 @@ var switchStep = {
     if (!s.role.switches) return { status: "skipped" };
     await writeSwitchIntent(s);
     s.switched = true;
-    const changed = await switchAndReload(s.bypass, s.idle, s.run.redactor, (files) => keepSite(s, files));
+    const changed = await switchAndReload(
+      s.bypass,
+      s.idle,
+      s.run.redactor,
+      (files) => keepSite(s, files),
+      (answer) => {
+        s.switchAnswer = answer;
+      }
+    );
     s.say(`switched nginx to ${s.idle}${changed ? "" : " (unchanged)"}`);
     return { status: "changed", data: { color: s.idle } };
   },
@@ -71375,7 +71509,8 @@ var StepFailure = class extends SlipwayError {
 };
 
 // src/deploy/steps/gate.ts
-async function gatePort(s, name, service, port3, address2, stop) {
+async function gatePort(s, target, signal, stop) {
+  const { name, service, port: port3, address: address2 } = target;
   const { host, runtime } = s.run;
   const args = gateArgs(name, service, port3, address2);
   let shown = 0;
@@ -71387,7 +71522,7 @@ async function gatePort(s, name, service, port3, address2, stop) {
       shown = elapsedMs;
       s.emitter.progress(`${name}@${s.idle}: waiting for ${path6}`, elapsedMs, last);
     },
-    signal: s.run.interrupt?.signal,
+    signal,
     ...stop ? { stop: stop.stop } : {}
   });
   const failure3 = gate.stopped === void 0 ? void 0 : stop?.failure();
@@ -71395,11 +71530,13 @@ async function gatePort(s, name, service, port3, address2, stop) {
     await stop.reportOnce(() => failStopped(s, name, failure3));
   }
   if (!gate.ok) {
-    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${gate.last}); its last log lines:`);
     const logs = await runtime.logs(s.idle, LOG_LINES, [name]);
+    const exited = exitedProcess(logs);
+    const why = exited ? `${exitText(exited)} (last check: ${gate.last})` : gate.last;
+    s.say(`${name} on ${s.idle} is unhealthy after ${gate.attempts} checks (${why}); its last log lines:`);
     for (const line of formatLogGroups(logs)) s.raw(line);
     throw new StepFailure(
-      `${name} (${s.idle}) did not become healthy at ${args.url}: ${gate.last}`,
+      `${name} (${s.idle}) did not become healthy at ${args.url}: ${why}`,
       { host: host.name, step: "gate", hint: gateFailureHint(s.run.config.runtime, gate, logs) },
       { service: name, logs }
     );
@@ -71422,7 +71559,7 @@ async function failStopped(s, name, failure3) {
     { service: name, logs }
   );
 }
-async function gateRunning(s, name, service) {
+async function gateRunning(s, name, service, signal) {
   const { host, runtime } = s.run;
   const read = runtime.processStates;
   if (!read) throw new SlipwayError(`${name}: runtime ${s.run.config.runtime} cannot gate a process without a port`);
@@ -71436,7 +71573,7 @@ async function gateRunning(s, name, service) {
       shown = elapsedMs;
       s.emitter.progress(`${name}@${s.idle}: waiting for ${args.stableMs / 1e3}s running`, elapsedMs, last);
     },
-    s.run.interrupt?.signal
+    signal
   );
   if (!gate.ok) {
     s.say(`${name} on ${s.idle} did not stay running (${gate.last}); its last log lines:`);
@@ -71480,16 +71617,18 @@ var gateStep = {
     const running = Object.entries(s.local.services).filter(([, svc]) => !svc.accessory && gateKind(svc) === "running");
     const setup = isSplitLayout(s.run.config) ? void 0 : startPreviewSetup(s);
     const stops = new Map(ports.map((p) => [p.name, gateStop(s.run.runtime, s.idle, p.name)]));
-    const results = await Promise.allSettled([
-      ...(await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap(
-        (p) => p.addresses.map((address2) => gatePort(s, p.name, p.service, p.port, address2, stops.get(p.name)))
-      ),
-      ...running.map(([name, service]) => gateRunning(s, name, service))
-    ]);
-    await setup?.catch(() => {
-    });
-    const failed2 = results.find((r) => r.status === "rejected");
-    if (failed2) throw failed2.reason;
+    const targets = (await Promise.all(ports.map(async (p) => ({ ...p, addresses: await gateAddresses(s, p.name) })))).flatMap((p) => p.addresses.map((address2) => ({ ...p, address: address2 })));
+    const gated = allOrFirstFailure(
+      [
+        ...targets.map((t) => (signal) => gatePort(s, t, signal, stops.get(t.name))),
+        ...running.map(
+          ([name, service]) => (signal) => gateRunning(s, name, service, signal)
+        )
+      ],
+      s.run.interrupt?.signal
+    );
+    await gated.finally(() => setup?.catch(() => {
+    }));
     return { status: "ok" };
   },
   // The preview's setup it started changed the site (the preview's undo does it when the preview step started).
@@ -71594,11 +71733,13 @@ function composeRuntime(config2, host) {
           if (applied.diff) diffs.push(applied.diff);
         }
       }
+      let delivered = false;
       for (const [name, image] of Object.entries(images)) {
         const pull = await deliverWhenMissing(host, config2, name, image, input2);
         if (pull) {
           actions.push(pull);
           changed = true;
+          delivered ||= !input2.check;
         }
       }
       if (!input2.check) await ownAllConfigFiles(host, config2, images, mounted);
@@ -71615,7 +71756,7 @@ function composeRuntime(config2, host) {
         changed = true;
       }
       if (input2.check && actions.length > 0) changed = true;
-      return { changed, diffs, actions };
+      return { changed, diffs, actions, delivered };
     },
     refuseSquatters: (color) => refuseComposeSquatters(host, config2, color),
     async start(color) {
@@ -72133,6 +72274,51 @@ async function localCommitImages(images, commit) {
   return found;
 }
 
+// src/deploy/container/inspect.ts
+var MISSING = /No such (?:object|container): (\S+)\s*$/;
+function parseSpecStates(names, result) {
+  const lines = result.stdout === "" ? [] : result.stdout.replace(/\n$/, "").split("\n");
+  if (result.code !== 0 && lines.length === 0) return names.map(() => null);
+  const missing = /* @__PURE__ */ new Set();
+  if (result.code !== 0) {
+    for (const line of result.stderr.split("\n")) {
+      const name = MISSING.exec(line.trim())?.[1];
+      if (name !== void 0 && names.includes(name)) missing.add(name);
+    }
+  }
+  if (lines.length + missing.size !== names.length) return void 0;
+  let next = 0;
+  return names.map((name) => missing.has(name) ? null : lookOf(lines[next++] ?? ""));
+}
+function lookOf(line) {
+  const at2 = line.lastIndexOf(" ");
+  return { spec: line.slice(0, Math.max(at2, 0)).trim(), running: line.slice(at2 + 1).trim() === "true" };
+}
+async function inspectContainers(host, names) {
+  if (names.length === 0) return [];
+  const ask2 = (list2) => host.exec(specStateArgv(list2), { become: true, check: false, step: "inspect" });
+  const all = parseSpecStates(names, await ask2(names));
+  if (all) return all;
+  return Promise.all(names.map(async (name) => parseSpecStates([name], await ask2([name]))?.[0] ?? null));
+}
+
+// src/deploy/container/replace.ts
+var NAME_TAKEN = /is already in use by container/;
+async function removeOld(host, names, looks) {
+  const old = names.filter((_, i) => looks[i]);
+  if (old.length === 0) return;
+  await host.exec(removeContainersArgv(old), { become: true, check: false, step: "stage" });
+}
+async function runReplacing(host, name, argv2) {
+  const options = { become: true, step: "start", timeoutMs: 12e4 };
+  try {
+    await host.exec([...argv2], options);
+  } catch (error62) {
+    if (!(error62 instanceof RemoteCommandError) || !NAME_TAKEN.test(error62.stderrTail ?? "")) throw error62;
+    await host.exec(replaceContainerArgv(name, argv2), options);
+  }
+}
+
 // src/deploy/settle.ts
 async function settleAll(values) {
   const results = await Promise.allSettled(values);
@@ -72156,9 +72342,15 @@ function containerRuntime(config2, host) {
   const plannedEnv = /* @__PURE__ */ new Map();
   const plannedContainers = /* @__PURE__ */ new Map();
   const plannedImages = /* @__PURE__ */ new Set();
+  let prefetching;
   const listeners = /* @__PURE__ */ new Map();
   function readPublished() {
     return host.exec(appPortsArgv(config2.app), { become: true, check: false, step: "start" }).then((r) => r.code === 0 ? parsePublishedPorts(r.stdout) : []).catch(() => []);
+  }
+  function listenersAfter(color, looks, removed) {
+    const early = readListeners(host, config2, color);
+    const ran = (l) => l.some((look) => look?.running === true);
+    return looks.then((l) => ran(l) ? removed.then(() => readListeners(host, config2, color)) : early).catch(() => early);
   }
   function squatterCheck(color, consume) {
     const staged2 = consume ? listeners.get(color) : void 0;
@@ -72169,15 +72361,8 @@ function containerRuntime(config2, host) {
       ...staged2 ? { listeners: staged2 } : {}
     };
   }
-  async function inspect(color) {
-    return Promise.all(
-      names(color).map(async (name) => {
-        const r = await host.exec(specStateArgv([name]), { become: true, check: false, step: "inspect" });
-        if (r.code !== 0) return null;
-        const [spec = "", running = ""] = r.stdout.trim().split(" ");
-        return { spec, running: running === "true" };
-      })
-    );
+  function inspect(color) {
+    return inspectContainers(host, names(color));
   }
   async function stageUnit({ service, instance }, color, env2, input2) {
     if (input2.check && !serviceImageRef(config2, service, input2.images)) {
@@ -72208,20 +72393,29 @@ function containerRuntime(config2, host) {
       files: configFiles.files,
       bindAddress: listenAddress(config2, service, host.name)
     });
-    return { actions, run: run2, image };
+    return { actions, run: run2, image, delivered: !input2.check && pull !== null };
   }
-  async function prefetch(images) {
+  function prefetch(images) {
     const refs = deliveryMethod(config2.image) === "ssh" ? [] : [...new Set(services.flatMap((service) => serviceImageRef(config2, service, images) ?? []))];
-    const [blue, green, present] = await settleAll([
-      inspect("blue"),
-      inspect("green"),
+    const both = [...names("blue"), ...names("green")];
+    const reads = settleAll([
+      inspectContainers(host, both),
       Promise.all(refs.map(async (ref) => await hostImageId(host, ref) ? ref : null))
     ]);
-    plannedContainers.set("blue", blue);
-    plannedContainers.set("green", green);
-    for (const ref of present) if (ref) plannedImages.add(ref);
+    const done = reads.then(
+      ([looks, present]) => {
+        if (prefetching !== done) return;
+        plannedContainers.set("blue", looks.slice(0, units.length));
+        plannedContainers.set("green", looks.slice(units.length));
+        for (const ref of present) if (ref) plannedImages.add(ref);
+      },
+      () => void 0
+    );
+    prefetching = done;
+    return done;
   }
   async function deliverPlanned(service, image, input2) {
+    await prefetching;
     if (plannedImages.has(image)) {
       if (!input2.check) plannedImages.delete(image);
       return null;
@@ -72231,6 +72425,7 @@ function containerRuntime(config2, host) {
     return action;
   }
   async function inspectPlanned(color, check2) {
+    await prefetching;
     const planned = plannedContainers.get(color);
     if (planned) {
       if (!check2) plannedContainers.delete(color);
@@ -72260,8 +72455,11 @@ function containerRuntime(config2, host) {
   }
   return {
     names,
-    prepare: (input2) => prefetch(input2?.images ?? {}),
+    async prepare(input2) {
+      void prefetch(input2?.images ?? {});
+    },
     forget() {
+      prefetching = void 0;
       plannedContainers.clear();
       plannedImages.clear();
       plannedEnv.clear();
@@ -72273,9 +72471,12 @@ function containerRuntime(config2, host) {
       requireSecrets2(host, files);
       const envs = new Map(files.map((file2) => [file2.service, file2]));
       const release = paths.release(input2.releaseId);
-      if (!input2.check) listeners.set(color, readListeners(host, config2, color));
-      const [current, perUnit, staticFiles] = await settleAll([
-        inspectPlanned(color, input2.check),
+      const inspected = inspectPlanned(color, input2.check);
+      const removed = input2.check ? null : inspected.then((looks) => removeOld(host, names(color), looks));
+      if (removed) listeners.set(color, listenersAfter(color, inspected, removed));
+      const [current, , perUnit, staticFiles] = await settleAll([
+        inspected,
+        removed,
         settleAll(units.map((unit) => stageUnit(unit, color, envs.get(unit.service), input2))),
         input2.check ? shipStatic(host, config2, input2.releaseId, input2.releaseDir, true) : writeReleaseManifest(host, release, input2.releaseId, input2.images).then(
           () => shipStatic(host, config2, input2.releaseId, input2.releaseDir, false)
@@ -72283,9 +72484,11 @@ function containerRuntime(config2, host) {
       ]);
       const actions = [];
       let changed = false;
+      let delivered = false;
       const runs = [];
       for (const [i, unit] of perUnit.entries()) {
         if (!unit) continue;
+        delivered ||= unit.delivered === true;
         actions.push(...unit.actions);
         changed ||= unit.actions.length > 0;
         if (!unit.run) continue;
@@ -72303,7 +72506,7 @@ function containerRuntime(config2, host) {
         actions.push(staticFiles);
         changed = true;
       }
-      return { changed, diffs: [], actions };
+      return { changed, diffs: [], actions, delivered };
     },
     async refuseSquatters(color) {
       await refusePortSquatters(host, config2, color, squatterCheck(color, false));
@@ -72316,14 +72519,7 @@ function containerRuntime(config2, host) {
       const own2 = await refusePortSquatters(host, config2, color, squatterCheck(color, true));
       const strays = own2.filter((name) => !names(color).includes(name));
       if (strays.length > 0) await host.exec(removeContainersArgv(strays), { become: true, step: "start" });
-      for (const [i, argv2] of runs.entries()) {
-        const name = names(color)[i];
-        await host.exec(replaceContainerArgv(name, argv2), {
-          become: true,
-          step: "start",
-          timeoutMs: 12e4
-        });
-      }
+      for (const [i, argv2] of runs.entries()) await runReplacing(host, names(color)[i], argv2);
     },
     async stop(color) {
       const timeoutS = stopTimeoutSeconds(config2);
@@ -72335,6 +72531,7 @@ function containerRuntime(config2, host) {
       });
     },
     async isRunning(color, options) {
+      if (options?.planned) await prefetching;
       const planned = options?.planned ? plannedContainers.get(color) : void 0;
       return (planned ?? await inspect(color)).every((c) => c?.running === true);
     },
@@ -72381,19 +72578,6 @@ function batchAborts(failed2, size3, maxFailPercentage) {
   if (size3 === 0 || failed2 === 0) return false;
   if (maxFailPercentage === void 0) return failed2 >= size3;
   return failed2 / size3 * 100 > maxFailPercentage;
-}
-
-// src/deploy/batches.ts
-function fleetRollbackTarget(lives) {
-  const timeOf = (id) => lives.flatMap((l) => l.history.releases.filter((r) => r.id === id).map((r) => r.time)).sort().at(-1) ?? "";
-  const live = [...new Set(lives.map((l) => l.release).filter((r) => r !== null))];
-  const last = live.sort((a, b) => timeOf(a).localeCompare(timeOf(b))).at(-1);
-  if (!last) return null;
-  for (const l of lives) {
-    const target = rollbackTarget(l.history, last);
-    if (target) return target.id;
-  }
-  return null;
 }
 
 // src/deploy/host-flow.ts
@@ -72676,12 +72860,16 @@ var START_HINT = "start it (`sudo systemctl start nginx`; `systemctl status ngin
 function nginxDownProblem(state) {
   return `nginx is not running (systemctl: ${state}): the site refuses every connection; ${START_HINT}`;
 }
-function nginxDownError(host, state) {
-  return new SlipwayError(`nginx is not running on ${host} (systemctl: ${state}): nothing was changed`, {
+function nginxDownError(host, state, at2 = {}) {
+  const { intent } = at2;
+  const what = intent ? `; an earlier run (${intent.run_id || "unknown"}) did not finish its switch to ${intent.to}, and nginx cannot be pointed back at the recorded color while it is stopped` : "";
+  const again = at2.kind === "rollback" ? "roll back again" : "deploy again";
+  const back = intent ? " (it first points nginx back at the recorded color)" : "";
+  return new SlipwayError(`nginx is not running on ${host} (systemctl: ${state})${what}: nothing was changed`, {
     host,
-    step: "preflight",
+    step: intent ? "reconcile" : "preflight",
     command: nginxUnitArgv().join(" "),
-    hint: `${START_HINT}, then deploy again`
+    hint: [`${START_HINT}, then ${again}${back}`, ...at2.left ? [at2.left] : []].join("; ")
   });
 }
 
@@ -72771,6 +72959,116 @@ async function checkProvidedCertificate(host, config2, step) {
   });
 }
 
+// src/deploy/steps/color-health.ts
+async function waitColorHealthy(s, color) {
+  const { host, config: config2 } = s.run;
+  const ports = colorPortsOf(s.local, color).filter((p) => gateKind(p.service) === "http");
+  const outcomes = await Promise.all(
+    ports.map(async ({ name, service, port: port3 }) => {
+      const args = gateArgs(name, service, port3, probeAddress(config2, name, host.name));
+      const gate = await healthGate(host, args).catch((e) => ({
+        ok: false,
+        last: e instanceof Error ? e.message : String(e)
+      }));
+      return gate.ok ? null : { name, last: gate.last || "no answer" };
+    })
+  );
+  return outcomes.filter((o) => o !== null);
+}
+
+// src/deploy/steps/progress.ts
+function progressOf(s) {
+  return (what, waitedMs, last) => s.emitter.progress(what, waitedMs, last);
+}
+
+// src/deploy/steps/backup-undo.ts
+function clock(at2) {
+  return at2.toISOString().replace(/\.\d+Z$/, "Z");
+}
+function restoreReason(s) {
+  if (s.run.kind !== "deploy") return null;
+  if (s.run.restoreDb) return "--restore-db";
+  return s.run.config.database?.restore_on_rollback ? "database.restore_on_rollback" : null;
+}
+function pages(s) {
+  return !s.stopFirst && s.role.switches && s.run.config.proxy.mode !== "internal";
+}
+function backupPlanLines(s) {
+  if (s.run.kind !== "deploy" || !s.run.config.database || s.role.services.length === 0) return [];
+  if (!s.liveColor) return ["  back up the database"];
+  const reason = restoreReason(s);
+  if (!reason) {
+    return [
+      "  back up the database",
+      `  on a failure once ${s.idle} has started: the database stays as ${s.idle} left it (it runs against the live database; database.restore_on_rollback is off); the failure names the backup to restore`
+    ];
+  }
+  const writers = s.stopFirst ? "" : `, ${s.run.runtime.names(s.liveColor).join(", ")} stopped meanwhile`;
+  const page = pages(s) ? " behind the maintenance page" : "";
+  return [
+    "  back up the database",
+    `  on a failure once ${s.idle} has started (gate, preview, before_switch or after the switch): restore that backup (${reason})${writers}${page}; the writes since the backup are lost`
+  ];
+}
+async function pageOn2(s) {
+  if (!pages(s)) return false;
+  try {
+    return await runPageOn(s.run.config, s.run.host, s.run.runId, s.say);
+  } catch (e) {
+    s.say(`restoring without the maintenance page: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+}
+async function waitLive(s) {
+  const color = s.liveColor;
+  if (!color || s.stopFirst) return;
+  for (const { name, last } of await waitColorHealthy(s, color)) {
+    s.say(`${name} on ${color} is not healthy after the restore: ${last}`);
+  }
+}
+async function restoreOnFailure(s) {
+  const { host, config: config2, releaseId: releaseId2 } = s.run;
+  const id = s.backup;
+  const database = s.spec;
+  if (!restoreReason(s) || !id || !database || !s.liveColor) return "nothing";
+  if (!s.switched && !s.startedAt) return "nothing";
+  const writers = s.stopFirst ? {} : { writers: s.writersOf(s.liveColor) };
+  const paged = await pageOn2(s);
+  let pre;
+  try {
+    const job = { host, deployDir: config2.deploy_dir, database, ...writers, id, step: "restore", log: s.say };
+    await withProgress(
+      progressOf(s),
+      `restoring the database from ${id}`,
+      () => restoreBackup({ ...job, release: s.live.release ?? releaseId2 }, (taken) => {
+        pre = taken.id;
+      })
+    );
+    s.restoredBackup = id;
+    const since = s.backupAt ? clock(s.backupAt) : "the backup";
+    const note = `restored the database from backup ${id} (taken before this deploy): writes made since ${since} are lost`;
+    s.say(`${note}; the data before the restore is backup ${pre}`);
+    s.undoNotes.push(`${note} (the data before the restore is backup ${pre})`);
+    await waitLive(s);
+  } finally {
+    if (paged) {
+      await maintenanceOnHost(config2, host, "off");
+      s.say("maintenance page off");
+    }
+  }
+  return void 0;
+}
+function untouchedNote(liveColor3) {
+  return liveColor3 ? `the live color ${liveColor3} is untouched` : "nothing was live before";
+}
+function unrestoredNote(s) {
+  if (s.run.kind !== "deploy" || !s.spec || !s.liveColor || !s.startedAt || s.restoredBackup) return void 0;
+  const ran = `the new release ran against the live database from ${clock(s.startedAt)}`;
+  if (!s.backup) return ran;
+  const changes = s.switched ? "if it changed data" : "if it changes data at start";
+  return `${ran}; ${changes}, restore the pre-deploy backup: slipway backup restore ${s.backup} --host ${s.run.host.name}`;
+}
+
 // src/deploy/steps/preflight.ts
 function startNginxTest(s) {
   if (!s.nginxTest) {
@@ -72786,13 +73084,27 @@ function startNginxTest(s) {
     });
     s.nameConflicts = found;
   }
+  void startNginxUnitRead(s);
+  return s.nginxTest;
+}
+function startNginxUnitRead(s) {
   if (!s.nginxUnit) {
     const read = s.run.host.exec(nginxUnitArgv(), { check: false, step: "preflight" });
     s.nginxUnit = read.then((r) => r.stdout.split("\n"));
     s.nginxUnit.catch(() => {
     });
   }
-  return s.nginxTest;
+  return s.nginxUnit;
+}
+async function nginxDown(s) {
+  if (!s.role.switches || s.run.config.proxy.mode !== "nginx") return null;
+  return nginxDownState(await startNginxUnitRead(s));
+}
+async function refuseNginxDownAtPlan(s, intent) {
+  const down = await nginxDown(s);
+  if (!down) return;
+  const left = untouchedNote(s.liveColor);
+  throw nginxDownError(s.run.host.name, down, { kind: s.run.kind, left, ...intent ? { intent } : {} });
 }
 function siteNames2(s) {
   let site = null;
@@ -72844,7 +73156,9 @@ var preflightStep = {
       // A plan that says "ready" must not hide a missing secret the run would stop at.
       (async () => requireServiceSecrets(s))(),
       checkDatabase2(s),
-      s.role.switches ? siteTls(s) : false
+      s.role.switches ? siteTls(s) : false,
+      // Nor a stopped nginx (D83): the run refuses it here, so the plan does, with the same words.
+      refuseNginxDownAtPlan(s)
     ]);
     if (s.role.switches) nginxSiteFromConfig(s.run.config, { color: s.idle, tlsReady: tls });
   },
@@ -72857,8 +73171,8 @@ var preflightStep = {
     if (site) {
       const test = nginxTest();
       const result = await startNginxTest(s);
-      const down = nginxDownState(await s.nginxUnit ?? []);
-      if (down) throw nginxDownError(host.name, down);
+      const down = await nginxDown(s);
+      if (down) throw nginxDownError(host.name, down, { kind: s.run.kind });
       if (result.code !== 0) {
         throw new SlipwayError("nginx -t fails with the configuration already on the host: nothing was changed", {
           host: host.name,
@@ -73048,113 +73362,6 @@ async function planSteps(steps, state, emitter) {
 var mark = { failed: " FAILED", interrupted: " INTERRUPTED" };
 function formatTimings(timings) {
   return timings.map((t) => `${t.step}${mark[t.status] ?? ""} ${(t.ms / 1e3).toFixed(1)}s`).join(", ");
-}
-
-// src/deploy/steps/color-health.ts
-async function waitColorHealthy(s, color) {
-  const { host, config: config2 } = s.run;
-  const ports = colorPortsOf(s.local, color).filter((p) => gateKind(p.service) === "http");
-  const outcomes = await Promise.all(
-    ports.map(async ({ name, service, port: port3 }) => {
-      const args = gateArgs(name, service, port3, probeAddress(config2, name, host.name));
-      const gate = await healthGate(host, args).catch((e) => ({
-        ok: false,
-        last: e instanceof Error ? e.message : String(e)
-      }));
-      return gate.ok ? null : { name, last: gate.last || "no answer" };
-    })
-  );
-  return outcomes.filter((o) => o !== null);
-}
-
-// src/deploy/steps/progress.ts
-function progressOf(s) {
-  return (what, waitedMs, last) => s.emitter.progress(what, waitedMs, last);
-}
-
-// src/deploy/steps/backup-undo.ts
-function clock(at2) {
-  return at2.toISOString().replace(/\.\d+Z$/, "Z");
-}
-function restoreReason(s) {
-  if (s.run.kind !== "deploy") return null;
-  if (s.run.restoreDb) return "--restore-db";
-  return s.run.config.database?.restore_on_rollback ? "database.restore_on_rollback" : null;
-}
-function pages(s) {
-  return !s.stopFirst && s.role.switches && s.run.config.proxy.mode !== "internal";
-}
-function backupPlanLines(s) {
-  if (s.run.kind !== "deploy" || !s.run.config.database || s.role.services.length === 0) return [];
-  if (!s.liveColor) return ["  back up the database"];
-  const reason = restoreReason(s);
-  if (!reason) {
-    return [
-      "  back up the database",
-      `  on a failure once ${s.idle} has started: the database stays as ${s.idle} left it (it runs against the live database; database.restore_on_rollback is off); the failure names the backup to restore`
-    ];
-  }
-  const writers = s.stopFirst ? "" : `, ${s.run.runtime.names(s.liveColor).join(", ")} stopped meanwhile`;
-  const page = pages(s) ? " behind the maintenance page" : "";
-  return [
-    "  back up the database",
-    `  on a failure once ${s.idle} has started (gate, preview, before_switch or after the switch): restore that backup (${reason})${writers}${page}; the writes since the backup are lost`
-  ];
-}
-async function pageOn2(s) {
-  if (!pages(s)) return false;
-  try {
-    return await runPageOn(s.run.config, s.run.host, s.run.runId, s.say);
-  } catch (e) {
-    s.say(`restoring without the maintenance page: ${e instanceof Error ? e.message : String(e)}`);
-    return false;
-  }
-}
-async function waitLive(s) {
-  const color = s.liveColor;
-  if (!color || s.stopFirst) return;
-  for (const { name, last } of await waitColorHealthy(s, color)) {
-    s.say(`${name} on ${color} is not healthy after the restore: ${last}`);
-  }
-}
-async function restoreOnFailure(s) {
-  const { host, config: config2, releaseId: releaseId2 } = s.run;
-  const id = s.backup;
-  const database = s.spec;
-  if (!restoreReason(s) || !id || !database || !s.liveColor) return "nothing";
-  if (!s.switched && !s.startedAt) return "nothing";
-  const writers = s.stopFirst ? {} : { writers: s.writersOf(s.liveColor) };
-  const paged = await pageOn2(s);
-  let pre;
-  try {
-    const job = { host, deployDir: config2.deploy_dir, database, ...writers, id, step: "restore", log: s.say };
-    await withProgress(
-      progressOf(s),
-      `restoring the database from ${id}`,
-      () => restoreBackup({ ...job, release: s.live.release ?? releaseId2 }, (taken) => {
-        pre = taken.id;
-      })
-    );
-    s.restoredBackup = id;
-    const since = s.backupAt ? clock(s.backupAt) : "the backup";
-    const note = `restored the database from backup ${id} (taken before this deploy): writes made since ${since} are lost`;
-    s.say(`${note}; the data before the restore is backup ${pre}`);
-    s.undoNotes.push(`${note} (the data before the restore is backup ${pre})`);
-    await waitLive(s);
-  } finally {
-    if (paged) {
-      await maintenanceOnHost(config2, host, "off");
-      s.say("maintenance page off");
-    }
-  }
-  return void 0;
-}
-function unrestoredNote(s) {
-  if (s.run.kind !== "deploy" || !s.spec || !s.liveColor || !s.startedAt || s.restoredBackup) return void 0;
-  const ran = `the new release ran against the live database from ${clock(s.startedAt)}`;
-  if (!s.backup) return ran;
-  const changes = s.switched ? "if it changed data" : "if it changes data at start";
-  return `${ran}; ${changes}, restore the pre-deploy backup: slipway backup restore ${s.backup} --host ${s.run.host.name}`;
 }
 
 // src/engine/parse/hooks.ts
@@ -77033,7 +77240,8 @@ function siteColor(s) {
 }
 async function installSiteForChallenge(s, check2) {
   const { host, config: config2 } = s.run;
-  const model = nginxSiteFromConfig(config2, { color: siteColor(s), tlsReady: await tlsReady(host, config2) });
+  const [tls, left] = await Promise.all([tlsReady(host, config2), socketLinksLeft(host, config2)]);
+  const model = nginxSiteFromConfig(config2, { color: siteColor(s), tlsReady: tls, keepListeners: left.length > 0 });
   if (!model) return [];
   const result = await applyNginxSite(host, model, {
     become: true,
@@ -77131,8 +77339,17 @@ function sameAfterLock(s, same) {
   s.sameAfterLock = same;
   return { status: "ok", done: true };
 }
+async function planIntent(s) {
+  if (!await nginxDown(s)) return;
+  const ahead = s.lockAhead ? await s.lockAhead.catch(() => null) : null;
+  const intent = ahead ? ahead.intent : await readIntent(s.run.host, s.paths);
+  if (intent) await refuseNginxDownAtPlan(s, intent);
+}
 var reconcileStep = {
   name: "reconcile",
+  async plan(s) {
+    await planIntent(s);
+  },
   async run(s) {
     const { host, runtime } = s.run;
     const ahead = s.lockAhead ? await s.lockAhead : null;
@@ -77147,6 +77364,8 @@ var reconcileStep = {
     const done = sameAfterLock(s, same);
     if (done) return done;
     if (intent) {
+      const down = await nginxDown(s);
+      if (down) throw nginxDownError(host.name, down, { kind: s.run.kind, intent });
       s.nginxTest = void 0;
       s.say(
         `an earlier run (${intent.run_id || "unknown"}) was switching to ${intent.to} (release ${intent.release}) since ${intent.since} and did not finish; nginx serves ${served ?? "no marked color"}`
@@ -77229,11 +77448,17 @@ async function drainAndStop(s, old) {
 var retireStep = {
   name: "retire",
   async plan(s) {
+    if (s.role.switches) {
+      const links = await dropSocketLinks(s.run.host, s.run.config, true);
+      if (links.length > 0) s.say(`  ${linksLine(links)}`);
+    }
     if (s.role.services.length === 0) return;
     if (s.liveColor && !s.stopFirst) {
       const limit = drainSeconds(s);
       const when = limit > 0 ? `once drained (at most ${limit}s)` : "right after the switch (drain 0s)";
       s.say(`  stop ${s.run.runtime.names(s.liveColor).join(", ")} ${when}`);
+      const warning = noDrainWarning(s.local, limit, s.liveColor);
+      if (warning) s.emitter.log(`  warning: ${warning}`, "warn");
       const left = leftoverUnits(s, s.liveColor);
       if (left.length > 0)
         s.say(`  stop ${left.join(", ")}: the previous release ran them, the config no longer names them`);
@@ -77241,18 +77466,36 @@ var retireStep = {
   },
   async run(s) {
     const { host, releaseId: releaseId2 } = s.run;
-    if (s.role.services.length === 0) return { status: "skipped" };
+    if (s.role.services.length === 0) return await dropLinks(s) ? { status: "changed" } : { status: "skipped" };
     const old = s.liveColor && !s.stopFirst ? s.liveColor : null;
     const stopping = old ? drainAndStop(s, old) : s.liveColor ? stopLeftovers(s, s.liveColor) : Promise.resolve();
-    const linked = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
+    const linked2 = s.live.history.releases.find((r) => r.id === s.live.release)?.id;
     const [, history] = await Promise.all([
       stopping,
-      retireOld({ host, config: s.local, history: s.history, live: releaseId2, previous: linked ?? null, say: s.say })
+      retireOld({
+        host,
+        config: s.local,
+        history: s.history,
+        live: releaseId2,
+        previous: linked2 ?? null,
+        delivered: s.delivered,
+        say: s.say
+      })
     ]);
     s.history = history;
+    await dropLinks(s);
     return { status: "changed" };
   }
 };
+function linksLine(links) {
+  return `remove the socket switch's links ${links.join(", ")} (proxy.switch is reload now; the next deploy's reload drops the colors' listeners)`;
+}
+async function dropLinks(s) {
+  if (!s.role.switches) return false;
+  const links = await dropSocketLinks(s.run.host, s.run.config);
+  if (links.length > 0) s.say(linksLine(links).replace(/^remove/, "removed"));
+  return links.length > 0;
+}
 
 // src/deploy/steps/record.ts
 function releaseRecord(s, result) {
@@ -77304,8 +77547,7 @@ var recordStep = {
       s.history = withRecord(s.history, releaseRecord(s, "deployed"));
     }
     startDrain(s);
-    await Promise.all([markLive(host, s.paths, releaseId2, s.idle), writeHistory(host, s.paths, s.history)]);
-    await clearIntent(host, s.paths);
+    await recordLive(host, s.paths, { releaseId: releaseId2, color: s.idle, history: s.history });
     if (s.role.services.length > 0) await s.run.runtime.bootColor?.(s.idle, otherColor(s.idle));
     return { status: "changed", data: { release: releaseId2, color: s.idle } };
   }
@@ -77440,6 +77682,7 @@ var stageStep = {
   },
   async run(s) {
     const staged = await stage(s, false);
+    s.delivered = staged.delivered;
     for (const a of staged.actions) s.say(a);
     if (s.role.services.length === 0 && !staged.changed) return { status: "skipped" };
     return { status: staged.changed ? "changed" : "ok", data: { color: s.idle } };
@@ -77542,7 +77785,7 @@ var verifyStep = {
   async run(s) {
     if (!s.role.switches) return { status: "skipped" };
     if (s.run.config.proxy.mode === "internal") return verifyInternal(s);
-    const verify = await verifyThroughNginx(s.bypass, s.idle);
+    const verify = await verifyThroughNginx(s.bypass, s.idle, s.switchAnswer);
     if (!verify.ok) {
       for (const f of verify.failures) s.say(`verify failed: ${f}`);
       throw new SlipwayError(`verification through nginx failed after the switch: ${verify.failures.join("; ")}`, {
@@ -77630,7 +77873,7 @@ function siteUrl(config2, address2) {
 async function flowState(run2, address2, emitter) {
   const { host, config: config2, runtime } = run2;
   const paths = deployPaths(config2.deploy_dir);
-  const live = await readLiveState(host, paths);
+  const live = run2.liveRead ?? await readLiveState(host, paths);
   const liveColor3 = live.color;
   return {
     run: run2,
@@ -77714,11 +77957,12 @@ async function planHost({ s, steps, same, lockFree }, options = {}) {
   if (run2.leftSwitch) s.say(leftSwitchLine(run2.leftSwitch, s.liveColor, run2.releaseId));
   s.say(`plan: ${run2.kind} ${run2.releaseId} to ${s.idle} (live: ${s.live.release ?? "none"} on ${s.liveColor ?? "-"})`);
   if (run2.kind === "rollback") {
-    const target = s.live.history.releases.find((r) => r.id === run2.releaseId);
-    s.say(`  ${todaysConfigLine(target, runConfigHash(run2.config))}`);
+    const target2 = s.live.history.releases.find((r) => r.id === run2.releaseId);
+    s.say(`  ${todaysConfigLine(target2, runConfigHash(run2.config))}`);
   }
   await planSteps(steps, s, s.emitter);
-  return { name: run2.host.name, status: "changed", color: s.liveColor ?? void 0, url: s.url };
+  const target = run2.kind === "rollback" ? { release: run2.releaseId } : {};
+  return { name: run2.host.name, status: "changed", color: s.liveColor ?? void 0, url: s.url, ...target };
 }
 function alreadyLiveResult(s, same) {
   return { name: s.run.host.name, status: "ok", color: s.liveColor ?? void 0, url: s.url, release: same };
@@ -77783,7 +78027,7 @@ function failureError(s, outcome) {
   const e = outcome.error;
   const base = e instanceof SlipwayError ? e : new SlipwayError(e instanceof Error ? e.message : String(e));
   const database = recorded(outcome) ? void 0 : unrestoredNote(s);
-  const left = recorded(outcome) ? `release ${s.run.releaseId} is live on ${s.idle} and recorded` : database ?? (s.liveColor ? `the live color ${s.liveColor} is untouched` : "nothing was live before");
+  const left = recorded(outcome) ? `release ${s.run.releaseId} is live on ${s.idle} and recorded` : database ?? untouchedNote(s.liveColor);
   const notes = s.undoNotes.filter((n) => !n.startsWith("stopped "));
   const hint = [
     base.hint,
@@ -77800,201 +78044,6 @@ function failureError(s, outcome) {
     hint: hint.join("; "),
     cause: e
   });
-}
-
-// src/deploy/status-served.ts
-var COLORS2 = ["blue", "green"];
-function servedPlan(config2) {
-  if (config2.proxy.mode === "internal") return null;
-  const { app } = config2;
-  if (config2.proxy.switch === "socket") {
-    return {
-      probes: routedServices(config2).map((service) => ({
-        probe: { kind: "link", target: socketLinkPath(UPSTREAM_INCLUDE_DIR, app, service) },
-        blue: colorSocketPath(COLOR_SOCKET_DIR, app, service, "blue"),
-        green: colorSocketPath(COLOR_SOCKET_DIR, app, service, "green")
-      }))
-    };
-  }
-  const [blue, green] = COLORS2.map((color) => {
-    const site = nginxSiteFromConfig(config2, { color, tlsReady: false });
-    return (site?.upstreams ?? []).map((u) => renderNginxUpstream(app, u, UPSTREAM_INCLUDE_DIR));
-  });
-  return {
-    probes: (blue ?? []).map((file2, i) => ({
-      probe: { kind: "file", target: file2.path },
-      blue: file2.content.trimEnd(),
-      green: (green?.[i]?.content ?? "").trimEnd()
-    }))
-  };
-}
-function servedColorOf(plan, lines) {
-  const seen = new Set(
-    plan.probes.map(({ probe, blue, green }) => {
-      const text2 = lines(probe).join("\n").trimEnd();
-      return text2 === blue ? "blue" : text2 === green ? "green" : null;
-    })
-  );
-  const [only] = [...seen];
-  return seen.size === 1 && only ? only : null;
-}
-function leftSwitch(f) {
-  const { served, recorded: recorded2, intent } = f;
-  if (!served || served === recorded2.color || !intent || intent.to !== served) return null;
-  return { served, release: intent.release, run: intent.run_id };
-}
-function switchProblem(f) {
-  const { served, recorded: recorded2, intent } = f;
-  if (!served || served === recorded2.color) return null;
-  const back = recorded2.color ? `points nginx back at the recorded ${recorded2.color}${recorded2.release ? ` (release ${recorded2.release})` : ""} before it starts` : "clears it";
-  if (intent && leftSwitch(f)) {
-    const run2 = intent.run_id || "unknown";
-    const now = intent.run_id && f.lockRun === intent.run_id ? `, or \`slipway lock release --run ${run2}\` does it now` : "";
-    return `nginx serves ${served} (release ${intent.release || "unknown"}, not recorded: run ${run2} was killed during its switch at ${intent.since || "an unknown time"}); the next deploy ${back}${now}`;
-  }
-  return `nginx serves ${served} while the record says ${recorded2.color ?? "nothing"}: the next deploy goes by what nginx serves`;
-}
-
-// src/deploy/fleet.ts
-async function readLeftSwitch(run2, host, recorded2) {
-  if (!hostRole(run2.config, host.name).switches) return null;
-  const intent = await readIntent(host, deployPaths(run2.config.deploy_dir));
-  if (!intent) return null;
-  const served = await servedColor(new MaintenanceBypass(host, run2.config));
-  return leftSwitch({ served, recorded: { color: recorded2, release: null }, intent });
-}
-async function hostSpecific(run2, host) {
-  const live = await readLiveState(host, deployPaths(run2.config.deploy_dir));
-  const left = run2.releaseId ? null : await readLeftSwitch(run2, host, live.color);
-  const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0, left);
-  if (!target) {
-    const why = noRollbackTarget(live.history, live.release, run2.releaseId || void 0);
-    throw new SlipwayError(why.message, { host: host.name, hint: why.hint });
-  }
-  const base = { ...run2, releaseId: target.id, commit: target.commit, env: target.env ?? {}, images: target.images };
-  return left ? { ...base, leftSwitch: left } : base;
-}
-async function fleetTarget(connected, config2) {
-  const paths = deployPaths(config2.deploy_dir);
-  const hosts = connected.flatMap((c) => c.host ? [c.host] : []);
-  if (hosts.length < 2) return null;
-  const lives = await Promise.all(hosts.map((h) => readLiveState(h, paths)));
-  return fleetRollbackTarget(lives);
-}
-async function switchBackBatch(batch, results, ctx2) {
-  const failed2 = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
-  if (failed2.length === 0) return;
-  for (const [i, result] of results.entries()) {
-    const c = batch[i];
-    if (result.status !== "changed" || !c?.host) continue;
-    const why = `${failed2.join(", ")} failed in the same batch (inventory.on_batch_failure: switch_back)`;
-    if (!result.previousRelease) {
-      results[i] = { ...result, error: `deployed, but ${why}: no previous release to switch back to` };
-      continue;
-    }
-    ctx2.report(`[${c.resolved.name}] switching back to ${result.previousRelease}: ${why}`);
-    try {
-      const run2 = await hostSpecific({ ...ctx2, kind: "rollback", releaseId: result.previousRelease }, c.host);
-      const back = await runHost(
-        { ...run2, host: c.host, user: c.resolved.user, runtime: ctx2.runtime(c.host) },
-        c.resolved.address
-      );
-      results[i] = { ...back, status: "failed", error: `switched back to ${result.previousRelease}: ${why}` };
-    } catch (e) {
-      const message2 = e instanceof Error ? e.message : String(e);
-      results[i] = { ...result, status: "failed", error: `deployed; switching back failed (${message2}): ${why}` };
-    }
-    const final = results[i];
-    ctx2.sink({
-      kind: "host",
-      host: final.name,
-      status: final.status,
-      ...final.release ? { release: final.release } : {},
-      ...final.color ? { color: final.color } : {},
-      ...final.error ? { error: final.error } : {}
-    });
-  }
-}
-async function runBatches(connected, one, ctx2) {
-  const { config: config2, kind, report } = ctx2;
-  const hosts = [];
-  const batches = ctx2.check ? [[...connected]] : computeBatches(connected, [config2.inventory.serial]);
-  for (const [i, batch] of batches.entries()) {
-    if (batches.length > 1) report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
-    const results = await Promise.all(batch.map(one));
-    if (kind === "deploy" && !ctx2.check && config2.inventory.on_batch_failure === "switch_back") {
-      await switchBackBatch(batch, results, ctx2);
-    }
-    hosts.push(...results);
-    const failed2 = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
-    if (i < batches.length - 1 && batchAborts(failed2, batch.length, config2.inventory.max_fail_percentage)) {
-      const rest = batches.slice(i + 1).flat();
-      report(
-        `rollout stopped: ${failed2} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
-      );
-      for (const c of rest)
-        hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
-      break;
-    }
-  }
-  return hosts;
-}
-
-// src/deploy/interrupt.ts
-var INTERRUPT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
-var Interrupt = class {
-  reason = null;
-  controller = new AbortController();
-  /**
-   * Aborted (reason: the signal's name) by the first signal: a long wait (the health gate's polls) ends within a
-   * poll instead of running to its own timeout.
-   */
-  signal = this.controller.signal;
-  /** Records the first signal and aborts `signal`. */
-  raise(signal) {
-    this.reason = signal;
-    this.controller.abort(signal);
-  }
-  /** What is still held or running, per host (for the message on a hard exit). */
-  pending = /* @__PURE__ */ new Map();
-};
-function exitCode(signal) {
-  return signal === "SIGINT" ? 130 : signal === "SIGHUP" ? 129 : 143;
-}
-async function withInterrupts(body, options = {}) {
-  const interrupt = new Interrupt();
-  const write = options.write ?? ((line) => process.stderr.write(`${line}
-`));
-  const exit = options.exit ?? ((code) => process.exit(code));
-  let timer;
-  let firstAt = 0;
-  const hardExit = (why, signal) => {
-    write(`slipway: ${why}: exiting now without finishing the undo.`);
-    for (const [host, what] of interrupt.pending) write(`  ${host}: ${what}`);
-    write(
-      "  to clear: `slipway lock status` shows each lock's holder; `slipway lock release` frees it; then deploy again (it converges) or `slipway rollback`."
-    );
-    exit(exitCode(signal));
-  };
-  const handler = (signal) => {
-    if (interrupt.reason) {
-      const relayed = signal === interrupt.reason && Date.now() - firstAt < (options.repeatWindowMs ?? 1e3);
-      if (relayed) return;
-      return hardExit(`second signal (${signal})`, signal);
-    }
-    interrupt.raise(signal);
-    firstAt = Date.now();
-    write(`slipway: ${signal}: no new step starts; undoing what this run changed (send it again to exit at once)`);
-    timer = setTimeout(() => hardExit("the undo did not finish in time", signal), options.deadlineMs ?? 6e4);
-    timer.unref();
-  };
-  for (const signal of INTERRUPT_SIGNALS) process.on(signal, handler);
-  try {
-    return await body(interrupt);
-  } finally {
-    for (const signal of INTERRUPT_SIGNALS) process.off(signal, handler);
-    if (timer) clearTimeout(timer);
-  }
 }
 
 // src/deploy/layout-sync.ts
@@ -78118,8 +78167,9 @@ function countsOfStatus(status) {
   countOutcome(counts, { status });
   return counts;
 }
-function rowOf(h, tally) {
-  const color = h.color ? ` live=${h.color}` : "";
+function rowOf(h, tally, perHost) {
+  const to = perHost && h.release ? ` release=${h.release}` : "";
+  const color = h.color ? `${to} live=${h.color}` : to;
   const url2 = h.url && h.status !== "failed" && h.status !== "unreachable" ? ` ${h.url}` : "";
   const error62 = h.error ? `: ${h.error}` : "";
   const ran = tally.get(h.name);
@@ -78130,7 +78180,10 @@ function formatRecap2(kind, release, hosts, seconds, check2 = false, tally = /* 
   const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
   const what = release ? `${kind} ${release}` : kind;
   const head = check2 ? `plan of ${what}: ${ok ? "ready" : "FAILED"}` : `${what}: ${ok ? "succeeded" : "FAILED"}`;
-  return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally)))].join("\n");
+  const perHost = !release;
+  return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally, perHost)))].join(
+    "\n"
+  );
 }
 
 // src/deploy/plan-run.ts
@@ -78157,7 +78210,7 @@ function resultOf(hosts, release, base, recap) {
 }
 async function planThenRun(connected, base, ctx2) {
   const prepared = /* @__PURE__ */ new Map();
-  let release = base.releaseId;
+  const targets = /* @__PURE__ */ new Set();
   const lockAhead = !base.check && !ctx2.split;
   const failedPrepare = await Promise.all(
     connected.map((c) => {
@@ -78165,13 +78218,14 @@ async function planThenRun(connected, base, ctx2) {
       if (!host) return unreachableEnd(base, c);
       return guarded(base, resolved.name, async () => {
         const run2 = await ctx2.runOf(host);
-        if (ctx2.kind === "rollback") release = run2.releaseId;
+        if (ctx2.kind === "rollback") targets.add(run2.releaseId);
         const hostRun = { ...run2, host, user: resolved.user, runtime: ctx2.runtime(host) };
         prepared.set(resolved.name, await prepareHost2(hostRun, resolved.address, { plan: true, lockAhead }));
         return { name: resolved.name, status: "ok" };
       }).then((r) => r.status === "ok" ? null : r);
     })
   );
+  const release = ctx2.kind === "rollback" && targets.size > 0 ? oneRelease(targets) : base.releaseId;
   if (ctx2.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
   try {
     return await planAndRun(connected, base, ctx2, { prepared, failedPrepare, lockAhead, release });
@@ -78222,6 +78276,229 @@ function hostEnd(base, result) {
     ...result.error ? { error: result.error } : {}
   });
   return result;
+}
+
+// src/deploy/status-served.ts
+var COLORS2 = ["blue", "green"];
+function servedPlan(config2) {
+  if (config2.proxy.mode === "internal") return null;
+  const { app } = config2;
+  if (config2.proxy.switch === "socket") {
+    return {
+      probes: routedServices(config2).map((service) => ({
+        probe: { kind: "link", target: socketLinkPath(UPSTREAM_INCLUDE_DIR, app, service) },
+        blue: colorSocketPath(COLOR_SOCKET_DIR, app, service, "blue"),
+        green: colorSocketPath(COLOR_SOCKET_DIR, app, service, "green")
+      }))
+    };
+  }
+  const [blue, green] = COLORS2.map((color) => {
+    const site = nginxSiteFromConfig(config2, { color, tlsReady: false });
+    return (site?.upstreams ?? []).map((u) => renderNginxUpstream(app, u, UPSTREAM_INCLUDE_DIR));
+  });
+  return {
+    probes: (blue ?? []).map((file2, i) => ({
+      probe: { kind: "file", target: file2.path },
+      blue: file2.content.trimEnd(),
+      green: (green?.[i]?.content ?? "").trimEnd()
+    }))
+  };
+}
+function servedColorOf(plan, lines) {
+  const seen = new Set(
+    plan.probes.map(({ probe, blue, green }) => {
+      const text2 = lines(probe).join("\n").trimEnd();
+      return text2 === blue ? "blue" : text2 === green ? "green" : null;
+    })
+  );
+  const [only] = [...seen];
+  return seen.size === 1 && only ? only : null;
+}
+function leftSwitch(f) {
+  const { served, recorded: recorded2, intent } = f;
+  if (!served || served === recorded2.color || !intent || intent.to !== served) return null;
+  return { served, release: intent.release, run: intent.run_id };
+}
+function switchProblem(f) {
+  const { served, recorded: recorded2, intent } = f;
+  if (!served || served === recorded2.color) return null;
+  const back = recorded2.color ? `points nginx back at the recorded ${recorded2.color}${recorded2.release ? ` (release ${recorded2.release})` : ""} before it starts` : "clears it";
+  if (intent && leftSwitch(f)) {
+    const run2 = intent.run_id || "unknown";
+    const now = intent.run_id && f.lockRun === intent.run_id ? `, or \`slipway lock release --run ${run2}\` does it now` : "";
+    return `nginx serves ${served} (release ${intent.release || "unknown"}, not recorded: run ${run2} was killed during its switch at ${intent.since || "an unknown time"}); the next deploy ${back}${now}`;
+  }
+  return `nginx serves ${served} while the record says ${recorded2.color ?? "nothing"}: the next deploy goes by what nginx serves`;
+}
+
+// src/deploy/fleet.ts
+async function leftSwitchOf(run2, host, recorded2, intent) {
+  if (!intent) return null;
+  const served = await servedColor(new MaintenanceBypass(host, run2.config));
+  return leftSwitch({ served, recorded: { color: recorded2, release: null }, intent });
+}
+async function hostSpecific(run2, host) {
+  const paths = deployPaths(run2.config.deploy_dir);
+  const wantsIntent = !run2.releaseId && hostRole(run2.config, host.name).switches;
+  const [live, intent] = await Promise.all([
+    readLiveState(host, paths),
+    wantsIntent ? readIntent(host, paths) : Promise.resolve(null)
+  ]);
+  const left = await leftSwitchOf(run2, host, live.color, intent);
+  const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0, left);
+  if (!target) {
+    const why = noRollbackTarget(live.history, live.release, run2.releaseId || void 0);
+    const others = run2.releaseId ? "" : `; to roll back the other hosts, leave this one out: -l 'all,!${host.name}'`;
+    throw new SlipwayError(why.message, { host: host.name, hint: `${why.hint}${others}` });
+  }
+  const base = {
+    ...run2,
+    releaseId: target.id,
+    commit: target.commit,
+    env: target.env ?? {},
+    images: target.images,
+    liveRead: live
+  };
+  return left ? { ...base, leftSwitch: left } : base;
+}
+async function refuseMissingTarget(connected, base) {
+  const to = base.releaseId;
+  if (!to || connected.length < 2) return null;
+  const reached = connected.flatMap((c) => c.host ? [{ name: c.resolved.name, host: c.host }] : []);
+  const paths = deployPaths(base.config.deploy_dir);
+  const lives = await Promise.all(
+    reached.map(async (r) => ({ name: r.name, ...await readLiveState(r.host, paths) }))
+  );
+  const { lacking, having } = rollbackToCoverage(lives, to);
+  if (lacking.length === 0) return null;
+  const hint = rollbackToHint(to, having);
+  const message2 = `rollback --to ${to}: refused on every host, ${lacking.join(", ")} cannot go to it; ${hint}`;
+  base.sink({ kind: "log", level: "warn", message: message2 });
+  return connected.map((c) => {
+    if (!c.host) return unreachableEnd(base, c);
+    const live = lives.find((l) => l.name === c.resolved.name);
+    if (!live || !lacking.includes(live.name)) {
+      const error62 = `not rolled back: ${lacking.join(", ")} cannot go to ${to} (${hint})`;
+      return hostEnd(base, { name: c.resolved.name, status: "skipped", error: error62 });
+    }
+    const why = noRollbackTarget(live.history, live.release, to);
+    return hostEnd(base, { name: live.name, status: "failed", error: `${why.message} (${why.hint}; ${hint})` });
+  });
+}
+async function switchBackBatch(batch, results, ctx2) {
+  const failed2 = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
+  if (failed2.length === 0) return;
+  for (const [i, result] of results.entries()) {
+    const c = batch[i];
+    if (result.status !== "changed" || !c?.host) continue;
+    const why = `${failed2.join(", ")} failed in the same batch (inventory.on_batch_failure: switch_back)`;
+    if (!result.previousRelease) {
+      results[i] = { ...result, error: `deployed, but ${why}: no previous release to switch back to` };
+      continue;
+    }
+    ctx2.report(`[${c.resolved.name}] switching back to ${result.previousRelease}: ${why}`);
+    try {
+      const run2 = await hostSpecific({ ...ctx2, kind: "rollback", releaseId: result.previousRelease }, c.host);
+      const back = await runHost(
+        { ...run2, host: c.host, user: c.resolved.user, runtime: ctx2.runtime(c.host) },
+        c.resolved.address
+      );
+      results[i] = { ...back, status: "failed", error: `switched back to ${result.previousRelease}: ${why}` };
+    } catch (e) {
+      const message2 = e instanceof Error ? e.message : String(e);
+      results[i] = { ...result, status: "failed", error: `deployed; switching back failed (${message2}): ${why}` };
+    }
+    const final = results[i];
+    ctx2.sink({
+      kind: "host",
+      host: final.name,
+      status: final.status,
+      ...final.release ? { release: final.release } : {},
+      ...final.color ? { color: final.color } : {},
+      ...final.error ? { error: final.error } : {}
+    });
+  }
+}
+async function runBatches(connected, one, ctx2) {
+  const { config: config2, kind, report } = ctx2;
+  const hosts = [];
+  const batches = ctx2.check ? [[...connected]] : computeBatches(connected, [config2.inventory.serial]);
+  for (const [i, batch] of batches.entries()) {
+    if (batches.length > 1) report(`batch ${i + 1}/${batches.length}: ${batch.map((c) => c.resolved.name).join(", ")}`);
+    const results = await Promise.all(batch.map(one));
+    if (kind === "deploy" && !ctx2.check && config2.inventory.on_batch_failure === "switch_back") {
+      await switchBackBatch(batch, results, ctx2);
+    }
+    hosts.push(...results);
+    const failed2 = results.filter((h) => h.status === "failed" || h.status === "unreachable").length;
+    if (i < batches.length - 1 && batchAborts(failed2, batch.length, config2.inventory.max_fail_percentage)) {
+      const rest = batches.slice(i + 1).flat();
+      report(
+        `rollout stopped: ${failed2} of ${batch.length} host(s) in batch ${i + 1} failed (max_fail_percentage ${config2.inventory.max_fail_percentage}); not ${kind === "deploy" ? "deployed" : "rolled back"}: ${rest.map((c) => c.resolved.name).join(", ")}`
+      );
+      for (const c of rest)
+        hosts.push({ name: c.resolved.name, status: "skipped", error: `not reached: batch ${i + 1} failed` });
+      break;
+    }
+  }
+  return hosts;
+}
+
+// src/deploy/interrupt.ts
+var INTERRUPT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var Interrupt = class {
+  reason = null;
+  controller = new AbortController();
+  /**
+   * Aborted (reason: the signal's name) by the first signal: a long wait (the health gate's polls) ends within a
+   * poll instead of running to its own timeout.
+   */
+  signal = this.controller.signal;
+  /** Records the first signal and aborts `signal`. */
+  raise(signal) {
+    this.reason = signal;
+    this.controller.abort(signal);
+  }
+  /** What is still held or running, per host (for the message on a hard exit). */
+  pending = /* @__PURE__ */ new Map();
+};
+function exitCode(signal) {
+  return signal === "SIGINT" ? 130 : signal === "SIGHUP" ? 129 : 143;
+}
+async function withInterrupts(body, options = {}) {
+  const interrupt = new Interrupt();
+  const write = options.write ?? ((line) => process.stderr.write(`${line}
+`));
+  const exit = options.exit ?? ((code) => process.exit(code));
+  let timer;
+  let firstAt = 0;
+  const hardExit = (why, signal) => {
+    write(`slipway: ${why}: exiting now without finishing the undo.`);
+    for (const [host, what] of interrupt.pending) write(`  ${host}: ${what}`);
+    write(
+      "  to clear: `slipway lock status` shows each lock's holder; `slipway lock release` frees it; then deploy again (it converges) or `slipway rollback`."
+    );
+    exit(exitCode(signal));
+  };
+  const handler = (signal) => {
+    if (interrupt.reason) {
+      const relayed = signal === interrupt.reason && Date.now() - firstAt < (options.repeatWindowMs ?? 1e3);
+      if (relayed) return;
+      return hardExit(`second signal (${signal})`, signal);
+    }
+    interrupt.raise(signal);
+    firstAt = Date.now();
+    write(`slipway: ${signal}: no new step starts; undoing what this run changed (send it again to exit at once)`);
+    timer = setTimeout(() => hardExit("the undo did not finish in time", signal), options.deadlineMs ?? 6e4);
+    timer.unref();
+  };
+  for (const signal of INTERRUPT_SIGNALS) process.on(signal, handler);
+  try {
+    return await body(interrupt);
+  } finally {
+    for (const signal of INTERRUPT_SIGNALS) process.off(signal, handler);
+    if (timer) clearTimeout(timer);
+  }
 }
 
 // src/deploy/source-root.ts
@@ -79035,8 +79312,8 @@ function systemdRuntime(config2, host) {
         changed = true;
       }
       const link = paths.colorLink(color);
-      const linked = (await host.exec(readlinkArgv(link), { check: false })).stdout.trim();
-      if (linked !== release) {
+      const linked2 = (await host.exec(readlinkArgv(link), { check: false })).stdout.trim();
+      if (linked2 !== release) {
         actions.push(`point ${link} at ${release}`);
         changed = true;
         if (!input2.check) {
@@ -79119,8 +79396,13 @@ function systemdRuntime(config2, host) {
       return Promise.all(
         picked.map(async ({ service, instance }) => {
           const name = instanceUnitName(config2.app, service, color, instance);
-          const r = await host.exec(journalArgv([name], { lines }), { become: true, check: false, step: "gate" });
-          return { service, name, lines: logLines(r.stdout) };
+          const [r, state] = await Promise.all([
+            host.exec(journalArgv([name], { lines }), { become: true, check: false, step: "gate" }),
+            host.exec(unitProcessArgv(name), { check: false, step: "gate" })
+          ]);
+          const p = parseUnitProcessState(name, state.stdout);
+          const exit = state.code === 0 ? unitExit(p) : void 0;
+          return { service, name, lines: logLines(r.stdout), ...exit ? { exited: p.exitCode, exit } : {} };
         })
       );
     }
@@ -79188,12 +79470,11 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
       const results = down.map((h) => hostEnd(base, h));
       return finalResult(kind, release, results, started, base, tally);
     }
-    if (kind === "rollback" && !base.releaseId) {
-      const target = await fleetTarget(connected, config2);
-      if (target) {
-        report(`rollback: the fleet goes back to ${target}, the release before its last deploy`);
-        base = { ...base, releaseId: target };
-        release = target;
+    if (kind === "rollback") {
+      const refused = await refuseMissingTarget(connected, base);
+      if (refused) return finalResult(kind, release, refused, started, base, tally);
+      if (!base.releaseId && connected.length > 1) {
+        report("rollback: each host goes back to its own previous release (its plan names it)");
       }
     }
     if (confirm2 && !base.check || split) {
@@ -79213,6 +79494,7 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
       if (ran.plan) return ran.plan;
       return finalResult(kind, ran.release, ran.hosts, started, base, tally);
     }
+    const targets = /* @__PURE__ */ new Set();
     const one = async (c) => {
       const { resolved, host } = c;
       if (!host) return unreachableEnd(base, c);
@@ -79224,12 +79506,14 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
           { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
           resolved.address
         );
-        if (result.status === "changed" || kind === "rollback") release = fromHost.releaseId;
+        if (kind === "rollback") targets.add(fromHost.releaseId);
+        else if (result.status === "changed") release = fromHost.releaseId;
         else if (result.status === "ok" && result.release) release = result.release;
         return result;
       });
     };
     hosts.push(...await runBatches(connected, one, { ...base, kind, runtime, report }));
+    if (kind === "rollback") release = oneRelease(targets);
   } finally {
     await pool2.closeAll();
   }
@@ -81858,6 +82142,11 @@ async function listReleases(config2, limit) {
     await pool2.closeAll();
   }
 }
+function commitCell(commit) {
+  if (!commit) return "-";
+  const dirty = /-dirty\.[0-9A-Za-z]+$/.exec(commit)?.[0] ?? "";
+  return `commit ${commit.slice(0, commit.length - dirty.length).slice(0, 12)}${dirty}`;
+}
 function formatHistory(history, live) {
   if (history.releases.length === 0) return ["  (no releases)"];
   const rows2 = [...history.releases].reverse().map((r) => [
@@ -81866,7 +82155,7 @@ function formatHistory(history, live) {
     r.color ?? "-",
     r.time,
     r.actor,
-    r.commit ? `commit ${r.commit.slice(0, 12)}` : "-",
+    commitCell(r.commit),
     r.backup ? `backup ${r.backup}` : ""
   ]);
   const widths = rows2[0]?.map((_, i) => Math.max(...rows2.map((row) => (row[i] ?? "").length))) ?? [];
@@ -82538,8 +82827,8 @@ function parseHostStatus(host, deployDir, plan, stdout, now = /* @__PURE__ */ ne
     if (run2 && !(lock.holder?.run_id === run2 && !lock.stale)) status.maintenanceLeftBy = run2;
   }
   if (plan.swarm) status.cluster = clusterStatus(plan.swarm, sections2, live);
-  const nginxDown = plan.nginx ? nginxDownState(sections2.get(probeKey(plan.nginx)) ?? []) : null;
-  if (nginxDown) status.nginxDown = nginxDown;
+  const nginxDown2 = plan.nginx ? nginxDownState(sections2.get(probeKey(plan.nginx)) ?? []) : null;
+  if (nginxDown2) status.nginxDown = nginxDown2;
   status.problems = problemsOf(status, plan.expectRelease !== false);
   return status;
 }
@@ -82837,6 +83126,8 @@ async function validateConfigFile(file2, options) {
   const warnings = hooks.warnings;
   if (result.configs.some(noPublicPort)) warnings.push(INTERNAL_WITHOUT_PUBLIC_PORT);
   for (const warning of new Set(result.configs.flatMap(swarmSecretWarnings))) warnings.push(warning);
+  const drain = result.configs.map((c) => noDrainWarning(c)).find((w) => w !== null);
+  if (drain) warnings.push(drain);
   return { kind: "valid", summary, warnings, environments, configs: result.configs };
 }
 function problemText(p) {

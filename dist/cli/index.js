@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("5b2ea6d6a275c376172278eb1dfcfda5d61fa6e6440a87b9fa30b6015731eaf2", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("f80ff17b9531b24fabce3caa4776db4f45d036b244b9e66e83922d48c5d80eb9", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

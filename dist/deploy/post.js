@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-WGIEBRBA.js";
+} from "./chunk-P6JPP5SH.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
