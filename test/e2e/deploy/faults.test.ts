@@ -138,7 +138,8 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
         sentAt = Date.now();
         child.kill("SIGINT");
       }
-      if (sentAt && !interruptedAt && output.includes("interrupted by SIGINT during step gate")) {
+      // The gate's own end (its step event), not the run's failure line, which comes after the undo.
+      if (sentAt && !interruptedAt && /step gate interrupted \(/.test(output)) {
         interruptedAt = Date.now();
       }
     });
@@ -148,6 +149,7 @@ describe("fault injection (harvest on t1, runtime systemd)", () => {
     expect(sentAt, run.output).toBeGreaterThan(0);
     expect(run.code, run.output).toBe(130);
     expect(interruptedAt - sentAt, run.output).toBeLessThan(2000);
+    expect(run.output).toContain("interrupted by SIGINT during step gate");
     expect(run.output).not.toContain("did not become healthy");
     expect(await version()).toBe(live);
     expect(await readLockHolder(host, `/opt/${APP}/.slipway-lock`)).toBeUndefined();
