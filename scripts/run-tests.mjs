@@ -1,8 +1,9 @@
-// `npm test` after set-up (scripts/test.sh): the unit project, then the e2e lanes of scripts/e2e-lanes.mjs, lanes "a"
-// and "b" side by side (disjoint sandbox targets), then the "shared" lane. Arguments go to every vitest run; with
-// `--outputFile=F` (CI's JSON report) each run writes F.<part>.json and F is their sum, in vitest's own shape, so
-// scripts/ci-summary.mjs reads one report. Each e2e line is prefixed with its lane ("[a] "): two runs print at once.
-// Exit code: 0 when every run passed, else 1. Ctrl-C or SIGINT (CI's budget) goes to every run.
+// `npm test` after set-up (scripts/test.sh): the unit project, then the e2e lanes of scripts/e2e-lanes.mjs side by side
+// (each on sandbox targets of its own, by SLIPWAY_E2E_TARGET_OFFSET), then the "solo" files alone. Arguments go to
+// every vitest run; with `--outputFile=F` (CI's JSON report) each run writes F.<part>.json and F is their sum, in
+// vitest's own shape, so scripts/ci-summary.mjs reads one report. Each lane's lines are prefixed with its name ("[a] "):
+// several runs print at once. Exit code: 0 when every run passed, else 1. Ctrl-C or SIGINT (CI's budget) goes to every
+// run.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -27,8 +28,11 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-/** One vitest run; resolves to its exit code. `prefix` marks each line of its output. An empty e2e list: nothing to run (null: no list). */
-function vitest(part, projects, files, prefix) {
+/**
+ * One vitest run; resolves to its exit code. `prefix` marks each line of its output; `env` is added to this process's.
+ * An empty e2e list: nothing to run (null: no list).
+ */
+function vitest(part, projects, files, prefix, env = {}) {
   if (files?.length === 0 && projects.includes("e2e")) return Promise.resolve(0);
   const report = output ? `${output}.${part}.json` : undefined;
   if (report) reports.push(report);
@@ -40,6 +44,7 @@ function vitest(part, projects, files, prefix) {
     ...(report ? [`--outputFile=${report}`] : []),
   ];
   const child = spawn("npx", [...argv, ...(files ?? [])], {
+    env: { ...process.env, ...env },
     stdio: ["ignore", prefix ? "pipe" : "inherit", prefix ? "pipe" : "inherit"],
   });
   children.add(child);
@@ -75,9 +80,18 @@ if (passThrough.some((a) => !a.startsWith("-"))) {
   process.exit(await vitest("all", ["unit", "e2e"], null, ""));
 }
 const e2e = lanes();
+const names = e2e.lanes.map((_, i) => String.fromCharCode(97 + i));
 const codes = [await vitest("unit", ["unit"], [])];
-console.log(`e2e lanes: a ${e2e.a.length} files, b ${e2e.b.length} side by side, then shared ${e2e.shared.length}`);
-codes.push(...(await Promise.all([vitest("a", ["e2e"], e2e.a, "[a] "), vitest("b", ["e2e"], e2e.b, "[b] ")])));
-codes.push(await vitest("shared", ["e2e"], e2e.shared, ""));
+console.log(
+  `e2e lanes side by side: ${e2e.lanes.map((l, i) => `${names[i]} ${l.files.length} files (~${Math.round(l.seconds)} s)`).join(", ")}; then solo ${e2e.solo.length}`,
+);
+codes.push(
+  ...(await Promise.all(
+    e2e.lanes.map((lane, i) =>
+      vitest(names[i], ["e2e"], lane.files, `[${names[i]}] `, { SLIPWAY_E2E_TARGET_OFFSET: String(lane.offset) }),
+    ),
+  )),
+);
+codes.push(await vitest("solo", ["e2e"], e2e.solo, ""));
 if (output) mergeReports();
 process.exit(codes.every((code) => code === 0) ? 0 : 1);

@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-# Nine targets: t1..t3 the shared suite (lb-layout: t1 nginx, t2 and t3 the app), t4..t6 the swarm, t7 a host never
-# bootstrapped before (test/e2e/security/helper-runtimes.test.ts), t8 and t9 one each for the two e2e lanes' files that
-# want a host no other file touches. Same count as .ci/run. The lanes (scripts/e2e-lanes.mjs) split the targets so two
-# e2e files run at once: scripts/run-tests.mjs.
-npm run -s sandbox -- up --targets 9
+# Nine targets per e2e lane (three lanes: 27): in each lane t1..t3 the shared files (lb-layout: t1 nginx, t2 and t3
+# the app), t4..t6 the swarm, t7 a host never bootstrapped before (test/e2e/security/helper-runtimes.test.ts), t8 and
+# t9 for files that want a host no other file touches. scripts/e2e-lanes.mjs deals the files to lanes and says the
+# count (SLIPWAY_E2E_LANES sets the lanes); scripts/run-tests.mjs runs the lanes side by side. Same count as .ci/run.
+npm run -s sandbox -- up --targets "$(node scripts/e2e-lanes.mjs --targets)"
 exec node scripts/run-tests.mjs "$@"

@@ -114,7 +114,9 @@ describe("deploy, a worker without port beside a web service (compose, t1)", () 
     expect(result.hosts[0]?.color).toBe("blue");
     expect(await served()).toEqual({ version: "v1", color: "blue" });
     expect(await containers("blue")).toEqual(["web running", "worker running"]);
-    expect(lines.join("\n")).toMatch(/worker on blue is running \(\S+ running for 3(\.\d)?s\)/);
+    // health.stable is 3s: the gate saw it running at least that long (4s seen under CI's load).
+    const runningFor = /worker on blue is running \(\S+ running for (\d+(?:\.\d)?)s\)/.exec(lines.join("\n"));
+    expect(Number(runningFor?.[1])).toBeGreaterThanOrEqual(3);
     // No PORT and no published port for the worker.
     expect(await workerLog("blue")).toContain("worker v1 on blue started, PORT=\n");
   });
