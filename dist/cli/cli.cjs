@@ -70853,6 +70853,20 @@ function rollbackToHint(to, having) {
 function oneRelease(targets) {
   return targets.size === 1 ? [...targets][0] : "";
 }
+function rollbackStays(lives) {
+  let newest = null;
+  for (const live of lives) {
+    const record2 = live.history.releases.find((r) => r.id === live.release);
+    const at2 = record2 ? Date.parse(record2.time) : Number.NaN;
+    if (record2 && !Number.isNaN(at2) && (!newest || at2 > newest.at)) newest = { id: record2.id, at: at2 };
+  }
+  if (!newest) return { newest: null, stays: [] };
+  const id = newest.id;
+  const stays = lives.flatMap(
+    (l) => l.release && !l.intent && l.release !== id ? [{ name: l.name, release: l.release }] : []
+  );
+  return { newest: id, stays };
+}
 
 // src/deploy/compose/unhealthy.ts
 var ANSWER_CHARS = 300;
@@ -78385,6 +78399,27 @@ async function refuseMissingTarget(connected, base) {
     return hostEnd(base, { name: live.name, status: "failed", error: `${why.message} (${why.hint}; ${hint})` });
   });
 }
+async function rollbackStaying(connected, base) {
+  if (base.releaseId || connected.length < 2) return [];
+  const paths = deployPaths(base.config.deploy_dir);
+  const lives = await Promise.all(
+    connected.flatMap(
+      (c) => c.host ? [
+        Promise.all([readLiveState(c.host, paths), readIntent(c.host, paths)]).then(([live, intent]) => ({
+          name: c.resolved.name,
+          ...live,
+          intent: intent !== null
+        }))
+      ] : []
+    )
+  );
+  const { newest, stays } = rollbackStays(lives);
+  return stays.map((s) => {
+    const message2 = `${s.name}: stays on ${s.release}; the release being rolled back (${newest}) is not live there (\`slipway rollback -l ${s.name}\` takes it back one release)`;
+    base.sink({ kind: "log", level: "info", message: message2 });
+    return hostEnd(base, { name: s.name, status: "ok", release: s.release });
+  });
+}
 async function switchBackBatch(batch, results, ctx2) {
   const failed2 = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
   if (failed2.length === 0) return;
@@ -79462,7 +79497,9 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
   try {
     const chosen = deployingHosts(config2, limit);
     if (split) requireWholeLayout(deployingHosts(config2), chosen);
-    const [connected, identity] = await Promise.all([connectAll(config2, chosen, pool2), late]);
+    const [reached, identity] = await Promise.all([connectAll(config2, chosen, pool2), late]);
+    let connected = reached;
+    const staying = [];
     base = { ...base, ...identity };
     release = base.releaseId;
     const down = split ? unreachableLayout(connected) : null;
@@ -79474,13 +79511,15 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
       const refused = await refuseMissingTarget(connected, base);
       if (refused) return finalResult(kind, release, refused, started, base, tally);
       if (!base.releaseId && connected.length > 1) {
+        if (!split) staying.push(...await rollbackStaying(connected, base));
+        connected = connected.filter((c) => !staying.some((s) => s.name === c.resolved.name));
         report("rollback: each host goes back to its own previous release (its plan names it)");
       }
     }
     if (confirm2 && !base.check || split) {
       const from = base;
       const runOf = async (host) => perHost ? hostSpecific(from, host) : from;
-      const ran = await planThenRun(connected, base, {
+      const ran2 = await planThenRun(connected, base, {
         kind,
         started,
         confirm: confirm2 ?? (async () => true),
@@ -79490,9 +79529,9 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
         showPlan: confirm2 !== void 0,
         tally
       });
-      if (ran.plan && !confirm2 && !base.check) base.sink({ kind: "log", level: "info", message: ran.plan.recap });
-      if (ran.plan) return ran.plan;
-      return finalResult(kind, ran.release, ran.hosts, started, base, tally);
+      if (ran2.plan && !confirm2 && !base.check) base.sink({ kind: "log", level: "info", message: ran2.plan.recap });
+      if (ran2.plan) return ran2.plan;
+      return finalResult(kind, ran2.release, inventoryOrder(reached, [...staying, ...ran2.hosts]), started, base, tally);
     }
     const targets = /* @__PURE__ */ new Set();
     const one = async (c) => {
@@ -79512,7 +79551,8 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
         return result;
       });
     };
-    hosts.push(...await runBatches(connected, one, { ...base, kind, runtime, report }));
+    const ran = await runBatches(connected, one, { ...base, kind, runtime, report });
+    hosts.push(...inventoryOrder(reached, [...staying, ...ran]));
     if (kind === "rollback") release = oneRelease(targets);
   } finally {
     await pool2.closeAll();
@@ -79629,6 +79669,10 @@ function releaseIdError(id, flag) {
   return new UsageError(`${flag} ${JSON.stringify(id)} is not a release id`, {
     hint: "a release id is one path segment: letters, digits, '.', '_' and '-', starting with a letter or digit (at most 100)"
   });
+}
+function inventoryOrder(chosen, results) {
+  const at2 = (r) => chosen.findIndex((c) => c.resolved.name === r.name);
+  return [...results].sort((x, y) => at2(x) - at2(y));
 }
 
 // src/deploy/cleanup.ts

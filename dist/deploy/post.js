@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-P6JPP5SH.js";
+} from "./chunk-TRZPYZA2.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

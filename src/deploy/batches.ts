@@ -33,3 +33,27 @@ export function rollbackToHint(to: string, having: readonly string[]): string {
 export function oneRelease(targets: ReadonlySet<string>): string {
   return targets.size === 1 ? ([...targets][0] as string) : "";
 }
+
+/**
+ * A rollback without `--to` over several hosts undoes the newest deploy: hosts whose live release is the fleet's newest
+ * (the latest `time` of the hosts' live records) go back to their own previous release; a host live on an older one
+ * stays, since the deploy being undone never reached it (a rollout stopped part-way, a canary on other hosts), and its
+ * previous release is older still. A host with no live release or with a killed run's switch intent (D82) is not
+ * judged here: it goes through the rollback, whose own checks speak for it. `newest` is null when no host has a record.
+ */
+export function rollbackStays(
+  lives: ReadonlyArray<{ name: string; release: string | null; history: ReleaseHistory; intent: boolean }>,
+): { newest: string | null; stays: Array<{ name: string; release: string }> } {
+  let newest: { id: string; at: number } | null = null;
+  for (const live of lives) {
+    const record = live.history.releases.find((r) => r.id === live.release);
+    const at = record ? Date.parse(record.time) : Number.NaN;
+    if (record && !Number.isNaN(at) && (!newest || at > newest.at)) newest = { id: record.id, at };
+  }
+  if (!newest) return { newest: null, stays: [] };
+  const id = newest.id;
+  const stays = lives.flatMap((l) =>
+    l.release && !l.intent && l.release !== id ? [{ name: l.name, release: l.release }] : [],
+  );
+  return { newest: id, stays };
+}

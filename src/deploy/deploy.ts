@@ -20,11 +20,11 @@ import type { RemoteHost } from "../remote/types.js";
 import { checkConfigFiles } from "../render/config-file-check.js";
 import { oneRelease } from "./batches.js";
 import { composeRuntime } from "./compose-runtime.js";
-import { chosenHosts, connectAll } from "./connect.js";
+import { type Connected, chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import type { DeployEventSink } from "./events.js";
-import { hostSpecific, refuseMissingTarget, runBatches } from "./fleet.js";
+import { hostSpecific, refuseMissingTarget, rollbackStaying, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
 import { type HostRun, runHost } from "./host-flow.js";
 import { type Interrupt, withInterrupts } from "./interrupt.js";
@@ -104,7 +104,9 @@ async function onEveryHost(
     const chosen = deployingHosts(config, limit);
     if (split) requireWholeLayout(deployingHosts(config), chosen);
     // Connecting waits on the network; the runner's own look-up (git) runs meanwhile.
-    const [connected, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
+    const [reached, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
+    let connected = reached;
+    const staying: HostResult[] = [];
     base = { ...base, ...identity };
     release = base.releaseId;
     const down = split ? unreachableLayout(connected) : null;
@@ -116,6 +118,8 @@ async function onEveryHost(
       const refused = await refuseMissingTarget(connected, base);
       if (refused) return finalResult(kind, release, refused, started, base, tally);
       if (!base.releaseId && connected.length > 1) {
+        if (!split) staying.push(...(await rollbackStaying(connected, base)));
+        connected = connected.filter((c) => !staying.some((s) => s.name === c.resolved.name));
         report("rollback: each host goes back to its own previous release (its plan names it)");
       }
     }
@@ -134,7 +138,7 @@ async function onEveryHost(
       });
       if (ran.plan && !confirm && !base.check) base.sink({ kind: "log", level: "info", message: ran.plan.recap });
       if (ran.plan) return ran.plan;
-      return finalResult(kind, ran.release, ran.hosts, started, base, tally);
+      return finalResult(kind, ran.release, inventoryOrder(reached, [...staying, ...ran.hosts]), started, base, tally);
     }
     // A rollback's hosts may each go to another release (their own previous one): the run names one only when alike.
     const targets = new Set<string>();
@@ -155,7 +159,8 @@ async function onEveryHost(
         return result;
       });
     };
-    hosts.push(...(await runBatches(connected, one, { ...base, kind, runtime, report })));
+    const ran = await runBatches(connected, one, { ...base, kind, runtime, report });
+    hosts.push(...inventoryOrder(reached, [...staying, ...ran]));
     if (kind === "rollback") release = oneRelease(targets);
   } finally {
     await pool.closeAll();
@@ -302,4 +307,10 @@ function releaseIdError(id: string, flag: string): UsageError {
   return new UsageError(`${flag} ${JSON.stringify(id)} is not a release id`, {
     hint: "a release id is one path segment: letters, digits, '.', '_' and '-', starting with a letter or digit (at most 100)",
   });
+}
+
+/** Host results in the order the hosts were chosen (a rollback's staying hosts are ended before the others run). */
+function inventoryOrder(chosen: readonly Connected[], results: HostResult[]): HostResult[] {
+  const at = (r: HostResult) => chosen.findIndex((c) => c.resolved.name === r.name);
+  return [...results].sort((x, y) => at(x) - at(y));
 }

@@ -9,7 +9,7 @@ import { hostRole } from "../config/layout.js";
 import { batchAborts, computeBatches } from "../engine/batches.js";
 import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
-import { rollbackToCoverage, rollbackToHint } from "./batches.js";
+import { rollbackStays, rollbackToCoverage, rollbackToHint } from "./batches.js";
 import type { Connected } from "./connect.js";
 import { type LeftSwitch, noRollbackTarget, rollbackTarget } from "./history.js";
 import { runHost } from "./host-flow.js";
@@ -100,6 +100,35 @@ export async function refuseMissingTarget(
     }
     const why = noRollbackTarget(live.history, live.release, to);
     return hostEnd(base, { name: live.name, status: "failed", error: `${why.message} (${why.hint}; ${hint})` });
+  });
+}
+
+/**
+ * A rollback without `--to` over several hosts: the hosts that stay where they are (rollbackStays: live on a release
+ * older than the fleet's newest, the deploy being undone never reached them), each ended `ok` on its live release with
+ * a line saying why; the caller rolls back the others. Reads every reached host's live state and intent in one wave.
+ */
+export async function rollbackStaying(connected: readonly Connected[], base: BaseRun): Promise<HostResult[]> {
+  if (base.releaseId || connected.length < 2) return [];
+  const paths = deployPaths(base.config.deploy_dir);
+  const lives = await Promise.all(
+    connected.flatMap((c) =>
+      c.host
+        ? [
+            Promise.all([readLiveState(c.host, paths), readIntent(c.host, paths)]).then(([live, intent]) => ({
+              name: c.resolved.name,
+              ...live,
+              intent: intent !== null,
+            })),
+          ]
+        : [],
+    ),
+  );
+  const { newest, stays } = rollbackStays(lives);
+  return stays.map((s) => {
+    const message = `${s.name}: stays on ${s.release}; the release being rolled back (${newest}) is not live there (\`slipway rollback -l ${s.name}\` takes it back one release)`;
+    base.sink({ kind: "log", level: "info", message });
+    return hostEnd(base, { name: s.name, status: "ok", release: s.release });
   });
 }
 

@@ -2,8 +2,9 @@
  * A rollback after a canary (harvest, systemd, sandbox targets t1 and t2): a deploy to both (r1), a canary to t1
  * alone (c1), a deploy to both (r2). The hosts' histories differ, so plain `rollback` takes each host to its own
  * previous release (t1 to c1, t2 to r1), the plan naming each; `--to c1` is refused on both, naming t2 and the way out.
- * Runs as the CLI does: the plan first (DeployOptions.confirm), then the run on the same connections. Last, a
- * release that crashes at boot (at the gate's timeout or its crash-loop stop) is named as an exited unit.
+ * Runs as the CLI does: the plan first (DeployOptions.confirm), then the run on the same connections. Then a rollout
+ * that reached t1 only is rolled back on t1 alone (t2 stays on its live release). Last, a release that crashes at boot
+ * (at the gate's timeout or its crash-loop stop) is named as an exited unit.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +111,22 @@ describe("rollback after a canary deploy to one host (t1, t2)", () => {
       ["t1", "changed", "c1"],
       ["t2", "changed", "r1"],
     ]);
+    expect([await version("t1"), await version("t2")]).toEqual(["c1", "r1"]);
+  });
+
+  it("after a deploy that reached t1 only (a rollout stopped part-way), plain rollback takes t1 back and t2 stays", async () => {
+    const shipped = await ship("r3", ["t1"]);
+    expect(shipped.ok, shipped.recap).toBe(true);
+    expect([await version("t1"), await version("t2")]).toEqual(["r3", "r1"]);
+    lines.length = 0;
+    const result = await rollback({ ...common(), confirm: async () => true });
+    expect(result.ok, result.recap).toBe(true);
+    // t2's own previous release would be older than r1 (or none): the deploy being undone, r3, never reached it.
+    expect(result.hosts.map((h) => [h.name, h.status, h.release])).toEqual([
+      ["t1", "changed", "c1"],
+      ["t2", "ok", "r1"],
+    ]);
+    expect(lines.join("\n")).toContain("t2: stays on r1; the release being rolled back (r3) is not live there");
     expect([await version("t1"), await version("t2")]).toEqual(["c1", "r1"]);
   });
 

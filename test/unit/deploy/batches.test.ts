@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { oneRelease, rollbackToCoverage, rollbackToHint } from "../../../src/deploy/batches.js";
+import { oneRelease, rollbackStays, rollbackToCoverage, rollbackToHint } from "../../../src/deploy/batches.js";
 import { hostSpecific } from "../../../src/deploy/fleet.js";
 import { rollbackTarget } from "../../../src/deploy/history.js";
 import { FakeHost } from "../engine/fake-host.js";
@@ -46,5 +46,36 @@ describe("a rollback on a host added since the last deploy", () => {
       message: "no release is deployed on this host yet: nothing to roll back to",
       hint: "deployed releases on the host (a rollback can go to one of these): none; to run an older commit, deploy it; to roll back the other hosts, leave this one out: -l 'all,!b'",
     });
+  });
+});
+
+describe("a rollback without --to after a rollout that stopped part-way", () => {
+  it("hosts live on an older release than the fleet's newest stay (the undone deploy never reached them) (the undone deploy never reached them)", () => {
+    const at = (id: string, time: string) => ({
+      id,
+      commit: "c",
+      images: {},
+      time,
+      actor: "a",
+      result: "deployed" as const,
+    });
+    const r0 = at("r0", "2026-12-01T10:00:00Z");
+    const r1 = at("r1", "2026-12-01T11:00:00Z");
+    const r2 = at("r2", "2026-12-01T12:00:00Z");
+    // A rollout of r2 stopped after its first batch: A on r2, B still on r1.
+    const a = { name: "A", release: "r2", history: { releases: [r0, r1, r2] }, intent: false };
+    const b = { name: "B", release: "r1", history: { releases: [r0, r1] }, intent: false };
+    expect(rollbackStays([a, b])).toEqual({ newest: "r2", stays: [{ name: "B", release: "r1" }] });
+    // Every host on the newest: all go back.
+    expect(rollbackStays([a, { ...b, name: "C", release: "r2", history: a.history }])).toEqual({
+      newest: "r2",
+      stays: [],
+    });
+    // A killed run's switch intent on B: the rollback judges it (D82), it is not left out here.
+    expect(rollbackStays([a, { ...b, intent: true }]).stays).toEqual([]);
+    // A host never deployed is not judged either: the rollback's own error names it.
+    expect(rollbackStays([a, { ...b, release: null }]).stays).toEqual([]);
+    // No record of the live release anywhere: nothing to compare by.
+    expect(rollbackStays([{ ...b, history: { releases: [] } }])).toEqual({ newest: null, stays: [] });
   });
 });
