@@ -1,6 +1,6 @@
 // The e2e lanes: which files run side by side (node scripts/e2e-lanes.mjs [--list | --targets]).
 // Every lane has sandbox targets of its own: lane i runs its files with SLIPWAY_E2E_TARGET_OFFSET=9*i, so a test's "t1"
-// is the sandbox's t1 in the first lane, t10 in the second, t19 in the third (test/e2e/support/sandbox.ts). Files of one
+// is the sandbox's t1 in the first lane, t10 in the second (test/e2e/support/sandbox.ts). Files of one
 // lane run one at a time; the lanes run at once. Files are dealt to lanes longest first, each to the lane with the
 // least time so far, by the seconds test/e2e/durations.json records for them (written by scripts/e2e-durations.mjs
 // from a run's JSON report; a file not in it counts as DEFAULT_SECONDS). A file that names no target of the sandbox
@@ -17,8 +17,11 @@ const E2E = join(ROOT, "test/e2e");
 const DURATIONS = join(E2E, "durations.json");
 /** Targets each lane owns: the highest a test names (t9, scripts/test.sh says which file wants which). */
 export const TARGETS_PER_LANE = 9;
-/** Lanes when SLIPWAY_E2E_LANES is not set: three fit two cores, the e2e tests mostly wait on their targets. */
-const DEFAULT_LANES = 3;
+/**
+ * Lanes when SLIPWAY_E2E_LANES is not set. Two: CI's two cores are busy with two (a deploy's own docker, ssh and Python
+ * work); a third lane on the same cores made 10-30 s health timeouts fail in a trial, and saved no time.
+ */
+const DEFAULT_LANES = 2;
 /** Seconds assumed for a file durations.json does not know yet. */
 const DEFAULT_SECONDS = 60;
 const QUOTED_TARGET = /["'`](t\d+)["'`]/g;
