@@ -1,13 +1,13 @@
 // The e2e lanes: which files run side by side (node scripts/e2e-lanes.mjs [--list | --targets]).
-// Every lane has sandbox targets of its own: lane i runs its files with SLIPWAY_E2E_TARGET_OFFSET=9*i, so a test's "t1"
-// is the sandbox's t1 in the first lane, t10 in the second (test/e2e/support/sandbox.ts). Files of one
-// lane run one at a time; the lanes run at once. Files are dealt to lanes longest first, each to the lane with the
-// least time so far, by the seconds test/e2e/durations.json records for them (written by scripts/e2e-durations.mjs
+// Lane "a" owns the sandbox's t1 t3 t7 t8, lane "b" t2 t4 t5 t6 t9: a file whose targets are all one lane's runs in
+// that lane, as named (its "own" run). A file whose targets span both (lb-layout: t1 nginx, t2 and t3 the app) runs in
+// either lane after its own files, on targets nobody else uses: SLIPWAY_E2E_TARGET_OFFSET=9 in lane a (its "t1" is the
+// sandbox's t10), 18 in lane b (t19) (test/e2e/support/sandbox.ts). Those files are dealt longest first, each to the
+// lane with the least of them so far, by the seconds test/e2e/durations.json records (written by scripts/e2e-durations.mjs
 // from a run's JSON report; a file not in it counts as DEFAULT_SECONDS). A file that names no target of the sandbox
-// (it uses this machine's docker, registry or the whole inventory: it cannot be moved by an offset) runs "solo",
-// alone, after the lanes. A file's targets are the quoted names ("t1") in it and in the test/e2e modules it imports,
-// unless it says them itself in a line `// e2e-targets: t1 t2` (`// e2e-targets: none`: it reaches no target, and
-// runs in a lane).
+// (it uses this machine's docker, registry or the whole inventory) runs "solo", alone, after the lanes. A file's
+// targets are the quoted names ("t1") in it and in the test/e2e modules it imports, unless it says them itself in a
+// line `// e2e-targets: t1 t2` (`// e2e-targets: none`: it reaches no target, and runs in lane a).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,29 +15,21 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const E2E = join(ROOT, "test/e2e");
 const DURATIONS = join(E2E, "durations.json");
-/** Targets each lane owns: the highest a test names (t9, scripts/test.sh says which file wants which). */
+/** The targets each lane owns (keep in step with `sandbox up --targets` in scripts/test.sh and .ci/run). */
+export const LANES = {
+  a: ["t1", "t3", "t7", "t8"],
+  b: ["t2", "t4", "t5", "t6", "t9"],
+};
+/** Targets a test names at most (t9): a lane's spanning files run on the nine after the first nine, or after those. */
 export const TARGETS_PER_LANE = 9;
-/**
- * Lanes when SLIPWAY_E2E_LANES is not set. Two: CI's two cores are busy with two (a deploy's own docker, ssh and Python
- * work); a third lane on the same cores made 10-30 s health timeouts fail in a trial, and saved no time.
- */
-const DEFAULT_LANES = 2;
 /** Seconds assumed for a file durations.json does not know yet. */
 const DEFAULT_SECONDS = 60;
 const QUOTED_TARGET = /["'`](t\d+)["'`]/g;
 const PRAGMA = /^\/\/ e2e-targets: (.+)$/m;
 
-/** How many lanes run at once: SLIPWAY_E2E_LANES (a whole number ≥ 1), else DEFAULT_LANES. */
-export function laneCount() {
-  const raw = process.env.SLIPWAY_E2E_LANES;
-  if (raw === undefined || raw === "") return DEFAULT_LANES;
-  if (!/^[1-9]\d*$/.test(raw)) throw new Error(`SLIPWAY_E2E_LANES=${raw}: expected a whole number of lanes, 1 or more`);
-  return Number(raw);
-}
-
-/** How many sandbox targets the lanes need (`sandbox up --targets N`). */
+/** How many sandbox targets the lanes need (`sandbox up --targets N`): each lane's own nine, then nine per lane. */
 export function sandboxTargetCount() {
-  return TARGETS_PER_LANE * laneCount();
+  return TARGETS_PER_LANE * (1 + Object.keys(LANES).length);
 }
 
 function testFiles(dir) {
@@ -80,28 +72,51 @@ function knownDurations() {
 }
 
 /**
- * `{ lanes: [{ offset, files, seconds }], solo: [...] }`: paths relative to the repository, `offset` the lane's
- * SLIPWAY_E2E_TARGET_OFFSET, `seconds` the sum of its files' recorded durations. Same input, same split.
+ * `{ lanes: [{ name, runs: [{ offset, files }], seconds }], solo: [...] }`: paths relative to the repository. A lane's
+ * runs go one after the other: its own files (offset 0), then its share of the spanning ones (offset 9 or 18);
+ * `seconds` is the sum of its files' recorded durations. Same input, same split.
  */
-export function lanes(count = laneCount()) {
+export function lanes() {
   const durations = knownDurations();
   const seconds = (file) => durations[file] ?? DEFAULT_SECONDS;
+  const names = Object.keys(LANES);
   const out = {
-    lanes: Array.from({ length: count }, (_, i) => ({ offset: i * TARGETS_PER_LANE, files: [], seconds: 0 })),
+    lanes: names.map((name, i) => ({
+      name,
+      runs: [
+        { offset: 0, files: [] },
+        { offset: TARGETS_PER_LANE * (i + 1), files: [] },
+      ],
+      seconds: 0,
+    })),
     solo: [],
   };
-  const movable = [];
+  const spanning = [];
   for (const file of testFiles(E2E).map((f) => relative(ROOT, f))) {
-    if (fileTargets(join(ROOT, file)) === undefined) out.solo.push(file);
-    else movable.push(file);
+    const targets = fileTargets(join(ROOT, file));
+    if (targets === undefined) {
+      out.solo.push(file);
+      continue;
+    }
+    const own = targets.length === 0 ? 0 : names.findIndex((n) => targets.every((t) => LANES[n].includes(t)));
+    if (own < 0) {
+      spanning.push(file);
+      continue;
+    }
+    out.lanes[own].runs[0].files.push(file);
+    out.lanes[own].seconds += seconds(file);
   }
-  movable.sort((x, y) => seconds(y) - seconds(x) || x.localeCompare(y));
-  for (const file of movable) {
-    const lane = out.lanes.reduce((least, l) => (l.seconds < least.seconds ? l : least));
-    lane.files.push(file);
-    lane.seconds += seconds(file);
+  spanning.sort((x, y) => seconds(y) - seconds(x) || x.localeCompare(y));
+  // Dealt by their own seconds alone: the lanes' own files took about the same time in CI (3839 s and 4075 s, the
+  // run of 2026-12-02), where the estimates of durations.json for them differ by far more than that.
+  const dealt = out.lanes.map(() => 0);
+  for (const file of spanning) {
+    const i = dealt.indexOf(Math.min(...dealt));
+    out.lanes[i].runs[1].files.push(file);
+    out.lanes[i].seconds += seconds(file);
+    dealt[i] += seconds(file);
   }
-  for (const lane of out.lanes) lane.files.sort();
+  for (const lane of out.lanes) for (const run of lane.runs) run.files.sort();
   return out;
 }
 
@@ -110,17 +125,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(sandboxTargetCount());
   } else {
     const all = lanes();
-    const names = all.lanes.map((_, i) => String.fromCharCode(97 + i));
-    if (process.argv.includes("--list")) {
-      all.lanes.forEach((lane, i) => {
-        for (const file of lane.files) console.log(`${names[i]} ${file}`);
-      });
-      for (const file of all.solo) console.log(`solo ${file}`);
-    } else {
-      all.lanes.forEach((lane, i) => {
-        console.log(`${names[i]}: ${lane.files.length} files, ~${Math.round(lane.seconds)} s, offset ${lane.offset}`);
-      });
-      console.log(`solo: ${all.solo.length} files`);
+    for (const lane of all.lanes) {
+      for (const run of lane.runs) {
+        if (process.argv.includes("--list")) for (const file of run.files) console.log(`${lane.name} ${file}`);
+        else console.log(`${lane.name} (offset ${run.offset}): ${run.files.length} files`);
+      }
+      if (!process.argv.includes("--list")) console.log(`${lane.name}: ~${Math.round(lane.seconds)} s in all`);
     }
+    if (process.argv.includes("--list")) for (const file of all.solo) console.log(`solo ${file}`);
+    else console.log(`solo: ${all.solo.length} files`);
   }
 }

@@ -1,5 +1,6 @@
 // `npm test` after set-up (scripts/test.sh): the unit project, then the e2e lanes of scripts/e2e-lanes.mjs side by side
-// (each on sandbox targets of its own, by SLIPWAY_E2E_TARGET_OFFSET), then the "solo" files alone. Arguments go to
+// (each on sandbox targets of its own; a lane's spanning files on targets shifted by SLIPWAY_E2E_TARGET_OFFSET), then
+// the "solo" files alone. Arguments go to
 // every vitest run; with `--outputFile=F` (CI's JSON report) each run writes F.<part>.json and F is their sum, in
 // vitest's own shape, so scripts/ci-summary.mjs reads one report. Each lane's lines are prefixed with its name ("[a] "):
 // several runs print at once. Exit code: 0 when every run passed, else 1. Ctrl-C or SIGINT (CI's budget) goes to every
@@ -80,18 +81,21 @@ if (passThrough.some((a) => !a.startsWith("-"))) {
   process.exit(await vitest("all", ["unit", "e2e"], null, ""));
 }
 const e2e = lanes();
-const names = e2e.lanes.map((_, i) => String.fromCharCode(97 + i));
 const codes = [await vitest("unit", ["unit"], [])];
-console.log(
-  `e2e lanes side by side: ${e2e.lanes.map((l, i) => `${names[i]} ${l.files.length} files (~${Math.round(l.seconds)} s)`).join(", ")}; then solo ${e2e.solo.length}`,
+const described = e2e.lanes.map(
+  (l) => `${l.name} ${l.runs.map((r) => r.files.length).join("+")} files (~${Math.round(l.seconds)} s)`,
 );
-codes.push(
-  ...(await Promise.all(
-    e2e.lanes.map((lane, i) =>
-      vitest(names[i], ["e2e"], lane.files, `[${names[i]}] `, { SLIPWAY_E2E_TARGET_OFFSET: String(lane.offset) }),
-    ),
-  )),
-);
+console.log(`e2e lanes side by side: ${described.join(", ")}; then solo ${e2e.solo.length}`);
+/** A lane's runs one after the other: its own files, then its spanning files on targets shifted by the run's offset. */
+async function lane({ name, runs }) {
+  const results = [];
+  for (const { offset, files } of runs) {
+    const part = offset === 0 ? name : `${name}${offset}`;
+    results.push(await vitest(part, ["e2e"], files, `[${part}] `, { SLIPWAY_E2E_TARGET_OFFSET: String(offset) }));
+  }
+  return results;
+}
+codes.push(...(await Promise.all(e2e.lanes.map(lane))).flat());
 codes.push(await vitest("solo", ["e2e"], e2e.solo, ""));
 if (output) mergeReports();
 process.exit(codes.every((code) => code === 0) ? 0 : 1);

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxInventoryFile } from "../../../src/engine/ssh.js";
 import { SECRET_CONTENT_CHANGED } from "../../../src/remote/redact.js";
-import { onTarget as onTargetAt } from "../support/sandbox.js";
+import { onTarget as onTargetAt, sandboxTarget } from "../support/sandbox.js";
 
 const INVENTORY = ".sandbox/inventory.json";
 const ROOT = "/opt/slipway-e2e-cli";
@@ -52,7 +52,8 @@ describe("slipway run/plan with slipway.yml on t2", () => {
         `    known_hosts_file: ${resolve(sandbox.knownHostsPath)}`,
         `    identity_file: ${resolve(sandbox.privateKeyPath)}`,
         "  hosts:",
-        "    t2: { address: 10.213.0.12 }",
+        // Through sandboxTarget: under SLIPWAY_E2E_TARGET_OFFSET the play goes where onTarget looks.
+        `    t2: { address: ${sandboxTarget("t2").host} }`,
         "hooks:",
         "  before_switch:",
         "    - module: copy",
