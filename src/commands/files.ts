@@ -225,59 +225,11 @@ export function symlinkArgv(target: string, link: string): string[] {
 }
 
 /** $1 target, $2 link: a temporary link renamed over the old one, so the link is never missing. */
-const SWAP_SYMLINK_SCRIPT = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
+export const SWAP_SYMLINK_SCRIPT = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
 
 /** Points `link` at `target` atomically: a temporary link renamed over the old one, so the link is never missing. */
 export function swapSymlinkArgv(target: string, link: string): string[] {
   return ["sh", "-c", SWAP_SYMLINK_SCRIPT, "sh", target, link];
-}
-
-/**
- * A release recorded live in one round trip: $1 the history file (its content on stdin, $2 its length in bytes), $3
- * the release directory, $4 the `current` link, $5 the color file, $6 the color, $7 the switch intent. The history is
- * written as WRITE_SCRIPT writes (mode 0644), `current` swapped as SWAP_SYMLINK_SCRIPT does, the color file written,
- * and the intent removed last: a failure or a kill on the way stops the script with the intent still there, for the
- * next run's reconcile. Each helper runs in a subshell, so its own `trap` and variables stay its own.
- */
-export const RECORD_SCRIPT = `set -e
-write() (
-${WRITE_SCRIPT}
-)
-swap() (
-${SWAP_SYMLINK_SCRIPT}
-)
-write "$1" 0644 "" "" "$2"
-swap "$3" "$4"
-printf '%s\n' "$6" | write "$5" 0644 "" "" ""
-rm -f -- "$7"`;
-
-/** What RECORD_SCRIPT writes: the paths, the color, and the history's length in bytes (its content goes on stdin). */
-export interface RecordFiles {
-  history: string;
-  historyBytes: number;
-  release: string;
-  current: string;
-  colorFile: string;
-  color: string;
-  intent: string;
-}
-
-/** The argv of RECORD_SCRIPT (the history's content on stdin). */
-export function recordArgv(files: RecordFiles): string[] {
-  const { history, historyBytes, release, current, colorFile, color, intent } = files;
-  return [
-    "/bin/sh",
-    "-c",
-    RECORD_SCRIPT,
-    "slipway-record",
-    history,
-    String(historyBytes),
-    release,
-    current,
-    colorFile,
-    color,
-    intent,
-  ];
 }
 
 /** A directory only its owner can enter (`install -d -m 0700`), owned by `owner` (and its group) when given. */

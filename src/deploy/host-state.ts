@@ -1,6 +1,7 @@
 /** Reading and writing a host's deploy state: the release history, the live release (`current`) and color. */
 
-import { readlinkArgv, recordArgv } from "../commands/files.js";
+import { readlinkArgv } from "../commands/files.js";
+import { recordArgv } from "../commands/record.js";
 import type { Color } from "../config/index.js";
 import type { RemoteHost } from "../remote/types.js";
 import { parseHistory, type ReleaseHistory, renderHistory } from "./history.js";
@@ -40,7 +41,7 @@ export async function writeHistory(host: RemoteHost, paths: DeployPaths, history
 }
 
 /**
- * The release recorded live in one round trip (commands/files.ts RECORD_SCRIPT): the history, `current` ->
+ * The release recorded live in one round trip (commands/record.ts RECORD_SCRIPT): the history, `current` ->
  * releases/<id> and `color`, each replaced atomically, then the switch intent removed. Written without comparing
  * first: a run records the color it switched to.
  */

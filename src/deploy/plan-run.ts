@@ -3,43 +3,22 @@
  * load-balancer layout runs), and the per-host results and events both share. A plan a run follows takes each
  * host's lock while it reads (lock-ahead.ts); whatever then runs nothing on a host releases it here.
  */
-import { SlipwayError } from "../errors.js";
 import type { RemoteHost } from "../remote/types.js";
 import { oneRelease } from "./batches.js";
-import { type Connected, unreachableLine } from "./connect.js";
+import type { Connected } from "./connect.js";
 import { runBatches } from "./fleet.js";
-import { executeHost, type HostRun, type PreparedHost, planHost, prepareHost } from "./host-flow.js";
+import { type BaseRun, guarded, hostEnd, unreachableEnd } from "./host-end.js";
+import { executeHost, type PreparedHost, planHost, prepareHost } from "./host-flow.js";
 import { agreeOnLayout, shareSync } from "./layout-run.js";
 import { releaseLocksAhead } from "./lock-ahead.js";
 import { formatRecap, type StepTally } from "./recap.js";
 import type { ColorRuntime } from "./runtime.js";
 import type { DeployOptions, DeployResult, HostResult } from "./types.js";
-export function errorText(e: unknown): string {
-  if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
-  return e instanceof Error ? e.message : String(e);
-}
 
-export type BaseRun = Omit<HostRun, "host" | "user" | "runtime">;
+/** What a plan asks before it runs (DeployOptions.confirm). */
 export type Confirm = NonNullable<DeployOptions["confirm"]>;
 
-/** A host's result from `work`, or `failed` with the error (logged in full) when it throws; emits the host's end. */
-export async function guarded(base: BaseRun, name: string, work: () => Promise<HostResult>): Promise<HostResult> {
-  try {
-    return hostEnd(base, await work());
-  } catch (e) {
-    // The full description (command, exit code, stderr tail, next step) goes to the log; the recap keeps one line.
-    const message = `[${name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`;
-    base.sink({ kind: "log", level: "info", message });
-    return hostEnd(base, { name, status: "failed", error: errorText(e) });
-  }
-}
-
-/** A host that could not be reached: the log gets the next step (which key was tried), the recap the message. */
-export function unreachableEnd(base: BaseRun, c: Connected): HostResult {
-  base.sink({ kind: "log", level: "info", message: unreachableLine(c) });
-  return hostEnd(base, { name: c.resolved.name, status: "unreachable", error: c.error });
-}
-
+/** The deploy's result from its hosts' results: ok when every host is ok or changed. */
 export function resultOf(hosts: HostResult[], release: string, base: BaseRun, recap: string): DeployResult {
   const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
   return { ok, release, hosts, images: base.images, recap };
@@ -140,18 +119,4 @@ async function planAndRun(
 
 function failedHost(name: string): HostResult {
   return { name, status: "failed", error: "not prepared" };
-}
-
-/** Emits the host's end event and returns its result unchanged. */
-export function hostEnd(base: BaseRun, result: HostResult): HostResult {
-  base.sink({
-    kind: "host",
-    host: result.name,
-    status: result.status,
-    ...(result.release ? { release: result.release } : {}),
-    ...(result.color ? { color: result.color } : {}),
-    ...(result.backup ? { backup: result.backup } : {}),
-    ...(result.error ? { error: result.error } : {}),
-  });
-  return result;
 }

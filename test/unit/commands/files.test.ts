@@ -36,7 +36,6 @@ import {
   readableFileArgv,
   readFilesArgv,
   readlinkArgv,
-  recordArgv,
   removeArgv,
   removeFilesArgv,
   removeTreeArgv,
@@ -53,6 +52,7 @@ import {
   writeArgv,
   writeWithDirArgv,
 } from "../../../src/commands/files.js";
+import { recordArgv } from "../../../src/commands/record.js";
 
 const SHA = "a".repeat(64);
 

@@ -163,7 +163,7 @@ export class FakeHost implements RemoteHost {
     }
   }
 
-  /** commands/files.ts recordArgv: the history (from stdin), `current`, the color file, then the intent removed. */
+  /** commands/record.ts recordArgv: the history (from stdin), `current`, the color file, then the intent removed. */
   private record([history, , release, current, colorFile, color, intent]: string[], stdin: unknown): FakeAnswer {
     this.writeFile(history as string, String(stdin ?? ""));
     this.files.set(current as string, { kind: "link", mode: "0777", owner: "root", group: "root", target: release });
