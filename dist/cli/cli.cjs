@@ -59533,34 +59533,6 @@ function symlinkArgv(target, link) {
   return ["ln", "-sfn", "--", target, link];
 }
 var SWAP_SYMLINK_SCRIPT = 'set -e; ln -sfn -- "$1" "$2.tmp"; mv -T -- "$2.tmp" "$2"';
-var RECORD_SCRIPT = `set -e
-write() (
-${WRITE_SCRIPT}
-)
-swap() (
-${SWAP_SYMLINK_SCRIPT}
-)
-write "$1" 0644 "" "" "$2"
-swap "$3" "$4"
-printf '%s
-' "$6" | write "$5" 0644 "" "" ""
-rm -f -- "$7"`;
-function recordArgv(files) {
-  const { history, historyBytes, release, current, colorFile, color, intent } = files;
-  return [
-    "/bin/sh",
-    "-c",
-    RECORD_SCRIPT,
-    "slipway-record",
-    history,
-    String(historyBytes),
-    release,
-    current,
-    colorFile,
-    color,
-    intent
-  ];
-}
 function privateDirArgv(dir, owner) {
   return ["install", "-d", "-m", "0700", ...owner ? ["-o", owner, "-g", owner] : [], "--", dir];
 }
@@ -67224,6 +67196,36 @@ function noRollbackTarget(history, live, to) {
   return { message: message2, hint: `${targets}; to run an older commit, deploy it` };
 }
 
+// src/commands/record.ts
+var RECORD_SCRIPT = `set -e
+write() (
+${WRITE_SCRIPT}
+)
+swap() (
+${SWAP_SYMLINK_SCRIPT}
+)
+write "$1" 0644 "" "" "$2"
+swap "$3" "$4"
+printf '%s
+' "$6" | write "$5" 0644 "" "" ""
+rm -f -- "$7"`;
+function recordArgv(files) {
+  const { history, historyBytes, release, current, colorFile, color, intent } = files;
+  return [
+    "/bin/sh",
+    "-c",
+    RECORD_SCRIPT,
+    "slipway-record",
+    history,
+    String(historyBytes),
+    release,
+    current,
+    colorFile,
+    color,
+    intent
+  ];
+}
+
 // src/deploy/host-state.ts
 function parseColorFile(text2) {
   const color = text2?.trim();
@@ -72592,6 +72594,37 @@ function batchAborts(failed2, size3, maxFailPercentage) {
   if (size3 === 0 || failed2 === 0) return false;
   if (maxFailPercentage === void 0) return failed2 >= size3;
   return failed2 / size3 * 100 > maxFailPercentage;
+}
+
+// src/deploy/host-end.ts
+function errorText(e) {
+  if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+async function guarded(base, name, work) {
+  try {
+    return hostEnd(base, await work());
+  } catch (e) {
+    const message2 = `[${name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`;
+    base.sink({ kind: "log", level: "info", message: message2 });
+    return hostEnd(base, { name, status: "failed", error: errorText(e) });
+  }
+}
+function unreachableEnd(base, c) {
+  base.sink({ kind: "log", level: "info", message: unreachableLine(c) });
+  return hostEnd(base, { name: c.resolved.name, status: "unreachable", error: c.error });
+}
+function hostEnd(base, result) {
+  base.sink({
+    kind: "host",
+    host: result.name,
+    status: result.status,
+    ...result.release ? { release: result.release } : {},
+    ...result.color ? { color: result.color } : {},
+    ...result.backup ? { backup: result.backup } : {},
+    ...result.error ? { error: result.error } : {}
+  });
+  return result;
 }
 
 // src/deploy/host-flow.ts
@@ -78060,238 +78093,6 @@ function failureError(s, outcome) {
   });
 }
 
-// src/deploy/layout-sync.ts
-var LayoutSync = class {
-  #hosts;
-  #failure = null;
-  #ended = /* @__PURE__ */ new Set();
-  #arrived = /* @__PURE__ */ new Map();
-  #back = /* @__PURE__ */ new Map();
-  #wake = [];
-  /** `hosts`: the inventory names of every host taking part (each must end: see end()). */
-  constructor(hosts) {
-    this.#hosts = [...hosts];
-  }
-  get hosts() {
-    return this.#hosts;
-  }
-  /**
-   * `host` reached `point`: resolves once every host has, throws (a SlipwayError naming the host that failed) when a
-   * host failed or ended without reaching it.
-   */
-  async arrive(point, host) {
-    this.#add(this.#arrived, point, host);
-    const arrived = () => this.#arrived.get(point) ?? /* @__PURE__ */ new Set();
-    const missing = () => this.#hosts.filter((h) => !arrived().has(h));
-    await this.#until(
-      () => this.#failure !== null || missing().length === 0 || missing().some((h) => this.#ended.has(h))
-    );
-    if (missing().length === 0 && this.#failure === null) return;
-    const why = this.#failure ?? { host: missing().join(", "), message: `ended before ${point}` };
-    throw new SlipwayError(`stopped: ${why.host} failed in the same load-balancer deploy (${why.message})`, {
-      host,
-      step: `wait-${point}`,
-      hint: `the hosts of the load-balancer layout deploy together; see ${why.host}'s error`
-    });
-  }
-  /**
-   * `host`'s undo is back at `point`: resolves once every host that arrived there is back too (or its run ended), so
-   * what the hosts did after the point is undone everywhere before anything before it is.
-   */
-  async back(point, host) {
-    this.#add(this.#back, point, host);
-    const pending = () => [...this.#arrived.get(point) ?? []].filter((h) => !this.#back.get(point)?.has(h) && !this.#ended.has(h));
-    await this.#until(() => pending().length === 0);
-  }
-  /** A step of `host` failed (or it was interrupted): no sync point passes from now on. */
-  fail(host, error62) {
-    if (this.#failure === null) {
-      const message2 = error62 instanceof Error ? error62.message : String(error62);
-      this.#failure = { host, message: message2.split("\n")[0] ?? message2 };
-    }
-    this.#notify();
-  }
-  /** `host`'s run is over (steps, undos and cleanups): nobody waits for it any more. */
-  end(host) {
-    this.#ended.add(host);
-    this.#notify();
-  }
-  #add(map2, point, host) {
-    const set2 = map2.get(point) ?? /* @__PURE__ */ new Set();
-    map2.set(point, set2.add(host));
-    this.#notify();
-  }
-  #notify() {
-    const wake = this.#wake;
-    this.#wake = [];
-    for (const w of wake) w();
-  }
-  async #until(done) {
-    while (!done()) await new Promise((resolve16) => this.#wake.push(resolve16));
-  }
-};
-
-// src/deploy/layout-run.ts
-function requireWholeLayout(all, chosen) {
-  if (chosen.length === all.length) return;
-  const left = all.filter((h) => !chosen.some((c) => c.name === h.name)).map((h) => h.name);
-  throw new UsageError(`--limit leaves out ${left.join(", ")} of the load-balancer layout`, {
-    hint: "its nginx hosts and app hosts deploy together (proxy.hosts, services.*.hosts): run without --limit"
-  });
-}
-function unreachableLayout(connected) {
-  const down = connected.filter((c) => !c.host).map((c) => c.resolved.name);
-  if (down.length === 0) return null;
-  return connected.map(
-    ({ resolved, host, error: error62 }) => host ? {
-      name: resolved.name,
-      status: "failed",
-      error: `not deployed: ${down.join(", ")} unreachable, and the hosts of a load-balancer layout deploy together`
-    } : { name: resolved.name, status: "unreachable", error: error62 }
-  );
-}
-async function agreeOnLayout(prepared) {
-  const switching = prepared.filter((p) => p.s.role.switches);
-  const served = await Promise.all(switching.map((p) => servedColor(p.s.bypass)));
-  const live = served.find((c) => c !== null) ?? switching.find((p) => p.s.liveColor)?.s.liveColor ?? null;
-  for (const p of prepared) {
-    p.s.liveColor = live;
-    p.s.idle = live ? otherColor(live) : "blue";
-  }
-  if (prepared.some((p) => !p.same)) for (const p of prepared) p.same = null;
-}
-function shareSync(prepared) {
-  const sync = new LayoutSync(prepared.map((p) => p.s.run.host.name));
-  for (const p of prepared) p.s.run.layout = sync;
-  return sync;
-}
-
-// src/deploy/recap.ts
-function tallyEvent(tally, event) {
-  if (event.kind !== "step") return;
-  const { status } = event;
-  if (status !== "ok" && status !== "changed" && status !== "skipped" && status !== "failed") return;
-  const entry = tally.get(event.host) ?? { counts: emptyRecap(), ms: 0 };
-  countOutcome(entry.counts, { status });
-  entry.ms += event.ms ?? 0;
-  tally.set(event.host, entry);
-}
-function countsOfStatus(status) {
-  const counts = emptyRecap();
-  countOutcome(counts, { status });
-  return counts;
-}
-function rowOf(h, tally, perHost) {
-  const to = perHost && h.release ? ` release=${h.release}` : "";
-  const color = h.color ? `${to} live=${h.color}` : to;
-  const url2 = h.url && h.status !== "failed" && h.status !== "unreachable" ? ` ${h.url}` : "";
-  const error62 = h.error ? `: ${h.error}` : "";
-  const ran = tally.get(h.name);
-  const note = `${h.status}${color}${url2}${error62}`;
-  return ran ? { host: h.name, counts: ran.counts, ms: ran.ms, note } : { host: h.name, counts: countsOfStatus(h.status), note };
-}
-function formatRecap2(kind, release, hosts, seconds, check2 = false, tally = /* @__PURE__ */ new Map()) {
-  const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
-  const what = release ? `${kind} ${release}` : kind;
-  const head = check2 ? `plan of ${what}: ${ok ? "ready" : "FAILED"}` : `${what}: ${ok ? "succeeded" : "FAILED"}`;
-  const perHost = !release;
-  return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally, perHost)))].join(
-    "\n"
-  );
-}
-
-// src/deploy/plan-run.ts
-function errorText(e) {
-  if (e instanceof SlipwayError) return e.hint ? `${e.message} (${e.hint})` : e.message;
-  return e instanceof Error ? e.message : String(e);
-}
-async function guarded(base, name, work) {
-  try {
-    return hostEnd(base, await work());
-  } catch (e) {
-    const message2 = `[${name}] FAILED: ${e instanceof SlipwayError ? e.describe() : errorText(e)}`;
-    base.sink({ kind: "log", level: "info", message: message2 });
-    return hostEnd(base, { name, status: "failed", error: errorText(e) });
-  }
-}
-function unreachableEnd(base, c) {
-  base.sink({ kind: "log", level: "info", message: unreachableLine(c) });
-  return hostEnd(base, { name: c.resolved.name, status: "unreachable", error: c.error });
-}
-function resultOf(hosts, release, base, recap) {
-  const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
-  return { ok, release, hosts, images: base.images, recap };
-}
-async function planThenRun(connected, base, ctx2) {
-  const prepared = /* @__PURE__ */ new Map();
-  const targets = /* @__PURE__ */ new Set();
-  const lockAhead = !base.check && !ctx2.split;
-  const failedPrepare = await Promise.all(
-    connected.map((c) => {
-      const { resolved, host } = c;
-      if (!host) return unreachableEnd(base, c);
-      return guarded(base, resolved.name, async () => {
-        const run2 = await ctx2.runOf(host);
-        if (ctx2.kind === "rollback") targets.add(run2.releaseId);
-        const hostRun = { ...run2, host, user: resolved.user, runtime: ctx2.runtime(host) };
-        prepared.set(resolved.name, await prepareHost2(hostRun, resolved.address, { plan: true, lockAhead }));
-        return { name: resolved.name, status: "ok" };
-      }).then((r) => r.status === "ok" ? null : r);
-    })
-  );
-  const release = ctx2.kind === "rollback" && targets.size > 0 ? oneRelease(targets) : base.releaseId;
-  if (ctx2.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
-  try {
-    return await planAndRun(connected, base, ctx2, { prepared, failedPrepare, lockAhead, release });
-  } finally {
-    await releaseLocksAhead([...prepared.values()].map((p) => p.s));
-  }
-}
-async function planAndRun(connected, base, ctx2, prep) {
-  const { prepared, failedPrepare, lockAhead } = prep;
-  let release = prep.release;
-  const planned = await Promise.all(
-    connected.map(({ resolved }, i) => {
-      const p = prepared.get(resolved.name);
-      return failedPrepare[i] ?? (p ? guarded(base, resolved.name, () => planHost(p, { lockAhead })) : hostEnd(base, failedHost(resolved.name)));
-    })
-  );
-  const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : void 0;
-  release = same ?? release;
-  const recap = formatRecap2(ctx2.kind, release, planned, (Date.now() - ctx2.started) / 1e3, true, ctx2.tally);
-  if (ctx2.showPlan || base.check) base.sink({ kind: "log", level: "info", message: recap });
-  const plan = resultOf(planned, release, base, recap);
-  if (base.check || !plan.ok || planned.every((h) => h.status === "ok") || !await ctx2.confirm(plan)) {
-    return { plan, hosts: [], release };
-  }
-  const one = ({ resolved }) => {
-    const p = prepared.get(resolved.name);
-    return guarded(base, resolved.name, () => executeHost(p));
-  };
-  if (ctx2.split) {
-    shareSync([...prepared.values()]);
-    return { hosts: await Promise.all(connected.map(one)), release };
-  }
-  const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
-  const hosts = await runBatches(connected, one, { ...base, kind: ctx2.kind, runtime: ctx2.runtime, report });
-  return { hosts, release };
-}
-function failedHost(name) {
-  return { name, status: "failed", error: "not prepared" };
-}
-function hostEnd(base, result) {
-  base.sink({
-    kind: "host",
-    host: result.name,
-    status: result.status,
-    ...result.release ? { release: result.release } : {},
-    ...result.color ? { color: result.color } : {},
-    ...result.backup ? { backup: result.backup } : {},
-    ...result.error ? { error: result.error } : {}
-  });
-  return result;
-}
-
 // src/deploy/status-served.ts
 var COLORS2 = ["blue", "green"];
 function servedPlan(config2) {
@@ -78534,6 +78335,209 @@ async function withInterrupts(body, options = {}) {
     for (const signal of INTERRUPT_SIGNALS) process.off(signal, handler);
     if (timer) clearTimeout(timer);
   }
+}
+
+// src/deploy/layout-sync.ts
+var LayoutSync = class {
+  #hosts;
+  #failure = null;
+  #ended = /* @__PURE__ */ new Set();
+  #arrived = /* @__PURE__ */ new Map();
+  #back = /* @__PURE__ */ new Map();
+  #wake = [];
+  /** `hosts`: the inventory names of every host taking part (each must end: see end()). */
+  constructor(hosts) {
+    this.#hosts = [...hosts];
+  }
+  get hosts() {
+    return this.#hosts;
+  }
+  /**
+   * `host` reached `point`: resolves once every host has, throws (a SlipwayError naming the host that failed) when a
+   * host failed or ended without reaching it.
+   */
+  async arrive(point, host) {
+    this.#add(this.#arrived, point, host);
+    const arrived = () => this.#arrived.get(point) ?? /* @__PURE__ */ new Set();
+    const missing = () => this.#hosts.filter((h) => !arrived().has(h));
+    await this.#until(
+      () => this.#failure !== null || missing().length === 0 || missing().some((h) => this.#ended.has(h))
+    );
+    if (missing().length === 0 && this.#failure === null) return;
+    const why = this.#failure ?? { host: missing().join(", "), message: `ended before ${point}` };
+    throw new SlipwayError(`stopped: ${why.host} failed in the same load-balancer deploy (${why.message})`, {
+      host,
+      step: `wait-${point}`,
+      hint: `the hosts of the load-balancer layout deploy together; see ${why.host}'s error`
+    });
+  }
+  /**
+   * `host`'s undo is back at `point`: resolves once every host that arrived there is back too (or its run ended), so
+   * what the hosts did after the point is undone everywhere before anything before it is.
+   */
+  async back(point, host) {
+    this.#add(this.#back, point, host);
+    const pending = () => [...this.#arrived.get(point) ?? []].filter((h) => !this.#back.get(point)?.has(h) && !this.#ended.has(h));
+    await this.#until(() => pending().length === 0);
+  }
+  /** A step of `host` failed (or it was interrupted): no sync point passes from now on. */
+  fail(host, error62) {
+    if (this.#failure === null) {
+      const message2 = error62 instanceof Error ? error62.message : String(error62);
+      this.#failure = { host, message: message2.split("\n")[0] ?? message2 };
+    }
+    this.#notify();
+  }
+  /** `host`'s run is over (steps, undos and cleanups): nobody waits for it any more. */
+  end(host) {
+    this.#ended.add(host);
+    this.#notify();
+  }
+  #add(map2, point, host) {
+    const set2 = map2.get(point) ?? /* @__PURE__ */ new Set();
+    map2.set(point, set2.add(host));
+    this.#notify();
+  }
+  #notify() {
+    const wake = this.#wake;
+    this.#wake = [];
+    for (const w of wake) w();
+  }
+  async #until(done) {
+    while (!done()) await new Promise((resolve16) => this.#wake.push(resolve16));
+  }
+};
+
+// src/deploy/layout-run.ts
+function requireWholeLayout(all, chosen) {
+  if (chosen.length === all.length) return;
+  const left = all.filter((h) => !chosen.some((c) => c.name === h.name)).map((h) => h.name);
+  throw new UsageError(`--limit leaves out ${left.join(", ")} of the load-balancer layout`, {
+    hint: "its nginx hosts and app hosts deploy together (proxy.hosts, services.*.hosts): run without --limit"
+  });
+}
+function unreachableLayout(connected) {
+  const down = connected.filter((c) => !c.host).map((c) => c.resolved.name);
+  if (down.length === 0) return null;
+  return connected.map(
+    ({ resolved, host, error: error62 }) => host ? {
+      name: resolved.name,
+      status: "failed",
+      error: `not deployed: ${down.join(", ")} unreachable, and the hosts of a load-balancer layout deploy together`
+    } : { name: resolved.name, status: "unreachable", error: error62 }
+  );
+}
+async function agreeOnLayout(prepared) {
+  const switching = prepared.filter((p) => p.s.role.switches);
+  const served = await Promise.all(switching.map((p) => servedColor(p.s.bypass)));
+  const live = served.find((c) => c !== null) ?? switching.find((p) => p.s.liveColor)?.s.liveColor ?? null;
+  for (const p of prepared) {
+    p.s.liveColor = live;
+    p.s.idle = live ? otherColor(live) : "blue";
+  }
+  if (prepared.some((p) => !p.same)) for (const p of prepared) p.same = null;
+}
+function shareSync(prepared) {
+  const sync = new LayoutSync(prepared.map((p) => p.s.run.host.name));
+  for (const p of prepared) p.s.run.layout = sync;
+  return sync;
+}
+
+// src/deploy/recap.ts
+function tallyEvent(tally, event) {
+  if (event.kind !== "step") return;
+  const { status } = event;
+  if (status !== "ok" && status !== "changed" && status !== "skipped" && status !== "failed") return;
+  const entry = tally.get(event.host) ?? { counts: emptyRecap(), ms: 0 };
+  countOutcome(entry.counts, { status });
+  entry.ms += event.ms ?? 0;
+  tally.set(event.host, entry);
+}
+function countsOfStatus(status) {
+  const counts = emptyRecap();
+  countOutcome(counts, { status });
+  return counts;
+}
+function rowOf(h, tally, perHost) {
+  const to = perHost && h.release ? ` release=${h.release}` : "";
+  const color = h.color ? `${to} live=${h.color}` : to;
+  const url2 = h.url && h.status !== "failed" && h.status !== "unreachable" ? ` ${h.url}` : "";
+  const error62 = h.error ? `: ${h.error}` : "";
+  const ran = tally.get(h.name);
+  const note = `${h.status}${color}${url2}${error62}`;
+  return ran ? { host: h.name, counts: ran.counts, ms: ran.ms, note } : { host: h.name, counts: countsOfStatus(h.status), note };
+}
+function formatRecap2(kind, release, hosts, seconds, check2 = false, tally = /* @__PURE__ */ new Map()) {
+  const ok = hosts.every((h) => h.status === "ok" || h.status === "changed");
+  const what = release ? `${kind} ${release}` : kind;
+  const head = check2 ? `plan of ${what}: ${ok ? "ready" : "FAILED"}` : `${what}: ${ok ? "succeeded" : "FAILED"}`;
+  const perHost = !release;
+  return [`${head} in ${seconds.toFixed(1)}s`, ...formatRecapRows(hosts.map((h) => rowOf(h, tally, perHost)))].join(
+    "\n"
+  );
+}
+
+// src/deploy/plan-run.ts
+function resultOf(hosts, release, base, recap) {
+  const ok = hosts.length > 0 && hosts.every((h) => h.status === "ok" || h.status === "changed");
+  return { ok, release, hosts, images: base.images, recap };
+}
+async function planThenRun(connected, base, ctx2) {
+  const prepared = /* @__PURE__ */ new Map();
+  const targets = /* @__PURE__ */ new Set();
+  const lockAhead = !base.check && !ctx2.split;
+  const failedPrepare = await Promise.all(
+    connected.map((c) => {
+      const { resolved, host } = c;
+      if (!host) return unreachableEnd(base, c);
+      return guarded(base, resolved.name, async () => {
+        const run2 = await ctx2.runOf(host);
+        if (ctx2.kind === "rollback") targets.add(run2.releaseId);
+        const hostRun = { ...run2, host, user: resolved.user, runtime: ctx2.runtime(host) };
+        prepared.set(resolved.name, await prepareHost2(hostRun, resolved.address, { plan: true, lockAhead }));
+        return { name: resolved.name, status: "ok" };
+      }).then((r) => r.status === "ok" ? null : r);
+    })
+  );
+  const release = ctx2.kind === "rollback" && targets.size > 0 ? oneRelease(targets) : base.releaseId;
+  if (ctx2.split && failedPrepare.every((r) => r === null)) await agreeOnLayout([...prepared.values()]);
+  try {
+    return await planAndRun(connected, base, ctx2, { prepared, failedPrepare, lockAhead, release });
+  } finally {
+    await releaseLocksAhead([...prepared.values()].map((p) => p.s));
+  }
+}
+async function planAndRun(connected, base, ctx2, prep) {
+  const { prepared, failedPrepare, lockAhead } = prep;
+  let release = prep.release;
+  const planned = await Promise.all(
+    connected.map(({ resolved }, i) => {
+      const p = prepared.get(resolved.name);
+      return failedPrepare[i] ?? (p ? guarded(base, resolved.name, () => planHost(p, { lockAhead })) : hostEnd(base, failedHost(resolved.name)));
+    })
+  );
+  const same = planned.every((h) => h.status === "ok") ? planned.find((h) => h.release)?.release : void 0;
+  release = same ?? release;
+  const recap = formatRecap2(ctx2.kind, release, planned, (Date.now() - ctx2.started) / 1e3, true, ctx2.tally);
+  if (ctx2.showPlan || base.check) base.sink({ kind: "log", level: "info", message: recap });
+  const plan = resultOf(planned, release, base, recap);
+  if (base.check || !plan.ok || planned.every((h) => h.status === "ok") || !await ctx2.confirm(plan)) {
+    return { plan, hosts: [], release };
+  }
+  const one = ({ resolved }) => {
+    const p = prepared.get(resolved.name);
+    return guarded(base, resolved.name, () => executeHost(p));
+  };
+  if (ctx2.split) {
+    shareSync([...prepared.values()]);
+    return { hosts: await Promise.all(connected.map(one)), release };
+  }
+  const report = (message2) => base.sink({ kind: "log", level: "info", message: message2 });
+  const hosts = await runBatches(connected, one, { ...base, kind: ctx2.kind, runtime: ctx2.runtime, report });
+  return { hosts, release };
+}
+function failedHost(name) {
+  return { name, status: "failed", error: "not prepared" };
 }
 
 // src/deploy/source-root.ts

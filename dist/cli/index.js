@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("434d874966b92856e39eef7038ee8dcda908f88a0814e8f10127b70f71b732a9", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("f798e8561196f7fb1433f7c85003d6ab188fa5fcfaee8a083e089de7d3cd0864", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-TRZPYZA2.js";
+} from "./chunk-3LN45K7H.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
