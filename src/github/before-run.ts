@@ -4,11 +4,16 @@
  * GitHub deployment must name the commit that will serve, not the workflow's HEAD).
  */
 import type { SlipwayConfig } from "../config/index.js";
+import { rollbackStays } from "../deploy/batches.js";
 import { rollbackTarget } from "../deploy/history.js";
 import { type HostReleases, listReleases } from "../deploy/releases.js";
 
 export interface BeforeRun {
-  /** The release live on the first host that has one; undefined on a first deploy or when no host answered. */
+  /**
+   * The fleet's newest live release (the latest record time of the hosts' live releases, as a rollback without --to
+   * judges it: deploy/batches.ts rollbackStays), else the first host's that has one; undefined on a first deploy or
+   * when no host answered.
+   */
   previousRelease?: string;
   /** Rollback only: the target release (`to`, else the one before the live one) and its commit. */
   target?: { release: string; commit: string };
@@ -20,7 +25,9 @@ export function beforeRunFrom(
   rollbackTo: string | undefined,
   rollback: boolean,
 ): BeforeRun {
-  const live = hosts.find((h) => h.live?.release)?.live;
+  const lives = hosts.flatMap((h) => (h.live?.release ? [{ name: h.name, ...h.live, intent: false }] : []));
+  const { newest } = rollbackStays(lives);
+  const live = lives.find((l) => l.release === newest) ?? lives[0];
   if (!live) return {};
   const out: BeforeRun = { previousRelease: live.release ?? undefined };
   if (rollback) {

@@ -43,4 +43,18 @@ describe("what is live before the run", () => {
     ).toEqual({});
     expect(beforeRunFrom([{ name: "t1", error: "timeout" }], undefined, true)).toEqual({});
   });
+
+  it("hosts on different releases (a rollout stopped part-way): the newest live one, as the rollback undoes it", () => {
+    const at = (id: string, commit: string, time: string) => ({ ...record(id, commit), time });
+    const older = { releases: [at("r1", "c1", "2026-01-01T00:00:00Z"), at("r2", "c2", "2026-01-02T00:00:00Z")] };
+    const newer = { releases: [...older.releases, at("r3", "c3", "2026-01-03T00:00:00Z")] };
+    const hosts = [
+      { name: "t1", live: { release: "r2", color: "blue" as const, history: older } },
+      { name: "t2", live: { release: "r3", color: "green" as const, history: newer } },
+    ];
+    expect(beforeRunFrom(hosts, undefined, true)).toEqual({
+      previousRelease: "r3",
+      target: { release: "r2", commit: "c2" },
+    });
+  });
 });
