@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-3LN45K7H.js";
+} from "./chunk-UONIF6DU.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";
