@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { HostKeyError } from "../../../src/errors.js";
 import { ConnectionPool, connect } from "../../../src/remote/index.js";
 import { ED25519 } from "../../unit/remote/keys.js";
+import { sandboxHostname } from "../support/sandbox.js";
 import { target } from "./sandbox-targets.js";
 
 const pool = new ConnectionPool();
@@ -13,7 +14,8 @@ describe("jump host", () => {
   it("reaches t2 through t1 (t2 sees the connection coming from t1)", async () => {
     const t1 = target("t1");
     const t2 = await pool.get(target("t2", { jump: t1 }));
-    expect((await t2.exec(["hostname"])).stdout.trim()).toBe("t2");
+    // The sandbox's own name for t2 (t20 when the lane moves it by 18).
+    expect((await t2.exec(["hostname"])).stdout.trim()).toBe(sandboxHostname("t2"));
     const from = (await t2.exec(["sh", "-c", 'echo "$SSH_CLIENT"'])).stdout.split(" ")[0];
     expect(from).toBe(t1.host);
     expect(pool.size).toBe(2);
