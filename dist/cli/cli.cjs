@@ -78244,15 +78244,7 @@ async function switchBackBatch(batch, results, ctx2) {
       const message2 = e instanceof Error ? e.message : String(e);
       results[i] = { ...result, status: "failed", error: `deployed; switching back failed (${message2}): ${why}` };
     }
-    const final = results[i];
-    ctx2.sink({
-      kind: "host",
-      host: final.name,
-      status: final.status,
-      ...final.release ? { release: final.release } : {},
-      ...final.color ? { color: final.color } : {},
-      ...final.error ? { error: final.error } : {}
-    });
+    hostEnd(ctx2, results[i]);
   }
 }
 async function runBatches(connected, one, ctx2) {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-UONIF6DU.js";
+} from "./chunk-MR4ZFRRY.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -165,15 +165,7 @@ export async function switchBackBatch(
       results[i] = { ...result, status: "failed", error: `deployed; switching back failed (${message}): ${why}` };
     }
     // A host's last host event is its outcome: this one replaces the `changed` it sent before.
-    const final = results[i] as HostResult;
-    ctx.sink({
-      kind: "host",
-      host: final.name,
-      status: final.status,
-      ...(final.release ? { release: final.release } : {}),
-      ...(final.color ? { color: final.color } : {}),
-      ...(final.error ? { error: final.error } : {}),
-    });
+    hostEnd(ctx, results[i] as HostResult);
   }
 }
 
