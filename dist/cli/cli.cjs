@@ -64826,7 +64826,7 @@ var configFields = {
     "Longest time the old color keeps running after the switch for its in-flight requests: it stops as soon as no connection to its ports is left (`ss` on the host), at the latest after this. `0s` stops it right after the switch is recorded, cutting the requests still in flight to it (502s and connection errors under load): allowed (a choice for speed), but `validate` and the plan (`slipway plan`, `deploy --check`, also for `--drain 0`) print a warning under blue-green."
   ),
   stop_timeout: duration3().default("10s").describe(
-    "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`. `0s` kills at once under every runtime: systemd reads `TimeoutStopSec=0` as no timeout at all, so it is written `TimeoutStopSec=1ms`, the smallest span it takes."
+    "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`, the swarm stack's `stop_grace_period`. `0s` kills at once under every runtime: systemd reads `TimeoutStopSec=0` as no timeout at all, so it is written `TimeoutStopSec=1ms`, the smallest span it takes."
   ),
   inventory: inventorySchema,
   proxy: proxySchema.prefault({}),
@@ -78614,7 +78614,8 @@ function swarmService(config2, name, service, options) {
     configs: service.files.map((file2, i) => ({
       source: configNames[i] ?? swarmObjectPrefix(config2.app, name, `file${i}`),
       target: file2.path
-    }))
+    })),
+    stopGraceSeconds: stopTimeoutSeconds(config2)
   };
   if (settings?.max_replicas_per_node !== void 0) model.maxReplicasPerNode = settings.max_replicas_per_node;
   if (service.resources?.memory !== void 0) {
@@ -78653,6 +78654,7 @@ function buildStackObject(model) {
     service.labels = { "com.docker.compose.project": stackName(model.compose), "com.docker.compose.service": name };
     if (Array.isArray(service.ports)) service.ports = service.ports.map(hostModePort);
     service.deploy = deploySection(swarm, field);
+    service.stop_grace_period = `${positiveInt2(swarm.stopGraceSeconds, `${field}.stopGraceSeconds`, 0)}s`;
     if (swarm.secrets.length > 0) {
       service.secrets = swarm.secrets.map((s, i) => ({
         source: objectName(s.source, `${field}.secrets[${i}].source`),

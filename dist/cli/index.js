@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("bc40d4d0e741bf01ad8b1e4e73180356f8537bb987db3784bafa7d1393d65375", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("4177541a154eb68f2881c38d565b61b8244cef3527a45dfdc6b378b1224bb264", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-MR4ZFRRY.js";
+} from "./chunk-UYCB24VB.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

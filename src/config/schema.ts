@@ -62,7 +62,7 @@ const configFields = {
   stop_timeout: duration()
     .default("10s")
     .describe(
-      "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`. `0s` kills at once under every runtime: systemd reads `TimeoutStopSec=0` as no timeout at all, so it is written `TimeoutStopSec=1ms`, the smallest span it takes.",
+      "Time a stopping color gets to exit after SIGTERM before it is killed: `docker stop --time`, `compose stop --timeout`, systemd `TimeoutStopSec`, the swarm stack's `stop_grace_period`. `0s` kills at once under every runtime: systemd reads `TimeoutStopSec=0` as no timeout at all, so it is written `TimeoutStopSec=1ms`, the smallest span it takes.",
     ),
   inventory: inventorySchema,
   proxy: proxySchema.prefault({}),

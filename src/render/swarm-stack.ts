@@ -33,6 +33,8 @@ export interface SwarmServiceModel {
   configs: Array<{ source: string; target: string }>;
   memoryLimit?: string;
   cpus?: number;
+  /** Seconds a task gets between SIGTERM and SIGKILL (`stop_grace_period`; slipway.yml's `stop_timeout`). */
+  stopGraceSeconds: number;
 }
 
 export interface StackModel {
@@ -63,6 +65,7 @@ export function buildStackObject(model: StackModel): Record<string, unknown> {
     service.labels = { "com.docker.compose.project": stackName(model.compose), "com.docker.compose.service": name };
     if (Array.isArray(service.ports)) service.ports = (service.ports as string[]).map(hostModePort);
     service.deploy = deploySection(swarm, field);
+    service.stop_grace_period = `${positiveInt(swarm.stopGraceSeconds, `${field}.stopGraceSeconds`, 0)}s`;
     if (swarm.secrets.length > 0) {
       service.secrets = swarm.secrets.map((s, i) => ({
         source: objectName(s.source, `${field}.secrets[${i}].source`),

@@ -10,7 +10,7 @@ import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { swarmSecretFileEnv } from "../../config/swarm.js";
 import type { Color, ComposeModel } from "../model.js";
 import type { StackModel, SwarmServiceModel, SwarmUpdateModel } from "../swarm-stack.js";
-import { integerSize, serviceOf } from "./common.js";
+import { integerSize, serviceOf, stopTimeoutSeconds } from "./common.js";
 import { accessoriesComposeFromConfig, composeFromConfig } from "./compose.js";
 
 export interface StackFromConfigOptions {
@@ -89,6 +89,7 @@ function swarmService(
       source: configNames[i] ?? swarmObjectPrefix(config.app, name, `file${i}`),
       target: file.path,
     })),
+    stopGraceSeconds: stopTimeoutSeconds(config),
   };
   if (settings?.max_replicas_per_node !== undefined) model.maxReplicasPerNode = settings.max_replicas_per_node;
   if (service.resources?.memory !== undefined) {

@@ -67,6 +67,8 @@ describe("swarm stack file", () => {
             resources: { limits: { memory: "256M", cpus: "0.5" } },
           },
           secrets: [{ source: "shop_api_SECRET_KEY_0123abcd", target: "SECRET_KEY", mode: 0o444 }],
+          // stop_timeout (default 10s): what a task gets between SIGTERM and SIGKILL when swarm stops it.
+          stop_grace_period: "10s",
         },
       },
       secrets: { shop_api_SECRET_KEY_0123abcd: { external: true } },
