@@ -72718,63 +72718,6 @@ async function faultAt(fault, step, when) {
   await new Promise((resolve16) => setTimeout(resolve16, 100));
 }
 
-// src/deploy/live-check.ts
-function sameOnRecord(s) {
-  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
-  if (!s.liveColor || !record2) return null;
-  if (s.run.kind === "rollback") return record2.id === s.run.releaseId && !s.run.leftSwitch ? record2 : null;
-  return record2.fingerprint === s.fingerprint ? record2 : null;
-}
-async function alreadyLive(s) {
-  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
-  const record2 = sameOnRecord(s);
-  if (!s.liveColor || !record2) return null;
-  if (s.run.kind === "rollback") {
-    return s.role.services.length === 0 || await runtime.isRunning(s.liveColor, { planned: true }) ? record2.id : null;
-  }
-  const runs = s.role.services.length > 0;
-  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
-  const [running, stage2, site] = await settleAll([
-    runs ? runtime.isRunning(s.liveColor, { planned: true }) : true,
-    runs ? runtime.stage(s.liveColor, input2) : { changed: false },
-    s.role.switches ? switchTo(host, config2, s.liveColor, true) : null
-  ]);
-  return running && !stage2.changed && !site?.changed ? record2.id : null;
-}
-async function replanUnderLock(s) {
-  const live = await readLiveState(s.run.host, s.paths);
-  s.history = live.history;
-  const changed = live.release !== s.live.release || live.color !== s.live.color;
-  s.live = live;
-  if (!changed) return null;
-  s.run.runtime.forget?.();
-  s.liveColor = live.color;
-  s.idle = live.color ? otherColor(live.color) : "blue";
-  s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
-  const same = await alreadyLive(s);
-  if (same) return same;
-  if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
-    throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
-      host: s.run.host.name,
-      step: "lock",
-      hint: "nothing was changed by this run; deploy again to replace that release"
-    });
-  }
-  s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
-  return null;
-}
-async function recheckUnderLock(s) {
-  const [colorFile, historyFile] = await Promise.all([
-    s.run.host.readFile(s.paths.color),
-    s.run.host.readFile(s.paths.history)
-  ]);
-  return recheckRead(s, colorFile?.toString("utf8"), historyFile?.toString("utf8"));
-}
-async function recheckRead(s, colorFile, historyFile) {
-  const same = parseColorFile(colorFile) === s.live.color && renderHistory(parseHistory(historyFile)) === renderHistory(s.live.history);
-  return same ? null : replanUnderLock(s);
-}
-
 // src/commands/nginx-names.ts
 var NAME_CONFLICTS_SCRIPT = [
   'self="$1"; shift',
@@ -73235,6 +73178,68 @@ var preflightStep = {
     return { status: "ok" };
   }
 };
+
+// src/deploy/live-check.ts
+function sameOnRecord(s) {
+  const record2 = s.live.history.releases.find((r) => r.id === s.live.release);
+  if (!s.liveColor || !record2) return null;
+  if (s.run.kind === "rollback") return record2.id === s.run.releaseId && !s.run.leftSwitch ? record2 : null;
+  return record2.fingerprint === s.fingerprint ? record2 : null;
+}
+async function alreadyLive(s) {
+  const { runtime, host, config: config2, env: env2, images, secrets, releaseDir } = s.run;
+  const record2 = sameOnRecord(s);
+  if (!s.liveColor || !record2) return null;
+  if (s.run.kind === "rollback") {
+    const [running2, down2] = await settleAll([
+      s.role.services.length === 0 || runtime.isRunning(s.liveColor, { planned: true }),
+      nginxDown(s)
+    ]);
+    return running2 && !down2 ? record2.id : null;
+  }
+  const runs = s.role.services.length > 0;
+  const input2 = { releaseId: record2.id, env: env2, images, secrets, releaseDir, check: true };
+  const [running, stage2, site, down] = await settleAll([
+    runs ? runtime.isRunning(s.liveColor, { planned: true }) : true,
+    runs ? runtime.stage(s.liveColor, input2) : { changed: false },
+    s.role.switches ? switchTo(host, config2, s.liveColor, true) : null,
+    nginxDown(s)
+  ]);
+  return running && !stage2.changed && !site?.changed && !down ? record2.id : null;
+}
+async function replanUnderLock(s) {
+  const live = await readLiveState(s.run.host, s.paths);
+  s.history = live.history;
+  const changed = live.release !== s.live.release || live.color !== s.live.color;
+  s.live = live;
+  if (!changed) return null;
+  s.run.runtime.forget?.();
+  s.liveColor = live.color;
+  s.idle = live.color ? otherColor(live.color) : "blue";
+  s.say(`the host changed while the lock was held: live is now ${live.release ?? "none"} on ${live.color ?? "-"}`);
+  const same = await alreadyLive(s);
+  if (same) return same;
+  if (!s.stopFirst && s.run.config.strategy === "stop-first" && live.color !== null) {
+    throw new SlipwayError("another run deployed a first release while this one waited for the lock", {
+      host: s.run.host.name,
+      step: "lock",
+      hint: "nothing was changed by this run; deploy again to replace that release"
+    });
+  }
+  s.say(`re-planned: ${s.run.kind} ${s.run.releaseId} to ${s.idle}`);
+  return null;
+}
+async function recheckUnderLock(s) {
+  const [colorFile, historyFile] = await Promise.all([
+    s.run.host.readFile(s.paths.color),
+    s.run.host.readFile(s.paths.history)
+  ]);
+  return recheckRead(s, colorFile?.toString("utf8"), historyFile?.toString("utf8"));
+}
+async function recheckRead(s, colorFile, historyFile) {
+  const same = parseColorFile(colorFile) === s.live.color && renderHistory(parseHistory(historyFile)) === renderHistory(s.live.history);
+  return same ? null : replanUnderLock(s);
+}
 
 // src/deploy/lock-ahead.ts
 function startLockAhead(s, lockFree) {

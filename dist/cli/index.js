@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("4177541a154eb68f2881c38d565b61b8244cef3527a45dfdc6b378b1224bb264", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("e5863a1c44324cd66e0c2b6e3924f9db5e08f308f02d494855d41ef04ee944dc", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

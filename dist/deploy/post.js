@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-UYCB24VB.js";
+} from "./chunk-YCHVJY3F.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -9,6 +9,7 @@ import { parseColorFile, readLiveState } from "./host-state.js";
 import { switchTo } from "./nginx.js";
 import { otherColor } from "./release-id.js";
 import { settleAll } from "./settle.js";
+import { nginxDown } from "./steps/preflight.js";
 import type { FlowState } from "./steps/types.js";
 import type { ReleaseRecord } from "./types.js";
 
@@ -35,18 +36,25 @@ export async function alreadyLive(s: FlowState): Promise<string | null> {
   const record = sameOnRecord(s);
   if (!s.liveColor || !record) return null;
   if (s.run.kind === "rollback") {
-    return s.role.services.length === 0 || (await runtime.isRunning(s.liveColor, { planned: true })) ? record.id : null;
+    const [running, down] = await settleAll([
+      s.role.services.length === 0 || runtime.isRunning(s.liveColor, { planned: true }),
+      nginxDown(s),
+    ]);
+    return running && !down ? record.id : null;
   }
   // A host of the load-balancer layout runs services, the site, or both: only what it runs is compared. The looks are
   // read-only and independent: all at once.
   const runs = s.role.services.length > 0;
   const input = { releaseId: record.id, env, images, secrets, releaseDir, check: true };
-  const [running, stage, site] = await settleAll([
+  // nginx stopped (D83): users get nothing, so the release is not "live"; the run goes on and its preflight refuses
+  // it with the hint (the read is preflight's own, made once per run).
+  const [running, stage, site, down] = await settleAll([
     runs ? runtime.isRunning(s.liveColor, { planned: true }) : true,
     runs ? runtime.stage(s.liveColor, input) : { changed: false },
     s.role.switches ? switchTo(host, config, s.liveColor, true) : null,
+    nginxDown(s),
   ]);
-  return running && !stage.changed && !site?.changed ? record.id : null;
+  return running && !stage.changed && !site?.changed && !down ? record.id : null;
 }
 
 /**

@@ -100,6 +100,12 @@ describe("nginx stopped on the host (D83, t8)", () => {
     expect(plan.stdout + plan.stderr).toContain(refusal);
     expect(plan.stdout + plan.stderr).toContain(untouched);
 
+    // The live release again: not "already live" (and ok) while nginx is stopped, since users get nothing.
+    const same: string[] = [];
+    const redeploy = await deployVersion(config, "v1", same);
+    expect(redeploy.ok).toBe(false);
+    expect(same.join("\n")).toContain(refusal);
+
     const refused: string[] = [];
     const steps: DeployEvent[] = [];
     const second = await deployVersion(config, "v2", refused, steps, true);

@@ -39,6 +39,23 @@ describe("alreadyLive for a rollback", () => {
   });
 });
 
+describe("alreadyLive with nginx stopped (D83)", () => {
+  /** rollbackTo("r2") on a host that serves the site, nginx's unit as `lines` (preflight's once-per-run read). */
+  const serving = (lines: string[]): FlowState => {
+    const s = rollbackTo("r2", true);
+    const run = { ...s.run, config: { proxy: { mode: "nginx" } } } as FlowState["run"];
+    return { ...s, run, role: { services: ["web"], switches: true }, nginxUnit: Promise.resolve(lines) } as FlowState;
+  };
+
+  it("is not already live: users get nothing, so the run goes on to preflight's refusal", async () => {
+    expect(await alreadyLive(serving(["ActiveState=inactive", "SubState=dead"]))).toBeNull();
+  });
+
+  it("nginx running: already live as before", async () => {
+    expect(await alreadyLive(serving(["ActiveState=active", "SubState=running"]))).toBe("r2");
+  });
+});
+
 describe("sameOnRecord (no round trip: the records read with the host's state)", () => {
   /** A deploy whose fingerprint is `fingerprint` on a host where r2 (fingerprint f2) is live on `color`. */
   const deployOn = (fingerprint: string, color: string | null = "green") =>
