@@ -78226,6 +78226,18 @@ async function rollbackStaying(connected, base) {
     return hostEnd(base, { name: s.name, status: "ok", release: s.release });
   });
 }
+async function rollbackScope(connected, base, split) {
+  const refused = await refuseMissingTarget(connected, base);
+  if (refused) return { refused, connected, staying: [] };
+  if (base.releaseId || connected.length < 2) return { connected, staying: [] };
+  const staying = split ? [] : await rollbackStaying(connected, base);
+  base.sink({
+    kind: "log",
+    level: "info",
+    message: "rollback: each host goes back to its own previous release (its plan names it)"
+  });
+  return { connected: connected.filter((c) => !staying.some((s) => s.name === c.resolved.name)), staying };
+}
 async function switchBackBatch(batch, results, ctx2) {
   const failed2 = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
   if (failed2.length === 0) return;
@@ -79502,7 +79514,7 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
     if (split) requireWholeLayout(deployingHosts(config2), chosen);
     const [reached, identity] = await Promise.all([connectAll(config2, chosen, pool2), late]);
     let connected = reached;
-    const staying = [];
+    let staying = [];
     base = { ...base, ...identity };
     release = base.releaseId;
     const down = split ? unreachableLayout(connected) : null;
@@ -79511,13 +79523,9 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
       return finalResult(kind, release, results, started, base, tally);
     }
     if (kind === "rollback") {
-      const refused = await refuseMissingTarget(connected, base);
-      if (refused) return finalResult(kind, release, refused, started, base, tally);
-      if (!base.releaseId && connected.length > 1) {
-        if (!split) staying.push(...await rollbackStaying(connected, base));
-        connected = connected.filter((c) => !staying.some((s) => s.name === c.resolved.name));
-        report("rollback: each host goes back to its own previous release (its plan names it)");
-      }
+      const scope = await rollbackScope(connected, base, split);
+      if (scope.refused) return finalResult(kind, release, scope.refused, started, base, tally);
+      ({ connected, staying } = scope);
     }
     if (confirm2 && !base.check || split) {
       const from = base;

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("e5863a1c44324cd66e0c2b6e3924f9db5e08f308f02d494855d41ef04ee944dc", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("57eac5179ff8cb6617a2c094aac77253369109e273062a5da92d92172b36d7f1", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

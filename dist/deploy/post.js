@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-YCHVJY3F.js";
+} from "./chunk-PGZ4NG7I.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

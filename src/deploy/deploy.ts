@@ -24,7 +24,7 @@ import { type Connected, chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import type { DeployEventSink } from "./events.js";
-import { hostSpecific, refuseMissingTarget, rollbackStaying, runBatches } from "./fleet.js";
+import { hostSpecific, rollbackScope, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
 import { type BaseRun, guarded, hostEnd, unreachableEnd } from "./host-end.js";
 import { type HostRun, runHost } from "./host-flow.js";
@@ -107,7 +107,7 @@ async function onEveryHost(
     // Connecting waits on the network; the runner's own look-up (git) runs meanwhile.
     const [reached, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
     let connected = reached;
-    const staying: HostResult[] = [];
+    let staying: HostResult[] = [];
     base = { ...base, ...identity };
     release = base.releaseId;
     const down = split ? unreachableLayout(connected) : null;
@@ -116,13 +116,9 @@ async function onEveryHost(
       return finalResult(kind, release, results, started, base, tally);
     }
     if (kind === "rollback") {
-      const refused = await refuseMissingTarget(connected, base);
-      if (refused) return finalResult(kind, release, refused, started, base, tally);
-      if (!base.releaseId && connected.length > 1) {
-        if (!split) staying.push(...(await rollbackStaying(connected, base)));
-        connected = connected.filter((c) => !staying.some((s) => s.name === c.resolved.name));
-        report("rollback: each host goes back to its own previous release (its plan names it)");
-      }
+      const scope = await rollbackScope(connected, base, split);
+      if (scope.refused) return finalResult(kind, release, scope.refused, started, base, tally);
+      ({ connected, staying } = scope);
     }
     if ((confirm && !base.check) || split) {
       const from = base;

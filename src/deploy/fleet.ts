@@ -108,7 +108,7 @@ export async function refuseMissingTarget(
  * older than the fleet's newest, the deploy being undone never reached them), each ended `ok` on its live release with
  * a line saying why; the caller rolls back the others. Reads every reached host's live state and intent in one wave.
  */
-export async function rollbackStaying(connected: readonly Connected[], base: BaseRun): Promise<HostResult[]> {
+async function rollbackStaying(connected: readonly Connected[], base: BaseRun): Promise<HostResult[]> {
   if (base.releaseId || connected.length < 2) return [];
   const paths = deployPaths(base.config.deploy_dir);
   const lives = await Promise.all(
@@ -130,6 +130,28 @@ export async function rollbackStaying(connected: readonly Connected[], base: Bas
     base.sink({ kind: "log", level: "info", message });
     return hostEnd(base, { name: s.name, status: "ok", release: s.release });
   });
+}
+
+/**
+ * Which hosts a rollback runs on: `refused` (every host's result) when `--to` names a release some host lacks
+ * (refuseMissingTarget); else the hosts that go back (`connected`) and those that stay (`staying`, already ended:
+ * rollbackStaying; never in the load-balancer layout, `split`, whose hosts move together).
+ */
+export async function rollbackScope(
+  connected: Connected[],
+  base: BaseRun,
+  split: boolean,
+): Promise<{ refused?: HostResult[]; connected: Connected[]; staying: HostResult[] }> {
+  const refused = await refuseMissingTarget(connected, base);
+  if (refused) return { refused, connected, staying: [] };
+  if (base.releaseId || connected.length < 2) return { connected, staying: [] };
+  const staying = split ? [] : await rollbackStaying(connected, base);
+  base.sink({
+    kind: "log",
+    level: "info",
+    message: "rollback: each host goes back to its own previous release (its plan names it)",
+  });
+  return { connected: connected.filter((c) => !staying.some((s) => s.name === c.resolved.name)), staying };
 }
 
 /**
