@@ -267,6 +267,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       config = await loadConfig(asHelperUser(file, tlsFor()));
     });
 
+    // A first deploy builds the images and gets a certificate: vitest's 180 s ran out in CI under load (360 s here).
     it("first deploy: image pulled by digest and run through the gate, certificate from pebble, v1 over HTTPS", async () => {
       const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
       expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
@@ -291,7 +292,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       );
       expect(label.stdout.trim()).toBe(CT);
       expect((await addNote("before-v2")).status).toBe(201);
-    });
+    }, 360_000);
 
     it("status and logs (-n, --since, -f) through the helper (D34, D35)", () =>
       statusAndLogs(root, file, `[d]ocker logs .*--follow -- ${CT}-`));
@@ -381,6 +382,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       config = await loadConfig(asHelperUser(file, tlsFor()));
     });
 
+    // Builds two images and gets a certificate: 360 s, as the container runtime's first deploy.
     it("first deploy: the compose file checked and run by the gate, certificate from pebble, v1 over HTTPS", async () => {
       const result = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
       expect(result.ok, `${result.recap}\n${lines.join("\n")}`).toBe(true);
@@ -393,7 +395,7 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       });
       expect(copy.stdout.trim()).toBe("root 600");
       expect((await addItem("before-v2")).status).toBeLessThan(300);
-    });
+    }, 360_000);
 
     it("status and logs (-n, --since, -f) through the helper (D34, D35)", () =>
       statusAndLogs(root, file, "[d]ocker logs .*--follow -- [0-9a-f]{12}"));
