@@ -25,9 +25,11 @@ export function loadInventory(): SandboxInventory {
 export async function connectTargets(inventory: SandboxInventory): Promise<RemoteHost[]> {
   const knownHosts = readFileSync(inventory.knownHostsPath, "utf8");
   return Promise.all(
-    inventory.targets.slice(0, 9).map((target) =>
-      connect({ ...target, privateKeyPath: inventory.privateKeyPath, knownHosts }, { warn: () => {} }),
-    ),
+    inventory.targets
+      .slice(0, 9)
+      .map((target) =>
+        connect({ ...target, privateKeyPath: inventory.privateKeyPath, knownHosts }, { warn: () => {} }),
+      ),
   );
 }
 
