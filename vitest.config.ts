@@ -15,7 +15,8 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts"],
           // e2e tests share the sandbox's targets; one file at a time keeps them from racing on the same host.
           fileParallelism: false,
-          testTimeout: 180_000,
+          // A test of two or three deploys with image builds took 180-200 s in CI with two lanes on two cores.
+          testTimeout: 300_000,
           hookTimeout: 600_000,
         },
       },

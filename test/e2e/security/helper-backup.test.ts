@@ -137,6 +137,7 @@ describe("helper mode: a Postgres accessory is backed up by the second deploy an
     await root.close();
   });
 
+  // Two deploys (the first builds the images and starts the accessory): vitest's 180 s ran out in CI under load.
   it("deploys twice: the second deploy's backup dumps the accessory through the gate", async () => {
     const first = await deploy(options());
     expect(first.ok, `${first.recap}\n${lines.join("\n")}`).toBe(true);
@@ -152,7 +153,7 @@ describe("helper mode: a Postgres accessory is backed up by the second deploy an
     ).toBe(true);
     const dumps = await root.exec(["sh", "-c", `ls /opt/${APP}/backups/*.dump | wc -l`], { become: true });
     expect(dumps.stdout.trim()).toBe("1");
-  });
+  }, 360_000);
 
   it("`slipway backup create` and `backup restore` as the helper-only user", async () => {
     const created = await runCli(["backup", "create", "-c", file, "--json"], secrets);
