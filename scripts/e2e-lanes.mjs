@@ -1,13 +1,14 @@
 // The e2e lanes: which files run side by side (node scripts/e2e-lanes.mjs [--list | --targets]).
 // Lane "a" owns the sandbox's t1 t3 t7 t8, lane "b" t2 t4 t5 t6 t9: a file whose targets are all one lane's runs in
 // that lane, as named (its "own" run). A file whose targets span both (lb-layout: t1 nginx, t2 and t3 the app) runs in
-// either lane after its own files, on targets nobody else uses: SLIPWAY_E2E_TARGET_OFFSET=9 in lane a (its "t1" is the
-// sandbox's t10), 18 in lane b (t19) (test/e2e/support/sandbox.ts). Those files are dealt longest first, each to the
-// lane with the least of them so far, by the seconds test/e2e/durations.json records (written by scripts/e2e-durations.mjs
-// from a run's JSON report; a file not in it counts as DEFAULT_SECONDS). A file that names no target of the sandbox
-// (it uses this machine's docker, registry or the whole inventory) runs "solo", alone, after the lanes. A file's
-// targets are the quoted names ("t1") in it and in the test/e2e modules it imports, unless it says them itself in a
-// line `// e2e-targets: t1 t2` (`// e2e-targets: none`: it reaches no target, and runs in lane a).
+// either lane after its own files, on targets nobody else uses: SLIPWAY_E2E_TARGET_OFFSET=9 in the first lane that has
+// such files (its "t1" is the sandbox's t10), 18 in the second (t19) (test/e2e/support/sandbox.ts). Those files are dealt longest first, each to the
+// lane with the least time so far (its own files' included), by the seconds test/e2e/durations.json records (written
+// by scripts/e2e-durations.mjs from a run's JSON report; a file not in it counts as DEFAULT_SECONDS). A file that
+// names no target of the sandbox (it uses this machine's docker, registry or the whole inventory) runs "solo", alone,
+// after the lanes. A file's targets are the quoted names ("t1") in it and in the test/e2e modules it imports, unless it
+// says them itself in a line `// e2e-targets: t1 t2` (`// e2e-targets: none`: it reaches no target, and runs in lane
+// a).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,9 +28,9 @@ const DEFAULT_SECONDS = 60;
 const QUOTED_TARGET = /["'`](t\d+)["'`]/g;
 const PRAGMA = /^\/\/ e2e-targets: (.+)$/m;
 
-/** How many sandbox targets the lanes need (`sandbox up --targets N`): each lane's own nine, then nine per lane. */
+/** How many sandbox targets the lanes need (`sandbox up --targets N`): the lanes' own nine, then nine per lane that runs spanning files. */
 export function sandboxTargetCount() {
-  return TARGETS_PER_LANE * (1 + Object.keys(LANES).length);
+  return TARGETS_PER_LANE * (1 + lanes().lanes.filter((l) => l.runs[1].files.length > 0).length);
 }
 
 function testFiles(dir) {
@@ -81,11 +82,11 @@ export function lanes() {
   const seconds = (file) => durations[file] ?? DEFAULT_SECONDS;
   const names = Object.keys(LANES);
   const out = {
-    lanes: names.map((name, i) => ({
+    lanes: names.map((name) => ({
       name,
       runs: [
         { offset: 0, files: [] },
-        { offset: TARGETS_PER_LANE * (i + 1), files: [] },
+        { offset: 0, files: [] },
       ],
       seconds: 0,
     })),
@@ -107,15 +108,14 @@ export function lanes() {
     out.lanes[own].seconds += seconds(file);
   }
   spanning.sort((x, y) => seconds(y) - seconds(x) || x.localeCompare(y));
-  // Dealt by their own seconds alone: the lanes' own files took about the same time in CI (3839 s and 4075 s, the
-  // run of 2026-12-02), where the estimates of durations.json for them differ by far more than that.
-  const dealt = out.lanes.map(() => 0);
   for (const file of spanning) {
-    const i = dealt.indexOf(Math.min(...dealt));
-    out.lanes[i].runs[1].files.push(file);
-    out.lanes[i].seconds += seconds(file);
-    dealt[i] += seconds(file);
+    const lane = out.lanes.reduce((least, l) => (l.seconds < least.seconds ? l : least));
+    lane.runs[1].files.push(file);
+    lane.seconds += seconds(file);
   }
+  // The lanes that run spanning files get the next nine targets each, in lane order (t10..t18, then t19..t27).
+  let moved = 0;
+  for (const lane of out.lanes) if (lane.runs[1].files.length > 0) lane.runs[1].offset = TARGETS_PER_LANE * ++moved;
   for (const lane of out.lanes) for (const run of lane.runs) run.files.sort();
   return out;
 }
