@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // A few tests run real sh, sqlite3 or git: 4-5 s of vitest's default 5 s on a loaded 2-core machine.
+          testTimeout: 15_000,
         },
       },
       {
