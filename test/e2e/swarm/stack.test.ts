@@ -118,6 +118,20 @@ describe("a stack file deployed to the sandbox swarm (t4 manager, t5 and t6 work
       if (running.length < 2) await new Promise((r) => setTimeout(r, 2000));
     }
     expect(running.map((l) => l.split(" ")[1]).sort()).toEqual(["t5", "t6"]);
+    // stop_timeout (10s by default) reached the engine: what a task gets between SIGTERM and SIGKILL.
+    const grace = await onTarget(
+      "t4",
+      [
+        "docker",
+        "service",
+        "inspect",
+        "--format",
+        "{{.Spec.TaskTemplate.ContainerSpec.StopGracePeriod}}",
+        `${stack}_web`,
+      ],
+      asRoot,
+    );
+    expect(grace.stdout.trim()).toBe("10s");
     for (const node of ["t5", "t6"]) {
       let body = "";
       for (let i = 0; i < 30 && !body.includes('"status"'); i++) {
