@@ -70855,19 +70855,22 @@ function rollbackToHint(to, having) {
 function oneRelease(targets) {
   return targets.size === 1 ? [...targets][0] : "";
 }
-function rollbackStays(lives) {
+function newestLive(lives) {
   let newest = null;
   for (const live of lives) {
     const record2 = live.history.releases.find((r) => r.id === live.release);
     const at2 = record2 ? Date.parse(record2.time) : Number.NaN;
     if (record2 && !Number.isNaN(at2) && (!newest || at2 > newest.at)) newest = { id: record2.id, at: at2 };
   }
+  return newest?.id ?? null;
+}
+function rollbackStays(lives) {
+  const newest = newestLive(lives);
   if (!newest) return { newest: null, stays: [] };
-  const id = newest.id;
   const stays = lives.flatMap(
-    (l) => l.release && !l.intent && l.release !== id ? [{ name: l.name, release: l.release }] : []
+    (l) => l.release && !l.intent && l.release !== newest ? [{ name: l.name, release: l.release }] : []
   );
-  return { newest: id, stays };
+  return { newest, stays };
 }
 
 // src/deploy/compose/unhealthy.ts
@@ -78152,19 +78155,23 @@ function switchProblem(f) {
 }
 
 // src/deploy/fleet.ts
+async function readHost(host, paths, withIntent = true) {
+  const [live, intent] = await Promise.all([
+    readLiveState(host, paths),
+    withIntent ? readIntent(host, paths) : Promise.resolve(null)
+  ]);
+  return { live, intent };
+}
 async function leftSwitchOf(run2, host, recorded2, intent) {
   if (!intent) return null;
   const served = await servedColor(new MaintenanceBypass(host, run2.config));
   return leftSwitch({ served, recorded: { color: recorded2, release: null }, intent });
 }
-async function hostSpecific(run2, host) {
+async function hostSpecific(run2, host, read) {
   const paths = deployPaths(run2.config.deploy_dir);
   const wantsIntent = !run2.releaseId && hostRole(run2.config, host.name).switches;
-  const [live, intent] = await Promise.all([
-    readLiveState(host, paths),
-    wantsIntent ? readIntent(host, paths) : Promise.resolve(null)
-  ]);
-  const left = await leftSwitchOf(run2, host, live.color, intent);
+  const { live, intent } = read ?? await readHost(host, paths, wantsIntent);
+  const left = await leftSwitchOf(run2, host, live.color, wantsIntent ? intent : null);
   const target = rollbackTarget(live.history, live.release, run2.releaseId || void 0, left);
   if (!target) {
     const why = noRollbackTarget(live.history, live.release, run2.releaseId || void 0);
@@ -78181,14 +78188,8 @@ async function hostSpecific(run2, host) {
   };
   return left ? { ...base, leftSwitch: left } : base;
 }
-async function refuseMissingTarget(connected, base) {
-  const to = base.releaseId;
-  if (!to || connected.length < 2) return null;
-  const reached = connected.flatMap((c) => c.host ? [{ name: c.resolved.name, host: c.host }] : []);
-  const paths = deployPaths(base.config.deploy_dir);
-  const lives = await Promise.all(
-    reached.map(async (r) => ({ name: r.name, ...await readLiveState(r.host, paths) }))
-  );
+function refuseMissingTarget(connected, base, to, reads) {
+  const lives = [...reads].map(([name, r]) => ({ name, ...r.live }));
   const { lacking, having } = rollbackToCoverage(lives, to);
   if (lacking.length === 0) return null;
   const hint = rollbackToHint(to, having);
@@ -78205,20 +78206,8 @@ async function refuseMissingTarget(connected, base) {
     return hostEnd(base, { name: live.name, status: "failed", error: `${why.message} (${why.hint}; ${hint})` });
   });
 }
-async function rollbackStaying(connected, base) {
-  if (base.releaseId || connected.length < 2) return [];
-  const paths = deployPaths(base.config.deploy_dir);
-  const lives = await Promise.all(
-    connected.flatMap(
-      (c) => c.host ? [
-        Promise.all([readLiveState(c.host, paths), readIntent(c.host, paths)]).then(([live, intent]) => ({
-          name: c.resolved.name,
-          ...live,
-          intent: intent !== null
-        }))
-      ] : []
-    )
-  );
+function rollbackStaying(base, reads) {
+  const lives = [...reads].map(([name, r]) => ({ name, ...r.live, intent: r.intent !== null }));
   const { newest, stays } = rollbackStays(lives);
   return stays.map((s) => {
     const message2 = `${s.name}: stays on ${s.release}; the release being rolled back (${newest}) is not live there (\`slipway rollback -l ${s.name}\` takes it back one release)`;
@@ -78226,17 +78215,27 @@ async function rollbackStaying(connected, base) {
     return hostEnd(base, { name: s.name, status: "ok", release: s.release });
   });
 }
+function allGo(connected) {
+  return { connected, staying: [], reads: /* @__PURE__ */ new Map() };
+}
 async function rollbackScope(connected, base, split) {
-  const refused = await refuseMissingTarget(connected, base);
-  if (refused) return { refused, connected, staying: [] };
-  if (base.releaseId || connected.length < 2) return { connected, staying: [] };
-  const staying = split ? [] : await rollbackStaying(connected, base);
+  if (connected.length < 2) return allGo(connected);
+  const paths = deployPaths(base.config.deploy_dir);
+  const to = base.releaseId;
+  const reached = connected.flatMap((c) => c.host ? [{ name: c.resolved.name, host: c.host }] : []);
+  const read = await Promise.all(reached.map((r) => readHost(r.host, paths, !to)));
+  const reads = new Map(reached.map((r, i) => [r.name, read[i]]));
+  if (to) {
+    const refused = refuseMissingTarget(connected, base, to, reads);
+    return refused ? { ...allGo(connected), refused } : { ...allGo(connected), reads };
+  }
+  const staying = split ? [] : rollbackStaying(base, reads);
   base.sink({
     kind: "log",
     level: "info",
     message: "rollback: each host goes back to its own previous release (its plan names it)"
   });
-  return { connected: connected.filter((c) => !staying.some((s) => s.name === c.resolved.name)), staying };
+  return { connected: connected.filter((c) => !staying.some((s) => s.name === c.resolved.name)), staying, reads };
 }
 async function switchBackBatch(batch, results, ctx2) {
   const failed2 = results.filter((r) => r.status === "failed" || r.status === "unreachable").map((r) => r.name);
@@ -79513,23 +79512,19 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
     const chosen = deployingHosts(config2, limit);
     if (split) requireWholeLayout(deployingHosts(config2), chosen);
     const [reached, identity] = await Promise.all([connectAll(config2, chosen, pool2), late]);
-    let connected = reached;
-    let staying = [];
     base = { ...base, ...identity };
     release = base.releaseId;
-    const down = split ? unreachableLayout(connected) : null;
+    const down = split ? unreachableLayout(reached) : null;
     if (down) {
       const results = down.map((h) => hostEnd(base, h));
       return finalResult(kind, release, results, started, base, tally);
     }
-    if (kind === "rollback") {
-      const scope = await rollbackScope(connected, base, split);
-      if (scope.refused) return finalResult(kind, release, scope.refused, started, base, tally);
-      ({ connected, staying } = scope);
-    }
+    const scope = kind === "rollback" ? await rollbackScope(reached, base, split) : allGo(reached);
+    if (scope.refused) return finalResult(kind, release, scope.refused, started, base, tally);
+    const { connected, staying, reads } = scope;
     if (confirm2 && !base.check || split) {
       const from = base;
-      const runOf = async (host) => perHost ? hostSpecific(from, host) : from;
+      const runOf = async (host) => perHost ? hostSpecific(from, host, reads.get(host.name)) : from;
       const ran2 = await planThenRun(connected, base, {
         kind,
         started,
@@ -79551,7 +79546,7 @@ async function onEveryHost(config2, limit, kind, input2, perHost, confirm2, late
       return guarded(base, resolved.name, async () => {
         const run2 = perHost ? await perHost(base) : base;
         if (!run2) return { name: resolved.name, status: "ok" };
-        const fromHost = perHost ? await hostSpecific(run2, host) : run2;
+        const fromHost = perHost ? await hostSpecific(run2, host, reads.get(resolved.name)) : run2;
         const result = await runHost(
           { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
           resolved.address

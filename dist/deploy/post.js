@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-PGZ4NG7I.js";
+} from "./chunk-W4Z3UUEG.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -35,25 +35,34 @@ export function oneRelease(targets: ReadonlySet<string>): string {
 }
 
 /**
- * A rollback without `--to` over several hosts undoes the newest deploy: hosts whose live release is the fleet's newest
- * (the latest `time` of the hosts' live records) go back to their own previous release; a host live on an older one
- * stays, since the deploy being undone never reached it (a rollout stopped part-way, a canary on other hosts), and its
- * previous release is older still. A host with no live release or with a killed run's switch intent (D82) is not
- * judged here: it goes through the rollback, whose own checks speak for it. `newest` is null when no host has a record.
+ * The fleet's newest live release: the one whose record in its host's history has the latest `time` (ISO 8601, as
+ * the record step writes it); null when no host's live release has a record. A rollback without `--to` undoes it
+ * (rollbackStays); the Action names it as the release a run replaces (github/before-run.ts).
  */
-export function rollbackStays(
-  lives: ReadonlyArray<{ name: string; release: string | null; history: ReleaseHistory; intent: boolean }>,
-): { newest: string | null; stays: Array<{ name: string; release: string }> } {
+export function newestLive(lives: ReadonlyArray<{ release: string | null; history: ReleaseHistory }>): string | null {
   let newest: { id: string; at: number } | null = null;
   for (const live of lives) {
     const record = live.history.releases.find((r) => r.id === live.release);
     const at = record ? Date.parse(record.time) : Number.NaN;
     if (record && !Number.isNaN(at) && (!newest || at > newest.at)) newest = { id: record.id, at };
   }
+  return newest?.id ?? null;
+}
+
+/**
+ * A rollback without `--to` over several hosts undoes the fleet's newest live release (newestLive): hosts live on it
+ * go back to their own previous release; a host live on an older one stays, since the deploy being undone never
+ * reached it (a rollout stopped part-way, a canary on other hosts), and its previous release is older still. A host
+ * with no live release or with a killed run's switch intent (D82) is not judged here: it goes through the rollback,
+ * whose own checks speak for it. `newest` is null when no host has a record (then nobody stays).
+ */
+export function rollbackStays(
+  lives: ReadonlyArray<{ name: string; release: string | null; history: ReleaseHistory; intent: boolean }>,
+): { newest: string | null; stays: Array<{ name: string; release: string }> } {
+  const newest = newestLive(lives);
   if (!newest) return { newest: null, stays: [] };
-  const id = newest.id;
   const stays = lives.flatMap((l) =>
-    l.release && !l.intent && l.release !== id ? [{ name: l.name, release: l.release }] : [],
+    l.release && !l.intent && l.release !== newest ? [{ name: l.name, release: l.release }] : [],
   );
-  return { newest: id, stays };
+  return { newest, stays };
 }

@@ -24,7 +24,7 @@ import { type Connected, chosenHosts, connectAll } from "./connect.js";
 import { buildForDeploy } from "./container/images.js";
 import { containerRuntime } from "./container-runtime.js";
 import type { DeployEventSink } from "./events.js";
-import { hostSpecific, rollbackScope, runBatches } from "./fleet.js";
+import { allGo, hostSpecific, rollbackScope, runBatches } from "./fleet.js";
 import { checkDeployHooks } from "./hooks.js";
 import { type BaseRun, guarded, hostEnd, unreachableEnd } from "./host-end.js";
 import { type HostRun, runHost } from "./host-flow.js";
@@ -106,23 +106,20 @@ async function onEveryHost(
     if (split) requireWholeLayout(deployingHosts(config), chosen);
     // Connecting waits on the network; the runner's own look-up (git) runs meanwhile.
     const [reached, identity] = await Promise.all([connectAll(config, chosen, pool), late]);
-    let connected = reached;
-    let staying: HostResult[] = [];
     base = { ...base, ...identity };
     release = base.releaseId;
-    const down = split ? unreachableLayout(connected) : null;
+    const down = split ? unreachableLayout(reached) : null;
     if (down) {
       const results = down.map((h) => hostEnd(base, h));
       return finalResult(kind, release, results, started, base, tally);
     }
-    if (kind === "rollback") {
-      const scope = await rollbackScope(connected, base, split);
-      if (scope.refused) return finalResult(kind, release, scope.refused, started, base, tally);
-      ({ connected, staying } = scope);
-    }
+    // A deploy runs on every reached host; a rollback on those rollbackScope says go back (the others stay).
+    const scope = kind === "rollback" ? await rollbackScope(reached, base, split) : allGo(reached);
+    if (scope.refused) return finalResult(kind, release, scope.refused, started, base, tally);
+    const { connected, staying, reads } = scope;
     if ((confirm && !base.check) || split) {
       const from = base;
-      const runOf = async (host: RemoteHost) => (perHost ? hostSpecific(from, host) : from);
+      const runOf = async (host: RemoteHost) => (perHost ? hostSpecific(from, host, reads.get(host.name)) : from);
       const ran = await planThenRun(connected, base, {
         kind,
         started,
@@ -145,7 +142,7 @@ async function onEveryHost(
       return guarded(base, resolved.name, async () => {
         const run = perHost ? await perHost(base) : base;
         if (!run) return { name: resolved.name, status: "ok" };
-        const fromHost = perHost ? await hostSpecific(run, host) : run;
+        const fromHost = perHost ? await hostSpecific(run, host, reads.get(resolved.name)) : run;
         const result = await runHost(
           { ...fromHost, host, user: resolved.user, runtime: runtime(host) },
           resolved.address,

@@ -14,14 +14,28 @@ import type { Connected } from "./connect.js";
 import { type LeftSwitch, noRollbackTarget, rollbackTarget } from "./history.js";
 import { type BaseRun, hostEnd, unreachableEnd } from "./host-end.js";
 import { runHost } from "./host-flow.js";
-import { readLiveState } from "./host-state.js";
+import { type LiveState, readLiveState } from "./host-state.js";
 import { readIntent, type SwitchIntent } from "./intent.js";
 import { MaintenanceBypass } from "./maintenance-bypass.js";
 import { servedColor } from "./nginx.js";
-import { deployPaths } from "./paths.js";
+import { type DeployPaths, deployPaths } from "./paths.js";
 import type { ColorRuntime } from "./runtime.js";
 import { leftSwitch } from "./status-served.js";
 import type { HostResult } from "./types.js";
+
+/** A host's live state and switch intent, read in one round trip (readHost). */
+export interface HostRead {
+  live: LiveState;
+  intent: SwitchIntent | null;
+}
+
+async function readHost(host: RemoteHost, paths: DeployPaths, withIntent = true): Promise<HostRead> {
+  const [live, intent] = await Promise.all([
+    readLiveState(host, paths),
+    withIntent ? readIntent(host, paths) : Promise.resolve(null),
+  ]);
+  return { live, intent };
+}
 
 /**
  * A switch a killed run left on the host that nginx still follows (D82), judged as the reconcile step judges it (the
@@ -41,17 +55,15 @@ async function leftSwitchOf(
 /**
  * A rollback's release, commit, env and images from the host's own history (`releaseId` empty: its previous one, or
  * the recorded live release when users are on a killed run's unrecorded one: `leftSwitch`, D82). The live state and
- * the intent are read at once (one round trip), and the flow starts from that state (`liveRead`).
+ * the intent are read at once (one round trip), unless rollbackScope read them already (`read`), and the flow starts
+ * from that state (`liveRead`).
  */
-export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<BaseRun> {
+export async function hostSpecific(run: BaseRun, host: RemoteHost, read?: HostRead): Promise<BaseRun> {
   const paths = deployPaths(run.config.deploy_dir);
   // Only a rollback without --to on a host that switches looks for a killed run's switch.
   const wantsIntent = !run.releaseId && hostRole(run.config, host.name).switches;
-  const [live, intent] = await Promise.all([
-    readLiveState(host, paths),
-    wantsIntent ? readIntent(host, paths) : Promise.resolve(null),
-  ]);
-  const left = await leftSwitchOf(run, host, live.color, intent);
+  const { live, intent } = read ?? (await readHost(host, paths, wantsIntent));
+  const left = await leftSwitchOf(run, host, live.color, wantsIntent ? intent : null);
   const target = rollbackTarget(live.history, live.release, run.releaseId || undefined, left);
   if (!target) {
     const why = noRollbackTarget(live.history, live.release, run.releaseId || undefined);
@@ -73,19 +85,15 @@ export async function hostSpecific(run: BaseRun, host: RemoteHost): Promise<Base
 /**
  * `rollback --to ID` over several hosts, before anything is planned: when a reachable host's history cannot go to ID,
  * every host's result (failed where ID is missing, saying why; skipped where it is there) and a log line naming the
- * hosts and the way out (rollbackToHint); null when every host has it (or there is one host: its own error says it).
+ * hosts and the way out (rollbackToHint); null when every host has it. `reads`: rollbackScope's, by host name.
  */
-export async function refuseMissingTarget(
+function refuseMissingTarget(
   connected: readonly Connected[],
   base: BaseRun,
-): Promise<HostResult[] | null> {
-  const to = base.releaseId;
-  if (!to || connected.length < 2) return null;
-  const reached = connected.flatMap((c) => (c.host ? [{ name: c.resolved.name, host: c.host }] : []));
-  const paths = deployPaths(base.config.deploy_dir);
-  const lives = await Promise.all(
-    reached.map(async (r) => ({ name: r.name, ...(await readLiveState(r.host, paths)) })),
-  );
+  to: string,
+  reads: ReadonlyMap<string, HostRead>,
+): HostResult[] | null {
+  const lives = [...reads].map(([name, r]) => ({ name, ...r.live }));
   const { lacking, having } = rollbackToCoverage(lives, to);
   if (lacking.length === 0) return null;
   const hint = rollbackToHint(to, having);
@@ -104,26 +112,12 @@ export async function refuseMissingTarget(
 }
 
 /**
- * A rollback without `--to` over several hosts: the hosts that stay where they are (rollbackStays: live on a release
- * older than the fleet's newest, the deploy being undone never reached them), each ended `ok` on its live release with
- * a line saying why; the caller rolls back the others. Reads every reached host's live state and intent in one wave.
+ * A rollback without `--to`: the hosts that stay where they are (rollbackStays: live on a release older than the
+ * fleet's newest, the deploy being undone never reached them), each ended `ok` on its live release with a line saying
+ * why; the caller rolls back the others.
  */
-async function rollbackStaying(connected: readonly Connected[], base: BaseRun): Promise<HostResult[]> {
-  if (base.releaseId || connected.length < 2) return [];
-  const paths = deployPaths(base.config.deploy_dir);
-  const lives = await Promise.all(
-    connected.flatMap((c) =>
-      c.host
-        ? [
-            Promise.all([readLiveState(c.host, paths), readIntent(c.host, paths)]).then(([live, intent]) => ({
-              name: c.resolved.name,
-              ...live,
-              intent: intent !== null,
-            })),
-          ]
-        : [],
-    ),
-  );
+function rollbackStaying(base: BaseRun, reads: ReadonlyMap<string, HostRead>): HostResult[] {
+  const lives = [...reads].map(([name, r]) => ({ name, ...r.live, intent: r.intent !== null }));
   const { newest, stays } = rollbackStays(lives);
   return stays.map((s) => {
     const message = `${s.name}: stays on ${s.release}; the release being rolled back (${newest}) is not live there (\`slipway rollback -l ${s.name}\` takes it back one release)`;
@@ -132,26 +126,44 @@ async function rollbackStaying(connected: readonly Connected[], base: BaseRun): 
   });
 }
 
+/** The hosts a run goes on (`connected`), those that stay (`staying`, ended), and what was read of each (`reads`). */
+export interface RunScope {
+  refused?: HostResult[];
+  connected: Connected[];
+  staying: HostResult[];
+  reads: ReadonlyMap<string, HostRead>;
+}
+
+/** Every reached host goes, nothing read yet: a deploy's scope. */
+export function allGo(connected: Connected[]): RunScope {
+  return { connected, staying: [], reads: new Map() };
+}
+
 /**
- * Which hosts a rollback runs on: `refused` (every host's result) when `--to` names a release some host lacks
- * (refuseMissingTarget); else the hosts that go back (`connected`) and those that stay (`staying`, already ended:
- * rollbackStaying; never in the load-balancer layout, `split`, whose hosts move together).
+ * Which hosts a rollback over several hosts runs on. Every reached host's live state (and, without `--to`, its
+ * switch intent) is read once, in one wave; hostSpecific takes it from `reads` instead of reading again. With `--to`:
+ * `refused` (every host's result) when some host lacks the release (refuseMissingTarget). Without: the hosts that go
+ * back (`connected`) and those that stay (`staying`, already ended: rollbackStaying; never in the load-balancer
+ * layout, `split`, whose hosts move together). One host: nothing read here, hostSpecific's own error speaks.
  */
-export async function rollbackScope(
-  connected: Connected[],
-  base: BaseRun,
-  split: boolean,
-): Promise<{ refused?: HostResult[]; connected: Connected[]; staying: HostResult[] }> {
-  const refused = await refuseMissingTarget(connected, base);
-  if (refused) return { refused, connected, staying: [] };
-  if (base.releaseId || connected.length < 2) return { connected, staying: [] };
-  const staying = split ? [] : await rollbackStaying(connected, base);
+export async function rollbackScope(connected: Connected[], base: BaseRun, split: boolean): Promise<RunScope> {
+  if (connected.length < 2) return allGo(connected);
+  const paths = deployPaths(base.config.deploy_dir);
+  const to = base.releaseId;
+  const reached = connected.flatMap((c) => (c.host ? [{ name: c.resolved.name, host: c.host }] : []));
+  const read = await Promise.all(reached.map((r) => readHost(r.host, paths, !to)));
+  const reads = new Map(reached.map((r, i) => [r.name, read[i] as HostRead]));
+  if (to) {
+    const refused = refuseMissingTarget(connected, base, to, reads);
+    return refused ? { ...allGo(connected), refused } : { ...allGo(connected), reads };
+  }
+  const staying = split ? [] : rollbackStaying(base, reads);
   base.sink({
     kind: "log",
     level: "info",
     message: "rollback: each host goes back to its own previous release (its plan names it)",
   });
-  return { connected: connected.filter((c) => !staying.some((s) => s.name === c.resolved.name)), staying };
+  return { connected: connected.filter((c) => !staying.some((s) => s.name === c.resolved.name)), staying, reads };
 }
 
 /**

@@ -4,14 +4,14 @@
  * GitHub deployment must name the commit that will serve, not the workflow's HEAD).
  */
 import type { SlipwayConfig } from "../config/index.js";
-import { rollbackStays } from "../deploy/batches.js";
+import { newestLive } from "../deploy/batches.js";
 import { rollbackTarget } from "../deploy/history.js";
 import { type HostReleases, listReleases } from "../deploy/releases.js";
 
 export interface BeforeRun {
   /**
    * The fleet's newest live release (the latest record time of the hosts' live releases, as a rollback without --to
-   * judges it: deploy/batches.ts rollbackStays), else the first host's that has one; undefined on a first deploy or
+   * judges it: deploy/batches.ts newestLive), else the first host's that has one; undefined on a first deploy or
    * when no host answered.
    */
   previousRelease?: string;
@@ -25,8 +25,8 @@ export function beforeRunFrom(
   rollbackTo: string | undefined,
   rollback: boolean,
 ): BeforeRun {
-  const lives = hosts.flatMap((h) => (h.live?.release ? [{ name: h.name, ...h.live, intent: false }] : []));
-  const { newest } = rollbackStays(lives);
+  const lives = hosts.flatMap((h) => (h.live?.release ? [h.live] : []));
+  const newest = newestLive(lives);
   const live = lives.find((l) => l.release === newest) ?? lives[0];
   if (!live) return {};
   const out: BeforeRun = { previousRelease: live.release ?? undefined };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { oneRelease, rollbackStays, rollbackToCoverage, rollbackToHint } from "../../../src/deploy/batches.js";
+import {
+  newestLive,
+  oneRelease,
+  rollbackStays,
+  rollbackToCoverage,
+  rollbackToHint,
+} from "../../../src/deploy/batches.js";
 import { hostSpecific } from "../../../src/deploy/fleet.js";
 import { rollbackTarget } from "../../../src/deploy/history.js";
 import { FakeHost } from "../engine/fake-host.js";
@@ -75,6 +81,10 @@ describe("a rollback without --to after a rollout that stopped part-way", () => 
     expect(rollbackStays([a, { ...b, intent: true }]).stays).toEqual([]);
     // A host never deployed is not judged either: the rollback's own error names it.
     expect(rollbackStays([a, { ...b, release: null }]).stays).toEqual([]);
+    // newestLive alone: the latest record time wins, a record with no readable time is never the newest.
+    expect(newestLive([b, a])).toBe("r2");
+    expect(newestLive([a, { ...b, history: { releases: [{ ...r1, time: "t" }] } }])).toBe("r2");
+    expect(newestLive([{ ...b, history: { releases: [{ ...r1, time: "t" }] } }])).toBeNull();
     // No record of the live release anywhere: nothing to compare by.
     expect(rollbackStays([{ ...b, history: { releases: [] } }])).toEqual({ newest: null, stays: [] });
   });
