@@ -5,7 +5,7 @@
 // vitest's own shape, so scripts/ci-summary.mjs reads one report. Each lane's lines are prefixed with its name ("[a] "):
 // several runs print at once. Exit code: 0 when every run passed, else 1. Ctrl-C or SIGINT (CI's budget) goes to every
 // run.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { lanes } from "./e2e-lanes.mjs";
@@ -61,6 +61,23 @@ function vitest(part, projects, files, prefix, env = {}) {
   );
 }
 
+/**
+ * The e2e files' `slipway` child processes run the shipped bundle (dist/cli/index.js, 0.5 s of CPU a start) when dist/
+ * matches the sources, as scripts/check-dist.sh judges; else the sources through tsx (3 s a start), with a warning.
+ * Sets SLIPWAY_E2E_CLI=dist (read by test/e2e/support/sandbox.ts) in this process's environment, which every run inherits.
+ */
+function cliForE2e() {
+  const check = spawnSync("bash", ["scripts/check-dist.sh"], { encoding: "utf8" });
+  if (check.status === 0) {
+    process.env.SLIPWAY_E2E_CLI = "dist";
+    console.log("e2e: the CLI runs from dist/ (it matches the sources)");
+  } else {
+    console.warn(
+      `e2e: dist/ does not match the sources (run \`npm run bundle\`): the CLI runs through tsx\n${check.stderr}`,
+    );
+  }
+}
+
 /** The parts' JSON reports as one: counts summed, file results in run order, success only when all succeeded. */
 function mergeReports() {
   const parts = reports.filter((file) => existsSync(file)).map((file) => JSON.parse(readFileSync(file, "utf8")));
@@ -82,6 +99,7 @@ if (passThrough.some((a) => !a.startsWith("-"))) {
 }
 const e2e = lanes();
 const codes = [await vitest("unit", ["unit"], [])];
+cliForE2e();
 const described = e2e.lanes.map(
   (l) => `${l.name} ${l.runs.map((r) => r.files.length).join("+")} files (~${Math.round(l.seconds)} s)`,
 );

@@ -58878,7 +58878,7 @@ var healthSchema = external_exports.strictObject({
     ],
     { error: 'expected "none", "python", "curl", "wget" or a command as a list (like [/app/healthcheck])' }
   ).default("none").describe(
-    "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
+    "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
   )
 }).superRefine(checkHealthTiming).describe("Health check gating the switch.");
 var resourcesSchema = external_exports.strictObject({
@@ -63081,12 +63081,11 @@ function hasContainerCheck(service) {
 function healthcheck(service, field) {
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
-  const url2 = `http://127.0.0.1:${service.port ?? 0}${h.path ?? "/"}`;
   const requestSeconds2 = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const interval = durationSeconds(h.interval, `${field}.health.interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
   return {
-    test: ["CMD", ...containerTest(h, url2, requestSeconds2, `${field}.health`)],
+    test: ["CMD", ...containerTest(h, service.port ?? 0, requestSeconds2, `${field}.health`)],
     interval: h.interval,
     timeout: h.request_timeout,
     retries: Math.max(1, Math.ceil(timeout / interval)),
@@ -63114,33 +63113,43 @@ function composeUpBoundSeconds(config2) {
   }
   return { seconds, health };
 }
-function containerTest(h, url2, seconds, field) {
+function containerTest(h, port3, seconds, field) {
   const check2 = h.container_check;
   if (Array.isArray(check2)) return check2;
-  if (check2 !== "python" && (h.expected_body !== void 0 || h.expected_status !== 200)) {
+  const path6 = h.path ?? "/";
+  if (check2 === "python") return ["python3", "-I", "-S", "-c", pythonCheck(port3, path6, seconds, h)];
+  if (h.expected_body !== void 0 || h.expected_status !== 200) {
     throw new ConfigMappingError(
       `${field}.container_check`,
       `${check2} checks for a 2xx answer only, not \`expected_status\`/\`expected_body\``,
       "use container_check: python, or a command as a list"
     );
   }
+  const url2 = `http://127.0.0.1:${port3}${path6}`;
   if (check2 === "curl") return ["curl", "-fsS", "-o", "/dev/null", "--max-time", String(seconds), url2];
-  if (check2 === "wget") return ["wget", "-q", "-O", "/dev/null", "-T", String(seconds), url2];
-  if (h.expected_status < 200 || h.expected_status > 299) {
-    throw new ConfigMappingError(
-      `${field}.expected_status`,
-      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`
-    );
-  }
-  const script = [
-    "import sys, urllib.request",
-    `r = urllib.request.urlopen(${pyString(url2)}, timeout=${seconds})`,
-    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === void 0 ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`
-  ].join("; ");
-  return ["python3", "-c", script];
+  return ["wget", "-q", "-O", "/dev/null", "-T", String(seconds), url2];
 }
-function pyString(value) {
-  return JSON.stringify(value);
+function pythonCheck(port3, path6, seconds, h) {
+  const request = pyBytes(`GET ${path6} HTTP/1.0\r
+Host: 127.0.0.1:${port3}\r
+Connection: close\r
+\r
+`);
+  const bodyTest = h.expected_body === void 0 ? "" : ` and ${pyBytes(h.expected_body)} in b`;
+  return [
+    "import socket, sys",
+    `s = socket.create_connection(("127.0.0.1", ${port3}), ${seconds})`,
+    `s.sendall(${request})`,
+    `h, _, b = b"".join(iter(lambda: s.recv(65536), b"")).partition(b"\\r\\n\\r\\n")`,
+    `sys.exit(0 if h.split(b" ")[1:2] == [b"${h.expected_status}"]${bodyTest} else 1)`
+  ].join("; ");
+}
+var PY_BYTE_ESCAPES = { 10: "\\n", 13: "\\r", 34: '\\"', 92: "\\\\" };
+function pyBytes(value) {
+  const escaped = [...Buffer.from(value, "utf8")].map(
+    (c) => PY_BYTE_ESCAPES[c] ?? (c >= 32 && c < 127 ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, "0")}`)
+  );
+  return `b"${escaped.join("")}"`;
 }
 
 // src/render/compose.ts

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("c50807de55c3a8c22ded99f75f4e1d61c9e46eed5741d2b1234b60644ee35e52", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("9be1e8011eb9b7a9de863367a440ad80bcb199b8c4d9aab8a5519509e39b2f3f", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-W4Z3UUEG.js";
+} from "./chunk-BRSNNPIJ.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -124,7 +124,7 @@ const healthSchema = z
       )
       .default("none")
       .describe(
-        "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3's urllib), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
+        "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
       ),
   })
   .superRefine(checkHealthTiming)

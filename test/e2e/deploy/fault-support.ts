@@ -5,12 +5,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { Agent, request } from "node:http";
-import { join } from "node:path";
 import { expect, it } from "vitest";
 import type { Color } from "../../../src/config/index.js";
 import type { DeployResult } from "../../../src/deploy/index.js";
 import type { RemoteHost } from "../../../src/remote/types.js";
-import { REPO_ROOT } from "../support/sandbox.js";
+import { CLI_ENTRY, REPO_ROOT } from "../support/sandbox.js";
 import { type Answer, viaNginx } from "./support.js";
 
 export interface CliRun {
@@ -29,7 +28,7 @@ export function runCli(
   onOutput?: (output: string, child: ChildProcess) => void,
 ): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, "bin/slipway.js"), ...args], {
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],

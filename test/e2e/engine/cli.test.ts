@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxInventoryFile } from "../../../src/engine/ssh.js";
 import { SECRET_CONTENT_CHANGED } from "../../../src/remote/redact.js";
-import { onTarget as onTargetAt, sandboxTarget } from "../support/sandbox.js";
+import { CLI_ENTRY, onTarget as onTargetAt, sandboxTarget } from "../support/sandbox.js";
 
 const INVENTORY = ".sandbox/inventory.json";
 const ROOT = "/opt/slipway-e2e-cli";
@@ -20,7 +20,7 @@ describe("slipway run/plan with slipway.yml on t2", () => {
   let dir: string;
 
   function slipway(args: string[]): string {
-    return execFileSync("npx", ["tsx", "src/cli/main.ts", ...args], {
+    return execFileSync(process.execPath, [CLI_ENTRY, ...args], {
       encoding: "utf8",
       env: { ...process.env, SLIPWAY_E2E_TOKEN: SECRET },
     });

@@ -22,7 +22,7 @@ import type { RemoteHost } from "../../../src/remote/types.js";
 import { slipway } from "../../support/cli-in-process.js";
 import { addDnsRecord } from "../certs/support.js";
 import { cleanHost, connectTarget, removeComposeProjects, writeOverlay } from "../deploy/support.js";
-import { loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { CLI_ENTRY, loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import {
   asHelperUser,
   bootstrapHelperHost,
@@ -111,7 +111,7 @@ async function statusAndLogs(root: RemoteHost, file: string, follower: string): 
     expect(logs.stdout).toMatch(new RegExp(`^${TARGET}[ /]`, "m"));
     expect(logs.stdout).not.toMatch(/permission denied|slipway-(helper|docker): refused/i);
   }
-  const child = spawn(process.execPath, [`${REPO_ROOT}/bin/slipway.js`, "logs", "-f", "-c", file], {
+  const child = spawn(process.execPath, [CLI_ENTRY, "logs", "-f", "-c", file], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -230,8 +230,10 @@ describe("compose from slipway.yml", () => {
         test: [
           "CMD",
           "python3",
+          "-I",
+          "-S",
           "-c",
-          'import sys, urllib.request; r = urllib.request.urlopen("http://127.0.0.1:8000/health", timeout=5); sys.exit(0 if r.status == 200 and "a\\"b" in r.read().decode(\'utf-8\', \'replace\') else 1)',
+          'import socket, sys; s = socket.create_connection(("127.0.0.1", 8000), 5); s.sendall(b"GET /health HTTP/1.0\\r\\nHost: 127.0.0.1:8000\\r\\nConnection: close\\r\\n\\r\\n"); h, _, b = b"".join(iter(lambda: s.recv(65536), b"")).partition(b"\\r\\n\\r\\n"); sys.exit(0 if h.split(b" ")[1:2] == [b"200"] and b"a\\"b" in b else 1)',
         ],
         interval: "5s",
         timeout: "5s",
