@@ -2,9 +2,10 @@
 /**
  * Every runtime as a deploy user whose only privilege is the helper, on a FRESH target (t7, never bootstrapped in CI):
  * the whole playbooks/bootstrap.yml first (packages, nginx, firewall, the helper and its docker gate), then each app
- * recorded for the helper, then for each runtime: first deploy with a pebble certificate, update with a backup,
- * rollback with the database restored. The sandbox's NOPASSWD `deploy` user only prepares, reads and cleans up.
- * A t7 an earlier run of this file bootstrapped is accepted (bootstrap converges), never needed.
+ * recorded for the helper, then for each runtime: first deploy with a pebble certificate, then (container and
+ * compose, whose backups and restores go through the docker gate) update with a backup and rollback with the database
+ * restored; systemd's are helper-deploy.test.ts's. The sandbox's NOPASSWD `deploy` user only prepares, reads and
+ * cleans up. A t7 an earlier run of this file bootstrapped is accepted (bootstrap converges), never needed.
  * Run under `flock /tmp/slipway-t7.lock`.
  */
 import { execFile, spawn } from "node:child_process";
@@ -455,29 +456,15 @@ describe("every runtime as the helper-only user on a freshly bootstrapped t7", (
       config = await loadConfig(asHelperUser(file, tlsFor()));
     });
 
-    it("first deploy with its certificate, an update with a backup, a rollback with the restore", async () => {
+    // The update with a backup and the rollback with the restore through the helper, for this runtime:
+    // helper-deploy.test.ts (harvest on a host bootstrapped in helper mode).
+    it("first deploy with its certificate, as the helper-only user", async () => {
       const first = await deploy({ ...base(), versionEnv: { APP_VERSION: "v1" } });
       expect(first.ok, `${first.recap}\n${lines.join("\n")}`).toBe(true);
       expect(await version()).toBe("v1");
-      expect((await add("before-v2")).status).toBe(201);
-      const update = await deploy({ ...base(), versionEnv: { APP_VERSION: "v2" } });
-      expect(update.ok, `${update.recap}\n${lines.join("\n")}`).toBe(true);
-      expect(await version()).toBe("v2");
-      expect(update.hosts[0]?.backup).toMatch(/\S/);
-      expect((await add("after-v2")).status).toBe(201);
-      const back = await rollback({
-        config,
-        actor: "e2e",
-        drainSeconds: 1,
-        restoreDb: true,
-        onEvent: terminalSink((l) => lines.push(l)),
-      });
-      expect(back.ok, `${back.recap}\n${lines.join("\n")}`).toBe(true);
-      expect(await version()).toBe("v1");
-      const names = await crops();
-      expect(names).toContain("before-v2");
-      expect(names).not.toContain("after-v2");
-    }, 600_000);
+      expect((await add("first")).status).toBe(201);
+      expect(await crops()).toContain("first");
+    });
 
     it("status and logs (-n, --since, -f) through the helper (D34, D35)", () =>
       statusAndLogs(root, file, `[j]ournalctl .*-f -- ${SD}-|[j]ournalctl .*-f -u ${SD}-`));

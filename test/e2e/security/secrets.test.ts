@@ -162,8 +162,9 @@ describe("secrets never leave in any output, in any encoding", () => {
     outputs["failed deploy stderr"] = result.stderr;
     // Exit 2: a host failed (docs/cli.md).
     expect(result.code).toBe(2);
-    // The journal lines were shown, each secret form replaced by the mask.
-    expect(result.stdout).toMatch(/plain DB_PASSWORD=\*\*\*/);
+    // The journal lines were shown, each secret form replaced by the mask. The last 30 lines hold the last secrets
+    // the app printed: which ones depends on whether systemd's restart lines came before the gate gave up.
+    expect(result.stdout).toMatch(/plain [A-Z_]+=\*\*\*/);
     expect(result.stdout).toMatch(/basic [A-Za-z0-9+/]*\*\*\*/);
     expect(result.stdout).toMatch(/hex \*\*\*/);
   });
