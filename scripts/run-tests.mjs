@@ -67,6 +67,8 @@ function vitest(part, projects, files, prefix, env = {}) {
  * Sets SLIPWAY_E2E_CLI=dist (read by test/e2e/support/sandbox.ts) in this process's environment, which every run inherits.
  */
 function cliForE2e() {
+  // .ci/run sets it after its own check-dist step.
+  if (process.env.SLIPWAY_E2E_CLI === "dist") return;
   const check = spawnSync("bash", ["scripts/check-dist.sh"], { encoding: "utf8" });
   if (check.status === 0) {
     process.env.SLIPWAY_E2E_CLI = "dist";

@@ -9,7 +9,7 @@ import { parsePlaybookFile } from "../../../src/engine/parse/playbook.js";
 import { type RunResult, runPlaybook } from "../../../src/engine/run.js";
 import { inventoryFromSandbox, type SandboxInventoryFile, sshConnect } from "../../../src/engine/ssh.js";
 import { defaultRegistry } from "../../../src/modules/index.js";
-import { connectTarget, onTarget as onTargetAt } from "../support/sandbox.js";
+import { CLI_ENTRY, connectTarget, onTarget as onTargetAt } from "../support/sandbox.js";
 
 const INVENTORY = ".sandbox/inventory.json";
 const TARGET = "t2";
@@ -108,10 +108,9 @@ describe("playbooks/bootstrap.yml on a sandbox target", () => {
   it("check mode after a config change prints the diff and changes nothing", async () => {
     const before = await checksums();
     const output = execFileSync(
-      "npx",
+      process.execPath,
       [
-        "tsx",
-        "src/cli/main.ts",
+        CLI_ENTRY,
         "plan",
         "playbooks/bootstrap.yml",
         "-i",

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { RemoteHost } from "../../../src/remote/types.js";
 import { cleanHost } from "../deploy/support.js";
-import { connectTarget, loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
+import { CLI_ENTRY, connectTarget, loadSandbox, REPO_ROOT, sandboxTarget } from "../support/sandbox.js";
 import { findLeaks } from "./leak-scan.js";
 
 const APP = "secrx";
@@ -36,9 +36,10 @@ interface Run {
   stderr: string;
 }
 
+/** `node ...args` in the repository with the secrets (and `env`) in its environment. */
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn("npx", ["tsx", ...args], { cwd: REPO_ROOT, env: { ...process.env, ...SECRETS, ...env } });
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...SECRETS, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -130,7 +131,7 @@ describe("secrets never leave in any output, in any encoding", () => {
   it("a deploy with secrets: CLI output, --json and ps on the target hold none", async () => {
     const good = writeConfig(dir, "good.yml", {});
     const ps = watchProcesses(await connectTarget("t1"));
-    const result = await run(["src/cli/main.ts", "deploy", "-c", good, "--yes", "--json"], {});
+    const result = await run([CLI_ENTRY, "deploy", "-c", good, "--yes", "--json"], {});
     outputs["ps during the deploy"] = await ps.stop();
     outputs["deploy stdout (--json)"] = result.stdout;
     outputs["deploy stderr"] = result.stderr;
@@ -156,7 +157,7 @@ describe("secrets never leave in any output, in any encoding", () => {
   it("a failed deploy prints the app's journal with every secret masked", async () => {
     const bad = writeConfig(dir, "bad.yml", { FAIL_START: "1" });
     const ps = watchProcesses(await connectTarget("t1"));
-    const result = await run(["src/cli/main.ts", "deploy", "-c", bad, "--yes"], {});
+    const result = await run([CLI_ENTRY, "deploy", "-c", bad, "--yes"], {});
     outputs["ps during the failed deploy"] = await ps.stop();
     outputs["failed deploy stdout"] = result.stdout;
     outputs["failed deploy stderr"] = result.stderr;
@@ -173,7 +174,7 @@ describe("secrets never leave in any output, in any encoding", () => {
     const bad = join(dir, "bad.yml");
     const summary = join(dir, "summary.md");
     writeFileSync(summary, "");
-    const result = await run(["src/github/entry/deploy.ts"], {
+    const result = await run(["--import", "tsx", "src/github/entry/deploy.ts"], {
       INPUT_CONFIG: bad,
       INPUT_COMMAND: "deploy",
       GITHUB_STEP_SUMMARY: summary,
