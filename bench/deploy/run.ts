@@ -212,6 +212,8 @@ for (let round = 1; round <= rounds; round++) {
           `${m.load.failedAnswers} failed answers, ${m.load.connectionErrors} connection errors` +
           (m.changedNothing === null ? "" : `, changed nothing: ${m.changedNothing}`),
       );
+      // What the tool said last: the reason an outcome was not the phase's (the JSON keeps the whole timeline).
+      if (!m.expectedOutcome) for (const l of m.timeline.slice(-20)) log(`  ${m.tool} +${l.atMs} ms: ${l.line}`);
     }
   }
 }
