@@ -29,8 +29,10 @@ export function slipwayConfig(
         port: APP_PORT,
         ports: app.ports,
         // Defaults but the timeout (60s): it only bounds the unhealthy release, which would otherwise hold the
-        // shared targets a minute per deploy. Ansible gets the same (bench/deploy/ansible.ts EqualSettings).
-        health: { path: HEALTH_PATH, timeout: "15s" },
+        // shared targets a minute per deploy. 5 s more per extra target: 8 boots at once on 2 cores took 7.7 s each
+        // under the closed load, and at 15 s the 8-target good release failed its gate (exit 2, 0 failed answers).
+        // Ansible gets the same (bench/deploy/ansible.ts EqualSettings).
+        health: { path: HEALTH_PATH, timeout: `${15 + 5 * (targets.length - 1)}s` },
       },
     },
     inventory: {
