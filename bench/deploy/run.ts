@@ -73,6 +73,20 @@ function slipwayCommitOf(): string {
   }
 }
 const slipwayCommit = slipwayCommitOf();
+/**
+ * What was measured, whatever the commit: the git tree of src/ (`-dirty` when src/ has uncommitted changes), so a
+ * commit that changes only bench/ or docs does not split one product's figures into two runs; null without git.
+ */
+function slipwaySourceOf(): string | null {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: "pipe" }).trim();
+    const dirty = git("status", "--porcelain", "--", "src") !== "";
+    return `${git("rev-parse", "--short", "HEAD:src")}${dirty ? "-dirty" : ""}`;
+  } catch {
+    return null;
+  }
+}
+const slipwaySource = slipwaySourceOf();
 const loadAtStart = loadavg().map(round2);
 const sandbox = loadSandbox();
 const targets = hostNames.length
@@ -260,6 +274,7 @@ const phaseResults = Object.fromEntries(
         slipwayCli: cliKind,
         // Which Slipway ran: phases of one scale may come from runs on different commits.
         slipwayCommit,
+        slipwaySource,
         machine,
         load,
         appBootMs: bootMs,

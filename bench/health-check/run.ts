@@ -14,20 +14,24 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { pythonCheck } from "../../src/render/from-config/compose.js";
+import { median } from "../deploy/stats.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const RESULTS = resolve(ROOT, "bench/results/health-check.json");
 
-function arg(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-const checks = Number(arg("checks", "40"));
-const rounds = Number(arg("rounds", "4"));
-// Debian's python3, as in the sandbox's images (a pyenv shim on PATH is a shell script: its own CPU would count).
-const python = arg("python", "/usr/bin/python3");
+const { values: options } = parseArgs({
+  options: {
+    checks: { type: "string", default: "40" },
+    rounds: { type: "string", default: "4" },
+    // Debian's python3, as in the sandbox's images (a pyenv shim on PATH is a shell script: its own CPU would count).
+    python: { type: "string", default: "/usr/bin/python3" },
+  },
+});
+const checks = Number(options.checks);
+const rounds = Number(options.rounds);
+const python = options.python;
 const ticksPerSecond = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
 
 /** CPU seconds of this process's waited-for children so far (fields 16 and 17 of /proc/self/stat, in clock ticks). */
@@ -69,10 +73,23 @@ async function measure(argv: string[]): Promise<number> {
   const before = childrenCpuSeconds();
   for (let i = 0; i < checks; i++) {
     // Not spawnSync: the loopback server is this process, and must answer while the check waits for it.
-    const code = await new Promise<number | null>((done) =>
-      spawn(argv[0] as string, argv.slice(1), { stdio: "ignore" }).on("close", done),
+    const code = await new Promise<number | null>((done, fail) =>
+      spawn(argv[0] as string, argv.slice(1), { stdio: "ignore" })
+        .on("error", (e) =>
+          fail(
+            new Error(
+              `${argv[0]}: ${e.message}: is it installed?${argv[0] === python ? " --python names another" : ""}`,
+            ),
+          ),
+        )
+        .on("close", done),
     );
-    if (code !== 0) throw new Error(`${argv.slice(0, 3).join(" ")} ...: exit ${code} (the check failed)`);
+    if (code !== 0) {
+      throw new Error(
+        `${argv.slice(0, 3).join(" ")} ...: exit ${code} against http://127.0.0.1:${port}/health, which answers 200 ` +
+          "(a CPU figure of a failing check means nothing): is it installed? --python names another python3",
+      );
+    }
   }
   return ((childrenCpuSeconds() - before) * 1000) / checks;
 }
@@ -86,14 +103,9 @@ for (let round = 1; round <= rounds; round++) {
 }
 server.close();
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const ours = median(samples[names[0] as string] as number[]);
+const ours = median(samples[names[0] as string] as number[]) as number;
 const results = names.map((name) => {
-  const ms = median(samples[name] as number[]);
+  const ms = median(samples[name] as number[]) as number;
   return {
     variant: name,
     cpuMsPerCheck: Math.round(ms * 10) / 10,
