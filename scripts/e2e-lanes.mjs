@@ -6,7 +6,8 @@
 // lane with the least time so far (its own files' included), by the seconds test/e2e/durations.json records (written
 // by scripts/e2e-durations.mjs from a run's JSON report; a file not in it counts as DEFAULT_SECONDS). A file that
 // names no target of the sandbox (it uses this machine's docker, registry or the whole inventory) runs "solo", alone,
-// after the lanes. A file's targets are the quoted names ("t1") in it and in the test/e2e modules it imports, unless it
+// after the lanes; one in test/e2e/foundation/ runs "first", alone, before them (it checks the sandbox as set up: after
+// the lanes, a unit another file's deploy broke would read as a broken sandbox). A file's targets are the quoted names ("t1") in it and in the test/e2e modules it imports, unless it
 // says them itself in a line `// e2e-targets: t1 t2` (`// e2e-targets: none`: it reaches no target, and runs in lane
 // a).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -73,7 +74,8 @@ function knownDurations() {
 }
 
 /**
- * `{ lanes: [{ name, runs: [{ offset, files }], seconds }], solo: [...] }`: paths relative to the repository. A lane's
+ * `{ lanes: [{ name, runs: [{ offset, files }], seconds }], first: [...], solo: [...] }`: paths relative to the
+ * repository. A lane's
  * runs go one after the other: its own files (offset 0), then its share of the spanning ones (offset 9 or 18);
  * `seconds` is the sum of its files' recorded durations. Same input, same split.
  */
@@ -90,13 +92,14 @@ export function lanes() {
       ],
       seconds: 0,
     })),
+    first: [],
     solo: [],
   };
   const spanning = [];
   for (const file of testFiles(E2E).map((f) => relative(ROOT, f))) {
     const targets = fileTargets(join(ROOT, file));
     if (targets === undefined) {
-      out.solo.push(file);
+      (file.startsWith("test/e2e/foundation/") ? out.first : out.solo).push(file);
       continue;
     }
     const own = targets.length === 0 ? 0 : names.findIndex((n) => targets.every((t) => LANES[n].includes(t)));
@@ -132,7 +135,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       }
       if (!process.argv.includes("--list")) console.log(`${lane.name}: ~${Math.round(lane.seconds)} s in all`);
     }
-    if (process.argv.includes("--list")) for (const file of all.solo) console.log(`solo ${file}`);
-    else console.log(`solo: ${all.solo.length} files`);
+    if (process.argv.includes("--list")) {
+      for (const file of all.first) console.log(`first ${file}`);
+      for (const file of all.solo) console.log(`solo ${file}`);
+    } else console.log(`first: ${all.first.length} files; solo: ${all.solo.length} files`);
   }
 }

@@ -1,6 +1,6 @@
-// `npm test` after set-up (scripts/test.sh): the unit project, then the e2e lanes of scripts/e2e-lanes.mjs side by side
-// (each on sandbox targets of its own; a lane's spanning files on targets shifted by SLIPWAY_E2E_TARGET_OFFSET), then
-// the "solo" files alone. Arguments go to
+// `npm test` after set-up (scripts/test.sh): the unit project, the "first" files of scripts/e2e-lanes.mjs alone, then
+// its e2e lanes side by side (each on sandbox targets of its own; a lane's spanning files on targets shifted by
+// SLIPWAY_E2E_TARGET_OFFSET), then the "solo" files alone. Arguments go to
 // every vitest run; with `--outputFile=F` (CI's JSON report) each run writes F.<part>.json and F is their sum, in
 // vitest's own shape, so scripts/ci-summary.mjs reads one report. Each lane's lines are prefixed with its name ("[a] "):
 // several runs print at once. Exit code: 0 when every run passed, else 1. Ctrl-C or SIGINT (CI's budget) goes to every
@@ -105,7 +105,7 @@ cliForE2e();
 const described = e2e.lanes.map(
   (l) => `${l.name} ${l.runs.map((r) => r.files.length).join("+")} files (~${Math.round(l.seconds)} s)`,
 );
-console.log(`e2e lanes side by side: ${described.join(", ")}; then solo ${e2e.solo.length}`);
+console.log(`e2e: first ${e2e.first.length}; lanes side by side: ${described.join(", ")}; then solo ${e2e.solo.length}`);
 /** A lane's runs one after the other: its own files, then its spanning files on targets shifted by the run's offset. */
 async function lane({ name, runs }) {
   const results = [];
@@ -115,6 +115,7 @@ async function lane({ name, runs }) {
   }
   return results;
 }
+codes.push(await vitest("first", ["e2e"], e2e.first, ""));
 codes.push(...(await Promise.all(e2e.lanes.map(lane))).flat());
 codes.push(await vitest("solo", ["e2e"], e2e.solo, ""));
 if (output) mergeReports();
