@@ -105,7 +105,9 @@ cliForE2e();
 const described = e2e.lanes.map(
   (l) => `${l.name} ${l.runs.map((r) => r.files.length).join("+")} files (~${Math.round(l.seconds)} s)`,
 );
-console.log(`e2e: first ${e2e.first.length}; lanes side by side: ${described.join(", ")}; then solo ${e2e.solo.length}`);
+console.log(
+  `e2e: first ${e2e.first.length}; lanes side by side: ${described.join(", ")}; then solo ${e2e.solo.length}`,
+);
 /** A lane's runs one after the other: its own files, then its spanning files on targets shifted by the run's offset. */
 async function lane({ name, runs }) {
   const results = [];
