@@ -67477,9 +67477,10 @@ function innerCommand(argv2, shape) {
   const cd = shape.cwd ? `cd ${shQuote(shape.cwd)} && ` : "";
   return cd + shJoin(effectiveArgv(argv2, shape));
 }
+var REPORT_PGID = `{ read -r l < /proc/$$/stat; } 2>/dev/null; set -- \${l##*) }; printf '${PGID_MARKER} %s\\n' "\${3:-$$}" >&2`;
 function wrapCommand(argv2, shape) {
-  const script = `printf '${PGID_MARKER} %s\\n' "$$" >&2; ${innerCommand(argv2, shape)}`;
-  return shJoin(["setsid", "-w", "/bin/sh", "-c", script]);
+  const cd = shape.cwd ? `cd ${shQuote(shape.cwd)} && ` : "";
+  return shJoin(["/bin/sh", "-c", `${REPORT_PGID}; ${cd}exec ${shJoin(effectiveArgv(argv2, shape))}`]);
 }
 function splitPgidMarker(stderrStart) {
   const prefix = Buffer.from(`${PGID_MARKER} `);

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("9be1e8011eb9b7a9de863367a440ad80bcb199b8c4d9aab8a5519509e39b2f3f", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("cc1ddb0677689c4c48b2a4aac85cc343e540171769d4e7cbb646b6e61bf0435c", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-BRSNNPIJ.js";
+} from "./chunk-3GB37IPC.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

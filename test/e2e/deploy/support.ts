@@ -20,6 +20,7 @@ interface ServiceYaml {
   port?: number;
   env?: Record<string, string>;
   health?: Record<string, unknown>;
+  systemd?: { workers?: number };
 }
 
 export interface Overlay {
@@ -48,6 +49,9 @@ export function writeOverlay(example: string, overlay: Overlay): string {
     service.port = overlay.ports[name] ?? service.port;
     if (service.env?.DATABASE_PATH) service.env.DATABASE_PATH = dbPath;
     service.health = { ...(service.health ?? {}), timeout: overlay.healthTimeout, interval: "1s" };
+    // One gunicorn worker a service: each worker imports the app (~0.5 s of CPU on the sandbox's VM) and a deploy
+    // boots both services' workers, the largest CPU cost of the e2e suite; no test here needs two.
+    if (service.systemd?.workers) service.systemd.workers = 1;
   }
   const dir = mkdtempSync(join(tmpdir(), "slipway-deploy-e2e-"));
   const path = join(dir, "slipway.yml");

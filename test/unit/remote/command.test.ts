@@ -39,10 +39,18 @@ describe("effectiveArgv", () => {
 });
 
 describe("wrapCommand", () => {
-  it("runs the quoted argv in its own process group and reports the group first on stderr", () => {
+  it("reports the session's process group first on stderr, then execs the quoted argv", () => {
     expect(wrapCommand(["echo", "it's"], {})).toBe(
-      `setsid -w /bin/sh -c 'printf '\\''SLIPWAY-PGID %s\\n'\\'' "$$" >&2; echo '\\''it'\\''\\'\\'''\\''s'\\'''`,
+      `/bin/sh -c '{ read -r l < /proc/$$/stat; } 2>/dev/null; set -- \${l##*) }; printf '\\''SLIPWAY-PGID %s\\n'\\'' "\${3:-$$}" >&2; exec echo '\\''it'\\''\\'\\'''\\''s'\\'''`,
     );
+  });
+
+  it("changes directory, then execs sudo", () => {
+    expect(
+      wrapCommand(["ls"], { cwd: "/srv/a b", become: true }).endsWith(
+        ` >&2; cd '\\''/srv/a b'\\'' && exec sudo -n -u root -- ls'`,
+      ),
+    ).toBe(true);
   });
 
   it("changes directory before sudo", () => {
