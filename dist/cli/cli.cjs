@@ -58861,7 +58861,7 @@ var healthSchema = external_exports.strictObject({
   expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
   expected_body: external_exports.string({ error: "expected a string" }).optional().describe("Substring the response body must contain (e.g. the version)."),
   interval: duration3().default("2s").describe(
-    "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 50 ms for 3 s, then 100, 200, 400 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one."
+    "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 100 ms for 3 s, then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one."
   ),
   consecutive_successes: positiveInt().default(1).describe(
     "Healthy answers in a row needed to pass, one `interval` apart: N means the service stayed healthy for (N-1) x interval (1: pass on the first healthy answer, as docker and Kubernetes readiness do). An unhealthy answer starts the count again."
@@ -67379,8 +67379,8 @@ function healthy(probe, response) {
 }
 
 // src/verify/wait.ts
-var FIRST_POLL_MS = 50;
-var FAST_POLLS = 60;
+var FIRST_POLL_MS = 100;
+var FAST_POLLS = 30;
 function requestBudget(probe, msLeft) {
   return Math.max(0.1, Math.min(requestSeconds(probe), Math.floor(msLeft / 100) / 10));
 }

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-3GB37IPC.js";
+} from "./chunk-WA2U65KS.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -21,8 +21,9 @@ import type { TargetSpec } from "./target.js";
 import type { ExecOptions } from "./types.js";
 
 /**
- * Shells report a child killed by signal N as exit code 128+N (the command runs under the process-group wrapper's
- * shell, so sshd sees that code rather than the signal): name the likely signal.
+ * Shells report a child killed by signal N as exit code 128+N: a command that is itself a shell (`sh -c`) passes that
+ * code on where sshd would have seen the signal (the wrapper execs every other command, whose signal sshd reports as
+ * such): name the likely signal.
  */
 export function signalNote(code: number): string {
   const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];

@@ -1,8 +1,8 @@
 /**
  * The one health wait: poll an HTTP probe on a host until N consecutive healthy answers, or time out. The deploy's
  * gate (src/deploy/health.ts) and the `http_wait` module both run it. Until the first healthy answer, polls come every
- * 50 ms for the first 3 s (an app that boots in under a second is seen then, not at the next 2 s tick), then back off
- * (100, 200, 400 ms ...) to the configured interval, so a slow app costs no more polls than a fixed interval would,
+ * 100 ms for the first 3 s (an app that boots in under a second is seen then, not at the next 2 s tick), then back off
+ * (200, 400, 800 ms ...) to the configured interval, so a slow app costs no more polls than a fixed interval would,
  * give or take a few. Each further answer of the streak comes one interval after the previous one, so N successes
  * mean the app stayed healthy for (N-1) x interval (docker HEALTHCHECK's interval, Kubernetes' successThreshold x
  * periodSeconds); an unhealthy answer ends the streak. Each request is bounded by the probe's request timeout (curl
@@ -49,12 +49,13 @@ export interface EarlyStop {
 export type ProbeExec = (argv: string[]) => Promise<{ stdout: string; stderr: string; code: number | null }>;
 
 /**
- * The pause between the first polls, in ms: each poll is one command on an open connection (~10-40 ms), so an app
- * that is up is seen within a poll or two of it.
+ * The pause between the first polls, in ms: an app that is up is seen within 100 ms. Each poll is one command on an
+ * open connection, a channel, a shell and curl on the host: ~40 ms of CPU on a 2-core VM (bench/health-check), so
+ * polls 50 ms apart took most of a core from the app they waited for (the e2e suite: 4.5 % of its CPU).
  */
-export const FIRST_POLL_MS = 50;
+export const FIRST_POLL_MS = 100;
 /** How many polls come FIRST_POLL_MS apart (3 s) before the pauses double up to the interval. */
-export const FAST_POLLS = 60;
+export const FAST_POLLS = 30;
 
 /** One request's --max-time: the request timeout, cut to what is left before the deadline (at least 0.1 s). */
 export function requestBudget(probe: HttpProbe, msLeft: number): number {
@@ -62,8 +63,8 @@ export function requestBudget(probe: HttpProbe, msLeft: number): number {
 }
 
 /**
- * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 50 ms for the first FAST_POLLS polls, then
- * 100, 200, ... capped at the interval (seconds). Pure, so the schedule is unit-tested.
+ * The pause (ms) before poll number `attempt + 1` (attempt counts from 1): 100 ms for the first FAST_POLLS polls,
+ * then 200, 400, ... capped at the interval (seconds). Pure, so the schedule is unit-tested.
  */
 export function pollDelayMs(attempt: number, intervalS: number, fastPolls = FAST_POLLS): number {
   const cap = intervalS * 1000;

@@ -98,7 +98,7 @@ const healthSchema = z
     interval: duration()
       .default("2s")
       .describe(
-        "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 50 ms for 3 s, then 100, 200, 400 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one.",
+        "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 100 ms for 3 s, then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one.",
       ),
     consecutive_successes: positiveInt()
       .default(1)

@@ -44,11 +44,11 @@ describe("waitHealthy's early stop", () => {
 
   it("reads 2 s into an unhealthy wait, then at most every 2 s; a reason ends it at the next unhealthy answer", async () => {
     const { outcome, checks } = await run(() => REFUSED, [undefined, "web: task web.1 on t5 failed 2 times"]);
-    // Polls 50 ms apart until 2950 ms, then 3000, 3100, 3300, 3700, 4500, 5500: the second read is due at 4000.
-    expect(checks).toEqual([2000, 4500]);
+    // Polls 100 ms apart until 2900 ms, then 3000, 3200, 3600, 4400, 5400: the second read is due at 4000.
+    expect(checks).toEqual([2000, 4400]);
     expect(outcome).toEqual({
       ok: false,
-      attempts: 66,
+      attempts: 35,
       last: REFUSED.stderr,
       status: 0,
       curlExit: 7,
@@ -60,10 +60,10 @@ describe("waitHealthy's early stop", () => {
     const ok = { stdout: "ok\n__SLIPWAY_STATUS__:200", stderr: "", code: 0 };
     const fast = await run((ms) => (ms < 1500 ? REFUSED : ok), []);
     expect(fast.checks).toEqual([]);
-    expect(fast.outcome).toMatchObject({ ok: true, attempts: 31 });
+    expect(fast.outcome).toMatchObject({ ok: true, attempts: 16 });
     const slow = await run((ms) => (ms < 2500 ? REFUSED : ok), []);
     expect(slow.checks).toEqual([2000]);
-    expect(slow.outcome).toEqual({ ok: true, attempts: 51, last: "HTTP 200 ok", status: 200, curlExit: 0 });
+    expect(slow.outcome).toEqual({ ok: true, attempts: 26, last: "HTTP 200 ok", status: 200, curlExit: 0 });
   });
 
   it("a read that throws (the connection is gone) fails the wait with its error", async () => {

@@ -82,7 +82,7 @@ describe("http_wait runs the gate's wait (src/verify/wait.ts): same schedule, sa
       step: "wait",
     }) as never;
 
-  it("polls fast until the first healthy answer (50 ms apart, not interval_s), then one interval to the next", async () => {
+  it("polls fast until the first healthy answer (100 ms apart, not interval_s), then one interval to the next", async () => {
     const host = new FakeHost("h1");
     let calls = 0;
     host.handlers.set("curl", () =>

@@ -7,15 +7,15 @@ import { loadConfigText } from "../../support/config-text.js";
 import { FakeHost } from "../engine/fake-host.js";
 
 describe("health poll schedule", () => {
-  it("polls every 50 ms for 60 polls (3 s), then doubles up to the configured interval", () => {
-    expect([1, 2, 60, 61, 62, 63, 64, 65, 66, 67].map((n) => pollDelayMs(n, 2))).toEqual([
-      50, 50, 50, 100, 200, 400, 800, 1600, 2000, 2000,
+  it("polls every 100 ms for 30 polls (3 s), then doubles up to the configured interval", () => {
+    expect([1, 2, 30, 31, 32, 33, 34, 35, 36].map((n) => pollDelayMs(n, 2))).toEqual([
+      100, 100, 100, 200, 400, 800, 1600, 2000, 2000,
     ]);
-    expect([1, 2, 3, 4].map((n) => pollDelayMs(n, 2, 1))).toEqual([50, 100, 200, 400]);
+    expect([1, 2, 3, 4].map((n) => pollDelayMs(n, 2, 1))).toEqual([100, 200, 400, 800]);
   });
 
   it("never waits longer than a short interval", () => {
-    expect([60, 61, 62, 63].map((n) => pollDelayMs(n, 0.15))).toEqual([50, 100, 150, 150]);
+    expect([30, 31, 32].map((n) => pollDelayMs(n, 0.15))).toEqual([100, 150, 150]);
   });
 });
 
@@ -45,27 +45,27 @@ describe("health streak: each answer after the first healthy one comes one inter
   }
 
   it("the pause is one interval while a streak runs, the fast schedule otherwise", () => {
-    expect([pauseAfterMs(1, 1, 3), pauseAfterMs(70, 2, 0.5), pauseAfterMs(1, 0, 3), pauseAfterMs(61, 0, 3)]).toEqual([
-      3000, 500, 50, 100,
+    expect([pauseAfterMs(1, 1, 3), pauseAfterMs(70, 2, 0.5), pauseAfterMs(1, 0, 3), pauseAfterMs(31, 0, 3)]).toEqual([
+      3000, 500, 100, 200,
     ]);
   });
 
   it("3 successes 3 s apart: fast polls until the first healthy answer, then 3 s, 3 s", async () => {
     const { outcome, at } = await schedule(probe({}), [503, 503, 200]);
     expect(outcome).toMatchObject({ ok: true, attempts: 5 });
-    expect(at).toEqual([0, 50, 100, 3100, 6100]);
+    expect(at).toEqual([0, 100, 200, 3200, 6200]);
   });
 
   it("an unhealthy answer ends the streak: the fast schedule again, then a new streak", async () => {
     const { outcome, at } = await schedule(probe({ successes: 2 }), [200, 503, 200]);
     expect(outcome).toMatchObject({ ok: true, attempts: 4 });
-    expect(at).toEqual([0, 3000, 3050, 6050]);
+    expect(at).toEqual([0, 3000, 3100, 6100]);
   });
 
   it("the default of 1 success passes on the first healthy answer", async () => {
     const { outcome, at } = await schedule(probe({ successes: 1 }), [503, 200]);
     expect(outcome).toMatchObject({ ok: true, attempts: 2 });
-    expect(at).toEqual([0, 50]);
+    expect(at).toEqual([0, 100]);
   });
 
   it("a streak that cannot fit in the timeout fails, saying how far it got", async () => {
