@@ -52,6 +52,9 @@ export function writeOverlay(example: string, overlay: Overlay): string {
     // One gunicorn worker a service: each worker imports the app (~0.5 s of CPU on the sandbox's VM) and a deploy
     // boots both services' workers, the largest CPU cost of the e2e suite; no test here needs two.
     if (service.systemd?.workers) service.systemd.workers = 1;
+    // The images' gunicorn reads its worker count from WEB_CONCURRENCY (flask-docker's gunicorn.conf.py defaults to 2).
+    if (config.runtime !== undefined && config.runtime !== "systemd")
+      service.env = { ...(service.env ?? {}), WEB_CONCURRENCY: "1" };
   }
   const dir = mkdtempSync(join(tmpdir(), "slipway-deploy-e2e-"));
   const path = join(dir, "slipway.yml");
