@@ -6,10 +6,10 @@
 // lane with the least time so far (its own files' included), by the seconds test/e2e/durations.json records (written
 // by scripts/e2e-durations.mjs from a run's JSON report; a file not in it counts as DEFAULT_SECONDS). A file that
 // names no target of the sandbox (it uses this machine's docker, registry or the whole inventory) runs "solo", alone,
-// after the lanes; one in test/e2e/foundation/ runs "first", alone, before them (it checks the sandbox as set up: after
-// the lanes, a unit another file's deploy broke would read as a broken sandbox). A file's targets are the quoted names ("t1") in it and in the test/e2e modules it imports, unless it
-// says them itself in a line `// e2e-targets: t1 t2` (`// e2e-targets: none`: it reaches no target, and runs in lane
-// a).
+// after the lanes; one in test/e2e/foundation/ runs "first", alone, before them (it checks the sandbox as set up:
+// after the lanes, a unit another file's deploy broke would read as a broken sandbox). A file's targets are the quoted
+// names ("t1") in it and in the test/e2e modules it imports, unless it says them itself in a line
+// `// e2e-targets: t1 t2` (`// e2e-targets: none`: it reaches no target, and runs in lane a).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,9 +75,8 @@ function knownDurations() {
 
 /**
  * `{ lanes: [{ name, runs: [{ offset, files }], seconds }], first: [...], solo: [...] }`: paths relative to the
- * repository. A lane's
- * runs go one after the other: its own files (offset 0), then its share of the spanning ones (offset 9 or 18);
- * `seconds` is the sum of its files' recorded durations. Same input, same split.
+ * repository. A lane's runs go one after the other: its own files (offset 0), then its share of the spanning ones
+ * (offset 9 or 18); `seconds` is the sum of its files' recorded durations. Same input, same split.
  */
 export function lanes() {
   const durations = knownDurations();

@@ -67473,14 +67473,13 @@ function effectiveArgv(argv2, shape) {
   const withEnv = envEntries.length > 0 ? ["env", ...envEntries.map(([k, v]) => `${k}=${v}`), ...argv2] : [...argv2];
   return shape.become ? ["sudo", "-n", "-u", shape.becomeUser ?? "root", "--", ...withEnv] : withEnv;
 }
+var cdPrefix = (shape) => shape.cwd ? `cd ${shQuote(shape.cwd)} && ` : "";
 function innerCommand(argv2, shape) {
-  const cd = shape.cwd ? `cd ${shQuote(shape.cwd)} && ` : "";
-  return cd + shJoin(effectiveArgv(argv2, shape));
+  return cdPrefix(shape) + shJoin(effectiveArgv(argv2, shape));
 }
 var REPORT_PGID = `{ read -r l < /proc/$$/stat; } 2>/dev/null; set -- \${l##*) }; printf '${PGID_MARKER} %s\\n' "\${3:-$$}" >&2`;
 function wrapCommand(argv2, shape) {
-  const cd = shape.cwd ? `cd ${shQuote(shape.cwd)} && ` : "";
-  return shJoin(["/bin/sh", "-c", `${REPORT_PGID}; ${cd}exec ${shJoin(effectiveArgv(argv2, shape))}`]);
+  return shJoin(["/bin/sh", "-c", `${REPORT_PGID}; ${cdPrefix(shape)}exec ${shJoin(effectiveArgv(argv2, shape))}`]);
 }
 function splitPgidMarker(stderrStart) {
   const prefix = Buffer.from(`${PGID_MARKER} `);

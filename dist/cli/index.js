@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("d152371104e2fa016f588ab9201f5b930e65d55f18df1e929ce11cbb07c9d3b9", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("fe987d94488c16f97070f31c380bcea451db8ea2f80e4dfce18c02c28116bd54", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

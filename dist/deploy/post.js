@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-WA2U65KS.js";
+} from "./chunk-DHYKZHRJ.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -21,9 +21,9 @@ import type { TargetSpec } from "./target.js";
 import type { ExecOptions } from "./types.js";
 
 /**
- * Shells report a child killed by signal N as exit code 128+N: a command that is itself a shell (`sh -c`) passes that
- * code on where sshd would have seen the signal (the wrapper execs every other command, whose signal sshd reports as
- * such): name the likely signal.
+ * A shell reports a child killed by signal N as exit code 128+N: name the likely signal. The wrapper execs the command
+ * (command.ts), so sshd reports a killed command's signal itself; this code comes from a command that is a shell
+ * (`sh -c`) whose own child was killed.
  */
 export function signalNote(code: number): string {
   const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];

@@ -50,8 +50,9 @@ export type ProbeExec = (argv: string[]) => Promise<{ stdout: string; stderr: st
 
 /**
  * The pause between the first polls, in ms: an app that is up is seen within 100 ms. Each poll is one command on an
- * open connection, a channel, a shell and curl on the host: ~40 ms of CPU on a 2-core VM (bench/health-check), so
- * polls 50 ms apart took most of a core from the app they waited for (the e2e suite: 4.5 % of its CPU).
+ * open connection, a channel, a shell and curl on the host: ~40 ms of CPU on the sandbox's 2-core VM (process
+ * accounting over deploy/systemd.test.ts: 190 polls, 8.4 s), so polls 50 ms apart took most of a core from the app
+ * they waited for.
  */
 export const FIRST_POLL_MS = 100;
 /** How many polls come FIRST_POLL_MS apart (3 s) before the pauses double up to the interval. */

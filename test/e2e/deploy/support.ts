@@ -49,11 +49,11 @@ export function writeOverlay(example: string, overlay: Overlay): string {
     service.port = overlay.ports[name] ?? service.port;
     if (service.env?.DATABASE_PATH) service.env.DATABASE_PATH = dbPath;
     service.health = { ...(service.health ?? {}), timeout: overlay.healthTimeout, interval: "1s" };
-    // One gunicorn worker a service: each worker imports the app (~0.5 s of CPU on the sandbox's VM) and a deploy
-    // boots both services' workers, the largest CPU cost of the e2e suite; no test here needs two.
+    // One gunicorn worker a service: each worker imports the app (~0.5 s of CPU on the sandbox's VM), and gunicorn was
+    // the largest command in process accounting over deploy/systemd.test.ts (25 of 105 s); no test here needs two.
     if (service.systemd?.workers) service.systemd.workers = 1;
     // The images' gunicorn reads its worker count from WEB_CONCURRENCY (flask-docker's gunicorn.conf.py defaults to 2).
-    if (config.runtime !== undefined && config.runtime !== "systemd")
+    if (config.runtime === "container" || config.runtime === "compose")
       service.env = { ...(service.env ?? {}), WEB_CONCURRENCY: "1" };
   }
   const dir = mkdtempSync(join(tmpdir(), "slipway-deploy-e2e-"));

@@ -10,9 +10,10 @@ const inventory = loadSandbox();
 
 describe.each(inventory.targets)("sandbox target $name ($host)", (target) => {
   it("runs systemd with no failed unit", async () => {
-    // The failed units' names in the one output, so a failure says which.
-    const result = await ssh(target, "systemctl is-system-running; systemctl --failed --plain --no-legend");
+    // The failed units' names first in the output, so a failure says which; the exit code is is-system-running's.
+    const result = await ssh(target, "systemctl --failed --plain --no-legend; systemctl is-system-running");
     expect(result.stdout.trim()).toBe("running");
+    expect(result.code).toBe(0);
   });
 
   it("runs Docker, usable by the deploy user without sudo", async () => {
