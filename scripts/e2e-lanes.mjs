@@ -30,8 +30,8 @@ const QUOTED_TARGET = /["'`](t\d+)["'`]/g;
 const PRAGMA = /^\/\/ e2e-targets: (.+)$/m;
 
 /** How many sandbox targets the lanes need (`sandbox up --targets N`): the lanes' own nine, then nine per lane that runs spanning files. */
-export function sandboxTargetCount() {
-  return TARGETS_PER_LANE * (1 + lanes().lanes.filter((l) => l.runs[1].files.length > 0).length);
+export function sandboxTargetCount(split = lanes()) {
+  return TARGETS_PER_LANE * (1 + split.lanes.filter((l) => l.runs[1].files.length > 0).length);
 }
 
 function testFiles(dir) {
@@ -79,7 +79,15 @@ function knownDurations() {
  * (offset 9 or 18); `seconds` is the sum of its files' recorded durations. Same input, same split.
  */
 export function lanes() {
-  const durations = knownDurations();
+  const files = testFiles(E2E).map((f) => relative(ROOT, f));
+  return splitLanes(Object.fromEntries(files.map((f) => [f, fileTargets(join(ROOT, f))])), knownDurations());
+}
+
+/**
+ * lanes()'s split of `targets` (repository-relative path -> fileTargets' answer, in run order for first and solo) by
+ * `durations` (seconds per path); reads no file.
+ */
+export function splitLanes(targets, durations) {
   const seconds = (file) => durations[file] ?? DEFAULT_SECONDS;
   const names = Object.keys(LANES);
   const out = {
@@ -95,13 +103,12 @@ export function lanes() {
     solo: [],
   };
   const spanning = [];
-  for (const file of testFiles(E2E).map((f) => relative(ROOT, f))) {
-    const targets = fileTargets(join(ROOT, file));
-    if (targets === undefined) {
+  for (const [file, used] of Object.entries(targets)) {
+    if (used === undefined) {
       (file.startsWith("test/e2e/foundation/") ? out.first : out.solo).push(file);
       continue;
     }
-    const own = targets.length === 0 ? 0 : names.findIndex((n) => targets.every((t) => LANES[n].includes(t)));
+    const own = used.length === 0 ? 0 : names.findIndex((n) => used.every((t) => LANES[n].includes(t)));
     if (own < 0) {
       spanning.push(file);
       continue;
@@ -122,21 +129,26 @@ export function lanes() {
   return out;
 }
 
+/** `--list`'s lines: "<lane> <file>" for each lane's runs in order, then "first <file>", then "solo <file>". */
+export function listLines(split) {
+  return [
+    ...split.lanes.flatMap((lane) => lane.runs.flatMap((run) => run.files.map((file) => `${lane.name} ${file}`))),
+    ...split.first.map((file) => `first ${file}`),
+    ...split.solo.map((file) => `solo ${file}`),
+  ];
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes("--targets")) {
     console.log(sandboxTargetCount());
+  } else if (process.argv.includes("--list")) {
+    for (const line of listLines(lanes())) console.log(line);
   } else {
     const all = lanes();
     for (const lane of all.lanes) {
-      for (const run of lane.runs) {
-        if (process.argv.includes("--list")) for (const file of run.files) console.log(`${lane.name} ${file}`);
-        else console.log(`${lane.name} (offset ${run.offset}): ${run.files.length} files`);
-      }
-      if (!process.argv.includes("--list")) console.log(`${lane.name}: ~${Math.round(lane.seconds)} s in all`);
+      for (const run of lane.runs) console.log(`${lane.name} (offset ${run.offset}): ${run.files.length} files`);
+      console.log(`${lane.name}: ~${Math.round(lane.seconds)} s in all`);
     }
-    if (process.argv.includes("--list")) {
-      for (const file of all.first) console.log(`first ${file}`);
-      for (const file of all.solo) console.log(`solo ${file}`);
-    } else console.log(`first: ${all.first.length} files; solo: ${all.solo.length} files`);
+    console.log(`first: ${all.first.length} files; solo: ${all.solo.length} files`);
   }
 }

@@ -16,6 +16,7 @@ const CROSS_CUTTING: Record<string, string> = {
   examples: "the example apps under examples/ (sources, images, Python suites)",
   newuser: "configs and runs a new user tried, replayed across config, render and deploy",
   playbooks: "the shipped playbooks under playbooks/",
+  scripts: "the repository's own scripts under scripts/ (the e2e lane split)",
 };
 
 /** src files at the top that are parts of their own (layer 0) and are tested beside their users. */
