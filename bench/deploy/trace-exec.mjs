@@ -11,7 +11,7 @@ const exec = Client.prototype.exec;
 // The command's own text: the process-group wrapper (src/remote/command.ts) puts the argv after its preamble.
 const shorten = (command) =>
   command
-    .replace(/^setsid -w \/bin\/sh -c '.*?>&2; /, "")
+    .replace(/^\/bin\/sh -c '\{ read -r l .*?>&2; (exec )?/, "")
     .replace(/\s+/g, " ")
     .slice(0, 400);
 const sudoSpawns = (command) => (command.match(/sudo -n/g) ?? []).length;

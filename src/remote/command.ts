@@ -43,7 +43,6 @@ export function innerCommand(argv: readonly string[], shape: CommandShape): stri
  * The wrapper's first line: the process group id (field 5 of /proc/$$/stat, after the parenthesised name; shell
  * builtins only, no process started), `$$` when /proc cannot be read.
  */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
 const REPORT_PGID = `{ read -r l < /proc/$$/stat; } 2>/dev/null; set -- \${l##*) }; printf '${PGID_MARKER} %s\\n' "\${3:-$$}" >&2`;
 
 /** The full string for ssh exec. */
