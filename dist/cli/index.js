@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("fe987d94488c16f97070f31c380bcea451db8ea2f80e4dfce18c02c28116bd54", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("404478512c2db370a11df5d7f838f6ec73da7019a3807213c7e5e913890d1ff2", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

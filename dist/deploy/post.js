@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-DHYKZHRJ.js";
+} from "./chunk-MK26CKMH.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -126,6 +126,11 @@ const healthSchema = z
       .describe(
         "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
       ),
+    container_interval: nonZeroDuration("would have docker run the container check without pause")
+      .optional()
+      .describe(
+        "How often docker runs `container_check`, for as long as the container lives: each check starts a process inside the container (runc exec), tens to hundreds of ms of CPU (~190 ms on a small VM). Default: `interval` where something waits on the check (a service another one `depends_on`, an accessory, a `type: running` gate, every service of runtime swarm, whose updates wait for each task's health; docker before 25 has no quicker first check, so a longer one delays the start), else 30s, docker's own default: the deploy's gate polls the port itself and `status` requests it.",
+      ),
   })
   .superRefine(checkHealthTiming)
   .describe("Health check gating the switch.");

@@ -180,7 +180,7 @@ function composeService(
   }
   // Secrets only go to the 0600 env file; the compose file is readable and shown in diffs.
   if (service.secrets.length > 0) model.envFile = environmentFilePath(envDir(config), name, options.color);
-  if (hasContainerCheck(service)) model.healthcheck = healthcheck(service, field);
+  if (hasContainerCheck(service)) model.healthcheck = healthcheck(config, name, service);
   if (service.resources?.memory !== undefined) {
     const { amount, unit } = integerSize(service.resources.memory, `${field}.resources.memory`);
     model.memoryLimit = `${amount}${unit.toLowerCase()}`;
@@ -232,20 +232,40 @@ function hasContainerCheck(service: ServiceConfig | undefined): boolean {
  * checks the status and `expected_body`; curl and wget fail on a connection error or an HTTP error status; a command
  * list is run as written. `retries` covers `timeout` at `interval`: the same budget the deploy gate has.
  */
-function healthcheck(service: ServiceConfig, field: string): ComposeHealthcheck {
+function healthcheck(config: SlipwayConfig, name: string, service: ServiceConfig): ComposeHealthcheck {
+  const field = `services.${name}`;
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
   // A worker's check is a command (validate refuses the port-probing kinds without a port).
   const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
-  const interval = durationSeconds(h.interval, `${field}.health.interval`);
+  const every = containerCheckInterval(config, name, service, h);
+  const interval = durationSeconds(every, `${field}.health.container_interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
   return {
     test: ["CMD", ...containerTest(h, service.port ?? 0, requestSeconds, `${field}.health`)],
-    interval: h.interval,
+    interval: every,
     timeout: h.request_timeout,
     retries: Math.max(1, Math.ceil(timeout / interval)),
     startPeriod: h.start_period,
   };
+}
+
+/** Docker's own default interval, for a check that nothing of the deploy waits on. */
+export const UNWAITED_CHECK_INTERVAL = "30s";
+
+/**
+ * How often docker runs a service's container check: `health.container_interval` when set; else the gate's
+ * `health.interval` where something waits on docker's verdict (runtime swarm's updates, an accessory's start, a
+ * `depends_on: service_healthy`, a `type: running` gate), since docker before 25 has no start_interval and a check's
+ * first run comes one interval after the start; else 30 s. Docker runs the check for the container's whole life
+ * (moby/moby#39102: a frequent check is a steady CPU cost), and the `http` gate polls the port from the host.
+ */
+export function containerCheckInterval(config: SlipwayConfig, name: string, service: ServiceConfig, h: Health): string {
+  if (h.container_interval !== undefined) return h.container_interval;
+  const gate = h.type ?? (service.port === undefined ? "running" : "http");
+  const waitedOn = Object.values(config.services).some((s) => s.depends_on.includes(name));
+  if (config.runtime === "swarm" || service.accessory || gate === "running" || waitedOn) return h.interval;
+  return UNWAITED_CHECK_INTERVAL;
 }
 
 /** Floor of the `up` bound: creating networks and containers, and a start without any healthcheck to wait for. */
@@ -264,10 +284,10 @@ export function composeUpBoundSeconds(config: SlipwayConfig): { seconds: number;
   for (const name of [...waited].sort()) {
     const service = config.services[name];
     if (!service?.health || !hasContainerCheck(service) || service.accessory) continue;
-    const check = healthcheck(service, `services.${name}`);
+    const check = healthcheck(config, name, service);
     const f = `services.${name}.health`;
     const start = durationSeconds(service.health.start_period, `${f}.start_period`, 0);
-    const interval = durationSeconds(service.health.interval, `${f}.interval`);
+    const interval = durationSeconds(check.interval, `${f}.interval`);
     const each = durationSeconds(service.health.request_timeout, `${f}.request_timeout`);
     const worst = start + check.retries * (interval + each);
     seconds += worst;
