@@ -46,7 +46,7 @@ function writeConfig(dbEnv: Record<string, string> = {}): string {
         build: { context: "web" },
         port: 8000,
         ports: { blue: 5431, green: 15431 },
-        health: { path: "/health", container_check: "python", interval: "1s", timeout: "40s" },
+        health: { path: "/health", container_check: "python", timeout: "40s" },
         depends_on: ["db"],
         // Seed 004: a JSON config file with a secret in it, in place before the service starts.
         secrets: ["API_TOKEN"],
@@ -58,7 +58,7 @@ function writeConfig(dbEnv: Record<string, string> = {}): string {
         command: ["python3", "-m", "http.server", "8001"],
         port: 8001,
         ports: { blue: 5435, green: 15435 },
-        health: { path: "/", container_check: "python", interval: "1s", timeout: "40s" },
+        health: { path: "/", container_check: "python", timeout: "40s" },
       },
       db: {
         build: { context: "db" },
@@ -67,7 +67,7 @@ function writeConfig(dbEnv: Record<string, string> = {}): string {
         volumes: [`${VOLUME}:/var/lib/postgresql/data`],
         secrets: ["POSTGRES_PASSWORD"],
         ...(Object.keys(dbEnv).length > 0 ? { env: dbEnv } : {}),
-        health: { container_check: ["pg_isready", "-q"], interval: "1s" },
+        health: { container_check: ["pg_isready", "-q"] },
         // What an image that starts as root and drops to its user (as the official postgres image does) needs.
         container: { capabilities: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"] },
       },

@@ -100,7 +100,7 @@ describe("fault injection (duckdb-compose on t2, runtime compose, stop-first)", 
         return (await on.exec(argv, { become: true, check: false })).stdout.trim() !== "";
       },
       stopFirst: true,
-      // The frontend waits for the backend's docker healthcheck: 10 retries of 1 s interval + 2 s request timeout,
+      // The frontend waits for the backend's docker healthcheck: 5 retries of 2 s interval + 2 s request timeout,
       // after the 5 s start period.
       hangFailsAt: {
         step: "start",

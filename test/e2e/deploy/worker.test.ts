@@ -36,7 +36,7 @@ function writeConfig(): string {
         build: { context: "app" },
         port: 8000,
         ports: { blue: 5451, green: 15451 },
-        health: { path: "/", interval: "1s", timeout: "30s" },
+        health: { path: "/", timeout: "30s" },
       },
       // The tester's worker without the fake HTTP server: no port, gated on staying up for 3 s.
       worker: {

@@ -1,4 +1,7 @@
-/** Every sandbox target answers over SSH with host key checking on, and runs systemd, Docker and nginx. */
+/**
+ * Every sandbox target answers over SSH with host key checking on, and runs systemd, Docker and nginx. The checks
+ * run concurrently (vitest's maxConcurrency, 5): ~160 SSH logins one after another took 62 s, alone before the lanes.
+ */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +11,7 @@ import { run, ssh } from "./run.js";
 
 const inventory = loadSandbox();
 
-describe.each(inventory.targets)("sandbox target $name ($host)", (target) => {
+describe.concurrent.each(inventory.targets)("sandbox target $name ($host)", (target) => {
   it("runs systemd with no failed unit", async () => {
     // The failed units' names first in the output, so a failure says which; the exit code is is-system-running's.
     const result = await ssh(target, "systemctl --failed --plain --no-legend; systemctl is-system-running");

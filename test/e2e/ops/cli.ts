@@ -21,7 +21,6 @@ export function pointAtSandbox(dir: string, target: string, ports: Record<string
   });
   for (const [service, port] of Object.entries(ports)) {
     doc.setIn(["services", service, "port"], port);
-    doc.setIn(["services", service, "health", "interval"], "1s");
   }
   writeFileSync(file, doc.toString());
   return file;

@@ -36,7 +36,7 @@ function writeConfig(): string {
       web: {
         build: { context: `${APPS}/accessory/web` },
         port: 8000,
-        health: { path: "/health", container_check: "python", interval: "1s", timeout: "40s" },
+        health: { path: "/health", container_check: "python", timeout: "40s" },
         depends_on: ["db"],
       },
       db: {
@@ -45,7 +45,6 @@ function writeConfig(): string {
         accessory: true,
         health: {
           container_check: ["python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 5432), 1)"],
-          interval: "1s",
         },
       },
     },

@@ -39,7 +39,7 @@ function writeConfig(): string {
         build: { context: "web" },
         port: 8000,
         ports: { blue: 5491, green: 15491 },
-        health: { path: "/health", container_check: "python", interval: "1s", timeout: "40s" },
+        health: { path: "/health", container_check: "python", timeout: "40s" },
         depends_on: ["db"],
         secrets: ["API_TOKEN"],
         files: [{ path: "/app/etc/config.json", template: "web/config.json.tpl" }],

@@ -46,7 +46,7 @@ function writeConfig(): string {
         build: { context: "web" },
         port: 8000,
         ports: { blue: 18910, green: 18911 },
-        health: { path: "/health", interval: "1s", timeout: "30s" },
+        health: { path: "/health", timeout: "30s" },
         secrets: ["SECRET_KEY"],
         swarm: { replicas: 2, max_replicas_per_node: 1, update: { order: "stop-first" } },
       },
