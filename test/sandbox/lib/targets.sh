@@ -38,14 +38,16 @@ target_is_current() {
   [[ "$(docker inspect -f '{{.State.Running}} {{.Config.Image}}' "$name" 2>/dev/null)" == "true $image" ]]
 }
 
-# Per-boot setup that depends on this checkout's state: the SSH key and pebble's cert. Idempotent.
+# Per-boot setup that depends on this checkout's state: the SSH key and pebble's cert, in one docker exec (each is a
+# runc exec, ~0.3 s on a 2-core VM). Idempotent.
 configure_target() {
-  local name="$1" user
-  for user in deploy nosudo; do
-    docker exec -i "$name" install -m 0600 -o "$user" -g "$user" /dev/stdin "/home/$user/.ssh/authorized_keys" \
-      <"$KEY_PATH.pub"
-  done
-  docker exec -i "$name" install -D -m 0644 /dev/stdin "$TARGET_PEBBLE_PEM" <"$STATE_DIR/pebble/cert.pem"
+  local name="$1"
+  # shellcheck disable=SC2016 # expanded by the target's sh
+  docker exec -i "$name" sh -c 'set -e
+    for user in deploy nosudo; do
+      printf "%s\n" "$1" | install -m 0600 -o "$user" -g "$user" /dev/stdin "/home/$user/.ssh/authorized_keys"
+    done
+    install -D -m 0644 /dev/stdin "$2"' sh "$(cat "$KEY_PATH.pub")" "$TARGET_PEBBLE_PEM" <"$STATE_DIR/pebble/cert.pem"
 }
 
 wait_system_running() {
@@ -84,18 +86,36 @@ ensure_targets() {
       run_target "$i" "$image"
     fi
   done
-  local known="$KNOWN_HOSTS_PATH.tmp"
-  : >"$known"
+  # Every target at once (one after another, 27 targets took ~60 s, on every `up`, even with nothing to start); each
+  # writes its host keys to a file of its own, joined in target order.
+  local known="$KNOWN_HOSTS_PATH.tmp" pids=()
   for ((i = 1; i <= count; i++)); do
-    name="$(target_container "$i")"
-    configure_target "$name"
-    wait_system_running "$name"
-    host_keys_of "$i" >>"$known"
+    ready_target "$i" "$known.$i" &
+    pids+=("$!")
   done
+  for ((i = 1; i <= count; i++)); do
+    wait "${pids[i - 1]}" || die "target t$i is not ready (see above)"
+  done
+  for ((i = 1; i <= count; i++)); do cat "$known.$i"; done >"$known"
+  for ((i = 1; i <= count; i++)); do rm -f "$known.$i"; done
   mv "$known" "$KNOWN_HOSTS_PATH"
+  pids=()
   for ((i = 1; i <= count; i++)); do
-    wait_for 60 "SSH to deploy@$(target_ip "$i")" ssh_answers "$(target_ip "$i")"
+    wait_for 60 "SSH to deploy@$(target_ip "$i")" ssh_answers "$(target_ip "$i")" &
+    pids+=("$!")
   done
+  for ((i = 1; i <= count; i++)); do
+    wait "${pids[i - 1]}" || die "SSH to deploy@$(target_ip "$i") does not answer"
+  done
+}
+
+# One target's per-boot setup, its systemd settled, its host keys written to `$2`.
+ready_target() {
+  local name
+  name="$(target_container "$1")"
+  configure_target "$name"
+  wait_system_running "$name"
+  host_keys_of "$1" >"$2"
 }
 
 # Written last, atomically: other scripts wait for this file to exist before using the sandbox.
