@@ -62,6 +62,7 @@ export function fileTargets(file) {
   const pragma = PRAGMA.exec(readFileSync(file, "utf8"));
   if (pragma) {
     const words = pragma[1].trim().split(/\s+/);
+    if (words[0] === "none" && words.length > 1) throw new Error(`${file}: "e2e-targets: none" names targets too`);
     return words[0] === "none" ? [] : words;
   }
   const named = [...namedTargets(file)];
@@ -103,7 +104,15 @@ export function splitLanes(targets, durations) {
     solo: [],
   };
   const spanning = [];
+  const owned = Object.values(LANES).flat();
   for (const [file, used] of Object.entries(targets)) {
+    // A name outside t1..t9 (or "t1,t3") would read as spanning and be shifted onto the other lane's targets.
+    const unknown = used?.filter((t) => !owned.includes(t)) ?? [];
+    if (unknown.length > 0) {
+      throw new Error(
+        `${file} names ${unknown.join(", ")}: a test names t1..t9 (a lane's run shifts them by its offset)`,
+      );
+    }
     if (used === undefined) {
       (file.startsWith("test/e2e/foundation/") ? out.first : out.solo).push(file);
       continue;

@@ -3,7 +3,8 @@
  * what it says and test.sh starts as many sandbox targets as it counts, so a wrong split is two files racing on one host.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -97,6 +98,16 @@ describe("splitLanes", () => {
       lane("a", [], 9, ["test/e2e/y.test.ts"], 60),
       lane("b", [], 18, ["test/e2e/z.test.ts"], 60),
     ]);
+  });
+
+  it("refuses a target outside t1..t9, named or in a pragma, with the file", () => {
+    expect(() => splitLanes({ "test/e2e/x.test.ts": ["t1", "t10"] }, {})).toThrow(
+      "test/e2e/x.test.ts names t10: a test names t1..t9 (a lane's run shifts them by its offset)",
+    );
+    expect(() => splitLanes({ "test/e2e/y.test.ts": ["t1,t3"] }, {})).toThrow("test/e2e/y.test.ts names t1,t3");
+    const file = join(mkdtempSync(join(tmpdir(), "slipway-lanes-")), "z.test.ts");
+    writeFileSync(file, "// e2e-targets: none t1\n");
+    expect(() => fileTargets(file)).toThrow(`${file}: "e2e-targets: none" names targets too`);
   });
 
   it("lists each lane's runs in order, then first, then solo, one `<where> <file>` a line", () => {
