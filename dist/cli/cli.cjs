@@ -58861,7 +58861,7 @@ var healthSchema = external_exports.strictObject({
   expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
   expected_body: external_exports.string({ error: "expected a string" }).optional().describe("Substring the response body must contain (e.g. the version)."),
   interval: duration3().default("2s").describe(
-    "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 100 ms for 3 s, then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one."
+    "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 100 ms for 3 s, then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one. Also docker's `container_check` interval where something waits on its verdict (`container_interval`)."
   ),
   consecutive_successes: positiveInt().default(1).describe(
     "Healthy answers in a row needed to pass, one `interval` apart: N means the service stayed healthy for (N-1) x interval (1: pass on the first healthy answer, as docker and Kubernetes readiness do). An unhealthy answer starts the count again."
@@ -58878,10 +58878,13 @@ var healthSchema = external_exports.strictObject({
     ],
     { error: 'expected "none", "python", "curl", "wget" or a command as a list (like [/app/healthcheck])' }
   ).default("none").describe(
-    "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
+    "Docker's in-container healthcheck (runtimes compose and swarm), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
   ),
-  container_interval: nonZeroDuration("would have docker run the container check without pause").optional().describe(
-    "How often docker runs `container_check`, for as long as the container lives: each check starts a process inside the container (runc exec), tens to hundreds of ms of CPU (~190 ms on a small VM). Default: `interval` where something waits on the check (a service another one `depends_on`, an accessory, a `type: running` gate, every service of runtime swarm, whose updates wait for each task's health; docker before 25 has no quicker first check, so a longer one delays the start), else 30s, docker's own default: the deploy's gate polls the port itself and `status` requests it."
+  container_interval: duration3().refine((value) => !(durationMs(value) < 1e3), {
+    message: "expected 1s or more: each check starts a process in the container, tens to hundreds of ms of CPU",
+    abort: true
+  }).optional().describe(
+    "How often docker runs `container_check` (runtimes compose and swarm), for as long as the container lives: each check starts a process inside the container (runc exec), tens to hundreds of ms of CPU (~190 ms on a small VM); at least 1s. Default: `interval` where something waits on docker's verdict (a service another one `depends_on`, an accessory, a `type: running` gate, every service of runtime swarm, whose updates wait for each task's health): the first check comes one interval after the start (Slipway writes no `start_interval`, which needs docker 25), so there it must stay below `timeout`. Else 30s, docker's own default: the `http` gate polls the port from the host. docker's `retries` follow: `timeout` / this, rounded up, at least 1."
   )
 }).superRefine(checkHealthTiming).describe("Health check gating the switch.");
 var resourcesSchema = external_exports.strictObject({
@@ -61528,6 +61531,47 @@ function previewPort(config2) {
   return 3e4 + hash2;
 }
 
+// src/config/schema/container-check-checks.ts
+function healthWaiter(config2, name) {
+  const service = config2.services[name];
+  if (service === void 0) return void 0;
+  if (config2.runtime === "swarm") return "runtime swarm's update (it waits for each task's health)";
+  if (service.accessory) return "the start of the accessories";
+  if ((service.health?.type ?? (service.port === void 0 ? "running" : "http")) === "running") {
+    return "its `running` gate";
+  }
+  const dependant = Object.keys(config2.services).find((other) => config2.services[other]?.depends_on.includes(name));
+  return dependant === void 0 ? void 0 : `services.${dependant}.depends_on (compose up waits for it)`;
+}
+function checkContainerIntervals(config2, issue2) {
+  for (const [name, service] of Object.entries(config2.services)) {
+    const every = service.health?.container_interval;
+    if (every === void 0) continue;
+    const at2 = ["services", name, "health", "container_interval"];
+    if (config2.runtime !== "compose" && config2.runtime !== "swarm") {
+      issue2(
+        at2,
+        `runtime ${config2.runtime} runs no container check of Slipway's (an image's own HEALTHCHECK keeps its own interval): remove it`,
+        every
+      );
+      continue;
+    }
+    if ((service.health?.container_check ?? "none") === "none") {
+      issue2(at2, "no container check runs for this service: set `health.container_check`, or remove it", every);
+      continue;
+    }
+    const waiter = healthWaiter(config2, name);
+    const timeout = service.health?.timeout;
+    if (waiter && timeout !== void 0 && durationMs(every) >= durationMs(timeout)) {
+      issue2(
+        at2,
+        `${waiter} waits on docker's verdict, whose first check comes one interval after the start: at ${every} it comes after health.timeout (${timeout}); set it below that`,
+        every
+      );
+    }
+  }
+}
+
 // src/config/schema/database.ts
 var DATABASE_ENGINES = ["sqlite", "duckdb", "postgres", "mysql", "mongodb"];
 var FILE_ENGINES = ["sqlite", "duckdb"];
@@ -62060,6 +62104,7 @@ function crossCheck(config2, ctx2) {
     checkSystemdInstances,
     checkSwarm,
     checkWorkers,
+    checkContainerIntervals,
     checkSwarmPrivilege,
     checkHelperFilesOwner,
     (c, i) => checkVolumes(c.services, i)
@@ -63086,7 +63131,7 @@ function healthcheck(config2, name, service) {
   const h = service.health;
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
   const requestSeconds2 = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
-  const every = containerCheckInterval(config2, name, service, h);
+  const every = containerCheckInterval(config2, name, h);
   const interval = durationSeconds(every, `${field}.health.container_interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
   return {
@@ -63098,12 +63143,9 @@ function healthcheck(config2, name, service) {
   };
 }
 var UNWAITED_CHECK_INTERVAL = "30s";
-function containerCheckInterval(config2, name, service, h) {
+function containerCheckInterval(config2, name, h) {
   if (h.container_interval !== void 0) return h.container_interval;
-  const gate = h.type ?? (service.port === void 0 ? "running" : "http");
-  const waitedOn = Object.values(config2.services).some((s) => s.depends_on.includes(name));
-  if (config2.runtime === "swarm" || service.accessory || gate === "running" || waitedOn) return h.interval;
-  return UNWAITED_CHECK_INTERVAL;
+  return healthWaiter(config2, name) === void 0 ? UNWAITED_CHECK_INTERVAL : h.interval;
 }
 var COMPOSE_UP_BASE_SECONDS = 180;
 function composeUpBoundSeconds(config2) {

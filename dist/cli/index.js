@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("404478512c2db370a11df5d7f838f6ec73da7019a3807213c7e5e913890d1ff2", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("989cefb07040d5430366d1df0ffb565d8749b6949ef86d8bda667b1133439310", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

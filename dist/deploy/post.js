@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-MK26CKMH.js";
+} from "./chunk-VPQ6E65P.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { checkVolumes } from "../host-paths.js";
 import { previewPort } from "../preview-port.js";
+import { checkContainerIntervals } from "./container-check-checks.js";
 import { FILE_ENGINES } from "./database.js";
 import {
   checkAccessories,
@@ -41,7 +42,14 @@ export interface CheckedConfig {
       public_port?: number;
       command?: unknown;
       port?: number;
-      health?: { type?: string; path?: string; container_check?: unknown; stable?: string; timeout?: string };
+      health?: {
+        type?: string;
+        path?: string;
+        container_check?: unknown;
+        container_interval?: string;
+        stable?: string;
+        timeout?: string;
+      };
       ports?: { blue?: number; green?: number };
       systemd?: { app_module?: string; user?: string };
       volumes: string[];
@@ -109,6 +117,7 @@ export function crossCheck(config: CheckedConfig, ctx: Ctx): void {
     checkSystemdInstances,
     checkSwarm,
     checkWorkers,
+    checkContainerIntervals,
     checkSwarmPrivilege,
     checkHelperFilesOwner,
     (c: CheckedConfig, i: Issue) => checkVolumes(c.services, i),

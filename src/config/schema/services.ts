@@ -98,7 +98,7 @@ const healthSchema = z
     interval: duration()
       .default("2s")
       .describe(
-        "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 100 ms for 3 s, then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one.",
+        "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 100 ms for 3 s, then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one. Also docker's `container_check` interval where something waits on its verdict (`container_interval`).",
       ),
     consecutive_successes: positiveInt()
       .default(1)
@@ -124,12 +124,16 @@ const healthSchema = z
       )
       .default("none")
       .describe(
-        "Docker's in-container healthcheck (runtime compose), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
+        "Docker's in-container healthcheck (runtimes compose and swarm), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
       ),
-    container_interval: nonZeroDuration("would have docker run the container check without pause")
+    container_interval: duration()
+      .refine((value) => !(durationMs(value) < 1000), {
+        message: "expected 1s or more: each check starts a process in the container, tens to hundreds of ms of CPU",
+        abort: true,
+      })
       .optional()
       .describe(
-        "How often docker runs `container_check`, for as long as the container lives: each check starts a process inside the container (runc exec), tens to hundreds of ms of CPU (~190 ms on a small VM). Default: `interval` where something waits on the check (a service another one `depends_on`, an accessory, a `type: running` gate, every service of runtime swarm, whose updates wait for each task's health; docker before 25 has no quicker first check, so a longer one delays the start), else 30s, docker's own default: the deploy's gate polls the port itself and `status` requests it.",
+        "How often docker runs `container_check` (runtimes compose and swarm), for as long as the container lives: each check starts a process inside the container (runc exec), tens to hundreds of ms of CPU (~190 ms on a small VM); at least 1s. Default: `interval` where something waits on docker's verdict (a service another one `depends_on`, an accessory, a `type: running` gate, every service of runtime swarm, whose updates wait for each task's health): the first check comes one interval after the start (Slipway writes no `start_interval`, which needs docker 25), so there it must stay below `timeout`. Else 30s, docker's own default: the `http` gate polls the port from the host. docker's `retries` follow: `timeout` / this, rounded up, at least 1.",
       ),
   })
   .superRefine(checkHealthTiming)

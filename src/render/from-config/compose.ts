@@ -6,6 +6,7 @@
  */
 import { listenAddress } from "../../config/layout.js";
 import { colorPort } from "../../config/ports.js";
+import { healthWaiter } from "../../config/schema/container-check-checks.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { configFileHostPath } from "../config-file.js";
 import {
@@ -238,7 +239,7 @@ function healthcheck(config: SlipwayConfig, name: string, service: ServiceConfig
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
   // A worker's check is a command (validate refuses the port-probing kinds without a port).
   const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
-  const every = containerCheckInterval(config, name, service, h);
+  const every = containerCheckInterval(config, name, h);
   const interval = durationSeconds(every, `${field}.health.container_interval`);
   const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
   return {
@@ -256,16 +257,13 @@ export const UNWAITED_CHECK_INTERVAL = "30s";
 /**
  * How often docker runs a service's container check: `health.container_interval` when set; else the gate's
  * `health.interval` where something waits on docker's verdict (runtime swarm's updates, an accessory's start, a
- * `depends_on: service_healthy`, a `type: running` gate), since docker before 25 has no start_interval and a check's
- * first run comes one interval after the start; else 30 s. Docker runs the check for the container's whole life
+ * `depends_on: service_healthy`, a `type: running` gate: healthWaiter), since a check's first run comes one interval
+ * after the start (Slipway writes no `start_interval`, which needs docker 25); else 30 s. Docker runs the check for the container's whole life
  * (moby/moby#39102: a frequent check is a steady CPU cost), and the `http` gate polls the port from the host.
  */
-export function containerCheckInterval(config: SlipwayConfig, name: string, service: ServiceConfig, h: Health): string {
+export function containerCheckInterval(config: SlipwayConfig, name: string, h: Health): string {
   if (h.container_interval !== undefined) return h.container_interval;
-  const gate = h.type ?? (service.port === undefined ? "running" : "http");
-  const waitedOn = Object.values(config.services).some((s) => s.depends_on.includes(name));
-  if (config.runtime === "swarm" || service.accessory || gate === "running" || waitedOn) return h.interval;
-  return UNWAITED_CHECK_INTERVAL;
+  return healthWaiter(config, name) === undefined ? UNWAITED_CHECK_INTERVAL : h.interval;
 }
 
 /** Floor of the `up` bound: creating networks and containers, and a start without any healthcheck to wait for. */

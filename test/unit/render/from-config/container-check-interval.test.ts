@@ -67,10 +67,47 @@ describe("container check interval (compose)", () => {
   it("keeps the gate's interval for every service of runtime swarm (its updates wait for each task's health)", () => {
     const config = { ...shop(), runtime: "swarm" as const };
     const web = config.services.web as ServiceConfig;
-    expect(containerCheckInterval(config, "web", web, web.health as NonNullable<ServiceConfig["health"]>)).toBe("2s");
+    expect(containerCheckInterval(config, "web", web.health as NonNullable<ServiceConfig["health"]>)).toBe("2s");
   });
 
-  it("validate refuses a container_interval of 0 with its key", () => {
-    expect(() => shop({ container_interval: "0s" })).toThrow(/services\.web\.health\.container_interval/);
+  it("validate refuses an interval under 1 s, and one where no container check runs, with the key", () => {
+    expect(() => shop({ container_interval: "500ms" })).toThrow(
+      "services.web.health.container_interval: expected 1s or more: each check starts a process in the container",
+    );
+    expect(() => shop({ container_check: "none", container_interval: "10s" })).toThrow(
+      "services.web.health.container_interval: no container check runs for this service: set `health.container_check`, or remove it",
+    );
+    const systemd = () =>
+      configWith({
+        services: {
+          api: { build: { context: "api" }, port: 5001, systemd: { app_module: "api:app" } },
+          web: {
+            build: { context: "web" },
+            port: 8050,
+            systemd: { app_module: "web:app" },
+            health: { container_interval: "10s" },
+          },
+        },
+      });
+    expect(systemd).toThrow(
+      "services.web.health.container_interval: runtime systemd runs no container check of Slipway's (an image's own HEALTHCHECK keeps its own interval): remove it",
+    );
+  });
+
+  it("validate refuses, where something waits on docker's verdict, an interval at or above health.timeout", () => {
+    const waited = (health: Record<string, unknown>) =>
+      configWith({
+        runtime: "compose",
+        services: {
+          api: { build: { context: "api" }, port: 5001, health: { ...python, ...health } },
+          web: { build: { context: "web" }, port: 8050, depends_on: ["api"] },
+        },
+      });
+    expect(() => waited({ container_interval: "60s" })).toThrow(
+      "services.api.health.container_interval: services.web.depends_on (compose up waits for it) waits on docker's verdict, whose first check comes one interval after the start: at 60s it comes after health.timeout (60s); set it below that",
+    );
+    expect(() => waited({ container_interval: "59s" })).not.toThrow();
+    // Nothing waits on web's check: a long interval is only a late `unhealthy` in docker's own status.
+    expect(() => shop({ container_interval: "5m" })).not.toThrow();
   });
 });

@@ -1,0 +1,62 @@
+/**
+ * `health.container_interval`, how often docker runs a service's container check: refused where Slipway runs no
+ * container check, and where something waits on docker's verdict and the check's first run (one interval after the
+ * start) would come after the time the deploy allows the service (`health.timeout`).
+ */
+import type { CheckedConfig } from "./cross-checks.js";
+import { durationMs } from "./primitives.js";
+
+type Issue = (path: (string | number)[], message: string, input?: unknown) => void;
+
+/** The keys a waiter is read from: CheckedConfig's, and SlipwayConfig's (the renderer's). */
+interface WaitedConfig {
+  runtime: string;
+  services: Record<string, { depends_on: string[]; accessory?: boolean; port?: number; health?: { type?: string } }>;
+}
+
+/**
+ * What waits on a service's docker health verdict, in words for an error; undefined when nothing does (the `http`
+ * gate polls the port from the host). Runtime swarm's updates wait for each task's health; the deploy starts the
+ * accessories and waits for them healthy; a `running` gate waits for it; compose's `depends_on` waits for a checked
+ * dependency (`service_healthy`).
+ */
+export function healthWaiter(config: WaitedConfig, name: string): string | undefined {
+  const service = config.services[name];
+  if (service === undefined) return undefined;
+  if (config.runtime === "swarm") return "runtime swarm's update (it waits for each task's health)";
+  if (service.accessory) return "the start of the accessories";
+  if ((service.health?.type ?? (service.port === undefined ? "running" : "http")) === "running") {
+    return "its `running` gate";
+  }
+  const dependant = Object.keys(config.services).find((other) => config.services[other]?.depends_on.includes(name));
+  return dependant === undefined ? undefined : `services.${dependant}.depends_on (compose up waits for it)`;
+}
+
+export function checkContainerIntervals(config: CheckedConfig, issue: Issue): void {
+  for (const [name, service] of Object.entries(config.services)) {
+    const every = service.health?.container_interval;
+    if (every === undefined) continue;
+    const at = ["services", name, "health", "container_interval"];
+    if (config.runtime !== "compose" && config.runtime !== "swarm") {
+      issue(
+        at,
+        `runtime ${config.runtime} runs no container check of Slipway's (an image's own HEALTHCHECK keeps its own interval): remove it`,
+        every,
+      );
+      continue;
+    }
+    if ((service.health?.container_check ?? "none") === "none") {
+      issue(at, "no container check runs for this service: set `health.container_check`, or remove it", every);
+      continue;
+    }
+    const waiter = healthWaiter(config, name);
+    const timeout = service.health?.timeout;
+    if (waiter && timeout !== undefined && durationMs(every) >= durationMs(timeout)) {
+      issue(
+        at,
+        `${waiter} waits on docker's verdict, whose first check comes one interval after the start: at ${every} it comes after health.timeout (${timeout}); set it below that`,
+        every,
+      );
+    }
+  }
+}
