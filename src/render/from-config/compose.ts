@@ -258,8 +258,9 @@ export const UNWAITED_CHECK_INTERVAL = "30s";
  * How often docker runs a service's container check: `health.container_interval` when set; else the gate's
  * `health.interval` where something waits on docker's verdict (runtime swarm's updates, an accessory's start, a
  * `depends_on: service_healthy`, a `type: running` gate: healthWaiter), since a check's first run comes one interval
- * after the start (Slipway writes no `start_interval`, which needs docker 25); else 30 s. Docker runs the check for the container's whole life
- * (moby/moby#39102: a frequent check is a steady CPU cost), and the `http` gate polls the port from the host.
+ * after the start (Slipway writes no `start_interval`, which needs docker 25); else 30 s. Docker runs the check for the
+ * container's whole life (moby/moby#39102: a frequent check is a steady CPU cost), and the `http` gate polls the port
+ * from the host.
  */
 export function containerCheckInterval(config: SlipwayConfig, name: string, h: Health): string {
   if (h.container_interval !== undefined) return h.container_interval;
