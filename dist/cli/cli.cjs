@@ -61531,15 +61531,104 @@ function previewPort(config2) {
   return 3e4 + hash2;
 }
 
+// src/config/schema/worker-checks.ts
+function isWorker(service) {
+  return service.port === void 0;
+}
+function gateKind(service) {
+  return service.health?.type ?? (isWorker(service) ? "running" : "http");
+}
+var GIVE_PORT = "give it a `port` if it serves HTTP";
+function checkWorkers(config2, issue2) {
+  const workers = Object.keys(config2.services).filter((name) => {
+    const service = config2.services[name];
+    return service !== void 0 && isWorker(service);
+  });
+  for (const name of workers) checkWorkerKeys(config2, name, config2.services[name], issue2);
+  checkRunningGateRuntime(config2, issue2);
+  checkStableWindow(config2, issue2);
+  checkProxyTargets(config2, new Set(workers), issue2);
+}
+function checkWorkerKeys(config2, name, service, issue2) {
+  const at2 = (...keys) => ["services", name, ...keys];
+  const what = `services.${name} has no \`port\` (a worker)`;
+  if (config2.runtime === "systemd" || config2.runtime === "swarm") {
+    issue2(
+      at2(),
+      `${what}: runtime ${config2.runtime} runs only services with a port (systemd starts gunicorn/uvicorn on it; swarm's workers are not supported yet); add \`port\`, or use runtime container or compose for a worker`
+    );
+  }
+  if (service.ports !== void 0) issue2(at2("ports"), `${what}: the colors' host ports need \`port\``);
+  if (service.public_port !== void 0) {
+    issue2(at2("public_port"), `${what}: nothing listens behind a public port; ${GIVE_PORT}`, service.public_port);
+  }
+  const health = service.health;
+  if (health?.path !== void 0) {
+    issue2(
+      at2("health", "path"),
+      `${what}: there is no port to poll; remove health.path (the gate waits for the process to stay running for health.stable) or ${GIVE_PORT}`,
+      health.path
+    );
+  }
+  if (health?.type === "http") {
+    issue2(at2("health", "type"), `${what}: an HTTP check needs a port; use \`running\` or ${GIVE_PORT}`, "http");
+  }
+  const check2 = health?.container_check;
+  if (typeof check2 === "string" && check2 !== "none") {
+    issue2(
+      at2("health", "container_check"),
+      `${what}: "${check2}" polls the port inside the container; give a command as a list (like [/app/healthcheck]) or "none"`,
+      check2
+    );
+  }
+}
+function checkRunningGateRuntime(config2, issue2) {
+  if (config2.runtime !== "swarm") return;
+  for (const [name, service] of Object.entries(config2.services)) {
+    if (service.health?.type !== "running" || isWorker(service)) continue;
+    issue2(
+      ["services", name, "health", "type"],
+      "runtime swarm gates on the service's port: `running` is for runtime container, compose and systemd",
+      "running"
+    );
+  }
+}
+function checkStableWindow(config2, issue2) {
+  for (const [name, service] of Object.entries(config2.services)) {
+    const h = service.health;
+    if (!h?.stable || !h.timeout || gateKind(service) !== "running") continue;
+    if (durationMs(h.stable) < durationMs(h.timeout)) continue;
+    issue2(
+      ["services", name, "health", "stable"],
+      `the process must stay running for ${h.stable}, not less than health.timeout ${h.timeout}: every deploy would fail; lower stable or raise timeout`,
+      h.stable
+    );
+  }
+}
+function checkProxyTargets(config2, workers, issue2) {
+  const refused = (name) => `services.${name} has no \`port\` (a worker): nginx cannot send requests to it; point this at a service with a port, or ${GIVE_PORT}`;
+  config2.proxy.routes.forEach((route, i) => {
+    if (workers.has(route.service)) issue2(["proxy", "routes", i, "service"], refused(route.service), route.service);
+  });
+  const sub = config2.proxy.api_subdomain;
+  if (sub && workers.has(sub.service)) issue2(["proxy", "api_subdomain", "service"], refused(sub.service), sub.service);
+  for (const name of Object.keys(config2.proxy.load_balance)) {
+    if (workers.has(name)) {
+      issue2(
+        ["proxy", "load_balance", name],
+        `services.${name} has no \`port\` (a worker): load_balance spreads requests over ports; ${GIVE_PORT}`
+      );
+    }
+  }
+}
+
 // src/config/schema/container-check-checks.ts
 function healthWaiter(config2, name) {
   const service = config2.services[name];
   if (service === void 0) return void 0;
   if (config2.runtime === "swarm") return "runtime swarm's update (it waits for each task's health)";
   if (service.accessory) return "the start of the accessories";
-  if ((service.health?.type ?? (service.port === void 0 ? "running" : "http")) === "running") {
-    return "its `running` gate";
-  }
+  if (gateKind(service) === "running") return "its `running` gate";
   const dependant = Object.keys(config2.services).find((other) => config2.services[other]?.depends_on.includes(name));
   return dependant === void 0 ? void 0 : `services.${dependant}.depends_on (compose up waits for it)`;
 }
@@ -61985,94 +62074,6 @@ function checkDependencyCycles(config2, issue2) {
     state.set(name, "done");
   };
   for (const name of Object.keys(config2.services)) if (!state.has(name)) walk2(name, []);
-}
-
-// src/config/schema/worker-checks.ts
-function isWorker(service) {
-  return service.port === void 0;
-}
-var GIVE_PORT = "give it a `port` if it serves HTTP";
-function checkWorkers(config2, issue2) {
-  const workers = Object.keys(config2.services).filter((name) => {
-    const service = config2.services[name];
-    return service !== void 0 && isWorker(service);
-  });
-  for (const name of workers) checkWorkerKeys(config2, name, config2.services[name], issue2);
-  checkRunningGateRuntime(config2, issue2);
-  checkStableWindow(config2, issue2);
-  checkProxyTargets(config2, new Set(workers), issue2);
-}
-function checkWorkerKeys(config2, name, service, issue2) {
-  const at2 = (...keys) => ["services", name, ...keys];
-  const what = `services.${name} has no \`port\` (a worker)`;
-  if (config2.runtime === "systemd" || config2.runtime === "swarm") {
-    issue2(
-      at2(),
-      `${what}: runtime ${config2.runtime} runs only services with a port (systemd starts gunicorn/uvicorn on it; swarm's workers are not supported yet); add \`port\`, or use runtime container or compose for a worker`
-    );
-  }
-  if (service.ports !== void 0) issue2(at2("ports"), `${what}: the colors' host ports need \`port\``);
-  if (service.public_port !== void 0) {
-    issue2(at2("public_port"), `${what}: nothing listens behind a public port; ${GIVE_PORT}`, service.public_port);
-  }
-  const health = service.health;
-  if (health?.path !== void 0) {
-    issue2(
-      at2("health", "path"),
-      `${what}: there is no port to poll; remove health.path (the gate waits for the process to stay running for health.stable) or ${GIVE_PORT}`,
-      health.path
-    );
-  }
-  if (health?.type === "http") {
-    issue2(at2("health", "type"), `${what}: an HTTP check needs a port; use \`running\` or ${GIVE_PORT}`, "http");
-  }
-  const check2 = health?.container_check;
-  if (typeof check2 === "string" && check2 !== "none") {
-    issue2(
-      at2("health", "container_check"),
-      `${what}: "${check2}" polls the port inside the container; give a command as a list (like [/app/healthcheck]) or "none"`,
-      check2
-    );
-  }
-}
-function checkRunningGateRuntime(config2, issue2) {
-  if (config2.runtime !== "swarm") return;
-  for (const [name, service] of Object.entries(config2.services)) {
-    if (service.health?.type !== "running" || isWorker(service)) continue;
-    issue2(
-      ["services", name, "health", "type"],
-      "runtime swarm gates on the service's port: `running` is for runtime container, compose and systemd",
-      "running"
-    );
-  }
-}
-function checkStableWindow(config2, issue2) {
-  for (const [name, service] of Object.entries(config2.services)) {
-    const h = service.health;
-    if (!h?.stable || !h.timeout || (h.type ?? (isWorker(service) ? "running" : "http")) !== "running") continue;
-    if (durationMs(h.stable) < durationMs(h.timeout)) continue;
-    issue2(
-      ["services", name, "health", "stable"],
-      `the process must stay running for ${h.stable}, not less than health.timeout ${h.timeout}: every deploy would fail; lower stable or raise timeout`,
-      h.stable
-    );
-  }
-}
-function checkProxyTargets(config2, workers, issue2) {
-  const refused = (name) => `services.${name} has no \`port\` (a worker): nginx cannot send requests to it; point this at a service with a port, or ${GIVE_PORT}`;
-  config2.proxy.routes.forEach((route, i) => {
-    if (workers.has(route.service)) issue2(["proxy", "routes", i, "service"], refused(route.service), route.service);
-  });
-  const sub = config2.proxy.api_subdomain;
-  if (sub && workers.has(sub.service)) issue2(["proxy", "api_subdomain", "service"], refused(sub.service), sub.service);
-  for (const name of Object.keys(config2.proxy.load_balance)) {
-    if (workers.has(name)) {
-      issue2(
-        ["proxy", "load_balance", name],
-        `services.${name} has no \`port\` (a worker): load_balance spreads requests over ports; ${GIVE_PORT}`
-      );
-    }
-  }
 }
 
 // src/config/schema/cross-checks.ts
@@ -71278,9 +71279,6 @@ function gateStop(runtime, color, service, now = Date.now) {
 }
 
 // src/deploy/running-gate.ts
-function gateKind(service) {
-  return service.health?.type ?? (service.port === void 0 ? "running" : "http");
-}
 var RUNNING_POLL_MS = 500;
 function runningGateArgs(name, service) {
   const h = service.health;

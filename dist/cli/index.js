@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("989cefb07040d5430366d1df0ffb565d8749b6949ef86d8bda667b1133439310", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("7dd41eb297eee5d320a2345031a9b7ac2bba4476c0b7d70d559882dbd14e804e", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-VPQ6E65P.js";
+} from "./chunk-727SFVOI.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -9,10 +9,8 @@ import { durationSeconds } from "../render/from-config/common.js";
 import { pauseUnlessAborted } from "../verify/pause.js";
 import { judgeProcesses, type ProcessState } from "./process-state.js";
 
-/** What the gate waits for: `health.type`, else `http` with a port and `running` without (a worker). */
-export function gateKind(service: Pick<ServiceConfig, "port" | "health">): "http" | "running" {
-  return service.health?.type ?? (service.port === undefined ? "running" : "http");
-}
+/** What the gate waits for (config/schema/worker-checks.ts: the cross-checks read the same rule). */
+export { gateKind } from "../config/schema/worker-checks.js";
 
 export interface RunningGateArgs {
   /** How long every process must stay up (health.stable), ms. */

@@ -5,6 +5,7 @@
  */
 import type { CheckedConfig } from "./cross-checks.js";
 import { durationMs } from "./primitives.js";
+import { gateKind } from "./worker-checks.js";
 
 type Issue = (path: (string | number)[], message: string, input?: unknown) => void;
 
@@ -25,9 +26,7 @@ export function healthWaiter(config: WaitedConfig, name: string): string | undef
   if (service === undefined) return undefined;
   if (config.runtime === "swarm") return "runtime swarm's update (it waits for each task's health)";
   if (service.accessory) return "the start of the accessories";
-  if ((service.health?.type ?? (service.port === undefined ? "running" : "http")) === "running") {
-    return "its `running` gate";
-  }
+  if (gateKind(service) === "running") return "its `running` gate";
   const dependant = Object.keys(config.services).find((other) => config.services[other]?.depends_on.includes(name));
   return dependant === undefined ? undefined : `services.${dependant}.depends_on (compose up waits for it)`;
 }

@@ -17,6 +17,14 @@ export function isWorker(service: Pick<Service, "port">): boolean {
   return service.port === undefined;
 }
 
+/**
+ * What a service's gate waits for: `health.type`, else `http` with a port and `running` without (a worker). `T` is the
+ * type's own union where the config is parsed (`"http" | "running"`), `string` in the cross-checks.
+ */
+export function gateKind<T extends string>(service: { port?: number; health?: { type?: T } }): T | "http" | "running" {
+  return service.health?.type ?? (isWorker(service) ? "running" : "http");
+}
+
 const GIVE_PORT = "give it a `port` if it serves HTTP";
 
 /** Every rule of this file, in the order the keys appear in a config. */
@@ -83,7 +91,7 @@ function checkRunningGateRuntime(config: CheckedConfig, issue: Issue): void {
 function checkStableWindow(config: CheckedConfig, issue: Issue): void {
   for (const [name, service] of Object.entries(config.services)) {
     const h = service.health;
-    if (!h?.stable || !h.timeout || (h.type ?? (isWorker(service) ? "running" : "http")) !== "running") continue;
+    if (!h?.stable || !h.timeout || gateKind(service) !== "running") continue;
     if (durationMs(h.stable) < durationMs(h.timeout)) continue;
     issue(
       ["services", name, "health", "stable"],

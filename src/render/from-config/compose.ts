@@ -252,7 +252,7 @@ function healthcheck(config: SlipwayConfig, name: string, service: ServiceConfig
 }
 
 /** Docker's own default interval, for a check that nothing of the deploy waits on. */
-export const UNWAITED_CHECK_INTERVAL = "30s";
+const UNWAITED_CHECK_INTERVAL = "30s";
 
 /**
  * How often docker runs a service's container check: `health.container_interval` when set; else the gate's

@@ -122,6 +122,19 @@ describe("deploy, runtime compose with stop-first (duckdb-compose on t2)", () =>
       });
       expect(JSON.parse(log.stdout)).toEqual({ Type: "json-file", Config: { "max-size": "10m", "max-file": "5" } });
     }
+    // docker runs each container check at the interval rendered for it: the gate's 2 s for the backend the frontend
+    // depends on, 30 s for the frontend nothing waits on (a check is a runc exec: ~190 ms of CPU here).
+    const intervals = await host.exec(
+      [
+        "docker",
+        "inspect",
+        "--format",
+        '{{index .Config.Labels "com.docker.compose.service"}} {{.Config.Healthcheck.Interval}}',
+        ...ids,
+      ],
+      { become: true },
+    );
+    expect(intervals.stdout.trim().split("\n").sort()).toEqual(["backend 2s", "frontend 30s"]);
     const front = await viaNginx(address(), DOMAIN, "/");
     expect(front.status).toBe(200);
     const added = await viaNginx(address(), DOMAIN, "/api/items", "POST", JSON.stringify({ name: "before-v2" }));

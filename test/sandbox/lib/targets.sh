@@ -88,34 +88,38 @@ ensure_targets() {
   done
   # Every target at once: one after another, a second `up` of 27 targets (nothing to start) took 34 s, 20 s now. Each
   # writes its host keys to a file of its own, joined in target order.
-  local known="$KNOWN_HOSTS_PATH.tmp" pids=()
-  for ((i = 1; i <= count; i++)); do
-    ready_target "$i" "$known.$i" &
-    pids+=("$!")
-  done
-  for ((i = 1; i <= count; i++)); do
-    wait "${pids[i - 1]}" || die "target t$i is not ready (see above)"
-  done
+  local known="$KNOWN_HOSTS_PATH.tmp"
+  at_once "$count" "not ready (see above)" ready_target
   for ((i = 1; i <= count; i++)); do cat "$known.$i"; done >"$known"
   for ((i = 1; i <= count; i++)); do rm -f "$known.$i"; done
   mv "$known" "$KNOWN_HOSTS_PATH"
-  pids=()
+  at_once "$count" "does not answer SSH as deploy" answers_ssh
+}
+
+# Runs `$3... I` for every target I of 1..$1 at once, then dies naming the first that failed (`$2`: how it failed).
+at_once() {
+  local count="$1" failure="$2" i pids=()
+  shift 2
   for ((i = 1; i <= count; i++)); do
-    wait_for 60 "SSH to deploy@$(target_ip "$i")" ssh_answers "$(target_ip "$i")" &
+    "$@" "$i" &
     pids+=("$!")
   done
   for ((i = 1; i <= count; i++)); do
-    wait "${pids[i - 1]}" || die "SSH to deploy@$(target_ip "$i") does not answer"
+    wait "${pids[i - 1]}" || die "target t$i $failure"
   done
 }
 
-# One target's per-boot setup, its systemd settled, its host keys written to `$2`.
+# One target's per-boot setup, its systemd settled, its host keys written to known_hosts.tmp.<i>.
 ready_target() {
   local name
   name="$(target_container "$1")"
   configure_target "$name"
   wait_system_running "$name"
-  host_keys_of "$1" >"$2"
+  host_keys_of "$1" >"$KNOWN_HOSTS_PATH.tmp.$1"
+}
+
+answers_ssh() {
+  wait_for 60 "SSH to deploy@$(target_ip "$1")" ssh_answers "$(target_ip "$1")"
 }
 
 # Written last, atomically: other scripts wait for this file to exist before using the sandbox.
