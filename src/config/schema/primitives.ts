@@ -62,6 +62,18 @@ export function nonZeroDuration(why: string) {
   });
 }
 
+/**
+ * A duration of at least `floor` (a DURATION_PATTERN string; `why`: what a shorter one costs or does): refused at the
+ * key, so every such floor reads `expected <floor> or more: <why>`.
+ */
+export function minDuration(floor: string, why: string) {
+  const floorMs = durationMs(floor);
+  return duration().refine((value) => !(durationMs(value) < floorMs), {
+    message: `expected ${floor} or more: ${why}`,
+    abort: true,
+  });
+}
+
 /** A duration (DURATION_PATTERN) in milliseconds; NaN for anything else (its own check reports it). */
 export function durationMs(value: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);

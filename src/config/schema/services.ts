@@ -10,6 +10,7 @@ import {
   httpStatus,
   inventoryName,
   localPath,
+  minDuration,
   nonZeroDuration,
   patternString,
   port,
@@ -95,10 +96,13 @@ const healthSchema = z
       .string({ error: "expected a string" })
       .optional()
       .describe("Substring the response body must contain (e.g. the version)."),
-    interval: duration()
+    interval: minDuration(
+      "1s",
+      "the gate's first polls come every 100 ms whatever the interval, and it waits whole seconds (at least 1) between the later ones; where something waits on docker's container check, this is that check's interval too",
+    )
       .default("2s")
       .describe(
-        "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 100 ms for 3 s, then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one. Also docker's `container_check` interval where something waits on its verdict (`container_interval`).",
+        "Time between polls once the schedule has slowed down, and between the healthy answers of a streak: at least 1s, counted in whole seconds (1500ms waits 2 s). Until the first healthy answer polls come every 100 ms for 3 s whatever this is (a shorter interval would not see a booting app sooner), then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one. Also docker's `container_check` interval where something waits on its verdict (`container_interval`), whose floor is 1s too: each check starts a process in the container.",
       ),
     consecutive_successes: positiveInt()
       .default(1)
@@ -126,11 +130,7 @@ const healthSchema = z
       .describe(
         "Docker's in-container healthcheck (runtimes compose and swarm), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only).",
       ),
-    container_interval: duration()
-      .refine((value) => !(durationMs(value) < 1000), {
-        message: "expected 1s or more: each check starts a process in the container, tens to hundreds of ms of CPU",
-        abort: true,
-      })
+    container_interval: minDuration("1s", "each check starts a process in the container, tens to hundreds of ms of CPU")
       .optional()
       .describe(
         "How often docker runs `container_check` (runtimes compose and swarm), for as long as the container lives: each check starts a process inside the container (runc exec), tens to hundreds of ms of CPU (~190 ms on a small VM); at least 1s. Default: `interval` where something waits on docker's verdict (a service another one `depends_on`, an accessory, a `type: running` gate, every service of runtime swarm, whose updates wait for each task's health): the first check comes one interval after the start (Slipway writes no `start_interval`, which needs docker 25), so there it must stay below `timeout`. Else 30s, docker's own default: the `http` gate polls the port from the host. docker's `retries` follow: `timeout` / this, rounded up, at least 1.",
