@@ -3,7 +3,7 @@
  * default filled in, secrets as the names the config gives them (the config never holds their values), and a head
  * comment naming the file, the environment and each secret with whether the environment of this process sets it.
  */
-import { Document } from "yaml";
+import { Document, isScalar } from "yaml";
 import type { SlipwayConfig } from "./schema.js";
 import { secretReferences } from "./secrets.js";
 
@@ -14,27 +14,42 @@ export interface SecretSummary {
   set: boolean;
 }
 
-/** The --json form: `{file, environment?, secrets: [{name, usedBy, set}], config}`. */
+/**
+ * A value the config leaves unset and the deploy derives from the rest of it (render/from-config/derived.ts), filled
+ * into `config` at `key` (map keys from the top) and said where it comes from.
+ */
+export interface DerivedValue {
+  key: string[];
+  value: string;
+  from: string;
+}
+
+/** The --json form: `{file, environment?, secrets: [{name, usedBy, set}], derived: [{key, value, from}], config}`. */
 export interface MergedConfig {
   file: string;
   environment?: string;
   secrets: SecretSummary[];
+  derived: DerivedValue[];
   config: SlipwayConfig;
 }
 
-/** The merged config with the secret names it references; `env` is only asked whether each name is set. */
+/**
+ * The merged config with the secret names it references; `env` is only asked whether each name is set. `derived`:
+ * the values already filled into `config` that the deploy derives (render/from-config/derived.ts withDerivedValues).
+ */
 export function mergedConfig(
   file: string,
   config: SlipwayConfig,
   environment: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  derived: DerivedValue[] = [],
 ): MergedConfig {
   const secrets = secretReferences(config).map((ref) => ({
     name: ref.name,
     usedBy: ref.usedBy,
     set: (env[ref.name] ?? "") !== "",
   }));
-  return { file, ...(environment ? { environment } : {}), secrets, config };
+  return { file, ...(environment ? { environment } : {}), secrets, derived, config };
 }
 
 /** `merged` as commented YAML: the head comment says where it comes from and lists the secrets by name. */
@@ -44,9 +59,17 @@ export function mergedConfigYaml(merged: MergedConfig): string {
     ` merged config of ${merged.file}${merged.environment ? ` (environment ${merged.environment})` : " (no --env)"}`,
     " every default filled in; secrets appear by name, their values come from the environment of the deploy",
   ];
+  if (merged.derived.length > 0) {
+    head.push(' values marked "derived" are not in the config: the deploy works them out from the rest of it');
+  }
   if (merged.secrets.length === 0) head.push(" secrets: none referenced");
   for (const s of merged.secrets) {
     head.push(` secret ${s.name}: ${s.set ? "set" : "NOT set"} here; used by ${s.usedBy.join(", ")}`);
+  }
+  // Each derived value says beside it (a line comment) that the config does not hold it, and where it comes from.
+  for (const d of merged.derived) {
+    const node = doc.getIn(d.key, true);
+    if (isScalar(node)) node.comment = ` derived: ${d.from}`;
   }
   doc.commentBefore = head.join("\n");
   return doc.toString({ lineWidth: 0 });

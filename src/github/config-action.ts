@@ -6,13 +6,15 @@
 import * as core from "@actions/core";
 import { loadConfig } from "../config/index.js";
 import { mergedConfig, mergedConfigYaml } from "../config/merged.js";
+import { withDerivedValues } from "../render/from-config/derived.js";
 import type { ActionContext } from "./action-context.js";
 import type { ActionInputs } from "./inputs.js";
 
 export async function runConfigAction(ctx: ActionContext, inputs: ActionInputs): Promise<void> {
   const config = await loadConfig(inputs.config, { environment: inputs.environment });
   ctx.config = config;
-  const merged = mergedConfig(inputs.config, config, inputs.environment, ctx.env);
+  const effective = withDerivedValues(config);
+  const merged = mergedConfig(inputs.config, effective.config, inputs.environment, ctx.env, effective.derived);
   core.startGroup(`merged config of ${inputs.config}${inputs.environment ? ` (${inputs.environment})` : ""}`);
   for (const line of mergedConfigYaml(merged).split("\n")) core.info(ctx.redact(line));
   core.endGroup();

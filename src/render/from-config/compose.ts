@@ -224,7 +224,7 @@ function commandWords(command: string | string[], field: string): string[] {
   return command.split(/\s+/).filter(Boolean);
 }
 
-function hasContainerCheck(service: ServiceConfig | undefined): boolean {
+export function hasContainerCheck(service: ServiceConfig | undefined): boolean {
   return service?.health !== undefined && service.health.container_check !== "none";
 }
 
@@ -263,8 +263,27 @@ const UNWAITED_CHECK_INTERVAL = "30s";
  * from the host.
  */
 export function containerCheckInterval(config: SlipwayConfig, name: string, h: Health): string {
-  if (h.container_interval !== undefined) return h.container_interval;
-  return healthWaiter(config, name) === undefined ? UNWAITED_CHECK_INTERVAL : h.interval;
+  return containerCheckSchedule(config, name, h).interval;
+}
+
+/**
+ * containerCheckInterval with where the interval comes from, in words (`slipway config` shows it beside the value):
+ * the one rule, so what the config command says is what the compose and stack files get.
+ */
+export function containerCheckSchedule(
+  config: SlipwayConfig,
+  name: string,
+  h: Health,
+): { interval: string; from: string } {
+  if (h.container_interval !== undefined) return { interval: h.container_interval, from: "health.container_interval" };
+  const waiter = healthWaiter(config, name);
+  if (waiter === undefined) {
+    return {
+      interval: UNWAITED_CHECK_INTERVAL,
+      from: "docker's default, as nothing waits on this check (the http gate polls the port from the host)",
+    };
+  }
+  return { interval: h.interval, from: `health.interval, as ${waiter} waits on docker's verdict` };
 }
 
 /** Floor of the `up` bound: creating networks and containers, and a start without any healthcheck to wait for. */

@@ -60,4 +60,15 @@ describe("slipway config: the merged config", () => {
       "# merged config of slipway.yml (no --env)\n# every default filled in; secrets appear by name, their values come from the environment of the deploy\n# secrets: none referenced\n",
     );
   });
+
+  it("marks each derived value beside it and says so in the head comment; none, no such line", () => {
+    const derived = [{ key: ["services", "web", "port"], value: "8000", from: "what the test says" }];
+    const yaml = mergedConfigYaml(mergedConfig("slipway.yml", config, "production", env, derived));
+    expect(yaml.split("\n").filter((line) => line.includes("derived"))).toEqual([
+      '# values marked "derived" are not in the config: the deploy works them out from the rest of it',
+      "    port: 8000 # derived: what the test says",
+    ]);
+    expect(mergedConfig("slipway.yml", config, "production", env).derived).toEqual([]);
+    expect(mergedConfigYaml(mergedConfig("slipway.yml", config, "production", env))).not.toContain("derived");
+  });
 });
