@@ -1,9 +1,9 @@
 /**
  * `slipway render [-c config] [--env NAME] [--color blue|green] [--out DIR] [--json]`: every file Slipway would install for a
  * config (nginx site + upstream includes, systemd template units and each instance's drop-in, internal mode's
- * public-port units, per-color env files, compose files: the list the runtimes install, render/from-config/
- * runtime-files.ts), printed or written under DIR at their host paths. Secrets are never resolved here: env files
- * show each secret by name only.
+ * public-port units, per-color env files, compose files, swarm stack files: the list the runtimes install,
+ * render/from-config/runtime-files.ts), printed or written under DIR at their host paths. Secrets are never resolved
+ * here: env files show each secret by name only, a stack file its swarm secret's unversioned name.
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import type { SlipwayConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
-import { imageRepository } from "../render/from-config/compose.js";
+import { placeholderImage } from "../render/from-config/compose.js";
 import { type ConfigRenderedFile, renderFromConfig } from "../render/from-config/index.js";
 import type { Color } from "../render/model.js";
 import { type ConfigFlags, collect, configFile, configOptions, jsonOption } from "./_options.js";
@@ -55,11 +55,14 @@ export function parseImages(specs: readonly string[], config: SlipwayConfig): Re
   return images;
 }
 
-/** Images for services without one given: `<repo>@<unknown digest>`, shown as `<repo>:<tag>` with a marker. */
+/**
+ * Images for services without one given: `<repo>@<unknown digest>` (placeholderImage), shown as `<repo>:<tag>` with
+ * a marker.
+ */
 function withPlaceholders(config: SlipwayConfig, given: Record<string, string>): Record<string, string> {
   const images = { ...given };
   for (const name of Object.keys(config.services)) {
-    images[name] ??= `${imageRepository(config, name).replace(/:[^/:]+$/, "")}@${UNKNOWN_DIGEST}`;
+    images[name] ??= placeholderImage(config, name, UNKNOWN_DIGEST);
   }
   return images;
 }
@@ -95,7 +98,7 @@ export async function runRender(file: string, options: RenderCommandOptions = {}
     tlsReady: Boolean(options.tlsReady),
     images,
     secrets: {},
-  }).map((f) => (f.kind === "compose" ? { ...f, content: markUnpinned(f.content) } : f));
+  }).map((f) => (f.kind === "compose" || f.kind === "swarm-stack" ? { ...f, content: markUnpinned(f.content) } : f));
   const text = files.map((f) => `${header(f)}\n${f.content}`).join("\n");
   return { files, text };
 }

@@ -15,7 +15,7 @@ import { unifiedDiff } from "../install/validated.js";
 import type { RemoteHost } from "../remote/types.js";
 import { durationSeconds } from "../render/from-config/common.js";
 import { serviceImageRef } from "../render/from-config/index.js";
-import { stackFromConfig, swarmObjectName } from "../render/from-config/swarm.js";
+import { stackFilePath, stackFromConfig, swarmSecretNames } from "../render/from-config/swarm.js";
 import { renderStack } from "../render/swarm-stack.js";
 import { buildAction } from "./container/delivery.js";
 import type { ServiceLogs } from "./events.js";
@@ -24,7 +24,7 @@ import { type ColorRuntime, configWithEnv, logLines, type StageInput, type Stage
 import { shipStatic, writeReleaseManifest } from "./stage-steps.js";
 import { formatLogGroups, LOG_LINES } from "./steps/gate.js";
 import { StepFailure } from "./steps/types.js";
-import { ensureSwarmAccessories, stackFilePath } from "./swarm/accessories.js";
+import { ensureSwarmAccessories } from "./swarm/accessories.js";
 import { ensureSwarmSecrets, pruneSwarmSecrets, type SecretNames } from "./swarm/secrets.js";
 import {
   readTaskFailure,
@@ -38,17 +38,13 @@ import {
 
 const asRoot = { become: true };
 
-/** The versioned secret names without creating anything (check mode), or created when missing (a run). */
+/**
+ * The versioned secret names without creating anything (check mode: a missing value names the empty one), or created
+ * when missing (a run).
+ */
 async function secretNamesFor(host: RemoteHost, config: SlipwayConfig, input: StageInput): Promise<SecretNames> {
   if (!input.check) return (await ensureSwarmSecrets(host, config, input.secrets)).names;
-  const names: SecretNames = {};
-  for (const [service, settings] of Object.entries(config.services)) {
-    for (const secret of settings.secrets) {
-      const value = input.secrets[secret] ?? "";
-      names[service] = { ...names[service], [secret]: swarmObjectName(config.app, service, secret, value) };
-    }
-  }
-  return names;
+  return swarmSecretNames(config, (secret) => input.secrets[secret] ?? "");
 }
 
 /** Seconds a color may take until every replica runs: the slowest service's health timeout plus pull and schedule. */

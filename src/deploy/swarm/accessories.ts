@@ -13,18 +13,13 @@ import { SlipwayError } from "../../errors.js";
 import { unifiedDiff } from "../../install/validated.js";
 import type { RemoteHost } from "../../remote/types.js";
 import { accessoryNames, serviceImageRef } from "../../render/from-config/index.js";
-import { accessoriesStackFromConfig } from "../../render/from-config/swarm.js";
+import { accessoriesStackFromConfig, stackFilePath } from "../../render/from-config/swarm.js";
 import { ACCESSORIES } from "../../render/model.js";
 import { renderStack } from "../../render/swarm-stack.js";
 import { STAGE_STEP, type StageResult } from "../runtime.js";
 import { placementMoves, refusePlacementMoves } from "./accessory-placement.js";
 import type { SecretNames } from "./secrets.js";
 import { stackReplicas, waitForReplicas } from "./tasks.js";
-
-/** `<deploy_dir>/swarm/<color or accessories>.yml`: the stack file last deployed. */
-export function stackFilePath(config: SlipwayConfig, name: string): string {
-  return `${config.deploy_dir.replace(/\/$/, "")}/swarm/${name}.yml`;
-}
 
 /** `<app>-accessories`. */
 export function accessoriesStack(app: string): string {

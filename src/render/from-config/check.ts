@@ -5,7 +5,7 @@
  */
 import type { SlipwayConfig } from "../../config/schema.js";
 import { RenderError } from "../errors.js";
-import { imageRepository } from "./compose.js";
+import { placeholderImage } from "./compose.js";
 import { ConfigMappingError } from "./errors.js";
 import { renderFromConfig } from "./index.js";
 
@@ -40,7 +40,7 @@ export function renderProblems(config: SlipwayConfig): RenderProblem[] {
 function placeholderImages(config: SlipwayConfig): Record<string, string> {
   const images: Record<string, string> = {};
   for (const name of Object.keys(config.services)) {
-    images[name] = `${imageRepository(config, name).replace(/:[^/:]+$/, "")}@${PLACEHOLDER_DIGEST}`;
+    images[name] = placeholderImage(config, name, PLACEHOLDER_DIGEST);
   }
   return images;
 }

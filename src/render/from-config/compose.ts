@@ -48,6 +48,17 @@ export function imageRepository(config: SlipwayConfig, name: string): string {
 }
 
 /**
+ * The image a service runs where the build has not given its digest yet (validate, `slipway render`): its `image:`
+ * when that is pinned by digest already (stripping its "tag" would leave `name@sha256`, refused by the writers), else
+ * its repository, tag dropped, at `digest`.
+ */
+export function placeholderImage(config: SlipwayConfig, name: string, digest: string): string {
+  const repository = imageRepository(config, name);
+  if (/@sha256:[0-9a-f]{64}$/.test(repository)) return repository;
+  return `${repository.replace(/:[^/:]+$/, "")}@${digest}`;
+}
+
+/**
  * The image a service runs: the deploy's image for it (built and pushed, or `--image`), else the one built for the
  * service it takes its image from (`image_from`), else its `image:`; undefined when none is known yet.
  */

@@ -1,7 +1,7 @@
 /**
  * Every file Slipway installs for one slipway.yml, rendered from the config alone: the nginx site and its upstream
  * includes (unless proxy.mode is internal), the systemd template units, the per-color env files, and the compose
- * file of each color. Pure: no I/O; the caller decides whether to print, write or install.
+ * or swarm stack file of each color. Pure: no I/O; the caller decides whether to print, write or install.
  */
 import type { SlipwayConfig } from "../../config/schema.js";
 import { renderCompose } from "../compose.js";
@@ -17,6 +17,7 @@ import {
   type RuntimeFilesOptions,
   systemdUnitFiles,
 } from "./runtime-files.js";
+import { accessoriesStackFiles } from "./swarm-files.js";
 
 export {
   accessoriesComposeFromConfig,
@@ -77,8 +78,12 @@ export function renderFromConfig(config: SlipwayConfig, options: RenderFromConfi
   return files;
 }
 
-/** The accessories' compose file and env files (runtime compose): one set, whatever the colors. */
+/**
+ * The accessories' compose file and env files (runtime compose), or their stack file (runtime swarm): one set,
+ * whatever the colors.
+ */
 function accessoryFiles(config: SlipwayConfig, options: RenderFromConfigOptions): ConfigRenderedFile[] {
+  if (config.runtime === "swarm") return accessoriesStackFiles(config, options);
   if (config.runtime !== "compose") return [];
   const model = accessoriesComposeFromConfig(config, options.images ?? {});
   if (!model) return [];

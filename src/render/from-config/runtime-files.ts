@@ -1,8 +1,9 @@
 /**
  * The files a deploy installs for one color on one host, besides the nginx site: under systemd each process's env
  * file and WorkingDirectory drop-in (every instance of a load-balanced service), under container each service's env
- * file, under compose the secrets' env files and the color's compose file. `slipway render` lists these and the
- * runtimes install exactly these (src/deploy/*-runtime.ts), so what render shows is what lands on the host.
+ * file, under compose the secrets' env files and the color's compose file, under swarm the color's stack file (the
+ * secrets are swarm objects, no env file). `slipway render` lists these and the runtimes install exactly these
+ * (src/deploy/*-runtime.ts), so what render shows is what lands on the host.
  */
 import type { SlipwayConfig } from "../../config/schema.js";
 import { renderCompose } from "../compose.js";
@@ -12,6 +13,7 @@ import { dropInContent, dropInPath, renderSystemdUnit, templateUnitName } from "
 import { serviceInstances } from "./common.js";
 import { composeFromConfig } from "./compose.js";
 import { envFileFromConfig } from "./env-files.js";
+import { colorStackFile } from "./swarm-files.js";
 import { systemdUnitFromConfig } from "./systemd.js";
 
 export type ConfigFileKind =
@@ -20,7 +22,8 @@ export type ConfigFileKind =
   | "systemd-unit"
   | "systemd-drop-in"
   | "env-file"
-  | "compose";
+  | "compose"
+  | "swarm-stack";
 
 export interface ConfigRenderedFile {
   kind: ConfigFileKind;
@@ -42,7 +45,7 @@ export interface RuntimeFilesOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Compose flavour of the host (runtime compose env files). Default: the dotenv form v1 and v2 both read. */
   composeFlavour?: DotenvFlavour;
-  /** Runtime compose: image per service, pinned by digest (no compose file without every colored service's). */
+  /** Runtimes compose and swarm: image per service, pinned by digest (no compose or stack file without every colored service's). */
   images?: Readonly<Record<string, string>>;
 }
 
@@ -63,7 +66,7 @@ export function systemdUnitFiles(config: SlipwayConfig, hostName?: string): Conf
   }));
 }
 
-/** The color's env files, drop-ins and compose file (see the module comment), in service order. */
+/** The color's env files, drop-ins, compose or stack file (see the module comment), in service order. */
 export function colorRuntimeFiles(
   config: SlipwayConfig,
   color: Color,
@@ -99,6 +102,7 @@ export function colorRuntimeFiles(
     }
     return files;
   }
+  if (config.runtime === "swarm") return [colorStackFile(config, color, options)];
   for (const [name, service] of Object.entries(config.services)) {
     // Under compose the plain env is in the compose file: the env file exists only for secrets.
     if (config.runtime === "compose" && (service.secrets.length === 0 || service.accessory)) continue;

@@ -36,6 +36,31 @@ export function swarmObjectPrefix(app: string, service: string, name: string): s
   return `${app}_${service}_${name}`;
 }
 
+/** `<deploy_dir>/swarm/<color or accessories>.yml`: the stack file last deployed (the runtime writes it there). */
+export function stackFilePath(config: SlipwayConfig, name: string): string {
+  return `${config.deploy_dir.replace(/\/$/, "")}/swarm/${name}.yml`;
+}
+
+/**
+ * The versioned name (swarmObjectName) of each service's secrets whose value `secretValue` gives, as
+ * stackFromConfig's `secretNames`; a secret without a value is left out, and its stack entry keeps the bare prefix
+ * (swarmObjectPrefix).
+ */
+export function swarmSecretNames(
+  config: SlipwayConfig,
+  secretValue: (secret: string) => string | undefined,
+): Record<string, Record<string, string>> {
+  const names: Record<string, Record<string, string>> = {};
+  for (const [service, settings] of Object.entries(config.services)) {
+    for (const secret of settings.secrets) {
+      const value = secretValue(secret);
+      if (value === undefined) continue;
+      names[service] = { ...names[service], [secret]: swarmObjectName(config.app, service, secret, value) };
+    }
+  }
+  return names;
+}
+
 export function stackFromConfig(config: SlipwayConfig, options: StackFromConfigOptions): StackModel {
   return stackOf(config, composeFromConfig(config, { color: options.color, images: options.images }), options);
 }

@@ -1,11 +1,21 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { markUnpinned, runRender, writeRendered } from "../../../../src/cli/render.js";
+import { parseConfigText } from "../../../../src/config/load.js";
+import { placeholderImage } from "../../../../src/render/from-config/compose.js";
+import { expectGolden } from "../golden.js";
 import { EXAMPLES } from "./examples.js";
 
 const digest = `sha256:${"c".repeat(64)}`;
+const SWARM = "test/fixtures/config/valid/swarm-accessory-secrets.yml";
+
+/** The swarm fixture with the accessory's `image:` replaced. */
+function swarmWithImage(image: string) {
+  return parseConfigText(readFileSync(SWARM, "utf8").replace("image: postgres:16", `image: ${image}`), SWARM);
+}
 
 describe("slipway render", () => {
   it("prints every file with a header; secrets by name only", async () => {
@@ -61,6 +71,34 @@ describe("slipway render", () => {
     );
     await expect(runRender(EXAMPLES["duckdb-compose"], { image: ["nope=x"] })).rejects.toThrow(/--image "nope=x"/);
     expect(markUnpinned("image: a@sha256:abc\n")).toBe("image: a@sha256:abc\n");
+  });
+
+  it("runtime swarm: each color's stack file and the accessories' one, exactly (no env file: secrets are swarm's)", async () => {
+    const { files, text } = await runRender(SWARM);
+    expect(files.filter((f) => !f.kind.startsWith("nginx-")).map((f) => [f.path, f.kind, f.mode, f.redacted])).toEqual([
+      ["/opt/shop/swarm/blue.yml", "swarm-stack", 0o644, ["KEY"]],
+      ["/opt/shop/swarm/green.yml", "swarm-stack", 0o644, ["KEY"]],
+      ["/opt/shop/swarm/accessories.yml", "swarm-stack", 0o644, ["PGPASS"]],
+    ]);
+    expectGolden("swarm/render.txt", text);
+  });
+
+  it("runtime swarm: --color and --image pin the stack's images; a pinned `image:` stays as written", async () => {
+    const web = `10.213.0.1:5000/shop-web@${digest}`;
+    const { files } = await runRender(SWARM, { color: "green", image: [`web=${web}`] });
+    expect(files.filter((f) => f.kind === "swarm-stack").map((f) => f.path)).toEqual([
+      "/opt/shop/swarm/green.yml",
+      "/opt/shop/swarm/accessories.yml",
+    ]);
+    expect(files[files.length - 2]?.content).toContain(`    image: ${web}\n`);
+    expect(files.at(-1)?.content).toContain(
+      "    image: postgres:<tag> # NOT PINNED: digest unknown until the build; pass --image SERVICE=REF@sha256:...\n",
+    );
+    const pinned = `postgres:16@sha256:${"d".repeat(64)}`;
+    expect(placeholderImage(swarmWithImage(pinned), "db", `sha256:${"0".repeat(64)}`)).toBe(pinned);
+    expect(placeholderImage(swarmWithImage("postgres:16"), "db", `sha256:${"0".repeat(64)}`)).toBe(
+      `postgres@sha256:${"0".repeat(64)}`,
+    );
   });
 
   it("internal mode renders no nginx files", async () => {

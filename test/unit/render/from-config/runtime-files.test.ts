@@ -1,7 +1,8 @@
 /**
  * `slipway render` shows exactly the files the deploy installs: for each runtime the color is staged on the fake host
  * (and, in internal mode, switched to), and every file written there (path, content, mode) is the list render returns
- * for that color, nginx's files aside (the switch installs those, tested apart), byte for byte.
+ * for that color, nginx's files aside (the switch installs those, tested apart), byte for byte. Runtime swarm's stage
+ * is its own test's (deploy/swarm-staged.test.ts, a golden recorded before render showed stack files).
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { switchPublicPorts } from "../../../../src/deploy/public-port.js";
 import type { ColorRuntime } from "../../../../src/deploy/runtime.js";
 import { systemdRuntime } from "../../../../src/deploy/systemd-runtime.js";
 import { renderFromConfig } from "../../../../src/render/from-config/index.js";
+import { SWARM_IMAGES, SWARM_SECRETS, stagedSwarmFiles, swarmShop } from "../../deploy/swarm/swarm-shop.js";
 import { FakeHost } from "../../engine/fake-host.js";
 import { configWith } from "./config.js";
 
@@ -134,5 +136,22 @@ describe("render lists exactly what the deploy installs, per runtime", () => {
       "/opt/duckdb-compose/env/backend-green.env",
       "/opt/duckdb-compose/compose/green/compose.yml",
     ]);
+  });
+
+  it("swarm: the color's stack file and the accessories' one, secrets by their versioned names, no env file", async () => {
+    const config = swarmShop();
+    const written = await stagedSwarmFiles(config, "green");
+    const rendered = renderFromConfig(config, {
+      color: "green",
+      colors: ["green"],
+      tlsReady: false,
+      images: SWARM_IMAGES,
+      secrets: SWARM_SECRETS,
+    })
+      .filter((f) => !f.kind.startsWith("nginx-"))
+      .map((f) => [f.path, `${f.mode.toString(8).padStart(4, "0")} ${f.content}`] as const);
+    expect(written).toEqual(new Map(rendered));
+    expect(rendered.map(([path]) => path)).toEqual(["/opt/shop/swarm/green.yml", "/opt/shop/swarm/accessories.yml"]);
+    expect(written.get("/opt/shop/swarm/green.yml")).toContain("      - source: shop_web_KEY_2938b0857563\n");
   });
 });
