@@ -34,7 +34,10 @@ export function healthWaiter(config: WaitedConfig, name: string): string | undef
 export function checkContainerIntervals(config: CheckedConfig, issue: Issue): void {
   for (const [name, service] of Object.entries(config.services)) {
     const every = service.health?.container_interval;
-    if (every === undefined) continue;
+    if (every === undefined) {
+      checkInheritedInterval(config, name, issue);
+      continue;
+    }
     const at = ["services", name, "health", "container_interval"];
     if (config.runtime !== "compose" && config.runtime !== "swarm") {
       issue(
@@ -57,5 +60,26 @@ export function checkContainerIntervals(config: CheckedConfig, issue: Issue): vo
         every,
       );
     }
+  }
+}
+
+/**
+ * Without `container_interval`, a waited service's container check runs at `health.interval` (containerCheckSchedule
+ * in render/from-config/compose.ts): the same bound as above holds for that key.
+ */
+function checkInheritedInterval(config: CheckedConfig, name: string, issue: Issue): void {
+  const service = config.services[name];
+  const every = service?.health?.interval;
+  const timeout = service?.health?.timeout;
+  if (every === undefined || timeout === undefined) return;
+  if (config.runtime !== "compose" && config.runtime !== "swarm") return;
+  if ((service?.health?.container_check ?? "none") === "none") return;
+  const waiter = healthWaiter(config, name);
+  if (waiter && durationMs(every) >= durationMs(timeout)) {
+    issue(
+      ["services", name, "health", "interval"],
+      `${waiter} waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (${timeout}); set it below that, or set health.container_interval`,
+      every,
+    );
   }
 }

@@ -110,4 +110,22 @@ describe("container check interval (compose)", () => {
     // Nothing waits on web's check: a long interval is only a late `unhealthy` in docker's own status.
     expect(() => shop({ container_interval: "5m" })).not.toThrow();
   });
+
+  it("validate holds health.interval to the same bound where docker checks at it (no container_interval)", () => {
+    const waited = (health: Record<string, unknown>) =>
+      configWith({
+        runtime: "compose",
+        services: {
+          api: { build: { context: "api" }, port: 5001, health: { ...python, ...health } },
+          web: { build: { context: "web" }, port: 8050, depends_on: ["api"] },
+        },
+      });
+    expect(() => waited({ interval: "30s", timeout: "5s" })).toThrow(
+      "services.api.health.interval: services.web.depends_on (compose up waits for it) waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (5s); set it below that, or set health.container_interval",
+    );
+    expect(() => waited({ interval: "30s", timeout: "5s", container_interval: "2s" })).not.toThrow();
+    expect(() => waited({ interval: "4s", timeout: "5s" })).not.toThrow();
+    // Nothing waits on web's check: its container check runs every 30 s, the gate polls the port.
+    expect(() => shop({ interval: "30s", timeout: "5s" })).not.toThrow();
+  });
 });
