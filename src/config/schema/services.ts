@@ -279,7 +279,7 @@ export const serviceSchema = z
     health: healthSchema.optional(),
     env: z.record(envName(), envValue()).default({}).describe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference syntax, documented
-      "Plain environment variables. Secrets go in `secrets` (by name). `${service:NAME.url}` (or `.host`, `.port`) is the address of service NAME in the same color, written per color (seed 000's `BACKEND_URL: ${service:backend.url}` reaches blue's backend from blue and green's from green): `http://127.0.0.1:<color port>` under systemd, `http://NAME:<port>` under compose; not under runtime container (no network between containers). Each service in `depends_on` is also given as `SLIPWAY_<NAME>_URL`.",
+      "Plain environment variables. Secrets go in `secrets` (by name). `${service:NAME.url}` (or `.host`, `.port`) is the address of service NAME in the same color, written per color (seed 000's `BACKEND_URL: ${service:backend.url}` reaches blue's backend from blue and green's from green): `http://127.0.0.1:<color port>` under systemd, `http://NAME:<port>` under compose and swarm (the service name on the color's network); not under runtime container (no network between containers). Each service in `depends_on` is also given as `SLIPWAY_<NAME>_URL`.",
     ),
     secrets: z
       .array(secretName())

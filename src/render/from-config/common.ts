@@ -82,12 +82,14 @@ export function serviceOf(config: SlipwayConfig, name: string, configPath: strin
 
 /**
  * Where services of `color` reach service `name`: under compose its service name and container port on the color's
- * project network (the first of load-balanced instances keeps the name); under systemd its port of that color on
- * loopback. Runtime container has no network between containers: validate refuses references there.
+ * project network (the first of load-balanced instances keeps the name), under swarm the same on the stack's overlay
+ * network (the service's DNS name there; the stack is the compose model, render/swarm-stack.ts); under systemd its
+ * port of that color on loopback. Runtime container has no network between containers: validate refuses references
+ * there.
  */
 export function serviceAddress(config: SlipwayConfig, name: string, color: "blue" | "green") {
   const target = serviceOf(config, name, `services.${name}`);
-  return config.runtime === "compose"
+  return config.runtime === "compose" || config.runtime === "swarm"
     ? { host: name, port: target.port }
     : { host: "127.0.0.1", port: colorPort(target, color) };
 }
