@@ -51,7 +51,7 @@ var require_identity = __commonJS({
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap8 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar8 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isScalar9 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq6 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection2(node2) {
       if (node2 && typeof node2 === "object")
@@ -73,7 +73,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar8(node2) || isCollection2(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar9(node2) || isCollection2(node2)) && !!node2.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -88,7 +88,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap8;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar8;
+    exports2.isScalar = isScalar9;
     exports2.isSeq = isSeq6;
   }
 });
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar9 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,7 +5717,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection2;
-    exports2.isScalar = isScalar8;
+    exports2.isScalar = isScalar9;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -58598,6 +58598,13 @@ function nonZeroDuration(why) {
     abort: true
   });
 }
+function minDuration(floor, why) {
+  const floorMs = durationMs(floor);
+  return duration3().refine((value) => !(durationMs(value) < floorMs), {
+    message: `expected ${floor} or more: ${why}`,
+    abort: true
+  });
+}
 function durationMs(value) {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[match?.[2] ?? ""];
@@ -58860,8 +58867,11 @@ var healthSchema = external_exports.strictObject({
   ),
   expected_status: httpStatus().default(200).describe("HTTP status a healthy service answers."),
   expected_body: external_exports.string({ error: "expected a string" }).optional().describe("Substring the response body must contain (e.g. the version)."),
-  interval: duration3().default("2s").describe(
-    "Time between polls once the schedule has slowed down, and between the healthy answers of a streak. Until the first healthy answer polls come every 100 ms for 3 s, then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one. Also docker's `container_check` interval where something waits on its verdict (`container_interval`)."
+  interval: minDuration(
+    "1s",
+    "the gate's first polls come every 100 ms whatever the interval, and it waits whole seconds (at least 1) between the later ones; where something waits on docker's container check, this is that check's interval too"
+  ).default("2s").describe(
+    "Time between polls once the schedule has slowed down, and between the healthy answers of a streak: at least 1s, counted in whole seconds (1500ms waits 2 s). Until the first healthy answer polls come every 100 ms for 3 s whatever this is (a shorter interval would not see a booting app sooner), then 200, 400, 800 ms ... up to this interval; each further answer a streak needs comes one interval after the previous one. Also docker's `container_check` interval where something waits on its verdict (`container_interval`), whose floor is 1s too: each check starts a process in the container."
   ),
   consecutive_successes: positiveInt().default(1).describe(
     "Healthy answers in a row needed to pass, one `interval` apart: N means the service stayed healthy for (N-1) x interval (1: pass on the first healthy answer, as docker and Kubernetes readiness do). An unhealthy answer starts the count again."
@@ -58880,11 +58890,8 @@ var healthSchema = external_exports.strictObject({
   ).default("none").describe(
     "Docker's in-container healthcheck (runtimes compose and swarm), run with what the image has: `python` (python3 with a plain socket: the status and `expected_body` judged as the gate judges them), `curl`, `wget`, a command as a list, or `none` (the deploy's gate still polls the port from the host; `depends_on` then waits for the start only)."
   ),
-  container_interval: duration3().refine((value) => !(durationMs(value) < 1e3), {
-    message: "expected 1s or more: each check starts a process in the container, tens to hundreds of ms of CPU",
-    abort: true
-  }).optional().describe(
-    "How often docker runs `container_check` (runtimes compose and swarm), for as long as the container lives: each check starts a process inside the container (runc exec), tens to hundreds of ms of CPU (~190 ms on a small VM); at least 1s. Default: `interval` where something waits on docker's verdict (a service another one `depends_on`, an accessory, a `type: running` gate, every service of runtime swarm, whose updates wait for each task's health): the first check comes one interval after the start (Slipway writes no `start_interval`, which needs docker 25), so there it must stay below `timeout`. Else 30s, docker's own default: the `http` gate polls the port from the host. docker's `retries` follow: `timeout` / this, rounded up, at least 1."
+  container_interval: minDuration("1s", "each check starts a process in the container, tens to hundreds of ms of CPU").optional().describe(
+    "How often docker runs `container_check` (runtimes compose and swarm), for as long as the container lives: each check starts a process inside the container (runc exec), tens to hundreds of ms of CPU (~190 ms on a small VM); at least 1s. Default: `interval` where something waits on docker's verdict (a service another one `depends_on`, an accessory, a `type: running` gate, every service of runtime swarm, whose updates wait for each task's health): the first check comes one interval after the start (Slipway writes no `start_interval`, which needs docker 25), so there it must stay below `timeout`. Else 30s, docker's own default: the `http` gate polls the port from the host. docker's `retries` follow: `timeout` / this, rounded up, at least 1. `slipway config` shows the interval each check runs at, and why."
   )
 }).superRefine(checkHealthTiming).describe("Health check gating the switch.");
 var resourcesSchema = external_exports.strictObject({
@@ -58961,7 +58968,7 @@ var serviceSchema = external_exports.strictObject({
   health: healthSchema.optional(),
   env: external_exports.record(envName(), envValue()).default({}).describe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference syntax, documented
-    "Plain environment variables. Secrets go in `secrets` (by name). `${service:NAME.url}` (or `.host`, `.port`) is the address of service NAME in the same color, written per color (seed 000's `BACKEND_URL: ${service:backend.url}` reaches blue's backend from blue and green's from green): `http://127.0.0.1:<color port>` under systemd, `http://NAME:<port>` under compose; not under runtime container (no network between containers). Each service in `depends_on` is also given as `SLIPWAY_<NAME>_URL`."
+    "Plain environment variables. Secrets go in `secrets` (by name). `${service:NAME.url}` (or `.host`, `.port`) is the address of service NAME in the same color, written per color (seed 000's `BACKEND_URL: ${service:backend.url}` reaches blue's backend from blue and green's from green): `http://127.0.0.1:<color port>` under systemd, `http://NAME:<port>` under compose and swarm (the service name on the color's network); not under runtime container (no network between containers). Each service in `depends_on` is also given as `SLIPWAY_<NAME>_URL`."
   ),
   secrets: external_exports.array(secretName()).default([]).describe(
     "Environment variables read from the deploy's environment and written to the 0600 env file. Runtime swarm differs: each is a swarm secret the app reads as the file `/run/secrets/<NAME>` (its path in `<NAME>_FILE`), not as the variable; validate and plan warn (docs/swarm.md)."
@@ -61635,7 +61642,10 @@ function healthWaiter(config2, name) {
 function checkContainerIntervals(config2, issue2) {
   for (const [name, service] of Object.entries(config2.services)) {
     const every = service.health?.container_interval;
-    if (every === void 0) continue;
+    if (every === void 0) {
+      checkInheritedInterval(config2, name, issue2);
+      continue;
+    }
     const at2 = ["services", name, "health", "container_interval"];
     if (config2.runtime !== "compose" && config2.runtime !== "swarm") {
       issue2(
@@ -61658,6 +61668,22 @@ function checkContainerIntervals(config2, issue2) {
         every
       );
     }
+  }
+}
+function checkInheritedInterval(config2, name, issue2) {
+  const service = config2.services[name];
+  const every = service?.health?.interval;
+  const timeout = service?.health?.timeout;
+  if (every === void 0 || timeout === void 0) return;
+  if (config2.runtime !== "compose" && config2.runtime !== "swarm") return;
+  if ((service?.health?.container_check ?? "none") === "none") return;
+  const waiter = healthWaiter(config2, name);
+  if (waiter && durationMs(every) >= durationMs(timeout)) {
+    issue2(
+      ["services", name, "health", "interval"],
+      `${waiter} waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (${timeout}); set it below that, or set health.container_interval`,
+      every
+    );
   }
 }
 
@@ -62963,7 +62989,7 @@ function serviceOf(config2, name, configPath2) {
 }
 function serviceAddress(config2, name, color) {
   const target = serviceOf(config2, name, `services.${name}`);
-  return config2.runtime === "compose" ? { host: name, port: target.port } : { host: "127.0.0.1", port: colorPort(target, color) };
+  return config2.runtime === "compose" || config2.runtime === "swarm" ? { host: name, port: target.port } : { host: "127.0.0.1", port: colorPort(target, color) };
 }
 function dependencyUrls(config2, name, color) {
   const service = serviceOf(config2, name, `services.${name}`);
@@ -62996,6 +63022,11 @@ function imageRepository(config2, name) {
   if (service.image_from !== void 0) return imageRepository(config2, service.image_from);
   const repository = `${config2.image.repository ?? config2.app}-${name}`;
   return config2.image.registry ? `${config2.image.registry}/${repository}` : repository;
+}
+function placeholderImage(config2, name, digest) {
+  const repository = imageRepository(config2, name);
+  if (/@sha256:[0-9a-f]{64}$/.test(repository)) return repository;
+  return `${repository.replace(/:[^/:]+$/, "")}@${digest}`;
 }
 function serviceImageRef(config2, name, images) {
   const service = config2.services[name];
@@ -63145,8 +63176,18 @@ function healthcheck(config2, name, service) {
 }
 var UNWAITED_CHECK_INTERVAL = "30s";
 function containerCheckInterval(config2, name, h) {
-  if (h.container_interval !== void 0) return h.container_interval;
-  return healthWaiter(config2, name) === void 0 ? UNWAITED_CHECK_INTERVAL : h.interval;
+  return containerCheckSchedule(config2, name, h).interval;
+}
+function containerCheckSchedule(config2, name, h) {
+  if (h.container_interval !== void 0) return { interval: h.container_interval, from: "health.container_interval" };
+  const waiter = healthWaiter(config2, name);
+  if (waiter === void 0) {
+    return {
+      interval: UNWAITED_CHECK_INTERVAL,
+      from: "docker's default, as nothing waits on this check (the http gate polls the port from the host)"
+    };
+  }
+  return { interval: h.interval, from: `health.interval, as ${waiter} waits on docker's verdict` };
 }
 var COMPOSE_UP_BASE_SECONDS = 180;
 function composeUpBoundSeconds(config2) {
@@ -64261,6 +64302,201 @@ function withOptional(value) {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
 }
 
+// src/render/swarm-stack.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+var objectName = matching(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, "a swarm secret or config name");
+var duration5 = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a duration like 10s");
+var constraint = matching(/^node\.[a-z.A-Z0-9_-]+\s*(==|!=)\s*\S+$/, 'a constraint like "node.labels.db == true"');
+var NOT_IN_STACKS = ["restart", "mem_limit", "cpus", "depends_on", "env_file", "cap_drop", "cap_add", "security_opt"];
+function buildStackObject(model) {
+  const base = buildComposeObject(model.compose);
+  const services = base.services;
+  const secrets = /* @__PURE__ */ new Set();
+  const configs = /* @__PURE__ */ new Set();
+  for (const [name, service] of Object.entries(services)) {
+    const field = `services.${name}`;
+    const swarm = model.swarm[name];
+    if (!swarm) throw new RenderError(`${field}.swarm`, void 0, "is missing");
+    for (const key of NOT_IN_STACKS) delete service[key];
+    service.labels = { "com.docker.compose.project": stackName(model.compose), "com.docker.compose.service": name };
+    if (Array.isArray(service.ports)) service.ports = service.ports.map(hostModePort);
+    service.deploy = deploySection(swarm, field);
+    service.stop_grace_period = `${positiveInt2(swarm.stopGraceSeconds, `${field}.stopGraceSeconds`, 0)}s`;
+    if (swarm.secrets.length > 0) {
+      service.secrets = swarm.secrets.map((s, i) => ({
+        source: objectName(s.source, `${field}.secrets[${i}].source`),
+        target: objectName(s.target, `${field}.secrets[${i}].target`),
+        // Docker's default 0444: the file is root's, and the app may run as another user (`container.user`); the
+        // mount is private to the service's own containers.
+        mode: 292
+      }));
+      for (const s of swarm.secrets) secrets.add(s.source);
+    }
+    if (swarm.configs.length > 0) {
+      service.configs = swarm.configs.map((c, i) => ({
+        source: objectName(c.source, `${field}.configs[${i}].source`),
+        target: c.target,
+        mode: 292
+      }));
+      for (const c of swarm.configs) configs.add(c.source);
+    }
+  }
+  const networks = base.networks;
+  if (networks?.default) networks.default = { ...networks.default, driver: "overlay" };
+  const external = (names) => Object.fromEntries([...names].sort().map((n) => [n, { external: true }]));
+  return {
+    version: "3.8",
+    ...base,
+    ...secrets.size > 0 ? { secrets: external(secrets) } : {},
+    ...configs.size > 0 ? { configs: external(configs) } : {}
+  };
+}
+function hostModePort(short) {
+  const parts = short.split(":");
+  return { target: Number(parts[2]), published: Number(parts[1]), protocol: "tcp", mode: "host" };
+}
+function deploySection(swarm, field) {
+  const placement = {};
+  if (swarm.constraints.length > 0) {
+    placement.constraints = swarm.constraints.map((c, i) => constraint(c, `${field}.constraints[${i}]`));
+  }
+  if (swarm.maxReplicasPerNode !== void 0) {
+    placement.max_replicas_per_node = positiveInt2(swarm.maxReplicasPerNode, `${field}.maxReplicasPerNode`);
+  }
+  const limits = {};
+  if (swarm.memoryLimit !== void 0) limits.memory = swarm.memoryLimit;
+  if (swarm.cpus !== void 0) limits.cpus = String(swarm.cpus);
+  return {
+    mode: "replicated",
+    replicas: positiveInt2(swarm.replicas, `${field}.replicas`),
+    ...Object.keys(placement).length > 0 ? { placement } : {},
+    update_config: updateConfig(swarm.update, `${field}.update`),
+    rollback_config: updateConfig(swarm.rollback, `${field}.rollback`),
+    restart_policy: { condition: "any", delay: "2s" },
+    ...Object.keys(limits).length > 0 ? { resources: { limits } } : {}
+  };
+}
+function updateConfig(u, field) {
+  return {
+    parallelism: positiveInt2(u.parallelism, `${field}.parallelism`, 0),
+    delay: duration5(u.delay, `${field}.delay`),
+    order: u.order,
+    monitor: duration5(u.monitor, `${field}.monitor`),
+    failure_action: u.failureAction
+  };
+}
+function stackName(model) {
+  return composeProjectName(model.app, model.color);
+}
+function renderStack(model) {
+  const body = (0, import_yaml3.stringify)(buildStackObject(model), { version: "1.1", lineWidth: 0 });
+  return `# Managed by Slipway: stack ${stackName(model.compose)}.
+${body}`;
+}
+
+// src/render/from-config/swarm.ts
+var import_node_crypto5 = require("node:crypto");
+function swarmObjectName(app, service, name, value) {
+  return `${swarmObjectPrefix(app, service, name)}_${(0, import_node_crypto5.createHash)("sha256").update(value).digest("hex").slice(0, 12)}`;
+}
+function swarmObjectPrefix(app, service, name) {
+  return `${app}_${service}_${name}`;
+}
+function stackFilePath(config2, name) {
+  return `${config2.deploy_dir.replace(/\/$/, "")}/swarm/${name}.yml`;
+}
+function swarmSecretNames(config2, secretValue) {
+  const names = {};
+  for (const [service, settings] of Object.entries(config2.services)) {
+    for (const secret2 of settings.secrets) {
+      const value = secretValue(secret2);
+      if (value === void 0) continue;
+      names[service] = { ...names[service], [secret2]: swarmObjectName(config2.app, service, secret2, value) };
+    }
+  }
+  return names;
+}
+function stackFromConfig(config2, options) {
+  return stackOf(config2, composeFromConfig(config2, { color: options.color, images: options.images }), options);
+}
+function stackOf(config2, compose, options) {
+  const swarm = {};
+  for (const model of compose.services) {
+    delete model.envFile;
+    delete model.files;
+    const service = serviceOf(config2, model.name, `services.${model.name}`);
+    model.environment = { ...model.environment, ...swarmSecretFileEnv(service) };
+    swarm[model.name] = swarmService(config2, model.name, service, options);
+  }
+  return { compose, swarm };
+}
+function accessoriesStackFromConfig(config2, options) {
+  const compose = accessoriesComposeFromConfig(config2, options.images);
+  return compose ? stackOf(config2, compose, { ...options, color: "blue" }) : null;
+}
+function swarmService(config2, name, service, options) {
+  const settings = service.swarm;
+  const secretNames = options.secretNames?.[name] ?? {};
+  const configNames = options.configNames?.[name] ?? [];
+  const model = {
+    replicas: settings?.replicas ?? 1,
+    constraints: settings?.placement ?? [],
+    update: update(settings?.update, "rollback"),
+    rollback: update(settings?.rollback, "pause"),
+    secrets: service.secrets.map((secret2) => ({
+      source: secretNames[secret2] ?? swarmObjectPrefix(config2.app, name, secret2),
+      target: secret2
+    })),
+    configs: service.files.map((file2, i) => ({
+      source: configNames[i] ?? swarmObjectPrefix(config2.app, name, `file${i}`),
+      target: file2.path
+    })),
+    stopGraceSeconds: stopTimeoutSeconds(config2)
+  };
+  if (settings?.max_replicas_per_node !== void 0) model.maxReplicasPerNode = settings.max_replicas_per_node;
+  if (service.resources?.memory !== void 0) {
+    const { amount, unit } = integerSize(service.resources.memory, `services.${name}.resources.memory`);
+    model.memoryLimit = `${amount}${unit.toUpperCase()}`;
+  }
+  if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
+  return model;
+}
+function update(u, failureAction) {
+  return {
+    parallelism: u?.parallelism ?? 1,
+    delay: u?.delay ?? "0s",
+    order: u?.order ?? "start-first",
+    monitor: u?.monitor ?? "10s",
+    failureAction: u?.failure_action ?? failureAction
+  };
+}
+
+// src/render/from-config/swarm-files.ts
+function unnamedSecrets(config2, accessory, secrets) {
+  const names = Object.values(config2.services).filter((service) => service.accessory === accessory).flatMap((service) => service.secrets).filter((name) => secrets?.[name] === void 0);
+  return [...new Set(names)];
+}
+function colorStackFile(config2, color, options) {
+  const secretNames = swarmSecretNames(config2, (name) => options.secrets?.[name]);
+  const model = stackFromConfig(config2, { color, images: options.images ?? {}, secretNames });
+  return {
+    kind: "swarm-stack",
+    path: stackFilePath(config2, color),
+    content: renderStack(model),
+    mode: 420,
+    color,
+    redacted: unnamedSecrets(config2, false, options.secrets)
+  };
+}
+function accessoriesStackFiles(config2, options) {
+  const secretNames = swarmSecretNames(config2, (name) => options.secrets?.[name]);
+  const model = accessoriesStackFromConfig(config2, { images: options.images ?? {}, secretNames });
+  if (!model) return [];
+  const content = renderStack(model);
+  const redacted = unnamedSecrets(config2, true, options.secrets);
+  return [{ kind: "swarm-stack", path: stackFilePath(config2, ACCESSORIES), content, mode: 420, redacted }];
+}
+
 // src/render/from-config/systemd.ts
 var import_node_path6 = require("node:path");
 var SYSTEM_BINARIES = { gunicorn: "/usr/bin/gunicorn", uvicorn: "/usr/bin/uvicorn" };
@@ -64384,6 +64620,7 @@ function colorRuntimeFiles(config2, color, options = {}) {
     }
     return files;
   }
+  if (config2.runtime === "swarm") return [colorStackFile(config2, color, options)];
   for (const [name, service] of Object.entries(config2.services)) {
     if (config2.runtime === "compose" && (service.secrets.length === 0 || service.accessory)) continue;
     files.push(env2(name));
@@ -64423,6 +64660,7 @@ function renderFromConfig(config2, options) {
   return files;
 }
 function accessoryFiles(config2, options) {
+  if (config2.runtime === "swarm") return accessoriesStackFiles(config2, options);
   if (config2.runtime !== "compose") return [];
   const model = accessoriesComposeFromConfig(config2, options.images ?? {});
   if (!model) return [];
@@ -64466,7 +64704,7 @@ function renderProblems(config2) {
 function placeholderImages(config2) {
   const images = {};
   for (const name of Object.keys(config2.services)) {
-    images[name] = `${imageRepository(config2, name).replace(/:[^/:]+$/, "")}@${PLACEHOLDER_DIGEST}`;
+    images[name] = placeholderImage(config2, name, PLACEHOLDER_DIGEST);
   }
   return images;
 }
@@ -65084,9 +65322,9 @@ var import_promises3 = require("node:fs/promises");
 var import_ssh2 = __toESM(require_lib3(), 1);
 
 // src/remote/fingerprint.ts
-var import_node_crypto5 = require("node:crypto");
+var import_node_crypto6 = require("node:crypto");
 function sha256Fingerprint(blob) {
-  return `SHA256:${(0, import_node_crypto5.createHash)("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+  return `SHA256:${(0, import_node_crypto6.createHash)("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
 }
 function keyTypeOf(blob) {
   if (blob.length < 4) throw new Error("SSH key blob too short");
@@ -65360,7 +65598,7 @@ async function ensureSystemUser(host, name, check2 = false) {
 }
 
 // src/deploy/compose/accessories.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/commands/docker-image.ts
 function pullArgv(digestReference2) {
@@ -67028,13 +67266,13 @@ async function accessoryImages(host, config2, names, input2, result) {
   return images;
 }
 function liveImage(live, name) {
-  const image = live === void 0 ? void 0 : (0, import_yaml3.parse)(live)?.services?.[name]?.image;
+  const image = live === void 0 ? void 0 : (0, import_yaml4.parse)(live)?.services?.[name]?.image;
   return typeof image === "string" ? image : void 0;
 }
 function changedAccessories(before, after, names, envChanged) {
   const section = (text2, name) => {
     if (text2 === void 0) return void 0;
-    const { image: _, ...rest } = (0, import_yaml3.parse)(text2)?.services?.[name] ?? {};
+    const { image: _, ...rest } = (0, import_yaml4.parse)(text2)?.services?.[name] ?? {};
     return JSON.stringify(rest);
   };
   return names.filter(
@@ -67159,14 +67397,14 @@ async function composeServerState(host, spec) {
   return { exists: ids.stdout.trim() !== "", where: `compose service ${project ? `${project}/` : ""}${service}` };
 }
 async function checkDatabasePresent(host, spec, liveRelease) {
-  if (!spec) return "none";
+  if (!spec) return { state: "none" };
   const state = await fileDatabaseState(host, spec);
   if (!state || state.exists) {
     const file2 = spec.engine === "sqlite" || spec.engine === "duckdb";
     await checkBackupTool({ host, become: file2, step: "preflight" }, spec);
-    return "present";
+    return { state: "present" };
   }
-  if (liveRelease === null) return "first-deploy";
+  if (liveRelease === null) return { state: "first-deploy", where: state.where };
   throw new SlipwayError(
     `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
     {
@@ -67176,10 +67414,11 @@ async function checkDatabasePresent(host, spec, liveRelease) {
     }
   );
 }
-async function backupBeforeChange(host, config2, spec, release, writers, log, liveRelease = null) {
+async function backupBeforeChange(host, config2, spec, release, writers, log, liveRelease = null, found) {
   if (!spec) return null;
-  if (await checkDatabasePresent(host, spec, liveRelease) === "first-deploy") {
-    log(`no database at ${(await fileDatabaseState(host, spec))?.where} yet (first deploy): nothing to back up`);
+  const finding = found ?? await checkDatabasePresent(host, spec, liveRelease);
+  if (finding.state === "first-deploy") {
+    log(`no database at ${finding.where} yet (first deploy): nothing to back up`);
     return null;
   }
   const manifest = await createBackup({
@@ -67200,10 +67439,14 @@ async function backupBeforeChange(host, config2, spec, release, writers, log, li
   }
   return manifest.id;
 }
-async function checkBackupRoomBeforeStop(host, config2, spec, log) {
+async function checkBackupRoomBeforeStop(host, config2, spec, log, found) {
   if (!spec) return;
-  const state = await fileDatabaseState(host, spec);
-  if (state && !state.exists) return;
+  if (found) {
+    if (found.state !== "present") return;
+  } else {
+    const state = await fileDatabaseState(host, spec);
+    if (state && !state.exists) return;
+  }
   await checkBackupRoom({ host, deployDir: config2.deploy_dir, database: spec, release: "", step: "backup", log });
 }
 
@@ -67636,7 +67879,7 @@ function parseFacts(output2) {
 }
 
 // src/remote/known-hosts.ts
-var import_node_crypto6 = require("node:crypto");
+var import_node_crypto7 = require("node:crypto");
 function parseKnownHosts(text2) {
   const entries = [];
   text2.split(/\r?\n/).forEach((raw, index) => {
@@ -67671,7 +67914,7 @@ function parseHosts(field) {
 function entryMatches(entry, host, port3) {
   const name = hostPattern(host, port3);
   if (entry.hosts.kind === "hashed") {
-    return (0, import_node_crypto6.createHmac)("sha1", entry.hosts.salt).update(name).digest().equals(entry.hosts.hash);
+    return (0, import_node_crypto7.createHmac)("sha1", entry.hosts.salt).update(name).digest().equals(entry.hosts.hash);
   }
   let matched = false;
   for (const pattern of entry.hosts.patterns) {
@@ -68778,7 +69021,7 @@ function defaultWarn(message2) {
 }
 
 // src/remote/ssh-host.ts
-var import_node_crypto8 = require("node:crypto");
+var import_node_crypto9 = require("node:crypto");
 var import_promises7 = require("node:timers/promises");
 
 // src/remote/channel-exec.ts
@@ -69332,9 +69575,9 @@ async function checkExit(outcome, options, host) {
 }
 
 // src/remote/read-batch.ts
-var import_node_crypto7 = require("node:crypto");
+var import_node_crypto8 = require("node:crypto");
 function readFilesBoundary() {
-  return (0, import_node_crypto7.randomBytes)(16).toString("hex");
+  return (0, import_node_crypto8.randomBytes)(16).toString("hex");
 }
 var ReadBatcher = class {
   constructor(runRaw2, readOne) {
@@ -69474,7 +69717,7 @@ var SshRemoteHost = class {
   }
   async putFile(path6, content, options = {}) {
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    const sha256 = (0, import_node_crypto8.createHash)("sha256").update(data).digest("hex");
+    const sha256 = (0, import_node_crypto9.createHash)("sha256").update(data).digest("hex");
     const step = options.step ?? `put ${path6}`;
     if (options.unconditional) {
       await this.#execChecked(writeArgv(path6, { ...options, size: data.length }), {
@@ -69796,7 +70039,7 @@ async function connectAll(config2, hosts, pool2) {
 }
 
 // src/deploy/maintenance-bypass.ts
-var import_node_crypto9 = require("node:crypto");
+var import_node_crypto10 = require("node:crypto");
 function bypassTokenPath(config2) {
   return maintenanceBypassPath(UPSTREAM_INCLUDE_DIR, config2.app);
 }
@@ -69835,7 +70078,7 @@ var MaintenanceBypass = class {
       redactor?.add(existing);
       return { token: existing, created: false };
     }
-    const token = (0, import_node_crypto9.randomBytes)(16).toString("hex");
+    const token = (0, import_node_crypto10.randomBytes)(16).toString("hex");
     redactor?.add(token);
     await this.host.exec(mkdirsArgv([UPSTREAM_INCLUDE_DIR]), { become: true, step: "switch" });
     await this.host.putFile(bypassTokenPath(this.config), maintenanceBypassFile(token), {
@@ -70544,7 +70787,7 @@ async function retireOld(input2) {
 }
 
 // src/lock/lock.ts
-var import_node_crypto10 = require("node:crypto");
+var import_node_crypto11 = require("node:crypto");
 var import_node_os4 = require("node:os");
 var import_node_path17 = require("node:path");
 
@@ -70616,7 +70859,7 @@ function cannotLockError(hostName, path6, made) {
   });
 }
 function newRunId() {
-  return (0, import_node_crypto10.randomBytes)(6).toString("hex");
+  return (0, import_node_crypto11.randomBytes)(6).toString("hex");
 }
 function lockRecord(holder, commit, runId, now = /* @__PURE__ */ new Date()) {
   return { holder, commit, since: now.toISOString(), run_id: runId, pid: process.pid, host: (0, import_node_os4.hostname)() };
@@ -72029,7 +72272,7 @@ async function logoutRunner(registry2) {
 }
 
 // src/build/registry.ts
-var import_node_crypto11 = require("node:crypto");
+var import_node_crypto12 = require("node:crypto");
 var MANIFEST_ACCEPT = [
   "application/vnd.oci.image.index.v1+json",
   "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -72086,7 +72329,7 @@ async function headManifest(image, options = {}) {
   const digest = response.headers.get("docker-content-digest");
   if (digest) return { digest, mediaType };
   const body = Buffer.from(await (await request("GET", authorization)).arrayBuffer());
-  return { digest: `sha256:${(0, import_node_crypto11.createHash)("sha256").update(body).digest("hex")}`, mediaType };
+  return { digest: `sha256:${(0, import_node_crypto12.createHash)("sha256").update(body).digest("hex")}`, mediaType };
 }
 function causeCode(error62) {
   const cause = error62?.cause;
@@ -72693,10 +72936,10 @@ function hostEnd(base, result) {
 }
 
 // src/deploy/host-flow.ts
-var import_node_crypto16 = require("node:crypto");
+var import_node_crypto17 = require("node:crypto");
 
 // src/deploy/config-hash.ts
-var import_node_crypto12 = require("node:crypto");
+var import_node_crypto13 = require("node:crypto");
 function stableJson(value) {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (value && typeof value === "object") {
@@ -72706,7 +72949,7 @@ function stableJson(value) {
   return JSON.stringify(value) ?? "null";
 }
 function runConfigHash(config2) {
-  return (0, import_node_crypto12.createHash)("sha256").update(stableJson({ services: config2.services, proxy: config2.proxy })).digest("hex").slice(0, 16);
+  return (0, import_node_crypto13.createHash)("sha256").update(stableJson({ services: config2.services, proxy: config2.proxy })).digest("hex").slice(0, 16);
 }
 function todaysConfigLine(target, hash2) {
   const base = "env, files, services and routes are today's slipway.yml's, not the release's";
@@ -73182,7 +73425,7 @@ function requireServiceSecrets(s) {
 }
 async function checkDatabase2(s) {
   if (s.run.kind === "deploy" && s.role.services.length > 0) {
-    await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+    s.databaseFound = await checkDatabasePresent(s.run.host, s.spec, s.live.release);
   }
 }
 async function checkRecord(s) {
@@ -73482,12 +73725,12 @@ function formatTimings(timings) {
 }
 
 // src/engine/parse/hooks.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/engine/parse/source.ts
 var import_node_fs6 = require("node:fs");
 var import_node_path20 = require("node:path");
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 function loadYamlFile(path6, problems) {
   const display = (0, import_node_path20.relative)(process.cwd(), path6) || path6;
   let text2;
@@ -73502,8 +73745,8 @@ function loadYamlFile(path6, problems) {
   return parseYamlText(text2, path6, problems);
 }
 function parseYamlText(text2, path6, problems) {
-  const lines = new import_yaml4.LineCounter();
-  const doc = (0, import_yaml4.parseDocument)(text2, { lineCounter: lines, keepSourceTokens: false });
+  const lines = new import_yaml5.LineCounter();
+  const doc = (0, import_yaml5.parseDocument)(text2, { lineCounter: lines, keepSourceTokens: false });
   const file2 = { path: path6, display: (0, import_node_path20.relative)(process.cwd(), path6) || path6, root: doc.contents, lines };
   for (const error62 of doc.errors) {
     const [line, col] = error62.linePos?.[0] ? [error62.linePos[0].line, error62.linePos[0].col] : [1, 1];
@@ -73556,14 +73799,14 @@ function sortedByPosition(list2) {
   return [...list2].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }
 function describeType(node2) {
-  if ((0, import_yaml4.isMap)(node2)) return "a mapping";
-  if ((0, import_yaml4.isSeq)(node2)) return "a list";
-  if ((0, import_yaml4.isScalar)(node2)) return node2.value === null ? "nothing" : `${typeof node2.value} ${JSON.stringify(node2.value)}`;
+  if ((0, import_yaml5.isMap)(node2)) return "a mapping";
+  if ((0, import_yaml5.isSeq)(node2)) return "a list";
+  if ((0, import_yaml5.isScalar)(node2)) return node2.value === null ? "nothing" : `${typeof node2.value} ${JSON.stringify(node2.value)}`;
   return "nothing";
 }
 function entriesOf(map2) {
   return map2.items.map((pair) => ({
-    key: String((0, import_yaml4.isScalar)(pair.key) ? pair.key.value : pair.key),
+    key: String((0, import_yaml5.isScalar)(pair.key) ? pair.key.value : pair.key),
     keyNode: pair.key,
     value: pair.value ?? null
   }));
@@ -73581,18 +73824,18 @@ function canonical(value) {
   );
 }
 function playbookFormNode(item, keywords) {
-  const task = new import_yaml5.YAMLMap();
-  const args = new import_yaml5.YAMLMap();
+  const task = new import_yaml6.YAMLMap();
+  const args = new import_yaml6.YAMLMap();
   task.range = item.range;
   args.range = item.range;
   let module2 = null;
   for (const pair of item.items) {
-    const key = (0, import_yaml5.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+    const key = (0, import_yaml6.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
     if (key === "module") module2 = pair.value;
     else if (keywords.has(key)) task.items.push(pair);
     else args.items.push(pair);
   }
-  if (module2) task.items.push(new import_yaml5.Pair(module2, args));
+  if (module2) task.items.push(new import_yaml6.Pair(module2, args));
   return task;
 }
 function locateInlineHooks(path6, name, inline, keywords) {
@@ -73603,11 +73846,11 @@ function locateInlineHooks(path6, name, inline, keywords) {
     return void 0;
   }
   const root = file2.root;
-  const list2 = (0, import_yaml5.isMap)(root) ? root.getIn(["hooks", name], true) : void 0;
-  if (!(0, import_yaml5.isSeq)(list2)) return void 0;
-  const items = list2.items.filter((item) => (0, import_yaml5.isMap)(item));
+  const list2 = (0, import_yaml6.isMap)(root) ? root.getIn(["hooks", name], true) : void 0;
+  if (!(0, import_yaml6.isSeq)(list2)) return void 0;
+  const items = list2.items.filter((item) => (0, import_yaml6.isMap)(item));
   if (canonical(items.map((item) => item.toJSON())) !== canonical(inline)) return void 0;
-  const tasks = new import_yaml5.YAMLSeq();
+  const tasks = new import_yaml6.YAMLSeq();
   tasks.range = list2.range;
   tasks.items = items.map((item) => playbookFormNode(item, keywords));
   return { file: file2, tasks };
@@ -73620,11 +73863,11 @@ function hooksFromConfig(config2) {
 
 // src/engine/parse/playbook.ts
 var import_node_path23 = require("node:path");
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/engine/parse/task.ts
 var import_node_path22 = require("node:path");
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 
 // src/engine/expr/filters.ts
 var import_node_path21 = require("node:path");
@@ -74155,7 +74398,7 @@ function checkSyntax(text2, bare) {
 }
 
 // src/engine/parse/renamed-args.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 function getPath(obj, path6) {
   let at2 = obj;
   for (const key of path6) at2 = at2 && typeof at2 === "object" ? at2[key] : void 0;
@@ -74189,7 +74432,7 @@ function renameArgs(args, renamed) {
 }
 function movedArgs(problems, file2, node2, where, args, renamed) {
   const result = renameArgs(args, renamed);
-  const nodeOf = (key) => (0, import_yaml6.isMap)(node2) ? node2.items.find((pair) => (0, import_yaml6.isScalar)(pair.key) && pair.key.value === key)?.key : void 0;
+  const nodeOf = (key) => (0, import_yaml7.isMap)(node2) ? node2.items.find((pair) => (0, import_yaml7.isScalar)(pair.key) && pair.key.value === key)?.key : void 0;
   for (const [old, current] of result.moved) {
     problems.warn(file2, nodeOf(old) ?? node2, `${where}.${old}`, `\`${old}\` is deprecated: write \`${current}\``);
   }
@@ -74228,8 +74471,8 @@ var MODULE_KEYS = [
 var DIRECTIVES = ["block", "rescue", "always", "meta", "set_fact", "import_tasks", "include_tasks", "hook"];
 var TASK_KEYWORDS = /* @__PURE__ */ new Set([...COMMON_KEYS, ...MODULE_KEYS, ...DIRECTIVES]);
 function parseTaskList(ctx2, node2, where) {
-  if (node2 === null || (0, import_yaml7.isScalar)(node2) && node2.value === null) return [];
-  if (!(0, import_yaml7.isSeq)(node2)) {
+  if (node2 === null || (0, import_yaml8.isScalar)(node2) && node2.value === null) return [];
+  if (!(0, import_yaml8.isSeq)(node2)) {
     ctx2.problems.add(ctx2.file, node2, where, `expected a list of tasks, got ${describeType(node2)}`);
     return [];
   }
@@ -74286,7 +74529,7 @@ function checkTemplates(ctx2, node2, where) {
 }
 function parseTask(ctx2, node2, where) {
   const { file: file2, problems } = ctx2;
-  if (!(0, import_yaml7.isMap)(node2)) {
+  if (!(0, import_yaml8.isMap)(node2)) {
     problems.add(file2, node2, where, `expected a task (a mapping), got ${describeType(node2)}`);
     return void 0;
   }
@@ -74337,7 +74580,7 @@ function parseTask(ctx2, node2, where) {
         common2.runOnce = bool2(ctx2, value, at2);
         break;
       case "vars":
-        if (!(0, import_yaml7.isMap)(value)) problems.add(file2, value ?? keyNode, at2, `expected a mapping, got ${describeType(value)}`);
+        if (!(0, import_yaml8.isMap)(value)) problems.add(file2, value ?? keyNode, at2, `expected a mapping, got ${describeType(value)}`);
         else common2.vars = toJs(value);
         checkTemplates(ctx2, value, at2);
         break;
@@ -74372,7 +74615,7 @@ function parseTask(ctx2, node2, where) {
   }
   if (directive === "set_fact") {
     const value = byKey.get("set_fact")?.value ?? null;
-    if (!(0, import_yaml7.isMap)(value)) {
+    if (!(0, import_yaml8.isMap)(value)) {
       problems.add(
         file2,
         value,
@@ -74443,7 +74686,7 @@ function parseModuleTask(ctx2, common2, byKey, moduleEntry, where) {
     if (!parsed.success) {
       for (const issue2 of parsed.error.issues) {
         const path6 = issue2.path.map(String).join(".");
-        const argNode = issue2.path.length && (0, import_yaml7.isMap)(moduleEntry.value) ? moduleEntry.value.get(issue2.path[0], true) : void 0;
+        const argNode = issue2.path.length && (0, import_yaml8.isMap)(moduleEntry.value) ? moduleEntry.value.get(issue2.path[0], true) : void 0;
         problems.add(
           file2,
           argNode ?? moduleEntry.value,
@@ -74521,7 +74764,7 @@ function hookPointTasks(ctx2, name, node2, where) {
     const located = ctx2.hooksFile ? locateInlineHooks(ctx2.hooksFile, name, inline, TASK_KEYWORDS) : void 0;
     if (located) tasks.push(...parseTaskList({ ...ctx2, file: located.file }, located.tasks, `hooks.${name}`));
     else {
-      const synthetic = parseYamlText((0, import_yaml7.stringify)(inline.map(playbookForm)), "slipway.yml", ctx2.problems);
+      const synthetic = parseYamlText((0, import_yaml8.stringify)(inline.map(playbookForm)), "slipway.yml", ctx2.problems);
       tasks.push(...parseTaskList({ ...ctx2, file: synthetic }, synthetic.root, `hooks.${name}`));
     }
   }
@@ -74589,7 +74832,7 @@ function parseHookPoint(name, options) {
 function parsePlays(file2, problems, options, importing) {
   const root = file2.root;
   if (problems.problems.length) return [];
-  if (!(0, import_yaml8.isSeq)(root)) {
+  if (!(0, import_yaml9.isSeq)(root)) {
     problems.add(file2, root, "", `a playbook is a list of plays, got ${describeType(root)}`);
     return [];
   }
@@ -74597,7 +74840,7 @@ function parsePlays(file2, problems, options, importing) {
   const plays = [];
   items.forEach((node2, index) => {
     const where = items.length === 1 ? "" : `plays[${index}]`;
-    if ((0, import_yaml8.isMap)(node2) && node2.has("import_playbook")) {
+    if ((0, import_yaml9.isMap)(node2) && node2.has("import_playbook")) {
       const target = String(toJs(node2.get("import_playbook", true)));
       const path6 = (0, import_node_path23.resolve)((0, import_node_path23.dirname)(file2.path), target);
       if (importing.includes(path6)) {
@@ -74617,7 +74860,7 @@ function at(where, key) {
   return where ? `${where}.${key}` : key;
 }
 function parsePlay(file2, problems, options, node2, where, importing) {
-  if (!(0, import_yaml8.isMap)(node2)) {
+  if (!(0, import_yaml9.isMap)(node2)) {
     problems.add(file2, node2, where, `expected a play (a mapping with hosts and tasks), got ${describeType(node2)}`);
     return void 0;
   }
@@ -74638,7 +74881,7 @@ function parsePlay(file2, problems, options, node2, where, importing) {
     );
   }
   const vars2 = value("vars");
-  if (vars2 && !(0, import_yaml8.isMap)(vars2))
+  if (vars2 && !(0, import_yaml9.isMap)(vars2))
     problems.add(file2, vars2, at(where, "vars"), `expected a mapping, got ${describeType(vars2)}`);
   const flag = (key, fallback) => {
     const v = toJs(value(key));
@@ -74676,7 +74919,7 @@ function parsePlay(file2, problems, options, node2, where, importing) {
     name: String(toJs(value("name")) ?? hosts ?? ""),
     pos: posOf(file2, node2),
     hosts: typeof hosts === "string" ? hosts : "",
-    vars: (0, import_yaml8.isMap)(vars2) ? toJs(vars2) : {},
+    vars: (0, import_yaml9.isMap)(vars2) ? toJs(vars2) : {},
     tasks,
     handlers,
     serial: parseSerial(file2, problems, value("serial"), at(where, "serial")),
@@ -74720,7 +74963,7 @@ function parseSerial(file2, problems, node2, where) {
     (v) => typeof v === "number" && Number.isInteger(v) && v > 0 || typeof v === "string" && PERCENT.test(v)
   );
   if (!ok || list2.length === 0) {
-    const target = (0, import_yaml8.isSeq)(node2) || (0, import_yaml8.isScalar)(node2) ? node2 : null;
+    const target = (0, import_yaml9.isSeq)(node2) || (0, import_yaml9.isScalar)(node2) ? node2 : null;
     problems.add(file2, target, where, 'expected a positive whole number, a percentage like "30%", or a list of them');
     return [];
   }
@@ -75821,11 +76064,11 @@ function certbotEnv(spec) {
 }
 
 // src/certs/served.ts
-var import_node_crypto13 = require("node:crypto");
+var import_node_crypto14 = require("node:crypto");
 function certIdentity(pem) {
   if (!pem || pem.trim() === "") return null;
   try {
-    const cert = new import_node_crypto13.X509Certificate(pem);
+    const cert = new import_node_crypto14.X509Certificate(pem);
     return { serial: cert.serialNumber.toUpperCase(), notAfter: new Date(cert.validTo).toISOString() };
   } catch {
     return null;
@@ -75962,7 +76205,7 @@ function caBundleEnvironment(caBundle) {
 }
 
 // src/certs/inspect.ts
-var import_node_crypto14 = require("node:crypto");
+var import_node_crypto15 = require("node:crypto");
 var DAY_MS = 864e5;
 function certNames(cert) {
   return (cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4).toLowerCase());
@@ -75971,7 +76214,7 @@ function certState(pem, domains, now, renewBeforeDays) {
   if (pem === void 0 || pem.trim() === "") return { kind: "missing" };
   let cert;
   try {
-    cert = new import_node_crypto14.X509Certificate(pem);
+    cert = new import_node_crypto15.X509Certificate(pem);
   } catch (error62) {
     return { kind: "unreadable", reason: error62.message };
   }
@@ -76363,7 +76606,7 @@ var import_promises8 = require("node:fs/promises");
 var import_node_path25 = require("node:path");
 
 // src/modules/support/install.ts
-var import_node_crypto15 = require("node:crypto");
+var import_node_crypto16 = require("node:crypto");
 var import_node_path24 = require("node:path");
 
 // src/modules/support/stat.ts
@@ -76442,7 +76685,7 @@ function validateArgv(validate2, candidate) {
   return argv2.map((a) => a.replaceAll("%s", candidate));
 }
 function candidatePath(dest) {
-  return `/tmp/.slipway-validate-${(0, import_node_crypto15.randomBytes)(6).toString("hex")}-${import_node_path24.posix.basename(dest)}`;
+  return `/tmp/.slipway-validate-${(0, import_node_crypto16.randomBytes)(6).toString("hex")}-${import_node_path24.posix.basename(dest)}`;
 }
 async function installContent(ctx2, spec) {
   const opts = execOptions(ctx2);
@@ -77334,7 +77577,7 @@ var backupStep = {
     s.backup = await withProgress(
       progressOf(s),
       `backing up the ${spec.engine} database`,
-      () => backupBeforeChange(host, config2, spec, releaseId2, writers, s.say, s.live.release)
+      () => backupBeforeChange(host, config2, spec, releaseId2, writers, s.say, s.live.release, s.databaseFound)
     );
     if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
     s.backupAt = /* @__PURE__ */ new Date();
@@ -77851,7 +78094,8 @@ var stopOldStep = {
   async run(s) {
     if (!s.liveColor || s.role.services.length === 0) return { status: "skipped" };
     await s.run.runtime.refuseSquatters?.(s.idle);
-    if (s.run.kind === "deploy") await checkBackupRoomBeforeStop(s.run.host, s.run.config, s.spec ?? null, s.say);
+    if (s.run.kind === "deploy")
+      await checkBackupRoomBeforeStop(s.run.host, s.run.config, s.spec ?? null, s.say, s.databaseFound);
     s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
     s.oldStopped = true;
     await s.run.runtime.stop(s.liveColor);
@@ -77977,7 +78221,7 @@ function splitSteps(before, reopen) {
 // src/deploy/host-flow.ts
 function releaseFingerprint(commit, env2, images) {
   const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  return (0, import_node_crypto16.createHash)("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
+  return (0, import_node_crypto17.createHash)("sha256").update(JSON.stringify({ commit, env: sorted(env2), images: sorted(images) })).digest("hex").slice(0, 16);
 }
 function siteUrl(config2, address2) {
   if (config2.proxy.mode === "internal") {
@@ -78650,161 +78894,6 @@ async function releaseSourceDir(config2, releaseDir) {
   );
 }
 
-// src/render/from-config/swarm.ts
-var import_node_crypto17 = require("node:crypto");
-function swarmObjectName(app, service, name, value) {
-  return `${swarmObjectPrefix(app, service, name)}_${(0, import_node_crypto17.createHash)("sha256").update(value).digest("hex").slice(0, 12)}`;
-}
-function swarmObjectPrefix(app, service, name) {
-  return `${app}_${service}_${name}`;
-}
-function stackFromConfig(config2, options) {
-  return stackOf(config2, composeFromConfig(config2, { color: options.color, images: options.images }), options);
-}
-function stackOf(config2, compose, options) {
-  const swarm = {};
-  for (const model of compose.services) {
-    delete model.envFile;
-    delete model.files;
-    const service = serviceOf(config2, model.name, `services.${model.name}`);
-    model.environment = { ...model.environment, ...swarmSecretFileEnv(service) };
-    swarm[model.name] = swarmService(config2, model.name, service, options);
-  }
-  return { compose, swarm };
-}
-function accessoriesStackFromConfig(config2, options) {
-  const compose = accessoriesComposeFromConfig(config2, options.images);
-  return compose ? stackOf(config2, compose, { ...options, color: "blue" }) : null;
-}
-function swarmService(config2, name, service, options) {
-  const settings = service.swarm;
-  const secretNames = options.secretNames?.[name] ?? {};
-  const configNames = options.configNames?.[name] ?? [];
-  const model = {
-    replicas: settings?.replicas ?? 1,
-    constraints: settings?.placement ?? [],
-    update: update(settings?.update, "rollback"),
-    rollback: update(settings?.rollback, "pause"),
-    secrets: service.secrets.map((secret2) => ({
-      source: secretNames[secret2] ?? swarmObjectPrefix(config2.app, name, secret2),
-      target: secret2
-    })),
-    configs: service.files.map((file2, i) => ({
-      source: configNames[i] ?? swarmObjectPrefix(config2.app, name, `file${i}`),
-      target: file2.path
-    })),
-    stopGraceSeconds: stopTimeoutSeconds(config2)
-  };
-  if (settings?.max_replicas_per_node !== void 0) model.maxReplicasPerNode = settings.max_replicas_per_node;
-  if (service.resources?.memory !== void 0) {
-    const { amount, unit } = integerSize(service.resources.memory, `services.${name}.resources.memory`);
-    model.memoryLimit = `${amount}${unit.toUpperCase()}`;
-  }
-  if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
-  return model;
-}
-function update(u, failureAction) {
-  return {
-    parallelism: u?.parallelism ?? 1,
-    delay: u?.delay ?? "0s",
-    order: u?.order ?? "start-first",
-    monitor: u?.monitor ?? "10s",
-    failureAction: u?.failure_action ?? failureAction
-  };
-}
-
-// src/render/swarm-stack.ts
-var import_yaml9 = __toESM(require_dist(), 1);
-var objectName = matching(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, "a swarm secret or config name");
-var duration5 = matching(/^([0-9]{1,6}(ms|s|m|h))+$/, "a duration like 10s");
-var constraint = matching(/^node\.[a-z.A-Z0-9_-]+\s*(==|!=)\s*\S+$/, 'a constraint like "node.labels.db == true"');
-var NOT_IN_STACKS = ["restart", "mem_limit", "cpus", "depends_on", "env_file", "cap_drop", "cap_add", "security_opt"];
-function buildStackObject(model) {
-  const base = buildComposeObject(model.compose);
-  const services = base.services;
-  const secrets = /* @__PURE__ */ new Set();
-  const configs = /* @__PURE__ */ new Set();
-  for (const [name, service] of Object.entries(services)) {
-    const field = `services.${name}`;
-    const swarm = model.swarm[name];
-    if (!swarm) throw new RenderError(`${field}.swarm`, void 0, "is missing");
-    for (const key of NOT_IN_STACKS) delete service[key];
-    service.labels = { "com.docker.compose.project": stackName(model.compose), "com.docker.compose.service": name };
-    if (Array.isArray(service.ports)) service.ports = service.ports.map(hostModePort);
-    service.deploy = deploySection(swarm, field);
-    service.stop_grace_period = `${positiveInt2(swarm.stopGraceSeconds, `${field}.stopGraceSeconds`, 0)}s`;
-    if (swarm.secrets.length > 0) {
-      service.secrets = swarm.secrets.map((s, i) => ({
-        source: objectName(s.source, `${field}.secrets[${i}].source`),
-        target: objectName(s.target, `${field}.secrets[${i}].target`),
-        // Docker's default 0444: the file is root's, and the app may run as another user (`container.user`); the
-        // mount is private to the service's own containers.
-        mode: 292
-      }));
-      for (const s of swarm.secrets) secrets.add(s.source);
-    }
-    if (swarm.configs.length > 0) {
-      service.configs = swarm.configs.map((c, i) => ({
-        source: objectName(c.source, `${field}.configs[${i}].source`),
-        target: c.target,
-        mode: 292
-      }));
-      for (const c of swarm.configs) configs.add(c.source);
-    }
-  }
-  const networks = base.networks;
-  if (networks?.default) networks.default = { ...networks.default, driver: "overlay" };
-  const external = (names) => Object.fromEntries([...names].sort().map((n) => [n, { external: true }]));
-  return {
-    version: "3.8",
-    ...base,
-    ...secrets.size > 0 ? { secrets: external(secrets) } : {},
-    ...configs.size > 0 ? { configs: external(configs) } : {}
-  };
-}
-function hostModePort(short) {
-  const parts = short.split(":");
-  return { target: Number(parts[2]), published: Number(parts[1]), protocol: "tcp", mode: "host" };
-}
-function deploySection(swarm, field) {
-  const placement = {};
-  if (swarm.constraints.length > 0) {
-    placement.constraints = swarm.constraints.map((c, i) => constraint(c, `${field}.constraints[${i}]`));
-  }
-  if (swarm.maxReplicasPerNode !== void 0) {
-    placement.max_replicas_per_node = positiveInt2(swarm.maxReplicasPerNode, `${field}.maxReplicasPerNode`);
-  }
-  const limits = {};
-  if (swarm.memoryLimit !== void 0) limits.memory = swarm.memoryLimit;
-  if (swarm.cpus !== void 0) limits.cpus = String(swarm.cpus);
-  return {
-    mode: "replicated",
-    replicas: positiveInt2(swarm.replicas, `${field}.replicas`),
-    ...Object.keys(placement).length > 0 ? { placement } : {},
-    update_config: updateConfig(swarm.update, `${field}.update`),
-    rollback_config: updateConfig(swarm.rollback, `${field}.rollback`),
-    restart_policy: { condition: "any", delay: "2s" },
-    ...Object.keys(limits).length > 0 ? { resources: { limits } } : {}
-  };
-}
-function updateConfig(u, field) {
-  return {
-    parallelism: positiveInt2(u.parallelism, `${field}.parallelism`, 0),
-    delay: duration5(u.delay, `${field}.delay`),
-    order: u.order,
-    monitor: duration5(u.monitor, `${field}.monitor`),
-    failure_action: u.failureAction
-  };
-}
-function stackName(model) {
-  return composeProjectName(model.app, model.color);
-}
-function renderStack(model) {
-  const body = (0, import_yaml9.stringify)(buildStackObject(model), { version: "1.1", lineWidth: 0 });
-  return `# Managed by Slipway: stack ${stackName(model.compose)}.
-${body}`;
-}
-
 // src/deploy/swarm/accessories.ts
 var import_yaml11 = __toESM(require_dist(), 1);
 
@@ -79131,9 +79220,6 @@ async function waitForStackGone(host, stack, limitS) {
 }
 
 // src/deploy/swarm/accessories.ts
-function stackFilePath(config2, name) {
-  return `${config2.deploy_dir.replace(/\/$/, "")}/swarm/${name}.yml`;
-}
 function accessoriesStack(app) {
   return `${app}-${ACCESSORIES}`;
 }
@@ -79253,14 +79339,7 @@ async function pruneSwarmSecrets(host, config2, keep) {
 var asRoot4 = { become: true };
 async function secretNamesFor(host, config2, input2) {
   if (!input2.check) return (await ensureSwarmSecrets(host, config2, input2.secrets)).names;
-  const names = {};
-  for (const [service, settings] of Object.entries(config2.services)) {
-    for (const secret2 of settings.secrets) {
-      const value = input2.secrets[secret2] ?? "";
-      names[service] = { ...names[service], [secret2]: swarmObjectName(config2.app, service, secret2, value) };
-    }
-  }
-  return names;
+  return swarmSecretNames(config2, (secret2) => input2.secrets[secret2] ?? "");
 }
 function startLimitS(config2) {
   const timeouts = Object.entries(config2.services).map(
@@ -80579,13 +80658,13 @@ __export(config_exports, {
 
 // src/config/merged.ts
 var import_yaml12 = __toESM(require_dist(), 1);
-function mergedConfig(file2, config2, environment, env2 = process.env) {
+function mergedConfig(file2, config2, environment, env2 = process.env, derived2 = []) {
   const secrets = secretReferences(config2).map((ref) => ({
     name: ref.name,
     usedBy: ref.usedBy,
     set: (env2[ref.name] ?? "") !== ""
   }));
-  return { file: file2, ...environment ? { environment } : {}, secrets, config: config2 };
+  return { file: file2, ...environment ? { environment } : {}, secrets, derived: derived2, config: config2 };
 }
 function mergedConfigYaml(merged) {
   const doc = new import_yaml12.Document(merged.config);
@@ -80593,12 +80672,40 @@ function mergedConfigYaml(merged) {
     ` merged config of ${merged.file}${merged.environment ? ` (environment ${merged.environment})` : " (no --env)"}`,
     " every default filled in; secrets appear by name, their values come from the environment of the deploy"
   ];
+  if (merged.derived.length > 0) {
+    head.push(' values marked "derived" are not in the config: the deploy works them out from the rest of it');
+  }
   if (merged.secrets.length === 0) head.push(" secrets: none referenced");
   for (const s of merged.secrets) {
     head.push(` secret ${s.name}: ${s.set ? "set" : "NOT set"} here; used by ${s.usedBy.join(", ")}`);
   }
+  for (const d of merged.derived) {
+    const node2 = doc.getIn(d.key, true);
+    if ((0, import_yaml12.isScalar)(node2)) node2.comment = ` derived: ${d.from}`;
+  }
   doc.commentBefore = head.join("\n");
   return doc.toString({ lineWidth: 0 });
+}
+
+// src/render/from-config/derived.ts
+function derivedValues(config2) {
+  if (config2.runtime !== "compose" && config2.runtime !== "swarm") return [];
+  return Object.entries(config2.services).flatMap(([name, service]) => {
+    const health = service.health;
+    if (!hasContainerCheck(service) || !health || health.container_interval !== void 0) return [];
+    const { interval, from } = containerCheckSchedule(config2, name, health);
+    return [{ key: ["services", name, "health", "container_interval"], value: interval, from }];
+  });
+}
+function withDerivedValues(config2) {
+  const derived2 = derivedValues(config2);
+  const filled = structuredClone(config2);
+  for (const { key, value } of derived2) setAt(filled, key, value);
+  return { config: filled, derived: derived2 };
+}
+function setAt(target, key, value) {
+  const parent = key.slice(0, -1).reduce((node2, part) => node2[part], target);
+  parent[key[key.length - 1]] = value;
 }
 
 // src/cli/config.ts
@@ -80610,7 +80717,8 @@ function register5(program2, run2) {
     const file2 = configFile(void 0, flags, run2, "config");
     const config2 = await loadConfig(file2, { environment: flags.env });
     run2.addSecretsOf(config2);
-    const merged = mergedConfig(file2, config2, flags.env);
+    const effective = withDerivedValues(config2);
+    const merged = mergedConfig(file2, effective.config, flags.env, process.env, effective.derived);
     if (flags.json) run2.json(merged);
     else run2.write(mergedConfigYaml(merged));
   });
@@ -82684,7 +82792,7 @@ function parseImages(specs, config2) {
 function withPlaceholders(config2, given) {
   const images = { ...given };
   for (const name of Object.keys(config2.services)) {
-    images[name] ??= `${imageRepository(config2, name).replace(/:[^/:]+$/, "")}@${UNKNOWN_DIGEST}`;
+    images[name] ??= placeholderImage(config2, name, UNKNOWN_DIGEST);
   }
   return images;
 }
@@ -82709,7 +82817,7 @@ async function runRender(file2, options = {}) {
     tlsReady: Boolean(options.tlsReady),
     images,
     secrets: {}
-  }).map((f) => f.kind === "compose" ? { ...f, content: markUnpinned(f.content) } : f);
+  }).map((f) => f.kind === "compose" || f.kind === "swarm-stack" ? { ...f, content: markUnpinned(f.content) } : f);
   const text2 = files.map((f) => `${header(f)}
 ${f.content}`).join("\n");
   return { files, text: text2 };

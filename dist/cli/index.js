@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("7dd41eb297eee5d320a2345031a9b7ac2bba4476c0b7d70d559882dbd14e804e", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("a446625ce04de880c70e60626ffe2ad3cf8793d3190e1c9ef6b982cbb20a9729", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-727SFVOI.js";
+} from "./chunk-LTDA2ZRL.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -112,6 +112,15 @@ async function composeServerState(
 }
 
 /**
+ * What checkDatabasePresent found: `present` (its dump tool runs), `first-deploy` (a file database not made yet, at
+ * `where`), or `none` (no database configured).
+ */
+export interface DatabaseFinding {
+  state: "present" | "first-deploy" | "none";
+  where?: string;
+}
+
+/**
  * "Nothing to back up" is only true on a host with no live release: there a missing file database is a first deploy.
  * A database that is there must have its dump tool (checkBackupTool throws naming what to install).
  * With a live release a missing database is a wrong `database.path` (or a lost file): this throws before anything
@@ -121,16 +130,16 @@ export async function checkDatabasePresent(
   host: RemoteHost,
   spec: DatabaseSpec | null,
   liveRelease: string | null,
-): Promise<"present" | "first-deploy" | "none"> {
-  if (!spec) return "none";
+): Promise<DatabaseFinding> {
+  if (!spec) return { state: "none" };
   const state = await fileDatabaseState(host, spec);
   if (!state || state.exists) {
     // The dump tool runs where the database is (host, its user, its container): missing, the plan says so now.
     const file = spec.engine === "sqlite" || spec.engine === "duckdb";
     await checkBackupTool({ host, become: file, step: "preflight" }, spec);
-    return "present";
+    return { state: "present" };
   }
-  if (liveRelease === null) return "first-deploy";
+  if (liveRelease === null) return { state: "first-deploy", where: state.where };
   throw new SlipwayError(
     `no database at ${state.where}, but release ${liveRelease} is live: refusing to deploy without a backup`,
     {
@@ -146,8 +155,9 @@ export async function checkDatabasePresent(
 
 /**
  * The backup before a change; null when there is nothing to back up (no database, or a first deploy whose database
- * does not exist yet). Any failure throws, which stops the deploy before anything changed. With
- * `database.backups.copy_to` the dump is also copied to that directory on the runner.
+ * does not exist yet). `found`: the preflight's checkDatabasePresent under the same lock (asked again when absent).
+ * Any failure throws, which stops the deploy before anything changed. With `database.backups.copy_to` the dump is
+ * also copied to that directory on the runner.
  */
 export async function backupBeforeChange(
   host: RemoteHost,
@@ -157,10 +167,12 @@ export async function backupBeforeChange(
   writers: Writers,
   log: (line: string) => void,
   liveRelease: string | null = null,
+  found?: DatabaseFinding,
 ): Promise<string | null> {
   if (!spec) return null;
-  if ((await checkDatabasePresent(host, spec, liveRelease)) === "first-deploy") {
-    log(`no database at ${(await fileDatabaseState(host, spec))?.where} yet (first deploy): nothing to back up`);
+  const finding = found ?? (await checkDatabasePresent(host, spec, liveRelease));
+  if (finding.state === "first-deploy") {
+    log(`no database at ${finding.where} yet (first deploy): nothing to back up`);
     return null;
   }
   const manifest = await createBackup({
@@ -185,16 +197,21 @@ export async function backupBeforeChange(
 /**
  * Stop-first (D79): the backup directory's room checked before the old color stops, so "nothing was changed" holds
  * when it is full. Nothing to check without a database or on a first deploy (no file yet); the backup step itself
- * still checks again (the database may grow meanwhile).
+ * still checks again (the database may grow meanwhile). `found`: the preflight's finding (the host is asked when absent).
  */
 export async function checkBackupRoomBeforeStop(
   host: RemoteHost,
   config: SlipwayConfig,
   spec: DatabaseSpec | null,
   log: (line: string) => void,
+  found?: DatabaseFinding,
 ): Promise<void> {
   if (!spec) return;
-  const state = await fileDatabaseState(host, spec);
-  if (state && !state.exists) return;
+  if (found) {
+    if (found.state !== "present") return;
+  } else {
+    const state = await fileDatabaseState(host, spec);
+    if (state && !state.exists) return;
+  }
   await checkBackupRoom({ host, deployDir: config.deploy_dir, database: spec, release: "", step: "backup", log });
 }

@@ -47,6 +47,7 @@ export interface CheckedConfig {
         path?: string;
         container_check?: unknown;
         container_interval?: string;
+        interval?: string;
         stable?: string;
         timeout?: string;
       };

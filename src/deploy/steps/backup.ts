@@ -24,7 +24,7 @@ export const backupStep: Step = {
     const writers = s.stopFirst || !s.liveColor ? { stop: [], start: [] } : s.writersOf(s.liveColor);
     const spec = s.spec;
     s.backup = await withProgress(progressOf(s), `backing up the ${spec.engine} database`, () =>
-      backupBeforeChange(host, config, spec, releaseId, writers, s.say, s.live.release),
+      backupBeforeChange(host, config, spec, releaseId, writers, s.say, s.live.release, s.databaseFound),
     );
     if (!s.backup) return { status: "skipped", message: "nothing to back up yet" };
     s.backupAt = new Date();

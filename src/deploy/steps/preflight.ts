@@ -118,7 +118,7 @@ function requireServiceSecrets(s: FlowState): void {
 /** The database is checked where the services run (an nginx-only host of a load-balancer layout has none). */
 async function checkDatabase(s: FlowState): Promise<void> {
   if (s.run.kind === "deploy" && s.role.services.length > 0) {
-    await checkDatabasePresent(s.run.host, s.spec, s.live.release);
+    s.databaseFound = await checkDatabasePresent(s.run.host, s.spec, s.live.release);
   }
 }
 

@@ -24,7 +24,8 @@ export const stopOldStep: Step = {
     // Before the stop, not at start: a taken port refused here costs no downtime (D40).
     await s.run.runtime.refuseSquatters?.(s.idle);
     // The backup that follows the stop needs room: a full backup directory refused now costs no downtime (D79).
-    if (s.run.kind === "deploy") await checkBackupRoomBeforeStop(s.run.host, s.run.config, s.spec ?? null, s.say);
+    if (s.run.kind === "deploy")
+      await checkBackupRoomBeforeStop(s.run.host, s.run.config, s.spec ?? null, s.say, s.databaseFound);
     s.say(`downtime: stop-first: stopping ${s.run.runtime.names(s.liveColor).join(", ")}`);
     s.oldStopped = true;
     await s.run.runtime.stop(s.liveColor);

@@ -10,6 +10,7 @@ import type { HostRole } from "../../config/layout.js";
 import { type ErrorContext, SlipwayError } from "../../errors.js";
 import type { FileChange } from "../../install/validated.js";
 import type { ExecResult } from "../../remote/types.js";
+import type { DatabaseFinding } from "../backup-step.js";
 import type { DrainOutcome } from "../drain.js";
 import type { HostEmitter } from "../emitter.js";
 import type { ReleaseHistory } from "../history.js";
@@ -52,6 +53,11 @@ export interface FlowState {
   /** The stage put an image onto the host (StageResult.delivered; undefined: not staged, or the runtime cannot tell). */
   delivered?: boolean;
   backup: string | null;
+  /**
+   * Preflight's finding on the database (backup-step.ts checkDatabasePresent), under the lock: the backup step takes it
+   * instead of asking the host again (three commands, two of them docker's, for a database in a volume).
+   */
+  databaseFound?: DatabaseFinding;
   /** When this deploy's backup was taken: the writes since are what restoring it loses (backup-undo.ts). */
   backupAt?: Date;
   /**
