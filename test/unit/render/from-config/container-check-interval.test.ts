@@ -30,6 +30,16 @@ function shop(extra: Record<string, unknown> = {}) {
   });
 }
 
+/** api's container check is waited on: web `depends_on` it. */
+const waited = (health: Record<string, unknown>) =>
+  configWith({
+    runtime: "compose",
+    services: {
+      api: { build: { context: "api" }, port: 5001, health: { ...python, ...health } },
+      web: { build: { context: "web" }, port: 8050, depends_on: ["api"] },
+    },
+  });
+
 const images = { api: digest("api"), web: digest("web"), db: "postgres:16" };
 
 function checks(config = shop()) {
@@ -95,14 +105,6 @@ describe("container check interval (compose)", () => {
   });
 
   it("validate refuses, where something waits on docker's verdict, an interval at or above health.timeout", () => {
-    const waited = (health: Record<string, unknown>) =>
-      configWith({
-        runtime: "compose",
-        services: {
-          api: { build: { context: "api" }, port: 5001, health: { ...python, ...health } },
-          web: { build: { context: "web" }, port: 8050, depends_on: ["api"] },
-        },
-      });
     expect(() => waited({ container_interval: "60s" })).toThrow(
       "services.api.health.container_interval: services.web.depends_on (compose up waits for it) waits on docker's verdict, whose first check comes one interval after the start: at 60s it comes after health.timeout (60s); set it below that",
     );
@@ -112,14 +114,6 @@ describe("container check interval (compose)", () => {
   });
 
   it("validate holds health.interval to the same bound where docker checks at it (no container_interval)", () => {
-    const waited = (health: Record<string, unknown>) =>
-      configWith({
-        runtime: "compose",
-        services: {
-          api: { build: { context: "api" }, port: 5001, health: { ...python, ...health } },
-          web: { build: { context: "web" }, port: 8050, depends_on: ["api"] },
-        },
-      });
     expect(() => waited({ interval: "30s", timeout: "5s" })).toThrow(
       "services.api.health.interval: services.web.depends_on (compose up waits for it) waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (5s); set it below that, or set health.container_interval",
     );
