@@ -62944,11 +62944,14 @@ var ConfigMappingError = class extends SlipwayError {
 // src/render/from-config/common.ts
 var UNIT_SECONDS = { ms: 1e-3, s: 1, m: 60, h: 3600 };
 function durationSeconds(value, configPath2, min = 1) {
+  return Math.max(min, Math.ceil(exactSeconds(value, configPath2)));
+}
+function exactSeconds(value, configPath2) {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   const unit = match?.[2];
   if (!match || unit === void 0)
     throw new ConfigMappingError(configPath2, `${JSON.stringify(value)} is not a duration`);
-  return Math.max(min, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+  return Number(match[1]) * (UNIT_SECONDS[unit] ?? 1);
 }
 function stopTimeoutSeconds(config2) {
   return durationSeconds(config2.stop_timeout, "stop_timeout", 0);
@@ -63164,8 +63167,8 @@ function healthcheck(config2, name, service) {
   if (!h) throw new ConfigMappingError(`${field}.health`, "is missing");
   const requestSeconds2 = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const every = containerCheckInterval(config2, name, h);
-  const interval = durationSeconds(every, `${field}.health.container_interval`);
-  const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
+  const interval = exactSeconds(every, `${field}.health.container_interval`);
+  const timeout = exactSeconds(h.timeout, `${field}.health.timeout`);
   return {
     test: ["CMD", ...containerTest(h, service.port ?? 0, requestSeconds2, `${field}.health`)],
     interval: every,

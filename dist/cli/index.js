@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("a446625ce04de880c70e60626ffe2ad3cf8793d3190e1c9ef6b982cbb20a9729", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("c885474dd3184ed05a2a6fe8d0111e0e69b688be2af10388e14d016b9fa67a66", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-LTDA2ZRL.js";
+} from "./chunk-RMCV5PA4.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -15,11 +15,16 @@ const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 }
  * no wait at all (drain, stop_timeout).
  */
 export function durationSeconds(value: string, configPath: string, min = 1): number {
+  return Math.max(min, Math.ceil(exactSeconds(value, configPath)));
+}
+
+/** "1500ms" -> 1.5: the duration as docker runs it (a compose healthcheck interval), not rounded. */
+export function exactSeconds(value: string, configPath: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   const unit = match?.[2];
   if (!match || unit === undefined)
     throw new ConfigMappingError(configPath, `${JSON.stringify(value)} is not a duration`);
-  return Math.max(min, Math.ceil(Number(match[1]) * (UNIT_SECONDS[unit] ?? 1)));
+  return Number(match[1]) * (UNIT_SECONDS[unit] ?? 1);
 }
 
 /** `stop_timeout` in whole seconds (0: killed at once), for TimeoutStopSec and the runtimes' stop commands. */

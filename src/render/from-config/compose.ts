@@ -23,6 +23,7 @@ import {
   dependencyUrls,
   durationSeconds,
   envDir,
+  exactSeconds,
   instancesOf,
   integerSize,
   logRotation,
@@ -251,8 +252,9 @@ function healthcheck(config: SlipwayConfig, name: string, service: ServiceConfig
   // A worker's check is a command (validate refuses the port-probing kinds without a port).
   const requestSeconds = durationSeconds(h.request_timeout, `${field}.health.request_timeout`);
   const every = containerCheckInterval(config, name, h);
-  const interval = durationSeconds(every, `${field}.health.container_interval`);
-  const timeout = durationSeconds(h.timeout, `${field}.health.timeout`);
+  // Docker runs the interval as written (1500ms is 1.5 s), so the retries count it exactly, not rounded up.
+  const interval = exactSeconds(every, `${field}.health.container_interval`);
+  const timeout = exactSeconds(h.timeout, `${field}.health.timeout`);
   return {
     test: ["CMD", ...containerTest(h, service.port ?? 0, requestSeconds, `${field}.health`)],
     interval: every,

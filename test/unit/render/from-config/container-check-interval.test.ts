@@ -113,6 +113,12 @@ describe("container check interval (compose)", () => {
     expect(() => shop({ container_interval: "5m" })).not.toThrow();
   });
 
+  it("counts the retries from the interval docker runs, not rounded up (1500ms: 40 for 60 s, not 30)", () => {
+    expect(checks(shop({ container_interval: "1500ms" })).web).toEqual(["1500ms", 40]);
+    expect(checks(shop({ container_interval: "2500ms" })).web).toEqual(["2500ms", 24]);
+    expect(checks(shop({ container_interval: "7s" })).web).toEqual(["7s", 9]);
+  });
+
   it("validate holds health.interval to the same bound where docker checks at it (no container_interval)", () => {
     expect(() => waited({ interval: "30s", timeout: "5s" })).toThrow(
       "services.api.health.interval: services.web.depends_on (compose up waits for it) waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (5s); set it below that, or set health.container_interval",
