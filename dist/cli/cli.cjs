@@ -58695,7 +58695,9 @@ var LABEL_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 var updateFields = {
   parallelism: nonNegativeInt().default(1).describe("Tasks replaced at once (`0`: all at once)."),
   delay: duration3().default("0s").describe("Time between two batches of tasks."),
-  order: external_exports.enum(["start-first", "stop-first"], { error: 'expected "start-first" or "stop-first"' }).default("start-first").describe("`start-first`: the new task starts (and turns healthy) before the old one stops."),
+  order: external_exports.enum(["start-first", "stop-first"], { error: 'expected "start-first" or "stop-first"' }).default("start-first").describe(
+    "`start-first`: the new task starts (and turns healthy) before the old one stops. An accessory with a volume always updates and rolls back `stop-first`: two database servers must never run on one data directory."
+  ),
   monitor: duration3().default("10s").describe("Time after each task's update during which a failure counts.")
 };
 var updateSchema = external_exports.strictObject({
@@ -64444,8 +64446,8 @@ function swarmService(config2, name, service, options) {
   const model = {
     replicas: settings?.replicas ?? 1,
     constraints: settings?.placement ?? [],
-    update: update(settings?.update, "rollback"),
-    rollback: update(settings?.rollback, "pause"),
+    update: update(settings?.update, "rollback", sharesData(service)),
+    rollback: update(settings?.rollback, "pause", sharesData(service)),
     secrets: service.secrets.map((secret2) => ({
       source: secretNames[secret2] ?? swarmObjectPrefix(config2.app, name, secret2),
       target: secret2
@@ -64464,11 +64466,14 @@ function swarmService(config2, name, service, options) {
   if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
   return model;
 }
-function update(u, failureAction) {
+function sharesData(service) {
+  return service.accessory === true && service.volumes.length > 0;
+}
+function update(u, failureAction, stopFirst) {
   return {
     parallelism: u?.parallelism ?? 1,
     delay: u?.delay ?? "0s",
-    order: u?.order ?? "start-first",
+    order: stopFirst ? "stop-first" : u?.order ?? "start-first",
     monitor: u?.monitor ?? "10s",
     failureAction: u?.failure_action ?? failureAction
   };

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("c885474dd3184ed05a2a6fe8d0111e0e69b688be2af10388e14d016b9fa67a66", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("c9809a80c9f0439d2056f23f45da82365df26923ca7bff62f9cd841ad7841a73", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

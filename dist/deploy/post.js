@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-RMCV5PA4.js";
+} from "./chunk-M2S6SN2Z.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

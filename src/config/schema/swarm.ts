@@ -20,7 +20,9 @@ const updateFields = {
   order: z
     .enum(["start-first", "stop-first"], { error: 'expected "start-first" or "stop-first"' })
     .default("start-first")
-    .describe("`start-first`: the new task starts (and turns healthy) before the old one stops."),
+    .describe(
+      "`start-first`: the new task starts (and turns healthy) before the old one stops. An accessory with a volume always updates and rolls back `stop-first`: two database servers must never run on one data directory.",
+    ),
   monitor: duration().default("10s").describe("Time after each task's update during which a failure counts."),
 };
 

@@ -104,8 +104,8 @@ function swarmService(
   const model: SwarmServiceModel = {
     replicas: settings?.replicas ?? 1,
     constraints: settings?.placement ?? [],
-    update: update(settings?.update, "rollback"),
-    rollback: update(settings?.rollback, "pause"),
+    update: update(settings?.update, "rollback", sharesData(service)),
+    rollback: update(settings?.rollback, "pause", sharesData(service)),
     secrets: service.secrets.map((secret) => ({
       source: secretNames[secret] ?? swarmObjectPrefix(config.app, name, secret),
       target: secret,
@@ -127,11 +127,20 @@ function swarmService(
 
 type UpdateSettings = NonNullable<ServiceConfig["swarm"]>["update" | "rollback"];
 
-function update(u: UpdateSettings | undefined, failureAction: string): SwarmUpdateModel {
+/**
+ * An accessory with a volume (a database server) is one data directory: a start-first update would run a second
+ * server on it beside the first, which no separate container's lock file can see (postgres' postmaster.pid names a PID
+ * of another PID namespace). So it always updates and rolls back stop-first.
+ */
+function sharesData(service: ServiceConfig): boolean {
+  return service.accessory === true && service.volumes.length > 0;
+}
+
+function update(u: UpdateSettings | undefined, failureAction: string, stopFirst: boolean): SwarmUpdateModel {
   return {
     parallelism: u?.parallelism ?? 1,
     delay: u?.delay ?? "0s",
-    order: u?.order ?? "start-first",
+    order: stopFirst ? "stop-first" : (u?.order ?? "start-first"),
     monitor: u?.monitor ?? "10s",
     failureAction: u?.failure_action ?? failureAction,
   };

@@ -124,4 +124,34 @@ describe("swarm stack file", () => {
     expect(color.networks).toEqual({ accessories: { name: "shop-accessories", external: true } });
     expect(accessoriesStackFromConfig(config(), { images: {} })).toBeNull();
   });
+
+  it("updates and rolls back an accessory with a volume stop-first, even when start-first is asked for", () => {
+    const accessory = (volumes: string[]) =>
+      configWith({
+        runtime: "swarm",
+        image: { registry: "10.213.0.1:5000" },
+        services: {
+          web: { image: "10.213.0.1:5000/shop-web", port: 8000 },
+          db: {
+            image: "10.213.0.1:5000/shop-db",
+            port: 5432,
+            accessory: true,
+            volumes,
+            swarm: {
+              placement: ["node.labels.db == true"],
+              update: { order: "start-first" },
+              rollback: { order: "start-first" },
+            },
+          },
+        },
+        proxy: { routes: [{ path: "/", service: "web" }] },
+      });
+    const orders = (volumes: string[]) => {
+      const db = accessoriesStackFromConfig(accessory(volumes), { images: { db: digest("db") } })?.swarm.db;
+      return [db?.update.order, db?.rollback.order];
+    };
+    expect(orders(["pgdata:/var/lib/postgresql/data"])).toEqual(["stop-first", "stop-first"]);
+    // No data of its own (a cache): two tasks at once harm nothing, the order asked for stands.
+    expect(orders([])).toEqual(["start-first", "start-first"]);
+  });
 });
