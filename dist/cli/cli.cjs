@@ -58695,8 +58695,8 @@ var LABEL_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 var updateFields = {
   parallelism: nonNegativeInt().default(1).describe("Tasks replaced at once (`0`: all at once)."),
   delay: duration3().default("0s").describe("Time between two batches of tasks."),
-  order: external_exports.enum(["start-first", "stop-first"], { error: 'expected "start-first" or "stop-first"' }).default("start-first").describe(
-    "`start-first`: the new task starts (and turns healthy) before the old one stops. An accessory with a volume always updates and rolls back `stop-first`: two database servers must never run on one data directory."
+  order: external_exports.enum(["start-first", "stop-first"], { error: 'expected "start-first" or "stop-first"' }).optional().describe(
+    "`start-first`: the new task starts (and turns healthy) before the old one stops. Default: `start-first`; `stop-first` for an accessory with a volume, where validate refuses `start-first`: two database servers must never run on one data directory."
   ),
   monitor: duration3().default("10s").describe("Time after each task's update during which a failure counts.")
 };
@@ -58767,7 +58767,10 @@ function checkSwarm(config2, issue2) {
     ...Object.entries(config2.services).map(([name, service]) => swarmFilesProblem(name, service))
   ];
   for (const p of problems) if (p) issue2(p.path, `${p.message}: ${p.hint}`);
-  for (const [name, service] of Object.entries(config2.services)) checkPinned(config2, name, service, issue2);
+  for (const [name, service] of Object.entries(config2.services)) {
+    checkPinned(config2, name, service, issue2);
+    checkAccessoryOrder(name, service, issue2);
+  }
   for (const name of Object.keys(config2.proxy.load_balance)) {
     issue2(
       ["proxy", "load_balance", name],
@@ -58823,6 +58826,17 @@ function checkPinned(config2, name, service, issue2) {
     issue2(
       ["services", name, "accessory"],
       `set \`accessory: true\`: ${why}, so it runs once outside the colors and a deploy never replaces it`
+    );
+  }
+}
+function checkAccessoryOrder(name, service, issue2) {
+  if (!service.accessory || service.volumes.length === 0) return;
+  for (const key of ["update", "rollback"]) {
+    if (service.swarm?.[key]?.order !== "start-first") continue;
+    issue2(
+      ["services", name, "swarm", key, "order"],
+      "an accessory with a volume runs stop-first: start-first would run a second database server on the same data directory; remove it (or set stop-first)",
+      "start-first"
     );
   }
 }
@@ -64446,8 +64460,8 @@ function swarmService(config2, name, service, options) {
   const model = {
     replicas: settings?.replicas ?? 1,
     constraints: settings?.placement ?? [],
-    update: update(settings?.update, "rollback", sharesData(service)),
-    rollback: update(settings?.rollback, "pause", sharesData(service)),
+    update: update(settings?.update, "rollback", swarmOrder(service, "update").order),
+    rollback: update(settings?.rollback, "pause", swarmOrder(service, "rollback").order),
     secrets: service.secrets.map((secret2) => ({
       source: secretNames[secret2] ?? swarmObjectPrefix(config2.app, name, secret2),
       target: secret2
@@ -64469,11 +64483,18 @@ function swarmService(config2, name, service, options) {
 function sharesData(service) {
   return service.accessory === true && service.volumes.length > 0;
 }
-function update(u, failureAction, stopFirst) {
+function swarmOrder(service, key) {
+  if (sharesData(service)) {
+    return { order: "stop-first", from: "an accessory with a volume: never two servers on one data directory" };
+  }
+  const asked = service.swarm?.[key]?.order;
+  return asked ? { order: asked, from: "the config" } : { order: "start-first", from: "the engine's default" };
+}
+function update(u, failureAction, order) {
   return {
     parallelism: u?.parallelism ?? 1,
     delay: u?.delay ?? "0s",
-    order: stopFirst ? "stop-first" : u?.order ?? "start-first",
+    order,
     monitor: u?.monitor ?? "10s",
     failureAction: u?.failure_action ?? failureAction
   };
@@ -80699,10 +80720,19 @@ function mergedConfigYaml(merged) {
 function derivedValues(config2) {
   if (config2.runtime !== "compose" && config2.runtime !== "swarm") return [];
   return Object.entries(config2.services).flatMap(([name, service]) => {
+    const values = config2.runtime === "swarm" ? swarmOrders(name, service) : [];
     const health = service.health;
-    if (!hasContainerCheck(service) || !health || health.container_interval !== void 0) return [];
+    if (!hasContainerCheck(service) || !health || health.container_interval !== void 0) return values;
     const { interval, from } = containerCheckSchedule(config2, name, health);
-    return [{ key: ["services", name, "health", "container_interval"], value: interval, from }];
+    return [{ key: ["services", name, "health", "container_interval"], value: interval, from }, ...values];
+  });
+}
+function swarmOrders(name, service) {
+  return ["update", "rollback"].flatMap((key) => {
+    const settings = service.swarm?.[key];
+    if (!settings || settings.order !== void 0) return [];
+    const { order, from } = swarmOrder(service, key);
+    return [{ key: ["services", name, "swarm", key, "order"], value: order, from }];
   });
 }
 function withDerivedValues(config2) {

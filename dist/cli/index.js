@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("c9809a80c9f0439d2056f23f45da82365df26923ca7bff62f9cd841ad7841a73", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("9e65cde7fe38f5cc64c2bac8d43f03e5ad62ca7a76139a9e8df1a42c09bafbfb", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

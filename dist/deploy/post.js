@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-M2S6SN2Z.js";
+} from "./chunk-5WVULPHE.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

@@ -19,9 +19,9 @@ const updateFields = {
   delay: duration().default("0s").describe("Time between two batches of tasks."),
   order: z
     .enum(["start-first", "stop-first"], { error: 'expected "start-first" or "stop-first"' })
-    .default("start-first")
+    .optional()
     .describe(
-      "`start-first`: the new task starts (and turns healthy) before the old one stops. An accessory with a volume always updates and rolls back `stop-first`: two database servers must never run on one data directory.",
+      "`start-first`: the new task starts (and turns healthy) before the old one stops. Default: `start-first`; `stop-first` for an accessory with a volume, where validate refuses `start-first`: two database servers must never run on one data directory.",
     ),
   monitor: duration().default("10s").describe("Time after each task's update during which a failure counts."),
 };
@@ -102,7 +102,17 @@ export interface SwarmCheckedConfig {
   runtime: string;
   services: Record<
     string,
-    { volumes: string[]; accessory?: boolean; files?: unknown[]; swarm?: { replicas: number; placement: string[] } }
+    {
+      volumes: string[];
+      accessory?: boolean;
+      files?: unknown[];
+      swarm?: {
+        replicas: number;
+        placement: string[];
+        update?: { order?: string };
+        rollback?: { order?: string };
+      };
+    }
   >;
   image: { registry?: string; delivery?: string };
   inventory: { hosts: Record<string, unknown> };
@@ -143,7 +153,10 @@ export function checkSwarm(config: SwarmCheckedConfig, issue: Issue): void {
     ...Object.entries(config.services).map(([name, service]) => swarmFilesProblem(name, service)),
   ];
   for (const p of problems) if (p) issue(p.path, `${p.message}: ${p.hint}`);
-  for (const [name, service] of Object.entries(config.services)) checkPinned(config, name, service, issue);
+  for (const [name, service] of Object.entries(config.services)) {
+    checkPinned(config, name, service, issue);
+    checkAccessoryOrder(name, service, issue);
+  }
   for (const name of Object.keys(config.proxy.load_balance)) {
     issue(
       ["proxy", "load_balance", name],
@@ -227,6 +240,23 @@ function checkPinned(
     issue(
       ["services", name, "accessory"],
       `set \`accessory: true\`: ${why}, so it runs once outside the colors and a deploy never replaces it`,
+    );
+  }
+}
+
+/**
+ * An accessory with a volume is one data directory: a start-first update (or rollback) would run a second database
+ * server on it beside the first, which the first one's lock file cannot stop from another container (postgres'
+ * postmaster.pid names a PID of another PID namespace). The stack renders it stop-first (render/from-config/swarm.ts).
+ */
+function checkAccessoryOrder(name: string, service: SwarmCheckedConfig["services"][string], issue: Issue): void {
+  if (!service.accessory || service.volumes.length === 0) return;
+  for (const key of ["update", "rollback"] as const) {
+    if (service.swarm?.[key]?.order !== "start-first") continue;
+    issue(
+      ["services", name, "swarm", key, "order"],
+      "an accessory with a volume runs stop-first: start-first would run a second database server on the same data directory; remove it (or set stop-first)",
+      "start-first",
     );
   }
 }

@@ -104,8 +104,8 @@ function swarmService(
   const model: SwarmServiceModel = {
     replicas: settings?.replicas ?? 1,
     constraints: settings?.placement ?? [],
-    update: update(settings?.update, "rollback", sharesData(service)),
-    rollback: update(settings?.rollback, "pause", sharesData(service)),
+    update: update(settings?.update, "rollback", swarmOrder(service, "update").order),
+    rollback: update(settings?.rollback, "pause", swarmOrder(service, "rollback").order),
     secrets: service.secrets.map((secret) => ({
       source: secretNames[secret] ?? swarmObjectPrefix(config.app, name, secret),
       target: secret,
@@ -129,18 +129,34 @@ type UpdateSettings = NonNullable<ServiceConfig["swarm"]>["update" | "rollback"]
 
 /**
  * An accessory with a volume (a database server) is one data directory: a start-first update would run a second
- * server on it beside the first, which no separate container's lock file can see (postgres' postmaster.pid names a PID
- * of another PID namespace). So it always updates and rolls back stop-first.
+ * server on it beside the first, so it updates and rolls back stop-first (validate refuses start-first there:
+ * config/schema/swarm.ts checkAccessoryOrder).
  */
 function sharesData(service: ServiceConfig): boolean {
   return service.accessory === true && service.volumes.length > 0;
 }
 
-function update(u: UpdateSettings | undefined, failureAction: string, stopFirst: boolean): SwarmUpdateModel {
+/** The order of a service's engine update or rollback, and where it comes from (for `slipway config`). */
+export function swarmOrder(
+  service: ServiceConfig,
+  key: "update" | "rollback",
+): { order: "start-first" | "stop-first"; from: string } {
+  if (sharesData(service)) {
+    return { order: "stop-first", from: "an accessory with a volume: never two servers on one data directory" };
+  }
+  const asked = service.swarm?.[key]?.order;
+  return asked ? { order: asked, from: "the config" } : { order: "start-first", from: "the engine's default" };
+}
+
+function update(
+  u: UpdateSettings | undefined,
+  failureAction: string,
+  order: "start-first" | "stop-first",
+): SwarmUpdateModel {
   return {
     parallelism: u?.parallelism ?? 1,
     delay: u?.delay ?? "0s",
-    order: stopFirst ? "stop-first" : (u?.order ?? "start-first"),
+    order,
     monitor: u?.monitor ?? "10s",
     failureAction: u?.failure_action ?? failureAction,
   };

@@ -33,8 +33,9 @@ describe("runtime swarm config", () => {
     expect(config.services.api?.swarm).toEqual({
       replicas: 2,
       placement: [],
-      update: { parallelism: 1, delay: "0s", order: "start-first", monitor: "10s", failure_action: "rollback" },
-      rollback: { parallelism: 1, delay: "0s", order: "start-first", monitor: "10s", failure_action: "pause" },
+      // order: start-first unless an accessory keeps data (render/from-config/swarm.ts swarmOrder; `slipway config` shows it).
+      update: { parallelism: 1, delay: "0s", monitor: "10s", failure_action: "rollback" },
+      rollback: { parallelism: 1, delay: "0s", monitor: "10s", failure_action: "pause" },
     });
     expect(config.swarm).toEqual({ node_labels: {} });
   });

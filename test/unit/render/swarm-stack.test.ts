@@ -125,8 +125,8 @@ describe("swarm stack file", () => {
     expect(accessoriesStackFromConfig(config(), { images: {} })).toBeNull();
   });
 
-  it("updates and rolls back an accessory with a volume stop-first, even when start-first is asked for", () => {
-    const accessory = (volumes: string[]) =>
+  it("updates and rolls back an accessory with a volume stop-first; validate refuses start-first there", () => {
+    const accessory = (volumes: string[], order?: string) =>
       configWith({
         runtime: "swarm",
         image: { registry: "10.213.0.1:5000" },
@@ -137,21 +137,22 @@ describe("swarm stack file", () => {
             port: 5432,
             accessory: true,
             volumes,
-            swarm: {
-              placement: ["node.labels.db == true"],
-              update: { order: "start-first" },
-              rollback: { order: "start-first" },
-            },
+            swarm: { placement: ["node.labels.db == true"], update: { order }, rollback: { order } },
           },
         },
         proxy: { routes: [{ path: "/", service: "web" }] },
       });
-    const orders = (volumes: string[]) => {
-      const db = accessoriesStackFromConfig(accessory(volumes), { images: { db: digest("db") } })?.swarm.db;
+    const orders = (volumes: string[], order?: string) => {
+      const db = accessoriesStackFromConfig(accessory(volumes, order), { images: { db: digest("db") } })?.swarm.db;
       return [db?.update.order, db?.rollback.order];
     };
-    expect(orders(["pgdata:/var/lib/postgresql/data"])).toEqual(["stop-first", "stop-first"]);
-    // No data of its own (a cache): two tasks at once harm nothing, the order asked for stands.
+    const data = ["pgdata:/var/lib/postgresql/data"];
+    expect(orders(data)).toEqual(["stop-first", "stop-first"]);
+    expect(() => orders(data, "start-first")).toThrow(
+      "services.db.swarm.update.order: an accessory with a volume runs stop-first: start-first would run a second database server on the same data directory; remove it (or set stop-first)",
+    );
+    // No data of its own (a cache): two tasks at once harm nothing, the default and the order asked for stand.
     expect(orders([])).toEqual(["start-first", "start-first"]);
+    expect(orders([], "stop-first")).toEqual(["stop-first", "stop-first"]);
   });
 });

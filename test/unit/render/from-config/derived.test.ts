@@ -61,6 +61,30 @@ describe("derived values (slipway config)", () => {
     });
   });
 
+  it("runtime swarm: the engine's update and rollback order, stop-first for an accessory with a volume", () => {
+    const config = configWith({
+      runtime: "swarm",
+      image: { registry: "10.0.0.9:5000" },
+      services: {
+        web: { build: { context: "web" }, port: 8050, swarm: { replicas: 2, rollback: { order: "stop-first" } } },
+        db: {
+          build: { context: "db" },
+          port: 5432,
+          accessory: true,
+          volumes: ["pgdata:/var/lib/postgresql/data"],
+          swarm: { placement: ["node.hostname == t4"] },
+        },
+      },
+      proxy: { domains: ["shop.example.com"], routes: [{ path: "/", service: "web" }] },
+    });
+    const data = "an accessory with a volume: never two servers on one data directory";
+    expect(derivedValues(config)).toEqual([
+      { key: ["services", "web", "swarm", "update", "order"], value: "start-first", from: "the engine's default" },
+      { key: ["services", "db", "swarm", "update", "order"], value: "stop-first", from: data },
+      { key: ["services", "db", "swarm", "rollback", "order"], value: "stop-first", from: data },
+    ]);
+  });
+
   it("fills a copy, leaving the config itself and what it renders as they were", () => {
     const config = shop("compose");
     const before = rendered(config);
