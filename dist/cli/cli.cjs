@@ -10511,7 +10511,7 @@ var require_util = __commonJS({
     exports2.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative8(aRoot, aPath) {
+    function relative9(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -10530,7 +10530,7 @@ var require_util = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports2.relative = relative8;
+    exports2.relative = relative9;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -80686,14 +80686,26 @@ __export(config_exports, {
 });
 
 // src/config/merged.ts
+var import_node_path32 = require("node:path");
 var import_yaml12 = __toESM(require_dist(), 1);
+function writableConfig(config2) {
+  const { environment: _environment, source, ...rest } = config2;
+  const absolute = new Set(source.absoluteContexts ?? []);
+  const services = Object.fromEntries(
+    Object.entries(rest.services).map(([name, service]) => [
+      name,
+      service.build && !absolute.has(name) ? { ...service, build: { ...service.build, context: (0, import_node_path32.relative)(source.dir, service.build.context) || "." } } : service
+    ])
+  );
+  return { ...rest, services };
+}
 function mergedConfig(file2, config2, environment, env2 = process.env, derived2 = []) {
   const secrets = secretReferences(config2).map((ref) => ({
     name: ref.name,
     usedBy: ref.usedBy,
     set: (env2[ref.name] ?? "") !== ""
   }));
-  return { file: file2, ...environment ? { environment } : {}, secrets, derived: derived2, config: config2 };
+  return { file: file2, ...environment ? { environment } : {}, secrets, derived: derived2, config: writableConfig(config2) };
 }
 function mergedConfigYaml(merged) {
   const doc = new import_yaml12.Document(merged.config);
@@ -81121,7 +81133,7 @@ __export(init_exports, {
 });
 var import_node_fs8 = require("node:fs");
 var import_node_os5 = require("node:os");
-var import_node_path33 = require("node:path");
+var import_node_path34 = require("node:path");
 var import_promises14 = require("node:readline/promises");
 var import_node_url3 = require("node:url");
 
@@ -81681,7 +81693,7 @@ function databaseOf(tree, app, runtime, services, reasons) {
 
 // src/config/init/read-tree.ts
 var import_node_fs7 = require("node:fs");
-var import_node_path32 = require("node:path");
+var import_node_path33 = require("node:path");
 var SKIP_DIRS = /* @__PURE__ */ new Set([
   ".git",
   "node_modules",
@@ -81701,11 +81713,11 @@ function readAppTree(dir) {
   const walk2 = (at2, depth2) => {
     for (const entry of (0, import_node_fs7.readdirSync)(at2, { withFileTypes: true })) {
       if (files.length >= MAX_FILES) return;
-      const path6 = (0, import_node_path32.join)(at2, entry.name);
+      const path6 = (0, import_node_path33.join)(at2, entry.name);
       if (entry.isDirectory()) {
         if (depth2 < 4 && !SKIP_DIRS.has(entry.name)) walk2(path6, depth2 + 1);
       } else if (entry.isFile()) {
-        files.push((0, import_node_path32.relative)(dir, path6).split(import_node_path32.sep).join("/"));
+        files.push((0, import_node_path33.relative)(dir, path6).split(import_node_path33.sep).join("/"));
       }
     }
   };
@@ -81716,7 +81728,7 @@ function readAppTree(dir) {
     text(path6) {
       if (!READ.test(path6)) return void 0;
       try {
-        const full = (0, import_node_path32.join)(dir, path6);
+        const full = (0, import_node_path33.join)(dir, path6);
         return (0, import_node_fs7.statSync)(full).size <= MAX_BYTES ? (0, import_node_fs7.readFileSync)(full, "utf8") : void 0;
       } catch {
         return void 0;
@@ -82008,23 +82020,23 @@ function parseHost(value, index) {
 }
 function schemaPath(dir) {
   const schema = (0, import_node_url3.fileURLToPath)(new URL("../../schema/slipway.schema.json", __slipwayImportMetaUrl));
-  const checkout2 = (0, import_node_path33.dirname)((0, import_node_path33.dirname)(schema));
-  const inside = (parent, child) => !(0, import_node_path33.relative)(parent, child).startsWith("..");
-  return inside(dir, schema) || inside(checkout2, dir) ? (0, import_node_path33.relative)(dir, schema) : JSON_SCHEMA_ID;
+  const checkout2 = (0, import_node_path34.dirname)((0, import_node_path34.dirname)(schema));
+  const inside = (parent, child) => !(0, import_node_path34.relative)(parent, child).startsWith("..");
+  return inside(dir, schema) || inside(checkout2, dir) ? (0, import_node_path34.relative)(dir, schema) : JSON_SCHEMA_ID;
 }
 var DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
 function configPath(path6) {
-  const absolute = (0, import_node_path33.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()));
-  const home = (0, import_node_path33.relative)((0, import_node_os5.homedir)(), absolute);
-  return home && !home.startsWith("..") && !(0, import_node_path33.isAbsolute)(home) ? `~/${home}` : absolute;
+  const absolute = (0, import_node_path34.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()));
+  const home = (0, import_node_path34.relative)((0, import_node_os5.homedir)(), absolute);
+  return home && !home.startsWith("..") && !(0, import_node_path34.isAbsolute)(home) ? `~/${home}` : absolute;
 }
 function sshAnswers(flags) {
   const must2 = (flag, path6) => {
-    if (!(0, import_node_fs8.existsSync)((0, import_node_path33.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()))))
+    if (!(0, import_node_fs8.existsSync)((0, import_node_path34.resolve)(path6.replace(/^~(?=\/|$)/, (0, import_node_os5.homedir)()))))
       throw new UsageError(`${flag} ${path6}: no such file`, { hint: `give the path of an existing file to ${flag}` });
     return configPath(path6);
   };
-  const found = DEFAULT_KEYS.find((k) => (0, import_node_fs8.existsSync)((0, import_node_path33.join)((0, import_node_os5.homedir)(), ".ssh", k)));
+  const found = DEFAULT_KEYS.find((k) => (0, import_node_fs8.existsSync)((0, import_node_path34.join)((0, import_node_os5.homedir)(), ".ssh", k)));
   const identityFile = flags.sshKey ? { path: must2("--ssh-key", flags.sshKey), found: false } : found ? { path: `~/.ssh/${found}`, found: true } : void 0;
   return {
     ...identityFile ? { identityFile } : {},
@@ -82072,9 +82084,9 @@ function filesToWrite(dir, config2, detection, flags) {
     const secrets = detection.services.flatMap((s) => s.secrets);
     files.push(...initWorkflows(flags.env, [...new Set(secrets)]));
   }
-  const existing = files.filter((f) => (0, import_node_fs8.existsSync)((0, import_node_path33.join)(dir, f.path))).map((f) => f.path);
+  const existing = files.filter((f) => (0, import_node_fs8.existsSync)((0, import_node_path34.join)(dir, f.path))).map((f) => f.path);
   if (existing.length > 0 && !flags.force) {
-    throw new SlipwayError(`${existing.map((f) => (0, import_node_path33.join)(dir, f)).join(", ")}: already exists, left as it is`, {
+    throw new SlipwayError(`${existing.map((f) => (0, import_node_path34.join)(dir, f)).join(", ")}: already exists, left as it is`, {
       hint: "compare with `slipway init --force` in a copy, or pass --force to overwrite"
     });
   }
@@ -82084,11 +82096,11 @@ function register8(program2, run2) {
   const command = program2.command("init").description("write a commented slipway.yml (and deploy/rollback workflows) from what the app directory holds").argument("[dir]", "the app directory", ".").option("--host <host>", "a server: NAME=ADDRESS or ADDRESS (repeatable)", collect, []).option("--domain <name>", "the site's domain (nginx server_name, and the certificate with --email)").option("--email <address>", "ACME account e-mail: enables HTTPS from Let's Encrypt for --domain").option("--runtime <runtime>", `override the detected runtime: ${RUNTIMES2.join(", ")}`).option("--registry <host>", "image registry (container/compose); default: images streamed over SSH").option("--ssh-user <user>", "SSH user on the servers (default: deploy)").option("--ssh-key <file>", "private key for SSH (default: the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa)").option("--known-hosts <file>", "known_hosts file pinning the servers' host keys (default: ~/.ssh/known_hosts)").option("--app <name>", "app name (default: the directory's name)").option("--env <name>", "the environment the workflows deploy (an empty overlay in slipway.yml)", "production").option("--no-workflows", "do not write .github/workflows/deploy.yml and rollback.yml").option("-f, --force", "overwrite slipway.yml and the workflows when they exist");
   jsonOption(command, "print {dir, app, runtime, services, database, reasons, files} as JSON");
   command.action(async (dirArg, flags) => {
-    const dir = (0, import_node_path33.resolve)(dirArg);
+    const dir = (0, import_node_path34.resolve)(dirArg);
     if (!(0, import_node_fs8.existsSync)(dir)) throw new SlipwayError(`${dirArg}: no such directory`, { hint: "give the app's directory" });
-    const detection = detectApp(readAppTree(dir), flags.app ?? (0, import_node_path33.basename)(dir), runtimeOf2(flags.runtime));
+    const detection = detectApp(readAppTree(dir), flags.app ?? (0, import_node_path34.basename)(dir), runtimeOf2(flags.runtime));
     const text2 = initConfigYaml(detection, await answersOf(dir, flags), flags.env);
-    const file2 = (0, import_node_path33.join)(dir, DEFAULT_CONFIG);
+    const file2 = (0, import_node_path34.join)(dir, DEFAULT_CONFIG);
     const checked = validateConfigText(text2, file2, { environment: flags.env });
     if (!checked.ok) {
       throw new ConfigError(`the config init made does not validate:
@@ -82098,8 +82110,8 @@ ${checked.issues.map(formatIssue).join("\n")}`, {
     }
     const files = filesToWrite(dir, text2, detection, flags);
     for (const f of files) {
-      (0, import_node_fs8.mkdirSync)((0, import_node_path33.dirname)((0, import_node_path33.join)(dir, f.path)), { recursive: true });
-      (0, import_node_fs8.writeFileSync)((0, import_node_path33.join)(dir, f.path), f.text);
+      (0, import_node_fs8.mkdirSync)((0, import_node_path34.dirname)((0, import_node_path34.join)(dir, f.path)), { recursive: true });
+      (0, import_node_fs8.writeFileSync)((0, import_node_path34.join)(dir, f.path), f.text);
     }
     const secrets = checked.configs[0] ? secretReferences(checked.configs[0]).map((s) => s.name) : [];
     if (flags.json) {
@@ -82108,8 +82120,8 @@ ${checked.issues.map(formatIssue).join("\n")}`, {
       return;
     }
     for (const reason of detection.reasons) run2.out(`found: ${reason}`);
-    for (const f of files) run2.out(`wrote ${(0, import_node_path33.join)(dirArg, f.path)}`);
-    run2.out(`next: review ${(0, import_node_path33.join)(dirArg, DEFAULT_CONFIG)}, then \`slipway validate\` and \`slipway deploy -C\``);
+    for (const f of files) run2.out(`wrote ${(0, import_node_path34.join)(dirArg, f.path)}`);
+    run2.out(`next: review ${(0, import_node_path34.join)(dirArg, DEFAULT_CONFIG)}, then \`slipway validate\` and \`slipway deploy -C\``);
     if (secrets.length > 0) run2.out(`secrets the deploy reads from its environment: ${secrets.join(", ")}`);
   });
 }
@@ -82205,7 +82217,7 @@ function register9(program2, run2) {
 
 // src/cli/main.ts
 var import_node_fs10 = require("node:fs");
-var import_node_path34 = require("node:path");
+var import_node_path35 = require("node:path");
 var import_node_url4 = require("node:url");
 
 // src/cli/_version.ts
@@ -82225,12 +82237,12 @@ function createProgram(modules, run2) {
   for (const module2 of modules) module2.register(program2, run2);
   return program2;
 }
-async function discoverCommands(dir = (0, import_node_path34.dirname)((0, import_node_url4.fileURLToPath)(__slipwayImportMetaUrl))) {
+async function discoverCommands(dir = (0, import_node_path35.dirname)((0, import_node_url4.fileURLToPath)(__slipwayImportMetaUrl))) {
   const skip = /* @__PURE__ */ new Set(["main", "index"]);
-  const files = (0, import_node_fs10.readdirSync)(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has((0, import_node_path34.basename)(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
+  const files = (0, import_node_fs10.readdirSync)(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !/\.d\.ts$|\.test\.|\.map$/.test(f)).filter((f) => !f.startsWith("_") && !skip.has((0, import_node_path35.basename)(f).replace(/\.(ts|js|mjs)$/, ""))).sort();
   const modules = [];
   for (const file2 of files) {
-    const module2 = await import((0, import_node_url4.pathToFileURL)((0, import_node_path34.join)(dir, file2)).href);
+    const module2 = await import((0, import_node_url4.pathToFileURL)((0, import_node_path35.join)(dir, file2)).href);
     if (typeof module2.register === "function") modules.push(module2);
   }
   return modules;
@@ -82464,7 +82476,7 @@ __export(remove_exports, {
 });
 
 // src/deploy/remove-app.ts
-var import_node_path35 = require("node:path");
+var import_node_path36 = require("node:path");
 
 // src/commands/firewall.ts
 var FIREWALL_RULESET = "/etc/slipway/firewall.nft";
@@ -82701,7 +82713,7 @@ async function removeDeployDir(host, config2, options, act, actions) {
       await act(`remove the volumes ${volumes.join(", ")}`, () => host.exec(removeVolumesArgv(volumes), asRoot7));
     }
     if (!helperMode(config2, host.name)) {
-      await act(`remove ${root} (backups included)`, () => removeUnder(host, (0, import_node_path35.dirname)(root), root, asRoot7));
+      await act(`remove ${root} (backups included)`, () => removeUnder(host, (0, import_node_path36.dirname)(root), root, asRoot7));
       return;
     }
     const listing2 = await host.exec(listDirArgv(root), { ...asRoot7, check: false });
@@ -82803,7 +82815,7 @@ __export(render_exports, {
   writeRendered: () => writeRendered
 });
 var import_promises15 = require("node:fs/promises");
-var import_node_path36 = require("node:path");
+var import_node_path37 = require("node:path");
 var UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
 var UNPINNED_TAG = "<tag>";
 var RenderUsageError = class extends UsageError {
@@ -82863,8 +82875,8 @@ ${f.content}`).join("\n");
 async function writeRendered(dir, files) {
   const written = [];
   for (const f of files) {
-    const target = (0, import_node_path36.join)(dir, f.path);
-    await (0, import_promises15.mkdir)((0, import_node_path36.dirname)(target), { recursive: true });
+    const target = (0, import_node_path37.join)(dir, f.path);
+    await (0, import_promises15.mkdir)((0, import_node_path37.dirname)(target), { recursive: true });
     await (0, import_promises15.writeFile)(target, f.content, { mode: f.mode });
     await (0, import_promises15.chmod)(target, f.mode);
     written.push(target);

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("9e65cde7fe38f5cc64c2bac8d43f03e5ad62ca7a76139a9e8df1a42c09bafbfb", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("e5ee0b5ecb2b7f4ffa8209c84f207b6ff848e77b298406d14602bda65533181c", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

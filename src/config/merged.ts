@@ -3,6 +3,7 @@
  * default filled in, secrets as the names the config gives them (the config never holds their values), and a head
  * comment naming the file, the environment and each secret with whether the environment of this process sets it.
  */
+import { relative } from "node:path";
 import { Document, isScalar } from "yaml";
 import type { SlipwayConfig } from "./schema.js";
 import { secretReferences } from "./secrets.js";
@@ -24,13 +25,36 @@ export interface DerivedValue {
   from: string;
 }
 
+/** The config as it can be written back into a slipway.yml (writableConfig). */
+export type WritableConfig = Omit<SlipwayConfig, "environment" | "source">;
+
 /** The --json form: `{file, environment?, secrets: [{name, usedBy, set}], derived: [{key, value, from}], config}`. */
 export interface MergedConfig {
   file: string;
   environment?: string;
   secrets: SecretSummary[];
   derived: DerivedValue[];
-  config: SlipwayConfig;
+  config: WritableConfig;
+}
+
+/**
+ * The config as it could be written back: without the loader's own fields (`environment`, `source`: the head comment
+ * and the --json form name them), each `build.context` relative to the config's directory again unless it was
+ * written absolute. config/finalize.ts made it absolute; written back that way, `--release-dir` would no longer move
+ * it (deploy/ship.ts serviceSources, D57). Other local paths stay absolute: they mean the same file from anywhere.
+ */
+export function writableConfig(config: SlipwayConfig): WritableConfig {
+  const { environment: _environment, source, ...rest } = config;
+  const absolute = new Set(source.absoluteContexts ?? []);
+  const services = Object.fromEntries(
+    Object.entries(rest.services).map(([name, service]) => [
+      name,
+      service.build && !absolute.has(name)
+        ? { ...service, build: { ...service.build, context: relative(source.dir, service.build.context) || "." } }
+        : service,
+    ]),
+  );
+  return { ...rest, services };
 }
 
 /**
@@ -49,7 +73,7 @@ export function mergedConfig(
     usedBy: ref.usedBy,
     set: (env[ref.name] ?? "") !== "",
   }));
-  return { file, ...(environment ? { environment } : {}), secrets, derived, config };
+  return { file, ...(environment ? { environment } : {}), secrets, derived, config: writableConfig(config) };
 }
 
 /** `merged` as commented YAML: the head comment says where it comes from and lists the secrets by name. */

@@ -71,4 +71,31 @@ describe("slipway config: the merged config", () => {
     expect(mergedConfig("slipway.yml", config, "production", env).derived).toEqual([]);
     expect(mergedConfigYaml(mergedConfig("slipway.yml", config, "production", env))).not.toContain("derived");
   });
+
+  it("prints a config that reads back as the same config: no loader fields, build contexts as written", () => {
+    const built = [
+      "app: shop",
+      "runtime: container",
+      "image: { registry: 10.0.0.9:5000 }",
+      "services:",
+      "  web: { build: { context: web }, port: 8000 }",
+      "  api: { build: { context: /srv/api }, port: 8001 }",
+      "  top: { build: { context: . }, port: 8002 }",
+      "inventory: { hosts: { t1: { address: 10.0.0.1 } } }",
+      "proxy: { routes: [{ path: /, service: web }] }",
+      "",
+    ].join("\n");
+    const original = parseConfigText(built, "slipway.yml", { dir: "/app" });
+    const printed = mergedConfigYaml(mergedConfig("slipway.yml", original, undefined, {}));
+    const doc = parse(printed);
+    expect(doc.environment).toBeUndefined();
+    expect(doc.source).toBeUndefined();
+    expect([doc.services.web.build.context, doc.services.api.build.context, doc.services.top.build.context]).toEqual([
+      "web",
+      "/srv/api",
+      ".",
+    ]);
+    const again = parseConfigText(printed, "slipway.yml", { dir: "/app" });
+    expect(again).toEqual(original);
+  });
 });
