@@ -58830,7 +58830,7 @@ function checkPinned(config2, name, service, issue2) {
   }
 }
 function checkAccessoryOrder(name, service, issue2) {
-  if (!service.accessory || service.volumes.length === 0) return;
+  if (!keepsData(service)) return;
   for (const key of ["update", "rollback"]) {
     if (service.swarm?.[key]?.order !== "start-first") continue;
     issue2(
@@ -58839,6 +58839,9 @@ function checkAccessoryOrder(name, service, issue2) {
       "start-first"
     );
   }
+}
+function keepsData(service) {
+  return service.accessory === true && service.volumes.length > 0;
 }
 
 // src/config/schema/services.ts
@@ -61656,48 +61659,36 @@ function healthWaiter(config2, name) {
   return dependant === void 0 ? void 0 : `services.${dependant}.depends_on (compose up waits for it)`;
 }
 function checkContainerIntervals(config2, issue2) {
+  const runsChecks = config2.runtime === "compose" || config2.runtime === "swarm";
   for (const [name, service] of Object.entries(config2.services)) {
-    const every = service.health?.container_interval;
-    if (every === void 0) {
-      checkInheritedInterval(config2, name, issue2);
-      continue;
-    }
-    const at2 = ["services", name, "health", "container_interval"];
-    if (config2.runtime !== "compose" && config2.runtime !== "swarm") {
+    const health = service.health;
+    const own2 = health?.container_interval;
+    const checked = (health?.container_check ?? "none") !== "none";
+    const at2 = (key) => ["services", name, "health", key];
+    if (own2 !== void 0 && !runsChecks) {
       issue2(
-        at2,
+        at2("container_interval"),
         `runtime ${config2.runtime} runs no container check of Slipway's (an image's own HEALTHCHECK keeps its own interval): remove it`,
-        every
+        own2
       );
       continue;
     }
-    if ((service.health?.container_check ?? "none") === "none") {
-      issue2(at2, "no container check runs for this service: set `health.container_check`, or remove it", every);
-      continue;
-    }
-    const waiter = healthWaiter(config2, name);
-    const timeout = service.health?.timeout;
-    if (waiter && timeout !== void 0 && durationMs(every) >= durationMs(timeout)) {
+    if (own2 !== void 0 && !checked) {
       issue2(
-        at2,
-        `${waiter} waits on docker's verdict, whose first check comes one interval after the start: at ${every} it comes after health.timeout (${timeout}); set it below that`,
-        every
+        at2("container_interval"),
+        "no container check runs for this service: set `health.container_check`, or remove it",
+        own2
       );
+      continue;
     }
-  }
-}
-function checkInheritedInterval(config2, name, issue2) {
-  const service = config2.services[name];
-  const every = service?.health?.interval;
-  const timeout = service?.health?.timeout;
-  if (every === void 0 || timeout === void 0) return;
-  if (config2.runtime !== "compose" && config2.runtime !== "swarm") return;
-  if ((service?.health?.container_check ?? "none") === "none") return;
-  const waiter = healthWaiter(config2, name);
-  if (waiter && durationMs(every) >= durationMs(timeout)) {
+    const every = own2 ?? health?.interval;
+    const timeout = health?.timeout;
+    if (!runsChecks || !checked || every === void 0 || timeout === void 0) continue;
+    const waiter = healthWaiter(config2, name);
+    if (!waiter || durationMs(every) < durationMs(timeout)) continue;
     issue2(
-      ["services", name, "health", "interval"],
-      `${waiter} waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (${timeout}); set it below that, or set health.container_interval`,
+      at2(own2 !== void 0 ? "container_interval" : "interval"),
+      own2 !== void 0 ? `${waiter} waits on docker's verdict, whose first check comes one interval after the start: at ${every} it comes after health.timeout (${timeout}); set it below that` : `${waiter} waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (${timeout}); set it below that, or set health.container_interval`,
       every
     );
   }
@@ -64480,11 +64471,8 @@ function swarmService(config2, name, service, options) {
   if (service.resources?.cpus !== void 0) model.cpus = service.resources.cpus;
   return model;
 }
-function sharesData(service) {
-  return service.accessory === true && service.volumes.length > 0;
-}
 function swarmOrder(service, key) {
-  if (sharesData(service)) {
+  if (keepsData(service)) {
     return { order: "stop-first", from: "an accessory with a volume: never two servers on one data directory" };
   }
   const asked = service.swarm?.[key]?.order;
@@ -67470,12 +67458,8 @@ async function backupBeforeChange(host, config2, spec, release, writers, log, li
 }
 async function checkBackupRoomBeforeStop(host, config2, spec, log, found) {
   if (!spec) return;
-  if (found) {
-    if (found.state !== "present") return;
-  } else {
-    const state = await fileDatabaseState(host, spec);
-    if (state && !state.exists) return;
-  }
+  const present = found ? found.state === "present" : (await fileDatabaseState(host, spec))?.exists !== false;
+  if (!present) return;
   await checkBackupRoom({ host, deployDir: config2.deploy_dir, database: spec, release: "", step: "backup", log });
 }
 

@@ -53,7 +53,7 @@ function loadBundle(bundle, cacheFile) {
 }
 async function main(argv = process.argv) {
   const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url));
-  const { cli, saveCache } = loadBundle(bundle, codeCachePath("e5ee0b5ecb2b7f4ffa8209c84f207b6ff848e77b298406d14602bda65533181c", process.env, homeDir()));
+  const { cli, saveCache } = loadBundle(bundle, codeCachePath("2e1192febae6a0dbc19d911702e3d2435c14d1363342916d2c174f9f8860c2f2", process.env, homeDir()));
   try {
     await cli.main(argv);
   } finally {

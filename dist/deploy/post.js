@@ -18,7 +18,7 @@ import {
   runContextFromEnv,
   secretValues,
   warning
-} from "./chunk-5WVULPHE.js";
+} from "./chunk-LWWBSVGJ.js";
 
 // src/github/post-action.ts
 import { dirname, resolve } from "node:path";

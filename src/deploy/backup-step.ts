@@ -207,11 +207,8 @@ export async function checkBackupRoomBeforeStop(
   found?: DatabaseFinding,
 ): Promise<void> {
   if (!spec) return;
-  if (found) {
-    if (found.state !== "present") return;
-  } else {
-    const state = await fileDatabaseState(host, spec);
-    if (state && !state.exists) return;
-  }
+  // A server database (no file state) is always there.
+  const present = found ? found.state === "present" : (await fileDatabaseState(host, spec))?.exists !== false;
+  if (!present) return;
   await checkBackupRoom({ host, deployDir: config.deploy_dir, database: spec, release: "", step: "backup", log });
 }

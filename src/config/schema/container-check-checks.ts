@@ -32,53 +32,39 @@ export function healthWaiter(config: WaitedConfig, name: string): string | undef
 }
 
 export function checkContainerIntervals(config: CheckedConfig, issue: Issue): void {
+  const runsChecks = config.runtime === "compose" || config.runtime === "swarm";
   for (const [name, service] of Object.entries(config.services)) {
-    const every = service.health?.container_interval;
-    if (every === undefined) {
-      checkInheritedInterval(config, name, issue);
-      continue;
-    }
-    const at = ["services", name, "health", "container_interval"];
-    if (config.runtime !== "compose" && config.runtime !== "swarm") {
+    const health = service.health;
+    const own = health?.container_interval;
+    const checked = (health?.container_check ?? "none") !== "none";
+    const at = (key: string) => ["services", name, "health", key];
+    if (own !== undefined && !runsChecks) {
       issue(
-        at,
+        at("container_interval"),
         `runtime ${config.runtime} runs no container check of Slipway's (an image's own HEALTHCHECK keeps its own interval): remove it`,
-        every,
+        own,
       );
       continue;
     }
-    if ((service.health?.container_check ?? "none") === "none") {
-      issue(at, "no container check runs for this service: set `health.container_check`, or remove it", every);
-      continue;
-    }
-    const waiter = healthWaiter(config, name);
-    const timeout = service.health?.timeout;
-    if (waiter && timeout !== undefined && durationMs(every) >= durationMs(timeout)) {
+    if (own !== undefined && !checked) {
       issue(
-        at,
-        `${waiter} waits on docker's verdict, whose first check comes one interval after the start: at ${every} it comes after health.timeout (${timeout}); set it below that`,
-        every,
+        at("container_interval"),
+        "no container check runs for this service: set `health.container_check`, or remove it",
+        own,
       );
+      continue;
     }
-  }
-}
-
-/**
- * Without `container_interval`, a waited service's container check runs at `health.interval` (containerCheckSchedule
- * in render/from-config/compose.ts): the same bound as above holds for that key.
- */
-function checkInheritedInterval(config: CheckedConfig, name: string, issue: Issue): void {
-  const service = config.services[name];
-  const every = service?.health?.interval;
-  const timeout = service?.health?.timeout;
-  if (every === undefined || timeout === undefined) return;
-  if (config.runtime !== "compose" && config.runtime !== "swarm") return;
-  if ((service?.health?.container_check ?? "none") === "none") return;
-  const waiter = healthWaiter(config, name);
-  if (waiter && durationMs(every) >= durationMs(timeout)) {
+    // Unset, docker checks a waited service at health.interval (containerCheckSchedule, render/from-config/compose.ts).
+    const every = own ?? health?.interval;
+    const timeout = health?.timeout;
+    if (!runsChecks || !checked || every === undefined || timeout === undefined) continue;
+    const waiter = healthWaiter(config, name);
+    if (!waiter || durationMs(every) < durationMs(timeout)) continue;
     issue(
-      ["services", name, "health", "interval"],
-      `${waiter} waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (${timeout}); set it below that, or set health.container_interval`,
+      at(own !== undefined ? "container_interval" : "interval"),
+      own !== undefined
+        ? `${waiter} waits on docker's verdict, whose first check comes one interval after the start: at ${every} it comes after health.timeout (${timeout}); set it below that`
+        : `${waiter} waits on docker's verdict, and without health.container_interval docker checks at this interval: its first check (one interval after the start) comes after health.timeout (${timeout}); set it below that, or set health.container_interval`,
       every,
     );
   }

@@ -250,7 +250,7 @@ function checkPinned(
  * postmaster.pid names a PID of another PID namespace). The stack renders it stop-first (render/from-config/swarm.ts).
  */
 function checkAccessoryOrder(name: string, service: SwarmCheckedConfig["services"][string], issue: Issue): void {
-  if (!service.accessory || service.volumes.length === 0) return;
+  if (!keepsData(service)) return;
   for (const key of ["update", "rollback"] as const) {
     if (service.swarm?.[key]?.order !== "start-first") continue;
     issue(
@@ -259,4 +259,12 @@ function checkAccessoryOrder(name: string, service: SwarmCheckedConfig["services
       "start-first",
     );
   }
+}
+
+/**
+ * An accessory with a volume (a database server): one data directory, so its engine updates and rollbacks run
+ * stop-first (checkAccessoryOrder here; render/from-config/swarm.ts swarmOrder).
+ */
+export function keepsData(service: { accessory?: boolean; volumes: readonly string[] }): boolean {
+  return service.accessory === true && service.volumes.length > 0;
 }

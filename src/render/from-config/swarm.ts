@@ -6,6 +6,7 @@
  * names of those objects come from the runtime, which creates them before the stack is deployed.
  */
 import { createHash } from "node:crypto";
+import { keepsData } from "../../config/schema/swarm.js";
 import type { ServiceConfig, SlipwayConfig } from "../../config/schema.js";
 import { swarmSecretFileEnv } from "../../config/swarm.js";
 import type { Color, ComposeModel } from "../model.js";
@@ -127,21 +128,13 @@ function swarmService(
 
 type UpdateSettings = NonNullable<ServiceConfig["swarm"]>["update" | "rollback"];
 
-/**
- * An accessory with a volume (a database server) is one data directory: a start-first update would run a second
- * server on it beside the first, so it updates and rolls back stop-first (validate refuses start-first there:
- * config/schema/swarm.ts checkAccessoryOrder).
- */
-function sharesData(service: ServiceConfig): boolean {
-  return service.accessory === true && service.volumes.length > 0;
-}
-
 /** The order of a service's engine update or rollback, and where it comes from (for `slipway config`). */
 export function swarmOrder(
   service: ServiceConfig,
   key: "update" | "rollback",
 ): { order: "start-first" | "stop-first"; from: string } {
-  if (sharesData(service)) {
+  // Never two database servers on one data directory (validate refuses start-first there).
+  if (keepsData(service)) {
     return { order: "stop-first", from: "an accessory with a volume: never two servers on one data directory" };
   }
   const asked = service.swarm?.[key]?.order;

@@ -27,6 +27,25 @@ const config = () =>
     proxy: { routes: [{ path: "/", service: "api" }] },
   });
 
+/** web, and a Postgres accessory pinned by label with its volume; `db` replaces keys of the accessory. */
+const withDb = (db: Record<string, unknown> = {}) =>
+  configWith({
+    runtime: "swarm",
+    image: { registry: "10.213.0.1:5000" },
+    services: {
+      web: { image: "10.213.0.1:5000/shop-web", port: 8000 },
+      db: {
+        image: "10.213.0.1:5000/shop-db",
+        port: 5432,
+        accessory: true,
+        volumes: ["pgdata:/var/lib/postgresql/data"],
+        swarm: { placement: ["node.labels.db == true"] },
+        ...db,
+      },
+    },
+    proxy: { routes: [{ path: "/", service: "web" }] },
+  });
+
 describe("swarm stack file", () => {
   it("publishes the color's port in host mode and puts the engine's settings under deploy", () => {
     const model = stackFromConfig(config(), {
@@ -97,21 +116,7 @@ describe("swarm stack file", () => {
   });
 
   it("runs the accessories in their own stack, pinned, on the overlay network the colors join", () => {
-    const cfg = configWith({
-      runtime: "swarm",
-      image: { registry: "10.213.0.1:5000" },
-      services: {
-        web: { image: "10.213.0.1:5000/shop-web", port: 8000 },
-        db: {
-          image: "10.213.0.1:5000/shop-db",
-          port: 5432,
-          accessory: true,
-          volumes: ["pgdata:/var/lib/postgresql/data"],
-          swarm: { placement: ["node.labels.db == true"] },
-        },
-      },
-      proxy: { routes: [{ path: "/", service: "web" }] },
-    });
+    const cfg = withDb();
     const model = accessoriesStackFromConfig(cfg, { images: { db: digest("db") } });
     const object = buildStackObject(model as NonNullable<typeof model>) as Record<string, Record<string, unknown>>;
     expect(stackName((model as NonNullable<typeof model>).compose)).toBe("shop-accessories");
@@ -127,21 +132,7 @@ describe("swarm stack file", () => {
 
   it("updates and rolls back an accessory with a volume stop-first; validate refuses start-first there", () => {
     const accessory = (volumes: string[], order?: string) =>
-      configWith({
-        runtime: "swarm",
-        image: { registry: "10.213.0.1:5000" },
-        services: {
-          web: { image: "10.213.0.1:5000/shop-web", port: 8000 },
-          db: {
-            image: "10.213.0.1:5000/shop-db",
-            port: 5432,
-            accessory: true,
-            volumes,
-            swarm: { placement: ["node.labels.db == true"], update: { order }, rollback: { order } },
-          },
-        },
-        proxy: { routes: [{ path: "/", service: "web" }] },
-      });
+      withDb({ volumes, swarm: { placement: ["node.labels.db == true"], update: { order }, rollback: { order } } });
     const orders = (volumes: string[], order?: string) => {
       const db = accessoriesStackFromConfig(accessory(volumes, order), { images: { db: digest("db") } })?.swarm.db;
       return [db?.update.order, db?.rollback.order];
